@@ -1,0 +1,53 @@
+/**
+ * Shared plumbing for the `ovn-ts` command-line tools: the streams a command writes to and the
+ * usage-error type every command throws for bad arguments.
+ *
+ * @module
+ */
+
+/** The streams one CLI command uses; tests pass in-memory ones, `main.ts` passes the process's. */
+export interface CliIo {
+  /** Writes to standard output. */
+  out(text: string): void;
+  /** Writes to standard error. */
+  err(text: string): void;
+  /** Reads all of standard input (for `-` arguments and transactions from stdin). */
+  readStdin(): Promise<string>;
+}
+
+/** A CLI command: receives its arguments (after the subcommand name) and returns the exit status. */
+export type CliCommand = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** Thrown for bad command-line usage; `main` prints `ovn-ts: MESSAGE` and exits with status 1, as OVS tools do. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** A {@link CliIo} bound to the current process's stdio. */
+export function processIo(): CliIo {
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  };
+}
+
+/** A {@link CliIo} that records everything written, for tests and programmatic use. */
+export function memoryIo(stdin = ""): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
+    readStdin: async () => stdin,
+  };
+  return io;
+}

@@ -1,0 +1,6 @@
+/**
+ * geneve: public API of the `ovn-ts/geneve` subpath.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,9 @@
+/**
+ * ovn-ts: TypeScript SDK for the Open vSwitch / OVN control protocols.
+ * Areas are also importable on their own: `ovn-ts/ovsdb`, `ovn-ts/openflow`, `ovn-ts/geneve`, `ovn-ts/testing`.
+ *
+ * @module
+ */
+export * as ovsdb from "./ovsdb/index.js";
+export * as openflow from "./openflow/index.js";
+export * as geneve from "./geneve/index.js";

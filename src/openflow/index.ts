@@ -1,0 +1,6 @@
+/**
+ * openflow: public API of the `ovn-ts/openflow` subpath.
+ *
+ * @module
+ */
+export {};

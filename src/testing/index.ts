@@ -1,0 +1,6 @@
+/**
+ * testing: sandboxes of real and embedded OVS/OVN peers for integration tests (`ovn-ts/testing`).
+ *
+ * @module
+ */
+export {};
