@@ -1,6 +1,99 @@
 /**
- * geneve: public API of the `ovn-ts/geneve` subpath.
+ * geneve: public API of the `ovn-ts/geneve` subpath — Geneve (RFC 8926) headers and options, OVN's metadata
+ * option, whole Ethernet/IPv4/IPv6/UDP/Geneve frames with checksums, and pcap/pcapng captures.
  *
  * @module
  */
-export {};
+export { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+export {
+  GENEVE_LIMITS,
+  GENEVE_PROTOCOL,
+  GENEVE_UDP_PORT,
+  GENEVE_OPTION_CRITICAL,
+  GENEVE_OPTION_CLASS,
+  OVN_OPTION,
+  isCriticalOption,
+  optionClassOf,
+  optionTypeOf,
+  encodedOptionLength,
+  encodedGeneveHeaderLength,
+  writeGeneveOption,
+  writeGeneveHeader,
+  encodeGeneveHeader,
+  readGeneveOption,
+  readGeneveHeader,
+  decodeGeneveHeader,
+} from "./header.js";
+export type {
+  RawGeneveOption,
+  OvnGeneveOption,
+  GeneveOption,
+  GeneveHeader,
+  DecodedGeneveHeader,
+  GeneveHeaderDecodeResult,
+} from "./header.js";
+export {
+  OVN_MAX_DATAPATH_KEY,
+  OVN_MAX_INGRESS_PORT,
+  OVN_MAX_EGRESS_PORT,
+  OVN_MULTICAST_BASE,
+  ovnOption,
+  ovnOptionValue,
+  parseOvnOptionValue,
+  findOvnOption,
+  vniToDatapathKey,
+  datapathKeyToVni,
+  ovnMetadata,
+  ovnGeneveHeader,
+} from "./ovn.js";
+export type { OvnMetadata } from "./ovn.js";
+export {
+  ETHER_TYPE,
+  IP_PROTOCOL,
+  MAX_VLAN_TAGS,
+  frameLayers,
+  onesComplementSum,
+  finishChecksum,
+  internetChecksum,
+  udpChecksum,
+  parseMac,
+  formatMac,
+  parseIpv4,
+  parseIpv6,
+  formatIpv4,
+  formatIpv6,
+  writeEthernet,
+  defaultSourcePort,
+  encodeGeneveFrame,
+  readEthernet,
+  decodeGeneveFrame,
+} from "./frame.js";
+export type {
+  VlanTag,
+  DecodedVlanTag,
+  EthernetLayer,
+  Ipv4Layer,
+  Ipv6Layer,
+  UdpChecksumStatus,
+  UdpLayer,
+  GeneveLayer,
+  InnerLayer,
+  FrameLayer,
+  DecodedGeneveFrame,
+  Ipv4Spec,
+  Ipv6Spec,
+  GeneveFrameSpec,
+  DecodeFrameOptions,
+} from "./frame.js";
+export {
+  LINKTYPE,
+  CAPTURE_MAGIC,
+  PCAPNG_BLOCK,
+  MAX_CAPTURE_RECORD,
+  readPcap,
+  readPcapng,
+  readCapture,
+  looksLikeCapture,
+  writePcap,
+} from "./pcap.js";
+export type { CaptureTimestamp, CaptureRecord, Capture, PcapWriteRecord, PcapWriteOptions } from "./pcap.js";

@@ -1,0 +1,310 @@
+/**
+ * Bounded binary Reader/Writer over `Uint8Array` + `DataView`, and the error types of the Geneve area.
+ *
+ * All multi-byte integers are big-endian (network byte order, RFC 1700 / RFC 8926 §3). Every read is
+ * bounds-checked and a failure throws {@link DecodeError} (never a `RangeError`); payloads are returned as
+ * `subarray` views (zero copy). Offsets in errors are absolute: relative to the first byte of the buffer the
+ * outermost decoder was given.
+ *
+ * @module
+ */
+
+/**
+ * Malformed input: names the protocol layer, the absolute byte offset where decoding failed and why.
+ * Thrown by every decoder in `ovn-ts/geneve` (RFC 8926 §3, RFC 791, RFC 8200, RFC 768, pcap/pcapng).
+ */
+export class DecodeError extends Error {
+  override readonly name = "DecodeError";
+  /**
+   * @param protocol - the layer being decoded (`"geneve"`, `"ipv4"`, `"pcap"`, ...)
+   * @param offset - absolute byte offset of the offending field
+   * @param reason - what is wrong, in words
+   */
+  constructor(
+    readonly protocol: string,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`${protocol}: ${reason} (at byte offset ${offset})`);
+  }
+}
+
+/**
+ * A value that cannot be encoded (out of range, too long, malformed address): names the protocol layer,
+ * the field and why. Thrown by every encoder in `ovn-ts/geneve`.
+ */
+export class EncodeError extends Error {
+  override readonly name = "EncodeError";
+  /**
+   * @param protocol - the layer being encoded
+   * @param field - the offending input field
+   * @param reason - what is wrong, in words
+   */
+  constructor(
+    readonly protocol: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${protocol}: ${field}: ${reason}`);
+  }
+}
+
+/**
+ * Bounded big-endian reader with an explicit position. `base` is the absolute offset of `bytes[0]`, so
+ * errors from a sub-reader still report offsets in the outermost buffer.
+ */
+export class Reader {
+  /** The bytes being read (a view; never copied). */
+  readonly bytes: Uint8Array;
+  /** Protocol name reported in {@link DecodeError}s. */
+  readonly protocol: string;
+  /** Absolute offset of `bytes[0]` in the outermost buffer. */
+  readonly base: number;
+  /** Current read position, relative to `bytes`. */
+  pos = 0;
+  private readonly view: DataView;
+
+  /**
+   * @param bytes - the input (any `Uint8Array` view)
+   * @param protocol - name used in errors
+   * @param base - absolute offset of `bytes[0]`
+   * @defaultValue base = 0
+   */
+  constructor(bytes: Uint8Array, protocol: string, base = 0) {
+    this.bytes = bytes;
+    this.protocol = protocol;
+    this.base = base;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Bytes left after the current position. */
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  /** Absolute offset of the current position. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Throws a {@link DecodeError} at the current position (or `at`, relative to `bytes`). */
+  fail(reason: string, at = this.pos): never {
+    throw new DecodeError(this.protocol, this.base + at, reason);
+  }
+
+  /** Ensures `n` more bytes are available, else throws a {@link DecodeError} naming `what`. */
+  need(n: number, what: string): void {
+    if (n > this.remaining) {
+      this.fail(`truncated ${what}: need ${n} byte(s), have ${this.remaining}`);
+    }
+  }
+
+  /** Reads one byte. */
+  u8(what: string): number {
+    this.need(1, what);
+    return this.view.getUint8(this.pos++);
+  }
+
+  /** Reads a big-endian 16-bit unsigned integer. */
+  u16be(what: string): number {
+    this.need(2, what);
+    const v = this.view.getUint16(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  /** Reads a big-endian 24-bit unsigned integer. */
+  u24be(what: string): number {
+    this.need(3, what);
+    const v = (this.view.getUint16(this.pos) << 8) | this.view.getUint8(this.pos + 2);
+    this.pos += 3;
+    return v;
+  }
+
+  /** Reads a big-endian 32-bit unsigned integer. */
+  u32be(what: string): number {
+    this.need(4, what);
+    const v = this.view.getUint32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Reads a little-endian 16-bit unsigned integer (pcap headers written on little-endian hosts). */
+  u16le(what: string): number {
+    this.need(2, what);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+
+  /** Reads a little-endian 32-bit unsigned integer. */
+  u32le(what: string): number {
+    this.need(4, what);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Reads a 32-bit unsigned integer in the given byte order. */
+  u32(what: string, littleEndian: boolean): number {
+    return littleEndian ? this.u32le(what) : this.u32be(what);
+  }
+
+  /** Reads a 16-bit unsigned integer in the given byte order. */
+  u16(what: string, littleEndian: boolean): number {
+    return littleEndian ? this.u16le(what) : this.u16be(what);
+  }
+
+  /** Returns the next `n` bytes as a zero-copy `subarray` and advances. */
+  take(n: number, what: string): Uint8Array {
+    this.need(n, what);
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** Returns everything after the current position (zero copy) and moves to the end. */
+  rest(): Uint8Array {
+    const out = this.bytes.subarray(this.pos);
+    this.pos = this.bytes.length;
+    return out;
+  }
+
+  /** Skips `n` bytes (bounds-checked). */
+  skip(n: number, what: string): void {
+    this.need(n, what);
+    this.pos += n;
+  }
+
+  /**
+   * Returns a new Reader over the next `n` bytes (for a length-delimited part), named `protocol`,
+   * keeping absolute offsets; advances this reader past them.
+   */
+  sub(n: number, what: string, protocol = this.protocol): Reader {
+    const start = this.offset;
+    return new Reader(this.take(n, what), protocol, start);
+  }
+}
+
+/**
+ * Big-endian writer with an explicit position over a buffer that grows by doubling up to `limit` bytes.
+ * Length fields are reserved with `u16be(0)` and filled in afterwards with {@link Writer.patchU16be}.
+ */
+export class Writer {
+  private buf: Uint8Array;
+  private view: DataView;
+  /** Current write position = bytes written so far. */
+  pos = 0;
+  /** Maximum size; writing past it throws an {@link EncodeError}. */
+  readonly limit: number;
+  /** Protocol named in errors. */
+  readonly protocol: string;
+
+  /**
+   * @param protocol - name used in errors
+   * @param capacity - initial capacity
+   * @param limit - hard maximum size
+   * @defaultValue capacity = 256, limit = 262144
+   */
+  constructor(protocol: string, capacity = 256, limit = 262_144) {
+    this.protocol = protocol;
+    this.limit = limit;
+    this.buf = new Uint8Array(Math.max(1, Math.min(capacity, limit)));
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  private ensure(n: number): void {
+    const want = this.pos + n;
+    if (want <= this.buf.length) return;
+    if (want > this.limit) {
+      throw new EncodeError(this.protocol, "length", `output exceeds ${this.limit} bytes`);
+    }
+    let size = this.buf.length * 2;
+    while (size < want) size *= 2;
+    const next = new Uint8Array(Math.min(size, this.limit));
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** Writes one byte. */
+  u8(v: number): this {
+    this.ensure(1);
+    this.view.setUint8(this.pos++, v);
+    return this;
+  }
+
+  /** Writes a big-endian 16-bit unsigned integer. */
+  u16be(v: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+    return this;
+  }
+
+  /** Writes a big-endian 24-bit unsigned integer. */
+  u24be(v: number): this {
+    this.ensure(3);
+    this.view.setUint16(this.pos, v >>> 8);
+    this.view.setUint8(this.pos + 2, v & 0xff);
+    this.pos += 3;
+    return this;
+  }
+
+  /** Writes a big-endian 32-bit unsigned integer. */
+  u32be(v: number): this {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v >>> 0);
+    this.pos += 4;
+    return this;
+  }
+
+  /** Writes a little-endian 16-bit unsigned integer. */
+  u16le(v: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, true);
+    this.pos += 2;
+    return this;
+  }
+
+  /** Writes a little-endian 32-bit unsigned integer. */
+  u32le(v: number): this {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v >>> 0, true);
+    this.pos += 4;
+    return this;
+  }
+
+  /** Copies `bytes` in. */
+  bytes(bytes: Uint8Array): this {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+    return this;
+  }
+
+  /** Writes `n` zero bytes. */
+  zeros(n: number): this {
+    this.ensure(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+    return this;
+  }
+
+  /** Overwrites a big-endian 16-bit value at `at` (a reserved length or checksum field). */
+  patchU16be(at: number, v: number): this {
+    this.view.setUint16(at, v);
+    return this;
+  }
+
+  /** Overwrites one byte at `at`. */
+  patchU8(at: number, v: number): this {
+    this.view.setUint8(at, v);
+    return this;
+  }
+
+  /** The bytes written so far; the Writer must not be used afterwards (no copy when the buffer fits). */
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+}

@@ -1,0 +1,639 @@
+/**
+ * Full Geneve frames: outer Ethernet (IEEE 802.3, with IEEE 802.1Q/802.1ad VLAN tags), IPv4 (RFC 791) or
+ * IPv6 (RFC 8200), UDP (RFC 768) to port 6081 (RFC 8926 §3.3), the Geneve header (RFC 8926 §3.4) and the
+ * inner Ethernet frame. Checksums: IPv4 header checksum (RFC 791 §3.1, RFC 1071), UDP checksum over the
+ * pseudo-header (RFC 768; RFC 8200 §8.1 for IPv6, where it is mandatory).
+ *
+ * Addresses are parsed and printed with the `ip-address` package (IPv4 dotted quad, IPv6 RFC 5952 form).
+ *
+ * @module
+ */
+import { Address4, Address6 } from "ip-address";
+import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+import {
+  type DecodedGeneveHeader,
+  type GeneveHeader,
+  GENEVE_PROTOCOL,
+  GENEVE_UDP_PORT,
+  encodedGeneveHeaderLength,
+  readGeneveHeader,
+  writeGeneveHeader,
+} from "./header.js";
+import { type OvnMetadata, ovnMetadata } from "./ovn.js";
+
+/** EtherType values used here (IEEE 802 numbers; IANA "IEEE 802 Numbers"). */
+export const ETHER_TYPE = {
+  /** Internet Protocol version 4. */
+  ipv4: 0x0800,
+  /** Address Resolution Protocol. */
+  arp: 0x0806,
+  /** IEEE 802.1Q customer VLAN tag (C-tag). */
+  vlan: 0x8100,
+  /** IEEE 802.1ad service VLAN tag (S-tag, "QinQ"). */
+  qinq: 0x88a8,
+  /** Pre-standard QinQ tag some switches use. */
+  qinqLegacy: 0x9100,
+  /** Internet Protocol version 6. */
+  ipv6: 0x86dd,
+  /** Transparent Ethernet Bridging (the Geneve protocol type for Ethernet payloads). */
+  transparentEthernetBridging: 0x6558,
+} as const;
+
+/** IP protocol numbers used here (IANA "Assigned Internet Protocol Numbers"). */
+export const IP_PROTOCOL = {
+  /** User Datagram Protocol (RFC 768). */
+  udp: 17,
+} as const;
+
+/** Most VLAN tags the decoder follows before giving up (guards against tag loops in hostile input). */
+export const MAX_VLAN_TAGS = 8;
+
+/** One VLAN tag (IEEE 802.1Q §9.6: TPID, then PCP 3 bits, DEI 1 bit, VID 12 bits). */
+export interface VlanTag {
+  /** Tag protocol identifier. @defaultValue 0x8100 */
+  readonly tpid?: number;
+  /** Priority code point (0..7). @defaultValue 0 */
+  readonly pcp?: number;
+  /** Drop eligible indicator. @defaultValue false */
+  readonly dei?: boolean;
+  /** VLAN identifier (0..4095). */
+  readonly vid: number;
+}
+
+/** A decoded VLAN tag: every field present. */
+export interface DecodedVlanTag extends VlanTag {
+  readonly tpid: number;
+  readonly pcp: number;
+  readonly dei: boolean;
+}
+
+/** A decoded Ethernet header (IEEE 802.3 §3.1 with 802.1Q tags). */
+export interface EthernetLayer {
+  /** Discriminant. */
+  readonly type: "ethernet";
+  /** Destination MAC, `aa:bb:cc:dd:ee:ff`. */
+  readonly dst: string;
+  /** Source MAC. */
+  readonly src: string;
+  /** VLAN tags, outermost first. */
+  readonly vlans: readonly DecodedVlanTag[];
+  /** The EtherType after the tags. */
+  readonly etherType: number;
+}
+
+/** A decoded IPv4 header (RFC 791 §3.1). */
+export interface Ipv4Layer {
+  /** Discriminant. */
+  readonly type: "ipv4";
+  /** Header length in bytes (IHL × 4). */
+  readonly headerLength: number;
+  /** Type of service / DSCP+ECN byte. */
+  readonly tos: number;
+  /** Total length. */
+  readonly totalLength: number;
+  /** Identification. */
+  readonly identification: number;
+  /** DF flag. */
+  readonly dontFragment: boolean;
+  /** MF flag. */
+  readonly moreFragments: boolean;
+  /** Fragment offset (8-byte units). */
+  readonly fragmentOffset: number;
+  /** Time to live. */
+  readonly ttl: number;
+  /** Protocol (17 = UDP). */
+  readonly protocol: number;
+  /** Header checksum as on the wire. */
+  readonly checksum: number;
+  /** True when the header checksum verifies (RFC 1071). */
+  readonly checksumValid: boolean;
+  /** Source address. */
+  readonly src: string;
+  /** Destination address. */
+  readonly dst: string;
+  /** IP options (zero-copy view; empty when IHL = 5). */
+  readonly options: Uint8Array;
+}
+
+/** A decoded IPv6 header (RFC 8200 §3). Extension headers are not followed. */
+export interface Ipv6Layer {
+  /** Discriminant. */
+  readonly type: "ipv6";
+  /** Traffic class. */
+  readonly trafficClass: number;
+  /** Flow label (20 bits). */
+  readonly flowLabel: number;
+  /** Payload length. */
+  readonly payloadLength: number;
+  /** Next header (17 = UDP). */
+  readonly nextHeader: number;
+  /** Hop limit. */
+  readonly hopLimit: number;
+  /** Source address (RFC 5952 form). */
+  readonly src: string;
+  /** Destination address. */
+  readonly dst: string;
+}
+
+/** Whether a UDP checksum was absent (0, allowed over IPv4 only), verified, or wrong. */
+export type UdpChecksumStatus = "absent" | "valid" | "invalid";
+
+/** A decoded UDP header (RFC 768). */
+export interface UdpLayer {
+  /** Discriminant. */
+  readonly type: "udp";
+  /** Source port. */
+  readonly srcPort: number;
+  /** Destination port (6081 for Geneve). */
+  readonly dstPort: number;
+  /** Length (header + data). */
+  readonly length: number;
+  /** Checksum as on the wire. */
+  readonly checksum: number;
+  /** Checksum verdict; `"absent"` over IPv6 is a protocol violation (RFC 8200 §8.1) but is reported, not thrown. */
+  readonly checksumStatus: UdpChecksumStatus;
+}
+
+/** The decoded Geneve header as a frame layer, with OVN's reading of it. */
+export interface GeneveLayer extends DecodedGeneveHeader {
+  /** Discriminant. */
+  readonly type: "geneve";
+  /** Header length in bytes (8 + options). */
+  readonly headerLength: number;
+  /** OVN metadata: datapath key (= VNI) and, with the OVN option, ingress/egress port keys. */
+  readonly ovn: OvnMetadata;
+}
+
+/** The encapsulated frame (Geneve payload); its Ethernet header is decoded when the protocol type is 0x6558. */
+export interface InnerLayer {
+  /** Discriminant. */
+  readonly type: "inner";
+  /** Whole inner frame (zero-copy view). */
+  readonly bytes: Uint8Array;
+  /** The inner Ethernet header (for protocol type 0x6558). */
+  readonly ethernet?: EthernetLayer;
+  /** Bytes after the inner Ethernet header (zero-copy view). */
+  readonly payload: Uint8Array;
+}
+
+/** Any layer of a decoded frame. */
+export type FrameLayer = EthernetLayer | Ipv4Layer | Ipv6Layer | UdpLayer | GeneveLayer | InnerLayer;
+
+/** A decoded Geneve frame, layer by layer. */
+export interface DecodedGeneveFrame {
+  /** Outer Ethernet header (absent for raw-IP link types). */
+  readonly ethernet?: EthernetLayer;
+  /** Outer IP header. */
+  readonly ip: Ipv4Layer | Ipv6Layer;
+  /** Outer UDP header. */
+  readonly udp: UdpLayer;
+  /** Geneve header. */
+  readonly geneve: GeneveLayer;
+  /** The encapsulated frame. */
+  readonly inner: InnerLayer;
+}
+
+/** The layers of a decoded frame in wire order (for generic printing). */
+export function frameLayers(frame: DecodedGeneveFrame): FrameLayer[] {
+  const out: FrameLayer[] = [];
+  if (frame.ethernet) out.push(frame.ethernet);
+  out.push(frame.ip, frame.udp, frame.geneve, frame.inner);
+  return out;
+}
+
+/** Outer IPv4 header settings (RFC 791 §3.1). */
+export interface Ipv4Spec {
+  /** Selects IPv4. */
+  readonly version: 4;
+  /** Source address, dotted quad. */
+  readonly src: string;
+  /** Destination address. */
+  readonly dst: string;
+  /** Time to live. @defaultValue 64 */
+  readonly ttl?: number;
+  /** TOS byte (DSCP << 2 | ECN). @defaultValue 0 */
+  readonly tos?: number;
+  /** Identification. @defaultValue 0 */
+  readonly identification?: number;
+  /** DF flag (OVS sets it on tunnel packets by default). @defaultValue true */
+  readonly dontFragment?: boolean;
+}
+
+/** Outer IPv6 header settings (RFC 8200 §3). */
+export interface Ipv6Spec {
+  /** Selects IPv6. */
+  readonly version: 6;
+  /** Source address. */
+  readonly src: string;
+  /** Destination address. */
+  readonly dst: string;
+  /** Hop limit. @defaultValue 64 */
+  readonly hopLimit?: number;
+  /** Traffic class. @defaultValue 0 */
+  readonly trafficClass?: number;
+  /** Flow label (20 bits). @defaultValue 0 */
+  readonly flowLabel?: number;
+}
+
+/** Everything needed to build one Geneve frame. */
+export interface GeneveFrameSpec {
+  /** Outer Ethernet header. @defaultValue src 02:00:00:00:00:01, dst 02:00:00:00:00:02, no VLAN */
+  readonly ethernet?: { readonly src?: string; readonly dst?: string; readonly vlans?: readonly VlanTag[] };
+  /** Outer IP header. */
+  readonly ip: Ipv4Spec | Ipv6Spec;
+  /** Outer UDP header. */
+  readonly udp?: {
+    /**
+     * Source port. RFC 8926 §3.3 recommends a hash of the inner headers for ECMP entropy.
+     * @defaultValue 49152 + (FNV-1a of the inner frame's first 54 bytes mod 16384)
+     */
+    readonly srcPort?: number;
+    /** Destination port. @defaultValue 6081 */
+    readonly dstPort?: number;
+    /** `"zero"` sends no checksum (IPv4 only; RFC 8926 §3.3 allows it). @defaultValue "compute" */
+    readonly checksum?: "compute" | "zero";
+  };
+  /** Geneve header (protocol type defaults to 0x6558, Ethernet). */
+  readonly geneve: GeneveHeader;
+  /** The inner frame (an Ethernet frame for protocol type 0x6558). */
+  readonly inner: Uint8Array;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checksums (RFC 1071)
+
+/** One's-complement sum of `bytes` as 16-bit big-endian words (odd tail padded with 0), added to `sum`. */
+export function onesComplementSum(bytes: Uint8Array, sum = 0): number {
+  const n = bytes.length;
+  let i = 0;
+  let s = sum;
+  while (i + 1 < n) {
+    // fold every 32 KiB of words so the running sum stays far below 2^53
+    const end = Math.min(n - 1, i + 65536);
+    for (; i < end; i += 2) s += (bytes[i]! << 8) | bytes[i + 1]!;
+    s = (s % 0x10000) + Math.floor(s / 0x10000);
+  }
+  if (i < n) s += bytes[i]! << 8;
+  return s;
+}
+
+/** Folds a one's-complement sum to 16 bits and complements it: the Internet checksum (RFC 1071 §4.1). */
+export function finishChecksum(sum: number): number {
+  let s = sum;
+  while (s > 0xffff) s = (s % 0x10000) + Math.floor(s / 0x10000);
+  return ~s & 0xffff;
+}
+
+/** The Internet checksum of `bytes` (RFC 1071). */
+export function internetChecksum(bytes: Uint8Array): number {
+  return finishChecksum(onesComplementSum(bytes));
+}
+
+/** Sum of the UDP pseudo-header (RFC 768 for IPv4, RFC 8200 §8.1 for IPv6) given raw 4/16-byte addresses. */
+function pseudoHeaderSum(src: Uint8Array, dst: Uint8Array, udpLength: number): number {
+  let s = onesComplementSum(src);
+  s = onesComplementSum(dst, s);
+  // IPv4: zero, protocol, UDP length; IPv6: 32-bit length, 3 zero bytes, next header — same sum here
+  return s + IP_PROTOCOL.udp + udpLength;
+}
+
+/**
+ * The UDP checksum of `segment` (header with checksum field zero + data) for the given raw addresses;
+ * a computed 0 is sent as 0xFFFF (RFC 768).
+ */
+export function udpChecksum(src: Uint8Array, dst: Uint8Array, segment: Uint8Array): number {
+  const c = finishChecksum(onesComplementSum(segment, pseudoHeaderSum(src, dst, segment.length)));
+  return c === 0 ? 0xffff : c;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Addresses
+
+/** Parses `aa:bb:cc:dd:ee:ff` (or `-` separators) to 6 bytes; throws {@link EncodeError}. */
+export function parseMac(mac: string, field = "mac"): Uint8Array {
+  const parts = mac.split(/[:-]/);
+  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {
+    throw new EncodeError("ethernet", field, `invalid MAC address '${mac}'`);
+  }
+  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Formats 6 bytes as `aa:bb:cc:dd:ee:ff`. */
+export function formatMac(b: Uint8Array): string {
+  return `${HEX[b[0]!]}:${HEX[b[1]!]}:${HEX[b[2]!]}:${HEX[b[3]!]}:${HEX[b[4]!]}:${HEX[b[5]!]}`;
+}
+
+/** Parses an IPv4 address (no prefix) to 4 bytes with `ip-address`; throws {@link EncodeError}. */
+export function parseIpv4(text: string, field = "address"): Uint8Array {
+  let a: Address4;
+  try {
+    a = new Address4(text);
+  } catch {
+    throw new EncodeError("ipv4", field, `invalid IPv4 address '${text}'`);
+  }
+  if (a.subnetMask !== 32 || text.includes("/")) throw new EncodeError("ipv4", field, `expected an address, not a prefix: '${text}'`);
+  return Uint8Array.from(a.toArray());
+}
+
+/** Parses an IPv6 address (no prefix) to 16 bytes with `ip-address`; throws {@link EncodeError}. */
+export function parseIpv6(text: string, field = "address"): Uint8Array {
+  let a: Address6;
+  try {
+    a = new Address6(text);
+  } catch {
+    throw new EncodeError("ipv6", field, `invalid IPv6 address '${text}'`);
+  }
+  if (a.subnetMask !== 128 || text.includes("/")) throw new EncodeError("ipv6", field, `expected an address, not a prefix: '${text}'`);
+  let v = a.bigInt();
+  const out = new Uint8Array(16);
+  for (let i = 15; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** Formats 4 bytes as a dotted quad (via `ip-address`). */
+export function formatIpv4(b: Uint8Array): string {
+  return Address4.fromByteArray(Array.from(b.subarray(0, 4))).correctForm();
+}
+
+/** Formats 16 bytes in RFC 5952 form (via `ip-address`). */
+export function formatIpv6(b: Uint8Array): string {
+  return Address6.fromUnsignedByteArray(Array.from(b.subarray(0, 16))).correctForm();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Encoding
+
+function checkUint(protocol: string, field: string, v: number, bits: number): number {
+  const max = 2 ** bits - 1;
+  if (!Number.isInteger(v) || v < 0 || v > max) {
+    throw new EncodeError(protocol, field, `must be an integer 0..${max}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Writes an Ethernet header with VLAN tags (IEEE 802.3 / 802.1Q) ending in `etherType`. */
+export function writeEthernet(
+  w: Writer,
+  dst: Uint8Array,
+  src: Uint8Array,
+  vlans: readonly VlanTag[],
+  etherType: number,
+): void {
+  w.bytes(dst).bytes(src);
+  vlans.forEach((t, i) => {
+    const tpid = checkUint("ethernet", `vlans[${i}].tpid`, t.tpid ?? ETHER_TYPE.vlan, 16);
+    const pcp = checkUint("ethernet", `vlans[${i}].pcp`, t.pcp ?? 0, 3);
+    const vid = checkUint("ethernet", `vlans[${i}].vid`, t.vid, 12);
+    w.u16be(tpid).u16be((pcp << 13) | (t.dei ? 0x1000 : 0) | vid);
+  });
+  w.u16be(etherType);
+}
+
+/** A simple deterministic flow hash for the default UDP source port (FNV-1a, 32 bits). */
+function fnv1a(bytes: Uint8Array, n: number): number {
+  let h = 0x811c9dc5;
+  const end = Math.min(n, bytes.length);
+  for (let i = 0; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The default UDP source port for an inner frame: 49152..65535 from a hash of its first 54 bytes. */
+export function defaultSourcePort(inner: Uint8Array): number {
+  return 49152 + (fnv1a(inner, 54) % 16384);
+}
+
+/**
+ * Encodes a whole Geneve frame: Ethernet, IPv4 or IPv6, UDP, Geneve and the inner frame, with the IPv4
+ * header checksum and the UDP checksum filled in (RFC 8926 §3.3: over IPv6 a zero checksum is not allowed
+ * here). Length fields are reserved while writing and patched at the end.
+ */
+export function encodeGeneveFrame(spec: GeneveFrameSpec): Uint8Array {
+  const eth = spec.ethernet ?? {};
+  const dstMac = parseMac(eth.dst ?? "02:00:00:00:00:02", "ethernet.dst");
+  const srcMac = parseMac(eth.src ?? "02:00:00:00:00:01", "ethernet.src");
+  const vlans = eth.vlans ?? [];
+  const ip = spec.ip;
+  const v6 = ip.version === 6;
+  if (ip.version !== 4 && ip.version !== 6) throw new EncodeError("ip", "version", `must be 4 or 6, got ${String((ip as { version: unknown }).version)}`);
+  const srcIp = v6 ? parseIpv6(ip.src, "ip.src") : parseIpv4(ip.src, "ip.src");
+  const dstIp = v6 ? parseIpv6(ip.dst, "ip.dst") : parseIpv4(ip.dst, "ip.dst");
+  const udp = spec.udp ?? {};
+  const checksumMode = udp.checksum ?? "compute";
+  if (checksumMode !== "compute" && checksumMode !== "zero") throw new EncodeError("udp", "checksum", `must be "compute" or "zero"`);
+  if (v6 && checksumMode === "zero") {
+    throw new EncodeError("udp", "checksum", "a zero UDP checksum is not allowed over IPv6 (RFC 8200 §8.1)");
+  }
+  const srcPort = checkUint("udp", "srcPort", udp.srcPort ?? defaultSourcePort(spec.inner), 16);
+  const dstPort = checkUint("udp", "dstPort", udp.dstPort ?? GENEVE_UDP_PORT, 16);
+
+  const ipHeaderLength = v6 ? 40 : 20;
+  const udpLength = 8 + encodedGeneveHeaderLength(spec.geneve) + spec.inner.length;
+  if (udpLength > 0xffff) throw new EncodeError("udp", "length", `datagram of ${udpLength} bytes exceeds 65535`);
+  if (!v6 && udpLength + 20 > 0xffff) throw new EncodeError("ipv4", "totalLength", `packet of ${udpLength + 20} bytes exceeds 65535`);
+  const total = 14 + 4 * vlans.length + ipHeaderLength + udpLength;
+  const w = new Writer("geneve-frame", total);
+
+  writeEthernet(w, dstMac, srcMac, vlans, v6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4);
+  const ipStart = w.pos;
+  if (!v6) {
+    const tos = checkUint("ipv4", "tos", ip.tos ?? 0, 8);
+    const ttl = checkUint("ipv4", "ttl", ip.ttl ?? 64, 8);
+    const id = checkUint("ipv4", "identification", ip.identification ?? 0, 16);
+    w.u8(0x45).u8(tos);
+    w.u16be(0); // total length, patched
+    w.u16be(id).u16be((ip.dontFragment ?? true) ? 0x4000 : 0);
+    w.u8(ttl).u8(IP_PROTOCOL.udp);
+    w.u16be(0); // header checksum, patched
+    w.bytes(srcIp).bytes(dstIp);
+  } else {
+    const tc = checkUint("ipv6", "trafficClass", ip.trafficClass ?? 0, 8);
+    const fl = checkUint("ipv6", "flowLabel", ip.flowLabel ?? 0, 20);
+    const hl = checkUint("ipv6", "hopLimit", ip.hopLimit ?? 64, 8);
+    w.u32be(((6 << 28) | (tc << 20) | fl) >>> 0);
+    w.u16be(0); // payload length, patched
+    w.u8(IP_PROTOCOL.udp).u8(hl);
+    w.bytes(srcIp).bytes(dstIp);
+  }
+  const udpStart = w.pos;
+  w.u16be(srcPort).u16be(dstPort);
+  w.u16be(0); // length, patched
+  w.u16be(0); // checksum, patched
+  writeGeneveHeader(w, spec.geneve);
+  w.bytes(spec.inner);
+
+  const len = w.pos - udpStart;
+  w.patchU16be(udpStart + 4, len);
+  if (!v6) {
+    w.patchU16be(ipStart + 2, len + 20);
+  } else {
+    w.patchU16be(ipStart + 4, len);
+  }
+  const out = w.finish();
+  if (!v6) w.patchU16be(ipStart + 10, internetChecksum(out.subarray(ipStart, ipStart + 20)));
+  if (checksumMode === "compute") w.patchU16be(udpStart + 6, udpChecksum(srcIp, dstIp, out.subarray(udpStart)));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Decoding
+
+/** Reads an Ethernet header with VLAN tags (at most {@link MAX_VLAN_TAGS}). */
+export function readEthernet(r: Reader): EthernetLayer {
+  r.need(14, "ethernet header");
+  const dst = formatMac(r.take(6, "destination"));
+  const src = formatMac(r.take(6, "source"));
+  let etherType = r.u16be("ethertype");
+  const vlans: DecodedVlanTag[] = [];
+  while (etherType === ETHER_TYPE.vlan || etherType === ETHER_TYPE.qinq || etherType === ETHER_TYPE.qinqLegacy) {
+    if (vlans.length >= MAX_VLAN_TAGS) r.fail(`more than ${MAX_VLAN_TAGS} VLAN tags`, r.pos - 2);
+    const tci = r.u16be("vlan tag");
+    vlans.push({ tpid: etherType, pcp: tci >>> 13, dei: (tci & 0x1000) !== 0, vid: tci & 0x0fff });
+    etherType = r.u16be("ethertype");
+  }
+  return { type: "ethernet", dst, src, vlans, etherType };
+}
+
+/** Options of {@link decodeGeneveFrame}. */
+export interface DecodeFrameOptions {
+  /** UDP destination port taken as Geneve. @defaultValue 6081 */
+  readonly udpPort?: number;
+  /** `"ethernet"` (pcap link type 1) or `"raw"` (link type 101, starts at the IP header). @defaultValue "ethernet" */
+  readonly link?: "ethernet" | "raw";
+  /** Absolute offset of `bytes[0]` for error messages. @defaultValue 0 */
+  readonly base?: number;
+}
+
+/**
+ * Decodes a whole Geneve frame layer by layer and verifies checksums (reported, not thrown). Throws
+ * {@link DecodeError} (with protocol and absolute offset) for anything truncated, inconsistent or not
+ * Geneve: other EtherTypes, IP protocols or UDP ports, IPv4 fragments, bad lengths.
+ */
+export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedGeneveFrame {
+  const base = options.base ?? 0;
+  const udpPort = options.udpPort ?? GENEVE_UDP_PORT;
+  let ethernet: EthernetLayer | undefined;
+  let r = new Reader(bytes, "ethernet", base);
+  let etherType: number;
+  if ((options.link ?? "ethernet") === "ethernet") {
+    ethernet = readEthernet(r);
+    etherType = ethernet.etherType;
+  } else {
+    const v = r.remaining > 0 ? r.bytes[0]! >>> 4 : 0;
+    etherType = v === 6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4;
+  }
+
+  let ip: Ipv4Layer | Ipv6Layer;
+  let srcIp: Uint8Array;
+  let dstIp: Uint8Array;
+  let ipPayload: Reader;
+  if (etherType === ETHER_TYPE.ipv4) {
+    r = new Reader(r.rest(), "ipv4", r.offset);
+    const start = r.pos;
+    const vihl = r.u8("ipv4 header");
+    r.need(19, "ipv4 header");
+    if (vihl >>> 4 !== 4) r.fail(`version ${vihl >>> 4} is not 4`, start);
+    const headerLength = (vihl & 0x0f) * 4;
+    if (headerLength < 20) r.fail(`header length ${headerLength} is below 20`, start);
+    const tos = r.u8("tos");
+    const totalLength = r.u16be("total length");
+    const identification = r.u16be("identification");
+    const ff = r.u16be("flags");
+    const ttl = r.u8("ttl");
+    const protocol = r.u8("protocol");
+    const checksum = r.u16be("checksum");
+    srcIp = r.take(4, "source address");
+    dstIp = r.take(4, "destination address");
+    const opts = r.take(headerLength - 20, "ipv4 options");
+    if (totalLength < headerLength) r.fail(`total length ${totalLength} is below header length ${headerLength}`, start + 2);
+    if (totalLength > r.bytes.length - start) {
+      r.fail(`total length ${totalLength} overruns the packet (${r.bytes.length - start} byte(s))`, start + 2);
+    }
+    const checksumValid = internetChecksum(r.bytes.subarray(start, start + headerLength)) === 0;
+    ip = {
+      type: "ipv4",
+      headerLength,
+      tos,
+      totalLength,
+      identification,
+      dontFragment: (ff & 0x4000) !== 0,
+      moreFragments: (ff & 0x2000) !== 0,
+      fragmentOffset: ff & 0x1fff,
+      ttl,
+      protocol,
+      checksum,
+      checksumValid,
+      src: formatIpv4(srcIp),
+      dst: formatIpv4(dstIp),
+      options: opts,
+    };
+    if (ip.moreFragments || ip.fragmentOffset !== 0) r.fail("fragmented IPv4 packets are not reassembled", start + 6);
+    if (protocol !== IP_PROTOCOL.udp) r.fail(`protocol ${protocol} is not UDP`, start + 9);
+    ipPayload = r.sub(totalLength - headerLength, "ipv4 payload", "udp");
+  } else if (etherType === ETHER_TYPE.ipv6) {
+    r = new Reader(r.rest(), "ipv6", r.offset);
+    const start = r.pos;
+    const w0 = r.u32be("ipv6 header");
+    r.need(36, "ipv6 header");
+    if (w0 >>> 28 !== 6) r.fail(`version ${w0 >>> 28} is not 6`, start);
+    const payloadLength = r.u16be("payload length");
+    const nextHeader = r.u8("next header");
+    const hopLimit = r.u8("hop limit");
+    srcIp = r.take(16, "source address");
+    dstIp = r.take(16, "destination address");
+    ip = {
+      type: "ipv6",
+      trafficClass: (w0 >>> 20) & 0xff,
+      flowLabel: w0 & 0xfffff,
+      payloadLength,
+      nextHeader,
+      hopLimit,
+      src: formatIpv6(srcIp),
+      dst: formatIpv6(dstIp),
+    };
+    if (nextHeader !== IP_PROTOCOL.udp) r.fail(`next header ${nextHeader} is not UDP (extension headers are not followed)`, start + 6);
+    if (payloadLength > r.remaining) r.fail(`payload length ${payloadLength} overruns the packet (${r.remaining} byte(s))`, start + 4);
+    ipPayload = r.sub(payloadLength, "ipv6 payload", "udp");
+  } else {
+    throw new DecodeError("ethernet", base + (ethernet ? r.pos - 2 : 0), `ethertype 0x${etherType.toString(16).padStart(4, "0")} is not IPv4 or IPv6`);
+  }
+
+  const u = ipPayload;
+  const udpStart = u.pos;
+  const srcPort = u.u16be("udp header");
+  u.need(6, "udp header");
+  const dstPort = u.u16be("destination port");
+  const length = u.u16be("length");
+  const checksum = u.u16be("checksum");
+  if (length < 8) u.fail(`length ${length} is below 8`, udpStart + 4);
+  if (length > u.bytes.length - udpStart) u.fail(`length ${length} overruns the IP payload (${u.bytes.length - udpStart} byte(s))`, udpStart + 4);
+  if (dstPort !== udpPort) u.fail(`destination port ${dstPort} is not Geneve (${udpPort})`, udpStart + 2);
+  const segment = u.bytes.subarray(udpStart, udpStart + length);
+  let checksumStatus: UdpChecksumStatus;
+  if (checksum === 0) {
+    checksumStatus = "absent";
+  } else {
+    const sum = onesComplementSum(segment, pseudoHeaderSum(srcIp, dstIp, length));
+    checksumStatus = finishChecksum(sum) === 0 ? "valid" : "invalid";
+  }
+  const udp: UdpLayer = { type: "udp", srcPort, dstPort, length, checksum, checksumStatus };
+
+  const g = new Reader(segment.subarray(8), "geneve", u.base + udpStart + 8);
+  const header = readGeneveHeader(g);
+  const geneve: GeneveLayer = { type: "geneve", ...header, headerLength: g.pos, ovn: ovnMetadata(header) };
+  const innerStart = g.offset;
+  const innerBytes = g.rest();
+  let inner: InnerLayer;
+  if (header.protocolType === GENEVE_PROTOCOL.transparentEthernetBridging) {
+    const ir = new Reader(innerBytes, "inner-ethernet", innerStart);
+    const innerEth = readEthernet(ir);
+    inner = { type: "inner", bytes: innerBytes, ethernet: innerEth, payload: ir.rest() };
+  } else {
+    inner = { type: "inner", bytes: innerBytes, payload: innerBytes };
+  }
+  return ethernet ? { ethernet, ip, udp, geneve, inner } : { ip, udp, geneve, inner };
+}

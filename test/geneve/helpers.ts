@@ -1,0 +1,52 @@
+/** Test helpers for the geneve tests: hand-written bytes and a seeded PRNG. */
+
+/** Bytes from hex text; whitespace, `|` and `_` are ignored so fixtures can show field boundaries. */
+export function hex(text: string): Uint8Array {
+  const clean = text.replace(/[\s|_]/g, "");
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error(`bad hex fixture: ${text}`);
+  return Uint8Array.from(Buffer.from(clean, "hex"));
+}
+
+/** Lower-case hex of bytes. */
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+}
+
+/** mulberry32: a small seeded PRNG, so property tests are reproducible. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random integer in [0, n). */
+export function randInt(rnd: () => number, n: number): number {
+  return Math.floor(rnd() * n);
+}
+
+/** Random bytes. */
+export function randBytes(rnd: () => number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = randInt(rnd, 256);
+  return out;
+}
+
+/** Deep-compares shapes in tests where Uint8Array views must be compared by content. */
+export function plain(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? toHex(x) : x)));
+}
+
+/**
+ * A hand-built inner Ethernet frame: 50:54:00:00:00:02 <- 50:54:00:00:00:01, IPv4 10.0.0.1 -> 10.0.0.2,
+ * UDP 1234 -> 5001 with 4 payload bytes (checksums zero; the inner frame is opaque to the codec).
+ */
+export const INNER_FRAME = hex(
+  "505400000002 505400000001 0800" +
+    "4500 0020 0000 0000 4011 0000 0a000001 0a000002" +
+    "04d2 1389 000c 0000 deadbeef",
+);
