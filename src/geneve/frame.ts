@@ -532,7 +532,8 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
   let dstIp: Uint8Array;
   let ipPayload: Reader;
   if (etherType === ETHER_TYPE.ipv4) {
-    r = new Reader(r.rest(), "ipv4", r.offset);
+    const at = r.offset;
+    r = new Reader(r.rest(), "ipv4", at);
     const start = r.pos;
     const vihl = r.u8("ipv4 header");
     r.need(19, "ipv4 header");
@@ -575,7 +576,8 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
     if (protocol !== IP_PROTOCOL.udp) r.fail(`protocol ${protocol} is not UDP`, start + 9);
     ipPayload = r.sub(totalLength - headerLength, "ipv4 payload", "udp");
   } else if (etherType === ETHER_TYPE.ipv6) {
-    r = new Reader(r.rest(), "ipv6", r.offset);
+    const at = r.offset;
+    r = new Reader(r.rest(), "ipv6", at);
     const start = r.pos;
     const w0 = r.u32be("ipv6 header");
     r.need(36, "ipv6 header");
