@@ -130,7 +130,7 @@ describe("Geneve frames: decode", () => {
   it("reports a zero UDP checksum as absent and a corrupted one as invalid", () => {
     expect(decodeGeneveFrame(hex(FIXTURES[2]!.bytes)).udp.checksumStatus).toBe("absent");
     const bad = hex(FIXTURES[0]!.bytes);
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
     expect(decodeGeneveFrame(bad).udp.checksumStatus).toBe("invalid");
     const badIp = hex(FIXTURES[0]!.bytes);
     badIp[18 + 8] = 63; // TTL changed, header checksum now wrong
