@@ -1,0 +1,283 @@
+/**
+ * Bounded big-endian byte reader and writer used by every OpenFlow codec in this package, plus
+ * {@link DecodeError}, the only error malformed input ever produces.
+ *
+ * @module
+ */
+
+/** Thrown for malformed or hostile input; carries the protocol, the absolute byte offset and the reason. */
+export class DecodeError extends Error {
+  override readonly name = "DecodeError";
+  /**
+   * @param protocol - protocol being decoded (e.g. `"openflow"`)
+   * @param offset - absolute byte offset into the decoded buffer where the problem was found
+   * @param reason - human-readable reason
+   */
+  constructor(
+    readonly protocol: string,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`${protocol}: ${reason} at offset ${offset}`);
+  }
+}
+
+/** Thrown by encoders for values that cannot be represented on the wire. */
+export class EncodeError extends Error {
+  override readonly name = "EncodeError";
+}
+
+/**
+ * Bounded cursor over a `Uint8Array`. Every read checks the remaining length first and throws
+ * {@link DecodeError} (never `RangeError`). `sub()` returns zero-copy views.
+ */
+export class Reader {
+  /** The underlying bytes (the window this reader may read). */
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  /** Current position, relative to `bytes`. */
+  pos: number;
+  /** Absolute offset of `bytes[0]` in the outermost buffer, for error reporting. */
+  readonly base: number;
+  /** Protocol name used in errors. */
+  readonly protocol: string;
+
+  /**
+   * @param bytes - bytes to read
+   * @param base - absolute offset of `bytes[0]` (for error messages)
+   * @param protocol - protocol name for errors
+   */
+  constructor(bytes: Uint8Array, base = 0, protocol = "openflow") {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = 0;
+    this.base = base;
+    this.protocol = protocol;
+  }
+
+  /** Bytes left to read. */
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  /** Absolute offset of the cursor. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Throws a {@link DecodeError} at the current (or given relative) position. */
+  fail(reason: string, at: number = this.pos): never {
+    throw new DecodeError(this.protocol, this.base + at, reason);
+  }
+
+  /** Ensures `n` bytes remain. */
+  need(n: number, what = "field"): void {
+    if (n < 0 || this.pos + n > this.bytes.length) this.fail(`truncated ${what}: need ${n} bytes, have ${this.remaining}`);
+  }
+
+  /** Reads an unsigned byte. */
+  u8(): number {
+    this.need(1);
+    return this.view.getUint8(this.pos++);
+  }
+
+  /** Reads a big-endian u16. */
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  /** Reads a big-endian u32. */
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Reads a big-endian u64 as bigint. */
+  u64(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** Reads `n` bytes as a zero-copy view. */
+  bytesView(n: number, what = "bytes"): Uint8Array {
+    this.need(n, what);
+    const v = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** Skips `n` bytes. */
+  skip(n: number): void {
+    this.need(n, "padding");
+    this.pos += n;
+  }
+
+  /** Returns a sub-reader over the next `n` bytes (zero copy) and advances past them. */
+  sub(n: number, what = "body"): Reader {
+    const start = this.pos;
+    const b = this.bytesView(n, what);
+    return new Reader(b, this.base + start, this.protocol);
+  }
+
+  /** Reads a NUL-padded fixed-length ASCII string. */
+  str(n: number): string {
+    const b = this.bytesView(n, "string");
+    let end = b.indexOf(0);
+    if (end < 0) end = b.length;
+    let s = "";
+    for (let i = 0; i < end; i++) s += String.fromCharCode(b[i]!);
+    return s;
+  }
+}
+
+/**
+ * Growable big-endian writer. Length fields are reserved with {@link Writer.reserve16} and filled
+ * afterwards with {@link Writer.patch16}.
+ */
+export class Writer {
+  private buf: Uint8Array;
+  private view: DataView;
+  /** Number of bytes written. */
+  pos = 0;
+
+  /** @param capacity - initial capacity in bytes */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  private grow(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const nb = new Uint8Array(cap);
+    nb.set(this.buf.subarray(0, this.pos));
+    this.buf = nb;
+    this.view = new DataView(nb.buffer);
+  }
+
+  /** Writes an unsigned byte. */
+  u8(v: number): this {
+    this.grow(1);
+    this.view.setUint8(this.pos++, v);
+    return this;
+  }
+
+  /** Writes a big-endian u16. */
+  u16(v: number): this {
+    this.grow(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+    return this;
+  }
+
+  /** Writes a big-endian u32. */
+  u32(v: number): this {
+    this.grow(4);
+    this.view.setUint32(this.pos, v >>> 0);
+    this.pos += 4;
+    return this;
+  }
+
+  /** Writes a big-endian u64. */
+  u64(v: bigint): this {
+    this.grow(8);
+    this.view.setBigUint64(this.pos, BigInt.asUintN(64, v));
+    this.pos += 8;
+    return this;
+  }
+
+  /** Writes raw bytes. */
+  bytes(b: Uint8Array): this {
+    this.grow(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return this;
+  }
+
+  /** Writes `n` zero bytes. */
+  zeros(n: number): this {
+    this.grow(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+    return this;
+  }
+
+  /** Writes an ASCII string NUL-padded to exactly `n` bytes (truncated if longer). */
+  str(s: string, n: number): this {
+    this.grow(n);
+    for (let i = 0; i < n; i++) this.buf[this.pos + i] = i < s.length && i < n - 1 ? s.charCodeAt(i) & 0xff : 0;
+    this.pos += n;
+    return this;
+  }
+
+  /** Pads with zeros to a multiple of `align` measured from `start`. */
+  pad(start: number, align = 8): this {
+    const rem = (this.pos - start) % align;
+    return rem ? this.zeros(align - rem) : this;
+  }
+
+  /** Reserves a u16 and returns its position, to be filled with {@link Writer.patch16}. */
+  reserve16(): number {
+    const at = this.pos;
+    this.u16(0);
+    return at;
+  }
+
+  /** Overwrites a previously written u16. */
+  patch16(at: number, v: number): void {
+    if (v > 0xffff) throw new EncodeError(`length ${v} does not fit in 16 bits`);
+    this.view.setUint16(at, v);
+  }
+
+  /** Overwrites a previously written u8. */
+  patch8(at: number, v: number): void {
+    this.view.setUint8(at, v);
+  }
+
+  /** Returns the written bytes (a view; copy if the writer is reused). */
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+/** Lower-case hex of bytes, no separators. */
+export function toHex(b: Uint8Array): string {
+  let s = "";
+  for (const x of b) s += (x < 16 ? "0" : "") + x.toString(16);
+  return s;
+}
+
+/** Parses hex (whitespace, `:`, `.` and `-` ignored; optional `0x`). Throws `Error` on bad digits. */
+export function fromHex(h: string): Uint8Array {
+  const clean = h.replace(/^0x/i, "").replace(/[\s:.\-]/g, "");
+  if (clean.length % 2 || /[^0-9a-f]/i.test(clean)) throw new Error(`invalid hex string`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Big-endian bytes → bigint. */
+export function bytesToBig(b: Uint8Array): bigint {
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+
+/** bigint → `n` big-endian bytes (truncated to n*8 bits). */
+export function bigToBytes(v: bigint, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = BigInt.asUintN(n * 8, v);
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}

@@ -1,0 +1,338 @@
+/**
+ * OXM / NXM match fields: the field catalogue (OpenFlow 1.3.5 §7.2.3.7 "Flow Match Fields" plus the
+ * Nicira NXM_NX_* and ONF experimenter fields Open vSwitch and OVN use) and the TLV codec for
+ * `ofp_match` (OpenFlow 1.3.5 §7.2.3.1, `OFPMT_OXM`).
+ *
+ * A match is a list of {@link MatchField} entries. Values and masks are zero-copy byte views in
+ * network order; unknown headers are kept (not dropped) with their raw bytes.
+ *
+ * @module
+ */
+import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+
+/** OXM classes (OpenFlow 1.3.5 §7.2.3.2 `ofp_oxm_class`). */
+export const OxmClass = {
+  /** Backward compatibility with NXM (NXM_OF_*). */
+  NXM_0: 0x0000,
+  /** Backward compatibility with NXM (NXM_NX_*). */
+  NXM_1: 0x0001,
+  /** Basic class for OpenFlow (OFPXMC_OPENFLOW_BASIC). */
+  OPENFLOW_BASIC: 0x8000,
+  /** Packet registers (OFPXMC_PACKET_REGS, OpenFlow 1.5). */
+  PACKET_REGS: 0x8001,
+  /** Experimenter class (OFPXMC_EXPERIMENTER). */
+  EXPERIMENTER: 0xffff,
+} as const;
+
+/** Experimenter IDs used by OXM experimenter fields and experimenter actions. */
+export const ExperimenterId = {
+  /** Nicira (NX_VENDOR_ID). */
+  NICIRA: 0x00002320,
+  /** Open Networking Foundation (ONF_VENDOR_ID). */
+  ONF: 0x4f4e4600,
+} as const;
+
+/** How a field value is rendered and parsed in ovs-ofctl flow syntax. */
+export type FieldFormat =
+  | "hex"
+  | "dec"
+  | "mac"
+  | "ipv4"
+  | "ipv6"
+  | "port"
+  | "ct_state"
+  | "tcp_flags"
+  | "tun_flags"
+  | "frag"
+  | "ethertype"
+  | "label"
+  | "vlan_vid"
+  | "packet_type";
+
+/** One match/field definition. */
+export interface FieldDef {
+  /** ovs-fields(7) name, e.g. `reg0`, `nw_src`. */
+  readonly name: string;
+  /** Other names accepted by the parser (e.g. `ip_src` for `nw_src`). */
+  readonly aliases: readonly string[];
+  /** NXM name (`NXM_NX_REG0`) if the field has one. */
+  readonly nxmName: string | undefined;
+  /** OXM name (`OXM_OF_IN_PORT`) if the field has one. */
+  readonly oxmName: string | undefined;
+  /** Header used in OF1.3 matches and set_field (class<<16 | field<<9 | length), without the has-mask bit. */
+  readonly header: number;
+  /** Experimenter ID for class 0xffff headers. */
+  readonly experimenter: number | undefined;
+  /** Header used inside Nicira actions (move/load/output:reg/learn), NXM when available. */
+  readonly nxHeader: number;
+  /** Experimenter of {@link FieldDef.nxHeader} when it is an experimenter header. */
+  readonly nxExperimenter: number | undefined;
+  /** Value length in bytes. */
+  readonly len: number;
+  /** Meaningful width in bits (e.g. 12+1 for vlan_vid, 20 for ipv6_label). */
+  readonly bits: number;
+  /** Text format. */
+  readonly format: FieldFormat;
+}
+
+/** Builds an OXM header word (OpenFlow 1.3.5 §7.2.3.2): class, field, has-mask, payload length. */
+export function oxmHeader(cls: number, field: number, len: number, hasMask = false): number {
+  return ((cls << 16) | (field << 9) | (hasMask ? 0x100 : 0) | len) >>> 0;
+}
+
+/** Class of an OXM header. */
+export const oxmClassOf = (h: number): number => h >>> 16;
+/** Field number of an OXM header. */
+export const oxmFieldOf = (h: number): number => (h >>> 9) & 0x7f;
+/** Has-mask bit of an OXM header. */
+export const oxmHasMask = (h: number): boolean => (h & 0x100) !== 0;
+/** Payload length of an OXM header. */
+export const oxmLength = (h: number): number => h & 0xff;
+
+const FIELDS: FieldDef[] = [];
+const BY_NAME = new Map<string, FieldDef>();
+const BY_HEADER = new Map<string, FieldDef>();
+
+function key(header: number, experimenter: number | undefined): string {
+  // header without has-mask bit and without length: identifies the field
+  return `${(header >>> 9) >>> 0}:${experimenter ?? 0}`;
+}
+
+interface Def {
+  name: string;
+  aliases?: string[];
+  nxm?: [cls: number, field: number, len?: number];
+  oxm?: [cls: number, field: number, exp?: number];
+  nxmName?: string;
+  oxmName?: string;
+  len: number;
+  bits?: number;
+  format: FieldFormat;
+  /** Use the NXM header in matches/set_field for OF1.3 (fields without OXM). */
+}
+
+function def(d: Def): void {
+  const oxm = d.oxm;
+  const nxm = d.nxm;
+  let header: number;
+  let experimenter: number | undefined;
+  if (oxm) {
+    experimenter = oxm[2];
+    header = oxmHeader(oxm[0], oxm[1], d.len + (experimenter !== undefined ? 4 : 0));
+  } else if (nxm) {
+    header = oxmHeader(nxm[0], nxm[1], d.len);
+  } else throw new Error(`field ${d.name} has no header`);
+  const nxHeader = nxm ? oxmHeader(nxm[0], nxm[1], nxm[2] ?? d.len) : header;
+  const f: FieldDef = {
+    name: d.name,
+    aliases: d.aliases ?? [],
+    nxmName: d.nxmName,
+    oxmName: d.oxmName,
+    header,
+    experimenter,
+    nxHeader,
+    nxExperimenter: nxm ? undefined : experimenter,
+    len: d.len,
+    bits: d.bits ?? d.len * 8,
+    format: d.format,
+  };
+  FIELDS.push(f);
+  for (const n of [f.name, ...f.aliases, ...(f.nxmName ? [f.nxmName] : []), ...(f.oxmName ? [f.oxmName] : [])]) {
+    BY_NAME.set(n.toLowerCase(), f);
+  }
+  BY_HEADER.set(key(header, experimenter), f);
+  if (nxm) BY_HEADER.set(key(nxHeader, undefined), f);
+}
+
+const B = OxmClass.OPENFLOW_BASIC;
+const N0 = OxmClass.NXM_0;
+const N1 = OxmClass.NXM_1;
+
+// OpenFlow 1.3.5 §7.2.3.7 basic fields (with their NXM equivalents where OVS has one)
+def({ name: "in_port", nxm: [N0, 0, 2], oxm: [B, 0], nxmName: "NXM_OF_IN_PORT", oxmName: "OXM_OF_IN_PORT", len: 4, format: "port", aliases: ["in_port_oxm"] });
+def({ name: "in_phy_port", oxm: [B, 1], oxmName: "OXM_OF_IN_PHY_PORT", len: 4, format: "port" });
+def({ name: "metadata", oxm: [B, 2], oxmName: "OXM_OF_METADATA", len: 8, format: "hex" });
+def({ name: "dl_dst", nxm: [N0, 1], oxm: [B, 3], nxmName: "NXM_OF_ETH_DST", oxmName: "OXM_OF_ETH_DST", len: 6, format: "mac", aliases: ["eth_dst"] });
+def({ name: "dl_src", nxm: [N0, 2], oxm: [B, 4], nxmName: "NXM_OF_ETH_SRC", oxmName: "OXM_OF_ETH_SRC", len: 6, format: "mac", aliases: ["eth_src"] });
+def({ name: "dl_type", nxm: [N0, 3], oxm: [B, 5], nxmName: "NXM_OF_ETH_TYPE", oxmName: "OXM_OF_ETH_TYPE", len: 2, format: "ethertype", aliases: ["eth_type"] });
+def({ name: "vlan_vid", oxm: [B, 6], oxmName: "OXM_OF_VLAN_VID", len: 2, bits: 13, format: "vlan_vid" });
+def({ name: "vlan_pcp", oxm: [B, 7], oxmName: "OXM_OF_VLAN_PCP", len: 1, bits: 3, format: "dec", aliases: ["dl_vlan_pcp"] });
+def({ name: "ip_dscp", oxm: [B, 8], oxmName: "OXM_OF_IP_DSCP", len: 1, bits: 6, format: "dec" });
+def({ name: "nw_ecn", nxm: [N1, 28], oxm: [B, 9], nxmName: "NXM_NX_IP_ECN", oxmName: "OXM_OF_IP_ECN", len: 1, bits: 2, format: "dec", aliases: ["ip_ecn"] });
+def({ name: "nw_proto", nxm: [N0, 6], oxm: [B, 10], nxmName: "NXM_OF_IP_PROTO", oxmName: "OXM_OF_IP_PROTO", len: 1, format: "dec", aliases: ["ip_proto"] });
+def({ name: "nw_src", nxm: [N0, 7], oxm: [B, 11], nxmName: "NXM_OF_IP_SRC", oxmName: "OXM_OF_IPV4_SRC", len: 4, format: "ipv4", aliases: ["ip_src"] });
+def({ name: "nw_dst", nxm: [N0, 8], oxm: [B, 12], nxmName: "NXM_OF_IP_DST", oxmName: "OXM_OF_IPV4_DST", len: 4, format: "ipv4", aliases: ["ip_dst"] });
+def({ name: "tcp_src", nxm: [N0, 9], oxm: [B, 13], nxmName: "NXM_OF_TCP_SRC", oxmName: "OXM_OF_TCP_SRC", len: 2, format: "dec" });
+def({ name: "tcp_dst", nxm: [N0, 10], oxm: [B, 14], nxmName: "NXM_OF_TCP_DST", oxmName: "OXM_OF_TCP_DST", len: 2, format: "dec" });
+def({ name: "udp_src", nxm: [N0, 11], oxm: [B, 15], nxmName: "NXM_OF_UDP_SRC", oxmName: "OXM_OF_UDP_SRC", len: 2, format: "dec" });
+def({ name: "udp_dst", nxm: [N0, 12], oxm: [B, 16], nxmName: "NXM_OF_UDP_DST", oxmName: "OXM_OF_UDP_DST", len: 2, format: "dec" });
+def({ name: "sctp_src", oxm: [B, 17], oxmName: "OXM_OF_SCTP_SRC", len: 2, format: "dec" });
+def({ name: "sctp_dst", oxm: [B, 18], oxmName: "OXM_OF_SCTP_DST", len: 2, format: "dec" });
+def({ name: "icmp_type", nxm: [N0, 13], oxm: [B, 19], nxmName: "NXM_OF_ICMP_TYPE", oxmName: "OXM_OF_ICMPV4_TYPE", len: 1, format: "dec", aliases: ["icmpv4_type"] });
+def({ name: "icmp_code", nxm: [N0, 14], oxm: [B, 20], nxmName: "NXM_OF_ICMP_CODE", oxmName: "OXM_OF_ICMPV4_CODE", len: 1, format: "dec", aliases: ["icmpv4_code"] });
+def({ name: "arp_op", nxm: [N0, 15], oxm: [B, 21], nxmName: "NXM_OF_ARP_OP", oxmName: "OXM_OF_ARP_OP", len: 2, format: "dec" });
+def({ name: "arp_spa", nxm: [N0, 16], oxm: [B, 22], nxmName: "NXM_OF_ARP_SPA", oxmName: "OXM_OF_ARP_SPA", len: 4, format: "ipv4" });
+def({ name: "arp_tpa", nxm: [N0, 17], oxm: [B, 23], nxmName: "NXM_OF_ARP_TPA", oxmName: "OXM_OF_ARP_TPA", len: 4, format: "ipv4" });
+def({ name: "arp_sha", nxm: [N1, 17], oxm: [B, 24], nxmName: "NXM_NX_ARP_SHA", oxmName: "OXM_OF_ARP_SHA", len: 6, format: "mac" });
+def({ name: "arp_tha", nxm: [N1, 18], oxm: [B, 25], nxmName: "NXM_NX_ARP_THA", oxmName: "OXM_OF_ARP_THA", len: 6, format: "mac" });
+def({ name: "ipv6_src", nxm: [N1, 19], oxm: [B, 26], nxmName: "NXM_NX_IPV6_SRC", oxmName: "OXM_OF_IPV6_SRC", len: 16, format: "ipv6" });
+def({ name: "ipv6_dst", nxm: [N1, 20], oxm: [B, 27], nxmName: "NXM_NX_IPV6_DST", oxmName: "OXM_OF_IPV6_DST", len: 16, format: "ipv6" });
+def({ name: "ipv6_label", nxm: [N1, 27], oxm: [B, 28], nxmName: "NXM_NX_IPV6_LABEL", oxmName: "OXM_OF_IPV6_FLABEL", len: 4, bits: 20, format: "label" });
+def({ name: "icmpv6_type", nxm: [N1, 21], oxm: [B, 29], nxmName: "NXM_NX_ICMPV6_TYPE", oxmName: "OXM_OF_ICMPV6_TYPE", len: 1, format: "dec" });
+def({ name: "icmpv6_code", nxm: [N1, 22], oxm: [B, 30], nxmName: "NXM_NX_ICMPV6_CODE", oxmName: "OXM_OF_ICMPV6_CODE", len: 1, format: "dec" });
+def({ name: "nd_target", nxm: [N1, 23], oxm: [B, 31], nxmName: "NXM_NX_ND_TARGET", oxmName: "OXM_OF_IPV6_ND_TARGET", len: 16, format: "ipv6" });
+def({ name: "nd_sll", nxm: [N1, 24], oxm: [B, 32], nxmName: "NXM_NX_ND_SLL", oxmName: "OXM_OF_IPV6_ND_SLL", len: 6, format: "mac" });
+def({ name: "nd_tll", nxm: [N1, 25], oxm: [B, 33], nxmName: "NXM_NX_ND_TLL", oxmName: "OXM_OF_IPV6_ND_TLL", len: 6, format: "mac" });
+def({ name: "mpls_label", oxm: [B, 34], oxmName: "OXM_OF_MPLS_LABEL", len: 4, bits: 20, format: "dec" });
+def({ name: "mpls_tc", oxm: [B, 35], oxmName: "OXM_OF_MPLS_TC", len: 1, bits: 3, format: "dec" });
+def({ name: "mpls_bos", oxm: [B, 36], oxmName: "OXM_OF_MPLS_BOS", len: 1, bits: 1, format: "dec" });
+def({ name: "pbb_isid", oxm: [B, 37], oxmName: "OXM_OF_PBB_ISID", len: 3, format: "dec" });
+def({ name: "tun_id", nxm: [N1, 16], oxm: [B, 38], nxmName: "NXM_NX_TUN_ID", oxmName: "OXM_OF_TUNNEL_ID", len: 8, format: "hex", aliases: ["tunnel_id"] });
+def({ name: "ipv6_exthdr", oxm: [B, 39], oxmName: "OXM_OF_IPV6_EXTHDR", len: 2, bits: 9, format: "hex" });
+def({ name: "packet_type", oxm: [B, 44], oxmName: "OXM_OF_PACKET_TYPE", len: 4, format: "packet_type" });
+// Nicira extension fields
+for (let i = 0; i < 16; i++) def({ name: `reg${i}`, nxm: [N1, i], nxmName: `NXM_NX_REG${i}`, len: 4, format: "hex" });
+for (let i = 0; i < 8; i++) def({ name: `xreg${i}`, oxm: [OxmClass.PACKET_REGS, i], oxmName: `OXM_OF_PKT_REG${i}`, len: 8, format: "hex" });
+for (let i = 0; i < 4; i++) def({ name: `xxreg${i}`, nxm: [N1, 111 + i], nxmName: `NXM_NX_XXREG${i}`, len: 16, format: "hex" });
+def({ name: "nw_frag", nxm: [N1, 26], nxmName: "NXM_NX_IP_FRAG", len: 1, bits: 2, format: "frag", aliases: ["ip_frag"] });
+def({ name: "nw_ttl", nxm: [N1, 29], nxmName: "NXM_NX_IP_TTL", len: 1, format: "dec", aliases: ["ip_ttl"] });
+def({ name: "tun_src", nxm: [N1, 31], nxmName: "NXM_NX_TUN_IPV4_SRC", len: 4, format: "ipv4", aliases: ["tun_ipv4_src"] });
+def({ name: "tun_dst", nxm: [N1, 32], nxmName: "NXM_NX_TUN_IPV4_DST", len: 4, format: "ipv4", aliases: ["tun_ipv4_dst"] });
+def({ name: "pkt_mark", nxm: [N1, 33], nxmName: "NXM_NX_PKT_MARK", len: 4, format: "hex" });
+def({ name: "tcp_flags", nxm: [N1, 34], oxm: [OxmClass.EXPERIMENTER, 42, ExperimenterId.ONF], nxmName: "NXM_NX_TCP_FLAGS", oxmName: "ONFOXM_ET_TCP_FLAGS", len: 2, bits: 12, format: "tcp_flags" });
+def({ name: "dp_hash", nxm: [N1, 35], nxmName: "NXM_NX_DP_HASH", len: 4, format: "hex" });
+def({ name: "recirc_id", nxm: [N1, 36], nxmName: "NXM_NX_RECIRC_ID", len: 4, format: "hex" });
+def({ name: "conj_id", nxm: [N1, 37], nxmName: "NXM_NX_CONJ_ID", len: 4, format: "dec" });
+def({ name: "tun_gbp_id", nxm: [N1, 38], nxmName: "NXM_NX_TUN_GBP_ID", len: 2, format: "dec" });
+def({ name: "tun_gbp_flags", nxm: [N1, 39], nxmName: "NXM_NX_TUN_GBP_FLAGS", len: 1, format: "hex" });
+for (let i = 0; i < 64; i++) def({ name: `tun_metadata${i}`, nxm: [N1, 40 + i, 124], nxmName: `NXM_NX_TUN_METADATA${i}`, len: 124, format: "hex" });
+def({ name: "tun_flags", nxm: [N1, 104], nxmName: "NXM_NX_TUN_FLAGS", len: 2, format: "tun_flags" });
+def({ name: "ct_state", nxm: [N1, 105], nxmName: "NXM_NX_CT_STATE", len: 4, format: "ct_state" });
+def({ name: "ct_zone", nxm: [N1, 106], nxmName: "NXM_NX_CT_ZONE", len: 2, format: "dec" });
+def({ name: "ct_mark", nxm: [N1, 107], nxmName: "NXM_NX_CT_MARK", len: 4, format: "hex" });
+def({ name: "ct_label", nxm: [N1, 108], nxmName: "NXM_NX_CT_LABEL", len: 16, format: "hex" });
+def({ name: "tun_ipv6_src", nxm: [N1, 109], nxmName: "NXM_NX_TUN_IPV6_SRC", len: 16, format: "ipv6" });
+def({ name: "tun_ipv6_dst", nxm: [N1, 110], nxmName: "NXM_NX_TUN_IPV6_DST", len: 16, format: "ipv6" });
+def({ name: "ct_nw_proto", nxm: [N1, 119], nxmName: "NXM_NX_CT_NW_PROTO", len: 1, format: "dec" });
+def({ name: "ct_nw_src", nxm: [N1, 120], nxmName: "NXM_NX_CT_NW_SRC", len: 4, format: "ipv4" });
+def({ name: "ct_nw_dst", nxm: [N1, 121], nxmName: "NXM_NX_CT_NW_DST", len: 4, format: "ipv4" });
+def({ name: "ct_ipv6_src", nxm: [N1, 122], nxmName: "NXM_NX_CT_IPV6_SRC", len: 16, format: "ipv6" });
+def({ name: "ct_ipv6_dst", nxm: [N1, 123], nxmName: "NXM_NX_CT_IPV6_DST", len: 16, format: "ipv6" });
+def({ name: "ct_tp_src", nxm: [N1, 124], nxmName: "NXM_NX_CT_TP_SRC", len: 2, format: "dec" });
+def({ name: "ct_tp_dst", nxm: [N1, 125], nxmName: "NXM_NX_CT_TP_DST", len: 2, format: "dec" });
+def({ name: "actset_output", oxm: [OxmClass.EXPERIMENTER, 43, ExperimenterId.ONF], oxmName: "ONFOXM_ET_ACTSET_OUTPUT", len: 4, format: "port" });
+// NXM-only legacy fields that OVS still accepts in actions (vlan_tci, nw_tos)
+def({ name: "vlan_tci", nxm: [N0, 4], nxmName: "NXM_OF_VLAN_TCI", len: 2, format: "hex" });
+def({ name: "nw_tos", nxm: [N0, 5], nxmName: "NXM_OF_IP_TOS", len: 1, format: "dec" });
+
+/** Every known field. */
+export const FIELD_DEFS: readonly FieldDef[] = FIELDS;
+
+/** Looks a field up by name, alias, NXM name or OXM name (case-insensitive). */
+export function fieldByName(name: string): FieldDef | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+/** Looks a field up by wire header (has-mask bit and length ignored) and experimenter. */
+export function fieldByHeader(header: number, experimenter?: number): FieldDef | undefined {
+  return BY_HEADER.get(key(header, oxmClassOf(header) === OxmClass.EXPERIMENTER ? experimenter : undefined));
+}
+
+/** One OXM TLV of a match (or of a set_field action). */
+export interface MatchField {
+  /** Field name from {@link FIELD_DEFS}, or `"unknown"` for headers we do not know. */
+  readonly field: string;
+  /** Wire header without the has-mask bit (length is the value length, plus 4 for experimenter headers). */
+  readonly header: number;
+  /** Experimenter ID for class 0xffff headers. */
+  readonly experimenter?: number | undefined;
+  /** Value, network byte order. */
+  readonly value: Uint8Array;
+  /** Mask, network byte order, same length as value; absent = exact match. */
+  readonly mask?: Uint8Array | undefined;
+}
+
+/** Creates a {@link MatchField} for a known field name (value and mask must have the field's length). */
+export function matchField(name: string, value: Uint8Array, mask?: Uint8Array): MatchField {
+  const f = fieldByName(name);
+  if (!f) throw new EncodeError(`unknown field ${name}`);
+  const len = f.format === "hex" && f.name.startsWith("tun_metadata") ? value.length : f.len;
+  if (value.length !== len || (mask && mask.length !== len)) throw new EncodeError(`${name}: value must be ${len} bytes`);
+  const expLen = f.experimenter !== undefined ? 4 : 0;
+  const header = ((f.header & ~0xff) | (len + expLen)) >>> 0;
+  return { field: f.name, header, experimenter: f.experimenter, value, mask };
+}
+
+/**
+ * Decodes one OXM TLV at the reader's position. Returns the entry; unknown fields are kept raw.
+ * @throws DecodeError on truncation or an impossible length.
+ */
+export function decodeOxm(r: Reader): MatchField {
+  const start = r.pos;
+  const h = r.u32();
+  const cls = oxmClassOf(h);
+  let len = oxmLength(h);
+  const hasMask = oxmHasMask(h);
+  let experimenter: number | undefined;
+  if (cls === OxmClass.EXPERIMENTER) {
+    if (len < 4) r.fail(`experimenter OXM length ${len} < 4`, start);
+    experimenter = r.u32();
+    len -= 4;
+  }
+  if (hasMask && len % 2) r.fail(`masked OXM with odd length ${len}`, start);
+  const vlen = hasMask ? len / 2 : len;
+  const value = r.bytesView(vlen, "OXM value");
+  const mask = hasMask ? r.bytesView(vlen, "OXM mask") : undefined;
+  const f = fieldByHeader(h, experimenter);
+  const header = ((h & 0xfffffe00) | (vlen + (experimenter !== undefined ? 4 : 0))) >>> 0;
+  return { field: f ? f.name : "unknown", header, experimenter, value, mask };
+}
+
+/** Encodes one OXM TLV. */
+export function encodeOxm(w: Writer, m: MatchField): void {
+  const expLen = m.experimenter !== undefined ? 4 : 0;
+  const vlen = m.value.length;
+  if (m.mask && m.mask.length !== vlen) throw new EncodeError(`${m.field}: mask length differs from value length`);
+  const len = (m.mask ? vlen * 2 : vlen) + expLen;
+  if (len > 255) throw new EncodeError(`${m.field}: OXM payload too long`);
+  w.u32(((m.header & 0xfffffe00) | (m.mask ? 0x100 : 0) | len) >>> 0);
+  if (m.experimenter !== undefined) w.u32(m.experimenter);
+  w.bytes(m.value);
+  if (m.mask) w.bytes(m.mask);
+}
+
+/** Match type `OFPMT_OXM` (OpenFlow 1.3.5 §7.2.3.1). */
+export const OFPMT_OXM = 1;
+
+/**
+ * Decodes an `ofp_match` (type, length, OXM TLVs, padding to 8) at the reader's position.
+ * @throws DecodeError for a non-OXM type, bad length, or malformed TLVs.
+ */
+export function decodeMatch(r: Reader): MatchField[] {
+  const start = r.pos;
+  const type = r.u16();
+  const length = r.u16();
+  if (type !== OFPMT_OXM) r.fail(`unsupported match type ${type}`, start);
+  if (length < 4) r.fail(`match length ${length} < 4`, start + 2);
+  const body = r.sub(length - 4, "match");
+  const padded = (length + 7) & ~7;
+  r.skip(padded - length);
+  const out: MatchField[] = [];
+  while (body.remaining > 0) {
+    if (body.remaining < 4) body.fail("trailing bytes in match");
+    out.push(decodeOxm(body));
+  }
+  return out;
+}
+
+/** Encodes an `ofp_match` with OXM TLVs, length reserved and filled afterwards, padded to 8. */
+export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
+  const start = w.pos;
+  w.u16(OFPMT_OXM);
+  const lenAt = w.reserve16();
+  for (const f of fields) encodeOxm(w, f);
+  w.patch16(lenAt, w.pos - start);
+  w.pad(start, 8);
+}
+
+export { DecodeError };

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { DecodeError, Reader, Writer, fromHex, toHex } from "../../src/openflow/bytes.js";
+import { decodeMessage, encodeMessage, negotiateVersion } from "../../src/openflow/messages.js";
+import { FrameDecoder } from "../../src/openflow/framing.js";
+import { decodeActions } from "../../src/openflow/actions.js";
+import { errorCodeName, errorTypeName } from "../../src/openflow/constants.js";
+
+// Captured from `ovs-ofctl -O OpenFlow13 -mmmmm parse-flow
+//   'table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=ct(commit,zone=NXM_NX_REG13[0..15],nat(src=10.0.0.1)),resubmit(,1)'`
+const FLOW_MOD_HEX =
+  "040e009000000001000000000000000000000000000000000000000000000064ffffffffffffffffffffffff00000000" +
+  "0001001680000a020800800019080a000000ffffff0000000004004800000000ffff0030000023200023000100011a04" +
+  "000fff0000000000ffff00180000232000240000000100010a00000100000000ffff001000002320000efff801000000";
+
+// Hand-built: OF1.3 HELLO with a version bitmap for 1.0 and 1.3 (bits 1 and 4).
+const HELLO = [0x04, 0x00, 0x00, 0x10, 0, 0, 0, 7, 0x00, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00, 0x12];
+
+describe("bytes", () => {
+  it("reader bounds-checks and reports absolute offsets", () => {
+    const r = new Reader(new Uint8Array([1, 2, 3]), 100);
+    expect(r.u16()).toBe(0x0102);
+    try {
+      r.u16();
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DecodeError);
+      expect((e as DecodeError).offset).toBe(102);
+    }
+  });
+  it("writer reserves and patches lengths", () => {
+    const w = new Writer(2);
+    const at = w.reserve16();
+    w.u32(0xdeadbeef).u64(1n);
+    w.patch16(at, w.pos);
+    expect(toHex(w.finish())).toBe("000edeadbeef0000000000000001");
+  });
+});
+
+describe("header messages", () => {
+  it("decodes a hello version bitmap and negotiates", () => {
+    const m = decodeMessage(new Uint8Array(HELLO));
+    expect(m).toEqual({ version: 4, xid: 7, type: "hello", versions: [1, 4] });
+    expect(toHex(encodeMessage({ type: "hello", versions: [1, 4], xid: 7 }))).toBe(toHex(new Uint8Array(HELLO)));
+    expect(negotiateVersion([1, 4, 6], [1, 4], 4)).toBe(4);
+    expect(negotiateVersion([4], [1], 1)).toBeUndefined();
+    // OF1.0-style hello without elements: peer supports up to its header version
+    expect(negotiateVersion([1, 4], [], 1)).toBe(1);
+    expect(negotiateVersion([1, 4, 6], [], 6)).toBe(6);
+  });
+  it("round-trips echo, barrier, features and errors with names", () => {
+    const echo = fromHex("0402000c0000000501020304");
+    expect(decodeMessage(echo)).toMatchObject({ type: "echo_request", xid: 5 });
+    expect(toHex(encodeMessage({ type: "echo_reply", xid: 5, data: fromHex("01020304") }))).toBe("0403000c0000000501020304");
+    expect(toHex(encodeMessage({ type: "barrier_request", xid: 9 }))).toBe("0414000800000009");
+    const feat = fromHex("040600200000000100000000000000aa00000100fe00000000000047" + "00000000");
+    expect(decodeMessage(feat)).toMatchObject({ type: "features_reply", datapathId: 0xaan, nBuffers: 256, nTables: 254, capabilities: 0x47 });
+    const err = fromHex("0401000c0000000100040009");
+    const e = decodeMessage(err);
+    expect(e).toMatchObject({ type: "error", errType: 4, code: 9 });
+    expect(errorTypeName(4)).toBe("OFPET_BAD_MATCH");
+    expect(errorCodeName(4, 9)).toBe("OFPBMC_BAD_PREREQ");
+    expect(errorCodeName(2, 15)).toBe("OFPBAC_BAD_SET_ARGUMENT");
+  });
+});
+
+describe("flow_mod", () => {
+  it("decodes the ovs-ofctl bytes and re-encodes them identically", () => {
+    const bytes = fromHex(FLOW_MOD_HEX);
+    const m = decodeMessage(bytes);
+    if (m.type !== "flow_mod") throw new Error("not a flow_mod");
+    expect(m.priority).toBe(100);
+    expect(m.match.map((f) => f.field)).toEqual(["dl_type", "nw_dst"]);
+    const apply = m.instructions[0];
+    expect(apply?.type).toBe("apply_actions");
+    if (apply?.type !== "apply_actions") return;
+    const [ct, resubmit] = apply.actions;
+    expect(ct).toMatchObject({ type: "ct", flags: 1, zoneSrc: { field: "reg13", ofs: 0, nbits: 16 }, recircTable: 255 });
+    expect(resubmit).toMatchObject({ type: "resubmit", inPort: 0xfff8, table: 1 });
+    expect(toHex(encodeMessage(m))).toBe(FLOW_MOD_HEX);
+  });
+  it("keeps unknown actions and experimenter subtypes raw", () => {
+    const acts = decodeActions(new Reader(fromHex("00630008aabbccdd" + "ffff001000002320" + "7777010203040506")));
+    expect(acts[0]).toMatchObject({ type: "unknown", actionType: 0x63 });
+    expect(acts[1]).toMatchObject({ type: "experimenter", experimenter: 0x2320 });
+  });
+  it("rejects hostile lengths with DecodeError", () => {
+    const bytes = fromHex(FLOW_MOD_HEX);
+    for (const [at, v] of [
+      [2, 0xff], // message length overruns
+      [0x32, 0x30], // match length overruns
+      [0x4a, 0x07], // instruction length not a multiple of 8
+      [0x52, 0x31], // action length not multiple of 8
+      [0x52, 0xf0], // action length overruns
+    ] as const) {
+      const b = bytes.slice();
+      b[at] = v;
+      expect(() => decodeMessage(b), `byte ${at}`).toThrow(DecodeError);
+    }
+    for (let n = 0; n < bytes.length; n++) {
+      const b = bytes.slice(0, n);
+      if (n >= 4) {
+        b[2] = n >> 8;
+        b[3] = n & 0xff;
+      }
+      // 72 bytes = header + flow_mod + match with no instructions: a valid message
+      if (n === 72) expect(decodeMessage(b)).toMatchObject({ type: "flow_mod", instructions: [] });
+      else expect(() => decodeMessage(b), `truncated to ${n}`).toThrow(DecodeError);
+    }
+  });
+});
+
+describe("framing", () => {
+  const a = fromHex(FLOW_MOD_HEX);
+  const b = new Uint8Array(HELLO);
+  const stream = new Uint8Array([...a, ...b]);
+  it("splits at every byte", () => {
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const d = new FrameDecoder();
+      const frames = [...d.push(stream.subarray(0, cut)), ...d.push(stream.subarray(cut))].map(toHex);
+      expect(frames).toEqual([toHex(a), toHex(b)]);
+      expect(d.pending).toBe(0);
+    }
+  });
+  it("byte by byte and two frames in one chunk", () => {
+    const d = new FrameDecoder();
+    const out: string[] = [];
+    for (const x of stream) out.push(...d.push(new Uint8Array([x])).map(toHex));
+    expect(out).toEqual([toHex(a), toHex(b)]);
+    expect(new FrameDecoder().push(stream).length).toBe(2);
+  });
+  it("enforces the maximum frame before buffering", () => {
+    const d = new FrameDecoder(1024);
+    expect(() => d.push(fromHex("0400ffff00000000"))).toThrow(DecodeError);
+    expect(() => new FrameDecoder().push(fromHex("0400000400000000"))).toThrow(DecodeError);
+  });
+});
