@@ -1,6 +1,9 @@
 /**
- * ovsdb: OVSDB (RFC 7047) client, schema, data and server (`ovn-ts/ovsdb`).
+ * ovsdb: OVSDB (RFC 7047 and OVS 3.x extensions) — wire notation, schemas, native data, the
+ * client (`ovn-ts/ovsdb`).
  *
  * @module
  */
-export {};
+export * from "./wire/index.js";
+export * from "./schema/index.js";
+export * from "./client/index.js";

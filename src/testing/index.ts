@@ -3,4 +3,5 @@
  *
  * @module
  */
-export {};
+export * from "./process.js";
+export * from "./ovsdb-server.js";

@@ -1,0 +1,7 @@
+/**
+ * client: the OVSDB client connection, calls, monitors, locks and reconnect.
+ *
+ * @module
+ */
+export * from "./client.js";
+export * from "./retry.js";

@@ -1,0 +1,354 @@
+/**
+ * Column values (RFC 7047 §5.1 `<value>`) as native JavaScript, checked against a column's type:
+ * conversion from and to the JSON notation, constraint checks (enum, ranges, lengths, set sizes),
+ * canonical atom order, equality and defaults. The client, the replica and the embedded server all
+ * use these functions, so a value means the same thing everywhere.
+ *
+ * Native forms, by {@link ColumnShape}: `scalar` → the atom; `optional` → the atom or `undefined`;
+ * `set` → a readonly array of atoms; `map` → a `ReadonlyMap`. Atoms: integer and real → `number`
+ * (integers must be safe integers, |n| ≤ 2^53−1), boolean → `boolean`, string → `string`, uuid →
+ * the UUID string (or, inside a transaction, a `uuid-name` that an insert of the same transaction
+ * declares; the two cannot be confused since a UUID is never a valid identifier).
+ *
+ * @module
+ */
+import { OvsdbTypeError, safeJson } from "../wire/errors.js";
+import { type JsonAtom, type JsonValue, isId, isJsonMap, isJsonSet, isUuid } from "../wire/notation.js";
+import { type Atom, type BaseType, type ColumnType, columnShape } from "./types.js";
+
+/** A native column value; see the module documentation. */
+export type Datum = Atom | undefined | readonly Atom[] | ReadonlyMap<Atom, Atom>;
+
+/** A native row: column name → value. */
+export type Row = { readonly [column: string]: Datum };
+
+/** Names the table and column a value belongs to, for errors. */
+export interface DatumContext {
+  readonly table?: string;
+  readonly column?: string;
+  /**
+   * Accept `["named-uuid", name]` atoms (inside transactions).
+   * @default false
+   */
+  readonly allowNamedUuid?: boolean;
+}
+
+function fail(ctx: DatumContext, message: string): never {
+  throw new OvsdbTypeError(message, ctx.table, ctx.column);
+}
+
+/** Decodes one JSON atom of base type `base` to its native atom (type check only; see {@link checkAtom}). */
+export function atomFromJson(base: BaseType, json: unknown, ctx: DatumContext = {}): Atom {
+  switch (base.type) {
+    case "integer":
+      if (typeof json !== "number" || !Number.isInteger(json)) fail(ctx, `expected integer, got ${safeJson(json)}`);
+      if (!Number.isSafeInteger(json)) fail(ctx, `integer ${safeJson(json)} is outside the range this library represents exactly (±2^53−1)`);
+      return json;
+    case "real":
+      if (typeof json !== "number") fail(ctx, `expected real, got ${safeJson(json)}`);
+      return json;
+    case "boolean":
+      if (typeof json !== "boolean") fail(ctx, `expected boolean, got ${safeJson(json)}`);
+      return json;
+    case "string":
+      if (typeof json !== "string") fail(ctx, `expected string, got ${safeJson(json)}`);
+      return json;
+    case "uuid":
+      if (Array.isArray(json) && json.length === 2) {
+        if (json[0] === "uuid") {
+          if (!isUuid(json[1])) fail(ctx, `"${safeJson(json[1])}" is not a valid UUID`);
+          return (json[1] as string).toLowerCase();
+        }
+        if (json[0] === "named-uuid") {
+          if (!ctx.allowNamedUuid) fail(ctx, `named-uuid ${safeJson(json[1])} is only allowed inside a transaction`);
+          if (!isId(json[1])) fail(ctx, `${safeJson(json[1])} is not a valid uuid-name`);
+          return json[1] as string;
+        }
+      }
+      fail(ctx, `expected ["uuid", ...], got ${safeJson(json)}`);
+  }
+}
+
+/** Encodes a native atom of base type `base` to JSON; throws {@link OvsdbTypeError} for the wrong native type. */
+export function atomToJson(base: BaseType, atom: unknown, ctx: DatumContext = {}): JsonAtom {
+  switch (base.type) {
+    case "integer":
+      if (typeof atom !== "number" || !Number.isInteger(atom)) fail(ctx, `expected integer, got ${safeJson(atom)}`);
+      return atom;
+    case "real":
+      if (typeof atom !== "number" || !Number.isFinite(atom)) fail(ctx, `expected real, got ${safeJson(atom)}`);
+      return atom;
+    case "boolean":
+      if (typeof atom !== "boolean") fail(ctx, `expected boolean, got ${safeJson(atom)}`);
+      return atom;
+    case "string":
+      if (typeof atom !== "string") fail(ctx, `expected string, got ${safeJson(atom)}`);
+      return atom;
+    case "uuid":
+      if (isUuid(atom)) return ["uuid", atom.toLowerCase()];
+      if (isId(atom)) return ["named-uuid", atom];
+      fail(ctx, `expected a UUID or a uuid-name, got ${safeJson(atom)}`);
+  }
+}
+
+/**
+ * Checks an atom against its base type's constraints (enum, integer/real range, string length);
+ * returns a description of the violation, or undefined when it conforms.
+ */
+export function checkAtom(base: BaseType, atom: Atom): string | undefined {
+  if (base.enum && !base.enum.some((e) => e === atom)) {
+    return `${safeJson(atom)} is not one of the allowed values (${base.enum.map((e) => safeJson(e)).join(", ")})`;
+  }
+  switch (base.type) {
+    case "integer": {
+      const n = atom as number;
+      if (base.minInteger !== undefined && n < base.minInteger) {
+        return base.maxInteger !== undefined
+          ? `${n} is not in the valid range ${base.minInteger} to ${base.maxInteger} (inclusive)`
+          : `${n} is less than minimum allowed value ${base.minInteger}`;
+      }
+      if (base.maxInteger !== undefined && n > base.maxInteger) {
+        return base.minInteger !== undefined
+          ? `${n} is not in the valid range ${base.minInteger} to ${base.maxInteger} (inclusive)`
+          : `${n} is greater than maximum allowed value ${base.maxInteger}`;
+      }
+      return undefined;
+    }
+    case "real": {
+      const n = atom as number;
+      if ((base.minReal !== undefined && n < base.minReal) || (base.maxReal !== undefined && n > base.maxReal)) {
+        return `${n} is not in the valid range ${base.minReal ?? "-inf"} to ${base.maxReal ?? "inf"} (inclusive)`;
+      }
+      return undefined;
+    }
+    case "string": {
+      if (base.minLength === undefined && base.maxLength === undefined) return undefined;
+      const len = codePointLength(atom as string);
+      if (base.minLength !== undefined && len < base.minLength) {
+        return `"${atom}" length ${len} is less than minimum allowed length ${base.minLength}`;
+      }
+      if (base.maxLength !== undefined && len > base.maxLength) {
+        return `"${atom}" length ${len} is greater than maximum allowed length ${base.maxLength}`;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Number of Unicode code points in `s`. */
+export function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+/**
+ * Decodes a JSON `<value>` for a column of type `type` into its native form. Checks JSON types
+ * and set/map sizes; constraint checks (enum, ranges) are {@link checkDatum}'s job so that a
+ * client can read whatever a server holds.
+ */
+export function datumFromJson(type: ColumnType, json: unknown, ctx: DatumContext = {}): Datum {
+  const shape = columnShape(type);
+  if (shape === "map") {
+    if (!isJsonMap(json)) fail(ctx, `expected ["map", [...]], got ${safeJson(json)}`);
+    const m = new Map<Atom, Atom>();
+    for (const pair of json[1]) {
+      if (!Array.isArray(pair) || pair.length !== 2) fail(ctx, `map element ${safeJson(pair)} is not a [key, value] pair`);
+      const k = atomFromJson(type.key, pair[0], ctx);
+      if (m.has(k)) fail(ctx, `map contains duplicate key ${safeJson(pair[0])}`);
+      m.set(k, atomFromJson(type.value!, pair[1], ctx));
+    }
+    checkSize(type, m.size, ctx);
+    return m;
+  }
+  const atoms: Atom[] = isJsonSet(json) ? json[1].map((a) => atomFromJson(type.key, a, ctx)) : [atomFromJson(type.key, json, ctx)];
+  checkSize(type, atoms.length, ctx);
+  if (shape === "scalar") return atoms[0]!;
+  if (shape === "optional") return atoms[0];
+  if (atoms.length > 1) {
+    const seen = new Set<Atom>();
+    for (const a of atoms) {
+      if (seen.has(a)) fail(ctx, `set contains duplicate value ${safeJson(a)}`);
+      seen.add(a);
+    }
+  }
+  return atoms;
+}
+
+function checkSize(type: ColumnType, n: number, ctx: DatumContext): void {
+  if (n < type.min) fail(ctx, `expected at least ${type.min} element(s), got ${n}`);
+  if (type.max !== "unlimited" && n > type.max) fail(ctx, `expected at most ${type.max} element(s), got ${n}`);
+}
+
+/**
+ * Encodes a native value for a column of type `type` to JSON. Accepts the native forms, and for
+ * convenience also a plain object for a string-keyed map and a single atom for a set.
+ */
+export function datumToJson(type: ColumnType, value: unknown, ctx: DatumContext = {}): JsonValue {
+  const shape = columnShape(type);
+  if (shape === "map") {
+    const pairs: [JsonAtom, JsonAtom][] = [];
+    const valueType = type.value!;
+    if (value instanceof Map) {
+      for (const [k, v] of value) pairs.push([atomToJson(type.key, k, ctx), atomToJson(valueType, v, ctx)]);
+    } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) {
+        const key = type.key.type === "integer" || type.key.type === "real" ? Number(k) : k;
+        pairs.push([atomToJson(type.key, key, ctx), atomToJson(valueType, v, ctx)]);
+      }
+    } else if (value === undefined) {
+      // an absent map is an empty map
+    } else {
+      fail(ctx, `expected a Map or an object, got ${safeJson(value)}`);
+    }
+    return ["map", pairs];
+  }
+  if (shape === "scalar") {
+    if (Array.isArray(value)) {
+      if (value.length !== 1) fail(ctx, `expected exactly one value, got ${value.length}`);
+      return atomToJson(type.key, value[0], ctx);
+    }
+    return atomToJson(type.key, value, ctx);
+  }
+  if (value === undefined || value === null) return ["set", []];
+  if (Array.isArray(value)) return ["set", value.map((a) => atomToJson(type.key, a, ctx))];
+  if (value instanceof Set) return ["set", [...value].map((a) => atomToJson(type.key, a, ctx))];
+  return ["set", [atomToJson(type.key, value, ctx)]];
+}
+
+/** The atoms of a native value: [] for undefined, the elements of a set, the keys of a map. */
+export function datumAtoms(value: Datum): readonly Atom[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value;
+  if (value instanceof Map) return [...value.keys()];
+  return [value as Atom];
+}
+
+/** Number of elements in a native value (0 or 1 for optional, the size of a set or map). */
+export function datumSize(value: Datum): number {
+  if (value === undefined) return 0;
+  if (Array.isArray(value)) return value.length;
+  if (value instanceof Map) return value.size;
+  return 1;
+}
+
+/**
+ * Checks a native value against every constraint of its type: set/map size and each atom's
+ * constraints. Returns a description of the first violation, or undefined.
+ */
+export function checkDatum(type: ColumnType, value: Datum): string | undefined {
+  const n = datumSize(value);
+  if (n < type.min || (type.max !== "unlimited" && n > type.max)) {
+    return `${n} element(s) where the column allows ${type.min} to ${type.max}`;
+  }
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      const e = checkAtom(type.key, k) ?? checkAtom(type.value!, v);
+      if (e) return e;
+    }
+    return undefined;
+  }
+  for (const a of datumAtoms(value)) {
+    const e = checkAtom(type.key, a);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** The default value of a column (RFC 7047 §5.2.1): the type's default atom for min 1, else empty. */
+export function defaultDatum(type: ColumnType): Datum {
+  const shape = columnShape(type);
+  if (shape === "map") return new Map();
+  if (shape === "set") return type.min === 1 ? [defaultAtom(type.key)] : [];
+  if (shape === "optional") return undefined;
+  return defaultAtom(type.key);
+}
+
+/** The default atom of a base type: 0, 0.0, false, "", or the all-zero UUID. */
+export function defaultAtom(base: BaseType): Atom {
+  switch (base.type) {
+    case "integer":
+    case "real":
+      return 0;
+    case "boolean":
+      return false;
+    case "string":
+      return "";
+    case "uuid":
+      return "00000000-0000-0000-0000-000000000000";
+  }
+}
+
+/**
+ * Total order of atoms of one type, as ovsdb-server sorts set elements and map keys: numbers
+ * numerically, false before true, strings by UTF-8 byte order, UUIDs by their hex text.
+ */
+export function compareAtoms(a: Atom, b: Atom): number {
+  if (typeof a === "number") return a < (b as number) ? -1 : a > (b as number) ? 1 : 0;
+  if (typeof a === "boolean") return a === b ? 0 : a ? 1 : -1;
+  return compareUtf8(a, b as string);
+}
+
+/** Compares two strings by the byte order of their UTF-8 encodings (strcmp semantics). */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // UTF-16 order differs from UTF-8 order only between surrogates and U+E000..U+FFFF.
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys && x >= 0xd800 && y >= 0xd800) return xs ? 1 : -1;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+/** Sorts atoms in place into canonical order and returns the array. */
+export function sortAtoms<T extends Atom>(atoms: T[]): T[] {
+  return atoms.sort(compareAtoms);
+}
+
+/** Equality of two native values of one column type (sets and maps compared as unordered collections). */
+export function datumEquals(a: Datum, b: Datum): boolean {
+  if (a === b) return true;
+  if (a instanceof Map || b instanceof Map) {
+    if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
+    for (const [k, v] of a) {
+      if (!b.has(k) || b.get(k) !== v) return false;
+    }
+    return true;
+  }
+  const as = datumAtoms(a);
+  const bs = datumAtoms(b);
+  if (as.length !== bs.length) return false;
+  if (as.length <= 1) return as[0] === bs[0];
+  const set = new Set<Atom>(as);
+  return bs.every((x) => set.has(x));
+}
+
+/** Decodes a JSON row against a table's column types; unknown columns are an error naming the column. */
+export function rowFromJson(
+  columns: ReadonlyMap<string, { readonly type: ColumnType }>,
+  json: unknown,
+  ctx: DatumContext = {},
+): Record<string, Datum> {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) fail(ctx, `row must be a JSON object, got ${safeJson(json)}`);
+  const out: Record<string, Datum> = {};
+  for (const [name, v] of Object.entries(json as Record<string, unknown>)) {
+    const c = name === "_uuid" || name === "_version" ? UUID_TYPE : columns.get(name)?.type;
+    if (!c) fail({ ...ctx, column: name }, `unknown column`);
+    out[name] = datumFromJson(c, v, { ...ctx, column: name });
+  }
+  return out;
+}
+
+const UUID_TYPE: ColumnType = { key: { type: "uuid" }, min: 1, max: 1 };

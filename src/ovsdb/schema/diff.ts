@@ -1,0 +1,82 @@
+/**
+ * The `update2` "modify" diff (ovsdb-server(1) "update2 notification"): how a column's change is
+ * encoded and applied. The embedded server computes diffs with {@link diffDatum}; the replica
+ * applies them with {@link applyDiff}; both use this one definition.
+ *
+ * - scalar (min 1, max 1): the diff is the new value;
+ * - set (including optional, min 0 max 1): the diff is the symmetric difference of old and new;
+ * - map: the diff holds each key added (new pair), removed (old pair) or changed (new pair).
+ *
+ * @module
+ */
+import { OvsdbTypeError, safeJson } from "../wire/errors.js";
+import type { JsonValue } from "../wire/notation.js";
+import { type Datum, type DatumContext, datumAtoms, datumEquals, datumFromJson, datumToJson } from "./datum.js";
+import { type Atom, type ColumnType, columnShape } from "./types.js";
+
+/** The type a diff value of a column is decoded with: sets and maps of any size. */
+export function diffType(type: ColumnType): ColumnType {
+  return columnShape(type) === "scalar" ? type : { ...type, min: 0, max: "unlimited" };
+}
+
+/** Computes the diff from `oldV` to `newV` in native form, or `undefined` when they are equal. */
+export function diffDatum(type: ColumnType, oldV: Datum, newV: Datum): Datum | undefined {
+  if (datumEquals(oldV, newV)) return undefined;
+  const shape = columnShape(type);
+  if (shape === "scalar") return newV;
+  if (shape === "map") {
+    const o = (oldV ?? new Map()) as ReadonlyMap<Atom, Atom>;
+    const n = (newV ?? new Map()) as ReadonlyMap<Atom, Atom>;
+    const d = new Map<Atom, Atom>();
+    for (const [k, v] of o) if (!n.has(k)) d.set(k, v);
+    for (const [k, v] of n) if (o.get(k) !== v) d.set(k, v);
+    return d;
+  }
+  const o = new Set(datumAtoms(oldV));
+  const n = new Set(datumAtoms(newV));
+  const d: Atom[] = [];
+  for (const a of o) if (!n.has(a)) d.push(a);
+  for (const a of n) if (!o.has(a)) d.push(a);
+  return d;
+}
+
+/** Encodes a native diff to JSON. */
+export function diffToJson(type: ColumnType, diff: Datum): JsonValue {
+  return datumToJson(diffType(type), diff);
+}
+
+/**
+ * Applies a JSON diff (from an `update2`/`update3` "modify") to a native value and returns the new
+ * native value; throws {@link OvsdbTypeError} when the diff is malformed or the result breaks the
+ * column's size limits (a sign of a lost update: the caller should resync).
+ */
+export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: DatumContext = {}): Datum {
+  const shape = columnShape(type);
+  if (shape === "scalar") return datumFromJson(type, diffJson, ctx);
+  const diff = datumFromJson(diffType(type), diffJson, ctx);
+  let result: Datum;
+  if (shape === "map") {
+    const m = new Map(old as ReadonlyMap<Atom, Atom> | undefined);
+    for (const [k, v] of diff as ReadonlyMap<Atom, Atom>) {
+      if (m.has(k) && m.get(k) === v) m.delete(k);
+      else m.set(k, v);
+    }
+    result = m;
+  } else {
+    const s = new Set<Atom>(datumAtoms(old));
+    for (const a of datumAtoms(diff)) {
+      if (s.has(a)) s.delete(a);
+      else s.add(a);
+    }
+    const atoms = [...s];
+    result = shape === "optional" ? atoms[0] : atoms;
+    if (shape === "optional" && atoms.length > 1) {
+      throw new OvsdbTypeError(`diff ${safeJson(diffJson)} leaves ${atoms.length} values in an optional column`, ctx.table, ctx.column);
+    }
+  }
+  const n = result instanceof Map ? result.size : datumAtoms(result).length;
+  if (n < type.min || (type.max !== "unlimited" && n > type.max)) {
+    throw new OvsdbTypeError(`diff ${safeJson(diffJson)} leaves ${n} element(s), outside ${type.min}..${type.max}`, ctx.table, ctx.column);
+  }
+  return result;
+}

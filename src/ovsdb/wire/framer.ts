@@ -1,0 +1,244 @@
+/**
+ * Incremental framing of a byte stream of concatenated JSON values (RFC 7047 §4: JSON-RPC over a
+ * stream socket has no length prefix; a message ends where its top-level JSON object closes).
+ *
+ * The framer scans every byte exactly once, tracking only the nesting depth and whether it is inside
+ * a string (and after a backslash). Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk
+ * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
+ * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes.
+ *
+ * @module
+ */
+
+/** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
+export class FramingError extends Error {
+  override readonly name = "FramingError";
+  /** Byte offset in the stream (counted from the first byte the framer received) where the problem was found. */
+  readonly offset: number;
+  /** Why the stream was rejected. */
+  readonly reason: string;
+  constructor(reason: string, offset: number) {
+    super(`JSON-RPC stream: ${reason} at byte ${offset}`);
+    this.reason = reason;
+    this.offset = offset;
+  }
+}
+
+/** Options for {@link JsonFramer}. */
+export interface JsonFramerOptions {
+  /**
+   * Largest accepted message, in bytes. A message that grows past this is rejected with a
+   * {@link FramingError} before it is buffered further.
+   * @default 256 MiB
+   */
+  maxMessageBytes?: number;
+  /**
+   * Deepest accepted nesting of arrays and objects.
+   * @default 1000
+   */
+  maxDepth?: number;
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** 1 for the bytes the scanner must look at outside strings: quote, braces, brackets. */
+const STRUCTURAL = new Uint8Array(256);
+for (const b of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) STRUCTURAL[b] = 1;
+
+/** True when bytes [from, to) end with an odd number of consecutive backslashes. */
+function oddBackslashRun(bytes: Uint8Array, from: number, to: number): boolean {
+  let k = to - 1;
+  while (k >= from && bytes[k] === BACKSLASH) k--;
+  return ((to - 1 - k) & 1) === 1;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Splits a stream of bytes into complete top-level JSON texts and parses each.
+ *
+ * Top-level values must be objects or arrays (JSON-RPC messages are objects); whitespace between
+ * them is skipped. Anything else at the top level is a {@link FramingError}.
+ */
+export class JsonFramer {
+  private readonly maxBytes: number;
+  private readonly maxDepth: number;
+  /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
+  private parts: Uint8Array[] = [];
+  private partBytes = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Stream offset of the first byte of the next chunk. */
+  private streamOffset = 0;
+  private failed: FramingError | undefined;
+
+  constructor(options: JsonFramerOptions = {}) {
+    this.maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
+    this.maxDepth = options.maxDepth ?? 1000;
+  }
+
+  /** Bytes buffered for a message that has not ended yet. */
+  get pendingBytes(): number {
+    return this.partBytes;
+  }
+
+  /**
+   * Feeds one chunk; returns the messages completed by it (already `JSON.parse`d), in order.
+   * Throws {@link FramingError} on a framing or JSON error; after that, the framer stays failed.
+   */
+  push(input: Uint8Array): unknown[] {
+    if (this.failed) throw this.failed;
+    // A plain Uint8Array view keeps element access monomorphic whatever subclass (Buffer) came in.
+    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    const out: unknown[] = [];
+    const n = chunk.length;
+    let start = this.partBytes > 0 || this.depth > 0 ? 0 : -1; // start of the current message in this chunk
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    let i = 0;
+    try {
+      while (i < n) {
+        if (depth === 0) {
+          // Between messages: skip whitespace, expect '{' or '['.
+          const b = chunk[i]!;
+          if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) {
+            i++;
+            continue;
+          }
+          if (b !== OPEN_BRACE && b !== OPEN_BRACKET) {
+            throw new FramingError(
+              `expected '{' to start a message but found ${describeByte(b)}`,
+              this.streamOffset + i,
+            );
+          }
+          start = i;
+          depth = 1;
+          i++;
+          continue;
+        }
+        if (inString) {
+          // Jump to the next quote natively, then decide whether it is escaped by counting the
+          // backslashes right before it (an odd run escapes it). UTF-8 never hides ASCII bytes.
+          if (escaped) {
+            // The previous chunk ended with an odd backslash run: this byte is escaped.
+            escaped = false;
+            i++;
+            continue;
+          }
+          const q = chunk.indexOf(QUOTE, i);
+          if (q === -1) {
+            escaped = oddBackslashRun(chunk, i, n);
+            i = n;
+            continue;
+          }
+          if (q > i && chunk[q - 1] === BACKSLASH && oddBackslashRun(chunk, i, q)) {
+            i = q + 1; // escaped quote: still inside the string
+            continue;
+          }
+          inString = false;
+          i = q + 1;
+          continue;
+        }
+        const b = chunk[i]!;
+        if (STRUCTURAL[b] === 0) {
+          i++;
+          continue;
+        }
+        if (b === QUOTE) {
+          inString = true;
+        } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+          if (++depth > this.maxDepth) {
+            throw new FramingError(`nesting deeper than ${this.maxDepth}`, this.streamOffset + i);
+          }
+        } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+          if (--depth === 0) {
+            const end = i + 1;
+            const size = this.partBytes + (end - start);
+            if (size > this.maxBytes) {
+              throw new FramingError(`message of ${size} bytes exceeds the limit of ${this.maxBytes}`, this.streamOffset + i);
+            }
+            out.push(this.finish(chunk.subarray(start, end), this.streamOffset + i + 1 - size));
+            start = -1;
+          }
+        }
+        i++;
+      }
+      if (depth > 0) {
+        const from = start === -1 ? 0 : start;
+        const tail = chunk.subarray(from);
+        if (this.partBytes + tail.length > this.maxBytes) {
+          throw new FramingError(
+            `message of more than ${this.maxBytes} bytes exceeds the limit`,
+            this.streamOffset + n,
+          );
+        }
+        if (tail.length > 0) {
+          // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
+          // (socket chunks never are).
+          this.parts.push(tail);
+          this.partBytes += tail.length;
+        }
+      }
+    } catch (e) {
+      if (e instanceof FramingError) {
+        this.failed = e;
+        this.parts = [];
+        this.partBytes = 0;
+      }
+      throw e;
+    } finally {
+      this.depth = depth;
+      this.inString = inString;
+      this.escaped = escaped;
+      this.streamOffset += n;
+    }
+    return out;
+  }
+
+  /**
+   * Reports whether the stream ended cleanly (no partial message). Call when the peer closes;
+   * returns a {@link FramingError} describing the truncated message, or undefined.
+   */
+  end(): FramingError | undefined {
+    if (this.failed) return this.failed;
+    if (this.depth > 0 || this.partBytes > 0) {
+      return new FramingError(`connection closed inside a message (${this.partBytes} bytes buffered)`, this.streamOffset);
+    }
+    return undefined;
+  }
+
+  private finish(last: Uint8Array, messageOffset: number): unknown {
+    let bytes: Uint8Array;
+    if (this.parts.length === 0) {
+      bytes = last;
+    } else {
+      this.parts.push(last);
+      bytes = Buffer.concat(this.parts, this.partBytes + last.length);
+      this.parts = [];
+      this.partBytes = 0;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      throw new FramingError("message is not valid UTF-8", messageOffset);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
+    }
+  }
+}
+
+function describeByte(b: number): string {
+  return b >= 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, "0")}`;
+}

@@ -1,0 +1,333 @@
+/**
+ * A JSON-RPC 1.0 session over a byte stream (RFC 7047 §4), shared by the client and the embedded
+ * server: framing, request/response correlation by id with a per-call timeout, notifications,
+ * automatic replies to `echo`, an inactivity probe (as OVS's `jsonrpc_session`: after an idle
+ * interval send an `echo`, and close if the next interval passes in silence), `cancel`, and
+ * bounded output buffering.
+ *
+ * @module
+ */
+import { EventEmitter } from "node:events";
+import type { Duplex } from "node:stream";
+import { Canceled, ConnectionClosedError, ProtocolError, RequestTimeoutError, errorFromJson, safeJson } from "./errors.js";
+import { FramingError, JsonFramer } from "./framer.js";
+import {
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  encodeError,
+  encodeNotification,
+  encodeRequest,
+  encodeResult,
+  parseMessage,
+} from "./jsonrpc.js";
+import type { Json } from "./notation.js";
+
+/** Options of a {@link JsonRpcSession}. */
+export interface SessionOptions {
+  /**
+   * Largest accepted incoming message in bytes.
+   * @default 256 MiB
+   */
+  maxMessageBytes?: number;
+  /**
+   * Inactivity probe interval in milliseconds; 0 disables it. After this long without receiving
+   * anything the session sends an `echo`; if the next interval also passes in silence it closes.
+   * @default 5000 (ovsdb-server's and ovs-vsctl's default)
+   */
+  probeIntervalMs?: number;
+  /**
+   * Default per-call timeout in milliseconds; 0 means no timeout (the call still fails when the
+   * connection closes, so it never hangs forever).
+   * @default 0
+   */
+  callTimeoutMs?: number;
+  /**
+   * Output bytes allowed to queue behind a slow peer before the session is closed with an error
+   * (bounded buffering instead of unbounded memory growth).
+   * @default 512 MiB
+   */
+  maxQueuedBytes?: number;
+  /** Name of the peer for error messages and logs, e.g. `unix:/run/ovn/ovnnb_db.sock`. */
+  name?: string;
+}
+
+/** Per-call options of {@link JsonRpcSession.call}. */
+export interface CallOptions {
+  /** Timeout for this call in milliseconds, overriding the session's default; 0 = none. */
+  timeoutMs?: number;
+  /** Aborting sends a JSON-RPC `cancel` for this call (RFC 7047 §4.1.4) and rejects it with {@link Canceled}. */
+  signal?: AbortSignal;
+}
+
+/** Answers an incoming request: return the result, or throw an `OvsdbError` (sent as the error response). */
+export type RequestHandler = (request: JsonRpcRequest, session: JsonRpcSession) => unknown | Promise<unknown>;
+
+/** State of a session: it is `open` from construction until it becomes `closed`, once. */
+export type SessionState = "open" | "closed";
+
+interface Pending {
+  method: string;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+  onAbort: (() => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Events of a {@link JsonRpcSession}: `notification` (method, params), `close` (error or undefined
+ * for a clean close), `message` (every parsed message, for tracing).
+ */
+export interface SessionEvents {
+  notification: [JsonRpcNotification];
+  close: [Error | undefined];
+  message: [JsonRpcMessage];
+}
+
+/** A JSON-RPC 1.0 session over a connected byte stream; see the module documentation. */
+export class JsonRpcSession extends EventEmitter<SessionEvents> {
+  /** Peer name used in errors. */
+  readonly name: string;
+  private readonly stream: Duplex;
+  private readonly framer: JsonFramer;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 0;
+  private _state: SessionState = "open";
+  private closeError: Error | undefined;
+  private readonly probeIntervalMs: number;
+  private readonly callTimeoutMs: number;
+  private readonly maxQueuedBytes: number;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private lastReceive = Date.now();
+  private probeSent = false;
+  private requestHandler: RequestHandler | undefined;
+
+  constructor(stream: Duplex, options: SessionOptions = {}) {
+    super();
+    this.stream = stream;
+    this.name = options.name ?? "peer";
+    this.framer = new JsonFramer({ maxMessageBytes: options.maxMessageBytes ?? 256 * 1024 * 1024 });
+    this.probeIntervalMs = options.probeIntervalMs ?? 5000;
+    this.callTimeoutMs = options.callTimeoutMs ?? 0;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 512 * 1024 * 1024;
+    stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    stream.on("end", () => {
+      const truncated = this.framer.end();
+      this.close(truncated ?? new ConnectionClosedError(`${this.name}: connection closed by peer`));
+    });
+    stream.on("error", (e: Error) => this.close(new ConnectionClosedError(`${this.name}: ${e.message}`, e)));
+    stream.on("close", () => this.close(new ConnectionClosedError(`${this.name}: connection closed`)));
+    this.armProbe();
+  }
+
+  /** `open` or `closed`. */
+  get state(): SessionState {
+    return this._state;
+  }
+
+  /** Why the session closed (undefined while open, or after a clean local `close()`). */
+  get error(): Error | undefined {
+    return this.closeError;
+  }
+
+  /** Number of calls awaiting a response. */
+  get pendingCalls(): number {
+    return this.pending.size;
+  }
+
+  /** True while output is queued beyond the stream's high-water mark (wait for `drain()` to resolve). */
+  get congested(): boolean {
+    return this.stream.writableNeedDrain;
+  }
+
+  /** Resolves when the stream's output buffer has drained (at once when it is not congested). */
+  drain(): Promise<void> {
+    if (!this.stream.writableNeedDrain || this._state === "closed") return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off("drain", done);
+        this.off("close", done);
+        resolve();
+      };
+      this.stream.once("drain", done);
+      this.once("close", done);
+    });
+  }
+
+  /** Installs the handler for incoming requests other than `echo` (which is answered automatically). */
+  onRequest(handler: RequestHandler): void {
+    this.requestHandler = handler;
+  }
+
+  /**
+   * Sends a request and resolves with its `result`; rejects with the server's error as an
+   * `OvsdbError` subclass, a {@link RequestTimeoutError}, {@link Canceled}, or a
+   * {@link ConnectionClosedError} if the session closes first.
+   */
+  call(method: string, params: readonly unknown[], options: CallOptions = {}): Promise<unknown> {
+    if (this._state === "closed") {
+      return Promise.reject(new ConnectionClosedError(`${this.name}: cannot call ${method}: connection closed`, this.closeError));
+    }
+    if (options.signal?.aborted) return Promise.reject(new Canceled(`${method} canceled before it was sent`));
+    const id = this.nextId++;
+    const key = String(id);
+    return new Promise((resolve, reject) => {
+      const p: Pending = { method, resolve, reject, timer: undefined, onAbort: undefined, signal: options.signal };
+      const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
+      if (timeoutMs > 0) {
+        p.timer = setTimeout(() => {
+          this.settle(key)?.reject(new RequestTimeoutError(method, timeoutMs));
+        }, timeoutMs);
+      }
+      if (options.signal) {
+        p.onAbort = () => {
+          if (!this.pending.has(key)) return;
+          this.settle(key)?.reject(new Canceled(`${method} canceled`));
+          if (this._state === "open") this.write(encodeNotification("cancel", [id]));
+        };
+        options.signal.addEventListener("abort", p.onAbort, { once: true });
+      }
+      this.pending.set(key, p);
+      this.write(encodeRequest(method, params, id));
+    });
+  }
+
+  /** Sends a notification (a request with `"id": null`); nothing comes back. */
+  notify(method: string, params: readonly unknown[]): void {
+    if (this._state === "closed") throw new ConnectionClosedError(`${this.name}: cannot notify ${method}: connection closed`, this.closeError);
+    this.write(encodeNotification(method, params));
+  }
+
+  /** Sends a pre-encoded JSON text as-is (the server uses it to send one update to many sessions). */
+  sendRaw(text: string): void {
+    if (this._state === "open") this.write(text);
+  }
+
+  /**
+   * Closes the session: rejects every pending call with {@link ConnectionClosedError} (carrying
+   * `error` as its cause) and destroys the stream. Idempotent.
+   */
+  close(error?: Error): void {
+    if (this._state === "closed") return;
+    this._state = "closed";
+    this.closeError = error;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    const reason =
+      error instanceof ConnectionClosedError ? error : new ConnectionClosedError(`${this.name}: ${error ? error.message : "connection closed"}`, error);
+    for (const key of [...this.pending.keys()]) this.settle(key)?.reject(reason);
+    this.stream.destroy();
+    this.emit("close", error);
+  }
+
+  private write(text: string): void {
+    this.stream.write(text);
+    if (this.stream.writableLength > this.maxQueuedBytes) {
+      this.close(new ConnectionClosedError(`${this.name}: peer is not reading; ${this.stream.writableLength} bytes queued exceed the limit of ${this.maxQueuedBytes}`));
+    }
+  }
+
+  private settle(key: string): Pending | undefined {
+    const p = this.pending.get(key);
+    if (!p) return undefined;
+    this.pending.delete(key);
+    if (p.timer) clearTimeout(p.timer);
+    if (p.onAbort && p.signal) p.signal.removeEventListener("abort", p.onAbort);
+    return p;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this._state === "closed") return;
+    this.lastReceive = Date.now();
+    this.probeSent = false;
+    let values: unknown[];
+    try {
+      values = this.framer.push(chunk);
+    } catch (e) {
+      this.close(e instanceof FramingError ? new ProtocolError(`${this.name}: ${e.message}`) : (e as Error));
+      return;
+    }
+    for (const v of values) {
+      if (this.state === "closed") return; // a handler may have closed the session
+      let msg: JsonRpcMessage;
+      try {
+        msg = parseMessage(v);
+      } catch (e) {
+        this.close(new ProtocolError(`${this.name}: ${(e as Error).message}`));
+        return;
+      }
+      this.emit("message", msg);
+      this.dispatch(msg);
+    }
+  }
+
+  private dispatch(msg: JsonRpcMessage): void {
+    switch (msg.kind) {
+      case "response": {
+        const p = this.settle(keyOf(msg.id));
+        if (!p) return; // a late reply to a timed-out or canceled call
+        if (msg.error !== null) p.reject(errorFromJson(msg.error));
+        else p.resolve(msg.result);
+        return;
+      }
+      case "notification":
+        this.emit("notification", msg);
+        return;
+      case "request":
+        if (msg.method === "echo") {
+          this.write(encodeResult(msg.id, msg.params));
+          return;
+        }
+        void this.answer(msg);
+        return;
+    }
+  }
+
+  private async answer(req: JsonRpcRequest): Promise<void> {
+    if (!this.requestHandler) {
+      this.write(encodeError(req.id, { error: "unknown method", details: `${req.method} is not handled by this peer` }));
+      return;
+    }
+    try {
+      const result = await this.requestHandler(req, this);
+      if (this.state === "open") this.write(encodeResult(req.id, result ?? null));
+    } catch (e) {
+      if (this.state !== "open") return;
+      const err = e as { error?: unknown; details?: unknown; message?: string };
+      if (typeof err.error === "string") {
+        const out: Record<string, unknown> = { error: err.error };
+        if (typeof err.details === "string") out["details"] = err.details;
+        this.write(encodeError(req.id, out));
+      } else {
+        this.write(encodeError(req.id, { error: "internal error", details: err.message ?? safeJson(e) }));
+      }
+    }
+  }
+
+  private armProbe(): void {
+    if (this.probeIntervalMs <= 0 || this._state === "closed") return;
+    const due = this.lastReceive + this.probeIntervalMs - Date.now();
+    this.probeTimer = setTimeout(() => this.onProbeTimer(), Math.max(due, 10));
+    this.probeTimer.unref?.();
+  }
+
+  private onProbeTimer(): void {
+    if (this._state === "closed") return;
+    const idle = Date.now() - this.lastReceive;
+    if (idle >= this.probeIntervalMs) {
+      if (this.probeSent) {
+        this.close(new ConnectionClosedError(`${this.name}: no response to inactivity probe after ${Math.round(idle / 1000)} seconds, disconnecting`));
+        return;
+      }
+      this.probeSent = true;
+      this.lastReceive = Date.now();
+      // The reply to this echo resets the idle clock; its result is not needed.
+      this.call("echo", []).catch(() => undefined);
+    }
+    this.armProbe();
+  }
+}
+
+function keyOf(id: Json): string {
+  return typeof id === "number" || typeof id === "string" ? String(id) : JSON.stringify(id);
+}

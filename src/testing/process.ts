@@ -1,0 +1,189 @@
+/**
+ * Process plumbing for the sandboxes: temp dirs, free loopback ports, running OVS tools, daemons
+ * started with `--pidfile --detach --no-chdir` and stopped by PID only (never by name), and a
+ * registry that stops every daemon this process started when it exits.
+ *
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Raised when an OVS/OVN program fails or is missing; carries its output. */
+export class SandboxError extends Error {
+  override readonly name = "SandboxError";
+}
+
+/** Result of {@link run}. */
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Text written to the program's standard input. */
+  input?: string;
+  /**
+   * Kill the program after this many milliseconds.
+   * @default 30000
+   */
+  timeoutMs?: number;
+  /** Resolve with a non-zero exit status instead of throwing. */
+  allowFailure?: boolean;
+}
+
+/** Runs a program to completion; throws {@link SandboxError} with its stderr when it fails (unless `allowFailure`). */
+export function run(program: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      program,
+      args,
+      {
+        env: { ...process.env, ...options.env },
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 1024 * 1024 * 1024,
+        encoding: "utf8",
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+        if (err && (err as NodeJS.ErrnoException).code === "ENOENT") {
+          reject(new SandboxError(`${program}: not installed (not found on PATH)`));
+          return;
+        }
+        if (err && !options.allowFailure) {
+          reject(new SandboxError(`${program} ${args.join(" ")} failed (status ${code}): ${stderr.trim() || err.message}`));
+          return;
+        }
+        resolve({ stdout, stderr, code });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/** Makes a fresh directory under the system temp dir. */
+export function makeTempDir(prefix = "ovn-ts-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A free TCP port on 127.0.0.1 (bound then released; the caller binds it next). */
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once("error", reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A daemon started with `--pidfile` and `--detach`, stoppable by its PID. */
+export interface Daemon {
+  readonly name: string;
+  readonly pid: number;
+  readonly pidfile: string;
+  readonly logFile: string;
+}
+
+const started = new Map<number, Daemon>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const d of started.values()) {
+      try {
+        process.kill(d.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/**
+ * Starts an OVS daemon that detaches (`--pidfile=PIDFILE --detach --no-chdir` are added) and
+ * returns it once its pidfile names a live process.
+ */
+export async function startDaemon(name: string, program: string, args: readonly string[], pidfile: string, logFile: string, env?: Record<string, string>): Promise<Daemon> {
+  await run(program, [...args, `--pidfile=${pidfile}`, "--detach", "--no-chdir", `--log-file=${logFile}`], env ? { env } : {});
+  const pid = Number(readFileSync(pidfile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) throw new SandboxError(`${name}: started but no live process in ${pidfile}`);
+  const d: Daemon = { name, pid, pidfile, logFile };
+  started.set(pid, d);
+  installExitHook();
+  return d;
+}
+
+/** True when a process with this PID exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a daemon by its PID (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone. */
+export async function stopDaemon(d: Daemon, graceMs = 3000): Promise<void> {
+  started.delete(d.pid);
+  if (!alive(d.pid)) return;
+  try {
+    process.kill(d.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (alive(d.pid) && Date.now() < deadline) await sleep(20);
+  if (alive(d.pid)) {
+    try {
+      process.kill(d.pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+    while (alive(d.pid)) await sleep(10);
+  }
+}
+
+/** Kills a daemon abruptly (SIGKILL), e.g. to test failover; waits until it is gone. */
+export async function killDaemon(d: Daemon): Promise<void> {
+  started.delete(d.pid);
+  try {
+    process.kill(d.pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  while (alive(d.pid)) await sleep(10);
+}
+
+/** Removes a sandbox directory (when `keep` is false). */
+export function removeDir(dir: string, keep = false): void {
+  if (!keep && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Waits `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `check` every `intervalMs` until it returns a truthy value or `timeoutMs` passes (then throws, naming `what`). */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 20): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new SandboxError(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
