@@ -64,13 +64,22 @@ def parse(data):
         out["ip"] = {"version": 6, "src": layer.src, "dst": layer.dst, "hlim": layer.hlim, "fl": layer.fl}
     u = layer[UDP]
     out["udp"] = {"sport": u.sport, "dport": u.dport, "len": u.len, "chksum": u.chksum}
-    g = u[GENEVE]
+    raw = bytes(u.payload)
+    g = GENEVE(raw)
+    # scapy 2.5's GeneveOptions has no extract_padding, so GENEVE's option list swallows every option after
+    # the first as Raw; dissect the options area one GeneveOptions at a time instead.
+    area = raw[8:8 + g.optionlen * 4]
+    options = []
+    while area:
+        o = GeneveOptions(area)
+        options.append({"cls": o.classid, "type": o.type, "flags": o.reserved, "length": o.length,
+                        "data": bytes(o.data).hex()})
+        area = area[4 + o.length * 4:]
     out["geneve"] = {
         "vni": g.vni, "proto": g.proto, "oam": g.oam, "critical": g.critical, "optionlen": g.optionlen,
-        "options": [{"cls": o.classid, "type": o.type, "flags": o.reserved, "length": o.length,
-                     "data": bytes(o.data).hex()} for o in g.options],
+        "options": options,
     }
-    out["inner"] = bytes(g.payload).hex()
+    out["inner"] = raw[8 + g.optionlen * 4:].hex()
     return out
 
 
