@@ -16,6 +16,7 @@ import {
   oxmClassOf,
   OxmClass,
   fieldByName,
+  nxWidth,
 } from "./oxm.js";
 
 /** OpenFlow 1.3 action types (OpenFlow 1.3.5 §7.2.5 `ofp_action_type`). */
@@ -278,7 +279,7 @@ export function subField(name: string, ofs = 0, nbits?: number): SubField {
     header: f.nxHeader,
     experimenter: f.nxExperimenter,
     ofs,
-    nbits: nbits ?? f.bits,
+    nbits: nbits ?? nxWidth(f),
   };
 }
 

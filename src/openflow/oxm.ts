@@ -162,8 +162,8 @@ def({ name: "nw_ecn", nxm: [N1, 28], oxm: [B, 9], nxmName: "NXM_NX_IP_ECN", oxmN
 def({ name: "nw_proto", nxm: [N0, 6], oxm: [B, 10], nxmName: "NXM_OF_IP_PROTO", oxmName: "OXM_OF_IP_PROTO", len: 1, format: "dec", aliases: ["ip_proto"] });
 def({ name: "nw_src", nxm: [N0, 7], oxm: [B, 11], nxmName: "NXM_OF_IP_SRC", oxmName: "OXM_OF_IPV4_SRC", len: 4, format: "ipv4", aliases: ["ip_src"] });
 def({ name: "nw_dst", nxm: [N0, 8], oxm: [B, 12], nxmName: "NXM_OF_IP_DST", oxmName: "OXM_OF_IPV4_DST", len: 4, format: "ipv4", aliases: ["ip_dst"] });
-def({ name: "tcp_src", nxm: [N0, 9], oxm: [B, 13], nxmName: "NXM_OF_TCP_SRC", oxmName: "OXM_OF_TCP_SRC", len: 2, format: "dec" });
-def({ name: "tcp_dst", nxm: [N0, 10], oxm: [B, 14], nxmName: "NXM_OF_TCP_DST", oxmName: "OXM_OF_TCP_DST", len: 2, format: "dec" });
+def({ name: "tcp_src", nxm: [N0, 9], oxm: [B, 13], nxmName: "NXM_OF_TCP_SRC", oxmName: "OXM_OF_TCP_SRC", len: 2, format: "dec", aliases: ["tp_src"] });
+def({ name: "tcp_dst", nxm: [N0, 10], oxm: [B, 14], nxmName: "NXM_OF_TCP_DST", oxmName: "OXM_OF_TCP_DST", len: 2, format: "dec", aliases: ["tp_dst"] });
 def({ name: "udp_src", nxm: [N0, 11], oxm: [B, 15], nxmName: "NXM_OF_UDP_SRC", oxmName: "OXM_OF_UDP_SRC", len: 2, format: "dec" });
 def({ name: "udp_dst", nxm: [N0, 12], oxm: [B, 16], nxmName: "NXM_OF_UDP_DST", oxmName: "OXM_OF_UDP_DST", len: 2, format: "dec" });
 def({ name: "sctp_src", oxm: [B, 17], oxmName: "OXM_OF_SCTP_SRC", len: 2, format: "dec" });
@@ -227,6 +227,11 @@ def({ name: "nw_tos", nxm: [N0, 5], nxmName: "NXM_OF_IP_TOS", len: 1, format: "d
 
 /** Every known field. */
 export const FIELD_DEFS: readonly FieldDef[] = FIELDS;
+
+/** Width in bits of a field as named inside Nicira actions (NXM_OF_IN_PORT is 16 bits, tun_metadata 992). */
+export function nxWidth(f: FieldDef): number {
+  return (oxmLength(f.nxHeader) - (f.nxExperimenter !== undefined ? 4 : 0)) * 8;
+}
 
 /** Looks a field up by name, alias, NXM name or OXM name (case-insensitive). */
 export function fieldByName(name: string): FieldDef | undefined {
