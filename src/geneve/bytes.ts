@@ -193,6 +193,7 @@ export class Reader {
 export class Writer {
   private buf: Uint8Array;
   private view: DataView;
+  private fixed = false;
   /** Current write position = bytes written so far. */
   pos = 0;
   /** Maximum size; writing past it throws an {@link EncodeError}. */
@@ -204,20 +205,36 @@ export class Writer {
    * @param protocol - name used in errors
    * @param capacity - initial capacity
    * @param limit - hard maximum size
+   * @param memory - write into this memory instead (fixed size; see {@link Writer.over})
    * @defaultValue capacity = 256, limit = 262144
    */
-  constructor(protocol: string, capacity = 256, limit = 262_144) {
+  constructor(protocol: string, capacity = 256, limit = 262_144, memory?: Uint8Array) {
     this.protocol = protocol;
-    this.limit = limit;
-    this.buf = new Uint8Array(Math.max(1, Math.min(capacity, limit)));
-    this.view = new DataView(this.buf.buffer);
+    if (memory) {
+      this.fixed = true;
+      this.limit = memory.length;
+      this.buf = memory;
+      this.view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
+    } else {
+      this.limit = limit;
+      this.buf = new Uint8Array(Math.max(1, Math.min(capacity, limit)));
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
+
+  /**
+   * A Writer over caller-provided memory (no allocation, no growth): writing past `buffer.length` throws an
+   * {@link EncodeError}. Positions are relative to `buffer[0]`.
+   */
+  static over(protocol: string, buffer: Uint8Array): Writer {
+    return new Writer(protocol, 0, 0, buffer);
   }
 
   private ensure(n: number): void {
     const want = this.pos + n;
     if (want <= this.buf.length) return;
-    if (want > this.limit) {
-      throw new EncodeError(this.protocol, "length", `output exceeds ${this.limit} bytes`);
+    if (want > this.limit || this.fixed) {
+      throw new EncodeError(this.protocol, "length", `output of ${want} bytes exceeds ${this.fixed ? this.buf.length : this.limit} bytes`);
     }
     let size = this.buf.length * 2;
     while (size < want) size *= 2;

@@ -309,13 +309,38 @@ export function udpChecksum(src: Uint8Array, dst: Uint8Array, segment: Uint8Arra
 // ---------------------------------------------------------------------------------------------------------
 // Addresses
 
+/**
+ * Small bounded memo for address conversions: tunnel traffic has few distinct endpoints, and `ip-address`
+ * parsing/printing (regular expressions, BigInt) costs far more than the rest of a frame.
+ */
+class Memo<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string, make: () => V): V {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      v = make();
+      if (this.map.size >= this.max) this.map.clear();
+      this.map.set(key, v);
+    }
+    return v;
+  }
+}
+const parsed4 = new Memo<Uint8Array>(256);
+const parsed6 = new Memo<Uint8Array>(256);
+const printed4 = new Memo<string>(256);
+const printed6 = new Memo<string>(256);
+const parsedMac = new Memo<Uint8Array>(256);
+
 /** Parses `aa:bb:cc:dd:ee:ff` (or `-` separators) to 6 bytes; throws {@link EncodeError}. */
 export function parseMac(mac: string, field = "mac"): Uint8Array {
-  const parts = mac.split(/[:-]/);
-  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {
-    throw new EncodeError("ethernet", field, `invalid MAC address '${mac}'`);
-  }
-  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+  return parsedMac.get(mac, () => {
+    const parts = mac.split(/[:-]/);
+    if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {
+      throw new EncodeError("ethernet", field, `invalid MAC address '${mac}'`);
+    }
+    return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+  });
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
@@ -325,53 +350,65 @@ export function formatMac(b: Uint8Array): string {
   return `${HEX[b[0]!]}:${HEX[b[1]!]}:${HEX[b[2]!]}:${HEX[b[3]!]}:${HEX[b[4]!]}:${HEX[b[5]!]}`;
 }
 
+
 /** Parses an IPv4 address (no prefix) to 4 bytes with `ip-address`; throws {@link EncodeError}. */
 export function parseIpv4(text: string, field = "address"): Uint8Array {
-  let a: Address4;
-  try {
-    a = new Address4(text);
-  } catch {
-    throw new EncodeError("ipv4", field, `invalid IPv4 address '${text}'`);
-  }
-  if (a.subnetMask !== 32 || text.includes("/")) throw new EncodeError("ipv4", field, `expected an address, not a prefix: '${text}'`);
-  return Uint8Array.from(a.toArray());
+  return parsed4.get(text, () => {
+    let a: Address4;
+    try {
+      a = new Address4(text);
+    } catch {
+      throw new EncodeError("ipv4", field, `invalid IPv4 address '${text}'`);
+    }
+    if (a.subnetMask !== 32 || text.includes("/")) throw new EncodeError("ipv4", field, `expected an address, not a prefix: '${text}'`);
+    return Uint8Array.from(a.toArray());
+  });
 }
 
 /** Parses an IPv6 address (no prefix) to 16 bytes with `ip-address`; throws {@link EncodeError}. */
 export function parseIpv6(text: string, field = "address"): Uint8Array {
-  let a: Address6;
-  try {
-    a = new Address6(text);
-  } catch {
-    throw new EncodeError("ipv6", field, `invalid IPv6 address '${text}'`);
-  }
-  if (a.subnetMask !== 128 || text.includes("/")) throw new EncodeError("ipv6", field, `expected an address, not a prefix: '${text}'`);
-  let v = a.bigInt();
-  const out = new Uint8Array(16);
-  for (let i = 15; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
+  return parsed6.get(text, () => {
+    let a: Address6;
+    try {
+      a = new Address6(text);
+    } catch {
+      throw new EncodeError("ipv6", field, `invalid IPv6 address '${text}'`);
+    }
+    if (a.subnetMask !== 128 || text.includes("/")) throw new EncodeError("ipv6", field, `expected an address, not a prefix: '${text}'`);
+    let v = a.bigInt();
+    const out = new Uint8Array(16);
+    for (let i = 15; i >= 0; i--) {
+      out[i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+    return out;
+  });
+}
+
+function keyOf(b: Uint8Array, n: number): string {
+  let k = "";
+  for (let i = 0; i < n; i++) k += HEX[b[i]!];
+  return k;
 }
 
 /** Formats 4 bytes as a dotted quad (via `ip-address`). */
 export function formatIpv4(b: Uint8Array): string {
-  return Address4.fromByteArray(Array.from(b.subarray(0, 4))).correctForm();
+  return printed4.get(keyOf(b, 4), () => Address4.fromByteArray(Array.from(b.subarray(0, 4))).correctForm());
 }
 
 /** Formats 16 bytes in RFC 5952 form (via `ip-address`). */
 export function formatIpv6(b: Uint8Array): string {
-  return Address6.fromUnsignedByteArray(Array.from(b.subarray(0, 16))).correctForm();
+  return printed6.get(keyOf(b, 16), () => Address6.fromUnsignedByteArray(Array.from(b.subarray(0, 16))).correctForm());
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Encoding
 
-function checkUint(protocol: string, field: string, v: number, bits: number): number {
+/** Checks that `v` is an unsigned integer of `bits` bits; `field` may be a thunk so hot paths build no strings. */
+function checkUint(protocol: string, field: string | (() => string), v: number, bits: number): number {
   const max = 2 ** bits - 1;
   if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new EncodeError(protocol, field, `must be an integer 0..${max}, got ${String(v)}`);
+    throw new EncodeError(protocol, typeof field === "string" ? field : field(), `must be an integer 0..${max}, got ${String(v)}`);
   }
   return v;
 }
@@ -386,9 +423,9 @@ export function writeEthernet(
 ): void {
   w.bytes(dst).bytes(src);
   vlans.forEach((t, i) => {
-    const tpid = checkUint("ethernet", `vlans[${i}].tpid`, t.tpid ?? ETHER_TYPE.vlan, 16);
-    const pcp = checkUint("ethernet", `vlans[${i}].pcp`, t.pcp ?? 0, 3);
-    const vid = checkUint("ethernet", `vlans[${i}].vid`, t.vid, 12);
+    const tpid = checkUint("ethernet", () => `vlans[${i}].tpid`, t.tpid ?? ETHER_TYPE.vlan, 16);
+    const pcp = checkUint("ethernet", () => `vlans[${i}].pcp`, t.pcp ?? 0, 3);
+    const vid = checkUint("ethernet", () => `vlans[${i}].vid`, t.vid, 12);
     w.u16be(tpid).u16be((pcp << 13) | (t.dei ? 0x1000 : 0) | vid);
   });
   w.u16be(etherType);
@@ -407,12 +444,7 @@ export function defaultSourcePort(inner: Uint8Array): number {
   return 49152 + (fnv1a(inner, 54) % 16384);
 }
 
-/**
- * Encodes a whole Geneve frame: Ethernet, IPv4 or IPv6, UDP, Geneve and the inner frame, with the IPv4
- * header checksum and the UDP checksum filled in (RFC 8926 §3.3: over IPv6 a zero checksum is not allowed
- * here). Length fields are reserved while writing and patched at the end.
- */
-export function encodeGeneveFrame(spec: GeneveFrameSpec): Uint8Array {
+function writeFrame(spec: GeneveFrameSpec, into: Uint8Array | undefined): Uint8Array {
   const eth = spec.ethernet ?? {};
   const dstMac = parseMac(eth.dst ?? "02:00:00:00:00:02", "ethernet.dst");
   const srcMac = parseMac(eth.src ?? "02:00:00:00:00:01", "ethernet.src");
@@ -436,7 +468,7 @@ export function encodeGeneveFrame(spec: GeneveFrameSpec): Uint8Array {
   if (udpLength > 0xffff) throw new EncodeError("udp", "length", `datagram of ${udpLength} bytes exceeds 65535`);
   if (!v6 && udpLength + 20 > 0xffff) throw new EncodeError("ipv4", "totalLength", `packet of ${udpLength + 20} bytes exceeds 65535`);
   const total = 14 + 4 * vlans.length + ipHeaderLength + udpLength;
-  const w = new Writer("geneve-frame", total);
+  const w = into ? Writer.over("geneve-frame", into) : new Writer("geneve-frame", total);
 
   writeEthernet(w, dstMac, srcMac, vlans, v6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4);
   const ipStart = w.pos;
@@ -477,6 +509,23 @@ export function encodeGeneveFrame(spec: GeneveFrameSpec): Uint8Array {
   if (!v6) w.patchU16be(ipStart + 10, internetChecksum(out.subarray(ipStart, ipStart + 20)));
   if (checksumMode === "compute") w.patchU16be(udpStart + 6, udpChecksum(srcIp, dstIp, out.subarray(udpStart)));
   return out;
+}
+
+/**
+ * Encodes a whole Geneve frame: Ethernet, IPv4 or IPv6, UDP, Geneve and the inner frame, with the IPv4
+ * header checksum and the UDP checksum filled in (RFC 8926 §3.3: over IPv6 a zero checksum is not allowed
+ * here). Length fields are reserved while writing and patched at the end.
+ */
+export function encodeGeneveFrame(spec: GeneveFrameSpec): Uint8Array {
+  return writeFrame(spec, undefined);
+}
+
+/**
+ * Like {@link encodeGeneveFrame} but writes into caller-provided memory (no allocation) and returns the
+ * written prefix of `out` as a view; an `out` too small throws an {@link EncodeError}.
+ */
+export function encodeGeneveFrameInto(spec: GeneveFrameSpec, out: Uint8Array): Uint8Array {
+  return writeFrame(spec, out);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -152,10 +152,11 @@ export function optionTypeOf(option: GeneveOption): number {
   return option.type === "ovn" ? OVN_OPTION.optionType : option.optionType;
 }
 
-function checkUint(protocol: string, field: string, v: unknown, bits: number): number {
+/** Checks that `v` is an unsigned integer of `bits` bits; `field` may be a thunk so hot paths build no strings. */
+function checkUint(protocol: string, field: string | (() => string), v: unknown, bits: number): number {
   const max = 2 ** bits - 1;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new EncodeError(protocol, field, `must be an integer 0..${max}, got ${String(v)}`);
+    throw new EncodeError(protocol, typeof field === "string" ? field : field(), `must be an integer 0..${max}, got ${String(v)}`);
   }
   return v;
 }
@@ -168,8 +169,8 @@ export function encodedOptionLength(option: GeneveOption): number {
 /** Encodes one option TLV (RFC 8926 §3.5) into `w`. */
 export function writeGeneveOption(w: Writer, option: GeneveOption, index = 0): void {
   if (option.type === "ovn") {
-    const ingress = checkUint("geneve", `options[${index}].ingressPort`, option.ingressPort, 15);
-    const egress = checkUint("geneve", `options[${index}].egressPort`, option.egressPort, 16);
+    const ingress = checkUint("geneve", () => `options[${index}].ingressPort`, option.ingressPort, 15);
+    const egress = checkUint("geneve", () => `options[${index}].egressPort`, option.egressPort, 16);
     w.u16be(OVN_OPTION.optionClass).u8(OVN_OPTION.optionType).u8(1);
     w.u32be(((ingress << 16) | egress) >>> 0);
     return;
@@ -177,9 +178,9 @@ export function writeGeneveOption(w: Writer, option: GeneveOption, index = 0): v
   if (option.type !== "raw") {
     throw new EncodeError("geneve", `options[${index}].type`, `unknown option kind ${String((option as { type: unknown }).type)}`);
   }
-  checkUint("geneve", `options[${index}].optionClass`, option.optionClass, 16);
-  checkUint("geneve", `options[${index}].optionType`, option.optionType, 8);
-  const flags = checkUint("geneve", `options[${index}].flags`, option.flags ?? 0, 3);
+  checkUint("geneve", () => `options[${index}].optionClass`, option.optionClass, 16);
+  checkUint("geneve", () => `options[${index}].optionType`, option.optionType, 8);
+  const flags = checkUint("geneve", () => `options[${index}].flags`, option.flags ?? 0, 3);
   const len = option.data.length;
   if (len % 4 !== 0) {
     throw new EncodeError("geneve", `options[${index}].data`, `length ${len} is not a multiple of 4`);
@@ -216,7 +217,7 @@ export function writeGeneveHeader(w: Writer, header: GeneveHeader): void {
   w.u16be(protocolType);
   w.u24be(vni).u8(reserved2);
   const optStart = w.pos;
-  options.forEach((o, i) => writeGeneveOption(w, o, i));
+  for (let i = 0; i < options.length; i++) writeGeneveOption(w, options[i]!, i);
   const optBytes = w.pos - optStart;
   if (optBytes > GENEVE_LIMITS.maxOptionsBytes) {
     throw new EncodeError("geneve", "options", `total length ${optBytes} exceeds ${GENEVE_LIMITS.maxOptionsBytes} bytes`);
@@ -227,6 +228,16 @@ export function writeGeneveHeader(w: Writer, header: GeneveHeader): void {
 /** Encodes a Geneve header with its options to a new byte array (RFC 8926 §3.4, §3.5). */
 export function encodeGeneveHeader(header: GeneveHeader): Uint8Array {
   const w = new Writer("geneve", encodedGeneveHeaderLength(header));
+  writeGeneveHeader(w, header);
+  return w.finish();
+}
+
+/**
+ * Like {@link encodeGeneveHeader} but writes into caller-provided memory (no allocation) and returns the
+ * written prefix of `out` as a view; an `out` too small throws an {@link EncodeError}.
+ */
+export function encodeGeneveHeaderInto(header: GeneveHeader, out: Uint8Array): Uint8Array {
+  const w = Writer.over("geneve", out);
   writeGeneveHeader(w, header);
   return w.finish();
 }

@@ -20,6 +20,7 @@ export {
   writeGeneveOption,
   writeGeneveHeader,
   encodeGeneveHeader,
+  encodeGeneveHeaderInto,
   readGeneveOption,
   readGeneveHeader,
   decodeGeneveHeader,
@@ -65,6 +66,7 @@ export {
   writeEthernet,
   defaultSourcePort,
   encodeGeneveFrame,
+  encodeGeneveFrameInto,
   readEthernet,
   decodeGeneveFrame,
 } from "./frame.js";

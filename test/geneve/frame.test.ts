@@ -5,6 +5,8 @@ import {
   type GeneveFrameSpec,
   decodeGeneveFrame,
   encodeGeneveFrame,
+  encodeGeneveFrameInto,
+  encodeGeneveHeaderInto,
   frameLayers,
   internetChecksum,
   ovnOption,
@@ -79,6 +81,20 @@ describe("Geneve frames: encode", () => {
     const port = (a[34]! << 8) | a[35]!;
     expect(toHex(a)).toBe(toHex(b));
     expect(port).toBeGreaterThanOrEqual(49152);
+  });
+
+  it("encodeGeneveFrameInto writes the same bytes into a sub-view of caller memory, without allocating", () => {
+    const big = new Uint8Array(512).fill(0xee);
+    const out = encodeGeneveFrameInto(FIXTURES[0]!.spec, big.subarray(10));
+    expect(toHex(out)).toBe(toHex(hex(FIXTURES[0]!.bytes)));
+    expect(out.buffer).toBe(big.buffer);
+    expect(out.byteOffset).toBe(10);
+    expect(big[9]).toBe(0xee);
+    expect(big[10 + out.length]).toBe(0xee);
+    expect(() => encodeGeneveFrameInto(FIXTURES[0]!.spec, new Uint8Array(50))).toThrow(EncodeError);
+    const h = encodeGeneveHeaderInto({ vni: 5, options: [ovnOption(3, 4)] }, big.subarray(100, 200));
+    expect(toHex(h)).toBe("024065580000050001028001" + "00030004");
+    expect(() => encodeGeneveHeaderInto({ vni: 5, options: [ovnOption(3, 4)] }, new Uint8Array(15))).toThrow(EncodeError);
   });
 
   const BAD: { name: string; spec: GeneveFrameSpec; field: string }[] = [
