@@ -13,6 +13,11 @@ export interface CliIo {
   err(text: string): void;
   /** Reads all of standard input (for `-` arguments and transactions from stdin). */
   readStdin(): Promise<string>;
+  /**
+   * Aborted when a long-running command (`monitor`, `server`) should stop; `processIo()` aborts it
+   * on SIGINT/SIGTERM.
+   */
+  signal?: AbortSignal;
 }
 
 /** A CLI command: receives its arguments (after the subcommand name) and returns the exit status. */
@@ -25,7 +30,19 @@ export class UsageError extends Error {
 
 /** A {@link CliIo} bound to the current process's stdio. */
 export function processIo(): CliIo {
+  let ac: AbortController | undefined;
   return {
+    // Installed only when a long-running command asks for it, so that short commands keep the
+    // default behaviour of SIGINT/SIGTERM (exit at once).
+    get signal() {
+      if (!ac) {
+        const c = new AbortController();
+        ac = c;
+        process.once("SIGINT", () => c.abort());
+        process.once("SIGTERM", () => c.abort());
+      }
+      return ac.signal;
+    },
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     readStdin: async () => {
@@ -37,8 +54,9 @@ export function processIo(): CliIo {
 }
 
 /** A {@link CliIo} that records everything written, for tests and programmatic use. */
-export function memoryIo(stdin = ""): CliIo & { stdout: string; stderr: string } {
+export function memoryIo(stdin = "", signal?: AbortSignal): CliIo & { stdout: string; stderr: string } {
   const io = {
+    ...(signal ? { signal } : {}),
     stdout: "",
     stderr: "",
     out(t: string) {

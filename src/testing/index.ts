@@ -5,3 +5,4 @@
  */
 export * from "./process.js";
 export * from "./ovsdb-server.js";
+export * from "./misbehaving-peer.js";

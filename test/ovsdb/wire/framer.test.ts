@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { FramingError, JsonFramer } from "../../../src/ovsdb/wire/framer.js";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Feeds `bytes` split at position `cut` (two chunks) and returns the parsed messages. */
+function feedSplit(bytes: Uint8Array, cut: number): unknown[] {
+  const f = new JsonFramer();
+  return [...f.push(bytes.slice(0, cut)), ...f.push(bytes.slice(cut))];
+}
+
+const FIXTURES: { name: string; text: string; values: unknown[] }[] = [
+  { name: "request", text: '{"method":"echo","params":[],"id":0}', values: [{ method: "echo", params: [], id: 0 }] },
+  {
+    name: "escapes and braces in strings",
+    text: '{"id":1,"result":["a\\"}]{[","\\\\","\\\\\\"",  "x\\u00e9"],"error":null}',
+    values: [{ id: 1, result: ['a"}]{[', "\\", '\\"', "xé"], error: null }],
+  },
+  {
+    name: "multi-byte UTF-8 (2, 3 and 4 bytes)",
+    text: '{"id":"é€😀","params":["日本語 🚀"]}',
+    values: [{ id: "é€😀", params: ["日本語 🚀"] }],
+  },
+  {
+    name: "two messages with whitespace between",
+    text: ' \n{"a":[1,{"b":2}]}\r\n\t[3,"]"]  ',
+    values: [{ a: [1, { b: 2 }] }, [3, "]"]],
+  },
+  {
+    name: "backslash run before a quote",
+    text: '{"k":"\\\\\\\\"}{"k":"\\\\\\""}',
+    values: [{ k: "\\\\" }, { k: '\\"' }],
+  },
+];
+
+describe("JsonFramer", () => {
+  for (const fx of FIXTURES) {
+    it(`frames ${fx.name} split at every byte`, () => {
+      const bytes = enc(fx.text);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        expect(feedSplit(bytes, cut), `cut at ${cut}`).toEqual(fx.values);
+      }
+    });
+    it(`frames ${fx.name} fed one byte at a time`, () => {
+      const bytes = enc(fx.text);
+      const f = new JsonFramer();
+      const out: unknown[] = [];
+      for (let i = 0; i < bytes.length; i++) out.push(...f.push(bytes.slice(i, i + 1)));
+      expect(out).toEqual(fx.values);
+      expect(f.end()).toBeUndefined();
+    });
+  }
+
+  it("frames every fixture concatenated, split at every pair of positions", () => {
+    const all = enc(FIXTURES.map((f) => f.text).join(""));
+    const want = FIXTURES.flatMap((f) => f.values);
+    for (let a = 0; a < all.length; a += 7) {
+      for (let b = a; b <= all.length; b += 5) {
+        const f = new JsonFramer();
+        const got = [...f.push(all.slice(0, a)), ...f.push(all.slice(a, b)), ...f.push(all.slice(b))];
+        expect(got).toEqual(want);
+      }
+    }
+  });
+
+  it("returns several messages from one chunk, in order", () => {
+    const f = new JsonFramer();
+    const msgs = Array.from({ length: 100 }, (_, i) => ({ id: i, result: [i], error: null }));
+    expect(f.push(enc(msgs.map((m) => JSON.stringify(m)).join("")))).toEqual(msgs);
+  });
+
+  it("rejects a non-object at the top level with the byte offset", () => {
+    const f = new JsonFramer();
+    expect(f.push(enc('{"a":1}  '))).toEqual([{ a: 1 }]);
+    const e = (() => {
+      try {
+        f.push(enc("x"));
+      } catch (err) {
+        return err as FramingError;
+      }
+    })();
+    expect(e).toBeInstanceOf(FramingError);
+    expect(e!.offset).toBe(9);
+    expect(e!.message).toBe("JSON-RPC stream: expected '{' to start a message but found 'x' at byte 9");
+    // The framer stays failed: there is no resynchronisation point.
+    expect(() => f.push(enc("{}"))).toThrow(FramingError);
+  });
+
+  it("rejects invalid JSON inside a balanced message", () => {
+    const f = new JsonFramer();
+    expect(() => f.push(enc('{"a":tru}'))).toThrow(/not valid JSON/);
+  });
+
+  it("rejects invalid UTF-8", () => {
+    const f = new JsonFramer();
+    expect(() => f.push(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))).toThrow(/not valid UTF-8/);
+  });
+
+  it("enforces the maximum message size before buffering more", () => {
+    const f = new JsonFramer({ maxMessageBytes: 64 });
+    expect(f.push(enc(`{"a":"${"x".repeat(50)}"}`))).toHaveLength(1);
+    f.push(enc(`{"a":"${"x".repeat(40)}`));
+    expect(() => f.push(enc("x".repeat(40)))).toThrow(/exceeds the limit/);
+  });
+
+  it("enforces the nesting limit", () => {
+    const f = new JsonFramer({ maxDepth: 10 });
+    expect(() => f.push(enc("[".repeat(11)))).toThrow(/nesting deeper than 10/);
+  });
+
+  it("reports a message truncated by the end of the stream", () => {
+    const f = new JsonFramer();
+    f.push(enc('{"id":1,"res'));
+    expect(f.end()?.message).toMatch(/connection closed inside a message \(12 bytes buffered\)/);
+  });
+
+  it("frames a large message arriving in many chunks", () => {
+    const big = { id: 7, result: Array.from({ length: 20000 }, (_, i) => ({ name: `p${i}`, v: "é\\\"" })), error: null };
+    const bytes = enc(JSON.stringify(big));
+    const f = new JsonFramer();
+    const out: unknown[] = [];
+    for (let o = 0; o < bytes.length; o += 1000) out.push(...f.push(bytes.slice(o, o + 1000)));
+    expect(out).toEqual([big]);
+  });
+});
