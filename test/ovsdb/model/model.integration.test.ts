@@ -70,7 +70,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("typed OVN_Northbound mode
     const results = await nb.transact(client, [...ports, sw, acl, pg, as]);
     expect(results).toHaveLength(N + 4);
     const portUuids = results.slice(0, N);
-    const [swUuid, aclUuid, pgUuid, asUuid] = results.slice(N) as [string, string, string, string];
+    const [swUuid, aclUuid, pgUuid, asUuid] = results.slice(N);
     for (const u of results) expect(u).toMatch(/^[0-9a-f-]{36}$/);
 
     const [switches, portRows, acls, pgs, sets] = await nb.transact(client, [
