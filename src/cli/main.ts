@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   ovsdb: { summary: "OVSDB client, mirrors ovsdb-client", load: async () => (await import("./ovsdb.js")).ovsdbCommand },
   geneve: { summary: "encode/decode Geneve frames and pcaps", load: async () => (await import("../geneve/cli.js")).geneveCommand },
   ofctl: { summary: "OpenFlow tool, mirrors ovs-ofctl", load: async () => (await import("../openflow/cli.js")).ofctlCommand },
+  codegen: { summary: "generate typed TypeScript models from .ovsschema", load: async () => (await import("./codegen.js")).codegenCommand },
   demo: { summary: "the main job: a small Kube-OVN-style topology", load: async () => (await import("./demo.js")).demoCommand },
 };
 
