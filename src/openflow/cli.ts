@@ -1,12 +1,190 @@
 /**
- * `ovn-ts ofctl`: placeholder until the openflow area lands its CLI.
+ * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
+ * `parse-flow`, `parse-flows`, `ofp-print`, `dump-flows`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
  *
  * @module
  */
-import type { CliCommand } from "../cli/io.js";
+import { readFileSync } from "node:fs";
+import { type CliCommand, type CliIo, UsageError } from "../cli/io.js";
+import { DecodeError, fromHex, toHex } from "./bytes.js";
+import { FlowModCommand, OfpVersion } from "./constants.js";
+import { OpenFlowConnection, OpenFlowError } from "./connection.js";
+import { FlowSyntaxError, parseFlow } from "./flowtext.js";
+import { decodeMessage, encodeMessage } from "./messages.js";
+import { formatFlowStats, formatMessage } from "./print.js";
+
+const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
+  parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
+  parse-flows FILE            same for every line of FILE
+  ofp-print HEX               decode and print an OpenFlow message
+  dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
+  add-flow TARGET FLOW        add a flow
+  add-flows TARGET FILE       add flows from FILE
+  mod-flows TARGET FLOW       modify actions of matching flows (--strict)
+  del-flows TARGET [FLOW]     delete matching flows (--strict)
+Options: -O OpenFlow13 (only OpenFlow 1.3 is supported for switch commands), --strict, --no-stats, --hex
+TARGET: tcp:IP[:PORT] or unix:PATH
+`;
+
+interface Opts {
+  strict: boolean;
+  noStats: boolean;
+  hex: boolean;
+  timeoutMs: number;
+}
+
+function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
+  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000 };
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-O" || a === "--protocols") {
+      checkProtocols(argv[++i]);
+    } else if (a.startsWith("-O")) checkProtocols(a.slice(2));
+    else if (a.startsWith("--protocols=")) checkProtocols(a.slice(12));
+    else if (a === "--strict") opts.strict = true;
+    else if (a === "--no-stats") opts.noStats = true;
+    else if (a === "--hex") opts.hex = true;
+    else if (a.startsWith("--timeout=")) opts.timeoutMs = Number(a.slice(10)) * 1000;
+    else if (a === "-t" || a === "--timeout") opts.timeoutMs = Number(argv[++i]) * 1000;
+    else if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognized option '${a}'`);
+    else args.push(a);
+  }
+  return { opts, args };
+}
+
+function checkProtocols(p: string | undefined): void {
+  if (p === undefined) throw new UsageError("option '-O' requires an argument");
+  const list = p.split(",");
+  if (!list.some((x) => x === "OpenFlow13")) throw new UsageError(`${p}: only OpenFlow13 is supported`);
+}
+
+function need(args: string[], n: number, cmd: string): void {
+  if (args.length < n) throw new UsageError(`'${cmd}' command requires at least ${n} arguments`);
+}
+
+async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>): Promise<T> {
+  let c: OpenFlowConnection;
+  try {
+    c = await OpenFlowConnection.connect(target, { versions: [OfpVersion.OF13], echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs });
+  } catch (e) {
+    throw new Error(`${target}: failed to connect to socket (${(e as Error).message})`);
+  }
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+function fileLines(path: string): string[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .map((l) => l.replace(/#.*$/, "").trim())
+    .filter((l) => l);
+}
+
+function printFlowMod(io: CliIo, text: string, xid: number, opts: Opts): void {
+  const fm = parseFlow(text);
+  const bytes = encodeMessage({ type: "flow_mod", ...fm, xid });
+  io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
+}
 
 /** Entry point of `ovn-ts ofctl`. */
-export const ofctlCommand: CliCommand = async (_argv, io) => {
-  io.err("ovn-ts ofctl: not implemented yet\n");
-  return 1;
+export const ofctlCommand: CliCommand = async (argv, io) => {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
+    io.out(USAGE);
+    return argv.length === 0 ? 1 : 0;
+  }
+  const { opts, args } = parseArgs(argv);
+  const [cmd, ...rest] = args;
+  try {
+    switch (cmd) {
+      case "parse-flow":
+        need(rest, 1, cmd);
+        printFlowMod(io, rest[0]!, 1, opts);
+        return 0;
+      case "parse-flows": {
+        need(rest, 1, cmd);
+        const lines = rest[0] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[0]!);
+        lines.forEach((l, i) => printFlowMod(io, l, i + 1, opts));
+        return 0;
+      }
+      case "ofp-print": {
+        need(rest, 1, cmd);
+        let bytes: Uint8Array;
+        try {
+          bytes = fromHex(rest.join(""));
+        } catch {
+          throw new UsageError("trailing garbage in hex data");
+        }
+        try {
+          io.out(formatMessage(decodeMessage(bytes)) + "\n");
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          io.out(`***decode error: ${e.reason} at offset ${e.offset}***\n${toHex(bytes)}\n`);
+        }
+        return 0;
+      }
+      case "dump-flows": {
+        need(rest, 1, cmd);
+        const q = rest[1] ? parseFlow(rest[1], FlowModCommand.DELETE) : undefined;
+        await withSwitch(rest[0]!, opts, async (c) => {
+          const r = await c.request({
+            type: "multipart_request",
+            flags: 0,
+            body: {
+              kind: "flow",
+              request: {
+                tableId: q?.tableId ?? 0xff,
+                outPort: q?.outPort ?? 0xffffffff,
+                outGroup: q?.outGroup ?? 0xffffffff,
+                cookie: q?.cookie ?? 0n,
+                cookieMask: q?.cookieMask ?? 0n,
+                match: q?.match ?? [],
+              },
+            },
+          });
+          if (r.type !== "multipart_reply" || r.body.kind !== "flow") throw new Error(`unexpected reply ${r.type}`);
+          if (!opts.noStats) io.out(`OFPST_FLOW reply (OF1.3) (xid=0x${r.xid.toString(16)}):\n`);
+          for (const f of r.body.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
+        });
+        return 0;
+      }
+      case "add-flow":
+      case "add-flows":
+      case "mod-flows":
+      case "del-flows": {
+        need(rest, cmd === "del-flows" ? 1 : 2, cmd);
+        const command =
+          cmd === "del-flows"
+            ? opts.strict
+              ? FlowModCommand.DELETE_STRICT
+              : FlowModCommand.DELETE
+            : cmd === "mod-flows"
+              ? opts.strict
+                ? FlowModCommand.MODIFY_STRICT
+                : FlowModCommand.MODIFY
+              : FlowModCommand.ADD;
+        const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
+        const mods = texts.map((t) => parseFlow(t, command));
+        await withSwitch(rest[0]!, opts, (c) => c.flowMods(mods));
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command '${cmd ?? ""}'; use --help for help`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (e instanceof OpenFlowError) {
+      io.err(`${formatMessage(e.reply)}\n`);
+      return 1;
+    }
+    if (e instanceof FlowSyntaxError) {
+      io.err(`ovs-ofctl: ${e.message}\n`);
+      return 1;
+    }
+    io.err(`ovs-ofctl: ${(e as Error).message}\n`);
+    return 1;
+  }
 };

@@ -1,0 +1,487 @@
+/**
+ * An OpenFlow channel over TCP or a unix socket (OpenFlow 1.3.5 §6.3): version negotiation with HELLO
+ * bitmaps, echo keep-alive, xid correlation with per-request timeouts, barriers, multipart
+ * reassembly, role requests, write backpressure, and optional reconnect for client connections.
+ *
+ * Works in both directions: {@link OpenFlowConnection.connect} dials a switch's passive listener
+ * (`tcp:IP:PORT`, `unix:PATH`); {@link OpenFlowListener} accepts switches that connect to us.
+ *
+ * @module
+ */
+import { EventEmitter } from "node:events";
+import { type Socket, type Server, createConnection, createServer } from "node:net";
+import { DecodeError, Writer } from "./bytes.js";
+import { FrameDecoder } from "./framing.js";
+import {
+  type FlowMod,
+  type FlowStats,
+  type FlowStatsRequest,
+  type MultipartReplyBody,
+  type MultipartRequestBody,
+  type OfMessage,
+  type OfMessageInput,
+  OFPMPF_MORE,
+  decodeMessage,
+  encodeMessage,
+  mergeMultipartReplies,
+  negotiateVersion,
+} from "./messages.js";
+import { ErrorType, OfpVersion, errorCodeName, errorTypeName } from "./constants.js";
+
+/** Connection lifecycle states. */
+export type ConnectionState = "connecting" | "handshaking" | "ready" | "reconnecting" | "closed";
+
+/** Rejects every pending request when the connection closes. */
+export class ConnectionClosedError extends Error {
+  override readonly name = "ConnectionClosedError";
+}
+
+/** A request that got no reply in time. */
+export class RequestTimeoutError extends Error {
+  override readonly name = "RequestTimeoutError";
+}
+
+/** The switch answered a request with OFPT_ERROR. */
+export class OpenFlowError extends Error {
+  override readonly name = "OpenFlowError";
+  /**
+   * @param reply - the error message received
+   */
+  constructor(readonly reply: Extract<OfMessage, { type: "error" }>) {
+    super(`${errorCodeName(reply.errType, reply.code) ?? `${errorTypeName(reply.errType)} code ${reply.code}`}`);
+  }
+}
+
+/** A target string as ovs-ofctl accepts it. */
+export type Target = { readonly kind: "tcp"; readonly host: string; readonly port: number } | { readonly kind: "unix"; readonly path: string };
+
+/** Parses `tcp:IP[:PORT]` (default 6653) or `unix:PATH`. */
+export function parseTarget(s: string): Target {
+  if (s.startsWith("unix:")) return { kind: "unix", path: s.slice(5) };
+  const m = /^tcp:(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(s);
+  if (m) return { kind: "tcp", host: m[1]!.replace(/^\[|\]$/g, ""), port: m[2] ? Number(m[2]) : 6653 };
+  throw new Error(`${s}: unsupported target (use tcp:IP:PORT or unix:PATH)`);
+}
+
+/** Connection options. */
+export interface ConnectionOptions {
+  /** Versions we offer in HELLO (default: OpenFlow 1.3 only). */
+  readonly versions?: readonly number[];
+  /** Default per-request timeout in ms (default 10 s). */
+  readonly requestTimeoutMs?: number;
+  /** Echo keep-alive interval in ms; 0 disables (default 5 s). */
+  readonly echoIntervalMs?: number;
+  /** Handshake timeout in ms (default 10 s). */
+  readonly handshakeTimeoutMs?: number;
+  /** Reconnect (client connections only): delays in ms and attempt bound. */
+  readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number } | undefined;
+}
+
+interface Pending {
+  resolve(m: OfMessage): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+  parts?: MultipartReplyBody[] | undefined;
+}
+
+/** Events emitted by {@link OpenFlowConnection}. */
+export interface ConnectionEvents {
+  state: [state: ConnectionState];
+  /** Every message not consumed as a reply (packet_in, port_status, flow_removed, async errors...). */
+  message: [msg: OfMessage];
+  /** A protocol or socket error; the connection closes afterwards. */
+  error: [err: Error];
+  close: [];
+}
+
+/** One OpenFlow channel. */
+export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
+  /** Current state. */
+  state: ConnectionState = "connecting";
+  /** Negotiated version once `ready`. */
+  version = 0;
+  private socket: Socket | undefined;
+  private decoder = new FrameDecoder();
+  private readonly pending = new Map<number, Pending>();
+  private nextXid = 1;
+  private echoTimer: NodeJS.Timeout | undefined;
+  private echoOutstanding = false;
+  private readonly writer = new Writer(1024);
+  private drainWaiters: (() => void)[] = [];
+  private readonly opts: Required<Omit<ConnectionOptions, "reconnect">> & Pick<ConnectionOptions, "reconnect">;
+  private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  private closing = false;
+  private attempts = 0;
+
+  private constructor(
+    private readonly target: Target | undefined,
+    opts: ConnectionOptions,
+  ) {
+    super();
+    this.opts = {
+      versions: opts.versions ?? [OfpVersion.OF13],
+      requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
+      echoIntervalMs: opts.echoIntervalMs ?? 5_000,
+      handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
+      reconnect: opts.reconnect,
+    };
+  }
+
+  /** Dials a switch's passive listener and resolves once the HELLO exchange has completed. */
+  static async connect(target: string | Target, opts: ConnectionOptions = {}): Promise<OpenFlowConnection> {
+    const c = new OpenFlowConnection(typeof target === "string" ? parseTarget(target) : target, opts);
+    c.dial();
+    await c.ready();
+    return c;
+  }
+
+  /** Wraps an accepted socket (controller side) and starts the handshake. */
+  static accept(socket: Socket, opts: ConnectionOptions = {}): OpenFlowConnection {
+    const c = new OpenFlowConnection(undefined, opts);
+    c.attach(socket);
+    return c;
+  }
+
+  /** Resolves when the connection is `ready`; rejects if it closes first. */
+  ready(): Promise<void> {
+    if (this.state === "ready") return Promise.resolve();
+    if (this.state === "closed") return Promise.reject(new ConnectionClosedError("connection closed"));
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  private setState(s: ConnectionState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.emit("state", s);
+    if (s === "ready") for (const w of this.readyWaiters.splice(0)) w.resolve();
+    if (s === "closed") for (const w of this.readyWaiters.splice(0)) w.reject(new ConnectionClosedError("connection closed"));
+  }
+
+  private dial(): void {
+    const t = this.target!;
+    this.setState(this.attempts === 0 ? "connecting" : "reconnecting");
+    const sock = t.kind === "tcp" ? createConnection({ host: t.host, port: t.port }) : createConnection({ path: t.path });
+    this.attach(sock);
+  }
+
+  private attach(sock: Socket): void {
+    this.socket = sock;
+    this.decoder = new FrameDecoder();
+    sock.setNoDelay?.(true);
+    const start = () => {
+      this.setState("handshaking");
+      this.sendRaw({ type: "hello", versions: this.opts.versions, version: Math.max(...this.opts.versions), xid: this.allocXid() });
+      const t = setTimeout(() => {
+        if (this.state === "handshaking") this.fail(new RequestTimeoutError("OpenFlow handshake timed out"));
+      }, this.opts.handshakeTimeoutMs);
+      t.unref();
+    };
+    if (sock.connecting) sock.once("connect", start);
+    else start();
+    sock.on("data", (chunk: Buffer) => this.onData(chunk));
+    sock.on("drain", () => {
+      for (const w of this.drainWaiters.splice(0)) w();
+    });
+    sock.on("error", (e) => this.onSocketGone(e));
+    sock.on("close", () => this.onSocketGone(undefined));
+  }
+
+  private onSocketGone(err: Error | undefined): void {
+    if (this.socket === undefined) return;
+    this.socket.removeAllListeners();
+    this.socket.destroy();
+    this.socket = undefined;
+    this.stopEcho();
+    this.rejectAll(new ConnectionClosedError(err ? `connection lost: ${err.message}` : "connection closed by peer"));
+    for (const w of this.drainWaiters.splice(0)) w();
+    const rc = this.opts.reconnect;
+    if (!this.closing && rc && this.target && this.attempts < (rc.maxAttempts ?? Infinity)) {
+      this.attempts++;
+      const delay = Math.min((rc.initialDelayMs ?? 100) * 2 ** (this.attempts - 1), rc.maxDelayMs ?? 5_000);
+      this.setState("reconnecting");
+      setTimeout(() => {
+        if (!this.closing) this.dial();
+      }, delay).unref();
+      return;
+    }
+    if (err && !this.closing && this.listenerCount("error") > 0) this.emit("error", err);
+    if (err) for (const w of this.readyWaiters.splice(0)) w.reject(new ConnectionClosedError(err.message));
+    this.setState("closed");
+    this.emit("close");
+  }
+
+  private fail(e: Error): void {
+    if (this.listenerCount("error") > 0) this.emit("error", e);
+    for (const w of this.readyWaiters.splice(0)) w.reject(e);
+    this.closing = true;
+    this.socket?.destroy();
+    this.onSocketGone(undefined);
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Uint8Array[];
+    try {
+      frames = this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    for (const f of frames) {
+      let m: OfMessage;
+      try {
+        m = decodeMessage(f);
+      } catch (e) {
+        if (e instanceof DecodeError) {
+          this.fail(e);
+          return;
+        }
+        throw e;
+      }
+      this.onMessage(m);
+    }
+  }
+
+  private onMessage(m: OfMessage): void {
+    if (m.type === "hello") {
+      const v = negotiateVersion(this.opts.versions, m.versions, m.version);
+      if (v === undefined) {
+        this.sendRaw({ type: "error", errType: ErrorType.HELLO_FAILED, code: 0, data: new TextEncoder().encode("no common version"), xid: m.xid, version: m.version });
+        this.fail(new Error(`no common OpenFlow version (peer offers ${m.versions.join(",") || m.version})`));
+        return;
+      }
+      this.version = v;
+      this.attempts = 0;
+      this.setState("ready");
+      this.startEcho();
+      return;
+    }
+    if (m.type === "echo_request") {
+      this.sendRaw({ type: "echo_reply", data: m.data, xid: m.xid, version: m.version });
+      return;
+    }
+    const p = this.pending.get(m.xid);
+    if (p) {
+      if (m.type === "error") {
+        this.finish(m.xid);
+        p.reject(new OpenFlowError(m));
+        return;
+      }
+      if (m.type === "multipart_reply") {
+        (p.parts ??= []).push(m.body);
+        if (m.flags & OFPMPF_MORE) return;
+        this.finish(m.xid);
+        p.resolve({ ...m, body: mergeMultipartReplies(p.parts) });
+        return;
+      }
+      this.finish(m.xid);
+      p.resolve(m);
+      return;
+    }
+    this.emit("message", m);
+  }
+
+  private finish(xid: number): void {
+    const p = this.pending.get(xid);
+    if (p) clearTimeout(p.timer);
+    this.pending.delete(xid);
+  }
+
+  private rejectAll(e: Error): void {
+    for (const [xid, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(xid);
+      p.reject(e);
+    }
+  }
+
+  private startEcho(): void {
+    this.stopEcho();
+    if (!this.opts.echoIntervalMs) return;
+    this.echoTimer = setInterval(() => {
+      if (this.echoOutstanding) {
+        this.fail(new RequestTimeoutError("echo keep-alive timed out"));
+        return;
+      }
+      this.echoOutstanding = true;
+      this.request({ type: "echo_request", data: new Uint8Array(0) }, { timeoutMs: this.opts.echoIntervalMs * 2 }).then(
+        () => (this.echoOutstanding = false),
+        () => undefined,
+      );
+    }, this.opts.echoIntervalMs);
+    this.echoTimer.unref();
+  }
+
+  private stopEcho(): void {
+    if (this.echoTimer) clearInterval(this.echoTimer);
+    this.echoTimer = undefined;
+    this.echoOutstanding = false;
+  }
+
+  private allocXid(): number {
+    const x = this.nextXid;
+    this.nextXid = this.nextXid >= 0xffffffff ? 1 : this.nextXid + 1;
+    return x;
+  }
+
+  private sendRaw(m: OfMessageInput): boolean {
+    const s = this.socket;
+    if (!s || s.destroyed) throw new ConnectionClosedError("connection closed");
+    this.writer.pos = 0;
+    const bytes = encodeMessage({ version: this.version || m.version || OfpVersion.OF13, ...m } as OfMessageInput, this.writer);
+    return s.write(Buffer.from(bytes));
+  }
+
+  /**
+   * Sends a message without waiting for a reply. Resolves once the socket accepted it; when the
+   * socket buffer is full (write() returned false) it resolves only after 'drain'.
+   * @returns the xid used
+   */
+  async send(m: OfMessageInput): Promise<number> {
+    if (this.state !== "ready") await this.ready();
+    const xid = m.xid ?? this.allocXid();
+    const ok = this.sendRaw({ ...m, xid } as OfMessageInput);
+    if (!ok) await new Promise<void>((r) => this.drainWaiters.push(r));
+    return xid;
+  }
+
+  /**
+   * Sends a request and resolves with the reply that carries the same xid (multipart replies are
+   * reassembled). Rejects with {@link OpenFlowError} on OFPT_ERROR, {@link RequestTimeoutError}
+   * after the timeout, {@link ConnectionClosedError} if the connection closes first.
+   */
+  async request(m: OfMessageInput, opts: { timeoutMs?: number } = {}): Promise<OfMessage> {
+    if (this.state !== "ready") await this.ready();
+    const xid = m.xid ?? this.allocXid();
+    const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs;
+    const reply = new Promise<OfMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(xid);
+        reject(new RequestTimeoutError(`no reply to xid 0x${xid.toString(16)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      this.pending.set(xid, { resolve, reject, timer });
+    });
+    try {
+      const ok = this.sendRaw({ ...m, xid } as OfMessageInput);
+      if (!ok) await new Promise<void>((r) => this.drainWaiters.push(r));
+    } catch (e) {
+      this.finish(xid);
+      throw e;
+    }
+    return reply;
+  }
+
+  /** Sends a barrier request and waits for the barrier reply. */
+  async barrier(): Promise<void> {
+    await this.request({ type: "barrier_request" });
+  }
+
+  /** Sends a multipart request and resolves with the reassembled reply body. */
+  async multipart(body: MultipartRequestBody): Promise<MultipartReplyBody> {
+    const r = await this.request({ type: "multipart_request", flags: 0, body });
+    if (r.type !== "multipart_reply") throw new Error(`unexpected reply ${r.type}`);
+    return r.body;
+  }
+
+  /** Dumps flows (flow stats); defaults to all tables, any port/group, no match. */
+  async dumpFlows(q: Partial<FlowStatsRequest> = {}): Promise<FlowStats[]> {
+    const body = await this.multipart({
+      kind: "flow",
+      request: { tableId: 0xff, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: [], ...q },
+    });
+    return body.kind === "flow" ? [...body.flows] : [];
+  }
+
+  /**
+   * Sends flow_mods followed by a barrier; resolves when the switch has processed them all, rejects
+   * with {@link OpenFlowError} if the switch refused one.
+   */
+  async flowMods(mods: readonly FlowMod[]): Promise<void> {
+    const errors: OpenFlowError[] = [];
+    const xids = new Set<number>();
+    const onMsg = (m: OfMessage) => {
+      if (m.type === "error" && xids.has(m.xid)) errors.push(new OpenFlowError(m));
+    };
+    this.on("message", onMsg);
+    try {
+      for (const fm of mods) xids.add(await this.send({ type: "flow_mod", ...fm }));
+      await this.barrier();
+    } finally {
+      this.off("message", onMsg);
+    }
+    if (errors[0]) throw errors[0];
+  }
+
+  /** Sends a role request (OpenFlow 1.3.5 §6.3.6) and returns the reply. */
+  async role(role: number, generationId = 0n): Promise<Extract<OfMessage, { type: "role_reply" }>> {
+    const r = await this.request({ type: "role_request", role, generationId });
+    if (r.type !== "role_reply") throw new Error(`unexpected reply ${r.type}`);
+    return r;
+  }
+
+  /** Number of requests awaiting a reply. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Closes the connection; pending requests are rejected with {@link ConnectionClosedError}. */
+  close(): void {
+    this.closing = true;
+    const s = this.socket;
+    if (s) {
+      s.end();
+      s.destroy();
+      this.onSocketGone(undefined);
+    } else {
+      this.rejectAll(new ConnectionClosedError("connection closed"));
+      this.setState("closed");
+    }
+  }
+}
+
+/** Accepts switch connections (we are the controller; the switch has `set-controller tcp:...`). */
+export class OpenFlowListener extends EventEmitter<{ connection: [conn: OpenFlowConnection]; error: [err: Error] }> {
+  private readonly server: Server;
+  private readonly conns = new Set<OpenFlowConnection>();
+
+  /** @param opts - options applied to every accepted connection */
+  constructor(private readonly opts: ConnectionOptions = {}) {
+    super();
+    this.server = createServer((sock) => {
+      const c = OpenFlowConnection.accept(sock, this.opts);
+      this.conns.add(c);
+      c.on("close", () => this.conns.delete(c));
+      c.on("error", () => undefined);
+      c.ready().then(
+        () => this.emit("connection", c),
+        () => undefined,
+      );
+    });
+    this.server.on("error", (e) => this.emit("error", e));
+  }
+
+  /** Listens on a TCP port (loopback by default) or a unix socket path. */
+  listen(where: { port: number; host?: string } | { path: string }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      const done = () => {
+        this.server.off("error", reject);
+        resolve();
+      };
+      if ("path" in where) this.server.listen(where.path, done);
+      else this.server.listen(where.port, where.host ?? "127.0.0.1", done);
+    });
+  }
+
+  /** The bound TCP port. */
+  get port(): number {
+    const a = this.server.address();
+    return typeof a === "object" && a ? a.port : 0;
+  }
+
+  /** Stops listening and closes every accepted connection. */
+  close(): Promise<void> {
+    for (const c of this.conns) c.close();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
