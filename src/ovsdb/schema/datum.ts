@@ -97,7 +97,8 @@ export function atomToJson(base: BaseType, atom: unknown, ctx: DatumContext = {}
  */
 export function checkAtom(base: BaseType, atom: Atom): string | undefined {
   if (base.enum && !base.enum.some((e) => e === atom)) {
-    return `${safeJson(atom)} is not one of the allowed values (${base.enum.map((e) => safeJson(e)).join(", ")})`;
+    const allowed = [...base.enum].sort(compareAtoms).map(atomToText);
+    return `${atomToText(atom)} is not one of the allowed values ([${allowed.join(", ")}])`;
   }
   switch (base.type) {
     case "integer": {
@@ -116,8 +117,11 @@ export function checkAtom(base: BaseType, atom: Atom): string | undefined {
     }
     case "real": {
       const n = atom as number;
-      if ((base.minReal !== undefined && n < base.minReal) || (base.maxReal !== undefined && n > base.maxReal)) {
-        return `${n} is not in the valid range ${base.minReal ?? "-inf"} to ${base.maxReal ?? "inf"} (inclusive)`;
+      const lo = base.minReal !== undefined && n < base.minReal;
+      const hi = base.maxReal !== undefined && n > base.maxReal;
+      if (lo || hi) {
+        if (base.minReal !== undefined && base.maxReal !== undefined) return `${n} is not in the valid range ${base.minReal} to ${base.maxReal} (inclusive)`;
+        return lo ? `${n} is less than minimum allowed value ${base.minReal}` : `${n} is greater than maximum allowed value ${base.maxReal}`;
       }
       return undefined;
     }
@@ -135,6 +139,18 @@ export function checkAtom(base: BaseType, atom: Atom): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * An atom as ovsdb-server writes it in error details (`ovsdb_atom_to_string`): numbers and
+ * booleans as is, UUIDs bare, strings bare when they look like an identifier and as a JSON
+ * string otherwise.
+ */
+export function atomToText(atom: Atom): string {
+  if (typeof atom !== "string") return String(atom);
+  if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(atom)) return atom;
+  if (atom === "" || atom === "true" || atom === "false" || !/^[A-Za-z_][A-Za-z0-9_\-.]*$/.test(atom)) return JSON.stringify(atom);
+  return atom;
 }
 
 /** Number of Unicode code points in `s`. */

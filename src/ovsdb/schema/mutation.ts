@@ -1,0 +1,222 @@
+/**
+ * Mutations (RFC 7047 §5.1 `<mutation>`, §5.2.4 `mutate`): which mutators a column accepts, the
+ * type their argument is decoded with, and applying one to a native value with the error kinds
+ * ovsdb-server reports (`"domain error"`, `"range error"`, `"constraint violation"`). The embedded
+ * server executes `mutate` operations with these functions; a client may use them to predict a
+ * mutation's result locally.
+ *
+ * @module
+ */
+import { ConstraintViolation, DomainError, OvsdbRangeError, OvsdbSyntaxError } from "../wire/errors.js";
+import type { Mutator } from "../wire/operations.js";
+import { type Datum, compareAtoms, datumAtoms, datumFromJson, datumSize } from "./datum.js";
+import type { ColumnSchema } from "./schema.js";
+import { type Atom, type BaseType, type ColumnType, columnShape } from "./types.js";
+
+/** Every mutator of RFC 7047 §5.1. */
+const MUTATOR_SET: ReadonlySet<string> = new Set(["+=", "-=", "*=", "/=", "%=", "insert", "delete"]);
+
+/** True for a string that names a mutator. */
+export function isMutator(s: unknown): s is Mutator {
+  return typeof s === "string" && MUTATOR_SET.has(s);
+}
+
+/** True for the arithmetic mutators `+=`, `-=`, `*=`, `/=`, `%=`. */
+export function isArithmeticMutator(m: Mutator): boolean {
+  return m !== "insert" && m !== "delete";
+}
+
+/**
+ * English description of a column type, as ovsdb-server words it in error details
+ * (`ovsdb_type_to_english`): `string`, `optional integer`, `set of up to 3 strings`,
+ * `map of (string, string) pairs`, `map of up to 2 (integer, string) pairs`.
+ */
+export function typeToEnglish(t: ColumnType): string {
+  const base = (b: BaseType) => b.type;
+  const shape = columnShape(t);
+  if (shape === "scalar") return base(t.key);
+  const plural = (b: BaseType) => `${base(b)}s`;
+  if (shape === "map") {
+    const pair = `(${base(t.key)}, ${base(t.value!)}) pairs`;
+    if (t.min === 0 && t.max === "unlimited") return `map of ${pair}`;
+    if (t.min === 0) return `map of up to ${t.max} ${pair}`;
+    if (t.max === "unlimited") return `map of ${t.min} or more ${pair}`;
+    return `map of ${t.min} to ${t.max} ${pair}`;
+  }
+  if (t.min === 0 && t.max === "unlimited") return `set of ${plural(t.key)}`;
+  if (t.min === 0) return `set of up to ${t.max} ${plural(t.key)}`;
+  if (t.max === "unlimited") return `set of ${t.min} or more ${plural(t.key)}`;
+  return `set of ${t.min} to ${t.max} ${plural(t.key)}`;
+}
+
+/**
+ * The type a mutation's argument is decoded with, or a "syntax error" (`Type mismatch: ...`) when
+ * the mutator cannot apply to the column (RFC 7047 §5.1): arithmetic takes one atom of the
+ * column's numeric key type (`%=` integers only, never maps); `insert` takes a set or map of the
+ * column's type with no minimum; `delete` takes any number of elements, and for a map either
+ * pairs or a set of keys (see {@link mutationArgumentTypes}).
+ */
+export function mutationArgumentTypes(column: ColumnSchema, mutator: Mutator): readonly ColumnType[] {
+  const t = column.type;
+  const shape = columnShape(t);
+  const mismatch = () =>
+    new OvsdbSyntaxError(`Type mismatch: "${mutator}" operator may not be applied to column ${column.name} of type ${typeToEnglish(t)}.`);
+  if (isArithmeticMutator(mutator)) {
+    const numeric = mutator === "%=" ? t.key.type === "integer" : t.key.type === "integer" || t.key.type === "real";
+    if (shape === "map" || !numeric) throw mismatch();
+    // The argument itself is not held to the column's constraints; only the results are.
+    return [{ key: { type: t.key.type }, min: 1, max: 1 }];
+  }
+  if (shape === "scalar") throw mismatch();
+  if (mutator === "insert") return [{ ...t, min: 0 }];
+  const all: ColumnType = { ...t, min: 0, max: "unlimited" };
+  if (shape === "map") return [all, { key: t.key, min: 0, max: "unlimited" }];
+  return [all];
+}
+
+/** A mutation decoded against its column. */
+export interface CompiledMutation {
+  readonly column: string;
+  readonly mutator: Mutator;
+  /** The argument: an atom for arithmetic, an array of atoms for set insert/delete or map key delete, a map for map insert/delete. */
+  readonly value: Datum;
+  /** The column's type. */
+  readonly type: ColumnType;
+}
+
+/**
+ * Decodes an argument with the first of `types` that accepts it (the decoder defaults to the
+ * shared {@link datumFromJson}; the embedded server passes one that reports ovsdb-server's exact
+ * parse errors).
+ */
+export function decodeMutationArgument(
+  types: readonly ColumnType[],
+  json: unknown,
+  decode: (type: ColumnType, json: unknown) => Datum = (type, j) => datumFromJson(type, j),
+): Datum {
+  let first: unknown;
+  for (const type of types) {
+    try {
+      return decode(type, json);
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+function intOp(mutator: Mutator, x: number, y: number): number {
+  // Exact arithmetic (BigInt) so that overflow of OVSDB's 64-bit integers is detected exactly.
+  const a = BigInt(x);
+  const b = BigInt(y);
+  let r: bigint;
+  switch (mutator) {
+    case "+=":
+      r = a + b;
+      break;
+    case "-=":
+      r = a - b;
+      break;
+    case "*=":
+      r = a * b;
+      break;
+    case "/=":
+      if (b === 0n) throw new DomainError("Division by zero.");
+      r = a / b; // BigInt division truncates toward zero, as C does
+      break;
+    case "%=":
+      if (b === 0n) throw new DomainError("Division by zero.");
+      r = a % b; // sign of the dividend, as C's %
+      break;
+    default:
+      throw new Error(`not arithmetic: ${mutator}`);
+  }
+  if (r > INT64_MAX || r < INT64_MIN) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
+  const n = Number(r);
+  // This library represents integers as JavaScript numbers: beyond ±2^53−1 a result cannot be stored exactly.
+  if (!Number.isSafeInteger(n)) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
+  return n;
+}
+
+function realOp(mutator: Mutator, x: number, y: number): number {
+  let r: number;
+  switch (mutator) {
+    case "+=":
+      r = x + y;
+      break;
+    case "-=":
+      r = x - y;
+      break;
+    case "*=":
+      r = x * y;
+      break;
+    case "/=":
+      if (y === 0) throw new DomainError("Division by zero.");
+      r = x / y;
+      break;
+    default:
+      throw new Error(`not a real mutator: ${mutator}`);
+  }
+  if (!Number.isFinite(r)) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
+  return r;
+}
+
+/**
+ * Applies one mutation to a column's current native value and returns the new value (the input
+ * is not modified). Throws `DomainError` (division by zero), `OvsdbRangeError` (a result outside
+ * 64-bit integers or not finite), or `ConstraintViolation` (a result atom breaks the column's
+ * constraints via `checkAtom`, an arithmetic result has duplicates, or the element count leaves
+ * the column's `min`..`max`), with ovsdb-server's details texts.
+ *
+ * @param checkAtom reports a constraint violation of one atom (details text), or undefined.
+ */
+export function applyMutation(
+  type: ColumnType,
+  current: Datum,
+  mutator: Mutator,
+  arg: Datum,
+  checkAtom: (base: BaseType, atom: Atom) => string | undefined,
+): Datum {
+  const shape = columnShape(type);
+  if (isArithmeticMutator(mutator)) {
+    const y = arg as number;
+    const op = type.key.type === "integer" ? intOp : realOp;
+    const atoms = datumAtoms(current).map((x) => op(mutator, x as number, y));
+    for (const a of atoms) {
+      const e = checkAtom(type.key, a);
+      if (e) throw new ConstraintViolation(e);
+    }
+    if (atoms.length > 1 && new Set(atoms).size !== atoms.length) {
+      throw new ConstraintViolation(`Result of "${mutator}" operation contains duplicates.`);
+    }
+    if (shape === "scalar") return atoms[0]!;
+    if (shape === "optional") return atoms[0];
+    return atoms.sort(compareAtoms);
+  }
+  let result: Datum;
+  if (shape === "map") {
+    const m = new Map(current as ReadonlyMap<Atom, Atom> | undefined);
+    if (mutator === "insert") {
+      for (const [k, v] of arg as ReadonlyMap<Atom, Atom>) if (!m.has(k)) m.set(k, v);
+    } else if (arg instanceof Map) {
+      for (const [k, v] of arg as ReadonlyMap<Atom, Atom>) if (m.has(k) && m.get(k) === v) m.delete(k);
+    } else {
+      for (const k of datumAtoms(arg)) m.delete(k);
+    }
+    result = m;
+  } else {
+    const s = new Set<Atom>(datumAtoms(current));
+    if (mutator === "insert") for (const a of datumAtoms(arg)) s.add(a);
+    else for (const a of datumAtoms(arg)) s.delete(a);
+    const atoms = [...s].sort(compareAtoms);
+    result = shape === "optional" && atoms.length <= 1 ? atoms[0] : atoms;
+  }
+  const n = datumSize(result);
+  if (n < type.min || (type.max !== "unlimited" && n > type.max)) {
+    throw new ConstraintViolation(`Attempted to store ${n} elements in ${typeToEnglish(type)}.`);
+  }
+  return result;
+}

@@ -1,0 +1,172 @@
+/**
+ * Server-side decoding and encoding of values in the JSON notation (RFC 7047 §5.1) with the exact
+ * error kinds and details texts ovsdb-server reports, plus its wire form of values (1-element
+ * sets as bare atoms, sorted set elements and map keys). Conversion itself is the shared
+ * `schema/datum.ts` code; this module adds ovsdb-server's checks and words around it.
+ *
+ * @module
+ */
+import { type Datum, atomFromJson, checkAtom, datumToJson } from "../schema/datum.js";
+import { type Atom, type BaseType, type ColumnType, columnShape } from "../schema/types.js";
+import { ConstraintViolation, OvsdbError, OvsdbSyntaxError } from "../wire/errors.js";
+import type { JsonAtom, JsonValue } from "../wire/notation.js";
+import { isId, isUuid } from "../wire/notation.js";
+import { compareAtoms } from "../schema/datum.js";
+
+/**
+ * JSON text with object members sorted by name, as ovsdb-server prints the `"syntax"` member of
+ * its errors.
+ */
+export function ovsJsonText(v: unknown): string {
+  return JSON.stringify(sortKeys(v));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** A `"syntax error"` naming the offending JSON, as ovsdb-server's `ovsdb_syntax_error`. */
+export function syntaxError(json: unknown, details: string, error = "syntax error"): OvsdbError {
+  return error === "syntax error" ? new OvsdbSyntaxError(details, {}, ovsJsonText(json)) : new OvsdbError(error, details, {}, ovsJsonText(json));
+}
+
+/** Resolves `["named-uuid", name]` atoms to UUIDs inside a transaction (RFC 7047 §5.2.1). */
+export interface NamedUuidResolver {
+  (name: string): string;
+}
+
+/** Decoding context: where named-uuids are allowed, and how they resolve. */
+export interface DecodeContext {
+  /** Resolves named-uuids; when absent, a named-uuid is a syntax error. */
+  readonly resolve?: NamedUuidResolver;
+}
+
+/**
+ * Decodes one atom with ovsdb-server's errors: `"syntax error"` (`expected integer`, ...) naming
+ * the JSON, then `"constraint violation"` for enum, range and length constraints.
+ */
+export function decodeAtom(base: BaseType, json: unknown, ctx: DecodeContext): Atom {
+  let atom: Atom;
+  if (base.type === "uuid") {
+    if (Array.isArray(json) && json.length === 2 && json[0] === "named-uuid" && typeof json[1] === "string") {
+      if (!ctx.resolve) throw syntaxError(json, `named-uuid "${json[1]}" is not allowed here`);
+      if (!isId(json[1])) throw syntaxError(json, `"${json[1]}" is not a valid uuid-name`);
+      atom = ctx.resolve(json[1]);
+    } else if (Array.isArray(json) && json.length === 2 && json[0] === "uuid" && typeof json[1] === "string") {
+      if (!isUuid(json[1])) throw syntaxError(json, `"${json[1]}" is not a valid UUID`);
+      atom = json[1].toLowerCase();
+    } else {
+      throw syntaxError(json, `expected ["uuid", <string>]`);
+    }
+  } else {
+    const ok =
+      base.type === "integer"
+        ? typeof json === "number" && Number.isInteger(json)
+        : base.type === "real"
+          ? typeof json === "number"
+          : typeof json === base.type;
+    if (!ok) throw syntaxError(json, `expected ${base.type}`);
+    if (base.type === "integer" && !Number.isSafeInteger(json)) throw syntaxError(json, "integer out of the range this server represents exactly (±2^53−1)");
+    atom = atomFromJson(base, json);
+  }
+  const e = checkAtom(base, atom);
+  if (e) throw new ConstraintViolation(e);
+  return atom;
+}
+
+function sizeError(kind: "set" | "map", type: ColumnType, n: number, json: unknown): OvsdbError {
+  if (type.min === 1 && type.max === 1) return syntaxError(json, `${kind} must have exactly one member but ${n} are present`);
+  if (type.max === "unlimited") return syntaxError(json, `${kind} must have at least ${type.min} members but ${n} are present`);
+  return syntaxError(json, `${kind} must have ${type.min} to ${type.max} members but ${n} are present`);
+}
+
+/**
+ * Decodes a `<value>` for a column type with ovsdb-server's checks and errors: JSON shape,
+ * element count (`set must have 0 to 3 members but 4 are present`), atom types and constraints,
+ * and duplicates (`"ovsdb error"`: `set contains duplicate`, `map contains duplicate key`).
+ */
+export function decodeDatum(type: ColumnType, json: unknown, ctx: DecodeContext = {}): Datum {
+  const shape = columnShape(type);
+  if (shape === "map") {
+    if (!(Array.isArray(json) && json.length === 2 && json[0] === "map" && Array.isArray(json[1]))) {
+      throw syntaxError(json, `expected ["map", <array>]`);
+    }
+    const pairs = json[1] as unknown[];
+    if (pairs.length < type.min || (type.max !== "unlimited" && pairs.length > type.max)) throw sizeError("map", type, pairs.length, json);
+    const m = new Map<Atom, Atom>();
+    for (const p of pairs) {
+      if (!Array.isArray(p) || p.length !== 2) throw syntaxError(p, "expected 2-element array");
+      const k = decodeAtom(type.key, p[0], ctx);
+      const v = decodeAtom(type.value!, p[1], ctx);
+      if (m.has(k)) throw new OvsdbError("ovsdb error", "map contains duplicate key");
+      m.set(k, v);
+    }
+    return m;
+  }
+  let elems: readonly unknown[];
+  if (Array.isArray(json) && json.length === 2 && json[0] === "set") {
+    if (!Array.isArray(json[1])) throw syntaxError(json, `expected ["set", <array>]`);
+    elems = json[1];
+  } else {
+    elems = [json];
+  }
+  if (elems.length < type.min || (type.max !== "unlimited" && elems.length > type.max)) throw sizeError("set", type, elems.length, json);
+  const atoms = elems.map((a) => decodeAtom(type.key, a, ctx));
+  if (shape === "scalar") return atoms[0]!;
+  if (shape === "optional") return atoms[0];
+  if (atoms.length > 1 && new Set(atoms).size !== atoms.length) throw new OvsdbError("ovsdb error", "set contains duplicate");
+  return atoms.sort(compareAtoms);
+}
+
+/**
+ * Encodes a native value in ovsdb-server's wire form: a scalar as its atom; a set (or optional)
+ * of exactly one element as that bare atom, otherwise `["set", [...]]` in canonical order; a map
+ * as `["map", [...]]` sorted by key.
+ */
+export function encodeDatum(type: ColumnType, value: Datum): JsonValue {
+  const shape = columnShape(type);
+  if (shape === "map") {
+    const m = (value ?? new Map()) as ReadonlyMap<Atom, Atom>;
+    const keys = [...m.keys()].sort(compareAtoms);
+    const j = datumToJson(type, new Map(keys.map((k) => [k, m.get(k)!])));
+    return j;
+  }
+  if (shape === "scalar") return datumToJson(type, value);
+  const atoms = value === undefined ? [] : Array.isArray(value) ? [...(value as readonly Atom[])] : [value as Atom];
+  if (atoms.length === 1) return datumToJson({ key: type.key, min: 1, max: 1 }, atoms[0]) as JsonAtom;
+  atoms.sort(compareAtoms);
+  return datumToJson({ ...type, min: 0, max: "unlimited" }, atoms);
+}
+
+/** True when a value equals its column's default (ovsdb-server leaves such columns out of `update2` inserts). */
+export function isDefaultDatum(type: ColumnType, value: Datum): boolean {
+  const shape = columnShape(type);
+  if (shape === "map") return (value as ReadonlyMap<Atom, Atom>).size === 0;
+  if (shape === "optional") return value === undefined;
+  if (shape === "set") {
+    const a = value as readonly Atom[];
+    if (type.min === 0) return a.length === 0;
+    return a.length === 1 && isDefaultAtom(type.key, a[0]!);
+  }
+  return isDefaultAtom(type.key, value as Atom);
+}
+
+function isDefaultAtom(base: BaseType, a: Atom): boolean {
+  switch (base.type) {
+    case "integer":
+    case "real":
+      return a === 0;
+    case "boolean":
+      return a === false;
+    case "string":
+      return a === "";
+    case "uuid":
+      return a === "00000000-0000-0000-0000-000000000000";
+  }
+}

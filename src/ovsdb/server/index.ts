@@ -1,0 +1,18 @@
+/**
+ * The embedded OVSDB server (ovsdb-server(1), RFC 7047): in-memory databases with ovsdb-server's
+ * transaction semantics, monitors, locks, `_Server`, socket and in-process serving, and a
+ * persistent log in ovsdb-server's standalone file format.
+ *
+ * @module
+ */
+export {
+  type CommittedTxn,
+  Database,
+  type DbRow,
+  type ExecuteOutcome,
+  type RowChange,
+  type TxnContext,
+} from "./database.js";
+export { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
+export { type Listener, OvsdbServer, type OvsdbServerOptions, type ServerEvents, duplexPair } from "./server.js";
+export { decodeAtom, decodeDatum, encodeDatum, isDefaultDatum, ovsJsonText, type DecodeContext, type NamedUuidResolver } from "./codec.js";

@@ -1,0 +1,553 @@
+/**
+ * The embedded OVSDB server (ovsdb-server(1), RFC 7047 §4.1): serves any number of databases plus
+ * `_Server` over `ptcp:`/`punix:` listeners and in-process streams, with every RFC 7047 method and
+ * OVS's extensions (`monitor_cond`, `monitor_cond_since`, `monitor_cond_change`,
+ * `set_db_change_aware`, `get_server_id`), locks, and the client's own monitor updates sent before
+ * its `transact` reply, as ovsdb-server does.
+ *
+ * @module
+ */
+import { EventEmitter } from "node:events";
+import { existsSync, unlinkSync } from "node:fs";
+import net from "node:net";
+import { Duplex } from "node:stream";
+import { bundledSchema } from "../schema/bundled.js";
+import { type DatabaseSchema, schemaToJson } from "../schema/schema.js";
+import { OvsdbError, OvsdbSyntaxError, errorToJson } from "../wire/errors.js";
+import type { JsonRpcRequest } from "../wire/jsonrpc.js";
+import { randomUuid } from "../wire/notation.js";
+import { type PassiveRemote, formatRemote, parsePassiveRemote } from "../wire/remote.js";
+import { JsonRpcSession } from "../wire/session.js";
+import { ovsJsonText } from "./codec.js";
+import { type CommittedTxn, Database, type ExecuteOutcome } from "./database.js";
+import { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
+
+/** Options of an {@link OvsdbServer}. */
+export interface OvsdbServerOptions {
+  /**
+   * Transactions kept per database for `monitor_cond_since`.
+   * @default 100
+   */
+  historyTxns?: number;
+  /**
+   * Inactivity probe for `ptcp:` connections in milliseconds (0 disables); `punix:` and in-process
+   * connections are never probed, as ovsdb-server does not probe unix sockets.
+   * @default 5000
+   */
+  tcpProbeIntervalMs?: number;
+  /**
+   * Largest accepted request in bytes (bigger ones close the connection).
+   * @default 64 MiB
+   */
+  maxMessageBytes?: number;
+  /**
+   * Output allowed to queue behind a client that does not read, in bytes, before it is disconnected.
+   * @default 256 MiB
+   */
+  maxQueuedBytes?: number;
+}
+
+/** A listening remote: what was asked for and where it actually listens (`ptcp:0` gets a real port). */
+export interface Listener {
+  /** The remote as given, e.g. `ptcp:0:127.0.0.1`. */
+  readonly remote: string;
+  /** The remote with the bound port, e.g. `ptcp:41234:127.0.0.1`. */
+  readonly bound: string;
+  /** The active remote a client connects to, e.g. `tcp:127.0.0.1:41234` or `unix:/tmp/db.sock`. */
+  readonly connect: string;
+}
+
+/** Events of an {@link OvsdbServer}: `commit` after each committed transaction, `connection` / `disconnection` per client. */
+export interface ServerEvents {
+  commit: [CommittedTxn];
+  connection: [string];
+  disconnection: [string, Error | undefined];
+}
+
+interface Hosted {
+  readonly db: Database;
+  readonly history: TxnHistory;
+  /** Row UUID in `_Server.Database`. */
+  serverRow: string | undefined;
+}
+
+interface PendingTxn {
+  readonly client: ClientSession;
+  readonly ops: readonly unknown[];
+  readonly resolve: (v: unknown) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const SERVER_DB = "_Server";
+
+/**
+ * An in-process OVSDB server. Add databases with {@link OvsdbServer.addDatabase}, then serve
+ * them with {@link OvsdbServer.listen} (`ptcp:PORT[:IP]`, `punix:PATH`) and/or
+ * {@link OvsdbServer.connectInProcess}.
+ */
+export class OvsdbServer extends EventEmitter<ServerEvents> {
+  private readonly hosted = new Map<string, Hosted>();
+  private readonly clients = new Set<ClientSession>();
+  private readonly servers: net.Server[] = [];
+  private readonly socketPaths: string[] = [];
+  private readonly opened: Listener[] = [];
+  /** lock name → sessions waiting, the first one owns it. */
+  private readonly locks = new Map<string, ClientSession[]>();
+  private readonly pending = new Map<string, Set<PendingTxn>>();
+  private readonly options: Required<OvsdbServerOptions>;
+  /** This server's id (`get_server_id`). */
+  readonly serverId = randomUuid();
+  private closed = false;
+  private nextClient = 0;
+
+  constructor(options: OvsdbServerOptions = {}) {
+    super();
+    this.options = {
+      historyTxns: options.historyTxns ?? 100,
+      tcpProbeIntervalMs: options.tcpProbeIntervalMs ?? 5000,
+      maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
+      maxQueuedBytes: options.maxQueuedBytes ?? 256 * 1024 * 1024,
+    };
+    this.host(new Database(bundledSchema("_Server")));
+  }
+
+  /**
+   * Serves a new database with `schema` (empty, unless `database` is given pre-filled, e.g. by
+   * persistence). Throws when a database of that name is already served.
+   */
+  addDatabase(schema: DatabaseSchema | Database): Database {
+    const db = schema instanceof Database ? schema : new Database(schema);
+    if (this.hosted.has(db.name)) throw new Error(`database ${db.name} is already served`);
+    this.host(db);
+    return db;
+  }
+
+  private host(db: Database): void {
+    const h: Hosted = { db, history: new TxnHistory(this.options.historyTxns), serverRow: undefined };
+    this.hosted.set(db.name, h);
+    db.onCommit((txn) => {
+      h.history.add(txn);
+      for (const c of this.clients) c.onCommit(txn);
+      this.emit("commit", txn);
+      // Waiting transactions may now proceed (after this commit's own reply is on its way).
+      queueMicrotask(() => this.retryPending(db.name));
+    });
+    this.publishDatabase(h);
+  }
+
+  private publishDatabase(h: Hosted): void {
+    const server = this.hosted.get(SERVER_DB);
+    if (!server) return;
+    const row = {
+      name: h.db.name,
+      model: "standalone",
+      connected: true,
+      leader: true,
+      schema: ovsJsonText(schemaToJson(h.db.schema)),
+    };
+    const out = server.db.execute([{ op: "insert", table: "Database", row }], { ownsLock: () => false });
+    if (out.kind === "done" && out.results[0] && "uuid" in (out.results[0] as object)) {
+      h.serverRow = ((out.results[0] as { uuid: [string, string] }).uuid)[1];
+    }
+  }
+
+  /** The database named `name`, or undefined (`_Server` included). */
+  database(name: string): Database | undefined {
+    return this.hosted.get(name)?.db;
+  }
+
+  /** Names of the databases served, `_Server` included, in the order they were added. */
+  get databaseNames(): string[] {
+    return [...this.hosted.keys()];
+  }
+
+  /** The listeners opened so far. */
+  get listening(): readonly Listener[] {
+    return this.opened;
+  }
+
+  /** Number of connected clients. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /**
+   * Listens on a passive remote in OVS syntax: `ptcp:PORT[:IP]` (port 0 picks a free one) or
+   * `punix:PATH` (a stale socket file is replaced). Resolves with where it listens.
+   */
+  async listen(remote: string): Promise<Listener> {
+    if (this.closed) throw new Error("server is closed");
+    const r: PassiveRemote = parsePassiveRemote(remote);
+    if (r.kind === "pssl") throw new Error(`${remote}: pssl: is not supported by the embedded server`);
+    const server = net.createServer((socket) => {
+      socket.setNoDelay?.(true);
+      this.accept(socket, r.kind === "ptcp" ? `tcp:${socket.remoteAddress}:${socket.remotePort}` : `unix:${r.kind === "punix" ? r.path : ""}#${this.nextClient}`, r.kind === "ptcp" ? this.options.tcpProbeIntervalMs : 0);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      if (r.kind === "punix") {
+        if (existsSync(r.path)) unlinkSync(r.path);
+        server.listen(r.path, () => resolve());
+      } else {
+        server.listen(r.port, r.host, () => resolve());
+      }
+    });
+    server.on("error", () => undefined);
+    this.servers.push(server);
+    let listener: Listener;
+    if (r.kind === "punix") {
+      this.socketPaths.push(r.path);
+      listener = { remote, bound: remote, connect: `unix:${r.path}` };
+    } else {
+      const addr = server.address() as net.AddressInfo;
+      const bound = formatRemote({ kind: "ptcp", host: r.host, port: addr.port });
+      const host = r.host === "0.0.0.0" ? "127.0.0.1" : r.host === "::" ? "::1" : r.host;
+      listener = { remote, bound, connect: formatRemote({ kind: "tcp", host, port: addr.port }) };
+    }
+    this.opened.push(listener);
+    return listener;
+  }
+
+  /**
+   * Opens an in-process connection without sockets: returns the client's end of a duplex byte
+   * stream carrying the same JSON-RPC protocol (give it to `new JsonRpcSession(stream)`).
+   */
+  connectInProcess(name = `inproc#${this.nextClient}`): Duplex {
+    if (this.closed) throw new Error("server is closed");
+    const [client, server] = duplexPair();
+    this.accept(server, name, 0);
+    return client;
+  }
+
+  private accept(stream: Duplex, name: string, probeIntervalMs: number): void {
+    this.nextClient++;
+    const session = new JsonRpcSession(stream, {
+      name,
+      probeIntervalMs,
+      maxMessageBytes: this.options.maxMessageBytes,
+      maxQueuedBytes: this.options.maxQueuedBytes,
+    });
+    const client = new ClientSession(this, session);
+    this.clients.add(client);
+    session.onRequest((req) => client.handle(req));
+    session.on("notification", (n) => client.handleNotification(n.method, n.params));
+    session.once("close", (err) => {
+      this.clients.delete(client);
+      client.dispose();
+      this.emit("disconnection", name, err);
+    });
+    this.emit("connection", name);
+  }
+
+  /** Stops listening, disconnects every client and removes socket files. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of [...this.clients]) c.session.close();
+    for (const set of this.pending.values()) for (const p of set) if (p.timer) clearTimeout(p.timer);
+    this.pending.clear();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    for (const p of this.socketPaths) {
+      try {
+        if (existsSync(p)) unlinkSync(p);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- used by ClientSession ----
+
+  /** @internal */
+  hostedDb(name: unknown): Hosted | undefined {
+    return typeof name === "string" ? this.hosted.get(name) : undefined;
+  }
+
+  /** @internal Runs a transaction; `wait`s that block are retried after each commit until their timeout. */
+  transact(client: ClientSession, h: Hosted, ops: readonly unknown[]): unknown {
+    const out = this.tryTransact(client, h, ops, false);
+    if (out.kind === "done") return out.results;
+    return new Promise((resolve) => {
+      const p: PendingTxn = { client, ops, resolve, timer: undefined };
+      let set = this.pending.get(h.db.name);
+      if (!set) this.pending.set(h.db.name, (set = new Set()));
+      set.add(p);
+      client.pending.add(p);
+      if (out.timeoutMs !== undefined) {
+        p.timer = setTimeout(() => {
+          set!.delete(p);
+          client.pending.delete(p);
+          const last = this.tryTransact(client, h, ops, true);
+          resolve(last.kind === "done" ? last.results : []);
+        }, out.timeoutMs);
+      }
+    });
+  }
+
+  private tryTransact(client: ClientSession, h: Hosted, ops: readonly unknown[], timedOut: boolean): ExecuteOutcome {
+    return h.db.execute(ops, { ownsLock: (name) => this.locks.get(name)?.[0] === client, waitTimedOut: timedOut });
+  }
+
+  private retryPending(dbName: string): void {
+    const set = this.pending.get(dbName);
+    const h = this.hosted.get(dbName);
+    if (!set || !h) return;
+    for (const p of [...set]) {
+      if (!set.has(p)) continue;
+      const out = this.tryTransact(p.client, h, p.ops, false);
+      if (out.kind === "done") {
+        set.delete(p);
+        p.client.pending.delete(p);
+        if (p.timer) clearTimeout(p.timer);
+        p.resolve(out.results);
+      }
+    }
+  }
+
+  /** @internal */
+  dropPending(p: PendingTxn): void {
+    for (const set of this.pending.values()) set.delete(p);
+    if (p.timer) clearTimeout(p.timer);
+  }
+
+  /** @internal `lock`/`steal`: true when granted now. */
+  lock(client: ClientSession, name: string, steal: boolean): boolean {
+    let q = this.locks.get(name);
+    if (!q) this.locks.set(name, (q = []));
+    if (steal) {
+      const owner = q[0];
+      const rest = q.filter((c) => c !== client);
+      if (owner && owner !== client) {
+        owner.lockStolen(name);
+        rest.shift();
+      }
+      q.splice(0, q.length, client, ...rest);
+      return true;
+    }
+    q.push(client);
+    return q[0] === client;
+  }
+
+  /** @internal */
+  unlock(client: ClientSession, name: string): void {
+    const q = this.locks.get(name);
+    if (!q) return;
+    const wasOwner = q[0] === client;
+    const i = q.indexOf(client);
+    if (i >= 0) q.splice(i, 1);
+    if (q.length === 0) this.locks.delete(name);
+    else if (wasOwner) q[0]!.lockGranted(name);
+  }
+
+  /** @internal */
+  history(h: Hosted): TxnHistory {
+    return h.history;
+  }
+}
+
+/** One connected client: its monitors, its locks, its waiting transactions. */
+class ClientSession {
+  readonly monitors = new Map<string, Monitor>();
+  readonly locks = new Set<string>();
+  readonly pending = new Set<PendingTxn>();
+  private changeAware = false;
+
+  constructor(
+    private readonly server: OvsdbServer,
+    readonly session: JsonRpcSession,
+  ) {}
+
+  get isChangeAware(): boolean {
+    return this.changeAware;
+  }
+
+  handleNotification(method: string, _params: readonly unknown[]): void {
+    // `cancel` of a blocked transaction: ovsdb-server ignores it; so do we.
+    void method;
+  }
+
+  handle(req: JsonRpcRequest): unknown {
+    const p = req.params;
+    switch (req.method) {
+      case "list_dbs":
+        return this.server.databaseNames;
+      case "get_schema": {
+        const h = this.server.hostedDb(p[0]);
+        if (!h) throw rpcError("unknown database", `get_schema request specifies unknown database ${String(p[0])}`);
+        return schemaToJson(h.db.schema);
+      }
+      case "transact": {
+        const h = this.server.hostedDb(p[0]);
+        if (!h) throw rpcError("unknown database", `transact request specifies unknown database ${typeof p[0] === "string" ? p[0] : ovsJsonText(p[0])}`);
+        return this.server.transact(this, h, p.slice(1));
+      }
+      case "monitor":
+        return this.monitor(p, 1);
+      case "monitor_cond":
+        return this.monitor(p, 2);
+      case "monitor_cond_since":
+        return this.monitor(p, 3);
+      case "monitor_cond_change":
+        return this.monitorCondChange(p);
+      case "monitor_cancel": {
+        const key = ovsJsonText(p[0]);
+        if (!this.monitors.delete(key)) throw rpcError("unknown monitor", "");
+        return {};
+      }
+      case "lock":
+      case "steal": {
+        const name = p[0];
+        if (typeof name !== "string") throw rpcError("syntax error", `${req.method} request must have a lock name`);
+        if (req.method === "lock" && this.locks.has(name)) throw rpcError("duplicate lock", `lock request specifies lock ${name}, which is already held or pending`);
+        this.locks.add(name);
+        return { locked: this.server.lock(this, name, req.method === "steal") };
+      }
+      case "unlock": {
+        const name = p[0];
+        if (typeof name !== "string" || !this.locks.has(name)) throw rpcError("unknown lock", `unlock request specifies lock ${String(name)}, which is not held`);
+        this.locks.delete(name);
+        this.server.unlock(this, name);
+        return {};
+      }
+      case "set_db_change_aware":
+        this.changeAware = p[0] === true;
+        return {};
+      case "get_server_id":
+        return this.server.serverId;
+      case "echo":
+        return p;
+      default:
+        throw rpcError("unknown method", `${req.method}`);
+    }
+  }
+
+  private monitor(p: readonly unknown[], version: MonitorVersion): unknown {
+    const h = this.server.hostedDb(p[0]);
+    if (!h) throw rpcError("unknown database", `monitor request specifies unknown database ${String(p[0])}`);
+    if (p.length < 3) throw rpcError("syntax error", "monitor request has too few parameters");
+    const key = ovsJsonText(p[1]);
+    if (this.monitors.has(key)) throw rpcError("duplicate monitor ID", "");
+    let m: Monitor;
+    try {
+      m = new Monitor(h.db, p[1], version, p[2]);
+    } catch (e) {
+      throw asRpc(e);
+    }
+    let result: unknown;
+    if (version === 3) {
+      const since = typeof p[3] === "string" ? p[3] : undefined;
+      const changes = since !== undefined ? this.server.history(h).since(since, h.db.lastTxnId) : undefined;
+      if (changes) result = [true, h.db.lastTxnId, m.updates(changes) ?? {}];
+      else result = [false, h.db.lastTxnId, m.initial()];
+    } else {
+      result = m.initial();
+    }
+    this.monitors.set(key, m);
+    return result;
+  }
+
+  private monitorCondChange(p: readonly unknown[]): unknown {
+    const key = ovsJsonText(p[0]);
+    const m = this.monitors.get(key);
+    if (!m) throw rpcError("unknown monitor", "");
+    if (m.version === 1) throw rpcError("syntax error", "monitor_cond_change is not allowed on a plain monitor");
+    let updates;
+    try {
+      updates = m.changeConditions(p[2]);
+    } catch (e) {
+      throw asRpc(e);
+    }
+    const newKey = ovsJsonText(p[1]);
+    if (newKey !== key) {
+      if (this.monitors.has(newKey)) throw rpcError("duplicate monitor ID", "");
+      this.monitors.delete(key);
+      m.id = p[1];
+      this.monitors.set(newKey, m);
+    }
+    if (Object.keys(updates).length > 0) {
+      // Sent after the reply, as ovsdb-server does.
+      queueMicrotask(() => this.send(m, updates, m.db.lastTxnId));
+    }
+    return {};
+  }
+
+  private send(m: Monitor, updates: unknown, txnId: string): void {
+    if (this.session.state !== "open") return;
+    if (m.version === 1) this.session.notify("update", [m.id, updates]);
+    else if (m.version === 2) this.session.notify("update2", [m.id, updates]);
+    else this.session.notify("update3", [m.id, txnId, updates]);
+  }
+
+  onCommit(txn: CommittedTxn): void {
+    for (const m of this.monitors.values()) {
+      if (m.db.name !== txn.database) continue;
+      const u = m.updates(txn.changes);
+      if (u) this.send(m, u, txn.id);
+    }
+  }
+
+  lockGranted(name: string): void {
+    if (this.session.state === "open") this.session.notify("locked", [name]);
+  }
+
+  lockStolen(name: string): void {
+    this.locks.delete(name);
+    if (this.session.state === "open") this.session.notify("stolen", [name]);
+  }
+
+  dispose(): void {
+    for (const name of [...this.locks]) this.server.unlock(this, name);
+    this.locks.clear();
+    for (const p of this.pending) this.server.dropPending(p);
+    this.pending.clear();
+    this.monitors.clear();
+  }
+}
+
+function rpcError(error: string, details: string): { error: string; details?: string } {
+  return details ? { error, details } : { error };
+}
+
+function asRpc(e: unknown): unknown {
+  if (e instanceof OvsdbError) return errorToJson(e);
+  if (e instanceof Error) return errorToJson(new OvsdbSyntaxError(e.message));
+  return e;
+}
+
+/** Two connected in-memory duplex streams: what one writes, the other reads. */
+export function duplexPair(): [Duplex, Duplex] {
+  let ends: [Duplex, Duplex] | undefined;
+  let ended = [false, false];
+  const make = (self: 0 | 1): Duplex => {
+    const other = (1 - self) as 0 | 1;
+    const endOther = () => {
+      if (!ended[other] && ends) {
+        ended[other] = true;
+        ends[other].push(null);
+      }
+    };
+    return new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, cb) {
+        const peer = ends?.[other];
+        if (peer && !ended[other] && !peer.destroyed) peer.push(chunk);
+        cb();
+      },
+      final(cb) {
+        endOther();
+        cb();
+      },
+      destroy(err, cb) {
+        endOther();
+        cb(err);
+      },
+    });
+  };
+  ends = [make(0), make(1)];
+  ended = [false, false];
+  return ends;
+}

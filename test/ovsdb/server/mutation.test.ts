@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { checkAtom } from "../../../src/ovsdb/schema/datum.js";
+import { applyMutation, mutationArgumentTypes, typeToEnglish } from "../../../src/ovsdb/schema/mutation.js";
+import type { ColumnSchema } from "../../../src/ovsdb/schema/schema.js";
+import type { ColumnType } from "../../../src/ovsdb/schema/types.js";
+
+const col = (name: string, type: ColumnType): ColumnSchema => ({ name, type, ephemeral: false, mutable: true });
+const int: ColumnType = { key: { type: "integer" }, min: 1, max: 1 };
+const iset: ColumnType = { key: { type: "integer" }, min: 0, max: "unlimited" };
+const smap: ColumnType = { key: { type: "string" }, value: { type: "string" }, min: 0, max: "unlimited" };
+
+describe("mutations", () => {
+  it("does C integer arithmetic with 64-bit overflow checks", () => {
+    expect(applyMutation(int, -7, "/=", 2, checkAtom)).toBe(-3);
+    expect(applyMutation(int, -7, "%=", 2, checkAtom)).toBe(-1);
+    expect(() => applyMutation(int, 1, "/=", 0, checkAtom)).toThrow(/Division by zero/);
+    expect(() => applyMutation(int, Number.MAX_SAFE_INTEGER, "+=", 1, checkAtom)).toThrow(/out of range/);
+  });
+  it("applies arithmetic to every set element and rejects duplicates", () => {
+    expect(applyMutation(iset, [1, 2], "+=", 10, checkAtom)).toEqual([11, 12]);
+    expect(() => applyMutation(iset, [1, 2], "*=", 0, checkAtom)).toThrow(/contains duplicates/);
+  });
+  it("inserts into maps without replacing, deletes by pair or by key", () => {
+    const m = new Map([["a", "1"]]);
+    expect([...(applyMutation(smap, m, "insert", new Map([["a", "2"], ["b", "2"]]), checkAtom) as Map<string, string>)]).toEqual([["a", "1"], ["b", "2"]]);
+    expect((applyMutation(smap, m, "delete", new Map([["a", "2"]]), checkAtom) as Map<string, string>).size).toBe(1);
+    expect((applyMutation(smap, m, "delete", ["a"], checkAtom) as Map<string, string>).size).toBe(0);
+  });
+  it("checks set sizes with ovsdb-server's words", () => {
+    const small: ColumnType = { key: { type: "string" }, min: 0, max: 2 };
+    expect(() => applyMutation(small, ["a", "b"], "insert", ["c"], checkAtom)).toThrow("Attempted to store 3 elements in set of up to 2 strings.");
+    expect(typeToEnglish(smap)).toBe("map of (string, string) pairs");
+  });
+  it("rejects mutators that do not fit the column type", () => {
+    expect(() => mutationArgumentTypes(col("m", smap), "+=")).toThrow(/Type mismatch/);
+    expect(() => mutationArgumentTypes(col("i", int), "insert")).toThrow(/Type mismatch/);
+    expect(mutationArgumentTypes(col("m", smap), "delete")).toHaveLength(2);
+  });
+});
