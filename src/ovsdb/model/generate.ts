@@ -123,6 +123,15 @@ function union(names: readonly string[]): string {
   return names.length === 0 ? "never" : names.map(lit).join(" | ");
 }
 
+/** Pretty JSON: objects expanded down to `depth` levels (database, tables, table, columns), anything deeper on one line. */
+function prettyJson(v: unknown, depth: number, indent = ""): string {
+  if (depth <= 0 || v === null || typeof v !== "object" || Array.isArray(v)) return JSON.stringify(v);
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length === 0) return "{}";
+  const inner = `${indent}  `;
+  return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${prettyJson(x, depth - 1, inner)}`).join(",\n")}\n${indent}}`;
+}
+
 function isSchema(x: unknown): x is DatabaseSchema {
   return x !== null && typeof x === "object" && (x as { tables?: unknown }).tables instanceof Map;
 }
@@ -198,13 +207,13 @@ export function generateModel(schema: DatabaseSchema | unknown, options: Generat
   w();
   w("/** The row type of table `N` (what `select` returns). */");
   w("export type Row<N extends TableName> = Tables[N][\"row\"];");
-  w("/** The row an insert into table `N` takes: min-1 columns required, `_uuid`/`_version` absent. */");
+  w("/** The row an insert into table `N` takes: required columns must be given, `_uuid`/`_version` are absent. */");
   w("export type Insert<N extends TableName> = $m.InsertRow<Tables[N]>;");
   w("/** The row an update of table `N` takes: mutable columns only, all optional. */");
   w("export type Update<N extends TableName> = $m.UpdateRow<Tables[N]>;");
   w();
   w(`/** The embedded ${db.name} schema (RFC 7047 §3.2), with every constraint, for runtime checks and the compatibility check. */`);
-  w(`export const SCHEMA: $m.Json = ${JSON.stringify(schemaToJson(db), null, 2)};`);
+  w(`export const SCHEMA: $m.Json = ${prettyJson(schemaToJson(db), 4)};`);
   w();
   w(`/** The ${db.name} model: typed builders per table (\`model.table("...")\`) and typed \`transact\`. */`);
   w("export const model: $m.DatabaseModel<Tables> = $m.defineModel<Tables>(SCHEMA);");

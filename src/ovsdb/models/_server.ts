@@ -60,7 +60,7 @@ export type Tables = {
 
 /** The row type of table `N` (what `select` returns). */
 export type Row<N extends TableName> = Tables[N]["row"];
-/** The row an insert into table `N` takes: min-1 columns required, `_uuid`/`_version` absent. */
+/** The row an insert into table `N` takes: required columns must be given, `_uuid`/`_version` are absent. */
 export type Insert<N extends TableName> = $m.InsertRow<Tables[N]>;
 /** The row an update of table `N` takes: mutable columns only, all optional. */
 export type Update<N extends TableName> = $m.UpdateRow<Tables[N]>;
@@ -73,54 +73,14 @@ export const SCHEMA: $m.Json = {
   "tables": {
     "Database": {
       "columns": {
-        "cid": {
-          "type": {
-            "key": "uuid",
-            "min": 0
-          }
-        },
-        "connected": {
-          "type": "boolean"
-        },
-        "index": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "leader": {
-          "type": "boolean"
-        },
-        "model": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "clustered",
-                  "relay",
-                  "standalone"
-                ]
-              ]
-            }
-          }
-        },
-        "name": {
-          "type": "string"
-        },
-        "schema": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "sid": {
-          "type": {
-            "key": "uuid",
-            "min": 0
-          }
-        }
+        "cid": {"type":{"key":"uuid","min":0}},
+        "connected": {"type":"boolean"},
+        "index": {"type":{"key":"integer","min":0}},
+        "leader": {"type":"boolean"},
+        "model": {"type":{"key":{"type":"string","enum":["set",["clustered","relay","standalone"]]}}},
+        "name": {"type":"string"},
+        "schema": {"type":{"key":"string","min":0}},
+        "sid": {"type":{"key":"uuid","min":0}}
       }
     }
   }

@@ -130,7 +130,7 @@ export type Tables = {
 
 /** The row type of table `N` (what `select` returns). */
 export type Row<N extends TableName> = Tables[N]["row"];
-/** The row an insert into table `N` takes: min-1 columns required, `_uuid`/`_version` absent. */
+/** The row an insert into table `N` takes: required columns must be given, `_uuid`/`_version` are absent. */
 export type Insert<N extends TableName> = $m.InsertRow<Tables[N]>;
 /** The row an update of table `N` takes: mutable columns only, all optional. */
 export type Update<N extends TableName> = $m.UpdateRow<Tables[N]>;
@@ -143,158 +143,44 @@ export const SCHEMA: $m.Json = {
   "tables": {
     "IC_NB_Global": {
       "columns": {
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "connections": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Connection"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ssl": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "SSL"
-            },
-            "min": 0
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "connections": {"type":{"key":{"type":"uuid","refTable":"Connection"},"min":0,"max":"unlimited"}},
+        "ssl": {"type":{"key":{"type":"uuid","refTable":"SSL"},"min":0}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "maxRows": 1,
       "isRoot": true
     },
     "Transit_Switch": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Connection": {
       "columns": {
-        "target": {
-          "type": "string"
-        },
-        "max_backoff": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1000
-            },
-            "min": 0
-          }
-        },
-        "inactivity_probe": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "is_connected": {
-          "type": "boolean",
-          "ephemeral": true
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        }
+        "target": {"type":"string"},
+        "max_backoff": {"type":{"key":{"type":"integer","minInteger":1000},"min":0}},
+        "inactivity_probe": {"type":{"key":"integer","min":0}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "is_connected": {"type":"boolean","ephemeral":true},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true}
       },
-      "indexes": [
-        [
-          "target"
-        ]
-      ]
+      "indexes": [["target"]]
     },
     "SSL": {
       "columns": {
-        "private_key": {
-          "type": "string"
-        },
-        "certificate": {
-          "type": "string"
-        },
-        "ca_cert": {
-          "type": "string"
-        },
-        "bootstrap_ca_cert": {
-          "type": "boolean"
-        },
-        "ssl_protocols": {
-          "type": "string"
-        },
-        "ssl_ciphers": {
-          "type": "string"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "private_key": {"type":"string"},
+        "certificate": {"type":"string"},
+        "ca_cert": {"type":"string"},
+        "bootstrap_ca_cert": {"type":"boolean"},
+        "ssl_protocols": {"type":"string"},
+        "ssl_ciphers": {"type":"string"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "maxRows": 1
     }

@@ -250,7 +250,7 @@ export type Tables = {
 
 /** The row type of table `N` (what `select` returns). */
 export type Row<N extends TableName> = Tables[N]["row"];
-/** The row an insert into table `N` takes: min-1 columns required, `_uuid`/`_version` absent. */
+/** The row an insert into table `N` takes: required columns must be given, `_uuid`/`_version` are absent. */
 export type Insert<N extends TableName> = $m.InsertRow<Tables[N]>;
 /** The row an update of table `N` takes: mutable columns only, all optional. */
 export type Update<N extends TableName> = $m.UpdateRow<Tables[N]>;
@@ -263,369 +263,98 @@ export const SCHEMA: $m.Json = {
   "tables": {
     "IC_SB_Global": {
       "columns": {
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "connections": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Connection"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ssl": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "SSL"
-            },
-            "min": 0
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "connections": {"type":{"key":{"type":"uuid","refTable":"Connection"},"min":0,"max":"unlimited"}},
+        "ssl": {"type":{"key":{"type":"uuid","refTable":"SSL"},"min":0}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "maxRows": 1,
       "isRoot": true
     },
     "Availability_Zone": {
       "columns": {
-        "name": {
-          "type": "string"
-        }
+        "name": {"type":"string"}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Gateway": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "availability_zone": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Availability_Zone"
-            }
-          }
-        },
-        "hostname": {
-          "type": "string"
-        },
-        "encaps": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Encap"
-            },
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "availability_zone": {"type":{"key":{"type":"uuid","refTable":"Availability_Zone"}}},
+        "hostname": {"type":"string"},
+        "encaps": {"type":{"key":{"type":"uuid","refTable":"Encap"},"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Encap": {
       "columns": {
-        "type": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "geneve",
-                  "stt",
-                  "vxlan"
-                ]
-              ]
-            }
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ip": {
-          "type": "string"
-        },
-        "gateway_name": {
-          "type": "string"
-        }
+        "type": {"type":{"key":{"type":"string","enum":["set",["geneve","stt","vxlan"]]}}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "ip": {"type":"string"},
+        "gateway_name": {"type":"string"}
       },
-      "indexes": [
-        [
-          "type",
-          "ip"
-        ]
-      ]
+      "indexes": [["type","ip"]]
     },
     "Datapath_Binding": {
       "columns": {
-        "transit_switch": {
-          "type": "string"
-        },
-        "tunnel_key": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 16777215
-            }
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "transit_switch": {"type":"string"},
+        "tunnel_key": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":16777215}}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "tunnel_key"
-        ]
-      ]
+      "indexes": [["tunnel_key"]]
     },
     "Port_Binding": {
       "columns": {
-        "logical_port": {
-          "type": "string"
-        },
-        "transit_switch": {
-          "type": "string"
-        },
-        "availability_zone": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Availability_Zone"
-            }
-          }
-        },
-        "tunnel_key": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 32767
-            }
-          }
-        },
-        "gateway": {
-          "type": "string"
-        },
-        "encap": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Encap",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "address": {
-          "type": "string"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "logical_port": {"type":"string"},
+        "transit_switch": {"type":"string"},
+        "availability_zone": {"type":{"key":{"type":"uuid","refTable":"Availability_Zone"}}},
+        "tunnel_key": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":32767}}},
+        "gateway": {"type":"string"},
+        "encap": {"type":{"key":{"type":"uuid","refTable":"Encap","refType":"weak"},"min":0}},
+        "address": {"type":"string"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "transit_switch",
-          "tunnel_key"
-        ],
-        [
-          "logical_port"
-        ]
-      ]
+      "indexes": [["transit_switch","tunnel_key"],["logical_port"]]
     },
     "Route": {
       "columns": {
-        "transit_switch": {
-          "type": "string"
-        },
-        "availability_zone": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Availability_Zone"
-            }
-          }
-        },
-        "route_table": {
-          "type": "string"
-        },
-        "ip_prefix": {
-          "type": "string"
-        },
-        "nexthop": {
-          "type": "string"
-        },
-        "origin": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "connected",
-                  "static"
-                ]
-              ]
-            }
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "transit_switch": {"type":"string"},
+        "availability_zone": {"type":{"key":{"type":"uuid","refTable":"Availability_Zone"}}},
+        "route_table": {"type":"string"},
+        "ip_prefix": {"type":"string"},
+        "nexthop": {"type":"string"},
+        "origin": {"type":{"key":{"type":"string","enum":["set",["connected","static"]]}}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "transit_switch",
-          "availability_zone",
-          "route_table",
-          "ip_prefix",
-          "nexthop"
-        ]
-      ]
+      "indexes": [["transit_switch","availability_zone","route_table","ip_prefix","nexthop"]]
     },
     "Connection": {
       "columns": {
-        "target": {
-          "type": "string"
-        },
-        "max_backoff": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1000
-            },
-            "min": 0
-          }
-        },
-        "inactivity_probe": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "is_connected": {
-          "type": "boolean",
-          "ephemeral": true
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        }
+        "target": {"type":"string"},
+        "max_backoff": {"type":{"key":{"type":"integer","minInteger":1000},"min":0}},
+        "inactivity_probe": {"type":{"key":"integer","min":0}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "is_connected": {"type":"boolean","ephemeral":true},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true}
       },
-      "indexes": [
-        [
-          "target"
-        ]
-      ]
+      "indexes": [["target"]]
     },
     "SSL": {
       "columns": {
-        "private_key": {
-          "type": "string"
-        },
-        "certificate": {
-          "type": "string"
-        },
-        "ca_cert": {
-          "type": "string"
-        },
-        "bootstrap_ca_cert": {
-          "type": "boolean"
-        },
-        "ssl_protocols": {
-          "type": "string"
-        },
-        "ssl_ciphers": {
-          "type": "string"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "private_key": {"type":"string"},
+        "certificate": {"type":"string"},
+        "ca_cert": {"type":"string"},
+        "bootstrap_ca_cert": {"type":"boolean"},
+        "ssl_protocols": {"type":"string"},
+        "ssl_ciphers": {"type":"string"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "maxRows": 1
     }

@@ -866,7 +866,7 @@ export type Tables = {
 
 /** The row type of table `N` (what `select` returns). */
 export type Row<N extends TableName> = Tables[N]["row"];
-/** The row an insert into table `N` takes: min-1 columns required, `_uuid`/`_version` absent. */
+/** The row an insert into table `N` takes: required columns must be given, `_uuid`/`_version` are absent. */
 export type Insert<N extends TableName> = $m.InsertRow<Tables[N]>;
 /** The row an update of table `N` takes: mutable columns only, all optional. */
 export type Update<N extends TableName> = $m.UpdateRow<Tables[N]>;
@@ -879,1568 +879,371 @@ export const SCHEMA: $m.Json = {
   "tables": {
     "SB_Global": {
       "columns": {
-        "nb_cfg": {
-          "type": "integer"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "connections": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Connection"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ssl": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "SSL"
-            },
-            "min": 0
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ipsec": {
-          "type": "boolean"
-        }
+        "nb_cfg": {"type":"integer"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "connections": {"type":{"key":{"type":"uuid","refTable":"Connection"},"min":0,"max":"unlimited"}},
+        "ssl": {"type":{"key":{"type":"uuid","refTable":"SSL"},"min":0}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "ipsec": {"type":"boolean"}
       },
       "maxRows": 1,
       "isRoot": true
     },
     "Chassis": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "hostname": {
-          "type": "string"
-        },
-        "encaps": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Encap"
-            },
-            "max": "unlimited"
-          }
-        },
-        "vtep_logical_switches": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "nb_cfg": {
-          "type": "integer"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "transport_zones": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "hostname": {"type":"string"},
+        "encaps": {"type":{"key":{"type":"uuid","refTable":"Encap"},"max":"unlimited"}},
+        "vtep_logical_switches": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "nb_cfg": {"type":"integer"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "transport_zones": {"type":{"key":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Chassis_Private": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "nb_cfg": {
-          "type": "integer"
-        },
-        "nb_cfg_timestamp": {
-          "type": "integer"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}},
+        "nb_cfg": {"type":"integer"},
+        "nb_cfg_timestamp": {"type":"integer"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Encap": {
       "columns": {
-        "type": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "geneve",
-                  "stt",
-                  "vxlan"
-                ]
-              ]
-            }
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ip": {
-          "type": "string"
-        },
-        "chassis_name": {
-          "type": "string"
-        }
+        "type": {"type":{"key":{"type":"string","enum":["set",["geneve","stt","vxlan"]]}}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "ip": {"type":"string"},
+        "chassis_name": {"type":"string"}
       },
-      "indexes": [
-        [
-          "type",
-          "ip"
-        ]
-      ]
+      "indexes": [["type","ip"]]
     },
     "Address_Set": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "addresses": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "addresses": {"type":{"key":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Port_Group": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "ports": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "ports": {"type":{"key":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Logical_Flow": {
       "columns": {
-        "logical_datapath": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding"
-            },
-            "min": 0
-          }
-        },
-        "logical_dp_group": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Logical_DP_Group"
-            },
-            "min": 0
-          }
-        },
-        "pipeline": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "ingress",
-                  "egress"
-                ]
-              ]
-            }
-          }
-        },
-        "table_id": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 32
-            }
-          }
-        },
-        "priority": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 65535
-            }
-          }
-        },
-        "match": {
-          "type": "string"
-        },
-        "actions": {
-          "type": "string"
-        },
-        "tags": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "controller_meter": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "logical_datapath": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding"},"min":0}},
+        "logical_dp_group": {"type":{"key":{"type":"uuid","refTable":"Logical_DP_Group"},"min":0}},
+        "pipeline": {"type":{"key":{"type":"string","enum":["set",["ingress","egress"]]}}},
+        "table_id": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":32}}},
+        "priority": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":65535}}},
+        "match": {"type":"string"},
+        "actions": {"type":"string"},
+        "tags": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "controller_meter": {"type":{"key":"string","min":0}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true
     },
     "Logical_DP_Group": {
       "columns": {
-        "datapaths": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "datapaths": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding","refType":"weak"},"min":0,"max":"unlimited"}}
       }
     },
     "Multicast_Group": {
       "columns": {
-        "datapath": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding"
-            }
-          }
-        },
-        "name": {
-          "type": "string"
-        },
-        "tunnel_key": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 32768,
-              "maxInteger": 65535
-            }
-          }
-        },
-        "ports": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Port_Binding",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "datapath": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding"}}},
+        "name": {"type":"string"},
+        "tunnel_key": {"type":{"key":{"type":"integer","minInteger":32768,"maxInteger":65535}}},
+        "ports": {"type":{"key":{"type":"uuid","refTable":"Port_Binding","refType":"weak"},"min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "datapath",
-          "tunnel_key"
-        ],
-        [
-          "datapath",
-          "name"
-        ]
-      ]
+      "indexes": [["datapath","tunnel_key"],["datapath","name"]]
     },
     "Mirror": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "filter": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "from-lport",
-                  "to-lport"
-                ]
-              ]
-            }
-          }
-        },
-        "sink": {
-          "type": "string"
-        },
-        "type": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "gre",
-                  "erspan"
-                ]
-              ]
-            }
-          }
-        },
-        "index": {
-          "type": "integer"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "filter": {"type":{"key":{"type":"string","enum":["set",["from-lport","to-lport"]]}}},
+        "sink": {"type":"string"},
+        "type": {"type":{"key":{"type":"string","enum":["set",["gre","erspan"]]}}},
+        "index": {"type":"integer"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Meter": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "unit": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "kbps",
-                  "pktps"
-                ]
-              ]
-            }
-          }
-        },
-        "bands": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Meter_Band"
-            },
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "unit": {"type":{"key":{"type":"string","enum":["set",["kbps","pktps"]]}}},
+        "bands": {"type":{"key":{"type":"uuid","refTable":"Meter_Band"},"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Meter_Band": {
       "columns": {
-        "action": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "drop"
-                ]
-              ]
-            }
-          }
-        },
-        "rate": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 4294967295
-            }
-          }
-        },
-        "burst_size": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            }
-          }
-        }
+        "action": {"type":{"key":{"type":"string","enum":["set",["drop"]]}}},
+        "rate": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":4294967295}}},
+        "burst_size": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4294967295}}}
       }
     },
     "Datapath_Binding": {
       "columns": {
-        "tunnel_key": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 16777215
-            }
-          }
-        },
-        "load_balancers": {
-          "type": {
-            "key": "uuid",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "tunnel_key": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":16777215}}},
+        "load_balancers": {"type":{"key":"uuid","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "tunnel_key"
-        ]
-      ]
+      "indexes": [["tunnel_key"]]
     },
     "Port_Binding": {
       "columns": {
-        "logical_port": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string"
-        },
-        "gateway_chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Gateway_Chassis"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ha_chassis_group": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "HA_Chassis_Group"
-            },
-            "min": 0
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "datapath": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding"
-            }
-          }
-        },
-        "tunnel_key": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 32767
-            }
-          }
-        },
-        "parent_port": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "tag": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 4095
-            },
-            "min": 0
-          }
-        },
-        "virtual_parent": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "additional_chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "encap": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Encap",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "additional_encap": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Encap",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "mirror_rules": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Mirror",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "mac": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "port_security": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "nat_addresses": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "up": {
-          "type": {
-            "key": "boolean",
-            "min": 0
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "requested_chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "requested_additional_chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "logical_port": {"type":"string"},
+        "type": {"type":"string"},
+        "gateway_chassis": {"type":{"key":{"type":"uuid","refTable":"Gateway_Chassis"},"min":0,"max":"unlimited"}},
+        "ha_chassis_group": {"type":{"key":{"type":"uuid","refTable":"HA_Chassis_Group"},"min":0}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "datapath": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding"}}},
+        "tunnel_key": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":32767}}},
+        "parent_port": {"type":{"key":"string","min":0}},
+        "tag": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":4095},"min":0}},
+        "virtual_parent": {"type":{"key":"string","min":0}},
+        "chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}},
+        "additional_chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0,"max":"unlimited"}},
+        "encap": {"type":{"key":{"type":"uuid","refTable":"Encap","refType":"weak"},"min":0}},
+        "additional_encap": {"type":{"key":{"type":"uuid","refTable":"Encap","refType":"weak"},"min":0,"max":"unlimited"}},
+        "mirror_rules": {"type":{"key":{"type":"uuid","refTable":"Mirror","refType":"weak"},"min":0,"max":"unlimited"}},
+        "mac": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "port_security": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "nat_addresses": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "up": {"type":{"key":"boolean","min":0}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "requested_chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}},
+        "requested_additional_chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "datapath",
-          "tunnel_key"
-        ],
-        [
-          "logical_port"
-        ]
-      ]
+      "indexes": [["datapath","tunnel_key"],["logical_port"]]
     },
     "MAC_Binding": {
       "columns": {
-        "logical_port": {
-          "type": "string"
-        },
-        "ip": {
-          "type": "string"
-        },
-        "mac": {
-          "type": "string"
-        },
-        "timestamp": {
-          "type": "integer"
-        },
-        "datapath": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding"
-            }
-          }
-        }
+        "logical_port": {"type":"string"},
+        "ip": {"type":"string"},
+        "mac": {"type":"string"},
+        "timestamp": {"type":"integer"},
+        "datapath": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding"}}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "logical_port",
-          "ip"
-        ]
-      ]
+      "indexes": [["logical_port","ip"]]
     },
     "DHCP_Options": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "code": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 254
-            }
-          }
-        },
-        "type": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "bool",
-                  "uint8",
-                  "uint16",
-                  "uint32",
-                  "ipv4",
-                  "static_routes",
-                  "str",
-                  "host_id",
-                  "domains"
-                ]
-              ]
-            }
-          }
-        }
+        "name": {"type":"string"},
+        "code": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":254}}},
+        "type": {"type":{"key":{"type":"string","enum":["set",["bool","uint8","uint16","uint32","ipv4","static_routes","str","host_id","domains"]]}}}
       },
       "isRoot": true
     },
     "DHCPv6_Options": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "code": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 254
-            }
-          }
-        },
-        "type": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "ipv6",
-                  "str",
-                  "mac"
-                ]
-              ]
-            }
-          }
-        }
+        "name": {"type":"string"},
+        "code": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":254}}},
+        "type": {"type":{"key":{"type":"string","enum":["set",["ipv6","str","mac"]]}}}
       },
       "isRoot": true
     },
     "Connection": {
       "columns": {
-        "target": {
-          "type": "string"
-        },
-        "max_backoff": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1000
-            },
-            "min": 0
-          }
-        },
-        "inactivity_probe": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "read_only": {
-          "type": "boolean"
-        },
-        "role": {
-          "type": "string"
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "is_connected": {
-          "type": "boolean",
-          "ephemeral": true
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        }
+        "target": {"type":"string"},
+        "max_backoff": {"type":{"key":{"type":"integer","minInteger":1000},"min":0}},
+        "inactivity_probe": {"type":{"key":"integer","min":0}},
+        "read_only": {"type":"boolean"},
+        "role": {"type":"string"},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "is_connected": {"type":"boolean","ephemeral":true},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true}
       },
-      "indexes": [
-        [
-          "target"
-        ]
-      ]
+      "indexes": [["target"]]
     },
     "SSL": {
       "columns": {
-        "private_key": {
-          "type": "string"
-        },
-        "certificate": {
-          "type": "string"
-        },
-        "ca_cert": {
-          "type": "string"
-        },
-        "bootstrap_ca_cert": {
-          "type": "boolean"
-        },
-        "ssl_protocols": {
-          "type": "string"
-        },
-        "ssl_ciphers": {
-          "type": "string"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "private_key": {"type":"string"},
+        "certificate": {"type":"string"},
+        "ca_cert": {"type":"string"},
+        "bootstrap_ca_cert": {"type":"boolean"},
+        "ssl_protocols": {"type":"string"},
+        "ssl_ciphers": {"type":"string"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "maxRows": 1
     },
     "DNS": {
       "columns": {
-        "records": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "datapaths": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding"
-            },
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "records": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "datapaths": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding"},"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true
     },
     "RBAC_Role": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "permissions": {
-          "type": {
-            "key": "string",
-            "value": {
-              "type": "uuid",
-              "refTable": "RBAC_Permission",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "permissions": {"type":{"key":"string","value":{"type":"uuid","refTable":"RBAC_Permission","refType":"weak"},"min":0,"max":"unlimited"}}
       },
       "isRoot": true
     },
     "RBAC_Permission": {
       "columns": {
-        "table": {
-          "type": "string"
-        },
-        "authorization": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "insert_delete": {
-          "type": "boolean"
-        },
-        "update": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "table": {"type":"string"},
+        "authorization": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "insert_delete": {"type":"boolean"},
+        "update": {"type":{"key":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true
     },
     "Gateway_Chassis": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "priority": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 32767
-            }
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}},
+        "priority": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":32767}}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "HA_Chassis": {
       "columns": {
-        "chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "priority": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 32767
-            }
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}},
+        "priority": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":32767}}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "HA_Chassis_Group": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "ha_chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "HA_Chassis"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ref_chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "ha_chassis": {"type":{"key":{"type":"uuid","refTable":"HA_Chassis"},"min":0,"max":"unlimited"}},
+        "ref_chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Controller_Event": {
       "columns": {
-        "event_type": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "empty_lb_backends"
-                ]
-              ]
-            }
-          }
-        },
-        "event_info": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "seq_num": {
-          "type": "integer"
-        }
+        "event_type": {"type":{"key":{"type":"string","enum":["set",["empty_lb_backends"]]}}},
+        "event_info": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}},
+        "seq_num": {"type":"integer"}
       },
       "isRoot": true
     },
     "IP_Multicast": {
       "columns": {
-        "datapath": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding",
-              "refType": "weak"
-            }
-          }
-        },
-        "enabled": {
-          "type": {
-            "key": "boolean",
-            "min": 0
-          }
-        },
-        "querier": {
-          "type": {
-            "key": "boolean",
-            "min": 0
-          }
-        },
-        "eth_src": {
-          "type": "string"
-        },
-        "ip4_src": {
-          "type": "string"
-        },
-        "ip6_src": {
-          "type": "string"
-        },
-        "table_size": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "idle_timeout": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "query_interval": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "query_max_resp": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "seq_no": {
-          "type": "integer"
-        }
+        "datapath": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding","refType":"weak"}}},
+        "enabled": {"type":{"key":"boolean","min":0}},
+        "querier": {"type":{"key":"boolean","min":0}},
+        "eth_src": {"type":"string"},
+        "ip4_src": {"type":"string"},
+        "ip6_src": {"type":"string"},
+        "table_size": {"type":{"key":"integer","min":0}},
+        "idle_timeout": {"type":{"key":"integer","min":0}},
+        "query_interval": {"type":{"key":"integer","min":0}},
+        "query_max_resp": {"type":{"key":"integer","min":0}},
+        "seq_no": {"type":"integer"}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "datapath"
-        ]
-      ]
+      "indexes": [["datapath"]]
     },
     "IGMP_Group": {
       "columns": {
-        "address": {
-          "type": "string"
-        },
-        "datapath": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "chassis": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Chassis",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "ports": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Port_Binding",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "address": {"type":"string"},
+        "datapath": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding","refType":"weak"},"min":0}},
+        "chassis": {"type":{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}},
+        "ports": {"type":{"key":{"type":"uuid","refTable":"Port_Binding","refType":"weak"},"min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "address",
-          "datapath",
-          "chassis"
-        ]
-      ]
+      "indexes": [["address","datapath","chassis"]]
     },
     "Service_Monitor": {
       "columns": {
-        "ip": {
-          "type": "string"
-        },
-        "protocol": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "tcp",
-                  "udp"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "port": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 65535
-            }
-          }
-        },
-        "logical_port": {
-          "type": "string"
-        },
-        "src_mac": {
-          "type": "string"
-        },
-        "src_ip": {
-          "type": "string"
-        },
-        "status": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "online",
-                  "offline",
-                  "error"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "ip": {"type":"string"},
+        "protocol": {"type":{"key":{"type":"string","enum":["set",["tcp","udp"]]},"min":0}},
+        "port": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":65535}}},
+        "logical_port": {"type":"string"},
+        "src_mac": {"type":"string"},
+        "src_ip": {"type":"string"},
+        "status": {"type":{"key":{"type":"string","enum":["set",["online","offline","error"]]},"min":0}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "logical_port",
-          "ip",
-          "port",
-          "protocol"
-        ]
-      ]
+      "indexes": [["logical_port","ip","port","protocol"]]
     },
     "Load_Balancer": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "vips": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "protocol": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "tcp",
-                  "udp",
-                  "sctp"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "datapaths": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "datapath_group": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Logical_DP_Group"
-            },
-            "min": 0
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "vips": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "protocol": {"type":{"key":{"type":"string","enum":["set",["tcp","udp","sctp"]]},"min":0}},
+        "datapaths": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding"},"min":0,"max":"unlimited"}},
+        "datapath_group": {"type":{"key":{"type":"uuid","refTable":"Logical_DP_Group"},"min":0}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true
     },
     "BFD": {
       "columns": {
-        "src_port": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 49152,
-              "maxInteger": 65535
-            }
-          }
-        },
-        "disc": {
-          "type": "integer"
-        },
-        "logical_port": {
-          "type": "string"
-        },
-        "dst_ip": {
-          "type": "string"
-        },
-        "min_tx": {
-          "type": "integer"
-        },
-        "min_rx": {
-          "type": "integer"
-        },
-        "detect_mult": {
-          "type": "integer"
-        },
-        "status": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "down",
-                  "init",
-                  "up",
-                  "admin_down"
-                ]
-              ]
-            }
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "src_port": {"type":{"key":{"type":"integer","minInteger":49152,"maxInteger":65535}}},
+        "disc": {"type":"integer"},
+        "logical_port": {"type":"string"},
+        "dst_ip": {"type":"string"},
+        "min_tx": {"type":"integer"},
+        "min_rx": {"type":"integer"},
+        "detect_mult": {"type":"integer"},
+        "status": {"type":{"key":{"type":"string","enum":["set",["down","init","up","admin_down"]]}}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "logical_port",
-          "dst_ip",
-          "src_port",
-          "disc"
-        ]
-      ]
+      "indexes": [["logical_port","dst_ip","src_port","disc"]]
     },
     "FDB": {
       "columns": {
-        "mac": {
-          "type": "string"
-        },
-        "dp_key": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 16777215
-            }
-          }
-        },
-        "port_key": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 16777215
-            }
-          }
-        }
+        "mac": {"type":"string"},
+        "dp_key": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":16777215}}},
+        "port_key": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":16777215}}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "mac",
-          "dp_key"
-        ]
-      ]
+      "indexes": [["mac","dp_key"]]
     },
     "Static_MAC_Binding": {
       "columns": {
-        "logical_port": {
-          "type": "string"
-        },
-        "ip": {
-          "type": "string"
-        },
-        "mac": {
-          "type": "string"
-        },
-        "override_dynamic_mac": {
-          "type": "boolean"
-        },
-        "datapath": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Datapath_Binding"
-            }
-          }
-        }
+        "logical_port": {"type":"string"},
+        "ip": {"type":"string"},
+        "mac": {"type":"string"},
+        "override_dynamic_mac": {"type":"boolean"},
+        "datapath": {"type":{"key":{"type":"uuid","refTable":"Datapath_Binding"}}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "logical_port",
-          "ip"
-        ]
-      ]
+      "indexes": [["logical_port","ip"]]
     },
     "Chassis_Template_Var": {
       "columns": {
-        "chassis": {
-          "type": "string"
-        },
-        "variables": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "chassis": {"type":"string"},
+        "variables": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "chassis"
-        ]
-      ]
+      "indexes": [["chassis"]]
     }
   }
 };

@@ -646,7 +646,7 @@ export type Tables = {
 
 /** The row type of table `N` (what `select` returns). */
 export type Row<N extends TableName> = Tables[N]["row"];
-/** The row an insert into table `N` takes: min-1 columns required, `_uuid`/`_version` absent. */
+/** The row an insert into table `N` takes: required columns must be given, `_uuid`/`_version` are absent. */
 export type Insert<N extends TableName> = $m.InsertRow<Tables[N]>;
 /** The row an update of table `N` takes: mutable columns only, all optional. */
 export type Update<N extends TableName> = $m.UpdateRow<Tables[N]>;
@@ -659,1629 +659,273 @@ export const SCHEMA: $m.Json = {
   "tables": {
     "Open_vSwitch": {
       "columns": {
-        "datapaths": {
-          "type": {
-            "key": "string",
-            "value": {
-              "type": "uuid",
-              "refTable": "Datapath"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "bridges": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Bridge"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "manager_options": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Manager"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ssl": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "SSL"
-            },
-            "min": 0
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "next_cfg": {
-          "type": "integer"
-        },
-        "cur_cfg": {
-          "type": "integer"
-        },
-        "statistics": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "ovs_version": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "db_version": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "system_type": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "system_version": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "datapath_types": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "iface_types": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "dpdk_initialized": {
-          "type": "boolean"
-        },
-        "dpdk_version": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        }
+        "datapaths": {"type":{"key":"string","value":{"type":"uuid","refTable":"Datapath"},"min":0,"max":"unlimited"}},
+        "bridges": {"type":{"key":{"type":"uuid","refTable":"Bridge"},"min":0,"max":"unlimited"}},
+        "manager_options": {"type":{"key":{"type":"uuid","refTable":"Manager"},"min":0,"max":"unlimited"}},
+        "ssl": {"type":{"key":{"type":"uuid","refTable":"SSL"},"min":0}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "next_cfg": {"type":"integer"},
+        "cur_cfg": {"type":"integer"},
+        "statistics": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "ovs_version": {"type":{"key":"string","min":0}},
+        "db_version": {"type":{"key":"string","min":0}},
+        "system_type": {"type":{"key":"string","min":0}},
+        "system_version": {"type":{"key":"string","min":0}},
+        "datapath_types": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "iface_types": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "dpdk_initialized": {"type":"boolean"},
+        "dpdk_version": {"type":{"key":"string","min":0}}
       },
       "maxRows": 1,
       "isRoot": true
     },
     "Bridge": {
       "columns": {
-        "name": {
-          "type": "string",
-          "mutable": false
-        },
-        "datapath_type": {
-          "type": "string"
-        },
-        "datapath_version": {
-          "type": "string"
-        },
-        "datapath_id": {
-          "type": {
-            "key": "string",
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "stp_enable": {
-          "type": "boolean"
-        },
-        "rstp_enable": {
-          "type": "boolean"
-        },
-        "mcast_snooping_enable": {
-          "type": "boolean"
-        },
-        "ports": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Port"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "mirrors": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Mirror"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "netflow": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "NetFlow"
-            },
-            "min": 0
-          }
-        },
-        "sflow": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "sFlow"
-            },
-            "min": 0
-          }
-        },
-        "ipfix": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "IPFIX"
-            },
-            "min": 0
-          }
-        },
-        "controller": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Controller"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "protocols": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "OpenFlow10",
-                  "OpenFlow11",
-                  "OpenFlow12",
-                  "OpenFlow13",
-                  "OpenFlow14",
-                  "OpenFlow15"
-                ]
-              ]
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "fail_mode": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "standalone",
-                  "secure"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "rstp_status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "flood_vlans": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4095
-            },
-            "min": 0,
-            "max": 4096
-          }
-        },
-        "flow_tables": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 254
-            },
-            "value": {
-              "type": "uuid",
-              "refTable": "Flow_Table"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "auto_attach": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "AutoAttach"
-            },
-            "min": 0
-          }
-        }
+        "name": {"type":"string","mutable":false},
+        "datapath_type": {"type":"string"},
+        "datapath_version": {"type":"string"},
+        "datapath_id": {"type":{"key":"string","min":0},"ephemeral":true},
+        "stp_enable": {"type":"boolean"},
+        "rstp_enable": {"type":"boolean"},
+        "mcast_snooping_enable": {"type":"boolean"},
+        "ports": {"type":{"key":{"type":"uuid","refTable":"Port"},"min":0,"max":"unlimited"}},
+        "mirrors": {"type":{"key":{"type":"uuid","refTable":"Mirror"},"min":0,"max":"unlimited"}},
+        "netflow": {"type":{"key":{"type":"uuid","refTable":"NetFlow"},"min":0}},
+        "sflow": {"type":{"key":{"type":"uuid","refTable":"sFlow"},"min":0}},
+        "ipfix": {"type":{"key":{"type":"uuid","refTable":"IPFIX"},"min":0}},
+        "controller": {"type":{"key":{"type":"uuid","refTable":"Controller"},"min":0,"max":"unlimited"}},
+        "protocols": {"type":{"key":{"type":"string","enum":["set",["OpenFlow10","OpenFlow11","OpenFlow12","OpenFlow13","OpenFlow14","OpenFlow15"]]},"min":0,"max":"unlimited"}},
+        "fail_mode": {"type":{"key":{"type":"string","enum":["set",["standalone","secure"]]},"min":0}},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "rstp_status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "flood_vlans": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4095},"min":0,"max":4096}},
+        "flow_tables": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":254},"value":{"type":"uuid","refTable":"Flow_Table"},"min":0,"max":"unlimited"}},
+        "auto_attach": {"type":{"key":{"type":"uuid","refTable":"AutoAttach"},"min":0}}
       },
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Port": {
       "columns": {
-        "name": {
-          "type": "string",
-          "mutable": false
-        },
-        "interfaces": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Interface"
-            },
-            "max": "unlimited"
-          }
-        },
-        "trunks": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4095
-            },
-            "min": 0,
-            "max": 4096
-          }
-        },
-        "cvlans": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4095
-            },
-            "min": 0,
-            "max": 4096
-          }
-        },
-        "tag": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4095
-            },
-            "min": 0
-          }
-        },
-        "vlan_mode": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "trunk",
-                  "access",
-                  "native-tagged",
-                  "native-untagged",
-                  "dot1q-tunnel"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "qos": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "QoS"
-            },
-            "min": 0
-          }
-        },
-        "mac": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "bond_mode": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "balance-tcp",
-                  "balance-slb",
-                  "active-backup"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "lacp": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "active",
-                  "passive",
-                  "off"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "bond_updelay": {
-          "type": "integer"
-        },
-        "bond_downdelay": {
-          "type": "integer"
-        },
-        "bond_active_slave": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "bond_fake_iface": {
-          "type": "boolean"
-        },
-        "fake_bridge": {
-          "type": "boolean"
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "rstp_status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "rstp_statistics": {
-          "type": {
-            "key": "string",
-            "value": "integer",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "statistics": {
-          "type": {
-            "key": "string",
-            "value": "integer",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "protected": {
-          "type": "boolean"
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string","mutable":false},
+        "interfaces": {"type":{"key":{"type":"uuid","refTable":"Interface"},"max":"unlimited"}},
+        "trunks": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4095},"min":0,"max":4096}},
+        "cvlans": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4095},"min":0,"max":4096}},
+        "tag": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4095},"min":0}},
+        "vlan_mode": {"type":{"key":{"type":"string","enum":["set",["trunk","access","native-tagged","native-untagged","dot1q-tunnel"]]},"min":0}},
+        "qos": {"type":{"key":{"type":"uuid","refTable":"QoS"},"min":0}},
+        "mac": {"type":{"key":"string","min":0}},
+        "bond_mode": {"type":{"key":{"type":"string","enum":["set",["balance-tcp","balance-slb","active-backup"]]},"min":0}},
+        "lacp": {"type":{"key":{"type":"string","enum":["set",["active","passive","off"]]},"min":0}},
+        "bond_updelay": {"type":"integer"},
+        "bond_downdelay": {"type":"integer"},
+        "bond_active_slave": {"type":{"key":"string","min":0}},
+        "bond_fake_iface": {"type":"boolean"},
+        "fake_bridge": {"type":"boolean"},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "rstp_status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "rstp_statistics": {"type":{"key":"string","value":"integer","min":0,"max":"unlimited"},"ephemeral":true},
+        "statistics": {"type":{"key":"string","value":"integer","min":0,"max":"unlimited"},"ephemeral":true},
+        "protected": {"type":"boolean"},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Interface": {
       "columns": {
-        "name": {
-          "type": "string",
-          "mutable": false
-        },
-        "type": {
-          "type": "string"
-        },
-        "options": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ingress_policing_rate": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0
-            }
-          }
-        },
-        "ingress_policing_burst": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0
-            }
-          }
-        },
-        "ingress_policing_kpkts_rate": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0
-            }
-          }
-        },
-        "ingress_policing_kpkts_burst": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0
-            }
-          }
-        },
-        "mac_in_use": {
-          "type": {
-            "key": "string",
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "mac": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "ifindex": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            },
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "ofport": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "ofport_request": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 65279
-            },
-            "min": 0
-          }
-        },
-        "bfd": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "bfd_status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "cfm_mpid": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "cfm_remote_mpids": {
-          "type": {
-            "key": "integer",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "cfm_flap_count": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "cfm_fault": {
-          "type": {
-            "key": "boolean",
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "cfm_fault_status": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "cfm_remote_opstate": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "up",
-                  "down"
-                ]
-              ]
-            },
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "cfm_health": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 100
-            },
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "lacp_current": {
-          "type": {
-            "key": "boolean",
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "lldp": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "statistics": {
-          "type": {
-            "key": "string",
-            "value": "integer",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "admin_state": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "up",
-                  "down"
-                ]
-              ]
-            },
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "link_state": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "up",
-                  "down"
-                ]
-              ]
-            },
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "link_resets": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "link_speed": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "duplex": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "half",
-                  "full"
-                ]
-              ]
-            },
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "mtu": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "mtu_request": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1
-            },
-            "min": 0
-          }
-        },
-        "error": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        }
+        "name": {"type":"string","mutable":false},
+        "type": {"type":"string"},
+        "options": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "ingress_policing_rate": {"type":{"key":{"type":"integer","minInteger":0}}},
+        "ingress_policing_burst": {"type":{"key":{"type":"integer","minInteger":0}}},
+        "ingress_policing_kpkts_rate": {"type":{"key":{"type":"integer","minInteger":0}}},
+        "ingress_policing_kpkts_burst": {"type":{"key":{"type":"integer","minInteger":0}}},
+        "mac_in_use": {"type":{"key":"string","min":0},"ephemeral":true},
+        "mac": {"type":{"key":"string","min":0}},
+        "ifindex": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4294967295},"min":0},"ephemeral":true},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "ofport": {"type":{"key":"integer","min":0}},
+        "ofport_request": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":65279},"min":0}},
+        "bfd": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "bfd_status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "cfm_mpid": {"type":{"key":"integer","min":0}},
+        "cfm_remote_mpids": {"type":{"key":"integer","min":0,"max":"unlimited"},"ephemeral":true},
+        "cfm_flap_count": {"type":{"key":"integer","min":0}},
+        "cfm_fault": {"type":{"key":"boolean","min":0},"ephemeral":true},
+        "cfm_fault_status": {"type":{"key":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "cfm_remote_opstate": {"type":{"key":{"type":"string","enum":["set",["up","down"]]},"min":0},"ephemeral":true},
+        "cfm_health": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":100},"min":0},"ephemeral":true},
+        "lacp_current": {"type":{"key":"boolean","min":0},"ephemeral":true},
+        "lldp": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "statistics": {"type":{"key":"string","value":"integer","min":0,"max":"unlimited"},"ephemeral":true},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true},
+        "admin_state": {"type":{"key":{"type":"string","enum":["set",["up","down"]]},"min":0},"ephemeral":true},
+        "link_state": {"type":{"key":{"type":"string","enum":["set",["up","down"]]},"min":0},"ephemeral":true},
+        "link_resets": {"type":{"key":"integer","min":0},"ephemeral":true},
+        "link_speed": {"type":{"key":"integer","min":0},"ephemeral":true},
+        "duplex": {"type":{"key":{"type":"string","enum":["set",["half","full"]]},"min":0},"ephemeral":true},
+        "mtu": {"type":{"key":"integer","min":0},"ephemeral":true},
+        "mtu_request": {"type":{"key":{"type":"integer","minInteger":1},"min":0}},
+        "error": {"type":{"key":"string","min":0}}
       },
-      "indexes": [
-        [
-          "name"
-        ]
-      ]
+      "indexes": [["name"]]
     },
     "Flow_Table": {
       "columns": {
-        "name": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "flow_limit": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0
-            },
-            "min": 0
-          }
-        },
-        "overflow_policy": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "refuse",
-                  "evict"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "groups": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "prefixes": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": 3
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":{"key":"string","min":0}},
+        "flow_limit": {"type":{"key":{"type":"integer","minInteger":0},"min":0}},
+        "overflow_policy": {"type":{"key":{"type":"string","enum":["set",["refuse","evict"]]},"min":0}},
+        "groups": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "prefixes": {"type":{"key":"string","min":0,"max":3}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "QoS": {
       "columns": {
-        "type": {
-          "type": "string"
-        },
-        "queues": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            },
-            "value": {
-              "type": "uuid",
-              "refTable": "Queue"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "type": {"type":"string"},
+        "queues": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4294967295},"value":{"type":"uuid","refTable":"Queue"},"min":0,"max":"unlimited"}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true
     },
     "Queue": {
       "columns": {
-        "dscp": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 63
-            },
-            "min": 0
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "dscp": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":63},"min":0}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true
     },
     "Mirror": {
       "columns": {
-        "name": {
-          "type": "string"
-        },
-        "select_all": {
-          "type": "boolean"
-        },
-        "select_src_port": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Port",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "select_dst_port": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Port",
-              "refType": "weak"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "select_vlan": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4095
-            },
-            "min": 0,
-            "max": 4096
-          }
-        },
-        "output_port": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Port",
-              "refType": "weak"
-            },
-            "min": 0
-          }
-        },
-        "output_vlan": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 4095
-            },
-            "min": 0
-          }
-        },
-        "snaplen": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 14,
-              "maxInteger": 65535
-            },
-            "min": 0
-          }
-        },
-        "statistics": {
-          "type": {
-            "key": "string",
-            "value": "integer",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "name": {"type":"string"},
+        "select_all": {"type":"boolean"},
+        "select_src_port": {"type":{"key":{"type":"uuid","refTable":"Port","refType":"weak"},"min":0,"max":"unlimited"}},
+        "select_dst_port": {"type":{"key":{"type":"uuid","refTable":"Port","refType":"weak"},"min":0,"max":"unlimited"}},
+        "select_vlan": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4095},"min":0,"max":4096}},
+        "output_port": {"type":{"key":{"type":"uuid","refTable":"Port","refType":"weak"},"min":0}},
+        "output_vlan": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":4095},"min":0}},
+        "snaplen": {"type":{"key":{"type":"integer","minInteger":14,"maxInteger":65535},"min":0}},
+        "statistics": {"type":{"key":"string","value":"integer","min":0,"max":"unlimited"},"ephemeral":true},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "NetFlow": {
       "columns": {
-        "targets": {
-          "type": {
-            "key": "string",
-            "max": "unlimited"
-          }
-        },
-        "engine_type": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 255
-            },
-            "min": 0
-          }
-        },
-        "engine_id": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 255
-            },
-            "min": 0
-          }
-        },
-        "add_id_to_interface": {
-          "type": "boolean"
-        },
-        "active_timeout": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": -1
-            }
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "targets": {"type":{"key":"string","max":"unlimited"}},
+        "engine_type": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":255},"min":0}},
+        "engine_id": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":255},"min":0}},
+        "add_id_to_interface": {"type":"boolean"},
+        "active_timeout": {"type":{"key":{"type":"integer","minInteger":-1}}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "sFlow": {
       "columns": {
-        "targets": {
-          "type": {
-            "key": "string",
-            "max": "unlimited"
-          }
-        },
-        "sampling": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "polling": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "header": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "agent": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "targets": {"type":{"key":"string","max":"unlimited"}},
+        "sampling": {"type":{"key":"integer","min":0}},
+        "polling": {"type":{"key":"integer","min":0}},
+        "header": {"type":{"key":"integer","min":0}},
+        "agent": {"type":{"key":"string","min":0}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "IPFIX": {
       "columns": {
-        "targets": {
-          "type": {
-            "key": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "sampling": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 4294967295
-            },
-            "min": 0
-          }
-        },
-        "obs_domain_id": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            },
-            "min": 0
-          }
-        },
-        "obs_point_id": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            },
-            "min": 0
-          }
-        },
-        "cache_active_timeout": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4200
-            },
-            "min": 0
-          }
-        },
-        "cache_max_flows": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            },
-            "min": 0
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "targets": {"type":{"key":"string","min":0,"max":"unlimited"}},
+        "sampling": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":4294967295},"min":0}},
+        "obs_domain_id": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4294967295},"min":0}},
+        "obs_point_id": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4294967295},"min":0}},
+        "cache_active_timeout": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4200},"min":0}},
+        "cache_max_flows": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4294967295},"min":0}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "Flow_Sample_Collector_Set": {
       "columns": {
-        "id": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            }
-          }
-        },
-        "bridge": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "Bridge"
-            }
-          }
-        },
-        "ipfix": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "IPFIX"
-            },
-            "min": 0
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "id": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":4294967295}}},
+        "bridge": {"type":{"key":{"type":"uuid","refTable":"Bridge"}}},
+        "ipfix": {"type":{"key":{"type":"uuid","refTable":"IPFIX"},"min":0}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "isRoot": true,
-      "indexes": [
-        [
-          "id",
-          "bridge"
-        ]
-      ]
+      "indexes": [["id","bridge"]]
     },
     "Controller": {
       "columns": {
-        "type": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "primary",
-                  "service"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "target": {
-          "type": "string"
-        },
-        "max_backoff": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1000
-            },
-            "min": 0
-          }
-        },
-        "inactivity_probe": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "connection_mode": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "in-band",
-                  "out-of-band"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "local_ip": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "local_netmask": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "local_gateway": {
-          "type": {
-            "key": "string",
-            "min": 0
-          }
-        },
-        "enable_async_messages": {
-          "type": {
-            "key": "boolean",
-            "min": 0
-          }
-        },
-        "controller_queue_size": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1,
-              "maxInteger": 512
-            },
-            "min": 0
-          }
-        },
-        "controller_rate_limit": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 100
-            },
-            "min": 0
-          }
-        },
-        "controller_burst_limit": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 25
-            },
-            "min": 0
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "is_connected": {
-          "type": "boolean",
-          "ephemeral": true
-        },
-        "role": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "other",
-                  "master",
-                  "slave"
-                ]
-              ]
-            },
-            "min": 0
-          },
-          "ephemeral": true
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        }
+        "type": {"type":{"key":{"type":"string","enum":["set",["primary","service"]]},"min":0}},
+        "target": {"type":"string"},
+        "max_backoff": {"type":{"key":{"type":"integer","minInteger":1000},"min":0}},
+        "inactivity_probe": {"type":{"key":"integer","min":0}},
+        "connection_mode": {"type":{"key":{"type":"string","enum":["set",["in-band","out-of-band"]]},"min":0}},
+        "local_ip": {"type":{"key":"string","min":0}},
+        "local_netmask": {"type":{"key":"string","min":0}},
+        "local_gateway": {"type":{"key":"string","min":0}},
+        "enable_async_messages": {"type":{"key":"boolean","min":0}},
+        "controller_queue_size": {"type":{"key":{"type":"integer","minInteger":1,"maxInteger":512},"min":0}},
+        "controller_rate_limit": {"type":{"key":{"type":"integer","minInteger":100},"min":0}},
+        "controller_burst_limit": {"type":{"key":{"type":"integer","minInteger":25},"min":0}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "is_connected": {"type":"boolean","ephemeral":true},
+        "role": {"type":{"key":{"type":"string","enum":["set",["other","master","slave"]]},"min":0},"ephemeral":true},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true}
       }
     },
     "Manager": {
       "columns": {
-        "target": {
-          "type": "string"
-        },
-        "max_backoff": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 1000
-            },
-            "min": 0
-          }
-        },
-        "inactivity_probe": {
-          "type": {
-            "key": "integer",
-            "min": 0
-          }
-        },
-        "connection_mode": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "in-band",
-                  "out-of-band"
-                ]
-              ]
-            },
-            "min": 0
-          }
-        },
-        "other_config": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "is_connected": {
-          "type": "boolean",
-          "ephemeral": true
-        },
-        "status": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          },
-          "ephemeral": true
-        }
+        "target": {"type":"string"},
+        "max_backoff": {"type":{"key":{"type":"integer","minInteger":1000},"min":0}},
+        "inactivity_probe": {"type":{"key":"integer","min":0}},
+        "connection_mode": {"type":{"key":{"type":"string","enum":["set",["in-band","out-of-band"]]},"min":0}},
+        "other_config": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "is_connected": {"type":"boolean","ephemeral":true},
+        "status": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"},"ephemeral":true}
       },
-      "indexes": [
-        [
-          "target"
-        ]
-      ]
+      "indexes": [["target"]]
     },
     "Datapath": {
       "columns": {
-        "datapath_version": {
-          "type": "string"
-        },
-        "ct_zones": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 65535
-            },
-            "value": {
-              "type": "uuid",
-              "refTable": "CT_Zone"
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "capabilities": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "datapath_version": {"type":"string"},
+        "ct_zones": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":65535},"value":{"type":"uuid","refTable":"CT_Zone"},"min":0,"max":"unlimited"}},
+        "capabilities": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "CT_Zone": {
       "columns": {
-        "timeout_policy": {
-          "type": {
-            "key": {
-              "type": "uuid",
-              "refTable": "CT_Timeout_Policy"
-            },
-            "min": 0
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "timeout_policy": {"type":{"key":{"type":"uuid","refTable":"CT_Timeout_Policy"},"min":0}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "CT_Timeout_Policy": {
       "columns": {
-        "timeouts": {
-          "type": {
-            "key": {
-              "type": "string",
-              "enum": [
-                "set",
-                [
-                  "tcp_syn_sent",
-                  "tcp_syn_recv",
-                  "tcp_established",
-                  "tcp_fin_wait",
-                  "tcp_close_wait",
-                  "tcp_last_ack",
-                  "tcp_time_wait",
-                  "tcp_close",
-                  "tcp_syn_sent2",
-                  "tcp_retransmit",
-                  "tcp_unack",
-                  "udp_first",
-                  "udp_single",
-                  "udp_multiple",
-                  "icmp_first",
-                  "icmp_reply"
-                ]
-              ]
-            },
-            "value": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4294967295
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "timeouts": {"type":{"key":{"type":"string","enum":["set",["tcp_syn_sent","tcp_syn_recv","tcp_established","tcp_fin_wait","tcp_close_wait","tcp_last_ack","tcp_time_wait","tcp_close","tcp_syn_sent2","tcp_retransmit","tcp_unack","udp_first","udp_single","udp_multiple","icmp_first","icmp_reply"]]},"value":{"type":"integer","minInteger":0,"maxInteger":4294967295},"min":0,"max":"unlimited"}},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       }
     },
     "SSL": {
       "columns": {
-        "private_key": {
-          "type": "string"
-        },
-        "certificate": {
-          "type": "string"
-        },
-        "ca_cert": {
-          "type": "string"
-        },
-        "bootstrap_ca_cert": {
-          "type": "boolean"
-        },
-        "external_ids": {
-          "type": {
-            "key": "string",
-            "value": "string",
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "private_key": {"type":"string"},
+        "certificate": {"type":"string"},
+        "ca_cert": {"type":"string"},
+        "bootstrap_ca_cert": {"type":"boolean"},
+        "external_ids": {"type":{"key":"string","value":"string","min":0,"max":"unlimited"}}
       },
       "maxRows": 1
     },
     "AutoAttach": {
       "columns": {
-        "system_name": {
-          "type": "string"
-        },
-        "system_description": {
-          "type": "string"
-        },
-        "mappings": {
-          "type": {
-            "key": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 16777215
-            },
-            "value": {
-              "type": "integer",
-              "minInteger": 0,
-              "maxInteger": 4095
-            },
-            "min": 0,
-            "max": "unlimited"
-          }
-        }
+        "system_name": {"type":"string"},
+        "system_description": {"type":"string"},
+        "mappings": {"type":{"key":{"type":"integer","minInteger":0,"maxInteger":16777215},"value":{"type":"integer","minInteger":0,"maxInteger":4095},"min":0,"max":"unlimited"}}
       }
     }
   }
