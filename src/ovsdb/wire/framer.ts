@@ -37,6 +37,12 @@ export interface JsonFramerOptions {
    * @default 1000
    */
   maxDepth?: number;
+  /**
+   * Return each message's bytes (a `Uint8Array`) instead of parsing them: for relays, proxies and
+   * for measuring the framer alone.
+   * @default false
+   */
+  raw?: boolean;
 }
 
 const OPEN_BRACE = 0x7b;
@@ -46,16 +52,16 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** 1 for the bytes the scanner must look at outside strings: quote, braces, brackets. */
-const STRUCTURAL = new Uint8Array(256);
-for (const b of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) STRUCTURAL[b] = 1;
-
-/** True when bytes [from, to) end with an odd number of consecutive backslashes. */
-function oddBackslashRun(bytes: Uint8Array, from: number, to: number): boolean {
-  let k = to - 1;
-  while (k >= from && bytes[k] === BACKSLASH) k--;
-  return ((to - 1 - k) & 1) === 1;
-}
+/** Byte classes the scanner acts on outside strings; 0 = any other byte. */
+const CLASS_QUOTE = 1;
+const CLASS_OPEN = 2;
+const CLASS_CLOSE = 3;
+const CLASS = new Uint8Array(256);
+CLASS[QUOTE] = CLASS_QUOTE;
+CLASS[OPEN_BRACE] = CLASS_OPEN;
+CLASS[OPEN_BRACKET] = CLASS_OPEN;
+CLASS[CLOSE_BRACE] = CLASS_CLOSE;
+CLASS[CLOSE_BRACKET] = CLASS_CLOSE;
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -68,6 +74,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 export class JsonFramer {
   private readonly maxBytes: number;
   private readonly maxDepth: number;
+  private readonly raw: boolean;
   /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
   private parts: Uint8Array[] = [];
   private partBytes = 0;
@@ -81,6 +88,7 @@ export class JsonFramer {
   constructor(options: JsonFramerOptions = {}) {
     this.maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
     this.maxDepth = options.maxDepth ?? 1000;
+    this.raw = options.raw ?? false;
   }
 
   /** Bytes buffered for a message that has not ended yet. */
@@ -105,70 +113,54 @@ export class JsonFramer {
     let i = 0;
     try {
       while (i < n) {
+        if (inString) {
+          // Inside a string only '"' and '\\' matter; multi-byte UTF-8 never contains ASCII bytes.
+          if (escaped) {
+            escaped = false;
+            i++;
+          }
+          while (i < n) {
+            const b = chunk[i++]!;
+            if (b === QUOTE) {
+              inString = false;
+              break;
+            }
+            if (b === BACKSLASH) {
+              if (i < n) i++;
+              else escaped = true;
+            }
+          }
+          continue;
+        }
+        const b = chunk[i]!;
         if (depth === 0) {
           // Between messages: skip whitespace, expect '{' or '['.
-          const b = chunk[i]!;
           if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) {
             i++;
             continue;
           }
           if (b !== OPEN_BRACE && b !== OPEN_BRACKET) {
-            throw new FramingError(
-              `expected '{' to start a message but found ${describeByte(b)}`,
-              this.streamOffset + i,
-            );
+            throw new FramingError(`expected '{' to start a message but found ${describeByte(b)}`, this.streamOffset + i);
           }
-          start = i;
+          start = i++;
           depth = 1;
-          i++;
           continue;
         }
-        if (inString) {
-          // Jump to the next quote natively, then decide whether it is escaped by counting the
-          // backslashes right before it (an odd run escapes it). UTF-8 never hides ASCII bytes.
-          if (escaped) {
-            // The previous chunk ended with an odd backslash run: this byte is escaped.
-            escaped = false;
-            i++;
-            continue;
-          }
-          const q = chunk.indexOf(QUOTE, i);
-          if (q === -1) {
-            escaped = oddBackslashRun(chunk, i, n);
-            i = n;
-            continue;
-          }
-          if (q > i && chunk[q - 1] === BACKSLASH && oddBackslashRun(chunk, i, q)) {
-            i = q + 1; // escaped quote: still inside the string
-            continue;
-          }
-          inString = false;
-          i = q + 1;
-          continue;
-        }
-        const b = chunk[i]!;
-        if (STRUCTURAL[b] === 0) {
-          i++;
-          continue;
-        }
-        if (b === QUOTE) {
-          inString = true;
-        } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-          if (++depth > this.maxDepth) {
-            throw new FramingError(`nesting deeper than ${this.maxDepth}`, this.streamOffset + i);
-          }
-        } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
-          if (--depth === 0) {
-            const end = i + 1;
-            const size = this.partBytes + (end - start);
-            if (size > this.maxBytes) {
-              throw new FramingError(`message of ${size} bytes exceeds the limit of ${this.maxBytes}`, this.streamOffset + i);
-            }
-            out.push(this.finish(chunk.subarray(start, end), this.streamOffset + i + 1 - size));
-            start = -1;
-          }
-        }
+        const k = CLASS[b]!;
         i++;
+        if (k === 0) continue;
+        if (k === CLASS_QUOTE) {
+          inString = true;
+        } else if (k === CLASS_OPEN) {
+          if (++depth > this.maxDepth) throw new FramingError(`nesting deeper than ${this.maxDepth}`, this.streamOffset + i - 1);
+        } else if (--depth === 0) {
+          const size = this.partBytes + (i - start);
+          if (size > this.maxBytes) {
+            throw new FramingError(`message of ${size} bytes exceeds the limit of ${this.maxBytes}`, this.streamOffset + i - 1);
+          }
+          out.push(this.finish(chunk.subarray(start, i), this.streamOffset + i - size));
+          start = -1;
+        }
       }
       if (depth > 0) {
         const from = start === -1 ? 0 : start;
@@ -224,6 +216,7 @@ export class JsonFramer {
       this.parts = [];
       this.partBytes = 0;
     }
+    if (this.raw) return bytes;
     let text: string;
     try {
       text = decoder.decode(bytes);

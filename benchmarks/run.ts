@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: runs every area's benchmark side by side with the real peers, prints each table
+ * and writes `benchmarks/results/<area>.json` plus `benchmarks/results/summary.json`.
+ * `BENCH=ovsdb,geneve npm run bench` runs only the named areas.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+interface Area {
+  name: string;
+  run: () => Promise<{ table: string; json: unknown }>;
+}
+
+const AREAS: Area[] = [
+  {
+    name: "ovsdb",
+    run: async () => {
+      const m = await import("./ovsdb.js");
+      const r = await m.runOvsdbBenchmarks();
+      return { table: m.formatOvsdbTable(r), json: r };
+    },
+  },
+  {
+    name: "geneve",
+    run: async () => {
+      const m = await import("./geneve.js");
+      const r = await m.runGeneveBenchmarks();
+      return { table: m.formatGeneveTable(r), json: r };
+    },
+  },
+];
+
+const only = (process.env["BENCH"] ?? "").split(",").filter((s) => s !== "");
+const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+mkdirSync(outDir, { recursive: true });
+const summary: Record<string, unknown> = {};
+let failed = 0;
+for (const area of AREAS) {
+  if (only.length > 0 && !only.includes(area.name)) continue;
+  process.stdout.write(`\n== ${area.name} ==\n`);
+  const t0 = performance.now();
+  try {
+    const { table, json } = await area.run();
+    process.stdout.write(table);
+    writeFileSync(join(outDir, `${area.name}.json`), JSON.stringify(json, null, 2) + "\n");
+    summary[area.name] = { ok: true, seconds: (performance.now() - t0) / 1000 };
+  } catch (e) {
+    failed++;
+    process.stdout.write(`${area.name}: benchmark failed: ${(e as Error).message}\n`);
+    summary[area.name] = { ok: false, error: (e as Error).message };
+  }
+}
+writeFileSync(join(outDir, "summary.json"), JSON.stringify({ date: new Date().toISOString(), node: process.version, areas: summary }, null, 2) + "\n");
+process.exitCode = failed > 0 ? 1 : 0;
