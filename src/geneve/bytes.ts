@@ -50,19 +50,23 @@ export class EncodeError extends Error {
 }
 
 /**
- * Bounded big-endian reader with an explicit position. `base` is the absolute offset of `bytes[0]`, so
- * errors from a sub-reader still report offsets in the outermost buffer.
+ * Bounded big-endian reader with an explicit position and an end bound. `base` is the absolute offset of
+ * `bytes[0]`, so errors from a sub-reader still report offsets in the outermost buffer. A length-delimited
+ * part can be read in place with {@link Reader.narrow} / {@link Reader.widen} (no new view).
  */
 export class Reader {
   /** The bytes being read (a view; never copied). */
   readonly bytes: Uint8Array;
-  /** Protocol name reported in {@link DecodeError}s. */
-  readonly protocol: string;
+  /** Protocol name reported in {@link DecodeError}s (a layered decoder updates it as it goes). */
+  protocol: string;
   /** Absolute offset of `bytes[0]` in the outermost buffer. */
   readonly base: number;
   /** Current read position, relative to `bytes`. */
   pos = 0;
-  private readonly view: DataView;
+  /** Reads stop here (exclusive, relative to `bytes`); starts at `bytes.length`. */
+  end: number;
+  /** The DataView over `bytes` (built from its byteOffset/byteLength). */
+  readonly view: DataView;
 
   /**
    * @param bytes - the input (any `Uint8Array` view)
@@ -74,12 +78,29 @@ export class Reader {
     this.bytes = bytes;
     this.protocol = protocol;
     this.base = base;
+    this.end = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * Limits reads to the next `n` bytes (bounds-checked) and returns the previous end, to pass to
+   * {@link Reader.widen} when the part is done.
+   */
+  narrow(n: number, what: string): number {
+    this.need(n, what);
+    const saved = this.end;
+    this.end = this.pos + n;
+    return saved;
+  }
+
+  /** Restores an end saved by {@link Reader.narrow}. */
+  widen(savedEnd: number): void {
+    this.end = savedEnd;
   }
 
   /** Bytes left after the current position. */
   get remaining(): number {
-    return this.bytes.length - this.pos;
+    return this.end - this.pos;
   }
 
   /** Absolute offset of the current position. */
@@ -165,8 +186,8 @@ export class Reader {
 
   /** Returns everything after the current position (zero copy) and moves to the end. */
   rest(): Uint8Array {
-    const out = this.bytes.subarray(this.pos);
-    this.pos = this.bytes.length;
+    const out = this.bytes.subarray(this.pos, this.end);
+    this.pos = this.end;
     return out;
   }
 

@@ -262,10 +262,13 @@ export interface GeneveFrameSpec {
 // ---------------------------------------------------------------------------------------------------------
 // Checksums (RFC 1071)
 
-/** One's-complement sum of `bytes` as 16-bit big-endian words (odd tail padded with 0), added to `sum`. */
-export function onesComplementSum(bytes: Uint8Array, sum = 0): number {
-  const n = bytes.length;
-  let i = 0;
+/**
+ * One's-complement sum of `bytes[from..to)` as 16-bit big-endian words (odd tail padded with 0), added to
+ * `sum` (RFC 1071 §4.1).
+ */
+export function onesComplementSum(bytes: Uint8Array, sum = 0, from = 0, to = bytes.length): number {
+  const n = to;
+  let i = from;
   let s = sum;
   while (i + 1 < n) {
     // fold every 32 KiB of words so the running sum stays far below 2^53
@@ -345,9 +348,9 @@ export function parseMac(mac: string, field = "mac"): Uint8Array {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
-/** Formats 6 bytes as `aa:bb:cc:dd:ee:ff`. */
-export function formatMac(b: Uint8Array): string {
-  return `${HEX[b[0]!]}:${HEX[b[1]!]}:${HEX[b[2]!]}:${HEX[b[3]!]}:${HEX[b[4]!]}:${HEX[b[5]!]}`;
+/** Formats the 6 bytes at `at` as `aa:bb:cc:dd:ee:ff`. */
+export function formatMac(b: Uint8Array, at = 0): string {
+  return `${HEX[b[at]!]}:${HEX[b[at + 1]!]}:${HEX[b[at + 2]!]}:${HEX[b[at + 3]!]}:${HEX[b[at + 4]!]}:${HEX[b[at + 5]!]}`;
 }
 
 
@@ -385,20 +388,20 @@ export function parseIpv6(text: string, field = "address"): Uint8Array {
   });
 }
 
-function keyOf(b: Uint8Array, n: number): string {
+function keyOf(b: Uint8Array, at: number, n: number): string {
   let k = "";
-  for (let i = 0; i < n; i++) k += HEX[b[i]!];
+  for (let i = at; i < at + n; i++) k += HEX[b[i]!];
   return k;
 }
 
-/** Formats 4 bytes as a dotted quad (via `ip-address`). */
-export function formatIpv4(b: Uint8Array): string {
-  return printed4.get(keyOf(b, 4), () => Address4.fromByteArray(Array.from(b.subarray(0, 4))).correctForm());
+/** Formats the 4 bytes at `at` as a dotted quad (via `ip-address`). */
+export function formatIpv4(b: Uint8Array, at = 0): string {
+  return printed4.get(keyOf(b, at, 4), () => Address4.fromByteArray(Array.from(b.subarray(at, at + 4))).correctForm());
 }
 
-/** Formats 16 bytes in RFC 5952 form (via `ip-address`). */
-export function formatIpv6(b: Uint8Array): string {
-  return printed6.get(keyOf(b, 16), () => Address6.fromUnsignedByteArray(Array.from(b.subarray(0, 16))).correctForm());
+/** Formats the 16 bytes at `at` in RFC 5952 form (via `ip-address`). */
+export function formatIpv6(b: Uint8Array, at = 0): string {
+  return printed6.get(keyOf(b, at, 16), () => Address6.fromUnsignedByteArray(Array.from(b.subarray(at, at + 16))).correctForm());
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -531,11 +534,12 @@ export function encodeGeneveFrameInto(spec: GeneveFrameSpec, out: Uint8Array): U
 // ---------------------------------------------------------------------------------------------------------
 // Decoding
 
-/** Reads an Ethernet header with VLAN tags (at most {@link MAX_VLAN_TAGS}). */
+/** Reads an Ethernet header with VLAN tags (at most {@link MAX_VLAN_TAGS}) at the reader's position. */
 export function readEthernet(r: Reader): EthernetLayer {
   r.need(14, "ethernet header");
-  const dst = formatMac(r.take(6, "destination"));
-  const src = formatMac(r.take(6, "source"));
+  const dst = formatMac(r.bytes, r.pos);
+  const src = formatMac(r.bytes, r.pos + 6);
+  r.pos += 12;
   let etherType = r.u16be("ethertype");
   const vlans: DecodedVlanTag[] = [];
   while (etherType === ETHER_TYPE.vlan || etherType === ETHER_TYPE.qinq || etherType === ETHER_TYPE.qinqLegacy) {
@@ -561,31 +565,29 @@ export interface DecodeFrameOptions {
  * Decodes a whole Geneve frame layer by layer and verifies checksums (reported, not thrown). Throws
  * {@link DecodeError} (with protocol and absolute offset) for anything truncated, inconsistent or not
  * Geneve: other EtherTypes, IP protocols or UDP ports, IPv4 fragments, bad lengths.
+ *
+ * One bounded {@link Reader} walks the frame; each length field narrows it to its part.
  */
 export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedGeneveFrame {
-  const base = options.base ?? 0;
   const udpPort = options.udpPort ?? GENEVE_UDP_PORT;
+  const r = new Reader(bytes, "ethernet", options.base ?? 0);
   let ethernet: EthernetLayer | undefined;
-  let r = new Reader(bytes, "ethernet", base);
   let etherType: number;
   if ((options.link ?? "ethernet") === "ethernet") {
     ethernet = readEthernet(r);
     etherType = ethernet.etherType;
   } else {
-    const v = r.remaining > 0 ? r.bytes[0]! >>> 4 : 0;
-    etherType = v === 6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4;
+    etherType = bytes.length > 0 && bytes[0]! >>> 4 === 6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4;
   }
 
   let ip: Ipv4Layer | Ipv6Layer;
-  let srcIp: Uint8Array;
-  let dstIp: Uint8Array;
-  let ipPayload: Reader;
+  let srcAt: number;
+  let addrLen: number;
   if (etherType === ETHER_TYPE.ipv4) {
-    const at = r.offset;
-    r = new Reader(r.rest(), "ipv4", at);
+    r.protocol = "ipv4";
     const start = r.pos;
+    r.need(20, "ipv4 header");
     const vihl = r.u8("ipv4 header");
-    r.need(19, "ipv4 header");
     if (vihl >>> 4 !== 4) r.fail(`version ${vihl >>> 4} is not 4`, start);
     const headerLength = (vihl & 0x0f) * 4;
     if (headerLength < 20) r.fail(`header length ${headerLength} is below 20`, start);
@@ -596,14 +598,12 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
     const ttl = r.u8("ttl");
     const protocol = r.u8("protocol");
     const checksum = r.u16be("checksum");
-    srcIp = r.take(4, "source address");
-    dstIp = r.take(4, "destination address");
+    srcAt = r.pos;
+    addrLen = 4;
+    r.pos += 8;
     const opts = r.take(headerLength - 20, "ipv4 options");
     if (totalLength < headerLength) r.fail(`total length ${totalLength} is below header length ${headerLength}`, start + 2);
-    if (totalLength > r.bytes.length - start) {
-      r.fail(`total length ${totalLength} overruns the packet (${r.bytes.length - start} byte(s))`, start + 2);
-    }
-    const checksumValid = internetChecksum(r.bytes.subarray(start, start + headerLength)) === 0;
+    if (totalLength > r.end - start) r.fail(`total length ${totalLength} overruns the packet (${r.end - start} byte(s))`, start + 2);
     ip = {
       type: "ipv4",
       headerLength,
@@ -616,26 +616,26 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
       ttl,
       protocol,
       checksum,
-      checksumValid,
-      src: formatIpv4(srcIp),
-      dst: formatIpv4(dstIp),
+      checksumValid: finishChecksum(onesComplementSum(bytes, 0, start, start + headerLength)) === 0,
+      src: formatIpv4(bytes, srcAt),
+      dst: formatIpv4(bytes, srcAt + 4),
       options: opts,
     };
     if (ip.moreFragments || ip.fragmentOffset !== 0) r.fail("fragmented IPv4 packets are not reassembled", start + 6);
     if (protocol !== IP_PROTOCOL.udp) r.fail(`protocol ${protocol} is not UDP`, start + 9);
-    ipPayload = r.sub(totalLength - headerLength, "ipv4 payload", "udp");
+    r.end = start + totalLength; // Ethernet padding after the packet is not ours
   } else if (etherType === ETHER_TYPE.ipv6) {
-    const at = r.offset;
-    r = new Reader(r.rest(), "ipv6", at);
+    r.protocol = "ipv6";
     const start = r.pos;
+    r.need(40, "ipv6 header");
     const w0 = r.u32be("ipv6 header");
-    r.need(36, "ipv6 header");
     if (w0 >>> 28 !== 6) r.fail(`version ${w0 >>> 28} is not 6`, start);
     const payloadLength = r.u16be("payload length");
     const nextHeader = r.u8("next header");
     const hopLimit = r.u8("hop limit");
-    srcIp = r.take(16, "source address");
-    dstIp = r.take(16, "destination address");
+    srcAt = r.pos;
+    addrLen = 16;
+    r.pos += 32;
     ip = {
       type: "ipv6",
       trafficClass: (w0 >>> 20) & 0xff,
@@ -643,46 +643,62 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
       payloadLength,
       nextHeader,
       hopLimit,
-      src: formatIpv6(srcIp),
-      dst: formatIpv6(dstIp),
+      src: formatIpv6(bytes, srcAt),
+      dst: formatIpv6(bytes, srcAt + 16),
     };
     if (nextHeader !== IP_PROTOCOL.udp) r.fail(`next header ${nextHeader} is not UDP (extension headers are not followed)`, start + 6);
     if (payloadLength > r.remaining) r.fail(`payload length ${payloadLength} overruns the packet (${r.remaining} byte(s))`, start + 4);
-    ipPayload = r.sub(payloadLength, "ipv6 payload", "udp");
+    r.end = r.pos + payloadLength;
   } else {
-    throw new DecodeError("ethernet", base + (ethernet ? r.pos - 2 : 0), `ethertype 0x${etherType.toString(16).padStart(4, "0")} is not IPv4 or IPv6`);
+    throw new DecodeError("ethernet", r.base + (ethernet ? r.pos - 2 : 0), `ethertype 0x${etherType.toString(16).padStart(4, "0")} is not IPv4 or IPv6`);
   }
 
-  const u = ipPayload;
-  const udpStart = u.pos;
-  const srcPort = u.u16be("udp header");
-  u.need(6, "udp header");
-  const dstPort = u.u16be("destination port");
-  const length = u.u16be("length");
-  const checksum = u.u16be("checksum");
-  if (length < 8) u.fail(`length ${length} is below 8`, udpStart + 4);
-  if (length > u.bytes.length - udpStart) u.fail(`length ${length} overruns the IP payload (${u.bytes.length - udpStart} byte(s))`, udpStart + 4);
-  if (dstPort !== udpPort) u.fail(`destination port ${dstPort} is not Geneve (${udpPort})`, udpStart + 2);
-  const segment = u.bytes.subarray(udpStart, udpStart + length);
+  r.protocol = "udp";
+  const udpStart = r.pos;
+  r.need(8, "udp header");
+  const srcPort = r.u16be("source port");
+  const dstPort = r.u16be("destination port");
+  const length = r.u16be("length");
+  const checksum = r.u16be("checksum");
+  if (length < 8) r.fail(`length ${length} is below 8`, udpStart + 4);
+  if (length > r.end - udpStart) r.fail(`length ${length} overruns the IP payload (${r.end - udpStart} byte(s))`, udpStart + 4);
+  if (dstPort !== udpPort) r.fail(`destination port ${dstPort} is not Geneve (${udpPort})`, udpStart + 2);
+  r.end = udpStart + length;
   let checksumStatus: UdpChecksumStatus;
   if (checksum === 0) {
     checksumStatus = "absent";
   } else {
-    const sum = onesComplementSum(segment, pseudoHeaderSum(srcIp, dstIp, length));
+    let sum = onesComplementSum(bytes, IP_PROTOCOL.udp + length, srcAt, srcAt + 2 * addrLen);
+    sum = onesComplementSum(bytes, sum, udpStart, r.end);
     checksumStatus = finishChecksum(sum) === 0 ? "valid" : "invalid";
   }
   const udp: UdpLayer = { type: "udp", srcPort, dstPort, length, checksum, checksumStatus };
 
-  const g = new Reader(segment.subarray(8), "geneve", u.base + udpStart + 8);
-  const header = readGeneveHeader(g);
-  const geneve: GeneveLayer = { type: "geneve", ...header, headerLength: g.pos, ovn: ovnMetadata(header) };
-  const innerStart = g.offset;
-  const innerBytes = g.rest();
+  r.protocol = "geneve";
+  const genevStart = r.pos;
+  const header = readGeneveHeader(r);
+  const geneve: GeneveLayer = {
+    type: "geneve",
+    version: header.version,
+    oam: header.oam,
+    critical: header.critical,
+    reserved1: header.reserved1,
+    protocolType: header.protocolType,
+    vni: header.vni,
+    reserved2: header.reserved2,
+    options: header.options,
+    optionsLength: header.optionsLength,
+    headerLength: r.pos - genevStart,
+    ovn: ovnMetadata(header),
+  };
+  const innerStart = r.pos;
+  const innerBytes = r.rest();
   let inner: InnerLayer;
   if (header.protocolType === GENEVE_PROTOCOL.transparentEthernetBridging) {
-    const ir = new Reader(innerBytes, "inner-ethernet", innerStart);
-    const innerEth = readEthernet(ir);
-    inner = { type: "inner", bytes: innerBytes, ethernet: innerEth, payload: ir.rest() };
+    r.pos = innerStart;
+    r.protocol = "inner-ethernet";
+    const innerEth = readEthernet(r);
+    inner = { type: "inner", bytes: innerBytes, ethernet: innerEth, payload: r.rest() };
   } else {
     inner = { type: "inner", bytes: innerBytes, payload: innerBytes };
   }

@@ -256,14 +256,14 @@ export function readGeneveOption(r: Reader): GeneveOption {
   if (len > r.remaining) {
     r.fail(`option length ${len} overruns the options area (${r.remaining} byte(s) left)`, start + 3);
   }
-  const data = r.take(len, "option data");
   if (optionClass === OVN_OPTION.optionClass && optionType === OVN_OPTION.optionType && flags === 0 && len === 4) {
-    const v = ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0;
+    const v = r.view.getUint32(r.pos);
     if ((v & 0x80000000) === 0) {
+      r.pos += 4;
       return { type: "ovn", ingressPort: v >>> 16, egressPort: v & 0xffff };
     }
   }
-  return { type: "raw", optionClass, optionType, flags, data };
+  return { type: "raw", optionClass, optionType, flags, data: r.take(len, "option data") };
 }
 
 /** The result of decoding a Geneve header: the header, its encoded length and the payload after it. */
@@ -295,12 +295,13 @@ export function readGeneveHeader(r: Reader): DecodedGeneveHeader {
   if (optionsLength > r.remaining) {
     r.fail(`options length ${optionsLength} overruns the packet (${r.remaining} byte(s) left)`, start);
   }
-  const or = new Reader(r.take(optionsLength, "options"), r.protocol, r.base + start + 8);
+  const saved = r.narrow(optionsLength, "options");
   const options: GeneveOption[] = [];
-  while (or.remaining > 0) {
-    if (or.remaining < 4) or.fail(`truncated option header: ${or.remaining} byte(s) left`);
-    options.push(readGeneveOption(or));
+  while (r.remaining > 0) {
+    if (r.remaining < 4) r.fail(`truncated option header: ${r.remaining} byte(s) left`);
+    options.push(readGeneveOption(r));
   }
+  r.widen(saved);
   return {
     version,
     oam: (b1 & 0x80) !== 0,
