@@ -13,6 +13,7 @@ import { type OvsdbServerSandbox, startOvsdbServer } from "../../src/testing/ovs
 import { makeTempDir } from "../../src/testing/process.js";
 import { peers } from "../support/peers.js";
 import { CORPUS } from "./corpus.js";
+import { runMonitorScenario } from "./monitor-runner.js";
 import { type StepOutcome, runCorpus } from "./runner.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -35,12 +36,14 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("conformance corpus: embed
   let server: OvsdbServer;
   let realOut: StepOutcome[];
   let mineOut: StepOutcome[];
+  let mineRemote: string;
 
   beforeAll(async () => {
     real = await startOvsdbServer({ schemas: [SCHEMA] });
     server = new OvsdbServer();
     server.addDatabase(readSchemaFile(SCHEMA));
     const l = await server.listen(`punix:${join(makeTempDir("ovn-ts-conf-"), "db.sock")}`);
+    mineRemote = l.connect;
     [realOut, mineOut] = await Promise.all([runCorpus(real.unix), runCorpus(l.connect)]);
   });
   afterAll(async () => {
@@ -82,5 +85,11 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("conformance corpus: embed
     ]) {
       expect(all).toContain(`"error":"${kind}"`);
     }
+  });
+
+  it("monitors, conditional monitors, condition changes and cancels notify exactly as ovsdb-server", async () => {
+    const [r, m] = await Promise.all([runMonitorScenario(real.unix), runMonitorScenario(mineRemote)]);
+    expect(m).toEqual(r);
+    expect(r.length).toBeGreaterThan(25);
   });
 });

@@ -150,9 +150,11 @@ export class Database {
   private readonly refColumns = new Map<string, readonly RefColumn[]>();
   private readonly listeners = new Set<(txn: CommittedTxn) => void>();
   private _lastTxnId = "00000000-0000-0000-0000-000000000000";
+  private readonly allRoot: boolean;
 
   constructor(schema: DatabaseSchema) {
     this.schema = schema;
+    this.allRoot = ![...schema.tables.values()].some((t) => t.isRoot);
     for (const t of schema.tables.values()) {
       this.tables.set(t.name, new TableData(t));
       const refs: RefColumn[] = [];
@@ -223,6 +225,14 @@ export class Database {
       results.push(errorToJson(toOvsdbError(e, undefined, n, n)));
       return { kind: "done", results, committed: undefined };
     }
+  }
+
+  /**
+   * Whether rows of `table` stay without references: tables marked `isRoot`, or every table of a
+   * schema that marks none (RFC 7047 §3.2, as ovsdb-server treats older schemas).
+   */
+  isRootTable(table: string): boolean {
+    return this.allRoot || this.schema.tables.get(table)?.isRoot === true;
   }
 
   /** @internal */
@@ -763,8 +773,7 @@ class Transaction {
       if (seen.has(u)) continue;
       const table = this.changes.get(u)?.table ?? this.db.tableOf(u);
       if (!table) continue;
-      const ts = this.db.tableData(table)!.schema;
-      if (ts.isRoot) continue;
+      if (this.db.isRootTable(table)) continue;
       const row = this.current(table, u);
       if (!row) continue;
       if (this.strongRefCount(u) > 0) continue;

@@ -96,12 +96,13 @@ export class Monitor {
         const o = r as Record<string, unknown>;
         const cols = o["columns"];
         if (cols === undefined) {
-          for (const c of t.columns.keys()) if (!columns.includes(c)) columns.push(c);
+          // ovsdb-server monitors every column, _version included, when none are named.
+          for (const c of [...t.columns.keys(), "_version"]) if (!columns.includes(c)) columns.push(c);
         } else {
           if (!Array.isArray(cols)) throw syntaxError(cols, "columns must be an array");
           for (const c of cols) {
             if (typeof c !== "string" || !columnOf(t, c)) throw syntaxError(cols, `${typeof c === "string" ? c : ovsJsonText(c)} is not a valid column name`);
-            if (c === "_uuid" || c === "_version") continue;
+            if (c === "_uuid") continue;
             if (!columns.includes(c)) columns.push(c);
           }
         }
@@ -155,8 +156,8 @@ export class Monitor {
   private fullRow(tm: TableMonitor, r: DbRow, skipDefaults: boolean): Record<string, unknown> {
     const row: Record<string, unknown> = {};
     for (const c of tm.columns) {
-      const type = tm.schema.columns.get(c)!.type;
-      const v = r.data[c];
+      const type = columnOf(tm.schema, c)!.type;
+      const v = c === "_version" ? r.version : r.data[c];
       if (skipDefaults && isDefaultDatum(type, v)) continue;
       row[c] = encodeDatum(type, v);
     }
@@ -202,9 +203,10 @@ export class Monitor {
     const old: Record<string, unknown> = {};
     let changed = false;
     for (const col of tm.columns) {
-      const type = tm.schema.columns.get(col)!.type;
-      if (diffDatum(type, c.old.data[col], c.new.data[col]) !== undefined) {
-        old[col] = encodeDatum(type, c.old.data[col]);
+      const type = columnOf(tm.schema, col)!.type;
+      const [a, b] = col === "_version" ? [c.old.version, c.new.version] : [c.old.data[col], c.new.data[col]];
+      if (diffDatum(type, a, b) !== undefined) {
+        old[col] = encodeDatum(type, a);
         changed = true;
       }
     }
@@ -221,8 +223,9 @@ export class Monitor {
     const diff: Record<string, unknown> = {};
     let changed = false;
     for (const col of tm.columns) {
-      const type = tm.schema.columns.get(col)!.type;
-      const d = diffDatum(type, c.old!.data[col], c.new!.data[col]);
+      const type = columnOf(tm.schema, col)!.type;
+      const [a, b] = col === "_version" ? [c.old!.version, c.new!.version] : [c.old!.data[col], c.new!.data[col]];
+      const d = diffDatum(type, a, b);
       if (d === undefined) continue;
       diff[col] = encodeDatum(diffType(type), d);
       changed = true;
@@ -247,6 +250,7 @@ export class TxnHistory {
 
   /** Records a committed transaction, dropping the oldest beyond the bounds. */
   add(txn: CommittedTxn): void {
+    if (this.maxTxns === 0) return;
     this.txns.push(txn);
     this.changeCount += txn.changes.length;
     while (this.txns.length > this.maxTxns || (this.changeCount > this.maxChanges && this.txns.length > 1)) {
@@ -264,6 +268,7 @@ export class TxnHistory {
    * `txnId` is not in the history. `current` is the database's last transaction id.
    */
   since(txnId: string, current: string): RowChange[] | undefined {
+    if (txnId === "00000000-0000-0000-0000-000000000000") return undefined;
     if (txnId === current) return [];
     const i = this.txns.findIndex((t) => t.id === txnId);
     if (i < 0) return undefined;

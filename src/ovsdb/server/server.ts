@@ -25,7 +25,9 @@ import { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
 /** Options of an {@link OvsdbServer}. */
 export interface OvsdbServerOptions {
   /**
-   * Transactions kept per database for `monitor_cond_since`.
+   * Transactions kept per database for `monitor_cond_since` (as a clustered ovsdb-server does).
+   * 0 behaves like a standalone ovsdb-server 3.1: no history, `monitor_cond_since` always answers
+   * `[false, "00000000-…", <initial>]` and `update3` carries the all-zeros transaction id.
    * @default 100
    */
   historyTxns?: number;
@@ -79,6 +81,7 @@ interface PendingTxn {
 }
 
 const SERVER_DB = "_Server";
+const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 
 /**
  * An in-process OVSDB server. Add databases with {@link OvsdbServer.addDatabase}, then serve
@@ -374,7 +377,7 @@ class ClientSession {
     const p = req.params;
     switch (req.method) {
       case "list_dbs":
-        return this.server.databaseNames;
+        return [...this.server.databaseNames].sort();
       case "get_schema": {
         const h = this.server.hostedDb(p[0]);
         if (!h) throw rpcError("unknown database", `get_schema request specifies unknown database ${String(p[0])}`);
@@ -430,7 +433,7 @@ class ClientSession {
     if (!h) throw rpcError("unknown database", `monitor request specifies unknown database ${String(p[0])}`);
     if (p.length < 3) throw rpcError("syntax error", "monitor request has too few parameters");
     const key = ovsJsonText(p[1]);
-    if (this.monitors.has(key)) throw rpcError("duplicate monitor ID", "");
+    if (this.monitors.has(key)) throw { ...rpcError("syntax error", "duplicate monitor ID") };
     let m: Monitor;
     try {
       m = new Monitor(h.db, p[1], version, p[2]);
@@ -440,9 +443,14 @@ class ClientSession {
     let result: unknown;
     if (version === 3) {
       const since = typeof p[3] === "string" ? p[3] : undefined;
-      const changes = since !== undefined ? this.server.history(h).since(since, h.db.lastTxnId) : undefined;
-      if (changes) result = [true, h.db.lastTxnId, m.updates(changes) ?? {}];
-      else result = [false, h.db.lastTxnId, m.initial()];
+      const history = this.server.history(h);
+      if (history.maxTxns === 0) {
+        result = [false, ZERO_UUID, m.initial()];
+      } else {
+        const changes = since !== undefined ? history.since(since, h.db.lastTxnId) : undefined;
+        if (changes) result = [true, h.db.lastTxnId, m.updates(changes) ?? {}];
+        else result = [false, h.db.lastTxnId, m.initial()];
+      }
     } else {
       result = m.initial();
     }
@@ -463,7 +471,7 @@ class ClientSession {
     }
     const newKey = ovsJsonText(p[1]);
     if (newKey !== key) {
-      if (this.monitors.has(newKey)) throw rpcError("duplicate monitor ID", "");
+      if (this.monitors.has(newKey)) throw rpcError("syntax error", "duplicate monitor ID");
       this.monitors.delete(key);
       m.id = p[1];
       this.monitors.set(newKey, m);
@@ -486,7 +494,7 @@ class ClientSession {
     for (const m of this.monitors.values()) {
       if (m.db.name !== txn.database) continue;
       const u = m.updates(txn.changes);
-      if (u) this.send(m, u, txn.id);
+      if (u) this.send(m, u, this.server.history(this.server.hostedDb(txn.database)!).maxTxns === 0 ? ZERO_UUID : txn.id);
     }
   }
 
