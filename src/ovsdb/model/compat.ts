@@ -5,12 +5,13 @@
  *
  * @module
  */
+import { UnknownDatabase } from "../wire/errors.js";
 import type { CallOptions } from "../wire/session.js";
 import { type ColumnSchema, type DatabaseSchema, parseSchema } from "../schema/schema.js";
 import { type BaseType, type ColumnType, columnShape, columnTypeToJson } from "../schema/types.js";
 
 /** What is wrong with one table or column. */
-export type CompatibilityProblemKind = "wrong-database" | "missing-table" | "missing-column" | "type-mismatch" | "enum-values";
+export type CompatibilityProblemKind = "missing-database" | "wrong-database" | "missing-table" | "missing-column" | "type-mismatch" | "enum-values";
 
 /** One difference between a model's schema and a server's. */
 export interface CompatibilityProblem {
@@ -131,8 +132,24 @@ export interface SchemaClient {
  * Resolves with the warnings (empty when the schemas agree) so a caller can log them.
  */
 export async function verifyModelSchema(client: SchemaClient, model: ModelSchemaSource, options?: CallOptions): Promise<CompatibilityProblem[]> {
-  const server = parseSchema(await client.getSchema(model.name, options));
-  const problems = checkModelCompatibility(model.schema, server);
+  const problems = await fetchAndCheck(client, model, options);
   if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(model.name, problems);
   return problems;
+}
+
+/**
+ * Fetches the server's schema of the model's database and compares it with the model's; a
+ * database the server does not have is a `missing-database` error. Other failures reject.
+ */
+export async function fetchAndCheck(client: SchemaClient, model: ModelSchemaSource, options?: CallOptions): Promise<CompatibilityProblem[]> {
+  let json: unknown;
+  try {
+    json = await client.getSchema(model.name, options);
+  } catch (e) {
+    if (e instanceof UnknownDatabase) {
+      return [{ severity: "error", kind: "missing-database", table: undefined, column: undefined, message: `database ${model.name}: not served by the server` }];
+    }
+    throw e;
+  }
+  return checkModelCompatibility(model.schema, parseSchema(json));
 }

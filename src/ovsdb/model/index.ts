@@ -60,5 +60,7 @@ export {
   type ModelSchemaSource,
   type SchemaClient,
   checkModelCompatibility,
+  fetchAndCheck,
   verifyModelSchema,
 } from "./compat.js";
+export { type VerifiedConnection, connectVerified } from "./connect.js";

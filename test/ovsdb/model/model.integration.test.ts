@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../../src/ovsdb/client/index.js";
-import { ModelCompatibilityError, verifyModelSchema } from "../../../src/ovsdb/model/index.js";
-import { OVN_Northbound } from "../../../src/ovsdb/models/index.js";
+import { ModelCompatibilityError, connectVerified, verifyModelSchema } from "../../../src/ovsdb/model/index.js";
+import { OVN_Northbound, OVN_Southbound, _Server } from "../../../src/ovsdb/models/index.js";
 import { bundledSchemaPath } from "../../../src/ovsdb/schema/index.js";
 import { ConstraintViolation } from "../../../src/ovsdb/wire/errors.js";
 import { type OvsdbServerSandbox, startOvsdbServer } from "../../../src/testing/index.js";
@@ -36,6 +36,9 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("typed OVN_Northbound mode
 
   it("agrees with the server's schema", async () => {
     expect(await verifyModelSchema(client, nb)).toEqual([]);
+    const { client: c, warnings } = await connectVerified(server.unix, [nb, _Server.model]);
+    c.close();
+    expect(warnings).toEqual([]);
   });
 
   it("builds a Kube-OVN-like subnet in one typed transaction and reads it back equal", async () => {
@@ -208,5 +211,14 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("model compatibility again
     expect(e.message).toContain("table ACL, column priority");
     expect(e.message).not.toContain("Future_Table");
     expect(e.problems).toContainEqual(expect.objectContaining({ severity: "warning", kind: "enum-values", table: "ACL", column: "action" }));
+  });
+
+  it("connectVerified checks every model at connect, reports all problems at once and closes the client", async () => {
+    const err = await connectVerified(server.unix, [nb, OVN_Southbound.model, _Server.model]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelCompatibilityError);
+    const e = err as ModelCompatibilityError;
+    expect(e.message).toContain("database OVN_Southbound: not served by the server");
+    expect(e.message).toContain("table Mirror: missing on the server");
+    expect(e.problems.filter((p) => p.severity === "error")).toHaveLength(6);
   });
 });
