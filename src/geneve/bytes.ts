@@ -14,6 +14,7 @@
  * Thrown by every decoder in `ovn-ts/geneve` (RFC 8926 §3, RFC 791, RFC 8200, RFC 768, pcap/pcapng).
  */
 export class DecodeError extends Error {
+  /** Always `"DecodeError"`. */
   override readonly name = "DecodeError";
   /**
    * @param protocol - the layer being decoded (`"geneve"`, `"ipv4"`, `"pcap"`, ...)
@@ -34,6 +35,7 @@ export class DecodeError extends Error {
  * the field and why. Thrown by every encoder in `ovn-ts/geneve`.
  */
 export class EncodeError extends Error {
+  /** Always `"EncodeError"`. */
   override readonly name = "EncodeError";
   /**
    * @param protocol - the layer being encoded

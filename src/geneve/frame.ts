@@ -235,10 +235,20 @@ export interface Ipv6Spec {
   readonly flowLabel?: number;
 }
 
+/** Outer Ethernet header settings (IEEE 802.3, 802.1Q tags). */
+export interface EthernetSpec {
+  /** Source MAC. @defaultValue "02:00:00:00:00:01" */
+  readonly src?: string;
+  /** Destination MAC. @defaultValue "02:00:00:00:00:02" */
+  readonly dst?: string;
+  /** VLAN tags, outermost first. @defaultValue [] */
+  readonly vlans?: readonly VlanTag[];
+}
+
 /** Everything needed to build one Geneve frame. */
 export interface GeneveFrameSpec {
   /** Outer Ethernet header. @defaultValue src 02:00:00:00:00:01, dst 02:00:00:00:00:02, no VLAN */
-  readonly ethernet?: { readonly src?: string; readonly dst?: string; readonly vlans?: readonly VlanTag[] };
+  readonly ethernet?: EthernetSpec;
   /** Outer IP header. */
   readonly ip: Ipv4Spec | Ipv6Spec;
   /** Outer UDP header. */

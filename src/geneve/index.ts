@@ -47,7 +47,7 @@ export {
   ovnMetadata,
   ovnGeneveHeader,
 } from "./ovn.js";
-export type { OvnMetadata } from "./ovn.js";
+export type { OvnMetadata, OvnOptionFields } from "./ovn.js";
 export {
   ETHER_TYPE,
   IP_PROTOCOL,
@@ -82,6 +82,7 @@ export type {
   InnerLayer,
   FrameLayer,
   DecodedGeneveFrame,
+  EthernetSpec,
   Ipv4Spec,
   Ipv6Spec,
   GeneveFrameSpec,

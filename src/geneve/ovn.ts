@@ -42,8 +42,18 @@ export function ovnOptionValue(ingressPort: number, egressPort: number): number 
   return ((o.ingressPort << 16) | o.egressPort) >>> 0;
 }
 
+/** The fields of OVN's 32-bit option value. */
+export interface OvnOptionFields {
+  /** The top bit, reserved (0 on the wire from OVN). */
+  readonly reserved: number;
+  /** Logical ingress port key (15 bits). */
+  readonly ingressPort: number;
+  /** Logical egress port key (16 bits). */
+  readonly egressPort: number;
+}
+
 /** Splits OVN's 32-bit option value into its fields (the reserved top bit is returned, not dropped). */
-export function parseOvnOptionValue(value: number): { reserved: number; ingressPort: number; egressPort: number } {
+export function parseOvnOptionValue(value: number): OvnOptionFields {
   return { reserved: value >>> 31, ingressPort: (value >>> 16) & 0x7fff, egressPort: value & 0xffff };
 }
 
