@@ -656,7 +656,8 @@ class Transaction {
     const t = this.table(op);
     const timeout = this.member(op, "timeout", "number", true) as number | undefined;
     const where = this.where(t, op);
-    const columns = this.columns(t, op, true)!;
+    // Without "columns" every column is compared, _uuid and _version included.
+    const columns = this.columns(t, op, false) ?? ["_uuid", "_version", ...t.schema.columns.keys()];
     const until = this.member(op, "until", "string") as string;
     const rowsJson = this.member(op, "rows", "array") as unknown[];
     if (until !== "==" && until !== "!=") throw syntaxError(until, `"until" must be "==" or "!="`);
