@@ -352,8 +352,8 @@ function decodeAction(outer: Reader, depth: number): Action {
     case ActionType.DEC_NW_TTL:
       return { type: "dec_nw_ttl" };
     case ActionType.SET_FIELD: {
+      // A mask is only valid from OpenFlow 1.5 on; it is kept (not rejected) so nothing is lost.
       const field = decodeOxm(r);
-      if (field.mask) r.fail("set_field with a mask is not allowed in OpenFlow 1.3", start + 4);
       return { type: "set_field", field };
     }
     case ActionType.PUSH_PBB:

@@ -1,0 +1,177 @@
+/**
+ * Property/fuzz tests with a seeded PRNG (bounded iteration counts, deterministic):
+ * random valid messages round-trip byte-exactly; random and mutated bytes never crash the decoder
+ * (only DecodeError is thrown) and whatever decodes also prints.
+ */
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { DecodeError } from "../../src/openflow/bytes.js";
+import { decodeMessage, encodeMessage, type OfMessageInput } from "../../src/openflow/messages.js";
+import { FIELD_DEFS, matchField, type MatchField } from "../../src/openflow/oxm.js";
+import { parseFlow } from "../../src/openflow/flowtext.js";
+import { formatMessage } from "../../src/openflow/print.js";
+import { FrameDecoder } from "../../src/openflow/framing.js";
+import type { Action } from "../../src/openflow/actions.js";
+
+/** mulberry32: small deterministic PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const corpus = readFileSync(new URL("./corpus/flows.txt", import.meta.url).pathname, "utf8")
+  .split("\n")
+  .filter((l) => l.trim());
+const corpusMsgs = corpus.map((f, i) => encodeMessage({ type: "flow_mod", ...parseFlow(f), xid: i }).slice());
+
+function bytes(rnd: () => number, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
+  return b;
+}
+
+function randomMatch(rnd: () => number): MatchField[] {
+  const n = Math.floor(rnd() * 6);
+  const out: MatchField[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = FIELD_DEFS[Math.floor(rnd() * FIELD_DEFS.length)]!;
+    const len = f.name.startsWith("tun_metadata") ? 1 + Math.floor(rnd() * 8) : f.len;
+    out.push(matchField(f.name, bytes(rnd, len), rnd() < 0.5 ? bytes(rnd, len) : undefined));
+  }
+  return out;
+}
+
+function randomActions(rnd: () => number, depth = 0): Action[] {
+  const n = Math.floor(rnd() * 5);
+  const out: Action[] = [];
+  const u32 = () => Math.floor(rnd() * 0xffffffff);
+  const u16 = () => Math.floor(rnd() * 0xffff);
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(rnd() * 12);
+    const sf = { field: "reg0", header: 0x00010004, ofs: Math.floor(rnd() * 16), nbits: 1 + Math.floor(rnd() * 16) };
+    switch (k) {
+      case 0:
+        out.push({ type: "output", port: u32(), maxLen: u16() });
+        break;
+      case 1:
+        out.push({ type: "set_field", field: randomMatch(rnd)[0] ?? matchField("reg1", bytes(rnd, 4)) });
+        break;
+      case 2:
+        out.push({ type: "resubmit", inPort: u16(), table: Math.floor(rnd() * 256), ct: rnd() < 0.3, withTable: true });
+        break;
+      case 3:
+        out.push({ type: "reg_load", dst: sf, value: BigInt(u16()) });
+        break;
+      case 4:
+        out.push({ type: "reg_move", src: sf, dst: { ...sf, header: 0x00010204 } });
+        break;
+      case 5:
+        out.push({ type: "note", data: bytes(rnd, Math.floor(rnd() * 20)) });
+        break;
+      case 6:
+        if (depth < 3) out.push({ type: "clone", actions: randomActions(rnd, depth + 1) });
+        break;
+      case 7:
+        if (depth < 3)
+          out.push({ type: "ct", flags: 1, zoneSrc: undefined, zone: u16(), recircTable: 255, alg: 0, actions: [{ type: "nat", flags: 1, ipv4Min: bytes(rnd, 4), protoMin: u16() }] });
+        break;
+      case 8:
+        out.push({ type: "conjunction", id: u32(), clause: Math.floor(rnd() * 4), nClauses: 4 });
+        break;
+      case 9:
+        out.push({ type: "controller2", maxLen: u16(), userdata: bytes(rnd, Math.floor(rnd() * 10)), pause: rnd() < 0.5, controllerId: undefined, reason: undefined, meterId: undefined });
+        break;
+      case 10:
+        out.push({ type: "group", groupId: u32() });
+        break;
+      default:
+        out.push({ type: "dec_ttl", controllerIds: [u16(), u16()] });
+    }
+  }
+  return out;
+}
+
+describe("fuzz", () => {
+  it("random valid flow_mods and packet_outs round-trip byte-exactly (seeded, 1500 cases)", () => {
+    const rnd = prng(0xc0ffee);
+    for (let i = 0; i < 1500; i++) {
+      const m: OfMessageInput =
+        i % 3 === 0
+          ? { type: "packet_out", bufferId: 0xffffffff, inPort: 1, actions: randomActions(rnd), data: bytes(rnd, Math.floor(rnd() * 64)), xid: i }
+          : {
+              type: "flow_mod",
+              ...parseFlow("actions=drop"),
+              priority: Math.floor(rnd() * 65536),
+              cookie: BigInt(Math.floor(rnd() * 2 ** 32)),
+              match: randomMatch(rnd),
+              instructions: [{ type: "apply_actions", actions: randomActions(rnd) }, { type: "goto_table", tableId: 5 }],
+              xid: i,
+            };
+      const a = encodeMessage(m).slice();
+      const d = decodeMessage(a);
+      const b = encodeMessage(d);
+      expect(Buffer.from(b).equals(Buffer.from(a)), `case ${i}`).toBe(true);
+      expect(() => formatMessage(d)).not.toThrow();
+    }
+  });
+
+  it("random bytes never crash the decoder (seeded, 3000 cases)", () => {
+    const rnd = prng(42);
+    for (let i = 0; i < 3000; i++) {
+      const n = 8 + Math.floor(rnd() * 200);
+      const b = bytes(rnd, n);
+      b[0] = [1, 4, 6][i % 3]!;
+      b[1] = Math.floor(rnd() * 35);
+      b[2] = n >> 8;
+      b[3] = n & 0xff;
+      try {
+        formatMessage(decodeMessage(b));
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw new Error(`case ${i} threw ${(e as Error).name}: ${(e as Error).message}`);
+      }
+    }
+  });
+
+  it("bit-flipped and truncated corpus messages only ever throw DecodeError (seeded, 4000 cases)", () => {
+    const rnd = prng(7);
+    for (let i = 0; i < 4000; i++) {
+      const src = corpusMsgs[Math.floor(rnd() * corpusMsgs.length)]!;
+      const b = src.slice();
+      const flips = 1 + Math.floor(rnd() * 4);
+      for (let k = 0; k < flips; k++) {
+        const at = 8 + Math.floor(rnd() * (b.length - 8));
+        b[at] = b[at]! ^ (1 << Math.floor(rnd() * 8));
+      }
+      const cut = rnd() < 0.3 ? b.subarray(0, 8 + Math.floor(rnd() * (b.length - 8))) : b;
+      if (cut !== b) {
+        cut[2] = cut.length >> 8;
+        cut[3] = cut.length & 0xff;
+      }
+      try {
+        formatMessage(decodeMessage(cut));
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw new Error(`case ${i} threw ${(e as Error).name}: ${(e as Error).message}`);
+      }
+    }
+  });
+
+  it("the frame decoder survives random chunking of a long stream", () => {
+    const rnd = prng(99);
+    const stream = Buffer.concat(corpusMsgs.slice(0, 100));
+    const d = new FrameDecoder();
+    const out: Uint8Array[] = [];
+    for (let off = 0; off < stream.length; ) {
+      const n = 1 + Math.floor(rnd() * 300);
+      out.push(...d.push(stream.subarray(off, off + n)));
+      off += n;
+    }
+    expect(out.length).toBe(100);
+    expect(Buffer.concat(out).equals(stream)).toBe(true);
+  });
+});
