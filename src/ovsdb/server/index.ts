@@ -16,3 +16,11 @@ export {
 export { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
 export { type Listener, OvsdbServer, type OvsdbServerOptions, type ServerEvents, duplexPair } from "./server.js";
 export { decodeAtom, decodeDatum, encodeDatum, isDefaultDatum, ovsJsonText, type DecodeContext, type NamedUuidResolver } from "./codec.js";
+export {
+  type DatabaseFile,
+  DatabaseFileError,
+  type DatabaseFileOptions,
+  openDatabaseFile,
+  readRecords,
+  txnRecord,
+} from "./persistence.js";

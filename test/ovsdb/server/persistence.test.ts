@@ -1,0 +1,138 @@
+import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { readSchemaFile } from "../../../src/ovsdb/schema/schema.js";
+import { OvsdbServer, openDatabaseFile, readRecords } from "../../../src/ovsdb/server/index.js";
+import { OvsdbClient } from "../../../src/ovsdb/client/client.js";
+import { makeTempDir, removeDir, run, startDaemon, stopDaemon } from "../../../src/testing/process.js";
+import { peers } from "../../support/peers.js";
+
+const SCHEMA_FILE = join(fileURLToPath(new URL(".", import.meta.url)), "../../conformance/conformance.ovsschema");
+const SCHEMA = readSchemaFile(SCHEMA_FILE);
+const ctx = { ownsLock: () => false };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) removeDir(d);
+});
+function tmp(): string {
+  const d = makeTempDir("ovn-ts-db-");
+  dirs.push(d);
+  return d;
+}
+
+function fill(path: string) {
+  const f = openDatabaseFile(path, { schema: SCHEMA });
+  f.database.execute(
+    [
+      { op: "insert", table: "Root", row: { name: "a", i: 4, kids: ["named-uuid", "k"], smap: ["map", [["x", "y"]]], eph: 9 } },
+      { op: "insert", table: "Child", "uuid-name": "k", row: { n: 1 } },
+      { op: "comment", comment: "first" },
+    ],
+    ctx,
+  );
+  f.database.execute([{ op: "mutate", table: "Root", where: [], mutations: [["iset", "insert", ["set", [1, 2]]]] }], ctx);
+  f.database.execute([{ op: "insert", table: "Other", row: { a: 1 } }], ctx);
+  f.database.execute([{ op: "delete", table: "Other", where: [] }], ctx);
+  return f;
+}
+
+function snapshot(db: ReturnType<typeof openDatabaseFile>["database"]) {
+  return ["Root", "Child", "Other"].map((t) =>
+    [...db.rows(t).values()].map((r) => ({ uuid: r.uuid, ...Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, v instanceof Map ? [...v] : v])) })),
+  );
+}
+
+describe("standalone database files", () => {
+  it("reload to the same contents; ephemeral columns are not stored", () => {
+    const path = join(tmp(), "c.db");
+    const f = fill(path);
+    const before = snapshot(f.database);
+    f.close();
+    const g = openDatabaseFile(path);
+    const after = snapshot(g.database);
+    g.close();
+    expect(after[0]![0]).toMatchObject({ name: "a", i: 4, iset: [1, 2], smap: [["x", "y"]], eph: undefined });
+    expect(after).toEqual(before.map((rows) => rows.map((r) => ("eph" in r ? { ...r, eph: undefined } : r))));
+    const { records } = readRecords(readFileSync(path));
+    expect(records).toHaveLength(5);
+    expect(records[1]).toMatchObject({ _comment: "first" });
+  });
+
+  it("drops a torn tail left by a crash and truncates the file", () => {
+    const path = join(tmp(), "c.db");
+    fill(path).close();
+    const good = statSync(path).size;
+    appendFileSync(path, 'OVSDB JSON 500 0123456789012345678901234567890123456789\n{"_date":1,"Root":{');
+    const g = openDatabaseFile(path);
+    expect(g.droppedTailBytes).toBeGreaterThan(0);
+    expect(statSync(path).size).toBe(good);
+    expect(g.database.rows("Root").size).toBe(1);
+    g.database.execute([{ op: "insert", table: "Root", row: { name: "b" } }], ctx);
+    g.close();
+    expect(openDatabaseFile(path).database.rows("Root").size).toBe(2);
+  });
+
+  it("compacts to schema plus one record, atomically", () => {
+    const path = join(tmp(), "c.db");
+    const f = fill(path);
+    const before = snapshot(f.database);
+    f.compact();
+    f.database.execute([{ op: "insert", table: "Root", row: { name: "after" } }], ctx);
+    f.close();
+    expect(readRecords(readFileSync(path)).records).toHaveLength(3);
+    const g = openDatabaseFile(path);
+    expect(snapshot(g.database)[1]).toEqual(before[1]);
+    expect(g.database.rows("Root").size).toBe(2);
+    g.close();
+  });
+
+  it("keeps a served database across a server restart", async () => {
+    const dir = tmp();
+    const path = join(dir, "c.db");
+    for (const round of [1, 2]) {
+      const file = openDatabaseFile(path, { schema: SCHEMA });
+      const server = new OvsdbServer();
+      server.addDatabase(file.database);
+      const l = await server.listen(`punix:${join(dir, "s.sock")}`);
+      const c = await OvsdbClient.connect(l.connect, { reconnect: false });
+      if (round === 1) await c.transact("Conformance", [{ op: "insert", table: "Root", row: { name: "durable" } }]);
+      const r = await c.transactRaw("Conformance", [{ op: "select", table: "Root", where: [], columns: ["name"] }]);
+      expect(r[0]).toEqual({ rows: [{ name: "durable" }] });
+      c.close();
+      await server.close();
+      file.close();
+    }
+  });
+});
+
+describe.skipIf(!peers("ovsdb-tool", "ovsdb-server", "ovsdb-client"))("database files and the real OVS tools", () => {
+  it("ovsdb-tool show-log and query read our file", async () => {
+    const path = join(tmp(), "c.db");
+    fill(path).close();
+    const log = (await run("ovsdb-tool", ["show-log", path])).stdout;
+    expect(log).toMatch(/record 0: "Conformance" schema, version="1.2.3"/);
+    expect(log).toMatch(/record 1: .* "first"/);
+    expect(log).toMatch(/record 4:/);
+    const q = JSON.parse((await run("ovsdb-tool", ["query", path, JSON.stringify(["Conformance", { op: "select", table: "Root", where: [], columns: ["name", "i", "iset", "smap"] }])])).stdout);
+    expect(q).toEqual([{ rows: [{ name: "a", i: 4, iset: ["set", [1, 2]], smap: ["map", [["x", "y"]]] }] }]);
+  });
+
+  it("ovsdb-server serves our file, and we read what it appended (with _is_diff)", async () => {
+    const dir = tmp();
+    const path = join(dir, "c.db");
+    fill(path).close();
+    const d = await startDaemon("ovsdb-server", "ovsdb-server", [path, `--remote=punix:${join(dir, "r.sock")}`, `--unixctl=${join(dir, "r.ctl")}`], join(dir, "r.pid"), join(dir, "r.log"));
+    try {
+      await run("ovsdb-client", ["transact", `unix:${join(dir, "r.sock")}`, JSON.stringify(["Conformance", { op: "mutate", table: "Root", where: [], mutations: [["smap", "insert", ["map", [["p", "q"]]]], ["iset", "delete", 1], ["i", "+=", 1]] }])]);
+    } finally {
+      await stopDaemon(d);
+    }
+    const g = openDatabaseFile(path);
+    const row = [...g.database.rows("Root").values()][0]!;
+    g.close();
+    expect(row.data["i"]).toBe(5);
+    expect(row.data["iset"]).toEqual([2]);
+    expect([...(row.data["smap"] as Map<string, string>)].sort()).toEqual([["p", "q"], ["x", "y"]]);
+  });
+});
