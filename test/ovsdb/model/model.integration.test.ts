@@ -84,24 +84,48 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("typed OVN_Northbound mode
       AS.select([["name", "==", "ovn.sg.web.allow"]]),
     ]);
 
-    expect(switches).toHaveLength(1);
-    const s = switches[0]!;
-    expect(s._uuid).toBe(swUuid);
-    expect(s.name).toBe("ovn-default");
-    expect([...s.ports].sort()).toEqual([...portUuids].sort());
-    expect(s.other_config).toEqual(new Map([["subnet", "10.16.0.0/16"], ["exclude_ips", "10.16.0.1"]]));
+    // Order-insensitive comparison of sets: sort the UUID arrays of both sides.
+    const sorted = <T extends string>(a: readonly T[]) => [...a].sort();
+    expect(switches.map((s) => ({ ...s, ports: sorted(s.ports) }))).toEqual([
+      {
+        _uuid: swUuid,
+        _version: expect.any(String),
+        name: "ovn-default",
+        ports: sorted(portUuids),
+        acls: [],
+        qos_rules: [],
+        load_balancer: [],
+        load_balancer_group: [],
+        dns_records: [],
+        copp: undefined,
+        other_config: new Map([["subnet", "10.16.0.0/16"], ["exclude_ips", "10.16.0.1"]]),
+        external_ids: new Map([["vendor", "kube-ovn"]]),
+        forwarding_groups: [],
+      },
+    ]);
 
-    expect(portRows).toHaveLength(N);
-    const byName = new Map(portRows.map((p) => [p.name, p]));
-    for (let i = 0; i < N; i++) {
-      const p = byName.get(`pod-${i}.default`)!;
-      expect(p._uuid).toBe(portUuids[i]);
-      expect(p.addresses).toEqual([`${mac(i)} ${ip(i)}`]);
-      expect(p.port_security).toEqual([`${mac(i)} ${ip(i)}`]);
-      expect(p.external_ids).toEqual(new Map(Object.entries({ pod: `default/pod-${i}`, ...ext })));
-      expect(p.type).toBe("");
-      expect(p.tag).toBeUndefined();
-    }
+    expect([...portRows].sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))).toEqual(
+      Array.from({ length: N }, (_, i) => ({
+        _uuid: portUuids[i],
+        _version: expect.any(String),
+        name: `pod-${i}.default`,
+        type: "",
+        options: new Map(),
+        parent_name: undefined,
+        tag_request: undefined,
+        tag: undefined,
+        addresses: [`${mac(i)} ${ip(i)}`],
+        dynamic_addresses: undefined,
+        port_security: [`${mac(i)} ${ip(i)}`],
+        up: undefined,
+        enabled: undefined,
+        dhcpv4_options: undefined,
+        dhcpv6_options: undefined,
+        mirror_rules: [],
+        ha_chassis_group: undefined,
+        external_ids: new Map(Object.entries({ pod: `default/pod-${i}`, ...ext })),
+      })),
+    );
 
     expect(acls).toEqual([
       {
@@ -120,10 +144,9 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("typed OVN_Northbound mode
         external_ids: new Map([["sg", "web"]]),
       },
     ]);
-    expect(pgs).toHaveLength(1);
-    expect(pgs[0]!._uuid).toBe(pgUuid);
-    expect([...pgs[0]!.ports].sort()).toEqual([...portUuids].sort());
-    expect(pgs[0]!.acls).toEqual([aclUuid]);
+    expect(pgs.map((g) => ({ ...g, ports: sorted(g.ports) }))).toEqual([
+      { _uuid: pgUuid, _version: expect.any(String), name: "ovn.sg.web", ports: sorted(portUuids), acls: [aclUuid], external_ids: new Map([["sg", "web"]]) },
+    ]);
     expect(sets).toEqual([
       { _uuid: asUuid, _version: sets[0]!._version, name: "ovn.sg.web.allow", addresses: ["10.16.0.0/24", "192.168.0.1"].sort(), external_ids: new Map([["sg", "web"]]) },
     ]);
