@@ -1,6 +1,6 @@
 /**
  * Frames OVN itself sends: two ovn-controller chassis (userspace, dummy datapaths) tunnel lp1 → lp2 traffic
- * over Geneve; the underlay capture decodes to the datapath and port keys SB assigned. And the other way:
+ * over Geneve (IPv4 and IPv6 underlay); the underlay capture decodes to the datapath and port keys SB assigned. And the other way:
  * a frame built by encodeGeneveFrame, injected on hv2's underlay port, is delivered by OVN to lp2.
  */
 import { join } from "node:path";
@@ -38,11 +38,11 @@ function geneveFrames(pcap: Uint8Array): DecodedGeneveFrame[] {
   return out;
 }
 
-describe.skipIf(!peers(...SANDBOX_PROGRAMS))("Geneve between two OVN chassis", () => {
+describe.skipIf(!peers(...SANDBOX_PROGRAMS)).each([4, 6] as const)("Geneve between two OVN chassis, IPv%i underlay", (family) => {
   let sb: TwoChassis | undefined;
   afterAll(() => sb?.down());
   beforeAll(() => {
-    sb = TwoChassis.up(REQUESTED);
+    sb = TwoChassis.up(REQUESTED, family);
   });
 
   it("SB assigned the requested tunnel keys", () => {
@@ -58,7 +58,8 @@ describe.skipIf(!peers(...SANDBOX_PROGRAMS))("Geneve between two OVN chassis", (
     expect(ok, `expected ${SENT} Geneve frames on hv1's underlay, got ${frames.length}`).toBe(true);
     for (const f of frames) {
       expect(f.ethernet).toMatchObject({ src: underlayMac(1), dst: underlayMac(2) });
-      expect(f.ip).toMatchObject({ type: "ipv4", src: underlayIp(1), dst: underlayIp(2), checksumValid: true });
+      if (family === 4) expect(f.ip).toMatchObject({ type: "ipv4", src: underlayIp(1), dst: underlayIp(2), checksumValid: true });
+      else expect(f.ip).toMatchObject({ type: "ipv6", src: underlayIp(1, 6), dst: underlayIp(2, 6) });
       expect(f.udp).toMatchObject({ dstPort: 6081, checksumStatus: "valid" }); // SB Encap options csum=true
       expect(f.geneve.vni).toBe(keys.datapath);
       expect(f.geneve.critical).toBe(true);
@@ -88,7 +89,7 @@ describe.skipIf(!peers(...SANDBOX_PROGRAMS))("Geneve between two OVN chassis", (
     inner[inner.length - 1] = 0x42; // mark it
     const frame = encodeGeneveFrame({
       ethernet: { src: underlayMac(1), dst: underlayMac(2) },
-      ip: { version: 4, src: underlayIp(1), dst: underlayIp(2) },
+      ip: { version: family, src: underlayIp(1, family), dst: underlayIp(2, family) },
       udp: { srcPort: 50123 },
       geneve: { vni: keys.datapath, options: [ovnOption(keys.lp1, keys.lp2)] },
       inner,

@@ -6,7 +6,7 @@
  *
  * Layout: DIR/central (NB + SB ovsdb-server, ovn-northd); DIR/hv1, DIR/hv2 (Open_vSwitch ovsdb-server,
  * ovs-vswitchd --enable-dummy, ovn-controller). The underlay bridge br-phys of each chassis has IP
- * 127.1.0.N/16 and a dummy port br-phys_n1; the two ports are joined by a unix socket (a point-to-point wire)
+ * 127.1.0.N/16 (or fd01::N/64 for an IPv6 underlay) and a dummy port br-phys_n1; the two ports are joined by a unix socket (a point-to-point wire)
  * and record what they send in DIR/hvN/br-phys_n1-tx.pcap. Logical switch ls0 has lp1 on hv1 (vif1) and
  * lp2 on hv2 (vif2).
  */
@@ -27,9 +27,9 @@ export function underlayMac(n: number): string {
   return `aa:55:aa:55:00:${n.toString(16).padStart(2, "0")}`;
 }
 
-/** The underlay IPv4 address of chassis `n`. */
-export function underlayIp(n: number): string {
-  return `127.1.0.${n}`;
+/** The underlay address of chassis `n`: 127.1.0.N, or fd01::N for an IPv6 underlay. */
+export function underlayIp(n: number, family: 4 | 6 = 4): string {
+  return family === 4 ? `127.1.0.${n}` : `fd01::${n}`;
 }
 
 function sleep(ms: number): void {
@@ -40,10 +40,13 @@ function sleep(ms: number): void {
 export class TwoChassis {
   /** The private directory everything lives in. */
   readonly dir: string;
+  /** IP version of the underlay (tunnel endpoints). */
+  readonly family: 4 | 6;
   private readonly central: string;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, family: 4 | 6) {
     this.dir = dir;
+    this.family = family;
     this.central = join(dir, "central");
   }
 
@@ -85,15 +88,15 @@ export class TwoChassis {
    * ports (NB `requested-tnl-key`), so the test does not depend on northd's defaults; what SB actually
    * assigned is read back with {@link TwoChassis.sbKeys}.
    */
-  static up(keys: { datapath: number; lp1: number; lp2: number }): TwoChassis {
-    const s = new TwoChassis(mkdtempSync(join(tmpdir(), "ovn-ts-2hv-")));
+  static up(keys: { datapath: number; lp1: number; lp2: number }, family: 4 | 6 = 4): TwoChassis {
+    const s = new TwoChassis(mkdtempSync(join(tmpdir(), "ovn-ts-2hv-")), family);
     try {
       s.startCentral();
       s.startChassis(1);
       s.startChassis(2);
-      // static tunnel-neighbour entries (tnl/arp/set BRIDGE IP MAC), as OVN's test macros do
-      s.appctl(1, "tnl/arp/set", "br-phys", underlayIp(2), underlayMac(2));
-      s.appctl(2, "tnl/arp/set", "br-phys", underlayIp(1), underlayMac(1));
+      // static tunnel-neighbour entries (tnl/neigh/set BRIDGE IP MAC), as OVN's test macros do
+      s.appctl(1, "tnl/neigh/set", "br-phys", underlayIp(2, family), underlayMac(2));
+      s.appctl(2, "tnl/neigh/set", "br-phys", underlayIp(1, family), underlayMac(1));
       s.nbctl(
         "ls-add", "ls0", "--", "set", "logical_switch", "ls0", `other_config:requested-tnl-key=${keys.datapath}`,
         "--", "lsp-add", "ls0", "lp1", "--", "lsp-set-addresses", "lp1", "50:54:00:00:00:01 10.0.0.1",
@@ -156,12 +159,17 @@ export class TwoChassis {
       "--", "add-port", "br-phys", "br-phys_n1", "--", "set", "interface", "br-phys_n1", "type=dummy", "ofport_request=1", link,
       `options:tx_pcap=${h}/br-phys_n1-tx.pcap`, `options:rxq_pcap=${h}/br-phys_n1-rx.pcap`,
     );
-    this.appctl(n, "netdev-dummy/ip4addr", "br-phys", `${underlayIp(n)}/16`);
-    this.appctl(n, "ovs/route/add", "127.1.0.0/16", "br-phys");
+    if (this.family === 4) {
+      this.appctl(n, "netdev-dummy/ip4addr", "br-phys", `${underlayIp(n, 4)}/16`);
+      this.appctl(n, "ovs/route/add", "127.1.0.0/16", "br-phys");
+    } else {
+      this.appctl(n, "netdev-dummy/ip6addr", "br-phys", `${underlayIp(n, 6)}/64`);
+      this.appctl(n, "ovs/route/add", "fd01::/64", "br-phys");
+    }
     this.vsctl(n, "add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=dummy", "fail-mode=secure", "other-config:disable-in-band=true");
     this.vsctl(
       n, "set", "open", ".", `external-ids:system-id=hv${n}`, `external-ids:ovn-remote=unix:${this.central}/sb.sock`,
-      "external-ids:ovn-encap-type=geneve", `external-ids:ovn-encap-ip=${underlayIp(n)}`, "external-ids:ovn-bridge=br-int",
+      "external-ids:ovn-encap-type=geneve", `external-ids:ovn-encap-ip=${underlayIp(n, this.family)}`, "external-ids:ovn-bridge=br-int",
       "external-ids:ovn-bridge-datapath-type=dummy",
     );
     this.run(h, "ovn-controller", [`unix:${h}/vs.sock`, `--pidfile=${h}/ovn-controller.pid`, `--log-file=${h}/ovn-controller.log`, "--detach", "--no-chdir"]);
