@@ -1,12 +1,14 @@
 /**
  * The bundled models: which schema file becomes which module under `src/ovsdb/models/`, and
- * their expected contents. Shared by `scripts/codegen.ts` (writes them) and the stale-output
- * test (compares them with the checked-in files).
+ * their expected contents (plus the models generated for test fixtures). Shared by
+ * `scripts/codegen.ts` (writes them) and the stale-output tests (compare them with the
+ * checked-in files).
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { generateModel, modelFileName } from "../src/ovsdb/model/generate.js";
+import { readSchemaFile } from "../src/ovsdb/schema/schema.js";
 import { BUNDLED_SCHEMA_FILES, type BundledDatabase, bundledSchema } from "../src/ovsdb/schema/bundled.js";
 
 /** Absolute path of `src/ovsdb/models/`. */
@@ -46,5 +48,21 @@ export function bundledModelFiles(): Map<string, string> {
     index.push(`export * as ${db} from "./${file.replace(/\.ts$/, ".js")}";`);
   }
   files.set("index.ts", `${index.join("\n")}\n`);
+  return files;
+}
+
+/** Absolute path of the test fixtures generated from schemas (`test/ovsdb/model/fixtures/`). */
+export const FIXTURES_DIR = fileURLToPath(new URL("../test/ovsdb/model/fixtures/", import.meta.url));
+
+/** Schema files under {@link FIXTURES_DIR} whose generated models are checked in next to them. */
+export const FIXTURE_SCHEMAS: readonly string[] = ["inventory.ovsschema", "kitchen.ovsschema"];
+
+/** File name (under `test/ovsdb/model/fixtures/`) → expected contents of the generated fixture models. */
+export function fixtureModelFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const schemaFile of FIXTURE_SCHEMAS) {
+    const schema = readSchemaFile(`${FIXTURES_DIR}${schemaFile}`);
+    files.set(modelFileName(schemaFile), generateModel(schema, { importFrom: "../../../../src/ovsdb/model/index.js", source: schemaFile }));
+  }
   return files;
 }

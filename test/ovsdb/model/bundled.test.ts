@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MODELS_DIR, bundledModelFiles } from "../../../scripts/codegen-lib.js";
+import { FIXTURES_DIR, MODELS_DIR, bundledModelFiles, fixtureModelFiles } from "../../../scripts/codegen-lib.js";
 import { OVN_IC_Northbound, OVN_IC_Southbound, OVN_Northbound, OVN_Southbound, Open_vSwitch, _Server } from "../../../src/ovsdb/models/index.js";
 import { bundledSchema, schemaToJson } from "../../../src/ovsdb/schema/index.js";
 
@@ -13,6 +13,13 @@ describe("bundled models", () => {
     for (const [file, text] of expected) {
       const actual = readFileSync(join(MODELS_DIR, file), "utf8");
       expect(actual === text, `src/ovsdb/models/${file} is stale: run \`npx vite-node scripts/codegen.ts\``).toBe(true);
+    }
+  });
+
+  it("and the test fixtures' models are up to date too", () => {
+    for (const [file, text] of fixtureModelFiles()) {
+      const actual = readFileSync(join(FIXTURES_DIR, file), "utf8");
+      expect(actual === text, `test/ovsdb/model/fixtures/${file} is stale: run \`npx vite-node scripts/codegen.ts\``).toBe(true);
     }
   });
 
