@@ -271,7 +271,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   }
 
   private scheduleReconnect(attempt: number): void {
-    const delay = attempt === 0 ? 0 : backoffDelay(this.retry!, attempt - 1);
+    const delay = backoffDelay(this.retry!, attempt);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this._state !== "reconnecting") return;
@@ -469,7 +469,9 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   ): Promise<void> {
     const m = this.monitors.get(id);
     if (!m) throw new OvsdbError("unknown monitor", `no monitor with id ${id}`);
-    await this.call("monitor_cond_change", [id, id, changes], options);
+    const normalized: Record<string, readonly { readonly where: readonly MonitorCondition[] }[]> = {};
+    for (const [table, change] of Object.entries(changes)) normalized[table] = Array.isArray(change) ? change : [change];
+    await this.call("monitor_cond_change", [id, id, normalized], options);
     // Keep the new conditions so a re-issued monitor uses them.
     const next: Record<string, unknown> = { ...m.requests };
     for (const [table, change] of Object.entries(changes)) {

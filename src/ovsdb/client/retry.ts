@@ -8,7 +8,8 @@
 /** How a client waits between reconnect attempts. */
 export interface RetryStrategy {
   /**
-   * Delay before the second attempt, in milliseconds (the first retry after a drop is immediate).
+   * Delay before the first reconnect attempt after a drop, in milliseconds; later attempts grow
+   * by `multiplier`.
    * @default 250
    */
   readonly initialDelayMs: number;

@@ -155,6 +155,24 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     });
   }
 
+  /**
+   * Stops reading from the peer (real backpressure: the kernel buffers fill and the peer's writes
+   * block) until {@link resume}. Calls made meanwhile are sent but their replies wait too.
+   */
+  pause(): void {
+    this.stream.pause();
+  }
+
+  /** Resumes reading after {@link pause}. */
+  resume(): void {
+    this.stream.resume();
+  }
+
+  /** True while reading is paused. */
+  get paused(): boolean {
+    return this.stream.isPaused();
+  }
+
   /** Installs the handler for incoming requests other than `echo` (which is answered automatically). */
   onRequest(handler: RequestHandler): void {
     this.requestHandler = handler;
@@ -313,6 +331,12 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
 
   private onProbeTimer(): void {
     if (this._state === "closed") return;
+    if (this.stream.isPaused()) {
+      // We stopped reading on purpose: silence from the peer proves nothing.
+      this.lastReceive = Date.now();
+      this.armProbe();
+      return;
+    }
     const idle = Date.now() - this.lastReceive;
     if (idle >= this.probeIntervalMs) {
       if (this.probeSent) {

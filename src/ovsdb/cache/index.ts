@@ -1,0 +1,18 @@
+/**
+ * cache: the live local replica (tables, indexes, events, resync) fed by monitors.
+ *
+ * @module
+ */
+export {
+  type ChangeBatch,
+  Replica,
+  ReplicaError,
+  type ReplicaEvents,
+  type ReplicaHealth,
+  type ReplicaModel,
+  type ReplicaOptions,
+  type ReplicaTableOptions,
+  type ReplicaTables,
+  type RowChange,
+} from "./replica.js";
+export { type IndexSpec, MultiIndex, columnsKey, datumKey, indexKeys, valuesKey } from "./indexes.js";

@@ -1,0 +1,107 @@
+/**
+ * Indexes over a replica table: the schema's unique indexes (RFC 7047 §3.2 `indexes`) and
+ * client-defined ones (by columns, by one key of a map column such as `external_ids:pod`, or by
+ * a function). Index entries point at the stored row objects: a lookup never copies a row.
+ *
+ * @module
+ */
+import type { Datum, Row } from "../schema/datum.js";
+import type { Atom } from "../schema/types.js";
+
+/** How a client-defined index computes a row's key(s). */
+export type IndexSpec =
+  /** The combined value of these columns (like a schema index, but not unique). */
+  | { readonly columns: readonly string[] }
+  /** The value stored under `key` in map column `column` (e.g. `external_ids` / `pod`); rows without it are not indexed. */
+  | { readonly mapKey: readonly [column: string, key: string] }
+  /** Any key derived from the row; return `undefined` to leave the row out, an array to index it under several keys. */
+  | { readonly key: (row: Row) => Atom | readonly Atom[] | undefined };
+
+/** Canonical text of a value, used as an index key (equal values give equal keys). */
+export function datumKey(v: Datum): string {
+  if (v === undefined) return "∅";
+  if (v instanceof Map) {
+    const pairs = [...v.entries()].map(([k, x]) => `${typeof k}:${String(k)}=${typeof x}:${String(x)}`).sort();
+    return `{${pairs.join(",")}}`;
+  }
+  if (Array.isArray(v)) {
+    const atoms = v.map((a) => `${typeof a}:${String(a)}`).sort();
+    return atoms.length === 1 ? atoms[0]! : `[${atoms.join(",")}]`;
+  }
+  return `${typeof v}:${String(v)}`;
+}
+
+/** Key of a row for a list of columns. */
+export function columnsKey(row: Row, columns: readonly string[]): string {
+  if (columns.length === 1) return datumKey(row[columns[0]!]);
+  return columns.map((c) => datumKey(row[c])).join("\u0000");
+}
+
+/** Key of a lookup value list for a list of columns (the same encoding as {@link columnsKey}). */
+export function valuesKey(values: readonly Datum[]): string {
+  if (values.length === 1) return datumKey(values[0]);
+  return values.map((v) => datumKey(v)).join("\u0000");
+}
+
+/** A non-unique index: key → set of rows. */
+export class MultiIndex {
+  private readonly map = new Map<string, Set<Row>>();
+  constructor(readonly name: string, private readonly keysOf: (row: Row) => string[]) {}
+
+  /** Adds a row under its keys. */
+  add(row: Row): void {
+    for (const k of this.keysOf(row)) {
+      let s = this.map.get(k);
+      if (!s) this.map.set(k, (s = new Set()));
+      s.add(row);
+    }
+  }
+
+  /** Removes a row from its keys. */
+  remove(row: Row): void {
+    for (const k of this.keysOf(row)) {
+      const s = this.map.get(k);
+      if (!s) continue;
+      s.delete(row);
+      if (s.size === 0) this.map.delete(k);
+    }
+  }
+
+  /** Rows under an encoded key (live view; do not modify). */
+  get(key: string): ReadonlySet<Row> | undefined {
+    return this.map.get(key);
+  }
+
+  /** Number of distinct keys. */
+  get keys(): number {
+    return this.map.size;
+  }
+
+  /** Empties the index. */
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** Builds the key function of a client-defined index. */
+export function indexKeys(spec: IndexSpec): (row: Row) => string[] {
+  if ("columns" in spec) {
+    const cols = spec.columns;
+    return (row) => [columnsKey(row, cols)];
+  }
+  if ("mapKey" in spec) {
+    const [column, key] = spec.mapKey;
+    return (row) => {
+      const m = row[column];
+      if (!(m instanceof Map) || !m.has(key)) return [];
+      return [datumKey(m.get(key) as Atom)];
+    };
+  }
+  const fn = spec.key;
+  return (row) => {
+    const k = fn(row);
+    if (k === undefined) return [];
+    if (Array.isArray(k)) return k.map((a) => datumKey(a as Atom));
+    return [datumKey(k as Atom)];
+  };
+}
