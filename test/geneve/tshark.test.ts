@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GeneveFrameSpec, decodeGeneveFrame, encodeGeneveFrame, ovnOption, readCapture, writePcap } from "../../src/geneve/index.js";
 import { peers } from "../support/peers.js";
 import { INNER_FRAME, hex, toHex } from "./helpers.js";
@@ -59,12 +59,20 @@ const SPECS: GeneveFrameSpec[] = [
 ];
 
 describe.skipIf(!peers("tshark"))("tshark dissects our frames to the values we set", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ovn-ts-geneve-tshark-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, "frames.pcap");
-  const frames = SPECS.map(encodeGeneveFrame);
-  writeFileSync(file, writePcap(frames.map((data, i) => ({ data, timestamp: { seconds: 1_700_000_000 + i, nanoseconds: 0 } }))));
-  const rows = tsharkFields(file);
+  // built in beforeAll so that a skipped suite (no tshark) never runs tshark while being collected
+  let dir = "";
+  let file = "";
+  let rows: Row[] = [];
+  const frames = SPECS.map((s) => encodeGeneveFrame(s));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "ovn-ts-geneve-tshark-"));
+    file = join(dir, "frames.pcap");
+    writeFileSync(file, writePcap(frames.map((data, i) => ({ data, timestamp: { seconds: 1_700_000_000 + i, nanoseconds: 0 } }))));
+    rows = tsharkFields(file);
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("one row per frame", () => {
     expect(rows.length).toBe(SPECS.length);
