@@ -1,8 +1,44 @@
 /**
- * testing: sandboxes of real and embedded OVS/OVN peers for integration tests (`ovn-ts/testing`).
+ * testing: sandboxes of real and embedded OVS/OVN peers for integration tests (`ovn-ts/testing`):
+ * an embedded OVSDB server, real `ovsdb-server`s (standalone or Raft), an OVN central sandbox
+ * (NB + SB + `ovn-northd`), `ovs-vswitchd` with userspace bridges, a multi-chassis dataplane
+ * sandbox, and helpers to wait for rows, for northd, and to run `ovn-trace`. See docs/testing.md.
  *
  * @module
  */
-export * from "./process.js";
-export * from "./ovsdb-server.js";
-export * from "./misbehaving-peer.js";
+export {
+  type Daemon,
+  type RunOptions,
+  type RunResult,
+  SandboxError,
+  alive,
+  freePort,
+  keepSandboxesFromEnv,
+  killDaemon,
+  logTail,
+  makeTempDir,
+  removeDir,
+  run,
+  sleep,
+  startDaemon,
+  stopDaemon,
+  waitFor,
+} from "./process.js";
+export {
+  type OvsdbServerOptions,
+  type OvsdbServerSandbox,
+  type RaftClusterOptions,
+  type RaftClusterSandbox,
+  type RaftMember,
+  type SchemaSource,
+  schemaFile,
+  schemaLabel,
+  startOvsdbServer,
+  startRaftCluster,
+} from "./ovsdb-server.js";
+export { type MisbehavingPeer, type PeerConnection, type PeerRequest, type PeerScript, startMisbehavingPeer } from "./misbehaving-peer.js";
+export { type EmbeddedServerSandbox, type EmbeddedServerSandboxOptions, startEmbeddedServer } from "./embedded.js";
+export { type StopOptions, ovsEnv } from "./group.js";
+export { type OvnSandbox, type OvnSandboxOptions, installedSchemaFile, startOvnSandbox } from "./ovn.js";
+export { type OvnTrace, type OvnTraceOptions, type TraceSection, type TraceStage, ovnTrace, parseOvnTrace } from "./trace.js";
+export { type MonitoredRow, type NorthdWait, type RowSource, type WaitOptions, waitForDbRow, waitForNorthd, waitForRow } from "./wait.js";

@@ -21,7 +21,9 @@ export function schemaFile(s: SchemaSource): string {
 /** Options of {@link startOvsdbServer}. */
 export interface OvsdbServerOptions {
   /** Schemas to serve, one database each. */
-  schemas: readonly SchemaSource[];
+  schemas?: readonly SchemaSource[];
+  /** One schema to serve (alias of `schemas: [schema]`; both may be given). */
+  schema?: SchemaSource;
   /** Also listen on a loopback TCP port (`ptcp:PORT:127.0.0.1`). */
   tcp?: boolean;
   /** Also listen with TLS (`pssl:PORT:127.0.0.1`) using these PEM files (as `ovsdb-server --private-key/--certificate/--ca-cert`). */
@@ -68,7 +70,9 @@ export async function startOvsdbServer(options: OvsdbServerOptions): Promise<Ovs
   const dbFiles: string[] = [];
   const names: string[] = [];
   try {
-    for (const s of options.schemas) {
+    const sources = [...(options.schemas ?? []), ...(options.schema !== undefined ? [options.schema] : [])];
+    if (sources.length === 0) throw new SandboxError("startOvsdbServer: give `schema` or `schemas`");
+    for (const s of sources) {
       const file = schemaFile(s);
       if (!existsSync(file)) throw new SandboxError(`schema file ${file} does not exist`);
       const name = await dbName(file);

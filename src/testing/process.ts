@@ -116,9 +116,13 @@ function installExitHook(): void {
  * returns it once its pidfile names a live process.
  */
 export async function startDaemon(name: string, program: string, args: readonly string[], pidfile: string, logFile: string, env?: Record<string, string>): Promise<Daemon> {
-  await run(program, [...args, `--pidfile=${pidfile}`, "--detach", "--no-chdir", `--log-file=${logFile}`], env ? { env } : {});
-  const pid = Number(readFileSync(pidfile, "utf8").trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) throw new SandboxError(`${name}: started but no live process in ${pidfile}`);
+  try {
+    await run(program, [...args, `--pidfile=${pidfile}`, "--detach", "--no-chdir", `--log-file=${logFile}`], env ? { env } : {});
+  } catch (e) {
+    throw new SandboxError(`${name} failed to start: ${(e as Error).message} (log: ${logFile})`, { cause: e });
+  }
+  const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, "utf8").trim()) : NaN;
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) throw new SandboxError(`${name}: started but no live process in ${pidfile} (log: ${logFile})`);
   const d: Daemon = { name, pid, pidfile, logFile };
   started.set(pid, d);
   installExitHook();
@@ -165,6 +169,21 @@ export async function killDaemon(d: Daemon): Promise<void> {
     return;
   }
   while (alive(d.pid)) await sleep(10);
+}
+
+/** The tail (last `lines` lines) of a daemon's log file, or "" when it has none yet. */
+export function logTail(logFile: string, lines = 20): string {
+  if (!existsSync(logFile)) return "";
+  return readFileSync(logFile, "utf8").split("\n").slice(-lines - 1).join("\n");
+}
+
+/**
+ * True when sandboxes should keep their directories after `stop()`: the environment variable
+ * `OVN_TS_KEEP_SANDBOX` is set to a non-empty value other than `0`.
+ */
+export function keepSandboxesFromEnv(): boolean {
+  const v = process.env["OVN_TS_KEEP_SANDBOX"];
+  return v !== undefined && v !== "" && v !== "0";
 }
 
 /** Removes a sandbox directory (when `keep` is false). */
