@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   geneve: { summary: "encode/decode Geneve frames and pcaps", load: async () => (await import("../geneve/cli.js")).geneveCommand },
   ofctl: { summary: "OpenFlow tool, mirrors ovs-ofctl", load: async () => (await import("../openflow/cli.js")).ofctlCommand },
   codegen: { summary: "generate typed TypeScript models from .ovsschema", load: async () => (await import("./codegen.js")).codegenCommand },
+  server: { summary: "embedded OVSDB server, mirrors ovsdb-server", load: async () => (await import("./server.js")).serverCommand },
   demo: { summary: "the main job: a small Kube-OVN-style topology", load: async () => (await import("./demo.js")).demoCommand },
 };
 

@@ -1,0 +1,155 @@
+/**
+ * `ovn-ts server`: runs the embedded OVSDB server (the in-process counterpart of ovsdb-server(1))
+ * until SIGINT or SIGTERM.
+ *
+ * ```
+ * ovn-ts server --schema FILE|NAME [--schema ...] --remote punix:PATH|ptcp:PORT[:IP] [--remote ...]
+ *               [--db FILE [--db FILE ...]] [--fsync] [--no-history]
+ * ```
+ *
+ * `--schema` takes a `.ovsschema` file or a bundled database name (`OVN_Northbound`,
+ * `OVN_Southbound`, `Open_vSwitch`, ...). `--db FILE` keeps a database durable in ovsdb-server's
+ * standalone file format: an existing file is loaded (its own schema), a missing one is created
+ * from the `--schema` at the same position. Databases without a `--db` live in memory only.
+ *
+ * @module
+ */
+import { BUNDLED_SCHEMA_FILES, type BundledDatabase, bundledSchema } from "../ovsdb/schema/bundled.js";
+import { type DatabaseSchema, readSchemaFile } from "../ovsdb/schema/schema.js";
+import { type DatabaseFile, openDatabaseFile } from "../ovsdb/server/persistence.js";
+import { OvsdbServer } from "../ovsdb/server/server.js";
+import { type CliCommand, type CliIo, UsageError } from "./io.js";
+
+/** Parsed `ovn-ts server` arguments. */
+export interface ServerArgs {
+  readonly schemas: readonly string[];
+  readonly remotes: readonly string[];
+  readonly dbFiles: readonly string[];
+  readonly fsync: boolean;
+  readonly history: boolean;
+}
+
+/** Usage text of `ovn-ts server`. */
+export const SERVER_USAGE = `usage: ovn-ts server --schema FILE|NAME [--schema ...] --remote REMOTE [--remote ...] [--db FILE ...]
+
+Runs the embedded OVSDB server until SIGINT or SIGTERM.
+
+Options:
+  --schema FILE|NAME   serve a database with this .ovsschema file, or a bundled schema
+                       (${Object.keys(BUNDLED_SCHEMA_FILES).filter((n) => n !== "_Server").join(", ")})
+  --remote REMOTE      listen on punix:PATH or ptcp:PORT[:IP] (ptcp:0 picks a free port)
+  --db FILE            keep the database durable in FILE (ovsdb-server's standalone format,
+                       readable by ovsdb-tool); created from the --schema at the same position
+  --fsync              fsync the database files after every transaction
+  --no-history         no transaction history for monitor_cond_since (as a standalone ovsdb-server)
+  -h, --help           show this help
+`;
+
+/** Parses `ovn-ts server` arguments (`--opt VALUE` and `--opt=VALUE`); throws {@link UsageError}. */
+export function parseServerArgs(argv: readonly string[]): ServerArgs | "help" {
+  const schemas: string[] = [];
+  const remotes: string[] = [];
+  const dbFiles: string[] = [];
+  let fsync = false;
+  let history = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-h" || a === "--help") return "help";
+    const eq = a.indexOf("=");
+    const name = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (a.startsWith("--") && eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case "--schema":
+        schemas.push(value());
+        break;
+      case "--remote":
+        remotes.push(value());
+        break;
+      case "--db":
+        dbFiles.push(value());
+        break;
+      case "--fsync":
+        fsync = true;
+        break;
+      case "--no-history":
+        history = false;
+        break;
+      default:
+        throw new UsageError(`unknown option '${a}' (use --help for help)`);
+    }
+  }
+  if (schemas.length === 0 && dbFiles.length === 0) throw new UsageError("at least one --schema or --db is required");
+  if (remotes.length === 0) throw new UsageError("at least one --remote is required (punix:PATH or ptcp:PORT[:IP])");
+  return { schemas, remotes, dbFiles, fsync, history };
+}
+
+function loadSchema(s: string): DatabaseSchema {
+  return s in BUNDLED_SCHEMA_FILES ? bundledSchema(s as BundledDatabase) : readSchemaFile(s);
+}
+
+/** A running server started from {@link ServerArgs}. */
+export interface RunningServer {
+  readonly server: OvsdbServer;
+  /** The active remotes clients connect to, e.g. `unix:/tmp/db.sock`, `tcp:127.0.0.1:6641`. */
+  readonly remotes: readonly string[];
+  /** Stops the server and closes the database files. */
+  stop(): Promise<void>;
+}
+
+/** Starts the server described by `args` and prints where it listens. */
+export async function startServerFromArgs(args: ServerArgs, io: CliIo): Promise<RunningServer> {
+  const server = new OvsdbServer(args.history ? {} : { historyTxns: 0 });
+  const files: DatabaseFile[] = [];
+  const stop = async () => {
+    await server.close();
+    for (const f of files) f.close();
+  };
+  try {
+    const schemas = args.schemas.map(loadSchema);
+    args.dbFiles.forEach((path, i) => {
+      const f = openDatabaseFile(path, { ...(schemas[i] ? { schema: schemas[i] } : {}), fsync: args.fsync });
+      files.push(f);
+      if (f.droppedTailBytes > 0) io.err(`ovn-ts server: ${path}: dropped ${f.droppedTailBytes} bytes of an incomplete last record\n`);
+      server.addDatabase(f.database);
+    });
+    for (const s of schemas.slice(args.dbFiles.length)) server.addDatabase(s);
+    const remotes: string[] = [];
+    for (const r of args.remotes) {
+      const l = await server.listen(r);
+      remotes.push(l.connect);
+      io.out(`listening on ${l.bound} (connect with ${l.connect})\n`);
+    }
+    io.out(`serving ${server.databaseNames.join(", ")}\n`);
+    return { server, remotes, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Entry point of `ovn-ts server`: runs until SIGINT/SIGTERM, then exits 0. */
+export const serverCommand: CliCommand = async (argv, io) => {
+  const args = parseServerArgs(argv);
+  if (args === "help") {
+    io.out(SERVER_USAGE);
+    return 0;
+  }
+  const running = await startServerFromArgs(args, io);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    process.on("SIGINT", done);
+    process.on("SIGTERM", done);
+  });
+  await running.stop();
+  io.out("ovn-ts server: stopped\n");
+  return 0;
+};
