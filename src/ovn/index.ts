@@ -1,0 +1,54 @@
+/**
+ * ovn: the OVN logical-network API on top of the typed Northbound model — switches, ports,
+ * routers, routes, NAT, ACLs, port groups, address sets, load balancers, QoS, mirrors, BFD as
+ * short typed idempotent calls composed into one transaction, and Kube-OVN-style IPAM.
+ *
+ * @module
+ */
+export {
+  type OvnContainer,
+  type OvnObjectKind,
+  OvnAlreadyExistsError,
+  OvnAmbiguousNameError,
+  OvnConflictError,
+  OvnError,
+  OvnInvalidArgumentError,
+  OvnNotFoundError,
+  OvnTransactionStateError,
+} from "./errors.js";
+export type { NbReader, NbWhere } from "./reader.js";
+export { selectReader } from "./reader.js";
+export type { IpFamily, Prefix } from "./net.js";
+export { checkIp, checkIpWithPrefix, checkMac, ipFamily, isIp, isMac, normalizePrefix, parsePrefix } from "./net.js";
+export type {
+  AclAction,
+  AclDirection,
+  AclFilter,
+  AclOptions,
+  AclSeverity,
+  AclTarget,
+  BfdOptions,
+  CommitOptions,
+  CommitResult,
+  CreateOptions,
+  DeleteOptions,
+  LbProtocol,
+  LoadBalancerOptions,
+  MirrorOptions,
+  NatFilter,
+  NatOptions,
+  NatType,
+  OvnNbOptions,
+  PolicyAction,
+  PolicyOptions,
+  PortOptions,
+  PortSettings,
+  QosOptions,
+  RouteFilter,
+  RouteOptions,
+  RouterPortOptions,
+  StringMap,
+  SwitchOptions,
+  SwitchSubnet,
+} from "./nb.js";
+export { NbTransaction, OvnNb, checkAddressEntry } from "./nb.js";

@@ -1,0 +1,33 @@
+/**
+ * How the OVN API reads the Northbound database: through the small {@link NbReader} interface,
+ * so that the same API runs over plain `select`s now ({@link selectReader}) and over a local
+ * replica later (a replica implements `find` from its tables without a round trip).
+ *
+ * @module
+ */
+import { model, type Row, type TableName, type Tables } from "../ovsdb/models/ovn-nb.js";
+import type { TransactClient } from "../ovsdb/model/model.js";
+import type { Where } from "../ovsdb/model/types.js";
+
+/** A `where` clause on NB table `N` (typed, as the model's builders take it). */
+export type NbWhere<N extends TableName> = Where<Tables[N]>;
+
+/**
+ * Reads rows of the Northbound database. The API only needs "rows of table T matching where";
+ * implement this over a replica to avoid round trips, or over a client with {@link selectReader}.
+ */
+export interface NbReader {
+  /** The rows of `table` matching `where` (all rows when omitted). */
+  find<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly Row<N>[]>;
+}
+
+/** An {@link NbReader} that sends one `select` transaction per call over `client`. */
+export function selectReader(client: TransactClient): NbReader {
+  return {
+    async find<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly Row<N>[]> {
+      const op = model.table(table).select(where);
+      const [rows] = await model.transact(client, [op]);
+      return rows as readonly Row<N>[];
+    },
+  };
+}
