@@ -622,21 +622,24 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     };
   }
 
-  /** Resolves when `check()` holds after some batch (or now); rejects after `timeoutMs`. */
+  /** Resolves when `check()` holds (checked now and after every batch and health change); rejects after `timeoutMs`. */
   waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off("batch", on);
+        this.off("health", on);
         reject(new TimedOut(`replica of ${this.database}: condition not met within ${timeoutMs} ms`));
       }, timeoutMs);
       const on = () => {
         if (!check()) return;
         clearTimeout(timer);
         this.off("batch", on);
+        this.off("health", on);
         resolve();
       };
       this.on("batch", on);
+      this.on("health", on);
     });
   }
 
