@@ -345,8 +345,8 @@ const printed4 = new Memo<string>(256);
 const printed6 = new Memo<string>(256);
 const parsedMac = new Memo<Uint8Array>(256);
 
-/** Parses `aa:bb:cc:dd:ee:ff` (or `-` separators) to 6 bytes; throws {@link EncodeError}. */
-export function parseMac(mac: string, field = "mac"): Uint8Array {
+/** Memoized MAC parse; the result is shared, never hand it out. */
+function macBytes(mac: string, field: string): Uint8Array {
   return parsedMac.get(mac, () => {
     const parts = mac.split(/[:-]/);
     if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {
@@ -364,8 +364,8 @@ export function formatMac(b: Uint8Array, at = 0): string {
 }
 
 
-/** Parses an IPv4 address (no prefix) to 4 bytes with `ip-address`; throws {@link EncodeError}. */
-export function parseIpv4(text: string, field = "address"): Uint8Array {
+/** Memoized IPv4 parse via `ip-address`; the result is shared, never hand it out. */
+function ipv4Bytes(text: string, field: string): Uint8Array {
   return parsed4.get(text, () => {
     let a: Address4;
     try {
@@ -378,8 +378,8 @@ export function parseIpv4(text: string, field = "address"): Uint8Array {
   });
 }
 
-/** Parses an IPv6 address (no prefix) to 16 bytes with `ip-address`; throws {@link EncodeError}. */
-export function parseIpv6(text: string, field = "address"): Uint8Array {
+/** Memoized IPv6 parse via `ip-address`; the result is shared, never hand it out. */
+function ipv6Bytes(text: string, field: string): Uint8Array {
   return parsed6.get(text, () => {
     let a: Address6;
     try {
@@ -402,6 +402,21 @@ function keyOf(b: Uint8Array, at: number, n: number): string {
   let k = "";
   for (let i = at; i < at + n; i++) k += HEX[b[i]!];
   return k;
+}
+
+/** Parses `aa:bb:cc:dd:ee:ff` (or `-` separators) to 6 new bytes; throws {@link EncodeError}. */
+export function parseMac(mac: string, field = "mac"): Uint8Array {
+  return macBytes(mac, field).slice();
+}
+
+/** Parses an IPv4 address (no prefix) to 4 new bytes with `ip-address`; throws {@link EncodeError}. */
+export function parseIpv4(text: string, field = "address"): Uint8Array {
+  return ipv4Bytes(text, field).slice();
+}
+
+/** Parses an IPv6 address (no prefix) to 16 new bytes with `ip-address`; throws {@link EncodeError}. */
+export function parseIpv6(text: string, field = "address"): Uint8Array {
+  return ipv6Bytes(text, field).slice();
 }
 
 /** Formats the 4 bytes at `at` as a dotted quad (via `ip-address`). */
@@ -459,14 +474,14 @@ export function defaultSourcePort(inner: Uint8Array): number {
 
 function writeFrame(spec: GeneveFrameSpec, into: Uint8Array | undefined): Uint8Array {
   const eth = spec.ethernet ?? {};
-  const dstMac = parseMac(eth.dst ?? "02:00:00:00:00:02", "ethernet.dst");
-  const srcMac = parseMac(eth.src ?? "02:00:00:00:00:01", "ethernet.src");
+  const dstMac = macBytes(eth.dst ?? "02:00:00:00:00:02", "ethernet.dst");
+  const srcMac = macBytes(eth.src ?? "02:00:00:00:00:01", "ethernet.src");
   const vlans = eth.vlans ?? [];
   const ip = spec.ip;
   const v6 = ip.version === 6;
   if (ip.version !== 4 && ip.version !== 6) throw new EncodeError("ip", "version", `must be 4 or 6, got ${String((ip as { version: unknown }).version)}`);
-  const srcIp = v6 ? parseIpv6(ip.src, "ip.src") : parseIpv4(ip.src, "ip.src");
-  const dstIp = v6 ? parseIpv6(ip.dst, "ip.dst") : parseIpv4(ip.dst, "ip.dst");
+  const srcIp = v6 ? ipv6Bytes(ip.src, "ip.src") : ipv4Bytes(ip.src, "ip.src");
+  const dstIp = v6 ? ipv6Bytes(ip.dst, "ip.dst") : ipv4Bytes(ip.dst, "ip.dst");
   const udp = spec.udp ?? {};
   const checksumMode = udp.checksum ?? "compute";
   if (checksumMode !== "compute" && checksumMode !== "zero") throw new EncodeError("udp", "checksum", `must be "compute" or "zero"`);

@@ -7,6 +7,10 @@ import {
   encodeGeneveFrame,
   encodeGeneveHeader,
   findOvnOption,
+  formatIpv6,
+  parseIpv4,
+  parseIpv6,
+  parseMac,
   ovnGeneveHeader,
   ovnMetadata,
   ovnOption,
@@ -99,5 +103,18 @@ describe("frame edge cases", () => {
   it("more than 8 VLAN tags is a DecodeError", () => {
     const tags = "8100 0001 ".repeat(9);
     expect(() => decodeGeneveFrame(hex(`020000000002 020000000001 ${tags} 0800 ${"00".repeat(40)}`))).toThrow(/more than 8 VLAN tags/);
+  });
+
+  it("address helpers: RFC 5952 output, fresh arrays (mutating one does not leak into the next encode)", () => {
+    expect(formatIpv6(parseIpv6("2001:0db8:0000:0000:0000:0000:0000:0001"))).toBe("2001:db8::1");
+    expect(toHex(parseIpv6("::1"))).toBe("00000000000000000000000000000001");
+    const a = parseIpv4("10.0.0.1");
+    a[0] = 99;
+    expect(toHex(parseIpv4("10.0.0.1"))).toBe("0a000001");
+    const m = parseMac("02-00-00-00-00-09");
+    m[5] = 0;
+    const f = encodeGeneveFrame({ ethernet: { src: "02-00-00-00-00-09" }, ip: { version: 4, src: "10.0.0.1", dst: "10.0.0.2" }, geneve: { vni: 1 }, inner: INNER_FRAME });
+    expect(toHex(f.subarray(6, 12))).toBe("020000000009");
+    expect(toHex(f.subarray(26, 30))).toBe("0a000001");
   });
 });
