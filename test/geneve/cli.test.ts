@@ -73,6 +73,25 @@ describe("ovn-ts geneve CLI", () => {
     expect(frame.inner.bytes).toBe(INNER);
   });
 
+  it("encode options: --inner-pcap, --oam, --ttl, --sport/--dport, MACs, QinQ-less VLANs, --no-udp-checksum", async () => {
+    const innerPcap = join(dir, "inner.pcap");
+    writeFileSync(innerPcap, writePcap([{ data: INNER_FRAME }]));
+    const file = join(dir, "opts.pcap");
+    const r = await run([
+      "encode", "--vni=42", "--inner-pcap", innerPcap, "--oam", "--ttl", "7", "--sport", "1111", "--dport", "6081",
+      "--src-mac", "aa:55:aa:55:00:01", "--dst-mac", "aa:55:aa:55:00:02", "--vlan", "5", "--vlan", "6:7",
+      "--src", "127.1.0.1", "--dst", "127.1.0.2", "--no-udp-checksum", "-w", file,
+    ]);
+    expect(r.status).toBe(0);
+    const f = decodeGeneveFrame(readCapture(new Uint8Array(readFileSync(file))).records[0]!.data);
+    expect(f.ethernet).toMatchObject({ src: "aa:55:aa:55:00:01", dst: "aa:55:aa:55:00:02" });
+    expect(f.ethernet?.vlans.map((v) => [v.vid, v.pcp])).toEqual([[5, 0], [6, 7]]);
+    expect(f.ip).toMatchObject({ type: "ipv4", ttl: 7, src: "127.1.0.1", dst: "127.1.0.2" });
+    expect(f.udp).toMatchObject({ srcPort: 1111, checksumStatus: "absent" });
+    expect(f.geneve).toMatchObject({ vni: 42, oam: true, critical: false, options: [] });
+    expect(toHex(f.inner.bytes)).toBe(INNER);
+  });
+
   it("decode - reads hex lines from stdin", async () => {
     const e = await run(["encode", "--vni", "1", "--inner", INNER]);
     const d = await run(["decode", "-"], `${e.stdout}${e.stdout}`);
