@@ -75,6 +75,9 @@ export interface BenchResult {
     readonly dataViewDecodeNs: number;
     readonly encodeSlowdown: number;
     readonly decodeSlowdown: number;
+    /** ovn-ts `encodeGeneveHeaderInto` / `decodeGeneveHeader` on the same 8 bytes (checks, Writer/Reader). */
+    readonly ovnTsEncodeIntoNs: number;
+    readonly ovnTsDecodeNs: number;
   } | null;
 }
 
@@ -161,6 +164,9 @@ function bufferLayoutBench(): BenchResult["bufferLayout"] {
     vni: (dv.getUint16(4) << 8) | dv.getUint8(6),
     reserved: dv.getUint8(7),
   }));
+  const header: GeneveHeader = { vni: value.vni, critical: true };
+  const ovnTsEncodeIntoNs = measure(() => encodeGeneveHeaderInto(header, buf));
+  const ovnTsDecodeNs = measure(() => decodeGeneveHeader(buf));
   return {
     encodeNs,
     decodeNs,
@@ -168,6 +174,8 @@ function bufferLayoutBench(): BenchResult["bufferLayout"] {
     dataViewDecodeNs,
     encodeSlowdown: encodeNs / dataViewEncodeNs,
     decodeSlowdown: decodeNs / dataViewDecodeNs,
+    ovnTsEncodeIntoNs,
+    ovnTsDecodeNs,
   };
 }
 
@@ -245,7 +253,8 @@ export function formatGeneveTable(r: BenchResult): string {
   if (bl) {
     out.push(
       `buffer-layout, fixed 8-byte Geneve header: encode ${fmt(bl.encodeNs, 1)} ns vs DataView ${fmt(bl.dataViewEncodeNs, 1)} ns (${fmt(bl.encodeSlowdown, 1)}× slower); ` +
-        `decode ${fmt(bl.decodeNs, 1)} ns vs DataView ${fmt(bl.dataViewDecodeNs, 1)} ns (${fmt(bl.decodeSlowdown, 1)}× slower)`,
+        `decode ${fmt(bl.decodeNs, 1)} ns vs DataView ${fmt(bl.dataViewDecodeNs, 1)} ns (${fmt(bl.decodeSlowdown, 1)}× slower); ` +
+        `ovn-ts Writer/Reader on the same header: encodeGeneveHeaderInto ${fmt(bl.ovnTsEncodeIntoNs, 1)} ns, decodeGeneveHeader ${fmt(bl.ovnTsDecodeNs, 1)} ns`,
     );
   }
   return `${out.join("\n")}\n`;
