@@ -42,6 +42,15 @@ describe("pcap / pcapng", () => {
     expect(readPcapng(hex(PCAPNG)).records.length).toBe(2);
   });
 
+  it("reads big-endian pcapng with the default microsecond resolution", () => {
+    const be =
+      "0a0d0d0a 0000001c 1a2b3c4d 0001 0000 ffffffffffffffff 0000001c" +
+      "00000001 00000014 0001 0000 00040000 00000014" +
+      "00000006 00000024 00000000 00000001 00000002 00000004 00000004 deadbeef 00000024";
+    const c = readCapture(hex(be));
+    expect(c.records.map((r) => [r.timestamp, r.linkType, toHex(r.data)])).toEqual([[{ seconds: 4294, nanoseconds: 967298000 }, 1, "deadbeef"]]);
+  });
+
   it("writes the pcap it reads (byte-exact against the hand-written file)", () => {
     const out = writePcap([
       { data: hex("deadbeef"), originalLength: 60, timestamp: { seconds: 1, nanoseconds: 1_000_000 } },
