@@ -52,3 +52,17 @@ export type {
   SwitchSubnet,
 } from "./nb.js";
 export { NbTransaction, OvnNb, checkAddressEntry } from "./nb.js";
+export type { AllocateOptions, Allocation, MacGenerator, RebuildConflict, RebuildReport, SubnetIpamOptions } from "./ipam.js";
+export {
+  Ipam,
+  IpamConflictError,
+  IpamError,
+  IpamExcludedError,
+  IpamExhaustedError,
+  IpamOutOfRangeError,
+  IpamUnknownSubnetError,
+  SubnetIpam,
+  addressesEntry,
+  canonicalIp,
+  randomMacGenerator,
+} from "./ipam.js";

@@ -11,6 +11,7 @@ import {
   OvnTransactionStateError,
   selectReader,
 } from "../../src/ovn/index.js";
+import { Ipam } from "../../src/ovn/ipam.js";
 import { type OvsdbServerSandbox, run, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
 
@@ -183,5 +184,16 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("OVN NB API a
     expect(ha).toMatch(/\(node-1\)\n\s+priority 30\n/);
     expect((await nbctl("--bare", "--columns=mirror_rules", "list", "Logical_Switch_Port", "pod1.ns1")).trim()).toMatch(/^[0-9a-f-]{36}$/);
     expect((await nbctl("--bare", "--columns=min_tx", "find", "BFD", "dst_ip=172.18.0.1")).trim()).toBe("100");
+  });
+
+  it("IPAM rebuilds from the real NB and reports a duplicate written behind its back", async () => {
+    // ovn-nbctl lsp-set-addresses refuses duplicates on a switch; the generic "set" does not.
+    await nbctl("lsp-add", "subnet-a", "dup.ns1", "--", "set", "Logical_Switch_Port", "dup.ns1", 'addresses="0a:58:0a:10:00:99 10.16.0.5"');
+    const ipam = new Ipam();
+    ipam.addSubnet("subnet-a", "10.16.0.0/16", { excludeIps: ["10.16.0.1"] });
+    const report = await ipam.rebuildFromNb(selectReader(client));
+    expect(report.restored).toBe(1);
+    expect(report.conflicts.map((c) => c.port)).toEqual(["pod1.ns1"]); // "dup.ns1" sorts first and wins
+    expect(ipam.subnet("subnet-a").ownerOf("10.16.0.5")).toBe("dup.ns1");
   });
 });
