@@ -143,8 +143,10 @@ export class Database {
   /** The database's schema. */
   readonly schema: DatabaseSchema;
   private readonly tables = new Map<string, TableData>();
-  /** target UUID → source UUID → number of references (strong and weak). */
+  /** target UUID → source UUID → number of weak references (to find what to clean up when a target goes). */
   private readonly incoming = new Map<string, Map<string, number>>();
+  /** target UUID → number of strong references to it in committed rows. */
+  private readonly strongIn = new Map<string, number>();
   /** Row UUID → table name, for every row of the database. */
   private readonly tableOfRow = new Map<string, string>();
   private readonly refColumns = new Map<string, readonly RefColumn[]>();
@@ -245,9 +247,14 @@ export class Database {
     return this.refColumns.get(table) ?? [];
   }
 
-  /** @internal Sources referencing `target` in committed state. */
+  /** @internal Sources weakly referencing `target` in committed state. */
   incomingOf(target: string): ReadonlyMap<string, number> | undefined {
     return this.incoming.get(target);
+  }
+
+  /** @internal Strong references to `target` in committed rows. */
+  strongRefsTo(target: string): number {
+    return this.strongIn.get(target) ?? 0;
   }
 
   /** @internal */
@@ -292,6 +299,14 @@ export class Database {
         const key = ix.map((c) => datumKey(old.data[c])).join("\u0000");
         if (t.indexes[i]!.get(key) === uuid) t.indexes[i]!.delete(key);
       });
+      for (const r of refs) {
+        if (!r.strong) continue;
+        for (const target of refAtoms(r, old.data[r.column])) {
+          const n = (this.strongIn.get(target) ?? 0) - 1;
+          if (n > 0) this.strongIn.set(target, n);
+          else this.strongIn.delete(target);
+        }
+      }
       for (const target of refTargets(refs, old.data)) {
         const m = this.incoming.get(target);
         if (!m) continue;
@@ -307,6 +322,10 @@ export class Database {
       t.schema.indexes.forEach((ix, i) => {
         t.indexes[i]!.set(ix.map((c) => datumKey(row.data[c])).join("\u0000"), uuid);
       });
+      for (const r of refs) {
+        if (!r.strong) continue;
+        for (const target of refAtoms(r, row.data[r.column])) this.strongIn.set(target, (this.strongIn.get(target) ?? 0) + 1);
+      }
       for (const target of refTargets(refs, row.data)) {
         let m = this.incoming.get(target);
         if (!m) this.incoming.set(target, (m = new Map()));
@@ -319,10 +338,10 @@ export class Database {
   }
 }
 
-/** Every referenced UUID of a row (with repetition, one per reference). */
+/** Every weakly referenced UUID of a row (with repetition, one per reference). */
 function refTargets(refs: readonly RefColumn[], data: Row): string[] {
   const out: string[] = [];
-  for (const r of refs) out.push(...refAtoms(r, data[r.column]));
+  for (const r of refs) if (!r.strong) out.push(...refAtoms(r, data[r.column]));
   return out;
 }
 
@@ -703,34 +722,25 @@ class Transaction {
     return this.changes.get(c.uuid) === c;
   }
 
-  /** Strong references of the post-transaction state to `target`. */
-  private strongRefCount(target: string): number {
-    let n = 0;
-    const committed = this.db.incomingOf(target);
-    if (committed) {
-      for (const [src] of committed) {
-        if (this.changes.has(src)) continue;
-        const table = this.db.tableOf(src);
-        if (table) n += this.countRefs(table, this.db.tableData(table)!.rows.get(src)!.data, target, true);
-      }
-    }
-    for (const c of this.order) {
-      if (!this.live(c) || !c.new) continue;
-      n += this.countRefs(c.table, c.new, target, true);
-    }
-    return n;
+  /** Change in strong reference counts made by this transaction: target → delta. */
+  private strongDelta = new Map<string, number>();
+
+  private addDelta(targets: readonly string[], by: number): void {
+    for (const t of targets) this.strongDelta.set(t, (this.strongDelta.get(t) ?? 0) + by);
   }
 
-  private countRefs(table: string, data: Row, target: string, strong: boolean): number {
-    let n = 0;
-    for (const r of this.db.refColumnsOf(table)) {
-      if (r.strong !== strong) continue;
-      for (const a of refAtoms(r, data[r.column])) if (a === target) n++;
-    }
-    return n;
+  /** Strong references of the post-transaction state to `target`. */
+  private strongRefCount(target: string): number {
+    return this.db.strongRefsTo(target) + (this.strongDelta.get(target) ?? 0);
   }
 
   private checkStrongRefs(): void {
+    this.strongDelta = new Map();
+    for (const c of this.order) {
+      if (!this.live(c)) continue;
+      if (c.old) this.addDelta(this.strongTargets(c.table, c.old.data), -1);
+      if (c.new) this.addDelta(this.strongTargets(c.table, c.new), 1);
+    }
     for (const c of [...this.order]) {
       if (!this.live(c)) continue;
       if (c.new) {
@@ -762,12 +772,10 @@ class Transaction {
   }
 
   private collectGarbage(): void {
+    // Candidates: rows inserted by this transaction and rows that lost a strong reference.
     const candidates: string[] = [];
-    for (const c of this.order) {
-      if (!this.live(c)) continue;
-      if (c.new && !c.old) candidates.push(c.uuid);
-      if (c.old) candidates.push(...this.strongTargets(c.table, c.old.data));
-    }
+    for (const c of this.order) if (this.live(c) && c.new && !c.old) candidates.push(c.uuid);
+    for (const [t, d] of this.strongDelta) if (d < 0) candidates.push(t);
     const seen = new Set<string>();
     while (candidates.length > 0) {
       const u = candidates.pop()!;
@@ -779,8 +787,10 @@ class Transaction {
       if (!row) continue;
       if (this.strongRefCount(u) > 0) continue;
       seen.add(u);
+      const targets = this.strongTargets(table, row);
       this.write(table, u, undefined);
-      candidates.push(...this.strongTargets(table, row));
+      this.addDelta(targets, -1);
+      candidates.push(...targets);
     }
   }
 

@@ -1,0 +1,293 @@
+/**
+ * Embedded OVSDB server benchmark: transactions per second and memory per row of
+ * `ovn-ts/ovsdb`'s `OvsdbServer` beside a real `ovsdb-server` on the same workload, driven by the
+ * same client (`OvsdbClient` over a unix socket) with the OVN_Northbound schema:
+ *
+ * - `insert, 1 txn at a time`: one `Logical_Switch` insert per transaction, waiting for each reply;
+ * - `insert, 32 in flight`: the same with 32 transactions pipelined;
+ * - `port add (insert+mutate)`: a `Logical_Switch_Port` insert plus a `mutate` of its switch's
+ *   `ports` (strong reference, garbage-collection bookkeeping), one at a time;
+ * - `select by _uuid`: point reads;
+ * - memory per row: growth of resident memory (VmRSS) per `Logical_Switch_Port` row after loading
+ *   many of them (each with a name, two addresses and two external_ids) into a fresh server, and
+ *   for the embedded server also the V8 heap growth after GC (what the rows really take, without
+ *   the allocator's slack).
+ *
+ * The embedded server runs in its own process (benchmarks/server-child.ts) for the throughput and
+ * RSS numbers, as ovsdb-server does, so that client and server do not share one event loop.
+ *
+ * Run alone: `npx vite-node benchmarks/server.ts` (prints a table, writes
+ * `benchmarks/results/server.json`); or import {@link runServerBenchmarks}.
+ *
+ * @module
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { OvsdbClient } from "../src/ovsdb/client/client.js";
+import { bundledSchema } from "../src/ovsdb/schema/bundled.js";
+import { OvsdbServer } from "../src/ovsdb/server/index.js";
+import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
+import { makeTempDir, removeDir } from "../src/testing/process.js";
+
+/** One workload's numbers for both servers. */
+export interface ServerBenchRow {
+  readonly name: string;
+  /** Operations (transactions, or rows for memory) measured. */
+  readonly count: number;
+  /** Embedded server: transactions per second, or bytes per row for memory rows. */
+  readonly embedded: number;
+  /** ovsdb-server: the same unit; undefined when ovsdb-server is not installed. */
+  readonly ovsdbServer: number | undefined;
+  /** `"txn/s"` or `"bytes/row"`. */
+  readonly unit: "txn/s" | "bytes/row";
+}
+
+/** The whole result, as written to `benchmarks/results/server.json`. */
+export interface ServerBenchResult {
+  readonly date: string;
+  readonly node: string;
+  readonly ovsdbServerVersion: string | undefined;
+  readonly rows: readonly ServerBenchRow[];
+}
+
+/** Options of {@link runServerBenchmarks}. */
+export interface ServerBenchOptions {
+  /** Scale factor for the operation counts (1 = default sizes). */
+  scale?: number;
+}
+
+const DB = "OVN_Northbound";
+
+async function timed(n: number, fn: (i: number) => Promise<unknown>, inFlight = 1): Promise<number> {
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function throughput(remote: string, scale: number): Promise<{ name: string; count: number; tps: number }[]> {
+  const c = await OvsdbClient.connect(remote, { reconnect: false });
+  const out: { name: string; count: number; tps: number }[] = [];
+  try {
+    const n1 = Math.round(2000 * scale);
+    // Warm up.
+    await timed(200, (i) => c.transact(DB, [{ op: "insert", table: "Logical_Switch", row: { name: `warm${i}` } }]));
+    out.push({ name: "insert, 1 txn at a time", count: n1, tps: await timed(n1, (i) => c.transact(DB, [{ op: "insert", table: "Logical_Switch", row: { name: `s${i}`, external_ids: ["map", [["k", `v${i}`]]] } }])) });
+    const n2 = Math.round(5000 * scale);
+    out.push({ name: "insert, 32 in flight", count: n2, tps: await timed(n2, (i) => c.transact(DB, [{ op: "insert", table: "Logical_Switch", row: { name: `p${i}` } }]), 32) });
+    const ls = (await c.transact(DB, [{ op: "insert", table: "Logical_Switch", row: { name: "ports-here" } }])).results[0] as { uuid: ["uuid", string] };
+    const n3 = Math.round(1000 * scale);
+    out.push({
+      name: "port add (insert+mutate)",
+      count: n3,
+      tps: await timed(n3, (i) =>
+        c.transact(DB, [
+          { op: "insert", table: "Logical_Switch_Port", "uuid-name": "p", row: { name: `lsp${i}`, addresses: `00:00:00:00:${(i >> 8).toString(16).padStart(2, "0")}:${(i & 255).toString(16).padStart(2, "0")} 10.0.${i >> 8}.${i & 255}` } },
+          { op: "mutate", table: "Logical_Switch", where: [["_uuid", "==", ls.uuid]], mutations: [["ports", "insert", ["named-uuid", "p"]]] },
+        ]),
+      ),
+    });
+    const n4 = Math.round(3000 * scale);
+    out.push({ name: "select by _uuid", count: n4, tps: await timed(n4, () => c.transact(DB, [{ op: "select", table: "Logical_Switch", where: [["_uuid", "==", ls.uuid]], columns: ["name"] }])) });
+  } finally {
+    c.close();
+  }
+  return out;
+}
+
+/** Loads `rows` ports (in batches) referenced from one switch. */
+async function loadPorts(remote: string, rows: number): Promise<void> {
+  const c = await OvsdbClient.connect(remote, { reconnect: false });
+  try {
+    const ls = (await c.transact(DB, [{ op: "insert", table: "Logical_Switch", row: { name: "mem" } }])).results[0] as { uuid: ["uuid", string] };
+    const batch = 500;
+    for (let b = 0; b < rows; b += batch) {
+      const ops: unknown[] = [];
+      const names: unknown[] = [];
+      for (let i = b; i < Math.min(rows, b + batch); i++) {
+        ops.push({
+          op: "insert",
+          table: "Logical_Switch_Port",
+          "uuid-name": `p${i}`,
+          row: {
+            name: `port-${i}`,
+            addresses: ["set", [`0a:00:00:${((i >> 16) & 255).toString(16).padStart(2, "0")}:${((i >> 8) & 255).toString(16).padStart(2, "0")}:${(i & 255).toString(16).padStart(2, "0")} 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, "router"]],
+            external_ids: ["map", [["pod", `ns/pod-${i}`], ["owner", "bench"]]],
+          },
+        });
+        names.push(["named-uuid", `p${i}`]);
+      }
+      ops.push({ op: "mutate", table: "Logical_Switch", where: [["_uuid", "==", ls.uuid]], mutations: [["ports", "insert", ["set", names]]] });
+      const r = await c.transactRaw(DB, ops);
+      const err = r.find((x) => x !== null && typeof x === "object" && "error" in x);
+      if (err) throw new Error(`load failed: ${JSON.stringify(err)}`);
+    }
+  } finally {
+    c.close();
+  }
+}
+
+/** Starts benchmarks/server-child.ts (the embedded server in its own process). */
+async function startChild(sock: string): Promise<{ pid: number; remote: string; stop: () => Promise<void> }> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const child = spawn(join(here, "../node_modules/.bin/vite-node"), [join(here, "server-child.ts"), sock], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  await new Promise<void>((resolveReady, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += String(d);
+      if (out.includes("ready")) resolveReady();
+    });
+    child.once("exit", (code) => reject(new Error(`server-child exited with ${code}`)));
+  });
+  return {
+    pid: child.pid!,
+    remote: `unix:${sock}`,
+    stop: async () => {
+      child.kill("SIGINT");
+      await exited;
+    },
+  };
+}
+
+function gcFunction(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+function heapAfterGc(gc: () => void): number {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+function ovsdbServerVersion(): string | undefined {
+  try {
+    const out = execFileSync("ovsdb-server", ["--version"], { encoding: "utf8" });
+    return /\d+\.\d+\.\d+/.exec(out)?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs every workload on both servers and returns the numbers. */
+export async function runServerBenchmarks(options: ServerBenchOptions = {}): Promise<ServerBenchResult> {
+  const scale = options.scale ?? 1;
+  const memRows = Math.round(20_000 * scale);
+  const dir = makeTempDir("ovn-ts-bench-srv-");
+  const gc = gcFunction();
+  try {
+    // Embedded, in its own process (like ovsdb-server): throughput, then RSS per row.
+    let child = await startChild(join(dir, "e.sock"));
+    let mine: { name: string; count: number; tps: number }[];
+    try {
+      mine = await throughput(child.remote, scale);
+    } finally {
+      await child.stop();
+    }
+    child = await startChild(join(dir, "e2.sock"));
+    let mineRss: number;
+    try {
+      const rss0 = rssOf(child.pid);
+      await loadPorts(child.remote, memRows);
+      mineRss = (rssOf(child.pid) - rss0) / memRows;
+    } finally {
+      await child.stop();
+    }
+    // Embedded, in this process: V8 heap per row after GC (no allocator slack).
+    const memServer = new OvsdbServer();
+    memServer.addDatabase(bundledSchema(DB));
+    const ml = await memServer.listen(`punix:${join(dir, "m.sock")}`);
+    const heap0 = heapAfterGc(gc);
+    await loadPorts(ml.connect, memRows);
+    const heap1 = heapAfterGc(gc);
+    const mineMem = (heap1 - heap0) / memRows;
+    await memServer.close();
+
+    // ovsdb-server.
+    let theirs: { name: string; tps: number }[] | undefined;
+    let theirMem: number | undefined;
+    const version = ovsdbServerVersion();
+    if (version) {
+      const real = await startOvsdbServer({ schemas: [DB] });
+      try {
+        theirs = await throughput(real.unix, scale);
+      } finally {
+        await real.stop();
+      }
+      const real2 = await startOvsdbServer({ schemas: [DB] });
+      try {
+        const rss0 = rssOf(real2.daemon.pid);
+        await loadPorts(real2.unix, memRows);
+        theirMem = (rssOf(real2.daemon.pid) - rss0) / memRows;
+      } finally {
+        await real2.stop();
+      }
+    }
+    const rows: ServerBenchRow[] = mine.map((m, i) => ({ name: m.name, count: m.count, embedded: m.tps, ovsdbServer: theirs?.[i]?.tps, unit: "txn/s" }));
+    rows.push({ name: "memory per Logical_Switch_Port row (RSS)", count: memRows, embedded: mineRss, ovsdbServer: theirMem, unit: "bytes/row" });
+    rows.push({ name: "memory per Logical_Switch_Port row (V8 heap)", count: memRows, embedded: mineMem, ovsdbServer: undefined, unit: "bytes/row" });
+    return { date: new Date().toISOString(), node: process.version, ovsdbServerVersion: version, rows };
+  } finally {
+    removeDir(dir);
+  }
+}
+
+/** Formats the result as a text table. */
+export function formatServerTable(r: ServerBenchResult): string {
+  const head = ["workload", "count", "embedded", `ovsdb-server ${r.ovsdbServerVersion ?? "(absent)"}`, "embedded/ovsdb-server"];
+  const lines = r.rows.map((x) => [
+    x.name,
+    String(x.count),
+    `${Math.round(x.embedded).toLocaleString("en-US")} ${x.unit}`,
+    x.ovsdbServer === undefined ? "-" : `${Math.round(x.ovsdbServer).toLocaleString("en-US")} ${x.unit}`,
+    x.ovsdbServer === undefined ? "-" : `${(x.embedded / x.ovsdbServer).toFixed(2)}x`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n") + "\n";
+}
+
+/** The script Node was asked to run: argv[1], or under vite-node (which hides it) the file named on its command line. */
+function entryScript(): string | undefined {
+  const script = process.argv[1];
+  if (!script || !/vite-node(\.m?js)?$/.test(script)) return script;
+  try {
+    const cmd = readFileSync("/proc/self/cmdline", "utf8").split("\0");
+    const at = cmd.findIndex((a) => /vite-node(\.m?js)?$/.test(a));
+    return cmd.slice(at + 1).find((a) => a !== "" && !a.startsWith("-"));
+  } catch {
+    return undefined;
+  }
+}
+
+function isMain(): boolean {
+  const script = entryScript();
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(resolve(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const r = await runServerBenchmarks({ scale: Number(process.env["BENCH_SCALE"] ?? "1") });
+  process.stdout.write(formatServerTable(r));
+  const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "server.json");
+  writeFileSync(file, JSON.stringify(r, null, 2) + "\n");
+  process.stdout.write(`wrote ${file}\n`);
+}
