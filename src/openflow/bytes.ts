@@ -28,17 +28,22 @@ export class EncodeError extends Error {
 }
 
 /**
- * Bounded cursor over a `Uint8Array`. Every read checks the remaining length first and throws
- * {@link DecodeError} (never `RangeError`). `sub()` returns zero-copy views.
+ * Bounded cursor over a window of a `Uint8Array`. Every read checks the window first and throws
+ * {@link DecodeError} (never `RangeError`). {@link Reader.sub} returns a reader over a sub-window that
+ * shares the same buffer and `DataView` (no allocation of views), and {@link Reader.bytesView} returns
+ * zero-copy `subarray`s.
  */
 export class Reader {
-  /** The underlying bytes (the window this reader may read). */
-  readonly bytes: Uint8Array;
+  private readonly buf: Uint8Array;
   private readonly view: DataView;
-  /** Current position, relative to `bytes`. */
-  pos: number;
-  /** Absolute offset of `bytes[0]` in the outermost buffer, for error reporting. */
-  readonly base: number;
+  /** Absolute index (into `buf`) of the window start. */
+  private readonly s: number;
+  /** Absolute index (into `buf`) of the window end. */
+  private readonly e: number;
+  /** Absolute cursor (into `buf`). */
+  private p: number;
+  /** Absolute offset of `buf[0]` in the outermost input, for error reporting. */
+  private readonly b0: number;
   /** Protocol name used in errors. */
   readonly protocol: string;
 
@@ -47,83 +52,104 @@ export class Reader {
    * @param base - absolute offset of `bytes[0]` (for error messages)
    * @param protocol - protocol name for errors
    */
-  constructor(bytes: Uint8Array, base = 0, protocol = "openflow") {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.pos = 0;
-    this.base = base;
+  constructor(bytes: Uint8Array, base = 0, protocol = "openflow", view?: DataView, s = 0, e = bytes.length) {
+    this.buf = bytes;
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.s = s;
+    this.e = e;
+    this.p = s;
+    this.b0 = base;
     this.protocol = protocol;
+  }
+
+  /** The window this reader may read (a zero-copy view). */
+  get bytes(): Uint8Array {
+    return this.buf.subarray(this.s, this.e);
+  }
+
+  /** Current position, relative to the window start. */
+  get pos(): number {
+    return this.p - this.s;
+  }
+  set pos(v: number) {
+    this.p = this.s + v;
+  }
+
+  /** Absolute offset of the window start in the outermost input. */
+  get base(): number {
+    return this.b0 + this.s;
   }
 
   /** Bytes left to read. */
   get remaining(): number {
-    return this.bytes.length - this.pos;
+    return this.e - this.p;
   }
 
   /** Absolute offset of the cursor. */
   get offset(): number {
-    return this.base + this.pos;
+    return this.b0 + this.p;
   }
 
-  /** Throws a {@link DecodeError} at the current (or given relative) position. */
+  /** Throws a {@link DecodeError} at the current (or given window-relative) position. */
   fail(reason: string, at: number = this.pos): never {
-    throw new DecodeError(this.protocol, this.base + at, reason);
+    throw new DecodeError(this.protocol, this.b0 + this.s + at, reason);
   }
 
   /** Ensures `n` bytes remain. */
   need(n: number, what = "field"): void {
-    if (n < 0 || this.pos + n > this.bytes.length) this.fail(`truncated ${what}: need ${n} bytes, have ${this.remaining}`);
+    if (n < 0 || this.p + n > this.e) this.fail(`truncated ${what}: need ${n} bytes, have ${this.remaining}`);
   }
 
   /** Reads an unsigned byte. */
   u8(): number {
-    this.need(1);
-    return this.view.getUint8(this.pos++);
+    if (this.p + 1 > this.e) this.need(1);
+    return this.view.getUint8(this.p++);
   }
 
   /** Reads a big-endian u16. */
   u16(): number {
-    this.need(2);
-    const v = this.view.getUint16(this.pos);
-    this.pos += 2;
+    if (this.p + 2 > this.e) this.need(2);
+    const v = this.view.getUint16(this.p);
+    this.p += 2;
     return v;
   }
 
   /** Reads a big-endian u32. */
   u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos);
-    this.pos += 4;
+    if (this.p + 4 > this.e) this.need(4);
+    const v = this.view.getUint32(this.p);
+    this.p += 4;
     return v;
   }
 
   /** Reads a big-endian u64 as bigint. */
   u64(): bigint {
-    this.need(8);
-    const v = this.view.getBigUint64(this.pos);
-    this.pos += 8;
+    if (this.p + 8 > this.e) this.need(8);
+    const v = this.view.getBigUint64(this.p);
+    this.p += 8;
     return v;
   }
 
   /** Reads `n` bytes as a zero-copy view. */
   bytesView(n: number, what = "bytes"): Uint8Array {
     this.need(n, what);
-    const v = this.bytes.subarray(this.pos, this.pos + n);
-    this.pos += n;
+    const v = this.buf.subarray(this.p, this.p + n);
+    this.p += n;
     return v;
   }
 
   /** Skips `n` bytes. */
   skip(n: number): void {
     this.need(n, "padding");
-    this.pos += n;
+    this.p += n;
   }
 
-  /** Returns a sub-reader over the next `n` bytes (zero copy) and advances past them. */
+  /** Returns a reader over the next `n` bytes (same buffer, no copy) and advances past them. */
   sub(n: number, what = "body"): Reader {
-    const start = this.pos;
-    const b = this.bytesView(n, what);
-    return new Reader(b, this.base + start, this.protocol);
+    this.need(n, what);
+    const r = new Reader(this.buf, this.b0, this.protocol, this.view, this.p, this.p + n);
+    this.p += n;
+    return r;
   }
 
   /** Reads a NUL-padded fixed-length ASCII string. */

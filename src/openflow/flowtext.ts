@@ -345,6 +345,8 @@ function toMap(match: readonly MatchField[]): { map: MatchMap; unknown: MatchFie
   return { map, unknown };
 }
 
+const REG_NAMES = Array.from({ length: 16 }, (_, i) => `reg${i}`);
+const MD_NAMES = Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`);
 const ETH_IP = 0x0800n;
 const ETH_IPV6 = 0x86ddn;
 const ETH_ARP = 0x0806n;
@@ -356,6 +358,8 @@ const ETH_RARP = 0x8035n;
  */
 export function formatMatch(match: readonly MatchField[], priority?: number): string {
   const { map, unknown } = toMap(match);
+  let hasMd = false;
+  for (const k of map.keys()) if (k.startsWith("tun_metadata")) hasMd = true;
   const out: string[] = [];
   const get = (n: string) => map.get(n);
   const full = (e: VM) => e.m === ones(e.len * 8);
@@ -453,7 +457,7 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     else if (dl === 0x8848n) out.push("mplsm");
     else skipType = false;
   }
-  for (let i = 0; i < 16; i++) u32(`reg${i}`);
+  for (const r of REG_NAMES) if (map.has(r)) u32(r);
   // tunnel
   const tid = get("tun_id");
   if (tid && tid.m) out.push(`tun_id=${hexNum(tid.v)}${full(tid) ? "" : "/" + hexNum(tid.m)}`);
@@ -466,7 +470,7 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   if (gf && gf.m) out.push(`tun_gbp_flags=${hexNum(gf.v)}`);
   const tf = get("tun_flags");
   if (tf && tf.m) out.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
-  for (let i = 0; i < 64; i++) hexBig(`tun_metadata${i}`);
+  if (hasMd) for (const n of MD_NAMES) if (map.has(n)) hexBig(n);
   const md = get("metadata");
   if (md && md.m) out.push(`metadata=${hexNum(md.v)}${full(md) ? "" : "/" + hexNum(md.m)}`);
   const inp = get("in_port");

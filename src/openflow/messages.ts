@@ -522,13 +522,16 @@ const MP_KIND_TYPE: Record<string, number> = {
  * @throws DecodeError on malformed input
  */
 export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
-  const h = decodeHeader(bytes, base);
+  if (bytes.length < OFP_HEADER_LEN) throw new DecodeError("openflow", base, `truncated header: ${bytes.length} bytes`);
+  const full = new Reader(bytes, base);
+  const h = { version: full.u8(), msgType: full.u8(), length: full.u16(), xid: full.u32() };
+  if (h.length < OFP_HEADER_LEN) full.fail(`message length ${h.length} < 8`, 2);
   if (h.length > bytes.length) throw new DecodeError("openflow", base + 2, `message length ${h.length} overruns ${bytes.length} available bytes`);
-  const r = new Reader(bytes.subarray(0, h.length), base);
+  full.pos = 0;
+  const r = full.sub(h.length, "message");
   r.skip(8);
   const v = h.version;
   const xid = h.xid;
-  const b = { version: v, xid };
   switch (h.msgType) {
     case OfpType.HELLO: {
       const versions: number[] = [];
@@ -550,21 +553,21 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
           }
         }
       }
-      return { ...b, type: "hello", versions };
+      return { version: v, xid, type: "hello", versions };
     }
     case OfpType.ERROR: {
       const errType = r.u16();
       const code = r.u16();
       if (errType === 0xffff) {
         const experimenter = r.u32();
-        return { ...b, type: "error", errType, code, experimenter, data: r.bytesView(r.remaining) };
+        return { version: v, xid, type: "error", errType, code, experimenter, data: r.bytesView(r.remaining) };
       }
-      return { ...b, type: "error", errType, code, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "error", errType, code, data: r.bytesView(r.remaining) };
     }
     case OfpType.ECHO_REQUEST:
-      return { ...b, type: "echo_request", data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "echo_request", data: r.bytesView(r.remaining) };
     case OfpType.ECHO_REPLY:
-      return { ...b, type: "echo_reply", data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "echo_reply", data: r.bytesView(r.remaining) };
     case OfpType.EXPERIMENTER: {
       const experimenter = r.u32();
       const expType = r.u32();
@@ -572,7 +575,7 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
         const bundleId = r.u32();
         const bundleType = r.u16();
         const flags = r.u16();
-        return { ...b, type: "bundle_control", bundleId, bundleType, flags, properties: r.bytesView(r.remaining) };
+        return { version: v, xid, type: "bundle_control", bundleId, bundleType, flags, properties: r.bytesView(r.remaining) };
       }
       if (experimenter === ONF && expType === OnfBundleType.ADD) {
         const bundleId = r.u32();
@@ -581,12 +584,12 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
         const inner = decodeHeader(r.bytes.subarray(r.pos), r.offset);
         const message = r.bytesView(inner.length, "bundled message");
         r.skip(Math.min(r.remaining, ((inner.length + 7) & ~7) - inner.length));
-        return { ...b, type: "bundle_add", bundleId, flags, message, properties: r.bytesView(r.remaining) };
+        return { version: v, xid, type: "bundle_add", bundleId, flags, message, properties: r.bytesView(r.remaining) };
       }
-      return { ...b, type: "experimenter", experimenter, expType, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "experimenter", experimenter, expType, data: r.bytesView(r.remaining) };
     }
     case OfpType.FEATURES_REQUEST:
-      return { ...b, type: "features_request" };
+      return { version: v, xid, type: "features_request" };
     case OfpType.FEATURES_REPLY: {
       const datapathId = r.u64();
       const nBuffers = r.u32();
@@ -594,15 +597,15 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
       const auxiliaryId = r.u8();
       r.skip(2);
       const capabilities = r.u32();
-      return { ...b, type: "features_reply", datapathId, nBuffers, nTables, auxiliaryId, capabilities };
+      return { version: v, xid, type: "features_reply", datapathId, nBuffers, nTables, auxiliaryId, capabilities };
     }
     case OfpType.GET_CONFIG_REQUEST:
-      return { ...b, type: "get_config_request" };
+      return { version: v, xid, type: "get_config_request" };
     case OfpType.GET_CONFIG_REPLY:
     case OfpType.SET_CONFIG: {
       const flags = r.u16();
       const missSendLen = r.u16();
-      return { ...b, type: h.msgType === OfpType.SET_CONFIG ? "set_config" : "get_config_reply", flags, missSendLen };
+      return { version: v, xid, type: h.msgType === OfpType.SET_CONFIG ? "set_config" : "get_config_reply", flags, missSendLen };
     }
     case OfpType.PACKET_IN: {
       const bufferId = r.u32();
@@ -612,7 +615,7 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
       const cookie = r.u64();
       const match = decodeMatch(r);
       r.skip(2);
-      return { ...b, type: "packet_in", bufferId, totalLen, reason, tableId, cookie, match, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "packet_in", bufferId, totalLen, reason, tableId, cookie, match, data: r.bytesView(r.remaining) };
     }
     case OfpType.FLOW_REMOVED: {
       const cookie = r.u64();
@@ -627,7 +630,8 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
       const byteCount = r.u64();
       const match = decodeMatch(r);
       return {
-        ...b,
+        version: v,
+        xid,
         type: "flow_removed",
         cookie,
         priority,
@@ -645,7 +649,7 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
     case OfpType.PORT_STATUS: {
       const reason = r.u8();
       r.skip(7);
-      return { ...b, type: "port_status", reason, port: readPort(r) };
+      return { version: v, xid, type: "port_status", reason, port: readPort(r) };
     }
     case OfpType.PACKET_OUT: {
       const bufferId = r.u32();
@@ -653,59 +657,28 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
       const actionsLen = r.u16();
       r.skip(6);
       const actions = decodeActions(r.sub(actionsLen, "packet_out actions"));
-      return { ...b, type: "packet_out", bufferId, inPort, actions, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "packet_out", bufferId, inPort, actions, data: r.bytesView(r.remaining) };
     }
-    case OfpType.FLOW_MOD: {
-      const cookie = r.u64();
-      const cookieMask = r.u64();
-      const tableId = r.u8();
-      const command = r.u8();
-      const idleTimeout = r.u16();
-      const hardTimeout = r.u16();
-      const priority = r.u16();
-      const bufferId = r.u32();
-      const outPort = r.u32();
-      const outGroup = r.u32();
-      const flags = r.u16();
-      r.skip(2);
-      const match = decodeMatch(r);
-      const instructions = decodeInstructions(r.sub(r.remaining, "instructions"));
-      return {
-        ...b,
-        type: "flow_mod",
-        cookie,
-        cookieMask,
-        tableId,
-        command,
-        idleTimeout,
-        hardTimeout,
-        priority,
-        bufferId,
-        outPort,
-        outGroup,
-        flags,
-        match,
-        instructions,
-      };
-    }
+    case OfpType.FLOW_MOD:
+      return decodeFlowMod(r, v, xid);
     case OfpType.GROUP_MOD: {
       const command = r.u16();
       const groupType = r.u8();
       r.skip(1);
       const groupId = r.u32();
-      return { ...b, type: "group_mod", command, groupType, groupId, buckets: readBuckets(r.sub(r.remaining)) };
+      return { version: v, xid, type: "group_mod", command, groupType, groupId, buckets: readBuckets(r.sub(r.remaining)) };
     }
     case OfpType.PORT_MOD: {
       const portNo = r.u32();
       r.skip(4);
       const hwAddr = r.bytesView(6);
       r.skip(2);
-      return { ...b, type: "port_mod", portNo, hwAddr, config: r.u32(), mask: r.u32(), advertise: r.u32() };
+      return { version: v, xid, type: "port_mod", portNo, hwAddr, config: r.u32(), mask: r.u32(), advertise: r.u32() };
     }
     case OfpType.TABLE_MOD: {
       const tableId = r.u8();
       r.skip(3);
-      return { ...b, type: "table_mod", tableId, config: r.u32() };
+      return { version: v, xid, type: "table_mod", tableId, config: r.u32() };
     }
     case OfpType.MULTIPART_REQUEST:
     case OfpType.MULTIPART_REPLY: {
@@ -713,37 +686,72 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
       const flags = r.u16();
       r.skip(4);
       const body = r.sub(r.remaining, "multipart body");
-      if (h.msgType === OfpType.MULTIPART_REQUEST) return { ...b, type: "multipart_request", flags, body: readMultipartRequest(mpType, body) };
-      return { ...b, type: "multipart_reply", flags, body: readMultipartReply(mpType, body) };
+      if (h.msgType === OfpType.MULTIPART_REQUEST) return { version: v, xid, type: "multipart_request", flags, body: readMultipartRequest(mpType, body) };
+      return { version: v, xid, type: "multipart_reply", flags, body: readMultipartReply(mpType, body) };
     }
     case OfpType.BARRIER_REQUEST:
-      return { ...b, type: "barrier_request" };
+      return { version: v, xid, type: "barrier_request" };
     case OfpType.BARRIER_REPLY:
-      return { ...b, type: "barrier_reply" };
+      return { version: v, xid, type: "barrier_reply" };
     case OfpType.ROLE_REQUEST:
     case OfpType.ROLE_REPLY: {
       const role = r.u32();
       r.skip(4);
       const generationId = r.u64();
-      return { ...b, type: h.msgType === OfpType.ROLE_REQUEST ? "role_request" : "role_reply", role, generationId };
+      return { version: v, xid, type: h.msgType === OfpType.ROLE_REQUEST ? "role_request" : "role_reply", role, generationId };
     }
     case OfpType.GET_ASYNC_REQUEST:
-      return { ...b, type: "get_async_request" };
+      return { version: v, xid, type: "get_async_request" };
     case OfpType.GET_ASYNC_REPLY:
     case OfpType.SET_ASYNC: {
       const masks: number[] = [];
       for (let i = 0; i < 6; i++) masks.push(r.u32());
-      return { ...b, type: h.msgType === OfpType.SET_ASYNC ? "set_async" : "get_async_reply", masks };
+      return { version: v, xid, type: h.msgType === OfpType.SET_ASYNC ? "set_async" : "get_async_reply", masks };
     }
     case OfpType.METER_MOD: {
       const command = r.u16();
       const flags = r.u16();
       const meterId = r.u32();
-      return { ...b, type: "meter_mod", command, flags, meterId, bands: readBands(r.sub(r.remaining)) };
+      return { version: v, xid, type: "meter_mod", command, flags, meterId, bands: readBands(r.sub(r.remaining)) };
     }
     default:
-      return { ...b, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
   }
+}
+
+function decodeFlowMod(r: Reader, version: number, xid: number): OfMessage {
+  const cookie = r.u64();
+  const cookieMask = r.u64();
+  const tableId = r.u8();
+  const command = r.u8();
+  const idleTimeout = r.u16();
+  const hardTimeout = r.u16();
+  const priority = r.u16();
+  const bufferId = r.u32();
+  const outPort = r.u32();
+  const outGroup = r.u32();
+  const flags = r.u16();
+  r.skip(2);
+  const match = decodeMatch(r);
+  const instructions = decodeInstructions(r.sub(r.remaining, "instructions"));
+  return {
+    version,
+    xid,
+    type: "flow_mod",
+    cookie,
+    cookieMask,
+    tableId,
+    command,
+    idleTimeout,
+    hardTimeout,
+    priority,
+    bufferId,
+    outPort,
+    outGroup,
+    flags,
+    match,
+    instructions,
+  };
 }
 
 /** Distributive Omit over a union. */
