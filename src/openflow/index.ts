@@ -24,6 +24,7 @@ export {
   errorCodeName,
 } from "./constants.js";
 export {
+  nxWidth,
   OxmClass,
   ExperimenterId,
   FIELD_DEFS,
@@ -91,3 +92,33 @@ export type {
   DistributiveOmit,
 } from "./messages.js";
 export { FrameDecoder } from "./framing.js";
+export {
+  FlowSyntaxError,
+  parseFlow,
+  parseInstructions,
+  parseActionList,
+  parseSubField,
+  parsePort,
+  formatPort,
+  formatPort16,
+  port16to32,
+  port32to16,
+  formatMatch,
+  formatActions,
+  formatInstructions,
+  formatSubField,
+  formatFlowMod,
+  splitTop,
+  fieldNames,
+} from "./flowtext.js";
+export type { ParsedFlow } from "./flowtext.js";
+export { formatMessage, formatFlowStats } from "./print.js";
+export {
+  OpenFlowConnection,
+  OpenFlowListener,
+  ConnectionClosedError,
+  RequestTimeoutError,
+  OpenFlowError,
+  parseTarget,
+} from "./connection.js";
+export type { ConnectionState, ConnectionOptions, ConnectionEvents, Target } from "./connection.js";

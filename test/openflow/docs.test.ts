@@ -1,0 +1,91 @@
+/** The samples of docs/openflow.md, compiled and run. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  FlowModCommand,
+  FrameDecoder,
+  OpenFlowConnection,
+  OpenFlowListener,
+  decodeMessage,
+  encodeMessage,
+  formatFlowMod,
+  formatFlowStats,
+  formatMessage,
+  parseFlow,
+  toHex,
+} from "../../src/openflow/index.js";
+import { peers } from "../support/peers.js";
+import { startVswitchd, type Vswitchd } from "./vswitchd.js";
+
+describe("docs/openflow.md", () => {
+  it("1. parse a flow", () => {
+    const fm = parseFlow(
+      "table=0,priority=100,ip,nw_dst=10.0.0.0/24," + "actions=ct(commit,zone=NXM_NX_REG13[0..15],nat(src=10.0.0.1)),resubmit(,1)",
+    );
+    expect(fm.priority).toBe(100);
+    expect(fm.match.map((f) => f.field)).toEqual(["dl_type", "nw_dst"]);
+    expect(formatFlowMod(fm)).toBe(
+      "ADD priority=100,ip,nw_dst=10.0.0.0/24 actions=ct(commit,zone=NXM_NX_REG13[0..15],nat(src=10.0.0.1)),resubmit(,1)",
+    );
+  });
+
+  it("2. encode and decode", () => {
+    const bytes = encodeMessage({ type: "flow_mod", ...parseFlow("priority=100,ip,actions=drop"), xid: 1 });
+    expect(toHex(bytes).startsWith("040e004000000001")).toBe(true);
+    const msg = decodeMessage(bytes);
+    if (msg.type === "flow_mod") expect(msg.priority).toBe(100);
+    expect(formatMessage(msg)).toBe("OFPT_FLOW_MOD (OF1.3) (xid=0x1): ADD priority=100,ip actions=drop");
+    const chunk = new Uint8Array([...bytes, ...bytes]);
+    const seen: string[] = [];
+    const handle = (m: ReturnType<typeof decodeMessage>) => seen.push(m.type);
+    const frames = new FrameDecoder();
+    for (const frame of frames.push(chunk)) handle(decodeMessage(frame));
+    expect(seen).toEqual(["flow_mod", "flow_mod"]);
+  });
+});
+
+describe.skipIf(!peers("ovs-vswitchd", "ovs-ofctl"))("docs/openflow.md against a switch", () => {
+  let v: Vswitchd;
+  beforeAll(async () => {
+    v = await startVswitchd();
+  });
+  afterAll(() => v?.stop());
+
+  it("3. connect and 4. dump/add flows", async () => {
+    const conn = await OpenFlowConnection.connect(v.mgmt, {
+      echoIntervalMs: 5000,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 5000 },
+    });
+    const packetIns: number[] = [];
+    conn.on("message", (m) => {
+      if (m.type === "packet_in") packetIns.push(m.data.length);
+    });
+    const desc = await conn.multipart({ kind: "desc" });
+    expect(desc.kind).toBe("desc");
+    await conn.role(2 /* master */, 1n);
+    await conn.flowMods([parseFlow("table=0,priority=10,in_port=1,actions=output:2")]);
+    const lines = (await conn.dumpFlows()).map((f) => " " + formatFlowStats(f));
+    expect(lines.some((l) => /^ cookie=0x0, duration=[\d.]+s, table=0, n_packets=0, n_bytes=0, priority=10,in_port=1 actions=output:2$/.test(l))).toBe(true);
+    await conn.flowMods([parseFlow("in_port=1", FlowModCommand.DELETE)]);
+    expect(await conn.dumpFlows()).toEqual([]);
+    conn.close();
+    expect(conn.state).toBe("closed");
+  });
+
+  it("3. be the controller a switch connects to", async () => {
+    const listener = new OpenFlowListener();
+    const got = new Promise<string>((resolve) => {
+      listener.on("connection", async (conn) => {
+        const features = await conn.request({ type: "features_request" });
+        resolve(features.type);
+      });
+    });
+    await listener.listen({ port: 0 });
+    v.vsctl("set-controller", "br0", `tcp:127.0.0.1:${listener.port}`);
+    try {
+      expect(await got).toBe("features_reply");
+    } finally {
+      v.vsctl("set-controller", "br0", `ptcp:${v.port}:127.0.0.1`);
+      await listener.close();
+    }
+  });
+});
