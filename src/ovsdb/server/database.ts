@@ -61,6 +61,8 @@ export interface TxnContext {
   ownsLock(name: string): boolean;
   /** True when a blocked `wait` has passed its timeout: unmet waits then fail with "timed out". */
   readonly waitTimedOut?: boolean;
+  /** The server itself writing (allowed on a {@link Database.reserved} database). */
+  readonly internal?: boolean;
 }
 
 /** Outcome of {@link Database.execute}: a reply, or a `wait` that must be retried later. */
@@ -167,6 +169,12 @@ export class Database {
       this.refColumns.set(t.name, refs);
     }
   }
+
+  /**
+   * A reserved database (`_Server`): clients may read it, but only the server writes it
+   * (ovsdb-server answers writes with "not allowed").
+   */
+  reserved = false;
 
   /** The database name. */
   get name(): string {
@@ -538,6 +546,9 @@ class Transaction {
     if (!allowed) throw new ParseFailure(`No operation "${name}"`);
     for (const k of Object.keys(op)) {
       if (k !== "op" && !allowed.includes(k)) throw new ParseFailure(`Member '${k}' is present but not allowed here.`);
+    }
+    if (this.db.reserved && !this.ctx.internal && ["insert", "update", "mutate", "delete"].includes(name)) {
+      throw new OvsdbError("not allowed", `${name} operation not allowed on table in reserved database ${this.db.name}`);
     }
     switch (name) {
       case "insert":

@@ -111,7 +111,9 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       maxQueuedBytes: options.maxQueuedBytes ?? 256 * 1024 * 1024,
     };
-    this.host(new Database(bundledSchema("_Server")));
+    const serverDb = new Database(bundledSchema("_Server"));
+    serverDb.reserved = true;
+    this.host(serverDb);
   }
 
   /**
@@ -148,7 +150,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       leader: true,
       schema: ovsJsonText(schemaToJson(h.db.schema)),
     };
-    const out = server.db.execute([{ op: "insert", table: "Database", row }], { ownsLock: () => false });
+    const out = server.db.execute([{ op: "insert", table: "Database", row }], { ownsLock: () => false, internal: true });
     if (out.kind === "done" && out.results[0] && "uuid" in (out.results[0] as object)) {
       h.serverRow = ((out.results[0] as { uuid: [string, string] }).uuid)[1];
     }

@@ -56,6 +56,8 @@ describe("OvsdbServer in process", () => {
     const r = (await s.call("transact", ["_Server", { op: "select", table: "Database", where: [], columns: ["name", "model", "connected", "leader"] }])) as { rows: unknown[] }[];
     expect(r[0]!.rows).toHaveLength(3);
     expect(r[0]!.rows).toContainEqual({ name: "OVN_Northbound", model: "standalone", connected: true, leader: true });
+    const w = (await s.call("transact", ["_Server", { op: "delete", table: "Database", where: [] }])) as unknown[];
+    expect(w[0]).toEqual({ error: "not allowed", details: "delete operation not allowed on table in reserved database _Server" });
   });
 
   it("sends a client's own monitor update before its transact reply", async () => {
