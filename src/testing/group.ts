@@ -41,8 +41,9 @@ export class DaemonGroup {
     return d;
   }
 
-  /** Runs a tool with `home`'s env; a failure names `what` and points at the sandbox's logs. */
+  /** Runs a tool with `home`'s env (creating `home`); resolves with its stdout. */
   async tool(home: string, program: string, args: readonly string[], timeoutMs = 30_000): Promise<string> {
+    mkdirSync(home, { recursive: true });
     return (await run(program, args, { env: ovsEnv(home), timeoutMs })).stdout;
   }
 

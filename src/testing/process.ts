@@ -129,13 +129,23 @@ export async function startDaemon(name: string, program: string, args: readonly 
   return d;
 }
 
-/** True when a process with this PID exists. */
+/**
+ * True when a process with this PID exists and has not exited. A zombie (exited, not yet reaped:
+ * detached daemons are reaped by PID 1, which in some containers does so only every second or
+ * two) counts as gone.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/PID/stat: "PID (COMM) STATE ..."; COMM may contain spaces or parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no procfs (not Linux): trust kill(0)
   }
 }
 
