@@ -24,6 +24,14 @@ const AREAS: Area[] = [
     },
   },
   {
+    name: "replica",
+    run: async () => {
+      const m = await import("./replica.js");
+      const r = await m.runReplicaBenchmarks();
+      return { table: m.formatReplicaTable(r), json: r };
+    },
+  },
+  {
     name: "geneve",
     run: async () => {
       const m = await import("./geneve.js");

@@ -21,9 +21,10 @@
 import { EventEmitter } from "node:events";
 import type { ClientState, MonitorMethod, MonitorStart, OvsdbClient } from "../client/client.js";
 import { type CompiledWhere, compileWhere } from "../schema/condition.js";
-import { type Datum, type Row, datumEquals, datumFromJson, defaultDatum } from "../schema/datum.js";
+import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumFromJson, defaultDatum } from "../schema/datum.js";
 import { applyDiff } from "../schema/diff.js";
 import { type DatabaseSchema, type TableSchema, columnOf, tableOf } from "../schema/schema.js";
+import type { ColumnType } from "../schema/types.js";
 import { ConnectionClosedError, OvsdbError, ProtocolError, TimedOut, UnknownMethod, safeJson } from "../wire/errors.js";
 import type { Json } from "../wire/notation.js";
 import type { MonitorCondition, MonitorRequests, Operation, OperationResult, TableUpdates, TableUpdates2 } from "../wire/operations.js";
@@ -99,8 +100,17 @@ export interface ReplicaEvents {
   error: [Error];
 }
 
+interface ColumnDecoder {
+  name: string;
+  type: ColumnType;
+  decode: DatumDecoder;
+  /** The column's default value (a fresh empty Map for maps, so rows never share mutable objects). */
+  empty: () => Datum;
+}
+
 interface TableState {
   schema: TableSchema;
+  decoders: ColumnDecoder[];
   rows: Map<string, Row>;
   columns: readonly string[] | undefined;
   uniques: { columns: readonly string[]; map: Map<string, Row> }[];
@@ -108,6 +118,7 @@ interface TableState {
 }
 
 const DEFAULT_HIGH_WATER = 1024;
+const VERSION_TYPE: ColumnType = { key: { type: "uuid" }, min: 1, max: 1 };
 
 /** A live, typed replica of one database; create it with {@link Replica.start}. */
 export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitter<ReplicaEvents> {
@@ -147,8 +158,15 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
       const ts = tableOf(schema, name);
       const o = opt === true ? {} : opt;
       if (o.columns) for (const c of o.columns) if (!columnOf(ts, c)) throw new ReplicaError(`table ${name} has no column "${c}"`);
+      const names = o.columns ? o.columns.filter((c) => c !== "_uuid" && c !== "_version") : [...ts.columns.keys()];
+      const decoders: ColumnDecoder[] = names.map((c) => {
+        const type = columnOf(ts, c)!.type;
+        const def = defaultDatum(type);
+        return { name: c, type, decode: compileDatumDecoder(type, { table: name, column: c }), empty: def instanceof Map ? () => new Map() : () => def };
+      });
       const state: TableState = {
         schema: ts,
+        decoders,
         rows: new Map(),
         columns: o.columns,
         uniques: ts.indexes.filter((ix) => !o.columns || ix.every((c) => c === "_uuid" || o.columns!.includes(c))).map((columns) => ({ columns, map: new Map() })),
@@ -254,19 +272,16 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   // ---- applying updates ----------------------------------------------------------------
 
   private decodeRow(t: TableState, uuid: string, json: unknown): Row {
-    const row: Record<string, Datum> = { _uuid: uuid };
     if (json === null || typeof json !== "object") throw new ProtocolError(`${t.schema.name} ${uuid}: row is not an object: ${safeJson(json)}`);
-    for (const [c, v] of Object.entries(json as Record<string, unknown>)) {
-      const col = columnOf(t.schema, c);
-      if (!col) continue; // a newer server's column this model does not know
-      row[c] = datumFromJson(col.type, v, { table: t.schema.name, column: c });
-    }
-    // ovsdb-server leaves out columns that hold their default value: fill them in.
-    for (const c of t.columns ?? t.schema.columns.keys()) {
-      if (!(c in row)) {
-        const col = columnOf(t.schema, c);
-        if (col && c !== "_version") row[c] = defaultDatum(col.type);
-      }
+    const src = json as Record<string, unknown>;
+    // Every row of a table gets the same properties in the same order (one hidden class); columns
+    // ovsdb-server left out hold their default value.
+    const row: Record<string, Datum> = { _uuid: uuid };
+    const v0 = src["_version"];
+    if (v0 !== undefined) row["_version"] = datumFromJson(VERSION_TYPE, v0, { table: t.schema.name, column: "_version" });
+    for (const d of t.decoders) {
+      const v = src[d.name];
+      row[d.name] = v === undefined ? d.empty() : d.decode(v);
     }
     return Object.freeze(row);
   }
@@ -381,8 +396,10 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
       const rows = new Map<string, Row>();
       const filter = start.method === "monitor" ? this.clientFilter(table) : undefined;
       const tu = (start.updates as Record<string, Record<string, Record<string, unknown>>>)[table] ?? {};
-      for (const [uuid, u] of Object.entries(tu)) {
-        const json = start.method === "monitor" ? u["new"] : (u["initial"] ?? u["insert"]);
+      const v1 = start.method === "monitor";
+      for (const uuid in tu) {
+        const u = tu[uuid]!;
+        const json = v1 ? u["new"] : (u["initial"] ?? u["insert"]);
         if (json === undefined) continue;
         const row = this.decodeRow(t, uuid, json);
         if (filter && !filter.test(row)) continue;

@@ -33,12 +33,20 @@ export type JsonValue = JsonAtom | JsonSet | JsonMap;
 /** A `<row>` in JSON notation (RFC 7047 §5.1): column name → value. */
 export type JsonRow = { readonly [column: string]: JsonValue };
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ID_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** True when `s` is a UUID in the 8-4-4-4-12 hex form RFC 7047 §3.1 requires. */
 export function isUuid(s: unknown): s is Uuid {
-  return typeof s === "string" && s.length === 36 && UUID_RE.test(s);
+  if (typeof s !== "string" || s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** True when `s` is a valid `<id>` (RFC 7047 §3.1): a letter or underscore, then letters, digits, underscores. */
