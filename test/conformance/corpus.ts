@@ -20,8 +20,7 @@ const upd = (table: string, where: unknown[], row: object) => ({ op: "update", t
 const del = (table: string, where: unknown[] = []) => ({ op: "delete", table, where });
 const byName = (n: string) => [["name", "==", n]];
 
-/** Every scenario of the corpus. */
-export const CORPUS: readonly Scenario[] = [
+const CORPUS_ALL: Scenario[] = [
   {
     name: "insert and select basic values",
     steps: [
@@ -233,6 +232,64 @@ export const CORPUS: readonly Scenario[] = [
     ],
   },
 ];
+
+/** More edge cases, each checked against ovsdb-server. */
+const EDGES: Scenario[] = [
+  {
+    name: "edge cases of rows, columns and conditions",
+    steps: [
+      [ins("Root", { name: "a", smap: ["map", [["k", "v"], ["x", "y"]]], iset: ["set", [1, 2, 3]] })],
+      [ins("Root", { name: "u", _uuid: ["uuid", U0] })],
+      [ins("Root", { name: "v", _version: ["uuid", U0] })],
+      [upd("Root", byName("a"), {})],
+      [sel("Root", byName("a"), [])],
+      [sel("Root", [["name", "includes", "a"]], ["name"])],
+      [sel("Root", [["name", "excludes", ["set", ["b", "c"]]]], ["name"])],
+      [sel("Root", [["smap", "excludes", ["map", [["k", "v"]]]]], ["name"])],
+      [sel("Root", [["smap", "==", ["map", [["k", "v"], ["x", "y"]]]]], ["name"])],
+      [sel("Root", [["iset", "==", ["set", [3, 2, 1]]]], ["name"])],
+      [sel("Root", [["iset", "includes", ["set", [4]]]], ["name"])],
+      [sel("Root", [["_uuid", "==", ["named-uuid", "nobody"]]])],
+      [sel("Root", byName("a"), ["name", "name"])],
+      [mut("Root", byName("a"), [["smap", "delete", ["set", [1]]]])],
+      [mut("Root", byName("a"), [["smap", "delete", ["map", [["k", 1]]]]])],
+      [mut("Root", byName("a"), [["smap", "insert", ["set", ["q"]]]])],
+      [mut("Root", byName("a"), [["iset", "delete", ["set", [9, 2]]]]), sel("Root", byName("a"), ["iset"])],
+      [mut("Root", byName("a"), [["iset", "insert", ["map", [[1, 2]]]]])],
+      [mut("Root", byName("a"), [])],
+      [mut("Root", byName("a"), {})],
+      [mut("Root", byName("a"), [["i", "+=", 1], ["i", "+=", 1]]), sel("Root", byName("a"), ["i"])],
+      [upd("Root", byName("a"), { i: 1, name: "b" }), upd("Root", byName("b"), { i: 2 }), sel("Root", [], ["name", "i"])],
+      [],
+      [{ op: "select", table: "Root", where: [], columns: "name" }],
+      [{ op: "select", table: "Root", where: [], columns: ["name"], extra: true }],
+    ],
+  },
+  {
+    name: "edge cases of references",
+    steps: [
+      [ins("Root", { name: "r1", kids: ["named-uuid", "c"] }, { "uuid-name": "r" }), ins("Child", { n: 1 }, { "uuid-name": "c" }), ins("Root", { name: "r2", kids: ["named-uuid", "c"] })],
+      [del("Root", byName("r1")), sel("Child", [], ["n"])],
+      [ins("Other", { a: 1 }, { "uuid-name": "o" }), ins("Root", { name: "x", one_kid: ["named-uuid", "o"] })],
+      [ins("Root", { name: "y", kids: ["named-uuid", "n"] }), ins("Child", { n: 2 }, { "uuid-name": "n" }), del("Child", [["n", "==", 2]])],
+      [ins("Child", { n: 3 }, { "uuid-name": "n" }), ins("Root", { name: "z", kids: ["named-uuid", "n"] }), del("Root", byName("z"))],
+      [sel("Child", [], ["n"])],
+      [ins("Root", { name: "q" }, { uuid: U0 }), del("Root", byName("q")), ins("Root", { name: "q2" }, { uuid: U0 })],
+      [del("Root", byName("r2")), ins("Root", { name: "r3", kids: ["set", []] }), sel("Child", [], ["n"])],
+      [ins("Other", { a: 2 }, { "uuid-name": "o2" }), ins("Other", { a: 3, peer: ["named-uuid", "o2"] }), del("Other", [["a", "==", 2]]), sel("Other", [], ["a", "peer"])],
+      [ins("Other", { a: 4, peer: ["named-uuid", "self"] }, { "uuid-name": "self" }), sel("Other", [["a", "==", 4]], ["peer"])],
+      [del("Other", [["a", "==", 4]])],
+      [ins("Root", { name: "g", kids: ["named-uuid", "gc"] }), ins("Child", { n: 5, grand: ["set", [["named-uuid", "g1"], ["named-uuid", "g2"]]] }, { "uuid-name": "gc" }), ins("Grand", { v: "1" }, { "uuid-name": "g1" }), ins("Grand", { v: "2" }, { "uuid-name": "g2" })],
+      [mut("Child", [["n", "==", 5]], [["grand", "delete", ["set", []]]]), sel("Grand", [], ["v"])],
+      [upd("Child", [["n", "==", 5]], { grand: ["set", []] }), sel("Grand", [], ["v"])],
+    ],
+  },
+];
+
+CORPUS_ALL.push(...EDGES);
+
+/** Every scenario of the corpus. */
+export const CORPUS: readonly Scenario[] = CORPUS_ALL;
 
 /** Tables emptied before each scenario (root tables; the rest are garbage collected). */
 export const RESET: readonly unknown[] = [del("Root"), del("Other"), del("WeakOne")];

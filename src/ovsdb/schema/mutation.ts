@@ -85,7 +85,7 @@ export interface CompiledMutation {
 }
 
 /**
- * Decodes an argument with the first of `types` that accepts it (the decoder defaults to the
+ * Decodes an argument with the first of `types` that accepts it, or throws the last type's error (the decoder defaults to the
  * shared {@link datumFromJson}; the embedded server passes one that reports ovsdb-server's exact
  * parse errors).
  */
@@ -94,15 +94,16 @@ export function decodeMutationArgument(
   json: unknown,
   decode: (type: ColumnType, json: unknown) => Datum = (type, j) => datumFromJson(type, j),
 ): Datum {
-  let first: unknown;
+  // ovsdb-server reports the error of its last attempt (for a map `delete`: as a set of keys).
+  let last: unknown;
   for (const type of types) {
     try {
       return decode(type, json);
     } catch (e) {
-      first ??= e;
+      last = e;
     }
   }
-  throw first;
+  throw last;
 }
 
 const INT64_MAX = 2n ** 63n - 1n;

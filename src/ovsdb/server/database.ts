@@ -497,8 +497,7 @@ class Transaction {
     if (["<", "<=", ">", ">="].includes(f) && (ty.value || ty.max !== 1 || (ty.key.type !== "integer" && ty.key.type !== "real"))) {
       throw syntaxError(cond, `Type mismatch: "${f}" operator may not be applied to column ${column} of type ${typeToEnglish(ty)}.`);
     }
-    const argType: ColumnType = f === "includes" || f === "excludes" ? { ...ty, min: 0, max: "unlimited" } : ty;
-    const v = decodeDatum(argType, value, this.decode);
+    const v = decodeDatum(conditionArgType(ty, f), value, this.decode);
     return { column, fn: f, value: v, type: ty };
   }
 
@@ -590,7 +589,8 @@ class Transaction {
     if (uuidText !== undefined) {
       if (!isUuid(uuidText)) throw syntaxError(uuidText, "bad uuid");
       uuid = uuidText.toLowerCase();
-      if (this.db.tableOf(uuid) !== undefined || this.changes.has(uuid)) {
+      const otherTable = this.changes.get(uuid)?.table ?? this.db.tableOf(uuid);
+      if (otherTable !== undefined && this.current(otherTable, uuid) !== undefined) {
         throw syntaxError(uuidText, "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.", "duplicate uuid");
       }
     } else {
@@ -928,6 +928,16 @@ class Transaction {
       });
     }
   }
+}
+
+/**
+ * The type a condition's value is decoded with: the column's type, except that `includes` and
+ * `excludes` on a set or map column take any number of elements (on a scalar column they take
+ * exactly one, as in ovsdb-server).
+ */
+export function conditionArgType(ty: ColumnType, fn: ConditionFunction): ColumnType {
+  const scalar = !ty.value && ty.min === 1 && ty.max === 1;
+  return (fn === "includes" || fn === "excludes") && !scalar ? { ...ty, min: 0, max: "unlimited" } : ty;
 }
 
 function rowEquals(t: TableSchema, a: Row, b: Row): boolean {

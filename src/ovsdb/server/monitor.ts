@@ -11,11 +11,10 @@ import { type CompiledCondition, type CompiledWhere, evalCondition } from "../sc
 import type { Row } from "../schema/datum.js";
 import { diffDatum, diffType } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
-import type { ColumnType } from "../schema/types.js";
 import { OvsdbError, OvsdbSyntaxError } from "../wire/errors.js";
 import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
 import { decodeDatum, encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
-import type { CommittedTxn, Database, DbRow, RowChange } from "./database.js";
+import { type CommittedTxn, type Database, type DbRow, type RowChange, conditionArgType } from "./database.js";
 
 /** The three monitor flavours: `update` (RFC 7047), `update2` (`monitor_cond`), `update3` (`monitor_cond_since`). */
 export type MonitorVersion = 1 | 2 | 3;
@@ -45,8 +44,7 @@ function compileMonitorWhere(t: TableSchema, where: unknown): CompiledWhere {
       if (!col) throw syntaxError(w, `No column ${column} in table ${t.name}.`, "unknown column");
       if (!["<", "<=", "==", "!=", ">=", ">", "includes", "excludes"].includes(fn)) throw new OvsdbError("unknown function", `No function named ${fn}.`);
       const f = fn as CompiledCondition["fn"];
-      const argType: ColumnType = f === "includes" || f === "excludes" ? { ...col.type, min: 0, max: "unlimited" } : col.type;
-      clauses.push({ column, fn: f, value: decodeDatum(argType, value), type: col.type });
+      clauses.push({ column, fn: f, value: decodeDatum(conditionArgType(col.type, f), value), type: col.type });
     }
   }
   // monitor_cond clauses form a disjunction; an empty list matches every row.
