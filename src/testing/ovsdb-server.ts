@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type BundledDatabase, BUNDLED_SCHEMA_FILES, bundledSchemaPath } from "../ovsdb/schema/bundled.js";
-import { type Daemon, SandboxError, freePort, killDaemon, makeTempDir, removeDir, run, startDaemon, stopDaemon, waitFor } from "./process.js";
+import { type Daemon, SandboxError, freePort, keepSandboxesFromEnv, killDaemon, makeTempDir, removeDir, run, startDaemon, stopDaemon, waitFor } from "./process.js";
 
 /** A schema given by bundled database name (`"OVN_Northbound"`) or by `.ovsschema` file path. */
 export type SchemaSource = BundledDatabase | string;
@@ -168,6 +168,19 @@ export interface RaftClusterSandbox {
   restart(i: number): Promise<void>;
   /** Runs `ovs-appctl cluster/status DB` on member i. */
   status(i: number): Promise<string>;
+  /**
+   * Finds the current leader, kills it abruptly by PID (SIGKILL) and resolves with its index
+   * (`restart(i)` brings it back as a follower).
+   */
+  killLeader(): Promise<number>;
+  /**
+   * Waits until a running member other than `not` is leader and resolves with its index (e.g.
+   * after {@link RaftClusterSandbox.killLeader}).
+   */
+  waitForNewLeader(not: number, timeoutMs?: number): Promise<number>;
+  /** Each member's log text, by index (`""` before it has one). */
+  logs(): string[];
+  /** Stops every member by PID and removes the directory (unless kept). */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -218,6 +231,22 @@ export async function startRaftCluster(options: RaftClusterOptions): Promise<Raf
           return 0;
         }, 15_000, 50).then((n) => n - 1);
       },
+      async killLeader() {
+        const i = await cluster.leader();
+        await cluster.kill(i);
+        return i;
+      },
+      async waitForNewLeader(not, timeoutMs = 15_000) {
+        return waitFor(`a new cluster leader (not member ${not})`, async () => {
+          for (const m of members) {
+            if (!m.daemon || m.index === not) continue;
+            const s = await status(m.index).catch(() => "");
+            if (/^Role: leader$/m.test(s)) return m.index + 1;
+          }
+          return 0;
+        }, timeoutMs, 50).then((n) => n - 1);
+      },
+      logs: () => members.map((m) => (existsSync(join(dir, `m${m.index}.log`)) ? readFileSync(join(dir, `m${m.index}.log`), "utf8") : "")),
       async kill(i) {
         const m = members[i]!;
         if (m.daemon) await killDaemon(m.daemon);
@@ -231,7 +260,7 @@ export async function startRaftCluster(options: RaftClusterOptions): Promise<Raf
         if (stopped) return;
         stopped = true;
         for (const m of members) if (m.daemon) await stopDaemon(m.daemon);
-        removeDir(dir, options.keep ?? false);
+        removeDir(dir, options.keep ?? keepSandboxesFromEnv());
       },
       [Symbol.asyncDispose]: () => cluster.stop(),
     };

@@ -97,18 +97,37 @@ export interface Daemon {
 const started = new Map<number, Daemon>();
 let exitHookInstalled = false;
 
+function killAllStarted(): void {
+  for (const d of started.values()) {
+    try {
+      process.kill(d.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  started.clear();
+}
+
+const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Stops every daemon this process started when it exits: on `exit`, and on SIGINT/SIGTERM/SIGHUP.
+ * For a signal nobody else handles, the daemons are stopped and the signal is re-raised so the
+ * process still dies of it; when the program has its own handler, that handler decides (the
+ * daemons are stopped at `exit`).
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const d of started.values()) {
-      try {
-        process.kill(d.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-  });
+  process.once("exit", killAllStarted);
+  for (const sig of EXIT_SIGNALS) {
+    const onSignal = () => {
+      const others = process.listenerCount(sig);
+      killAllStarted();
+      if (others === 0) process.kill(process.pid, sig);
+    };
+    process.once(sig, onSignal);
+  }
 }
 
 /**
