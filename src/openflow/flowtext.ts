@@ -1720,8 +1720,7 @@ const COMMAND_NAMES = ["ADD", "MOD", "MOD_STRICT", "DEL", "DEL_STRICT"];
 export function formatFlowMod(fm: FlowMod): string {
   let s = COMMAND_NAMES[fm.command] ?? `cmd:${fm.command}`;
   s += " ";
-  if (fm.tableId !== 0 && !(fm.tableId === 255 && (fm.command === 3 || fm.command === 4))) s += `table:${fm.tableId} `;
-  else if (fm.tableId === 255 && fm.command !== 3 && fm.command !== 4) s += `table:255 `;
+  if (fm.tableId !== 0) s += `table:${fm.tableId} `;
   const m = formatMatch(fm.match, fm.priority);
   if (m) s += m + " ";
   if (fm.command === FlowModCommand.ADD || fm.command === FlowModCommand.MODIFY || fm.command === FlowModCommand.MODIFY_STRICT) {

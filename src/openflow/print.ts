@@ -5,7 +5,7 @@
  */
 import { toHex } from "./bytes.js";
 import { errorCodeName, errorTypeName, OfpType } from "./constants.js";
-import { type FlowStats, type OfMessage, decodeMessage } from "./messages.js";
+import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, decodeMessage, encodeMessage } from "./messages.js";
 import { formatActions, formatFlowMod, formatInstructions, formatMatch, formatPort } from "./flowtext.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
@@ -36,8 +36,8 @@ const TYPE_NAMES: Record<string, string> = {
   get_async_reply: "OFPT_GET_ASYNC_REPLY",
   set_async: "OFPT_SET_ASYNC",
   meter_mod: "OFPT_METER_MOD",
-  bundle_control: "OFPT_BUNDLE_CONTROL",
-  bundle_add: "OFPT_BUNDLE_ADD_MESSAGE",
+  bundle_control: "ONFT_BUNDLE_CONTROL",
+  bundle_add: "ONFT_BUNDLE_ADD_MESSAGE",
   experimenter: "OFPT_EXPERIMENTER",
 };
 
@@ -94,58 +94,332 @@ export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}):
   return `${s}actions=${formatInstructions(f.instructions)}`;
 }
 
-/** Renders a decoded message like `ovs-ofctl ofp-print` (first line `OFPT_X (OF1.3) (xid=0x1): ...`). */
+/** `ovs-ofctl`-style hex dump (offset, 16 bytes with a '-' after the 8th, ASCII column). */
+export function hexDump(b: Uint8Array): string {
+  const lines: string[] = [];
+  for (let off = 0; off < b.length; off += 16) {
+    const n = Math.min(16, b.length - off);
+    let hex = "";
+    let asc = "";
+    for (let i = 0; i < 16; i++) {
+      if (i < n) {
+        const x = b[off + i]!;
+        hex += x.toString(16).padStart(2, "0");
+        asc += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : ".";
+      } else {
+        hex += "  ";
+        asc += " ";
+      }
+      hex += i === 7 && i < n ? "-" : " ";
+    }
+    lines.push(`${off.toString(16).padStart(8, "0")}  ${hex}|${asc}|`);
+  }
+  return lines.join("\n");
+}
+
+function flagNames(v: number, names: ReadonlyArray<readonly [number, string]>): string[] {
+  return names.filter(([b]) => v & b).map(([, n]) => n);
+}
+
+const CAPABILITIES: ReadonlyArray<readonly [number, string]> = [
+  [0x1, "FLOW_STATS"],
+  [0x2, "TABLE_STATS"],
+  [0x4, "PORT_STATS"],
+  [0x8, "GROUP_STATS"],
+  [0x20, "IP_REASM"],
+  [0x40, "QUEUE_STATS"],
+  [0x100, "PORT_BLOCKED"],
+];
+const PORT_CONFIG: ReadonlyArray<readonly [number, string]> = [
+  [0x1, "PORT_DOWN"],
+  [0x4, "NO_RECV"],
+  [0x20, "NO_FWD"],
+  [0x40, "NO_PACKET_IN"],
+];
+const PORT_STATE: ReadonlyArray<readonly [number, string]> = [
+  [0x1, "LINK_DOWN"],
+  [0x2, "BLOCKED"],
+  [0x4, "LIVE"],
+];
+const PORT_FEATURES: ReadonlyArray<readonly [number, string]> = [
+  [0x1, "10MB-HD"],
+  [0x2, "10MB-FD"],
+  [0x4, "100MB-HD"],
+  [0x8, "100MB-FD"],
+  [0x10, "1GB-HD"],
+  [0x20, "1GB-FD"],
+  [0x40, "10GB-FD"],
+  [0x80, "40GB-FD"],
+  [0x100, "100GB-FD"],
+  [0x200, "1TB-FD"],
+  [0x400, "OTHER"],
+  [0x800, "COPPER"],
+  [0x1000, "FIBER"],
+  [0x2000, "AUTO_NEG"],
+  [0x4000, "AUTO_PAUSE"],
+  [0x8000, "AUTO_PAUSE_ASYM"],
+];
+
+function fmtMac(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
+}
+
+function fmtPortDesc(p: PortDesc): string {
+  const lines = [`${formatPort(p.portNo)}(${p.name}): addr:${fmtMac(p.hwAddr)}`];
+  const cfg = flagNames(p.config, PORT_CONFIG);
+  lines.push(`     config:     ${cfg.length ? cfg.join(" ") : "0"}`);
+  const st = flagNames(p.state, PORT_STATE);
+  lines.push(`     state:      ${st.length ? st.join(" ") : "0"}`);
+  const feat = (label: string, v: number) => {
+    if (v) lines.push(`     ${label}${flagNames(v, PORT_FEATURES).join(" ")}`);
+  };
+  feat("current:    ", p.curr);
+  feat("advertised: ", p.advertised);
+  feat("supported:  ", p.supported);
+  feat("peer:       ", p.peer);
+  lines.push(`     speed: ${Math.floor(p.currSpeed / 1000)} Mbps now, ${Math.floor(p.maxSpeed / 1000)} Mbps max`);
+  return lines.join("\n");
+}
+
+function fmtDuration(sec: number, nsec: number): string {
+  return nsec ? duration(sec, nsec) : `${sec}s`;
+}
+
+const GROUP_TYPES = ["all", "select", "indirect", "ff"];
+const GROUP_COMMANDS = ["ADD", "MOD", "DEL"];
+
+function fmtGroup(groupId: number, groupType: number, buckets: readonly Bucket[]): string {
+  let s = `group_id=${groupId},type=${GROUP_TYPES[groupType] ?? groupType}`;
+  for (const b of buckets) {
+    s += ",bucket=";
+    const parts: string[] = [];
+    if (groupType === 1) parts.push(`weight:${b.weight}`);
+    if (b.watchPort !== 0xffffffff) parts.push(`watch_port:${formatPort(b.watchPort)}`);
+    if (b.watchGroup !== 0xffffffff) parts.push(`watch_group:${b.watchGroup}`);
+    parts.push(`actions=${b.actions.length ? formatActions(b.actions) : "drop"}`);
+    s += parts.join(",");
+  }
+  return s;
+}
+
+const METER_FLAGS: ReadonlyArray<readonly [number, string]> = [
+  [1, "kbps"],
+  [2, "pktps"],
+  [4, "burst"],
+  [8, "stats"],
+];
+
+function fmtMeter(meterId: number, flags: number, bands: readonly MeterBand[]): string {
+  let s = `meter=${meterId} ${flagNames(flags, METER_FLAGS).join(" ")} bands=`;
+  for (const b of bands) {
+    s += `\ntype=${b.bandType === 1 ? "drop" : b.bandType === 2 ? "dscp_remark" : b.bandType} rate=${b.rate}`;
+    if (flags & 4) s += ` burst_size=${b.burstSize}`;
+    if (b.bandType === 2) s += ` prec_level=${b.precLevel ?? 0}`;
+  }
+  return s;
+}
+
+const ASYNC_NAMES: readonly (readonly string[])[] = [
+  ["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"],
+  ["add", "delete", "modify"],
+  ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"],
+];
+
+function fmtAsync(masks: readonly number[]): string {
+  const out: string[] = [];
+  for (const [role, off] of [
+    ["primary", 0],
+    ["secondary", 1],
+  ] as const) {
+    out.push(` ${role}:`);
+    const labels = ["       PACKET_IN:", "     PORT_STATUS:", "    FLOW_REMOVED:"];
+    for (let k = 0; k < 3; k++) {
+      const m = masks[k * 2 + off] ?? 0;
+      const names = ASYNC_NAMES[k]!.filter((_, i) => m & (1 << i));
+      out.push(`${labels[k]}${names.length ? names.map((n) => " " + n).join("") : " (off)"}`);
+    }
+    out.push("     ROLE_STATUS: (off)", "    TABLE_STATUS: (off)", "  REQUESTFORWARD: (off)");
+    if (role === "primary") out.push("");
+  }
+  return out.join("\n");
+}
+
+const BUNDLE_TYPES = ["OPEN_REQUEST", "OPEN_REPLY", "CLOSE_REQUEST", "CLOSE_REPLY", "COMMIT_REQUEST", "COMMIT_REPLY", "DISCARD_REQUEST", "DISCARD_REPLY"];
+
+function bundleFlags(f: number): string {
+  const n = flagNames(f, [
+    [1, "atomic"],
+    [2, "ordered"],
+  ]);
+  return n.length ? n.join(" ") : "0";
+}
+
+/** The ovs-style "flow" summary of an Ethernet frame (only L2 is summarised here). */
+function packetSummary(data: Uint8Array): string | undefined {
+  if (data.length < 14) return undefined;
+  const dst = fmtMac(data.subarray(0, 6));
+  const src = fmtMac(data.subarray(6, 12));
+  let type = (data[12]! << 8) | data[13]!;
+  if (type === 0x0800 || type === 0x86dd || type === 0x0806 || type === 0x8100) return undefined; // needs an L3 parser
+  if (type < 0x600) type = 0x05ff;
+  return `vlan_tci=0x0000,dl_src=${src},dl_dst=${dst},dl_type=0x${type.toString(16).padStart(4, "0")}`;
+}
+
+function portName(p: number): string {
+  const s = formatPort(p);
+  return s;
+}
+
+/** Renders a decoded message like `ovs-ofctl ofp-print` does. */
 export function formatMessage(m: OfMessage): string {
-  const head = `${typeName(m)} (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16)}`}) (xid=0x${m.xid.toString(16)}):`;
+  const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16)}`})`;
+  const head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
   switch (m.type) {
     case "flow_mod":
       return `${head} ${formatFlowMod(m)}`;
-    case "hello":
-      return `${head}\n version bitmap: ${m.versions.map((v) => `0x${v.toString(16).padStart(2, "0")}`).join(", ")}`;
+    case "hello": {
+      const vs = m.versions.length ? m.versions : Array.from({ length: m.version }, (_, i) => i + 1);
+      return `${head}\n version bitmap: ${vs.map((v) => `0x${v.toString(16).padStart(2, "0")}`).join(", ")}`;
+    }
     case "error": {
       const name = errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
       let s = `${head} ${name}`;
       if (m.data.length >= 8) {
+        let inner: OfMessage | undefined;
         try {
-          s += `\n${formatMessage(decodeMessage(m.data))}`;
+          inner = decodeMessage(m.data);
         } catch {
-          s += `\n(***truncated to ${m.data.length} bytes from ${toHex(m.data)}***)`;
+          inner = undefined;
         }
-      }
+        s += "\n" + (inner ? formatMessage(inner) : `***decode error: OFPBRC_BAD_LEN***\n${hexDump(m.data)}`);
+      } else if (m.data.length) s += `\n${hexDump(m.data)}`;
       return s;
     }
     case "echo_request":
     case "echo_reply":
-      return `${head} ${m.data.length} bytes of payload`;
+      return `${head} ${m.data.length} bytes of payload${m.data.length ? "\n" + hexDump(m.data) : ""}`;
+    case "features_request":
+    case "get_config_request":
+    case "barrier_request":
+    case "barrier_reply":
+    case "get_async_request":
+      return head;
     case "features_reply":
-      return `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}\ncapabilities: 0x${m.capabilities.toString(16)}`;
+      return `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}\ncapabilities: ${flagNames(m.capabilities, CAPABILITIES).join(" ")}`;
     case "get_config_reply":
     case "set_config":
       return `${head} frags=${["normal", "drop", "reassemble", "nx-match"][m.flags & 3]} miss_send_len=${m.missSendLen}`;
-    case "packet_in":
-      return `${head} total_len=${m.totalLen} ${formatMatch(m.match)} (via ${["no_match", "action", "invalid_ttl"][m.reason] ?? m.reason}) data_len=${m.data.length}`;
-    case "packet_out":
-      return `${head} in_port=${formatPort(m.inPort)} actions=${formatActions(m.actions)} data_len=${m.data.length}`;
-    case "flow_removed":
-      return `${head} ${formatMatch(m.match, m.priority)} reason=${["idle", "hard", "delete", "group_delete"][m.reason] ?? m.reason} table_id=${m.tableId} duration${duration(m.durationSec, m.durationNsec)} idle${m.idleTimeout} pkts${m.packetCount} bytes${m.byteCount}`;
+    case "packet_in": {
+      let s = `${head} table_id=${m.tableId}`;
+      if (m.cookie !== 0xffffffffffffffffn) s += ` cookie=0x${m.cookie.toString(16)}`;
+      s += ` total_len=${m.totalLen} ${formatMatch(m.match)} (via ${["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"][m.reason] ?? m.reason}) data_len=${m.data.length}`;
+      s += m.bufferId === 0xffffffff ? " (unbuffered)" : ` buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
+      const sum = packetSummary(m.data);
+      return sum ? `${s}\n${sum}` : s;
+    }
+    case "packet_out": {
+      let s = `${head} in_port=${portName(m.inPort)} actions=${m.actions.length ? formatActions(m.actions) : "drop"}`;
+      if (m.bufferId !== 0xffffffff) return `${s} buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
+      s += ` data_len=${m.data.length}`;
+      const sum = packetSummary(m.data);
+      return sum ? `${s}\n${sum}` : s;
+    }
+    case "flow_removed": {
+      const reasons = ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"];
+      return `${head} ${formatMatch(m.match, m.priority)} reason=${reasons[m.reason] ?? m.reason} table_id=${m.tableId} cookie:0x${m.cookie.toString(16)} duration${duration(m.durationSec, m.durationNsec)} idle${m.idleTimeout}${m.hardTimeout ? ` hard${m.hardTimeout}` : ""} pkts${m.packetCount} bytes${m.byteCount}`;
+    }
+    case "port_status":
+      return `${head} ${["ADD", "DEL", "MOD"][m.reason] ?? m.reason}: ${fmtPortDesc(m.port)}`;
+    case "group_mod":
+      return `${head}\n ${GROUP_COMMANDS[m.command] ?? m.command} ${fmtGroup(m.groupId, m.groupType, m.buckets)}`;
+    case "port_mod": {
+      const cfg = flagNames(m.config, PORT_CONFIG);
+      const mask = flagNames(m.mask, PORT_CONFIG);
+      return `${head} port: ${formatPort(m.portNo)}: addr:${fmtMac(m.hwAddr)}\n     config: ${cfg.length ? cfg.join(" ") : "0"}\n     mask:   ${mask.length ? mask.join(" ") : "0"}\n     advertise: ${m.advertise ? flagNames(m.advertise, PORT_FEATURES).join(" ") : "UNCHANGED"}`;
+    }
+    case "table_mod":
+      return `${head} table_id=${m.tableId === 255 ? "ALL" : m.tableId}`;
     case "role_request":
     case "role_reply":
-      return `${head} role=${["nochange", "equal", "master", "slave"][m.role] ?? m.role} generation_id=${m.generationId}`;
-    case "multipart_reply":
-      if (m.body.kind === "flow") return `${head}\n${m.body.flows.map((f) => " " + formatFlowStats(f)).join("\n")}`;
-      if (m.body.kind === "aggregate") return `${head} packet_count=${m.body.packetCount} byte_count=${m.body.byteCount} flow_count=${m.body.flowCount}`;
-      return head;
-    case "multipart_request":
-      if (m.body.kind === "flow" || m.body.kind === "aggregate") {
-        const q = m.body.request;
-        const t = q.tableId !== 255 ? ` table_id=${q.tableId}` : "";
-        const mm = formatMatch(q.match);
-        return `${head}${t}${mm ? " " + mm : ""}`;
+      return `${head} role=${["nochange", "equal", "primary", "secondary"][m.role] ?? m.role}${m.role === 0 ? "" : ` generation_id=${m.generationId}`}`;
+    case "get_async_reply":
+    case "set_async":
+      return `${head}\n${fmtAsync(m.masks)}`;
+    case "meter_mod":
+      return `${head} ${["ADD", "MOD", "DEL"][m.command] ?? m.command} ${fmtMeter(m.meterId, m.flags, m.bands)}`;
+    case "bundle_control":
+      return `${head}\n bundle_id=0x${m.bundleId.toString(16)} type=${BUNDLE_TYPES[m.bundleType] ?? m.bundleType} flags=${bundleFlags(m.flags)}`;
+    case "bundle_add": {
+      let inner: string;
+      try {
+        inner = formatMessage(decodeMessage(m.message));
+      } catch {
+        inner = hexDump(m.message);
       }
-      return head;
+      return `${head}\n bundle_id=0x${m.bundleId.toString(16)} flags=${bundleFlags(m.flags)}\n${inner}`;
+    }
+    case "multipart_request": {
+      const b = m.body;
+      switch (b.kind) {
+        case "flow":
+        case "aggregate": {
+          const q = b.request;
+          const parts: string[] = [];
+          if (q.tableId !== 255) parts.push(`table=${q.tableId}`);
+          if (q.outPort !== 0xffffffff) parts.push(`out_port=${formatPort(q.outPort)}`);
+          const mm = formatMatch(q.match);
+          let s = head;
+          if (parts.length) s += " " + parts.join(" ");
+          if (mm) s += " " + mm;
+          return s;
+        }
+        case "port_stats":
+          return `${head} port_no=${formatPort(b.portNo)}`;
+        case "port_desc":
+          return `${head} port=ANY`;
+        case "group":
+          return `${head} group_id=${b.groupId === 0xfffffffc ? "ALL" : b.groupId}`;
+        case "group_desc":
+          return `${head} group_id=ALL`;
+        case "meter":
+        case "meter_config":
+          return `${head} meter=${b.meterId === 0xffffffff ? "all" : b.meterId}`;
+        default:
+          return head;
+      }
+    }
+    case "multipart_reply": {
+      const b = m.body;
+      switch (b.kind) {
+        case "desc":
+          return `${head}\nManufacturer: ${b.desc.mfrDesc}\nHardware: ${b.desc.hwDesc}\nSoftware: ${b.desc.swDesc}\nSerial Num: ${b.desc.serialNum}\nDP Description: ${b.desc.dpDesc}`;
+        case "flow":
+          return [head, ...b.flows.map((f) => " " + formatFlowStats(f))].join("\n");
+        case "aggregate":
+          return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}`;
+        case "table":
+          return [head, ...b.tables.map((t) => `  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`)].join("\n");
+        case "port_stats":
+          return [
+            `${head} ${b.ports.length} ports`,
+            ...b.ports.map((p) => {
+              const c = p.counters;
+              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`;
+            }),
+          ].join("\n");
+        case "port_desc":
+          return [head, ...b.ports.map((p) => " " + fmtPortDesc(p))].join("\n");
+        case "group_desc":
+          return [head, ...b.groups.map((g) => " " + fmtGroup(g.groupId, g.groupType, g.buckets))].join("\n");
+        case "meter_config":
+          return [head, ...b.meters.map((mc) => fmtMeter(mc.meterId, mc.flags, mc.bands))].join("\n");
+        default:
+          return head;
+      }
+    }
+    case "experimenter":
+      return `***decode error: OFPBRC_BAD_VENDOR***\n${hexDump(encodeMessage(m))}`;
     case "unknown":
-      return `${head} (type ${OfpType.EXPERIMENTER === m.msgType ? "experimenter" : m.msgType}) ${toHex(m.body)}`;
-    default:
-      return head;
+      return `***decode error: OFPBRC_BAD_TYPE***\n${hexDump(encodeMessage(m))}`;
   }
 }
