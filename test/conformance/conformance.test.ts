@@ -14,6 +14,7 @@ import { makeTempDir } from "../../src/testing/process.js";
 import { peers } from "../support/peers.js";
 import { CORPUS } from "./corpus.js";
 import { runMonitorScenario } from "./monitor-runner.js";
+import { runRpcScenario } from "./rpc-runner.js";
 import { type StepOutcome, runCorpus } from "./runner.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -91,5 +92,11 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("conformance corpus: embed
     const [r, m] = await Promise.all([runMonitorScenario(real.unix), runMonitorScenario(mineRemote)]);
     expect(m).toEqual(r);
     expect(r.length).toBeGreaterThan(25);
+  });
+
+  it("other methods (schemas, locks, monitor errors, malformed params) answer exactly as ovsdb-server", async () => {
+    const r = await runRpcScenario(real.unix);
+    const m = await runRpcScenario(mineRemote);
+    expect(m).toEqual(r);
   });
 });

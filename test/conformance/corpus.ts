@@ -15,7 +15,7 @@ const U0 = "11111111-1111-1111-1111-111111111111";
 
 const ins = (table: string, row: object, extra: object = {}) => ({ op: "insert", table, row, ...extra });
 const sel = (table: string, where: unknown[] = [], columns?: unknown[]) => (columns ? { op: "select", table, where, columns } : { op: "select", table, where });
-const mut = (table: string, where: unknown[], mutations: unknown[]) => ({ op: "mutate", table, where, mutations });
+const mut = (table: string, where: unknown[], mutations: unknown) => ({ op: "mutate", table, where, mutations });
 const upd = (table: string, where: unknown[], row: object) => ({ op: "update", table, where, row });
 const del = (table: string, where: unknown[] = []) => ({ op: "delete", table, where });
 const byName = (n: string) => [["name", "==", n]];

@@ -483,22 +483,7 @@ class Transaction {
   }
 
   private condition(t: TableSchema, cond: unknown): CompiledCondition {
-    if (!Array.isArray(cond) || cond.length !== 3 || typeof cond[0] !== "string" || typeof cond[1] !== "string") {
-      throw syntaxError(cond, "Parse error in condition.");
-    }
-    const [column, fn, value] = cond as [string, string, unknown];
-    const col = columnOf(t, column);
-    if (!col) throw syntaxError(cond, `No column ${column} in table ${t.name}.`, "unknown column");
-    if (!["<", "<=", "==", "!=", ">=", ">", "includes", "excludes"].includes(fn)) {
-      throw new OvsdbError("unknown function", `No function named ${fn}.`);
-    }
-    const f = fn as ConditionFunction;
-    const ty = col.type;
-    if (["<", "<=", ">", ">="].includes(f) && (ty.value || ty.max !== 1 || (ty.key.type !== "integer" && ty.key.type !== "real"))) {
-      throw syntaxError(cond, `Type mismatch: "${f}" operator may not be applied to column ${column} of type ${typeToEnglish(ty)}.`);
-    }
-    const v = decodeDatum(conditionArgType(ty, f), value, this.decode);
-    return { column, fn: f, value: v, type: ty };
+    return compileServerCondition(t, cond, this.decode);
   }
 
   private columns(t: TableData, op: Record<string, unknown>, required: boolean): string[] | undefined {
@@ -537,7 +522,7 @@ class Transaction {
 
   run(opJson: unknown, index: number, n: number): OperationResult {
     if (opJson === null || typeof opJson !== "object" || Array.isArray(opJson)) {
-      throw new OvsdbSyntaxError(`Parsing ovsdb operation ${index + 1} of ${n} failed: Type mismatch for member 'op'.`, {}, ovsJsonText(opJson));
+      throw new OvsdbSyntaxError(`Parsing ovsdb operation ${index + 1} of ${n} failed: Object expected.`);
     }
     const op = opJson as Record<string, unknown>;
     const name = this.member(op, "op", "string") as string;
@@ -928,6 +913,30 @@ class Transaction {
       });
     }
   }
+}
+
+/**
+ * Decodes and checks one `<condition>` (RFC 7047 §5.1) as ovsdb-server does, with its errors:
+ * "Parse error in condition.", "unknown column", "unknown function", relational functions only on
+ * numeric scalar (or optional) columns; then the value with {@link decodeDatum}.
+ */
+export function compileServerCondition(t: TableSchema, cond: unknown, decode: DecodeContext = {}): CompiledCondition {
+  if (!Array.isArray(cond) || cond.length !== 3 || typeof cond[0] !== "string" || typeof cond[1] !== "string") {
+    throw syntaxError(cond, "Parse error in condition.");
+  }
+  const [column, fn, value] = cond as [string, string, unknown];
+  const col = columnOf(t, column);
+  if (!col) throw syntaxError(cond, `No column ${column} in table ${t.name}.`, "unknown column");
+  if (!["<", "<=", "==", "!=", ">=", ">", "includes", "excludes"].includes(fn)) {
+    throw new OvsdbError("unknown function", `No function named ${fn}.`);
+  }
+  const f = fn as ConditionFunction;
+  const ty = col.type;
+  if (["<", "<=", ">", ">="].includes(f) && (ty.value || ty.max !== 1 || (ty.key.type !== "integer" && ty.key.type !== "real"))) {
+    throw syntaxError(cond, `Type mismatch: "${f}" operator may not be applied to column ${column} of type ${typeToEnglish(ty)}.`);
+  }
+  const v = decodeDatum(conditionArgType(ty, f), value, decode);
+  return { column, fn: f, value: v, type: ty };
 }
 
 /**

@@ -14,7 +14,7 @@ import { type TableSchema, columnOf } from "../schema/schema.js";
 import { OvsdbError, OvsdbSyntaxError } from "../wire/errors.js";
 import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
 import { decodeDatum, encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
-import { type CommittedTxn, type Database, type DbRow, type RowChange, conditionArgType } from "./database.js";
+import { type CommittedTxn, type Database, type DbRow, type RowChange, compileServerCondition } from "./database.js";
 
 /** The three monitor flavours: `update` (RFC 7047), `update2` (`monitor_cond`), `update3` (`monitor_cond_since`). */
 export type MonitorVersion = 1 | 2 | 3;
@@ -37,15 +37,7 @@ function compileMonitorWhere(t: TableSchema, where: unknown): CompiledWhere {
   for (const w of where) {
     if (w === true) anyTrue = true;
     else if (w === false) anyFalse = true;
-    else {
-      if (!Array.isArray(w) || w.length !== 3 || typeof w[0] !== "string" || typeof w[1] !== "string") throw syntaxError(w, "Parse error in condition.");
-      const [column, fn, value] = w as [string, string, unknown];
-      const col = columnOf(t, column);
-      if (!col) throw syntaxError(w, `No column ${column} in table ${t.name}.`, "unknown column");
-      if (!["<", "<=", "==", "!=", ">=", ">", "includes", "excludes"].includes(fn)) throw new OvsdbError("unknown function", `No function named ${fn}.`);
-      const f = fn as CompiledCondition["fn"];
-      clauses.push({ column, fn: f, value: decodeDatum(conditionArgType(col.type, f), value), type: col.type });
-    }
+    else clauses.push(compileServerCondition(t, w));
   }
   // monitor_cond clauses form a disjunction; an empty list matches every row.
   if (anyTrue || (clauses.length === 0 && !anyFalse)) return ALWAYS;
@@ -108,11 +100,11 @@ export class Monitor {
         if (sel === undefined) {
           select.initial = select.insert = select.delete = select.modify = true;
         } else {
-          if (sel === null || typeof sel !== "object") throw syntaxError(sel, "select must be an object");
+          if (sel === null || typeof sel !== "object") throw new OvsdbSyntaxError(`Parsing table ${table} select failed: Object expected.`);
           const s = sel as Record<string, unknown>;
           for (const k of ["initial", "insert", "delete", "modify"] as const) {
             const v = s[k];
-            if (v !== undefined && typeof v !== "boolean") throw syntaxError(sel, `Type mismatch for member '${k}'.`);
+            if (v !== undefined && typeof v !== "boolean") throw new OvsdbSyntaxError(`Parsing table ${table} select failed: Type mismatch for member '${k}'.`);
             if (v !== false) select[k] = true;
           }
         }

@@ -15,7 +15,9 @@ import { bundledSchema } from "../schema/bundled.js";
 import { type DatabaseSchema, schemaToJson } from "../schema/schema.js";
 import { OvsdbError, OvsdbSyntaxError, errorToJson } from "../wire/errors.js";
 import type { JsonRpcRequest } from "../wire/jsonrpc.js";
-import { randomUuid } from "../wire/notation.js";
+import { isId, randomUuid } from "../wire/notation.js";
+import { compareAtoms } from "../schema/datum.js";
+import type { Atom } from "../schema/types.js";
 import { type PassiveRemote, formatRemote, parsePassiveRemote } from "../wire/remote.js";
 import { JsonRpcSession } from "../wire/session.js";
 import { ovsJsonText } from "./codec.js";
@@ -82,6 +84,26 @@ interface PendingTxn {
 
 const SERVER_DB = "_Server";
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+const VERSION_METHOD = { 1: "monitor", 2: "monitor_cond", 3: "monitor_cond_since" } as const;
+
+/** A schema's JSON as ovsdb-server sends it (`get_schema`, `_Server.Database.schema`): enum values sorted. */
+function wireSchema(schema: DatabaseSchema): Record<string, unknown> {
+  const json = schemaToJson(schema);
+  const sortEnums = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortEnums);
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "enum" && Array.isArray(x) && x[0] === "set" && Array.isArray(x[1])) {
+          out[k] = ["set", [...(x[1] as Atom[])].sort((a, b) => compareAtoms(Array.isArray(a) ? String(a[1]) : a, Array.isArray(b) ? String(b[1]) : b))];
+        } else out[k] = sortEnums(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  return sortEnums(json) as Record<string, unknown>;
+}
 
 /**
  * An in-process OVSDB server. Add databases with {@link OvsdbServer.addDatabase}, then serve
@@ -148,7 +170,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       model: "standalone",
       connected: true,
       leader: true,
-      schema: ovsJsonText(schemaToJson(h.db.schema)),
+      schema: ovsJsonText(wireSchema(h.db.schema)),
     };
     const out = server.db.execute([{ op: "insert", table: "Database", row }], { ownsLock: () => false, internal: true });
     if (out.kind === "done" && out.results[0] && "uuid" in (out.results[0] as object)) {
@@ -381,11 +403,13 @@ class ClientSession {
       case "list_dbs":
         return [...this.server.databaseNames].sort();
       case "get_schema": {
+        if (typeof p[0] !== "string") throw rpcError("syntax error", "get_schema request params must begin with <db-name>");
         const h = this.server.hostedDb(p[0]);
         if (!h) throw rpcError("unknown database", `get_schema request specifies unknown database ${String(p[0])}`);
-        return schemaToJson(h.db.schema);
+        return wireSchema(h.db.schema);
       }
       case "transact": {
+        if (typeof p[0] !== "string") throw rpcError("syntax error", "transact request params must begin with <db-name>");
         const h = this.server.hostedDb(p[0]);
         if (!h) throw rpcError("unknown database", `transact request specifies unknown database ${typeof p[0] === "string" ? p[0] : ovsJsonText(p[0])}`);
         return this.server.transact(this, h, p.slice(1));
@@ -406,14 +430,15 @@ class ClientSession {
       case "lock":
       case "steal": {
         const name = p[0];
-        if (typeof name !== "string") throw rpcError("syntax error", `${req.method} request must have a lock name`);
-        if (req.method === "lock" && this.locks.has(name)) throw rpcError("duplicate lock", `lock request specifies lock ${name}, which is already held or pending`);
+        if (p.length !== 1 || typeof name !== "string" || !isId(name)) throw rpcError("syntax error", `${req.method} request params must be <id>`);
+        if (this.locks.has(name)) throw rpcError("syntax error", `must issue "unlock" before new "${req.method}"`);
         this.locks.add(name);
         return { locked: this.server.lock(this, name, req.method === "steal") };
       }
       case "unlock": {
         const name = p[0];
-        if (typeof name !== "string" || !this.locks.has(name)) throw rpcError("unknown lock", `unlock request specifies lock ${String(name)}, which is not held`);
+        if (p.length !== 1 || typeof name !== "string" || !isId(name)) throw rpcError("syntax error", "unlock request params must be <id>");
+        if (!this.locks.has(name)) throw rpcError("syntax error", `unlock: "unlock" without "lock" or "steal"`);
         this.locks.delete(name);
         this.server.unlock(this, name);
         return {};
@@ -426,13 +451,14 @@ class ClientSession {
       case "echo":
         return p;
       default:
-        throw rpcError("unknown method", `${req.method}`);
+        throw rpcError("unknown method", "");
     }
   }
 
   private monitor(p: readonly unknown[], version: MonitorVersion): unknown {
+    if (typeof p[0] !== "string") throw rpcError("syntax error", `${VERSION_METHOD[version]} request params must begin with <db-name>`);
     const h = this.server.hostedDb(p[0]);
-    if (!h) throw rpcError("unknown database", `monitor request specifies unknown database ${String(p[0])}`);
+    if (!h) throw rpcError("unknown database", `monitor request specifies unknown database ${p[0]}`);
     if (p.length < 3) throw rpcError("syntax error", "monitor request has too few parameters");
     const key = ovsJsonText(p[1]);
     if (this.monitors.has(key)) throw { ...rpcError("syntax error", "duplicate monitor ID") };
@@ -463,7 +489,7 @@ class ClientSession {
   private monitorCondChange(p: readonly unknown[]): unknown {
     const key = ovsJsonText(p[0]);
     const m = this.monitors.get(key);
-    if (!m) throw rpcError("unknown monitor", "");
+    if (!m) throw rpcError("syntax error", "unknown monitor session");
     if (m.version === 1) throw rpcError("syntax error", "monitor_cond_change is not allowed on a plain monitor");
     let updates;
     try {
