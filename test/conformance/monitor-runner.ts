@@ -1,6 +1,7 @@
 /**
  * Monitor conformance: the same monitors (`monitor`, `monitor_cond`, `monitor_cond_since`,
- * `monitor_cond_change`, `monitor_cancel`) and transactions against two servers; the replies and
+ * `monitor_cond_change`, `monitor_cancel`) and transactions against two servers (the embedded one
+ * with `historyTxns: 0`, like a standalone ovsdb-server); the replies and
  * notifications each session receives, normalized (sorted members, UUIDs by first appearance).
  */
 import { connectRemote, parseActiveRemote } from "../../src/ovsdb/wire/remote.js";
@@ -44,6 +45,7 @@ export async function runMonitorScenario(remote: string): Promise<string[]> {
   const m1 = await open("m1");
   const m2 = await open("m2");
   const m3 = await open("m3");
+  const m4 = await open("m4");
   const rec = async (who: string, p: Promise<unknown>) => {
     try {
       log.push({ seq: seq++, who, text: ["reply", await p] });
@@ -56,6 +58,7 @@ export async function runMonitorScenario(remote: string): Promise<string[]> {
   await rec("m1", m1.call("monitor", [DB, "v1", { Root: { columns: ["name", "i", "iset", "smap", "color", "r"] }, Other: {} }]));
   await rec("m2", m2.call("monitor_cond", [DB, ["id", 2], { Root: [{ columns: ["name", "i", "iset", "smap", "color"], where: [["i", "<=", 2]] }] }]));
   await rec("m3", m3.call("monitor_cond", [DB, "sel", { Root: { columns: ["name", "i"], select: { initial: false, insert: true, delete: false, modify: true } } }]));
+  await rec("m4", m4.call("monitor_cond_since", [DB, "since", { Root: [{ where: [["i", ">", 1]] }], Other: {} }, "00000000-0000-0000-0000-000000000000"]));
   for (const t of txns.slice(1, 4)) {
     await rec("writer", writer.call("transact", [DB, ...t]));
     await new Promise((r) => setTimeout(r, 50));
@@ -73,10 +76,10 @@ export async function runMonitorScenario(remote: string): Promise<string[]> {
   await rec("m1", m1.call("monitor", ["Nope", "bad2", { Root: {} }]));
   await rec("writer", writer.call("transact", [DB, { op: "insert", table: "Root", row: { name: "z" } }]));
   await new Promise((r) => setTimeout(r, 50));
-  for (const s of [writer, m1, m2, m3]) s.close();
+  for (const s of [writer, m1, m2, m3, m4]) s.close();
   const map = new Map<string, string>();
   // Order within one session is the protocol's; across sessions it is timing, so group by session.
-  const order = ["writer", "m1", "m2", "m3"];
+  const order = ["writer", "m1", "m2", "m3", "m4"];
   return log
     .sort((a, b) => order.indexOf(a.who) - order.indexOf(b.who) || a.seq - b.seq)
     .map((l) => `${l.who}: ${JSON.stringify(canonical(JSON.parse(normalizeUuids(JSON.stringify(l.text), map))))}`);
