@@ -181,10 +181,10 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       return 1;
     }
     if (e instanceof FlowSyntaxError) {
-      io.err(`ovs-ofctl: ${e.message}\n`);
+      io.err(`ovn-ts ofctl: ${e.message}\n`);
       return 1;
     }
-    io.err(`ovs-ofctl: ${(e as Error).message}\n`);
+    io.err(`ovn-ts ofctl: ${(e as Error).message}\n`);
     return 1;
   }
 };

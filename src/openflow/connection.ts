@@ -71,6 +71,8 @@ export interface ConnectionOptions {
   readonly requestTimeoutMs?: number;
   /** Echo keep-alive interval in ms; 0 disables (default 5 s). */
   readonly echoIntervalMs?: number;
+  /** How long an echo request may stay unanswered before the connection is declared dead (default 3 intervals). */
+  readonly echoTimeoutMs?: number;
   /** Handshake timeout in ms (default 10 s). */
   readonly handshakeTimeoutMs?: number;
   /** Reconnect (client connections only): delays in ms and attempt bound. */
@@ -122,6 +124,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       versions: opts.versions ?? [OfpVersion.OF13],
       requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
       echoIntervalMs: opts.echoIntervalMs ?? 5_000,
+      echoTimeoutMs: opts.echoTimeoutMs ?? 3 * (opts.echoIntervalMs ?? 5_000),
       handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
       reconnect: opts.reconnect,
     };
@@ -213,7 +216,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   private fail(e: Error): void {
     if (this.listenerCount("error") > 0) this.emit("error", e);
     for (const w of this.readyWaiters.splice(0)) w.reject(e);
-    this.closing = true;
+    // not `closing`: a client with `reconnect` dials again after a protocol failure
     this.socket?.destroy();
     this.onSocketGone(undefined);
   }
@@ -298,14 +301,13 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     this.stopEcho();
     if (!this.opts.echoIntervalMs) return;
     this.echoTimer = setInterval(() => {
-      if (this.echoOutstanding) {
-        this.fail(new RequestTimeoutError("echo keep-alive timed out"));
-        return;
-      }
+      if (this.echoOutstanding) return; // the outstanding request's own timeout decides
       this.echoOutstanding = true;
-      this.request({ type: "echo_request", data: new Uint8Array(0) }, { timeoutMs: this.opts.echoIntervalMs * 2 }).then(
+      this.request({ type: "echo_request", data: new Uint8Array(0) }, { timeoutMs: this.opts.echoTimeoutMs }).then(
         () => (this.echoOutstanding = false),
-        () => undefined,
+        (e: unknown) => {
+          if (e instanceof RequestTimeoutError) this.fail(new RequestTimeoutError("echo keep-alive timed out"));
+        },
       );
     }, this.opts.echoIntervalMs);
     this.echoTimer.unref();

@@ -1,0 +1,73 @@
+/** `ovn-ts ofctl` offline commands compared with ovs-ofctl (one ovs-ofctl process per command form). */
+import { describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { peers } from "../support/peers.js";
+import { memoryIo, UsageError } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { ofctlCommand } from "../../src/openflow/cli.js";
+
+const FLOW = "table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=ct(commit,zone=NXM_NX_REG13[0..15],nat(src=10.0.0.1)),resubmit(,1)";
+
+async function run(...a: string[]) {
+  const io = memoryIo();
+  const code = await main(["ofctl", ...a], io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+function ovsHex(flow: string): string {
+  const out = execFileSync("ovs-ofctl", ["-O", "OpenFlow13", "-mmmmm", "parse-flow", flow], { encoding: "utf8" });
+  return out
+    .split("\n")
+    .filter((l) => /^[0-9a-f]{8}  /.test(l))
+    .map((l) => l.slice(10, 58).replace(/[- ]/g, ""))
+    .join("");
+}
+
+describe.skipIf(!peers("ovs-ofctl"))("ovn-ts ofctl (offline commands)", () => {
+  it("parse-flow prints what ovs-ofctl parse-flow prints", async () => {
+    const theirs = execFileSync("ovs-ofctl", ["-O", "OpenFlow13", "parse-flow", FLOW], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith("OFPT_"));
+    const ours = await run("parse-flow", FLOW);
+    expect(ours.code).toBe(0);
+    expect(ours.out.trimEnd().split("\n")).toEqual(theirs);
+  });
+
+  it("parse-flow --hex gives the bytes ovs-ofctl sends", async () => {
+    const ours = await run("parse-flow", "--hex", FLOW);
+    expect(ours.out.trim()).toBe(ovsHex(FLOW));
+  });
+
+  it("parse-flows FILE and ofp-print HEX match ovs-ofctl", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-ofcli-"));
+    try {
+      const file = join(dir, "f.txt");
+      writeFileSync(file, `${FLOW}\nin_port=1,actions=output:2\n# comment\ntcp,tp_dst=80,actions=drop\n`);
+      const theirs = execFileSync("ovs-ofctl", ["-O", "OpenFlow13", "parse-flows", file], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith("OFPT_"));
+      expect((await run("-O", "OpenFlow13", "parse-flows", file)).out.trimEnd().split("\n")).toEqual(theirs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const hex of [ovsHex(FLOW), "0414000800000009", "0402000b00000005010203", "040600200000000100000000000000aa00000100fe0000000000004f00000000"]) {
+      const theirs = execFileSync("ovs-ofctl", ["ofp-print", hex], { encoding: "utf8" });
+      const ours = await run("ofp-print", hex);
+      expect(ours.code).toBe(0);
+      expect(ours.out).toBe(theirs);
+    }
+  });
+
+  it("exit status 1 with a message for bad flows, usage errors and unreachable targets", async () => {
+    const ovs = spawnSync("ovs-ofctl", ["-O", "OpenFlow13", "parse-flow", "foo=1,actions=drop"], { encoding: "utf8" });
+    const ours = await run("parse-flow", "foo=1,actions=drop");
+    expect(ours.code).toBe(ovs.status);
+    expect(ours.err).toContain("unknown keyword foo");
+    expect(ovs.stderr).toContain("unknown keyword foo");
+    expect((await run("frobnicate")).code).toBe(1);
+    expect((await run("-O", "OpenFlow10", "dump-flows", "tcp:127.0.0.1:1")).code).toBe(1);
+    await expect(ofctlCommand(["--bogus"], memoryIo())).rejects.toBeInstanceOf(UsageError);
+    const unreachable = await run("-O", "OpenFlow13", "dump-flows", "tcp:127.0.0.1:1");
+    expect(unreachable.code).toBe(spawnSync("ovs-ofctl", ["-O", "OpenFlow13", "dump-flows", "tcp:127.0.0.1:1"]).status);
+    expect(unreachable.err).toContain("failed to connect");
+  });
+});
