@@ -1,0 +1,179 @@
+/**
+ * The published package: `npm pack` of this repo installs into an empty project (offline, from the
+ * npm cache) and `ovn-ts`, `ovn-ts/ovsdb`, `ovn-ts/openflow`, `ovn-ts/geneve`, `ovn-ts/testing`
+ * import from ESM with types resolving (`tsc --noEmit` of a small consumer); the bundled schemas
+ * are found through `import.meta.url`; the `ovn-ts` bin answers `--help` for every command; and
+ * CommonJS `require()` of the ESM build is checked on Node 20's `--experimental-require-module`.
+ *
+ * dist/ is used when it is newer than every source file (CI builds it in `npm ci`); otherwise the
+ * sources are compiled into the staging directory, never into the shared dist/.
+ */
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing"];
+
+function sh(program: string, args: readonly string[], cwd: string, timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(program, args, { cwd, timeout, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function walk(dir: string, ext: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, ext, out);
+    else if (p.endsWith(ext) && !p.endsWith(".d.ts")) out.push(p);
+  }
+  return out;
+}
+
+/** True when dist/ has a .js at least as new as each src/ .ts. */
+function distIsFresh(): boolean {
+  const src = join(ROOT, "src");
+  const dist = join(ROOT, "dist");
+  if (!existsSync(dist)) return false;
+  return walk(src, ".ts").every((f) => {
+    const js = join(dist, relative(src, f)).replace(/\.ts$/, ".js");
+    return existsSync(js) && statSync(js).mtimeMs >= statSync(f).mtimeMs;
+  });
+}
+
+const CONSUMER_TS = `
+import { ovsdb } from "ovn-ts";
+import { OvsdbClient, type TransactReply } from "ovn-ts/ovsdb";
+import { parseFlow } from "ovn-ts/openflow";
+import { decodeGeneveFrame, type DecodedGeneveFrame } from "ovn-ts/geneve";
+import { startEmbeddedServer, type EmbeddedServerSandbox, type OvnSandbox, type StopOptions } from "ovn-ts/testing";
+
+const server: EmbeddedServerSandbox = await startEmbeddedServer({ schema: "OVN_Northbound" });
+const client: OvsdbClient = await OvsdbClient.connect(server.unix);
+const reply: TransactReply = await client.transact("OVN_Northbound", [{ op: "insert", table: "Logical_Switch", row: { name: "ls0" } }]);
+// @ts-expect-error options are typed: tcp is a boolean
+void startEmbeddedServer({ tcp: "yes" });
+const decode: (b: Uint8Array) => DecodedGeneveFrame = decodeGeneveFrame;
+const later: OvnSandbox | undefined = undefined;
+const keep: StopOptions = { keep: true };
+console.log(typeof ovsdb.OvsdbClient, reply.results.length, typeof decode, typeof parseFlow, later, keep);
+client.close();
+await server.stop();
+`;
+
+const CONSUMER_MJS = `
+import { existsSync } from "node:fs";
+${ENTRIES.map((e, i) => `import * as m${i} from "${e}";`).join("\n")}
+const { OvsdbClient, bundledSchemaPath } = m1;
+const { startEmbeddedServer } = m4;
+const counts = [${ENTRIES.map((_, i) => `Object.keys(m${i}).length`).join(", ")}];
+const schema = bundledSchemaPath("OVN_Southbound");
+const server = await startEmbeddedServer({ schema: "OVN_Southbound" });
+const client = await OvsdbClient.connect(server.unix);
+const dbs = await client.call("list_dbs", []);
+client.close();
+await server.stop();
+console.log(JSON.stringify({ counts, schema, schemaExists: existsSync(schema), dbs }));
+`;
+
+describe("npm pack → install into an empty project", () => {
+  let work = "";
+  let consumer = "";
+  let tarball = "";
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "ovn-ts-pack-"));
+    const stage = join(work, "stage");
+    for (const f of ["package.json", "README.md", "schemas", "docs"]) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+    if (distIsFresh()) {
+      cpSync(join(ROOT, "dist"), join(stage, "dist"), { recursive: true });
+    } else {
+      // tsc emits even when another folder has a type error; the project's typecheck reports those.
+      await sh(process.execPath, [TSC, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist"), "--declarationMap", "false", "--sourceMap", "false"], ROOT, 180_000);
+    }
+    const pack = await sh("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], stage);
+    expect(pack.code, pack.stderr).toBe(0);
+    const info = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+    tarball = join(work, info[0]!.filename);
+    consumer = join(work, "consumer");
+    mkdirSync(consumer);
+    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    const install = await sh("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], consumer);
+    expect(install.code, `npm install --offline failed (is the npm cache populated? run npm ci first): ${install.stderr}`).toBe(0);
+  }, 240_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("imports every entry point from ESM; the bundled schemas resolve through import.meta.url", async () => {
+    writeFileSync(join(consumer, "consumer.mjs"), CONSUMER_MJS);
+    const r = await sh(process.execPath, ["consumer.mjs"], consumer);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { counts: number[]; schema: string; schemaExists: boolean; dbs: string[] };
+    expect(out.counts.every((n) => n > 0)).toBe(true);
+    expect(out.schema.startsWith(join(consumer, "node_modules", "ovn-ts", "schemas"))).toBe(true);
+    expect(out.schemaExists).toBe(true);
+    expect(out.dbs).toContain("OVN_Southbound");
+  });
+
+  it("types resolve: tsc --noEmit of a strict NodeNext consumer passes", async () => {
+    writeFileSync(join(consumer, "consumer.ts"), CONSUMER_TS);
+    const tsconfig = {
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        noEmit: true,
+        types: ["node"],
+        typeRoots: [join(ROOT, "node_modules", "@types")],
+        skipLibCheck: true,
+      },
+      files: ["consumer.ts"],
+    };
+    writeFileSync(join(consumer, "tsconfig.json"), JSON.stringify(tsconfig));
+    const r = await sh(process.execPath, [TSC, "-p", "tsconfig.json"], consumer);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("the ovn-ts bin answers --help for every command", async () => {
+    const bin = join(consumer, "node_modules", ".bin", "ovn-ts");
+    const top = await sh(bin, ["--help"], consumer);
+    expect(top.code).toBe(0);
+    const commands = [...top.stdout.matchAll(/^ {2}(\S+)\s{2,}/gm)].map((m) => m[1]!);
+    expect(commands).toEqual(expect.arrayContaining(["ovsdb", "geneve", "ofctl", "codegen", "server", "demo"]));
+    for (const c of commands) {
+      const r = await sh(bin, [c, "--help"], consumer, 30_000);
+      expect(r.code, `ovn-ts ${c} --help: ${r.stderr}`).toBe(0);
+      expect(r.stdout, `ovn-ts ${c} --help`).toMatch(/usage/i);
+    }
+  });
+
+  it("CommonJS: require() of the ESM build on Node 20 (--experimental-require-module) needs a `default` export condition", async () => {
+    const pkgFile = join(consumer, "node_modules", "ovn-ts", "package.json");
+    const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { exports: Record<string, string | Record<string, string>> };
+    const script = `for (const e of ${JSON.stringify(ENTRIES)}) { const m = require(e); if (Object.keys(m).length === 0) throw new Error(e + " is empty"); } console.log("ok");`;
+    const flags = Number(process.versions.node.split(".")[0]) >= 22 ? [] : ["--experimental-require-module", "--no-warnings"];
+    const hasCjsCondition = Object.values(pkg.exports).every((v) => typeof v === "string" || "default" in v || "require" in v);
+    const asShipped = await sh(process.execPath, [...flags, "-e", script], consumer);
+    if (hasCjsCondition) {
+      expect(asShipped.stdout.trim(), asShipped.stderr).toBe("ok");
+    } else {
+      // "exports" lists only an `import` condition, so require() cannot resolve the package
+      expect(asShipped.stderr).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+      // with `default` added next to `import`, require(esm) loads every entry (no top-level await)
+      for (const v of Object.values(pkg.exports)) if (typeof v !== "string" && v["import"]) v["default"] = v["import"];
+      writeFileSync(pkgFile, JSON.stringify(pkg));
+      const patched = await sh(process.execPath, [...flags, "-e", script], consumer);
+      expect(patched.stdout.trim(), patched.stderr).toBe("ok");
+    }
+  });
+});
