@@ -18,6 +18,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   ofctl: { summary: "OpenFlow tool, mirrors ovs-ofctl", load: async () => (await import("../openflow/cli.js")).ofctlCommand },
   codegen: { summary: "generate typed TypeScript models from .ovsschema", load: async () => (await import("./codegen.js")).codegenCommand },
   server: { summary: "embedded OVSDB server, mirrors ovsdb-server", load: async () => (await import("./server.js")).serverCommand },
+  nbctl: { summary: "OVN northbound tool, mirrors ovn-nbctl", load: async () => (await import("./nbctl.js")).nbctlCommand },
+  trace: { summary: "trace a packet from a port, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
   demo: { summary: "the main job: a small Kube-OVN-style topology", load: async () => (await import("./demo.js")).demoCommand },
 };
 

@@ -212,7 +212,7 @@ export type LbProtocol = "tcp" | "udp" | "sctp";
 
 /** Options of {@link NbTransaction.lbAdd}. */
 export interface LoadBalancerOptions extends CreateOptions {
-  /** `protocol` (default tcp when the VIP has a port). */
+  /** `protocol` (default tcp, as ovn-nbctl sets it; it only matters for VIPs with a port). */
   readonly protocol?: LbProtocol;
   /** `options`. */
   readonly options?: StringMap;
@@ -331,6 +331,12 @@ export class NbTransaction {
     this.open();
     this.ops.push(...ops);
     return this;
+  }
+
+  /** The ref of a row named `name` created in `table` earlier in this transaction (by a call of this API), if any. */
+  pendingRef(table: TableName, name: string): NamedRef<string> | undefined {
+    const p = this.pending.get(key(table, name));
+    return p && !isUuid(p.ref) ? (p.ref as NamedRef<string>) : undefined;
   }
 
   private open(): void {
@@ -1104,7 +1110,7 @@ export class NbTransaction {
     const op = LB.insert({
       name,
       vips: { [vip]: ips },
-      ...(v.port !== undefined ? { protocol: options.protocol ?? "tcp" } : {}),
+      protocol: options.protocol ?? "tcp",
       options: map(options.options),
       ...(options.selectionFields ? { selection_fields: options.selectionFields } : {}),
       external_ids: map(options.externalIds),

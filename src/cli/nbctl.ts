@@ -1,0 +1,1401 @@
+/**
+ * `ovn-ts nbctl [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND [ARG...]]...`: a drop-in for
+ * `ovn-nbctl` built on the OVN API (`src/ovn`): the same command syntax and options (`--db`,
+ * `--may-exist`, `--if-exists`, `--wait=sb|hv`, `--timeout`, the output format options), several
+ * commands per run separated by `--` and committed as one transaction, and the same output
+ * formats, so that scripts parsing ovn-nbctl's output keep working. Each run reads only the tables
+ * its commands need (no full database sync).
+ *
+ * @module
+ */
+import { OvsdbClient } from "../ovsdb/client/client.js";
+import { model } from "../ovsdb/models/ovn-nb.js";
+import type { Row } from "../ovsdb/models/ovn-nb.js";
+import { type Datum, compareAtoms, datumEquals, datumFromJson } from "../ovsdb/schema/datum.js";
+import { type ColumnSchema, type TableSchema, columnOf, tableOf } from "../ovsdb/schema/schema.js";
+import { type Atom, type BaseType, type ColumnType, columnShape } from "../ovsdb/schema/types.js";
+import { atomToText, datumToText } from "../ovsdb/text/datum-text.js";
+import { type Cell, TablePrinter, type TableStyle, defaultTableStyle } from "../ovsdb/text/table.js";
+import { type JsonAtom, type JsonValue, isUuid } from "../ovsdb/wire/notation.js";
+import type { Condition, Operation } from "../ovsdb/wire/operations.js";
+import { type CommitResult, NbTransaction, OvnNb, checkAddressEntry } from "../ovn/nb.js";
+import { type NbReader, selectReader } from "../ovn/reader.js";
+import { OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
+import { parsePrefix } from "../ovn/net.js";
+import { type CliCommand, type CliIo, UsageError } from "./io.js";
+
+const DB = model.name;
+
+/** Command options of one command (`--may-exist`, `--policy=src-ip`, ...). */
+type Opts = ReadonlyMap<string, string | true>;
+
+/** What a command returns: text to print after the commit (possibly needing the commit's UUIDs). */
+type Output = string | ((c: CommitResult) => string) | void;
+
+interface Ctx {
+  readonly client: OvsdbClient;
+  readonly tx: NbTransaction;
+  readonly reader: NbReader;
+  readonly style: TableStyle;
+  readonly printer: TablePrinter;
+  /** `--id=@name` symbols → uuid-name or UUID. */
+  readonly symbols: Map<string, { named: boolean; id: string }>;
+  /** `--columns` of the whole run. */
+  readonly columns: string[] | undefined;
+}
+
+interface Spec {
+  readonly min: number;
+  readonly max: number;
+  readonly options?: readonly string[];
+  run(ctx: Ctx, args: readonly string[], opts: Opts): Promise<Output>;
+}
+
+const tableSchema = (t: string): TableSchema => {
+  try {
+    return tableOf(model.schema, t);
+  } catch {
+    throw new UsageError(`unknown table "${t}"`);
+  }
+};
+
+/** Finds the table whose name matches `name` case-insensitively, as OVS tools accept. */
+function findTable(name: string): TableSchema {
+  const exact = model.schema.tables.get(name);
+  if (exact) return exact;
+  const matches = [...model.schema.tables.values()].filter((t) => t.name.toLowerCase() === name.toLowerCase());
+  if (matches.length === 1) return matches[0]!;
+  throw new UsageError(`unknown table "${name}"`);
+}
+
+// ---------------------------------------------------------------- raw rows
+
+type RawRow = Record<string, JsonValue>;
+
+async function rawRows(ctx: Ctx, table: string, where: Condition[] = []): Promise<RawRow[]> {
+  const [r] = (await ctx.client.transact(DB, [{ op: "select", table, where }])).results;
+  const rows = (r as { rows?: RawRow[] } | undefined)?.rows ?? [];
+  return rows;
+}
+
+function uuidOf(r: RawRow): string {
+  return (r["_uuid"] as readonly [string, string])[1];
+}
+
+/** Looks a record up as ovn-nbctl does: by UUID, by `name` (when the table has one), or `.` for NB_Global. */
+async function getRecord(ctx: Ctx, t: TableSchema, id: string, mustExist = true): Promise<RawRow | undefined> {
+  if (id.startsWith("@")) {
+    const s = ctx.symbols.get(id);
+    if (!s || s.named) throw new UsageError(`row id "${id}" is not a committed row`);
+    id = s.id;
+  }
+  if (isUuid(id)) {
+    const rows = await rawRows(ctx, t.name, [["_uuid", "==", ["uuid", id]]]);
+    if (rows[0]) return rows[0];
+  }
+  let rows: RawRow[] = [];
+  if (t.name === "NB_Global" && id === ".") rows = await rawRows(ctx, t.name);
+  else if (columnOf(t, "name")?.type.key.type === "string" && columnShape(columnOf(t, "name")!.type) === "scalar") rows = await rawRows(ctx, t.name, [["name", "==", id]]);
+  if (rows.length > 1) throw new UsageError(`multiple rows in ${t.name} match "${id}"`);
+  if (!rows[0] && mustExist) throw new UsageError(`no row "${id}" in table ${t.name}`);
+  return rows[0];
+}
+
+// ---------------------------------------------------------------- text notation → JSON
+
+/** Splits `s` at top-level occurrences of the separator characters, honoring double quotes. */
+function splitTop(s: string, seps: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let q = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (q) {
+      cur += c;
+      if (c === "\\" && i + 1 < s.length) cur += s[++i]!;
+      else if (c === '"') q = false;
+    } else if (c === '"') {
+      q = true;
+      cur += c;
+    } else if (seps.includes(c)) {
+      if (cur.trim() !== "") out.push(cur.trim());
+      cur = "";
+    } else cur += c;
+  }
+  if (cur.trim() !== "") out.push(cur.trim());
+  return out;
+}
+
+/** Index of the first top-level `=` (outside quotes), or -1. */
+function topEq(s: string): number {
+  let q = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (q) {
+      if (c === "\\") i++;
+      else if (c === '"') q = false;
+    } else if (c === '"') q = true;
+    else if (c === "=") return i;
+  }
+  return -1;
+}
+
+function atomFromText(base: BaseType, text: string, ctx: Ctx, what: string): JsonAtom {
+  const t = text.trim();
+  switch (base.type) {
+    case "integer":
+      if (!/^-?\d+$/.test(t)) throw new UsageError(`"${t}" is not a valid integer (${what})`);
+      return Number(t);
+    case "real":
+      if (!Number.isFinite(Number(t)) || t === "") throw new UsageError(`"${t}" is not a valid real number (${what})`);
+      return Number(t);
+    case "boolean":
+      if (t !== "true" && t !== "false") throw new UsageError(`"${t}" is not a valid boolean (${what})`);
+      return t === "true";
+    case "string":
+      if (t.startsWith('"')) {
+        try {
+          return JSON.parse(t) as string;
+        } catch {
+          throw new UsageError(`${t}: invalid quoted string (${what})`);
+        }
+      }
+      return t;
+    case "uuid": {
+      if (t.startsWith("@")) {
+        const s = ctx.symbols.get(t);
+        if (!s) throw new UsageError(`row id "${t}" is referenced but never created (e.g. with "-- --id=${t} create ...")`);
+        return s.named ? ["named-uuid", s.id] : ["uuid", s.id];
+      }
+      if (!isUuid(t)) throw new UsageError(`"${t}" is not a valid UUID (${what})`);
+      return ["uuid", t.toLowerCase()];
+    }
+  }
+}
+
+function unbracket(s: string, open: string, close: string): string {
+  const t = s.trim();
+  return t.startsWith(open) && t.endsWith(close) ? t.slice(1, -1) : t;
+}
+
+/** Parses a value in OVS text notation (`a`, `[a, b]`, `{k=v}`) for column type `type`. */
+function valueFromText(type: ColumnType, text: string, ctx: Ctx, what: string): JsonValue {
+  const shape = columnShape(type);
+  if (shape === "map") {
+    const pairs = splitTop(unbracket(text, "{", "}"), ",").map((item) => {
+      const eq = topEq(item);
+      if (eq < 0) throw new UsageError(`"${item}": map element must be KEY=VALUE (${what})`);
+      return [atomFromText(type.key, item.slice(0, eq), ctx, what), atomFromText(type.value!, item.slice(eq + 1), ctx, what)] as const;
+    });
+    return ["map", pairs];
+  }
+  if (shape === "scalar") return atomFromText(type.key, text, ctx, what);
+  const items = splitTop(unbracket(text, "[", "]"), ", \t");
+  const atoms = items.map((i) => atomFromText(type.key, i, ctx, what));
+  if (shape === "optional" && atoms.length === 1) return atoms[0]!;
+  return ["set", atoms];
+}
+
+/** Parses `COLUMN[:KEY]` (+ operator and value when `withValue`). */
+function parseColumnArg(t: TableSchema, arg: string): { col: ColumnSchema; key: string | undefined; rest: string } {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::("(?:[^"\\]|\\.)*"|[^=!<>{}]*))?(.*)$/s.exec(arg);
+  if (!m) throw new UsageError(`"${arg}": bad column argument`);
+  const col = columnOf(t, m[1]!);
+  if (!col) throw new UsageError(`${t.name} does not contain a column whose name matches "${m[1]}"`);
+  let key = m[2];
+  if (key !== undefined && key.startsWith('"')) key = JSON.parse(key) as string;
+  return { col, key, rest: m[3] ?? "" };
+}
+
+// ---------------------------------------------------------------- printing helpers
+
+function cellOf(col: ColumnSchema | undefined, json: JsonValue | undefined): Cell {
+  if (json === undefined) return { text: "" };
+  return col ? { json, type: col.type } : { json };
+}
+
+function printRows(ctx: Ctx, t: TableSchema, rows: RawRow[], columnsOpt: string[] | undefined): string {
+  const cols = columnsOpt ?? ["_uuid", ...[...t.columns.keys()].sort()];
+  for (const c of cols) if (c !== "_uuid" && c !== "_version" && !columnOf(t, c)) throw new UsageError(`${t.name} does not contain a column whose name matches "${c}"`);
+  const uuidType: ColumnType = { key: { type: "uuid" }, min: 1, max: 1 };
+  return ctx.printer.format({
+    headings: cols,
+    rows: rows.map((r) => cols.map((c) => (c === "_uuid" || c === "_version" ? { json: r[c]!, type: uuidType } : cellOf(columnOf(t, c), r[c])))),
+  });
+}
+
+function textOf(col: ColumnSchema, json: JsonValue): string {
+  const d = datumFromJson({ ...col.type, min: 0, max: "unlimited" } as ColumnType, json, { allowNamedUuid: true });
+  const type = col.type;
+  if (type.max === 1 && !type.value) {
+    const atoms = d as Atom[];
+    return atoms.length === 0 ? "[]" : atomToText(atoms[0]!, type.key.type);
+  }
+  return datumToText(type, d);
+}
+
+const padStart = (s: string, n: number) => s.padStart(n);
+
+// ---------------------------------------------------------------- generic database commands
+
+function listCols(ctx: Ctx, opts: Opts): string[] | undefined {
+  const c = opts.get("--columns");
+  if (typeof c === "string") return c.split(",").map((x) => x.trim()).filter(Boolean);
+  return ctx.columns;
+}
+
+const genericCommands: Record<string, Spec> = {
+  list: {
+    min: 1,
+    max: Infinity,
+    options: ["--if-exists", "--columns"],
+    async run(ctx, [table, ...recs], opts) {
+      const t = findTable(table!);
+      let rows: RawRow[];
+      if (recs.length === 0) rows = (await rawRows(ctx, t.name)).sort((a, b) => compareAtoms(uuidOf(a), uuidOf(b)));
+      else {
+        rows = [];
+        for (const r of recs) {
+          const row = await getRecord(ctx, t, r, !opts.has("--if-exists"));
+          if (row) rows.push(row);
+        }
+      }
+      return printRows(ctx, t, rows, listCols(ctx, opts));
+    },
+  },
+  find: {
+    min: 1,
+    max: Infinity,
+    options: ["--columns"],
+    async run(ctx, [table, ...conds], opts) {
+      const t = findTable(table!);
+      const tests = conds.map((c) => parseCondition(ctx, t, c));
+      const rows = (await rawRows(ctx, t.name)).filter((r) => tests.every((f) => f(r))).sort((a, b) => compareAtoms(uuidOf(a), uuidOf(b)));
+      return printRows(ctx, t, rows, listCols(ctx, opts));
+    },
+  },
+  get: {
+    min: 2,
+    max: Infinity,
+    options: ["--if-exists", "--id"],
+    async run(ctx, [table, rec, ...cols], opts) {
+      const t = findTable(table!);
+      const row = await getRecord(ctx, t, rec!, !opts.has("--if-exists"));
+      if (!row) return "";
+      const id = opts.get("--id");
+      if (typeof id === "string") ctx.symbols.set(id, { named: false, id: uuidOf(row) });
+      let out = "";
+      for (const c of cols) {
+        if (c === "_uuid") {
+          out += uuidOf(row) + "\n";
+          continue;
+        }
+        const { col, key, rest } = parseColumnArg(t, c);
+        if (rest !== "") throw new UsageError(`"${c}": trailing garbage`);
+        const json = row[col.name]!;
+        if (key === undefined) {
+          out += textOf(col, json) + "\n";
+          continue;
+        }
+        if (!col.type.value) throw new UsageError(`cannot specify key to get for non-map column ${col.name}`);
+        const k = atomFromText(col.type.key, key, ctx, col.name);
+        const m = datumFromJson(col.type, json) as Map<Atom, Atom>;
+        const kAtom = Array.isArray(k) ? (k as readonly [string, string])[1] : (k as Atom);
+        if (!m.has(kAtom)) {
+          if (opts.has("--if-exists")) continue;
+          throw new UsageError(`no key "${key}" in ${t.name} record "${rec}" column ${col.name}`);
+        }
+        out += atomToText(m.get(kAtom)!, col.type.value.type) + "\n";
+      }
+      return out;
+    },
+  },
+  set: {
+    min: 3,
+    max: Infinity,
+    options: ["--if-exists"],
+    async run(ctx, [table, rec, ...sets], opts) {
+      const t = findTable(table!);
+      const row = await recordRef(ctx, t, rec!, opts);
+      if (!row) return;
+      for (const s of sets) {
+        const { col, key, rest } = parseColumnArg(t, s);
+        if (!rest.startsWith("=")) throw new UsageError(`"${s}": missing "=" in argument`);
+        const value = rest.slice(1);
+        if (key === undefined) ctx.tx.add({ op: "update", table: t.name, where: [row], row: { [col.name]: valueFromText(col.type, value, ctx, col.name) } });
+        else {
+          if (!col.type.value) throw new UsageError(`cannot specify key to set for non-map column ${col.name}`);
+          const k = atomFromText(col.type.key, key, ctx, col.name);
+          const v = atomFromText(col.type.value, value, ctx, col.name);
+          ctx.tx.add(
+            { op: "mutate", table: t.name, where: [row], mutations: [[col.name, "delete", ["set", [k]]]] },
+            { op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", ["map", [[k, v]]]]] },
+          );
+        }
+      }
+    },
+  },
+  add: {
+    min: 4,
+    max: Infinity,
+    options: ["--if-exists"],
+    async run(ctx, [table, rec, column, ...values], opts) {
+      const t = findTable(table!);
+      const row = await recordRef(ctx, t, rec!, opts);
+      if (!row) return;
+      const col = columnOf(t, column!);
+      if (!col) throw new UsageError(`${t.name} does not contain a column whose name matches "${column}"`);
+      const type: ColumnType = { ...col.type, min: 0, max: "unlimited" };
+      const parts = values.map((v) => valueFromText(type, v, ctx, col.name));
+      const merged: JsonValue = col.type.value
+        ? ["map", parts.flatMap((p) => (p as readonly ["map", readonly (readonly [JsonAtom, JsonAtom])[]])[1])]
+        : ["set", parts.flatMap((p) => (p as readonly ["set", readonly JsonAtom[]])[1])];
+      if (col.type.value) {
+        // "add" never replaces an existing key (as ovs-vsctl): insert only keys not present.
+        ctx.tx.add({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", merged]] });
+      } else ctx.tx.add({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", merged]] });
+    },
+  },
+  remove: {
+    min: 4,
+    max: Infinity,
+    options: ["--if-exists"],
+    async run(ctx, [table, rec, column, ...values], opts) {
+      const t = findTable(table!);
+      const row = await recordRef(ctx, t, rec!, opts);
+      if (!row) return;
+      const col = columnOf(t, column!);
+      if (!col) throw new UsageError(`${t.name} does not contain a column whose name matches "${column}"`);
+      for (const v of values) {
+        let json: JsonValue;
+        if (col.type.value) {
+          json = topEq(unbracket(v, "{", "}")) >= 0
+            ? valueFromText({ ...col.type, min: 0, max: "unlimited" }, v, ctx, col.name)
+            : valueFromText({ key: col.type.key, min: 0, max: "unlimited" }, v, ctx, col.name);
+        } else json = valueFromText({ ...col.type, min: 0, max: "unlimited" }, v, ctx, col.name);
+        ctx.tx.add({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "delete", json]] });
+      }
+    },
+  },
+  clear: {
+    min: 3,
+    max: Infinity,
+    options: ["--if-exists"],
+    async run(ctx, [table, rec, ...columns], opts) {
+      const t = findTable(table!);
+      const row = await recordRef(ctx, t, rec!, opts);
+      if (!row) return;
+      for (const c of columns) {
+        const col = columnOf(t, c);
+        if (!col) throw new UsageError(`${t.name} does not contain a column whose name matches "${c}"`);
+        if (col.type.min > 0) throw new UsageError(`"clear" operation cannot be applied to column ${c} of table ${t.name}, which is not allowed to be empty`);
+        ctx.tx.add({ op: "update", table: t.name, where: [row], row: { [col.name]: col.type.value ? ["map", []] : ["set", []] } });
+      }
+    },
+  },
+  create: {
+    min: 1,
+    max: Infinity,
+    options: ["--id"],
+    async run(ctx, [table, ...sets], opts) {
+      const t = findTable(table!);
+      const id = opts.get("--id");
+      const name = `row${ctx.symbols.size}_${Math.random().toString(36).slice(2, 8)}`;
+      if (typeof id === "string") {
+        if (!id.startsWith("@")) throw new UsageError(`row id "${id}" does not begin with "@"`);
+        ctx.symbols.set(id, { named: true, id: name });
+      }
+      const row: Record<string, JsonValue> = {};
+      const keyed: [ColumnSchema, JsonAtom, JsonAtom][] = [];
+      for (const s of sets) {
+        const { col, key, rest } = parseColumnArg(t, s);
+        if (!rest.startsWith("=")) throw new UsageError(`"${s}": missing "=" in argument`);
+        if (key === undefined) row[col.name] = valueFromText(col.type, rest.slice(1), ctx, col.name);
+        else {
+          if (!col.type.value) throw new UsageError(`cannot specify key to set for non-map column ${col.name}`);
+          keyed.push([col, atomFromText(col.type.key, key, ctx, col.name), atomFromText(col.type.value, rest.slice(1), ctx, col.name)]);
+        }
+      }
+      for (const [col, k, v] of keyed) {
+        const prev = (row[col.name] as readonly ["map", readonly (readonly [JsonAtom, JsonAtom])[]] | undefined)?.[1] ?? [];
+        row[col.name] = ["map", [...prev, [k, v]]];
+      }
+      ctx.tx.add({ op: "insert", table: t.name, row, "uuid-name": name });
+      return (c: CommitResult) => `${c.uuid(name as never)}\n`;
+    },
+  },
+  destroy: {
+    min: 1,
+    max: Infinity,
+    options: ["--if-exists", "--all"],
+    async run(ctx, [table, ...recs], opts) {
+      const t = findTable(table!);
+      if (opts.has("--all")) {
+        if (recs.length > 0) throw new UsageError("--all and records argument should not be specified together");
+        ctx.tx.add({ op: "delete", table: t.name, where: [] });
+        return;
+      }
+      if (recs.length === 0) throw new UsageError("either --all or records argument should be specified");
+      for (const r of recs) {
+        const row = await recordRef(ctx, t, r, opts);
+        if (row) ctx.tx.add({ op: "delete", table: t.name, where: [row] });
+      }
+    },
+  },
+};
+
+async function recordRef(ctx: Ctx, t: TableSchema, rec: string, opts: Opts): Promise<Condition | undefined> {
+  const pending = ctx.tx.pendingRef(t.name as never, rec);
+  if (pending !== undefined) return ["_uuid", "==", ["named-uuid", pending]];
+  if (rec.startsWith("@")) {
+    const s = ctx.symbols.get(rec);
+    if (!s) throw new UsageError(`row id "${rec}" is referenced but never created`);
+    return ["_uuid", "==", s.named ? ["named-uuid", s.id] : ["uuid", s.id]];
+  }
+  const row = await getRecord(ctx, t, rec, !opts.has("--if-exists"));
+  return row ? ["_uuid", "==", row["_uuid"]!] : undefined;
+}
+
+/** A `find` condition `COLUMN[:KEY]OP VALUE` as a row predicate (OPs `=`, `!=`, `<`, `>`, `<=`, `>=`, `{=}`, `{!=}`, `{<}`, `{>}`, `{<=}`, `{>=}`). */
+function parseCondition(ctx: Ctx, t: TableSchema, arg: string): (r: RawRow) => boolean {
+  const { col, key, rest } = parseColumnArg(t, arg);
+  const m = /^(\{!=\}|\{<=\}|\{>=\}|\{=\}|\{<\}|\{>\}|!=|<=|>=|=|<|>)(.*)$/s.exec(rest);
+  if (!m) throw new UsageError(`${arg}: argument does not end in "=", "!=", "<", ">", "<=", ">=", "{=}", "{!=}", "{<}", "{>}", "{<=}", or "{>=}" followed by a value.`);
+  const op = m[1]!;
+  const anyType = (type: ColumnType): ColumnType => ({ ...type, min: 0, max: "unlimited" });
+  let valueType: ColumnType;
+  if (key !== undefined) {
+    if (!col.type.value) throw new UsageError(`cannot specify key to check for non-map column ${col.name}`);
+    valueType = { key: col.type.value, min: 0, max: "unlimited" };
+  } else valueType = anyType(col.type);
+  const want = datumFromJson(valueType, valueFromText(valueType, m[2]!, ctx, col.name), { allowNamedUuid: true });
+  const kAtom = key !== undefined ? (() => {
+    const k = atomFromText(col.type.key, key, ctx, col.name);
+    return Array.isArray(k) ? (k as readonly [string, string])[1] : (k as Atom);
+  })() : undefined;
+  return (r) => {
+    let have: Datum = datumFromJson(anyType(col.type), r[col.name]!, { allowNamedUuid: true });
+    if (kAtom !== undefined) {
+      const mm = have as Map<Atom, Atom>;
+      have = mm.has(kAtom) ? [mm.get(kAtom)!] : [];
+    }
+    const ha = have instanceof Map ? [...have.entries()].map(([a, b]) => `${String(a)}=${String(b)}`) : (have as Atom[]).map(String);
+    const wa = want instanceof Map ? [...want.entries()].map(([a, b]) => `${String(a)}=${String(b)}`) : (want as Atom[]).map(String);
+    const hs = new Set(ha);
+    const ws = new Set(wa);
+    const subset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
+    const cmp = () => {
+      const h = (have as Atom[])[0];
+      const w = (want as Atom[])[0];
+      return h === undefined || w === undefined ? NaN : compareAtoms(h, w);
+    };
+    switch (op) {
+      case "=":
+      case "{=}":
+        return datumEquals(have, want);
+      case "!=":
+      case "{!=}":
+        return !datumEquals(have, want);
+      case "<":
+        return cmp() < 0;
+      case ">":
+        return cmp() > 0;
+      case "<=":
+        return cmp() <= 0;
+      case ">=":
+        return cmp() >= 0;
+      case "{<}":
+        return subset(hs, ws) && hs.size < ws.size;
+      case "{<=}":
+        return subset(hs, ws);
+      case "{>}":
+        return subset(ws, hs) && hs.size > ws.size;
+      case "{>=}":
+        return subset(ws, hs);
+    }
+    return false;
+  };
+}
+
+// ---------------------------------------------------------------- OVN commands
+
+const byName = <T extends { name: string; _uuid: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a._uuid < b._uuid ? -1 : 1);
+
+async function named<N extends "Logical_Switch" | "Logical_Switch_Port" | "Logical_Router" | "Logical_Router_Port" | "Load_Balancer" | "Port_Group" | "HA_Chassis_Group">(
+  ctx: Ctx,
+  table: N,
+  id: string,
+  kind: ConstructorParameters<typeof OvnNotFoundError>[0],
+): Promise<Row<N>> {
+  if (isUuid(id)) {
+    const r = await ctx.reader.find(table, { _uuid: id } as never);
+    if (r[0]) return r[0];
+  }
+  const rows = await ctx.reader.find(table, { name: id } as never);
+  if (rows.length > 1) throw new UsageError(`${id}: multiple rows with this name in ${table}`);
+  if (!rows[0]) throw new OvnNotFoundError(kind, id);
+  return rows[0];
+}
+
+function keyValues(args: readonly string[], what: string): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const a of args) {
+    const eq = a.indexOf("=");
+    if (eq < 0) throw new UsageError(`${a}: ${what} must be KEY=VALUE`);
+    o[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return o;
+}
+
+function aclLine(a: Row<"ACL"> | Row<"QoS">, tail: string): string {
+  return `${padStart(a.direction, 10)} ${padStart(String(a.priority), 5)} (${a.match}) ${tail}\n`;
+}
+
+function aclSort<T extends { direction: string; priority: number; match: string }>(a: T, b: T): number {
+  if (a.direction !== b.direction) return a.direction === "from-lport" ? -1 : 1;
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  return a.match < b.match ? -1 : a.match > b.match ? 1 : 0;
+}
+
+function aclTarget(ctx: Ctx, entity: string, opts: Opts): Promise<{ switch: string } | { portGroup: string }> {
+  const type = opts.get("--type");
+  if (type === "switch") return Promise.resolve({ switch: entity });
+  if (type === "port-group") return Promise.resolve({ portGroup: entity });
+  if (type !== undefined) throw new UsageError(`Invalid value '${String(type)}' for option --type`);
+  return (async () => {
+    const ls = ctx.tx.pendingRef("Logical_Switch", entity) ? [entity] : await ctx.reader.find("Logical_Switch", { name: entity });
+    const pg = ctx.tx.pendingRef("Port_Group", entity) ? [entity] : await ctx.reader.find("Port_Group", { name: entity });
+    if (ls.length > 0 && pg.length > 0) throw new UsageError(`Same name '${entity}' exists in both port-groups and logical switches. Specify --type=port-group or switch`);
+    if (pg.length > 0) return { portGroup: entity };
+    return { switch: entity };
+  })();
+}
+
+function lbTable(lbs: readonly Row<"Load_Balancer">[]): string {
+  if (lbs.length === 0) return "";
+  const vw = Math.max(...lbs.flatMap((l) => [...l.vips.keys()].map((v) => v.length)), 3) + 4;
+  let out = `${"UUID".padEnd(40)}${"LB".padEnd(20)}${"PROTO".padEnd(11)}${"VIP".padEnd(vw)}IPs\n`;
+  for (const lb of [...lbs].sort(byName)) {
+    const vips = [...lb.vips.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (vips.length === 0) {
+      out += `${lb._uuid.padEnd(40)}${lb.name.slice(0, 19).padEnd(20)}\n`;
+      continue;
+    }
+    vips.forEach(([vip, ips], i) => {
+      const hasPort = /^\[.*\]:\d+$/.test(vip) || /^[^:]+:\d+$/.test(vip);
+      const proto = hasPort ? (lb.protocol ?? "tcp") : "";
+      const head = i === 0 ? `${lb._uuid.padEnd(40)}${lb.name.slice(0, 19).padEnd(20)}` : " ".repeat(60);
+      out += `${head}${proto.padEnd(11)}${vip.padEnd(vw)}${ips}\n`;
+    });
+  }
+  return out;
+}
+
+function prefixKey(p: string): { fam: number; len: number; addr: bigint } {
+  try {
+    const pr = parsePrefix(p);
+    const addr = pr.family === 4 ? BigInt(pr.network.split(".").reduce((a, b) => a * 256 + Number(b), 0)) : 0n;
+    return { fam: pr.family, len: pr.length, addr };
+  } catch {
+    return { fam: 4, len: 0, addr: 0n };
+  }
+}
+
+function routeList(routes: Row<"Logical_Router_Static_Route">[]): string {
+  const sections: string[] = [];
+  for (const fam of [4, 6]) {
+    const mine = routes.filter((r) => prefixKey(r.ip_prefix).fam === fam);
+    if (mine.length === 0) continue;
+    let s = `IPv${fam} Routes\n`;
+    const tables = [...new Set(mine.map((r) => r.route_table))].sort();
+    for (const table of tables) {
+      s += `Route Table ${table === "" ? "<main>" : table}:\n`;
+      const rs = mine
+        .filter((r) => r.route_table === table)
+        .sort((a, b) => {
+          const ka = prefixKey(a.ip_prefix);
+          const kb = prefixKey(b.ip_prefix);
+          if (ka.len !== kb.len) return kb.len - ka.len;
+          if (ka.addr !== kb.addr) return ka.addr < kb.addr ? -1 : 1;
+          if (a.ip_prefix !== b.ip_prefix) return a.ip_prefix < b.ip_prefix ? -1 : 1;
+          const pa = a.policy ?? "dst-ip";
+          const pb = b.policy ?? "dst-ip";
+          if (pa !== pb) return pa < pb ? -1 : 1;
+          return a.nexthop < b.nexthop ? -1 : a.nexthop > b.nexthop ? 1 : 0;
+        });
+      rs.forEach((r, i) => {
+        const same = (o: Row<"Logical_Router_Static_Route"> | undefined) => o !== undefined && o.ip_prefix === r.ip_prefix && (o.policy ?? "dst-ip") === (r.policy ?? "dst-ip");
+        const ecmp = same(rs[i - 1]) || same(rs[i + 1]);
+        let line = `${padStart(r.ip_prefix, 25)} ${padStart(r.nexthop, 25)} ${r.policy ?? "dst-ip"}`;
+        if (r.output_port !== undefined) line += ` ${r.output_port}`;
+        if (r.external_ids.has("ic-learned-route")) line += " (learned)";
+        if (ecmp) line += " ecmp";
+        if (r.bfd !== undefined) line += " bfd";
+        s += line + "\n";
+      });
+    }
+    sections.push(s);
+  }
+  return sections.join("\n");
+}
+
+async function routerChildren<N extends "Logical_Router_Static_Route" | "Logical_Router_Policy" | "NAT">(ctx: Ctx, ids: readonly string[], table: N): Promise<Row<N>[]> {
+  if (ids.length === 0) return [];
+  const set = new Set(ids);
+  return (await ctx.reader.find(table)).filter((r) => set.has(r._uuid));
+}
+
+function natList(nats: Row<"NAT">[], ports: ReadonlyMap<string, string>): string {
+  if (nats.length === 0) return "";
+  let out = "TYPE             GATEWAY_PORT          EXTERNAL_IP        EXTERNAL_PORT    LOGICAL_IP          EXTERNAL_MAC         LOGICAL_PORT\n";
+  const sorted = [...nats].sort((a, b) => (a.type !== b.type ? (a.type < b.type ? -1 : 1) : a.external_ip !== b.external_ip ? (a.external_ip < b.external_ip ? -1 : 1) : a.logical_ip < b.logical_ip ? -1 : 1));
+  for (const n of sorted) {
+    const gw = n.gateway_port !== undefined ? (ports.get(n.gateway_port) ?? "") : "";
+    let line = `${n.type.padEnd(17)}${gw.padEnd(22)}${n.external_ip.padEnd(19)}${n.external_port_range.padEnd(17)}`;
+    if (n.external_mac !== undefined && n.logical_port !== undefined) line += `${n.logical_ip.padEnd(20)}${n.external_mac.padEnd(21)}${n.logical_port}`;
+    else line += n.logical_ip;
+    out += line.replace(/ +$/, "") + "\n";
+  }
+  return out;
+}
+
+/** `ovn-nbctl show` for switches and routers (all, or the one named). */
+async function show(ctx: Ctx, which: string | undefined): Promise<string> {
+  let lss = await ctx.reader.find("Logical_Switch");
+  let lrs = await ctx.reader.find("Logical_Router");
+  if (which !== undefined) {
+    const ls = lss.filter((s) => s.name === which || s._uuid === which);
+    const lr = lrs.filter((r) => r.name === which || r._uuid === which);
+    if (ls.length === 0 && lr.length === 0) throw new UsageError(`${which}: switch or router name not found`);
+    lss = ls;
+    lrs = lr;
+  }
+  const lsps = new Map(lss.length ? (await ctx.reader.find("Logical_Switch_Port")).map((p) => [p._uuid as string, p]) : []);
+  const lrps = new Map(lrs.length ? (await ctx.reader.find("Logical_Router_Port")).map((p) => [p._uuid as string, p]) : []);
+  const needGc = [...lrps.values()].some((p) => p.gateway_chassis.length > 0);
+  const gcs = new Map(needGc ? (await ctx.reader.find("Gateway_Chassis")).map((g) => [g._uuid as string, g]) : []);
+  const nats = new Map(lrs.some((r) => r.nat.length > 0) ? (await ctx.reader.find("NAT")).map((n) => [n._uuid as string, n]) : []);
+  const alias = (ids: ReadonlyMap<string, string>, key: string) => (ids.has(key) ? ` (aka ${ids.get(key)})` : "");
+  let out = "";
+  for (const ls of [...lss].sort(byName)) {
+    out += `switch ${ls._uuid} (${ls.name})${alias(ls.external_ids, "neutron:network_name")}\n`;
+    for (const id of [...ls.ports].sort()) {
+      const p = lsps.get(id);
+      if (!p) continue;
+      out += `    port ${p.name}${alias(p.external_ids, "neutron:port_name")}\n`;
+      if (p.type !== "") out += `        type: ${p.type}\n`;
+      if (p.parent_name !== undefined) out += `        parent: ${p.parent_name}\n`;
+      if (p.tag !== undefined) out += `        tag: ${p.tag}\n`;
+      if (p.addresses.length > 0 && p.addresses[0] !== "router") out += `        addresses: [${p.addresses.map((a) => JSON.stringify(a)).join(", ")}]\n`;
+      const rp = p.options.get("router-port");
+      if (rp !== undefined) out += `        router-port: ${rp}\n`;
+    }
+  }
+  for (const lr of [...lrs].sort(byName)) {
+    out += `router ${lr._uuid} (${lr.name})${alias(lr.external_ids, "neutron:router_name")}\n`;
+    for (const id of [...lr.ports].sort()) {
+      const p = lrps.get(id);
+      if (!p) continue;
+      out += `    port ${p.name}\n`;
+      out += `        mac: ${JSON.stringify(p.mac)}\n`;
+      if (p.networks.length > 0) out += `        networks: [${p.networks.map((n) => JSON.stringify(n)).join(", ")}]\n`;
+      if (p.gateway_chassis.length > 0) {
+        // In the column's (UUID) order, as ovn-nbctl prints them.
+        const names = [...p.gateway_chassis]
+          .sort()
+          .map((g) => gcs.get(g))
+          .filter((g) => g !== undefined)
+          .map((g) => g.chassis_name);
+        out += `        gateway chassis: [${names.join(" ")}]\n`;
+      }
+    }
+    for (const id of [...lr.nat].sort()) {
+      const n = nats.get(id);
+      if (!n) continue;
+      out += `    nat ${n._uuid}\n        external ip: ${JSON.stringify(n.external_ip)}\n`;
+      if (n.external_port_range !== "") out += `        external port(s): ${JSON.stringify(n.external_port_range)}\n`;
+      out += `        logical ip: ${JSON.stringify(n.logical_ip)}\n`;
+      out += `        type: ${JSON.stringify(n.type)}\n`;
+    }
+  }
+  return out;
+}
+
+const flag = (opts: Opts, name: string) => opts.has(name);
+
+const ovnCommands: Record<string, Spec> = {
+  init: { min: 0, max: 0, run: async () => undefined },
+  sync: { min: 0, max: 0, run: async () => undefined },
+  show: { min: 0, max: 1, run: (ctx, [which]) => show(ctx, which) },
+
+  "ls-add": {
+    min: 0,
+    max: 1,
+    options: ["--may-exist", "--add-duplicate"],
+    async run(ctx, [name], opts) {
+      if (name === undefined || flag(opts, "--add-duplicate")) {
+        ctx.tx.add(model.table("Logical_Switch").insert({ name: name ?? "" }));
+        return;
+      }
+      await ctx.tx.lsAdd(name, { mayExist: flag(opts, "--may-exist") });
+    },
+  },
+  "ls-del": { min: 1, max: 1, options: ["--if-exists"], run: async (ctx, [n], o) => void (await ctx.tx.lsDel(n!, { ifExists: flag(o, "--if-exists") })) },
+  "ls-list": {
+    min: 0,
+    max: 0,
+    run: async (ctx) => [...(await ctx.reader.find("Logical_Switch"))].sort(byName).map((s) => `${s._uuid} (${s.name})\n`).join(""),
+  },
+  "lsp-add": {
+    min: 2,
+    max: 4,
+    options: ["--may-exist"],
+    async run(ctx, [sw, port, parent, tag], opts) {
+      if (parent !== undefined && tag === undefined) throw new UsageError("lsp-add with a parent needs a tag");
+      let t: number | undefined;
+      if (tag !== undefined) {
+        if (!/^\d+$/.test(tag) || Number(tag) > 4095) throw new UsageError(`${tag}: invalid tag`);
+        t = Number(tag);
+      }
+      await ctx.tx.lspAdd(sw!, port!, { mayExist: flag(opts, "--may-exist"), ...(parent !== undefined ? { parent } : {}), ...(t !== undefined ? { tag: t } : {}) });
+    },
+  },
+  "lsp-del": { min: 1, max: 1, options: ["--if-exists"], run: async (ctx, [n], o) => void (await ctx.tx.lspDel(n!, { ifExists: flag(o, "--if-exists") })) },
+  "lsp-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [sw]) {
+      const ls = await named(ctx, "Logical_Switch", sw!, "logical switch");
+      const ids = new Set<string>(ls.ports);
+      return (await ctx.reader.find("Logical_Switch_Port")).filter((p) => ids.has(p._uuid)).sort(byName).map((p) => `${p._uuid} (${p.name})\n`).join("");
+    },
+  },
+  "lsp-get-ls": {
+    min: 1,
+    max: 1,
+    async run(ctx, [p]) {
+      const port = await named(ctx, "Logical_Switch_Port", p!, "logical switch port");
+      const ls = await ctx.reader.find("Logical_Switch", [["ports", "includes", [port._uuid]]]);
+      return ls.map((s) => `${s._uuid} (${s.name})\n`).join("");
+    },
+  },
+  "lsp-set-addresses": {
+    min: 1,
+    max: Infinity,
+    async run(ctx, [p, ...addrs]) {
+      for (const a of addrs) checkAddressEntry(a);
+      await ctx.tx.lspSet(p!, { addresses: addrs });
+    },
+  },
+  "lsp-get-addresses": { min: 1, max: 1, run: async (ctx, [p]) => (await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).addresses.map((a) => `${a}\n`).join("") },
+  "lsp-set-port-security": { min: 1, max: Infinity, run: async (ctx, [p, ...a]) => void (await ctx.tx.lspSet(p!, { portSecurity: a })) },
+  "lsp-get-port-security": { min: 1, max: 1, run: async (ctx, [p]) => (await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).port_security.map((a) => `${a}\n`).join("") },
+  "lsp-get-up": {
+    min: 1,
+    max: 1,
+    run: async (ctx, [p]) => ((await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).up === true ? "up\n" : "down\n"),
+  },
+  "lsp-set-enabled": {
+    min: 2,
+    max: 2,
+    async run(ctx, [p, state]) {
+      if (state !== "enabled" && state !== "disabled") throw new UsageError(`${state}: state must be \"enabled\" or \"disabled\"`);
+      await ctx.tx.lspSet(p!, { enabled: state === "enabled" });
+    },
+  },
+  "lsp-get-enabled": {
+    min: 1,
+    max: 1,
+    run: async (ctx, [p]) => ((await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).enabled === false ? "disabled\n" : "enabled\n"),
+  },
+  "lsp-set-type": { min: 2, max: 2, run: async (ctx, [p, type]) => void (await ctx.tx.lspSet(p!, { type: type! })) },
+  "lsp-get-type": { min: 1, max: 1, run: async (ctx, [p]) => `${(await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).type}\n` },
+  "lsp-set-options": { min: 1, max: Infinity, run: async (ctx, [p, ...kv]) => void (await ctx.tx.lspSet(p!, { options: keyValues(kv, "option") })) },
+  "lsp-get-options": {
+    min: 1,
+    max: 1,
+    run: async (ctx, [p]) => [...(await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).options.entries()].sort().map(([k, v]) => `${k}=${v}\n`).join(""),
+  },
+  "lsp-get-tag": {
+    min: 1,
+    max: 1,
+    async run(ctx, [p]) {
+      const t = (await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).tag;
+      return t === undefined ? "" : `${t}\n`;
+    },
+  },
+  "lsp-set-dhcpv4-options": {
+    min: 1,
+    max: 2,
+    async run(ctx, [p, id]) {
+      if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: DHCP options UUID not found`);
+      await ctx.tx.lspSet(p!, { dhcpv4Options: id === undefined ? null : (id as never) });
+    },
+  },
+  "lsp-get-dhcpv4-options": {
+    min: 1,
+    max: 1,
+    async run(ctx, [p]) {
+      const port = await named(ctx, "Logical_Switch_Port", p!, "logical switch port");
+      if (port.dhcpv4_options === undefined) return "";
+      const d = (await ctx.reader.find("DHCP_Options", { _uuid: port.dhcpv4_options }))[0];
+      return d ? `${d._uuid} (${d.cidr})\n` : "";
+    },
+  },
+
+  "lr-add": {
+    min: 0,
+    max: 1,
+    options: ["--may-exist", "--add-duplicate"],
+    async run(ctx, [name], opts) {
+      if (name === undefined || flag(opts, "--add-duplicate")) {
+        ctx.tx.add(model.table("Logical_Router").insert({ name: name ?? "" }));
+        return;
+      }
+      await ctx.tx.lrAdd(name, { mayExist: flag(opts, "--may-exist") });
+    },
+  },
+  "lr-del": { min: 1, max: 1, options: ["--if-exists"], run: async (ctx, [n], o) => void (await ctx.tx.lrDel(n!, { ifExists: flag(o, "--if-exists") })) },
+  "lr-list": { min: 0, max: 0, run: async (ctx) => [...(await ctx.reader.find("Logical_Router"))].sort(byName).map((s) => `${s._uuid} (${s.name})\n`).join("") },
+  "lrp-add": {
+    min: 4,
+    max: Infinity,
+    options: ["--may-exist"],
+    async run(ctx, [router, port, mac, ...rest], opts) {
+      const networks = rest.filter((a) => !a.includes("="));
+      const kv = keyValues(rest.filter((a) => a.includes("=")), "option");
+      const peer = kv["peer"];
+      delete kv["peer"];
+      await ctx.tx.lrpAdd(router!, port!, mac!, networks, { mayExist: flag(opts, "--may-exist"), ...(peer !== undefined ? { peer } : {}), ...(Object.keys(kv).length ? { options: kv } : {}) });
+    },
+  },
+  "lrp-del": { min: 1, max: 1, options: ["--if-exists"], run: async (ctx, [n], o) => void (await ctx.tx.lrpDel(n!, { ifExists: flag(o, "--if-exists") })) },
+  "lrp-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [r]) {
+      const lr = await named(ctx, "Logical_Router", r!, "logical router");
+      const ids = new Set<string>(lr.ports);
+      return (await ctx.reader.find("Logical_Router_Port")).filter((p) => ids.has(p._uuid)).sort(byName).map((p) => `${p._uuid} (${p.name})\n`).join("");
+    },
+  },
+  "lrp-set-gateway-chassis": {
+    min: 2,
+    max: 3,
+    async run(ctx, [p, chassis, prio]) {
+      if (prio !== undefined && !/^\d+$/.test(prio)) throw new UsageError(`${prio}: invalid priority`);
+      await ctx.tx.lrpSetGatewayChassis(p!, chassis!, prio === undefined ? 0 : Number(prio));
+    },
+  },
+  "lrp-del-gateway-chassis": { min: 2, max: 2, run: async (ctx, [p, c]) => void (await ctx.tx.lrpDelGatewayChassis(p!, c!)) },
+  "lrp-get-gateway-chassis": {
+    min: 1,
+    max: 1,
+    async run(ctx, [p]) {
+      const port = await named(ctx, "Logical_Router_Port", p!, "logical router port");
+      const ids = new Set<string>(port.gateway_chassis);
+      const gcs = (await ctx.reader.find("Gateway_Chassis")).filter((g) => ids.has(g._uuid)).sort((a, b) => b.priority - a.priority || (a.name < b.name ? -1 : 1));
+      return gcs.map((g) => `${g.name} ${padStart(String(g.priority), 5)}\n`).join("");
+    },
+  },
+  "lr-route-add": {
+    min: 3,
+    max: 4,
+    options: ["--may-exist", "--policy", "--ecmp", "--ecmp-symmetric-reply", "--route-table"],
+    async run(ctx, [router, prefix, nexthop, port], opts) {
+      const policy = opts.get("--policy");
+      if (policy !== undefined && policy !== "dst-ip" && policy !== "src-ip") throw new UsageError(`bad policy: ${String(policy)}`);
+      const table = opts.get("--route-table");
+      await ctx.tx.lrRouteAdd(router!, prefix!, nexthop!, {
+        mayExist: flag(opts, "--may-exist"),
+        ecmp: flag(opts, "--ecmp") || flag(opts, "--ecmp-symmetric-reply"),
+        ...(policy !== undefined ? { policy } : {}),
+        ...(port !== undefined ? { outputPort: port } : {}),
+        ...(typeof table === "string" ? { routeTable: table } : {}),
+      });
+    },
+  },
+  "lr-route-del": {
+    min: 1,
+    max: 4,
+    options: ["--if-exists", "--policy"],
+    async run(ctx, [router, prefix, nexthop, port], opts) {
+      const policy = opts.get("--policy");
+      await ctx.tx.lrRouteDel(router!, {
+        ifExists: flag(opts, "--if-exists"),
+        ...(prefix !== undefined ? { prefix } : {}),
+        ...(nexthop !== undefined ? { nexthop } : {}),
+        ...(port !== undefined ? { outputPort: port } : {}),
+        ...(policy === "dst-ip" || policy === "src-ip" ? { policy } : {}),
+      });
+    },
+  },
+  "lr-route-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [router]) {
+      const lr = await named(ctx, "Logical_Router", router!, "logical router");
+      return routeList(await routerChildren(ctx, lr.static_routes, "Logical_Router_Static_Route"));
+    },
+  },
+  "lr-policy-add": {
+    min: 4,
+    max: Infinity,
+    options: ["--may-exist"],
+    async run(ctx, [router, prio, match, action, ...rest], opts) {
+      if (!/^\d+$/.test(prio!)) throw new UsageError(`priority must be an integer: ${prio}`);
+      if (action !== "allow" && action !== "drop" && action !== "reroute") throw new UsageError(`${action}: action must be one of "allow", "drop", and "reroute"`);
+      const nexthops = action === "reroute" ? (rest.shift() ?? "").split(",").filter(Boolean) : [];
+      const kv = keyValues(rest, "option");
+      await ctx.tx.lrPolicyAdd(router!, Number(prio), match!, action, { mayExist: flag(opts, "--may-exist"), nexthops, options: kv });
+    },
+  },
+  "lr-policy-del": {
+    min: 1,
+    max: 3,
+    options: ["--if-exists"],
+    async run(ctx, [router, prio, match], opts) {
+      if (prio !== undefined && isUuid(prio)) {
+        const lr = await named(ctx, "Logical_Router", router!, "logical router");
+        ctx.tx.add(model.table("Logical_Router").mutate({ _uuid: lr._uuid }, [["policies", "delete", [prio as never]]]));
+        return;
+      }
+      await ctx.tx.lrPolicyDel(router!, { ifExists: flag(opts, "--if-exists"), ...(prio !== undefined ? { priority: Number(prio) } : {}), ...(match !== undefined ? { match } : {}) });
+    },
+  },
+  "lr-policy-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [router]) {
+      const lr = await named(ctx, "Logical_Router", router!, "logical router");
+      const ps = (await routerChildren(ctx, lr.policies, "Logical_Router_Policy")).sort((a, b) => b.priority - a.priority || (a.match < b.match ? -1 : a.match > b.match ? 1 : 0));
+      if (ps.length === 0) return "";
+      let out = "Routing Policies\n";
+      for (const p of ps) {
+        let line = `${padStart(String(p.priority), 10)} ${padStart(p.match, 50)} ${padStart(p.action, 15)}`;
+        const hops = p.nexthops.length > 0 ? p.nexthops : p.nexthop !== undefined ? [p.nexthop] : [];
+        if (hops.length > 0) line += ` ${padStart(hops.join(","), 25)}`;
+        for (const [k, v] of [...p.options.entries()].sort()) line += padStart(`${k}=${v}`, 25);
+        out += line + "\n";
+      }
+      return out;
+    },
+  },
+  "lr-nat-add": {
+    min: 4,
+    max: 6,
+    options: ["--may-exist", "--stateless", "--portrange", "--add-route", "--gateway-port"],
+    async run(ctx, [router, type, ext, logical, port, mac], opts) {
+      if (type !== "snat" && type !== "dnat" && type !== "dnat_and_snat") throw new UsageError(`${type}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
+      await ctx.tx.lrNatAdd(router!, type, ext!, logical!, {
+        mayExist: flag(opts, "--may-exist"),
+        ...(port !== undefined ? { logicalPort: port } : {}),
+        ...(mac !== undefined ? { externalMac: mac } : {}),
+        // ovn-nbctl records the choice either way.
+        options: { stateless: flag(opts, "--stateless") ? "true" : "false" },
+      });
+    },
+  },
+  "lr-nat-del": {
+    min: 1,
+    max: 3,
+    options: ["--if-exists"],
+    async run(ctx, [router, type, ip], opts) {
+      if (type !== undefined && type !== "snat" && type !== "dnat" && type !== "dnat_and_snat") throw new UsageError(`${type}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
+      await ctx.tx.lrNatDel(router!, { ifExists: flag(opts, "--if-exists"), ...(type !== undefined ? { type } : {}), ...(ip !== undefined ? { ip } : {}) });
+    },
+  },
+  "lr-nat-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [router]) {
+      const lr = await named(ctx, "Logical_Router", router!, "logical router");
+      const nats = await routerChildren(ctx, lr.nat, "NAT");
+      const ports = new Map(nats.some((n) => n.gateway_port !== undefined) ? (await ctx.reader.find("Logical_Router_Port")).map((p) => [p._uuid as string, p.name]) : []);
+      return natList(nats, ports);
+    },
+  },
+  "acl-add": {
+    min: 5,
+    max: 5,
+    options: ["--may-exist", "--log", "--severity", "--name", "--meter", "--label", "--type", "--apply-after-lb"],
+    async run(ctx, [entity, dir, prio, match, action], opts) {
+      if (dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
+      const actions = ["allow", "allow-related", "allow-stateless", "drop", "reject"] as const;
+      if (!actions.includes(action as never)) throw new UsageError(`${action}: action must be one of "allow", "allow-related", "allow-stateless", "drop", and "reject"`);
+      if (!/^\d+$/.test(prio!) || Number(prio) > 32767) throw new UsageError(`${prio}: priority must in range 0...32767`);
+      const severity = opts.get("--severity");
+      const name = opts.get("--name");
+      const meter = opts.get("--meter");
+      const label = opts.get("--label");
+      const log = flag(opts, "--log") || severity !== undefined || name !== undefined || meter !== undefined;
+      await ctx.tx.aclAdd(await aclTarget(ctx, entity!, opts), dir, Number(prio), match!, action as (typeof actions)[number], {
+        mayExist: flag(opts, "--may-exist"),
+        log,
+        ...(typeof severity === "string" ? { severity: severity as never } : {}),
+        ...(typeof name === "string" ? { name } : {}),
+        ...(typeof meter === "string" ? { meter } : {}),
+        ...(typeof label === "string" ? { label: Number(label) } : {}),
+        ...(flag(opts, "--apply-after-lb") ? { options: { "apply-after-lb": "true" } } : {}),
+      });
+    },
+  },
+  "acl-del": {
+    min: 1,
+    max: 4,
+    options: ["--type"],
+    async run(ctx, [entity, dir, prio, match], opts) {
+      if (dir !== undefined && dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
+      if (prio !== undefined && match === undefined) throw new UsageError("cannot specify priority without match");
+      await ctx.tx.aclDel(await aclTarget(ctx, entity!, opts), {
+        ...(dir !== undefined ? { direction: dir } : {}),
+        ...(prio !== undefined ? { priority: Number(prio), match: match! } : {}),
+      });
+    },
+  },
+  "acl-list": {
+    min: 1,
+    max: 1,
+    options: ["--type"],
+    async run(ctx, [entity], opts) {
+      const acls = (await ctx.tx.aclList(await aclTarget(ctx, entity!, opts))).sort(aclSort);
+      return acls
+        .map((a) => {
+          let tail: string = a.action;
+          if (a.log) {
+            const parts: string[] = [];
+            if (a.name !== undefined) parts.push(`name=${a.name}`);
+            if (a.severity !== undefined) parts.push(`severity=${a.severity}`);
+            if (a.meter !== undefined) parts.push(`meter=${JSON.stringify(a.meter)}`);
+            tail += ` log(${parts.join(",")})`;
+          }
+          if (a.label !== 0) tail += ` label=${a.label}`;
+          if (a.options.get("apply-after-lb") === "true") tail += " [after-lb]";
+          return aclLine(a, tail);
+        })
+        .join("");
+    },
+  },
+  "qos-add": {
+    min: 5,
+    max: 7,
+    options: ["--may-exist"],
+    async run(ctx, [sw, dir, prio, match, ...rest], opts) {
+      if (dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
+      const kv = keyValues(rest, "QoS setting");
+      const num = (k: string) => (kv[k] !== undefined ? Number(kv[k]) : undefined);
+      const rate = num("rate");
+      const burst = num("burst");
+      const dscp = num("dscp");
+      await ctx.tx.qosAdd(sw!, dir, Number(prio), match!, {
+        mayExist: flag(opts, "--may-exist"),
+        ...(rate !== undefined ? { rate } : {}),
+        ...(burst !== undefined ? { burst } : {}),
+        ...(dscp !== undefined ? { dscp } : {}),
+      });
+    },
+  },
+  "qos-del": {
+    min: 1,
+    max: 4,
+    async run(ctx, [sw, dir, prio, match]) {
+      await ctx.tx.qosDel(sw!, {
+        ...(dir === "from-lport" || dir === "to-lport" ? { direction: dir } : {}),
+        ...(prio !== undefined ? { priority: Number(prio) } : {}),
+        ...(match !== undefined ? { match } : {}),
+      });
+    },
+  },
+  "qos-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [sw]) {
+      const ls = await named(ctx, "Logical_Switch", sw!, "logical switch");
+      const ids = new Set<string>(ls.qos_rules);
+      const qs = (await ctx.reader.find("QoS")).filter((q) => ids.has(q._uuid)).sort(aclSort);
+      return qs
+        .map((q) => {
+          const parts: string[] = [];
+          if (q.bandwidth.has("rate")) parts.push(`rate=${q.bandwidth.get("rate")}`);
+          if (q.bandwidth.has("burst")) parts.push(`burst=${q.bandwidth.get("burst")}`);
+          if (q.action.has("dscp")) parts.push(`dscp=${q.action.get("dscp")}`);
+          return aclLine(q, parts.join(" "));
+        })
+        .join("");
+    },
+  },
+  "lb-add": {
+    min: 3,
+    max: 4,
+    options: ["--may-exist", "--add-duplicate"],
+    async run(ctx, [name, vip, ips, proto], opts) {
+      if (proto !== undefined && proto !== "tcp" && proto !== "udp" && proto !== "sctp") throw new UsageError(`${proto}: protocol must be one of "tcp", "udp", or "sctp".`);
+      await ctx.tx.lbAdd(name!, vip!, ips!.split(",").filter(Boolean), { mayExist: flag(opts, "--may-exist"), ...(proto !== undefined ? { protocol: proto } : {}) });
+    },
+  },
+  "lb-del": { min: 1, max: 2, options: ["--if-exists"], run: async (ctx, [n, vip], o) => void (await ctx.tx.lbDel(n!, { ifExists: flag(o, "--if-exists"), ...(vip !== undefined ? { vip } : {}) })) },
+  "lb-list": {
+    min: 0,
+    max: 1,
+    async run(ctx, [name]) {
+      const lbs = await ctx.reader.find("Load_Balancer");
+      return lbTable(name === undefined ? lbs : lbs.filter((l) => l.name === name || l._uuid === name));
+    },
+  },
+  "ls-lb-add": { min: 2, max: 2, options: ["--may-exist"], run: async (ctx, [s, l]) => void (await ctx.tx.lsLbAdd(s!, l!)) },
+  "ls-lb-del": { min: 1, max: 2, options: ["--if-exists"], run: async (ctx, [s, l], o) => void (l === undefined ? ctx.tx.add(model.table("Logical_Switch").update({ name: s! }, { load_balancer: [] })) : await ctx.tx.lsLbDel(s!, l, { ifExists: flag(o, "--if-exists") })) },
+  "ls-lb-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [s]) {
+      const ls = await named(ctx, "Logical_Switch", s!, "logical switch");
+      const ids = new Set<string>(ls.load_balancer);
+      return lbTable((await ctx.reader.find("Load_Balancer")).filter((l) => ids.has(l._uuid)));
+    },
+  },
+  "lr-lb-add": { min: 2, max: 2, options: ["--may-exist"], run: async (ctx, [r, l]) => void (await ctx.tx.lrLbAdd(r!, l!)) },
+  "lr-lb-del": { min: 1, max: 2, options: ["--if-exists"], run: async (ctx, [r, l], o) => void (l === undefined ? ctx.tx.add(model.table("Logical_Router").update({ name: r! }, { load_balancer: [] })) : await ctx.tx.lrLbDel(r!, l, { ifExists: flag(o, "--if-exists") })) },
+  "lr-lb-list": {
+    min: 1,
+    max: 1,
+    async run(ctx, [r]) {
+      const lr = await named(ctx, "Logical_Router", r!, "logical router");
+      const ids = new Set<string>(lr.load_balancer);
+      return lbTable((await ctx.reader.find("Load_Balancer")).filter((l) => ids.has(l._uuid)));
+    },
+  },
+  "pg-add": { min: 1, max: Infinity, run: async (ctx, [n, ...ports]) => void (await ctx.tx.pgAdd(n!, ports)) },
+  "pg-set-ports": { min: 2, max: Infinity, run: async (ctx, [n, ...ports]) => void (await ctx.tx.pgSetPorts(n!, ports)) },
+  "pg-del": { min: 1, max: 1, run: async (ctx, [n]) => void (await ctx.tx.pgDel(n!)) },
+  "ha-chassis-group-add": { min: 1, max: 1, run: async (ctx, [n]) => void (await ctx.tx.haChassisGroupAdd(n!)) },
+  "ha-chassis-group-del": { min: 1, max: 1, run: async (ctx, [n]) => void (await ctx.tx.haChassisGroupDel(n!)) },
+  "ha-chassis-group-add-chassis": {
+    min: 3,
+    max: 3,
+    async run(ctx, [g, c, p]) {
+      if (!/^\d+$/.test(p!)) throw new UsageError(`${p}: invalid priority`);
+      await ctx.tx.haChassisGroupAddChassis(g!, c!, Number(p));
+    },
+  },
+  "ha-chassis-group-remove-chassis": {
+    min: 2,
+    max: 2,
+    async run(ctx, [g, c]) {
+      const grp = await named(ctx, "HA_Chassis_Group", g!, "HA chassis group");
+      const ids = new Set<string>(grp.ha_chassis);
+      const hc = (await ctx.reader.find("HA_Chassis", { chassis_name: c! })).filter((h) => ids.has(h._uuid));
+      if (hc.length === 0) throw new OvnNotFoundError("HA chassis", c!, { kind: "HA chassis group", name: g! });
+      ctx.tx.add(model.table("HA_Chassis_Group").mutate({ _uuid: grp._uuid }, [["ha_chassis", "delete", hc.map((h) => h._uuid)]]));
+    },
+  },
+  "ha-chassis-group-list": {
+    min: 0,
+    max: 1,
+    async run(ctx, [g]) {
+      let groups = [...(await ctx.reader.find("HA_Chassis_Group"))].sort(byName);
+      if (g !== undefined) groups = groups.filter((x) => x.name === g || x._uuid === g);
+      const hcs = new Map((await ctx.reader.find("HA_Chassis")).map((h) => [h._uuid as string, h]));
+      let out = "";
+      for (const grp of groups) {
+        out += `${grp._uuid} (${grp.name})\n`;
+        for (const id of [...grp.ha_chassis].sort()) {
+          const h = hcs.get(id);
+          if (h) out += `    ${h._uuid} (${h.chassis_name})\n    priority ${h.priority}\n\n`;
+        }
+        out += "\n";
+      }
+      return out;
+    },
+  },
+  "mirror-add": {
+    min: 4,
+    max: 5,
+    async run(ctx, [name, type, ...rest]) {
+      if (type !== "gre" && type !== "erspan") throw new UsageError(`${type}: mirror type must be "gre" or "erspan"`);
+      const [index, filter, sink] = rest.length === 3 ? rest : ["0", ...rest];
+      if (filter !== "from-lport" && filter !== "to-lport") throw new UsageError(`${filter}: mirror filter must be "from-lport" or "to-lport"`);
+      await ctx.tx.mirrorAdd(name!, { type, index: Number(index), filter, sink: sink! });
+    },
+  },
+  "lsp-attach-mirror": { min: 2, max: 2, run: async (ctx, [p, m]) => void (await ctx.tx.lspAttachMirror(p!, m!)) },
+};
+
+const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands };
+
+/** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lrp-get-gateway-chassis"]);
+
+/** Usage text. */
+export function nbctlUsage(): string {
+  return `ovn-ts nbctl: OVN northbound DB management utility (mirrors ovn-nbctl)
+usage: ovn-ts nbctl [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND [ARG...]]...
+
+Commands: ${Object.keys(COMMANDS).sort().join(" ")}
+
+Options:
+  --db=DATABASE             connect to DATABASE (default: $OVN_NB_DB or unix:/var/run/ovn/ovnnb_db.sock)
+  -t, --timeout=SECS        wait at most SECS seconds
+  --wait=none|sb|hv         wait for ovn-northd (sb) or the chassis (hv) after a change
+  --no-wait                 same as --wait=none
+  -f, --format=FORMAT       table, list, csv, html or json (list, find)
+  -d, --data=FORMAT         string, bare or json cells
+  --no-headings, --bare, --pretty, --columns=COLS
+`;
+}
+
+interface Parsed {
+  db: string;
+  timeoutSec: number | undefined;
+  wait: "none" | "sb" | "hv";
+  style: TableStyle;
+  columns: string[] | undefined;
+  commands: { name: string; args: string[]; opts: Map<string, string | true> }[];
+}
+
+const GLOBAL_VALUE = new Set(["--db", "-t", "--timeout", "--wait", "-f", "--format", "-d", "--data"]);
+const GLOBAL_FLAG = new Set(["--no-wait", "--no-headings", "--bare", "--pretty", "--oneline", "--no-leader-only", "--leader-only", "--no-syslog", "-v", "--verbose", "--shuffle-remotes", "--no-shuffle-remotes"]);
+
+/** Parses ovn-nbctl's command line. */
+export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Parsed {
+  const p: Parsed = { db: env["OVN_NB_DB"] ?? "unix:/var/run/ovn/ovnnb_db.sock", timeoutSec: undefined, wait: "none", style: defaultTableStyle(), columns: undefined, commands: [] };
+  p.style.format = "list";
+  const segments: string[][] = [[]];
+  for (const a of argv) {
+    if (a === "--") segments.push([]);
+    else segments[segments.length - 1]!.push(a);
+  }
+  segments.forEach((seg, i) => {
+    let j = 0;
+    const opts = new Map<string, string | true>();
+    for (; j < seg.length && seg[j]!.startsWith("-") && seg[j] !== "-"; j++) {
+      const a = seg[j]!;
+      const eq = a.indexOf("=");
+      let name = eq >= 0 ? a.slice(0, eq) : a;
+      let value: string | true = eq >= 0 ? a.slice(eq + 1) : true;
+      if (i === 0 && (GLOBAL_VALUE.has(name) || GLOBAL_FLAG.has(name))) {
+        if (GLOBAL_VALUE.has(name) && value === true) {
+          value = seg[++j] ?? "";
+          if (j >= seg.length) throw new UsageError(`option '${name}' requires an argument`);
+        }
+        if (name === "-t") name = "--timeout";
+        if (name === "-f") name = "--format";
+        if (name === "-d") name = "--data";
+        switch (name) {
+          case "--db":
+            p.db = value as string;
+            break;
+          case "--timeout":
+            p.timeoutSec = Number(value);
+            break;
+          case "--wait":
+            if (value !== "none" && value !== "sb" && value !== "hv") throw new UsageError(`argument to --wait must be "none", "sb", or "hv" (not "${String(value)}")`);
+            p.wait = value;
+            break;
+          case "--no-wait":
+            p.wait = "none";
+            break;
+          case "--format":
+            p.style.format = value as TableStyle["format"];
+            break;
+          case "--data":
+            p.style.cell = value as TableStyle["cell"];
+            break;
+          case "--no-headings":
+            p.style.headings = false;
+            break;
+          case "--bare":
+            p.style.format = "list";
+            p.style.cell = "bare";
+            p.style.headings = false;
+            break;
+          case "--pretty":
+            p.style.pretty = true;
+            break;
+        }
+        continue;
+      }
+      if (name === "--columns" && i === 0) {
+        p.columns = String(value).split(",");
+      }
+      opts.set(name, value);
+    }
+    const name = seg[j];
+    if (name === undefined) {
+      if (i === 0 && segments.length === 1) throw new UsageError("missing command name (use --help for help)");
+      throw new UsageError("missing command name (use --help for help)");
+    }
+    const spec = COMMANDS[name];
+    if (!spec) throw new UsageError(`unknown command '${name}'; use --help for help`);
+    const args = seg.slice(j + 1);
+    if (args.length < spec.min) throw new UsageError(`'${name}' command requires at least ${spec.min} arguments`);
+    if (args.length > spec.max) throw new UsageError(`'${name}' command takes at most ${spec.max} arguments`);
+    for (const o of opts.keys()) {
+      if (o === "--columns" || o === "--id") continue;
+      if (!(spec.options ?? []).includes(o)) throw new UsageError(`'${name}' command has no '${o}' option`);
+    }
+    p.commands.push({ name, args, opts });
+  });
+  return p;
+}
+
+/** Runs ovn-nbctl commands against an already connected client (no option parsing); returns the output. */
+export async function runNbctl(client: OvsdbClient, argv: readonly string[]): Promise<string> {
+  const io = { stdout: "", out(t: string) { io.stdout += t; }, err() {}, readStdin: async () => "" };
+  const p = parseNbctlArgs(argv);
+  await execute(client, p, io);
+  return io.stdout;
+}
+
+async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void> {
+  const nb = new OvnNb(client);
+  const ctx: Ctx = {
+    client,
+    tx: nb.transaction(),
+    reader: selectReader(client),
+    style: p.style,
+    printer: new TablePrinter(p.style),
+    symbols: new Map(),
+    columns: p.columns,
+  };
+  const outputs: Output[] = [];
+  for (const c of p.commands) outputs.push(await COMMANDS[c.name]!.run(ctx, c.args, c.opts));
+  // ovn-nbctl creates the NB_Global row whenever it is missing.
+  const writes = p.commands.some((c) => !READ_ONLY.has(c.name));
+  const global = await ctx.reader.find("NB_Global");
+  if (global.length === 0) ctx.tx.add(model.table("NB_Global").insert({}) as Operation);
+  const wait = p.commands.some((c) => c.name === "sync") || writes ? p.wait : "none";
+  const commit = await ctx.tx.commit({ wait, ...(p.timeoutSec ? { timeoutMs: p.timeoutSec * 1000 } : {}) });
+  for (const o of outputs) {
+    if (typeof o === "string") io.out(o);
+    else if (typeof o === "function") io.out(o(commit));
+  }
+}
+
+/** The `ovn-ts nbctl` command. */
+export const nbctlCommand: CliCommand = async (argv, io) => {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.out(nbctlUsage());
+    return 0;
+  }
+  const p = parseNbctlArgs(argv);
+  const timeoutMs = p.timeoutSec ? p.timeoutSec * 1000 : undefined;
+  const client = await OvsdbClient.connect(p.db, timeoutMs ? { connectTimeoutMs: timeoutMs } : {});
+  try {
+    await execute(client, p, io);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (e instanceof OvnInvalidArgumentError || e instanceof Error) {
+      io.err(`ovn-ts nbctl: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    client.close();
+  }
+};
+
+/** Exposed for tests: the command table's names. */
+export const NBCTL_COMMANDS: readonly string[] = Object.keys(COMMANDS);
+
+export { tableSchema as nbTableSchema };
