@@ -210,12 +210,16 @@ export class Reader {
 }
 
 /**
- * Big-endian writer with an explicit position over a buffer that grows by doubling up to `limit` bytes.
- * Length fields are reserved with `u16be(0)` and filled in afterwards with {@link Writer.patchU16be}.
+ * Big-endian writer with an explicit position over a buffer that grows by doubling up to `limit` bytes
+ * (or over caller memory, see {@link Writer.over}). Length fields are reserved with `u16be(0)` and filled in
+ * afterwards with {@link Writer.patchU16be}.
+ *
+ * Unlike {@link Reader} it stores bytes by index rather than through a DataView: V8 keeps typed arrays of at
+ * most 64 bytes on its heap, and building a DataView needs `.buffer`, which moves such an array to a
+ * separate backing store and costs more than encoding a whole Geneve header.
  */
 export class Writer {
   private buf: Uint8Array;
-  private view: DataView;
   private fixed = false;
   /** Current write position = bytes written so far. */
   pos = 0;
@@ -237,11 +241,9 @@ export class Writer {
       this.fixed = true;
       this.limit = memory.length;
       this.buf = memory;
-      this.view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
     } else {
       this.limit = limit;
       this.buf = new Uint8Array(Math.max(1, Math.min(capacity, limit)));
-      this.view = new DataView(this.buf.buffer);
     }
   }
 
@@ -264,54 +266,72 @@ export class Writer {
     const next = new Uint8Array(Math.min(size, this.limit));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
   }
 
   /** Writes one byte. */
   u8(v: number): this {
     this.ensure(1);
-    this.view.setUint8(this.pos++, v);
+    this.buf[this.pos++] = v;
     return this;
   }
 
   /** Writes a big-endian 16-bit unsigned integer. */
   u16be(v: number): this {
     this.ensure(2);
-    this.view.setUint16(this.pos, v);
-    this.pos += 2;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
     return this;
   }
 
   /** Writes a big-endian 24-bit unsigned integer. */
   u24be(v: number): this {
     this.ensure(3);
-    this.view.setUint16(this.pos, v >>> 8);
-    this.view.setUint8(this.pos + 2, v & 0xff);
-    this.pos += 3;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 16;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v;
+    this.pos = p + 3;
     return this;
   }
 
   /** Writes a big-endian 32-bit unsigned integer. */
   u32be(v: number): this {
     this.ensure(4);
-    this.view.setUint32(this.pos, v >>> 0);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
     return this;
   }
 
   /** Writes a little-endian 16-bit unsigned integer. */
   u16le(v: number): this {
     this.ensure(2);
-    this.view.setUint16(this.pos, v, true);
-    this.pos += 2;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v;
+    b[p + 1] = v >>> 8;
+    this.pos = p + 2;
     return this;
   }
 
   /** Writes a little-endian 32-bit unsigned integer. */
   u32le(v: number): this {
     this.ensure(4);
-    this.view.setUint32(this.pos, v >>> 0, true);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v >>> 16;
+    b[p + 3] = v >>> 24;
+    this.pos = p + 4;
     return this;
   }
 
@@ -333,18 +353,22 @@ export class Writer {
 
   /** Overwrites a big-endian 16-bit value at `at` (a reserved length or checksum field). */
   patchU16be(at: number, v: number): this {
-    this.view.setUint16(at, v);
+    this.buf[at] = v >>> 8;
+    this.buf[at + 1] = v;
     return this;
   }
 
   /** Overwrites one byte at `at`. */
   patchU8(at: number, v: number): this {
-    this.view.setUint8(at, v);
+    this.buf[at] = v;
     return this;
   }
 
-  /** The bytes written so far; the Writer must not be used afterwards (no copy when the buffer fits). */
+  /**
+   * The bytes written so far; the Writer must not be used afterwards. No copy: the buffer itself when it is
+   * exactly full (no `subarray`, which would force V8 to move a small array off its heap), else a view.
+   */
   finish(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
   }
 }

@@ -432,13 +432,10 @@ export function formatIpv6(b: Uint8Array, at = 0): string {
 // ---------------------------------------------------------------------------------------------------------
 // Encoding
 
-/** Checks that `v` is an unsigned integer of `bits` bits; `field` may be a thunk so hot paths build no strings. */
-function checkUint(protocol: string, field: string | (() => string), v: number, bits: number): number {
-  const max = 2 ** bits - 1;
-  if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new EncodeError(protocol, typeof field === "string" ? field : field(), `must be an integer 0..${max}, got ${String(v)}`);
-  }
-  return v;
+/** Checks that `v` is an integer in 0..`max`; `field` may be a thunk so hot paths build no strings. */
+function checkUint(protocol: string, field: string | (() => string), v: unknown, max: number): number {
+  if (typeof v === "number" && v >= 0 && v <= max && Math.floor(v) === v) return v;
+  throw new EncodeError(protocol, typeof field === "string" ? field : field(), `must be an integer 0..${max}, got ${String(v)}`);
 }
 
 /** Writes an Ethernet header with VLAN tags (IEEE 802.3 / 802.1Q) ending in `etherType`. */
@@ -451,9 +448,9 @@ export function writeEthernet(
 ): void {
   w.bytes(dst).bytes(src);
   vlans.forEach((t, i) => {
-    const tpid = checkUint("ethernet", () => `vlans[${i}].tpid`, t.tpid ?? ETHER_TYPE.vlan, 16);
-    const pcp = checkUint("ethernet", () => `vlans[${i}].pcp`, t.pcp ?? 0, 3);
-    const vid = checkUint("ethernet", () => `vlans[${i}].vid`, t.vid, 12);
+    const tpid = checkUint("ethernet", () => `vlans[${i}].tpid`, t.tpid ?? ETHER_TYPE.vlan, 0xffff);
+    const pcp = checkUint("ethernet", () => `vlans[${i}].pcp`, t.pcp ?? 0, 0x7);
+    const vid = checkUint("ethernet", () => `vlans[${i}].vid`, t.vid, 0xfff);
     w.u16be(tpid).u16be((pcp << 13) | (t.dei ? 0x1000 : 0) | vid);
   });
   w.u16be(etherType);
@@ -488,8 +485,8 @@ function writeFrame(spec: GeneveFrameSpec, into: Uint8Array | undefined): Uint8A
   if (v6 && checksumMode === "zero") {
     throw new EncodeError("udp", "checksum", "a zero UDP checksum is not allowed over IPv6 (RFC 8200 §8.1)");
   }
-  const srcPort = checkUint("udp", "srcPort", udp.srcPort ?? defaultSourcePort(spec.inner), 16);
-  const dstPort = checkUint("udp", "dstPort", udp.dstPort ?? GENEVE_UDP_PORT, 16);
+  const srcPort = checkUint("udp", "srcPort", udp.srcPort ?? defaultSourcePort(spec.inner), 0xffff);
+  const dstPort = checkUint("udp", "dstPort", udp.dstPort ?? GENEVE_UDP_PORT, 0xffff);
 
   const ipHeaderLength = v6 ? 40 : 20;
   const udpLength = 8 + encodedGeneveHeaderLength(spec.geneve) + spec.inner.length;
@@ -501,9 +498,9 @@ function writeFrame(spec: GeneveFrameSpec, into: Uint8Array | undefined): Uint8A
   writeEthernet(w, dstMac, srcMac, vlans, v6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4);
   const ipStart = w.pos;
   if (!v6) {
-    const tos = checkUint("ipv4", "tos", ip.tos ?? 0, 8);
-    const ttl = checkUint("ipv4", "ttl", ip.ttl ?? 64, 8);
-    const id = checkUint("ipv4", "identification", ip.identification ?? 0, 16);
+    const tos = checkUint("ipv4", "tos", ip.tos ?? 0, 0xff);
+    const ttl = checkUint("ipv4", "ttl", ip.ttl ?? 64, 0xff);
+    const id = checkUint("ipv4", "identification", ip.identification ?? 0, 0xffff);
     w.u8(0x45).u8(tos);
     w.u16be(0); // total length, patched
     w.u16be(id).u16be((ip.dontFragment ?? true) ? 0x4000 : 0);
@@ -511,9 +508,9 @@ function writeFrame(spec: GeneveFrameSpec, into: Uint8Array | undefined): Uint8A
     w.u16be(0); // header checksum, patched
     w.bytes(srcIp).bytes(dstIp);
   } else {
-    const tc = checkUint("ipv6", "trafficClass", ip.trafficClass ?? 0, 8);
-    const fl = checkUint("ipv6", "flowLabel", ip.flowLabel ?? 0, 20);
-    const hl = checkUint("ipv6", "hopLimit", ip.hopLimit ?? 64, 8);
+    const tc = checkUint("ipv6", "trafficClass", ip.trafficClass ?? 0, 0xff);
+    const fl = checkUint("ipv6", "flowLabel", ip.flowLabel ?? 0, 0xfffff);
+    const hl = checkUint("ipv6", "hopLimit", ip.hopLimit ?? 64, 0xff);
     w.u32be(((6 << 28) | (tc << 20) | fl) >>> 0);
     w.u16be(0); // payload length, patched
     w.u8(IP_PROTOCOL.udp).u8(hl);
@@ -534,8 +531,11 @@ function writeFrame(spec: GeneveFrameSpec, into: Uint8Array | undefined): Uint8A
     w.patchU16be(ipStart + 4, len);
   }
   const out = w.finish();
-  if (!v6) w.patchU16be(ipStart + 10, internetChecksum(out.subarray(ipStart, ipStart + 20)));
-  if (checksumMode === "compute") w.patchU16be(udpStart + 6, udpChecksum(srcIp, dstIp, out.subarray(udpStart)));
+  if (!v6) w.patchU16be(ipStart + 10, finishChecksum(onesComplementSum(out, 0, ipStart, ipStart + 20)));
+  if (checksumMode === "compute") {
+    const c = finishChecksum(onesComplementSum(out, pseudoHeaderSum(srcIp, dstIp, len), udpStart, udpStart + len));
+    w.patchU16be(udpStart + 6, c === 0 ? 0xffff : c); // a computed 0 is sent as all ones (RFC 768)
+  }
   return out;
 }
 

@@ -152,13 +152,10 @@ export function optionTypeOf(option: GeneveOption): number {
   return option.type === "ovn" ? OVN_OPTION.optionType : option.optionType;
 }
 
-/** Checks that `v` is an unsigned integer of `bits` bits; `field` may be a thunk so hot paths build no strings. */
-function checkUint(protocol: string, field: string | (() => string), v: unknown, bits: number): number {
-  const max = 2 ** bits - 1;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new EncodeError(protocol, typeof field === "string" ? field : field(), `must be an integer 0..${max}, got ${String(v)}`);
-  }
-  return v;
+/** Checks that `v` is an integer in 0..`max`; `field` may be a thunk so hot paths build no strings. */
+function checkUint(protocol: string, field: string | (() => string), v: unknown, max: number): number {
+  if (typeof v === "number" && v >= 0 && v <= max && Math.floor(v) === v) return v;
+  throw new EncodeError(protocol, typeof field === "string" ? field : field(), `must be an integer 0..${max}, got ${String(v)}`);
 }
 
 /** Number of bytes `option` occupies on the wire (4-byte option header + data). */
@@ -169,8 +166,8 @@ export function encodedOptionLength(option: GeneveOption): number {
 /** Encodes one option TLV (RFC 8926 §3.5) into `w`. */
 export function writeGeneveOption(w: Writer, option: GeneveOption, index = 0): void {
   if (option.type === "ovn") {
-    const ingress = checkUint("geneve", () => `options[${index}].ingressPort`, option.ingressPort, 15);
-    const egress = checkUint("geneve", () => `options[${index}].egressPort`, option.egressPort, 16);
+    const ingress = checkUint("geneve", () => `options[${index}].ingressPort`, option.ingressPort, 0x7fff);
+    const egress = checkUint("geneve", () => `options[${index}].egressPort`, option.egressPort, 0xffff);
     w.u16be(OVN_OPTION.optionClass).u8(OVN_OPTION.optionType).u8(1);
     w.u32be(((ingress << 16) | egress) >>> 0);
     return;
@@ -178,9 +175,9 @@ export function writeGeneveOption(w: Writer, option: GeneveOption, index = 0): v
   if (option.type !== "raw") {
     throw new EncodeError("geneve", `options[${index}].type`, `unknown option kind ${String((option as { type: unknown }).type)}`);
   }
-  checkUint("geneve", () => `options[${index}].optionClass`, option.optionClass, 16);
-  checkUint("geneve", () => `options[${index}].optionType`, option.optionType, 8);
-  const flags = checkUint("geneve", () => `options[${index}].flags`, option.flags ?? 0, 3);
+  checkUint("geneve", () => `options[${index}].optionClass`, option.optionClass, 0xffff);
+  checkUint("geneve", () => `options[${index}].optionType`, option.optionType, 0xff);
+  const flags = checkUint("geneve", () => `options[${index}].flags`, option.flags ?? 0, 0x7);
   const len = option.data.length;
   if (len % 4 !== 0) {
     throw new EncodeError("geneve", `options[${index}].data`, `length ${len} is not a multiple of 4`);
@@ -204,11 +201,11 @@ export function encodedGeneveHeaderLength(header: GeneveHeader): number {
  * after the options are written; more than 252 bytes of options is an {@link EncodeError}.
  */
 export function writeGeneveHeader(w: Writer, header: GeneveHeader): void {
-  const version = checkUint("geneve", "version", header.version ?? 0, 2);
-  const vni = checkUint("geneve", "vni", header.vni, 24);
-  const protocolType = checkUint("geneve", "protocolType", header.protocolType ?? GENEVE_PROTOCOL.transparentEthernetBridging, 16);
-  const reserved1 = checkUint("geneve", "reserved1", header.reserved1 ?? 0, 6);
-  const reserved2 = checkUint("geneve", "reserved2", header.reserved2 ?? 0, 8);
+  const version = checkUint("geneve", "version", header.version ?? 0, 0x3);
+  const vni = checkUint("geneve", "vni", header.vni, 0xffffff);
+  const protocolType = checkUint("geneve", "protocolType", header.protocolType ?? GENEVE_PROTOCOL.transparentEthernetBridging, 0xffff);
+  const reserved1 = checkUint("geneve", "reserved1", header.reserved1 ?? 0, 0x3f);
+  const reserved2 = checkUint("geneve", "reserved2", header.reserved2 ?? 0, 0xff);
   const options = header.options ?? [];
   const critical = header.critical ?? options.some(isCriticalOption);
   const start = w.pos;
