@@ -9,6 +9,7 @@
  * @module
  */
 import { EventEmitter } from "node:events";
+import type { Duplex } from "node:stream";
 import {
   ConnectionClosedError,
   OvsdbError,
@@ -29,6 +30,17 @@ import {
 import { type ActiveRemote, type TlsOptions, connectRemote, formatRemote, parseRemoteList } from "../wire/remote.js";
 import { type CallOptions, JsonRpcSession, type SessionOptions } from "../wire/session.js";
 import { type RetryStrategy, backoffDelay, defaultRetry } from "./retry.js";
+
+/**
+ * A custom transport: a function that opens a connected byte stream (e.g. the embedded server's
+ * `connectInProcess()`), with a name for messages. Lets the client run without sockets.
+ */
+export interface StreamTransport {
+  readonly name: string;
+  readonly open: () => Duplex | Promise<Duplex>;
+}
+
+type Endpoint = ActiveRemote | { readonly kind: "stream"; readonly transport: StreamTransport };
 
 /** Connection state of a client: a literal union with a `state` event on every change. */
 export type ClientState = "connecting" | "ready" | "reconnecting" | "closed";
@@ -134,7 +146,7 @@ export class NoRemoteError extends Error {
 
 /** An OVSDB client connection; create it with {@link OvsdbClient.connect}. */
 export class OvsdbClient extends EventEmitter<ClientEvents> {
-  private readonly remotes: readonly ActiveRemote[];
+  private readonly remotes: readonly Endpoint[];
   private readonly options: ClientOptions;
   private readonly retry: RetryStrategy | undefined;
   private session: JsonRpcSession | undefined;
@@ -148,7 +160,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private _remote = "";
 
-  private constructor(remotes: readonly ActiveRemote[], options: ClientOptions) {
+  private constructor(remotes: readonly Endpoint[], options: ClientOptions) {
     super();
     this.remotes = remotes;
     this.options = options;
@@ -159,8 +171,13 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * Connects to the first reachable remote of `remote` (a comma-separated list in OVS syntax, or
    * an array). Rejects with {@link NoRemoteError} when none can be reached in the allowed rounds.
    */
-  static async connect(remote: string | readonly string[], options: ClientOptions = {}): Promise<OvsdbClient> {
-    const remotes = typeof remote === "string" ? parseRemoteList(remote) : remote.flatMap((r) => parseRemoteList(r));
+  static async connect(remote: string | readonly string[] | StreamTransport, options: ClientOptions = {}): Promise<OvsdbClient> {
+    const remotes: Endpoint[] =
+      typeof remote === "string"
+        ? parseRemoteList(remote)
+        : "open" in remote
+          ? [{ kind: "stream", transport: remote }]
+          : remote.flatMap((r) => parseRemoteList(r));
     const client = new OvsdbClient(remotes, options);
     try {
       await client.connectLoop(options.initialConnectRounds ?? 1);
@@ -213,7 +230,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
           this.nextRemote = (this.nextRemote + i + 1) % this.remotes.length;
           return;
         } catch (e) {
-          attempts.push({ remote: formatRemote(r), error: e as Error });
+          attempts.push({ remote: endpointName(r), error: e as Error });
         }
       }
       if (maxRounds === 0 || round + 1 < maxRounds) await sleep(backoffDelay(this.retry ?? defaultRetry, round));
@@ -221,12 +238,15 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     throw new NoRemoteError(attempts);
   }
 
-  private async open(r: ActiveRemote): Promise<void> {
-    const name = formatRemote(r);
-    const stream = await connectRemote(r, {
-      ...(this.options.tls ? { tls: this.options.tls } : {}),
-      timeoutMs: this.options.connectTimeoutMs ?? 10_000,
-    });
+  private async open(r: Endpoint): Promise<void> {
+    const name = endpointName(r);
+    const stream =
+      r.kind === "stream"
+        ? await r.transport.open()
+        : await connectRemote(r, {
+            ...(this.options.tls ? { tls: this.options.tls } : {}),
+            timeoutMs: this.options.connectTimeoutMs ?? 10_000,
+          });
     const session = new JsonRpcSession(stream, { ...this.options, name });
     session.on("notification", (n) => this.onNotification(n.method, n.params));
     try {
@@ -519,6 +539,10 @@ export function throwTransactError(database: string, operations: readonly unknow
   if (results.length < operations.length) {
     throw new ProtocolError(`transact on ${database}: ${results.length} results for ${operations.length} operations`);
   }
+}
+
+function endpointName(r: Endpoint): string {
+  return r.kind === "stream" ? r.transport.name : formatRemote(r);
 }
 
 function sleep(ms: number): Promise<void> {
