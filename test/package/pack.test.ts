@@ -9,19 +9,31 @@
  * sources are compiled into the staging directory, never into the shared dist/.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { peers } from "../support/peers.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const VITEST = join(ROOT, "node_modules", "vitest", "vitest.mjs");
+const DOC = join(ROOT, "docs", "testing.md");
+
+/** The code block that follows `<!-- snippet: NAME -->` in docs/testing.md. */
+function snippet(name: string): string {
+  const text = readFileSync(DOC, "utf8");
+  const m = new RegExp(`<!-- snippet: ${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(text);
+  if (!m) throw new Error(`docs/testing.md has no snippet ${name}`);
+  return m[1]!;
+}
+
 const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing"];
 
 function sh(program: string, args: readonly string[], cwd: string, timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(program, args, { cwd, timeout, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } }, (err, stdout, stderr) => {
+    execFile(program, args, { cwd, timeout, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false", NO_COLOR: "1", FORCE_COLOR: "0" } }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -176,4 +188,25 @@ describe("npm pack → install into an empty project", () => {
       expect(patched.stdout.trim(), patched.stderr).toBe("ok");
     }
   });
+
+  it("docs/testing.md's node:test snippet passes under `node --test` against the installed package", async () => {
+    writeFileSync(join(consumer, "client.test.mjs"), snippet("node-test"));
+    const r = await sh(process.execPath, ["--test", "client.test.mjs"], consumer);
+    expect(r.stdout, r.stderr).toMatch(/^# pass 1$/m);
+    expect(r.code).toBe(0);
+  });
+
+  it.skipIf(!peers("ovsdb-tool", "ovsdb-server", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-trace"))(
+    "docs/testing.md's vitest snippet passes under vitest against the installed package",
+    async () => {
+      writeFileSync(join(consumer, "northd.test.ts"), snippet("vitest"));
+      // the consumer would have vitest installed; link this repository's copy instead of fetching it
+      const link = join(consumer, "node_modules", "vitest");
+      if (!existsSync(link)) symlinkSync(join(ROOT, "node_modules", "vitest"), link, "dir");
+      const r = await sh(process.execPath, [VITEST, "run", "--root", consumer, "northd.test.ts"], consumer, 120_000);
+      expect(r.stdout + r.stderr).toMatch(/Tests\s+1 passed/);
+      expect(r.code).toBe(0);
+    },
+    120_000,
+  );
 });
