@@ -33,9 +33,9 @@ export interface BenchRow {
   readonly name: string;
   /** Bytes produced or consumed per operation. */
   readonly bytes: number;
-  /** Operations per second (ovn-ts). */
+  /** Operations per CPU-second (ovn-ts). */
   readonly opsPerSec: number;
-  /** Nanoseconds per operation (ovn-ts). */
+  /** CPU nanoseconds per operation (ovn-ts). */
   readonly nsPerOp: number;
   /** Nanoseconds to copy the same bytes into a preallocated buffer (`Uint8Array.prototype.set`): the floor. */
   readonly memcpyNsPerOp: number;
@@ -250,7 +250,7 @@ export async function runGeneveBenchmarks(): Promise<BenchResult> {
 /** Formats a result as a text table. */
 export function formatGeneveTable(r: BenchResult): string {
   const fmt = (n: number | undefined, d = 0) => (n === undefined ? "-" : n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }));
-  const head = ["operation", "bytes", "ops/s", "ns/op", "memcpy ns", "× memcpy", "alloc+copy ns", "× alloc+copy", "scapy ops/s", "× scapy"];
+  const head = ["operation", "bytes", "ops/cpu-s", "cpu ns/op", "memcpy ns", "× memcpy", "alloc+copy ns", "× alloc+copy", "scapy ops/cpu-s", "× scapy"];
   const lines = r.rows.map((x) => [
     x.name, String(x.bytes), fmt(x.opsPerSec), fmt(x.nsPerOp, 1), fmt(x.memcpyNsPerOp, 1), fmt(x.xMemcpy, 1),
     fmt(x.allocCopyNsPerOp, 1), fmt(x.xAllocCopy, 1), fmt(x.scapyOpsPerSec), fmt(x.speedupVsScapy, 1),
