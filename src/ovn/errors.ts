@@ -28,6 +28,7 @@ export type OvnObjectKind =
   | "HA chassis group"
   | "HA chassis"
   | "DHCP options"
+  | "static MAC binding"
   | "meter"
   | "row";
 

@@ -66,3 +66,5 @@ export {
   canonicalIp,
   randomMacGenerator,
 } from "./ipam.js";
+export type { Microflow, TraceOptions, TraceRequest, TraceResult, TraceVerdict } from "./trace.js";
+export { OvnTraceError, buildMicroflow, runOvnTrace, traceFromPort } from "./trace.js";

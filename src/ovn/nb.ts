@@ -1286,6 +1286,27 @@ export class NbTransaction {
     return op.ref;
   }
 
+  /**
+   * Adds a static MAC binding (`Static_MAC_Binding`): `ip` on router port `logicalPort` is at
+   * `mac`, so the router needs no ARP/ND for it (e.g. the underlay gateway of an external
+   * network). With `mayExist`, an existing binding of that port and IP gets the new MAC.
+   */
+  async staticMacBindingAdd(logicalPort: string, ip: string, mac: string, options: CreateOptions & { readonly overrideDynamicMac?: boolean } = {}): Promise<Ref<"Static_MAC_Binding">> {
+    this.open();
+    checkIp(ip, "IP address");
+    const m = checkMac(mac);
+    const SMB = model.table("Static_MAC_Binding");
+    const same = (await this.rows("Static_MAC_Binding", { logical_port: logicalPort, ip }))[0];
+    if (same) {
+      if (!options.mayExist) throw new OvnAlreadyExistsError("static MAC binding", `${logicalPort} ${ip}`);
+      this.ops.push(SMB.update({ _uuid: same._uuid }, { mac: m, override_dynamic_mac: options.overrideDynamicMac ?? same.override_dynamic_mac }));
+      return same._uuid;
+    }
+    const op = SMB.insert({ logical_port: logicalPort, ip, mac: m, override_dynamic_mac: options.overrideDynamicMac ?? false });
+    this.ops.push(op);
+    return op.ref;
+  }
+
   // ---------------------------------------------------------------- commit
 
   /**
