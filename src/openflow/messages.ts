@@ -100,6 +100,41 @@ export interface MeterBand {
   readonly data?: Uint8Array | undefined;
 }
 
+/** Group statistics entry (OpenFlow 1.3.5 §7.3.5.9 `ofp_group_stats`). */
+export interface GroupStats {
+  readonly groupId: number;
+  readonly refCount: number;
+  readonly packetCount: bigint;
+  readonly byteCount: bigint;
+  readonly durationSec: number;
+  readonly durationNsec: number;
+  /** Per bucket: packet and byte counts. */
+  readonly buckets: readonly { readonly packetCount: bigint; readonly byteCount: bigint }[];
+}
+
+/** Meter statistics entry (OpenFlow 1.3.5 §7.3.5.12 `ofp_meter_stats`). */
+export interface MeterStats {
+  readonly meterId: number;
+  readonly flowCount: number;
+  readonly packetInCount: bigint;
+  readonly byteInCount: bigint;
+  readonly durationSec: number;
+  readonly durationNsec: number;
+  readonly bands: readonly { readonly packetCount: bigint; readonly byteCount: bigint }[];
+}
+
+/** One table's features (OpenFlow 1.3.5 §7.3.5.5.1 `ofp_table_features`); properties kept as typed raw TLVs. */
+export interface TableFeatures {
+  readonly tableId: number;
+  readonly name: string;
+  readonly metadataMatch: bigint;
+  readonly metadataWrite: bigint;
+  readonly config: number;
+  readonly maxEntries: number;
+  /** `ofp_table_feature_prop_*`: type (OFPTFPT_*) and body without header or padding. */
+  readonly properties: readonly { readonly propType: number; readonly data: Uint8Array }[];
+}
+
 /** Multipart request bodies. */
 export type MultipartRequestBody =
   | { readonly kind: "desc" }
@@ -112,6 +147,7 @@ export type MultipartRequestBody =
   | { readonly kind: "group_desc" }
   | { readonly kind: "meter"; readonly meterId: number }
   | { readonly kind: "meter_config"; readonly meterId: number }
+  | { readonly kind: "table_features"; readonly tables: readonly TableFeatures[] }
   | { readonly kind: "raw"; readonly mpType: number; readonly data: Uint8Array };
 
 /** Multipart reply bodies. */
@@ -124,6 +160,9 @@ export type MultipartReplyBody =
   | { readonly kind: "port_desc"; readonly ports: readonly PortDesc[] }
   | { readonly kind: "group_desc"; readonly groups: readonly { groupType: number; groupId: number; buckets: readonly Bucket[] }[] }
   | { readonly kind: "meter_config"; readonly meters: readonly { flags: number; meterId: number; bands: readonly MeterBand[] }[] }
+  | { readonly kind: "group"; readonly groups: readonly GroupStats[] }
+  | { readonly kind: "meter"; readonly meters: readonly MeterStats[] }
+  | { readonly kind: "table_features"; readonly tables: readonly TableFeatures[] }
   | { readonly kind: "raw"; readonly mpType: number; readonly data: Uint8Array };
 
 interface Base {
@@ -374,6 +413,54 @@ function writeBands(w: Writer, bands: readonly MeterBand[]): void {
   }
 }
 
+function readTableFeatures(r: Reader): TableFeatures[] {
+  const out: TableFeatures[] = [];
+  while (r.remaining > 0) {
+    const start = r.pos;
+    const len = r.u16();
+    if (len < 64 || len % 8) r.fail(`table features length ${len} invalid`, start);
+    r.pos = start;
+    const e = r.sub(len, "table features");
+    e.skip(2);
+    const tableId = e.u8();
+    e.skip(5);
+    const name = e.str(32);
+    const metadataMatch = e.u64();
+    const metadataWrite = e.u64();
+    const config = e.u32();
+    const maxEntries = e.u32();
+    const properties: { propType: number; data: Uint8Array }[] = [];
+    while (e.remaining > 0) {
+      const ps = e.pos;
+      const propType = e.u16();
+      const plen = e.u16();
+      if (plen < 4) e.fail(`table feature property length ${plen} < 4`, ps + 2);
+      const data = e.bytesView(plen - 4, "table feature property");
+      e.skip(Math.min(e.remaining, ((plen + 7) & ~7) - plen));
+      properties.push({ propType, data });
+    }
+    out.push({ tableId, name, metadataMatch, metadataWrite, config, maxEntries, properties });
+  }
+  return out;
+}
+
+function writeTableFeatures(w: Writer, tables: readonly TableFeatures[]): void {
+  for (const t of tables) {
+    const start = w.pos;
+    const lenAt = w.reserve16();
+    w.u8(t.tableId).zeros(5).str(t.name, 32).u64(t.metadataMatch).u64(t.metadataWrite).u32(t.config).u32(t.maxEntries);
+    for (const p of t.properties) {
+      const ps = w.pos;
+      w.u16(p.propType);
+      const pl = w.reserve16();
+      w.bytes(p.data);
+      w.patch16(pl, w.pos - ps);
+      w.pad(ps, 8);
+    }
+    w.patch16(lenAt, w.pos - start);
+  }
+}
+
 function readMultipartRequest(mpType: number, r: Reader): MultipartRequestBody {
   switch (mpType) {
     case MultipartType.DESC:
@@ -396,6 +483,8 @@ function readMultipartRequest(mpType: number, r: Reader): MultipartRequestBody {
       return { kind: "meter", meterId: r.u32() };
     case MultipartType.METER_CONFIG:
       return { kind: "meter_config", meterId: r.u32() };
+    case MultipartType.TABLE_FEATURES:
+      return { kind: "table_features", tables: readTableFeatures(r) };
     default:
       return { kind: "raw", mpType, data: r.bytesView(r.remaining) };
   }
@@ -497,6 +586,51 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
       }
       return { kind: "meter_config", meters };
     }
+    case MultipartType.GROUP: {
+      const groups: GroupStats[] = [];
+      while (r.remaining > 0) {
+        const start = r.pos;
+        const len = r.u16();
+        if (len < 40 || (len - 40) % 16) r.fail(`group stats length ${len} invalid`, start);
+        r.pos = start;
+        const e = r.sub(len, "group stats");
+        e.skip(4);
+        const groupId = e.u32();
+        const refCount = e.u32();
+        e.skip(4);
+        const packetCount = e.u64();
+        const byteCount = e.u64();
+        const durationSec = e.u32();
+        const durationNsec = e.u32();
+        const buckets: { packetCount: bigint; byteCount: bigint }[] = [];
+        while (e.remaining > 0) buckets.push({ packetCount: e.u64(), byteCount: e.u64() });
+        groups.push({ groupId, refCount, packetCount, byteCount, durationSec, durationNsec, buckets });
+      }
+      return { kind: "group", groups };
+    }
+    case MultipartType.METER: {
+      const meters: MeterStats[] = [];
+      while (r.remaining > 0) {
+        const start = r.pos;
+        const meterId = r.u32();
+        const len = r.u16();
+        if (len < 40 || (len - 40) % 16) r.fail(`meter stats length ${len} invalid`, start + 4);
+        r.pos = start;
+        const e = r.sub(len, "meter stats");
+        e.skip(12);
+        const flowCount = e.u32();
+        const packetInCount = e.u64();
+        const byteInCount = e.u64();
+        const durationSec = e.u32();
+        const durationNsec = e.u32();
+        const bands: { packetCount: bigint; byteCount: bigint }[] = [];
+        while (e.remaining > 0) bands.push({ packetCount: e.u64(), byteCount: e.u64() });
+        meters.push({ meterId, flowCount, packetInCount, byteInCount, durationSec, durationNsec, bands });
+      }
+      return { kind: "meter", meters };
+    }
+    case MultipartType.TABLE_FEATURES:
+      return { kind: "table_features", tables: readTableFeatures(r) };
     default:
       return { kind: "raw", mpType, data: r.bytesView(r.remaining) };
   }
@@ -513,6 +647,7 @@ const MP_KIND_TYPE: Record<string, number> = {
   group_desc: MultipartType.GROUP_DESC,
   meter: MultipartType.METER,
   meter_config: MultipartType.METER_CONFIG,
+  table_features: MultipartType.TABLE_FEATURES,
 };
 
 /**
@@ -532,6 +667,11 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   r.skip(8);
   const v = h.version;
   const xid = h.xid;
+  // HELLO, ERROR and ECHO have the same layout in every version; everything else is decoded with the
+  // OpenFlow 1.3 layouts only, and kept raw (type "unknown") for other versions.
+  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY) {
+    return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
+  }
   switch (h.msgType) {
     case OfpType.HELLO: {
       const versions: number[] = [];
@@ -902,6 +1042,9 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
         case "meter_config":
           w.u32(body.meterId).zeros(4);
           break;
+        case "table_features":
+          writeTableFeatures(w, body.tables);
+          break;
         case "raw":
           w.bytes(body.data);
           break;
@@ -961,6 +1104,28 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
             writeBands(w, mc.bands);
             w.patch16(ml, w.pos - ms);
           }
+          break;
+        case "group":
+          for (const g of body.groups) {
+            const gs = w.pos;
+            const gl = w.reserve16();
+            w.zeros(2).u32(g.groupId).u32(g.refCount).zeros(4).u64(g.packetCount).u64(g.byteCount).u32(g.durationSec).u32(g.durationNsec);
+            for (const b of g.buckets) w.u64(b.packetCount).u64(b.byteCount);
+            w.patch16(gl, w.pos - gs);
+          }
+          break;
+        case "meter":
+          for (const mt of body.meters) {
+            const ms = w.pos;
+            w.u32(mt.meterId);
+            const ml = w.reserve16();
+            w.zeros(6).u32(mt.flowCount).u64(mt.packetInCount).u64(mt.byteInCount).u32(mt.durationSec).u32(mt.durationNsec);
+            for (const b of mt.bands) w.u64(b.packetCount).u64(b.byteCount);
+            w.patch16(ml, w.pos - ms);
+          }
+          break;
+        case "table_features":
+          writeTableFeatures(w, body.tables);
           break;
         case "raw":
           w.bytes(body.data);
@@ -1041,6 +1206,12 @@ export function mergeMultipartReplies(parts: readonly MultipartReplyBody[]): Mul
       return { kind: "group_desc", groups: parts.flatMap((p) => (p.kind === "group_desc" ? p.groups : [])) };
     case "meter_config":
       return { kind: "meter_config", meters: parts.flatMap((p) => (p.kind === "meter_config" ? p.meters : [])) };
+    case "group":
+      return { kind: "group", groups: parts.flatMap((p) => (p.kind === "group" ? p.groups : [])) };
+    case "meter":
+      return { kind: "meter", meters: parts.flatMap((p) => (p.kind === "meter" ? p.meters : [])) };
+    case "table_features":
+      return { kind: "table_features", tables: parts.flatMap((p) => (p.kind === "table_features" ? p.tables : [])) };
     case "raw": {
       const total = parts.reduce((n, p) => n + (p.kind === "raw" ? p.data.length : 0), 0);
       const data = new Uint8Array(total);

@@ -52,6 +52,7 @@ const MP_NAMES: Record<string, string> = {
   group_desc: "OFPST_GROUP_DESC",
   meter: "OFPST_METER",
   meter_config: "OFPST_METER_CONFIG",
+  table_features: "OFPST_TABLE_FEATURES",
 };
 
 function typeName(m: OfMessage): string {
@@ -413,6 +414,24 @@ export function formatMessage(m: OfMessage): string {
           return [head, ...b.groups.map((g) => " " + fmtGroup(g.groupId, g.groupType, g.buckets))].join("\n");
         case "meter_config":
           return [head, ...b.meters.map((mc) => fmtMeter(mc.meterId, mc.flags, mc.bands))].join("\n");
+        case "group":
+          return [
+            head,
+            ...b.groups.map(
+              (g) =>
+                ` group_id=${g.groupId},duration=${duration(g.durationSec, g.durationNsec)},ref_count=${g.refCount},packet_count=${g.packetCount},byte_count=${g.byteCount}` +
+                g.buckets.map((k, i) => `,bucket${i}:packet_count=${k.packetCount},byte_count=${k.byteCount}`).join(""),
+            ),
+          ].join("\n");
+        case "meter":
+          return [
+            head,
+            ...b.meters.map(
+              (mt) =>
+                `meter:${mt.meterId} flow_count:${mt.flowCount} packet_in_count:${mt.packetInCount} byte_in_count:${mt.byteInCount} duration:${fmtDuration(mt.durationSec, mt.durationNsec)} bands:` +
+                mt.bands.map((k, i) => `\n${i}: packet_count:${k.packetCount} byte_count:${k.byteCount}`).join(""),
+            ),
+          ].join("\n");
         default:
           return head;
       }

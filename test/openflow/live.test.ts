@@ -91,6 +91,13 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
       expect(echo.type).toBe("echo_reply");
       const desc = await c.multipart({ kind: "desc" });
       expect(desc.kind === "desc" && desc.desc.mfrDesc).toContain("Nicira");
+      const tf = await c.multipart({ kind: "table_features", tables: [] });
+      expect(tf.kind === "table_features" && tf.tables.length).toBe(254); // reassembled from many parts
+      v.ofctl("-O", "OpenFlow13", "add-group", v.mgmt, "group_id=7,type=all,bucket=output:1");
+      const gd = await c.multipart({ kind: "group_desc" });
+      expect(gd.kind === "group_desc" && gd.groups.map((g) => g.groupId)).toEqual([7]);
+      const gs = await c.multipart({ kind: "group", groupId: 0xfffffffc });
+      expect(gs.kind === "group" && gs.groups[0]?.buckets.length).toBe(1);
       const ports = await c.multipart({ kind: "port_desc" });
       expect(ports.kind === "port_desc" && ports.ports.map((p) => p.name).sort()).toEqual(["br0", "p1", "p2"]);
     } finally {
@@ -109,6 +116,26 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
       const p = c.barrier();
       c.close();
       await expect(p).rejects.toBeInstanceOf(ConnectionClosedError);
+    } finally {
+      c.close();
+    }
+  });
+
+  it("tun_metadata flows after add-tlv-map round-trip through the switch", async () => {
+    v.ofctl("del-flows", v.mgmt);
+    v.ofctl("add-tlv-map", v.mgmt, "{class=0x102,type=0x80,len=4}->tun_metadata0");
+    const c = await OpenFlowConnection.connect(v.mgmt, { echoIntervalMs: 0 });
+    try {
+      await c.flowMods(
+        [
+          "table=9,tun_metadata0=0x5,actions=drop",
+          "table=9,priority=5,tun_metadata0=0x10002/0x7fff0000,actions=move:NXM_NX_TUN_METADATA0[16..30]->NXM_NX_REG14[0..14],move:NXM_NX_TUN_METADATA0[0..15]->NXM_NX_REG15[0..15]",
+          "table=9,priority=6,actions=set_field:0x10001->tun_metadata0,load:0x5->NXM_NX_TUN_METADATA0[0..7]",
+        ].map((f) => parseFlow(f)),
+      );
+      const ours = (await c.dumpFlows()).map((f) => " " + formatFlowStats(f, { noStats: true })).sort();
+      expect(ours).toEqual(ofctlDump(v));
+      expect(ours.length).toBe(3);
     } finally {
       c.close();
     }

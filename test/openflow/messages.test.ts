@@ -57,6 +57,17 @@ const MSGS: OfMessageInput[] = [
   { type: "multipart_reply", flags: 0, body: { kind: "port_desc", ports: [port] } },
   { type: "multipart_reply", flags: 0, body: { kind: "group_desc", groups: [{ groupType: 0, groupId: 1, buckets: [{ weight: 0, watchPort: 0xffffffff, watchGroup: 0xffffffff, actions: [{ type: "output", port: 1, maxLen: 0 }] }] }] } },
   { type: "multipart_reply", flags: 0, body: { kind: "meter_config", meters: [{ flags: 1, meterId: 1, bands: [{ bandType: 1, rate: 1000, burstSize: 0 }] }] } },
+  { type: "multipart_reply", flags: 0, body: { kind: "group", groups: [{ groupId: 1, refCount: 2, packetCount: 3n, byteCount: 4n, durationSec: 5, durationNsec: 6000000, buckets: [{ packetCount: 7n, byteCount: 8n }] }] } },
+  { type: "multipart_reply", flags: 0, body: { kind: "meter", meters: [{ meterId: 1, flowCount: 2, packetInCount: 3n, byteInCount: 4n, durationSec: 5, durationNsec: 0, bands: [{ packetCount: 7n, byteCount: 8n }] }] } },
+  { type: "multipart_request", flags: 0, body: { kind: "table_features", tables: [] } },
+  {
+    type: "multipart_reply",
+    flags: 0,
+    body: {
+      kind: "table_features",
+      tables: [{ tableId: 0, name: "classifier", metadataMatch: 0xffffffffffffffffn, metadataWrite: 0xffffffffffffffffn, config: 0, maxEntries: 1000000, properties: [{ propType: 0, data: new Uint8Array([0, 1, 0, 4, 0, 4, 0, 4]) }] }],
+    },
+  },
   { type: "barrier_request" },
   { type: "barrier_reply" },
   { type: "role_request", role: 2, generationId: 1n },
@@ -71,7 +82,9 @@ const MSGS: OfMessageInput[] = [
 ];
 
 /** Messages whose printing is known to differ from ovs-ofctl, with the reason. */
-const KNOWN: Record<number, string> = {};
+const KNOWN: Record<number, string> = {
+  45: "table-features reply: we decode/encode the entries with their properties as typed raw TLVs but print only the header; ovs-ofctl validates the property set (this synthetic one lacks required properties) and prints a long per-table listing",
+};
 
 describe.skipIf(!peers("ovs-ofctl"))("every message type prints like ovs-ofctl ofp-print", () => {
   it(`${MSGS.length} messages`, () => {
@@ -85,5 +98,12 @@ describe.skipIf(!peers("ovs-ofctl"))("every message type prints like ovs-ofctl o
       if (ours !== theirs && KNOWN[i] === undefined) diffs.push(`#${i} ${m.type}\n--- ovs\n${theirs}\n--- ours\n${ours}`);
     });
     expect(diffs, diffs.join("\n")).toEqual([]);
+    // every known difference must still be a difference (otherwise remove it from the list)
+    for (const k of Object.keys(KNOWN)) {
+      const i = Number(k);
+      const bytes = encodeMessage({ ...MSGS[i]!, xid: i + 1 } as OfMessageInput).slice();
+      const theirs = execFileSync("ovs-ofctl", ["ofp-print", toHex(bytes)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).replace(/\n$/, "");
+      expect(formatMessage(decodeMessage(bytes)), `known difference #${i} no longer differs`).not.toBe(theirs);
+    }
   });
 });
