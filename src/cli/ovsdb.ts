@@ -63,7 +63,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   transact: { need: "none", min: 1, max: 2, run: (c, a) => transact(c, a, false) },
   query: { need: "none", min: 1, max: 2, run: (c, a) => transact(c, a, true) },
   monitor: { need: "database", min: 1, max: Infinity, run: (c, a) => monitor(c, a, "monitor") },
-  "monitor-cond": { need: "database", min: 2, max: Infinity, run: (c, a) => monitor(c, a, "monitor_cond") },
+  "monitor-cond": { need: "database", min: 2, max: 3, run: (c, a) => monitor(c, a, "monitor_cond") },
   "monitor-cond-since": { need: "database", min: 2, max: Infinity, run: (c, a) => monitor(c, a, "monitor_cond_since") },
   wait: { need: "rpc", min: 2, max: 3, run: waitCommand },
   dump: { need: "database", min: 0, max: Infinity, run: dump },
@@ -777,20 +777,21 @@ async function waitCommand(ctx: Context, args: string[]): Promise<number> {
 
 async function lockCommand(ctx: Context, args: string[], op: "lock" | "steal" | "unlock"): Promise<number> {
   const id = args[0]!;
-  if (op === "unlock") {
-    await ctx.client!.unlock(id);
-    return 0;
+  // As ovsdb-client: print the reply, then every lock notification (method, then params), and keep
+  // the session (and so the lock) until interrupted.
+  for (const ev of ["locked", "stolen"] as const) {
+    ctx.client!.on(ev, (lockId) => ctx.io.out(`${ev}\n${ovsJson([lockId])}\n`));
   }
-  const got = op === "lock" ? await ctx.client!.lock(id) : await ctx.client!.steal(id);
-  if (!got) {
-    await new Promise<void>((resolve) => ctx.client!.once("locked", () => resolve()));
-  }
-  ctx.io.out(`${op === "lock" ? "locked" : "stolen"} ${id}\n`);
-  // Hold the lock until interrupted, as ovsdb-client does.
-  await new Promise<void>((resolve) => {
-    if (!ctx.io.signal) return resolve();
-    ctx.io.signal.addEventListener("abort", () => resolve(), { once: true });
-    ctx.client!.once("disconnected", () => resolve());
+  const reply = await ctx.client!.call(op, [id]);
+  ctx.io.out(`${ovsJson(reply, { pretty: ctx.style.pretty })}\n`);
+  return new Promise<number>((resolve) => {
+    ctx.client!.once("disconnected", (err) => {
+      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
+      resolve(1);
+    });
+    const signal = ctx.io.signal;
+    if (!signal) return resolve(0);
+    if (signal.aborted) return resolve(0);
+    signal.addEventListener("abort", () => resolve(0), { once: true });
   });
-  return 0;
 }

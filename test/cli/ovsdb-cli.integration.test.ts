@@ -92,6 +92,30 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("ovn-ts ovsdb against ov
     });
   }
 
+  it("wait returns at once for a database that is there, as ovsdb-client does", async () => {
+    for (const state of ["added", "connected"]) {
+      const a = [ "wait", S, "OVN_Northbound", state];
+      const [t, o] = [await theirs(a), await ours(a)];
+      expect(o).toEqual(t);
+    }
+  });
+
+  it("lock and steal print the reply and then each notification, holding the lock", async () => {
+    const child = spawn("ovsdb-client", ["lock", S, "L9"], { stdio: ["ignore", "pipe", "ignore"] });
+    let theirOut = "";
+    child.stdout.on("data", (d: Buffer) => (theirOut += d.toString()));
+    await expect.poll(() => theirOut).toBe('{"locked":true}\n');
+    const ac = new AbortController();
+    const io = memoryIo("", ac.signal);
+    const stealing = main(["ovsdb", "steal", S, "L9"], io);
+    await expect.poll(() => io.stdout).toBe('{"locked":true}\n');
+    // The first holder is told, in ovsdb-client's words.
+    await expect.poll(() => theirOut).toBe('{"locked":true}\nstolen\n["L9"]\n');
+    ac.abort();
+    expect(await stealing).toBe(0);
+    child.kill();
+  });
+
   it("reads a transaction from a file and from stdin, printing what ovsdb-client prints", async () => {
     const txn = '["OVN_Northbound",{"op":"select","table":"Address_Set","where":[],"columns":["addresses","name"]}]';
     const t = await theirs(["transact", S, txn]);

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Aborted,
   ConstraintViolation,
+  DomainError,
+  OvsdbRangeError,
+  OvsdbSyntaxError,
   DuplicateUuidName,
   NotOwner,
   OvsdbClient,
@@ -104,6 +107,33 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("OvsdbClient against a rea
     expect(e6).toBeInstanceOf(TimedOut);
     const e7 = await client.transact("No_Such_DB", [commit(false)]).catch((e) => e);
     expect(e7).toBeInstanceOf(UnknownDatabase);
+  });
+
+  it("reports domain and range errors of mutations, and commits durably", async () => {
+    // Logical_Switch_Port is not a root table: insert and mutate in one transaction.
+    const div = await client
+      .transact("OVN_Northbound", [insert("Logical_Switch_Port", { name: "mut", tag_request: 5 }), mutate("Logical_Switch_Port", [cond("name", "==", "mut")], [mutation("tag_request", "/=", 0)])])
+      .catch((e: unknown) => e);
+    expect(div).toBeInstanceOf(DomainError);
+    expect((div as DomainError).details).toBe("Division by zero.");
+    await client.transact("OVN_Northbound", [insert("NB_Global", { nb_cfg: Number.MAX_SAFE_INTEGER })]);
+    const e = await client.transactRaw("OVN_Northbound", [mutate("NB_Global", [], [mutation("nb_cfg", "*=", Number.MAX_SAFE_INTEGER)])]);
+    expect(e).toEqual([{ error: "range error", details: 'Result of "*=" operation is out of range.' }]);
+    await expect(client.transact("OVN_Northbound", [mutate("NB_Global", [], [mutation("nb_cfg", "*=", Number.MAX_SAFE_INTEGER)])])).rejects.toBeInstanceOf(OvsdbRangeError);
+    expect((await client.transact("OVN_Northbound", [comment("x"), commit(true)])).results).toEqual([{}, {}]);
+    await client.transact("OVN_Northbound", [del("NB_Global", [])]);
+  });
+
+  it("answers get_server_id, set_db_change_aware and echo", async () => {
+    expect(await client.getServerId()).toMatch(/^[0-9a-f-]{36}$/);
+    await client.setDbChangeAware(true);
+    expect(await client.echo(["a", 1])).toEqual(["a", 1]);
+  });
+
+  it("rejects a malformed operation with a syntax error naming it", async () => {
+    const r = await client.transactRaw("OVN_Northbound", [{ op: "frob" }]);
+    expect(r).toEqual([{ error: "syntax error", details: 'Parsing ovsdb operation 1 of 1 failed: No operation "frob"', syntax: '{"op":"frob"}' }]);
+    await expect(client.transact("OVN_Northbound", [{ op: "frob" } as never])).rejects.toBeInstanceOf(OvsdbSyntaxError);
   });
 
   it("monitors with monitor_cond_since and receives update3 for its own transaction", async () => {
