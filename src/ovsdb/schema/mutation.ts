@@ -209,10 +209,24 @@ export function applyMutation(
     }
     result = m;
   } else {
-    const s = new Set<Atom>(datumAtoms(current));
-    if (mutator === "insert") for (const a of datumAtoms(arg)) s.add(a);
-    else for (const a of datumAtoms(arg)) s.delete(a);
-    const atoms = [...s].sort(compareAtoms);
+    // Native sets are unordered (encoders sort); keeping the old elements' order makes this O(n),
+    // and a few elements are looked up without hashing the whole set.
+    const cur = datumAtoms(current);
+    const args = datumAtoms(arg);
+    let atoms: Atom[];
+    if (args.length <= 8) {
+      if (mutator === "insert") {
+        atoms = [...cur];
+        for (const a of args) if (!atoms.includes(a)) atoms.push(a);
+      } else {
+        atoms = cur.filter((a) => !args.includes(a));
+      }
+    } else {
+      const s = new Set<Atom>(cur);
+      if (mutator === "insert") for (const a of args) s.add(a);
+      else for (const a of args) s.delete(a);
+      atoms = [...s];
+    }
     result = shape === "optional" && atoms.length <= 1 ? atoms[0] : atoms;
   }
   const n = datumSize(result);

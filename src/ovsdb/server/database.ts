@@ -307,21 +307,31 @@ export class Database {
         const key = ix.map((c) => datumKey(old.data[c])).join("\u0000");
         if (t.indexes[i]!.get(key) === uuid) t.indexes[i]!.delete(key);
       });
-      for (const r of refs) {
-        if (!r.strong) continue;
-        for (const target of refAtoms(r, old.data[r.column])) {
+    }
+    // Reference bookkeeping from the per-column difference (cheap for a big set that gains one element).
+    for (const r of refs) {
+      const { added, removed } = refDiff(r, old?.data[r.column], row?.data[r.column]);
+      if (r.strong) {
+        for (const target of removed) {
           const n = (this.strongIn.get(target) ?? 0) - 1;
           if (n > 0) this.strongIn.set(target, n);
           else this.strongIn.delete(target);
         }
-      }
-      for (const target of refTargets(refs, old.data)) {
-        const m = this.incoming.get(target);
-        if (!m) continue;
-        const n = (m.get(uuid) ?? 0) - 1;
-        if (n > 0) m.set(uuid, n);
-        else m.delete(uuid);
-        if (m.size === 0) this.incoming.delete(target);
+        for (const target of added) this.strongIn.set(target, (this.strongIn.get(target) ?? 0) + 1);
+      } else {
+        for (const target of removed) {
+          const m = this.incoming.get(target);
+          if (!m) continue;
+          const n = (m.get(uuid) ?? 0) - 1;
+          if (n > 0) m.set(uuid, n);
+          else m.delete(uuid);
+          if (m.size === 0) this.incoming.delete(target);
+        }
+        for (const target of added) {
+          let m = this.incoming.get(target);
+          if (!m) this.incoming.set(target, (m = new Map()));
+          m.set(uuid, (m.get(uuid) ?? 0) + 1);
+        }
       }
     }
     if (row) {
@@ -330,20 +340,48 @@ export class Database {
       t.schema.indexes.forEach((ix, i) => {
         t.indexes[i]!.set(ix.map((c) => datumKey(row.data[c])).join("\u0000"), uuid);
       });
-      for (const r of refs) {
-        if (!r.strong) continue;
-        for (const target of refAtoms(r, row.data[r.column])) this.strongIn.set(target, (this.strongIn.get(target) ?? 0) + 1);
-      }
-      for (const target of refTargets(refs, row.data)) {
-        let m = this.incoming.get(target);
-        if (!m) this.incoming.set(target, (m = new Map()));
-        m.set(uuid, (m.get(uuid) ?? 0) + 1);
-      }
     } else {
       t.rows.delete(uuid);
       this.tableOfRow.delete(uuid);
     }
   }
+}
+
+/**
+ * The references one column gains and loses between two values (with repetition for maps, whose
+ * values may repeat). Unchanged values cost nothing.
+ */
+function refDiff(r: RefColumn, oldV: Datum, newV: Datum): { added: string[]; removed: string[] } {
+  if (oldV === newV) return { added: [], removed: [] };
+  const a = oldV === undefined ? [] : refAtoms(r, oldV);
+  const b = newV === undefined ? [] : refAtoms(r, newV);
+  if (a.length === 0) return { added: b, removed: [] };
+  if (b.length === 0) return { added: [], removed: a };
+  // Fast paths: mutations keep the old elements' order, so an insert appends and a delete leaves a subsequence.
+  if (b.length >= a.length) {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    if (i === a.length) return { added: b.slice(a.length), removed: [] };
+  } else {
+    const removed: string[] = [];
+    let j = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (j < b.length && a[i] === b[j]) j++;
+      else removed.push(a[i]!);
+    }
+    if (j === b.length) return { added: [], removed };
+  }
+  const count = new Map<string, number>();
+  for (const x of a) count.set(x, (count.get(x) ?? 0) + 1);
+  const added: string[] = [];
+  for (const x of b) {
+    const n = count.get(x);
+    if (n) count.set(x, n - 1);
+    else added.push(x);
+  }
+  const removed: string[] = [];
+  for (const [x, n] of count) for (let i = 0; i < n; i++) removed.push(x);
+  return { added, removed };
 }
 
 /** Every weakly referenced UUID of a row (with repetition, one per reference). */
@@ -594,7 +632,7 @@ class Transaction {
     }
     const values = this.row(t, rowJson ?? {});
     const data: Record<string, Datum> = {};
-    for (const c of t.schema.columns.values()) data[c.name] = defaultDatum(c.type);
+    for (const c of t.schema.columns.values()) data[c.name] = sharedDefault(c.type);
     for (const [col, v] of values) {
       if (col.name === "_uuid" || col.name === "_version") continue;
       data[col.name] = v;
@@ -732,24 +770,18 @@ class Transaction {
 
   private checkStrongRefs(): void {
     this.strongDelta = new Map();
-    for (const c of this.order) {
-      if (!this.live(c)) continue;
-      if (c.old) this.addDelta(this.strongTargets(c.table, c.old.data), -1);
-      if (c.new) this.addDelta(this.strongTargets(c.table, c.new), 1);
-    }
     for (const c of [...this.order]) {
       if (!this.live(c)) continue;
-      if (c.new) {
-        const oldTargets = new Set(c.old ? this.strongTargets(c.table, c.old.data) : []);
-        for (const r of this.db.refColumnsOf(c.table)) {
-          if (!r.strong) continue;
-          for (const target of refAtoms(r, c.new[r.column])) {
-            if (oldTargets.has(target) && !this.changes.has(target)) continue;
-            if (!this.current(r.refTable, target)) {
-              throw new ReferentialIntegrityViolation(
-                `Table ${c.table} column ${r.column} row ${c.uuid} references nonexistent row ${target} in table ${r.refTable}.`,
-              );
-            }
+      for (const r of this.db.refColumnsOf(c.table)) {
+        if (!r.strong) continue;
+        const { added, removed } = refDiff(r, c.old?.data[r.column], c.new?.[r.column]);
+        this.addDelta(removed, -1);
+        this.addDelta(added, 1);
+        for (const target of added) {
+          if (!this.current(r.refTable, target)) {
+            throw new ReferentialIntegrityViolation(
+              `Table ${c.table} column ${r.column} row ${c.uuid} references nonexistent row ${target} in table ${r.refTable}.`,
+            );
           }
         }
       }
@@ -947,6 +979,18 @@ export function compileServerCondition(t: TableSchema, cond: unknown, decode: De
 export function conditionArgType(ty: ColumnType, fn: ConditionFunction): ColumnType {
   const scalar = !ty.value && ty.min === 1 && ty.max === 1;
   return (fn === "includes" || fn === "excludes") && !scalar ? { ...ty, min: 0, max: "unlimited" } : ty;
+}
+
+const EMPTY_MAP: ReadonlyMap<Atom, Atom> = new Map();
+const EMPTY_SET: readonly Atom[] = Object.freeze([]);
+
+/** A column's default value, sharing one empty map and one empty set among all rows (rows are never changed in place). */
+function sharedDefault(type: ColumnType): Datum {
+  if (type.min === 0) {
+    if (type.value) return EMPTY_MAP;
+    if (type.max !== 1) return EMPTY_SET;
+  }
+  return defaultDatum(type);
 }
 
 function rowEquals(t: TableSchema, a: Row, b: Row): boolean {
