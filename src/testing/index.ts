@@ -43,4 +43,4 @@ export { type OvnSandbox, type OvnSandboxOptions, installedSchemaFile, startOvnS
 export { type Chassis, type ChassisSandbox, type ChassisSandboxOptions, type Pod, type UdpFlowSpec, parseUdpFrame, startChassisSandbox, udpFlow } from "./chassis.js";
 export { type BridgeInfo, type BridgeSpec, type VswitchdOptions, type VswitchdSandbox, startVswitchd } from "./vswitchd.js";
 export { type OvnTrace, type OvnTraceOptions, type TraceSection, type TraceStage, ovnTrace, parseOvnTrace } from "./trace.js";
-export { type MonitoredRow, type NorthdWait, type RowSource, type WaitOptions, waitForDbRow, waitForNorthd, waitForRow } from "./wait.js";
+export { type MonitoredRow, type NorthdWait, type RowSource, type WaitForRowOptions, type WaitOptions, waitForDbRow, waitForNorthd, waitForRow } from "./wait.js";

@@ -11,15 +11,17 @@ import { SandboxError } from "./process.js";
 
 /**
  * What {@link waitForRow} needs from a replica (an in-memory copy of a database kept up to date by
- * a monitor): the current rows of a table, and a `change` event after each update is applied.
+ * a monitor): the current rows of a table, and an event after each update is applied. The
+ * `Replica` of `ovn-ts/ovsdb` fits as it is (its `batch` event); so does any `EventEmitter` with a
+ * `rows(table)` method.
  */
 export interface RowSource<R = unknown> {
   /** The current rows of `table`. */
   rows(table: string): Iterable<R>;
-  /** Subscribes to "the replica changed". */
-  on(event: "change", listener: (...args: unknown[]) => void): unknown;
+  /** Subscribes to the event named by {@link WaitForRowOptions.event}. */
+  on(event: any, listener: (...args: any[]) => void): unknown;
   /** Unsubscribes. */
-  off(event: "change", listener: (...args: unknown[]) => void): unknown;
+  off(event: any, listener: (...args: any[]) => void): unknown;
 }
 
 /** Options of the wait helpers. */
@@ -58,18 +60,33 @@ function waiter<T>(what: string, options: WaitOptions, attach: (done: (v: T) => 
   });
 }
 
+/** Options of {@link waitForRow}. */
+export interface WaitForRowOptions extends WaitOptions {
+  /**
+   * The event the replica emits after applying an update.
+   * @default "batch" (the `Replica` of `ovn-ts/ovsdb`)
+   */
+  event?: string;
+}
+
 /**
  * Waits until `table` of a replica has a row for which `predicate` is true, and resolves with it.
- * Checks at once, then after each `change` event; rejects with {@link SandboxError} on timeout.
+ * Checks at once, then after each update event; rejects with {@link SandboxError} on timeout.
+ *
+ * ```ts
+ * const replica = await Replica.start(client, nbModel);
+ * const lsp = await waitForRow(replica, "Logical_Switch_Port", (p) => p.name === "lp1");
+ * ```
  */
-export function waitForRow<R>(replica: RowSource<R>, table: string, predicate: (row: R) => boolean, options: WaitOptions = {}): Promise<R> {
+export function waitForRow<R>(replica: RowSource<R>, table: string, predicate: (row: R) => boolean, options: WaitForRowOptions = {}): Promise<R> {
+  const event = options.event ?? "batch";
   return waiter<R>(`a matching row in ${table}`, options, (done) => {
     const check = () => {
       for (const r of replica.rows(table)) if (predicate(r)) return done(r);
     };
-    replica.on("change", check);
+    replica.on(event, check);
     check();
-    return () => void replica.off("change", check);
+    return () => void replica.off(event, check);
   });
 }
 

@@ -5,7 +5,9 @@
 import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { Replica } from "../../src/ovsdb/cache/index.js";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
+import { bundledSchema } from "../../src/ovsdb/schema/bundled.js";
 import { type RowSource, SandboxError, startEmbeddedServer, waitForDbRow, waitForRow } from "../../src/testing/index.js";
 
 describe("startEmbeddedServer", () => {
@@ -63,16 +65,32 @@ describe("waitForRow (replica interface)", () => {
   it("resolves at once, on a later change, and rejects on timeout or abort", async () => {
     const r = new FakeReplica();
     r.add("T", { name: "a" });
-    expect(await waitForRow(r, "T", (x) => x.name === "a")).toEqual({ name: "a" });
-    const later = waitForRow(r, "T", (x) => x.name === "b");
+    expect(await waitForRow(r, "T", (x) => x.name === "a", { event: "change" })).toEqual({ name: "a" });
+    const later = waitForRow(r, "T", (x) => x.name === "b", { event: "change" });
     r.add("T", { name: "b" });
     expect(await later).toEqual({ name: "b" });
     expect(r.listenerCount("change")).toBe(0);
-    await expect(waitForRow(r, "T", () => false, { timeoutMs: 20 })).rejects.toBeInstanceOf(SandboxError);
+    await expect(waitForRow(r, "T", () => false, { timeoutMs: 20, event: "change" })).rejects.toBeInstanceOf(SandboxError);
     const ac = new AbortController();
-    const aborted = waitForRow(r, "T", () => false, { signal: ac.signal });
+    const aborted = waitForRow(r, "T", () => false, { signal: ac.signal, event: "change" });
     ac.abort(new Error("stop"));
     await expect(aborted).rejects.toThrow("stop");
     expect(r.listenerCount("change")).toBe(0);
+  });
+});
+
+describe("waitForRow (ovn-ts/ovsdb Replica)", () => {
+  it("binds to a Replica as it is: resolves when the replica has applied the row", async () => {
+    await using s = await startEmbeddedServer({ schema: "OVN_Northbound" });
+    const c = await OvsdbClient.connect(s.unix, { reconnect: false });
+    try {
+      const replica = await Replica.start(c, bundledSchema("OVN_Northbound"));
+      const pending = waitForRow(replica, "Logical_Switch", (r) => (r as { name?: string }).name === "ls1");
+      await c.transact("OVN_Northbound", [{ op: "insert", table: "Logical_Switch", row: { name: "ls1" } }]);
+      expect(await pending).toMatchObject({ name: "ls1" });
+      expect(replica.listenerCount("batch")).toBe(0);
+    } finally {
+      c.close();
+    }
   });
 });
