@@ -47,7 +47,7 @@ export interface Microflow {
   readonly expression: string;
 }
 
-/** The verdict of a trace. */
+/** The verdict of a trace: the logical ports the packet was delivered to (patch ports between datapaths left out), or dropped. */
 export type TraceVerdict = { readonly kind: "output"; readonly ports: readonly string[] } | { readonly kind: "dropped" };
 
 /** A trace: the microflow, ovn-trace's parsed output, and the verdict. */
@@ -156,7 +156,10 @@ export function runOvnTrace(flow: Microflow, options: TraceOptions): Promise<Tra
         reject(new OvnTraceError(`ovn-trace ${flow.datapath}: ${(stdout + stderr).trim() || "no trace printed"}`));
         return;
       }
-      const verdict: TraceVerdict = trace.dropped ? { kind: "dropped" } : { kind: "output", ports: trace.outputs };
+      // Deliveries: outputs to ports other than the patch ports between datapaths.
+      const delivered: string[] = [];
+      for (const m of stdout.matchAll(/output to "([^"]*)", type "([^"]*)"/g)) if (m[2] !== "patch") delivered.push(m[1]!);
+      const verdict: TraceVerdict = trace.dropped || delivered.length === 0 ? { kind: "dropped" } : { kind: "output", ports: delivered };
       resolve({ microflow: flow, trace, verdict });
     });
   });
