@@ -26,7 +26,7 @@ import {
   wait,
   type TableUpdates2,
 } from "../../../src/ovsdb/index.js";
-import { type OvsdbServerSandbox, startOvsdbServer } from "../../../src/testing/index.js";
+import { type OvsdbServerSandbox, freePort, startOvsdbServer, waitFor } from "../../../src/testing/index.js";
 import { peers } from "../../support/peers.js";
 
 describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("OvsdbClient against a real ovsdb-server", () => {
@@ -48,6 +48,20 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("OvsdbClient against a rea
       const s = parseSchema(await client.getSchema(db));
       expect(s.name).toBe(db);
       expect(s.tables.size).toBeGreaterThan(0);
+    }
+  });
+
+  it("connects over IPv6 loopback (tcp:[::1]:PORT)", async () => {
+    const port = await freePort("::1");
+    const v6 = await startOvsdbServer({ schemas: ["OVN_Northbound"], extraArgs: [`--remote=ptcp:${port}:[::1]`] });
+    try {
+      await waitFor("the IPv6 listener", () => OvsdbClient.connect(`tcp:[::1]:${port}`, { reconnect: false }).then((c) => c, () => undefined)).then(async (c) => {
+        expect(c.remote).toBe(`tcp:[::1]:${port}`);
+        expect(await c.listDbs()).toContain("OVN_Northbound");
+        c.close();
+      });
+    } finally {
+      await v6.stop();
     }
   });
 
