@@ -71,4 +71,22 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovs-appctl"))("Replica on 
     reader.close();
     writer.close();
   }, 120_000);
+
+  it("reads from a follower while writes go to the leader (writer option)", async () => {
+    const db = "OVN_Northbound";
+    const leader = await cluster.leader();
+    const follower = cluster.members.find((m) => m.index !== leader && m.daemon)!;
+    const reader = await OvsdbClient.connect(follower.remote, { probeIntervalMs: 0 });
+    const writer = await OvsdbClient.connect(cluster.remotes, { leaderOnly: db, probeIntervalMs: 0, initialConnectRounds: 5 });
+    const replica = await Replica.start<NB>(reader, OVN_Northbound.model, { tables: { Logical_Switch: { columns: ["name"] } }, writer });
+    expect(reader.remote).toBe(follower.remote);
+    expect(writer.remote).not.toBe(follower.remote);
+    const results = await replica.transact([insert("Logical_Switch", { name: "via-leader" })]);
+    const uuid = (results[0] as { uuid: [string, string] }).uuid[1];
+    // Resolved only once the follower's replica has the row.
+    expect(replica.get("Logical_Switch", uuid)?.name).toBe("via-leader");
+    await replica.close();
+    reader.close();
+    writer.close();
+  }, 60_000);
 });
