@@ -81,6 +81,9 @@ export const NxActionSubtype = {
   CHECK_PKT_LARGER: 49,
 } as const;
 
+/** ONF experimenter action type for copy_field in OpenFlow 1.3 (ONFACT_ET_COPY_FIELD). */
+export const ONF_COPY_FIELD = 3200;
+
 /** Instruction types (OpenFlow 1.3.5 §7.2.4 `ofp_instruction_type`). */
 export const InstructionType = {
   GOTO_TABLE: 1,
@@ -162,7 +165,13 @@ export type Action =
   | { readonly type: "set_tunnel"; readonly tunId: bigint; readonly wide: boolean }
   | { readonly type: "nx_set_queue"; readonly queueId: number }
   | { readonly type: "pop_queue" }
-  | { readonly type: "reg_move"; readonly src: SubField; readonly dst: SubField }
+  | {
+      readonly type: "reg_move";
+      readonly src: SubField;
+      readonly dst: SubField;
+      /** Wire form: Nicira NXAST_REG_MOVE (default) or the ONF copy_field extension OVS uses in OpenFlow 1.3 replies. */
+      readonly encoding?: "nx" | "onf" | undefined;
+    }
   | { readonly type: "reg_load"; readonly dst: SubField; readonly value: bigint }
   | { readonly type: "reg_load2"; readonly field: MatchField }
   | { readonly type: "note"; readonly data: Uint8Array }
@@ -363,6 +372,25 @@ function decodeAction(outer: Reader, depth: number): Action {
     case ActionType.EXPERIMENTER: {
       const exp = r.u32();
       if (exp === ExperimenterId.NICIRA) return decodeNx(r, depth);
+      if (exp === ExperimenterId.ONF && r.remaining >= 2) {
+        const expType = r.u16();
+        if (expType === ONF_COPY_FIELD) {
+          // ONF extension 3200 (OpenFlow 1.5 copy_field for 1.3): pad2, n_bits, src_ofs, dst_ofs, pad2, src, dst
+          r.skip(2);
+          const nbits = r.u16();
+          const srcOfs = r.u16();
+          const dstOfs = r.u16();
+          r.skip(2);
+          const s = readNxHeader(r);
+          const d = readNxHeader(r);
+          return {
+            type: "reg_move",
+            src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits),
+            dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits),
+            encoding: "onf",
+          };
+        }
+      }
       r.pos = 4;
       return { type: "experimenter", experimenter: exp, data: r.bytesView(r.remaining) };
     }
@@ -766,6 +794,13 @@ export function encodeAction(w: Writer, a: Action): void {
       s = nxStart(w, NxActionSubtype.POP_QUEUE);
       break;
     case "reg_move":
+      if (a.encoding === "onf") {
+        s = std(w, ActionType.EXPERIMENTER);
+        w.u32(ExperimenterId.ONF).u16(ONF_COPY_FIELD).zeros(2).u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
+        writeNxHeader(w, a.src);
+        writeNxHeader(w, a.dst);
+        break;
+      }
       s = nxStart(w, NxActionSubtype.REG_MOVE);
       w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs);
       writeNxHeader(w, a.src);

@@ -50,6 +50,8 @@ export function formatPort16(p: number): string {
 /** Formats an OpenFlow 1.3 32-bit port. */
 export function formatPort(p: number): string {
   if (p >= 0xffffff00) return formatPort16(port32to16(p));
+  // 16-bit reserved numbers carried in a 32-bit field (e.g. set_field:ANY->in_port) print by name too
+  if (p >= 0xfff8 && p <= 0xffff) return formatPort16(p);
   return String(p);
 }
 

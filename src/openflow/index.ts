@@ -53,6 +53,7 @@ export {
   NatRange,
   LearnFlags,
   MAX_ACTION_DEPTH,
+  ONF_COPY_FIELD,
   subField,
   decodeActions,
   encodeActions,
