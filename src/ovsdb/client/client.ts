@@ -30,6 +30,7 @@ import {
 import { type ActiveRemote, type TlsOptions, connectRemote, formatRemote, parseRemoteList } from "../wire/remote.js";
 import { type CallOptions, JsonRpcSession, type SessionOptions } from "../wire/session.js";
 import { type RetryStrategy, backoffDelay, defaultRetry } from "./retry.js";
+import { ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "../model/compat.js";
 
 /**
  * A custom transport: a function that opens a connected byte stream (e.g. the embedded server's
@@ -66,6 +67,13 @@ export interface ClientOptions extends Omit<SessionOptions, "name"> {
    * the database to check.
    */
   leaderOnly?: string;
+  /**
+   * Typed models (e.g. `OVN_Northbound.model`) whose schemas are checked against the server's on
+   * every connect and reconnect: extra server tables and columns are tolerated; missing or
+   * mistyped ones fail the initial connect with a `ModelCompatibilityError` listing all of them
+   * (after a reconnect, the client emits that error and closes).
+   */
+  models?: readonly ModelSchemaSource[];
   /**
    * Give up the initial connect after this many failed rounds through the remote list (each round
    * tries every remote once). 0 = keep trying until {@link OvsdbClient.close}.
@@ -230,6 +238,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
           this.nextRemote = (this.nextRemote + i + 1) % this.remotes.length;
           return;
         } catch (e) {
+          // A schema that cannot serve the models will not get better on another member.
+          if (e instanceof ModelCompatibilityError) throw e;
           attempts.push({ remote: endpointName(r), error: e as Error });
         }
       }
@@ -251,6 +261,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     session.on("notification", (n) => this.onNotification(n.method, n.params));
     try {
       if (this.options.leaderOnly) await this.checkLeader(session, this.options.leaderOnly);
+      for (const m of this.options.models ?? []) {
+        const problems = await fetchAndCheck({ getSchema: (db, o) => session.call("get_schema", [db], o) }, m);
+        if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(m.name, problems);
+      }
       if (this.changeAware) await session.call("set_db_change_aware", [true]);
     } catch (e) {
       session.close();
@@ -295,8 +309,13 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this._state !== "reconnecting") return;
-      this.connectLoop(1).catch(() => {
+      this.connectLoop(1).catch((e: unknown) => {
         if (this._state === "closed") return;
+        if (e instanceof ModelCompatibilityError) {
+          this.emit("error", e);
+          this.setState("closed");
+          return;
+        }
         if (this.retry!.maxAttempts !== undefined && attempt + 1 >= this.retry!.maxAttempts) {
           this.setState("closed");
           return;
