@@ -178,3 +178,33 @@ describe.skipIf(!peers("ovsdb-client"))("ovsdb-client against the embedded serve
     expect(wait.code).toBe(0);
   });
 });
+
+describe("OvsdbServer against hostile requests", () => {
+  it("answers deep nesting, odd ids, wrong param shapes and huge integers with errors, and keeps serving", async () => {
+    const server = new OvsdbServer();
+    cleanups.push(() => server.close());
+    server.addDatabase(SCHEMA);
+    const s = inProcess(server);
+    // Nesting deeper than the framer allows closes that connection only (ovsdb-server's JSON parser
+    // has a depth limit too); written as raw text since JSON.stringify cannot produce it.
+    const raw = server.connectInProcess();
+    raw.on("data", () => undefined);
+    const closed = new Promise((r) => raw.once("end", r));
+    const n = 200_000;
+    raw.write(`{"method":"transact","params":["Conformance",{"op":"select","table":"Root","where":[${"[".repeat(n)}1${"]".repeat(n)}]}],"id":7}`);
+    await closed;
+    let deep: unknown = 1;
+    for (let i = 0; i < 50; i++) deep = [deep];
+    const r1 = (await s.call("transact", ["Conformance", { op: "select", table: "Root", where: [deep] }])) as unknown[];
+    expect(r1[0]).toMatchObject({ error: "syntax error", details: "Parse error in condition." });
+    const r2 = (await s.call("transact", ["Conformance", { op: "insert", table: "Root", row: { name: "x", i: 2 ** 60 } }])) as unknown[];
+    expect(r2[0]).toHaveProperty("error");
+    await expect(s.call("monitor", ["Conformance", { weird: [1] }, "not an object"])).rejects.toMatchObject({ error: "syntax error" });
+    await expect(s.call("monitor_cond_since", ["Conformance", "m", { Root: {} }, 42])).resolves.toBeDefined();
+    await expect(s.call("monitor_cond_change", [])).rejects.toHaveProperty("error");
+    await expect(s.call("lock", [{}])).rejects.toMatchObject({ error: "syntax error" });
+    const r3 = (await s.call("transact", ["Conformance", ...Array.from({ length: 2000 }, () => ({ op: "comment", comment: "x" }))])) as unknown[];
+    expect(r3).toHaveLength(2000);
+    expect(await s.call("list_dbs", [])).toContain("Conformance");
+  });
+});
