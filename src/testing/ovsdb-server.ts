@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type BundledDatabase, BUNDLED_SCHEMA_FILES, bundledSchemaPath } from "../ovsdb/schema/bundled.js";
+import type { StopOptions } from "./group.js";
 import { type Daemon, SandboxError, freePort, keepSandboxesFromEnv, killDaemon, makeTempDir, removeDir, run, startDaemon, stopDaemon, waitFor } from "./process.js";
 
 /** A schema given by bundled database name (`"OVN_Northbound"`) or by `.ovsschema` file path. */
@@ -54,8 +55,8 @@ export interface OvsdbServerSandbox {
   appctl(...args: string[]): Promise<string>;
   /** The server's log so far. */
   log(): string;
-  /** Stops the server by PID and removes the directory (unless kept). */
-  stop(): Promise<void>;
+  /** Stops the server by PID and removes the directory (unless kept; `{ keep: true }` keeps it, e.g. for a failed test). */
+  stop(options?: StopOptions): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -99,7 +100,7 @@ export async function startOvsdbServer(options: OvsdbServerOptions): Promise<Ovs
     args.push(...(options.extraArgs ?? []));
     const daemon = await startDaemon("ovsdb-server", "ovsdb-server", args, join(dir, "ovsdb-server.pid"), join(dir, "ovsdb-server.log"));
     await waitFor(`${sock} to accept connections`, () => existsSync(sock), 5000);
-    return sandbox(dir, `unix:${sock}`, tcp, ssl, names, daemon, ctl, options.keep ?? options.dir !== undefined);
+    return sandbox(dir, `unix:${sock}`, tcp, ssl, names, daemon, ctl, options.keep ?? (options.dir !== undefined || keepSandboxesFromEnv()));
   } catch (e) {
     removeDir(dir, options.keep ?? options.dir !== undefined);
     throw e;
@@ -108,11 +109,11 @@ export async function startOvsdbServer(options: OvsdbServerOptions): Promise<Ovs
 
 function sandbox(dir: string, unix: string, tcp: string | undefined, ssl: string | undefined, databases: string[], daemon: Daemon, ctl: string, keep: boolean): OvsdbServerSandbox {
   let stopped = false;
-  const stop = async () => {
+  const stop = async (options: StopOptions = {}) => {
     if (stopped) return;
     stopped = true;
     await stopDaemon(daemon);
-    removeDir(dir, keep);
+    removeDir(dir, options.keep ?? keep);
   };
   return {
     dir,
@@ -124,7 +125,7 @@ function sandbox(dir: string, unix: string, tcp: string | undefined, ssl: string
     appctl: async (...args: string[]) => (await run("ovs-appctl", ["-t", ctl, ...args])).stdout,
     log: () => (existsSync(daemon.logFile) ? readFileSync(daemon.logFile, "utf8") : ""),
     stop,
-    [Symbol.asyncDispose]: stop,
+    [Symbol.asyncDispose]: () => stop(),
   };
 }
 
@@ -180,8 +181,8 @@ export interface RaftClusterSandbox {
   waitForNewLeader(not: number, timeoutMs?: number): Promise<number>;
   /** Each member's log text, by index (`""` before it has one). */
   logs(): string[];
-  /** Stops every member by PID and removes the directory (unless kept). */
-  stop(): Promise<void>;
+  /** Stops every member by PID and removes the directory (unless kept; `{ keep: true }` keeps it). */
+  stop(options?: StopOptions): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -256,11 +257,11 @@ export async function startRaftCluster(options: RaftClusterOptions): Promise<Raf
         const m = members[i]!;
         if (!m.daemon) m.daemon = await startMember(i);
       },
-      async stop() {
+      async stop(o: StopOptions = {}) {
         if (stopped) return;
         stopped = true;
         for (const m of members) if (m.daemon) await stopDaemon(m.daemon);
-        removeDir(dir, options.keep ?? keepSandboxesFromEnv());
+        removeDir(dir, o.keep ?? options.keep ?? keepSandboxesFromEnv());
       },
       [Symbol.asyncDispose]: () => cluster.stop(),
     };

@@ -99,3 +99,26 @@ describe.skipIf(!peers(...PROGRAMS))("multi-chassis sandbox", () => {
     expect(tunnel).toMatchObject({ dstIp: "10.0.0.2", srcPort: 4321 });
   });
 });
+
+describe.skipIf(!peers(...PROGRAMS))("three chassis", () => {
+  it("meshes Geneve tunnels over the underlay hub and delivers hv1 → hv3", async () => {
+    await using sb = await startChassisSandbox({ chassis: 3 });
+    await sb.central.nbctl(
+      "ls-add", "ls1",
+      "--", "lsp-add", "ls1", "a", "--", "lsp-set-addresses", "a", `${MAC1} 10.1.0.1`,
+      "--", "lsp-add", "ls1", "c", "--", "lsp-set-addresses", "c", `${MAC2} 10.1.0.3`,
+    );
+    const a = await sb.addPod(1, "a");
+    const c = await sb.addPod(3, "c");
+    await sb.waitForPods();
+    for (const ch of sb.chassis) {
+      const tunnels = await ch.vsctl("--bare", "--columns=options", "find", "interface", "type=geneve");
+      const remotes = [...tunnels.matchAll(/remote_ip="?([\d.]+)/g)].map((m) => m[1]).sort();
+      expect(remotes).toEqual(sb.chassis.filter((x) => x !== ch).map((x) => x.encapIp));
+    }
+    await sb.inject(a, udpFlow({ srcMac: MAC1, dstMac: MAC2, srcIp: "10.1.0.1", dstIp: "10.1.0.3", dstPort: 7000 }));
+    await waitFor("delivery to c on hv3", () => sb.delivered(c).some((r) => parseUdpFrame(r.data)?.dstPort === 7000), 10_000, 50);
+    const f = sb.underlayFrames(1).find((x) => parseUdpFrame(x.inner.bytes)?.dstPort === 7000);
+    expect(f?.ip).toMatchObject({ src: "127.1.0.1", dst: "127.1.0.3" });
+  });
+});
