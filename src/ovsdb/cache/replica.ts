@@ -108,9 +108,28 @@ interface ColumnDecoder {
   empty: () => Datum;
 }
 
+/** Builds a row object with every column in a fixed order (one hidden class per table). */
+type RowBuilder = (decoders: readonly ColumnDecoder[], src: Record<string, unknown>, uuid: string, version: Datum) => Record<string, Datum>;
+
+/**
+ * Compiles the row builder of a table: an object literal with the table's columns in a fixed
+ * order, each decoded by its compiled decoder or, when ovsdb-server left it out (it omits default
+ * values), set to the column's default. Column names are schema identifiers (`[A-Za-z_][A-Za-z0-9_]*`),
+ * so embedding them as string literals is safe.
+ */
+function compileRowBuilder(decoders: readonly ColumnDecoder[]): RowBuilder {
+  const fields = decoders.map((d, i) => {
+    const k = JSON.stringify(d.name);
+    return `${k}: (v = src[${k}]) === undefined ? d[${i}].empty() : d[${i}].decode(v)`;
+  });
+  const body = `let v; return { _uuid: uuid, _version: version${fields.length ? ", " : ""}${fields.join(", ")} };`;
+  return new Function("d", "src", "uuid", "version", body) as RowBuilder;
+}
+
 interface TableState {
   schema: TableSchema;
   decoders: ColumnDecoder[];
+  build: RowBuilder;
   rows: Map<string, Row>;
   columns: readonly string[] | undefined;
   uniques: { columns: readonly string[]; map: Map<string, Row> }[];
@@ -167,6 +186,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
       const state: TableState = {
         schema: ts,
         decoders,
+        build: compileRowBuilder(decoders),
         rows: new Map(),
         columns: o.columns,
         uniques: ts.indexes.filter((ix) => !o.columns || ix.every((c) => c === "_uuid" || o.columns!.includes(c))).map((columns) => ({ columns, map: new Map() })),
@@ -274,16 +294,9 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   private decodeRow(t: TableState, uuid: string, json: unknown): Row {
     if (json === null || typeof json !== "object") throw new ProtocolError(`${t.schema.name} ${uuid}: row is not an object: ${safeJson(json)}`);
     const src = json as Record<string, unknown>;
-    // Every row of a table gets the same properties in the same order (one hidden class); columns
-    // ovsdb-server left out hold their default value.
-    const row: Record<string, Datum> = { _uuid: uuid };
     const v0 = src["_version"];
-    if (v0 !== undefined) row["_version"] = datumFromJson(VERSION_TYPE, v0, { table: t.schema.name, column: "_version" });
-    for (const d of t.decoders) {
-      const v = src[d.name];
-      row[d.name] = v === undefined ? d.empty() : d.decode(v);
-    }
-    return Object.freeze(row);
+    const version = v0 === undefined ? undefined : datumFromJson(VERSION_TYPE, v0, { table: t.schema.name, column: "_version" });
+    return Object.freeze(t.build(t.decoders, src, uuid, version));
   }
 
   private mergeRow(t: TableState, old: Row, diffJson: unknown): Row {
