@@ -115,6 +115,11 @@ function parseIp4(s: string): bigint {
   return BigInt(new Address4(s).bigInt());
 }
 
+/** Formats a 128-bit IPv6 address as inet_ntop does (via the ip-address package). */
+export function formatIp6Big(v: bigint): string {
+  return fmtIp6(v);
+}
+
 function fmtIp6(v: bigint): string {
   // inet_ntop renders IPv4-mapped addresses with a dotted quad
   if (v >> 32n === 0xffffn) return `::ffff:${fmtIp4(v & 0xffffffffn)}`;

@@ -6,7 +6,7 @@
 import { toHex } from "./bytes.js";
 import { errorCodeName, errorTypeName, OfpType } from "./constants.js";
 import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, decodeMessage, encodeMessage } from "./messages.js";
-import { formatActions, formatFlowMod, formatInstructions, formatMatch, formatPort } from "./flowtext.js";
+import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
 
@@ -255,15 +255,114 @@ function bundleFlags(f: number): string {
   return n.length ? n.join(" ") : "0";
 }
 
-/** The ovs-style "flow" summary of an Ethernet frame (only L2 is summarised here). */
-function packetSummary(data: Uint8Array): string | undefined {
-  if (data.length < 14) return undefined;
-  const dst = fmtMac(data.subarray(0, 6));
-  const src = fmtMac(data.subarray(6, 12));
-  let type = (data[12]! << 8) | data[13]!;
-  if (type === 0x0800 || type === 0x86dd || type === 0x0806 || type === 0x8100) return undefined; // needs an L3 parser
-  if (type < 0x600) type = 0x05ff;
-  return `vlan_tci=0x0000,dl_src=${src},dl_dst=${dst},dl_type=0x${type.toString(16).padStart(4, "0")}`;
+function ip4(b: Uint8Array, o: number): string {
+  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+}
+
+function ip6(b: Uint8Array, o: number): string {
+  let v = 0n;
+  for (let i = 0; i < 16; i++) v = (v << 8n) | BigInt(b[o + i]!);
+  return formatIp6Big(v);
+}
+
+const TCP_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [0x001, "fin"],
+  [0x002, "syn"],
+  [0x004, "rst"],
+  [0x008, "psh"],
+  [0x010, "ack"],
+  [0x020, "urg"],
+  [0x040, "ece"],
+  [0x080, "cwr"],
+  [0x100, "ns"],
+];
+
+/**
+ * The flow ovs-ofctl shows for a packet carried in packet-in/packet-out (flow_format of the extracted
+ * flow, plus the L4 checksum). Covers well-formed Ethernet with at most one 802.1Q tag carrying ARP,
+ * IPv4 or IPv6 (no extension headers) with TCP, UDP, SCTP, ICMP or ICMPv6; returns undefined otherwise.
+ */
+export function packetSummary(d: Uint8Array): string | undefined {
+  if (d.length < 14) return undefined;
+  const u16 = (o: number) => ((d[o]! << 8) | d[o + 1]!) >>> 0;
+  const dst = fmtMac(d.subarray(0, 6));
+  const src = fmtMac(d.subarray(6, 12));
+  let o = 12;
+  let vlan = "vlan_tci=0x0000";
+  let type = u16(o);
+  if (type === 0x8100) {
+    if (d.length < 18) return undefined;
+    const tci = u16(14);
+    vlan = `dl_vlan=${tci & 0xfff},dl_vlan_pcp=${tci >> 13},vlan_tci1=0x0000`;
+    o = 16;
+    type = u16(o);
+  }
+  o += 2;
+  const l2 = `${vlan},dl_src=${src},dl_dst=${dst}`;
+  if (type === 0x0806 || type === 0x8035) {
+    if (d.length < o + 28 || u16(o) !== 1 || u16(o + 2) !== 0x0800 || d[o + 4] !== 6 || d[o + 5] !== 4) return undefined;
+    return `${type === 0x0806 ? "arp" : "rarp"},${l2},arp_spa=${ip4(d, o + 14)},arp_tpa=${ip4(d, o + 24)},arp_op=${u16(o + 6)},arp_sha=${fmtMac(d.subarray(o + 8, o + 14))},arp_tha=${fmtMac(d.subarray(o + 18, o + 24))}`;
+  }
+  let proto: number;
+  let l3: string;
+  let l4o: number;
+  let frag = "no";
+  let v6 = false;
+  if (type === 0x0800) {
+    if (d.length < o + 20 || d[o]! >> 4 !== 4) return undefined;
+    const ihl = (d[o]! & 0xf) * 4;
+    const total = u16(o + 2);
+    if (ihl < 20 || total < ihl || d.length < o + total) return undefined;
+    const fragField = u16(o + 6);
+    if (fragField & 0x1fff) return undefined; // later fragments: not summarised
+    if (fragField & 0x2000) frag = "first";
+    proto = d[o + 9]!;
+    l3 = `nw_src=${ip4(d, o + 12)},nw_dst=${ip4(d, o + 16)}`;
+    const tos = d[o + 1]!;
+    l3 += `__PROTO__,nw_tos=${tos & 0xfc},nw_ecn=${tos & 3},nw_ttl=${d[o + 8]},nw_frag=${frag}`;
+    l4o = o + ihl;
+  } else if (type === 0x86dd) {
+    if (d.length < o + 40 || d[o]! >> 4 !== 6) return undefined;
+    v6 = true;
+    proto = d[o + 6]!;
+    const label = ((d[o + 1]! & 0xf) << 16) | u16(o + 2);
+    const tc = ((d[o]! & 0xf) << 4) | (d[o + 1]! >> 4);
+    l3 = `ipv6_src=${ip6(d, o + 8)},ipv6_dst=${ip6(d, o + 24)},ipv6_label=0x${label.toString(16).padStart(5, "0")}__PROTO__,nw_tos=${tc & 0xfc},nw_ecn=${tc & 3},nw_ttl=${d[o + 7]},nw_frag=no`;
+    l4o = o + 40;
+  } else {
+    return `${l2},dl_type=0x${(type < 0x600 ? 0x05ff : type).toString(16).padStart(4, "0")}`;
+  }
+  const names: Record<number, string> = v6 ? { 6: "tcp6", 17: "udp6", 132: "sctp6", 58: "icmp6" } : { 1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 132: "sctp" };
+  const short = names[proto];
+  l3 = l3.replace("__PROTO__", short ? "" : `,nw_proto=${proto}`);
+  const head = `${short ?? (v6 ? "ipv6" : "ip")},${l2},${l3}`;
+  const hex = (x: number) => x.toString(16);
+  if (proto === 6 && d.length >= l4o + 20) {
+    const flags = u16(l4o + 12) & 0x1ff;
+    const fl = TCP_FLAG_NAMES.filter(([b]) => flags & b).map(([, n]) => n);
+    return `${head},tp_src=${u16(l4o)},tp_dst=${u16(l4o + 2)},tcp_flags=${fl.length ? fl.join("|") : "0"} tcp_csum:${hex(u16(l4o + 16))}`;
+  }
+  if (proto === 17 && d.length >= l4o + 8) return `${head},tp_src=${u16(l4o)},tp_dst=${u16(l4o + 2)} udp_csum:${hex(u16(l4o + 6))}`;
+  if (proto === 132 && d.length >= l4o + 12) return `${head},tp_src=${u16(l4o)},tp_dst=${u16(l4o + 2)}`;
+  if (proto === 1 && !v6 && d.length >= l4o + 4) return `${head},icmp_type=${d[l4o]},icmp_code=${d[l4o + 1]} icmp_csum:${hex(u16(l4o + 2))}`;
+  if (proto === 58 && v6 && d.length >= l4o + 4) {
+    const t = d[l4o]!;
+    let s = `${head},icmp_type=${t},icmp_code=${d[l4o + 1]}`;
+    if ((t === 135 || t === 136) && d.length >= l4o + 24) {
+      let sll = "00:00:00:00:00:00";
+      let tll = "00:00:00:00:00:00";
+      for (let p = l4o + 24; p + 8 <= d.length; ) {
+        const len = d[p + 1]! * 8;
+        if (!len) return undefined;
+        if (d[p] === 1 && len === 8) sll = fmtMac(d.subarray(p + 2, p + 8));
+        if (d[p] === 2 && len === 8) tll = fmtMac(d.subarray(p + 2, p + 8));
+        p += len;
+      }
+      s += `,nd_target=${ip6(d, l4o + 8)},nd_sll=${sll},nd_tll=${tll}`;
+    }
+    return `${s} icmp6_csum:${hex(u16(l4o + 2))}`;
+  }
+  return head;
 }
 
 function portName(p: number): string {
@@ -311,7 +410,8 @@ export function formatMessage(m: OfMessage): string {
     case "set_config":
       return `${head} frags=${["normal", "drop", "reassemble", "nx-match"][m.flags & 3]} miss_send_len=${m.missSendLen}`;
     case "packet_in": {
-      let s = `${head} table_id=${m.tableId}`;
+      let s = head;
+      if (m.tableId !== 0) s += ` table_id=${m.tableId}`;
       if (m.cookie !== 0xffffffffffffffffn) s += ` cookie=0x${m.cookie.toString(16)}`;
       s += ` total_len=${m.totalLen} ${formatMatch(m.match)} (via ${["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"][m.reason] ?? m.reason}) data_len=${m.data.length}`;
       s += m.bufferId === 0xffffffff ? " (unbuffered)" : ` buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;

@@ -81,6 +81,41 @@ const MSGS: OfMessageInput[] = [
   { type: "bundle_add", bundleId: 1, flags: 1, message: encodeMessage({ type: "flow_mod", ...fm, xid: 0x35 }).slice(), properties: new Uint8Array() },
 ];
 
+// ---- packets carried in packet-in / packet-out (ovs-ofctl prints the flow extracted from them)
+const hx = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
+const MACS = "0a0000000002 0a0000000001";
+function ipv4(proto: number, l4: string, opts: { tos?: number; ttl?: number; frag?: number } = {}): string {
+  const body = l4.replace(/\s+/g, "");
+  const total = 20 + body.length / 2;
+  const h = (n: number, w: number) => n.toString(16).padStart(w, "0");
+  return `4500`.replace("00", h(opts.tos ?? 0, 2)) + h(total, 4) + "0001" + h(opts.frag ?? 0x4000, 4) + h(opts.ttl ?? 64, 2) + h(proto, 2) + "0000" + "0a000001 0a000002".replace(" ", "") + body;
+}
+function ipv6(next: number, l4: string): string {
+  const body = l4.replace(/\s+/g, "");
+  return "6000000" + "5" + (body.length / 2).toString(16).padStart(4, "0") + next.toString(16).padStart(2, "0") + "ff" + "fe800000000000000000000000000001" + "ff020000000000000000000000000001" + body;
+}
+const PACKETS: [string, Uint8Array][] = [
+  ["arp", hx(`${MACS} 0806 0001 0800 06 04 0001 0a0000000001 0a000001 000000000000 0a000002`)],
+  ["rarp", hx(`${MACS} 8035 0001 0800 06 04 0003 0a0000000001 0a000001 000000000000 0a000002`)],
+  ["vlan-arp", hx(`${MACS} 8100 200a 0806 0001 0800 06 04 0002 0a0000000001 0a000001 0a0000000002 0a000002`)],
+  ["tcp-syn", hx(`${MACS} 0800 ${ipv4(6, "3039 0050 00000001 00000000 5002 2000 abcd 0000")}`)],
+  ["tcp-synack", hx(`${MACS} 0800 ${ipv4(6, "0050 3039 00000001 00000002 5012 2000 0000 0000", { tos: 0x2b, ttl: 3 })}`)],
+  ["udp-dhcp", hx(`${MACS} 0800 ${ipv4(17, "0044 0043 000c 1234 01020304")}`)],
+  ["icmp-echo", hx(`${MACS} 0800 ${ipv4(1, "0800 f7fe 0001 0001")}`)],
+  ["gre", hx(`${MACS} 0800 ${ipv4(47, "00006558")}`)],
+  ["ip-first-frag", hx(`${MACS} 0800 ${ipv4(17, "0044 0043 000c 0000 01020304", { frag: 0x2000 })}`)],
+  ["udp6", hx(`${MACS} 86dd ${ipv6(17, "0222 0223 000c 5555 01020304")}`)],
+  ["tcp6", hx(`${MACS} 86dd ${ipv6(6, "3039 0050 00000001 00000000 5018 2000 0000 0000")}`)],
+  ["nd-ns", hx(`333300000001 0a0000000001 86dd ${ipv6(58, "8700 1234 00000000 fe800000000000000000000000000002 0101 0a0000000001")}`)],
+  ["nd-na", hx(`333300000001 0a0000000001 86dd ${ipv6(58, "8800 1234 60000000 fe800000000000000000000000000002 0201 0a0000000003")}`)],
+  ["icmp6-echo", hx(`${MACS} 86dd ${ipv6(58, "8000 0000 0001 0001")}`)],
+  ["lldp", hx(`0180c200000e 0a0000000001 88cc 0000000000000000000000000000000000000000000000000000000000000000`)],
+];
+for (const [, data] of PACKETS) {
+  MSGS.push({ type: "packet_in", bufferId: 0xffffffff, totalLen: data.length, reason: 0, tableId: 0, cookie: 0n, match: [matchField("in_port", new Uint8Array([0, 0, 0, 1]))], data });
+  MSGS.push({ type: "packet_out", bufferId: 0xffffffff, inPort: 0xfffffffd, actions: [{ type: "output", port: 1, maxLen: 0 }], data });
+}
+
 /** Messages whose printing is known to differ from ovs-ofctl, with the reason. */
 const KNOWN: Record<number, string> = {
   45: "table-features reply: we decode/encode the entries with their properties as typed raw TLVs but print only the header; ovs-ofctl validates the property set (this synthetic one lacks required properties) and prints a long per-table listing",
