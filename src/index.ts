@@ -7,3 +7,4 @@
 export * as ovsdb from "./ovsdb/index.js";
 export * as openflow from "./openflow/index.js";
 export * as geneve from "./geneve/index.js";
+export * as ovn from "./ovn/index.js";
