@@ -266,6 +266,16 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     this.emit("connection", name);
   }
 
+  /**
+   * Drops every client connection but keeps serving (clients see the server go away, as after an
+   * ovsdb-server restart, and may reconnect and resume their monitors). Returns how many were dropped.
+   */
+  disconnectClients(): number {
+    const n = this.clients.size;
+    for (const c of [...this.clients]) c.session.close();
+    return n;
+  }
+
   /** Stops listening, disconnects every client and removes socket files. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

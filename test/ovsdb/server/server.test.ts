@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../../src/ovsdb/client/client.js";
+import { defaultRetry } from "../../../src/ovsdb/client/retry.js";
 import { bundledSchema } from "../../../src/ovsdb/schema/bundled.js";
 import { readSchemaFile } from "../../../src/ovsdb/schema/schema.js";
 import { OvsdbServer } from "../../../src/ovsdb/server/index.js";
@@ -206,5 +207,28 @@ describe("OvsdbServer against hostile requests", () => {
     const r3 = (await s.call("transact", ["Conformance", ...Array.from({ length: 2000 }, () => ({ op: "comment", comment: "x" }))])) as unknown[];
     expect(r3).toHaveLength(2000);
     expect(await s.call("list_dbs", [])).toContain("Conformance");
+  });
+});
+
+describe("OvsdbClient reconnecting to the embedded server", () => {
+  it("resumes a monitor_cond_since monitor from the last transaction after the connection drops", async () => {
+    const { server, remote } = await serve();
+    const c = await OvsdbClient.connect(remote, { reconnect: { ...defaultRetry, initialDelayMs: 10, maxDelayMs: 50 } });
+    cleanups.push(() => c.close());
+    const seen: unknown[] = [];
+    const resyncs: { found: boolean; updates: unknown }[] = [];
+    await c.monitor("Conformance", { Other: { columns: ["a"] } }, { onUpdate2: (u) => seen.push(u) }, {
+      method: "monitor_cond_since",
+      onResync: (s) => resyncs.push({ found: s.found, updates: s.updates }),
+    });
+    await c.transact("Conformance", [{ op: "insert", table: "Other", row: { a: 1 } }]);
+    expect(server.disconnectClients()).toBe(1);
+    // A change while the client is away.
+    const other = inProcess(server);
+    await other.call("transact", ["Conformance", { op: "insert", table: "Other", row: { a: 2 } }]);
+    await waitFor("resync", () => resyncs.length === 1, 10_000);
+    expect(resyncs[0]!.found).toBe(true);
+    const rows = Object.values((resyncs[0]!.updates as Record<string, Record<string, unknown>>)["Other"] ?? {});
+    expect(rows).toEqual([{ insert: { a: 2 } }]);
   });
 });
