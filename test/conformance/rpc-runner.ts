@@ -13,7 +13,11 @@ function canonical(v: unknown): unknown {
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o).sort()) out[k] = canonical(o[k]);
+    for (const k of Object.keys(o).sort()) {
+      const x = canonical(o[k]);
+      // select rows come in hash order on ovsdb-server
+      out[k] = k === "rows" && Array.isArray(x) ? [...x].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) : x;
+    }
     return out;
   }
   return v;
@@ -52,6 +56,9 @@ export const RPC_CALLS: readonly [who: "a" | "b", method: string, params: unknow
   ["a", "monitor_cond", ["Conformance", "c", { Root: { columns: ["name"], where: [["nope", "==", 1]] } }]],
   ["a", "monitor_cond_change", ["nope", "x", {}]],
   ["a", "frobnicate", []],
+  ["a", "transact", ["_Server", { op: "select", table: "Database", where: [], columns: ["name", "model", "connected", "leader", "schema", "cid", "sid", "index"] }]],
+  ["a", "transact", ["_Server", { op: "update", table: "Database", where: [], row: { leader: false } }]],
+  ["a", "get_schema", ["_Server"]],
 ];
 
 /** Runs {@link RPC_CALLS} against `remote`; returns one normalized line per call. */
