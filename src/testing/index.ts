@@ -44,3 +44,4 @@ export { type Chassis, type ChassisSandbox, type ChassisSandboxOptions, type Pod
 export { type BridgeInfo, type BridgeSpec, type VswitchdOptions, type VswitchdSandbox, startVswitchd } from "./vswitchd.js";
 export { type OvnTrace, type OvnTraceOptions, type TraceSection, type TraceStage, ovnTrace, parseOvnTrace } from "./trace.js";
 export { type MonitoredRow, type NorthdWait, type RowSource, type WaitForRowOptions, type WaitOptions, waitForDbRow, waitForNorthd, waitForRow } from "./wait.js";
+export { type RequirePeersOptions, SANDBOX_PROGRAMS, onPath, requirePeers } from "./peers.js";
