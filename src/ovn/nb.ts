@@ -350,10 +350,22 @@ export class NbTransaction {
     return rows.filter((r) => !this.deleted.has(r._uuid));
   }
 
-  /** Finds a named object (by name, or by UUID), pending creations of this transaction included. */
-  private async lookup<N extends TableName>(kind: OvnObjectKind, table: N, name: string): Promise<{ ref: Ref<N>; row: Row<N> | undefined } | undefined> {
+  /**
+   * Finds a named object (by name, or by UUID), pending creations of this transaction included.
+   * With `withRow` false only the reference is read (`row` is then undefined).
+   */
+  private async lookup<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow = true): Promise<{ ref: Ref<N>; row: Row<N> | undefined } | undefined> {
     const p = this.pending.get(key(table, name));
     if (p) return { ref: p.ref as Ref<N>, row: undefined };
+    if (!withRow) {
+      if (isUuid(name)) {
+        const byId = (await this.reader.ids(table, { _uuid: name } as unknown as NbWhere<N>)).filter((u) => !this.deleted.has(u));
+        if (byId[0]) return { ref: byId[0] as Ref<N>, row: undefined };
+      }
+      const ids = (await this.reader.ids(table, { name } as unknown as NbWhere<N>)).filter((u) => !this.deleted.has(u));
+      if (ids.length > 1) throw new OvnAmbiguousNameError(kind, name, ids.length);
+      return ids[0] ? { ref: ids[0] as Ref<N>, row: undefined } : undefined;
+    }
     if (isUuid(name)) {
       const byId = await this.rows(table, { _uuid: name } as unknown as NbWhere<N>);
       if (byId[0]) return { ref: byId[0]._uuid as Ref<N>, row: byId[0] };
@@ -364,8 +376,8 @@ export class NbTransaction {
     return row ? { ref: row._uuid as Ref<N>, row } : undefined;
   }
 
-  private async need<N extends TableName>(kind: OvnObjectKind, table: N, name: string): Promise<{ ref: Ref<N>; row: Row<N> | undefined }> {
-    const found = await this.lookup(kind, table, name);
+  private async need<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow = true): Promise<{ ref: Ref<N>; row: Row<N> | undefined }> {
+    const found = await this.lookup(kind, table, name, withRow);
     if (!found) throw new OvnNotFoundError(kind, name);
     return found;
   }
@@ -450,12 +462,12 @@ export class NbTransaction {
    */
   async lspAdd(sw: string, name: string, options: PortOptions = {}): Promise<Ref<"Logical_Switch_Port">> {
     this.open();
-    const s = await this.need("logical switch", "Logical_Switch", sw);
+    const s = await this.need("logical switch", "Logical_Switch", sw, false);
     const existing = await this.lookup("logical switch port", "Logical_Switch_Port", name);
     const on: OvnContainer = { kind: "switch", name: sw };
     if (existing) {
       const owner = await this.switchOf(existing.ref);
-      if (owner !== undefined && owner !== sw && owner !== s.row?.name) {
+      if (owner !== undefined && owner !== sw && !(isUuid(sw) && (await this.reader.ids("Logical_Switch", { name: owner }))[0] === sw)) {
         throw new OvnConflictError("logical switch port", name, `already exists on switch ${owner}, not ${sw}`);
       }
       if (!options.mayExist) throw new OvnAlreadyExistsError("logical switch port", name, on);
@@ -477,7 +489,7 @@ export class NbTransaction {
     });
     this.guardAbsent("Logical_Switch_Port", name);
     this.ops.push(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["ports", "insert", [op.ref]]]));
-    this.created("Logical_Switch_Port", name, op.ref, s.row?.name ?? sw);
+    this.created("Logical_Switch_Port", name, op.ref, sw);
     return op.ref;
   }
 
@@ -974,7 +986,7 @@ export class NbTransaction {
 
   private async portRefs(ports: readonly string[]): Promise<Ref<"Logical_Switch_Port">[]> {
     const refs: Ref<"Logical_Switch_Port">[] = [];
-    for (const p of ports) refs.push((await this.need("logical switch port", "Logical_Switch_Port", p)).ref);
+    for (const p of ports) refs.push((await this.need("logical switch port", "Logical_Switch_Port", p, false)).ref);
     return refs;
   }
 
@@ -1008,16 +1020,16 @@ export class NbTransaction {
   /** Replaces the ports of port group `name` (`pg-set-ports`). */
   async pgSetPorts(name: string, ports: readonly string[]): Promise<void> {
     this.open();
-    const g = await this.need("port group", "Port_Group", name);
+    const g = await this.need("port group", "Port_Group", name, false);
     this.ops.push(model.table("Port_Group").update({ _uuid: g.ref }, { ports: await this.portRefs(ports) }));
   }
 
   /** Adds ports to port group `name` (no-op for members), as Kube-OVN does per pod. */
   async pgAddPorts(name: string, ports: readonly (string | Ref<"Logical_Switch_Port">)[]): Promise<void> {
     this.open();
-    const g = await this.need("port group", "Port_Group", name);
+    const g = await this.need("port group", "Port_Group", name, false);
     const refs: Ref<"Logical_Switch_Port">[] = [];
-    for (const p of ports) refs.push(typeof p === "string" && !this.isRef(p) ? (await this.need("logical switch port", "Logical_Switch_Port", p)).ref : (p as Ref<"Logical_Switch_Port">));
+    for (const p of ports) refs.push(typeof p === "string" && !this.isRef(p) ? (await this.need("logical switch port", "Logical_Switch_Port", p, false)).ref : (p as Ref<"Logical_Switch_Port">));
     this.ops.push(model.table("Port_Group").mutate({ _uuid: g.ref }, [["ports", "insert", refs]]));
   }
 
@@ -1145,8 +1157,8 @@ export class NbTransaction {
   /** Attaches load balancer `lb` to switch `sw` (`ls-lb-add`; idempotent). */
   async lsLbAdd(sw: string, lb: string): Promise<void> {
     this.open();
-    const s = await this.need("logical switch", "Logical_Switch", sw);
-    const l = await this.need("load balancer", "Load_Balancer", lb);
+    const s = await this.need("logical switch", "Logical_Switch", sw, false);
+    const l = await this.need("load balancer", "Load_Balancer", lb, false);
     this.ops.push(model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["load_balancer", "insert", [l.ref]]]));
   }
 
@@ -1165,8 +1177,8 @@ export class NbTransaction {
   /** Attaches load balancer `lb` to router `router` (`lr-lb-add`; idempotent). */
   async lrLbAdd(router: string, lb: string): Promise<void> {
     this.open();
-    const r = await this.need("logical router", "Logical_Router", router);
-    const l = await this.need("load balancer", "Load_Balancer", lb);
+    const r = await this.need("logical router", "Logical_Router", router, false);
+    const l = await this.need("load balancer", "Load_Balancer", lb, false);
     this.ops.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["load_balancer", "insert", [l.ref]]]));
   }
 

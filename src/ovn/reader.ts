@@ -7,7 +7,7 @@
  */
 import { model, type Row, type TableName, type Tables } from "../ovsdb/models/ovn-nb.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
-import type { Where } from "../ovsdb/model/types.js";
+import type { RowUuid, Where } from "../ovsdb/model/types.js";
 
 /** A `where` clause on NB table `N` (typed, as the model's builders take it). */
 export type NbWhere<N extends TableName> = Where<Tables[N]>;
@@ -19,6 +19,12 @@ export type NbWhere<N extends TableName> = Where<Tables[N]>;
 export interface NbReader {
   /** The rows of `table` matching `where` (all rows when omitted). */
   find<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly Row<N>[]>;
+  /**
+   * The UUIDs of the rows of `table` matching `where`. Lookups that only need a reference use
+   * this, so that a row with a large set (a switch's `ports`, a port group's `ports`) is not
+   * transferred just to be referenced.
+   */
+  ids<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly RowUuid<N>[]>;
 }
 
 /** An {@link NbReader} that sends one `select` transaction per call over `client`. */
@@ -28,6 +34,11 @@ export function selectReader(client: TransactClient): NbReader {
       const op = model.table(table).select(where);
       const [rows] = await model.transact(client, [op]);
       return rows as readonly Row<N>[];
+    },
+    async ids<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly RowUuid<N>[]> {
+      const op = model.table(table).select(where ?? [], ["_uuid"] as never);
+      const [rows] = await model.transact(client, [op]);
+      return (rows as unknown as readonly { _uuid: RowUuid<N> }[]).map((r) => r._uuid);
     },
   };
 }

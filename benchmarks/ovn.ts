@@ -1,0 +1,149 @@
+/**
+ * OVN API benchmark: creating pods as Kube-OVN does per pod (a logical switch port with a fixed
+ * MAC/IP in `addresses` and `port_security`, plus port-group membership, one transaction per pod)
+ * through the ovn-ts API, versus the same through `ovn-nbctl` (one process per pod), `ovn-nbctl`
+ * in daemon mode (one client process per pod talking to a resident daemon), and ovsdbapp's OVN NB
+ * helpers (Debian /usr/bin/python3) — in one run, against real `ovsdb-server`s, as ratios.
+ *
+ * The process-per-pod peers are far slower, so they create a sample (`OVN_BENCH_SAMPLE`, default
+ * 200) on a database that already holds the full set of pods (so their per-invocation sync cost
+ * is the realistic one), and their per-pod time is compared. ovn-ts and ovsdbapp create all
+ * `OVN_BENCH_PODS` (default 10,000) pods on a fresh database.
+ *
+ * Run: `npx vite-node benchmarks/ovn-run.ts` (prints the table; `OVN_BENCH_JSON=FILE` also writes the result).
+ *
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { OvsdbClient } from "../src/ovsdb/client/client.js";
+import { OvnNb } from "../src/ovn/nb.js";
+import { run, startDaemon, stopDaemon, makeTempDir } from "../src/testing/process.js";
+import { startOvsdbServer, type OvsdbServerSandbox } from "../src/testing/ovsdb-server.js";
+
+const pexec = promisify(execFile);
+
+/** One row of the benchmark: per-pod time and its ratio to ovn-ts. */
+export interface OvnBenchRow {
+  readonly name: string;
+  readonly pods: number;
+  readonly msPerPod: number;
+  /** This row's per-pod time / ovn-ts sequential per-pod time (how many times slower than ovn-ts). */
+  readonly ratio: number;
+  readonly note: string;
+}
+
+/** Result of {@link runOvnBenchmarks}. */
+export interface OvnBenchResult {
+  readonly rows: readonly OvnBenchRow[];
+  readonly environment: Record<string, string>;
+}
+
+const mac = (i: number) => `0a:5a:${[24, 16, 8, 0].map((s) => ((i >> s) & 255).toString(16).padStart(2, "0")).join(":")}`;
+const ip = (i: number) => `10.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`;
+
+async function freshNb(): Promise<OvsdbServerSandbox> {
+  const s = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
+  await run("ovn-nbctl", [`--db=${s.unix}`, "init", "--", "ls-add", "subnet", "--", "pg-add", "pg"]);
+  return s;
+}
+
+/** ovn-ts API: `n` pods, one transaction each, `concurrency` pods in flight. */
+async function oursPods(remote: string, n: number, concurrency: number, prefix: string): Promise<number> {
+  const client = await OvsdbClient.connect(remote);
+  const nb = new OvnNb(client);
+  try {
+    let next = 0;
+    const t0 = performance.now();
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        const entry = `${mac(i)} ${ip(i)}`;
+        const tx = nb.transaction();
+        const p = await tx.lspAdd("subnet", `${prefix}-${i}`, { mayExist: true, addresses: [entry], portSecurity: [entry] });
+        await tx.pgAddPorts("pg", [p]);
+        await tx.commit();
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return performance.now() - t0;
+  } finally {
+    client.close();
+  }
+}
+
+/** The ovn-nbctl argv that creates pod `i` in one invocation (one transaction). */
+function nbctlPodArgs(i: number, prefix: string): string[] {
+  const entry = `"${mac(i)} ${ip(i)}"`;
+  return [
+    "--id=@p", "create", "Logical_Switch_Port", `name=${prefix}-${i}`, `addresses=${entry}`, `port_security=${entry}`,
+    "--", "add", "Logical_Switch", "subnet", "ports", "@p",
+    "--", "add", "Port_Group", "pg", "ports", "@p",
+  ];
+}
+
+async function nbctlPods(db: string, n: number, prefix: string, env?: Record<string, string>): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await pexec("ovn-nbctl", [...(env ? [] : [`--db=${db}`]), ...nbctlPodArgs(i, prefix)], { env: { ...process.env, ...env } });
+  }
+  return performance.now() - t0;
+}
+
+/** Runs the benchmark and returns per-pod times and ratios. */
+export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
+  const pods = Number(process.env["OVN_BENCH_PODS"] ?? 10_000);
+  const sample = Number(process.env["OVN_BENCH_SAMPLE"] ?? 200);
+  const rows: { name: string; pods: number; ms: number; note: string }[] = [];
+
+  // ovn-ts, sequential, all pods on a fresh DB; then the process-per-pod peers sample on top of it.
+  const s1 = await freshNb();
+  try {
+    rows.push({ name: "ovn-ts API, sequential", pods, ms: await oursPods(s1.unix, pods, 1, "ts"), note: "1 transaction per pod; 3 round trips: 2 lookups (uuid only, LSP row) + transact" });
+    rows.push({ name: "ovn-nbctl, 1 process per pod", pods: sample, ms: await nbctlPods(s1.unix, sample, "nbctl", undefined), note: `sample on a DB already holding ${pods} pods` });
+    const dir = makeTempDir("ovn-ts-bench-nbctl-");
+    const pidfile = join(dir, "nbctl.pid");
+    const ctl = join(dir, "nbctl.ctl");
+    const daemon = await startDaemon("ovn-nbctl daemon", "ovn-nbctl", [`--db=${s1.unix}`, `--unixctl=${ctl}`], pidfile, join(dir, "nbctl.log"));
+    try {
+      rows.push({ name: "ovn-nbctl daemon mode, 1 client per pod", pods: sample, ms: await nbctlPods(s1.unix, sample, "nbctld", { OVN_NB_DAEMON: ctl }), note: `sample on a DB already holding ${pods} pods` });
+    } finally {
+      await stopDaemon(daemon);
+    }
+  } finally {
+    await s1.stop();
+  }
+  // ovn-ts with 32 pods in flight, fresh DB.
+  const s2 = await freshNb();
+  try {
+    rows.push({ name: "ovn-ts API, 32 in flight", pods, ms: await oursPods(s2.unix, pods, 32, "ts32"), note: "same, 32 concurrent pod creations on one connection" });
+  } finally {
+    await s2.stop();
+  }
+  // ovsdbapp, all pods on a fresh DB.
+  const s3 = await freshNb();
+  try {
+    const py = join(dirname(fileURLToPath(import.meta.url)), "ovn_ovsdbapp.py");
+    const r = await run("/usr/bin/python3", [py, s3.unix, "subnet", "pg", String(pods), "app"], { timeoutMs: 1_800_000 });
+    const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { seconds: number };
+    rows.push({ name: "ovsdbapp (Python IDL), sequential", pods, ms: out.seconds * 1000, note: "lsp_add + lsp_set_addresses + lsp_set_port_security + pg_add_ports in one transaction per pod" });
+  } finally {
+    await s3.stop();
+  }
+  const base = rows[0]!.ms / rows[0]!.pods;
+  const nbctlVersion = (await run("ovn-nbctl", ["--version"])).stdout.split("\n")[0] ?? "";
+  return {
+    rows: rows.map((r) => ({ name: r.name, pods: r.pods, msPerPod: r.ms / r.pods, ratio: r.ms / r.pods / base, note: r.note })),
+    environment: { node: process.version, ovnNbctl: nbctlVersion, pods: String(pods), sample: String(sample) },
+  };
+}
+
+/** The result as a text table. */
+export function formatOvnTable(r: OvnBenchResult): string {
+  let out = `${"mode".padEnd(42)}${"pods".padStart(7)}${"ms/pod".padStart(10)}${"x ovn-ts".padStart(10)}  note\n`;
+  for (const row of r.rows) out += `${row.name.padEnd(42)}${String(row.pods).padStart(7)}${row.msPerPod.toFixed(3).padStart(10)}${row.ratio.toFixed(2).padStart(10)}  ${row.note}\n`;
+  return out;
+}
