@@ -368,7 +368,11 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   let hasMd = false;
   for (const k of map.keys()) if (k.startsWith("tun_metadata")) hasMd = true;
   const out: string[] = [];
-  const get = (n: string) => map.get(n);
+  const used = new Set<string>();
+  const get = (n: string) => {
+    used.add(n);
+    return map.get(n);
+  };
   const full = (e: VM) => e.m === ones(e.len * 8);
   const u32 = (n: string, label = n) => {
     const e = get(n);
@@ -568,7 +572,17 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   }
   const tcpf = get("tcp_flags");
   if (tcpf && tcpf.m && proto === 6n) out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
-  for (const u of unknown) out.push(`oxm(0x${u.header.toString(16)})=${hexBytes(u.value)}`);
+  // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
+  // sense with another field's prerequisite: printed generically rather than dropped
+  for (const [name, e] of map) {
+    if (used.has(name) || (name === "ip_dscp")) continue;
+    const f = fieldByName(name);
+    if (!f || !e.m) continue;
+    const full = e.m === ones(e.len * 8);
+    const val = f.format === "port" ? formatPort(Number(e.v)) : formatValue(f, e.v, e.len);
+    out.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
+  }
+  for (const u of unknown) out.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
   return out.join(",");
 }
 

@@ -114,9 +114,10 @@ export {
   formatFlowMod,
   splitTop,
   fieldNames,
+  formatIp6Big,
 } from "./flowtext.js";
 export type { ParsedFlow } from "./flowtext.js";
-export { formatMessage, formatFlowStats } from "./print.js";
+export { formatMessage, formatFlowStats, hexDump, packetSummary } from "./print.js";
 export {
   OpenFlowConnection,
   OpenFlowListener,

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+import { EncodeError, Reader, Writer } from "./bytes.js";
 
 /** OXM classes (OpenFlow 1.3.5 §7.2.3.2 `ofp_oxm_class`). */
 export const OxmClass = {
@@ -340,4 +340,3 @@ export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
   w.pad(start, 8);
 }
 
-export { DecodeError };

@@ -109,6 +109,27 @@ describe("flow_mod", () => {
   });
 });
 
+describe("limits and leftovers", () => {
+  it("rejects actions nested deeper than MAX_ACTION_DEPTH", async () => {
+    const { MAX_ACTION_DEPTH } = await import("../../src/openflow/actions.js");
+    type A = import("../../src/openflow/actions.js").Action;
+    let acts: A[] = [{ type: "output", port: 1, maxLen: 0 }];
+    for (let i = 0; i <= MAX_ACTION_DEPTH + 1; i++) acts = [{ type: "clone", actions: acts }];
+    const bytes = encodeMessage({ type: "packet_out", bufferId: 0xffffffff, inPort: 1, actions: acts, data: new Uint8Array() });
+    expect(() => decodeMessage(bytes)).toThrow(DecodeError);
+    let ok: A[] = [{ type: "output", port: 1, maxLen: 0 }];
+    for (let i = 0; i < MAX_ACTION_DEPTH; i++) ok = [{ type: "clone", actions: ok }];
+    expect(decodeMessage(encodeMessage({ type: "packet_out", bufferId: 0xffffffff, inPort: 1, actions: ok, data: new Uint8Array() })).type).toBe("packet_out");
+  });
+  it("prints fields without ovs flow syntax and unknown OXMs instead of dropping them", async () => {
+    const { formatMatch } = await import("../../src/openflow/flowtext.js");
+    const { decodeMatch } = await import("../../src/openflow/oxm.js");
+    // in_phy_port=3, pbb_isid=5, an unknown basic field 60 (len 2) and an unknown experimenter field
+    const m = decodeMatch(new Reader(fromHex("00010025" + "80000204 00000003" + "80004a03 000005" + "80007802 abcd" + "ffff0a08 00abcdef 12345678" + "000000")));
+    expect(formatMatch(m)).toBe("in_phy_port=3,pbb_isid=5,oxm(0x80007802)=0xabcd,oxm(0xffff0a08,0xabcdef)=0x12345678");
+  });
+});
+
 describe("framing", () => {
   const a = fromHex(FLOW_MOD_HEX);
   const b = new Uint8Array(HELLO);
