@@ -46,7 +46,9 @@ export interface MisbehavingPeer {
   readonly connections: number;
   /** Called for each accepted connection (e.g. to send something first). */
   onConnect?: (conn: PeerConnection) => void;
+  /** Closes every connection and the listener, and removes the socket's directory. */
   stop(): Promise<void>;
+  /** `await using` support: {@link MisbehavingPeer.stop}. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

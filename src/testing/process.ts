@@ -97,8 +97,23 @@ export interface Daemon {
 const started = new Map<number, Daemon>();
 let exitHookInstalled = false;
 
+/**
+ * True when `d.pid` still runs the daemon this process started: its command line names its pidfile
+ * (a PID recycled by another program after the daemon died is left alone). Without procfs, trusts the PID.
+ */
+function isOurs(d: Daemon): boolean {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${d.pid}/cmdline`, "utf8");
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ENOENT" || !existsSync("/proc/self");
+  }
+  return d.pidfile === "" || cmdline.includes(d.pidfile);
+}
+
 function killAllStarted(): void {
   for (const d of started.values()) {
+    if (!isOurs(d)) continue;
     try {
       process.kill(d.pid, "SIGTERM");
     } catch {
@@ -168,10 +183,13 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Stops a daemon by its PID (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone. */
+/**
+ * Stops a daemon by its PID (SIGTERM, then SIGKILL after `graceMs`) and waits until it is gone.
+ * A PID that no longer runs the daemon (its command line does not name its pidfile) is not signalled.
+ */
 export async function stopDaemon(d: Daemon, graceMs = 3000): Promise<void> {
   started.delete(d.pid);
-  if (!alive(d.pid)) return;
+  if (!alive(d.pid) || !isOurs(d)) return;
   try {
     process.kill(d.pid, "SIGTERM");
   } catch {
@@ -192,6 +210,7 @@ export async function stopDaemon(d: Daemon, graceMs = 3000): Promise<void> {
 /** Kills a daemon abruptly (SIGKILL), e.g. to test failover; waits until it is gone. */
 export async function killDaemon(d: Daemon): Promise<void> {
   started.delete(d.pid);
+  if (!alive(d.pid) || !isOurs(d)) return;
   try {
     process.kill(d.pid, "SIGKILL");
   } catch {
