@@ -15,7 +15,10 @@ export type IndexSpec =
   /** The value stored under `key` in map column `column` (e.g. `external_ids` / `pod`); rows without it are not indexed. */
   | { readonly mapKey: readonly [column: string, key: string] }
   /** Any key derived from the row; return `undefined` to leave the row out, an array to index it under several keys. */
-  | { readonly key: (row: Row) => Atom | readonly Atom[] | undefined };
+  | {
+      /** Computes the row's key, several keys, or `undefined` to leave the row out. */
+      readonly key: (row: Row) => Atom | readonly Atom[] | undefined;
+    };
 
 /** Canonical text of a value, used as an index key (equal values give equal keys). */
 export function datumKey(v: Datum): string {

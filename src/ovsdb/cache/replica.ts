@@ -643,7 +643,10 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    * A `TransactClient` whose transactions are read-your-writes through this replica, for typed
    * models: `model.transact(replica.transactClient(), ops)`.
    */
-  transactClient(): { transact(database: string, operations: readonly Operation[]): Promise<{ results: readonly OperationResult[] }> } {
+  transactClient(): {
+    /** Sends the operations through {@link Replica.transact}; `database` must be the replica's. */
+    transact(database: string, operations: readonly Operation[]): Promise<{ results: readonly OperationResult[] }>;
+  } {
     return {
       transact: async (database, operations) => {
         if (database !== this.database) throw new ReplicaError(`this replica holds ${this.database}, not ${database}`);

@@ -37,7 +37,9 @@ import { ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "
  * `connectInProcess()`), with a name for messages. Lets the client run without sockets.
  */
 export interface StreamTransport {
+  /** Name used in messages and as the client's `remote`. */
   readonly name: string;
+  /** Opens a new connected stream (called again on every reconnect). */
   readonly open: () => Duplex | Promise<Duplex>;
 }
 

@@ -24,6 +24,7 @@ export interface CompiledWhere {
   readonly clauses: readonly CompiledCondition[];
   /** A literal `false` clause makes the whole conjunction false. */
   readonly alwaysFalse: boolean;
+  /** True when the row satisfies the clause list. */
   readonly test: (row: Row) => boolean;
 }
 

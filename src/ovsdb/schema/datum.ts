@@ -97,8 +97,8 @@ export function atomToJson(base: BaseType, atom: unknown, ctx: DatumContext = {}
  */
 export function checkAtom(base: BaseType, atom: Atom): string | undefined {
   if (base.enum && !base.enum.some((e) => e === atom)) {
-    const allowed = [...base.enum].sort(compareAtoms).map(atomToText);
-    return `${atomToText(atom)} is not one of the allowed values ([${allowed.join(", ")}])`;
+    const allowed = [...base.enum].sort(compareAtoms).map(atomToErrorText);
+    return `${atomToErrorText(atom)} is not one of the allowed values ([${allowed.join(", ")}])`;
   }
   switch (base.type) {
     case "integer": {
@@ -146,7 +146,7 @@ export function checkAtom(base: BaseType, atom: Atom): string | undefined {
  * booleans as is, UUIDs bare, strings bare when they look like an identifier and as a JSON
  * string otherwise.
  */
-export function atomToText(atom: Atom): string {
+export function atomToErrorText(atom: Atom): string {
   if (typeof atom !== "string") return String(atom);
   if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(atom)) return atom;
   if (atom === "" || atom === "true" || atom === "false" || !/^[A-Za-z_][A-Za-z0-9_\-.]*$/.test(atom)) return JSON.stringify(atom);

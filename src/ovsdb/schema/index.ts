@@ -10,3 +10,4 @@ export * from "./datum.js";
 export * from "./condition.js";
 export * from "./diff.js";
 export * from "./bundled.js";
+export * from "./mutation.js";

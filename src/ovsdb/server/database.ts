@@ -12,7 +12,7 @@ import { type Datum, type Row, checkAtom, datumAtoms, datumEquals, defaultDatum 
 import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes, typeToEnglish } from "../schema/mutation.js";
 import { type ColumnSchema, type DatabaseSchema, type TableSchema, columnOf } from "../schema/schema.js";
 import { type Atom, type ColumnType, columnShape } from "../schema/types.js";
-import { atomToText } from "../schema/datum.js";
+import { atomToErrorText } from "../schema/datum.js";
 import {
   Aborted,
   ConstraintViolation,
@@ -110,10 +110,10 @@ function datumText(type: ColumnType, v: Datum): string {
   const shape = columnShape(type);
   if (shape === "map") {
     const m = v as ReadonlyMap<Atom, Atom>;
-    return `{${[...m.entries()].map(([k, x]) => `${atomToText(k)}=${atomToText(x)}`).join(", ")}}`;
+    return `{${[...m.entries()].map(([k, x]) => `${atomToErrorText(k)}=${atomToErrorText(x)}`).join(", ")}}`;
   }
-  if (shape === "scalar") return atomToText(v as Atom);
-  return `[${datumAtoms(v).map(atomToText).join(", ")}]`;
+  if (shape === "scalar") return atomToErrorText(v as Atom);
+  return `[${datumAtoms(v).map(atomToErrorText).join(", ")}]`;
 }
 
 const OP_MEMBERS: Readonly<Record<string, readonly string[]>> = {
