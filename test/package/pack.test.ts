@@ -98,6 +98,7 @@ describe("npm pack → install into an empty project", () => {
   let work = "";
   let consumer = "";
   let tarball = "";
+  let packed: string[] = [];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "ovn-ts-pack-"));
@@ -113,6 +114,7 @@ describe("npm pack → install into an empty project", () => {
     expect(pack.code, pack.stderr).toBe(0);
     const info = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     tarball = join(work, info[0]!.filename);
+    packed = info[0]!.files.map((f) => f.path);
     consumer = join(work, "consumer");
     mkdirSync(consumer);
     writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
@@ -122,6 +124,13 @@ describe("npm pack → install into an empty project", () => {
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("packs the build, its types and the bundled schemas, and no sources or tests", () => {
+    for (const f of ["package.json", "README.md", "schemas/ovn-nb.ovsschema", "schemas/vswitch.ovsschema", "dist/index.js", "dist/testing/index.js", "dist/testing/index.d.ts", "dist/cli/main.js", "docs/testing.md"]) {
+      expect(packed, f).toContain(f);
+    }
+    expect(packed.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.endsWith(".test.js"))).toEqual([]);
   });
 
   it("imports every entry point from ESM; the bundled schemas resolve through import.meta.url", async () => {
