@@ -293,6 +293,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     }
   }
 
+  /** Same as {@link OvsdbServer.close}, for `await using server = new OvsdbServer()`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
