@@ -10,7 +10,7 @@ import { DecodeError, fromHex, toHex } from "./bytes.js";
 import { FlowModCommand, OfpVersion } from "./constants.js";
 import { OpenFlowConnection, OpenFlowError } from "./connection.js";
 import { FlowSyntaxError, parseFlow } from "./flowtext.js";
-import { decodeMessage, encodeMessage } from "./messages.js";
+import { type MultipartReplyBody, decodeMessage, encodeMessage } from "./messages.js";
 import { formatFlowStats, formatMessage } from "./print.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
@@ -130,6 +130,12 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         need(rest, 1, cmd);
         const q = rest[1] ? parseFlow(rest[1], FlowModCommand.DELETE) : undefined;
         await withSwitch(rest[0]!, opts, async (c) => {
+          // ovs-ofctl prints every reply message of a multipart sequence with its own header line
+          const onPart = (part: { xid: number; body: MultipartReplyBody }) => {
+            if (part.body.kind !== "flow") return;
+            if (!opts.noStats) io.out(`OFPST_FLOW reply (OF1.3) (xid=0x${part.xid.toString(16)}):\n`);
+            for (const f of part.body.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
+          };
           const r = await c.request({
             type: "multipart_request",
             flags: 0,
@@ -144,10 +150,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 match: q?.match ?? [],
               },
             },
-          });
+          }, { onPart });
           if (r.type !== "multipart_reply" || r.body.kind !== "flow") throw new Error(`unexpected reply ${r.type}`);
-          if (!opts.noStats) io.out(`OFPST_FLOW reply (OF1.3) (xid=0x${r.xid.toString(16)}):\n`);
-          for (const f of r.body.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
         });
         return 0;
       }

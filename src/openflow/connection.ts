@@ -84,6 +84,7 @@ interface Pending {
   reject(e: Error): void;
   timer: NodeJS.Timeout;
   parts?: MultipartReplyBody[] | undefined;
+  onPart?: ((m: Extract<OfMessage, { type: "multipart_reply" }>) => void) | undefined;
 }
 
 /** Events emitted by {@link OpenFlowConnection}. */
@@ -270,6 +271,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
         return;
       }
       if (m.type === "multipart_reply") {
+        p.onPart?.(m);
         (p.parts ??= []).push(m.body);
         if (m.flags & OFPMPF_MORE) return;
         this.finish(m.xid);
@@ -350,8 +352,12 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
    * Sends a request and resolves with the reply that carries the same xid (multipart replies are
    * reassembled). Rejects with {@link OpenFlowError} on OFPT_ERROR, {@link RequestTimeoutError}
    * after the timeout, {@link ConnectionClosedError} if the connection closes first.
+   * `onPart` sees each multipart reply message as it arrives (before reassembly).
    */
-  async request(m: OfMessageInput, opts: { timeoutMs?: number } = {}): Promise<OfMessage> {
+  async request(
+    m: OfMessageInput,
+    opts: { timeoutMs?: number; onPart?: (part: Extract<OfMessage, { type: "multipart_reply" }>) => void } = {},
+  ): Promise<OfMessage> {
     if (this.state !== "ready") await this.ready();
     const xid = m.xid ?? this.allocXid();
     const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs;
@@ -361,7 +367,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
         reject(new RequestTimeoutError(`no reply to xid 0x${xid.toString(16)} within ${timeoutMs} ms`));
       }, timeoutMs);
       timer.unref();
-      this.pending.set(xid, { resolve, reject, timer });
+      this.pending.set(xid, { resolve, reject, timer, onPart: opts.onPart });
     });
     try {
       const ok = this.sendRaw({ ...m, xid } as OfMessageInput);

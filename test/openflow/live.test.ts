@@ -113,6 +113,16 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
       await c.flowMods(mods);
       const flows = await c.dumpFlows({ tableId: 7 });
       expect(flows.length).toBe(1500); // > 64 KiB: several OFPMPF_REPLY_MORE parts
+      // the CLI prints one header per reply part, as ovs-ofctl does
+      const io = memoryIo();
+      expect(await ofctlCommand(["-O", "OpenFlow13", "dump-flows", v.mgmt, "table=7"], io)).toBe(0);
+      const norm = (t: string) => t.split("\n").map((l) => l.replace(/duration=[\d.]+s/, "duration=X").replace(/xid=0x[0-9a-f]+/, "xid=X"));
+      const theirs = norm(v.ofctl("-O", "OpenFlow13", "dump-flows", v.mgmt, "table=7"));
+      const ours = norm(io.stdout);
+      expect(ours.filter((l) => l.startsWith("OFPST_FLOW")).length).toBeGreaterThan(1);
+      expect(ours.filter((l) => l.startsWith("OFPST_FLOW")).length).toBe(theirs.filter((l) => l.startsWith("OFPST_FLOW")).length);
+      const flowLines = (x: string[]) => x.filter((l) => l.startsWith(" ")).sort();
+      expect(flowLines(ours)).toEqual(flowLines(theirs));
       const p = c.barrier();
       c.close();
       await expect(p).rejects.toBeInstanceOf(ConnectionClosedError);
