@@ -25,6 +25,8 @@ import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEqua
 import { applyDiff } from "../schema/diff.js";
 import { type DatabaseSchema, type TableSchema, columnOf, tableOf } from "../schema/schema.js";
 import type { ColumnType } from "../schema/types.js";
+import { encodeWhere } from "../model/model.js";
+import type { TablesDef, Where } from "../model/types.js";
 import { ConnectionClosedError, OvsdbError, ProtocolError, TimedOut, UnknownMethod, safeJson } from "../wire/errors.js";
 import type { Json } from "../wire/notation.js";
 import type { MonitorCondition, MonitorRequests, Operation, OperationResult, TableUpdates, TableUpdates2 } from "../wire/operations.js";
@@ -82,8 +84,8 @@ export interface ReplicaModel {
   readonly schema: DatabaseSchema;
 }
 
-/** Table name → row type, as generated models describe them (`{ Logical_Switch: { row: ... } }`). */
-export type ReplicaTables = { readonly [table: string]: { readonly row: object } };
+/** Table name → table definition, as generated models describe them (`OVN_Northbound.Tables`). */
+export type ReplicaTables = TablesDef;
 
 /** Raised when an operation needs a table or index the replica does not have. */
 export class ReplicaError extends Error {
@@ -585,10 +587,14 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     return this.table(table).rows.size;
   }
 
-  /** Rows matching RFC 7047 conditions (all must hold), evaluated as the server would. */
-  find<N extends keyof T & string>(table: N, where: readonly (readonly [string, string, unknown])[]): T[N]["row"][] {
+  /**
+   * Rows matching a typed `where` (as the model's builders take it: `[column, function, value]`
+   * with native values, all of which must hold, or an object of `==` conditions), evaluated as the
+   * server would evaluate the same `select`.
+   */
+  find<N extends keyof T & string>(table: N, where: Where<T[N]>): T[N]["row"][] {
     const t = this.table(table);
-    const w = compileWhere(t.schema, where as never);
+    const w = compileWhere(t.schema, encodeWhere(t.schema, where));
     const out: T[N]["row"][] = [];
     for (const r of t.rows.values()) if (w.test(r)) out.push(r as T[N]["row"]);
     return out;

@@ -263,9 +263,11 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     session.on("notification", (n) => this.onNotification(n.method, n.params));
     try {
       if (this.options.leaderOnly) await this.checkLeader(session, this.options.leaderOnly);
-      for (const m of this.options.models ?? []) {
-        const problems = await fetchAndCheck({ getSchema: (db, o) => session.call("get_schema", [db], o) }, m);
-        if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(m.name, problems);
+      const models = this.options.models ?? [];
+      if (models.length > 0) {
+        const schemas = { getSchema: (db: string, o?: CallOptions) => session.call("get_schema", [db], o) };
+        const problems = (await Promise.all(models.map((m) => fetchAndCheck(schemas, m)))).flat();
+        if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(models.map((m) => m.name).join(", "), problems);
       }
       if (this.changeAware) await session.call("set_db_change_aware", [true]);
     } catch (e) {

@@ -5,3 +5,4 @@
  */
 export * from "./client.js";
 export * from "./retry.js";
+export { type VerifiedConnection, connectVerified } from "./verified.js";

@@ -52,6 +52,7 @@ export {
   type TypedWait,
   type TypedWaitOptions,
   defineModel,
+  encodeWhere,
 } from "./model.js";
 export {
   type CompatibilityProblem,
@@ -63,4 +64,3 @@ export {
   fetchAndCheck,
   verifyModelSchema,
 } from "./compat.js";
-export { type VerifiedConnection, connectVerified } from "./connect.js";

@@ -225,7 +225,12 @@ function encodeCondition(t: TableSchema, cond: unknown): Condition {
   return [name, fn, compact(type, json)];
 }
 
-function encodeWhere(t: TableSchema, where: unknown): Condition[] {
+/**
+ * Encodes a typed `where` (a list of `[column, function, value]` with native values, or an object
+ * of `==` conditions) to RFC 7047 conditions in JSON notation, checking columns, functions and
+ * value types against the table's schema. Used by the builders and by the replica's `find`.
+ */
+export function encodeWhere(t: TableSchema, where: unknown): Condition[] {
   if (where === undefined) return [];
   if (Array.isArray(where)) return where.map((c) => encodeCondition(t, c));
   if (where === null || typeof where !== "object") throw new OvsdbTypeError(`where must be a list of conditions or an object, got ${safeJson(where)}`, t.name);

@@ -16,6 +16,7 @@ import { atomToErrorText } from "../schema/datum.js";
 import {
   Aborted,
   ConstraintViolation,
+  IoError,
   DuplicateUuidName,
   NotOwner,
   OvsdbError,
@@ -287,17 +288,37 @@ export class Database {
 
   /** @internal Applies a committed change set and notifies listeners. */
   applyCommit(changes: Change[], comments: string[]): CommittedTxn {
-    const out: RowChange[] = [];
-    for (const c of changes) {
-      const t = this.tables.get(c.table)!;
-      const newRow = c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined;
-      this.applyRow(t, c.uuid, c.old, newRow);
-      out.push({ table: c.table, uuid: c.uuid, old: c.old, new: newRow });
-    }
+    const out: RowChange[] = changes.map((c) => ({
+      table: c.table,
+      uuid: c.uuid,
+      old: c.old,
+      new: c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined,
+    }));
     const txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now() };
+    if (this.writeAhead) {
+      // Durable first: if the log cannot take the transaction, nothing changes (ovsdb-server's "I/O error").
+      try {
+        this.writeAhead(txn);
+      } catch (e) {
+        throw new IoError(`cannot write the transaction to the database log: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    for (const c of out) this.applyRow(this.tables.get(c.table)!, c.uuid, c.old, c.new);
     this._lastTxnId = txn.id;
     for (const l of [...this.listeners]) l(txn);
     return txn;
+  }
+
+  private writeAhead: ((txn: CommittedTxn) => void) | undefined;
+
+  /**
+   * Installs the write-ahead hook persistence uses: it is called with each transaction before the
+   * transaction changes anything, and if it throws the transaction fails with "I/O error" and the
+   * database stays as it was. One hook per database; `undefined` removes it.
+   */
+  setWriteAhead(hook: ((txn: CommittedTxn) => void) | undefined): void {
+    if (hook && this.writeAhead) throw new Error(`database ${this.name} already has a write-ahead log`);
+    this.writeAhead = hook;
   }
 
   private applyRow(t: TableData, uuid: string, old: DbRow | undefined, row: DbRow | undefined): void {

@@ -49,7 +49,11 @@ export interface DatabaseFileOptions {
   autoCompactBytes?: number;
 }
 
-/** An open database file: the live database and the log that follows its commits. */
+/**
+ * An open database file: the live database and the log that follows its commits. Each
+ * transaction is appended before it takes effect in memory; if the append fails, the transaction
+ * fails with "I/O error" and nothing changes.
+ */
 export interface DatabaseFile {
   /** The file's path. */
   readonly path: string;
@@ -224,12 +228,15 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     fd = openSync(path, "a");
     size = baseSize = statSync(path).size;
   };
-  const unsubscribe = db.onCommit((txn) => {
-    if (fd === undefined) return;
+  // Written before the transaction takes effect: a failed write fails the transaction ("I/O error").
+  db.setWriteAhead((txn) => {
+    if (fd === undefined) throw new Error(`${path} is closed`);
     const buf = record(txnRecord(db, txn));
     writeSync(fd, buf);
     if (fsync) fsyncSync(fd);
     size += buf.length;
+  });
+  const unsubscribe = db.onCommit(() => {
     if (autoCompact > 0 && size > autoCompact && size > 4 * baseSize) compact();
   });
   return {
@@ -239,6 +246,7 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     compact,
     close() {
       unsubscribe();
+      db.setWriteAhead(undefined);
       if (fd !== undefined) {
         fsyncSync(fd);
         closeSync(fd);

@@ -93,7 +93,7 @@ describe.skipIf(!peers("ovsdb-server"))("Replica against a real ovsdb-server", (
     expect(byPod[0]).toBe(byName); // the same stored object
     r.addIndex("Logical_Switch_Port", "vendor", { mapKey: ["external_ids", "vendor"] });
     expect(r.lookup("Logical_Switch_Port", "vendor", "kube-ovn").size).toBe(20);
-    expect(r.find("Logical_Switch_Port", [["external_ids", "includes", ["map", [["pod", "ns/pod3"]]]]]).map((p) => p.name)).toEqual(["pod3.ns"]);
+    expect(r.find("Logical_Switch_Port", [["external_ids", "includes", { pod: "ns/pod3" }]]).map((p) => p.name)).toEqual(["pod3.ns"]);
   });
 
   it("changes its conditions at run time (monitor_cond_change) with enter/leave events", async () => {

@@ -136,3 +136,22 @@ describe.skipIf(!peers("ovsdb-tool", "ovsdb-server", "ovsdb-client"))("database 
     expect([...(row.data["smap"] as Map<string, string>)].sort()).toEqual([["p", "q"], ["x", "y"]]);
   });
 });
+
+describe("write-ahead logging", () => {
+  it("fails a transaction with I/O error and changes nothing when the log cannot be written", () => {
+    const path = join(tmp(), "c.db");
+    const f = openDatabaseFile(path, { schema: SCHEMA });
+    f.database.execute([{ op: "insert", table: "Root", row: { name: "a" } }], ctx);
+    f.close(); // the file is closed: the next write fails
+    const db = f.database;
+    db.setWriteAhead(() => {
+      throw new Error("disk full");
+    });
+    const seen: unknown[] = [];
+    db.onCommit((t) => seen.push(t));
+    const out = db.execute([{ op: "insert", table: "Root", row: { name: "b" } }], ctx);
+    expect(out.kind === "done" && out.results[1]).toMatchObject({ error: "I/O error" });
+    expect(db.rows("Root").size).toBe(1);
+    expect(seen).toEqual([]);
+  });
+});

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type ClientOptions, OvsdbClient } from "../client/client.js";
-import { type CompatibilityProblem, ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "./compat.js";
+import { type ClientOptions, OvsdbClient } from "./client.js";
+import { type CompatibilityProblem, ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "../model/compat.js";
 
 /** Result of {@link connectVerified}: the connected client and the compatibility warnings. */
 export interface VerifiedConnection {
@@ -18,8 +18,8 @@ export interface VerifiedConnection {
  * Connects to `remote` (as {@link OvsdbClient.connect}) and compares the server's schema of each
  * model's database with the model's. When any model has errors (missing or mistyped tables and
  * columns), closes the client and throws one {@link ModelCompatibilityError} listing the problems
- * of all models. The check runs on the initial connection; after a reconnect to another server,
- * call `verifyModelSchema` again.
+ * of all models, and resolves with the warnings otherwise. To have the check repeated on every
+ * reconnect as well, pass the models as `ClientOptions.models`.
  */
 export async function connectVerified(
   remote: string | readonly string[],
