@@ -32,6 +32,30 @@ const AREAS: Area[] = [
     },
   },
   {
+    name: "server",
+    run: async () => {
+      const m = await import("./server.js");
+      const r = await m.runServerBenchmarks();
+      return { table: m.formatServerTable(r), json: r };
+    },
+  },
+  {
+    name: "ovn",
+    run: async () => {
+      const m = await import("./ovn.js");
+      const r = await m.runOvnBenchmarks();
+      return { table: m.formatOvnTable(r), json: r };
+    },
+  },
+  {
+    name: "openflow",
+    run: async () => {
+      const m = await import("./openflow.js");
+      const r = await m.runOpenflowBenchmarks();
+      return { table: m.formatOpenflowTable(r), json: r };
+    },
+  },
+  {
     name: "geneve",
     run: async () => {
       const m = await import("./geneve.js");
