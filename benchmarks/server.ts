@@ -22,7 +22,7 @@
  * @module
  */
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
@@ -141,7 +141,12 @@ async function loadPorts(remote: string, rows: number): Promise<void> {
 /** Starts benchmarks/server-child.ts (the embedded server in its own process). */
 async function startChild(sock: string): Promise<{ pid: number; remote: string; stop: () => Promise<void> }> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const child = spawn(join(here, "../node_modules/.bin/vite-node"), [join(here, "server-child.ts"), sock], { stdio: ["ignore", "pipe", "inherit"] });
+  // Compiled (server-child.js beside this file): plain node; from source: vite-node.
+  const compiled = join(here, "server-child.js");
+  const [cmd, args] = existsSync(compiled)
+    ? [process.execPath, [compiled, sock]]
+    : [join(here, "../node_modules/.bin/vite-node"), [join(here, "server-child.ts"), sock]];
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   await new Promise<void>((resolveReady, reject) => {
     let out = "";
