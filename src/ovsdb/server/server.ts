@@ -78,7 +78,10 @@ interface Hosted {
 interface PendingTxn {
   readonly client: ClientSession;
   readonly ops: readonly unknown[];
+  /** The request id, as JSON text (for `cancel`). */
+  readonly id: string;
   readonly resolve: (v: unknown) => void;
+  readonly reject: (e: unknown) => void;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -306,11 +309,11 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
   }
 
   /** @internal Runs a transaction; `wait`s that block are retried after each commit until their timeout. */
-  transact(client: ClientSession, h: Hosted, ops: readonly unknown[]): unknown {
+  transact(client: ClientSession, h: Hosted, ops: readonly unknown[], id: string): unknown {
     const out = this.tryTransact(client, h, ops, false);
     if (out.kind === "done") return out.results;
-    return new Promise((resolve) => {
-      const p: PendingTxn = { client, ops, resolve, timer: undefined };
+    return new Promise((resolve, reject) => {
+      const p: PendingTxn = { client, ops, id, resolve, reject, timer: undefined };
       let set = this.pending.get(h.db.name);
       if (!set) this.pending.set(h.db.name, (set = new Set()));
       set.add(p);
@@ -403,9 +406,16 @@ class ClientSession {
     return this.changeAware;
   }
 
-  handleNotification(method: string, _params: readonly unknown[]): void {
-    // `cancel` of a blocked transaction: ovsdb-server ignores it; so do we.
-    void method;
+  /** `cancel` (RFC 7047 §4.1.4): a transaction still waiting is dropped and answered with "canceled". */
+  handleNotification(method: string, params: readonly unknown[]): void {
+    if (method !== "cancel" || params.length !== 1) return;
+    const id = ovsJsonText(params[0]);
+    for (const p of this.pending) {
+      if (p.id !== id) continue;
+      this.pending.delete(p);
+      this.server.dropPending(p);
+      p.reject({ error: "canceled" });
+    }
   }
 
   handle(req: JsonRpcRequest): unknown {
@@ -423,7 +433,7 @@ class ClientSession {
         if (typeof p[0] !== "string") throw rpcError("syntax error", "transact request params must begin with <db-name>");
         const h = this.server.hostedDb(p[0]);
         if (!h) throw rpcError("unknown database", `transact request specifies unknown database ${typeof p[0] === "string" ? p[0] : ovsJsonText(p[0])}`);
-        return this.server.transact(this, h, p.slice(1));
+        return this.server.transact(this, h, p.slice(1), ovsJsonText(req.id));
       }
       case "monitor":
         return this.monitor(p, 1);

@@ -232,3 +232,18 @@ describe("OvsdbClient reconnecting to the embedded server", () => {
     expect(rows).toEqual([{ insert: { a: 2 } }]);
   });
 });
+
+describe("cancel", () => {
+  it("drops a transaction blocked in a wait, which then never commits", async () => {
+    const { server } = await serve();
+    const a = inProcess(server);
+    const ac = new AbortController();
+    const blocked = a.call("transact", ["Conformance", { op: "wait", table: "Root", where: [], columns: ["name"], until: "!=", rows: [], timeout: 60_000 }, { op: "insert", table: "Other", row: { a: 9 } }], { signal: ac.signal });
+    ac.abort();
+    await expect(blocked).rejects.toMatchObject({ name: "Canceled" });
+    const b = inProcess(server);
+    await b.call("transact", ["Conformance", { op: "insert", table: "Root", row: { name: "now-true" } }]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.database("Conformance")!.rows("Other").size).toBe(0);
+  });
+});
