@@ -81,7 +81,6 @@ interface PendingTxn {
   /** The request id, as JSON text (for `cancel`). */
   readonly id: string;
   readonly resolve: (v: unknown) => void;
-  readonly reject: (e: unknown) => void;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -312,8 +311,8 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
   transact(client: ClientSession, h: Hosted, ops: readonly unknown[], id: string): unknown {
     const out = this.tryTransact(client, h, ops, false);
     if (out.kind === "done") return out.results;
-    return new Promise((resolve, reject) => {
-      const p: PendingTxn = { client, ops, id, resolve, reject, timer: undefined };
+    return new Promise((resolve) => {
+      const p: PendingTxn = { client, ops, id, resolve, timer: undefined };
       let set = this.pending.get(h.db.name);
       if (!set) this.pending.set(h.db.name, (set = new Set()));
       set.add(p);
@@ -406,7 +405,10 @@ class ClientSession {
     return this.changeAware;
   }
 
-  /** `cancel` (RFC 7047 §4.1.4): a transaction still waiting is dropped and answered with "canceled". */
+  /**
+   * `cancel` (RFC 7047 §4.1.4): a transaction still waiting is dropped. Like ovsdb-server 3.1 it is
+   * then never answered (RFC 7047 suggests a "canceled" error; ovsdb-server sends nothing).
+   */
   handleNotification(method: string, params: readonly unknown[]): void {
     if (method !== "cancel" || params.length !== 1) return;
     const id = ovsJsonText(params[0]);
@@ -414,7 +416,6 @@ class ClientSession {
       if (p.id !== id) continue;
       this.pending.delete(p);
       this.server.dropPending(p);
-      p.reject({ error: "canceled" });
     }
   }
 
