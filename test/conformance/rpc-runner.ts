@@ -59,6 +59,7 @@ export const RPC_CALLS: readonly [who: "a" | "b", method: string, params: unknow
   ["a", "transact", ["_Server", { op: "select", table: "Database", where: [], columns: ["name", "model", "connected", "leader", "schema", "cid", "sid", "index"] }]],
   ["a", "transact", ["_Server", { op: "update", table: "Database", where: [], row: { leader: false } }]],
   ["a", "get_schema", ["_Server"]],
+  ["a", "transact", ["Conformance", { op: "wait", table: "Root", where: [["name", "==", "never"]], columns: ["name"], until: "!=", rows: [], timeout: 50 }, { op: "comment", comment: "c" }]],
 ];
 
 /** Runs {@link RPC_CALLS} against `remote`; returns one normalized line per call. */
