@@ -748,7 +748,8 @@ class Transaction {
     const equal = actual.every((a) => expected.some((e) => same(a, e))) && expected.every((e) => actual.some((a) => same(a, e)));
     const met = until === "==" ? equal : !equal;
     if (met) return {};
-    if (timeout === 0 || this.ctx.waitTimedOut) throw new TimedOut(`"where" clause test failed`);
+    if (timeout === 0) throw new TimedOut(`"where" clause test failed`);
+    if (this.ctx.waitTimedOut) throw new TimedOut(`"wait" timed out after ${timeout} ms`);
     throw new WaitBlocked(timeout);
   }
 
