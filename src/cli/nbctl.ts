@@ -12,7 +12,7 @@ import { OvsdbClient } from "../ovsdb/client/client.js";
 import { model } from "../ovsdb/models/ovn-nb.js";
 import type { Row } from "../ovsdb/models/ovn-nb.js";
 import { type Datum, compareAtoms, datumEquals, datumFromJson } from "../ovsdb/schema/datum.js";
-import { type ColumnSchema, type TableSchema, columnOf, tableOf } from "../ovsdb/schema/schema.js";
+import { type ColumnSchema, type TableSchema, columnOf } from "../ovsdb/schema/schema.js";
 import { type Atom, type BaseType, type ColumnType, columnShape } from "../ovsdb/schema/types.js";
 import { atomToText, datumToText } from "../ovsdb/text/datum-text.js";
 import { type Cell, TablePrinter, type TableStyle, defaultTableStyle } from "../ovsdb/text/table.js";
@@ -50,14 +50,6 @@ interface Spec {
   readonly options?: readonly string[];
   run(ctx: Ctx, args: readonly string[], opts: Opts): Promise<Output>;
 }
-
-const tableSchema = (t: string): TableSchema => {
-  try {
-    return tableOf(model.schema, t);
-  } catch {
-    throw new UsageError(`unknown table "${t}"`);
-  }
-};
 
 /** Finds the table whose name matches `name` case-insensitively, as OVS tools accept. */
 function findTable(name: string): TableSchema {
@@ -1397,5 +1389,3 @@ export const nbctlCommand: CliCommand = async (argv, io) => {
 
 /** Exposed for tests: the command table's names. */
 export const NBCTL_COMMANDS: readonly string[] = Object.keys(COMMANDS);
-
-export { tableSchema as nbTableSchema };
