@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundledSchema } from "../../../src/ovsdb/schema/bundled.js";
 import { OvsdbServer } from "../../../src/ovsdb/server/index.js";
 import { type OvsdbServerSandbox, startOvsdbServer } from "../../../src/testing/ovsdb-server.js";
-import { type Daemon, makeTempDir, removeDir, run, startDaemon, stopDaemon } from "../../../src/testing/process.js";
+import { type Daemon, makeTempDir, removeDir, run, startDaemon, stopDaemon, waitFor } from "../../../src/testing/process.js";
 import { peers } from "../../support/peers.js";
 
 const SCRIPT: string[][] = [
@@ -133,5 +133,19 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl", "ovn-sbctl", "ovn-northd"))(
     const ports = (await run("ovn-sbctl", [`--db=${mine}`, "--bare", "--columns=logical_port", "list", "Port_Binding"])).stdout.split(/\s+/).filter(Boolean).sort();
     expect(ports).toEqual(["lrp1", "lrp2", "ls1-lr1", "ls2-lr1", "p1", "p3"].sort());
     removeDir(realDir);
+  });
+
+  it("a second ovn-northd waits on the lock and takes over when the first stops", async () => {
+    const standbyDir = makeTempDir("ovn-ts-northd2-");
+    const first = daemons.find((d) => d.pidfile.startsWith(dir))!;
+    const second = await northd(standbyDir, mine);
+    daemons.push(second);
+    const status = async (d: string) => (await run("ovs-appctl", ["-t", join(d, "northd.ctl"), "status"])).stdout.trim();
+    await waitFor("second northd to connect", async () => (await status(standbyDir)) === "Status: standby", 15_000);
+    expect(await status(dir)).toBe("Status: active");
+    await stopDaemon(first);
+    daemons.splice(daemons.indexOf(first), 1);
+    await waitFor("second northd to become active", async () => (await status(standbyDir)) === "Status: active", 15_000);
+    removeDir(standbyDir);
   });
 });
