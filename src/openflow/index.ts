@@ -67,6 +67,8 @@ export {
   OFP_MAX_MESSAGE_LEN,
   OFPMPF_MORE,
   OnfBundleType,
+  NxMessageSubtype,
+  NxPacketInFormat,
   decodeHeader,
   decodeMessage,
   encodeMessage,
@@ -94,6 +96,7 @@ export type {
   MultipartRequestBody,
   MultipartReplyBody,
   DistributiveOmit,
+  NxPacketIn2,
 } from "./messages.js";
 export { FrameDecoder } from "./framing.js";
 export {

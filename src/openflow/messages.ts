@@ -7,7 +7,7 @@
  */
 import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
 import { type Action, type Instruction, decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
-import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
+import { type MatchField, decodeMatch, decodeOxm, encodeMatch, encodeOxm } from "./oxm.js";
 import { MultipartType, OfpType, OfpVersion } from "./constants.js";
 
 /** Size of `ofp_header`. */
@@ -252,7 +252,35 @@ export type OfMessage =
       readonly properties: Uint8Array;
     })
   | (Base & { readonly type: "bundle_add"; readonly bundleId: number; readonly flags: number; readonly message: Uint8Array; readonly properties: Uint8Array })
+  | (Base & { readonly type: "nx_set_packet_in_format"; readonly format: number })
+  | (Base & NxPacketIn2 & { readonly type: "nx_packet_in2" })
+  | (Base & NxPacketIn2 & { readonly type: "nx_resume" })
   | (Base & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array });
+
+/** Nicira message subtypes (NXT_*) carried in OFPT_EXPERIMENTER with vendor 0x00002320. */
+export const NxMessageSubtype = { SET_PACKET_IN_FORMAT: 16, RESUME: 28, PACKET_IN2: 30 } as const;
+
+/** Packet-in formats for NXT_SET_PACKET_IN_FORMAT. */
+export const NxPacketInFormat = { STANDARD: 0, NXT_PACKET_IN: 1, NXT_PACKET_IN2: 2 } as const;
+
+/**
+ * Body of NXT_PACKET_IN2 / NXT_RESUME (Open vSwitch `nx_packet_in2`): a property list. Known
+ * properties are decoded; any other property is kept in `extra`.
+ */
+export interface NxPacketIn2 {
+  readonly packet?: Uint8Array | undefined;
+  readonly fullLen?: number | undefined;
+  readonly bufferId?: number | undefined;
+  readonly tableId?: number | undefined;
+  readonly cookie?: bigint | undefined;
+  readonly reason?: number | undefined;
+  /** Pipeline metadata as OXM/NXM fields (NXPINT_METADATA). */
+  readonly metadata?: readonly MatchField[] | undefined;
+  readonly userdata?: Uint8Array | undefined;
+  /** Opaque continuation to hand back in NXT_RESUME (NXPINT_CONTINUATION). */
+  readonly continuation?: Uint8Array | undefined;
+  readonly extra?: readonly { readonly propType: number; readonly data: Uint8Array }[] | undefined;
+}
 
 /** Body of a flow_mod (OpenFlow 1.3.5 §7.3.4.1 `ofp_flow_mod`). */
 export interface FlowMod {
@@ -297,6 +325,85 @@ export function decodeHeader(bytes: Uint8Array, base = 0): OfHeader {
   const xid = r.u32();
   if (length < OFP_HEADER_LEN) r.fail(`message length ${length} < 8`, 2);
   return { version, msgType, length, xid };
+}
+
+const NX_VENDOR = 0x00002320;
+
+function readPacketIn2(r: Reader): NxPacketIn2 {
+  const out: { -readonly [K in keyof NxPacketIn2]: NxPacketIn2[K] } = {};
+  const extra: { propType: number; data: Uint8Array }[] = [];
+  while (r.remaining > 0) {
+    const ps = r.pos;
+    const t = r.u16();
+    const len = r.u16();
+    if (len < 4) r.fail(`packet-in2 property length ${len} < 4`, ps + 2);
+    r.pos = ps;
+    const p = r.sub(len, "packet-in2 property");
+    p.skip(4);
+    r.skip(Math.min(r.remaining, ((len + 7) & ~7) - len));
+    switch (t) {
+      case 0:
+        out.packet = p.bytesView(p.remaining);
+        break;
+      case 1:
+        out.fullLen = p.u32();
+        break;
+      case 2:
+        out.bufferId = p.u32();
+        break;
+      case 3:
+        out.tableId = p.u8();
+        break;
+      case 4:
+        p.skip(4);
+        out.cookie = p.u64();
+        break;
+      case 5:
+        out.reason = p.u8();
+        break;
+      case 6: {
+        // OXMs right after the property header (no padding)
+        const fields: MatchField[] = [];
+        while (p.remaining >= 4) fields.push(decodeOxm(p));
+        out.metadata = fields;
+        break;
+      }
+      case 7:
+        out.userdata = p.bytesView(p.remaining);
+        break;
+      case 8:
+        p.skip(4);
+        out.continuation = p.bytesView(p.remaining);
+        break;
+      default:
+        extra.push({ propType: t, data: p.bytesView(p.remaining) });
+    }
+  }
+  if (extra.length) out.extra = extra;
+  return out;
+}
+
+function writePacketIn2(w: Writer, m: NxPacketIn2): void {
+  const prop = (t: number, body: () => void) => {
+    const ps = w.pos;
+    w.u16(t);
+    const pl = w.reserve16();
+    body();
+    w.patch16(pl, w.pos - ps);
+    w.pad(ps, 8);
+  };
+  if (m.packet) prop(0, () => w.bytes(m.packet!));
+  if (m.fullLen !== undefined) prop(1, () => w.u32(m.fullLen!));
+  if (m.bufferId !== undefined) prop(2, () => w.u32(m.bufferId!));
+  if (m.tableId !== undefined) prop(3, () => w.u8(m.tableId!));
+  if (m.cookie !== undefined) prop(4, () => w.zeros(4).u64(m.cookie!));
+  if (m.reason !== undefined) prop(5, () => w.u8(m.reason!));
+  if (m.metadata) prop(6, () => {
+    for (const f of m.metadata!) encodeOxm(w, f);
+  });
+  if (m.userdata) prop(7, () => w.bytes(m.userdata!));
+  if (m.continuation) prop(8, () => w.zeros(4).bytes(m.continuation!));
+  for (const e of m.extra ?? []) prop(e.propType, () => w.bytes(e.data));
 }
 
 /** HELLO element type VERSIONBITMAP (OpenFlow 1.3.5 §7.5.1.1). */
@@ -726,6 +833,12 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
         r.skip(Math.min(r.remaining, ((inner.length + 7) & ~7) - inner.length));
         return { version: v, xid, type: "bundle_add", bundleId, flags, message, properties: r.bytesView(r.remaining) };
       }
+      if (experimenter === NX_VENDOR && expType === NxMessageSubtype.SET_PACKET_IN_FORMAT) {
+        return { version: v, xid, type: "nx_set_packet_in_format", format: r.u32() };
+      }
+      if (experimenter === NX_VENDOR && (expType === NxMessageSubtype.PACKET_IN2 || expType === NxMessageSubtype.RESUME)) {
+        return { version: v, xid, type: expType === NxMessageSubtype.PACKET_IN2 ? "nx_packet_in2" : "nx_resume", ...readPacketIn2(r) };
+      }
       return { version: v, xid, type: "experimenter", experimenter, expType, data: r.bytesView(r.remaining) };
     }
     case OfpType.FEATURES_REQUEST:
@@ -931,6 +1044,9 @@ const TYPE_CODE: Record<string, number> = {
   meter_mod: OfpType.METER_MOD,
   bundle_control: OfpType.EXPERIMENTER,
   bundle_add: OfpType.EXPERIMENTER,
+  nx_set_packet_in_format: OfpType.EXPERIMENTER,
+  nx_packet_in2: OfpType.EXPERIMENTER,
+  nx_resume: OfpType.EXPERIMENTER,
 };
 
 /**
@@ -1154,6 +1270,14 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
         w.pad(start, 8);
         w.bytes(m.properties);
       }
+      break;
+    case "nx_set_packet_in_format":
+      w.u32(NX_VENDOR).u32(NxMessageSubtype.SET_PACKET_IN_FORMAT).u32(m.format);
+      break;
+    case "nx_packet_in2":
+    case "nx_resume":
+      w.u32(NX_VENDOR).u32(m.type === "nx_packet_in2" ? NxMessageSubtype.PACKET_IN2 : NxMessageSubtype.RESUME);
+      writePacketIn2(w, m);
       break;
     case "unknown":
       w.bytes(m.body);

@@ -38,6 +38,9 @@ const TYPE_NAMES: Record<string, string> = {
   meter_mod: "OFPT_METER_MOD",
   bundle_control: "ONFT_BUNDLE_CONTROL",
   bundle_add: "ONFT_BUNDLE_ADD_MESSAGE",
+  nx_set_packet_in_format: "NXT_SET_PACKET_IN_FORMAT",
+  nx_packet_in2: "NXT_PACKET_IN2",
+  nx_resume: "NXT_RESUME",
   experimenter: "OFPT_EXPERIMENTER",
 };
 
@@ -535,6 +538,24 @@ export function formatMessage(m: OfMessage): string {
         default:
           return head;
       }
+    }
+    case "nx_set_packet_in_format":
+      return `${head} format=${["standard", "nxt_packet_in", "nxt_packet_in2"][m.format] ?? m.format}`;
+    case "nx_packet_in2":
+    case "nx_resume": {
+      let s = head;
+      if (m.cookie !== undefined) s += ` cookie=0x${m.cookie.toString(16)}`;
+      s += ` total_len=${m.fullLen ?? m.packet?.length ?? 0}`;
+      const md = m.metadata ? formatMatch(m.metadata) : "";
+      if (md) s += ` ${md}`;
+      if (m.type === "nx_packet_in2") s += ` (via ${["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"][m.reason ?? 1] ?? m.reason})`;
+      s += ` data_len=${m.packet?.length ?? 0}`;
+      if (m.bufferId !== undefined) s += ` buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
+      else s += " (unbuffered)";
+      if (m.userdata) s += `\n userdata=${Array.from(m.userdata, (x) => x.toString(16).padStart(2, "0")).join(".")}`;
+      if (m.continuation) s += `\n continuation.bytes=${m.continuation.length}`;
+      const sum = m.packet ? packetSummary(m.packet) : undefined;
+      return sum ? `${s}\n${sum}` : s;
     }
     case "experimenter":
       return `***decode error: OFPBRC_BAD_VENDOR***\n${hexDump(encodeMessage(m))}`;

@@ -164,6 +164,18 @@ function randomMessage(rnd: () => number, i: number): OfMessageInput {
     () => ({ type: "get_async_reply", masks: Array.from({ length: 6 }, () => u(32)) }),
     () => ({ type: "set_async", masks: Array.from({ length: 6 }, () => u(32)) }),
     () => ({ type: "meter_mod", command: u(2), flags: u(4), meterId: u(32), bands: [band()] }),
+    () => ({ type: "nx_set_packet_in_format", format: u(2) }),
+    () => ({
+      type: rnd() < 0.5 ? "nx_packet_in2" : "nx_resume",
+      packet: bytes(rnd, u(6)),
+      fullLen: rnd() < 0.5 ? u(16) : undefined,
+      tableId: u(8),
+      cookie: big(),
+      reason: u(3),
+      metadata: randomMatch(rnd),
+      userdata: rnd() < 0.5 ? bytes(rnd, u(4)) : undefined,
+      continuation: rnd() < 0.5 ? bytes(rnd, 8 * u(3)) : undefined,
+    }),
     () => ({ type: "bundle_control", bundleId: u(32), bundleType: u(3), flags: u(2), properties: new Uint8Array() }),
     () => ({ type: "bundle_add", bundleId: u(32), flags: u(2), message: encodeMessage({ type: "barrier_request", xid: i }).slice(), properties: new Uint8Array() }),
   ];

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { ConnectionClosedError, OpenFlowConnection, OpenFlowError, OpenFlowListener } from "../../src/openflow/connection.js";
-import { parseFlow } from "../../src/openflow/flowtext.js";
+import { formatMatch, parseFlow } from "../../src/openflow/flowtext.js";
+import type { OfMessage } from "../../src/openflow/messages.js";
 import { formatFlowStats } from "../../src/openflow/print.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { ofctlCommand } from "../../src/openflow/cli.js";
@@ -160,6 +161,40 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
       const c = await got;
       const f = await c.request({ type: "features_request" });
       expect(f.type).toBe("features_reply");
+    } finally {
+      v.vsctl("set-controller", "br0", `ptcp:${v.port}:127.0.0.1`);
+      await l.close();
+    }
+  });
+
+  it("OVN-style controller(userdata,pause): NXT_PACKET_IN2 to us, NXT_RESUME continues the pipeline", async () => {
+    v.ofctl("del-flows", v.mgmt);
+    const l = new OpenFlowListener({ echoIntervalMs: 0 });
+    await l.listen({ port: 0 });
+    try {
+      const got = new Promise<OpenFlowConnection>((r) => l.once("connection", r));
+      v.vsctl("set-controller", "br0", `tcp:127.0.0.1:${l.port}`);
+      const c = await got;
+      const pin = new Promise<OfMessage>((r) => c.on("message", (m) => m.type === "nx_packet_in2" && r(m)));
+      await c.send({ type: "nx_set_packet_in_format", format: 2 });
+      await c.flowMods([parseFlow("table=0,priority=10,in_port=CONTROLLER,actions=set_field:0x7->reg0,controller(userdata=01.02.03,pause),output:2")]);
+      const txOf = async () => {
+        const s = await c.multipart({ kind: "port_stats", portNo: 2 });
+        return s.kind === "port_stats" ? s.ports[0]!.counters[1]! : -1n;
+      };
+      const before = await txOf();
+      const frame = Uint8Array.from(Buffer.from("0a00000000020a000000000108060001080006040001" + "0a0000000001" + "0a000001" + "000000000000" + "0a000002", "hex"));
+      await c.send({ type: "packet_out", bufferId: 0xffffffff, inPort: 0xfffffffd, actions: [{ type: "output", port: 0xfffffff9, maxLen: 0 }], data: frame });
+      const m = await pin;
+      if (m.type !== "nx_packet_in2") throw new Error("unreachable");
+      expect(Buffer.from(m.userdata ?? []).toString("hex")).toBe("010203");
+      expect(formatMatch(m.metadata ?? [])).toBe("reg0=0x7,in_port=CONTROLLER");
+      expect(Buffer.from(m.packet ?? []).equals(Buffer.from(frame))).toBe(true);
+      await c.barrier();
+      expect(await txOf()).toBe(before); // paused before output:2
+      await c.send({ type: "nx_resume", packet: m.packet, metadata: m.metadata, continuation: m.continuation });
+      await c.barrier();
+      expect(await txOf()).toBe(before + 1n);
     } finally {
       v.vsctl("set-controller", "br0", `ptcp:${v.port}:127.0.0.1`);
       await l.close();

@@ -68,6 +68,17 @@ const MSGS: OfMessageInput[] = [
       tables: [{ tableId: 0, name: "classifier", metadataMatch: 0xffffffffffffffffn, metadataWrite: 0xffffffffffffffffn, config: 0, maxEntries: 1000000, properties: [{ propType: 0, data: new Uint8Array([0, 1, 0, 4, 0, 4, 0, 4]) }] }],
     },
   },
+  { type: "nx_set_packet_in_format", format: 2 },
+  { type: "nx_set_packet_in_format", format: 0 },
+  {
+    type: "nx_packet_in2",
+    packet: hx("0a00000000020a000000000108060001080006040001" + "0a0000000001" + "0a000001" + "000000000000" + "0a000002"),
+    reason: 1,
+    tableId: 0,
+    cookie: 0n,
+    metadata: [matchField("reg0", new Uint8Array([0, 0, 0, 7])), matchField("in_port", new Uint8Array([0, 0, 0, 1]))],
+    userdata: new Uint8Array([1, 2, 3]),
+  },
   { type: "barrier_request" },
   { type: "barrier_reply" },
   { type: "role_request", role: 2, generationId: 1n },
@@ -82,7 +93,9 @@ const MSGS: OfMessageInput[] = [
 ];
 
 // ---- packets carried in packet-in / packet-out (ovs-ofctl prints the flow extracted from them)
-const hx = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
+function hx(h: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
+}
 const MACS = "0a0000000002 0a0000000001";
 function ipv4(proto: number, l4: string, opts: { tos?: number; ttl?: number; frag?: number } = {}): string {
   const body = l4.replace(/\s+/g, "");
