@@ -8,7 +8,7 @@
  * @module
  */
 import { EventEmitter } from "node:events";
-import { existsSync, unlinkSync } from "node:fs";
+import { existsSync, statSync, unlinkSync } from "node:fs";
 import net from "node:net";
 import { Duplex } from "node:stream";
 import { bundledSchema } from "../schema/bundled.js";
@@ -215,7 +215,14 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       if (r.kind === "punix") {
-        if (existsSync(r.path)) unlinkSync(r.path);
+        // Replace a stale socket, but never delete anything that is not a socket.
+        if (existsSync(r.path)) {
+          if (!statSync(r.path).isSocket()) {
+            reject(new Error(`${remote}: ${r.path} exists and is not a socket`));
+            return;
+          }
+          unlinkSync(r.path);
+        }
         server.listen(r.path, () => resolve());
       } else {
         server.listen(r.port, r.host, () => resolve());

@@ -233,6 +233,26 @@ describe("OvsdbClient reconnecting to the embedded server", () => {
   });
 });
 
+describe("listeners", () => {
+  it("replaces a stale socket but refuses to remove a file that is not a socket", async () => {
+    const { server, dir } = await serve();
+    const { writeFileSync, readFileSync } = await import("node:fs");
+    const file = join(dir, "precious.txt");
+    writeFileSync(file, "keep me");
+    await expect(server.listen(`punix:${file}`)).rejects.toThrow(/is not a socket/);
+    expect(readFileSync(file, "utf8")).toBe("keep me");
+    const again = new OvsdbServer();
+    cleanups.push(() => again.close());
+    await expect(again.listen(`punix:${join(dir, "db.sock")}`)).resolves.toMatchObject({ connect: `unix:${join(dir, "db.sock")}` });
+    await expect(server.listen("pssl:0")).rejects.toThrow(/not supported/);
+    const tcp = await server.listen("ptcp:0:127.0.0.1");
+    expect(tcp.connect).toMatch(/^tcp:127\.0\.0\.1:\d+$/);
+    const c = await OvsdbClient.connect(tcp.connect, { reconnect: false });
+    cleanups.push(() => c.close());
+    expect(await c.listDbs()).toContain("Conformance");
+  });
+});
+
 describe("cancel", () => {
   it("drops a transaction blocked in a wait, which then never commits", async () => {
     const { server } = await serve();
