@@ -59,6 +59,11 @@ describe.skipIf(!peers("ovs-vswitchd", "ovs-ofctl"))("docs/openflow.md against a
     conn.on("message", (m) => {
       if (m.type === "packet_in") packetIns.push(m.data.length);
     });
+    await conn.send({ type: "nx_set_packet_in_format", format: 2 /* nxt_packet_in2 */ });
+    conn.on("message", (m) => {
+      if (m.type === "nx_packet_in2")
+        void conn.send({ type: "nx_resume", packet: m.packet, metadata: m.metadata, continuation: m.continuation });
+    });
     const desc = await conn.multipart({ kind: "desc" });
     expect(desc.kind).toBe("desc");
     await conn.role(2 /* master */, 1n);
