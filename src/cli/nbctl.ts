@@ -11,7 +11,8 @@
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import { model } from "../ovsdb/models/ovn-nb.js";
 import type { Row } from "../ovsdb/models/ovn-nb.js";
-import { type Datum, compareAtoms, datumEquals, datumFromJson } from "../ovsdb/schema/datum.js";
+import { type Datum, compareAtoms, compareUtf8, datumEquals, datumFromJson } from "../ovsdb/schema/datum.js";
+import { shashOrder } from "../ovsdb/text/hash-order.js";
 import { type ColumnSchema, type TableSchema, columnOf } from "../ovsdb/schema/schema.js";
 import { type Atom, type BaseType, type ColumnType, columnShape } from "../ovsdb/schema/types.js";
 import { atomToText, datumToText } from "../ovsdb/text/datum-text.js";
@@ -715,6 +716,11 @@ async function show(ctx: Ctx, which: string | undefined): Promise<string> {
 
 const flag = (opts: Opts, name: string) => opts.has(name);
 
+/** `KEY=VALUE` lines in the iteration order of an OVS smap filled from the (sorted) column, as ovn-nbctl prints them. */
+function smapLines(m: ReadonlyMap<string, string>): string {
+  return shashOrder([...m.keys()].sort(compareUtf8)).map((k) => `${k}=${m.get(k)}\n`).join("");
+}
+
 const ovnCommands: Record<string, Spec> = {
   init: { min: 0, max: 0, run: async () => undefined },
   sync: { min: 0, max: 0, run: async () => undefined },
@@ -806,7 +812,7 @@ const ovnCommands: Record<string, Spec> = {
   "lsp-get-options": {
     min: 1,
     max: 1,
-    run: async (ctx, [p]) => [...(await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).options.entries()].sort().map(([k, v]) => `${k}=${v}\n`).join(""),
+    run: async (ctx, [p]) => smapLines((await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).options),
   },
   "lsp-get-tag": {
     min: 1,
@@ -835,6 +841,62 @@ const ovnCommands: Record<string, Spec> = {
     },
   },
 
+  "lsp-set-dhcpv6-options": {
+    min: 1,
+    max: 2,
+    async run(ctx, [p, id]) {
+      if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: DHCP options UUID not found`);
+      await ctx.tx.lspSet(p!, { dhcpv6Options: id === undefined ? null : (id as never) });
+    },
+  },
+  "lsp-get-dhcpv6-options": {
+    min: 1,
+    max: 1,
+    async run(ctx, [p]) {
+      const port = await named(ctx, "Logical_Switch_Port", p!, "logical switch port");
+      if (port.dhcpv6_options === undefined) return "";
+      const d = (await ctx.reader.find("DHCP_Options", { _uuid: port.dhcpv6_options }))[0];
+      return d ? `${d._uuid} (${d.cidr})\n` : "";
+    },
+  },
+  "dhcp-options-create": {
+    min: 1,
+    max: Infinity,
+    async run(ctx, [cidr, ...kv]) {
+      parsePrefix(cidr!, "DHCP cidr");
+      ctx.tx.add(model.table("DHCP_Options").insert({ cidr: cidr!, external_ids: keyValues(kv, "external id") }));
+    },
+  },
+  "dhcp-options-del": {
+    min: 1,
+    max: 1,
+    async run(ctx, [id]) {
+      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: DHCP options UUID not found`);
+      ctx.tx.add(model.table("DHCP_Options").delete({ _uuid: id as never }));
+    },
+  },
+  "dhcp-options-list": {
+    min: 0,
+    max: 0,
+    run: async (ctx) => [...(await ctx.reader.ids("DHCP_Options"))].sort().map((u) => `${u}\n`).join(""),
+  },
+  "dhcp-options-set-options": {
+    min: 1,
+    max: Infinity,
+    async run(ctx, [id, ...kv]) {
+      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: DHCP options UUID not found`);
+      ctx.tx.add(model.table("DHCP_Options").update({ _uuid: id as never }, { options: keyValues(kv, "option") }));
+    },
+  },
+  "dhcp-options-get-options": {
+    min: 1,
+    max: 1,
+    async run(ctx, [id]) {
+      const d = isUuid(id!) ? (await ctx.reader.find("DHCP_Options", { _uuid: id as never }))[0] : undefined;
+      if (!d) throw new UsageError(`${id}: DHCP options UUID not found`);
+      return smapLines(d.options);
+    },
+  },
   "lr-add": {
     min: 0,
     max: 1,
@@ -870,6 +932,20 @@ const ovnCommands: Record<string, Spec> = {
       const ids = new Set<string>(lr.ports);
       return (await ctx.reader.find("Logical_Router_Port")).filter((p) => ids.has(p._uuid)).sort(byName).map((p) => `${p._uuid} (${p.name})\n`).join("");
     },
+  },
+  "lrp-set-enabled": {
+    min: 2,
+    max: 2,
+    async run(ctx, [p, state]) {
+      if (state !== "enabled" && state !== "disabled") throw new UsageError(`${state}: state must be \"enabled\" or \"disabled\"`);
+      const port = await named(ctx, "Logical_Router_Port", p!, "logical router port");
+      ctx.tx.add(model.table("Logical_Router_Port").update({ _uuid: port._uuid }, { enabled: state === "enabled" }));
+    },
+  },
+  "lrp-get-enabled": {
+    min: 1,
+    max: 1,
+    run: async (ctx, [p]) => ((await named(ctx, "Logical_Router_Port", p!, "logical router port")).enabled === false ? "disabled\n" : "enabled\n"),
   },
   "lrp-set-gateway-chassis": {
     min: 2,
@@ -1215,7 +1291,7 @@ const ovnCommands: Record<string, Spec> = {
 const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands };
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
-const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lrp-get-gateway-chassis"]);
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options"]);
 
 /** Usage text. */
 export function nbctlUsage(): string {

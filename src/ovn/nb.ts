@@ -462,8 +462,11 @@ export class NbTransaction {
    */
   async lspAdd(sw: string, name: string, options: PortOptions = {}): Promise<Ref<"Logical_Switch_Port">> {
     this.open();
-    const s = await this.need("logical switch", "Logical_Switch", sw, false);
-    const existing = await this.lookup("logical switch port", "Logical_Switch_Port", name);
+    // Both lookups in flight at once: one round trip.
+    const [s, existing] = await Promise.all([
+      this.need("logical switch", "Logical_Switch", sw, false),
+      this.lookup("logical switch port", "Logical_Switch_Port", name),
+    ]);
     const on: OvnContainer = { kind: "switch", name: sw };
     if (existing) {
       const owner = await this.switchOf(existing.ref);

@@ -54,6 +54,11 @@ const SCRIPT: [Mode, string[]][] = [
   ["out", ["--id=@a", "create", "ACL", "priority=5", "direction=to-lport", 'match="ip4"', "action=allow", "--", "add", "Logical_Switch", "sw1", "acls", "@a"]],
   ["out", ["clear", "Logical_Switch_Port", "p3", "port_security", "--", "set", "Logical_Switch_Port", "p3", "enabled=true"]],
   ["out", ["lsp-add", "sw1", "gone", "--", "lsp-del", "gone"]],
+  ["out", ["dhcp-options-create", "10.0.0.0/24", "subnet=sw0"]],
+  ["out", ["dhcp-options-set-options", "{dhcp}", "lease_time=3600", "router=10.0.0.1", "server_id=10.0.0.1", "server_mac=00:00:00:00:ff:01"]],
+  ["out", ["lsp-set-dhcpv4-options", "p1", "{dhcp}"]],
+  ["out", ["lrp-set-enabled", "r0-ext", "disabled"]],
+  ["code", ["dhcp-options-create", "not-a-cidr"]],
   ["out", ["ls-add", "tmp", "--", "destroy", "Logical_Switch", "tmp"]],
   ["out", ["--if-exists", "destroy", "Logical_Switch", "nope"]],
   // Read commands: the outputs themselves are compared.
@@ -65,6 +70,8 @@ const SCRIPT: [Mode, string[]][] = [
   ["out", ["lsp-get-port-security", "p1"]],
   ["out", ["lsp-get-type", "ln"]],
   ["out", ["lsp-get-options", "sw0-r0"]],
+  ["out", ["lsp-set-options", "ln", "network_name=physnet", "localnet_learn_fdb=true", "mcast_flood=true", "ethtype=802.1q"]],
+  ["out", ["lsp-get-options", "ln"]],
   ["out", ["lsp-get-enabled", "p3"]],
   ["out", ["lsp-get-up", "p1"]],
   ["out", ["lsp-get-ls", "p1"]],
@@ -79,6 +86,10 @@ const SCRIPT: [Mode, string[]][] = [
   ["out", ["ls-lb-list", "sw0"]],
   ["out", ["lr-lb-list", "r0"]],
   ["out", ["lrp-get-gateway-chassis", "r0-ext"]],
+  ["out", ["dhcp-options-list"]],
+  ["out", ["dhcp-options-get-options", "{dhcp}"]],
+  ["out", ["lsp-get-dhcpv4-options", "p1"]],
+  ["out", ["lrp-get-enabled", "r0-ext"]],
   ["out", ["get", "Logical_Switch", "sw0", "name", "other_config:exclude_ips", "other_config"]],
   ["out", ["get", "Logical_Switch_Port", "p1", "addresses", "tag_request", "enabled"]],
   ["out", ["list", "Logical_Switch", "sw0"]],
@@ -117,10 +128,16 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("ovn-ts nbctl
 
   it("the same script gives the same outputs, `show` and table contents", async () => {
     const mismatches: string[] = [];
+    // "{dhcp}" stands for the UUID of the DHCP_Options row on each server.
+    const resolve = async (db: string, argv: string[]) => {
+      if (!argv.includes("{dhcp}")) return argv;
+      const id = (await run("ovn-nbctl", [`--db=${db}`, "--bare", "--columns=_uuid", "find", "DHCP_Options", "cidr=10.0.0.0/24"])).stdout.trim();
+      return argv.map((x) => (x === "{dhcp}" ? id : x));
+    };
     for (const [mode, argv] of SCRIPT) {
-      const theirs = await run("ovn-nbctl", [`--db=${a.unix}`, ...argv], { allowFailure: true });
+      const theirs = await run("ovn-nbctl", [`--db=${a.unix}`, ...(await resolve(a.unix, argv))], { allowFailure: true });
       const io = memoryIo();
-      const code = await main(["nbctl", `--db=${b.unix}`, ...argv], io);
+      const code = await main(["nbctl", `--db=${b.unix}`, ...(await resolve(b.unix, argv))], io);
       const label = `ovn-nbctl ${argv.join(" ")}`;
       if (code !== theirs.code) mismatches.push(`${label}: exit ${code} vs ${theirs.code} (${io.stderr.trim()} | ${theirs.stderr.trim()})`);
       else if (mode === "out" && mask(io.stdout) !== mask(theirs.stdout)) mismatches.push(`${label}:\n--- ovn-ts\n${io.stdout}--- ovn-nbctl\n${theirs.stdout}`);
