@@ -68,7 +68,8 @@ async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnect
   try {
     c = await OpenFlowConnection.connect(target, { versions: [OfpVersion.OF13], echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs });
   } catch (e) {
-    throw new Error(`${target}: failed to connect to socket (${(e as Error).message})`);
+    const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
+    throw new Error(`${target}: failed to connect to socket (${(code && STRERROR[code]) ?? (e as Error).message})`);
   }
   try {
     return await fn(c);
@@ -76,6 +77,17 @@ async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnect
     c.close();
   }
 }
+
+/** strerror() texts ovs-ofctl prints for the usual connection failures. */
+const STRERROR: Record<string, string> = {
+  ECONNREFUSED: "Connection refused",
+  ENOENT: "No such file or directory",
+  EACCES: "Permission denied",
+  ETIMEDOUT: "Connection timed out",
+  EHOSTUNREACH: "No route to host",
+  ENETUNREACH: "Network is unreachable",
+  ECONNRESET: "Connection reset by peer",
+};
 
 function fileLines(path: string): string[] {
   return readFileSync(path, "utf8")
