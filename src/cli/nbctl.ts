@@ -1425,15 +1425,24 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
     symbols: new Map(),
     columns: p.columns,
   };
-  const outputs: Output[] = [];
-  for (const c of p.commands) outputs.push(await COMMANDS[c.name]!.run(ctx, c.args, c.opts));
+  // Read-only commands after a write in the same run print the state after the commit (ovn-nbctl
+  // shows its own uncommitted changes; reading after the commit shows the same for these scripts).
+  const outputs: (Output | { readonly deferred: () => Promise<Output> })[] = [];
+  let wrote = false;
+  for (const c of p.commands) {
+    const spec = COMMANDS[c.name]!;
+    if (wrote && READ_ONLY.has(c.name)) outputs.push({ deferred: () => spec.run(ctx, c.args, c.opts) });
+    else outputs.push(await spec.run(ctx, c.args, c.opts));
+    if (!READ_ONLY.has(c.name)) wrote = true;
+  }
   // ovn-nbctl creates the NB_Global row whenever it is missing.
   const writes = p.commands.some((c) => !READ_ONLY.has(c.name));
   const global = await ctx.reader.find("NB_Global");
   if (global.length === 0) ctx.tx.add(model.table("NB_Global").insert({}) as Operation);
   const wait = p.commands.some((c) => c.name === "sync") || writes ? p.wait : "none";
   const commit = await ctx.tx.commit({ wait, ...(p.timeoutSec ? { timeoutMs: p.timeoutSec * 1000 } : {}) });
-  for (const o of outputs) {
+  for (const item of outputs) {
+    const o = typeof item === "object" && item !== null ? await item.deferred() : item;
     if (typeof o === "string") io.out(o);
     else if (typeof o === "function") io.out(o(commit));
   }

@@ -1356,6 +1356,10 @@ export class NbTransaction {
       };
     } finally {
       this.state = "done";
+      // Names now resolve through the reader (pending uuid-names mean nothing after the commit).
+      this.pending.clear();
+      this.deleted.clear();
+      this.deletedNames.clear();
     }
   }
 }
