@@ -868,8 +868,9 @@ export function encodeAction(w: Writer, a: Action): void {
         w.patch16(pl, w.pos - ps);
         w.pad(ps, 8);
       };
-      if (a.maxLen !== undefined) prop(0, () => w.u16(a.maxLen!));
-      if (a.controllerId !== undefined) prop(1, () => w.u16(a.controllerId!));
+      // Open vSwitch encodes its 16-bit properties with two zero bytes inside the property length
+      if (a.maxLen !== undefined) prop(0, () => w.u16(a.maxLen!).zeros(2));
+      if (a.controllerId !== undefined) prop(1, () => w.u16(a.controllerId!).zeros(2));
       if (a.reason !== undefined) prop(2, () => w.u8(a.reason!));
       if (a.userdata !== undefined) prop(3, () => w.bytes(a.userdata!));
       if (a.pause) prop(4, () => undefined);

@@ -856,14 +856,14 @@ function formatLearnSpec(s: LearnSpec): string {
   const imm = (v: Uint8Array, dst: SubField | undefined): string => {
     const f = dst ? fieldByHeader(dst.header, dst.experimenter) : undefined;
     const val = bytesToBig(v);
-    if (f && dst && dst.ofs === 0 && dst.nbits === f.len * 8) return `${formatValue(f, val, f.len)}`;
+    if (f && dst && dst.ofs === 0 && dst.nbits === nxWidth(f)) return `${formatValue(f, val, f.len)}`;
     return hexNum(val);
   };
   if (s.dst === "match") {
     const d = s.dstField!;
     if (s.src.kind === "field") return sameSf(s.src.sf, d) ? formatSubField(d) : `${formatSubField(d)}=${formatSubField(s.src.sf)}`;
     const f = fieldByHeader(d.header, d.experimenter);
-    const whole = f && d.ofs === 0 && d.nbits === f.len * 8;
+    const whole = f && d.ofs === 0 && d.nbits === nxWidth(f);
     return whole ? `${setFieldName(f)}=${imm(s.src.value, d)}` : `${formatSubField(d)}=${hexNum(bytesToBig(s.src.value))}`;
   }
   if (s.dst === "load") {
@@ -1266,8 +1266,10 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
     return [{ type: "set_field", field: sfield(f.name, v, len) }];
   }
   if (!isMd) {
-    const rs = runs(m);
-    if (rs.every(([o, n]) => n <= 64)) return rs.map(([o, n]) => ({ type: "reg_load", dst: subField(f.name, o, n), value: (v >> BigInt(o)) & ones(n) }));
+    // one NXAST_REG_LOAD per contiguous run of mask bits, runs longer than 64 bits in 64-bit pieces
+    const pieces: [number, number][] = [];
+    for (const [o, n] of runs(m)) for (let k = 0; k < n; k += 64) pieces.push([o + k, Math.min(64, n - k)]);
+    return pieces.map(([o, n]) => ({ type: "reg_load", dst: subField(f.name, o, n), value: (v >> BigInt(o)) & ones(n) }));
   }
   return [{ type: "reg_load2", field: matchField(f.name, bigToBytes(v & m, len), bigToBytes(m, len)) }];
 }
@@ -1720,7 +1722,7 @@ function parseLearn(s: string): Action {
         specs.push({ dst: "match", nbits: dst.nbits, src: { kind: "field", sf: parseSubField(val) }, dstField: dst });
       } else {
         const f = fieldByName(dst.field)!;
-        const v = dst.ofs === 0 && dst.nbits === f.len * 8 ? parseValue(f, val).v : parseBits(val);
+        const v = dst.ofs === 0 && dst.nbits === nxWidth(f) ? parseValue(f, val).v : parseBits(val);
         specs.push({ dst: "match", nbits: dst.nbits, src: { kind: "imm", value: immBytes(v, dst.nbits) }, dstField: dst });
       }
       continue;

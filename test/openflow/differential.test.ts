@@ -104,6 +104,6 @@ describe.skipIf(!peers("ovs-ofctl"))("differential vs ovs-ofctl (corpus of " + f
       const again = Buffer.from(encodeMessage(decodeMessage(fromHex(hex)))).toString("hex");
       if (again !== hex) bad.push(f);
     });
-    expect(bad).toEqual([]);
+    expect(bad, bad.join("\n")).toEqual([]);
   });
 });
