@@ -138,4 +138,16 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl", "ovn-sbctl", "
     expect(await main(["trace", `--db=${ovn.nb}`, `--sb=${ovn.sb}`, "ns1/nope", "10.16.0.3"], bad)).toBe(1);
     expect(bad.stderr).toContain("logical switch port ns1/nope not found");
   });
+
+  it("ovn-ts nbctl --wait=sb returns once ovn-northd has processed the change", async () => {
+    const io = memoryIo();
+    expect(await main(["nbctl", `--db=${ovn.nb}`, "--wait=sb", "ls-add", "waited", "--", "lsp-add", "waited", "w1"], io)).toBe(0);
+    // No polling here: the datapath and port binding must already be in the SB.
+    expect((await ovn.sbctl("--bare", "--columns=_uuid", "find", "Datapath_Binding", "external_ids:name=waited")).trim()).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await ovn.sbctl("--bare", "--columns=logical_port", "find", "Port_Binding", "logical_port=w1")).trim()).toBe("w1");
+    const [g] = (await client.transact("OVN_Northbound", [{ op: "select", table: "NB_Global", where: [], columns: ["nb_cfg", "sb_cfg"] }])).results as [{ rows: { nb_cfg: number; sb_cfg: number }[] }];
+    expect(g.rows[0]!.sb_cfg).toBeGreaterThanOrEqual(g.rows[0]!.nb_cfg);
+    const sync = memoryIo();
+    expect(await main(["nbctl", `--db=${ovn.nb}`, "--wait=sb", "sync"], sync)).toBe(0);
+  });
 });

@@ -196,4 +196,33 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("OVN NB API a
     expect(report.conflicts.map((c) => c.port)).toEqual(["pod1.ns1"]); // "dup.ns1" sorts first and wins
     expect(ipam.subnet("subnet-a").ownerOf("10.16.0.5")).toBe("dup.ns1");
   });
+
+  it("health checks, HA chassis group on a router port, address set and port group updates, LB detach, switch settings", async () => {
+    await nb.run(async (tx) => {
+      await tx.lbAdd("svc-hc", "10.96.0.20:80", ["10.16.0.5:8080"]);
+      await tx.lbHealthCheckAdd("svc-hc", "10.96.0.20:80", { interval: "5", timeout: "20", success_count: "3", failure_count: "3" }, { "10.16.0.5": "pod1.ns1:10.16.0.250" });
+      await tx.lrLbAdd("ovn-cluster", "svc-hc");
+      await tx.lsLbAdd("subnet-a", "svc-hc");
+      await tx.lrpSetHaChassisGroup("ovn-cluster-external", "hagrp");
+      await tx.addressSetUpdate("as.ns1", { add: ["10.16.0.9"], remove: ["10.16.0.0/24"] });
+      await tx.pgRemovePorts("pg.ns1.allow", ["pod1.ns1", "nope"]);
+      await tx.lsSet("subnet-a", { subnet: { cidr: "10.16.0.0/16", excludeIps: ["10.16.0.1"] }, externalIds: { owner: "ovn-ts" } });
+    });
+    expect((await nbctl("get", "Load_Balancer", "svc-hc", "ip_port_mappings")).trim()).toBe('{"10.16.0.5"="pod1.ns1:10.16.0.250"}');
+    expect((await nbctl("--bare", "--columns=vip,options", "list", "Load_Balancer_Health_Check")).trim()).toBe("10.96.0.20:80\nfailure_count=3 interval=5 success_count=3 timeout=20");
+    expect(await nbctl("lr-lb-list", "ovn-cluster")).toContain("svc-hc");
+    expect((await nbctl("get", "Logical_Router_Port", "ovn-cluster-external", "ha_chassis_group")).trim()).toBe((await nbctl("get", "HA_Chassis_Group", "hagrp", "_uuid")).trim());
+    expect((await nbctl("get", "Address_Set", "as.ns1", "addresses")).trim()).toBe('["10.16.0.5", "10.16.0.9"]');
+    expect((await nbctl("get", "Port_Group", "pg.ns1.allow", "ports")).trim()).toBe("[]");
+    expect((await nbctl("get", "Logical_Switch", "subnet-a", "other_config:exclude_ips", "external_ids:owner", "external_ids:vendor")).trim()).toBe('"10.16.0.1"\novn-ts\nkube-ovn');
+    await nb.run(async (tx) => {
+      await tx.lsLbDel("subnet-a", "svc-hc");
+      await tx.lrLbDel("ovn-cluster", "svc-hc");
+      await tx.lrpSetHaChassisGroup("ovn-cluster-external", null);
+      await expect(tx.lsLbDel("subnet-a", "nope")).rejects.toThrow("load balancer nope not found on switch subnet-a");
+      await tx.lsLbDel("subnet-a", "nope", { ifExists: true });
+    });
+    expect(await nbctl("ls-lb-list", "subnet-a")).not.toContain("svc-hc");
+    expect((await nbctl("get", "Logical_Router_Port", "ovn-cluster-external", "ha_chassis_group")).trim()).toBe("[]");
+  });
 });
