@@ -946,16 +946,24 @@ class Transaction {
           const key = ix.map((col) => datumKey(c.new![col])).join("\u0000");
           const other = seen.get(key);
           const existing = t.indexes[i]!.get(key);
+          const cols = ix.map((col) => t.schema.columns.get(col)!);
+          const how = (x: Change): string => {
+            if (!x.old) return "was inserted by this transaction";
+            const old = x.old.data;
+            if (cols.some((col) => !datumEquals(old[col.name], x.new![col.name]))) {
+              return `had the following index values before the transaction: ${cols.map((col) => datumText(col.type, old[col.name])).join(" and ")}`;
+            }
+            return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index";
+          };
           let first: { uuid: string; how: string } | undefined;
-          if (other) first = { uuid: other.uuid, how: other.old ? "was modified by this transaction" : "was inserted by this transaction" };
+          if (other) first = { uuid: other.uuid, how: how(other) };
           else if (existing !== undefined && existing !== c.uuid && !this.changes.has(existing)) {
             first = { uuid: existing, how: "existed in the database before this transaction and was not modified by the transaction" };
           }
           if (first) {
-            const cols = ix.map((col) => this.db.tableData(name)!.schema.columns.get(col)!);
             const values = cols.map((col) => datumText(col.type, c.new![col.name])).join(" and ");
             const colText = ix.length === 1 ? `column "${ix[0]}"` : `columns ${ix.map((x) => `"${x}"`).join(" and ").replace(/ and (?=[^]* and )/g, ", ")}`;
-            const mine = { uuid: c.uuid, how: c.old ? "was modified by this transaction" : "was inserted by this transaction" };
+            const mine = { uuid: c.uuid, how: how(c) };
             // ovsdb-server's order of the two rows follows its hash table (effectively random); this names the earlier one first.
             const [a, b] = [first, mine];
             throw new ConstraintViolation(
