@@ -196,6 +196,7 @@ describe.skipIf(!peers("tshark", "ovs-vswitchd", "ovs-ofctl"))("tshark dissects 
     // OFPT_FLOW_MOD: ours plus copies inside OFPT_ERROR replies. A live capture on a loaded 2-core
     // machine may drop a few frames (tshark reports them), so require the bulk rather than every one.
     expect(types.get("14") ?? 0).toBeGreaterThanOrEqual(Math.floor(sent * 0.8));
-    for (const t of ["0", "2", "3", "5", "6", "7", "8", "13", "18", "19", "20", "21", "24", "25"]) expect(types.get(t), `type ${t}`).toBeGreaterThan(0);
+    // (HELLO is checked by the pcap test above: a live capture may miss the very first segment)
+    for (const t of ["2", "3", "5", "6", "7", "8", "13", "18", "19", "20", "21", "24", "25"]) expect(types.get(t), `type ${t}`).toBeGreaterThan(0);
   });
 });
