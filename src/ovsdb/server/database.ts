@@ -62,6 +62,8 @@ export interface TxnContext {
   ownsLock(name: string): boolean;
   /** True when a blocked `wait` has passed its timeout: unmet waits then fail with "timed out". */
   readonly waitTimedOut?: boolean;
+  /** How long the transaction has waited, in milliseconds (reported in the "timed out" details, as ovsdb-server does). */
+  readonly waitElapsedMs?: number;
   /** The server itself writing (allowed on a {@link Database.reserved} database). */
   readonly internal?: boolean;
 }
@@ -749,7 +751,7 @@ class Transaction {
     const met = until === "==" ? equal : !equal;
     if (met) return {};
     if (timeout === 0) throw new TimedOut(`"where" clause test failed`);
-    if (this.ctx.waitTimedOut) throw new TimedOut(`"wait" timed out after ${timeout} ms`);
+    if (this.ctx.waitTimedOut) throw new TimedOut(`"wait" timed out after ${this.ctx.waitElapsedMs ?? timeout} ms`);
     throw new WaitBlocked(timeout);
   }
 

@@ -325,18 +325,23 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       set.add(p);
       client.pending.add(p);
       if (out.timeoutMs !== undefined) {
+        const started = Date.now();
         p.timer = setTimeout(() => {
           set!.delete(p);
           client.pending.delete(p);
-          const last = this.tryTransact(client, h, ops, true);
+          const last = this.tryTransact(client, h, ops, true, Date.now() - started);
           resolve(last.kind === "done" ? last.results : []);
         }, out.timeoutMs);
       }
     });
   }
 
-  private tryTransact(client: ClientSession, h: Hosted, ops: readonly unknown[], timedOut: boolean): ExecuteOutcome {
-    return h.db.execute(ops, { ownsLock: (name) => this.locks.get(name)?.[0] === client, waitTimedOut: timedOut });
+  private tryTransact(client: ClientSession, h: Hosted, ops: readonly unknown[], timedOut: boolean, elapsedMs?: number): ExecuteOutcome {
+    return h.db.execute(ops, {
+      ownsLock: (name) => this.locks.get(name)?.[0] === client,
+      waitTimedOut: timedOut,
+      ...(elapsedMs !== undefined ? { waitElapsedMs: elapsedMs } : {}),
+    });
   }
 
   private retryPending(dbName: string): void {
