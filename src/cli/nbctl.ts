@@ -1275,6 +1275,50 @@ const ovnCommands: Record<string, Spec> = {
       return out;
     },
   },
+  "meter-add": {
+    min: 4,
+    max: 5,
+    options: ["--fair", "--may-exist"],
+    async run(ctx, [name, action, rate, unit, burst], opts) {
+      if (action !== "drop") throw new UsageError(`${action}: action must be "drop"`);
+      if (unit !== "kbps" && unit !== "pktps") throw new UsageError(`${unit}: unit must be "kbps" or "pktps"`);
+      if (!/^\d+$/.test(rate!)) throw new UsageError(`rate must be in the range 1...4294967295`);
+      if (burst !== undefined && !/^\d+$/.test(burst)) throw new UsageError(`burst must be in the range 0...4294967295`);
+      await ctx.tx.meterAdd(name!, Number(rate), unit, { mayExist: flag(opts, "--may-exist"), ...(burst !== undefined ? { burst: Number(burst) } : {}), ...(flag(opts, "--fair") ? { fair: true } : {}) });
+    },
+  },
+  "meter-del": {
+    min: 0,
+    max: 1,
+    async run(ctx, [name]) {
+      if (name === undefined) {
+        ctx.tx.add(model.table("Meter").delete([]));
+        return;
+      }
+      await ctx.tx.meterDel(name);
+    },
+  },
+  "meter-list": {
+    min: 0,
+    max: 0,
+    async run(ctx) {
+      const meters = [...(await ctx.reader.find("Meter"))].sort(byName);
+      if (meters.length === 0) return "";
+      const bands = new Map((await ctx.reader.find("Meter_Band")).map((b) => [b._uuid as string, b]));
+      let out = "";
+      for (const m of meters) {
+        out += `${m.name}: ${m.fair === true ? "(fair) " : ""}bands:\n`;
+        for (const id of m.bands) {
+          const b = bands.get(id);
+          if (!b) continue;
+          out += `  ${b.action}: ${b.rate} ${m.unit}`;
+          if (b.burst_size !== 0) out += `, ${b.burst_size} ${m.unit === "kbps" ? "kb" : "packet"} burst`;
+          out += "\n";
+        }
+      }
+      return out;
+    },
+  },
   "mirror-add": {
     min: 4,
     max: 5,
@@ -1291,7 +1335,7 @@ const ovnCommands: Record<string, Spec> = {
 const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands };
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
-const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options"]);
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list"]);
 
 /** Usage text. */
 export function nbctlUsage(): string {
@@ -1317,6 +1361,7 @@ interface Parsed {
   wait: "none" | "sb" | "hv";
   style: TableStyle;
   columns: string[] | undefined;
+  oneline: boolean;
   commands: { name: string; args: string[]; opts: Map<string, string | true> }[];
 }
 
@@ -1325,7 +1370,7 @@ const GLOBAL_FLAG = new Set(["--no-wait", "--no-headings", "--bare", "--pretty",
 
 /** Parses ovn-nbctl's command line. */
 export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Parsed {
-  const p: Parsed = { db: env["OVN_NB_DB"] ?? "unix:/var/run/ovn/ovnnb_db.sock", timeoutSec: undefined, wait: "none", style: defaultTableStyle(), columns: undefined, commands: [] };
+  const p: Parsed = { db: env["OVN_NB_DB"] ?? "unix:/var/run/ovn/ovnnb_db.sock", timeoutSec: undefined, wait: "none", style: defaultTableStyle(), columns: undefined, oneline: false, commands: [] };
   p.style.format = "list";
   const segments: string[][] = [[]];
   for (const a of argv) {
@@ -1378,6 +1423,9 @@ export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<str
             break;
           case "--pretty":
             p.style.pretty = true;
+            break;
+          case "--oneline":
+            p.oneline = true;
             break;
         }
         continue;
@@ -1443,8 +1491,10 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
   const commit = await ctx.tx.commit({ wait, ...(p.timeoutSec ? { timeoutMs: p.timeoutSec * 1000 } : {}) });
   for (const item of outputs) {
     const o = typeof item === "object" && item !== null ? await item.deferred() : item;
-    if (typeof o === "string") io.out(o);
-    else if (typeof o === "function") io.out(o(commit));
+    const text = typeof o === "string" ? o : typeof o === "function" ? o(commit) : "";
+    // --oneline: each command's output on one line, its newlines written as "\n".
+    if (p.oneline) io.out(text.replace(/\n$/, "").replace(/\\/g, "\\\\").replace(/\n/g, "\\n") + "\n");
+    else io.out(text);
   }
 }
 

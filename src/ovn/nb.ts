@@ -1302,6 +1302,38 @@ export class NbTransaction {
   }
 
   /**
+   * Adds meter `name` (`meter-add`): one `drop` band of `rate` in `unit` (with `burst`), e.g. to
+   * rate-limit ACL logging (`aclAdd(..., { log: true, meter: name })`).
+   */
+  async meterAdd(name: string, rate: number, unit: "kbps" | "pktps", options: CreateOptions & { readonly burst?: number; readonly fair?: boolean } = {}): Promise<Ref<"Meter">> {
+    this.open();
+    if (!Number.isInteger(rate) || rate < 1 || rate > 4294967295) throw new OvnInvalidArgumentError("meter rate", String(rate), "must be an integer in 1..4294967295");
+    if (options.burst !== undefined && (!Number.isInteger(options.burst) || options.burst < 0 || options.burst > 4294967295)) throw new OvnInvalidArgumentError("meter burst", String(options.burst), "must be an integer in 0..4294967295");
+    const found = await this.lookup("meter", "Meter", name, false);
+    if (found) {
+      if (options.mayExist) return found.ref;
+      throw new OvnAlreadyExistsError("meter", name);
+    }
+    const band = model.table("Meter_Band").insert({ action: "drop", rate, burst_size: options.burst ?? 0 });
+    const op = model.table("Meter").insert({ name, unit, bands: [band.ref], ...(options.fair !== undefined ? { fair: options.fair } : {}) });
+    this.ops.push(band, op);
+    this.created("Meter", name, op.ref);
+    return op.ref;
+  }
+
+  /** Deletes meter `name` (`meter-del`). */
+  async meterDel(name: string, options: DeleteOptions = {}): Promise<void> {
+    this.open();
+    const found = await this.lookup("meter", "Meter", name, false);
+    if (!found) {
+      if (options.ifExists) return;
+      throw new OvnNotFoundError("meter", name);
+    }
+    this.ops.push(model.table("Meter").delete({ _uuid: found.ref }));
+    this.forget("Meter", name, found.ref);
+  }
+
+  /**
    * Adds a static MAC binding (`Static_MAC_Binding`): `ip` on router port `logicalPort` is at
    * `mac`, so the router needs no ARP/ND for it (e.g. the underlay gateway of an external
    * network). With `mayExist`, an existing binding of that port and IP gets the new MAC.
