@@ -22,7 +22,7 @@ import type { Condition, Operation } from "../ovsdb/wire/operations.js";
 import { type CommitResult, NbTransaction, OvnNb, checkAddressEntry } from "../ovn/nb.js";
 import { type NbReader, selectReader } from "../ovn/reader.js";
 import { OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
-import { parsePrefix } from "../ovn/net.js";
+import { ipFamily, parsePrefix } from "../ovn/net.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 
 const DB = model.name;
@@ -530,6 +530,23 @@ async function named<N extends "Logical_Switch" | "Logical_Switch_Port" | "Logic
   return rows[0];
 }
 
+/** Refuses an IP that another port of the same switch already has in its addresses, as ovn-nbctl lsp-set-addresses does. */
+async function checkDuplicateIps(ctx: Ctx, port: string, addrs: readonly string[]): Promise<void> {
+  const mine = addrs.flatMap((a) => a.trim().split(/\s+/).slice(1)).map((w) => w.split("/")[0]!).filter((w) => ipFamily(w) !== undefined);
+  if (mine.length === 0 || ctx.tx.pendingRef("Logical_Switch_Port", port)) return;
+  const p = await named(ctx, "Logical_Switch_Port", port, "logical switch port");
+  const ls = (await ctx.reader.find("Logical_Switch", [["ports", "includes", [p._uuid]]]))[0];
+  if (!ls) return;
+  const ids = new Set<string>(ls.ports);
+  const others = (await ctx.reader.find("Logical_Switch_Port")).filter((o) => ids.has(o._uuid) && o._uuid !== p._uuid);
+  for (const o of others) {
+    const theirs = new Set([...o.addresses, ...(o.dynamic_addresses !== undefined ? [o.dynamic_addresses] : [])].flatMap((a) => a.trim().split(/\s+/).slice(1)).map((w) => w.split("/")[0]!));
+    for (const ip of mine) {
+      if (theirs.has(ip)) throw new OvnInvalidArgumentError("address", ip, `duplicate IPv${ipFamily(ip)} address on switch ${ls.name}: already on logical switch port ${o.name}`);
+    }
+  }
+}
+
 function keyValues(args: readonly string[], what: string): Record<string, string> {
   const o: Record<string, string> = {};
   for (const a of args) {
@@ -782,6 +799,7 @@ const ovnCommands: Record<string, Spec> = {
     max: Infinity,
     async run(ctx, [p, ...addrs]) {
       for (const a of addrs) checkAddressEntry(a);
+      await checkDuplicateIps(ctx, p!, addrs);
       await ctx.tx.lspSet(p!, { addresses: addrs });
     },
   },

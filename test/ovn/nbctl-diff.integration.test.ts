@@ -118,6 +118,9 @@ const SCRIPT: [Mode, string[]][] = [
   ["out", ["lsp-del", "p2"]],
   ["code", ["lr-del", "nope"]],
   ["code", ["lsp-set-addresses", "p1", "not-a-mac"]],
+  ["code", ["lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.3"]],
+  ["code", ["lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.2 fd00::3"]],
+  ["out", ["lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.2"]],
   ["code", ["lb-add", "lb2", "10.96.0.9:80", "fd00::2"]],
 ];
 
