@@ -379,7 +379,7 @@ export class SubnetIpam {
         [...fixed].every(([f, ip]) => (f === 4 ? existing.ipv4 : existing.ipv6) === ip) &&
         (options.mac === undefined || options.mac.toLowerCase() === existing.mac);
       if (same) return existing;
-      this.release(owner, { forget: true });
+      return this.reassign(existing, fixed, options.mac);
     }
     const chosen = new Map<IpFamily, { r: FamilyRange; n: bigint; text: string }>();
     const remembered = this.remembered.get(owner);
@@ -420,6 +420,38 @@ export class SubnetIpam {
     this.byOwner.set(owner, a);
     this.macOwners.set(mac, owner);
     this.remembered.delete(owner);
+    return a;
+  }
+
+  /**
+   * Moves `existing` to the fixed addresses/MAC asked for, keeping its other addresses. Everything
+   * is checked before anything changes, so a refused request leaves the old allocation intact.
+   */
+  private reassign(existing: Allocation, fixed: ReadonlyMap<IpFamily, string>, mac: string | undefined): Allocation {
+    const owner = existing.owner;
+    const checked = [...fixed.values()].map((ip) => this.checkRequested(ip, owner));
+    const newMac = mac !== undefined ? this.pickMac(owner, mac) : existing.mac;
+    for (const ip of [existing.ipv4, existing.ipv6]) {
+      if (ip === undefined) continue;
+      const { family, n } = toBig(ip);
+      if (!fixed.has(family) || fixed.get(family) === ip) continue;
+      const r = this.range(family)!;
+      this.byIp.delete(ip);
+      if (!r.excluded.has(n)) r.released.push(n);
+    }
+    for (const c of checked) {
+      this.take(c.r, c.n);
+      this.byIp.set(c.text, owner);
+    }
+    const a: Allocation = {
+      owner,
+      ...((fixed.get(4) ?? existing.ipv4) !== undefined ? { ipv4: (fixed.get(4) ?? existing.ipv4)! } : {}),
+      ...((fixed.get(6) ?? existing.ipv6) !== undefined ? { ipv6: (fixed.get(6) ?? existing.ipv6)! } : {}),
+      mac: newMac,
+    };
+    if (newMac !== existing.mac && this.macOwners.get(existing.mac) === owner) this.macOwners.delete(existing.mac);
+    this.macOwners.set(newMac, owner);
+    this.byOwner.set(owner, a);
     return a;
   }
 

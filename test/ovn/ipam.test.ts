@@ -60,9 +60,12 @@ describe("SubnetIpam", () => {
     expect(() => s.allocate("p2", { ips: ["10.16.0.255"] })).toThrow(IpamExcludedError);
     // Dynamic allocations never hand out the reserved address.
     for (let i = 0; i < 200; i++) expect(s.allocate(`q${i}`).ipv4).not.toBe("10.16.0.100");
-    // Changing a fixed IP moves the owner.
-    expect(s.allocate("p1", { ips: ["10.16.0.250"] }).ipv4).toBe("10.16.0.250");
+    // Changing a fixed IP moves the owner (MAC kept); a refused change leaves it as it was.
+    expect(s.allocate("p1", { ips: ["10.16.0.250"] })).toEqual({ owner: "p1", ipv4: "10.16.0.250", mac: "0a:58:0a:10:00:64" });
     expect(s.ownerOf("10.16.0.100")).toBeUndefined();
+    expect(() => s.allocate("p1", { ips: ["10.16.0.2"] })).toThrow(IpamConflictError);
+    expect(s.get("p1")?.ipv4).toBe("10.16.0.250");
+    expect(s.ownerOf("10.16.0.250")).toBe("p1");
   });
 
   it("IP pools: first free address of the pool, exhausted pools named", () => {
