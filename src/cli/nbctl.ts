@@ -1347,13 +1347,35 @@ const ovnCommands: Record<string, Spec> = {
       await ctx.tx.mirrorAdd(name!, { type, index: Number(index), filter, sink: sink! });
     },
   },
+  "lsp-detach-mirror": { min: 2, max: 2, run: async (ctx, [p, m]) => void (await ctx.tx.lspDetachMirror(p!, m!)) },
+  "mirror-del": {
+    min: 0,
+    max: 1,
+    async run(ctx, [name]) {
+      if (name !== undefined) {
+        await ctx.tx.mirrorDel(name);
+        return;
+      }
+      for (const m of await ctx.reader.find("Mirror")) await ctx.tx.mirrorDel(m._uuid);
+    },
+  },
+  "mirror-list": {
+    min: 0,
+    max: 0,
+    async run(ctx) {
+      const ms = [...(await ctx.reader.find("Mirror"))].sort(byName);
+      return ms
+        .map((m) => `${m.name}:\n  Type     :  ${m.type}\n  Sink     :  ${m.sink}\n  Filter   :  ${m.filter}\n  Index/Key:  ${m.index}\n\n`)
+        .join("");
+    },
+  },
   "lsp-attach-mirror": { min: 2, max: 2, run: async (ctx, [p, m]) => void (await ctx.tx.lspAttachMirror(p!, m!)) },
 };
 
 const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands };
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
-const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list"]);
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list"]);
 
 /** Usage text. */
 export function nbctlUsage(): string {

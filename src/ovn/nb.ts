@@ -1281,6 +1281,29 @@ export class NbTransaction {
     this.ops.push(model.table("Logical_Switch_Port").mutate({ _uuid: p.ref }, [["mirror_rules", "insert", [m.ref]]]));
   }
 
+  /** Detaches mirror `mirror` from port `lsp` (`lsp-detach-mirror`). */
+  async lspDetachMirror(lsp: string, mirror: string): Promise<void> {
+    this.open();
+    const p = await this.need("logical switch port", "Logical_Switch_Port", lsp, false);
+    const m = await this.need("mirror", "Mirror", mirror, false);
+    this.ops.push(model.table("Logical_Switch_Port").mutate({ _uuid: p.ref }, [["mirror_rules", "delete", [m.ref]]]));
+  }
+
+  /** Deletes mirror `name` and detaches it from every port (`mirror-del`). */
+  async mirrorDel(name: string, options: DeleteOptions = {}): Promise<void> {
+    this.open();
+    const found = await this.lookup("mirror", "Mirror", name, false);
+    if (!found) {
+      if (options.ifExists) return;
+      throw new OvnNotFoundError("mirror", name);
+    }
+    this.ops.push(
+      model.table("Logical_Switch_Port").mutate([["mirror_rules", "includes", [found.ref]]], [["mirror_rules", "delete", [found.ref]]]),
+      model.table("Mirror").delete({ _uuid: found.ref }),
+    );
+    this.forget("Mirror", name, found.ref);
+  }
+
   /** Adds a BFD session from router port `logicalPort` to `dstIp` (idempotent on that pair with `mayExist`). */
   async bfdAdd(logicalPort: string, dstIp: string, options: BfdOptions = {}): Promise<Ref<"BFD">> {
     this.open();
