@@ -832,6 +832,14 @@ const ovnCommands: Record<string, Spec> = {
     max: 1,
     run: async (ctx, [p]) => smapLines((await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).options),
   },
+  "lsp-get-parent": {
+    min: 1,
+    max: 1,
+    async run(ctx, [p]) {
+      const parent = (await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).parent_name;
+      return parent === undefined ? "" : `${parent}\n`;
+    },
+  },
   "lsp-get-tag": {
     min: 1,
     max: 1,
@@ -1375,7 +1383,7 @@ const ovnCommands: Record<string, Spec> = {
 const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands };
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
-const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list"]);
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list"]);
 
 /** Usage text. */
 export function nbctlUsage(): string {
