@@ -68,6 +68,7 @@ export {
 } from "./ipam.js";
 export type { Microflow, TraceOptions, TraceRequest, TraceResult, TraceVerdict } from "./trace.js";
 export { OvnTraceError, buildMicroflow, runOvnTrace, traceFromPort } from "./trace.js";
+export { type OvnTrace, type TraceSection, type TraceStage, parseOvnTrace } from "./trace-text.js";
 export type { OvsReader, PodInterface } from "./node.js";
 export { OvsNode, OvsTransaction, ovsSelectReader } from "./node.js";
 export { IcTransaction, transitSwitches } from "./ic.js";

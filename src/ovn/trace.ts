@@ -10,7 +10,7 @@
  */
 import { execFile } from "node:child_process";
 import type { Row } from "../ovsdb/models/ovn-nb.js";
-import { type OvnTrace, parseOvnTrace } from "../testing/trace.js";
+import { type OvnTrace, parseOvnTrace } from "./trace-text.js";
 import { OvnAmbiguousNameError, OvnError, OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
 import { ipFamily, isIp } from "./net.js";
 import type { NbReader } from "./reader.js";

@@ -415,6 +415,8 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
       for (const uuid in tu) {
         const u = tu[uuid]!;
         const json = v1 ? u["new"] : (u["initial"] ?? u["insert"]);
+        // Let the parsed reply be collected as it is decoded (lower peak memory on large syncs).
+        delete tu[uuid];
         if (json === undefined) continue;
         const row = this.decodeRow(t, uuid, json);
         if (filter && !filter.test(row)) continue;

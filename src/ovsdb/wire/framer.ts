@@ -76,7 +76,15 @@ export class JsonFramer {
   private readonly maxDepth: number;
   private readonly raw: boolean;
   /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
+  /** Raw mode: the bytes of the message being assembled. */
   private parts: Uint8Array[] = [];
+  /**
+   * Text mode: the message being assembled, already decoded chunk by chunk (a streaming UTF-8
+   * decoder carries sequences split across chunks), so received chunks are released at once and
+   * no second copy of a large message is ever made.
+   */
+  private textParts: string[] = [];
+  private readonly textDecoder = new TextDecoder("utf-8", { fatal: true });
   private partBytes = 0;
   private depth = 0;
   private inString = false;
@@ -172,9 +180,17 @@ export class JsonFramer {
           );
         }
         if (tail.length > 0) {
-          // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
-          // (socket chunks never are).
-          this.parts.push(tail);
+          if (this.raw) {
+            // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
+            // (socket chunks never are).
+            this.parts.push(tail);
+          } else {
+            try {
+              this.textParts.push(this.textDecoder.decode(tail, { stream: true }));
+            } catch {
+              throw new FramingError("message is not valid UTF-8", this.streamOffset + from - this.partBytes);
+            }
+          }
           this.partBytes += tail.length;
         }
       }
@@ -182,6 +198,7 @@ export class JsonFramer {
       if (e instanceof FramingError) {
         this.failed = e;
         this.parts = [];
+        this.textParts = [];
         this.partBytes = 0;
       }
       throw e;
@@ -207,19 +224,24 @@ export class JsonFramer {
   }
 
   private finish(last: Uint8Array, messageOffset: number): unknown {
-    let bytes: Uint8Array;
-    if (this.parts.length === 0) {
-      bytes = last;
-    } else {
+    let text: string;
+    if (this.raw) {
+      if (this.parts.length === 0) return last;
       this.parts.push(last);
-      bytes = Buffer.concat(this.parts, this.partBytes + last.length);
+      const bytes = Buffer.concat(this.parts, this.partBytes + last.length);
       this.parts = [];
       this.partBytes = 0;
+      return bytes;
     }
-    if (this.raw) return bytes;
-    let text: string;
     try {
-      text = decoder.decode(bytes);
+      if (this.textParts.length === 0) {
+        text = decoder.decode(last);
+      } else {
+        this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
+        text = this.textParts.join("");
+        this.textParts = [];
+        this.partBytes = 0;
+      }
     } catch {
       throw new FramingError("message is not valid UTF-8", messageOffset);
     }
