@@ -3,7 +3,8 @@
  * OVN_Southbound schemas, a small Kube-OVN-style topology built through the SDK's typed models
  * (a subnet switch with pods on fixed IP/MAC, a router with a distributed gateway port, SNAT and an
  * EIP, a default-deny port group with a logged ACL, a DNS load balancer), watched through a live
- * replica and printed as `ovn-nbctl show` prints it. It then keeps serving (until Ctrl-C, or at once
+ * replica and printed as `ovn-nbctl show` prints it (the same renderer as `ovn-ts nbctl show`,
+ * reading from the replica). It then keeps serving (until Ctrl-C, or at once
  * with `--once`) and says where, so `ovn-nbctl --db=...` can be pointed at it.
  *
  * @module
@@ -15,8 +16,9 @@ import { Replica } from "../ovsdb/cache/replica.js";
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import * as NB from "../ovsdb/models/ovn-nb.js";
 import { bundledSchema } from "../ovsdb/schema/bundled.js";
-import { compareUtf8 } from "../ovsdb/schema/datum.js";
 import { OvsdbServer } from "../ovsdb/server/server.js";
+import { replicaReader } from "../ovn/reader.js";
+import { renderShow } from "../ovn/show.js";
 import { type CliCommand, UsageError } from "./io.js";
 
 const USAGE = `usage: ovn-ts demo [--once] [--remote=ptcp:PORT[:IP]|punix:PATH]...
@@ -98,53 +100,6 @@ export async function buildDemoTopology(replica: Rep): Promise<void> {
   await replica.transact([replica.guard("Logical_Switch", s._uuid), LS.mutate([["_uuid", "==", s._uuid]], [["load_balancer", "insert", [l._uuid]]])]);
 }
 
-/**
- * Renders the replica's Logical_Switch and Logical_Router tables as `ovn-nbctl show` does
- * (ports and NAT rules in UUID order, gateway chassis by priority).
- */
-export function renderShow(replica: Rep): string {
-  let out = "";
-  const byUuid = (a: { _uuid: string }, b: { _uuid: string }) => compareUtf8(a._uuid, b._uuid);
-  const switches = [...replica.rows("Logical_Switch")].sort((a, b) => compareUtf8(a.name, b.name) || byUuid(a, b));
-  for (const ls of switches) {
-    out += `switch ${ls._uuid} (${ls.name})\n`;
-    const ports = ls.ports.map((u) => replica.get("Logical_Switch_Port", u)).filter((p) => p !== undefined).sort(byUuid);
-    for (const p of ports) {
-      out += `    port ${p.name}\n`;
-      if (p.type !== "") out += `        type: ${p.type}\n`;
-      if (p.parent_name !== undefined) out += `        parent: ${p.parent_name}\n`;
-      if (p.tag !== undefined) out += `        tag: ${p.tag}\n`;
-      if (p.addresses.length > 0 && !(p.addresses.length === 1 && p.addresses[0] === "router")) {
-        out += `        addresses: [${p.addresses.map((a) => `"${a}"`).join(", ")}]\n`;
-      }
-      const rp = p.options.get("router-port");
-      if (rp !== undefined) out += `        router-port: ${rp}\n`;
-    }
-  }
-  const routers = [...replica.rows("Logical_Router")].sort((a, b) => compareUtf8(a.name, b.name) || byUuid(a, b));
-  for (const lr of routers) {
-    out += `router ${lr._uuid} (${lr.name})\n`;
-    const ports = lr.ports.map((u) => replica.get("Logical_Router_Port", u)).filter((p) => p !== undefined).sort(byUuid);
-    for (const p of ports) {
-      out += `    port ${p.name}\n`;
-      out += `        mac: "${p.mac}"\n`;
-      if (p.networks.length > 0) out += `        networks: [${p.networks.map((n) => `"${n}"`).join(", ")}]\n`;
-      const gcs = p.gateway_chassis
-        .map((u) => replica.get("Gateway_Chassis", u))
-        .filter((g) => g !== undefined)
-        .sort((a, b) => b.priority - a.priority || compareUtf8(a.chassis_name, b.chassis_name));
-      if (gcs.length > 0) out += `        gateway chassis: [${gcs.map((g) => g.chassis_name).join(" ")}]\n`;
-    }
-    const nats = lr.nat.map((u) => replica.get("NAT", u)).filter((n) => n !== undefined).sort(byUuid);
-    for (const n of nats) {
-      out += `    nat ${n._uuid}\n        external ip: "${n.external_ip}"\n`;
-      if (n.external_port_range !== "") out += `        external port(s): "${n.external_port_range}"\n`;
-      out += `        logical ip: "${n.logical_ip}"\n        type: "${n.type}"\n`;
-    }
-  }
-  return out;
-}
-
 /** Entry point of `ovn-ts demo` (`npm start`). */
 export const demoCommand: CliCommand = async (argv, io) => {
   let once = false;
@@ -179,7 +134,7 @@ export const demoCommand: CliCommand = async (argv, io) => {
     replica.on("batch", (b) => (changes += b.changes.length));
     await buildDemoTopology(replica);
     io.out(`built the topology: ${changes} row changes seen by the replica\n\n`);
-    io.out(renderShow(replica));
+    io.out(await renderShow(replicaReader(replica)));
     io.out(`\nTry it with the OVS tools:\n  ovn-nbctl --db=${remotes[0]} show\n  ovsdb-client dump ${remotes[1]} OVN_Northbound Logical_Switch_Port name addresses\n`);
     if (once) return 0;
     io.out("\nServing until interrupted (Ctrl-C).\n");

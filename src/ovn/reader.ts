@@ -8,6 +8,7 @@
 import { model, type Row, type TableName, type Tables } from "../ovsdb/models/ovn-nb.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
 import type { RowUuid, Where } from "../ovsdb/model/types.js";
+import type { Replica } from "../ovsdb/cache/replica.js";
 
 /** A `where` clause on NB table `N` (typed, as the model's builders take it). */
 export type NbWhere<N extends TableName> = Where<Tables[N]>;
@@ -39,6 +40,23 @@ export function selectReader(client: TransactClient): NbReader {
       const op = model.table(table).select(where ?? [], ["_uuid"] as never);
       const [rows] = await model.transact(client, [op]);
       return (rows as unknown as readonly { _uuid: RowUuid<N> }[]).map((r) => r._uuid);
+    },
+  };
+}
+
+/**
+ * An {@link NbReader} over a live replica of the Northbound database: lookups are answered from
+ * memory, without a round trip (pass it as `new OvnNb(client, { reader })`, with the replica on the
+ * same client so that the API's transactions are read-your-writes).
+ */
+export function replicaReader(replica: Replica<Tables>): NbReader {
+  return {
+    async find<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly Row<N>[]> {
+      return (where === undefined ? [...replica.rows(table)] : replica.find(table, where)) as readonly Row<N>[];
+    },
+    async ids<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly RowUuid<N>[]> {
+      const rows = where === undefined ? [...replica.rows(table)] : replica.find(table, where);
+      return rows.map((r) => (r as unknown as { _uuid: RowUuid<N> })._uuid);
     },
   };
 }
