@@ -11,10 +11,10 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   type GeneveFrameSpec,
   type GeneveHeader,
@@ -26,6 +26,7 @@ import {
   encodeGeneveHeaderInto,
   ovnOption,
 } from "../src/geneve/index.js";
+import { isMain } from "./main.js";
 
 /** One measured operation. */
 export interface BenchRow {
@@ -270,30 +271,7 @@ export function formatGeneveTable(r: BenchResult): string {
   return `${out.join("\n")}\n`;
 }
 
-/** The script Node was asked to run: argv[1], or under vite-node (which hides it) the file named on its command line. */
-function entryScript(): string | undefined {
-  const script = process.argv[1];
-  if (!script || !/vite-node(\.m?js)?$/.test(script)) return script;
-  try {
-    const cmd = readFileSync("/proc/self/cmdline", "utf8").split("\0");
-    const at = cmd.findIndex((a) => /vite-node(\.m?js)?$/.test(a));
-    return cmd.slice(at + 1).find((a) => a !== "" && !a.startsWith("-"));
-  } catch {
-    return undefined;
-  }
-}
-
-function isMain(): boolean {
-  const script = entryScript();
-  if (!script) return false;
-  try {
-    return import.meta.url === pathToFileURL(resolve(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const result = await runGeneveBenchmarks();
   process.stdout.write(formatGeneveTable(result));
   const dir = join(HERE, "results");

@@ -11,12 +11,13 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Writer } from "../src/openflow/bytes.js";
 import { decodeMessage, encodeMessage } from "../src/openflow/messages.js";
 import { parseFlow } from "../src/openflow/flowtext.js";
 import { formatMessage } from "../src/openflow/print.js";
+import { isMain } from "./main.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -229,20 +230,7 @@ export function formatOpenflowTable(r: OpenflowBenchResult): string {
   return lines.join("\n") + "\n";
 }
 
-/** True when this file is the script being run (node or vite-node: the script is the last .ts/.js argument). */
-function isMain(): boolean {
-  const me = fileURLToPath(import.meta.url);
-  let args = process.argv.slice(1);
-  try {
-    // vite-node removes the script from process.argv; the kernel's view of the command line still has it
-    args = args.concat(readFileSync("/proc/self/cmdline", "utf8").split("\0"));
-  } catch {
-    /* not Linux */
-  }
-  return args.some((a) => /\.(ts|js)$/.test(a) && resolve(a) === me);
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const r = await runOpenflowBenchmarks();
   process.stdout.write(formatOpenflowTable(r));
   const out = join(here, "results");

@@ -23,8 +23,8 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { OvsdbClient } from "../src/ovsdb/client/client.js";
@@ -32,6 +32,7 @@ import { bundledSchema } from "../src/ovsdb/schema/bundled.js";
 import { OvsdbServer } from "../src/ovsdb/server/index.js";
 import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
 import { makeTempDir, removeDir } from "../src/testing/process.js";
+import { isMain } from "./main.js";
 
 /** One workload's numbers for both servers. */
 export interface ServerBenchRow {
@@ -268,30 +269,7 @@ export function formatServerTable(r: ServerBenchResult): string {
   return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n") + "\n";
 }
 
-/** The script Node was asked to run: argv[1], or under vite-node (which hides it) the file named on its command line. */
-function entryScript(): string | undefined {
-  const script = process.argv[1];
-  if (!script || !/vite-node(\.m?js)?$/.test(script)) return script;
-  try {
-    const cmd = readFileSync("/proc/self/cmdline", "utf8").split("\0");
-    const at = cmd.findIndex((a) => /vite-node(\.m?js)?$/.test(a));
-    return cmd.slice(at + 1).find((a) => a !== "" && !a.startsWith("-"));
-  } catch {
-    return undefined;
-  }
-}
-
-function isMain(): boolean {
-  const script = entryScript();
-  if (!script) return false;
-  try {
-    return import.meta.url === pathToFileURL(resolve(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const r = await runServerBenchmarks({ scale: Number(process.env["BENCH_SCALE"] ?? "1") });
   process.stdout.write(formatServerTable(r));
   const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
