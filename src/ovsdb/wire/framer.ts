@@ -63,6 +63,68 @@ CLASS[OPEN_BRACKET] = CLASS_OPEN;
 CLASS[CLOSE_BRACE] = CLASS_CLOSE;
 CLASS[CLOSE_BRACKET] = CLASS_CLOSE;
 
+/** Scanner state carried between {@link scanMessage} calls (one shared object: no allocation per call). */
+interface ScanState {
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+  /** Where the scan stopped (for error offsets). */
+  pos: number;
+}
+
+const scanState: ScanState = { depth: 0, inString: false, escaped: false, pos: 0 };
+
+/**
+ * Scans `chunk` from `i` inside a message at nesting `state.depth` (not inside a string).
+ * Returns the index just past the byte that closes the message, -1 when the chunk ends first
+ * (state updated: depth, and whether it stopped inside a string or after a backslash), or -2 when
+ * nesting exceeds `maxDepth`. A small separate function, so that V8 optimizes this hot loop alone.
+ */
+function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: number): number {
+  const n = chunk.length;
+  let depth = state.depth;
+  while (i < n) {
+    const k = CLASS[chunk[i++]!]!;
+    if (k === 0) continue;
+    if (k === CLASS_QUOTE) {
+      for (;;) {
+        if (i >= n) {
+          state.depth = depth;
+          state.inString = true;
+          state.escaped = false;
+          return -1;
+        }
+        const b = chunk[i++]!;
+        if (b === QUOTE) break;
+        if (b === BACKSLASH) {
+          if (i < n) i++;
+          else {
+            state.depth = depth;
+            state.inString = true;
+            state.escaped = true;
+            return -1;
+          }
+        }
+      }
+    } else if (k === CLASS_OPEN) {
+      if (++depth > maxDepth) {
+        state.pos = i;
+        state.depth = depth;
+        return -2;
+      }
+    } else if (--depth === 0) {
+      state.depth = 0;
+      state.inString = false;
+      state.escaped = false;
+      return i;
+    }
+  }
+  state.depth = depth;
+  state.inString = false;
+  state.escaped = false;
+  return -1;
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -120,6 +182,7 @@ export class JsonFramer {
     let escaped = this.escaped;
     let i = 0;
     try {
+      const maxDepth = this.maxDepth;
       while (i < n) {
         if (inString) {
           // Inside a string only '"' and '\\' matter; multi-byte UTF-8 never contains ASCII bytes.
@@ -140,9 +203,9 @@ export class JsonFramer {
           }
           continue;
         }
-        const b = chunk[i]!;
         if (depth === 0) {
           // Between messages: skip whitespace, expect '{' or '['.
+          const b = chunk[i]!;
           if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) {
             i++;
             continue;
@@ -152,23 +215,26 @@ export class JsonFramer {
           }
           start = i++;
           depth = 1;
-          continue;
         }
-        const k = CLASS[b]!;
-        i++;
-        if (k === 0) continue;
-        if (k === CLASS_QUOTE) {
-          inString = true;
-        } else if (k === CLASS_OPEN) {
-          if (++depth > this.maxDepth) throw new FramingError(`nesting deeper than ${this.maxDepth}`, this.streamOffset + i - 1);
-        } else if (--depth === 0) {
-          const size = this.partBytes + (i - start);
-          if (size > this.maxBytes) {
-            throw new FramingError(`message of ${size} bytes exceeds the limit of ${this.maxBytes}`, this.streamOffset + i - 1);
-          }
-          out.push(this.finish(chunk.subarray(start, i), this.streamOffset + i - size));
-          start = -1;
+        // Inside a message: one tight loop until the message ends or the chunk does.
+        scanState.depth = depth;
+        scanState.escaped = escaped;
+        const end = scanMessage(chunk, i, scanState, maxDepth);
+        depth = scanState.depth;
+        inString = scanState.inString;
+        escaped = scanState.escaped;
+        if (end === -2) throw new FramingError(`nesting deeper than ${maxDepth}`, this.streamOffset + scanState.pos - 1);
+        if (end === -1) {
+          i = n;
+          break;
         }
+        i = end;
+        const size = this.partBytes + (i - start);
+        if (size > this.maxBytes) {
+          throw new FramingError(`message of ${size} bytes exceeds the limit of ${this.maxBytes}`, this.streamOffset + i - 1);
+        }
+        out.push(this.finish(chunk.subarray(start, i), this.streamOffset + i - size));
+        start = -1;
       }
       if (depth > 0) {
         const from = start === -1 ? 0 : start;
