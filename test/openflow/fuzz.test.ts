@@ -12,18 +12,8 @@ import { parseFlow } from "../../src/openflow/flowtext.js";
 import { formatMessage } from "../../src/openflow/print.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
 import type { Action } from "../../src/openflow/actions.js";
+import { prng } from "../support/prng.js";
 
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const corpus = readFileSync(new URL("./corpus/flows.txt", import.meta.url).pathname, "utf8")
   .split("\n")

@@ -126,7 +126,12 @@ function excludes(actual: Datum, unwanted: Datum): boolean {
 export function compileWhere(
   table: TableSchema,
   where: readonly (Condition | MonitorCondition | unknown)[],
-  options: { disjunction?: boolean; ctx?: DatumContext } = {},
+  options: {
+    disjunction?: boolean;
+    ctx?: DatumContext;
+    /** Compiles one clause (default {@link compileCondition}); the server passes its own to report ovsdb-server's errors. */
+    compile?: (table: TableSchema, cond: unknown) => CompiledCondition;
+  } = {},
 ): CompiledWhere {
   const clauses: CompiledCondition[] = [];
   let anyTrue = false;
@@ -134,7 +139,7 @@ export function compileWhere(
   for (const w of where) {
     if (w === true) anyTrue = true;
     else if (w === false) anyFalse = true;
-    else clauses.push(compileCondition(table, w, options.ctx));
+    else clauses.push(options.compile ? options.compile(table, w) : compileCondition(table, w, options.ctx));
   }
   const get = (row: Row, c: string) => row[c];
   if (options.disjunction) {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type CompiledCondition, type CompiledWhere, evalCondition } from "../schema/condition.js";
+import { type CompiledWhere, compileWhere } from "../schema/condition.js";
 import type { Row } from "../schema/datum.js";
 import { diffDatum, diffType } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
@@ -31,18 +31,8 @@ const ALWAYS: CompiledWhere = { clauses: [], alwaysFalse: false, test: () => tru
 function compileMonitorWhere(t: TableSchema, where: unknown): CompiledWhere {
   if (where === undefined) return ALWAYS;
   if (!Array.isArray(where)) throw syntaxError(where, "where must be an array");
-  const clauses: CompiledCondition[] = [];
-  let anyTrue = false;
-  let anyFalse = false;
-  for (const w of where) {
-    if (w === true) anyTrue = true;
-    else if (w === false) anyFalse = true;
-    else clauses.push(compileServerCondition(t, w));
-  }
   // monitor_cond clauses form a disjunction; an empty list matches every row.
-  if (anyTrue || (clauses.length === 0 && !anyFalse)) return ALWAYS;
-  if (clauses.length === 0) return { clauses, alwaysFalse: true, test: () => false };
-  return { clauses, alwaysFalse: false, test: (row) => clauses.some((c) => evalCondition(c, row[c.column])) };
+  return compileWhere(t, where, { disjunction: true, compile: compileServerCondition });
 }
 
 function rowView(r: DbRow): Row {
