@@ -77,6 +77,7 @@ export {
   mergeMultipartReplies,
 } from "./messages.js";
 export type {
+  MessageHeader,
   OfMessage,
   OfMessageInput,
   OfMessageType,

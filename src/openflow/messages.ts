@@ -165,7 +165,8 @@ export type MultipartReplyBody =
   | { readonly kind: "table_features"; readonly tables: readonly TableFeatures[] }
   | { readonly kind: "raw"; readonly mpType: number; readonly data: Uint8Array };
 
-interface Base {
+/** The header fields every decoded message carries (OpenFlow 1.3.5 §7.1 `ofp_header`). */
+export interface MessageHeader {
   /** Wire version (0x04 for OpenFlow 1.3). */
   readonly version: number;
   /** Transaction id. */
@@ -174,13 +175,13 @@ interface Base {
 
 /** A decoded OpenFlow message; discriminated on `type`. */
 export type OfMessage =
-  | (Base & { readonly type: "hello"; readonly versions: readonly number[] })
-  | (Base & { readonly type: "error"; readonly errType: number; readonly code: number; readonly experimenter?: number | undefined; readonly data: Uint8Array })
-  | (Base & { readonly type: "echo_request"; readonly data: Uint8Array })
-  | (Base & { readonly type: "echo_reply"; readonly data: Uint8Array })
-  | (Base & { readonly type: "experimenter"; readonly experimenter: number; readonly expType: number; readonly data: Uint8Array })
-  | (Base & { readonly type: "features_request" })
-  | (Base & {
+  | (MessageHeader & { readonly type: "hello"; readonly versions: readonly number[] })
+  | (MessageHeader & { readonly type: "error"; readonly errType: number; readonly code: number; readonly experimenter?: number | undefined; readonly data: Uint8Array })
+  | (MessageHeader & { readonly type: "echo_request"; readonly data: Uint8Array })
+  | (MessageHeader & { readonly type: "echo_reply"; readonly data: Uint8Array })
+  | (MessageHeader & { readonly type: "experimenter"; readonly experimenter: number; readonly expType: number; readonly data: Uint8Array })
+  | (MessageHeader & { readonly type: "features_request" })
+  | (MessageHeader & {
       readonly type: "features_reply";
       readonly datapathId: bigint;
       readonly nBuffers: number;
@@ -188,10 +189,10 @@ export type OfMessage =
       readonly auxiliaryId: number;
       readonly capabilities: number;
     })
-  | (Base & { readonly type: "get_config_request" })
-  | (Base & { readonly type: "get_config_reply"; readonly flags: number; readonly missSendLen: number })
-  | (Base & { readonly type: "set_config"; readonly flags: number; readonly missSendLen: number })
-  | (Base & {
+  | (MessageHeader & { readonly type: "get_config_request" })
+  | (MessageHeader & { readonly type: "get_config_reply"; readonly flags: number; readonly missSendLen: number })
+  | (MessageHeader & { readonly type: "set_config"; readonly flags: number; readonly missSendLen: number })
+  | (MessageHeader & {
       readonly type: "packet_in";
       readonly bufferId: number;
       readonly totalLen: number;
@@ -201,7 +202,7 @@ export type OfMessage =
       readonly match: readonly MatchField[];
       readonly data: Uint8Array;
     })
-  | (Base & {
+  | (MessageHeader & {
       readonly type: "flow_removed";
       readonly cookie: bigint;
       readonly priority: number;
@@ -215,17 +216,17 @@ export type OfMessage =
       readonly byteCount: bigint;
       readonly match: readonly MatchField[];
     })
-  | (Base & { readonly type: "port_status"; readonly reason: number; readonly port: PortDesc })
-  | (Base & {
+  | (MessageHeader & { readonly type: "port_status"; readonly reason: number; readonly port: PortDesc })
+  | (MessageHeader & {
       readonly type: "packet_out";
       readonly bufferId: number;
       readonly inPort: number;
       readonly actions: readonly Action[];
       readonly data: Uint8Array;
     })
-  | (Base & FlowMod & { readonly type: "flow_mod" })
-  | (Base & { readonly type: "group_mod"; readonly command: number; readonly groupType: number; readonly groupId: number; readonly buckets: readonly Bucket[] })
-  | (Base & {
+  | (MessageHeader & FlowMod & { readonly type: "flow_mod" })
+  | (MessageHeader & { readonly type: "group_mod"; readonly command: number; readonly groupType: number; readonly groupId: number; readonly buckets: readonly Bucket[] })
+  | (MessageHeader & {
       readonly type: "port_mod";
       readonly portNo: number;
       readonly hwAddr: Uint8Array;
@@ -233,29 +234,29 @@ export type OfMessage =
       readonly mask: number;
       readonly advertise: number;
     })
-  | (Base & { readonly type: "table_mod"; readonly tableId: number; readonly config: number })
-  | (Base & { readonly type: "multipart_request"; readonly flags: number; readonly body: MultipartRequestBody })
-  | (Base & { readonly type: "multipart_reply"; readonly flags: number; readonly body: MultipartReplyBody })
-  | (Base & { readonly type: "barrier_request" })
-  | (Base & { readonly type: "barrier_reply" })
-  | (Base & { readonly type: "role_request"; readonly role: number; readonly generationId: bigint })
-  | (Base & { readonly type: "role_reply"; readonly role: number; readonly generationId: bigint })
-  | (Base & { readonly type: "get_async_request" })
-  | (Base & { readonly type: "get_async_reply"; readonly masks: readonly number[] })
-  | (Base & { readonly type: "set_async"; readonly masks: readonly number[] })
-  | (Base & { readonly type: "meter_mod"; readonly command: number; readonly flags: number; readonly meterId: number; readonly bands: readonly MeterBand[] })
-  | (Base & {
+  | (MessageHeader & { readonly type: "table_mod"; readonly tableId: number; readonly config: number })
+  | (MessageHeader & { readonly type: "multipart_request"; readonly flags: number; readonly body: MultipartRequestBody })
+  | (MessageHeader & { readonly type: "multipart_reply"; readonly flags: number; readonly body: MultipartReplyBody })
+  | (MessageHeader & { readonly type: "barrier_request" })
+  | (MessageHeader & { readonly type: "barrier_reply" })
+  | (MessageHeader & { readonly type: "role_request"; readonly role: number; readonly generationId: bigint })
+  | (MessageHeader & { readonly type: "role_reply"; readonly role: number; readonly generationId: bigint })
+  | (MessageHeader & { readonly type: "get_async_request" })
+  | (MessageHeader & { readonly type: "get_async_reply"; readonly masks: readonly number[] })
+  | (MessageHeader & { readonly type: "set_async"; readonly masks: readonly number[] })
+  | (MessageHeader & { readonly type: "meter_mod"; readonly command: number; readonly flags: number; readonly meterId: number; readonly bands: readonly MeterBand[] })
+  | (MessageHeader & {
       readonly type: "bundle_control";
       readonly bundleId: number;
       readonly bundleType: number;
       readonly flags: number;
       readonly properties: Uint8Array;
     })
-  | (Base & { readonly type: "bundle_add"; readonly bundleId: number; readonly flags: number; readonly message: Uint8Array; readonly properties: Uint8Array })
-  | (Base & { readonly type: "nx_set_packet_in_format"; readonly format: number })
-  | (Base & NxPacketIn2 & { readonly type: "nx_packet_in2" })
-  | (Base & NxPacketIn2 & { readonly type: "nx_resume" })
-  | (Base & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array });
+  | (MessageHeader & { readonly type: "bundle_add"; readonly bundleId: number; readonly flags: number; readonly message: Uint8Array; readonly properties: Uint8Array })
+  | (MessageHeader & { readonly type: "nx_set_packet_in_format"; readonly format: number })
+  | (MessageHeader & NxPacketIn2 & { readonly type: "nx_packet_in2" })
+  | (MessageHeader & NxPacketIn2 & { readonly type: "nx_resume" })
+  | (MessageHeader & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array });
 
 /** Nicira message subtypes (NXT_*) carried in OFPT_EXPERIMENTER with vendor 0x00002320. */
 export const NxMessageSubtype = { SET_PACKET_IN_FORMAT: 16, RESUME: 28, PACKET_IN2: 30 } as const;

@@ -114,6 +114,7 @@ export interface ChassisSandbox {
   logs(): Record<string, string>;
   /** Stops every daemon by PID and removes the directory (unless kept). Idempotent. */
   stop(options?: StopOptions): Promise<void>;
+  /** `await using` support: the same as `stop()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

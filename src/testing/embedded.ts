@@ -51,6 +51,7 @@ export interface EmbeddedServerSandbox {
   connectInProcess(): Duplex;
   /** Closes the server and removes the directory (unless kept). Idempotent. */
   stop(): Promise<void>;
+  /** `await using` support: the same as `stop()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

@@ -86,6 +86,7 @@ export interface OvnSandbox {
   logs(): Record<string, string>;
   /** Stops every daemon by PID and removes the directory (unless kept). Idempotent. */
   stop(options?: StopOptions): Promise<void>;
+  /** `await using` support: the same as `stop()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

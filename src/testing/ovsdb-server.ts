@@ -57,6 +57,7 @@ export interface OvsdbServerSandbox {
   log(): string;
   /** Stops the server by PID and removes the directory (unless kept; `{ keep: true }` keeps it, e.g. for a failed test). */
   stop(options?: StopOptions): Promise<void>;
+  /** `await using` support: the same as `stop()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -183,6 +184,7 @@ export interface RaftClusterSandbox {
   logs(): string[];
   /** Stops every member by PID and removes the directory (unless kept; `{ keep: true }` keeps it). */
   stop(options?: StopOptions): Promise<void>;
+  /** `await using` support: the same as `stop()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

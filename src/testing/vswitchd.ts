@@ -94,6 +94,7 @@ export interface VswitchdSandbox {
   logs(): Record<string, string>;
   /** Stops both daemons by PID and removes the directory (unless kept). Idempotent. */
   stop(options?: StopOptions): Promise<void>;
+  /** `await using` support: the same as `stop()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

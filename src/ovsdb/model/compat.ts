@@ -123,6 +123,7 @@ export interface ModelSchemaSource {
 
 /** What {@link verifyModelSchema} needs of a client (an `OvsdbClient` has it). */
 export interface SchemaClient {
+  /** `get_schema` (RFC 7047 §4.1.2): the database's schema as JSON. */
   getSchema(database: string, options?: CallOptions): Promise<unknown>;
 }
 

@@ -11,6 +11,7 @@ export type {
   AtomInput,
   ColumnCondition,
   ColumnMutation,
+  ElementOf,
   IncludesValue,
   InsertRow,
   MapInput,

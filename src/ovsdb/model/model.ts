@@ -82,6 +82,7 @@ export type TransactResults<Ops extends readonly Operation[]> = { -readonly [I i
 
 /** The part of a client {@link DatabaseModel.transact} needs (an `OvsdbClient` has it). */
 export interface TransactClient {
+  /** Sends the operations as one transaction (an `OvsdbClient`'s `transact`). */
   transact(database: string, operations: readonly Operation[], options?: CallOptions): Promise<{ readonly results: readonly OperationResult[] }>;
 }
 

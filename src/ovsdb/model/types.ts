@@ -96,7 +96,8 @@ export type InsertRow<D extends TableDef> = Simplify<
 export type UpdateRow<D extends TableDef> = { readonly [K in MutableColumn<D>]?: ValueInput<RowOf<D>[K]> };
 
 /** The element type of a set-like value (set or optional), or never. */
-type ElementOf<V> = [V] extends [ReadonlyMap<unknown, unknown>] ? never : [V] extends [readonly (infer E)[]] ? E : Exclude<V, undefined>;
+/** The element type of a set column's value (never for maps). */
+export type ElementOf<V> = [V] extends [ReadonlyMap<unknown, unknown>] ? never : [V] extends [readonly (infer E)[]] ? E : Exclude<V, undefined>;
 
 /** Value of an `includes`/`excludes` condition on a column of value type `V` (RFC 7047 §5.1). */
 export type IncludesValue<V> = [V] extends [ReadonlyMap<infer K, infer W>]
