@@ -9,26 +9,8 @@
  * @module
  */
 
-/**
- * Malformed input: names the protocol layer, the absolute byte offset where decoding failed and why.
- * Thrown by every decoder in `ovn-ts/geneve` (RFC 8926 §3, RFC 791, RFC 8200, RFC 768, pcap/pcapng).
- */
-export class DecodeError extends Error {
-  /** Always `"DecodeError"`. */
-  override readonly name = "DecodeError";
-  /**
-   * @param protocol - the layer being decoded (`"geneve"`, `"ipv4"`, `"pcap"`, ...)
-   * @param offset - absolute byte offset of the offending field
-   * @param reason - what is wrong, in words
-   */
-  constructor(
-    readonly protocol: string,
-    readonly offset: number,
-    readonly reason: string,
-  ) {
-    super(`${protocol}: ${reason} (at byte offset ${offset})`);
-  }
-}
+export { DecodeError } from "../bytes/decode-error.js";
+import { DecodeError } from "../bytes/decode-error.js";
 
 /**
  * A value that cannot be encoded (out of range, too long, malformed address): names the protocol layer,

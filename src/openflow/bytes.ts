@@ -5,22 +5,8 @@
  * @module
  */
 
-/** Thrown for malformed or hostile input; carries the protocol, the absolute byte offset and the reason. */
-export class DecodeError extends Error {
-  override readonly name = "DecodeError";
-  /**
-   * @param protocol - protocol being decoded (e.g. `"openflow"`)
-   * @param offset - absolute byte offset into the decoded buffer where the problem was found
-   * @param reason - human-readable reason
-   */
-  constructor(
-    readonly protocol: string,
-    readonly offset: number,
-    readonly reason: string,
-  ) {
-    super(`${protocol}: ${reason} at offset ${offset}`);
-  }
-}
+export { DecodeError } from "../bytes/decode-error.js";
+import { DecodeError } from "../bytes/decode-error.js";
 
 /** Thrown by encoders for values that cannot be represented on the wire. */
 export class EncodeError extends Error {
