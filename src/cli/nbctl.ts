@@ -24,6 +24,7 @@ import { type NbReader, selectReader } from "../ovn/reader.js";
 import { OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
 import { ipFamily, parsePrefix } from "../ovn/net.js";
 import { renderShow } from "../ovn/show.js";
+import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEquals, unbracket } from "../ovsdb/text/datum-parse.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 
 const DB = model.name;
@@ -97,97 +98,24 @@ async function getRecord(ctx: Ctx, t: TableSchema, id: string, mustExist = true)
 
 // ---------------------------------------------------------------- text notation → JSON
 
-/** Splits `s` at top-level occurrences of the separator characters, honoring double quotes. */
-function splitTop(s: string, seps: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let q = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (q) {
-      cur += c;
-      if (c === "\\" && i + 1 < s.length) cur += s[++i]!;
-      else if (c === '"') q = false;
-    } else if (c === '"') {
-      q = true;
-      cur += c;
-    } else if (seps.includes(c)) {
-      if (cur.trim() !== "") out.push(cur.trim());
-      cur = "";
-    } else cur += c;
-  }
-  if (cur.trim() !== "") out.push(cur.trim());
-  return out;
-}
-
-/** Index of the first top-level `=` (outside quotes), or -1. */
-function topEq(s: string): number {
-  let q = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (q) {
-      if (c === "\\") i++;
-      else if (c === '"') q = false;
-    } else if (c === '"') q = true;
-    else if (c === "=") return i;
-  }
-  return -1;
+/** How `@name` symbols of this run (`--id=@name`) read in the text notation. */
+function textOptions(ctx: Ctx, what: string): TextParseOptions {
+  return {
+    what,
+    symbol: (t) => {
+      const s = ctx.symbols.get(t);
+      if (!s) throw new UsageError(`row id "${t}" is referenced but never created (e.g. with "-- --id=${t} create ...")`);
+      return s.named ? ["named-uuid", s.id] : ["uuid", s.id];
+    },
+  };
 }
 
 function atomFromText(base: BaseType, text: string, ctx: Ctx, what: string): JsonAtom {
-  const t = text.trim();
-  switch (base.type) {
-    case "integer":
-      if (!/^-?\d+$/.test(t)) throw new UsageError(`"${t}" is not a valid integer (${what})`);
-      return Number(t);
-    case "real":
-      if (!Number.isFinite(Number(t)) || t === "") throw new UsageError(`"${t}" is not a valid real number (${what})`);
-      return Number(t);
-    case "boolean":
-      if (t !== "true" && t !== "false") throw new UsageError(`"${t}" is not a valid boolean (${what})`);
-      return t === "true";
-    case "string":
-      if (t.startsWith('"')) {
-        try {
-          return JSON.parse(t) as string;
-        } catch {
-          throw new UsageError(`${t}: invalid quoted string (${what})`);
-        }
-      }
-      return t;
-    case "uuid": {
-      if (t.startsWith("@")) {
-        const s = ctx.symbols.get(t);
-        if (!s) throw new UsageError(`row id "${t}" is referenced but never created (e.g. with "-- --id=${t} create ...")`);
-        return s.named ? ["named-uuid", s.id] : ["uuid", s.id];
-      }
-      if (!isUuid(t)) throw new UsageError(`"${t}" is not a valid UUID (${what})`);
-      return ["uuid", t.toLowerCase()];
-    }
-  }
+  return atomFromOvsText(base, text, textOptions(ctx, what));
 }
 
-function unbracket(s: string, open: string, close: string): string {
-  const t = s.trim();
-  return t.startsWith(open) && t.endsWith(close) ? t.slice(1, -1) : t;
-}
-
-/** Parses a value in OVS text notation (`a`, `[a, b]`, `{k=v}`) for column type `type`. */
 function valueFromText(type: ColumnType, text: string, ctx: Ctx, what: string): JsonValue {
-  const shape = columnShape(type);
-  if (shape === "map") {
-    const pairs = splitTop(unbracket(text, "{", "}"), ",").map((item) => {
-      const eq = topEq(item);
-      if (eq < 0) throw new UsageError(`"${item}": map element must be KEY=VALUE (${what})`);
-      return [atomFromText(type.key, item.slice(0, eq), ctx, what), atomFromText(type.value!, item.slice(eq + 1), ctx, what)] as const;
-    });
-    return ["map", pairs];
-  }
-  if (shape === "scalar") return atomFromText(type.key, text, ctx, what);
-  const items = splitTop(unbracket(text, "[", "]"), ", \t");
-  const atoms = items.map((i) => atomFromText(type.key, i, ctx, what));
-  if (shape === "optional" && atoms.length === 1) return atoms[0]!;
-  return ["set", atoms];
+  return datumFromOvsText(type, text, textOptions(ctx, what));
 }
 
 /** Parses `COLUMN[:KEY]` (+ operator and value when `withValue`). */
@@ -363,7 +291,7 @@ const genericCommands: Record<string, Spec> = {
       for (const v of values) {
         let json: JsonValue;
         if (col.type.value) {
-          json = topEq(unbracket(v, "{", "}")) >= 0
+          json = topLevelEquals(unbracket(v, "{", "}")) >= 0
             ? valueFromText({ ...col.type, min: 0, max: "unlimited" }, v, ctx, col.name)
             : valueFromText({ key: col.type.key, min: 0, max: "unlimited" }, v, ctx, col.name);
         } else json = valueFromText({ ...col.type, min: 0, max: "unlimited" }, v, ctx, col.name);

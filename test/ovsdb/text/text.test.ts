@@ -41,3 +41,16 @@ describe("OVS shash order", () => {
     expect(shashOrder(shashOrder(names)).slice(0, 5)).toEqual(["Logical_Router_Static_Route", "Meter_Band", "NB_Global", "ACL", "Copp"]);
   });
 });
+
+describe("OVS text notation parsing", () => {
+  it("reads what ovn-nbctl arguments say, for a column type", async () => {
+    const { datumFromOvsText, TextNotationError } = await import("../../../src/ovsdb/text/index.js");
+    const set = parseColumnType({ key: "string", min: 0, max: "unlimited" }, "x");
+    const map = parseColumnType({ key: "string", value: "string", min: 0, max: "unlimited" }, "x");
+    const ref = parseColumnType({ key: { type: "uuid", refTable: "t" }, min: 0, max: "unlimited" }, "x");
+    expect(datumFromOvsText(set, '[a, "10.0.0.1 x"]', { what: "addresses" })).toEqual(["set", ["a", "10.0.0.1 x"]]);
+    expect(datumFromOvsText(map, '{pod="ns/p", vendor=kube-ovn}', { what: "external_ids" })).toEqual(["map", [["pod", "ns/p"], ["vendor", "kube-ovn"]]]);
+    expect(datumFromOvsText(ref, "[@p]", { what: "ports", symbol: (n) => (n === "@p" ? ["named-uuid", "p"] : undefined) })).toEqual(["set", [["named-uuid", "p"]]]);
+    expect(() => datumFromOvsText(parseColumnType("integer", "x"), "ten", { what: "tag" })).toThrow(TextNotationError);
+  });
+});
