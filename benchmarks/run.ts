@@ -73,10 +73,12 @@ let failed = 0;
 for (const area of AREAS) {
   if (only.length > 0 && !only.includes(area.name)) continue;
   process.stdout.write(`\n== ${area.name} ==\n`);
+  process.stderr.write(`running the ${area.name} benchmarks (side by side with the real peers)...\n`);
   const t0 = performance.now();
   try {
     const { table, json } = await area.run();
     process.stdout.write(table);
+    process.stderr.write(`(${area.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     writeFileSync(join(outDir, `${area.name}.json`), JSON.stringify(json, null, 2) + "\n");
     summary[area.name] = { ok: true, seconds: (performance.now() - t0) / 1000 };
   } catch (e) {

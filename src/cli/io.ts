@@ -18,6 +18,29 @@ export interface CliIo {
    * on SIGINT/SIGTERM.
    */
   signal?: AbortSignal;
+  /** True when standard error is a terminal: long commands then show progress there. */
+  progress?: boolean;
+}
+
+/**
+ * Runs `work`, and while it lasts more than a second shows `LABEL... Ns` on standard error (only
+ * when `io.progress` is set, i.e. stderr is a terminal), erased when it ends. For long dumps and big
+ * transactions, so a person sees that something is happening; scripts see nothing.
+ */
+export async function withProgress<T>(io: CliIo, label: string, work: Promise<T>): Promise<T> {
+  if (!io.progress) return work;
+  const start = Date.now();
+  let shown = false;
+  const timer = setInterval(() => {
+    shown = true;
+    io.err(`\r${label}... ${Math.round((Date.now() - start) / 1000)}s`);
+  }, 1000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    if (shown) io.err("\r\x1b[K");
+  }
 }
 
 /** A CLI command: receives its arguments (after the subcommand name) and returns the exit status. */
@@ -45,6 +68,7 @@ export function processIo(): CliIo {
     },
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
+    progress: process.stderr.isTTY === true,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);

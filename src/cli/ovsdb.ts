@@ -18,7 +18,7 @@ import type { MonitorRequests, TableUpdates, TableUpdates2 } from "../ovsdb/wire
 import { shashOrder } from "../ovsdb/text/hash-order.js";
 import { ovsJson } from "../ovsdb/text/json.js";
 import { type Cell, type Table, TablePrinter, type TableStyle, defaultTableStyle } from "../ovsdb/text/table.js";
-import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { type CliCommand, type CliIo, UsageError, withProgress } from "./io.js";
 
 /** What a command needs before it runs (as ovsdb-client's `args_needed`). */
 type Need = "none" | "rpc" | "database";
@@ -505,7 +505,7 @@ async function transact(ctx: Context, args: string[], query: boolean): Promise<n
   await openRpc(ctx, 1, "database", args, txn[0]);
   let result: unknown[];
   try {
-    result = await ctx.client!.transactRaw(txn[0], ops);
+    result = await withProgress(ctx.io, `ovn-ts ovsdb: ${query ? "query" : "transact"} of ${ops.length} operation(s)`, ctx.client!.transactRaw(txn[0], ops));
   } catch (e) {
     if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
     throw e;
@@ -569,7 +569,7 @@ async function dump(ctx: Context, args: string[]): Promise<number> {
   }
   const columnsOf = (t: string) => (custom ?? columnOrder(json, t)).filter((c) => c !== "_version");
   const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columnsOf(t) }));
-  const reply = await ctx.client!.transactRaw(ctx.database!, ops as never);
+  const reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
   if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
   tables.forEach((t, i) => {
     const r = reply[i] as { rows?: unknown } | null;
