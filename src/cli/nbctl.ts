@@ -605,6 +605,33 @@ function smapLines(m: ReadonlyMap<string, string>): string {
   return shashOrder([...m.keys()].sort(compareUtf8)).map((k) => `${k}=${m.get(k)}\n`).join("");
 }
 
+/** `lsp-set-dhcpv4-options`/`lsp-get-dhcpv4-options` and their v6 twins. */
+function dhcpOptionsCommands(v: "v4" | "v6"): Record<string, Spec> {
+  const column = v === "v4" ? "dhcpv4_options" : "dhcpv6_options";
+  const option = v === "v4" ? "dhcpv4Options" : "dhcpv6Options";
+  return {
+    [`lsp-set-dhcp${v}-options`]: {
+      min: 1,
+      max: 2,
+      async run(ctx, [p, id]) {
+        if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: DHCP options UUID not found`);
+        await ctx.tx.lspSet(p!, { [option]: id === undefined ? null : (id as never) });
+      },
+    },
+    [`lsp-get-dhcp${v}-options`]: {
+      min: 1,
+      max: 1,
+      async run(ctx, [p]) {
+        const port = await named(ctx, "Logical_Switch_Port", p!, "logical switch port");
+        const ref = port[column];
+        if (ref === undefined) return "";
+        const d = (await ctx.reader.find("DHCP_Options", { _uuid: ref }))[0];
+        return d ? `${d._uuid} (${d.cidr})\n` : "";
+      },
+    },
+  };
+}
+
 const ovnCommands: Record<string, Spec> = {
   init: { min: 0, max: 0, run: async () => undefined },
   sync: { min: 0, max: 0, run: async () => undefined },
@@ -715,43 +742,8 @@ const ovnCommands: Record<string, Spec> = {
       return t === undefined ? "" : `${t}\n`;
     },
   },
-  "lsp-set-dhcpv4-options": {
-    min: 1,
-    max: 2,
-    async run(ctx, [p, id]) {
-      if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: DHCP options UUID not found`);
-      await ctx.tx.lspSet(p!, { dhcpv4Options: id === undefined ? null : (id as never) });
-    },
-  },
-  "lsp-get-dhcpv4-options": {
-    min: 1,
-    max: 1,
-    async run(ctx, [p]) {
-      const port = await named(ctx, "Logical_Switch_Port", p!, "logical switch port");
-      if (port.dhcpv4_options === undefined) return "";
-      const d = (await ctx.reader.find("DHCP_Options", { _uuid: port.dhcpv4_options }))[0];
-      return d ? `${d._uuid} (${d.cidr})\n` : "";
-    },
-  },
-
-  "lsp-set-dhcpv6-options": {
-    min: 1,
-    max: 2,
-    async run(ctx, [p, id]) {
-      if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: DHCP options UUID not found`);
-      await ctx.tx.lspSet(p!, { dhcpv6Options: id === undefined ? null : (id as never) });
-    },
-  },
-  "lsp-get-dhcpv6-options": {
-    min: 1,
-    max: 1,
-    async run(ctx, [p]) {
-      const port = await named(ctx, "Logical_Switch_Port", p!, "logical switch port");
-      if (port.dhcpv6_options === undefined) return "";
-      const d = (await ctx.reader.find("DHCP_Options", { _uuid: port.dhcpv6_options }))[0];
-      return d ? `${d._uuid} (${d.cidr})\n` : "";
-    },
-  },
+  ...dhcpOptionsCommands("v4"),
+  ...dhcpOptionsCommands("v6"),
   "dhcp-options-create": {
     min: 1,
     max: Infinity,
