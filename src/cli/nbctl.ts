@@ -21,7 +21,7 @@ import { type JsonAtom, type JsonValue, isUuid } from "../ovsdb/wire/notation.js
 import type { Condition, Operation } from "../ovsdb/wire/operations.js";
 import { type CommitResult, NbTransaction, OvnNb, checkAddressEntry } from "../ovn/nb.js";
 import { type NbReader, selectReader } from "../ovn/reader.js";
-import { OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
+import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
 import { ipFamily, parsePrefix } from "../ovn/net.js";
 import { renderShow } from "../ovn/show.js";
 import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEquals, unbracket } from "../ovsdb/text/datum-parse.js";
@@ -603,6 +603,34 @@ const flag = (opts: Opts, name: string) => opts.has(name);
 /** `KEY=VALUE` lines in the iteration order of an OVS smap filled from the (sorted) column, as ovn-nbctl prints them. */
 function smapLines(m: ReadonlyMap<string, string>): string {
   return shashOrder([...m.keys()].sort(compareUtf8)).map((k) => `${k}=${m.get(k)}\n`).join("");
+}
+
+/** How ovn-nbctl names object kinds in its "already exists" and "not found" messages. */
+const NBCTL_NOUN: Partial<Record<string, string>> = {
+  "logical switch": "switch",
+  "logical switch port": "port",
+  "logical router": "router",
+  "logical router port": "port",
+  "load balancer": "load balancer",
+  "port group": "port group",
+  "address set": "address set",
+};
+
+/**
+ * The message ovn-nbctl prints for the same failure, so scripts that match its stderr keep
+ * working: `NAME: a switch with this name already exists`, `NAME: switch name not found`. Other
+ * errors keep the API's own (more detailed) message.
+ */
+function nbctlMessage(e: Error): string {
+  if (e instanceof OvnAlreadyExistsError) {
+    const noun = NBCTL_NOUN[e.kind];
+    if (noun) return `${e.object}: a ${noun} with this name already exists`;
+  }
+  if (e instanceof OvnNotFoundError) {
+    const noun = NBCTL_NOUN[e.kind];
+    if (noun) return `${e.object}: ${noun} ${isUuid(e.object) ? "UUID" : "name"} not found`;
+  }
+  return e.message;
 }
 
 /** `lsp-set-dhcpv4-options`/`lsp-get-dhcpv4-options` and their v6 twins. */
@@ -1419,8 +1447,8 @@ export const nbctlCommand: CliCommand = async (argv, io) => {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    if (e instanceof OvnInvalidArgumentError || e instanceof Error) {
-      io.err(`ovn-ts nbctl: ${e.message}\n`);
+    if (e instanceof Error) {
+      io.err(`ovn-ts nbctl: ${nbctlMessage(e)}\n`);
       return 1;
     }
     throw e;
