@@ -145,13 +145,6 @@ function prefixLen(mask: bigint, bits: number): number | undefined {
   return n;
 }
 
-function isContiguous(mask: bigint): boolean {
-  if (mask === 0n) return false;
-  let m = mask;
-  while ((m & 1n) === 0n) m >>= 1n;
-  return (m & (m + 1n)) === 0n;
-}
-
 const CT_STATE_BITS: ReadonlyArray<readonly [string, number]> = [
   ["new", 0x01],
   ["est", 0x02],
@@ -224,10 +217,6 @@ interface VM {
   v: bigint;
   m: bigint;
   len: number;
-}
-
-function fieldFullMask(f: FieldDef, len: number): bigint {
-  return ones(len * 8);
 }
 
 function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint; m: bigint | undefined } {
@@ -329,7 +318,7 @@ function toMap(match: readonly MatchField[]): { map: MatchMap; unknown: MatchFie
     }
     const len = f.value.length;
     let v = bytesToBig(f.value);
-    let m = f.mask ? bytesToBig(f.mask) : fieldFullMask(def, len);
+    let m = f.mask ? bytesToBig(f.mask) : ones(len * 8);
     // xreg/xxreg are printed as the 32-bit registers they overlay
     const x = /^(x{1,2})reg(\d+)$/.exec(def.name);
     if (x) {

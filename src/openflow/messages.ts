@@ -460,14 +460,25 @@ function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
   encodeMatch(w, q.match);
 }
 
-function readBuckets(r: Reader): Bucket[] {
-  const out: Bucket[] = [];
+/**
+ * Walks a list of length-prefixed entries (buckets, bands, multipart reply bodies: OpenFlow 1.3.5
+ * §7.3.5, §7.3.4.2): yields a reader over each whole entry, whose 16-bit length sits `lengthAt`
+ * bytes into it and must satisfy `valid`; otherwise a {@link DecodeError} at the length field.
+ */
+function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolean, lengthAt = 0): Generator<Reader> {
   while (r.remaining > 0) {
     const start = r.pos;
+    r.skip(lengthAt);
     const len = r.u16();
-    if (len < 16 || len % 8) r.fail(`bucket length ${len} invalid`, start);
+    if (!valid(len)) r.fail(`${what} length ${len} invalid`, start + lengthAt);
     r.pos = start;
-    const b = r.sub(len, "bucket");
+    yield r.sub(len, what);
+  }
+}
+
+function readBuckets(r: Reader): Bucket[] {
+  const out: Bucket[] = [];
+  for (const b of lengthPrefixed(r, "bucket", (len) => len >= 16 && len % 8 === 0)) {
     b.skip(2);
     const weight = b.u16();
     const watchPort = b.u32();
@@ -490,14 +501,9 @@ function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
 
 function readBands(r: Reader): MeterBand[] {
   const out: MeterBand[] = [];
-  while (r.remaining > 0) {
-    const start = r.pos;
-    const bandType = r.u16();
-    const len = r.u16();
-    if (len < 16 || len % 8) r.fail(`meter band length ${len} invalid`, start + 2);
-    r.pos = start;
-    const b = r.sub(len, "meter band");
-    b.skip(4);
+  for (const b of lengthPrefixed(r, "meter band", (len) => len >= 16 && len % 8 === 0, 2)) {
+    const bandType = b.u16();
+    b.skip(2);
     const rate = b.u32();
     const burstSize = b.u32();
     if (bandType === 2) out.push({ bandType, rate, burstSize, precLevel: b.u8() });
@@ -523,12 +529,7 @@ function writeBands(w: Writer, bands: readonly MeterBand[]): void {
 
 function readTableFeatures(r: Reader): TableFeatures[] {
   const out: TableFeatures[] = [];
-  while (r.remaining > 0) {
-    const start = r.pos;
-    const len = r.u16();
-    if (len < 64 || len % 8) r.fail(`table features length ${len} invalid`, start);
-    r.pos = start;
-    const e = r.sub(len, "table features");
+  for (const e of lengthPrefixed(r, "table features", (len) => len >= 64 && len % 8 === 0)) {
     e.skip(2);
     const tableId = e.u8();
     e.skip(5);
@@ -607,12 +608,7 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
       };
     case MultipartType.FLOW: {
       const flows: FlowStats[] = [];
-      while (r.remaining > 0) {
-        const start = r.pos;
-        const len = r.u16();
-        if (len < 56 || len % 8) r.fail(`flow stats length ${len} invalid`, start);
-        r.pos = start;
-        const e = r.sub(len, "flow stats");
+      for (const e of lengthPrefixed(r, "flow stats", (len) => len >= 56 && len % 8 === 0)) {
         e.skip(2);
         const tableId = e.u8();
         e.skip(1);
@@ -665,12 +661,7 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.GROUP_DESC: {
       const groups: { groupType: number; groupId: number; buckets: Bucket[] }[] = [];
-      while (r.remaining > 0) {
-        const start = r.pos;
-        const len = r.u16();
-        if (len < 8) r.fail(`group desc length ${len} invalid`, start);
-        r.pos = start;
-        const e = r.sub(len, "group desc");
+      for (const e of lengthPrefixed(r, "group desc", (len) => len >= 8)) {
         e.skip(2);
         const groupType = e.u8();
         e.skip(1);
@@ -681,12 +672,7 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.METER_CONFIG: {
       const meters: { flags: number; meterId: number; bands: MeterBand[] }[] = [];
-      while (r.remaining > 0) {
-        const start = r.pos;
-        const len = r.u16();
-        if (len < 8) r.fail(`meter config length ${len} invalid`, start);
-        r.pos = start;
-        const e = r.sub(len, "meter config");
+      for (const e of lengthPrefixed(r, "meter config", (len) => len >= 8)) {
         e.skip(2);
         const flags = e.u16();
         const meterId = e.u32();
@@ -696,12 +682,7 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.GROUP: {
       const groups: GroupStats[] = [];
-      while (r.remaining > 0) {
-        const start = r.pos;
-        const len = r.u16();
-        if (len < 40 || (len - 40) % 16) r.fail(`group stats length ${len} invalid`, start);
-        r.pos = start;
-        const e = r.sub(len, "group stats");
+      for (const e of lengthPrefixed(r, "group stats", (len) => len >= 40 && (len - 40) % 16 === 0)) {
         e.skip(4);
         const groupId = e.u32();
         const refCount = e.u32();
@@ -718,14 +699,9 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.METER: {
       const meters: MeterStats[] = [];
-      while (r.remaining > 0) {
-        const start = r.pos;
-        const meterId = r.u32();
-        const len = r.u16();
-        if (len < 40 || (len - 40) % 16) r.fail(`meter stats length ${len} invalid`, start + 4);
-        r.pos = start;
-        const e = r.sub(len, "meter stats");
-        e.skip(12);
+      for (const e of lengthPrefixed(r, "meter stats", (len) => len >= 40 && (len - 40) % 16 === 0, 4)) {
+        const meterId = e.u32();
+        e.skip(8);
         const flowCount = e.u32();
         const packetInCount = e.u64();
         const byteInCount = e.u64();

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { toHex } from "./bytes.js";
-import { errorCodeName, errorTypeName, OfpType } from "./constants.js";
+import { errorCodeName, errorTypeName } from "./constants.js";
 import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, decodeMessage, encodeMessage } from "./messages.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
 

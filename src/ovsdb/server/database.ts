@@ -407,13 +407,6 @@ function refDiff(r: RefColumn, oldV: Datum, newV: Datum): { added: string[]; rem
   return { added, removed };
 }
 
-/** Every weakly referenced UUID of a row (with repetition, one per reference). */
-function refTargets(refs: readonly RefColumn[], data: Row): string[] {
-  const out: string[] = [];
-  for (const r of refs) if (!r.strong) out.push(...refAtoms(r, data[r.column]));
-  return out;
-}
-
 function refAtoms(r: RefColumn, v: Datum): string[] {
   if (v instanceof Map) return [...(r.part === "key" ? v.keys() : v.values())] as string[];
   return datumAtoms(v) as string[];

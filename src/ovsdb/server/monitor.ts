@@ -11,9 +11,9 @@ import { type CompiledWhere, compileWhere } from "../schema/condition.js";
 import type { Row } from "../schema/datum.js";
 import { diffDatum, diffType } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
-import { OvsdbError, OvsdbSyntaxError } from "../wire/errors.js";
+import { OvsdbSyntaxError } from "../wire/errors.js";
 import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
-import { decodeDatum, encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
+import { encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
 import { type CommittedTxn, type Database, type DbRow, type RowChange, compileServerCondition } from "./database.js";
 
 /** The three monitor flavours: `update` (RFC 7047), `update2` (`monitor_cond`), `update3` (`monitor_cond_since`). */
