@@ -134,7 +134,7 @@ export const demoCommand: CliCommand = async (argv, io) => {
     replica.on("batch", (b) => (changes += b.changes.length));
     await buildDemoTopology(replica);
     io.out(`built the topology: ${changes} row changes seen by the replica\n\n`);
-    io.out(await renderShow(replicaReader(replica)));
+    io.out(await renderShow(replicaReader(replica), undefined, { client }));
     io.out(`\nTry it with the OVS tools:\n  ovn-nbctl --db=${remotes[0]} show\n  ovsdb-client dump ${remotes[1]} OVN_Northbound Logical_Switch_Port name addresses\n`);
     if (once) return 0;
     io.out("\nServing until interrupted (Ctrl-C).\n");

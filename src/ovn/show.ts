@@ -4,35 +4,77 @@
  *
  * @module
  */
+import type { OvsdbClient } from "../ovsdb/client/client.js";
+import { idlRowOrder } from "../ovsdb/text/hash-order.js";
 import { OvnError } from "./errors.js";
 import type { NbReader } from "./reader.js";
 
 const byName = <T extends { name: string; _uuid: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a._uuid < b._uuid ? -1 : 1);
+
+/** Options of {@link renderShow}. */
+export interface ShowOptions {
+  /**
+   * A connection to the same Northbound server. With it, switches and routers come in the order
+   * `ovn-nbctl show` prints them (its IDL's hash order, reproduced from the order of a monitor
+   * reply, which costs one `monitor_cond` round trip on these two tables' names); without it, they
+   * are sorted by name.
+   */
+  readonly client?: OvsdbClient;
+}
+
+/**
+ * The UUIDs of `tables` in the order an IDL client such as `ovn-nbctl` iterates them after
+ * connecting now: one short-lived `monitor_cond` of the `name` column, read in wire order and put
+ * through OVS's hash-table orders ({@link idlRowOrder}).
+ */
+export async function idlTableOrders(client: OvsdbClient, database: string, tables: readonly string[]): Promise<Map<string, string[]>> {
+  const requests = Object.fromEntries(tables.map((t) => [t, { columns: ["name"] }]));
+  const start = await client.monitor(database, requests, {}, { method: "monitor_cond" });
+  await client.monitorCancel(start.id).catch(() => undefined);
+  const updates = start.updates as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  return new Map(tables.map((t) => [t, idlRowOrder(Object.keys(updates[t] ?? {}))]));
+}
+
+/** The row with UUID `id`, else the rows named `id` (an error when several are). */
+function byIdOrName<T extends { name: string; _uuid: string }>(rows: readonly T[], id: string, what: string): T[] {
+  const byId = rows.filter((r) => r._uuid === id.toLowerCase());
+  if (byId.length > 0) return byId;
+  const named = rows.filter((r) => r.name === id);
+  if (named.length > 1) throw new OvnError(`Multiple ${what} named '${id}'.  Use a UUID.`);
+  return named;
+}
+
+/** Sorts `rows` by `order` (UUIDs in iteration order); rows it lacks (created since) go last, by name. */
+function inOrder<T extends { name: string; _uuid: string }>(rows: readonly T[], order: readonly string[] | undefined): T[] {
+  const sorted = [...rows].sort(byName);
+  if (!order) return sorted;
+  const rank = new Map(order.map((u, i) => [u, i]));
+  return sorted.sort((a, b) => (rank.get(a._uuid) ?? Infinity) - (rank.get(b._uuid) ?? Infinity) || 0);
+}
 
 /**
  * `ovn-nbctl show` of every logical switch and router (or of the one named): ports with their
  * type, parent, tag, addresses and router port; router ports with MAC, networks and gateway
  * chassis; NAT rules — in `ovn-nbctl`'s words and orders.
  */
-export async function renderShow(reader: NbReader, which?: string): Promise<string> {
+export async function renderShow(reader: NbReader, which?: string, options: ShowOptions = {}): Promise<string> {
   const ctx = { reader };
   let lss = await ctx.reader.find("Logical_Switch");
   let lrs = await ctx.reader.find("Logical_Router");
   if (which !== undefined) {
-    const ls = lss.filter((s) => s.name === which || s._uuid === which);
-    const lr = lrs.filter((r) => r.name === which || r._uuid === which);
-    if (ls.length === 0 && lr.length === 0) throw new OvnError(`${which}: switch or router name not found`);
-    lss = ls;
-    lrs = lr;
+    // As ovn-nbctl: the switch and the router with that UUID, else with that name; none is no error.
+    lss = byIdOrName(lss, which, "logical switches");
+    lrs = byIdOrName(lrs, which, "logical routers");
   }
   const lsps = new Map(lss.length ? (await ctx.reader.find("Logical_Switch_Port")).map((p) => [p._uuid as string, p]) : []);
   const lrps = new Map(lrs.length ? (await ctx.reader.find("Logical_Router_Port")).map((p) => [p._uuid as string, p]) : []);
   const needGc = [...lrps.values()].some((p) => p.gateway_chassis.length > 0);
   const gcs = new Map(needGc ? (await ctx.reader.find("Gateway_Chassis")).map((g) => [g._uuid as string, g]) : []);
   const nats = new Map(lrs.some((r) => r.nat.length > 0) ? (await ctx.reader.find("NAT")).map((n) => [n._uuid as string, n]) : []);
+  const orders = options.client && which === undefined ? await idlTableOrders(options.client, "OVN_Northbound", ["Logical_Switch", "Logical_Router"]) : undefined;
   const alias = (ids: ReadonlyMap<string, string>, key: string) => (ids.has(key) ? ` (aka ${ids.get(key)})` : "");
   let out = "";
-  for (const ls of [...lss].sort(byName)) {
+  for (const ls of inOrder(lss, orders?.get("Logical_Switch"))) {
     out += `switch ${ls._uuid} (${ls.name})${alias(ls.external_ids, "neutron:network_name")}\n`;
     for (const id of [...ls.ports].sort()) {
       const p = lsps.get(id);
@@ -46,7 +88,7 @@ export async function renderShow(reader: NbReader, which?: string): Promise<stri
       if (rp !== undefined) out += `        router-port: ${rp}\n`;
     }
   }
-  for (const lr of [...lrs].sort(byName)) {
+  for (const lr of inOrder(lrs, orders?.get("Logical_Router"))) {
     out += `router ${lr._uuid} (${lr.name})${alias(lr.external_ids, "neutron:router_name")}\n`;
     for (const id of [...lr.ports].sort()) {
       const p = lrps.get(id);
@@ -54,8 +96,11 @@ export async function renderShow(reader: NbReader, which?: string): Promise<stri
       out += `    port ${p.name}\n`;
       out += `        mac: ${JSON.stringify(p.mac)}\n`;
       if (p.networks.length > 0) out += `        networks: [${p.networks.map((n) => JSON.stringify(n)).join(", ")}]\n`;
+      const routeTable = p.options.get("route_table");
+      if (routeTable !== undefined) out += `        route-table: ${routeTable}\n`;
       if (p.gateway_chassis.length > 0) {
-        // In the column's (UUID) order, as ovn-nbctl prints them.
+        // In the column's (UUID) order: ovn-nbctl sorts them by priority, but `show` does not
+        // monitor the priority column, so its stable sort sees equal (zero) priorities.
         const names = [...p.gateway_chassis]
           .sort()
           .map((g) => gcs.get(g))

@@ -60,15 +60,19 @@ function calcMask(capacity: number): number {
   return mask >>> 0;
 }
 
-/** A simulation of an OVS `shash`: insert names in order, read them back in OVS's iteration order. */
-export class ShashOrder {
+/**
+ * A simulation of an OVS `hmap` (lib/hmap.c) holding keys with the hashes given: insert keys in
+ * order, read them back in OVS's iteration order (buckets in index order, each newest first, as
+ * left by the resizes that happened along the way).
+ */
+export class HmapOrder<K> {
   private mask = 0;
-  private buckets: { name: string; hash: number }[][] = [[]];
+  private buckets: { key: K; hash: number }[][] = [[]];
   private n = 0;
 
-  /** Inserts a name (as `shash_add`, which does not check for duplicates). */
-  add(name: string): void {
-    const node = { name, hash: ovsHashString(name) };
+  /** Inserts `key` with `hash` (as `hmap_insert`, which grows the table past two nodes a bucket). */
+  add(key: K, hash: number): void {
+    const node = { key, hash: hash >>> 0 };
     this.buckets[node.hash & this.mask]!.unshift(node);
     this.n++;
     if (this.n / 2 > this.mask) this.expand();
@@ -77,7 +81,7 @@ export class ShashOrder {
   private expand(): void {
     const newMask = calcMask(this.n);
     if (newMask <= this.mask) return;
-    const next: { name: string; hash: number }[][] = Array.from({ length: newMask + 1 }, () => []);
+    const next: { key: K; hash: number }[][] = Array.from({ length: newMask + 1 }, () => []);
     for (const bucket of this.buckets) {
       for (const node of bucket) next[node.hash & newMask]!.unshift(node);
     }
@@ -85,9 +89,24 @@ export class ShashOrder {
     this.mask = newMask;
   }
 
+  /** The keys in iteration order. */
+  order(): K[] {
+    return this.buckets.flatMap((b) => b.map((n) => n.key));
+  }
+}
+
+/** A simulation of an OVS `shash`: insert names in order, read them back in OVS's iteration order. */
+export class ShashOrder {
+  private readonly map = new HmapOrder<string>();
+
+  /** Inserts a name (as `shash_add`, which does not check for duplicates). */
+  add(name: string): void {
+    this.map.add(name, ovsHashString(name));
+  }
+
   /** The names in iteration order. */
   order(): string[] {
-    return this.buckets.flatMap((b) => b.map((n) => n.name));
+    return this.map.order();
   }
 }
 
@@ -96,4 +115,18 @@ export function shashOrder(names: Iterable<string>): string[] {
   const s = new ShashOrder();
   for (const n of names) s.add(n);
   return s.order();
+}
+
+/**
+ * The order in which an OVS IDL client (`ovn-nbctl`, `ovs-vsctl`, `ovsdb-client` tools built on
+ * lib/ovsdb-idl.c) iterates the rows of a table (`NBREC_LOGICAL_SWITCH_FOR_EACH` and the like)
+ * right after its initial monitor reply, given the row UUIDs in the order that reply carried
+ * them on the wire. The reply's table object is parsed into a `shash` (keyed by the UUID string),
+ * whose iteration order is the order the IDL creates rows in its table `hmap`, keyed by
+ * `uuid_hash()` (the UUID's first 32 bits).
+ */
+export function idlRowOrder(wireOrder: Iterable<string>): string[] {
+  const rows = new HmapOrder<string>();
+  for (const uuid of shashOrder(wireOrder)) rows.add(uuid, Number.parseInt(uuid.slice(0, 8), 16));
+  return rows.order();
 }
