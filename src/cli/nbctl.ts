@@ -663,7 +663,7 @@ function dhcpOptionsCommands(v: "v4" | "v6"): Record<string, Spec> {
 const ovnCommands: Record<string, Spec> = {
   init: { min: 0, max: 0, run: async () => undefined },
   sync: { min: 0, max: 0, run: async () => undefined },
-  show: { min: 0, max: 1, run: (ctx, [which]) => renderShow(ctx.reader, which) },
+  show: { min: 0, max: 1, run: (ctx, [which]) => renderShow(ctx.reader, which, { client: ctx.client }) },
 
   "ls-add": {
     min: 0,
