@@ -23,9 +23,12 @@ import { type CommitResult, NbTransaction, OvnNb, checkAddressEntry } from "../o
 import { type NbReader, selectReader } from "../ovn/reader.js";
 import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
 import { ipFamily, parsePrefix } from "../ovn/net.js";
-import { renderShow } from "../ovn/show.js";
+import { idlTableOrders, renderShow } from "../ovn/show.js";
 import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEquals, unbracket } from "../ovsdb/text/datum-parse.js";
+import type { TransactClient } from "../ovsdb/model/model.js";
+import type { Ref, RowUuid } from "../ovsdb/model/types.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { pinInsertUuids, pinnedUuid, previewClient, transactAborted } from "./nbctl-preview.js";
 
 const DB = model.name;
 
@@ -37,6 +40,8 @@ type Output = string | ((c: CommitResult) => string) | void;
 
 interface Ctx {
   readonly client: OvsdbClient;
+  /** Reads through this see the run's pending changes, as ovn-nbctl's IDL does (see nbctl-preview). */
+  readonly view: TransactClient;
   readonly tx: NbTransaction;
   readonly reader: NbReader;
   readonly style: TableStyle;
@@ -68,7 +73,7 @@ function findTable(name: string): TableSchema {
 type RawRow = Record<string, JsonValue>;
 
 async function rawRows(ctx: Ctx, table: string, where: Condition[] = []): Promise<RawRow[]> {
-  const [r] = (await ctx.client.transact(DB, [{ op: "select", table, where }])).results;
+  const [r] = (await ctx.view.transact(DB, [{ op: "select", table, where }])).results;
   const rows = (r as { rows?: RawRow[] } | undefined)?.rows ?? [];
   return rows;
 }
@@ -166,6 +171,16 @@ function listCols(ctx: Ctx, opts: Opts): string[] | undefined {
   return ctx.columns;
 }
 
+/** `rows` of `t` in the order ovn-nbctl's IDL iterates them (rows created since go last, by UUID). */
+async function inIdlOrder(ctx: Ctx, t: TableSchema, rows: RawRow[]): Promise<RawRow[]> {
+  const byUuid = rows.sort((a, b) => compareAtoms(uuidOf(a), uuidOf(b)));
+  const column = [...t.columns.keys()].find((c) => !c.startsWith("_"));
+  if (rows.length < 2 || column === undefined) return byUuid;
+  const order = (await idlTableOrders(ctx.client, DB, { [t.name]: column })).get(t.name) ?? [];
+  const rank = new Map(order.map((u, i) => [u, i]));
+  return byUuid.sort((a, b) => (rank.get(uuidOf(a)) ?? Infinity) - (rank.get(uuidOf(b)) ?? Infinity) || 0);
+}
+
 const genericCommands: Record<string, Spec> = {
   list: {
     min: 1,
@@ -174,7 +189,7 @@ const genericCommands: Record<string, Spec> = {
     async run(ctx, [table, ...recs], opts) {
       const t = findTable(table!);
       let rows: RawRow[];
-      if (recs.length === 0) rows = (await rawRows(ctx, t.name)).sort((a, b) => compareAtoms(uuidOf(a), uuidOf(b)));
+      if (recs.length === 0) rows = await inIdlOrder(ctx, t, await rawRows(ctx, t.name));
       else {
         rows = [];
         for (const r of recs) {
@@ -192,7 +207,7 @@ const genericCommands: Record<string, Spec> = {
     async run(ctx, [table, ...conds], opts) {
       const t = findTable(table!);
       const tests = conds.map((c) => parseCondition(ctx, t, c));
-      const rows = (await rawRows(ctx, t.name)).filter((r) => tests.every((f) => f(r))).sort((a, b) => compareAtoms(uuidOf(a), uuidOf(b)));
+      const rows = await inIdlOrder(ctx, t, (await rawRows(ctx, t.name)).filter((r) => tests.every((f) => f(r))));
       return printRows(ctx, t, rows, listCols(ctx, opts));
     },
   },
@@ -1297,15 +1312,17 @@ interface Parsed {
   style: TableStyle;
   columns: string[] | undefined;
   oneline: boolean;
+  /** `--dry-run`: check the transaction but never commit it. */
+  dryRun: boolean;
   commands: { name: string; args: string[]; opts: Map<string, string | true> }[];
 }
 
 const GLOBAL_VALUE = new Set(["--db", "-t", "--timeout", "--wait", "-f", "--format", "-d", "--data"]);
-const GLOBAL_FLAG = new Set(["--no-wait", "--no-headings", "--bare", "--pretty", "--oneline", "--no-leader-only", "--leader-only", "--no-syslog", "-v", "--verbose", "--shuffle-remotes", "--no-shuffle-remotes"]);
+const GLOBAL_FLAG = new Set(["--dry-run", "--no-wait", "--no-headings", "--bare", "--pretty", "--oneline", "--no-leader-only", "--leader-only", "--no-syslog", "-v", "--verbose", "--shuffle-remotes", "--no-shuffle-remotes"]);
 
 /** Parses ovn-nbctl's command line. */
 export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Parsed {
-  const p: Parsed = { db: env["OVN_NB_DB"] ?? "unix:/var/run/ovn/ovnnb_db.sock", timeoutSec: undefined, wait: "none", style: defaultTableStyle(), columns: undefined, oneline: false, commands: [] };
+  const p: Parsed = { db: env["OVN_NB_DB"] ?? "unix:/var/run/ovn/ovnnb_db.sock", timeoutSec: undefined, wait: "none", style: defaultTableStyle(), columns: undefined, oneline: false, dryRun: false, commands: [] };
   p.style.format = "list";
   const segments: string[][] = [[]];
   for (const a of argv) {
@@ -1362,6 +1379,9 @@ export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<str
           case "--oneline":
             p.oneline = true;
             break;
+          case "--dry-run":
+            p.dryRun = true;
+            break;
         }
         continue;
       }
@@ -1398,34 +1418,33 @@ export async function runNbctl(client: OvsdbClient, argv: readonly string[]): Pr
 }
 
 async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void> {
-  const nb = new OvnNb(client);
-  const ctx: Ctx = {
-    client,
-    tx: nb.transaction(),
-    reader: selectReader(client),
-    style: p.style,
-    printer: new TablePrinter(p.style),
-    symbols: new Map(),
-    columns: p.columns,
-  };
-  // Read-only commands after a write in the same run print the state after the commit (ovn-nbctl
-  // shows its own uncommitted changes; reading after the commit shows the same for these scripts).
-  const outputs: (Output | { readonly deferred: () => Promise<Output> })[] = [];
-  let wrote = false;
-  for (const c of p.commands) {
-    const spec = COMMANDS[c.name]!;
-    if (wrote && READ_ONLY.has(c.name)) outputs.push({ deferred: () => spec.run(ctx, c.args, c.opts) });
-    else outputs.push(await spec.run(ctx, c.args, c.opts));
-    if (!READ_ONLY.has(c.name)) wrote = true;
-  }
+  let tx: NbTransaction | undefined;
+  const view = previewClient(client, model.schema, () => tx?.operations() ?? []);
+  const reader = selectReader(view);
+  tx = new OvnNb(client, { reader }).transaction();
+  const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns };
+  // Each command runs in turn and reads the state left by the ones before it (uncommitted).
+  const outputs: Output[] = [];
+  for (const c of p.commands) outputs.push(await COMMANDS[c.name]!.run(ctx, c.args, c.opts));
   // ovn-nbctl creates the NB_Global row whenever it is missing.
   const writes = p.commands.some((c) => !READ_ONLY.has(c.name));
-  const global = await ctx.reader.find("NB_Global");
-  if (global.length === 0) ctx.tx.add(model.table("NB_Global").insert({}) as Operation);
-  const wait = p.commands.some((c) => c.name === "sync") || writes ? p.wait : "none";
-  const commit = await ctx.tx.commit({ wait, ...(p.timeoutSec ? { timeoutMs: p.timeoutSec * 1000 } : {}) });
-  for (const item of outputs) {
-    const o = typeof item === "object" && item !== null ? await item.deferred() : item;
+  const global = await reader.find("NB_Global");
+  if (global.length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);
+  const ops = tx.operations();
+  pinInsertUuids(ops);
+  let commit: CommitResult;
+  if (p.dryRun) {
+    // As ovn-nbctl --dry-run: the transaction is sent ending in "abort", so it is checked but never committed.
+    const results = ops.length > 0 ? await transactAborted(client, DB, ops) : [];
+    commit = {
+      results,
+      uuid: <N extends string>(ref: Ref<N>) => (pinnedUuid(ops, ref) ?? ref) as RowUuid<N>,
+    };
+  } else {
+    const wait = p.commands.some((c) => c.name === "sync") || writes ? p.wait : "none";
+    commit = await tx.commit({ wait, ...(p.timeoutSec ? { timeoutMs: p.timeoutSec * 1000 } : {}) });
+  }
+  for (const o of outputs) {
     const text = typeof o === "string" ? o : typeof o === "function" ? o(commit) : "";
     // --oneline: each command's output on one line, its newlines written as "\n".
     if (p.oneline) io.out(text.replace(/\n$/, "").replace(/\\/g, "\\\\").replace(/\n/g, "\\n") + "\n");

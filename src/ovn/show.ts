@@ -23,16 +23,17 @@ export interface ShowOptions {
 }
 
 /**
- * The UUIDs of `tables` in the order an IDL client such as `ovn-nbctl` iterates them after
- * connecting now: one short-lived `monitor_cond` of the `name` column, read in wire order and put
- * through OVS's hash-table orders ({@link idlRowOrder}).
+ * The UUIDs of the rows of each table in the order an IDL client such as `ovn-nbctl` iterates
+ * them after connecting now (`show`, `list`, `find`): one short-lived `monitor_cond` of one column
+ * per table (`tables` maps each table to it), read in wire order and put through OVS's hash-table
+ * orders ({@link idlRowOrder}).
  */
-export async function idlTableOrders(client: OvsdbClient, database: string, tables: readonly string[]): Promise<Map<string, string[]>> {
-  const requests = Object.fromEntries(tables.map((t) => [t, { columns: ["name"] }]));
+export async function idlTableOrders(client: OvsdbClient, database: string, tables: Readonly<Record<string, string>>): Promise<Map<string, string[]>> {
+  const requests = Object.fromEntries(Object.entries(tables).map(([t, column]) => [t, { columns: [column] }]));
   const start = await client.monitor(database, requests, {}, { method: "monitor_cond" });
   await client.monitorCancel(start.id).catch(() => undefined);
   const updates = start.updates as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  return new Map(tables.map((t) => [t, idlRowOrder(Object.keys(updates[t] ?? {}))]));
+  return new Map(Object.keys(tables).map((t) => [t, idlRowOrder(Object.keys(updates[t] ?? {}))]));
 }
 
 /** The row with UUID `id`, else the rows named `id` (an error when several are). */
@@ -71,7 +72,7 @@ export async function renderShow(reader: NbReader, which?: string, options: Show
   const needGc = [...lrps.values()].some((p) => p.gateway_chassis.length > 0);
   const gcs = new Map(needGc ? (await ctx.reader.find("Gateway_Chassis")).map((g) => [g._uuid as string, g]) : []);
   const nats = new Map(lrs.some((r) => r.nat.length > 0) ? (await ctx.reader.find("NAT")).map((n) => [n._uuid as string, n]) : []);
-  const orders = options.client && which === undefined ? await idlTableOrders(options.client, "OVN_Northbound", ["Logical_Switch", "Logical_Router"]) : undefined;
+  const orders = options.client && which === undefined ? await idlTableOrders(options.client, "OVN_Northbound", { Logical_Switch: "name", Logical_Router: "name" }) : undefined;
   const alias = (ids: ReadonlyMap<string, string>, key: string) => (ids.has(key) ? ` (aka ${ids.get(key)})` : "");
   let out = "";
   for (const ls of inOrder(lss, orders?.get("Logical_Switch"))) {

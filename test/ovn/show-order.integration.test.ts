@@ -88,6 +88,17 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("nbctl show order", () => {
     });
   }
 
+  for (const table of ["Logical_Switch", "Logical_Router", "Logical_Switch_Port", "Gateway_Chassis"]) {
+    it(`list ${table} and find: the rows in ovn-nbctl's order`, async () => {
+      for (const db of [real, embedded]) {
+        const theirs = await nbctl(db, ["list", table]);
+        expect((await ours(db, ["list", table])).out).toBe(theirs);
+        const findArgs = ["--columns=_uuid", "find", table, table === "Gateway_Chassis" ? "priority>5" : "name!=late1"];
+        expect((await ours(db, findArgs)).out).toBe(await nbctl(db, findArgs));
+      }
+    });
+  }
+
   it("show NAME: a router port's route table and gateway chassis by priority, then name descending", async () => {
     const theirs = await nbctl(real, ["show", "b0r1"]);
     expect(theirs).toContain("route-table: rtb1");
