@@ -28,7 +28,8 @@ import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEqual
 import type { TransactClient } from "../ovsdb/model/model.js";
 import type { Ref, RowUuid } from "../ovsdb/model/types.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
-import { pinInsertUuids, pinnedUuid, previewClient, transactAborted } from "./nbctl-preview.js";
+import { NBCTL_EXTRA_COMMANDS, NBCTL_EXTRA_READ_ONLY } from "./nbctl-extra.js";
+import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleAtOnce } from "./nbctl-preview.js";
 
 const DB = model.name;
 
@@ -265,8 +266,8 @@ const genericCommands: Record<string, Spec> = {
           const k = atomFromText(col.type.key, key, ctx, col.name);
           const v = atomFromText(col.type.value, value, ctx, col.name);
           ctx.tx.add(
-            { op: "mutate", table: t.name, where: [row], mutations: [[col.name, "delete", ["set", [k]]]] },
-            { op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", ["map", [[k, v]]]]] },
+            visibleAtOnce({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "delete", ["set", [k]]]] }),
+            visibleAtOnce({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", ["map", [[k, v]]]]] }),
           );
         }
       }
@@ -287,10 +288,8 @@ const genericCommands: Record<string, Spec> = {
       const merged: JsonValue = col.type.value
         ? ["map", parts.flatMap((p) => (p as readonly ["map", readonly (readonly [JsonAtom, JsonAtom])[]])[1])]
         : ["set", parts.flatMap((p) => (p as readonly ["set", readonly JsonAtom[]])[1])];
-      if (col.type.value) {
-        // "add" never replaces an existing key (as ovs-vsctl): insert only keys not present.
-        ctx.tx.add({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", merged]] });
-      } else ctx.tx.add({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", merged]] });
+      // "add" never replaces an existing key of a map (as ovs-vsctl): "insert" adds only keys not present.
+      ctx.tx.add(visibleAtOnce({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "insert", merged]] }));
     },
   },
   remove: {
@@ -310,7 +309,7 @@ const genericCommands: Record<string, Spec> = {
             ? valueFromText({ ...col.type, min: 0, max: "unlimited" }, v, ctx, col.name)
             : valueFromText({ key: col.type.key, min: 0, max: "unlimited" }, v, ctx, col.name);
         } else json = valueFromText({ ...col.type, min: 0, max: "unlimited" }, v, ctx, col.name);
-        ctx.tx.add({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "delete", json]] });
+        ctx.tx.add(visibleAtOnce({ op: "mutate", table: t.name, where: [row], mutations: [[col.name, "delete", json]] }));
       }
     },
   },
@@ -369,13 +368,13 @@ const genericCommands: Record<string, Spec> = {
       const t = findTable(table!);
       if (opts.has("--all")) {
         if (recs.length > 0) throw new UsageError("--all and records argument should not be specified together");
-        ctx.tx.add({ op: "delete", table: t.name, where: [] });
+        ctx.tx.add(visibleAtOnce({ op: "delete", table: t.name, where: [] }));
         return;
       }
       if (recs.length === 0) throw new UsageError("either --all or records argument should be specified");
       for (const r of recs) {
         const row = await recordRef(ctx, t, r, opts);
-        if (row) ctx.tx.add({ op: "delete", table: t.name, where: [row] });
+        if (row) ctx.tx.add(visibleAtOnce({ op: "delete", table: t.name, where: [row] }));
       }
     },
   },
@@ -1043,10 +1042,13 @@ const ovnCommands: Record<string, Spec> = {
     async run(ctx, [entity, dir, prio, match], opts) {
       if (dir !== undefined && dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
       if (prio !== undefined && match === undefined) throw new UsageError("cannot specify priority without match");
+      const before = ctx.tx.operations().length;
       await ctx.tx.aclDel(await aclTarget(ctx, entity!, opts), {
         ...(dir !== undefined ? { direction: dir } : {}),
         ...(prio !== undefined ? { priority: Number(prio), match: match! } : {}),
       });
+      // Without a direction ovn-nbctl empties the acls column outright: later commands see it.
+      if (dir === undefined) ctx.tx.operations().slice(before).forEach((op) => visibleAtOnce(op));
     },
   },
   "acl-list": {
@@ -1282,10 +1284,10 @@ const ovnCommands: Record<string, Spec> = {
   "lsp-attach-mirror": { min: 2, max: 2, run: async (ctx, [p, m]) => void (await ctx.tx.lspAttachMirror(p!, m!)) },
 };
 
-const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands };
+const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands, ...NBCTL_EXTRA_COMMANDS };
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
-const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list"]);
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list", ...NBCTL_EXTRA_READ_ONLY]);
 
 /** Usage text. */
 export function nbctlUsage(): string {
