@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `parse-flow`, `parse-flows`, `ofp-print`, `dump-flows`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `parse-flow`, `parse-flows`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
  *
  * @module
  */
@@ -12,12 +12,14 @@ import { OpenFlowConnection, OpenFlowError } from "./connection.js";
 import { FlowSyntaxError, parseFlow } from "./flowtext.js";
 import { type MultipartReplyBody, decodeMessage, encodeMessage } from "./messages.js";
 import { formatFlowStats, formatMessage } from "./print.js";
+import { formatTableFeatures } from "./tablefeatures.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
   parse-flows FILE            same for every line of FILE
   ofp-print HEX               decode and print an OpenFlow message
   dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
+  dump-table-features TARGET  print the switch's table features
   add-flow TARGET FLOW        add a flow
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
@@ -164,6 +166,17 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
             },
           }, { onPart });
           if (r.type !== "multipart_reply" || r.body.kind !== "flow") throw new Error(`unexpected reply ${r.type}`);
+        });
+        return 0;
+      }
+      case "dump-table-features": {
+        need(rest, 1, cmd);
+        await withSwitch(rest[0]!, opts, async (c) => {
+          const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "table_features", tables: [] } });
+          if (r.type !== "multipart_reply" || r.body.kind !== "table_features") throw new Error(`unexpected reply ${r.type}`);
+          const { text, error } = formatTableFeatures(r.body.tables);
+          if (error) throw new Error(`table features reply: ${error}`);
+          io.out(`${text.replace(/^\n/, "")}\n`);
         });
         return 0;
       }

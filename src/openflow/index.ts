@@ -131,3 +131,5 @@ export {
   parseTarget,
 } from "./connection.js";
 export type { ConnectionState, ConnectionOptions, ConnectionEvents, Target } from "./connection.js";
+export { TableFeaturePropType, decodeTableFeatureProperty, encodeTableFeatureProperty, formatTableFeatures } from "./tablefeatures.js";
+export type { OxmId, TableFeatureProperty } from "./tablefeatures.js";

@@ -4,7 +4,8 @@
  * @module
  */
 import { errorCodeName, errorTypeName } from "./constants.js";
-import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, decodeMessage, encodeMessage } from "./messages.js";
+import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, decodeMessage, encodeMessage } from "./messages.js";
+import { formatTableFeatures } from "./tablefeatures.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
@@ -372,10 +373,25 @@ function portName(p: number): string {
   return s;
 }
 
+/** Header line plus the table listing; a body OVS refuses ends in its decode error and a hex dump. */
+function tableFeaturesText(head: string, tables: readonly TableFeatures[], m: OfMessage): string {
+  const { text, error } = formatTableFeatures(tables);
+  if (error) {
+    // ovs-ofctl separates the error from a bare header by a space, from anything else by a line break
+    const before = head + text;
+    const sep = before.endsWith("\n") ? "" : before.endsWith(":") ? " " : "\n";
+    return `${before}${sep}***decode error: ${error}***\n${hexDump(encodeMessage(m))}`;
+  }
+  return (head + text).replace(/\n$/, "");
+}
+
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
 export function formatMessage(m: OfMessage): string {
   const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16)}`})`;
-  const head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
+  let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
+  if ((m.type === "multipart_request" || m.type === "multipart_reply") && m.flags) {
+    head += " flags=" + (m.flags & 1 ? "[more]" : "") + (m.flags & ~1 ? `[***unknown flags 0x${(m.flags & ~1).toString(16).padStart(4, "0")}***]` : "");
+  }
   switch (m.type) {
     case "flow_mod":
       return `${head} ${formatFlowMod(m)}`;
@@ -464,6 +480,8 @@ export function formatMessage(m: OfMessage): string {
     case "multipart_request": {
       const b = m.body;
       switch (b.kind) {
+        case "table_features":
+          return tableFeaturesText(head, b.tables, m);
         case "flow":
         case "aggregate": {
           const q = b.request;
@@ -494,6 +512,8 @@ export function formatMessage(m: OfMessage): string {
     case "multipart_reply": {
       const b = m.body;
       switch (b.kind) {
+        case "table_features":
+          return tableFeaturesText(head, b.tables, m);
         case "desc":
           return `${head}\nManufacturer: ${b.desc.mfrDesc}\nHardware: ${b.desc.hwDesc}\nSoftware: ${b.desc.swDesc}\nSerial Num: ${b.desc.serialNum}\nDP Description: ${b.desc.dpDesc}`;
         case "flow":

@@ -130,9 +130,7 @@ for (const [, data] of PACKETS) {
 }
 
 /** Messages whose printing is known to differ from ovs-ofctl, with the reason. */
-const KNOWN: Record<number, string> = {
-  45: "table-features reply: we decode/encode the entries with their properties as typed raw TLVs but print only the header; ovs-ofctl validates the property set (this synthetic one lacks required properties) and prints a long per-table listing",
-};
+const KNOWN: Record<number, string> = {};
 
 describe.skipIf(!peers("ovs-ofctl"))("every message type prints like ovs-ofctl ofp-print", () => {
   it(`${MSGS.length} messages`, () => {
