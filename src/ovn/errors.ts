@@ -30,6 +30,8 @@ export type OvnObjectKind =
   | "DHCP options"
   | "static MAC binding"
   | "meter"
+  | "transit switch"
+  | "availability zone"
   | "row";
 
 /** The container an object lives in, for messages ("on switch subnet-a"). */

@@ -2,6 +2,8 @@
  * OVN interconnection (OVN-IC): transit switches in the `OVN_IC_Northbound` database, which
  * `ovn-ic` turns into a logical switch in every connected cluster's NB (Kube-OVN's cluster
  * interconnection). Calls add operations to an {@link IcTransaction}; `commit` sends them.
+ * The AZ side (NB_Global settings, connecting a router, learned routes) is {@link IcZone}
+ * (ic-az.ts); the typed reads of `OVN_IC_Southbound` are in ic-sb.ts.
  *
  * @module
  */
@@ -39,7 +41,7 @@ export class IcTransaction {
     const found = await this.find(name);
     if (found) {
       if (options.mayExist) return found._uuid;
-      throw new OvnAlreadyExistsError("row", `transit switch ${name}`);
+      throw new OvnAlreadyExistsError("transit switch", name);
     }
     const T = model.table("Transit_Switch");
     const op = T.insert({ name, external_ids: options.externalIds ?? {}, other_config: options.otherConfig ?? {} });
@@ -53,7 +55,7 @@ export class IcTransaction {
     const found = await this.find(name);
     if (!found) {
       if (options.ifExists) return;
-      throw new OvnNotFoundError("row", `transit switch ${name}`);
+      throw new OvnNotFoundError("transit switch", name);
     }
     this.ops.push(model.table("Transit_Switch").delete({ _uuid: found._uuid }));
   }
@@ -72,3 +74,16 @@ export async function transitSwitches(client: TransactClient): Promise<Row<"Tran
   const [rows] = await model.transact(client, [model.table("Transit_Switch").select()]);
   return [...rows].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/** `ovn-ic-nbctl ts-list` of `rows`: one `UUID (NAME)` line per transit switch, by name. */
+export function renderTransitSwitchList(rows: readonly Pick<Row<"Transit_Switch">, "_uuid" | "name">[]): string {
+  return [...rows]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((t) => `${t._uuid} (${t.name})\n`)
+    .join("");
+}
+
+export { IcTimeoutError, IcZone } from "./ic-az.js";
+export type { IcGatewayChassis, IcWaitOptions, IcZoneSettings, IcZoneState, LearnedRoute, LearnedRouteFilter, TransitLink } from "./ic-az.js";
+export { icAvailabilityZones, icGateways, icPortBindings, icRoutes, parseIcAddress, readIcSouthbound, renderIcSbShow, waitForIcPortBinding, waitForIcRoute } from "./ic-sb.js";
+export type { IcAvailabilityZone, IcDatapathBinding, IcEncap, IcGateway, IcPortBinding, IcRoute, IcRouteFilter, IcSbFilter, IcSouthboundSnapshot } from "./ic-sb.js";

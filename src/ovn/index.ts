@@ -72,4 +72,37 @@ export { OvnTraceError, buildMicroflow, runOvnTrace, traceFromPort } from "./tra
 export { type OvnTrace, type TraceSection, type TraceStage, parseOvnTrace } from "./trace-text.js";
 export type { OvsReader, PodInterface } from "./node.js";
 export { OvsNode, OvsTransaction, ovsSelectReader } from "./node.js";
-export { IcTransaction, transitSwitches } from "./ic.js";
+export {
+  IcTimeoutError,
+  IcTransaction,
+  IcZone,
+  icAvailabilityZones,
+  icGateways,
+  icPortBindings,
+  icRoutes,
+  parseIcAddress,
+  readIcSouthbound,
+  renderIcSbShow,
+  renderTransitSwitchList,
+  transitSwitches,
+  waitForIcPortBinding,
+  waitForIcRoute,
+} from "./ic.js";
+export type {
+  IcAvailabilityZone,
+  IcDatapathBinding,
+  IcEncap,
+  IcGateway,
+  IcGatewayChassis,
+  IcPortBinding,
+  IcRoute,
+  IcRouteFilter,
+  IcSbFilter,
+  IcSouthboundSnapshot,
+  IcWaitOptions,
+  IcZoneSettings,
+  IcZoneState,
+  LearnedRoute,
+  LearnedRouteFilter,
+  TransitLink,
+} from "./ic.js";
