@@ -15,6 +15,8 @@ import { Address4, Address6 } from "ip-address";
 import { OvnError, OvnInvalidArgumentError } from "./errors.js";
 import { type IpFamily, checkMac, ipFamily } from "./net.js";
 import type { NbReader } from "./reader.js";
+import { model } from "../ovsdb/models/ovn-nb.js";
+import type { TypedMutate } from "../ovsdb/model/model.js";
 
 /** Base class of IPAM failures. */
 export class IpamError extends OvnError {
@@ -492,6 +494,106 @@ export class SubnetIpam {
   allocations(): Allocation[] {
     return [...this.byOwner.values()];
   }
+
+  /**
+   * What this allocator knows beyond the NB's `addresses`: the released addresses in release
+   * order (as runs `a..b`) and the remembered owners (`owner → "MAC IP..."`). Save it (e.g. with
+   * {@link Ipam.memoryOperations}) so that a restart keeps delaying reuse and keeps StatefulSet
+   * pods' addresses.
+   */
+  memory(): SubnetIpamMemory {
+    const released: string[] = [];
+    for (const r of this.ranges) {
+      let start: bigint | undefined;
+      let end = 0n;
+      const flush = () => {
+        if (start !== undefined) released.push(start === end ? fromBig(r.family, start) : `${fromBig(r.family, start)}..${fromBig(r.family, end)}`);
+      };
+      for (const n of r.released) {
+        if (start !== undefined && n === end + 1n) {
+          end = n;
+          continue;
+        }
+        flush();
+        start = n;
+        end = n;
+      }
+      flush();
+    }
+    const remembered: Record<string, string> = {};
+    for (const [owner, a] of this.remembered) remembered[owner] = addressesEntry(a);
+    return { released, remembered };
+  }
+
+  /**
+   * Restores a {@link memory} taken before a restart, after the current allocations were recorded
+   * (e.g. by {@link Ipam.rebuildFromNb}): released addresses that are still free go back to the
+   * end of the reuse queue in their order; remembered owners that hold nothing now are remembered
+   * again. Addresses in use now are skipped (they were reused meanwhile). Entries that are not
+   * addresses of this subnet are returned as problems, nothing else changes for them.
+   */
+  restoreMemory(memory: SubnetIpamMemory): string[] {
+    const problems: string[] = [];
+    let budget = MAX_RESTORED_RELEASES;
+    for (const spec of memory.released) {
+      let run: { family: IpFamily; lo: bigint; hi: bigint };
+      try {
+        const [a, b] = spec.includes("..") ? (spec.split("..") as [string, string]) : [spec, spec];
+        const lo = toBig(a.trim());
+        const hi = toBig(b.trim());
+        if (lo.family !== hi.family || hi.n < lo.n) throw new OvnInvalidArgumentError("released run", spec, "expected IP or IP..IP in increasing order");
+        run = { family: lo.family, lo: lo.n, hi: hi.n };
+      } catch (e) {
+        problems.push(`released ${JSON.stringify(spec)}: ${(e as Error).message}`);
+        continue;
+      }
+      const r = this.range(run.family);
+      if (!r || run.lo < r.lo || run.hi > r.hi) {
+        problems.push(`released ${spec}: outside subnet ${this.name} (${this.cidrs.join(",")})`);
+        continue;
+      }
+      if (run.hi - run.lo + 1n > BigInt(budget)) {
+        problems.push(`released ${spec}: more than ${MAX_RESTORED_RELEASES} released addresses in all`);
+        break;
+      }
+      budget -= Number(run.hi - run.lo + 1n);
+      for (let n = run.lo; n <= run.hi; n++) {
+        if (!r.fresh.has(n)) continue; // in use, excluded, or already queued
+        r.fresh.remove(n, n);
+        r.released.push(n);
+      }
+    }
+    for (const [owner, entry] of Object.entries(memory.remembered)) {
+      if (this.byOwner.has(owner)) continue;
+      const [mac, ...ips] = entry.trim().split(/\s+/);
+      try {
+        checkMac(mac ?? "", `remembered MAC of ${owner}`);
+        const a: { owner: string; mac: string; ipv4?: string; ipv6?: string } = { owner, mac: mac!.toLowerCase() };
+        for (const ip of ips) {
+          const { family, n } = toBig(ip);
+          const r = this.range(family);
+          if (!r || n < r.lo || n > r.hi) throw new IpamOutOfRangeError(ip, this.name, this.cidrs);
+          if (family === 4) a.ipv4 = fromBig(family, n);
+          else a.ipv6 = fromBig(family, n);
+        }
+        this.remembered.set(owner, a);
+      } catch (e) {
+        problems.push(`remembered ${owner} ${JSON.stringify(entry)}: ${(e as Error).message}`);
+      }
+    }
+    return problems;
+  }
+}
+
+/** The most released addresses {@link SubnetIpam.restoreMemory} expands from one memory. */
+const MAX_RESTORED_RELEASES = 1 << 20;
+
+/** A subnet allocator's memory ({@link SubnetIpam.memory}): plain JSON-safe data. */
+export interface SubnetIpamMemory {
+  /** Released, not yet reused addresses in release order: `IP` or runs `IP..IP`. */
+  readonly released: readonly string[];
+  /** Owners whose addresses are kept for their return (StatefulSet pods): owner → `"MAC IP..."`. */
+  readonly remembered: Readonly<Record<string, string>>;
 }
 
 /** A conflict found while rebuilding from the NB: the second claimant of an address lost. */
@@ -516,7 +618,14 @@ export interface RebuildReport {
   readonly skipped: number;
   /** Conflicts: never silently double-allocated. */
   readonly conflicts: readonly RebuildConflict[];
+  /** Subnets whose saved memory ({@link Ipam.memoryOperations}) was restored. */
+  readonly memoryRestored: number;
+  /** Problems with saved memories (unreadable, or entries that do not fit the subnet); those parts were ignored. */
+  readonly memoryProblems: readonly { readonly subnet: string; readonly problem: string }[];
 }
+
+/** The `Logical_Switch.external_ids` key under which {@link Ipam.memoryOperations} saves a subnet's memory. */
+export const IPAM_MEMORY_KEY = "ovn-ts:ipam-memory";
 
 /** The IPAM of a cluster: one {@link SubnetIpam} per subnet, MACs unique across all of them. */
 export class Ipam {
@@ -548,9 +657,9 @@ export class Ipam {
     return this.subnet(subnet).allocate(owner, options);
   }
 
-  /** Releases `owner` in `subnet`. */
-  release(subnet: string, owner: string): Allocation | undefined {
-    return this.subnet(subnet).release(owner);
+  /** Releases `owner` in `subnet` (see {@link SubnetIpam.release}; `forget` for pods that will not come back). */
+  release(subnet: string, owner: string, options: { readonly forget?: boolean } = {}): Allocation | undefined {
+    return this.subnet(subnet).release(owner, options);
   }
 
   /**
@@ -586,8 +695,55 @@ export class Ipam {
         }
       }
     }
-    return { restored, skipped, conflicts };
+    let memoryRestored = 0;
+    const memoryProblems: { subnet: string; problem: string }[] = [];
+    for (const ls of switches) {
+      const subnet = this.subnets.get(ls.name);
+      const saved = ls.external_ids?.get(IPAM_MEMORY_KEY);
+      if (!subnet || saved === undefined) continue;
+      const memory = parseMemory(saved);
+      if (typeof memory === "string") {
+        memoryProblems.push({ subnet: ls.name, problem: memory });
+        continue;
+      }
+      for (const problem of subnet.restoreMemory(memory)) memoryProblems.push({ subnet: ls.name, problem });
+      memoryRestored++;
+    }
+    return { restored, skipped, conflicts, memoryRestored, memoryProblems };
   }
+
+  /**
+   * The operations that save every subnet's memory ({@link SubnetIpam.memory}) in its logical
+   * switch's `external_ids:ovn-ts:ipam-memory` (as compact JSON), for {@link rebuildFromNb} to
+   * restore after a restart. Add them to the transaction that releases addresses (or send them
+   * on their own); they only touch that one key.
+   */
+  memoryOperations(): TypedMutate[] {
+    const LS = model.table("Logical_Switch");
+    return [...this.subnets.values()].map((s) => {
+      const json = JSON.stringify({ v: 1, ...s.memory() });
+      return LS.mutate({ name: s.name }, [
+        ["external_ids", "delete", [IPAM_MEMORY_KEY]],
+        ["external_ids", "insert", { [IPAM_MEMORY_KEY]: json }],
+      ]);
+    });
+  }
+}
+
+/** Parses a saved memory, or says what is wrong with it. */
+function parseMemory(text: string): SubnetIpamMemory | string {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    return `external_ids:${IPAM_MEMORY_KEY} is not JSON (${(e as Error).message})`;
+  }
+  const o = j as { v?: unknown; released?: unknown; remembered?: unknown };
+  if (typeof o !== "object" || o === null || o.v !== 1) return `external_ids:${IPAM_MEMORY_KEY} is not a version 1 IPAM memory`;
+  if (!Array.isArray(o.released) || !o.released.every((x) => typeof x === "string")) return `external_ids:${IPAM_MEMORY_KEY}: "released" must be an array of strings`;
+  const rem = o.remembered;
+  if (typeof rem !== "object" || rem === null || Array.isArray(rem) || !Object.values(rem).every((x) => typeof x === "string")) return `external_ids:${IPAM_MEMORY_KEY}: "remembered" must map owners to strings`;
+  return { released: o.released as string[], remembered: rem as Record<string, string> };
 }
 
 function isFixedEntry(e: string): boolean {

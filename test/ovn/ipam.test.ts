@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  IPAM_MEMORY_KEY,
   Ipam,
   IpamConflictError,
   IpamExcludedError,
@@ -13,8 +14,8 @@ import {
 import type { NbReader } from "../../src/ovn/reader.js";
 
 /** A deterministic generator: 0a:00:00:00:00:01, :02, ... */
-function counterMacs() {
-  let i = 0;
+function counterMacs(start = 0) {
+  let i = start;
   return { next: () => `0a:00:00:00:${((++i >> 8) & 0xff).toString(16).padStart(2, "0")}:${(i & 0xff).toString(16).padStart(2, "0")}` };
 }
 
@@ -139,5 +140,79 @@ describe("Ipam", () => {
     // New allocations avoid restored addresses and MACs.
     const next = ipam.allocate("subnet-a", "pod7.ns", { ips: ["10.16.0.7"] });
     expect(next.mac).not.toBe("0a:00:00:00:00:01");
+  });
+
+  it("keeps released-address order and StatefulSet memory across a restart, through the switch's external_ids", async () => {
+    const before = new Ipam({ macs: counterMacs() });
+    before.addSubnet("subnet-a", "10.16.0.0/28,fd00::/124", { excludeIps: ["10.16.0.1", "fd00::1"] });
+    for (const p of ["web-0.ns", "a", "b", "c", "d", "e"]) before.allocate("subnet-a", p);
+    const web0 = before.subnet("subnet-a").get("web-0.ns")!;
+    before.release("subnet-a", "d", { forget: true }); // 10.16.0.6 released first
+    before.release("subnet-a", "b", { forget: true }); // then 10.16.0.4
+    before.release("subnet-a", "c", { forget: true }); // then 10.16.0.5: one run with .4
+    before.release("subnet-a", "web-0.ns"); // remembered for its return
+    expect(before.subnet("subnet-a").memory()).toEqual({
+      released: ["10.16.0.6", "10.16.0.4..10.16.0.5", "10.16.0.2", "fd00::6", "fd00::4..fd00::5", "fd00::2"],
+      remembered: { "web-0.ns": addressesEntry(web0) },
+    });
+    // What memoryOperations() writes, as the NB would then hold it.
+    const [op, ...rest] = before.memoryOperations();
+    expect(rest).toHaveLength(0);
+    expect(op).toMatchObject({ op: "mutate", table: "Logical_Switch", where: [["name", "==", "subnet-a"]] });
+    expect(op!.mutations[0]).toEqual(["external_ids", "delete", ["set", [IPAM_MEMORY_KEY]]]);
+    const [column, mutator, [kind, pairs]] = op!.mutations[1] as [string, string, [string, [string, string][]]];
+    expect([column, mutator, kind, pairs.length, pairs[0]![0]]).toEqual(["external_ids", "insert", "map", 1, IPAM_MEMORY_KEY]);
+    const saved = new Map([[IPAM_MEMORY_KEY, pairs[0]![1]]]);
+    const u = (i: number) => `00000000-0000-4000-8000-${i.toString().padStart(12, "0")}`;
+    const lsp = (i: number, name: string) => {
+      const a = before.subnet("subnet-a").get(name)!;
+      return { _uuid: u(i), name, addresses: [addressesEntry(a)], port_security: [], type: "", options: new Map(), external_ids: new Map(), mirror_rules: [] };
+    };
+    const tables: Record<string, unknown[]> = {
+      Logical_Switch: [{ _uuid: u(100), name: "subnet-a", ports: [u(1), u(2)], external_ids: saved }],
+      Logical_Switch_Port: [lsp(1, "a"), lsp(2, "e")],
+    };
+    const reader = { find: async (t: string) => tables[t] ?? [] } as unknown as NbReader;
+    const after = new Ipam({ macs: counterMacs(0x100) }); // a new process: other MACs
+    after.addSubnet("subnet-a", "10.16.0.0/28,fd00::/124", { excludeIps: ["10.16.0.1", "fd00::1"] });
+    const report = await after.rebuildFromNb(reader);
+    expect(report).toMatchObject({ restored: 2, memoryRestored: 1, memoryProblems: [] });
+    // Fresh addresses first (.8 is the first never-used one), then the released in release order.
+    const s = after.subnet("subnet-a");
+    expect(s.allocate("n1").ipv4).toBe("10.16.0.8");
+    for (let i = 9; i <= 14; i++) s.allocate(`f${i}`);
+    expect(s.allocate("n2").ipv4).toBe("10.16.0.6");
+    expect(s.allocate("n3").ipv4).toBe("10.16.0.4");
+    expect(s.allocate("web-0.ns")).toEqual(web0); // its address and MAC, kept through the restart
+    expect(s.allocate("n4").ipv4).toBe("10.16.0.5");
+  });
+
+  it("reports a damaged saved memory and keeps what fits", async () => {
+    const cases: [string, RegExp][] = [
+      ["{not json", /is not JSON/],
+      [JSON.stringify({ v: 2, released: [], remembered: {} }), /not a version 1 IPAM memory/],
+      [JSON.stringify({ v: 1, released: [3], remembered: {} }), /"released" must be an array of strings/],
+      [JSON.stringify({ v: 1, released: ["10.99.0.1", "10.16.0.9..10.16.0.3", "bogus", "10.16.0.7"], remembered: { x: "zz 10.16.0.2", y: "0a:00:00:00:00:09 10.77.0.1", z: "0a:00:00:00:00:0a 10.16.0.12" } }), /outside subnet subnet-a/],
+      [JSON.stringify({ v: 1, released: ["::..ffff::"], remembered: {} }), /outside subnet|more than/],
+    ];
+    for (const [text, problem] of cases) {
+      const tables: Record<string, unknown[]> = { Logical_Switch: [{ _uuid: "00000000-0000-4000-8000-000000000001", name: "subnet-a", ports: [], external_ids: new Map([[IPAM_MEMORY_KEY, text]]) }], Logical_Switch_Port: [] };
+      const ipam = new Ipam({ macs: counterMacs() });
+      ipam.addSubnet("subnet-a", "10.16.0.0/28", { excludeIps: ["10.16.0.1"] });
+      const report = await ipam.rebuildFromNb({ find: async (t: string) => tables[t] ?? [] } as unknown as NbReader);
+      expect(report.memoryProblems.map((p) => p.problem).join("\n")).toMatch(problem);
+      expect(report.memoryProblems.every((p) => p.subnet === "subnet-a")).toBe(true);
+    }
+    // The entries that fit were kept: 10.16.0.7 queued as released, z remembered; the rest reported.
+    const tables: Record<string, unknown[]> = { Logical_Switch: [{ _uuid: "00000000-0000-4000-8000-000000000001", name: "subnet-a", ports: [], external_ids: new Map([[IPAM_MEMORY_KEY, cases[3]![0]]]) }], Logical_Switch_Port: [] };
+    const ipam = new Ipam({ macs: counterMacs() });
+    ipam.addSubnet("subnet-a", "10.16.0.0/28", { excludeIps: ["10.16.0.1"] });
+    const report = await ipam.rebuildFromNb({ find: async (t: string) => tables[t] ?? [] } as unknown as NbReader);
+    expect(report.memoryProblems.map((p) => p.problem.split(":")[0])).toEqual(["released 10.99.0.1", 'released "10.16.0.9..10.16.0.3"', 'released "bogus"', 'remembered x "zz 10.16.0.2"', 'remembered y "0a']);
+    expect(ipam.allocate("subnet-a", "z")).toMatchObject({ ipv4: "10.16.0.12", mac: "0a:00:00:00:00:0a" });
+    const s = ipam.subnet("subnet-a");
+    const got: string[] = [];
+    for (let i = 0; i < 12; i++) got.push(s.allocate(`p${i}`).ipv4!);
+    expect(got.at(-1)).toBe("10.16.0.7"); // the released one comes last
   });
 });
