@@ -30,6 +30,10 @@ export type OvnObjectKind =
   | "DHCP options"
   | "static MAC binding"
   | "meter"
+  | "DNS records"
+  | "load balancer group"
+  | "forwarding group"
+  | "CoPP"
   | "transit switch"
   | "availability zone"
   | "row";

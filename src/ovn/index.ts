@@ -53,6 +53,11 @@ export type {
   SwitchSubnet,
 } from "./nb.js";
 export { NbTransaction, OvnNb, checkAddressEntry } from "./nb.js";
+export { DNS_NAME_KEY, type DnsOptions, type DnsRecords, dnsRecordsColumn } from "./dns.js";
+export type { LbGroupOptions } from "./lb-group.js";
+export type { FwdGroupEntry, FwdGroupOptions } from "./fwd-group.js";
+export { COPP_PROTOCOLS, type CoppProtocol, checkCoppProtocol } from "./copp.js";
+export { type Ipv6RaConfig, type RaPreference, type RaRouteInfo, ipv6RaConfigs } from "./ipv6-ra.js";
 export type { AllocateOptions, Allocation, MacGenerator, RebuildConflict, RebuildReport, SubnetIpamOptions } from "./ipam.js";
 export {
   Ipam,
