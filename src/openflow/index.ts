@@ -133,3 +133,5 @@ export {
 export type { ConnectionState, ConnectionOptions, ConnectionEvents, Target } from "./connection.js";
 export { TableFeaturePropType, decodeTableFeatureProperty, encodeTableFeatureProperty, formatTableFeatures } from "./tablefeatures.js";
 export type { OxmId, TableFeatureProperty } from "./tablefeatures.js";
+export { ContinuationPropType, decodeContinuation, formatContinuation } from "./continuation.js";
+export type { Continuation, ContinuationActions } from "./continuation.js";

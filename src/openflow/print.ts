@@ -6,6 +6,8 @@
 import { errorCodeName, errorTypeName } from "./constants.js";
 import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, decodeMessage, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
+import { decodeContinuation, formatContinuation } from "./continuation.js";
+import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
@@ -562,17 +564,27 @@ export function formatMessage(m: OfMessage): string {
       return `${head} format=${["standard", "nxt_packet_in", "nxt_packet_in2"][m.format] ?? m.format}`;
     case "nx_packet_in2":
     case "nx_resume": {
+      let cont: string[] = [];
+      if (m.continuation) {
+        try {
+          cont = formatContinuation(decodeContinuation(m.continuation));
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          return `${head} ***decode error: OFPBPC_BAD_LEN***\n${hexDump(encodeMessage(m))}`;
+        }
+      }
       let s = head;
-      if (m.cookie !== undefined) s += ` cookie=0x${m.cookie.toString(16)}`;
+      if (m.tableId) s += ` table_id=${m.tableId}`;
+      if (m.cookie !== undefined && m.cookie !== 0xffffffffffffffffn) s += ` cookie=0x${m.cookie.toString(16)}`;
       s += ` total_len=${m.fullLen ?? m.packet?.length ?? 0}`;
       const md = m.metadata ? formatMatch(m.metadata) : "";
       if (md) s += ` ${md}`;
-      if (m.type === "nx_packet_in2") s += ` (via ${["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"][m.reason ?? 1] ?? m.reason})`;
+      s += ` (via ${["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"][m.reason ?? 0] ?? m.reason})`;
       s += ` data_len=${m.packet?.length ?? 0}`;
       if (m.bufferId !== undefined) s += ` buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
       else s += " (unbuffered)";
       if (m.userdata) s += `\n userdata=${Array.from(m.userdata, (x) => x.toString(16).padStart(2, "0")).join(".")}`;
-      if (m.continuation) s += `\n continuation.bytes=${m.continuation.length}`;
+      if (cont.length) s += "\n" + cont.join("\n");
       const sum = m.packet ? packetSummary(m.packet) : undefined;
       return sum ? `${s}\n${sum}` : s;
     }
