@@ -160,9 +160,17 @@ describe.skipIf(!requirePeers([...IC_SANDBOX_PROGRAMS, "ovn-trace"]))("OVN-IC wi
     await az(2).zone.nb.run((tx) => az(2).zone.configure(tx, { routeBlacklist: [] }));
     await waitForIcRoute(icSb, { prefix: az(2).subnet, availabilityZone: "az2", transitSwitch: "ts1" });
     await az(1).zone.waitForLearnedRoute({ prefix: az(2).subnet, router: az(1).router });
+    // A static route of AZ2's router is advertised too (origin static), with AZ2's transit address as next hop.
+    await az(2).zone.nb.run((tx) => tx.lrRouteAdd(az(2).router, "10.200.0.0/16", "10.2.0.254"));
+    const icStatic = await waitForIcRoute(icSb, { prefix: "10.200.0.0/16", availabilityZone: "az2" });
+    expect([icStatic.ipPrefix, icStatic.nexthop, icStatic.origin]).toEqual(["10.200.0.0/16", transitIp(2), "static"]);
+    expect((await az(1).zone.waitForLearnedRoute({ prefix: "10.200.0.0/16", router: az(1).router })).origin).toBe("static");
     await az(2).zone.nb.run((tx) => tx.lrpDel(`${az(2).router}-pods`));
     await az(1).zone.waitForRouteWithdrawn({ prefix: az(2).subnet, router: az(1).router });
-    expect((await az(1).zone.learnedRoutes()).map((r) => [r.router, r.prefix, r.nexthop, r.origin])).toEqual([[az(1).router, "10.22.0.0/24", transitIp(2), "connected"]]);
+    expect((await az(1).zone.learnedRoutes()).map((r) => [r.router, r.prefix, r.nexthop, r.origin])).toEqual([
+      [az(1).router, "10.200.0.0/16", transitIp(2), "static"],
+      [az(1).router, "10.22.0.0/24", transitIp(2), "connected"],
+    ]);
   }, 60_000);
 
   it("disconnecting a router removes its port binding; deleting the transit switch removes it everywhere; stale learned routes are cleaned up", async () => {
@@ -173,7 +181,7 @@ describe.skipIf(!requirePeers([...IC_SANDBOX_PROGRAMS, "ovn-trace"]))("OVN-IC wi
     await az(2).zone.nb.run((tx) => az(2).zone.disconnectRouter(tx, { router: az(2).router, transitSwitch: "ts1" }, { ifExists: true }));
     // Known ovn-ic 23.03 behaviour: a router without transit ports is no longer reconciled, so its
     // advertisement stays in the IC southbound (and learned in AZ1) until the transit switch goes.
-    expect((await icRoutes(icSb, { availabilityZone: "az2" })).map((r) => r.prefix)).toEqual(["10.22.0.0/24"]);
+    expect((await icRoutes(icSb, { availabilityZone: "az2" })).map((r) => r.prefix)).toEqual(["10.200.0.0/16", "10.22.0.0/24"]);
 
     const tx = new IcTransaction(icNb);
     await tx.transitSwitchDel("ts1");
@@ -187,7 +195,10 @@ describe.skipIf(!requirePeers([...IC_SANDBOX_PROGRAMS, "ovn-trace"]))("OVN-IC wi
     // ...but AZ1 keeps the route it learned (ovn-ic 23.03 skips routers that have no transit port left).
     expect(await az(1).sb.nbctl("lr-route-list", az(1).router)).toContain("10.22.0.0/24");
     const stale = await az(1).zone.staleLearnedRoutes(snap);
-    expect(stale.map((r) => [r.router, r.prefix])).toEqual([[az(1).router, "10.22.0.0/24"]]);
+    expect(stale.map((r) => [r.router, r.prefix])).toEqual([
+      [az(1).router, "10.200.0.0/16"],
+      [az(1).router, "10.22.0.0/24"],
+    ]);
     await az(1).zone.nb.run((t) => az(1).zone.removeLearnedRoutes(t, stale));
     expect(await az(1).sb.nbctl("lr-route-list", az(1).router)).toBe("");
     expect(await az(1).zone.learnedRoutes()).toEqual([]);
