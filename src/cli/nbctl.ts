@@ -258,7 +258,7 @@ const genericCommands: Record<string, Spec> = {
       if (!row) return;
       for (const s of sets) {
         const { col, key, rest } = parseColumnArg(t, s);
-        if (!rest.startsWith("=")) throw new UsageError(`"${s}": missing "=" in argument`);
+        if (!rest.startsWith("=")) throw new UsageError(`${s}: argument does not end in "=" followed by a value.`);
         const value = rest.slice(1);
         if (key === undefined) ctx.tx.add({ op: "update", table: t.name, where: [row], row: { [col.name]: valueFromText(col.type, value, ctx, col.name) } });
         else {
@@ -396,7 +396,7 @@ async function recordRef(ctx: Ctx, t: TableSchema, rec: string, opts: Opts): Pro
 function parseCondition(ctx: Ctx, t: TableSchema, arg: string): (r: RawRow) => boolean {
   const { col, key, rest } = parseColumnArg(t, arg);
   const m = /^(\{!=\}|\{<=\}|\{>=\}|\{=\}|\{<\}|\{>\}|!=|<=|>=|=|<|>)(.*)$/s.exec(rest);
-  if (!m) throw new UsageError(`${arg}: argument does not end in "=", "!=", "<", ">", "<=", ">=", "{=}", "{!=}", "{<}", "{>}", "{<=}", or "{>=}" followed by a value.`);
+  if (!m) throw new UsageError(`${arg}: argument does not end in "=", "!=", "<", ">", "<=", ">=", "{=}", "{!=}", "{<}", "{>}", "{<=}", "{>=}", "{in}", or "{not-in}" followed by a value.`);
   const op = m[1]!;
   const anyType = (type: ColumnType): ColumnType => ({ ...type, min: 0, max: "unlimited" });
   let valueType: ColumnType;
@@ -518,8 +518,9 @@ function aclTarget(ctx: Ctx, entity: string, opts: Opts): Promise<{ switch: stri
   return (async () => {
     const ls = ctx.tx.pendingRef("Logical_Switch", entity) ? [entity] : await ctx.reader.find("Logical_Switch", { name: entity });
     const pg = ctx.tx.pendingRef("Port_Group", entity) ? [entity] : await ctx.reader.find("Port_Group", { name: entity });
-    if (ls.length > 0 && pg.length > 0) throw new UsageError(`Same name '${entity}' exists in both port-groups and logical switches. Specify --type=port-group or switch`);
+    if (ls.length > 0 && pg.length > 0) throw new UsageError(`Same name '${entity}' exists in both port-groups and logical switches. Specify --type=port-group or switch, or use a UUID.`);
     if (pg.length > 0) return { portGroup: entity };
+    if (ls.length === 0 && !isUuid(entity)) throw new UsageError(`'${entity}' is not found for port-group or switch.`);
     return { switch: entity };
   })();
 }
@@ -583,6 +584,7 @@ function routeList(routes: Row<"Logical_Router_Static_Route">[]): string {
         if (r.output_port !== undefined) line += ` ${r.output_port}`;
         if (r.external_ids.has("ic-learned-route")) line += " (learned)";
         if (ecmp) line += " ecmp";
+        if (r.options.get("ecmp_symmetric_reply") === "true") line += " ecmp-symmetric-reply";
         if (r.bfd !== undefined) line += " bfd";
         s += line + "\n";
       });
@@ -639,6 +641,14 @@ function nbctlMessage(e: Error): string {
   if (e instanceof OvnAlreadyExistsError) {
     const noun = NBCTL_NOUN[e.kind];
     if (noun) return `${e.object}: a ${noun} with this name already exists`;
+    const where = e.container ? `${e.container.kind === "switch" ? "ls" : "pg"} ${e.container.name}` : "";
+    if (e.kind === "ACL" && e.container) return `Same ACL already existed on the ${where}.`;
+    if (e.kind === "QoS rule" && e.container) return `Same qos already existed on the ${where}.`;
+    if (e.kind === "load balancer VIP" && e.container) return `${e.container.name}: a load balancer with this vip (${e.object}) already exists`;
+  }
+  if (e instanceof OvnNotFoundError) {
+    if (e.kind === "HA chassis group") return `${e.object}: ha_chassi_group name not found`;
+    if (e.kind === "mirror") return `${e.object}: mirror name not found`;
   }
   if (e instanceof OvnNotFoundError) {
     const noun = NBCTL_NOUN[e.kind];
@@ -656,7 +666,7 @@ function dhcpOptionsCommands(v: "v4" | "v6"): Record<string, Spec> {
       min: 1,
       max: 2,
       async run(ctx, [p, id]) {
-        if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: DHCP options UUID not found`);
+        if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: dhcp options UUID not found`);
         await ctx.tx.lspSet(p!, { [option]: id === undefined ? null : (id as never) });
       },
     },
@@ -672,6 +682,69 @@ function dhcpOptionsCommands(v: "v4" | "v6"): Record<string, Spec> {
       },
     },
   };
+}
+
+// ---------------------------------------------------------------- ovn-nbctl's argument checks
+
+/** `P: priority must in range 0...32767` (sic), as ovn-nbctl says for every priority argument. */
+function priorityArg(p: string): number {
+  if (!/^\d+$/.test(p) || Number(p) > 32767) throw new UsageError(`${p}: priority must in range 0...32767`);
+  return Number(p);
+}
+
+/** The family of an address or `ADDR/LEN` prefix, `undefined` when it is neither. */
+function prefixFamily(s: string): 4 | 6 | undefined {
+  try {
+    return parsePrefix(s).family;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The family of a plain address (no `/LEN`). */
+const addrFamily = (s: string): 4 | 6 | undefined => (s.includes("/") ? undefined : ipFamily(s));
+
+/** A MAC as ovn-nbctl scans it: six colon-separated hex bytes at the start of the text (what follows is not checked). */
+const macScan = (s: string) => /^\s*[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}/.test(s);
+
+/** ovn-nbctl's check of one `lsp-set-addresses` entry: only the MAC (or the `dynamic IP` form) is parsed. */
+function lspAddressOk(entry: string): boolean {
+  if (entry === "dynamic" || entry === "unknown" || entry === "router") return true;
+  if (entry.startsWith("dynamic ")) {
+    const ip = entry.slice(8).trim().split(/\s+/)[0] ?? "";
+    return /^\d+\.\d+\.\d+\.\d+/.test(ip) || addrFamily(ip) === 6;
+  }
+  return macScan(entry);
+}
+
+/** A switch port, router port or other named row by name, pending rows of the run included; `NAME: port name not found` otherwise. */
+async function portArg(ctx: Ctx, table: "Logical_Switch_Port" | "Logical_Router_Port", name: string): Promise<string> {
+  const pending = ctx.tx.pendingRef(table, name);
+  if (pending !== undefined) return pending;
+  const [row] = await ctx.reader.find(table, isUuid(name) ? ({ _uuid: name } as never) : ({ name } as never));
+  if (!row) throw new UsageError(`${name}: port name not found`);
+  return row._uuid;
+}
+
+/** Splits `IP`, `IP:PORT` or `[IPv6]:PORT` as ovn-nbctl's load balancer arguments; `undefined` when malformed. */
+function lbEndpoint(s: string): { ip: string; family: 4 | 6; port: boolean } | undefined {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s);
+  const ip = m ? m[1]! : s;
+  const family = addrFamily(ip);
+  if (family === undefined || (m && (Number(m[2]) < 1 || Number(m[2]) > 65535))) return undefined;
+  return { ip, family, port: m !== null };
+}
+
+/** ovn-nbctl's checks of `lb-add VIP IPS`, with its messages. */
+function checkLbArgs(vip: string, ips: string): void {
+  const v = lbEndpoint(vip);
+  if (!v) throw new UsageError(`${vip}: should be an IP address (or an IP address and a port number with : as a separator).`);
+  for (const ip of ips.split(",").filter(Boolean)) {
+    const b = lbEndpoint(ip);
+    if (v.port && !b?.port) throw new UsageError(`${ip}: should be an IP address and a port number with : as a separator.`);
+    if (!v.port && (!b || b.port)) throw new UsageError(`${ip}: should be an IP address.`);
+    if (b && b.family !== v.family) throw new UsageError(`${ip}: IP address family is different from VIP ${v.ip}.`);
+  }
 }
 
 const ovnCommands: Record<string, Spec> = {
@@ -702,10 +775,10 @@ const ovnCommands: Record<string, Spec> = {
     max: 4,
     options: ["--may-exist"],
     async run(ctx, [sw, port, parent, tag], opts) {
-      if (parent !== undefined && tag === undefined) throw new UsageError("lsp-add with a parent needs a tag");
+      if (parent !== undefined && tag === undefined) throw new UsageError("lsp-add with parent must also specify a tag");
       let t: number | undefined;
       if (tag !== undefined) {
-        if (!/^\d+$/.test(tag) || Number(tag) > 4095) throw new UsageError(`${tag}: invalid tag`);
+        if (!/^\d+$/.test(tag) || Number(tag) > 4095) throw new UsageError(`${tag}: invalid tag (must be in range 0 to 4095)`);
         t = Number(tag);
       }
       await ctx.tx.lspAdd(sw!, port!, { mayExist: flag(opts, "--may-exist"), ...(parent !== undefined ? { parent } : {}), ...(t !== undefined ? { tag: t } : {}) });
@@ -734,9 +807,14 @@ const ovnCommands: Record<string, Spec> = {
     min: 1,
     max: Infinity,
     async run(ctx, [p, ...addrs]) {
-      for (const a of addrs) checkAddressEntry(a);
+      const ref = await portArg(ctx, "Logical_Switch_Port", p!).catch(() => {
+        throw new OvnNotFoundError("logical switch port", p!);
+      });
+      for (const a of addrs) {
+        if (!lspAddressOk(a)) throw new UsageError(`${a}: Invalid address format. See ovn-nb(5). Hint: An Ethernet address must be listed before an IP address, together as a single argument.`);
+      }
       await checkDuplicateIps(ctx, p!, addrs);
-      await ctx.tx.lspSet(p!, { addresses: addrs });
+      ctx.tx.add(model.table("Logical_Switch_Port").update({ _uuid: ref as never }, { addresses: addrs }));
     },
   },
   "lsp-get-addresses": { min: 1, max: 1, run: async (ctx, [p]) => (await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).addresses.map((a) => `${a}\n`).join("") },
@@ -762,7 +840,7 @@ const ovnCommands: Record<string, Spec> = {
   },
   "lsp-set-type": { min: 2, max: 2, run: async (ctx, [p, type]) => void (await ctx.tx.lspSet(p!, { type: type! })) },
   "lsp-get-type": { min: 1, max: 1, run: async (ctx, [p]) => `${(await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).type}\n` },
-  "lsp-set-options": { min: 1, max: Infinity, run: async (ctx, [p, ...kv]) => void (await ctx.tx.lspSet(p!, { options: keyValues(kv, "option") })) },
+  "lsp-set-options": { min: 1, max: Infinity, run: async (ctx, [p, ...kv]) => void (await ctx.tx.lspSet(p!, { options: keyValues(kv.filter((a) => a.includes("=")), "option") })) },
   "lsp-get-options": {
     min: 1,
     max: 1,
@@ -790,7 +868,7 @@ const ovnCommands: Record<string, Spec> = {
     min: 1,
     max: Infinity,
     async run(ctx, [cidr, ...kv]) {
-      parsePrefix(cidr!, "DHCP cidr");
+      if (prefixFamily(cidr!) === undefined) throw new UsageError(`Invalid cidr format '${cidr}'`);
       ctx.tx.add(model.table("DHCP_Options").insert({ cidr: cidr!, external_ids: keyValues(kv, "external id") }));
     },
   },
@@ -798,7 +876,7 @@ const ovnCommands: Record<string, Spec> = {
     min: 1,
     max: 1,
     async run(ctx, [id]) {
-      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: DHCP options UUID not found`);
+      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: dhcp options UUID not found`);
       ctx.tx.add(model.table("DHCP_Options").delete({ _uuid: id as never }));
     },
   },
@@ -811,7 +889,7 @@ const ovnCommands: Record<string, Spec> = {
     min: 1,
     max: Infinity,
     async run(ctx, [id, ...kv]) {
-      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: DHCP options UUID not found`);
+      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: dhcp options UUID not found`);
       ctx.tx.add(model.table("DHCP_Options").update({ _uuid: id as never }, { options: keyValues(kv, "option") }));
     },
   },
@@ -820,7 +898,7 @@ const ovnCommands: Record<string, Spec> = {
     max: 1,
     async run(ctx, [id]) {
       const d = isUuid(id!) ? (await ctx.reader.find("DHCP_Options", { _uuid: id as never }))[0] : undefined;
-      if (!d) throw new UsageError(`${id}: DHCP options UUID not found`);
+      if (!d) throw new UsageError(`${id}: dhcp options UUID not found`);
       return smapLines(d.options);
     },
   },
@@ -844,6 +922,8 @@ const ovnCommands: Record<string, Spec> = {
     options: ["--may-exist"],
     async run(ctx, [router, port, mac, ...rest], opts) {
       const networks = rest.filter((a) => !a.includes("="));
+      if (!macScan(mac!)) throw new UsageError(`${port}: invalid mac address ${mac}`);
+      for (const n of networks) if (prefixFamily(n) === undefined) throw new UsageError(`${port}: invalid network address: ${n}`);
       const kv = keyValues(rest.filter((a) => a.includes("=")), "option");
       const peer = kv["peer"];
       delete kv["peer"];
@@ -878,11 +958,21 @@ const ovnCommands: Record<string, Spec> = {
     min: 2,
     max: 3,
     async run(ctx, [p, chassis, prio]) {
-      if (prio !== undefined && !/^\d+$/.test(prio)) throw new UsageError(`${prio}: invalid priority`);
-      await ctx.tx.lrpSetGatewayChassis(p!, chassis!, prio === undefined ? 0 : Number(prio));
+      await ctx.tx.lrpSetGatewayChassis(p!, chassis!, prio === undefined ? 0 : priorityArg(prio));
     },
   },
-  "lrp-del-gateway-chassis": { min: 2, max: 2, run: async (ctx, [p, c]) => void (await ctx.tx.lrpDelGatewayChassis(p!, c!)) },
+  "lrp-del-gateway-chassis": {
+    min: 2,
+    max: 2,
+    async run(ctx, [p, c]) {
+      try {
+        await ctx.tx.lrpDelGatewayChassis(p!, c!);
+      } catch (e) {
+        if (e instanceof OvnNotFoundError && e.kind === "gateway chassis") throw new UsageError(`chassis ${c} is not added to logical port ${p}`);
+        throw e;
+      }
+    },
+  },
   "lrp-get-gateway-chassis": {
     min: 1,
     max: 1,
@@ -896,18 +986,42 @@ const ovnCommands: Record<string, Spec> = {
   "lr-route-add": {
     min: 3,
     max: 4,
-    options: ["--may-exist", "--policy", "--ecmp", "--ecmp-symmetric-reply", "--route-table"],
+    options: ["--may-exist", "--policy", "--ecmp", "--ecmp-symmetric-reply", "--route-table", "--bfd"],
     async run(ctx, [router, prefix, nexthop, port], opts) {
       const policy = opts.get("--policy");
       if (policy !== undefined && policy !== "dst-ip" && policy !== "src-ip") throw new UsageError(`bad policy: ${String(policy)}`);
+      const fam = prefixFamily(prefix!);
+      if (fam === undefined) throw new UsageError(`bad prefix argument: ${prefix}`);
+      if (nexthop !== "discard" && addrFamily(nexthop!) !== fam) throw new UsageError(`bad IPv${fam} nexthop argument: ${nexthop}`);
+      if (port !== undefined) await portArg(ctx, "Logical_Router_Port", port);
       const table = opts.get("--route-table");
-      await ctx.tx.lrRouteAdd(router!, prefix!, nexthop!, {
+      const duplicate = (e: unknown) => {
+        if (!(e instanceof OvnAlreadyExistsError)) throw e;
+        throw new UsageError(`duplicate prefix: ${prefix} (policy: ${typeof policy === "string" ? policy : "dst-ip"}). Use option --ecmp to allow this for ECMP routing.`);
+      };
+      // --bfd: a new BFD session to the next hop through PORT; --bfd=UUID: an existing one.
+      const bfdOpt = opts.get("--bfd");
+      let bfd: string | undefined;
+      if (typeof bfdOpt === "string") {
+        if (!isUuid(bfdOpt) || (await ctx.reader.ids("BFD", { _uuid: bfdOpt as never })).length === 0) throw new UsageError("no entry found in the BFD table");
+        bfd = bfdOpt;
+      } else if (bfdOpt) {
+        if (port === undefined) throw new UsageError("insert entry in the BFD table failed");
+        const ins = model.table("BFD").insert({ logical_port: port, dst_ip: nexthop! });
+        ctx.tx.add(ins);
+        bfd = ins.ref;
+      }
+      const symmetric = flag(opts, "--ecmp-symmetric-reply");
+      const ref = await ctx.tx.lrRouteAdd(router!, prefix!, nexthop!, {
         mayExist: flag(opts, "--may-exist"),
-        ecmp: flag(opts, "--ecmp") || flag(opts, "--ecmp-symmetric-reply"),
+        ecmp: flag(opts, "--ecmp") || symmetric,
         ...(policy !== undefined ? { policy } : {}),
         ...(port !== undefined ? { outputPort: port } : {}),
         ...(typeof table === "string" ? { routeTable: table } : {}),
-      });
+      }).catch(duplicate);
+      if (symmetric || bfd !== undefined) {
+        ctx.tx.add(model.table("Logical_Router_Static_Route").update({ _uuid: ref }, { ...(symmetric ? { options: { ecmp_symmetric_reply: "true" } } : {}), ...(bfd !== undefined ? { bfd: bfd as never } : {}) }));
+      }
     },
   },
   "lr-route-del": {
@@ -916,13 +1030,19 @@ const ovnCommands: Record<string, Spec> = {
     options: ["--if-exists", "--policy"],
     async run(ctx, [router, prefix, nexthop, port], opts) {
       const policy = opts.get("--policy");
-      await ctx.tx.lrRouteDel(router!, {
-        ifExists: flag(opts, "--if-exists"),
+      if (policy !== undefined && policy !== "dst-ip" && policy !== "src-ip") throw new UsageError(`bad policy: ${String(policy)}`);
+      if (prefix !== undefined && prefixFamily(prefix) === undefined) throw new UsageError(`bad prefix argument: ${prefix}`);
+      if (nexthop !== undefined && nexthop !== "discard" && addrFamily(nexthop) === undefined) throw new UsageError(`bad nexthop argument: ${nexthop}`);
+      const removed = await ctx.tx.lrRouteDel(router!, {
+        ifExists: true,
         ...(prefix !== undefined ? { prefix } : {}),
         ...(nexthop !== undefined ? { nexthop } : {}),
         ...(port !== undefined ? { outputPort: port } : {}),
         ...(policy === "dst-ip" || policy === "src-ip" ? { policy } : {}),
       });
+      if (removed === 0 && prefix !== undefined && !flag(opts, "--if-exists")) {
+        throw new UsageError(`no matching route: policy '${policy ?? "any"}', prefix '${prefix}', nexthop '${nexthop ?? "any"}', output_port '${port ?? "any"}'.`);
+      }
     },
   },
   "lr-route-list": {
@@ -938,11 +1058,14 @@ const ovnCommands: Record<string, Spec> = {
     max: Infinity,
     options: ["--may-exist"],
     async run(ctx, [router, prio, match, action, ...rest], opts) {
-      if (!/^\d+$/.test(prio!)) throw new UsageError(`priority must be an integer: ${prio}`);
+      const priority = priorityArg(prio!);
       if (action !== "allow" && action !== "drop" && action !== "reroute") throw new UsageError(`${action}: action must be one of "allow", "drop", and "reroute"`);
+      if (action === "reroute" && rest.length === 0) throw new UsageError("Nexthop is required when action is reroute.");
       const nexthops = action === "reroute" ? (rest.shift() ?? "").split(",").filter(Boolean) : [];
+      for (const h of nexthops) if (addrFamily(h) === undefined) throw new UsageError(`bad next hop argument: ${h}`);
+      for (const o of rest) if (!o.includes("=")) throw new UsageError(`No value specified for the option : ${o}`);
       const kv = keyValues(rest, "option");
-      await ctx.tx.lrPolicyAdd(router!, Number(prio), match!, action, { mayExist: flag(opts, "--may-exist"), nexthops, options: kv });
+      await ctx.tx.lrPolicyAdd(router!, priority, match!, action, { mayExist: flag(opts, "--may-exist"), nexthops, options: kv });
     },
   },
   "lr-policy-del": {
@@ -955,7 +1078,8 @@ const ovnCommands: Record<string, Spec> = {
         ctx.tx.add(model.table("Logical_Router").mutate({ _uuid: lr._uuid }, [["policies", "delete", [prio as never]]]));
         return;
       }
-      await ctx.tx.lrPolicyDel(router!, { ifExists: flag(opts, "--if-exists"), ...(prio !== undefined ? { priority: Number(prio) } : {}), ...(match !== undefined ? { match } : {}) });
+      // A priority (and match) that matches nothing is no error for ovn-nbctl.
+      await ctx.tx.lrPolicyDel(router!, { ifExists: flag(opts, "--if-exists") || prio !== undefined, ...(prio !== undefined ? { priority: priorityArg(prio) } : {}), ...(match !== undefined ? { match } : {}) });
     },
   },
   "lr-policy-list": {
@@ -982,6 +1106,14 @@ const ovnCommands: Record<string, Spec> = {
     options: ["--may-exist", "--stateless", "--portrange", "--add-route", "--gateway-port"],
     async run(ctx, [router, type, ext, logical, port, mac], opts) {
       if (type !== "snat" && type !== "dnat" && type !== "dnat_and_snat") throw new UsageError(`${type}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
+      const fam = addrFamily(ext!);
+      if (fam === undefined) throw new UsageError(`${ext}: Not a valid IPv4 or IPv6 address.`);
+      if (type === "snat" ? prefixFamily(logical!) !== fam : addrFamily(logical!) !== fam) {
+        throw new UsageError(type === "snat" ? `${logical}: should be an IPv${fam} address or network.` : `${logical}: Not a valid IPv${fam} address.`);
+      }
+      if (port !== undefined && mac === undefined) throw new UsageError("lr-nat-add with logical_port must also specify external_mac.");
+      if (mac !== undefined && !macScan(mac)) throw new UsageError(`invalid mac address ${mac}.`);
+      if (port !== undefined) await portArg(ctx, "Logical_Switch_Port", port);
       await ctx.tx.lrNatAdd(router!, type, ext!, logical!, {
         mayExist: flag(opts, "--may-exist"),
         ...(port !== undefined ? { logicalPort: port } : {}),
@@ -997,7 +1129,16 @@ const ovnCommands: Record<string, Spec> = {
     options: ["--if-exists"],
     async run(ctx, [router, type, ip], opts) {
       if (type !== undefined && type !== "snat" && type !== "dnat" && type !== "dnat_and_snat") throw new UsageError(`${type}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
-      await ctx.tx.lrNatDel(router!, { ifExists: flag(opts, "--if-exists"), ...(type !== undefined ? { type } : {}), ...(ip !== undefined ? { ip } : {}) });
+      // ovn-nbctl deletes what matches and is silent when nothing does; an argument that is not an
+      // IP names the gateway port of the NATs to delete.
+      if (ip !== undefined && prefixFamily(ip) === undefined) {
+        const gw = await portArg(ctx, "Logical_Router_Port", ip);
+        const lr = await named(ctx, "Logical_Router", router!, "logical router");
+        const gone = (await routerChildren(ctx, lr.nat, "NAT")).filter((n) => n.type === type && n.gateway_port === gw).map((n) => n._uuid);
+        if (gone.length > 0) ctx.tx.add(model.table("Logical_Router").mutate({ _uuid: lr._uuid }, [["nat", "delete", gone]]));
+        return;
+      }
+      await ctx.tx.lrNatDel(router!, { ifExists: true, ...(type !== undefined ? { type } : {}), ...(ip !== undefined ? { ip } : {}) });
     },
   },
   "lr-nat-list": {
@@ -1012,14 +1153,16 @@ const ovnCommands: Record<string, Spec> = {
   },
   "acl-add": {
     min: 5,
-    max: 5,
+    // ovn-nbctl takes (and ignores) a sixth argument.
+    max: 6,
     options: ["--may-exist", "--log", "--severity", "--name", "--meter", "--label", "--type", "--apply-after-lb"],
     async run(ctx, [entity, dir, prio, match, action], opts) {
       if (dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
       const actions = ["allow", "allow-related", "allow-stateless", "drop", "reject"] as const;
       if (!actions.includes(action as never)) throw new UsageError(`${action}: action must be one of "allow", "allow-related", "allow-stateless", "drop", and "reject"`);
-      if (!/^\d+$/.test(prio!) || Number(prio) > 32767) throw new UsageError(`${prio}: priority must in range 0...32767`);
+      priorityArg(prio!);
       const severity = opts.get("--severity");
+      if (severity !== undefined && !["alert", "warning", "notice", "info", "debug"].includes(String(severity))) throw new UsageError(`bad severity: ${String(severity)}`);
       const name = opts.get("--name");
       const meter = opts.get("--meter");
       const label = opts.get("--label");
@@ -1080,12 +1223,19 @@ const ovnCommands: Record<string, Spec> = {
     options: ["--may-exist"],
     async run(ctx, [sw, dir, prio, match, ...rest], opts) {
       if (dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
+      const prioNum = priorityArg(prio!);
+      for (const a of rest) {
+        const [k, v = ""] = a.split(/=(.*)/s);
+        const max = k === "dscp" ? 63 : 4294967295;
+        if (k !== "rate" && k !== "burst" && k !== "dscp") throw new UsageError(`${a}: supported arguments are "dscp=", "rate=", and "burst="`);
+        if (!/^\d+$/.test(v) || Number(v) > max || (k !== "dscp" && Number(v) < 1)) throw new UsageError(`${v}: ${k} must be in the range ${k === "dscp" ? 0 : 1}...${max}`);
+      }
       const kv = keyValues(rest, "QoS setting");
       const num = (k: string) => (kv[k] !== undefined ? Number(kv[k]) : undefined);
       const rate = num("rate");
       const burst = num("burst");
       const dscp = num("dscp");
-      await ctx.tx.qosAdd(sw!, dir, Number(prio), match!, {
+      await ctx.tx.qosAdd(sw!, dir, prioNum, match!, {
         mayExist: flag(opts, "--may-exist"),
         ...(rate !== undefined ? { rate } : {}),
         ...(burst !== undefined ? { burst } : {}),
@@ -1127,11 +1277,25 @@ const ovnCommands: Record<string, Spec> = {
     max: 4,
     options: ["--may-exist", "--add-duplicate"],
     async run(ctx, [name, vip, ips, proto], opts) {
-      if (proto !== undefined && proto !== "tcp" && proto !== "udp" && proto !== "sctp") throw new UsageError(`${proto}: protocol must be one of "tcp", "udp", or "sctp".`);
+      if (proto !== undefined && proto !== "tcp" && proto !== "udp" && proto !== "sctp") throw new UsageError(`${proto}: protocol must be one of "tcp", "udp",  or "sctp".`);
+      checkLbArgs(vip!, ips!);
       await ctx.tx.lbAdd(name!, vip!, ips!.split(",").filter(Boolean), { mayExist: flag(opts, "--may-exist"), ...(proto !== undefined ? { protocol: proto } : {}) });
     },
   },
-  "lb-del": { min: 1, max: 2, options: ["--if-exists"], run: async (ctx, [n, vip], o) => void (await ctx.tx.lbDel(n!, { ifExists: flag(o, "--if-exists"), ...(vip !== undefined ? { vip } : {}) })) },
+  "lb-del": {
+    min: 1,
+    max: 2,
+    options: ["--if-exists"],
+    async run(ctx, [n, vip], o) {
+      try {
+        // ovn-nbctl deletes nothing, silently, for an unknown load balancer.
+        await ctx.tx.lbDel(n!, { ifExists: vip === undefined || flag(o, "--if-exists"), ...(vip !== undefined ? { vip } : {}) });
+      } catch (e) {
+        if (e instanceof OvnNotFoundError && e.kind === "load balancer VIP") throw new UsageError(`vip ${vip} is not part of the load balancer.`);
+        throw e;
+      }
+    },
+  },
   "lb-list": {
     min: 0,
     max: 1,
@@ -1141,7 +1305,16 @@ const ovnCommands: Record<string, Spec> = {
     },
   },
   "ls-lb-add": { min: 2, max: 2, options: ["--may-exist"], run: async (ctx, [s, l]) => void (await ctx.tx.lsLbAdd(s!, l!)) },
-  "ls-lb-del": { min: 1, max: 2, options: ["--if-exists"], run: async (ctx, [s, l], o) => void (l === undefined ? ctx.tx.add(model.table("Logical_Switch").update({ name: s! }, { load_balancer: [] })) : await ctx.tx.lsLbDel(s!, l, { ifExists: flag(o, "--if-exists") })) },
+  "ls-lb-del": {
+    min: 1,
+    max: 2,
+    options: ["--if-exists"],
+    async run(ctx, [s, l], o) {
+      if (l !== undefined) return void (await ctx.tx.lsLbDel(s!, l, { ifExists: flag(o, "--if-exists") }));
+      const ls = await named(ctx, "Logical_Switch", s!, "logical switch");
+      ctx.tx.add(model.table("Logical_Switch").update({ _uuid: ls._uuid }, { load_balancer: [] }));
+    },
+  },
   "ls-lb-list": {
     min: 1,
     max: 1,
@@ -1152,7 +1325,16 @@ const ovnCommands: Record<string, Spec> = {
     },
   },
   "lr-lb-add": { min: 2, max: 2, options: ["--may-exist"], run: async (ctx, [r, l]) => void (await ctx.tx.lrLbAdd(r!, l!)) },
-  "lr-lb-del": { min: 1, max: 2, options: ["--if-exists"], run: async (ctx, [r, l], o) => void (l === undefined ? ctx.tx.add(model.table("Logical_Router").update({ name: r! }, { load_balancer: [] })) : await ctx.tx.lrLbDel(r!, l, { ifExists: flag(o, "--if-exists") })) },
+  "lr-lb-del": {
+    min: 1,
+    max: 2,
+    options: ["--if-exists"],
+    async run(ctx, [r, l], o) {
+      if (l !== undefined) return void (await ctx.tx.lrLbDel(r!, l, { ifExists: flag(o, "--if-exists") }));
+      const lr = await named(ctx, "Logical_Router", r!, "logical router");
+      ctx.tx.add(model.table("Logical_Router").update({ _uuid: lr._uuid }, { load_balancer: [] }));
+    },
+  },
   "lr-lb-list": {
     min: 1,
     max: 1,
@@ -1171,8 +1353,7 @@ const ovnCommands: Record<string, Spec> = {
     min: 3,
     max: 3,
     async run(ctx, [g, c, p]) {
-      if (!/^\d+$/.test(p!)) throw new UsageError(`${p}: invalid priority`);
-      await ctx.tx.haChassisGroupAddChassis(g!, c!, Number(p));
+      await ctx.tx.haChassisGroupAddChassis(g!, c!, priorityArg(p!));
     },
   },
   "ha-chassis-group-remove-chassis": {
@@ -1182,7 +1363,7 @@ const ovnCommands: Record<string, Spec> = {
       const grp = await named(ctx, "HA_Chassis_Group", g!, "HA chassis group");
       const ids = new Set<string>(grp.ha_chassis);
       const hc = (await ctx.reader.find("HA_Chassis", { chassis_name: c! })).filter((h) => ids.has(h._uuid));
-      if (hc.length === 0) throw new OvnNotFoundError("HA chassis", c!, { kind: "HA chassis group", name: g! });
+      if (hc.length === 0) throw new UsageError(`${c}: ha chassis not found in ${g} ha chassis group`);
       ctx.tx.add(model.table("HA_Chassis_Group").mutate({ _uuid: grp._uuid }, [["ha_chassis", "delete", hc.map((h) => h._uuid)]]));
     },
   },
@@ -1210,8 +1391,8 @@ const ovnCommands: Record<string, Spec> = {
     max: 5,
     options: ["--fair", "--may-exist"],
     async run(ctx, [name, action, rate, unit, burst], opts) {
-      if (action !== "drop") throw new UsageError(`${action}: action must be "drop"`);
-      if (unit !== "kbps" && unit !== "pktps") throw new UsageError(`${unit}: unit must be "kbps" or "pktps"`);
+      if (action !== "drop") throw new UsageError(`action must be "drop"`);
+      if (unit !== "kbps" && unit !== "pktps") throw new UsageError(`unit must be "kbps" or "pktps"`);
       if (!/^\d+$/.test(rate!)) throw new UsageError(`rate must be in the range 1...4294967295`);
       if (burst !== undefined && !/^\d+$/.test(burst)) throw new UsageError(`burst must be in the range 0...4294967295`);
       await ctx.tx.meterAdd(name!, Number(rate), unit, { mayExist: flag(opts, "--may-exist"), ...(burst !== undefined ? { burst: Number(burst) } : {}), ...(flag(opts, "--fair") ? { fair: true } : {}) });
@@ -1225,7 +1406,7 @@ const ovnCommands: Record<string, Spec> = {
         ctx.tx.add(model.table("Meter").delete([]));
         return;
       }
-      await ctx.tx.meterDel(name);
+      await ctx.tx.meterDel(name, { ifExists: true });
     },
   },
   "meter-list": {
@@ -1253,10 +1434,13 @@ const ovnCommands: Record<string, Spec> = {
     min: 4,
     max: 5,
     async run(ctx, [name, type, ...rest]) {
-      if (type !== "gre" && type !== "erspan") throw new UsageError(`${type}: mirror type must be "gre" or "erspan"`);
+      if (type !== "gre" && type !== "erspan") throw new UsageError(`${type}: type must be "gre" or "erspan"`);
       const [index, filter, sink] = rest.length === 3 ? rest : ["0", ...rest];
-      if (filter !== "from-lport" && filter !== "to-lport") throw new UsageError(`${filter}: mirror filter must be "from-lport" or "to-lport"`);
-      await ctx.tx.mirrorAdd(name!, { type, index: Number(index), filter, sink: sink! });
+      if (!/^\d+$/.test(index!)) throw new UsageError("Invalid Index");
+      if ((await ctx.reader.ids("Mirror", { name: name! })).length > 0) throw new UsageError(`Mirror with ${name} name already exists.`);
+      if (addrFamily(sink!) === undefined) throw new UsageError(`Invalid sink ip: ${sink}`);
+      // ovn-nbctl's IDL drops a filter outside the column's enum; the row then gets the default, "from-lport".
+      await ctx.tx.mirrorAdd(name!, { type, index: Number(index), filter: filter === "to-lport" ? "to-lport" : "from-lport", sink: sink! });
     },
   },
   "lsp-detach-mirror": { min: 2, max: 2, run: async (ctx, [p, m]) => void (await ctx.tx.lspDetachMirror(p!, m!)) },
@@ -1265,7 +1449,7 @@ const ovnCommands: Record<string, Spec> = {
     max: 1,
     async run(ctx, [name]) {
       if (name !== undefined) {
-        await ctx.tx.mirrorDel(name);
+        await ctx.tx.mirrorDel(name, { ifExists: true });
         return;
       }
       for (const m of await ctx.reader.find("Mirror")) await ctx.tx.mirrorDel(m._uuid);
@@ -1285,6 +1469,9 @@ const ovnCommands: Record<string, Spec> = {
 };
 
 const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands, ...NBCTL_EXTRA_COMMANDS };
+
+/** Every option some command takes: ovn-nbctl accepts these before the first command, and only these. */
+const COMMAND_OPTIONS = new Set(["--columns", "--id", ...Object.values(COMMANDS).flatMap((c) => c.options ?? [])]);
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
 const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list", ...NBCTL_EXTRA_READ_ONLY]);
@@ -1339,6 +1526,7 @@ export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<str
       const eq = a.indexOf("=");
       let name = eq >= 0 ? a.slice(0, eq) : a;
       let value: string | true = eq >= 0 ? a.slice(eq + 1) : true;
+      if (i === 0 && !GLOBAL_VALUE.has(name) && !GLOBAL_FLAG.has(name) && !COMMAND_OPTIONS.has(name)) throw new UsageError(`unrecognized option '${name}'`);
       if (i === 0 && (GLOBAL_VALUE.has(name) || GLOBAL_FLAG.has(name))) {
         if (GLOBAL_VALUE.has(name) && value === true) {
           value = seg[++j] ?? "";
@@ -1352,10 +1540,11 @@ export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<str
             p.db = value as string;
             break;
           case "--timeout":
+            if (!/^\d+$/.test(String(value)) || Number(value) === 0) throw new UsageError(`value ${String(value)} on -t or --timeout is invalid`);
             p.timeoutSec = Number(value);
             break;
           case "--wait":
-            if (value !== "none" && value !== "sb" && value !== "hv") throw new UsageError(`argument to --wait must be "none", "sb", or "hv" (not "${String(value)}")`);
+            if (value !== "none" && value !== "sb" && value !== "hv") throw new UsageError(`argument to --wait must be "none", "sb", or "hv"`);
             p.wait = value;
             break;
           case "--no-wait":
@@ -1393,21 +1582,26 @@ export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<str
       opts.set(name, value);
     }
     const name = seg[j];
+    // Empty segments ("A -- -- B", a trailing "--") are skipped, as ovn-nbctl does.
     if (name === undefined) {
-      if (i === 0 && segments.length === 1) throw new UsageError("missing command name (use --help for help)");
-      throw new UsageError("missing command name (use --help for help)");
+      if (opts.size > 0 || seg.length > 0) throw new UsageError("missing command name (use --help for help)");
+      return;
     }
     const spec = COMMANDS[name];
     if (!spec) throw new UsageError(`unknown command '${name}'; use --help for help`);
     const args = seg.slice(j + 1);
     if (args.length < spec.min) throw new UsageError(`'${name}' command requires at least ${spec.min} arguments`);
-    if (args.length > spec.max) throw new UsageError(`'${name}' command takes at most ${spec.max} arguments`);
+    if (args.length > spec.max) {
+      const note = args.some((a) => a.startsWith("-")) ? ' (note that options must precede command names and follow a "--" argument)' : "";
+      throw new UsageError(`'${name}' command takes at most ${spec.max} arguments${note}`);
+    }
     for (const o of opts.keys()) {
       if (o === "--columns" || o === "--id") continue;
       if (!(spec.options ?? []).includes(o)) throw new UsageError(`'${name}' command has no '${o}' option`);
     }
     p.commands.push({ name, args, opts });
   });
+  if (p.commands.length === 0) throw new UsageError("missing command name (use --help for help)");
   return p;
 }
 
