@@ -123,6 +123,11 @@ describe.skipIf(!requirePeers([...IC_SANDBOX_PROGRAMS, "ovn-trace"]))("OVN-IC wi
     // The remote side of the transit switch in AZ1: ovn-ic made AZ2's port a `remote` port bound to AZ2's gateway.
     expect((await az(1).sb.nbctl("lsp-get-type", `ts1-${az(2).router}`)).trim()).toBe("remote");
     expect((await az(1).sb.nbctl("lsp-get-addresses", `ts1-${az(2).router}`)).trim()).toBe(`aa:aa:aa:aa:aa:02 ${transitIp(2)}/24`);
+    // ...and AZ2's gateway is a remote chassis in AZ1's SB, holding that port.
+    const sbGet = async (a: Az, table: string, where: string, column: string) => (await a.sb.sbctl("--bare", `--columns=${column}`, "find", table, where)).trim();
+    expect(await sbGet(az(1), "Chassis", "name=gw-az2", "other_config")).toBe("is-remote=true");
+    const gw2InAz1 = await sbGet(az(1), "Chassis", "name=gw-az2", "_uuid");
+    await expect.poll(() => sbGet(az(1), "Port_Binding", `logical_port=ts1-${az(2).router}`, "chassis"), { timeout: 10_000, interval: 25 }).toBe(gw2InAz1);
     // `ovn-ic-sbctl show` and our renderer of the same snapshot.
     expect(renderIcSbShow(snap)).toBe(await ic.icSbctl("show"));
     expect(renderIcSbShow(snap, "az2")).toBe(await ic.icSbctl("show", "az2"));
