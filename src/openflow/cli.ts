@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `parse-flow`, `parse-flows`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `parse-flow`, `parse-flows`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { DecodeError, fromHex, toHex } from "./bytes.js";
 import { FlowModCommand, OfpVersion } from "./constants.js";
 import { OpenFlowConnection, OpenFlowError } from "./connection.js";
 import { FlowSyntaxError, parseFlow } from "./flowtext.js";
-import { type MultipartReplyBody, decodeMessage, encodeMessage } from "./messages.js";
+import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "./messages.js";
 import { formatFlowStats, formatMessage } from "./print.js";
 import { formatTableFeatures } from "./tablefeatures.js";
 
@@ -20,6 +20,9 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   ofp-print HEX               decode and print an OpenFlow message
   dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
   dump-table-features TARGET  print the switch's table features
+  add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
+  del-tlv-map TARGET [MAP]    remove mappings (all of them without MAP)
+  dump-tlv-map TARGET         print the switch's TLV mapping table
   add-flow TARGET FLOW        add a flow
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
@@ -104,6 +107,25 @@ function printFlowMod(io: CliIo, text: string, xid: number, opts: Opts): void {
   io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
 }
 
+/**
+ * Parses ovs-ofctl's TLV mapping list: `{class=0xffff,type=0,len=4}->tun_metadata0[,...]`.
+ * @throws Error "invalid tlv mapping" (ovs-ofctl's message) for anything else.
+ */
+export function parseTlvMappings(text: string): TlvMapping[] {
+  const out: TlvMapping[] = [];
+  const re = /\{class=(0x[0-9a-f]+|\d+),type=(0x[0-9a-f]+|\d+),len=(0x[0-9a-f]+|\d+)\}->tun_metadata(\d+)(,(?=\{)|$)/iy;
+  let at = 0;
+  while (at < text.length || out.length === 0) {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    const [cls, type, len, index] = (m ?? []).slice(1, 5).map(Number) as [number, number, number, number];
+    if (!m || cls > 0xffff || type > 0xff || len > 0xff || index > 0xffff) throw new Error("invalid tlv mapping");
+    out.push({ optionClass: cls, optionType: type, optionLen: len, index });
+    at = re.lastIndex;
+  }
+  return out;
+}
+
 /** Entry point of `ovn-ts ofctl`. */
 export const ofctlCommand: CliCommand = async (argv, io) => {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
@@ -178,6 +200,22 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           if (error) throw new Error(`table features reply: ${error}`);
           io.out(`${text.replace(/^\n/, "")}\n`);
         });
+        return 0;
+      }
+      case "dump-tlv-map": {
+        need(rest, 1, cmd);
+        await withSwitch(rest[0]!, opts, async (c) => {
+          const r = await c.request({ type: "nx_tlv_table_request" });
+          io.out(`${formatMessage(r)}\n`);
+        });
+        return 0;
+      }
+      case "add-tlv-map":
+      case "del-tlv-map": {
+        need(rest, cmd === "add-tlv-map" ? 2 : 1, cmd);
+        const mappings = rest[1] === undefined ? [] : parseTlvMappings(rest[1]);
+        const command = cmd === "add-tlv-map" ? TlvTableModCommand.ADD : rest[1] === undefined ? TlvTableModCommand.CLEAR : TlvTableModCommand.DELETE;
+        await withSwitch(rest[0]!, opts, (c) => c.sendChecked([{ type: "nx_tlv_table_mod", command, mappings }]));
         return 0;
       }
       case "add-flow":

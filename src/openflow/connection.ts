@@ -405,6 +405,15 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
    * with {@link OpenFlowError} if the switch refused one.
    */
   async flowMods(mods: readonly FlowMod[]): Promise<void> {
+    await this.sendChecked(mods.map((fm) => ({ type: "flow_mod", ...fm }) as const));
+  }
+
+  /**
+   * Sends messages that have no reply of their own (flow_mod, NXT_TLV_TABLE_MOD, ...) followed by a
+   * barrier; resolves when the switch has processed them all, rejects with {@link OpenFlowError}
+   * for the first one it refused.
+   */
+  async sendChecked(msgs: readonly OfMessageInput[]): Promise<void> {
     const errors: OpenFlowError[] = [];
     const xids = new Set<number>();
     const onMsg = (m: OfMessage) => {
@@ -412,7 +421,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     };
     this.on("message", onMsg);
     try {
-      for (const fm of mods) xids.add(await this.send({ type: "flow_mod", ...fm }));
+      for (const m of msgs) xids.add(await this.send(m));
       await this.barrier();
     } finally {
       this.off("message", onMsg);

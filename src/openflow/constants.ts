@@ -237,6 +237,48 @@ export const ERROR_CODES: Readonly<Record<number, { readonly prefix: string; rea
   13: { prefix: "OFPTFFC", codes: ["BAD_TABLE", "BAD_METADATA", "BAD_TYPE", "BAD_LEN", "BAD_ARGUMENT", "EPERM"] },
 };
 
+/**
+ * Names of the Nicira experimenter errors (OFPET_EXPERIMENTER with experimenter 0x00002320 in
+ * OpenFlow 1.2+), by experimenter code, as Open vSwitch 3.1 names them.
+ */
+const NX_ERROR_CODES: Record<number, string> = {
+  2: "NXBRC_NXM_INVALID",
+  3: "NXBRC_NXM_BAD_TYPE",
+  4: "NXBRC_MUST_BE_ZERO",
+  5: "NXBRC_BAD_REASON",
+  6: "OFPMOFC_MONITOR_EXISTS",
+  7: "OFPMOFC_BAD_FLAGS",
+  8: "OFPMOFC_UNKNOWN_MONITOR",
+  9: "NXBRC_FM_BAD_EVENT",
+  10: "NXBRC_UNENCODABLE_ERROR",
+  11: "NXBAC_MUST_BE_ZERO",
+  12: "NXFMFC_HARDWARE",
+  13: "NXFMFC_BAD_TABLE_ID",
+  15: "NXBAC_BAD_CONJUNCTION",
+  16: "NXTTMFC_BAD_COMMAND",
+  17: "NXTTMFC_BAD_OPT_LEN",
+  18: "NXTTMFC_BAD_FIELD_IDX",
+  19: "NXTTMFC_TABLE_FULL",
+  20: "NXTTMFC_ALREADY_MAPPED",
+  21: "NXTTMFC_DUP_ENTRY",
+  34: "NXR_NOT_SUPPORTED",
+  35: "NXR_STALE",
+  36: "NXST_NOT_CONFIGURED",
+  37: "NXFMFC_INVALID_TLV_FIELD",
+  38: "NXTTMFC_INVALID_TLV_DEL",
+  39: "NXBAC_BAD_HEADER_TYPE",
+  40: "NXBAC_UNKNOWN_ED_PROP",
+  41: "NXBAC_BAD_ED_PROP",
+  42: "NXBAC_CT_DATAPATH_SUPPORT",
+  43: "NXBMC_CT_DATAPATH_SUPPORT",
+  44: "NXTFFC_DUP_TABLE",
+};
+
+/** Name of a Nicira experimenter error code (e.g. `NXTTMFC_ALREADY_MAPPED`); undefined when unknown. */
+export function nxErrorName(code: number): string | undefined {
+  return NX_ERROR_CODES[code];
+}
+
 /** Spec name of an error type, e.g. `OFPET_BAD_MATCH`. */
 export function errorTypeName(type: number): string {
   const e = Object.entries(ErrorType).find(([, v]) => v === type);

@@ -68,6 +68,7 @@ export {
   OFPMPF_MORE,
   OnfBundleType,
   NxMessageSubtype,
+  TlvTableModCommand,
   NxPacketInFormat,
   decodeHeader,
   decodeMessage,
@@ -98,6 +99,7 @@ export type {
   MultipartReplyBody,
   DistributiveOmit,
   NxPacketIn2,
+  TlvMapping,
 } from "./messages.js";
 export { FrameDecoder } from "./framing.js";
 export {
@@ -135,3 +137,4 @@ export { TableFeaturePropType, decodeTableFeatureProperty, encodeTableFeaturePro
 export type { OxmId, TableFeatureProperty } from "./tablefeatures.js";
 export { ContinuationPropType, decodeContinuation, formatContinuation } from "./continuation.js";
 export type { Continuation, ContinuationActions } from "./continuation.js";
+export { formatTlvMappings } from "./print.js";

@@ -256,10 +256,46 @@ export type OfMessage =
   | (MessageHeader & { readonly type: "nx_set_packet_in_format"; readonly format: number })
   | (MessageHeader & NxPacketIn2 & { readonly type: "nx_packet_in2" })
   | (MessageHeader & NxPacketIn2 & { readonly type: "nx_resume" })
+  | (MessageHeader & { readonly type: "nx_tlv_table_mod"; readonly command: number; readonly mappings: readonly TlvMapping[] })
+  | (MessageHeader & { readonly type: "nx_tlv_table_request" })
+  | (MessageHeader & { readonly type: "nx_tlv_table_reply"; readonly maxOptionSpace: number; readonly maxFields: number; readonly mappings: readonly TlvMapping[] })
   | (MessageHeader & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array });
 
 /** Nicira message subtypes (NXT_*) carried in OFPT_EXPERIMENTER with vendor 0x00002320. */
-export const NxMessageSubtype = { SET_PACKET_IN_FORMAT: 16, RESUME: 28, PACKET_IN2: 30 } as const;
+export const NxMessageSubtype = { SET_PACKET_IN_FORMAT: 16, TLV_TABLE_MOD: 24, TLV_TABLE_REQUEST: 25, TLV_TABLE_REPLY: 26, RESUME: 28, PACKET_IN2: 30 } as const;
+
+/** NXT_TLV_TABLE_MOD commands (Open vSwitch `nx_tlv_table_mod_command`). */
+export const TlvTableModCommand = { ADD: 0, DELETE: 1, CLEAR: 2 } as const;
+
+/**
+ * One Geneve option ↔ `tun_metadataN` mapping of the switch's TLV table (Open vSwitch
+ * `nx_tlv_map`): option class, type and length (bytes, a multiple of 4, at most 124) and the field index.
+ */
+export interface TlvMapping {
+  readonly optionClass: number;
+  readonly optionType: number;
+  readonly optionLen: number;
+  /** N of `tun_metadataN` (0..63). */
+  readonly index: number;
+}
+
+function readTlvMappings(r: Reader): TlvMapping[] {
+  const out: TlvMapping[] = [];
+  while (r.remaining > 0) {
+    r.need(8, "TLV mapping");
+    const optionClass = r.u16();
+    const optionType = r.u8();
+    const optionLen = r.u8();
+    const index = r.u16();
+    r.skip(2);
+    out.push({ optionClass, optionType, optionLen, index });
+  }
+  return out;
+}
+
+function writeTlvMappings(w: Writer, maps: readonly TlvMapping[]): void {
+  for (const t of maps) w.u16(t.optionClass).u8(t.optionType).u8(t.optionLen).u16(t.index).zeros(2);
+}
 
 /** Packet-in formats for NXT_SET_PACKET_IN_FORMAT. */
 export const NxPacketInFormat = { STANDARD: 0, NXT_PACKET_IN: 1, NXT_PACKET_IN2: 2 } as const;
@@ -813,6 +849,18 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
       if (experimenter === NX_VENDOR && expType === NxMessageSubtype.SET_PACKET_IN_FORMAT) {
         return { version: v, xid, type: "nx_set_packet_in_format", format: r.u32() };
       }
+      if (experimenter === NX_VENDOR && expType === NxMessageSubtype.TLV_TABLE_MOD) {
+        const command = r.u16();
+        r.skip(6);
+        return { version: v, xid, type: "nx_tlv_table_mod", command, mappings: readTlvMappings(r) };
+      }
+      if (experimenter === NX_VENDOR && expType === NxMessageSubtype.TLV_TABLE_REQUEST) return { version: v, xid, type: "nx_tlv_table_request" };
+      if (experimenter === NX_VENDOR && expType === NxMessageSubtype.TLV_TABLE_REPLY) {
+        const maxOptionSpace = r.u32();
+        const maxFields = r.u16();
+        r.skip(10);
+        return { version: v, xid, type: "nx_tlv_table_reply", maxOptionSpace, maxFields, mappings: readTlvMappings(r) };
+      }
       if (experimenter === NX_VENDOR && (expType === NxMessageSubtype.PACKET_IN2 || expType === NxMessageSubtype.RESUME)) {
         return { version: v, xid, type: expType === NxMessageSubtype.PACKET_IN2 ? "nx_packet_in2" : "nx_resume", ...readPacketIn2(r) };
       }
@@ -1024,6 +1072,9 @@ const TYPE_CODE: Record<string, number> = {
   nx_set_packet_in_format: OfpType.EXPERIMENTER,
   nx_packet_in2: OfpType.EXPERIMENTER,
   nx_resume: OfpType.EXPERIMENTER,
+  nx_tlv_table_mod: OfpType.EXPERIMENTER,
+  nx_tlv_table_request: OfpType.EXPERIMENTER,
+  nx_tlv_table_reply: OfpType.EXPERIMENTER,
 };
 
 /**
@@ -1255,6 +1306,17 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
     case "nx_resume":
       w.u32(NX_VENDOR).u32(m.type === "nx_packet_in2" ? NxMessageSubtype.PACKET_IN2 : NxMessageSubtype.RESUME);
       writePacketIn2(w, m);
+      break;
+    case "nx_tlv_table_mod":
+      w.u32(NX_VENDOR).u32(NxMessageSubtype.TLV_TABLE_MOD).u16(m.command).zeros(6);
+      writeTlvMappings(w, m.mappings);
+      break;
+    case "nx_tlv_table_request":
+      w.u32(NX_VENDOR).u32(NxMessageSubtype.TLV_TABLE_REQUEST);
+      break;
+    case "nx_tlv_table_reply":
+      w.u32(NX_VENDOR).u32(NxMessageSubtype.TLV_TABLE_REPLY).u32(m.maxOptionSpace).u16(m.maxFields).zeros(10);
+      writeTlvMappings(w, m.mappings);
       break;
     case "unknown":
       w.bytes(m.body);

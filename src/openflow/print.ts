@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { errorCodeName, errorTypeName } from "./constants.js";
-import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, decodeMessage, encodeMessage } from "./messages.js";
+import { errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
+import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TlvMapping, decodeMessage, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
@@ -41,6 +41,9 @@ const TYPE_NAMES: Record<string, string> = {
   bundle_control: "ONFT_BUNDLE_CONTROL",
   bundle_add: "ONFT_BUNDLE_ADD_MESSAGE",
   nx_set_packet_in_format: "NXT_SET_PACKET_IN_FORMAT",
+  nx_tlv_table_mod: "NXT_TLV_TABLE_MOD",
+  nx_tlv_table_request: "NXT_TLV_TABLE_REQUEST",
+  nx_tlv_table_reply: "NXT_TLV_TABLE_REPLY",
   nx_packet_in2: "NXT_PACKET_IN2",
   nx_resume: "NXT_RESUME",
   experimenter: "OFPT_EXPERIMENTER",
@@ -387,6 +390,22 @@ function tableFeaturesText(head: string, tables: readonly TableFeatures[], m: Of
   return (head + text).replace(/\n$/, "");
 }
 
+/** The NXTTMFC_* error OVS reports for a TLV mapping list it refuses, if any. */
+function tlvMappingError(maps: readonly TlvMapping[]): string | undefined {
+  for (const t of maps) {
+    if (t.optionLen % 4 || t.optionLen > 124) return "NXTTMFC_BAD_OPT_LEN";
+    if (t.index >= 64) return "NXTTMFC_BAD_FIELD_IDX";
+  }
+  return undefined;
+}
+
+/** ovs-ofctl's TLV mapping table (`dump-tlv-map`, and NXT_TLV_TABLE_MOD/REPLY printing). */
+export function formatTlvMappings(maps: readonly TlvMapping[]): string {
+  const hx = (v: number) => (v ? `0x${v.toString(16)}` : "0");
+  const rows = maps.map((t) => ` ${hx(t.optionClass).padStart(6)}  ${hx(t.optionType).padStart(4)}  ${String(t.optionLen).padStart(6)}  tun_metadata${t.index}`);
+  return ["  class  type  length  match field", " ------  ----  ------  --------------", ...rows].join("\n");
+}
+
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
 export function formatMessage(m: OfMessage): string {
   const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16)}`})`;
@@ -402,7 +421,8 @@ export function formatMessage(m: OfMessage): string {
       return `${head}\n version bitmap: ${vs.map((v) => `0x${v.toString(16).padStart(2, "0")}`).join(", ")}`;
     }
     case "error": {
-      const name = errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
+      const nx = m.errType === 0xffff && m.experimenter === 0x2320 ? nxErrorName(m.code) : undefined;
+      const name = nx ?? errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
       let s = `${head} ${name}`;
       if (m.data.length >= 8) {
         let inner: OfMessage | undefined;
@@ -587,6 +607,19 @@ export function formatMessage(m: OfMessage): string {
       if (cont.length) s += "\n" + cont.join("\n");
       const sum = m.packet ? packetSummary(m.packet) : undefined;
       return sum ? `${s}\n${sum}` : s;
+    }
+    case "nx_tlv_table_request":
+      return head;
+    case "nx_tlv_table_mod":
+    case "nx_tlv_table_reply": {
+      const bad = m.type === "nx_tlv_table_mod" && m.command > 2 ? "NXTTMFC_BAD_COMMAND" : tlvMappingError(m.mappings);
+      if (bad) return `${head} ***decode error: ${bad}***\n${hexDump(encodeMessage(m))}`;
+      if (m.type === "nx_tlv_table_mod") {
+        const cmd = ["ADD", "DEL", "CLEAR"][m.command]!;
+        return m.command === 2 ? `${head}\n ${cmd}` : `${head}\n ${cmd} mapping table:\n${formatTlvMappings(m.mappings)}`;
+      }
+      const used = m.mappings.reduce((n, t) => n + t.optionLen, 0);
+      return `${head}\n max option space=${m.maxOptionSpace} max fields=${m.maxFields}\n allocated option space=${used}\n\n mapping table:\n${formatTlvMappings(m.mappings)}`;
     }
     case "experimenter":
       return `***decode error: OFPBRC_BAD_VENDOR***\n${hexDump(encodeMessage(m))}`;
