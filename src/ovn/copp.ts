@@ -9,6 +9,7 @@
 import { model } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
+import type { Operation } from "../ovsdb/wire/operations.js";
 import { OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
 import type { DeleteOptions } from "./nb.js";
 import { type Owner, type TxContext, ownerOf } from "./tx-context.js";
@@ -71,15 +72,24 @@ export async function coppDel(x: TxContext, name: string, proto?: CoppProtocol, 
     throw new OvnNotFoundError("CoPP", name);
   }
   const C = model.table("Copp");
+  // Switches and routers reference policies weakly; their references are removed explicitly, as
+  // ovsdb-server 3.1 may leave a dangling weak reference in a row the transaction also modifies.
+  const unref = () => (["Logical_Switch", "Logical_Router"] as const).map((t) => mutateOwnersOf(t, found.ref));
   if (proto === undefined) {
-    x.push(C.delete({ _uuid: found.ref }));
+    x.push(...unref(), C.delete({ _uuid: found.ref }));
     x.forget("Copp", name, found.ref);
     return;
   }
   // As ovn-nbctl, a policy left without any meter goes: the server deletes it when the mutation
   // emptied it (which also covers a policy created earlier in this transaction).
-  x.push(C.mutate({ _uuid: found.ref }, [["meters", "delete", [proto]]]), C.delete([["_uuid", "==", found.ref], ["meters", "==", {}]]));
-  if (found.row && [...found.row.meters.keys()].every((k) => k === proto)) x.forget("Copp", name, found.ref);
+  const emptied = found.row !== undefined && [...found.row.meters.keys()].every((k) => k === proto);
+  x.push(...(emptied ? unref() : []), C.mutate({ _uuid: found.ref }, [["meters", "delete", [proto]]]), C.delete([["_uuid", "==", found.ref], ["meters", "==", {}]]));
+  if (emptied) x.forget("Copp", name, found.ref);
+}
+
+/** Drops every reference of `table`'s rows to policy `ref`. */
+function mutateOwnersOf(table: "Logical_Switch" | "Logical_Router", ref: Ref<"Copp">): Operation {
+  return model.table(table as "Logical_Switch").mutate([["copp", "==", ref]], [["copp", "delete", [ref]]]);
 }
 
 /** `coppList`: see {@link NbTransaction.coppList}. */

@@ -54,6 +54,7 @@ export function dnsRecordsColumn(records: DnsRecords): Record<string, string> {
     const words = (typeof value === "string" ? value.trim().split(/\s+/) : [...value]).filter((w) => w !== "");
     if (words.length === 0) throw new OvnInvalidArgumentError("DNS record", name, "has no value");
     const reverse = /\.(in-addr|ip6)\.arpa\.?$/i.test(name);
+    if (reverse && words.length !== 1) throw new OvnInvalidArgumentError("PTR record", name, `needs exactly one host name, not ${JSON.stringify(words.join(" "))}`);
     for (const w of words) {
       if (reverse) checkDnsName(w, `PTR value of ${name}`);
       else if (!isIp(w)) throw new OvnInvalidArgumentError(`address of DNS record ${name}`, w, "not an IPv4 or IPv6 address");
@@ -119,8 +120,13 @@ export async function dnsDel(x: TxContext, name: string, options: DeleteOptions 
     if (options.ifExists) return;
     throw new OvnNotFoundError("DNS records", name);
   }
-  // Switches reference DNS rows weakly: the references go with the row.
-  x.push(model.table("DNS").delete({ _uuid: found.ref }));
+  // Switches reference DNS rows weakly, so the server drops their references with the row; but
+  // ovsdb-server 3.1 leaves a dangling one in a switch that the same transaction also modifies,
+  // so they are removed explicitly first.
+  x.push(
+    model.table("Logical_Switch").mutate([["dns_records", "includes", [found.ref]]], [["dns_records", "delete", [found.ref]]]),
+    model.table("DNS").delete({ _uuid: found.ref }),
+  );
   x.forget("DNS", name, found.ref);
 }
 
