@@ -58,8 +58,9 @@ export type { LbGroupOptions } from "./lb-group.js";
 export type { FwdGroupEntry, FwdGroupOptions } from "./fwd-group.js";
 export { COPP_PROTOCOLS, type CoppProtocol, checkCoppProtocol } from "./copp.js";
 export { type Ipv6RaConfig, type RaPreference, type RaRouteInfo, ipv6RaConfigs } from "./ipv6-ra.js";
-export type { AllocateOptions, Allocation, MacGenerator, RebuildConflict, RebuildReport, SubnetIpamOptions } from "./ipam.js";
+export type { AllocateOptions, Allocation, MacGenerator, RebuildConflict, RebuildReport, SubnetIpamMemory, SubnetIpamOptions } from "./ipam.js";
 export {
+  IPAM_MEMORY_KEY,
   Ipam,
   IpamConflictError,
   IpamError,
