@@ -21,7 +21,7 @@ import { type JsonAtom, type JsonValue, isUuid } from "../ovsdb/wire/notation.js
 import type { Condition, Operation } from "../ovsdb/wire/operations.js";
 import { type CommitResult, NbTransaction, OvnNb, checkAddressEntry } from "../ovn/nb.js";
 import { type NbReader, selectReader } from "../ovn/reader.js";
-import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
+import { OvnAlreadyExistsError, OvnConflictError, OvnNotFoundError } from "../ovn/errors.js";
 import { ipFamily, parsePrefix } from "../ovn/net.js";
 import { idlTableOrders, renderShow } from "../ovn/show.js";
 import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEquals, unbracket } from "../ovsdb/text/datum-parse.js";
@@ -485,7 +485,7 @@ async function checkDuplicateIps(ctx: Ctx, port: string, addrs: readonly string[
   for (const o of others) {
     const theirs = new Set([...o.addresses, ...(o.dynamic_addresses !== undefined ? [o.dynamic_addresses] : [])].flatMap((a) => a.trim().split(/\s+/).slice(1)).map((w) => w.split("/")[0]!));
     for (const ip of mine) {
-      if (theirs.has(ip)) throw new OvnInvalidArgumentError("address", ip, `duplicate IPv${ipFamily(ip)} address on switch ${ls.name}: already on logical switch port ${o.name}`);
+      if (theirs.has(ip)) throw new UsageError(`Error on switch ${ls.name}: duplicate IPv${ipFamily(ip)} address '${ip}' found on logical switch port '${o.name}'`);
     }
   }
 }
@@ -641,10 +641,15 @@ function nbctlMessage(e: Error): string {
   if (e instanceof OvnAlreadyExistsError) {
     const noun = NBCTL_NOUN[e.kind];
     if (noun) return `${e.object}: a ${noun} with this name already exists`;
-    const where = e.container ? `${e.container.kind === "switch" ? "ls" : "pg"} ${e.container.name}` : "";
-    if (e.kind === "ACL" && e.container) return `Same ACL already existed on the ${where}.`;
-    if (e.kind === "QoS rule" && e.container) return `Same qos already existed on the ${where}.`;
+    // (ovn-nbctl says "ls" for port groups too.)
+    if (e.kind === "ACL" && e.container) return `Same ACL already existed on the ls ${e.container.name}.`;
+    if (e.kind === "routing policy" && e.container) return `Same routing policy already existed on the logical router ${e.container.name}.`;
+    if (e.kind === "meter") return `meter with name "${e.object}" already exists`;
+    if (e.kind === "QoS rule" && e.container) return `Same qos already existed on the ls ${e.container.name}.`;
     if (e.kind === "load balancer VIP" && e.container) return `${e.container.name}: a load balancer with this vip (${e.object}) already exists`;
+  }
+  if (e instanceof OvnConflictError && e.kind === "logical router port" && e.reason.startsWith("already exists with MAC ")) {
+    return `${e.object}: port already exists with mac ${e.reason.slice("already exists with MAC ".length)}`;
   }
   if (e instanceof OvnNotFoundError) {
     if (e.kind === "HA chassis group") return `${e.object}: ha_chassi_group name not found`;
@@ -1102,9 +1107,9 @@ const ovnCommands: Record<string, Spec> = {
   },
   "lr-nat-add": {
     min: 4,
-    max: 6,
+    max: 7,
     options: ["--may-exist", "--stateless", "--portrange", "--add-route", "--gateway-port"],
-    async run(ctx, [router, type, ext, logical, port, mac], opts) {
+    async run(ctx, [router, type, ext, logical, port, mac, range], opts) {
       if (type !== "snat" && type !== "dnat" && type !== "dnat_and_snat") throw new UsageError(`${type}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
       const fam = addrFamily(ext!);
       if (fam === undefined) throw new UsageError(`${ext}: Not a valid IPv4 or IPv6 address.`);
@@ -1113,14 +1118,29 @@ const ovnCommands: Record<string, Spec> = {
       }
       if (port !== undefined && mac === undefined) throw new UsageError("lr-nat-add with logical_port must also specify external_mac.");
       if (mac !== undefined && !macScan(mac)) throw new UsageError(`invalid mac address ${mac}.`);
+      if (range !== undefined) {
+        const m = /^(\d+)(?:-(\d+))?$/.exec(range);
+        const ok = m && [m[1], m[2] ?? m[1]].every((x) => Number(x) >= 1 && Number(x) <= 65535) && Number(m[1]) <= Number(m[2] ?? m[1]);
+        if (!ok) throw new UsageError(`invalid port range ${range}.`);
+      }
       if (port !== undefined) await portArg(ctx, "Logical_Switch_Port", port);
-      await ctx.tx.lrNatAdd(router!, type, ext!, logical!, {
-        mayExist: flag(opts, "--may-exist"),
-        ...(port !== undefined ? { logicalPort: port } : {}),
-        ...(mac !== undefined ? { externalMac: mac } : {}),
-        // ovn-nbctl records the choice either way.
-        options: { stateless: flag(opts, "--stateless") ? "true" : "false" },
-      });
+      const ref = await ctx.tx
+        .lrNatAdd(router!, type, ext!, logical!, {
+          mayExist: flag(opts, "--may-exist"),
+          ...(port !== undefined ? { logicalPort: port } : {}),
+          ...(mac !== undefined ? { externalMac: mac } : {}),
+          // ovn-nbctl records the choice either way.
+          options: { stateless: flag(opts, "--stateless") ? "true" : "false" },
+        })
+        .catch(async (e: unknown) => {
+          if (!(e instanceof OvnAlreadyExistsError)) throw e;
+          // ovn-nbctl's three messages for a NAT that is already there.
+          const lr = await named(ctx, "Logical_Router", router!, "logical router");
+          const nats = await routerChildren(ctx, lr.nat, "NAT");
+          if (nats.some((n) => n.type === type && n.external_ip === ext && n.logical_ip === logical)) throw new UsageError(`${ext}, ${logical}: a NAT with this external_ip and logical_ip already exists`);
+          throw new UsageError(type === "snat" ? `a NAT with this type (snat), logical_ip (${logical}) already exists` : `a NAT with this type (${type}), external_ip (${ext}) already exists`);
+        });
+      if (range !== undefined) ctx.tx.add(model.table("NAT").update({ _uuid: ref }, { external_port_range: range }));
     },
   },
   "lr-nat-del": {
@@ -1393,7 +1413,7 @@ const ovnCommands: Record<string, Spec> = {
     async run(ctx, [name, action, rate, unit, burst], opts) {
       if (action !== "drop") throw new UsageError(`action must be "drop"`);
       if (unit !== "kbps" && unit !== "pktps") throw new UsageError(`unit must be "kbps" or "pktps"`);
-      if (!/^\d+$/.test(rate!)) throw new UsageError(`rate must be in the range 1...4294967295`);
+      if (!/^\d+$/.test(rate!) || Number(rate) < 1 || Number(rate) > 4294967295) throw new UsageError(`rate must be in the range 1...4294967295`);
       if (burst !== undefined && !/^\d+$/.test(burst)) throw new UsageError(`burst must be in the range 0...4294967295`);
       await ctx.tx.meterAdd(name!, Number(rate), unit, { mayExist: flag(opts, "--may-exist"), ...(burst !== undefined ? { burst: Number(burst) } : {}), ...(flag(opts, "--fair") ? { fair: true } : {}) });
     },
@@ -1431,11 +1451,10 @@ const ovnCommands: Record<string, Spec> = {
     },
   },
   "mirror-add": {
-    min: 4,
+    min: 5,
     max: 5,
-    async run(ctx, [name, type, ...rest]) {
+    async run(ctx, [name, type, index, filter, sink]) {
       if (type !== "gre" && type !== "erspan") throw new UsageError(`${type}: type must be "gre" or "erspan"`);
-      const [index, filter, sink] = rest.length === 3 ? rest : ["0", ...rest];
       if (!/^\d+$/.test(index!)) throw new UsageError("Invalid Index");
       if ((await ctx.reader.ids("Mirror", { name: name! })).length > 0) throw new UsageError(`Mirror with ${name} name already exists.`);
       if (addrFamily(sink!) === undefined) throw new UsageError(`Invalid sink ip: ${sink}`);
