@@ -12,7 +12,7 @@ import { isUuid } from "../ovsdb/wire/notation.js";
 import type { Operation } from "../ovsdb/wire/operations.js";
 import { OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
 import type { DeleteOptions } from "./nb.js";
-import { type Owner, type TxContext, ownerOf } from "./tx-context.js";
+import { type Owner, type TxContext, ownerOf, toDelete } from "./tx-context.js";
 
 /** The control protocols a CoPP policy can meter (OVN 23.03), in the order `ovn-nbctl` lists them. */
 export const COPP_PROTOCOLS = [
@@ -66,11 +66,8 @@ export async function coppAdd(x: TxContext, name: string, proto: CoppProtocol, m
 export async function coppDel(x: TxContext, name: string, proto?: CoppProtocol, options: DeleteOptions = {}): Promise<void> {
   x.open();
   if (proto !== undefined) checkCoppProtocol(proto);
-  const found = await x.lookup("CoPP", "Copp", name);
-  if (!found) {
-    if (options.ifExists) return;
-    throw new OvnNotFoundError("CoPP", name);
-  }
+  const found = await toDelete(x, "CoPP", "Copp", name, options.ifExists, true);
+  if (!found) return;
   const C = model.table("Copp");
   // Switches and routers reference policies weakly; their references are removed explicitly, as
   // ovsdb-server 3.1 may leave a dangling weak reference in a row the transaction also modifies.

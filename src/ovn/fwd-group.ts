@@ -7,10 +7,10 @@
  */
 import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
-import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
+import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError } from "./errors.js";
 import { ipFamily, isIp } from "./net.js";
 import type { CreateOptions, DeleteOptions, StringMap } from "./nb.js";
-import type { TxContext } from "./tx-context.js";
+import { type TxContext, toDelete } from "./tx-context.js";
 
 /** Options of {@link NbTransaction.fwdGroupAdd}. */
 export interface FwdGroupOptions extends CreateOptions {
@@ -63,11 +63,8 @@ export async function fwdGroupAdd(x: TxContext, sw: string, name: string, vip: s
 /** `fwdGroupDel`: see {@link NbTransaction.fwdGroupDel}. */
 export async function fwdGroupDel(x: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
   x.open();
-  const found = await x.lookup("forwarding group", "Forwarding_Group", name, false);
-  if (!found) {
-    if (options.ifExists) return;
-    throw new OvnNotFoundError("forwarding group", name);
-  }
+  const found = await toDelete(x, "forwarding group", "Forwarding_Group", name, options.ifExists);
+  if (!found) return;
   // The group is not a root row: dropping the switch's reference deletes it.
   x.push(model.table("Logical_Switch").mutate([["forwarding_groups", "includes", [found.ref]]], [["forwarding_groups", "delete", [found.ref]]]));
   x.forget("Forwarding_Group", name, found.ref);

@@ -10,7 +10,7 @@ import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { OvnAlreadyExistsError, OvnNotFoundError } from "./errors.js";
 import type { CreateOptions, DeleteOptions } from "./nb.js";
-import { type Owner, type TxContext, detach, mutateOwner, ownerOf } from "./tx-context.js";
+import { type Owner, type TxContext, detach, mutateOwner, ownerOf, toDelete } from "./tx-context.js";
 
 /** Options of {@link NbTransaction.lbGroupAdd}. */
 export interface LbGroupOptions extends CreateOptions {
@@ -42,11 +42,8 @@ export async function lbGroupAdd(x: TxContext, name: string, options: LbGroupOpt
 /** `lbGroupDel`: see {@link NbTransaction.lbGroupDel}. */
 export async function lbGroupDel(x: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
   x.open();
-  const found = await x.lookup("load balancer group", "Load_Balancer_Group", name, false);
-  if (!found) {
-    if (options.ifExists) return;
-    throw new OvnNotFoundError("load balancer group", name);
-  }
+  const found = await toDelete(x, "load balancer group", "Load_Balancer_Group", name, options.ifExists);
+  if (!found) return;
   // Switches and routers hold strong references to the (root) group: drop them first.
   x.push(
     model.table("Logical_Switch").mutate([["load_balancer_group", "includes", [found.ref]]], [["load_balancer_group", "delete", [found.ref]]]),

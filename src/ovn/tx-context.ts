@@ -47,6 +47,16 @@ export interface TxContext {
   switchOf(port: Ref<"Logical_Switch_Port">): Promise<string | undefined>;
 }
 
+/**
+ * The named row to delete: undefined when absent and `ifExists`, else an `OvnNotFoundError`
+ * naming it.
+ */
+export async function toDelete<N extends TableName>(x: TxContext, kind: OvnObjectKind, table: N, name: string, ifExists: boolean | undefined, withRow = false): Promise<Found<N> | undefined> {
+  const found = await x.lookup(kind, table, name, withRow);
+  if (!found && !ifExists) throw new OvnNotFoundError(kind, name);
+  return found;
+}
+
 /** A switch or a router, as the owner of a reference column. */
 export type Owner = { readonly switch: string } | { readonly router: string };
 

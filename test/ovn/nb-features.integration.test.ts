@@ -1,9 +1,17 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../src/ovsdb/client/index.js";
 import { ConstraintViolation } from "../../src/ovsdb/index.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNb, OvnNotFoundError, OvnTransactionStateError } from "../../src/ovn/index.js";
 import { run, startEmbeddedServer, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
+
+/** The ts example of docs/ovn.md's section on these calls, run as written. */
+const md = readFileSync(new URL("../../docs/ovn.md", import.meta.url), "utf8");
+const docStart = md.indexOf("## DNS, load balancer groups, forwarding groups, CoPP, IPv6 RA");
+const docSection = md.slice(docStart, md.indexOf("\n## ", docStart + 1));
+const docExamples = [...docSection.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (nb: OvnNb) => Promise<void>;
 
 /**
  * The DNS, load balancer group, forwarding group, CoPP and IPv6 RA calls against a real NB
@@ -153,6 +161,27 @@ function suite(name: string, start: () => Promise<{ unix: string; stop(): Promis
       expect(await nbctl("get", "Logical_Router_Port", "r0-sw0", "ipv6_ra_configs")).toBe("{}");
       // The load balancers themselves stay.
       expect((await nbctl("--bare", "--columns=name", "list", "Load_Balancer")).split(/\s+/).sort()).toEqual(["lb0", "lb1"]);
+    });
+
+    it("runs the docs/ovn.md example as written, idempotently; its error example is the real message", async () => {
+      expect(docStart).toBeGreaterThan(0);
+      expect(docExamples).toHaveLength(1);
+      await nb.run(async (tx) => {
+        await tx.lrAdd("ovn-cluster");
+        await tx.lsAdd("subnet-a");
+        await tx.connectSwitchToRouter("subnet-a", "ovn-cluster", { lrpName: "ovn-cluster-subnet-a", lspName: "subnet-a-ovn-cluster", mac: "00:00:00:aa:00:01", networks: ["10.16.0.1/24", "fd00:16::1/64"] });
+        await tx.lspAdd("subnet-a", "web-0.default", { addresses: ["00:00:00:4e:2a:02 10.16.0.3"] });
+      });
+      for (let round = 0; round < 2; round++) await new AsyncFunction("nb", docExamples[0]!)(nb);
+      expect(await nbctl("--bare", "--columns=records", "list", "DNS")).toBe("web.ns1.svc.cluster.local=10.96.0.20 fd00:96::20");
+      expect(await nbctl("fwd-group-list", "subnet-a")).toMatch(/\nfg-web +subnet-a +10\.16\.0\.100 +00:00:00:00:fa:01 +web-0\.default$/);
+      expect(await nbctl("copp-list", "node-copp")).toBe("arp: copp-meter");
+      expect(await nbctl("get", "Logical_Router_Port", "ovn-cluster-subnet-a", "ipv6_ra_configs")).toBe('{address_mode=slaac, max_interval="300", mtu="1400", send_periodic="true"}');
+      expect(await nbctl("--bare", "--columns=load_balancer_group", "list", "Logical_Router", "ovn-cluster")).toBe(await nbctl("--bare", "--columns=_uuid", "find", "Load_Balancer_Group", "name=cluster-lbs"));
+      const message = /throws `OvnInvalidArgumentError: (.*)`\./.exec(docSection)?.[1];
+      const bad = nb.transaction().lrpSetIpv6Ra("lrp1", { addressMode: "slaac", mtu: 1000 });
+      await expect(bad).rejects.toThrow(new OvnInvalidArgumentError("IPv6 RA MTU of router port lrp1", "1000", "must be an integer in 1280..65535"));
+      await expect(bad).rejects.toThrow(message!);
     });
   });
 }
