@@ -959,6 +959,116 @@ const ovnCommands: Record<string, Spec> = {
     max: 1,
     run: async (ctx, [p]) => ((await named(ctx, "Logical_Router_Port", p!, "logical router port")).enabled === false ? "disabled\n" : "enabled\n"),
   },
+  "lrp-set-options": {
+    min: 1,
+    max: Infinity,
+    async run(ctx, [p, ...kv]) {
+      const ref = await portArg(ctx, "Logical_Router_Port", p!);
+      // As ovn-nbctl: the options are replaced; arguments without "=" are skipped.
+      ctx.tx.add(model.table("Logical_Router_Port").update({ _uuid: ref as never }, { options: keyValues(kv.filter((a) => a.includes("=")), "option") }));
+    },
+  },
+  "lrp-set-redirect-type": {
+    min: 2,
+    max: 2,
+    async run(ctx, [p, type]) {
+      const ref = await portArg(ctx, "Logical_Router_Port", p!);
+      if (!/^(overlay|bridged)$/i.test(type!)) throw new UsageError(`Invalid redirect type: ${type}`);
+      const LRP = model.table("Logical_Router_Port");
+      ctx.tx.add(LRP.mutate({ _uuid: ref as never }, [["options", "delete", ["redirect-type"]]]), LRP.mutate({ _uuid: ref as never }, [["options", "insert", { "redirect-type": type! }]]));
+    },
+  },
+  "lrp-get-redirect-type": {
+    min: 1,
+    max: 1,
+    run: async (ctx, [p]) => `${(await named(ctx, "Logical_Router_Port", p!, "logical router port")).options.get("redirect-type") ?? "overlay"}\n`,
+  },
+  "static-mac-binding-add": {
+    min: 3,
+    max: 3,
+    options: ["--may-exist"],
+    async run(ctx, [port, ip, mac], opts) {
+      if (addrFamily(ip!) === undefined) throw new UsageError(`${ip}: Not a valid IPv4 or IPv6 address.`);
+      if (!macScan(mac!)) throw new UsageError(`invalid mac address ${mac}.`);
+      await portArg(ctx, "Logical_Router_Port", port!);
+      await ctx.tx.staticMacBindingAdd(port!, ip!, mac!, { mayExist: flag(opts, "--may-exist") }).catch((e: unknown) => {
+        if (e instanceof OvnAlreadyExistsError) throw new UsageError(`${port}, ${ip}: a Static_MAC_Binding with this logical_port and ip already exists`);
+        throw e;
+      });
+    },
+  },
+  "static-mac-binding-del": {
+    min: 2,
+    max: 2,
+    options: ["--if-exists"],
+    async run(ctx, [port, ip], opts) {
+      if (addrFamily(ip!) === undefined) throw new UsageError(`${ip}: Not a valid IPv4 or IPv6 address.`);
+      const ids = await ctx.reader.ids("Static_MAC_Binding", { logical_port: port!, ip: ip! });
+      if (ids.length === 0 && !flag(opts, "--if-exists")) throw new UsageError(`no matching Static_MAC_Binding with port ${port} and ip ${ip}`);
+      for (const id of ids) ctx.tx.add(model.table("Static_MAC_Binding").delete({ _uuid: id }));
+    },
+  },
+  "static-mac-binding-list": {
+    min: 0,
+    max: 0,
+    async run(ctx) {
+      const rows = [...(await ctx.reader.find("Static_MAC_Binding"))].sort((a, b) => compareUtf8(a.logical_port, b.logical_port) || compareUtf8(a.ip, b.ip));
+      if (rows.length === 0) return "";
+      return `${"LOGICAL_PORT".padEnd(25)}${"IP".padEnd(25)}MAC\n` + rows.map((r) => `${r.logical_port.padEnd(25)}${r.ip.padEnd(25)}${r.mac}\n`).join("");
+    },
+  },
+  "get-connection": {
+    min: 0,
+    max: 0,
+    async run(ctx) {
+      const ids = new Set<string>((await ctx.reader.find("NB_Global"))[0]?.connections ?? []);
+      const targets = (await ctx.reader.find("Connection")).filter((c) => ids.has(c._uuid)).map((c) => c.target);
+      return targets.sort(compareUtf8).map((t) => `${t}\n`).join("");
+    },
+  },
+  "del-connection": { min: 0, max: 0, run: async (ctx) => void ctx.tx.add(model.table("NB_Global").update([], { connections: [] })) },
+  "set-connection": {
+    min: 1,
+    max: Infinity,
+    options: ["--inactivity-probe"],
+    async run(ctx, targets, opts) {
+      const probe = opts.get("--inactivity-probe");
+      const C = model.table("Connection");
+      const refs = targets.map((target) => {
+        const ins = C.insert({ target, ...(typeof probe === "string" ? { inactivity_probe: Number(probe) } : {}) });
+        ctx.tx.add(ins);
+        return ins.ref;
+      });
+      ctx.tx.add(model.table("NB_Global").update([], { connections: refs }));
+    },
+  },
+  "get-ssl": {
+    min: 0,
+    max: 0,
+    async run(ctx) {
+      const ref = (await ctx.reader.find("NB_Global"))[0]?.ssl;
+      const ssl = ref === undefined ? undefined : (await ctx.reader.find("SSL", { _uuid: ref }))[0];
+      if (!ssl) return "";
+      return `Private key: ${ssl.private_key}\nCertificate: ${ssl.certificate}\nCA Certificate: ${ssl.ca_cert}\nBootstrap: ${ssl.bootstrap_ca_cert}\n`;
+    },
+  },
+  "del-ssl": { min: 0, max: 0, run: async (ctx) => void ctx.tx.add(model.table("NB_Global").update([], { ssl: [] as never })) },
+  "set-ssl": {
+    min: 3,
+    max: 5,
+    options: ["--bootstrap"],
+    async run(ctx, [key, cert, ca, protocols, ciphers], opts) {
+      const ins = model.table("SSL").insert({
+        private_key: key!,
+        certificate: cert!,
+        ca_cert: ca!,
+        bootstrap_ca_cert: flag(opts, "--bootstrap"),
+        ...(protocols !== undefined ? { ssl_protocols: protocols } : {}),
+        ...(ciphers !== undefined ? { ssl_ciphers: ciphers } : {}),
+      });
+      ctx.tx.add(ins, model.table("NB_Global").update([], { ssl: ins.ref }));
+    },
+  },
   "lrp-set-gateway-chassis": {
     min: 2,
     max: 3,
@@ -1493,7 +1603,7 @@ const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands, ...
 const COMMAND_OPTIONS = new Set(["--columns", "--id", ...Object.values(COMMANDS).flatMap((c) => c.options ?? [])]);
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
-const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list", ...NBCTL_EXTRA_READ_ONLY]);
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list", "lrp-get-redirect-type", "static-mac-binding-list", "get-connection", "get-ssl", ...NBCTL_EXTRA_READ_ONLY]);
 
 /** Usage text. */
 export function nbctlUsage(): string {
@@ -1638,13 +1748,12 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
   const reader = selectReader(view);
   tx = new OvnNb(client, { reader }).transaction();
   const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns };
+  // ovn-nbctl creates the NB_Global row whenever it is missing, before its commands run.
+  if ((await reader.ids("NB_Global")).length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);
   // Each command runs in turn and reads the state left by the ones before it (uncommitted).
   const outputs: Output[] = [];
   for (const c of p.commands) outputs.push(await COMMANDS[c.name]!.run(ctx, c.args, c.opts));
-  // ovn-nbctl creates the NB_Global row whenever it is missing.
   const writes = p.commands.some((c) => !READ_ONLY.has(c.name));
-  const global = await reader.find("NB_Global");
-  if (global.length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);
   const ops = tx.operations();
   pinInsertUuids(ops);
   let commit: CommitResult;

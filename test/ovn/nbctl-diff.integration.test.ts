@@ -129,6 +129,33 @@ const SCRIPT: [Mode, string[]][] = [
   ["code", ["lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.2 fd00::3"]],
   ["out", ["lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.2"]],
   ["code", ["lb-add", "lb2", "10.96.0.9:80", "fd00::2"]],
+  // Reads after writes in one run see the run's own changes, as ovn-nbctl's IDL shows them: new
+  // and deleted rows and whole-column writes, not the set elements added by partial updates.
+  ["out", ["ls-add", "ra", "--", "ls-list", "--", "ls-del", "ra", "--", "ls-list"]],
+  ["out", ["lsp-add", "sw1", "q", "--", "lsp-set-addresses", "q", "00:00:00:00:00:09 10.0.0.9", "--", "lsp-get-addresses", "q", "--", "lsp-list", "sw1", "--", "lsp-get-ls", "q"]],
+  ["out", ["ls-add", "rb", "--", "show", "rb", "--", "lsp-add", "rb", "rbp", "--", "show", "rb"]],
+  ["out", ["create", "Address_Set", "name=as2", "--", "list", "Address_Set", "as2", "--", "set", "Address_Set", "as2", 'addresses="10.9.9.9"', "--", "get", "Address_Set", "as2", "addresses"]],
+  ["out", ["lrp-add", "r0", "r0-q", "00:00:00:00:ff:09", "10.9.0.1/24", "--", "lrp-set-enabled", "r0-q", "disabled", "--", "lrp-get-enabled", "r0-q", "--", "lrp-list", "r0"]],
+  ["out", ["create", "Logical_Switch", "name=rc", "--", "lsp-add", "rc", "rcp", "--", "lsp-list", "rc", "--", "ls-list"]],
+  ["out", ["lsp-del", "q", "--", "lsp-list", "sw1"]],
+  ["out", ["--id=@a", "create", "ACL", "priority=7", "direction=to-lport", 'match="ip6"', "action=drop", "--", "add", "Logical_Switch", "rb", "acls", "@a", "--", "acl-list", "rb", "--", "acl-del", "rb", "--", "acl-list", "rb"]],
+  ["out", ["lr-route-add", "r0", "10.8.0.0/16", "10.0.0.8", "--", "lr-route-list", "r0"]],
+  ["out", ["ls-add", "rd", "--", "set", "Logical_Switch", "rd", "other_config:subnet=10.9.0.0/24", "--", "get", "Logical_Switch", "rd", "other_config"]],
+  ["out", ["lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.2", "--", "lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.77", "--", "lsp-get-addresses", "p1"]],
+  // --dry-run: the same output, nothing committed.
+  ["out", ["--dry-run", "ls-add", "zz", "--", "ls-list", "--", "create", "Address_Set", "name=x"]],
+  ["out", ["ls-list"]],
+  ["code", ["--dry-run", "lsp-add", "nope", "x"]],
+  // --ecmp-symmetric-reply and --bfd, stored as ovn-nbctl stores them.
+  ["out", ["--ecmp-symmetric-reply", "lr-route-add", "r0", "10.20.0.0/16", "10.0.0.20", "--", "--ecmp-symmetric-reply", "lr-route-add", "r0", "10.20.0.0/16", "10.0.0.21"]],
+  ["out", ["--bfd", "lr-route-add", "r0", "10.21.0.0/16", "10.0.0.22", "r0-sw0"]],
+  ["out", ["lr-route-list", "r0"]],
+  // Router port options and redirect type, static MAC bindings, connections and SSL.
+  ["out", ["lrp-set-options", "r0-ext", "gateway_mtu=1400", "--", "lrp-set-redirect-type", "r0-ext", "bridged", "--", "lrp-get-redirect-type", "r0-ext"]],
+  ["out", ["static-mac-binding-add", "r0-ext", "172.16.0.1", "00:00:00:00:00:fe", "--", "static-mac-binding-add", "r0-ext", "172.16.0.9", "00:00:00:00:00:f9", "--", "static-mac-binding-list"]],
+  ["out", ["--may-exist", "static-mac-binding-add", "r0-ext", "172.16.0.9", "00:00:00:00:00:f8", "--", "static-mac-binding-del", "r0-ext", "172.16.0.1", "--", "static-mac-binding-list"]],
+  ["out", ["--inactivity-probe=6000", "set-connection", "ptcp:6641:127.0.0.1", "punix:/tmp/ovn-ts-nb.sock", "--", "get-connection"]],
+  ["out", ["set-ssl", "/k.pem", "/c.pem", "/ca.pem", "--", "get-ssl"]],
 ];
 
 describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("ovn-ts nbctl against ovn-nbctl (differential)", () => {
