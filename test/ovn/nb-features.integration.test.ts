@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../src/ovsdb/client/index.js";
-import { ConstraintViolation } from "../../src/ovsdb/index.js";
-import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNb, OvnNotFoundError, OvnTransactionStateError } from "../../src/ovn/index.js";
+import { ConstraintViolation, OVN_Northbound, Replica } from "../../src/ovsdb/index.js";
+import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNb, OvnNotFoundError, OvnTransactionStateError, replicaReader } from "../../src/ovn/index.js";
 import { run, startEmbeddedServer, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
 
@@ -182,6 +182,26 @@ function suite(name: string, start: () => Promise<{ unix: string; stop(): Promis
       const bad = nb.transaction().lrpSetIpv6Ra("lrp1", { addressMode: "slaac", mtu: 1000 });
       await expect(bad).rejects.toThrow(new OvnInvalidArgumentError("IPv6 RA MTU of router port lrp1", "1000", "must be an integer in 1280..65535"));
       await expect(bad).rejects.toThrow(message!);
+    });
+
+    it("reads through a live replica as through selects", async () => {
+      const replica = await Replica.start<OVN_Northbound.Tables>(client, OVN_Northbound.model);
+      try {
+        const viaReplica = new OvnNb(client, { reader: replicaReader(replica) });
+        const dump = () => nbctl("--format=csv", "--columns=_uuid,dns_records,load_balancer_group,copp,forwarding_groups", "list", "Logical_Switch");
+        const before = await dump();
+        await new AsyncFunction("nb", docExamples[0]!)(viaReplica);
+        expect(await dump()).toBe(before);
+        const [a, b] = [viaReplica.transaction(), nb.transaction()];
+        expect(await a.fwdGroupList()).toEqual(await b.fwdGroupList());
+        expect(await a.coppList("node-copp")).toEqual(await b.coppList("node-copp"));
+        expect(await a.dnsGet("cluster-dns")).toEqual(await b.dnsGet("cluster-dns"));
+        await expect(a.dnsAdd("cluster-dns", { x: "10.0.0.1" })).rejects.toThrow(new OvnAlreadyExistsError("DNS records", "cluster-dns"));
+        await expect(a.lbGroupAdd("cluster-lbs")).rejects.toThrow(new OvnAlreadyExistsError("load balancer group", "cluster-lbs"));
+        await expect(a.lsDnsDel("sw1", "cluster-dns")).rejects.toThrow("DNS records cluster-dns not found on switch sw1");
+      } finally {
+        await replica.close();
+      }
     });
   });
 }
