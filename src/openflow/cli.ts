@@ -27,7 +27,7 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: -O OpenFlow13 (only OpenFlow 1.3 is supported for switch commands), --strict, --no-stats, --hex
+Options: -O OpenFlow13|OpenFlow14|OpenFlow15 (parse-flow; switch commands speak OpenFlow 1.3), --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
 
@@ -36,17 +36,19 @@ interface Opts {
   noStats: boolean;
   hex: boolean;
   timeoutMs: number;
+  /** Versions allowed by -O; parse-flow encodes in the lowest, switch commands need OpenFlow13. */
+  versions: number[];
 }
 
 function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000 };
+  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000, versions: [OfpVersion.OF13] };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "-O" || a === "--protocols") {
-      checkProtocols(argv[++i]);
-    } else if (a.startsWith("-O")) checkProtocols(a.slice(2));
-    else if (a.startsWith("--protocols=")) checkProtocols(a.slice(12));
+      opts.versions = checkProtocols(argv[++i]);
+    } else if (a.startsWith("-O")) opts.versions = checkProtocols(a.slice(2));
+    else if (a.startsWith("--protocols=")) opts.versions = checkProtocols(a.slice(12));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
@@ -58,10 +60,14 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
   return { opts, args };
 }
 
-function checkProtocols(p: string | undefined): void {
+const PROTOCOL_VERSIONS: Record<string, number> = { OpenFlow13: OfpVersion.OF13, OpenFlow14: OfpVersion.OF14, OpenFlow15: OfpVersion.OF15 };
+
+/** The wire versions named by `-O` (OpenFlow13..15; switch commands use OpenFlow13). */
+function checkProtocols(p: string | undefined): number[] {
   if (p === undefined) throw new UsageError("option '-O' requires an argument");
-  const list = p.split(",");
-  if (!list.some((x) => x === "OpenFlow13")) throw new UsageError(`${p}: only OpenFlow13 is supported`);
+  const vs = p.split(",").flatMap((x) => (PROTOCOL_VERSIONS[x] === undefined ? [] : [PROTOCOL_VERSIONS[x]!]));
+  if (!vs.length) throw new UsageError(`${p}: only OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
+  return vs;
 }
 
 function need(args: string[], n: number, cmd: string): void {
@@ -69,6 +75,7 @@ function need(args: string[], n: number, cmd: string): void {
 }
 
 async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>): Promise<T> {
+  if (!opts.versions.includes(OfpVersion.OF13)) throw new UsageError("switch commands speak OpenFlow13 only (-O OpenFlow13)");
   let c: OpenFlowConnection;
   try {
     c = await OpenFlowConnection.connect(target, { versions: [OfpVersion.OF13], echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs });
@@ -103,7 +110,7 @@ function fileLines(path: string): string[] {
 
 function printFlowMod(io: CliIo, text: string, xid: number, opts: Opts): void {
   const fm = parseFlow(text);
-  const bytes = encodeMessage({ type: "flow_mod", ...fm, xid });
+  const bytes = encodeMessage({ type: "flow_mod", ...fm, xid, version: Math.min(...opts.versions) });
   io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
 }
 

@@ -1144,10 +1144,10 @@ function findActions(t: string): number {
   return m ? m.index + m[1]!.length : -1;
 }
 
+/** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */
 function num(v: string | undefined, key: string, max: number): number {
-  if (v === undefined || !/^(0x[0-9a-f]+|\d+)$/i.test(v.trim())) throw new FlowSyntaxError(`${key}: invalid value ${v ?? ""}`);
-  const n = Number(v);
-  if (n > max) throw new FlowSyntaxError(`${key}: value ${v} out of range`);
+  const n = v !== undefined && /^(0x[0-9a-f]+|\d+)$/i.test(v.trim()) ? Number(v) : NaN;
+  if (!(n <= max)) throw new FlowSyntaxError(key === "table" ? `unknown table "${v ?? ""}"` : `invalid ${key} "${v ?? ""}"`);
   return n;
 }
 

@@ -332,7 +332,7 @@ export interface FlowMod {
   readonly outPort: number;
   readonly outGroup: number;
   readonly flags: number;
-  /** OpenFlow 1.4+ importance; kept for printing, not on the 1.3 wire. */
+  /** OpenFlow 1.4+ importance (encoded in 1.4/1.5 flow_mods; an OpenFlow 1.3 flow_mod drops it, as ovs-ofctl does). */
   readonly importance?: number | undefined;
   readonly match: readonly MatchField[];
   readonly instructions: readonly Instruction[];
@@ -787,9 +787,11 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   r.skip(8);
   const v = h.version;
   const xid = h.xid;
-  // HELLO, ERROR and ECHO have the same layout in every version; everything else is decoded with the
+  // HELLO, ERROR and ECHO have the same layout in every version; FLOW_MOD is decoded for OpenFlow
+  // 1.3 to 1.5 (1.4 puts `importance` in 1.3's padding); everything else is decoded with the
   // OpenFlow 1.3 layouts only, and kept raw (type "unknown") for other versions.
-  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY) {
+  const flowMod14 = h.msgType === OfpType.FLOW_MOD && (v === OfpVersion.OF14 || v === OfpVersion.OF15);
+  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY && !flowMod14) {
     return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
   }
   switch (h.msgType) {
@@ -1009,7 +1011,7 @@ function decodeFlowMod(r: Reader, version: number, xid: number): OfMessage {
   const outPort = r.u32();
   const outGroup = r.u32();
   const flags = r.u16();
-  r.skip(2);
+  const importance = version >= OfpVersion.OF14 ? r.u16() : (r.skip(2), undefined);
   const match = decodeMatch(r);
   const instructions = decodeInstructions(r.sub(r.remaining, "instructions"));
   return {
@@ -1027,6 +1029,7 @@ function decodeFlowMod(r: Reader, version: number, xid: number): OfMessage {
     outPort,
     outGroup,
     flags,
+    ...(importance === undefined ? {} : { importance }),
     match,
     instructions,
   };
@@ -1154,7 +1157,8 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
     }
     case "flow_mod":
       w.u64(m.cookie).u64(m.cookieMask).u8(m.tableId).u8(m.command).u16(m.idleTimeout).u16(m.hardTimeout).u16(m.priority);
-      w.u32(m.bufferId).u32(m.outPort).u32(m.outGroup).u16(m.flags).zeros(2);
+      // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
+      w.u32(m.bufferId).u32(m.outPort).u32(m.outGroup).u16(m.flags).u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0);
       encodeMatch(w, m.match);
       encodeInstructions(w, m.instructions);
       break;
