@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { OvsdbClient } from "../ovsdb/client/client.js";
+import { NoRemoteError, OvsdbClient } from "../ovsdb/client/client.js";
 import { model } from "../ovsdb/models/ovn-nb.js";
 import type { Row } from "../ovsdb/models/ovn-nb.js";
 import { type Datum, compareAtoms, compareUtf8, datumEquals, datumFromJson } from "../ovsdb/schema/datum.js";
@@ -1744,9 +1744,17 @@ export async function runNbctl(client: OvsdbClient, argv: readonly string[]): Pr
 
 async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void> {
   let tx: NbTransaction | undefined;
-  const view = previewClient(client, model.schema, () => tx?.operations() ?? []);
+  // Once the commit is on its way, reads (the --wait polling) see the database as it is.
+  let sent = false;
+  const view = previewClient(client, model.schema, () => (sent ? [] : (tx?.operations() ?? [])));
   const reader = selectReader(view);
-  tx = new OvnNb(client, { reader }).transaction();
+  const committer: TransactClient = {
+    transact(database, operations, options) {
+      sent = true;
+      return client.transact(database, operations, options);
+    },
+  };
+  tx = new OvnNb(committer, { reader }).transaction();
   const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns };
   // ovn-nbctl creates the NB_Global row whenever it is missing, before its commands run.
   if ((await reader.ids("NB_Global")).length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);
@@ -1766,7 +1774,8 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
     };
   } else {
     const wait = p.commands.some((c) => c.name === "sync") || writes ? p.wait : "none";
-    commit = await tx.commit({ wait, ...(p.timeoutSec ? { timeoutMs: p.timeoutSec * 1000 } : {}) });
+    // ovn-nbctl waits as long as it takes; only --timeout (the whole run's alarm) ends the wait.
+    commit = await tx.commit({ wait, timeoutMs: Infinity });
   }
   for (const o of outputs) {
     const text = typeof o === "string" ? o : typeof o === "function" ? o(commit) : "";
@@ -1783,22 +1792,57 @@ export const nbctlCommand: CliCommand = async (argv, io) => {
     return 0;
   }
   const p = parseNbctlArgs(argv);
-  const timeoutMs = p.timeoutSec ? p.timeoutSec * 1000 : undefined;
-  const client = await OvsdbClient.connect(p.db, timeoutMs ? { connectTimeoutMs: timeoutMs } : {});
-  try {
-    await execute(client, p, io);
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    if (e instanceof Error) {
-      io.err(`ovn-ts nbctl: ${nbctlMessage(e)}\n`);
+  let client: OvsdbClient | undefined;
+  let expiredAlready = false;
+  const work = (async () => {
+    try {
+      client = await OvsdbClient.connect(p.db, p.timeoutSec ? { connectTimeoutMs: p.timeoutSec * 1000 } : {});
+    } catch (e) {
+      if (!(e instanceof NoRemoteError)) throw e;
+      io.err(`ovn-ts nbctl: ${connectFailure(p.db, e)}\n`);
       return 1;
     }
-    throw e;
+    try {
+      await execute(client, p, io);
+      return 0;
+    } catch (e) {
+      if (expiredAlready) return 1;
+      if (e instanceof UsageError) throw e;
+      if (e instanceof Error) {
+        io.err(`ovn-ts nbctl: ${nbctlMessage(e)}\n`);
+        return 1;
+      }
+      throw e;
+    } finally {
+      client.close();
+    }
+  })();
+  if (!p.timeoutSec) return work;
+  // --timeout bounds the whole run, as ovn-nbctl's alarm(2) does: when it expires the run stops
+  // where it is, with the message and status (128 + SIGALRM) of a process killed by the alarm.
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => resolve("expired"), p.timeoutSec! * 1000);
+  });
+  try {
+    const r = await Promise.race([work, expired]);
+    if (r !== "expired") return r;
+    expiredAlready = true;
+    work.catch(() => undefined);
+    client?.close();
+    io.err(`${new Date().toISOString().replace(/\.\d+Z$/, "Z")}|00001|fatal_signal|WARN|terminating with signal 14 (Alarm clock)\n`);
+    return 128 + 14;
   } finally {
-    client.close();
+    clearTimeout(timer);
   }
 };
+
+/** ovn-nbctl's `REMOTE: database connection failed (REASON)`, REASON as strerror words it. */
+function connectFailure(db: string, e: NoRemoteError): string {
+  const cause = e.attempts[0]?.error.cause as NodeJS.ErrnoException | undefined;
+  const reason: Partial<Record<string, string>> = { ENOENT: "No such file or directory", ECONNREFUSED: "Connection refused", EACCES: "Permission denied", ETIMEDOUT: "Connection timed out" };
+  return `${db}: database connection failed (${(cause?.code !== undefined ? reason[cause.code] : undefined) ?? e.attempts[0]?.error.message ?? e.message})`;
+}
 
 /** Exposed for tests: the command table's names. */
 export const NBCTL_COMMANDS: readonly string[] = Object.keys(COMMANDS);
