@@ -172,6 +172,26 @@ function listCols(ctx: Ctx, opts: Opts): string[] | undefined {
   return ctx.columns;
 }
 
+/** How often `wait-until` looks again. */
+const WAIT_UNTIL_POLL_MS = 100;
+
+/** `wait-until TABLE RECORD [COLUMN[:KEY]=VALUE]...`. */
+const waitUntil: Spec = {
+  min: 2,
+  max: Infinity,
+  // As ovn-nbctl: waits until the record exists and every COLUMN[:KEY]=VALUE holds, for as long as
+  // it takes; --timeout (the whole run's alarm) is what bounds it. It stops when the connection does.
+  async run(ctx, [table, rec, ...conds]) {
+    const t = findTable(table!);
+    const tests = conds.map((c) => parseCondition(ctx, t, c));
+    for (;;) {
+      const row = await getRecord(ctx, t, rec!, false);
+      if (row && tests.every((f) => f(row))) return;
+      await new Promise((r) => setTimeout(r, WAIT_UNTIL_POLL_MS));
+    }
+  },
+};
+
 /** `rows` of `t` in the order ovn-nbctl's IDL iterates them (rows created since go last, by UUID). */
 async function inIdlOrder(ctx: Ctx, t: TableSchema, rows: RawRow[]): Promise<RawRow[]> {
   const byUuid = rows.sort((a, b) => compareAtoms(uuidOf(a), uuidOf(b)));
@@ -183,6 +203,7 @@ async function inIdlOrder(ctx: Ctx, t: TableSchema, rows: RawRow[]): Promise<Raw
 }
 
 const genericCommands: Record<string, Spec> = {
+  "wait-until": waitUntil,
   list: {
     min: 1,
     max: Infinity,
@@ -504,8 +525,10 @@ function aclLine(a: Row<"ACL"> | Row<"QoS">, tail: string): string {
   return `${padStart(a.direction, 10)} ${padStart(String(a.priority), 5)} (${a.match}) ${tail}\n`;
 }
 
-function aclSort<T extends { direction: string; priority: number; match: string }>(a: T, b: T): number {
+function aclSort<T extends { direction: string; priority: number; match: string; options?: ReadonlyMap<string, string> }>(a: T, b: T): number {
   if (a.direction !== b.direction) return a.direction === "from-lport" ? -1 : 1;
+  const afterLb = (x: T) => (x.options?.get("apply-after-lb") === "true" ? 1 : 0);
+  if (afterLb(a) !== afterLb(b)) return afterLb(a) - afterLb(b);
   if (a.priority !== b.priority) return b.priority - a.priority;
   return a.match < b.match ? -1 : a.match > b.match ? 1 : 0;
 }
@@ -560,10 +583,10 @@ function routeList(routes: Row<"Logical_Router_Static_Route">[]): string {
   for (const fam of [4, 6]) {
     const mine = routes.filter((r) => prefixKey(r.ip_prefix).fam === fam);
     if (mine.length === 0) continue;
-    let s = `IPv${fam} Routes\n`;
-    const tables = [...new Set(mine.map((r) => r.route_table))].sort();
+    const blocks: string[] = [];
+    const tables = [...new Set(mine.map((r) => r.route_table))].sort(compareUtf8);
     for (const table of tables) {
-      s += `Route Table ${table === "" ? "<main>" : table}:\n`;
+      let s = `Route Table ${table === "" ? "<main>" : table}:\n`;
       const rs = mine
         .filter((r) => r.route_table === table)
         .sort((a, b) => {
@@ -588,8 +611,10 @@ function routeList(routes: Row<"Logical_Router_Static_Route">[]): string {
         if (r.bfd !== undefined) line += " bfd";
         s += line + "\n";
       });
+      blocks.push(s);
     }
-    sections.push(s);
+    // Route tables are separated by an empty line, as are the two families.
+    sections.push(`IPv${fam} Routes\n${blocks.join("\n")}`);
   }
   return sections.join("\n");
 }
@@ -603,15 +628,15 @@ async function routerChildren<N extends "Logical_Router_Static_Route" | "Logical
 function natList(nats: Row<"NAT">[], ports: ReadonlyMap<string, string>): string {
   if (nats.length === 0) return "";
   let out = "TYPE             GATEWAY_PORT          EXTERNAL_IP        EXTERNAL_PORT    LOGICAL_IP          EXTERNAL_MAC         LOGICAL_PORT\n";
-  const sorted = [...nats].sort((a, b) => (a.type !== b.type ? (a.type < b.type ? -1 : 1) : a.external_ip !== b.external_ip ? (a.external_ip < b.external_ip ? -1 : 1) : a.logical_ip < b.logical_ip ? -1 : 1));
-  for (const n of sorted) {
+  // As ovn-nbctl: the lines are sorted by their text up to the logical IP (its columns are the sort key).
+  const lines = nats.map((n) => {
     const gw = n.gateway_port !== undefined ? (ports.get(n.gateway_port) ?? "") : "";
-    let line = `${n.type.padEnd(17)}${gw.padEnd(22)}${n.external_ip.padEnd(19)}${n.external_port_range.padEnd(17)}`;
-    if (n.external_mac !== undefined && n.logical_port !== undefined) line += `${n.logical_ip.padEnd(20)}${n.external_mac.padEnd(21)}${n.logical_port}`;
-    else line += n.logical_ip;
-    out += line.replace(/ +$/, "") + "\n";
-  }
-  return out;
+    const key = `${n.type.padEnd(17)}${gw.padEnd(22)}${n.external_ip.padEnd(19)}${n.external_port_range.padEnd(17)}${n.logical_ip.padEnd(20)}`;
+    const tail = n.external_mac !== undefined && n.logical_port !== undefined ? `${n.external_mac.padEnd(21)}${n.logical_port}` : "";
+    return { key, line: (key + tail).replace(/ +$/, "") };
+  });
+  lines.sort((a, b) => compareUtf8(a.key, b.key));
+  return out + lines.map((l) => `${l.line}\n`).join("");
 }
 
 const flag = (opts: Opts, name: string) => opts.has(name);
@@ -1142,7 +1167,7 @@ const ovnCommands: Record<string, Spec> = {
   "lr-route-del": {
     min: 1,
     max: 4,
-    options: ["--if-exists", "--policy"],
+    options: ["--if-exists", "--policy", "--route-table"],
     async run(ctx, [router, prefix, nexthop, port], opts) {
       const policy = opts.get("--policy");
       if (policy !== undefined && policy !== "dst-ip" && policy !== "src-ip") throw new UsageError(`bad policy: ${String(policy)}`);
@@ -1154,6 +1179,7 @@ const ovnCommands: Record<string, Spec> = {
         ...(nexthop !== undefined ? { nexthop } : {}),
         ...(port !== undefined ? { outputPort: port } : {}),
         ...(policy === "dst-ip" || policy === "src-ip" ? { policy } : {}),
+        ...(typeof opts.get("--route-table") === "string" ? { routeTable: opts.get("--route-table") as string } : {}),
       });
       if (removed === 0 && prefix !== undefined && !flag(opts, "--if-exists")) {
         throw new UsageError(`no matching route: policy '${policy ?? "any"}', prefix '${prefix}', nexthop '${nexthop ?? "any"}', output_port '${port ?? "any"}'.`);
@@ -1163,9 +1189,12 @@ const ovnCommands: Record<string, Spec> = {
   "lr-route-list": {
     min: 1,
     max: 1,
-    async run(ctx, [router]) {
+    options: ["--route-table"],
+    async run(ctx, [router], opts) {
       const lr = await named(ctx, "Logical_Router", router!, "logical router");
-      return routeList(await routerChildren(ctx, lr.static_routes, "Logical_Router_Static_Route"));
+      const table = opts.get("--route-table");
+      const routes = await routerChildren(ctx, lr.static_routes, "Logical_Router_Static_Route");
+      return routeList(typeof table === "string" ? routes.filter((r) => r.route_table === table) : routes);
     },
   },
   "lr-policy-add": {
@@ -1207,9 +1236,11 @@ const ovnCommands: Record<string, Spec> = {
       let out = "Routing Policies\n";
       for (const p of ps) {
         let line = `${padStart(String(p.priority), 10)} ${padStart(p.match, 50)} ${padStart(p.action, 15)}`;
-        const hops = p.nexthops.length > 0 ? p.nexthops : p.nexthop !== undefined ? [p.nexthop] : [];
-        if (hops.length > 0) line += ` ${padStart(hops.join(","), 25)}`;
-        for (const [k, v] of [...p.options.entries()].sort()) line += padStart(`${k}=${v}`, 25);
+        // The first next hop right-aligned in 25 columns, the others after ", "; then the options
+        // after 15 spaces, comma-separated, in the order of an OVS smap.
+        const hops = p.nexthop !== undefined ? [p.nexthop] : [...p.nexthops].sort(compareUtf8);
+        if (hops.length > 0) line += ` ${padStart(hops[0]!, 25)}${hops.slice(1).map((h) => `, ${h}`).join("")}`;
+        if (p.options.size > 0) line += " ".repeat(15) + shashOrder([...p.options.keys()].sort(compareUtf8)).map((k) => `${k}=${p.options.get(k)}`).join(",");
         out += line + "\n";
       }
       return out;
@@ -1219,7 +1250,10 @@ const ovnCommands: Record<string, Spec> = {
     min: 4,
     max: 7,
     options: ["--may-exist", "--stateless", "--portrange", "--add-route", "--gateway-port"],
-    async run(ctx, [router, type, ext, logical, port, mac, range], opts) {
+    async run(ctx, [router, type, ext, logical, ...rest], opts) {
+      // With --portrange the last argument is the external port range.
+      const range = flag(opts, "--portrange") && rest.length % 2 === 1 ? rest.pop() : rest[2];
+      const [port, mac] = rest;
       if (type !== "snat" && type !== "dnat" && type !== "dnat_and_snat") throw new UsageError(`${type}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
       const fam = addrFamily(ext!);
       if (fam === undefined) throw new UsageError(`${ext}: Not a valid IPv4 or IPv6 address.`);
@@ -1250,7 +1284,11 @@ const ovnCommands: Record<string, Spec> = {
           if (nats.some((n) => n.type === type && n.external_ip === ext && n.logical_ip === logical)) throw new UsageError(`${ext}, ${logical}: a NAT with this external_ip and logical_ip already exists`);
           throw new UsageError(type === "snat" ? `a NAT with this type (snat), logical_ip (${logical}) already exists` : `a NAT with this type (${type}), external_ip (${ext}) already exists`);
         });
-      if (range !== undefined) ctx.tx.add(model.table("NAT").update({ _uuid: ref }, { external_port_range: range }));
+      const gw = opts.get("--gateway-port");
+      const gwRef = typeof gw === "string" ? await portArg(ctx, "Logical_Router_Port", gw) : undefined;
+      if (range !== undefined || gwRef !== undefined) {
+        ctx.tx.add(model.table("NAT").update({ _uuid: ref }, { ...(range !== undefined ? { external_port_range: range } : {}), ...(gwRef !== undefined ? { gateway_port: gwRef as never } : {}) }));
+      }
     },
   },
   "lr-nat-del": {
@@ -1296,6 +1334,7 @@ const ovnCommands: Record<string, Spec> = {
       const name = opts.get("--name");
       const meter = opts.get("--meter");
       const label = opts.get("--label");
+      if (label !== undefined && action !== "allow" && action !== "allow-related") throw new UsageError(`label can only be set with actions "allow" or "allow-related"`);
       const log = flag(opts, "--log") || severity !== undefined || name !== undefined || meter !== undefined;
       await ctx.tx.aclAdd(await aclTarget(ctx, entity!, opts), dir, Number(prio), match!, action as (typeof actions)[number], {
         mayExist: flag(opts, "--may-exist"),
@@ -1409,6 +1448,10 @@ const ovnCommands: Record<string, Spec> = {
     async run(ctx, [name, vip, ips, proto], opts) {
       if (proto !== undefined && proto !== "tcp" && proto !== "udp" && proto !== "sctp") throw new UsageError(`${proto}: protocol must be one of "tcp", "udp",  or "sctp".`);
       checkLbArgs(vip!, ips!);
+      if (flag(opts, "--add-duplicate")) {
+        ctx.tx.add(model.table("Load_Balancer").insert({ name: name!, vips: { [vip!]: ips! }, ...(proto !== undefined ? { protocol: proto } : {}) }));
+        return;
+      }
       await ctx.tx.lbAdd(name!, vip!, ips!.split(",").filter(Boolean), { mayExist: flag(opts, "--may-exist"), ...(proto !== undefined ? { protocol: proto } : {}) });
     },
   },
@@ -1603,7 +1646,7 @@ const COMMANDS: Record<string, Spec> = { ...genericCommands, ...ovnCommands, ...
 const COMMAND_OPTIONS = new Set(["--columns", "--id", ...Object.values(COMMANDS).flatMap((c) => c.options ?? [])]);
 
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
-const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list", "lrp-get-redirect-type", "static-mac-binding-list", "get-connection", "get-ssl", ...NBCTL_EXTRA_READ_ONLY]);
+const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list", "lrp-get-redirect-type", "static-mac-binding-list", "get-connection", "get-ssl", "wait-until", ...NBCTL_EXTRA_READ_ONLY]);
 
 /** Usage text. */
 export function nbctlUsage(): string {

@@ -142,6 +142,8 @@ export interface RouteFilter extends DeleteOptions {
   readonly outputPort?: string;
   /** The policy. */
   readonly policy?: "dst-ip" | "src-ip";
+  /** The route table (`""` is the main one). */
+  readonly routeTable?: string;
 }
 
 /** A routing policy's action. */
@@ -825,7 +827,8 @@ export class NbTransaction {
         (prefix === undefined || x.ip_prefix === prefix) &&
         (filter.nexthop === undefined || x.nexthop === filter.nexthop) &&
         (filter.outputPort === undefined || x.output_port === filter.outputPort) &&
-        (filter.policy === undefined || (x.policy ?? "dst-ip") === filter.policy),
+        (filter.policy === undefined || (x.policy ?? "dst-ip") === filter.policy) &&
+        (filter.routeTable === undefined || x.route_table === filter.routeTable),
     );
     if (gone.length === 0 && prefix !== undefined && !filter.ifExists) throw new OvnNotFoundError("static route", prefix, { kind: "router", name: router });
     if (gone.length > 0) this.ops.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["static_routes", "delete", gone.map((x) => x._uuid)]]));

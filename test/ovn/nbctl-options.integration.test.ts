@@ -58,8 +58,9 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("nbctl --timeout and connec
 
   it("--timeout with --wait=sb and no ovn-northd: the change is committed, then the alarm ends the wait", async () => {
     const [theirs, mine] = await Promise.all([
-      ovnNbctl([`--db=${nb.unix}`, "--timeout=1", "--wait=sb", "ls-add", "theirs"]),
-      ours([`--db=${nb.unix}`, "--timeout=1", "--wait=sb", "ls-add", "ours"]),
+      // (3 s leaves room for the commit itself on a busy machine.)
+      ovnNbctl([`--db=${nb.unix}`, "--timeout=3", "--wait=sb", "ls-add", "theirs"]),
+      ours([`--db=${nb.unix}`, "--timeout=3", "--wait=sb", "ls-add", "ours"]),
     ]);
     expect(theirs).toEqual({ code: 142, err: "<time>|<seq>|fatal_signal|WARN|terminating with signal 14 (Alarm clock)\n", out: "" });
     expect(mine).toEqual(theirs);
