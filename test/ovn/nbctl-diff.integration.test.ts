@@ -156,6 +156,19 @@ const SCRIPT: [Mode, string[]][] = [
   ["out", ["--may-exist", "static-mac-binding-add", "r0-ext", "172.16.0.9", "00:00:00:00:00:f8", "--", "static-mac-binding-del", "r0-ext", "172.16.0.1", "--", "static-mac-binding-list"]],
   ["out", ["--inactivity-probe=6000", "set-connection", "ptcp:6641:127.0.0.1", "punix:/tmp/ovn-ts-nb.sock", "--", "get-connection"]],
   ["out", ["set-ssl", "/k.pem", "/c.pem", "/ca.pem", "--", "get-ssl"]],
+  // Policies with several next hops and options, ACL labels and after-LB ACLs, route tables,
+  // NAT gateway ports and port ranges, wait-until.
+  ["out", ["lr-policy-add", "r0", "300", "ip4.src == 10.0.0.0/24", "reroute", "10.0.0.9,10.0.0.10", "pkt_mark=5", "--", "lr-policy-add", "r0", "90", "ip4.dst == 10.1.0.0/16", "allow", "pkt_mark=7", "foo=bar"]],
+  ["out", ["lr-policy-add", "r0", "70", "ip6.src == fd00::5", "reroute", "fd00::9", "--", "lr-policy-list", "r0"]],
+  ["out", ["--label=1234", "acl-add", "sw1", "from-lport", "1000", "ip4", "allow", "--", "--apply-after-lb", "acl-add", "sw1", "from-lport", "1001", "ip4", "allow-stateless", "--", "acl-list", "sw1"]],
+  ["code", ["--label=5", "acl-add", "sw1", "from-lport", "1002", "ip4", "reject"]],
+  ["out", ["--route-table=rtb1", "lr-route-add", "r0", "10.10.0.0/16", "10.0.0.11", "--", "--route-table=rtb1", "lr-route-add", "r0", "0.0.0.0/0", "10.0.0.12", "--", "lr-route-add", "r0", "10.11.0.0/16", "discard"]],
+  ["out", ["lr-route-list", "r0"]],
+  ["out", ["--route-table=rtb1", "lr-route-list", "r0"]],
+  ["out", ["--route-table=rtb1", "lr-route-del", "r0", "10.10.0.0/16", "--", "lr-route-list", "r0"]],
+  ["out", ["--gateway-port=r0-ext", "lr-nat-add", "r0", "snat", "172.16.0.52", "10.0.52.0/24", "--", "--portrange", "lr-nat-add", "r0", "snat", "172.16.0.54", "10.0.54.0/24", "100-200"]],
+  ["out", ["--stateless", "lr-nat-add", "r0", "dnat_and_snat", "172.16.0.51", "10.0.0.51", "--", "lr-nat-list", "r0"]],
+  ["out", ["wait-until", "Logical_Switch", "sw1", "name=sw1", "--", "wait-until", "Logical_Router_Port", "r0-ext", "enabled=false"]],
 ];
 
 describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("ovn-ts nbctl against ovn-nbctl (differential)", () => {
