@@ -1660,6 +1660,7 @@ Options:
   -t, --timeout=SECS        wait at most SECS seconds
   --wait=none|sb|hv         wait for ovn-northd (sb) or the chassis (hv) after a change
   --no-wait                 same as --wait=none
+  --dry-run                 check the transaction, commit nothing
   -f, --format=FORMAT       table, list, csv, html or json (list, find)
   -d, --data=FORMAT         string, bare or json cells
   --no-headings, --bare, --pretty, --columns=COLS
