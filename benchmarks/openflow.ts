@@ -134,7 +134,7 @@ function bufferLayoutComparison(): OpenflowBenchResult["bufferLayout"] {
 export async function runOpenflowBenchmarks(): Promise<OpenflowBenchResult> {
   const corpus = readFileSync(join(here, "../test/openflow/corpus/flows.txt"), "utf8")
     .split("\n")
-    .filter((l) => l.trim());
+    .filter((l) => l.trim() && !l.startsWith("#"));
   const parsed = corpus.map((f) => parseFlow(f));
   const messages = parsed.map((p, i) => ({ type: "flow_mod" as const, ...p, xid: i + 1 }));
   const encoded = messages.map((m) => encodeMessage(m).slice());

@@ -442,7 +442,7 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     skipType = true;
     const proto = nwProto?.v;
     if (dl === ETH_IP) {
-      const names: Record<string, string> = { "1": "icmp", "2": "igmp", "6": "tcp", "17": "udp", "132": "sctp" };
+      const names: Record<string, string> = { "1": "icmp", "6": "tcp", "17": "udp", "132": "sctp" };
       const n = proto !== undefined ? names[String(proto)] : undefined;
       out.push(n ?? "ip");
       skipProto = n !== undefined;
@@ -920,7 +920,6 @@ const SHORTHANDS: Record<string, [number, number?]> = {
   ip: [0x0800],
   ipv4: [0x0800],
   icmp: [0x0800, 1],
-  igmp: [0x0800, 2],
   tcp: [0x0800, 6],
   udp: [0x0800, 17],
   sctp: [0x0800, 132],
@@ -1034,6 +1033,71 @@ function buildMatch(b: MatchBuilder): MatchField[] {
   return out;
 }
 
+const TP_SRC = ["tcp_src", "udp_src", "sctp_src", "icmp_type", "icmpv6_type"];
+const TP_DST = ["tcp_dst", "udp_dst", "sctp_dst", "icmp_code", "icmpv6_code"];
+
+/**
+ * Applies ovs-ofctl's match normalization: a field whose prerequisites the flow does not meet is
+ * dropped (`tp_dst=80` without `tcp`, `ct_tp_dst` without `ct_nw_proto`, `nd_target` without an ND
+ * type), and transport ports/ICMP type and code, which OVS keeps in one place, take the name that
+ * fits the protocol (`tcp,icmp_type=8` is `tcp,tp_src=8`).
+ */
+function normalizePrereqs(b: MatchBuilder): void {
+  const exact = (name: string): bigint | undefined => {
+    const e = b.fields.get(name);
+    return e && e.m === undefined ? e.v : undefined;
+  };
+  const dlType = exact("dl_type");
+  const ip4 = dlType === 0x0800n;
+  const ip6 = dlType === 0x86ddn;
+  const arp = dlType === 0x0806n || dlType === 0x8035n;
+  const mpls = dlType === 0x8847n || dlType === 0x8848n;
+  const drop = (name: string) => {
+    b.fields.delete(name);
+    b.order = b.order.filter((n) => n !== name);
+  };
+  const rename = (from: string, to: string) => {
+    const e = b.fields.get(from)!;
+    const len = fieldByName(to)!.len;
+    if (b.fields.has(to)) drop(to);
+    b.fields.delete(from);
+    b.order = b.order.map((x) => (x === from ? to : x));
+    b.fields.set(to, { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len });
+  };
+  // OVS keeps the ARP opcode where it keeps the IP protocol: the later of the two names wins and
+  // takes the name that fits the Ethernet type
+  if (b.fields.has("arp_op") && b.fields.has("nw_proto")) drop(b.order.indexOf("arp_op") < b.order.indexOf("nw_proto") ? "arp_op" : "nw_proto");
+  if ((ip4 || ip6) && b.fields.has("arp_op")) rename("arp_op", "nw_proto");
+  if (arp && b.fields.has("nw_proto")) rename("nw_proto", "arp_op");
+  const proto = exact("nw_proto");
+  const need = (names: string[], ok: boolean) => {
+    if (!ok) for (const n of names) if (b.fields.has(n)) drop(n);
+  };
+  need(["nw_src", "nw_dst"], ip4 || arp);
+  need(["nw_proto"], ip4 || ip6 || arp);
+  need(["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"], ip4 || ip6);
+  need(["ipv6_src", "ipv6_dst", "ipv6_label"], ip6);
+  need(["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"], arp);
+  need(["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"], mpls);
+  need(["tcp_flags"], (ip4 || ip6) && proto === 6n);
+  need(["ct_tp_src", "ct_tp_dst"], b.fields.has("ct_nw_proto"));
+  // transport ports and ICMP type/code: one slot each, named after the protocol
+  const slot =
+    !(ip4 || ip6) ? -1 : proto === 6n ? 0 : proto === 17n ? 1 : proto === 132n ? 2 : ip4 && proto === 1n ? 3 : ip6 && proto === 58n ? 4 : -1;
+  for (const group of [TP_SRC, TP_DST]) {
+    const present = group.filter((n) => b.fields.has(n));
+    for (const n of present) {
+      const target = slot < 0 ? undefined : group[slot]!;
+      if (target === undefined) drop(n);
+      else if (target !== n) rename(n, target);
+    }
+  }
+  const ndType = ip6 && proto === 58n ? exact("icmpv6_type") : undefined;
+  need(["nd_target"], ndType === 135n || ndType === 136n);
+  need(["nd_sll"], ndType === 135n);
+  need(["nd_tll"], ndType === 136n);
+}
+
 /**
  * Parses one flow in ovs-ofctl syntax into a flow_mod for OpenFlow 1.3.
  * @param text - e.g. `table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=resubmit(,1)`
@@ -1126,6 +1190,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD): P
     if (val === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
     applyField(b, key, val);
   }
+  normalizePrereqs(b);
   fm.match = buildMatch(b);
   const vid = b.fields.get("vlan_vid");
   parseCtx.vlanMatched = vid !== undefined && (vid.v & 0x1000n) !== 0n;

@@ -17,7 +17,7 @@ import { prng } from "../support/prng.js";
 
 const corpus = readFileSync(new URL("./corpus/flows.txt", import.meta.url).pathname, "utf8")
   .split("\n")
-  .filter((l) => l.trim());
+  .filter((l) => l.trim() && !l.startsWith("#"));
 const corpusMsgs = corpus.map((f, i) => encodeMessage({ type: "flow_mod", ...parseFlow(f), xid: i }).slice());
 
 function bytes(rnd: () => number, n: number): Uint8Array {

@@ -15,7 +15,7 @@ import { encodeMessage, type OfMessageInput } from "../../src/openflow/messages.
 
 const corpus = readFileSync(new URL("./corpus/flows.txt", import.meta.url).pathname, "utf8")
   .split("\n")
-  .filter((l) => l.trim());
+  .filter((l) => l.trim() && !l.startsWith("#"));
 
 /** A classic pcap (Ethernet) of one TCP connection 10.0.0.1:40000 -> 10.0.0.2:6653 carrying `msgs`, one per segment. */
 function pcapOf(msgs: Uint8Array[]): Buffer {
