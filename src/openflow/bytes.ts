@@ -138,6 +138,27 @@ export class Reader {
     return r;
   }
 
+  /**
+   * Walks a property list to the end of this reader: `{type u16, length u16, body}` entries, each
+   * padded to 8 bytes (OpenFlow 1.3.5 §7.5.1 hello elements, Nicira packet-in2 and continuation
+   * properties, table feature properties). Yields each type with a reader over its body (header
+   * excluded); `what` names the entries in errors.
+   * @throws DecodeError for a length below 4 or past the end
+   */
+  *properties(what: string): Generator<{ type: number; body: Reader }> {
+    while (this.remaining > 0) {
+      const at = this.p;
+      const type = this.u16();
+      const len = this.u16();
+      if (len < 4) this.fail(`${what} length ${len} < 4`, at + 2);
+      this.p = at;
+      const body = this.sub(len, what);
+      body.skip(4);
+      this.skip(Math.min(this.remaining, ((len + 7) & ~7) - len));
+      yield { type, body };
+    }
+  }
+
   /** Reads a NUL-padded fixed-length ASCII string. */
   str(n: number): string {
     const b = this.bytesView(n, "string");

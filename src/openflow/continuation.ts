@@ -67,15 +67,7 @@ export function decodeContinuation(bytes: Uint8Array): Continuation {
   let odpPort: number | undefined;
   let tableId = 0;
   let cookie = 0n;
-  while (r.remaining > 0) {
-    const at = r.pos;
-    const type = r.u16();
-    const len = r.u16();
-    if (len < 4) r.fail(`continuation property length ${len} < 4`, at + 2);
-    r.pos = at;
-    const p = r.sub(len, "continuation property");
-    p.skip(4);
-    r.skip(Math.min(r.remaining, ((len + 7) & ~7) - len));
+  for (const { type, body: p } of r.properties("continuation property")) {
     switch (type) {
       case ContinuationPropType.BRIDGE: {
         // struct uuid: four 32-bit words in host (little-endian) order

@@ -369,15 +369,7 @@ const NX_VENDOR = 0x00002320;
 function readPacketIn2(r: Reader): NxPacketIn2 {
   const out: { -readonly [K in keyof NxPacketIn2]: NxPacketIn2[K] } = {};
   const extra: { propType: number; data: Uint8Array }[] = [];
-  while (r.remaining > 0) {
-    const ps = r.pos;
-    const t = r.u16();
-    const len = r.u16();
-    if (len < 4) r.fail(`packet-in2 property length ${len} < 4`, ps + 2);
-    r.pos = ps;
-    const p = r.sub(len, "packet-in2 property");
-    p.skip(4);
-    r.skip(Math.min(r.remaining, ((len + 7) & ~7) - len));
+  for (const { type: t, body: p } of r.properties("packet-in2 property")) {
     switch (t) {
       case 0:
         out.packet = p.bytesView(p.remaining);
@@ -575,15 +567,7 @@ function readTableFeatures(r: Reader): TableFeatures[] {
     const config = e.u32();
     const maxEntries = e.u32();
     const properties: { propType: number; data: Uint8Array }[] = [];
-    while (e.remaining > 0) {
-      const ps = e.pos;
-      const propType = e.u16();
-      const plen = e.u16();
-      if (plen < 4) e.fail(`table feature property length ${plen} < 4`, ps + 2);
-      const data = e.bytesView(plen - 4, "table feature property");
-      e.skip(Math.min(e.remaining, ((plen + 7) & ~7) - plen));
-      properties.push({ propType, data });
-    }
+    for (const { type, body } of e.properties("table feature property")) properties.push({ propType: type, data: body.bytesView(body.remaining) });
     out.push({ tableId, name, metadataMatch, metadataWrite, config, maxEntries, properties });
   }
   return out;

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { peers } from "../support/peers.js";
-import { startVswitchd, type Vswitchd } from "./vswitchd.js";
-import { OpenFlowListener, type OpenFlowConnection } from "../../src/openflow/connection.js";
+import { asController, startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { decodeMessage, encodeMessage, type OfMessage } from "../../src/openflow/messages.js";
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { formatMessage } from "../../src/openflow/print.js";
@@ -46,12 +45,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("packet-in2
   for (const k of CASES) {
     it(k.name, async () => {
       v.ofctl("del-flows", v.mgmt);
-      const l = new OpenFlowListener({ echoIntervalMs: 0 });
-      await l.listen({ port: 0 });
-      try {
-        const got = new Promise<OpenFlowConnection>((r) => l.once("connection", r));
-        v.vsctl("set-controller", "br0", `tcp:127.0.0.1:${l.port}`);
-        const c = await got;
+      await asController(v, async (c) => {
         const pin = new Promise<OfMessage>((r) => c.on("message", (m) => m.type === "nx_packet_in2" && r(m)));
         await c.send({ type: "nx_set_packet_in_format", format: 2 });
         await c.flowMods(k.flows.map((f) => parseFlow(f)));
@@ -61,16 +55,12 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("packet-in2
         const hex = toHex(encodeMessage(m));
         expect(formatMessage(decodeMessage(encodeMessage(m)))).toBe(ofpPrint(hex));
         expect(formatMessage(m)).toContain("continuation.actions=unroll_xlate(table=");
-        const cont = decodeContinuation(m.continuation);
-        expect(cont.actions.length).toBeGreaterThan(0);
+        expect(decodeContinuation(m.continuation).actions.length).toBeGreaterThan(0);
         const resume = encodeMessage({ type: "nx_resume", packet: m.packet, metadata: m.metadata, continuation: m.continuation, xid: 9 });
         expect(formatMessage(decodeMessage(resume))).toBe(ofpPrint(toHex(resume)));
         await c.send(decodeMessage(resume) as never);
         await c.barrier();
-      } finally {
-        v.vsctl("set-controller", "br0", `ptcp:${v.port}:127.0.0.1`);
-        await l.close();
-      }
+      });
     });
   }
 });

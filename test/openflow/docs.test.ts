@@ -6,6 +6,7 @@ import {
   OpenFlowConnection,
   OpenFlowListener,
   decodeMessage,
+  decodeTableFeatureProperty,
   encodeMessage,
   formatFlowMod,
   formatFlowStats,
@@ -74,6 +75,22 @@ describe.skipIf(!peers("ovs-vswitchd", "ovs-ofctl"))("docs/openflow.md against a
     expect(await conn.dumpFlows()).toEqual([]);
     conn.close();
     expect(conn.state).toBe("closed");
+  });
+
+  it("3. table features and the Geneve TLV table", async () => {
+    const conn = await OpenFlowConnection.connect(v.mgmt, { echoIntervalMs: 0 });
+    try {
+      const tf = await conn.multipart({ kind: "table_features", tables: [] });
+      if (tf.kind !== "table_features") throw new Error(tf.kind);
+      const t0 = tf.tables[0]!;
+      expect(t0.properties.map(decodeTableFeatureProperty)[0]).toEqual({ kind: "instructions", miss: false, ids: [1, 2, 3, 4, 5, 6] });
+      await conn.sendChecked([{ type: "nx_tlv_table_mod", command: 0 /* add */, mappings: [{ optionClass: 0x102, optionType: 0x80, optionLen: 8, index: 0 }] }]);
+      const reply = await conn.request({ type: "nx_tlv_table_request" });
+      expect(reply.type === "nx_tlv_table_reply" ? reply.mappings : []).toEqual([{ optionClass: 0x102, optionType: 0x80, optionLen: 8, index: 0 }]);
+      await conn.sendChecked([{ type: "nx_tlv_table_mod", command: 2 /* clear */, mappings: [] }]);
+    } finally {
+      conn.close();
+    }
   });
 
   it("3. be the controller a switch connects to", async () => {

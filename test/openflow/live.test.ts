@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { peers } from "../support/peers.js";
-import { startVswitchd, type Vswitchd } from "./vswitchd.js";
+import { asController, startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { ConnectionClosedError, OpenFlowConnection, OpenFlowError, OpenFlowListener } from "../../src/openflow/connection.js";
 import { formatMatch, parseFlow } from "../../src/openflow/flowtext.js";
 import type { OfMessage } from "../../src/openflow/messages.js";
@@ -169,12 +169,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
 
   it("OVN-style controller(userdata,pause): NXT_PACKET_IN2 to us, NXT_RESUME continues the pipeline", async () => {
     v.ofctl("del-flows", v.mgmt);
-    const l = new OpenFlowListener({ echoIntervalMs: 0 });
-    await l.listen({ port: 0 });
-    try {
-      const got = new Promise<OpenFlowConnection>((r) => l.once("connection", r));
-      v.vsctl("set-controller", "br0", `tcp:127.0.0.1:${l.port}`);
-      const c = await got;
+    await asController(v, async (c) => {
       const pin = new Promise<OfMessage>((r) => c.on("message", (m) => m.type === "nx_packet_in2" && r(m)));
       await c.send({ type: "nx_set_packet_in_format", format: 2 });
       await c.flowMods([parseFlow("table=0,priority=10,in_port=CONTROLLER,actions=set_field:0x7->reg0,controller(userdata=01.02.03,pause),output:2")]);
@@ -195,10 +190,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
       await c.send({ type: "nx_resume", packet: m.packet, metadata: m.metadata, continuation: m.continuation });
       await c.barrier();
       expect(await txOf()).toBe(before + 1n);
-    } finally {
-      v.vsctl("set-controller", "br0", `ptcp:${v.port}:127.0.0.1`);
-      await l.close();
-    }
+    });
   });
 
   it("CLI: add-flow, dump-flows, del-flows with ovs-ofctl's output and exit status", async () => {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
+import { OpenFlowListener, type OpenFlowConnection } from "../../src/openflow/connection.js";
 
 export interface Vswitchd {
   dir: string;
@@ -79,4 +80,21 @@ export async function startVswitchd(): Promise<Vswitchd> {
     vsctl,
     stop,
   };
+}
+
+/**
+ * Runs `fn` with our {@link OpenFlowListener} as br0's (primary) controller, so the switch sends
+ * it asynchronous messages; br0 gets its passive listener back afterwards.
+ */
+export async function asController<T>(v: Vswitchd, fn: (c: OpenFlowConnection) => Promise<T>): Promise<T> {
+  const l = new OpenFlowListener({ echoIntervalMs: 0 });
+  await l.listen({ port: 0 });
+  try {
+    const got = new Promise<OpenFlowConnection>((r) => l.once("connection", r));
+    v.vsctl("set-controller", "br0", `tcp:127.0.0.1:${l.port}`);
+    return await fn(await got);
+  } finally {
+    v.vsctl("set-controller", "br0", `ptcp:${v.port}:127.0.0.1`);
+    await l.close();
+  }
 }
