@@ -3,8 +3,9 @@
  * until SIGINT or SIGTERM.
  *
  * ```
- * ovn-ts server --schema FILE|NAME [--schema ...] --remote punix:PATH|ptcp:PORT[:IP] [--remote ...]
+ * ovn-ts server --schema FILE|NAME [--schema ...] --remote punix:PATH|ptcp:PORT[:IP]|pssl:PORT[:IP] [--remote ...]
  *               [--db FILE [--db FILE ...]] [--fsync] [--no-history]
+ *               [--private-key FILE --certificate FILE --ca-cert FILE]
  * ```
  *
  * `--schema` takes a `.ovsschema` file or a bundled database name (`OVN_Northbound`,
@@ -27,6 +28,8 @@ export interface ServerArgs {
   readonly dbFiles: readonly string[];
   readonly fsync: boolean;
   readonly history: boolean;
+  /** TLS material for `pssl:` remotes (`--private-key`, `--certificate`, `--ca-cert`). */
+  readonly tls: { privateKey?: string; certificate?: string; caCert?: string };
 }
 
 /** Usage text of `ovn-ts server`. */
@@ -37,11 +40,15 @@ Runs the embedded OVSDB server until SIGINT or SIGTERM.
 Options:
   --schema FILE|NAME   serve a database with this .ovsschema file, or a bundled schema
                        (${Object.keys(BUNDLED_SCHEMA_FILES).filter((n) => n !== "_Server").join(", ")})
-  --remote REMOTE      listen on punix:PATH or ptcp:PORT[:IP] (ptcp:0 picks a free port)
+  --remote REMOTE      listen on punix:PATH, ptcp:PORT[:IP] or pssl:PORT[:IP] (port 0 picks a
+                       free one)
   --db FILE            keep the database durable in FILE (ovsdb-server's standalone format,
                        readable by ovsdb-tool); created from the --schema at the same position
   --fsync              fsync the database files after every transaction
   --no-history         no transaction history for monitor_cond_since (as a standalone ovsdb-server)
+  -p, --private-key=FILE  TLS private key of the pssl: listeners
+  -c, --certificate=FILE  TLS certificate of the pssl: listeners
+  -C, --ca-cert=FILE      CA certificate clients' certificates must be signed by (pssl:)
   -h, --help           show this help
 `;
 
@@ -52,6 +59,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | "help" {
   const dbFiles: string[] = [];
   let fsync = false;
   let history = true;
+  const tls: { privateKey?: string; certificate?: string; caCert?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "-h" || a === "--help") return "help";
@@ -79,13 +87,29 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | "help" {
       case "--no-history":
         history = false;
         break;
+      case "-p":
+      case "--private-key":
+        tls.privateKey = value();
+        break;
+      case "-c":
+      case "--certificate":
+        tls.certificate = value();
+        break;
+      case "-C":
+      case "--ca-cert":
+        tls.caCert = value();
+        break;
       default:
         throw new UsageError(`unknown option '${a}' (use --help for help)`);
     }
   }
   if (schemas.length === 0 && dbFiles.length === 0) throw new UsageError("at least one --schema or --db is required");
-  if (remotes.length === 0) throw new UsageError("at least one --remote is required (punix:PATH or ptcp:PORT[:IP])");
-  return { schemas, remotes, dbFiles, fsync, history };
+  if (remotes.length === 0) throw new UsageError("at least one --remote is required (punix:PATH, ptcp:PORT[:IP] or pssl:PORT[:IP])");
+  if (remotes.some((r) => r.startsWith("pssl:"))) {
+    const missing = [!tls.privateKey && "--private-key", !tls.certificate && "--certificate", !tls.caCert && "--ca-cert"].filter(Boolean);
+    if (missing.length > 0) throw new UsageError(`pssl: remotes need ${missing.join(", ")}`);
+  }
+  return { schemas, remotes, dbFiles, fsync, history, tls };
 }
 
 function loadSchema(s: string): DatabaseSchema {
@@ -103,7 +127,7 @@ export interface RunningServer {
 
 /** Starts the server described by `args` and prints where it listens. */
 export async function startServerFromArgs(args: ServerArgs, io: CliIo): Promise<RunningServer> {
-  const server = new OvsdbServer(args.history ? {} : { historyTxns: 0 });
+  const server = new OvsdbServer({ ...(args.history ? {} : { historyTxns: 0 }), tls: args.tls });
   const files: DatabaseFile[] = [];
   const stop = async () => {
     await server.close();

@@ -10,6 +10,7 @@
 import { EventEmitter } from "node:events";
 import { existsSync, statSync, unlinkSync } from "node:fs";
 import net from "node:net";
+import tls from "node:tls";
 import { Duplex } from "node:stream";
 import { bundledSchema } from "../schema/bundled.js";
 import { type DatabaseSchema, schemaToJson } from "../schema/schema.js";
@@ -18,7 +19,7 @@ import type { JsonRpcRequest } from "../wire/jsonrpc.js";
 import { isId, randomUuid } from "../wire/notation.js";
 import { compareAtoms } from "../schema/datum.js";
 import type { Atom } from "../schema/types.js";
-import { type PassiveRemote, formatRemote, parsePassiveRemote } from "../wire/remote.js";
+import { type PassiveRemote, type TlsOptions, formatRemote, parsePassiveRemote, readPem } from "../wire/remote.js";
 import { JsonRpcSession } from "../wire/session.js";
 import { ovsJsonText } from "./codec.js";
 import { type CommittedTxn, Database, type ExecuteOutcome } from "./database.js";
@@ -49,6 +50,12 @@ export interface OvsdbServerOptions {
    * @default 256 MiB
    */
   maxQueuedBytes?: number;
+  /**
+   * TLS material for `pssl:` listeners, as ovsdb-server's `--private-key`, `--certificate` and
+   * `--ca-cert` (PEM file paths or PEM text). As ovsdb-server does, a client must present a
+   * certificate signed by `caCert` (the host name is not checked); `verify: false` accepts any client.
+   */
+  tls?: TlsOptions;
 }
 
 /** A listening remote: what was asked for and where it actually listens (`ptcp:0` gets a real port). */
@@ -134,6 +141,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       tcpProbeIntervalMs: options.tcpProbeIntervalMs ?? 5000,
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       maxQueuedBytes: options.maxQueuedBytes ?? 256 * 1024 * 1024,
+      tls: options.tls ?? {},
     };
     const serverDb = new Database(bundledSchema("_Server"));
     serverDb.reserved = true;
@@ -207,11 +215,32 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
   async listen(remote: string): Promise<Listener> {
     if (this.closed) throw new Error("server is closed");
     const r: PassiveRemote = parsePassiveRemote(remote);
-    if (r.kind === "pssl") throw new Error(`${remote}: pssl: is not supported by the embedded server`);
-    const server = net.createServer((socket) => {
+    const onSocket = (socket: net.Socket) => {
       socket.setNoDelay?.(true);
-      this.accept(socket, r.kind === "ptcp" ? `tcp:${socket.remoteAddress}:${socket.remotePort}` : `unix:${r.kind === "punix" ? r.path : ""}#${this.nextClient}`, r.kind === "ptcp" ? this.options.tcpProbeIntervalMs : 0);
-    });
+      const name = r.kind === "punix" ? `unix:${r.path}#${this.nextClient}` : `${r.kind === "pssl" ? "ssl" : "tcp"}:${socket.remoteAddress}:${socket.remotePort}`;
+      this.accept(socket, name, r.kind === "punix" ? 0 : this.options.tcpProbeIntervalMs);
+    };
+    let server: net.Server;
+    if (r.kind === "pssl") {
+      const t = this.options.tls;
+      const missing = [!t.privateKey && "private key", !t.certificate && "certificate", !t.caCert && t.verify !== false && "CA certificate"].filter(Boolean);
+      if (missing.length > 0) throw new Error(`${remote}: pssl: needs TLS options (${missing.join(", ")} missing)`);
+      server = tls.createServer(
+        {
+          key: readPem(t.privateKey!),
+          cert: readPem(t.certificate!),
+          ...(t.caCert ? { ca: readPem(t.caCert) } : {}),
+          // ovsdb-server requires a client certificate signed by its CA (no host name check).
+          requestCert: t.verify !== false,
+          rejectUnauthorized: t.verify !== false,
+        },
+        onSocket,
+      );
+      // A failed handshake (wrong CA, no certificate) only drops that connection.
+      server.on("tlsClientError", () => undefined);
+    } else {
+      server = net.createServer(onSocket);
+    }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       if (r.kind === "punix") {
@@ -236,9 +265,9 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       listener = { remote, bound: remote, connect: `unix:${r.path}` };
     } else {
       const addr = server.address() as net.AddressInfo;
-      const bound = formatRemote({ kind: "ptcp", host: r.host, port: addr.port });
+      const bound = formatRemote({ kind: r.kind, host: r.host, port: addr.port });
       const host = r.host === "0.0.0.0" ? "127.0.0.1" : r.host === "::" ? "::1" : r.host;
-      listener = { remote, bound, connect: formatRemote({ kind: "tcp", host, port: addr.port }) };
+      listener = { remote, bound, connect: formatRemote({ kind: r.kind === "pssl" ? "ssl" : "tcp", host, port: addr.port }) };
     }
     this.opened.push(listener);
     return listener;

@@ -25,7 +25,7 @@ describe("ovn-ts server arguments", () => {
     expect(await main(["server", "--frob"], bad2)).toBe(1);
     expect(bad2.stderr).toContain("unknown option '--frob'");
     expect(() => parseServerArgs(["--schema"])).toThrow(/needs a value/);
-    expect(parseServerArgs(["--schema=A", "--remote=ptcp:0", "--db", "f.db", "--no-history"])).toEqual({ schemas: ["A"], remotes: ["ptcp:0"], dbFiles: ["f.db"], fsync: false, history: false });
+    expect(parseServerArgs(["--schema=A", "--remote=ptcp:0", "--db", "f.db", "--no-history"])).toEqual({ schemas: ["A"], remotes: ["ptcp:0"], dbFiles: ["f.db"], fsync: false, history: false, tls: {} });
   });
 
   it("fails cleanly on a bad remote or schema", async () => {
