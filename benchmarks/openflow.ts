@@ -151,6 +151,8 @@ export async function runOpenflowBenchmarks(): Promise<OpenflowBenchResult> {
   });
   rows.push({ name: "flow_mod decode", impl: "ovn-ts", opsPerSec: measure(() => void decodeMessage(encoded[i++ % encoded.length]!)) });
   rows.push({ name: "flow text parse", impl: "ovn-ts", opsPerSec: measure(() => void parseFlow(corpus[i++ % corpus.length]!)) });
+  const decoded = encoded.map((b) => decodeMessage(b));
+  rows.push({ name: "flow text print (decoded flow_mod)", impl: "ovn-ts", opsPerSec: measure(() => void formatMessage(decoded[i++ % decoded.length]!)) });
   rows.push({
     name: "parse-flows (parse+encode+decode+print)",
     impl: "ovn-ts",

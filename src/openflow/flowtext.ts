@@ -91,8 +91,11 @@ function hexBytes(b: Uint8Array): string {
   return s;
 }
 
+const ONES = Array.from({ length: 129 }, (_, i) => (1n << BigInt(i)) - 1n);
+
+/** All-ones of `bits` bits (table lookup up to 128: the printers call this per field). */
 function ones(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
+  return ONES[bits] ?? (1n << BigInt(bits)) - 1n;
 }
 
 function fmtMac(v: bigint): string {
@@ -359,8 +362,9 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   const out: string[] = [];
   const used = new Set<string>();
   const get = (n: string) => {
-    used.add(n);
-    return map.get(n);
+    const e = map.get(n);
+    if (e !== undefined) used.add(n);
+    return e;
   };
   const full = (e: VM) => e.m === ones(e.len * 8);
   const u32 = (n: string, label = n) => {
