@@ -7,9 +7,11 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { databaseFromRecords, fileRecord, readRecords } from "../ovsdb/server/persistence.js";
+import { encodeDatum, isDefaultDatum } from "../ovsdb/server/codec.js";
 import { OvsdbClient, type ClientOptions } from "../ovsdb/client/client.js";
 import { compareAtoms, compareUtf8, datumFromJson, type Datum } from "../ovsdb/schema/datum.js";
-import { parseSchema, type DatabaseSchema, type TableSchema, columnOf } from "../ovsdb/schema/schema.js";
+import { parseSchema, schemaToJson, type DatabaseSchema, type TableSchema, columnOf } from "../ovsdb/schema/schema.js";
 import type { Atom, BaseType, ColumnType } from "../ovsdb/schema/types.js";
 import { ConnectError } from "../ovsdb/wire/remote.js";
 import { NoRemoteError } from "../ovsdb/client/client.js";
@@ -47,6 +49,8 @@ interface GlobalOptions {
   timestamp: boolean;
   leaderOnly: boolean;
   dbChangeAware: boolean | undefined;
+  /** `--force`: `restore` goes ahead when the backup's schema differs from the server's. */
+  force: boolean;
   tls: { privateKey?: string; certificate?: string; caCert?: string };
 }
 
@@ -70,6 +74,10 @@ const COMMANDS: Record<string, CommandSpec> = {
   lock: { need: "rpc", min: 1, max: 1, run: (c, a) => lockCommand(c, a, "lock") },
   steal: { need: "rpc", min: 1, max: 1, run: (c, a) => lockCommand(c, a, "steal") },
   unlock: { need: "rpc", min: 1, max: 1, run: (c, a) => lockCommand(c, a, "unlock") },
+  convert: { need: "none", min: 1, max: 2, run: (c, a) => convertCommand(c, a, false) },
+  "needs-conversion": { need: "none", min: 1, max: 2, run: (c, a) => convertCommand(c, a, true) },
+  backup: { need: "database", min: 0, max: 0, run: backup },
+  restore: { need: "database", min: 0, max: 0, run: restore },
 };
 
 /** Usage text, in ovsdb-client's words. */
@@ -123,12 +131,24 @@ Valid commands are:
   monitor [SERVER] [DATABASE] ALL
     monitor all changes to all columns in all tables
 
+  convert [SERVER] SCHEMA
+    convert database on SERVER named in SCHEMA to SCHEMA.
+
+  needs-conversion [SERVER] SCHEMA
+    tests whether SCHEMA's db on SERVER needs conversion.
+
   wait [SERVER] DATABASE STATE
     wait until DATABASE reaches STATE ("added" or "connected" or "removed")
     in DATABASE on SERVER.
 
   dump [SERVER] [DATABASE] [TABLE [COLUMN]...]
     dump contents of DATABASE on SERVER to stdout
+
+  backup [SERVER] [DATABASE] > SNAPSHOT
+    dump database contents in the form of a database file
+
+  [--force] restore [SERVER] [DATABASE] < SNAPSHOT
+    restore database contents from a database file
 
   lock [SERVER] LOCK
     create or wait for LOCK in SERVER
@@ -157,6 +177,7 @@ Other options:
   -p, --private-key=FILE      file with private key (ssl: remotes)
   -c, --certificate=FILE      file with certificate for private key
   -C, --ca-cert=FILE          file with peer CA certificate
+  --force                     with restore, go ahead when the schemas differ
   --leader-only, --no-leader-only
                               with several remotes, accept only the leader
   -h, --help                  display this help message
@@ -174,7 +195,7 @@ const LONG_FLAGS = new Set(["no-headings", "pretty", "bare", "timestamp", "help"
 
 function parseOptions(argv: readonly string[]): { options: GlobalOptions; rest: string[]; help: boolean; version: boolean } {
   const style = defaultTableStyle();
-  const options: GlobalOptions = { style, timeoutSec: undefined, timestamp: false, leaderOnly: true, dbChangeAware: undefined, tls: {} };
+  const options: GlobalOptions = { style, timeoutSec: undefined, timestamp: false, leaderOnly: true, dbChangeAware: undefined, force: false, tls: {} };
   const rest: string[] = [];
   let help = false;
   let version = false;
@@ -230,6 +251,9 @@ function parseOptions(argv: readonly string[]): { options: GlobalOptions; rest: 
       case "no-db-change-aware":
         options.dbChangeAware = false;
         break;
+      case "force":
+        options.force = true;
+        break;
       case "help":
         help = true;
         break;
@@ -237,7 +261,7 @@ function parseOptions(argv: readonly string[]): { options: GlobalOptions; rest: 
         version = true;
         break;
       default:
-        break; // --force, --verbose: accepted, no effect here
+        break; // --verbose: accepted, no effect here
     }
   };
   for (let i = 0; i < argv.length; i++) {
@@ -794,4 +818,182 @@ async function lockCommand(ctx: Context, args: string[], op: "lock" | "steal" | 
     if (signal.aborted) return resolve(0);
     signal.addEventListener("abort", () => resolve(0), { once: true });
   });
+}
+
+/** Reads a schema file as ovsdb-client does, with its messages ("failed to read schema: ..."). */
+function readSchemaForCli(file: string): { json: unknown; schema: DatabaseSchema } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "No such file or directory" : code === "EACCES" ? "Permission denied" : code === "EISDIR" ? "Is a directory" : (e as Error).message;
+    throw new Fatal(`failed to read schema: "${file}" could not be read as JSON (error opening "${file}": ${why})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Fatal(`failed to read schema: "${file}" could not be read as JSON (${(e as Error).message})`);
+  }
+  try {
+    return { json, schema: parseSchema(json) };
+  } catch (e) {
+    // ovsdb-client also quotes the offending JSON fragment and words the reason its own way.
+    throw new Fatal(`syntax error: failed to parse "${file}" as ovsdb schema: ${(e as Error).message}`);
+  }
+}
+
+/** Deep equality of two JSON values, object members in any order. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => k in b && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** `ovsdb_schema_equal`: the two schemas mean the same (compared in their canonical JSON form). */
+function schemasEqual(a: DatabaseSchema, b: DatabaseSchema): boolean {
+  // A schema that marks no table as root has every table root (RFC 7047 §3.2), as one that marks them all.
+  const canonical = (s: DatabaseSchema) => {
+    const json = schemaToJson(s) as { tables: Record<string, Record<string, unknown>> };
+    const allRoot = ![...s.tables.values()].some((t) => t.isRoot);
+    for (const t of Object.values(json.tables)) {
+      if (allRoot) t["isRoot"] = true;
+      else if (t["isRoot"] === undefined) t["isRoot"] = false;
+    }
+    return json;
+  };
+  return jsonEqual(canonical(a), canonical(b));
+}
+
+/**
+ * `convert [SERVER] SCHEMA` (sends the `convert` request as a change-aware client, prints nothing)
+ * and `needs-conversion [SERVER] SCHEMA` (prints "yes" or "no"), as ovsdb-client: the database is
+ * the one the schema names.
+ */
+async function convertCommand(ctx: Context, args: string[], check: boolean): Promise<number> {
+  const { json, schema } = readSchemaForCli(args[args.length - 1]!);
+  const rest = await openRpc(ctx, 1, "database", args, schema.name);
+  if (rest.length !== 1) throw new Fatal(`invalid syntax for '${check ? "needs-conversion" : "convert"}' (use --help for help)`);
+  if (check) {
+    const online = parseSchema(await ctx.client!.getSchema(schema.name));
+    ctx.io.out(schemasEqual(schema, online) ? "no\n" : "yes\n");
+    return 0;
+  }
+  await ctx.client!.setDbChangeAware(true);
+  try {
+    await ctx.client!.call("convert", [schema.name, json]);
+  } catch (e) {
+    if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
+    throw e;
+  }
+  return 0;
+}
+
+/**
+ * `backup [SERVER] [DATABASE] > SNAPSHOT`: writes the database as a standalone database file (the
+ * server's schema, then one record with every row: persistent columns, `_is_diff`, and
+ * ovsdb-client's comment), which `ovsdb-tool` and `restore` read.
+ */
+async function backup(ctx: Context): Promise<number> {
+  const { json, schema } = await fetchSchema(ctx);
+  const tables = tableOrder(json);
+  const columns = (t: string) => ["_uuid", ...[...schema.tables.get(t)!.columns.values()].filter((c) => !c.ephemeral).map((c) => c.name)];
+  const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columns(t) }));
+  let reply: unknown[];
+  try {
+    reply = await ctx.client!.transactRaw(ctx.database!, ops as never);
+  } catch (e) {
+    if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
+    throw e;
+  }
+  if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
+  const txn: Record<string, unknown> = {};
+  tables.forEach((t, i) => {
+    const r = reply[i] as { rows?: unknown } | null;
+    if (!r || typeof r !== "object" || !Array.isArray(r.rows)) throw new Fatal(`${t} table reply is not an object with a "rows" member array: ${ovsJson(r)}`);
+    if (r.rows.length === 0) return;
+    const rows: Record<string, unknown> = {};
+    for (const row of r.rows as Record<string, unknown>[]) {
+      const { _uuid: uuid, ...values } = row;
+      if (!Array.isArray(uuid) || uuid[0] !== "uuid" || typeof uuid[1] !== "string") throw new Fatal(`${t} table reply row lacks _uuid member: ${ovsJson(row)}`);
+      rows[uuid[1]] = values;
+    }
+    txn[t] = rows;
+  });
+  txn["_date"] = Date.now();
+  txn["_is_diff"] = true;
+  txn["_comment"] = 'produced by "ovsdb-client backup"';
+  ctx.io.out(Buffer.concat([fileRecord(json), fileRecord(txn)]).toString("utf8"));
+  return 0;
+}
+
+/** ovsdb-client's uuid-name for a restored row: "row" and the UUID with underscores. */
+function rowName(uuid: string): string {
+  return `row${uuid.replaceAll("-", "_")}`;
+}
+
+/** A datum's JSON with every UUID atom as the named-uuid of the row it names (`ovsdb_datum_to_json_with_row_names`). */
+function withRowNames(type: ColumnType, v: Datum): unknown {
+  const json = encodeDatum(type, v) as unknown;
+  const atom = (base: BaseType, a: unknown) => (base.type === "uuid" && Array.isArray(a) && a[0] === "uuid" ? ["named-uuid", rowName(a[1] as string)] : a);
+  if (Array.isArray(json) && json[0] === "map") return ["map", (json[1] as [unknown, unknown][]).map(([k, x]) => [atom(type.key, k), atom(type.value!, x)])];
+  if (Array.isArray(json) && json[0] === "set") return ["set", (json[1] as unknown[]).map((a) => atom(type.key, a))];
+  return atom(type.key, json);
+}
+
+/**
+ * `[--force] restore [SERVER] [DATABASE] < SNAPSHOT`: replaces the database's contents with the
+ * snapshot's in one transaction, as ovsdb-client does (each table of the snapshot emptied, its rows
+ * inserted with new UUIDs, references between them kept). A schema that differs from the
+ * server's stops it unless `--force`.
+ */
+async function restore(ctx: Context): Promise<number> {
+  const data = Buffer.from(await ctx.io.readStdin(), "utf8");
+  if (data.length === 0) throw new Fatal("ovsdb error: /dev/stdin: cannot identify file type");
+  const { records } = readRecords(data);
+  if (records.length === 0) throw new Fatal("ovsdb error: /dev/stdin: unexpected file format");
+  let snapshot;
+  try {
+    snapshot = databaseFromRecords(records, "/dev/stdin");
+  } catch (e) {
+    throw new Fatal(`ovsdb error: ${(e as Error).message}`);
+  }
+  const online = (await fetchSchema(ctx)).schema;
+  if (!schemasEqual(snapshot.schema, online)) {
+    const what =
+      snapshot.schema.version !== online.version
+        ? `backup schema has version "${snapshot.schema.version}" but database schema has version "${online.version}"`
+        : `backup schema and database schema are both version ${online.version} but still differ`;
+    if (!ctx.options.force) throw new Fatal(`${what} (use --force to override differences, or "ovsdb-client convert" to change the schema)`);
+  }
+  const ops: unknown[] = [];
+  for (const t of tableOrder(records[0] as Record<string, unknown>)) {
+    const ts = snapshot.schema.tables.get(t)!;
+    ops.push({ op: "delete", table: t, where: [] });
+    for (const r of snapshot.rows(t).values()) {
+      const row: Record<string, unknown> = {};
+      for (const c of ts.columns.values()) {
+        if (c.ephemeral || isDefaultDatum(c.type, r.data[c.name])) continue;
+        row[c.name] = withRowNames(c.type, r.data[c.name]);
+      }
+      ops.push({ op: "insert", table: t, "uuid-name": rowName(r.uuid), row });
+    }
+  }
+  let result: unknown[];
+  try {
+    result = await ctx.client!.transactRaw(snapshot.name, ops as never);
+  } catch (e) {
+    if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
+    throw e;
+  }
+  if (!Array.isArray(result)) throw new Fatal("result is not array");
+  for (const r of result) {
+    if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Fatal("result array element is not object");
+    if ("error" in r) throw new Fatal(`server returned error reply: ${ovsJson(r)}`);
+  }
+  return 0;
 }

@@ -23,6 +23,7 @@ import {
   OvsdbSyntaxError,
   ReferentialIntegrityViolation,
   TimedOut,
+  errorFromJson,
   errorToJson,
 } from "../wire/errors.js";
 import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
@@ -145,22 +146,23 @@ class ParseFailure extends Error {
  * {@link Database.onCommit}.
  */
 export class Database {
-  /** The database's schema. */
-  readonly schema: DatabaseSchema;
-  private readonly tables = new Map<string, TableData>();
+  private _schema: DatabaseSchema;
+  // Replaced as a whole by convert(); otherwise only changed in place.
+  private tables = new Map<string, TableData>();
   /** target UUID → source UUID → number of weak references (to find what to clean up when a target goes). */
-  private readonly incoming = new Map<string, Map<string, number>>();
+  private incoming = new Map<string, Map<string, number>>();
   /** target UUID → number of strong references to it in committed rows. */
-  private readonly strongIn = new Map<string, number>();
+  private strongIn = new Map<string, number>();
   /** Row UUID → table name, for every row of the database. */
-  private readonly tableOfRow = new Map<string, string>();
-  private readonly refColumns = new Map<string, readonly RefColumn[]>();
+  private tableOfRow = new Map<string, string>();
+  private refColumns = new Map<string, readonly RefColumn[]>();
   private readonly listeners = new Set<(txn: CommittedTxn) => void>();
+  private readonly convertListeners = new Set<() => void>();
   private _lastTxnId = "00000000-0000-0000-0000-000000000000";
-  private readonly allRoot: boolean;
+  private allRoot: boolean;
 
   constructor(schema: DatabaseSchema) {
-    this.schema = schema;
+    this._schema = schema;
     this.allRoot = ![...schema.tables.values()].some((t) => t.isRoot);
     for (const t of schema.tables.values()) {
       this.tables.set(t.name, new TableData(t));
@@ -178,6 +180,11 @@ export class Database {
    * (ovsdb-server answers writes with "not allowed").
    */
   reserved = false;
+
+  /** The database's schema (a new one after {@link Database.convert}). */
+  get schema(): DatabaseSchema {
+    return this._schema;
+  }
 
   /** The database name. */
   get name(): string {
@@ -238,6 +245,59 @@ export class Database {
       results.push(errorToJson(toOvsdbError(e, undefined, n, n)));
       return { kind: "done", results, committed: undefined };
     }
+  }
+
+  /**
+   * Converts the database to `schema` in place, as ovsdb-server's `convert` does (ovsdb-server(1)
+   * "Online database conversion"): tables and columns the new schema drops are dropped; tables and
+   * columns it adds start empty / with their defaults; every kept value goes through its JSON form
+   * and is read back with the new column type, so a narrowed type fails with the error
+   * ovsdb-server gives (e.g. "constraint violation" for an integer out of the new range, "syntax
+   * error" for a set with too many members). Rows keep their UUIDs. The converted contents then
+   * pass the commit checks (strong references, weak references, garbage collection of non-root
+   * rows, `maxRows`, unique indexes). On error the database is unchanged and the error
+   * ({@link OvsdbError}) is thrown. Commit listeners are not called (there is no transaction);
+   * {@link Database.onConvert} listeners are. The transaction id is reset to a new one.
+   */
+  convert(schema: DatabaseSchema): void {
+    if (schema.name !== this.name) {
+      throw new OvsdbError("invalid parameters", `new schema name (${schema.name}) does not match database name (${this.name})`);
+    }
+    const next = new Database(schema);
+    const ops: unknown[] = [];
+    for (const [name, t] of this.tables) {
+      const nt = schema.tables.get(name);
+      if (!nt) continue;
+      const kept = [...t.schema.columns.values()].filter((c) => !c.name.startsWith("_") && nt.columns.has(c.name));
+      for (const r of t.rows.values()) {
+        const row: Record<string, unknown> = {};
+        for (const c of kept) {
+          const type = nt.columns.get(c.name)!.type;
+          const v = decodeDatum(type, encodeDatum(c.type, r.data[c.name]));
+          row[c.name] = encodeDatum(type, v);
+        }
+        ops.push({ op: "insert", table: name, uuid: r.uuid, row });
+      }
+    }
+    const out = next.execute(ops, { ownsLock: () => false, internal: true });
+    if (out.kind !== "done") throw new OvsdbError("internal error", "conversion blocked");
+    const failed = out.results.find((x) => x !== null && typeof x === "object" && "error" in x);
+    if (failed) throw errorFromJson(failed);
+    this._schema = next._schema;
+    this.tables = next.tables;
+    this.incoming = next.incoming;
+    this.strongIn = next.strongIn;
+    this.tableOfRow = next.tableOfRow;
+    this.refColumns = next.refColumns;
+    this.allRoot = next.allRoot;
+    this._lastTxnId = randomUuid();
+    for (const l of [...this.convertListeners]) l();
+  }
+
+  /** Calls `listener` after each {@link Database.convert}; returns an unsubscribe function. */
+  onConvert(listener: () => void): () => void {
+    this.convertListeners.add(listener);
+    return () => this.convertListeners.delete(listener);
   }
 
   /**

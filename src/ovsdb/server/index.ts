@@ -19,6 +19,8 @@ export { decodeAtom, decodeDatum, encodeDatum, isDefaultDatum, ovsJsonText, type
 export {
   type DatabaseFile,
   DatabaseFileError,
+  databaseFromRecords,
+  fileRecord,
   type DatabaseFileOptions,
   openDatabaseFile,
   readRecords,

@@ -238,6 +238,12 @@ export class TxnHistory {
     }
   }
 
+  /** Forgets every transaction (after a schema conversion, a resume must start over). */
+  clear(): void {
+    this.txns.length = 0;
+    this.changeCount = 0;
+  }
+
   /** Number of transactions kept. */
   get size(): number {
     return this.txns.length;

@@ -69,7 +69,8 @@ export interface DatabaseFile {
 
 const MAGIC = "OVSDB JSON ";
 
-function record(json: unknown): Buffer {
+/** One record of a standalone database file: the `OVSDB JSON <length> <sha1>` header line and the JSON text. */
+export function fileRecord(json: unknown): Buffer {
   // The length and SHA-1 cover the JSON text and its trailing newline.
   const body = Buffer.from(`${JSON.stringify(json)}\n`, "utf8");
   const sha = createHash("sha1").update(body).digest("hex");
@@ -166,6 +167,23 @@ function replay(db: Database, rec: unknown, file: string, n: number): void {
 }
 
 /**
+ * Builds an in-memory database from the records of a standalone database file (see
+ * {@link readRecords}): the first record is the schema, each later one a transaction. `source`
+ * names the file in errors ({@link DatabaseFileError}).
+ */
+export function databaseFromRecords(records: readonly unknown[], source: string): Database {
+  let schema: DatabaseSchema;
+  try {
+    schema = parseSchema(records[0]);
+  } catch (e) {
+    throw new DatabaseFileError(`${source}: bad schema record: ${(e as Error).message}`);
+  }
+  const db = new Database(schema);
+  for (let i = 1; i < records.length; i++) replay(db, records[i], source, i);
+  return db;
+}
+
+/**
  * Opens (or creates) a standalone database file and returns the loaded database, which logs
  * every later commit to the file. A torn tail is truncated away (see the module documentation).
  */
@@ -177,17 +195,10 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     if (data.subarray(0, 7).toString() === "CLUSTER") throw new DatabaseFileError(`${path}: clustered database files are not supported`);
     const { records, goodBytes } = readRecords(data);
     if (records.length === 0) throw new DatabaseFileError(`${path}: not an OVSDB standalone database file (no valid schema record)`);
-    let schema: DatabaseSchema;
-    try {
-      schema = parseSchema(records[0]);
-    } catch (e) {
-      throw new DatabaseFileError(`${path}: bad schema record: ${(e as Error).message}`);
+    db = databaseFromRecords(records, path);
+    if (options.schema && options.schema.name !== db.name) {
+      throw new DatabaseFileError(`${path}: holds database ${db.name}, not ${options.schema.name}`);
     }
-    if (options.schema && options.schema.name !== schema.name) {
-      throw new DatabaseFileError(`${path}: holds database ${schema.name}, not ${options.schema.name}`);
-    }
-    db = new Database(schema);
-    for (let i = 1; i < records.length; i++) replay(db, records[i], path, i);
     dropped = data.length - goodBytes;
     if (dropped > 0) {
       const fd = openSync(path, "r+");
@@ -199,7 +210,7 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     if (!options.schema) throw new DatabaseFileError(`${path}: does not exist and no schema was given to create it`);
     db = new Database(options.schema);
     const fd = openSync(path, "wx");
-    writeSync(fd, record(schemaToJson(options.schema)));
+    writeSync(fd, fileRecord(schemaToJson(options.schema)));
     fsyncSync(fd);
     closeSync(fd);
   }
@@ -211,7 +222,7 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
   const compact = () => {
     const tmp = `${path}.tmp`;
     const out = openSync(tmp, "w");
-    writeSync(out, record(schemaToJson(db.schema)));
+    writeSync(out, fileRecord(schemaToJson(db.schema)));
     const all: Record<string, unknown> = {};
     for (const t of db.schema.tables.values()) {
       const rows: Record<string, unknown> = {};
@@ -220,7 +231,7 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     }
     all["_date"] = Date.now();
     all["_comment"] = "compacting database online";
-    writeSync(out, record(all));
+    writeSync(out, fileRecord(all));
     fsyncSync(out);
     closeSync(out);
     if (fd !== undefined) closeSync(fd);
@@ -231,13 +242,17 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
   // Written before the transaction takes effect: a failed write fails the transaction ("I/O error").
   db.setWriteAhead((txn) => {
     if (fd === undefined) throw new Error(`${path} is closed`);
-    const buf = record(txnRecord(db, txn));
+    const buf = fileRecord(txnRecord(db, txn));
     writeSync(fd, buf);
     if (fsync) fsyncSync(fd);
     size += buf.length;
   });
   const unsubscribe = db.onCommit(() => {
     if (autoCompact > 0 && size > autoCompact && size > 4 * baseSize) compact();
+  });
+  // After an online conversion the file must start with the new schema: rewrite it (as ovsdb-server does).
+  const unsubscribeConvert = db.onConvert(() => {
+    if (fd !== undefined) compact();
   });
   return {
     path,
@@ -246,6 +261,7 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     compact,
     close() {
       unsubscribe();
+      unsubscribeConvert();
       db.setWriteAhead(undefined);
       if (fd !== undefined) {
         fsyncSync(fd);

@@ -13,7 +13,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { Duplex } from "node:stream";
 import { bundledSchema } from "../schema/bundled.js";
-import { type DatabaseSchema, schemaToJson } from "../schema/schema.js";
+import { type DatabaseSchema, parseSchema, schemaToJson } from "../schema/schema.js";
 import { OvsdbError, OvsdbSyntaxError, errorToJson } from "../wire/errors.js";
 import type { JsonRpcRequest } from "../wire/jsonrpc.js";
 import { isId, randomUuid } from "../wire/notation.js";
@@ -170,6 +170,38 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       queueMicrotask(() => this.retryPending(db.name));
     });
     this.publishDatabase(h);
+  }
+
+  /**
+   * `convert` (ovsdb-server(1) "Online database conversion"): converts database `name` to
+   * `schema` (see {@link Database.convert}), then, as ovsdb-server does, drops every client that
+   * has not called `set_db_change_aware` (after the reply to the converting client is sent) and
+   * cancels the monitors of that database held by change-aware clients (`monitor_canceled`
+   * notification). The `_Server.Database` row's `schema` is updated (ovsdb-server 3.1 leaves it
+   * stale, see docs/server.md) and the transaction history of the database is forgotten.
+   * Throws an {@link OvsdbError} ("unknown database", "invalid parameters", "not allowed", or the
+   * conversion's error).
+   */
+  convertDatabase(name: string, schema: DatabaseSchema, requester?: ClientSession): void {
+    const h = this.hosted.get(name);
+    if (!h) throw new OvsdbError("unknown database", `convert request specifies unknown database ${name}`);
+    if (h.db.reserved) throw new OvsdbError("invalid parameters", `new schema name (${schema.name}) does not match database name (${name})`);
+    h.db.convert(schema);
+    h.history.clear();
+    const server = this.hosted.get(SERVER_DB)!;
+    if (h.serverRow) {
+      server.db.execute(
+        [{ op: "update", table: "Database", where: [["_uuid", "==", ["uuid", h.serverRow]]], row: { schema: ovsJsonText(wireSchema(h.db.schema)) } }],
+        { ownsLock: () => false, internal: true },
+      );
+    }
+    for (const c of [...this.clients]) {
+      if (c.isChangeAware) c.cancelMonitors(name);
+      else if (c === requester) setImmediate(() => c.session.close());
+      else c.session.close();
+    }
+    // Waiting transactions were written against the old schema: they are retried against the new one.
+    queueMicrotask(() => this.retryPending(name));
   }
 
   private publishDatabase(h: Hosted): void {
@@ -477,6 +509,8 @@ class ClientSession {
         if (!h) throw rpcError("unknown database", `transact request specifies unknown database ${typeof p[0] === "string" ? p[0] : ovsJsonText(p[0])}`);
         return this.server.transact(this, h, p.slice(1), ovsJsonText(req.id));
       }
+      case "convert":
+        return this.convert(p);
       case "monitor":
         return this.monitor(p, 1);
       case "monitor_cond":
@@ -515,6 +549,34 @@ class ClientSession {
         return p;
       default:
         throw rpcError("unknown method", "");
+    }
+  }
+
+  private convert(p: readonly unknown[]): unknown {
+    const syntax = ovsJsonText(p);
+    if (typeof p[0] !== "string") throw { error: "syntax error", details: "convert request params must begin with <db-name>", syntax };
+    if (!this.server.hostedDb(p[0])) throw { error: "unknown database", details: `convert request specifies unknown database ${p[0]}`, syntax };
+    if (p.length !== 2) throw { error: "syntax error", details: "array expected", syntax };
+    let schema: DatabaseSchema;
+    try {
+      schema = parseSchema(p[1]);
+    } catch (e) {
+      throw { error: "syntax error", details: `Parsing database schema failed: ${(e as Error).message}`, syntax: ovsJsonText(p[1]) };
+    }
+    try {
+      this.server.convertDatabase(p[0], schema, this);
+    } catch (e) {
+      throw asRpc(e);
+    }
+    return {};
+  }
+
+  /** Drops this client's monitors of database `db` with a `monitor_canceled` notification each (after a conversion). */
+  cancelMonitors(db: string): void {
+    for (const [key, m] of [...this.monitors]) {
+      if (m.db.name !== db) continue;
+      this.monitors.delete(key);
+      if (this.session.state === "open") this.session.notify("monitor_canceled", [m.id]);
     }
   }
 
