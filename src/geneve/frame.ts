@@ -41,9 +41,29 @@ export const ETHER_TYPE = {
 
 /** IP protocol numbers used here (IANA "Assigned Internet Protocol Numbers"). */
 export const IP_PROTOCOL = {
+  /** IPv6 Hop-by-Hop Options header (RFC 8200 §4.3). */
+  hopByHop: 0,
   /** User Datagram Protocol (RFC 768). */
   udp: 17,
+  /** IPv6 Routing header (RFC 8200 §4.4). */
+  ipv6Routing: 43,
+  /** IPv6 Fragment header (RFC 8200 §4.5). */
+  ipv6Fragment: 44,
+  /** Encapsulating Security Payload (RFC 4303): encrypted, cannot be followed. */
+  esp: 50,
+  /** Authentication Header (RFC 4302 §2). */
+  authentication: 51,
+  /** IPv6 "No Next Header" (RFC 8200 §4.7). */
+  ipv6NoNextHeader: 59,
+  /** IPv6 Destination Options header (RFC 8200 §4.6). */
+  ipv6DestinationOptions: 60,
 } as const;
+
+/**
+ * Most IPv6 extension headers the decoder follows before the upper-layer header (guards against long or
+ * repeated chains in hostile input; RFC 8200 §4.1 allows each header once, Destination Options twice).
+ */
+export const MAX_IPV6_EXTENSION_HEADERS = 8;
 
 /** Most VLAN tags the decoder follows before giving up (guards against tag loops in hostile input). */
 export const MAX_VLAN_TAGS = 8;
@@ -115,7 +135,58 @@ export interface Ipv4Layer {
   readonly options: Uint8Array;
 }
 
-/** A decoded IPv6 header (RFC 8200 §3). Extension headers are not followed. */
+/** What every decoded IPv6 extension header carries. */
+interface Ipv6ExtensionHeaderBase {
+  /** Its protocol number (the Next Header value that announced it; see {@link IP_PROTOCOL}). */
+  readonly protocol: number;
+  /** The Next Header field: what follows this header. */
+  readonly nextHeader: number;
+  /** Absolute byte offset of the header in the input. */
+  readonly offset: number;
+  /** Header length in bytes. */
+  readonly length: number;
+  /** The whole header (zero-copy view). */
+  readonly bytes: Uint8Array;
+}
+
+/** A Hop-by-Hop Options (RFC 8200 §4.3) or Destination Options (§4.6) header; its options are kept as bytes. */
+export interface Ipv6OptionsHeader extends Ipv6ExtensionHeaderBase {
+  /** Discriminant. */
+  readonly type: "hop-by-hop" | "destination-options";
+}
+
+/** A Routing header (RFC 8200 §4.4). */
+export interface Ipv6RoutingHeader extends Ipv6ExtensionHeaderBase {
+  /** Discriminant. */
+  readonly type: "routing";
+  /** Routing Type (0 deprecated by RFC 5095, 2 Mobile IPv6, 3 RPL, 4 Segment Routing). */
+  readonly routingType: number;
+  /** Segments Left. */
+  readonly segmentsLeft: number;
+}
+
+/** A Fragment header (RFC 8200 §4.5). */
+export interface Ipv6FragmentHeader extends Ipv6ExtensionHeaderBase {
+  /** Discriminant. */
+  readonly type: "fragment";
+  /** Fragment Offset in bytes (the 13-bit field × 8). */
+  readonly fragmentOffset: number;
+  /** M flag: more fragments follow. */
+  readonly moreFragments: boolean;
+  /** Identification (32 bits). */
+  readonly identification: number;
+}
+
+/** An Authentication Header (RFC 4302 §2), followed by its length only (its contents are opaque here). */
+export interface Ipv6AuthenticationHeader extends Ipv6ExtensionHeaderBase {
+  /** Discriminant. */
+  readonly type: "authentication";
+}
+
+/** Any IPv6 extension header the decoder follows. */
+export type Ipv6ExtensionHeader = Ipv6OptionsHeader | Ipv6RoutingHeader | Ipv6FragmentHeader | Ipv6AuthenticationHeader;
+
+/** A decoded IPv6 header (RFC 8200 §3) with the extension headers between it and the upper-layer header. */
 export interface Ipv6Layer {
   /** Discriminant. */
   readonly type: "ipv6";
@@ -125,7 +196,7 @@ export interface Ipv6Layer {
   readonly flowLabel: number;
   /** Payload length. */
   readonly payloadLength: number;
-  /** Next header (17 = UDP). */
+  /** Next header of the fixed header (17 = UDP; 0, 43, 44, 51, 60 start an extension header chain). */
   readonly nextHeader: number;
   /** Hop limit. */
   readonly hopLimit: number;
@@ -133,6 +204,11 @@ export interface Ipv6Layer {
   readonly src: string;
   /** Destination address. */
   readonly dst: string;
+  /**
+   * Extension headers in wire order (empty when the next header is UDP). For a fragment the chain stops at
+   * the Fragment header: what follows it belongs to the fragmentable part.
+   */
+  readonly extensionHeaders: readonly Ipv6ExtensionHeader[];
 }
 
 /** Whether a UDP checksum was absent (0, allowed over IPv4 only), verified, or wrong. */
@@ -456,8 +532,8 @@ export function writeEthernet(
   w.u16be(etherType);
 }
 
-/** A simple deterministic flow hash for the default UDP source port (FNV-1a, 32 bits). */
-function fnv1a(bytes: Uint8Array, n: number): number {
+/** A simple deterministic hash of the first `n` bytes (FNV-1a, 32 bits): default UDP source ports and IPv6 fragment ids. */
+export function fnv1a(bytes: Uint8Array, n: number): number {
   let h = 0x811c9dc5;
   const end = Math.min(n, bytes.length);
   for (let i = 0; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
@@ -576,7 +652,7 @@ export function readEthernet(r: Reader): EthernetLayer {
   return { type: "ethernet", dst, src, vlans, etherType };
 }
 
-/** Options of {@link decodeGeneveFrame}. */
+/** Options of {@link decodeGeneveFrame} and {@link decodePacket}. */
 export interface DecodeFrameOptions {
   /** UDP destination port taken as Geneve. @defaultValue 6081 */
   readonly udpPort?: number;
@@ -584,17 +660,171 @@ export interface DecodeFrameOptions {
   readonly link?: "ethernet" | "raw";
   /** Absolute offset of `bytes[0]` for error messages. @defaultValue 0 */
   readonly base?: number;
+  /** Most IPv6 extension headers followed; one more is a {@link DecodeError}. @defaultValue {@link MAX_IPV6_EXTENSION_HEADERS} */
+  readonly maxExtensionHeaders?: number;
+}
+
+/** One fragment of a fragmented IPv4 (RFC 791 §2.3, §3.2) or IPv6 (RFC 8200 §4.5) packet. */
+export interface FragmentInfo {
+  /** Identification: 16 bits for IPv4, 32 bits for IPv6 (from the Fragment header). */
+  readonly identification: number;
+  /** Where `data` goes in the reassembled payload, in bytes (the fragment offset field × 8). */
+  readonly offset: number;
+  /** MF / M flag: more fragments follow. */
+  readonly moreFragments: boolean;
+  /** Upper-layer protocol of the whole packet (IPv4 Protocol, or the IPv6 Fragment header's Next Header). */
+  readonly protocol: number;
+  /** This fragment's part of the payload (zero-copy view). */
+  readonly data: Uint8Array;
+  /** Absolute byte offset of `data[0]` in the input. */
+  readonly dataOffset: number;
+}
+
+/** A fragment decoded as far as its IP header: it cannot be decoded as Geneve until it is reassembled. */
+export interface DecodedFragment {
+  /** Outer Ethernet header (absent for raw-IP link types). */
+  readonly ethernet?: EthernetLayer;
+  /** The IP header (for IPv6 the extension headers up to and including the Fragment header). */
+  readonly ip: Ipv4Layer | Ipv6Layer;
+  /** Which part of which packet this is. */
+  readonly fragment: FragmentInfo;
+}
+
+/** What {@link decodePacket} returns: a whole Geneve frame, or one fragment of a larger packet. */
+export type DecodedPacket = DecodedGeneveFrame | DecodedFragment;
+
+/** True when `p` is a fragment rather than a whole frame. */
+export function isFragment(p: DecodedPacket): p is DecodedFragment {
+  return (p as Partial<DecodedFragment>).fragment !== undefined;
+}
+
+/** A frame decoded through its IP header (see {@link decodeIp}). */
+export interface DecodedIp {
+  /** Outer Ethernet header (absent for raw-IP link types). */
+  readonly ethernet?: EthernetLayer;
+  /** The IP header, with IPv6 extension headers. */
+  readonly ip: Ipv4Layer | Ipv6Layer;
+  /** Byte offset of the IP header in the input (relative to `bytes[0]`). */
+  readonly ipOffset: number;
+  /** Upper-layer protocol: IPv4 Protocol, or the Next Header after the IPv6 extension headers. */
+  readonly protocol: number;
+  /** What follows the IP header and its extension headers, up to the IP length (zero-copy view). */
+  readonly payload: Uint8Array;
+  /** Set when the packet is a fragment (then `payload` is the fragment's data). */
+  readonly fragment?: FragmentInfo;
+}
+
+/** The outer layers through IP, and where the decoder stands. */
+interface OuterLayers {
+  readonly r: Reader;
+  readonly ethernet: EthernetLayer | undefined;
+  readonly ip: Ipv4Layer | Ipv6Layer;
+  /** Upper-layer protocol (after any IPv6 extension headers). */
+  readonly protocol: number;
+  /** Offset of the protocol field that named it (for errors), relative to the input. */
+  readonly protocolAt: number;
+  /** Source address and the address the UDP pseudo-header uses as destination (relative offsets). */
+  readonly srcAt: number;
+  readonly dstAt: number;
+  readonly addrLen: number;
+  readonly fragment: FragmentInfo | undefined;
+  /** Offset of the fragment field or header (for errors), relative. */
+  readonly fragmentAt: number;
+}
+
+const NO_EXTENSIONS: readonly Ipv6ExtensionHeader[] = Object.freeze([]);
+
+/** The type name of an IPv6 extension header protocol number, or undefined for an upper-layer protocol. */
+function extensionType(protocol: number): Ipv6ExtensionHeader["type"] | undefined {
+  switch (protocol) {
+    case IP_PROTOCOL.hopByHop:
+      return "hop-by-hop";
+    case IP_PROTOCOL.ipv6Routing:
+      return "routing";
+    case IP_PROTOCOL.ipv6Fragment:
+      return "fragment";
+    case IP_PROTOCOL.authentication:
+      return "authentication";
+    case IP_PROTOCOL.ipv6DestinationOptions:
+      return "destination-options";
+    default:
+      return undefined;
+  }
+}
+
+interface Ipv6Chain {
+  headers: Ipv6ExtensionHeader[];
+  upper: number;
+  upperAt: number;
+  dstAt: number;
+  fragment: Ipv6FragmentHeader | undefined;
 }
 
 /**
- * Decodes a whole Geneve frame layer by layer and verifies checksums (reported, not thrown). Throws
- * {@link DecodeError} (with protocol and absolute offset) for anything truncated, inconsistent or not
- * Geneve: other EtherTypes, IP protocols or UDP ports, IPv4 fragments, bad lengths.
- *
- * One bounded {@link Reader} walks the frame; each length field narrows it to its part.
+ * Follows the IPv6 extension header chain (RFC 8200 §4) from `first` (read at `firstAt`) within the
+ * reader's bounds (the payload). Every length is bounds-checked; Hop-by-Hop must come first (§4.3); each
+ * header may occur once, Destination Options twice (§4.1); at most `max` headers. Stops at the first
+ * upper-layer protocol, or at the Fragment header of a real fragment (not an atomic one, RFC 6946).
  */
-export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedGeneveFrame {
-  const udpPort = options.udpPort ?? GENEVE_UDP_PORT;
+function readIpv6Chain(r: Reader, first: number, firstAt: number, dstAt: number, max: number): Ipv6Chain {
+  const bytes = r.bytes;
+  const headers: Ipv6ExtensionHeader[] = [];
+  let next = first;
+  let nextAt = firstAt;
+  let seen = 0;
+  let destinationOptions = 0;
+  let finalDst = dstAt;
+  for (;;) {
+    if (next === IP_PROTOCOL.esp) r.fail("next header 50 (ESP) is encrypted and cannot be followed", nextAt);
+    if (next === IP_PROTOCOL.ipv6NoNextHeader) r.fail("next header 59 (no next header): nothing follows", nextAt);
+    const type = extensionType(next);
+    if (type === undefined) return { headers, upper: next, upperAt: nextAt, dstAt: finalDst, fragment: undefined };
+    const at = r.pos;
+    if (headers.length >= max) r.fail(`more than ${max} IPv6 extension headers`, at);
+    if (next === IP_PROTOCOL.hopByHop && headers.length > 0) r.fail("hop-by-hop options header not first after the IPv6 header (RFC 8200 §4.3)", nextAt);
+    if (next === IP_PROTOCOL.ipv6DestinationOptions) {
+      if (++destinationOptions > 2) r.fail("more than two destination options headers (RFC 8200 §4.1)", at);
+    } else {
+      const bit = 1 << (next & 31);
+      if (seen & bit) r.fail(`repeated ${type} header (RFC 8200 §4.1)`, at);
+      seen |= bit;
+    }
+    r.need(next === IP_PROTOCOL.ipv6Fragment ? 8 : 2, `${type} header`);
+    const lengthField = bytes[at + 1]!;
+    const length = next === IP_PROTOCOL.ipv6Fragment ? 8 : next === IP_PROTOCOL.authentication ? (lengthField + 2) * 4 : (lengthField + 1) * 8;
+    if (length > r.remaining) r.fail(`${type} header length ${length} overruns the payload (${r.remaining} byte(s) left)`, at + 1);
+    const hb = r.take(length, `${type} header`);
+    const base = { protocol: next, nextHeader: hb[0]!, offset: r.base + at, length, bytes: hb };
+    let h: Ipv6ExtensionHeader;
+    if (type === "fragment") {
+      const fo = (hb[2]! << 8) | hb[3]!;
+      const frag: Ipv6FragmentHeader = { type, ...base, fragmentOffset: fo & 0xfff8, moreFragments: (fo & 1) !== 0, identification: r.view.getUint32(at + 4) };
+      headers.push(frag);
+      if (frag.fragmentOffset !== 0 || frag.moreFragments) return { headers, upper: frag.nextHeader, upperAt: at, dstAt: finalDst, fragment: frag };
+      nextAt = at;
+      next = base.nextHeader;
+      continue;
+    } else if (type === "routing") {
+      const segmentsLeft = hb[3]!;
+      const routingType = hb[2]!;
+      h = { type, ...base, routingType, segmentsLeft };
+      // the UDP pseudo-header uses the final destination (RFC 8200 §8.1): the last address of a type 0
+      // header, the home address of type 2, Segment List[0] of a Segment Routing header (type 4, RFC 8754)
+      if (segmentsLeft > 0 && length >= 24) {
+        if (routingType === 0) finalDst = at + 8 + 16 * (Math.floor((length - 8) / 16) - 1);
+        else if (routingType === 2 || routingType === 4) finalDst = at + 8;
+      }
+    } else {
+      h = { type, ...base };
+    }
+    headers.push(h);
+    nextAt = at;
+    next = base.nextHeader;
+  }
+}
+
+/** Decodes Ethernet (or nothing, for raw IP) and the IPv4/IPv6 header, following IPv6 extension headers. */
+function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayers {
   const r = new Reader(bytes, "ethernet", options.base ?? 0);
   let ethernet: EthernetLayer | undefined;
   let etherType: number;
@@ -605,9 +835,6 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
     etherType = bytes.length > 0 && bytes[0]! >>> 4 === 6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4;
   }
 
-  let ip: Ipv4Layer | Ipv6Layer;
-  let srcAt: number;
-  let addrLen: number;
   if (etherType === ETHER_TYPE.ipv4) {
     r.protocol = "ipv4";
     const start = r.pos;
@@ -623,13 +850,12 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
     const ttl = r.u8("ttl");
     const protocol = r.u8("protocol");
     const checksum = r.u16be("checksum");
-    srcAt = r.pos;
-    addrLen = 4;
+    const srcAt = r.pos;
     r.pos += 8;
     const opts = r.take(headerLength - 20, "ipv4 options");
     if (totalLength < headerLength) r.fail(`total length ${totalLength} is below header length ${headerLength}`, start + 2);
     if (totalLength > r.end - start) r.fail(`total length ${totalLength} overruns the packet (${r.end - start} byte(s))`, start + 2);
-    ip = {
+    const ip: Ipv4Layer = {
       type: "ipv4",
       headerLength,
       tos,
@@ -646,10 +872,14 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
       dst: formatIpv4(bytes, srcAt + 4),
       options: opts,
     };
-    if (ip.moreFragments || ip.fragmentOffset !== 0) r.fail("fragmented IPv4 packets are not reassembled", start + 6);
-    if (protocol !== IP_PROTOCOL.udp) r.fail(`protocol ${protocol} is not UDP`, start + 9);
     r.end = start + totalLength; // Ethernet padding after the packet is not ours
-  } else if (etherType === ETHER_TYPE.ipv6) {
+    let fragment: FragmentInfo | undefined;
+    if ((ff & 0x3fff) !== 0) {
+      fragment = { identification, offset: (ff & 0x1fff) * 8, moreFragments: ip.moreFragments, protocol, data: bytes.subarray(r.pos, r.end), dataOffset: r.base + r.pos };
+    }
+    return { r, ethernet, ip, protocol, protocolAt: start + 9, srcAt, dstAt: srcAt + 4, addrLen: 4, fragment, fragmentAt: start + 6 };
+  }
+  if (etherType === ETHER_TYPE.ipv6) {
     r.protocol = "ipv6";
     const start = r.pos;
     r.need(40, "ipv6 header");
@@ -658,10 +888,13 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
     const payloadLength = r.u16be("payload length");
     const nextHeader = r.u8("next header");
     const hopLimit = r.u8("hop limit");
-    srcAt = r.pos;
-    addrLen = 16;
+    const srcAt = r.pos;
     r.pos += 32;
-    ip = {
+    if (payloadLength > r.remaining) r.fail(`payload length ${payloadLength} overruns the packet (${r.remaining} byte(s))`, start + 4);
+    r.end = r.pos + payloadLength;
+    let chain: Ipv6Chain | undefined;
+    if (nextHeader !== IP_PROTOCOL.udp) chain = readIpv6Chain(r, nextHeader, start + 6, srcAt + 16, options.maxExtensionHeaders ?? MAX_IPV6_EXTENSION_HEADERS);
+    const ip: Ipv6Layer = {
       type: "ipv6",
       trafficClass: (w0 >>> 20) & 0xff,
       flowLabel: w0 & 0xfffff,
@@ -670,14 +903,46 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
       hopLimit,
       src: formatIpv6(bytes, srcAt),
       dst: formatIpv6(bytes, srcAt + 16),
+      extensionHeaders: chain ? chain.headers : NO_EXTENSIONS,
     };
-    if (nextHeader !== IP_PROTOCOL.udp) r.fail(`next header ${nextHeader} is not UDP (extension headers are not followed)`, start + 6);
-    if (payloadLength > r.remaining) r.fail(`payload length ${payloadLength} overruns the packet (${r.remaining} byte(s))`, start + 4);
-    r.end = r.pos + payloadLength;
-  } else {
-    throw new DecodeError("ethernet", r.base + (ethernet ? r.pos - 2 : 0), `ethertype 0x${etherType.toString(16).padStart(4, "0")} is not IPv4 or IPv6`);
+    if (!chain) return { r, ethernet, ip, protocol: nextHeader, protocolAt: start + 6, srcAt, dstAt: srcAt + 16, addrLen: 16, fragment: undefined, fragmentAt: 0 };
+    const f = chain.fragment;
+    const fragment: FragmentInfo | undefined = f && {
+      identification: f.identification,
+      offset: f.fragmentOffset,
+      moreFragments: f.moreFragments,
+      protocol: f.nextHeader,
+      data: bytes.subarray(r.pos, r.end),
+      dataOffset: r.base + r.pos,
+    };
+    return { r, ethernet, ip, protocol: chain.upper, protocolAt: chain.upperAt, srcAt, dstAt: chain.dstAt, addrLen: 16, fragment, fragmentAt: f ? f.offset - r.base + 2 : 0 };
   }
+  throw new DecodeError("ethernet", r.base + (ethernet ? r.pos - 2 : 0), `ethertype 0x${etherType.toString(16).padStart(4, "0")} is not IPv4 or IPv6`);
+}
 
+/**
+ * Decodes a frame through its IP header only — Ethernet with VLAN tags (or raw IP), IPv4 or IPv6 with its
+ * extension headers — whatever the upper-layer protocol; fragments are reported in `fragment`. Throws
+ * {@link DecodeError} for malformed input as {@link decodeGeneveFrame} does. Used by `Reassembler` and
+ * `fragmentFrame`.
+ */
+export function decodeIp(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedIp {
+  const o = decodeOuter(bytes, options);
+  const ipOffset = o.ethernet ? 14 + 4 * o.ethernet.vlans.length : 0;
+  const payload = bytes.subarray(o.r.pos, o.r.end);
+  const out = { ip: o.ip, ipOffset, protocol: o.protocol, payload };
+  return {
+    ...(o.ethernet ? { ethernet: o.ethernet } : {}),
+    ...out,
+    ...(o.fragment ? { fragment: o.fragment } : {}),
+  };
+}
+
+/** Decodes UDP, Geneve and the inner frame after the outer layers of a whole (unfragmented) packet. */
+function decodeUdpGeneve(o: OuterLayers, udpPort: number): DecodedGeneveFrame {
+  const { r, ethernet, ip, srcAt, dstAt, addrLen } = o;
+  const bytes = r.bytes;
+  if (o.protocol !== IP_PROTOCOL.udp) r.fail(ip.type === "ipv4" ? `protocol ${o.protocol} is not UDP` : `next header ${o.protocol} is not UDP`, o.protocolAt);
   r.protocol = "udp";
   const udpStart = r.pos;
   r.need(8, "udp header");
@@ -693,7 +958,8 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
   if (checksum === 0) {
     checksumStatus = "absent";
   } else {
-    let sum = onesComplementSum(bytes, IP_PROTOCOL.udp + length, srcAt, srcAt + 2 * addrLen);
+    let sum = onesComplementSum(bytes, IP_PROTOCOL.udp + length, srcAt, srcAt + addrLen);
+    sum = onesComplementSum(bytes, sum, dstAt, dstAt + addrLen);
     sum = onesComplementSum(bytes, sum, udpStart, r.end);
     checksumStatus = finishChecksum(sum) === 0 ? "valid" : "invalid";
   }
@@ -728,4 +994,37 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
     inner = { type: "inner", bytes: innerBytes, payload: innerBytes };
   }
   return ethernet ? { ethernet, ip, udp, geneve, inner } : { ip, udp, geneve, inner };
+}
+
+/**
+ * Decodes a whole Geneve frame layer by layer and verifies checksums (reported, not thrown). IPv6
+ * extension headers (Hop-by-Hop, Routing, Destination Options, atomic Fragment headers, AH) are followed
+ * to the UDP header. Throws {@link DecodeError} (with protocol and absolute offset) for anything truncated,
+ * inconsistent or not Geneve: other EtherTypes, IP protocols or UDP ports, bad lengths, hostile extension
+ * header chains, and fragments (decode those with {@link decodePacket}, or reassemble them with
+ * `Reassembler` first).
+ *
+ * One bounded {@link Reader} walks the frame; each length field narrows it to its part.
+ */
+export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedGeneveFrame {
+  const o = decodeOuter(bytes, options);
+  if (o.fragment) {
+    const f = o.fragment;
+    o.r.fail(
+      `fragment (id ${f.identification}, offset ${f.offset}${f.moreFragments ? ", more fragments" : ", last"}) of a larger packet: reassemble it first (Reassembler) or use decodePacket`,
+      o.fragmentAt,
+    );
+  }
+  return decodeUdpGeneve(o, options.udpPort ?? GENEVE_UDP_PORT);
+}
+
+/**
+ * Like {@link decodeGeneveFrame}, but a fragment (IPv4 MF or fragment offset set, or an IPv6 Fragment
+ * header that is not atomic) is returned as a {@link DecodedFragment} (its IP header, identification,
+ * offset, more-fragments flag and data) instead of failing. Use {@link isFragment} to tell the two apart.
+ */
+export function decodePacket(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedPacket {
+  const o = decodeOuter(bytes, options);
+  if (o.fragment) return o.ethernet ? { ethernet: o.ethernet, ip: o.ip, fragment: o.fragment } : { ip: o.ip, fragment: o.fragment };
+  return decodeUdpGeneve(o, options.udpPort ?? GENEVE_UDP_PORT);
 }

@@ -1,6 +1,7 @@
 /**
  * geneve: public API of the `ovn-ts/geneve` subpath — Geneve (RFC 8926) headers and options, OVN's metadata
- * option, whole Ethernet/IPv4/IPv6/UDP/Geneve frames with checksums, and pcap/pcapng captures.
+ * option, whole Ethernet/IPv4/IPv6/UDP/Geneve frames with checksums, IPv6 extension headers, IP
+ * fragmentation and reassembly, and pcap/pcapng captures.
  *
  * @module
  */
@@ -69,6 +70,10 @@ export {
   encodeGeneveFrameInto,
   readEthernet,
   decodeGeneveFrame,
+  MAX_IPV6_EXTENSION_HEADERS,
+  decodePacket,
+  decodeIp,
+  isFragment,
 } from "./frame.js";
 export type {
   VlanTag,
@@ -87,7 +92,26 @@ export type {
   Ipv6Spec,
   GeneveFrameSpec,
   DecodeFrameOptions,
+  Ipv6ExtensionHeader,
+  Ipv6OptionsHeader,
+  Ipv6RoutingHeader,
+  Ipv6FragmentHeader,
+  Ipv6AuthenticationHeader,
+  FragmentInfo,
+  DecodedFragment,
+  DecodedPacket,
+  DecodedIp,
 } from "./frame.js";
+export { REASSEMBLY_DEFAULTS, Reassembler, fragmentKey, fragmentFrame, encodeGeneveFragments } from "./fragment.js";
+export type {
+  OverlapPolicy,
+  ReassemblerOptions,
+  DropReason,
+  ReassemblyEvent,
+  PushOptions,
+  FragmentOptions,
+  EncodeFragmentsOptions,
+} from "./fragment.js";
 export {
   LINKTYPE,
   CAPTURE_MAGIC,

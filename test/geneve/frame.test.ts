@@ -138,7 +138,7 @@ describe("Geneve frames: decode", () => {
 
   it("decodes IPv6 with RFC 5952 addresses and a verified checksum", () => {
     const f = decodeGeneveFrame(hex(FIXTURES[1]!.bytes));
-    expect(f.ip).toEqual({ type: "ipv6", trafficClass: 0, flowLabel: 0x12345, payloadLength: 0x46, nextHeader: 17, hopLimit: 64, src: "fd00::1", dst: "fd00::2" });
+    expect(f.ip).toEqual({ type: "ipv6", trafficClass: 0, flowLabel: 0x12345, payloadLength: 0x46, nextHeader: 17, hopLimit: 64, src: "fd00::1", dst: "fd00::2", extensionHeaders: [] });
     expect(f.udp.checksumStatus).toBe("valid");
     expect(f.geneve.ovn).toEqual({ datapathKey: 7, ingressPort: 32767, egressPort: 65535, multicast: true });
   });
