@@ -1,4 +1,5 @@
-/** Test helpers for the geneve tests: hand-written bytes and a seeded PRNG. */
+/** Test helpers for the geneve tests: hand-written bytes, a seeded PRNG, and the scapy helpers' spec format. */
+import type { GeneveFrameSpec, GeneveOption } from "../../src/geneve/index.js";
 
 /** Bytes from hex text; whitespace, `|` and `_` are ignored so fixtures can show field boundaries. */
 export function hex(text: string): Uint8Array {
@@ -40,3 +41,19 @@ export const INNER_FRAME = hex(
     "4500 0020 0000 0000 4011 0000 0a000001 0a000002" +
     "04d2 1389 000c 0000 deadbeef",
 );
+
+/** Our frame spec → the scapy helpers' JSON spec (same values, scapy's vocabulary; see scapy_geneve.py). */
+export function toScapySpec(s: GeneveFrameSpec): unknown {
+  const opts = (s.geneve.options ?? []).map((o: GeneveOption) =>
+    o.type === "ovn"
+      ? { cls: 0x0102, type: 0x80, data: ((o.ingressPort << 16) | o.egressPort).toString(16).padStart(8, "0") }
+      : { cls: o.optionClass, type: o.optionType, flags: o.flags ?? 0, data: toHex(o.data) },
+  );
+  return {
+    eth: { src: s.ethernet?.src, dst: s.ethernet?.dst, vlans: s.ethernet?.vlans ?? [] },
+    ip: s.ip,
+    udp: s.udp,
+    geneve: { vni: s.geneve.vni, oam: s.geneve.oam ?? false, proto: s.geneve.protocolType ?? 0x6558, options: opts },
+    inner: toHex(s.inner),
+  };
+}

@@ -17,29 +17,13 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { type GeneveFrameSpec, type GeneveOption, decodeGeneveFrame, encodeGeneveFrame } from "../../src/geneve/index.js";
 import { DEBIAN_PYTHON, peers } from "../support/peers.js";
-import { INNER_FRAME, prng, randBytes, randInt, toHex } from "./helpers.js";
+import { INNER_FRAME, prng, randBytes, randInt, toHex, toScapySpec } from "./helpers.js";
 
 const HELPER = new URL("./scapy_geneve.py", import.meta.url).pathname;
 
 function scapy(cmd: "build" | "parse", input: unknown): any[] {
   const out = execFileSync(DEBIAN_PYTHON, [HELPER, cmd], { input: JSON.stringify(input), encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   return JSON.parse(out) as any[];
-}
-
-/** Our spec → the helper's JSON spec (same values, scapy's vocabulary). */
-function toScapySpec(s: GeneveFrameSpec): unknown {
-  const opts = (s.geneve.options ?? []).map((o: GeneveOption) =>
-    o.type === "ovn"
-      ? { cls: 0x0102, type: 0x80, data: ((o.ingressPort << 16) | o.egressPort).toString(16).padStart(8, "0") }
-      : { cls: o.optionClass, type: o.optionType, flags: o.flags ?? 0, data: toHex(o.data) },
-  );
-  return {
-    eth: { src: s.ethernet?.src, dst: s.ethernet?.dst, vlans: s.ethernet?.vlans ?? [] },
-    ip: s.ip,
-    udp: s.udp,
-    geneve: { vni: s.geneve.vni, oam: s.geneve.oam ?? false, proto: s.geneve.protocolType ?? 0x6558, options: opts },
-    inner: toHex(s.inner),
-  };
 }
 
 function randomSpecs(seed: number, n: number): GeneveFrameSpec[] {

@@ -77,10 +77,10 @@ def build(case):
             # scapy 2.5 fills Payload Length wrongly behind a Hop-by-Hop header (70 for a 3042-byte payload)
             raw[4:6] = (len(raw) - 40).to_bytes(2, "big")
             # ... and its UDP checksum then is wrong too: recompute it with scapy's in6_chksum
-            pkt = IPv6(bytes(raw))
-            seg = bytearray(bytes(pkt[UDP]))
+            # (every chain here has Segments Left 0, so the pseudo-header's destination is the IPv6 one)
+            seg = bytearray(raw[len(raw) - len(bytes(udp)):])
             seg[6:8] = b"\x00\x00"
-            c = in6_chksum(17, pkt[UDP].underlayer, bytes(seg)) or 0xFFFF
+            c = in6_chksum(17, IPv6(src=ip.src, dst=ip.dst), bytes(seg)) or 0xFFFF
             raw[len(raw) - len(seg) + 6:len(raw) - len(seg) + 8] = c.to_bytes(2, "big")
             return IPv6(bytes(raw))
 
@@ -104,18 +104,27 @@ def build(case):
 
 
 def defrag(frames):
+    """scapy's reassembly of one datagram's frames (of their IP layers), then the first frame's link header
+    in front, then scapy_geneve.parse."""
     pkts = [Ether(bytes.fromhex(h)) for h in frames]
-    if IPv6 in pkts[0]:
-        whole = defragment6([p[IPv6] for p in pkts])
-        data = bytes(Ether(bytes(pkts[0])[:len(bytes(pkts[0])) - len(bytes(pkts[0][IPv6]))]) / whole)
+    v6 = IPv6 in pkts[0]
+    first = bytes(pkts[0])
+    head = first[:len(first) - len(bytes(pkts[0][IPv6 if v6 else IP]))]
+    if v6:
+        whole = [defragment6([p[IPv6] for p in pkts])]
     else:
-        out = defragment(pkts)
-        whole = [p for p in out if IP in p and p[IP].flags.MF == 0 and p[IP].frag == 0]
-        if len(whole) != 1:
-            return {"error": "scapy did not reassemble one packet"}
-        data = bytes(whole[0])
+        # each fragment's payload as Raw: when the first one is dissected down to the inner frame, scapy
+        # 2.5's defragment() strips the inner IPv4 packet's Ethernet padding from the outer fragment
+        raw = []
+        for p in pkts:
+            b = bytes(p[IP])
+            hl = (b[0] & 15) * 4
+            raw.append(IP(b[:hl]) / Raw(b[hl:p[IP].len]))
+        whole = [p for p in defragment(raw) if p.flags.MF == 0 and p.frag == 0]
+    if len(whole) != 1:
+        return {"error": "scapy did not reassemble one packet"}
     try:
-        return scapy_geneve.parse(data)
+        return scapy_geneve.parse(head + bytes(whole[0]))
     except Exception as e:  # noqa: BLE001 - report scapy's failure to the test
         return {"error": repr(e)}
 
