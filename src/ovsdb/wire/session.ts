@@ -315,6 +315,7 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
       if (typeof err.error === "string") {
         const out: Record<string, unknown> = { error: err.error };
         if (typeof err.details === "string") out["details"] = err.details;
+        if (typeof (err as { syntax?: unknown }).syntax === "string") out["syntax"] = (err as { syntax: string }).syntax;
         this.write(encodeError(req.id, out));
       } else {
         this.write(encodeError(req.id, { error: "internal error", details: err.message ?? safeJson(e) }));
