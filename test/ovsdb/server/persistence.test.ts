@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -107,6 +107,36 @@ describe("standalone database files", () => {
 });
 
 describe.skipIf(!peers("ovsdb-tool", "ovsdb-server", "ovsdb-client"))("database files and the real OVS tools", () => {
+  it("after an online conversion the file holds the new schema and the converted rows (ovsdb-tool reads it)", async () => {
+    const dir = tmp();
+    const path = join(dir, "c.db");
+    const f = fill(path);
+    const server = new OvsdbServer();
+    server.addDatabase(f.database);
+    const l = await server.listen(`punix:${join(dir, "s.sock")}`);
+    // The new schema drops Root.smap and adds Root.added.
+    const json = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as { version: string; tables: Record<string, { columns: Record<string, unknown> }> };
+    json.version = "1.2.4";
+    delete json.tables["Root"]!.columns["smap"];
+    json.tables["Root"]!.columns["added"] = { type: "string" };
+    const newSchema = join(dir, "new.ovsschema");
+    writeFileSync(newSchema, JSON.stringify(json));
+    await run("ovsdb-client", ["convert", l.connect, newSchema]);
+    const c = await OvsdbClient.connect(l.connect, { reconnect: false });
+    await c.transact("Conformance", [{ op: "insert", table: "Root", row: { name: "later", added: "yes" } }]);
+    c.close();
+    await server.close();
+    f.close();
+    expect((await run("ovsdb-tool", ["db-version", path])).stdout).toBe("1.2.4\n");
+    const q = JSON.parse((await run("ovsdb-tool", ["query", path, JSON.stringify(["Conformance", { op: "select", table: "Root", where: [], columns: ["name", "i", "iset", "added"] }])])).stdout) as [{ rows: unknown[] }];
+    expect(q[0].rows).toEqual(expect.arrayContaining([{ name: "a", i: 4, iset: ["set", [1, 2]], added: "" }, { name: "later", i: 0, iset: ["set", []], added: "yes" }]));
+    expect(q[0].rows).toHaveLength(2);
+    const g = openDatabaseFile(path);
+    expect(g.database.schema.version).toBe("1.2.4");
+    expect(g.database.rows("Root").size).toBe(2);
+    g.close();
+  });
+
   it("ovsdb-tool show-log and query read our file", async () => {
     const path = join(tmp(), "c.db");
     fill(path).close();
