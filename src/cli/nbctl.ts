@@ -51,6 +51,19 @@ interface Ctx {
   readonly symbols: Map<string, { named: boolean; id: string }>;
   /** `--columns` of the whole run. */
   readonly columns: string[] | undefined;
+  /**
+   * Ports deleted earlier in the run. ovn-nbctl deletes them from its IDL at once (lookups by
+   * name fail) but their switch's or router's set of ports still lists them until the commit; the
+   * preview shows the second half, this set the first.
+   */
+  readonly gone: Set<string>;
+  /** Writes a warning to stderr as an OVS log line, where ovn-nbctl logs one. */
+  warn(module: string, text: string): void;
+}
+
+/** An OVS log line as ovn-nbctl writes to stderr: `TIME|SEQ|MODULE|LEVEL|TEXT`. */
+function vlogLine(module: string, level: "WARN" | "ERR", text: string): string {
+  return `${new Date().toISOString().replace(/\.\d+Z$/, "Z")}|00001|${module}|${level}|${text}\n`;
 }
 
 interface Spec {
@@ -261,7 +274,10 @@ const genericCommands: Record<string, Spec> = {
         const m = datumFromJson(col.type, json) as Map<Atom, Atom>;
         const kAtom = Array.isArray(k) ? (k as readonly [string, string])[1] : (k as Atom);
         if (!m.has(kAtom)) {
-          if (opts.has("--if-exists")) continue;
+          if (opts.has("--if-exists")) {
+            out += "\n";
+            continue;
+          }
           throw new UsageError(`no key "${key}" in ${t.name} record "${rec}" column ${col.name}`);
         }
         out += atomToText(m.get(kAtom)!, col.type.value.type) + "\n";
@@ -392,7 +408,8 @@ const genericCommands: Record<string, Spec> = {
         ctx.tx.add(visibleAtOnce({ op: "delete", table: t.name, where: [] }));
         return;
       }
-      if (recs.length === 0) throw new UsageError("either --all or records argument should be specified");
+      // ovn-nbctl only warns (in its log) and does nothing.
+      if (recs.length === 0) return void ctx.warn("db_ctl_base", "either --all or records argument should be specified");
       for (const r of recs) {
         const row = await recordRef(ctx, t, r, opts);
         if (row) ctx.tx.add(visibleAtOnce({ op: "delete", table: t.name, where: [row] }));
@@ -485,10 +502,10 @@ async function named<N extends "Logical_Switch" | "Logical_Switch_Port" | "Logic
   kind: ConstructorParameters<typeof OvnNotFoundError>[0],
 ): Promise<Row<N>> {
   if (isUuid(id)) {
-    const r = await ctx.reader.find(table, { _uuid: id } as never);
+    const r = (await ctx.reader.find(table, { _uuid: id } as never)).filter((x) => !ctx.gone.has(x._uuid));
     if (r[0]) return r[0];
   }
-  const rows = await ctx.reader.find(table, { name: id } as never);
+  const rows = (await ctx.reader.find(table, { name: id } as never)).filter((x) => !ctx.gone.has(x._uuid));
   if (rows.length > 1) throw new UsageError(`${id}: multiple rows with this name in ${table}`);
   if (!rows[0]) throw new OvnNotFoundError(kind, id);
   return rows[0];
@@ -696,7 +713,7 @@ function dhcpOptionsCommands(v: "v4" | "v6"): Record<string, Spec> {
       min: 1,
       max: 2,
       async run(ctx, [p, id]) {
-        if (id !== undefined && !isUuid(id)) throw new UsageError(`${id}: dhcp options UUID not found`);
+        if (id !== undefined && (!isUuid(id) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0)) throw new UsageError(`${id}: dhcp options UUID not found`);
         await ctx.tx.lspSet(p!, { [option]: id === undefined ? null : (id as never) });
       },
     },
@@ -751,7 +768,7 @@ function lspAddressOk(entry: string): boolean {
 async function portArg(ctx: Ctx, table: "Logical_Switch_Port" | "Logical_Router_Port", name: string): Promise<string> {
   const pending = ctx.tx.pendingRef(table, name);
   if (pending !== undefined) return pending;
-  const [row] = await ctx.reader.find(table, isUuid(name) ? ({ _uuid: name } as never) : ({ name } as never));
+  const [row] = (await ctx.reader.find(table, isUuid(name) ? ({ _uuid: name } as never) : ({ name } as never))).filter((x) => !ctx.gone.has(x._uuid));
   if (!row) throw new UsageError(`${name}: port name not found`);
   return row._uuid;
 }
@@ -775,6 +792,55 @@ function checkLbArgs(vip: string, ips: string): void {
     if (!v.port && (!b || b.port)) throw new UsageError(`${ip}: should be an IP address.`);
     if (b && b.family !== v.family) throw new UsageError(`${ip}: IP address family is different from VIP ${v.ip}.`);
   }
+}
+
+/** `ls-lb-add`/`ls-lb-del` and their `lr-` twins, with ovn-nbctl's checks and messages. */
+function lbAttachCommands(prefix: "ls" | "lr", table: "Logical_Switch" | "Logical_Router", kind: "logical switch" | "logical router"): Record<string, Spec> {
+  const T = model.table(table);
+  return {
+    [`${prefix}-lb-add`]: {
+      min: 2,
+      max: 2,
+      options: ["--may-exist"],
+      async run(ctx, [c, l], opts) {
+        const row = await named(ctx, table, c!, kind);
+        const lb = await named(ctx, "Load_Balancer", l!, "load balancer");
+        if (row.load_balancer.includes(lb._uuid as never)) {
+          if (flag(opts, "--may-exist")) return;
+          throw new UsageError(`${lb._uuid} : a load balancer with this UUID already exists`);
+        }
+        ctx.tx.add(T.mutate({ _uuid: row._uuid as never }, [["load_balancer", "insert", [lb._uuid as never]]]));
+      },
+    },
+    [`${prefix}-lb-del`]: {
+      min: 1,
+      max: 2,
+      options: ["--if-exists"],
+      async run(ctx, [c, l], opts) {
+        const row = await named(ctx, table, c!, kind);
+        if (l === undefined) return void ctx.tx.add(T.update({ _uuid: row._uuid as never }, { load_balancer: [] }));
+        const lb = await named(ctx, "Load_Balancer", l, "load balancer");
+        if (!row.load_balancer.includes(lb._uuid as never)) {
+          if (flag(opts, "--if-exists")) return;
+          throw new UsageError(`load balancer ${l} is not part of any ${kind}.`);
+        }
+        ctx.tx.add(T.mutate({ _uuid: row._uuid as never }, [["load_balancer", "delete", [lb._uuid as never]]]));
+      },
+    },
+  };
+}
+
+/** `lsp-del` / `lrp-del`: later commands of the run no longer find the port by name (see {@link Ctx.gone}). */
+async function portDel(ctx: Ctx, table: "Logical_Switch_Port" | "Logical_Router_Port", name: string, ifExists: boolean): Promise<void> {
+  const kind = table === "Logical_Switch_Port" ? "logical switch port" : "logical router port";
+  const row = await named(ctx, table, name, kind).catch((e: unknown) => {
+    if (ifExists && e instanceof OvnNotFoundError) return undefined;
+    throw e;
+  });
+  if (!row) return;
+  if (table === "Logical_Switch_Port") await ctx.tx.lspDel(name);
+  else await ctx.tx.lrpDel(name);
+  ctx.gone.add(row._uuid);
 }
 
 const ovnCommands: Record<string, Spec> = {
@@ -814,7 +880,7 @@ const ovnCommands: Record<string, Spec> = {
       await ctx.tx.lspAdd(sw!, port!, { mayExist: flag(opts, "--may-exist"), ...(parent !== undefined ? { parent } : {}), ...(t !== undefined ? { tag: t } : {}) });
     },
   },
-  "lsp-del": { min: 1, max: 1, options: ["--if-exists"], run: async (ctx, [n], o) => void (await ctx.tx.lspDel(n!, { ifExists: flag(o, "--if-exists") })) },
+  "lsp-del": { min: 1, max: 1, options: ["--if-exists"], run: (ctx, [n], o) => portDel(ctx, "Logical_Switch_Port", n!, flag(o, "--if-exists")) },
   "lsp-list": {
     min: 1,
     max: 1,
@@ -899,7 +965,7 @@ const ovnCommands: Record<string, Spec> = {
     max: Infinity,
     async run(ctx, [cidr, ...kv]) {
       if (prefixFamily(cidr!) === undefined) throw new UsageError(`Invalid cidr format '${cidr}'`);
-      ctx.tx.add(model.table("DHCP_Options").insert({ cidr: cidr!, external_ids: keyValues(kv, "external id") }));
+      ctx.tx.add(model.table("DHCP_Options").insert({ cidr: cidr!, external_ids: keyValues(kv.filter((a) => a.includes("=")), "external id") }));
     },
   },
   "dhcp-options-del": {
@@ -960,7 +1026,7 @@ const ovnCommands: Record<string, Spec> = {
       await ctx.tx.lrpAdd(router!, port!, mac!, networks, { mayExist: flag(opts, "--may-exist"), ...(peer !== undefined ? { peer } : {}), ...(Object.keys(kv).length ? { options: kv } : {}) });
     },
   },
-  "lrp-del": { min: 1, max: 1, options: ["--if-exists"], run: async (ctx, [n], o) => void (await ctx.tx.lrpDel(n!, { ifExists: flag(o, "--if-exists") })) },
+  "lrp-del": { min: 1, max: 1, options: ["--if-exists"], run: (ctx, [n], o) => portDel(ctx, "Logical_Router_Port", n!, flag(o, "--if-exists")) },
   "lrp-list": {
     min: 1,
     max: 1,
@@ -1219,6 +1285,10 @@ const ovnCommands: Record<string, Spec> = {
     async run(ctx, [router, prio, match], opts) {
       if (prio !== undefined && isUuid(prio)) {
         const lr = await named(ctx, "Logical_Router", router!, "logical router");
+        if (!lr.policies.includes(prio as never)) {
+          if (flag(opts, "--if-exists")) return;
+          throw new UsageError("Logical router policy uuid is not found.");
+        }
         ctx.tx.add(model.table("Logical_Router").mutate({ _uuid: lr._uuid }, [["policies", "delete", [prio as never]]]));
         return;
       }
@@ -1354,6 +1424,7 @@ const ovnCommands: Record<string, Spec> = {
     async run(ctx, [entity, dir, prio, match], opts) {
       if (dir !== undefined && dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
       if (prio !== undefined && match === undefined) throw new UsageError("cannot specify priority without match");
+      if (prio !== undefined) priorityArg(prio);
       const before = ctx.tx.operations().length;
       await ctx.tx.aclDel(await aclTarget(ctx, entity!, opts), {
         ...(dir !== undefined ? { direction: dir } : {}),
@@ -1416,8 +1487,17 @@ const ovnCommands: Record<string, Spec> = {
     min: 1,
     max: 4,
     async run(ctx, [sw, dir, prio, match]) {
+      if (dir !== undefined && dir !== "from-lport" && dir !== "to-lport" && !isUuid(dir)) throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
+      if (prio !== undefined && match === undefined) throw new UsageError("cannot specify priority without match");
+      if (prio !== undefined) priorityArg(prio);
+      if (dir !== undefined && dir !== "from-lport" && dir !== "to-lport") {
+        // A QoS rule's UUID.
+        const ls = await named(ctx, "Logical_Switch", sw!, "logical switch");
+        ctx.tx.add(model.table("Logical_Switch").mutate({ _uuid: ls._uuid }, [["qos_rules", "delete", [dir as never]]]));
+        return;
+      }
       await ctx.tx.qosDel(sw!, {
-        ...(dir === "from-lport" || dir === "to-lport" ? { direction: dir } : {}),
+        ...(dir !== undefined ? { direction: dir as "from-lport" | "to-lport" } : {}),
         ...(prio !== undefined ? { priority: Number(prio) } : {}),
         ...(match !== undefined ? { match } : {}),
       });
@@ -1469,23 +1549,14 @@ const ovnCommands: Record<string, Spec> = {
       }
     },
   },
+  ...lbAttachCommands("ls", "Logical_Switch", "logical switch"),
+  ...lbAttachCommands("lr", "Logical_Router", "logical router"),
   "lb-list": {
     min: 0,
     max: 1,
     async run(ctx, [name]) {
       const lbs = await ctx.reader.find("Load_Balancer");
       return lbTable(name === undefined ? lbs : lbs.filter((l) => l.name === name || l._uuid === name));
-    },
-  },
-  "ls-lb-add": { min: 2, max: 2, options: ["--may-exist"], run: async (ctx, [s, l]) => void (await ctx.tx.lsLbAdd(s!, l!)) },
-  "ls-lb-del": {
-    min: 1,
-    max: 2,
-    options: ["--if-exists"],
-    async run(ctx, [s, l], o) {
-      if (l !== undefined) return void (await ctx.tx.lsLbDel(s!, l, { ifExists: flag(o, "--if-exists") }));
-      const ls = await named(ctx, "Logical_Switch", s!, "logical switch");
-      ctx.tx.add(model.table("Logical_Switch").update({ _uuid: ls._uuid }, { load_balancer: [] }));
     },
   },
   "ls-lb-list": {
@@ -1495,17 +1566,6 @@ const ovnCommands: Record<string, Spec> = {
       const ls = await named(ctx, "Logical_Switch", s!, "logical switch");
       const ids = new Set<string>(ls.load_balancer);
       return lbTable((await ctx.reader.find("Load_Balancer")).filter((l) => ids.has(l._uuid)));
-    },
-  },
-  "lr-lb-add": { min: 2, max: 2, options: ["--may-exist"], run: async (ctx, [r, l]) => void (await ctx.tx.lrLbAdd(r!, l!)) },
-  "lr-lb-del": {
-    min: 1,
-    max: 2,
-    options: ["--if-exists"],
-    async run(ctx, [r, l], o) {
-      if (l !== undefined) return void (await ctx.tx.lrLbDel(r!, l, { ifExists: flag(o, "--if-exists") }));
-      const lr = await named(ctx, "Logical_Router", r!, "logical router");
-      ctx.tx.add(model.table("Logical_Router").update({ _uuid: lr._uuid }, { load_balancer: [] }));
     },
   },
   "lr-lb-list": {
@@ -1542,10 +1602,9 @@ const ovnCommands: Record<string, Spec> = {
   },
   "ha-chassis-group-list": {
     min: 0,
-    max: 1,
-    async run(ctx, [g]) {
-      let groups = [...(await ctx.reader.find("HA_Chassis_Group"))].sort(byName);
-      if (g !== undefined) groups = groups.filter((x) => x.name === g || x._uuid === g);
+    max: 0,
+    async run(ctx) {
+      const groups = [...(await ctx.reader.find("HA_Chassis_Group"))].sort(byName);
       const hcs = new Map((await ctx.reader.find("HA_Chassis")).map((h) => [h._uuid as string, h]));
       let out = "";
       for (const grp of groups) {
@@ -1799,7 +1858,7 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
     },
   };
   tx = new OvnNb(committer, { reader }).transaction();
-  const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns };
+  const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns, gone: new Set(), warn: (m, t) => io.err(vlogLine(m, "WARN", t)) };
   // ovn-nbctl creates the NB_Global row whenever it is missing, before its commands run.
   if ((await reader.ids("NB_Global")).length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);
   // Each command runs in turn and reads the state left by the ones before it (uncommitted).
@@ -1874,7 +1933,7 @@ export const nbctlCommand: CliCommand = async (argv, io) => {
     expiredAlready = true;
     work.catch(() => undefined);
     client?.close();
-    io.err(`${new Date().toISOString().replace(/\.\d+Z$/, "Z")}|00001|fatal_signal|WARN|terminating with signal 14 (Alarm clock)\n`);
+    io.err(vlogLine("fatal_signal", "WARN", "terminating with signal 14 (Alarm clock)"));
     return 128 + 14;
   } finally {
     clearTimeout(timer);
