@@ -971,7 +971,10 @@ async function restore(ctx: Context): Promise<number> {
     if (!ctx.options.force) throw new Fatal(`${what} (use --force to override differences, or "ovsdb-client convert" to change the schema)`);
   }
   const ops: unknown[] = [];
-  for (const t of tableOrder(records[0] as Record<string, unknown>)) {
+  // ovsdb-client reads the file's schema into a JSON object, then the schema's tables, then the
+  // database's tables: three hash tables, each filled in the previous one's order.
+  const fileTables = Object.keys((records[0] as { tables: object }).tables);
+  for (const t of shashOrder(shashOrder(shashOrder(fileTables)))) {
     const ts = snapshot.schema.tables.get(t)!;
     ops.push({ op: "delete", table: t, where: [] });
     for (const r of snapshot.rows(t).values()) {
