@@ -8,14 +8,28 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { type CliCommand, type CliIo, UsageError } from "../cli/io.js";
 import { DecodeError, EncodeError } from "./bytes.js";
-import { type DecodedGeneveFrame, type GeneveFrameSpec, type VlanTag, decodeGeneveFrame, encodeGeneveFrame } from "./frame.js";
+import {
+  type DecodedFragment,
+  type DecodedGeneveFrame,
+  type DecodedIp,
+  type EthernetLayer,
+  type GeneveFrameSpec,
+  type Ipv4Layer,
+  type Ipv6Layer,
+  type VlanTag,
+  decodeGeneveFrame,
+  decodePacket,
+  encodeGeneveFrame,
+  isFragment,
+} from "./frame.js";
+import { Reassembler, type ReassemblyEvent, encodeGeneveFragments } from "./fragment.js";
 import { type GeneveOption, GENEVE_OPTION_CLASS, OVN_OPTION, isCriticalOption, optionClassOf, optionTypeOf } from "./header.js";
 import { ovnOption } from "./ovn.js";
 import { LINKTYPE, looksLikeCapture, readCapture, writePcap } from "./pcap.js";
 
 /** Usage text of `ovn-ts geneve`. */
 export const GENEVE_USAGE = `usage: ovn-ts geneve encode --vni N [OPTIONS] (--inner HEX | --inner-pcap FILE) [-w FILE.pcap]
-       ovn-ts geneve decode [--json] (FILE.pcap | FILE.pcapng | HEX | -)
+       ovn-ts geneve decode [--json] [--no-reassemble] (FILE.pcap | FILE.pcapng | HEX | -)
 
 encode: build one Geneve frame (Ethernet / IPv4 or IPv6 / UDP 6081 / Geneve / inner frame) with correct
 IPv4 header and UDP checksums; write it to a pcap with -w, else print it as hex.
@@ -32,10 +46,14 @@ IPv4 header and UDP checksums; write it to a pcap with -w, else print it as hex.
   --ttl N                 IPv4 TTL / IPv6 hop limit (default 64)
   --sport N, --dport N    UDP ports (default: hash of the inner frame, 6081)
   --no-udp-checksum       send a zero UDP checksum (IPv4 only)
+  --mtu N                 fragment the IP packet to at most N bytes per fragment (IPv4: DF cleared)
   -w FILE                 write a pcap file (tcpdump/tshark can read it)
 
-decode: print each frame's layers (ethernet, vlan, ipv4/ipv6, udp, geneve, options, ovn, inner) by field name.
+decode: print each frame's layers (ethernet, vlan, ipv4/ipv6 and IPv6 extension headers, udp, geneve, options,
+ovn, inner) by field name. IPv4/IPv6 fragments are reassembled (timeouts from the capture timestamps) and
+the whole packet is decoded at the frame that completes it.
   --json                  print JSON instead of text
+  --no-reassemble         report each fragment on its own instead
   -                       read hex from standard input
 Exit status 1 on bad usage, unreadable input, or any frame that does not decode.
 `;
@@ -85,7 +103,7 @@ function single(flags: Map<string, string[]>, name: string): string | undefined 
   return v?.[0];
 }
 
-const ENCODE_VALUE = new Set(["--vni", "--ovn-inport", "--ovn-outport", "--option", "--inner", "--inner-pcap", "--src", "--dst", "--src-mac", "--dst-mac", "--vlan", "--ttl", "--sport", "--dport", "-w"]);
+const ENCODE_VALUE = new Set(["--mtu", "--vni", "--ovn-inport", "--ovn-outport", "--option", "--inner", "--inner-pcap", "--src", "--dst", "--src-mac", "--dst-mac", "--vlan", "--ttl", "--sport", "--dport", "-w"]);
 const ENCODE_BARE = new Set(["--oam", "--no-udp-checksum"]);
 
 async function encodeCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -147,9 +165,10 @@ async function encodeCommand(argv: readonly string[], io: CliIo): Promise<number
     geneve: { vni, options, oam: flags.has("--oam") },
     inner,
   };
-  let frame: Uint8Array;
+  const mtuText = single(flags, "--mtu");
+  let frames: Uint8Array[];
   try {
-    frame = encodeGeneveFrame(spec);
+    frames = mtuText === undefined ? [encodeGeneveFrame(spec)] : encodeGeneveFragments(spec, { mtu: parseUint("--mtu", mtuText, 0xffff) });
   } catch (e) {
     if (e instanceof EncodeError) throw new UsageError(e.message);
     throw e;
@@ -157,10 +176,12 @@ async function encodeCommand(argv: readonly string[], io: CliIo): Promise<number
   const out = single(flags, "-w");
   if (out !== undefined) {
     const now = Date.now();
-    await writeFile(out, writePcap([{ data: frame, timestamp: { seconds: Math.floor(now / 1000), nanoseconds: (now % 1000) * 1_000_000 } }]));
-    io.out(`wrote 1 frame (${frame.length} bytes) to ${out}\n`);
+    const timestamp = { seconds: Math.floor(now / 1000), nanoseconds: (now % 1000) * 1_000_000 };
+    await writeFile(out, writePcap(frames.map((data) => ({ data, timestamp }))));
+    const bytes = frames.reduce((n, f) => n + f.length, 0);
+    io.out(frames.length === 1 ? `wrote 1 frame (${bytes} bytes) to ${out}\n` : `wrote ${frames.length} fragments (${bytes} bytes) to ${out}\n`);
   } else {
-    io.out(`${Buffer.from(frame).toString("hex")}\n`);
+    for (const f of frames) io.out(`${Buffer.from(f).toString("hex")}\n`);
   }
   return 0;
 }
@@ -183,19 +204,19 @@ const CLASS_NAMES: Record<number, string> = {
 const h = (v: number, digits: number): string => `0x${v.toString(16).padStart(digits, "0")}`;
 const bit = (b: boolean): string => (b ? "1" : "0");
 
-/** Renders one decoded frame as indented `layer: field=value ...` lines. */
-export function formatFrameText(f: DecodedGeneveFrame): string {
+/** The Ethernet, VLAN and IP lines (with IPv6 extension headers) of a frame or fragment. */
+function linkAndIpLines(ethernet: EthernetLayer | undefined, ip: Ipv4Layer | Ipv6Layer): string[] {
   const lines: string[] = [];
-  if (f.ethernet) {
-    const e = f.ethernet;
+  if (ethernet) {
+    const e = ethernet;
     lines.push(`  ethernet: dst=${e.dst} src=${e.src} type=${h(e.vlans[0]?.tpid ?? e.etherType, 4)}`);
     for (const v of e.vlans) lines.push(`  vlan: tpid=${h(v.tpid, 4)} pcp=${v.pcp} dei=${bit(v.dei)} vid=${v.vid}`);
     if (e.vlans.length > 0) lines.push(`  ethertype: ${h(e.etherType, 4)}`);
   }
-  const ip = f.ip;
   if (ip.type === "ipv4") {
+    const frag = ip.moreFragments || ip.fragmentOffset !== 0 ? ` mf=${bit(ip.moreFragments)} frag_offset=${ip.fragmentOffset * 8}` : "";
     lines.push(
-      `  ipv4: src=${ip.src} dst=${ip.dst} ttl=${ip.ttl} tos=${h(ip.tos, 2)} id=${ip.identification} df=${bit(ip.dontFragment)}` +
+      `  ipv4: src=${ip.src} dst=${ip.dst} ttl=${ip.ttl} tos=${h(ip.tos, 2)} id=${ip.identification} df=${bit(ip.dontFragment)}${frag}` +
         ` total_length=${ip.totalLength} protocol=${ip.protocol} checksum=${h(ip.checksum, 4)} (${ip.checksumValid ? "correct" : "incorrect"})`,
     );
   } else {
@@ -203,7 +224,30 @@ export function formatFrameText(f: DecodedGeneveFrame): string {
       `  ipv6: src=${ip.src} dst=${ip.dst} hop_limit=${ip.hopLimit} traffic_class=${h(ip.trafficClass, 2)}` +
         ` flow_label=${h(ip.flowLabel, 5)} payload_length=${ip.payloadLength} next_header=${ip.nextHeader}`,
     );
+    for (const x of ip.extensionHeaders) {
+      const extra =
+        x.type === "routing"
+          ? ` routing_type=${x.routingType} segments_left=${x.segmentsLeft}`
+          : x.type === "fragment"
+            ? ` id=${x.identification} offset=${x.fragmentOffset} more_fragments=${bit(x.moreFragments)}`
+            : "";
+      lines.push(`  ipv6_ext: ${x.type} length=${x.length} next_header=${x.nextHeader}${extra}`);
+    }
   }
+  return lines;
+}
+
+/** Renders one fragment's IP-level fields (`fragment:` line last). */
+export function formatFragmentText(d: DecodedFragment | DecodedIp): string {
+  const lines = linkAndIpLines(d.ethernet, d.ip);
+  const f = d.fragment;
+  if (f) lines.push(`  fragment: ${d.ip.type} id=${f.identification} offset=${f.offset} more_fragments=${bit(f.moreFragments)} length=${f.data.length} protocol=${f.protocol}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Renders one decoded frame as indented `layer: field=value ...` lines. */
+export function formatFrameText(f: DecodedGeneveFrame): string {
+  const lines = linkAndIpLines(f.ethernet, f.ip);
   const u = f.udp;
   const status = { absent: "none", valid: "correct", invalid: "incorrect" }[u.checksumStatus];
   lines.push(`  udp: src_port=${u.srcPort} dst_port=${u.dstPort} length=${u.length} checksum=${h(u.checksum, 4)} (${status})`);
@@ -238,8 +282,8 @@ export function formatFrameText(f: DecodedGeneveFrame): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** JSON-friendly copy of a decoded frame (byte arrays as hex strings). */
-export function frameToJson(f: DecodedGeneveFrame): unknown {
+/** JSON-friendly copy of a decoded frame or fragment (byte arrays as hex strings). */
+export function frameToJson(f: DecodedGeneveFrame | DecodedFragment | DecodedIp): unknown {
   return JSON.parse(JSON.stringify(f, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v)));
 }
 
@@ -249,9 +293,85 @@ interface InputFrame {
   timestamp?: { seconds: number; nanoseconds: number };
 }
 
+/** Collects what `decode` prints: text blocks or JSON entries, and how many frames or datagrams failed. */
+class DecodeReport {
+  failed = 0;
+  readonly results: unknown[] = [];
+  constructor(
+    private readonly io: CliIo,
+    private readonly json: boolean,
+    private readonly frames: readonly InputFrame[],
+  ) {}
+
+  private head(i: number): string {
+    const fr = this.frames[i]!;
+    const ts = fr.timestamp ? ` time=${fr.timestamp.seconds}.${String(fr.timestamp.nanoseconds).padStart(9, "0")}` : "";
+    return `frame ${i + 1}: ${fr.data.length} bytes${ts}\n`;
+  }
+
+  private base(i: number): Record<string, unknown> {
+    const fr = this.frames[i]!;
+    return { frame: i + 1, length: fr.data.length, ...(fr.timestamp ? { timestamp: fr.timestamp } : {}) };
+  }
+
+  /** Decodes a whole frame (as captured, or reassembled) and reports it under frame `i`. */
+  whole(i: number, data: Uint8Array, link: "ethernet" | "raw", prefix = "", extra: Record<string, unknown> = {}): void {
+    try {
+      const f = decodeGeneveFrame(data, { link });
+      if (this.json) this.results.push({ ...this.base(i), ...extra, ...(frameToJson(f) as object) });
+      else this.io.out(`${this.head(i)}${prefix}${formatFrameText(f)}`);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.error(i, e, prefix, extra);
+    }
+  }
+
+  /** Reports a frame that failed to decode. */
+  error(i: number, e: DecodeError, prefix = "", extra: Record<string, unknown> = {}): void {
+    this.failed++;
+    if (this.json) this.results.push({ ...this.base(i), ...extra, error: { protocol: e.protocol, offset: e.offset, reason: e.reason } });
+    else this.io.out(`${this.head(i)}${prefix}  error: ${e.message}\n`);
+  }
+
+  /** Reports a fragment (held, duplicate, or on its own with --no-reassemble). */
+  fragment(i: number, d: DecodedFragment | DecodedIp, status: string): void {
+    if (this.json) this.results.push({ ...this.base(i), status, ...(frameToJson(d) as object) });
+    else this.io.out(`${this.head(i)}${formatFragmentText(d)}  ${status}\n`);
+  }
+
+  /** Reports one reassembly event produced while reading frame `i`. */
+  event(i: number, e: ReassemblyEvent<number>, link: "ethernet" | "raw"): void {
+    const frameList = (tags: readonly number[]) => tags.map((t) => t + 1).join(",");
+    switch (e.type) {
+      case "packet":
+        return this.whole(i, e.data, link);
+      case "held":
+        return this.fragment(i, e.decoded, "(held for reassembly)");
+      case "duplicate":
+        return this.fragment(i, e.decoded, "(duplicate fragment, ignored)");
+      case "datagram": {
+        const note = `  reassembled: frames ${frameList(e.tags)} into ${e.data.length} bytes\n`;
+        return this.whole(i, e.data, link, this.json ? "" : `${formatFragmentText(e.decoded)}${note}`, {
+          reassembledFrom: e.tags.map((t) => t + 1),
+          reassembledLength: e.data.length,
+        });
+      }
+      case "dropped": {
+        this.failed++;
+        const what = e.scope === "fragment" ? "fragment dropped" : `datagram of frames ${frameList(e.tags)} dropped`;
+        if (this.json) this.results.push({ ...(e.tags.includes(i) ? this.base(i) : {}), frames: e.tags.map((t) => t + 1), dropped: { reason: e.reason, detail: e.detail } });
+        else if (e.tags.includes(i)) this.io.out(`${this.head(i)}  error: ${what} (${e.reason}): ${e.detail}\n`);
+        else this.io.out(`${what} (${e.reason}): ${e.detail}\n`);
+        return;
+      }
+    }
+  }
+}
+
 async function decodeCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv, new Set(["-r"]), new Set(["--json"]));
+  const { flags, positional } = parseArgs(argv, new Set(["-r"]), new Set(["--json", "--no-reassemble"]));
   const json = flags.has("--json");
+  const reassemble = !flags.has("--no-reassemble");
   const r = single(flags, "-r");
   const inputs = r !== undefined ? [r, ...positional] : positional;
   if (inputs.length !== 1) throw new UsageError("decode needs exactly one FILE, HEX or -");
@@ -278,26 +398,30 @@ async function decodeCommand(argv: readonly string[], io: CliIo): Promise<number
     throw new UsageError(`'${input}' is neither a readable file nor hex`);
   }
   if (frames.length === 0) throw new UsageError(`${input}: no frames`);
-  let failed = 0;
-  const results: unknown[] = [];
+  const report = new DecodeReport(io, json, frames);
+  // capture time drives the reassembly timeouts; frames without timestamps (hex) never time out
+  const reassembler = reassemble ? new Reassembler<number>() : undefined;
   frames.forEach((fr, i) => {
-    const n = i + 1;
-    const ts = fr.timestamp ? ` time=${fr.timestamp.seconds}.${String(fr.timestamp.nanoseconds).padStart(9, "0")}` : "";
+    if (typeof fr.link === "number") return report.error(i, new DecodeError("pcap", 0, `link type ${fr.link} is not Ethernet or raw IP`));
+    const link = fr.link;
+    if (reassembler) {
+      const time = fr.timestamp ? fr.timestamp.seconds * 1000 + fr.timestamp.nanoseconds / 1e6 : 0;
+      for (const e of reassembler.push(fr.data, { time, link }, i)) report.event(i, e, link);
+      return;
+    }
     try {
-      if (typeof fr.link === "number") throw new DecodeError("pcap", 0, `link type ${fr.link} is not Ethernet or raw IP`);
-      const f = decodeGeneveFrame(fr.data, { link: fr.link });
-      if (json) results.push({ frame: n, length: fr.data.length, ...(fr.timestamp ? { timestamp: fr.timestamp } : {}), ...(frameToJson(f) as object) });
-      else io.out(`frame ${n}: ${fr.data.length} bytes${ts}\n${formatFrameText(f)}`);
+      const p = decodePacket(fr.data, { link });
+      if (isFragment(p)) report.fragment(i, p, "(fragment, not reassembled)");
+      else report.whole(i, fr.data, link);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      failed++;
-      if (json) results.push({ frame: n, length: fr.data.length, error: { protocol: e.protocol, offset: e.offset, reason: e.reason } });
-      else io.out(`frame ${n}: ${fr.data.length} bytes${ts}\n  error: ${e.message}\n`);
+      report.error(i, e);
     }
   });
-  if (json) io.out(`${JSON.stringify(results, null, 2)}\n`);
-  if (failed > 0) io.err(`ovn-ts geneve: ${failed} of ${frames.length} frame(s) did not decode\n`);
-  return failed > 0 ? 1 : 0;
+  for (const e of reassembler?.flush() ?? []) report.event(frames.length, e, "ethernet");
+  if (json) io.out(`${JSON.stringify(report.results, null, 2)}\n`);
+  if (report.failed > 0) io.err(`ovn-ts geneve: ${report.failed} of ${frames.length} frame(s) did not decode\n`);
+  return report.failed > 0 ? 1 : 0;
 }
 
 /** Entry point of `ovn-ts geneve`: `encode` and `decode` subcommands, `--help`. */
