@@ -182,7 +182,12 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
    * Throws an {@link OvsdbError} ("unknown database", "invalid parameters", "not allowed", or the
    * conversion's error).
    */
-  convertDatabase(name: string, schema: DatabaseSchema, requester?: ClientSession): void {
+  convertDatabase(name: string, schema: DatabaseSchema): void {
+    this.convertFor(name, schema, undefined);
+  }
+
+  /** @internal {@link OvsdbServer.convertDatabase} for a client's `convert` request: the requester is dropped after its reply. */
+  convertFor(name: string, schema: DatabaseSchema, requester: ClientSession | undefined): void {
     const h = this.hosted.get(name);
     if (!h) throw new OvsdbError("unknown database", `convert request specifies unknown database ${name}`);
     if (h.db.reserved) throw new OvsdbError("invalid parameters", `new schema name (${schema.name}) does not match database name (${name})`);
@@ -564,7 +569,7 @@ class ClientSession {
       throw { error: "syntax error", details: `Parsing database schema failed: ${(e as Error).message}`, syntax: ovsJsonText(p[1]) };
     }
     try {
-      this.server.convertDatabase(p[0], schema, this);
+      this.server.convertFor(p[0], schema, this);
     } catch (e) {
       throw asRpc(e);
     }
