@@ -68,18 +68,76 @@ export async function transactAborted(client: OvsdbClient, database: string, ops
   return results.slice(0, ops.length);
 }
 
+/** The uuid-names an operation refers to (`["named-uuid", NAME]` anywhere in it). */
+function namedRefs(value: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(value)) {
+    if (value.length === 2 && value[0] === "named-uuid" && typeof value[1] === "string") out.add(value[1]);
+    else for (const v of value) namedRefs(v, out);
+  } else if (value !== null && typeof value === "object") for (const v of Object.values(value)) namedRefs(v, out);
+  return out;
+}
+
+/** What a read selects: its table, and the name or UUID it looks up when that is all its condition says. */
+function readTarget(op: Operation): { table: string; name?: string; uuid?: string } | undefined {
+  if (op.op !== "select") return undefined;
+  const [c, ...more] = op.where;
+  if (!c || more.length > 0 || c[1] !== "==") return { table: op.table };
+  if (c[0] === "name" && typeof c[2] === "string") return { table: op.table, name: c[2] };
+  if (c[0] === "_uuid" && Array.isArray(c[2]) && c[2][0] === "uuid") return { table: op.table, uuid: String(c[2][1]) };
+  return { table: op.table };
+}
+
+/**
+ * The pending operations a set of reads depends on: the IDL-visible ones on the tables read (an
+ * insert only when it can match a lookup by name or UUID), plus the inserts that define the
+ * uuid-names those refer to. A long run (hundreds of `lsp-add`) then does not send every pending
+ * row again for each lookup.
+ */
+function relevantOps(schema: DatabaseSchema, pending: readonly Operation[], reads: readonly Operation[]): Operation[] {
+  const targets = reads.map(readTarget);
+  if (targets.some((t) => t === undefined)) return pending.filter((op) => visibleInIdl(schema, op));
+  const keep = new Set<Operation>();
+  const tableOf = (op: Operation) => ("table" in op ? op.table : undefined);
+  // A table where a pending update renames rows gets all its pending inserts (one may be renamed).
+  const changed = new Set(pending.filter((op) => op.op === "update" && "name" in op.row).map(tableOf));
+  for (const op of pending) {
+    if (!visibleInIdl(schema, op)) continue;
+    const mine = targets.filter((t) => t!.table === tableOf(op));
+    if (mine.length === 0) continue;
+    if (op.op === "insert" && !changed.has(op.table)) {
+      const name = (op.row as { name?: unknown }).name;
+      const could = mine.some((t) => (t!.name === undefined || t!.name === name) && (t!.uuid === undefined || t!.uuid === op.uuid));
+      if (!could) continue;
+    }
+    keep.add(op);
+  }
+  // The inserts that define the uuid-names the kept operations use, transitively.
+  const defining = new Map(pending.filter((op) => op.op === "insert" && op["uuid-name"] !== undefined).map((op) => [(op as { "uuid-name": string })["uuid-name"], op]));
+  const todo = [...keep];
+  for (let op = todo.pop(); op !== undefined; op = todo.pop()) {
+    for (const n of namedRefs(op, new Set())) {
+      const def = defining.get(n);
+      if (def && !keep.has(def)) {
+        keep.add(def);
+        todo.push(def);
+      }
+    }
+  }
+  return pending.filter((op) => keep.has(op));
+}
+
 /**
  * A {@link TransactClient} whose transactions see the pending operations `pending()` (their
  * IDL-visible part) without committing them: what ovn-nbctl's later commands of a run read.
- * With nothing pending it is `client` itself.
+ * With nothing relevant pending it is `client` itself.
  */
 export function previewClient(client: OvsdbClient, schema: DatabaseSchema, pending: () => readonly Operation[]): TransactClient {
   return {
     async transact(database, operations, options) {
       const ops = pending();
-      const before = ops.filter((op) => visibleInIdl(schema, op));
-      if (before.length === 0) return client.transact(database, operations, options);
       pinInsertUuids(ops);
+      const before = relevantOps(schema, ops, operations);
+      if (before.length === 0) return client.transact(database, operations, options);
       const results = await transactAborted(client, database, [...before, ...operations]);
       return { results: results.slice(before.length) };
     },

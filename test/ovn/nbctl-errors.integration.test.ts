@@ -407,7 +407,7 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("nbctl error messages and s
       const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
       const script = CASES.map((args, i) => `ovn-nbctl ${q(`--db=${a.unix}`)} ${args.map(q).join(" ")} >${dir}/${i}.out 2>${dir}/${i}.err; echo $? >${dir}/${i}.rc`).join("\n");
       // Both sides at once: they use different servers.
-      const theirs = run("sh", ["-c", script]);
+      const theirs = run("sh", ["-c", script], { timeoutMs: 110_000 });
       const results: { err: string; code: number; out: string }[] = [];
       for (const args of CASES) {
         const io = memoryIo();
@@ -427,5 +427,6 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("nbctl error messages and s
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // (Some 350 ovn-nbctl processes: a few seconds, more on a loaded machine.)
+  }, 120_000);
 });
