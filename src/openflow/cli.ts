@@ -13,6 +13,7 @@ import { FlowSyntaxError, parseFlow } from "./flowtext.js";
 import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "./messages.js";
 import { formatFlowStats, formatMessage } from "./print.js";
 import { formatTableFeatures } from "./tablefeatures.js";
+import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "./protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
@@ -38,17 +39,25 @@ interface Opts {
   timeoutMs: number;
   /** Versions allowed by -O; parse-flow encodes in the lowest, switch commands need OpenFlow13. */
   versions: number[];
+  /** Whether -O was given (otherwise ovs-ofctl's default set: OpenFlow 1.0 and NXM, with or without table_id). */
+  protocolsGiven: boolean;
 }
 
 function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000, versions: [OfpVersion.OF13] };
+  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000, versions: [OfpVersion.OF13], protocolsGiven: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "-O" || a === "--protocols") {
       opts.versions = checkProtocols(argv[++i]);
-    } else if (a.startsWith("-O")) opts.versions = checkProtocols(a.slice(2));
-    else if (a.startsWith("--protocols=")) opts.versions = checkProtocols(a.slice(12));
+      opts.protocolsGiven = true;
+    } else if (a.startsWith("-O")) {
+      opts.versions = checkProtocols(a.slice(2));
+      opts.protocolsGiven = true;
+    } else if (a.startsWith("--protocols=")) {
+      opts.versions = checkProtocols(a.slice(12));
+      opts.protocolsGiven = true;
+    }
     else if (a === "--strict") opts.strict = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
@@ -108,10 +117,25 @@ function fileLines(path: string): string[] {
     .filter((l) => l);
 }
 
-function printFlowMod(io: CliIo, text: string, xid: number, opts: Opts): void {
-  const fm = parseFlow(text);
-  const bytes = encodeMessage({ type: "flow_mod", ...fm, xid, version: Math.min(...opts.versions) });
-  io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
+/**
+ * parse-flow / parse-flows: ovs-ofctl's `usable protocols:` and `chosen protocol:` lines for all the
+ * flows, then each flow_mod (always encoded as OpenFlow 1.3-1.5, the version -O names; --hex: bytes only).
+ */
+function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number {
+  const parsed = texts.map((t) => ({ text: t, fm: parseFlow(t) }));
+  if (!opts.hex) {
+    const usable = parsed.reduce((u, p) => u & usableProtocols(p.text, p.fm), ANY_PROTOCOL);
+    io.out(`usable protocols: ${formatProtocols(usable)}\n`);
+    const allowed = opts.protocolsGiven ? opts.versions.reduce((a, v) => a | (v === OfpVersion.OF13 ? Protocol.OF13_OXM : v === OfpVersion.OF14 ? Protocol.OF14_OXM : Protocol.OF15_OXM), 0) : DEFAULT_ALLOWED;
+    const chosen = chooseProtocol(usable, allowed);
+    if (chosen === undefined) throw new Error("no usable protocol");
+    io.out(`chosen protocol: ${protocolName(chosen)}\n`);
+  }
+  parsed.forEach(({ fm }, i) => {
+    const bytes = encodeMessage({ type: "flow_mod", ...fm, xid: i + 1, version: Math.min(...opts.versions) });
+    io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
+  });
+  return 0;
 }
 
 /**
@@ -145,13 +169,11 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
     switch (cmd) {
       case "parse-flow":
         need(rest, 1, cmd);
-        printFlowMod(io, rest[0]!, 1, opts);
-        return 0;
+        return printFlowMods(io, [rest[0]!], opts);
       case "parse-flows": {
         need(rest, 1, cmd);
         const lines = rest[0] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[0]!);
-        lines.forEach((l, i) => printFlowMod(io, l, i + 1, opts));
-        return 0;
+        return printFlowMods(io, lines, opts);
       }
       case "ofp-print": {
         need(rest, 1, cmd);

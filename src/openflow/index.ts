@@ -138,3 +138,4 @@ export type { OxmId, TableFeatureProperty } from "./tablefeatures.js";
 export { ContinuationPropType, decodeContinuation, formatContinuation } from "./continuation.js";
 export type { Continuation, ContinuationActions } from "./continuation.js";
 export { formatTlvMappings } from "./print.js";
+export { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, flowKeys, formatProtocols, protocolName, usableProtocols } from "./protocols.js";
