@@ -10,16 +10,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { readSchemaFile } from "../../src/ovsdb/schema/schema.js";
-import { OvsdbServer } from "../../src/ovsdb/server/index.js";
-import { startOvsdbServer } from "../../src/testing/ovsdb-server.js";
 import { makeTempDir, removeDir, run } from "../../src/testing/process.js";
 import { peers } from "../support/peers.js";
+import { type Kind, type Served, type Tool, UUID_RE, serve as serveKind, tool as runTool } from "./ovsdb-cli-peers.js";
 
 const SCHEMA = join(fileURLToPath(new URL(".", import.meta.url)), "../conformance/conformance.ovsschema");
-const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /** Rows of every table, with strong, weak and map references between them. */
 const SETUP = [
@@ -37,36 +32,6 @@ const SETUP = [
   { op: "insert", table: "Other", "uuid-name": "o", row: { a: 1, b: "x", peer: ["named-uuid", "o"] } },
   { op: "insert", table: "WeakOne", row: { ref: ["named-uuid", "o"], note: "n" } },
 ];
-
-type Tool = "ovsdb-client" | "ovn-ts";
-let stdinDir = "";
-let stdinCount = 0;
-type Kind = "ovsdb-server" | "embedded";
-
-interface Served {
-  remote: string;
-  stop(): Promise<void>;
-}
-
-/** Runs an ovsdb-client-style command with either tool: exit status, stdout, stderr (program name and remote normalized). */
-async function tool(t: Tool, args: string[], remote: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let code: number;
-  let stdout: string;
-  let stderr: string;
-  if (t === "ovsdb-client") {
-    // ovsdb-client restore seeks in its standard input: give it a file, not a pipe.
-    const input = join(stdinDir, `stdin-${++stdinCount}`);
-    writeFileSync(input, stdin ?? "");
-    ({ code, stdout, stderr } = await run("sh", ["-c", 'f=$1; shift; exec ovsdb-client "$@" < "$f"', "sh", input, ...args], { allowFailure: true }));
-    // restore --force also logs the schema difference at INFO level, with a timestamp.
-    stderr = stderr.replace(/^\d{4}-\d\d-\d\dT[^|]*\|\d+\|ovsdb_client\|INFO\|.*\n/gm, "");
-  } else {
-    const io = memoryIo(stdin ?? "");
-    code = await main(["ovsdb", ...args], io);
-    ({ stdout, stderr } = io);
-  }
-  return { code, stdout, stderr: stderr.replaceAll(remote, "REMOTE").replace(/^(ovsdb-client|ovn-ts ovsdb): /gm, "PROG: ") };
-}
 
 /** Every table's rows (all columns but `_version`) as ovsdb-client's JSON dump, sorted. */
 async function contents(remote: string): Promise<string> {
@@ -101,25 +66,15 @@ function uuids(dumpJson: string): Set<string> {
 describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovsdb-tool"))("backup and restore: ovsdb-client vs ovn-ts ovsdb, ovsdb-server vs embedded", () => {
   let dir: string;
   const started: Served[] = [];
-  let socketCount = 0;
-  /** A fresh server with the conformance schema (optionally another schema file). */
+  /** A fresh server with the conformance schema (or another schema file), stopped after the suite. */
   async function serve(kind: Kind, schemaFile = SCHEMA): Promise<Served> {
-    let s: Served;
-    if (kind === "ovsdb-server") {
-      const real = await startOvsdbServer({ schemas: [schemaFile] });
-      s = { remote: real.unix, stop: () => real.stop() };
-    } else {
-      const server = new OvsdbServer();
-      server.addDatabase(readSchemaFile(schemaFile));
-      const l = await server.listen(`punix:${join(dir, `e${++socketCount}.sock`)}`);
-      s = { remote: l.connect, stop: () => server.close() };
-    }
+    const s = await serveKind(kind, dir, schemaFile);
     started.push(s);
     return s;
   }
+  const tool = (t: Tool, args: string[], remote: string, stdin?: string) => runTool(t, args, remote, dir, stdin);
   beforeAll(() => {
     dir = makeTempDir("ovn-ts-backup-");
-    stdinDir = dir;
   });
   afterAll(async () => {
     await Promise.all(started.map((s) => s.stop()));

@@ -10,16 +10,11 @@ import { writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { readSchemaFile } from "../../src/ovsdb/schema/schema.js";
-import { OvsdbServer } from "../../src/ovsdb/server/index.js";
 import { JsonRpcSession } from "../../src/ovsdb/wire/session.js";
-import { startOvsdbServer } from "../../src/testing/ovsdb-server.js";
 import { makeTempDir, removeDir, run } from "../../src/testing/process.js";
 import { peers } from "../support/peers.js";
+import { type Kind, type Tool, UUID_RE, serve, tool as runTool } from "./ovsdb-cli-peers.js";
 
-const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /** The original schema: A.gone and table C go away in V2; A.n and A.s get narrower. */
 const V1 = {
@@ -101,8 +96,6 @@ const SETUP = [
   { op: "insert", table: "C", row: { y: 3 } },
 ];
 
-type Tool = "ovsdb-client" | "ovn-ts";
-type Kind = "ovsdb-server" | "embedded";
 /** The reference (ovsdb-client on ovsdb-server) first. */
 const COMBOS: readonly (readonly [Kind, Tool])[] = [
   ["ovsdb-server", "ovsdb-client"],
@@ -111,39 +104,10 @@ const COMBOS: readonly (readonly [Kind, Tool])[] = [
   ["embedded", "ovn-ts"],
 ];
 
-interface Served {
-  remote: string;
-  stop(): Promise<void>;
-}
-
-async function serve(kind: Kind, dir: string, schemaFile: string): Promise<Served> {
-  if (kind === "ovsdb-server") {
-    const s = await startOvsdbServer({ schemas: [schemaFile] });
-    return { remote: s.unix, stop: () => s.stop() };
-  }
-  const server = new OvsdbServer({ historyTxns: 0 });
-  server.addDatabase(readSchemaFile(schemaFile));
-  const l = await server.listen(`punix:${join(dir, `emb-${Math.random().toString(36).slice(2)}.sock`)}`);
-  return { remote: l.connect, stop: () => server.close() };
-}
-
-/** Runs one ovsdb-client-style command with either tool; output with the program name and the remote normalized. */
-async function tool(t: Tool, args: string[], remote: string, stdin?: string): Promise<string> {
-  let code: number;
-  let stdout: string;
-  let stderr: string;
-  if (t === "ovsdb-client") {
-    const r = await run("ovsdb-client", args, { allowFailure: true, ...(stdin !== undefined ? { input: stdin } : {}) });
-    ({ code, stdout, stderr } = r);
-    // ovsdb-client's informational log lines (restore --force) go to stderr with a timestamp.
-    stderr = stderr.replace(/^\d{4}-\d\d-\d\dT[^|]*\|\d+\|ovsdb_client\|INFO\|.*\n/gm, "");
-  } else {
-    const io = memoryIo(stdin ?? "");
-    code = await main(["ovsdb", ...args], io);
-    ({ stdout, stderr } = io);
-  }
-  const text = `${stdout}${stderr}`.replaceAll(remote, "REMOTE").replace(/^(ovsdb-client|ovn-ts ovsdb): /gm, "PROG: ");
-  return `${args.join(" ").replaceAll(remote, "REMOTE")} -> ${code}\n${text}`;
+/** Runs one command with either tool: exit status and output in one text, remote and directory normalized. */
+async function tool(t: Tool, args: string[], remote: string, dir: string): Promise<string> {
+  const r = await runTool(t, args, remote, dir);
+  return `${args.join(" ").replaceAll(remote, "REMOTE")} -> ${r.code}\n${r.stdout}${r.stderr}`.replaceAll(dir, "DIR");
 }
 
 async function uuidsOf(remote: string, table: string): Promise<string[]> {
@@ -172,7 +136,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("convert and needs-conve
       await run("ovsdb-client", ["transact", s.remote, JSON.stringify(SETUP)]);
       const before = { A: await uuidsOf(s.remote, "A"), B: await uuidsOf(s.remote, "B") };
       const outputs: string[] = [];
-      const run1 = async (a: string[]) => outputs.push((await tool(t, a, s.remote)).replaceAll(dir, "DIR"));
+      const run1 = async (a: string[]) => outputs.push(await tool(t, a, s.remote, dir));
       const converting: string[][] = [
         ["needs-conversion", s.remote, file("V1.ovsschema")],
         ["needs-conversion", s.remote, file("V2.ovsschema")],
@@ -198,27 +162,40 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("convert and needs-conve
     }
   }
 
-  /** Each failing conversion on a fresh server: the tool's output, and the dump afterwards. */
-  async function failures(kind: Kind, t: Tool): Promise<string[]> {
-    return Promise.all(FAILURES.map(async (f, i) => {
-      const s = await serve(kind, dir, file("V1.ovsschema"));
-      try {
-        await run("ovsdb-client", ["transact", s.remote, JSON.stringify(["T", ...f.setup])]);
-        const text = (await tool(t, ["convert", s.remote, file(`FAIL${i}.ovsschema`)], s.remote)).replaceAll(dir, "DIR");
-        const after = await run("ovsdb-client", ["dump", s.remote, "T"]);
-        // The data after the failure (rows sorted: their order follows UUIDs), compared across servers.
-        const rows = after.stdout.replace(UUID_RE, "<uuid>").split("\n").sort().join("\n");
-        return `${f.name}: ${text.replace(UUID_RE, "<uuid>")}${rows}`;
-      } finally {
-        await s.stop();
-      }
-    }));
+  /**
+   * Each failing conversion on a fresh server of `kind`, by ovsdb-client then by ovn-ts (a failed
+   * conversion changes nothing, so both run on the same server): each tool's output and the dump
+   * after it.
+   */
+  async function failures(kind: Kind): Promise<Record<Tool, string[]>> {
+    const out: Record<Tool, string[]> = { "ovsdb-client": [], "ovn-ts": [] };
+    await Promise.all(
+      FAILURES.map(async (f, i) => {
+        const s = await serve(kind, dir, file("V1.ovsschema"));
+        try {
+          await run("ovsdb-client", ["transact", s.remote, JSON.stringify(["T", ...f.setup])]);
+          for (const t of ["ovsdb-client", "ovn-ts"] as const) {
+            const text = await tool(t, ["convert", s.remote, file(`FAIL${i}.ovsschema`)], s.remote, dir);
+            const after = await run("ovsdb-client", ["dump", s.remote, "T"]);
+            // The data after the failure (rows sorted: their order follows UUIDs), compared across servers.
+            const rows = after.stdout.replace(UUID_RE, "<uuid>").split("\n").sort().join("\n");
+            out[t][i] = `${f.name}: ${text.replace(UUID_RE, "<uuid>")}${rows}`;
+          }
+        } finally {
+          await s.stop();
+        }
+      }),
+    );
+    return out;
   }
 
   it("fails a conversion the data does not fit with ovsdb-server's error, leaving the data", async () => {
-    const [reference, ...others] = await Promise.all(COMBOS.map(([kind, t]) => failures(kind, t)));
-    expect(reference!.every((r) => / -> 1\nPROG: transaction returned error: \{"details":.*\}\n/.test(r))).toBe(true);
-    others.forEach((o, i) => expect(o, `${COMBOS[i + 1]!.join(" against ")}`).toEqual(reference));
+    const [real, embedded] = await Promise.all([failures("ovsdb-server"), failures("embedded")]);
+    const reference = real["ovsdb-client"];
+    expect(reference.every((r) => / -> 1\nPROG: transaction returned error: \{"details":.*\}\n/.test(r))).toBe(true);
+    expect(real["ovn-ts"], "ovn-ts against ovsdb-server").toEqual(reference);
+    expect(embedded["ovsdb-client"], "ovsdb-client against the embedded server").toEqual(reference);
+    expect(embedded["ovn-ts"], "ovn-ts against the embedded server").toEqual(reference);
   });
 
   it("gives ovsdb-client's output, errors and contents with either tool on either server", async () => {
