@@ -262,11 +262,18 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       const t = this.options.tls;
       const missing = [!t.privateKey && "private key", !t.certificate && "certificate", !t.caCert && t.verify !== false && "CA certificate"].filter(Boolean);
       if (missing.length > 0) throw new Error(`${remote}: pssl: needs TLS options (${missing.join(", ")} missing)`);
+      const pem = (what: string, file: string) => {
+        try {
+          return readPem(file);
+        } catch (e) {
+          throw new Error(`${remote}: cannot read the ${what} ${file}: ${(e as Error).message}`);
+        }
+      };
       server = tls.createServer(
         {
-          key: readPem(t.privateKey!),
-          cert: readPem(t.certificate!),
-          ...(t.caCert ? { ca: readPem(t.caCert) } : {}),
+          key: pem("private key", t.privateKey!),
+          cert: pem("certificate", t.certificate!),
+          ...(t.caCert ? { ca: pem("CA certificate", t.caCert) } : {}),
           // ovsdb-server requires a client certificate signed by its CA (no host name check).
           requestCert: t.verify !== false,
           rejectUnauthorized: t.verify !== false,

@@ -267,3 +267,41 @@ describe("cancel", () => {
     expect(server.database("Conformance")!.rows("Other").size).toBe(0);
   });
 });
+
+describe("convertDatabase", () => {
+  it("converts in place, forgets the history, and retries a waiting transaction against the new schema", async () => {
+    const server = new OvsdbServer();
+    cleanups.push(() => server.close());
+    const db = server.addDatabase(SCHEMA);
+    const s = inProcess(server);
+    await s.call("set_db_change_aware", [true]);
+    const [r] = (await s.call("transact", ["Conformance", { op: "insert", table: "Root", row: { name: "a", i: 5 } }])) as [{ uuid: [string, string] }];
+    const monitor = (await s.call("monitor_cond_since", ["Conformance", "m", { Root: [{ columns: ["name"] }] }, null])) as [boolean, string, unknown];
+    // A transaction waiting for a row named "b" (blocked until one exists or the wait times out).
+    const waiting = s.call("transact", ["Conformance", { op: "wait", table: "Root", where: [["name", "==", "b"]], columns: ["name"], until: "==", rows: [{ name: "b" }], timeout: 10_000 }]);
+    const canceled: unknown[] = [];
+    s.on("notification", (n) => n.method === "monitor_canceled" && canceled.push(n.params));
+    server.convertDatabase("Conformance", { ...SCHEMA, version: "9.9.9" });
+    expect(server.database("Conformance")).toBe(db);
+    expect(db.schema.version).toBe("9.9.9");
+    expect(db.rows("Root").get(r.uuid[1])?.data["i"]).toBe(5);
+    // The monitor was cancelled; a resume from before the conversion starts over.
+    await s.call("echo", []);
+    expect(canceled).toEqual([["m"]]);
+    const again = (await s.call("monitor_cond_since", ["Conformance", "m", { Root: [{ columns: ["name"] }] }, monitor[1]])) as [boolean, string, unknown];
+    expect(again[0]).toBe(false);
+    await s.call("transact", ["Conformance", { op: "insert", table: "Root", row: { name: "b" } }]);
+    expect(await waiting).toEqual([{}]);
+  });
+
+  it("refuses an unknown database, _Server and another database's schema", () => {
+    const server = new OvsdbServer();
+    cleanups.push(() => server.close());
+    server.addDatabase(SCHEMA);
+    expect(() => server.convertDatabase("Nope", SCHEMA)).toThrow(expect.objectContaining({ error: "unknown database", details: "convert request specifies unknown database Nope" }));
+    expect(() => server.convertDatabase("_Server", SCHEMA)).toThrow(expect.objectContaining({ error: "invalid parameters", details: "new schema name (Conformance) does not match database name (_Server)" }));
+    expect(() => server.convertDatabase("Conformance", bundledSchema("OVN_Northbound"))).toThrow(
+      expect.objectContaining({ error: "invalid parameters", details: "new schema name (OVN_Northbound) does not match database name (Conformance)" }),
+    );
+  });
+});

@@ -17,6 +17,9 @@ describe("pssl: listener argument checks", () => {
   it("needs a key, a certificate and a CA certificate", async () => {
     const server = new OvsdbServer();
     await expect(server.listen("pssl:0:127.0.0.1")).rejects.toThrow("pssl:0:127.0.0.1: pssl: needs TLS options (private key, certificate, CA certificate missing)");
+    const missing = new OvsdbServer({ tls: { privateKey: "/nonexistent/key.pem", certificate: "c.pem", caCert: "ca.pem" } });
+    await expect(missing.listen("pssl:0:127.0.0.1")).rejects.toThrow(/^pssl:0:127\.0\.0\.1: cannot read the private key \/nonexistent\/key\.pem: ENOENT/);
+    await missing.close();
     await server.close();
     expect(() => parseServerArgs(["--schema", "OVN_Northbound", "--remote", "pssl:0", "-p", "k.pem"])).toThrow("pssl: remotes need --certificate, --ca-cert");
     expect(parseServerArgs(["--schema=A", "--remote=pssl:0", "-p", "k", "--certificate=c", "-C", "ca"])).toMatchObject({ tls: { privateKey: "k", certificate: "c", caCert: "ca" } });
