@@ -22,7 +22,7 @@ import type { Condition, Operation } from "../ovsdb/wire/operations.js";
 import { type CommitResult, NbTransaction, OvnNb, checkAddressEntry } from "../ovn/nb.js";
 import { type NbReader, selectReader } from "../ovn/reader.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnNotFoundError } from "../ovn/errors.js";
-import { ipFamily, parsePrefix } from "../ovn/net.js";
+import { ipFamily, normalizePrefix, parsePrefix } from "../ovn/net.js";
 import { idlTableOrders, renderShow } from "../ovn/show.js";
 import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEquals, unbracket } from "../ovsdb/text/datum-parse.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
@@ -1218,6 +1218,13 @@ const ovnCommands: Record<string, Spec> = {
         bfd = ins.ref;
       }
       const symmetric = flag(opts, "--ecmp-symmetric-reply");
+      if ((flag(opts, "--ecmp") || symmetric) && !flag(opts, "--may-exist")) {
+        const lr = await named(ctx, "Logical_Router", router!, "logical router");
+        const want = { policy: typeof policy === "string" ? policy : "dst-ip", table: typeof table === "string" ? table : "" };
+        const routes = await routerChildren(ctx, lr.static_routes, "Logical_Router_Static_Route");
+        const ipPrefix = normalizePrefix(prefix!);
+        if (routes.some((r) => r.ip_prefix === ipPrefix && r.nexthop === nexthop && (r.policy ?? "dst-ip") === want.policy && r.route_table === want.table)) throw new UsageError("duplicate nexthop for the same ECMP route");
+      }
       const ref = await ctx.tx.lrRouteAdd(router!, prefix!, nexthop!, {
         mayExist: flag(opts, "--may-exist"),
         ecmp: flag(opts, "--ecmp") || symmetric,
