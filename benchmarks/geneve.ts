@@ -18,8 +18,10 @@ import { fileURLToPath } from "node:url";
 import {
   type GeneveFrameSpec,
   type GeneveHeader,
+  Reassembler,
   decodeGeneveFrame,
   decodeGeneveHeader,
+  encodeGeneveFragments,
   encodeGeneveFrame,
   encodeGeneveFrameInto,
   encodeGeneveHeader,
@@ -200,6 +202,25 @@ export async function runGeneveBenchmarks(): Promise<BenchResult> {
   const frame4 = encodeGeneveFrame(v4);
   const frame6 = encodeGeneveFrame(v6);
   const scratch = new Uint8Array(2048);
+  // the IPv6 frame with an 8-byte Hop-by-Hop header (PadN) in front of UDP: the extension header path
+  const frame6ext = new Uint8Array(frame6.length + 8);
+  frame6ext.set(frame6.subarray(0, 54));
+  frame6ext.set([17, 0, 1, 4, 0, 0, 0, 0], 54);
+  frame6ext.set(frame6.subarray(54), 62);
+  frame6ext[20] = 0; // next header: Hop-by-Hop
+  const plen = ((frame6[18]! << 8) | frame6[19]!) + 8;
+  frame6ext[18] = plen >>> 8;
+  frame6ext[19] = plen & 0xff;
+  // a 1514-byte IPv4 frame fragmented at MTU 576 (3 fragments), reassembled and decoded per operation
+  const bigV4: GeneveFrameSpec = { ...v4, ip: { version: 4, src: "192.0.2.1", dst: "192.0.2.2", dontFragment: false }, inner: innerFrame(1442) };
+  const fragments = encodeGeneveFragments(bigV4, { mtu: 576 });
+  const reassembler = new Reassembler<number>();
+  const reassembleAndDecode = () => {
+    let out: unknown;
+    for (const f of fragments) for (const e of reassembler.push(f, { time: 0 }, 0)) if (e.type === "datagram") out = decodeGeneveFrame(e.data);
+    return out;
+  };
+  const bigFrame = encodeGeneveFrame(bigV4);
 
   const row = (name: string, bytes: Uint8Array, fn: () => unknown, scapyOps?: number): BenchRow => {
     const nsPerOp = measure(fn);
@@ -243,6 +264,8 @@ export async function runGeneveBenchmarks(): Promise<BenchResult> {
     row("frame encode IPv6 (+checksum)", frame6, () => encodeGeneveFrame(v6), s6?.["frameEncode"]),
     row("frame encode IPv6 into caller memory", frame6, () => encodeGeneveFrameInto(v6, scratch)),
     row("frame decode IPv6 (+checksum)", frame6, () => decodeGeneveFrame(frame6), s6?.["frameDecode"]),
+    row("frame decode IPv6 + Hop-by-Hop header", frame6ext, () => decodeGeneveFrame(frame6ext)),
+    row("reassemble 3 IPv4 fragments + decode", bigFrame, reassembleAndDecode),
   ];
   void sink;
   return { suite: "geneve", date: new Date().toISOString(), node: process.version, scapy, rows, bufferLayout: bufferLayoutBench() };

@@ -714,24 +714,6 @@ export interface DecodedIp {
   readonly fragment?: FragmentInfo;
 }
 
-/** The outer layers through IP, and where the decoder stands. */
-interface OuterLayers {
-  readonly r: Reader;
-  readonly ethernet: EthernetLayer | undefined;
-  readonly ip: Ipv4Layer | Ipv6Layer;
-  /** Upper-layer protocol (after any IPv6 extension headers). */
-  readonly protocol: number;
-  /** Offset of the protocol field that named it (for errors), relative to the input. */
-  readonly protocolAt: number;
-  /** Source address and the address the UDP pseudo-header uses as destination (relative offsets). */
-  readonly srcAt: number;
-  readonly dstAt: number;
-  readonly addrLen: number;
-  readonly fragment: FragmentInfo | undefined;
-  /** Offset of the fragment field or header (for errors), relative. */
-  readonly fragmentAt: number;
-}
-
 const NO_EXTENSIONS: readonly Ipv6ExtensionHeader[] = Object.freeze([]);
 
 /** The type name of an IPv6 extension header protocol number, or undefined for an upper-layer protocol. */
@@ -823,8 +805,20 @@ function readIpv6Chain(r: Reader, first: number, firstAt: number, dstAt: number,
   }
 }
 
-/** Decodes Ethernet (or nothing, for raw IP) and the IPv4/IPv6 header, following IPv6 extension headers. */
-function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayers {
+/** What {@link decodeFrame} stops at: the whole Geneve frame (fragments throw), fragments too, or the IP layer. */
+const enum Depth {
+  Geneve,
+  Packet,
+  Ip,
+}
+
+/**
+ * The one decoder behind {@link decodeGeneveFrame}, {@link decodePacket} and {@link decodeIp}: Ethernet (or
+ * raw IP), IPv4 or IPv6 with its extension headers, then (unless `depth` is `Ip`, or the packet is a
+ * fragment) UDP, Geneve and the inner frame. A single function, so the common path allocates nothing but
+ * the layers it returns.
+ */
+function decodeFrame(bytes: Uint8Array, options: DecodeFrameOptions, depth: Depth): DecodedGeneveFrame | DecodedFragment | DecodedIp {
   const r = new Reader(bytes, "ethernet", options.base ?? 0);
   let ethernet: EthernetLayer | undefined;
   let etherType: number;
@@ -835,6 +829,14 @@ function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayer
     etherType = bytes.length > 0 && bytes[0]! >>> 4 === 6 ? ETHER_TYPE.ipv6 : ETHER_TYPE.ipv4;
   }
 
+  let ip: Ipv4Layer | Ipv6Layer;
+  let protocol: number;
+  let protocolAt: number;
+  let srcAt: number;
+  let dstAt: number;
+  let addrLen: number;
+  let fragment: FragmentInfo | undefined;
+  let fragmentAt = 0;
   if (etherType === ETHER_TYPE.ipv4) {
     r.protocol = "ipv4";
     const start = r.pos;
@@ -848,14 +850,14 @@ function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayer
     const identification = r.u16be("identification");
     const ff = r.u16be("flags");
     const ttl = r.u8("ttl");
-    const protocol = r.u8("protocol");
+    const ipProtocol = r.u8("protocol");
     const checksum = r.u16be("checksum");
-    const srcAt = r.pos;
+    srcAt = r.pos;
     r.pos += 8;
     const opts = r.take(headerLength - 20, "ipv4 options");
     if (totalLength < headerLength) r.fail(`total length ${totalLength} is below header length ${headerLength}`, start + 2);
     if (totalLength > r.end - start) r.fail(`total length ${totalLength} overruns the packet (${r.end - start} byte(s))`, start + 2);
-    const ip: Ipv4Layer = {
+    ip = {
       type: "ipv4",
       headerLength,
       tos,
@@ -865,7 +867,7 @@ function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayer
       moreFragments: (ff & 0x2000) !== 0,
       fragmentOffset: ff & 0x1fff,
       ttl,
-      protocol,
+      protocol: ipProtocol,
       checksum,
       checksumValid: finishChecksum(onesComplementSum(bytes, 0, start, start + headerLength)) === 0,
       src: formatIpv4(bytes, srcAt),
@@ -873,13 +875,15 @@ function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayer
       options: opts,
     };
     r.end = start + totalLength; // Ethernet padding after the packet is not ours
-    let fragment: FragmentInfo | undefined;
     if ((ff & 0x3fff) !== 0) {
-      fragment = { identification, offset: (ff & 0x1fff) * 8, moreFragments: ip.moreFragments, protocol, data: bytes.subarray(r.pos, r.end), dataOffset: r.base + r.pos };
+      fragment = { identification, offset: (ff & 0x1fff) * 8, moreFragments: (ff & 0x2000) !== 0, protocol: ipProtocol, data: bytes.subarray(r.pos, r.end), dataOffset: r.base + r.pos };
+      fragmentAt = start + 6;
     }
-    return { r, ethernet, ip, protocol, protocolAt: start + 9, srcAt, dstAt: srcAt + 4, addrLen: 4, fragment, fragmentAt: start + 6 };
-  }
-  if (etherType === ETHER_TYPE.ipv6) {
+    protocol = ipProtocol;
+    protocolAt = start + 9;
+    dstAt = srcAt + 4;
+    addrLen = 4;
+  } else if (etherType === ETHER_TYPE.ipv6) {
     r.protocol = "ipv6";
     const start = r.pos;
     r.need(40, "ipv6 header");
@@ -888,13 +892,13 @@ function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayer
     const payloadLength = r.u16be("payload length");
     const nextHeader = r.u8("next header");
     const hopLimit = r.u8("hop limit");
-    const srcAt = r.pos;
+    srcAt = r.pos;
     r.pos += 32;
     if (payloadLength > r.remaining) r.fail(`payload length ${payloadLength} overruns the packet (${r.remaining} byte(s))`, start + 4);
     r.end = r.pos + payloadLength;
     let chain: Ipv6Chain | undefined;
     if (nextHeader !== IP_PROTOCOL.udp) chain = readIpv6Chain(r, nextHeader, start + 6, srcAt + 16, options.maxExtensionHeaders ?? MAX_IPV6_EXTENSION_HEADERS);
-    const ip: Ipv6Layer = {
+    ip = {
       type: "ipv6",
       trafficClass: (w0 >>> 20) & 0xff,
       flowLabel: w0 & 0xfffff,
@@ -905,44 +909,39 @@ function decodeOuter(bytes: Uint8Array, options: DecodeFrameOptions): OuterLayer
       dst: formatIpv6(bytes, srcAt + 16),
       extensionHeaders: chain ? chain.headers : NO_EXTENSIONS,
     };
-    if (!chain) return { r, ethernet, ip, protocol: nextHeader, protocolAt: start + 6, srcAt, dstAt: srcAt + 16, addrLen: 16, fragment: undefined, fragmentAt: 0 };
-    const f = chain.fragment;
-    const fragment: FragmentInfo | undefined = f && {
-      identification: f.identification,
-      offset: f.fragmentOffset,
-      moreFragments: f.moreFragments,
-      protocol: f.nextHeader,
-      data: bytes.subarray(r.pos, r.end),
-      dataOffset: r.base + r.pos,
-    };
-    return { r, ethernet, ip, protocol: chain.upper, protocolAt: chain.upperAt, srcAt, dstAt: chain.dstAt, addrLen: 16, fragment, fragmentAt: f ? f.offset - r.base + 2 : 0 };
+    addrLen = 16;
+    if (!chain) {
+      protocol = nextHeader;
+      protocolAt = start + 6;
+      dstAt = srcAt + 16;
+    } else {
+      protocol = chain.upper;
+      protocolAt = chain.upperAt;
+      dstAt = chain.dstAt;
+      const f = chain.fragment;
+      if (f) {
+        fragment = { identification: f.identification, offset: f.fragmentOffset, moreFragments: f.moreFragments, protocol: f.nextHeader, data: bytes.subarray(r.pos, r.end), dataOffset: r.base + r.pos };
+        fragmentAt = f.offset - r.base + 2;
+      }
+    }
+  } else {
+    throw new DecodeError("ethernet", r.base + (ethernet ? r.pos - 2 : 0), `ethertype 0x${etherType.toString(16).padStart(4, "0")} is not IPv4 or IPv6`);
   }
-  throw new DecodeError("ethernet", r.base + (ethernet ? r.pos - 2 : 0), `ethertype 0x${etherType.toString(16).padStart(4, "0")} is not IPv4 or IPv6`);
-}
 
-/**
- * Decodes a frame through its IP header only — Ethernet with VLAN tags (or raw IP), IPv4 or IPv6 with its
- * extension headers — whatever the upper-layer protocol; fragments are reported in `fragment`. Throws
- * {@link DecodeError} for malformed input as {@link decodeGeneveFrame} does. Used by `Reassembler` and
- * `fragmentFrame`.
- */
-export function decodeIp(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedIp {
-  const o = decodeOuter(bytes, options);
-  const ipOffset = o.ethernet ? 14 + 4 * o.ethernet.vlans.length : 0;
-  const payload = bytes.subarray(o.r.pos, o.r.end);
-  const out = { ip: o.ip, ipOffset, protocol: o.protocol, payload };
-  return {
-    ...(o.ethernet ? { ethernet: o.ethernet } : {}),
-    ...out,
-    ...(o.fragment ? { fragment: o.fragment } : {}),
-  };
-}
-
-/** Decodes UDP, Geneve and the inner frame after the outer layers of a whole (unfragmented) packet. */
-function decodeUdpGeneve(o: OuterLayers, udpPort: number): DecodedGeneveFrame {
-  const { r, ethernet, ip, srcAt, dstAt, addrLen } = o;
-  const bytes = r.bytes;
-  if (o.protocol !== IP_PROTOCOL.udp) r.fail(ip.type === "ipv4" ? `protocol ${o.protocol} is not UDP` : `next header ${o.protocol} is not UDP`, o.protocolAt);
+  if (fragment && depth === Depth.Geneve) {
+    r.fail(
+      `fragment (id ${fragment.identification}, offset ${fragment.offset}${fragment.moreFragments ? ", more fragments" : ", last"}) of a larger packet: reassemble it first (Reassembler) or use decodePacket`,
+      fragmentAt,
+    );
+  }
+  if (depth === Depth.Ip) {
+    const ipOffset = ethernet ? 14 + 4 * ethernet.vlans.length : 0;
+    const payload = bytes.subarray(r.pos, r.end);
+    return { ...(ethernet ? { ethernet } : {}), ip, ipOffset, protocol, payload, ...(fragment ? { fragment } : {}) };
+  }
+  if (fragment) return ethernet ? { ethernet, ip, fragment } : { ip, fragment };
+  if (protocol !== IP_PROTOCOL.udp) r.fail(ip.type === "ipv4" ? `protocol ${protocol} is not UDP` : `next header ${protocol} is not UDP`, protocolAt);
+  const udpPort = options.udpPort ?? GENEVE_UDP_PORT;
   r.protocol = "udp";
   const udpStart = r.pos;
   r.need(8, "udp header");
@@ -958,8 +957,13 @@ function decodeUdpGeneve(o: OuterLayers, udpPort: number): DecodedGeneveFrame {
   if (checksum === 0) {
     checksumStatus = "absent";
   } else {
-    let sum = onesComplementSum(bytes, IP_PROTOCOL.udp + length, srcAt, srcAt + addrLen);
-    sum = onesComplementSum(bytes, sum, dstAt, dstAt + addrLen);
+    // pseudo-header: source and (final) destination address, protocol, UDP length
+    let sum: number;
+    if (dstAt === srcAt + addrLen) {
+      sum = onesComplementSum(bytes, IP_PROTOCOL.udp + length, srcAt, dstAt + addrLen);
+    } else {
+      sum = onesComplementSum(bytes, onesComplementSum(bytes, IP_PROTOCOL.udp + length, srcAt, srcAt + addrLen), dstAt, dstAt + addrLen);
+    }
     sum = onesComplementSum(bytes, sum, udpStart, r.end);
     checksumStatus = finishChecksum(sum) === 0 ? "valid" : "invalid";
   }
@@ -997,6 +1001,16 @@ function decodeUdpGeneve(o: OuterLayers, udpPort: number): DecodedGeneveFrame {
 }
 
 /**
+ * Decodes a frame through its IP header only — Ethernet with VLAN tags (or raw IP), IPv4 or IPv6 with its
+ * extension headers — whatever the upper-layer protocol; fragments are reported in `fragment`. Throws
+ * {@link DecodeError} for malformed input as {@link decodeGeneveFrame} does. Used by `Reassembler` and
+ * `fragmentFrame`.
+ */
+export function decodeIp(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedIp {
+  return decodeFrame(bytes, options, Depth.Ip) as DecodedIp;
+}
+
+/**
  * Decodes a whole Geneve frame layer by layer and verifies checksums (reported, not thrown). IPv6
  * extension headers (Hop-by-Hop, Routing, Destination Options, atomic Fragment headers, AH) are followed
  * to the UDP header. Throws {@link DecodeError} (with protocol and absolute offset) for anything truncated,
@@ -1007,15 +1021,7 @@ function decodeUdpGeneve(o: OuterLayers, udpPort: number): DecodedGeneveFrame {
  * One bounded {@link Reader} walks the frame; each length field narrows it to its part.
  */
 export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedGeneveFrame {
-  const o = decodeOuter(bytes, options);
-  if (o.fragment) {
-    const f = o.fragment;
-    o.r.fail(
-      `fragment (id ${f.identification}, offset ${f.offset}${f.moreFragments ? ", more fragments" : ", last"}) of a larger packet: reassemble it first (Reassembler) or use decodePacket`,
-      o.fragmentAt,
-    );
-  }
-  return decodeUdpGeneve(o, options.udpPort ?? GENEVE_UDP_PORT);
+  return decodeFrame(bytes, options, Depth.Geneve) as DecodedGeneveFrame;
 }
 
 /**
@@ -1024,7 +1030,5 @@ export function decodeGeneveFrame(bytes: Uint8Array, options: DecodeFrameOptions
  * offset, more-fragments flag and data) instead of failing. Use {@link isFragment} to tell the two apart.
  */
 export function decodePacket(bytes: Uint8Array, options: DecodeFrameOptions = {}): DecodedPacket {
-  const o = decodeOuter(bytes, options);
-  if (o.fragment) return o.ethernet ? { ethernet: o.ethernet, ip: o.ip, fragment: o.fragment } : { ip: o.ip, fragment: o.fragment };
-  return decodeUdpGeneve(o, options.udpPort ?? GENEVE_UDP_PORT);
+  return decodeFrame(bytes, options, Depth.Packet) as DecodedPacket;
 }

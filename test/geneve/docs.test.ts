@@ -11,7 +11,11 @@ import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import {
   DecodeError,
+  Reassembler,
   decodeGeneveFrame,
+  decodePacket,
+  encodeGeneveFragments,
+  isFragment,
   decodeGeneveHeader,
   encodeGeneveFrame,
   encodeGeneveFrameInto,
@@ -115,6 +119,32 @@ describe("docs/geneve.md", () => {
     expect(decoded.udp.checksumStatus).toBe("valid");
     expect(decoded.geneve.ovn.multicast).toBe(true);
     expect(decodeGeneveFrame(v4NoChecksum).udp.checksumStatus).toBe("absent");
+
+    // --- Fragments and reassembly
+    // a 1500-byte inner frame over IPv4, fragmented at an MTU of 576 (DF is cleared for this)
+    const big = new Uint8Array(1500);
+    big.set(inner);
+    const fragments = encodeGeneveFragments(
+      { ip: { version: 4, src: "192.0.2.1", dst: "192.0.2.2", identification: 77 }, geneve: { vni: 5, options: [ovnOption(1, 2)] }, inner: big },
+      { mtu: 576 },
+    );
+    const first = decodePacket(fragments[0]!);
+    // isFragment(first) === true, first.fragment.identification === 77, first.fragment.moreFragments === true
+
+    const reassembler = new Reassembler<number>({ timeoutMs: 30_000 });
+    const whole: Uint8Array[] = [];
+    [...fragments].reverse().forEach((f, i) => {
+      for (const event of reassembler.push(f, { time: 1000 + i }, i)) {
+        if (event.type === "datagram" || event.type === "packet") whole.push(event.data);
+        if (event.type === "dropped") console.warn(`dropped (${event.reason}): ${event.detail}`);
+      }
+    });
+    const reassembled = decodeGeneveFrame(whole[0]!);
+    // fragments.length === 3; reassembled.geneve.vni === 5, reassembled.udp.checksumStatus === "valid"
+    const leftover = reassembler.flush(); // at the end of a capture: incomplete datagrams, as "dropped" events
+    expect(isFragment(first) && [first.fragment.identification, first.fragment.moreFragments]).toEqual([77, true]);
+    expect(fragments.length).toBe(3);
+    expect([reassembled.geneve.vni, reassembled.udp.checksumStatus, leftover.length, whole.length]).toEqual([5, "valid", 0, 1]);
 
     // --- Encoding without allocating
     const scratch = new Uint8Array(2048);
