@@ -690,8 +690,12 @@ function nbctlMessage(e: Error): string {
     if (e.kind === "QoS rule" && e.container) return `Same qos already existed on the ls ${e.container.name}.`;
     if (e.kind === "load balancer VIP" && e.container) return `${e.container.name}: a load balancer with this vip (${e.object}) already exists`;
   }
-  if (e instanceof OvnConflictError && e.kind === "logical router port" && e.reason.startsWith("already exists with MAC ")) {
-    return `${e.object}: port already exists with mac ${e.reason.slice("already exists with MAC ".length)}`;
+  if (e instanceof OvnConflictError && (e.kind === "logical router port" || e.kind === "logical switch port")) {
+    const elsewhere = /^already exists on (switch|router) (.*), not /.exec(e.reason);
+    if (elsewhere) return `${e.object}: port already exists but in ${elsewhere[1]} ${elsewhere[2]}`;
+    if (e.reason.startsWith("already exists with MAC ")) return `${e.object}: port already exists with mac ${e.reason.slice("already exists with MAC ".length)}`;
+    if (e.reason.startsWith("already exists with peer ")) return `${e.object}: port already exists with mismatching peer`;
+    if (e.reason.startsWith("already exists with tag ")) return `${e.object}: port already exists with different tag_request ${e.reason.slice("already exists with tag ".length)}`;
   }
   if (e instanceof OvnNotFoundError) {
     if (e.kind === "HA chassis group") return `${e.object}: ha_chassi_group name not found`;
@@ -877,7 +881,13 @@ const ovnCommands: Record<string, Spec> = {
         if (!/^\d+$/.test(tag) || Number(tag) > 4095) throw new UsageError(`${tag}: invalid tag (must be in range 0 to 4095)`);
         t = Number(tag);
       }
-      await ctx.tx.lspAdd(sw!, port!, { mayExist: flag(opts, "--may-exist"), ...(parent !== undefined ? { parent } : {}), ...(t !== undefined ? { tag: t } : {}) });
+      await ctx.tx.lspAdd(sw!, port!, { mayExist: flag(opts, "--may-exist"), ...(parent !== undefined ? { parent } : {}), ...(t !== undefined ? { tag: t } : {}) }).catch((e: unknown) => {
+        // ovn-nbctl's three wordings of a parent mismatch.
+        const m = e instanceof OvnConflictError ? /^already exists with parent (.*)$/.exec(e.reason) : null;
+        if (!m) throw e;
+        const had = m[1] === "(none)" ? undefined : m[1];
+        throw new UsageError(parent === undefined ? `${port}: port already exists but has parent ${had}` : had === undefined ? `${port}: port already exists but has no parent` : `${port}: port already exists with different parent ${had}`);
+      });
     },
   },
   "lsp-del": { min: 1, max: 1, options: ["--if-exists"], run: (ctx, [n], o) => portDel(ctx, "Logical_Switch_Port", n!, flag(o, "--if-exists")) },

@@ -411,6 +411,18 @@ const CASES: string[][] = [
   ["--if-exists", "ls-del", "nosw", "--", "--if-exists", "lr-del", "nolr", "--", "--if-exists", "lsp-del", "nolsp", "--", "--if-exists", "lrp-del", "nolrp"],
   ["--if-exists", "lsp-del", "p1", "--", "lsp-list", "sw1"],
   ["lsp-get-addresses", "p1"],
+  // --may-exist on a port that exists elsewhere or otherwise.
+  ["ls-add", "sw7", "--", "ls-add", "sw8", "--", "lsp-add", "sw7", "q7", "--", "lsp-add", "sw7", "c7", "q7", "5"],
+  ["lr-add", "lr7", "--", "lrp-add", "lr7", "lrp7", "00:00:00:00:00:01", "10.0.0.1/24", "--", "lr-add", "lr8"],
+  ["--may-exist", "lsp-add", "sw8", "q7"],
+  ["--may-exist", "lsp-add", "sw7", "c7", "p2", "5"],
+  ["--may-exist", "lsp-add", "sw7", "c7", "q7", "6"],
+  ["--may-exist", "lsp-add", "sw7", "c7"],
+  ["--may-exist", "lsp-add", "sw7", "q7", "q7", "5"],
+  ["--may-exist", "lsp-add", "sw7", "c7", "q7", "5"],
+  ["--may-exist", "lrp-add", "lr8", "lrp7", "00:00:00:00:00:01", "10.0.0.1/24"],
+  ["--may-exist", "lrp-add", "lr7", "lrp7", "00:00:00:00:00:01", "10.0.0.1/24", "peer=x"],
+  ["--may-exist", "lrp-add", "lr7", "lrp7", "00:00:00:00:00:01", "10.0.0.1/24"],
 ];
 
 describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("nbctl error messages and statuses against ovn-nbctl", () => {
