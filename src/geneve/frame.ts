@@ -937,7 +937,10 @@ function decodeFrame(bytes: Uint8Array, options: DecodeFrameOptions, depth: Dept
   if (depth === Depth.Ip) {
     const ipOffset = ethernet ? 14 + 4 * ethernet.vlans.length : 0;
     const payload = bytes.subarray(r.pos, r.end);
-    return { ...(ethernet ? { ethernet } : {}), ip, ipOffset, protocol, payload, ...(fragment ? { fragment } : {}) };
+    const out: { ethernet?: EthernetLayer; ip: Ipv4Layer | Ipv6Layer; ipOffset: number; protocol: number; payload: Uint8Array; fragment?: FragmentInfo } = { ip, ipOffset, protocol, payload };
+    if (ethernet) out.ethernet = ethernet;
+    if (fragment) out.fragment = fragment;
+    return out;
   }
   if (fragment) return ethernet ? { ethernet, ip, fragment } : { ip, fragment };
   if (protocol !== IP_PROTOCOL.udp) r.fail(ip.type === "ipv4" ? `protocol ${protocol} is not UDP` : `next header ${protocol} is not UDP`, protocolAt);

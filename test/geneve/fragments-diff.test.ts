@@ -128,7 +128,7 @@ describe.skipIf(!peers(DEBIAN_PYTHON, "tshark"))("fragments and IPv6 extension h
     ...[[], ["hbh"], ["hbh", "rh0"], ["dest"], ["hbh", "dest", "rh0"]].map((ext) => ({ spec: spec(rnd, 6, 2500 + randInt(rnd, 2000)), ext, fragment: 1280 })),
     { spec: spec(rnd, 6, 9000), fragment: 1500 },
   ];
-  const extCases = [["hbh"], ["dest"], ["rh0"], ["srh"], ["ah"], ["atomic"], ["hbh", "dest", "rh0", "ah", "dest", "atomic"], ["hbh", "ah", "dest"]].map((ext) => ({
+  const extCases = [["hbh"], ["dest"], ["rh0"], ["srh"], ["ah"], ["atomic"], ["hbh", "dest", "rh0", "ah", "dest", "atomic"], ["hbh", "ah", "dest"], ["rh0-left"], ["hbh", "srh-left"]].map((ext) => ({
     spec: spec(rnd, 6, randInt(rnd, 200)),
     ext,
   }));
@@ -147,13 +147,13 @@ describe.skipIf(!peers(DEBIAN_PYTHON, "tshark"))("fragments and IPv6 extension h
     });
   });
 
-  it("IPv6 extension header chains decode to scapy's values, with the UDP checksum valid", () => {
+  it("IPv6 extension header chains decode to scapy's values, with the UDP checksum valid (over the final destination behind a Routing header)", () => {
     extCases.forEach((c, k) => {
       const b = built[fragCases.length + k]!;
       const f = decodeGeneveFrame(fromHex(b.whole));
       expect(f.udp.checksumStatus, c.ext.join(",")).toBe("valid");
       expect(fieldsOf(f)).toEqual(fieldsOf(decodeGeneveFrame(encodeGeneveFrame(c.spec))));
-      const names = { hbh: "hop-by-hop", dest: "destination-options", rh0: "routing", srh: "routing", ah: "authentication", atomic: "fragment" } as const;
+      const names = { hbh: "hop-by-hop", dest: "destination-options", rh0: "routing", srh: "routing", "rh0-left": "routing", "srh-left": "routing", ah: "authentication", atomic: "fragment" } as const;
       expect(f.ip.type === "ipv6" && f.ip.extensionHeaders.map((h) => h.type)).toEqual(c.ext.map((e) => names[e as keyof typeof names]));
     });
   });

@@ -4,7 +4,8 @@
       a case is {"spec": <scapy_geneve.py frame spec>, "ext": [names], "fragment": N (optional)}:
       ext names, in order, insert IPv6 extension headers between the IPv6 header and UDP:
         "hbh" Hop-by-Hop (PadN), "dest" Destination Options (PadN), "rh0" Routing type 0 with Segments
-        Left 0, "srh" Segment Routing header with one segment and Segments Left 0, "ah" Authentication
+        Left 0, "srh" Segment Routing header with one segment and Segments Left 0, "rh0-left" / "srh-left"
+        the same with Segments Left 1 (the UDP checksum then uses the final destination), "ah" Authentication
         Header (SPI 0x100, 12-byte ICV), "atomic" an atomic Fragment header (offset 0, M 0, RFC 6946);
       "fragment": N fragments the IP packet with scapy's fragment() (IPv4, N = data bytes per fragment)
       or fragment6() (IPv6, N = largest fragment).
@@ -27,7 +28,9 @@ from scapy.packet import Raw  # noqa: E402
 import scapy_geneve  # noqa: E402
 
 
-NH = {"hbh": 0, "dest": 60, "rh0": 43, "srh": 43, "ah": 51, "atomic": 44, "fragment": 44}
+NH = {"hbh": 0, "dest": 60, "rh0": 43, "srh": 43, "rh0-left": 43, "srh-left": 43, "ah": 51, "atomic": 44, "fragment": 44}
+# the UDP pseudo-header's destination behind a Routing header with Segments Left > 0 (RFC 8200 §8.1)
+FINAL = {"rh0-left": "2001:db8::99", "srh-left": "2001:db8::77"}
 
 
 def ext_layer(name):
@@ -39,6 +42,10 @@ def ext_layer(name):
         return IPv6ExtHdrRouting(type=0, segleft=0, addresses=["2001:db8::99", "2001:db8::98"])
     if name == "srh":
         return IPv6ExtHdrSegmentRouting(addresses=["2001:db8::77"], segleft=0, lastentry=0)
+    if name == "rh0-left":  # one address still to visit: the final destination
+        return IPv6ExtHdrRouting(type=0, segleft=1, addresses=[FINAL[name]])
+    if name == "srh-left":  # Segment List[0] is the final destination, [1] the current one (RFC 8754)
+        return IPv6ExtHdrSegmentRouting(addresses=[FINAL[name], "2001:db8::2"], segleft=1, lastentry=1)
     if name == "ah":
         return AH(spi=0x100, seq=7, icv=b"\xab" * 12, payloadlen=4)  # scapy leaves it 0 without an SA
     if name == "atomic":
@@ -77,10 +84,10 @@ def build(case):
             # scapy 2.5 fills Payload Length wrongly behind a Hop-by-Hop header (70 for a 3042-byte payload)
             raw[4:6] = (len(raw) - 40).to_bytes(2, "big")
             # ... and its UDP checksum then is wrong too: recompute it with scapy's in6_chksum
-            # (every chain here has Segments Left 0, so the pseudo-header's destination is the IPv6 one)
+            final = next((FINAL[n] for n in names if n in FINAL), ip.dst)
             seg = bytearray(raw[len(raw) - len(bytes(udp)):])
             seg[6:8] = b"\x00\x00"
-            c = in6_chksum(17, IPv6(src=ip.src, dst=ip.dst), bytes(seg)) or 0xFFFF
+            c = in6_chksum(17, IPv6(src=ip.src, dst=final), bytes(seg)) or 0xFFFF
             raw[len(raw) - len(seg) + 6:len(raw) - len(seg) + 8] = c.to_bytes(2, "big")
             return IPv6(bytes(raw))
 
