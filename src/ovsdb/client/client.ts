@@ -139,6 +139,11 @@ export interface ClientEvents {
   stolen: [string];
   /** A notification this client has no handler for (method, params). */
   notification: [string, readonly unknown[]];
+  /**
+   * The server canceled a monitor (`monitor_canceled`, sent to change-aware clients after an
+   * online schema conversion): monitor id and database. The client re-issues it at once.
+   */
+  "monitor-canceled": [string, string];
   /** A monitor could not be re-issued after reconnect. */
   error: [Error];
 }
@@ -343,6 +348,32 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     }
   }
 
+  /**
+   * Re-issues a monitor the server canceled (after converting its database): the models are
+   * checked against the new schema first, then the monitor starts again under the same id and its
+   * `onResync` gets the new contents (the server forgot its history, so this is a full snapshot).
+   */
+  private async restartMonitor(m: MonitorEntry): Promise<void> {
+    const session = this.session;
+    if (!session) return; // the reconnect re-issues it
+    try {
+      const models = (this.options.models ?? []).filter((x) => x.name === m.database);
+      if (models.length > 0) {
+        const schemas = { getSchema: (db: string, o?: CallOptions) => session.call("get_schema", [db], o) };
+        const problems = (await Promise.all(models.map((x) => fetchAndCheck(schemas, x)))).flat();
+        if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(m.database, problems);
+      }
+      const start = await this.startMonitor(session, m, m.lastTxnId);
+      if (this.monitors.get(m.id) !== m) return; // canceled by the user meanwhile
+      m.onResync?.(start);
+    } catch (e) {
+      if (this.monitors.get(m.id) !== m || this.session !== session) return;
+      this.monitors.delete(m.id);
+      const why = e instanceof ModelCompatibilityError ? e : new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database} after the server canceled it: ${(e as Error).message}`);
+      this.emit("error", why);
+    }
+  }
+
   private onNotification(method: string, params: readonly unknown[]): void {
     switch (method) {
       case "update":
@@ -360,6 +391,17 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
           m.lastTxnId = params[1] as string;
           m.handlers.onUpdate2?.(params[2] as TableUpdates2, params[1] as string);
         }
+        return;
+      }
+      case "monitor_canceled": {
+        const id = params[0];
+        const m = typeof id === "string" ? this.monitors.get(id) : undefined;
+        if (!m) {
+          this.emit("notification", method, params);
+          return;
+        }
+        this.emit("monitor-canceled", m.id, m.database);
+        void this.restartMonitor(m);
         return;
       }
       case "locked":
