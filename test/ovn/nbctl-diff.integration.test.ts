@@ -206,5 +206,6 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("ovn-ts nbctl
     const showB = (await run("ovn-nbctl", [`--db=${b.unix}`, "show"])).stdout;
     expect(normalizeShow(showB)).toBe(normalizeShow(showA));
     expect(await normalizedDump(b.unix)).toEqual(await normalizedDump(a.unix));
-  });
+    // (About 150 ovn-nbctl processes: seconds, more on a loaded machine.)
+  }, 120_000);
 });
