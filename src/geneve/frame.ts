@@ -776,20 +776,21 @@ function readIpv6Chain(r: Reader, first: number, firstAt: number, dstAt: number,
     const length = next === IP_PROTOCOL.ipv6Fragment ? 8 : next === IP_PROTOCOL.authentication ? (lengthField + 2) * 4 : (lengthField + 1) * 8;
     if (length > r.remaining) r.fail(`${type} header length ${length} overruns the payload (${r.remaining} byte(s) left)`, at + 1);
     const hb = r.take(length, `${type} header`);
-    const base = { protocol: next, nextHeader: hb[0]!, offset: r.base + at, length, bytes: hb };
+    const nextHeader = hb[0]!;
+    const offset = r.base + at;
     let h: Ipv6ExtensionHeader;
     if (type === "fragment") {
       const fo = (hb[2]! << 8) | hb[3]!;
-      const frag: Ipv6FragmentHeader = { type, ...base, fragmentOffset: fo & 0xfff8, moreFragments: (fo & 1) !== 0, identification: r.view.getUint32(at + 4) };
+      const frag: Ipv6FragmentHeader = { type, protocol: next, nextHeader, offset, length, bytes: hb, fragmentOffset: fo & 0xfff8, moreFragments: (fo & 1) !== 0, identification: r.view.getUint32(at + 4) };
       headers.push(frag);
-      if (frag.fragmentOffset !== 0 || frag.moreFragments) return { headers, upper: frag.nextHeader, upperAt: at, dstAt: finalDst, fragment: frag };
+      if (frag.fragmentOffset !== 0 || frag.moreFragments) return { headers, upper: nextHeader, upperAt: at, dstAt: finalDst, fragment: frag };
       nextAt = at;
-      next = base.nextHeader;
+      next = nextHeader;
       continue;
     } else if (type === "routing") {
       const segmentsLeft = hb[3]!;
       const routingType = hb[2]!;
-      h = { type, ...base, routingType, segmentsLeft };
+      h = { type, protocol: next, nextHeader, offset, length, bytes: hb, routingType, segmentsLeft };
       // the UDP pseudo-header uses the final destination (RFC 8200 §8.1): the last address of a type 0
       // header, the home address of type 2, Segment List[0] of a Segment Routing header (type 4, RFC 8754)
       if (segmentsLeft > 0 && length >= 24) {
@@ -797,11 +798,11 @@ function readIpv6Chain(r: Reader, first: number, firstAt: number, dstAt: number,
         else if (routingType === 2 || routingType === 4) finalDst = at + 8;
       }
     } else {
-      h = { type, ...base };
+      h = { type, protocol: next, nextHeader, offset, length, bytes: hb };
     }
     headers.push(h);
     nextAt = at;
-    next = base.nextHeader;
+    next = nextHeader;
   }
 }
 
