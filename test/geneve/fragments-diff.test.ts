@@ -23,6 +23,9 @@ import {
   type GeneveFrameSpec,
   Reassembler,
   decodeGeneveFrame,
+  decodePacket,
+  fragmentFrame,
+  isFragment,
   encodeGeneveFrame,
   encodeGeneveFragments,
   ovnOption,
@@ -209,5 +212,21 @@ describe.skipIf(!peers(DEBIAN_PYTHON, "tshark"))("fragments and IPv6 extension h
       expect(p.geneve.options.map((o: any) => ({ cls: o.cls, type: o.type, data: o.data }))).toEqual(fieldsOf(decodeGeneveFrame(encodeGeneveFrame(s))).options);
       expect(p.inner, `case ${i}`).toBe(toHex(s.inner));
     });
+  });
+
+  it("fragmentFrame keeps Hop-by-Hop and Routing headers in every IPv6 fragment; scapy and we reassemble them", () => {
+    const k = fragCases.findIndex((c) => c.ext?.join() === "hbh,rh0");
+    const whole = fromHex(built[k]!.whole);
+    const frags = fragmentFrame(whole, { mtu: 1280, identification: 0x5eed });
+    expect(frags.length).toBeGreaterThan(1);
+    for (const f of frags) {
+      const p = decodePacket(f);
+      expect(isFragment(p) && p.ip.type === "ipv6" && p.ip.extensionHeaders.map((h) => h.type)).toEqual(["hop-by-hop", "routing", "fragment"]);
+    }
+    expect(reassemble(shuffled(frags, rnd)).map(toHex)).toEqual([built[k]!.whole]);
+    const [p] = python("defragment", [frags.map(toHex)]);
+    expect(p.error).toBeUndefined();
+    expect(p.geneve.vni).toBe(fragCases[k]!.spec.geneve.vni);
+    expect(p.inner).toBe(toHex(fragCases[k]!.spec.inner));
   });
 });
