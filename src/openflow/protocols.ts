@@ -147,8 +147,8 @@ const CLASS_TABLE =
   "a:set_field:tun_gbp_id=1ec|a:set_field:tun_id=1ec|a:set_field:tun_ipv6_dst=1ec|" +
   "a:set_field:tun_ipv6_src=1ec|a:set_field:tun_metadata0=1ec|a:set_field:tun_src=1ec|" +
   "a:set_field:vlan_vid=1ec|a:set_field:xreg1/=1ec|a:set_field:xreg2=1ec|a:set_field:xxreg0=1ec|" +
-  "a:set_field:xxreg1=1ec|a:strip_vlan=1ef|a:write_actions:set_field:reg0=1ec|a:write_metadata=1fc|" +
-  "flag:2=1e0|flag:3=1c0|flag:4=1c0|m:actset_output:exact=1ec|m:arp_sha:bitwise=1ec|m:arp_sha:cidr=1ec|" +
+  "a:set_field:xxreg1=1ec|a:write_actions:set_field:reg0=1ec|a:write_metadata=1fc|flag:2=1e0|" +
+  "flag:3=1c0|flag:4=1c0|m:actset_output:exact=1ec|m:arp_sha:bitwise=1ec|m:arp_sha:cidr=1ec|" +
   "m:arp_sha:exact=1ec|m:arp_sha:masked=1ec|m:arp_spa:bitwise=1fc|m:arp_tha:bitwise=1ec|" +
   "m:arp_tha:cidr=1ec|m:arp_tha:exact=1ec|m:arp_tha:masked=1ec|m:arp_tpa:bitwise=1fc|" +
   "m:conj_id:exact=1ec|m:ct_ipv6_dst:bitwise=1ec|m:ct_ipv6_dst:cidr=1ec|m:ct_ipv6_dst:exact=1ec|" +
