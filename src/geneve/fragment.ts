@@ -232,6 +232,7 @@ export class Reassembler<T = number> {
    * `tag` (e.g. the frame's index in a capture) comes back in the events.
    */
   push(frame: Uint8Array, options: PushOptions, tag: T): ReassemblyEvent<T>[] {
+    if (!Number.isFinite(options.time)) throw new RangeError(`Reassembler.push: time must be a finite number of milliseconds, got ${String(options.time)}`);
     const events: ReassemblyEvent<T>[] = [];
     this.expireInto(options.time, events);
     let d: DecodedIp;

@@ -148,6 +148,7 @@ describe("Reassembler", () => {
     expect(late[0]!.type === "dropped" && late[0]!.tags).toEqual([0]);
     expect(types(r.expire(60_000))).toEqual(["dropped:timeout:datagram"]);
     expect([r.datagrams, r.bytesHeld, vi.getTimerCount()]).toEqual([0, 0, 0]);
+    expect(() => r.push(f[0]!, { time: Number.NaN }, 2)).toThrow(/time must be a finite number/);
   });
 
   it("flush reports incomplete datagrams with what is missing", () => {
