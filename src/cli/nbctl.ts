@@ -19,7 +19,7 @@ import { atomToText, datumToText } from "../ovsdb/text/datum-text.js";
 import { type Cell, TablePrinter, type TableStyle, defaultTableStyle } from "../ovsdb/text/table.js";
 import { type JsonAtom, type JsonValue, isUuid } from "../ovsdb/wire/notation.js";
 import type { Condition, Operation } from "../ovsdb/wire/operations.js";
-import { type CommitResult, NbTransaction, OvnNb, checkAddressEntry } from "../ovn/nb.js";
+import { type CommitResult, NbTransaction, OvnNb } from "../ovn/nb.js";
 import { type NbReader, selectReader } from "../ovn/reader.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnNotFoundError } from "../ovn/errors.js";
 import { ipFamily, normalizePrefix, parsePrefix } from "../ovn/net.js";
@@ -1382,7 +1382,7 @@ const ovnCommands: Record<string, Spec> = {
     min: 1,
     max: 3,
     options: ["--if-exists"],
-    async run(ctx, [router, type, ip], opts) {
+    async run(ctx, [router, type, ip], _opts) {
       if (type !== undefined && type !== "snat" && type !== "dnat" && type !== "dnat_and_snat") throw new UsageError(`${type}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
       // ovn-nbctl deletes what matches and is silent when nothing does; an argument that is not an
       // IP names the gateway port of the NATs to delete.

@@ -7,7 +7,6 @@ import {
   Replica,
   TimedOut,
   insert,
-  type Operation,
 } from "../../../src/ovsdb/index.js";
 import { type OvsdbServerSandbox, startOvsdbServer } from "../../../src/testing/index.js";
 import { peers } from "../../support/peers.js";
