@@ -148,6 +148,14 @@ export interface ClientEvents {
   error: [Error];
 }
 
+/** Checks `models` against the schemas `session`'s server serves now; throws {@link ModelCompatibilityError}. */
+async function checkModels(session: JsonRpcSession, models: readonly ModelSchemaSource[]): Promise<void> {
+  if (models.length === 0) return;
+  const schemas = { getSchema: (db: string, o?: CallOptions) => session.call("get_schema", [db], o) };
+  const problems = (await Promise.all(models.map((m) => fetchAndCheck(schemas, m)))).flat();
+  if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(models.map((m) => m.name).join(", "), problems);
+}
+
 /** Raised when no remote could be connected to; lists every remote's failure. */
 export class NoRemoteError extends Error {
   override readonly name = "NoRemoteError";
@@ -268,12 +276,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     session.on("notification", (n) => this.onNotification(n.method, n.params));
     try {
       if (this.options.leaderOnly) await this.checkLeader(session, this.options.leaderOnly);
-      const models = this.options.models ?? [];
-      if (models.length > 0) {
-        const schemas = { getSchema: (db: string, o?: CallOptions) => session.call("get_schema", [db], o) };
-        const problems = (await Promise.all(models.map((m) => fetchAndCheck(schemas, m)))).flat();
-        if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(models.map((m) => m.name).join(", "), problems);
-      }
+      await checkModels(session, this.options.models ?? []);
       if (this.changeAware) await session.call("set_db_change_aware", [true]);
     } catch (e) {
       session.close();
@@ -357,12 +360,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     const session = this.session;
     if (!session) return; // the reconnect re-issues it
     try {
-      const models = (this.options.models ?? []).filter((x) => x.name === m.database);
-      if (models.length > 0) {
-        const schemas = { getSchema: (db: string, o?: CallOptions) => session.call("get_schema", [db], o) };
-        const problems = (await Promise.all(models.map((x) => fetchAndCheck(schemas, x)))).flat();
-        if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(m.database, problems);
-      }
+      await checkModels(session, (this.options.models ?? []).filter((x) => x.name === m.database));
       const start = await this.startMonitor(session, m, m.lastTxnId);
       if (this.monitors.get(m.id) !== m) return; // canceled by the user meanwhile
       m.onResync?.(start);
