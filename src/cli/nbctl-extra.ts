@@ -15,7 +15,7 @@ import { COPP_PROTOCOLS, type CoppProtocol } from "../ovn/copp.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
 import type { FwdGroupEntry } from "../ovn/fwd-group.js";
 import type { NbTransaction } from "../ovn/nb.js";
-import { idlTableOrders } from "../ovn/show.js";
+import { idlTableOrders } from "../ovsdb/client/idl-order.js";
 import { visibleAtOnce } from "./nbctl-preview.js";
 
 /** What these commands use of the run's context. */

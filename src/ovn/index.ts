@@ -18,7 +18,7 @@ export {
 } from "./errors.js";
 export type { NbReader, NbWhere } from "./reader.js";
 export { replicaReader, selectReader } from "./reader.js";
-export { type ShowOptions, idlTableOrders, renderShow } from "./show.js";
+export { type ShowOptions, renderShow } from "./show.js";
 export type { IpFamily, Prefix } from "./net.js";
 export { checkIp, checkIpWithPrefix, checkMac, ipFamily, isIp, isMac, normalizePrefix, parsePrefix } from "./net.js";
 export type {

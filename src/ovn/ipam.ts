@@ -96,6 +96,15 @@ export class IpamUnknownSubnetError extends IpamError {
 
 // ------------------------------------------------------------------ addresses as big integers
 
+/** An address `IP` or a range `IP..IP` (same family, increasing), as `exclude_ips` writes them; `what` names it in errors. */
+function parseIpRange(spec: string, what: string): { family: IpFamily; lo: bigint; hi: bigint } {
+  const [a, b] = spec.includes("..") ? (spec.split("..") as [string, string]) : [spec, spec];
+  const lo = toBig(a.trim());
+  const hi = toBig(b.trim());
+  if (lo.family !== hi.family || hi.n < lo.n) throw new OvnInvalidArgumentError(what, spec, "expected IP or IP..IP in increasing order");
+  return { family: lo.family, lo: lo.n, hi: hi.n };
+}
+
 function toBig(ip: string): { family: IpFamily; n: bigint } {
   const fam = ipFamily(ip);
   if (fam === undefined || ip.includes("/")) throw new OvnInvalidArgumentError("IP address", ip, "not an IPv4 or IPv6 address");
@@ -289,14 +298,11 @@ export class SubnetIpam {
 
   /** Excludes an address or a range `a..b` (parts outside the subnet are ignored). */
   exclude(spec: string): void {
-    const [a, b] = spec.includes("..") ? (spec.split("..") as [string, string]) : [spec, spec];
-    const lo = toBig(a.trim());
-    const hi = toBig(b.trim());
-    if (lo.family !== hi.family || hi.n < lo.n) throw new OvnInvalidArgumentError("exclude_ips entry", spec, "expected IP or IP..IP in increasing order");
-    const r = this.range(lo.family);
+    const { family, lo, hi } = parseIpRange(spec, "exclude_ips entry");
+    const r = this.range(family);
     if (!r) return;
-    const from = lo.n < r.lo ? r.lo : lo.n;
-    const to = hi.n > r.hi ? r.hi : hi.n;
+    const from = lo < r.lo ? r.lo : lo;
+    const to = hi > r.hi ? r.hi : hi;
     if (to < from) return;
     r.excluded.add(from, to);
     r.fresh.remove(from, to);
@@ -538,11 +544,7 @@ export class SubnetIpam {
     for (const spec of memory.released) {
       let run: { family: IpFamily; lo: bigint; hi: bigint };
       try {
-        const [a, b] = spec.includes("..") ? (spec.split("..") as [string, string]) : [spec, spec];
-        const lo = toBig(a.trim());
-        const hi = toBig(b.trim());
-        if (lo.family !== hi.family || hi.n < lo.n) throw new OvnInvalidArgumentError("released run", spec, "expected IP or IP..IP in increasing order");
-        run = { family: lo.family, lo: lo.n, hi: hi.n };
+        run = parseIpRange(spec, "released run");
       } catch (e) {
         problems.push(`released ${JSON.stringify(spec)}: ${(e as Error).message}`);
         continue;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { OvsdbClient } from "../ovsdb/client/client.js";
-import { idlRowOrder } from "../ovsdb/text/hash-order.js";
+import { idlTableOrders } from "../ovsdb/client/idl-order.js";
 import { OvnError } from "./errors.js";
 import type { NbReader } from "./reader.js";
 
@@ -20,20 +20,6 @@ export interface ShowOptions {
    * are sorted by name.
    */
   readonly client?: OvsdbClient;
-}
-
-/**
- * The UUIDs of the rows of each table in the order an IDL client such as `ovn-nbctl` iterates
- * them after connecting now (`show`, `list`, `find`): one short-lived `monitor_cond` of one column
- * per table (`tables` maps each table to it), read in wire order and put through OVS's hash-table
- * orders ({@link idlRowOrder}).
- */
-export async function idlTableOrders(client: OvsdbClient, database: string, tables: Readonly<Record<string, string>>): Promise<Map<string, string[]>> {
-  const requests = Object.fromEntries(Object.entries(tables).map(([t, column]) => [t, { columns: [column] }]));
-  const start = await client.monitor(database, requests, {}, { method: "monitor_cond" });
-  await client.monitorCancel(start.id).catch(() => undefined);
-  const updates = start.updates as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  return new Map(Object.keys(tables).map((t) => [t, idlRowOrder(Object.keys(updates[t] ?? {}))]));
 }
 
 /** The row with UUID `id`, else the rows named `id` (an error when several are). */
