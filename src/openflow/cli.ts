@@ -37,27 +37,28 @@ interface Opts {
   noStats: boolean;
   hex: boolean;
   timeoutMs: number;
-  /** Versions allowed by -O; parse-flow encodes in the lowest, switch commands need OpenFlow13. */
-  versions: number[];
-  /** Whether -O was given (otherwise ovs-ofctl's default set: OpenFlow 1.0 and NXM, with or without table_id). */
-  protocolsGiven: boolean;
+  /**
+   * The protocols -O names; parse-flow encodes in the lowest version, switch commands need OpenFlow13.
+   * Undefined without -O: ovs-ofctl's default set (OpenFlow 1.0 and NXM, with or without table_id),
+   * OpenFlow 1.3 on the wire.
+   */
+  protocols?: readonly OfctlProtocol[];
+}
+
+/** A protocol -O can name: its wire version and Open vSwitch's protocol bit. */
+interface OfctlProtocol {
+  readonly version: number;
+  readonly bit: number;
 }
 
 function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000, versions: [OfpVersion.OF13], protocolsGiven: false };
+  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000 };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === "-O" || a === "--protocols") {
-      opts.versions = checkProtocols(argv[++i]);
-      opts.protocolsGiven = true;
-    } else if (a.startsWith("-O")) {
-      opts.versions = checkProtocols(a.slice(2));
-      opts.protocolsGiven = true;
-    } else if (a.startsWith("--protocols=")) {
-      opts.versions = checkProtocols(a.slice(12));
-      opts.protocolsGiven = true;
-    }
+    if (a === "-O" || a === "--protocols") opts.protocols = checkProtocols(argv[++i]);
+    else if (a.startsWith("-O")) opts.protocols = checkProtocols(a.slice(2));
+    else if (a.startsWith("--protocols=")) opts.protocols = checkProtocols(a.slice(12));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
@@ -69,14 +70,18 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
   return { opts, args };
 }
 
-const PROTOCOL_VERSIONS: Record<string, number> = { OpenFlow13: OfpVersion.OF13, OpenFlow14: OfpVersion.OF14, OpenFlow15: OfpVersion.OF15 };
+const PROTOCOLS = new Map<string, OfctlProtocol>([
+  ["OpenFlow13", { version: OfpVersion.OF13, bit: Protocol.OF13_OXM }],
+  ["OpenFlow14", { version: OfpVersion.OF14, bit: Protocol.OF14_OXM }],
+  ["OpenFlow15", { version: OfpVersion.OF15, bit: Protocol.OF15_OXM }],
+]);
 
-/** The wire versions named by `-O` (OpenFlow13..15; switch commands use OpenFlow13). */
-function checkProtocols(p: string | undefined): number[] {
+/** The protocols named by `-O` (OpenFlow13..15; switch commands use OpenFlow13). */
+function checkProtocols(p: string | undefined): OfctlProtocol[] {
   if (p === undefined) throw new UsageError("option '-O' requires an argument");
-  const vs = p.split(",").flatMap((x) => (PROTOCOL_VERSIONS[x] === undefined ? [] : [PROTOCOL_VERSIONS[x]!]));
-  if (!vs.length) throw new UsageError(`${p}: only OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
-  return vs;
+  const ps = p.split(",").flatMap((x) => PROTOCOLS.get(x) ?? []);
+  if (!ps.length) throw new UsageError(`${p}: only OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
+  return ps;
 }
 
 function need(args: string[], n: number, cmd: string): void {
@@ -84,7 +89,7 @@ function need(args: string[], n: number, cmd: string): void {
 }
 
 async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>): Promise<T> {
-  if (!opts.versions.includes(OfpVersion.OF13)) throw new UsageError("switch commands speak OpenFlow13 only (-O OpenFlow13)");
+  if (opts.protocols && !opts.protocols.some((p) => p.version === OfpVersion.OF13)) throw new UsageError("switch commands speak OpenFlow13 only (-O OpenFlow13)");
   let c: OpenFlowConnection;
   try {
     c = await OpenFlowConnection.connect(target, { versions: [OfpVersion.OF13], echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs });
@@ -126,13 +131,14 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
   if (!opts.hex) {
     const usable = parsed.reduce((u, p) => u & usableProtocols(p.text, p.fm), ANY_PROTOCOL);
     io.out(`usable protocols: ${formatProtocols(usable)}\n`);
-    const allowed = opts.protocolsGiven ? opts.versions.reduce((a, v) => a | (v === OfpVersion.OF13 ? Protocol.OF13_OXM : v === OfpVersion.OF14 ? Protocol.OF14_OXM : Protocol.OF15_OXM), 0) : DEFAULT_ALLOWED;
+    const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
     const chosen = chooseProtocol(usable, allowed);
     if (chosen === undefined) throw new Error("no usable protocol");
     io.out(`chosen protocol: ${protocolName(chosen)}\n`);
   }
+  const version = opts.protocols ? Math.min(...opts.protocols.map((p) => p.version)) : OfpVersion.OF13;
   parsed.forEach(({ fm }, i) => {
-    const bytes = encodeMessage({ type: "flow_mod", ...fm, xid: i + 1, version: Math.min(...opts.versions) });
+    const bytes = encodeMessage({ type: "flow_mod", ...fm, xid: i + 1, version });
     io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
   });
   return 0;

@@ -8,7 +8,7 @@
  */
 import { Reader } from "./bytes.js";
 import { type Action, decodeActions } from "./actions.js";
-import { formatActions } from "./flowtext.js";
+import { formatActions, hexBytes } from "./flowtext.js";
 
 /** `nx_continuation_prop_type` values (Open vSwitch `ofp-packet.c`). */
 export const ContinuationPropType = {
@@ -113,18 +113,11 @@ export function decodeContinuation(bytes: Uint8Array): Continuation {
   return { bridge, stack, mirrors, conntracked, actions, actionSet, odpPort, extra };
 }
 
-/** A stack value as OVS prints a subvalue: hex without leading zeros, `0` for zero. */
-function subvalue(b: Uint8Array): string {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v ? `0x${v.toString(16)}` : "0";
-}
-
 /** The `continuation.*` lines of `ovs-ofctl ofp-print` (each with its leading space), in OVS's order. */
 export function formatContinuation(c: Continuation): string[] {
   const out: string[] = [];
   if (c.bridge && c.bridge !== "00000000-0000-0000-0000-000000000000") out.push(` continuation.bridge=${c.bridge}`);
-  if (c.stack.length) out.push(` continuation.stack=(top) ${c.stack.map(subvalue).join(" ")} (bottom)`);
+  if (c.stack.length) out.push(` continuation.stack=(top) ${c.stack.map(hexBytes).join(" ")} (bottom)`);
   if (c.mirrors) out.push(` continuation.mirrors=0x${c.mirrors.toString(16)}`);
   if (c.conntracked) out.push(" continuation.conntracked=true");
   if (c.actions.length) {

@@ -77,11 +77,13 @@ function parseInt128(s: string, what: string): bigint {
   return BigInt(t);
 }
 
-function hexNum(v: bigint): string {
+/** A number as OVS prints hex values: `0x` and no leading zeros, `0` for zero. */
+export function hexNum(v: bigint): string {
   return v === 0n ? "0" : "0x" + v.toString(16);
 }
 
-function hexBytes(b: Uint8Array): string {
+/** Bytes as one hex number, as OVS's `ds_put_hex` prints them (`0x1f00`, `0` when all zero). */
+export function hexBytes(b: Uint8Array): string {
   // ovs ds_put_hex: leading zero bytes skipped, first byte without leading zero, "0x0" for all-zero
   let i = 0;
   while (i < b.length && b[i] === 0) i++;

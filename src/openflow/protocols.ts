@@ -6,9 +6,7 @@
  * @module
  */
 import { type ParsedFlow, splitTop } from "./flowtext.js";
-import { fieldByName, FIELD_DEFS } from "./oxm.js";
-
-const fieldByNxmName = (n: string) => FIELD_DEFS.find((f) => f.nxmName === n || f.oxmName === n);
+import { fieldByName } from "./oxm.js";
 
 /** Protocol bits (Open vSwitch `enum ofputil_protocol`). */
 export const Protocol = {
@@ -83,7 +81,7 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
       keys.add(`s:${name}`);
       continue;
     }
-    const def = fieldByName(name) ?? fieldByNxmName(name.toUpperCase());
+    const def = fieldByName(name); // names, aliases, NXM and OXM names
     const parsed = def && fm.match.find((m) => m.field === def.name);
     const mask = /\/\s*(\S+)$/.exec(item)?.[1];
     const kind = parsed ? maskKind(parsed.mask) : mask === undefined || /^0x[fF]+$/.test(mask) ? "exact" : "masked";
@@ -114,7 +112,7 @@ function actionKeys(text: string, ctx: string, keys: Set<string>): void {
     const paren = it.startsWith(`${kw}(`) && it.endsWith(")") ? it.slice(kw.length + 1, -1) : undefined;
     if (kw === "set_field" || kw === "load" || kw === "move") {
       const dst = /->\s*([A-Za-z0-9_]+)/.exec(it)?.[1] ?? "";
-      const field = fieldByName(dst)?.name ?? fieldByNxmName(dst)?.name ?? dst;
+      const field = fieldByName(dst)?.name ?? dst;
       keys.add(`a:${ctx}${kw}:${field}${kw === "set_field" && /\/[^>]*->/.test(it) ? "/" : ""}`);
     } else keys.add(`a:${ctx}${kw}`);
     if (paren === undefined) continue;

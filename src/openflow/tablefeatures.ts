@@ -8,6 +8,7 @@
  */
 import { DecodeError, Reader, Writer } from "./bytes.js";
 import type { TableFeatures } from "./messages.js";
+import { hexNum } from "./flowtext.js";
 
 /** Table feature property types (OpenFlow 1.3.5 §7.3.5.5.2 `ofp_table_feature_prop_type`). */
 export const TableFeaturePropType = {
@@ -441,13 +442,11 @@ function fmtInstructions(t: InstructionFeatures, prev: InstructionFeatures | und
   return s;
 }
 
-const hex64 = (v: bigint): string => (v ? `0x${v.toString(16)}` : "0");
-
 function fmtTable(f: Features, prev: Features | undefined): string {
   let s = `\n  table ${f.tableId}${f.name ? ` ("${f.name}")` : ""}:`;
   if (prev && featEq(f, prev)) return s + " ditto";
   s += "\n";
-  if (f.metadataMatch || f.metadataWrite) s += `    metadata: match=${hex64(f.metadataMatch)} write=${hex64(f.metadataWrite)}\n`;
+  if (f.metadataMatch || f.metadataWrite) s += `    metadata: match=${hexNum(f.metadataMatch)} write=${hexNum(f.metadataWrite)}\n`;
   if (f.maxEntries) s += `    max_entries=${f.maxEntries}\n`;
   if (prev && instEq(f.nonmiss, f.tableId, prev.nonmiss, prev.tableId) && instEq(f.miss, f.tableId, prev.miss, prev.tableId)) {
     if (!instEmpty(f.nonmiss)) s += "    (same instructions)\n";
