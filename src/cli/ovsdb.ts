@@ -7,6 +7,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { databaseFromRecords, fileRecord, readRecords } from "../ovsdb/server/persistence.js";
 import { encodeDatum, isDefaultDatum } from "../ovsdb/server/codec.js";
 import { OvsdbClient, type ClientOptions } from "../ovsdb/client/client.js";
@@ -844,16 +845,6 @@ function readSchemaForCli(file: string): { json: unknown; schema: DatabaseSchema
   }
 }
 
-/** Deep equality of two JSON values, object members in any order. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => k in b && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
 /** `ovsdb_schema_equal`: the two schemas mean the same (compared in their canonical JSON form). */
 function schemasEqual(a: DatabaseSchema, b: DatabaseSchema): boolean {
   // A schema that marks no table as root has every table root (RFC 7047 §3.2), as one that marks them all.
@@ -866,7 +857,7 @@ function schemasEqual(a: DatabaseSchema, b: DatabaseSchema): boolean {
     }
     return json;
   };
-  return jsonEqual(canonical(a), canonical(b));
+  return isDeepStrictEqual(canonical(a), canonical(b));
 }
 
 /**
@@ -884,12 +875,8 @@ async function convertCommand(ctx: Context, args: string[], check: boolean): Pro
     return 0;
   }
   await ctx.client!.setDbChangeAware(true);
-  try {
-    await ctx.client!.call("convert", [schema.name, json]);
-  } catch (e) {
-    if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
-    throw e;
-  }
+  // A server error reaches the entry point's catch, which prints it as ovsdb-client does.
+  await ctx.client!.call("convert", [schema.name, json]);
   return 0;
 }
 
@@ -903,13 +890,7 @@ async function backup(ctx: Context): Promise<number> {
   const tables = tableOrder(json);
   const columns = (t: string) => ["_uuid", ...[...schema.tables.get(t)!.columns.values()].filter((c) => !c.ephemeral).map((c) => c.name)];
   const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columns(t) }));
-  let reply: unknown[];
-  try {
-    reply = await ctx.client!.transactRaw(ctx.database!, ops as never);
-  } catch (e) {
-    if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
-    throw e;
-  }
+  const reply: unknown[] = await ctx.client!.transactRaw(ctx.database!, ops as never);
   if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
   const txn: Record<string, unknown> = {};
   tables.forEach((t, i) => {
@@ -986,13 +967,7 @@ async function restore(ctx: Context): Promise<number> {
       ops.push({ op: "insert", table: t, "uuid-name": rowName(r.uuid), row });
     }
   }
-  let result: unknown[];
-  try {
-    result = await ctx.client!.transactRaw(snapshot.name, ops as never);
-  } catch (e) {
-    if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
-    throw e;
-  }
+  const result: unknown[] = await ctx.client!.transactRaw(snapshot.name, ops as never);
   if (!Array.isArray(result)) throw new Fatal("result is not array");
   for (const r of result) {
     if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Fatal("result array element is not object");

@@ -11,6 +11,7 @@
  */
 import type { Row } from "../ovsdb/models/ovn-nb.js";
 import { model } from "../ovsdb/models/ovn-nb.js";
+import { compareUtf8 } from "../ovsdb/schema/datum.js";
 import { OvnError, OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
 import type { CreateOptions, DeleteOptions, NbTransaction, OvnNb } from "./nb.js";
 import { checkMac, normalizePrefix } from "./net.js";
@@ -233,7 +234,7 @@ export class IcZone {
   /** The transit switches `ovn-ic` created in this NB (logical switches with `other_config:interconn-ts`), by name. */
   async transitSwitches(): Promise<readonly Row<"Logical_Switch">[]> {
     const all = await this.nb.reader.find("Logical_Switch");
-    return all.filter((s) => s.other_config.has("interconn-ts")).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return all.filter((s) => s.other_config.has("interconn-ts")).sort((a, b) => compareUtf8(a.name, b.name));
   }
 
   private async transitSwitch(name: string): Promise<Row<"Logical_Switch"> | undefined> {
@@ -288,7 +289,7 @@ export class IcZone {
       if (icRoute === undefined || on === undefined || (router !== undefined && on !== router)) continue;
       out.push({ uuid: s._uuid, router: on, ipPrefix: s.ip_prefix, prefix: normalizePrefix(s.ip_prefix, "learned route prefix"), nexthop: s.nexthop, origin: s.options.get("origin"), routeTable: s.route_table, icRoute });
     }
-    return out.sort((a, b) => (a.router < b.router ? -1 : a.router > b.router ? 1 : a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : a.nexthop < b.nexthop ? -1 : a.nexthop > b.nexthop ? 1 : 0));
+    return out.sort((a, b) => compareUtf8(a.router, b.router) || compareUtf8(a.prefix, b.prefix) || compareUtf8(a.nexthop, b.nexthop));
   }
 
   /**

@@ -8,6 +8,7 @@
  * @module
  */
 import { model, type Row } from "../ovsdb/models/ovn-ic-sb.js";
+import { compareUtf8 } from "../ovsdb/schema/datum.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
 import { OvnInvalidArgumentError } from "./errors.js";
 import { type IcWaitOptions, pollUntil } from "./ic-az.js";
@@ -123,7 +124,6 @@ export interface IcSbFilter {
   readonly availabilityZone?: string;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Splits a port binding's `address` (`"MAC IP/LEN..."`, as `ovn-ic` copies it from the router
@@ -160,7 +160,7 @@ export async function readIcSouthbound(client: TransactClient): Promise<IcSouthb
   const azName = new Map<string, string>(azRows.map((a) => [a._uuid, a.name]));
   const az = (u: string) => azName.get(u) ?? u;
   const encaps = new Map(encRows.map((e) => [e._uuid as string, e]));
-  const availabilityZones = azRows.map((a) => ({ uuid: a._uuid as string, name: a.name })).sort((a, b) => cmp(a.name, b.name));
+  const availabilityZones = azRows.map((a) => ({ uuid: a._uuid as string, name: a.name })).sort((a, b) => compareUtf8(a.name, b.name));
   const gateways: IcGateway[] = gwRows
     .map((g) => ({
       uuid: g._uuid as string,
@@ -173,7 +173,7 @@ export async function readIcSouthbound(client: TransactClient): Promise<IcSouthb
         .filter((e) => e !== undefined)
         .map((e) => ({ type: e.type, ip: e.ip, options: e.options })),
     }))
-    .sort((a, b) => cmp(a.availabilityZone, b.availabilityZone) || cmp(a.name, b.name));
+    .sort((a, b) => compareUtf8(a.availabilityZone, b.availabilityZone) || compareUtf8(a.name, b.name));
   const portBindings: IcPortBinding[] = pbRows
     .map((p) => {
       const { mac, networks } = parseIcAddress(p.address);
@@ -190,7 +190,7 @@ export async function readIcSouthbound(client: TransactClient): Promise<IcSouthb
         routerId: p.external_ids.get("router-id"),
       };
     })
-    .sort((a, b) => cmp(a.transitSwitch, b.transitSwitch) || cmp(a.logicalPort, b.logicalPort));
+    .sort((a, b) => compareUtf8(a.transitSwitch, b.transitSwitch) || compareUtf8(a.logicalPort, b.logicalPort));
   const routes: IcRoute[] = routeRows
     .map((r) => ({
       uuid: r._uuid as string,
@@ -203,8 +203,8 @@ export async function readIcSouthbound(client: TransactClient): Promise<IcSouthb
       routeTable: r.route_table,
       nbId: r.external_ids.get("nb-id"),
     }))
-    .sort((a, b) => cmp(a.transitSwitch, b.transitSwitch) || cmp(a.availabilityZone, b.availabilityZone) || cmp(a.prefix, b.prefix) || cmp(a.nexthop, b.nexthop));
-  const datapathBindings = dpRows.map((d) => ({ uuid: d._uuid as string, transitSwitch: d.transit_switch, tunnelKey: d.tunnel_key })).sort((a, b) => cmp(a.transitSwitch, b.transitSwitch));
+    .sort((a, b) => compareUtf8(a.transitSwitch, b.transitSwitch) || compareUtf8(a.availabilityZone, b.availabilityZone) || compareUtf8(a.prefix, b.prefix) || compareUtf8(a.nexthop, b.nexthop));
+  const datapathBindings = dpRows.map((d) => ({ uuid: d._uuid as string, transitSwitch: d.transit_switch, tunnelKey: d.tunnel_key })).sort((a, b) => compareUtf8(a.transitSwitch, b.transitSwitch));
   return { availabilityZones, gateways, portBindings, routes, datapathBindings };
 }
 
@@ -260,7 +260,10 @@ export async function waitForIcPortBinding(client: TransactClient, logicalPort: 
  * as `ovn-ic-sbctl` does.
  */
 export function renderIcSbShow(snapshot: IcSouthboundSnapshot, availabilityZone?: string): string {
-  const azs = availabilityZone === undefined ? snapshot.availabilityZones : snapshot.availabilityZones.filter((a) => a.uuid === availabilityZone.toLowerCase()).concat(snapshot.availabilityZones.filter((a) => a.name === availabilityZone)).slice(0, 1);
+  const all = snapshot.availabilityZones;
+  // As ovn-ic-sbctl's record lookup: by UUID first, then by name.
+  const one = availabilityZone === undefined ? undefined : (all.find((a) => a.uuid === availabilityZone.toLowerCase()) ?? all.find((a) => a.name === availabilityZone));
+  const azs = availabilityZone === undefined ? all : one ? [one] : [];
   let out = "";
   for (const a of azs) {
     out += `availability-zone ${a.name}\n`;
@@ -268,7 +271,7 @@ export function renderIcSbShow(snapshot: IcSouthboundSnapshot, availabilityZone?
       out += `    gateway ${g.name}\n`;
       if (g.hostname !== "") out += `        hostname: ${g.hostname}\n`;
       for (const e of g.encaps) out += `        type: ${e.type}\n            ip: ${e.ip}\n`;
-      for (const p of snapshot.portBindings.filter((x) => x.availabilityZone === a.name && x.gateway === g.name).sort((x, y) => cmp(x.logicalPort, y.logicalPort))) {
+      for (const p of snapshot.portBindings.filter((x) => x.availabilityZone === a.name && x.gateway === g.name).sort((x, y) => compareUtf8(x.logicalPort, y.logicalPort))) {
         out += `        port ${p.logicalPort}\n            transit switch: ${p.transitSwitch}\n            address: ["${p.address}"]\n`;
       }
     }

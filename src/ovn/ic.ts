@@ -8,6 +8,7 @@
  * @module
  */
 import { model, type Row } from "../ovsdb/models/ovn-ic-nb.js";
+import { compareUtf8 } from "../ovsdb/schema/datum.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import type { Operation, OperationResult } from "../ovsdb/wire/operations.js";
@@ -72,13 +73,13 @@ export class IcTransaction {
 /** The transit switches (`ovn-ic-nbctl ts-list`), by name. */
 export async function transitSwitches(client: TransactClient): Promise<Row<"Transit_Switch">[]> {
   const [rows] = await model.transact(client, [model.table("Transit_Switch").select()]);
-  return [...rows].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...rows].sort((a, b) => compareUtf8(a.name, b.name));
 }
 
 /** `ovn-ic-nbctl ts-list` of `rows`: one `UUID (NAME)` line per transit switch, by name. */
 export function renderTransitSwitchList(rows: readonly Pick<Row<"Transit_Switch">, "_uuid" | "name">[]): string {
   return [...rows]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort((a, b) => compareUtf8(a.name, b.name))
     .map((t) => `${t._uuid} (${t.name})\n`)
     .join("");
 }

@@ -121,7 +121,10 @@ export async function startIcSandbox(options: IcSandboxOptions = {}): Promise<Ic
   const icGroup = new DaemonGroup(icHome, true);
   const groups: { name: string; group: DaemonGroup }[] = [];
   const all = () => [{ name: "", group: icGroup }, ...groups];
-  const logFiles = () => Object.fromEntries(all().flatMap(({ name, group }) => Object.entries(group.logFiles()).map(([d, f]) => [name === "" ? d : `${name}/${d}`, f])));
+  // Keys `DAEMON` for the IC databases, `AZ/DAEMON` for an AZ's.
+  const byDaemon = (get: (g: DaemonGroup) => Record<string, string>) =>
+    Object.fromEntries(all().flatMap(({ name, group }) => Object.entries(get(group)).map(([d, v]) => [name === "" ? d : `${name}/${d}`, v])));
+  const logFiles = () => byDaemon((g) => g.logFiles());
   let stopped = false;
   const stop = async (o: StopOptions = {}) => {
     if (stopped) return;
@@ -207,7 +210,7 @@ export async function startIcSandbox(options: IcSandboxOptions = {}): Promise<Ic
       icNbctl,
       icSbctl,
       logFiles,
-      logs: () => Object.fromEntries(all().flatMap(({ name, group }) => Object.entries(group.logs()).map(([d, t]) => [name === "" ? d : `${name}/${d}`, t]))),
+      logs: () => byDaemon((g) => g.logs()),
       stop,
       [Symbol.asyncDispose]: () => stop(),
     };

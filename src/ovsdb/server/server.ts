@@ -179,7 +179,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
    * cancels the monitors of that database held by change-aware clients (`monitor_canceled`
    * notification). The `_Server.Database` row's `schema` is updated (ovsdb-server 3.1 leaves it
    * stale, see docs/server.md) and the transaction history of the database is forgotten.
-   * Throws an {@link OvsdbError} ("unknown database", "invalid parameters", "not allowed", or the
+   * Throws an {@link OvsdbError} ("unknown database", "invalid parameters", or the
    * conversion's error).
    */
   convertDatabase(name: string, schema: DatabaseSchema): void {
@@ -246,8 +246,9 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
   }
 
   /**
-   * Listens on a passive remote in OVS syntax: `ptcp:PORT[:IP]` (port 0 picks a free one) or
-   * `punix:PATH` (a stale socket file is replaced). Resolves with where it listens.
+   * Listens on a passive remote in OVS syntax: `ptcp:PORT[:IP]` or `pssl:PORT[:IP]` (port 0 picks a
+   * free one; `pssl:` needs {@link OvsdbServerOptions.tls}) or `punix:PATH` (a stale socket file is
+   * replaced). Resolves with where it listens.
    */
   async listen(remote: string): Promise<Listener> {
     if (this.closed) throw new Error("server is closed");
