@@ -316,14 +316,20 @@ class DecodeReport {
 
   /** Decodes a whole frame (as captured, or reassembled) and reports it under frame `i`. */
   whole(i: number, data: Uint8Array, link: "ethernet" | "raw", prefix = "", extra: Record<string, unknown> = {}): void {
+    let f: DecodedGeneveFrame;
     try {
-      const f = decodeGeneveFrame(data, { link });
-      if (this.json) this.results.push({ ...this.base(i), ...extra, ...(frameToJson(f) as object) });
-      else this.io.out(`${this.head(i)}${prefix}${formatFrameText(f)}`);
+      f = decodeGeneveFrame(data, { link });
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      this.error(i, e, prefix, extra);
+      return this.error(i, e, prefix, extra);
     }
+    this.frame(i, f, prefix, extra);
+  }
+
+  /** Reports an already decoded frame under frame `i`. */
+  frame(i: number, f: DecodedGeneveFrame, prefix = "", extra: Record<string, unknown> = {}): void {
+    if (this.json) this.results.push({ ...this.base(i), ...extra, ...(frameToJson(f) as object) });
+    else this.io.out(`${this.head(i)}${prefix}${formatFrameText(f)}`);
   }
 
   /** Reports a frame that failed to decode. */
@@ -412,7 +418,7 @@ async function decodeCommand(argv: readonly string[], io: CliIo): Promise<number
     try {
       const p = decodePacket(fr.data, { link });
       if (isFragment(p)) report.fragment(i, p, "(fragment, not reassembled)");
-      else report.whole(i, fr.data, link);
+      else report.frame(i, p);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       report.error(i, e);

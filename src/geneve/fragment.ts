@@ -367,14 +367,14 @@ export class Reassembler<T = number> {
     let header: Uint8Array | undefined;
     let nextHeaderAt = 0;
     if (f.offset === 0 && (p.header === undefined || policy === "last")) {
-      const dataAt = f.dataOffset;
-      header = frame.slice(0, dataAt);
-      if (v6 && d.ip.type === "ipv6") {
-        // drop the Fragment header from the copy; its predecessor's Next Header will name what it named
+      if (d.ip.type === "ipv6") {
+        // the chain stops at the Fragment header, right before the data: copy what precedes it, and let its
+        // predecessor's Next Header name what it named
         const ext = d.ip.extensionHeaders;
-        const fh = ext[ext.length - 1]!;
-        header = Uint8Array.from([...frame.subarray(0, fh.offset), ...frame.subarray(fh.offset + fh.length, dataAt)]);
+        header = frame.slice(0, ext[ext.length - 1]!.offset);
         nextHeaderAt = ext.length >= 2 ? ext[ext.length - 2]!.offset : d.ipOffset + 6;
+      } else {
+        header = frame.slice(0, f.dataOffset);
       }
     }
     const size = len + (header ? header.length - (p.header?.length ?? 0) : 0);
@@ -428,11 +428,7 @@ export class Reassembler<T = number> {
       out[ip + 3] = total;
       out[ip + 6] = out[ip + 6]! & 0x40; // keep DF, clear MF and the offset
       out[ip + 7] = 0;
-      out[ip + 10] = 0;
-      out[ip + 11] = 0;
-      const c = finishChecksum(onesComplementSum(out, 0, ip, header.length));
-      out[ip + 10] = c >>> 8;
-      out[ip + 11] = c;
+      setIpv4Checksum(out, ip, header.length);
     } else {
       const payload = header.length - ip - 40 + p.total;
       out[ip + 4] = payload >>> 8;
@@ -441,6 +437,15 @@ export class Reassembler<T = number> {
     }
     return out;
   }
+}
+
+/** Recomputes the IPv4 header checksum (RFC 791 §3.1) of the header at `buf[ip..end)` in place. */
+function setIpv4Checksum(buf: Uint8Array, ip: number, end: number): void {
+  buf[ip + 10] = 0;
+  buf[ip + 11] = 0;
+  const c = finishChecksum(onesComplementSum(buf, 0, ip, end));
+  buf[ip + 10] = c >>> 8;
+  buf[ip + 11] = c;
 }
 
 /** Missing byte ranges of a datagram (up to its known end, or open-ended). */
@@ -518,11 +523,7 @@ export function fragmentFrame(frame: Uint8Array, options: FragmentOptions): Uint
       const ff = (more ? 0x2000 : 0) | (off / 8);
       f[ip + 6] = ff >>> 8;
       f[ip + 7] = ff;
-      f[ip + 10] = 0;
-      f[ip + 11] = 0;
-      const c = finishChecksum(onesComplementSum(f, 0, ip, ip + h));
-      f[ip + 10] = c >>> 8;
-      f[ip + 11] = c;
+      setIpv4Checksum(f, ip, ip + h);
       out.push(f);
       off += n;
     }

@@ -782,11 +782,11 @@ function readIpv6Chain(r: Reader, first: number, firstAt: number, dstAt: number,
     if (type === "fragment") {
       const fo = (hb[2]! << 8) | hb[3]!;
       const frag: Ipv6FragmentHeader = { type, protocol: next, nextHeader, offset, length, bytes: hb, fragmentOffset: fo & 0xfff8, moreFragments: (fo & 1) !== 0, identification: r.view.getUint32(at + 4) };
-      headers.push(frag);
-      if (frag.fragmentOffset !== 0 || frag.moreFragments) return { headers, upper: nextHeader, upperAt: at, dstAt: finalDst, fragment: frag };
-      nextAt = at;
-      next = nextHeader;
-      continue;
+      if (frag.fragmentOffset !== 0 || frag.moreFragments) {
+        headers.push(frag);
+        return { headers, upper: nextHeader, upperAt: at, dstAt: finalDst, fragment: frag };
+      }
+      h = frag; // atomic (RFC 6946): follow it like any other header
     } else if (type === "routing") {
       const segmentsLeft = hb[3]!;
       const routingType = hb[2]!;
