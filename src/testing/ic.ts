@@ -13,24 +13,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bundledSchemaPath } from "../ovsdb/schema/bundled.js";
 import { DaemonGroup, type StopOptions, defaultKeep } from "./group.js";
-import { type OvnSandbox, startCentral } from "./ovn.js";
+import { type OvnSandbox, installedSchemaFile, startCentral } from "./ovn.js";
 import { type Daemon, SandboxError, logTail, makeTempDir, removeDir, run, waitFor } from "./process.js";
 
 /** The programs {@link startIcSandbox} runs, for `requirePeers`. */
 export const IC_SANDBOX_PROGRAMS = ["ovsdb-tool", "ovsdb-server", "ovs-appctl", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-ic", "ovn-ic-nbctl", "ovn-ic-sbctl"] as const;
-
-const IC_SCHEMAS = {
-  OVN_IC_Northbound: ["/usr/share/ovn/ovn-ic-nb.ovsschema", "/usr/local/share/ovn/ovn-ic-nb.ovsschema"],
-  OVN_IC_Southbound: ["/usr/share/ovn/ovn-ic-sb.ovsschema", "/usr/local/share/ovn/ovn-ic-sb.ovsschema"],
-} as const;
-
-/** The IC schema file matching the installed `ovn-ic` (from the `ovn-ic-db` package), else the bundled copy. */
-export function installedIcSchemaFile(db: keyof typeof IC_SCHEMAS): string {
-  for (const f of IC_SCHEMAS[db]) if (existsSync(f)) return f;
-  return bundledSchemaPath(db);
-}
 
 /** Options of {@link startIcSandbox}. */
 export interface IcSandboxOptions {
@@ -140,7 +128,7 @@ export async function startIcSandbox(options: IcSandboxOptions = {}): Promise<Ic
       ["ic-sb", "OVN_IC_Southbound"],
     ] as const) {
       const file = join(icHome, `${name}.db`);
-      if (!existsSync(file)) await icGroup.tool(icHome, "ovsdb-tool", ["create", file, installedIcSchemaFile(db)]);
+      if (!existsSync(file)) await icGroup.tool(icHome, "ovsdb-tool", ["create", file, installedSchemaFile(db)]);
       const sock = join(icHome, `${name}.sock`);
       await icGroup.start(name, "ovsdb-server", [file, `--remote=punix:${sock}`, `--unixctl=${join(icHome, `${name}.ctl`)}`], icHome);
       await waitFor(`${name} ovsdb-server socket ${sock}`, () => existsSync(sock), 5000);

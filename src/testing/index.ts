@@ -40,7 +40,7 @@ export { type MisbehavingPeer, type PeerConnection, type PeerRequest, type PeerS
 export { type EmbeddedServerSandbox, type EmbeddedServerSandboxOptions, startEmbeddedServer } from "./embedded.js";
 export { type StopOptions, ovsEnv } from "./group.js";
 export { type OvnSandbox, type OvnSandboxOptions, installedSchemaFile, startOvnSandbox } from "./ovn.js";
-export { IC_SANDBOX_PROGRAMS, type IcAzSandbox, type IcSandbox, type IcSandboxOptions, installedIcSchemaFile, startIcSandbox } from "./ic.js";
+export { IC_SANDBOX_PROGRAMS, type IcAzSandbox, type IcSandbox, type IcSandboxOptions, startIcSandbox } from "./ic.js";
 export { type Chassis, type ChassisSandbox, type ChassisSandboxOptions, type Pod, type UdpFlowSpec, parseUdpFrame, startChassisSandbox, udpFlow } from "./chassis.js";
 export { type BridgeInfo, type BridgeSpec, type VswitchdOptions, type VswitchdSandbox, startVswitchd } from "./vswitchd.js";
 export { type OvnTrace, type OvnTraceOptions, type TraceSection, type TraceStage, ovnTrace, parseOvnTrace } from "./trace.js";

@@ -17,13 +17,16 @@ const SYSTEM_SCHEMAS: Record<string, readonly string[]> = {
   OVN_Northbound: ["/usr/share/ovn/ovn-nb.ovsschema", "/usr/local/share/ovn/ovn-nb.ovsschema"],
   OVN_Southbound: ["/usr/share/ovn/ovn-sb.ovsschema", "/usr/local/share/ovn/ovn-sb.ovsschema"],
   Open_vSwitch: ["/usr/share/openvswitch/vswitch.ovsschema", "/usr/local/share/openvswitch/vswitch.ovsschema"],
+  OVN_IC_Northbound: ["/usr/share/ovn/ovn-ic-nb.ovsschema", "/usr/local/share/ovn/ovn-ic-nb.ovsschema"],
+  OVN_IC_Southbound: ["/usr/share/ovn/ovn-ic-sb.ovsschema", "/usr/local/share/ovn/ovn-ic-sb.ovsschema"],
 };
 
 /**
  * The schema file to create a database for the installed daemons: the one installed with OVS/OVN
- * (so it matches `ovn-northd`/`ovs-vswitchd`'s version), else the copy bundled with this package.
+ * (so it matches `ovn-northd`/`ovs-vswitchd`/`ovn-ic`'s version), else the copy bundled with this
+ * package.
  */
-export function installedSchemaFile(db: "OVN_Northbound" | "OVN_Southbound" | "Open_vSwitch"): string {
+export function installedSchemaFile(db: "OVN_Northbound" | "OVN_Southbound" | "Open_vSwitch" | "OVN_IC_Northbound" | "OVN_IC_Southbound"): string {
   for (const f of SYSTEM_SCHEMAS[db] ?? []) if (existsSync(f)) return f;
   return bundledSchemaPath(db as BundledDatabase);
 }

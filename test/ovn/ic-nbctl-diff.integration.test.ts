@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../src/ovsdb/client/index.js";
 import { IcTransaction, OvnAlreadyExistsError, OvnNotFoundError, renderTransitSwitchList, transitSwitches } from "../../src/ovn/index.js";
-import { type OvsdbServerSandbox, installedIcSchemaFile, requirePeers, run, startOvsdbServer } from "../../src/testing/index.js";
+import { type OvsdbServerSandbox, installedSchemaFile, requirePeers, run, startOvsdbServer } from "../../src/testing/index.js";
 
 interface Step {
   /** The `ovn-ic-nbctl` arguments. */
@@ -46,7 +46,7 @@ describe.skipIf(!requirePeers(["ovsdb-tool", "ovsdb-server", "ovn-ic-nbctl"]))("
   const ctl = async (server: OvsdbServerSandbox, ...args: string[]) => run("ovn-ic-nbctl", [`--db=${server.unix}`, "--timeout=10", ...args], { allowFailure: true });
 
   beforeAll(async () => {
-    const schema = installedIcSchemaFile("OVN_IC_Northbound");
+    const schema = installedSchemaFile("OVN_IC_Northbound");
     [apiServer, toolServer] = await Promise.all([startOvsdbServer({ schema }), startOvsdbServer({ schema })]);
     client = await OvsdbClient.connect(apiServer.unix);
   });
