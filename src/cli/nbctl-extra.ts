@@ -16,6 +16,7 @@ import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNo
 import type { FwdGroupEntry } from "../ovn/fwd-group.js";
 import type { NbTransaction } from "../ovn/nb.js";
 import { idlTableOrders } from "../ovsdb/client/idl-order.js";
+import { UsageError } from "./io.js";
 import { visibleAtOnce } from "./nbctl-preview.js";
 
 /** What these commands use of the run's context. */
@@ -32,27 +33,22 @@ interface ExtraSpec {
   run(ctx: ExtraCtx, args: readonly string[], opts: ReadonlyMap<string, string | true>): Promise<string | void>;
 }
 
-/** A failure worded as ovn-nbctl words it. */
-class NbctlFailure extends Error {
-  override readonly name = "NbctlFailure";
-}
-
 const PROTO_USAGE = `Invalid control protocol. Allowed values: ${COPP_PROTOCOLS.join(", ")}.`;
 
 /** Rewords the API's errors as ovn-nbctl prints them for these commands. */
 function reword(e: unknown): unknown {
   if (e instanceof OvnInvalidArgumentError) {
-    if (e.argument === "control protocol") return new NbctlFailure(PROTO_USAGE);
-    if (e.argument === "forwarding group VIP") return new NbctlFailure(`invalid ip address ${e.value}`);
-    if (e.argument === "forwarding group VMAC") return new NbctlFailure(`invalid mac address ${e.value}`);
-    if (e.argument === "forwarding group child ports") return new NbctlFailure("Usage : ovn-nbctl fwd-group-add group switch vip vmac child_ports...");
+    if (e.argument === "control protocol") return new UsageError(PROTO_USAGE);
+    if (e.argument === "forwarding group VIP") return new UsageError(`invalid ip address ${e.value}`);
+    if (e.argument === "forwarding group VMAC") return new UsageError(`invalid mac address ${e.value}`);
+    if (e.argument === "forwarding group child ports") return new UsageError("Usage : ovn-nbctl fwd-group-add group switch vip vmac child_ports...");
   }
-  if (e instanceof OvnAlreadyExistsError && e.kind === "forwarding group") return new NbctlFailure(`${e.object}: a forwarding group by this name already exists`);
-  if (e instanceof OvnNotFoundError && e.kind === "CoPP") return new NbctlFailure(`${e.object}: copp name not found`);
-  if (e instanceof OvnNotFoundError && e.kind === "logical switch port") return new NbctlFailure(`${e.object}: logical switch port does not exist`);
+  if (e instanceof OvnAlreadyExistsError && e.kind === "forwarding group") return new UsageError(`${e.object}: a forwarding group by this name already exists`);
+  if (e instanceof OvnNotFoundError && e.kind === "CoPP") return new UsageError(`${e.object}: copp name not found`);
+  if (e instanceof OvnNotFoundError && e.kind === "logical switch port") return new UsageError(`${e.object}: logical switch port does not exist`);
   if (e instanceof OvnConflictError && e.kind === "logical switch port") {
     const on = /^is on switch (\S+),/.exec(e.reason)?.[1];
-    if (on !== undefined) return new NbctlFailure(`${e.object}: port already exists but in logical switch ${on}`);
+    if (on !== undefined) return new UsageError(`${e.object}: port already exists but in logical switch ${on}`);
   }
   return e;
 }

@@ -701,8 +701,6 @@ function nbctlMessage(e: Error): string {
   if (e instanceof OvnNotFoundError) {
     if (e.kind === "HA chassis group") return `${e.object}: ha_chassi_group name not found`;
     if (e.kind === "mirror") return `${e.object}: mirror name not found`;
-  }
-  if (e instanceof OvnNotFoundError) {
     const noun = NBCTL_NOUN[e.kind];
     if (noun) return `${e.object}: ${noun} ${isUuid(e.object) ? "UUID" : "name"} not found`;
   }

@@ -14,7 +14,7 @@ import { isUuid } from "../ovsdb/wire/notation.js";
 import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
 import { isIp } from "./net.js";
 import type { CreateOptions, DeleteOptions, StringMap } from "./nb.js";
-import { type TxContext, detach, mutateOwner, ownerOf } from "./tx-context.js";
+import { type Found, type TxContext, detach, mutateOwner, ownerOf } from "./tx-context.js";
 
 /** The `external_ids` key that names a `DNS` row for this API. */
 export const DNS_NAME_KEY = "name";
@@ -65,7 +65,7 @@ export function dnsRecordsColumn(records: DnsRecords): Record<string, string> {
 }
 
 /** The `DNS` row named `name` (by {@link DNS_NAME_KEY}, or its UUID), pending creations included. */
-async function findDns(x: TxContext, name: string): Promise<{ ref: Ref<"DNS">; row: Row<"DNS"> | undefined } | undefined> {
+async function findDns(x: TxContext, name: string): Promise<Found<"DNS"> | undefined> {
   const pending = x.pendingRef("DNS", name);
   if (pending) return { ref: pending as Ref<"DNS">, row: undefined };
   const rows = await x.rows("DNS", [["external_ids", "includes", { [DNS_NAME_KEY]: name }]]);
@@ -73,7 +73,7 @@ async function findDns(x: TxContext, name: string): Promise<{ ref: Ref<"DNS">; r
   return row ? { ref: row._uuid, row } : undefined;
 }
 
-async function needDns(x: TxContext, name: string): Promise<{ ref: Ref<"DNS">; row: Row<"DNS"> | undefined }> {
+async function needDns(x: TxContext, name: string): Promise<Found<"DNS">> {
   const found = await findDns(x, name);
   if (!found) throw new OvnNotFoundError("DNS records", name);
   return found;

@@ -31,7 +31,7 @@ import {
 } from "./errors.js";
 import { type NbReader, type NbWhere, selectReader } from "./reader.js";
 import { checkIp, checkIpWithPrefix, checkMac, ipFamily, normalizePrefix, parsePrefix } from "./net.js";
-import type { TxContext } from "./tx-context.js";
+import type { GuardedTable, TxContext } from "./tx-context.js";
 import * as dns from "./dns.js";
 import type { DnsOptions, DnsRecords } from "./dns.js";
 import * as lbGroup from "./lb-group.js";
@@ -396,7 +396,7 @@ export class NbTransaction {
   }
 
   /** Guards a creation: the commit fails if a row named `name` appeared in `table` meanwhile. */
-  private guardAbsent(table: "Logical_Switch" | "Logical_Switch_Port" | "Logical_Router" | "Logical_Router_Port" | "Port_Group" | "Address_Set" | "Load_Balancer", name: string): void {
+  private guardAbsent(table: "Logical_Switch" | "Logical_Switch_Port" | "Logical_Router" | "Logical_Router_Port" | "Port_Group" | "Address_Set" | "Load_Balancer" | GuardedTable, name: string): void {
     // A row of that name deleted earlier in this transaction still exists until the commit.
     if (this.deletedNames.has(key(table, name))) return;
     this.ops.push(model.table(table).wait({ name }, { columns: ["name"], until: "==", rows: [], timeout: 0 }) as Operation);
@@ -1435,20 +1435,23 @@ export class NbTransaction {
   // ---------------------------------------------------------------- DNS, LB groups, forwarding groups, CoPP, IPv6 RA
   // Implemented in dns.ts, lb-group.ts, fwd-group.ts, copp.ts and ipv6-ra.ts over this context.
 
+  /** The feature modules' view of this transaction (built once, on first use). */
+  private txContext: TxContext | undefined;
+
   private get x(): TxContext {
-    return {
+    return (this.txContext ??= {
       open: () => this.open(),
       push: (...ops) => void this.ops.push(...ops),
       reader: this.reader,
       rows: (table, where) => this.rows(table, where),
       lookup: (kind, table, name, withRow) => this.lookup(kind, table, name, withRow),
       need: (kind, table, name, withRow) => this.need(kind, table, name, withRow),
-      guardAbsent: (table, name) => this.guardAbsent(table as "Logical_Switch", name),
+      guardAbsent: (table, name) => this.guardAbsent(table, name),
       created: (table, name, ref, container) => this.created(table, name, ref, container),
       forget: (table, name, uuid) => this.forget(table, name, uuid),
       pendingRef: (table, name) => this.pendingRef(table, name),
       switchOf: (port) => this.switchOf(port),
-    };
+    });
   }
 
   /**

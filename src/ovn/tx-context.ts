@@ -21,6 +21,9 @@ export interface Found<N extends TableName> {
   readonly row: Row<N> | undefined;
 }
 
+/** The named tables whose creations the feature modules guard with {@link TxContext.guardAbsent}. */
+export type GuardedTable = "Load_Balancer_Group" | "Forwarding_Group" | "Copp";
+
 /** What a feature module may do inside one transaction. */
 export interface TxContext {
   /** Throws when the transaction was already committed. */
@@ -36,7 +39,7 @@ export interface TxContext {
   /** As {@link TxContext.lookup}, throwing `OvnNotFoundError` when absent. */
   need<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow?: boolean): Promise<Found<N>>;
   /** Adds a `wait` that fails the commit if a row named `name` appears in `table` meanwhile. */
-  guardAbsent(table: TableName, name: string): void;
+  guardAbsent(table: GuardedTable, name: string): void;
   /** Records a creation, so that later calls of the transaction find it. */
   created(table: TableName, name: string, ref: NamedRef<string>, container?: string): void;
   /** Records a deletion. */
