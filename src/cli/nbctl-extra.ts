@@ -15,7 +15,7 @@ import { COPP_PROTOCOLS, type CoppProtocol } from "../ovn/copp.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
 import type { FwdGroupEntry } from "../ovn/fwd-group.js";
 import type { NbTransaction } from "../ovn/nb.js";
-import { idlTableOrders } from "../ovsdb/client/idl-order.js";
+import { idlTableOrders, sortByIdlOrder } from "../ovsdb/client/idl-order.js";
 import { UsageError } from "./io.js";
 import { visibleAtOnce } from "./nbctl-preview.js";
 
@@ -60,8 +60,7 @@ function worded(spec: ExtraSpec): ExtraSpec {
 
 /** `fwd-group-list`'s table, rows in `order` (ovn-nbctl's IDL order of the Forwarding_Group table). */
 function fwdGroupTable(entries: readonly FwdGroupEntry[], order: readonly string[]): string {
-  const rank = new Map(order.map((u, i) => [u, i]));
-  const rows = [...entries].sort((a, b) => (rank.get(a.group._uuid) ?? Infinity) - (rank.get(b.group._uuid) ?? Infinity));
+  const rows = sortByIdlOrder([...entries], order, (e) => e.group._uuid);
   let out = `${"FWD_GROUP".padEnd(16)}${"LS".padEnd(14)}${"VIP".padEnd(16)}${"VMAC".padEnd(22)}CHILD_PORTS\n`;
   for (const { switch: ls, group: g } of rows) {
     const ports = [...g.child_port].sort(compareUtf8).join(" ");

@@ -23,7 +23,7 @@ import { type CommitResult, NbTransaction, OvnNb } from "../ovn/nb.js";
 import { type NbReader, selectReader } from "../ovn/reader.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnNotFoundError } from "../ovn/errors.js";
 import { ipFamily, normalizePrefix, parsePrefix } from "../ovn/net.js";
-import { idlTableOrders } from "../ovsdb/client/idl-order.js";
+import { idlTableOrders, sortByIdlOrder } from "../ovsdb/client/idl-order.js";
 import { renderShow } from "../ovn/show.js";
 import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEquals, unbracket } from "../ovsdb/text/datum-parse.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
@@ -212,8 +212,7 @@ async function inIdlOrder(ctx: Ctx, t: TableSchema, rows: RawRow[]): Promise<Raw
   const column = [...t.columns.keys()].find((c) => !c.startsWith("_"));
   if (rows.length < 2 || column === undefined) return byUuid;
   const order = (await idlTableOrders(ctx.client, DB, { [t.name]: column })).get(t.name) ?? [];
-  const rank = new Map(order.map((u, i) => [u, i]));
-  return byUuid.sort((a, b) => (rank.get(uuidOf(a)) ?? Infinity) - (rank.get(uuidOf(b)) ?? Infinity) || 0);
+  return sortByIdlOrder(byUuid, order, uuidOf);
 }
 
 const genericCommands: Record<string, Spec> = {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { OvsdbClient } from "../ovsdb/client/client.js";
-import { idlTableOrders } from "../ovsdb/client/idl-order.js";
+import { idlTableOrders, sortByIdlOrder } from "../ovsdb/client/idl-order.js";
 import { OvnError } from "./errors.js";
 import type { NbReader } from "./reader.js";
 
@@ -34,9 +34,7 @@ function byIdOrName<T extends { name: string; _uuid: string }>(rows: readonly T[
 /** Sorts `rows` by `order` (UUIDs in iteration order); rows it lacks (created since) go last, by name. */
 function inOrder<T extends { name: string; _uuid: string }>(rows: readonly T[], order: readonly string[] | undefined): T[] {
   const sorted = [...rows].sort(byName);
-  if (!order) return sorted;
-  const rank = new Map(order.map((u, i) => [u, i]));
-  return sorted.sort((a, b) => (rank.get(a._uuid) ?? Infinity) - (rank.get(b._uuid) ?? Infinity) || 0);
+  return order ? sortByIdlOrder(sorted, order, (r) => r._uuid) : sorted;
 }
 
 /**

@@ -20,3 +20,12 @@ export async function idlTableOrders(client: OvsdbClient, database: string, tabl
   const updates = start.updates as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   return new Map(Object.keys(tables).map((t) => [t, idlRowOrder(Object.keys(updates[t] ?? {}))]));
 }
+
+/**
+ * Sorts `rows` (in place, stably) into `order`, the UUIDs in IDL iteration order from
+ * {@link idlTableOrders}; rows it lacks (created since) keep their relative order, last.
+ */
+export function sortByIdlOrder<R>(rows: R[], order: readonly string[], uuidOf: (row: R) => string): R[] {
+  const rank = new Map(order.map((u, i) => [u, i]));
+  return rows.sort((a, b) => (rank.get(uuidOf(a)) ?? Infinity) - (rank.get(uuidOf(b)) ?? Infinity) || 0);
+}

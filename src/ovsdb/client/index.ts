@@ -6,4 +6,4 @@
 export * from "./client.js";
 export * from "./retry.js";
 export { type VerifiedConnection, connectVerified } from "./verified.js";
-export { idlTableOrders } from "./idl-order.js";
+export { idlTableOrders, sortByIdlOrder } from "./idl-order.js";
