@@ -25,6 +25,9 @@ Options:
       --import-from MOD  module the generated code imports the runtime from
                          (default: ovn-ts/ovsdb)
       --name FILE.ts     output file name (default: from the schema file name)
+      --load-schema PATH do not embed the schema: the module loads PATH (relative
+                         to the generated module) on first use and exports
+                         SCHEMA_FILE instead of SCHEMA
   -h, --help             show this help
 `;
 
@@ -34,6 +37,7 @@ interface Args {
   stdout: boolean;
   importFrom: string | undefined;
   name: string | undefined;
+  loadSchema: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args | "help" {
@@ -42,6 +46,7 @@ function parseArgs(argv: readonly string[]): Args | "help" {
   let stdout = false;
   let importFrom: string | undefined;
   let name: string | undefined;
+  let loadSchema: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (opt: string): string => {
@@ -70,6 +75,9 @@ function parseArgs(argv: readonly string[]): Args | "help" {
         name = value(opt);
         if (!/^[\w.-]+\.ts$/.test(name)) throw new UsageError(`--name must be a file name ending in .ts, not "${name}"`);
         break;
+      case "--load-schema":
+        loadSchema = value(opt);
+        break;
       default:
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option '${a}' (see --help)`);
         if (schema !== undefined) throw new UsageError(`only one schema file is accepted, got '${schema}' and '${a}'`);
@@ -79,7 +87,7 @@ function parseArgs(argv: readonly string[]): Args | "help" {
   if (schema === undefined) throw new UsageError("missing SCHEMA.ovsschema argument (see --help)");
   if (output === undefined && !stdout) throw new UsageError("missing -o DIR (or --stdout)");
   if (output !== undefined && stdout) throw new UsageError("-o and --stdout are mutually exclusive");
-  return { schema, output, stdout, importFrom, name };
+  return { schema, output, stdout, importFrom, name, loadSchema };
 }
 
 /** Entry point of `ovn-ts codegen`. */
@@ -92,6 +100,7 @@ export const codegenCommand: CliCommand = async (argv, io) => {
   const schema = readSchemaFile(args.schema);
   const text = generateModel(schema, {
     ...(args.importFrom !== undefined ? { importFrom: args.importFrom } : {}),
+    ...(args.loadSchema !== undefined ? { loadSchema: args.loadSchema } : {}),
     source: args.schema.split(/[\\/]/).pop() ?? args.schema,
   });
   if (args.stdout) {

@@ -22,6 +22,13 @@ export interface GenerateModelOptions {
   readonly importFrom?: string;
   /** Where the schema came from (a file name), for the header comment. */
   readonly source?: string;
+  /**
+   * Do not embed the schema: the module exports `SCHEMA_FILE` (this path, resolved against the
+   * generated module's own URL) instead of `SCHEMA`, and its `model` reads and checks that file on
+   * first use (`defineModelFromFile`). Use it when the `.ovsschema` file ships next to the code.
+   * @default undefined (the schema is embedded as `SCHEMA`)
+   */
+  readonly loadSchema?: string;
 }
 
 /**
@@ -38,6 +45,7 @@ export const GENERATED_NAMES: readonly string[] = [
   "Insert",
   "Update",
   "SCHEMA",
+  "SCHEMA_FILE",
   "model",
 ];
 
@@ -212,11 +220,20 @@ export function generateModel(schema: DatabaseSchema | unknown, options: Generat
   w("/** The row an update of table `N` takes: mutable columns only, all optional. */");
   w("export type Update<N extends TableName> = $m.UpdateRow<Tables[N]>;");
   w();
-  w(`/** The embedded ${db.name} schema (RFC 7047 §3.2), with every constraint, for runtime checks and the compatibility check. */`);
-  w(`export const SCHEMA: $m.Json = ${prettyJson(schemaToJson(db), 4)};`);
-  w();
-  w(`/** The ${db.name} model: typed builders per table (\`model.table("...")\`) and typed \`transact\`. */`);
-  w("export const model: $m.DatabaseModel<Tables> = $m.defineModel<Tables>(SCHEMA);");
+  if (options.loadSchema === undefined) {
+    w(`/** The embedded ${db.name} schema (RFC 7047 §3.2), with every constraint, for runtime checks and the compatibility check. */`);
+    w(`export const SCHEMA: $m.Json = ${prettyJson(schemaToJson(db), 4)};`);
+    w();
+    w(`/** The ${db.name} model: typed builders per table (\`model.table("...")\`) and typed \`transact\`. */`);
+    w("export const model: $m.DatabaseModel<Tables> = $m.defineModel<Tables>(SCHEMA);");
+  } else {
+    const expected = [`database: ${lit(db.name)}`, `version: ${lit(db.version)}`, ...(db.cksum !== undefined ? [`cksum: ${lit(db.cksum)}`] : [])];
+    w(`/** The shipped ${db.name} schema file (RFC 7047 §3.2) the model loads on first use; not embedded here. */`);
+    w(`export const SCHEMA_FILE: URL = new URL(${lit(options.loadSchema)}, import.meta.url);`);
+    w();
+    w(`/** The ${db.name} model: typed builders per table (\`model.table("...")\`) and typed \`transact\`; reads {@link SCHEMA_FILE} on first use and checks it is schema ${doc(db.version)}. */`);
+    w(`export const model: $m.DatabaseModel<Tables> = $m.defineModelFromFile<Tables>({ ${expected.join(", ")} }, SCHEMA_FILE);`);
+  }
   return `${out.join("\n")}\n`;
 }
 

@@ -52,9 +52,11 @@ export {
   type TypedUpdate,
   type TypedWait,
   type TypedWaitOptions,
+  defineLazyModel,
   defineModel,
   encodeWhere,
 } from "./model.js";
+export { type ExpectedSchema, defineModelFromFile, loadSchemaJson } from "./file-model.js";
 export {
   type CompatibilityProblem,
   type CompatibilityProblemKind,

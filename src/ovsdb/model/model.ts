@@ -137,7 +137,7 @@ export interface TableBuilder<D extends TableDef, N extends string> {
 export interface DatabaseModel<T extends { readonly [K in keyof T]: TableDef }> {
   /** The database name. */
   readonly name: string;
-  /** The embedded schema's JSON. */
+  /** The schema's JSON: embedded in the generated module, or loaded from its shipped file on first use. */
   readonly schemaJson: Json;
   /** The embedded schema, parsed (on first use). */
   readonly schema: DatabaseSchema;
@@ -370,13 +370,26 @@ function makeTable<D extends TableDef, N extends string>(database: string, t: Ta
 export function defineModel<T extends { readonly [K in keyof T]: TableDef }>(schemaJson: Json): DatabaseModel<T> {
   const name = schemaJson !== null && typeof schemaJson === "object" && !Array.isArray(schemaJson) ? (schemaJson as { name?: unknown }).name : undefined;
   if (typeof name !== "string") throw new TypeError("defineModel: the schema has no name");
+  return defineLazyModel<T>(name, () => schemaJson);
+}
+
+/**
+ * Builds a typed model of database `name` whose schema JSON is obtained by `load` on first use
+ * (of `schemaJson`, `schema`, `table()`), then kept. Generated modules that load their schema
+ * from a shipped `.ovsschema` file use it through `defineModelFromFile`.
+ */
+export function defineLazyModel<T extends { readonly [K in keyof T]: TableDef }>(name: string, load: () => Json): DatabaseModel<T> {
+  let json: Json | undefined;
   let parsed: DatabaseSchema | undefined;
   const builders = new Map<string, TableBuilder<TableDef, string>>();
   const model: DatabaseModel<T> = {
     name,
-    schemaJson,
+    get schemaJson() {
+      json ??= load();
+      return json;
+    },
     get schema() {
-      parsed ??= parseSchema(schemaJson);
+      parsed ??= parseSchema(model.schemaJson);
       return parsed;
     },
     table<N extends keyof T & string>(table: N): TableBuilder<T[N], N> {

@@ -18,3 +18,36 @@ export * as OVN_IC_Northbound from "./ovn-ic-nb.js";
 export * as OVN_IC_Southbound from "./ovn-ic-sb.js";
 /** Typed model of _Server (from `schemas/_server.ovsschema`). */
 export * as _Server from "./_server.js";
+/** Typed model of OVN_Northbound as OVN 24.03 has it (schema 7.3.0, from `schemas/ovn-24.03/`). */
+export * as OVN_Northbound_24_03 from "./ovn-nb-7.3.0.js";
+/** Typed model of OVN_Southbound as OVN 24.03 has it (schema 20.33.0, from `schemas/ovn-24.03/`). */
+export * as OVN_Southbound_24_03 from "./ovn-sb-20.33.0.js";
+/** Typed model of OVN_IC_Northbound as OVN 24.03 has it (schema 1.1.0, from `schemas/ovn-24.03/`). */
+export * as OVN_IC_Northbound_24_03 from "./ovn-ic-nb-1.1.0.js";
+/** Typed model of OVN_IC_Southbound as OVN 24.03 has it (schema 1.2.0, from `schemas/ovn-24.03/`). */
+export * as OVN_IC_Southbound_24_03 from "./ovn-ic-sb-1.2.0.js";
+/** Typed model of OVN_Northbound as OVN 24.09 has it (schema 7.6.0, from `schemas/ovn-24.09/`). */
+export * as OVN_Northbound_24_09 from "./ovn-nb-7.6.0.js";
+/** Typed model of OVN_Southbound as OVN 24.09 has it (schema 20.37.0, from `schemas/ovn-24.09/`). */
+export * as OVN_Southbound_24_09 from "./ovn-sb-20.37.0.js";
+/** Typed model of OVN_IC_Northbound as OVN 24.09 has it (schema 1.1.0, from `schemas/ovn-24.09/`). */
+export * as OVN_IC_Northbound_24_09 from "./ovn-ic-nb-1.1.0.js";
+/** Typed model of OVN_IC_Southbound as OVN 24.09 has it (schema 1.2.0, from `schemas/ovn-24.09/`). */
+export * as OVN_IC_Southbound_24_09 from "./ovn-ic-sb-1.2.0.js";
+/** Typed model of OVN_Northbound as OVN 25.03 has it (schema 7.11.0, from `schemas/ovn-25.03/`). */
+export * as OVN_Northbound_25_03 from "./ovn-nb-7.11.0.js";
+/** Typed model of OVN_Southbound as OVN 25.03 has it (schema 20.41.0, from `schemas/ovn-25.03/`). */
+export * as OVN_Southbound_25_03 from "./ovn-sb-20.41.0.js";
+/** Typed model of OVN_IC_Northbound as OVN 25.03 has it (schema 1.2.0, from `schemas/ovn-25.03/`). */
+export * as OVN_IC_Northbound_25_03 from "./ovn-ic-nb-1.2.0.js";
+/** Typed model of OVN_IC_Southbound as OVN 25.03 has it (schema 1.3.0, from `schemas/ovn-25.03/`). */
+export * as OVN_IC_Southbound_25_03 from "./ovn-ic-sb-1.3.0.js";
+/** Typed model of OVN_Northbound as OVN 25.09 has it (schema 7.12.0, from `schemas/ovn-25.09/`). */
+export * as OVN_Northbound_25_09 from "./ovn-nb-7.12.0.js";
+/** Typed model of OVN_Southbound as OVN 25.09 has it (schema 21.5.0, from `schemas/ovn-25.09/`). */
+export * as OVN_Southbound_25_09 from "./ovn-sb-21.5.0.js";
+/** Typed model of OVN_IC_Northbound as OVN 25.09 has it (schema 1.2.0, from `schemas/ovn-25.09/`). */
+export * as OVN_IC_Northbound_25_09 from "./ovn-ic-nb-1.2.0.js";
+/** Typed model of OVN_IC_Southbound as OVN 25.09 has it (schema 2.2.0, from `schemas/ovn-25.09/`). */
+export * as OVN_IC_Southbound_25_09 from "./ovn-ic-sb-2.2.0.js";
+export { OVN_RELEASES, OVN_SCHEMA_FILES, OVN_SCHEMA_VERSIONS, type OvnDatabase, type OvnRelease, ovnModels, ovnSchemaFile } from "./ovn-releases.js";

@@ -33,6 +33,15 @@ describe("ovn-ts codegen", () => {
     expect(readFileSync(join(dir, "srv.ts"), "utf8")).toContain("export const DATABASE = \"_Server\";");
   });
 
+  it("with --load-schema, exports SCHEMA_FILE instead of SCHEMA and the model loads that file", async () => {
+    const io = memoryIo();
+    const rel = "../../ic-nb.ovsschema";
+    expect(await codegenCommand([bundledSchemaPath("OVN_IC_Northbound"), "--stdout", "--load-schema", rel], io)).toBe(0);
+    expect(io.stdout).not.toContain("export const SCHEMA:");
+    expect(io.stdout).toContain(`export const SCHEMA_FILE: URL = new URL("${rel}", import.meta.url);`);
+    expect(io.stdout).toMatch(/defineModelFromFile<Tables>\(\{ database: "OVN_IC_Northbound", version: "1\.0\.0", cksum: "[^"]+" \}, SCHEMA_FILE\)/);
+  });
+
   it("prints help", async () => {
     const io = memoryIo();
     expect(await main(["codegen", "--help"], io)).toBe(0);
