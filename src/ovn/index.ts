@@ -112,3 +112,19 @@ export type {
   LearnedRouteFilter,
   TransitLink,
 } from "./ic.js";
+export {
+  type FeatureReleases,
+  type OvnFeature,
+  type OvnSchemaInfo,
+  type OvnSchemaMatch,
+  OVN_DATABASE_KEYS,
+  OVN_FEATURE_CHANGES,
+  OvnFeatureUnavailableError,
+  OvnInvalidSchemaError,
+  describeOvnSchema,
+  detectOvnSchema,
+  matchedOvnModel,
+  ovnFeatureReleases,
+  requireFeature,
+} from "./schema-features.js";
+export { type FeatureParts, parseFeatureName, schemaFeatureNames, schemaHasFeature } from "./schema-feature-names.js";
