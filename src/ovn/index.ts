@@ -1,7 +1,8 @@
 /**
  * ovn: the OVN logical-network API on top of the typed Northbound model — switches, ports,
  * routers, routes, NAT, ACLs, port groups, address sets, load balancers, QoS, mirrors, BFD as
- * short typed idempotent calls composed into one transaction, and Kube-OVN-style IPAM.
+ * short typed idempotent calls composed into one transaction, Kube-OVN-style IPAM, and detection
+ * of the OVN release and schema features a server has (`detectOvnSchema`, `requireFeature`).
  *
  * @module
  */

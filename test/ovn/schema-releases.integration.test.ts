@@ -4,6 +4,7 @@
  * release's typed model, monitored back and decoded, and `ovsdb-client` reads the same values.
  * On 23.03 the newer features are refused with OvnFeatureUnavailableError before anything is sent.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvnFeatureUnavailableError, type OvnSchemaInfo, detectOvnSchema, requireFeature } from "../../src/ovn/index.js";
 import {
@@ -20,6 +21,7 @@ import {
   OVN_Southbound_25_03,
   OvsdbClient,
   type OvnDatabase,
+  insert,
   type OvnRelease,
   type TableUpdates2,
   ovnModels,
@@ -28,6 +30,29 @@ import {
 } from "../../src/ovsdb/index.js";
 import { type EmbeddedServerSandbox, type OvsdbServerSandbox, run, startEmbeddedServer, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
+
+// docs:detect
+/** Adds a tier-2 "pass" ACL to switch `ls`; needs ACL tiers (OVN 24.03 or later). */
+export async function addTieredAcl(client: OvsdbClient, ls: string) {
+  const nb = await detectOvnSchema(client);
+  // On OVN 23.03: OvnFeatureUnavailableError { feature: "ACL.tier", schemaVersion: "7.0.0", neededRelease: "24.03", ... }
+  requireFeature(nb, "ACL.tier", "ACL.action=pass");
+  // OVN 24.03 and every later release serve the 24.03 model (later schemas add, never drop, NB columns).
+  const { model } = OVN_Northbound_24_03;
+  const acl = model.table("ACL").insert({ priority: 1000, direction: "to-lport", match: "ip4.src == 10.0.0.0/8", action: "pass", tier: 2 });
+  const [uuid] = await model.transact(client, [acl, model.table("Logical_Switch").mutate({ name: ls }, [["acls", "insert", [acl.ref]]])]);
+  return uuid;
+}
+// docs:end
+
+it("docs/models.md shows the detection example exactly as this file runs it", () => {
+  const text = readFileSync(new URL(import.meta.url).pathname, "utf8");
+  const start = text.indexOf("// docs:detect\n") + "// docs:detect\n".length;
+  const region = text.slice(start, text.indexOf("// docs:end", start)).trim();
+  const guide = readFileSync(new URL("../../docs/models.md", import.meta.url).pathname, "utf8");
+  const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+  expect(blocks).toContain(region);
+});
 
 const DBS: readonly OvnDatabase[] = ["OVN_Northbound", "OVN_Southbound", "OVN_IC_Northbound", "OVN_IC_Southbound"];
 
@@ -256,6 +281,20 @@ for (const { kind, available, start } of KINDS) {
             expect(await readWithOvsdbClient(server.unix, c, written.uuid)).toEqual(written.wire);
           }, 60_000);
         }
+
+        it("runs the docs example: a tiered ACL where the schema has tiers, OvnFeatureUnavailableError (nothing sent) where not", async () => {
+          await client.transact("OVN_Northbound", [insert("Logical_Switch", { name: "docs-ls" })]);
+          const select = JSON.stringify(["OVN_Northbound", { op: "select", table: "Logical_Switch", where: [["name", "==", "docs-ls"]], columns: ["acls"] }]);
+          if (release === "23.03") {
+            await expect(addTieredAcl(client, "docs-ls")).rejects.toMatchObject({ name: "OvnFeatureUnavailableError", feature: "ACL.tier", neededRelease: "24.03" });
+            expect(JSON.parse((await run("ovsdb-client", ["transact", server.unix, select])).stdout)).toEqual([{ rows: [{ acls: ["set", []] }] }]);
+            return;
+          }
+          const uuid = await addTieredAcl(client, "docs-ls");
+          expect(JSON.parse((await run("ovsdb-client", ["transact", server.unix, select])).stdout)).toEqual([{ rows: [{ acls: ["uuid", uuid] }] }]);
+          const acl = JSON.stringify(["OVN_Northbound", { op: "select", table: "ACL", where: [["_uuid", "==", ["uuid", uuid]]], columns: ["tier", "action", "match"] }]);
+          expect(JSON.parse((await run("ovsdb-client", ["transact", server.unix, acl])).stdout)).toEqual([{ rows: [{ tier: 2, action: "pass", match: "ip4.src == 10.0.0.0/8" }] }]);
+        });
 
         if (release === "23.03") {
           it("refuses every newer release's features with OvnFeatureUnavailableError, and the newer typed models do not fit", async () => {
