@@ -118,6 +118,8 @@ export {
   type OvnFeature,
   type OvnSchemaInfo,
   type OvnSchemaMatch,
+  type TableAndColumnNames,
+  type TablesIn,
   OVN_DATABASE_KEYS,
   OVN_FEATURE_CHANGES,
   OvnFeatureUnavailableError,

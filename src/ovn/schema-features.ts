@@ -32,11 +32,11 @@ export const OVN_DATABASE_KEYS = {
 } as const satisfies Record<OvnDatabase, keyof (typeof ovnModels)[OvnRelease]>;
 
 /** The generated `Tables` type of database `D` in release `R`. */
-type TablesIn<D extends OvnDatabase, R extends OvnRelease> =
+export type TablesIn<D extends OvnDatabase, R extends OvnRelease> =
   (typeof ovnModels)[R][(typeof OVN_DATABASE_KEYS)[D]]["model"] extends DatabaseModel<infer T> ? T : never;
 
 /** `"Table"` and `"Table.column"` of every table of a generated `Tables` type. */
-type TableAndColumnNames<T> = {
+export type TableAndColumnNames<T> = {
   [N in keyof T & string]: T[N] extends TableDef ? N | `${N}.${Exclude<keyof RowOf<T[N]>, "_uuid" | "_version"> & string}` : never;
 }[keyof T & string];
 
