@@ -114,8 +114,10 @@ export type {
   TransitLink,
 } from "./ic.js";
 export {
+  type DatabaseListClient,
   type FeatureReleases,
   type OvnFeature,
+  type OvnSchemaInfos,
   type OvnSchemaInfo,
   type OvnSchemaMatch,
   type TableAndColumnNames,
@@ -126,6 +128,7 @@ export {
   OvnInvalidSchemaError,
   describeOvnSchema,
   detectOvnSchema,
+  detectOvnSchemas,
   matchedOvnModel,
   ovnFeatureReleases,
   requireFeature,

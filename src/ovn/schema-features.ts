@@ -160,6 +160,30 @@ export async function detectOvnSchema<D extends OvnDatabase = "OVN_Northbound">(
   return describeOvnSchema(database, await client.getSchema(database, options));
 }
 
+/** What {@link detectOvnSchemas} needs of a client (an `OvsdbClient` has it). */
+export interface DatabaseListClient extends SchemaClient {
+  /** `list_dbs` (RFC 7047 §4.1.1): the databases the server serves. */
+  listDbs(options?: CallOptions): Promise<string[]>;
+}
+
+/** {@link detectOvnSchemas}' answer: one {@link OvnSchemaInfo} per OVN database the server serves. */
+export type OvnSchemaInfos = { readonly [D in OvnDatabase]?: OvnSchemaInfo<D> };
+
+/**
+ * Detects every OVN database a server serves (`list_dbs`, then `get_schema` of each of
+ * `OVN_Northbound`, `OVN_Southbound`, `OVN_IC_Northbound`, `OVN_IC_Southbound` it has); the
+ * databases it does not serve are absent from the answer.
+ */
+export async function detectOvnSchemas(client: DatabaseListClient, options?: CallOptions): Promise<OvnSchemaInfos> {
+  const served = new Set(await client.listDbs(options));
+  const out: { [D in OvnDatabase]?: OvnSchemaInfo<D> } = {};
+  for (const db of Object.keys(OVN_DATABASE_KEYS) as OvnDatabase[]) {
+    if (!served.has(db)) continue;
+    (out as Record<string, unknown>)[db] = await detectOvnSchema(client, db, options);
+  }
+  return out;
+}
+
 /** A server's schema is of another database than the one asked about. */
 export class OvnInvalidSchemaError extends OvnError {
   override readonly name = "OvnInvalidSchemaError";

@@ -7,6 +7,7 @@ import {
   OvnInvalidSchemaError,
   describeOvnSchema,
   detectOvnSchema,
+  detectOvnSchemas,
   matchedOvnModel,
   ovnFeatureReleases,
   requireFeature,
@@ -158,6 +159,16 @@ describe("describeOvnSchema / detectOvnSchema", () => {
     expect(info.match).toEqual({ kind: "unknown" });
     expect(matchedOvnModel(info)).toBeUndefined();
     expect(() => describeOvnSchema("OVN_Northbound", raw("24.03", "OVN_Southbound"))).toThrow(OvnInvalidSchemaError);
+  });
+
+  it("detectOvnSchemas detects the OVN databases the server lists, and only those", async () => {
+    const client = {
+      listDbs: async () => ["_Server", "OVN_Southbound", "Open_vSwitch"],
+      getSchema: async (db: string) => (db === "OVN_Southbound" ? raw("24.09", "OVN_Southbound") : Promise.reject(new Error(`asked for ${db}`))),
+    };
+    const all = await detectOvnSchemas(client);
+    expect(Object.keys(all)).toEqual(["OVN_Southbound"]);
+    expect(all.OVN_Southbound?.match).toEqual({ kind: "exact", release: "24.09", releases: ["24.09"] });
   });
 
   it("detectOvnSchema asks the server with get_schema", async () => {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OvnFeatureUnavailableError, type OvnSchemaInfo, detectOvnSchema, requireFeature } from "../../src/ovn/index.js";
+import { OvnFeatureUnavailableError, type OvnSchemaInfo, detectOvnSchema, detectOvnSchemas, requireFeature } from "../../src/ovn/index.js";
 import {
   ModelCompatibilityError,
   OVN_IC_Northbound_25_03,
@@ -264,7 +264,10 @@ for (const { kind, available, start } of KINDS) {
           await server?.stop();
         });
 
-        it("is detected as this release for all four databases", () => {
+        it("is detected as this release for all four databases", async () => {
+          const all = await detectOvnSchemas(client);
+          expect(Object.keys(all).sort()).toEqual([...DBS].sort());
+          expect(all.OVN_Northbound?.version).toBe(OVN_SCHEMA_VERSIONS[release].OVN_Northbound);
           for (const db of DBS) {
             const info = infos.get(db)!;
             expect(info.version, db).toBe(OVN_SCHEMA_VERSIONS[release][db]);
