@@ -43,11 +43,12 @@ export type TableAndColumnNames<T> = {
 /**
  * A feature of OVN database `D`: a table (`"Sample"`), a column (`"ACL.tier"`) of any bundled
  * release, or an enumeration value that differs between releases (`"ACL.action=pass"`, see
- * {@link OVN_FEATURE_CHANGES}). Other enumeration values can be checked too, as plain strings.
+ * {@link OVN_FEATURE_CHANGES}). Other enumeration values are in every bundled release. For a union
+ * of databases, the union of their features.
  */
-export type OvnFeature<D extends OvnDatabase = "OVN_Northbound"> =
-  | { [R in OvnRelease]: TableAndColumnNames<TablesIn<D, R>> }[OvnRelease]
-  | (keyof (typeof OVN_FEATURE_CHANGES)[D] & string);
+export type OvnFeature<D extends OvnDatabase = "OVN_Northbound"> = D extends OvnDatabase
+  ? { [R in OvnRelease]: TableAndColumnNames<TablesIn<D, R>> }[OvnRelease] | (keyof (typeof OVN_FEATURE_CHANGES)[D] & string)
+  : never;
 
 /** Which releases have a feature: the first bundled one, and the first that dropped it (if any). */
 export interface FeatureReleases {
@@ -95,7 +96,10 @@ export interface OvnSchemaInfo<D extends OvnDatabase = "OVN_Northbound"> {
   readonly schema: DatabaseSchema;
   /** The bundled release it matches. */
   readonly match: OvnSchemaMatch;
-  /** Whether the server's schema has `feature` (checked against the schema itself, not the release). */
+  /**
+   * Whether the server's schema has `feature` (checked against the schema itself, not the
+   * release). Any name is accepted, also one no bundled release knows (a newer server's).
+   */
   has(feature: OvnFeature<D> | (string & {})): boolean;
 }
 
@@ -248,8 +252,10 @@ export class OvnFeatureUnavailableError extends OvnError {
 /**
  * Throws {@link OvnFeatureUnavailableError} unless the server's schema (as {@link detectOvnSchema}
  * described it) has every one of `features`; call it before building operations that use them.
+ * The names are typed ({@link OvnFeature}): a misspelt table or column is a compile error. To
+ * test a name no bundled release knows (a newer server's), use `info.has(name)`.
  */
-export function requireFeature<D extends OvnDatabase>(info: OvnSchemaInfo<D>, ...features: readonly (OvnFeature<D> | (string & {}))[]): void {
+export function requireFeature<D extends OvnDatabase>(info: OvnSchemaInfo<D>, ...features: readonly OvnFeature<D>[]): void {
   for (const f of features) {
     if (!info.has(f)) throw new OvnFeatureUnavailableError(info.database, f, info.version, info.match);
   }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OvnFeatureUnavailableError, type OvnSchemaInfo, detectOvnSchema, detectOvnSchemas, requireFeature } from "../../src/ovn/index.js";
+import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, detectOvnSchema, detectOvnSchemas, requireFeature } from "../../src/ovn/index.js";
 import {
   ModelCompatibilityError,
   OVN_IC_Northbound_25_03,
@@ -69,7 +69,7 @@ interface Case {
   readonly table: string;
   readonly columns: readonly string[];
   /** Features the row needs; checked with requireFeature before writing. */
-  readonly features: readonly string[];
+  readonly features: readonly OvnFeature<OvnDatabase>[];
   write(client: OvsdbClient): Promise<Written>;
   decode(json: unknown): Record<string, unknown>;
 }

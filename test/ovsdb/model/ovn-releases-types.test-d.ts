@@ -15,7 +15,7 @@ import {
   type OvnRelease,
   ovnModels,
 } from "../../../src/ovsdb/models/index.js";
-import type { OvnFeature } from "../../../src/ovn/index.js";
+import { type OvnFeature, type OvnSchemaInfo, requireFeature } from "../../../src/ovn/index.js";
 
 describe("versioned OVN models: new columns exist in the new models only", () => {
   it("ACL.tier and action pass (24.03)", () => {
@@ -81,5 +81,19 @@ describe("versioned OVN models: new columns exist in the new models only", () =>
     expectTypeOf<"ACL_ID">().toMatchTypeOf<OvnFeature<"OVN_Southbound">>();
     expectTypeOf<"ACL_ID">().not.toMatchTypeOf<OvnFeature<"OVN_Northbound">>();
     expectTypeOf<"Encap.type=stt">().toMatchTypeOf<OvnFeature<"OVN_IC_Southbound">>();
+    expectTypeOf<"ACL.tier" | "ACL_ID">().toMatchTypeOf<OvnFeature<"OVN_Northbound" | "OVN_Southbound">>();
+  });
+
+  it("requireFeature takes typed names only; has() takes any", () => {
+    const check = (nb: OvnSchemaInfo, sb: OvnSchemaInfo<"OVN_Southbound">) => {
+      requireFeature(nb, "ACL.tier", "Sample", "Logical_Router_Policy.action=jump");
+      // @ts-expect-error misspelt column
+      requireFeature(nb, "ACL.tierz");
+      // @ts-expect-error ACL_ID is a Southbound table
+      requireFeature(nb, "ACL_ID");
+      requireFeature(sb, "ACL_ID");
+      return nb.has("Future_Table.future_column");
+    };
+    expectTypeOf(check).returns.toEqualTypeOf<boolean>();
   });
 });
