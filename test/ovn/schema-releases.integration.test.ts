@@ -20,6 +20,7 @@ import {
   OVN_SCHEMA_VERSIONS,
   OVN_Southbound_25_03,
   OvsdbClient,
+  Replica,
   type OvnDatabase,
   insert,
   type OvnRelease,
@@ -297,6 +298,18 @@ for (const { kind, available, start } of KINDS) {
           expect(JSON.parse((await run("ovsdb-client", ["transact", server.unix, select])).stdout)).toEqual([{ rows: [{ acls: ["uuid", uuid] }] }]);
           const acl = JSON.stringify(["OVN_Northbound", { op: "select", table: "ACL", where: [["_uuid", "==", ["uuid", uuid]]], columns: ["tier", "action", "match"] }]);
           expect(JSON.parse((await run("ovsdb-client", ["transact", server.unix, acl])).stdout)).toEqual([{ rows: [{ tier: 2, action: "pass", match: "ip4.src == 10.0.0.0/8" }] }]);
+        });
+
+        it("a Replica built from this release's typed NB model holds the rows with their new columns", async () => {
+          const replica = await Replica.start(client, ovnModels[release].nb.model, { tables: { ACL: true, Logical_Switch: true } });
+          try {
+            const acls = [...replica.rows("ACL")] as Record<string, unknown>[];
+            expect(acls.length).toBeGreaterThan(0);
+            if (release === "23.03") expect(acls.every((a) => !("tier" in a))).toBe(true);
+            else expect(acls.filter((a) => a["tier"] === 2 && a["action"] === "pass")).toHaveLength(release === "24.03" ? 2 : 1);
+          } finally {
+            await replica.close();
+          }
         });
 
         if (release === "23.03") {
