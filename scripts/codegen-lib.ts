@@ -169,6 +169,10 @@ export function bundledModelFiles(): Map<string, string> {
     index.push(`export * as ${db} from "./${file.replace(/\.ts$/, ".js")}";`);
   }
   const releases = ovnReleaseSchemas();
+  for (const e of releases.filter((x) => x.release === OVN_RELEASES[0])) {
+    index.push(`/** Typed model of ${e.database} as OVN ${e.release} has it (schema ${e.schema.version}): the same module as \`${e.database}\`. */`);
+    index.push(`export * as ${e.database}_${e.release.replace(".", "_")} from "${jsModule(e.module)}";`);
+  }
   for (const e of releases.filter((x) => x.release !== OVN_RELEASES[0])) {
     if (!files.has(e.module)) {
       files.set(e.module, generateModel(e.schema, { importFrom: BUNDLED_IMPORT, source: `schemas/${e.schemaFile}`, loadSchema: `../../../schemas/${e.schemaFile}` }));

@@ -18,6 +18,14 @@ export * as OVN_IC_Northbound from "./ovn-ic-nb.js";
 export * as OVN_IC_Southbound from "./ovn-ic-sb.js";
 /** Typed model of _Server (from `schemas/_server.ovsschema`). */
 export * as _Server from "./_server.js";
+/** Typed model of OVN_Northbound as OVN 23.03 has it (schema 7.0.0): the same module as `OVN_Northbound`. */
+export * as OVN_Northbound_23_03 from "./ovn-nb.js";
+/** Typed model of OVN_Southbound as OVN 23.03 has it (schema 20.27.0): the same module as `OVN_Southbound`. */
+export * as OVN_Southbound_23_03 from "./ovn-sb.js";
+/** Typed model of OVN_IC_Northbound as OVN 23.03 has it (schema 1.0.0): the same module as `OVN_IC_Northbound`. */
+export * as OVN_IC_Northbound_23_03 from "./ovn-ic-nb.js";
+/** Typed model of OVN_IC_Southbound as OVN 23.03 has it (schema 1.1.1): the same module as `OVN_IC_Southbound`. */
+export * as OVN_IC_Southbound_23_03 from "./ovn-ic-sb.js";
 /** Typed model of OVN_Northbound as OVN 24.03 has it (schema 7.3.0, from `schemas/ovn-24.03/`). */
 export * as OVN_Northbound_24_03 from "./ovn-nb-7.3.0.js";
 /** Typed model of OVN_Southbound as OVN 24.03 has it (schema 20.33.0, from `schemas/ovn-24.03/`). */

@@ -6,6 +6,7 @@ import {
   OVN_IC_Northbound,
   OVN_IC_Southbound,
   OVN_Northbound,
+  OVN_Northbound_23_03,
   OVN_Northbound_24_03,
   OVN_Northbound_25_09,
   OVN_RELEASES,
@@ -67,6 +68,7 @@ describe("bundled models", () => {
     }
     // 23.03 keeps its modules; newer releases are the versioned exports.
     expect(ovnModels["23.03"].nb).toBe(OVN_Northbound);
+    expect(OVN_Northbound_23_03).toBe(OVN_Northbound);
     expect(ovnModels["24.03"].nb).toBe(OVN_Northbound_24_03);
     expect(ovnModels["25.09"].nb).toBe(OVN_Northbound_25_09);
     // Releases with the same IC schema share one module.
