@@ -12,7 +12,7 @@ import {
   ovnFeatureReleases,
   requireFeature,
 } from "../../src/ovn/index.js";
-import { OVN_RELEASES, type OvnDatabase, type OvnRelease, ovnModels, ovnSchemaFile } from "../../src/ovsdb/index.js";
+import { OVN_RELEASES, type OvnDatabase, type OvnRelease, SchemaError, ovnModels, ovnSchemaFile } from "../../src/ovsdb/index.js";
 
 /** A schema file as plain JSON, read without the project's parser. */
 interface RawSchema {
@@ -159,6 +159,7 @@ describe("describeOvnSchema / detectOvnSchema", () => {
     expect(info.match).toEqual({ kind: "unknown" });
     expect(matchedOvnModel(info)).toBeUndefined();
     expect(() => describeOvnSchema("OVN_Northbound", raw("24.03", "OVN_Southbound"))).toThrow(OvnInvalidSchemaError);
+    expect(() => describeOvnSchema("OVN_Northbound", { name: "OVN_Northbound", version: "seven", tables: {} })).toThrow(SchemaError);
   });
 
   it("detectOvnSchemas detects the OVN databases the server lists, and only those", async () => {
