@@ -331,6 +331,14 @@ for (const { kind, available, start } of KINDS) {
             const problems = await verifyModelSchema(client, OVN_Northbound_24_03.model).catch((e: unknown) => e);
             expect(problems).toBeInstanceOf(ModelCompatibilityError);
             expect((problems as ModelCompatibilityError).problems).toContainEqual(expect.objectContaining({ kind: "missing-column", table: "ACL", column: "tier" }));
+            // Sent anyway (raw, no check), the server itself refuses them; both servers answer the same (the row's members sorted, as ovsdb-server prints JSON).
+            const row = { priority: 1, direction: "to-lport", match: "ip4", action: "drop" };
+            expect(await client.transactRaw("OVN_Northbound", [{ op: "insert", table: "ACL", row: { ...row, tier: 2 } }])).toEqual([
+              { error: "unknown column", details: "No column tier in table ACL.", syntax: '{"action":"drop","direction":"to-lport","match":"ip4","priority":1,"tier":2}' },
+            ]);
+            expect(await client.transactRaw("OVN_Northbound", [{ op: "insert", table: "ACL", row: { ...row, action: "pass" } }])).toEqual([
+              { error: "constraint violation", details: "pass is not one of the allowed values ([allow, allow-related, allow-stateless, drop, reject])" },
+            ]);
             // Nothing was sent for the refused features: no ACL has a tier column to show, and the table is as the 23.03 case left it.
             const r = await run("ovsdb-client", ["transact", server.unix, JSON.stringify(["OVN_Northbound", { op: "select", table: "ACL", where: [], columns: ["action"] }])]);
             expect(JSON.parse(r.stdout)).toEqual([{ rows: [{ action: "allow-related" }] }]);
