@@ -112,3 +112,5 @@ export type {
   LearnedRouteFilter,
   TransitLink,
 } from "./ic.js";
+// The controller layer (declarative calls, ownership, GC, reconcile runtime): see docs/ovn.md "Writing a controller".
+export * from "./controller/index.js";
