@@ -199,15 +199,19 @@ export class PlanBuilder {
     return true;
   }
 
-  private pendingChange(table: string, row: Row): PendingChange {
+  /**
+   * The pending change of a row. `guard`: the change was computed from the row's contents, so
+   * pin its version (adding or removing one reference commutes with other writers: no guard).
+   */
+  private pendingChange(table: string, row: Row, guard: boolean): PendingChange {
     const uuid = row["_uuid"] as string;
     let p = this.changes.get(uuid);
     if (!p) {
       p = { table, key: this.keyOf(table, row), update: {}, mutations: new Map() };
       this.changes.set(uuid, p);
-      const v = row["_version"];
-      if (this.db.guards && typeof v === "string") this.versionGuards.set(uuid, { table, uuid, version: v });
     }
+    const v = row["_version"];
+    if (guard && this.db.guards && typeof v === "string" && !this.versionGuards.has(uuid)) this.versionGuards.set(uuid, { table, uuid, version: v });
     return p;
   }
 
@@ -224,8 +228,8 @@ export class PlanBuilder {
     s.columns.add(column);
   }
 
-  private record(table: string, row: Row, column: string, change: ColumnChange): void {
-    const p = this.pendingChange(table, row);
+  private record(table: string, row: Row, column: string, change: ColumnChange, guard = true): void {
+    const p = this.pendingChange(table, row, guard);
     this.markStep(table, row, column);
     if (change.kind === "set") {
       p.update[column] = change.value;
@@ -268,7 +272,7 @@ export class PlanBuilder {
       if (has) return;
     }
     if (has || acc?.add.has(child)) return;
-    this.record(table, parent, column, { kind: "mutate", remove: [], add: [child] });
+    this.record(table, parent, column, { kind: "mutate", remove: [], add: [child] }, false);
   }
 
   /** Removes reference `child` from set column `column` of `parent` (no-op when absent). */
@@ -278,7 +282,7 @@ export class PlanBuilder {
     const acc = this.changes.get(parent["_uuid"] as string)?.mutations.get(column);
     if (acc?.add.has(child)) acc.add.delete(child);
     if (!has) return;
-    this.record(table, parent, column, { kind: "mutate", remove: [child], add: [] });
+    this.record(table, parent, column, { kind: "mutate", remove: [child], add: [] }, false);
   }
 
   /**

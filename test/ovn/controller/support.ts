@@ -40,7 +40,7 @@ export async function nbctl(db: string, ...args: string[]): Promise<string> {
 }
 
 function atomText(v: unknown): string {
-  if (Array.isArray(v) && (v[0] === "uuid" || v[0] === "named-uuid")) return v[0] === "uuid" ? `<${String(v[1]).slice(0, 8)}>` : `@${String(v[1])}`;
+  if (Array.isArray(v) && (v[0] === "uuid" || v[0] === "named-uuid")) return v[0] === "uuid" ? "<uuid>" : "@new";
   if (Array.isArray(v) && v[0] === "set") return `[${(v[1] as unknown[]).map(atomText).sort().join(",")}]`;
   if (Array.isArray(v) && v[0] === "map") return `{${(v[1] as [unknown, unknown][]).map(([k, x]) => `${atomText(k)}=${atomText(x)}`).sort().join(",")}}`;
   return typeof v === "string" ? v : JSON.stringify(v);
