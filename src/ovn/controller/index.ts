@@ -38,3 +38,4 @@ export {
 export { NB_CONTROLLER_TABLES, NbController, type NbControllerOptions } from "./nb-controller.js";
 export { type ReconcileOptions, type ReconcileResult, guardedRowOf, reconcileWith } from "./reconcile.js";
 export { type ChassisSweepOptions, Sweeper, type SweepResult, type SweepSpec, sweepChassis } from "./gc.js";
+export { WorkQueue, type WorkQueueEvents, type WorkQueueOptions } from "./queue.js";

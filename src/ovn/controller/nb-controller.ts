@@ -88,11 +88,11 @@ export class NbController<T extends NbTables = OVN_Northbound.Tables> {
   }
 
   /**
-   * Builds a plan with `build` and sends it; a lost guard is retried (rebuilding from the
+   * Builds a plan with `build` (its return value is awaited when it is a promise, else ignored) and sends it; a lost guard is retried (rebuilding from the
    * replica) and after the attempts surfaces as `ConcurrentChangeError`. Sends nothing when the
    * state already matches.
    */
-  reconcile(label: string, build: (plan: NbPlan<T>) => void | Promise<void>, options?: ReconcileOptions): Promise<ReconcileResult> {
+  reconcile(label: string, build: (plan: NbPlan<T>) => unknown, options?: ReconcileOptions): Promise<ReconcileResult> {
     return reconcileWith(this.db, label, () => this.plan(label), build, options);
   }
 

@@ -70,7 +70,7 @@ export async function reconcileWith<P extends PlanBuilder>(
   db: ControlledDb,
   label: string,
   newPlan: () => P,
-  build: (plan: P) => void | Promise<void>,
+  build: (plan: P) => unknown,
   options: ReconcileOptions = {},
 ): Promise<ReconcileResult> {
   const attempts = Math.max(1, options.attempts ?? 5);

@@ -124,7 +124,7 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("set-exactly ACLs", () => {
         expect((await ctl.reconcile("anp", build)).sent).toBe(false);
         expect(sent.length).toBe(n);
         // Drift: the tier-3 ACL's action changed behind the controller's back.
-        const u = [...ctl.db.replica.rows("ACL")].find((r) => (r as { tier?: number }).tier === 3)!._uuid;
+        const u = ([...ctl.db.replica.rows("ACL")] as { _uuid: string; tier?: number }[]).find((r) => r.tier === 3)!._uuid;
         const other = await OvsdbClient.connect(server.unix, { probeIntervalMs: 0 });
         await other.transact("OVN_Northbound", [{ op: "update", table: "ACL", where: [["_uuid", "==", ["uuid", u]]], row: { action: "allow" } }]);
         other.close();
