@@ -58,6 +58,14 @@ export type ColumnChange =
  * the model's `OvsdbTypeError` (naming table and column) when the value does not fit the type.
  */
 export function normalize(type: ColumnType, value: unknown, table: string, column: string): Datum {
+  const v = toNative(type, value);
+  // Type check (throws OvsdbTypeError with table/column) without keeping the JSON.
+  datumToJson(type, v, { table, column, allowNamedUuid: true });
+  return v;
+}
+
+/** The native form of a desired value (plain objects become maps, sets lose duplicates), unchecked. */
+function toNative(type: ColumnType, value: unknown): Datum {
   const shape = columnShape(type);
   let v: unknown = value;
   if (shape === "map" && isOnlyKeys(value)) {
@@ -67,8 +75,6 @@ export function normalize(type: ColumnType, value: unknown, table: string, colum
   } else if (shape === "set" && Array.isArray(value)) {
     v = [...new Set(value as Atom[])];
   }
-  // Type check (throws OvsdbTypeError with table/column) without keeping the JSON.
-  datumToJson(type, v, { table, column, allowNamedUuid: true });
   return v as Datum;
 }
 
@@ -82,8 +88,7 @@ export function diffColumn(type: ColumnType, current: Datum, desired: unknown, t
   if (shape === "map") {
     const cur = (current instanceof Map ? current : new Map()) as ReadonlyMap<Atom, Atom>;
     const only = isOnlyKeys(desired);
-    const want = only ? desired.entries : (normalize(type, desired, table, column) as ReadonlyMap<Atom, Atom>);
-    if (only) normalize(type, desired, table, column);
+    const want = only ? desired.entries : (toNative(type, desired) as ReadonlyMap<Atom, Atom>);
     const remove: Atom[] = [];
     const add = new Map<Atom, Atom>();
     for (const [k, v] of want) {
@@ -97,15 +102,30 @@ export function diffColumn(type: ColumnType, current: Datum, desired: unknown, t
       }
     }
     if (!only) for (const k of cur.keys()) if (!want.has(k)) remove.push(k);
-    return remove.length || add.size ? { kind: "mutate", remove, add } : undefined;
+    if (remove.length === 0 && add.size === 0) return undefined;
+    normalize(type, desired, table, column);
+    return { kind: "mutate", remove, add };
   }
-  const want = normalize(type, desired, table, column);
+  const want = toNative(type, desired);
   if (shape === "set") {
-    const cur = new Set((current ?? []) as readonly Atom[]);
-    const w = new Set(want as readonly Atom[]);
-    const remove = [...cur].filter((a) => !w.has(a));
-    const add = [...w].filter((a) => !cur.has(a));
+    const cur = (current ?? []) as readonly Atom[];
+    const w = want as readonly Atom[];
+    // Small sets (addresses, networks): compare without building sets.
+    if (cur.length === w.length && (w.length > 16 ? sameAtoms(cur, w) : w.every((a) => cur.includes(a)))) return undefined;
+    normalize(type, desired, table, column);
+    const curSet = new Set(cur);
+    const wSet = new Set(w);
+    const remove = cur.filter((a) => !wSet.has(a));
+    const add = w.filter((a) => !curSet.has(a));
     return remove.length || add.length ? { kind: "mutate", remove, add } : undefined;
   }
-  return datumEquals(current, want) ? undefined : { kind: "set", value: want };
+  if (datumEquals(current, want)) return undefined;
+  normalize(type, desired, table, column);
+  return { kind: "set", value: want };
+}
+
+/** True when two duplicate-free atom lists hold the same atoms. */
+function sameAtoms(a: readonly Atom[], b: readonly Atom[]): boolean {
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
 }
