@@ -27,7 +27,7 @@ export {
   isGuardFailure,
 } from "./db.js";
 export {
-  type AclTarget,
+  type AclOwnerTarget,
   type ChassisOrderOptions,
   type HealthCheckSpec,
   type NbControllerTable,

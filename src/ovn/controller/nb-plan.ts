@@ -46,7 +46,7 @@ export type NbTables = { readonly [K in NbControllerTable]: TableDef };
 export type PlanRef = string;
 
 /** The owner of a set of ACLs: a port group or a logical switch, by name. */
-export type AclTarget = { readonly portGroup: string } | { readonly switch: string };
+export type AclOwnerTarget = { readonly portGroup: string } | { readonly switch: string };
 
 /** Options of the calls that set chassis priorities by order. */
 export interface ChassisOrderOptions {
@@ -364,7 +364,7 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
    * (`direction`, `priority`, `match`, and `tier` when given), changed in place, created, or
    * removed. ACLs of other owners and foreign ACLs are not touched.
    */
-  setAcls(target: AclTarget, owner: string, acls: readonly Desired<T["ACL"]>[]): void {
+  setAcls(target: AclOwnerTarget, owner: string, acls: readonly Desired<T["ACL"]>[]): void {
     const [table, name] = "portGroup" in target ? ["Port_Group", target.portGroup] : ["Logical_Switch", target.switch];
     const parent = this.owned(table, name, "ACL");
     this.setOwnedChildren(table, parent, "acls", "ACL", owner, acls.map(specOf), ["direction", "priority", "match", "tier"]);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../../src/ovsdb/index.js";
 import type { Operation } from "../../../src/ovsdb/wire/operations.js";
-import { type AclTarget, NbController, UnsupportedColumnError } from "../../../src/ovn/index.js";
+import { type AclOwnerTarget, NbController, UnsupportedColumnError } from "../../../src/ovn/index.js";
 import { run, startEmbeddedServer, startOvsdbServer } from "../../../src/testing/index.js";
 import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "./support.js";
 import { peers } from "../../support/peers.js";
@@ -41,7 +41,7 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("set-exactly ACLs", () => {
       await backend?.stop();
     });
 
-    const targets: [string, AclTarget, string][] = [
+    const targets: [string, AclOwnerTarget, string][] = [
       ["port group", { portGroup: "pg_web" }, "pg_web"],
       ["switch", { switch: "sw-acl" }, "sw-acl"],
     ];
