@@ -16,7 +16,7 @@ import { NbPlan, type NbControllerTable, type NbTables } from "./nb-plan.js";
 import type { Plan } from "./plan.js";
 import { type ReconcileOptions, type ReconcileResult, reconcileWith } from "./reconcile.js";
 
-/** The NB tables an {@link NbController} replicates by default. */
+/** The NB tables the declarative calls use (pass them as `tables` to replicate only those; by default every table is replicated). */
 export const NB_CONTROLLER_TABLES: readonly string[] = [
   "Logical_Switch",
   "Logical_Switch_Port",
@@ -65,10 +65,10 @@ export class NbController<T extends NbTables = OVN_Northbound.Tables> {
     readonly db: ControlledDb,
   ) {}
 
-  /** Connects the controller: reads the server's NB schema and starts the indexed replica. */
+  /** Connects the controller: reads the server's NB schema and starts the indexed replica (of every NB table unless `tables` says otherwise). */
   static async open<T extends NbTables = OVN_Northbound.Tables>(client: OvsdbClient, options: NbControllerOptions<T>): Promise<NbController<T>> {
     if (options.model && options.model.name !== "OVN_Northbound") throw new TypeError(`NbController needs an OVN_Northbound model, got ${options.model.name}`);
-    const db = await ControlledDb.open(client, { ...options, database: "OVN_Northbound", tables: options.tables ?? NB_CONTROLLER_TABLES });
+    const db = await ControlledDb.open(client, { ...options, database: "OVN_Northbound" });
     return new NbController<T>(db);
   }
 

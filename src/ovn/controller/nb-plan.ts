@@ -150,13 +150,18 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
     this.change(table, row, desired);
     const uuid = row["_uuid"] as string;
     const parentUuid = this.refOf(parent);
+    // The reference index says who holds the row: no scan of the parent's (possibly huge) set.
+    let held = false;
     for (const h of this.db.holders(table, uuid)) {
-      if (h.table === parentTable && h.column === column && h.row["_uuid"] !== parentUuid) {
-        if (!this.db.owns(h.row)) throw new ForeignRowError(parentTable, this.keyOf(parentTable, h.row), h.row["_uuid"] as string);
-        this.unlink(parentTable, h.row, column, uuid);
+      if (h.table !== parentTable || h.column !== column) continue;
+      if (h.row["_uuid"] === parentUuid) {
+        held = true;
+        continue;
       }
+      if (!this.db.owns(h.row)) throw new ForeignRowError(parentTable, this.keyOf(parentTable, h.row), h.row["_uuid"] as string);
+      this.unlink(parentTable, h.row, column, uuid);
     }
-    this.link(parentTable, parent, column, uuid);
+    if (!held) this.link(parentTable, parent, column, uuid);
     return uuid;
   }
 

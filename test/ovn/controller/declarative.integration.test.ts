@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OvsdbClient } from "../../../src/ovsdb/index.js";
 import type { Operation } from "../../../src/ovsdb/wire/operations.js";
-import { type NbPlan, NbController, onlyKeys } from "../../../src/ovn/index.js";
+import { ForeignRowError, type NbPlan, NbController, onlyKeys } from "../../../src/ovn/index.js";
 import type { Row } from "../../../src/ovsdb/schema/datum.js";
 import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "./support.js";
 import { peers } from "../../support/peers.js";
@@ -240,6 +240,27 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("declarative NB calls", () 
       client?.close();
       await backend?.stop();
     });
+
+    it("refuses to adopt a row without the identity (ForeignRowError) and sends nothing", async () => {
+      await nbctl(backend.unix, "ls-add", "adopt-me", "--", "lsp-add", "adopt-me", "adopt-port");
+      await ctl.db.replica.waitUntil(() => ctl.db.byName("Logical_Switch_Port", "adopt-port") !== undefined, 10_000);
+      const n = sent.length;
+      for (const build of [
+        (p: NbPlan) => p.ensureSwitch("adopt-me", { other_config: { subnet: "10.1.0.0/16" } }),
+        (p: NbPlan) => p.ensureSwitchPort("adopt-me", "p-new"),
+        (p: NbPlan) => {
+          p.ensureSwitch("mine");
+          p.ensureSwitchPort("mine", "adopt-port");
+        },
+        (p: NbPlan) => p.deleteNamed("Logical_Switch", "adopt-me"),
+      ]) {
+        const e = await ctl.reconcile("adopt", build).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(ForeignRowError);
+      }
+      expect(await ctl.reconcile("adopt", (p) => p.deleteByExternalIds("Logical_Switch", {}))).toMatchObject({ sent: false });
+      expect(sent.length).toBe(n);
+      expect(await nbctl(backend.unix, "--bare", "--columns=ports", "list", "Logical_Switch", "adopt-me")).not.toBe("\n");
+    }, 60_000);
 
     for (const s of SCENARIOS) {
       it(`${s.name}: creates, then sends nothing, corrects drift minimally, leaves foreign rows alone`, async () => {
