@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { type Datum, datumEquals, datumToJson } from "../../ovsdb/schema/datum.js";
+import { type Datum, checkDatum, datumEquals, datumToJson } from "../../ovsdb/schema/datum.js";
+import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
 import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
 import type { MapInput, RowOf, TableDef, WritableColumn } from "../../ovsdb/model/types.js";
 
@@ -59,8 +60,10 @@ export type ColumnChange =
  */
 export function normalize(type: ColumnType, value: unknown, table: string, column: string): Datum {
   const v = toNative(type, value);
-  // Type check (throws OvsdbTypeError with table/column) without keeping the JSON.
+  // Type check, then every constraint (enum, range, length, size), naming table and column.
   datumToJson(type, v, { table, column, allowNamedUuid: true });
+  const problem = checkDatum(type, v);
+  if (problem) throw new OvsdbTypeError(problem, table, column);
   return v;
 }
 
