@@ -64,10 +64,22 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("set-exactly ACLs", () => {
         expect((await ctl.reconcile("np", (p) => p.setAcls(target, "np/web", [allow("pg_web"), deny("pg_web")]))).sent).toBe(false);
         expect(sent.length).toBe(n);
 
-        // Replace: keep `allow` (now logged), drop `deny`, add `egress`; one transaction, minimal operations.
-        await ctl.reconcile("np", (p) => p.setAcls(target, "np/web", [{ ...allow("pg_web"), log: true, name: "web-allow" }, egress("pg_web")]));
+        // Drift by ovn-nbctl: `deny` deleted, `allow` made to drop; corrected with exactly these operations.
+        await nbctl(backend.unix, ...kindArg, "acl-del", name, "to-lport", "2000", "outport == @pg_web && ip");
+        const allowUuid = (ctl.db.ownedBy("ACL", "np/web").find((r) => r["priority"] === 2001)!["_uuid"]) as string;
+        await nbctl(backend.unix, "set", "ACL", allowUuid, "action=drop");
+        await ctl.db.replica.waitUntil(() => ctl.db.ownedBy("ACL", "np/web").length === 1 && ctl.db.get("ACL", allowUuid)?.["action"] === "drop", 10_000);
+        await ctl.reconcile("np", (p) => p.setAcls(target, "np/web", [allow("pg_web"), deny("pg_web")]));
         expect(sent.length).toBe(n + 1);
         expect(opsText(sent[n]!).sort()).toEqual(
+          ["wait ACL _version", "update ACL action=allow-related", "insert ACL", `mutate ${"portGroup" in target ? "Port_Group" : "Logical_Switch"} acls insert [@new]`].sort(),
+        );
+        const m = sent.length;
+
+        // Replace: keep `allow` (now logged), drop `deny`, add `egress`; one transaction, minimal operations.
+        await ctl.reconcile("np", (p) => p.setAcls(target, "np/web", [{ ...allow("pg_web"), log: true, name: "web-allow" }, egress("pg_web")]));
+        expect(sent.length).toBe(m + 1);
+        expect(opsText(sent[m]!).sort()).toEqual(
           [
             "wait ACL _version",
             "update ACL log=true name=web-allow",
