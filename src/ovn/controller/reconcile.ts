@@ -58,6 +58,20 @@ export function guardedRowOf(op: Operation | undefined): { table: string; uuid: 
   return { table: op.table, uuid, version };
 }
 
+/** The `column == value` of an absence guard (a `wait` for no rows), if `op` is one. */
+function absentGuardOf(op: Operation | undefined): { column: string; value: unknown } | undefined {
+  if (!op || op.op !== "wait" || op.rows.length !== 0 || op.where.length !== 1) return undefined;
+  const [column, fn, value] = op.where[0]!;
+  return fn === "==" && column !== "_uuid" ? { column, value } : undefined;
+}
+
+/** True once the replica holds a row with `column == value` (the row another writer created). */
+function absentSeen(db: ControlledDb, table: string, column: string, value: unknown): boolean {
+  if (column === "name" && typeof value === "string") return db.allByName(table, value).length > 0;
+  for (const r of db.replica.rows(table) as Iterable<{ readonly [c: string]: unknown }>) if (r[column] === value) return true;
+  return false;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -94,7 +108,9 @@ export async function reconcileWith<P extends PlanBuilder>(
         const g = guardedRowOf(plan.operations[e.operationIndex!]);
         last = { error: e, row: { table: g.table, uuid: g.uuid } };
         // Wait until the replica has seen the change that broke the guard (bounded), then rebuild.
+        const absent = absentGuardOf(plan.operations[e.operationIndex!]);
         const seen = (): boolean => {
+          if (absent) return absentSeen(db, g.table, absent.column, absent.value);
           if (g.uuid === undefined) return true;
           const row = db.get(g.table, g.uuid);
           return !row || (row["_version"] as Datum) !== g.version;

@@ -262,6 +262,19 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("declarative NB calls", () 
       expect(await nbctl(backend.unix, "--bare", "--columns=ports", "list", "Logical_Switch", "adopt-me")).not.toBe("\n");
     }, 60_000);
 
+    it("ensureSwitchPort moves a port between owned switches with two reference mutations", async () => {
+      await ctl.reconcile("move", (p) => {
+        p.ensureSwitch("move-a");
+        p.ensureSwitch("move-b");
+        p.ensureSwitchPort("move-a", "mover", { addresses: ["dynamic"] });
+      });
+      const n = sent.length;
+      await ctl.reconcile("move", (p) => p.ensureSwitchPort("move-b", "mover", { addresses: ["dynamic"] }));
+      expect(opsText(sent[n]!).sort()).toEqual(["mutate Logical_Switch ports delete [<uuid>]", "mutate Logical_Switch ports insert [<uuid>]"]);
+      expect((await nbctl(backend.unix, "lsp-get-ls", "mover")).trim()).toMatch(/\(move-b\)$/);
+      expect((await ctl.reconcile("move", (p) => p.ensureSwitchPort("move-b", "mover", { addresses: ["dynamic"] }))).sent).toBe(false);
+    }, 60_000);
+
     for (const s of SCENARIOS) {
       it(`${s.name}: creates, then sends nothing, corrects drift minimally, leaves foreign rows alone`, async () => {
         if (s.setup) await ctl.reconcile("setup", s.setup);

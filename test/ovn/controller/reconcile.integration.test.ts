@@ -68,6 +68,22 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("reconcile runtime", () => 
       expect(i).toBe(3);
     }, 60_000);
 
+    it("two controllers creating the same switch at once end with one switch (the absence guard loses, the retry adopts)", async () => {
+      const { client: c2 } = await recordingClient(backend.unix);
+      const ctl2 = await NbController.open(c2, { identity: { vendor: "ctl-test" } });
+      try {
+        const results = await Promise.all(
+          [ctl, ctl2].map((c, i) => c.reconcile(`dup/${i}`, (p) => p.ensureSwitch("dup", { other_config: { subnet: "10.77.0.0/16" } }), { baseDelayMs: 1 })),
+        );
+        expect((await nbctl(backend.unix, "--bare", "--columns=name", "find", "Logical_Switch", "name=dup")).trim()).toBe("dup");
+        expect(results.filter((r) => r.sent)).toHaveLength(1);
+        expect(results.map((r) => r.attempts).sort()).toEqual([1, 2]);
+      } finally {
+        await ctl2.close();
+        c2.close();
+      }
+    }, 60_000);
+
     it("a work queue fed by replica events puts a drifted port back", async () => {
       const desired = new Map([["web-0", ["0a:58:0a:10:00:05 10.16.0.5"]]]);
       const q = new WorkQueue({
