@@ -62,8 +62,6 @@ export interface ControlledDbOptions {
   readonly guards?: boolean;
   /** Called once per transaction sent. */
   readonly onTransaction?: TransactionHook;
-  /** An already started replica of the database (its schema must be the server's); by default one is started. */
-  readonly replica?: Replica;
 }
 
 /** Where a row is referenced from: the holder's table, column and row. */
@@ -145,11 +143,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
       if (ts.columns.has("name")) indexes[NAME_INDEX] = { columns: ["name"] };
       tables[t] = { indexes };
     }
-    const replica = options.replica ?? (await Replica.start<T>(client, schema, { tables }));
-    if (options.replica) {
-      for (const [t, o] of Object.entries(tables)) for (const [n, spec] of Object.entries(o.indexes)) replica.addIndex(t, n, spec);
-    }
-    return new ControlledDb<T>(client, replica as Replica<T>, schema, json, options);
+    const replica = await Replica.start<T>(client, schema, { tables });
+    return new ControlledDb<T>(client, replica, schema, json, options);
   }
 
   /** The database name. */

@@ -262,6 +262,19 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("declarative NB calls", () 
       expect(await nbctl(backend.unix, "--bare", "--columns=ports", "list", "Logical_Switch", "adopt-me")).not.toBe("\n");
     }, 60_000);
 
+    it("with guards off, plans carry no wait operations", async () => {
+      const { client: c2, sent: sent2 } = await recordingClient(backend.unix);
+      const loose = await NbController.open(c2, { identity: { vendor: "ctl-test" }, guards: false });
+      try {
+        await loose.reconcile("loose", (p) => p.ensureSwitch("loose", { other_config: { a: "1" } }));
+        await loose.reconcile("loose", (p) => p.ensureSwitch("loose", { other_config: { a: "2" } }));
+        expect(sent2.map(opsText)).toEqual([["insert Logical_Switch"], ["mutate Logical_Switch other_config delete [a] / other_config insert {a=2}"]]);
+      } finally {
+        await loose.close();
+        c2.close();
+      }
+    }, 60_000);
+
     it("ensureSwitchPort moves a port between owned switches with two reference mutations", async () => {
       await ctl.reconcile("move", (p) => {
         p.ensureSwitch("move-a");
