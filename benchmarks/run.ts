@@ -48,6 +48,14 @@ const AREAS: Area[] = [
     },
   },
   {
+    name: "controller",
+    run: async () => {
+      const m = await import("./controller.js");
+      const r = await m.runControllerBenchmarks();
+      return { table: m.formatControllerTable(r), json: r };
+    },
+  },
+  {
     name: "openflow",
     run: async () => {
       const m = await import("./openflow.js");

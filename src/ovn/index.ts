@@ -134,3 +134,5 @@ export {
   requireFeature,
 } from "./schema-features.js";
 export { type FeatureParts, parseFeatureName, schemaFeatureNames, schemaHasFeature } from "./schema-feature-names.js";
+// The controller layer (declarative calls, ownership, GC, reconcile runtime): see docs/ovn.md "Writing a controller".
+export * from "./controller/index.js";

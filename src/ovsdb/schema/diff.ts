@@ -4,7 +4,9 @@
  * applies them with {@link applyDiff}; both use this one definition.
  *
  * - scalar (min 1, max 1): the diff is the new value;
- * - set (including optional, min 0 max 1): the diff is the symmetric difference of old and new;
+ * - optional (min 0, max 1): the diff is the new value, as ovsdb-server sends it (its
+ *   `ovsdb_datum_diff` diffs only types with max > 1): the empty set when the value is cleared;
+ * - set (max > 1): the diff is the symmetric difference of old and new;
  * - map: the diff holds each key added (new pair), removed (old pair) or changed (new pair).
  *
  * @module
@@ -24,6 +26,7 @@ export function diffDatum(type: ColumnType, oldV: Datum, newV: Datum): Datum | u
   if (datumEquals(oldV, newV)) return undefined;
   const shape = columnShape(type);
   if (shape === "scalar") return newV;
+  if (shape === "optional") return newV === undefined ? [] : [newV as Atom];
   if (shape === "map") {
     const o = (oldV ?? new Map()) as ReadonlyMap<Atom, Atom>;
     const n = (newV ?? new Map()) as ReadonlyMap<Atom, Atom>;
@@ -62,17 +65,18 @@ export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: 
       else m.set(k, v);
     }
     result = m;
+  } else if (shape === "optional") {
+    // The new value itself (see the module documentation), not a difference.
+    const atoms = datumAtoms(diff);
+    if (atoms.length > 1) throw new OvsdbTypeError(`diff ${safeJson(diffJson)} has ${atoms.length} values for an optional column`, ctx.table, ctx.column);
+    result = atoms[0];
   } else {
     const s = new Set<Atom>(datumAtoms(old));
     for (const a of datumAtoms(diff)) {
       if (s.has(a)) s.delete(a);
       else s.add(a);
     }
-    const atoms = [...s];
-    result = shape === "optional" ? atoms[0] : atoms;
-    if (shape === "optional" && atoms.length > 1) {
-      throw new OvsdbTypeError(`diff ${safeJson(diffJson)} leaves ${atoms.length} values in an optional column`, ctx.table, ctx.column);
-    }
+    result = [...s];
   }
   const n = result instanceof Map ? result.size : datumAtoms(result).length;
   if (n < type.min || (type.max !== "unlimited" && n > type.max)) {

@@ -1,0 +1,310 @@
+/**
+ * The controller's view of one database: the connected server's schema, a live indexed
+ * {@link Replica} (every read of the controller layer is a local lookup, never a round trip), the
+ * controller's identity, and the one place operations are sent ({@link ControlledDb.apply}),
+ * with a per-transaction hook for metrics.
+ *
+ * @module
+ */
+import type { OvsdbClient } from "../../ovsdb/client/client.js";
+import { Replica } from "../../ovsdb/cache/replica.js";
+import { defineModel } from "../../ovsdb/model/model.js";
+import type { DatabaseModel } from "../../ovsdb/model/model.js";
+import type { TablesDef } from "../../ovsdb/model/types.js";
+import type { Datum, Row } from "../../ovsdb/schema/datum.js";
+import { type ColumnSchema, type DatabaseSchema, type TableSchema, columnOf, parseSchema } from "../../ovsdb/schema/schema.js";
+import { columnShape } from "../../ovsdb/schema/types.js";
+import { TimedOut } from "../../ovsdb/wire/errors.js";
+import type { Json } from "../../ovsdb/wire/notation.js";
+import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
+import { UnsupportedColumnError } from "./errors.js";
+import { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
+import type { Plan } from "./plan.js";
+
+/** What one sent transaction looked like, for a metrics exporter or a log. */
+export interface TransactionEvent {
+  /** The database. */
+  readonly database: string;
+  /** The caller's label (e.g. the reconcile's method and key: `pod/default/web-0`). */
+  readonly label: string;
+  /** The operations sent. */
+  readonly operations: readonly Operation[];
+  /** Operations per kind (`insert`, `update`, `mutate`, `delete`, `wait`). */
+  readonly counts: Readonly<Record<Operation["op"], number>>;
+  /** Milliseconds from send to reply. */
+  readonly latencyMs: number;
+  /** `committed`; `guard-failed` when a `wait` guard lost a race; `error` otherwise. */
+  readonly outcome: "committed" | "guard-failed" | "error";
+  /** The error, when not committed. */
+  readonly error?: Error;
+}
+
+/** Receives one {@link TransactionEvent} per transaction sent (synchronously, after the reply). */
+export type TransactionHook = (event: TransactionEvent) => void;
+
+/** Options of {@link ControlledDb.open}. */
+export interface ControlledDbOptions {
+  /** The database name, e.g. `OVN_Northbound`. */
+  readonly database: string;
+  /** Who this controller is: the identity stamped on (and required of) every row it manages. */
+  readonly identity: ControllerIdentity;
+  /**
+   * Tables to replicate (default: every table of the server's schema). Tables the server does
+   * not have are skipped (and refused with {@link UnsupportedColumnError} when used).
+   */
+  readonly tables?: readonly string[];
+  /**
+   * Put `wait` guards in plans (on every row updated from its replica contents, and on the
+   * absence of every named row inserted), so a concurrent change fails the transaction instead
+   * of being overwritten.
+   * @default true
+   */
+  readonly guards?: boolean;
+  /** Called once per transaction sent. */
+  readonly onTransaction?: TransactionHook;
+}
+
+/** Where a row is referenced from: the holder's table, column and row. */
+export interface Holder {
+  /** The referencing table. */
+  readonly table: string;
+  /** The referencing column. */
+  readonly column: string;
+  /** The referencing row. */
+  readonly row: Row;
+}
+
+/** The result of {@link ControlledDb.apply}. */
+export interface ApplyResult {
+  /** False when the plan was empty and nothing was sent. */
+  readonly sent: boolean;
+  /** The raw results, one per operation (empty when nothing was sent). */
+  readonly results: readonly OperationResult[];
+}
+
+const NAME_INDEX = "ctl:name";
+const VENDOR_INDEX = "ctl:vendor";
+const OWNER_INDEX = "ctl:owner";
+
+function emptyCounts(): Record<Operation["op"], number> {
+  return { insert: 0, select: 0, update: 0, mutate: 0, delete: 0, wait: 0, commit: 0, abort: 0, comment: 0, assert: 0 };
+}
+
+/** True when `e` is a failed `wait` (a lost guard) of `ops`. */
+export function isGuardFailure(e: unknown, ops: readonly Operation[]): e is TimedOut {
+  return e instanceof TimedOut && typeof e.operationIndex === "number" && ops[e.operationIndex]?.op === "wait";
+}
+
+/**
+ * One database as a controller sees it. Create with {@link ControlledDb.open}; read through
+ * {@link ControlledDb.replica} and the lookups here; change it only with plans.
+ */
+export class ControlledDb<T extends TablesDef = TablesDef> {
+  /** Builders checked against the server's own schema (so a column the server lacks is never sent). */
+  readonly model: DatabaseModel<TablesDef>;
+  /** Whether plans carry `wait` guards. */
+  readonly guards: boolean;
+  /** The resolved identity (keys and value). */
+  readonly identity: ResolvedIdentity;
+  private readonly hooks: TransactionHook[] = [];
+  private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
+
+  private constructor(
+    /** The client. */
+    readonly client: OvsdbClient,
+    /** The live replica every read comes from. */
+    readonly replica: Replica<T>,
+    /** The server's schema. */
+    readonly schema: DatabaseSchema,
+    schemaJson: Json,
+    options: ControlledDbOptions,
+  ) {
+    this.model = defineModel<TablesDef>(schemaJson);
+    this.guards = options.guards ?? true;
+    this.identity = resolveIdentity(options.identity);
+    if (options.onTransaction) this.hooks.push(options.onTransaction);
+  }
+
+  /** Reads the server's schema, starts an indexed replica of the chosen tables and resolves when it is loaded. */
+  static async open<T extends TablesDef = TablesDef>(client: OvsdbClient, options: ControlledDbOptions): Promise<ControlledDb<T>> {
+    const json = (await client.getSchema(options.database)) as Json;
+    const schema = parseSchema(json);
+    const identity = resolveIdentity(options.identity);
+    const wanted = (options.tables ?? [...schema.tables.keys()]).filter((t) => schema.tables.has(t));
+    const tables: Record<string, { indexes: Record<string, { mapKey: readonly [string, string] } | { columns: readonly string[] }> }> = {};
+    for (const t of wanted) {
+      const ts = schema.tables.get(t)!;
+      const indexes: Record<string, { mapKey: readonly [string, string] } | { columns: readonly string[] }> = {};
+      const ext = ts.columns.get("external_ids");
+      if (ext && columnShape(ext.type) === "map") {
+        indexes[VENDOR_INDEX] = { mapKey: ["external_ids", identity.vendorKey] };
+        indexes[OWNER_INDEX] = { mapKey: ["external_ids", identity.ownerKey] };
+      }
+      if (ts.columns.has("name")) indexes[NAME_INDEX] = { columns: ["name"] };
+      tables[t] = { indexes };
+    }
+    const replica = await Replica.start<T>(client, schema, { tables });
+    return new ControlledDb<T>(client, replica, schema, json, options);
+  }
+
+  /** The database name. */
+  get database(): string {
+    return this.schema.name;
+  }
+
+  /** The table's schema on the server; {@link UnsupportedColumnError} when the server has no such table. */
+  table(name: string): TableSchema {
+    const t = this.schema.tables.get(name);
+    if (!t) throw new UnsupportedColumnError(this.schema.name, name, undefined, this.schema.version);
+    return t;
+  }
+
+  /** The column's schema on the server; {@link UnsupportedColumnError} when the server's table has no such column. */
+  column(table: string, column: string): ColumnSchema {
+    const c = columnOf(this.table(table), column);
+    if (!c) throw new UnsupportedColumnError(this.schema.name, table, column, this.schema.version);
+    return c;
+  }
+
+  /** True when the server's schema has this column (for features that depend on the schema version, e.g. ACL `tier`). */
+  has(table: string, column?: string): boolean {
+    const t = this.schema.tables.get(table);
+    return !!t && (column === undefined || !!columnOf(t, column));
+  }
+
+  /** True when the row carries this controller's identity. */
+  owns(row: Row): boolean {
+    const ext = row["external_ids"];
+    return ext instanceof Map && ext.get(this.identity.vendorKey) === this.identity.vendor;
+  }
+
+  /** The row of `table` named `name` (from the schema's name index or the controller's), or undefined. */
+  byName(table: string, name: string): Row | undefined {
+    for (const r of this.replica.lookup(table as keyof T & string, NAME_INDEX, name)) return r as Row;
+    return undefined;
+  }
+
+  /** Every row of `table` named `name` (tables without a unique name index may hold several). */
+  allByName(table: string, name: string): Row[] {
+    return [...this.replica.lookup(table as keyof T & string, NAME_INDEX, name)] as Row[];
+  }
+
+  /** The rows of `table` that carry this controller's identity. */
+  owned(table: string): Row[] {
+    this.table(table);
+    return [...this.replica.lookup(table as keyof T & string, VENDOR_INDEX, this.identity.vendor)] as Row[];
+  }
+
+  /** The owned rows of `table` whose owner key (`external_ids[ownerKey]`) is `owner`. */
+  ownedBy(table: string, owner: string): Row[] {
+    return [...this.replica.lookup(table as keyof T & string, OWNER_INDEX, owner)].filter((r) => this.owns(r as Row)) as Row[];
+  }
+
+  /**
+   * Rows of `table` whose `external_ids` hold every pair of `match` (from the replica). With
+   * `owned` (the default) only rows with this controller's identity are listed.
+   */
+  listByExternalIds(table: string, match: { readonly [key: string]: string }, options: { readonly owned?: boolean } = {}): Row[] {
+    this.column(table, "external_ids");
+    const pairs = Object.entries(match);
+    const base = options.owned === false ? (this.replica.rows(table as keyof T & string) as Iterable<Row>) : this.owned(table);
+    const out: Row[] = [];
+    for (const r of base) {
+      const ext = r["external_ids"] as ReadonlyMap<string, string>;
+      if (pairs.every(([k, v]) => ext.get(k) === v)) out.push(r);
+    }
+    return out;
+  }
+
+  /** The row with this UUID, from the replica. */
+  get(table: string, uuid: string): Row | undefined {
+    return this.replica.get(table as keyof T & string, uuid) as Row | undefined;
+  }
+
+  /**
+   * The rows that hold a strong reference to row `uuid` of `table` (from replica indexes built
+   * on first use), e.g. the switch whose `ports` hold a port.
+   */
+  holders(table: string, uuid: string): Holder[] {
+    let ixs = this.refIndexes.get(table);
+    if (!ixs) {
+      ixs = [];
+      for (const [tn, ts] of this.schema.tables) {
+        let replicated = true;
+        try {
+          this.replica.count(tn as keyof T & string);
+        } catch {
+          replicated = false;
+        }
+        if (!replicated) continue;
+        for (const c of ts.columns.values()) {
+          const refs = [c.type.key, c.type.value].filter((b) => b?.type === "uuid" && b.refTable === table && b.refType !== "weak");
+          if (refs.length === 0) continue;
+          const index = `ctl:ref:${c.name}`;
+          const col = c.name;
+          this.replica.addIndex(tn as keyof T & string, index, { key: (row) => refAtoms(row[col]) });
+          ixs.push({ table: tn, column: col, index });
+        }
+      }
+      this.refIndexes.set(table, ixs);
+    }
+    const out: Holder[] = [];
+    for (const ix of ixs) for (const row of this.replica.lookup(ix.table as keyof T & string, ix.index, uuid)) out.push({ table: ix.table, column: ix.column, row: row as Row });
+    return out;
+  }
+
+  /** Adds a transaction hook (e.g. a metrics exporter); returns a function that removes it. */
+  onTransaction(hook: TransactionHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const i = this.hooks.indexOf(hook);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
+  }
+
+  /**
+   * Sends a plan as one transaction through the replica (read-your-writes: when this resolves the
+   * replica holds the changes). An empty plan sends nothing. Reports to every transaction hook.
+   */
+  async apply(plan: Plan, options: { readonly label?: string } = {}): Promise<ApplyResult> {
+    if (plan.operations.length === 0) return { sent: false, results: [] };
+    if (plan.database !== this.database) throw new TypeError(`plan for ${plan.database} applied to ${this.database}`);
+    const label = options.label ?? plan.label ?? "apply";
+    const t0 = performance.now();
+    try {
+      const results = await this.replica.transact(plan.operations);
+      this.report(label, plan.operations, t0, "committed");
+      return { sent: true, results };
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.report(label, plan.operations, t0, isGuardFailure(e, plan.operations) ? "guard-failed" : "error", err);
+      throw e;
+    }
+  }
+
+  private report(label: string, operations: readonly Operation[], t0: number, outcome: TransactionEvent["outcome"], error?: Error): void {
+    if (this.hooks.length === 0) return;
+    const counts = emptyCounts();
+    for (const op of operations) counts[op.op]++;
+    const event: TransactionEvent = { database: this.database, label, operations, counts, latencyMs: performance.now() - t0, outcome, ...(error ? { error } : {}) };
+    for (const h of this.hooks) {
+      try {
+        h(event);
+      } catch {
+        // A failing hook must not fail the transaction it reports.
+      }
+    }
+  }
+
+  /** Stops the replica (the client stays open). */
+  async close(): Promise<void> {
+    await this.replica.close();
+  }
+}
+
+function refAtoms(v: Datum): string[] | undefined {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v as string[];
+  if (v instanceof Map) return [...v.values()].filter((x): x is string => typeof x === "string");
+  return undefined;
+}

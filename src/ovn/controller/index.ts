@@ -1,0 +1,41 @@
+/**
+ * The controller layer of the OVN API: declarative calls with minimal diffs read from an indexed
+ * replica, plans, ownership and garbage collection, optimistic reconcile and a keyed work queue.
+ *
+ * @module
+ */
+export {
+  ConcurrentChangeError,
+  ControllerError,
+  DesiredStateError,
+  ForeignRowError,
+  MissingReferenceError,
+  UnsupportedColumnError,
+  WorkQueueClosedError,
+  WorkQueueFullError,
+} from "./errors.js";
+export { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
+export { type ColumnChange, type Desired, type DesiredValue, type OnlyKeys, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
+export { type ChangeOptions, type GuardedRow, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
+export {
+  type ApplyResult,
+  ControlledDb,
+  type ControlledDbOptions,
+  type Holder,
+  type TransactionEvent,
+  type TransactionHook,
+  isGuardFailure,
+} from "./db.js";
+export {
+  type AclOwnerTarget,
+  type ChassisOrderOptions,
+  type HealthCheckSpec,
+  type NbControllerTable,
+  NbPlan,
+  type NbTables,
+  type PlanRef,
+} from "./nb-plan.js";
+export { NB_CONTROLLER_TABLES, NbController, type NbControllerOptions } from "./nb-controller.js";
+export { type ReconcileOptions, type ReconcileResult, guardedRowOf, reconcileWith } from "./reconcile.js";
+export { type ChassisSweepOptions, Sweeper, type SweepResult, type SweepSpec, sweepChassis } from "./gc.js";
+export { WorkQueue, type WorkQueueEvents, type WorkQueueOptions } from "./queue.js";

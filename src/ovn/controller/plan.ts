@@ -1,0 +1,362 @@
+/**
+ * Plans: the operations a declarative call builds, kept apart from sending them (the builder
+ * returns a {@link Plan}; only {@link ControlledDb.apply} sends). A {@link PlanBuilder} collects
+ * creates, per-column changes, links, unlinks and deletes from any number of calls, sees its own
+ * pending inserts (a port created in the same plan can join a port group), merges every change
+ * of one row into one `update` and one `mutate`, orders inserts so referenced rows come first,
+ * and puts the `wait` guards in front (RFC 7047 §5.2).
+ *
+ * @module
+ */
+import type { Datum, Row } from "../../ovsdb/schema/datum.js";
+import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
+import type { Operation } from "../../ovsdb/wire/operations.js";
+import type { ControlledDb } from "./db.js";
+import { ForeignRowError } from "./errors.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
+
+/** One change a plan makes, for display (`ovn-ts diff`) and tests. */
+export type PlanStep =
+  | { readonly kind: "create"; readonly table: string; readonly key: string; readonly columns: readonly string[] }
+  | { readonly kind: "update"; readonly table: string; readonly key: string; readonly uuid: string; readonly columns: readonly string[] }
+  | { readonly kind: "delete"; readonly table: string; readonly key: string; readonly uuid: string };
+
+/** A row a plan's guards pin to the version the plan was built from. */
+export interface GuardedRow {
+  /** The table. */
+  readonly table: string;
+  /** The row's UUID. */
+  readonly uuid: string;
+  /** Its `_version` in the replica when the plan was built. */
+  readonly version: string;
+}
+
+/** Operations built by declarative calls, not yet sent. */
+export interface Plan {
+  /** The database the operations belong to. */
+  readonly database: string;
+  /** A label for logs and the transaction hook. */
+  readonly label: string | undefined;
+  /** The operations, ready for one `transact`; empty when the state already matches. */
+  readonly operations: readonly Operation[];
+  /** What the operations do, row by row. */
+  readonly steps: readonly PlanStep[];
+  /** The rows the guards pin. */
+  readonly guarded: readonly GuardedRow[];
+}
+
+/** A plan as text, one line per step: `+ table key (columns)`, `~ table key: columns`, `- table key`. */
+export function formatPlan(plan: Plan): string {
+  const lines = plan.steps.map((s) =>
+    s.kind === "create" ? `+ ${s.table} ${s.key} (${s.columns.join(", ")})` : s.kind === "update" ? `~ ${s.table} ${s.key}: ${s.columns.join(", ")}` : `- ${s.table} ${s.key}`,
+  );
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}
+
+interface PendingInsert {
+  readonly table: string;
+  readonly key: string;
+  readonly row: Record<string, Datum>;
+}
+
+interface MutationAcc {
+  readonly map: boolean;
+  readonly remove: Set<Atom>;
+  readonly add: Map<Atom, Atom>;
+}
+
+interface PendingChange {
+  readonly table: string;
+  readonly key: string;
+  readonly update: Record<string, Datum>;
+  readonly mutations: Map<string, MutationAcc>;
+}
+
+/** The uuid-name prefix of rows a plan creates. */
+const REF_PREFIX = "ctl";
+
+/** What to do with a row that exists but lacks the controller's identity. */
+export interface ChangeOptions {
+  /**
+   * Change the row even if it lacks the controller's identity. Only the generic layer uses this
+   * (e.g. for rows that have no `external_ids`); declarative calls never do.
+   * @default false
+   */
+  readonly foreign?: boolean;
+}
+
+/**
+ * Collects the changes of declarative calls into one {@link Plan}. Reads come from the
+ * database's replica plus this builder's pending inserts; nothing is sent.
+ */
+export class PlanBuilder {
+  private n = 0;
+  private readonly inserts = new Map<string, PendingInsert>();
+  private readonly insertKeys = new Map<string, string>();
+  private readonly changes = new Map<string, PendingChange>();
+  /** Rows deleted; `op` is false for non-root rows the server collects once unreferenced. */
+  private readonly deletes = new Map<string, { table: string; op: boolean }>();
+  private readonly versionGuards = new Map<string, GuardedRow>();
+  private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
+  private readonly steps: PlanStep[] = [];
+  private readonly stepOf = new Map<string, { columns: Set<string> }>();
+
+  constructor(
+    /** The database the plan is for. */
+    readonly db: ControlledDb,
+    /** A label for logs and the transaction hook. */
+    readonly label?: string,
+  ) {}
+
+  /** The uuid-name of a row this plan creates under `key` in `table`, if any. */
+  pending(table: string, key: string): string | undefined {
+    return this.insertKeys.get(`${table}\u0000${key}`);
+  }
+
+  /** The key a row this plan creates was given, by its uuid-name. */
+  pendingKey(ref: string): string | undefined {
+    return this.inserts.get(ref)?.key;
+  }
+
+  /** True when `ref` is the uuid-name of a row this plan creates. */
+  isPending(ref: string): boolean {
+    return this.inserts.has(ref);
+  }
+
+  /** True when this plan deletes the row. */
+  isDeleted(uuid: string): boolean {
+    return this.deletes.has(uuid);
+  }
+
+  /** The row's key for messages and steps: its name when it has one, else its UUID. */
+  keyOf(table: string, row: Row): string {
+    const name = row["name"];
+    return typeof name === "string" && name !== "" ? name : `${table}:${row["_uuid"] as string}`;
+  }
+
+  /**
+   * Creates a row (stamped with the controller's identity when the table has `external_ids`);
+   * returns its uuid-name. `key` names it for {@link PlanBuilder.pending} and the plan's steps
+   * (`display`, when given, names it in the steps instead);
+   * `absent` adds a guard that no row has `column == value` (so a retried create never duplicates).
+   */
+  create(table: string, key: string, row: { readonly [column: string]: unknown }, options: { readonly absent?: { column: string; value: Atom }; readonly owner?: string; readonly display?: string } = {}): string {
+    const ts = this.db.table(table);
+    const out: Record<string, Datum> = {};
+    for (const [c, v] of Object.entries(row)) {
+      if (v === undefined) continue;
+      const col = this.db.column(table, c);
+      out[c] = normalize(col.type, v, table, c);
+    }
+    if (ts.columns.has("external_ids")) {
+      const ext = new Map((out["external_ids"] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
+      ext.set(this.db.identity.vendorKey, this.db.identity.vendor);
+      if (options.owner !== undefined) ext.set(this.db.identity.ownerKey, options.owner);
+      out["external_ids"] = ext;
+    }
+    const ref = `${REF_PREFIX}${++this.n}_${table.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    this.inserts.set(ref, { table, key, row: out });
+    this.insertKeys.set(`${table}\u0000${key}`, ref);
+    if (options.absent && this.db.guards) this.absentGuards.set(`${table}\u0000${options.absent.column}\u0000${String(options.absent.value)}`, { table, ...options.absent });
+    this.steps.push({ kind: "create", table, key: options.display ?? key, columns: Object.keys(out) });
+    return ref;
+  }
+
+  /**
+   * Brings the managed columns of an existing row to `desired` with the fewest changes: an
+   * `update` for scalar columns, per-element/per-key mutations for sets and maps. `external_ids`
+   * is always managed key by key (the identity keys stay). Returns true when something changed.
+   * Throws {@link ForeignRowError} for a row without the controller's identity.
+   */
+  change(table: string, row: Row, desired: { readonly [column: string]: unknown }, options: ChangeOptions = {}): boolean {
+    const uuid = row["_uuid"] as string;
+    if (this.inserts.has(uuid)) return this.changePending(uuid, desired);
+    this.db.table(table);
+    if (!options.foreign && this.db.column(table, "external_ids") && !this.db.owns(row)) throw new ForeignRowError(table, this.keyOf(table, row), uuid);
+    let changed = false;
+    for (const [c, v] of Object.entries(desired)) {
+      const col = this.db.column(table, c);
+      const want = c === "external_ids" && !isOnlyKeys(v) && v !== undefined ? onlyKeys(toEntries(v)) : v;
+      const change = diffColumn(col.type, row[c], want, table, c);
+      if (!change) continue;
+      this.record(table, row, c, change);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private changePending(ref: string, desired: { readonly [column: string]: unknown }): boolean {
+    const p = this.inserts.get(ref)!;
+    for (const [c, v] of Object.entries(desired)) {
+      if (v === undefined) continue;
+      const col = this.db.column(p.table, c);
+      if (isOnlyKeys(v) || c === "external_ids") {
+        const m = new Map((p.row[c] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
+        for (const [k, x] of isOnlyKeys(v) ? v.entries : toEntries(v)) x === undefined ? m.delete(k) : m.set(k, x);
+        p.row[c] = normalize(col.type, m, p.table, c);
+      } else p.row[c] = normalize(col.type, v, p.table, c);
+    }
+    return true;
+  }
+
+  /**
+   * The pending change of a row. `guard`: the change was computed from the row's contents, so
+   * pin its version (adding or removing one reference commutes with other writers: no guard).
+   */
+  private pendingChange(table: string, row: Row, guard: boolean): PendingChange {
+    const uuid = row["_uuid"] as string;
+    let p = this.changes.get(uuid);
+    if (!p) {
+      p = { table, key: this.keyOf(table, row), update: {}, mutations: new Map() };
+      this.changes.set(uuid, p);
+    }
+    const v = row["_version"];
+    if (guard && this.db.guards && typeof v === "string" && !this.versionGuards.has(uuid)) this.versionGuards.set(uuid, { table, uuid, version: v });
+    return p;
+  }
+
+  private markStep(table: string, row: Row, column: string): void {
+    const uuid = row["_uuid"] as string;
+    let s = this.stepOf.get(uuid);
+    if (!s) {
+      s = { columns: new Set() };
+      this.stepOf.set(uuid, s);
+      const cols = s.columns;
+      const step = { kind: "update", table, key: this.keyOf(table, row), uuid, get columns() { return [...cols]; } } as const;
+      this.steps.push(step);
+    }
+    s.columns.add(column);
+  }
+
+  private record(table: string, row: Row, column: string, change: ColumnChange, guard = true): void {
+    const p = this.pendingChange(table, row, guard);
+    this.markStep(table, row, column);
+    if (change.kind === "set") {
+      p.update[column] = change.value;
+      return;
+    }
+    const acc = this.acc(p, table, column);
+    for (const k of change.remove) acc.remove.add(k);
+    if (change.add instanceof Map) for (const [k, v] of change.add) acc.add.set(k, v);
+    else for (const a of change.add as readonly Atom[]) acc.add.set(a, a);
+  }
+
+  private acc(p: PendingChange, table: string, column: string): MutationAcc {
+    let acc = p.mutations.get(column);
+    if (!acc) {
+      const col = this.db.column(table, column);
+      acc = { map: columnShape(col.type) === "map", remove: new Set(), add: new Map() };
+      p.mutations.set(column, acc);
+    }
+    return acc;
+  }
+
+  /**
+   * Adds reference `child` (a UUID or a uuid-name of this plan) to set column `column` of
+   * `parent` (a replica row, or the uuid-name of a row this plan creates). No-op when present.
+   */
+  link(table: string, parent: Row | string, column: string, child: string): void {
+    if (typeof parent === "string") {
+      const p = this.inserts.get(parent);
+      if (!p) throw new TypeError(`${parent} is not a row of this plan`);
+      const cur = (p.row[column] as readonly Atom[] | undefined) ?? [];
+      if (!cur.includes(child)) p.row[column] = [...cur, child];
+      return;
+    }
+    const cur = parent[column] as readonly Atom[] | Atom | undefined;
+    const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
+    const p = this.changes.get(parent["_uuid"] as string);
+    const acc = p?.mutations.get(column);
+    if (acc?.remove.has(child)) {
+      acc.remove.delete(child);
+      if (has) return;
+    }
+    if (has || acc?.add.has(child)) return;
+    this.record(table, parent, column, { kind: "mutate", remove: [], add: [child] }, false);
+  }
+
+  /** Removes reference `child` from set column `column` of `parent` (no-op when absent). */
+  unlink(table: string, parent: Row, column: string, child: string): void {
+    const cur = parent[column];
+    const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
+    const acc = this.changes.get(parent["_uuid"] as string)?.mutations.get(column);
+    if (acc?.add.has(child)) acc.add.delete(child);
+    if (!has) return;
+    this.record(table, parent, column, { kind: "mutate", remove: [child], add: [] }, false);
+  }
+
+  /**
+   * Deletes a row: removes every strong reference to it (held by rows in the replica) and, for a
+   * root table, deletes it (a non-root row without references is collected by the server,
+   * RFC 7047 §3.2 `isRoot`). Throws {@link ForeignRowError} for a row without the identity.
+   */
+  remove(table: string, row: Row, options: ChangeOptions = {}): void {
+    const uuid = row["_uuid"] as string;
+    if (this.deletes.has(uuid)) return;
+    const ts = this.db.table(table);
+    if (!options.foreign && ts.columns.has("external_ids") && !this.db.owns(row)) throw new ForeignRowError(table, this.keyOf(table, row), uuid);
+    const holders = this.db.holders(table, uuid);
+    for (const h of holders) if (!this.deletes.has(h.row["_uuid"] as string)) this.unlink(h.table, h.row, h.column, uuid);
+    this.deletes.set(uuid, { table, op: ts.isRoot || holders.length === 0 });
+    this.steps.push({ kind: "delete", table, key: this.keyOf(table, row), uuid });
+  }
+
+  /** True when nothing has been planned. */
+  get empty(): boolean {
+    return this.inserts.size === 0 && this.changes.size === 0 && this.deletes.size === 0;
+  }
+
+  /** The plan: guards, then inserts (referenced rows first), then per-row update and mutate, then deletes. */
+  build(): Plan {
+    const ops: Operation[] = [];
+    const guarded: GuardedRow[] = [];
+    const m = this.db.model;
+    const body: Operation[] = [];
+    // Inserts, referenced rows first.
+    const done = new Set<string>();
+    const visit = (ref: string, depth: number): void => {
+      if (done.has(ref) || depth > this.inserts.size) return;
+      const p = this.inserts.get(ref)!;
+      for (const v of Object.values(p.row)) for (const a of atomsOf(v)) if (typeof a === "string" && this.inserts.has(a) && a !== ref) visit(a, depth + 1);
+      done.add(ref);
+      body.push(m.table(p.table).insert(p.row as never, { uuidName: ref }));
+    };
+    for (const ref of this.inserts.keys()) visit(ref, 0);
+    for (const [uuid, p] of this.changes) {
+      if (this.deletes.has(uuid)) continue;
+      const where = [["_uuid", "==", uuid]] as never;
+      if (Object.keys(p.update).length > 0) body.push(m.table(p.table).update(where, p.update as never));
+      const muts: unknown[] = [];
+      for (const [c, acc] of p.mutations) {
+        if (acc.remove.size > 0) muts.push([c, "delete", [...acc.remove]]);
+        if (acc.add.size > 0) muts.push([c, "insert", acc.map ? new Map(acc.add) : [...acc.add.keys()]]);
+      }
+      if (muts.length > 0) body.push(m.table(p.table).mutate(where, muts as never));
+      else if (Object.keys(p.update).length === 0) continue;
+      const g = this.versionGuards.get(uuid);
+      if (g) guarded.push(g);
+    }
+    for (const [uuid, d] of this.deletes) if (d.op) body.push(m.table(d.table).delete([["_uuid", "==", uuid]] as never));
+    for (const g of this.absentGuards.values()) {
+      ops.push(m.table(g.table).wait([[g.column, "==", g.value]] as never, { columns: [g.column] as never, until: "==", rows: [], timeout: 0 }));
+    }
+    for (const g of guarded) {
+      ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: ["_version"] as never, until: "==", rows: [{ _version: g.version }] as never, timeout: 0 }));
+    }
+    ops.push(...body);
+    const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
+    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded };
+  }
+}
+
+function atomsOf(v: Datum): readonly Atom[] {
+  if (v === undefined) return [];
+  if (Array.isArray(v)) return v as readonly Atom[];
+  if (v instanceof Map) return [...v.keys(), ...v.values()] as Atom[];
+  return [v as Atom];
+}
+
+function toEntries(v: unknown): ReadonlyMap<Atom, Atom | undefined> {
+  if (v instanceof Map) return v as ReadonlyMap<Atom, Atom>;
+  return new Map(Object.entries(v as Record<string, Atom | undefined>));
+}

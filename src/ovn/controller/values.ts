@@ -1,0 +1,134 @@
+/**
+ * Desired column values and their minimal diff against a replica row: which columns a
+ * declarative call manages, how a map is managed (every key, or only some keys), and the
+ * smallest change (an `update` of scalars, per-key/per-element `mutate` of maps and sets) that
+ * turns the current value into the desired one (RFC 7047 §5.1 `<mutation>`, §5.2.3–5.2.4).
+ *
+ * @module
+ */
+import { type Datum, checkDatum, datumEquals, datumToJson } from "../../ovsdb/schema/datum.js";
+import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
+import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
+import type { MapInput, RowOf, TableDef, WritableColumn } from "../../ovsdb/model/types.js";
+
+const ONLY_KEYS: unique symbol = Symbol("ovn-ts.controller.onlyKeys");
+
+/**
+ * A map value that manages only the keys it lists: listed keys get the given value, keys listed
+ * with `undefined` are removed, every other key of the row is left as it is. Build it with
+ * {@link onlyKeys}.
+ */
+export interface OnlyKeys {
+  /** Marks the value (not sent anywhere). */
+  readonly [ONLY_KEYS]: true;
+  /** The managed keys and their desired values (`undefined`: absent). */
+  readonly entries: ReadonlyMap<Atom, Atom | undefined>;
+}
+
+/**
+ * A map value that manages only these keys (the others stay as they are); a key given as
+ * `undefined` is removed. A plain map or object given to a declarative call instead manages the
+ * whole column (keys not listed are removed).
+ */
+export function onlyKeys(entries: ReadonlyMap<Atom, Atom | undefined> | { readonly [key: string]: Atom | undefined }): OnlyKeys {
+  const m = entries instanceof Map ? new Map(entries) : new Map(Object.entries(entries));
+  return { [ONLY_KEYS]: true, entries: m };
+}
+
+/** True when `v` was built by {@link onlyKeys}. */
+export function isOnlyKeys(v: unknown): v is OnlyKeys {
+  return typeof v === "object" && v !== null && (v as { [ONLY_KEYS]?: unknown })[ONLY_KEYS] === true;
+}
+
+/** A desired value of a column of value type `V`: maps may also be given as {@link OnlyKeys}. */
+export type DesiredValue<V> = [V] extends [ReadonlyMap<infer K, infer W>] ? MapInput<K, W> | OnlyKeys : V;
+
+/**
+ * The desired settings of a row of table definition `D`: any subset of its writable columns.
+ * Only the columns given are managed; the others are left as the row has them.
+ */
+export type Desired<D extends TableDef> = { readonly [K in WritableColumn<D>]?: DesiredValue<RowOf<D>[K]> };
+
+/** The change of one column: a plain `update`, or `mutate` deletions (map keys or set elements) then insertions. */
+export type ColumnChange =
+  | { readonly kind: "set"; readonly value: Datum }
+  | { readonly kind: "mutate"; readonly remove: readonly Atom[]; readonly add: readonly Atom[] | ReadonlyMap<Atom, Atom> };
+
+/**
+ * The native value of a desired value for column type `type` (plain objects become maps). Throws
+ * the model's `OvsdbTypeError` (naming table and column) when the value does not fit the type.
+ */
+export function normalize(type: ColumnType, value: unknown, table: string, column: string): Datum {
+  const v = toNative(type, value);
+  // Type check, then every constraint (enum, range, length, size), naming table and column.
+  datumToJson(type, v, { table, column, allowNamedUuid: true });
+  const problem = checkDatum(type, v);
+  if (problem) throw new OvsdbTypeError(problem, table, column);
+  return v;
+}
+
+/** The native form of a desired value (plain objects become maps, sets lose duplicates), unchecked. */
+function toNative(type: ColumnType, value: unknown): Datum {
+  const shape = columnShape(type);
+  let v: unknown = value;
+  if (shape === "map" && isOnlyKeys(value)) {
+    v = new Map([...value.entries].filter((e): e is [Atom, Atom] => e[1] !== undefined));
+  } else if (shape === "map" && value !== null && typeof value === "object" && !(value instanceof Map)) {
+    v = new Map(Object.entries(value as Record<string, Atom>));
+  } else if (shape === "set" && Array.isArray(value)) {
+    v = [...new Set(value as Atom[])];
+  }
+  return v as Datum;
+}
+
+/**
+ * The minimal change turning `current` into `desired` for a column of type `type`, or
+ * `undefined` when they already match. Sets and maps change element by element / key by key
+ * (a changed map value is a delete of the key then an insert), never by whole replacement.
+ */
+export function diffColumn(type: ColumnType, current: Datum, desired: unknown, table: string, column: string): ColumnChange | undefined {
+  const shape = columnShape(type);
+  if (shape === "map") {
+    const cur = (current instanceof Map ? current : new Map()) as ReadonlyMap<Atom, Atom>;
+    const only = isOnlyKeys(desired);
+    const want = only ? desired.entries : (toNative(type, desired) as ReadonlyMap<Atom, Atom>);
+    const remove: Atom[] = [];
+    const add = new Map<Atom, Atom>();
+    for (const [k, v] of want) {
+      const has = cur.has(k);
+      if (v === undefined) {
+        if (has) remove.push(k);
+      } else if (!has) add.set(k, v);
+      else if (cur.get(k) !== v) {
+        remove.push(k);
+        add.set(k, v);
+      }
+    }
+    if (!only) for (const k of cur.keys()) if (!want.has(k)) remove.push(k);
+    if (remove.length === 0 && add.size === 0) return undefined;
+    normalize(type, desired, table, column);
+    return { kind: "mutate", remove, add };
+  }
+  const want = toNative(type, desired);
+  if (shape === "set") {
+    const cur = (current ?? []) as readonly Atom[];
+    const w = want as readonly Atom[];
+    // Small sets (addresses, networks): compare without building sets.
+    if (cur.length === w.length && (w.length > 16 ? sameAtoms(cur, w) : w.every((a) => cur.includes(a)))) return undefined;
+    normalize(type, desired, table, column);
+    const curSet = new Set(cur);
+    const wSet = new Set(w);
+    const remove = cur.filter((a) => !wSet.has(a));
+    const add = w.filter((a) => !curSet.has(a));
+    return remove.length || add.length ? { kind: "mutate", remove, add } : undefined;
+  }
+  if (datumEquals(current, want)) return undefined;
+  normalize(type, desired, table, column);
+  return { kind: "set", value: want };
+}
+
+/** True when two duplicate-free atom lists hold the same atoms. */
+function sameAtoms(a: readonly Atom[], b: readonly Atom[]): boolean {
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
+}

@@ -1,0 +1,35 @@
+/** Minimal column diffs: scalars update, sets change element by element, maps key by key (whole or onlyKeys), bad values are typed errors. */
+import { describe, expect, it } from "vitest";
+import type { ColumnType } from "../../../src/ovsdb/schema/types.js";
+import { OvsdbTypeError } from "../../../src/ovsdb/index.js";
+import { diffColumn, onlyKeys } from "../../../src/ovn/index.js";
+
+const scalar: ColumnType = { key: { type: "string" }, min: 1, max: 1 };
+const optional: ColumnType = { key: { type: "integer", minInteger: 0, maxInteger: 4095 }, min: 0, max: 1 };
+const set: ColumnType = { key: { type: "string" }, min: 0, max: "unlimited" };
+const map: ColumnType = { key: { type: "string" }, value: { type: "string" }, min: 0, max: "unlimited" };
+const m = (o: Record<string, string>) => new Map(Object.entries(o));
+
+describe("diffColumn", () => {
+  const cases: [string, ColumnType, unknown, unknown, unknown][] = [
+    ["equal scalar", scalar, "a", "a", undefined],
+    ["changed scalar", scalar, "a", "b", { kind: "set", value: "b" }],
+    ["optional set", optional, undefined, 7, { kind: "set", value: 7 }],
+    ["optional cleared", optional, 7, undefined, { kind: "set", value: undefined }],
+    ["equal set, other order", set, ["a", "b"], ["b", "a"], undefined],
+    ["set: one out, one in", set, ["a", "b"], ["b", "c"], { kind: "mutate", remove: ["a"], add: ["c"] }],
+    ["equal map", map, m({ a: "1" }), { a: "1" }, undefined],
+    ["whole map: changed, removed, added", map, m({ a: "1", b: "2", c: "3" }), { a: "9", c: "3", d: "4" }, { kind: "mutate", remove: ["a", "b"], add: m({ a: "9", d: "4" }) }],
+    ["onlyKeys: others stay", map, m({ a: "1", b: "2" }), onlyKeys({ a: "1", c: "3" }), { kind: "mutate", remove: [], add: m({ c: "3" }) }],
+    ["onlyKeys: undefined removes", map, m({ a: "1", b: "2" }), onlyKeys({ b: undefined, z: undefined }), { kind: "mutate", remove: ["b"], add: m({}) }],
+    ["onlyKeys: nothing to do", map, m({ a: "1" }), onlyKeys({ a: "1", z: undefined }), undefined],
+  ];
+  for (const [name, type, current, desired, expected] of cases) {
+    it(name, () => expect(diffColumn(type, current as never, desired, "T", "c")).toEqual(expected));
+  }
+  it("refuses a value outside the column's constraints, naming table and column", () => {
+    expect(() => diffColumn(optional, undefined, 5000, "Logical_Switch_Port", "tag")).toThrow(OvsdbTypeError);
+    expect(() => diffColumn(optional, undefined, 5000, "Logical_Switch_Port", "tag")).toThrow(/Logical_Switch_Port\.tag/);
+    expect(() => diffColumn(map, new Map(), { a: 1 }, "T", "options")).toThrow(OvsdbTypeError);
+  });
+});
