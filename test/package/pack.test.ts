@@ -48,12 +48,12 @@ function walk(dir: string, ext: string, out: string[] = []): string[] {
   return out;
 }
 
-/** True when dist/ has a .js at least as new as each src/ .ts. */
+/** True when dist/ has a .js at least as new as each src/ .ts and as the build's tsconfig files. */
 function distIsFresh(): boolean {
   const src = join(ROOT, "src");
   const dist = join(ROOT, "dist");
   if (!existsSync(dist)) return false;
-  return walk(src, ".ts").every((f) => {
+  return [...walk(src, ".ts"), join(ROOT, "tsconfig.json"), join(ROOT, "tsconfig.build.json")].every((f) => {
     const js = join(dist, relative(src, f)).replace(/\.ts$/, ".js");
     return existsSync(js) && statSync(js).mtimeMs >= statSync(f).mtimeMs;
   });
@@ -108,7 +108,7 @@ describe("npm pack → install into an empty project", () => {
       cpSync(join(ROOT, "dist"), join(stage, "dist"), { recursive: true });
     } else {
       // tsc emits even when another folder has a type error; the project's typecheck reports those.
-      await sh(process.execPath, [TSC, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist"), "--declarationMap", "false", "--sourceMap", "false"], ROOT, 180_000);
+      await sh(process.execPath, [TSC, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist")], ROOT, 180_000);
     }
     const pack = await sh("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], stage);
     expect(pack.code, pack.stderr).toBe(0);
@@ -131,6 +131,28 @@ describe("npm pack → install into an empty project", () => {
       expect(packed, f).toContain(f);
     }
     expect(packed.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.endsWith(".test.js"))).toEqual([]);
+  });
+
+  it("builds on prepack, not prepare (which runs on every install of a git dependency); npm start builds first", () => {
+    const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "ovn-ts", "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts["prepare"]).toBeUndefined();
+    expect(pkg.scripts["prepack"]).toBe("npm run build");
+    expect(pkg.scripts["prestart"]).toBe("npm run build");
+  });
+
+  it("every shipped .js.map resolves: the sources it names are inlined (src/ is not shipped)", () => {
+    const maps = packed.filter((f) => f.endsWith(".js.map"));
+    expect(maps.length).toBeGreaterThan(50);
+    const unresolved: string[] = [];
+    for (const m of maps) {
+      const file = join(consumer, "node_modules", "ovn-ts", m);
+      const map = JSON.parse(readFileSync(file, "utf8")) as { sources: string[]; sourcesContent?: (string | null)[] };
+      map.sources.forEach((s, i) => {
+        if (typeof map.sourcesContent?.[i] === "string" && map.sourcesContent[i]!.length > 0) return;
+        if (!existsSync(join(file, "..", s))) unresolved.push(`${m}: ${s}`);
+      });
+    }
+    expect(unresolved).toEqual([]);
   });
 
   it("imports every entry point from ESM; the bundled schemas resolve through import.meta.url", async () => {
