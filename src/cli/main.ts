@@ -10,6 +10,7 @@
 import { pathToFileURL } from "node:url";
 import { realpathSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError, processIo } from "./io.js";
+import { closest } from "./suggest.js";
 
 /** Subcommand name → loader of its implementation and a one-line summary. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
@@ -63,7 +64,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const entry = COMMANDS[name];
   if (!entry) {
     io.err(`ovn-ts: unknown command '${name}'; use --help for help\n`);
-    return 1;
+    const near = closest(name, Object.keys(COMMANDS));
+    if (near) io.err(`ovn-ts: did you mean '${near}'?\n`);
+    return finish("", io, 1);
   }
   try {
     return await finish(name, io, await (await entry.load())(rest, io));
