@@ -40,7 +40,10 @@ export function formatTrace(r: TraceResult, raw = false): string {
       for (const a of st.actions) out += `        ${a}\n`;
     }
   }
-  out += r.verdict.kind === "dropped" ? "verdict: dropped\n" : `verdict: output to ${r.verdict.ports.join(", ")}\n`;
+  const v = r.verdict;
+  if (v.kind === "dropped") out += "verdict: dropped\n";
+  else if (v.kind === "output") out += `verdict: output to ${v.ports.join(", ")}\n`;
+  else out += `verdict: no MAC binding for ${v.nextHop ?? "the next hop"}: ${v.request === "arp" ? "ARP request" : "neighbor solicitation"} sent out ${v.ports.join(", ")} instead of the packet (ovn-trace reads SB MAC_Binding only)\n`;
   return out;
 }
 
