@@ -783,6 +783,8 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
   };
   const done = new Promise<number>((resolve) => {
     ctx.client!.once("disconnected", (err) => {
+      // closing after an interrupt (or a closed stdout) is not a failed receive
+      if (ctx.io.signal?.aborted) return resolve(0);
       ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
       resolve(1);
     });
@@ -877,6 +879,8 @@ async function lockCommand(ctx: Context, args: string[], op: "lock" | "steal" | 
   ctx.io.out(`${ovsJson(reply, { pretty: ctx.style.pretty })}\n`);
   return new Promise<number>((resolve) => {
     ctx.client!.once("disconnected", (err) => {
+      // closing after an interrupt (or a closed stdout) is not a failed receive
+      if (ctx.io.signal?.aborted) return resolve(0);
       ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
       resolve(1);
     });

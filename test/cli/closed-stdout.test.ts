@@ -94,6 +94,11 @@ describe("a closed stdout on every ovn-ts CLI", () => {
     expectWriteFailed(await ovnTs(["ovsdb", "dump", `unix:${sock}`]), "ovn-ts ovsdb");
   }, 90_000);
 
+  it("ovsdb monitor (long-running): stops by itself, write to stdout failed, status 1", async () => {
+    const m = await ovnTs(["ovsdb", "monitor", `unix:${sock}`, "OVN_Northbound", "Logical_Switch_Port"]);
+    expectWriteFailed(m, "ovn-ts ovsdb");
+  }, 90_000);
+
   it.skipIf(!peers("ovsdb-client"))("ovsdb-client dump itself ends the same way", async () => {
     expectWriteFailed(await runClosed("ovsdb-client", ["dump", `unix:${sock}`]), "ovsdb-client");
   }, 90_000);
