@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
 import { bundledSchema, bundledSchemaPath } from "../../src/ovsdb/schema/bundled.js";
 import { OvsdbServer } from "../../src/ovsdb/server/server.js";
+import { startOvnSandbox } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
 
 const VITE_NODE = fileURLToPath(new URL("../../node_modules/.bin/vite-node", import.meta.url));
@@ -128,6 +129,17 @@ describe("a closed stdout on every ovn-ts CLI", () => {
   it("geneve encode: write to stdout failed, status 1", async () => {
     const inner = "ffffffffffff0000000000010806" + "00".repeat(28);
     expectWriteFailed(await ovnTs(["geneve", "encode", "--vni", "5", "--inner", inner]), "ovn-ts geneve");
+  }, 90_000);
+
+  it.skipIf(!peers("ovsdb-tool", "ovsdb-server", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-trace"))("trace (a real trace): write to stdout failed, status 1", async () => {
+    const ovn = await startOvnSandbox();
+    try {
+      await ovn.nbctl("ls-add", "sw", "--", "lsp-add", "sw", "p1", "--", "lsp-set-addresses", "p1", "00:00:00:00:00:01 10.0.0.1", "--", "lsp-add", "sw", "p2", "--", "lsp-set-addresses", "p2", "00:00:00:00:00:02 10.0.0.2");
+      await ovn.sync();
+      expectWriteFailed(await ovnTs(["trace", `--db=${ovn.nb}`, `--sb=${ovn.sb}`, "p1", "10.0.0.2"]), "ovn-ts trace");
+    } finally {
+      await ovn.stop();
+    }
   }, 90_000);
 
   it("trace --help: write to stdout failed, status 1", async () => {
