@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { generateModel, modelFileName } from "../ovsdb/model/generate.js";
 import { readSchemaFile } from "../ovsdb/schema/schema.js";
 import { type CliCommand, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 
 const HELP = `usage: ovn-ts codegen SCHEMA.ovsschema -o DIR [OPTION...]
        ovn-ts codegen SCHEMA.ovsschema --stdout [OPTION...]
@@ -71,7 +72,7 @@ function parseArgs(argv: readonly string[]): Args | "help" {
         if (!/^[\w.-]+\.ts$/.test(name)) throw new UsageError(`--name must be a file name ending in .ts, not "${name}"`);
         break;
       default:
-        if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option '${a}' (see --help)`);
+        if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option '${a}' (see --help)`, optionHint(a, ["--help", "--output", "--stdout", "--import-from", "--name"]));
         if (schema !== undefined) throw new UsageError(`only one schema file is accepted, got '${schema}' and '${a}'`);
         schema = a;
     }

@@ -20,6 +20,7 @@ import { OvsdbServer } from "../ovsdb/server/server.js";
 import { replicaReader } from "../ovn/reader.js";
 import { renderShow } from "../ovn/show.js";
 import { type CliCommand, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 
 const USAGE = `usage: ovn-ts demo [--once] [--remote=ptcp:PORT[:IP]|punix:PATH]...
 
@@ -112,7 +113,7 @@ export const demoCommand: CliCommand = async (argv, io) => {
     }
     if (a === "--once") once = true;
     else if (a.startsWith("--remote=")) extra.push(a.slice("--remote=".length));
-    else throw new UsageError(`unknown argument '${a}' (use --help)`);
+    else throw new UsageError(`unknown argument '${a}' (use --help)`, optionHint(a, ["--help", "--once", "--remote"]));
   }
   if (once && extra.length > 0) throw new UsageError("--remote has nothing to serve with --once (drop one of them)");
   const dir = mkdtempSync(join(tmpdir(), "ovn-ts-demo-"));

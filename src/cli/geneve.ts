@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 import { DecodeError, EncodeError } from "../geneve/bytes.js";
 import {
   type DecodedFragment,
@@ -88,7 +89,7 @@ function parseArgs(argv: readonly string[], withValue: ReadonlySet<string>, bare
       } else if (bare.has(name) && eq < 0) {
         flags.set(name, [...(flags.get(name) ?? []), ""]);
       } else {
-        throw new UsageError(`unknown option '${a}'; use --help for help`);
+        throw new UsageError(`unknown option '${a}'; use --help for help`, optionHint(a, [...withValue, ...bare]));
       }
     } else {
       positional.push(a);

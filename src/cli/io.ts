@@ -54,9 +54,19 @@ export async function withProgress<T>(io: CliIo, label: string, work: Promise<T>
 /** A CLI command: receives its arguments (after the subcommand name) and returns the exit status. */
 export type CliCommand = (argv: readonly string[], io: CliIo) => Promise<number>;
 
-/** Thrown for bad command-line usage; `main` prints `ovn-ts: MESSAGE` and exits with status 1, as OVS tools do. */
+/**
+ * Thrown for bad command-line usage; `main` prints `ovn-ts: MESSAGE` and exits with status 1, as OVS
+ * tools do, then the `hint` (a "did you mean" for a typo, see `suggest.ts`), if any, on a line of its own.
+ */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  constructor(
+    message: string,
+    /** A line for stderr after the message: what the user probably meant. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Thrown into {@link CliIo.signal} (its `reason`) when standard output was closed by its reader. */

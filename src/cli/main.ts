@@ -76,6 +76,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (io.stdoutFailed) return finish(name, io, 1);
     if (e instanceof UsageError) {
       io.err(`ovn-ts ${name}: ${e.message}\n`);
+      if (e.hint) io.err(`ovn-ts ${name}: ${e.hint}\n`);
       return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);

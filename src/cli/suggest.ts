@@ -39,3 +39,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
+
+/** `did you mean '--json'?` for a mistyped option `arg` (`--jsn`, `--jsn=x`), when one is near. */
+export function optionHint(arg: string, known: Iterable<string>): string | undefined {
+  const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg;
+  const near = closest(name, known);
+  return near === undefined ? undefined : `did you mean '${near}'?`;
+}

@@ -11,6 +11,7 @@ import { OvsdbClient } from "../ovsdb/client/client.js";
 import { selectReader } from "../ovn/reader.js";
 import { type TraceRequest, type TraceResult, traceFromPort } from "../ovn/trace.js";
 import { type CliCommand, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 
 /** Usage text. */
 export function traceUsage(): string {
@@ -65,7 +66,7 @@ export const traceCommand: CliCommand = async (argv, io) => {
     else if (a.startsWith("--ct=")) ct.push(a.slice(5));
     else if (a === "--json") json = true;
     else if (a === "--raw") raw = true;
-    else if (a.startsWith("--")) throw new UsageError(`unknown option '${a}'`);
+    else if (a.startsWith("--")) throw new UsageError(`unknown option '${a}'`, optionHint(a, ["--help", "--db", "--sb", "--ct", "--json", "--raw"]));
     else pos.push(a);
   }
   const [source, destination, protocol, port] = pos;

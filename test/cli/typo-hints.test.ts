@@ -98,6 +98,18 @@ describe("did you mean", () => {
     }
   });
 
+  it("a misspelled option of trace, demo, server, codegen and geneve", async () => {
+    const cases: [string[], string][] = [
+      [["trace", "--jsn", "p1", "10.0.0.1"], "ovn-ts trace: unknown option '--jsn'\novn-ts trace: did you mean '--json'?\n"],
+      [["demo", "--onse"], "ovn-ts demo: unknown argument '--onse' (use --help)\novn-ts demo: did you mean '--once'?\n"],
+      [["server", "--remtoe", "punix:/x"], "ovn-ts server: unknown option '--remtoe' (use --help for help)\novn-ts server: did you mean '--remote'?\n"],
+      [["codegen", "s.ovsschema", "--stdot"], "ovn-ts codegen: unknown option '--stdot' (see --help)\novn-ts codegen: did you mean '--stdout'?\n"],
+      [["geneve", "decode", "--jsno", "00"], "ovn-ts geneve: unknown option '--jsno'; use --help for help\novn-ts geneve: did you mean '--json'?\n"],
+      [["trace", "--zzzzzz", "p1", "10.0.0.1"], "ovn-ts trace: unknown option '--zzzzzz'\n"],
+    ];
+    for (const [argv, stderr] of cases) expect(await ovnTs(...argv), argv.join(" ")).toEqual({ code: 1, stdout: "", stderr });
+  });
+
   it("closest: edit distance with transpositions, case-insensitive, only near names", () => {
     expect(editDistance("nbclt", "nbctl")).toBe(1);
     expect(editDistance("OVN_Nortbound", "OVN_Northbound")).toBe(1);
