@@ -81,6 +81,35 @@ const ORDER = [
   OTHER,
 ];
 
+/** What each category is for, and the guide that shows it in use (shown above its list). */
+const DESCRIPTIONS = {
+  Connect: "Opening a connection (unix:, tcp:, ssl:, cluster lists), its state, retries and leader handling. Guide: docs/ovsdb.md.",
+  Transact: "Operations, conditions and mutations as RFC 7047 §5.2 defines them; builders return them, transact() sends them. Guide: docs/ovsdb.md.",
+  "Monitor & replica": "Monitors (monitor, monitor_cond, monitor_cond_since) and the live replica with its indexes and events. Guide: docs/ovsdb.md.",
+  Models: "Typed models generated from the schemas: row types, table builders, type-level column roles. Guide: docs/models.md.",
+  Schema: "Parsing and checking .ovsschema files, column types, datums, the bundled schemas. Guide: docs/models.md.",
+  Server: "The embedded OVSDB server and its standalone database files. Guide: docs/server.md.",
+  Northbound: "Typed, idempotent OVN Northbound calls (switches, routers, ACLs, NAT, load balancers, ...) as Kube-OVN uses them. Guide: docs/ovn.md.",
+  IPAM: "Address allocation per subnet. Guide: docs/ovn.md.",
+  "Interconnection (OVN-IC)": "OVN-IC transit switches, routes and availability zones. Guide: docs/ovn.md.",
+  "Chassis (Open_vSwitch)": "What a CNI does on a node: OVS ports for pods, QoS. Guide: docs/ovn.md.",
+  Tracing: "ovn-trace from a port or pod, its parsed output and verdict. Guides: docs/ovn.md (Tracing), docs/testing.md.",
+  Messages: "OpenFlow 1.3 and Nicira extension messages, encoded and decoded. Guide: docs/openflow.md.",
+  "Flows, matches and actions": "OXM matches, instructions and actions. Guide: docs/openflow.md.",
+  Frames: "Geneve frames with OVN's metadata option, built and parsed. Guide: docs/geneve.md.",
+  Fragments: "IP fragmentation and reassembly of tunnel packets. Guide: docs/geneve.md.",
+  Captures: "pcap and pcapng files. Guide: docs/geneve.md.",
+  Sandboxes: "Real ovsdb-server / ovn-northd / ovs-vswitchd / ovn-controller in a temp dir, stopped by PID. Guide: docs/testing.md.",
+  Waiting: "Waiting for northd, the chassis or any condition, with timeouts. Guide: docs/testing.md.",
+  "Misbehaving peer": "A scriptable peer that hangs, drops or sends garbage. Guide: docs/testing.md.",
+  "Peers and processes": "Finding the OVS/OVN programs and running them. Guide: docs/testing.md.",
+  Addresses: "MAC and IP address helpers.",
+  "Text notations": "The OVS text forms: ovs-vsctl/ovn-nbctl values, ovsdb-client tables, JSON as OVS prints it, flow text.",
+  Constants: "Numeric protocol constants under their specification names.",
+  "Wire protocol (low level)": "Framing and byte-level codecs the higher layers use; most programs never need them.",
+  Errors: "One error class per kind of failure, each carrying its data.",
+};
+
 /** The category of a reflection declared in `file` (absolute path). */
 function categoryOf(reflection, file) {
   if (reflection.kindOf(ReflectionKind.Class) && reflection.name.endsWith("Error")) return ERRORS;
@@ -121,7 +150,10 @@ export function load(app) {
           if (titles.length === 0) titles.push(categoryOf(target, files.get(target.id)));
           for (const title of titles) {
             let cat = byTitle.get(title);
-            if (!cat) byTitle.set(title, (cat = new ReflectionCategory(title)));
+            if (!cat) {
+              byTitle.set(title, (cat = new ReflectionCategory(title)));
+              if (DESCRIPTIONS[title]) cat.description = [{ kind: "text", text: DESCRIPTIONS[title] }];
+            }
             cat.children.push(child);
           }
         }

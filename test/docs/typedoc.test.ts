@@ -40,6 +40,8 @@ describe("npm run docs", () => {
     expect(sections("modules/geneve.html")).toEqual(expect.arrayContaining(["frames", "captures"]));
     expect(sections("modules/testing.html")).toEqual(expect.arrayContaining(["sandboxes", "waiting"]));
     for (const page of ["ovsdb", "ovn", "openflow", "geneve", "testing"]) expect(sections(`modules/${page}.html`), page).not.toContain("other");
+    // each group says what it is for and which guide shows it
+    expect(readFileSync(join(API, "modules/ovsdb.html"), "utf8")).toContain("Guide: docs/ovsdb.md.");
   });
 
   it("every guide links to its reference sections, and each link resolves", () => {
