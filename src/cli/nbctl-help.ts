@@ -285,6 +285,21 @@ Database connection methods (--db):
 
 const COLUMN = 28;
 
+/** `words` joined by spaces, in lines of at most 100 columns, each starting with `indent`. */
+function wrap(words: readonly string[], indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const w of words) {
+    if (line.length + w.length + 1 > 100 && line !== indent) {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += `${w} `;
+  }
+  lines.push(line.trimEnd());
+  return `${lines.join("\n")}\n`;
+}
+
 /** The command names the help documents, in help order (a test checks them against the command table). */
 export function helpCommandNames(): string[] {
   return [...new Set(SECTIONS.flatMap(([, es]) => es.map((e) => e.syntax.split(" ")[0]!)))];
@@ -297,9 +312,10 @@ export function helpSyntaxLines(): string[] {
 
 /**
  * The full `ovn-ts nbctl --help` text. `optionsOf(command)` gives the options a command accepts
- * (from the command table); they are shown above the command, as ovn-nbctl does.
+ * (from the command table); they are shown above the command, as ovn-nbctl does. `namedTables`
+ * are the tables whose rows the database commands also find by their `name`.
  */
-export function renderNbctlHelp(optionsOf: (command: string) => readonly string[]): string {
+export function renderNbctlHelp(optionsOf: (command: string) => readonly string[], namedTables: readonly string[] = []): string {
   let out = `ovn-ts nbctl: OVN northbound DB management utility (mirrors ovn-nbctl)
 usage: ovn-ts nbctl [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND [ARG...]]...
 `;
@@ -319,5 +335,8 @@ usage: ovn-ts nbctl [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND [ARG...]]..
       out += head.length < COLUMN ? `${head.padEnd(COLUMN)}${e.what}\n` : `${head}\n${" ".repeat(COLUMN)}${e.what}\n`;
     }
   }
+  out += "\nDatabase commands may reference a row in each table by its UUID";
+  out += namedTables.length > 0 ? `, in these tables by its "name" too:\n${wrap([...namedTables].sort(), "  ")}` : ".\n";
+  out += 'and the NB_Global row as ".".\n';
   return `${out}\n${OPTIONS_TEXT}`;
 }

@@ -1725,7 +1725,9 @@ const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list",
 
 /** Usage text: every command's syntax and options (see `nbctl-help.ts`). */
 export function nbctlUsage(): string {
-  return renderNbctlHelp((name) => COMMANDS[name]?.options ?? []);
+  // the tables whose rows getRecord finds by name
+  const named = [...model.schema.tables.values()].filter((t) => columnOf(t, "name")?.type.key.type === "string" && columnShape(columnOf(t, "name")!.type) === "scalar").map((t) => t.name);
+  return renderNbctlHelp((name) => COMMANDS[name]?.options ?? [], named);
 }
 
 interface Parsed {
