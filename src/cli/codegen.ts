@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { generateModel, modelFileName } from "../ovsdb/model/generate.js";
 import { readSchemaFile } from "../ovsdb/schema/schema.js";
 import { type CliCommand, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 
 const HELP = `usage: ovn-ts codegen SCHEMA.ovsschema -o DIR [OPTION...]
        ovn-ts codegen SCHEMA.ovsschema --stdout [OPTION...]
@@ -79,7 +80,7 @@ function parseArgs(argv: readonly string[]): Args | "help" {
         loadSchema = value(opt);
         break;
       default:
-        if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option '${a}' (see --help)`);
+        if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option '${a}' (see --help)`, optionHint(a, ["--help", "--output", "--stdout", "--import-from", "--name"]));
         if (schema !== undefined) throw new UsageError(`only one schema file is accepted, got '${schema}' and '${a}'`);
         schema = a;
     }

@@ -20,6 +20,7 @@ import { OvsdbServer } from "../ovsdb/server/server.js";
 import { replicaReader } from "../ovn/reader.js";
 import { renderShow } from "../ovn/show.js";
 import { type CliCommand, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 
 const USAGE = `usage: ovn-ts demo [--once] [--remote=ptcp:PORT[:IP]|punix:PATH]...
 
@@ -27,8 +28,9 @@ Starts the embedded OVSDB server (OVN_Northbound + OVN_Southbound), builds a sma
 Kube-OVN-style topology through the SDK, prints it like 'ovn-nbctl show', and keeps
 serving until interrupted so that ovn-nbctl / ovsdb-client can connect to it.
 
-  --once            print and exit instead of serving
-  --remote=REMOTE   extra listener (default: a unix socket in a temp dir and ptcp:0:127.0.0.1)
+  --once            print and exit instead of serving (no listener is opened, so none is shown)
+  --remote=REMOTE   extra listener (default: a unix socket in a temp dir and ptcp:0:127.0.0.1);
+                    not with --once
   -h, --help        this help
 `;
 
@@ -111,21 +113,26 @@ export const demoCommand: CliCommand = async (argv, io) => {
     }
     if (a === "--once") once = true;
     else if (a.startsWith("--remote=")) extra.push(a.slice("--remote=".length));
-    else throw new UsageError(`unknown argument '${a}' (use --help)`);
+    else throw new UsageError(`unknown argument '${a}' (use --help)`, optionHint(a, ["--help", "--once", "--remote"]));
   }
+  if (once && extra.length > 0) throw new UsageError("--remote has nothing to serve with --once (drop one of them)");
   const dir = mkdtempSync(join(tmpdir(), "ovn-ts-demo-"));
   const server = new OvsdbServer();
   server.addDatabase(bundledSchema("OVN_Northbound"));
   server.addDatabase(bundledSchema("OVN_Southbound"));
   let client: OvsdbClient | undefined;
   try {
-    const sock = join(dir, "db.sock");
-    const listeners = [await server.listen(`punix:${sock}`), await server.listen("ptcp:0:127.0.0.1")];
-    for (const r of extra) listeners.push(await server.listen(r));
-    const bound = listeners.map((l) => l.bound);
-    const remotes = listeners.map((l) => l.connect);
+    // With --once the server is gone when the command returns: it opens no listener, so it
+    // advertises no socket that will not exist by the time anyone reads the address.
+    const remotes: string[] = [];
     io.out(`ovn-ts embedded OVSDB server: databases ${server.databaseNames.join(", ")}\n`);
-    io.out(`listening on ${bound.join(", ")}\n\n`);
+    if (!once) {
+      const listeners = [await server.listen(`punix:${join(dir, "db.sock")}`), await server.listen("ptcp:0:127.0.0.1")];
+      for (const r of extra) listeners.push(await server.listen(r));
+      remotes.push(...listeners.map((l) => l.connect));
+      io.out(`listening on ${listeners.map((l) => l.bound).join(", ")}\n`);
+    }
+    io.out("\n");
 
     // The SDK talks to it like any client would; in-process, without a socket.
     client = await OvsdbClient.connect({ name: "in-process", open: () => server.connectInProcess("demo") }, { probeIntervalMs: 0 });
@@ -135,8 +142,8 @@ export const demoCommand: CliCommand = async (argv, io) => {
     await buildDemoTopology(replica);
     io.out(`built the topology: ${changes} row changes seen by the replica\n\n`);
     io.out(await renderShow(replicaReader(replica), undefined, { client }));
-    io.out(`\nTry it with the OVS tools:\n  ovn-nbctl --db=${remotes[0]} show\n  ovsdb-client dump ${remotes[1]} OVN_Northbound Logical_Switch_Port name addresses\n`);
     if (once) return 0;
+    io.out(`\nTry it with the OVS tools:\n  ovn-nbctl --db=${remotes[0]} show\n  ovsdb-client dump ${remotes[1]} OVN_Northbound Logical_Switch_Port name addresses\n`);
     io.out("\nServing until interrupted (Ctrl-C).\n");
     await new Promise<void>((resolve) => {
       const signal = io.signal;

@@ -20,6 +20,14 @@ export interface CliIo {
   signal?: AbortSignal;
   /** True when standard error is a terminal: long commands then show progress there. */
   progress?: boolean;
+  /**
+   * True once a write to standard output failed because its reader went away (`EPIPE`, e.g.
+   * `ovn-ts ovsdb dump | head -1`). Later writes are dropped and {@link CliIo.signal} is aborted, so
+   * long-running commands stop and clean up; `main` then reports it as the OVS tools do.
+   */
+  readonly stdoutFailed?: boolean;
+  /** Resolves once everything written so far has reached standard output (or failed to). */
+  flush?(): Promise<void>;
 }
 
 /**
@@ -46,27 +54,103 @@ export async function withProgress<T>(io: CliIo, label: string, work: Promise<T>
 /** A CLI command: receives its arguments (after the subcommand name) and returns the exit status. */
 export type CliCommand = (argv: readonly string[], io: CliIo) => Promise<number>;
 
-/** Thrown for bad command-line usage; `main` prints `ovn-ts: MESSAGE` and exits with status 1, as OVS tools do. */
+/**
+ * Thrown for bad command-line usage; `main` prints `ovn-ts: MESSAGE` and exits with status 1, as OVS
+ * tools do, then the `hint` (a "did you mean" for a typo, see `suggest.ts`), if any, on a line of its own.
+ */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  constructor(
+    message: string,
+    /** A line for stderr after the message: what the user probably meant. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown into {@link CliIo.signal} (its `reason`) when standard output was closed by its reader. */
+export class StdoutClosedError extends Error {
+  override readonly name = "StdoutClosedError";
+  /** The system error code of the failed write (`EPIPE` for a closed pipe). */
+  readonly code: string;
+  constructor(code: string) {
+    super(`write to stdout failed (${code})`);
+    this.code = code;
+  }
+}
+
+/**
+ * The process-wide state of standard output: whether a write failed (`EPIPE`) and the writes still
+ * in flight. One per process, since `process.stdout` is.
+ */
+const stdoutState = {
+  failed: undefined as StdoutClosedError | undefined,
+  pending: 0,
+  waiters: [] as (() => void)[],
+  listening: false,
+  aborts: new Set<AbortController>(),
+};
+
+function stdoutFailed(e: unknown): void {
+  if (stdoutState.failed) return;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? "EIO";
+  stdoutState.failed = new StdoutClosedError(code);
+  for (const ac of stdoutState.aborts) ac.abort(stdoutState.failed);
+}
+
+function watchStdio(): void {
+  if (stdoutState.listening) return;
+  stdoutState.listening = true;
+  // Without these listeners a closed pipe is an unhandled 'error' event: a stack trace, and no
+  // cleanup of what the command holds (temp dirs, servers).
+  process.stdout.on("error", stdoutFailed);
+  process.stderr.on("error", () => {
+    // nowhere left to report it
+  });
+}
+
+function writeStdout(text: string): void {
+  if (stdoutState.failed) return;
+  stdoutState.pending++;
+  try {
+    process.stdout.write(text, (e) => {
+      if (e) stdoutFailed(e);
+      if (--stdoutState.pending === 0) for (const w of stdoutState.waiters.splice(0)) w();
+    });
+  } catch (e) {
+    stdoutState.pending--;
+    stdoutFailed(e);
+  }
 }
 
 /** A {@link CliIo} bound to the current process's stdio. */
 export function processIo(): CliIo {
-  let ac: AbortController | undefined;
+  watchStdio();
+  const ac = new AbortController();
+  stdoutState.aborts.add(ac);
+  if (stdoutState.failed) ac.abort(stdoutState.failed);
+  let signals = false;
   return {
-    // Installed only when a long-running command asks for it, so that short commands keep the
-    // default behaviour of SIGINT/SIGTERM (exit at once).
+    // SIGINT/SIGTERM handlers are installed only when a long-running command asks for the signal,
+    // so that short commands keep the default behaviour (exit at once).
     get signal() {
-      if (!ac) {
-        const c = new AbortController();
-        ac = c;
-        process.once("SIGINT", () => c.abort());
-        process.once("SIGTERM", () => c.abort());
+      if (!signals) {
+        signals = true;
+        process.once("SIGINT", () => ac.abort());
+        process.once("SIGTERM", () => ac.abort());
       }
       return ac.signal;
     },
-    out: (t) => void process.stdout.write(t),
+    get stdoutFailed() {
+      return stdoutState.failed !== undefined;
+    },
+    flush: () =>
+      new Promise<void>((resolve) => {
+        if (stdoutState.pending === 0) resolve();
+        else stdoutState.waiters.push(resolve);
+      }),
+    out: writeStdout,
     err: (t) => void process.stderr.write(t),
     progress: process.stderr.isTTY === true,
     readStdin: async () => {

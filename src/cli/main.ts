@@ -10,23 +10,44 @@
 import { pathToFileURL } from "node:url";
 import { realpathSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError, processIo } from "./io.js";
+import { closest } from "./suggest.js";
 
 /** Subcommand name → loader of its implementation and a one-line summary. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   ovsdb: { summary: "OVSDB client, mirrors ovsdb-client", load: async () => (await import("./ovsdb.js")).ovsdbCommand },
-  geneve: { summary: "encode/decode Geneve frames and pcaps", load: async () => (await import("../geneve/cli.js")).geneveCommand },
+  geneve: { summary: "encode/decode Geneve frames and pcaps (no OVS counterpart; tshark reads the pcaps)", load: async () => (await import("./geneve.js")).geneveCommand },
   ofctl: { summary: "OpenFlow tool, mirrors ovs-ofctl", load: async () => (await import("../openflow/cli.js")).ofctlCommand },
-  codegen: { summary: "generate typed TypeScript models from .ovsschema", load: async () => (await import("./codegen.js")).codegenCommand },
+  codegen: { summary: "generate typed TypeScript models from .ovsschema, as ovsdb-idlc does for C", load: async () => (await import("./codegen.js")).codegenCommand },
   server: { summary: "embedded OVSDB server, mirrors ovsdb-server", load: async () => (await import("./server.js")).serverCommand },
   nbctl: { summary: "OVN northbound tool, mirrors ovn-nbctl", load: async () => (await import("./nbctl.js")).nbctlCommand },
-  trace: { summary: "trace a packet from a port, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
-  demo: { summary: "the main job: a small Kube-OVN-style topology", load: async () => (await import("./demo.js")).demoCommand },
+  trace: { summary: "trace a packet from a port through ovn-trace, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
+  demo: { summary: "a small Kube-OVN-style topology on the embedded server (no OVS counterpart)", load: async () => (await import("./demo.js")).demoCommand },
 };
+
+/**
+ * Subcommands whose standard output being closed early (`| head -1`) is not an error, as for the
+ * tool they mirror: ovn-nbctl never checks its writes, so it keeps its exit status and says nothing;
+ * ovsdb-server writes nothing to stdout, so the server keeps serving. Every other subcommand does
+ * what ovsdb-client and ovs-ofctl do: `write to stdout failed` on stderr, status 1 (and a
+ * long-running one stops: its {@link CliIo.signal} is aborted). None prints a stack trace.
+ */
+const CLOSED_STDOUT_IS_SILENT: ReadonlySet<string> = new Set(["nbctl", "server"]);
+
+/**
+ * After a command ran: reports a standard output closed by its reader as the mirrored OVS tool
+ * does (see {@link CLOSED_STDOUT_IS_SILENT}); otherwise returns `code`.
+ */
+async function finish(name: string, io: CliIo, code: number): Promise<number> {
+  await io.flush?.();
+  if (!io.stdoutFailed || CLOSED_STDOUT_IS_SILENT.has(name)) return code;
+  io.err(`ovn-ts${name ? ` ${name}` : ""}: write to stdout failed\n`);
+  return 1;
+}
 
 /** Top-level usage text. */
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
-  return `usage: ovn-ts COMMAND [ARG...]\n\nCommands:\n${lines.join("\n")}\n\nRun 'ovn-ts COMMAND --help' for a command's options.\n`;
+  return `usage: ovn-ts COMMAND [ARG...]\n\nCommands (each says which OVS/OVN tool it mirrors: same arguments, output and exit status):\n${lines.join("\n")}\n\nRun 'ovn-ts COMMAND --help' for a command's options.\n`;
 }
 
 /** Runs the CLI with `argv` (without node and script path); resolves to the exit status. */
@@ -34,22 +55,28 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.out(usage());
-    return name === undefined ? 1 : 0;
+    return finish("", io, name === undefined ? 1 : 0);
   }
   if (name === "--version" || name === "-V") {
     io.out("ovn-ts 0.1.0\n");
-    return 0;
+    return finish("", io, 0);
   }
   const entry = COMMANDS[name];
   if (!entry) {
     io.err(`ovn-ts: unknown command '${name}'; use --help for help\n`);
-    return 1;
+    const near = closest(name, Object.keys(COMMANDS));
+    if (near) io.err(`ovn-ts: did you mean '${near}'?\n`);
+    return finish("", io, 1);
   }
   try {
-    return await (await entry.load())(rest, io);
+    return await finish(name, io, await (await entry.load())(rest, io));
   } catch (e) {
+    await io.flush?.();
+    // a command stopped by its closed stdout (an aborted wait, a failed write) is reported as such
+    if (io.stdoutFailed) return finish(name, io, 1);
     if (e instanceof UsageError) {
       io.err(`ovn-ts ${name}: ${e.message}\n`);
+      if (e.hint) io.err(`ovn-ts ${name}: ${e.hint}\n`);
       return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);

@@ -25,6 +25,7 @@ import { OvnAlreadyExistsError, OvnConflictError, OvnNotFoundError } from "../ov
 import { ipFamily, normalizePrefix, parsePrefix } from "../ovn/net.js";
 import { idlTableOrders, sortByIdlOrder } from "../ovsdb/client/idl-order.js";
 import { renderShow } from "../ovn/show.js";
+import { renderNbctlHelp } from "./nbctl-help.js";
 import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEquals, unbracket } from "../ovsdb/text/datum-parse.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
 import type { Ref, RowUuid } from "../ovsdb/model/types.js";
@@ -1722,23 +1723,11 @@ const COMMAND_OPTIONS = new Set(["--columns", "--id", ...Object.values(COMMANDS)
 /** Read-only commands: a run of only these commits nothing (beyond ovn-nbctl's NB_Global creation). */
 const READ_ONLY = new Set(["show", "list", "find", "get", "ls-list", "lsp-list", "lr-list", "lrp-list", "lr-route-list", "lr-policy-list", "lr-nat-list", "acl-list", "qos-list", "lb-list", "ls-lb-list", "lr-lb-list", "ha-chassis-group-list", "lsp-get-addresses", "lsp-get-port-security", "lsp-get-up", "lsp-get-enabled", "lsp-get-type", "lsp-get-options", "lsp-get-tag", "lsp-get-parent", "lsp-get-ls", "lsp-get-dhcpv4-options", "lsp-get-dhcpv6-options", "lrp-get-gateway-chassis", "lrp-get-enabled", "dhcp-options-list", "dhcp-options-get-options", "meter-list", "mirror-list", "lrp-get-redirect-type", "static-mac-binding-list", "get-connection", "get-ssl", "wait-until", ...NBCTL_EXTRA_READ_ONLY]);
 
-/** Usage text. */
+/** Usage text: every command's syntax and options (see `nbctl-help.ts`). */
 export function nbctlUsage(): string {
-  return `ovn-ts nbctl: OVN northbound DB management utility (mirrors ovn-nbctl)
-usage: ovn-ts nbctl [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND [ARG...]]...
-
-Commands: ${Object.keys(COMMANDS).sort().join(" ")}
-
-Options:
-  --db=DATABASE             connect to DATABASE (default: $OVN_NB_DB or unix:/var/run/ovn/ovnnb_db.sock)
-  -t, --timeout=SECS        wait at most SECS seconds
-  --wait=none|sb|hv         wait for ovn-northd (sb) or the chassis (hv) after a change
-  --no-wait                 same as --wait=none
-  --dry-run                 check the transaction, commit nothing
-  -f, --format=FORMAT       table, list, csv, html or json (list, find)
-  -d, --data=FORMAT         string, bare or json cells
-  --no-headings, --bare, --pretty, --columns=COLS
-`;
+  // the tables whose rows getRecord finds by name
+  const named = [...model.schema.tables.values()].filter((t) => columnOf(t, "name")?.type.key.type === "string" && columnShape(columnOf(t, "name")!.type) === "scalar").map((t) => t.name);
+  return renderNbctlHelp((name) => COMMANDS[name]?.options ?? [], named);
 }
 
 interface Parsed {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { databaseFromRecords, fileRecord, readRecords } from "../ovsdb/server/persistence.js";
 import { encodeDatum, isDefaultDatum } from "../ovsdb/server/codec.js";
@@ -22,6 +22,7 @@ import { shashOrder } from "../ovsdb/text/hash-order.js";
 import { ovsJson } from "../ovsdb/text/json.js";
 import { type Cell, type Table, TablePrinter, type TableStyle, defaultTableStyle } from "../ovsdb/text/table.js";
 import { type CliCommand, type CliIo, UsageError, withProgress } from "./io.js";
+import { closest } from "./suggest.js";
 
 /** What a command needs before it runs (as ovsdb-client's `args_needed`). */
 type Need = "none" | "rpc" | "database";
@@ -42,6 +43,8 @@ interface Context {
   /** Remote string used (for messages). */
   server: string;
   options: GlobalOptions;
+  /** "Did you mean" lines printed on stderr after the error, when the command fails. */
+  hints: string[];
 }
 
 interface GlobalOptions {
@@ -56,7 +59,42 @@ interface GlobalOptions {
 }
 
 /** Raised for a fatal condition: printed as `ovn-ts ovsdb: MESSAGE`, exit status 1 (as `ovs_fatal`). */
-class Fatal extends Error {}
+class Fatal extends Error {
+  constructor(
+    message: string,
+    /** A "did you mean" line for stderr, after the message. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * When `arg` was not taken as SERVER (so the default socket was used) but looks like one the user
+ * meant: a path, an existing socket file, or HOST:PORT. ovsdb-client takes it as a database or
+ * table name and fails on that; the hint says what was probably meant.
+ */
+function remoteHint(arg: string | undefined, used: string): string | undefined {
+  if (arg === undefined || looksLikeRemote(arg)) return undefined;
+  if (/^\[?[0-9a-fA-F.:]+\]?:\d+$/.test(arg) && arg.includes(".")) return `"${arg}" is not a remote, so the default ${used} was used; did you mean tcp:${arg}?`;
+  let socket = false;
+  try {
+    socket = statSync(arg).isSocket();
+  } catch {
+    // not a file
+  }
+  if (socket || arg.includes("/")) return `"${arg}" is not a remote, so the default ${used} was used; did you mean unix:${arg}?`;
+  return undefined;
+}
+
+/** The hint for a table name the database does not have: a database name, or a near table. */
+async function tableHint(ctx: Context, schema: DatabaseSchema, name: string): Promise<string | undefined> {
+  const dbs = ctx.client ? await ctx.client.listDbs().catch(() => [] as string[]) : [];
+  if (dbs.includes(name)) return `"${name}" is a database: name it before the tables (DATABASE [TABLE [COLUMN]...])`;
+  const near = closest(name, [...dbs.filter((d) => !d.startsWith("_")), ...schema.tables.keys()]);
+  if (near === undefined) return undefined;
+  return dbs.includes(near) ? `did you mean the database "${near}"?` : `did you mean the table "${near}"?`;
+}
 
 const COMMANDS: Record<string, CommandSpec> = {
   "list-dbs": { need: "rpc", min: 0, max: 0, run: listDbs },
@@ -322,8 +360,11 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
     const [name, ...args] = rest;
     if (name === undefined) throw new Fatal("missing command name; use --help for help");
     const spec = COMMANDS[name];
-    if (!spec) throw new Fatal(`unknown command '${name}'; use --help for help`);
-    ctx = { io, style: options.style, printer: new TablePrinter(options.style), client: undefined, database: undefined, server: "", options };
+    if (!spec) {
+      const near = closest(name, Object.keys(COMMANDS));
+      throw new Fatal(`unknown command '${name}'; use --help for help`, near ? `did you mean '${near}'?` : undefined);
+    }
+    ctx = { io, style: options.style, printer: new TablePrinter(options.style), client: undefined, database: undefined, server: "", options, hints: [] };
     const work = (async () => {
       let rem = args;
       if (spec.need !== "none") rem = await openRpc(ctx!, spec.min, spec.need, args);
@@ -341,6 +382,18 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
     }
     return await work;
   } catch (e) {
+    const status = failure(e, io);
+    for (const h of [...(e instanceof Fatal && e.hint ? [e.hint] : []), ...(ctx?.hints ?? [])]) io.err(`ovn-ts ovsdb: ${h}\n`);
+    return status;
+  } finally {
+    if (timer) clearTimeout(timer);
+    ctx?.client?.close();
+  }
+};
+
+/** Prints a failed command's error as ovsdb-client words it; returns the exit status. */
+function failure(e: unknown, io: CliIo): number {
+  {
     if (e instanceof Fatal || e instanceof UsageError) {
       io.err(`ovn-ts ovsdb: ${e.message}\n`);
       return 1;
@@ -357,11 +410,8 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
     }
     io.err(`ovn-ts ovsdb: ${(e as Error).message}\n`);
     return 1;
-  } finally {
-    if (timer) clearTimeout(timer);
-    ctx?.client?.close();
   }
-};
+}
 
 function describeConnectError(e: ConnectError): string {
   const code = (e.cause as NodeJS.ErrnoException | undefined)?.code;
@@ -388,6 +438,10 @@ async function openRpc(ctx: Context, minArgs: number, need: Need, args: string[]
   let i = 0;
   let remote = `unix:${rundir()}/db.sock`;
   if (args.length > minArgs && looksLikeRemote(args[0])) remote = args[i++]!;
+  else {
+    const hint = remoteHint(args[0], remote);
+    if (hint) ctx.hints.push(hint);
+  }
   ctx.server = remote;
   let database = presetDb;
   const multiple = remote.includes(",");
@@ -579,7 +633,11 @@ async function dump(ctx: Context, args: string[]): Promise<number> {
   let tables: string[];
   let custom: string[] | undefined;
   if (args.length > 0) {
-    if (!schema.tables.has(args[0]!)) throw new Fatal(`No table "${args[0]}" found.`);
+    if (!schema.tables.has(args[0]!)) {
+      const hint = await tableHint(ctx, schema, args[0]!);
+      if (hint) ctx.hints.push(hint);
+      throw new Fatal(`No table "${args[0]}" found.`);
+    }
     tables = [args[0]!];
     if (args.length > 1) {
       const ts = schema.tables.get(args[0]!)!;
@@ -674,7 +732,11 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
   }
   if (method !== "monitor") {
     const tn = rest[1]!;
-    if (!schema.tables.has(tn)) throw new Fatal(`${ctx.database} does not have a table named "${tn}"`);
+    if (!schema.tables.has(tn)) {
+      const hint = await tableHint(ctx, schema, tn);
+      if (hint) ctx.hints.push(hint);
+      throw new Fatal(`${ctx.database} does not have a table named "${tn}"`);
+    }
     try {
       condition = JSON.parse(rest[0]!);
     } catch (e) {
@@ -701,7 +763,11 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
   };
   if (tableName !== "ALL") {
     const ts = schema.tables.get(tableName);
-    if (!ts) throw new Fatal(`${ctx.server}: ${ctx.database} does not have a table named "${tableName}"`);
+    if (!ts) {
+      const hint = await tableHint(ctx, schema, tableName);
+      if (hint) ctx.hints.push(hint);
+      throw new Fatal(`${ctx.server}: ${ctx.database} does not have a table named "${tableName}"`);
+    }
     addTable(ts, rest.slice(1));
   } else {
     if (condition !== undefined) throw new Fatal("ALL tables are not allowed with condition");
@@ -717,6 +783,8 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
   };
   const done = new Promise<number>((resolve) => {
     ctx.client!.once("disconnected", (err) => {
+      // closing after an interrupt (or a closed stdout) is not a failed receive
+      if (ctx.io.signal?.aborted) return resolve(0);
       ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
       resolve(1);
     });
@@ -811,6 +879,8 @@ async function lockCommand(ctx: Context, args: string[], op: "lock" | "steal" | 
   ctx.io.out(`${ovsJson(reply, { pretty: ctx.style.pretty })}\n`);
   return new Promise<number>((resolve) => {
     ctx.client!.once("disconnected", (err) => {
+      // closing after an interrupt (or a closed stdout) is not a failed receive
+      if (ctx.io.signal?.aborted) return resolve(0);
       ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
       resolve(1);
     });

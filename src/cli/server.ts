@@ -20,6 +20,7 @@ import { type DatabaseSchema, readSchemaFile } from "../ovsdb/schema/schema.js";
 import { type DatabaseFile, openDatabaseFile } from "../ovsdb/server/persistence.js";
 import { OvsdbServer } from "../ovsdb/server/server.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 
 /** Parsed `ovn-ts server` arguments. */
 export interface ServerArgs {
@@ -100,7 +101,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | "help" {
         tls.caCert = value();
         break;
       default:
-        throw new UsageError(`unknown option '${a}' (use --help for help)`);
+        throw new UsageError(`unknown option '${a}' (use --help for help)`, optionHint(a, ["--schema", "--remote", "--db", "--fsync", "--no-history", "--private-key", "--certificate", "--ca-cert", "--help"]));
     }
   }
   if (schemas.length === 0 && dbFiles.length === 0) throw new UsageError("at least one --schema or --db is required");

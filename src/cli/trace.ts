@@ -11,6 +11,7 @@ import { OvsdbClient } from "../ovsdb/client/client.js";
 import { selectReader } from "../ovn/reader.js";
 import { type TraceRequest, type TraceResult, traceFromPort } from "../ovn/trace.js";
 import { type CliCommand, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
 
 /** Usage text. */
 export function traceUsage(): string {
@@ -40,7 +41,10 @@ export function formatTrace(r: TraceResult, raw = false): string {
       for (const a of st.actions) out += `        ${a}\n`;
     }
   }
-  out += r.verdict.kind === "dropped" ? "verdict: dropped\n" : `verdict: output to ${r.verdict.ports.join(", ")}\n`;
+  const v = r.verdict;
+  if (v.kind === "dropped") out += "verdict: dropped\n";
+  else if (v.kind === "output") out += `verdict: output to ${v.ports.join(", ")}\n`;
+  else out += `verdict: no MAC binding for ${v.nextHop ?? "the next hop"}: ${v.request === "arp" ? "ARP request" : "neighbor solicitation"} sent out ${v.ports.join(", ")} instead of the packet (ovn-trace reads SB MAC_Binding only)\n`;
   return out;
 }
 
@@ -62,7 +66,7 @@ export const traceCommand: CliCommand = async (argv, io) => {
     else if (a.startsWith("--ct=")) ct.push(a.slice(5));
     else if (a === "--json") json = true;
     else if (a === "--raw") raw = true;
-    else if (a.startsWith("--")) throw new UsageError(`unknown option '${a}'`);
+    else if (a.startsWith("--")) throw new UsageError(`unknown option '${a}'`, optionHint(a, ["--help", "--db", "--sb", "--ct", "--json", "--raw"]));
     else pos.push(a);
   }
   const [source, destination, protocol, port] = pos;

@@ -75,7 +75,7 @@ export {
   randomMacGenerator,
 } from "./ipam.js";
 export type { Microflow, TraceOptions, TraceRequest, TraceResult, TraceVerdict } from "./trace.js";
-export { OvnTraceError, buildMicroflow, runOvnTrace, traceFromPort } from "./trace.js";
+export { OvnTraceError, buildMicroflow, runOvnTrace, traceFromPort, traceVerdict } from "./trace.js";
 export { type OvnTrace, type TraceSection, type TraceStage, parseOvnTrace } from "./trace-text.js";
 export type { OvsReader, PodInterface } from "./node.js";
 export { OvsNode, OvsTransaction, ovsSelectReader } from "./node.js";

@@ -532,7 +532,7 @@ export class SubnetIpam {
   }
 
   /**
-   * Restores a memory (`memory`, from {@link SubnetIpam.memory}) taken before a restart, after the current allocations were recorded
+   * Restores a {@link SubnetIpam.memory | memory} taken before a restart, after the current allocations were recorded
    * (e.g. by {@link Ipam.rebuildFromNb}): released addresses that are still free go back to the
    * end of the reuse queue in their order; remembered owners that hold nothing now are remembered
    * again. Addresses in use now are skipped (they were reused meanwhile). Entries that are not

@@ -47,8 +47,63 @@ export interface Microflow {
   readonly expression: string;
 }
 
-/** The verdict of a trace: the logical ports the packet was delivered to (patch ports between datapaths left out), or dropped. */
-export type TraceVerdict = { readonly kind: "output"; readonly ports: readonly string[] } | { readonly kind: "dropped" };
+/**
+ * The verdict of a trace:
+ * - `output`: the logical ports the packet was delivered to. A patch port whose peer pipeline
+ *   follows in the trace is a hop, not a delivery; a patch port with no peer (a router port with
+ *   no switch behind it, e.g. an external network modelled as a bare gateway port) is a delivery.
+ * - `unresolved`: a router had no MAC for the next hop (ovn-trace: `No MAC binding.`), so instead
+ *   of the packet it sent an ARP request (`arp`) or a neighbor solicitation (`nd_ns`) out `ports`:
+ *   stages after next-hop resolution (SNAT in `lr_out_snat`, ...) do not show. ovn-trace's
+ *   `get_arp`/`get_nd` read only the Southbound `MAC_Binding` table (what ovn-controller learns):
+ *   a Northbound `Static_MAC_Binding` is applied by ovn-controller and invisible to ovn-trace.
+ *   `nextHop` is the address it looked up, when the trace shows it.
+ * - `dropped`: the packet reached no logical output.
+ */
+export type TraceVerdict =
+  | { readonly kind: "output"; readonly ports: readonly string[] }
+  | { readonly kind: "unresolved"; readonly request: "arp" | "nd_ns"; readonly nextHop: string | undefined; readonly ports: readonly string[] }
+  | { readonly kind: "dropped" };
+
+/** `output to "PORT", type "TYPE"` comments of ovn-trace, and section headers (`ingress(dp=...)`). */
+const OUTPUT_LINE = /\/\*\s*output to "([^"]*)", type "([^"]*)"\s*\*\//;
+const PIPELINE_HEADER = /^(ingress|egress)\(dp="/;
+
+/**
+ * The verdict of an `ovn-trace` run from its text and parsed form (see {@link TraceVerdict}).
+ */
+export function traceVerdict(trace: OvnTrace): TraceVerdict {
+  const lines = trace.raw.split("\n");
+  const delivered: string[] = [];
+  let request: "arp" | "nd_ns" | undefined;
+  let unresolvedAt = -1;
+  for (const [i, line] of lines.entries()) {
+    if (/\/\*\s*No MAC binding\.\s*\*\//.test(line) && unresolvedAt < 0) unresolvedAt = i;
+    if (unresolvedAt >= 0 && request === undefined) {
+      const t = line.trim();
+      if (t === "arp" || /^arp \{/.test(t)) request = "arp";
+      else if (t === "nd_ns" || /^nd_ns \{/.test(t)) request = "nd_ns";
+    }
+    const m = OUTPUT_LINE.exec(line);
+    if (!m) continue;
+    if (m[2] !== "patch") {
+      delivered.push(m[1]!);
+      continue;
+    }
+    // a patch port is a hop when its peer's pipeline comes next
+    const next = lines.slice(i + 1).find((l) => l.trim() !== "");
+    if (next === undefined || !PIPELINE_HEADER.test(next)) delivered.push(m[1]!);
+  }
+  if (request !== undefined && delivered.length > 0) {
+    let nextHop: string | undefined;
+    for (const line of lines.slice(0, unresolvedAt)) {
+      const hop = /^\s*(?:reg0|xxreg0) = ([0-9a-fA-F.:]+);/.exec(line);
+      if (hop) nextHop = hop[1];
+    }
+    return { kind: "unresolved", request, nextHop, ports: delivered };
+  }
+  return trace.dropped || delivered.length === 0 ? { kind: "dropped" } : { kind: "output", ports: delivered };
+}
 
 /** A trace: the microflow, ovn-trace's parsed output, and the verdict. */
 export interface TraceResult {
@@ -156,11 +211,7 @@ export function runOvnTrace(flow: Microflow, options: TraceOptions): Promise<Tra
         reject(new OvnTraceError(`ovn-trace ${flow.datapath}: ${(stdout + stderr).trim() || "no trace printed"}`));
         return;
       }
-      // Deliveries: outputs to ports other than the patch ports between datapaths.
-      const delivered: string[] = [];
-      for (const m of stdout.matchAll(/output to "([^"]*)", type "([^"]*)"/g)) if (m[2] !== "patch") delivered.push(m[1]!);
-      const verdict: TraceVerdict = trace.dropped || delivered.length === 0 ? { kind: "dropped" } : { kind: "output", ports: delivered };
-      resolve({ microflow: flow, trace, verdict });
+      resolve({ microflow: flow, trace, verdict: traceVerdict(trace) });
     });
   });
 }

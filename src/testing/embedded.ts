@@ -11,7 +11,7 @@ import { BUNDLED_SCHEMA_FILES, type BundledDatabase, bundledSchema } from "../ov
 import { type DatabaseSchema, readSchemaFile } from "../ovsdb/schema/schema.js";
 import { OvsdbServer, type OvsdbServerOptions as EmbeddedServerOptions } from "../ovsdb/server/index.js";
 import { type SchemaSource, schemaFile } from "./ovsdb-server.js";
-import { keepSandboxesFromEnv, makeTempDir, removeDir } from "./process.js";
+import { keepSandboxesFromEnv, keepTempDir, makeTempDir, removeDir } from "./process.js";
 
 /** Options of {@link startEmbeddedServer}. */
 export interface EmbeddedServerSandboxOptions {
@@ -69,6 +69,7 @@ export async function startEmbeddedServer(options: EmbeddedServerSandboxOptions)
   const sources = [...(options.schemas ?? []), ...(options.schema !== undefined ? [options.schema] : [])];
   const dir = options.dir ?? makeTempDir("ovn-ts-embedded-");
   const keep = options.keep ?? (options.dir !== undefined || keepSandboxesFromEnv());
+  if (keep) keepTempDir(dir);
   const server = new OvsdbServer(options.server);
   try {
     const databases = sources.map((s) => server.addDatabase(loadSchema(s)).name);

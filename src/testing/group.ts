@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Daemon, SandboxError, keepSandboxesFromEnv, logTail, removeDir, run, startDaemon, stopDaemon } from "./process.js";
+import { type Daemon, SandboxError, keepSandboxesFromEnv, keepTempDir, logTail, removeDir, run, startDaemon, stopDaemon } from "./process.js";
 
 /** Options of `stop()` on the multi-daemon sandboxes. */
 export interface StopOptions {
@@ -31,7 +31,10 @@ export class DaemonGroup {
   constructor(
     readonly dir: string,
     readonly keep: boolean,
-  ) {}
+  ) {
+    // a kept sandbox outlives the process even when it exits without stop()
+    if (keep) keepTempDir(dir);
+  }
 
   /** Starts `program` detached with pidfile/log in `home` (a directory under the sandbox) and its env. */
   async start(name: string, program: string, args: readonly string[], home: string, file = name): Promise<Daemon> {

@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DaemonGroup, type StopOptions, defaultKeep } from "./group.js";
 import { type OvnSandbox, installedSchemaFile, startCentral } from "./ovn.js";
-import { type Daemon, SandboxError, logTail, makeTempDir, removeDir, run, waitFor } from "./process.js";
+import { type Daemon, SandboxError, keepTempDir, logTail, makeTempDir, removeDir, run, waitFor } from "./process.js";
 
 /** The programs {@link startIcSandbox} runs, for `requirePeers`. */
 export const IC_SANDBOX_PROGRAMS = ["ovsdb-tool", "ovsdb-server", "ovs-appctl", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-ic", "ovn-ic-nbctl", "ovn-ic-sbctl"] as const;
@@ -103,6 +103,7 @@ export async function startIcSandbox(options: IcSandboxOptions = {}): Promise<Ic
   const names = azNames(options.azs);
   const dir = options.dir ?? makeTempDir("ovn-ts-ic-");
   const keep = options.dir !== undefined || defaultKeep(options.keep);
+  if (keep) keepTempDir(dir);
   // One group per AZ (daemon names repeat across AZs), plus one for the IC databases; the groups
   // never remove directories themselves: stop() removes `dir` once all are down.
   const icHome = join(dir, "ic");

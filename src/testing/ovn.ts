@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import { type BundledDatabase, bundledSchemaPath } from "../ovsdb/schema/bundled.js";
 import { DaemonGroup, type StopOptions, defaultKeep } from "./group.js";
-import { type Daemon, freePort, makeTempDir, run, waitFor } from "./process.js";
+import { type Daemon, SandboxError, freePort, makeTempDir, run, waitFor } from "./process.js";
 import { type OvnTrace, ovnTrace } from "./trace.js";
 import { type NorthdWait, type WaitOptions, waitForNorthd } from "./wait.js";
 
@@ -83,6 +83,16 @@ export interface OvnSandbox {
   sync(options?: WaitOptions & { wait?: NorthdWait; client?: OvsdbClient }): Promise<number>;
   /** Runs `ovn-trace` against SB and parses the result. */
   trace(datapath: string, microflow: string, options?: { ct?: readonly string[] }): Promise<OvnTrace>;
+  /**
+   * Records that `logicalPort` (a logical router port) reaches `ip` at `mac`, as ovn-controller
+   * records a MAC it learned: a row in the Southbound `MAC_Binding` table, on the port's datapath.
+   * `ovn-trace` resolves next hops (`get_arp`, `get_nd`) from that table only, so a trace through
+   * a gateway needs it to go past next-hop resolution (SNAT, EIPs); a Northbound
+   * `Static_MAC_Binding` (`staticMacBindingAdd`) is applied by ovn-controller and ovn-trace does
+   * not see it. Call it once ovn-northd has created the port's `Port_Binding` (after a
+   * `{ wait: "sb" }` commit or `sync()`); throws a {@link SandboxError} otherwise.
+   */
+  learnMacBinding(logicalPort: string, ip: string, mac: string): Promise<void>;
   /** Log files by daemon name (`nb`, `sb`, `northd`). */
   logFiles(): Record<string, string>;
   /** Log texts by daemon name. */
@@ -142,6 +152,12 @@ export async function startCentral(group: DaemonGroup, home: string, options: Ov
       }
     },
     trace: (datapath: string, microflow: string, o: { ct?: readonly string[] } = {}) => ovnTrace({ db: sb, ...(o.ct ? { ct: o.ct } : {}) }, datapath, microflow),
+    async learnMacBinding(logicalPort: string, ip: string, mac: string) {
+      const sbctl = (...args: string[]) => group.tool(home, "ovn-sbctl", [`--db=${sb}`, "--timeout=30", ...args]);
+      const datapath = (await sbctl("--bare", "--columns=datapath", "find", "Port_Binding", `logical_port=${JSON.stringify(logicalPort)}`)).trim();
+      if (!/^[0-9a-f-]{36}$/.test(datapath)) throw new SandboxError(`learnMacBinding: the Southbound database has no Port_Binding for "${logicalPort}" (not a logical router port, or ovn-northd has not caught up: commit with { wait: "sb" } or sync() first)`);
+      await sbctl("create", "MAC_Binding", `logical_port=${JSON.stringify(logicalPort)}`, `ip=${JSON.stringify(ip)}`, `mac=${JSON.stringify(mac)}`, `datapath=${datapath}`);
+    },
   };
   return central;
 }

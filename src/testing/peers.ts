@@ -41,20 +41,29 @@ export interface RequirePeersOptions {
  * True when every program is on `PATH`. When one is missing it returns false (so a test can
  * `describe.skipIf(!requirePeers(...))`), except in CI (or with `strict`), where it throws a
  * `SandboxError` listing what is missing — a missing peer is never a silent skip there.
+ * Anything but an array of program names (e.g. `undefined` from a misspelled
+ * `SANDBOX_PROGRAMS.key`) is a `SandboxError` naming what was given, in CI or not.
  */
 export function requirePeers(programs: readonly string[], options: RequirePeersOptions = {}): boolean {
+  if (!Array.isArray(programs) || !programs.every((p) => typeof p === "string" && p !== "")) {
+    const got = Array.isArray(programs) ? `[${programs.map((p) => JSON.stringify(p) ?? String(p)).join(", ")}]` : programs === null ? "null" : typeof programs === "string" ? JSON.stringify(programs) : typeof programs;
+    throw new SandboxError(`requirePeers: expected an array of program names, got ${got} (SANDBOX_PROGRAMS has ${Object.keys(SANDBOX_PROGRAMS).join(", ")})`);
+  }
   const missing = programs.filter((p) => !onPath(p));
   if (missing.length === 0) return true;
   if (options.strict ?? Boolean(process.env["CI"])) throw new SandboxError(`required OVS/OVN programs are missing: ${missing.join(", ")}`);
   return false;
 }
 
-/** The programs each sandbox starts or runs, for {@link requirePeers}. */
+/**
+ * The programs each sandbox starts or runs, for {@link requirePeers}: `ovn` and `chassis` include
+ * `ovn-trace`, which their `trace()` runs.
+ */
 export const SANDBOX_PROGRAMS = {
   ovsdbServer: ["ovsdb-tool", "ovsdb-server", "ovs-appctl"],
   raft: ["ovsdb-tool", "ovsdb-server", "ovsdb-client", "ovs-appctl"],
-  ovn: ["ovsdb-tool", "ovsdb-server", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovs-appctl"],
+  ovn: ["ovsdb-tool", "ovsdb-server", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovs-appctl", "ovn-trace"],
   vswitchd: ["ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-appctl", "ovs-ofctl"],
-  chassis: ["ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-appctl", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-controller"],
+  chassis: ["ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-appctl", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-controller", "ovn-trace"],
   trace: ["ovn-trace"],
 } as const;

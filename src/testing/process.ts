@@ -67,9 +67,24 @@ export function run(program: string, args: readonly string[], options: RunOption
   });
 }
 
-/** Makes a fresh directory under the system temp dir. */
+/**
+ * Temp dirs this process made and has not removed or kept yet: removed when the process exits
+ * without stopping its sandboxes (an uncaught error, e.g. its stdout pipe closed early; a signal),
+ * unless `OVN_TS_KEEP_SANDBOX` is set.
+ */
+const tempDirs = new Set<string>();
+
+/** Makes a fresh directory under the system temp dir (removed at exit if nobody removes or keeps it). */
 export function makeTempDir(prefix = "ovn-ts-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  installExitHook();
+  return dir;
+}
+
+/** @internal Marks a temp dir as kept on purpose: it outlives the process. */
+export function keepTempDir(dir: string): void {
+  tempDirs.delete(dir);
 }
 
 /** A free TCP port on 127.0.0.1 (bound then released; the caller binds it next). */
@@ -112,6 +127,12 @@ function isOurs(d: Daemon): boolean {
 }
 
 function killAllStarted(): void {
+  killDaemons();
+  if (!keepSandboxesFromEnv()) for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+function killDaemons(): void {
   for (const d of started.values()) {
     if (!isOurs(d)) continue;
     try {
@@ -236,6 +257,7 @@ export function keepSandboxesFromEnv(): boolean {
 
 /** Removes a sandbox directory (when `keep` is false). */
 export function removeDir(dir: string, keep = false): void {
+  tempDirs.delete(dir);
   if (!keep && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 }
 

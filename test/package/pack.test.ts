@@ -4,17 +4,24 @@
  * import from ESM with types resolving (`tsc --noEmit` of a small consumer); the bundled schemas
  * are found through `import.meta.url`; the `ovn-ts` bin answers `--help` for every command; and
  * CommonJS `require()` of the ESM build is checked on Node 20's `--experimental-require-module`.
+ * Issue 20's proof, on the tarball: a pipe closed early on every CLI of the installed bin (the OVS
+ * tool's status and message, no stack trace, no directory left), `--help`, the README's and the
+ * guides' samples typechecked against the installed types, the SNAT/EIP trace recipe run, build on
+ * prepack, and .js.map files that resolve. (`npm run docs` itself: test/docs/typedoc.test.ts.)
  *
  * dist/ is used when it is newer than every source file (CI builds it in `npm ci`); otherwise the
  * sources are compiled into the staging directory, never into the shared dist/.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { peers } from "../support/peers.js";
+import { OvsdbClient } from "../../src/ovsdb/client/client.js";
+import { bundledSchema } from "../../src/ovsdb/schema/bundled.js";
+import { OvsdbServer } from "../../src/ovsdb/server/server.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -48,12 +55,12 @@ function walk(dir: string, ext: string, out: string[] = []): string[] {
   return out;
 }
 
-/** True when dist/ has a .js at least as new as each src/ .ts. */
+/** True when dist/ has a .js at least as new as each src/ .ts and as the build's tsconfig files. */
 function distIsFresh(): boolean {
   const src = join(ROOT, "src");
   const dist = join(ROOT, "dist");
   if (!existsSync(dist)) return false;
-  return walk(src, ".ts").every((f) => {
+  return [...walk(src, ".ts"), join(ROOT, "tsconfig.json"), join(ROOT, "tsconfig.build.json")].every((f) => {
     const js = join(dist, relative(src, f)).replace(/\.ts$/, ".js");
     return existsSync(js) && statSync(js).mtimeMs >= statSync(f).mtimeMs;
   });
@@ -108,7 +115,7 @@ describe("npm pack → install into an empty project", () => {
       cpSync(join(ROOT, "dist"), join(stage, "dist"), { recursive: true });
     } else {
       // tsc emits even when another folder has a type error; the project's typecheck reports those.
-      await sh(process.execPath, [TSC, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist"), "--declarationMap", "false", "--sourceMap", "false"], ROOT, 180_000);
+      await sh(process.execPath, [TSC, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist")], ROOT, 180_000);
     }
     const pack = await sh("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], stage);
     expect(pack.code, pack.stderr).toBe(0);
@@ -131,6 +138,28 @@ describe("npm pack → install into an empty project", () => {
       expect(packed, f).toContain(f);
     }
     expect(packed.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.endsWith(".test.js"))).toEqual([]);
+  });
+
+  it("builds on prepack, not prepare (which runs on every install of a git dependency); npm start builds first", () => {
+    const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "ovn-ts", "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts["prepare"]).toBeUndefined();
+    expect(pkg.scripts["prepack"]).toBe("npm run build");
+    expect(pkg.scripts["prestart"]).toBe("npm run build");
+  });
+
+  it("every shipped .js.map resolves: the sources it names are inlined (src/ is not shipped)", () => {
+    const maps = packed.filter((f) => f.endsWith(".js.map"));
+    expect(maps.length).toBeGreaterThan(50);
+    const unresolved: string[] = [];
+    for (const m of maps) {
+      const file = join(consumer, "node_modules", "ovn-ts", m);
+      const map = JSON.parse(readFileSync(file, "utf8")) as { sources: string[]; sourcesContent?: (string | null)[] };
+      map.sources.forEach((s, i) => {
+        if (typeof map.sourcesContent?.[i] === "string" && map.sourcesContent[i]!.length > 0) return;
+        if (!existsSync(join(file, "..", s))) unresolved.push(`${m}: ${s}`);
+      });
+    }
+    expect(unresolved).toEqual([]);
   });
 
   it("imports every entry point from ESM; the bundled schemas resolve through import.meta.url", async () => {
@@ -215,6 +244,134 @@ describe("npm pack → install into an empty project", () => {
       if (!existsSync(link)) symlinkSync(join(ROOT, "node_modules", "vitest"), link, "dir");
       const r = await sh(process.execPath, [VITEST, "run", "--root", consumer, "northd.test.ts"], consumer, 120_000);
       expect(r.stdout + r.stderr).toMatch(/Tests\s+1 passed/);
+      expect(r.code).toBe(0);
+    },
+    120_000,
+  );
+
+  // --- issue 20's proof: what a new user does with the packed tarball ---
+
+  /** Runs the installed bin with its stdout pipe closed before it writes, in a fresh TMPDIR. */
+  function closedStdout(args: readonly string[], during?: () => Promise<void>): Promise<{ code: number | null; stderr: string; left: string[] }> {
+    const tmp = mkdtempSync(join(tmpdir(), "ovn-ts-closed-"));
+    return new Promise((resolve, reject) => {
+      const child = spawn(join(consumer, "node_modules", ".bin", "ovn-ts"), args, { cwd: consumer, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TMPDIR: tmp } });
+      child.stdout!.destroy();
+      let stderr = "";
+      child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        const left = readdirSync(tmp);
+        rmSync(tmp, { recursive: true, force: true });
+        resolve({ code, stderr, left });
+      });
+      if (during) during().then(() => child.kill("SIGINT"), reject);
+    });
+  }
+
+  it("a pipe closed early on every CLI: the OVS tool's status and message, no stack trace, no directory left", async () => {
+    const server = new OvsdbServer();
+    server.addDatabase(bundledSchema("OVN_Northbound"));
+    const sock = join(work, "nb.sock");
+    await server.listen(`punix:${sock}`);
+    try {
+      const client = await OvsdbClient.connect(`unix:${sock}`);
+      await client.transact("OVN_Northbound", [{ op: "insert", table: "Logical_Switch", row: { name: "sw0" } }]);
+      client.close();
+      const flows = join(work, "flows.txt");
+      writeFileSync(flows, "priority=1,ip,actions=drop\n");
+      const inner = "ffffffffffff0000000000010806" + "00".repeat(28);
+      const failing: [string, string[]][] = [
+        ["ovn-ts", ["--help"]],
+        ["ovn-ts ovsdb", ["ovsdb", "dump", `unix:${sock}`]],
+        ["ovn-ts ofctl", ["ofctl", "parse-flows", flows]],
+        ["ovn-ts geneve", ["geneve", "encode", "--vni", "5", "--inner", inner]],
+        ["ovn-ts trace", ["trace", "--help"]],
+        ["ovn-ts codegen", ["codegen", join(consumer, "node_modules", "ovn-ts", "schemas", "ovn-nb.ovsschema"), "--stdout"]],
+        ["ovn-ts demo", ["demo", "--once"]],
+        ["ovn-ts demo", ["demo"]],
+      ];
+      const problems: string[] = [];
+      for (const [prog, args] of failing) {
+        const r = await closedStdout(args);
+        if (r.code !== 1 || r.stderr !== `${prog}: write to stdout failed\n` || r.left.length > 0) problems.push(`${args.join(" ")}: status ${r.code}, left ${r.left.join(",")}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}`);
+      }
+      // ovn-nbctl never checks its writes: its own status, nothing on stderr
+      const nb = await closedStdout(["nbctl", `--db=unix:${sock}`, "show"]);
+      if (nb.code !== 0 || nb.stderr !== "" || nb.left.length > 0) problems.push(`nbctl show: status ${nb.code}, stderr ${JSON.stringify(nb.stderr.slice(0, 300))}`);
+      // ovsdb-server writes nothing to stdout: the server keeps serving until SIGINT
+      const own = join(work, "own.sock");
+      const srv = await closedStdout(["server", "--schema", "OVN_Northbound", "--remote", `punix:${own}`], async () => {
+        for (let i = 0; i < 200 && !existsSync(own); i++) await new Promise((r) => setTimeout(r, 50));
+        const c = await OvsdbClient.connect(`unix:${own}`, { reconnect: false });
+        c.close();
+      });
+      if (srv.code !== 0 || srv.stderr !== "" || srv.left.length > 0) problems.push(`server: status ${srv.code}, stderr ${JSON.stringify(srv.stderr.slice(0, 300))}`);
+      expect(problems).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 240_000);
+
+  it("--help: ovn-ts names each mirrored tool; nbctl gives each command's syntax", async () => {
+    const bin = join(consumer, "node_modules", ".bin", "ovn-ts");
+    const top = await sh(bin, ["--help"], consumer);
+    expect(top.stdout).toMatch(/^ {2}nbctl\s+.*mirrors ovn-nbctl$/m);
+    expect(top.stdout).toMatch(/^ {2}ovsdb\s+.*mirrors ovsdb-client$/m);
+    const nbctl = await sh(bin, ["nbctl", "--help"], consumer);
+    expect(nbctl.code).toBe(0);
+    expect(nbctl.stdout).toMatch(/^ {2}\[--may-exist\]\n {2}lsp-add SWITCH PORT /m);
+    expect(nbctl.stdout).toMatch(/^ {2}lr-nat-add ROUTER TYPE EXTERNAL_IP LOGICAL_IP/m);
+  });
+
+  it("the README's and the guides' samples typecheck against the installed package", async () => {
+    const guides = ["README.md", "docs/ovn.md", "docs/server.md", "docs/raft.md", "docs/testing.md"];
+    const link = join(consumer, "node_modules", "vitest");
+    if (!existsSync(link)) symlinkSync(join(ROOT, "node_modules", "vitest"), link, "dir");
+    const files: string[] = [];
+    for (const g of guides) {
+      const blocks = [...readFileSync(join(ROOT, g), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      const lines = blocks.join("\n").split("\n");
+      const imports = new Map<string, Set<string>>();
+      const other: string[] = [];
+      for (const l of lines.filter((x) => x.startsWith("import "))) {
+        const m = /^import \{([^}]*)\} from "([^"]+)";\s*$/.exec(l);
+        if (!m) {
+          if (!other.includes(l)) other.push(l);
+          continue;
+        }
+        const names = imports.get(m[2]!) ?? new Set<string>();
+        imports.set(m[2]!, names);
+        for (const n of m[1]!.split(",").map((x) => x.trim()).filter((x) => x !== "")) names.add(n);
+      }
+      const head = [...imports].map(([mod, names]) => {
+        const values = new Set([...names].filter((n) => !n.startsWith("type ")));
+        return `import { ${[...names].filter((n) => !(n.startsWith("type ") && values.has(n.slice(5)))).join(", ")} } from "${mod}";`;
+      });
+      const file = `sample-${g.replace(/^docs\//, "").replace(/\.md$/, "")}.ts`;
+      writeFileSync(join(consumer, file), [...head, ...other, "export {};", ...lines.filter((x) => !x.startsWith("import "))].join("\n") + "\n");
+      files.push(file);
+    }
+    const tsconfig = {
+      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true, noEmit: true, types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")], skipLibCheck: true },
+      files,
+    };
+    writeFileSync(join(consumer, "tsconfig.samples.json"), JSON.stringify(tsconfig));
+    const r = await sh(process.execPath, [TSC, "-p", "tsconfig.samples.json"], consumer, 180_000);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  }, 240_000);
+
+  it.skipIf(!peers("ovsdb-tool", "ovsdb-server", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-trace"))(
+    "docs/ovn.md's SNAT/EIP trace recipe runs against the installed package",
+    async () => {
+      const m = /<!-- snippet: snat-trace -->\s*```ts\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "docs", "ovn.md"), "utf8"));
+      expect(m).not.toBeNull();
+      writeFileSync(join(consumer, "snat-trace.ts"), m![1]!);
+      const r = await sh(process.execPath, [join(ROOT, "node_modules", "vite-node", "vite-node.mjs"), "snat-trace.ts"], consumer, 120_000);
+      expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
     },
     120_000,

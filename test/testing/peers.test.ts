@@ -13,3 +13,17 @@ describe("requirePeers", () => {
     expect(SANDBOX_PROGRAMS.chassis).toContain("ovn-controller");
   });
 });
+
+describe("requirePeers with a wrong argument", () => {
+  it("throws a SandboxError naming what it got, not a bare TypeError", () => {
+    const bad = (SANDBOX_PROGRAMS as unknown as Record<string, readonly string[]>)["ovnCentral"];
+    expect(() => requirePeers(bad as never)).toThrow(SandboxError);
+    expect(() => requirePeers(bad as never)).toThrow("requirePeers: expected an array of program names, got undefined (SANDBOX_PROGRAMS has ovsdbServer, raft, ovn, vswitchd, chassis, trace)");
+    expect(() => requirePeers("ovn-nbctl" as never)).toThrow('got "ovn-nbctl"');
+    expect(() => requirePeers([undefined] as never)).toThrow("got [undefined]");
+  });
+  it("the OVN sandboxes list ovn-trace, which their trace() runs", () => {
+    expect(SANDBOX_PROGRAMS.ovn).toContain("ovn-trace");
+    expect(SANDBOX_PROGRAMS.chassis).toContain("ovn-trace");
+  });
+});

@@ -6,8 +6,9 @@
  */
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { type CliCommand, type CliIo, UsageError } from "../cli/io.js";
-import { DecodeError, EncodeError } from "./bytes.js";
+import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { optionHint } from "./suggest.js";
+import { DecodeError, EncodeError } from "../geneve/bytes.js";
 import {
   type DecodedFragment,
   type DecodedGeneveFrame,
@@ -21,11 +22,11 @@ import {
   decodePacket,
   encodeGeneveFrame,
   isFragment,
-} from "./frame.js";
-import { Reassembler, type ReassemblyEvent, encodeGeneveFragments } from "./fragment.js";
-import { type GeneveOption, GENEVE_OPTION_CLASS, OVN_OPTION, isCriticalOption, optionClassOf, optionTypeOf } from "./header.js";
-import { ovnOption } from "./ovn.js";
-import { LINKTYPE, looksLikeCapture, readCapture, writePcap } from "./pcap.js";
+} from "../geneve/frame.js";
+import { Reassembler, type ReassemblyEvent, encodeGeneveFragments } from "../geneve/fragment.js";
+import { type GeneveOption, GENEVE_OPTION_CLASS, OVN_OPTION, isCriticalOption, optionClassOf, optionTypeOf } from "../geneve/header.js";
+import { ovnOption } from "../geneve/ovn.js";
+import { LINKTYPE, looksLikeCapture, readCapture, writePcap } from "../geneve/pcap.js";
 
 /** Usage text of `ovn-ts geneve`. */
 export const GENEVE_USAGE = `usage: ovn-ts geneve encode --vni N [OPTIONS] (--inner HEX | --inner-pcap FILE) [-w FILE.pcap]
@@ -88,7 +89,7 @@ function parseArgs(argv: readonly string[], withValue: ReadonlySet<string>, bare
       } else if (bare.has(name) && eq < 0) {
         flags.set(name, [...(flags.get(name) ?? []), ""]);
       } else {
-        throw new UsageError(`unknown option '${a}'; use --help for help`);
+        throw new UsageError(`unknown option '${a}'; use --help for help`, optionHint(a, [...withValue, ...bare]));
       }
     } else {
       positional.push(a);
