@@ -29,6 +29,7 @@ import {
 import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
 import type { ConditionFunction, Mutator, OperationResult } from "../wire/operations.js";
 import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, syntaxError } from "./codec.js";
+import { type RowChange, rowChange } from "../cache/row-change.js";
 
 /** A committed row: its UUID, its `_version`, and its column values (every declared column). */
 export interface DbRow {
@@ -37,20 +38,13 @@ export interface DbRow {
   readonly data: Row;
 }
 
-/** One row's change in a committed transaction: `old` absent for an insert, `new` absent for a delete. */
-export interface RowChange {
-  readonly table: string;
-  readonly uuid: string;
-  readonly old: DbRow | undefined;
-  readonly new: DbRow | undefined;
-}
 
 /** A committed transaction, as monitors, the history and persistence see it. */
 export interface CommittedTxn {
   /** The transaction id (`monitor_cond_since`'s `last-txn-id`). */
   readonly id: string;
   readonly database: string;
-  readonly changes: readonly RowChange[];
+  readonly changes: readonly RowChange<DbRow>[];
   /** Texts of the transaction's `comment` operations. */
   readonly comments: readonly string[];
   /** Commit time, milliseconds since the epoch. */
@@ -350,12 +344,7 @@ export class Database {
 
   /** @internal Applies a committed change set and notifies listeners. */
   applyCommit(changes: Change[], comments: string[]): CommittedTxn {
-    const out: RowChange[] = changes.map((c) => ({
-      table: c.table,
-      uuid: c.uuid,
-      old: c.old,
-      new: c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined,
-    }));
+    const out = changes.map((c) => rowChange(c.table, c.uuid, c.old, c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined)!);
     const txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now() };
     if (this.writeAhead) {
       // Durable first: if the log cannot take the transaction, nothing changes (ovsdb-server's "I/O error").

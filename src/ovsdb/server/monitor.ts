@@ -14,7 +14,8 @@ import { type TableSchema, columnOf } from "../schema/schema.js";
 import { OvsdbSyntaxError } from "../wire/errors.js";
 import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
 import { encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
-import { type CommittedTxn, type Database, type DbRow, type RowChange, compileServerCondition } from "./database.js";
+import { type CommittedTxn, type Database, type DbRow, compileServerCondition } from "./database.js";
+import { type RowChange as RowChangeOf, rowChange } from "../cache/row-change.js";
 
 /** The three monitor flavours: `update` (RFC 7047), `update2` (`monitor_cond`), `update3` (`monitor_cond_since`). */
 export type MonitorVersion = 1 | 2 | 3;
@@ -163,7 +164,7 @@ export class Monitor {
    * The notification contents for a set of row changes (one transaction, or the net effect of
    * several for `monitor_cond_since`), or undefined when nothing monitored changed.
    */
-  updates(changes: readonly RowChange[]): TableUpdates | TableUpdates2 | undefined {
+  updates(changes: readonly RowChangeOf<DbRow>[]): TableUpdates | TableUpdates2 | undefined {
     let out: Record<string, Record<string, unknown>> | undefined;
     for (const c of changes) {
       const tm = this.tables.get(c.table);
@@ -176,7 +177,7 @@ export class Monitor {
     return out as TableUpdates | TableUpdates2 | undefined;
   }
 
-  private rowUpdate1(tm: TableMonitor, c: RowChange): unknown {
+  private rowUpdate1(tm: TableMonitor, c: RowChangeOf<DbRow>): unknown {
     if (!c.old && c.new) return tm.select.insert ? { new: this.fullRow(tm, c.new, false) } : undefined;
     if (c.old && !c.new) return tm.select.delete ? { old: this.fullRow(tm, c.old, false) } : undefined;
     if (!c.old || !c.new || !tm.select.modify) return undefined;
@@ -193,7 +194,7 @@ export class Monitor {
     return changed ? { old, new: this.fullRow(tm, c.new, false) } : undefined;
   }
 
-  private rowUpdate2(tm: TableMonitor, c: RowChange): unknown {
+  private rowUpdate2(tm: TableMonitor, c: RowChangeOf<DbRow>): unknown {
     const was = matches(tm.where, c.old);
     const is = matches(tm.where, c.new);
     if (!was && !is) return undefined;
@@ -253,7 +254,7 @@ export class TxnHistory {
    * The net row changes after transaction `txnId` (oldest first merged per row), or undefined when
    * `txnId` is not in the history. `current` is the database's last transaction id.
    */
-  since(txnId: string, current: string): RowChange[] | undefined {
+  since(txnId: string, current: string): RowChangeOf<DbRow>[] | undefined {
     if (txnId === "00000000-0000-0000-0000-000000000000") return undefined;
     if (txnId === current) return [];
     const i = this.txns.findIndex((t) => t.id === txnId);
@@ -266,6 +267,6 @@ export class TxnHistory {
         else net.set(c.uuid, { table: c.table, uuid: c.uuid, old: c.old, new: c.new });
       }
     }
-    return [...net.values()].filter((c) => c.old !== undefined || c.new !== undefined);
+    return [...net.values()].flatMap((c) => rowChange(c.table, c.uuid, c.old, c.new) ?? []);
   }
 }
