@@ -57,6 +57,13 @@ export class Monitor {
   readonly db: Database;
   readonly version: MonitorVersion;
   private readonly tables = new Map<string, TableMonitor>();
+  /**
+   * Changes committed but not yet sent, merged per row (`old` = the row as last sent, `new` = the
+   * row now), while the client is too far behind to be sent updates: as ovsdb-server does, a
+   * backlogged monitor owes at most one entry per row instead of one message per transaction.
+   */
+  private owedRows: Map<string, { table: string; uuid: string; old: DbRow | undefined; new: DbRow | undefined }> | undefined;
+  private owedTxn = "";
 
   /** Parses `<monitor-requests>`; throws an `OvsdbError` for unknown tables or columns and bad conditions. */
   constructor(db: Database, id: unknown, version: MonitorVersion, requests: unknown) {
@@ -143,6 +150,35 @@ export class Monitor {
       row[c] = encodeDatum(type, v);
     }
     return row;
+  }
+
+  /** True while changes are owed (see {@link Monitor.owe}). */
+  get owes(): boolean {
+    return this.owedRows !== undefined;
+  }
+
+  /**
+   * Records a transaction's changes as owed instead of sending them now (the client is backlogged).
+   * Only monitored tables are kept; a row changed many times is one entry.
+   */
+  owe(changes: readonly RowChangeOf<DbRow>[], txnId: string): void {
+    const owed = (this.owedRows ??= new Map());
+    this.owedTxn = txnId;
+    for (const c of changes) {
+      if (!this.tables.has(c.table)) continue;
+      const e = owed.get(c.uuid);
+      if (e) e.new = c.new;
+      else owed.set(c.uuid, { table: c.table, uuid: c.uuid, old: c.old, new: c.new });
+    }
+  }
+
+  /** The update that pays what is owed (undefined when the changes cancel out), and the last transaction id; clears the debt. */
+  takeOwed(): { updates: TableUpdates | TableUpdates2 | undefined; txnId: string } | undefined {
+    const owed = this.owedRows;
+    if (!owed) return undefined;
+    this.owedRows = undefined;
+    const changes = [...owed.values()].flatMap((c) => rowChange(c.table, c.uuid, c.old, c.new) ?? []);
+    return { updates: this.updates(changes), txnId: this.owedTxn };
   }
 
   /** The initial contents (`initial` rows of every monitored table whose select has `initial`). */
