@@ -49,6 +49,8 @@ export interface CommittedTxn {
   readonly comments: readonly string[];
   /** Commit time, milliseconds since the epoch. */
   readonly date: number;
+  /** A `commit` operation asked for `"durable": true`: the log must reach the disk before the reply. */
+  readonly durable: boolean;
 }
 
 /** What the executing session may do: lock ownership for `assert` (RFC 7047 §5.2.10). */
@@ -343,9 +345,9 @@ export class Database {
   }
 
   /** @internal Applies a committed change set and notifies listeners. */
-  applyCommit(changes: Change[], comments: string[]): CommittedTxn {
+  applyCommit(changes: Change[], comments: string[], durable = false): CommittedTxn {
     const out = changes.map((c) => rowChange(c.table, c.uuid, c.old, c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined)!);
-    const txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now() };
+    const txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now(), durable };
     if (this.writeAhead) {
       // Durable first: if the log cannot take the transaction, nothing changes (ovsdb-server's "I/O error").
       try {
@@ -486,6 +488,7 @@ class Transaction {
   private readonly order: Change[] = [];
   private readonly symbols = new Map<string, Symbol>();
   private readonly comments: string[] = [];
+  private durable = false;
   private readonly decode: DecodeContext;
 
   constructor(
@@ -651,7 +654,7 @@ class Transaction {
       case "wait":
         return this.wait(op);
       case "commit":
-        this.member(op, "durable", "boolean");
+        if (this.member(op, "durable", "boolean") === true) this.durable = true;
         return {};
       case "abort":
         throw new Aborted("aborted by request");
@@ -815,7 +818,7 @@ class Transaction {
     const changes = this.order.filter((c) => this.changes.get(c.uuid) === c && !(c.old === undefined && c.new === undefined));
     if (changes.length === 0 && this.comments.length === 0) return undefined;
     if (changes.length === 0) return undefined;
-    return db.applyCommit(changes, this.comments);
+    return db.applyCommit(changes, this.comments, this.durable);
   }
 
   private live(c: Change): boolean {

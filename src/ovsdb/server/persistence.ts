@@ -16,7 +16,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, openSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync } from "node:fs";
 import { type Datum, datumFromJson, defaultDatum } from "../schema/datum.js";
 import { applyDiff } from "../schema/diff.js";
 import { type DatabaseSchema, parseSchema, schemaToJson } from "../schema/schema.js";
@@ -244,7 +244,9 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     if (fd === undefined) throw new Error(`${path} is closed`);
     const buf = fileRecord(txnRecord(db, txn));
     writeSync(fd, buf);
+    // ovsdb-server: one fdatasync per durable commit, before the reply.
     if (fsync) fsyncSync(fd);
+    else if (txn.durable) fdatasyncSync(fd);
     size += buf.length;
   });
   const unsubscribe = db.onCommit(() => {
