@@ -347,11 +347,12 @@ export class Database {
   /** @internal Applies a committed change set and notifies listeners. */
   applyCommit(changes: Change[], comments: string[], durable = false): CommittedTxn {
     const out = changes.map((c) => rowChange(c.table, c.uuid, c.old, c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined)!);
-    const txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now(), durable };
+    let txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now(), durable };
     if (this.writeAhead) {
       // Durable first: if the log cannot take the transaction, nothing changes (ovsdb-server's "I/O error").
       try {
-        this.writeAhead(txn);
+        const id = this.writeAhead(txn);
+        if (id !== undefined) txn = { ...txn, id };
       } catch (e) {
         throw new IoError(`cannot write the transaction to the database log: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -362,14 +363,16 @@ export class Database {
     return txn;
   }
 
-  private writeAhead: ((txn: CommittedTxn) => void) | undefined;
+  private writeAhead: ((txn: CommittedTxn) => string | void) | undefined;
 
   /**
    * Installs the write-ahead hook persistence uses: it is called with each transaction before the
    * transaction changes anything, and if it throws the transaction fails with "I/O error" and the
-   * database stays as it was. One hook per database; `undefined` removes it.
+   * database stays as it was. The hook may return the transaction's id (persistence derives it from
+   * the record it wrote, so it is the same after a restart). One hook per database; `undefined`
+   * removes it.
    */
-  setWriteAhead(hook: ((txn: CommittedTxn) => void) | undefined): void {
+  setWriteAhead(hook: ((txn: CommittedTxn) => string | void) | undefined): void {
     if (hook && this.writeAhead) throw new Error(`database ${this.name} already has a write-ahead log`);
     this.writeAhead = hook;
   }

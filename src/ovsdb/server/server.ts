@@ -159,17 +159,20 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
 
   /**
    * Serves a new database with `schema` (empty, unless `database` is given pre-filled, e.g. by
-   * persistence). Throws when a database of that name is already served.
+   * persistence). `options.history` seeds the transaction history `monitor_cond_since` resumes
+   * from (a database file's `history`, so clients resume across a restart). Throws when a
+   * database of that name is already served.
    */
-  addDatabase(schema: DatabaseSchema | Database): Database {
+  addDatabase(schema: DatabaseSchema | Database, options: { readonly history?: readonly CommittedTxn[] } = {}): Database {
     const db = schema instanceof Database ? schema : new Database(schema);
     if (this.hosted.has(db.name)) throw new Error(`database ${db.name} is already served`);
-    this.host(db);
+    this.host(db, options.history ?? []);
     return db;
   }
 
-  private host(db: Database): void {
+  private host(db: Database, past: readonly CommittedTxn[] = []): void {
     const h: Hosted = { db, history: new TxnHistory(this.options.historyTxns), serverRow: undefined };
+    for (const txn of past) h.history.add(txn);
     this.hosted.set(db.name, h);
     db.onCommit((txn) => {
       h.history.add(txn);

@@ -9,7 +9,8 @@ const [schemaPath, socketPath, dbFile] = at >= 0 ? args.slice(at + 1) : args;
 const server = new OvsdbServer();
 const schema = readSchemaFile(schemaPath!);
 const file = dbFile ? openDatabaseFile(dbFile, { schema }) : undefined;
-server.addDatabase(file ? file.database : schema);
+if (file) server.addDatabase(file.database, { history: file.history });
+else server.addDatabase(schema);
 await server.listen(`punix:${socketPath}`);
 process.stdout.write("ready\n");
 const stop = () =>
