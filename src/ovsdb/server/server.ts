@@ -24,6 +24,7 @@ import { JsonRpcSession } from "../wire/session.js";
 import { ovsJsonText } from "./codec.js";
 import { type CommittedTxn, Database, type ExecuteOutcome } from "./database.js";
 import { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
+import { reclaimMemorySoon } from "./reclaim.js";
 
 /** Options of an {@link OvsdbServer}. */
 export interface OvsdbServerOptions {
@@ -100,6 +101,8 @@ interface PendingTxn {
 }
 
 const SERVER_DB = "_Server";
+/** A connection that dies holding this much of an unfinished message triggers a garbage collection. */
+const RECLAIM_AFTER_BYTES = 8 * 1024 * 1024;
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 const VERSION_METHOD = { 1: "monitor", 2: "monitor_cond", 3: "monitor_cond_since" } as const;
 
@@ -355,6 +358,8 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     session.onRequest((req) => client.handle(req));
     session.on("notification", (n) => client.handleNotification(n.method, n.params));
     session.once("close", (err) => {
+      // A big unfinished message is garbage now: have it collected rather than held until V8 next feels like it.
+      if (session.pendingInputBytes >= RECLAIM_AFTER_BYTES) reclaimMemorySoon();
       this.clients.delete(client);
       client.dispose();
       this.emit("disconnection", name, err);

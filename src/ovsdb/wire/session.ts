@@ -151,6 +151,11 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     return this.closeError;
   }
 
+  /** Bytes received of a message that has not ended yet. */
+  get pendingInputBytes(): number {
+    return this.framer.pendingBytes;
+  }
+
   /** Number of calls awaiting a response. */
   get pendingCalls(): number {
     return this.pending.size;

@@ -179,7 +179,7 @@ const SCENARIOS = [
   { title: "100 stalled monitor clients, 1,500 x 4 KiB rows", stalled: 100, rows: 1500, rowBytes: 4 * 1024 },
 ];
 
-describe.skipIf(!haveOvsdbServer)("reliability: clients that stop reading (embedded server vs ovsdb-server)", () => {
+describe.skipIf(!haveOvsdbServer)("reliability: the embedded server vs ovsdb-server", () => {
   for (const sc of SCENARIOS) {
     it(sc.title, async () => {
       const outcomes: Outcome[] = [];
@@ -203,4 +203,45 @@ describe.skipIf(!haveOvsdbServer)("reliability: clients that stop reading (embed
       }
     }, 600_000);
   }
+
+  it("returns the memory of abandoned partial messages (10 connections x 24 MB)", async () => {
+    const results: { server: string; base: number; held: number; after: number; answers: boolean }[] = [];
+    for (const start of [() => startEmbedded("partial"), startReal]) {
+      const server = await start();
+      const socks: net.Socket[] = [];
+      try {
+        await sleep(300);
+        const base = rssBytes(server.pid);
+        const chunk = "x".repeat(1 << 20);
+        for (let i = 0; i < 10; i++) {
+          const s = net.connect(server.remote.slice("unix:".length));
+          s.on("error", () => undefined);
+          await new Promise((r) => s.once("connect", r));
+          s.write('{"id":1,"method":"echo","params":["');
+          for (let j = 0; j < 24; j++) await new Promise<void>((r) => (s.write(chunk) ? r() : s.once("drain", () => r())));
+          socks.push(s);
+        }
+        await sleep(500);
+        const held = rssBytes(server.pid);
+        for (const s of socks.splice(0)) s.destroy();
+        await sleep(3000);
+        const after = rssBytes(server.pid);
+        const c = await OvsdbClient.connect(server.remote, { probeIntervalMs: 0, reconnect: false });
+        const answers = (await c.echo(["ok"]).catch(() => undefined)) !== undefined;
+        c.close();
+        results.push({ server: server.name, base, held, after, answers });
+      } finally {
+        for (const s of socks) s.destroy();
+        await server.stop();
+      }
+    }
+    console.log(
+      "abandoned partial messages, 10 x 24 MB\n" +
+        results.map((r) => `  ${r.server.padEnd(13)} RSS ${(r.base / MB).toFixed(0)} MB -> ${(r.held / MB).toFixed(0)} MB held -> ${(r.after / MB).toFixed(0)} MB 3 s after they closed`).join("\n"),
+    );
+    for (const r of results) {
+      expect(r.answers).toBe(true);
+      expect(r.after - r.base, `${r.server} memory kept after the connections closed`).toBeLessThan(64 * MB);
+    }
+  }, 300_000);
 });
