@@ -244,4 +244,40 @@ describe.skipIf(!haveOvsdbServer)("reliability: the embedded server vs ovsdb-ser
       expect(r.after - r.base, `${r.server} memory kept after the connections closed`).toBeLessThan(64 * MB);
     }
   }, 300_000);
+
+  it("answers invalid UTF-8 as ovsdb-server does: an error result, the connection kept", async () => {
+    const replies: Record<string, unknown[]> = {};
+    for (const start of [() => startEmbedded("utf8"), startReal]) {
+      const server = await start();
+      const sock = net.connect(server.remote.slice("unix:".length));
+      try {
+        await new Promise((r) => sock.once("connect", r));
+        const framer = new JsonFramer();
+        const got: unknown[] = [];
+        sock.on("data", (d: Buffer) => got.push(...framer.push(d)));
+        const requests = [
+          // A lone 0xc3 at the end of a string, then 0xff in the middle of one.
+          Buffer.concat([Buffer.from('{"id":1,"method":"transact","params":["Rel",{"op":"insert","table":"Blob","row":{"data":"x'), Buffer.from([0xc3]), Buffer.from('"}}]}')]),
+          Buffer.concat([Buffer.from('{"id":2,"method":"transact","params":["Rel",{"op":"insert","table":"Blob","row":{"n":1}},{"op":"insert","table":"Blob","row":{"data":"a'), Buffer.from([0xff]), Buffer.from('b"}}]}')]),
+          Buffer.from('{"id":3,"method":"transact","params":["Rel",{"op":"select","table":"Blob","where":[],"columns":["n"]}]}'),
+        ];
+        for (const r of requests) sock.write(r);
+        await waitFor(`${server.name}: three replies`, () => got.length >= 3, 10_000);
+        replies[server.name] = got.map((m) => {
+          const o = m as { id: unknown; result: unknown; error: unknown };
+          return { id: o.id, result: o.result, error: o.error };
+        });
+      } finally {
+        sock.destroy();
+        await server.stop();
+      }
+    }
+    const normalize = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/"uuid","[0-9a-f-]{36}"/g, '"uuid","<uuid>"')) as unknown;
+    expect(normalize(replies["embedded"])).toEqual(normalize(replies["ovsdb-server"]));
+    expect(replies["embedded"]![0]).toEqual({
+      id: 1,
+      result: [{ error: "constraint violation", details: "not a valid UTF-8 string: invalid UTF-8 sequence 0xc3 0x00" }],
+      error: null,
+    });
+  }, 180_000);
 });
