@@ -22,6 +22,8 @@ export {
   fileRecord,
   type DatabaseFileOptions,
   openDatabaseFile,
+  type RecordsRead,
   readRecords,
+  txnIdOfRecord,
   txnRecord,
 } from "./persistence.js";
