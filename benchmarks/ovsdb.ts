@@ -9,6 +9,7 @@
  *
  * @module
  */
+import net from "node:net";
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,6 +103,29 @@ function benchFramer(): OvsdbBenchRow[] {
   ];
 }
 
+/** A bare unix socket that sends one request and waits for the next chunk received (one small reply). */
+async function bareSocket(path: string): Promise<{ call(text: string): Promise<void>; close(): void }> {
+  const s = net.connect(path);
+  await new Promise((r, j) => {
+    s.once("connect", r);
+    s.once("error", j);
+  });
+  let waiting: (() => void) | undefined;
+  s.on("data", () => {
+    const w = waiting;
+    waiting = undefined;
+    w?.();
+  });
+  return {
+    call: (text) =>
+      new Promise<void>((r) => {
+        waiting = r;
+        s.write(text);
+      }),
+    close: () => s.destroy(),
+  };
+}
+
 /** Runs the OVSDB benchmarks; needs ovsdb-server and /usr/bin/python3 with python3-openvswitch. */
 export async function runOvsdbBenchmarks(): Promise<OvsdbBenchResult> {
   const rows: OvsdbBenchRow[] = [...benchFramer()];
@@ -113,10 +137,24 @@ export async function runOvsdbBenchmarks(): Promise<OvsdbBenchResult> {
       { op: "comment" as const, comment: "bench" },
     ];
     for (let i = 0; i < 200; i++) await client.transact("OVN_Northbound", ops(-i - 1)); // warm-up
+    // The floor: the same JSON over a bare Node socket to the same server, one reply chunk awaited
+    // per call. Measured in alternating blocks with ours so that the machine's load hits both alike.
+    const bare = await bareSocket(server.unix.slice("unix:".length));
+    for (let i = 0; i < 200; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-1e6 - i)] }));
+    let seqMs = 0;
+    let bareMs = 0;
+    const blocks = 4;
+    for (let b = 0; b < blocks; b++) {
+      let t0 = performance.now();
+      for (let i = (b * N_SEQ) / blocks; i < ((b + 1) * N_SEQ) / blocks; i++) await client.transact("OVN_Northbound", ops(i));
+      seqMs += performance.now() - t0;
+      t0 = performance.now();
+      for (let i = (b * N_SEQ) / blocks; i < ((b + 1) * N_SEQ) / blocks; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(2e6 + i)] }));
+      bareMs += performance.now() - t0;
+    }
+    bare.close();
+    const bareLat = (bareMs * 1000) / N_SEQ;
     let t = performance.now();
-    for (let i = 0; i < N_SEQ; i++) await client.transact("OVN_Northbound", ops(i));
-    const seqMs = performance.now() - t;
-    t = performance.now();
     await Promise.all(Array.from({ length: N_PIPE }, (_, i) => client.transact("OVN_Northbound", ops(N_SEQ + i))));
     const pipeMs = performance.now() - t;
     client.close();
@@ -132,6 +170,7 @@ export async function runOvsdbBenchmarks(): Promise<OvsdbBenchResult> {
     const pyTput = N_PIPE / py.pipelinedSeconds;
     rows.push(
       { name: `transact round trip, sequential (${N_SEQ} calls)`, ours: ourLat, peer: pyLat, unit: "µs/call", ratio: pyLat / ourLat, note: "peer: OVS Python ovs.jsonrpc; ratio > 1 = ovn-ts faster" },
+      { name: `  the same vs a bare socket round trip (floor)`, ours: ourLat, peer: bareLat, unit: "µs/call", ratio: ourLat / bareLat, note: "peer: same JSON on a bare Node socket; ratio = ovn-ts cost over the floor (target <= 1.15)" },
       { name: `transact pipelined (${N_PIPE} in flight)`, ours: ourTput, peer: pyTput, unit: "calls/s", ratio: ourTput / pyTput, note: "peer: OVS Python ovs.jsonrpc; ratio > 1 = ovn-ts faster" },
     );
   } finally {

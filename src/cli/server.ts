@@ -137,10 +137,10 @@ export async function startServerFromArgs(args: ServerArgs, io: CliIo): Promise<
   try {
     const schemas = args.schemas.map(loadSchema);
     args.dbFiles.forEach((path, i) => {
-      const f = openDatabaseFile(path, { ...(schemas[i] ? { schema: schemas[i] } : {}), fsync: args.fsync });
+      const f = openDatabaseFile(path, { ...(schemas[i] ? { schema: schemas[i] } : {}), fsync: args.fsync, historyTxns: args.history ? 100 : 0 });
       files.push(f);
-      if (f.droppedTailBytes > 0) io.err(`ovn-ts server: ${path}: dropped ${f.droppedTailBytes} bytes of an incomplete last record\n`);
-      server.addDatabase(f.database);
+      if (f.damage) io.err(`ovn-ts server: ${f.damage.message} (${f.droppedTailBytes} bytes ignored; cut off at the first write)\n`);
+      server.addDatabase(f.database, { history: f.history });
     });
     for (const s of schemas.slice(args.dbFiles.length)) server.addDatabase(s);
     const remotes: string[] = [];

@@ -15,6 +15,3 @@ export * from "./cache/index.js";
 export * from "./server/index.js";
 export * from "./models/index.js";
 export * from "./text/index.js";
-// Both the replica and the server define a RowChange; the replica's is the public one.
-export type { RowChange } from "./cache/index.js";
-export { type RowChange as ServerRowChange } from "./server/index.js";

@@ -36,6 +36,7 @@ export {
   startOvsdbServer,
   startRaftCluster,
 } from "./ovsdb-server.js";
+export { type DropRule, type DroppingProxy, type ProxiedRequest, startDroppingProxy } from "./dropping-proxy.js";
 export { type MisbehavingPeer, type PeerConnection, type PeerRequest, type PeerScript, startMisbehavingPeer } from "./misbehaving-peer.js";
 export { type EmbeddedServerSandbox, type EmbeddedServerSandboxOptions, startEmbeddedServer } from "./embedded.js";
 export { type StopOptions, ovsEnv } from "./group.js";

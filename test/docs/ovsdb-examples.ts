@@ -98,7 +98,7 @@ export async function replicate(client: OvsdbClient): Promise<Replica<OVN_Northb
       },
     },
   });
-  replica.on("health", (h) => console.log("replica", h)); // syncing | ready | stale | reconnecting
+  replica.on("health", (h) => console.log("replica", h)); // syncing | ready | stale | reconnecting | lost
   replica.on("batch", (batch) => {
     for (const ch of batch.changes) console.log(ch.kind, ch.table, ch.uuid);
   });

@@ -13,6 +13,6 @@ export {
   type ReplicaOptions,
   type ReplicaTableOptions,
   type ReplicaTables,
-  type RowChange,
 } from "./replica.js";
+export { type RowChange, rowChange } from "./row-change.js";
 export { type IndexSpec, MultiIndex, columnsKey, datumKey, indexKeys, valuesKey } from "./indexes.js";

@@ -14,7 +14,9 @@
  *   (`found: false`, or an older method), the new snapshot is compared with the replica and exactly
  *   the difference is emitted — no lost and no phantom events. Several replicas (monitors) on one
  *   database each handle this on their own.
- * - **Health** the controller can watch: `syncing | ready | stale | reconnecting`.
+ * - **Health** the controller can watch: `syncing | ready | stale | reconnecting | lost`, which
+ *   never says `ready` while the monitor is dead; errors that do not stop the replica are emitted
+ *   as `error` events, never fatal without a listener ({@link Replica.lastError} keeps the last).
  *
  * @module
  */
@@ -27,19 +29,22 @@ import { type DatabaseSchema, type TableSchema, columnOf, tableOf } from "../sch
 import type { ColumnType } from "../schema/types.js";
 import { encodeWhere } from "../model/model.js";
 import type { TablesDef, Where } from "../model/types.js";
-import { ConnectionClosedError, OvsdbError, ProtocolError, TimedOut, UnknownMethod, safeJson } from "../wire/errors.js";
+import { ConnectionClosedError, OvsdbError, ProtocolError, RequestTimeoutError, TimedOut, UnknownMethod, safeJson } from "../wire/errors.js";
+import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
 import type { MonitorCondition, MonitorRequests, Operation, OperationResult, TableUpdates, TableUpdates2 } from "../wire/operations.js";
 import { type IndexSpec, MultiIndex, columnsKey, indexKeys, valuesKey } from "./indexes.js";
+import type { RowChange } from "./row-change.js";
 
-/** Health of a replica. */
-export type ReplicaHealth = "syncing" | "ready" | "stale" | "reconnecting";
+/**
+ * Health of a replica: `syncing` (loading or re-loading contents), `ready` (in step with the
+ * server), `stale` (an update could not be applied; a full resync is under way), `reconnecting`
+ * (the client lost its connection; it re-issues the monitor when it is back), `lost` (the monitor
+ * is gone for good: the server refused to re-issue it, e.g. after a schema change, or the client
+ * closed; {@link Replica.lastError} says why and no update will come again).
+ */
+export type ReplicaHealth = "syncing" | "ready" | "stale" | "reconnecting" | "lost";
 
-/** One change of one row. `old`/`new` are the full rows before/after (as the replica holds them). */
-export type RowChange =
-  | { readonly kind: "insert"; readonly table: string; readonly uuid: string; readonly new: Row }
-  | { readonly kind: "update"; readonly table: string; readonly uuid: string; readonly old: Row; readonly new: Row }
-  | { readonly kind: "delete"; readonly table: string; readonly uuid: string; readonly old: Row };
 
 /** The changes of one update notification (one server transaction), or of one resync. */
 export interface ChangeBatch {
@@ -160,10 +165,14 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   private iterating = 0;
   private closed = false;
   private readonly highWater: number;
+  private _lastError: Error | undefined;
   private readonly onClientState = (s: ClientState) => {
-    if (s === "reconnecting") this.setHealth("reconnecting");
+    if (s === "closed") {
+      this.lose(this.client.closeReason ?? new ConnectionClosedError("client closed"));
+      this.finishIterators();
+    } else if (this._health === "lost") return;
+    else if (s === "reconnecting") this.setHealth("reconnecting");
     else if (s === "ready" && this._health === "reconnecting") this.setHealth("syncing");
-    else if (s === "closed") this.finishIterators();
   };
 
   private constructor(client: OvsdbClient, schema: DatabaseSchema, options: ReplicaOptions) {
@@ -227,6 +236,24 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     return this._method;
   }
 
+  /** The last error reported (also emitted as `error`), e.g. why the replica is `lost` or went `stale`. */
+  get lastError(): Error | undefined {
+    return this._lastError;
+  }
+
+  /** Records and reports an error that does not stop the replica (never fatal without a listener). */
+  private report(e: Error): void {
+    this._lastError = e;
+    emitErrorSafely(this, e, `Replica(${this.database})`);
+  }
+
+  /** The monitor is gone for good. */
+  private lose(e: Error): void {
+    if (this._health === "lost") return;
+    this._lastError = e;
+    this.setHealth("lost");
+  }
+
   /** The last transaction id seen (with `monitor_cond_since`). */
   get lastTxnId(): string | undefined {
     return this._lastTxnId;
@@ -262,7 +289,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
             onUpdate: (u) => this.onUpdate1(u),
             onUpdate2: (u, txn) => this.onUpdate2(u, txn),
           },
-          { method, onResync: (s) => this.onResync(s) },
+          { method, onResync: (s) => this.onResync(s), onLost: (e) => this.onMonitorLost(start.id, e) },
         );
         this.monitorId = start.id;
         this._method = method;
@@ -476,29 +503,56 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     this.setHealth("ready");
   }
 
+  /** The client lost the monitor `id` for good (not after a replaced monitor). */
+  private onMonitorLost(id: string, e: Error): void {
+    if (this.closed || id !== this.monitorId) return;
+    this.lose(e);
+    // A client closed by its user is no news; anything else is.
+    if (!(e instanceof ConnectionClosedError)) this.report(e);
+  }
+
   /** An update could not be applied: the replica may be wrong. Mark it stale and resync from scratch. */
   private fail(e: Error): void {
+    if (this._health === "lost") return;
     this.setHealth("stale");
-    this.emit("error", e);
+    this.report(e);
     const id = this.monitorId;
     if (!id || this.closed) return;
-    void (async () => {
+    void this.restartMonitor(id);
+  }
+
+  /**
+   * Replaces monitor `id` by a fresh one and loads its full contents. When the connection drops
+   * meanwhile it waits for the client to be back and tries again; any other failure loses the
+   * monitor (health `lost`).
+   */
+  private async restartMonitor(id: string): Promise<void> {
+    await this.client.monitorCancel(id).catch(() => undefined);
+    this._lastTxnId = undefined;
+    const method = this._method ?? "monitor_cond";
+    for (;;) {
+      if (this.closed || this.client.state === "closed") return;
       try {
-        await this.client.monitorCancel(id);
-        this._lastTxnId = undefined;
-        const method = this._method ?? "monitor_cond";
         const start = await this.client.monitor(
           this.database,
           method === "monitor" ? this.plainRequests() : this.requests(),
           { onUpdate: (u) => this.onUpdate1(u), onUpdate2: (u, txn) => this.onUpdate2(u, txn) },
-          { method, onResync: (s) => this.onResync(s) },
+          { method, onResync: (s) => this.onResync(s), onLost: (err) => this.onMonitorLost(start.id, err) },
         );
         this.monitorId = start.id;
         this.onResync({ ...start, found: false });
+        return;
       } catch (err) {
-        this.emit("error", err as Error);
+        if ((err instanceof ConnectionClosedError || err instanceof RequestTimeoutError) && (this.client.state as ClientState) !== "closed" && !this.closed) {
+          await this.client.whenReady().catch(() => undefined);
+          continue;
+        }
+        if (this.closed) return;
+        this.lose(err as Error);
+        this.report(err as Error);
+        return;
       }
-    })();
+    }
   }
 
   // ---- events ----------------------------------------------------------------------------

@@ -14,9 +14,11 @@ import {
   ConnectionClosedError,
   OvsdbError,
   ProtocolError,
+  RequestTimeoutError,
   errorFromJson,
   safeJson,
 } from "../wire/errors.js";
+import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
 import {
   type MonitorCondition,
@@ -113,8 +115,31 @@ export interface MonitorStart {
   readonly updates: TableUpdates | TableUpdates2;
 }
 
+/**
+ * Where a monitor stands: `live` (notifications flow), `resyncing` (the connection dropped or the
+ * server canceled it; the client re-issues it as soon as it can), `lost` (the server refused to
+ * re-issue it, or the client closed: no notification will come again).
+ */
+export type MonitorState = "live" | "resyncing" | "lost";
+
+/** One monitor as {@link OvsdbClient.monitorStatus} reports it. */
+export interface MonitorStatus {
+  /** The monitor's id. */
+  readonly id: string;
+  /** The database it watches. */
+  readonly database: string;
+  /** Its state. */
+  readonly state: MonitorState;
+  /** Why it was lost (state `lost` only). */
+  readonly error: Error | undefined;
+}
+
 /** A live monitor: kept so the client can re-issue it after a reconnect. */
 interface MonitorEntry {
+  state: MonitorState;
+  error: Error | undefined;
+  /** Called once when the monitor is lost for good. */
+  onLost: ((error: Error) => void) | undefined;
   id: string;
   database: string;
   method: MonitorMethod;
@@ -144,7 +169,18 @@ export interface ClientEvents {
    * online schema conversion): monitor id and database. The client re-issues it at once.
    */
   "monitor-canceled": [string, string];
-  /** A monitor could not be re-issued after reconnect. */
+  /**
+   * A monitor is lost for good (the server refused to re-issue it, or the client closed): monitor
+   * id, database, why. Not emitted when a re-issue merely failed because the connection dropped
+   * again (the next reconnect re-issues it).
+   */
+  "monitor-lost": [string, string, Error];
+  /**
+   * A problem that did not throw anywhere else: a monitor or lock that could not be re-issued, a
+   * reconnect refused because the models no longer fit. Never fatal: without a listener it becomes
+   * a process warning, and {@link OvsdbClient.monitorStatus} / {@link OvsdbClient.closeReason} tell
+   * the state.
+   */
   error: [Error];
 }
 
@@ -182,6 +218,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private _remote = "";
+  private _closeReason: Error | undefined;
+  private readonly lostMonitors: MonitorStatus[] = [];
 
   private constructor(remotes: readonly Endpoint[], options: ClientOptions) {
     super();
@@ -216,6 +254,33 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return this._state;
   }
 
+  /** Why the client closed by itself (e.g. a `ModelCompatibilityError` on reconnect); undefined while open or after `close()`. */
+  get closeReason(): Error | undefined {
+    return this._closeReason;
+  }
+
+  /** Every monitor started on this client and not canceled by the user: live, being re-issued, or lost (with why). */
+  monitorStatus(): readonly MonitorStatus[] {
+    const active = [...this.monitors.values()].map((m) => ({ id: m.id, database: m.database, state: m.state, error: m.error }));
+    return [...active, ...this.lostMonitors];
+  }
+
+  /** True when the client is `ready` and every monitor is `live`. */
+  get healthy(): boolean {
+    return this._state === "ready" && [...this.monitors.values()].every((m) => m.state === "live") && this.lostMonitors.length === 0;
+  }
+
+  /** Marks a monitor lost for good: it leaves the re-issue list, shows in {@link monitorStatus}, and its owner is told. */
+  private loseMonitor(m: MonitorEntry, error: Error): void {
+    if (this.monitors.get(m.id) !== m) return;
+    this.monitors.delete(m.id);
+    m.state = "lost";
+    m.error = error;
+    this.lostMonitors.push({ id: m.id, database: m.database, state: "lost", error });
+    this.emit("monitor-lost", m.id, m.database, error);
+    m.onLost?.(error);
+  }
+
   /** The remote currently (or last) connected to, in OVS syntax. */
   get remote(): string {
     return this._remote;
@@ -237,9 +302,13 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private setState(s: ClientState): void {
     if (this._state === s) return;
     this._state = s;
+    if (s === "closed") {
+      const why = this._closeReason ?? new ConnectionClosedError("client closed");
+      for (const m of [...this.monitors.values()]) this.loseMonitor(m, why);
+    }
     this.emit("state", s);
     if (s === "ready") for (const w of this.readyWaiters.splice(0)) w.resolve();
-    if (s === "closed") for (const w of this.readyWaiters.splice(0)) w.reject(new ConnectionClosedError("client closed"));
+    if (s === "closed") for (const w of this.readyWaiters.splice(0)) w.reject(new ConnectionClosedError("client closed", this._closeReason));
   }
 
   private async connectLoop(maxRounds: number): Promise<void> {
@@ -306,9 +375,11 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private onSessionClose(session: JsonRpcSession, err: Error | undefined): void {
     if (this.session !== session) return;
     this.session = undefined;
+    for (const m of this.monitors.values()) m.state = "resyncing";
     this.emit("disconnected", err);
     if (this._state === "closed") return;
     if (!this.retry) {
+      this._closeReason = err ?? new ConnectionClosedError(`${session.name}: connection closed`);
       this.setState("closed");
       return;
     }
@@ -324,11 +395,13 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       this.connectLoop(1).catch((e: unknown) => {
         if (this._state === "closed") return;
         if (e instanceof ModelCompatibilityError) {
-          this.emit("error", e);
+          this._closeReason = e;
           this.setState("closed");
+          emitErrorSafely(this, e, "OvsdbClient");
           return;
         }
         if (this.retry!.maxAttempts !== undefined && attempt + 1 >= this.retry!.maxAttempts) {
+          this._closeReason = e as Error;
           this.setState("closed");
           return;
         }
@@ -337,16 +410,40 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     }, delay);
   }
 
+  /**
+   * True when `e` (from a call on `session`) only means the connection went away or stalled: the
+   * next reconnect re-issues what failed, so it is not an error to report. A stalled call closes
+   * the session to force that reconnect.
+   */
+  private transient(session: JsonRpcSession, e: unknown): boolean {
+    if (e instanceof RequestTimeoutError && session.state === "open") session.close(e);
+    return e instanceof ConnectionClosedError || e instanceof RequestTimeoutError || session.state === "closed" || this.session !== session;
+  }
+
   private async reissue(session: JsonRpcSession): Promise<void> {
     for (const lock of this.locks) {
-      session.call("lock", [lock]).catch((e: Error) => this.emit("error", e));
+      session.call("lock", [lock]).then(
+        (r) => {
+          if ((r as { locked?: unknown } | null)?.locked === true && this.session === session && this.locks.has(lock)) this.emit("locked", lock);
+        },
+        (e: unknown) => {
+          if (this.transient(session, e) || !this.locks.has(lock)) return;
+          emitErrorSafely(this, new OvsdbError("lock lost", `cannot re-take lock ${lock} on ${session.name}: ${(e as Error).message}`), "OvsdbClient");
+        },
+      );
     }
-    for (const m of this.monitors.values()) {
+    for (const m of [...this.monitors.values()]) {
+      if (this.session !== session) return; // dropped again: the next reconnect carries on
       try {
         const start = await this.startMonitor(session, m, m.lastTxnId);
+        if (this.monitors.get(m.id) !== m) continue; // canceled meanwhile
+        m.state = "live";
         m.onResync?.(start);
       } catch (e) {
-        this.emit("error", new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database}: ${(e as Error).message}`));
+        if (this.transient(session, e)) continue;
+        const lost = new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database}: ${(e as Error).message}`);
+        this.loseMonitor(m, lost);
+        emitErrorSafely(this, lost, "OvsdbClient");
       }
     }
   }
@@ -358,17 +455,19 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    */
   private async restartMonitor(m: MonitorEntry): Promise<void> {
     const session = this.session;
+    m.state = "resyncing";
     if (!session) return; // the reconnect re-issues it
     try {
       await checkModels(session, (this.options.models ?? []).filter((x) => x.name === m.database));
       const start = await this.startMonitor(session, m, m.lastTxnId);
       if (this.monitors.get(m.id) !== m) return; // canceled by the user meanwhile
+      m.state = "live";
       m.onResync?.(start);
     } catch (e) {
-      if (this.monitors.get(m.id) !== m || this.session !== session) return;
-      this.monitors.delete(m.id);
+      if (this.monitors.get(m.id) !== m || this.transient(session, e)) return;
       const why = e instanceof ModelCompatibilityError ? e : new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database} after the server canceled it: ${(e as Error).message}`);
-      this.emit("error", why);
+      this.loseMonitor(m, why);
+      emitErrorSafely(this, why, "OvsdbClient");
     }
   }
 
@@ -505,7 +604,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     database: string,
     requests: MonitorRequests,
     handlers: MonitorHandlers,
-    options: { method?: MonitorMethod; lastTxnId?: string; id?: string; onResync?: (start: MonitorStart) => void } = {},
+    options: {
+      method?: MonitorMethod;
+      lastTxnId?: string;
+      id?: string;
+      onResync?: (start: MonitorStart) => void;
+      /** Called once if the monitor is lost for good (see {@link MonitorState}). */
+      onLost?: (error: Error) => void;
+    } = {},
   ): Promise<MonitorStart> {
     const id = options.id ?? `m${this.monitorSeq++}`;
     if (this.monitors.has(id)) throw new OvsdbError("syntax error", `duplicate monitor ID ${id}`);
@@ -517,6 +623,9 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       handlers,
       lastTxnId: options.lastTxnId,
       onResync: options.onResync,
+      onLost: options.onLost,
+      state: "live",
+      error: undefined,
     };
     this.monitors.set(id, entry);
     try {
@@ -569,6 +678,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   /** `monitor_cancel` (RFC 7047 §4.1.7). */
   async monitorCancel(id: string, options?: CallOptions): Promise<void> {
     this.monitors.delete(id);
+    const i = this.lostMonitors.findIndex((m) => m.id === id);
+    if (i >= 0) this.lostMonitors.splice(i, 1);
     if (this._state === "ready") await this.call("monitor_cancel", [id], options);
   }
 

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { invalidUtf8Detail } from "../wire/utf8.js";
 import { OvsdbTypeError, safeJson } from "../wire/errors.js";
 import { type JsonAtom, type JsonValue, isId, isJsonMap, isJsonSet, isUuid } from "../wire/notation.js";
 import { type Atom, type BaseType, type ColumnType, columnShape } from "./types.js";
@@ -126,6 +127,8 @@ export function checkAtom(base: BaseType, atom: Atom): string | undefined {
       return undefined;
     }
     case "string": {
+      const notUtf8 = invalidUtf8Detail(atom as string); // bytes the framer escaped (wire/utf8.ts)
+      if (notUtf8) return `not a valid UTF-8 string: ${notUtf8}`;
       if (base.minLength === undefined && base.maxLength === undefined) return undefined;
       const len = codePointLength(atom as string);
       if (base.minLength !== undefined && len < base.minLength) {

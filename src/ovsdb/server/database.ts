@@ -29,6 +29,7 @@ import {
 import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
 import type { ConditionFunction, Mutator, OperationResult } from "../wire/operations.js";
 import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, syntaxError } from "./codec.js";
+import { type RowChange, rowChange } from "../cache/row-change.js";
 
 /** A committed row: its UUID, its `_version`, and its column values (every declared column). */
 export interface DbRow {
@@ -37,24 +38,19 @@ export interface DbRow {
   readonly data: Row;
 }
 
-/** One row's change in a committed transaction: `old` absent for an insert, `new` absent for a delete. */
-export interface RowChange {
-  readonly table: string;
-  readonly uuid: string;
-  readonly old: DbRow | undefined;
-  readonly new: DbRow | undefined;
-}
 
 /** A committed transaction, as monitors, the history and persistence see it. */
 export interface CommittedTxn {
   /** The transaction id (`monitor_cond_since`'s `last-txn-id`). */
   readonly id: string;
   readonly database: string;
-  readonly changes: readonly RowChange[];
+  readonly changes: readonly RowChange<DbRow>[];
   /** Texts of the transaction's `comment` operations. */
   readonly comments: readonly string[];
   /** Commit time, milliseconds since the epoch. */
   readonly date: number;
+  /** A `commit` operation asked for `"durable": true`: the log must reach the disk before the reply. */
+  readonly durable: boolean;
 }
 
 /** What the executing session may do: lock ownership for `assert` (RFC 7047 §5.2.10). */
@@ -349,18 +345,14 @@ export class Database {
   }
 
   /** @internal Applies a committed change set and notifies listeners. */
-  applyCommit(changes: Change[], comments: string[]): CommittedTxn {
-    const out: RowChange[] = changes.map((c) => ({
-      table: c.table,
-      uuid: c.uuid,
-      old: c.old,
-      new: c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined,
-    }));
-    const txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now() };
+  applyCommit(changes: Change[], comments: string[], durable = false): CommittedTxn {
+    const out = changes.map((c) => rowChange(c.table, c.uuid, c.old, c.new ? { uuid: c.uuid, version: randomUuid(), data: Object.freeze(c.new) } : undefined)!);
+    let txn: CommittedTxn = { id: randomUuid(), database: this.name, changes: out, comments, date: Date.now(), durable };
     if (this.writeAhead) {
       // Durable first: if the log cannot take the transaction, nothing changes (ovsdb-server's "I/O error").
       try {
-        this.writeAhead(txn);
+        const id = this.writeAhead(txn);
+        if (id !== undefined) txn = { ...txn, id };
       } catch (e) {
         throw new IoError(`cannot write the transaction to the database log: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -371,14 +363,16 @@ export class Database {
     return txn;
   }
 
-  private writeAhead: ((txn: CommittedTxn) => void) | undefined;
+  private writeAhead: ((txn: CommittedTxn) => string | void) | undefined;
 
   /**
    * Installs the write-ahead hook persistence uses: it is called with each transaction before the
    * transaction changes anything, and if it throws the transaction fails with "I/O error" and the
-   * database stays as it was. One hook per database; `undefined` removes it.
+   * database stays as it was. The hook may return the transaction's id (persistence derives it from
+   * the record it wrote, so it is the same after a restart). One hook per database; `undefined`
+   * removes it.
    */
-  setWriteAhead(hook: ((txn: CommittedTxn) => void) | undefined): void {
+  setWriteAhead(hook: ((txn: CommittedTxn) => string | void) | undefined): void {
     if (hook && this.writeAhead) throw new Error(`database ${this.name} already has a write-ahead log`);
     this.writeAhead = hook;
   }
@@ -497,6 +491,7 @@ class Transaction {
   private readonly order: Change[] = [];
   private readonly symbols = new Map<string, Symbol>();
   private readonly comments: string[] = [];
+  private durable = false;
   private readonly decode: DecodeContext;
 
   constructor(
@@ -662,7 +657,7 @@ class Transaction {
       case "wait":
         return this.wait(op);
       case "commit":
-        this.member(op, "durable", "boolean");
+        if (this.member(op, "durable", "boolean") === true) this.durable = true;
         return {};
       case "abort":
         throw new Aborted("aborted by request");
@@ -826,7 +821,7 @@ class Transaction {
     const changes = this.order.filter((c) => this.changes.get(c.uuid) === c && !(c.old === undefined && c.new === undefined));
     if (changes.length === 0 && this.comments.length === 0) return undefined;
     if (changes.length === 0) return undefined;
-    return db.applyCommit(changes, this.comments);
+    return db.applyCommit(changes, this.comments, this.durable);
   }
 
   private live(c: Change): boolean {

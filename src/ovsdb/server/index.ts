@@ -10,7 +10,6 @@ export {
   Database,
   type DbRow,
   type ExecuteOutcome,
-  type RowChange,
   type TxnContext,
 } from "./database.js";
 export { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
@@ -23,6 +22,8 @@ export {
   fileRecord,
   type DatabaseFileOptions,
   openDatabaseFile,
+  type RecordsRead,
   readRecords,
+  txnIdOfRecord,
   txnRecord,
 } from "./persistence.js";

@@ -14,7 +14,8 @@ import { type TableSchema, columnOf } from "../schema/schema.js";
 import { OvsdbSyntaxError } from "../wire/errors.js";
 import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
 import { encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
-import { type CommittedTxn, type Database, type DbRow, type RowChange, compileServerCondition } from "./database.js";
+import { type CommittedTxn, type Database, type DbRow, compileServerCondition } from "./database.js";
+import { type RowChange as RowChangeOf, rowChange } from "../cache/row-change.js";
 
 /** The three monitor flavours: `update` (RFC 7047), `update2` (`monitor_cond`), `update3` (`monitor_cond_since`). */
 export type MonitorVersion = 1 | 2 | 3;
@@ -56,6 +57,13 @@ export class Monitor {
   readonly db: Database;
   readonly version: MonitorVersion;
   private readonly tables = new Map<string, TableMonitor>();
+  /**
+   * Changes committed but not yet sent, merged per row (`old` = the row as last sent, `new` = the
+   * row now), while the client is too far behind to be sent updates: as ovsdb-server does, a
+   * backlogged monitor owes at most one entry per row instead of one message per transaction.
+   */
+  private owedRows: Map<string, { table: string; uuid: string; old: DbRow | undefined; new: DbRow | undefined }> | undefined;
+  private owedTxn = "";
 
   /** Parses `<monitor-requests>`; throws an `OvsdbError` for unknown tables or columns and bad conditions. */
   constructor(db: Database, id: unknown, version: MonitorVersion, requests: unknown) {
@@ -144,6 +152,35 @@ export class Monitor {
     return row;
   }
 
+  /** True while changes are owed (see {@link Monitor.owe}). */
+  get owes(): boolean {
+    return this.owedRows !== undefined;
+  }
+
+  /**
+   * Records a transaction's changes as owed instead of sending them now (the client is backlogged).
+   * Only monitored tables are kept; a row changed many times is one entry.
+   */
+  owe(changes: readonly RowChangeOf<DbRow>[], txnId: string): void {
+    const owed = (this.owedRows ??= new Map());
+    this.owedTxn = txnId;
+    for (const c of changes) {
+      if (!this.tables.has(c.table)) continue;
+      const e = owed.get(c.uuid);
+      if (e) e.new = c.new;
+      else owed.set(c.uuid, { table: c.table, uuid: c.uuid, old: c.old, new: c.new });
+    }
+  }
+
+  /** The update that pays what is owed (undefined when the changes cancel out), and the last transaction id; clears the debt. */
+  takeOwed(): { updates: TableUpdates | TableUpdates2 | undefined; txnId: string } | undefined {
+    const owed = this.owedRows;
+    if (!owed) return undefined;
+    this.owedRows = undefined;
+    const changes = [...owed.values()].flatMap((c) => rowChange(c.table, c.uuid, c.old, c.new) ?? []);
+    return { updates: this.updates(changes), txnId: this.owedTxn };
+  }
+
   /** The initial contents (`initial` rows of every monitored table whose select has `initial`). */
   initial(): TableUpdates | TableUpdates2 {
     const out: Record<string, Record<string, unknown>> = {};
@@ -163,7 +200,7 @@ export class Monitor {
    * The notification contents for a set of row changes (one transaction, or the net effect of
    * several for `monitor_cond_since`), or undefined when nothing monitored changed.
    */
-  updates(changes: readonly RowChange[]): TableUpdates | TableUpdates2 | undefined {
+  updates(changes: readonly RowChangeOf<DbRow>[]): TableUpdates | TableUpdates2 | undefined {
     let out: Record<string, Record<string, unknown>> | undefined;
     for (const c of changes) {
       const tm = this.tables.get(c.table);
@@ -176,7 +213,7 @@ export class Monitor {
     return out as TableUpdates | TableUpdates2 | undefined;
   }
 
-  private rowUpdate1(tm: TableMonitor, c: RowChange): unknown {
+  private rowUpdate1(tm: TableMonitor, c: RowChangeOf<DbRow>): unknown {
     if (!c.old && c.new) return tm.select.insert ? { new: this.fullRow(tm, c.new, false) } : undefined;
     if (c.old && !c.new) return tm.select.delete ? { old: this.fullRow(tm, c.old, false) } : undefined;
     if (!c.old || !c.new || !tm.select.modify) return undefined;
@@ -193,7 +230,7 @@ export class Monitor {
     return changed ? { old, new: this.fullRow(tm, c.new, false) } : undefined;
   }
 
-  private rowUpdate2(tm: TableMonitor, c: RowChange): unknown {
+  private rowUpdate2(tm: TableMonitor, c: RowChangeOf<DbRow>): unknown {
     const was = matches(tm.where, c.old);
     const is = matches(tm.where, c.new);
     if (!was && !is) return undefined;
@@ -253,7 +290,7 @@ export class TxnHistory {
    * The net row changes after transaction `txnId` (oldest first merged per row), or undefined when
    * `txnId` is not in the history. `current` is the database's last transaction id.
    */
-  since(txnId: string, current: string): RowChange[] | undefined {
+  since(txnId: string, current: string): RowChangeOf<DbRow>[] | undefined {
     if (txnId === "00000000-0000-0000-0000-000000000000") return undefined;
     if (txnId === current) return [];
     const i = this.txns.findIndex((t) => t.id === txnId);
@@ -266,6 +303,6 @@ export class TxnHistory {
         else net.set(c.uuid, { table: c.table, uuid: c.uuid, old: c.old, new: c.new });
       }
     }
-    return [...net.values()].filter((c) => c.old !== undefined || c.new !== undefined);
+    return [...net.values()].flatMap((c) => rowChange(c.table, c.uuid, c.old, c.new) ?? []);
   }
 }

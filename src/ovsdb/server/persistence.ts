@@ -8,21 +8,31 @@
  * has `"_is_diff": true` as ovsdb-server 2.15+ writes, update2-style diffs for sets and maps) or
  * `null` for a deletion, plus `"_date"` (ms) and `"_comment"`. Ephemeral columns are not written.
  *
- * Crash safety: records are only appended (optionally fsynced), and a torn or corrupt record at
- * the end — what a crash mid-write leaves — is dropped on load and the file truncated back to the
- * last complete record, as ovsdb-server does. Compaction writes a new file (schema plus one record
+ * Crash safety: records are only appended (optionally fsynced), and a torn or corrupt record —
+ * what a crash mid-write leaves — ends the load: the records before it are served, the damage is
+ * reported as ovsdb-server words it (a SHA-1 mismatch, a bad header, a record cut short), and, as
+ * ovsdb-server does, the file is left untouched until the first write, which truncates it back to
+ * the last good record.
+ *
+ * Transaction ids: each transaction's id (`monitor_cond_since`'s `last-txn-id`) is a name-based
+ * UUID made from its record's SHA-1, so the same transaction has the same id after a restart, and
+ * the last transactions of the file seed the server's history ({@link DatabaseFile.history}): a
+ * client resumes after a restart as with a clustered ovsdb-server. The file format is unchanged.
+ *
+ * Compaction writes a new file (schema plus one record
  * of every row) next to the old one, fsyncs it and renames it over the old one atomically.
  *
  * @module
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, openSync, readFileSync, renameSync, statSync, ftruncateSync, writeSync } from "node:fs";
 import { type Datum, datumFromJson, defaultDatum } from "../schema/datum.js";
 import { applyDiff } from "../schema/diff.js";
 import { type DatabaseSchema, parseSchema, schemaToJson } from "../schema/schema.js";
 import { randomUuid } from "../wire/notation.js";
 import { encodeDatum, isDefaultDatum } from "./codec.js";
 import { type CommittedTxn, Database, type DbRow } from "./database.js";
+import { rowChange } from "../cache/row-change.js";
 
 /** Raised when a database file cannot be read: names the file and the problem. */
 export class DatabaseFileError extends Error {
@@ -42,6 +52,12 @@ export interface DatabaseFileOptions {
    */
   fsync?: boolean;
   /**
+   * Transactions of the file's end kept in {@link DatabaseFile.history} for `monitor_cond_since`
+   * after a restart (give the server's `historyTxns`).
+   * @default 100
+   */
+  historyTxns?: number;
+  /**
    * Compact automatically once the file has grown past this many bytes and to at least 4 times
    * its size after the previous compaction; 0 disables.
    * @default 16 MiB
@@ -59,8 +75,19 @@ export interface DatabaseFile {
   readonly path: string;
   /** The database, loaded from the file; serve it with `OvsdbServer.addDatabase(file.database)`. */
   readonly database: Database;
-  /** Records dropped from a torn or corrupt tail when the file was opened (0 normally). */
+  /**
+   * Bytes after the last good record when the file was opened (0 normally): a torn or corrupt
+   * tail, ignored, and cut off at the first write.
+   */
   readonly droppedTailBytes: number;
+  /** What was wrong with the first bad record, worded as ovsdb-server logs it; undefined for a sound file. */
+  readonly damage: DatabaseFileError | undefined;
+  /**
+   * The last transactions of the file, oldest first, with the ids they had when committed: give
+   * them to `OvsdbServer.addDatabase(file.database, { history: file.history })` so that
+   * `monitor_cond_since` finds them after a restart.
+   */
+  readonly history: readonly CommittedTxn[];
   /** Rewrites the file as schema + one record of every row (atomic rename). */
   compact(): void;
   /** Stops logging and closes the file. */
@@ -71,38 +98,83 @@ const MAGIC = "OVSDB JSON ";
 
 /** One record of a standalone database file: the `OVSDB JSON <length> <sha1>` header line and the JSON text. */
 export function fileRecord(json: unknown): Buffer {
-  // The length and SHA-1 cover the JSON text and its trailing newline.
-  const body = Buffer.from(`${JSON.stringify(json)}\n`, "utf8");
-  const sha = createHash("sha1").update(body).digest("hex");
-  return Buffer.concat([Buffer.from(`${MAGIC}${body.length} ${sha}\n`, "utf8"), body]);
+  return encodeRecord(json).bytes;
 }
 
-/** Parses the records of a standalone database file; stops at the first torn or corrupt one. */
-export function readRecords(data: Buffer): { records: unknown[]; goodBytes: number } {
+function encodeRecord(json: unknown): { bytes: Buffer; sha1: string } {
+  // The length and SHA-1 cover the JSON text and its trailing newline.
+  const body = Buffer.from(`${JSON.stringify(json)}\n`, "utf8");
+  const sha1 = createHash("sha1").update(body).digest("hex");
+  return { bytes: Buffer.concat([Buffer.from(`${MAGIC}${body.length} ${sha1}\n`, "utf8"), body]), sha1 };
+}
+
+/** The transaction id of the record whose SHA-1 is `sha1`: a name-based (version 5 layout) UUID. */
+export function txnIdOfRecord(sha1: string): string {
+  const h = sha1.slice(0, 32).split("");
+  h[12] = "5";
+  h[16] = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  const s = h.join("");
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
+}
+
+/** What {@link readRecords} found. */
+export interface RecordsRead {
+  /** The good records, in order. */
+  readonly records: unknown[];
+  /** Each good record's SHA-1 (hex), as its header gives it. */
+  readonly hashes: string[];
+  /** Bytes from the start of the file to the end of the last good record. */
+  readonly goodBytes: number;
+  /** Why reading stopped before the end of the data, in ovsdb-server's words (`source` names the file). */
+  readonly error: string | undefined;
+}
+
+/**
+ * Parses the records of a standalone database file; stops at the first torn or corrupt one and
+ * says why (`source` names the file in that message).
+ */
+export function readRecords(data: Buffer, source = "file"): RecordsRead {
   const records: unknown[] = [];
+  const hashes: string[] = [];
   let pos = 0;
+  let error: string | undefined;
   while (pos < data.length) {
     const nl = data.indexOf(0x0a, pos);
-    if (nl < 0) break;
-    const header = data.subarray(pos, nl).toString("utf8");
+    const header = data.subarray(pos, nl < 0 ? data.length : nl).toString("utf8");
     const m = /^OVSDB JSON (\d+) ([0-9a-f]{40})$/.exec(header);
-    if (!m) break;
+    if (nl < 0 || !m) {
+      error = `${source}: parse error at offset ${pos} in header line "${header.slice(0, 80)}"`;
+      break;
+    }
     const len = Number(m[1]);
     const start = nl + 1;
-    if (start + len > data.length) break;
+    if (start + len > data.length) {
+      error = `${source}: error reading ${len} bytes starting at offset ${start} (end of file after ${data.length - start})`;
+      break;
+    }
     const body = data.subarray(start, start + len);
-    if (createHash("sha1").update(body).digest("hex") !== m[2]) break;
+    const actual = createHash("sha1").update(body).digest("hex");
+    if (actual !== m[2]) {
+      error = `${source}: ${len} bytes starting at offset ${start} have SHA-1 hash ${actual} but should have hash ${m[2]}`;
+      break;
+    }
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
-    } catch {
+    } catch (e) {
+      error = `${source}: ${len} bytes starting at offset ${start} are not valid JSON (${(e as Error).message})`;
+      break;
+    }
+    if (json === null || typeof json !== "object" || Array.isArray(json)) {
+      error = `${source}: ${len} bytes starting at offset ${start} are not a JSON object`;
       break;
     }
     records.push(json);
+    hashes.push(m[2]!);
     pos = start + len;
     if (data[pos] === 0x0a) pos++;
   }
-  return { records, goodBytes: pos };
+  return { records, hashes, goodBytes: pos, error };
 }
 
 function rowToFile(db: Database, table: string, row: DbRow, old: DbRow | undefined): Record<string, unknown> {
@@ -137,7 +209,8 @@ export function txnRecord(db: Database, txn: CommittedTxn): Record<string, unkno
   return rec;
 }
 
-function replay(db: Database, rec: unknown, file: string, n: number): void {
+/** Replays one transaction record; returns it as the committed transaction it was. */
+function replay(db: Database, rec: unknown, file: string, n: number, txnId: string | undefined): CommittedTxn {
   if (rec === null || typeof rec !== "object" || Array.isArray(rec)) throw new DatabaseFileError(`${file}: record ${n} is not a JSON object`);
   const r = rec as Record<string, unknown>;
   const isDiff = r["_is_diff"] === true;
@@ -163,7 +236,12 @@ function replay(db: Database, rec: unknown, file: string, n: number): void {
       changes.push({ table, uuid, version: randomUuid(), data });
     }
   }
-  db.loadChanges(changes);
+  const olds = changes.map((c) => db.rows(c.table).get(c.uuid));
+  db.loadChanges(changes, txnId);
+  const rows = changes.flatMap((c, i) => rowChange(c.table, c.uuid, olds[i], c.data ? db.rows(c.table).get(c.uuid) : undefined) ?? []);
+  const date = typeof r["_date"] === "number" ? r["_date"] : 0;
+  const comments = typeof r["_comment"] === "string" ? [r["_comment"]] : [];
+  return { id: txnId ?? randomUuid(), database: db.name, changes: rows, comments, date, durable: false };
 }
 
 /**
@@ -172,6 +250,11 @@ function replay(db: Database, rec: unknown, file: string, n: number): void {
  * names the file in errors ({@link DatabaseFileError}).
  */
 export function databaseFromRecords(records: readonly unknown[], source: string): Database {
+  return loadRecords(records, undefined, source, 0).db;
+}
+
+/** {@link databaseFromRecords}, with transaction ids from the records' hashes and the last `keep` transactions kept. */
+function loadRecords(records: readonly unknown[], hashes: readonly string[] | undefined, source: string, keep: number): { db: Database; history: CommittedTxn[] } {
   let schema: DatabaseSchema;
   try {
     schema = parseSchema(records[0]);
@@ -179,8 +262,12 @@ export function databaseFromRecords(records: readonly unknown[], source: string)
     throw new DatabaseFileError(`${source}: bad schema record: ${(e as Error).message}`);
   }
   const db = new Database(schema);
-  for (let i = 1; i < records.length; i++) replay(db, records[i], source, i);
-  return db;
+  const history: CommittedTxn[] = [];
+  for (let i = 1; i < records.length; i++) {
+    const txn = replay(db, records[i], source, i, hashes ? txnIdOfRecord(hashes[i]!) : undefined);
+    if (keep > 0 && i > records.length - 1 - keep) history.push(txn);
+  }
+  return { db, history };
 }
 
 /**
@@ -190,21 +277,25 @@ export function databaseFromRecords(records: readonly unknown[], source: string)
 export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}): DatabaseFile {
   let db: Database;
   let dropped = 0;
+  let damage: DatabaseFileError | undefined;
+  let history: CommittedTxn[] = [];
+  /** Where the first write cuts a damaged file (ovsdb-server truncates at the first write, not on open). */
+  let truncateAt: number | undefined;
   if (existsSync(path)) {
     const data = readFileSync(path);
     if (data.subarray(0, 7).toString() === "CLUSTER") throw new DatabaseFileError(`${path}: clustered database files are not supported`);
-    const { records, goodBytes } = readRecords(data);
-    if (records.length === 0) throw new DatabaseFileError(`${path}: not an OVSDB standalone database file (no valid schema record)`);
-    db = databaseFromRecords(records, path);
+    const read = readRecords(data, path);
+    if (read.records.length === 0) {
+      throw new DatabaseFileError(`${path}: not an OVSDB standalone database file (no valid schema record${read.error ? `: ${read.error}` : ""})`);
+    }
+    ({ db, history } = loadRecords(read.records, read.hashes, path, options.historyTxns ?? 100));
     if (options.schema && options.schema.name !== db.name) {
       throw new DatabaseFileError(`${path}: holds database ${db.name}, not ${options.schema.name}`);
     }
-    dropped = data.length - goodBytes;
+    dropped = data.length - read.goodBytes;
     if (dropped > 0) {
-      const fd = openSync(path, "r+");
-      ftruncateSync(fd, goodBytes);
-      fsyncSync(fd);
-      closeSync(fd);
+      truncateAt = read.goodBytes;
+      damage = new DatabaseFileError(read.error ?? `${path}: ${dropped} bytes after the last record`);
     }
   } else {
     if (!options.schema) throw new DatabaseFileError(`${path}: does not exist and no schema was given to create it`);
@@ -236,16 +327,25 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     closeSync(out);
     if (fd !== undefined) closeSync(fd);
     renameSync(tmp, path);
+    truncateAt = undefined;
     fd = openSync(path, "a");
     size = baseSize = statSync(path).size;
   };
   // Written before the transaction takes effect: a failed write fails the transaction ("I/O error").
   db.setWriteAhead((txn) => {
     if (fd === undefined) throw new Error(`${path} is closed`);
-    const buf = fileRecord(txnRecord(db, txn));
+    if (truncateAt !== undefined) {
+      ftruncateSync(fd, truncateAt);
+      size = truncateAt;
+      truncateAt = undefined;
+    }
+    const { bytes: buf, sha1 } = encodeRecord(txnRecord(db, txn));
     writeSync(fd, buf);
+    // ovsdb-server: one fdatasync per durable commit, before the reply.
     if (fsync) fsyncSync(fd);
+    else if (txn.durable) fdatasyncSync(fd);
     size += buf.length;
+    return txnIdOfRecord(sha1);
   });
   const unsubscribe = db.onCommit(() => {
     if (autoCompact > 0 && size > autoCompact && size > 4 * baseSize) compact();
@@ -258,6 +358,8 @@ export function openDatabaseFile(path: string, options: DatabaseFileOptions = {}
     path,
     database: db,
     droppedTailBytes: dropped,
+    damage,
+    history,
     compact,
     close() {
       unsubscribe();

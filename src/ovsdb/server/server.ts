@@ -24,6 +24,7 @@ import { JsonRpcSession } from "../wire/session.js";
 import { ovsJsonText } from "./codec.js";
 import { type CommittedTxn, Database, type ExecuteOutcome } from "./database.js";
 import { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
+import { reclaimMemorySoon } from "./reclaim.js";
 
 /** Options of an {@link OvsdbServer}. */
 export interface OvsdbServerOptions {
@@ -50,6 +51,14 @@ export interface OvsdbServerOptions {
    * @default 256 MiB
    */
   maxQueuedBytes?: number;
+  /**
+   * Output backlog, in bytes, beyond which a client is "behind" (ovsdb-server's backlog rule): its
+   * monitors stop sending one update per transaction and owe the net change of each row instead
+   * (sent as one update when the backlog drains), and no new request is read from it until it
+   * catches up. Memory per client is then bounded by this plus one update, whatever it does.
+   * @default 256 KiB
+   */
+  monitorBacklogBytes?: number;
   /**
    * TLS material for `pssl:` listeners, as ovsdb-server's `--private-key`, `--certificate` and
    * `--ca-cert` (PEM file paths or PEM text). As ovsdb-server does, a client must present a
@@ -92,6 +101,8 @@ interface PendingTxn {
 }
 
 const SERVER_DB = "_Server";
+/** A connection that dies holding this much of an unfinished message triggers a garbage collection. */
+const RECLAIM_AFTER_BYTES = 8 * 1024 * 1024;
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 const VERSION_METHOD = { 1: "monitor", 2: "monitor_cond", 3: "monitor_cond_since" } as const;
 
@@ -141,6 +152,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       tcpProbeIntervalMs: options.tcpProbeIntervalMs ?? 5000,
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       maxQueuedBytes: options.maxQueuedBytes ?? 256 * 1024 * 1024,
+      monitorBacklogBytes: options.monitorBacklogBytes ?? 256 * 1024,
       tls: options.tls ?? {},
     };
     const serverDb = new Database(bundledSchema("_Server"));
@@ -150,17 +162,20 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
 
   /**
    * Serves a new database with `schema` (empty, unless `database` is given pre-filled, e.g. by
-   * persistence). Throws when a database of that name is already served.
+   * persistence). `options.history` seeds the transaction history `monitor_cond_since` resumes
+   * from (a database file's `history`, so clients resume across a restart). Throws when a
+   * database of that name is already served.
    */
-  addDatabase(schema: DatabaseSchema | Database): Database {
+  addDatabase(schema: DatabaseSchema | Database, options: { readonly history?: readonly CommittedTxn[] } = {}): Database {
     const db = schema instanceof Database ? schema : new Database(schema);
     if (this.hosted.has(db.name)) throw new Error(`database ${db.name} is already served`);
-    this.host(db);
+    this.host(db, options.history ?? []);
     return db;
   }
 
-  private host(db: Database): void {
+  private host(db: Database, past: readonly CommittedTxn[] = []): void {
     const h: Hosted = { db, history: new TxnHistory(this.options.historyTxns), serverRow: undefined };
+    for (const txn of past) h.history.add(txn);
     this.hosted.set(db.name, h);
     db.onCommit((txn) => {
       h.history.add(txn);
@@ -336,12 +351,15 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       probeIntervalMs,
       maxMessageBytes: this.options.maxMessageBytes,
       maxQueuedBytes: this.options.maxQueuedBytes,
+      pauseReadingAboveBytes: this.options.monitorBacklogBytes,
     });
     const client = new ClientSession(this, session);
     this.clients.add(client);
     session.onRequest((req) => client.handle(req));
     session.on("notification", (n) => client.handleNotification(n.method, n.params));
     session.once("close", (err) => {
+      // A big unfinished message is garbage now: have it collected rather than held until V8 next feels like it.
+      if (session.pendingInputBytes >= RECLAIM_AFTER_BYTES) reclaimMemorySoon();
       this.clients.delete(client);
       client.dispose();
       this.emit("disconnection", name, err);
@@ -469,6 +487,11 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     else if (wasOwner) q[0]!.lockGranted(name);
   }
 
+  /** @internal The backlog beyond which a client's monitors coalesce. */
+  get backlogLimit(): number {
+    return this.options.monitorBacklogBytes;
+  }
+
   /** @internal */
   history(h: Hosted): TxnHistory {
     return h.history;
@@ -520,7 +543,16 @@ class ClientSession {
         if (typeof p[0] !== "string") throw rpcError("syntax error", "transact request params must begin with <db-name>");
         const h = this.server.hostedDb(p[0]);
         if (!h) throw rpcError("unknown database", `transact request specifies unknown database ${typeof p[0] === "string" ? p[0] : ovsJsonText(p[0])}`);
-        return this.server.transact(this, h, p.slice(1), ovsJsonText(req.id));
+        const result = this.server.transact(this, h, p.slice(1), ovsJsonText(req.id));
+        // The client's own changes go out before the reply (read-your-writes), owed or not.
+        if (result instanceof Promise) {
+          return result.then((r) => {
+            this.flushOwed(true);
+            return r;
+          });
+        }
+        this.flushOwed(true);
+        return result;
       }
       case "convert":
         return this.convert(p);
@@ -629,6 +661,7 @@ class ClientSession {
     const m = this.monitors.get(key);
     if (!m) throw rpcError("syntax error", "unknown monitor session");
     if (m.version === 1) throw rpcError("syntax error", "monitor_cond_change is not allowed on a plain monitor");
+    this.flushOwed(true);
     let updates;
     try {
       updates = m.changeConditions(p[2]);
@@ -657,10 +690,51 @@ class ClientSession {
   }
 
   onCommit(txn: CommittedTxn): void {
+    let txnId: string | undefined;
     for (const m of this.monitors.values()) {
       if (m.db.name !== txn.database) continue;
+      txnId ??= this.server.history(this.server.hostedDb(txn.database)!).maxTxns === 0 ? ZERO_UUID : txn.id;
+      if (m.owes || this.backlogged()) {
+        m.owe(txn.changes, txnId);
+        this.armFlush();
+        continue;
+      }
       const u = m.updates(txn.changes);
-      if (u) this.send(m, u, this.server.history(this.server.hostedDb(txn.database)!).maxTxns === 0 ? ZERO_UUID : txn.id);
+      if (u) this.send(m, u, txnId);
+    }
+  }
+
+  private flushArmed = false;
+  private readonly onDrain = (): void => {
+    if (!this.flushArmed) return;
+    this.flushArmed = false;
+    this.session.off("drain", this.onDrain);
+    this.flushOwed(false);
+  };
+
+  private backlogged(): boolean {
+    return this.session.queuedBytes > this.server.backlogLimit;
+  }
+
+  /** Pays what the monitors owe once the client has caught up (at the next `drain`). */
+  private armFlush(): void {
+    if (this.flushArmed || this.session.state !== "open") return;
+    this.flushArmed = true;
+    this.session.on("drain", this.onDrain);
+    // No drain will come when nothing is queued any more.
+    if (!this.session.congested) setImmediate(this.onDrain);
+  }
+
+  /** Sends what each monitor owes, one update per monitor; unless `force`, stops while the client is behind. */
+  flushOwed(force: boolean): void {
+    for (const m of this.monitors.values()) {
+      if (!m.owes) continue;
+      if (!force && this.backlogged()) {
+        this.armFlush();
+        return;
+      }
+      const t = m.takeOwed();
+      if (t?.updates) this.send(m, t.updates, t.txnId);
     }
   }
 
@@ -679,6 +753,8 @@ class ClientSession {
     for (const p of this.pending) this.server.dropPending(p);
     this.pending.clear();
     this.monitors.clear();
+    this.flushArmed = false;
+    this.session.off("drain", this.onDrain);
   }
 }
 

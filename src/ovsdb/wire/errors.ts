@@ -161,30 +161,7 @@ export function errorToJson(e: OvsdbError): JsonOvsdbError {
   return out;
 }
 
-/** The connection closed (or was closed) while a call was pending, or a call was made on a closed connection. */
-export class ConnectionClosedError extends Error {
-  override readonly name = "ConnectionClosedError";
-  /** What closed it, when known (a socket error, a framing error, a probe timeout, `close()`). */
-  override readonly cause: unknown;
-  constructor(message = "connection closed", cause?: unknown) {
-    super(message);
-    this.cause = cause;
-  }
-}
-
-/** A call got no reply within its timeout. */
-export class RequestTimeoutError extends Error {
-  override readonly name = "RequestTimeoutError";
-  /** The JSON-RPC method that timed out. */
-  readonly method: string;
-  /** The timeout that elapsed, in milliseconds. */
-  readonly timeoutMs: number;
-  constructor(method: string, timeoutMs: number) {
-    super(`${method}: no reply within ${timeoutMs} ms`);
-    this.method = method;
-    this.timeoutMs = timeoutMs;
-  }
-}
+export { ConnectionClosedError, RequestTimeoutError } from "../../rpc/errors.js";
 
 /** The peer broke the JSON-RPC 1.0 protocol as OVSDB uses it (RFC 7047 §4): a message of the wrong shape. */
 export class ProtocolError extends Error {

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
+
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
 export class FramingError extends Error {
   override readonly name = "FramingError";
@@ -146,7 +148,11 @@ export class JsonFramer {
    * no second copy of a large message is ever made.
    */
   private textParts: string[] = [];
-  private readonly textDecoder = new TextDecoder("utf-8", { fatal: true });
+  private textDecoder = new TextDecoder("utf-8", { fatal: true });
+  /** The last bytes given to the streaming decoder (it may hold back an unfinished sequence of them). */
+  private tailEnd = new Uint8Array(0);
+  /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
+  private notUtf8: Uint8Array[] | undefined;
   private partBytes = 0;
   private depth = 0;
   private inString = false;
@@ -250,11 +256,16 @@ export class JsonFramer {
             // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
             // (socket chunks never are).
             this.parts.push(tail);
+          } else if (this.notUtf8) {
+            this.notUtf8.push(tail);
           } else {
             try {
               this.textParts.push(this.textDecoder.decode(tail, { stream: true }));
+              this.tailEnd = tail.slice(-3);
             } catch {
-              throw new FramingError("message is not valid UTF-8", this.streamOffset + from - this.partBytes);
+              // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
+              this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
+              this.textDecoder = new TextDecoder("utf-8", { fatal: true });
             }
           }
           this.partBytes += tail.length;
@@ -289,6 +300,18 @@ export class JsonFramer {
     return undefined;
   }
 
+  /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
+  private losslessText(last: Uint8Array): string {
+    const head = this.textParts.join("");
+    const rest = this.notUtf8 ?? [unfinishedUtf8Suffix(this.tailEnd)];
+    this.textParts = [];
+    this.notUtf8 = undefined;
+    this.partBytes = 0;
+    this.tailEnd = new Uint8Array(0);
+    this.textDecoder = new TextDecoder("utf-8", { fatal: true });
+    return head + decodeUtf8Lossless(Buffer.concat([...rest, last]));
+  }
+
   private finish(last: Uint8Array, messageOffset: number): unknown {
     let text: string;
     if (this.raw) {
@@ -299,17 +322,25 @@ export class JsonFramer {
       this.partBytes = 0;
       return bytes;
     }
-    try {
-      if (this.textParts.length === 0) {
+    // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
+    // ovsdb-server's reader takes them and only a column value refuses them.
+    if (this.notUtf8) {
+      text = this.losslessText(last);
+    } else if (this.textParts.length === 0) {
+      try {
         text = decoder.decode(last);
-      } else {
+      } catch {
+        text = this.losslessText(last);
+      }
+    } else {
+      try {
         this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
         text = this.textParts.join("");
         this.textParts = [];
         this.partBytes = 0;
+      } catch {
+        text = this.losslessText(last);
       }
-    } catch {
-      throw new FramingError("message is not valid UTF-8", messageOffset);
     }
     try {
       return JSON.parse(text);

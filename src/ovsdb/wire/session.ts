@@ -48,6 +48,13 @@ export interface SessionOptions {
    * @default 512 MiB
    */
   maxQueuedBytes?: number;
+  /**
+   * Stop reading from the peer while more than this many output bytes wait to be written, and
+   * resume once they are (ovsdb-server reads no new request from a client that has a backlog), so
+   * a peer that sends but does not read cannot make the output grow. 0 disables it.
+   * @default 0
+   */
+  pauseReadingAboveBytes?: number;
   /** Name of the peer for error messages and logs, e.g. `unix:/run/ovn/ovnnb_db.sock`. */
   name?: string;
 }
@@ -81,6 +88,8 @@ interface Pending {
  */
 export interface SessionEvents {
   notification: [JsonRpcNotification];
+  /** The output that was queued behind the peer has been written. */
+  drain: [];
   close: [Error | undefined];
   message: [JsonRpcMessage];
 }
@@ -98,6 +107,9 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   private readonly probeIntervalMs: number;
   private readonly callTimeoutMs: number;
   private readonly maxQueuedBytes: number;
+  private readonly pauseAbove: number;
+  private userPaused = false;
+  private backlogPaused = false;
   private probeTimer: NodeJS.Timeout | undefined;
   private lastReceive = Date.now();
   private probeSent = false;
@@ -111,6 +123,14 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     this.probeIntervalMs = options.probeIntervalMs ?? 5000;
     this.callTimeoutMs = options.callTimeoutMs ?? 0;
     this.maxQueuedBytes = options.maxQueuedBytes ?? 512 * 1024 * 1024;
+    this.pauseAbove = options.pauseReadingAboveBytes ?? 0;
+    stream.on("drain", () => {
+      if (this.backlogPaused) {
+        this.backlogPaused = false;
+        if (!this.userPaused) this.stream.resume();
+      }
+      this.emit("drain");
+    });
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("end", () => {
       const truncated = this.framer.end();
@@ -131,9 +151,19 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     return this.closeError;
   }
 
+  /** Bytes received of a message that has not ended yet. */
+  get pendingInputBytes(): number {
+    return this.framer.pendingBytes;
+  }
+
   /** Number of calls awaiting a response. */
   get pendingCalls(): number {
     return this.pending.size;
+  }
+
+  /** Output bytes written but not yet taken by the peer. */
+  get queuedBytes(): number {
+    return this.stream.writableLength;
   }
 
   /** True while output is queued beyond the stream's high-water mark (wait for `drain()` to resolve). */
@@ -160,17 +190,19 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
    * block) until {@link resume}. Calls made meanwhile are sent but their replies wait too.
    */
   pause(): void {
+    this.userPaused = true;
     this.stream.pause();
   }
 
-  /** Resumes reading after {@link pause}. */
+  /** Resumes reading after {@link pause} (unless reading is held back by an output backlog). */
   resume(): void {
-    this.stream.resume();
+    this.userPaused = false;
+    if (!this.backlogPaused) this.stream.resume();
   }
 
-  /** True while reading is paused. */
+  /** True while reading is paused by {@link pause}. */
   get paused(): boolean {
-    return this.stream.isPaused();
+    return this.userPaused;
   }
 
   /** Installs the handler for incoming requests other than `echo` (which is answered automatically). */
@@ -240,6 +272,10 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
 
   private write(text: string): void {
     this.stream.write(text);
+    if (this.pauseAbove > 0 && !this.backlogPaused && this.stream.writableLength > this.pauseAbove && this.stream.writableNeedDrain) {
+      this.backlogPaused = true;
+      this.stream.pause();
+    }
     if (this.stream.writableLength > this.maxQueuedBytes) {
       this.close(new ConnectionClosedError(`${this.name}: peer is not reading; ${this.stream.writableLength} bytes queued exceed the limit of ${this.maxQueuedBytes}`));
     }

@@ -59,18 +59,75 @@ describe("standalone database files", () => {
     expect(records[1]).toMatchObject({ _comment: "first" });
   });
 
-  it("drops a torn tail left by a crash and truncates the file", () => {
+  it("ignores a torn tail left by a crash, and cuts it off only at the first write (as ovsdb-server)", () => {
     const path = join(tmp(), "c.db");
     fill(path).close();
     const good = statSync(path).size;
     appendFileSync(path, 'OVSDB JSON 500 0123456789012345678901234567890123456789\n{"_date":1,"Root":{');
+    const damaged = statSync(path).size;
     const g = openDatabaseFile(path);
-    expect(g.droppedTailBytes).toBeGreaterThan(0);
-    expect(statSync(path).size).toBe(good);
+    expect(g.droppedTailBytes).toBe(damaged - good);
+    expect(g.damage?.message).toBe(`${path}: error reading 500 bytes starting at offset ${good + 56} (end of file after ${damaged - good - 56})`);
+    expect(statSync(path).size).toBe(damaged); // untouched on open
     expect(g.database.rows("Root").size).toBe(1);
     g.database.execute([{ op: "insert", table: "Root", row: { name: "b" } }], ctx);
     g.close();
+    expect(readRecords(readFileSync(path)).error).toBeUndefined();
     expect(openDatabaseFile(path).database.rows("Root").size).toBe(2);
+  });
+
+  it("reports a SHA-1 mismatch in the middle of the file as such, with ovsdb-server's words", () => {
+    const path = join(tmp(), "c.db");
+    fill(path).close();
+    const data = readFileSync(path);
+    const recs = readRecords(data);
+    expect(recs.records).toHaveLength(5);
+    // Change one byte inside record 2's JSON (keeps the length, breaks the hash).
+    const text = data.toString("latin1");
+    const header2 = text.indexOf("OVSDB JSON", text.indexOf("OVSDB JSON", text.indexOf("OVSDB JSON") + 1) + 1);
+    const body2 = text.indexOf("\n", header2) + 1;
+    const at = text.indexOf('"_date"', body2) + 1;
+    const broken = Buffer.from(data);
+    broken[at] = "X".charCodeAt(0);
+    writeFileSync(path, broken);
+    const len = Number(/OVSDB JSON (\d+)/.exec(text.slice(header2))![1]);
+    const g = openDatabaseFile(path);
+    expect(g.damage?.message).toMatch(new RegExp(`^${path}: ${len} bytes starting at offset ${body2} have SHA-1 hash [0-9a-f]{40} but should have hash [0-9a-f]{40}$`));
+    expect(g.droppedTailBytes).toBe(data.length - header2);
+    expect(statSync(path).size).toBe(data.length);
+    g.close();
+  });
+
+  it("keeps transaction ids across a restart, so monitor_cond_since resumes (as a clustered ovsdb-server)", async () => {
+    const dir = tmp();
+    const path = join(dir, "c.db");
+    let lastId = "";
+    for (const round of [1, 2]) {
+      const file = openDatabaseFile(path, { schema: SCHEMA });
+      const server = new OvsdbServer();
+      server.addDatabase(file.database, { history: file.history });
+      const l = await server.listen(`punix:${join(dir, "s.sock")}`);
+      const c = await OvsdbClient.connect(l.connect, { reconnect: false, probeIntervalMs: 0 });
+      try {
+        if (round === 1) {
+          for (const name of ["one", "two"]) await c.transact("Conformance", [{ op: "insert", table: "Root", row: { name } }]);
+          const m = await c.monitor("Conformance", { Root: { columns: ["name"] } }, {}, { method: "monitor_cond_since" });
+          lastId = m.lastTxnId!;
+          expect(file.database.lastTxnId).toBe(lastId);
+        } else {
+          expect(file.database.lastTxnId).toBe(lastId);
+          await c.transact("Conformance", [{ op: "insert", table: "Root", row: { name: "after restart" } }]);
+          const m = await c.monitor("Conformance", { Root: { columns: ["name"] } }, {}, { method: "monitor_cond_since", lastTxnId: lastId });
+          expect(m.found).toBe(true);
+          expect(Object.values((m.updates as Record<string, Record<string, unknown>>)["Root"]!)).toEqual([{ insert: { name: "after restart" } }]);
+          expect(m.lastTxnId).toBe(file.database.lastTxnId);
+        }
+      } finally {
+        c.close();
+        await server.close();
+        file.close();
+      }
+    }
   });
 
   it("compacts to schema plus one record, atomically", () => {

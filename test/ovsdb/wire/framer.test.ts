@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FramingError, JsonFramer } from "../../../src/ovsdb/wire/framer.js";
+import { invalidUtf8Detail } from "../../../src/ovsdb/wire/utf8.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -91,9 +92,24 @@ describe("JsonFramer", () => {
     expect(() => f.push(enc('{"a":tru}'))).toThrow(/not valid JSON/);
   });
 
-  it("rejects invalid UTF-8", () => {
+  it("takes invalid UTF-8 as ovsdb-server's reader does, escaping each bad byte as U+DC00+byte, split anywhere", () => {
     const f = new JsonFramer();
-    expect(() => f.push(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))).toThrow(/not valid UTF-8/);
+    expect(f.push(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))).toEqual([{ "\udcff": 1 }]);
+    // "é" (c3 a9), a lone c3 before "x", "€" (e2 82 ac), a truncated e2 82 at the end of the string.
+    const bytes = [...enc('{"s":"'), 0xc3, 0xa9, 0xc3, 0x78, 0xe2, 0x82, 0xac, 0xe2, 0x82, ...enc('"}'), ...enc('{"ok":"é"}')];
+    const want = [{ s: "é\udcc3x€\udce2\udc82" }, { ok: "é" }];
+    for (let cut1 = 0; cut1 <= bytes.length; cut1++) {
+      for (let cut2 = cut1; cut2 <= bytes.length; cut2 += 3) {
+        const g = new JsonFramer();
+        const got = [bytes.slice(0, cut1), bytes.slice(cut1, cut2), bytes.slice(cut2)].flatMap((p) => g.push(Uint8Array.from(p)));
+        expect(got, `cut at ${cut1}, ${cut2}`).toEqual(want);
+      }
+    }
+    expect(invalidUtf8Detail(want[0]!.s!)).toBe("invalid UTF-8 sequence 0xc3 0x78");
+    expect(invalidUtf8Detail("x\udcc3")).toBe("invalid UTF-8 sequence 0xc3 0x00");
+    expect(invalidUtf8Detail("\udcff")).toBe("invalid UTF-8 sequence 0xff");
+    expect(invalidUtf8Detail("a\udce2\udc82")).toBe("invalid UTF-8 sequence 0xe2 0x82 0x00");
+    expect(invalidUtf8Detail("é€")).toBeUndefined();
   });
 
   it("enforces the maximum message size before buffering more", () => {
