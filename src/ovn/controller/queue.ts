@@ -9,7 +9,8 @@
  * @module
  */
 import { EventEmitter } from "node:events";
-import type { ChangeBatch, Replica, RowChange } from "../../ovsdb/cache/replica.js";
+import type { ChangeBatch, Replica } from "../../ovsdb/cache/replica.js";
+import type { RowChange } from "../../ovsdb/cache/row-change.js";
 import { WorkQueueClosedError, WorkQueueFullError } from "./errors.js";
 
 /** Options of a {@link WorkQueue}. */
