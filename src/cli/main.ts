@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   server: { summary: "embedded OVSDB server, mirrors ovsdb-server", load: async () => (await import("./server.js")).serverCommand },
   nbctl: { summary: "OVN northbound tool, mirrors ovn-nbctl", load: async () => (await import("./nbctl.js")).nbctlCommand },
   trace: { summary: "trace a packet from a port, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
+  appctl: { summary: "talk to a daemon's control socket, mirrors ovs-appctl", load: async () => (await import("./appctl.js")).appctlCommand },
   demo: { summary: "the main job: a small Kube-OVN-style topology", load: async () => (await import("./demo.js")).demoCommand },
 };
 
