@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   nbctl: { summary: "OVN northbound tool, mirrors ovn-nbctl", load: async () => (await import("./nbctl.js")).nbctlCommand },
   trace: { summary: "trace a packet from a port, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
   appctl: { summary: "talk to a daemon's control socket, mirrors ovs-appctl", load: async () => (await import("./appctl.js")).appctlCommand },
+  exporter: { summary: "Prometheus exporter with Kube-OVN's metric names", load: async () => (await import("./exporter.js")).exporterCommand },
   demo: { summary: "the main job: a small Kube-OVN-style topology", load: async () => (await import("./demo.js")).demoCommand },
 };
 
