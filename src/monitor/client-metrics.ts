@@ -5,15 +5,17 @@
  * application's work queue. Register once with {@link ClientMetrics}, then attach clients,
  * replicas and queues; serve `registry` (or the exporter's, passed in) to Prometheus.
  *
- * Requests are measured by wrapping the client instance's `call` (every request of the client —
- * transact, monitor, get_schema, echo... — goes through it); state, reconnects and replica numbers
- * come from the client's and replica's events.
+ * Requests are measured by wrapping the `call` of each JSON-RPC session the client opens (every
+ * request — transact, monitor, get_schema, echo... — goes through it; the wrapper is installed on
+ * the `connected` event); state, reconnects and replica numbers come from the client's and
+ * replica's events.
  *
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Replica } from "../ovsdb/cache/replica.js";
 import type { OvsdbClient } from "../ovsdb/client/client.js";
+import type { JsonRpcSession } from "../ovsdb/wire/session.js";
 
 /** Methods whose first parameter names the database (RFC 7047 §4.1). */
 const DB_METHODS: ReadonlySet<string> = new Set(["get_schema", "transact", "monitor", "monitor_cond", "monitor_cond_since", "monitor_cond_change", "convert"]);
@@ -97,31 +99,47 @@ export class ClientMetrics {
    * and reconnects. Returns a function that detaches it.
    */
   instrumentClient(client: OvsdbClient, name: string): () => void {
-    const original = client.call;
     const hist = this.requestDuration;
-    client.call = async function (this: OvsdbClient, method, params, options) {
-      const database = DB_METHODS.has(method) && typeof params[0] === "string" ? params[0] : "";
-      const end = hist.startTimer({ client: name, database, method });
+    const wrapped = new Map<JsonRpcSession, JsonRpcSession["call"]>();
+    // Every request (transact, monitor, get_schema, echo...) goes through the session's call; the
+    // client opens a new session on each (re)connect, so each is wrapped when it appears.
+    const wrap = () => {
+      let session: JsonRpcSession;
       try {
-        const r = await original.call(this, method, params, options);
-        end({ outcome: "ok" });
-        return r;
-      } catch (e) {
-        end({ outcome: e instanceof Error ? e.name : "error" });
-        throw e;
+        session = client.rpc;
+      } catch {
+        return; // not connected
       }
+      if (wrapped.has(session)) return;
+      const original = session.call;
+      wrapped.set(session, original);
+      session.call = async function (this: JsonRpcSession, method, params, options) {
+        const database = DB_METHODS.has(method) && typeof params[0] === "string" ? params[0] : "";
+        const end = hist.startTimer({ client: name, database, method });
+        try {
+          const r = await original.call(this, method, params, options);
+          end({ outcome: "ok" });
+          return r;
+        } catch (e) {
+          end({ outcome: e instanceof Error ? e.name : "error" });
+          throw e;
+        }
+      };
     };
+    wrap();
     let connects = client.state === "ready" ? 1 : 0;
     this.connected.set({ client: name }, client.state === "ready" ? 1 : 0);
     const onState = (s: string) => this.connected.set({ client: name }, s === "ready" ? 1 : 0);
     const onConnected = () => {
+      wrap();
       if (connects++ > 0) this.reconnects.inc({ client: name });
     };
     this.reconnects.inc({ client: name }, 0);
     client.on("state", onState);
     client.on("connected", onConnected);
     return () => {
-      client.call = original;
+      for (const [session, original] of wrapped) session.call = original;
+      wrapped.clear();
       client.off("state", onState);
       client.off("connected", onConnected);
     };
