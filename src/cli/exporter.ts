@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { collectDefaultMetrics } from "prom-client";
 import { Exporter, type ExporterOptions } from "../monitor/exporter.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 
@@ -84,6 +85,8 @@ export async function runExporter(argv: readonly string[], io: CliIo): Promise<n
   }
   if (!listen && !once) throw new UsageError("--listen HOST:PORT is required (use --help)");
   const exporter = new Exporter(options as ExporterOptions);
+  // process_cpu_seconds_total, process_resident_memory_bytes, ...: the dashboards' resource panels.
+  collectDefaultMetrics({ register: exporter.registry });
   if (once) {
     await exporter.refresh();
     io.out(await exporter.metrics());
