@@ -250,6 +250,10 @@ describe.skipIf(!peers(...PROGRAMS))("exporter on a real Raft NB/SB, northd, vsw
     expect(one(dead, "kube_ovn_ovn_status", { component: "ovsdb-server-northbound" })).toBe(0);
     expect(samples(dead, "kube_ovn_cluster_role")).toHaveLength(0);
     expect(one(dead, "ovn_ts_exporter_source_up", { source: "nb-ctl" })).toBe(0);
-    expect((await scrape()).length).toBeGreaterThan(0);
+    // The full exporter reads NB through the cluster's remote list: it moves to a live member.
+    await expect
+      .poll(async () => samples(await scrape(), "kube_ovn_logical_switch_ports_num").find((x) => x.labels["logical_switch_name"] === "ls1")?.value, { timeout: 20_000, interval: 500 })
+      .toBe(3);
+    await expect.poll(() => exporter.sourceStates().find((x) => x.source === "nb")?.up, { timeout: 20_000, interval: 500 }).toBe(true);
   }, 90_000);
 });
