@@ -70,7 +70,11 @@ export interface ExporterOptions extends ExporterSources {
    * @default 5000
    */
   timeoutMs?: number;
-  /** Registry to register the families in (e.g. shared with {@link ClientMetrics}). @default a new one */
+  /**
+   * Registry of other metrics served after the families at `/metrics` (e.g. {@link ClientMetrics}'
+   * or prom-client's default process metrics); it is rendered at every scrape.
+   * @default a new, empty one
+   */
   registry?: Registry;
   /** Value of `ovs_info`'s `rundir` label. @default `OVS_RUNDIR` or `/var/run/openvswitch` */
   rundir?: string;
@@ -115,10 +119,17 @@ interface Source {
 
 /** A running exporter: background refresh plus an optional HTTP listener. */
 export class Exporter {
-  /** The registry served at `/metrics`. */
+  /** Other metrics served after the families (rendered at every scrape). */
   readonly registry: Registry;
+  /**
+   * The registry of the Kube-OVN and source-health families. Its text is rendered once after each
+   * refresh changed it and then served from that cache, so scrapes between refreshes cost nothing.
+   */
+  readonly familyRegistry: Registry;
   /** The gauges of every family. */
   readonly gauges: FamilyGauges;
+  private familyText: string | undefined;
+  private generation = 0;
   private readonly options: ExporterOptions;
   private readonly hostname: string;
   private readonly sources: Source[];
@@ -139,7 +150,8 @@ export class Exporter {
     this.options = options;
     this.hostname = options.hostname ?? osHostname();
     this.registry = options.registry ?? new Registry();
-    this.gauges = registerFamilies(this.registry);
+    this.familyRegistry = new Registry();
+    this.gauges = registerFamilies(this.familyRegistry);
     this.sources = this.buildSources();
     this.gauges.failedReqCount.set({ hostname: this.hostname }, 0);
   }
@@ -196,6 +208,7 @@ export class Exporter {
     } finally {
       if (timer) clearTimeout(timer);
       this.gauges.sourceDuration.set(labels, (Date.now() - started) / 1000);
+      this.invalidate();
     }
   }
 
@@ -443,9 +456,22 @@ export class Exporter {
     applyUpDown(this.gauges, "ovsUp", "ovsDown", this.hostname, ovsdbUp && vswitchdUp);
   }
 
-  /** The exposition text (what `/metrics` serves). */
-  metrics(): Promise<string> {
-    return this.registry.metrics();
+  /** Drops the cached family text (after anything set the family gauges outside a refresh). */
+  invalidate(): void {
+    this.generation++;
+    this.familyText = undefined;
+  }
+
+  /** The exposition text (what `/metrics` serves): the families (cached between refreshes), then {@link Exporter.registry}. */
+  async metrics(): Promise<string> {
+    let families = this.familyText;
+    if (families === undefined) {
+      const gen = this.generation;
+      families = await this.familyRegistry.metrics();
+      if (gen === this.generation) this.familyText = families;
+    }
+    const extra = await this.registry.metrics();
+    return extra === "" ? families : `${families}\n${extra}`;
   }
 
   /**
@@ -457,7 +483,7 @@ export class Exporter {
       if (req.url === "/metrics" || req.url?.startsWith("/metrics?")) {
         this.metrics().then(
           (text) => {
-            res.writeHead(200, { "Content-Type": this.registry.contentType });
+            res.writeHead(200, { "Content-Type": this.familyRegistry.contentType });
             res.end(text);
           },
           (e: unknown) => {
