@@ -72,59 +72,71 @@ export const CLUSTER_FAMILIES: readonly FamilyKey[] = [
  * value of `cluster_enabled`'s `db_name` label (kube-ovn puts the NB file path there).
  */
 export function applyDbServer(g: FamilyGauges, hostname: string, database: "OVN_Northbound" | "OVN_Southbound", clusterLabel: string, s: DbServerSnapshot | undefined): void {
-  removeMatching(g, CLUSTER_FAMILIES, database);
+  const sets = tracked(g, database);
+  for (const [key, labels] of sets) g[key].remove(labels);
+  sets.length = 0;
+  const set: Setter = (key, labels, value) => {
+    g[key].set(labels, value);
+    sets.push([key, labels]);
+  };
   const component = DB_COMPONENT[database];
   g.ovnStatus.set({ hostname, component }, s?.cluster ? roleValue(s.cluster) : s ? 1 : 0);
-  removeMatching(g, ["ovnStatusContent"], component, "component");
-  if (s?.cluster) g.ovnStatusContent.set({ hostname, component, status: s.serversText }, 1);
+  if (s?.cluster) set("ovnStatusContent", { hostname, component, status: s.serversText }, 1);
   g.dbStatus.set({ hostname, db_name: database }, s?.storageOk ? 1 : 0);
   g.clusterEnabled.set({ hostname, db_name: clusterLabel }, s?.cluster ? 1 : 0);
-  if (s?.cluster) applyCluster(g, hostname, database, s.cluster);
+  if (s?.cluster) applyCluster(set, hostname, database, s.cluster);
 }
 
-function removeMatching(g: FamilyGauges, keys: readonly FamilyKey[], value: string, label = "db_name"): void {
-  for (const k of keys) {
-    const gauge = g[k] as unknown as { hashMap: Record<string, { labels: Record<string, string> }> };
-    for (const e of Object.values(gauge.hashMap)) if (e.labels[label] === value) g[k].remove(e.labels);
-  }
+type Labels = Record<string, string>;
+type Setter = (key: FamilyKey, labels: Labels, value: number) => void;
+
+/** The label sets {@link applyDbServer} set last, per gauge set and database (so they can be removed). */
+const trackedSets = new WeakMap<FamilyGauges, Map<string, [FamilyKey, Labels][]>>();
+
+function tracked(g: FamilyGauges, database: string): [FamilyKey, Labels][] {
+  let byDb = trackedSets.get(g);
+  if (!byDb) trackedSets.set(g, (byDb = new Map()));
+  let sets = byDb.get(database);
+  if (!sets) byDb.set(database, (sets = []));
+  return sets;
 }
 
 function roleValue(c: ClusterStatus): number {
   return c.role === "leader" ? 1 : c.role === "follower" ? 2 : 0;
 }
 
-function applyCluster(g: FamilyGauges, hostname: string, db: string, c: ClusterStatus): void {
+function applyCluster(set: Setter, hostname: string, db: string, c: ClusterStatus): void {
   const l = { hostname, db_name: db, server_id: c.serverId.uuid, cluster_id: c.clusterId?.uuid ?? "" };
-  g.clusterRole.set({ ...l, server_role: c.role }, 1);
-  g.clusterStatus.set({ ...l, server_status: c.status }, 1);
-  g.clusterTerm.set(l, c.term);
-  g.clusterLeaderSelf.set(l, c.leader === "self" ? 1 : 0);
-  g.clusterVoteSelf.set(l, c.vote === "self" ? 1 : 0);
-  g.clusterElectionTimer.set(l, c.electionTimerMs);
-  g.clusterLogNotCommitted.set(l, c.notCommitted);
-  g.clusterLogNotApplied.set(l, c.notApplied);
-  g.clusterLogIndexStart.set(l, c.log.start);
-  g.clusterLogIndexNext.set(l, c.log.next);
+  set("clusterRole", { ...l, server_role: c.role }, 1);
+  set("clusterStatus", { ...l, server_status: c.status }, 1);
+  set("clusterTerm", l, c.term);
+  set("clusterLeaderSelf", l, c.leader === "self" ? 1 : 0);
+  set("clusterVoteSelf", l, c.vote === "self" ? 1 : 0);
+  set("clusterElectionTimer", l, c.electionTimerMs);
+  set("clusterLogNotCommitted", l, c.notCommitted);
+  set("clusterLogNotApplied", l, c.notApplied);
+  set("clusterLogIndexStart", l, c.log.start);
+  set("clusterLogIndexNext", l, c.log.next);
   const count = (dir: "in" | "out", ok: boolean) => c.connections.filter((x) => x.direction === dir && x.connected === ok).length;
-  g.clusterInConn.set(l, count("in", true));
-  g.clusterOutConn.set(l, count("out", true));
-  g.clusterInConnErr.set(l, count("in", false));
-  g.clusterOutConnErr.set(l, count("out", false));
+  set("clusterInConn", l, count("in", true));
+  set("clusterOutConn", l, count("out", true));
+  set("clusterInConnErr", l, count("in", false));
+  set("clusterOutConnErr", l, count("out", false));
   const address = new Map(c.servers.map((s) => [s.sid, s.address]));
   for (const x of c.connections) {
     if (!x.connected || x.server === "0000") continue;
     const peer = { ...l, peer_id: x.server, peer_address: address.get(x.server) ?? "" };
-    (x.direction === "in" ? g.clusterInPeer : g.clusterOutPeer).set(peer, 1);
+    set(x.direction === "in" ? "clusterInPeer" : "clusterOutPeer", peer, 1);
   }
-  g.clusterPeerCount.set(l, c.servers.filter((s) => !s.self).length);
+  set("clusterPeerCount", l, c.servers.filter((s) => !s.self).length);
   for (const s of c.servers) {
     if (s.nextIndex === undefined || s.matchIndex === undefined) continue;
     if (s.self) {
-      g.clusterNextIndex.set(l, s.nextIndex);
-      g.clusterMatchIndex.set(l, s.matchIndex);
+      set("clusterNextIndex", l, s.nextIndex);
+      set("clusterMatchIndex", l, s.matchIndex);
     } else {
-      g.clusterPeerNextIndex.set({ ...l, peer_id: s.sid }, s.nextIndex);
-      g.clusterPeerMatchIndex.set({ ...l, peer_id: s.sid }, s.matchIndex);
+      set("clusterPeerNextIndex", { ...l, peer_id: s.sid }, s.nextIndex);
+      set("clusterPeerMatchIndex", { ...l, peer_id: s.sid }, s.matchIndex);
     }
   }
 }
