@@ -71,6 +71,14 @@ const AREAS: Area[] = [
       return { table: m.formatGeneveTable(r), json: r };
     },
   },
+  {
+    name: "monitor",
+    run: async () => {
+      const m = await import("./monitor.js");
+      const r = await m.runMonitorBenchmarks();
+      return { table: m.formatMonitorTable(r), json: r };
+    },
+  },
 ];
 
 const only = (process.env["BENCH"] ?? "").split(",").filter((s) => s !== "");

@@ -21,6 +21,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   server: { summary: "embedded OVSDB server, mirrors ovsdb-server", load: async () => (await import("./server.js")).serverCommand },
   nbctl: { summary: "OVN northbound tool, mirrors ovn-nbctl", load: async () => (await import("./nbctl.js")).nbctlCommand },
   trace: { summary: "trace a packet from a port through ovn-trace, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
+  appctl: { summary: "talk to a daemon's control socket, mirrors ovs-appctl", load: async () => (await import("./appctl.js")).appctlCommand },
+  exporter: { summary: "Prometheus exporter with Kube-OVN's metric names, as kube-ovn-monitor and kube-ovn-pinger", load: async () => (await import("./exporter.js")).exporterCommand },
   demo: { summary: "a small Kube-OVN-style topology on the embedded server (no OVS counterpart)", load: async () => (await import("./demo.js")).demoCommand },
 };
 
