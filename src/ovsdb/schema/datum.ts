@@ -328,6 +328,37 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/**
+ * Total order of two values of one column, as ovsdb-server orders rows for `select`'s
+ * `sort` (`ovsdb_datum_compare_3way`): fewer elements first, then the elements (map keys, then
+ * map values) compared pairwise in canonical order.
+ */
+export function compareDatums(a: Datum, b: Datum): number {
+  const na = datumSize(a);
+  const nb = datumSize(b);
+  if (na !== nb) return na < nb ? -1 : 1;
+  if (a instanceof Map && b instanceof Map) {
+    const ka = [...a.keys()].sort(compareAtoms);
+    const kb = [...b.keys()].sort(compareAtoms);
+    for (let i = 0; i < ka.length; i++) {
+      const d = compareAtoms(ka[i]!, kb[i]!);
+      if (d !== 0) return d;
+    }
+    for (let i = 0; i < ka.length; i++) {
+      const d = compareAtoms(a.get(ka[i]!)!, b.get(kb[i]!)!);
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+  const xa = na > 1 ? [...datumAtoms(a)].sort(compareAtoms) : datumAtoms(a);
+  const xb = nb > 1 ? [...datumAtoms(b)].sort(compareAtoms) : datumAtoms(b);
+  for (let i = 0; i < xa.length; i++) {
+    const d = compareAtoms(xa[i]!, xb[i]!);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** Sorts atoms in place into canonical order and returns the array. */
 export function sortAtoms<T extends Atom>(atoms: T[]): T[] {
   return atoms.sort(compareAtoms);

@@ -11,7 +11,7 @@ import { ConstraintViolation, DomainError, OvsdbRangeError, OvsdbSyntaxError } f
 import type { Mutator } from "../wire/operations.js";
 import { type Datum, compareAtoms, datumAtoms, datumFromJson, datumSize } from "./datum.js";
 import type { ColumnSchema } from "./schema.js";
-import { type Atom, type BaseType, type ColumnType, columnShape } from "./types.js";
+import { type Atom, type BaseType, type ColumnType, columnShape, typeToEnglish } from "./types.js";
 
 /** Every mutator of RFC 7047 §5.1. */
 const MUTATOR_SET: ReadonlySet<string> = new Set(["+=", "-=", "*=", "/=", "%=", "insert", "delete"]);
@@ -26,28 +26,7 @@ export function isArithmeticMutator(m: Mutator): boolean {
   return m !== "insert" && m !== "delete";
 }
 
-/**
- * English description of a column type, as ovsdb-server words it in error details
- * (`ovsdb_type_to_english`): `string`, `optional integer`, `set of up to 3 strings`,
- * `map of (string, string) pairs`, `map of up to 2 (integer, string) pairs`.
- */
-export function typeToEnglish(t: ColumnType): string {
-  const base = (b: BaseType) => b.type;
-  const shape = columnShape(t);
-  if (shape === "scalar") return base(t.key);
-  const plural = (b: BaseType) => `${base(b)}s`;
-  if (shape === "map") {
-    const pair = `(${base(t.key)}, ${base(t.value!)}) pairs`;
-    if (t.min === 0 && t.max === "unlimited") return `map of ${pair}`;
-    if (t.min === 0) return `map of up to ${t.max} ${pair}`;
-    if (t.max === "unlimited") return `map of ${t.min} or more ${pair}`;
-    return `map of ${t.min} to ${t.max} ${pair}`;
-  }
-  if (t.min === 0 && t.max === "unlimited") return `set of ${plural(t.key)}`;
-  if (t.min === 0) return `set of up to ${t.max} ${plural(t.key)}`;
-  if (t.max === "unlimited") return `set of ${t.min} or more ${plural(t.key)}`;
-  return `set of ${t.min} to ${t.max} ${plural(t.key)}`;
-}
+export { typeToEnglish } from "./types.js";
 
 /**
  * The type a mutation's argument is decoded with, or a "syntax error" (`Type mismatch: ...`) when

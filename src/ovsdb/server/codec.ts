@@ -12,6 +12,8 @@ import { ConstraintViolation, OvsdbError, OvsdbSyntaxError } from "../wire/error
 import type { JsonAtom, JsonValue } from "../wire/notation.js";
 import { isId, isUuid } from "../wire/notation.js";
 import { compareAtoms } from "../schema/datum.js";
+import { type CompiledCondition, type ConditionReporter, compileCondition } from "../schema/condition.js";
+import type { TableSchema } from "../schema/schema.js";
 
 /**
  * JSON text with object members sorted by name, as ovsdb-server prints the `"syntax"` member of
@@ -56,7 +58,7 @@ export function decodeAtom(base: BaseType, json: unknown, ctx: DecodeContext): A
   if (base.type === "uuid") {
     if (Array.isArray(json) && json.length === 2 && json[0] === "named-uuid" && typeof json[1] === "string") {
       if (!ctx.resolve) throw syntaxError(json, `named-uuid "${json[1]}" is not allowed here`);
-      if (!isId(json[1])) throw syntaxError(json, `"${json[1]}" is not a valid uuid-name`);
+      if (!isId(json[1])) throw syntaxError(json, "named-uuid string is not a valid <id>");
       atom = ctx.resolve(json[1]);
     } else if (Array.isArray(json) && json.length === 2 && json[0] === "uuid" && typeof json[1] === "string") {
       if (!isUuid(json[1])) throw syntaxError(json, `"${json[1]}" is not a valid UUID`);
@@ -169,4 +171,27 @@ function isDefaultAtom(base: BaseType, a: Atom): boolean {
     case "uuid":
       return a === "00000000-0000-0000-0000-000000000000";
   }
+}
+
+/**
+ * The embedded server's {@link ConditionReporter}: ovsdb-server's errors ("Parse error in
+ * condition.", "unknown column", "unknown function", `Type mismatch: ...`) and values decoded with
+ * {@link decodeDatum} (its checks and errors), named-uuids resolved by `decode`.
+ */
+export function serverConditionReporter(decode: DecodeContext = {}): ConditionReporter {
+  return {
+    malformed: (cond) => syntaxError(cond, "Parse error in condition."),
+    unknownColumn: (cond, t, column) => syntaxError(cond, `No column ${column} in table ${t.name}.`, "unknown column"),
+    unknownFunction: (_cond, _t, _column, fn) => new OvsdbError("unknown function", `No function named ${fn}.`),
+    typeMismatch: (cond, _t, column, fn, typeText) => syntaxError(cond, `Type mismatch: "${fn}" operator may not be applied to column ${column} of type ${typeText}.`),
+    decode: (type, json) => decodeDatum(type, json, decode),
+  };
+}
+
+/** The server reporter without named-uuids (monitor conditions). */
+export const SERVER_CONDITION_REPORTER: ConditionReporter = serverConditionReporter();
+
+/** Compiles one `<condition>` with ovsdb-server's rules and errors: the shared {@link compileCondition} with {@link serverConditionReporter}. */
+export function compileServerCondition(t: TableSchema, cond: unknown, decode: DecodeContext = {}): CompiledCondition {
+  return compileCondition(t, cond, decode.resolve ? serverConditionReporter(decode) : SERVER_CONDITION_REPORTER);
 }

@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { evalCondition, type CompiledCondition } from "../schema/condition.js";
-import { type Datum, type Row, checkAtom, datumAtoms, datumEquals, defaultDatum } from "../schema/datum.js";
-import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes, typeToEnglish } from "../schema/mutation.js";
+import { type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
+import { type Datum, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, defaultDatum } from "../schema/datum.js";
+import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
 import { type ColumnSchema, type DatabaseSchema, type TableSchema, columnOf } from "../schema/schema.js";
 import { type Atom, type ColumnType, columnShape } from "../schema/types.js";
 import { atomToErrorText } from "../schema/datum.js";
@@ -26,9 +26,10 @@ import {
   errorFromJson,
   errorToJson,
 } from "../wire/errors.js";
+import { shashOrder } from "../text/hash-order.js";
 import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
-import type { ConditionFunction, Mutator, OperationResult } from "../wire/operations.js";
-import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, syntaxError } from "./codec.js";
+import type { Mutator, OperationResult } from "../wire/operations.js";
+import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, serverConditionReporter, syntaxError } from "./codec.js";
 
 /** A committed row: its UUID, its `_version`, and its column values (every declared column). */
 export interface DbRow {
@@ -78,8 +79,15 @@ class TableData {
   readonly rows = new Map<string, DbRow>();
   /** One map per unique index: canonical key text → row UUID. */
   readonly indexes: Map<string, string>[];
+  /**
+   * The table's columns in ovsdb-server's iteration order of its column `shash` (`_uuid` and
+   * `_version` added first, then the schema's columns in the iteration order of the parsed JSON
+   * object), which decides some of its error texts.
+   */
+  readonly ovsColumnOrder: readonly string[];
   constructor(readonly schema: TableSchema) {
     this.indexes = schema.indexes.map(() => new Map());
+    this.ovsColumnOrder = shashOrder(["_uuid", "_version", ...shashOrder(schema.columns.keys())]);
   }
 }
 
@@ -122,7 +130,7 @@ function datumText(type: ColumnType, v: Datum): string {
 
 const OP_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   insert: ["table", "row", "uuid-name", "uuid"],
-  select: ["table", "where", "columns"],
+  select: ["table", "where", "columns", "sort"],
   update: ["table", "where", "row"],
   mutate: ["table", "where", "mutations"],
   delete: ["table", "where"],
@@ -393,7 +401,7 @@ export class Database {
     }
     // Reference bookkeeping from the per-column difference (cheap for a big set that gains one element).
     for (const r of refs) {
-      const { added, removed } = refDiff(r, old?.data[r.column], row?.data[r.column]);
+      const { added, removed } = refDiff(r, old?.data[r.column], row?.data[r.column], r.strong ? uuid : undefined);
       if (r.strong) {
         for (const target of removed) {
           const n = (this.strongIn.get(target) ?? 0) - 1;
@@ -434,10 +442,10 @@ export class Database {
  * The references one column gains and loses between two values (with repetition for maps, whose
  * values may repeat). Unchanged values cost nothing.
  */
-function refDiff(r: RefColumn, oldV: Datum, newV: Datum): { added: string[]; removed: string[] } {
+function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): { added: string[]; removed: string[] } {
   if (oldV === newV) return { added: [], removed: [] };
-  const a = oldV === undefined ? [] : refAtoms(r, oldV);
-  const b = newV === undefined ? [] : refAtoms(r, newV);
+  const a = oldV === undefined ? [] : refAtoms(r, oldV, self);
+  const b = newV === undefined ? [] : refAtoms(r, newV, self);
   if (a.length === 0) return { added: b, removed: [] };
   if (b.length === 0) return { added: [], removed: a };
   // Fast paths: mutations keep the old elements' order, so an insert appends and a delete leaves a subsequence.
@@ -467,9 +475,10 @@ function refDiff(r: RefColumn, oldV: Datum, newV: Datum): { added: string[]; rem
   return { added, removed };
 }
 
-function refAtoms(r: RefColumn, v: Datum): string[] {
-  if (v instanceof Map) return [...(r.part === "key" ? v.keys() : v.values())] as string[];
-  return datumAtoms(v) as string[];
+/** The UUIDs a column refers to; with `self`, a row's references to itself are left out (they do not count, as in ovsdb-server). */
+function refAtoms(r: RefColumn, v: Datum, self?: string): string[] {
+  const all = (v instanceof Map ? [...(r.part === "key" ? v.keys() : v.values())] : datumAtoms(v)) as string[];
+  return self !== undefined && all.includes(self) ? all.filter((u) => u !== self) : all;
 }
 
 class WaitBlocked extends Error {
@@ -498,6 +507,9 @@ class Transaction {
   private readonly symbols = new Map<string, Symbol>();
   private readonly comments: string[] = [];
   private readonly decode: DecodeContext;
+  private readonly reporter: ConditionReporter;
+  /** `_version` of each row inserted by this transaction (ovsdb-server gives each its own). */
+  private readonly insertedVersions = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -510,6 +522,7 @@ class Transaction {
         return s.uuid;
       },
     };
+    this.reporter = serverConditionReporter(this.decode);
   }
 
   // ---- reading the transaction's view ----
@@ -531,7 +544,9 @@ class Transaction {
     }
   }
 
-  private matching(t: TableData, where: readonly CompiledCondition[]): [string, Row][] {
+  private matching(t: TableData, compiled: CompiledWhere): [string, Row][] {
+    if (compiled.alwaysFalse) return [];
+    const where = compiled.clauses;
     // Fast path: `_uuid == U` is a lookup.
     const byUuid = where.find((c) => c.column === "_uuid" && c.fn === "==");
     const test = (uuid: string, row: Row) =>
@@ -547,7 +562,7 @@ class Transaction {
   }
 
   private versionOf(t: TableData, uuid: string): string {
-    return t.rows.get(uuid)?.version ?? "00000000-0000-0000-0000-000000000000";
+    return t.rows.get(uuid)?.version ?? this.insertedVersions.get(uuid) ?? "00000000-0000-0000-0000-000000000000";
   }
 
   private write(table: string, uuid: string, data: Record<string, Datum> | undefined): void {
@@ -591,17 +606,14 @@ class Transaction {
     return t;
   }
 
-  private where(t: TableData, op: Record<string, unknown>): CompiledCondition[] {
+  /** Parses a `where` (a conjunction; bare `true`/`false` clauses allowed, as ovsdb-server allows them) with the shared condition compiler. */
+  private where(t: TableData, op: Record<string, unknown>): CompiledWhere {
     const where = this.member(op, "where", "array") as unknown[];
-    return where.map((c) => this.condition(t.schema, c));
+    return compileWhere(t.schema, where, { reporter: this.reporter });
   }
 
-  private condition(t: TableSchema, cond: unknown): CompiledCondition {
-    return compileServerCondition(t, cond, this.decode);
-  }
-
-  private columns(t: TableData, op: Record<string, unknown>, required: boolean): string[] | undefined {
-    const cols = this.member(op, "columns", "array", !required) as unknown[] | undefined;
+  private columns(t: TableData, op: Record<string, unknown>, required: boolean, member = "columns"): string[] | undefined {
+    const cols = this.member(op, member, "array", !required) as unknown[] | undefined;
     if (!cols) return undefined;
     if (!cols.every((c) => typeof c === "string") || new Set(cols).size !== cols.length) throw syntaxError(cols, "array of distinct column names expected");
     for (const c of cols as string[]) {
@@ -713,6 +725,15 @@ class Transaction {
       if (col.name === "_uuid" || col.name === "_version") continue;
       data[col.name] = v;
     }
+    // Default values must meet the columns' constraints too (ovsdb-server checks every column of a new row).
+    for (const c of t.schema.columns.values()) {
+      if (values.has(c)) continue;
+      for (const a of datumAtoms(data[c.name])) {
+        const e = checkAtom(c.type.key, a);
+        if (e) throw new ConstraintViolation(e);
+      }
+    }
+    this.insertedVersions.set(uuid, randomUuid());
     this.write(t.schema.name, uuid, data);
     return { uuid: ["uuid", uuid] };
   }
@@ -721,7 +742,21 @@ class Transaction {
     const t = this.table(op);
     const where = this.where(t, op);
     const columns = this.columns(t, op, false);
-    const rows = this.matching(t, where).map(([u, r]) => this.encodeRow(t, u, r, columns));
+    const sort = this.columns(t, op, false, "sort");
+    let matched = this.matching(t, where);
+    if (sort) {
+      // OVS extension: rows in ascending order of the listed columns (ovsdb_row_set_sort).
+      const cols = sort.map((c) => columnOf(t.schema, c)!);
+      const value = (u: string, r: Row, c: ColumnSchema): Datum => (c.name === "_uuid" ? u : c.name === "_version" ? this.versionOf(t, u) : r[c.name]);
+      matched = [...matched].sort(([ua, ra], [ub, rb]) => {
+        for (const c of cols) {
+          const d = compareDatums(value(ua, ra, c), value(ub, rb, c));
+          if (d !== 0) return d;
+        }
+        return 0;
+      });
+    }
+    const rows = matched.map(([u, r]) => this.encodeRow(t, u, r, columns));
     return { rows };
   }
 
@@ -851,7 +886,7 @@ class Transaction {
       if (!this.live(c)) continue;
       for (const r of this.db.refColumnsOf(c.table)) {
         if (!r.strong) continue;
-        const { added, removed } = refDiff(r, c.old?.data[r.column], c.new?.[r.column]);
+        const { added, removed } = refDiff(r, c.old?.data[r.column], c.new?.[r.column], c.uuid);
         this.addDelta(removed, -1);
         this.addDelta(added, 1);
         for (const target of added) {
@@ -870,9 +905,9 @@ class Transaction {
     }
   }
 
-  private strongTargets(table: string, data: Row): string[] {
+  private strongTargets(table: string, uuid: string, data: Row): string[] {
     const out: string[] = [];
-    for (const r of this.db.refColumnsOf(table)) if (r.strong) out.push(...refAtoms(r, data[r.column]));
+    for (const r of this.db.refColumnsOf(table)) if (r.strong) out.push(...refAtoms(r, data[r.column], uuid));
     return out;
   }
 
@@ -892,7 +927,7 @@ class Transaction {
       if (!row) continue;
       if (this.strongRefCount(u) > 0) continue;
       seen.add(u);
-      const targets = this.strongTargets(table, row);
+      const targets = this.strongTargets(table, u, row);
       this.write(table, u, undefined);
       this.addDelta(targets, -1);
       candidates.push(...targets);
@@ -983,6 +1018,18 @@ class Transaction {
     }
   }
 
+  /** Compares two rows of the transaction's view on every column, in the order ovsdb-server iterates a table's columns. */
+  private compareAllColumns(t: TableData, ua: string, ub: string): number {
+    const ra = this.current(t.schema.name, ua) ?? {};
+    const rb = this.current(t.schema.name, ub) ?? {};
+    const value = (u: string, r: Row, c: string): Datum => (c === "_uuid" ? u : c === "_version" ? this.versionOf(t, u) : r[c]);
+    for (const c of t.ovsColumnOrder) {
+      const d = compareDatums(value(ua, ra, c), value(ub, rb, c));
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+
   private checkIndexes(): void {
     const byTable = new Map<string, Change[]>();
     for (const c of this.order) {
@@ -1019,8 +1066,8 @@ class Transaction {
             const values = cols.map((col) => datumText(col.type, c.new![col.name])).join(" and ");
             const colText = ix.length === 1 ? `column "${ix[0]}"` : `columns ${ix.map((x) => `"${x}"`).join(" and ").replace(/ and (?=[^]* and )/g, ", ")}`;
             const mine = { uuid: c.uuid, how: how(c) };
-            // ovsdb-server's order of the two rows follows its hash table (effectively random); this names the earlier one first.
-            const [a, b] = [first, mine];
+            // ovsdb-server names first the row that sorts last on all columns, compared in its column hash order (duplicate_index_row).
+            const [a, b] = this.compareAllColumns(t, first.uuid, c.uuid) < 0 ? [mine, first] : [first, mine];
             throw new ConstraintViolation(
               `Transaction causes multiple rows in "${name}" table to have identical values (${values}) for index on ${colText}.  First row, with UUID ${a.uuid}, ${a.how}.  Second row, with UUID ${b.uuid}, ${b.how}.`,
             );
@@ -1030,40 +1077,6 @@ class Transaction {
       });
     }
   }
-}
-
-/**
- * Decodes and checks one `<condition>` (RFC 7047 §5.1) as ovsdb-server does, with its errors:
- * "Parse error in condition.", "unknown column", "unknown function", relational functions only on
- * numeric scalar (or optional) columns; then the value with {@link decodeDatum}.
- */
-export function compileServerCondition(t: TableSchema, cond: unknown, decode: DecodeContext = {}): CompiledCondition {
-  if (!Array.isArray(cond) || cond.length !== 3 || typeof cond[0] !== "string" || typeof cond[1] !== "string") {
-    throw syntaxError(cond, "Parse error in condition.");
-  }
-  const [column, fn, value] = cond as [string, string, unknown];
-  const col = columnOf(t, column);
-  if (!col) throw syntaxError(cond, `No column ${column} in table ${t.name}.`, "unknown column");
-  if (!["<", "<=", "==", "!=", ">=", ">", "includes", "excludes"].includes(fn)) {
-    throw new OvsdbError("unknown function", `No function named ${fn}.`);
-  }
-  const f = fn as ConditionFunction;
-  const ty = col.type;
-  if (["<", "<=", ">", ">="].includes(f) && (ty.value || ty.max !== 1 || (ty.key.type !== "integer" && ty.key.type !== "real"))) {
-    throw syntaxError(cond, `Type mismatch: "${f}" operator may not be applied to column ${column} of type ${typeToEnglish(ty)}.`);
-  }
-  const v = decodeDatum(conditionArgType(ty, f), value, decode);
-  return { column, fn: f, value: v, type: ty };
-}
-
-/**
- * The type a condition's value is decoded with: the column's type, except that `includes` and
- * `excludes` on a set or map column take any number of elements (on a scalar column they take
- * exactly one, as in ovsdb-server).
- */
-export function conditionArgType(ty: ColumnType, fn: ConditionFunction): ColumnType {
-  const scalar = !ty.value && ty.min === 1 && ty.max === 1;
-  return (fn === "includes" || fn === "excludes") && !scalar ? { ...ty, min: 0, max: "unlimited" } : ty;
 }
 
 const EMPTY_MAP: ReadonlyMap<Atom, Atom> = new Map();
