@@ -14,6 +14,7 @@ import { OvsdbClient, type ClientOptions } from "../ovsdb/client/client.js";
 import { compareAtoms, compareUtf8, datumFromJson, type Datum } from "../ovsdb/schema/datum.js";
 import { parseSchema, schemaToJson, type DatabaseSchema, type TableSchema, columnOf } from "../ovsdb/schema/schema.js";
 import type { Atom, BaseType, ColumnType } from "../ovsdb/schema/types.js";
+import { parseJson } from "../ovsdb/wire/json.js";
 import { ConnectError } from "../ovsdb/wire/remote.js";
 import { NoRemoteError } from "../ovsdb/client/client.js";
 import { OvsdbError, errorToJson } from "../ovsdb/wire/errors.js";
@@ -515,7 +516,7 @@ async function readTransaction(ctx: Context, text: string): Promise<unknown> {
     }
   }
   try {
-    return JSON.parse(source);
+    return parseJson(source);
   } catch (e) {
     const shown = source.length > 60 ? `${source.slice(0, 60)}...` : source;
     throw new Fatal(`"${shown}": ${(e as Error).message}`);
@@ -676,7 +677,7 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
     const tn = rest[1]!;
     if (!schema.tables.has(tn)) throw new Fatal(`${ctx.database} does not have a table named "${tn}"`);
     try {
-      condition = JSON.parse(rest[0]!);
+      condition = parseJson(rest[0]!);
     } catch (e) {
       throw new Fatal(`"${rest[0]}": ${(e as Error).message}`);
     }

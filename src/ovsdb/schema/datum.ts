@@ -5,14 +5,16 @@
  * use these functions, so a value means the same thing everywhere.
  *
  * Native forms, by {@link ColumnShape}: `scalar` → the atom; `optional` → the atom or `undefined`;
- * `set` → a readonly array of atoms; `map` → a `ReadonlyMap`. Atoms: integer and real → `number`
- * (integers must be safe integers, |n| ≤ 2^53−1), boolean → `boolean`, string → `string`, uuid →
+ * `set` → a readonly array of atoms; `map` → a `ReadonlyMap`. Atoms: integer → `number` when
+ * |n| ≤ 2^53−1 and `bigint` beyond, up to the 64-bit range (always in that form, so that equal
+ * integers are `===`; see `wire/json.ts`), real → `number`, boolean → `boolean`, string → `string`, uuid →
  * the UUID string (or, inside a transaction, a `uuid-name` that an insert of the same transaction
  * declares; the two cannot be confused since a UUID is never a valid identifier).
  *
  * @module
  */
 import { OvsdbTypeError, safeJson } from "../wire/errors.js";
+import { toInt64 } from "../wire/json.js";
 import { type JsonAtom, type JsonValue, isId, isJsonMap, isJsonSet, isUuid } from "../wire/notation.js";
 import { type Atom, type BaseType, type ColumnType, columnShape } from "./types.js";
 
@@ -41,9 +43,14 @@ function fail(ctx: DatumContext, message: string): never {
 export function atomFromJson(base: BaseType, json: unknown, ctx: DatumContext = {}): Atom {
   switch (base.type) {
     case "integer":
+      if (typeof json === "number" && Number.isSafeInteger(json)) return json;
+      if (typeof json === "bigint") {
+        const v = toInt64(json);
+        if (v === undefined) fail(ctx, `integer ${json} is outside the 64-bit range`);
+        return v;
+      }
       if (typeof json !== "number" || !Number.isInteger(json)) fail(ctx, `expected integer, got ${safeJson(json)}`);
-      if (!Number.isSafeInteger(json)) fail(ctx, `integer ${safeJson(json)} is outside the range this library represents exactly (±2^53−1)`);
-      return json;
+      fail(ctx, `integer ${safeJson(json)} is beyond ±(2^53−1) as a JavaScript number, so it is not exact: give it as a bigint`);
     case "real":
       if (typeof json !== "number") fail(ctx, `expected real, got ${safeJson(json)}`);
       return json;
@@ -73,8 +80,11 @@ export function atomFromJson(base: BaseType, json: unknown, ctx: DatumContext = 
 export function atomToJson(base: BaseType, atom: unknown, ctx: DatumContext = {}): JsonAtom {
   switch (base.type) {
     case "integer":
-      if (typeof atom !== "number" || !Number.isInteger(atom)) fail(ctx, `expected integer, got ${safeJson(atom)}`);
-      return atom;
+      {
+        const v = toInt64(atom);
+        if (v === undefined) fail(ctx, `expected integer (a safe-integer number or a 64-bit bigint), got ${safeJson(atom)}`);
+        return v;
+      }
     case "real":
       if (typeof atom !== "number" || !Number.isFinite(atom)) fail(ctx, `expected real, got ${safeJson(atom)}`);
       return atom;
@@ -102,7 +112,7 @@ export function checkAtom(base: BaseType, atom: Atom): string | undefined {
   }
   switch (base.type) {
     case "integer": {
-      const n = atom as number;
+      const n = atom as number | bigint;
       if (base.minInteger !== undefined && n < base.minInteger) {
         return base.maxInteger !== undefined
           ? `${n} is not in the valid range ${base.minInteger} to ${base.maxInteger} (inclusive)`
@@ -305,7 +315,7 @@ export function defaultAtom(base: BaseType): Atom {
  * numerically, false before true, strings by UTF-8 byte order, UUIDs by their hex text.
  */
 export function compareAtoms(a: Atom, b: Atom): number {
-  if (typeof a === "number") return a < (b as number) ? -1 : a > (b as number) ? 1 : 0;
+  if (typeof a === "number" || typeof a === "bigint") return a < (b as number | bigint) ? -1 : a > (b as number | bigint) ? 1 : 0;
   if (typeof a === "boolean") return a === b ? 0 : a ? 1 : -1;
   return compareUtf8(a, b as string);
 }

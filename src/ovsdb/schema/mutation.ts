@@ -8,6 +8,7 @@
  * @module
  */
 import { ConstraintViolation, DomainError, OvsdbRangeError, OvsdbSyntaxError } from "../wire/errors.js";
+import { toInt64 } from "../wire/json.js";
 import type { Mutator } from "../wire/operations.js";
 import { type Datum, compareAtoms, datumAtoms, datumFromJson, datumSize } from "./datum.js";
 import type { ColumnSchema } from "./schema.js";
@@ -85,10 +86,12 @@ export function decodeMutationArgument(
   throw last;
 }
 
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-
-function intOp(mutator: Mutator, x: number, y: number): number {
+function intOp(mutator: Mutator, x: number | bigint, y: number | bigint): number | bigint {
+  if (typeof x === "number" && typeof y === "number" && mutator !== "/=" && mutator !== "%=") {
+    // Fast path: a result within ±2^53−1 is exact in double arithmetic.
+    const q = mutator === "+=" ? x + y : mutator === "-=" ? x - y : x * y;
+    if (Number.isSafeInteger(q)) return q;
+  }
   // Exact arithmetic (BigInt) so that overflow of OVSDB's 64-bit integers is detected exactly.
   const a = BigInt(x);
   const b = BigInt(y);
@@ -114,10 +117,8 @@ function intOp(mutator: Mutator, x: number, y: number): number {
     default:
       throw new Error(`not arithmetic: ${mutator}`);
   }
-  if (r > INT64_MAX || r < INT64_MIN) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
-  const n = Number(r);
-  // This library represents integers as JavaScript numbers: beyond ±2^53−1 a result cannot be stored exactly.
-  if (!Number.isSafeInteger(n)) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
+  const n = toInt64(r);
+  if (n === undefined) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
   return n;
 }
 
@@ -162,9 +163,10 @@ export function applyMutation(
 ): Datum {
   const shape = columnShape(type);
   if (isArithmeticMutator(mutator)) {
-    const y = arg as number;
-    const op = type.key.type === "integer" ? intOp : realOp;
-    const atoms = datumAtoms(current).map((x) => op(mutator, x as number, y));
+    const atoms =
+      type.key.type === "integer"
+        ? datumAtoms(current).map((x) => intOp(mutator, x as number | bigint, arg as number | bigint))
+        : datumAtoms(current).map((x) => realOp(mutator, x as number, arg as number));
     for (const a of atoms) {
       const e = checkAtom(type.key, a);
       if (e) throw new ConstraintViolation(e);

@@ -12,7 +12,7 @@ export type AtomicType = "integer" | "real" | "boolean" | "string" | "uuid";
 export const ATOMIC_TYPES: readonly AtomicType[] = ["integer", "real", "boolean", "string", "uuid"];
 
 /** A native atom: integer/real → number, boolean → boolean, string → string, uuid → UUID string. */
-export type Atom = string | number | boolean;
+export type Atom = string | number | bigint | boolean;
 
 /** A `<base-type>` (RFC 7047 §3.2) with its constraints, normalized. */
 export interface BaseType {

@@ -11,6 +11,7 @@ import { type Atom, type BaseType, type ColumnType, columnShape } from "../schem
 import { ConstraintViolation, OvsdbError, OvsdbSyntaxError } from "../wire/errors.js";
 import type { JsonAtom, JsonValue } from "../wire/notation.js";
 import { isId, isUuid } from "../wire/notation.js";
+import { stringifyJson, toInt64 } from "../wire/json.js";
 import { compareAtoms } from "../schema/datum.js";
 import { type CompiledCondition, type ConditionReporter, compileCondition } from "../schema/condition.js";
 import type { TableSchema } from "../schema/schema.js";
@@ -20,7 +21,7 @@ import type { TableSchema } from "../schema/schema.js";
  * its errors.
  */
 export function ovsJsonText(v: unknown): string {
-  return JSON.stringify(sortKeys(v));
+  return stringifyJson(sortKeys(v));
 }
 
 function sortKeys(v: unknown): unknown {
@@ -69,12 +70,11 @@ export function decodeAtom(base: BaseType, json: unknown, ctx: DecodeContext): A
   } else {
     const ok =
       base.type === "integer"
-        ? typeof json === "number" && Number.isInteger(json)
+        ? (typeof json === "number" && Number.isSafeInteger(json)) || toInt64(json) !== undefined
         : base.type === "real"
           ? typeof json === "number"
           : typeof json === base.type;
     if (!ok) throw syntaxError(json, `expected ${base.type}`);
-    if (base.type === "integer" && !Number.isSafeInteger(json)) throw syntaxError(json, "integer out of the range this server represents exactly (±2^53−1)");
     atom = atomFromJson(base, json);
   }
   const e = checkAtom(base, atom);

@@ -27,6 +27,7 @@ import {
   errorToJson,
 } from "../wire/errors.js";
 import { shashOrder } from "../text/hash-order.js";
+import { stringifyJson } from "../wire/json.js";
 import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
 import type { Mutator, OperationResult } from "../wire/operations.js";
 import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, serverConditionReporter, syntaxError } from "./codec.js";
@@ -110,11 +111,11 @@ interface RefColumn {
 /** Canonical text of a value, for unique-index keys. */
 function datumKey(v: Datum): string {
   if (v instanceof Map) {
-    return JSON.stringify([...v.entries()].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
+    return stringifyJson([...v.entries()].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
   }
   const a = [...datumAtoms(v)];
   if (a.length > 1) a.sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0));
-  return JSON.stringify(a);
+  return stringifyJson(a);
 }
 
 /** ovsdb-server's text of a value inside error details (`ovsdb_datum_to_string`). */

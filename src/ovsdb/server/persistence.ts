@@ -20,6 +20,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, s
 import { type Datum, datumFromJson, defaultDatum } from "../schema/datum.js";
 import { applyDiff } from "../schema/diff.js";
 import { type DatabaseSchema, parseSchema, schemaToJson } from "../schema/schema.js";
+import { parseJson, stringifyJson } from "../wire/json.js";
 import { randomUuid } from "../wire/notation.js";
 import { encodeDatum, isDefaultDatum } from "./codec.js";
 import { type CommittedTxn, Database, type DbRow } from "./database.js";
@@ -72,7 +73,7 @@ const MAGIC = "OVSDB JSON ";
 /** One record of a standalone database file: the `OVSDB JSON <length> <sha1>` header line and the JSON text. */
 export function fileRecord(json: unknown): Buffer {
   // The length and SHA-1 cover the JSON text and its trailing newline.
-  const body = Buffer.from(`${JSON.stringify(json)}\n`, "utf8");
+  const body = Buffer.from(`${stringifyJson(json)}\n`, "utf8");
   const sha = createHash("sha1").update(body).digest("hex");
   return Buffer.concat([Buffer.from(`${MAGIC}${body.length} ${sha}\n`, "utf8"), body]);
 }
@@ -94,7 +95,7 @@ export function readRecords(data: Buffer): { records: unknown[]; goodBytes: numb
     if (createHash("sha1").update(body).digest("hex") !== m[2]) break;
     let json: unknown;
     try {
-      json = JSON.parse(body.toString("utf8"));
+      json = parseJson(body.toString("utf8"));
     } catch {
       break;
     }
@@ -122,7 +123,7 @@ function rowToFile(db: Database, table: string, row: DbRow, old: DbRow | undefin
 }
 
 function encodeKey(type: Parameters<typeof encodeDatum>[0], v: Datum): string {
-  return JSON.stringify(encodeDatum(type, v));
+  return stringifyJson(encodeDatum(type, v));
 }
 
 /** The JSON record of one committed transaction. */

@@ -40,6 +40,8 @@ function write(v: unknown, pretty: boolean, sort: boolean, level: number, out: s
     out.push(JSON.stringify(v));
   } else if (typeof v === "number") {
     out.push(formatNumber(v));
+  } else if (typeof v === "bigint") {
+    out.push(v.toString());
   } else if (typeof v === "boolean") {
     out.push(v ? "true" : "false");
   } else if (Array.isArray(v)) {
