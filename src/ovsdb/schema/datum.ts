@@ -82,8 +82,10 @@ export function atomToJson(base: BaseType, atom: unknown, ctx: DatumContext = {}
     case "integer":
       {
         const v = toInt64(atom);
-        if (v === undefined) fail(ctx, `expected integer (a safe-integer number or a 64-bit bigint), got ${safeJson(atom)}`);
-        return v;
+        if (v !== undefined) return v;
+        if (typeof atom === "bigint") fail(ctx, `integer ${atom} is outside the 64-bit range`);
+        if (typeof atom !== "number" || !Number.isInteger(atom)) fail(ctx, `expected integer, got ${safeJson(atom)}`);
+        fail(ctx, `integer ${safeJson(atom)} is beyond ±(2^53−1) as a JavaScript number, so it is not exact: give it as a bigint`);
       }
     case "real":
       if (typeof atom !== "number" || !Number.isFinite(atom)) fail(ctx, `expected real, got ${safeJson(atom)}`);

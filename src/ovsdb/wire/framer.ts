@@ -109,13 +109,14 @@ function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: n
     const k = CLASS[chunk[i++]!]!;
     if (k === 0) continue;
     if (k === CLASS_DIGIT) {
-      let run = 1;
-      while (i < n && isDigit(chunk[i]!)) {
+      const from = i - 1;
+      while (i < n) {
+        const b = chunk[i]!;
+        if (b < 0x30 || b > 0x39) break;
         i++;
-        run++;
       }
-      if (run >= LONG_DIGIT_RUN) state.longDigits = true;
-      if (i >= n) state.digitRun = run;
+      if (i - from >= LONG_DIGIT_RUN) state.longDigits = true;
+      else if (i >= n) state.digitRun = i - from;
       continue;
     }
     if (k === CLASS_QUOTE) {
