@@ -14,6 +14,7 @@ import { OvsdbClient, type ClientOptions } from "../ovsdb/client/client.js";
 import { compareAtoms, compareUtf8, datumFromJson, type Datum } from "../ovsdb/schema/datum.js";
 import { parseSchema, schemaToJson, type DatabaseSchema, type TableSchema, columnOf } from "../ovsdb/schema/schema.js";
 import type { Atom, BaseType, ColumnType } from "../ovsdb/schema/types.js";
+import { FramingError } from "../ovsdb/wire/framer.js";
 import { parseJson } from "../ovsdb/wire/json.js";
 import { ConnectError } from "../ovsdb/wire/remote.js";
 import { NoRemoteError } from "../ovsdb/client/client.js";
@@ -718,17 +719,27 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
   };
   const done = new Promise<number>((resolve) => {
     ctx.client!.once("disconnected", (err) => {
-      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
+      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
       resolve(1);
     });
     ctx.io.signal?.addEventListener("abort", () => resolve(0), { once: true });
   });
+  const v3 = method === "monitor_cond_since";
   const start = await ctx.client!.monitor(
     ctx.database!,
     requests as unknown as MonitorRequests,
-    { onUpdate: (u: TableUpdates) => print(u, false), onUpdate2: (u: TableUpdates2) => print(u, false) },
+    {
+      onUpdate: (u: TableUpdates) => print(u, false),
+      onUpdate2: (u: TableUpdates2, lastTxnId: string | undefined) => {
+        // As ovsdb-client: each update3 is preceded by "\nlast_id: ID" (no newline of its own).
+        if (v3) ctx.io.out(`\nlast_id: ${lastTxnId ?? ""}`);
+        print(u, false);
+      },
+    },
     { method, ...(lastId ? { lastTxnId: lastId } : {}) },
   );
+  // As ovsdb-client: the reply to monitor_cond_since first says whether the history had the given id.
+  if (v3) ctx.io.out(`found: ${start.found ? "true" : "false"}, last_id: ${start.lastTxnId ?? ""}\n`);
   print(start.updates, true);
   return done;
 }
@@ -774,6 +785,19 @@ function monitorTable(ctx: Context, mt: Monitored, tu: Record<string, unknown>, 
   return out + ctx.printer.format(t);
 }
 
+/**
+ * Why the connection ended, in ovsdb-client's words (`strerror` of its receive error): a peer
+ * that closes or exits is "End of file" (whatever our last write then met, such as EPIPE), a reset
+ * "Connection reset by peer", a stream that is not JSON "Protocol error".
+ */
+function receiveFailure(err: Error | undefined): string {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ECONNRESET") return "Connection reset by peer";
+  if (cause instanceof FramingError || err instanceof FramingError) return "Protocol error";
+  return "End of file";
+}
+
 function timestampText(): string {
   const d = new Date();
   const p = (n: number, w = 2) => String(n).padStart(w, "0");
@@ -812,7 +836,7 @@ async function lockCommand(ctx: Context, args: string[], op: "lock" | "steal" | 
   ctx.io.out(`${ovsJson(reply, { pretty: ctx.style.pretty })}\n`);
   return new Promise<number>((resolve) => {
     ctx.client!.once("disconnected", (err) => {
-      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
+      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
       resolve(1);
     });
     const signal = ctx.io.signal;

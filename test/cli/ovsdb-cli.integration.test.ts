@@ -130,6 +130,11 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("ovn-ts ovsdb against ov
       ["monitor", S, "OVN_Northbound", "Logical_Switch", "name,other_config"],
       ["monitor-cond", S, "OVN_Northbound", '[["name","!=","zzz"]]', "Logical_Switch", "name,other_config"],
       ["monitor", S, "OVN_Northbound", "ALL"],
+      // monitor-cond-since: "found: ..., last_id: ..." first, "last_id: ..." before each update.
+      ["monitor-cond-since", S, "OVN_Northbound", "[]", "Logical_Switch", "name,other_config"],
+      // CSV: a delete row still has a cell for every column.
+      ["--format=csv", "monitor", S, "OVN_Northbound", "Logical_Switch", "name,other_config"],
+      ["--format=csv", "monitor-cond", S, "OVN_Northbound", "[]", "Logical_Switch", "name,other_config"],
     ]) {
       const child = spawn("ovsdb-client", mon, { stdio: ["ignore", "pipe", "ignore"] });
       let theirOut = "";
@@ -153,5 +158,25 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("ovn-ts ovsdb against ov
       expect(await ourRun).toBe(0);
       child.kill();
     }
+  });
+
+  it("a monitor whose server exits reports it as ovsdb-client does", async () => {
+    const gone = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
+    await run("ovsdb-client", ["transact", gone.unix, '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"s"}}]']);
+    const mon = ["monitor", gone.unix, "OVN_Northbound", "Logical_Switch", "name"];
+    const child = spawn("ovsdb-client", mon, { stdio: ["ignore", "pipe", "pipe"] });
+    let theirOut = "";
+    let theirErr = "";
+    child.stdout.on("data", (d: Buffer) => (theirOut += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (theirErr += d.toString()));
+    const theirCode = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const io = memoryIo("");
+    const ourRun = main(["ovsdb", ...mon], io);
+    await expect.poll(() => theirOut.length > 0 && io.stdout.length > 0).toBe(true);
+    await gone.stop();
+    const code = await ourRun;
+    expect(code).toBe(await theirCode);
+    const theirs = theirErr.split("\n").filter((l) => l.startsWith("ovsdb-client:")).join("\n");
+    expect(io.stderr.replaceAll("ovn-ts ovsdb:", "ovsdb-client:").trim()).toBe(theirs.trim());
   });
 });
