@@ -176,36 +176,100 @@ export function codePointLength(s: string): number {
 }
 
 /**
- * Decodes a JSON `<value>` for a column of type `type` into its native form. Checks JSON types
- * and set/map sizes; constraint checks (enum, ranges) are {@link checkDatum}'s job so that a
- * client can read whatever a server holds.
+ * How {@link decodeDatumWith} decodes atoms and words what it refuses. The client side uses
+ * {@link clientDatumReporter} (typed {@link OvsdbTypeError}s); the embedded server passes one with
+ * ovsdb-server's errors, constraint checks and named-uuid resolution (`server/codec.ts`), so a
+ * value's shape is read by one function everywhere.
  */
-export function datumFromJson(type: ColumnType, json: unknown, ctx: DatumContext = {}): Datum {
+export interface DatumReporter {
+  /** Decodes (and, for the server, checks) one atom. */
+  atom(base: BaseType, json: unknown): Atom;
+  /** A map column's value is not `["map", [...]]`. */
+  notMap(type: ColumnType, json: unknown): Error;
+  /** `["set", x]` where `x` is not an array. */
+  badSet(type: ColumnType, json: unknown): Error;
+  /** A map element is not a `[key, value]` pair. */
+  badPair(type: ColumnType, pair: unknown, json: unknown): Error;
+  /** The number of elements is outside the type's `min`..`max`. */
+  size(type: ColumnType, kind: "set" | "map", n: number, json: unknown): Error;
+  /** A set repeats an element or a map a key (`element` is the JSON of the repeated atom). */
+  duplicate(type: ColumnType, kind: "set" | "map", element: unknown): Error;
+  /** Return set elements in canonical order (the server's stored form) rather than as given. */
+  readonly canonicalSets: boolean;
+}
+
+/**
+ * Decodes a JSON `<value>` for a column type, in ovsdb-server's order of checks
+ * (`ovsdb_datum_from_json`): the shape (`["map", ...]`, `["set", ...]` or a bare atom), the number
+ * of elements, each element, then duplicates; every refusal and every atom goes through `reporter`.
+ */
+export function decodeDatumWith(type: ColumnType, json: unknown, reporter: DatumReporter): Datum {
   const shape = columnShape(type);
   if (shape === "map") {
-    if (!isJsonMap(json)) fail(ctx, `expected ["map", [...]], got ${safeJson(json)}`);
+    if (!(Array.isArray(json) && json.length === 2 && json[0] === "map" && Array.isArray(json[1]))) throw reporter.notMap(type, json);
+    const pairs = json[1] as unknown[];
+    if (pairs.length < type.min || (type.max !== "unlimited" && pairs.length > type.max)) throw reporter.size(type, "map", pairs.length, json);
     const m = new Map<Atom, Atom>();
-    for (const pair of json[1]) {
-      if (!Array.isArray(pair) || pair.length !== 2) fail(ctx, `map element ${safeJson(pair)} is not a [key, value] pair`);
-      const k = atomFromJson(type.key, pair[0], ctx);
-      if (m.has(k)) fail(ctx, `map contains duplicate key ${safeJson(pair[0])}`);
-      m.set(k, atomFromJson(type.value!, pair[1], ctx));
+    for (const p of pairs) {
+      if (!Array.isArray(p) || p.length !== 2) throw reporter.badPair(type, p, json);
+      const k = reporter.atom(type.key, p[0]);
+      const v = reporter.atom(type.value!, p[1]);
+      if (m.has(k)) throw reporter.duplicate(type, "map", p[0]);
+      m.set(k, v);
     }
-    checkSize(type, m.size, ctx);
     return m;
   }
-  const atoms: Atom[] = isJsonSet(json) ? json[1].map((a) => atomFromJson(type.key, a, ctx)) : [atomFromJson(type.key, json, ctx)];
-  checkSize(type, atoms.length, ctx);
+  let elems: readonly unknown[];
+  if (Array.isArray(json) && json.length === 2 && json[0] === "set") {
+    if (!Array.isArray(json[1])) throw reporter.badSet(type, json);
+    elems = json[1];
+  } else {
+    elems = [json];
+  }
+  if (elems.length < type.min || (type.max !== "unlimited" && elems.length > type.max)) throw reporter.size(type, "set", elems.length, json);
+  const atoms = elems.map((a) => reporter.atom(type.key, a));
   if (shape === "scalar") return atoms[0]!;
   if (shape === "optional") return atoms[0];
   if (atoms.length > 1) {
     const seen = new Set<Atom>();
-    for (const a of atoms) {
-      if (seen.has(a)) fail(ctx, `set contains duplicate value ${safeJson(a)}`);
-      seen.add(a);
+    for (let i = 0; i < atoms.length; i++) {
+      if (seen.has(atoms[i]!)) throw reporter.duplicate(type, "set", elems[i]);
+      seen.add(atoms[i]!);
     }
   }
-  return atoms;
+  return reporter.canonicalSets ? atoms.sort(compareAtoms) : atoms;
+}
+
+/** The client-side {@link DatumReporter} for a context (table and column named in errors, named-uuids). */
+export function clientDatumReporter(ctx: DatumContext = {}): DatumReporter {
+  return {
+    atom: (base, j) => atomFromJson(base, j, ctx),
+    notMap: (_t, j) => new OvsdbTypeError(`expected ["map", [...]], got ${safeJson(j)}`, ctx.table, ctx.column),
+    badSet: (_t, j) => new OvsdbTypeError(`expected ["set", [...]], got ${safeJson(j)}`, ctx.table, ctx.column),
+    badPair: (_t, pair) => new OvsdbTypeError(`map element ${safeJson(pair)} is not a [key, value] pair`, ctx.table, ctx.column),
+    size: (type, _kind, n) => {
+      try {
+        checkSize(type, n, ctx);
+      } catch (e) {
+        return e as Error;
+      }
+      return new OvsdbTypeError(`unexpected number of elements ${n}`, ctx.table, ctx.column);
+    },
+    duplicate: (_t, kind, element) =>
+      new OvsdbTypeError(kind === "map" ? `map contains duplicate key ${safeJson(element)}` : `set contains duplicate value ${safeJson(element)}`, ctx.table, ctx.column),
+    canonicalSets: false,
+  };
+}
+
+const CLIENT_DATUM_REPORTER = clientDatumReporter();
+
+/**
+ * Decodes a JSON `<value>` for a column of type `type` into its native form. Checks JSON types
+ * and set/map sizes; constraint checks (enum, ranges) are {@link checkDatum}'s job so that a
+ * client can read whatever a server holds. The shape logic is {@link decodeDatumWith}'s.
+ */
+export function datumFromJson(type: ColumnType, json: unknown, ctx: DatumContext = {}): Datum {
+  return decodeDatumWith(type, json, ctx.table === undefined && ctx.column === undefined && !ctx.allowNamedUuid ? CLIENT_DATUM_REPORTER : clientDatumReporter(ctx));
 }
 
 function checkSize(type: ColumnType, n: number, ctx: DatumContext): void {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Datum, atomFromJson, checkAtom, datumToJson } from "../schema/datum.js";
+import { type Datum, type DatumReporter, atomFromJson, checkAtom, datumToJson, decodeDatumWith } from "../schema/datum.js";
 import { type Atom, type BaseType, type ColumnType, columnShape } from "../schema/types.js";
 import { ConstraintViolation, OvsdbError, OvsdbSyntaxError } from "../wire/errors.js";
 import type { JsonAtom, JsonValue } from "../wire/notation.js";
@@ -89,41 +89,31 @@ function sizeError(kind: "set" | "map", type: ColumnType, n: number, json: unkno
 }
 
 /**
- * Decodes a `<value>` for a column type with ovsdb-server's checks and errors: JSON shape,
- * element count (`set must have 0 to 3 members but 4 are present`), atom types and constraints,
- * and duplicates (`"ovsdb error"`: `set contains duplicate`, `map contains duplicate key`).
+ * The embedded server's {@link DatumReporter}: atoms through {@link decodeAtom} (ovsdb-server's
+ * errors, constraints, named-uuids resolved by `ctx`), ovsdb-server's words for shapes, sizes
+ * (`set must have 0 to 3 members but 4 are present`) and duplicates (`"ovsdb error"`), sets in
+ * canonical order.
+ */
+export function serverDatumReporter(ctx: DecodeContext = {}): DatumReporter {
+  return {
+    atom: (base, j) => decodeAtom(base, j, ctx),
+    notMap: (_t, j) => syntaxError(j, `expected ["map", <array>]`),
+    badSet: (_t, j) => syntaxError(j, `expected ["set", <array>]`),
+    badPair: (_t, pair) => syntaxError(pair, "expected 2-element array"),
+    size: (type, kind, n, j) => sizeError(kind, type, n, j),
+    duplicate: (_t, kind) => new OvsdbError("ovsdb error", kind === "map" ? "map contains duplicate key" : "set contains duplicate"),
+    canonicalSets: true,
+  };
+}
+
+const SERVER_DATUM_REPORTER = serverDatumReporter();
+
+/**
+ * Decodes a `<value>` for a column type with ovsdb-server's checks and errors: the shared
+ * {@link decodeDatumWith} with {@link serverDatumReporter}.
  */
 export function decodeDatum(type: ColumnType, json: unknown, ctx: DecodeContext = {}): Datum {
-  const shape = columnShape(type);
-  if (shape === "map") {
-    if (!(Array.isArray(json) && json.length === 2 && json[0] === "map" && Array.isArray(json[1]))) {
-      throw syntaxError(json, `expected ["map", <array>]`);
-    }
-    const pairs = json[1] as unknown[];
-    if (pairs.length < type.min || (type.max !== "unlimited" && pairs.length > type.max)) throw sizeError("map", type, pairs.length, json);
-    const m = new Map<Atom, Atom>();
-    for (const p of pairs) {
-      if (!Array.isArray(p) || p.length !== 2) throw syntaxError(p, "expected 2-element array");
-      const k = decodeAtom(type.key, p[0], ctx);
-      const v = decodeAtom(type.value!, p[1], ctx);
-      if (m.has(k)) throw new OvsdbError("ovsdb error", "map contains duplicate key");
-      m.set(k, v);
-    }
-    return m;
-  }
-  let elems: readonly unknown[];
-  if (Array.isArray(json) && json.length === 2 && json[0] === "set") {
-    if (!Array.isArray(json[1])) throw syntaxError(json, `expected ["set", <array>]`);
-    elems = json[1];
-  } else {
-    elems = [json];
-  }
-  if (elems.length < type.min || (type.max !== "unlimited" && elems.length > type.max)) throw sizeError("set", type, elems.length, json);
-  const atoms = elems.map((a) => decodeAtom(type.key, a, ctx));
-  if (shape === "scalar") return atoms[0]!;
-  if (shape === "optional") return atoms[0];
-  if (atoms.length > 1 && new Set(atoms).size !== atoms.length) throw new OvsdbError("ovsdb error", "set contains duplicate");
-  return atoms.sort(compareAtoms);
+  return decodeDatumWith(type, json, ctx.resolve ? serverDatumReporter(ctx) : SERVER_DATUM_REPORTER);
 }
 
 /**
