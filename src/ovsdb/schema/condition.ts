@@ -101,15 +101,6 @@ export function compileCondition(table: TableSchema, cond: unknown, reporter: Co
   return { column, fn: f, value: r.decode(conditionValueType(t, f), value, table, column), type: t };
 }
 
-/**
- * Short text of a column type for error messages: ovsdb-server's `ovsdb_type_to_english`
- * ({@link typeToEnglish}).
- * @deprecated use {@link typeToEnglish}
- */
-export function describeType(t: ColumnType): string {
-  return typeToEnglish(t);
-}
-
 /** Evaluates one compiled condition on a native column value. */
 export function evalCondition(c: CompiledCondition, actual: Datum): boolean {
   switch (c.fn) {
