@@ -22,11 +22,22 @@ export interface SuiteCase {
   /** Source `.at` file (without directory). */
   readonly file: string;
   /** How the case is run: a sequence of transactions, or a `test-ovsdb` command translated to transactions. */
-  readonly kind: "execution" | "parse-conditions" | "parse-mutations" | "evaluate-conditions" | "query" | "execute-mutations";
+  readonly kind: "execution" | "parse-conditions" | "parse-mutations" | "evaluate-conditions" | "query" | "execute-mutations" | "monitor";
   /** Database schema text (execution) or one table's schema text (the others). */
   readonly schema: string;
   /** Transactions (execution), or the command's JSON arguments after the schema. */
   readonly args: readonly string[];
+  /** Monitor cases: what `ovsdb-client -d json monitor[-cond] --format=csv` is given, and the transactions before it starts. */
+  readonly monitor?: {
+    readonly pre: readonly string[];
+    readonly db: string;
+    readonly table: string;
+    readonly columns: string;
+    /** The condition (monitor-cond), or null for a plain monitor. */
+    readonly condition: string | null;
+    /** Conditions given later with `ovs-appctl -t ovsdb-client ovsdb-client/cond_change TABLE COND`. */
+    readonly condChanges: readonly string[];
+  };
   /** What OVS's test expects on stdout (UUIDs already replaced by `<n>` in execution cases), when it checks stdout. */
   readonly expected: string | null;
 }
@@ -144,6 +155,46 @@ export function extract(gitDir: string): SuiteCase[] {
     if (schema === undefined) throw new Error(`no schema function ${schemaFn}`);
     const list = splitArgs(txns!).map((t) => restoreQuadrigraphs(unquote(unquote(t))).trim());
     add({ file: "ovsdb-execution.at", kind: "execution", schema, args: list, expected: restoreQuadrigraphs(unquote(output!)) }, title!);
+  }
+
+  const mon = read(gitDir, "ovsdb-monitor.at");
+  for (const [k, v] of schemaFunctions(mon)) schemas.set(k, v);
+  // Transaction lists defined once with m4_define and used by name (OVSDB_MONITOR_INITIAL, ...).
+  const defines = new Map<string, string>();
+  for (const { args } of calls(mon, "m4_define")) {
+    const name = unquote(args[0] ?? "").trim();
+    if (/^OVSDB_MONITOR_\w+$/.test(name) && args[1] !== undefined) defines.set(name, args[1]);
+  }
+  const expand = (arg: string) => defines.get(unquote(arg).trim()) ?? arg;
+  const txnList = (arg: string) => splitArgs(unquote(expand(arg))).map((t) => restoreQuadrigraphs(unquote(unquote(t))).trim());
+  const monCalls = [
+    ...calls(mon, "OVSDB_CHECK_MONITOR").map((c) => ({ ...c, cond: false })),
+    ...calls(mon, "OVSDB_CHECK_MONITOR_COND").map((c) => ({ ...c, cond: true })),
+  ].sort((a, b) => a.at - b.at);
+  for (const { args, cond } of monCalls) {
+    const arg = (i: number) => args[i] ?? "";
+    const schema = schemas.get(unquote(arg(1)).trim());
+    if (schema === undefined) throw new Error(`no schema function ${arg(1)}`);
+    const twice = (i: number) => restoreQuadrigraphs(unquote(unquote(arg(i)))).trim();
+    add(
+      {
+        file: "ovsdb-monitor.at",
+        kind: "monitor",
+        schema,
+        args: txnList(arg(5)),
+        expected: restoreQuadrigraphs(unquote(unquote(arg(6)))),
+        monitor: {
+          pre: txnList(arg(2)),
+          db: twice(3),
+          table: twice(4),
+          // monitor-cond passes the columns unquoted to the shell, which drops their double quotes.
+          columns: cond ? twice(8).replace(/"/g, "") : twice(7),
+          condition: cond ? `[${twice(7)}]` : null,
+          condChanges: cond && args.length > 9 ? splitArgs(unquote(arg(9))).map((c) => restoreQuadrigraphs(unquote(unquote(c))).trim()) : [],
+        },
+      },
+      unquote(arg(0)),
+    );
   }
 
   for (const file of ["ovsdb-condition.at", "ovsdb-mutation.at", "ovsdb-query.at"]) {

@@ -244,6 +244,8 @@ async function runCase(rpc: RawRpc, c: SuiteCase, index: number): Promise<string
       }
       return out;
     }
+    case "monitor":
+      throw new Error("monitor cases run in monitor.test.ts");
   }
 }
 
@@ -262,6 +264,7 @@ export async function runSuite(remote: string, cases: readonly SuiteCase[]): Pro
   const out: CaseOutcome[] = [];
   try {
     for (const [i, c] of cases.entries()) {
+      if (c.kind === "monitor") continue; // monitor.test.ts runs these
       let lines: string[];
       try {
         lines = await runCase(rpc, c, i);
