@@ -8,7 +8,7 @@
  * @module
  */
 import { ConstraintViolation, DomainError, OvsdbRangeError, OvsdbSyntaxError } from "../wire/errors.js";
-import { toInt64 } from "../wire/json.js";
+import { INT64_MAX, INT64_MIN, toInt64 } from "../wire/json.js";
 import type { Mutator } from "../wire/operations.js";
 import { type Datum, compareAtoms, datumAtoms, datumFromJson, datumSize } from "./datum.js";
 import type { ColumnSchema } from "./schema.js";
@@ -104,14 +104,20 @@ function intOp(mutator: Mutator, x: number | bigint, y: number | bigint): number
       r = a - b;
       break;
     case "*=":
-      r = a * b;
-      break;
+      // ovsdb-server's overflow test (mul_int, after Hacker's Delight), kept exactly: it refuses
+      // some products that fit (INT64_MAX * 1) and lets INT64_MIN * -1 wrap to INT64_MIN.
+      if (b !== 0n && (a > 0n ? (b > 0n ? a >= INT64_MAX / b : b < INT64_MIN / a) : b > 0n ? a < INT64_MIN / b : a !== 0n && b < INT64_MAX / b)) {
+        throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
+      }
+      return toInt64(BigInt.asIntN(64, a * b))!;
     case "/=":
       if (b === 0n) throw new DomainError("Division by zero.");
       r = a / b; // BigInt division truncates toward zero, as C does
       break;
     case "%=":
       if (b === 0n) throw new DomainError("Division by zero.");
+      // ovsdb-server refuses INT64_MIN %= -1 as it refuses INT64_MIN /= -1 (check_int_div).
+      if (a === INT64_MIN && b === -1n) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
       r = a % b; // sign of the dividend, as C's %
       break;
     default:

@@ -12,6 +12,7 @@ import { ConstraintViolation, OvsdbError, OvsdbSyntaxError } from "../wire/error
 import type { JsonAtom, JsonValue } from "../wire/notation.js";
 import { isId, isUuid } from "../wire/notation.js";
 import { stringifyJson, toInt64 } from "../wire/json.js";
+import { formatG } from "../text/json.js";
 import { compareAtoms } from "../schema/datum.js";
 import { type CompiledCondition, type ConditionReporter, compileCondition } from "../schema/condition.js";
 import type { TableSchema } from "../schema/schema.js";
@@ -21,11 +22,14 @@ import type { TableSchema } from "../schema/schema.js";
  * its errors.
  */
 export function ovsJsonText(v: unknown): string {
-  return stringifyJson(sortKeys(v));
+  const text = stringifyJson(sortKeys(v));
+  return text.includes("\\u0000real\\u0000") ? text.replace(/"\\u0000real\\u0000(.*?)\\u0000real\\u0000"/g, "$1") : text;
 }
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
+  // A number that is not a safe integer is a real to ovsdb-server, which prints reals with %.15g.
+  if (typeof v === "number" && !Number.isSafeInteger(v) && Number.isFinite(v)) return new OvsReal(v);
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
@@ -33,6 +37,15 @@ function sortKeys(v: unknown): unknown {
   }
   return v;
 }
+
+/** A real in an error's `syntax` text, written as ovsdb-server 3.1 writes reals (`%.15g`). */
+class OvsReal {
+  constructor(readonly value: number) {}
+  toJSON(): unknown {
+    return REAL_MARK + formatG(this.value, 15) + REAL_MARK;
+  }
+}
+const REAL_MARK = "\u0000real\u0000";
 
 /** A `"syntax error"` naming the offending JSON, as ovsdb-server's `ovsdb_syntax_error`. */
 export function syntaxError(json: unknown, details: string, error = "syntax error"): OvsdbError {

@@ -49,7 +49,8 @@ export function isInt64(v: unknown): v is number | bigint {
 
 /**
  * The exact reader: like `JSON.parse`, but an integer literal (no fraction, no exponent) outside
- * ±(2^53−1) becomes a `bigint`. Slower than `JSON.parse`; {@link parseJson} uses it only when needed.
+ * ±(2^53−1) and within the 64-bit range becomes a `bigint` (beyond that range it is a real
+ * `number`, as OVS's parser reads it). Slower than `JSON.parse`; {@link parseJson} uses it only when needed.
  */
 export function parseJsonExact(text: string): unknown {
   let i = 0;
@@ -162,7 +163,8 @@ export function parseJsonExact(text: string): unknown {
     const lit = r![0];
     if (r![1] === undefined && r![2] === undefined && lit.length >= LONG_DIGIT_RUN) {
       const b = BigInt(lit);
-      if (b > 9007199254740991n || b < -9007199254740991n) return b;
+      // Beyond the 64-bit range an integer literal is a real, as in OVS's JSON parser.
+      if ((b > 9007199254740991n || b < -9007199254740991n) && b <= INT64_MAX && b >= INT64_MIN) return b;
     }
     return Number(lit);
   };

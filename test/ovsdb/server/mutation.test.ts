@@ -21,6 +21,10 @@ describe("mutations", () => {
     expect(() => applyMutation(int, 3037000500, "*=", 3037000500, checkAtom)).toThrow(/out of range/);
     expect(() => applyMutation(int, 2n ** 63n - 1n, "+=", 1, checkAtom)).toThrow(/Result of "\+=" operation is out of range/);
     expect(() => applyMutation(int, -(2n ** 63n), "/=", -1, checkAtom)).toThrow(/out of range/);
+    // ovsdb-server's own overflow tests, kept exactly (checked against ovsdb-server 3.1 in test/conformance):
+    expect(() => applyMutation(int, -(2n ** 63n), "%=", -1, checkAtom)).toThrow(/Result of "%=" operation is out of range/);
+    expect(applyMutation(int, -(2n ** 63n), "*=", -1, checkAtom)).toBe(-(2n ** 63n));
+    expect(() => applyMutation(int, 2n ** 63n - 1n, "*=", 1, checkAtom)).toThrow(/out of range/);
   });
   it("applies arithmetic to every set element and rejects duplicates", () => {
     expect(applyMutation(iset, [1, 2], "+=", 10, checkAtom)).toEqual([11, 12]);

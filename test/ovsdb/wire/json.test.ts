@@ -15,6 +15,8 @@ describe("64-bit integers in JSON text", () => {
     ]);
     // Sixteen digits that are safe stay numbers; reals with long digit runs stay numbers.
     expect(parseJson("[1000000000000000, 0.12345678901234567, 12345678901234567890e0]")).toEqual([1000000000000000, 0.12345678901234567, 12345678901234567890]);
+    // Beyond the 64-bit range an integer literal is a real, as OVS reads it.
+    expect(parseJson("[9223372036854775808,-9223372036854775809]")).toEqual([9223372036854775808, -9223372036854775809]);
     // Digits inside strings are text.
     expect(parseJson('{"a":"12345678901234567890","b\\"":"\\u0041"}')).toEqual({ a: "12345678901234567890", 'b"': "A" });
   });
