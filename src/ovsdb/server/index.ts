@@ -24,6 +24,7 @@ export {
   isDefaultDatum,
   ovsJsonText,
   serverConditionReporter,
+  serverDatumReporter,
   type DecodeContext,
   type NamedUuidResolver,
 } from "./codec.js";
