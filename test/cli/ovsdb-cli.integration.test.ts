@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { type OvsdbServerSandbox, run, startOvsdbServer } from "../../src/testing/index.js";
+import { type OvsdbServerSandbox, makeTempDir, run, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
 
 /** Runs `ovn-ts ovsdb ARGS` in-process; stderr's program name is normalized to ovsdb-client's. */
@@ -178,5 +178,26 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("ovn-ts ovsdb against ov
     expect(code).toBe(await theirCode);
     const theirs = theirErr.split("\n").filter((l) => l.startsWith("ovsdb-client:")).join("\n");
     expect(io.stderr.replaceAll("ovn-ts ovsdb:", "ovsdb-client:").trim()).toBe(theirs.trim());
+  });
+
+  it("prints reals as ovsdb-client 3.1 does (%.15g)", async () => {
+    const dir = makeTempDir("ovn-ts-reals-");
+    const schema = join(dir, "reals.ovsschema");
+    writeFileSync(schema, JSON.stringify({ name: "Reals", version: "1.0.0", tables: { t: { columns: { r: { type: "real" }, n: { type: "integer" } } } } }));
+    const reals = await startOvsdbServer({ schemas: [schema] });
+    try {
+      const insert = (r: string, n: string) => `{"op":"insert","table":"t","row":{"r":${r},"n":${n}}}`;
+      await run("ovsdb-client", ["transact", reals.unix, `["Reals",${insert("0.30000000000000004", "1")},${insert("1e20", "9223372036854775807")},${insert("-123.456", "-9223372036854775808")}]`]);
+      for (const args of [
+        ["-f", "json", "dump", reals.unix, "Reals"],
+        ["dump", reals.unix, "Reals"],
+        ["transact", reals.unix, '["Reals",{"op":"select","table":"t","where":[],"columns":["n","r"]}]'],
+        ["query", reals.unix, '["Reals",{"op":"select","table":"t","where":[["n",">",9007199254740993]],"columns":["n","r"]}]'],
+      ]) {
+        expect((await ours(args)).out, args.join(" ")).toBe((await theirs(args)).out);
+      }
+    } finally {
+      await reals.stop();
+    }
   });
 });
