@@ -5,7 +5,7 @@
  * `ovn-ts ovsdb` monitoring the real server (client side). Outputs are compared after OVS's own
  * normalization; the cases that differ must be exactly those listed in known-differences.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -79,6 +79,7 @@ async function runCase(c: SuiteCase): Promise<Outcome> {
     for (const p of proxies) p.close();
     await real.stop().catch(() => undefined);
     await embedded.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

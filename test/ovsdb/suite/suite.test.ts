@@ -5,7 +5,7 @@
  * exactly those listed in known-differences.json (each with a reason), and so must the cases where
  * ovsdb-server's output through our translation differs from what the `.at` file expects.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,9 +41,10 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("OVS test-suite corpus: em
   let server: OvsdbServer;
   let realOut: CaseOutcome[];
   let mineOut: CaseOutcome[];
+  let dir: string;
 
   beforeAll(async () => {
-    const dir = makeTempDir("ovn-ts-suite-");
+    dir = makeTempDir("ovn-ts-suite-");
     mkdirSync(join(dir, "schemas"));
     const schemas = new Map<string, string>();
     cases.forEach((c, i) => {
@@ -65,6 +66,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool"))("OVS test-suite corpus: em
   afterAll(async () => {
     await server?.close();
     await real?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("runs every case on both", () => {

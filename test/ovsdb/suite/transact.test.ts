@@ -4,7 +4,7 @@
  * on one real ovsdb-server: `ovn-ts ovsdb` must print what `ovsdb-client` prints, and
  * `ovsdb-client` what the `.at` file expects (after `uuidfilt`), except the listed differences.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,11 +34,12 @@ describe("OVS test-suite execution cases through the CLIs", () => {
 
 describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("OVS test-suite execution cases through ovsdb-client transact and ovn-ts ovsdb transact", () => {
   let server: OvsdbServerSandbox;
+  let dir: string;
   const theirs: string[] = [];
   const ours: string[] = [];
 
   beforeAll(async () => {
-    const dir = makeTempDir("ovn-ts-suite-txn-");
+    dir = makeTempDir("ovn-ts-suite-txn-");
     mkdirSync(join(dir, "schemas"));
     const schemas = new Map(cases.map((c) => [(JSON.parse(c.schema) as { name: string }).name, c.schema]));
     const files = [...schemas].map(([name, text]) => {
@@ -66,6 +67,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("OVS test-suite executio
   }, 300_000);
   afterAll(async () => {
     await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("ovsdb-client transact prints what the .at file expects", () => {
