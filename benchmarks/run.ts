@@ -24,6 +24,14 @@ const AREAS: Area[] = [
     },
   },
   {
+    name: "int64",
+    run: async () => {
+      const m = await import("./int64.js");
+      const r = m.runInt64Benchmarks();
+      return { table: m.formatInt64Table(r), json: r };
+    },
+  },
+  {
     name: "replica",
     run: async () => {
       const m = await import("./replica.js");

@@ -14,6 +14,8 @@ import { OvsdbClient, type ClientOptions } from "../ovsdb/client/client.js";
 import { compareAtoms, compareUtf8, datumFromJson, type Datum } from "../ovsdb/schema/datum.js";
 import { parseSchema, schemaToJson, type DatabaseSchema, type TableSchema, columnOf } from "../ovsdb/schema/schema.js";
 import type { Atom, BaseType, ColumnType } from "../ovsdb/schema/types.js";
+import { FramingError } from "../ovsdb/wire/framer.js";
+import { parseJson } from "../ovsdb/wire/json.js";
 import { ConnectError } from "../ovsdb/wire/remote.js";
 import { NoRemoteError } from "../ovsdb/client/client.js";
 import { OvsdbError, errorToJson } from "../ovsdb/wire/errors.js";
@@ -569,7 +571,7 @@ async function readTransaction(ctx: Context, text: string): Promise<unknown> {
     }
   }
   try {
-    return JSON.parse(source);
+    return parseJson(source);
   } catch (e) {
     const shown = source.length > 60 ? `${source.slice(0, 60)}...` : source;
     throw new Fatal(`"${shown}": ${(e as Error).message}`);
@@ -738,7 +740,7 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
       throw new Fatal(`${ctx.database} does not have a table named "${tn}"`);
     }
     try {
-      condition = JSON.parse(rest[0]!);
+      condition = parseJson(rest[0]!);
     } catch (e) {
       throw new Fatal(`"${rest[0]}": ${(e as Error).message}`);
     }
@@ -785,17 +787,27 @@ async function monitor(ctx: Context, args: string[], method: "monitor" | "monito
     ctx.client!.once("disconnected", (err) => {
       // closing after an interrupt (or a closed stdout) is not a failed receive
       if (ctx.io.signal?.aborted) return resolve(0);
-      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
+      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
       resolve(1);
     });
     ctx.io.signal?.addEventListener("abort", () => resolve(0), { once: true });
   });
+  const v3 = method === "monitor_cond_since";
   const start = await ctx.client!.monitor(
     ctx.database!,
     requests as unknown as MonitorRequests,
-    { onUpdate: (u: TableUpdates) => print(u, false), onUpdate2: (u: TableUpdates2) => print(u, false) },
+    {
+      onUpdate: (u: TableUpdates) => print(u, false),
+      onUpdate2: (u: TableUpdates2, lastTxnId: string | undefined) => {
+        // As ovsdb-client: each update3 is preceded by "\nlast_id: ID" (no newline of its own).
+        if (v3) ctx.io.out(`\nlast_id: ${lastTxnId ?? ""}`);
+        print(u, false);
+      },
+    },
     { method, ...(lastId ? { lastTxnId: lastId } : {}) },
   );
+  // As ovsdb-client: the reply to monitor_cond_since first says whether the history had the given id.
+  if (v3) ctx.io.out(`found: ${start.found ? "true" : "false"}, last_id: ${start.lastTxnId ?? ""}\n`);
   print(start.updates, true);
   return done;
 }
@@ -841,6 +853,19 @@ function monitorTable(ctx: Context, mt: Monitored, tu: Record<string, unknown>, 
   return out + ctx.printer.format(t);
 }
 
+/**
+ * Why the connection ended, in ovsdb-client's words (`strerror` of its receive error): a peer
+ * that closes or exits is "End of file" (whatever our last write then met, such as EPIPE), a reset
+ * "Connection reset by peer", a stream that is not JSON "Protocol error".
+ */
+function receiveFailure(err: Error | undefined): string {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ECONNRESET") return "Connection reset by peer";
+  if (cause instanceof FramingError || err instanceof FramingError) return "Protocol error";
+  return "End of file";
+}
+
 function timestampText(): string {
   const d = new Date();
   const p = (n: number, w = 2) => String(n).padStart(w, "0");
@@ -881,7 +906,7 @@ async function lockCommand(ctx: Context, args: string[], op: "lock" | "steal" | 
     ctx.client!.once("disconnected", (err) => {
       // closing after an interrupt (or a closed stdout) is not a failed receive
       if (ctx.io.signal?.aborted) return resolve(0);
-      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${err?.message ?? "End of file"})\n`);
+      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
       resolve(1);
     });
     const signal = ctx.io.signal;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { type OvsdbServerSandbox, run, startOvsdbServer } from "../../src/testing/index.js";
+import { type OvsdbServerSandbox, makeTempDir, run, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
 
 /** Runs `ovn-ts ovsdb ARGS` in-process; stderr's program name is normalized to ovsdb-client's. */
@@ -130,6 +130,11 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("ovn-ts ovsdb against ov
       ["monitor", S, "OVN_Northbound", "Logical_Switch", "name,other_config"],
       ["monitor-cond", S, "OVN_Northbound", '[["name","!=","zzz"]]', "Logical_Switch", "name,other_config"],
       ["monitor", S, "OVN_Northbound", "ALL"],
+      // monitor-cond-since: "found: ..., last_id: ..." first, "last_id: ..." before each update.
+      ["monitor-cond-since", S, "OVN_Northbound", "[]", "Logical_Switch", "name,other_config"],
+      // CSV: a delete row still has a cell for every column.
+      ["--format=csv", "monitor", S, "OVN_Northbound", "Logical_Switch", "name,other_config"],
+      ["--format=csv", "monitor-cond", S, "OVN_Northbound", "[]", "Logical_Switch", "name,other_config"],
     ]) {
       const child = spawn("ovsdb-client", mon, { stdio: ["ignore", "pipe", "ignore"] });
       let theirOut = "";
@@ -152,6 +157,47 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("ovn-ts ovsdb against ov
       ac.abort();
       expect(await ourRun).toBe(0);
       child.kill();
+    }
+  });
+
+  it("a monitor whose server exits reports it as ovsdb-client does", async () => {
+    const gone = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
+    await run("ovsdb-client", ["transact", gone.unix, '["OVN_Northbound",{"op":"insert","table":"Logical_Switch","row":{"name":"s"}}]']);
+    const mon = ["monitor", gone.unix, "OVN_Northbound", "Logical_Switch", "name"];
+    const child = spawn("ovsdb-client", mon, { stdio: ["ignore", "pipe", "pipe"] });
+    let theirOut = "";
+    let theirErr = "";
+    child.stdout.on("data", (d: Buffer) => (theirOut += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (theirErr += d.toString()));
+    const theirCode = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const io = memoryIo("");
+    const ourRun = main(["ovsdb", ...mon], io);
+    await expect.poll(() => theirOut.length > 0 && io.stdout.length > 0).toBe(true);
+    await gone.stop();
+    const code = await ourRun;
+    expect(code).toBe(await theirCode);
+    const theirs = theirErr.split("\n").filter((l) => l.startsWith("ovsdb-client:")).join("\n");
+    expect(io.stderr.replaceAll("ovn-ts ovsdb:", "ovsdb-client:").trim()).toBe(theirs.trim());
+  });
+
+  it("prints reals as ovsdb-client 3.1 does (%.15g)", async () => {
+    const dir = makeTempDir("ovn-ts-reals-");
+    const schema = join(dir, "reals.ovsschema");
+    writeFileSync(schema, JSON.stringify({ name: "Reals", version: "1.0.0", tables: { t: { columns: { r: { type: "real" }, n: { type: "integer" } } } } }));
+    const reals = await startOvsdbServer({ schemas: [schema] });
+    try {
+      const insert = (r: string, n: string) => `{"op":"insert","table":"t","row":{"r":${r},"n":${n}}}`;
+      await run("ovsdb-client", ["transact", reals.unix, `["Reals",${insert("0.30000000000000004", "1")},${insert("1e20", "9223372036854775807")},${insert("-123.456", "-9223372036854775808")}]`]);
+      for (const args of [
+        ["-f", "json", "dump", reals.unix, "Reals"],
+        ["dump", reals.unix, "Reals"],
+        ["transact", reals.unix, '["Reals",{"op":"select","table":"t","where":[],"columns":["n","r"]}]'],
+        ["query", reals.unix, '["Reals",{"op":"select","table":"t","where":[["n",">",9007199254740993]],"columns":["n","r"]}]'],
+      ]) {
+        expect((await ours(args)).out, args.join(" ")).toBe((await theirs(args)).out);
+      }
+    } finally {
+      await reals.stop();
     }
   });
 });

@@ -22,6 +22,22 @@ const byName = (n: string) => [["name", "==", n]];
 
 const CORPUS_ALL: Scenario[] = [
   {
+    name: "64-bit integers",
+    steps: [
+      [ins("Other", { a: 9223372036854775807n, b: "max" }), ins("Other", { a: -9223372036854775808n, b: "min" })],
+      [sel("Other", [["a", ">", 9007199254740992n]], ["a", "b"])],
+      [sel("Other", [["a", "==", -9223372036854775808n]], ["b"])],
+      [mut("Other", [["b", "==", "max"]], [["a", "+=", 1]])],
+      [mut("Other", [["b", "==", "min"]], [["a", "-=", 1]])],
+      [mut("Other", [["b", "==", "max"]], [["a", "-=", 9223372036854775807n]])],
+      [mut("Other", [["b", "==", "min"]], [["a", "/=", -1]])],
+      [mut("Other", [["b", "==", "min"]], [["a", "*=", -1]])],
+      [mut("Other", [["b", "==", "min"]], [["a", "%=", 2]])],
+      [ins("Other", { a: 9223372036854775808n, b: "over" })],
+      [ins("Other", { a: 9007199254740993n, b: "just past 2^53" }), sel("Other", [], ["a", "b"])],
+    ],
+  },
+  {
     name: "insert and select basic values",
     steps: [
       [ins("Root", { name: "a", i: 5, r: 1.5, b: true, opt: 3, iset: ["set", [3, 1, 2]], sset: ["set", ["x"]], color: "red", short: "abcd", smap: ["map", [["k", "v"], ["a", "b"]]], imap: ["map", [[2, "y"], [1, "x"]]] })],

@@ -4,6 +4,7 @@
  * (in values and inside error texts) replaced by its order of first appearance.
  */
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
+import { stringifyJson } from "../../src/ovsdb/wire/json.js";
 import { CORPUS, RESET, type Scenario } from "./corpus.js";
 
 /** One step's normalized outcome. */
@@ -24,8 +25,8 @@ function canonical(v: unknown): unknown {
       let x = canonical(o[k]);
       if (k === "rows" && Array.isArray(x)) {
         x = [...x].sort((a, b) => {
-          const ka = JSON.stringify(a).replace(UUID_RE, "U");
-          const kb = JSON.stringify(b).replace(UUID_RE, "U");
+          const ka = stringifyJson(a).replace(UUID_RE, "U");
+          const kb = stringifyJson(b).replace(UUID_RE, "U");
           return ka < kb ? -1 : ka > kb ? 1 : 0;
         });
       }
@@ -87,11 +88,11 @@ export async function runCorpus(remote: string, scenarios: readonly Scenario[] =
           const err = e as { error?: string; details?: string };
           r = { rpcError: err.error ?? String(e), details: err.details };
         }
-        const text = normalizeUuids(JSON.stringify(canonical(r)), map);
+        const text = normalizeUuids(stringifyJson(canonical(r)), map);
         out.push({ scenario: s.name, step: i++, text: anyOffendingRow(orderIndexRows(text)) });
       }
       const dump = await client.transactRaw("Conformance", TABLES.map((table) => ({ op: "select", table, where: [] })));
-      out.push({ scenario: s.name, step: -1, text: normalizeUuids(JSON.stringify(canonical(dump)), map) });
+      out.push({ scenario: s.name, step: -1, text: normalizeUuids(stringifyJson(canonical(dump)), map) });
     }
   } finally {
     client.close();

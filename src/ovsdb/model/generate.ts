@@ -71,6 +71,10 @@ function atomType(base: BaseType): string {
   }
   switch (base.type) {
     case "integer":
+      // 64-bit integers: a number within ±(2^53−1), a bigint beyond (see wire/json.ts); a column whose range stays within ±(2^53−1) only ever holds numbers.
+      return base.minInteger !== undefined && base.maxInteger !== undefined && Number.isSafeInteger(base.minInteger) && Number.isSafeInteger(base.maxInteger)
+        ? "number"
+        : "number | bigint";
     case "real":
       return "number";
     case "boolean":

@@ -140,7 +140,11 @@ export type ColumnMutation<K extends string, V> = [V] extends [ReadonlyMap<infer
           : undefined extends V
             ? readonly [column: K, mutator: "insert" | "delete", value: readonly AtomInput<ElementOf<V>>[]]
             : never)
-      | ([ElementOf<V>] extends [number] ? readonly [column: K, mutator: ArithmeticMutator, value: number] : never);
+      | ([ElementOf<V>] extends [number]
+          ? readonly [column: K, mutator: ArithmeticMutator, value: number]
+          : [ElementOf<V>] extends [number | bigint]
+            ? readonly [column: K, mutator: ArithmeticMutator, value: number | bigint]
+            : never);
 
 /** Any typed mutation of a table's mutable columns. */
 export type TypedMutation<D extends TableDef> = {

@@ -36,7 +36,7 @@ export interface Database {
   /** `"boolean"`. */
   readonly connected: boolean;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly index?: number;
+  readonly index?: number | bigint;
   /** `"boolean"`. */
   readonly leader: boolean;
   /** `{"key":{"type":"string","enum":["set",["clustered","relay","standalone"]]}}`; required on insert. */

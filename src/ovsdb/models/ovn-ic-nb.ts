@@ -39,9 +39,9 @@ export interface Connection {
   /** `"string"`. */
   readonly target: string;
   /** `{"key":{"type":"integer","minInteger":1000},"min":0}`; optional (min 0, max 1). */
-  readonly max_backoff?: number;
+  readonly max_backoff?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly inactivity_probe?: number;
+  readonly inactivity_probe?: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly other_config: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */

@@ -154,9 +154,9 @@ export interface Controller {
   /** `"string"`. */
   readonly target: string;
   /** `{"key":{"type":"integer","minInteger":1000},"min":0}`; optional (min 0, max 1). */
-  readonly max_backoff?: number;
+  readonly max_backoff?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly inactivity_probe?: number;
+  readonly inactivity_probe?: number | bigint;
   /** `{"key":{"type":"string","enum":["set",["in-band","out-of-band"]]},"min":0}`; optional (min 0, max 1). */
   readonly connection_mode?: "in-band" | "out-of-band";
   /** `{"key":"string","min":0}`; optional (min 0, max 1). */
@@ -170,9 +170,9 @@ export interface Controller {
   /** `{"key":{"type":"integer","minInteger":1,"maxInteger":512},"min":0}`; optional (min 0, max 1). */
   readonly controller_queue_size?: number;
   /** `{"key":{"type":"integer","minInteger":100},"min":0}`; optional (min 0, max 1). */
-  readonly controller_rate_limit?: number;
+  readonly controller_rate_limit?: number | bigint;
   /** `{"key":{"type":"integer","minInteger":25},"min":0}`; optional (min 0, max 1). */
-  readonly controller_burst_limit?: number;
+  readonly controller_burst_limit?: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly other_config: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -234,7 +234,7 @@ export interface Flow_Table {
   /** `{"key":"string","min":0}`; optional (min 0, max 1). */
   readonly name?: string;
   /** `{"key":{"type":"integer","minInteger":0},"min":0}`; optional (min 0, max 1). */
-  readonly flow_limit?: number;
+  readonly flow_limit?: number | bigint;
   /** `{"key":{"type":"string","enum":["set",["refuse","evict"]]},"min":0}`; optional (min 0, max 1). */
   readonly overflow_policy?: "refuse" | "evict";
   /** `{"key":"string","min":0,"max":"unlimited"}`. */
@@ -288,13 +288,13 @@ export interface Interface {
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly options: ReadonlyMap<string, string>;
   /** `{"key":{"type":"integer","minInteger":0}}`. */
-  readonly ingress_policing_rate: number;
+  readonly ingress_policing_rate: number | bigint;
   /** `{"key":{"type":"integer","minInteger":0}}`. */
-  readonly ingress_policing_burst: number;
+  readonly ingress_policing_burst: number | bigint;
   /** `{"key":{"type":"integer","minInteger":0}}`. */
-  readonly ingress_policing_kpkts_rate: number;
+  readonly ingress_policing_kpkts_rate: number | bigint;
   /** `{"key":{"type":"integer","minInteger":0}}`. */
-  readonly ingress_policing_kpkts_burst: number;
+  readonly ingress_policing_kpkts_burst: number | bigint;
   /** `{"key":"string","min":0}`; optional (min 0, max 1); ephemeral. */
   readonly mac_in_use?: string;
   /** `{"key":"string","min":0}`; optional (min 0, max 1). */
@@ -304,7 +304,7 @@ export interface Interface {
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly ofport?: number;
+  readonly ofport?: number | bigint;
   /** `{"key":{"type":"integer","minInteger":1,"maxInteger":65279},"min":0}`; optional (min 0, max 1). */
   readonly ofport_request?: number;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -312,11 +312,11 @@ export interface Interface {
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`; ephemeral. */
   readonly bfd_status: ReadonlyMap<string, string>;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly cfm_mpid?: number;
+  readonly cfm_mpid?: number | bigint;
   /** `{"key":"integer","min":0,"max":"unlimited"}`; ephemeral. */
-  readonly cfm_remote_mpids: readonly number[];
+  readonly cfm_remote_mpids: readonly (number | bigint)[];
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly cfm_flap_count?: number;
+  readonly cfm_flap_count?: number | bigint;
   /** `{"key":"boolean","min":0}`; optional (min 0, max 1); ephemeral. */
   readonly cfm_fault?: boolean;
   /** `{"key":"string","min":0,"max":"unlimited"}`; ephemeral. */
@@ -332,7 +332,7 @@ export interface Interface {
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly other_config: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"integer","min":0,"max":"unlimited"}`; ephemeral. */
-  readonly statistics: ReadonlyMap<string, number>;
+  readonly statistics: ReadonlyMap<string, number | bigint>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`; ephemeral. */
   readonly status: ReadonlyMap<string, string>;
   /** `{"key":{"type":"string","enum":["set",["up","down"]]},"min":0}`; optional (min 0, max 1); ephemeral. */
@@ -340,15 +340,15 @@ export interface Interface {
   /** `{"key":{"type":"string","enum":["set",["up","down"]]},"min":0}`; optional (min 0, max 1); ephemeral. */
   readonly link_state?: "up" | "down";
   /** `{"key":"integer","min":0}`; optional (min 0, max 1); ephemeral. */
-  readonly link_resets?: number;
+  readonly link_resets?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1); ephemeral. */
-  readonly link_speed?: number;
+  readonly link_speed?: number | bigint;
   /** `{"key":{"type":"string","enum":["set",["half","full"]]},"min":0}`; optional (min 0, max 1); ephemeral. */
   readonly duplex?: "half" | "full";
   /** `{"key":"integer","min":0}`; optional (min 0, max 1); ephemeral. */
-  readonly mtu?: number;
+  readonly mtu?: number | bigint;
   /** `{"key":{"type":"integer","minInteger":1},"min":0}`; optional (min 0, max 1). */
-  readonly mtu_request?: number;
+  readonly mtu_request?: number | bigint;
   /** `{"key":"string","min":0}`; optional (min 0, max 1). */
   readonly error?: string;
 }
@@ -366,9 +366,9 @@ export interface Manager {
   /** `"string"`. */
   readonly target: string;
   /** `{"key":{"type":"integer","minInteger":1000},"min":0}`; optional (min 0, max 1). */
-  readonly max_backoff?: number;
+  readonly max_backoff?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly inactivity_probe?: number;
+  readonly inactivity_probe?: number | bigint;
   /** `{"key":{"type":"string","enum":["set",["in-band","out-of-band"]]},"min":0}`; optional (min 0, max 1). */
   readonly connection_mode?: "in-band" | "out-of-band";
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -406,7 +406,7 @@ export interface Mirror {
   /** `{"key":{"type":"integer","minInteger":14,"maxInteger":65535},"min":0}`; optional (min 0, max 1). */
   readonly snaplen?: number;
   /** `{"key":"string","value":"integer","min":0,"max":"unlimited"}`; ephemeral. */
-  readonly statistics: ReadonlyMap<string, number>;
+  readonly statistics: ReadonlyMap<string, number | bigint>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
 }
@@ -428,7 +428,7 @@ export interface NetFlow {
   /** `"boolean"`. */
   readonly add_id_to_interface: boolean;
   /** `{"key":{"type":"integer","minInteger":-1}}`. */
-  readonly active_timeout: number;
+  readonly active_timeout: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
 }
@@ -456,9 +456,9 @@ export interface Open_vSwitch {
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
   /** `"integer"`. */
-  readonly next_cfg: number;
+  readonly next_cfg: number | bigint;
   /** `"integer"`. */
-  readonly cur_cfg: number;
+  readonly cur_cfg: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`; ephemeral. */
   readonly statistics: ReadonlyMap<string, string>;
   /** `{"key":"string","min":0}`; optional (min 0, max 1). */
@@ -510,9 +510,9 @@ export interface Port {
   /** `{"key":{"type":"string","enum":["set",["active","passive","off"]]},"min":0}`; optional (min 0, max 1). */
   readonly lacp?: "active" | "passive" | "off";
   /** `"integer"`. */
-  readonly bond_updelay: number;
+  readonly bond_updelay: number | bigint;
   /** `"integer"`. */
-  readonly bond_downdelay: number;
+  readonly bond_downdelay: number | bigint;
   /** `{"key":"string","min":0}`; optional (min 0, max 1). */
   readonly bond_active_slave?: string;
   /** `"boolean"`. */
@@ -524,9 +524,9 @@ export interface Port {
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`; ephemeral. */
   readonly rstp_status: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"integer","min":0,"max":"unlimited"}`; ephemeral. */
-  readonly rstp_statistics: ReadonlyMap<string, number>;
+  readonly rstp_statistics: ReadonlyMap<string, number | bigint>;
   /** `{"key":"string","value":"integer","min":0,"max":"unlimited"}`; ephemeral. */
-  readonly statistics: ReadonlyMap<string, number>;
+  readonly statistics: ReadonlyMap<string, number | bigint>;
   /** `"boolean"`. */
   readonly protected: boolean;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -606,11 +606,11 @@ export interface sFlow {
   /** `{"key":"string","max":"unlimited"}`. */
   readonly targets: readonly string[];
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly sampling?: number;
+  readonly sampling?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly polling?: number;
+  readonly polling?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly header?: number;
+  readonly header?: number | bigint;
   /** `{"key":"string","min":0}`; optional (min 0, max 1). */
   readonly agent?: string;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */

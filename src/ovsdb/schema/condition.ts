@@ -9,7 +9,7 @@ import { OvsdbTypeError, safeJson } from "../wire/errors.js";
 import type { Condition, ConditionFunction, MonitorCondition } from "../wire/operations.js";
 import { type Datum, type DatumContext, type Row, compareAtoms, datumAtoms, datumEquals, datumFromJson } from "./datum.js";
 import { type TableSchema, columnOf } from "./schema.js";
-import type { Atom, ColumnType } from "./types.js";
+import { type Atom, type ColumnType, typeToEnglish } from "./types.js";
 
 /** A condition decoded against its column: the column, the function, and the native value. */
 export interface CompiledCondition {
@@ -29,46 +29,76 @@ export interface CompiledWhere {
 }
 
 const RELATIONAL = new Set<ConditionFunction>(["<", "<=", ">", ">="]);
+const FUNCTIONS: ReadonlySet<string> = new Set(["<", "<=", "==", "!=", ">=", ">", "includes", "excludes"]);
 
-/** The type condition values are decoded with: `includes`/`excludes` take any number of elements. */
-function conditionValueType(type: ColumnType, fn: ConditionFunction): ColumnType {
-  if (fn === "includes" || fn === "excludes") return { ...type, min: 0, max: "unlimited" };
+/**
+ * The type a condition's value is decoded with, as ovsdb-server relaxes the column's type
+ * (`ovsdb_clause_from_json`): relational functions take exactly one atom (so an empty set is
+ * refused even on an optional column); `includes` on a set or map takes from zero up to the
+ * column's maximum; `excludes` on a set or map any number; on a scalar column both take exactly one.
+ */
+export function conditionValueType(type: ColumnType, fn: ConditionFunction): ColumnType {
+  if (RELATIONAL.has(fn)) return type.min === 1 ? type : { ...type, min: 1 };
+  const scalar = !type.value && type.min === 1 && type.max === 1;
+  if (scalar) return type;
+  if (fn === "includes") return { ...type, min: 0 };
+  if (fn === "excludes") return { ...type, min: 0, max: "unlimited" };
   return type;
 }
 
 /**
- * Decodes and type-checks one condition against a table, as ovsdb-server does: unknown columns,
- * unknown functions and relational functions on non-numeric or non-scalar columns are errors.
+ * How a condition compiler reports what it refuses and decodes values. The replica uses
+ * {@link CLIENT_CONDITION_REPORTER} (typed {@link OvsdbTypeError}s); the embedded server passes one
+ * that throws ovsdb-server's errors and decodes with its checks, so both run the same rules.
  */
-export function compileCondition(table: TableSchema, cond: unknown, ctx: DatumContext = {}): CompiledCondition {
-  if (!Array.isArray(cond) || cond.length !== 3) {
-    throw new OvsdbTypeError(`condition must be a 3-element array [column, function, value], got ${safeJson(cond)}`, table.name);
-  }
-  const [column, fn, value] = cond as [unknown, unknown, unknown];
-  if (typeof column !== "string") throw new OvsdbTypeError(`condition column must be a string, got ${safeJson(column)}`, table.name);
-  const col = columnOf(table, column);
-  if (!col) throw new OvsdbTypeError(`No column ${column} in table ${table.name}.`, table.name, column);
-  if (typeof fn !== "string" || !["<", "<=", "==", "!=", ">=", ">", "includes", "excludes"].includes(fn)) {
-    throw new OvsdbTypeError(`unknown function ${safeJson(fn)}`, table.name, column);
-  }
-  const f = fn as ConditionFunction;
-  if (RELATIONAL.has(f)) {
-    const t = col.type;
-    if (t.value || t.max !== 1 || (t.key.type !== "integer" && t.key.type !== "real")) {
-      throw new OvsdbTypeError(`Type mismatch: "${f}" operator may not be applied to column ${column} of type ${describeType(t)}.`, table.name, column);
-    }
-  }
-  const type = conditionValueType(col.type, f);
-  const v = datumFromJson(type, value, { ...ctx, table: table.name, column });
-  return { column, fn: f, value: v, type: col.type };
+export interface ConditionReporter {
+  /** The clause is not `[column, function, value]` with string column and function. */
+  malformed(cond: unknown, table: TableSchema): Error;
+  /** The column does not exist. */
+  unknownColumn(cond: unknown, table: TableSchema, column: string): Error;
+  /** The function is not one of RFC 7047's. */
+  unknownFunction(cond: unknown, table: TableSchema, column: string, fn: string): Error;
+  /** The function does not apply to the column's type (`typeText` words the type as ovsdb-server does). */
+  typeMismatch(cond: unknown, table: TableSchema, column: string, fn: ConditionFunction, typeText: string): Error;
+  /** Decodes the clause's value with the relaxed type (see {@link conditionValueType}). */
+  decode(type: ColumnType, json: unknown, table: TableSchema, column: string): Datum;
 }
 
-/** Short text of a column type for error messages, like ovsdb-server's `ovsdb_type_to_english`. */
-export function describeType(t: ColumnType): string {
-  const base = (b: ColumnType["key"]) => (b.refTable ? `${b.type} (${b.refTable})` : b.type);
-  if (t.value) return `map of ${t.min === 0 ? "0 or more" : "1 or more"} ${base(t.key)}-${base(t.value)} pairs`;
-  if (t.max === 1) return t.min === 1 ? base(t.key) : `optional ${base(t.key)}`;
-  return `set of ${t.min === 0 ? "" : "1 or more "}${t.max === "unlimited" ? "" : `up to ${t.max} `}${base(t.key)}s`.replace(/ +/g, " ");
+/** Builds the client-side reporter for a datum context (named-uuid handling). */
+export function clientConditionReporter(ctx: DatumContext = {}): ConditionReporter {
+  return {
+    malformed: (cond, t) => new OvsdbTypeError(`condition must be a 3-element array [column, function, value], got ${safeJson(cond)}`, t.name),
+    unknownColumn: (_c, t, column) => new OvsdbTypeError(`No column ${column} in table ${t.name}.`, t.name, column),
+    unknownFunction: (_c, t, column, fn) => new OvsdbTypeError(`unknown function ${safeJson(fn)}`, t.name, column),
+    typeMismatch: (_c, t, column, fn, typeText) =>
+      new OvsdbTypeError(`Type mismatch: "${fn}" operator may not be applied to column ${column} of type ${typeText}.`, t.name, column),
+    decode: (type, json, t, column) => datumFromJson(type, json, { ...ctx, table: t.name, column }),
+  };
+}
+
+/** The client-side {@link ConditionReporter}: {@link OvsdbTypeError}s and {@link datumFromJson}. */
+export const CLIENT_CONDITION_REPORTER: ConditionReporter = clientConditionReporter();
+
+/**
+ * Decodes and type-checks one condition against a table with ovsdb-server's rules
+ * (`ovsdb_clause_from_json`): the clause's shape, the column, the function, relational functions
+ * only on numeric scalar or optional columns, then the value with the type
+ * {@link conditionValueType} gives. Errors are made by `reporter` (by default typed
+ * {@link OvsdbTypeError}s; a `DatumContext` may be given instead for named-uuid handling).
+ */
+export function compileCondition(table: TableSchema, cond: unknown, reporter: ConditionReporter | DatumContext = CLIENT_CONDITION_REPORTER): CompiledCondition {
+  const r = "decode" in reporter ? reporter : clientConditionReporter(reporter);
+  if (!Array.isArray(cond) || cond.length !== 3 || typeof cond[0] !== "string" || typeof cond[1] !== "string") throw r.malformed(cond, table);
+  const [column, fn, value] = cond as [string, string, unknown];
+  const col = columnOf(table, column);
+  if (!col) throw r.unknownColumn(cond, table, column);
+  if (!FUNCTIONS.has(fn)) throw r.unknownFunction(cond, table, column, fn);
+  const f = fn as ConditionFunction;
+  const t = col.type;
+  if (RELATIONAL.has(f) && (t.value || t.max !== 1 || (t.key.type !== "integer" && t.key.type !== "real"))) {
+    throw r.typeMismatch(cond, table, column, f, typeToEnglish(t));
+  }
+  return { column, fn: f, value: r.decode(conditionValueType(t, f), value, table, column), type: t };
 }
 
 /** Evaluates one compiled condition on a native column value. */
@@ -129,17 +159,18 @@ export function compileWhere(
   options: {
     disjunction?: boolean;
     ctx?: DatumContext;
-    /** Compiles one clause (default {@link compileCondition}); the server passes its own to report ovsdb-server's errors. */
-    compile?: (table: TableSchema, cond: unknown) => CompiledCondition;
+    /** Reports errors and decodes values (default: {@link clientConditionReporter} of `ctx`); the server passes ovsdb-server's. */
+    reporter?: ConditionReporter;
   } = {},
 ): CompiledWhere {
+  const reporter = options.reporter ?? (options.ctx ? clientConditionReporter(options.ctx) : CLIENT_CONDITION_REPORTER);
   const clauses: CompiledCondition[] = [];
   let anyTrue = false;
   let anyFalse = false;
   for (const w of where) {
     if (w === true) anyTrue = true;
     else if (w === false) anyFalse = true;
-    else clauses.push(options.compile ? options.compile(table, w) : compileCondition(table, w, options.ctx));
+    else clauses.push(compileCondition(table, w, reporter));
   }
   const get = (row: Row, c: string) => row[c];
   if (options.disjunction) {

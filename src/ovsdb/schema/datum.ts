@@ -5,8 +5,9 @@
  * use these functions, so a value means the same thing everywhere.
  *
  * Native forms, by {@link ColumnShape}: `scalar` → the atom; `optional` → the atom or `undefined`;
- * `set` → a readonly array of atoms; `map` → a `ReadonlyMap`. Atoms: integer and real → `number`
- * (integers must be safe integers, |n| ≤ 2^53−1), boolean → `boolean`, string → `string`, uuid →
+ * `set` → a readonly array of atoms; `map` → a `ReadonlyMap`. Atoms: integer → `number` when
+ * |n| ≤ 2^53−1 and `bigint` beyond, up to the 64-bit range (always in that form, so that equal
+ * integers are `===`; see `wire/json.ts`), real → `number`, boolean → `boolean`, string → `string`, uuid →
  * the UUID string (or, inside a transaction, a `uuid-name` that an insert of the same transaction
  * declares; the two cannot be confused since a UUID is never a valid identifier).
  *
@@ -14,6 +15,7 @@
  */
 import { invalidUtf8Detail } from "../wire/utf8.js";
 import { OvsdbTypeError, safeJson } from "../wire/errors.js";
+import { toInt64 } from "../wire/json.js";
 import { type JsonAtom, type JsonValue, isId, isJsonMap, isJsonSet, isUuid } from "../wire/notation.js";
 import { type Atom, type BaseType, type ColumnType, columnShape } from "./types.js";
 
@@ -42,9 +44,14 @@ function fail(ctx: DatumContext, message: string): never {
 export function atomFromJson(base: BaseType, json: unknown, ctx: DatumContext = {}): Atom {
   switch (base.type) {
     case "integer":
+      if (typeof json === "number" && Number.isSafeInteger(json)) return json;
+      if (typeof json === "bigint") {
+        const v = toInt64(json);
+        if (v === undefined) fail(ctx, `integer ${json} is outside the 64-bit range`);
+        return v;
+      }
       if (typeof json !== "number" || !Number.isInteger(json)) fail(ctx, `expected integer, got ${safeJson(json)}`);
-      if (!Number.isSafeInteger(json)) fail(ctx, `integer ${safeJson(json)} is outside the range this library represents exactly (±2^53−1)`);
-      return json;
+      fail(ctx, `integer ${safeJson(json)} is beyond ±(2^53−1) as a JavaScript number, so it is not exact: give it as a bigint`);
     case "real":
       if (typeof json !== "number") fail(ctx, `expected real, got ${safeJson(json)}`);
       return json;
@@ -74,8 +81,13 @@ export function atomFromJson(base: BaseType, json: unknown, ctx: DatumContext = 
 export function atomToJson(base: BaseType, atom: unknown, ctx: DatumContext = {}): JsonAtom {
   switch (base.type) {
     case "integer":
-      if (typeof atom !== "number" || !Number.isInteger(atom)) fail(ctx, `expected integer, got ${safeJson(atom)}`);
-      return atom;
+      {
+        const v = toInt64(atom);
+        if (v !== undefined) return v;
+        if (typeof atom === "bigint") fail(ctx, `integer ${atom} is outside the 64-bit range`);
+        if (typeof atom !== "number" || !Number.isInteger(atom)) fail(ctx, `expected integer, got ${safeJson(atom)}`);
+        fail(ctx, `integer ${safeJson(atom)} is beyond ±(2^53−1) as a JavaScript number, so it is not exact: give it as a bigint`);
+      }
     case "real":
       if (typeof atom !== "number" || !Number.isFinite(atom)) fail(ctx, `expected real, got ${safeJson(atom)}`);
       return atom;
@@ -103,7 +115,7 @@ export function checkAtom(base: BaseType, atom: Atom): string | undefined {
   }
   switch (base.type) {
     case "integer": {
-      const n = atom as number;
+      const n = atom as number | bigint;
       if (base.minInteger !== undefined && n < base.minInteger) {
         return base.maxInteger !== undefined
           ? `${n} is not in the valid range ${base.minInteger} to ${base.maxInteger} (inclusive)`
@@ -167,36 +179,100 @@ export function codePointLength(s: string): number {
 }
 
 /**
- * Decodes a JSON `<value>` for a column of type `type` into its native form. Checks JSON types
- * and set/map sizes; constraint checks (enum, ranges) are {@link checkDatum}'s job so that a
- * client can read whatever a server holds.
+ * How {@link decodeDatumWith} decodes atoms and words what it refuses. The client side uses
+ * {@link clientDatumReporter} (typed {@link OvsdbTypeError}s); the embedded server passes one with
+ * ovsdb-server's errors, constraint checks and named-uuid resolution (`server/codec.ts`), so a
+ * value's shape is read by one function everywhere.
  */
-export function datumFromJson(type: ColumnType, json: unknown, ctx: DatumContext = {}): Datum {
+export interface DatumReporter {
+  /** Decodes (and, for the server, checks) one atom. */
+  atom(base: BaseType, json: unknown): Atom;
+  /** A map column's value is not `["map", [...]]`. */
+  notMap(type: ColumnType, json: unknown): Error;
+  /** `["set", x]` where `x` is not an array. */
+  badSet(type: ColumnType, json: unknown): Error;
+  /** A map element is not a `[key, value]` pair. */
+  badPair(type: ColumnType, pair: unknown, json: unknown): Error;
+  /** The number of elements is outside the type's `min`..`max`. */
+  size(type: ColumnType, kind: "set" | "map", n: number, json: unknown): Error;
+  /** A set repeats an element or a map a key (`element` is the JSON of the repeated atom). */
+  duplicate(type: ColumnType, kind: "set" | "map", element: unknown): Error;
+  /** Return set elements in canonical order (the server's stored form) rather than as given. */
+  readonly canonicalSets: boolean;
+}
+
+/**
+ * Decodes a JSON `<value>` for a column type, in ovsdb-server's order of checks
+ * (`ovsdb_datum_from_json`): the shape (`["map", ...]`, `["set", ...]` or a bare atom), the number
+ * of elements, each element, then duplicates; every refusal and every atom goes through `reporter`.
+ */
+export function decodeDatumWith(type: ColumnType, json: unknown, reporter: DatumReporter): Datum {
   const shape = columnShape(type);
   if (shape === "map") {
-    if (!isJsonMap(json)) fail(ctx, `expected ["map", [...]], got ${safeJson(json)}`);
+    if (!(Array.isArray(json) && json.length === 2 && json[0] === "map" && Array.isArray(json[1]))) throw reporter.notMap(type, json);
+    const pairs = json[1] as unknown[];
+    if (pairs.length < type.min || (type.max !== "unlimited" && pairs.length > type.max)) throw reporter.size(type, "map", pairs.length, json);
     const m = new Map<Atom, Atom>();
-    for (const pair of json[1]) {
-      if (!Array.isArray(pair) || pair.length !== 2) fail(ctx, `map element ${safeJson(pair)} is not a [key, value] pair`);
-      const k = atomFromJson(type.key, pair[0], ctx);
-      if (m.has(k)) fail(ctx, `map contains duplicate key ${safeJson(pair[0])}`);
-      m.set(k, atomFromJson(type.value!, pair[1], ctx));
+    for (const p of pairs) {
+      if (!Array.isArray(p) || p.length !== 2) throw reporter.badPair(type, p, json);
+      const k = reporter.atom(type.key, p[0]);
+      const v = reporter.atom(type.value!, p[1]);
+      if (m.has(k)) throw reporter.duplicate(type, "map", p[0]);
+      m.set(k, v);
     }
-    checkSize(type, m.size, ctx);
     return m;
   }
-  const atoms: Atom[] = isJsonSet(json) ? json[1].map((a) => atomFromJson(type.key, a, ctx)) : [atomFromJson(type.key, json, ctx)];
-  checkSize(type, atoms.length, ctx);
+  let elems: readonly unknown[];
+  if (Array.isArray(json) && json.length === 2 && json[0] === "set") {
+    if (!Array.isArray(json[1])) throw reporter.badSet(type, json);
+    elems = json[1];
+  } else {
+    elems = [json];
+  }
+  if (elems.length < type.min || (type.max !== "unlimited" && elems.length > type.max)) throw reporter.size(type, "set", elems.length, json);
+  const atoms = elems.map((a) => reporter.atom(type.key, a));
   if (shape === "scalar") return atoms[0]!;
   if (shape === "optional") return atoms[0];
   if (atoms.length > 1) {
     const seen = new Set<Atom>();
-    for (const a of atoms) {
-      if (seen.has(a)) fail(ctx, `set contains duplicate value ${safeJson(a)}`);
-      seen.add(a);
+    for (let i = 0; i < atoms.length; i++) {
+      if (seen.has(atoms[i]!)) throw reporter.duplicate(type, "set", elems[i]);
+      seen.add(atoms[i]!);
     }
   }
-  return atoms;
+  return reporter.canonicalSets ? atoms.sort(compareAtoms) : atoms;
+}
+
+/** The client-side {@link DatumReporter} for a context (table and column named in errors, named-uuids). */
+export function clientDatumReporter(ctx: DatumContext = {}): DatumReporter {
+  return {
+    atom: (base, j) => atomFromJson(base, j, ctx),
+    notMap: (_t, j) => new OvsdbTypeError(`expected ["map", [...]], got ${safeJson(j)}`, ctx.table, ctx.column),
+    badSet: (_t, j) => new OvsdbTypeError(`expected ["set", [...]], got ${safeJson(j)}`, ctx.table, ctx.column),
+    badPair: (_t, pair) => new OvsdbTypeError(`map element ${safeJson(pair)} is not a [key, value] pair`, ctx.table, ctx.column),
+    size: (type, _kind, n) => {
+      try {
+        checkSize(type, n, ctx);
+      } catch (e) {
+        return e as Error;
+      }
+      return new OvsdbTypeError(`unexpected number of elements ${n}`, ctx.table, ctx.column);
+    },
+    duplicate: (_t, kind, element) =>
+      new OvsdbTypeError(kind === "map" ? `map contains duplicate key ${safeJson(element)}` : `set contains duplicate value ${safeJson(element)}`, ctx.table, ctx.column),
+    canonicalSets: false,
+  };
+}
+
+const CLIENT_DATUM_REPORTER = clientDatumReporter();
+
+/**
+ * Decodes a JSON `<value>` for a column of type `type` into its native form. Checks JSON types
+ * and set/map sizes; constraint checks (enum, ranges) are {@link checkDatum}'s job so that a
+ * client can read whatever a server holds. The shape logic is {@link decodeDatumWith}'s.
+ */
+export function datumFromJson(type: ColumnType, json: unknown, ctx: DatumContext = {}): Datum {
+  return decodeDatumWith(type, json, ctx.table === undefined && ctx.column === undefined && !ctx.allowNamedUuid ? CLIENT_DATUM_REPORTER : clientDatumReporter(ctx));
 }
 
 function checkSize(type: ColumnType, n: number, ctx: DatumContext): void {
@@ -308,7 +384,7 @@ export function defaultAtom(base: BaseType): Atom {
  * numerically, false before true, strings by UTF-8 byte order, UUIDs by their hex text.
  */
 export function compareAtoms(a: Atom, b: Atom): number {
-  if (typeof a === "number") return a < (b as number) ? -1 : a > (b as number) ? 1 : 0;
+  if (typeof a === "number" || typeof a === "bigint") return a < (b as number | bigint) ? -1 : a > (b as number | bigint) ? 1 : 0;
   if (typeof a === "boolean") return a === b ? 0 : a ? 1 : -1;
   return compareUtf8(a, b as string);
 }
@@ -329,6 +405,37 @@ export function compareUtf8(a: string, b: string): number {
     }
   }
   return a.length - b.length;
+}
+
+/**
+ * Total order of two values of one column, as ovsdb-server orders rows for `select`'s
+ * `sort` (`ovsdb_datum_compare_3way`): fewer elements first, then the elements (map keys, then
+ * map values) compared pairwise in canonical order.
+ */
+export function compareDatums(a: Datum, b: Datum): number {
+  const na = datumSize(a);
+  const nb = datumSize(b);
+  if (na !== nb) return na < nb ? -1 : 1;
+  if (a instanceof Map && b instanceof Map) {
+    const ka = [...a.keys()].sort(compareAtoms);
+    const kb = [...b.keys()].sort(compareAtoms);
+    for (let i = 0; i < ka.length; i++) {
+      const d = compareAtoms(ka[i]!, kb[i]!);
+      if (d !== 0) return d;
+    }
+    for (let i = 0; i < ka.length; i++) {
+      const d = compareAtoms(a.get(ka[i]!)!, b.get(kb[i]!)!);
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+  const xa = na > 1 ? [...datumAtoms(a)].sort(compareAtoms) : datumAtoms(a);
+  const xb = nb > 1 ? [...datumAtoms(b)].sort(compareAtoms) : datumAtoms(b);
+  for (let i = 0; i < xa.length; i++) {
+    const d = compareAtoms(xa[i]!, xb[i]!);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** Sorts atoms in place into canonical order and returns the array. */

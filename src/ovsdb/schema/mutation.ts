@@ -8,10 +8,11 @@
  * @module
  */
 import { ConstraintViolation, DomainError, OvsdbRangeError, OvsdbSyntaxError } from "../wire/errors.js";
+import { INT64_MAX, INT64_MIN, toInt64 } from "../wire/json.js";
 import type { Mutator } from "../wire/operations.js";
 import { type Datum, compareAtoms, datumAtoms, datumFromJson, datumSize } from "./datum.js";
 import type { ColumnSchema } from "./schema.js";
-import { type Atom, type BaseType, type ColumnType, columnShape } from "./types.js";
+import { type Atom, type BaseType, type ColumnType, columnShape, typeToEnglish } from "./types.js";
 
 /** Every mutator of RFC 7047 §5.1. */
 const MUTATOR_SET: ReadonlySet<string> = new Set(["+=", "-=", "*=", "/=", "%=", "insert", "delete"]);
@@ -26,28 +27,7 @@ export function isArithmeticMutator(m: Mutator): boolean {
   return m !== "insert" && m !== "delete";
 }
 
-/**
- * English description of a column type, as ovsdb-server words it in error details
- * (`ovsdb_type_to_english`): `string`, `optional integer`, `set of up to 3 strings`,
- * `map of (string, string) pairs`, `map of up to 2 (integer, string) pairs`.
- */
-export function typeToEnglish(t: ColumnType): string {
-  const base = (b: BaseType) => b.type;
-  const shape = columnShape(t);
-  if (shape === "scalar") return base(t.key);
-  const plural = (b: BaseType) => `${base(b)}s`;
-  if (shape === "map") {
-    const pair = `(${base(t.key)}, ${base(t.value!)}) pairs`;
-    if (t.min === 0 && t.max === "unlimited") return `map of ${pair}`;
-    if (t.min === 0) return `map of up to ${t.max} ${pair}`;
-    if (t.max === "unlimited") return `map of ${t.min} or more ${pair}`;
-    return `map of ${t.min} to ${t.max} ${pair}`;
-  }
-  if (t.min === 0 && t.max === "unlimited") return `set of ${plural(t.key)}`;
-  if (t.min === 0) return `set of up to ${t.max} ${plural(t.key)}`;
-  if (t.max === "unlimited") return `set of ${t.min} or more ${plural(t.key)}`;
-  return `set of ${t.min} to ${t.max} ${plural(t.key)}`;
-}
+export { typeToEnglish } from "./types.js";
 
 /**
  * The type a mutation's argument is decoded with, or a "syntax error" (`Type mismatch: ...`) when
@@ -106,10 +86,12 @@ export function decodeMutationArgument(
   throw last;
 }
 
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-
-function intOp(mutator: Mutator, x: number, y: number): number {
+function intOp(mutator: Mutator, x: number | bigint, y: number | bigint): number | bigint {
+  if (typeof x === "number" && typeof y === "number" && mutator !== "/=" && mutator !== "%=") {
+    // Fast path: a result within ±2^53−1 is exact in double arithmetic.
+    const q = mutator === "+=" ? x + y : mutator === "-=" ? x - y : x * y;
+    if (Number.isSafeInteger(q)) return q;
+  }
   // Exact arithmetic (BigInt) so that overflow of OVSDB's 64-bit integers is detected exactly.
   const a = BigInt(x);
   const b = BigInt(y);
@@ -122,23 +104,27 @@ function intOp(mutator: Mutator, x: number, y: number): number {
       r = a - b;
       break;
     case "*=":
-      r = a * b;
-      break;
+      // ovsdb-server's overflow test (mul_int, after Hacker's Delight), kept exactly: it refuses
+      // some products that fit (INT64_MAX * 1) and lets INT64_MIN * -1 wrap to INT64_MIN.
+      if (b !== 0n && (a > 0n ? (b > 0n ? a >= INT64_MAX / b : b < INT64_MIN / a) : b > 0n ? a < INT64_MIN / b : a !== 0n && b < INT64_MAX / b)) {
+        throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
+      }
+      return toInt64(BigInt.asIntN(64, a * b))!;
     case "/=":
       if (b === 0n) throw new DomainError("Division by zero.");
       r = a / b; // BigInt division truncates toward zero, as C does
       break;
     case "%=":
       if (b === 0n) throw new DomainError("Division by zero.");
+      // ovsdb-server refuses INT64_MIN %= -1 as it refuses INT64_MIN /= -1 (check_int_div).
+      if (a === INT64_MIN && b === -1n) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
       r = a % b; // sign of the dividend, as C's %
       break;
     default:
       throw new Error(`not arithmetic: ${mutator}`);
   }
-  if (r > INT64_MAX || r < INT64_MIN) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
-  const n = Number(r);
-  // This library represents integers as JavaScript numbers: beyond ±2^53−1 a result cannot be stored exactly.
-  if (!Number.isSafeInteger(n)) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
+  const n = toInt64(r);
+  if (n === undefined) throw new OvsdbRangeError(`Result of "${mutator}" operation is out of range.`);
   return n;
 }
 
@@ -183,9 +169,10 @@ export function applyMutation(
 ): Datum {
   const shape = columnShape(type);
   if (isArithmeticMutator(mutator)) {
-    const y = arg as number;
-    const op = type.key.type === "integer" ? intOp : realOp;
-    const atoms = datumAtoms(current).map((x) => op(mutator, x as number, y));
+    const atoms =
+      type.key.type === "integer"
+        ? datumAtoms(current).map((x) => intOp(mutator, x as number | bigint, arg as number | bigint))
+        : datumAtoms(current).map((x) => realOp(mutator, x as number, arg as number));
     for (const a of atoms) {
       const e = checkAtom(type.key, a);
       if (e) throw new ConstraintViolation(e);

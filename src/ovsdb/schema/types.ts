@@ -12,7 +12,7 @@ export type AtomicType = "integer" | "real" | "boolean" | "string" | "uuid";
 export const ATOMIC_TYPES: readonly AtomicType[] = ["integer", "real", "boolean", "string", "uuid"];
 
 /** A native atom: integer/real → number, boolean → boolean, string → string, uuid → UUID string. */
-export type Atom = string | number | boolean;
+export type Atom = string | number | bigint | boolean;
 
 /** A `<base-type>` (RFC 7047 §3.2) with its constraints, normalized. */
 export interface BaseType {
@@ -212,3 +212,27 @@ export function columnTypeToJson(t: ColumnType): unknown {
   if (t.max !== 1) o["max"] = t.max;
   return o;
 }
+
+/**
+ * English description of a column type, as ovsdb-server words it in error details
+ * (`ovsdb_type_to_english`): `string`, `optional integer`, `set of up to 3 strings`,
+ * `map of (string, string) pairs`, `map of up to 2 (integer, string) pairs`.
+ */
+export function typeToEnglish(t: ColumnType): string {
+  const base = (b: BaseType) => b.type;
+  const shape = columnShape(t);
+  if (shape === "scalar") return base(t.key);
+  const plural = (b: BaseType) => `${base(b)}s`;
+  if (shape === "map") {
+    const pair = `(${base(t.key)}, ${base(t.value!)}) pairs`;
+    if (t.min === 0 && t.max === "unlimited") return `map of ${pair}`;
+    if (t.min === 0) return `map of up to ${t.max} ${pair}`;
+    if (t.max === "unlimited") return `map of ${t.min} or more ${pair}`;
+    return `map of ${t.min} to ${t.max} ${pair}`;
+  }
+  if (t.min === 0 && t.max === "unlimited") return `set of ${plural(t.key)}`;
+  if (t.min === 0) return `set of up to ${t.max} ${plural(t.key)}`;
+  if (t.max === "unlimited") return `set of ${t.min} or more ${plural(t.key)}`;
+  return `set of ${t.min} to ${t.max} ${plural(t.key)}`;
+}
+

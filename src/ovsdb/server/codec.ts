@@ -6,23 +6,30 @@
  *
  * @module
  */
-import { type Datum, atomFromJson, checkAtom, datumToJson } from "../schema/datum.js";
+import { type Datum, type DatumReporter, atomFromJson, checkAtom, datumToJson, decodeDatumWith } from "../schema/datum.js";
 import { type Atom, type BaseType, type ColumnType, columnShape } from "../schema/types.js";
 import { ConstraintViolation, OvsdbError, OvsdbSyntaxError } from "../wire/errors.js";
 import type { JsonAtom, JsonValue } from "../wire/notation.js";
 import { isId, isUuid } from "../wire/notation.js";
+import { stringifyJson, toInt64 } from "../wire/json.js";
+import { formatG } from "../text/json.js";
 import { compareAtoms } from "../schema/datum.js";
+import { type CompiledCondition, type ConditionReporter, compileCondition } from "../schema/condition.js";
+import type { TableSchema } from "../schema/schema.js";
 
 /**
  * JSON text with object members sorted by name, as ovsdb-server prints the `"syntax"` member of
  * its errors.
  */
 export function ovsJsonText(v: unknown): string {
-  return JSON.stringify(sortKeys(v));
+  const text = stringifyJson(sortKeys(v));
+  return text.includes("\\u0000real\\u0000") ? text.replace(/"\\u0000real\\u0000(.*?)\\u0000real\\u0000"/g, "$1") : text;
 }
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
+  // A number that is not a safe integer is a real to ovsdb-server, which prints reals with %.15g.
+  if (typeof v === "number" && !Number.isSafeInteger(v) && Number.isFinite(v)) return new OvsReal(v);
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
@@ -30,6 +37,15 @@ function sortKeys(v: unknown): unknown {
   }
   return v;
 }
+
+/** A real in an error's `syntax` text, written as ovsdb-server 3.1 writes reals (`%.15g`). */
+class OvsReal {
+  constructor(readonly value: number) {}
+  toJSON(): unknown {
+    return REAL_MARK + formatG(this.value, 15) + REAL_MARK;
+  }
+}
+const REAL_MARK = "\u0000real\u0000";
 
 /** A `"syntax error"` naming the offending JSON, as ovsdb-server's `ovsdb_syntax_error`. */
 export function syntaxError(json: unknown, details: string, error = "syntax error"): OvsdbError {
@@ -56,7 +72,7 @@ export function decodeAtom(base: BaseType, json: unknown, ctx: DecodeContext): A
   if (base.type === "uuid") {
     if (Array.isArray(json) && json.length === 2 && json[0] === "named-uuid" && typeof json[1] === "string") {
       if (!ctx.resolve) throw syntaxError(json, `named-uuid "${json[1]}" is not allowed here`);
-      if (!isId(json[1])) throw syntaxError(json, `"${json[1]}" is not a valid uuid-name`);
+      if (!isId(json[1])) throw syntaxError(json, "named-uuid string is not a valid <id>");
       atom = ctx.resolve(json[1]);
     } else if (Array.isArray(json) && json.length === 2 && json[0] === "uuid" && typeof json[1] === "string") {
       if (!isUuid(json[1])) throw syntaxError(json, `"${json[1]}" is not a valid UUID`);
@@ -67,12 +83,11 @@ export function decodeAtom(base: BaseType, json: unknown, ctx: DecodeContext): A
   } else {
     const ok =
       base.type === "integer"
-        ? typeof json === "number" && Number.isInteger(json)
+        ? (typeof json === "number" && Number.isSafeInteger(json)) || toInt64(json) !== undefined
         : base.type === "real"
           ? typeof json === "number"
           : typeof json === base.type;
     if (!ok) throw syntaxError(json, `expected ${base.type}`);
-    if (base.type === "integer" && !Number.isSafeInteger(json)) throw syntaxError(json, "integer out of the range this server represents exactly (±2^53−1)");
     atom = atomFromJson(base, json);
   }
   const e = checkAtom(base, atom);
@@ -87,41 +102,31 @@ function sizeError(kind: "set" | "map", type: ColumnType, n: number, json: unkno
 }
 
 /**
- * Decodes a `<value>` for a column type with ovsdb-server's checks and errors: JSON shape,
- * element count (`set must have 0 to 3 members but 4 are present`), atom types and constraints,
- * and duplicates (`"ovsdb error"`: `set contains duplicate`, `map contains duplicate key`).
+ * The embedded server's {@link DatumReporter}: atoms through {@link decodeAtom} (ovsdb-server's
+ * errors, constraints, named-uuids resolved by `ctx`), ovsdb-server's words for shapes, sizes
+ * (`set must have 0 to 3 members but 4 are present`) and duplicates (`"ovsdb error"`), sets in
+ * canonical order.
+ */
+export function serverDatumReporter(ctx: DecodeContext = {}): DatumReporter {
+  return {
+    atom: (base, j) => decodeAtom(base, j, ctx),
+    notMap: (_t, j) => syntaxError(j, `expected ["map", <array>]`),
+    badSet: (_t, j) => syntaxError(j, `expected ["set", <array>]`),
+    badPair: (_t, pair) => syntaxError(pair, "expected 2-element array"),
+    size: (type, kind, n, j) => sizeError(kind, type, n, j),
+    duplicate: (_t, kind) => new OvsdbError("ovsdb error", kind === "map" ? "map contains duplicate key" : "set contains duplicate"),
+    canonicalSets: true,
+  };
+}
+
+const SERVER_DATUM_REPORTER = serverDatumReporter();
+
+/**
+ * Decodes a `<value>` for a column type with ovsdb-server's checks and errors: the shared
+ * {@link decodeDatumWith} with {@link serverDatumReporter}.
  */
 export function decodeDatum(type: ColumnType, json: unknown, ctx: DecodeContext = {}): Datum {
-  const shape = columnShape(type);
-  if (shape === "map") {
-    if (!(Array.isArray(json) && json.length === 2 && json[0] === "map" && Array.isArray(json[1]))) {
-      throw syntaxError(json, `expected ["map", <array>]`);
-    }
-    const pairs = json[1] as unknown[];
-    if (pairs.length < type.min || (type.max !== "unlimited" && pairs.length > type.max)) throw sizeError("map", type, pairs.length, json);
-    const m = new Map<Atom, Atom>();
-    for (const p of pairs) {
-      if (!Array.isArray(p) || p.length !== 2) throw syntaxError(p, "expected 2-element array");
-      const k = decodeAtom(type.key, p[0], ctx);
-      const v = decodeAtom(type.value!, p[1], ctx);
-      if (m.has(k)) throw new OvsdbError("ovsdb error", "map contains duplicate key");
-      m.set(k, v);
-    }
-    return m;
-  }
-  let elems: readonly unknown[];
-  if (Array.isArray(json) && json.length === 2 && json[0] === "set") {
-    if (!Array.isArray(json[1])) throw syntaxError(json, `expected ["set", <array>]`);
-    elems = json[1];
-  } else {
-    elems = [json];
-  }
-  if (elems.length < type.min || (type.max !== "unlimited" && elems.length > type.max)) throw sizeError("set", type, elems.length, json);
-  const atoms = elems.map((a) => decodeAtom(type.key, a, ctx));
-  if (shape === "scalar") return atoms[0]!;
-  if (shape === "optional") return atoms[0];
-  if (atoms.length > 1 && new Set(atoms).size !== atoms.length) throw new OvsdbError("ovsdb error", "set contains duplicate");
-  return atoms.sort(compareAtoms);
+  return decodeDatumWith(type, json, ctx.resolve ? serverDatumReporter(ctx) : SERVER_DATUM_REPORTER);
 }
 
 /**
@@ -169,4 +174,27 @@ function isDefaultAtom(base: BaseType, a: Atom): boolean {
     case "uuid":
       return a === "00000000-0000-0000-0000-000000000000";
   }
+}
+
+/**
+ * The embedded server's {@link ConditionReporter}: ovsdb-server's errors ("Parse error in
+ * condition.", "unknown column", "unknown function", `Type mismatch: ...`) and values decoded with
+ * {@link decodeDatum} (its checks and errors), named-uuids resolved by `decode`.
+ */
+export function serverConditionReporter(decode: DecodeContext = {}): ConditionReporter {
+  return {
+    malformed: (cond) => syntaxError(cond, "Parse error in condition."),
+    unknownColumn: (cond, t, column) => syntaxError(cond, `No column ${column} in table ${t.name}.`, "unknown column"),
+    unknownFunction: (_cond, _t, _column, fn) => new OvsdbError("unknown function", `No function named ${fn}.`),
+    typeMismatch: (cond, _t, column, fn, typeText) => syntaxError(cond, `Type mismatch: "${fn}" operator may not be applied to column ${column} of type ${typeText}.`),
+    decode: (type, json) => decodeDatum(type, json, decode),
+  };
+}
+
+/** The server reporter without named-uuids (monitor conditions). */
+export const SERVER_CONDITION_REPORTER: ConditionReporter = serverConditionReporter();
+
+/** Compiles one `<condition>` with ovsdb-server's rules and errors: the shared {@link compileCondition} with {@link serverConditionReporter}. */
+export function compileServerCondition(t: TableSchema, cond: unknown, decode: DecodeContext = {}): CompiledCondition {
+  return compileCondition(t, cond, decode.resolve ? serverConditionReporter(decode) : SERVER_CONDITION_REPORTER);
 }

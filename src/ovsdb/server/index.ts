@@ -14,7 +14,19 @@ export {
 } from "./database.js";
 export { Monitor, type MonitorVersion, TxnHistory } from "./monitor.js";
 export { type Listener, OvsdbServer, type OvsdbServerOptions, type ServerEvents, duplexPair } from "./server.js";
-export { decodeAtom, decodeDatum, encodeDatum, isDefaultDatum, ovsJsonText, type DecodeContext, type NamedUuidResolver } from "./codec.js";
+export {
+  SERVER_CONDITION_REPORTER,
+  compileServerCondition,
+  decodeAtom,
+  decodeDatum,
+  encodeDatum,
+  isDefaultDatum,
+  ovsJsonText,
+  serverConditionReporter,
+  serverDatumReporter,
+  type DecodeContext,
+  type NamedUuidResolver,
+} from "./codec.js";
 export {
   type DatabaseFile,
   DatabaseFileError,

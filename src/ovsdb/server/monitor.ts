@@ -13,8 +13,8 @@ import { diffDatum, diffType } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
 import { OvsdbSyntaxError } from "../wire/errors.js";
 import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
-import { encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
-import { type CommittedTxn, type Database, type DbRow, compileServerCondition } from "./database.js";
+import { SERVER_CONDITION_REPORTER, encodeDatum, isDefaultDatum, syntaxError, ovsJsonText } from "./codec.js";
+import type { CommittedTxn, Database, DbRow } from "./database.js";
 import { type RowChange as RowChangeOf, rowChange } from "../cache/row-change.js";
 
 /** The three monitor flavours: `update` (RFC 7047), `update2` (`monitor_cond`), `update3` (`monitor_cond_since`). */
@@ -33,7 +33,7 @@ function compileMonitorWhere(t: TableSchema, where: unknown): CompiledWhere {
   if (where === undefined) return ALWAYS;
   if (!Array.isArray(where)) throw syntaxError(where, "where must be an array");
   // monitor_cond clauses form a disjunction; an empty list matches every row.
-  return compileWhere(t, where, { disjunction: true, compile: compileServerCondition });
+  return compileWhere(t, where, { disjunction: true, reporter: SERVER_CONDITION_REPORTER });
 }
 
 function rowView(r: DbRow): Row {

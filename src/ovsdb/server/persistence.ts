@@ -29,6 +29,7 @@ import { closeSync, existsSync, fdatasyncSync, fsyncSync, openSync, readFileSync
 import { type Datum, datumFromJson, defaultDatum } from "../schema/datum.js";
 import { applyDiff } from "../schema/diff.js";
 import { type DatabaseSchema, parseSchema, schemaToJson } from "../schema/schema.js";
+import { parseJson, stringifyJson } from "../wire/json.js";
 import { randomUuid } from "../wire/notation.js";
 import { encodeDatum, isDefaultDatum } from "./codec.js";
 import { type CommittedTxn, Database, type DbRow } from "./database.js";
@@ -103,7 +104,7 @@ export function fileRecord(json: unknown): Buffer {
 
 function encodeRecord(json: unknown): { bytes: Buffer; sha1: string } {
   // The length and SHA-1 cover the JSON text and its trailing newline.
-  const body = Buffer.from(`${JSON.stringify(json)}\n`, "utf8");
+  const body = Buffer.from(`${stringifyJson(json)}\n`, "utf8");
   const sha1 = createHash("sha1").update(body).digest("hex");
   return { bytes: Buffer.concat([Buffer.from(`${MAGIC}${body.length} ${sha1}\n`, "utf8"), body]), sha1 };
 }
@@ -160,7 +161,7 @@ export function readRecords(data: Buffer, source = "file"): RecordsRead {
     }
     let json: unknown;
     try {
-      json = JSON.parse(body.toString("utf8"));
+      json = parseJson(body.toString("utf8"));
     } catch (e) {
       error = `${source}: ${len} bytes starting at offset ${start} are not valid JSON (${(e as Error).message})`;
       break;
@@ -194,7 +195,7 @@ function rowToFile(db: Database, table: string, row: DbRow, old: DbRow | undefin
 }
 
 function encodeKey(type: Parameters<typeof encodeDatum>[0], v: Datum): string {
-  return JSON.stringify(encodeDatum(type, v));
+  return stringifyJson(encodeDatum(type, v));
 }
 
 /** The JSON record of one committed transaction. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { toInt64 } from "../wire/json.js";
 import type { ColumnType, BaseType } from "../schema/types.js";
 import { columnShape } from "../schema/types.js";
 import { type JsonAtom, type JsonValue, isUuid } from "../wire/notation.js";
@@ -65,8 +66,11 @@ export function atomFromOvsText(base: BaseType, text: string, options: TextParse
   const t = text.trim();
   switch (base.type) {
     case "integer":
-      if (!/^-?\d+$/.test(t)) throw new TextNotationError(`"${t}" is not a valid integer (${what})`);
-      return Number(t);
+      {
+        const v = /^-?\d+$/.test(t) ? toInt64(BigInt(t)) : undefined;
+        if (v === undefined) throw new TextNotationError(`"${t}" is not a valid integer (${what})`);
+        return v;
+      }
     case "real":
       if (!Number.isFinite(Number(t)) || t === "") throw new TextNotationError(`"${t}" is not a valid real number (${what})`);
       return Number(t);

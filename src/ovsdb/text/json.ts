@@ -40,6 +40,8 @@ function write(v: unknown, pretty: boolean, sort: boolean, level: number, out: s
     out.push(JSON.stringify(v));
   } else if (typeof v === "number") {
     out.push(formatNumber(v));
+  } else if (typeof v === "bigint") {
+    out.push(v.toString());
   } else if (typeof v === "boolean") {
     out.push(v ? "true" : "false");
   } else if (Array.isArray(v)) {
@@ -75,13 +77,14 @@ function write(v: unknown, pretty: boolean, sort: boolean, level: number, out: s
 }
 
 /**
- * Formats a number as OVS's JSON writer does: integers in decimal, reals with 17 significant
- * digits (`%.17g`) so that they read back exactly.
+ * Formats a number as OVS 3.1's JSON writer does (lib/json.c): integers in decimal, reals with
+ * `DBL_DIG` (15) significant digits (`%.15g`), as `ovsdb-client` prints them (checked against
+ * `ovsdb-client` 3.1: 0.30000000000000004 prints as 0.3).
  */
 export function formatNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
+  if (Number.isSafeInteger(n)) return String(n);
   if (!Number.isFinite(n)) return "0";
-  return formatG(n, 17);
+  return formatG(n, 15);
 }
 
 /** C's `%.{precision}g`. */

@@ -125,7 +125,14 @@ function csvCell(text: string): string {
 function formatCsv(t: Table, s: TableStyle): string {
   let out = t.caption !== undefined ? `${t.caption}\n` : "";
   if (s.headings) out += t.headings.map(csvCell).join(",") + "\n";
-  for (const r of t.rows) out += r.map((c) => csvCell(cellText(c, s))).join(",") + "\n";
+  // Like OVS's table_print_csv: every row has a field per column (a short row, such as a monitor's
+  // "delete" row, gets empty fields).
+  const width = t.headings.length;
+  for (const r of t.rows) {
+    const cells = r.map((c) => csvCell(cellText(c, s)));
+    while (cells.length < width) cells.push("");
+    out += cells.join(",") + "\n";
+  }
   return out;
 }
 

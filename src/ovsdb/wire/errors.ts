@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { stringifyJson } from "./json.js";
 import type { Json } from "./notation.js";
 
 /** The wire form of an OVSDB error (RFC 7047 §4.1.3: `"error"` string, optional `"details"`, `"syntax"`). */
@@ -190,7 +191,7 @@ export class OvsdbTypeError extends Error {
 export function safeJson(v: unknown, max = 200): string {
   let s: string;
   try {
-    s = JSON.stringify(v) ?? String(v);
+    s = stringifyJson(v) ?? String(v);
   } catch {
     s = String(v);
   }

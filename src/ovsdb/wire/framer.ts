@@ -5,12 +5,15 @@
  * The framer scans every byte exactly once, tracking only the nesting depth and whether it is inside
  * a string (and after a backslash). Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk
  * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
- * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes.
+ * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes; the scan also
+ * notes digit runs of 16 or more outside strings, and only a message holding one goes through the
+ * exact reader that keeps 64-bit integers ({@link parseJsonExact}).
  *
  * @module
  */
 
 import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
+import { LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
 
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
 export class FramingError extends Error {
@@ -58,7 +61,9 @@ const BACKSLASH = 0x5c;
 const CLASS_QUOTE = 1;
 const CLASS_OPEN = 2;
 const CLASS_CLOSE = 3;
+const CLASS_DIGIT = 4;
 const CLASS = new Uint8Array(256);
+for (let d = 0x30; d <= 0x39; d++) CLASS[d] = CLASS_DIGIT;
 CLASS[QUOTE] = CLASS_QUOTE;
 CLASS[OPEN_BRACE] = CLASS_OPEN;
 CLASS[OPEN_BRACKET] = CLASS_OPEN;
@@ -72,9 +77,15 @@ interface ScanState {
   escaped: boolean;
   /** Where the scan stopped (for error offsets). */
   pos: number;
+  /** Length of the digit run the previous chunk ended in (outside strings). */
+  digitRun: number;
+  /** The message holds a digit run of {@link LONG_DIGIT_RUN} or more outside strings (maybe an integer beyond 2^53). */
+  longDigits: boolean;
 }
 
-const scanState: ScanState = { depth: 0, inString: false, escaped: false, pos: 0 };
+const scanState: ScanState = { depth: 0, inString: false, escaped: false, pos: 0, digitRun: 0, longDigits: false };
+
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
 
 /**
  * Scans `chunk` from `i` inside a message at nesting `state.depth` (not inside a string).
@@ -85,9 +96,30 @@ const scanState: ScanState = { depth: 0, inString: false, escaped: false, pos: 0
 function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: number): number {
   const n = chunk.length;
   let depth = state.depth;
+  if (state.digitRun > 0) {
+    // A number split across chunks: count its remaining digits.
+    let run = state.digitRun;
+    while (i < n && isDigit(chunk[i]!)) {
+      i++;
+      run++;
+    }
+    if (run >= LONG_DIGIT_RUN) state.longDigits = true;
+    state.digitRun = i >= n ? run : 0;
+  }
   while (i < n) {
     const k = CLASS[chunk[i++]!]!;
     if (k === 0) continue;
+    if (k === CLASS_DIGIT) {
+      const from = i - 1;
+      while (i < n) {
+        const b = chunk[i]!;
+        if (b < 0x30 || b > 0x39) break;
+        i++;
+      }
+      if (i - from >= LONG_DIGIT_RUN) state.longDigits = true;
+      else if (i >= n) state.digitRun = i - from;
+      continue;
+    }
     if (k === CLASS_QUOTE) {
       for (;;) {
         if (i >= n) {
@@ -157,6 +189,8 @@ export class JsonFramer {
   private depth = 0;
   private inString = false;
   private escaped = false;
+  private digitRun = 0;
+  private longDigits = false;
   /** Stream offset of the first byte of the next chunk. */
   private streamOffset = 0;
   private failed: FramingError | undefined;
@@ -221,11 +255,17 @@ export class JsonFramer {
           }
           start = i++;
           depth = 1;
+          this.longDigits = false;
+          this.digitRun = 0;
         }
         // Inside a message: one tight loop until the message ends or the chunk does.
         scanState.depth = depth;
         scanState.escaped = escaped;
+        scanState.digitRun = this.digitRun;
+        scanState.longDigits = this.longDigits;
         const end = scanMessage(chunk, i, scanState, maxDepth);
+        this.digitRun = end >= 0 ? 0 : scanState.digitRun;
+        this.longDigits = scanState.longDigits;
         depth = scanState.depth;
         inString = scanState.inString;
         escaped = scanState.escaped;
@@ -343,7 +383,7 @@ export class JsonFramer {
       }
     }
     try {
-      return JSON.parse(text);
+      return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);

@@ -4,6 +4,7 @@
  * @module
  */
 export { FramingError, JsonFramer, type JsonFramerOptions } from "./framer.js";
+export { INT64_MAX, INT64_MIN, LONG_DIGIT_RUN, isInt64, parseJson, parseJsonExact, stringifyJson, toInt64 } from "./json.js";
 export * from "./notation.js";
 export * from "./errors.js";
 export * from "./operations.js";

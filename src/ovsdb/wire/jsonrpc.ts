@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { stringifyJson } from "./json.js";
 import { ProtocolError, safeJson } from "./errors.js";
 import type { Json } from "./notation.js";
 
@@ -69,17 +70,17 @@ export function parseMessage(value: unknown): JsonRpcMessage {
 
 /** Serializes a request (RFC 7047 §4). */
 export function encodeRequest(method: string, params: readonly unknown[], id: Json): string {
-  return JSON.stringify({ method, params, id });
+  return stringifyJson({ method, params, id });
 }
 /** Serializes a notification (`"id": null`, RFC 7047 §4). */
 export function encodeNotification(method: string, params: readonly unknown[]): string {
-  return JSON.stringify({ method, params, id: null });
+  return stringifyJson({ method, params, id: null });
 }
 /** Serializes a successful response (RFC 7047 §4: `"error": null`). */
 export function encodeResult(id: Json, result: unknown): string {
-  return JSON.stringify({ id, result, error: null });
+  return stringifyJson({ id, result, error: null });
 }
 /** Serializes an error response (RFC 7047 §4: `"result": null`). */
 export function encodeError(id: Json, error: unknown): string {
-  return JSON.stringify({ id, result: null, error });
+  return stringifyJson({ id, result: null, error });
 }

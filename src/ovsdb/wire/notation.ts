@@ -22,8 +22,8 @@ export type NamedUuid = string & { readonly __brand: "ovsdb.NamedUuid" };
 export type JsonUuid = readonly ["uuid", string];
 /** `["named-uuid", "<id>"]` (RFC 7047 §5.1). */
 export type JsonNamedUuid = readonly ["named-uuid", string];
-/** An `<atom>` in JSON notation (RFC 7047 §5.1): string, number, boolean, uuid or named-uuid. */
-export type JsonAtom = string | number | boolean | JsonUuid | JsonNamedUuid;
+/** An `<atom>` in JSON notation (RFC 7047 §5.1): string, number (an integer beyond ±(2^53−1) as a `bigint`, see `wire/json.ts`), boolean, uuid or named-uuid. */
+export type JsonAtom = string | number | bigint | boolean | JsonUuid | JsonNamedUuid;
 /** `["set", [<atom>...]]` (RFC 7047 §5.1). A set of exactly one element may also be sent as a bare atom. */
 export type JsonSet = readonly ["set", readonly JsonAtom[]];
 /** `["map", [[<atom>, <atom>]...]]` (RFC 7047 §5.1). */

@@ -14,7 +14,10 @@ describe("generated types for every column kind", () => {
     expectTypeOf<R["u"]>().toEqualTypeOf<Uuid>();
     expectTypeOf<R["opt_enum"]>().toEqualTypeOf<"x" | "y" | undefined>();
     expectTypeOf<R["set_enum"]>().toEqualTypeOf<readonly ("p" | "q" | 'it\'s "quoted"')[]>();
-    expectTypeOf<R["int_map"]>().toEqualTypeOf<ReadonlyMap<number, string>>();
+    // An integer column without a range inside ±(2^53−1) holds a bigint beyond it.
+    expectTypeOf<R["i"]>().toEqualTypeOf<number | bigint>();
+    expectTypeOf<R["set_int"]>().toEqualTypeOf<readonly number[]>();
+    expectTypeOf<R["int_map"]>().toEqualTypeOf<ReadonlyMap<number | bigint, string>>();
     expectTypeOf<R["enum_map"]>().toEqualTypeOf<ReadonlyMap<"k1" | "k2", boolean>>();
     expectTypeOf<R["ref_map"]>().toEqualTypeOf<ReadonlyMap<string, RowUuid<"Other">>>();
     expectTypeOf<R["weak_ref"]>().toEqualTypeOf<RowUuid<"Other"> | undefined>();

@@ -53,7 +53,8 @@ describe("datum", () => {
   const mustThrow: [string, unknown, unknown, string][] = [
     ["string for integer", "integer", "1", 't.c: expected integer, got "1"'],
     ["fraction for integer", "integer", 1.5, "t.c: expected integer, got 1.5"],
-    ["unsafe integer", "integer", 2 ** 60, "outside the range this library represents exactly"],
+    ["unsafe integer given as a number", "integer", 2 ** 60, "is not exact: give it as a bigint"],
+    ["integer beyond 64 bits", "integer", 2n ** 63n, "t.c: integer 9223372036854775808 is outside the 64-bit range"],
     ["bad uuid", "uuid", ["uuid", "nope"], 't.c: ""nope"" is not a valid UUID'],
     ["named uuid outside a transaction", "uuid", ["named-uuid", "x"], "only allowed inside a transaction"],
     ["too many elements", { key: "string", min: 0, max: 2 }, ["set", ["a", "b", "c"]], "expected at most 2 element(s), got 3"],

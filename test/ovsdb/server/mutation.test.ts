@@ -14,7 +14,17 @@ describe("mutations", () => {
     expect(applyMutation(int, -7, "/=", 2, checkAtom)).toBe(-3);
     expect(applyMutation(int, -7, "%=", 2, checkAtom)).toBe(-1);
     expect(() => applyMutation(int, 1, "/=", 0, checkAtom)).toThrow(/Division by zero/);
-    expect(() => applyMutation(int, Number.MAX_SAFE_INTEGER, "+=", 1, checkAtom)).toThrow(/out of range/);
+    // Beyond 2^53-1 results are bigint, exact to the 64-bit limits.
+    expect(applyMutation(int, Number.MAX_SAFE_INTEGER, "+=", 1, checkAtom)).toBe(2n ** 53n);
+    expect(applyMutation(int, 2n ** 53n, "-=", 1, checkAtom)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(applyMutation(int, 3037000499, "*=", 3037000499, checkAtom)).toBe(3037000499n * 3037000499n);
+    expect(() => applyMutation(int, 3037000500, "*=", 3037000500, checkAtom)).toThrow(/out of range/);
+    expect(() => applyMutation(int, 2n ** 63n - 1n, "+=", 1, checkAtom)).toThrow(/Result of "\+=" operation is out of range/);
+    expect(() => applyMutation(int, -(2n ** 63n), "/=", -1, checkAtom)).toThrow(/out of range/);
+    // ovsdb-server's own overflow tests, kept exactly (checked against ovsdb-server 3.1 in test/conformance):
+    expect(() => applyMutation(int, -(2n ** 63n), "%=", -1, checkAtom)).toThrow(/Result of "%=" operation is out of range/);
+    expect(applyMutation(int, -(2n ** 63n), "*=", -1, checkAtom)).toBe(-(2n ** 63n));
+    expect(() => applyMutation(int, 2n ** 63n - 1n, "*=", 1, checkAtom)).toThrow(/out of range/);
   });
   it("applies arithmetic to every set element and rejects duplicates", () => {
     expect(applyMutation(iset, [1, 2], "+=", 10, checkAtom)).toEqual([11, 12]);

@@ -1,0 +1,429 @@
+/**
+ * The transaction engine of the embedded server (RFC 7047 §5.2 with ovsdb-server's semantics):
+ * parses each operation with ovsdb-server's errors, executes it on a copy-on-write view of the
+ * database, and at commit runs the integrity checks (`integrity.ts`) before the database applies
+ * the changes.
+ *
+ * @module
+ */
+import { type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
+import { type Datum, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, defaultDatum } from "../schema/datum.js";
+import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
+import { type ColumnSchema, columnOf } from "../schema/schema.js";
+import type { ColumnType } from "../schema/types.js";
+import { Aborted, ConstraintViolation, DuplicateUuidName, NotOwner, OvsdbError, OvsdbSyntaxError, TimedOut } from "../wire/errors.js";
+import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
+import type { Mutator, OperationResult } from "../wire/operations.js";
+import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, serverConditionReporter, syntaxError } from "./codec.js";
+import type { Database } from "./database.js";
+import { type TxnView, checkCommit } from "./integrity.js";
+import { type Change, type CommittedTxn, type TableData, type TxnContext, rowEquals, sharedDefault } from "./storage.js";
+
+
+const OP_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  insert: ["table", "row", "uuid-name", "uuid"],
+  select: ["table", "where", "columns", "sort"],
+  update: ["table", "where", "row"],
+  mutate: ["table", "where", "mutations"],
+  delete: ["table", "where"],
+  wait: ["table", "where", "columns", "until", "rows", "timeout"],
+  commit: ["durable"],
+  abort: [],
+  comment: ["comment"],
+  assert: ["lock"],
+};
+
+/** Raised while parsing an operation: ovsdb-server prefixes these with "Parsing ovsdb operation N of M failed". */
+class ParseFailure extends Error {
+  constructor(readonly details: string) {
+    super(details);
+  }
+}
+
+/** @internal A `wait` whose condition is unmet and whose timeout has not passed. */
+export class WaitBlocked extends Error {
+  constructor(readonly timeoutMs: number | undefined) {
+    super("wait blocked");
+  }
+}
+
+/** @internal The OVSDB error a failure of operation `index` of `n` (or of the commit, index n) reports. */
+export function toOvsdbError(e: unknown, op: unknown, index: number, n: number): OvsdbError {
+  if (e instanceof ParseFailure) {
+    return new OvsdbSyntaxError(`Parsing ovsdb operation ${index + 1} of ${n} failed: ${e.details}`, {}, ovsJsonText(op));
+  }
+  if (e instanceof OvsdbError) return e;
+  return new OvsdbError("internal error", e instanceof Error ? e.message : String(e));
+}
+
+interface Symbol {
+  uuid: string;
+  created: boolean;
+}
+
+/** One transaction in progress: a copy-on-write view over the database. */
+export class Transaction implements TxnView {
+  /** @internal */
+  readonly changes = new Map<string, Change>();
+  /** @internal */
+  readonly order: Change[] = [];
+  private readonly symbols = new Map<string, Symbol>();
+  private readonly comments: string[] = [];
+  private durable = false;
+  private readonly decode: DecodeContext;
+  private readonly reporter: ConditionReporter;
+  /** `_version` of each row inserted by this transaction (ovsdb-server gives each its own). */
+  private readonly insertedVersions = new Map<string, string>();
+
+  constructor(
+    readonly db: Database,
+    private readonly ctx: TxnContext,
+  ) {
+    this.decode = {
+      resolve: (name) => {
+        let s = this.symbols.get(name);
+        if (!s) this.symbols.set(name, (s = { uuid: randomUuid(), created: false }));
+        return s.uuid;
+      },
+    };
+    this.reporter = serverConditionReporter(this.decode);
+  }
+
+  // ---- reading the transaction's view ----
+
+  /** @internal */
+  current(table: string, uuid: string): Row | undefined {
+    const c = this.changes.get(uuid);
+    if (c) return c.table === table ? c.new : undefined;
+    return this.db.tableData(table)?.rows.get(uuid)?.data;
+  }
+
+  private *scan(t: TableData): Iterable<[string, Row]> {
+    for (const [uuid, row] of t.rows) {
+      const c = this.changes.get(uuid);
+      if (c) continue;
+      yield [uuid, row.data];
+    }
+    for (const c of this.order) {
+      if (c.table === t.schema.name && c.new && this.changes.get(c.uuid) === c) yield [c.uuid, c.new];
+    }
+  }
+
+  private matching(t: TableData, compiled: CompiledWhere): [string, Row][] {
+    if (compiled.alwaysFalse) return [];
+    const where = compiled.clauses;
+    // Fast path: `_uuid == U` is a lookup.
+    const byUuid = where.find((c) => c.column === "_uuid" && c.fn === "==");
+    const test = (uuid: string, row: Row) =>
+      where.every((c) => evalCondition(c, c.column === "_uuid" ? uuid : c.column === "_version" ? this.versionOf(t, uuid) : row[c.column]));
+    if (byUuid) {
+      const u = byUuid.value as string;
+      const row = this.current(t.schema.name, u);
+      return row && test(u, row) ? [[u, row]] : [];
+    }
+    const out: [string, Row][] = [];
+    for (const [uuid, row] of this.scan(t)) if (test(uuid, row)) out.push([uuid, row]);
+    return out;
+  }
+
+  /** @internal */
+  versionOf(t: TableData, uuid: string): string {
+    return t.rows.get(uuid)?.version ?? this.insertedVersions.get(uuid) ?? "00000000-0000-0000-0000-000000000000";
+  }
+
+  /** @internal */
+  write(table: string, uuid: string, data: Record<string, Datum> | undefined): void {
+    const c = this.changes.get(uuid);
+    if (c) {
+      c.new = data;
+      return;
+    }
+    const old = this.db.tableData(table)?.rows.get(uuid);
+    const n: Change = { table, uuid, old, new: data };
+    this.changes.set(uuid, n);
+    this.order.push(n);
+  }
+
+  // ---- parsing helpers ----
+
+  private member(op: Record<string, unknown>, name: string, kind: "string" | "id" | "object" | "array" | "boolean" | "number", optional = false): unknown {
+    if (!(name in op)) {
+      if (optional) return undefined;
+      throw new ParseFailure(`Required '${name}' member is missing.`);
+    }
+    const v = op[name];
+    const ok =
+      kind === "string"
+        ? typeof v === "string"
+        : kind === "id"
+          ? isId(v)
+          : kind === "object"
+            ? v !== null && typeof v === "object" && !Array.isArray(v)
+            : kind === "array"
+              ? Array.isArray(v)
+              : typeof v === kind;
+    if (!ok) throw new ParseFailure(`Type mismatch for member '${name}'.`);
+    return v;
+  }
+
+  private table(op: Record<string, unknown>): TableData {
+    const name = this.member(op, "table", "id") as string;
+    const t = this.db.tableData(name);
+    if (!t) throw new ParseFailure(`No table named ${name}.`);
+    return t;
+  }
+
+  /** Parses a `where` (a conjunction; bare `true`/`false` clauses allowed, as ovsdb-server allows them) with the shared condition compiler. */
+  private where(t: TableData, op: Record<string, unknown>): CompiledWhere {
+    const where = this.member(op, "where", "array") as unknown[];
+    return compileWhere(t.schema, where, { reporter: this.reporter });
+  }
+
+  private columns(t: TableData, op: Record<string, unknown>, required: boolean, member = "columns"): string[] | undefined {
+    const cols = this.member(op, member, "array", !required) as unknown[] | undefined;
+    if (!cols) return undefined;
+    if (!cols.every((c) => typeof c === "string") || new Set(cols).size !== cols.length) throw syntaxError(cols, "array of distinct column names expected");
+    for (const c of cols as string[]) {
+      if (!columnOf(t.schema, c)) throw syntaxError(cols, `${c} is not a valid column name`);
+    }
+    return cols as string[];
+  }
+
+  /** Parses a `<row>`: column → native value; `forUpdate` rejects immutable columns. */
+  private row(t: TableData, json: Record<string, unknown>): Map<ColumnSchema, Datum> {
+    const out = new Map<ColumnSchema, Datum>();
+    for (const [name, v] of Object.entries(json)) {
+      const col = columnOf(t.schema, name);
+      if (!col) throw syntaxError(json, `No column ${name} in table ${t.schema.name}.`, "unknown column");
+      out.set(col, decodeDatum(col.type, v, this.decode));
+    }
+    return out;
+  }
+
+  private encodeRow(t: TableData, uuid: string, row: Row, columns: readonly string[] | undefined): JsonRow {
+    const out: Record<string, unknown> = {};
+    const names = columns ?? ["_uuid", "_version", ...t.schema.columns.keys()];
+    for (const c of names) {
+      if (c === "_uuid") out[c] = ["uuid", uuid];
+      else if (c === "_version") out[c] = ["uuid", this.versionOf(t, uuid)];
+      else out[c] = encodeDatum(t.schema.columns.get(c)!.type, row[c]);
+    }
+    return out as JsonRow;
+  }
+
+  // ---- operations ----
+
+  run(opJson: unknown, index: number, n: number): OperationResult {
+    if (opJson === null || typeof opJson !== "object" || Array.isArray(opJson)) {
+      throw new OvsdbSyntaxError(`Parsing ovsdb operation ${index + 1} of ${n} failed: Object expected.`);
+    }
+    const op = opJson as Record<string, unknown>;
+    const name = this.member(op, "op", "string") as string;
+    const allowed = OP_MEMBERS[name];
+    if (!allowed) throw new ParseFailure(`No operation "${name}"`);
+    for (const k of Object.keys(op)) {
+      if (k !== "op" && !allowed.includes(k)) throw new ParseFailure(`Member '${k}' is present but not allowed here.`);
+    }
+    if (this.db.reserved && !this.ctx.internal && ["insert", "update", "mutate", "delete"].includes(name)) {
+      throw new OvsdbError("not allowed", `${name} operation not allowed on table in reserved database ${this.db.name}`);
+    }
+    switch (name) {
+      case "insert":
+        return this.insert(op);
+      case "select":
+        return this.select(op);
+      case "update":
+        return this.update(op);
+      case "mutate":
+        return this.mutate(op);
+      case "delete":
+        return this.delete(op);
+      case "wait":
+        return this.wait(op);
+      case "commit":
+        if (this.member(op, "durable", "boolean") === true) this.durable = true;
+        return {};
+      case "abort":
+        throw new Aborted("aborted by request");
+      case "comment":
+        this.comments.push(this.member(op, "comment", "string") as string);
+        return {};
+      case "assert": {
+        const lock = this.member(op, "lock", "id") as string;
+        if (!this.ctx.ownsLock(lock)) throw new NotOwner(`Asserted lock ${lock} not held.`);
+        return {};
+      }
+      default:
+        throw new ParseFailure(`No operation "${name}"`);
+    }
+  }
+
+  private insert(op: Record<string, unknown>): OperationResult {
+    const t = this.table(op);
+    const uuidName = this.member(op, "uuid-name", "id", true) as string | undefined;
+    const uuidText = this.member(op, "uuid", "string", true) as string | undefined;
+    const rowJson = this.member(op, "row", "object", true) as Record<string, unknown> | undefined;
+    let uuid: string;
+    if (uuidText !== undefined) {
+      if (!isUuid(uuidText)) throw syntaxError(uuidText, "bad uuid");
+      uuid = uuidText.toLowerCase();
+      const otherTable = this.changes.get(uuid)?.table ?? this.db.tableOf(uuid);
+      if (otherTable !== undefined && this.current(otherTable, uuid) !== undefined) {
+        throw syntaxError(uuidText, "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.", "duplicate uuid");
+      }
+    } else {
+      uuid = randomUuid();
+    }
+    if (uuidName !== undefined) {
+      const s = this.symbols.get(uuidName);
+      if (s?.created) throw new DuplicateUuidName(`This "uuid-name" appeared on an earlier "insert" operation.`, {}, ovsJsonText(uuidName));
+      if (s) {
+        if (uuidText === undefined) uuid = s.uuid;
+        else s.uuid = uuid;
+        s.created = true;
+      } else {
+        this.symbols.set(uuidName, { uuid, created: true });
+      }
+    }
+    const values = this.row(t, rowJson ?? {});
+    const data: Record<string, Datum> = {};
+    for (const c of t.schema.columns.values()) data[c.name] = sharedDefault(c.type);
+    for (const [col, v] of values) {
+      if (col.name === "_uuid" || col.name === "_version") continue;
+      data[col.name] = v;
+    }
+    // Default values must meet the columns' constraints too (ovsdb-server checks every column of a new row).
+    for (const c of t.schema.columns.values()) {
+      if (values.has(c)) continue;
+      for (const a of datumAtoms(data[c.name])) {
+        const e = checkAtom(c.type.key, a);
+        if (e) throw new ConstraintViolation(e);
+      }
+    }
+    this.insertedVersions.set(uuid, randomUuid());
+    this.write(t.schema.name, uuid, data);
+    return { uuid: ["uuid", uuid] };
+  }
+
+  private select(op: Record<string, unknown>): OperationResult {
+    const t = this.table(op);
+    const where = this.where(t, op);
+    const columns = this.columns(t, op, false);
+    const sort = this.columns(t, op, false, "sort");
+    let matched = this.matching(t, where);
+    if (sort) {
+      // OVS extension: rows in ascending order of the listed columns (ovsdb_row_set_sort).
+      const cols = sort.map((c) => columnOf(t.schema, c)!);
+      const value = (u: string, r: Row, c: ColumnSchema): Datum => (c.name === "_uuid" ? u : c.name === "_version" ? this.versionOf(t, u) : r[c.name]);
+      matched = [...matched].sort(([ua, ra], [ub, rb]) => {
+        for (const c of cols) {
+          const d = compareDatums(value(ua, ra, c), value(ub, rb, c));
+          if (d !== 0) return d;
+        }
+        return 0;
+      });
+    }
+    const rows = matched.map(([u, r]) => this.encodeRow(t, u, r, columns));
+    return { rows };
+  }
+
+  private update(op: Record<string, unknown>): OperationResult {
+    const t = this.table(op);
+    const where = this.where(t, op);
+    const rowJson = this.member(op, "row", "object") as Record<string, unknown>;
+    const values = this.row(t, rowJson);
+    for (const col of values.keys()) {
+      if (!col.mutable) throw syntaxError(op, `Cannot update immutable column ${col.name} in table ${t.schema.name}.`, "constraint violation");
+    }
+    const matched = this.matching(t, where);
+    for (const [uuid, row] of matched) {
+      const data: Record<string, Datum> = { ...row };
+      for (const [col, v] of values) data[col.name] = v;
+      this.write(t.schema.name, uuid, data);
+    }
+    return { count: matched.length };
+  }
+
+  private mutate(op: Record<string, unknown>): OperationResult {
+    const t = this.table(op);
+    const where = this.where(t, op);
+    const mutationsJson = this.member(op, "mutations", "array") as unknown[];
+    const mutations: { col: ColumnSchema; mutator: Mutator; arg: Datum }[] = [];
+    for (const m of mutationsJson) {
+      if (!Array.isArray(m) || m.length !== 3 || typeof m[0] !== "string" || typeof m[1] !== "string") throw syntaxError(m, "Parse error in mutation.");
+      const [column, mutator, value] = m as [string, string, unknown];
+      const col = columnOf(t.schema, column);
+      if (!col) throw syntaxError(m, `No column ${column} in table ${t.schema.name}.`, "unknown column");
+      if (!isMutator(mutator)) throw new OvsdbError("unknown mutator", `No mutator named ${mutator}.`);
+      if (!col.mutable) throw syntaxError(m, `Cannot mutate immutable column ${column} in table ${t.schema.name}.`, "constraint violation");
+      let types: readonly ColumnType[];
+      try {
+        types = mutationArgumentTypes(col, mutator);
+      } catch (e) {
+        if (e instanceof OvsdbError) throw syntaxError(m, e.details ?? "");
+        throw e;
+      }
+      const arg = decodeMutationArgument(types, value, (ty, j) => decodeDatum(ty, j, this.decode));
+      mutations.push({ col, mutator, arg });
+    }
+    const matched = this.matching(t, where);
+    for (const [uuid, row] of matched) {
+      const data: Record<string, Datum> = { ...row };
+      for (const m of mutations) data[m.col.name] = applyMutation(m.col.type, data[m.col.name], m.mutator, m.arg, checkAtom);
+      this.write(t.schema.name, uuid, data);
+    }
+    return { count: matched.length };
+  }
+
+  private delete(op: Record<string, unknown>): OperationResult {
+    const t = this.table(op);
+    const where = this.where(t, op);
+    const matched = this.matching(t, where);
+    for (const [uuid] of matched) this.write(t.schema.name, uuid, undefined);
+    return { count: matched.length };
+  }
+
+  private wait(op: Record<string, unknown>): OperationResult {
+    const t = this.table(op);
+    const timeout = this.member(op, "timeout", "number", true) as number | undefined;
+    const where = this.where(t, op);
+    // Without "columns" every column is compared, _uuid and _version included.
+    const columns = this.columns(t, op, false) ?? ["_uuid", "_version", ...t.schema.columns.keys()];
+    const until = this.member(op, "until", "string") as string;
+    const rowsJson = this.member(op, "rows", "array") as unknown[];
+    if (until !== "==" && until !== "!=") throw syntaxError(until, `"until" must be "==" or "!="`);
+    const colSchemas = columns.map((c) => columnOf(t.schema, c)!);
+    const expected = rowsJson.map((r) => {
+      if (r === null || typeof r !== "object" || Array.isArray(r)) throw syntaxError(r, "Type mismatch for row.");
+      const values = this.row(t, r as Record<string, unknown>);
+      return colSchemas.map((c) => values.get(c) ?? defaultDatum(c.type));
+    });
+    const actual = this.matching(t, where).map(([uuid, row]) =>
+      colSchemas.map((c) => (c.name === "_uuid" ? uuid : c.name === "_version" ? this.versionOf(t, uuid) : row[c.name])),
+    );
+    const same = (a: Datum[], b: Datum[]) => a.every((v, i) => datumEquals(v, b[i]));
+    const equal = actual.every((a) => expected.some((e) => same(a, e))) && expected.every((e) => actual.some((a) => same(a, e)));
+    const met = until === "==" ? equal : !equal;
+    if (met) return {};
+    if (timeout === 0) throw new TimedOut(`"where" clause test failed`);
+    if (this.ctx.waitTimedOut) throw new TimedOut(`"wait" timed out after ${this.ctx.waitElapsedMs ?? timeout} ms`);
+    throw new WaitBlocked(timeout);
+  }
+
+  // ---- commit ----
+
+  commit(): CommittedTxn | undefined {
+    const db = this.db;
+    // Drop rows that did not really change (ovsdb-server does not report or version them).
+    for (const c of this.order) {
+      if (this.changes.get(c.uuid) !== c) continue;
+      if (c.old && c.new && rowEquals(db.tableData(c.table)!.schema, c.old.data, c.new)) this.changes.delete(c.uuid);
+      if (!c.old && !c.new) this.changes.delete(c.uuid);
+    }
+    checkCommit(this);
+    const changes = this.order.filter((c) => this.changes.get(c.uuid) === c && !(c.old === undefined && c.new === undefined));
+    if (changes.length === 0 && this.comments.length === 0) return undefined;
+    if (changes.length === 0) return undefined;
+    return db.applyCommit(changes, this.comments, this.durable);
+  }
+}
