@@ -39,9 +39,9 @@ export interface Connection {
   /** `"string"`. */
   readonly target: string;
   /** `{"key":{"type":"integer","minInteger":1000},"min":0}`; optional (min 0, max 1). */
-  readonly max_backoff?: number;
+  readonly max_backoff?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly inactivity_probe?: number;
+  readonly inactivity_probe?: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly other_config: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -63,9 +63,9 @@ export interface IC_NB_Global {
   /** Changes whenever the row changes (RFC 7047 §3.2 `_version`); read-only. */
   readonly _version: $m.Uuid;
   /** `"integer"`. */
-  readonly nb_ic_cfg: number;
+  readonly nb_ic_cfg: number | bigint;
   /** `"integer"`. */
-  readonly sb_ic_cfg: number;
+  readonly sb_ic_cfg: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
   /** `{"key":{"type":"uuid","refTable":"Connection"},"min":0,"max":"unlimited"}`. */

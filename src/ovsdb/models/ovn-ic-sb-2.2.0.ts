@@ -45,7 +45,7 @@ export interface Availability_Zone {
   /** `"string"`. */
   readonly name: string;
   /** `"integer"`. */
-  readonly nb_ic_cfg: number;
+  readonly nb_ic_cfg: number | bigint;
 }
 
 /**
@@ -61,9 +61,9 @@ export interface Connection {
   /** `"string"`. */
   readonly target: string;
   /** `{"key":{"type":"integer","minInteger":1000},"min":0}`; optional (min 0, max 1). */
-  readonly max_backoff?: number;
+  readonly max_backoff?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly inactivity_probe?: number;
+  readonly inactivity_probe?: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly other_config: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -145,7 +145,7 @@ export interface IC_SB_Global {
   /** Changes whenever the row changes (RFC 7047 §3.2 `_version`); read-only. */
   readonly _version: $m.Uuid;
   /** `"integer"`. */
-  readonly nb_ic_cfg: number;
+  readonly nb_ic_cfg: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
   /** `{"key":{"type":"uuid","refTable":"Connection"},"min":0,"max":"unlimited"}`. */

@@ -127,11 +127,11 @@ export interface BFD {
   /** `"string"`. */
   readonly dst_ip: string;
   /** `{"key":{"type":"integer","minInteger":1},"min":0}`; optional (min 0, max 1). */
-  readonly min_tx?: number;
+  readonly min_tx?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly min_rx?: number;
+  readonly min_rx?: number | bigint;
   /** `{"key":{"type":"integer","minInteger":1},"min":0}`; optional (min 0, max 1). */
-  readonly detect_mult?: number;
+  readonly detect_mult?: number | bigint;
   /** `{"key":{"type":"string","enum":["set",["down","init","up","admin_down"]]},"min":0}`; optional (min 0, max 1). */
   readonly status?: "down" | "init" | "up" | "admin_down";
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -171,9 +171,9 @@ export interface Connection {
   /** `"string"`. */
   readonly target: string;
   /** `{"key":{"type":"integer","minInteger":1000},"min":0}`; optional (min 0, max 1). */
-  readonly max_backoff?: number;
+  readonly max_backoff?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly inactivity_probe?: number;
+  readonly inactivity_probe?: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly other_config: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -665,7 +665,7 @@ export interface Mirror {
   /** `{"key":{"type":"string","enum":["set",["gre","erspan","local"]]}}`; required on insert. */
   readonly type: "gre" | "erspan" | "local";
   /** `"integer"`. */
-  readonly index: number;
+  readonly index: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
 }
@@ -719,17 +719,17 @@ export interface NB_Global {
   /** `"string"`. */
   readonly name: string;
   /** `"integer"`. */
-  readonly nb_cfg: number;
+  readonly nb_cfg: number | bigint;
   /** `"integer"`. */
-  readonly nb_cfg_timestamp: number;
+  readonly nb_cfg_timestamp: number | bigint;
   /** `"integer"`. */
-  readonly sb_cfg: number;
+  readonly sb_cfg: number | bigint;
   /** `"integer"`. */
-  readonly sb_cfg_timestamp: number;
+  readonly sb_cfg_timestamp: number | bigint;
   /** `"integer"`. */
-  readonly hv_cfg: number;
+  readonly hv_cfg: number | bigint;
   /** `"integer"`. */
-  readonly hv_cfg_timestamp: number;
+  readonly hv_cfg_timestamp: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
   /** `{"key":{"type":"uuid","refTable":"Connection"},"min":0,"max":"unlimited"}`. */

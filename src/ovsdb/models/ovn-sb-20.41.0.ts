@@ -125,17 +125,17 @@ export interface BFD {
   /** `{"key":{"type":"integer","minInteger":49152,"maxInteger":65535}}`; required on insert. */
   readonly src_port: number;
   /** `"integer"`. */
-  readonly disc: number;
+  readonly disc: number | bigint;
   /** `"string"`. */
   readonly logical_port: string;
   /** `"string"`. */
   readonly dst_ip: string;
   /** `"integer"`. */
-  readonly min_tx: number;
+  readonly min_tx: number | bigint;
   /** `"integer"`. */
-  readonly min_rx: number;
+  readonly min_rx: number | bigint;
   /** `"integer"`. */
-  readonly detect_mult: number;
+  readonly detect_mult: number | bigint;
   /** `{"key":{"type":"string","enum":["set",["down","init","up","admin_down"]]}}`; required on insert. */
   readonly status: "down" | "init" | "up" | "admin_down";
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -165,7 +165,7 @@ export interface Chassis {
   /** `{"key":"string","min":0,"max":"unlimited"}`. */
   readonly vtep_logical_switches: readonly string[];
   /** `"integer"`. */
-  readonly nb_cfg: number;
+  readonly nb_cfg: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
@@ -189,9 +189,9 @@ export interface Chassis_Private {
   /** `{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}`; optional (min 0, max 1). */
   readonly chassis?: $m.RowUuid<"Chassis">;
   /** `"integer"`. */
-  readonly nb_cfg: number;
+  readonly nb_cfg: number | bigint;
   /** `"integer"`. */
-  readonly nb_cfg_timestamp: number;
+  readonly nb_cfg_timestamp: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
 }
@@ -225,9 +225,9 @@ export interface Connection {
   /** `"string"`. */
   readonly target: string;
   /** `{"key":{"type":"integer","minInteger":1000},"min":0}`; optional (min 0, max 1). */
-  readonly max_backoff?: number;
+  readonly max_backoff?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly inactivity_probe?: number;
+  readonly inactivity_probe?: number | bigint;
   /** `"boolean"`. */
   readonly read_only: boolean;
   /** `"string"`. */
@@ -259,7 +259,7 @@ export interface Controller_Event {
   /** `{"key":{"type":"uuid","refTable":"Chassis","refType":"weak"},"min":0}`; optional (min 0, max 1). */
   readonly chassis?: $m.RowUuid<"Chassis">;
   /** `"integer"`. */
-  readonly seq_num: number;
+  readonly seq_num: number | bigint;
 }
 
 /**
@@ -395,7 +395,7 @@ export interface FDB {
   /** `{"key":{"type":"integer","minInteger":1,"maxInteger":16777215}}`; required on insert. */
   readonly port_key: number;
   /** `"integer"`. */
-  readonly timestamp: number;
+  readonly timestamp: number | bigint;
 }
 
 /**
@@ -503,15 +503,15 @@ export interface IP_Multicast {
   /** `"string"`. */
   readonly ip6_src: string;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly table_size?: number;
+  readonly table_size?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly idle_timeout?: number;
+  readonly idle_timeout?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly query_interval?: number;
+  readonly query_interval?: number | bigint;
   /** `{"key":"integer","min":0}`; optional (min 0, max 1). */
-  readonly query_max_resp?: number;
+  readonly query_max_resp?: number | bigint;
   /** `"integer"`. */
-  readonly seq_no: number;
+  readonly seq_no: number | bigint;
 }
 
 /**
@@ -629,7 +629,7 @@ export interface MAC_Binding {
   /** `"string"`. */
   readonly mac: string;
   /** `"integer"`. */
-  readonly timestamp: number;
+  readonly timestamp: number | bigint;
   /** `{"key":{"type":"uuid","refTable":"Datapath_Binding"}}`; required on insert. */
   readonly datapath: $m.RowUuid<"Datapath_Binding">;
 }
@@ -687,7 +687,7 @@ export interface Mirror {
   /** `{"key":{"type":"string","enum":["set",["gre","erspan","local"]]}}`; required on insert. */
   readonly type: "gre" | "erspan" | "local";
   /** `"integer"`. */
-  readonly index: number;
+  readonly index: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
 }
@@ -831,7 +831,7 @@ export interface SB_Global {
   /** Changes whenever the row changes (RFC 7047 §3.2 `_version`); read-only. */
   readonly _version: $m.Uuid;
   /** `"integer"`. */
-  readonly nb_cfg: number;
+  readonly nb_cfg: number | bigint;
   /** `{"key":"string","value":"string","min":0,"max":"unlimited"}`. */
   readonly external_ids: ReadonlyMap<string, string>;
   /** `{"key":{"type":"uuid","refTable":"Connection"},"min":0,"max":"unlimited"}`. */
