@@ -30,7 +30,7 @@ import type { TransactClient } from "../ovsdb/model/model.js";
 import type { Ref, RowUuid } from "../ovsdb/model/types.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { NBCTL_EXTRA_COMMANDS, NBCTL_EXTRA_READ_ONLY } from "./nbctl-extra.js";
-import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleAtOnce } from "./nbctl-preview.js";
+import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleAtOnce, visibleInIdl } from "./nbctl-preview.js";
 
 const DB = model.name;
 
@@ -1872,7 +1872,7 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
       return client.transact(database, operations, options);
     },
   };
-  tx = new OvnNb(committer, { reader }).transaction();
+  tx = new OvnNb(committer, { reader, visible: (op) => visibleInIdl(model.schema, op) }).transaction();
   const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns, gone: new Set(), warn: (m, t) => io.err(vlogLine(m, "WARN", t)) };
   // ovn-nbctl creates the NB_Global row whenever it is missing, before its commands run.
   if ((await reader.ids("NB_Global")).length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);

@@ -97,7 +97,6 @@ export async function dnsAdd(x: TxContext, name: string, records: DnsRecords, op
   const op = D.insert({ records: column, external_ids: { ...options.externalIds, [DNS_NAME_KEY]: name } });
   // The commit fails if another client created records of that name meanwhile.
   x.push(D.wait([["external_ids", "includes", { [DNS_NAME_KEY]: name }]], { columns: ["external_ids"], until: "==", rows: [], timeout: 0 }), op);
-  x.created("DNS", name, op.ref);
   return op.ref;
 }
 
@@ -127,7 +126,6 @@ export async function dnsDel(x: TxContext, name: string, options: DeleteOptions 
     model.table("Logical_Switch").mutate([["dns_records", "includes", [found.ref]]], [["dns_records", "delete", [found.ref]]]),
     model.table("DNS").delete({ _uuid: found.ref }),
   );
-  x.forget("DNS", name, found.ref);
 }
 
 /** `dnsGet`: see {@link NbTransaction.dnsGet}. */

@@ -56,7 +56,6 @@ export async function fwdGroupAdd(x: TxContext, sw: string, name: string, vip: s
   const op = FG.insert({ name, ...settings, external_ids: options.externalIds ?? {} });
   x.guardAbsent("Forwarding_Group", name);
   x.push(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["forwarding_groups", "insert", [op.ref]]]));
-  x.created("Forwarding_Group", name, op.ref, swName);
   return op.ref;
 }
 
@@ -67,7 +66,6 @@ export async function fwdGroupDel(x: TxContext, name: string, options: DeleteOpt
   if (!found) return;
   // The group is not a root row: dropping the switch's reference deletes it.
   x.push(model.table("Logical_Switch").mutate([["forwarding_groups", "includes", [found.ref]]], [["forwarding_groups", "delete", [found.ref]]]));
-  x.forget("Forwarding_Group", name, found.ref);
 }
 
 /** `fwdGroupList`: see {@link NbTransaction.fwdGroupList}. */

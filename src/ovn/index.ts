@@ -17,7 +17,7 @@ export {
   OvnTransactionStateError,
 } from "./errors.js";
 export type { NbReader, NbWhere } from "./reader.js";
-export { replicaReader, selectReader } from "./reader.js";
+export { readByUuid, replicaReader, selectReader } from "./reader.js";
 export { type ShowOptions, renderShow } from "./show.js";
 export type { IpFamily, Prefix } from "./net.js";
 export { checkIp, checkIpWithPrefix, checkMac, ipFamily, isIp, isMac, normalizePrefix, parsePrefix } from "./net.js";

@@ -35,7 +35,6 @@ export async function lbGroupAdd(x: TxContext, name: string, options: LbGroupOpt
   const op = G.insert({ name, load_balancer: lbs });
   x.guardAbsent("Load_Balancer_Group", name);
   x.push(op);
-  x.created("Load_Balancer_Group", name, op.ref);
   return op.ref;
 }
 
@@ -50,7 +49,6 @@ export async function lbGroupDel(x: TxContext, name: string, options: DeleteOpti
     model.table("Logical_Router").mutate([["load_balancer_group", "includes", [found.ref]]], [["load_balancer_group", "delete", [found.ref]]]),
     model.table("Load_Balancer_Group").delete({ _uuid: found.ref }),
   );
-  x.forget("Load_Balancer_Group", name, found.ref);
 }
 
 /** `lbGroupAddLb`: see {@link NbTransaction.lbGroupAddLb}. */

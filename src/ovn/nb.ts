@@ -30,6 +30,7 @@ import {
   type OvnObjectKind,
 } from "./errors.js";
 import { type NbReader, type NbWhere, selectReader } from "./reader.js";
+import { PendingView } from "./pending-view.js";
 import { checkIp, checkIpWithPrefix, checkMac, ipFamily, normalizePrefix, parsePrefix } from "./net.js";
 import type { GuardedTable, TxContext } from "./tx-context.js";
 import * as dns from "./dns.js";
@@ -288,17 +289,6 @@ export interface CommitResult {
   uuid<N extends string>(ref: Ref<N>): RowUuid<N>;
 }
 
-interface Pending {
-  readonly ref: Ref<string>;
-  readonly container?: string;
-}
-
-type Key = `${string}\u0000${string}`;
-
-function key(table: string, name: string): Key {
-  return `${table}\u0000${name}`;
-}
-
 /** A `Map` from a plain object, dropping undefined values. */
 function map(o: StringMap | undefined): StringMap {
   return o ?? {};
@@ -323,16 +313,21 @@ function eqSet(a: readonly string[], b: readonly string[]): boolean {
  */
 export class NbTransaction {
   private readonly ops: Operation[] = [];
-  private readonly pending = new Map<Key, Pending>();
-  private readonly deleted = new Set<string>();
-  private readonly deletedNames = new Set<Key>();
+  /** The database as this transaction will leave it: every lookup reads through it. */
+  private readonly view: PendingView;
   private state: "open" | "committing" | "done" = "open";
 
-  /** @param client sends the commit; @param reader answers lookups. */
+  /**
+   * @param client sends the commit; @param reader answers lookups; @param visible which of the
+   * transaction's own operations its lookups see (default: all, see {@link OvnNbOptions.visible}).
+   */
   constructor(
     private readonly client: TransactClient,
     private readonly reader: NbReader,
-  ) {}
+    visible?: (op: Operation) => boolean,
+  ) {
+    this.view = new PendingView(visible);
+  }
 
   /** The operations added so far (RFC 7047 §5.2), in order. */
   operations(): readonly Operation[] {
@@ -342,14 +337,22 @@ export class NbTransaction {
   /** Appends operations of your own (built with `OVN_Northbound.model`), to commit with the rest. */
   add(...ops: Operation[]): this {
     this.open();
-    this.ops.push(...ops);
+    this.emit(...ops);
     return this;
   }
 
-  /** The ref of a row named `name` created in `table` earlier in this transaction (by a call of this API), if any. */
+  /** Queues operations and records their effect in the pending view, so that later lookups see them. */
+  private emit(...ops: Operation[]): void {
+    for (const op of ops) {
+      this.view.apply(op);
+      this.ops.push(op);
+    }
+  }
+
+  /** The ref of a row named `name` created in `table` earlier in this transaction (and not deleted since), if any. */
   pendingRef(table: TableName, name: string): NamedRef<string> | undefined {
-    const p = this.pending.get(key(table, name));
-    return p && !isUuid(p.ref) ? (p.ref as NamedRef<string>) : undefined;
+    const row = this.view.insertedNamed(table, name);
+    return row ? (row["_uuid"] as NamedRef<string>) : undefined;
   }
 
   private open(): void {
@@ -358,30 +361,30 @@ export class NbTransaction {
 
   // ---------------------------------------------------------------- lookups
 
+  /** Rows of `table` matching `where`, as this transaction leaves them (its deletes hidden, its inserts and updates seen). */
   private async rows<N extends TableName>(table: N, where: NbWhere<N>): Promise<Row<N>[]> {
-    const rows = await this.reader.find(table, where);
-    return rows.filter((r) => !this.deleted.has(r._uuid));
+    return this.view.find(this.reader, table, where);
+  }
+
+  /** Rows of `table` by UUID (or uuid-name), as this transaction leaves them. */
+  private async byUuid<N extends TableName>(table: N, uuids: readonly string[]): Promise<Row<N>[]> {
+    return this.view.get(this.reader, table, uuids);
   }
 
   /**
-   * Finds a named object (by name, or by UUID), pending creations of this transaction included.
-   * With `withRow` false only the reference is read (`row` is then undefined).
+   * Finds a named object (by name, or by UUID) as this transaction leaves it: rows created earlier
+   * in it are found, rows deleted in it are not. With `withRow` false only the reference is read
+   * (`row` is then undefined for committed rows).
    */
   private async lookup<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow = true): Promise<{ ref: Ref<N>; row: Row<N> | undefined } | undefined> {
-    const p = this.pending.get(key(table, name));
-    if (p) return { ref: p.ref as Ref<N>, row: undefined };
+    if (isUuid(name)) {
+      const byId = await this.byUuid(table, [name]);
+      if (byId[0]) return { ref: byId[0]._uuid as Ref<N>, row: byId[0] };
+    }
     if (!withRow) {
-      if (isUuid(name)) {
-        const byId = (await this.reader.ids(table, { _uuid: name } as unknown as NbWhere<N>)).filter((u) => !this.deleted.has(u));
-        if (byId[0]) return { ref: byId[0] as Ref<N>, row: undefined };
-      }
-      const ids = (await this.reader.ids(table, { name } as unknown as NbWhere<N>)).filter((u) => !this.deleted.has(u));
+      const ids = await this.view.ids(this.reader, table, { name } as unknown as NbWhere<N>);
       if (ids.length > 1) throw new OvnAmbiguousNameError(kind, name, ids.length);
       return ids[0] ? { ref: ids[0] as Ref<N>, row: undefined } : undefined;
-    }
-    if (isUuid(name)) {
-      const byId = await this.rows(table, { _uuid: name } as unknown as NbWhere<N>);
-      if (byId[0]) return { ref: byId[0]._uuid as Ref<N>, row: byId[0] };
     }
     const rows = await this.rows(table, { name } as unknown as NbWhere<N>);
     if (rows.length > 1) throw new OvnAmbiguousNameError(kind, name, rows.length);
@@ -398,18 +401,8 @@ export class NbTransaction {
   /** Guards a creation: the commit fails if a row named `name` appeared in `table` meanwhile. */
   private guardAbsent(table: "Logical_Switch" | "Logical_Switch_Port" | "Logical_Router" | "Logical_Router_Port" | "Port_Group" | "Address_Set" | "Load_Balancer" | GuardedTable, name: string): void {
     // A row of that name deleted earlier in this transaction still exists until the commit.
-    if (this.deletedNames.has(key(table, name))) return;
-    this.ops.push(model.table(table).wait({ name }, { columns: ["name"], until: "==", rows: [], timeout: 0 }) as Operation);
-  }
-
-  private created(table: string, name: string, ref: NamedRef<string>, container?: string): void {
-    this.pending.set(key(table, name), container === undefined ? { ref } : { ref, container });
-  }
-
-  private forget(table: string, name: string, uuid: string): void {
-    this.pending.delete(key(table, name));
-    this.deleted.add(uuid);
-    this.deletedNames.add(key(table, name));
+    if (this.view.deletedName(table, name)) return;
+    this.emit(model.table(table).wait({ name }, { columns: ["name"], until: "==", rows: [], timeout: 0 }) as Operation);
   }
 
   // ---------------------------------------------------------------- switches
@@ -426,8 +419,7 @@ export class NbTransaction {
     if (options.subnet) Object.assign(otherConfig, subnetConfig(options.subnet));
     const op = model.table("Logical_Switch").insert({ name, other_config: otherConfig, external_ids: map(options.externalIds) });
     this.guardAbsent("Logical_Switch", name);
-    this.ops.push(op);
-    this.created("Logical_Switch", name, op.ref);
+    this.emit(op);
     return op.ref;
   }
 
@@ -439,8 +431,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("logical switch", name);
     }
-    this.ops.push(model.table("Logical_Switch").delete({ _uuid: found.ref }));
-    this.forget("Logical_Switch", name, found.ref);
+    this.emit(model.table("Logical_Switch").delete({ _uuid: found.ref }));
   }
 
   /** Updates `other_config` / `external_ids` keys of switch `name` (merged into the existing maps). */
@@ -450,12 +441,12 @@ export class NbTransaction {
     const oc: Record<string, string> = { ...map(settings.otherConfig), ...(settings.subnet ? subnetConfig(settings.subnet) : {}) };
     const LS = model.table("Logical_Switch");
     if (Object.keys(oc).length > 0) {
-      this.ops.push(LS.mutate({ _uuid: ref }, [["other_config", "delete", Object.keys(oc)]]));
-      this.ops.push(LS.mutate({ _uuid: ref }, [["other_config", "insert", oc]]));
+      this.emit(LS.mutate({ _uuid: ref }, [["other_config", "delete", Object.keys(oc)]]));
+      this.emit(LS.mutate({ _uuid: ref }, [["other_config", "insert", oc]]));
     }
     if (settings.externalIds) {
-      this.ops.push(LS.mutate({ _uuid: ref }, [["external_ids", "delete", Object.keys(settings.externalIds)]]));
-      this.ops.push(LS.mutate({ _uuid: ref }, [["external_ids", "insert", settings.externalIds]]));
+      this.emit(LS.mutate({ _uuid: ref }, [["external_ids", "delete", Object.keys(settings.externalIds)]]));
+      this.emit(LS.mutate({ _uuid: ref }, [["external_ids", "insert", settings.externalIds]]));
     }
   }
 
@@ -463,7 +454,6 @@ export class NbTransaction {
 
   /** The switch that holds port `port` (by reference), if any. */
   private async switchOf(port: Ref<"Logical_Switch_Port">): Promise<string | undefined> {
-    for (const p of this.pending.values()) if (p.ref === port && p.container !== undefined) return p.container;
     const sws = await this.rows("Logical_Switch", [["ports", "includes", [port]]]);
     return sws[0]?.name;
   }
@@ -504,8 +494,7 @@ export class NbTransaction {
       ...portRow(options),
     });
     this.guardAbsent("Logical_Switch_Port", name);
-    this.ops.push(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["ports", "insert", [op.ref]]]));
-    this.created("Logical_Switch_Port", name, op.ref, sw);
+    this.emit(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["ports", "insert", [op.ref]]]));
     return op.ref;
   }
 
@@ -530,8 +519,8 @@ export class NbTransaction {
     if (settings.dhcpv6Options === null) clear.push("dhcpv6_options");
     if (settings.haChassisGroup === null) clear.push("ha_chassis_group");
     const LSP = model.table("Logical_Switch_Port");
-    if (Object.keys(row).length > 0) this.ops.push(LSP.update({ _uuid: ref }, row));
-    for (const c of clear) this.ops.push(LSP.update({ _uuid: ref }, { [c]: undefined }));
+    if (Object.keys(row).length > 0) this.emit(LSP.update({ _uuid: ref }, row));
+    for (const c of clear) this.emit(LSP.update({ _uuid: ref }, { [c]: undefined }));
   }
 
   /** Deletes port `name` from its switch (`lsp-del`). */
@@ -543,9 +532,8 @@ export class NbTransaction {
       throw new OvnNotFoundError("logical switch port", name);
     }
     // Removing the reference from the switch makes OVSDB garbage-collect the port (non-root table).
-    this.ops.push(model.table("Logical_Switch").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
-    this.ops.push(model.table("Port_Group").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
-    this.forget("Logical_Switch_Port", name, found.ref);
+    this.emit(model.table("Logical_Switch").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
+    this.emit(model.table("Port_Group").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
   }
 
   /** Reads port `name` (or undefined). */
@@ -568,11 +556,11 @@ export class NbTransaction {
     const rows = await this.rows("DHCP_Options", [["cidr", "==", cidr], ["external_ids", "includes", externalIds]]);
     const row = rows[0];
     if (row) {
-      this.ops.push(D.update({ _uuid: row._uuid }, { options, external_ids: externalIds }));
+      this.emit(D.update({ _uuid: row._uuid }, { options, external_ids: externalIds }));
       return row._uuid;
     }
     const op = D.insert({ cidr, options, external_ids: externalIds });
-    this.ops.push(op);
+    this.emit(op);
     return op.ref;
   }
 
@@ -588,8 +576,7 @@ export class NbTransaction {
     }
     const op = model.table("Logical_Router").insert({ name, options: map(options.options), external_ids: map(options.externalIds) });
     this.guardAbsent("Logical_Router", name);
-    this.ops.push(op);
-    this.created("Logical_Router", name, op.ref);
+    this.emit(op);
     return op.ref;
   }
 
@@ -601,12 +588,10 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("logical router", name);
     }
-    this.ops.push(model.table("Logical_Router").delete({ _uuid: found.ref }));
-    this.forget("Logical_Router", name, found.ref);
+    this.emit(model.table("Logical_Router").delete({ _uuid: found.ref }));
   }
 
   private async routerOf(port: Ref<"Logical_Router_Port">): Promise<string | undefined> {
-    for (const p of this.pending.values()) if (p.ref === port && p.container !== undefined) return p.container;
     const lrs = await this.rows("Logical_Router", [["ports", "includes", [port]]]);
     return lrs[0]?.name;
   }
@@ -640,8 +625,7 @@ export class NbTransaction {
       external_ids: map(options.externalIds),
     });
     this.guardAbsent("Logical_Router_Port", name);
-    this.ops.push(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["ports", "insert", [op.ref]]]));
-    this.created("Logical_Router_Port", name, op.ref, r.row?.name ?? router);
+    this.emit(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["ports", "insert", [op.ref]]]));
     return op.ref;
   }
 
@@ -653,8 +637,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("logical router port", name);
     }
-    this.ops.push(model.table("Logical_Router").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
-    this.forget("Logical_Router_Port", name, found.ref);
+    this.emit(model.table("Logical_Router").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
   }
 
   /**
@@ -688,12 +671,12 @@ export class NbTransaction {
       const gcs = await this.rows("Gateway_Chassis", [["name", "==", gcName]]);
       const mine = gcs.find((g) => p.row!.gateway_chassis.includes(g._uuid));
       if (mine) {
-        this.ops.push(GC.update({ _uuid: mine._uuid }, { priority }));
+        this.emit(GC.update({ _uuid: mine._uuid }, { priority }));
         return;
       }
     }
     const op = GC.insert({ name: gcName, chassis_name: chassis, priority });
-    this.ops.push(op, model.table("Logical_Router_Port").mutate({ _uuid: p.ref }, [["gateway_chassis", "insert", [op.ref]]]));
+    this.emit(op, model.table("Logical_Router_Port").mutate({ _uuid: p.ref }, [["gateway_chassis", "insert", [op.ref]]]));
   }
 
   /** Removes `chassis` from the gateway chassis of `lrp` (`lrp-del-gateway-chassis`). */
@@ -706,7 +689,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("gateway chassis", chassis, { kind: "router port", name: lrp });
     }
-    this.ops.push(model.table("Logical_Router_Port").mutate({ _uuid: p.ref }, [["gateway_chassis", "delete", mine.map((g) => g._uuid)]]));
+    this.emit(model.table("Logical_Router_Port").mutate({ _uuid: p.ref }, [["gateway_chassis", "delete", mine.map((g) => g._uuid)]]));
   }
 
   /** Adds HA chassis group `name` (`ha-chassis-group-add`). */
@@ -718,8 +701,7 @@ export class NbTransaction {
       throw new OvnAlreadyExistsError("HA chassis group", name);
     }
     const op = model.table("HA_Chassis_Group").insert({ name });
-    this.ops.push(op);
-    this.created("HA_Chassis_Group", name, op.ref);
+    this.emit(op);
     return op.ref;
   }
 
@@ -732,12 +714,12 @@ export class NbTransaction {
       const has = await this.rows("HA_Chassis", [["chassis_name", "==", chassis]]);
       const mine = has.find((h) => g.row!.ha_chassis.includes(h._uuid));
       if (mine) {
-        this.ops.push(model.table("HA_Chassis").update({ _uuid: mine._uuid }, { priority }));
+        this.emit(model.table("HA_Chassis").update({ _uuid: mine._uuid }, { priority }));
         return;
       }
     }
     const op = model.table("HA_Chassis").insert({ chassis_name: chassis, priority });
-    this.ops.push(op, model.table("HA_Chassis_Group").mutate({ _uuid: g.ref }, [["ha_chassis", "insert", [op.ref]]]));
+    this.emit(op, model.table("HA_Chassis_Group").mutate({ _uuid: g.ref }, [["ha_chassis", "insert", [op.ref]]]));
   }
 
   /** Deletes HA chassis group `name` (`ha-chassis-group-del`). */
@@ -748,8 +730,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("HA chassis group", name);
     }
-    this.ops.push(model.table("HA_Chassis_Group").delete({ _uuid: found.ref }));
-    this.forget("HA_Chassis_Group", name, found.ref);
+    this.emit(model.table("HA_Chassis_Group").delete({ _uuid: found.ref }));
   }
 
   /** Sets (or clears, with null) the HA chassis group of router port `lrp` (centralized gateway). */
@@ -757,11 +738,11 @@ export class NbTransaction {
     this.open();
     const p = await this.need("logical router port", "Logical_Router_Port", lrp);
     if (group === null) {
-      this.ops.push(model.table("Logical_Router_Port").update({ _uuid: p.ref }, { ha_chassis_group: undefined }));
+      this.emit(model.table("Logical_Router_Port").update({ _uuid: p.ref }, { ha_chassis_group: undefined }));
       return;
     }
     const g = await this.need("HA chassis group", "HA_Chassis_Group", group);
-    this.ops.push(model.table("Logical_Router_Port").update({ _uuid: p.ref }, { ha_chassis_group: g.ref }));
+    this.emit(model.table("Logical_Router_Port").update({ _uuid: p.ref }, { ha_chassis_group: g.ref }));
   }
 
   // ---------------------------------------------------------------- routes, policies, NAT
@@ -771,11 +752,9 @@ export class NbTransaction {
     column: C,
     table: N,
   ): Promise<Row<N>[]> {
-    if (!r.row) return [];
-    const ids = new Set<string>(r.row[column]);
-    if (ids.size === 0) return [];
-    const rows = await this.rows(table, [] as unknown as NbWhere<N>);
-    return rows.filter((x) => ids.has(x._uuid));
+    const row = r.row ?? (await this.byUuid("Logical_Router", [r.ref]))[0];
+    if (!row || row[column].length === 0) return [];
+    return this.byUuid(table, row[column]);
   }
 
   /**
@@ -801,7 +780,7 @@ export class NbTransaction {
       if (!options.ecmp) {
         if (!options.mayExist) throw new OvnAlreadyExistsError("static route", `${ipPrefix} (${policy})`, { kind: "router", name: router });
         const first = routes[0]!;
-        this.ops.push(SR.update({ _uuid: first._uuid }, { nexthop: hop, output_port: options.outputPort }));
+        this.emit(SR.update({ _uuid: first._uuid }, { nexthop: hop, output_port: options.outputPort }));
         return first._uuid;
       }
     }
@@ -813,7 +792,7 @@ export class NbTransaction {
       route_table: table,
       external_ids: map(options.externalIds),
     });
-    this.ops.push(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["static_routes", "insert", [op.ref]]]));
+    this.emit(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["static_routes", "insert", [op.ref]]]));
     return op.ref;
   }
 
@@ -831,7 +810,7 @@ export class NbTransaction {
         (filter.routeTable === undefined || x.route_table === filter.routeTable),
     );
     if (gone.length === 0 && prefix !== undefined && !filter.ifExists) throw new OvnNotFoundError("static route", prefix, { kind: "router", name: router });
-    if (gone.length > 0) this.ops.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["static_routes", "delete", gone.map((x) => x._uuid)]]));
+    if (gone.length > 0) this.emit(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["static_routes", "delete", gone.map((x) => x._uuid)]]));
     return gone.length;
   }
 
@@ -855,7 +834,7 @@ export class NbTransaction {
       options: map(options.options),
       external_ids: map(options.externalIds),
     });
-    this.ops.push(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["policies", "insert", [op.ref]]]));
+    this.emit(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["policies", "insert", [op.ref]]]));
     return op.ref;
   }
 
@@ -867,7 +846,7 @@ export class NbTransaction {
       (x) => (filter.priority === undefined || x.priority === filter.priority) && (filter.match === undefined || x.match === filter.match),
     );
     if (gone.length === 0 && filter.priority !== undefined && !filter.ifExists) throw new OvnNotFoundError("routing policy", `${filter.priority} ${filter.match ?? ""}`.trim(), { kind: "router", name: router });
-    if (gone.length > 0) this.ops.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["policies", "delete", gone.map((x) => x._uuid)]]));
+    if (gone.length > 0) this.emit(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["policies", "delete", gone.map((x) => x._uuid)]]));
     return gone.length;
   }
 
@@ -901,11 +880,11 @@ export class NbTransaction {
       const what = type === "snat" ? logical : externalIp;
       if (!options.mayExist) throw new OvnAlreadyExistsError("NAT", `${type} ${what}`, { kind: "router", name: router });
       if (same.external_ip === externalIp && same.logical_ip === logical) return same._uuid;
-      this.ops.push(N.update({ _uuid: same._uuid }, { external_ip: externalIp, logical_ip: logical }));
+      this.emit(N.update({ _uuid: same._uuid }, { external_ip: externalIp, logical_ip: logical }));
       return same._uuid;
     }
     const op = N.insert(row);
-    this.ops.push(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["nat", "insert", [op.ref]]]));
+    this.emit(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["nat", "insert", [op.ref]]]));
     return op.ref;
   }
 
@@ -918,7 +897,7 @@ export class NbTransaction {
       (x) => (filter.type === undefined || x.type === filter.type) && (ip === undefined || (x.type === "snat" ? x.logical_ip === normalizePrefix(ip) : x.external_ip === ip)),
     );
     if (gone.length === 0 && ip !== undefined && !filter.ifExists) throw new OvnNotFoundError("NAT", `${filter.type ?? ""} ${ip}`.trim(), { kind: "router", name: router });
-    if (gone.length > 0) this.ops.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["nat", "delete", gone.map((x) => x._uuid)]]));
+    if (gone.length > 0) this.emit(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["nat", "delete", gone.map((x) => x._uuid)]]));
     return gone.length;
   }
 
@@ -934,9 +913,7 @@ export class NbTransaction {
   }
 
   private async aclsOf(owner: { acls: readonly string[] }): Promise<Row<"ACL">[]> {
-    if (owner.acls.length === 0) return [];
-    const ids = new Set(owner.acls);
-    return (await this.rows("ACL", [])).filter((a) => ids.has(a._uuid));
+    return this.byUuid("ACL", owner.acls);
   }
 
   /**
@@ -966,8 +943,8 @@ export class NbTransaction {
       options: map(options.options),
       external_ids: map(options.externalIds),
     });
-    this.ops.push(op);
-    this.ops.push(
+    this.emit(op);
+    this.emit(
       owner.table === "Logical_Switch"
         ? model.table("Logical_Switch").mutate({ _uuid: owner.ref as Ref<"Logical_Switch"> }, [["acls", "insert", [op.ref]]])
         : model.table("Port_Group").mutate({ _uuid: owner.ref as Ref<"Port_Group"> }, [["acls", "insert", [op.ref]]]),
@@ -985,7 +962,7 @@ export class NbTransaction {
     );
     if (gone.length > 0) {
       const ids = gone.map((a) => a._uuid);
-      this.ops.push(
+      this.emit(
         owner.table === "Logical_Switch"
           ? model.table("Logical_Switch").mutate({ _uuid: owner.ref as Ref<"Logical_Switch"> }, [["acls", "delete", ids]])
           : model.table("Port_Group").mutate({ _uuid: owner.ref as Ref<"Port_Group"> }, [["acls", "delete", ids]]),
@@ -1017,8 +994,7 @@ export class NbTransaction {
     }
     const op = model.table("Port_Group").insert({ name, ports: await this.portRefs(ports), external_ids: map(options.externalIds) });
     this.guardAbsent("Port_Group", name);
-    this.ops.push(op);
-    this.created("Port_Group", name, op.ref);
+    this.emit(op);
     return op.ref;
   }
 
@@ -1030,15 +1006,14 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("port group", name);
     }
-    this.ops.push(model.table("Port_Group").delete({ _uuid: found.ref }));
-    this.forget("Port_Group", name, found.ref);
+    this.emit(model.table("Port_Group").delete({ _uuid: found.ref }));
   }
 
   /** Replaces the ports of port group `name` (`pg-set-ports`). */
   async pgSetPorts(name: string, ports: readonly string[]): Promise<void> {
     this.open();
     const g = await this.need("port group", "Port_Group", name, false);
-    this.ops.push(model.table("Port_Group").update({ _uuid: g.ref }, { ports: await this.portRefs(ports) }));
+    this.emit(model.table("Port_Group").update({ _uuid: g.ref }, { ports: await this.portRefs(ports) }));
   }
 
   /** Adds ports to port group `name` (no-op for members), as Kube-OVN does per pod. */
@@ -1047,7 +1022,7 @@ export class NbTransaction {
     const g = await this.need("port group", "Port_Group", name, false);
     const refs: Ref<"Logical_Switch_Port">[] = [];
     for (const p of ports) refs.push(typeof p === "string" && !this.isRef(p) ? (await this.need("logical switch port", "Logical_Switch_Port", p, false)).ref : (p as Ref<"Logical_Switch_Port">));
-    this.ops.push(model.table("Port_Group").mutate({ _uuid: g.ref }, [["ports", "insert", refs]]));
+    this.emit(model.table("Port_Group").mutate({ _uuid: g.ref }, [["ports", "insert", refs]]));
   }
 
   /** Removes ports from port group `name`. */
@@ -1059,12 +1034,12 @@ export class NbTransaction {
       const f = await this.lookup("logical switch port", "Logical_Switch_Port", p);
       if (f) refs.push(f.ref);
     }
-    if (refs.length > 0) this.ops.push(model.table("Port_Group").mutate({ _uuid: g.ref }, [["ports", "delete", refs]]));
+    if (refs.length > 0) this.emit(model.table("Port_Group").mutate({ _uuid: g.ref }, [["ports", "delete", refs]]));
   }
 
+  /** Whether `s` is the uuid-name of a row inserted earlier in this transaction. */
   private isRef(s: string): boolean {
-    for (const p of this.pending.values()) if (p.ref === s) return true;
-    return false;
+    return !isUuid(s) && this.view.isInserted(s);
   }
 
   /** Adds address set `name` (addresses are IPs or CIDRs). With `mayExist`, the addresses of an existing set are replaced. */
@@ -1074,13 +1049,12 @@ export class NbTransaction {
     const found = await this.lookup("address set", "Address_Set", name);
     if (found) {
       if (!options.mayExist) throw new OvnAlreadyExistsError("address set", name);
-      this.ops.push(model.table("Address_Set").update({ _uuid: found.ref }, { addresses }));
+      this.emit(model.table("Address_Set").update({ _uuid: found.ref }, { addresses }));
       return found.ref;
     }
     const op = model.table("Address_Set").insert({ name, addresses, external_ids: map(options.externalIds) });
     this.guardAbsent("Address_Set", name);
-    this.ops.push(op);
-    this.created("Address_Set", name, op.ref);
+    this.emit(op);
     return op.ref;
   }
 
@@ -1089,10 +1063,10 @@ export class NbTransaction {
     this.open();
     const s = await this.need("address set", "Address_Set", name);
     const AS = model.table("Address_Set");
-    if (change.remove?.length) this.ops.push(AS.mutate({ _uuid: s.ref }, [["addresses", "delete", change.remove]]));
+    if (change.remove?.length) this.emit(AS.mutate({ _uuid: s.ref }, [["addresses", "delete", change.remove]]));
     if (change.add?.length) {
       for (const a of change.add) parsePrefix(a, "address");
-      this.ops.push(AS.mutate({ _uuid: s.ref }, [["addresses", "insert", change.add]]));
+      this.emit(AS.mutate({ _uuid: s.ref }, [["addresses", "insert", change.add]]));
     }
   }
 
@@ -1104,8 +1078,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("address set", name);
     }
-    this.ops.push(model.table("Address_Set").delete({ _uuid: found.ref }));
-    this.forget("Address_Set", name, found.ref);
+    this.emit(model.table("Address_Set").delete({ _uuid: found.ref }));
   }
 
   // ---------------------------------------------------------------- load balancers
@@ -1133,7 +1106,7 @@ export class NbTransaction {
       if (found.row && options.protocol && (found.row.protocol ?? "tcp") !== options.protocol) {
         throw new OvnConflictError("load balancer", name, `already exists with protocol ${found.row.protocol ?? "tcp"}`);
       }
-      this.ops.push(LB.mutate({ _uuid: found.ref }, [["vips", "delete", [vip]]]), LB.mutate({ _uuid: found.ref }, [["vips", "insert", { [vip]: ips }]]));
+      this.emit(LB.mutate({ _uuid: found.ref }, [["vips", "delete", [vip]]]), LB.mutate({ _uuid: found.ref }, [["vips", "insert", { [vip]: ips }]]));
       return found.ref;
     }
     const op = LB.insert({
@@ -1145,8 +1118,7 @@ export class NbTransaction {
       external_ids: map(options.externalIds),
     });
     this.guardAbsent("Load_Balancer", name);
-    this.ops.push(op);
-    this.created("Load_Balancer", name, op.ref);
+    this.emit(op);
     return op.ref;
   }
 
@@ -1164,11 +1136,10 @@ export class NbTransaction {
         if (options.ifExists) return;
         throw new OvnNotFoundError("load balancer VIP", options.vip, { kind: "load balancer", name });
       }
-      this.ops.push(LB.mutate({ _uuid: found.ref }, [["vips", "delete", [options.vip]]]));
+      this.emit(LB.mutate({ _uuid: found.ref }, [["vips", "delete", [options.vip]]]));
       return;
     }
-    this.ops.push(LB.delete({ _uuid: found.ref }));
-    this.forget("Load_Balancer", name, found.ref);
+    this.emit(LB.delete({ _uuid: found.ref }));
   }
 
   /** Attaches load balancer `lb` to switch `sw` (`ls-lb-add`; idempotent). */
@@ -1176,7 +1147,7 @@ export class NbTransaction {
     this.open();
     const s = await this.need("logical switch", "Logical_Switch", sw, false);
     const l = await this.need("load balancer", "Load_Balancer", lb, false);
-    this.ops.push(model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["load_balancer", "insert", [l.ref]]]));
+    this.emit(model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["load_balancer", "insert", [l.ref]]]));
   }
 
   /** Detaches load balancer `lb` from switch `sw` (`ls-lb-del`). */
@@ -1188,7 +1159,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("load balancer", lb, { kind: "switch", name: sw });
     }
-    this.ops.push(model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["load_balancer", "delete", [l.ref]]]));
+    this.emit(model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["load_balancer", "delete", [l.ref]]]));
   }
 
   /** Attaches load balancer `lb` to router `router` (`lr-lb-add`; idempotent). */
@@ -1196,7 +1167,7 @@ export class NbTransaction {
     this.open();
     const r = await this.need("logical router", "Logical_Router", router, false);
     const l = await this.need("load balancer", "Load_Balancer", lb, false);
-    this.ops.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["load_balancer", "insert", [l.ref]]]));
+    this.emit(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["load_balancer", "insert", [l.ref]]]));
   }
 
   /** Detaches load balancer `lb` from router `router` (`lr-lb-del`). */
@@ -1208,7 +1179,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("load balancer", lb, { kind: "router", name: router });
     }
-    this.ops.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["load_balancer", "delete", [l.ref]]]));
+    this.emit(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["load_balancer", "delete", [l.ref]]]));
   }
 
   /**
@@ -1220,10 +1191,10 @@ export class NbTransaction {
     const l = await this.need("load balancer", "Load_Balancer", lb);
     const op = model.table("Load_Balancer_Health_Check").insert({ vip, options });
     const LB = model.table("Load_Balancer");
-    this.ops.push(op, LB.mutate({ _uuid: l.ref }, [["health_check", "insert", [op.ref]]]));
+    this.emit(op, LB.mutate({ _uuid: l.ref }, [["health_check", "insert", [op.ref]]]));
     if (Object.keys(ipPortMappings).length > 0) {
-      this.ops.push(LB.mutate({ _uuid: l.ref }, [["ip_port_mappings", "delete", Object.keys(ipPortMappings)]]));
-      this.ops.push(LB.mutate({ _uuid: l.ref }, [["ip_port_mappings", "insert", ipPortMappings]]));
+      this.emit(LB.mutate({ _uuid: l.ref }, [["ip_port_mappings", "delete", Object.keys(ipPortMappings)]]));
+      this.emit(LB.mutate({ _uuid: l.ref }, [["ip_port_mappings", "insert", ipPortMappings]]));
     }
     return op.ref;
   }
@@ -1238,8 +1209,7 @@ export class NbTransaction {
     if (options.burst !== undefined && options.rate === undefined) throw new OvnInvalidArgumentError("QoS rule", match, "a burst needs a rate");
     const s = await this.need("logical switch", "Logical_Switch", sw);
     if (s.row && s.row.qos_rules.length > 0) {
-      const ids = new Set<string>(s.row.qos_rules);
-      const same = (await this.rows("QoS", [])).find((q) => ids.has(q._uuid) && q.direction === direction && q.priority === priority && q.match === match);
+      const same = (await this.byUuid("QoS", s.row.qos_rules)).find((q) => q.direction === direction && q.priority === priority && q.match === match);
       if (same) {
         if (options.mayExist) return same._uuid;
         throw new OvnAlreadyExistsError("QoS rule", `${direction} ${priority} ${match}`, { kind: "switch", name: sw });
@@ -1251,7 +1221,7 @@ export class NbTransaction {
     const action = new Map<"dscp", number>();
     if (options.dscp !== undefined) action.set("dscp", options.dscp);
     const op = model.table("QoS").insert({ direction, priority, match, bandwidth, action, external_ids: map(options.externalIds) });
-    this.ops.push(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["qos_rules", "insert", [op.ref]]]));
+    this.emit(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["qos_rules", "insert", [op.ref]]]));
     return op.ref;
   }
 
@@ -1260,15 +1230,13 @@ export class NbTransaction {
     this.open();
     const s = await this.need("logical switch", "Logical_Switch", sw);
     if (!s.row || s.row.qos_rules.length === 0) return 0;
-    const ids = new Set<string>(s.row.qos_rules);
-    const gone = (await this.rows("QoS", [])).filter(
+    const gone = (await this.byUuid("QoS", s.row.qos_rules)).filter(
       (q) =>
-        ids.has(q._uuid) &&
         (filter.direction === undefined || q.direction === filter.direction) &&
         (filter.priority === undefined || q.priority === filter.priority) &&
         (filter.match === undefined || q.match === filter.match),
     );
-    if (gone.length > 0) this.ops.push(model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["qos_rules", "delete", gone.map((q) => q._uuid)]]));
+    if (gone.length > 0) this.emit(model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["qos_rules", "delete", gone.map((q) => q._uuid)]]));
     return gone.length;
   }
 
@@ -1282,8 +1250,7 @@ export class NbTransaction {
       throw new OvnAlreadyExistsError("mirror", name);
     }
     const op = model.table("Mirror").insert({ name, type: options.type, index: options.index, filter: options.filter, sink: options.sink });
-    this.ops.push(op);
-    this.created("Mirror", name, op.ref);
+    this.emit(op);
     return op.ref;
   }
 
@@ -1292,7 +1259,7 @@ export class NbTransaction {
     this.open();
     const p = await this.need("logical switch port", "Logical_Switch_Port", lsp);
     const m = await this.need("mirror", "Mirror", mirror);
-    this.ops.push(model.table("Logical_Switch_Port").mutate({ _uuid: p.ref }, [["mirror_rules", "insert", [m.ref]]]));
+    this.emit(model.table("Logical_Switch_Port").mutate({ _uuid: p.ref }, [["mirror_rules", "insert", [m.ref]]]));
   }
 
   /** Detaches mirror `mirror` from port `lsp` (`lsp-detach-mirror`). */
@@ -1300,7 +1267,7 @@ export class NbTransaction {
     this.open();
     const p = await this.need("logical switch port", "Logical_Switch_Port", lsp, false);
     const m = await this.need("mirror", "Mirror", mirror, false);
-    this.ops.push(model.table("Logical_Switch_Port").mutate({ _uuid: p.ref }, [["mirror_rules", "delete", [m.ref]]]));
+    this.emit(model.table("Logical_Switch_Port").mutate({ _uuid: p.ref }, [["mirror_rules", "delete", [m.ref]]]));
   }
 
   /** Deletes mirror `name` and detaches it from every port (`mirror-del`). */
@@ -1311,11 +1278,10 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("mirror", name);
     }
-    this.ops.push(
+    this.emit(
       model.table("Logical_Switch_Port").mutate([["mirror_rules", "includes", [found.ref]]], [["mirror_rules", "delete", [found.ref]]]),
       model.table("Mirror").delete({ _uuid: found.ref }),
     );
-    this.forget("Mirror", name, found.ref);
   }
 
   /** Adds a BFD session from router port `logicalPort` to `dstIp` (idempotent on that pair with `mayExist`). */
@@ -1334,7 +1300,7 @@ export class NbTransaction {
       ...(options.minRx !== undefined ? { min_rx: options.minRx } : {}),
       ...(options.detectMult !== undefined ? { detect_mult: options.detectMult } : {}),
     });
-    this.ops.push(op);
+    this.emit(op);
     return op.ref;
   }
 
@@ -1353,8 +1319,7 @@ export class NbTransaction {
     }
     const band = model.table("Meter_Band").insert({ action: "drop", rate, burst_size: options.burst ?? 0 });
     const op = model.table("Meter").insert({ name, unit, bands: [band.ref], ...(options.fair !== undefined ? { fair: options.fair } : {}) });
-    this.ops.push(band, op);
-    this.created("Meter", name, op.ref);
+    this.emit(band, op);
     return op.ref;
   }
 
@@ -1366,8 +1331,7 @@ export class NbTransaction {
       if (options.ifExists) return;
       throw new OvnNotFoundError("meter", name);
     }
-    this.ops.push(model.table("Meter").delete({ _uuid: found.ref }));
-    this.forget("Meter", name, found.ref);
+    this.emit(model.table("Meter").delete({ _uuid: found.ref }));
   }
 
   /**
@@ -1383,11 +1347,11 @@ export class NbTransaction {
     const same = (await this.rows("Static_MAC_Binding", { logical_port: logicalPort, ip }))[0];
     if (same) {
       if (!options.mayExist) throw new OvnAlreadyExistsError("static MAC binding", `${logicalPort} ${ip}`);
-      this.ops.push(SMB.update({ _uuid: same._uuid }, { mac: m, override_dynamic_mac: options.overrideDynamicMac ?? same.override_dynamic_mac }));
+      this.emit(SMB.update({ _uuid: same._uuid }, { mac: m, override_dynamic_mac: options.overrideDynamicMac ?? same.override_dynamic_mac }));
       return same._uuid;
     }
     const op = SMB.insert({ logical_port: logicalPort, ip, mac: m, override_dynamic_mac: options.overrideDynamicMac ?? false });
-    this.ops.push(op);
+    this.emit(op);
     return op.ref;
   }
 
@@ -1425,10 +1389,7 @@ export class NbTransaction {
       };
     } finally {
       this.state = "done";
-      // Names now resolve through the reader (pending uuid-names mean nothing after the commit).
-      this.pending.clear();
-      this.deleted.clear();
-      this.deletedNames.clear();
+
     }
   }
 
@@ -1441,14 +1402,13 @@ export class NbTransaction {
   private get x(): TxContext {
     return (this.txContext ??= {
       open: () => this.open(),
-      push: (...ops) => void this.ops.push(...ops),
+      push: (...ops) => void this.emit(...ops),
       reader: this.reader,
       rows: (table, where) => this.rows(table, where),
       lookup: (kind, table, name, withRow) => this.lookup(kind, table, name, withRow),
       need: (kind, table, name, withRow) => this.need(kind, table, name, withRow),
+      byUuid: (table, uuids) => this.byUuid(table, uuids),
       guardAbsent: (table, name) => this.guardAbsent(table, name),
-      created: (table, name, ref, container) => this.created(table, name, ref, container),
-      forget: (table, name, uuid) => this.forget(table, name, uuid),
       pendingRef: (table, name) => this.pendingRef(table, name),
       switchOf: (port) => this.switchOf(port),
     });
@@ -1704,6 +1664,12 @@ function parseLbEndpoint(s: string, what: string): LbEndpoint {
 export interface OvnNbOptions {
   /** How lookups read the NB (default: one `select` per lookup over the client; pass a replica-backed reader to avoid round trips). */
   readonly reader?: NbReader;
+  /**
+   * Which of a transaction's own operations its lookups see (default: every one, so a call sees
+   * what earlier calls of the transaction created, changed or deleted). `ovn-ts nbctl` narrows it
+   * to what ovn-nbctl's IDL shows before a commit, with a reader that previews the rest.
+   */
+  readonly visible?: (op: Operation) => boolean;
 }
 
 /**
@@ -1727,11 +1693,14 @@ export class OvnNb {
     options: OvnNbOptions = {},
   ) {
     this.reader = options.reader ?? selectReader(client);
+    this.visible = options.visible;
   }
+
+  private readonly visible: ((op: Operation) => boolean) | undefined;
 
   /** A new, empty transaction. */
   transaction(): NbTransaction {
-    return new NbTransaction(this.client, this.reader);
+    return new NbTransaction(this.client, this.reader, this.visible);
   }
 
   /** Runs `build` on a new transaction and commits it; resolves with `build`'s value and the commit result. */
