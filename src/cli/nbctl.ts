@@ -1860,6 +1860,17 @@ export async function runNbctl(client: OvsdbClient, argv: readonly string[]): Pr
   return io.stdout;
 }
 
+/**
+ * Membership changes ovn-nbctl tracks in its own context (which switch or router holds a port,
+ * which switch holds a forwarding group) and so sees before the commit, unlike other partial
+ * updates of reference sets.
+ */
+function inNbctlCache(op: Operation): boolean {
+  if (op.op !== "mutate") return false;
+  const cols = op.table === "Logical_Switch" ? ["ports", "forwarding_groups"] : op.table === "Logical_Router" ? ["ports"] : [];
+  return op.mutations.every(([c]) => cols.includes(c));
+}
+
 async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void> {
   let tx: NbTransaction | undefined;
   // Once the commit is on its way, reads (the --wait polling) see the database as it is.
@@ -1872,7 +1883,7 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
       return client.transact(database, operations, options);
     },
   };
-  tx = new OvnNb(committer, { reader, visible: (op) => visibleInIdl(model.schema, op) }).transaction();
+  tx = new OvnNb(committer, { reader, visible: (op) => visibleInIdl(model.schema, op) || inNbctlCache(op) }).transaction();
   const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns, gone: new Set(), warn: (m, t) => io.err(vlogLine(m, "WARN", t)) };
   // ovn-nbctl creates the NB_Global row whenever it is missing, before its commands run.
   if ((await reader.ids("NB_Global")).length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);

@@ -53,6 +53,9 @@ export type {
   SwitchSubnet,
 } from "./nb.js";
 export { NbTransaction, OvnNb, checkAddressEntry } from "./nb.js";
+export type { ExternalIdsTable } from "./nb-reads.js";
+export { NbReads } from "./nb-reads.js";
+export { EXTERNAL_ID_SEPARATOR, nbReplicaTables, startNbReplica } from "./nb-replica.js";
 export { DNS_NAME_KEY, type DnsOptions, type DnsRecords, dnsRecordsColumn } from "./dns.js";
 export type { LbGroupOptions } from "./lb-group.js";
 export type { FwdGroupEntry, FwdGroupOptions } from "./fwd-group.js";

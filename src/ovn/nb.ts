@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { model, type Row, type TableName } from "../ovsdb/models/ovn-nb.js";
+import { model, type Row, type TableName, type Tables } from "../ovsdb/models/ovn-nb.js";
 import type { TransactClient } from "../ovsdb/model/model.js";
 import type { NamedRef, Ref, RowUuid } from "../ovsdb/model/types.js";
 import type { Operation, OperationResult } from "../ovsdb/wire/operations.js";
@@ -29,7 +29,10 @@ import {
   type OvnContainer,
   type OvnObjectKind,
 } from "./errors.js";
-import { type NbReader, type NbWhere, selectReader } from "./reader.js";
+import { type NbReader, type NbWhere, readByUuid, replicaReader, selectReader } from "./reader.js";
+import { startNbReplica } from "./nb-replica.js";
+import { OvsdbClient } from "../ovsdb/client/client.js";
+import type { Replica } from "../ovsdb/cache/replica.js";
 import { PendingView } from "./pending-view.js";
 import { checkIp, checkIpWithPrefix, checkMac, ipFamily, normalizePrefix, parsePrefix } from "./net.js";
 import type { GuardedTable, TxContext } from "./tx-context.js";
@@ -44,8 +47,10 @@ import type { CoppProtocol } from "./copp.js";
 import * as ipv6Ra from "./ipv6-ra.js";
 import type { Ipv6RaConfig } from "./ipv6-ra.js";
 
-/** A plain string map (`external_ids`, `options`, `other_config`). */
-export type StringMap = Readonly<Record<string, string>>;
+import type { StringMap } from "./nb-types.js";
+import { type AclTarget, NbReads } from "./nb-reads.js";
+export type { StringMap } from "./nb-types.js";
+export type { AclTarget, ExternalIdsTable } from "./nb-reads.js";
 
 /** Options of creating calls. */
 export interface CreateOptions {
@@ -183,8 +188,6 @@ export interface NatFilter extends DeleteOptions {
   readonly ip?: string;
 }
 
-/** What an ACL is attached to. */
-export type AclTarget = { readonly switch: string } | { readonly portGroup: string };
 
 /** An ACL direction. */
 export type AclDirection = "from-lport" | "to-lport";
@@ -311,7 +314,7 @@ function eqSet(a: readonly string[], b: readonly string[]): boolean {
  * {@link NbTransaction.commit}. {@link NbTransaction.operations} gives the operations to send
  * yourself, together with others.
  */
-export class NbTransaction {
+export class NbTransaction extends NbReads {
   private readonly ops: Operation[] = [];
   /** The database as this transaction will leave it: every lookup reads through it. */
   private readonly view: PendingView;
@@ -326,7 +329,16 @@ export class NbTransaction {
     private readonly reader: NbReader,
     visible?: (op: Operation) => boolean,
   ) {
+    super();
     this.view = new PendingView(visible);
+  }
+
+  protected override readRows<N extends TableName>(table: N, where?: NbWhere<N>): Promise<Row<N>[]> {
+    return this.view.find(this.reader, table, where);
+  }
+
+  protected override readUuids<N extends TableName>(table: N, uuids: readonly string[]): Promise<Row<N>[]> {
+    return this.view.get(this.reader, table, uuids);
   }
 
   /** The operations added so far (RFC 7047 §5.2), in order. */
@@ -534,12 +546,6 @@ export class NbTransaction {
     // Removing the reference from the switch makes OVSDB garbage-collect the port (non-root table).
     this.emit(model.table("Logical_Switch").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
     this.emit(model.table("Port_Group").mutate([["ports", "includes", [found.ref]]], [["ports", "delete", [found.ref]]]));
-  }
-
-  /** Reads port `name` (or undefined). */
-  async lspGet(name: string): Promise<Row<"Logical_Switch_Port"> | undefined> {
-    const found = await this.lookup("logical switch port", "Logical_Switch_Port", name);
-    return found?.row;
   }
 
   // ---------------------------------------------------------------- DHCP
@@ -969,11 +975,6 @@ export class NbTransaction {
       );
     }
     return gone.length;
-  }
-
-  /** The ACLs of a switch or port group (`acl-list`), pending ones excluded. */
-  async aclList(target: AclTarget): Promise<Row<"ACL">[]> {
-    return this.aclsOf(await this.aclOwner(target));
   }
 
   // ---------------------------------------------------------------- port groups and address sets
@@ -1662,8 +1663,15 @@ function parseLbEndpoint(s: string, what: string): LbEndpoint {
 
 /** Options of {@link OvnNb}. */
 export interface OvnNbOptions {
-  /** How lookups read the NB (default: one `select` per lookup over the client; pass a replica-backed reader to avoid round trips). */
-  readonly reader?: NbReader;
+  /**
+   * How lookups read the NB:
+   * - `"replica"` (the default when the client is an `OvsdbClient`): an indexed replica of the NB
+   *   (see {@link startNbReplica}), started on the first lookup on the same client, so lookups
+   *   cost no round trip and commits are read-your-writes;
+   * - `"select"` (the default otherwise): one `select` per lookup, for one-shot scripts;
+   * - any {@link NbReader} (e.g. {@link replicaReader} over a replica of your own).
+   */
+  readonly reader?: NbReader | "replica" | "select";
   /**
    * Which of a transaction's own operations its lookups see (default: every one, so a call sees
    * what earlier calls of the transaction created, changed or deleted). `ovn-ts nbctl` narrows it
@@ -1674,7 +1682,8 @@ export interface OvnNbOptions {
 
 /**
  * Entry point of the logical-network API over one NB connection (a real `ovsdb-server` or the
- * embedded server alike).
+ * embedded server alike). Lookups read through an indexed replica of the NB by default (see
+ * {@link OvnNbOptions.reader}); {@link OvnNb.close} stops it.
  *
  * ```ts
  * const nb = new OvnNb(client);
@@ -1684,19 +1693,50 @@ export interface OvnNbOptions {
  * });
  * ```
  */
-export class OvnNb {
+export class OvnNb extends NbReads {
   /** The reader lookups use. */
   readonly reader: NbReader;
+  private readonly visible: ((op: Operation) => boolean) | undefined;
+  private started: Promise<Replica<Tables>> | undefined;
+
   /** @param client the NB connection (an `OvsdbClient`, or anything with `transact`). */
   constructor(
     readonly client: TransactClient,
     options: OvnNbOptions = {},
   ) {
-    this.reader = options.reader ?? selectReader(client);
+    super();
+    const r = options.reader ?? (client instanceof OvsdbClient ? "replica" : "select");
+    if (r === "select") this.reader = selectReader(client);
+    else if (r === "replica") {
+      if (!(client instanceof OvsdbClient)) throw new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)");
+      this.reader = lazyReader(() => this.replica().then(replicaReader));
+    } else this.reader = r;
     this.visible = options.visible;
   }
 
-  private readonly visible: ((op: Operation) => boolean) | undefined;
+  protected override async readRows<N extends TableName>(table: N, where?: NbWhere<N>): Promise<Row<N>[]> {
+    return [...(await this.reader.find(table, where))];
+  }
+
+  protected override async readUuids<N extends TableName>(table: N, uuids: readonly string[]): Promise<Row<N>[]> {
+    return [...(await readByUuid(this.reader, table, uuids))];
+  }
+
+  /**
+   * The indexed replica lookups read through (with the default reader), started on the first
+   * call; rejects when this `OvnNb` was given another reader.
+   */
+  replica(): Promise<Replica<Tables>> {
+    if (!(this.client instanceof OvsdbClient)) return Promise.reject(new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)"));
+    return (this.started ??= startNbReplica(this.client));
+  }
+
+  /** Stops the replica this `OvnNb` started (the client stays open). */
+  async close(): Promise<void> {
+    const r = this.started;
+    this.started = undefined;
+    if (r) await (await r.catch(() => undefined))?.close();
+  }
 
   /** A new, empty transaction. */
   transaction(): NbTransaction {
@@ -1710,4 +1750,14 @@ export class OvnNb {
     const commit = await tx.commit(options);
     return { value, commit };
   }
+}
+
+/** A reader that starts its backing reader on first use. */
+function lazyReader(start: () => Promise<NbReader>): NbReader {
+  const get = start;
+  return {
+    find: async (table, where) => (await get()).find(table, where),
+    ids: async (table, where) => (await get()).ids(table, where),
+    get: async (table, uuids) => readByUuid(await get(), table, uuids),
+  };
 }

@@ -96,10 +96,29 @@ export function replicaReader(replica: Replica<Tables>): NbReader {
 
 /**
  * Answers the `where` shapes the OVN API uses most from the replica's indexes instead of a scan:
- * `{ _uuid }`, and `{ name }` on tables whose schema indexes `name`. Undefined when no index fits.
+ * `{ _uuid }`; `{ COLUMN }` on a schema index or a client index named `COLUMN`;
+ * `[[COLUMN, "includes", [one]]]` on a client index named `COLUMN[]`; and
+ * `[["external_ids", "includes", { key: value }]]` on an index `external_ids[]` keyed
+ * `key\0value` (the indexes `startNbReplica` creates). Undefined when no index fits.
  */
 function indexedLookup(replica: Replica<Tables>, table: TableName, where: unknown): readonly unknown[] | undefined {
-  if (where === null || typeof where !== "object" || Array.isArray(where)) return undefined;
+  if (where === null || typeof where !== "object") return undefined;
+  if (Array.isArray(where)) {
+    // [[COLUMN, "includes", [one]]] or [["external_ids", "includes", { key: value }]].
+    if (where.length !== 1) return undefined;
+    const [column, fn, value] = where[0] as [string, string, unknown];
+    if (fn !== "includes") return undefined;
+    if (Array.isArray(value) && value.length === 1 && typeof value[0] === "string" && hasIndex(replica, table, `${column}[]`)) {
+      return [...replica.lookup(table, `${column}[]`, value[0])];
+    }
+    if (column === "external_ids" && value !== null && typeof value === "object" && !Array.isArray(value) && hasIndex(replica, table, "external_ids[]")) {
+      const pairs = value instanceof Map ? [...value] : Object.entries(value);
+      if (pairs.length !== 1) return undefined;
+      const [k, v] = pairs[0] as [unknown, unknown];
+      return [...replica.lookup(table, "external_ids[]", `${String(k)}\u0000${String(v)}`)];
+    }
+    return undefined;
+  }
   const keys = Object.keys(where);
   if (keys.length !== 1) return undefined;
   const k = keys[0]!;

@@ -3,8 +3,9 @@
  * encoded and applied. The embedded server computes diffs with {@link diffDatum}; the replica
  * applies them with {@link applyDiff}; both use this one definition.
  *
- * - scalar (min 1, max 1): the diff is the new value;
- * - set (including optional, min 0 max 1): the diff is the symmetric difference of old and new;
+ * - scalar (min 1, max 1) and optional (min 0, max 1): the diff is the new value (OVS's
+ *   `ovsdb_datum_diff` treats every type with at most one element as non-composite);
+ * - set (max > 1): the diff is the symmetric difference of old and new;
  * - map: the diff holds each key added (new pair), removed (old pair) or changed (new pair).
  *
  * @module
@@ -16,7 +17,8 @@ import { type Atom, type ColumnType, columnShape } from "./types.js";
 
 /** The type a diff value of a column is decoded with: sets and maps of any size. */
 export function diffType(type: ColumnType): ColumnType {
-  return columnShape(type) === "scalar" ? type : { ...type, min: 0, max: "unlimited" };
+  const shape = columnShape(type);
+  return shape === "scalar" || shape === "optional" ? type : { ...type, min: 0, max: "unlimited" };
 }
 
 /** Computes the diff from `oldV` to `newV` in native form, or `undefined` when they are equal. */
@@ -24,6 +26,8 @@ export function diffDatum(type: ColumnType, oldV: Datum, newV: Datum): Datum | u
   if (datumEquals(oldV, newV)) return undefined;
   const shape = columnShape(type);
   if (shape === "scalar") return newV;
+  // An optional column's diff is its new value; an empty one is the empty set (not `undefined`, which means "no change").
+  if (shape === "optional") return newV === undefined ? [] : newV;
   if (shape === "map") {
     const o = (oldV ?? new Map()) as ReadonlyMap<Atom, Atom>;
     const n = (newV ?? new Map()) as ReadonlyMap<Atom, Atom>;
@@ -52,7 +56,7 @@ export function diffToJson(type: ColumnType, diff: Datum): JsonValue {
  */
 export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: DatumContext = {}): Datum {
   const shape = columnShape(type);
-  if (shape === "scalar") return datumFromJson(type, diffJson, ctx);
+  if (shape === "scalar" || shape === "optional") return datumFromJson(type, diffJson, ctx);
   const diff = datumFromJson(diffType(type), diffJson, ctx);
   let result: Datum;
   if (shape === "map") {
@@ -68,11 +72,7 @@ export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: 
       if (s.has(a)) s.delete(a);
       else s.add(a);
     }
-    const atoms = [...s];
-    result = shape === "optional" ? atoms[0] : atoms;
-    if (shape === "optional" && atoms.length > 1) {
-      throw new OvsdbTypeError(`diff ${safeJson(diffJson)} leaves ${atoms.length} values in an optional column`, ctx.table, ctx.column);
-    }
+    result = [...s];
   }
   const n = result instanceof Map ? result.size : datumAtoms(result).length;
   if (n < type.min || (type.max !== "unlimited" && n > type.max)) {
