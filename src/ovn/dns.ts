@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { sameKeys, sameSet } from "./conflicts.js";
 import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
@@ -87,11 +88,10 @@ export async function dnsAdd(x: TxContext, name: string, records: DnsRecords, op
   const D = model.table("DNS");
   if (found) {
     if (!options.mayExist) throw new OvnAlreadyExistsError("DNS records", name);
-    x.push(D.update({ _uuid: found.ref }, { records: column }));
-    if (options.externalIds) {
-      const ids = { ...options.externalIds, [DNS_NAME_KEY]: name };
-      x.push(D.mutate({ _uuid: found.ref }, [["external_ids", "delete", Object.keys(ids)]]), D.mutate({ _uuid: found.ref }, [["external_ids", "insert", ids]]));
-    }
+    const row = found.row ?? (await x.byUuid("DNS", [found.ref]))[0]!;
+    sameKeys("DNS records", name, row._uuid, "records", row.records, column);
+    if (row.records.size !== Object.keys(column).length) sameSet("DNS records", name, row._uuid, "records", [...row.records.keys()], Object.keys(column));
+    sameKeys("DNS records", name, row._uuid, "external_ids", row.external_ids, options.externalIds);
     return found.ref;
   }
   const op = D.insert({ records: column, external_ids: { ...options.externalIds, [DNS_NAME_KEY]: name } });

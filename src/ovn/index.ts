@@ -6,9 +6,11 @@
  * @module
  */
 export {
+  type OvnConflict,
   type OvnContainer,
   type OvnObjectKind,
   OvnAlreadyExistsError,
+  OvnConcurrentChangeError,
   OvnAmbiguousNameError,
   OvnConflictError,
   OvnError,

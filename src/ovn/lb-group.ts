@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { sameSet } from "./conflicts.js";
 import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { OvnAlreadyExistsError, OvnNotFoundError } from "./errors.js";
@@ -14,7 +15,7 @@ import { type Owner, type TxContext, detach, mutateOwner, ownerOf, toDelete } fr
 
 /** Options of {@link NbTransaction.lbGroupAdd}. */
 export interface LbGroupOptions extends CreateOptions {
-  /** Load balancers (names or UUIDs) to put in the group (added to an existing group with `mayExist`). */
+  /** Load balancers (names or UUIDs) to put in the group (with `mayExist`, an existing group with other members is a conflict). */
   readonly loadBalancers?: readonly string[];
 }
 
@@ -29,7 +30,10 @@ export async function lbGroupAdd(x: TxContext, name: string, options: LbGroupOpt
   const G = model.table("Load_Balancer_Group");
   if (found) {
     if (!options.mayExist) throw new OvnAlreadyExistsError("load balancer group", name);
-    if (lbs.length > 0) x.push(G.mutate({ _uuid: found.ref }, [["load_balancer", "insert", lbs]]));
+    if (options.loadBalancers !== undefined) {
+      const row = (await x.byUuid("Load_Balancer_Group", [found.ref]))[0]!;
+      sameSet("load balancer group", name, row._uuid, "load_balancer", row.load_balancer, lbs);
+    }
     return found.ref;
   }
   const op = G.insert({ name, load_balancer: lbs });

@@ -5,8 +5,9 @@
  * Indexes (client-defined, on top of the schema's unique ones such as `Logical_Switch_Port.name`):
  * - `name` on the tables whose names the schema does not index (`Logical_Switch`,
  *   `Logical_Router`, `Load_Balancer`, `Forwarding_Group`, `DHCP_Options` has none);
- * - membership, named `COLUMN[]`: which switch holds a port (`Logical_Switch.ports[]`), which
- *   router holds a router port, which port groups hold a port, which owner holds an ACL;
+ * - membership, named `COLUMN[]`: which router holds a router port, which switch or port group
+ *   holds an ACL, which router holds a route, policy or NAT (not switch and port group `ports`,
+ *   which grow with the pods: indexing them costs O(pods) per change);
  * - `external_ids[]` on every table with `external_ids`: one key per `key=value` pair, for
  *   `[["external_ids", "includes", { key: value }]]` lookups.
  *
@@ -28,8 +29,10 @@ export const EXTERNAL_ID_SEPARATOR = "\u0000";
 const NAMED = ["Logical_Switch", "Logical_Router", "Load_Balancer", "Forwarding_Group", "Mirror"] as const;
 
 /** Reference-set columns whose holders are looked up by member (`[[column, "includes", [member]]]`). */
+// Not `Logical_Switch.ports` nor `Port_Group.ports`: those sets grow with the pods, and a
+// replica index re-keys a row's every element on each update (O(pods) per pod). "Which switch
+// holds this port" is answered by testing the expected switch first, then by a scan.
 const MEMBERSHIP: readonly (readonly [table: string, column: string])[] = [
-  ["Logical_Switch", "ports"],
   ["Logical_Switch", "acls"],
   ["Logical_Switch", "qos_rules"],
   ["Logical_Switch", "forwarding_groups"],
@@ -40,7 +43,6 @@ const MEMBERSHIP: readonly (readonly [table: string, column: string])[] = [
   ["Logical_Router", "policies"],
   ["Logical_Router", "nat"],
   ["Logical_Router", "load_balancer"],
-  ["Port_Group", "ports"],
   ["Port_Group", "acls"],
   ["Logical_Switch_Port", "mirror_rules"],
 ];

@@ -19,9 +19,11 @@ import type { TransactClient } from "../ovsdb/model/model.js";
 import type { NamedRef, Ref, RowUuid } from "../ovsdb/model/types.js";
 import type { Operation, OperationResult } from "../ovsdb/wire/operations.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
+import { TimedOut } from "../ovsdb/wire/errors.js";
 import {
   OvnAlreadyExistsError,
   OvnAmbiguousNameError,
+  OvnConcurrentChangeError,
   OvnConflictError,
   OvnInvalidArgumentError,
   OvnNotFoundError,
@@ -48,6 +50,7 @@ import * as ipv6Ra from "./ipv6-ra.js";
 import type { Ipv6RaConfig } from "./ipv6-ra.js";
 
 import type { StringMap } from "./nb-types.js";
+import { sameKeys, sameOr, sameSet, setText } from "./conflicts.js";
 import { type AclTarget, NbReads } from "./nb-reads.js";
 export type { StringMap } from "./nb-types.js";
 export type { AclTarget, ExternalIdsTable } from "./nb-reads.js";
@@ -423,12 +426,15 @@ export class NbTransaction extends NbReads {
   async lsAdd(name: string, options: SwitchOptions = {}): Promise<Ref<"Logical_Switch">> {
     this.open();
     const found = await this.lookup("logical switch", "Logical_Switch", name);
-    if (found) {
-      if (options.mayExist) return found.ref;
-      throw new OvnAlreadyExistsError("logical switch", name);
-    }
     const otherConfig: Record<string, string> = { ...map(options.otherConfig) };
     if (options.subnet) Object.assign(otherConfig, subnetConfig(options.subnet));
+    if (found) {
+      if (!options.mayExist) throw new OvnAlreadyExistsError("logical switch", name);
+      const row = found.row!;
+      sameKeys("logical switch", name, row._uuid, "other_config", row.other_config, otherConfig);
+      sameKeys("logical switch", name, row._uuid, "external_ids", row.external_ids, options.externalIds);
+      return found.ref;
+    }
     const op = model.table("Logical_Switch").insert({ name, other_config: otherConfig, external_ids: map(options.externalIds) });
     this.guardAbsent("Logical_Switch", name);
     this.emit(op);
@@ -484,18 +490,27 @@ export class NbTransaction extends NbReads {
     ]);
     const on: OvnContainer = { kind: "switch", name: sw };
     if (existing) {
-      const owner = await this.switchOf(existing.ref);
+      // Usually the port is on the switch asked: test that switch's ports before searching.
+      const sRow = s.row ?? (await this.byUuid("Logical_Switch", [s.ref]))[0];
+      const owner = sRow?.ports.includes(existing.ref as RowUuid<"Logical_Switch_Port">) ? sRow.name : await this.switchOf(existing.ref);
       if (owner !== undefined && owner !== sw && !(isUuid(sw) && (await this.reader.ids("Logical_Switch", { name: owner }))[0] === sw)) {
-        throw new OvnConflictError("logical switch port", name, `already exists on switch ${owner}, not ${sw}`);
+        throw new OvnConflictError({ kind: "container", object: "logical switch port", name, field: "switch", existing: owner, requested: sw });
       }
       if (!options.mayExist) throw new OvnAlreadyExistsError("logical switch port", name, on);
-      const row = existing.row;
-      if (row && (options.parent ?? undefined) !== row.parent_name) {
-        throw new OvnConflictError("logical switch port", name, `already exists with parent ${row.parent_name ?? "(none)"}`);
-      }
-      if (row && options.tag !== undefined && row.tag_request !== options.tag) {
-        throw new OvnConflictError("logical switch port", name, `already exists with tag ${row.tag_request ?? "(none)"}`);
-      }
+      const row = existing.row!;
+      const L = "logical switch port";
+      // ovn-nbctl refuses another parent (none included) even when none is asked.
+      if ((options.parent ?? undefined) !== row.parent_name) throw new OvnConflictError({ kind: "setting", object: L, name, field: "parent_name", existing: row.parent_name, requested: options.parent, uuid: row._uuid });
+      sameOr(L, name, row._uuid, "tag_request", row.tag_request?.toString(), options.tag?.toString());
+      sameSet(L, name, row._uuid, "addresses", row.addresses, options.addresses);
+      sameSet(L, name, row._uuid, "port_security", row.port_security, options.portSecurity);
+      sameOr(L, name, row._uuid, "type", row.type, options.type);
+      sameKeys(L, name, row._uuid, "options", row.options, options.options);
+      sameKeys(L, name, row._uuid, "external_ids", row.external_ids, options.externalIds);
+      sameOr(L, name, row._uuid, "enabled", row.enabled === undefined ? undefined : String(row.enabled), options.enabled === undefined ? undefined : String(options.enabled));
+      sameOr(L, name, row._uuid, "dhcpv4_options", row.dhcpv4_options, options.dhcpv4Options ?? undefined);
+      sameOr(L, name, row._uuid, "dhcpv6_options", row.dhcpv6_options, options.dhcpv6Options ?? undefined);
+      sameOr(L, name, row._uuid, "ha_chassis_group", row.ha_chassis_group, options.haChassisGroup ?? undefined);
       return existing.ref;
     }
     if (options.tag !== undefined) checkPriority(options.tag, 4095, "VLAN tag");
@@ -577,8 +592,11 @@ export class NbTransaction extends NbReads {
     this.open();
     const found = await this.lookup("logical router", "Logical_Router", name);
     if (found) {
-      if (options.mayExist) return found.ref;
-      throw new OvnAlreadyExistsError("logical router", name);
+      if (!options.mayExist) throw new OvnAlreadyExistsError("logical router", name);
+      const row = found.row!;
+      sameKeys("logical router", name, row._uuid, "options", row.options, options.options);
+      sameKeys("logical router", name, row._uuid, "external_ids", row.external_ids, options.externalIds);
+      return found.ref;
     }
     const op = model.table("Logical_Router").insert({ name, options: map(options.options), external_ids: map(options.externalIds) });
     this.guardAbsent("Logical_Router", name);
@@ -613,13 +631,17 @@ export class NbTransaction extends NbReads {
     if (existing) {
       const owner = await this.routerOf(existing.ref);
       if (owner !== undefined && owner !== router && owner !== r.row?.name) {
-        throw new OvnConflictError("logical router port", name, `already exists on router ${owner}, not ${router}`);
+        throw new OvnConflictError({ kind: "container", object: "logical router port", name, field: "router", existing: owner, requested: router });
       }
       if (!options.mayExist) throw new OvnAlreadyExistsError("logical router port", name, { kind: "router", name: router });
-      const row = existing.row;
-      if (row && row.mac.toLowerCase() !== mac.toLowerCase()) throw new OvnConflictError("logical router port", name, `already exists with MAC ${row.mac}`);
-      if (row && !eqSet(row.networks, networks)) throw new OvnConflictError("logical router port", name, `already exists with networks ${row.networks.join(" ")}`);
-      if (row && (row.peer ?? undefined) !== options.peer) throw new OvnConflictError("logical router port", name, `already exists with peer ${row.peer ?? "(none)"}`);
+      const row = existing.row!;
+      const L = "logical router port";
+      sameOr(L, name, row._uuid, "mac", row.mac.toLowerCase(), mac.toLowerCase());
+      if (!eqSet(row.networks, networks)) sameOr(L, name, row._uuid, "networks", setText(row.networks), setText(networks));
+      // As ovn-nbctl: another peer (none included) is a conflict even when none is asked.
+      if ((row.peer ?? undefined) !== options.peer) throw new OvnConflictError({ kind: "setting", object: L, name, field: "peer", existing: row.peer, requested: options.peer, uuid: row._uuid });
+      sameKeys(L, name, row._uuid, "options", row.options, options.options);
+      sameKeys(L, name, row._uuid, "external_ids", row.external_ids, options.externalIds);
       return existing.ref;
     }
     const op = model.table("Logical_Router_Port").insert({
@@ -785,8 +807,12 @@ export class NbTransaction extends NbReads {
       if (same && (options.mayExist || options.ecmp)) return same._uuid;
       if (!options.ecmp) {
         if (!options.mayExist) throw new OvnAlreadyExistsError("static route", `${ipPrefix} (${policy})`, { kind: "router", name: router });
-        const first = routes[0]!;
-        this.emit(SR.update({ _uuid: first._uuid }, { nexthop: hop, output_port: options.outputPort }));
+        // Another next hop (or output port) for this prefix: create-if-absent cannot apply. An
+        // output port not asked is not compared.
+        const first = routes.find((x) => x.nexthop === hop) ?? routes[0]!;
+        const what = `${ipPrefix} (${policy})`;
+        sameOr("static route", what, first._uuid, "nexthop", first.nexthop, hop);
+        sameOr("static route", what, first._uuid, "output_port", first.output_port, options.outputPort);
         return first._uuid;
       }
     }
@@ -829,8 +855,13 @@ export class NbTransaction extends NbReads {
     const r = await this.need("logical router", "Logical_Router", router);
     const same = (await this.routerRows(r, "policies", "Logical_Router_Policy")).find((x) => x.priority === priority && x.match === match);
     if (same) {
-      if (options.mayExist) return same._uuid;
-      throw new OvnAlreadyExistsError("routing policy", `${priority} ${match}`, { kind: "router", name: router });
+      const what = `${priority} ${match}`;
+      if (!options.mayExist) throw new OvnAlreadyExistsError("routing policy", what, { kind: "router", name: router });
+      sameOr("routing policy", what, same._uuid, "action", same.action, action);
+      sameSet("routing policy", what, same._uuid, "nexthops", same.nexthops, options.nexthops);
+      sameKeys("routing policy", what, same._uuid, "options", same.options, options.options);
+      sameKeys("routing policy", what, same._uuid, "external_ids", same.external_ids, options.externalIds);
+      return same._uuid;
     }
     const op = model.table("Logical_Router_Policy").insert({
       priority,
@@ -885,8 +916,13 @@ export class NbTransaction extends NbReads {
     if (same) {
       const what = type === "snat" ? logical : externalIp;
       if (!options.mayExist) throw new OvnAlreadyExistsError("NAT", `${type} ${what}`, { kind: "router", name: router });
-      if (same.external_ip === externalIp && same.logical_ip === logical) return same._uuid;
-      this.emit(N.update({ _uuid: same._uuid }, { external_ip: externalIp, logical_ip: logical }));
+      const id = `${type} ${what}`;
+      sameOr("NAT", id, same._uuid, "external_ip", same.external_ip, externalIp);
+      sameOr("NAT", id, same._uuid, "logical_ip", same.logical_ip, logical);
+      sameOr("NAT", id, same._uuid, "logical_port", same.logical_port, options.logicalPort);
+      sameOr("NAT", id, same._uuid, "external_mac", same.external_mac?.toLowerCase(), mac?.toLowerCase());
+      sameKeys("NAT", id, same._uuid, "options", same.options, options.options);
+      sameKeys("NAT", id, same._uuid, "external_ids", same.external_ids, options.externalIds);
       return same._uuid;
     }
     const op = N.insert(row);
@@ -933,8 +969,17 @@ export class NbTransaction extends NbReads {
     const owner = await this.aclOwner(target);
     const same = (await this.aclsOf(owner)).find((a) => a.direction === direction && a.priority === priority && a.match === match);
     if (same) {
-      if (options.mayExist) return same._uuid;
-      throw new OvnAlreadyExistsError("ACL", `${direction} ${priority} ${match}`, owner.label);
+      const what = `${direction} ${priority} ${match}`;
+      if (!options.mayExist) throw new OvnAlreadyExistsError("ACL", what, owner.label);
+      sameOr("ACL", what, same._uuid, "action", same.action, action);
+      sameOr("ACL", what, same._uuid, "log", String(same.log), options.log === undefined ? undefined : String(options.log));
+      sameOr("ACL", what, same._uuid, "name", same.name, options.name);
+      sameOr("ACL", what, same._uuid, "severity", same.severity, options.severity);
+      sameOr("ACL", what, same._uuid, "meter", same.meter, options.meter);
+      sameOr("ACL", what, same._uuid, "label", String(same.label), options.label === undefined ? undefined : String(options.label));
+      sameKeys("ACL", what, same._uuid, "options", same.options, options.options);
+      sameKeys("ACL", what, same._uuid, "external_ids", same.external_ids, options.externalIds);
+      return same._uuid;
     }
     const op = model.table("ACL").insert({
       direction,
@@ -980,20 +1025,22 @@ export class NbTransaction extends NbReads {
   // ---------------------------------------------------------------- port groups and address sets
 
   private async portRefs(ports: readonly string[]): Promise<Ref<"Logical_Switch_Port">[]> {
-    const refs: Ref<"Logical_Switch_Port">[] = [];
-    for (const p of ports) refs.push((await this.need("logical switch port", "Logical_Switch_Port", p, false)).ref);
-    return refs;
+    return Promise.all(ports.map(async (p) => (this.isRef(p) ? (p as Ref<"Logical_Switch_Port">) : (await this.need("logical switch port", "Logical_Switch_Port", p, false)).ref)));
   }
 
   /** Adds port group `name` with `ports` (`pg-add`). */
   async pgAdd(name: string, ports: readonly string[] = [], options: CreateOptions & { readonly externalIds?: StringMap } = {}): Promise<Ref<"Port_Group">> {
     this.open();
-    const found = await this.lookup("port group", "Port_Group", name);
+    const [found, refs] = await Promise.all([this.lookup("port group", "Port_Group", name), this.portRefs(ports)]);
     if (found) {
-      if (options.mayExist) return found.ref;
-      throw new OvnAlreadyExistsError("port group", name);
+      if (!options.mayExist) throw new OvnAlreadyExistsError("port group", name);
+      const row = found.row!;
+      // Ports given (a non-empty list) are compared as a set.
+      if (ports.length > 0) sameSet("port group", name, row._uuid, "ports", row.ports, refs);
+      sameKeys("port group", name, row._uuid, "external_ids", row.external_ids, options.externalIds);
+      return found.ref;
     }
-    const op = model.table("Port_Group").insert({ name, ports: await this.portRefs(ports), external_ids: map(options.externalIds) });
+    const op = model.table("Port_Group").insert({ name, ports: refs, external_ids: map(options.externalIds) });
     this.guardAbsent("Port_Group", name);
     this.emit(op);
     return op.ref;
@@ -1050,7 +1097,9 @@ export class NbTransaction extends NbReads {
     const found = await this.lookup("address set", "Address_Set", name);
     if (found) {
       if (!options.mayExist) throw new OvnAlreadyExistsError("address set", name);
-      this.emit(model.table("Address_Set").update({ _uuid: found.ref }, { addresses }));
+      const row = found.row!;
+      sameSet("address set", name, row._uuid, "addresses", row.addresses, addresses);
+      sameKeys("address set", name, row._uuid, "external_ids", row.external_ids, options.externalIds);
       return found.ref;
     }
     const op = model.table("Address_Set").insert({ name, addresses, external_ids: map(options.externalIds) });
@@ -1105,9 +1154,14 @@ export class NbTransaction extends NbReads {
       const has = found.row?.vips.has(vip) ?? false;
       if (has && !options.mayExist) throw new OvnAlreadyExistsError("load balancer VIP", vip, { kind: "load balancer", name });
       if (found.row && options.protocol && (found.row.protocol ?? "tcp") !== options.protocol) {
-        throw new OvnConflictError("load balancer", name, `already exists with protocol ${found.row.protocol ?? "tcp"}`);
+        throw new OvnConflictError({ kind: "setting", object: "load balancer", name, field: "protocol", existing: found.row.protocol ?? "tcp", requested: options.protocol, uuid: found.row._uuid });
       }
-      this.emit(LB.mutate({ _uuid: found.ref }, [["vips", "delete", [vip]]]), LB.mutate({ _uuid: found.ref }, [["vips", "insert", { [vip]: ips }]]));
+      if (has) {
+        // mayExist: the VIP is there; other backends are a conflict, not a silent replacement.
+        sameOr("load balancer", name, found.row!._uuid, `vips:${vip}`, found.row!.vips.get(vip), ips);
+        return found.ref;
+      }
+      this.emit(LB.mutate({ _uuid: found.ref }, [["vips", "insert", { [vip]: ips }]]));
       return found.ref;
     }
     const op = LB.insert({
@@ -1212,8 +1266,14 @@ export class NbTransaction extends NbReads {
     if (s.row && s.row.qos_rules.length > 0) {
       const same = (await this.byUuid("QoS", s.row.qos_rules)).find((q) => q.direction === direction && q.priority === priority && q.match === match);
       if (same) {
-        if (options.mayExist) return same._uuid;
-        throw new OvnAlreadyExistsError("QoS rule", `${direction} ${priority} ${match}`, { kind: "switch", name: sw });
+        const what = `${direction} ${priority} ${match}`;
+        if (!options.mayExist) throw new OvnAlreadyExistsError("QoS rule", what, { kind: "switch", name: sw });
+        const str = (v: number | undefined) => (v === undefined ? undefined : String(v));
+        sameOr("QoS rule", what, same._uuid, "bandwidth:rate", str(same.bandwidth.get("rate")), str(options.rate));
+        sameOr("QoS rule", what, same._uuid, "bandwidth:burst", str(same.bandwidth.get("burst")), str(options.burst));
+        sameOr("QoS rule", what, same._uuid, "action:dscp", str(same.action.get("dscp")), str(options.dscp));
+        sameKeys("QoS rule", what, same._uuid, "external_ids", same.external_ids, options.externalIds);
+        return same._uuid;
       }
     }
     const bandwidth = new Map<"rate" | "burst", number>();
@@ -1247,8 +1307,13 @@ export class NbTransaction extends NbReads {
     checkIp(options.sink, "mirror sink");
     const found = await this.lookup("mirror", "Mirror", name);
     if (found) {
-      if (options.mayExist) return found.ref;
-      throw new OvnAlreadyExistsError("mirror", name);
+      if (!options.mayExist) throw new OvnAlreadyExistsError("mirror", name);
+      const row = found.row!;
+      sameOr("mirror", name, row._uuid, "type", row.type, options.type);
+      sameOr("mirror", name, row._uuid, "index", String(row.index), String(options.index));
+      sameOr("mirror", name, row._uuid, "filter", row.filter, options.filter);
+      sameOr("mirror", name, row._uuid, "sink", row.sink, options.sink);
+      return found.ref;
     }
     const op = model.table("Mirror").insert({ name, type: options.type, index: options.index, filter: options.filter, sink: options.sink });
     this.emit(op);
@@ -1291,8 +1356,13 @@ export class NbTransaction extends NbReads {
     checkIp(dstIp, "BFD peer");
     const same = (await this.rows("BFD", { logical_port: logicalPort, dst_ip: dstIp }))[0];
     if (same) {
-      if (options.mayExist) return same._uuid;
-      throw new OvnAlreadyExistsError("BFD session", `${logicalPort} ${dstIp}`);
+      const what = `${logicalPort} ${dstIp}`;
+      if (!options.mayExist) throw new OvnAlreadyExistsError("BFD session", what);
+      const str = (v: number | undefined) => (v === undefined ? undefined : String(v));
+      sameOr("BFD session", what, same._uuid, "min_tx", str(same.min_tx), str(options.minTx));
+      sameOr("BFD session", what, same._uuid, "min_rx", str(same.min_rx), str(options.minRx));
+      sameOr("BFD session", what, same._uuid, "detect_mult", str(same.detect_mult), str(options.detectMult));
+      return same._uuid;
     }
     const op = model.table("BFD").insert({
       logical_port: logicalPort,
@@ -1313,10 +1383,15 @@ export class NbTransaction extends NbReads {
     this.open();
     if (!Number.isInteger(rate) || rate < 1 || rate > 4294967295) throw new OvnInvalidArgumentError("meter rate", String(rate), "must be an integer in 1..4294967295");
     if (options.burst !== undefined && (!Number.isInteger(options.burst) || options.burst < 0 || options.burst > 4294967295)) throw new OvnInvalidArgumentError("meter burst", String(options.burst), "must be an integer in 0..4294967295");
-    const found = await this.lookup("meter", "Meter", name, false);
+    const found = await this.lookup("meter", "Meter", name);
     if (found) {
-      if (options.mayExist) return found.ref;
-      throw new OvnAlreadyExistsError("meter", name);
+      if (!options.mayExist) throw new OvnAlreadyExistsError("meter", name);
+      const row = found.row!;
+      sameOr("meter", name, row._uuid, "unit", row.unit, unit);
+      sameOr("meter", name, row._uuid, "fair", row.fair === undefined ? undefined : String(row.fair), options.fair === undefined ? undefined : String(options.fair));
+      const bands = await this.byUuid("Meter_Band", row.bands);
+      sameSet("meter", name, row._uuid, "bands", bands.map((b) => `${b.action}:${b.rate}:${b.burst_size}`), [`drop:${rate}:${options.burst ?? 0}`]);
+      return found.ref;
     }
     const band = model.table("Meter_Band").insert({ action: "drop", rate, burst_size: options.burst ?? 0 });
     const op = model.table("Meter").insert({ name, unit, bands: [band.ref], ...(options.fair !== undefined ? { fair: options.fair } : {}) });
@@ -1347,8 +1422,10 @@ export class NbTransaction extends NbReads {
     const SMB = model.table("Static_MAC_Binding");
     const same = (await this.rows("Static_MAC_Binding", { logical_port: logicalPort, ip }))[0];
     if (same) {
-      if (!options.mayExist) throw new OvnAlreadyExistsError("static MAC binding", `${logicalPort} ${ip}`);
-      this.emit(SMB.update({ _uuid: same._uuid }, { mac: m, override_dynamic_mac: options.overrideDynamicMac ?? same.override_dynamic_mac }));
+      const what = `${logicalPort} ${ip}`;
+      if (!options.mayExist) throw new OvnAlreadyExistsError("static MAC binding", what);
+      sameOr("static MAC binding", what, same._uuid, "mac", same.mac.toLowerCase(), m.toLowerCase());
+      sameOr("static MAC binding", what, same._uuid, "override_dynamic_mac", String(same.override_dynamic_mac), options.overrideDynamicMac === undefined ? undefined : String(options.overrideDynamicMac));
       return same._uuid;
     }
     const op = SMB.insert({ logical_port: logicalPort, ip, mac: m, override_dynamic_mac: options.overrideDynamicMac ?? false });
@@ -1360,7 +1437,8 @@ export class NbTransaction extends NbReads {
 
   /**
    * Sends the operations as one transaction; rejects with the server's typed error if anything
-   * fails (a `wait` guard included: then someone created the same object concurrently). With
+   * fails, and with {@link OvnConcurrentChangeError} when a `wait` guard fails (someone created
+   * the same object, or changed a guarded row, concurrently; nothing was committed). With
    * `wait`, resolves only once ovn-northd (or every chassis) has caught up.
    */
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
@@ -1370,7 +1448,7 @@ export class NbTransaction extends NbReads {
       const wait = options.wait ?? "none";
       const ops: Operation[] = [...this.ops];
       if (wait !== "none") ops.push(...(await nbCfgBump(this.reader)));
-      const results = ops.length === 0 ? [] : (await this.client.transact(model.name, ops)).results;
+      const results = ops.length === 0 ? [] : (await this.client.transact(model.name, ops).catch((e: unknown) => Promise.reject(concurrentChange(e, ops)))).results;
       const names = new Map<string, string>();
       ops.forEach((op, i) => {
         const r = results[i];
@@ -1559,6 +1637,13 @@ export class NbTransaction extends NbReads {
   lrpClearIpv6Ra(lrp: string): Promise<void> {
     return ipv6Ra.lrpClearIpv6Ra(this.x, lrp);
   }
+}
+
+/** A failed `wait` guard (`TimedOut` on a `wait` operation) as an {@link OvnConcurrentChangeError}; other errors unchanged. */
+function concurrentChange(e: unknown, ops: readonly Operation[]): unknown {
+  if (!(e instanceof TimedOut) || e.operationIndex === undefined) return e;
+  const op = ops[e.operationIndex];
+  return op?.op === "wait" ? new OvnConcurrentChangeError(op.table, e.operationIndex, e) : e;
 }
 
 /** Operations that increment `NB_Global.nb_cfg` (inserting the row when missing) and read it back. */
