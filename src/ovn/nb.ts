@@ -47,6 +47,9 @@ import type { FwdGroupEntry, FwdGroupOptions } from "./fwd-group.js";
 import * as copp from "./copp.js";
 import type { CoppProtocol } from "./copp.js";
 import * as ipv6Ra from "./ipv6-ra.js";
+import * as updates from "./updates.js";
+import type { LoadBalancerSettings, MapChange, NatSettings, RouterPortSettings } from "./updates.js";
+export type { LoadBalancerSettings, MapChange, NatSettings, RouterPortSettings } from "./updates.js";
 import type { Ipv6RaConfig } from "./ipv6-ra.js";
 
 import type { StringMap } from "./nb-types.js";
@@ -452,10 +455,24 @@ export class NbTransaction extends NbReads {
     this.emit(model.table("Logical_Switch").delete({ _uuid: found.ref }));
   }
 
-  /** Updates `other_config` / `external_ids` keys of switch `name` (merged into the existing maps). */
-  async lsSet(name: string, settings: { readonly subnet?: SwitchSubnet; readonly otherConfig?: StringMap; readonly externalIds?: StringMap }): Promise<void> {
+  /**
+   * Updates `other_config` / `external_ids` keys of switch `name` (merged into the existing maps);
+   * `removeOtherConfig` / `removeExternalIds` remove keys.
+   */
+  async lsSet(
+    name: string,
+    settings: {
+      readonly subnet?: SwitchSubnet;
+      readonly otherConfig?: StringMap;
+      readonly externalIds?: StringMap;
+      readonly removeOtherConfig?: readonly string[];
+      readonly removeExternalIds?: readonly string[];
+    },
+  ): Promise<void> {
     this.open();
-    const { ref } = await this.need("logical switch", "Logical_Switch", name);
+    const { ref } = await this.need("logical switch", "Logical_Switch", name, false);
+    if (settings.removeOtherConfig?.length) this.emit(...updates.mapChangeOps("Logical_Switch", ref, "other_config", { remove: settings.removeOtherConfig }));
+    if (settings.removeExternalIds?.length) this.emit(...updates.mapChangeOps("Logical_Switch", ref, "external_ids", { remove: settings.removeExternalIds }));
     const oc: Record<string, string> = { ...map(settings.otherConfig), ...(settings.subnet ? subnetConfig(settings.subnet) : {}) };
     const LS = model.table("Logical_Switch");
     if (Object.keys(oc).length > 0) {
@@ -1491,6 +1508,63 @@ export class NbTransaction extends NbReads {
       pendingRef: (table, name) => this.pendingRef(table, name),
       switchOf: (port) => this.switchOf(port),
     });
+  }
+
+  // ---------------------------------------------------------------- updates of existing objects
+  // Implemented in updates.ts: map columns change per key (set / remove), never replaced whole.
+
+  /** Changes router port `name`: MAC, networks, peer (null clears), options and external ids per key. */
+  lrpSet(name: string, settings: RouterPortSettings): Promise<void> {
+    return updates.lrpSet(this.x, name, settings);
+  }
+
+  /** Changes router `name`'s options and external ids, per key. */
+  lrSet(name: string, settings: { readonly options?: MapChange; readonly externalIds?: MapChange }): Promise<void> {
+    return updates.lrSet(this.x, name, settings);
+  }
+
+  /** Changes load balancer `name`: options per key (affinity timeout, hairpin SNAT IP, `ct_flush`, ...), `ip_port_mappings` per key, selection fields, protocol. */
+  lbSet(name: string, settings: LoadBalancerSettings): Promise<void> {
+    return updates.lbSet(this.x, name, settings);
+  }
+
+  /** Removes the health checks of `vip` from load balancer `lb`; resolves with how many went. */
+  lbHealthCheckDel(lb: string, vip: string, options: DeleteOptions = {}): Promise<number> {
+    return updates.lbHealthCheckDel(this.x, lb, vip, options);
+  }
+
+  /**
+   * Changes the NAT rule of `router` keyed as `lrNatAdd` keys it (`type` and the logical IP for
+   * snat, the external IP otherwise): distributed (logical port + external MAC) ↔ centralized
+   * (`distributed: null`), addresses, options and external ids per key.
+   */
+  lrNatSet(router: string, type: NatType, ip: string, settings: NatSettings): Promise<void> {
+    return updates.lrNatSet(this.x, router, type, ip, settings);
+  }
+
+  /** Replaces the bands of meter `name` with one `drop` band of `rate` (and `burst`), optionally changing its unit. */
+  meterSetBand(name: string, rate: number, options: { readonly burst?: number; readonly unit?: "kbps" | "pktps" } = {}): Promise<void> {
+    return updates.meterSetBand(this.x, name, rate, options);
+  }
+
+  /** Sets and removes keys of port `name`'s `options` (`requested-chassis`, `virtual-parents`, `arp_proxy`, ...), leaving the others. */
+  lspSetOptions(name: string, change: MapChange): Promise<void> {
+    return updates.lspMapChange(this.x, name, "options", change);
+  }
+
+  /** Sets and removes keys of port `name`'s `external_ids`, leaving the others. */
+  lspSetExternalIds(name: string, change: MapChange): Promise<void> {
+    return updates.lspMapChange(this.x, name, "external_ids", change);
+  }
+
+  /** Sets (or clears, with null) the VLAN tag (`tag_request`) of port `name`. */
+  lspSetTag(name: string, tag: number | null): Promise<void> {
+    return updates.lspSetTag(this.x, name, tag);
+  }
+
+  /** Sets and removes keys of `NB_Global`'s `options` and `external_ids`. */
+  nbGlobalSet(settings: { readonly options?: MapChange; readonly externalIds?: MapChange }): Promise<void> {
+    return updates.nbGlobalSet(this.x, settings);
   }
 
   /**
