@@ -11,7 +11,7 @@ import type { Ref } from "../ovsdb/model/types.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
 import type { Operation } from "../ovsdb/wire/operations.js";
 import { OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
-import type { DeleteOptions } from "./nb.js";
+import type { DeleteOptions } from "./nb/options.js";
 import { type Owner, type TxContext, ownerOf, toDelete } from "./tx-context.js";
 
 /** The control protocols a CoPP policy can meter (OVN 23.03), in the order `ovn-nbctl` lists them. */

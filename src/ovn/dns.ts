@@ -14,7 +14,7 @@ import type { Ref } from "../ovsdb/model/types.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
 import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
 import { isIp } from "./net.js";
-import type { CreateOptions, DeleteOptions, StringMap } from "./nb.js";
+import type { CreateOptions, DeleteOptions, StringMap } from "./nb/options.js";
 import { type Found, type TxContext, detach, mutateOwner, ownerOf } from "./tx-context.js";
 
 /** The `external_ids` key that names a `DNS` row for this API. */

@@ -10,7 +10,7 @@ import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError } from "./errors.js";
 import { ipFamily, isIp } from "./net.js";
-import type { CreateOptions, DeleteOptions, StringMap } from "./nb.js";
+import type { CreateOptions, DeleteOptions, StringMap } from "./nb/options.js";
 import { type TxContext, toDelete } from "./tx-context.js";
 
 /** Options of {@link NbTransaction.fwdGroupAdd}. */

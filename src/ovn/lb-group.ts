@@ -10,7 +10,7 @@ import { sameSet } from "./conflicts.js";
 import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { OvnAlreadyExistsError, OvnNotFoundError } from "./errors.js";
-import type { CreateOptions, DeleteOptions } from "./nb.js";
+import type { CreateOptions, DeleteOptions } from "./nb/options.js";
 import { type Owner, type TxContext, detach, mutateOwner, ownerOf, toDelete } from "./tx-context.js";
 
 /** Options of {@link NbTransaction.lbGroupAdd}. */

@@ -21,8 +21,18 @@ export interface Found<N extends TableName> {
   readonly row: Row<N> | undefined;
 }
 
-/** The named tables whose creations the feature modules guard with {@link TxContext.guardAbsent}. */
-export type GuardedTable = "Load_Balancer_Group" | "Forwarding_Group" | "Copp";
+/** The named tables whose creations are guarded with {@link TxContext.guardAbsent}. */
+export type GuardedTable =
+  | "Logical_Switch"
+  | "Logical_Switch_Port"
+  | "Logical_Router"
+  | "Logical_Router_Port"
+  | "Port_Group"
+  | "Address_Set"
+  | "Load_Balancer"
+  | "Load_Balancer_Group"
+  | "Forwarding_Group"
+  | "Copp";
 
 /** What a feature module may do inside one transaction. */
 export interface TxContext {
@@ -46,6 +56,8 @@ export interface TxContext {
   pendingRef(table: TableName, name: string): NamedRef<string> | undefined;
   /** The name of the switch holding port `port`, if any. */
   switchOf(port: Ref<"Logical_Switch_Port">): Promise<string | undefined>;
+  /** Whether `uuid` is the uuid-name of a row inserted earlier in the transaction. */
+  isInserted(uuid: string): boolean;
 }
 
 /**
