@@ -25,7 +25,10 @@ import type { DeleteOptions, NatType } from "./options.js";
 
 /** The feature and update calls of {@link NbTransaction}. */
 export abstract class NbFeatureCalls extends NbReads {
-  /** The transaction's context the modules build on. */
+  /**
+   * The transaction's context the modules build on.
+   * @internal
+   */
   protected abstract get x(): TxContext;
 
 
@@ -219,17 +222,16 @@ export abstract class NbFeatureCalls extends NbReads {
     return copp.coppDetach(this.x, { router }, options);
   }
 
+  /**
+   * Sets the IPv6 router advertisement settings of router port `lrp` (`ipv6_ra_configs`, replaced
+   * whole), after validating them; the port needs an IPv6 network.
+   */
   lrpSetIpv6Ra(lrp: string, config: Ipv6RaConfig): Promise<void> {
-
     return ipv6Ra.lrpSetIpv6Ra(this.x, lrp, config);
-
   }
 
-
-
+  /** Clears the IPv6 router advertisement settings of router port `lrp` (no more RAs). */
   lrpClearIpv6Ra(lrp: string): Promise<void> {
-
     return ipv6Ra.lrpClearIpv6Ra(this.x, lrp);
-
   }
 }

@@ -538,7 +538,8 @@ export class NbTransaction extends NbFeatureCalls {
   /** The context the family and feature modules build on (built once, on first use). */
   private txContext: TxContext | undefined;
 
-  protected get x(): TxContext {
+  /** @internal */
+  protected override get x(): TxContext {
     return (this.txContext ??= {
       open: () => this.open(),
       push: (...ops) => void this.emit(...ops),
