@@ -67,12 +67,25 @@ export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: 
     }
     result = m;
   } else {
-    const s = new Set<Atom>(datumAtoms(old));
-    for (const a of datumAtoms(diff)) {
-      if (s.has(a)) s.delete(a);
-      else s.add(a);
+    const cur = datumAtoms(old);
+    const toggles = datumAtoms(diff);
+    if (toggles.length <= 8) {
+      // The usual update (a port added to a switch of thousands): a few native scans and one
+      // copy, instead of hashing the whole set.
+      const gone: Atom[] = [];
+      const added: Atom[] = [];
+      for (const a of toggles) (cur.includes(a) ? gone : added).push(a);
+      const kept = gone.length === 0 ? cur.slice() : cur.filter((a) => !gone.includes(a));
+      for (const a of added) kept.push(a);
+      result = kept;
+    } else {
+      const s = new Set<Atom>(cur);
+      for (const a of toggles) {
+        if (s.has(a)) s.delete(a);
+        else s.add(a);
+      }
+      result = [...s];
     }
-    result = [...s];
   }
   const n = result instanceof Map ? result.size : datumAtoms(result).length;
   if (n < type.min || (type.max !== "unlimited" && n > type.max)) {
