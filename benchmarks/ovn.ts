@@ -32,6 +32,10 @@ export interface OvnBenchRow {
   readonly msPerPod: number;
   /** This row's per-pod time / ovn-ts sequential per-pod time (how many times slower than ovn-ts). */
   readonly ratio: number;
+  /** ovsdbapp's per-pod time / this row's (how many times faster than ovsdbapp), when ovsdbapp ran. */
+  readonly vsOvsdbapp?: number;
+  /** Transactions sent on the wire per pod (lookups + commit), for the ovn-ts rows. */
+  readonly roundTrips?: number;
   readonly note: string;
 }
 
@@ -50,11 +54,20 @@ async function freshNb(): Promise<OvsdbServerSandbox> {
   return s;
 }
 
-/** ovn-ts API: `n` pods, one transaction each, `concurrency` pods in flight. */
-async function oursPods(remote: string, n: number, concurrency: number, prefix: string): Promise<number> {
+/** ovn-ts API: `n` pods, one transaction each, `concurrency` pods in flight; time and transactions sent per pod. */
+async function oursPods(remote: string, n: number, concurrency: number, prefix: string, reader: "replica" | "select" = "replica"): Promise<{ ms: number; roundTrips: number }> {
   const client = await OvsdbClient.connect(remote);
-  const nb = new OvnNb(client);
+  const nb = new OvnNb(client, { reader });
+  // Count the transactions the API sends (lookups through the select reader, and commits).
+  let sent = 0;
+  const transact = client.transact.bind(client);
+  client.transact = ((...args: Parameters<typeof transact>) => {
+    sent++;
+    return transact(...args);
+  }) as typeof client.transact;
   try {
+    // The replica (the default reader) is started before the clock: a controller starts it once.
+    if (reader === "replica") await nb.replica();
     let next = 0;
     const t0 = performance.now();
     const worker = async () => {
@@ -69,8 +82,31 @@ async function oursPods(remote: string, n: number, concurrency: number, prefix: 
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, roundTrips: sent / n };
   } finally {
+    await nb.close();
+    client.close();
+  }
+}
+
+/** Memory (JS heap + array buffers, after a full GC) that the API's indexed NB replica of the database adds, in MB. */
+async function replicaMemoryMb(remote: string): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const used = () => {
+    gc?.();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  const client = await OvsdbClient.connect(remote);
+  const nb = new OvnNb(client);
+  try {
+    const replica = await nb.replica();
+    const mb = (used() - before) / 2 ** 20;
+    if (replica.count("Logical_Switch_Port") === 0) throw new Error("replica is empty");
+    return mb;
+  } finally {
+    await nb.close();
     client.close();
   }
 }
@@ -97,61 +133,90 @@ async function nbctlPods(db: string, n: number, prefix: string, env?: Record<str
 export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
   const pods = Number(process.env["OVN_BENCH_PODS"] ?? 10_000);
   const sample = Number(process.env["OVN_BENCH_SAMPLE"] ?? 200);
-  const rows: { name: string; pods: number; ms: number; note: string }[] = [];
-  // OVN_BENCH_MODES=ts,nbctl,nbctld,ts32,ovsdbapp picks modes (ovn-ts sequential always runs: it is the base).
-  const modes = new Set((process.env["OVN_BENCH_MODES"] ?? "ts,nbctl,nbctld,ts32,ovsdbapp").split(","));
+  const rows: { name: string; pods: number; ms: number; roundTrips?: number; note: string }[] = [];
+  // OVN_BENCH_MODES=ts,select,nbctl,nbctld,ts32,ovsdbapp picks modes (ovn-ts sequential always runs: it is the base).
+  const modes = new Set((process.env["OVN_BENCH_MODES"] ?? "ts,select,nbctl,nbctld,ts32,ovsdbapp").split(","));
+  const environment: Record<string, string> = {};
 
   // ovn-ts, sequential, all pods on a fresh DB; then the process-per-pod peers sample on top of it.
   const s1 = await freshNb();
   try {
-    rows.push({ name: "ovn-ts API, sequential", pods, ms: await oursPods(s1.unix, pods, 1, "ts"), note: "1 transaction per pod; 4 round trips: 3 lookups (switch and port group by uuid only, the LSP row) + transact" });
+    const seq = await oursPods(s1.unix, pods, 1, "ts");
+    rows.push({ name: "ovn-ts API (replica), sequential", pods, ms: seq.ms, roundTrips: seq.roundTrips, note: "1 transaction per pod; lookups from the indexed NB replica (no round trip), 1 round trip: the commit" });
+    environment["replicaHeapMb"] = (await replicaMemoryMb(s1.unix)).toFixed(1);
     if (modes.has("nbctl")) rows.push({ name: "ovn-nbctl, 1 process per pod", pods: sample, ms: await nbctlPods(s1.unix, sample, "nbctl", undefined), note: `sample on a DB already holding ${pods} pods` });
     if (modes.has("nbctld")) {
-    const dir = makeTempDir("ovn-ts-bench-nbctl-");
-    const pidfile = join(dir, "nbctl.pid");
-    const ctl = join(dir, "nbctl.ctl");
-    const daemon = await startDaemon("ovn-nbctl daemon", "ovn-nbctl", [`--db=${s1.unix}`, `--unixctl=${ctl}`], pidfile, join(dir, "nbctl.log"));
-    try {
-      rows.push({ name: "ovn-nbctl daemon mode, 1 client per pod", pods: sample, ms: await nbctlPods(s1.unix, sample, "nbctld", { OVN_NB_DAEMON: ctl }), note: `sample on a DB already holding ${pods} pods` });
-    } finally {
-      await stopDaemon(daemon);
-    }
+      const dir = makeTempDir("ovn-ts-bench-nbctl-");
+      const pidfile = join(dir, "nbctl.pid");
+      const ctl = join(dir, "nbctl.ctl");
+      const daemon = await startDaemon("ovn-nbctl daemon", "ovn-nbctl", [`--db=${s1.unix}`, `--unixctl=${ctl}`], pidfile, join(dir, "nbctl.log"));
+      try {
+        rows.push({ name: "ovn-nbctl daemon mode, 1 client per pod", pods: sample, ms: await nbctlPods(s1.unix, sample, "nbctld", { OVN_NB_DAEMON: ctl }), note: `sample on a DB already holding ${pods} pods` });
+      } finally {
+        await stopDaemon(daemon);
+      }
     }
   } finally {
     await s1.stop();
   }
   // ovn-ts with 32 pods in flight, fresh DB.
   if (modes.has("ts32")) {
-  const s2 = await freshNb();
-  try {
-    rows.push({ name: "ovn-ts API, 32 in flight", pods, ms: await oursPods(s2.unix, pods, 32, "ts32"), note: "same, 32 concurrent pod creations on one connection" });
-  } finally {
-    await s2.stop();
+    const s2 = await freshNb();
+    try {
+      const r = await oursPods(s2.unix, pods, 32, "ts32");
+      rows.push({ name: "ovn-ts API (replica), 32 in flight", pods, ms: r.ms, roundTrips: r.roundTrips, note: "same, 32 concurrent pod creations on one connection (pipelined)" });
+    } finally {
+      await s2.stop();
+    }
   }
+  // ovn-ts with the select reader (one-shot scripts), fresh DB.
+  if (modes.has("select")) {
+    const s4 = await freshNb();
+    try {
+      const r = await oursPods(s4.unix, pods, 1, "sel", "select");
+      rows.push({ name: "ovn-ts API (select reader), sequential", pods, ms: r.ms, roundTrips: r.roundTrips, note: "lookups as selects: switch+port in parallel, port group, then the commit" });
+    } finally {
+      await s4.stop();
+    }
   }
   // ovsdbapp, all pods on a fresh DB.
+  let app: number | undefined;
   if (modes.has("ovsdbapp")) {
-  const s3 = await freshNb();
-  try {
-    const py = join(dirname(fileURLToPath(import.meta.url)), "ovn_ovsdbapp.py");
-    const r = await run("/usr/bin/python3", [py, s3.unix, "subnet", "pg", String(pods), "app"], { timeoutMs: 1_800_000 });
-    const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { seconds: number };
-    rows.push({ name: "ovsdbapp (Python IDL), sequential", pods, ms: out.seconds * 1000, note: "lsp_add + lsp_set_addresses + lsp_set_port_security + pg_add_ports in one transaction per pod" });
-  } finally {
-    await s3.stop();
-  }
+    const s3 = await freshNb();
+    try {
+      const py = join(dirname(fileURLToPath(import.meta.url)), "ovn_ovsdbapp.py");
+      const r = await run("/usr/bin/python3", [py, s3.unix, "subnet", "pg", String(pods), "app"], { timeoutMs: 1_800_000 });
+      const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { seconds: number };
+      rows.push({ name: "ovsdbapp (Python IDL), sequential", pods, ms: out.seconds * 1000, note: "lsp_add + lsp_set_addresses + lsp_set_port_security + pg_add_ports in one transaction per pod" });
+      app = (out.seconds * 1000) / pods;
+    } finally {
+      await s3.stop();
+    }
   }
   const base = rows[0]!.ms / rows[0]!.pods;
   const nbctlVersion = (await run("ovn-nbctl", ["--version"])).stdout.split("\n")[0] ?? "";
   return {
-    rows: rows.map((r) => ({ name: r.name, pods: r.pods, msPerPod: r.ms / r.pods, ratio: r.ms / r.pods / base, note: r.note })),
-    environment: { node: process.version, ovnNbctl: nbctlVersion, pods: String(pods), sample: String(sample) },
+    rows: rows.map((r) => ({
+      name: r.name,
+      pods: r.pods,
+      msPerPod: r.ms / r.pods,
+      ratio: r.ms / r.pods / base,
+      ...(app !== undefined ? { vsOvsdbapp: app / (r.ms / r.pods) } : {}),
+      ...(r.roundTrips !== undefined ? { roundTrips: r.roundTrips } : {}),
+      note: r.note,
+    })),
+    environment: { node: process.version, ovnNbctl: nbctlVersion, pods: String(pods), sample: String(sample), ...environment },
   };
 }
 
 /** The result as a text table. */
 export function formatOvnTable(r: OvnBenchResult): string {
-  let out = `${"mode".padEnd(42)}${"pods".padStart(7)}${"ms/pod".padStart(10)}${"x ovn-ts".padStart(10)}  note\n`;
-  for (const row of r.rows) out += `${row.name.padEnd(42)}${String(row.pods).padStart(7)}${row.msPerPod.toFixed(3).padStart(10)}${row.ratio.toFixed(2).padStart(10)}  ${row.note}\n`;
+  let out = `${"mode".padEnd(42)}${"pods".padStart(7)}${"ms/pod".padStart(10)}${"x ovn-ts".padStart(10)}${"ovsdbapp/this".padStart(15)}${"trips".padStart(7)}  note\n`;
+  for (const row of r.rows) {
+    const vs = row.vsOvsdbapp !== undefined ? row.vsOvsdbapp.toFixed(2) : "-";
+    const trips = row.roundTrips !== undefined ? row.roundTrips.toFixed(2) : "-";
+    out += `${row.name.padEnd(42)}${String(row.pods).padStart(7)}${row.msPerPod.toFixed(3).padStart(10)}${row.ratio.toFixed(2).padStart(10)}${vs.padStart(15)}${trips.padStart(7)}  ${row.note}\n`;
+  }
+  if (r.environment["replicaHeapMb"] !== undefined) out += `NB replica of ${r.environment["pods"]} pods: +${r.environment["replicaHeapMb"]} MB (JS heap + buffers, after GC${(globalThis as { gc?: unknown }).gc ? "" : "; run with --expose-gc for a stable figure"})\n`;
   return out;
 }

@@ -46,9 +46,8 @@ function reword(e: unknown): unknown {
   if (e instanceof OvnAlreadyExistsError && e.kind === "forwarding group") return new UsageError(`${e.object}: a forwarding group by this name already exists`);
   if (e instanceof OvnNotFoundError && e.kind === "CoPP") return new UsageError(`${e.object}: copp name not found`);
   if (e instanceof OvnNotFoundError && e.kind === "logical switch port") return new UsageError(`${e.object}: logical switch port does not exist`);
-  if (e instanceof OvnConflictError && e.kind === "logical switch port") {
-    const on = /^is on switch (\S+),/.exec(e.reason)?.[1];
-    if (on !== undefined) return new UsageError(`${e.object}: port already exists but in logical switch ${on}`);
+  if (e instanceof OvnConflictError && e.conflict.kind === "member" && e.conflict.object === "logical switch port") {
+    return new UsageError(`${e.conflict.name}: port already exists but in logical switch ${e.conflict.existing ?? "(none)"}`);
   }
   return e;
 }

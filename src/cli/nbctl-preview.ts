@@ -46,7 +46,7 @@ export function visibleAtOnce<O extends Operation>(op: O): O {
  * set, not the deletion of a row of a non-root table (ovn-nbctl only drops the reference and lets
  * the server collect the row), not a `wait`.
  */
-function visibleInIdl(schema: DatabaseSchema, op: Operation): boolean {
+export function visibleInIdl(schema: DatabaseSchema, op: Operation): boolean {
   if (wholeWrites.has(op) || op.op === "insert" || op.op === "update") return true;
   if (op.op === "delete") return schema.tables.get(op.table)?.isRoot !== false;
   if (op.op !== "mutate") return false;

@@ -31,7 +31,7 @@ import type { TransactClient } from "../ovsdb/model/model.js";
 import type { Ref, RowUuid } from "../ovsdb/model/types.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { NBCTL_EXTRA_COMMANDS, NBCTL_EXTRA_READ_ONLY } from "./nbctl-extra.js";
-import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleAtOnce } from "./nbctl-preview.js";
+import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleAtOnce, visibleInIdl } from "./nbctl-preview.js";
 
 const DB = model.name;
 
@@ -692,11 +692,11 @@ function nbctlMessage(e: Error): string {
     if (e.kind === "load balancer VIP" && e.container) return `${e.container.name}: a load balancer with this vip (${e.object}) already exists`;
   }
   if (e instanceof OvnConflictError && (e.kind === "logical router port" || e.kind === "logical switch port")) {
-    const elsewhere = /^already exists on (switch|router) (.*), not /.exec(e.reason);
-    if (elsewhere) return `${e.object}: port already exists but in ${elsewhere[1]} ${elsewhere[2]}`;
-    if (e.reason.startsWith("already exists with MAC ")) return `${e.object}: port already exists with mac ${e.reason.slice("already exists with MAC ".length)}`;
-    if (e.reason.startsWith("already exists with peer ")) return `${e.object}: port already exists with mismatching peer`;
-    if (e.reason.startsWith("already exists with tag ")) return `${e.object}: port already exists with different tag_request ${e.reason.slice("already exists with tag ".length)}`;
+    const c = e.conflict;
+    if (c.kind === "container") return `${c.name}: port already exists but in ${c.field} ${c.existing ?? "(none)"}`;
+    if (c.kind === "setting" && c.field === "mac") return `${c.name}: port already exists with mac ${c.existing ?? ""}`;
+    if (c.kind === "setting" && c.field === "peer") return `${c.name}: port already exists with mismatching peer`;
+    if (c.kind === "setting" && c.field === "tag_request") return `${c.name}: port already exists with different tag_request ${c.existing ?? "(none)"}`;
   }
   if (e instanceof OvnNotFoundError) {
     if (e.kind === "HA chassis group") return `${e.object}: ha_chassi_group name not found`;
@@ -882,9 +882,8 @@ const ovnCommands: Record<string, Spec> = {
       }
       await ctx.tx.lspAdd(sw!, port!, { mayExist: flag(opts, "--may-exist"), ...(parent !== undefined ? { parent } : {}), ...(t !== undefined ? { tag: t } : {}) }).catch((e: unknown) => {
         // ovn-nbctl's three wordings of a parent mismatch.
-        const m = e instanceof OvnConflictError ? /^already exists with parent (.*)$/.exec(e.reason) : null;
-        if (!m) throw e;
-        const had = m[1] === "(none)" ? undefined : m[1];
+        if (!(e instanceof OvnConflictError && e.conflict.kind === "setting" && e.conflict.field === "parent_name")) throw e;
+        const had = e.conflict.existing;
         throw new UsageError(parent === undefined ? `${port}: port already exists but has parent ${had}` : had === undefined ? `${port}: port already exists but has no parent` : `${port}: port already exists with different parent ${had}`);
       });
     },
@@ -1032,7 +1031,9 @@ const ovnCommands: Record<string, Spec> = {
       const kv = keyValues(rest.filter((a) => a.includes("=")), "option");
       const peer = kv["peer"];
       delete kv["peer"];
-      await ctx.tx.lrpAdd(router!, port!, mac!, networks, { mayExist: flag(opts, "--may-exist"), ...(peer !== undefined ? { peer } : {}), ...(Object.keys(kv).length ? { options: kv } : {}) });
+      await ctx.tx
+        .lrpAdd(router!, port!, mac!, networks, { mayExist: flag(opts, "--may-exist"), ...(peer !== undefined ? { peer } : {}), ...(Object.keys(kv).length ? { options: kv } : {}) })
+        .catch(keepExisting((f) => f.startsWith("options:")));
     },
   },
   "lrp-del": { min: 1, max: 1, options: ["--if-exists"], run: (ctx, [n], o) => portDel(ctx, "Logical_Router_Port", n!, flag(o, "--if-exists")) },
@@ -1091,10 +1092,13 @@ const ovnCommands: Record<string, Spec> = {
       if (addrFamily(ip!) === undefined) throw new UsageError(`${ip}: Not a valid IPv4 or IPv6 address.`);
       if (!macScan(mac!)) throw new UsageError(`invalid mac address ${mac}.`);
       await portArg(ctx, "Logical_Router_Port", port!);
-      await ctx.tx.staticMacBindingAdd(port!, ip!, mac!, { mayExist: flag(opts, "--may-exist") }).catch((e: unknown) => {
-        if (e instanceof OvnAlreadyExistsError) throw new UsageError(`${port}, ${ip}: a Static_MAC_Binding with this logical_port and ip already exists`);
-        throw e;
-      });
+      await ctx.tx
+        .staticMacBindingAdd(port!, ip!, mac!, { mayExist: flag(opts, "--may-exist") })
+        .catch(updateExisting(ctx, (uuid) => [model.table("Static_MAC_Binding").update({ _uuid: uuid as never }, { mac: mac! })]))
+        .catch((e: unknown) => {
+          if (e instanceof OvnAlreadyExistsError) throw new UsageError(`${port}, ${ip}: a Static_MAC_Binding with this logical_port and ip already exists`);
+          throw e;
+        });
     },
   },
   "static-mac-binding-del": {
@@ -1240,7 +1244,9 @@ const ovnCommands: Record<string, Spec> = {
         ...(policy !== undefined ? { policy } : {}),
         ...(port !== undefined ? { outputPort: port } : {}),
         ...(typeof table === "string" ? { routeTable: table } : {}),
-      }).catch(duplicate);
+      })
+        .catch(updateExisting(ctx, (uuid) => [model.table("Logical_Router_Static_Route").update({ _uuid: uuid as never }, { nexthop: nexthop!, output_port: port })]))
+        .catch(duplicate) as Ref<"Logical_Router_Static_Route">;
       if (symmetric || bfd !== undefined) {
         ctx.tx.add(model.table("Logical_Router_Static_Route").update({ _uuid: ref }, { ...(symmetric ? { options: { ecmp_symmetric_reply: "true" } } : {}), ...(bfd !== undefined ? { bfd: bfd as never } : {}) }));
       }
@@ -1291,7 +1297,7 @@ const ovnCommands: Record<string, Spec> = {
       for (const h of nexthops) if (addrFamily(h) === undefined) throw new UsageError(`bad next hop argument: ${h}`);
       for (const o of rest) if (!o.includes("=")) throw new UsageError(`No value specified for the option : ${o}`);
       const kv = keyValues(rest, "option");
-      await ctx.tx.lrPolicyAdd(router!, priority, match!, action, { mayExist: flag(opts, "--may-exist"), nexthops, options: kv });
+      await ctx.tx.lrPolicyAdd(router!, priority, match!, action, { mayExist: flag(opts, "--may-exist"), nexthops, options: kv }).catch(keepExisting());
     },
   },
   "lr-policy-del": {
@@ -1354,6 +1360,7 @@ const ovnCommands: Record<string, Spec> = {
         if (!ok) throw new UsageError(`invalid port range ${range}.`);
       }
       if (port !== undefined) await portArg(ctx, "Logical_Switch_Port", port);
+      const logicalKey = type === "snat" ? normalizePrefix(logical!) : logical!;
       const ref = await ctx.tx
         .lrNatAdd(router!, type, ext!, logical!, {
           mayExist: flag(opts, "--may-exist"),
@@ -1362,6 +1369,9 @@ const ovnCommands: Record<string, Spec> = {
           // ovn-nbctl records the choice either way.
           options: { stateless: flag(opts, "--stateless") ? "true" : "false" },
         })
+        // ovn-nbctl --may-exist: the rule of that key gets the new addresses; its other settings stay.
+        .catch(updateExisting(ctx, (uuid) => [model.table("NAT").update({ _uuid: uuid as never }, { external_ip: ext!, logical_ip: logicalKey })], (f) => f === "external_ip" || f === "logical_ip"))
+        .catch(keepExisting())
         .catch(async (e: unknown) => {
           if (!(e instanceof OvnAlreadyExistsError)) throw e;
           // ovn-nbctl's three messages for a NAT that is already there.
@@ -1373,7 +1383,7 @@ const ovnCommands: Record<string, Spec> = {
       const gw = opts.get("--gateway-port");
       const gwRef = typeof gw === "string" ? await portArg(ctx, "Logical_Router_Port", gw) : undefined;
       if (range !== undefined || gwRef !== undefined) {
-        ctx.tx.add(model.table("NAT").update({ _uuid: ref }, { ...(range !== undefined ? { external_port_range: range } : {}), ...(gwRef !== undefined ? { gateway_port: gwRef as never } : {}) }));
+        ctx.tx.add(model.table("NAT").update({ _uuid: ref as Ref<"NAT"> }, { ...(range !== undefined ? { external_port_range: range } : {}), ...(gwRef !== undefined ? { gateway_port: gwRef as never } : {}) }));
       }
     },
   },
@@ -1430,7 +1440,7 @@ const ovnCommands: Record<string, Spec> = {
         ...(typeof meter === "string" ? { meter } : {}),
         ...(typeof label === "string" ? { label: Number(label) } : {}),
         ...(flag(opts, "--apply-after-lb") ? { options: { "apply-after-lb": "true" } } : {}),
-      });
+      }).catch(keepExisting());
     },
   },
   "acl-del": {
@@ -1496,7 +1506,7 @@ const ovnCommands: Record<string, Spec> = {
         ...(rate !== undefined ? { rate } : {}),
         ...(burst !== undefined ? { burst } : {}),
         ...(dscp !== undefined ? { dscp } : {}),
-      });
+      }).catch(keepExisting());
     },
   },
   "qos-del": {
@@ -1548,7 +1558,19 @@ const ovnCommands: Record<string, Spec> = {
         ctx.tx.add(model.table("Load_Balancer").insert({ name: name!, vips: { [vip!]: ips! }, ...(proto !== undefined ? { protocol: proto } : {}) }));
         return;
       }
-      await ctx.tx.lbAdd(name!, vip!, ips!.split(",").filter(Boolean), { mayExist: flag(opts, "--may-exist"), ...(proto !== undefined ? { protocol: proto } : {}) });
+      const backends = ips!.split(",").filter(Boolean).join(",");
+      await ctx.tx
+        .lbAdd(name!, vip!, ips!.split(",").filter(Boolean), { mayExist: flag(opts, "--may-exist"), ...(proto !== undefined ? { protocol: proto } : {}) })
+        .catch(
+          updateExisting(
+            ctx,
+            (uuid) => {
+              const LB = model.table("Load_Balancer");
+              return [LB.mutate({ _uuid: uuid as never }, [["vips", "delete", [vip!]]]), LB.mutate({ _uuid: uuid as never }, [["vips", "insert", { [vip!]: backends }]])];
+            },
+            (f) => f === `vips:${vip}`,
+          ),
+        );
     },
   },
   "lb-del": {
@@ -1643,7 +1665,7 @@ const ovnCommands: Record<string, Spec> = {
       if (unit !== "kbps" && unit !== "pktps") throw new UsageError(`unit must be "kbps" or "pktps"`);
       if (!/^\d+$/.test(rate!) || Number(rate) < 1 || Number(rate) > 4294967295) throw new UsageError(`rate must be in the range 1...4294967295`);
       if (burst !== undefined && !/^\d+$/.test(burst)) throw new UsageError(`burst must be in the range 0...4294967295`);
-      await ctx.tx.meterAdd(name!, Number(rate), unit, { mayExist: flag(opts, "--may-exist"), ...(burst !== undefined ? { burst: Number(burst) } : {}), ...(flag(opts, "--fair") ? { fair: true } : {}) });
+      await ctx.tx.meterAdd(name!, Number(rate), unit, { mayExist: flag(opts, "--may-exist"), ...(burst !== undefined ? { burst: Number(burst) } : {}), ...(flag(opts, "--fair") ? { fair: true } : {}) }).catch(keepExisting());
     },
   },
   "meter-del": {
@@ -1849,6 +1871,43 @@ export async function runNbctl(client: OvsdbClient, argv: readonly string[]): Pr
   return io.stdout;
 }
 
+/**
+ * ovn-nbctl's `--may-exist` on commands where it keeps an existing object whatever its other
+ * settings (ACLs, QoS rules, policies, meters, router port options): the API's conflict (its
+ * `mayExist` is create-if-absent, a different setting is an error) is ignored. Returns the
+ * existing row's UUID, or rethrows anything else.
+ */
+function keepExisting(fields?: (field: string) => boolean): (e: unknown) => string {
+  return (e) => {
+    if (e instanceof OvnConflictError && e.conflict.kind === "setting" && (!fields || fields(e.conflict.field))) return e.conflict.uuid;
+    throw e;
+  };
+}
+
+/**
+ * ovn-nbctl's `--may-exist` on commands where it updates the existing object (routes, NAT, load
+ * balancer VIPs, static MAC bindings): on the API's conflict, `update` adds the changes for the
+ * existing row, whose UUID is returned.
+ */
+function updateExisting(ctx: Ctx, update: (uuid: string) => Operation[], fields?: (field: string) => boolean): (e: unknown) => string {
+  return (e) => {
+    if (!(e instanceof OvnConflictError && e.conflict.kind === "setting" && (!fields || fields(e.conflict.field)))) throw e;
+    ctx.tx.add(...update(e.conflict.uuid));
+    return e.conflict.uuid;
+  };
+}
+
+/**
+ * Membership changes ovn-nbctl tracks in its own context (which switch or router holds a port,
+ * which switch holds a forwarding group) and so sees before the commit, unlike other partial
+ * updates of reference sets.
+ */
+function inNbctlCache(op: Operation): boolean {
+  if (op.op !== "mutate") return false;
+  const cols = op.table === "Logical_Switch" ? ["ports", "forwarding_groups"] : op.table === "Logical_Router" ? ["ports"] : [];
+  return op.mutations.every(([c]) => cols.includes(c));
+}
+
 async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void> {
   let tx: NbTransaction | undefined;
   // Once the commit is on its way, reads (the --wait polling) see the database as it is.
@@ -1861,7 +1920,7 @@ async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void>
       return client.transact(database, operations, options);
     },
   };
-  tx = new OvnNb(committer, { reader }).transaction();
+  tx = new OvnNb(committer, { reader, visible: (op) => visibleInIdl(model.schema, op) || inNbctlCache(op) }).transaction();
   const ctx: Ctx = { client, view, tx, reader, style: p.style, printer: new TablePrinter(p.style), symbols: new Map(), columns: p.columns, gone: new Set(), warn: (m, t) => io.err(vlogLine(m, "WARN", t)) };
   // ovn-nbctl creates the NB_Global row whenever it is missing, before its commands run.
   if ((await reader.ids("NB_Global")).length === 0) tx.add(model.table("NB_Global").insert({}) as Operation);

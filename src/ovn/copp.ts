@@ -11,7 +11,7 @@ import type { Ref } from "../ovsdb/model/types.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
 import type { Operation } from "../ovsdb/wire/operations.js";
 import { OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
-import type { DeleteOptions } from "./nb.js";
+import type { DeleteOptions } from "./nb/options.js";
 import { type Owner, type TxContext, ownerOf, toDelete } from "./tx-context.js";
 
 /** The control protocols a CoPP policy can meter (OVN 23.03), in the order `ovn-nbctl` lists them. */
@@ -58,7 +58,6 @@ export async function coppAdd(x: TxContext, name: string, proto: CoppProtocol, m
   const op = C.insert({ name, meters: { [proto]: meter } });
   x.guardAbsent("Copp", name);
   x.push(op);
-  x.created("Copp", name, op.ref);
   return op.ref;
 }
 
@@ -74,14 +73,12 @@ export async function coppDel(x: TxContext, name: string, proto?: CoppProtocol, 
   const unref = () => (["Logical_Switch", "Logical_Router"] as const).map((t) => mutateOwnersOf(t, found.ref));
   if (proto === undefined) {
     x.push(...unref(), C.delete({ _uuid: found.ref }));
-    x.forget("Copp", name, found.ref);
     return;
   }
   // As ovn-nbctl, a policy left without any meter goes: the server deletes it when the mutation
   // emptied it (which also covers a policy created earlier in this transaction).
   const emptied = found.row !== undefined && [...found.row.meters.keys()].every((k) => k === proto);
   x.push(...(emptied ? unref() : []), C.mutate({ _uuid: found.ref }, [["meters", "delete", [proto]]]), C.delete([["_uuid", "==", found.ref], ["meters", "==", {}]]));
-  if (emptied) x.forget("Copp", name, found.ref);
 }
 
 /** Drops every reference of `table`'s rows to policy `ref`. */

@@ -8,12 +8,13 @@
  *
  * @module
  */
+import { sameKeys, sameSet } from "./conflicts.js";
 import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
 import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError } from "./errors.js";
 import { isIp } from "./net.js";
-import type { CreateOptions, DeleteOptions, StringMap } from "./nb.js";
+import type { CreateOptions, DeleteOptions, StringMap } from "./nb/options.js";
 import { type Found, type TxContext, detach, mutateOwner, ownerOf } from "./tx-context.js";
 
 /** The `external_ids` key that names a `DNS` row for this API. */
@@ -87,17 +88,15 @@ export async function dnsAdd(x: TxContext, name: string, records: DnsRecords, op
   const D = model.table("DNS");
   if (found) {
     if (!options.mayExist) throw new OvnAlreadyExistsError("DNS records", name);
-    x.push(D.update({ _uuid: found.ref }, { records: column }));
-    if (options.externalIds) {
-      const ids = { ...options.externalIds, [DNS_NAME_KEY]: name };
-      x.push(D.mutate({ _uuid: found.ref }, [["external_ids", "delete", Object.keys(ids)]]), D.mutate({ _uuid: found.ref }, [["external_ids", "insert", ids]]));
-    }
+    const row = found.row ?? (await x.byUuid("DNS", [found.ref]))[0]!;
+    sameKeys("DNS records", name, row._uuid, "records", row.records, column);
+    if (row.records.size !== Object.keys(column).length) sameSet("DNS records", name, row._uuid, "records", [...row.records.keys()], Object.keys(column));
+    sameKeys("DNS records", name, row._uuid, "external_ids", row.external_ids, options.externalIds);
     return found.ref;
   }
   const op = D.insert({ records: column, external_ids: { ...options.externalIds, [DNS_NAME_KEY]: name } });
   // The commit fails if another client created records of that name meanwhile.
   x.push(D.wait([["external_ids", "includes", { [DNS_NAME_KEY]: name }]], { columns: ["external_ids"], until: "==", rows: [], timeout: 0 }), op);
-  x.created("DNS", name, op.ref);
   return op.ref;
 }
 
@@ -127,7 +126,6 @@ export async function dnsDel(x: TxContext, name: string, options: DeleteOptions 
     model.table("Logical_Switch").mutate([["dns_records", "includes", [found.ref]]], [["dns_records", "delete", [found.ref]]]),
     model.table("DNS").delete({ _uuid: found.ref }),
   );
-  x.forget("DNS", name, found.ref);
 }
 
 /** `dnsGet`: see {@link NbTransaction.dnsGet}. */

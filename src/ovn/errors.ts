@@ -70,18 +70,92 @@ export class OvnAlreadyExistsError extends OvnError {
   }
 }
 
-/** An object exists, but somewhere else or with other settings than asked, so `mayExist` cannot apply. */
+/**
+ * What an {@link OvnConflictError} is about, as data:
+ * - `container`: the object exists, but in another switch or router than asked;
+ * - `setting`: the object exists with another value of a setting the call gave (`field` names
+ *   the column, or `column:key` for one key of a map column), so `mayExist` cannot apply;
+ * - `member`: a port asked to join a group lives in another switch than the group's.
+ *
+ * `existing`/`requested` are the values as text (`undefined`: not set); `uuid` is the existing
+ * row's, so that a caller that wants to change it can.
+ */
+export type OvnConflict =
+  | {
+      readonly kind: "container";
+      readonly object: OvnObjectKind;
+      readonly name: string;
+      readonly field: "switch" | "router";
+      readonly existing: string | undefined;
+      readonly requested: string;
+    }
+  | {
+      readonly kind: "setting";
+      readonly object: OvnObjectKind;
+      readonly name: string;
+      readonly field: string;
+      readonly existing: string | undefined;
+      readonly requested: string | undefined;
+      readonly uuid: string;
+    }
+  | {
+      readonly kind: "member";
+      readonly object: OvnObjectKind;
+      readonly name: string;
+      readonly field: "switch";
+      readonly existing: string | undefined;
+      readonly requested: string;
+      /** The group the object was to join. */
+      readonly group: OvnContainer;
+    };
+
+function conflictText(c: OvnConflict): string {
+  switch (c.kind) {
+    case "container":
+      return `already exists on ${c.field} ${c.existing ?? "(none)"}, not ${c.requested}`;
+    case "setting":
+      return `already exists with ${c.field} ${c.existing ?? "(none)"}, not ${c.requested ?? "(none)"}`;
+    case "member":
+      return `is on ${c.field} ${c.existing ?? "(none)"}, not on ${c.requested}, so it cannot join ${c.group.kind} ${c.group.name}`;
+  }
+}
+
+/**
+ * An object exists, but somewhere else or with other settings than asked, so `mayExist`
+ * (create if absent) cannot apply. {@link OvnConflictError.conflict} says what, as data.
+ */
 export class OvnConflictError extends OvnError {
   override readonly name = "OvnConflictError";
+  /** The object's kind. */
+  readonly kind: OvnObjectKind;
+  /** The object's name. */
+  readonly object: string;
   constructor(
-    /** The object's kind. */
-    readonly kind: OvnObjectKind,
-    /** The object's name. */
-    readonly object: string,
-    /** What conflicts, e.g. "already exists on switch subnet-b". */
-    readonly reason: string,
+    /** What conflicts. */
+    readonly conflict: OvnConflict,
   ) {
-    super(`${kind} ${object} ${reason}`);
+    super(`${conflict.object} ${conflict.name} ${conflictText(conflict)}`);
+    this.kind = conflict.object;
+    this.object = conflict.name;
+  }
+}
+
+/**
+ * The database changed between the transaction's reads and its commit: a `wait` guard of the
+ * transaction failed (RFC 7047 §5.2.6), e.g. another client created an object of the same name.
+ * Nothing was committed; build the transaction again from fresh reads.
+ */
+export class OvnConcurrentChangeError extends OvnError {
+  override readonly name = "OvnConcurrentChangeError";
+  constructor(
+    /** The table the failed guard watched. */
+    readonly table: string,
+    /** The index of the failed `wait` in the transaction's operations. */
+    readonly operationIndex: number,
+    /** The server's error (a `TimedOut`). */
+    override readonly cause: Error,
+  ) {
+    super(`${table} changed concurrently (guard at operation ${operationIndex} failed); nothing was committed`);
   }
 }
 

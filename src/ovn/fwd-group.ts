@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { sameKeys, sameOr, sameSet } from "./conflicts.js";
 import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError } from "./errors.js";
 import { ipFamily, isIp } from "./net.js";
-import type { CreateOptions, DeleteOptions, StringMap } from "./nb.js";
+import type { CreateOptions, DeleteOptions, StringMap } from "./nb/options.js";
 import { type TxContext, toDelete } from "./tx-context.js";
 
 /** Options of {@link NbTransaction.fwdGroupAdd}. */
@@ -43,20 +44,25 @@ export async function fwdGroupAdd(x: TxContext, sw: string, name: string, vip: s
   for (const p of new Set(ports)) {
     const port = await x.need("logical switch port", "Logical_Switch_Port", p, false);
     const owner = await x.switchOf(port.ref);
-    if (owner !== swName) throw new OvnConflictError("logical switch port", p, `is on switch ${owner ?? "(none)"}, not on ${swName}, so it cannot be a child port of forwarding group ${name}`);
+    if (owner !== swName) throw new OvnConflictError({ kind: "member", object: "logical switch port", name: p, field: "switch", existing: owner, requested: swName, group: { kind: "forwarding group", name } });
   }
   const FG = model.table("Forwarding_Group");
   const settings = { vip, vmac, child_port: [...new Set(ports)], liveness: options.liveness ?? false };
   if (existing) {
     const holder = (await x.rows("Logical_Switch", [["forwarding_groups", "includes", [existing.ref]]]))[0];
-    if (holder && holder.name !== swName) throw new OvnConflictError("forwarding group", name, `already exists on switch ${holder.name}, not ${swName}`);
-    x.push(FG.update({ _uuid: existing.ref }, { ...settings, ...(options.externalIds ? { external_ids: options.externalIds } : {}) }));
+    if (holder && holder.name !== swName) throw new OvnConflictError({ kind: "container", object: "forwarding group", name, field: "switch", existing: holder.name, requested: swName });
+    const row = existing.row ?? (await x.byUuid("Forwarding_Group", [existing.ref]))[0]!;
+    const F = "forwarding group";
+    sameOr(F, name, row._uuid, "vip", row.vip, vip);
+    sameOr(F, name, row._uuid, "vmac", row.vmac.toLowerCase(), vmac.toLowerCase());
+    sameSet(F, name, row._uuid, "child_port", row.child_port, settings.child_port);
+    sameOr(F, name, row._uuid, "liveness", String(row.liveness), options.liveness === undefined ? undefined : String(options.liveness));
+    sameKeys(F, name, row._uuid, "external_ids", row.external_ids, options.externalIds);
     return existing.ref;
   }
   const op = FG.insert({ name, ...settings, external_ids: options.externalIds ?? {} });
   x.guardAbsent("Forwarding_Group", name);
   x.push(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["forwarding_groups", "insert", [op.ref]]]));
-  x.created("Forwarding_Group", name, op.ref, swName);
   return op.ref;
 }
 
@@ -67,7 +73,6 @@ export async function fwdGroupDel(x: TxContext, name: string, options: DeleteOpt
   if (!found) return;
   // The group is not a root row: dropping the switch's reference deletes it.
   x.push(model.table("Logical_Switch").mutate([["forwarding_groups", "includes", [found.ref]]], [["forwarding_groups", "delete", [found.ref]]]));
-  x.forget("Forwarding_Group", name, found.ref);
 }
 
 /** `fwdGroupList`: see {@link NbTransaction.fwdGroupList}. */

@@ -7,9 +7,11 @@
  * @module
  */
 export {
+  type OvnConflict,
   type OvnContainer,
   type OvnObjectKind,
   OvnAlreadyExistsError,
+  OvnConcurrentChangeError,
   OvnAmbiguousNameError,
   OvnConflictError,
   OvnError,
@@ -18,7 +20,7 @@ export {
   OvnTransactionStateError,
 } from "./errors.js";
 export type { NbReader, NbWhere } from "./reader.js";
-export { replicaReader, selectReader } from "./reader.js";
+export { readByUuid, replicaReader, selectReader } from "./reader.js";
 export { type ShowOptions, renderShow } from "./show.js";
 export type { IpFamily, Prefix } from "./net.js";
 export { checkIp, checkIpWithPrefix, checkMac, ipFamily, isIp, isMac, normalizePrefix, parsePrefix } from "./net.js";
@@ -36,6 +38,10 @@ export type {
   DeleteOptions,
   LbProtocol,
   LoadBalancerOptions,
+  LoadBalancerSettings,
+  MapChange,
+  NatSettings,
+  RouterPortSettings,
   MirrorOptions,
   NatFilter,
   NatOptions,
@@ -54,6 +60,9 @@ export type {
   SwitchSubnet,
 } from "./nb.js";
 export { NbTransaction, OvnNb, checkAddressEntry } from "./nb.js";
+export type { ExternalIdsTable } from "./nb-reads.js";
+export { NbReads } from "./nb-reads.js";
+export { EXTERNAL_ID_SEPARATOR, nbReplicaTables, startNbReplica } from "./nb-replica.js";
 export { DNS_NAME_KEY, type DnsOptions, type DnsRecords, dnsRecordsColumn } from "./dns.js";
 export type { LbGroupOptions } from "./lb-group.js";
 export type { FwdGroupEntry, FwdGroupOptions } from "./fwd-group.js";

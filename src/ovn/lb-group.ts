@@ -6,15 +6,16 @@
  *
  * @module
  */
+import { sameSet } from "./conflicts.js";
 import { model, type Row } from "../ovsdb/models/ovn-nb.js";
 import type { Ref } from "../ovsdb/model/types.js";
 import { OvnAlreadyExistsError, OvnNotFoundError } from "./errors.js";
-import type { CreateOptions, DeleteOptions } from "./nb.js";
+import type { CreateOptions, DeleteOptions } from "./nb/options.js";
 import { type Owner, type TxContext, detach, mutateOwner, ownerOf, toDelete } from "./tx-context.js";
 
 /** Options of {@link NbTransaction.lbGroupAdd}. */
 export interface LbGroupOptions extends CreateOptions {
-  /** Load balancers (names or UUIDs) to put in the group (added to an existing group with `mayExist`). */
+  /** Load balancers (names or UUIDs) to put in the group (with `mayExist`, an existing group with other members is a conflict). */
   readonly loadBalancers?: readonly string[];
 }
 
@@ -29,13 +30,15 @@ export async function lbGroupAdd(x: TxContext, name: string, options: LbGroupOpt
   const G = model.table("Load_Balancer_Group");
   if (found) {
     if (!options.mayExist) throw new OvnAlreadyExistsError("load balancer group", name);
-    if (lbs.length > 0) x.push(G.mutate({ _uuid: found.ref }, [["load_balancer", "insert", lbs]]));
+    if (options.loadBalancers !== undefined) {
+      const row = (await x.byUuid("Load_Balancer_Group", [found.ref]))[0]!;
+      sameSet("load balancer group", name, row._uuid, "load_balancer", row.load_balancer, lbs);
+    }
     return found.ref;
   }
   const op = G.insert({ name, load_balancer: lbs });
   x.guardAbsent("Load_Balancer_Group", name);
   x.push(op);
-  x.created("Load_Balancer_Group", name, op.ref);
   return op.ref;
 }
 
@@ -50,7 +53,6 @@ export async function lbGroupDel(x: TxContext, name: string, options: DeleteOpti
     model.table("Logical_Router").mutate([["load_balancer_group", "includes", [found.ref]]], [["load_balancer_group", "delete", [found.ref]]]),
     model.table("Load_Balancer_Group").delete({ _uuid: found.ref }),
   );
-  x.forget("Load_Balancer_Group", name, found.ref);
 }
 
 /** `lbGroupAddLb`: see {@link NbTransaction.lbGroupAddLb}. */

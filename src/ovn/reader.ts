@@ -26,6 +26,19 @@ export interface NbReader {
    * transferred just to be referenced.
    */
   ids<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly RowUuid<N>[]>;
+  /**
+   * The rows of `table` with these UUIDs (absent ones left out), in one round trip. Optional:
+   * when missing, {@link readByUuid} falls back to one `find` per UUID, in parallel.
+   */
+  get?<N extends TableName>(table: N, uuids: readonly string[]): Promise<readonly Row<N>[]>;
+}
+
+/** The rows of `table` with these UUIDs through `reader` (its `get` when it has one). */
+export async function readByUuid<N extends TableName>(reader: NbReader, table: N, uuids: readonly string[]): Promise<readonly Row<N>[]> {
+  if (uuids.length === 0) return [];
+  if (reader.get) return reader.get(table, uuids);
+  const found = await Promise.all(uuids.map((u) => reader.find(table, { _uuid: u } as unknown as NbWhere<N>)));
+  return found.flat();
 }
 
 /** An {@link NbReader} that sends one `select` transaction per call over `client`. */
@@ -41,6 +54,14 @@ export function selectReader(client: TransactClient): NbReader {
       const [rows] = await model.transact(client, [op]);
       return (rows as unknown as readonly { _uuid: RowUuid<N> }[]).map((r) => r._uuid);
     },
+    async get<N extends TableName>(table: N, uuids: readonly string[]): Promise<readonly Row<N>[]> {
+      if (uuids.length === 0) return [];
+      // One select per UUID, all in one transaction: one round trip.
+      const T = model.table(table);
+      const ops = uuids.map((u) => T.select({ _uuid: u } as unknown as NbWhere<N>));
+      const results = (await model.transact(client, ops)) as unknown as readonly (readonly Row<N>[])[];
+      return results.flat();
+    },
   };
 }
 
@@ -50,13 +71,89 @@ export function selectReader(client: TransactClient): NbReader {
  * same client so that the API's transactions are read-your-writes).
  */
 export function replicaReader(replica: Replica<Tables>): NbReader {
+  const find = <N extends TableName>(table: N, where?: NbWhere<N>): readonly Row<N>[] => {
+    if (where === undefined) return [...replica.rows(table)] as Row<N>[];
+    const fast = indexedLookup(replica, table, where);
+    return (fast ?? replica.find(table, where)) as readonly Row<N>[];
+  };
   return {
     async find<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly Row<N>[]> {
-      return (where === undefined ? [...replica.rows(table)] : replica.find(table, where)) as readonly Row<N>[];
+      return find(table, where);
     },
     async ids<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly RowUuid<N>[]> {
-      const rows = where === undefined ? [...replica.rows(table)] : replica.find(table, where);
-      return rows.map((r) => (r as unknown as { _uuid: RowUuid<N> })._uuid);
+      return find(table, where).map((r) => (r as unknown as { _uuid: RowUuid<N> })._uuid);
+    },
+    async get<N extends TableName>(table: N, uuids: readonly string[]): Promise<readonly Row<N>[]> {
+      const out: Row<N>[] = [];
+      for (const u of uuids) {
+        const r = replica.get(table, u);
+        if (r) out.push(r as Row<N>);
+      }
+      return out;
     },
   };
+}
+
+/**
+ * Answers the `where` shapes the OVN API uses most from the replica's indexes instead of a scan:
+ * `{ _uuid }`; `{ COLUMN }` on a schema index or a client index named `COLUMN`;
+ * `[[COLUMN, "includes", [one]]]` on a client index named `COLUMN[]`; and
+ * `[["external_ids", "includes", { key: value }]]` on an index `external_ids[]` keyed
+ * `key\0value` (the indexes `startNbReplica` creates). Undefined when no index fits.
+ */
+function indexedLookup(replica: Replica<Tables>, table: TableName, where: unknown): readonly unknown[] | undefined {
+  if (where === null || typeof where !== "object") return undefined;
+  if (Array.isArray(where)) {
+    // [[COLUMN, "includes", [one]]] or [["external_ids", "includes", { key: value }]].
+    if (where.length !== 1) return undefined;
+    const [column, fn, value] = where[0] as [string, string, unknown];
+    if (fn !== "includes") return undefined;
+    if (Array.isArray(value) && value.length === 1 && typeof value[0] === "string" && hasIndex(replica, table, `${column}[]`)) {
+      return [...replica.lookup(table, `${column}[]`, value[0])];
+    }
+    if (column === "external_ids" && value !== null && typeof value === "object" && !Array.isArray(value) && hasIndex(replica, table, "external_ids[]")) {
+      const pairs = value instanceof Map ? [...value] : Object.entries(value);
+      if (pairs.length !== 1) return undefined;
+      const [k, v] = pairs[0] as [unknown, unknown];
+      return [...replica.lookup(table, "external_ids[]", `${String(k)}\u0000${String(v)}`)];
+    }
+    return undefined;
+  }
+  const keys = Object.keys(where);
+  if (keys.length !== 1) return undefined;
+  const k = keys[0]!;
+  const v = (where as Record<string, unknown>)[k];
+  if (typeof v !== "string") return undefined;
+  if (k === "_uuid") {
+    const r = replica.get(table, v);
+    return r ? [r] : [];
+  }
+  const t = model.schema.tables.get(table);
+  if (t && t.indexes.some((ix) => ix.length === 1 && ix[0] === k)) {
+    const r = replica.byIndex(table, [k], [v]);
+    return r ? [r] : [];
+  }
+  // A client-defined index named after the column (as `startNbReplica` adds for `name`).
+  if (hasIndex(replica, table, k)) return [...replica.lookup(table, k, v)];
+  return undefined;
+}
+
+const indexCache = new WeakMap<object, Map<string, boolean>>();
+
+/** Whether `replica` has a client-defined index called `name` on `table` (remembered per replica). */
+function hasIndex(replica: Replica<Tables>, table: TableName, name: string): boolean {
+  let m = indexCache.get(replica);
+  if (!m) indexCache.set(replica, (m = new Map()));
+  const k = `${table}\u0000${name}`;
+  let has = m.get(k);
+  if (has === undefined) {
+    try {
+      replica.lookup(table, name, "");
+      has = true;
+    } catch {
+      has = false;
+    }
+    m.set(k, has);
+  }
+  return has;
 }

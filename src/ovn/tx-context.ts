@@ -21,8 +21,18 @@ export interface Found<N extends TableName> {
   readonly row: Row<N> | undefined;
 }
 
-/** The named tables whose creations the feature modules guard with {@link TxContext.guardAbsent}. */
-export type GuardedTable = "Load_Balancer_Group" | "Forwarding_Group" | "Copp";
+/** The named tables whose creations are guarded with {@link TxContext.guardAbsent}. */
+export type GuardedTable =
+  | "Logical_Switch"
+  | "Logical_Switch_Port"
+  | "Logical_Router"
+  | "Logical_Router_Port"
+  | "Port_Group"
+  | "Address_Set"
+  | "Load_Balancer"
+  | "Load_Balancer_Group"
+  | "Forwarding_Group"
+  | "Copp";
 
 /** What a feature module may do inside one transaction. */
 export interface TxContext {
@@ -32,22 +42,22 @@ export interface TxContext {
   push(...ops: Operation[]): void;
   /** The reader lookups go through. */
   readonly reader: NbReader;
-  /** Rows of `table` matching `where`, those deleted in this transaction left out. */
+  /** Rows of `table` matching `where`, as the transaction leaves them (its deletes hidden, its inserts and updates seen). */
   rows<N extends TableName>(table: N, where: NbWhere<N>): Promise<Row<N>[]>;
-  /** A named row (by name or UUID), pending creations included. */
+  /** A named row (by name or UUID), as the transaction leaves it (rows it created found, rows it deleted not). */
   lookup<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow?: boolean): Promise<Found<N> | undefined>;
   /** As {@link TxContext.lookup}, throwing `OvnNotFoundError` when absent. */
   need<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow?: boolean): Promise<Found<N>>;
   /** Adds a `wait` that fails the commit if a row named `name` appears in `table` meanwhile. */
   guardAbsent(table: GuardedTable, name: string): void;
-  /** Records a creation, so that later calls of the transaction find it. */
-  created(table: TableName, name: string, ref: NamedRef<string>, container?: string): void;
-  /** Records a deletion. */
-  forget(table: TableName, name: string, uuid: string): void;
+  /** Rows of `table` by UUID (or uuid-name), as the transaction leaves them. */
+  byUuid<N extends TableName>(table: N, uuids: readonly string[]): Promise<Row<N>[]>;
   /** A row created earlier in this transaction, by table and name. */
   pendingRef(table: TableName, name: string): NamedRef<string> | undefined;
   /** The name of the switch holding port `port`, if any. */
   switchOf(port: Ref<"Logical_Switch_Port">): Promise<string | undefined>;
+  /** Whether `uuid` is the uuid-name of a row inserted earlier in the transaction. */
+  isInserted(uuid: string): boolean;
 }
 
 /**

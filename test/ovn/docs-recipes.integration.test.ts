@@ -7,7 +7,7 @@ import { type OvsdbServerSandbox, run, startOvsdbServer } from "../../src/testin
 import { peers } from "../support/peers.js";
 
 const md = readFileSync(new URL("../../docs/ovn.md", import.meta.url), "utf8");
-const section = md.slice(md.indexOf("## Kube-OVN recipes"), md.indexOf("## Reads: the `NbReader` interface"));
+const section = md.slice(md.indexOf("## Kube-OVN recipes"), md.indexOf("## Reads: the NB replica, and the `NbReader` interface"));
 const recipes = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (nb: OvnNb) => Promise<void>;
 

@@ -85,8 +85,8 @@ function suite(name: string, start: () => Promise<{ unix: string; stop(): Promis
       await expect(tx.dnsAdd("dns0", { x: "10.0.0.9" })).rejects.toThrow(new OvnAlreadyExistsError("DNS records", "dns0"));
       await expect(tx.lbGroupAdd("lbg0")).rejects.toThrow("load balancer group lbg0 already exists");
       await expect(tx.fwdGroupAdd("sw0", "fg0", "10.0.0.100", "00:00:00:00:fa:00", ["p1"])).rejects.toThrow("forwarding group fg0 already exists on switch sw0");
-      await expect(tx.fwdGroupAdd("sw1", "fg0", "10.0.0.100", "00:00:00:00:fa:00", ["q1"], { mayExist: true })).rejects.toThrow(new OvnConflictError("forwarding group", "fg0", "already exists on switch sw0, not sw1"));
-      await expect(tx.fwdGroupAdd("sw0", "fg1", "10.0.0.101", "00:00:00:00:fa:01", ["q1"])).rejects.toThrow("logical switch port q1 is on switch sw1, not on sw0");
+      await expect(tx.fwdGroupAdd("sw1", "fg0", "10.0.0.100", "00:00:00:00:fa:00", ["q1"], { mayExist: true })).rejects.toThrow(new OvnConflictError({ kind: "container", object: "forwarding group", name: "fg0", field: "switch", existing: "sw0", requested: "sw1" }));
+      await expect(tx.fwdGroupAdd("sw0", "fg1", "10.0.0.101", "00:00:00:00:fa:01", ["q1"])).rejects.toThrow("logical switch port q1 is on switch sw1, not on sw0, so it cannot join forwarding group fg1");
       await expect(tx.fwdGroupAdd("sw0", "fg1", "fd00::9", "00:00:00:00:fa:01", ["p1"])).rejects.toThrow(OvnInvalidArgumentError);
       await expect(tx.lbGroupAddLb("lbg0", ["nope"])).rejects.toThrow(new OvnNotFoundError("load balancer", "nope"));
       await expect(tx.lsLbGroupDel("sw1", "lbg0")).rejects.toThrow("load balancer group lbg0 not found on switch sw1");
@@ -103,7 +103,9 @@ function suite(name: string, start: () => Promise<{ unix: string; stop(): Promis
       await nb.run(async (t) => {
         await t.dnsAdd("dns0", { "web.ns1": "10.0.0.11" }, { mayExist: true });
         await t.lsDnsAdd("sw0", "dns0");
-        await t.lbGroupAdd("lbg0", { mayExist: true, loadBalancers: ["lb0"] });
+        await t.lbGroupAdd("lbg0", { mayExist: true });
+        // mayExist is create-if-absent: other members than the group's are a conflict, not an addition.
+        await expect(t.lbGroupAdd("lbg0", { mayExist: true, loadBalancers: ["lb0"] })).rejects.toBeInstanceOf(OvnConflictError);
         await t.lsLbGroupAdd("sw0", "lbg0");
         await t.fwdGroupAdd("sw0", "fg0", "10.0.0.100", "00:00:00:00:fa:00", ["p1", "p2"], { mayExist: true, liveness: true });
         await t.lsCoppAdd("sw0", "copp0");
@@ -123,7 +125,13 @@ function suite(name: string, start: () => Promise<{ unix: string; stop(): Promis
       await nb.run(async (t) => {
         await t.dnsUpdate("dns0", { set: { "db.ns1": ["10.0.0.12", "fd00::12"], "web.ns1": "10.0.0.13" } });
         await t.lbGroupRemoveLb("lbg0", ["lb1"]);
-        await t.fwdGroupAdd("sw0", "fg0", "10.0.0.200", "00:00:00:00:fa:02", ["p2"], { mayExist: true });
+        // mayExist does not update: other settings are a conflict naming the field...
+        const c = await t.fwdGroupAdd("sw0", "fg0", "10.0.0.200", "00:00:00:00:fa:02", ["p2"], { mayExist: true }).catch((e: unknown) => e);
+        expect(c).toBeInstanceOf(OvnConflictError);
+        expect((c as OvnConflictError).conflict).toMatchObject({ kind: "setting", object: "forwarding group", name: "fg0", field: "vip", existing: "10.0.0.100", requested: "10.0.0.200" });
+        // ...and replacing it in one transaction works, as the transaction sees its own delete.
+        await t.fwdGroupDel("fg0");
+        await t.fwdGroupAdd("sw0", "fg0", "10.0.0.200", "00:00:00:00:fa:02", ["p2"]);
         await t.coppDel("copp0", "bfd");
       });
       expect(await nbctl("--bare", "--columns=records", "list", "DNS")).toBe("db.ns1=10.0.0.12 fd00::12 web.ns1=10.0.0.13");

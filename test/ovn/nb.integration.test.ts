@@ -4,6 +4,7 @@ import { OVN_Northbound } from "../../src/ovsdb/models/index.js";
 import { OvsdbError } from "../../src/ovsdb/wire/errors.js";
 import {
   OvnAlreadyExistsError,
+  OvnConcurrentChangeError,
   OvnConflictError,
   OvnInvalidArgumentError,
   OvnNb,
@@ -137,7 +138,11 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("OVN NB API a
     const tx = nb.transaction();
     await tx.lsAdd("racy");
     await nbctl("ls-add", "racy");
-    await expect(tx.commit()).rejects.toThrow(OvsdbError);
+    // The failed wait guard comes out as a typed concurrent change, with the server's error as its cause.
+    const e = await tx.commit().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(OvnConcurrentChangeError);
+    expect(e).toMatchObject({ table: "Logical_Switch", operationIndex: 0 });
+    expect((e as OvnConcurrentChangeError).cause).toBeInstanceOf(OvsdbError);
     expect((await nbctl("--bare", "--columns=name", "find", "Logical_Switch", "name=racy")).trim()).toBe("racy");
   });
 

@@ -3,9 +3,8 @@
  * encoded and applied. The embedded server computes diffs with {@link diffDatum}; the replica
  * applies them with {@link applyDiff}; both use this one definition.
  *
- * - scalar (min 1, max 1): the diff is the new value;
- * - optional (min 0, max 1): the diff is the new value, as ovsdb-server sends it (its
- *   `ovsdb_datum_diff` diffs only types with max > 1): the empty set when the value is cleared;
+ * - scalar (min 1, max 1) and optional (min 0, max 1): the diff is the new value (OVS's
+ *   `ovsdb_datum_diff` treats every type with at most one element as non-composite);
  * - set (max > 1): the diff is the symmetric difference of old and new;
  * - map: the diff holds each key added (new pair), removed (old pair) or changed (new pair).
  *
@@ -18,7 +17,8 @@ import { type Atom, type ColumnType, columnShape } from "./types.js";
 
 /** The type a diff value of a column is decoded with: sets and maps of any size. */
 export function diffType(type: ColumnType): ColumnType {
-  return columnShape(type) === "scalar" ? type : { ...type, min: 0, max: "unlimited" };
+  const shape = columnShape(type);
+  return shape === "scalar" || shape === "optional" ? type : { ...type, min: 0, max: "unlimited" };
 }
 
 /** Computes the diff from `oldV` to `newV` in native form, or `undefined` when they are equal. */
@@ -26,7 +26,8 @@ export function diffDatum(type: ColumnType, oldV: Datum, newV: Datum): Datum | u
   if (datumEquals(oldV, newV)) return undefined;
   const shape = columnShape(type);
   if (shape === "scalar") return newV;
-  if (shape === "optional") return newV === undefined ? [] : [newV as Atom];
+  // An optional column's diff is its new value; an empty one is the empty set (not `undefined`, which means "no change").
+  if (shape === "optional") return newV === undefined ? [] : newV;
   if (shape === "map") {
     const o = (oldV ?? new Map()) as ReadonlyMap<Atom, Atom>;
     const n = (newV ?? new Map()) as ReadonlyMap<Atom, Atom>;
@@ -55,7 +56,7 @@ export function diffToJson(type: ColumnType, diff: Datum): JsonValue {
  */
 export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: DatumContext = {}): Datum {
   const shape = columnShape(type);
-  if (shape === "scalar") return datumFromJson(type, diffJson, ctx);
+  if (shape === "scalar" || shape === "optional") return datumFromJson(type, diffJson, ctx);
   const diff = datumFromJson(diffType(type), diffJson, ctx);
   let result: Datum;
   if (shape === "map") {
@@ -65,18 +66,26 @@ export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: 
       else m.set(k, v);
     }
     result = m;
-  } else if (shape === "optional") {
-    // The new value itself (see the module documentation), not a difference.
-    const atoms = datumAtoms(diff);
-    if (atoms.length > 1) throw new OvsdbTypeError(`diff ${safeJson(diffJson)} has ${atoms.length} values for an optional column`, ctx.table, ctx.column);
-    result = atoms[0];
   } else {
-    const s = new Set<Atom>(datumAtoms(old));
-    for (const a of datumAtoms(diff)) {
-      if (s.has(a)) s.delete(a);
-      else s.add(a);
+    const cur = datumAtoms(old);
+    const toggles = datumAtoms(diff);
+    if (toggles.length <= 8) {
+      // The usual update (a port added to a switch of thousands): a few native scans and one
+      // copy, instead of hashing the whole set.
+      const gone: Atom[] = [];
+      const added: Atom[] = [];
+      for (const a of toggles) (cur.includes(a) ? gone : added).push(a);
+      const kept = gone.length === 0 ? cur.slice() : cur.filter((a) => !gone.includes(a));
+      for (const a of added) kept.push(a);
+      result = kept;
+    } else {
+      const s = new Set<Atom>(cur);
+      for (const a of toggles) {
+        if (s.has(a)) s.delete(a);
+        else s.add(a);
+      }
+      result = [...s];
     }
-    result = [...s];
   }
   const n = result instanceof Map ? result.size : datumAtoms(result).length;
   if (n < type.min || (type.max !== "unlimited" && n > type.max)) {

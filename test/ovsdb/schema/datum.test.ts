@@ -98,7 +98,8 @@ describe("datum", () => {
 describe("update2 diffs", () => {
   const cases: [string, unknown, unknown, unknown, unknown][] = [
     ["scalar", "string", "a", "b", "b"],
-    // ovsdb-server's ovsdb_datum_diff (lib/ovsdb-data.c) diffs only types with max > 1: an optional column's diff is its new value.
+    // As ovsdb-server 3.1 sends them (checked on the wire: enabled true → false is `false`, a
+    // cleared column is ["set", []]): a column of at most one value is not composite, its diff is the new value.
     ["optional set → other value", { key: "string", min: 0 }, "a", "b", "b"],
     ["optional set → empty", { key: "string", min: 0 }, "a", undefined, ["set", []]],
     ["set", { key: "string", min: 0, max: "unlimited" }, ["a", "b"], ["b", "c"], ["set", ["a", "c"]]],
@@ -121,7 +122,7 @@ describe("update2 diffs", () => {
     });
   }
   it("rejects a diff that breaks the column's size", () => {
-    expect(() => applyDiff(T({ key: "string", min: 0 }), "a", ["set", ["b", "c"]], { table: "t", column: "c" })).toThrow("t.c: diff");
+    expect(() => applyDiff(T({ key: "string", min: 0, max: 2 }), ["a", "b"], ["set", ["c"]], { table: "t", column: "c" })).toThrow("t.c: diff");
   });
   it("reports no diff for equal values", () => {
     expect(diffDatum(T({ key: "string", min: 0, max: "unlimited" }), ["a", "b"], ["b", "a"])).toBeUndefined();

@@ -1,0 +1,118 @@
+/**
+ * {@link OvnNb}: the entry point of the OVN Northbound API over one connection, with its reader
+ * (the indexed NB replica by default) and the reads of {@link NbReads}.
+ *
+ * @module
+ */
+import type { Row, TableName, Tables } from "../../ovsdb/models/ovn-nb.js";
+import type { TransactClient } from "../../ovsdb/model/model.js";
+import type { Operation } from "../../ovsdb/wire/operations.js";
+import { OvsdbClient } from "../../ovsdb/client/client.js";
+import type { Replica } from "../../ovsdb/cache/replica.js";
+import { OvnInvalidArgumentError } from "../errors.js";
+import { type NbReader, type NbWhere, readByUuid, replicaReader, selectReader } from "../reader.js";
+import { startNbReplica } from "../nb-replica.js";
+import { NbReads } from "../nb-reads.js";
+import { NbTransaction } from "./transaction.js";
+import type { CommitOptions, CommitResult } from "./options.js";
+
+/** Options of {@link OvnNb}. */
+export interface OvnNbOptions {
+  /**
+   * How lookups read the NB:
+   * - `"replica"` (the default when the client is an `OvsdbClient`): an indexed replica of the NB
+   *   (see {@link startNbReplica}), started on the first lookup on the same client, so lookups
+   *   cost no round trip and commits are read-your-writes;
+   * - `"select"` (the default otherwise): one `select` per lookup, for one-shot scripts;
+   * - any {@link NbReader} (e.g. {@link replicaReader} over a replica of your own).
+   */
+  readonly reader?: NbReader | "replica" | "select";
+  /**
+   * Which of a transaction's own operations its lookups see (default: every one, so a call sees
+   * what earlier calls of the transaction created, changed or deleted). `ovn-ts nbctl` narrows it
+   * to what ovn-nbctl's IDL shows before a commit, with a reader that previews the rest.
+   */
+  readonly visible?: (op: Operation) => boolean;
+}
+
+/**
+ * Entry point of the logical-network API over one NB connection (a real `ovsdb-server` or the
+ * embedded server alike). Lookups read through an indexed replica of the NB by default (see
+ * {@link OvnNbOptions.reader}); {@link OvnNb.close} stops it.
+ *
+ * ```ts
+ * const nb = new OvnNb(client);
+ * await nb.run(async (tx) => {
+ *   await tx.lsAdd("subnet-a", { subnet: { cidr: "10.16.0.0/16", excludeIps: ["10.16.0.1"] } });
+ *   await tx.lspAdd("subnet-a", "pod1.ns1", { addresses: ["0a:00:00:10:00:05 10.16.0.5"], portSecurity: ["0a:00:00:10:00:05 10.16.0.5"] });
+ * });
+ * ```
+ */
+export class OvnNb extends NbReads {
+  /** The reader lookups use. */
+  readonly reader: NbReader;
+  private readonly visible: ((op: Operation) => boolean) | undefined;
+  private started: Promise<Replica<Tables>> | undefined;
+
+  /** @param client the NB connection (an `OvsdbClient`, or anything with `transact`). */
+  constructor(
+    readonly client: TransactClient,
+    options: OvnNbOptions = {},
+  ) {
+    super();
+    const r = options.reader ?? (client instanceof OvsdbClient ? "replica" : "select");
+    if (r === "select") this.reader = selectReader(client);
+    else if (r === "replica") {
+      if (!(client instanceof OvsdbClient)) throw new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)");
+      this.reader = lazyReader(() => this.replica().then(replicaReader));
+    } else this.reader = r;
+    this.visible = options.visible;
+  }
+
+  protected override async readRows<N extends TableName>(table: N, where?: NbWhere<N>): Promise<Row<N>[]> {
+    return [...(await this.reader.find(table, where))];
+  }
+
+  protected override async readUuids<N extends TableName>(table: N, uuids: readonly string[]): Promise<Row<N>[]> {
+    return [...(await readByUuid(this.reader, table, uuids))];
+  }
+
+  /**
+   * The indexed replica lookups read through (with the default reader), started on the first
+   * call; rejects when this `OvnNb` was given another reader.
+   */
+  replica(): Promise<Replica<Tables>> {
+    if (!(this.client instanceof OvsdbClient)) return Promise.reject(new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)"));
+    return (this.started ??= startNbReplica(this.client));
+  }
+
+  /** Stops the replica this `OvnNb` started (the client stays open). */
+  async close(): Promise<void> {
+    const r = this.started;
+    this.started = undefined;
+    if (r) await (await r.catch(() => undefined))?.close();
+  }
+
+  /** A new, empty transaction. */
+  transaction(): NbTransaction {
+    return new NbTransaction(this.client, this.reader, this.visible);
+  }
+
+  /** Runs `build` on a new transaction and commits it; resolves with `build`'s value and the commit result. */
+  async run<T>(build: (tx: NbTransaction) => Promise<T>, options: CommitOptions = {}): Promise<{ value: T; commit: CommitResult }> {
+    const tx = this.transaction();
+    const value = await build(tx);
+    const commit = await tx.commit(options);
+    return { value, commit };
+  }
+}
+
+/** A reader that starts its backing reader on first use. */
+function lazyReader(start: () => Promise<NbReader>): NbReader {
+  const get = start;
+  return {
+    find: async (table, where) => (await get()).find(table, where),
+    ids: async (table, where) => (await get()).ids(table, where),
+    get: async (table, uuids) => readByUuid(await get(), table, uuids),
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * The pending view of an {@link NbTransaction}: the Northbound database as it will be once the
+ * transaction's operations so far are applied. Every operation the transaction queues is recorded
+ * here (inserts, updates, mutates, deletes, on any table), and every lookup of the transaction
+ * reads through the view: rows deleted in the transaction are hidden, rows inserted are found,
+ * updated and mutated rows are seen with their new values. Rows of non-root tables that lose their
+ * last reference from the rows the transaction touched (a port removed from its switch, the ACLs
+ * of a deleted port group) are hidden too, as OVSDB garbage-collects them at commit (RFC 7047
+ * §3.2 `isRoot`).
+ *
+ * The view reads the committed state through an {@link NbReader} and applies the recorded
+ * operations on top, with the same condition and mutation code as the replica and the embedded
+ * server. A table the transaction has not touched is read straight through.
+ *
+ * @internal
+ * @module
+ */
+import { model, type Row as NbRow, type TableName } from "../ovsdb/models/ovn-nb.js";
+import { type CompiledWhere, compileWhere } from "../ovsdb/schema/condition.js";
+import { type Datum, type Row, checkAtom, datumAtoms, datumFromJson, defaultDatum, rowFromJson } from "../ovsdb/schema/datum.js";
+import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../ovsdb/schema/mutation.js";
+import type { TableSchema } from "../ovsdb/schema/schema.js";
+import type { Mutator, Operation } from "../ovsdb/wire/operations.js";
+import { isUuid } from "../ovsdb/wire/notation.js";
+import { encodeWhere } from "../ovsdb/model/model.js";
+import { type NbReader, type NbWhere, readByUuid } from "./reader.js";
+
+const CTX = { allowNamedUuid: true } as const;
+
+interface Mutation {
+  readonly column: string;
+  readonly mutator: Mutator;
+  readonly value: Datum;
+}
+
+type Entry =
+  | { readonly kind: "insert"; readonly uuid: string; readonly row: Row; readonly op: Operation & { readonly op: "insert" } }
+  | { readonly kind: "update"; readonly where: CompiledWhere; readonly target: string | undefined; readonly row: Row; readonly op: Operation }
+  | { readonly kind: "mutate"; readonly where: CompiledWhere; readonly target: string | undefined; readonly mutations: readonly Mutation[]; readonly op: Operation }
+  | { readonly kind: "delete"; readonly where: CompiledWhere; readonly target: string | undefined; readonly op: Operation };
+
+interface TableLog {
+  readonly entries: Entry[];
+  /** Committed rows addressed by UUID. */
+  readonly targets: Set<string>;
+  /** `where` clauses (native, for the reader) of operations not addressed by one UUID. */
+  readonly wheres: unknown[][];
+}
+
+/** A strong reference column of some table into a non-root table. */
+interface Referrer {
+  readonly table: TableName;
+  readonly column: string;
+  readonly part: "key" | "value";
+}
+
+function schemaOf(table: string): TableSchema {
+  const t = model.schema.tables.get(table);
+  if (!t) throw new Error(`no table ${table} in OVN_Northbound`);
+  return t;
+}
+
+/** The single UUID a `where` addresses (`_uuid == X`), if that is all it says. */
+function targetOf(where: CompiledWhere): string | undefined {
+  const [c, more] = where.clauses;
+  if (!c || more || c.column !== "_uuid" || c.fn !== "==") return undefined;
+  return typeof c.value === "string" ? c.value : undefined;
+}
+
+/** The recorded operations of one transaction, and reads through them. */
+export class PendingView {
+  private readonly logs = new Map<string, TableLog>();
+  private readonly referrers = new Map<string, readonly Referrer[]>();
+  /** `table\0name` of committed rows the view hid because the transaction deleted them. */
+  private readonly hiddenNames = new Set<string>();
+  private serial = 0;
+
+  /** @param visible which operations the view applies (default: all), asked at each read. */
+  constructor(private readonly visible: (op: Operation) => boolean = () => true) {}
+
+  /** Records the effect of one operation (waits, selects and other read-only ones have none). */
+  apply(op: Operation): void {
+    switch (op.op) {
+      case "insert": {
+        const t = schemaOf(op.table);
+        const given = rowFromJson(t.columns, op.row, { ...CTX, table: op.table });
+        const row: Record<string, Datum> = {};
+        for (const [name, c] of t.columns) row[name] = name in given ? given[name] : defaultDatum(c.type);
+        const uuid = op["uuid-name"] ?? `pending_${++this.serial}`;
+        row["_uuid"] = uuid;
+        this.log(op.table).entries.push({ kind: "insert", uuid, row, op });
+        return;
+      }
+      case "update":
+      case "mutate":
+      case "delete": {
+        const t = schemaOf(op.table);
+        const where = compileWhere(t, op.where, { ctx: CTX });
+        const target = targetOf(where);
+        const log = this.log(op.table);
+        if (target !== undefined) {
+          if (isUuid(target)) log.targets.add(target);
+        } else {
+          const native = nativeWhere(where);
+          if (native) log.wheres.push(native);
+        }
+        if (op.op === "delete") log.entries.push({ kind: "delete", where, target, op });
+        else if (op.op === "update") log.entries.push({ kind: "update", where, target, row: rowFromJson(t.columns, op.row, { ...CTX, table: op.table }), op });
+        else {
+          const mutations = op.mutations.map(([column, mutator, arg]) => {
+            const c = t.columns.get(column);
+            if (!c || !isMutator(mutator)) throw new Error(`invalid mutation of ${op.table}.${column}`);
+            const value = decodeMutationArgument(mutationArgumentTypes(c, mutator), arg, (type, j) => datumFromJson(type, j, CTX));
+            return { column, mutator, value };
+          });
+          log.entries.push({ kind: "mutate", where, target, mutations, op });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Whether a committed row of `table` named `name` was hidden because this transaction deletes it. */
+  deletedName(table: TableName, name: string): boolean {
+    return this.hiddenNames.has(`${table}\u0000${name}`);
+  }
+
+  /** A row inserted earlier in this transaction, still alive, whose `name` column is `name`. */
+  insertedNamed(table: TableName, name: string): Row | undefined {
+    const log = this.logs.get(table);
+    if (!log) return undefined;
+    const state = this.fold(table, new Map(), undefined);
+    for (const r of state.values()) if (r["name"] === name && !isUuid(r["_uuid"] as string)) return r;
+    return undefined;
+  }
+
+  /** Whether `uuid` is the uuid-name of a row inserted by this transaction (deleted since or not). */
+  isInserted(uuid: string): boolean {
+    for (const log of this.logs.values()) for (const e of log.entries) if (e.kind === "insert" && e.uuid === uuid) return true;
+    return false;
+  }
+
+  /** Rows of `table` matching `where` (all rows when omitted), as the transaction will leave them. */
+  async find<N extends TableName>(reader: NbReader, table: N, where?: NbWhere<N>): Promise<NbRow<N>[]> {
+    const t = schemaOf(table);
+    const compiled = where === undefined ? undefined : compileWhere(t, encodeWhere(t, where), { ctx: CTX });
+    // A condition naming a row inserted by this transaction matches no committed row (and a
+    // uuid-name cannot be sent in a plain select).
+    const committed = compiled === undefined || nativeWhere(compiled) !== undefined;
+    if (!this.touches(table)) return committed ? ((await reader.find(table, where)) as NbRow<N>[]) : [];
+    const test = compiled?.test;
+    const base = await this.candidates(reader, table, async () => (committed ? reader.find(table, where) : []));
+    const rows = await this.resolve(reader, table, base);
+    return (test ? rows.filter(test) : rows) as unknown as NbRow<N>[];
+  }
+
+  /** Rows of `table` with these UUIDs or uuid-names (absent or deleted ones left out). */
+  async get<N extends TableName>(reader: NbReader, table: N, uuids: readonly string[]): Promise<NbRow<N>[]> {
+    if (uuids.length === 0) return [];
+    if (!this.touches(table)) return (await readByUuid(reader, table, uuids)) as NbRow<N>[];
+    const want = new Set(uuids);
+    const base = await this.candidates(reader, table, () => readByUuid(reader, table, uuids.filter(isUuid)));
+    const rows = await this.resolve(reader, table, base);
+    return rows.filter((r) => want.has(r["_uuid"] as string)) as unknown as NbRow<N>[];
+  }
+
+  /** The UUIDs (or uuid-names) of rows of `table` matching `where`. */
+  async ids<N extends TableName>(reader: NbReader, table: N, where?: NbWhere<N>): Promise<string[]> {
+    if (!this.touches(table)) {
+      const t = schemaOf(table);
+      const compiled = where === undefined ? undefined : compileWhere(t, encodeWhere(t, where), { ctx: CTX });
+      if (compiled !== undefined && nativeWhere(compiled) === undefined) return [];
+      return [...(await reader.ids(table, where))];
+    }
+    return (await this.find(reader, table, where)).map((r) => r._uuid as string);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private log(table: string): TableLog {
+    let l = this.logs.get(table);
+    if (!l) this.logs.set(table, (l = { entries: [], targets: new Set(), wheres: [] }));
+    return l;
+  }
+
+  /** Whether reads of `table` differ from the committed state: the table, or a table referring to it strongly (non-root only), has operations. */
+  private touches(table: TableName): boolean {
+    if (this.logs.has(table)) return true;
+    if (schemaOf(table).isRoot) return false;
+    return this.referrersOf(table).some((r) => this.logs.has(r.table));
+  }
+
+  /** The committed rows a read of `table` must consider: what `first` returns, plus every row an operation touched. */
+  private async candidates(reader: NbReader, table: TableName, first: () => Promise<readonly unknown[]>): Promise<Map<string, Row>> {
+    const log = this.logs.get(table);
+    const parts = await Promise.all([first(), ...(log ? [readByUuid(reader, table, [...log.targets]), ...log.wheres.map((w) => reader.find(table, w as never))] : [])]);
+    const out = new Map<string, Row>();
+    for (const rows of parts) for (const r of rows as readonly Row[]) out.set(r["_uuid"] as string, r);
+    return out;
+  }
+
+  /**
+   * Applies the recorded operations of `table` to `base` (committed rows keyed by UUID), in
+   * order; `seen`, when given, collects every reference value a row held at any point.
+   */
+  private fold(table: string, base: Map<string, Row>, seen: ((row: Row) => void) | undefined): Map<string, Row> {
+    const state = new Map(base);
+    const log = this.logs.get(table);
+    if (seen) for (const r of state.values()) seen(r);
+    if (!log) return state;
+    const t = schemaOf(table);
+    const set = (uuid: string, row: Row) => {
+      state.set(uuid, row);
+      if (seen) seen(row);
+    };
+    for (const e of log.entries) {
+      if (!this.visible(e.op)) continue;
+      if (e.kind === "insert") {
+        // A reader that previews the transaction (ovn-ts nbctl's) already shows the row, under
+        // the UUID the insert was given: the recorded row replaces it.
+        if (e.op.uuid !== undefined) state.delete(e.op.uuid);
+        set(e.uuid, e.row);
+        continue;
+      }
+      const hits: [string, Row][] = [];
+      if (e.target !== undefined) {
+        const r = state.get(e.target);
+        if (r) hits.push([e.target, r]);
+      } else {
+        for (const [u, r] of state) if (e.where.test(r)) hits.push([u, r]);
+      }
+      for (const [u, r] of hits) {
+        if (e.kind === "delete") {
+          state.delete(u);
+          if (typeof r["name"] === "string" && isUuid(u)) this.hiddenNames.add(`${table}\u0000${r["name"]}`);
+        } else if (e.kind === "update") {
+          set(u, { ...r, ...e.row });
+        } else {
+          const next: Record<string, Datum> = { ...r };
+          for (const m of e.mutations) next[m.column] = applyMutation(t.columns.get(m.column)!.type, next[m.column], m.mutator, m.value, checkAtom);
+          set(u, next);
+        }
+      }
+    }
+    return state;
+  }
+
+  /** The final rows of `table` from committed candidates: operations applied, garbage-collected rows left out. */
+  private async resolve(reader: NbReader, table: TableName, base: Map<string, Row>): Promise<Row[]> {
+    const state = this.fold(table, base, undefined);
+    if (schemaOf(table).isRoot) return [...state.values()];
+    const orphans = await this.orphans(reader, table);
+    const out: Row[] = [];
+    for (const [u, r] of state) {
+      if (orphans.has(u)) {
+        if (typeof r["name"] === "string" && isUuid(u)) this.hiddenNames.add(`${table}\u0000${r["name"]}`);
+      } else out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * Rows of non-root `table` that some row touched by the transaction referenced (before or
+   * during it) and that no such row references any more: OVSDB deletes them at commit.
+   */
+  private async orphans(reader: NbReader, table: TableName): Promise<Set<string>> {
+    const held = new Set<string>();
+    const kept = new Set<string>();
+    for (const ref of this.referrersOf(table)) {
+      const log = this.logs.get(ref.table);
+      if (!log) continue;
+      const base = await this.candidates(reader, ref.table, async () => []);
+      const collect = (into: Set<string>) => (row: Row) => {
+        const v = row[ref.column];
+        const atoms = ref.part === "key" ? (v instanceof Map ? [...v.keys()] : datumAtoms(v)) : v instanceof Map ? [...v.values()] : [];
+        for (const a of atoms) if (typeof a === "string") into.add(a);
+      };
+      const final = this.fold(ref.table, base, collect(held));
+      for (const r of final.values()) collect(kept)(r);
+    }
+    for (const k of kept) held.delete(k);
+    return held;
+  }
+
+  /** The strong reference columns into `table` (cached). */
+  private referrersOf(table: TableName): readonly Referrer[] {
+    let r = this.referrers.get(table);
+    if (!r) {
+      const out: Referrer[] = [];
+      for (const [name, t] of model.schema.tables) {
+        for (const [column, c] of t.columns) {
+          if (c.type.key.refTable === table && c.type.key.refType !== "weak") out.push({ table: name as TableName, column, part: "key" });
+          if (c.type.value?.refTable === table && c.type.value.refType !== "weak") out.push({ table: name as TableName, column, part: "value" });
+        }
+      }
+      this.referrers.set(table, (r = out));
+    }
+    return r;
+  }
+}
+
+/**
+ * A compiled `where` back in the model's native form, for the reader; undefined when it names a
+ * uuid-name (`ports includes [a row inserted in this transaction]`): no committed row can match.
+ */
+function nativeWhere(where: CompiledWhere): unknown[] | undefined {
+  if (where.alwaysFalse) return undefined;
+  const out: unknown[] = [];
+  for (const c of where.clauses) {
+    const atoms = c.value instanceof Map ? [...c.value.keys(), ...c.value.values()] : datumAtoms(c.value);
+    if ((c.fn === "==" || c.fn === "includes") && isNamed(c) && atoms.some((a) => typeof a === "string" && !isUuid(a))) return undefined;
+    out.push([c.column, c.fn, c.value]);
+  }
+  return out;
+}
+
+/** Whether condition `c` is on a column holding UUIDs (where a non-UUID string is a uuid-name). */
+function isNamed(c: CompiledWhere["clauses"][number]): boolean {
+  return c.type.key.type === "uuid" || c.type.value?.type === "uuid";
+}
