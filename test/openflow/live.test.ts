@@ -9,7 +9,7 @@ import { formatMatch, parseFlow } from "../../src/openflow/flowtext.js";
 import type { OfMessage } from "../../src/openflow/messages.js";
 import { formatFlowStats } from "../../src/openflow/print.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/openflow/cli.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { FlowModCommand } from "../../src/openflow/constants.js";
 
 const FLOWS = [

@@ -5,15 +5,15 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { type CliCommand, type CliIo, UsageError } from "../cli/io.js";
-import { DecodeError, fromHex, toHex } from "./bytes.js";
-import { FlowModCommand, OfpVersion } from "./constants.js";
-import { OpenFlowConnection, OpenFlowError } from "./connection.js";
-import { FlowSyntaxError, parseFlow } from "./flowtext.js";
-import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "./messages.js";
-import { formatFlowStats, formatMessage } from "./print.js";
-import { formatTableFeatures } from "./tablefeatures.js";
-import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "./protocols.js";
+import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { DecodeError, fromHex, toHex } from "../openflow/bytes.js";
+import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
+import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import { FlowSyntaxError, parseFlow } from "../openflow/flowtext.js";
+import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { formatFlowStats, formatMessage } from "../openflow/print.js";
+import { formatTableFeatures } from "../openflow/tablefeatures.js";
+import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
