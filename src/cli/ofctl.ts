@@ -1,24 +1,27 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `parse-flow`, `parse-flows`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { DecodeError, fromHex, toHex } from "../openflow/bytes.js";
+import { decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
-import { FlowSyntaxError, parseFlow } from "../openflow/flowtext.js";
+import { FlowSyntaxError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
 import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
-import { formatFlowStats, formatMessage } from "../openflow/print.js";
+import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
   parse-flows FILE            same for every line of FILE
-  ofp-print HEX               decode and print an OpenFlow message
+  parse-actions VERSION       decode hex action lists from stdin, print them and the re-encoding differences
+  parse-instructions VERSION  same for instruction lists
+  ofp-print HEX [VERBOSITY]   decode and print an OpenFlow message
   dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
   dump-table-features TARGET  print the switch's table features
   add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
@@ -144,6 +147,59 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
   return 0;
 }
 
+/** Versions `parse-actions` accepts (the action and instruction codes of OpenFlow 1.3, also used by 1.4 and 1.5). */
+const ACTION_VERSIONS = new Set(["OpenFlow13", "OpenFlow14", "OpenFlow15"]);
+const ALL_VERSIONS = new Set(["OpenFlow10", "OpenFlow11", "OpenFlow12", ...ACTION_VERSIONS]);
+
+/**
+ * parse-actions / parse-instructions VERSION: each non-blank, non-comment line of `input` is a hex action
+ * (instruction) list, optionally preceded by `TABLE_ID,`; prints `actions=...` and the bytes that change when
+ * it is encoded again (`OFFSET: OLD -> NEW`), or `bad VERSION actions: ERROR`, then a blank line.
+ */
+function parseActionLines(io: CliIo, version: string, instructions: boolean, input: string): number {
+  if (!ALL_VERSIONS.has(version)) throw new Error(`${version}: not a valid OpenFlow version`);
+  if (!ACTION_VERSIONS.has(version)) throw new Error(`${version}: only OpenFlow13, OpenFlow14 and OpenFlow15 action lists are supported`);
+  for (const raw of input.split("\n")) {
+    const line = raw.replace(/#.*$/, "").trim();
+    if (!line) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = fromHex(line.includes(",") ? line.slice(line.indexOf(",") + 1) : line);
+    } catch {
+      throw new Error("Trailing garbage in hex data");
+    }
+    let text: string;
+    let again: Uint8Array;
+    try {
+      if (instructions) {
+        const insts = decodeInstructionList(bytes);
+        text = formatInstructions(insts);
+        again = encodeInstructionList(insts);
+      } else {
+        const actions = decodeActionList(bytes);
+        text = actions.length ? formatActions(actions) : "drop";
+        again = encodeActionList(actions);
+      }
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      io.out(`bad ${version} ${instructions ? "instructions" : "actions"}: ${e.reason}\n\n`);
+      continue;
+    }
+    io.out(`actions=${text}\n${byteDifferences(bytes, again)}\n`);
+  }
+  return 0;
+}
+
+/** ovs-ofctl's print_differences(): one `OFFSET: OLD -> NEW` line per changed, added or removed byte. */
+function byteDifferences(a: Uint8Array, b: Uint8Array): string {
+  const h = (x: number) => x.toString(16).padStart(2, "0");
+  let s = "";
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) s += `${String(i).padStart(2)}: ${h(a[i]!)} -> ${h(b[i]!)}\n`;
+  for (let i = a.length; i < b.length; i++) s += `${String(i).padStart(2)}: (none) -> ${h(b[i]!)}\n`;
+  for (let i = b.length; i < a.length; i++) s += `${String(i).padStart(2)}: ${h(a[i]!)} -> (none)\n`;
+  return s;
+}
+
 /**
  * Parses ovs-ofctl's TLV mapping list: `{class=0xffff,type=0,len=4}->tun_metadata0[,...]`.
  * @throws Error "invalid tlv mapping" (ovs-ofctl's message) for anything else.
@@ -181,20 +237,40 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         const lines = rest[0] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[0]!);
         return printFlowMods(io, lines, opts);
       }
+      case "parse-actions":
+      case "parse-instructions":
+        need(rest, 1, cmd);
+        return parseActionLines(io, rest[0]!, cmd === "parse-instructions", await io.readStdin());
       case "ofp-print": {
         need(rest, 1, cmd);
+        if (rest.length > 2) throw new UsageError(`'${cmd}' command takes at most 2 arguments`);
         let bytes: Uint8Array;
         try {
-          bytes = fromHex(rest.join(""));
+          bytes = fromHex(rest[0]!);
         } catch {
-          throw new UsageError("trailing garbage in hex data");
+          throw new Error("trailing garbage in hex data");
         }
-        try {
-          io.out(formatMessage(decodeMessage(bytes)) + "\n");
-        } catch (e) {
-          if (!(e instanceof DecodeError)) throw e;
-          io.out(`***decode error: ${e.reason} at offset ${e.offset}***\n${toHex(bytes)}\n`);
+        if (bytes.length === 0) {
+          io.out("OpenFlow message is empty\n");
+          return 0;
         }
+        const verbosity = rest[1] === undefined ? 1 : Number(rest[1]);
+        if (!Number.isInteger(verbosity)) throw new Error(`${rest[1]}: invalid verbosity`);
+        const length = bytes.length >= 4 ? (bytes[2]! << 8) | bytes[3]! : 0;
+        if (bytes.length < 8) io.out(`OpenFlow packet too short (only ${bytes.length} bytes):\n`);
+        else if (length > bytes.length) io.out(`(***truncated to ${bytes.length} bytes from ${length}***)\n`);
+        else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
+        else {
+          try {
+            const text = formatMessage(decodeMessage(bytes));
+            io.out(verbosity >= 5 ? `${text}\n${hexDump(bytes)}\n` : `${text}\n`);
+            return 0;
+          } catch (e) {
+            if (!(e instanceof DecodeError)) throw e;
+            io.out(`***decode error: ${e.reason}***\n`);
+          }
+        }
+        io.out(`${hexDump(bytes)}\n`);
         return 0;
       }
       case "dump-flows": {

@@ -1069,3 +1069,41 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[]): vo
     w.patch16(lenAt, w.pos - start);
   }
 }
+
+/**
+ * Decodes a bare OpenFlow 1.3 action list (the body of an apply-actions instruction, of a packet-out,
+ * or what `ovs-ofctl parse-actions OpenFlow13` reads as hex).
+ * @param bytes - the action list; every byte must belong to an action
+ * @throws DecodeError on malformed input
+ */
+export function decodeActionList(bytes: Uint8Array): Action[] {
+  return decodeActions(new Reader(bytes));
+}
+
+/**
+ * Encodes a bare OpenFlow 1.3 action list (each action padded to 8 bytes, lengths filled in).
+ * @throws EncodeError for a value that does not fit its field
+ */
+export function encodeActionList(actions: readonly Action[]): Uint8Array {
+  const w = new Writer(64);
+  encodeActions(w, actions);
+  return w.finish().slice();
+}
+
+/**
+ * Decodes a bare OpenFlow 1.3 instruction list (the instructions of a flow_mod or flow stats entry).
+ * @throws DecodeError on malformed input
+ */
+export function decodeInstructionList(bytes: Uint8Array): Instruction[] {
+  return decodeInstructions(new Reader(bytes));
+}
+
+/**
+ * Encodes a bare OpenFlow 1.3 instruction list.
+ * @throws EncodeError for a value that does not fit its field
+ */
+export function encodeInstructionList(insts: readonly Instruction[]): Uint8Array {
+  const w = new Writer(64);
+  encodeInstructions(w, insts);
+  return w.finish().slice();
+}

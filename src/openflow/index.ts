@@ -60,6 +60,10 @@ export {
   encodeAction,
   decodeInstructions,
   encodeInstructions,
+  decodeActionList,
+  encodeActionList,
+  decodeInstructionList,
+  encodeInstructionList,
 } from "./actions.js";
 export type { Action, Instruction, SubField, LearnSpec } from "./actions.js";
 export {
