@@ -957,8 +957,23 @@ function setMatch(b: MatchBuilder, name: string, v: bigint, m: bigint | undefine
   b.fields.set(name, { v, m, len });
 }
 
+/**
+ * Fields Open vSwitch does not let a flow mask ("Maskable: no" in meta-flow.h), by every name they are
+ * spelled with, mapped to the name ovs-ofctl's error uses.
+ */
+const UNMASKABLE = new Map<string, string>([
+  ...["recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "in_port", "in_port_oxm", "actset_output", "skb_priority", "ct_zone", "ct_nw_proto"].map((n) => [n, n] as const),
+  ...["eth_type", "dl_vlan", "dl_vlan_pcp", "vlan_pcp", "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "nw_proto", "nw_tos", "ip_dscp", "nw_ecn", "nw_ttl"].map((n) => [n, n] as const),
+  ...["arp_op", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "nd_reserved", "nd_options_type", "nsh_mdtype", "nsh_np", "nsp", "nsi", "nsh_ttl"].map((n) => [n, n] as const),
+  ["dl_type", "eth_type"],
+  ["ip_proto", "nw_proto"],
+  ["ip_ecn", "nw_ecn"],
+]);
+
 function applyField(b: MatchBuilder, key: string, value: string): void {
   const lower = key.toLowerCase();
+  const unmaskable = UNMASKABLE.get(lower);
+  if (unmaskable !== undefined && value.includes("/")) throw new FlowSyntaxError(`${value}: invalid mask for field ${unmaskable}`);
   // OpenFlow 1.0 style names handled specially
   if (lower === "dl_vlan") {
     const v = Number(value);
@@ -1199,12 +1214,12 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD): P
   normalizePrereqs(b);
   fm.match = buildMatch(b);
   const vid = b.fields.get("vlan_vid");
-  parseCtx.vlanMatched = vid !== undefined && (vid.v & 0x1000n) !== 0n;
-  try {
-    if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart);
-  } finally {
-    parseCtx.vlanMatched = false;
-  }
+  const proto = b.fields.get("nw_proto");
+  const ctx: ActionParseContext = {
+    vlanMatched: vid !== undefined && (vid.v & 0x1000n) !== 0n,
+    nwProto: proto !== undefined && proto.m === undefined ? Number(proto.v) : undefined,
+  };
+  if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
 }
@@ -1226,7 +1241,7 @@ function num(v: string | undefined, key: string, max: number): number {
  * Parses an `actions=` string into OpenFlow 1.3 instructions (apply-actions plus meter, goto_table,
  * write_metadata, write_actions, clear_actions).
  */
-export function parseInstructions(text: string): Instruction[] {
+export function parseInstructions(text: string, ctx: ActionParseContext = NO_CONTEXT): Instruction[] {
   const items = splitTop(text);
   const insts: Instruction[] = [];
   const apply: Action[] = [];
@@ -1259,7 +1274,7 @@ export function parseInstructions(text: string): Instruction[] {
         gt = { type: "goto_table", tableId: num(arg, "goto_table", 0xff) };
         continue;
     }
-    apply.push(...parseAction(it));
+    apply.push(...parseAction(it, ctx));
   }
   if (meter) insts.push(meter);
   if (apply.length) insts.push({ type: "apply_actions", actions: apply });
@@ -1270,9 +1285,12 @@ export function parseInstructions(text: string): Instruction[] {
   return insts;
 }
 
-/** Parses a comma-separated action list (no instructions). */
-export function parseActionList(text: string): Action[] {
-  return splitTop(text).flatMap(parseAction);
+/**
+ * Parses a comma-separated action list (no instructions).
+ * @param ctx - what the flow matches, where an action's encoding depends on it (default: nothing)
+ */
+export function parseActionList(text: string, ctx: ActionParseContext = NO_CONTEXT): Action[] {
+  return splitTop(text).flatMap((it) => parseAction(it, ctx));
 }
 
 function splitAction(it: string): { name: string; arg: string | undefined; paren: string | undefined } {
@@ -1353,20 +1371,29 @@ function parseHexBytes(s: string): Uint8Array {
   return fromHex(s.replace(/\./g, ""));
 }
 
-/** Match facts the action parser needs (ovs-ofctl pushes a VLAN header for mod_vlan_* when none is matched). */
-const parseCtx = { vlanMatched: false };
+/** What the action parser needs to know about the flow's match (passed explicitly, never kept in module state). */
+export interface ActionParseContext {
+  /** A VLAN header is matched: `mod_vlan_vid`/`mod_vlan_pcp` need no `push_vlan` first. */
+  readonly vlanMatched: boolean;
+  /** The exactly matched IP protocol: `mod_tp_src`/`mod_tp_dst` set `tcp_`, `udp_` or `sctp_` ports. */
+  readonly nwProto?: number | undefined;
+}
+
+/** The context of an action list parsed without a match. */
+const NO_CONTEXT: ActionParseContext = { vlanMatched: false };
+
+/** Transport port fields by IP protocol, for `mod_tp_src`/`mod_tp_dst` (TCP when the match names none). */
+const L4_PORT_PREFIX: Record<number, string> = { 6: "tcp", 17: "udp", 132: "sctp" };
 
 const OF13_SET: Record<string, string> = {
   mod_dl_src: "dl_src",
   mod_dl_dst: "dl_dst",
   mod_nw_src: "nw_src",
   mod_nw_dst: "nw_dst",
-  mod_tp_src: "tcp_src",
-  mod_tp_dst: "tcp_dst",
   mod_nw_ecn: "nw_ecn",
 };
 
-function parseAction(it: string): Action[] {
+function parseAction(it: string, ctx: ActionParseContext): Action[] {
   const cpl = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
   if (cpl) return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst: parseSubField(cpl[2]!) }];
   const { name, arg, paren } = splitAction(it);
@@ -1422,12 +1449,12 @@ function parseAction(it: string): Action[] {
     }
     case "mod_vlan_vid":
       return [
-        ...(parseCtx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+        ...(ctx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
         { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | (Number(arg) & 0xfff)), 2) },
       ];
     case "mod_vlan_pcp":
       return [
-        ...(parseCtx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+        ...(ctx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
         { type: "set_field", field: sfield("vlan_pcp", BigInt(Number(arg) & 7), 1) },
       ];
     case "strip_vlan":
@@ -1510,7 +1537,7 @@ function parseAction(it: string): Action[] {
     case "ct_clear":
       return [{ type: "ct_clear" }];
     case "ct":
-      return [parseCt(paren ?? "")];
+      return [parseCt(paren ?? "", ctx)];
     case "nat":
       return [parseNat(paren)];
     case "exit":
@@ -1525,7 +1552,7 @@ function parseAction(it: string): Action[] {
       return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
     }
     case "clone":
-      return [{ type: "clone", actions: parseActionList(paren ?? "") }];
+      return [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }];
     case "sample": {
       const kv = kvs(paren ?? "");
       const samplingPort = kv.has("sampling_port") ? port32to16(parsePort(kv.get("sampling_port")!)) : 0xffff;
@@ -1563,31 +1590,74 @@ function parseAction(it: string): Action[] {
       ];
     }
     case "bundle":
-    case "bundle_load": {
-      const parts = splitTop(paren ?? "");
-      const load = name === "bundle_load";
-      const membersIdx = parts.findIndex((p) => p.startsWith("members:") || p.startsWith("slaves:"));
-      if (membersIdx < 0) throw new FlowSyntaxError(`${it}: missing members`);
-      const members = [parts[membersIdx]!.split(":")[1]!, ...parts.slice(membersIdx + 1)].map(Number);
-      return [
-        {
-          type: "bundle",
-          load,
-          algorithm: indexOf(BD_ALGS, parts[2], "bundle algorithm"),
-          fields: hashFields(parts[0]),
-          basis: Number(parts[1]),
-          memberType: parts[3] === "ofport" ? 0x00000002 : Number(parts[3]),
-          members,
-          dst: load ? parseSubField(parts[4] ?? "") : undefined,
-        },
-      ];
-    }
+    case "bundle_load":
+      return [parseBundle(paren ?? arg ?? "", name === "bundle_load")];
     case "learn":
       return [parseLearn(paren ?? "")];
+    case "mod_tp_src":
+    case "mod_tp_dst":
+      return setFieldAction(`${L4_PORT_PREFIX[ctx.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
     default:
       if (OF13_SET[name]) return setFieldAction(OF13_SET[name], arg ?? "");
   }
   throw new FlowSyntaxError(`unknown action ${name}`);
+}
+
+/** Most members a bundle action carries (Open vSwitch's BUNDLE_MAX_MEMBERS). */
+const BUNDLE_MAX_MEMBERS = 2048;
+
+/**
+ * `bundle(FIELDS,BASIS,ALGORITHM,ofport,members:PORT...)` and `bundle_load(...,DST,members:...)`, tokenized
+ * as Open vSwitch's bundle_parse does: members are separated by commas, blanks or brackets (`members:[2,3]`).
+ */
+function parseBundle(s: string, load: boolean): Action {
+  const tokens: string[] = [];
+  let at = 0;
+  // C strtok_r: skip delimiters, take the token, consume the one delimiter that ends it
+  const next = (delims: string): string | undefined => {
+    while (at < s.length && delims.includes(s[at]!)) at++;
+    if (at >= s.length) return undefined;
+    const start = at;
+    while (at < s.length && !delims.includes(s[at]!)) at++;
+    const tok = s.slice(start, at);
+    if (at < s.length) at++;
+    return tok;
+  };
+  for (let i = 0; i < (load ? 5 : 4); i++) {
+    const t = next(", ");
+    if (t !== undefined) tokens.push(t);
+  }
+  const delim = next(": ");
+  if (tokens.length < (load ? 5 : 4) || delim === undefined) throw new FlowSyntaxError(`${s}: not enough arguments to bundle action`);
+  const [fields, basis, algorithm, memberType, dst] = tokens as [string, string, string, string, string | undefined];
+  if (delim.toLowerCase() !== "members" && delim.toLowerCase() !== "slaves") {
+    throw new FlowSyntaxError(`${s}: missing member delimiter, expected \`members', got \`${delim}'`);
+  }
+  const members: number[] = [];
+  for (let m = next(", []"); m !== undefined && members.length < BUNDLE_MAX_MEMBERS; m = next(", []")) {
+    let port: number;
+    try {
+      port = port32to16(parsePort(m));
+    } catch {
+      throw new FlowSyntaxError(`${m}: bad port number`);
+    }
+    members.push(port);
+  }
+  const f = NX_HASH_FIELDS.indexOf(fields.toLowerCase());
+  if (f < 0) throw new FlowSyntaxError(`${s}: unknown fields \`${fields}'`);
+  const alg = BD_ALGS.indexOf(algorithm.toLowerCase());
+  if (alg < 0) throw new FlowSyntaxError(`${s}: unknown algorithm \`${algorithm}'`);
+  if (memberType.toLowerCase() !== "ofport") throw new FlowSyntaxError(`${s}: unknown member_type \`${memberType}'`);
+  return {
+    type: "bundle",
+    load,
+    algorithm: alg,
+    fields: f,
+    basis: Number.parseInt(basis, 10) || 0,
+    memberType: 0x00000002,
+    members,
+    dst: load ? parseSubField(dst ?? "") : undefined,
+  };
 }
 
 function indexOf(list: readonly string[], v: string | undefined, what: string): number {
@@ -1616,7 +1686,7 @@ function kvs(s: string): Map<string, string> {
 
 const ALGS: Record<string, number> = { ftp: 21, tftp: 69 };
 
-function parseCt(s: string): Action {
+function parseCt(s: string, ctx: ActionParseContext): Action {
   let flags = 0;
   let zone = 0;
   let zoneSrc: SubField | undefined;
@@ -1643,7 +1713,7 @@ function parseCt(s: string): Action {
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
       case "exec":
-        actions.push(...parseActionList(paren ?? ""));
+        actions.push(...parseActionList(paren ?? "", ctx));
         break;
       case "nat":
         actions.unshift(parseNat(paren));

@@ -126,7 +126,7 @@ export {
   fieldNames,
   formatIp6Big,
 } from "./flowtext.js";
-export type { ParsedFlow } from "./flowtext.js";
+export type { ActionParseContext, ParsedFlow } from "./flowtext.js";
 export { formatMessage, formatFlowStats, hexDump, packetSummary } from "./print.js";
 export {
   OpenFlowConnection,
