@@ -10,6 +10,7 @@ import { DecodeError, fromHex, toHex } from "../openflow/bytes.js";
 import { decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import { MatchInconsistentError } from "../openflow/consistency.js";
 import { FlowSyntaxError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
 import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
@@ -130,9 +131,15 @@ function fileLines(path: string): string[] {
  * flows, then each flow_mod (always encoded as OpenFlow 1.3-1.5, the version -O names; --hex: bytes only).
  */
 function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number {
-  const parsed = texts.map((t) => ({ text: t, fm: parseFlow(t) }));
+  const parsed = texts.map((t) => {
+    const fm = parseFlow(t);
+    const usable = usableProtocols(t, fm);
+    // OVS: a flow no protocol can carry has actions the match makes invalid
+    if (usable === 0) throw new MatchInconsistentError(t);
+    return { text: t, fm, usable };
+  });
   if (!opts.hex) {
-    const usable = parsed.reduce((u, p) => u & usableProtocols(p.text, p.fm), ANY_PROTOCOL);
+    const usable = parsed.reduce((u, p) => u & p.usable, ANY_PROTOCOL);
     io.out(`usable protocols: ${formatProtocols(usable)}\n`);
     const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
     const chosen = chooseProtocol(usable, allowed);

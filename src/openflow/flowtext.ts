@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type FlowFacts, MatchInconsistentError, ctValid, factsOfMatch, isIpFlow, isMplsFlow, requireField } from "./consistency.js";
 import { Address4, Address6 } from "ip-address";
 import { bigToBytes, bytesToBig, fromHex } from "./bytes.js";
 import { type Action, type Instruction, type LearnSpec, type SubField, CtFlags, LearnFlags, NatFlags, OfpPort, subField } from "./actions.js";
@@ -945,6 +946,11 @@ const SHORTHANDS: Record<string, [number, number?]> = {
 export interface ParsedFlow extends FlowMod {
   /** `importance=` (OpenFlow 1.4+; not encoded in OpenFlow 1.3). */
   readonly importance?: number | undefined;
+  /**
+   * True when an action is inconsistent with the match in a way only OpenFlow 1.0 accepts (`mod_nw_src`
+   * without `ip`, `strip_vlan` without a VLAN, ...): ovs-ofctl then reports only OpenFlow10 and NXM as usable.
+   */
+  readonly of10Only?: boolean | undefined;
 }
 
 interface MatchBuilder {
@@ -1213,13 +1219,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD): P
   }
   normalizePrereqs(b);
   fm.match = buildMatch(b);
-  const vid = b.fields.get("vlan_vid");
-  const proto = b.fields.get("nw_proto");
-  const ctx: ActionParseContext = {
-    vlanMatched: vid !== undefined && (vid.v & 0x1000n) !== 0n,
-    nwProto: proto !== undefined && proto.m === undefined ? Number(proto.v) : undefined,
-  };
+  const ctx = actionParseContext(fm.match);
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
+  if (ctx.of10Only) fm.of10Only = true;
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
 }
@@ -1241,7 +1243,7 @@ function num(v: string | undefined, key: string, max: number): number {
  * Parses an `actions=` string into OpenFlow 1.3 instructions (apply-actions plus meter, goto_table,
  * write_metadata, write_actions, clear_actions).
  */
-export function parseInstructions(text: string, ctx: ActionParseContext = NO_CONTEXT): Instruction[] {
+export function parseInstructions(text: string, ctx: ActionParseContext = actionParseContext()): Instruction[] {
   const items = splitTop(text);
   const insts: Instruction[] = [];
   const apply: Action[] = [];
@@ -1289,7 +1291,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = NO_CON
  * Parses a comma-separated action list (no instructions).
  * @param ctx - what the flow matches, where an action's encoding depends on it (default: nothing)
  */
-export function parseActionList(text: string, ctx: ActionParseContext = NO_CONTEXT): Action[] {
+export function parseActionList(text: string, ctx: ActionParseContext = actionParseContext()): Action[] {
   return splitTop(text).flatMap((it) => parseAction(it, ctx));
 }
 
@@ -1371,16 +1373,22 @@ function parseHexBytes(s: string): Uint8Array {
   return fromHex(s.replace(/\./g, ""));
 }
 
-/** What the action parser needs to know about the flow's match (passed explicitly, never kept in module state). */
+/**
+ * What the action parser knows about the packet (passed explicitly, never kept in module state): the facts
+ * the match establishes, updated by each action parsed (`push_vlan`, `push_mpls`, ...), and whether an
+ * action so far needs OpenFlow 1.0's tolerance of actions inconsistent with the match.
+ */
 export interface ActionParseContext {
-  /** A VLAN header is matched: `mod_vlan_vid`/`mod_vlan_pcp` need no `push_vlan` first. */
-  readonly vlanMatched: boolean;
-  /** The exactly matched IP protocol: `mod_tp_src`/`mod_tp_dst` set `tcp_`, `udp_` or `sctp_` ports. */
-  readonly nwProto?: number | undefined;
+  /** The packet as the match and the actions so far leave it. */
+  readonly flow: FlowFacts;
+  /** Set when an action is inconsistent with the match in a way only OpenFlow 1.0 accepts. */
+  of10Only: boolean;
 }
 
-/** The context of an action list parsed without a match. */
-const NO_CONTEXT: ActionParseContext = { vlanMatched: false };
+/** A context for an action list parsed with the given match (none: a catch-all match). */
+export function actionParseContext(match: readonly MatchField[] = []): ActionParseContext {
+  return { flow: factsOfMatch(match), of10Only: false };
+}
 
 /** Transport port fields by IP protocol, for `mod_tp_src`/`mod_tp_dst` (TCP when the match names none). */
 const L4_PORT_PREFIX: Record<number, string> = { 6: "tcp", 17: "udp", 132: "sctp" };
@@ -1394,6 +1402,105 @@ const OF13_SET: Record<string, string> = {
 };
 
 function parseAction(it: string, ctx: ActionParseContext): Action[] {
+  const actions = parseOneAction(it, ctx);
+  checkAction(splitAction(it).name, actions, ctx);
+  return actions;
+}
+
+const L4_PROTOS = new Set([6, 17, 132]);
+
+/**
+ * Checks one parsed action against what the packet is known to be, and applies its effect on that
+ * knowledge, as Open vSwitch's ofpacts_check() does.
+ * @throws MatchInconsistentError for a hard inconsistency
+ */
+function checkAction(name: string, actions: readonly Action[], ctx: ActionParseContext): void {
+  const f = ctx.flow;
+  const soft = (bad: boolean) => {
+    if (bad) ctx.of10Only = true;
+  };
+  switch (name) {
+    case "mod_nw_src":
+    case "mod_nw_dst":
+      return soft(f.dlType !== 0x0800);
+    case "mod_nw_tos":
+    case "mod_nw_ecn":
+    case "mod_nw_ttl":
+    case "dec_ttl":
+      return soft(!isIpFlow(f));
+    case "mod_tp_src":
+    case "mod_tp_dst":
+      return soft(!isIpFlow(f) || !L4_PROTOS.has(f.nwProto ?? -1));
+    case "strip_vlan":
+    case "pop_vlan":
+      soft(!f.vlan);
+      f.vlan = false;
+      return;
+    case "set_mpls_label":
+    case "set_mpls_tc":
+    case "set_mpls_ttl":
+    case "dec_mpls_ttl":
+      return soft(!isMplsFlow(f));
+    case "fin_timeout":
+      return soft(f.nwProto !== 6);
+  }
+  for (const a of actions) {
+    switch (a.type) {
+      case "push_vlan":
+        f.vlan = true;
+        break;
+      case "push_mpls":
+        f.dlType = a.ethertype;
+        f.nwProto = 0;
+        break;
+      case "pop_mpls":
+        soft(!isMplsFlow(f));
+        f.dlType = a.ethertype;
+        break;
+      case "set_field":
+        if (name !== "mod_vlan_vid" && name !== "mod_vlan_pcp") requireField(a.field.field, f, true);
+        break;
+      case "reg_load":
+        requireField(a.dst.field, f, true);
+        break;
+      case "reg_load2":
+        requireField(a.field.field, f, true);
+        break;
+      case "reg_move":
+        requireField(a.src.field, f);
+        requireField(a.dst.field, f, true);
+        break;
+      case "output_reg":
+        requireField(a.src.field, f);
+        break;
+      case "stack_push":
+        requireField(a.sf.field, f);
+        break;
+      case "stack_pop":
+        requireField(a.sf.field, f, true);
+        break;
+      case "multipath":
+        requireField(a.dst.field, f, true);
+        break;
+      case "bundle":
+        if (a.dst) requireField(a.dst.field, f, true);
+        break;
+      case "resubmit":
+        if (a.ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
+        break;
+      case "ct":
+        if (!isIpFlow(f) || (a.alg === 21 && f.nwProto !== 6) || (a.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");
+        if (a.zoneSrc) requireField(a.zoneSrc.field, f);
+        for (const n of a.actions) {
+          if (n.type !== "nat") continue;
+          if ((n.ipv4Min && f.dlType !== 0x0800) || (n.ipv6Min && f.dlType !== 0x86dd)) throw new MatchInconsistentError("nat");
+        }
+        break;
+    }
+  }
+}
+
+function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
   const cpl = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
   if (cpl) return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst: parseSubField(cpl[2]!) }];
   const { name, arg, paren } = splitAction(it);
@@ -1449,12 +1556,12 @@ function parseAction(it: string, ctx: ActionParseContext): Action[] {
     }
     case "mod_vlan_vid":
       return [
-        ...(ctx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+        ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
         { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | (Number(arg) & 0xfff)), 2) },
       ];
     case "mod_vlan_pcp":
       return [
-        ...(ctx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+        ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
         { type: "set_field", field: sfield("vlan_pcp", BigInt(Number(arg) & 7), 1) },
       ];
     case "strip_vlan":
@@ -1596,7 +1703,7 @@ function parseAction(it: string, ctx: ActionParseContext): Action[] {
       return [parseLearn(paren ?? "")];
     case "mod_tp_src":
     case "mod_tp_dst":
-      return setFieldAction(`${L4_PORT_PREFIX[ctx.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
+      return setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
     default:
       if (OF13_SET[name]) return setFieldAction(OF13_SET[name], arg ?? "");
   }

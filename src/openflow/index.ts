@@ -127,6 +127,9 @@ export {
   formatIp6Big,
 } from "./flowtext.js";
 export type { ActionParseContext, ParsedFlow } from "./flowtext.js";
+export { actionParseContext } from "./flowtext.js";
+export { MatchInconsistentError, factsOfMatch, prerequisitesMet, requireField, ctValid } from "./consistency.js";
+export type { FlowFacts } from "./consistency.js";
 export { formatMessage, formatFlowStats, hexDump, packetSummary } from "./print.js";
 export {
   OpenFlowConnection,

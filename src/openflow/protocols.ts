@@ -273,5 +273,6 @@ const CLASSES = new Map<string, number>(
 export function usableProtocols(text: string, fm: ParsedFlow): number {
   let u = ANY_PROTOCOL;
   for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? ANY_PROTOCOL;
+  if (fm.of10Only) u &= Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID;
   return u;
 }
