@@ -1239,6 +1239,9 @@ function num(v: string | undefined, key: string, max: number): number {
   return n;
 }
 
+/** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
+const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
+
 /**
  * Parses an `actions=` string into OpenFlow 1.3 instructions (apply-actions plus meter, goto_table,
  * write_metadata, write_actions, clear_actions).
@@ -1252,8 +1255,18 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   let write: Instruction | undefined;
   let wm: Instruction | undefined;
   let gt: Instruction | undefined;
+  let last = -1;
+  const names: string[] = [];
   for (const it of items) {
     const { name, arg, paren } = splitAction(it);
+    // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
+    const rank = INSTRUCTION_ORDER.indexOf(name) < 0 ? 1 : INSTRUCTION_ORDER.indexOf(name);
+    if (name !== "drop" && last >= 0 && (last === 1 ? rank < last : rank <= last)) {
+      if (rank === last) throw new FlowSyntaxError(`duplicate ${INSTRUCTION_ORDER[rank]} instruction not allowed, for OpenFlow 1.1+ compatibility`);
+      throw new FlowSyntaxError(`invalid instruction ordering: ${INSTRUCTION_ORDER[rank]} must appear before ${INSTRUCTION_ORDER[last]}, for OpenFlow 1.1+ compatibility`);
+    }
+    if (name !== "drop") last = rank;
+    names.push(name);
     switch (name) {
       case "drop":
         if (items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
@@ -1277,6 +1290,10 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
         continue;
     }
     apply.push(...parseAction(it, ctx));
+  }
+  if (names.includes("conjunction")) {
+    const other = names.find((n) => n !== "conjunction" && n !== "note");
+    if (other !== undefined) throw new FlowSyntaxError(`"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${other}" action used here)`);
   }
   if (meter) insts.push(meter);
   if (apply.length) insts.push({ type: "apply_actions", actions: apply });
@@ -1383,6 +1400,26 @@ export interface ActionParseContext {
   readonly flow: FlowFacts;
   /** Set when an action is inconsistent with the match in a way only OpenFlow 1.0 accepts. */
   of10Only: boolean;
+  /** The actions are nested in `ct(exec(...))`, the only place `ct_mark` and `ct_label` may be set. */
+  readonly inCt?: boolean | undefined;
+}
+
+/** Fields no action may write (Open vSwitch's read-only fields), by our name, with the name ovs-ofctl reports. */
+const READ_ONLY = new Map<string, string>(
+  ["dp_hash", "recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "tun_gtpu_flags", "tun_gtpu_msgtype", "actset_output", "skb_priority"]
+    .concat(["ct_state", "ct_zone", "ct_nw_proto", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_tp_src", "ct_tp_dst"])
+    .concat(["eth_type", "mpls_bos", "nw_proto", "ip_frag", "tcp_flags", "nsh_mdtype", "nsh_np"])
+    .flatMap((n) => {
+      const f = fieldByName(n);
+      return f ? [[f.name, n] as [string, string]] : [];
+    }),
+);
+
+/** Refuses an action writing `field` where ovs-ofctl does: read-only fields, and CT fields outside `ct`. */
+function checkWritable(field: string, ctx: ActionParseContext): void {
+  const ro = READ_ONLY.get(field);
+  if (ro !== undefined) throw new FlowSyntaxError(`${ro} is read-only`);
+  if ((field === "ct_mark" || field === "ct_label") && !ctx.inCt) throw new FlowSyntaxError("cannot set CT fields outside of ct action");
 }
 
 /** A context for an action list parsed with the given match (none: a catch-all match). */
@@ -1502,17 +1539,30 @@ function checkAction(name: string, actions: readonly Action[], ctx: ActionParseC
 
 function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
   const cpl = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
-  if (cpl) return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst: parseSubField(cpl[2]!) }];
+  if (cpl) {
+    const dst = parseSubField(cpl[2]!);
+    if (dst.nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
+    return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst }];
+  }
   const { name, arg, paren } = splitAction(it);
   if (/^\d+$/.test(it.trim())) return [{ type: "output", port: parsePort(it.trim()), maxLen: 0 }];
   switch (name) {
     case "output": {
       if (paren !== undefined) {
         const kv = kvs(paren);
+        onlyKeys(kv, ["port", "max_len"], (k) => `invalid key '${k}' in output_trunc argument`);
         const port = kv.get("port") ?? "";
         const maxLen = Number(kv.get("max_len") ?? "0");
         if (port.includes("[")) return [{ type: "output_reg", src: parseSubField(port), maxLen, v2: false }];
-        return [{ type: "output_trunc", port: port32to16(parsePort(port)), maxLen }];
+        let p: number;
+        try {
+          p = port32to16(parsePort(port));
+        } catch {
+          throw new FlowSyntaxError(`output to unknown truncate port: ${port}`);
+        }
+        if (p > 0xff00 && p !== 0xfffe && p !== 0xfff8) throw new FlowSyntaxError(`output to unsupported truncate port: ${port}`);
+        if (maxLen < 14) throw new FlowSyntaxError(`max_len ${maxLen} is less than the minimum value 14`);
+        return [{ type: "output_trunc", port: p, maxLen }];
       }
       const a = arg ?? "";
       if (a.includes("[")) {
@@ -1534,6 +1584,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "controller": {
       if (paren !== undefined) {
         const kv = kvs(paren);
+        onlyKeys(kv, ["reason", "max_len", "id", "userdata", "pause", "meter_id"], (k) => `unknown key "${k}" parsing controller action`);
         const reasonText = kv.get("reason");
         const reason = reasonText === undefined ? undefined : CONTROLLER_REASONS.indexOf(reasonText);
         if (reason === -1) throw new FlowSyntaxError(`unknown reason ${reasonText}`);
@@ -1551,18 +1602,19 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
       return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: arg === undefined ? 0xffff : Number(arg) }];
     }
     case "enqueue": {
-      const [p, q] = (arg ?? paren ?? "").split(/[:,]/);
+      const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
+      if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
       return [{ type: "set_queue", queueId: Number(q) }, outputTo(parsePort(p ?? "")), { type: "pop_queue" }];
     }
     case "mod_vlan_vid":
       return [
         ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-        { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | (Number(arg) & 0xfff)), 2) },
+        { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) },
       ];
     case "mod_vlan_pcp":
       return [
         ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-        { type: "set_field", field: sfield("vlan_pcp", BigInt(Number(arg) & 7), 1) },
+        { type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) },
       ];
     case "strip_vlan":
     case "pop_vlan":
@@ -1574,10 +1626,12 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "pop_mpls":
       return [{ type: "pop_mpls", ethertype: Number(arg) }];
     case "set_mpls_label":
-      return [{ type: "set_field", field: sfield("mpls_label", BigInt(Number(paren ?? arg)), 4) }];
+      return [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }];
     case "set_mpls_tc":
-      return [{ type: "set_field", field: sfield("mpls_tc", BigInt(Number(paren ?? arg)), 1) }];
+      return [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }];
     case "set_mpls_ttl":
+      if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
+      if (!/^\d+$/.test(paren ?? arg ?? "") || Number(paren ?? arg) > 255) throw new FlowSyntaxError(`invalid MPLS TTL "${paren ?? arg}"`);
       return [{ type: "set_mpls_ttl", ttl: Number(paren ?? arg) }];
     case "dec_mpls_ttl":
       return [{ type: "dec_mpls_ttl" }];
@@ -1586,25 +1640,35 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "copy_ttl_out":
       return [{ type: "copy_ttl_out" }];
     case "mod_nw_tos":
-      return [{ type: "set_field", field: sfield("ip_dscp", BigInt((Number(arg) >> 2) & 0x3f), 1) }];
+      {
+        const tos = ranged(arg, 0, 255, "TOS");
+        if (tos & 3) throw new FlowSyntaxError(`${arg}: not a valid TOS`);
+        return [{ type: "set_field", field: sfield("ip_dscp", BigInt(tos >> 2), 1) }];
+      }
     case "mod_nw_ttl":
     case "set_nw_ttl":
       return [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }];
     case "dec_ttl":
       if (paren !== undefined) {
         const ids = paren.split(",").filter((x) => x.trim()).map(Number);
+        // `dec_ttl()` is how ovs-ofctl prints an empty id list, and it reads it back; `dec_ttl(,)` is refused
+        if (!ids.length && paren.trim() !== "") throw new FlowSyntaxError("dec_ttl_cnt_ids: expected at least one controller id.");
         return [{ type: "dec_ttl", controllerIds: ids }];
       }
       return [{ type: "dec_nw_ttl" }];
     case "set_field": {
       const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-      return setFieldAction(m[2]!, m[1]!.trim());
+      const out = setFieldAction(m[2]!, m[1]!.trim());
+      for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
+      return out;
     }
     case "load": {
       const m = /^(.*)->(.*)$/.exec(arg ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-      return [loadAction(m[1]!.trim(), parseSubField(m[2]!))];
+      const dst = parseSubField(m[2]!);
+      checkWritable(dst.field, ctx);
+      return [loadAction(m[1]!.trim(), dst)];
     }
     case "move": {
       const m = /^(.*)->(.*)$/.exec(arg ?? "");
@@ -1646,22 +1710,32 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "ct":
       return [parseCt(paren ?? "", ctx)];
     case "nat":
-      return [parseNat(paren)];
+      throw new FlowSyntaxError(`Cannot have NAT action outside of "ct" action`);
     case "exit":
       return [{ type: "exit" }];
     case "fin_timeout": {
       const kv = kvs(paren ?? "");
+      onlyKeys(kv, ["idle_timeout", "hard_timeout"], (k) => `invalid key '${k}' in 'fin_timeout' argument`);
       return [{ type: "fin_timeout", idle: Number(kv.get("idle_timeout") ?? 0), hard: Number(kv.get("hard_timeout") ?? 0) }];
     }
     case "conjunction": {
       const m = /^\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: invalid conjunction`);
+      const [clause, n] = [Number(m[2]), Number(m[3])];
+      if (n < 2) throw new FlowSyntaxError("conjunction must have at least 2 clauses");
+      if (n > 64) throw new FlowSyntaxError("conjunction must have at most 64 clauses");
+      if (clause < 1) throw new FlowSyntaxError("clause index must be positive");
+      if (clause > n) throw new FlowSyntaxError("clause index must be less than or equal to number of clauses");
       return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
     }
     case "clone":
       return [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }];
     case "sample": {
       const kv = kvs(paren ?? "");
+      onlyKeys(kv, ["probability", "collector_set_id", "obs_domain_id", "obs_point_id", "sampling_port", "ingress", "egress"], (k) => `invalid key "${k}" in "sample" argument`);
+      const probability = kv.get("probability");
+      if (probability !== undefined && !(Number(probability) >= 1 && Number(probability) <= 0xffff)) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
+      if (probability === undefined) throw new FlowSyntaxError(`non-zero "probability" must be specified on sample`);
       const samplingPort = kv.has("sampling_port") ? port32to16(parsePort(kv.get("sampling_port")!)) : 0xffff;
       const direction = kv.has("ingress") ? 1 : kv.has("egress") ? 2 : 0;
       return [
@@ -1680,10 +1754,17 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "check_pkt_larger": {
       const m = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
       if (!m) throw new FlowSyntaxError(`${it}: invalid check_pkt_larger`);
+      if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
       return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
     }
     case "multipath": {
-      const [fields, basis, alg, n, arg2, dst] = splitTop(paren ?? "");
+      const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
+      const links = Number(n);
+      if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
+      const dst = parseSubField(dstText ?? "");
+      if (dst.nbits < 32 && 2 ** dst.nbits < links) {
+        throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
+      }
       return [
         {
           type: "multipath",
@@ -1692,7 +1773,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
           algorithm: indexOf(MP_ALGS, alg, "multipath algorithm"),
           maxLink: Number(n) - 1,
           arg: Number(arg2),
-          dst: parseSubField(dst ?? ""),
+          dst,
         },
       ];
     }
@@ -1781,6 +1862,18 @@ function outputTo(port: number): Action {
   return { type: "output", port, maxLen: port === OfpPort.CONTROLLER ? 0xffff : 0 };
 }
 
+/** Throws `message(key)` for the first key of `kv` not in `allowed`. */
+function onlyKeys(kv: Map<string, string>, allowed: readonly string[], message: (key: string) => string): void {
+  for (const k of kv.keys()) if (!allowed.includes(k)) throw new FlowSyntaxError(message(k));
+}
+
+/** A number in `[min, max]`, or ovs-ofctl's `VALUE: not a valid WHAT`. */
+function ranged(v: string | undefined, min: number, max: number, what: string): number {
+  const n = v !== undefined && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new FlowSyntaxError(`${v ?? ""}: not a valid ${what}`);
+  return n;
+}
+
 function kvs(s: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const p of splitTop(s)) {
@@ -1819,9 +1912,12 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
       case "alg":
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
-      case "exec":
-        actions.push(...parseActionList(paren ?? "", ctx));
+      case "exec": {
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true };
+        actions.push(...parseActionList(paren ?? "", inner));
+        if (inner.of10Only) ctx.of10Only = true;
         break;
+      }
       case "nat":
         actions.unshift(parseNat(paren));
         break;
@@ -1876,6 +1972,13 @@ function parseNat(s: string | undefined): Action {
       }
     } else throw new FlowSyntaxError(`invalid nat argument ${p}`);
   }
+  if ((a.flags & NatFlags.SRC) !== 0 && (a.flags & NatFlags.DST) !== 0) throw new FlowSyntaxError(`May only specify one of "src" or "dst".`);
+  if ((a.flags & (NatFlags.SRC | NatFlags.DST)) === 0 && a.flags !== 0) throw new FlowSyntaxError(`Flags allowed only with "src" or "dst".`);
+  if ((a.flags & NatFlags.PROTO_HASH) !== 0 && (a.flags & NatFlags.PROTO_RANDOM) !== 0) throw new FlowSyntaxError(`Both "hash" and "random" are not allowed.`);
+  const lo = a.ipv4Min ?? a.ipv6Min;
+  const hi = a.ipv4Max ?? a.ipv6Max;
+  if (lo && hi && bytesToBig(lo) > bytesToBig(hi)) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
+  if (a.protoMin !== undefined && a.protoMax !== undefined && a.protoMin > a.protoMax) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
   return a;
 }
 
@@ -1905,7 +2008,8 @@ function parseLearn(s: string): Action {
     const val = eq >= 0 ? p.slice(eq + 1) : "";
     switch (key) {
       case "table":
-        a.tableId = Number(val);
+        a.tableId = num(val, "table", 0xff);
+        if (a.tableId === 255) throw new FlowSyntaxError(`${p}: table id 255 not valid for \`learn' action`);
         continue;
       case "idle_timeout":
         a.idleTimeout = Number(val);
