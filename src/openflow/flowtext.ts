@@ -978,6 +978,23 @@ const UNMASKABLE = new Map<string, string>([
 
 function applyField(b: MatchBuilder, key: string, value: string): void {
   const lower = key.toLowerCase();
+  const range = /^([a-z_][a-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(lower);
+  if (range) {
+    // a bit range of a field (`reg3[0..7]=5`, `tp_src[5]=1`, `reg3[]=3`): the value shifted into place, masked
+    const name = range[1]!;
+    const f = fieldByName(name);
+    const width = name === "tp_src" || name === "tp_dst" ? 16 : f ? nxWidth(f) : 0;
+    if (!width) throw new FlowSyntaxError(`unknown keyword ${key}`);
+    const lo = range[2] === "" || range[2] === undefined ? 0 : Number(range[2]);
+    const hi = range[2] === "" || range[2] === undefined ? width - 1 : range[3] === undefined ? lo : Number(range[3]);
+    if (hi < lo || hi >= width) throw new FlowSyntaxError(`${key}: bit range out of bounds for field ${name}`);
+    const v = parseInt128(value, key);
+    const nbits = BigInt(hi - lo + 1);
+    if (v >> nbits) throw new FlowSyntaxError(`${value}: value does not fit into ${nbits} bits`);
+    const mask = ones(Number(nbits)) << BigInt(lo);
+    applyField(b, name, `0x${(v << BigInt(lo)).toString(16)}/0x${mask.toString(16)}`);
+    return;
+  }
   const unmaskable = UNMASKABLE.get(lower);
   if (unmaskable !== undefined && value.includes("/")) throw new FlowSyntaxError(`${value}: invalid mask for field ${unmaskable}`);
   // OpenFlow 1.0 style names handled specially
@@ -1239,6 +1256,9 @@ function num(v: string | undefined, key: string, max: number): number {
   return n;
 }
 
+/** What separates actions: commas or white space outside parentheses (ovs-ofctl's key-value syntax). */
+const ACTION_SEPARATORS = ", \t\r\n";
+
 /** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
 const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
 
@@ -1247,7 +1267,7 @@ const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_act
  * write_metadata, write_actions, clear_actions).
  */
 export function parseInstructions(text: string, ctx: ActionParseContext = actionParseContext()): Instruction[] {
-  const items = splitTop(text);
+  const items = splitTop(text, ACTION_SEPARATORS);
   const insts: Instruction[] = [];
   const apply: Action[] = [];
   let meter: Instruction | undefined;
@@ -1278,7 +1298,12 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
         clear = true;
         continue;
       case "write_actions":
-        write = { type: "write_actions", actions: parseActionList(paren ?? "") };
+        {
+          // an action set is checked against the match, but its OpenFlow 1.0-only inconsistencies do not count
+          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false });
+          // ovs-ofctl sends no instruction for an empty action set (`write_actions(drop)`)
+          write = actions.length ? { type: "write_actions", actions } : undefined;
+        }
         continue;
       case "write_metadata": {
         const [v, m] = (arg ?? "").split("/");
@@ -1309,7 +1334,10 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
  * @param ctx - what the flow matches, where an action's encoding depends on it (default: nothing)
  */
 export function parseActionList(text: string, ctx: ActionParseContext = actionParseContext()): Action[] {
-  return splitTop(text).flatMap((it) => parseAction(it, ctx));
+  const items = splitTop(text, ACTION_SEPARATORS);
+  // `write_actions(drop)`, `clone(drop)`: an empty list
+  if (items.length === 1 && items[0]!.toLowerCase() === "drop") return [];
+  return items.flatMap((it) => parseAction(it, ctx));
 }
 
 function splitAction(it: string): { name: string; arg: string | undefined; paren: string | undefined } {
@@ -1473,6 +1501,12 @@ function checkAction(name: string, actions: readonly Action[], ctx: ActionParseC
       soft(!f.vlan);
       f.vlan = false;
       return;
+    case "set_vlan_vid":
+    case "set_vlan_pcp":
+      // unlike mod_vlan_*, no VLAN header is pushed: without one, only OpenFlow 1.0 accepts it
+      soft(!f.vlan);
+      f.vlan = true;
+      return;
     case "set_mpls_label":
     case "set_mpls_tc":
     case "set_mpls_ttl":
@@ -1565,7 +1599,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
         return [{ type: "output_trunc", port: p, maxLen }];
       }
       const a = arg ?? "";
-      if (a.includes("[")) {
+      if (a.includes("[") || (!/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
         const src = parseSubField(a);
         const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
         return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
@@ -1616,6 +1650,10 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
         ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
         { type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) },
       ];
+    case "set_vlan_vid":
+      return [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }];
+    case "set_vlan_pcp":
+      return [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }];
     case "strip_vlan":
     case "pop_vlan":
       return [{ type: "pop_vlan" }];
@@ -1657,21 +1695,21 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
       }
       return [{ type: "dec_nw_ttl" }];
     case "set_field": {
-      const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? "");
+      const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
       const out = setFieldAction(m[2]!, m[1]!.trim());
       for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
       return out;
     }
     case "load": {
-      const m = /^(.*)->(.*)$/.exec(arg ?? "");
+      const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
       const dst = parseSubField(m[2]!);
       checkWritable(dst.field, ctx);
       return [loadAction(m[1]!.trim(), dst)];
     }
     case "move": {
-      const m = /^(.*)->(.*)$/.exec(arg ?? "");
+      const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
       const src = parseSubField(m[1]!);
       const dst = parseSubField(m[2]!);

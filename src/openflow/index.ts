@@ -130,7 +130,7 @@ export type { ActionParseContext, ParsedFlow } from "./flowtext.js";
 export { actionParseContext } from "./flowtext.js";
 export { MatchInconsistentError, factsOfMatch, prerequisitesMet, requireField, ctValid } from "./consistency.js";
 export type { FlowFacts } from "./consistency.js";
-export { formatMessage, formatFlowStats, hexDump, packetSummary } from "./print.js";
+export { formatMessage, formatFlowStats, hexDump, meterModError, packetSummary } from "./print.js";
 export {
   OpenFlowConnection,
   OpenFlowListener,

@@ -175,7 +175,13 @@ export interface MessageHeader {
 
 /** A decoded OpenFlow message; discriminated on `type`. */
 export type OfMessage =
-  | (MessageHeader & { readonly type: "hello"; readonly versions: readonly number[] })
+  | (MessageHeader & {
+      readonly type: "hello";
+      /** Versions of the version bitmap element (every bit set, as sent). */
+      readonly versions: readonly number[];
+      /** The whole message, when it has elements Open vSwitch cannot use (printed as "unknown data in hello"). */
+      readonly unknownData?: Uint8Array | undefined;
+    })
   | (MessageHeader & { readonly type: "error"; readonly errType: number; readonly code: number; readonly experimenter?: number | undefined; readonly data: Uint8Array })
   | (MessageHeader & { readonly type: "echo_request"; readonly data: Uint8Array })
   | (MessageHeader & { readonly type: "echo_reply"; readonly data: Uint8Array })
@@ -780,26 +786,41 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   }
   switch (h.msgType) {
     case OfpType.HELLO: {
+      // as Open vSwitch's ofputil_decode_hello(): elements it cannot use make the hello "not fully understood"
       const versions: number[] = [];
-      while (r.remaining >= 4) {
+      let understood = true;
+      while (r.remaining > 0) {
+        if (r.remaining < 4) {
+          understood = false;
+          break;
+        }
         const es = r.pos;
         const et = r.u16();
         const el = r.u16();
-        if (el < 4) r.fail(`hello element length ${el} < 4`, es + 2);
+        const padded = (el + 7) & ~7;
+        if (el < 4 || padded > r.remaining + 4) {
+          understood = false;
+          break;
+        }
         r.pos = es;
         const e = r.sub(el, "hello element");
         e.skip(4);
-        r.skip(Math.min(r.remaining, ((el + 7) & ~7) - el));
-        if (et === HELLO_ELEM_VERSIONBITMAP) {
-          let word = 0;
-          while (e.remaining >= 4) {
-            const bits = e.u32();
-            for (let i = 0; i < 32; i++) if (bits & (1 << i)) versions.push(word * 32 + i);
-            word++;
-          }
+        r.skip(Math.min(r.remaining, padded - el));
+        if (et !== HELLO_ELEM_VERSIONBITMAP || e.remaining === 0 || e.remaining % 4 !== 0) {
+          understood = false;
+          continue;
         }
+        let word = 0;
+        let first = 0;
+        while (e.remaining >= 4) {
+          const bits = e.u32();
+          if (word === 0) first = bits;
+          for (let i = 0; i < 32; i++) if (bits & (1 << i)) versions.push(word * 32 + i);
+          word++;
+        }
+        if ((first & ~1) === 0) understood = false;
       }
-      return { version: v, xid, type: "hello", versions };
+      return understood ? { version: v, xid, type: "hello", versions } : { version: v, xid, type: "hello", versions, unknownData: r.bytes.slice() };
     }
     case OfpType.ERROR: {
       const errType = r.u16();
@@ -1077,7 +1098,8 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
   w.u32(m.xid ?? 0);
   switch (m.type) {
     case "hello": {
-      if (m.versions.length) {
+      if (m.unknownData) w.bytes(m.unknownData.subarray(OFP_HEADER_LEN));
+      else if (m.versions.length) {
         w.u16(HELLO_ELEM_VERSIONBITMAP);
         const words = Math.floor(Math.max(...m.versions) / 32) + 1;
         w.u16(4 + words * 4);

@@ -186,6 +186,7 @@ def({ name: "nd_tll", nxm: [N1, 25], oxm: [B, 33], nxmName: "NXM_NX_ND_TLL", oxm
 def({ name: "mpls_label", oxm: [B, 34], oxmName: "OXM_OF_MPLS_LABEL", len: 4, bits: 20, format: "dec" });
 def({ name: "mpls_tc", oxm: [B, 35], oxmName: "OXM_OF_MPLS_TC", len: 1, bits: 3, format: "dec" });
 def({ name: "mpls_bos", oxm: [B, 36], oxmName: "OXM_OF_MPLS_BOS", len: 1, bits: 1, format: "dec" });
+def({ name: "mpls_ttl", nxm: [N1, 30], nxmName: "NXM_NX_MPLS_TTL", len: 1, format: "dec" });
 def({ name: "pbb_isid", oxm: [B, 37], oxmName: "OXM_OF_PBB_ISID", len: 3, format: "dec" });
 def({ name: "tun_id", nxm: [N1, 16], oxm: [B, 38], nxmName: "NXM_NX_TUN_ID", oxmName: "OXM_OF_TUNNEL_ID", len: 8, format: "hex", aliases: ["tunnel_id"] });
 def({ name: "ipv6_exthdr", oxm: [B, 39], oxmName: "OXM_OF_IPV6_EXTHDR", len: 2, bits: 9, format: "hex" });

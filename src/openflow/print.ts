@@ -4,7 +4,7 @@
  * @module
  */
 import { errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
-import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TlvMapping, decodeMessage, encodeMessage } from "./messages.js";
+import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
@@ -406,9 +406,36 @@ export function formatTlvMappings(maps: readonly TlvMapping[]): string {
   return ["  class  type  length  match field", " ------  ----  ------  --------------", ...rows].join("\n");
 }
 
+/**
+ * The OpenFlow error Open vSwitch's meter_mod decoder gives a METER_MOD (OpenFlow 1.3.5 §7.3.4.4), if any:
+ * an unknown command (`OFPMMFC_BAD_COMMAND`), both KBPS and PKTPS (`OFPMMFC_BAD_FLAGS`), a band other than
+ * drop or dscp_remark (`OFPMMFC_BAD_BAND`). A DELETE's flags and bands are not looked at.
+ */
+export function meterModError(m: Extract<OfMessage, { type: "meter_mod" }>): string | undefined {
+  if (m.command > 2) return "OFPMMFC_BAD_COMMAND";
+  if (m.command === 2) return undefined;
+  if ((m.flags & 1) !== 0 && (m.flags & 2) !== 0) return "OFPMMFC_BAD_FLAGS";
+  if (m.bands.some((b) => b.bandType !== 1 && b.bandType !== 2)) return "OFPMMFC_BAD_BAND";
+  return undefined;
+}
+
+/** True when a hello (whole message) carries a version bitmap element whose first word names a version. */
+function helloBitmapUsable(msg: Uint8Array): boolean {
+  const v = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  let usable = false;
+  for (let at = OFP_HEADER_LEN; at + 4 <= msg.length; ) {
+    const type = v.getUint16(at);
+    const len = v.getUint16(at + 2);
+    if (len < 4 || at + ((len + 7) & ~7) > msg.length + 0) break;
+    if (type === 1 && len >= 8 && (len - 4) % 4 === 0 && (v.getUint32(at + 4) & ~1) !== 0) usable = true;
+    at += (len + 7) & ~7;
+  }
+  return usable;
+}
+
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
 export function formatMessage(m: OfMessage): string {
-  const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16)}`})`;
+  const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16).padStart(2, "0")}`})`;
   let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
   if ((m.type === "multipart_request" || m.type === "multipart_reply") && m.flags) {
     head += " flags=" + (m.flags & 1 ? "[more]" : "") + (m.flags & ~1 ? `[***unknown flags 0x${(m.flags & ~1).toString(16).padStart(4, "0")}***]` : "");
@@ -417,8 +444,12 @@ export function formatMessage(m: OfMessage): string {
     case "flow_mod":
       return `${head} ${formatFlowMod(m)}`;
     case "hello": {
-      const vs = m.versions.length ? m.versions : Array.from({ length: m.version }, (_, i) => i + 1);
-      return `${head}\n version bitmap: ${vs.map((v) => `0x${v.toString(16).padStart(2, "0")}`).join(", ")}`;
+      // Open vSwitch keeps the first 32 bits of the bitmap, never version 0; without a usable bitmap, every
+      // version up to the header's (at most 0x1f)
+      let vs = m.versions.filter((v) => v >= 1 && v < 32);
+      if (!vs.length || (m.unknownData && !helloBitmapUsable(m.unknownData))) vs = Array.from({ length: Math.min(m.version, 31) }, (_, i) => i + 1);
+      const text = `${head}\n version bitmap: ${vs.map((v) => `0x${v.toString(16).padStart(2, "0")}`).join(", ")}`;
+      return m.unknownData ? `${text}\n unknown data in hello:\n${hexDump(m.unknownData)}` : text;
     }
     case "error": {
       const nx = m.errType === 0xffff && m.experimenter === 0x2320 ? nxErrorName(m.code) : undefined;
@@ -486,8 +517,11 @@ export function formatMessage(m: OfMessage): string {
     case "get_async_reply":
     case "set_async":
       return `${head}\n${fmtAsync(m.masks)}`;
-    case "meter_mod":
+    case "meter_mod": {
+      const bad = meterModError(m);
+      if (bad) return `${head} ***decode error: ${bad}***\n${hexDump(encodeMessage(m))}`;
       return `${head} ${["ADD", "MOD", "DEL"][m.command] ?? m.command} ${fmtMeter(m.meterId, m.flags, m.bands)}`;
+    }
     case "bundle_control":
       return `${head}\n bundle_id=0x${m.bundleId.toString(16)} type=${BUNDLE_TYPES[m.bundleType] ?? m.bundleType} flags=${bundleFlags(m.flags)}`;
     case "bundle_add": {

@@ -163,32 +163,32 @@ const CLASS_TABLE =
   "m:ipv6_label:cidr=1ec|m:ipv6_label:exact=1ec|m:ipv6_label:masked=1ec|m:ipv6_src:bitwise=1ec|" +
   "m:ipv6_src:cidr=1ec|m:ipv6_src:exact=1ec|m:ipv6_src:masked=1ec|m:metadata:bitwise=1fc|" +
   "m:metadata:cidr=1fc|m:metadata:exact=1fc|m:mpls_bos:exact=1ec|m:mpls_label:exact=1fc|" +
-  "m:mpls_tc:exact=1fc|m:nd_sll:bitwise=1ec|m:nd_sll:cidr=1ec|m:nd_sll:exact=1ec|m:nd_sll:masked=1ec|" +
-  "m:nd_target:bitwise=1ec|m:nd_target:cidr=1ec|m:nd_target:exact=1ec|m:nd_target:masked=1ec|" +
-  "m:nd_tll:bitwise=1ec|m:nd_tll:cidr=1ec|m:nd_tll:exact=1ec|m:nd_tll:masked=1ec|m:nw_dst:bitwise=1fc|" +
-  "m:nw_ecn:exact=1fc|m:nw_frag:bitwise=1ec|m:nw_frag:exact=1ec|m:nw_proto@ipv6=1ec|" +
-  "m:nw_src:bitwise=1fc|m:nw_ttl:exact=1ec|m:packet_type:exact=1ec|m:pkt_mark:bitwise=1ec|" +
-  "m:pkt_mark:cidr=1ec|m:pkt_mark:exact=1ec|m:recirc_id:exact=1ec|m:reg0:bitwise=1ec|m:reg0:cidr=1ec|" +
-  "m:reg0:exact=1ec|m:reg10:bitwise=1ec|m:reg10:cidr=1ec|m:reg10:exact=1ec|m:reg11:bitwise=1ec|" +
-  "m:reg11:cidr=1ec|m:reg11:exact=1ec|m:reg12:bitwise=1ec|m:reg12:cidr=1ec|m:reg12:exact=1ec|" +
-  "m:reg13:bitwise=1ec|m:reg13:cidr=1ec|m:reg13:exact=1ec|m:reg14:bitwise=1ec|m:reg14:cidr=1ec|" +
-  "m:reg14:exact=1ec|m:reg15:bitwise=1ec|m:reg15:cidr=1ec|m:reg15:exact=1ec|m:reg1:bitwise=1ec|" +
-  "m:reg1:cidr=1ec|m:reg1:exact=1ec|m:reg2:bitwise=1ec|m:reg2:cidr=1ec|m:reg2:exact=1ec|" +
-  "m:reg3:bitwise=1ec|m:reg3:cidr=1ec|m:reg3:exact=1ec|m:reg4:bitwise=1ec|m:reg4:cidr=1ec|" +
-  "m:reg4:exact=1ec|m:reg5:bitwise=1ec|m:reg5:cidr=1ec|m:reg5:exact=1ec|m:reg6:bitwise=1ec|" +
-  "m:reg6:cidr=1ec|m:reg6:exact=1ec|m:reg7:bitwise=1ec|m:reg7:cidr=1ec|m:reg7:exact=1ec|" +
-  "m:reg8:bitwise=1ec|m:reg8:cidr=1ec|m:reg8:exact=1ec|m:reg9:bitwise=1ec|m:reg9:cidr=1ec|" +
-  "m:reg9:exact=1ec|m:sctp_dst:bitwise=1ec|m:sctp_dst:cidr=1ec|m:sctp_dst:exact=1fc|" +
-  "m:sctp_dst:masked=1ec|m:sctp_src:bitwise=1ec|m:sctp_src:cidr=1ec|m:sctp_src:exact=1fc|" +
-  "m:sctp_src:masked=1ec|m:table:exact=1fa|m:tcp_dst:bitwise=1ec|m:tcp_dst:cidr=1ec|" +
-  "m:tcp_dst:masked=1ec|m:tcp_flags:bitwise=1ec|m:tcp_flags:exact=1ec|m:tcp_flags:masked=1ec|" +
-  "m:tcp_src:bitwise=1ec|m:tcp_src:cidr=1ec|m:tcp_src:masked=1ec|m:tp_dst:bitwise=1ec|" +
-  "m:tp_dst:cidr=1ec|m:tp_dst:masked=1ec|m:tp_src:bitwise=1ec|m:tp_src:cidr=1ec|m:tp_src:masked=1ec|" +
-  "m:tun_dst:bitwise=1ec|m:tun_dst:cidr=1ec|m:tun_dst:exact=1ec|m:tun_flags:bitwise=1ec|" +
-  "m:tun_flags:exact=1ec|m:tun_gbp_flags:bitwise=1ec|m:tun_gbp_flags:exact=1ec|" +
-  "m:tun_gbp_id:bitwise=1ec|m:tun_gbp_id:cidr=1ec|m:tun_gbp_id:exact=1ec|m:tun_id:bitwise=1ec|" +
-  "m:tun_id:cidr=1ec|m:tun_id:exact=1ec|m:tun_ipv6_dst:bitwise=1ec|m:tun_ipv6_dst:cidr=1ec|" +
-  "m:tun_ipv6_dst:exact=1ec|m:tun_ipv6_src:bitwise=1ec|m:tun_ipv6_src:cidr=1ec|" +
+  "m:mpls_tc:exact=1fc|m:mpls_ttl:exact=1ec|m:nd_sll:bitwise=1ec|m:nd_sll:cidr=1ec|m:nd_sll:exact=1ec|" +
+  "m:nd_sll:masked=1ec|m:nd_target:bitwise=1ec|m:nd_target:cidr=1ec|m:nd_target:exact=1ec|" +
+  "m:nd_target:masked=1ec|m:nd_tll:bitwise=1ec|m:nd_tll:cidr=1ec|m:nd_tll:exact=1ec|" +
+  "m:nd_tll:masked=1ec|m:nw_dst:bitwise=1fc|m:nw_ecn:exact=1fc|m:nw_frag:bitwise=1ec|" +
+  "m:nw_frag:exact=1ec|m:nw_proto@ipv6=1ec|m:nw_src:bitwise=1fc|m:nw_ttl:exact=1ec|" +
+  "m:packet_type:exact=1ec|m:pkt_mark:bitwise=1ec|m:pkt_mark:cidr=1ec|m:pkt_mark:exact=1ec|" +
+  "m:recirc_id:exact=1ec|m:reg0:bitwise=1ec|m:reg0:cidr=1ec|m:reg0:exact=1ec|m:reg10:bitwise=1ec|" +
+  "m:reg10:cidr=1ec|m:reg10:exact=1ec|m:reg11:bitwise=1ec|m:reg11:cidr=1ec|m:reg11:exact=1ec|" +
+  "m:reg12:bitwise=1ec|m:reg12:cidr=1ec|m:reg12:exact=1ec|m:reg13:bitwise=1ec|m:reg13:cidr=1ec|" +
+  "m:reg13:exact=1ec|m:reg14:bitwise=1ec|m:reg14:cidr=1ec|m:reg14:exact=1ec|m:reg15:bitwise=1ec|" +
+  "m:reg15:cidr=1ec|m:reg15:exact=1ec|m:reg1:bitwise=1ec|m:reg1:cidr=1ec|m:reg1:exact=1ec|" +
+  "m:reg2:bitwise=1ec|m:reg2:cidr=1ec|m:reg2:exact=1ec|m:reg3:bitwise=1ec|m:reg3:cidr=1ec|" +
+  "m:reg3:exact=1ec|m:reg4:bitwise=1ec|m:reg4:cidr=1ec|m:reg4:exact=1ec|m:reg5:bitwise=1ec|" +
+  "m:reg5:cidr=1ec|m:reg5:exact=1ec|m:reg6:bitwise=1ec|m:reg6:cidr=1ec|m:reg6:exact=1ec|" +
+  "m:reg7:bitwise=1ec|m:reg7:cidr=1ec|m:reg7:exact=1ec|m:reg8:bitwise=1ec|m:reg8:cidr=1ec|" +
+  "m:reg8:exact=1ec|m:reg9:bitwise=1ec|m:reg9:cidr=1ec|m:reg9:exact=1ec|m:sctp_dst:bitwise=1ec|" +
+  "m:sctp_dst:cidr=1ec|m:sctp_dst:exact=1fc|m:sctp_dst:masked=1ec|m:sctp_src:bitwise=1ec|" +
+  "m:sctp_src:cidr=1ec|m:sctp_src:exact=1fc|m:sctp_src:masked=1ec|m:table:exact=1fa|" +
+  "m:tcp_dst:bitwise=1ec|m:tcp_dst:cidr=1ec|m:tcp_dst:masked=1ec|m:tcp_flags:bitwise=1ec|" +
+  "m:tcp_flags:exact=1ec|m:tcp_flags:masked=1ec|m:tcp_src:bitwise=1ec|m:tcp_src:cidr=1ec|" +
+  "m:tcp_src:masked=1ec|m:tp_dst:bitwise=1ec|m:tp_dst:cidr=1ec|m:tp_dst:masked=1ec|" +
+  "m:tp_src:bitwise=1ec|m:tp_src:cidr=1ec|m:tp_src:masked=1ec|m:tun_dst:bitwise=1ec|m:tun_dst:cidr=1ec|" +
+  "m:tun_dst:exact=1ec|m:tun_flags:bitwise=1ec|m:tun_flags:exact=1ec|m:tun_gbp_flags:bitwise=1ec|" +
+  "m:tun_gbp_flags:exact=1ec|m:tun_gbp_id:bitwise=1ec|m:tun_gbp_id:cidr=1ec|m:tun_gbp_id:exact=1ec|" +
+  "m:tun_id:bitwise=1ec|m:tun_id:cidr=1ec|m:tun_id:exact=1ec|m:tun_ipv6_dst:bitwise=1ec|" +
+  "m:tun_ipv6_dst:cidr=1ec|m:tun_ipv6_dst:exact=1ec|m:tun_ipv6_src:bitwise=1ec|m:tun_ipv6_src:cidr=1ec|" +
   "m:tun_ipv6_src:exact=1ec|m:tun_metadata0:bitwise=1ec|m:tun_metadata0:cidr=1ec|" +
   "m:tun_metadata0:exact=1ec|m:tun_metadata10:bitwise=1ec|m:tun_metadata10:cidr=1ec|" +
   "m:tun_metadata10:exact=1ec|m:tun_metadata11:bitwise=1ec|m:tun_metadata11:cidr=1ec|" +
@@ -261,7 +261,7 @@ const CLASS_TABLE =
   "m:xreg4:masked=1ec|m:xreg5:exact=1ec|m:xreg5:masked=1ec|m:xreg6:exact=1ec|m:xreg6:masked=1ec|" +
   "m:xreg7:exact=1ec|m:xreg7:masked=1ec|m:xxreg0:exact=1ec|m:xxreg0:masked=1ec|m:xxreg1:exact=1ec|" +
   "m:xxreg1:masked=1ec|m:xxreg2:exact=1ec|m:xxreg2:masked=1ec|m:xxreg3:exact=1ec|m:xxreg3:masked=1ec|" +
-  "s:no_byte_counts=1c0|s:no_packet_counts=1c0|s:reset_counts=1e0|table=1fa";
+  "s:no_byte_counts=1c0|s:no_packet_counts=1c0|s:reset_counts=1e0|table=1fa|";
 const CLASSES = new Map<string, number>(
   CLASS_TABLE.split("|").filter((e) => e).map((e) => {
     const i = e.lastIndexOf("=");
