@@ -540,6 +540,8 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   if (ml) out.push(`mpls_label=${ml.v}`);
   const mtc = get("mpls_tc");
   if (mtc) out.push(`mpls_tc=${mtc.v}`);
+  const mttl = get("mpls_ttl");
+  if (mttl) out.push(`mpls_ttl=${mttl.v}`);
   const mbos = get("mpls_bos");
   if (mbos) out.push(`mpls_bos=${mbos.v}`);
   const frag = get("nw_frag");
@@ -1058,7 +1060,9 @@ function applyField(b: MatchBuilder, key: string, value: string): void {
     len = Math.max(1, Math.ceil(bits / 8));
   }
   const { v, m } = parseValue(f, value, len);
-  setMatch(b, f.name, v, m, len);
+  // tunnel flags: only the public flags (oam) can be matched (Open vSwitch's FLOW_TNL_PUB_F_MASK)
+  if (f.name === "tun_flags") setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
+  else setMatch(b, f.name, v, m, len);
 }
 
 function buildMatch(b: MatchBuilder): MatchField[] {
@@ -1403,14 +1407,23 @@ function parseBits(s: string): bigint {
   return parseInt128(s, "value");
 }
 
-function loadAction(valueText: string, dst: SubField): Action {
+function loadAction(valueText: string, dst: SubField): Action[] {
   const v = parseBits(valueText);
   const isMd = dst.field.startsWith("tun_metadata");
-  if (dst.nbits <= 64 && !isMd) return { type: "reg_load", dst, value: v };
+  if (dst.nbits <= 64 && !isMd) return [{ type: "reg_load", dst, value: v }];
+  if (!isMd) {
+    // wider than 64 bits: one NXAST_REG_LOAD per 64-bit piece, lowest first (as ovs-ofctl encodes it)
+    const out: Action[] = [];
+    for (let k = 0; k < dst.nbits; k += 64) {
+      const n = Math.min(64, dst.nbits - k);
+      out.push({ type: "reg_load", dst: subField(dst.field, dst.ofs + k, n), value: (v >> BigInt(k)) & ones(n) });
+    }
+    return out;
+  }
   const f = fieldByName(dst.field)!;
   const m = ones(dst.nbits) << BigInt(dst.ofs);
   const len = isMd ? minLen(m) : f.len;
-  return { type: "reg_load2", field: matchField(f.name, bigToBytes((v << BigInt(dst.ofs)) & m, len), bigToBytes(m, len)) };
+  return [{ type: "reg_load2", field: matchField(f.name, bigToBytes((v << BigInt(dst.ofs)) & m, len), bigToBytes(m, len)) }];
 }
 
 function parseHexBytes(s: string): Uint8Array {
@@ -1706,7 +1719,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
       const dst = parseSubField(m[2]!);
       checkWritable(dst.field, ctx);
-      return [loadAction(m[1]!.trim(), dst)];
+      return loadAction(m[1]!.trim(), dst);
     }
     case "move": {
       const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");

@@ -75,7 +75,8 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
   // match fields as written (OVS restricts the protocols by the field named, before normalization)
   for (const item of splitTop(matchText, ", \t")) {
     const eq = item.indexOf("=");
-    const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
+    // a bit range (`reg3[0..7]=1`) restricts the protocols as its field does
+    const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase().replace(/\[.*\]$/, "");
     if (!name) continue;
     if (eq < 0) {
       keys.add(`s:${name}`);
@@ -89,7 +90,8 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
   }
   // IP-level fields matched on IPv6 need NXM/OXM whatever they are called
   const dl = fm.match.find((m) => m.field === "dl_type");
-  if (dl && dl.value[0] === 0x86 && dl.value[1] === 0xdd && fm.match.some((m) => m.field === "nw_proto")) keys.add("m:nw_proto@ipv6");
+  const ipLevel = ["nw_proto", "ip_dscp", "nw_ecn", "nw_ttl", "nw_frag"];
+  if (dl && dl.value[0] === 0x86 && dl.value[1] === 0xdd && fm.match.some((m) => ipLevel.includes(m.field))) keys.add("m:nw_proto@ipv6");
   if (ai) actionKeys(text.slice(text.indexOf("=", ai.index + ai[1]!.length) + 1), "", keys);
   for (let b = 0; b < 5; b++) if (fm.flags & (1 << b)) keys.add(`flag:${b}`);
   if (/(^|[,\s])table\s*=/.test(matchText)) keys.add("table");
@@ -269,10 +271,17 @@ const CLASSES = new Map<string, number>(
   }),
 );
 
+/** A match key under the field's own name (`m:ip_src:cidr` is `m:nw_src:cidr`): the table is keyed by it. */
+function canonicalKey(k: string): string {
+  const m = /^m:([^:=@]+):(\w+)$/.exec(k);
+  const def = m ? fieldByName(m[1]!) : undefined;
+  return def ? `m:${def.name}:${m![2]}` : k;
+}
+
 /** The protocols that can carry the flow `text` (parsed as `fm`), as `ovs-ofctl parse-flow` reports. */
 export function usableProtocols(text: string, fm: ParsedFlow): number {
   let u = ANY_PROTOCOL;
-  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? ANY_PROTOCOL;
+  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? ANY_PROTOCOL;
   if (fm.of10Only) u &= Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID;
   return u;
 }
