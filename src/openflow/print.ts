@@ -78,30 +78,29 @@ function duration(sec: number, nsec: number): string {
 
 /** Formats one flow-stats entry as `ovs-ofctl dump-flows` prints it (without the leading space). */
 export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}): string {
-  const parts: string[] = [];
-  if (!opts.noStats) {
-    if (f.cookie !== 0n) parts.push(`cookie=0x${f.cookie.toString(16)}`);
-    else parts.push("cookie=0x0");
-    parts.push(`duration=${duration(f.durationSec, f.durationNsec)}`);
-  } else if (f.cookie !== 0n) parts.push(`cookie=0x${f.cookie.toString(16)}`);
-  if (f.tableId !== 0 || !opts.noStats) parts.push(`table=${f.tableId}`);
-  if (!opts.noStats) {
-    parts.push(`n_packets=${f.packetCount}`);
-    parts.push(`n_bytes=${f.byteCount}`);
-  }
-  if (f.idleTimeout) parts.push(`idle_timeout=${f.idleTimeout}`);
-  if (f.hardTimeout) parts.push(`hard_timeout=${f.hardTimeout}`);
-  if (f.flags & 1) parts.push("send_flow_rem");
-  if (f.flags & 2) parts.push("check_overlap");
-  if (f.flags & 4) parts.push("reset_counts");
-  if (f.flags & 8) parts.push("no_packet_counts");
-  if (f.flags & 16) parts.push("no_byte_counts");
-  const m = formatMatch(f.match, f.priority);
-  let s = parts.join(", ");
-  if (s) s += ", ";
-  if (m) s += m + " ";
+  // as Open vSwitch's ofputil_flow_stats_format(): "key=value, " items, flags followed by a space each
+  const stats = !opts.noStats;
+  let s = "";
+  if (stats || f.cookie !== 0n) s += `cookie=0x${f.cookie.toString(16)}, `;
+  if (stats) s += `duration=${duration(f.durationSec, f.durationNsec)}, `;
+  if (stats || f.tableId !== 0) s += `table=${f.tableId}, `;
+  if (stats) s += `n_packets=${f.packetCount}, n_bytes=${f.byteCount}, `;
+  if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
+  if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
+  for (const [bit, name] of FLOW_MOD_FLAG_NAMES) if (f.flags & bit) s += `${name} `;
+  s += formatMatch(f.match, f.priority);
+  if (s && !s.endsWith(" ")) s += " ";
   return `${s}actions=${formatInstructions(f.instructions)}`;
 }
+
+/** Flow-mod flags in the order ovs-ofctl prints them. */
+const FLOW_MOD_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [1, "send_flow_rem"],
+  [2, "check_overlap"],
+  [4, "reset_counts"],
+  [8, "no_packet_counts"],
+  [16, "no_byte_counts"],
+];
 
 /** `ovs-ofctl`-style hex dump (offset, 16 bytes with a '-' after the 8th, ASCII column). */
 export function hexDump(b: Uint8Array): string {

@@ -19,6 +19,9 @@ const FLOWS = [
   "table=2,priority=5,cookie=0x1234,idle_timeout=60,ct_state=-new+est-rel-inv+trk,ct_label=0/0x1,actions=resubmit(,3)",
   "table=3,arp,arp_op=1,actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:0a:00:00:00:00:01->eth_src,set_field:2->arp_op,output:in_port",
   "table=4,ipv6,ipv6_src=fd00::/64,actions=controller(userdata=01.02.03,pause),drop_placeholder",
+  // flow-mod flags are printed followed by a space, not a comma (`reset_counts priority=101,...`)
+  "table=5,priority=101,reset_counts,send_flow_rem,tcp,actions=drop",
+  "table=5,check_overlap,actions=drop",
 ].map((f) => f.replace(",drop_placeholder", ""));
 
 function ofctlDump(v: Vswitchd): string[] {
