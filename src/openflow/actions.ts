@@ -276,13 +276,13 @@ export const MAX_ACTION_DEPTH = 8;
 
 function sfFromHeader(header: number, experimenter: number | undefined, ofs: number, nbits: number): SubField {
   const f = fieldByHeader(header, experimenter);
-  return { field: f ? f.name : "unknown", header: header & 0xfffffeff, experimenter, ofs, nbits };
+  return { field: f ? f.name : "unknown", header: (header & 0xfffffeff) >>> 0, experimenter, ofs, nbits };
 }
 
 /** Builds a {@link SubField} for a field name (e.g. `subField("reg0", 0, 16)` = `reg0[0..15]`). */
 export function subField(name: string, ofs = 0, nbits?: number): SubField {
   const f = fieldByName(name);
-  if (!f) throw new EncodeError(`unknown field ${name}`);
+  if (!f) throw new EncodeError(name, "unknown field");
   return {
     field: f.name,
     header: f.nxHeader,
@@ -304,7 +304,7 @@ function writeNxHeader(w: Writer, sf: SubField): void {
 }
 
 function ofsNbits(sf: SubField): number {
-  if (sf.nbits < 1 || sf.nbits > 64 || sf.ofs > 1023) throw new EncodeError(`${sf.field}: bad ofs/nbits`);
+  if (sf.nbits < 1 || sf.nbits > 64 || sf.ofs > 1023) throw new EncodeError(sf.field, `bad bit range (ofs ${sf.ofs}, nbits ${sf.nbits})`);
   return (sf.ofs << 6) | (sf.nbits - 1);
 }
 
