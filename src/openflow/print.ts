@@ -63,9 +63,44 @@ const MP_NAMES: Record<string, string> = {
   table_features: "OFPST_TABLE_FEATURES",
 };
 
+/** Names of the multipart types kept raw by the codec and formatted here. */
+const RAW_MP_NAMES: Record<number, string> = { 5: "OFPST_QUEUE", 11: "OFPST_METER_FEATURES" };
+
+/** A raw multipart request body ovs-ofctl formats, or undefined to print the header alone. */
+function rawRequestText(mpType: number, data: Uint8Array): string | undefined {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (mpType === 5 && data.length === 8) {
+    const queue = v.getUint32(4);
+    return ` port=${formatPort(v.getUint32(0))} queue=${queue === 0xffffffff ? "ALL" : queue}`;
+  }
+  return undefined;
+}
+
+const METER_BAND_TYPES: ReadonlyArray<readonly [number, string]> = [
+  [1 << 1, "drop"],
+  [1 << 2, "dscp_remark"],
+];
+const METER_CAPABILITIES: ReadonlyArray<readonly [number, string]> = [
+  [1, "kbps"],
+  [2, "pktps"],
+  [4, "burst"],
+  [8, "stats"],
+];
+
+/** A raw multipart reply body ovs-ofctl formats (OpenFlow 1.3.5 §7.3.5.13 meter features), or undefined. */
+function rawReplyText(mpType: number, data: Uint8Array): string | undefined {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (mpType === 11 && data.length === 16) {
+    const bands = flagNames(v.getUint32(4), METER_BAND_TYPES).join(" ");
+    const caps = flagNames(v.getUint32(8), METER_CAPABILITIES).join(" ");
+    return `\nmax_meter:${v.getUint32(0)} max_bands:${data[12]} max_color:${data[13]}\nband_types: ${bands}\ncapabilities: ${caps}`;
+  }
+  return undefined;
+}
+
 function typeName(m: OfMessage): string {
   if (m.type === "multipart_request" || m.type === "multipart_reply") {
-    const kind = m.body.kind === "raw" ? `OFPST_${m.body.mpType}` : (MP_NAMES[m.body.kind] ?? m.body.kind);
+    const kind = m.body.kind === "raw" ? (RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`) : (MP_NAMES[m.body.kind] ?? m.body.kind);
     return `${kind} ${m.type === "multipart_request" ? "request" : "reply"}`;
   }
   if (m.type === "unknown") return `OFPT_UNKNOWN_${m.msgType}`;
@@ -475,7 +510,7 @@ export function formatMessage(m: OfMessage): string {
     case "get_async_request":
       return head;
     case "features_reply":
-      return `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}\ncapabilities: ${flagNames(m.capabilities, CAPABILITIES).join(" ")}`;
+      return `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}${m.auxiliaryId ? `, auxiliary_id:${m.auxiliaryId}` : ""}\ncapabilities: ${flagNames(m.capabilities, CAPABILITIES).join(" ")}`;
     case "get_config_reply":
     case "set_config":
       return `${head} frags=${["normal", "drop", "reassemble", "nx-match"][m.flags & 3]} miss_send_len=${m.missSendLen}`;
@@ -560,6 +595,8 @@ export function formatMessage(m: OfMessage): string {
         case "meter":
         case "meter_config":
           return `${head} meter=${b.meterId === 0xffffffff ? "all" : b.meterId}`;
+        case "raw":
+          return head + (rawRequestText(b.mpType, b.data) ?? "");
         default:
           return head;
       }
@@ -609,6 +646,8 @@ export function formatMessage(m: OfMessage): string {
                 mt.bands.map((k, i) => `\n${i}: packet_count:${k.packetCount} byte_count:${k.byteCount}`).join(""),
             ),
           ].join("\n");
+        case "raw":
+          return head + (rawReplyText(b.mpType, b.data) ?? "");
         default:
           return head;
       }
