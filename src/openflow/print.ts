@@ -63,6 +63,38 @@ const MP_NAMES: Record<string, string> = {
   table_features: "OFPST_TABLE_FEATURES",
 };
 
+/** The ONF experimenter ID ("ONF\0"). */
+const ONF_EXPERIMENTER = 0x4f4e4600;
+/** ONF experimenter messages of OpenFlow 1.3 that Open vSwitch prints (ONF extension numbers). */
+const ONF_MESSAGES: Record<number, string> = {
+  1870: "ONFT_FLOW_MONITOR_CANCEL",
+  1871: "ONFT_FLOW_MONITOR_PAUSED",
+  1872: "ONFT_FLOW_MONITOR_RESUMED",
+  1911: "ONFT_ROLE_STATUS",
+};
+const ROLE_STATUS_REASONS = ["primary_request", "configuration_changed", "experimenter_data_changed"];
+
+/** The body of an ONF experimenter message as ovs-ofctl prints it, or undefined for one it refuses. */
+function onfText(expType: number, data: Uint8Array): string | undefined {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  switch (expType) {
+    case 1870:
+      return data.length === 4 ? ` id=${v.getUint32(0)}` : undefined;
+    case 1871:
+    case 1872:
+      return data.length === 0 ? "" : undefined;
+    case 1911: {
+      if (data.length !== 16) return undefined;
+      const role = v.getUint32(0);
+      const gen = v.getBigUint64(8);
+      const reason = ROLE_STATUS_REASONS[data[4]!] ?? `unknown_reason(${data[4]})`;
+      const roleName = ["nochange", "equal", "primary", "secondary"][role] ?? `${role}`;
+      return ` role=${roleName}${gen === 0xffffffffffffffffn ? "" : ` generation_id=${gen}`} reason=${reason}`;
+    }
+  }
+  return undefined;
+}
+
 /** Names of the multipart types kept raw by the codec and formatted here. */
 const RAW_MP_NAMES: Record<number, string> = { 5: "OFPST_QUEUE", 11: "OFPST_METER_FEATURES" };
 
@@ -104,6 +136,7 @@ function typeName(m: OfMessage): string {
     return `${kind} ${m.type === "multipart_request" ? "request" : "reply"}`;
   }
   if (m.type === "unknown") return `OFPT_UNKNOWN_${m.msgType}`;
+  if (m.type === "experimenter" && m.experimenter === ONF_EXPERIMENTER && ONF_MESSAGES[m.expType]) return ONF_MESSAGES[m.expType]!;
   return TYPE_NAMES[m.type] ?? m.type;
 }
 
@@ -693,8 +726,13 @@ export function formatMessage(m: OfMessage): string {
       const used = m.mappings.reduce((n, t) => n + t.optionLen, 0);
       return `${head}\n max option space=${m.maxOptionSpace} max fields=${m.maxFields}\n allocated option space=${used}\n\n mapping table:\n${formatTlvMappings(m.mappings)}`;
     }
-    case "experimenter":
-      return `***decode error: OFPBRC_BAD_VENDOR***\n${hexDump(encodeMessage(m))}`;
+    case "experimenter": {
+      const onf = m.experimenter === ONF_EXPERIMENTER && m.version >= 4 && ONF_MESSAGES[m.expType] ? onfText(m.expType, m.data) : undefined;
+      if (onf !== undefined) return head + onf;
+      // a known ONF message of the wrong length is OFPBRC_BAD_LEN, an unknown experimenter OFPBRC_BAD_VENDOR
+      const bad = m.experimenter === ONF_EXPERIMENTER && m.version >= 4 && ONF_MESSAGES[m.expType] ? "OFPBRC_BAD_LEN" : "OFPBRC_BAD_VENDOR";
+      return `***decode error: ${bad}***\n${hexDump(encodeMessage(m))}`;
+    }
     case "unknown":
       return `***decode error: OFPBRC_BAD_TYPE***\n${hexDump(encodeMessage(m))}`;
   }
