@@ -140,8 +140,14 @@ function typeName(m: OfMessage): string {
   return TYPE_NAMES[m.type] ?? m.type;
 }
 
+/**
+ * A duration as Open vSwitch's ofp_print_duration() prints it: whole seconds, then 3 decimals when the
+ * fraction is whole milliseconds, else as many of 9 decimals as it needs (none for 0 ns).
+ */
 function duration(sec: number, nsec: number): string {
-  return `${sec}.${String(Math.floor(nsec / 1e6)).padStart(3, "0")}s`;
+  if (nsec <= 0) return `${sec}s`;
+  if (nsec % 1e6 === 0) return `${sec}.${String(nsec / 1e6).padStart(3, "0")}s`;
+  return `${sec}.${String(nsec).padStart(9, "0").replace(/0+$/, "")}s`;
 }
 
 /** Formats one flow-stats entry as `ovs-ofctl dump-flows` prints it (without the leading space). */
@@ -258,7 +264,7 @@ function fmtPortDesc(p: PortDesc): string {
 }
 
 function fmtDuration(sec: number, nsec: number): string {
-  return nsec ? duration(sec, nsec) : `${sec}s`;
+  return duration(sec, nsec);
 }
 
 const GROUP_TYPES = ["all", "select", "indirect", "ff"];
@@ -646,13 +652,14 @@ export function formatMessage(m: OfMessage): string {
         case "aggregate":
           return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}`;
         case "table":
-          return [head, ...b.tables.map((t) => `  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`)].join("\n");
+          // each table starts with a line break of its own: a blank line between tables
+          return [head, b.tables.map((t) => `  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`).join("\n\n")].filter((x) => x).join("\n");
         case "port_stats":
           return [
             `${head} ${b.ports.length} ports`,
             ...b.ports.map((p) => {
               const c = p.counters;
-              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`;
+              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}`;
             }),
           ].join("\n");
         case "port_desc":
@@ -660,7 +667,7 @@ export function formatMessage(m: OfMessage): string {
         case "group_desc":
           return [head, ...b.groups.map((g) => " " + fmtGroup(g.groupId, g.groupType, g.buckets))].join("\n");
         case "meter_config":
-          return [head, ...b.meters.map((mc) => fmtMeter(mc.meterId, mc.flags, mc.bands))].join("\n");
+          return [head, b.meters.map((mc) => fmtMeter(mc.meterId, mc.flags, mc.bands)).join("\n\n")].filter((x) => x).join("\n");
         case "group":
           return [
             head,
@@ -673,12 +680,12 @@ export function formatMessage(m: OfMessage): string {
         case "meter":
           return [
             head,
-            ...b.meters.map(
+            b.meters.map(
               (mt) =>
                 `meter:${mt.meterId} flow_count:${mt.flowCount} packet_in_count:${mt.packetInCount} byte_in_count:${mt.byteInCount} duration:${fmtDuration(mt.durationSec, mt.durationNsec)} bands:` +
                 mt.bands.map((k, i) => `\n${i}: packet_count:${k.packetCount} byte_count:${k.byteCount}`).join(""),
-            ),
-          ].join("\n");
+            ).join("\n\n"),
+          ].filter((x) => x).join("\n");
         case "raw":
           return head + (rawReplyText(b.mpType, b.data) ?? "");
         default:
