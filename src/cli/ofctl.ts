@@ -261,7 +261,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           io.out("OpenFlow message is empty\n");
           return 0;
         }
-        const verbosity = rest[1] === undefined ? 1 : Number(rest[1]);
+        const verbosity = rest[1] === undefined ? 2 : Number(rest[1]);
         if (!Number.isInteger(verbosity)) throw new Error(`${rest[1]}: invalid verbosity`);
         const length = bytes.length >= 4 ? (bytes[2]! << 8) | bytes[3]! : 0;
         if (bytes.length < 8) io.out(`OpenFlow packet too short (only ${bytes.length} bytes):\n`);
@@ -269,7 +269,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
         else {
           try {
-            const text = formatMessage(decodeMessage(bytes));
+            const text = formatMessage(decodeMessage(bytes), { verbosity });
             io.out(verbosity >= 5 ? `${text}\n${hexDump(bytes)}\n` : `${text}\n`);
             return 0;
           } catch (e) {

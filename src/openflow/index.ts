@@ -131,6 +131,7 @@ export { actionParseContext } from "./flowtext.js";
 export { MatchInconsistentError, factsOfMatch, prerequisitesMet, requireField, ctValid } from "./consistency.js";
 export type { FlowFacts } from "./consistency.js";
 export { formatMessage, formatFlowStats, hexDump, meterModError, packetSummary } from "./print.js";
+export type { FormatOptions } from "./print.js";
 export {
   OpenFlowConnection,
   OpenFlowListener,

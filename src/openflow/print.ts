@@ -506,8 +506,30 @@ function helloBitmapUsable(msg: Uint8Array): boolean {
   return usable;
 }
 
+/** Options of {@link formatMessage}. */
+export interface FormatOptions {
+  /**
+   * ovs-ofctl's verbosity: above 2, packet-ins and packet-outs are followed by a hex dump of the packet.
+   * @default 2
+   */
+  readonly verbosity?: number | undefined;
+}
+
+/** Appends the packet's hex dump (offsets and bytes, no ASCII column) when `verbosity` is above 2. */
+function withPacketDump(text: string, data: Uint8Array, verbosity: number): string {
+  if (verbosity <= 2 || data.length === 0) return text;
+  const lines: string[] = [];
+  for (let off = 0; off < data.length; off += 16) {
+    let line = `${off.toString(16).padStart(8, "0")}  `;
+    for (let i = off; i < Math.min(off + 16, data.length); i++) line += data[i]!.toString(16).padStart(2, "0") + (i - off === 7 ? "-" : " ");
+    lines.push(line.trimEnd());
+  }
+  return `${text}\n${lines.join("\n")}`;
+}
+
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
-export function formatMessage(m: OfMessage): string {
+export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
+  const verbosity = opts.verbosity ?? 2;
   const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16).padStart(2, "0")}`})`;
   let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
   if ((m.type === "multipart_request" || m.type === "multipart_reply") && m.flags) {
@@ -560,14 +582,14 @@ export function formatMessage(m: OfMessage): string {
       s += ` total_len=${m.totalLen} ${formatMatch(m.match)} (via ${["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"][m.reason] ?? m.reason}) data_len=${m.data.length}`;
       s += m.bufferId === 0xffffffff ? " (unbuffered)" : ` buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
       const sum = packetSummary(m.data);
-      return sum ? `${s}\n${sum}` : s;
+      return withPacketDump(sum ? `${s}\n${sum}` : s, m.data, verbosity);
     }
     case "packet_out": {
       let s = `${head} in_port=${portName(m.inPort)} actions=${m.actions.length ? formatActions(m.actions) : "drop"}`;
       if (m.bufferId !== 0xffffffff) return `${s} buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
       s += ` data_len=${m.data.length}`;
       const sum = packetSummary(m.data);
-      return sum ? `${s}\n${sum}` : s;
+      return withPacketDump(sum ? `${s}\n${sum}` : s, m.data, verbosity);
     }
     case "flow_removed": {
       const reasons = ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"];
