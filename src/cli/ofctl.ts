@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { DecodeError, fromHex, toHex } from "../openflow/bytes.js";
-import { decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
+import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
@@ -184,6 +184,11 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
         again = encodeInstructionList(insts);
       } else {
         const actions = decodeActionList(bytes);
+        const bad = actionListError(actions);
+        if (bad) {
+          io.out(`bad ${version} actions: ${bad}\n\n`);
+          continue;
+        }
         text = actions.length ? formatActions(actions) : "drop";
         again = encodeActionList(actions);
       }

@@ -1107,3 +1107,21 @@ export function encodeInstructionList(insts: readonly Instruction[]): Uint8Array
   encodeInstructions(w, insts);
   return w.finish().slice();
 }
+
+/**
+ * The OpenFlow error Open vSwitch's action decoder gives a decoded action list, if any (checked through
+ * `ct` and `clone`): a `set_field` of a field it does not know is `OFPBAC_BAD_SET_TYPE`; of `in_port`, or of
+ * `vlan_vid` without the present bit, `OFPBAC_BAD_SET_ARGUMENT`.
+ */
+export function actionListError(actions: readonly Action[]): string | undefined {
+  for (const a of actions) {
+    if (a.type === "set_field") {
+      if (a.field.field === "unknown") return "OFPBAC_BAD_SET_TYPE";
+      if (a.field.field === "in_port") return "OFPBAC_BAD_SET_ARGUMENT";
+      if (a.field.field === "vlan_vid" && ((a.field.value[0] ?? 0) & 0x10) === 0) return "OFPBAC_BAD_SET_ARGUMENT";
+    }
+    const nested = a.type === "ct" || a.type === "clone" ? actionListError(a.actions) : undefined;
+    if (nested) return nested;
+  }
+  return undefined;
+}

@@ -62,6 +62,7 @@ export {
   encodeInstructions,
   decodeActionList,
   encodeActionList,
+  actionListError,
   decodeInstructionList,
   encodeInstructionList,
 } from "./actions.js";
