@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
  *
  * @module
  */
@@ -23,6 +23,7 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-actions VERSION       decode hex action lists from stdin, print them and the re-encoding differences
   parse-instructions VERSION  same for instruction lists
   ofp-print HEX [VERBOSITY]   decode and print an OpenFlow message
+  show TARGET                 print the switch's features, ports and configuration
   dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
   dump-table-features TARGET  print the switch's table features
   add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
@@ -311,6 +312,16 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
             },
           }, { onPart });
           if (r.type !== "multipart_reply" || r.body.kind !== "flow") throw new Error(`unexpected reply ${r.type}`);
+        });
+        return 0;
+      }
+      case "show": {
+        need(rest, 1, cmd);
+        // ovs-ofctl's sequence and xids: features (2), port descriptions (3), switch config (5)
+        await withSwitch(rest[0]!, opts, async (c) => {
+          io.out(`${formatMessage(await c.request({ type: "features_request", xid: 2 }))}\n`);
+          io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
+          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: 5 }))}\n`);
         });
         return 0;
       }

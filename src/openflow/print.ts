@@ -685,7 +685,8 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
             }),
           ].join("\n");
         case "port_desc":
-          return [head, ...b.ports.map((p) => " " + fmtPortDesc(p))].join("\n");
+          // ovs-ofctl prints ports sorted by number (LOCAL and the other reserved ports last)
+          return [head, ...[...b.ports].sort((x, y) => x.portNo - y.portNo).map((p) => " " + fmtPortDesc(p))].join("\n");
         case "group_desc":
           return [head, ...b.groups.map((g) => " " + fmtGroup(g.groupId, g.groupType, g.buckets))].join("\n");
         case "meter_config":

@@ -216,6 +216,10 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
     const bad = await run("-O", "OpenFlow13", "add-flow", v.mgmt, "table=5,actions=goto_table:1");
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("OFPT_ERROR");
+    // show: features, port descriptions and switch configuration, as ovs-ofctl prints them (same xids)
+    const show = await run("-O", "OpenFlow13", "show", v.mgmt);
+    expect(show.code).toBe(0);
+    expect(show.out).toBe(v.ofctl("-O", "OpenFlow13", "show", v.mgmt));
     const refused = await run("-O", "OpenFlow13", "dump-flows", "unix:/nonexistent/x.mgmt");
     expect(refused.code).toBe(1);
     expect(parseFlow("table=1", FlowModCommand.DELETE).tableId).toBe(1);
