@@ -11,7 +11,7 @@ import { actionListError, decodeActionList, decodeInstructionList, encodeActionL
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
-import { FlowSyntaxError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
+import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
 import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
@@ -107,6 +107,21 @@ async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnect
   } finally {
     c.close();
   }
+}
+
+/**
+ * Parses flows for a switch command; a port given by name (`in_port=p1`) is looked up in the switch's port
+ * descriptions, as ovs-ofctl does, and the flows parsed again.
+ */
+async function parseWithPorts(c: OpenFlowConnection, texts: readonly string[], command: number): Promise<ParsedFlow[]> {
+  try {
+    return texts.map((t) => parseFlow(t, command));
+  } catch (e) {
+    if (!(e instanceof UnknownPortError)) throw e;
+  }
+  const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
+  const portNames = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
+  return texts.map((t) => parseFlow(t, command, { portNames }));
 }
 
 /** strerror() texts ovs-ofctl prints for the usual connection failures. */
@@ -288,8 +303,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       }
       case "dump-flows": {
         need(rest, 1, cmd);
-        const q = rest[1] ? parseFlow(rest[1], FlowModCommand.DELETE) : undefined;
         await withSwitch(rest[0]!, opts, async (c) => {
+          const q = rest[1] ? (await parseWithPorts(c, [rest[1]], FlowModCommand.DELETE))[0] : undefined;
           // ovs-ofctl prints every reply message of a multipart sequence with its own header line
           const onPart = (part: { xid: number; body: MultipartReplyBody }) => {
             if (part.body.kind !== "flow") return;
@@ -368,8 +383,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 : FlowModCommand.MODIFY
               : FlowModCommand.ADD;
         const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
-        const mods = texts.map((t) => parseFlow(t, command));
-        await withSwitch(rest[0]!, opts, (c) => c.flowMods(mods));
+        await withSwitch(rest[0]!, opts, async (c) => c.flowMods(await parseWithPorts(c, texts, command)));
         return 0;
       }
       default:

@@ -14,7 +14,19 @@ import { FlowModCommand, FlowModFlags } from "./constants.js";
 
 /** Thrown for text that is not valid flow syntax; the message mirrors ovs-ofctl's where practical. */
 export class FlowSyntaxError extends Error {
-  override readonly name = "FlowSyntaxError";
+  override readonly name: string = "FlowSyntaxError";
+}
+
+/**
+ * A port that is neither a number nor a reserved name (nor a name in {@link ParseFlowOptions.portNames}):
+ * a caller connected to the switch can look the name up and parse again.
+ */
+export class UnknownPortError extends FlowSyntaxError {
+  override readonly name = "UnknownPortError";
+  /** @param port - the text given as a port */
+  constructor(readonly port: string) {
+    super(`${port}: invalid or unknown port`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -61,7 +73,7 @@ export function parsePort(s: string): number {
   const up = s.toUpperCase();
   const named = PORT_NAMES.find(([n]) => n === up);
   if (named) return port16to32(named[1]);
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(s)) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(s)) throw new UnknownPortError(s);
   const n = Number(s);
   if (n > 0xffffffff) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   if (n >= 0xff00 && n <= 0xffff) return port16to32(n);
@@ -1152,7 +1164,8 @@ function normalizePrereqs(b: MatchBuilder): void {
  * @param command - flow_mod command (ADD by default)
  * @throws FlowSyntaxError on invalid syntax
  */
-export function parseFlow(text: string, command: number = FlowModCommand.ADD): ParsedFlow {
+export function parseFlow(text: string, command: number = FlowModCommand.ADD, options: ParseFlowOptions = {}): ParsedFlow {
+  const names = options.portNames;
   const t = text.trim();
   let matchPart = t;
   let actionsPart: string | undefined;
@@ -1205,7 +1218,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD): P
         fm.importance = num(val, key, 0xffff);
         continue;
       case "out_port":
-        fm.outPort = parsePort(val ?? "");
+        fm.outPort = names?.get(val ?? "") ?? parsePort(val ?? "");
         continue;
       case "out_group":
         fm.outGroup = num(val, key, 0xffffffff);
@@ -1236,11 +1249,13 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD): P
         continue; // dump-flows output fields are accepted and ignored, as ovs-ofctl does
     }
     if (val === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
-    applyField(b, key, val);
+    // a port name the switch reported (`in_port=p1`)
+    const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
+    applyField(b, key, port === undefined ? val : String(port));
   }
   normalizePrereqs(b);
   fm.match = buildMatch(b);
-  const ctx = actionParseContext(fm.match);
+  const ctx: ActionParseContext = { ...actionParseContext(fm.match), portNames: names };
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
   if (ctx.of10Only) fm.of10Only = true;
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
@@ -1304,7 +1319,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
       case "write_actions":
         {
           // an action set is checked against the match, but its OpenFlow 1.0-only inconsistencies do not count
-          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false });
+          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, portNames: ctx.portNames });
           // ovs-ofctl sends no instruction for an empty action set (`write_actions(drop)`)
           write = actions.length ? { type: "write_actions", actions } : undefined;
         }
@@ -1443,6 +1458,22 @@ export interface ActionParseContext {
   of10Only: boolean;
   /** The actions are nested in `ct(exec(...))`, the only place `ct_mark` and `ct_label` may be set. */
   readonly inCt?: boolean | undefined;
+  /** Port names the switch reported, by name (`output:p1`). */
+  readonly portNames?: ReadonlyMap<string, number> | undefined;
+}
+
+/** Options of {@link parseFlow}. */
+export interface ParseFlowOptions {
+  /**
+   * Port names and their numbers, as the switch reports them (`in_port=p1`, `output:p1`); without it only
+   * numbers and reserved names (`LOCAL`, `CONTROLLER`, ...) are ports.
+   */
+  readonly portNames?: ReadonlyMap<string, number> | undefined;
+}
+
+/** A port number or name: a name the switch reported first, then numbers and reserved names. */
+function portOf(s: string, ctx: ActionParseContext): number {
+  return ctx.portNames?.get(s.trim()) ?? parsePort(s);
 }
 
 /** Fields no action may write (Open vSwitch's read-only fields), by our name, with the name ovs-ofctl reports. */
@@ -1603,7 +1634,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
         if (port.includes("[")) return [{ type: "output_reg", src: parseSubField(port), maxLen, v2: false }];
         let p: number;
         try {
-          p = port32to16(parsePort(port));
+          p = port32to16(portOf(port, ctx));
         } catch {
           throw new FlowSyntaxError(`output to unknown truncate port: ${port}`);
         }
@@ -1612,12 +1643,12 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
         return [{ type: "output_trunc", port: p, maxLen }];
       }
       const a = arg ?? "";
-      if (a.includes("[") || (!/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
+      if (a.includes("[") || (!ctx.portNames?.has(a) && !/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
         const src = parseSubField(a);
         const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
         return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
       }
-      return [outputTo(parsePort(a))];
+      return [outputTo(portOf(a, ctx))];
     }
     case "in_port":
     case "normal":
@@ -1651,7 +1682,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "enqueue": {
       const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
       if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
-      return [{ type: "set_queue", queueId: Number(q) }, outputTo(parsePort(p ?? "")), { type: "pop_queue" }];
+      return [{ type: "set_queue", queueId: Number(q) }, outputTo(portOf(p ?? "", ctx)), { type: "pop_queue" }];
     }
     case "mod_vlan_vid":
       return [
@@ -1742,12 +1773,12 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "resubmit": {
       if (paren !== undefined) {
         const [p, t, ct] = paren.split(",").map((x) => x.trim());
-        const inPort = p ? port32to16(parsePort(p)) : 0xfff8;
+        const inPort = p ? port32to16(portOf(p, ctx)) : 0xfff8;
         const table = t ? num(t, "resubmit table", 254) : 255;
         if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
         return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
       }
-      return [{ type: "resubmit", inPort: port32to16(parsePort(arg ?? "")), table: 255, ct: false, withTable: false }];
+      return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
     }
     case "set_tunnel":
     case "set_tunnel64": {
@@ -1964,7 +1995,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
       case "exec": {
-        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true };
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames };
         actions.push(...parseActionList(paren ?? "", inner));
         if (inner.of10Only) ctx.of10Only = true;
         break;

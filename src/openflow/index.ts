@@ -109,6 +109,7 @@ export type {
 export { FrameDecoder } from "./framing.js";
 export {
   FlowSyntaxError,
+  UnknownPortError,
   parseFlow,
   parseInstructions,
   parseActionList,
@@ -127,7 +128,7 @@ export {
   fieldNames,
   formatIp6Big,
 } from "./flowtext.js";
-export type { ActionParseContext, ParsedFlow } from "./flowtext.js";
+export type { ActionParseContext, ParseFlowOptions, ParsedFlow } from "./flowtext.js";
 export { actionParseContext } from "./flowtext.js";
 export { MatchInconsistentError, factsOfMatch, prerequisitesMet, requireField, ctValid } from "./consistency.js";
 export type { FlowFacts } from "./consistency.js";

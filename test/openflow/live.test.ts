@@ -216,6 +216,16 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
     const bad = await run("-O", "OpenFlow13", "add-flow", v.mgmt, "table=5,actions=goto_table:1");
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("OFPT_ERROR");
+    // port names are looked up on the switch, as ovs-ofctl looks them up
+    expect((await run("-O", "OpenFlow13", "add-flow", v.mgmt, "table=6,in_port=p1,actions=output:p2,resubmit(p1,7)")).code).toBe(0);
+    expect(v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6")).toBe(" table=6, in_port=1 actions=output:2,resubmit(1,7)\n");
+    const named = await run("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6,in_port=p1");
+    expect(named.out).toBe(v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6,in_port=p1"));
+    expect((await run("-O", "OpenFlow13", "del-flows", v.mgmt, "table=6,in_port=p1")).code).toBe(0);
+    expect(v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6")).toBe("");
+    const unknown = await run("-O", "OpenFlow13", "add-flow", v.mgmt, "in_port=nosuchport,actions=drop");
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("nosuchport: invalid or unknown port");
     // show: features, port descriptions and switch configuration, as ovs-ofctl prints them (same xids)
     const show = await run("-O", "OpenFlow13", "show", v.mgmt);
     expect(show.code).toBe(0);
