@@ -1424,6 +1424,7 @@ function parseBits(s: string): bigint {
 
 function loadAction(valueText: string, dst: SubField): Action[] {
   const v = parseBits(valueText);
+  if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${valueText}->${formatSubField(dst)}: value does not fit into ${dst.nbits} bits`);
   const isMd = dst.field.startsWith("tun_metadata");
   if (dst.nbits <= 64 && !isMd) return [{ type: "reg_load", dst, value: v }];
   if (!isMd) {
@@ -2122,6 +2123,8 @@ function parseLearn(s: string): Action {
         continue;
       case "result_dst":
         a.resultDst = parseSubField(val);
+        if (READ_ONLY.has(a.resultDst.field)) throw new FlowSyntaxError(`${READ_ONLY.get(a.resultDst.field)} is read-only`);
+        if (a.resultDst.nbits !== 1) throw new FlowSyntaxError("result_dst in 'learn' action must be a single bit");
         a.flags |= LearnFlags.WRITE_RESULT;
         continue;
     }
@@ -2130,6 +2133,7 @@ function parseLearn(s: string): Action {
       if (!m) throw new FlowSyntaxError(`${p}: bad learn load`);
       const dst = parseSubField(m[2]!);
       const srcText = m[1]!.trim();
+      if (/^(0x[0-9a-f]+|\d+)$/i.test(srcText) && BigInt(srcText) >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${srcText}->${m[2]}: value does not fit into ${dst.nbits} bits`);
       if (/^(0x[0-9a-f]+|\d+)$/i.test(srcText)) specs.push({ dst: "load", nbits: dst.nbits, src: { kind: "imm", value: immBytes(BigInt(srcText), dst.nbits) }, dstField: dst });
       else specs.push({ dst: "load", nbits: dst.nbits, src: { kind: "field", sf: parseSubField(srcText) }, dstField: dst });
       continue;
