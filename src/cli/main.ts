@@ -16,7 +16,7 @@ import { closest } from "./suggest.js";
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   ovsdb: { summary: "OVSDB client, mirrors ovsdb-client", load: async () => (await import("./ovsdb.js")).ovsdbCommand },
   geneve: { summary: "encode/decode Geneve frames and pcaps (no OVS counterpart; tshark reads the pcaps)", load: async () => (await import("./geneve.js")).geneveCommand },
-  ofctl: { summary: "OpenFlow tool, mirrors ovs-ofctl", load: async () => (await import("../openflow/cli.js")).ofctlCommand },
+  ofctl: { summary: "OpenFlow tool, mirrors ovs-ofctl", load: async () => (await import("./ofctl.js")).ofctlCommand },
   codegen: { summary: "generate typed TypeScript models from .ovsschema, as ovsdb-idlc does for C", load: async () => (await import("./codegen.js")).codegenCommand },
   server: { summary: "embedded OVSDB server, mirrors ovsdb-server", load: async () => (await import("./server.js")).serverCommand },
   nbctl: { summary: "OVN northbound tool, mirrors ovn-nbctl", load: async () => (await import("./nbctl.js")).nbctlCommand },

@@ -276,13 +276,13 @@ export const MAX_ACTION_DEPTH = 8;
 
 function sfFromHeader(header: number, experimenter: number | undefined, ofs: number, nbits: number): SubField {
   const f = fieldByHeader(header, experimenter);
-  return { field: f ? f.name : "unknown", header: header & 0xfffffeff, experimenter, ofs, nbits };
+  return { field: f ? f.name : "unknown", header: (header & 0xfffffeff) >>> 0, experimenter, ofs, nbits };
 }
 
 /** Builds a {@link SubField} for a field name (e.g. `subField("reg0", 0, 16)` = `reg0[0..15]`). */
 export function subField(name: string, ofs = 0, nbits?: number): SubField {
   const f = fieldByName(name);
-  if (!f) throw new EncodeError(`unknown field ${name}`);
+  if (!f) throw new EncodeError(name, "unknown field");
   return {
     field: f.name,
     header: f.nxHeader,
@@ -304,7 +304,7 @@ function writeNxHeader(w: Writer, sf: SubField): void {
 }
 
 function ofsNbits(sf: SubField): number {
-  if (sf.nbits < 1 || sf.nbits > 64 || sf.ofs > 1023) throw new EncodeError(`${sf.field}: bad ofs/nbits`);
+  if (sf.nbits < 1 || sf.nbits > 64 || sf.ofs > 1023) throw new EncodeError(sf.field, `bad bit range (ofs ${sf.ofs}, nbits ${sf.nbits})`);
   return (sf.ofs << 6) | (sf.nbits - 1);
 }
 
@@ -1068,4 +1068,60 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[]): vo
     w.pad(start, 8);
     w.patch16(lenAt, w.pos - start);
   }
+}
+
+/**
+ * Decodes a bare OpenFlow 1.3 action list (the body of an apply-actions instruction, of a packet-out,
+ * or what `ovs-ofctl parse-actions OpenFlow13` reads as hex).
+ * @param bytes - the action list; every byte must belong to an action
+ * @throws DecodeError on malformed input
+ */
+export function decodeActionList(bytes: Uint8Array): Action[] {
+  return decodeActions(new Reader(bytes));
+}
+
+/**
+ * Encodes a bare OpenFlow 1.3 action list (each action padded to 8 bytes, lengths filled in).
+ * @throws EncodeError for a value that does not fit its field
+ */
+export function encodeActionList(actions: readonly Action[]): Uint8Array {
+  const w = new Writer(64);
+  encodeActions(w, actions);
+  return w.finish().slice();
+}
+
+/**
+ * Decodes a bare OpenFlow 1.3 instruction list (the instructions of a flow_mod or flow stats entry).
+ * @throws DecodeError on malformed input
+ */
+export function decodeInstructionList(bytes: Uint8Array): Instruction[] {
+  return decodeInstructions(new Reader(bytes));
+}
+
+/**
+ * Encodes a bare OpenFlow 1.3 instruction list.
+ * @throws EncodeError for a value that does not fit its field
+ */
+export function encodeInstructionList(insts: readonly Instruction[]): Uint8Array {
+  const w = new Writer(64);
+  encodeInstructions(w, insts);
+  return w.finish().slice();
+}
+
+/**
+ * The OpenFlow error Open vSwitch's action decoder gives a decoded action list, if any (checked through
+ * `ct` and `clone`): a `set_field` of a field it does not know is `OFPBAC_BAD_SET_TYPE`; of `in_port`, or of
+ * `vlan_vid` without the present bit, `OFPBAC_BAD_SET_ARGUMENT`.
+ */
+export function actionListError(actions: readonly Action[]): string | undefined {
+  for (const a of actions) {
+    if (a.type === "set_field") {
+      if (a.field.field === "unknown") return "OFPBAC_BAD_SET_TYPE";
+      if (a.field.field === "in_port") return "OFPBAC_BAD_SET_ARGUMENT";
+      if (a.field.field === "vlan_vid" && ((a.field.value[0] ?? 0) & 0x10) === 0) return "OFPBAC_BAD_SET_ARGUMENT";
+    }
+    const nested = a.type === "ct" || a.type === "clone" ? actionListError(a.actions) : undefined;
+    if (nested) return nested;
+  }
+  return undefined;
 }

@@ -8,9 +8,28 @@
 export { DecodeError } from "../bytes/decode-error.js";
 import { DecodeError } from "../bytes/decode-error.js";
 
-/** Thrown by encoders for values that cannot be represented on the wire. */
+/**
+ * Thrown by encoders for a value that cannot be represented on the wire: it names the protocol, the field
+ * and what is wrong (never a silently wrapped or truncated value).
+ */
 export class EncodeError extends Error {
   override readonly name = "EncodeError";
+  /** The layer being encoded. */
+  readonly protocol = "openflow";
+  /**
+   * @param field - the field (`xid`, `flow_mod.priority`, `reg0`, ...)
+   * @param reason - what is wrong, in words
+   */
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`openflow: ${field}: ${reason}`);
+  }
+}
+
+function outOfRange(field: string | undefined, v: number | bigint, bits: number): EncodeError {
+  return new EncodeError(field ?? `u${bits} field`, `${String(v)} is not an unsigned ${bits}-bit integer`);
 }
 
 /**
@@ -196,33 +215,49 @@ export class Writer {
     this.view = new DataView(nb.buffer);
   }
 
-  /** Writes an unsigned byte. */
-  u8(v: number): this {
+  /**
+   * Writes an unsigned byte.
+   * @param field - named in the {@link EncodeError} thrown when `v` is not an integer in 0..255
+   */
+  u8(v: number, field?: string): this {
+    if (!(v >>> 0 === v && v <= 0xff)) throw outOfRange(field, v, 8);
     this.grow(1);
     this.view.setUint8(this.pos++, v);
     return this;
   }
 
-  /** Writes a big-endian u16. */
-  u16(v: number): this {
+  /**
+   * Writes a big-endian u16.
+   * @param field - named in the {@link EncodeError} thrown when `v` is not an integer in 0..65535
+   */
+  u16(v: number, field?: string): this {
+    if (!(v >>> 0 === v && v <= 0xffff)) throw outOfRange(field, v, 16);
     this.grow(2);
     this.view.setUint16(this.pos, v);
     this.pos += 2;
     return this;
   }
 
-  /** Writes a big-endian u32. */
-  u32(v: number): this {
+  /**
+   * Writes a big-endian u32.
+   * @param field - named in the {@link EncodeError} thrown when `v` is not an integer in 0..2^32-1
+   */
+  u32(v: number, field?: string): this {
+    if (v >>> 0 !== v) throw outOfRange(field, v, 32);
     this.grow(4);
     this.view.setUint32(this.pos, v >>> 0);
     this.pos += 4;
     return this;
   }
 
-  /** Writes a big-endian u64. */
-  u64(v: bigint): this {
+  /**
+   * Writes a big-endian u64.
+   * @param field - named in the {@link EncodeError} thrown when `v` is not in 0..2^64-1
+   */
+  u64(v: bigint, field?: string): this {
+    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) throw outOfRange(field, v, 64);
     this.grow(8);
-    this.view.setBigUint64(this.pos, BigInt.asUintN(64, v));
+    this.view.setBigUint64(this.pos, v);
     this.pos += 8;
     return this;
   }
@@ -266,7 +301,7 @@ export class Writer {
 
   /** Overwrites a previously written u16. */
   patch16(at: number, v: number): void {
-    if (v > 0xffff) throw new EncodeError(`length ${v} does not fit in 16 bits`);
+    if (v > 0xffff) throw new EncodeError("length", `${v} does not fit in 16 bits`);
     this.view.setUint16(at, v);
   }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type FlowFacts, MatchInconsistentError, ctValid, factsOfMatch, isIpFlow, isMplsFlow, requireField } from "./consistency.js";
 import { Address4, Address6 } from "ip-address";
 import { bigToBytes, bytesToBig, fromHex } from "./bytes.js";
 import { type Action, type Instruction, type LearnSpec, type SubField, CtFlags, LearnFlags, NatFlags, OfpPort, subField } from "./actions.js";
@@ -13,7 +14,19 @@ import { FlowModCommand, FlowModFlags } from "./constants.js";
 
 /** Thrown for text that is not valid flow syntax; the message mirrors ovs-ofctl's where practical. */
 export class FlowSyntaxError extends Error {
-  override readonly name = "FlowSyntaxError";
+  override readonly name: string = "FlowSyntaxError";
+}
+
+/**
+ * A port that is neither a number nor a reserved name (nor a name in {@link ParseFlowOptions.portNames}):
+ * a caller connected to the switch can look the name up and parse again.
+ */
+export class UnknownPortError extends FlowSyntaxError {
+  override readonly name = "UnknownPortError";
+  /** @param port - the text given as a port */
+  constructor(readonly port: string) {
+    super(`${port}: invalid or unknown port`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +73,7 @@ export function parsePort(s: string): number {
   const up = s.toUpperCase();
   const named = PORT_NAMES.find(([n]) => n === up);
   if (named) return port16to32(named[1]);
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(s)) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(s)) throw new UnknownPortError(s);
   const n = Number(s);
   if (n > 0xffffffff) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   if (n >= 0xff00 && n <= 0xffff) return port16to32(n);
@@ -539,6 +552,8 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   if (ml) out.push(`mpls_label=${ml.v}`);
   const mtc = get("mpls_tc");
   if (mtc) out.push(`mpls_tc=${mtc.v}`);
+  const mttl = get("mpls_ttl");
+  if (mttl) out.push(`mpls_ttl=${mttl.v}`);
   const mbos = get("mpls_bos");
   if (mbos) out.push(`mpls_bos=${mbos.v}`);
   const frag = get("nw_frag");
@@ -945,6 +960,11 @@ const SHORTHANDS: Record<string, [number, number?]> = {
 export interface ParsedFlow extends FlowMod {
   /** `importance=` (OpenFlow 1.4+; not encoded in OpenFlow 1.3). */
   readonly importance?: number | undefined;
+  /**
+   * True when an action is inconsistent with the match in a way only OpenFlow 1.0 accepts (`mod_nw_src`
+   * without `ip`, `strip_vlan` without a VLAN, ...): ovs-ofctl then reports only OpenFlow10 and NXM as usable.
+   */
+  readonly of10Only?: boolean | undefined;
 }
 
 interface MatchBuilder {
@@ -957,8 +977,40 @@ function setMatch(b: MatchBuilder, name: string, v: bigint, m: bigint | undefine
   b.fields.set(name, { v, m, len });
 }
 
+/**
+ * Fields Open vSwitch does not let a flow mask ("Maskable: no" in meta-flow.h), by every name they are
+ * spelled with, mapped to the name ovs-ofctl's error uses.
+ */
+const UNMASKABLE = new Map<string, string>([
+  ...["recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "in_port", "in_port_oxm", "actset_output", "skb_priority", "ct_zone", "ct_nw_proto"].map((n) => [n, n] as const),
+  ...["eth_type", "dl_vlan", "dl_vlan_pcp", "vlan_pcp", "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "nw_proto", "nw_tos", "ip_dscp", "nw_ecn", "nw_ttl"].map((n) => [n, n] as const),
+  ...["arp_op", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "nd_reserved", "nd_options_type", "nsh_mdtype", "nsh_np", "nsp", "nsi", "nsh_ttl"].map((n) => [n, n] as const),
+  ["dl_type", "eth_type"],
+  ["ip_proto", "nw_proto"],
+  ["ip_ecn", "nw_ecn"],
+]);
+
 function applyField(b: MatchBuilder, key: string, value: string): void {
   const lower = key.toLowerCase();
+  const range = /^([a-z_][a-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(lower);
+  if (range) {
+    // a bit range of a field (`reg3[0..7]=5`, `tp_src[5]=1`, `reg3[]=3`): the value shifted into place, masked
+    const name = range[1]!;
+    const f = fieldByName(name);
+    const width = name === "tp_src" || name === "tp_dst" ? 16 : f ? nxWidth(f) : 0;
+    if (!width) throw new FlowSyntaxError(`unknown keyword ${key}`);
+    const lo = range[2] === "" || range[2] === undefined ? 0 : Number(range[2]);
+    const hi = range[2] === "" || range[2] === undefined ? width - 1 : range[3] === undefined ? lo : Number(range[3]);
+    if (hi < lo || hi >= width) throw new FlowSyntaxError(`${key}: bit range out of bounds for field ${name}`);
+    const v = parseInt128(value, key);
+    const nbits = BigInt(hi - lo + 1);
+    if (v >> nbits) throw new FlowSyntaxError(`${value}: value does not fit into ${nbits} bits`);
+    const mask = ones(Number(nbits)) << BigInt(lo);
+    applyField(b, name, `0x${(v << BigInt(lo)).toString(16)}/0x${mask.toString(16)}`);
+    return;
+  }
+  const unmaskable = UNMASKABLE.get(lower);
+  if (unmaskable !== undefined && value.includes("/")) throw new FlowSyntaxError(`${value}: invalid mask for field ${unmaskable}`);
   // OpenFlow 1.0 style names handled specially
   if (lower === "dl_vlan") {
     const v = Number(value);
@@ -1020,7 +1072,9 @@ function applyField(b: MatchBuilder, key: string, value: string): void {
     len = Math.max(1, Math.ceil(bits / 8));
   }
   const { v, m } = parseValue(f, value, len);
-  setMatch(b, f.name, v, m, len);
+  // tunnel flags: only the public flags (oam) can be matched (Open vSwitch's FLOW_TNL_PUB_F_MASK)
+  if (f.name === "tun_flags") setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
+  else setMatch(b, f.name, v, m, len);
 }
 
 function buildMatch(b: MatchBuilder): MatchField[] {
@@ -1110,7 +1164,8 @@ function normalizePrereqs(b: MatchBuilder): void {
  * @param command - flow_mod command (ADD by default)
  * @throws FlowSyntaxError on invalid syntax
  */
-export function parseFlow(text: string, command: number = FlowModCommand.ADD): ParsedFlow {
+export function parseFlow(text: string, command: number = FlowModCommand.ADD, options: ParseFlowOptions = {}): ParsedFlow {
+  const names = options.portNames;
   const t = text.trim();
   let matchPart = t;
   let actionsPart: string | undefined;
@@ -1163,7 +1218,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD): P
         fm.importance = num(val, key, 0xffff);
         continue;
       case "out_port":
-        fm.outPort = parsePort(val ?? "");
+        fm.outPort = names?.get(val ?? "") ?? parsePort(val ?? "");
         continue;
       case "out_group":
         fm.outGroup = num(val, key, 0xffffffff);
@@ -1194,17 +1249,15 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD): P
         continue; // dump-flows output fields are accepted and ignored, as ovs-ofctl does
     }
     if (val === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
-    applyField(b, key, val);
+    // a port name the switch reported (`in_port=p1`)
+    const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
+    applyField(b, key, port === undefined ? val : String(port));
   }
   normalizePrereqs(b);
   fm.match = buildMatch(b);
-  const vid = b.fields.get("vlan_vid");
-  parseCtx.vlanMatched = vid !== undefined && (vid.v & 0x1000n) !== 0n;
-  try {
-    if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart);
-  } finally {
-    parseCtx.vlanMatched = false;
-  }
+  const ctx: ActionParseContext = { ...actionParseContext(fm.match), portNames: names };
+  if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
+  if (ctx.of10Only) fm.of10Only = true;
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
 }
@@ -1222,12 +1275,18 @@ function num(v: string | undefined, key: string, max: number): number {
   return n;
 }
 
+/** What separates actions: commas or white space outside parentheses (ovs-ofctl's key-value syntax). */
+const ACTION_SEPARATORS = ", \t\r\n";
+
+/** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
+const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
+
 /**
  * Parses an `actions=` string into OpenFlow 1.3 instructions (apply-actions plus meter, goto_table,
  * write_metadata, write_actions, clear_actions).
  */
-export function parseInstructions(text: string): Instruction[] {
-  const items = splitTop(text);
+export function parseInstructions(text: string, ctx: ActionParseContext = actionParseContext()): Instruction[] {
+  const items = splitTop(text, ACTION_SEPARATORS);
   const insts: Instruction[] = [];
   const apply: Action[] = [];
   let meter: Instruction | undefined;
@@ -1235,8 +1294,18 @@ export function parseInstructions(text: string): Instruction[] {
   let write: Instruction | undefined;
   let wm: Instruction | undefined;
   let gt: Instruction | undefined;
+  let last = -1;
+  const names: string[] = [];
   for (const it of items) {
     const { name, arg, paren } = splitAction(it);
+    // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
+    const rank = INSTRUCTION_ORDER.indexOf(name) < 0 ? 1 : INSTRUCTION_ORDER.indexOf(name);
+    if (name !== "drop" && last >= 0 && (last === 1 ? rank < last : rank <= last)) {
+      if (rank === last) throw new FlowSyntaxError(`duplicate ${INSTRUCTION_ORDER[rank]} instruction not allowed, for OpenFlow 1.1+ compatibility`);
+      throw new FlowSyntaxError(`invalid instruction ordering: ${INSTRUCTION_ORDER[rank]} must appear before ${INSTRUCTION_ORDER[last]}, for OpenFlow 1.1+ compatibility`);
+    }
+    if (name !== "drop") last = rank;
+    names.push(name);
     switch (name) {
       case "drop":
         if (items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
@@ -1248,7 +1317,12 @@ export function parseInstructions(text: string): Instruction[] {
         clear = true;
         continue;
       case "write_actions":
-        write = { type: "write_actions", actions: parseActionList(paren ?? "") };
+        {
+          // an action set is checked against the match, but its OpenFlow 1.0-only inconsistencies do not count
+          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, portNames: ctx.portNames });
+          // ovs-ofctl sends no instruction for an empty action set (`write_actions(drop)`)
+          write = actions.length ? { type: "write_actions", actions } : undefined;
+        }
         continue;
       case "write_metadata": {
         const [v, m] = (arg ?? "").split("/");
@@ -1259,7 +1333,11 @@ export function parseInstructions(text: string): Instruction[] {
         gt = { type: "goto_table", tableId: num(arg, "goto_table", 0xff) };
         continue;
     }
-    apply.push(...parseAction(it));
+    apply.push(...parseAction(it, ctx));
+  }
+  if (names.includes("conjunction")) {
+    const other = names.find((n) => n !== "conjunction" && n !== "note");
+    if (other !== undefined) throw new FlowSyntaxError(`"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${other}" action used here)`);
   }
   if (meter) insts.push(meter);
   if (apply.length) insts.push({ type: "apply_actions", actions: apply });
@@ -1270,9 +1348,15 @@ export function parseInstructions(text: string): Instruction[] {
   return insts;
 }
 
-/** Parses a comma-separated action list (no instructions). */
-export function parseActionList(text: string): Action[] {
-  return splitTop(text).flatMap(parseAction);
+/**
+ * Parses a comma-separated action list (no instructions).
+ * @param ctx - what the flow matches, where an action's encoding depends on it (default: nothing)
+ */
+export function parseActionList(text: string, ctx: ActionParseContext = actionParseContext()): Action[] {
+  const items = splitTop(text, ACTION_SEPARATORS);
+  // `write_actions(drop)`, `clone(drop)`: an empty list
+  if (items.length === 1 && items[0]!.toLowerCase() === "drop") return [];
+  return items.flatMap((it) => parseAction(it, ctx));
 }
 
 function splitAction(it: string): { name: string; arg: string | undefined; paren: string | undefined } {
@@ -1338,14 +1422,24 @@ function parseBits(s: string): bigint {
   return parseInt128(s, "value");
 }
 
-function loadAction(valueText: string, dst: SubField): Action {
+function loadAction(valueText: string, dst: SubField): Action[] {
   const v = parseBits(valueText);
+  if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${valueText}->${formatSubField(dst)}: value does not fit into ${dst.nbits} bits`);
   const isMd = dst.field.startsWith("tun_metadata");
-  if (dst.nbits <= 64 && !isMd) return { type: "reg_load", dst, value: v };
+  if (dst.nbits <= 64 && !isMd) return [{ type: "reg_load", dst, value: v }];
+  if (!isMd) {
+    // wider than 64 bits: one NXAST_REG_LOAD per 64-bit piece, lowest first (as ovs-ofctl encodes it)
+    const out: Action[] = [];
+    for (let k = 0; k < dst.nbits; k += 64) {
+      const n = Math.min(64, dst.nbits - k);
+      out.push({ type: "reg_load", dst: subField(dst.field, dst.ofs + k, n), value: (v >> BigInt(k)) & ones(n) });
+    }
+    return out;
+  }
   const f = fieldByName(dst.field)!;
   const m = ones(dst.nbits) << BigInt(dst.ofs);
   const len = isMd ? minLen(m) : f.len;
-  return { type: "reg_load2", field: matchField(f.name, bigToBytes((v << BigInt(dst.ofs)) & m, len), bigToBytes(m, len)) };
+  return [{ type: "reg_load2", field: matchField(f.name, bigToBytes((v << BigInt(dst.ofs)) & m, len), bigToBytes(m, len)) }];
 }
 
 function parseHexBytes(s: string): Uint8Array {
@@ -1353,40 +1447,209 @@ function parseHexBytes(s: string): Uint8Array {
   return fromHex(s.replace(/\./g, ""));
 }
 
-/** Match facts the action parser needs (ovs-ofctl pushes a VLAN header for mod_vlan_* when none is matched). */
-const parseCtx = { vlanMatched: false };
+/**
+ * What the action parser knows about the packet (passed explicitly, never kept in module state): the facts
+ * the match establishes, updated by each action parsed (`push_vlan`, `push_mpls`, ...), and whether an
+ * action so far needs OpenFlow 1.0's tolerance of actions inconsistent with the match.
+ */
+export interface ActionParseContext {
+  /** The packet as the match and the actions so far leave it. */
+  readonly flow: FlowFacts;
+  /** Set when an action is inconsistent with the match in a way only OpenFlow 1.0 accepts. */
+  of10Only: boolean;
+  /** The actions are nested in `ct(exec(...))`, the only place `ct_mark` and `ct_label` may be set. */
+  readonly inCt?: boolean | undefined;
+  /** Port names the switch reported, by name (`output:p1`). */
+  readonly portNames?: ReadonlyMap<string, number> | undefined;
+}
+
+/** Options of {@link parseFlow}. */
+export interface ParseFlowOptions {
+  /**
+   * Port names and their numbers, as the switch reports them (`in_port=p1`, `output:p1`); without it only
+   * numbers and reserved names (`LOCAL`, `CONTROLLER`, ...) are ports.
+   */
+  readonly portNames?: ReadonlyMap<string, number> | undefined;
+}
+
+/** A port number or name: a name the switch reported first, then numbers and reserved names. */
+function portOf(s: string, ctx: ActionParseContext): number {
+  return ctx.portNames?.get(s.trim()) ?? parsePort(s);
+}
+
+/** Fields no action may write (Open vSwitch's read-only fields), by our name, with the name ovs-ofctl reports. */
+const READ_ONLY = new Map<string, string>(
+  ["dp_hash", "recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "tun_gtpu_flags", "tun_gtpu_msgtype", "actset_output", "skb_priority"]
+    .concat(["ct_state", "ct_zone", "ct_nw_proto", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_tp_src", "ct_tp_dst"])
+    .concat(["eth_type", "mpls_bos", "nw_proto", "ip_frag", "tcp_flags", "nsh_mdtype", "nsh_np"])
+    .flatMap((n) => {
+      const f = fieldByName(n);
+      return f ? [[f.name, n] as [string, string]] : [];
+    }),
+);
+
+/** Refuses an action writing `field` where ovs-ofctl does: read-only fields, and CT fields outside `ct`. */
+function checkWritable(field: string, ctx: ActionParseContext): void {
+  const ro = READ_ONLY.get(field);
+  if (ro !== undefined) throw new FlowSyntaxError(`${ro} is read-only`);
+  if ((field === "ct_mark" || field === "ct_label") && !ctx.inCt) throw new FlowSyntaxError("cannot set CT fields outside of ct action");
+}
+
+/** A context for an action list parsed with the given match (none: a catch-all match). */
+export function actionParseContext(match: readonly MatchField[] = []): ActionParseContext {
+  return { flow: factsOfMatch(match), of10Only: false };
+}
+
+/** Transport port fields by IP protocol, for `mod_tp_src`/`mod_tp_dst` (TCP when the match names none). */
+const L4_PORT_PREFIX: Record<number, string> = { 6: "tcp", 17: "udp", 132: "sctp" };
 
 const OF13_SET: Record<string, string> = {
   mod_dl_src: "dl_src",
   mod_dl_dst: "dl_dst",
   mod_nw_src: "nw_src",
   mod_nw_dst: "nw_dst",
-  mod_tp_src: "tcp_src",
-  mod_tp_dst: "tcp_dst",
   mod_nw_ecn: "nw_ecn",
 };
 
-function parseAction(it: string): Action[] {
+function parseAction(it: string, ctx: ActionParseContext): Action[] {
+  const actions = parseOneAction(it, ctx);
+  checkAction(splitAction(it).name, actions, ctx);
+  return actions;
+}
+
+const L4_PROTOS = new Set([6, 17, 132]);
+
+/**
+ * Checks one parsed action against what the packet is known to be, and applies its effect on that
+ * knowledge, as Open vSwitch's ofpacts_check() does.
+ * @throws MatchInconsistentError for a hard inconsistency
+ */
+function checkAction(name: string, actions: readonly Action[], ctx: ActionParseContext): void {
+  const f = ctx.flow;
+  const soft = (bad: boolean) => {
+    if (bad) ctx.of10Only = true;
+  };
+  switch (name) {
+    case "mod_nw_src":
+    case "mod_nw_dst":
+      return soft(f.dlType !== 0x0800);
+    case "mod_nw_tos":
+    case "mod_nw_ecn":
+    case "mod_nw_ttl":
+    case "dec_ttl":
+      return soft(!isIpFlow(f));
+    case "mod_tp_src":
+    case "mod_tp_dst":
+      return soft(!isIpFlow(f) || !L4_PROTOS.has(f.nwProto ?? -1));
+    case "strip_vlan":
+    case "pop_vlan":
+      soft(!f.vlan);
+      f.vlan = false;
+      return;
+    case "set_vlan_vid":
+    case "set_vlan_pcp":
+      // unlike mod_vlan_*, no VLAN header is pushed: without one, only OpenFlow 1.0 accepts it
+      soft(!f.vlan);
+      f.vlan = true;
+      return;
+    case "set_mpls_label":
+    case "set_mpls_tc":
+    case "set_mpls_ttl":
+    case "dec_mpls_ttl":
+      return soft(!isMplsFlow(f));
+    case "fin_timeout":
+      return soft(f.nwProto !== 6);
+  }
+  for (const a of actions) {
+    switch (a.type) {
+      case "push_vlan":
+        f.vlan = true;
+        break;
+      case "push_mpls":
+        f.dlType = a.ethertype;
+        f.nwProto = 0;
+        break;
+      case "pop_mpls":
+        soft(!isMplsFlow(f));
+        f.dlType = a.ethertype;
+        break;
+      case "set_field":
+        if (name !== "mod_vlan_vid" && name !== "mod_vlan_pcp") requireField(a.field.field, f, true);
+        break;
+      case "reg_load":
+        requireField(a.dst.field, f, true);
+        break;
+      case "reg_load2":
+        requireField(a.field.field, f, true);
+        break;
+      case "reg_move":
+        requireField(a.src.field, f);
+        requireField(a.dst.field, f, true);
+        break;
+      case "output_reg":
+        requireField(a.src.field, f);
+        break;
+      case "stack_push":
+        requireField(a.sf.field, f);
+        break;
+      case "stack_pop":
+        requireField(a.sf.field, f, true);
+        break;
+      case "multipath":
+        requireField(a.dst.field, f, true);
+        break;
+      case "bundle":
+        if (a.dst) requireField(a.dst.field, f, true);
+        break;
+      case "resubmit":
+        if (a.ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
+        break;
+      case "ct":
+        if (!isIpFlow(f) || (a.alg === 21 && f.nwProto !== 6) || (a.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");
+        if (a.zoneSrc) requireField(a.zoneSrc.field, f);
+        for (const n of a.actions) {
+          if (n.type !== "nat") continue;
+          if ((n.ipv4Min && f.dlType !== 0x0800) || (n.ipv6Min && f.dlType !== 0x86dd)) throw new MatchInconsistentError("nat");
+        }
+        break;
+    }
+  }
+}
+
+function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
   const cpl = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
-  if (cpl) return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst: parseSubField(cpl[2]!) }];
+  if (cpl) {
+    const dst = parseSubField(cpl[2]!);
+    if (dst.nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
+    return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst }];
+  }
   const { name, arg, paren } = splitAction(it);
   if (/^\d+$/.test(it.trim())) return [{ type: "output", port: parsePort(it.trim()), maxLen: 0 }];
   switch (name) {
     case "output": {
       if (paren !== undefined) {
         const kv = kvs(paren);
+        onlyKeys(kv, ["port", "max_len"], (k) => `invalid key '${k}' in output_trunc argument`);
         const port = kv.get("port") ?? "";
         const maxLen = Number(kv.get("max_len") ?? "0");
         if (port.includes("[")) return [{ type: "output_reg", src: parseSubField(port), maxLen, v2: false }];
-        return [{ type: "output_trunc", port: port32to16(parsePort(port)), maxLen }];
+        let p: number;
+        try {
+          p = port32to16(portOf(port, ctx));
+        } catch {
+          throw new FlowSyntaxError(`output to unknown truncate port: ${port}`);
+        }
+        if (p > 0xff00 && p !== 0xfffe && p !== 0xfff8) throw new FlowSyntaxError(`output to unsupported truncate port: ${port}`);
+        if (maxLen < 14) throw new FlowSyntaxError(`max_len ${maxLen} is less than the minimum value 14`);
+        return [{ type: "output_trunc", port: p, maxLen }];
       }
       const a = arg ?? "";
-      if (a.includes("[")) {
+      if (a.includes("[") || (!ctx.portNames?.has(a) && !/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
         const src = parseSubField(a);
         const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
         return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
       }
-      return [outputTo(parsePort(a))];
+      return [outputTo(portOf(a, ctx))];
     }
     case "in_port":
     case "normal":
@@ -1400,6 +1663,7 @@ function parseAction(it: string): Action[] {
     case "controller": {
       if (paren !== undefined) {
         const kv = kvs(paren);
+        onlyKeys(kv, ["reason", "max_len", "id", "userdata", "pause", "meter_id"], (k) => `unknown key "${k}" parsing controller action`);
         const reasonText = kv.get("reason");
         const reason = reasonText === undefined ? undefined : CONTROLLER_REASONS.indexOf(reasonText);
         if (reason === -1) throw new FlowSyntaxError(`unknown reason ${reasonText}`);
@@ -1417,19 +1681,24 @@ function parseAction(it: string): Action[] {
       return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: arg === undefined ? 0xffff : Number(arg) }];
     }
     case "enqueue": {
-      const [p, q] = (arg ?? paren ?? "").split(/[:,]/);
-      return [{ type: "set_queue", queueId: Number(q) }, outputTo(parsePort(p ?? "")), { type: "pop_queue" }];
+      const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
+      if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
+      return [{ type: "set_queue", queueId: Number(q) }, outputTo(portOf(p ?? "", ctx)), { type: "pop_queue" }];
     }
     case "mod_vlan_vid":
       return [
-        ...(parseCtx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-        { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | (Number(arg) & 0xfff)), 2) },
+        ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+        { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) },
       ];
     case "mod_vlan_pcp":
       return [
-        ...(parseCtx.vlanMatched ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-        { type: "set_field", field: sfield("vlan_pcp", BigInt(Number(arg) & 7), 1) },
+        ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+        { type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) },
       ];
+    case "set_vlan_vid":
+      return [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }];
+    case "set_vlan_pcp":
+      return [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }];
     case "strip_vlan":
     case "pop_vlan":
       return [{ type: "pop_vlan" }];
@@ -1440,10 +1709,12 @@ function parseAction(it: string): Action[] {
     case "pop_mpls":
       return [{ type: "pop_mpls", ethertype: Number(arg) }];
     case "set_mpls_label":
-      return [{ type: "set_field", field: sfield("mpls_label", BigInt(Number(paren ?? arg)), 4) }];
+      return [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }];
     case "set_mpls_tc":
-      return [{ type: "set_field", field: sfield("mpls_tc", BigInt(Number(paren ?? arg)), 1) }];
+      return [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }];
     case "set_mpls_ttl":
+      if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
+      if (!/^\d+$/.test(paren ?? arg ?? "") || Number(paren ?? arg) > 255) throw new FlowSyntaxError(`invalid MPLS TTL "${paren ?? arg}"`);
       return [{ type: "set_mpls_ttl", ttl: Number(paren ?? arg) }];
     case "dec_mpls_ttl":
       return [{ type: "dec_mpls_ttl" }];
@@ -1452,28 +1723,38 @@ function parseAction(it: string): Action[] {
     case "copy_ttl_out":
       return [{ type: "copy_ttl_out" }];
     case "mod_nw_tos":
-      return [{ type: "set_field", field: sfield("ip_dscp", BigInt((Number(arg) >> 2) & 0x3f), 1) }];
+      {
+        const tos = ranged(arg, 0, 255, "TOS");
+        if (tos & 3) throw new FlowSyntaxError(`${arg}: not a valid TOS`);
+        return [{ type: "set_field", field: sfield("ip_dscp", BigInt(tos >> 2), 1) }];
+      }
     case "mod_nw_ttl":
     case "set_nw_ttl":
       return [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }];
     case "dec_ttl":
       if (paren !== undefined) {
         const ids = paren.split(",").filter((x) => x.trim()).map(Number);
+        // `dec_ttl()` is how ovs-ofctl prints an empty id list, and it reads it back; `dec_ttl(,)` is refused
+        if (!ids.length && paren.trim() !== "") throw new FlowSyntaxError("dec_ttl_cnt_ids: expected at least one controller id.");
         return [{ type: "dec_ttl", controllerIds: ids }];
       }
       return [{ type: "dec_nw_ttl" }];
     case "set_field": {
-      const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? "");
+      const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-      return setFieldAction(m[2]!, m[1]!.trim());
+      const out = setFieldAction(m[2]!, m[1]!.trim());
+      for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
+      return out;
     }
     case "load": {
-      const m = /^(.*)->(.*)$/.exec(arg ?? "");
+      const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-      return [loadAction(m[1]!.trim(), parseSubField(m[2]!))];
+      const dst = parseSubField(m[2]!);
+      checkWritable(dst.field, ctx);
+      return loadAction(m[1]!.trim(), dst);
     }
     case "move": {
-      const m = /^(.*)->(.*)$/.exec(arg ?? "");
+      const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
       const src = parseSubField(m[1]!);
       const dst = parseSubField(m[2]!);
@@ -1493,12 +1774,12 @@ function parseAction(it: string): Action[] {
     case "resubmit": {
       if (paren !== undefined) {
         const [p, t, ct] = paren.split(",").map((x) => x.trim());
-        const inPort = p ? port32to16(parsePort(p)) : 0xfff8;
+        const inPort = p ? port32to16(portOf(p, ctx)) : 0xfff8;
         const table = t ? num(t, "resubmit table", 254) : 255;
         if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
         return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
       }
-      return [{ type: "resubmit", inPort: port32to16(parsePort(arg ?? "")), table: 255, ct: false, withTable: false }];
+      return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
     }
     case "set_tunnel":
     case "set_tunnel64": {
@@ -1510,24 +1791,34 @@ function parseAction(it: string): Action[] {
     case "ct_clear":
       return [{ type: "ct_clear" }];
     case "ct":
-      return [parseCt(paren ?? "")];
+      return [parseCt(paren ?? "", ctx)];
     case "nat":
-      return [parseNat(paren)];
+      throw new FlowSyntaxError(`Cannot have NAT action outside of "ct" action`);
     case "exit":
       return [{ type: "exit" }];
     case "fin_timeout": {
       const kv = kvs(paren ?? "");
+      onlyKeys(kv, ["idle_timeout", "hard_timeout"], (k) => `invalid key '${k}' in 'fin_timeout' argument`);
       return [{ type: "fin_timeout", idle: Number(kv.get("idle_timeout") ?? 0), hard: Number(kv.get("hard_timeout") ?? 0) }];
     }
     case "conjunction": {
       const m = /^\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
       if (!m) throw new FlowSyntaxError(`${it}: invalid conjunction`);
+      const [clause, n] = [Number(m[2]), Number(m[3])];
+      if (n < 2) throw new FlowSyntaxError("conjunction must have at least 2 clauses");
+      if (n > 64) throw new FlowSyntaxError("conjunction must have at most 64 clauses");
+      if (clause < 1) throw new FlowSyntaxError("clause index must be positive");
+      if (clause > n) throw new FlowSyntaxError("clause index must be less than or equal to number of clauses");
       return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
     }
     case "clone":
-      return [{ type: "clone", actions: parseActionList(paren ?? "") }];
+      return [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }];
     case "sample": {
       const kv = kvs(paren ?? "");
+      onlyKeys(kv, ["probability", "collector_set_id", "obs_domain_id", "obs_point_id", "sampling_port", "ingress", "egress"], (k) => `invalid key "${k}" in "sample" argument`);
+      const probability = kv.get("probability");
+      if (probability !== undefined && !(Number(probability) >= 1 && Number(probability) <= 0xffff)) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
+      if (probability === undefined) throw new FlowSyntaxError(`non-zero "probability" must be specified on sample`);
       const samplingPort = kv.has("sampling_port") ? port32to16(parsePort(kv.get("sampling_port")!)) : 0xffff;
       const direction = kv.has("ingress") ? 1 : kv.has("egress") ? 2 : 0;
       return [
@@ -1546,10 +1837,17 @@ function parseAction(it: string): Action[] {
     case "check_pkt_larger": {
       const m = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
       if (!m) throw new FlowSyntaxError(`${it}: invalid check_pkt_larger`);
+      if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
       return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
     }
     case "multipath": {
-      const [fields, basis, alg, n, arg2, dst] = splitTop(paren ?? "");
+      const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
+      const links = Number(n);
+      if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
+      const dst = parseSubField(dstText ?? "");
+      if (dst.nbits < 32 && 2 ** dst.nbits < links) {
+        throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
+      }
       return [
         {
           type: "multipath",
@@ -1558,36 +1856,79 @@ function parseAction(it: string): Action[] {
           algorithm: indexOf(MP_ALGS, alg, "multipath algorithm"),
           maxLink: Number(n) - 1,
           arg: Number(arg2),
-          dst: parseSubField(dst ?? ""),
+          dst,
         },
       ];
     }
     case "bundle":
-    case "bundle_load": {
-      const parts = splitTop(paren ?? "");
-      const load = name === "bundle_load";
-      const membersIdx = parts.findIndex((p) => p.startsWith("members:") || p.startsWith("slaves:"));
-      if (membersIdx < 0) throw new FlowSyntaxError(`${it}: missing members`);
-      const members = [parts[membersIdx]!.split(":")[1]!, ...parts.slice(membersIdx + 1)].map(Number);
-      return [
-        {
-          type: "bundle",
-          load,
-          algorithm: indexOf(BD_ALGS, parts[2], "bundle algorithm"),
-          fields: hashFields(parts[0]),
-          basis: Number(parts[1]),
-          memberType: parts[3] === "ofport" ? 0x00000002 : Number(parts[3]),
-          members,
-          dst: load ? parseSubField(parts[4] ?? "") : undefined,
-        },
-      ];
-    }
+    case "bundle_load":
+      return [parseBundle(paren ?? arg ?? "", name === "bundle_load")];
     case "learn":
       return [parseLearn(paren ?? "")];
+    case "mod_tp_src":
+    case "mod_tp_dst":
+      return setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
     default:
       if (OF13_SET[name]) return setFieldAction(OF13_SET[name], arg ?? "");
   }
   throw new FlowSyntaxError(`unknown action ${name}`);
+}
+
+/** Most members a bundle action carries (Open vSwitch's BUNDLE_MAX_MEMBERS). */
+const BUNDLE_MAX_MEMBERS = 2048;
+
+/**
+ * `bundle(FIELDS,BASIS,ALGORITHM,ofport,members:PORT...)` and `bundle_load(...,DST,members:...)`, tokenized
+ * as Open vSwitch's bundle_parse does: members are separated by commas, blanks or brackets (`members:[2,3]`).
+ */
+function parseBundle(s: string, load: boolean): Action {
+  const tokens: string[] = [];
+  let at = 0;
+  // C strtok_r: skip delimiters, take the token, consume the one delimiter that ends it
+  const next = (delims: string): string | undefined => {
+    while (at < s.length && delims.includes(s[at]!)) at++;
+    if (at >= s.length) return undefined;
+    const start = at;
+    while (at < s.length && !delims.includes(s[at]!)) at++;
+    const tok = s.slice(start, at);
+    if (at < s.length) at++;
+    return tok;
+  };
+  for (let i = 0; i < (load ? 5 : 4); i++) {
+    const t = next(", ");
+    if (t !== undefined) tokens.push(t);
+  }
+  const delim = next(": ");
+  if (tokens.length < (load ? 5 : 4) || delim === undefined) throw new FlowSyntaxError(`${s}: not enough arguments to bundle action`);
+  const [fields, basis, algorithm, memberType, dst] = tokens as [string, string, string, string, string | undefined];
+  if (delim.toLowerCase() !== "members" && delim.toLowerCase() !== "slaves") {
+    throw new FlowSyntaxError(`${s}: missing member delimiter, expected \`members', got \`${delim}'`);
+  }
+  const members: number[] = [];
+  for (let m = next(", []"); m !== undefined && members.length < BUNDLE_MAX_MEMBERS; m = next(", []")) {
+    let port: number;
+    try {
+      port = port32to16(parsePort(m));
+    } catch {
+      throw new FlowSyntaxError(`${m}: bad port number`);
+    }
+    members.push(port);
+  }
+  const f = NX_HASH_FIELDS.indexOf(fields.toLowerCase());
+  if (f < 0) throw new FlowSyntaxError(`${s}: unknown fields \`${fields}'`);
+  const alg = BD_ALGS.indexOf(algorithm.toLowerCase());
+  if (alg < 0) throw new FlowSyntaxError(`${s}: unknown algorithm \`${algorithm}'`);
+  if (memberType.toLowerCase() !== "ofport") throw new FlowSyntaxError(`${s}: unknown member_type \`${memberType}'`);
+  return {
+    type: "bundle",
+    load,
+    algorithm: alg,
+    fields: f,
+    basis: Number.parseInt(basis, 10) || 0,
+    memberType: 0x00000002,
+    members,
+    dst: load ? parseSubField(dst ?? "") : undefined,
+  };
 }
 
 function indexOf(list: readonly string[], v: string | undefined, what: string): number {
@@ -1604,6 +1945,18 @@ function outputTo(port: number): Action {
   return { type: "output", port, maxLen: port === OfpPort.CONTROLLER ? 0xffff : 0 };
 }
 
+/** Throws `message(key)` for the first key of `kv` not in `allowed`. */
+function onlyKeys(kv: Map<string, string>, allowed: readonly string[], message: (key: string) => string): void {
+  for (const k of kv.keys()) if (!allowed.includes(k)) throw new FlowSyntaxError(message(k));
+}
+
+/** A number in `[min, max]`, or ovs-ofctl's `VALUE: not a valid WHAT`. */
+function ranged(v: string | undefined, min: number, max: number, what: string): number {
+  const n = v !== undefined && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new FlowSyntaxError(`${v ?? ""}: not a valid ${what}`);
+  return n;
+}
+
 function kvs(s: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const p of splitTop(s)) {
@@ -1616,7 +1969,7 @@ function kvs(s: string): Map<string, string> {
 
 const ALGS: Record<string, number> = { ftp: 21, tftp: 69 };
 
-function parseCt(s: string): Action {
+function parseCt(s: string, ctx: ActionParseContext): Action {
   let flags = 0;
   let zone = 0;
   let zoneSrc: SubField | undefined;
@@ -1642,9 +1995,12 @@ function parseCt(s: string): Action {
       case "alg":
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
-      case "exec":
-        actions.push(...parseActionList(paren ?? ""));
+      case "exec": {
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames };
+        actions.push(...parseActionList(paren ?? "", inner));
+        if (inner.of10Only) ctx.of10Only = true;
         break;
+      }
       case "nat":
         actions.unshift(parseNat(paren));
         break;
@@ -1699,6 +2055,13 @@ function parseNat(s: string | undefined): Action {
       }
     } else throw new FlowSyntaxError(`invalid nat argument ${p}`);
   }
+  if ((a.flags & NatFlags.SRC) !== 0 && (a.flags & NatFlags.DST) !== 0) throw new FlowSyntaxError(`May only specify one of "src" or "dst".`);
+  if ((a.flags & (NatFlags.SRC | NatFlags.DST)) === 0 && a.flags !== 0) throw new FlowSyntaxError(`Flags allowed only with "src" or "dst".`);
+  if ((a.flags & NatFlags.PROTO_HASH) !== 0 && (a.flags & NatFlags.PROTO_RANDOM) !== 0) throw new FlowSyntaxError(`Both "hash" and "random" are not allowed.`);
+  const lo = a.ipv4Min ?? a.ipv6Min;
+  const hi = a.ipv4Max ?? a.ipv6Max;
+  if (lo && hi && bytesToBig(lo) > bytesToBig(hi)) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
+  if (a.protoMin !== undefined && a.protoMax !== undefined && a.protoMin > a.protoMax) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
   return a;
 }
 
@@ -1728,7 +2091,8 @@ function parseLearn(s: string): Action {
     const val = eq >= 0 ? p.slice(eq + 1) : "";
     switch (key) {
       case "table":
-        a.tableId = Number(val);
+        a.tableId = num(val, "table", 0xff);
+        if (a.tableId === 255) throw new FlowSyntaxError(`${p}: table id 255 not valid for \`learn' action`);
         continue;
       case "idle_timeout":
         a.idleTimeout = Number(val);
@@ -1759,6 +2123,8 @@ function parseLearn(s: string): Action {
         continue;
       case "result_dst":
         a.resultDst = parseSubField(val);
+        if (READ_ONLY.has(a.resultDst.field)) throw new FlowSyntaxError(`${READ_ONLY.get(a.resultDst.field)} is read-only`);
+        if (a.resultDst.nbits !== 1) throw new FlowSyntaxError("result_dst in 'learn' action must be a single bit");
         a.flags |= LearnFlags.WRITE_RESULT;
         continue;
     }
@@ -1767,6 +2133,7 @@ function parseLearn(s: string): Action {
       if (!m) throw new FlowSyntaxError(`${p}: bad learn load`);
       const dst = parseSubField(m[2]!);
       const srcText = m[1]!.trim();
+      if (/^(0x[0-9a-f]+|\d+)$/i.test(srcText) && BigInt(srcText) >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${srcText}->${m[2]}: value does not fit into ${dst.nbits} bits`);
       if (/^(0x[0-9a-f]+|\d+)$/i.test(srcText)) specs.push({ dst: "load", nbits: dst.nbits, src: { kind: "imm", value: immBytes(BigInt(srcText), dst.nbits) }, dstField: dst });
       else specs.push({ dst: "load", nbits: dst.nbits, src: { kind: "field", sf: parseSubField(srcText) }, dstField: dst });
       continue;

@@ -60,6 +60,11 @@ export {
   encodeAction,
   decodeInstructions,
   encodeInstructions,
+  decodeActionList,
+  encodeActionList,
+  actionListError,
+  decodeInstructionList,
+  encodeInstructionList,
 } from "./actions.js";
 export type { Action, Instruction, SubField, LearnSpec } from "./actions.js";
 export {
@@ -104,6 +109,7 @@ export type {
 export { FrameDecoder } from "./framing.js";
 export {
   FlowSyntaxError,
+  UnknownPortError,
   parseFlow,
   parseInstructions,
   parseActionList,
@@ -122,8 +128,12 @@ export {
   fieldNames,
   formatIp6Big,
 } from "./flowtext.js";
-export type { ParsedFlow } from "./flowtext.js";
-export { formatMessage, formatFlowStats, hexDump, packetSummary } from "./print.js";
+export type { ActionParseContext, ParseFlowOptions, ParsedFlow } from "./flowtext.js";
+export { actionParseContext } from "./flowtext.js";
+export { MatchInconsistentError, factsOfMatch, prerequisitesMet, requireField, ctValid } from "./consistency.js";
+export type { FlowFacts } from "./consistency.js";
+export { formatMessage, formatFlowStats, hexDump, meterModError, packetSummary } from "./print.js";
+export type { FormatOptions } from "./print.js";
 export {
   OpenFlowConnection,
   OpenFlowListener,

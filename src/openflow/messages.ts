@@ -175,7 +175,13 @@ export interface MessageHeader {
 
 /** A decoded OpenFlow message; discriminated on `type`. */
 export type OfMessage =
-  | (MessageHeader & { readonly type: "hello"; readonly versions: readonly number[] })
+  | (MessageHeader & {
+      readonly type: "hello";
+      /** Versions of the version bitmap element (every bit set, as sent). */
+      readonly versions: readonly number[];
+      /** The whole message, when it has elements Open vSwitch cannot use (printed as "unknown data in hello"). */
+      readonly unknownData?: Uint8Array | undefined;
+    })
   | (MessageHeader & { readonly type: "error"; readonly errType: number; readonly code: number; readonly experimenter?: number | undefined; readonly data: Uint8Array })
   | (MessageHeader & { readonly type: "echo_request"; readonly data: Uint8Array })
   | (MessageHeader & { readonly type: "echo_reply"; readonly data: Uint8Array })
@@ -780,26 +786,41 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   }
   switch (h.msgType) {
     case OfpType.HELLO: {
+      // as Open vSwitch's ofputil_decode_hello(): elements it cannot use make the hello "not fully understood"
       const versions: number[] = [];
-      while (r.remaining >= 4) {
+      let understood = true;
+      while (r.remaining > 0) {
+        if (r.remaining < 4) {
+          understood = false;
+          break;
+        }
         const es = r.pos;
         const et = r.u16();
         const el = r.u16();
-        if (el < 4) r.fail(`hello element length ${el} < 4`, es + 2);
+        const padded = (el + 7) & ~7;
+        if (el < 4 || padded > r.remaining + 4) {
+          understood = false;
+          break;
+        }
         r.pos = es;
         const e = r.sub(el, "hello element");
         e.skip(4);
-        r.skip(Math.min(r.remaining, ((el + 7) & ~7) - el));
-        if (et === HELLO_ELEM_VERSIONBITMAP) {
-          let word = 0;
-          while (e.remaining >= 4) {
-            const bits = e.u32();
-            for (let i = 0; i < 32; i++) if (bits & (1 << i)) versions.push(word * 32 + i);
-            word++;
-          }
+        r.skip(Math.min(r.remaining, padded - el));
+        if (et !== HELLO_ELEM_VERSIONBITMAP || e.remaining === 0 || e.remaining % 4 !== 0) {
+          understood = false;
+          continue;
         }
+        let word = 0;
+        let first = 0;
+        while (e.remaining >= 4) {
+          const bits = e.u32();
+          if (word === 0) first = bits;
+          for (let i = 0; i < 32; i++) if (bits & (1 << i)) versions.push(word * 32 + i);
+          word++;
+        }
+        if ((first & ~1) === 0) understood = false;
       }
-      return { version: v, xid, type: "hello", versions };
+      return understood ? { version: v, xid, type: "hello", versions } : { version: v, xid, type: "hello", versions, unknownData: r.bytes.slice() };
     }
     case OfpType.ERROR: {
       const errType = r.u16();
@@ -1071,13 +1092,14 @@ const TYPE_CODE: Record<string, number> = {
 export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
-  w.u8(version);
-  w.u8(m.type === "unknown" ? m.msgType : (TYPE_CODE[m.type] ?? 0));
+  w.u8(version, "version");
+  w.u8(m.type === "unknown" ? m.msgType : (TYPE_CODE[m.type] ?? 0), "type");
   const lenAt = w.reserve16();
-  w.u32(m.xid ?? 0);
+  w.u32(m.xid ?? 0, "xid");
   switch (m.type) {
     case "hello": {
-      if (m.versions.length) {
+      if (m.unknownData) w.bytes(m.unknownData.subarray(OFP_HEADER_LEN));
+      else if (m.versions.length) {
         w.u16(HELLO_ELEM_VERSIONBITMAP);
         const words = Math.floor(Math.max(...m.versions) / 32) + 1;
         w.u16(4 + words * 4);
@@ -1113,7 +1135,7 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
       break;
     case "get_config_reply":
     case "set_config":
-      w.u16(m.flags).u16(m.missSendLen);
+      w.u16(m.flags, `${m.type}.flags`).u16(m.missSendLen, `${m.type}.miss_send_len`);
       break;
     case "packet_in":
       w.u32(m.bufferId).u16(m.totalLen).u8(m.reason).u8(m.tableId).u64(m.cookie);
@@ -1140,18 +1162,20 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
       break;
     }
     case "flow_mod":
-      w.u64(m.cookie).u64(m.cookieMask).u8(m.tableId).u8(m.command).u16(m.idleTimeout).u16(m.hardTimeout).u16(m.priority);
+      w.u64(m.cookie, "flow_mod.cookie").u64(m.cookieMask, "flow_mod.cookie_mask").u8(m.tableId, "flow_mod.table_id").u8(m.command, "flow_mod.command");
+      w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
       // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
-      w.u32(m.bufferId).u32(m.outPort).u32(m.outGroup).u16(m.flags).u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0);
+      w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
+      w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
       encodeMatch(w, m.match);
       encodeInstructions(w, m.instructions);
       break;
     case "group_mod":
-      w.u16(m.command).u8(m.groupType).u8(0).u32(m.groupId);
+      w.u16(m.command, "group_mod.command").u8(m.groupType, "group_mod.type").u8(0).u32(m.groupId, "group_mod.group_id");
       writeBuckets(w, m.buckets);
       break;
     case "port_mod":
-      w.u32(m.portNo).zeros(4).bytes(m.hwAddr).zeros(2).u32(m.config).u32(m.mask).u32(m.advertise).zeros(4);
+      w.u32(m.portNo, "port_mod.port_no").zeros(4).bytes(m.hwAddr).zeros(2).u32(m.config, "port_mod.config").u32(m.mask, "port_mod.mask").u32(m.advertise, "port_mod.advertise").zeros(4);
       break;
     case "table_mod":
       w.u8(m.tableId).zeros(3).u32(m.config);
@@ -1311,7 +1335,7 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
       break;
   }
   const len = w.pos - start;
-  if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError(`message of ${len} bytes exceeds 65535`);
+  if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("length", `message of ${len} bytes exceeds 65535`);
   w.patch16(lenAt, len);
   return w.finish().subarray(start);
 }
@@ -1342,7 +1366,7 @@ export const OFPMPF_MORE = 1;
 /** Concatenates the flow entries / ports / tables of a sequence of multipart replies (reassembly). */
 export function mergeMultipartReplies(parts: readonly MultipartReplyBody[]): MultipartReplyBody {
   const first = parts[0];
-  if (!first) throw new EncodeError("no multipart parts");
+  if (!first) throw new EncodeError("parts", "no multipart parts");
   if (parts.length === 1) return first;
   switch (first.kind) {
     case "flow":

@@ -186,6 +186,7 @@ def({ name: "nd_tll", nxm: [N1, 25], oxm: [B, 33], nxmName: "NXM_NX_ND_TLL", oxm
 def({ name: "mpls_label", oxm: [B, 34], oxmName: "OXM_OF_MPLS_LABEL", len: 4, bits: 20, format: "dec" });
 def({ name: "mpls_tc", oxm: [B, 35], oxmName: "OXM_OF_MPLS_TC", len: 1, bits: 3, format: "dec" });
 def({ name: "mpls_bos", oxm: [B, 36], oxmName: "OXM_OF_MPLS_BOS", len: 1, bits: 1, format: "dec" });
+def({ name: "mpls_ttl", nxm: [N1, 30], nxmName: "NXM_NX_MPLS_TTL", len: 1, format: "dec" });
 def({ name: "pbb_isid", oxm: [B, 37], oxmName: "OXM_OF_PBB_ISID", len: 3, format: "dec" });
 def({ name: "tun_id", nxm: [N1, 16], oxm: [B, 38], nxmName: "NXM_NX_TUN_ID", oxmName: "OXM_OF_TUNNEL_ID", len: 8, format: "hex", aliases: ["tunnel_id"] });
 def({ name: "ipv6_exthdr", oxm: [B, 39], oxmName: "OXM_OF_IPV6_EXTHDR", len: 2, bits: 9, format: "hex" });
@@ -260,9 +261,9 @@ export interface MatchField {
 /** Creates a {@link MatchField} for a known field name (value and mask must have the field's length). */
 export function matchField(name: string, value: Uint8Array, mask?: Uint8Array): MatchField {
   const f = fieldByName(name);
-  if (!f) throw new EncodeError(`unknown field ${name}`);
+  if (!f) throw new EncodeError(name, "unknown field");
   const len = f.format === "hex" && f.name.startsWith("tun_metadata") ? value.length : f.len;
-  if (value.length !== len || (mask && mask.length !== len)) throw new EncodeError(`${name}: value must be ${len} bytes`);
+  if (value.length !== len || (mask && mask.length !== len)) throw new EncodeError(name, `value must be ${len} bytes`);
   const expLen = f.experimenter !== undefined ? 4 : 0;
   const header = ((f.header & ~0xff) | (len + expLen)) >>> 0;
   return { field: f.name, header, experimenter: f.experimenter, value, mask };
@@ -297,9 +298,9 @@ export function decodeOxm(r: Reader): MatchField {
 export function encodeOxm(w: Writer, m: MatchField): void {
   const expLen = m.experimenter !== undefined ? 4 : 0;
   const vlen = m.value.length;
-  if (m.mask && m.mask.length !== vlen) throw new EncodeError(`${m.field}: mask length differs from value length`);
+  if (m.mask && m.mask.length !== vlen) throw new EncodeError(m.field, "mask length differs from value length");
   const len = (m.mask ? vlen * 2 : vlen) + expLen;
-  if (len > 255) throw new EncodeError(`${m.field}: OXM payload too long`);
+  if (len > 255) throw new EncodeError(m.field, "OXM payload too long");
   w.u32(((m.header & 0xfffffe00) | (m.mask ? 0x100 : 0) | len) >>> 0);
   if (m.experimenter !== undefined) w.u32(m.experimenter);
   w.bytes(m.value);

@@ -4,7 +4,7 @@
  * @module
  */
 import { errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
-import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TlvMapping, decodeMessage, encodeMessage } from "./messages.js";
+import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
@@ -63,45 +63,118 @@ const MP_NAMES: Record<string, string> = {
   table_features: "OFPST_TABLE_FEATURES",
 };
 
+/** The ONF experimenter ID ("ONF\0"). */
+const ONF_EXPERIMENTER = 0x4f4e4600;
+/** ONF experimenter messages of OpenFlow 1.3 that Open vSwitch prints (ONF extension numbers). */
+const ONF_MESSAGES: Record<number, string> = {
+  1870: "ONFT_FLOW_MONITOR_CANCEL",
+  1871: "ONFT_FLOW_MONITOR_PAUSED",
+  1872: "ONFT_FLOW_MONITOR_RESUMED",
+  1911: "ONFT_ROLE_STATUS",
+};
+const ROLE_STATUS_REASONS = ["primary_request", "configuration_changed", "experimenter_data_changed"];
+
+/** The body of an ONF experimenter message as ovs-ofctl prints it, or undefined for one it refuses. */
+function onfText(expType: number, data: Uint8Array): string | undefined {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  switch (expType) {
+    case 1870:
+      return data.length === 4 ? ` id=${v.getUint32(0)}` : undefined;
+    case 1871:
+    case 1872:
+      return data.length === 0 ? "" : undefined;
+    case 1911: {
+      if (data.length !== 16) return undefined;
+      const role = v.getUint32(0);
+      const gen = v.getBigUint64(8);
+      const reason = ROLE_STATUS_REASONS[data[4]!] ?? `unknown_reason(${data[4]})`;
+      const roleName = ["nochange", "equal", "primary", "secondary"][role] ?? `${role}`;
+      return ` role=${roleName}${gen === 0xffffffffffffffffn ? "" : ` generation_id=${gen}`} reason=${reason}`;
+    }
+  }
+  return undefined;
+}
+
+/** Names of the multipart types kept raw by the codec and formatted here. */
+const RAW_MP_NAMES: Record<number, string> = { 5: "OFPST_QUEUE", 11: "OFPST_METER_FEATURES" };
+
+/** A raw multipart request body ovs-ofctl formats, or undefined to print the header alone. */
+function rawRequestText(mpType: number, data: Uint8Array): string | undefined {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (mpType === 5 && data.length === 8) {
+    const queue = v.getUint32(4);
+    return ` port=${formatPort(v.getUint32(0))} queue=${queue === 0xffffffff ? "ALL" : queue}`;
+  }
+  return undefined;
+}
+
+const METER_BAND_TYPES: ReadonlyArray<readonly [number, string]> = [
+  [1 << 1, "drop"],
+  [1 << 2, "dscp_remark"],
+];
+const METER_CAPABILITIES: ReadonlyArray<readonly [number, string]> = [
+  [1, "kbps"],
+  [2, "pktps"],
+  [4, "burst"],
+  [8, "stats"],
+];
+
+/** A raw multipart reply body ovs-ofctl formats (OpenFlow 1.3.5 §7.3.5.13 meter features), or undefined. */
+function rawReplyText(mpType: number, data: Uint8Array): string | undefined {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (mpType === 11 && data.length === 16) {
+    const bands = flagNames(v.getUint32(4), METER_BAND_TYPES).join(" ");
+    const caps = flagNames(v.getUint32(8), METER_CAPABILITIES).join(" ");
+    return `\nmax_meter:${v.getUint32(0)} max_bands:${data[12]} max_color:${data[13]}\nband_types: ${bands}\ncapabilities: ${caps}`;
+  }
+  return undefined;
+}
+
 function typeName(m: OfMessage): string {
   if (m.type === "multipart_request" || m.type === "multipart_reply") {
-    const kind = m.body.kind === "raw" ? `OFPST_${m.body.mpType}` : (MP_NAMES[m.body.kind] ?? m.body.kind);
+    const kind = m.body.kind === "raw" ? (RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`) : (MP_NAMES[m.body.kind] ?? m.body.kind);
     return `${kind} ${m.type === "multipart_request" ? "request" : "reply"}`;
   }
   if (m.type === "unknown") return `OFPT_UNKNOWN_${m.msgType}`;
+  if (m.type === "experimenter" && m.experimenter === ONF_EXPERIMENTER && ONF_MESSAGES[m.expType]) return ONF_MESSAGES[m.expType]!;
   return TYPE_NAMES[m.type] ?? m.type;
 }
 
+/**
+ * A duration as Open vSwitch's ofp_print_duration() prints it: whole seconds, then 3 decimals when the
+ * fraction is whole milliseconds, else as many of 9 decimals as it needs (none for 0 ns).
+ */
 function duration(sec: number, nsec: number): string {
-  return `${sec}.${String(Math.floor(nsec / 1e6)).padStart(3, "0")}s`;
+  if (nsec <= 0) return `${sec}s`;
+  if (nsec % 1e6 === 0) return `${sec}.${String(nsec / 1e6).padStart(3, "0")}s`;
+  return `${sec}.${String(nsec).padStart(9, "0").replace(/0+$/, "")}s`;
 }
 
 /** Formats one flow-stats entry as `ovs-ofctl dump-flows` prints it (without the leading space). */
 export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}): string {
-  const parts: string[] = [];
-  if (!opts.noStats) {
-    if (f.cookie !== 0n) parts.push(`cookie=0x${f.cookie.toString(16)}`);
-    else parts.push("cookie=0x0");
-    parts.push(`duration=${duration(f.durationSec, f.durationNsec)}`);
-  } else if (f.cookie !== 0n) parts.push(`cookie=0x${f.cookie.toString(16)}`);
-  if (f.tableId !== 0 || !opts.noStats) parts.push(`table=${f.tableId}`);
-  if (!opts.noStats) {
-    parts.push(`n_packets=${f.packetCount}`);
-    parts.push(`n_bytes=${f.byteCount}`);
-  }
-  if (f.idleTimeout) parts.push(`idle_timeout=${f.idleTimeout}`);
-  if (f.hardTimeout) parts.push(`hard_timeout=${f.hardTimeout}`);
-  if (f.flags & 1) parts.push("send_flow_rem");
-  if (f.flags & 2) parts.push("check_overlap");
-  if (f.flags & 4) parts.push("reset_counts");
-  if (f.flags & 8) parts.push("no_packet_counts");
-  if (f.flags & 16) parts.push("no_byte_counts");
-  const m = formatMatch(f.match, f.priority);
-  let s = parts.join(", ");
-  if (s) s += ", ";
-  if (m) s += m + " ";
+  // as Open vSwitch's ofputil_flow_stats_format(): "key=value, " items, flags followed by a space each
+  const stats = !opts.noStats;
+  let s = "";
+  if (stats || f.cookie !== 0n) s += `cookie=0x${f.cookie.toString(16)}, `;
+  if (stats) s += `duration=${duration(f.durationSec, f.durationNsec)}, `;
+  if (stats || f.tableId !== 0) s += `table=${f.tableId}, `;
+  if (stats) s += `n_packets=${f.packetCount}, n_bytes=${f.byteCount}, `;
+  if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
+  if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
+  for (const [bit, name] of FLOW_MOD_FLAG_NAMES) if (f.flags & bit) s += `${name} `;
+  s += formatMatch(f.match, f.priority);
+  if (s && !s.endsWith(" ")) s += " ";
   return `${s}actions=${formatInstructions(f.instructions)}`;
 }
+
+/** Flow-mod flags in the order ovs-ofctl prints them. */
+const FLOW_MOD_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [1, "send_flow_rem"],
+  [2, "check_overlap"],
+  [4, "reset_counts"],
+  [8, "no_packet_counts"],
+  [16, "no_byte_counts"],
+];
 
 /** `ovs-ofctl`-style hex dump (offset, 16 bytes with a '-' after the 8th, ASCII column). */
 export function hexDump(b: Uint8Array): string {
@@ -191,7 +264,7 @@ function fmtPortDesc(p: PortDesc): string {
 }
 
 function fmtDuration(sec: number, nsec: number): string {
-  return nsec ? duration(sec, nsec) : `${sec}s`;
+  return duration(sec, nsec);
 }
 
 const GROUP_TYPES = ["all", "select", "indirect", "ff"];
@@ -406,9 +479,58 @@ export function formatTlvMappings(maps: readonly TlvMapping[]): string {
   return ["  class  type  length  match field", " ------  ----  ------  --------------", ...rows].join("\n");
 }
 
+/**
+ * The OpenFlow error Open vSwitch's meter_mod decoder gives a METER_MOD (OpenFlow 1.3.5 §7.3.4.4), if any:
+ * an unknown command (`OFPMMFC_BAD_COMMAND`), both KBPS and PKTPS (`OFPMMFC_BAD_FLAGS`), a band other than
+ * drop or dscp_remark (`OFPMMFC_BAD_BAND`). A DELETE's flags and bands are not looked at.
+ */
+export function meterModError(m: Extract<OfMessage, { type: "meter_mod" }>): string | undefined {
+  if (m.command > 2) return "OFPMMFC_BAD_COMMAND";
+  if (m.command === 2) return undefined;
+  if ((m.flags & 1) !== 0 && (m.flags & 2) !== 0) return "OFPMMFC_BAD_FLAGS";
+  if (m.bands.some((b) => b.bandType !== 1 && b.bandType !== 2)) return "OFPMMFC_BAD_BAND";
+  return undefined;
+}
+
+/** True when a hello (whole message) carries a version bitmap element whose first word names a version. */
+function helloBitmapUsable(msg: Uint8Array): boolean {
+  const v = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  let usable = false;
+  for (let at = OFP_HEADER_LEN; at + 4 <= msg.length; ) {
+    const type = v.getUint16(at);
+    const len = v.getUint16(at + 2);
+    if (len < 4 || at + ((len + 7) & ~7) > msg.length + 0) break;
+    if (type === 1 && len >= 8 && (len - 4) % 4 === 0 && (v.getUint32(at + 4) & ~1) !== 0) usable = true;
+    at += (len + 7) & ~7;
+  }
+  return usable;
+}
+
+/** Options of {@link formatMessage}. */
+export interface FormatOptions {
+  /**
+   * ovs-ofctl's verbosity: above 2, packet-ins and packet-outs are followed by a hex dump of the packet.
+   * @default 2
+   */
+  readonly verbosity?: number | undefined;
+}
+
+/** Appends the packet's hex dump (offsets and bytes, no ASCII column) when `verbosity` is above 2. */
+function withPacketDump(text: string, data: Uint8Array, verbosity: number): string {
+  if (verbosity <= 2 || data.length === 0) return text;
+  const lines: string[] = [];
+  for (let off = 0; off < data.length; off += 16) {
+    let line = `${off.toString(16).padStart(8, "0")}  `;
+    for (let i = off; i < Math.min(off + 16, data.length); i++) line += data[i]!.toString(16).padStart(2, "0") + (i - off === 7 ? "-" : " ");
+    lines.push(line.trimEnd());
+  }
+  return `${text}\n${lines.join("\n")}`;
+}
+
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
-export function formatMessage(m: OfMessage): string {
-  const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16)}`})`;
+export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
+  const verbosity = opts.verbosity ?? 2;
+  const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16).padStart(2, "0")}`})`;
   let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
   if ((m.type === "multipart_request" || m.type === "multipart_reply") && m.flags) {
     head += " flags=" + (m.flags & 1 ? "[more]" : "") + (m.flags & ~1 ? `[***unknown flags 0x${(m.flags & ~1).toString(16).padStart(4, "0")}***]` : "");
@@ -417,8 +539,12 @@ export function formatMessage(m: OfMessage): string {
     case "flow_mod":
       return `${head} ${formatFlowMod(m)}`;
     case "hello": {
-      const vs = m.versions.length ? m.versions : Array.from({ length: m.version }, (_, i) => i + 1);
-      return `${head}\n version bitmap: ${vs.map((v) => `0x${v.toString(16).padStart(2, "0")}`).join(", ")}`;
+      // Open vSwitch keeps the first 32 bits of the bitmap, never version 0; without a usable bitmap, every
+      // version up to the header's (at most 0x1f)
+      let vs = m.versions.filter((v) => v >= 1 && v < 32);
+      if (!vs.length || (m.unknownData && !helloBitmapUsable(m.unknownData))) vs = Array.from({ length: Math.min(m.version, 31) }, (_, i) => i + 1);
+      const text = `${head}\n version bitmap: ${vs.map((v) => `0x${v.toString(16).padStart(2, "0")}`).join(", ")}`;
+      return m.unknownData ? `${text}\n unknown data in hello:\n${hexDump(m.unknownData)}` : text;
     }
     case "error": {
       const nx = m.errType === 0xffff && m.experimenter === 0x2320 ? nxErrorName(m.code) : undefined;
@@ -445,7 +571,7 @@ export function formatMessage(m: OfMessage): string {
     case "get_async_request":
       return head;
     case "features_reply":
-      return `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}\ncapabilities: ${flagNames(m.capabilities, CAPABILITIES).join(" ")}`;
+      return `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}${m.auxiliaryId ? `, auxiliary_id:${m.auxiliaryId}` : ""}\ncapabilities: ${flagNames(m.capabilities, CAPABILITIES).join(" ")}`;
     case "get_config_reply":
     case "set_config":
       return `${head} frags=${["normal", "drop", "reassemble", "nx-match"][m.flags & 3]} miss_send_len=${m.missSendLen}`;
@@ -456,14 +582,14 @@ export function formatMessage(m: OfMessage): string {
       s += ` total_len=${m.totalLen} ${formatMatch(m.match)} (via ${["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"][m.reason] ?? m.reason}) data_len=${m.data.length}`;
       s += m.bufferId === 0xffffffff ? " (unbuffered)" : ` buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
       const sum = packetSummary(m.data);
-      return sum ? `${s}\n${sum}` : s;
+      return withPacketDump(sum ? `${s}\n${sum}` : s, m.data, verbosity);
     }
     case "packet_out": {
       let s = `${head} in_port=${portName(m.inPort)} actions=${m.actions.length ? formatActions(m.actions) : "drop"}`;
       if (m.bufferId !== 0xffffffff) return `${s} buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
       s += ` data_len=${m.data.length}`;
       const sum = packetSummary(m.data);
-      return sum ? `${s}\n${sum}` : s;
+      return withPacketDump(sum ? `${s}\n${sum}` : s, m.data, verbosity);
     }
     case "flow_removed": {
       const reasons = ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"];
@@ -486,8 +612,11 @@ export function formatMessage(m: OfMessage): string {
     case "get_async_reply":
     case "set_async":
       return `${head}\n${fmtAsync(m.masks)}`;
-    case "meter_mod":
+    case "meter_mod": {
+      const bad = meterModError(m);
+      if (bad) return `${head} ***decode error: ${bad}***\n${hexDump(encodeMessage(m))}`;
       return `${head} ${["ADD", "MOD", "DEL"][m.command] ?? m.command} ${fmtMeter(m.meterId, m.flags, m.bands)}`;
+    }
     case "bundle_control":
       return `${head}\n bundle_id=0x${m.bundleId.toString(16)} type=${BUNDLE_TYPES[m.bundleType] ?? m.bundleType} flags=${bundleFlags(m.flags)}`;
     case "bundle_add": {
@@ -527,6 +656,8 @@ export function formatMessage(m: OfMessage): string {
         case "meter":
         case "meter_config":
           return `${head} meter=${b.meterId === 0xffffffff ? "all" : b.meterId}`;
+        case "raw":
+          return head + (rawRequestText(b.mpType, b.data) ?? "");
         default:
           return head;
       }
@@ -543,21 +674,23 @@ export function formatMessage(m: OfMessage): string {
         case "aggregate":
           return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}`;
         case "table":
-          return [head, ...b.tables.map((t) => `  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`)].join("\n");
+          // each table starts with a line break of its own: a blank line between tables
+          return [head, b.tables.map((t) => `  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`).join("\n\n")].filter((x) => x).join("\n");
         case "port_stats":
           return [
             `${head} ${b.ports.length} ports`,
             ...b.ports.map((p) => {
               const c = p.counters;
-              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`;
+              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}`;
             }),
           ].join("\n");
         case "port_desc":
-          return [head, ...b.ports.map((p) => " " + fmtPortDesc(p))].join("\n");
+          // ovs-ofctl prints ports sorted by number (LOCAL and the other reserved ports last)
+          return [head, ...[...b.ports].sort((x, y) => x.portNo - y.portNo).map((p) => " " + fmtPortDesc(p))].join("\n");
         case "group_desc":
           return [head, ...b.groups.map((g) => " " + fmtGroup(g.groupId, g.groupType, g.buckets))].join("\n");
         case "meter_config":
-          return [head, ...b.meters.map((mc) => fmtMeter(mc.meterId, mc.flags, mc.bands))].join("\n");
+          return [head, b.meters.map((mc) => fmtMeter(mc.meterId, mc.flags, mc.bands)).join("\n\n")].filter((x) => x).join("\n");
         case "group":
           return [
             head,
@@ -570,12 +703,14 @@ export function formatMessage(m: OfMessage): string {
         case "meter":
           return [
             head,
-            ...b.meters.map(
+            b.meters.map(
               (mt) =>
                 `meter:${mt.meterId} flow_count:${mt.flowCount} packet_in_count:${mt.packetInCount} byte_in_count:${mt.byteInCount} duration:${fmtDuration(mt.durationSec, mt.durationNsec)} bands:` +
                 mt.bands.map((k, i) => `\n${i}: packet_count:${k.packetCount} byte_count:${k.byteCount}`).join(""),
-            ),
-          ].join("\n");
+            ).join("\n\n"),
+          ].filter((x) => x).join("\n");
+        case "raw":
+          return head + (rawReplyText(b.mpType, b.data) ?? "");
         default:
           return head;
       }
@@ -621,8 +756,13 @@ export function formatMessage(m: OfMessage): string {
       const used = m.mappings.reduce((n, t) => n + t.optionLen, 0);
       return `${head}\n max option space=${m.maxOptionSpace} max fields=${m.maxFields}\n allocated option space=${used}\n\n mapping table:\n${formatTlvMappings(m.mappings)}`;
     }
-    case "experimenter":
-      return `***decode error: OFPBRC_BAD_VENDOR***\n${hexDump(encodeMessage(m))}`;
+    case "experimenter": {
+      const onf = m.experimenter === ONF_EXPERIMENTER && m.version >= 4 && ONF_MESSAGES[m.expType] ? onfText(m.expType, m.data) : undefined;
+      if (onf !== undefined) return head + onf;
+      // a known ONF message of the wrong length is OFPBRC_BAD_LEN, an unknown experimenter OFPBRC_BAD_VENDOR
+      const bad = m.experimenter === ONF_EXPERIMENTER && m.version >= 4 && ONF_MESSAGES[m.expType] ? "OFPBRC_BAD_LEN" : "OFPBRC_BAD_VENDOR";
+      return `***decode error: ${bad}***\n${hexDump(encodeMessage(m))}`;
+    }
     case "unknown":
       return `***decode error: OFPBRC_BAD_TYPE***\n${hexDump(encodeMessage(m))}`;
   }

@@ -75,7 +75,8 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
   // match fields as written (OVS restricts the protocols by the field named, before normalization)
   for (const item of splitTop(matchText, ", \t")) {
     const eq = item.indexOf("=");
-    const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
+    // a bit range (`reg3[0..7]=1`) restricts the protocols as its field does
+    const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase().replace(/\[.*\]$/, "");
     if (!name) continue;
     if (eq < 0) {
       keys.add(`s:${name}`);
@@ -89,7 +90,8 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
   }
   // IP-level fields matched on IPv6 need NXM/OXM whatever they are called
   const dl = fm.match.find((m) => m.field === "dl_type");
-  if (dl && dl.value[0] === 0x86 && dl.value[1] === 0xdd && fm.match.some((m) => m.field === "nw_proto")) keys.add("m:nw_proto@ipv6");
+  const ipLevel = ["nw_proto", "ip_dscp", "nw_ecn", "nw_ttl", "nw_frag"];
+  if (dl && dl.value[0] === 0x86 && dl.value[1] === 0xdd && fm.match.some((m) => ipLevel.includes(m.field))) keys.add("m:nw_proto@ipv6");
   if (ai) actionKeys(text.slice(text.indexOf("=", ai.index + ai[1]!.length) + 1), "", keys);
   for (let b = 0; b < 5; b++) if (fm.flags & (1 << b)) keys.add(`flag:${b}`);
   if (/(^|[,\s])table\s*=/.test(matchText)) keys.add("table");
@@ -163,32 +165,32 @@ const CLASS_TABLE =
   "m:ipv6_label:cidr=1ec|m:ipv6_label:exact=1ec|m:ipv6_label:masked=1ec|m:ipv6_src:bitwise=1ec|" +
   "m:ipv6_src:cidr=1ec|m:ipv6_src:exact=1ec|m:ipv6_src:masked=1ec|m:metadata:bitwise=1fc|" +
   "m:metadata:cidr=1fc|m:metadata:exact=1fc|m:mpls_bos:exact=1ec|m:mpls_label:exact=1fc|" +
-  "m:mpls_tc:exact=1fc|m:nd_sll:bitwise=1ec|m:nd_sll:cidr=1ec|m:nd_sll:exact=1ec|m:nd_sll:masked=1ec|" +
-  "m:nd_target:bitwise=1ec|m:nd_target:cidr=1ec|m:nd_target:exact=1ec|m:nd_target:masked=1ec|" +
-  "m:nd_tll:bitwise=1ec|m:nd_tll:cidr=1ec|m:nd_tll:exact=1ec|m:nd_tll:masked=1ec|m:nw_dst:bitwise=1fc|" +
-  "m:nw_ecn:exact=1fc|m:nw_frag:bitwise=1ec|m:nw_frag:exact=1ec|m:nw_proto@ipv6=1ec|" +
-  "m:nw_src:bitwise=1fc|m:nw_ttl:exact=1ec|m:packet_type:exact=1ec|m:pkt_mark:bitwise=1ec|" +
-  "m:pkt_mark:cidr=1ec|m:pkt_mark:exact=1ec|m:recirc_id:exact=1ec|m:reg0:bitwise=1ec|m:reg0:cidr=1ec|" +
-  "m:reg0:exact=1ec|m:reg10:bitwise=1ec|m:reg10:cidr=1ec|m:reg10:exact=1ec|m:reg11:bitwise=1ec|" +
-  "m:reg11:cidr=1ec|m:reg11:exact=1ec|m:reg12:bitwise=1ec|m:reg12:cidr=1ec|m:reg12:exact=1ec|" +
-  "m:reg13:bitwise=1ec|m:reg13:cidr=1ec|m:reg13:exact=1ec|m:reg14:bitwise=1ec|m:reg14:cidr=1ec|" +
-  "m:reg14:exact=1ec|m:reg15:bitwise=1ec|m:reg15:cidr=1ec|m:reg15:exact=1ec|m:reg1:bitwise=1ec|" +
-  "m:reg1:cidr=1ec|m:reg1:exact=1ec|m:reg2:bitwise=1ec|m:reg2:cidr=1ec|m:reg2:exact=1ec|" +
-  "m:reg3:bitwise=1ec|m:reg3:cidr=1ec|m:reg3:exact=1ec|m:reg4:bitwise=1ec|m:reg4:cidr=1ec|" +
-  "m:reg4:exact=1ec|m:reg5:bitwise=1ec|m:reg5:cidr=1ec|m:reg5:exact=1ec|m:reg6:bitwise=1ec|" +
-  "m:reg6:cidr=1ec|m:reg6:exact=1ec|m:reg7:bitwise=1ec|m:reg7:cidr=1ec|m:reg7:exact=1ec|" +
-  "m:reg8:bitwise=1ec|m:reg8:cidr=1ec|m:reg8:exact=1ec|m:reg9:bitwise=1ec|m:reg9:cidr=1ec|" +
-  "m:reg9:exact=1ec|m:sctp_dst:bitwise=1ec|m:sctp_dst:cidr=1ec|m:sctp_dst:exact=1fc|" +
-  "m:sctp_dst:masked=1ec|m:sctp_src:bitwise=1ec|m:sctp_src:cidr=1ec|m:sctp_src:exact=1fc|" +
-  "m:sctp_src:masked=1ec|m:table:exact=1fa|m:tcp_dst:bitwise=1ec|m:tcp_dst:cidr=1ec|" +
-  "m:tcp_dst:masked=1ec|m:tcp_flags:bitwise=1ec|m:tcp_flags:exact=1ec|m:tcp_flags:masked=1ec|" +
-  "m:tcp_src:bitwise=1ec|m:tcp_src:cidr=1ec|m:tcp_src:masked=1ec|m:tp_dst:bitwise=1ec|" +
-  "m:tp_dst:cidr=1ec|m:tp_dst:masked=1ec|m:tp_src:bitwise=1ec|m:tp_src:cidr=1ec|m:tp_src:masked=1ec|" +
-  "m:tun_dst:bitwise=1ec|m:tun_dst:cidr=1ec|m:tun_dst:exact=1ec|m:tun_flags:bitwise=1ec|" +
-  "m:tun_flags:exact=1ec|m:tun_gbp_flags:bitwise=1ec|m:tun_gbp_flags:exact=1ec|" +
-  "m:tun_gbp_id:bitwise=1ec|m:tun_gbp_id:cidr=1ec|m:tun_gbp_id:exact=1ec|m:tun_id:bitwise=1ec|" +
-  "m:tun_id:cidr=1ec|m:tun_id:exact=1ec|m:tun_ipv6_dst:bitwise=1ec|m:tun_ipv6_dst:cidr=1ec|" +
-  "m:tun_ipv6_dst:exact=1ec|m:tun_ipv6_src:bitwise=1ec|m:tun_ipv6_src:cidr=1ec|" +
+  "m:mpls_tc:exact=1fc|m:mpls_ttl:exact=1ec|m:nd_sll:bitwise=1ec|m:nd_sll:cidr=1ec|m:nd_sll:exact=1ec|" +
+  "m:nd_sll:masked=1ec|m:nd_target:bitwise=1ec|m:nd_target:cidr=1ec|m:nd_target:exact=1ec|" +
+  "m:nd_target:masked=1ec|m:nd_tll:bitwise=1ec|m:nd_tll:cidr=1ec|m:nd_tll:exact=1ec|" +
+  "m:nd_tll:masked=1ec|m:nw_dst:bitwise=1fc|m:nw_ecn:exact=1fc|m:nw_frag:bitwise=1ec|" +
+  "m:nw_frag:exact=1ec|m:nw_proto@ipv6=1ec|m:nw_src:bitwise=1fc|m:nw_ttl:exact=1ec|" +
+  "m:packet_type:exact=1ec|m:pkt_mark:bitwise=1ec|m:pkt_mark:cidr=1ec|m:pkt_mark:exact=1ec|" +
+  "m:recirc_id:exact=1ec|m:reg0:bitwise=1ec|m:reg0:cidr=1ec|m:reg0:exact=1ec|m:reg10:bitwise=1ec|" +
+  "m:reg10:cidr=1ec|m:reg10:exact=1ec|m:reg11:bitwise=1ec|m:reg11:cidr=1ec|m:reg11:exact=1ec|" +
+  "m:reg12:bitwise=1ec|m:reg12:cidr=1ec|m:reg12:exact=1ec|m:reg13:bitwise=1ec|m:reg13:cidr=1ec|" +
+  "m:reg13:exact=1ec|m:reg14:bitwise=1ec|m:reg14:cidr=1ec|m:reg14:exact=1ec|m:reg15:bitwise=1ec|" +
+  "m:reg15:cidr=1ec|m:reg15:exact=1ec|m:reg1:bitwise=1ec|m:reg1:cidr=1ec|m:reg1:exact=1ec|" +
+  "m:reg2:bitwise=1ec|m:reg2:cidr=1ec|m:reg2:exact=1ec|m:reg3:bitwise=1ec|m:reg3:cidr=1ec|" +
+  "m:reg3:exact=1ec|m:reg4:bitwise=1ec|m:reg4:cidr=1ec|m:reg4:exact=1ec|m:reg5:bitwise=1ec|" +
+  "m:reg5:cidr=1ec|m:reg5:exact=1ec|m:reg6:bitwise=1ec|m:reg6:cidr=1ec|m:reg6:exact=1ec|" +
+  "m:reg7:bitwise=1ec|m:reg7:cidr=1ec|m:reg7:exact=1ec|m:reg8:bitwise=1ec|m:reg8:cidr=1ec|" +
+  "m:reg8:exact=1ec|m:reg9:bitwise=1ec|m:reg9:cidr=1ec|m:reg9:exact=1ec|m:sctp_dst:bitwise=1ec|" +
+  "m:sctp_dst:cidr=1ec|m:sctp_dst:exact=1fc|m:sctp_dst:masked=1ec|m:sctp_src:bitwise=1ec|" +
+  "m:sctp_src:cidr=1ec|m:sctp_src:exact=1fc|m:sctp_src:masked=1ec|m:table:exact=1fa|" +
+  "m:tcp_dst:bitwise=1ec|m:tcp_dst:cidr=1ec|m:tcp_dst:masked=1ec|m:tcp_flags:bitwise=1ec|" +
+  "m:tcp_flags:exact=1ec|m:tcp_flags:masked=1ec|m:tcp_src:bitwise=1ec|m:tcp_src:cidr=1ec|" +
+  "m:tcp_src:masked=1ec|m:tp_dst:bitwise=1ec|m:tp_dst:cidr=1ec|m:tp_dst:masked=1ec|" +
+  "m:tp_src:bitwise=1ec|m:tp_src:cidr=1ec|m:tp_src:masked=1ec|m:tun_dst:bitwise=1ec|m:tun_dst:cidr=1ec|" +
+  "m:tun_dst:exact=1ec|m:tun_flags:bitwise=1ec|m:tun_flags:exact=1ec|m:tun_gbp_flags:bitwise=1ec|" +
+  "m:tun_gbp_flags:exact=1ec|m:tun_gbp_id:bitwise=1ec|m:tun_gbp_id:cidr=1ec|m:tun_gbp_id:exact=1ec|" +
+  "m:tun_id:bitwise=1ec|m:tun_id:cidr=1ec|m:tun_id:exact=1ec|m:tun_ipv6_dst:bitwise=1ec|" +
+  "m:tun_ipv6_dst:cidr=1ec|m:tun_ipv6_dst:exact=1ec|m:tun_ipv6_src:bitwise=1ec|m:tun_ipv6_src:cidr=1ec|" +
   "m:tun_ipv6_src:exact=1ec|m:tun_metadata0:bitwise=1ec|m:tun_metadata0:cidr=1ec|" +
   "m:tun_metadata0:exact=1ec|m:tun_metadata10:bitwise=1ec|m:tun_metadata10:cidr=1ec|" +
   "m:tun_metadata10:exact=1ec|m:tun_metadata11:bitwise=1ec|m:tun_metadata11:cidr=1ec|" +
@@ -261,7 +263,7 @@ const CLASS_TABLE =
   "m:xreg4:masked=1ec|m:xreg5:exact=1ec|m:xreg5:masked=1ec|m:xreg6:exact=1ec|m:xreg6:masked=1ec|" +
   "m:xreg7:exact=1ec|m:xreg7:masked=1ec|m:xxreg0:exact=1ec|m:xxreg0:masked=1ec|m:xxreg1:exact=1ec|" +
   "m:xxreg1:masked=1ec|m:xxreg2:exact=1ec|m:xxreg2:masked=1ec|m:xxreg3:exact=1ec|m:xxreg3:masked=1ec|" +
-  "s:no_byte_counts=1c0|s:no_packet_counts=1c0|s:reset_counts=1e0|table=1fa";
+  "s:no_byte_counts=1c0|s:no_packet_counts=1c0|s:reset_counts=1e0|table=1fa|";
 const CLASSES = new Map<string, number>(
   CLASS_TABLE.split("|").filter((e) => e).map((e) => {
     const i = e.lastIndexOf("=");
@@ -269,9 +271,17 @@ const CLASSES = new Map<string, number>(
   }),
 );
 
+/** A match key under the field's own name (`m:ip_src:cidr` is `m:nw_src:cidr`): the table is keyed by it. */
+function canonicalKey(k: string): string {
+  const m = /^m:([^:=@]+):(\w+)$/.exec(k);
+  const def = m ? fieldByName(m[1]!) : undefined;
+  return def ? `m:${def.name}:${m![2]}` : k;
+}
+
 /** The protocols that can carry the flow `text` (parsed as `fm`), as `ovs-ofctl parse-flow` reports. */
 export function usableProtocols(text: string, fm: ParsedFlow): number {
   let u = ANY_PROTOCOL;
-  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? ANY_PROTOCOL;
+  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? ANY_PROTOCOL;
+  if (fm.of10Only) u &= Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID;
   return u;
 }

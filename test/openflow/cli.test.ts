@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { peers } from "../support/peers.js";
 import { memoryIo, UsageError } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { ofctlCommand } from "../../src/openflow/cli.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 
 const FLOW = "table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=ct(commit,zone=NXM_NX_REG13[0..15],nat(src=10.0.0.1)),resubmit(,1)";
 

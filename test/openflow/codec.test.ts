@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, Reader, Writer, fromHex, toHex } from "../../src/openflow/bytes.js";
-import { decodeMessage, encodeMessage, negotiateVersion } from "../../src/openflow/messages.js";
+import { DecodeError, EncodeError, Reader, Writer, fromHex, toHex } from "../../src/openflow/bytes.js";
+import { decodeMessage, encodeMessage, flowMod, negotiateVersion } from "../../src/openflow/messages.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
 import { decodeActions } from "../../src/openflow/actions.js";
 import { errorCodeName, errorTypeName } from "../../src/openflow/constants.js";
@@ -153,5 +153,37 @@ describe("framing", () => {
     const d = new FrameDecoder(1024);
     expect(() => d.push(fromHex("0400ffff00000000"))).toThrow(DecodeError);
     expect(() => new FrameDecoder().push(fromHex("0400000400000000"))).toThrow(DecodeError);
+  });
+});
+
+describe("encoders range-check every value", () => {
+  const refused = (fn: () => unknown): EncodeError => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EncodeError);
+      return e as EncodeError;
+    }
+    throw new Error("encoded without an error");
+  };
+  it.each([
+    ["xid 2^33+5", () => encodeMessage({ type: "set_config", xid: 2 ** 33 + 5, flags: 0, missSendLen: 128 }), "xid"],
+    ["negative xid", () => encodeMessage({ type: "barrier_request", xid: -1 }), "xid"],
+    ["fractional xid", () => encodeMessage({ type: "barrier_request", xid: 1.5 }), "xid"],
+    ["miss_send_len 65536", () => encodeMessage({ type: "set_config", xid: 1, flags: 0, missSendLen: 65536 }), "set_config.miss_send_len"],
+    ["priority 70000", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ priority: 70000 }) }), "flow_mod.priority"],
+    ["table_id 256", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ tableId: 256 }) }), "flow_mod.table_id"],
+    ["cookie 2^64", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ cookie: 1n << 64n }) }), "flow_mod.cookie"],
+  ])("%s: EncodeError naming the field", (_, fn, field) => {
+    const e = refused(fn);
+    expect(e.field).toBe(field);
+    expect(e.protocol).toBe("openflow");
+  });
+  it("the writer refuses what does not fit, whatever the width", () => {
+    expect(refused(() => new Writer().u8(256, "f")).field).toBe("f");
+    expect(refused(() => new Writer().u16(-1)).reason).toContain("16-bit");
+    expect(refused(() => new Writer().u32(2 ** 32)).reason).toContain("32-bit");
+    expect(refused(() => new Writer().u64(-1n)).reason).toContain("64-bit");
+    expect(toHex(new Writer().u8(255).u16(65535).u32(2 ** 32 - 1).u64((1n << 64n) - 1n).finish())).toBe("ff".repeat(15));
   });
 });

@@ -13,11 +13,31 @@ import {
   formatMessage,
   parseFlow,
   toHex,
+  actionParseContext,
+  parseActionList,
+  decodeActionList,
+  encodeActionList,
+  formatActions,
+  fromHex,
+  EncodeError,
 } from "../../src/openflow/index.js";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 
 describe("docs/openflow.md", () => {
+  it("1. an action list parsed with the match as context", () => {
+    const ctx = actionParseContext(parseFlow("udp,actions=drop").match);
+    expect(formatActions(parseActionList("mod_tp_src:1111", ctx))).toBe("set_field:1111->udp_src");
+  });
+
+  it("2. bare action lists and range-checked encoders", () => {
+    const bytes = fromHex("0000 0010 fffffffe 04d2 000000000000");
+    const actions = decodeActionList(bytes);
+    expect(formatActions(actions)).toBe("LOCAL");
+    expect(toHex(encodeActionList(actions))).toBe(toHex(bytes));
+    expect(() => encodeMessage({ type: "barrier_request", xid: 2 ** 33 + 5 })).toThrow(EncodeError);
+  });
+
   it("1. parse a flow", () => {
     const fm = parseFlow(
       "table=0,priority=100,ip,nw_dst=10.0.0.0/24," + "actions=ct(commit,zone=NXM_NX_REG13[0..15],nat(src=10.0.0.1)),resubmit(,1)",

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { peers } from "../support/peers.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/openflow/cli.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { decodeMessage } from "../../src/openflow/messages.js";
 import { formatMessage } from "../../src/openflow/print.js";
 import { fromHex } from "../../src/openflow/bytes.js";

@@ -9,7 +9,7 @@ import { formatMatch, parseFlow } from "../../src/openflow/flowtext.js";
 import type { OfMessage } from "../../src/openflow/messages.js";
 import { formatFlowStats } from "../../src/openflow/print.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/openflow/cli.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { FlowModCommand } from "../../src/openflow/constants.js";
 
 const FLOWS = [
@@ -19,6 +19,9 @@ const FLOWS = [
   "table=2,priority=5,cookie=0x1234,idle_timeout=60,ct_state=-new+est-rel-inv+trk,ct_label=0/0x1,actions=resubmit(,3)",
   "table=3,arp,arp_op=1,actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:0a:00:00:00:00:01->eth_src,set_field:2->arp_op,output:in_port",
   "table=4,ipv6,ipv6_src=fd00::/64,actions=controller(userdata=01.02.03,pause),drop_placeholder",
+  // flow-mod flags are printed followed by a space, not a comma (`reset_counts priority=101,...`)
+  "table=5,priority=101,reset_counts,send_flow_rem,tcp,actions=drop",
+  "table=5,check_overlap,actions=drop",
 ].map((f) => f.replace(",drop_placeholder", ""));
 
 function ofctlDump(v: Vswitchd): string[] {
@@ -213,6 +216,20 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
     const bad = await run("-O", "OpenFlow13", "add-flow", v.mgmt, "table=5,actions=goto_table:1");
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("OFPT_ERROR");
+    // port names are looked up on the switch, as ovs-ofctl looks them up
+    expect((await run("-O", "OpenFlow13", "add-flow", v.mgmt, "table=6,in_port=p1,actions=output:p2,resubmit(p1,7)")).code).toBe(0);
+    expect(v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6")).toBe(" table=6, in_port=1 actions=output:2,resubmit(1,7)\n");
+    const named = await run("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6,in_port=p1");
+    expect(named.out).toBe(v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6,in_port=p1"));
+    expect((await run("-O", "OpenFlow13", "del-flows", v.mgmt, "table=6,in_port=p1")).code).toBe(0);
+    expect(v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6")).toBe("");
+    const unknown = await run("-O", "OpenFlow13", "add-flow", v.mgmt, "in_port=nosuchport,actions=drop");
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("nosuchport: invalid or unknown port");
+    // show: features, port descriptions and switch configuration, as ovs-ofctl prints them (same xids)
+    const show = await run("-O", "OpenFlow13", "show", v.mgmt);
+    expect(show.code).toBe(0);
+    expect(show.out).toBe(v.ofctl("-O", "OpenFlow13", "show", v.mgmt));
     const refused = await run("-O", "OpenFlow13", "dump-flows", "unix:/nonexistent/x.mgmt");
     expect(refused.code).toBe(1);
     expect(parseFlow("table=1", FlowModCommand.DELETE).tableId).toBe(1);

@@ -22,6 +22,13 @@ const MSGS: OfMessageInput[] = [
   { type: "echo_request", data: new Uint8Array([1, 2, 3]) },
   { type: "echo_reply", data: new Uint8Array() },
   { type: "experimenter", experimenter: 0x1234, expType: 5, data: new Uint8Array([1, 2]) },
+  // ONF experimenter messages: role status (with and without generation id), flow monitor cancel/paused, wrong lengths
+  { type: "experimenter", experimenter: 0x4f4e4600, expType: 1911, data: new Uint8Array([0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]) },
+  { type: "experimenter", experimenter: 0x4f4e4600, expType: 1911, data: new Uint8Array([0, 0, 0, 1, 2, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255]) },
+  { type: "experimenter", experimenter: 0x4f4e4600, expType: 1870, data: new Uint8Array([0, 0, 1, 2]) },
+  { type: "experimenter", experimenter: 0x4f4e4600, expType: 1871, data: new Uint8Array() },
+  { type: "experimenter", experimenter: 0x4f4e4600, expType: 1872, data: new Uint8Array(8) },
+  { type: "experimenter", experimenter: 0x4f4e4600, expType: 1911, data: new Uint8Array(8) },
   { type: "features_request" },
   { type: "features_reply", datapathId: 0xaan, nBuffers: 256, nTables: 254, auxiliaryId: 0, capabilities: 0x4f },
   { type: "get_config_request" },

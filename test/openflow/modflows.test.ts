@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/openflow/cli.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 
 const START = [
   "table=0,priority=100,in_port=1,actions=output:2",

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { peers } from "../support/peers.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/openflow/cli.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { ANY_PROTOCOL, Protocol, chooseProtocol, formatProtocols } from "../../src/openflow/protocols.js";
 
 const flows = readFileSync(new URL("./corpus/flows.txt", import.meta.url), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));

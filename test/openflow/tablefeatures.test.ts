@@ -16,7 +16,7 @@ import { formatMessage } from "../../src/openflow/print.js";
 import { decodeTableFeatureProperty, encodeTableFeatureProperty, type TableFeatureProperty } from "../../src/openflow/tablefeatures.js";
 import { fieldByName } from "../../src/openflow/oxm.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/openflow/cli.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 
 const ofpPrint = (hex: string): string =>
   execFileSync("ovs-ofctl", ["ofp-print", hex], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).replace(/\n$/, "");

@@ -11,7 +11,7 @@ import { decodeMessage, encodeMessage, type OfMessageInput } from "../../src/ope
 import { formatMessage } from "../../src/openflow/print.js";
 import { toHex } from "../../src/openflow/bytes.js";
 import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand, parseTlvMappings } from "../../src/openflow/cli.js";
+import { ofctlCommand, parseTlvMappings } from "../../src/cli/ofctl.js";
 
 const ofpPrint = (hex: string): string =>
   execFileSync("ovs-ofctl", ["ofp-print", hex], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).replace(/\n$/, "");

@@ -1,24 +1,29 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `parse-flow`, `parse-flows`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
-import { type CliCommand, type CliIo, UsageError } from "../cli/io.js";
-import { DecodeError, fromHex, toHex } from "./bytes.js";
-import { FlowModCommand, OfpVersion } from "./constants.js";
-import { OpenFlowConnection, OpenFlowError } from "./connection.js";
-import { FlowSyntaxError, parseFlow } from "./flowtext.js";
-import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "./messages.js";
-import { formatFlowStats, formatMessage } from "./print.js";
-import { formatTableFeatures } from "./tablefeatures.js";
-import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "./protocols.js";
+import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { DecodeError, fromHex, toHex } from "../openflow/bytes.js";
+import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
+import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
+import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import { MatchInconsistentError } from "../openflow/consistency.js";
+import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
+import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
+import { formatTableFeatures } from "../openflow/tablefeatures.js";
+import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
   parse-flows FILE            same for every line of FILE
-  ofp-print HEX               decode and print an OpenFlow message
+  parse-actions VERSION       decode hex action lists from stdin, print them and the re-encoding differences
+  parse-instructions VERSION  same for instruction lists
+  ofp-print HEX [VERBOSITY]   decode and print an OpenFlow message
+  show TARGET                 print the switch's features, ports and configuration
   dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
   dump-table-features TARGET  print the switch's table features
   add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
@@ -104,6 +109,21 @@ async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnect
   }
 }
 
+/**
+ * Parses flows for a switch command; a port given by name (`in_port=p1`) is looked up in the switch's port
+ * descriptions, as ovs-ofctl does, and the flows parsed again.
+ */
+async function parseWithPorts(c: OpenFlowConnection, texts: readonly string[], command: number): Promise<ParsedFlow[]> {
+  try {
+    return texts.map((t) => parseFlow(t, command));
+  } catch (e) {
+    if (!(e instanceof UnknownPortError)) throw e;
+  }
+  const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
+  const portNames = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
+  return texts.map((t) => parseFlow(t, command, { portNames }));
+}
+
 /** strerror() texts ovs-ofctl prints for the usual connection failures. */
 const STRERROR: Record<string, string> = {
   ECONNREFUSED: "Connection refused",
@@ -127,9 +147,15 @@ function fileLines(path: string): string[] {
  * flows, then each flow_mod (always encoded as OpenFlow 1.3-1.5, the version -O names; --hex: bytes only).
  */
 function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number {
-  const parsed = texts.map((t) => ({ text: t, fm: parseFlow(t) }));
+  const parsed = texts.map((t) => {
+    const fm = parseFlow(t);
+    const usable = usableProtocols(t, fm);
+    // OVS: a flow no protocol can carry has actions the match makes invalid
+    if (usable === 0) throw new MatchInconsistentError(t);
+    return { text: t, fm, usable };
+  });
   if (!opts.hex) {
-    const usable = parsed.reduce((u, p) => u & usableProtocols(p.text, p.fm), ANY_PROTOCOL);
+    const usable = parsed.reduce((u, p) => u & p.usable, ANY_PROTOCOL);
     io.out(`usable protocols: ${formatProtocols(usable)}\n`);
     const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
     const chosen = chooseProtocol(usable, allowed);
@@ -142,6 +168,64 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
     io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
   });
   return 0;
+}
+
+/** Versions `parse-actions` accepts (the action and instruction codes of OpenFlow 1.3, also used by 1.4 and 1.5). */
+const ACTION_VERSIONS = new Set(["OpenFlow13", "OpenFlow14", "OpenFlow15"]);
+const ALL_VERSIONS = new Set(["OpenFlow10", "OpenFlow11", "OpenFlow12", ...ACTION_VERSIONS]);
+
+/**
+ * parse-actions / parse-instructions VERSION: each non-blank, non-comment line of `input` is a hex action
+ * (instruction) list, optionally preceded by `TABLE_ID,`; prints `actions=...` and the bytes that change when
+ * it is encoded again (`OFFSET: OLD -> NEW`), or `bad VERSION actions: ERROR`, then a blank line.
+ */
+function parseActionLines(io: CliIo, version: string, instructions: boolean, input: string): number {
+  if (!ALL_VERSIONS.has(version)) throw new Error(`${version}: not a valid OpenFlow version`);
+  if (!ACTION_VERSIONS.has(version)) throw new Error(`${version}: only OpenFlow13, OpenFlow14 and OpenFlow15 action lists are supported`);
+  for (const raw of input.split("\n")) {
+    const line = raw.replace(/#.*$/, "").trim();
+    if (!line) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = fromHex(line.includes(",") ? line.slice(line.indexOf(",") + 1) : line);
+    } catch {
+      throw new Error("Trailing garbage in hex data");
+    }
+    let text: string;
+    let again: Uint8Array;
+    try {
+      if (instructions) {
+        const insts = decodeInstructionList(bytes);
+        text = formatInstructions(insts);
+        again = encodeInstructionList(insts);
+      } else {
+        const actions = decodeActionList(bytes);
+        const bad = actionListError(actions);
+        if (bad) {
+          io.out(`bad ${version} actions: ${bad}\n\n`);
+          continue;
+        }
+        text = actions.length ? formatActions(actions) : "drop";
+        again = encodeActionList(actions);
+      }
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      io.out(`bad ${version} ${instructions ? "instructions" : "actions"}: ${e.reason}\n\n`);
+      continue;
+    }
+    io.out(`actions=${text}\n${byteDifferences(bytes, again)}\n`);
+  }
+  return 0;
+}
+
+/** ovs-ofctl's print_differences(): one `OFFSET: OLD -> NEW` line per changed, added or removed byte. */
+function byteDifferences(a: Uint8Array, b: Uint8Array): string {
+  const h = (x: number) => x.toString(16).padStart(2, "0");
+  let s = "";
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) s += `${String(i).padStart(2)}: ${h(a[i]!)} -> ${h(b[i]!)}\n`;
+  for (let i = a.length; i < b.length; i++) s += `${String(i).padStart(2)}: (none) -> ${h(b[i]!)}\n`;
+  for (let i = b.length; i < a.length; i++) s += `${String(i).padStart(2)}: ${h(a[i]!)} -> (none)\n`;
+  return s;
 }
 
 /**
@@ -181,26 +265,46 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         const lines = rest[0] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[0]!);
         return printFlowMods(io, lines, opts);
       }
+      case "parse-actions":
+      case "parse-instructions":
+        need(rest, 1, cmd);
+        return parseActionLines(io, rest[0]!, cmd === "parse-instructions", await io.readStdin());
       case "ofp-print": {
         need(rest, 1, cmd);
+        if (rest.length > 2) throw new UsageError(`'${cmd}' command takes at most 2 arguments`);
         let bytes: Uint8Array;
         try {
-          bytes = fromHex(rest.join(""));
+          bytes = fromHex(rest[0]!);
         } catch {
-          throw new UsageError("trailing garbage in hex data");
+          throw new Error("trailing garbage in hex data");
         }
-        try {
-          io.out(formatMessage(decodeMessage(bytes)) + "\n");
-        } catch (e) {
-          if (!(e instanceof DecodeError)) throw e;
-          io.out(`***decode error: ${e.reason} at offset ${e.offset}***\n${toHex(bytes)}\n`);
+        if (bytes.length === 0) {
+          io.out("OpenFlow message is empty\n");
+          return 0;
         }
+        const verbosity = rest[1] === undefined ? 2 : Number(rest[1]);
+        if (!Number.isInteger(verbosity)) throw new Error(`${rest[1]}: invalid verbosity`);
+        const length = bytes.length >= 4 ? (bytes[2]! << 8) | bytes[3]! : 0;
+        if (bytes.length < 8) io.out(`OpenFlow packet too short (only ${bytes.length} bytes):\n`);
+        else if (length > bytes.length) io.out(`(***truncated to ${bytes.length} bytes from ${length}***)\n`);
+        else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
+        else {
+          try {
+            const text = formatMessage(decodeMessage(bytes), { verbosity });
+            io.out(verbosity >= 5 ? `${text}\n${hexDump(bytes)}\n` : `${text}\n`);
+            return 0;
+          } catch (e) {
+            if (!(e instanceof DecodeError)) throw e;
+            io.out(`***decode error: ${e.reason}***\n`);
+          }
+        }
+        io.out(`${hexDump(bytes)}\n`);
         return 0;
       }
       case "dump-flows": {
         need(rest, 1, cmd);
-        const q = rest[1] ? parseFlow(rest[1], FlowModCommand.DELETE) : undefined;
         await withSwitch(rest[0]!, opts, async (c) => {
+          const q = rest[1] ? (await parseWithPorts(c, [rest[1]], FlowModCommand.DELETE))[0] : undefined;
           // ovs-ofctl prints every reply message of a multipart sequence with its own header line
           const onPart = (part: { xid: number; body: MultipartReplyBody }) => {
             if (part.body.kind !== "flow") return;
@@ -223,6 +327,16 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
             },
           }, { onPart });
           if (r.type !== "multipart_reply" || r.body.kind !== "flow") throw new Error(`unexpected reply ${r.type}`);
+        });
+        return 0;
+      }
+      case "show": {
+        need(rest, 1, cmd);
+        // ovs-ofctl's sequence and xids: features (2), port descriptions (3), switch config (5)
+        await withSwitch(rest[0]!, opts, async (c) => {
+          io.out(`${formatMessage(await c.request({ type: "features_request", xid: 2 }))}\n`);
+          io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
+          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: 5 }))}\n`);
         });
         return 0;
       }
@@ -269,8 +383,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 : FlowModCommand.MODIFY
               : FlowModCommand.ADD;
         const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
-        const mods = texts.map((t) => parseFlow(t, command));
-        await withSwitch(rest[0]!, opts, (c) => c.flowMods(mods));
+        await withSwitch(rest[0]!, opts, async (c) => c.flowMods(await parseWithPorts(c, texts, command)));
         return 0;
       }
       default:
