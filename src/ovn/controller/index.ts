@@ -10,7 +10,6 @@ export {
   DesiredStateError,
   ForeignRowError,
   MissingReferenceError,
-  UnsupportedColumnError,
   WorkQueueClosedError,
   WorkQueueFullError,
 } from "./errors.js";

@@ -8,7 +8,7 @@
  *
  * The calls are generic over the row's columns: a newer typed model (e.g. with ACL `tier`) types
  * the settings, and a column the connected server lacks is refused with
- * {@link UnsupportedColumnError} before anything is built.
+ * `OvnFeatureUnavailableError` (the same error `requireFeature` throws) before anything is built.
  *
  * @module
  */
