@@ -299,6 +299,8 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
       return row["_uuid"] as string;
     }
     const ref = this.create(table, `${this.refOf(parent)}:${key}`, d, { display: `${this.nameOf(parentTable, parent)} ${key}` });
+    // Another writer adding the same child meanwhile changes the parent's set: fail and rebuild.
+    if (typeof parent !== "string") this.guardColumn(parentTable, parent, column);
     this.link(parentTable, parent, column, ref);
     return ref;
   }

@@ -29,6 +29,12 @@ export interface GuardedRow {
   readonly uuid: string;
   /** Its `_version` in the replica when the plan was built. */
   readonly version: string;
+  /**
+   * When set, the guard pins only this column to its value when the plan was built (e.g. a
+   * router's `nat` while a NAT rule is added: a concurrent insert of the same rule fails the
+   * transaction, an unrelated change to the router does not).
+   */
+  readonly column?: string;
 }
 
 /** Operations built by declarative calls, not yet sent. */
@@ -97,6 +103,7 @@ export class PlanBuilder {
   /** Rows deleted; `op` is false for non-root rows the server collects once unreferenced. */
   private readonly deletes = new Map<string, { table: string; op: boolean }>();
   private readonly versionGuards = new Map<string, GuardedRow>();
+  private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
@@ -301,6 +308,21 @@ export class PlanBuilder {
     this.steps.push({ kind: "delete", table, key: this.keyOf(table, row), uuid });
   }
 
+  /**
+   * Pins column `column` of an existing row to its replica value: the transaction fails (and a
+   * reconcile rebuilds) if another writer changed it meanwhile. Declarative calls that add a keyed
+   * child (NAT, route, policy) guard the parent's set this way, so two writers racing to add the
+   * same child never both insert it.
+   */
+  guardColumn(table: string, row: Row, column: string): void {
+    const uuid = row["_uuid"] as string;
+    const v = row["_version"];
+    if (!this.db.guards || this.inserts.has(uuid) || typeof v !== "string") return;
+    this.db.column(table, column);
+    const key = `${uuid}\u0000${column}`;
+    if (!this.columnGuards.has(key)) this.columnGuards.set(key, { table, uuid, version: v, column, value: row[column] });
+  }
+
   /** True when nothing has been planned. */
   get empty(): boolean {
     return this.inserts.size === 0 && this.changes.size === 0 && this.deletes.size === 0;
@@ -340,7 +362,13 @@ export class PlanBuilder {
     for (const g of this.absentGuards.values()) {
       ops.push(m.table(g.table).wait([[g.column, "==", g.value]] as never, { columns: [g.column] as never, until: "==", rows: [], timeout: 0 }));
     }
+    for (const g of this.columnGuards.values()) {
+      if (this.deletes.has(g.uuid)) continue;
+      ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: [g.column] as never, until: "==", rows: [{ [g.column]: g.value }] as never, timeout: 0 }));
+      guarded.push({ table: g.table, uuid: g.uuid, version: g.version, column: g.column });
+    }
     for (const g of guarded) {
+      if (g.column !== undefined) continue;
       ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: ["_version"] as never, until: "==", rows: [{ _version: g.version }] as never, timeout: 0 }));
     }
     ops.push(...body);

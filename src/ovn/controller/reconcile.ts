@@ -105,7 +105,9 @@ export async function reconcileWith<P extends PlanBuilder>(
         last = { error: e, row: { table: "", uuid: undefined } };
         await db.client.whenReady();
       } else if (isGuardFailure(e, plan.operations)) {
-        const g = guardedRowOf(plan.operations[e.operationIndex!]);
+        const op = guardedRowOf(plan.operations[e.operationIndex!]);
+        // A column guard pins a column, not `_version`: the row's version at build time is in the plan.
+        const g = op.version === undefined && op.uuid !== undefined ? { ...op, version: plan.guarded.find((x) => x.uuid === op.uuid)?.version } : op;
         last = { error: e, row: { table: g.table, uuid: g.uuid } };
         // Wait until the replica has seen the change that broke the guard (bounded), then rebuild.
         const absent = absentGuardOf(plan.operations[e.operationIndex!]);

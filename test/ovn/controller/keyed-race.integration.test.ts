@@ -1,0 +1,105 @@
+/**
+ * Duplicate guards of the keyed children of a router (`ensureNat`, `ensureStaticRoute`,
+ * `ensurePolicy`), against the embedded server and a real ovsdb-server: two controllers (two
+ * clients, two replicas, the same identity: a controller and its restarted twin) race to add the
+ * same child; the one that loses has its `wait` on the router's column fail, rebuilds from its
+ * replica, finds the child and sends nothing. Exactly one row results. An unrelated change to the
+ * router (another column) does not fail the guard.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OvsdbClient } from "../../../src/ovsdb/index.js";
+import type { Operation } from "../../../src/ovsdb/wire/operations.js";
+import { NbController, type NbPlan, type TransactionEvent } from "../../../src/ovn/index.js";
+import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "./support.js";
+import { peers } from "../../support/peers.js";
+
+interface Case {
+  readonly what: string;
+  readonly column: "nat" | "static_routes" | "policies";
+  readonly add: (p: NbPlan) => void;
+  /** ovn-nbctl listing of the router's children of this kind (whitespace runs collapsed when compared). */
+  readonly list: readonly string[];
+  readonly listed: string;
+}
+
+const CASES: readonly Case[] = [
+  {
+    what: "ensureNat",
+    column: "nat",
+    add: (p) => void p.ensureNat("lr-race", { type: "snat", external_ip: "172.16.0.1", logical_ip: "10.0.0.0/24" }),
+    list: ["lr-nat-list", "lr-race"],
+    listed: "TYPE             GATEWAY_PORT          EXTERNAL_IP        EXTERNAL_PORT    LOGICAL_IP          EXTERNAL_MAC         LOGICAL_PORT\nsnat                                   172.16.0.1                          10.0.0.0/24\n",
+  },
+  {
+    what: "ensureStaticRoute",
+    column: "static_routes",
+    add: (p) => void p.ensureStaticRoute("lr-race", { ip_prefix: "10.9.0.0/16", nexthop: "10.0.0.254" }),
+    list: ["lr-route-list", "lr-race"],
+    listed: "IPv4 Routes\nRoute Table <main>:\n               10.9.0.0/16                10.0.0.254 dst-ip\n",
+  },
+  {
+    what: "ensurePolicy",
+    column: "policies",
+    add: (p) => void p.ensurePolicy("lr-race", { priority: 100, match: "ip4.src == 10.0.0.5", action: "reroute", nexthops: ["10.0.0.254"] }),
+    list: ["lr-policy-list", "lr-race"],
+    listed: "Routing Policies\n       100                            ip4.src == 10.0.0.5         reroute                10.0.0.254\n",
+  },
+];
+
+describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("keyed children of a router: two writers racing insert once", () => {
+  describe.each(BACKENDS)("against %s", (kind) => {
+    let backend: Backend;
+    let a: { client: OvsdbClient; sent: Operation[][]; ctl: NbController; events: TransactionEvent[] };
+    let b: { client: OvsdbClient; sent: Operation[][]; ctl: NbController; events: TransactionEvent[] };
+    const open = async () => {
+      const { client, sent } = await recordingClient(backend.unix);
+      const events: TransactionEvent[] = [];
+      const ctl = await NbController.open(client, { identity: { vendor: "ctl-test" }, onTransaction: (e) => events.push(e) });
+      return { client, sent, ctl, events };
+    };
+    beforeAll(async () => {
+      backend = await startBackend(kind);
+      a = await open();
+      b = await open();
+      await a.ctl.reconcile("setup", (p) => p.ensureRouter("lr-race"));
+      await b.ctl.db.replica.waitUntil(() => b.ctl.db.byName("Logical_Router", "lr-race") !== undefined, 10_000);
+    });
+    afterAll(async () => {
+      for (const x of [a, b]) {
+        await x?.ctl.close();
+        x?.client.close();
+      }
+      await backend?.stop();
+    });
+
+    for (const c of CASES) {
+      it(`${c.what}: the loser of the race rebuilds, finds the row and sends nothing`, async () => {
+        a.events.length = 0;
+        let builds = 0;
+        const r = await a.ctl.reconcile(c.what, async (p) => {
+          c.add(p);
+          // Between a's build and its send, b (same identity, its own replica) adds the same child.
+          if (++builds === 1) expect((await b.ctl.reconcile(c.what, c.add)).sent).toBe(true);
+        });
+        expect(r).toMatchObject({ sent: false, attempts: 2 });
+        expect(a.events.map((e) => e.outcome)).toEqual(["guard-failed"]);
+        expect(opsText(a.events[0]!.operations)).toEqual([`wait Logical_Router ${c.column}`, `insert ${c.what === "ensureNat" ? "NAT" : c.what === "ensureStaticRoute" ? "Logical_Router_Static_Route" : "Logical_Router_Policy"}`, `mutate Logical_Router ${c.column} insert [@new]`]);
+        // Exactly one row (columns compared with whitespace collapsed).
+        const squash = (t: string) => t.replace(/[ \t]+/g, " ").trim();
+        expect(squash(await nbctl(backend.unix, ...c.list))).toBe(squash(c.listed));
+      }, 60_000);
+    }
+
+    it("an unrelated change to the router (another column) does not fail the guard", async () => {
+      a.events.length = 0;
+      let builds = 0;
+      const r = await a.ctl.reconcile("nat/2", async (p) => {
+        p.ensureNat("lr-race", { type: "dnat_and_snat", external_ip: "172.16.0.9", logical_ip: "10.0.0.9" });
+        if (++builds === 1) await nbctl(backend.unix, "set", "Logical_Router", "lr-race", "options:foo=bar");
+      });
+      expect(r).toMatchObject({ sent: true, attempts: 1 });
+      expect(a.events.map((e) => e.outcome)).toEqual(["committed"]);
+      expect(await nbctl(backend.unix, "--bare", "--columns=external_ip", "find", "NAT", "type=dnat_and_snat")).toBe("172.16.0.9\n");
+    }, 60_000);
+  });
+});
