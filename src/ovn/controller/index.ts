@@ -29,6 +29,7 @@ export {
   type AclOwnerTarget,
   type ChassisOrderOptions,
   type HealthCheckSpec,
+  type MeterBandSpec,
   type NbControllerTable,
   NbPlan,
   type NbTables,

@@ -89,6 +89,13 @@ export interface ChangeOptions {
    * @default false
    */
   readonly foreign?: boolean;
+  /**
+   * Guard each changed column with {@link PlanBuilder.guardColumn} instead of the row's
+   * `_version` (for shared rows others write often, e.g. `NB_Global`, whose counters ovn-northd
+   * bumps: only a concurrent change of a managed column fails the transaction).
+   * @default false
+   */
+  readonly columnGuards?: boolean;
 }
 
 /**
@@ -103,6 +110,7 @@ export class PlanBuilder {
   /** Rows deleted; `op` is false for non-root rows the server collects once unreferenced. */
   private readonly deletes = new Map<string, { table: string; op: boolean }>();
   private readonly versionGuards = new Map<string, GuardedRow>();
+  private readonly absentWhere: { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[] }[] = [];
   private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
   private readonly steps: PlanStep[] = [];
@@ -186,7 +194,8 @@ export class PlanBuilder {
       const want = c === "external_ids" && !isOnlyKeys(v) && v !== undefined ? onlyKeys(toEntries(v)) : v;
       const change = diffColumn(col.type, row[c], want, table, c);
       if (!change) continue;
-      this.record(table, row, c, change);
+      if (options.columnGuards) this.guardColumn(table, row, c);
+      this.record(table, row, c, change, !options.columnGuards);
       changed = true;
     }
     return changed;
@@ -323,6 +332,17 @@ export class PlanBuilder {
     if (!this.columnGuards.has(key)) this.columnGuards.set(key, { table, uuid, version: v, column, value: row[column] });
   }
 
+  /**
+   * Adds a guard that no row of `table` matches `where` (RFC 7047 conditions over the server's
+   * columns), for creates keyed by more than a name: the transaction fails (and a reconcile
+   * rebuilds) if another writer created such a row meanwhile.
+   */
+  guardAbsent(table: string, where: readonly (readonly [string, string, unknown])[]): void {
+    if (!this.db.guards) return;
+    for (const [c] of where) this.db.column(table, c);
+    this.absentWhere.push({ table, where });
+  }
+
   /** True when nothing has been planned. */
   get empty(): boolean {
     return this.inserts.size === 0 && this.changes.size === 0 && this.deletes.size === 0;
@@ -361,6 +381,9 @@ export class PlanBuilder {
     for (const [uuid, d] of this.deletes) if (d.op) body.push(m.table(d.table).delete([["_uuid", "==", uuid]] as never));
     for (const g of this.absentGuards.values()) {
       ops.push(m.table(g.table).wait([[g.column, "==", g.value]] as never, { columns: [g.column] as never, until: "==", rows: [], timeout: 0 }));
+    }
+    for (const g of this.absentWhere) {
+      ops.push(m.table(g.table).wait(g.where as never, { columns: [g.where[0]![0]] as never, until: "==", rows: [], timeout: 0 }));
     }
     for (const g of this.columnGuards.values()) {
       if (this.deletes.has(g.uuid)) continue;
