@@ -4,7 +4,9 @@
  * clients, two replicas, the same identity: a controller and its restarted twin) race to add the
  * same child; the one that loses has its `wait` on the router's column fail, rebuilds from its
  * replica, finds the child and sends nothing. Exactly one row results. An unrelated change to the
- * router (another column) does not fail the guard.
+ * router (another column) does not fail the guard. The same for a DHCP_Options row per CIDR (an
+ * absence guard on this controller's rows of the CIDR) and the shared NB_Global options (a guard
+ * on the `options` column only).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OvsdbClient } from "../../../src/ovsdb/index.js";
@@ -89,6 +91,44 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("keyed children of a router
         expect(squash(await nbctl(backend.unix, ...c.list))).toBe(squash(c.listed));
       }, 60_000);
     }
+
+    it("ensureDhcpOptions: the loser of the race on a CIDR rebuilds and sends nothing; a foreign row of the CIDR does not block it", async () => {
+      await nbctl(backend.unix, "dhcp-options-create", "10.30.0.0/24");
+      a.events.length = 0;
+      let builds = 0;
+      const add = (p: NbPlan) => void p.ensureDhcpOptions("10.30.0.0/24", { options: { lease_time: "3600" } });
+      const r = await a.ctl.reconcile("dhcp", async (p) => {
+        add(p);
+        if (++builds === 1) expect((await b.ctl.reconcile("dhcp", add)).sent).toBe(true);
+      });
+      expect(r).toMatchObject({ sent: false, attempts: 2 });
+      expect(a.events.map((e) => e.outcome)).toEqual(["guard-failed"]);
+      expect(opsText(a.events[0]!.operations)).toEqual(["wait DHCP_Options cidr", "insert DHCP_Options"]);
+      // Two rows of the CIDR: the foreign one and exactly one of this controller's.
+      expect((await nbctl(backend.unix, "--bare", "--columns=_uuid", "find", "DHCP_Options", "cidr=10.30.0.0/24")).trim().split(/\s+/)).toHaveLength(2);
+      expect(a.ctl.list("DHCP_Options").filter((x) => x["cidr"] === "10.30.0.0/24")).toHaveLength(1);
+    }, 60_000);
+
+    it("setGlobalOptions: a concurrent change of options fails the guard and is rebuilt; a change of nb_cfg does not", async () => {
+      await nbctl(backend.unix, "init");
+      await a.ctl.db.replica.waitUntil(() => [...a.ctl.db.replica.rows("NB_Global")].length === 1, 10_000);
+      a.events.length = 0;
+      let builds = 0;
+      const r = await a.ctl.reconcile("global", async (p) => {
+        p.setGlobalOptions({ mac_prefix: "0a:00:00" });
+        if (++builds === 1) await nbctl(backend.unix, "set", "NB_Global", ".", "options:mac_prefix=0b:00:00", "options:other=1");
+      });
+      expect(r).toMatchObject({ sent: true, attempts: 2 });
+      expect(a.events.map((e) => e.outcome)).toEqual(["guard-failed", "committed"]);
+      expect(await nbctl(backend.unix, "get", "NB_Global", ".", "options")).toBe('{mac_prefix="0a:00:00", other="1"}\n');
+      a.events.length = 0;
+      builds = 0;
+      const r2 = await a.ctl.reconcile("global", async (p) => {
+        p.setGlobalOptions({ svc_monitor_mac: "0a:00:00:00:00:01" });
+        if (++builds === 1) await nbctl(backend.unix, "set", "NB_Global", ".", "nb_cfg=7");
+      });
+      expect(r2).toMatchObject({ sent: true, attempts: 1 });
+    }, 60_000);
 
     it("an unrelated change to the router (another column) does not fail the guard", async () => {
       a.events.length = 0;
