@@ -18,7 +18,7 @@ import { TimedOut } from "../../ovsdb/wire/errors.js";
 import type { Json } from "../../ovsdb/wire/notation.js";
 import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
 import type { OvnDatabase } from "../../ovsdb/models/ovn-releases.js";
-import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, describeOvnSchema } from "../schema-features.js";
+import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, describeOvnSchema, ovnFeatureReleases } from "../schema-features.js";
 import { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
 import type { Plan } from "./plan.js";
 
@@ -182,6 +182,38 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
    */
   require(...features: readonly (OvnFeature<OvnDatabase> | (string & {}))[]): void {
     for (const f of features) if (!this.ovnSchema.has(f)) throw this.unavailable(f);
+  }
+
+  /**
+   * Refuses a value of an enumerated column that the server's schema lacks but a bundled OVN
+   * release has (e.g. ACL `action` `pass` on NB 7.0, new in 24.03) with
+   * `OvnFeatureUnavailableError` (feature `Table.column=value`); other values are left to the
+   * type check. `value` is a desired value: an atom, an array, a map or a plain object.
+   */
+  requireValues(table: string, column: string, value: unknown): void {
+    const col = this.column(table, column);
+    const keyEnum = col.type.key.enum;
+    const valueEnum = col.type.value?.enum;
+    if (!keyEnum && !valueEnum) return;
+    const check = (enumeration: readonly unknown[] | undefined, atom: unknown) => {
+      if (!enumeration || typeof atom !== "string" || enumeration.includes(atom)) return;
+      const feature = `${table}.${column}=${atom}`;
+      if (ovnFeatureReleases(this.ovnSchema.database, feature)) throw this.unavailable(feature);
+    };
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        check(keyEnum, k);
+        check(valueEnum, v);
+      }
+    } else if (Array.isArray(value)) {
+      for (const a of value) check(keyEnum, a);
+    } else if (value !== null && typeof value === "object") {
+      const entries = "entries" in value && (value as { entries: unknown }).entries instanceof Map ? (value as { entries: Map<unknown, unknown> }).entries : new Map(Object.entries(value));
+      for (const [k, v] of entries) {
+        check(keyEnum, k);
+        if (v !== undefined) check(valueEnum, v);
+      }
+    } else check(keyEnum, value);
   }
 
   private unavailable(feature: string): OvnFeatureUnavailableError {

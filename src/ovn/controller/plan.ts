@@ -161,6 +161,7 @@ export class PlanBuilder {
     for (const [c, v] of Object.entries(row)) {
       if (v === undefined) continue;
       const col = this.db.column(table, c);
+      this.db.requireValues(table, c, v);
       out[c] = normalize(col.type, v, table, c);
     }
     if (ts.columns.has("external_ids")) {
@@ -191,6 +192,7 @@ export class PlanBuilder {
     let changed = false;
     for (const [c, v] of Object.entries(desired)) {
       const col = this.db.column(table, c);
+      this.db.requireValues(table, c, v);
       const want = c === "external_ids" && !isOnlyKeys(v) && v !== undefined ? onlyKeys(toEntries(v)) : v;
       const change = diffColumn(col.type, row[c], want, table, c);
       if (!change) continue;
@@ -206,6 +208,7 @@ export class PlanBuilder {
     for (const [c, v] of Object.entries(desired)) {
       if (v === undefined) continue;
       const col = this.db.column(p.table, c);
+      this.db.requireValues(p.table, c, v);
       if (isOnlyKeys(v) || c === "external_ids") {
         const m = new Map((p.row[c] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
         for (const [k, x] of isOnlyKeys(v) ? v.entries : toEntries(v)) x === undefined ? m.delete(k) : m.set(k, x);

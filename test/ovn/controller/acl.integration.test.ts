@@ -123,6 +123,18 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("set-exactly ACLs", () => {
         expect(viaRequire).toBeInstanceOf(OvnFeatureUnavailableError);
         expect((viaRequire as Error).message).toBe((e as Error).message);
         expect(() => ctl25.requireFeature("ACL.tier")).toThrow(OvnFeatureUnavailableError);
+        // An enumeration value a newer release added is refused the same way (feature `Table.column=value`).
+        const pass = await ctl25.reconcile("pass", (p) => p.setAcls({ portGroup: "pg_web" }, "anp/a", [{ ...deny("pg_web"), action: "pass" }])).catch((x: unknown) => x);
+        expect(pass).toBeInstanceOf(OvnFeatureUnavailableError);
+        expect(pass).toMatchObject({ feature: "ACL.action=pass", table: "ACL", column: "action", value: "pass", neededRelease: "24.03", schemaVersion: "7.0.0" });
+        const jump = await ctl25
+          .reconcile("jump", (p) => {
+            p.ensureRouter("lr-jump");
+            p.ensurePolicy("lr-jump", { priority: 10, match: "ip4", action: "jump", chain: "c1" } as never);
+          })
+          .catch((x: unknown) => x);
+        expect(jump).toMatchObject({ name: "OvnFeatureUnavailableError" });
+        expect((jump as OvnFeatureUnavailableError).feature).toMatch(/^Logical_Router_Policy\.(action=jump|chain)$/);
         // A whole table the server lacks (NB 7.11's Sampling_App) is refused the same way.
         expect(() => ctl25.db.table("Sampling_App")).toThrow(OvnFeatureUnavailableError);
         expect(sent.length).toBe(n);
