@@ -143,3 +143,23 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("keyed children of a router
     }, 60_000);
   });
 });
+
+describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("setGlobalOptions on a database without NB_Global", () => {
+  it.each(BACKENDS)("creates the row as ovn-nbctl would (against %s), then changes it key by key", async (kind) => {
+    const backend = await startBackend(kind);
+    const { client, sent } = await recordingClient(backend.unix);
+    try {
+      const ctl = await NbController.open(client, { identity: { vendor: "ctl-test" } });
+      await ctl.reconcile("global", (p) => p.setGlobalOptions({ mac_prefix: "0a:00:00", gone: undefined }));
+      expect(opsText(sent[0]!)).toEqual(["insert NB_Global"]);
+      expect(await nbctl(backend.unix, "get", "NB_Global", ".", "options")).toBe('{mac_prefix="0a:00:00"}\n');
+      expect((await ctl.reconcile("global", (p) => p.setGlobalOptions({ mac_prefix: "0a:00:00" }))).sent).toBe(false);
+      await ctl.reconcile("global", (p) => p.setGlobalOptions({ mac_prefix: undefined, svc_monitor_mac: "0a:00:00:00:00:01" }));
+      expect(opsText(sent[1]!)).toEqual(["wait NB_Global options", "mutate NB_Global options delete [mac_prefix] / options insert {svc_monitor_mac=0a:00:00:00:00:01}"]);
+      await ctl.close();
+    } finally {
+      client.close();
+      await backend.stop();
+    }
+  }, 60_000);
+});
