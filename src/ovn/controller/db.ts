@@ -17,7 +17,8 @@ import { columnShape } from "../../ovsdb/schema/types.js";
 import { TimedOut } from "../../ovsdb/wire/errors.js";
 import type { Json } from "../../ovsdb/wire/notation.js";
 import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
-import { UnsupportedColumnError } from "./errors.js";
+import type { OvnDatabase } from "../../ovsdb/models/ovn-releases.js";
+import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, describeOvnSchema, ovnFeatureReleases } from "../schema-features.js";
 import { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
 import type { Plan } from "./plan.js";
 
@@ -44,13 +45,13 @@ export type TransactionHook = (event: TransactionEvent) => void;
 
 /** Options of {@link ControlledDb.open}. */
 export interface ControlledDbOptions {
-  /** The database name, e.g. `OVN_Northbound`. */
-  readonly database: string;
+  /** The OVN database, e.g. `OVN_Northbound`. */
+  readonly database: OvnDatabase;
   /** Who this controller is: the identity stamped on (and required of) every row it manages. */
   readonly identity: ControllerIdentity;
   /**
    * Tables to replicate (default: every table of the server's schema). Tables the server does
-   * not have are skipped (and refused with {@link UnsupportedColumnError} when used).
+   * not have are skipped (and refused with `OvnFeatureUnavailableError` when used).
    */
   readonly tables?: readonly string[];
   /**
@@ -107,6 +108,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /** The resolved identity (keys and value). */
   readonly identity: ResolvedIdentity;
   private readonly hooks: TransactionHook[] = [];
+  /** The server's schema as feature detection describes it (the bundled release it matches, `has(feature)`). */
+  readonly ovnSchema: OvnSchemaInfo<OvnDatabase>;
   private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
 
   private constructor(
@@ -120,6 +123,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     options: ControlledDbOptions,
   ) {
     this.model = defineModel<TablesDef>(schemaJson);
+    this.ovnSchema = describeOvnSchema(options.database, schema);
     this.guards = options.guards ?? true;
     this.identity = resolveIdentity(options.identity);
     if (options.onTransaction) this.hooks.push(options.onTransaction);
@@ -152,18 +156,68 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     return this.schema.name;
   }
 
-  /** The table's schema on the server; {@link UnsupportedColumnError} when the server has no such table. */
+  /**
+   * The table's schema on the server; `OvnFeatureUnavailableError` (feature `Table`) when the
+   * server has no such table.
+   */
   table(name: string): TableSchema {
     const t = this.schema.tables.get(name);
-    if (!t) throw new UnsupportedColumnError(this.schema.name, name, undefined, this.schema.version);
+    if (!t) throw this.unavailable(name);
     return t;
   }
 
-  /** The column's schema on the server; {@link UnsupportedColumnError} when the server's table has no such column. */
+  /**
+   * The column's schema on the server; `OvnFeatureUnavailableError` (feature `Table.column`, the
+   * release that introduced it, the server's schema) when the server's table has no such column.
+   */
   column(table: string, column: string): ColumnSchema {
     const c = columnOf(this.table(table), column);
-    if (!c) throw new UnsupportedColumnError(this.schema.name, table, column, this.schema.version);
+    if (!c) throw this.unavailable(`${table}.${column}`);
     return c;
+  }
+
+  /**
+   * Throws `OvnFeatureUnavailableError` unless the server's schema has every one of `features`
+   * (tables, `Table.column`, `Table.column=value`): the same check and error as `requireFeature`.
+   */
+  require(...features: readonly (OvnFeature<OvnDatabase> | (string & {}))[]): void {
+    for (const f of features) if (!this.ovnSchema.has(f)) throw this.unavailable(f);
+  }
+
+  /**
+   * Refuses a value of an enumerated column that the server's schema lacks but a bundled OVN
+   * release has (e.g. ACL `action` `pass` on NB 7.0, new in 24.03) with
+   * `OvnFeatureUnavailableError` (feature `Table.column=value`); other values are left to the
+   * type check. `value` is a desired value: an atom, an array, a map or a plain object.
+   */
+  requireValues(table: string, column: string, value: unknown): void {
+    const col = this.column(table, column);
+    const keyEnum = col.type.key.enum;
+    const valueEnum = col.type.value?.enum;
+    if (!keyEnum && !valueEnum) return;
+    const check = (enumeration: readonly unknown[] | undefined, atom: unknown) => {
+      if (!enumeration || typeof atom !== "string" || enumeration.includes(atom)) return;
+      const feature = `${table}.${column}=${atom}`;
+      if (ovnFeatureReleases(this.ovnSchema.database, feature)) throw this.unavailable(feature);
+    };
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        check(keyEnum, k);
+        check(valueEnum, v);
+      }
+    } else if (Array.isArray(value)) {
+      for (const a of value) check(keyEnum, a);
+    } else if (value !== null && typeof value === "object") {
+      const entries = "entries" in value && (value as { entries: unknown }).entries instanceof Map ? (value as { entries: Map<unknown, unknown> }).entries : new Map(Object.entries(value));
+      for (const [k, v] of entries) {
+        check(keyEnum, k);
+        if (v !== undefined) check(valueEnum, v);
+      }
+    } else check(keyEnum, value);
+  }
+
+  private unavailable(feature: string): OvnFeatureUnavailableError {
+    return new OvnFeatureUnavailableError(this.ovnSchema.database, feature, this.schema.version, this.ovnSchema.match);
   }
 
   /** True when the server's schema has this column (for features that depend on the schema version, e.g. ACL `tier`). */

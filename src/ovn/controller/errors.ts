@@ -13,30 +13,6 @@ export class ControllerError extends OvnError {
 }
 
 /**
- * A caller asked for a table or column that the connected server's schema does not have (e.g.
- * ACL `tier` on an NB database older than 7.1): nothing was built or sent.
- */
-export class UnsupportedColumnError extends ControllerError {
-  override readonly name = "UnsupportedColumnError";
-  constructor(
-    /** The database, e.g. `OVN_Northbound`. */
-    readonly database: string,
-    /** The table asked for. */
-    readonly table: string,
-    /** The column asked for; `undefined` when the whole table is missing. */
-    readonly column: string | undefined,
-    /** The schema version the server runs. */
-    readonly schemaVersion: string,
-  ) {
-    super(
-      column === undefined
-        ? `${database} ${schemaVersion} has no table ${table}`
-        : `${database} ${schemaVersion} has no column ${table}.${column}`,
-    );
-  }
-}
-
-/**
  * A declarative call found a row with the object's name that does not carry this controller's
  * identity: the controller never modifies rows it does not own.
  */

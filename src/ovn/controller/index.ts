@@ -10,7 +10,6 @@ export {
   DesiredStateError,
   ForeignRowError,
   MissingReferenceError,
-  UnsupportedColumnError,
   WorkQueueClosedError,
   WorkQueueFullError,
 } from "./errors.js";
@@ -30,6 +29,7 @@ export {
   type AclOwnerTarget,
   type ChassisOrderOptions,
   type HealthCheckSpec,
+  type MeterBandSpec,
   type NbControllerTable,
   NbPlan,
   type NbTables,

@@ -10,6 +10,7 @@ import type { DatabaseModel } from "../../ovsdb/model/model.js";
 import type { TableDef } from "../../ovsdb/model/types.js";
 import type { OVN_Northbound } from "../../ovsdb/models/index.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
+import type { OvnFeature, OvnSchemaInfo } from "../schema-features.js";
 import { type ApplyResult, ControlledDb, type ControlledDbOptions, type TransactionHook } from "./db.js";
 import { Sweeper } from "./gc.js";
 import { NbPlan, type NbControllerTable, type NbTables } from "./nb-plan.js";
@@ -75,6 +76,20 @@ export class NbController<T extends NbTables = OVN_Northbound.Tables> {
   /** The NB schema version the server runs. */
   get schemaVersion(): string {
     return this.db.schema.version;
+  }
+
+  /** The server's NB schema as feature detection describes it (the bundled release it matches, `has(feature)`). */
+  get ovnSchema(): OvnSchemaInfo<"OVN_Northbound"> {
+    return this.db.ovnSchema as OvnSchemaInfo<"OVN_Northbound">;
+  }
+
+  /**
+   * Throws `OvnFeatureUnavailableError` unless the server's schema has every one of `features`
+   * (e.g. `"ACL.tier"`): the check the declarative calls make for each column they are given,
+   * for a caller that wants to choose before building (as `requireFeature` does).
+   */
+  requireFeature(...features: readonly OvnFeature<"OVN_Northbound">[]): void {
+    this.db.require(...features);
   }
 
   /** A new, empty plan. */

@@ -8,7 +8,7 @@
  *
  * The calls are generic over the row's columns: a newer typed model (e.g. with ACL `tier`) types
  * the settings, and a column the connected server lacks is refused with
- * {@link UnsupportedColumnError} before anything is built.
+ * `OvnFeatureUnavailableError` (the same error `requireFeature` throws) before anything is built.
  *
  * @module
  */
@@ -19,7 +19,7 @@ import type { Atom } from "../../ovsdb/schema/types.js";
 import type { ControlledDb } from "./db.js";
 import { DesiredStateError, ForeignRowError, MissingReferenceError } from "./errors.js";
 import { PlanBuilder } from "./plan.js";
-import { type Desired, normalize } from "./values.js";
+import { type Desired, normalize, onlyKeys } from "./values.js";
 
 /** The NB tables the declarative calls use. */
 export type NbControllerTable =
@@ -37,7 +37,12 @@ export type NbControllerTable =
   | "Load_Balancer_Health_Check"
   | "Gateway_Chassis"
   | "HA_Chassis_Group"
-  | "HA_Chassis";
+  | "HA_Chassis"
+  | "NB_Global"
+  | "Meter"
+  | "Meter_Band"
+  | "QoS"
+  | "DHCP_Options";
 
 /** The table definitions an NB model must have to be used with the declarative calls (any bundled NB model fits). */
 export type NbTables = { readonly [K in NbControllerTable]: TableDef };
@@ -63,6 +68,22 @@ export interface HealthCheckSpec {
   readonly vip: string;
   /** Its options (`interval`, `timeout`, `success_count`, `failure_count`); the whole map is managed. */
   readonly options?: { readonly [key: string]: string };
+}
+
+/** A band of a meter as {@link NbPlan.ensureMeter} manages it (ovn-nb(5) `Meter_Band`). */
+export interface MeterBandSpec {
+  /**
+   * What to do above the rate (the only action ovn-nb(5) has).
+   * @default "drop"
+   */
+  readonly action?: "drop";
+  /** The rate, in the meter's unit (kbps or packets per second). */
+  readonly rate: number;
+  /**
+   * The burst size, in kb or packets.
+   * @default 0
+   */
+  readonly burst_size?: number;
 }
 
 type Spec = { readonly [column: string]: unknown };
@@ -299,8 +320,101 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
       return row["_uuid"] as string;
     }
     const ref = this.create(table, `${this.refOf(parent)}:${key}`, d, { display: `${this.nameOf(parentTable, parent)} ${key}` });
+    // Another writer adding the same child meanwhile changes the parent's set: fail and rebuild.
+    if (typeof parent !== "string") this.guardColumn(parentTable, parent, column);
     this.link(parentTable, parent, column, ref);
     return ref;
+  }
+
+  /**
+   * Sets the given keys of `NB_Global.options` (a value of `undefined` removes the key), leaving
+   * every other key and column alone: the row is shared (ovn-northd and ovn-nbctl write it), so
+   * it is changed key by key, guarded on `options` only, and never needs the controller's
+   * identity. Creates the row when the database has none (as ovn-nbctl does).
+   */
+  setGlobalOptions(options: { readonly [key: string]: string | undefined }): void {
+    const row = (this.db.replica.rows("NB_Global") as Iterable<Row>)[Symbol.iterator]().next().value as Row | undefined;
+    if (!row) {
+      const pendingRef = this.pending("NB_Global", "");
+      if (pendingRef) {
+        this.change("NB_Global", { _uuid: pendingRef }, { options: onlyKeys(options) });
+        return;
+      }
+      const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+      this.create("NB_Global", "", { options: set }, { display: "." });
+      return;
+    }
+    this.change("NB_Global", row, { options: onlyKeys(options) }, { foreign: true, columnGuards: true });
+  }
+
+  /**
+   * Ensures meter `name` with `unit`, `fair` and `external_ids` as given, and exactly `bands`
+   * (matched by action and rate; a band's burst size is changed in place). Bands added to an
+   * owned meter behind its back are removed: an owned meter's bands are managed whole.
+   */
+  ensureMeter(name: string, desired: Desired<T["Meter"]> & { readonly unit: "kbps" | "pktps" }, bands: readonly MeterBandSpec[]): PlanRef {
+    if (bands.length === 0) throw new DesiredStateError("Meter", { kind: "bad-value", column: "bands", reason: "a meter needs at least one band" });
+    const want = new Map<string, Spec>();
+    for (const b of bands) {
+      const spec = { action: b.action ?? "drop", rate: b.rate, burst_size: b.burst_size ?? 0 };
+      const k = `${spec.action}:${spec.rate}`;
+      if (want.has(k)) throw new DesiredStateError("Meter_Band", { kind: "duplicate-key", key: k });
+      want.set(k, spec);
+    }
+    const ref = this.ensureNamed("Meter", name, specOf(desired));
+    const meter = this.isPending(ref) ? ref : this.db.get("Meter", ref)!;
+    for (const row of this.children(meter, "bands", "Meter_Band")) {
+      const k = `${row["action"] as string}:${row["rate"] as number}`;
+      const w = want.get(k);
+      if (!w) {
+        this.unlink("Meter", meter as Row, "bands", row["_uuid"] as string);
+        continue;
+      }
+      want.delete(k);
+      this.change("Meter_Band", row, { burst_size: w["burst_size"] }, { foreign: true });
+    }
+    for (const [k, w] of want) {
+      const band = this.create("Meter_Band", `${name}:${k}`, w, { display: `${name} ${k}` });
+      this.link("Meter", meter, "bands", band);
+    }
+    return ref;
+  }
+
+  /**
+   * Sets exactly the QoS rules of `owner` on switch `switchName`: rules are matched by
+   * (`direction`, `priority`, `match`), changed in place (`action`, `bandwidth`), created, or
+   * removed. Rules of other owners and foreign rules are not touched.
+   */
+  setQosRules(switchName: string, owner: string, rules: readonly Desired<T["QoS"]>[]): void {
+    const ls = this.owned("Logical_Switch", switchName, "QoS");
+    this.setOwnedChildren("Logical_Switch", ls, "qos_rules", "QoS", owner, rules.map(specOf), ["direction", "priority", "match"]);
+  }
+
+  /**
+   * Ensures this controller's `DHCP_Options` row for `cidr` with `desired` (e.g. `options` as a
+   * whole map, or `onlyKeys`); returns its reference, for a port's `dhcpv4_options` or
+   * `dhcpv6_options`. Rows of the same CIDR without the identity are not touched (another
+   * component may own one); a second owned row of the CIDR is a {@link DesiredStateError}.
+   */
+  ensureDhcpOptions(cidr: string, desired: Desired<T["DHCP_Options"]> = {}): PlanRef {
+    const pendingRef = this.pending("DHCP_Options", cidr);
+    if (pendingRef) {
+      this.change("DHCP_Options", { _uuid: pendingRef }, specOf(desired));
+      return pendingRef;
+    }
+    const mine = this.db.owned("DHCP_Options").filter((r) => r["cidr"] === cidr && !this.isDeleted(r["_uuid"] as string));
+    if (mine.length > 1) throw new DesiredStateError("DHCP_Options", { kind: "duplicate-key", key: `cidr=${cidr}` });
+    const row = mine[0];
+    if (row) {
+      this.change("DHCP_Options", row, specOf(desired));
+      return row["_uuid"] as string;
+    }
+    // Two writers racing must not both create it: wait for no owned row of this CIDR.
+    this.guardAbsent("DHCP_Options", [
+      ["cidr", "==", cidr],
+      ["external_ids", "includes", new Map([[this.db.identity.vendorKey, this.db.identity.vendor]])],
+    ]);
+    return this.create("DHCP_Options", cidr, { ...specOf(desired), cidr }, { display: cidr });
   }
 
   // ---- set exactly -----------------------------------------------------------------------

@@ -29,6 +29,12 @@ export interface GuardedRow {
   readonly uuid: string;
   /** Its `_version` in the replica when the plan was built. */
   readonly version: string;
+  /**
+   * When set, the guard pins only this column to its value when the plan was built (e.g. a
+   * router's `nat` while a NAT rule is added: a concurrent insert of the same rule fails the
+   * transaction, an unrelated change to the router does not).
+   */
+  readonly column?: string;
 }
 
 /** Operations built by declarative calls, not yet sent. */
@@ -83,6 +89,13 @@ export interface ChangeOptions {
    * @default false
    */
   readonly foreign?: boolean;
+  /**
+   * Guard each changed column with {@link PlanBuilder.guardColumn} instead of the row's
+   * `_version` (for shared rows others write often, e.g. `NB_Global`, whose counters ovn-northd
+   * bumps: only a concurrent change of a managed column fails the transaction).
+   * @default false
+   */
+  readonly columnGuards?: boolean;
 }
 
 /**
@@ -97,6 +110,8 @@ export class PlanBuilder {
   /** Rows deleted; `op` is false for non-root rows the server collects once unreferenced. */
   private readonly deletes = new Map<string, { table: string; op: boolean }>();
   private readonly versionGuards = new Map<string, GuardedRow>();
+  private readonly absentWhere: { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[] }[] = [];
+  private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
@@ -146,6 +161,7 @@ export class PlanBuilder {
     for (const [c, v] of Object.entries(row)) {
       if (v === undefined) continue;
       const col = this.db.column(table, c);
+      this.db.requireValues(table, c, v);
       out[c] = normalize(col.type, v, table, c);
     }
     if (ts.columns.has("external_ids")) {
@@ -176,10 +192,12 @@ export class PlanBuilder {
     let changed = false;
     for (const [c, v] of Object.entries(desired)) {
       const col = this.db.column(table, c);
+      this.db.requireValues(table, c, v);
       const want = c === "external_ids" && !isOnlyKeys(v) && v !== undefined ? onlyKeys(toEntries(v)) : v;
       const change = diffColumn(col.type, row[c], want, table, c);
       if (!change) continue;
-      this.record(table, row, c, change);
+      if (options.columnGuards) this.guardColumn(table, row, c);
+      this.record(table, row, c, change, !options.columnGuards);
       changed = true;
     }
     return changed;
@@ -190,6 +208,7 @@ export class PlanBuilder {
     for (const [c, v] of Object.entries(desired)) {
       if (v === undefined) continue;
       const col = this.db.column(p.table, c);
+      this.db.requireValues(p.table, c, v);
       if (isOnlyKeys(v) || c === "external_ids") {
         const m = new Map((p.row[c] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
         for (const [k, x] of isOnlyKeys(v) ? v.entries : toEntries(v)) x === undefined ? m.delete(k) : m.set(k, x);
@@ -301,6 +320,32 @@ export class PlanBuilder {
     this.steps.push({ kind: "delete", table, key: this.keyOf(table, row), uuid });
   }
 
+  /**
+   * Pins column `column` of an existing row to its replica value: the transaction fails (and a
+   * reconcile rebuilds) if another writer changed it meanwhile. Declarative calls that add a keyed
+   * child (NAT, route, policy) guard the parent's set this way, so two writers racing to add the
+   * same child never both insert it.
+   */
+  guardColumn(table: string, row: Row, column: string): void {
+    const uuid = row["_uuid"] as string;
+    const v = row["_version"];
+    if (!this.db.guards || this.inserts.has(uuid) || typeof v !== "string") return;
+    this.db.column(table, column);
+    const key = `${uuid}\u0000${column}`;
+    if (!this.columnGuards.has(key)) this.columnGuards.set(key, { table, uuid, version: v, column, value: row[column] });
+  }
+
+  /**
+   * Adds a guard that no row of `table` matches `where` (RFC 7047 conditions over the server's
+   * columns), for creates keyed by more than a name: the transaction fails (and a reconcile
+   * rebuilds) if another writer created such a row meanwhile.
+   */
+  guardAbsent(table: string, where: readonly (readonly [string, string, unknown])[]): void {
+    if (!this.db.guards) return;
+    for (const [c] of where) this.db.column(table, c);
+    this.absentWhere.push({ table, where });
+  }
+
   /** True when nothing has been planned. */
   get empty(): boolean {
     return this.inserts.size === 0 && this.changes.size === 0 && this.deletes.size === 0;
@@ -340,7 +385,16 @@ export class PlanBuilder {
     for (const g of this.absentGuards.values()) {
       ops.push(m.table(g.table).wait([[g.column, "==", g.value]] as never, { columns: [g.column] as never, until: "==", rows: [], timeout: 0 }));
     }
+    for (const g of this.absentWhere) {
+      ops.push(m.table(g.table).wait(g.where as never, { columns: [g.where[0]![0]] as never, until: "==", rows: [], timeout: 0 }));
+    }
+    for (const g of this.columnGuards.values()) {
+      if (this.deletes.has(g.uuid)) continue;
+      ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: [g.column] as never, until: "==", rows: [{ [g.column]: g.value }] as never, timeout: 0 }));
+      guarded.push({ table: g.table, uuid: g.uuid, version: g.version, column: g.column });
+    }
     for (const g of guarded) {
+      if (g.column !== undefined) continue;
       ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: ["_version"] as never, until: "==", rows: [{ _version: g.version }] as never, timeout: 0 }));
     }
     ops.push(...body);

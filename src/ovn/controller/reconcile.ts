@@ -58,17 +58,32 @@ export function guardedRowOf(op: Operation | undefined): { table: string; uuid: 
   return { table: op.table, uuid, version };
 }
 
-/** The `column == value` of an absence guard (a `wait` for no rows), if `op` is one. */
-function absentGuardOf(op: Operation | undefined): { column: string; value: unknown } | undefined {
-  if (!op || op.op !== "wait" || op.rows.length !== 0 || op.where.length !== 1) return undefined;
-  const [column, fn, value] = op.where[0]!;
-  return fn === "==" && column !== "_uuid" ? { column, value } : undefined;
+/** The conditions of an absence guard (a `wait` for no rows, not pinned to one `_uuid`), if `op` is one. */
+function absentGuardOf(op: Operation | undefined): readonly (readonly [string, string, unknown])[] | undefined {
+  if (!op || op.op !== "wait" || op.rows.length !== 0 || op.where.length === 0) return undefined;
+  return op.where.some(([c]) => c === "_uuid") ? undefined : (op.where as readonly (readonly [string, string, unknown])[]);
 }
 
-/** True once the replica holds a row with `column == value` (the row another writer created). */
-function absentSeen(db: ControlledDb, table: string, column: string, value: unknown): boolean {
-  if (column === "name" && typeof value === "string") return db.allByName(table, value).length > 0;
-  for (const r of db.replica.rows(table) as Iterable<{ readonly [c: string]: unknown }>) if (r[column] === value) return true;
+/** One wire-encoded condition value as the replica holds it (an atom, or a map for `["map", pairs]`). */
+function decoded(v: unknown): unknown {
+  if (Array.isArray(v) && v[0] === "map") return new Map(v[1] as [unknown, unknown][]);
+  return v;
+}
+
+/** True when the replica row satisfies `column fn value` (the `==` and `includes` the guards use). */
+function holds(row: { readonly [c: string]: unknown }, [column, fn, value]: readonly [string, string, unknown]): boolean {
+  const have = row[column];
+  const want = decoded(value);
+  if (fn === "==") return have === want;
+  if (fn === "includes" && want instanceof Map && have instanceof Map) return [...want].every(([k, x]) => have.get(k) === x);
+  return true;
+}
+
+/** True once the replica holds a row matching every condition (the row another writer created). */
+function absentSeen(db: ControlledDb, table: string, where: readonly (readonly [string, string, unknown])[]): boolean {
+  const [first] = where;
+  if (where.length === 1 && first && first[0] === "name" && first[1] === "==" && typeof first[2] === "string") return db.allByName(table, first[2]).length > 0;
+  for (const r of db.replica.rows(table) as Iterable<{ readonly [c: string]: unknown }>) if (where.every((c) => holds(r, c))) return true;
   return false;
 }
 
@@ -105,12 +120,14 @@ export async function reconcileWith<P extends PlanBuilder>(
         last = { error: e, row: { table: "", uuid: undefined } };
         await db.client.whenReady();
       } else if (isGuardFailure(e, plan.operations)) {
-        const g = guardedRowOf(plan.operations[e.operationIndex!]);
+        const op = guardedRowOf(plan.operations[e.operationIndex!]);
+        // A column guard pins a column, not `_version`: the row's version at build time is in the plan.
+        const g = op.version === undefined && op.uuid !== undefined ? { ...op, version: plan.guarded.find((x) => x.uuid === op.uuid)?.version } : op;
         last = { error: e, row: { table: g.table, uuid: g.uuid } };
         // Wait until the replica has seen the change that broke the guard (bounded), then rebuild.
         const absent = absentGuardOf(plan.operations[e.operationIndex!]);
         const seen = (): boolean => {
-          if (absent) return absentSeen(db, g.table, absent.column, absent.value);
+          if (absent) return absentSeen(db, g.table, absent);
           if (g.uuid === undefined) return true;
           const row = db.get(g.table, g.uuid);
           return !row || (row["_version"] as Datum) !== g.version;

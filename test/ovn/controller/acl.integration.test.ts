@@ -3,17 +3,19 @@
  * real ovsdb-server: replacing the set keeps exactly the desired ACLs (the data loss of issue 14:
  * delete-then-re-add in one transaction must not end with no ACLs), leaves other owners' and
  * foreign ACLs alone, and sends nothing when the set already matches. ACL tiers work on a server
- * whose schema has them (NB 7.11) and are refused with a typed error on one that does not (7.0).
+ * whose schema has them (NB 7.3 of OVN 24.03, NB 7.11 of OVN 25.03: the shipped schema files and
+ * the generated typed models) and are refused on one that does not (7.0) with the same
+ * `OvnFeatureUnavailableError` that `requireFeature` throws.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../../src/ovsdb/index.js";
 import type { Operation } from "../../../src/ovsdb/wire/operations.js";
-import { type AclOwnerTarget, NbController, UnsupportedColumnError } from "../../../src/ovn/index.js";
+import { OVN_Northbound_24_03, OVN_Northbound_25_03, type OvnRelease, ovnSchemaFile } from "../../../src/ovsdb/models/index.js";
+import { type AclOwnerTarget, NbController, type NbPlan, OvnFeatureUnavailableError, requireFeature } from "../../../src/ovn/index.js";
 import { run, startEmbeddedServer, startOvsdbServer } from "../../../src/testing/index.js";
 import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "./support.js";
 import { peers } from "../../support/peers.js";
 
-const NB_25_03 = "/work/shared/schemas/ovn-25.03.0/ovn-nb.ovsschema";
 
 const allow = (pg: string) => ({ direction: "to-lport", priority: 2001, match: `outport == @${pg} && ip4.src == $${pg}_allow`, action: "allow-related" }) as const;
 const deny = (pg: string) => ({ direction: "to-lport", priority: 2000, match: `outport == @${pg} && ip`, action: "drop" }) as const;
@@ -101,53 +103,97 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("set-exactly ACLs", () => {
       }, 60_000);
     }
 
-    it("refuses ACL tier on a 7.0 schema with a typed error naming table, column and version, sending nothing", async () => {
+    it("refuses ACL tier on a 7.0 schema with OvnFeatureUnavailableError (as requireFeature does), sending nothing", async () => {
       const n = sent.length;
-      const e = await ctl.reconcile("tier", (p) => p.setAcls({ portGroup: "pg_web" }, "anp/a", [{ ...deny("pg_web"), tier: 1 } as never])).catch((x: unknown) => x);
-      expect(e).toBeInstanceOf(UnsupportedColumnError);
-      expect(e).toMatchObject({ database: "OVN_Northbound", table: "ACL", column: "tier", schemaVersion: "7.0.0" });
-      expect(sent.length).toBe(n);
+      // Coded against the 25.03 model: `tier` is typed; the 23.03 server lacks it.
+      const ctl25 = await NbController.open<OVN_Northbound_25_03.Tables>(client, { identity: { vendor: "ctl-test" }, model: OVN_Northbound_25_03.model });
+      try {
+        expect(ctl25.ovnSchema.match).toMatchObject({ kind: "exact", release: "23.03" });
+        const e = await ctl25.reconcile("tier", (p) => p.setAcls({ portGroup: "pg_web" }, "anp/a", [{ ...deny("pg_web"), tier: 1 }])).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(OvnFeatureUnavailableError);
+        expect(e).toMatchObject({ database: "OVN_Northbound", feature: "ACL.tier", table: "ACL", column: "tier", schemaVersion: "7.0.0", neededRelease: "24.03", neededVersion: "7.3.0" });
+        // One error kind: the controller's check and requireFeature agree.
+        const viaRequire = (() => {
+          try {
+            requireFeature(ctl25.ovnSchema, "ACL.tier");
+          } catch (x) {
+            return x;
+          }
+        })();
+        expect(viaRequire).toBeInstanceOf(OvnFeatureUnavailableError);
+        expect((viaRequire as Error).message).toBe((e as Error).message);
+        expect(() => ctl25.requireFeature("ACL.tier")).toThrow(OvnFeatureUnavailableError);
+        // An enumeration value a newer release added is refused the same way (feature `Table.column=value`).
+        const pass = await ctl25.reconcile("pass", (p) => p.setAcls({ portGroup: "pg_web" }, "anp/a", [{ ...deny("pg_web"), action: "pass" }])).catch((x: unknown) => x);
+        expect(pass).toBeInstanceOf(OvnFeatureUnavailableError);
+        expect(pass).toMatchObject({ feature: "ACL.action=pass", table: "ACL", column: "action", value: "pass", neededRelease: "24.03", schemaVersion: "7.0.0" });
+        const jump = await ctl25
+          .reconcile("jump", (p) => {
+            p.ensureRouter("lr-jump");
+            p.ensurePolicy("lr-jump", { priority: 10, match: "ip4", action: "jump", chain: "c1" } as never);
+          })
+          .catch((x: unknown) => x);
+        expect(jump).toMatchObject({ name: "OvnFeatureUnavailableError" });
+        expect((jump as OvnFeatureUnavailableError).feature).toMatch(/^Logical_Router_Policy\.(action=jump|chain)$/);
+        // A whole table the server lacks (NB 7.11's Sampling_App) is refused the same way.
+        expect(() => ctl25.db.table("Sampling_App")).toThrow(OvnFeatureUnavailableError);
+        expect(sent.length).toBe(n);
+      } finally {
+        await ctl25.close();
+      }
     });
   });
 
-  describe.each(BACKENDS)("with tiers on NB 7.11 (OVN 25.03) served by %s", (kind) => {
-    it("keys ACLs by tier, sends nothing the second time, and corrects a drifted tier ACL", async () => {
-      const server = kind === "embedded" ? await startEmbeddedServer({ schemas: [NB_25_03] }) : await startOvsdbServer({ schemas: [NB_25_03] });
-      const { client, sent } = await recordingClient(server.unix);
-      try {
-        const ctl = await NbController.open(client, { identity: { vendor: "ctl-test" } });
-        expect(ctl.schemaVersion).toBe("7.11.0");
-        const acls = [
-          { ...deny("pg_anp"), tier: 1 },
-          { ...deny("pg_anp"), tier: 3 },
-          { ...allow("pg_anp"), tier: 1 },
-        ];
-        const build = (p: ReturnType<NbController["plan"]>) => {
-          p.ensureSwitch("sw-anp");
-          p.ensureSwitchPort("sw-anp", "a-0");
-          p.setPortGroupPorts("pg_anp", ["a-0"]);
-          p.setAcls({ portGroup: "pg_anp" }, "anp/a", acls as never);
-        };
-        await ctl.reconcile("anp", build);
-        // The installed ovn-nbctl (23.03) predates tiers: read them with ovsdb-client.
-        const dump = JSON.parse((await run("ovsdb-client", ["--format=json", "dump", server.unix, "OVN_Northbound", "ACL", "priority", "tier"])).stdout) as { data: [number, number][] };
-        expect(dump.data.filter(([p]) => p === 2000).map(([, t]) => t).sort()).toEqual([1, 3]);
-        const n = sent.length;
-        expect((await ctl.reconcile("anp", build)).sent).toBe(false);
-        expect(sent.length).toBe(n);
-        // Drift: the tier-3 ACL's action changed behind the controller's back.
-        const u = ([...ctl.db.replica.rows("ACL")] as { _uuid: string; tier?: number }[]).find((r) => r.tier === 3)!._uuid;
-        const other = await OvsdbClient.connect(server.unix, { probeIntervalMs: 0 });
-        await other.transact("OVN_Northbound", [{ op: "update", table: "ACL", where: [["_uuid", "==", ["uuid", u]]], row: { action: "allow" } }]);
-        other.close();
-        await ctl.db.replica.waitUntil(() => ctl.db.get("ACL", u)?.["action"] === "allow", 10_000);
-        await ctl.reconcile("anp", build);
-        expect(opsText(sent[n]!)).toEqual(["wait ACL _version", "update ACL action=drop"]);
-        await ctl.close();
-      } finally {
-        client.close();
-        await server.stop();
-      }
-    }, 60_000);
-  });
+  const TIERED = [
+    ["24.03", "7.3.0", OVN_Northbound_24_03.model],
+    ["25.03", "7.11.0", OVN_Northbound_25_03.model],
+  ] as const;
+  for (const [release, version, model] of TIERED) {
+    describe.each(BACKENDS)(`with tiers on NB ${version} (OVN ${release}, the shipped schema and its generated model) served by %s`, (kind) => {
+      it("keys ACLs by tier, sends nothing the second time, and corrects a drifted tier ACL", async () => {
+        const schema = ovnSchemaFile(release as OvnRelease, "OVN_Northbound");
+        const server = kind === "embedded" ? await startEmbeddedServer({ schemas: [schema] }) : await startOvsdbServer({ schemas: [schema] });
+        const { client, sent } = await recordingClient(server.unix);
+        try {
+          const ctl = await NbController.open<OVN_Northbound_25_03.Tables>(client, { identity: { vendor: "ctl-test" }, model: model as typeof OVN_Northbound_25_03.model });
+          expect(ctl.schemaVersion).toBe(version);
+          expect(ctl.ovnSchema.match).toMatchObject({ kind: "exact", release });
+          ctl.requireFeature("ACL.tier");
+          const acls = [
+            { ...deny("pg_anp"), tier: 1 },
+            { ...deny("pg_anp"), tier: 3 },
+            { ...allow("pg_anp"), tier: 1 },
+          ];
+          const build = (p: NbPlan<OVN_Northbound_25_03.Tables>) => {
+            p.ensureSwitch("sw-anp");
+            p.ensureSwitchPort("sw-anp", "a-0");
+            p.setPortGroupPorts("pg_anp", ["a-0"]);
+            p.setAcls({ portGroup: "pg_anp" }, "anp/a", acls);
+          };
+          await ctl.reconcile("anp", build);
+          // The installed ovn-nbctl (23.03) predates tiers: read them with ovsdb-client.
+          const dump = JSON.parse((await run("ovsdb-client", ["--format=json", "dump", server.unix, "OVN_Northbound", "ACL", "priority", "tier"])).stdout) as { data: [number, number][] };
+          expect(dump.data.filter(([p]) => p === 2000).map(([, t]) => t).sort()).toEqual([1, 3]);
+          const n = sent.length;
+          expect((await ctl.reconcile("anp", build)).sent).toBe(false);
+          expect(sent.length).toBe(n);
+          // Drift: the tier-3 ACL's action changed behind the controller's back; typed rows of the 25.03 model.
+          const u = ctl.db.ownedBy("ACL", "anp/a").find((r) => r["tier"] === 3)!["_uuid"] as string;
+          const other = await OvsdbClient.connect(server.unix, { probeIntervalMs: 0 });
+          await other.transact("OVN_Northbound", [{ op: "update", table: "ACL", where: [["_uuid", "==", ["uuid", u]]], row: { action: "allow" } }]);
+          other.close();
+          await ctl.db.replica.waitUntil(() => ctl.db.get("ACL", u)?.["action"] === "allow", 10_000);
+          await ctl.reconcile("anp", build);
+          expect(opsText(sent[n]!)).toEqual(["wait ACL _version", "update ACL action=drop"]);
+          // Dropping a tier from the desired set deletes exactly that ACL.
+          await ctl.reconcile("anp", (p) => p.setAcls({ portGroup: "pg_anp" }, "anp/a", acls.slice(0, 2)));
+          expect(opsText(sent[n + 1]!)).toEqual(["mutate Port_Group acls delete [<uuid>]"]);
+          await ctl.close();
+        } finally {
+          client.close();
+          await server.stop();
+        }
+      }, 60_000);
+    });
+  }
 });
