@@ -7,7 +7,7 @@
  */
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import { NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
-import { InvalidManifestError, KUBE_OVN_VENDOR, type Manifest, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { optionHint } from "./suggest.js";
 
@@ -122,7 +122,7 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
     return errorStatus;
   }
   try {
-    const ctl = await NbController.open(client, { identity: { vendor: KUBE_OVN_VENDOR }, tables: NB_CONTROLLER_TABLES });
+    const ctl = await NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES });
     try {
       let model;
       try {
@@ -132,7 +132,15 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
         reportInvalid(io, cmd, e);
         return errorStatus;
       }
-      const r = await applyModel(ctl, model, { dryRun: diff || args.dryRun, prune: args.prune, ...(args.maxOps ? { maxOperations: args.maxOps } : {}) });
+      // A progress line on a terminal (standard error), for long applies.
+      let shown = false;
+      const onProgress = (done: number, total: number): void => {
+        if (!io.progress || diff || args.dryRun || total < 1000) return;
+        shown = true;
+        io.err(`\rapplying: ${done}/${total} objects`);
+      };
+      const r = await applyModel(ctl, model, { dryRun: diff || args.dryRun, prune: args.prune, onProgress, ...(args.maxOps ? { maxOperations: args.maxOps } : {}) });
+      if (shown) io.err("\r\x1b[K");
       if (diff) {
         let changed = 0;
         for (const o of r.objects) {

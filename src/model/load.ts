@@ -237,9 +237,8 @@ class ObjectReader {
     else if (gatewayType === "centralized")
       this.issue([...s, "gatewayType"], { kind: "unsupported-value", value: gatewayType, reason: "centralized gateways need the model's nodes (join IPs, reroute policies), not supported yet" });
     const priv = this.bool([...s, "private"]);
-    if (priv) this.issue([...s, "private"], { kind: "unsupported-value", value: "true", reason: "private subnets (switch ACLs) are not supported yet" });
     const allowSubnets = this.strings([...s, "allowSubnets"]);
-    if (allowSubnets.length) this.issue([...s, "allowSubnets"], { kind: "unsupported-value", value: allowSubnets.join(","), reason: "allowSubnets only applies to private subnets, not supported yet" });
+    if (allowSubnets.length && !priv) this.issue([...s, "allowSubnets"], { kind: "bad-value", value: allowSubnets.join(","), reason: "allowSubnets only applies to a private subnet" });
     const gatewayNode = this.str([...s, "gatewayNode"]) ?? "";
     if (gatewayNode !== "" && gatewayType !== "centralized") this.issue([...s, "gatewayNode"], { kind: "bad-value", value: gatewayNode, reason: "only a centralized subnet has a gateway node" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);

@@ -10,6 +10,29 @@ import { createHash } from "node:crypto";
 
 /** Kube-OVN's controller identity (`util.CniTypeName`), in `external_ids:vendor`. */
 export const KUBE_OVN_VENDOR = "kube-ovn";
+/**
+ * The controller identity of the model's rows: `external_ids:vendor=kube-ovn`, and the owner key
+ * `parent` that Kube-OVN puts on ACLs (`aclParentKey`: the switch or port group holding them).
+ */
+export const KUBE_OVN_IDENTITY = { vendor: KUBE_OVN_VENDOR, ownerKey: "parent" } as const;
+
+/** The node (join) switch CIDR Kube-OVN uses when no subnet is named `join` (its `--node-switch-cidr` default). */
+export const DEFAULT_NODE_SWITCH_CIDR = "100.64.0.0/16";
+/** The join subnet's name (`--node-switch`). */
+export const NODE_SWITCH = "join";
+
+/** Kube-OVN's ACL priorities and tier (pkg/util/const.go). */
+export const ACL_PRIORITY = {
+  /** `NodeAllowPriority`. */
+  nodeAllow: 3000,
+  /** `SubnetAllowPriority`. */
+  subnetAllow: 1001,
+  /** `DefaultDropPriority`. */
+  defaultDrop: 1000,
+} as const;
+/** `NetpolACLTier`: the ACL tier of Kube-OVN's subnet and NetworkPolicy ACLs (on NB schemas with ACL `tier`). */
+export const NETPOL_ACL_TIER = 2;
+
 /** The default VPC's name and router (`util.DefaultVpc`). */
 export const DEFAULT_VPC = "ovn-cluster";
 /** The default subnet's name (`ovn-default`), used by pods whose namespace no subnet claims when no subnet says `default: true`. */

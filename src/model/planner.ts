@@ -11,7 +11,7 @@
  */
 import { type NbController, type NbPlan, type Plan, type PlanStep, onlyKeys } from "../ovn/controller/index.js";
 import type { Row } from "../ovsdb/schema/datum.js";
-import { EXTERNAL_IDS, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
+import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
 
@@ -81,15 +81,64 @@ export function existingAddresses(ctl: NbController): ExistingAddresses {
   return out;
 }
 
-function subnetUnit(s: ResolvedSubnet): Unit {
+/** One ACL of a private subnet (ovn-nb(5) `ACL` columns). */
+export interface SubnetAcl {
+  /** Always `to-lport` (ingress of the subnet's ports). */
+  readonly direction: "to-lport";
+  /** Kube-OVN's priority. */
+  readonly priority: number;
+  /** The match. */
+  readonly match: string;
+  /** `drop` or `allow-related`. */
+  readonly action: "drop" | "allow-related";
+  /** Logged (the default drop). */
+  readonly log?: boolean;
+  /** Log severity (the default drop). */
+  readonly severity?: "warning";
+  /** The ACL name (the default drop: the switch's name). */
+  readonly name?: string;
+  /** The ACL tier, on NB schemas that have it. */
+  readonly tier?: number;
+}
+
+/**
+ * The ACLs Kube-OVN's `SetLogicalSwitchPrivate` puts on a private subnet's switch (to-lport, tier
+ * 2): drop all IP at 1000 (logged, severity warning, named after the switch), allow the subnet to
+ * itself and to/from each `allowSubnets` CIDR at 1001, allow from the node switch at 3000. None for
+ * a subnet that is not private.
+ */
+export function privateSubnetAcls(s: ResolvedSubnet, nodeSwitchCidr: string, withTier: boolean): SubnetAcl[] {
+  if (!s.object.private) return [];
+  const ls = s.object.name;
+  const tier = withTier ? { tier: NETPOL_ACL_TIER } : {};
+  const out: SubnetAcl[] = [
+    { direction: "to-lport", priority: ACL_PRIORITY.defaultDrop, match: "ip", action: "drop", log: true, severity: "warning", name: ls.length > 63 ? `${ls.slice(0, 60)}...` : ls, ...tier },
+  ];
+  const fam = (c: string) => (c.includes(":") ? "ip6" : "ip4");
+  for (const cidr of s.cidrs) {
+    const ip = fam(cidr);
+    out.push({ direction: "to-lport", priority: ACL_PRIORITY.subnetAllow, match: `${ip}.src == ${cidr} && ${ip}.dst == ${cidr}`, action: "allow-related", ...tier });
+    for (const node of nodeSwitchCidr.split(",")) {
+      if (fam(node) === ip) out.push({ direction: "to-lport", priority: ACL_PRIORITY.nodeAllow, match: `${ip}.src == ${node}`, action: "allow-related", ...tier });
+    }
+    for (const a of s.object.allowSubnets.map((x) => x.trim()).filter((x) => x !== "")) {
+      if (fam(a) !== ip) continue;
+      out.push({ direction: "to-lport", priority: ACL_PRIORITY.subnetAllow, match: `(${ip}.src == ${cidr} && ${ip}.dst == ${a}) || (${ip}.src == ${a} && ${ip}.dst == ${cidr})`, action: "allow-related", ...tier });
+    }
+  }
+  return out;
+}
+
+function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string): Unit {
   const ls = s.object.name;
   const lr = s.vpc;
   const lrp = routerPortName(lr, ls);
   const v4 = s.cidrs.findIndex((c) => !c.includes(":"));
   const v4Excludes = s.excludeIps.filter((x) => !x.includes(":"));
+  const acls = (withTier: boolean) => privateSubnetAcls(s, nodeSwitchCidr, withTier);
   return {
     ref: objectRef(s.object),
-    weight: 10,
+    weight: 10 + 2 * acls(false).length,
     primary: ["Logical_Switch", ls],
     build: (p) => {
       p.ensureSwitch(ls, {
@@ -107,6 +156,9 @@ function subnetUnit(s: ResolvedSubnet): Unit {
         options: onlyKeys({ "router-port": lrp }),
         external_ids: { [EXTERNAL_IDS.logicalSwitch]: ls },
       });
+      // ACLs owned by the switch (external_ids:parent=SWITCH, as Kube-OVN): set exactly, none when not private.
+      // `tier` is not in every bundled model's types; the server's own schema checks every column.
+      p.setAcls({ switch: ls }, ls, acls(p.db.has("ACL", "tier")) as unknown as Parameters<NbPlan["setAcls"]>[2]);
     },
   };
 }
@@ -132,7 +184,7 @@ function podUnit(x: ResolvedPod): Unit {
 function unitsOf(model: ResolvedModel): Unit[] {
   return [
     ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => void p.ensureRouter(name) })),
-    ...model.subnets.map(subnetUnit),
+    ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR)),
     ...model.pods.map(podUnit),
   ];
 }
@@ -268,12 +320,12 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     counts[action]++;
     objects.push({ ref: u.ref, action, steps });
   }
-  const modelRefs = new Set(units.map((u) => u.ref));
+  const indexOf = new Map(objects.map((o, i) => [o.ref, i]));
   for (const [ref, steps] of deleted) {
-    if (modelRefs.has(ref)) {
+    const i = indexOf.get(ref);
+    if (i !== undefined) {
       // A row of an object still in the model (e.g. the router port of a subnet that moved VPC): the object was configured.
-      const o = objects.find((x) => x.ref === ref)!;
-      const i = objects.indexOf(o);
+      const o = objects[i]!;
       if (o.action === "unchanged") {
         counts.unchanged--;
         counts.configured++;

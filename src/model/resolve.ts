@@ -186,6 +186,12 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
         ok = false;
       }
     }
+    for (const [i, a] of s.allowSubnets.entries()) {
+      if (!parseCidr(a)) {
+        issue(s, `spec.allowSubnets.${i}`, { kind: "bad-value", value: a, reason: "not an IPv4 or IPv6 CIDR" });
+        ok = false;
+      }
+    }
     for (const ns of s.namespaces) {
       if (!namespaces.has(ns)) issue(s, "spec.namespaces", { kind: "unknown-reference", refKind: "Namespace", name: ns });
       const other = nsSubnet.get(ns);

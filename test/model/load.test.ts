@@ -72,11 +72,11 @@ describe("loading manifests", () => {
     ]);
   });
 
-  it("refuses values the model cannot honour yet (centralized gateway, private subnets)", () => {
-    const issues = issuesOf(subnet("s1", "10.0.0.0/24", "  gatewayType: centralized\n  gatewayNode: node1\n  private: true\n"));
+  it("refuses values the model cannot honour yet (centralized gateway) and allowSubnets without private", () => {
+    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  gatewayType: centralized\n  gatewayNode: node1\n")}${subnet("s2", "10.0.1.0/24", "  allowSubnets: [10.0.0.0/24]\n")}`);
     expect(issues.map((i) => [i.field, i.problem.kind])).toEqual([
       ["spec.gatewayType", "unsupported-value"],
-      ["spec.private", "unsupported-value"],
+      ["spec.allowSubnets", "bad-value"],
     ]);
   });
 

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { NB_CONTROLLER_TABLES, NbController } from "../../src/ovn/controller/index.js";
-import { type Manifest, type PodObject, applyModel, existingAddresses, loadManifests, resolveModel } from "../../src/model/index.js";
+import { KUBE_OVN_IDENTITY, type Manifest, type PodObject, applyModel, existingAddresses, loadManifests, resolveModel } from "../../src/model/index.js";
 import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
 
@@ -14,7 +14,7 @@ const FIXTURES = join(import.meta.dirname, "fixtures");
 
 async function open(unix: string) {
   const { client, sent } = await recordingClient(unix);
-  const ctl = await NbController.open(client, { identity: { vendor: "kube-ovn" }, tables: NB_CONTROLLER_TABLES });
+  const ctl = await NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES });
   return { ctl, sent, close: async () => (await ctl.close(), client.close()) };
 }
 
@@ -102,6 +102,35 @@ describe.each(BACKENDS)("applyModel on %s", (kind) => {
     expect(await nbctl(backend.unix, "--bare", "--columns=name", "list", "Logical_Switch")).toBe("ovn-default\n");
     expect(await nbctl(backend.unix, "--bare", "--columns=name", "list", "Logical_Router_Port")).toBe("ovn-cluster-ovn-default\n");
     expect((await nbctl(backend.unix, "--bare", "--columns=name", "list", "Logical_Router")).split(/\s+/).filter(Boolean).sort()).toEqual(["ovn-cluster", "vpc1"]);
+  });
+
+  it.skipIf(skip)("a private subnet gets Kube-OVN's switch ACLs, set exactly and removed when it turns public", { timeout: 60_000 }, async () => {
+    backend = await startBackend(kind);
+    const { parseManifestText } = await import("../../src/model/index.js");
+    const text = (priv: string) =>
+      `apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: sec }\nspec:\n  cidrBlock: 10.20.0.0/24\n${priv}`;
+    const objs = (t: string) => parseManifestText(t, "m.yaml").objects;
+    const r1 = await applyOnce(backend.unix, { objects: objs(text("  private: true\n  allowSubnets: [10.16.0.0/16]\n")) });
+    expect(r1.r.counts.created).toBe(2);
+    const acls = await nbctl(backend.unix, "acl-list", "sec");
+    expect(acls.split("\n").filter(Boolean).map((l) => l.replace(/\s+/g, " ").trim()).sort()).toEqual(
+      [
+        "to-lport 1000 (ip) drop log(name=sec,severity=warning)",
+        "to-lport 1001 ((ip4.src == 10.20.0.0/24 && ip4.dst == 10.16.0.0/16) || (ip4.src == 10.16.0.0/16 && ip4.dst == 10.20.0.0/24)) allow-related",
+        "to-lport 1001 (ip4.src == 10.20.0.0/24 && ip4.dst == 10.20.0.0/24) allow-related",
+        "to-lport 3000 (ip4.src == 100.64.0.0/16) allow-related",
+      ].sort(),
+    );
+    expect(await nbctl(backend.unix, "--bare", "--columns=external_ids", "find", "ACL", "priority=1000")).toBe("parent=sec vendor=kube-ovn\n");
+    const again = await applyOnce(backend.unix, { objects: objs(text("  private: true\n  allowSubnets: [10.16.0.0/16]\n")) });
+    expect(again.sent).toEqual([]);
+    // Another allowed subnet: one ACL replaced, the others untouched.
+    const other = await applyOnce(backend.unix, { objects: objs(text("  private: true\n  allowSubnets: [10.30.0.0/16]\n")) });
+    expect(other.r.objects.find((o) => o.ref === "subnet/sec")?.action).toBe("configured");
+    expect(other.sent.flat().filter((op) => op.op === "insert").length).toBe(1);
+    const pub = await applyOnce(backend.unix, { objects: objs(text("")) });
+    expect(pub.r.objects.find((o) => o.ref === "subnet/sec")?.action).toBe("configured");
+    expect(await nbctl(backend.unix, "acl-list", "sec")).toBe("");
   });
 
   it.skipIf(skip)("splits a big first apply into transactions of at most maxOperations", { timeout: 120_000 }, async () => {
