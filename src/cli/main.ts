@@ -21,8 +21,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   server: { summary: "embedded OVSDB server, mirrors ovsdb-server", load: async () => (await import("./server.js")).serverCommand },
   nbctl: { summary: "OVN northbound tool, mirrors ovn-nbctl", load: async () => (await import("./nbctl.js")).nbctlCommand },
   trace: { summary: "trace a packet from a port through ovn-trace, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
-  apply: { summary: "apply Kube-OVN Vpc/Subnet/Namespace/Pod manifests to the NB database, as kubectl apply", load: async () => (await import("./apply.js")).applyCommand },
-  diff: { summary: "show what 'apply' would change; exit 1 when something would, as kubectl diff", load: async () => (await import("./apply.js")).diffCommand },
+  apply: { summary: "apply Kube-OVN Vpc/Subnet/Namespace/Pod manifests to the NB database (no OVS counterpart; follows kubectl apply)", load: async () => (await import("./apply.js")).applyCommand },
+  diff: { summary: "show what 'apply' would change (no OVS counterpart; follows kubectl diff)", load: async () => (await import("./apply.js")).diffCommand },
   demo: { summary: "a small Kube-OVN-style topology on the embedded server (no OVS counterpart)", load: async () => (await import("./demo.js")).demoCommand },
 };
 
