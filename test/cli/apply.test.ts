@@ -35,6 +35,13 @@ describe("ovn-ts apply/diff usage", () => {
     expect((await cli("apply", "-f")).code).toBe(2);
   });
 
+  it("a database that cannot be reached: apply exits 1, diff exits 2, each naming it", async () => {
+    const a = await cli("apply", "--db=unix:/nonexistent/db.sock", "-f", FIXTURES);
+    expect(a.code).toBe(1);
+    expect(a.err).toMatch(/^ovn-ts apply: unix:\/nonexistent\/db\.sock: /);
+    expect((await cli("diff", "--db=unix:/nonexistent/db.sock", "-f", FIXTURES)).code).toBe(2);
+  });
+
   it("prints its help", async () => {
     const r = await cli("apply", "--help");
     expect(r.code).toBe(0);

@@ -80,6 +80,22 @@ describe("loading manifests", () => {
     ]);
   });
 
+  it("reports an object defined twice across files, and a duplicate YAML key", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-model-"));
+    writeFileSync(join(dir, "a.yaml"), NS);
+    writeFileSync(join(dir, "b.yaml"), `${NS}---\napiVersion: v1\nkind: Namespace\nmetadata: { name: x, name: y }\n`);
+    let err: unknown;
+    try {
+      resolveModel(loadManifests([join(dir, "a.yaml"), join(dir, "b.yaml")]));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InvalidManifestError);
+    expect((err as InvalidManifestError).issues).toMatchObject([{ source: { file: join(dir, "b.yaml"), document: 1 }, problem: { kind: "yaml-syntax" } }]);
+    writeFileSync(join(dir, "b.yaml"), NS);
+    expect(() => resolveModel(loadManifests([dir]))).toThrow(`${join(dir, "b.yaml")}:1 (document 1): namespace/default: metadata.name: defined twice (first at ${join(dir, "a.yaml")}:1)`);
+  });
+
   it("names the file that cannot be read", () => {
     expect(() => loadManifests(["/nonexistent/x.yaml"])).toThrow(/\/nonexistent\/x\.yaml \(document 1\): cannot read: ENOENT/);
   });
