@@ -23,6 +23,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   trace: { summary: "trace a packet from a port through ovn-trace, as kubectl ko trace", load: async () => (await import("./trace.js")).traceCommand },
   appctl: { summary: "talk to a daemon's control socket, mirrors ovs-appctl", load: async () => (await import("./appctl.js")).appctlCommand },
   exporter: { summary: "Prometheus exporter with Kube-OVN's metric names, as kube-ovn-monitor and kube-ovn-pinger", load: async () => (await import("./exporter.js")).exporterCommand },
+  apply: { summary: "apply Kube-OVN Vpc/Subnet/Namespace/Pod manifests to the NB database (no OVS counterpart; follows kubectl apply)", load: async () => (await import("./apply.js")).applyCommand },
+  diff: { summary: "show what 'apply' would change (no OVS counterpart; follows kubectl diff)", load: async () => (await import("./apply.js")).diffCommand },
   demo: { summary: "a small Kube-OVN-style topology on the embedded server (no OVS counterpart)", load: async () => (await import("./demo.js")).demoCommand },
 };
 

@@ -22,7 +22,7 @@ export interface DbRow {
   readonly data: Row;
 }
 
-/** One row's change in a committed transaction: the shared {@link RowChangeOf | RowChange} union over committed rows. */
+/** One row's change in a committed transaction: the shared `RowChange` union over committed rows. */
 export type RowChange = RowChangeOf<DbRow>;
 
 /** A committed transaction, as monitors, the history and persistence see it. */
@@ -30,7 +30,7 @@ export interface CommittedTxn {
   /** The transaction id (`monitor_cond_since`'s `last-txn-id`). */
   readonly id: string;
   readonly database: string;
-  readonly changes: readonly RowChange[];
+  readonly changes: readonly RowChangeOf<DbRow>[];
   /** Texts of the transaction's `comment` operations. */
   readonly comments: readonly string[];
   /** Commit time, milliseconds since the epoch. */

@@ -1,0 +1,340 @@
+/**
+ * The planner: a {@link ResolvedModel} and the current Northbound state (the controller's
+ * replica) → the controller's declarative calls (a router per VPC; a switch per subnet with
+ * `other_config` subnet/gateway/exclude_ips, joined to its router by a router port and a switch
+ * port of type `router`; a switch port per pod with `addresses` and `port_security` "MAC IP"),
+ * in chunks of bounded size, each sent as one reconcile (nothing sent when nothing differs), and
+ * with `prune` the deletion of owned rows the model no longer has. Every step of the plans is
+ * attributed to the object it was made for, so the caller can print `subnet/x created`.
+ *
+ * @module
+ */
+import { type NbController, type NbPlan, type Plan, type PlanStep, onlyKeys } from "../ovn/controller/index.js";
+import type { Row } from "../ovsdb/schema/datum.js";
+import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
+import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
+import { objectRef } from "./types.js";
+
+/** What happened (or would happen) to one object. */
+export type ObjectAction = "created" | "configured" | "unchanged" | "deleted";
+
+/** One object's outcome and the plan steps made for it. */
+export interface ObjectOutcome {
+  /** `vpc/NAME`, `subnet/NAME`, `pod/NAMESPACE/NAME`. */
+  readonly ref: string;
+  /** What happened. */
+  readonly action: ObjectAction;
+  /** The OVN changes made for it. */
+  readonly steps: readonly PlanStep[];
+}
+
+/** Options of {@link applyModel}. */
+export interface ApplyModelOptions {
+  /** Build the plans without sending them. @default false */
+  readonly dryRun?: boolean;
+  /** Delete owned rows (routers, switches, ports) the model does not have. @default false */
+  readonly prune?: boolean;
+  /**
+   * The most operations one transaction may hold; a bigger apply is split into several
+   * transactions (objects are never split). @default 2000
+   */
+  readonly maxOperations?: number;
+  /** Called after each chunk with the objects done so far and the total (for a progress bar). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What {@link applyModel} did. */
+export interface ApplyModelResult {
+  /** One outcome per object (in model order: VPCs, subnets, pods), then the deleted ones. */
+  readonly objects: readonly ObjectOutcome[];
+  /** Objects per action. */
+  readonly counts: Readonly<Record<ObjectAction, number>>;
+  /** Transactions sent (0 on a dry run or when nothing differs). */
+  readonly transactions: number;
+  /** Operations sent, or (dry run) that would be sent. */
+  readonly operations: number;
+  /** The plans built (one per chunk; the steps of each in `objects`). */
+  readonly plans: readonly Plan[];
+}
+
+/** A unit of work: one object's calls, its estimated operation count and its primary row. */
+interface Unit {
+  readonly ref: string;
+  readonly weight: number;
+  readonly primary: readonly [table: string, name: string];
+  readonly build: (p: NbPlan) => void;
+}
+
+/** The addresses the controller's pod ports already have (for {@link resolveModel}'s `existing`), read from the replica. */
+export function existingAddresses(ctl: NbController): ExistingAddresses {
+  const out = new Map<string, { subnet: string; mac: string; ips: string[] }>();
+  for (const row of ctl.db.owned("Logical_Switch_Port")) {
+    const ext = row["external_ids"] as ReadonlyMap<string, string>;
+    const subnet = ext.get(EXTERNAL_IDS.logicalSwitch);
+    if (!ext.has(EXTERNAL_IDS.pod) || subnet === undefined) continue;
+    const a = row["addresses"];
+    const first = (Array.isArray(a) ? a[0] : a) as string | undefined;
+    const parts = first?.trim().split(/\s+/) ?? [];
+    if (parts.length < 2) continue;
+    out.set(row["name"] as string, { subnet, mac: parts[0]!, ips: parts.slice(1) });
+  }
+  return out;
+}
+
+/** One ACL of a private subnet (ovn-nb(5) `ACL` columns). */
+export interface SubnetAcl {
+  /** Always `to-lport` (ingress of the subnet's ports). */
+  readonly direction: "to-lport";
+  /** Kube-OVN's priority. */
+  readonly priority: number;
+  /** The match. */
+  readonly match: string;
+  /** `drop` or `allow-related`. */
+  readonly action: "drop" | "allow-related";
+  /** Logged (the default drop). */
+  readonly log?: boolean;
+  /** Log severity (the default drop). */
+  readonly severity?: "warning";
+  /** The ACL name (the default drop: the switch's name). */
+  readonly name?: string;
+  /** The ACL tier, on NB schemas that have it. */
+  readonly tier?: number;
+}
+
+/**
+ * The ACLs Kube-OVN's `SetLogicalSwitchPrivate` puts on a private subnet's switch (to-lport, tier
+ * 2): drop all IP at 1000 (logged, severity warning, named after the switch), allow the subnet to
+ * itself and to/from each `allowSubnets` CIDR at 1001, allow from the node switch at 3000. None for
+ * a subnet that is not private.
+ */
+export function privateSubnetAcls(s: ResolvedSubnet, nodeSwitchCidr: string, withTier: boolean): SubnetAcl[] {
+  if (!s.object.private) return [];
+  const ls = s.object.name;
+  const tier = withTier ? { tier: NETPOL_ACL_TIER } : {};
+  const out: SubnetAcl[] = [
+    { direction: "to-lport", priority: ACL_PRIORITY.defaultDrop, match: "ip", action: "drop", log: true, severity: "warning", name: ls.length > 63 ? `${ls.slice(0, 60)}...` : ls, ...tier },
+  ];
+  const fam = (c: string) => (c.includes(":") ? "ip6" : "ip4");
+  for (const cidr of s.cidrs) {
+    const ip = fam(cidr);
+    out.push({ direction: "to-lport", priority: ACL_PRIORITY.subnetAllow, match: `${ip}.src == ${cidr} && ${ip}.dst == ${cidr}`, action: "allow-related", ...tier });
+    for (const node of nodeSwitchCidr.split(",")) {
+      if (fam(node) === ip) out.push({ direction: "to-lport", priority: ACL_PRIORITY.nodeAllow, match: `${ip}.src == ${node}`, action: "allow-related", ...tier });
+    }
+    for (const a of s.object.allowSubnets.map((x) => x.trim()).filter((x) => x !== "")) {
+      if (fam(a) !== ip) continue;
+      out.push({ direction: "to-lport", priority: ACL_PRIORITY.subnetAllow, match: `(${ip}.src == ${cidr} && ${ip}.dst == ${a}) || (${ip}.src == ${a} && ${ip}.dst == ${cidr})`, action: "allow-related", ...tier });
+    }
+  }
+  return out;
+}
+
+function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string): Unit {
+  const ls = s.object.name;
+  const lr = s.vpc;
+  const lrp = routerPortName(lr, ls);
+  const v4 = s.cidrs.findIndex((c) => !c.includes(":"));
+  const v4Excludes = s.excludeIps.filter((x) => !x.includes(":"));
+  const acls = (withTier: boolean) => privateSubnetAcls(s, nodeSwitchCidr, withTier);
+  return {
+    ref: objectRef(s.object),
+    weight: 10 + 2 * acls(false).length,
+    primary: ["Logical_Switch", ls],
+    build: (p) => {
+      p.ensureSwitch(ls, {
+        other_config: onlyKeys({
+          subnet: v4 >= 0 ? s.cidrs[v4] : undefined,
+          gateway: v4 >= 0 ? s.gateways[v4] : undefined,
+          exclude_ips: v4 >= 0 && v4Excludes.length ? v4Excludes.join(" ") : undefined,
+        }),
+      });
+      const exists = p.db.byName("Logical_Router_Port", lrp) !== undefined;
+      p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
+      p.ensureSwitchPort(ls, switchRouterPortName(ls, lr), {
+        type: "router",
+        addresses: ["router"],
+        options: onlyKeys({ "router-port": lrp }),
+        external_ids: { [EXTERNAL_IDS.logicalSwitch]: ls },
+      });
+      // ACLs owned by the switch (external_ids:parent=SWITCH, as Kube-OVN): set exactly, none when not private.
+      // `tier` is not in every bundled model's types; the server's own schema checks every column.
+      p.setAcls({ switch: ls }, ls, acls(p.db.has("ACL", "tier")) as unknown as Parameters<NbPlan["setAcls"]>[2]);
+    },
+  };
+}
+
+function podUnit(x: ResolvedPod): Unit {
+  const entry = [x.mac, ...x.ips].join(" ");
+  return {
+    ref: objectRef(x.object),
+    weight: 4,
+    primary: ["Logical_Switch_Port", x.port],
+    build: (p) => {
+      p.ensureSwitchPort(x.subnet, x.port, {
+        addresses: [entry],
+        port_security: [entry],
+        options: onlyKeys({ "requested-chassis": x.object.nodeName }),
+        external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet },
+      });
+    },
+  };
+}
+
+/** The units of the model, in dependency order (routers, switches, ports). */
+function unitsOf(model: ResolvedModel): Unit[] {
+  return [
+    ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => void p.ensureRouter(name) })),
+    ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR)),
+    ...model.pods.map(podUnit),
+  ];
+}
+
+/** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name. */
+function pruneTargets(ctl: NbController, model: ResolvedModel): { table: string; row: Row; ref: string }[] {
+  const lrs = new Set(model.vpcs);
+  const lss = new Set(model.subnets.map((s) => s.object.name));
+  const lrps = new Set(model.subnets.map((s) => routerPortName(s.vpc, s.object.name)));
+  const lsps = new Set([...model.subnets.map((s) => switchRouterPortName(s.object.name, s.vpc)), ...model.pods.map((x) => x.port)]);
+  const out: { table: string; row: Row; ref: string }[] = [];
+  const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
+  for (const row of ctl.db.owned("Logical_Switch_Port")) {
+    if (lsps.has(row["name"] as string)) continue;
+    const pod = ext(row).get(EXTERNAL_IDS.pod);
+    const ls = ext(row).get(EXTERNAL_IDS.logicalSwitch);
+    out.push({ table: "Logical_Switch_Port", row, ref: pod ? `pod/${pod}` : `subnet/${ls ?? "?"}` });
+  }
+  for (const row of ctl.db.owned("Logical_Router_Port")) {
+    if (lrps.has(row["name"] as string)) continue;
+    const lr = ext(row).get(EXTERNAL_IDS.logicalRouter);
+    const name = row["name"] as string;
+    out.push({ table: "Logical_Router_Port", row, ref: `subnet/${lr && name.startsWith(`${lr}-`) ? name.slice(lr.length + 1) : name}` });
+  }
+  for (const row of ctl.db.owned("Logical_Switch")) if (!lss.has(row["name"] as string)) out.push({ table: "Logical_Switch", row, ref: `subnet/${row["name"] as string}` });
+  for (const row of ctl.db.owned("Logical_Router")) if (!lrs.has(row["name"] as string)) out.push({ table: "Logical_Router", row, ref: `vpc/${row["name"] as string}` });
+  return out;
+}
+
+/** Steps that only add or remove a child reference on its parent (a switch's or router's `ports`): consequences of the child's own step. */
+function isLinkOnly(s: PlanStep): boolean {
+  return s.kind === "update" && (s.table === "Logical_Switch" || s.table === "Logical_Router") && s.columns.every((c) => c === "ports");
+}
+
+/**
+ * Brings the Northbound database to `model` through `ctl`: sends one reconcile per chunk of at
+ * most `maxOperations` operations (none when nothing differs), then (with `prune`) deletes the
+ * owned rows absent from the model. Returns each object's outcome.
+ */
+export async function applyModel(ctl: NbController, model: ResolvedModel, options: ApplyModelOptions = {}): Promise<ApplyModelResult> {
+  const max = options.maxOperations ?? 2000;
+  if (!(max >= 20)) throw new RangeError(`maxOperations must be at least 20, got ${max}`);
+  const units = unitsOf(model);
+  const owner = new Map<string, string>(); // table\0name -> object ref
+  for (const u of units) owner.set(`${u.primary[0]}\u0000${u.primary[1]}`, u.ref);
+  for (const s of model.subnets) {
+    const ref = objectRef(s.object);
+    owner.set(`Logical_Router_Port\u0000${routerPortName(s.vpc, s.object.name)}`, ref);
+    owner.set(`Logical_Switch_Port\u0000${switchRouterPortName(s.object.name, s.vpc)}`, ref);
+  }
+  const stepsOf = new Map<string, PlanStep[]>();
+  const deleted = new Map<string, PlanStep[]>();
+  const plans: Plan[] = [];
+  let transactions = 0;
+  let operations = 0;
+  const targets = options.prune ? pruneTargets(ctl, model) : [];
+  const targetRefs = new Map<string, string>(targets.map((t) => [t.row["_uuid"] as string, t.ref]));
+
+  const record = (plan: Plan): void => {
+    plans.push(plan);
+    operations += plan.operations.length;
+    for (const s of plan.steps) {
+      if (isLinkOnly(s)) continue;
+      if (s.kind === "delete") {
+        const ref = targetRefs.get(s.uuid) ?? owner.get(`${s.table}\u0000${s.key}`) ?? `${s.table}/${s.key}`;
+        const list = deleted.get(ref) ?? [];
+        list.push(s);
+        deleted.set(ref, list);
+        continue;
+      }
+      const ref = owner.get(`${s.table}\u0000${s.key}`);
+      if (ref === undefined) continue;
+      const list = stepsOf.get(ref) ?? [];
+      list.push(s);
+      stepsOf.set(ref, list);
+    }
+  };
+
+  // Chunks: objects until the estimated operations reach the budget; then the prune deletions.
+  type Build = (p: NbPlan) => void;
+  const chunks: { label: string; build: Build; size: number }[] = [];
+  let cur: Unit[] = [];
+  let weight = 0;
+  const flush = () => {
+    if (!cur.length) return;
+    const batch = cur;
+    chunks.push({ label: `apply ${batch[0]!.ref}..${batch[batch.length - 1]!.ref}`, build: (p) => batch.forEach((u) => u.build(p)), size: batch.length });
+    cur = [];
+    weight = 0;
+  };
+  for (const u of units) {
+    if (weight + u.weight > max) flush();
+    cur.push(u);
+    weight += u.weight;
+  }
+  flush();
+  for (let i = 0; i < targets.length; i += Math.floor(max / 4)) {
+    const batch = targets.slice(i, i + Math.floor(max / 4));
+    const uuids = new Set(batch.map((t) => t.row["_uuid"] as string));
+    chunks.push({
+      label: "prune",
+      size: 0,
+      build: (p) => {
+        for (const t of ["Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"])
+          ctl.sweeper.sweep(p, { table: t, keep: () => false, filter: (r) => uuids.has(r["_uuid"] as string) });
+      },
+    });
+  }
+
+  const total = units.length;
+  let done = 0;
+  if (options.dryRun) {
+    // Nothing is sent, so later chunks could not see earlier ones: one plan holds everything.
+    const p = ctl.plan("apply --dry-run");
+    for (const c of chunks) c.build(p);
+    record(p.build());
+    options.onProgress?.(total, total);
+  } else {
+    for (const c of chunks) {
+      const r = await ctl.reconcile(c.label, c.build);
+      record(r.plan);
+      if (r.sent) transactions++;
+      done += c.size;
+      options.onProgress?.(done, total);
+    }
+  }
+
+  const objects: ObjectOutcome[] = [];
+  const counts: Record<ObjectAction, number> = { created: 0, configured: 0, unchanged: 0, deleted: 0 };
+  for (const u of units) {
+    const steps = stepsOf.get(u.ref) ?? [];
+    const action: ObjectAction = steps.some((s) => s.kind === "create" && s.table === u.primary[0] && s.key === u.primary[1]) ? "created" : steps.length ? "configured" : "unchanged";
+    counts[action]++;
+    objects.push({ ref: u.ref, action, steps });
+  }
+  const indexOf = new Map(objects.map((o, i) => [o.ref, i]));
+  for (const [ref, steps] of deleted) {
+    const i = indexOf.get(ref);
+    if (i !== undefined) {
+      // A row of an object still in the model (e.g. the router port of a subnet that moved VPC): the object was configured.
+      const o = objects[i]!;
+      if (o.action === "unchanged") {
+        counts.unchanged--;
+        counts.configured++;
+      }
+      objects[i] = { ref, action: o.action === "unchanged" ? "configured" : o.action, steps: [...o.steps, ...steps] };
+      continue;
+    }
+    counts.deleted++;
+    objects.push({ ref, action: "deleted", steps });
+  }
+  return { objects, counts, transactions, operations, plans };
+}

@@ -1,0 +1,119 @@
+/**
+ * The typed Kube-OVN network model: the `Vpc` and `Subnet` custom resources of Kube-OVN
+ * (`kubeovn.io/v1`, pkg/apis/kubeovn/v1) and the core `Namespace` and `Pod` objects, reduced to
+ * the fields that map to OVN Northbound rows. Every object remembers where it was read from.
+ *
+ * @module
+ */
+
+/** Where an object (or a field of it) was read: file, 0-based document index in the file, 1-based line. */
+export interface Source {
+  /** The file path as given (or `-` for standard input). */
+  readonly file: string;
+  /** The 0-based index of the YAML document in the file. */
+  readonly document: number;
+  /** The 1-based line of the object (or field); 0 when unknown. */
+  readonly line: number;
+}
+
+/** A Kube-OVN `Vpc` (`kubeovn.io/v1`): one logical router named after it. */
+export interface VpcObject {
+  /** The kind. */
+  readonly kind: "Vpc";
+  /** `metadata.name`: the logical router's name. */
+  readonly name: string;
+  /** Where it was read. */
+  readonly source: Source;
+}
+
+/** `Subnet.spec.gatewayType` (Kube-OVN `GWDistributedType` / `GWCentralizedType`). */
+export type GatewayType = "distributed" | "centralized";
+
+/** `Subnet.spec.protocol`. */
+export type SubnetProtocol = "IPv4" | "IPv6" | "Dual";
+
+/** A Kube-OVN `Subnet` (`kubeovn.io/v1`): one logical switch named after it, connected to its VPC's router. */
+export interface SubnetObject {
+  /** The kind. */
+  readonly kind: "Subnet";
+  /** `metadata.name`: the logical switch's name. */
+  readonly name: string;
+  /** `spec.default`: the subnet of pods whose namespace no subnet claims. */
+  readonly default: boolean;
+  /** `spec.vpc`; the default VPC (`ovn-cluster`) when absent. */
+  readonly vpc: string | undefined;
+  /** `spec.protocol`; derived from `cidrBlock` when absent. */
+  readonly protocol: SubnetProtocol | undefined;
+  /** `spec.cidrBlock`: one CIDR, or an IPv4 and an IPv6 CIDR separated by a comma. */
+  readonly cidrBlock: string;
+  /** `spec.gateway`; the first address of each CIDR when absent (as Kube-OVN defaults it). */
+  readonly gateway: string | undefined;
+  /** `spec.excludeIps`: addresses (`a`) or ranges (`a..b`) never handed out. */
+  readonly excludeIps: readonly string[];
+  /** `spec.namespaces`: namespaces whose pods use this subnet. */
+  readonly namespaces: readonly string[];
+  /** `spec.gatewayType`. */
+  readonly gatewayType: GatewayType;
+  /** `spec.gatewayNode`. */
+  readonly gatewayNode: string;
+  /** `spec.natOutgoing` (Kube-OVN implements it with node iptables rules, not OVN rows). */
+  readonly natOutgoing: boolean;
+  /** `spec.private`. */
+  readonly private: boolean;
+  /** `spec.allowSubnets`. */
+  readonly allowSubnets: readonly string[];
+  /** Where it was read. */
+  readonly source: Source;
+}
+
+/** A core `Namespace` (`v1`). */
+export interface NamespaceObject {
+  /** The kind. */
+  readonly kind: "Namespace";
+  /** `metadata.name`. */
+  readonly name: string;
+  /** `metadata.labels`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Where it was read. */
+  readonly source: Source;
+}
+
+/** A core `Pod` (`v1`): one logical switch port named `NAME.NAMESPACE` (Kube-OVN's `PodNameToPortName`). */
+export interface PodObject {
+  /** The kind. */
+  readonly kind: "Pod";
+  /** `metadata.name`. */
+  readonly name: string;
+  /** `metadata.namespace` (`default` when absent, as kubectl does). */
+  readonly namespace: string;
+  /** `metadata.labels`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Annotation `ovn.kubernetes.io/ip_address`: fixed IPs (one per family; comma-separated in the annotation). */
+  readonly ipAddress: readonly string[] | undefined;
+  /** Annotation `ovn.kubernetes.io/mac_address`: a fixed MAC. */
+  readonly macAddress: string | undefined;
+  /** Annotation `ovn.kubernetes.io/logical_switch`: the subnet, overriding the namespace's. */
+  readonly logicalSwitch: string | undefined;
+  /** `spec.nodeName`: the chassis the port is requested on (`options:requested-chassis`). */
+  readonly nodeName: string | undefined;
+  /** Where it was read. */
+  readonly source: Source;
+}
+
+/** One object of the model. */
+export type ModelObject = VpcObject | SubnetObject | NamespaceObject | PodObject;
+
+/** The kinds of the model. */
+export type ModelKind = ModelObject["kind"];
+
+/** A set of objects read from manifests. */
+export interface Manifest {
+  /** The objects, in file order. */
+  readonly objects: readonly ModelObject[];
+}
+
+/** The name the CLI prints for an object, as kubectl does: `subnet/ovn-default`, `pod/default/web-0`. */
+export function objectRef(o: { readonly kind: ModelKind; readonly name: string; readonly namespace?: string }): string {
+  const kind = o.kind.toLowerCase();
+  return o.kind === "Pod" ? `${kind}/${o.namespace ?? "default"}/${o.name}` : `${kind}/${o.name}`;
+}
