@@ -57,6 +57,9 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("nbctl --timeout and connec
   });
 
   it("--timeout with --wait=sb and no ovn-northd: the change is committed, then the alarm ends the wait", async () => {
+    // NB_Global first: two tools racing to create the one allowed row would fail one of them
+    // (a constraint violation), whichever commits second.
+    await run("ovn-nbctl", [`--db=${nb.unix}`, "init"]);
     const [theirs, mine] = await Promise.all([
       // (3 s leaves room for the commit itself on a busy machine.)
       ovnNbctl([`--db=${nb.unix}`, "--timeout=3", "--wait=sb", "ls-add", "theirs"]),
