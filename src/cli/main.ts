@@ -29,21 +29,29 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
 };
 
 /**
- * Subcommands whose standard output being closed early (`| head -1`) is not an error, as for the
- * tool they mirror: ovn-nbctl never checks its writes, so it keeps its exit status and says nothing;
- * ovsdb-server writes nothing to stdout, so the server keeps serving. Every other subcommand does
- * what ovsdb-client and ovs-ofctl do: `write to stdout failed` on stderr, status 1 (and a
- * long-running one stops: its {@link CliIo.signal} is aborted). None prints a stack trace.
+ * What a subcommand does when its standard output is closed early (`| head -1`), as the tool it
+ * mirrors does. ovn-nbctl never checks its writes, so it keeps its exit status and says nothing
+ * (`silent`); ovsdb-server writes nothing to stdout, so the server keeps serving (`silent`);
+ * ovs-appctl does not ignore SIGPIPE and dies of it, which a shell reports as status 141, silently
+ * (`sigpipe`). Every other subcommand does what ovsdb-client and ovs-ofctl do: `write to stdout
+ * failed` on stderr, status 1 (and a long-running one stops: its {@link CliIo.signal} is aborted).
+ * None prints a stack trace.
  */
-const CLOSED_STDOUT_IS_SILENT: ReadonlySet<string> = new Set(["nbctl", "server"]);
+const CLOSED_STDOUT: Readonly<Record<string, "silent" | "sigpipe">> = { nbctl: "silent", server: "silent", appctl: "sigpipe" };
+
+/** The status a shell reports for a process killed by SIGPIPE (128 + 13). */
+const SIGPIPE_STATUS = 141;
 
 /**
  * After a command ran: reports a standard output closed by its reader as the mirrored OVS tool
- * does (see {@link CLOSED_STDOUT_IS_SILENT}); otherwise returns `code`.
+ * does (see {@link CLOSED_STDOUT}); otherwise returns `code`.
  */
 async function finish(name: string, io: CliIo, code: number): Promise<number> {
   await io.flush?.();
-  if (!io.stdoutFailed || CLOSED_STDOUT_IS_SILENT.has(name)) return code;
+  if (!io.stdoutFailed) return code;
+  const how = CLOSED_STDOUT[name];
+  if (how === "silent") return code;
+  if (how === "sigpipe") return SIGPIPE_STATUS;
   io.err(`ovn-ts${name ? ` ${name}` : ""}: write to stdout failed\n`);
   return 1;
 }

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
 import { bundledSchema, bundledSchemaPath } from "../../src/ovsdb/schema/bundled.js";
 import { OvsdbServer } from "../../src/ovsdb/server/server.js";
-import { startOvnSandbox } from "../../src/testing/index.js";
+import { startOvnSandbox, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
 
 const VITE_NODE = fileURLToPath(new URL("../../node_modules/.bin/vite-node", import.meta.url));
@@ -156,6 +156,43 @@ describe("a closed stdout on every ovn-ts CLI", () => {
 
   it("demo (serving): stops by itself, write to stdout failed, status 1, its socket dir removed", async () => {
     expectWriteFailed(await ovnTs(["demo"]), "ovn-ts demo");
+  }, 90_000);
+
+  it.skipIf(!peers("ovsdb-server", "ovs-appctl"))("appctl: as ovs-appctl, which dies of SIGPIPE (status 141 in a shell, nothing on stderr)", async () => {
+    const real = await startOvsdbServer({ schema: "OVN_Northbound" });
+    try {
+      const ctl = join(real.dir, "ovsdb-server.ctl");
+      const theirs = await runClosed("ovs-appctl", ["-t", ctl, "coverage/show"]);
+      expect({ signal: theirs.signal, stderr: theirs.stderr }).toEqual({ signal: "SIGPIPE", stderr: "" });
+      const mine = await ovnTs(["appctl", "-t", ctl, "coverage/show"]);
+      expect({ code: mine.code, stderr: mine.stderr, left: mine.left }).toEqual({ code: 141, stderr: "", left: [] });
+    } finally {
+      await real.stop();
+    }
+  }, 90_000);
+
+  it("exporter --once: write to stdout failed, status 1", async () => {
+    expectWriteFailed(await ovnTs(["exporter", "--once"]), "ovn-ts exporter");
+  }, 90_000);
+
+  it("apply and diff: the apply completes (nothing half-written), then write to stdout failed, status 1", async () => {
+    const manifests = fileURLToPath(new URL("../model/fixtures/base.yaml", import.meta.url));
+    const own = join(dir, "apply.sock");
+    const target = new OvsdbServer();
+    target.addDatabase(bundledSchema("OVN_Northbound"));
+    await target.listen(`punix:${own}`);
+    try {
+      expectWriteFailed(await ovnTs(["apply", `--db=unix:${own}`, "-f", manifests]), "ovn-ts apply");
+      const client = await OvsdbClient.connect(`unix:${own}`);
+      const [rows] = (await client.transactRaw("OVN_Northbound", [{ op: "select", table: "Logical_Switch", where: [], columns: ["name"] }])) as [{ rows: { name: string }[] }];
+      client.close();
+      expect(rows.rows.map((r) => r.name).sort()).toEqual(["ovn-default", "web"]);
+      // everything was applied: a diff has nothing to show (status 0) and prints nothing, so a closed stdout is no failure
+      const d = await ovnTs(["diff", `--db=unix:${own}`, "-f", manifests]);
+      expect({ code: d.code, stderr: d.stderr }).toEqual({ code: 0, stderr: "" });
+    } finally {
+      await target.close();
+    }
   }, 90_000);
 
   it("server: as ovsdb-server, which never writes to stdout, keeps serving; SIGINT stops it with status 0", async () => {
