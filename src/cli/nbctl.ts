@@ -30,6 +30,7 @@ import { type TextParseOptions, atomFromOvsText, datumFromOvsText, topLevelEqual
 import type { TransactClient } from "../ovsdb/model/model.js";
 import type { Ref, RowUuid } from "../ovsdb/model/types.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { closest } from "./suggest.js";
 import { NBCTL_EXTRA_COMMANDS, NBCTL_EXTRA_READ_ONLY } from "./nbctl-extra.js";
 import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleAtOnce, visibleInIdl } from "./nbctl-preview.js";
 
@@ -81,7 +82,8 @@ function findTable(name: string): TableSchema {
   if (exact) return exact;
   const matches = [...model.schema.tables.values()].filter((t) => t.name.toLowerCase() === name.toLowerCase());
   if (matches.length === 1) return matches[0]!;
-  throw new UsageError(`unknown table "${name}"`);
+  const near = closest(name, model.schema.tables.keys());
+  throw new UsageError(`unknown table "${name}"`, near ? `did you mean the table "${near}"?` : undefined);
 }
 
 // ---------------------------------------------------------------- raw rows
@@ -1846,7 +1848,10 @@ export function parseNbctlArgs(argv: readonly string[], env: Readonly<Record<str
       return;
     }
     const spec = COMMANDS[name];
-    if (!spec) throw new UsageError(`unknown command '${name}'; use --help for help`);
+    if (!spec) {
+      const near = closest(name, Object.keys(COMMANDS));
+      throw new UsageError(`unknown command '${name}'; use --help for help`, near ? `did you mean '${near}'?` : undefined);
+    }
     const args = seg.slice(j + 1);
     if (args.length < spec.min) throw new UsageError(`'${name}' command requires at least ${spec.min} arguments`);
     if (args.length > spec.max) {

@@ -110,6 +110,26 @@ describe("did you mean", () => {
     for (const [argv, stderr] of cases) expect(await ovnTs(...argv), argv.join(" ")).toEqual({ code: 1, stdout: "", stderr });
   });
 
+  it("a misspelled nbctl command or table: ovn-nbctl's message and status, then the hint", async () => {
+    const cases: [string[], string][] = [
+      [["nbctl", `--db=${remote}`, "lsp-ad", "sw", "p"], "ovn-ts nbctl: unknown command 'lsp-ad'; use --help for help\novn-ts nbctl: did you mean 'lsp-add'?\n"],
+      [["nbctl", `--db=${remote}`, "list", "Logical_Swich"], 'ovn-ts nbctl: unknown table "Logical_Swich"\novn-ts nbctl: did you mean the table "Logical_Switch"?\n'],
+      [["nbctl", `--db=${remote}`, "list", "Zzzzzzzz"], 'ovn-ts nbctl: unknown table "Zzzzzzzz"\n'],
+    ];
+    for (const [argv, stderr] of cases) expect(await ovnTs(...argv), argv.join(" ")).toEqual({ code: 1, stdout: "", stderr });
+  });
+
+  it.skipIf(!peers("ovn-nbctl"))("the first line of a misspelled nbctl command or table is ovn-nbctl's own, with its status", async () => {
+    for (const args of [["lsp-ad", "sw", "p"], ["list", "Logical_Swich"]]) {
+      const ours = await ovnTs("nbctl", `--db=${remote}`, ...args);
+      const real = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile("ovn-nbctl", [`--db=${remote}`, ...args], (e, _out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stderr: err })),
+      );
+      expect(ours.code, args.join(" ")).toBe(real.code);
+      expect(ours.stderr.split("\n")[0]!.replace(/^ovn-ts nbctl/, "ovn-nbctl") + "\n", args.join(" ")).toBe(real.stderr);
+    }
+  });
+
   it("closest: edit distance with transpositions, case-insensitive, only near names", () => {
     expect(editDistance("nbclt", "nbctl")).toBe(1);
     expect(editDistance("OVN_Nortbound", "OVN_Northbound")).toBe(1);
