@@ -13,6 +13,7 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { TransactionHook } from "../ovn/controller/db.js";
 import type { Replica } from "../ovsdb/cache/replica.js";
 import type { OvsdbClient } from "../ovsdb/client/client.js";
 import type { JsonRpcSession } from "../ovsdb/wire/session.js";
@@ -53,6 +54,10 @@ export class ClientMetrics {
   readonly queueDepth: Gauge<string>;
   /** `ovn_ts_workqueue_retries_total{queue}`: items re-queued after a failure. */
   readonly queueRetries: Counter<string>;
+  /** `ovn_ts_controller_transaction_duration_seconds{controller,database,outcome}`: the controller layer's transactions. */
+  readonly controllerTransactions: Histogram<string>;
+  /** `ovn_ts_controller_operations_total{controller,database,op}`: operations those transactions carried, by kind. */
+  readonly controllerOperations: Counter<string>;
   private readonly lastBatch = new Map<string, number>();
   private readonly queues = new Map<string, () => number>();
 
@@ -92,6 +97,19 @@ export class ClientMetrics {
       },
     });
     this.queueRetries = new Counter({ name: "ovn_ts_workqueue_retries_total", help: "Items an application work queue re-queued after a failure.", labelNames: ["queue"], registers });
+    this.controllerTransactions = new Histogram({
+      name: "ovn_ts_controller_transaction_duration_seconds",
+      help: "Transactions the ovn-ts controller layer sent, by database and outcome (committed, guard-failed: a lost race that is retried, error).",
+      labelNames: ["controller", "database", "outcome"],
+      buckets: [...(options.buckets ?? [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])],
+      registers,
+    });
+    this.controllerOperations = new Counter({
+      name: "ovn_ts_controller_operations_total",
+      help: "Operations carried by the ovn-ts controller layer's transactions, by kind (insert, update, mutate, delete, wait).",
+      labelNames: ["controller", "database", "op"],
+      registers,
+    });
   }
 
   /**
@@ -147,7 +165,7 @@ export class ClientMetrics {
 
   /** Follows `replica`'s health, batches and row changes under the label `name`; returns a detach function. */
   observeReplica(replica: Replica, name: string): () => void {
-    const states = ["syncing", "ready", "stale", "reconnecting"] as const;
+    const states = ["syncing", "ready", "stale", "reconnecting", "lost"] as const;
     const setHealth = (h: string) => {
       for (const s of states) this.replicaHealth.set({ replica: name, state: s }, s === h ? 1 : 0);
     };
@@ -185,4 +203,43 @@ export class ClientMetrics {
   queueRetried(name: string): void {
     this.queueRetries.inc({ queue: name });
   }
+
+  /**
+   * Follows a controller work queue (the controller layer's `WorkQueue`, or anything with its
+   * `length`/`active` and `failed` event) under the label `name`: its depth (waiting plus active
+   * keys) at each scrape, and a retry per failure. Returns a function that detaches it.
+   */
+  observeWorkQueue(queue: ObservableWorkQueue, name: string): () => void {
+    const detach = this.observeQueue(name, () => queue.length + queue.active);
+    const onFailed = () => this.queueRetried(name);
+    queue.on("failed", onFailed);
+    return () => {
+      detach();
+      queue.off("failed", onFailed);
+    };
+  }
+
+  /**
+   * Follows the transactions of a controller (the controller layer's `NbController`, or anything
+   * with its `onTransaction` hook) under the label `name`: latency by database and outcome, and
+   * operations by kind. Returns a function that detaches it.
+   */
+  observeController(controller: { onTransaction(hook: TransactionHook): () => void }, name: string): () => void {
+    return controller.onTransaction((e) => {
+      this.controllerTransactions.observe({ controller: name, database: e.database, outcome: e.outcome }, e.latencyMs / 1000);
+      for (const [op, n] of Object.entries(e.counts)) if (n > 0) this.controllerOperations.inc({ controller: name, database: e.database, op }, n);
+    });
+  }
+}
+
+/** What {@link ClientMetrics.observeWorkQueue} reads of a work queue (the controller layer's `WorkQueue` has it). */
+export interface ObservableWorkQueue {
+  /** Keys waiting. */
+  readonly length: number;
+  /** Keys being processed. */
+  readonly active: number;
+  /** Adds a listener of failures (each one is retried or dropped). */
+  on(event: "failed", listener: (...args: never[]) => void): unknown;
+  /** Removes it. */
+  off(event: "failed", listener: (...args: never[]) => void): unknown;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ClientMetrics } from "../../src/monitor/index.js";
+import { NbController, WorkQueue } from "../../src/ovn/index.js";
 import { Replica } from "../../src/ovsdb/cache/index.js";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
 import { bundledSchema } from "../../src/ovsdb/schema/bundled.js";
@@ -48,6 +49,51 @@ describe("ClientMetrics", () => {
     }
     await expect(client.listDbs()).rejects.toThrow();
     expect(value(await metrics.registry.metrics(), 'ovn_ts_client_connected{client="nb"}')).toBe(1); // detached: no longer followed
+  });
+
+  it("follows a controller's transactions and its work queue (depth, retries)", async () => {
+    await using server = await startEmbeddedServer({ schema: "OVN_Northbound" });
+    const metrics = new ClientMetrics();
+    const client = await OvsdbClient.connect(server.unix);
+    const ctl = await NbController.open(client, { identity: { vendor: "metrics-test" } });
+    const stopCtl = metrics.observeController(ctl, "cni");
+    let failOnce = true;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const queue = new WorkQueue({
+      baseDelayMs: 1,
+      handler: async (key) => {
+        if (key === "hold") return held;
+        if (failOnce) {
+          failOnce = false;
+          throw new Error("transient");
+        }
+        await ctl.reconcile(`ls/${key}`, (p) => p.ensureSwitch(key, {}));
+      },
+    });
+    const stopQueue = metrics.observeWorkQueue(queue, "switches");
+    try {
+      queue.add("hold");
+      queue.add("ls1");
+      await expect.poll(async () => value(await metrics.registry.metrics(), 'ovn_ts_workqueue_retries_total{queue="switches"}')).toBe(1);
+      await expect.poll(async () => value(await metrics.registry.metrics(), 'ovn_ts_controller_operations_total{controller="cni",database="OVN_Northbound",op="insert"}')).toBe(1);
+      // "hold" is still being processed: the depth counts it
+      expect(value(await metrics.registry.metrics(), 'ovn_ts_workqueue_depth{queue="switches"}')).toBe(1);
+      release();
+      await queue.idle();
+      const text = await metrics.registry.metrics();
+      expect(value(text, 'ovn_ts_workqueue_depth{queue="switches"}')).toBe(0);
+      expect(value(text, 'ovn_ts_controller_transaction_duration_seconds_count{controller="cni",database="OVN_Northbound",outcome="committed"}')).toBe(1);
+      // nothing left to change: a second reconcile sends no transaction, so nothing more is counted
+      await ctl.reconcile("ls/ls1", (p) => p.ensureSwitch("ls1", {}));
+      expect(value(await metrics.registry.metrics(), 'ovn_ts_controller_transaction_duration_seconds_count{controller="cni",database="OVN_Northbound",outcome="committed"}')).toBe(1);
+    } finally {
+      stopQueue();
+      stopCtl();
+      await queue.close();
+      await ctl.close();
+      client.close();
+    }
   });
 
   it("labels a failed request with the error's class name", async () => {
