@@ -50,7 +50,7 @@ const RULES = [
   [/^unixctl\/(client|target)\./, "Control sockets"],
   [/^unixctl\//, "Daemon status"],
   [/^monitor\/client-metrics\./, "Client metrics"],
-  [/^monitor\//, "Exporter"],
+  [/^monitor\//, "Prometheus exporter"],
   // testing (ovn-ts/testing)
   [/^testing\/(ovn|chassis|ic|vswitchd|ovsdb-server|embedded|group)\./, "Sandboxes"],
   [/^testing\/wait\./, "Waiting"],
@@ -60,6 +60,8 @@ const RULES = [
   // shared layers
   [/^net\//, "Addresses"],
   [/^bytes\//, "Wire protocol (low level)"],
+  [/^rpc\/emit\./, "Connect"],
+  [/^rpc\//, "Wire protocol (low level)"],
 ];
 
 const ERRORS = "Errors";
@@ -88,7 +90,7 @@ const ORDER = [
   "Captures",
   "Control sockets",
   "Daemon status",
-  "Exporter",
+  "Prometheus exporter",
   "Client metrics",
   "Sandboxes",
   "Waiting",
@@ -119,7 +121,7 @@ const DESCRIPTIONS = {
   "Reconcile runtime": "The keyed work queue and guarded reconcile with retries and a per-transaction hook. Guide: docs/ovn.md (Writing a controller).",
   "Control sockets": "The ovs-appctl protocol: a daemon's control socket found as ovs-appctl finds it, and raw commands. Guide: docs/monitoring.md.",
   "Daemon status": "Typed calls and parsers of cluster/status, memory/show, coverage/show, dpctl/dpif show, northd and controller status. Guide: docs/monitoring.md.",
-  Exporter: "The Prometheus exporter with Kube-OVN's metric families. Guide: docs/monitoring.md.",
+  "Prometheus exporter": "The Prometheus exporter with Kube-OVN's metric families. Guide: docs/monitoring.md.",
   "Client metrics": "This SDK's own client, replica and work queue metrics, for any application's registry. Guide: docs/monitoring.md.",
   Manifests: "Kube-OVN Vpc/Subnet and core Namespace/Pod manifests, read from multi-document YAML with every field checked. Guide: docs/model.md.",
   "Validation and naming": "Cross-object checks, IPAM, and Kube-OVN's names for OVN rows. Guide: docs/model.md.",
