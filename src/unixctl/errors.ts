@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ConnectionClosedError, RequestTimeoutError } from "../rpc/errors.js";
 
 /** C `strerror()` texts for the errno codes a unix-socket connect can fail with (as `ovs-appctl` prints them). */
 const STRERROR: Readonly<Record<string, string>> = {
@@ -79,25 +80,23 @@ export class UnixctlUnknownCommandError extends UnixctlCommandError {
   override readonly name = "UnixctlUnknownCommandError";
 }
 
-/** No reply within the call's timeout. */
-export class UnixctlTimeoutError extends Error {
+/** No reply within the call's timeout: the shared {@link RequestTimeoutError}, with the socket and command. */
+export class UnixctlTimeoutError extends RequestTimeoutError {
   override readonly name = "UnixctlTimeoutError";
   /** The socket path. */
   readonly path: string;
   /** The command that timed out. */
   readonly command: string;
-  /** The timeout, in milliseconds. */
-  readonly timeoutMs: number;
   constructor(path: string, command: string, timeoutMs: number) {
-    super(`${path}: no reply to ${command} within ${timeoutMs} ms`);
+    super(command, timeoutMs);
+    this.message = `${path}: no reply to ${command} within ${timeoutMs} ms`;
     this.path = path;
     this.command = command;
-    this.timeoutMs = timeoutMs;
   }
 }
 
-/** The connection closed (or was reset) before the reply arrived. */
-export class UnixctlClosedError extends Error {
+/** The connection closed (or was reset) before the reply arrived: the shared {@link ConnectionClosedError}, with the socket. */
+export class UnixctlClosedError extends ConnectionClosedError {
   override readonly name = "UnixctlClosedError";
   /** The socket path. */
   readonly path: string;

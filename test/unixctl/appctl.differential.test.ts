@@ -15,6 +15,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAppctl } from "../../src/cli/appctl.js";
+import { ConnectionClosedError, RequestTimeoutError } from "../../src/rpc/errors.js";
 import {
   UnixctlClient,
   UnixctlClosedError,
@@ -213,7 +214,11 @@ describe.skipIf(!peers("ovs-appctl", "ovsdb-server", "ovs-vswitchd", "ovn-northd
     await expect(unixctlCall(path, "version")).rejects.toBeInstanceOf(UnixctlProtocolError);
     peerMode = "close";
     await expect(unixctlCall(path, "version")).rejects.toBeInstanceOf(UnixctlClosedError);
+    // the shared connection errors of every client of the SDK (src/rpc)
+    await expect(unixctlCall(path, "version")).rejects.toBeInstanceOf(ConnectionClosedError);
     peerMode = "hang";
     await expect(unixctlCall(path, "version", [], { timeoutMs: 300 })).rejects.toBeInstanceOf(UnixctlTimeoutError);
+    await expect(unixctlCall(path, "version", [], { timeoutMs: 300 })).rejects.toMatchObject({ constructor: UnixctlTimeoutError, timeoutMs: 300, command: "version", message: `${path}: no reply to version within 300 ms` });
+    await expect(unixctlCall(path, "version", [], { timeoutMs: 300 })).rejects.toBeInstanceOf(RequestTimeoutError);
   }, 60_000);
 });
