@@ -103,8 +103,13 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("reconcile runtime", () => 
       await q.idle();
       expect(await nbctl(backend.unix, "lsp-get-addresses", "web-0")).toBe("0a:58:0a:10:00:05 10.16.0.5\n");
       const before = sent.length;
+      // The drift is written behind the controller's back; nbctl returns at its commit, which may
+      // be before the replica hears of it: wait for the replica to have seen the drift (or its
+      // correction: the queue may already have fixed it), then for the correction.
       await nbctl(backend.unix, "lsp-set-addresses", "web-0", "0a:58:0a:10:00:99 10.16.0.99");
-      await ctl.db.replica.waitUntil(() => (ctl.db.byName("Logical_Switch_Port", "web-0")!["addresses"] as string[])[0] === "0a:58:0a:10:00:05 10.16.0.5", 10_000);
+      const addresses = () => (ctl.db.byName("Logical_Switch_Port", "web-0")!["addresses"] as string[])[0];
+      await ctl.db.replica.waitUntil(() => addresses() === "0a:58:0a:10:00:99 10.16.0.99" || sent.length > before, 10_000);
+      await ctl.db.replica.waitUntil(() => addresses() === "0a:58:0a:10:00:05 10.16.0.5", 10_000);
       await q.idle();
       // One correcting transaction; the event of the controller's own write sends nothing more.
       expect(sent.length).toBe(before + 1);
