@@ -26,31 +26,15 @@ import {
   mergeMultipartReplies,
   negotiateVersion,
 } from "./messages.js";
-import { ErrorType, OfpVersion, errorCodeName, errorTypeName } from "./constants.js";
+import { ErrorType, OfpVersion } from "./constants.js";
+import { ConnectionClosedError, OpenFlowError, OpenFlowTimeoutError, RequestTimeoutError } from "./errors.js";
+import { emitErrorSafely } from "../rpc/emit.js";
+import { type RetryStrategy, backoffDelay, retryStrategy } from "../rpc/retry.js";
+
+export { ConnectionClosedError, OpenFlowError, OpenFlowTimeoutError, RequestTimeoutError };
 
 /** Connection lifecycle states. */
 export type ConnectionState = "connecting" | "handshaking" | "ready" | "reconnecting" | "closed";
-
-/** Rejects every pending request when the connection closes. */
-export class ConnectionClosedError extends Error {
-  override readonly name = "ConnectionClosedError";
-}
-
-/** A request that got no reply in time. */
-export class RequestTimeoutError extends Error {
-  override readonly name = "RequestTimeoutError";
-}
-
-/** The switch answered a request with OFPT_ERROR. */
-export class OpenFlowError extends Error {
-  override readonly name = "OpenFlowError";
-  /**
-   * @param reply - the error message received
-   */
-  constructor(readonly reply: Extract<OfMessage, { type: "error" }>) {
-    super(`${errorCodeName(reply.errType, reply.code) ?? `${errorTypeName(reply.errType)} code ${reply.code}`}`);
-  }
-}
 
 /** A target string as ovs-ofctl accepts it. */
 export type Target = { readonly kind: "tcp"; readonly host: string; readonly port: number } | { readonly kind: "unix"; readonly path: string };
@@ -75,8 +59,13 @@ export interface ConnectionOptions {
   readonly echoTimeoutMs?: number;
   /** Handshake timeout in ms (default 10 s). */
   readonly handshakeTimeoutMs?: number;
-  /** Reconnect (client connections only): delays in ms and attempt bound. */
-  readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number } | undefined;
+  /**
+   * Reconnect (client connections only), with the SDK's shared {@link RetryStrategy} (exponential
+   * backoff with jitter and a cap, as the OVSDB client): unset fields take their
+   * {@link defaultRetry} values (250 ms doubling to 8 s, half jittered); `maxAttempts` bounds the
+   * attempts in a row. Unset: no reconnect.
+   */
+  readonly reconnect?: Partial<RetryStrategy> | undefined;
 }
 
 interface Pending {
@@ -92,8 +81,10 @@ export interface ConnectionEvents {
   state: [state: ConnectionState];
   /** Every message not consumed as a reply (packet_in, port_status, flow_removed, async errors...). */
   message: [msg: OfMessage];
-  /** A protocol or socket error; the connection closes afterwards. */
+  /** A protocol or socket error; the connection closes (or reconnects) afterwards. Without a listener it is a process warning, never a crash. */
   error: [err: Error];
+  /** A reconnect is scheduled: attempt number (0-based, since the last `ready`) and the jittered delay before it, in ms. */
+  reconnect: [attempt: number, delayMs: number];
   close: [];
 }
 
@@ -111,7 +102,8 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   private echoOutstanding = false;
   private readonly writer = new Writer(1024);
   private drainWaiters: (() => void)[] = [];
-  private readonly opts: Required<Omit<ConnectionOptions, "reconnect">> & Pick<ConnectionOptions, "reconnect">;
+  private readonly opts: Required<Omit<ConnectionOptions, "reconnect">>;
+  private readonly retry: RetryStrategy | undefined;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private closing = false;
   private attempts = 0;
@@ -127,8 +119,8 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       echoIntervalMs: opts.echoIntervalMs ?? 5_000,
       echoTimeoutMs: opts.echoTimeoutMs ?? 3 * (opts.echoIntervalMs ?? 5_000),
       handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
-      reconnect: opts.reconnect,
     };
+    this.retry = opts.reconnect ? retryStrategy(opts.reconnect) : undefined;
   }
 
   /** Dials a switch's passive listener and resolves once the HELLO exchange has completed. */
@@ -176,7 +168,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       this.setState("handshaking");
       this.sendRaw({ type: "hello", versions: this.opts.versions, version: Math.max(...this.opts.versions), xid: this.allocXid() });
       const t = setTimeout(() => {
-        if (this.state === "handshaking") this.fail(new RequestTimeoutError("OpenFlow handshake timed out"));
+        if (this.state === "handshaking") this.fail(new RequestTimeoutError("OpenFlow handshake", this.opts.handshakeTimeoutMs));
       }, this.opts.handshakeTimeoutMs);
       t.unref();
     };
@@ -196,26 +188,36 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     this.socket.destroy();
     this.socket = undefined;
     this.stopEcho();
-    this.rejectAll(new ConnectionClosedError(err ? `connection lost: ${err.message}` : "connection closed by peer"));
+    this.rejectAll(new ConnectionClosedError(err ? `connection lost: ${err.message}` : "connection closed by peer", err));
     for (const w of this.drainWaiters.splice(0)) w();
-    const rc = this.opts.reconnect;
+    const rc = this.retry;
     if (!this.closing && rc && this.target && this.attempts < (rc.maxAttempts ?? Infinity)) {
+      const delay = backoffDelay(rc, this.attempts);
+      this.emit("reconnect", this.attempts, delay);
       this.attempts++;
-      const delay = Math.min((rc.initialDelayMs ?? 100) * 2 ** (this.attempts - 1), rc.maxDelayMs ?? 5_000);
       this.setState("reconnecting");
       setTimeout(() => {
         if (!this.closing) this.dial();
       }, delay).unref();
       return;
     }
-    if (err && !this.closing && this.listenerCount("error") > 0) this.emit("error", err);
-    if (err) for (const w of this.readyWaiters.splice(0)) w.reject(new ConnectionClosedError(err.message));
+    if (err && !this.closing) this.report(err);
+    if (err) for (const w of this.readyWaiters.splice(0)) w.reject(new ConnectionClosedError(err.message, err));
     this.setState("closed");
     this.emit("close");
   }
 
+  /**
+   * Reports an error that ends (or restarts) the connection: to `error` listeners; without one, as
+   * a process warning ({@link emitErrorSafely}) unless a pending `connect()`/`ready()` gets it as
+   * its rejection anyway.
+   */
+  private report(e: Error): void {
+    if (this.listenerCount("error") > 0 || this.readyWaiters.length === 0) emitErrorSafely(this, e, "OpenFlowConnection");
+  }
+
   private fail(e: Error): void {
-    if (this.listenerCount("error") > 0) this.emit("error", e);
+    this.report(e);
     for (const w of this.readyWaiters.splice(0)) w.reject(e);
     // not `closing`: a client with `reconnect` dials again after a protocol failure
     this.socket?.destroy();
@@ -308,7 +310,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       this.request({ type: "echo_request", data: new Uint8Array(0) }, { timeoutMs: this.opts.echoTimeoutMs }).then(
         () => (this.echoOutstanding = false),
         (e: unknown) => {
-          if (e instanceof RequestTimeoutError) this.fail(new RequestTimeoutError("echo keep-alive timed out"));
+          if (e instanceof RequestTimeoutError) this.fail(new RequestTimeoutError("echo keep-alive", this.opts.echoTimeoutMs));
         },
       );
     }, this.opts.echoIntervalMs);
@@ -350,8 +352,8 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
 
   /**
    * Sends a request and resolves with the reply that carries the same xid (multipart replies are
-   * reassembled). Rejects with {@link OpenFlowError} on OFPT_ERROR, {@link RequestTimeoutError}
-   * after the timeout, {@link ConnectionClosedError} if the connection closes first.
+   * reassembled). Rejects with {@link OpenFlowError} on OFPT_ERROR, {@link OpenFlowTimeoutError}
+   * (a {@link RequestTimeoutError}) after the timeout, {@link ConnectionClosedError} if the connection closes first.
    * `onPart` sees each multipart reply message as it arrives (before reassembly).
    */
   async request(
@@ -364,7 +366,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     const reply = new Promise<OfMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(xid);
-        reject(new RequestTimeoutError(`no reply to xid 0x${xid.toString(16)} within ${timeoutMs} ms`));
+        reject(new OpenFlowTimeoutError(m.type, xid, timeoutMs));
       }, timeoutMs);
       timer.unref();
       this.pending.set(xid, { resolve, reject, timer, onPart: opts.onPart });

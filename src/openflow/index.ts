@@ -134,15 +134,10 @@ export { MatchInconsistentError, factsOfMatch, prerequisitesMet, requireField, c
 export type { FlowFacts } from "./consistency.js";
 export { formatMessage, formatFlowStats, hexDump, meterModError, packetSummary } from "./print.js";
 export type { FormatOptions } from "./print.js";
-export {
-  OpenFlowConnection,
-  OpenFlowListener,
-  ConnectionClosedError,
-  RequestTimeoutError,
-  OpenFlowError,
-  parseTarget,
-} from "./connection.js";
+export { OpenFlowConnection, OpenFlowListener, parseTarget } from "./connection.js";
 export type { ConnectionState, ConnectionOptions, ConnectionEvents, Target } from "./connection.js";
+export { ConnectionClosedError, RequestTimeoutError, OpenFlowError, OpenFlowTimeoutError } from "./errors.js";
+export { type RetryStrategy, backoffDelay, defaultRetry, retryStrategy } from "../rpc/retry.js";
 export { TableFeaturePropType, decodeTableFeatureProperty, encodeTableFeatureProperty, formatTableFeatures } from "./tablefeatures.js";
 export type { OxmId, TableFeatureProperty } from "./tablefeatures.js";
 export { ContinuationPropType, decodeContinuation, formatContinuation } from "./continuation.js";

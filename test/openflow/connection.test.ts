@@ -8,6 +8,10 @@ import { createServer, createConnection, type Server, type Socket } from "node:n
 import { ConnectionClosedError, OpenFlowConnection, OpenFlowListener, RequestTimeoutError, type ConnectionState } from "../../src/openflow/connection.js";
 import { decodeMessage, encodeMessage, type OfMessage, type OfMessageInput } from "../../src/openflow/messages.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
+import * as openflow from "../../src/openflow/index.js";
+import { ConnectionClosedError as RpcClosed, RequestTimeoutError as RpcTimeout, UNHANDLED_ERROR_WARNING } from "../../src/rpc/index.js";
+import { RequestTimeoutError as OvsdbTimeout } from "../../src/ovsdb/wire/errors.js";
+import { UnixctlTimeoutError } from "../../src/unixctl/errors.js";
 
 interface Fake {
   server: Server;
@@ -179,7 +183,7 @@ describe("OpenFlowConnection (fake switch)", () => {
     c.on("error", (e) => errors.push(e));
     await new Promise<void>((r) => c.once("close", () => r()));
     expect(c.state).toBe("closed");
-    expect(errors[0]?.message).toMatch(/echo keep-alive timed out/);
+    expect(errors[0]?.message).toMatch(/echo keep-alive: no reply within/);
   });
 
   it("honours backpressure: send() waits for 'drain' while the peer does not read", async () => {
@@ -249,5 +253,97 @@ describe("OpenFlowListener (we are the controller)", () => {
     const c = await got;
     const r = await c.request({ type: "features_request" });
     expect(r).toMatchObject({ type: "features_reply", datapathId: 0x42n });
+  });
+});
+
+describe("shared rpc errors and reconnect strategy", () => {
+  it("a request timeout is the shared RequestTimeoutError of src/rpc, with the xid", async () => {
+    const f = track(await fakeSwitch({ onMsg: () => undefined }));
+    const c = own(await OpenFlowConnection.connect(`tcp:127.0.0.1:${f.port}`, { echoIntervalMs: 0 }));
+    const e = await c.request({ type: "barrier_request", xid: 0x1f }, { timeoutMs: 20 }).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(RpcTimeout);
+    expect(e).toBeInstanceOf(OvsdbTimeout); // the same class the OVSDB client throws
+    expect(e).toBeInstanceOf(openflow.OpenFlowTimeoutError);
+    expect(e).toMatchObject({ name: "OpenFlowTimeoutError", xid: 0x1f, request: "barrier_request", timeoutMs: 20 });
+    expect((e as Error).message).toBe("barrier_request (xid 0x1f): no reply within 20 ms");
+    // names exported from ovn-ts/openflow are the shared classes
+    expect(openflow.RequestTimeoutError).toBe(RpcTimeout);
+    expect(openflow.ConnectionClosedError).toBe(RpcClosed);
+    expect(new UnixctlTimeoutError("/x.ctl", "version", 1)).toBeInstanceOf(openflow.RequestTimeoutError);
+    c.close();
+    await expect(c.barrier()).rejects.toBeInstanceOf(RpcClosed);
+  });
+
+  it("reconnect delays follow the shared strategy: jittered by the injected random source and capped", async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, "127.0.0.1", r));
+    const a = dead.address();
+    const port = typeof a === "object" && a ? a.port : 0;
+    await new Promise<void>((r) => dead.close(() => r())); // nothing listens there now: every dial is refused
+    const randoms = [0, 0.5, 0.75, 0.25, 0, 0.9];
+    let calls = 0;
+    const p = OpenFlowConnection.connect(`tcp:127.0.0.1:${port}`, {
+      echoIntervalMs: 0,
+      reconnect: { initialDelayMs: 4, maxDelayMs: 20, multiplier: 2, jitter: 0.5, maxAttempts: 6, random: () => randoms[calls++]! },
+    });
+    // every refused dial schedules the next with a delay drawn from the injected source, until maxAttempts
+    const e = await p.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(RpcClosed);
+    expect((e as Error).message).toMatch(/ECONNREFUSED/);
+    expect(calls).toBe(6);
+  });
+
+  it("reports each scheduled reconnect with its jittered, capped delay", async () => {
+    // a switch that accepts, says HELLO, then hangs up: every connection is ready, then lost
+    const f = track(await fakeSwitch());
+    const randoms = [0, 0.5, 0.75, 0.25, 0, 0.9];
+    let calls = 0;
+    const c = own(
+      await OpenFlowConnection.connect(`tcp:127.0.0.1:${f.port}`, {
+        echoIntervalMs: 0,
+        reconnect: { initialDelayMs: 4, maxDelayMs: 20, multiplier: 2, jitter: 0.5, maxAttempts: 6, random: () => randoms[calls++]! },
+      }),
+    );
+    const delays: [number, number][] = [];
+    c.on("reconnect", (attempt, ms) => delays.push([attempt, ms]));
+    // close the server so the reconnects are refused, then drop the live connection
+    await new Promise<void>((r) => {
+      f.server.close(() => r());
+      for (const s of f.sockets) s.destroy();
+    });
+    await new Promise<void>((r) => c.once("close", () => r()));
+    // bases min(20, 4·2^n) = 4, 8, 16, 20, 20, 20; half of each scaled by random
+    expect(delays).toEqual([
+      [0, 2],
+      [1, 6],
+      [2, 14],
+      [3, 13],
+      [4, 10],
+      [5, 19],
+    ]);
+    expect(Math.max(...delays.map(([, ms]) => ms))).toBeLessThanOrEqual(20);
+    expect(c.state).toBe("closed");
+  });
+
+  it("a lost connection with no error listener is a process warning, not a crash", async () => {
+    const f = track(await fakeSwitch({ onMsg: (_m, _r, sock) => sock.write(Buffer.from([4, 0, 0, 2, 0, 0, 0, 0])) }));
+    const c = own(await OpenFlowConnection.connect(`tcp:127.0.0.1:${f.port}`, { echoIntervalMs: 0 }));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      await expect(c.barrier()).rejects.toBeInstanceOf(RpcClosed);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(c.state).toBe("closed");
+    expect(warnings.some((w) => (w as NodeJS.ErrnoException).code === UNHANDLED_ERROR_WARNING && /OpenFlowConnection: DecodeError/.test(w.message))).toBe(true);
   });
 });

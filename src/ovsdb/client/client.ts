@@ -31,7 +31,7 @@ import {
 } from "../wire/operations.js";
 import { type ActiveRemote, type TlsOptions, connectRemote, formatRemote, parseRemoteList } from "../wire/remote.js";
 import { type CallOptions, JsonRpcSession, type SessionOptions } from "../wire/session.js";
-import { type RetryStrategy, backoffDelay, defaultRetry } from "./retry.js";
+import { type RetryStrategy, backoffDelay, defaultRetry } from "../../rpc/retry.js";
 import { ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "../model/compat.js";
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 export * from "./client.js";
-export * from "./retry.js";
+export { type RetryStrategy, backoffDelay, defaultRetry, retryStrategy } from "../../rpc/retry.js";
 export { type VerifiedConnection, connectVerified } from "./verified.js";
 export { idlTableOrders, sortByIdlOrder } from "./idl-order.js";
 export { UNHANDLED_ERROR_WARNING, emitErrorSafely } from "../../rpc/index.js";

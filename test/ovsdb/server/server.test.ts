@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../../src/ovsdb/client/client.js";
-import { defaultRetry } from "../../../src/ovsdb/client/retry.js";
+import { defaultRetry } from "../../../src/rpc/retry.js";
 import { bundledSchema } from "../../../src/ovsdb/schema/bundled.js";
 import { readSchemaFile } from "../../../src/ovsdb/schema/schema.js";
 import { OvsdbServer } from "../../../src/ovsdb/server/index.js";
