@@ -7,7 +7,6 @@ import { Converter, ReflectionCategory, ReflectionKind } from "typedoc";
 /** [path under src/, category]: the first match wins. Ordered as the reference shows them. */
 const RULES = [
   // OVSDB (ovn-ts/ovsdb)
-  [/^ovsdb\/client\/retry\./, "Connect"],
   [/^ovsdb\/client\//, "Connect"],
   [/^ovsdb\/wire\/remote\./, "Connect"],
   [/^ovsdb\/wire\/operations\./, "Transact"],
@@ -60,7 +59,7 @@ const RULES = [
   // shared layers
   [/^net\//, "Addresses"],
   [/^bytes\//, "Wire protocol (low level)"],
-  [/^rpc\/emit\./, "Connect"],
+  [/^rpc\/(emit|retry)\./, "Connect"],
   [/^rpc\//, "Wire protocol (low level)"],
 ];
 
