@@ -59,8 +59,8 @@ export interface ControlledDbOptions {
   readonly tables?: readonly string[];
   /**
    * Put `wait` guards in plans (on every row updated from its replica contents, and on the
-   * absence of every named row inserted), so a concurrent change fails the transaction instead
-   * of being overwritten.
+   * absence of every named row inserted, unless the server's unique index on the name refuses a
+   * duplicate by itself), so a concurrent change fails the transaction instead of being overwritten.
    * @default true
    */
   readonly guards?: boolean;
