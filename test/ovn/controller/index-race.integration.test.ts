@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OvsdbClient } from "../../../src/ovsdb/index.js";
 import { ConstraintViolation } from "../../../src/ovsdb/wire/errors.js";
 import type { Operation } from "../../../src/ovsdb/wire/operations.js";
-import { NbController, type NbPlan, type TransactionEvent, indexRaceOf } from "../../../src/ovn/index.js";
+import { ConcurrentChangeError, NbController, type NbPlan, type TransactionEvent, indexRaceOf } from "../../../src/ovn/index.js";
 import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "./support.js";
 import { peers } from "../../support/peers.js";
 
@@ -92,6 +92,21 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("creates on a unique index:
       const ports = (await nbctl(backend.unix, "--bare", "--columns=name", "find", "Logical_Switch_Port", "name=lsp-race")).trim().split(/\s+/);
       expect(ports).toEqual(["lsp-race"]);
       expect((await nbctl(backend.unix, "lsp-list", "ls-ix")).match(/\(lsp-race\)/g)).toHaveLength(1);
+    }, 60_000);
+
+    it("a race on the index lost on the last attempt is a ConcurrentChangeError carrying the table and the constraint violation", async () => {
+      let builds = 0;
+      const add = (p: NbPlan) => void p.ensureSwitchPort("ls-ix", "lsp-once", { addresses: ["0a:58:0a:10:00:0a 10.16.0.10"] });
+      const e = await a.ctl
+        .reconcile("port/once", async (p) => {
+          add(p);
+          if (++builds === 1) expect((await b.ctl.reconcile("port/once", add)).sent).toBe(true);
+        }, { attempts: 1 })
+        .catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ConcurrentChangeError);
+      expect(e).toMatchObject({ label: "port/once", attempts: 1, row: { table: "Logical_Switch_Port", uuid: undefined } });
+      expect((e as ConcurrentChangeError).cause).toBeInstanceOf(ConstraintViolation);
+      expect((await nbctl(backend.unix, "--bare", "--columns=name", "find", "Logical_Switch_Port", "name=lsp-once")).trim()).toBe("lsp-once");
     }, 60_000);
 
     it("both racing at once: one commits, the other adopts on its retry", async () => {
