@@ -69,7 +69,9 @@ export class MissingReferenceError extends ControllerError {
 
 /**
  * A reconcile lost a race on every attempt: each time, a `wait` guard failed because another
- * client changed a row the plan was built from.
+ * client changed a row the plan was built from, or the server's unique index refused a row the
+ * plan inserted because another client created one with the same key (`cause` is then the
+ * `ConstraintViolation`, and `row.uuid` undefined).
  */
 export class ConcurrentChangeError extends ControllerError {
   override readonly name = "ConcurrentChangeError";

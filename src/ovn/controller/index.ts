@@ -15,7 +15,7 @@ export {
 } from "./errors.js";
 export { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
 export { type ColumnChange, type Desired, type DesiredValue, type OnlyKeys, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
-export { type ChangeOptions, type GuardedRow, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
+export { type ChangeOptions, type GuardedRow, type IndexedKey, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
 export {
   type ApplyResult,
   ControlledDb,
@@ -23,6 +23,7 @@ export {
   type Holder,
   type TransactionEvent,
   type TransactionHook,
+  indexRaceOf,
   isGuardFailure,
 } from "./db.js";
 export {

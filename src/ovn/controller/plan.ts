@@ -37,6 +37,20 @@ export interface GuardedRow {
   readonly column?: string;
 }
 
+/**
+ * A key a plan inserts without an absence `wait`, because the server's schema has a unique index
+ * on exactly that column: a concurrent create of the same key fails the commit with a
+ * `constraint violation` instead (see `indexRaceOf`).
+ */
+export interface IndexedKey {
+  /** The table. */
+  readonly table: string;
+  /** The indexed column, e.g. `name`. */
+  readonly column: string;
+  /** The value the plan inserts. */
+  readonly value: Atom;
+}
+
 /** Operations built by declarative calls, not yet sent. */
 export interface Plan {
   /** The database the operations belong to. */
@@ -49,6 +63,8 @@ export interface Plan {
   readonly steps: readonly PlanStep[];
   /** The rows the guards pin. */
   readonly guarded: readonly GuardedRow[];
+  /** The keys inserted under the protection of the server's unique index instead of a `wait` guard (none when absent). */
+  readonly indexed?: readonly IndexedKey[];
 }
 
 /** A plan as text, one line per step: `+ table key (columns)`, `~ table key: columns`, `- table key`. */
@@ -113,6 +129,7 @@ export class PlanBuilder {
   private readonly absentWhere: { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[] }[] = [];
   private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
+  private readonly indexedKeys = new Map<string, IndexedKey>();
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
 
@@ -153,7 +170,10 @@ export class PlanBuilder {
    * Creates a row (stamped with the controller's identity when the table has `external_ids`);
    * returns its uuid-name. `key` names it for {@link PlanBuilder.pending} and the plan's steps
    * (`display`, when given, names it in the steps instead);
-   * `absent` adds a guard that no row has `column == value` (so a retried create never duplicates).
+   * `absent` adds a guard that no row has `column == value` (so a retried create never duplicates);
+   * when the server's schema has a unique index on exactly `column`, no `wait` is sent (ovsdb-server
+   * scans the whole table to evaluate one) and the index refuses the duplicate instead (the key is
+   * listed in {@link Plan.indexed}).
    */
   create(table: string, key: string, row: { readonly [column: string]: unknown }, options: { readonly absent?: { column: string; value: Atom }; readonly owner?: string; readonly display?: string } = {}): string {
     const ts = this.db.table(table);
@@ -173,7 +193,11 @@ export class PlanBuilder {
     const ref = `${REF_PREFIX}${++this.n}_${table.replace(/[^A-Za-z0-9_]/g, "_")}`;
     this.inserts.set(ref, { table, key, row: out });
     this.insertKeys.set(`${table}\u0000${key}`, ref);
-    if (options.absent && this.db.guards) this.absentGuards.set(`${table}\u0000${options.absent.column}\u0000${String(options.absent.value)}`, { table, ...options.absent });
+    if (options.absent && this.db.guards) {
+      const k = `${table}\u0000${options.absent.column}\u0000${String(options.absent.value)}`;
+      if (this.db.hasUniqueIndex(table, [options.absent.column])) this.indexedKeys.set(k, { table, ...options.absent });
+      else this.absentGuards.set(k, { table, ...options.absent });
+    }
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns: Object.keys(out) });
     return ref;
   }
@@ -399,7 +423,7 @@ export class PlanBuilder {
     }
     ops.push(...body);
     const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
-    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded };
+    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : [...this.indexedKeys.values()] };
   }
 }
 

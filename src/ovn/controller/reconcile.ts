@@ -1,7 +1,8 @@
 /**
  * Optimistic reconcile: build a plan from the replica, send it with its `wait` guards, and when a
  * guard loses a race (another client changed a row the plan was built from; RFC 7047 §5.2.6
- * `"timed out"`) wait until the replica has seen that change and build again — with a bounded,
+ * `"timed out"`; or, for a row created without a guard because the server's unique index protects
+ * its key, the index's `"constraint violation"`) wait until the replica has seen that change and build again — with a bounded,
  * jittered backoff — until the plan commits, turns out empty, or the attempts run out
  * ({@link ConcurrentChangeError}, carrying the row and the last server error).
  *
@@ -10,7 +11,7 @@
 import type { Datum } from "../../ovsdb/schema/datum.js";
 import type { Operation } from "../../ovsdb/wire/operations.js";
 import { ConnectionClosedError } from "../../ovsdb/wire/errors.js";
-import { type ControlledDb, isGuardFailure } from "./db.js";
+import { type ControlledDb, indexRaceOf, isGuardFailure } from "./db.js";
 import { ConcurrentChangeError } from "./errors.js";
 import type { Plan, PlanBuilder } from "./plan.js";
 
@@ -133,6 +134,11 @@ export async function reconcileWith<P extends PlanBuilder>(
           return !row || (row["_version"] as Datum) !== g.version;
         };
         await db.replica.waitUntil(seen, catchUp).catch(() => undefined);
+      } else if (indexRaceOf(e, plan)) {
+        // Another writer created a row with a key this plan inserts (the unique index refused ours): wait to see it, then rebuild.
+        const k = indexRaceOf(e, plan)!;
+        last = { error: e as Error, row: { table: k.table, uuid: undefined } };
+        await db.replica.waitUntil(() => absentSeen(db, k.table, [[k.column, "==", k.value]]), catchUp).catch(() => undefined);
       } else throw e;
       if (i < attempts) {
         const d = Math.min(cap, base * 2 ** (i - 1));

@@ -60,7 +60,7 @@ const SCENARIOS_4: readonly Scenario[] = [
     name: "ensureMeter (bands)",
     foreign: [["meter-add", "foreign-m12", "drop", "100", "kbps"]],
     build: (p) => p.ensureMeter("m12", { unit: "kbps", fair: true }, [{ rate: 1000, burst_size: 100 }, { rate: 2000 }]),
-    created: ["wait Meter name", "insert Meter_Band", "insert Meter_Band", "insert Meter"],
+    created: ["insert Meter_Band", "insert Meter_Band", "insert Meter"],
     drift: (ctl) => [
       ["set", "Meter", "m12", "fair=false"],
       ["set", "Meter_Band", childOf(ctl, "Meter", "m12", "bands", "Meter_Band", (r) => r["rate"] === 1000)["_uuid"] as string, "burst_size=5"],
@@ -119,7 +119,7 @@ const SCENARIOS: readonly Scenario[] = [
         options: onlyKeys({ "requested-chassis": "node1" }),
         external_ids: { pod: "default/pod2" },
       }),
-    created: ["wait Logical_Switch_Port name", "insert Logical_Switch_Port", "mutate Logical_Switch ports insert [@new]"],
+    created: ["insert Logical_Switch_Port", "mutate Logical_Switch ports insert [@new]"],
     drift: () => [
       ["lsp-set-addresses", "pod2", "00:00:00:00:00:02 10.16.0.6"],
       ["set", "Logical_Switch_Port", "pod2", "options:requested-chassis=node9", "options:foo=bar"],
@@ -137,7 +137,7 @@ const SCENARIOS: readonly Scenario[] = [
       p.ensureRouter("lr3", { options: onlyKeys({ always_learn_from_arp_request: "false" }) });
       p.ensureRouterPort("lr3", "lr3-ext", { mac: "00:00:00:00:03:01", networks: ["172.18.0.2/24"] });
     },
-    created: ["wait Logical_Router name", "wait Logical_Router_Port name", "insert Logical_Router_Port", "insert Logical_Router"],
+    created: ["wait Logical_Router name", "insert Logical_Router_Port", "insert Logical_Router"],
     drift: () => [
       ["set", "Logical_Router_Port", "lr3-ext", 'mac="00:00:00:00:03:99"', 'networks="172.18.0.2/24","172.19.0.2/24"'],
       ["set", "Logical_Router", "lr3", "options:always_learn_from_arp_request=true"],
@@ -211,7 +211,7 @@ const SCENARIOS: readonly Scenario[] = [
     },
     foreign: [["pg-add", "foreign_pg8", "p8a"]],
     build: (p) => p.setPortGroupPorts("pg8", ["p8a", "p8b"]),
-    created: ["wait Port_Group name", "insert Port_Group"],
+    created: ["insert Port_Group"],
     drift: () => [["pg-set-ports", "pg8", "p8b", "p8c"]],
     driftSeen: (ctl) => (byName(ctl, "Port_Group", "pg8")["ports"] as string[]).includes(byName(ctl, "Logical_Switch_Port", "p8c")["_uuid"] as string),
     corrected: ["wait Port_Group _version", "mutate Port_Group ports delete [<uuid>] / ports insert [<uuid>]"],
@@ -220,7 +220,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: "setAddressSet",
     foreign: [["create", "Address_Set", "name=foreign_as9", "addresses=10.0.0.1"]],
     build: (p) => p.setAddressSet("as9", ["10.0.0.1", "10.0.0.2"]),
-    created: ["wait Address_Set name", "insert Address_Set"],
+    created: ["insert Address_Set"],
     drift: () => [["add", "Address_Set", "as9", "addresses", "10.0.0.9"], ["remove", "Address_Set", "as9", "addresses", "10.0.0.1"]],
     driftSeen: (ctl) => (byName(ctl, "Address_Set", "as9")["addresses"] as string[]).includes("10.0.0.9"),
     corrected: ["wait Address_Set _version", "mutate Address_Set addresses delete [10.0.0.9] / addresses insert [10.0.0.1]"],
@@ -242,7 +242,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: "setHaChassisGroup",
     foreign: [["ha-chassis-group-add", "foreign-ha11"], ["ha-chassis-group-add-chassis", "foreign-ha11", "node1", "7"]],
     build: (p) => p.setHaChassisGroup("ha11", ["node1", "node2"]),
-    created: ["wait HA_Chassis_Group name", "insert HA_Chassis", "insert HA_Chassis", "insert HA_Chassis_Group"],
+    created: ["insert HA_Chassis", "insert HA_Chassis", "insert HA_Chassis_Group"],
     drift: () => [["ha-chassis-group-add-chassis", "ha11", "node1", "5"]],
     driftSeen: (ctl) => childOf(ctl, "HA_Chassis_Group", "ha11", "ha_chassis", "HA_Chassis", (r) => r["chassis_name"] === "node1")["priority"] === 5,
     corrected: ["wait HA_Chassis _version", "update HA_Chassis priority=100"],
