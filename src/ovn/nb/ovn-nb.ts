@@ -108,7 +108,12 @@ export class OvnNb extends NbReads {
    */
   replica(): Promise<Replica<Tables>> {
     if (!(this.client instanceof OvsdbClient)) return Promise.reject(new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)"));
-    return (this.started ??= startNbReplica(this.client));
+    const client = this.client;
+    // Replicates the server's columns too (a newer server's `ACL.tier`, ...), so that lookups see them.
+    return (this.started ??= this.schema().then(
+      (info) => startNbReplica(client, info.match.kind === "unknown" ? undefined : info.schema),
+      () => startNbReplica(client),
+    ));
   }
 
   /** Stops the replica this `OvnNb` started (the client stays open). */
