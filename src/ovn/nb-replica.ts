@@ -21,6 +21,7 @@ import { Replica, type ReplicaTableOptions } from "../ovsdb/cache/replica.js";
 import type { IndexSpec } from "../ovsdb/cache/indexes.js";
 import type { Row } from "../ovsdb/schema/datum.js";
 import { model, type Tables } from "../ovsdb/models/ovn-nb.js";
+import type { DatabaseSchema } from "../ovsdb/schema/schema.js";
 
 /** Separates key and value in the `external_ids[]` index's keys. */
 export const EXTERNAL_ID_SEPARATOR = "\u0000";
@@ -62,10 +63,14 @@ const externalIdsKey: IndexSpec = {
   },
 };
 
-/** The replica options of the OVN API: every NB table, with the indexes described above. */
-export function nbReplicaTables(): Record<string, ReplicaTableOptions> {
+/**
+ * The replica options of the OVN API: every NB table, with the indexes described above.
+ * @param schema the schema replicated (default: the bundled model's); only its tables are listed.
+ */
+export function nbReplicaTables(schema: DatabaseSchema = model.schema): Record<string, ReplicaTableOptions> {
   const out: Record<string, { indexes: Record<string, IndexSpec> }> = {};
-  for (const [name, t] of model.schema.tables) {
+  for (const [name, t] of schema.tables) {
+    if (!model.schema.tables.has(name)) continue;
     const indexes: Record<string, IndexSpec> = {};
     if ((NAMED as readonly string[]).includes(name)) indexes["name"] = { columns: ["name"] };
     if (t.columns.has("external_ids")) indexes["external_ids[]"] = externalIdsKey;
@@ -73,7 +78,7 @@ export function nbReplicaTables(): Record<string, ReplicaTableOptions> {
   }
   for (const [table, column] of MEMBERSHIP) {
     const o = out[table];
-    if (o && model.schema.tables.get(table)?.columns.has(column)) o.indexes[`${column}[]`] = setKey(column);
+    if (o && schema.tables.get(table)?.columns.has(column)) o.indexes[`${column}[]`] = setKey(column);
   }
   return out;
 }
@@ -82,7 +87,10 @@ export function nbReplicaTables(): Record<string, ReplicaTableOptions> {
  * Starts the indexed NB replica the OVN API reads through, on `client` (so that transactions sent
  * on the same client are read-your-writes: their changes are in the replica when the commit
  * resolves).
+ * @param schema the server's NB schema, to replicate its columns too (e.g. `ACL.tier` of a newer
+ * server; the rows then carry them beside the typed ones); default: the bundled model's. It must
+ * serve the bundled model (see `describeOvnSchema`: a match other than `unknown`).
  */
-export function startNbReplica(client: OvsdbClient): Promise<Replica<Tables>> {
-  return Replica.start<Tables>(client, model, { tables: nbReplicaTables() });
+export function startNbReplica(client: OvsdbClient, schema?: DatabaseSchema): Promise<Replica<Tables>> {
+  return Replica.start<Tables>(client, schema ?? model, { tables: nbReplicaTables(schema) });
 }

@@ -15,6 +15,7 @@
  * @internal
  * @module
  */
+import type { DatabaseSchema } from "../ovsdb/schema/schema.js";
 import { model, type Row as NbRow, type TableName } from "../ovsdb/models/ovn-nb.js";
 import { type CompiledWhere, compileWhere } from "../ovsdb/schema/condition.js";
 import { type Datum, type Row, checkAtom, datumAtoms, datumFromJson, defaultDatum, rowFromJson } from "../ovsdb/schema/datum.js";
@@ -78,11 +79,15 @@ export class PendingView {
   /** @param visible which operations the view applies (default: all), asked at each read. */
   constructor(private readonly visible: (op: Operation) => boolean = () => true) {}
 
-  /** Records the effect of one operation (waits, selects and other read-only ones have none). */
-  apply(op: Operation): void {
+  /**
+   * Records the effect of one operation (waits, selects and other read-only ones have none).
+   * `schema` is the server's NB schema for an insert that uses columns or values the bundled
+   * model lacks (e.g. `ACL.tier`); its row then carries them.
+   */
+  apply(op: Operation, schema?: DatabaseSchema): void {
     switch (op.op) {
       case "insert": {
-        const t = schemaOf(op.table);
+        const t = schema?.tables.get(op.table) ?? schemaOf(op.table);
         const given = rowFromJson(t.columns, op.row, { ...CTX, table: op.table });
         const row: Record<string, Datum> = {};
         for (const [name, c] of t.columns) row[name] = name in given ? given[name] : defaultDatum(c.type);

@@ -9,6 +9,8 @@
  * @internal
  * @module
  */
+import type { DatabaseSchema } from "../ovsdb/schema/schema.js";
+import type { OvnSchemaInfo } from "./schema-features.js";
 import { model, type Row, type TableName } from "../ovsdb/models/ovn-nb.js";
 import type { NamedRef, Ref } from "../ovsdb/model/types.js";
 import type { Operation } from "../ovsdb/wire/operations.js";
@@ -40,6 +42,10 @@ export interface TxContext {
   open(): void;
   /** Appends operations. */
   push(...ops: Operation[]): void;
+  /** Appends operations built with a newer release's model, valid in the server's `schema` (the pending view reads them with it). */
+  pushIn(schema: DatabaseSchema, ...ops: Operation[]): void;
+  /** What the server's NB schema has (detected once per connection, see {@link OvnNb.schema}). */
+  schema(): Promise<OvnSchemaInfo>;
   /** The reader lookups go through. */
   readonly reader: NbReader;
   /** Rows of `table` matching `where`, as the transaction leaves them (its deletes hidden, its inserts and updates seen). */

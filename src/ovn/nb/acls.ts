@@ -8,6 +8,9 @@
  * @module
  */
 import { model, type Row } from "../../ovsdb/models/ovn-nb.js";
+import * as nb2403 from "../../ovsdb/models/ovn-nb-7.3.0.js";
+import type { Operation } from "../../ovsdb/wire/operations.js";
+import { requireFeature } from "../schema-features.js";
 import type { Ref } from "../../ovsdb/model/types.js";
 import { isUuid } from "../../ovsdb/wire/notation.js";
 import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError, type OvnContainer } from "../errors.js";
@@ -45,6 +48,13 @@ export async function aclAdd(ctx: TxContext, target: AclTarget, direction: AclDi
 
   ctx.open();
   checkPriority(priority, 32767);
+  if (options.tier !== undefined && !(Number.isInteger(options.tier) && options.tier >= 0 && options.tier <= 3)) throw new OvnInvalidArgumentError("ACL tier", String(options.tier), "must be an integer 0..3");
+  const newer: ("ACL.tier" | "ACL.action=pass")[] = [];
+  if (options.tier !== undefined) newer.push("ACL.tier");
+  if (action === "pass") newer.push("ACL.action=pass");
+  // Refused before anything is read or sent when the server lacks them.
+  const server = newer.length > 0 ? await ctx.schema() : undefined;
+  if (server) requireFeature(server, ...newer);
   const owner = await aclOwner(ctx, target);
   const same = (await aclsOf(ctx, owner)).find((a) => a.direction === direction && a.priority === priority && a.match === match);
   if (same) {
@@ -56,15 +66,18 @@ export async function aclAdd(ctx: TxContext, target: AclTarget, direction: AclDi
     sameOr("ACL", what, same._uuid, "severity", same.severity, options.severity);
     sameOr("ACL", what, same._uuid, "meter", same.meter, options.meter);
     sameOr("ACL", what, same._uuid, "label", String(same.label), options.label === undefined ? undefined : String(options.label));
+    // The row carries `tier` when the reader reads the server's columns (a select; the replica
+    // holds the bundled model's columns only).
+    const tier = (same as { tier?: unknown }).tier;
+    if (typeof tier === "number") sameOr("ACL", what, same._uuid, "tier", String(tier), options.tier === undefined ? undefined : String(options.tier));
     sameKeys("ACL", what, same._uuid, "options", same.options, options.options);
     sameKeys("ACL", what, same._uuid, "external_ids", same.external_ids, options.externalIds);
     return same._uuid;
   }
-  const op = model.table("ACL").insert({
+  const row = {
     direction,
     priority,
     match,
-    action,
     log: options.log ?? false,
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.severity !== undefined ? { severity: options.severity } : {}),
@@ -72,8 +85,16 @@ export async function aclAdd(ctx: TxContext, target: AclTarget, direction: AclDi
     ...(options.label !== undefined ? { label: options.label } : {}),
     options: map(options.options),
     external_ids: map(options.externalIds),
-  });
-  ctx.push(op);
+  };
+  let op: { readonly ref: Ref<"ACL"> } & Operation;
+  if (server) {
+    // Built with the 24.03 model (the first with tiers; later releases keep its ACL columns).
+    op = nb2403.model.table("ACL").insert({ ...row, action, ...(options.tier !== undefined ? { tier: options.tier } : {}) }) as unknown as typeof op;
+    ctx.pushIn(server.schema, op);
+  } else {
+    op = model.table("ACL").insert({ ...row, action: action as Row<"ACL">["action"] });
+    ctx.push(op);
+  }
   ctx.push(
     owner.table === "Logical_Switch"
       ? model.table("Logical_Switch").mutate({ _uuid: owner.ref as Ref<"Logical_Switch"> }, [["acls", "insert", [op.ref]]])

@@ -111,12 +111,22 @@ export interface RouteFilter extends DeleteOptions {
 }
 
 /** A routing policy's action. */
-export type PolicyAction = "allow" | "drop" | "reroute";
+export type PolicyAction = "allow" | "drop" | "reroute" | "jump";
 
-/** Options of {@link NbTransaction.lrPolicyAdd}. */
+/**
+ * Options of {@link NbTransaction.lrPolicyAdd}. `bfdSessions` needs
+ * `Logical_Router_Policy.bfd_sessions` (NB 7.3 / OVN 24.03 or later); `chain`, `jumpChain` and the
+ * `jump` action need policy chains (NB 7.11 / OVN 25.03 or later).
+ */
 export interface PolicyOptions extends CreateOptions {
   /** Next hops of a `reroute`. */
   readonly nexthops?: readonly string[];
+  /** BFD sessions (UUIDs, or refs from {@link NbTransaction.bfdAdd}) that watch the next hops of a `reroute` (`bfd_sessions`). */
+  readonly bfdSessions?: readonly string[];
+  /** The chain the policy belongs to (`chain`; none: the default chain). */
+  readonly chain?: string;
+  /** The chain a `jump` continues in (`jump_chain`; required with `jump`). */
+  readonly jumpChain?: string;
   /** `options` (e.g. `pkt_mark`). */
   readonly options?: StringMap;
   /** `external_ids`. */
@@ -149,8 +159,11 @@ export interface NatFilter extends DeleteOptions {
 
 /** An ACL direction. */
 export type AclDirection = "from-lport" | "to-lport";
-/** An ACL verdict. */
-export type AclAction = Row<"ACL">["action"];
+/**
+ * An ACL verdict. `pass` (hand the packet to the next tier) needs a server with ACL tiers
+ * (`ACL.action=pass`, NB 7.3 / OVN 24.03 or later).
+ */
+export type AclAction = Row<"ACL">["action"] | "pass";
 /** An ACL log severity. */
 export type AclSeverity = NonNullable<Row<"ACL">["severity"]>;
 
@@ -166,6 +179,11 @@ export interface AclOptions extends CreateOptions {
   readonly meter?: string;
   /** `label`. */
   readonly label?: number;
+  /**
+   * `tier` (0..3; the tiers are evaluated in order, `pass` goes on to the next one). Needs a
+   * server with `ACL.tier` (NB 7.3 / OVN 24.03 or later); omitted, the server's default (0).
+   */
+  readonly tier?: number;
   /** `options` (e.g. `apply-after-lb`). */
   readonly options?: StringMap;
   /** `external_ids`. */

@@ -13,7 +13,8 @@ import { OvnInvalidArgumentError } from "../errors.js";
 import { type NbReader, type NbWhere, readByUuid, replicaReader, selectReader } from "../reader.js";
 import { startNbReplica } from "../nb-replica.js";
 import { NbReads } from "../nb-reads.js";
-import { NbTransaction } from "./transaction.js";
+import { NbTransaction, bundledNbSchema } from "./transaction.js";
+import { type OvnSchemaInfo, detectOvnSchema } from "../schema-features.js";
 import type { CommitOptions, CommitResult } from "./options.js";
 
 /** Options of {@link OvnNb}. */
@@ -33,6 +34,12 @@ export interface OvnNbOptions {
    * to what ovn-nbctl's IDL shows before a commit, with a reader that previews the rest.
    */
   readonly visible?: (op: Operation) => boolean;
+  /**
+   * The server's NB schema, when known already. Otherwise {@link OvnNb.schema} asks the server
+   * once (`get_schema`) when the client can (an `OvsdbClient`), and assumes the bundled 23.03
+   * schema for a client that only transacts.
+   */
+  readonly schema?: OvnSchemaInfo;
 }
 
 /**
@@ -53,6 +60,7 @@ export class OvnNb extends NbReads {
   readonly reader: NbReader;
   private readonly visible: ((op: Operation) => boolean) | undefined;
   private started: Promise<Replica<Tables>> | undefined;
+  private detected: Promise<OvnSchemaInfo> | undefined;
 
   /** @param client the NB connection (an `OvsdbClient`, or anything with `transact`). */
   constructor(
@@ -67,6 +75,23 @@ export class OvnNb extends NbReads {
       this.reader = lazyReader(() => this.replica().then(replicaReader));
     } else this.reader = r;
     this.visible = options.visible;
+    if (options.schema) this.detected = Promise.resolve(options.schema);
+  }
+
+  /**
+   * What the server's NB schema has: its version, the bundled release it matches and its features
+   * (`ACL.tier`, `ACL.action=pass`, `Logical_Router_Policy.bfd_sessions`, ...). Asked once per
+   * `OvnNb` (one `get_schema`, at the first transaction call that needs it, or when called), then
+   * cached; calls that use a newer feature refuse with `OvnFeatureUnavailableError` before
+   * sending anything when the server lacks it.
+   */
+  schema(): Promise<OvnSchemaInfo> {
+    if (!this.detected) {
+      const c = this.client;
+      this.detected = c instanceof OvsdbClient ? detectOvnSchema(c) : Promise.resolve(bundledNbSchema());
+      this.detected.catch(() => (this.detected = undefined));
+    }
+    return this.detected;
   }
 
   protected override async readRows<N extends TableName>(table: N, where?: NbWhere<N>): Promise<Row<N>[]> {
@@ -83,7 +108,12 @@ export class OvnNb extends NbReads {
    */
   replica(): Promise<Replica<Tables>> {
     if (!(this.client instanceof OvsdbClient)) return Promise.reject(new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)"));
-    return (this.started ??= startNbReplica(this.client));
+    const client = this.client;
+    // Replicates the server's columns too (a newer server's `ACL.tier`, ...), so that lookups see them.
+    return (this.started ??= this.schema().then(
+      (info) => startNbReplica(client, info.match.kind === "unknown" ? undefined : info.schema),
+      () => startNbReplica(client),
+    ));
   }
 
   /** Stops the replica this `OvnNb` started (the client stays open). */
@@ -95,7 +125,7 @@ export class OvnNb extends NbReads {
 
   /** A new, empty transaction. */
   transaction(): NbTransaction {
-    return new NbTransaction(this.client, this.reader, this.visible);
+    return new NbTransaction(this.client, this.reader, this.visible, () => this.schema());
   }
 
   /** Runs `build` on a new transaction and commits it; resolves with `build`'s value and the commit result. */

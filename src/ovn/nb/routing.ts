@@ -8,6 +8,10 @@
  * @module
  */
 import { model, type Row } from "../../ovsdb/models/ovn-nb.js";
+import * as nb2403 from "../../ovsdb/models/ovn-nb-7.3.0.js";
+import * as nb2503 from "../../ovsdb/models/ovn-nb-7.11.0.js";
+import type { Operation } from "../../ovsdb/wire/operations.js";
+import { requireFeature } from "../schema-features.js";
 import type { Ref } from "../../ovsdb/model/types.js";
 import { OvnAlreadyExistsError, OvnInvalidArgumentError, OvnNotFoundError } from "../errors.js";
 import { checkIp, checkMac, ipFamily, normalizePrefix, parsePrefix } from "../net.js";
@@ -95,9 +99,18 @@ export async function lrPolicyAdd(ctx: TxContext, router: string, priority: numb
   ctx.open();
   checkPriority(priority, 32767);
   if (action === "reroute" && (options.nexthops ?? []).length === 0) throw new OvnInvalidArgumentError("routing policy", match, "reroute needs at least one next hop");
+  if ((action === "jump") !== (options.jumpChain !== undefined)) throw new OvnInvalidArgumentError("routing policy", match, "a jump needs jumpChain, and jumpChain needs the jump action");
   for (const h of options.nexthops ?? []) checkIp(h, "next hop");
+  const newer: ("Logical_Router_Policy.bfd_sessions" | "Logical_Router_Policy.chain" | "Logical_Router_Policy.jump_chain" | "Logical_Router_Policy.action=jump")[] = [];
+  if (options.bfdSessions !== undefined) newer.push("Logical_Router_Policy.bfd_sessions");
+  if (options.chain !== undefined) newer.push("Logical_Router_Policy.chain");
+  if (options.jumpChain !== undefined) newer.push("Logical_Router_Policy.jump_chain");
+  if (action === "jump") newer.push("Logical_Router_Policy.action=jump");
+  // Refused before anything is read or sent when the server lacks them.
+  const server = newer.length > 0 ? await ctx.schema() : undefined;
+  if (server) requireFeature(server, ...newer);
   const r = await ctx.need("logical router", "Logical_Router", router);
-  const same = (await routerRows(ctx, r, "policies", "Logical_Router_Policy")).find((x) => x.priority === priority && x.match === match);
+  const same = (await routerRows(ctx, r, "policies", "Logical_Router_Policy")).find((x) => x.priority === priority && x.match === match && chainOf(x) === options.chain);
   if (same) {
     const what = `${priority} ${match}`;
     if (!options.mayExist) throw new OvnAlreadyExistsError("routing policy", what, { kind: "router", name: router });
@@ -107,18 +120,39 @@ export async function lrPolicyAdd(ctx: TxContext, router: string, priority: numb
     sameKeys("routing policy", what, same._uuid, "external_ids", same.external_ids, options.externalIds);
     return same._uuid;
   }
-  const op = model.table("Logical_Router_Policy").insert({
+  const row = {
     priority,
     match,
-    action,
     nexthops: options.nexthops ?? [],
     options: map(options.options),
     external_ids: map(options.externalIds),
-  });
-  ctx.push(op, model.table("Logical_Router").mutate({ _uuid: r.ref }, [["policies", "insert", [op.ref]]]));
+  };
+  let op: { readonly ref: Ref<"Logical_Router_Policy"> } & Operation;
+  if (server) {
+    const extra = {
+      ...(options.bfdSessions !== undefined ? { bfd_sessions: options.bfdSessions as Ref<"BFD">[] } : {}),
+      ...(options.chain !== undefined ? { chain: options.chain } : {}),
+      ...(options.jumpChain !== undefined ? { jump_chain: options.jumpChain } : {}),
+    };
+    // The oldest bundled model with every column asked for (later releases keep them).
+    const chains = options.chain !== undefined || options.jumpChain !== undefined || action === "jump";
+    op = (chains
+      ? nb2503.model.table("Logical_Router_Policy").insert({ ...row, action, ...extra } as Parameters<ReturnType<typeof nb2503.model.table<"Logical_Router_Policy">>["insert"]>[0])
+      : nb2403.model.table("Logical_Router_Policy").insert({ ...row, action: action as Row<"Logical_Router_Policy">["action"], ...extra })) as unknown as typeof op;
+    ctx.pushIn(server.schema, op);
+  } else {
+    op = model.table("Logical_Router_Policy").insert({ ...row, action: action as Row<"Logical_Router_Policy">["action"] });
+    ctx.push(op);
+  }
+  ctx.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["policies", "insert", [op.ref]]]));
   return op.ref;
 }
 
+/** A policy row's `chain`, when the row carries that column (a reader of the server's columns) and it is set. */
+function chainOf(row: Row<"Logical_Router_Policy">): string | undefined {
+  const c = (row as { chain?: unknown }).chain;
+  return typeof c === "string" ? c : undefined;
+}
 /** Deletes policies of `router`: all, those of `priority`, or the one with `priority` and `match` (`lr-policy-del`). */
 export async function lrPolicyDel(ctx: TxContext, router: string, filter: { readonly priority?: number; readonly match?: string } & DeleteOptions = {}): Promise<number> {
 

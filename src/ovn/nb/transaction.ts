@@ -13,6 +13,8 @@ import type { Operation } from "../../ovsdb/wire/operations.js";
 import { isUuid } from "../../ovsdb/wire/notation.js";
 import { OvnAmbiguousNameError, OvnInvalidArgumentError, OvnNotFoundError, OvnTransactionStateError, type OvnObjectKind } from "../errors.js";
 import type { NbReader, NbWhere } from "../reader.js";
+import type { DatabaseSchema } from "../../ovsdb/schema/schema.js";
+import { type OvnSchemaInfo, describeOvnSchema } from "../schema-features.js";
 import { PendingView } from "../pending-view.js";
 import type { GuardedTable, TxContext } from "../tx-context.js";
 import type { AclTarget } from "../nb-reads.js";
@@ -74,10 +76,15 @@ export class NbTransaction extends NbFeatureCalls {
     private readonly client: TransactClient,
     private readonly reader: NbReader,
     visible?: (op: Operation) => boolean,
+    schema?: () => Promise<OvnSchemaInfo>,
   ) {
     super();
     this.view = new PendingView(visible);
+    this.schemaInfo = schema ?? (() => Promise.resolve(bundledNbSchema()));
   }
+
+  /** What the server's NB schema has (from {@link OvnNb.schema}; the bundled 23.03 schema when built without one). */
+  private readonly schemaInfo: () => Promise<OvnSchemaInfo>;
 
   protected override readRows<N extends TableName>(table: N, where?: NbWhere<N>): Promise<Row<N>[]> {
     return this.view.find(this.reader, table, where);
@@ -101,8 +108,13 @@ export class NbTransaction extends NbFeatureCalls {
 
   /** Queues operations and records their effect in the pending view, so that later lookups see them. */
   private emit(...ops: Operation[]): void {
+    this.emitIn(undefined, ...ops);
+  }
+
+  /** As {@link emit}, for operations valid in the server's `schema` rather than the bundled model's. */
+  private emitIn(schema: DatabaseSchema | undefined, ...ops: Operation[]): void {
     for (const op of ops) {
-      this.view.apply(op);
+      this.view.apply(op, schema);
       this.ops.push(op);
     }
   }
@@ -543,6 +555,8 @@ export class NbTransaction extends NbFeatureCalls {
     return (this.txContext ??= {
       open: () => this.open(),
       push: (...ops) => void this.emit(...ops),
+      pushIn: (schema, ...ops) => void this.emitIn(schema, ...ops),
+      schema: () => this.schemaInfo(),
       reader: this.reader,
       rows: (table, where) => this.rows(table, where),
       lookup: (kind, table, name, withRow) => this.lookup(kind, table, name, withRow),
@@ -554,4 +568,10 @@ export class NbTransaction extends NbFeatureCalls {
       isInserted: (uuid) => this.view.isInserted(uuid),
     });
   }
+}
+
+let bundled: OvnSchemaInfo | undefined;
+/** The bundled NB model's schema (OVN 23.03), described. */
+export function bundledNbSchema(): OvnSchemaInfo {
+  return (bundled ??= describeOvnSchema("OVN_Northbound", model.schema));
 }
