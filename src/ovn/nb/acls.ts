@@ -45,7 +45,6 @@ async function aclsOf(ctx: TxContext, owner: { acls: readonly string[] }): Promi
  * and match is an error unless `mayExist` (then nothing changes).
  */
 export async function aclAdd(ctx: TxContext, target: AclTarget, direction: AclDirection, priority: number, match: string, action: AclAction, options: AclOptions = {}): Promise<Ref<"ACL">> {
-
   ctx.open();
   checkPriority(priority, 32767);
   if (options.tier !== undefined && !(Number.isInteger(options.tier) && options.tier >= 0 && options.tier <= 3)) throw new OvnInvalidArgumentError("ACL tier", String(options.tier), "must be an integer 0..3");
@@ -105,7 +104,6 @@ export async function aclAdd(ctx: TxContext, target: AclTarget, direction: AclDi
 
 /** Deletes the ACLs of a switch or port group matching `filter` (all when empty) (`acl-del`). */
 export async function aclDel(ctx: TxContext, target: AclTarget, filter: AclFilter = {}): Promise<number> {
-
   ctx.open();
   if ((filter.priority === undefined) !== (filter.match === undefined)) throw new OvnInvalidArgumentError("ACL filter", JSON.stringify(filter), "priority and match go together");
   const owner = await aclOwner(ctx, target);
@@ -131,7 +129,6 @@ async function portRefs(ctx: TxContext, ports: readonly string[]): Promise<Ref<"
 
 /** Adds port group `name` with `ports` (`pg-add`). */
 export async function pgAdd(ctx: TxContext, name: string, ports: readonly string[] = [], options: CreateOptions & { readonly externalIds?: StringMap } = {}): Promise<Ref<"Port_Group">> {
-
   ctx.open();
   const [found, refs] = await Promise.all([ctx.lookup("port group", "Port_Group", name), portRefs(ctx, ports)]);
   if (found) {
@@ -150,7 +147,6 @@ export async function pgAdd(ctx: TxContext, name: string, ports: readonly string
 
 /** Deletes port group `name` (`pg-del`). */
 export async function pgDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("port group", "Port_Group", name);
   if (!found) {
@@ -162,7 +158,6 @@ export async function pgDel(ctx: TxContext, name: string, options: DeleteOptions
 
 /** Replaces the ports of port group `name` (`pg-set-ports`). */
 export async function pgSetPorts(ctx: TxContext, name: string, ports: readonly string[]): Promise<void> {
-
   ctx.open();
   const g = await ctx.need("port group", "Port_Group", name, false);
   ctx.push(model.table("Port_Group").update({ _uuid: g.ref }, { ports: await portRefs(ctx, ports) }));
@@ -170,7 +165,6 @@ export async function pgSetPorts(ctx: TxContext, name: string, ports: readonly s
 
 /** Adds ports to port group `name` (no-op for members), as Kube-OVN does per pod. */
 export async function pgAddPorts(ctx: TxContext, name: string, ports: readonly (string | Ref<"Logical_Switch_Port">)[]): Promise<void> {
-
   ctx.open();
   const g = await ctx.need("port group", "Port_Group", name, false);
   const refs: Ref<"Logical_Switch_Port">[] = [];
@@ -180,7 +174,6 @@ export async function pgAddPorts(ctx: TxContext, name: string, ports: readonly (
 
 /** Removes ports from port group `name`. */
 export async function pgRemovePorts(ctx: TxContext, name: string, ports: readonly string[]): Promise<void> {
-
   ctx.open();
   const g = await ctx.need("port group", "Port_Group", name);
   const refs: Ref<"Logical_Switch_Port">[] = [];
@@ -199,7 +192,6 @@ function isRef(ctx: TxContext, s: string): boolean {
 
 /** Adds address set `name` (addresses are IPs or CIDRs). With `mayExist`, the addresses of an existing set are replaced. */
 export async function addressSetAdd(ctx: TxContext, name: string, addresses: readonly string[], options: CreateOptions & { readonly externalIds?: StringMap } = {}): Promise<Ref<"Address_Set">> {
-
   ctx.open();
   for (const a of addresses) parsePrefix(a, "address");
   const found = await ctx.lookup("address set", "Address_Set", name);
@@ -218,7 +210,6 @@ export async function addressSetAdd(ctx: TxContext, name: string, addresses: rea
 
 /** Adds and removes addresses of address set `name`. */
 export async function addressSetUpdate(ctx: TxContext, name: string, change: { readonly add?: readonly string[]; readonly remove?: readonly string[] }): Promise<void> {
-
   ctx.open();
   const s = await ctx.need("address set", "Address_Set", name);
   const AS = model.table("Address_Set");
@@ -231,7 +222,6 @@ export async function addressSetUpdate(ctx: TxContext, name: string, change: { r
 
 /** Deletes address set `name`. */
 export async function addressSetDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("address set", "Address_Set", name);
   if (!found) {

@@ -22,7 +22,6 @@ import type { DeleteOptions, LoadBalancerOptions } from "./options.js";
  * backends are replaced).
  */
 export async function lbAdd(ctx: TxContext, name: string, vip: string, backends: readonly string[], options: LoadBalancerOptions = {}): Promise<Ref<"Load_Balancer">> {
-
   ctx.open();
   const v = parseLbEndpoint(vip, "VIP");
   for (const b of backends) {
@@ -63,7 +62,6 @@ export async function lbAdd(ctx: TxContext, name: string, vip: string, backends:
 
 /** Deletes load balancer `name`, or only its `vip` (`lb-del`). */
 export async function lbDel(ctx: TxContext, name: string, options: DeleteOptions & { readonly vip?: string } = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("load balancer", "Load_Balancer", name);
   if (!found) {
@@ -84,7 +82,6 @@ export async function lbDel(ctx: TxContext, name: string, options: DeleteOptions
 
 /** Attaches load balancer `lb` to switch `sw` (`ls-lb-add`; idempotent). */
 export async function lsLbAdd(ctx: TxContext, sw: string, lb: string): Promise<void> {
-
   ctx.open();
   const s = await ctx.need("logical switch", "Logical_Switch", sw, false);
   const l = await ctx.need("load balancer", "Load_Balancer", lb, false);
@@ -93,7 +90,6 @@ export async function lsLbAdd(ctx: TxContext, sw: string, lb: string): Promise<v
 
 /** Detaches load balancer `lb` from switch `sw` (`ls-lb-del`). */
 export async function lsLbDel(ctx: TxContext, sw: string, lb: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const s = await ctx.need("logical switch", "Logical_Switch", sw);
   const l = await ctx.lookup("load balancer", "Load_Balancer", lb);
@@ -106,7 +102,6 @@ export async function lsLbDel(ctx: TxContext, sw: string, lb: string, options: D
 
 /** Attaches load balancer `lb` to router `router` (`lr-lb-add`; idempotent). */
 export async function lrLbAdd(ctx: TxContext, router: string, lb: string): Promise<void> {
-
   ctx.open();
   const r = await ctx.need("logical router", "Logical_Router", router, false);
   const l = await ctx.need("load balancer", "Load_Balancer", lb, false);
@@ -115,7 +110,6 @@ export async function lrLbAdd(ctx: TxContext, router: string, lb: string): Promi
 
 /** Detaches load balancer `lb` from router `router` (`lr-lb-del`). */
 export async function lrLbDel(ctx: TxContext, router: string, lb: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const r = await ctx.need("logical router", "Logical_Router", router);
   const l = await ctx.lookup("load balancer", "Load_Balancer", lb);
@@ -131,7 +125,6 @@ export async function lrLbDel(ctx: TxContext, router: string, lb: string, option
  * success_count, failure_count) and the backend → `logical_port:source_ip` mappings it needs.
  */
 export async function lbHealthCheckAdd(ctx: TxContext, lb: string, vip: string, options: StringMap, ipPortMappings: StringMap = {}): Promise<Ref<"Load_Balancer_Health_Check">> {
-
   ctx.open();
   const l = await ctx.need("load balancer", "Load_Balancer", lb);
   const op = model.table("Load_Balancer_Health_Check").insert({ vip, options });

@@ -18,7 +18,6 @@ import type { AclDirection, AclFilter, BfdOptions, CreateOptions, DeleteOptions,
 
 /** Adds a QoS rule (bandwidth limit and/or DSCP marking) to switch `sw` (`qos-add`). */
 export async function qosAdd(ctx: TxContext, sw: string, direction: AclDirection, priority: number, match: string, options: QosOptions): Promise<Ref<"QoS">> {
-
   ctx.open();
   checkPriority(priority, 32767);
   if (options.rate === undefined && options.dscp === undefined) throw new OvnInvalidArgumentError("QoS rule", match, "needs a rate or a DSCP value");
@@ -49,7 +48,6 @@ export async function qosAdd(ctx: TxContext, sw: string, direction: AclDirection
 
 /** Deletes QoS rules of switch `sw` (all, of a direction, or one by direction/priority/match) (`qos-del`). */
 export async function qosDel(ctx: TxContext, sw: string, filter: AclFilter = {}): Promise<number> {
-
   ctx.open();
   const s = await ctx.need("logical switch", "Logical_Switch", sw);
   if (!s.row || s.row.qos_rules.length === 0) return 0;
@@ -65,7 +63,6 @@ export async function qosDel(ctx: TxContext, sw: string, filter: AclFilter = {})
 
 /** Adds mirror `name` (`mirror-add`). */
 export async function mirrorAdd(ctx: TxContext, name: string, options: MirrorOptions): Promise<Ref<"Mirror">> {
-
   ctx.open();
   checkIp(options.sink, "mirror sink");
   const found = await ctx.lookup("mirror", "Mirror", name);
@@ -85,7 +82,6 @@ export async function mirrorAdd(ctx: TxContext, name: string, options: MirrorOpt
 
 /** Attaches mirror `mirror` to port `lsp` (`lsp-attach-mirror`). */
 export async function lspAttachMirror(ctx: TxContext, lsp: string, mirror: string): Promise<void> {
-
   ctx.open();
   const p = await ctx.need("logical switch port", "Logical_Switch_Port", lsp);
   const m = await ctx.need("mirror", "Mirror", mirror);
@@ -94,7 +90,6 @@ export async function lspAttachMirror(ctx: TxContext, lsp: string, mirror: strin
 
 /** Detaches mirror `mirror` from port `lsp` (`lsp-detach-mirror`). */
 export async function lspDetachMirror(ctx: TxContext, lsp: string, mirror: string): Promise<void> {
-
   ctx.open();
   const p = await ctx.need("logical switch port", "Logical_Switch_Port", lsp, false);
   const m = await ctx.need("mirror", "Mirror", mirror, false);
@@ -103,7 +98,6 @@ export async function lspDetachMirror(ctx: TxContext, lsp: string, mirror: strin
 
 /** Deletes mirror `name` and detaches it from every port (`mirror-del`). */
 export async function mirrorDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("mirror", "Mirror", name, false);
   if (!found) {
@@ -146,7 +140,6 @@ export async function bfdAdd(ctx: TxContext, logicalPort: string, dstIp: string,
  * rate-limit ACL logging (`aclAdd(..., { log: true, meter: name })`).
  */
 export async function meterAdd(ctx: TxContext, name: string, rate: number, unit: "kbps" | "pktps", options: CreateOptions & { readonly burst?: number; readonly fair?: boolean } = {}): Promise<Ref<"Meter">> {
-
   ctx.open();
   if (!Number.isInteger(rate) || rate < 1 || rate > 4294967295) throw new OvnInvalidArgumentError("meter rate", String(rate), "must be an integer in 1..4294967295");
   if (options.burst !== undefined && (!Number.isInteger(options.burst) || options.burst < 0 || options.burst > 4294967295)) throw new OvnInvalidArgumentError("meter burst", String(options.burst), "must be an integer in 0..4294967295");
@@ -168,7 +161,6 @@ export async function meterAdd(ctx: TxContext, name: string, rate: number, unit:
 
 /** Deletes meter `name` (`meter-del`). */
 export async function meterDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("meter", "Meter", name, false);
   if (!found) {
@@ -184,7 +176,6 @@ export async function meterDel(ctx: TxContext, name: string, options: DeleteOpti
  * network). With `mayExist`, an existing binding of that port and IP gets the new MAC.
  */
 export async function staticMacBindingAdd(ctx: TxContext, logicalPort: string, ip: string, mac: string, options: CreateOptions & { readonly overrideDynamicMac?: boolean } = {}): Promise<Ref<"Static_MAC_Binding">> {
-
   ctx.open();
   checkIp(ip, "IP address");
   const m = checkMac(mac);

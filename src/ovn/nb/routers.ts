@@ -20,7 +20,6 @@ import { lspAdd } from "./switches.js";
 
 /** Adds logical router `name` (`lr-add`). */
 export async function lrAdd(ctx: TxContext, name: string, options: CreateOptions & { readonly options?: StringMap; readonly externalIds?: StringMap } = {}): Promise<Ref<"Logical_Router">> {
-
   ctx.open();
   const found = await ctx.lookup("logical router", "Logical_Router", name);
   if (found) {
@@ -38,7 +37,6 @@ export async function lrAdd(ctx: TxContext, name: string, options: CreateOptions
 
 /** Deletes logical router `name` with its ports, routes, policies and NATs (`lr-del`). */
 export async function lrDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("logical router", "Logical_Router", name);
   if (!found) {
@@ -57,7 +55,6 @@ async function routerOf(ctx: TxContext, port: Ref<"Logical_Router_Port">): Promi
 
 /** Adds router port `name` with `mac` and `networks` (`IP/LEN`) to router `router` (`lrp-add`). */
 export async function lrpAdd(ctx: TxContext, router: string, name: string, mac: string, networks: readonly string[], options: RouterPortOptions = {}): Promise<Ref<"Logical_Router_Port">> {
-
   ctx.open();
   checkMac(mac);
   if (networks.length === 0) throw new OvnInvalidArgumentError("networks", "", "a router port needs at least one network");
@@ -95,7 +92,6 @@ export async function lrpAdd(ctx: TxContext, router: string, name: string, mac: 
 
 /** Deletes router port `name` (`lrp-del`). */
 export async function lrpDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("logical router port", "Logical_Router_Port", name);
   if (!found) {
@@ -113,7 +109,7 @@ export async function lrpDel(ctx: TxContext, name: string, options: DeleteOption
 export async function connectSwitchToRouter(ctx: TxContext, sw: string,
     router: string,
     ports: { readonly lrpName: string; readonly lspName: string; readonly mac: string; readonly networks: readonly string[] },
-    options: CreateOptions = {},): Promise<void> {
+    options: CreateOptions = {}): Promise<void> {
 
   await lrpAdd(ctx, router, ports.lrpName, ports.mac, ports.networks, options);
   await lspAdd(ctx, sw, ports.lspName, {
@@ -126,7 +122,6 @@ export async function connectSwitchToRouter(ctx: TxContext, sw: string,
 
 /** Makes `lrp` a distributed gateway port scheduled on `chassis` with `priority` (`lrp-set-gateway-chassis`). */
 export async function lrpSetGatewayChassis(ctx: TxContext, lrp: string, chassis: string, priority = 0): Promise<void> {
-
   ctx.open();
   checkPriority(priority, 32767);
   const p = await ctx.need("logical router port", "Logical_Router_Port", lrp);
@@ -146,7 +141,6 @@ export async function lrpSetGatewayChassis(ctx: TxContext, lrp: string, chassis:
 
 /** Removes `chassis` from the gateway chassis of `lrp` (`lrp-del-gateway-chassis`). */
 export async function lrpDelGatewayChassis(ctx: TxContext, lrp: string, chassis: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const p = await ctx.need("logical router port", "Logical_Router_Port", lrp);
   const gcs = p.row ? await ctx.rows("Gateway_Chassis", [["chassis_name", "==", chassis]]) : [];
@@ -160,7 +154,6 @@ export async function lrpDelGatewayChassis(ctx: TxContext, lrp: string, chassis:
 
 /** Adds HA chassis group `name` (`ha-chassis-group-add`). */
 export async function haChassisGroupAdd(ctx: TxContext, name: string, options: CreateOptions = {}): Promise<Ref<"HA_Chassis_Group">> {
-
   ctx.open();
   const found = await ctx.lookup("HA chassis group", "HA_Chassis_Group", name);
   if (found) {
@@ -174,7 +167,6 @@ export async function haChassisGroupAdd(ctx: TxContext, name: string, options: C
 
 /** Adds (or re-prioritizes) `chassis` in HA chassis group `group` (`ha-chassis-group-add-chassis`). */
 export async function haChassisGroupAddChassis(ctx: TxContext, group: string, chassis: string, priority: number): Promise<void> {
-
   ctx.open();
   checkPriority(priority, 32767);
   const g = await ctx.need("HA chassis group", "HA_Chassis_Group", group);
@@ -192,7 +184,6 @@ export async function haChassisGroupAddChassis(ctx: TxContext, group: string, ch
 
 /** Deletes HA chassis group `name` (`ha-chassis-group-del`). */
 export async function haChassisGroupDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("HA chassis group", "HA_Chassis_Group", name);
   if (!found) {
@@ -204,7 +195,6 @@ export async function haChassisGroupDel(ctx: TxContext, name: string, options: D
 
 /** Sets (or clears, with null) the HA chassis group of router port `lrp` (centralized gateway). */
 export async function lrpSetHaChassisGroup(ctx: TxContext, lrp: string, group: string | null): Promise<void> {
-
   ctx.open();
   const p = await ctx.need("logical router port", "Logical_Router_Port", lrp);
   if (group === null) {

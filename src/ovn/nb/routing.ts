@@ -36,7 +36,6 @@ async function routerRows<C extends "static_routes" | "policies" | "nat", N exte
  * hop is added.
  */
 export async function lrRouteAdd(ctx: TxContext, router: string, prefix: string, nexthop: string, options: RouteOptions = {}): Promise<Ref<"Logical_Router_Static_Route">> {
-
   ctx.open();
   const ipPrefix = normalizePrefix(prefix, "route prefix");
   const hop = nexthop === "discard" ? nexthop : checkIp(nexthop, "next hop");
@@ -76,7 +75,6 @@ export async function lrRouteAdd(ctx: TxContext, router: string, prefix: string,
 
 /** Deletes the static routes of `router` matching `filter` (all of them when empty) (`lr-route-del`). */
 export async function lrRouteDel(ctx: TxContext, router: string, filter: RouteFilter = {}): Promise<number> {
-
   ctx.open();
   const r = await ctx.need("logical router", "Logical_Router", router);
   const prefix = filter.prefix !== undefined ? normalizePrefix(filter.prefix, "route prefix") : undefined;
@@ -95,7 +93,6 @@ export async function lrRouteDel(ctx: TxContext, router: string, filter: RouteFi
 
 /** Adds a routing policy to `router` (`lr-policy-add`); the same priority and match twice is an error unless `mayExist`. */
 export async function lrPolicyAdd(ctx: TxContext, router: string, priority: number, match: string, action: PolicyAction, options: PolicyOptions = {}): Promise<Ref<"Logical_Router_Policy">> {
-
   ctx.open();
   checkPriority(priority, 32767);
   if (action === "reroute" && (options.nexthops ?? []).length === 0) throw new OvnInvalidArgumentError("routing policy", match, "reroute needs at least one next hop");
@@ -155,7 +152,6 @@ function chainOf(row: Row<"Logical_Router_Policy">): string | undefined {
 }
 /** Deletes policies of `router`: all, those of `priority`, or the one with `priority` and `match` (`lr-policy-del`). */
 export async function lrPolicyDel(ctx: TxContext, router: string, filter: { readonly priority?: number; readonly match?: string } & DeleteOptions = {}): Promise<number> {
-
   ctx.open();
   const r = await ctx.need("logical router", "Logical_Router", router);
   const gone = (await routerRows(ctx, r, "policies", "Logical_Router_Policy")).filter(
@@ -172,7 +168,6 @@ export async function lrPolicyDel(ctx: TxContext, router: string, filter: { read
  * `mayExist`, a rule with the same key (logical IP for snat, external IP otherwise) is updated.
  */
 export async function lrNatAdd(ctx: TxContext, router: string, type: NatType, externalIp: string, logicalIp: string, options: NatOptions = {}): Promise<Ref<"NAT">> {
-
   ctx.open();
   checkIp(externalIp, "external IP");
   const logical = type === "snat" ? normalizePrefix(logicalIp, "logical IP") : checkIp(logicalIp, "logical IP");
@@ -212,7 +207,6 @@ export async function lrNatAdd(ctx: TxContext, router: string, type: NatType, ex
 
 /** Deletes NAT rules of `router`: all, those of `type`, or the one of `type` keyed by `ip` (`lr-nat-del`). */
 export async function lrNatDel(ctx: TxContext, router: string, filter: NatFilter = {}): Promise<number> {
-
   ctx.open();
   const r = await ctx.need("logical router", "Logical_Router", router);
   const ip = filter.ip;

@@ -21,7 +21,6 @@ import type { CreateOptions, DeleteOptions, PortOptions, PortSettings, SwitchOpt
 
 /** Adds logical switch `name` (`ls-add`), with OVN IPAM settings and `external_ids`. */
 export async function lsAdd(ctx: TxContext, name: string, options: SwitchOptions = {}): Promise<Ref<"Logical_Switch">> {
-
   ctx.open();
   const found = await ctx.lookup("logical switch", "Logical_Switch", name);
   const otherConfig: Record<string, string> = { ...map(options.otherConfig) };
@@ -41,7 +40,6 @@ export async function lsAdd(ctx: TxContext, name: string, options: SwitchOptions
 
 /** Deletes logical switch `name` and, with it, its ports (`ls-del`). */
 export async function lsDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("logical switch", "Logical_Switch", name);
   if (!found) {
@@ -62,8 +60,7 @@ export async function lsSet(ctx: TxContext, name: string,
       readonly externalIds?: StringMap;
       readonly removeOtherConfig?: readonly string[];
       readonly removeExternalIds?: readonly string[];
-    },): Promise<void> {
-
+    }): Promise<void> {
   ctx.open();
   const { ref } = await ctx.need("logical switch", "Logical_Switch", name, false);
   if (settings.removeOtherConfig?.length) ctx.push(...updates.mapChangeOps("Logical_Switch", ref, "other_config", { remove: settings.removeOtherConfig }));
@@ -93,7 +90,6 @@ export async function switchOf(ctx: TxContext, port: Ref<"Logical_Switch_Port">)
  * existing port of that name on the same switch is left as is; on another switch it is an error.
  */
 export async function lspAdd(ctx: TxContext, sw: string, name: string, options: PortOptions = {}): Promise<Ref<"Logical_Switch_Port">> {
-
   ctx.open();
   // Both lookups in flight at once: one round trip.
   const [s, existing] = await Promise.all([
@@ -151,7 +147,6 @@ export async function localnetPortAdd(ctx: TxContext, sw: string, name: string, 
 
 /** Changes settings of port `name` (`lsp-set-*`); only the given fields change. */
 export async function lspSet(ctx: TxContext, name: string, settings: PortSettings): Promise<void> {
-
   ctx.open();
   const { ref } = await ctx.need("logical switch port", "Logical_Switch_Port", name);
   const row = portRow(settings);
@@ -166,7 +161,6 @@ export async function lspSet(ctx: TxContext, name: string, settings: PortSetting
 
 /** Deletes port `name` from its switch (`lsp-del`). */
 export async function lspDel(ctx: TxContext, name: string, options: DeleteOptions = {}): Promise<void> {
-
   ctx.open();
   const found = await ctx.lookup("logical switch port", "Logical_Switch_Port", name);
   if (!found) {
@@ -184,7 +178,6 @@ export async function lspDel(ctx: TxContext, name: string, options: DeleteOption
  * updated, else one is created. Returns its ref, for {@link PortSettings.dhcpv4Options}.
  */
 export async function dhcpOptionsEnsure(ctx: TxContext, cidr: string, options: StringMap, externalIds: StringMap = {}): Promise<Ref<"DHCP_Options">> {
-
   ctx.open();
   parsePrefix(cidr, "DHCP cidr");
   const D = model.table("DHCP_Options");

@@ -198,7 +198,7 @@ export class NbTransaction extends NbFeatureCalls {
       readonly externalIds?: StringMap;
       readonly removeOtherConfig?: readonly string[];
       readonly removeExternalIds?: readonly string[];
-    },): Promise<void> {
+    }): Promise<void> {
     return switches.lsSet(this.x, name, settings);
   }
 
@@ -269,7 +269,7 @@ export class NbTransaction extends NbFeatureCalls {
   connectSwitchToRouter(sw: string,
     router: string,
     ports: { readonly lrpName: string; readonly lspName: string; readonly mac: string; readonly networks: readonly string[] },
-    options: CreateOptions = {},): Promise<void> {
+    options: CreateOptions = {}): Promise<void> {
     return routers.connectSwitchToRouter(this.x, sw, router, ports, options);
   }
 
