@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
+import { type CompiledCondition, type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
 import { type Datum, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, defaultDatum } from "../schema/datum.js";
 import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
 import { type ColumnSchema, columnOf } from "../schema/schema.js";
@@ -17,7 +17,7 @@ import type { Mutator, OperationResult } from "../wire/operations.js";
 import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, serverConditionReporter, syntaxError } from "./codec.js";
 import type { Database } from "./database.js";
 import { type TxnView, checkCommit } from "./integrity.js";
-import { type Change, type CommittedTxn, type TableData, type TxnContext, rowEquals, sharedDefault } from "./storage.js";
+import { type Change, type CommittedTxn, type DbRow, type TableData, type TxnContext, datumKey, rowEquals, sharedDefault } from "./storage.js";
 
 
 const OP_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -67,6 +67,8 @@ export class Transaction implements TxnView {
   readonly changes = new Map<string, Change>();
   /** @internal */
   readonly order: Change[] = [];
+  /** The changes of {@link order}, table by table. */
+  private readonly changesByTable = new Map<string, Change[]>();
   private readonly symbols = new Map<string, Symbol>();
   private readonly comments: string[] = [];
   private durable = false;
@@ -98,31 +100,72 @@ export class Transaction implements TxnView {
     return this.db.tableData(table)?.rows.get(uuid)?.data;
   }
 
+  /** Every row of `t` in the transaction's view: committed rows it has not changed (in storage order), then the rows it changed, in the order of their first change. */
   private *scan(t: TableData): Iterable<[string, Row]> {
     for (const [uuid, row] of t.rows) {
       const c = this.changes.get(uuid);
       if (c) continue;
       yield [uuid, row.data];
     }
-    for (const c of this.order) {
-      if (c.table === t.schema.name && c.new && this.changes.get(c.uuid) === c) yield [c.uuid, c.new];
+    yield* this.changedRows(t);
+  }
+
+  /** The rows of `t` this transaction inserted or updated (not those it deleted), in the order of their first change. */
+  private *changedRows(t: TableData): Iterable<[string, Row]> {
+    const changed = this.changesByTable.get(t.schema.name);
+    if (!changed) return;
+    for (const c of changed) if (c.new && this.changes.get(c.uuid) === c) yield [c.uuid, c.new];
+  }
+
+  /**
+   * The rows of `t` that can satisfy `where`, a superset of those that do, in {@link scan}'s
+   * order; undefined when no conjunct narrows them (then every row is a candidate).
+   *
+   * A conjunct `_uuid == U` narrows them to row U of the view. Equality conjuncts on every column
+   * of a unique index narrow them to the committed row the index gives for those values (unless
+   * this transaction changed it) plus the rows this transaction changed: the committed index
+   * holds exactly one entry per committed row and no two committed rows share a key (the commit
+   * checks refuse duplicates), and `datumKey` is equal exactly when `datumEquals` is, so no
+   * matching row is missed. Rows inserted, renamed or deleted earlier in the same transaction are
+   * seen through the view, so the candidates are those the scan would find, in the same order.
+   */
+  private candidates(t: TableData, where: readonly CompiledCondition[]): Iterable<[string, Row]> | undefined {
+    const byUuid = where.find((c) => c.column === "_uuid" && c.fn === "==");
+    if (byUuid) {
+      const u = byUuid.value as string;
+      const row = this.current(t.schema.name, u);
+      return row ? [[u, row]] : [];
     }
+    const indexes = t.schema.indexes;
+    for (let i = 0; i < indexes.length; i++) {
+      const ix = indexes[i]!;
+      const parts: string[] = [];
+      for (const col of ix) {
+        const c = t.schema.columns.has(col) ? where.find((w) => w.column === col && w.fn === "==") : undefined;
+        if (!c) break;
+        parts.push(datumKey(c.value));
+      }
+      if (parts.length !== ix.length) continue;
+      const hit = t.indexes[i]!.get(parts.join("\u0000"));
+      const committed = hit !== undefined && !this.changes.has(hit) ? t.rows.get(hit) : undefined;
+      if (!this.changesByTable.has(t.schema.name)) return committed ? [[committed.uuid, committed.data]] : [];
+      return this.withChanged(committed, t);
+    }
+    return undefined;
+  }
+
+  private *withChanged(committed: DbRow | undefined, t: TableData): Iterable<[string, Row]> {
+    if (committed) yield [committed.uuid, committed.data];
+    yield* this.changedRows(t);
   }
 
   private matching(t: TableData, compiled: CompiledWhere): [string, Row][] {
     if (compiled.alwaysFalse) return [];
     const where = compiled.clauses;
-    // Fast path: `_uuid == U` is a lookup.
-    const byUuid = where.find((c) => c.column === "_uuid" && c.fn === "==");
     const test = (uuid: string, row: Row) =>
       where.every((c) => evalCondition(c, c.column === "_uuid" ? uuid : c.column === "_version" ? this.versionOf(t, uuid) : row[c.column]));
-    if (byUuid) {
-      const u = byUuid.value as string;
-      const row = this.current(t.schema.name, u);
-      return row && test(u, row) ? [[u, row]] : [];
-    }
     const out: [string, Row][] = [];
-    for (const [uuid, row] of this.scan(t)) if (test(uuid, row)) out.push([uuid, row]);
+    for (const [uuid, row] of this.candidates(t, where) ?? this.scan(t)) if (test(uuid, row)) out.push([uuid, row]);
     return out;
   }
 
@@ -142,6 +185,9 @@ export class Transaction implements TxnView {
     const n: Change = { table, uuid, old, new: data };
     this.changes.set(uuid, n);
     this.order.push(n);
+    const list = this.changesByTable.get(table);
+    if (list) list.push(n);
+    else this.changesByTable.set(table, [n]);
   }
 
   // ---- parsing helpers ----
