@@ -240,3 +240,54 @@ describe("where by unique index or _uuid", () => {
     expect(results(db, [select([["name", "includes", "a"]], "Root", ["_uuid"])])).toEqual([{ rows: [{ _uuid: ["uuid", U(1)] }] }]);
   });
 });
+
+describe("where by a unique index on sets, maps and reals", () => {
+  const json = {
+    name: "K",
+    version: "1.0.0",
+    tables: {
+      T: {
+        columns: {
+          s: { type: { key: "string", min: 0, max: "unlimited" } },
+          m: { type: { key: "string", value: "integer", min: 0, max: "unlimited" } },
+          r: { type: "real" },
+          o: { type: { key: "integer", min: 0, max: 1 } },
+        },
+        indexes: [["s", "r"], ["m"], ["o"]],
+        isRoot: true,
+      },
+    },
+  };
+  const indexed = parseSchema(json);
+  const scanned = parseSchema({ ...json, tables: { T: { ...json.tables.T, indexes: [] } } });
+
+  it("finds rows whatever the order of a set's or map's elements, and 0 for -0, like the scan", () => {
+    const p = { indexed: new Database(indexed), scanned: new Database(scanned) };
+    both(
+      p,
+      { op: "insert", table: "T", uuid: U(1), row: { s: ["set", ["b", "a", "c"]], m: ["map", [["y", 2], ["x", 1]]], r: 0, o: 5 } },
+      { op: "insert", table: "T", uuid: U(2), row: { s: ["set", []], m: ["map", []], r: 1.5, o: ["set", []] } },
+    );
+    const sel = (where: unknown[]) => ({ op: "select", table: "T", where, columns: ["_uuid"] });
+    const r = both(
+      p,
+      sel([["s", "==", ["set", ["c", "a", "b"]]], ["r", "==", -0]]),
+      sel([["r", "==", 0], ["s", "==", ["set", ["a", "b", "c"]]]]),
+      sel([["m", "==", ["map", [["x", 1], ["y", 2]]]]]),
+      sel([["m", "==", ["map", [["x", 1]]]]]),
+      sel([["s", "==", ["set", []]], ["r", "==", 1.5]]),
+      sel([["m", "==", ["map", []]]]),
+      sel([["o", "==", 5]]),
+      sel([["o", "==", ["set", [5]]]]),
+      sel([["o", "==", ["set", []]]]),
+      sel([["s", "==", "a"], ["r", "==", 0]]),
+      sel([["m", "==", ["map", [["x", "1"]]]]]),
+    );
+    expect(r.slice(0, 3)).toEqual([{ rows: [{ _uuid: ["uuid", U(1)] }] }, { rows: [{ _uuid: ["uuid", U(1)] }] }, { rows: [{ _uuid: ["uuid", U(1)] }] }]);
+    expect(r[3]).toEqual({ rows: [] });
+    expect(r.slice(4, 6)).toEqual([{ rows: [{ _uuid: ["uuid", U(2)] }] }, { rows: [{ _uuid: ["uuid", U(2)] }] }]);
+    expect(r.slice(6, 9)).toEqual([{ rows: [{ _uuid: ["uuid", U(1)] }] }, { rows: [{ _uuid: ["uuid", U(1)] }] }, { rows: [{ _uuid: ["uuid", U(2)] }] }]);
+    expect(r[9]).toEqual({ rows: [] });
+    expect(r[10]).toHaveProperty("error");
+  });
+});
