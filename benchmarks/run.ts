@@ -48,6 +48,17 @@ const AREAS: Area[] = [
     },
   },
   {
+    name: "server-index",
+    run: async () => {
+      const m = await import("./server-index.js");
+      const r = await m.runServerIndexBenchmark();
+      const table = Object.entries(r)
+        .map(([k, v]) => `select where name == X, 10,000 rows, ${k}: ${Math.round(v).toLocaleString("en")} selects/s`)
+        .join("\n");
+      return { table: `${table}\n`, json: r };
+    },
+  },
+  {
     name: "ovn",
     run: async () => {
       const m = await import("./ovn.js");

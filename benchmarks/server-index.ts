@@ -6,7 +6,7 @@
  * schema, which is what every `where` on a column other than `_uuid` cost before the lookup by
  * index (the whole table scanned); "index" is the bundled schema.
  *
- * Run: `npx vite-node benchmarks/server-index.ts` (prints one line per measurement).
+ * Run: `BENCH=server-index npm run bench` (or `npx vite-node benchmarks/server-index.ts`; one line per measurement).
  *
  * @module
  */
