@@ -14,6 +14,9 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { TransactionHook } from "../ovn/controller/db.js";
+
+/** Latency histogram buckets in seconds, from 0.5 ms to 10 s. */
+const DEFAULT_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 import type { Replica } from "../ovsdb/cache/replica.js";
 import type { OvsdbClient } from "../ovsdb/client/client.js";
 import type { JsonRpcSession } from "../ovsdb/wire/session.js";
@@ -26,7 +29,7 @@ export interface ClientMetricsOptions {
   /** Registry to register in. @default a new one */
   registry?: Registry;
   /**
-   * Request latency histogram buckets, in seconds.
+   * Latency histogram buckets (requests and controller transactions), in seconds.
    * @default [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
    */
   buckets?: readonly number[];
@@ -63,11 +66,12 @@ export class ClientMetrics {
 
   constructor(options: ClientMetricsOptions = {}) {
     const registers = [(this.registry = options.registry ?? new Registry())];
+    const buckets = options.buckets ?? DEFAULT_BUCKETS;
     this.requestDuration = new Histogram({
       name: "ovn_ts_client_request_duration_seconds",
       help: "OVSDB JSON-RPC request latency of ovn-ts clients, by database, method and outcome (ok or the error's class name).",
       labelNames: ["client", "database", "method", "outcome"],
-      buckets: [...(options.buckets ?? [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])],
+      buckets: [...buckets],
       registers,
     });
     this.reconnects = new Counter({ name: "ovn_ts_client_reconnects_total", help: "Times an ovn-ts client connected again after losing its connection.", labelNames: ["client"], registers });
@@ -101,7 +105,7 @@ export class ClientMetrics {
       name: "ovn_ts_controller_transaction_duration_seconds",
       help: "Transactions the ovn-ts controller layer sent, by database and outcome (committed, guard-failed: a lost race that is retried, error).",
       labelNames: ["controller", "database", "outcome"],
-      buckets: [...(options.buckets ?? [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])],
+      buckets: [...buckets],
       registers,
     });
     this.controllerOperations = new Counter({
