@@ -148,6 +148,12 @@ interface MonitorEntry {
   lastTxnId: string | undefined;
   /** Called with the re-issued monitor's initial contents after a reconnect. */
   onResync: ((start: MonitorStart) => void) | undefined;
+  /**
+   * Set while the monitor's (re)start reply is in flight: notifications for it that arrive in the
+   * same read as the reply (or before its owner has loaded the reply) wait here, so they are
+   * applied after the initial contents, never before them.
+   */
+  held: { method: string; params: readonly unknown[] }[] | undefined;
 }
 
 /** Events of an {@link OvsdbClient}. */
@@ -434,12 +440,16 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     }
     for (const m of [...this.monitors.values()]) {
       if (this.session !== session) return; // dropped again: the next reconnect carries on
+      const held: MonitorEntry["held"] = [];
+      m.held = held;
       try {
         const start = await this.startMonitor(session, m, m.lastTxnId);
         if (this.monitors.get(m.id) !== m) continue; // canceled meanwhile
         m.state = "live";
         m.onResync?.(start);
+        this.release(m, held);
       } catch (e) {
+        if (m.held === held) m.held = undefined;
         if (this.transient(session, e)) continue;
         const lost = new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database}: ${(e as Error).message}`);
         this.loseMonitor(m, lost);
@@ -457,13 +467,18 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     const session = this.session;
     m.state = "resyncing";
     if (!session) return; // the reconnect re-issues it
+    let held: MonitorEntry["held"];
     try {
       await checkModels(session, (this.options.models ?? []).filter((x) => x.name === m.database));
+      held = [];
+      m.held = held;
       const start = await this.startMonitor(session, m, m.lastTxnId);
       if (this.monitors.get(m.id) !== m) return; // canceled by the user meanwhile
       m.state = "live";
       m.onResync?.(start);
+      this.release(m, held);
     } catch (e) {
+      if (m.held === held) m.held = undefined;
       if (this.monitors.get(m.id) !== m || this.transient(session, e)) return;
       const why = e instanceof ModelCompatibilityError ? e : new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database} after the server canceled it: ${(e as Error).message}`);
       this.loseMonitor(m, why);
@@ -480,6 +495,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         const m = typeof id === "string" ? this.monitors.get(id) : undefined;
         if (!m) {
           this.emit("notification", method, params);
+          return;
+        }
+        if (m.held) {
+          m.held.push({ method, params });
           return;
         }
         if (method === "update") m.handlers.onUpdate?.(params[1] as TableUpdates);
@@ -626,14 +645,29 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       onLost: options.onLost,
       state: "live",
       error: undefined,
+      held: [],
     };
     this.monitors.set(id, entry);
     try {
-      return await this.startMonitor(this.rpc, entry, options.lastTxnId);
+      const held = entry.held;
+      const start = await this.startMonitor(this.rpc, entry, options.lastTxnId);
+      // The caller loads `start` when this promise settles; updates that came with or right after
+      // the reply are delivered once that continuation has run.
+      setImmediate(() => this.release(entry, held));
+      return start;
     } catch (e) {
+      entry.held = undefined;
       this.monitors.delete(id);
       throw e;
     }
+  }
+
+  /** Delivers, in order, the notifications held while `m`'s (re)start reply was being loaded. */
+  private release(m: MonitorEntry, held: MonitorEntry["held"]): void {
+    if (!held || m.held !== held) return; // a later (re)start holds its own list
+    m.held = undefined;
+    if (this.monitors.get(m.id) !== m) return;
+    for (const n of held) this.onNotification(n.method, n.params);
   }
 
   private async startMonitor(session: JsonRpcSession, m: MonitorEntry, lastTxnId: string | undefined): Promise<MonitorStart> {

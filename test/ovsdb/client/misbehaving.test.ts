@@ -136,3 +136,37 @@ describe("OvsdbClient against a misbehaving peer", () => {
     expect(peer.connections).toBe(2);
   });
 });
+
+describe("OvsdbClient: updates that arrive with a monitor's start reply", () => {
+  const reply = (id: unknown, result: unknown) => JSON.stringify({ id, result, error: null });
+  const update = (id: string, name: string) =>
+    JSON.stringify({ id: null, method: "update2", params: [id, { t: { [name]: { insert: { name } } } }] });
+
+  it("delivers an update sent in the same read as the monitor reply after the caller has the reply", async () => {
+    const c = await connectTo((req, conn) => {
+      if (req.method === "monitor_cond") conn.send(reply(req.id, {}) + update("m", "u1"));
+    });
+    const events: string[] = [];
+    await c.monitor("db", { t: {} }, { onUpdate2: (u) => events.push(Object.keys(u["t"] ?? {}).join()) }, { id: "m" });
+    events.push("start");
+    await expect.poll(() => events).toEqual(["start", "u1"]);
+  });
+
+  it("delivers an update sent with the reply of a monitor re-issued after monitor_canceled after onResync", async () => {
+    let n = 0;
+    const c = await connectTo((req, conn) => {
+      if (req.method !== "monitor_cond") return;
+      n++;
+      if (n === 1) conn.send(reply(req.id, {}) + JSON.stringify({ id: null, method: "monitor_canceled", params: ["m"] }));
+      else conn.send(reply(req.id, { t: { r0: { initial: { name: "r0" } } } }) + update("m", "u2"));
+    });
+    const events: string[] = [];
+    await c.monitor(
+      "db",
+      { t: {} },
+      { onUpdate2: (u) => events.push(Object.keys(u["t"] ?? {}).join()) },
+      { id: "m", onResync: (s) => events.push(`resync:${Object.keys((s.updates as Record<string, object>)["t"] ?? {}).join()}`) },
+    );
+    await expect.poll(() => events).toEqual(["resync:r0", "u2"]);
+  });
+});
