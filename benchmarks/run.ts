@@ -75,6 +75,14 @@ const AREAS: Area[] = [
     },
   },
   {
+    name: "model",
+    run: async () => {
+      const m = await import("./model.js");
+      const r = await m.runModelBenchmarks();
+      return { table: m.formatModelTable(r), json: r };
+    },
+  },
+  {
     name: "openflow",
     run: async () => {
       const m = await import("./openflow.js");

@@ -1,0 +1,53 @@
+// Child process of benchmarks/model.ts: a fresh Node.js process that loads a manifest and applies it
+// to an OVN_Northbound database through the Kube-OVN model (run on the built dist/), then prints one
+// JSON line: phase times, transactions and operations sent, and the process's peak RSS.
+//   node model-child.mjs REMOTE MANIFEST [CAPTURE_FILE]
+// With CAPTURE_FILE, every transaction sent is written there (its operations, each insert given the
+// UUID the server chose) so the benchmark's floor can replay exactly the same batches.
+import { writeFileSync } from "node:fs";
+import { OvsdbClient } from "../dist/ovsdb/index.js";
+import { NB_CONTROLLER_TABLES, NbController } from "../dist/ovn/controller/index.js";
+import { KUBE_OVN_IDENTITY, applyModel, existingAddresses, loadManifests, resolveModel } from "../dist/model/index.js";
+
+const [remote, manifest, capture] = process.argv.slice(2);
+const t0 = performance.now();
+const { objects } = loadManifests([manifest]);
+const t1 = performance.now();
+const client = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
+let transactions = 0;
+let operations = 0;
+const sent = [];
+const orig = client.transact.bind(client);
+client.transact = async (db, ops, o) => {
+  transactions++;
+  operations += ops.length;
+  const result = await orig(db, ops, o);
+  if (capture) {
+    sent.push(ops.map((op, i) => (op.op === "insert" && result.results[i]?.uuid ? { ...op, uuid: result.results[i].uuid[1] } : op)));
+  }
+  return result;
+};
+const ctl = await NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES });
+const t2 = performance.now();
+const model = resolveModel({ objects }, { existing: existingAddresses(ctl) });
+const t3 = performance.now();
+const r = await applyModel(ctl, model);
+const t4 = performance.now();
+await ctl.close();
+client.close();
+if (capture) writeFileSync(capture, JSON.stringify(sent));
+process.stdout.write(
+  JSON.stringify({
+    loadMs: t1 - t0,
+    openMs: t2 - t1,
+    resolveMs: t3 - t2,
+    applyMs: t4 - t3,
+    totalMs: t4 - t0,
+    transactions,
+    operations,
+    created: r.counts.created,
+    unchanged: r.counts.unchanged,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }) + "\n",
+);
+process.exit(0);

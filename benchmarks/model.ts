@@ -1,0 +1,301 @@
+/**
+ * Kube-OVN model benchmark (issue 15): `ovn-ts apply` of a 200-node manifest (20 subnets, one
+ * namespace each, pods spread over 200 nodes) to a real `ovsdb-server`, side by side in one run with:
+ * - **the floor**: exactly the transactions the apply sent (captured, each insert given the UUID the
+ *   server chose so later batches' references hold), pre-serialised and sent raw over a bare socket,
+ *   one at a time, to a fresh server;
+ * - **ovsdbapp**: the same rows (read back from the database the apply built) created through
+ *   ovsdbapp's OVN Northbound helpers, in the same number of pods per transaction;
+ * - **ovn-nbctl in daemon mode**: the same rows created by `ovn-nbctl` commands sent to an
+ *   `ovn-nbctl --detach` daemon, one invocation per batch of the same size.
+ * Also: a no-op re-apply from a fresh process (must send no transaction), the apply's peak RSS, and
+ * how the first apply grows from 1,000 to 10,000 to 30,000 pods.
+ *
+ * The ovn-ts side runs in a fresh Node.js process on the built `dist/` (`npm run bench` builds
+ * first), so its RSS is its own. Run alone: `BENCH=model npm run bench`.
+ * `MODEL_BENCH_PODS` (default 10,000) and `MODEL_BENCH_GROWTH` (default `1000,10000,30000`).
+ *
+ * @module
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { OvsdbClient } from "../src/ovsdb/client/client.js";
+import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
+
+/** One row of the model benchmark. */
+export interface ModelBenchRow {
+  readonly name: string;
+  readonly pods: number;
+  readonly ms: number;
+  /** This row's time over ovn-ts's first apply of the same pods (the floor is below 1). */
+  readonly vsOvnTs: number | undefined;
+  readonly transactions: number | undefined;
+  readonly note: string;
+}
+
+/** Result of {@link runModelBenchmarks}. */
+export interface ModelBenchResult {
+  readonly rows: readonly ModelBenchRow[];
+  readonly environment: Record<string, string>;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SUBNETS = 20;
+const NODES = 200;
+
+/** The benchmark's manifest: 20 namespaces and subnets, `pods` pods over 200 nodes. */
+export function modelBenchManifest(pods: number): string {
+  let text = "";
+  for (let s = 0; s < SUBNETS; s++) {
+    text += `---\napiVersion: v1\nkind: Namespace\nmetadata: { name: ns${s} }\n`;
+    text += `---\napiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: s${s} }\nspec: { cidrBlock: 10.${100 + s}.0.0/16, namespaces: [ns${s}] }\n`;
+  }
+  for (let i = 0; i < pods; i++) text += `---\napiVersion: v1\nkind: Pod\nmetadata: { name: p${i}, namespace: ns${i % SUBNETS} }\nspec: { nodeName: node${i % NODES} }\n`;
+  return text;
+}
+
+interface ChildResult {
+  readonly loadMs: number;
+  readonly openMs: number;
+  readonly resolveMs: number;
+  readonly totalMs: number;
+  readonly applyMs: number;
+  readonly transactions: number;
+  readonly operations: number;
+  readonly created: number;
+  readonly unchanged: number;
+  readonly maxRssMb: number;
+}
+
+const phases = (r: ChildResult) =>
+  `YAML load ${r.loadMs.toFixed(0)} ms, replica ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms`;
+
+function applyInChild(remote: string, manifest: string, capture?: string): ChildResult {
+  const out = execFileSync("node", [join(HERE, "model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(out) as ChildResult;
+}
+
+/** Sends each transaction raw over one bare socket, one at a time; every reply must be free of errors. */
+async function replayRaw(socketPath: string, transactions: readonly unknown[][]): Promise<number> {
+  const texts = transactions.map((ops, id) => JSON.stringify({ method: "transact", params: ["OVN_Northbound", ...ops], id }));
+  const sock = net.createConnection(socketPath);
+  await new Promise<void>((resolve, reject) => sock.once("connect", resolve).once("error", reject));
+  let buf = "";
+  let waiting: ((reply: { result?: unknown[]; error?: unknown }) => void) | undefined;
+  sock.setEncoding("utf8");
+  sock.on("data", (d: string) => {
+    buf += d;
+    if (!buf.endsWith("}")) return;
+    let reply: { result?: unknown[]; error?: unknown };
+    try {
+      reply = JSON.parse(buf) as typeof reply;
+    } catch {
+      return; // not complete yet
+    }
+    buf = "";
+    waiting?.(reply);
+  });
+  const t0 = performance.now();
+  for (const text of texts) {
+    const reply = await new Promise<{ result?: unknown[]; error?: unknown }>((resolve) => {
+      waiting = resolve;
+      sock.write(text);
+    });
+    const bad = reply.error ?? reply.result?.find((r) => r !== null && typeof r === "object" && "error" in r);
+    if (bad) throw new Error(`floor replay failed: ${JSON.stringify(bad)}`);
+  }
+  const ms = performance.now() - t0;
+  sock.destroy();
+  return ms;
+}
+
+type Datum = unknown;
+const setOf = (d: Datum): string[] => (Array.isArray(d) && d[0] === "set" ? (d[1] as string[]) : [d as string]);
+const mapOf = (d: Datum): Record<string, string> => Object.fromEntries(Array.isArray(d) && d[0] === "map" ? (d[1] as [string, string][]) : []);
+
+interface PlanPort {
+  name: string;
+  type: string;
+  addresses: string[];
+  port_security: string[];
+  options: Record<string, string>;
+  external_ids: Record<string, string>;
+}
+interface Plan {
+  routers: { name: string; external_ids: Record<string, string>; ports: { name: string; mac: string; networks: string[]; external_ids: Record<string, string> }[] }[];
+  switches: { name: string; other_config: Record<string, string>; external_ids: Record<string, string>; ports: PlanPort[] }[];
+}
+
+/** Reads back the rows the apply built, as the peers will create them. */
+async function readPlan(remote: string): Promise<Plan> {
+  const c = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
+  try {
+    const sel = (table: string) => ({ op: "select" as const, table, where: [] });
+    const r = (await c.transactRaw("OVN_Northbound", [sel("Logical_Router"), sel("Logical_Router_Port"), sel("Logical_Switch"), sel("Logical_Switch_Port")])) as { rows: Record<string, Datum>[] }[];
+    const [lr, lrp, ls, lsp] = r.map((x) => x.rows) as [Record<string, Datum>[], Record<string, Datum>[], Record<string, Datum>[], Record<string, Datum>[]];
+    const uuid = (d: Datum) => (d as [string, string])[1];
+    const lrpBy = new Map(lrp.map((p) => [uuid(p["_uuid"]), p]));
+    const lspBy = new Map(lsp.map((p) => [uuid(p["_uuid"]), p]));
+    const refs = (d: Datum) => (Array.isArray(d) && d[0] === "set" ? (d[1] as Datum[]) : [d]).map(uuid);
+    return {
+      routers: lr.map((x) => ({
+        name: x["name"] as string,
+        external_ids: mapOf(x["external_ids"]),
+        ports: refs(x["ports"]).map((u) => lrpBy.get(u)!).map((p) => ({ name: p["name"] as string, mac: p["mac"] as string, networks: setOf(p["networks"]), external_ids: mapOf(p["external_ids"]) })),
+      })),
+      switches: ls.map((x) => ({
+        name: x["name"] as string,
+        other_config: mapOf(x["other_config"]),
+        external_ids: mapOf(x["external_ids"]),
+        ports: refs(x["ports"])
+          .map((u) => lspBy.get(u)!)
+          .map((p) => ({
+            name: p["name"] as string,
+            type: p["type"] as string,
+            addresses: setOf(p["addresses"]),
+            port_security: setOf(p["port_security"]),
+            options: mapOf(p["options"]),
+            external_ids: mapOf(p["external_ids"]),
+          })),
+      })),
+    };
+  } finally {
+    c.close();
+  }
+}
+
+const kv = (column: string, m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${column}:${k}="${v}"`);
+
+/** ovn-nbctl command lines (argument vectors joined by `--`) that create the plan's rows, batched. */
+function nbctlBatches(plan: Plan, perBatch: number): string[][] {
+  const first: string[][] = [];
+  for (const r of plan.routers) {
+    first.push(["lr-add", r.name], ["set", "Logical_Router", r.name, ...kv("external_ids", r.external_ids)]);
+    for (const p of r.ports) first.push(["lrp-add", r.name, p.name, p.mac, ...p.networks], ["set", "Logical_Router_Port", p.name, ...kv("external_ids", p.external_ids)]);
+  }
+  const pods: [string, PlanPort][] = [];
+  for (const s of plan.switches) {
+    first.push(["ls-add", s.name], ["set", "Logical_Switch", s.name, ...kv("other_config", s.other_config), ...kv("external_ids", s.external_ids)]);
+    for (const p of s.ports) {
+      if (p.type === "router") {
+        first.push(["lsp-add", s.name, p.name], ["lsp-set-type", p.name, "router"], ["lsp-set-addresses", p.name, ...p.addresses], ["set", "Logical_Switch_Port", p.name, ...kv("options", p.options), ...kv("external_ids", p.external_ids)]);
+      } else pods.push([s.name, p]);
+    }
+  }
+  const join = (cmds: string[][]) => cmds.flatMap((c, i) => (i === 0 ? c : ["--", ...c]));
+  const out = [join(first)];
+  for (let i = 0; i < pods.length; i += perBatch) {
+    const cmds: string[][] = [];
+    for (const [sw, p] of pods.slice(i, i + perBatch)) {
+      cmds.push(["lsp-add", sw, p.name], ["lsp-set-addresses", p.name, ...p.addresses], ["lsp-set-port-security", p.name, ...p.port_security], ["set", "Logical_Switch_Port", p.name, ...kv("options", p.options), ...kv("external_ids", p.external_ids)]);
+    }
+    out.push(join(cmds));
+  }
+  return out;
+}
+
+async function runNbctlDaemon(remote: string, dir: string, batches: readonly string[][]): Promise<number> {
+  const ctl = join(dir, "nbctl.ctl");
+  const pid = join(dir, "nbctl.pid");
+  const path = execFileSync("ovn-nbctl", [`--db=${remote}`, `--pidfile=${pid}`, "--detach", `--log-file=${join(dir, "nbctl.log")}`, `--unixctl=${ctl}`], { encoding: "utf8", timeout: 30_000 }).trim();
+  try {
+    const t0 = performance.now();
+    for (const args of batches) {
+      const r = spawnSync("ovn-nbctl", args, { env: { ...process.env, OVN_NB_DAEMON: path }, encoding: "utf8", maxBuffer: 1 << 24, timeout: 600_000 });
+      if (r.status !== 0) throw new Error(`ovn-nbctl failed: ${r.stderr.slice(0, 500)}`);
+    }
+    return performance.now() - t0;
+  } finally {
+    try {
+      process.kill(Number(readFileSync(pid, "utf8").trim()));
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Runs the benchmark. */
+export async function runModelBenchmarks(): Promise<ModelBenchResult> {
+  const pods = Number(process.env["MODEL_BENCH_PODS"] ?? 10_000);
+  const growth = (process.env["MODEL_BENCH_GROWTH"] ?? "1000,10000,30000").split(",").map(Number);
+  const dir = mkdtempSync(join(tmpdir(), "ovn-ts-model-bench-"));
+  const rows: ModelBenchRow[] = [];
+  const fresh = () => startOvsdbServer({ schemas: ["OVN_Northbound"] });
+  try {
+    const manifest = join(dir, `manifest-${pods}.yaml`);
+    writeFileSync(manifest, modelBenchManifest(pods));
+    const capture = join(dir, "sent.json");
+
+    const a = await fresh();
+    let first: ChildResult;
+    let plan: Plan;
+    try {
+      first = applyInChild(a.unix, manifest, capture);
+      rows.push({ name: "ovn-ts apply, first (load, validate, IPAM, plan, send)", pods, ms: first.totalMs, vsOvnTs: 1, transactions: first.transactions, note: `${first.operations} operations, ${first.created} objects created; ${phases(first)}; peak RSS ${Math.round(first.maxRssMb)} MB` });
+      const again = applyInChild(a.unix, manifest);
+      if (again.transactions !== 0) throw new Error(`no-op re-apply sent ${again.transactions} transactions`);
+      rows.push({ name: "ovn-ts apply, no-op re-apply from a fresh process", pods, ms: again.totalMs, vsOvnTs: again.totalMs / first.totalMs, transactions: 0, note: `${again.unchanged} unchanged; ${phases(again)}; peak RSS ${Math.round(again.maxRssMb)} MB` });
+      plan = await readPlan(a.unix);
+    } finally {
+      await a.stop();
+    }
+
+    const sent = JSON.parse(readFileSync(capture, "utf8")) as unknown[][];
+    const b = await fresh();
+    try {
+      const ms = await replayRaw(b.unix.replace(/^unix:/, ""), sent);
+      rows.push({ name: "floor: the same transactions, pre-serialised, raw over a bare socket", pods, ms, vsOvnTs: ms / first.totalMs, transactions: sent.length, note: "server time plus one socket round trip per transaction" });
+    } finally {
+      await b.stop();
+    }
+
+    const lsps = plan.switches.reduce((n, s) => n + s.ports.filter((p) => p.type !== "router").length, 0);
+    const perBatch = Math.max(1, Math.ceil(lsps / Math.max(1, first.transactions - 1)));
+    const planFile = join(dir, "plan.json");
+    writeFileSync(planFile, JSON.stringify(plan));
+
+    const c = await fresh();
+    try {
+      const out = execFileSync("/usr/bin/python3", [join(HERE, "py/model_ovsdbapp.py"), c.unix, planFile, String(perBatch)], { encoding: "utf8", timeout: 1_800_000 });
+      const r = JSON.parse(out) as { seconds: number; transactions: number };
+      rows.push({ name: "ovsdbapp NB helpers (Python IDL), the same rows", pods, ms: r.seconds * 1000, vsOvnTs: (r.seconds * 1000) / first.totalMs, transactions: r.transactions, note: `${perBatch} pods per transaction; rows only (no manifest, no IPAM)` });
+    } finally {
+      await c.stop();
+    }
+
+    const d = await fresh();
+    try {
+      const batches = nbctlBatches(plan, perBatch);
+      const ms = await runNbctlDaemon(d.unix, dir, batches);
+      rows.push({ name: "ovn-nbctl daemon mode, the same rows", pods, ms, vsOvnTs: ms / first.totalMs, transactions: batches.length, note: `${perBatch} pods per invocation; rows only` });
+    } finally {
+      await d.stop();
+    }
+
+    for (const n of growth) {
+      const file = join(dir, `manifest-${n}.yaml`);
+      writeFileSync(file, modelBenchManifest(n));
+      const s = await fresh();
+      try {
+        const r = applyInChild(s.unix, file);
+        rows.push({ name: "growth: ovn-ts apply, first", pods: n, ms: r.totalMs, vsOvnTs: undefined, transactions: r.transactions, note: `${((r.totalMs * 1000) / n).toFixed(0)} µs/pod; ${phases(r)}; peak RSS ${Math.round(r.maxRssMb)} MB` });
+      } finally {
+        await s.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows, environment: { node: process.version, subnets: String(SUBNETS), nodes: String(NODES), server: "ovsdb-server (real), unix socket" } };
+}
+
+/** The result as a markdown table. */
+export function formatModelTable(r: ModelBenchResult): string {
+  const lines = ["| run | pods | ms | x ovn-ts first apply | transactions | note |", "| --- | ---: | ---: | ---: | ---: | --- |"];
+  for (const x of r.rows) lines.push(`| ${x.name} | ${x.pods.toLocaleString("en")} | ${x.ms.toFixed(0)} | ${x.vsOvnTs === undefined ? "" : x.vsOvnTs.toFixed(2)} | ${x.transactions ?? ""} | ${x.note} |`);
+  return `${lines.join("\n")}\n`;
+}
