@@ -15,7 +15,7 @@ import { rowChange } from "../cache/row-change.js";
 import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, datumKey, refDiff } from "./storage.js";
 import { Transaction, WaitBlocked, toOvsdbError } from "./transaction.js";
 
-export type { CommittedTxn, DbRow, ExecuteOutcome, RowChange, TxnContext } from "./storage.js";
+export type { CommittedTxn, DbRow, ExecuteOutcome, TxnContext } from "./storage.js";
 
 
 /**

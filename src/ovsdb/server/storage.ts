@@ -22,8 +22,6 @@ export interface DbRow {
   readonly data: Row;
 }
 
-/** One row's change in a committed transaction: the shared `RowChange` union over committed rows. */
-export type RowChange = RowChangeOf<DbRow>;
 
 /** A committed transaction, as monitors, the history and persistence see it. */
 export interface CommittedTxn {
