@@ -36,7 +36,7 @@ function snippet(name: string): string {
   return m[1]!;
 }
 
-const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing"];
+const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing", "ovn-ts/ovn", "ovn-ts/model", "ovn-ts/unixctl", "ovn-ts/monitor", "ovn-ts/ovsdb/wire", "ovn-ts/openflow/wire", "ovn-ts/geneve/wire"];
 
 function sh(program: string, args: readonly string[], cwd: string, timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -67,7 +67,12 @@ function distIsFresh(): boolean {
 }
 
 const CONSUMER_TS = `
-import { ovsdb } from "ovn-ts";
+import { ovsdb, OvsdbClient as RootClient, OvnNb, NbController, OVN_Northbound } from "ovn-ts";
+import { JsonFramer, JsonRpcSession } from "ovn-ts/ovsdb/wire";
+import { FrameDecoder } from "ovn-ts/openflow/wire";
+import { Reader } from "ovn-ts/geneve/wire";
+// @ts-expect-error the framing is on ovn-ts/ovsdb/wire, not on the main entry point
+import { JsonFramer as NotOnMain } from "ovn-ts/ovsdb";
 import { OvsdbClient, type TransactReply } from "ovn-ts/ovsdb";
 import { parseFlow } from "ovn-ts/openflow";
 import { decodeGeneveFrame, type DecodedGeneveFrame } from "ovn-ts/geneve";
@@ -82,6 +87,7 @@ const decode: (b: Uint8Array) => DecodedGeneveFrame = decodeGeneveFrame;
 const later: OvnSandbox | undefined = undefined;
 const keep: StopOptions = { keep: true };
 console.log(typeof ovsdb.OvsdbClient, reply.results.length, typeof decode, typeof parseFlow, later, keep);
+console.log(RootClient === OvsdbClient, typeof OvnNb, typeof NbController, OVN_Northbound.model.name, typeof JsonFramer, typeof JsonRpcSession, typeof FrameDecoder, typeof Reader, typeof NotOnMain);
 client.close();
 await server.stop();
 `;
