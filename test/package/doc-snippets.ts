@@ -12,6 +12,9 @@
  * - another key of `SANDBOX_PROGRAMS` (`ovsdbServer`, `raft`, `vswitchd`, `chassis`): the program
  *   starts its own sandbox, which needs those real programs.
  * Without the real programs a group is skipped outside CI; under CI a missing one fails.
+ *
+ * `dir=NAME:PATH` (after `needs`) copies the repository's PATH to NAME in the program's working
+ * directory first, for a sample that reads files (e.g. `dir=network:test/model/fixtures`).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,6 +32,8 @@ export interface SnippetProgram {
   readonly need: SnippetNeed;
   /** `ts` or `js` (every block of a group has the same language). */
   readonly lang: "ts" | "js";
+  /** Directories to copy into the working directory: [name there, path in the repository]. */
+  readonly dirs: readonly (readonly [string, string])[];
   /** The 1-based lines of the fences, for messages. */
   readonly lines: readonly number[];
   /** The program: merged imports first, then the blocks' bodies in order. */
@@ -63,19 +68,23 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
   const out: SnippetProgram[] = [];
   for (const guide of guides) {
     const text = readFileSync(join(root, guide), "utf8");
-    const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js"; lines: number[]; blocks: string[] }>();
+    const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js"; dirs: [string, string][]; lines: number[]; blocks: string[] }>();
     let from = 0;
     for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
       const before = text.slice(from, fence.index);
       from = fence.index + fence[0].length;
-      const marker = /<!-- run: (\S+)(?: needs=(\S+))? -->\s*(?:<!--[^>]*-->\s*)*$/.exec(before);
+      const marker = /<!-- run: (\S+)(?: needs=(\S+))?((?: dir=\S+:\S+)*) -->\s*(?:<!--[^>]*-->\s*)*$/.exec(before);
       if (!marker) continue;
       const line = text.slice(0, fence.index).split("\n").length;
       const lang = fence[1];
       if (lang !== "ts" && lang !== "js") throw new Error(`${guide}:${line}: a run marker on a \`\`\`${lang} block (only ts and js run)`);
       const need = (marker[2] ?? "none") as SnippetNeed;
       if (!NEEDS.includes(need)) throw new Error(`${guide}:${line}: needs=${need} is not one of ${NEEDS.join(", ")}`);
-      const group = groups.get(marker[1]!) ?? { need, lang, lines: [], blocks: [] };
+      const group = groups.get(marker[1]!) ?? { need, lang, dirs: [], lines: [], blocks: [] };
+      for (const d of marker[3]!.trim().split(/\s+/).filter((x) => x !== "")) {
+        const [name, path] = d.slice("dir=".length).split(":") as [string, string];
+        group.dirs.push([name, path]);
+      }
       if (group.need !== need || group.lang !== lang) throw new Error(`${guide}:${line}: group ${marker[1]} mixes needs or languages`);
       groups.set(marker[1]!, group);
       group.lines.push(line);
@@ -86,7 +95,7 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
       const imports = mergeImports(lines.filter((l) => l.startsWith("import ")));
       const body = lines.filter((l) => !l.startsWith("import "));
       const code = `// ${guide}, run group ${name} (lines ${g.lines.join(", ")})\n${imports.join("\n")}\n${body.join("\n")}\nexport {};\n`;
-      out.push({ guide, group: name, need: g.need, lang: g.lang, lines: g.lines, code });
+      out.push({ guide, group: name, need: g.need, lang: g.lang, dirs: g.dirs, lines: g.lines, code });
     }
   }
   return out;

@@ -398,6 +398,7 @@ describe("npm pack → install into an empty project", () => {
       if (p.need !== "none" && p.need !== "embedded" && !peers(...SANDBOX_PROGRAMS[p.need])) continue;
       const file = p.lang === "ts" ? join(out, `${fileOf(p)}.js`) : join(src, `${fileOf(p)}.mjs`);
       const cwd = mkdtempSync(join(work, "run-"));
+      for (const [name, path] of p.dirs) cpSync(join(ROOT, path), join(cwd, name), { recursive: true });
       const env: Record<string, string> = {};
       let server: OvsdbServer | undefined;
       let ovn: OvnSandbox | undefined;
