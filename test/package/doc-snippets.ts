@@ -63,6 +63,9 @@ export function mergeImports(lines: readonly string[]): string[] {
   return [...merged, ...other];
 }
 
+/** The marker of a run group in the text before a fence (see the module documentation). */
+const MARKER = /<!-- run: (\S+)(?: needs=(\S+))?((?: dir=\S+:\S+)*) -->\s*(?:<!--[^>]*-->\s*)*$/;
+
 /** The runnable programs of `guides` (paths relative to `root`), in file order. */
 export function snippetPrograms(root: string, guides: readonly string[]): SnippetProgram[] {
   const out: SnippetProgram[] = [];
@@ -73,7 +76,7 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
     for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
       const before = text.slice(from, fence.index);
       from = fence.index + fence[0].length;
-      const marker = /<!-- run: (\S+)(?: needs=(\S+))?((?: dir=\S+:\S+)*) -->\s*(?:<!--[^>]*-->\s*)*$/.exec(before);
+      const marker = MARKER.exec(before);
       if (!marker) continue;
       const line = text.slice(0, fence.index).split("\n").length;
       const lang = fence[1];
