@@ -8,7 +8,7 @@ import { Converter, ReflectionCategory, ReflectionKind } from "typedoc";
 const RULES = [
   // OVSDB (ovn-ts/ovsdb)
   [/^ovsdb\/client\//, "Connect"],
-  [/^ovsdb\/wire\/remote\./, "Connect"],
+  [/^ovsdb\/wire\/(remote|session)\./, "Connect"],
   [/^ovsdb\/wire\/operations\./, "Transact"],
   [/^ovsdb\/schema\/(condition|mutation)\./, "Transact"],
   [/^ovsdb\/cache\//, "Monitor & replica"],
@@ -36,7 +36,7 @@ const RULES = [
   // OpenFlow (ovn-ts/openflow)
   [/^openflow\/connection\./, "Connect"],
   [/^openflow\/(messages|continuation|tablefeatures|protocols)\./, "Messages"],
-  [/^openflow\/(actions|oxm)\./, "Flows, matches and actions"],
+  [/^openflow\/(actions|oxm|consistency)\./, "Flows, matches and actions"],
   [/^openflow\/(flowtext|print)\./, "Text notations"],
   [/^openflow\/constants\./, "Constants"],
   [/^openflow\//, "Wire protocol (low level)"],
@@ -65,6 +65,7 @@ const RULES = [
 
 const ERRORS = "Errors";
 const OTHER = "Other";
+const AREAS = "Areas";
 /** Task categories first, then notations and the low-level pieces, then errors. */
 const ORDER = [
   "Connect",
@@ -101,6 +102,7 @@ const ORDER = [
   "Constants",
   "Wire protocol (low level)",
   ERRORS,
+  AREAS,
   OTHER,
 ];
 
@@ -138,8 +140,9 @@ const DESCRIPTIONS = {
   Addresses: "MAC and IP address helpers.",
   "Text notations": "The OVS text forms: ovs-vsctl/ovn-nbctl values, ovsdb-client tables, JSON as OVS prints it, flow text.",
   Constants: "Numeric protocol constants under their specification names.",
-  "Wire protocol (low level)": "Framing and byte-level codecs the higher layers use; most programs never need them.",
+  "Wire protocol (low level)": "Framing and byte-level codecs the higher layers use, exported from ovn-ts/ovsdb/wire, ovn-ts/openflow/wire and ovn-ts/geneve/wire; most programs never need them.",
   Errors: "One error class per kind of failure, each carrying its data.",
+  [AREAS]: "Each area's whole API as a namespace; each is also its own entry point (ovn-ts/ovsdb, ovn-ts/ovn, ...).",
 };
 
 /** The category of a reflection declared in `file` (absolute path). */
@@ -148,6 +151,8 @@ function categoryOf(reflection, file) {
   if (file === undefined) return OTHER;
   const at = file.lastIndexOf("/src/");
   const rel = at >= 0 ? file.slice(at + 5) : file;
+  // the root entry point's `export * as ovsdb from "./ovsdb/index.js"` (declared by the area's index)
+  if (/^[^/]+\/index\.ts$/.test(rel) && reflection.kindOf(ReflectionKind.SomeModule)) return AREAS;
   if (/(^|\/)errors\.ts$/.test(rel)) return ERRORS;
   for (const [re, cat] of RULES) if (re.test(rel)) return cat;
   return OTHER;
@@ -173,7 +178,7 @@ export function load(app) {
       const project = context.project;
       for (const mod of project.getReflectionsByKind(ReflectionKind.SomeModule)) {
         const children = mod.children ?? [];
-        // the root entry point re-exports the areas as namespaces: nothing to group there
+        // an entry point of namespaces only: nothing to group there
         if (children.length === 0 || children.every((c) => c.kindOf(ReflectionKind.SomeModule))) continue;
         const byTitle = new Map();
         for (const child of children) {

@@ -940,6 +940,16 @@ function readSchemaForCli(file: string): { json: unknown; schema: DatabaseSchema
   }
 }
 
+/** Sorts every `enum` set of a column type's JSON in place: an enum is a set, its order means nothing. */
+function sortEnums(v: unknown): void {
+  if (Array.isArray(v)) return v.forEach(sortEnums);
+  if (v === null || typeof v !== "object") return;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "enum" && Array.isArray(x) && x[0] === "set" && Array.isArray(x[1])) x[1].sort((p: unknown, q: unknown) => (String(p) < String(q) ? -1 : String(p) > String(q) ? 1 : 0));
+    else sortEnums(x);
+  }
+}
+
 /** `ovsdb_schema_equal`: the two schemas mean the same (compared in their canonical JSON form). */
 function schemasEqual(a: DatabaseSchema, b: DatabaseSchema): boolean {
   // A schema that marks no table as root has every table root (RFC 7047 §3.2), as one that marks them all.
@@ -950,6 +960,8 @@ function schemasEqual(a: DatabaseSchema, b: DatabaseSchema): boolean {
       if (allRoot) t["isRoot"] = true;
       else if (t["isRoot"] === undefined) t["isRoot"] = false;
     }
+    // ovsdb-server returns enums sorted (as datums); a schema file may list them in any order
+    sortEnums(json.tables);
     return json;
   };
   return isDeepStrictEqual(canonical(a), canonical(b));

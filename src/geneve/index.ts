@@ -1,11 +1,12 @@
 /**
  * geneve: public API of the `ovn-ts/geneve` subpath — Geneve (RFC 8926) headers and options, OVN's metadata
  * option, whole Ethernet/IPv4/IPv6/UDP/Geneve frames with checksums, IPv6 extension headers, IP
- * fragmentation and reassembly, and pcap/pcapng captures.
+ * fragmentation and reassembly, and pcap/pcapng captures. The byte `Reader`/`Writer` and the
+ * functions that read or write one layer at a reader's position are in `ovn-ts/geneve/wire`.
  *
  * @module
  */
-export { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+export { DecodeError, EncodeError } from "./bytes.js";
 export {
   GENEVE_LIMITS,
   GENEVE_PROTOCOL,
@@ -18,12 +19,8 @@ export {
   optionTypeOf,
   encodedOptionLength,
   encodedGeneveHeaderLength,
-  writeGeneveOption,
-  writeGeneveHeader,
   encodeGeneveHeader,
   encodeGeneveHeaderInto,
-  readGeneveOption,
-  readGeneveHeader,
   decodeGeneveHeader,
 } from "./header.js";
 export type {
@@ -54,8 +51,6 @@ export {
   IP_PROTOCOL,
   MAX_VLAN_TAGS,
   frameLayers,
-  onesComplementSum,
-  finishChecksum,
   internetChecksum,
   udpChecksum,
   parseMac,
@@ -64,11 +59,9 @@ export {
   parseIpv6,
   formatIpv4,
   formatIpv6,
-  writeEthernet,
   defaultSourcePort,
   encodeGeneveFrame,
   encodeGeneveFrameInto,
-  readEthernet,
   decodeGeneveFrame,
   MAX_IPV6_EXTENSION_HEADERS,
   decodePacket,

@@ -1,10 +1,11 @@
 /**
  * openflow: public API of the `ovn-ts/openflow` subpath — OpenFlow 1.3 codec with Nicira extensions,
- * ovs-ofctl flow syntax, and an OpenFlow channel.
+ * ovs-ofctl flow syntax, and an OpenFlow channel. The byte-level pieces (`Reader`/`Writer`, the
+ * stream `FrameDecoder`, the header codec, single OXM TLVs) are in `ovn-ts/openflow/wire`.
  *
  * @module
  */
-export { DecodeError, EncodeError, Reader, Writer, toHex, fromHex, bytesToBig, bigToBytes } from "./bytes.js";
+export { DecodeError, EncodeError, toHex, fromHex } from "./bytes.js";
 export {
   OfpVersion,
   OfpType,
@@ -32,15 +33,8 @@ export {
   fieldByName,
   fieldByHeader,
   matchField,
-  decodeOxm,
-  encodeOxm,
   decodeMatch,
   encodeMatch,
-  oxmHeader,
-  oxmClassOf,
-  oxmFieldOf,
-  oxmHasMask,
-  oxmLength,
 } from "./oxm.js";
 export type { FieldDef, FieldFormat, MatchField } from "./oxm.js";
 export {
@@ -68,14 +62,11 @@ export {
 } from "./actions.js";
 export type { Action, Instruction, SubField, LearnSpec } from "./actions.js";
 export {
-  OFP_HEADER_LEN,
-  OFP_MAX_MESSAGE_LEN,
   OFPMPF_MORE,
   OnfBundleType,
   NxMessageSubtype,
   TlvTableModCommand,
   NxPacketInFormat,
-  decodeHeader,
   decodeMessage,
   encodeMessage,
   negotiateVersion,
@@ -106,7 +97,6 @@ export type {
   NxPacketIn2,
   TlvMapping,
 } from "./messages.js";
-export { FrameDecoder } from "./framing.js";
 export {
   FlowSyntaxError,
   UnknownPortError,

@@ -5,9 +5,33 @@
  * `Open_vSwitch`, `OVN_IC_Northbound`, `OVN_IC_Southbound`, `_Server` (OVN 23.03), and the OVN
  * databases of later releases (`OVN_Northbound_24_03`, ..., or by release: `ovnModels["25.09"].nb`).
  *
+ * The wire layer's low-level pieces (the JSON-RPC session, framing, message codecs, exact JSON)
+ * are in `ovn-ts/ovsdb/wire`; most programs never need them.
+ *
  * @module
  */
-export * from "./wire/index.js";
+// From the wire layer: what a client program names (values, operations, errors, remotes, call options).
+export * from "./wire/notation.js";
+export * from "./wire/errors.js";
+export * from "./wire/operations.js";
+export { FramingError } from "./wire/framer.js";
+// (`OvsdbClient.rpc` is a session: its type is here, the class to construct one is in ovn-ts/ovsdb/wire)
+export type { CallOptions, JsonRpcSession, SessionOptions, SessionState } from "./wire/session.js";
+export {
+  type ActiveRemote,
+  ConnectError,
+  type ConnectOptions,
+  DEFAULT_OVSDB_PORT,
+  type PassiveRemote,
+  RemoteSyntaxError,
+  type TlsOptions,
+  connectRemote,
+  formatRemote,
+  parseActiveRemote,
+  parsePassiveRemote,
+  parseRemoteList,
+  readPem,
+} from "./wire/remote.js";
 export * from "./schema/index.js";
 export * from "./client/index.js";
 export * from "./model/index.js";

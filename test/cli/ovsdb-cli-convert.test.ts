@@ -80,6 +80,11 @@ const FAILURES: { name: string; schema: Schema; setup: unknown[] }[] = [
   { name: "new maxRows", schema: v2((x) => void (tableA(x).maxRows = 1)), setup: [{ op: "insert", table: "A", row: { n: 1 } }, { op: "insert", table: "A", row: { n: 2 } }] },
 ];
 
+/** V2 with A.e's enum in another order: the same schema (an enum is a set). */
+const V2_UNSORTED = v2((s) => {
+  Object.assign(s, structuredClone(V2));
+  columnsA(s)["e"] = { type: { key: { type: "string", enum: ["set", ["z", "x", "w", "y"]] }, min: 0, max: 1 } };
+}, "1.1.0");
 /** A schema of another database. */
 const OTHER_NAME = v2((s) => {
   s.name = "U";
@@ -120,7 +125,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("convert and needs-conve
   const file = (name: string) => join(dir, name);
   beforeAll(() => {
     dir = makeTempDir("ovn-ts-convert-");
-    const schemas: Record<string, unknown> = { V1, V2, OTHER_NAME, V1_RENUMBERED };
+    const schemas: Record<string, unknown> = { V1, V2, V2_UNSORTED, OTHER_NAME, V1_RENUMBERED };
     FAILURES.forEach((f, i) => (schemas[`FAIL${i}`] = f.schema));
     for (const [n, s] of Object.entries(schemas)) writeFileSync(file(`${n}.ovsschema`), JSON.stringify(s));
     writeFileSync(file("garbage.ovsschema"), '{"name": "T"');
@@ -147,6 +152,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client"))("convert and needs-conve
         ["needs-conversion", s.remote, file("V2.ovsschema")],
         ["convert", s.remote, file("V2.ovsschema")],
         ["needs-conversion", s.remote, file("V2.ovsschema")],
+        ["needs-conversion", s.remote, file("V2_UNSORTED.ovsschema")],
         ["needs-conversion", s.remote, file("V1.ovsschema")],
         ["get-schema-version", s.remote, "T"],
         ["list-tables", s.remote, "T"],

@@ -32,7 +32,7 @@ describe("npm run docs", () => {
     expect(run.code).toBe(0);
   });
 
-  it("groups each entry point's reference by task", () => {
+  it("groups each entry point's reference by task; the byte-level codecs are on their own subpaths", () => {
     expect(sections("modules/ovsdb.html")).toEqual(expect.arrayContaining(["connect", "transact", "monitor-replica", "models", "schema", "server", "errors", "text-notations"]));
     expect(sections("modules/ovsdb.html").at(-1)).toBe("errors");
     expect(sections("modules/ovn.html")).toEqual(expect.arrayContaining(["northbound", "tracing", "errors"]));
@@ -40,6 +40,15 @@ describe("npm run docs", () => {
     expect(sections("modules/geneve.html")).toEqual(expect.arrayContaining(["frames", "captures"]));
     expect(sections("modules/testing.html")).toEqual(expect.arrayContaining(["sandboxes", "waiting"]));
     for (const page of ["ovsdb", "ovn", "openflow", "geneve", "testing"]) expect(sections(`modules/${page}.html`), page).not.toContain("other");
+    // the main entry points leave the byte-level codecs to their wire subpaths
+    for (const page of ["ovsdb", "geneve"]) expect(sections(`modules/${page}.html`), page).not.toContain("wire-protocol-low-level");
+    for (const page of ["ovsdb_wire", "openflow_wire", "geneve_wire"]) expect(sections(`modules/${page}.html`), page).toContain("wire-protocol-low-level");
+    const ovsdbPage = readFileSync(join(API, "modules/ovsdb.html"), "utf8");
+    for (const name of ["JsonFramer", "parseMessage", "encodeRequest", "parseJsonExact"]) expect(ovsdbPage, name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
+    expect(readFileSync(join(API, "modules/openflow.html"), "utf8")).not.toMatch(/id="(framedecoder|reader|writer)"/);
+    // ovn-ts itself: what a script or controller starts with, by task, then the areas as namespaces
+    expect(sections("modules/index.html")).toEqual(expect.arrayContaining(["connect", "monitor-replica", "models", "northbound", "controller", "errors", "areas"]));
+    expect(sections("modules/index.html")).not.toContain("other");
     // each group says what it is for and which guide shows it
     expect(readFileSync(join(API, "modules/ovsdb.html"), "utf8")).toContain("Guide: docs/ovsdb.md.");
   });

@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FlowModCommand,
-  FrameDecoder,
   OpenFlowConnection,
   OpenFlowListener,
   decodeMessage,
@@ -21,6 +20,7 @@ import {
   fromHex,
   EncodeError,
 } from "../../src/openflow/index.js";
+import { FrameDecoder } from "../../src/openflow/wire.js";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 

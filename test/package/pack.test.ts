@@ -6,8 +6,9 @@
  * CommonJS `require()` of the ESM build is checked on Node 20's `--experimental-require-module`.
  * Issue 20's proof, on the tarball: a pipe closed early on every CLI of the installed bin (the OVS
  * tool's status and message, no stack trace, no directory left), `--help`, the README's and the
- * guides' samples typechecked against the installed types, the SNAT/EIP trace recipe run, build on
- * prepack, and .js.map files that resolve. (`npm run docs` itself: test/docs/typedoc.test.ts.)
+ * guides' samples typechecked against the installed types, the samples marked
+ * `<!-- run: GROUP needs=... -->` in the markdown compiled and run (./doc-snippets.ts), the SNAT/EIP
+ * trace recipe run, build on prepack, and .js.map files that resolve. (`npm run docs` itself: test/docs/typedoc.test.ts.)
  *
  * dist/ is used when it is newer than every source file (CI builds it in `npm ci`); otherwise the
  * sources are compiled into the staging directory, never into the shared dist/.
@@ -16,11 +17,14 @@ import { execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { peers } from "../support/peers.js";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
 import { bundledSchema } from "../../src/ovsdb/schema/bundled.js";
+import { SANDBOX_PROGRAMS } from "../../src/testing/peers.js";
+import { type OvnSandbox, startOvnSandbox } from "../../src/testing/ovn.js";
+import { type SnippetProgram, snippetPrograms } from "./doc-snippets.js";
 import { OvsdbServer } from "../../src/ovsdb/server/server.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -36,7 +40,7 @@ function snippet(name: string): string {
   return m[1]!;
 }
 
-const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing"];
+const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing", "ovn-ts/ovn", "ovn-ts/model", "ovn-ts/unixctl", "ovn-ts/monitor", "ovn-ts/ovsdb/wire", "ovn-ts/openflow/wire", "ovn-ts/geneve/wire"];
 
 function sh(program: string, args: readonly string[], cwd: string, timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -67,7 +71,12 @@ function distIsFresh(): boolean {
 }
 
 const CONSUMER_TS = `
-import { ovsdb } from "ovn-ts";
+import { ovsdb, OvsdbClient as RootClient, OvnNb, NbController, OVN_Northbound } from "ovn-ts";
+import { JsonFramer, JsonRpcSession } from "ovn-ts/ovsdb/wire";
+import { FrameDecoder } from "ovn-ts/openflow/wire";
+import { Reader } from "ovn-ts/geneve/wire";
+// @ts-expect-error the framing is on ovn-ts/ovsdb/wire, not on the main entry point
+import { JsonFramer as NotOnMain } from "ovn-ts/ovsdb";
 import { OvsdbClient, type TransactReply } from "ovn-ts/ovsdb";
 import { parseFlow } from "ovn-ts/openflow";
 import { decodeGeneveFrame, type DecodedGeneveFrame } from "ovn-ts/geneve";
@@ -82,6 +91,7 @@ const decode: (b: Uint8Array) => DecodedGeneveFrame = decodeGeneveFrame;
 const later: OvnSandbox | undefined = undefined;
 const keep: StopOptions = { keep: true };
 console.log(typeof ovsdb.OvsdbClient, reply.results.length, typeof decode, typeof parseFlow, later, keep);
+console.log(RootClient === OvsdbClient, typeof OvnNb, typeof NbController, OVN_Northbound.model.name, typeof JsonFramer, typeof JsonRpcSession, typeof FrameDecoder, typeof Reader, typeof NotOnMain);
 client.close();
 await server.stop();
 `;
@@ -363,6 +373,70 @@ describe("npm pack → install into an empty project", () => {
     expect(r.stdout + r.stderr).toBe("");
     expect(r.code).toBe(0);
   }, 240_000);
+
+  it("the README's and the guides' runnable samples (`<!-- run: ... -->`) run against the installed package", async () => {
+    const guides = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+    const programs = snippetPrograms(ROOT, guides);
+    expect(programs.length).toBeGreaterThanOrEqual(8);
+    expect(programs.flatMap((p) => p.lines).length).toBeGreaterThanOrEqual(25);
+    const src = join(consumer, "run");
+    const out = join(consumer, "run-out");
+    mkdirSync(src, { recursive: true });
+    const fileOf = (p: SnippetProgram) => `${p.guide.replace(/^docs\//, "").replace(/\.md$/, "")}-${p.group}`;
+    for (const p of programs) writeFileSync(join(src, `${fileOf(p)}.${p.lang === "ts" ? "ts" : "mjs"}`), p.code);
+    const tsconfig = {
+      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true, outDir: out, rootDir: src, types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")], skipLibCheck: true },
+      files: programs.filter((p) => p.lang === "ts").map((p) => join(src, `${fileOf(p)}.ts`)),
+    };
+    writeFileSync(join(consumer, "tsconfig.run.json"), JSON.stringify(tsconfig));
+    const tsc = await sh(process.execPath, [TSC, "-p", "tsconfig.run.json"], consumer, 180_000);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    const failures: string[] = [];
+    const ran: string[] = [];
+    for (const p of programs) {
+      const name = `${p.guide} run group ${p.group} (lines ${p.lines.join(", ")})`;
+      if (p.need !== "none" && p.need !== "embedded" && !peers(...SANDBOX_PROGRAMS[p.need])) continue;
+      const file = p.lang === "ts" ? join(out, `${fileOf(p)}.js`) : join(src, `${fileOf(p)}.mjs`);
+      const cwd = mkdtempSync(join(work, "run-"));
+      for (const [name, path] of p.dirs) cpSync(join(ROOT, path), join(cwd, name), { recursive: true });
+      const env: Record<string, string> = {};
+      let server: OvsdbServer | undefined;
+      let ovn: OvnSandbox | undefined;
+      if (p.need === "ovn") {
+        ovn = await startOvnSandbox();
+        env["OVN_NB_DB"] = ovn.nb;
+        env["OVN_SB_DB"] = ovn.sb;
+      }
+      if (p.need === "embedded") {
+        server = new OvsdbServer();
+        server.addDatabase(bundledSchema("OVN_Northbound"));
+        server.addDatabase(bundledSchema("OVN_Southbound"));
+        env["OVN_NB_DB"] = env["OVN_SB_DB"] = (await server.listen(`punix:${join(cwd, "db.sock")}`)).connect;
+      }
+      try {
+        // a sample is a piece of a program: once its top level is done, the process exits
+        const r = await runNode(file, cwd, env);
+        if (r.code !== 0) failures.push(`${name}: status ${r.code}\n${r.stderr.slice(-2000)}`);
+        else ran.push(name);
+      } finally {
+        await server?.close();
+        await ovn?.stop();
+      }
+    }
+    expect(failures).toEqual([]);
+    // the samples that need no real peers always run
+    expect(ran.length).toBeGreaterThanOrEqual(programs.filter((p) => p.need === "none" || p.need === "embedded").length);
+  }, 600_000);
+
+  /** Runs the module `file` with node in `cwd` (also its TMPDIR); exits once the module's top level completes. */
+  function runNode(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+    const script = `await import(${JSON.stringify(pathToFileURL(file).href)}); process.exit(0);`;
+    return new Promise((resolve) => {
+      execFile(process.execPath, ["--input-type=module", "-e", script], { cwd, timeout: 120_000, encoding: "utf8", maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env, TMPDIR: cwd } }, (err, _stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr });
+      });
+    });
+  }
 
   it.skipIf(!peers("ovsdb-tool", "ovsdb-server", "ovn-northd", "ovn-nbctl", "ovn-sbctl", "ovn-trace"))(
     "docs/ovn.md's SNAT/EIP trace recipe runs against the installed package",

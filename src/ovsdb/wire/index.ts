@@ -1,5 +1,8 @@
 /**
- * wire: JSON-RPC framing, the session, remotes, the OVSDB JSON notation, operations and errors.
+ * The OVSDB wire layer (`ovn-ts/ovsdb/wire`): JSON-RPC 1.0 framing of a byte stream, the message
+ * codecs (RFC 7047 §4), the JSON-RPC session under `OvsdbClient` and the embedded server, exact
+ * 64-bit JSON, remotes, and the JSON notation, operations and errors (these last three are also
+ * in `ovn-ts/ovsdb`). For a protocol tool or a custom transport; `OvsdbClient` covers the rest.
  *
  * @module
  */

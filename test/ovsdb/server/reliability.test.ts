@@ -12,7 +12,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JsonFramer, OvsdbClient } from "../../../src/ovsdb/index.js";
+import { OvsdbClient } from "../../../src/ovsdb/index.js";
+import { JsonFramer } from "../../../src/ovsdb/wire/index.js";
 import { makeTempDir, onPath, removeDir, sleep, startOvsdbServer, waitFor } from "../../../src/testing/index.js";
 
 const SCHEMA = {

@@ -12,7 +12,7 @@ import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { readCapture, writePcap } from "../../src/geneve/index.js";
 import { peers } from "../support/peers.js";
-import { INNER_FRAME, toHex } from "./helpers.js";
+import { INNER_FRAME, toHex } from "../geneve/helpers.js";
 
 const BIG_INNER = toHex(new Uint8Array([...INNER_FRAME, ...new Uint8Array(1200).fill(0x42)]));
 const dir = mkdtempSync(join(tmpdir(), "ovn-ts-geneve-cli-frag-"));

@@ -7,7 +7,7 @@ import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { decodeGeneveFrame, readCapture, writePcap } from "../../src/geneve/index.js";
 import { peers } from "../support/peers.js";
-import { INNER_FRAME, toHex } from "./helpers.js";
+import { INNER_FRAME, toHex } from "../geneve/helpers.js";
 
 const INNER = toHex(INNER_FRAME);
 const dir = mkdtempSync(join(tmpdir(), "ovn-ts-geneve-cli-"));

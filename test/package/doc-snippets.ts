@@ -1,0 +1,105 @@
+/**
+ * The runnable samples of the README and the guides, read from the markdown itself so the docs
+ * cannot drift from what runs. A code block runs when a `<!-- run: GROUP needs=NEED -->` comment
+ * precedes it (other comments may sit between the marker and the fence); the blocks of one guide
+ * marked with the same GROUP form one program, in order, with their imports hoisted and merged.
+ *
+ * NEED says what the program needs around it:
+ * - `none`: nothing (codecs, pure functions);
+ * - `embedded`: an embedded OVSDB server serving OVN_Northbound and OVN_Southbound, whose remotes
+ *   the runner passes in `OVN_NB_DB` and `OVN_SB_DB` (as `ovn-nbctl` and `ovn-sbctl` read them);
+ * - `ovn`: a real OVN central (NB, SB and `ovn-northd`), in `OVN_NB_DB` and `OVN_SB_DB` too;
+ * - another key of `SANDBOX_PROGRAMS` (`ovsdbServer`, `raft`, `vswitchd`, `chassis`): the program
+ *   starts its own sandbox, which needs those real programs.
+ * Without the real programs a group is skipped outside CI; under CI a missing one fails.
+ *
+ * `dir=NAME:PATH` (after `needs`) copies the repository's PATH to NAME in the program's working
+ * directory first, for a sample that reads files (e.g. `dir=network:test/model/fixtures`).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** What a runnable group needs (see the module documentation). */
+export type SnippetNeed = "none" | "embedded" | "ovsdbServer" | "raft" | "ovn" | "vswitchd" | "chassis";
+
+const NEEDS: readonly SnippetNeed[] = ["none", "embedded", "ovsdbServer", "raft", "ovn", "vswitchd", "chassis"];
+
+/** One program made of the blocks of one guide that share a run group. */
+export interface SnippetProgram {
+  /** The markdown file, relative to the repository root. */
+  readonly guide: string;
+  readonly group: string;
+  readonly need: SnippetNeed;
+  /** `ts` or `js` (every block of a group has the same language). */
+  readonly lang: "ts" | "js";
+  /** Directories to copy into the working directory: [name there, path in the repository]. */
+  readonly dirs: readonly (readonly [string, string])[];
+  /** The 1-based lines of the fences, for messages. */
+  readonly lines: readonly number[];
+  /** The program: merged imports first, then the blocks' bodies in order. */
+  readonly code: string;
+}
+
+/** Merges `import { a } from "m"` lines per module; other imports are kept once each. */
+export function mergeImports(lines: readonly string[]): string[] {
+  const byModule = new Map<string, Set<string>>();
+  const other: string[] = [];
+  for (const l of lines) {
+    const m = /^import (type )?\{([^}]*)\} from "([^"]+)";\s*$/.exec(l);
+    if (!m) {
+      if (!other.includes(l)) other.push(l);
+      continue;
+    }
+    let names = byModule.get(m[3]!);
+    if (!names) byModule.set(m[3]!, (names = new Set()));
+    for (const n of m[2]!.split(",").map((x) => x.trim()).filter((x) => x !== "")) names.add(m[1] ? `type ${n}` : n);
+  }
+  const merged = [...byModule].map(([mod, names]) => {
+    // a name imported both as a type and as a value needs only the value import
+    const values = new Set([...names].filter((n) => !n.startsWith("type ")));
+    const kept = [...names].filter((n) => !(n.startsWith("type ") && values.has(n.slice(5))));
+    return `import { ${kept.join(", ")} } from "${mod}";`;
+  });
+  return [...merged, ...other];
+}
+
+/** The marker of a run group in the text before a fence (see the module documentation). */
+const MARKER = /<!-- run: (\S+)(?: needs=(\S+))?((?: dir=\S+:\S+)*) -->\s*(?:<!--[^>]*-->\s*)*$/;
+
+/** The runnable programs of `guides` (paths relative to `root`), in file order. */
+export function snippetPrograms(root: string, guides: readonly string[]): SnippetProgram[] {
+  const out: SnippetProgram[] = [];
+  for (const guide of guides) {
+    const text = readFileSync(join(root, guide), "utf8");
+    const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js"; dirs: [string, string][]; lines: number[]; blocks: string[] }>();
+    let from = 0;
+    for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
+      const before = text.slice(from, fence.index);
+      from = fence.index + fence[0].length;
+      const marker = MARKER.exec(before);
+      if (!marker) continue;
+      const line = text.slice(0, fence.index).split("\n").length;
+      const lang = fence[1];
+      if (lang !== "ts" && lang !== "js") throw new Error(`${guide}:${line}: a run marker on a \`\`\`${lang} block (only ts and js run)`);
+      const need = (marker[2] ?? "none") as SnippetNeed;
+      if (!NEEDS.includes(need)) throw new Error(`${guide}:${line}: needs=${need} is not one of ${NEEDS.join(", ")}`);
+      const group = groups.get(marker[1]!) ?? { need, lang, dirs: [], lines: [], blocks: [] };
+      for (const d of marker[3]!.trim().split(/\s+/).filter((x) => x !== "")) {
+        const [name, path] = d.slice("dir=".length).split(":") as [string, string];
+        group.dirs.push([name, path]);
+      }
+      if (group.need !== need || group.lang !== lang) throw new Error(`${guide}:${line}: group ${marker[1]} mixes needs or languages`);
+      groups.set(marker[1]!, group);
+      group.lines.push(line);
+      group.blocks.push(fence[2]!);
+    }
+    for (const [name, g] of groups) {
+      const lines = g.blocks.join("\n").split("\n");
+      const imports = mergeImports(lines.filter((l) => l.startsWith("import ")));
+      const body = lines.filter((l) => !l.startsWith("import "));
+      const code = `// ${guide}, run group ${name} (lines ${g.lines.join(", ")})\n${imports.join("\n")}\n${body.join("\n")}\nexport {};\n`;
+      out.push({ guide, group: name, need: g.need, lang: g.lang, dirs: g.dirs, lines: g.lines, code });
+    }
+  }
+  return out;
+}
