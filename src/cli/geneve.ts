@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { optionHint } from "./suggest.js";
-import { DecodeError, EncodeError } from "../geneve/bytes.js";
+import { DecodeError, EncodeError } from "../bytes/index.js";
 import {
   type DecodedFragment,
   type DecodedGeneveFrame,

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { DecodeError, EncodeError } from "./bytes.js";
+import { DecodeError, EncodeError } from "../bytes/index.js";
 import {
   type DecodedIp,
   type DecodeFrameOptions,

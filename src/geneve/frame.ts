@@ -9,7 +9,7 @@
  * @module
  */
 import { Address4, Address6 } from "ip-address";
-import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+import { DecodeError, EncodeError, Reader, Writer } from "../bytes/index.js";
 import {
   type DecodedGeneveHeader,
   type GeneveHeader,
@@ -527,9 +527,9 @@ export function writeEthernet(
     const tpid = checkUint("ethernet", () => `vlans[${i}].tpid`, t.tpid ?? ETHER_TYPE.vlan, 0xffff);
     const pcp = checkUint("ethernet", () => `vlans[${i}].pcp`, t.pcp ?? 0, 0x7);
     const vid = checkUint("ethernet", () => `vlans[${i}].vid`, t.vid, 0xfff);
-    w.u16be(tpid).u16be((pcp << 13) | (t.dei ? 0x1000 : 0) | vid);
+    w.u16(tpid).u16((pcp << 13) | (t.dei ? 0x1000 : 0) | vid);
   });
-  w.u16be(etherType);
+  w.u16(etherType);
 }
 
 /** A simple deterministic hash of the first `n` bytes (FNV-1a, 32 bits): default UDP source ports and IPv6 fragment ids. */
@@ -578,39 +578,39 @@ function writeFrame(spec: GeneveFrameSpec, into: Uint8Array | undefined): Uint8A
     const ttl = checkUint("ipv4", "ttl", ip.ttl ?? 64, 0xff);
     const id = checkUint("ipv4", "identification", ip.identification ?? 0, 0xffff);
     w.u8(0x45).u8(tos);
-    w.u16be(0); // total length, patched
-    w.u16be(id).u16be((ip.dontFragment ?? true) ? 0x4000 : 0);
+    w.u16(0); // total length, patched
+    w.u16(id).u16((ip.dontFragment ?? true) ? 0x4000 : 0);
     w.u8(ttl).u8(IP_PROTOCOL.udp);
-    w.u16be(0); // header checksum, patched
+    w.u16(0); // header checksum, patched
     w.bytes(srcIp).bytes(dstIp);
   } else {
     const tc = checkUint("ipv6", "trafficClass", ip.trafficClass ?? 0, 0xff);
     const fl = checkUint("ipv6", "flowLabel", ip.flowLabel ?? 0, 0xfffff);
     const hl = checkUint("ipv6", "hopLimit", ip.hopLimit ?? 64, 0xff);
-    w.u32be(((6 << 28) | (tc << 20) | fl) >>> 0);
-    w.u16be(0); // payload length, patched
+    w.u32(((6 << 28) | (tc << 20) | fl) >>> 0);
+    w.u16(0); // payload length, patched
     w.u8(IP_PROTOCOL.udp).u8(hl);
     w.bytes(srcIp).bytes(dstIp);
   }
   const udpStart = w.pos;
-  w.u16be(srcPort).u16be(dstPort);
-  w.u16be(0); // length, patched
-  w.u16be(0); // checksum, patched
+  w.u16(srcPort).u16(dstPort);
+  w.u16(0); // length, patched
+  w.u16(0); // checksum, patched
   writeGeneveHeader(w, spec.geneve);
   w.bytes(spec.inner);
 
   const len = w.pos - udpStart;
-  w.patchU16be(udpStart + 4, len);
+  w.patch16(udpStart + 4, len);
   if (!v6) {
-    w.patchU16be(ipStart + 2, len + 20);
+    w.patch16(ipStart + 2, len + 20);
   } else {
-    w.patchU16be(ipStart + 4, len);
+    w.patch16(ipStart + 4, len);
   }
   const out = w.finish();
-  if (!v6) w.patchU16be(ipStart + 10, finishChecksum(onesComplementSum(out, 0, ipStart, ipStart + 20)));
+  if (!v6) w.patch16(ipStart + 10, finishChecksum(onesComplementSum(out, 0, ipStart, ipStart + 20)));
   if (checksumMode === "compute") {
     const c = finishChecksum(onesComplementSum(out, pseudoHeaderSum(srcIp, dstIp, len), udpStart, udpStart + len));
-    w.patchU16be(udpStart + 6, c === 0 ? 0xffff : c); // a computed 0 is sent as all ones (RFC 768)
+    w.patch16(udpStart + 6, c === 0 ? 0xffff : c); // a computed 0 is sent as all ones (RFC 768)
   }
   return out;
 }
@@ -641,13 +641,13 @@ export function readEthernet(r: Reader): EthernetLayer {
   const dst = formatMac(r.bytes, r.pos);
   const src = formatMac(r.bytes, r.pos + 6);
   r.pos += 12;
-  let etherType = r.u16be("ethertype");
+  let etherType = r.u16("ethertype");
   const vlans: DecodedVlanTag[] = [];
   while (etherType === ETHER_TYPE.vlan || etherType === ETHER_TYPE.qinq || etherType === ETHER_TYPE.qinqLegacy) {
     if (vlans.length >= MAX_VLAN_TAGS) r.fail(`more than ${MAX_VLAN_TAGS} VLAN tags`, r.pos - 2);
-    const tci = r.u16be("vlan tag");
+    const tci = r.u16("vlan tag");
     vlans.push({ tpid: etherType, pcp: tci >>> 13, dei: (tci & 0x1000) !== 0, vid: tci & 0x0fff });
-    etherType = r.u16be("ethertype");
+    etherType = r.u16("ethertype");
   }
   return { type: "ethernet", dst, src, vlans, etherType };
 }
@@ -847,12 +847,12 @@ function decodeFrame(bytes: Uint8Array, options: DecodeFrameOptions, depth: Dept
     const headerLength = (vihl & 0x0f) * 4;
     if (headerLength < 20) r.fail(`header length ${headerLength} is below 20`, start);
     const tos = r.u8("tos");
-    const totalLength = r.u16be("total length");
-    const identification = r.u16be("identification");
-    const ff = r.u16be("flags");
+    const totalLength = r.u16("total length");
+    const identification = r.u16("identification");
+    const ff = r.u16("flags");
     const ttl = r.u8("ttl");
     const ipProtocol = r.u8("protocol");
-    const checksum = r.u16be("checksum");
+    const checksum = r.u16("checksum");
     srcAt = r.pos;
     r.pos += 8;
     const opts = r.take(headerLength - 20, "ipv4 options");
@@ -888,9 +888,9 @@ function decodeFrame(bytes: Uint8Array, options: DecodeFrameOptions, depth: Dept
     r.protocol = "ipv6";
     const start = r.pos;
     r.need(40, "ipv6 header");
-    const w0 = r.u32be("ipv6 header");
+    const w0 = r.u32("ipv6 header");
     if (w0 >>> 28 !== 6) r.fail(`version ${w0 >>> 28} is not 6`, start);
-    const payloadLength = r.u16be("payload length");
+    const payloadLength = r.u16("payload length");
     const nextHeader = r.u8("next header");
     const hopLimit = r.u8("hop limit");
     srcAt = r.pos;
@@ -949,10 +949,10 @@ function decodeFrame(bytes: Uint8Array, options: DecodeFrameOptions, depth: Dept
   r.protocol = "udp";
   const udpStart = r.pos;
   r.need(8, "udp header");
-  const srcPort = r.u16be("source port");
-  const dstPort = r.u16be("destination port");
-  const length = r.u16be("length");
-  const checksum = r.u16be("checksum");
+  const srcPort = r.u16("source port");
+  const dstPort = r.u16("destination port");
+  const length = r.u16("length");
+  const checksum = r.u16("checksum");
   if (length < 8) r.fail(`length ${length} is below 8`, udpStart + 4);
   if (length > r.end - udpStart) r.fail(`length ${length} overruns the IP payload (${r.end - udpStart} byte(s))`, udpStart + 4);
   if (dstPort !== udpPort) r.fail(`destination port ${dstPort} is not Geneve (${udpPort})`, udpStart + 2);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+export { DecodeError, EncodeError, Reader, Writer } from "../bytes/index.js";
 export {
   GENEVE_LIMITS,
   GENEVE_PROTOCOL,
