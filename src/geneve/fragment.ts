@@ -16,13 +16,11 @@ import {
   type DecodeFrameOptions,
   type FragmentInfo,
   type GeneveFrameSpec,
-  IP_PROTOCOL,
   decodeIp,
   encodeGeneveFrame,
-  finishChecksum,
   fnv1a,
-  onesComplementSum,
 } from "./frame.js";
+import { IP_PROTOCOL, finishChecksum, onesComplementSum } from "../net/index.js";
 
 /** Defaults of {@link ReassemblerOptions}. */
 export const REASSEMBLY_DEFAULTS = {
