@@ -8,21 +8,18 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { optionHint } from "./suggest.js";
-import { DecodeError, EncodeError } from "../geneve/bytes.js";
+import { DecodeError, EncodeError } from "../bytes/index.js";
 import {
   type DecodedFragment,
   type DecodedGeneveFrame,
   type DecodedIp,
-  type EthernetLayer,
   type GeneveFrameSpec,
-  type Ipv4Layer,
-  type Ipv6Layer,
-  type VlanTag,
   decodeGeneveFrame,
   decodePacket,
   encodeGeneveFrame,
   isFragment,
 } from "../geneve/frame.js";
+import type { EthernetLayer, Ipv4Layer, Ipv6Layer, VlanTag } from "../net/index.js";
 import { Reassembler, type ReassemblyEvent, encodeGeneveFragments } from "../geneve/fragment.js";
 import { type GeneveOption, GENEVE_OPTION_CLASS, OVN_OPTION, isCriticalOption, optionClassOf, optionTypeOf } from "../geneve/header.js";
 import { ovnOption } from "../geneve/ovn.js";
@@ -250,7 +247,7 @@ export function formatFragmentText(d: DecodedFragment | DecodedIp): string {
 export function formatFrameText(f: DecodedGeneveFrame): string {
   const lines = linkAndIpLines(f.ethernet, f.ip);
   const u = f.udp;
-  const status = { absent: "none", valid: "correct", invalid: "incorrect" }[u.checksumStatus];
+  const status = { absent: "none", valid: "correct", invalid: "incorrect", unverified: "unverified" }[u.checksumStatus];
   lines.push(`  udp: src_port=${u.srcPort} dst_port=${u.dstPort} length=${u.length} checksum=${h(u.checksum, 4)} (${status})`);
   const g = f.geneve;
   lines.push(

@@ -10,19 +10,17 @@
  *
  * @module
  */
-import { DecodeError, EncodeError } from "./bytes.js";
+import { DecodeError, EncodeError } from "../bytes/index.js";
 import {
   type DecodedIp,
   type DecodeFrameOptions,
   type FragmentInfo,
   type GeneveFrameSpec,
-  IP_PROTOCOL,
   decodeIp,
   encodeGeneveFrame,
-  finishChecksum,
   fnv1a,
-  onesComplementSum,
 } from "./frame.js";
+import { IP_PROTOCOL, finishChecksum, onesComplementSum } from "../net/index.js";
 
 /** Defaults of {@link ReassemblerOptions}. */
 export const REASSEMBLY_DEFAULTS = {

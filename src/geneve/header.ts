@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "./bytes.js";
+import { EncodeError, Reader, Writer } from "../bytes/index.js";
 
 /** Fixed sizes and limits of RFC 8926 §3.4/§3.5. */
 export const GENEVE_LIMITS = {
@@ -168,8 +168,8 @@ export function writeGeneveOption(w: Writer, option: GeneveOption, index = 0): v
   if (option.type === "ovn") {
     const ingress = checkUint("geneve", () => `options[${index}].ingressPort`, option.ingressPort, 0x7fff);
     const egress = checkUint("geneve", () => `options[${index}].egressPort`, option.egressPort, 0xffff);
-    w.u16be(OVN_OPTION.optionClass).u8(OVN_OPTION.optionType).u8(1);
-    w.u32be(((ingress << 16) | egress) >>> 0);
+    w.u16(OVN_OPTION.optionClass).u8(OVN_OPTION.optionType).u8(1);
+    w.u32(((ingress << 16) | egress) >>> 0);
     return;
   }
   if (option.type !== "raw") {
@@ -185,7 +185,7 @@ export function writeGeneveOption(w: Writer, option: GeneveOption, index = 0): v
   if (len > GENEVE_LIMITS.maxOptionDataBytes) {
     throw new EncodeError("geneve", `options[${index}].data`, `length ${len} exceeds ${GENEVE_LIMITS.maxOptionDataBytes} bytes`);
   }
-  w.u16be(option.optionClass).u8(option.optionType).u8((flags << 5) | (len >>> 2));
+  w.u16(option.optionClass).u8(option.optionType).u8((flags << 5) | (len >>> 2));
   w.bytes(option.data);
 }
 
@@ -211,15 +211,15 @@ export function writeGeneveHeader(w: Writer, header: GeneveHeader): void {
   const start = w.pos;
   w.u8(version << 6); // Opt Len reserved, patched below
   w.u8((header.oam ? 0x80 : 0) | (critical ? 0x40 : 0) | reserved1);
-  w.u16be(protocolType);
-  w.u24be(vni).u8(reserved2);
+  w.u16(protocolType);
+  w.u24(vni).u8(reserved2);
   const optStart = w.pos;
   for (let i = 0; i < options.length; i++) writeGeneveOption(w, options[i]!, i);
   const optBytes = w.pos - optStart;
   if (optBytes > GENEVE_LIMITS.maxOptionsBytes) {
     throw new EncodeError("geneve", "options", `total length ${optBytes} exceeds ${GENEVE_LIMITS.maxOptionsBytes} bytes`);
   }
-  w.patchU8(start, (version << 6) | (optBytes >>> 2));
+  w.patch8(start, (version << 6) | (optBytes >>> 2));
 }
 
 /** Encodes a Geneve header with its options to a new byte array (RFC 8926 §3.4, §3.5). */
@@ -245,7 +245,7 @@ export function encodeGeneveHeaderInto(header: GeneveHeader, out: Uint8Array): U
  */
 export function readGeneveOption(r: Reader): GeneveOption {
   const start = r.pos;
-  const optionClass = r.u16be("option class");
+  const optionClass = r.u16("option class");
   const optionType = r.u8("option type");
   const b = r.u8("option length");
   const flags = b >>> 5;
@@ -283,8 +283,8 @@ export function readGeneveHeader(r: Reader): DecodedGeneveHeader {
   const b0 = r.u8("geneve header");
   r.need(7, "geneve header");
   const b1 = r.u8("geneve header");
-  const protocolType = r.u16be("protocol type");
-  const vni = r.u24be("vni");
+  const protocolType = r.u16("protocol type");
+  const vni = r.u24("vni");
   const reserved2 = r.u8("reserved");
   const version = b0 >>> 6;
   if (version !== GENEVE_LIMITS.version) r.fail(`unsupported version ${version}`, start);

@@ -6,7 +6,10 @@
  *
  * @module
  */
-export { DecodeError, EncodeError } from "./bytes.js";
+export { DecodeError, EncodeError } from "../bytes/index.js";
+// the outer layers of a Geneve frame live in src/net (shared with every packet reader); re-exported here
+export { ETHER_TYPE, IP_PROTOCOL, MAX_VLAN_TAGS, internetChecksum, udpChecksum, parseMac, formatMac, parseIpv4, parseIpv6, formatIpv4, formatIpv6, MAX_IPV6_EXTENSION_HEADERS } from "../net/index.js";
+export type { VlanTag, DecodedVlanTag, EthernetLayer, Ipv4Layer, Ipv6Layer, UdpChecksumStatus, UdpLayer, EthernetSpec, Ipv4Spec, Ipv6Spec, Ipv6ExtensionHeader, Ipv6OptionsHeader, Ipv6RoutingHeader, Ipv6FragmentHeader, Ipv6AuthenticationHeader } from "../net/index.js";
 export {
   GENEVE_LIMITS,
   GENEVE_PROTOCOL,
@@ -47,49 +50,22 @@ export {
 } from "./ovn.js";
 export type { OvnMetadata, OvnOptionFields } from "./ovn.js";
 export {
-  ETHER_TYPE,
-  IP_PROTOCOL,
-  MAX_VLAN_TAGS,
   frameLayers,
-  internetChecksum,
-  udpChecksum,
-  parseMac,
-  formatMac,
-  parseIpv4,
-  parseIpv6,
-  formatIpv4,
-  formatIpv6,
   defaultSourcePort,
   encodeGeneveFrame,
   encodeGeneveFrameInto,
   decodeGeneveFrame,
-  MAX_IPV6_EXTENSION_HEADERS,
   decodePacket,
   decodeIp,
   isFragment,
 } from "./frame.js";
 export type {
-  VlanTag,
-  DecodedVlanTag,
-  EthernetLayer,
-  Ipv4Layer,
-  Ipv6Layer,
-  UdpChecksumStatus,
-  UdpLayer,
   GeneveLayer,
   InnerLayer,
   FrameLayer,
   DecodedGeneveFrame,
-  EthernetSpec,
-  Ipv4Spec,
-  Ipv6Spec,
   GeneveFrameSpec,
   DecodeFrameOptions,
-  Ipv6ExtensionHeader,
-  Ipv6OptionsHeader,
-  Ipv6RoutingHeader,
-  Ipv6FragmentHeader,
-  Ipv6AuthenticationHeader,
   FragmentInfo,
   DecodedFragment,
   DecodedPacket,

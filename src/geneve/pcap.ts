@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "./bytes.js";
+import { EncodeError, Reader, Writer } from "../bytes/index.js";
 
 /** Link-layer header types (tcpdump.org "LINK-LAYER HEADER TYPES"). */
 export const LINKTYPE = {
@@ -78,7 +78,7 @@ export interface Capture {
 export function readPcap(bytes: Uint8Array): Capture {
   const r = new Reader(bytes, "pcap");
   r.need(24, "file header");
-  const magicBe = r.u32be("magic");
+  const magicBe = r.u32("magic");
   let le: boolean;
   let nanos: boolean;
   if (magicBe === CAPTURE_MAGIC.pcapMicroseconds || magicBe === CAPTURE_MAGIC.pcapNanoseconds) {
@@ -267,10 +267,10 @@ export function writePcap(records: readonly PcapWriteRecord[], options: PcapWrit
   let size = 24;
   for (const rec of records) size += 16 + rec.data.length;
   const w = new Writer("pcap", size, Math.max(size, 1));
-  w.u32le(nanos ? CAPTURE_MAGIC.pcapNanoseconds : CAPTURE_MAGIC.pcapMicroseconds);
-  w.u16le(2).u16le(4);
-  w.u32le(0).u32le(0);
-  w.u32le(snaplen).u32le(options.linkType ?? LINKTYPE.ethernet);
+  w.u32(nanos ? CAPTURE_MAGIC.pcapNanoseconds : CAPTURE_MAGIC.pcapMicroseconds, "magic", true);
+  w.u16(2, "version", true).u16(4, "version", true);
+  w.u32(0, "thiszone", true).u32(0, "sigfigs", true);
+  w.u32(snaplen, "snaplen", true).u32(options.linkType ?? LINKTYPE.ethernet, "linkType", true);
   records.forEach((rec, i) => {
     const ts = rec.timestamp ?? { seconds: 0, nanoseconds: 0 };
     if (!Number.isInteger(ts.seconds) || ts.seconds < 0 || ts.seconds > 0xffffffff) {
@@ -280,8 +280,8 @@ export function writePcap(records: readonly PcapWriteRecord[], options: PcapWrit
       throw new EncodeError("pcap", `records[${i}].timestamp.nanoseconds`, "must be an integer 0..999999999");
     }
     if (rec.data.length > snaplen) throw new EncodeError("pcap", `records[${i}].data`, `length ${rec.data.length} exceeds snaplen ${snaplen}`);
-    w.u32le(ts.seconds).u32le(nanos ? ts.nanoseconds : Math.floor(ts.nanoseconds / 1000));
-    w.u32le(rec.data.length).u32le(rec.originalLength ?? rec.data.length);
+    w.u32(ts.seconds, "timestamp.seconds", true).u32(nanos ? ts.nanoseconds : Math.floor(ts.nanoseconds / 1000), "timestamp.nanoseconds", true);
+    w.u32(rec.data.length, "data.length", true).u32(rec.originalLength ?? rec.data.length, "originalLength", true);
     w.bytes(rec.data);
   });
   return w.finish();

@@ -7,6 +7,6 @@
  *
  * @module
  */
-export { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+export { DecodeError, EncodeError, Reader, Writer } from "../bytes/index.js";
 export { readGeneveHeader, readGeneveOption, writeGeneveHeader, writeGeneveOption } from "./header.js";
-export { finishChecksum, onesComplementSum, readEthernet, writeEthernet } from "./frame.js";
+export { finishChecksum, onesComplementSum, readEthernet, writeEthernet } from "../net/index.js";

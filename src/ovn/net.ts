@@ -1,32 +1,15 @@
 /**
- * Address syntax checks and normalizations the OVN API and `nbctl` share: IPv4/IPv6 addresses and
- * prefixes (via the `ip-address` package), Ethernet MACs, and prefix normalization as
+ * The OVN API's address checks, which throw {@link OvnInvalidArgumentError} (the predicates and parsers
+ * themselves are `src/net`'s), and prefix normalization as
  * `ovn-nbctl` stores route prefixes (host bits cleared; a full-length prefix as a bare address).
  *
  * @module
  */
-import { Address4, Address6 } from "ip-address";
+import { type IpFamily, type IpPrefix, ipFamily, ipPrefix, isIp, isMac } from "../net/index.js";
 import { OvnInvalidArgumentError } from "./errors.js";
 
-/** An IP address family. */
-export type IpFamily = 4 | 6;
-
-/** The family of an IP address or prefix, or `undefined` when `s` is neither. */
-export function ipFamily(s: string): IpFamily | undefined {
-  if (Address4.isValid(s)) return 4;
-  if (Address6.isValid(s)) return 6;
-  return undefined;
-}
-
-/** True for a plain IPv4 or IPv6 address (no prefix length). */
-export function isIp(s: string): boolean {
-  return !s.includes("/") && ipFamily(s) !== undefined;
-}
-
-/** True for an Ethernet address `xx:xx:xx:xx:xx:xx`. */
-export function isMac(s: string): boolean {
-  return /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s);
-}
+// the address predicates live in src/net; re-exported for the OVN API's callers
+export { type IpFamily, ipFamily, isIp, isMac };
 
 /** Checks a MAC and returns it lower-cased; throws {@link OvnInvalidArgumentError}. */
 export function checkMac(s: string, what = "MAC address"): string {
@@ -40,29 +23,14 @@ export function checkIp(s: string, what = "IP address"): string {
   return s;
 }
 
-/** A parsed prefix: family, network address text, length. */
-export interface Prefix {
-  /** Address family. */
-  readonly family: IpFamily;
-  /** The network address (host bits cleared), in canonical text. */
-  readonly network: string;
-  /** The prefix length. */
-  readonly length: number;
-}
+/** A parsed prefix: family, network address text (host bits cleared), length (`src/net`'s {@link IpPrefix}). */
+export type Prefix = IpPrefix;
 
 /** Parses `ADDR/LEN` or a bare address (full length); throws {@link OvnInvalidArgumentError}. */
 export function parsePrefix(s: string, what = "prefix"): Prefix {
-  const fam = ipFamily(s);
-  const slash = s.indexOf("/");
-  if (fam === undefined || (slash >= 0 && !/^\d{1,3}$/.test(s.slice(slash + 1)))) {
-    throw new OvnInvalidArgumentError(what, s, "not an IPv4 or IPv6 address or prefix");
-  }
-  if (fam === 4) {
-    const a = new Address4(s);
-    return { family: 4, network: a.startAddress().correctForm(), length: a.subnetMask };
-  }
-  const a = new Address6(s);
-  return { family: 6, network: a.startAddress().correctForm(), length: a.subnetMask };
+  const p = ipPrefix(s);
+  if (!p) throw new OvnInvalidArgumentError(what, s, "not an IPv4 or IPv6 address or prefix");
+  return p;
 }
 
 /** `ADDR/LEN` with host bits cleared; a full-length prefix as the bare address (as ovn-nbctl stores route prefixes). */

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const GUIDES = ["docs/ovn.md", "docs/server.md", "docs/raft.md", "docs/testing.md", "docs/monitoring.md", "README.md"];
+const GUIDES = ["docs/ovn.md", "docs/server.md", "docs/raft.md", "docs/testing.md", "docs/monitoring.md", "docs/net.md", "README.md"];
 
 /** Merges `import { a } from "m"` lines per module (samples of one guide may import the same name twice). */
 function mergeImports(lines: string[]): string[] {

@@ -82,6 +82,17 @@ const CASES: string[][] = [
   ["acl-add", "dup", "to-lport", "100", "ip", "drop"],
   ["--type=foo", "acl-add", "sw1", "to-lport", "100", "ip", "drop"],
   ["--severity=foo", "acl-add", "sw1", "to-lport", "100", "ip", "drop"],
+  // OVN 23.03's ovn-nbctl has no --tier (23.06 added it with the ACL tier column, which the 23.03
+  // schema lacks): as a global option and as a command option it is refused before connecting
+  ["--tier=1", "acl-add", "sw1", "to-lport", "100", "ip", "drop"],
+  ["--", "--tier=1", "acl-add", "sw1", "to-lport", "100", "ip", "drop"],
+  ["--", "--tier=1", "acl-del", "sw1"],
+  ["--", "--tier=1", "acl-list", "sw1"],
+  // getopt stops at the first "--": the options before it are global, and the first command's
+  ["--foo=1", "ls-list"],
+  ["--", "ls-list"],
+  ["--may-exist", "--", "ls-add", "sw1"],
+  ["--columns=name", "--", "list", "nosuch"],
   ["acl-del", "sw1", "bad"],
   ["acl-del", "sw1", "to-lport", "100"],
   ["acl-del", "nosuch"],

@@ -6,7 +6,7 @@
  */
 import { model } from "../../ovsdb/models/ovn-nb.js";
 import { OvnInvalidArgumentError } from "../errors.js";
-import { checkIp, ipFamily, parsePrefix } from "../net.js";
+import { checkIp, ipFamily, isMac, parsePrefix } from "../net.js";
 import type { StringMap } from "../nb-types.js";
 import type { PortSettings, SwitchSubnet } from "./options.js";
 
@@ -65,14 +65,9 @@ export function checkAddressEntry(entry: string): string {
     for (const w of rest) checkIp(w, "address");
     return entry;
   }
-  if (!isMacLike(first)) throw new OvnInvalidArgumentError("address", entry, "expected \"MAC [IP...]\", \"dynamic\", \"router\" or \"unknown\"");
+  if (!isMac(first)) throw new OvnInvalidArgumentError("address", entry, "expected \"MAC [IP...]\", \"dynamic\", \"router\" or \"unknown\"");
   for (const w of rest) if (w !== "dynamic") checkIp(w.split("/")[0] ?? w, "address");
   return entry;
-}
-
-
-export function isMacLike(s: string): boolean {
-  return /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s);
 }
 
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError as GeneveDecodeError, decodeGeneveHeader } from "../src/geneve/index.js";
-import { DecodeError as OpenflowDecodeError } from "../src/openflow/index.js";
+import { DecodeError as GeneveDecodeError, decodeGeneveHeader } from "../../src/geneve/index.js";
+import { DecodeError as OpenflowDecodeError } from "../../src/openflow/index.js";
 
 describe("one DecodeError for every binary decoder", () => {
   it("is the same class in ovn-ts/openflow and ovn-ts/geneve, with protocol, offset and reason", () => {

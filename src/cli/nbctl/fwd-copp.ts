@@ -3,21 +3,21 @@
  * `ovn-nbctl` has them: `fwd-group-add [--liveness] GROUP SWITCH VIP VMAC PORTS...`,
  * `fwd-group-del GROUP`, `fwd-group-list [SWITCH]`, `copp-add NAME PROTO METER`,
  * `copp-del NAME [PROTO]`, `copp-list NAME`, `ls-copp-add NAME SWITCH`, `lr-copp-add NAME ROUTER`
- * — same arguments, output and failure messages, on top of the OVN API. Spread into the command
- * table of `nbctl.ts`.
+ * — same arguments, output and failure messages, on top of the OVN API.
  *
  * @module
  */
-import type { OvsdbClient } from "../ovsdb/client/client.js";
-import { compareUtf8 } from "../ovsdb/schema/datum.js";
-import { shashOrder } from "../ovsdb/text/hash-order.js";
-import { COPP_PROTOCOLS, type CoppProtocol } from "../ovn/copp.js";
-import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNotFoundError } from "../ovn/errors.js";
-import type { FwdGroupEntry } from "../ovn/fwd-group.js";
-import type { NbTransaction } from "../ovn/nb.js";
-import { idlTableOrders, sortByIdlOrder } from "../ovsdb/client/idl-order.js";
-import { UsageError } from "./io.js";
-import { visibleAtOnce } from "./nbctl-preview.js";
+import type { OvsdbClient } from "../../ovsdb/client/client.js";
+import { compareUtf8 } from "../../ovsdb/schema/datum.js";
+import { shashOrder } from "../../ovsdb/text/hash-order.js";
+import { COPP_PROTOCOLS, type CoppProtocol } from "../../ovn/copp.js";
+import { OvnAlreadyExistsError, OvnConflictError, OvnInvalidArgumentError, OvnNotFoundError } from "../../ovn/errors.js";
+import type { FwdGroupEntry } from "../../ovn/fwd-group.js";
+import type { NbTransaction } from "../../ovn/nb.js";
+import { idlTableOrders, sortByIdlOrder } from "../../ovsdb/client/idl-order.js";
+import { UsageError } from "../io.js";
+import type { CommandSpec } from "../dbctl/context.js";
+import { visibleAtOnce } from "../nbctl-preview.js";
 
 /** What these commands use of the run's context. */
 interface ExtraCtx {
@@ -25,13 +25,8 @@ interface ExtraCtx {
   readonly tx: NbTransaction;
 }
 
-/** One command: argument counts, accepted options, and what it does. */
-interface ExtraSpec {
-  readonly min: number;
-  readonly max: number;
-  readonly options?: readonly string[];
-  run(ctx: ExtraCtx, args: readonly string[], opts: ReadonlyMap<string, string | true>): Promise<string | void>;
-}
+/** One command of this family. */
+type ExtraSpec = CommandSpec<ExtraCtx>;
 
 const PROTO_USAGE = `Invalid control protocol. Allowed values: ${COPP_PROTOCOLS.join(", ")}.`;
 
@@ -69,7 +64,7 @@ function fwdGroupTable(entries: readonly FwdGroupEntry[], order: readonly string
 }
 
 /** The forwarding group and CoPP commands, by name. */
-export const NBCTL_EXTRA_COMMANDS: Readonly<Record<string, ExtraSpec>> = Object.fromEntries(
+export const FWD_COPP_COMMANDS: Readonly<Record<string, ExtraSpec>> = Object.fromEntries(
   Object.entries<ExtraSpec>({
     "fwd-group-add": {
       min: 4,
@@ -85,6 +80,7 @@ export const NBCTL_EXTRA_COMMANDS: Readonly<Record<string, ExtraSpec>> = Object.
     // ovn-nbctl deletes an absent group silently, with or without --if-exists.
     "fwd-group-del": { min: 1, max: 1, options: ["--if-exists"], run: async (ctx, [group]) => void (await ctx.tx.fwdGroupDel(group!, { ifExists: true })) },
     "fwd-group-list": {
+      readOnly: true,
       min: 0,
       max: 1,
       async run(ctx, [sw]) {
@@ -97,6 +93,7 @@ export const NBCTL_EXTRA_COMMANDS: Readonly<Record<string, ExtraSpec>> = Object.
     // ovn-nbctl ignores an absent policy, but not an unknown protocol.
     "copp-del": { min: 1, max: 2, run: async (ctx, [name, proto]) => void (await ctx.tx.coppDel(name!, proto as CoppProtocol | undefined, { ifExists: true })) },
     "copp-list": {
+      readOnly: true,
       min: 1,
       max: 1,
       async run(ctx, [name]) {
@@ -111,6 +108,3 @@ export const NBCTL_EXTRA_COMMANDS: Readonly<Record<string, ExtraSpec>> = Object.
     "lr-copp-add": { min: 2, max: 2, run: async (ctx, [name, router]) => void (await ctx.tx.lrCoppAdd(router!, name!)) },
   }).map(([name, spec]) => [name, worded(spec)]),
 );
-
-/** The read-only commands among {@link NBCTL_EXTRA_COMMANDS} (a run of only these commits nothing). */
-export const NBCTL_EXTRA_READ_ONLY: readonly string[] = ["fwd-group-list", "copp-list"];

@@ -1,0 +1,209 @@
+/**
+ * The byte {@link Writer} every binary encoder of this package shares. Every value is range-checked: a
+ * value that does not fit its field throws {@link EncodeError} (protocol, field, reason), never a silently
+ * wrapped or truncated one.
+ *
+ * @module
+ */
+import { EncodeError } from "./encode-error.js";
+
+/**
+ * Writer with an explicit position over a buffer that grows by doubling up to `limit` bytes (or over
+ * caller memory, see {@link Writer.over}). Multi-byte integers are big-endian unless told otherwise.
+ * Length fields are reserved with {@link Writer.reserve16} and filled in afterwards with
+ * {@link Writer.patch16}.
+ *
+ * It stores bytes by index rather than through a DataView: V8 keeps typed arrays of at most 64 bytes on
+ * its heap, and building a DataView needs `.buffer`, which moves such an array to a separate backing store
+ * and costs more than encoding a whole Geneve header.
+ */
+export class Writer {
+  private buf: Uint8Array;
+  private readonly fixed: boolean;
+  /** Current write position = bytes written so far. */
+  pos = 0;
+  /** Maximum size; writing past it throws an {@link EncodeError}. */
+  readonly limit: number;
+  /** Protocol named in errors. */
+  readonly protocol: string;
+
+  /**
+   * @param protocol - name used in errors
+   * @param capacity - initial capacity
+   * @param limit - hard maximum size
+   * @param memory - write into this memory instead (fixed size; see {@link Writer.over})
+   * @defaultValue capacity = 256, limit = 262144
+   */
+  constructor(protocol: string, capacity = 256, limit = 262_144, memory?: Uint8Array) {
+    this.protocol = protocol;
+    if (memory) {
+      this.fixed = true;
+      this.limit = memory.length;
+      this.buf = memory;
+    } else {
+      this.fixed = false;
+      this.limit = limit;
+      this.buf = new Uint8Array(Math.max(1, Math.min(capacity, limit)));
+    }
+  }
+
+  /**
+   * A Writer over caller-provided memory (no allocation, no growth): writing past `buffer.length` throws an
+   * {@link EncodeError}. Positions are relative to `buffer[0]`.
+   */
+  static over(protocol: string, buffer: Uint8Array): Writer {
+    return new Writer(protocol, 0, 0, buffer);
+  }
+
+  private ensure(n: number): void {
+    const want = this.pos + n;
+    if (want <= this.buf.length) return;
+    if (want > this.limit || this.fixed) {
+      throw new EncodeError(this.protocol, "length", `output of ${want} bytes exceeds ${this.fixed ? this.buf.length : this.limit} bytes`);
+    }
+    let size = this.buf.length * 2;
+    while (size < want) size *= 2;
+    const next = new Uint8Array(Math.min(size, this.limit));
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  private range(field: string | undefined, v: number | bigint, bits: number): never {
+    throw new EncodeError(this.protocol, field ?? `u${bits}`, `${String(v)} is not an unsigned ${bits}-bit integer`);
+  }
+
+  /** Writes one byte; `field` names it in the {@link EncodeError} when `v` is not an integer in 0..255. */
+  u8(v: number, field?: string): this {
+    if ((v & 0xff) !== v) this.range(field, v, 8);
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+    return this;
+  }
+
+  /** Writes a 16-bit unsigned integer, big-endian unless `littleEndian`; range-checked like {@link Writer.u8}. */
+  u16(v: number, field?: string, littleEndian = false): this {
+    if ((v & 0xffff) !== v) this.range(field, v, 16);
+    this.ensure(2);
+    const b = this.buf;
+    const p = this.pos;
+    if (littleEndian) {
+      b[p] = v;
+      b[p + 1] = v >>> 8;
+    } else {
+      b[p] = v >>> 8;
+      b[p + 1] = v;
+    }
+    this.pos = p + 2;
+    return this;
+  }
+
+  /** Writes a big-endian 24-bit unsigned integer (the Geneve VNI); range-checked. */
+  u24(v: number, field?: string): this {
+    if ((v & 0xffffff) !== v) this.range(field, v, 24);
+    this.ensure(3);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 16;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v;
+    this.pos = p + 3;
+    return this;
+  }
+
+  /** Writes a 32-bit unsigned integer, big-endian unless `littleEndian`; range-checked. */
+  u32(v: number, field?: string, littleEndian = false): this {
+    if (v >>> 0 !== v) this.range(field, v, 32);
+    this.ensure(4);
+    const b = this.buf;
+    const p = this.pos;
+    if (littleEndian) {
+      b[p] = v;
+      b[p + 1] = v >>> 8;
+      b[p + 2] = v >>> 16;
+      b[p + 3] = v >>> 24;
+    } else {
+      b[p] = v >>> 24;
+      b[p + 1] = v >>> 16;
+      b[p + 2] = v >>> 8;
+      b[p + 3] = v;
+    }
+    this.pos = p + 4;
+    return this;
+  }
+
+  /** Writes a 64-bit unsigned integer given as a bigint, big-endian unless `littleEndian`; range-checked. */
+  u64(v: bigint, field?: string, littleEndian = false): this {
+    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
+    const hi = Number(v >> 32n);
+    const lo = Number(v & 0xffffffffn);
+    return littleEndian ? this.u32(lo, field, true).u32(hi, field, true) : this.u32(hi, field).u32(lo, field);
+  }
+
+  /** Copies `bytes` in. */
+  bytes(bytes: Uint8Array): this {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+    return this;
+  }
+
+  /** Writes `n` zero bytes. */
+  zeros(n: number): this {
+    this.ensure(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+    return this;
+  }
+
+  /**
+   * Writes `s` as ASCII NUL-padded to exactly `n` bytes (at least one NUL); `field` names it in the
+   * {@link EncodeError} thrown when it is longer than `n - 1` characters or not ASCII.
+   */
+  str(s: string, n: number, field = "string"): this {
+    if (s.length > n - 1) throw new EncodeError(this.protocol, field, `'${s}' is longer than ${n - 1} characters`);
+    this.ensure(n);
+    for (let i = 0; i < n; i++) {
+      const c = i < s.length ? s.charCodeAt(i) : 0;
+      if (c > 0x7f) throw new EncodeError(this.protocol, field, `'${s}' is not ASCII`);
+      this.buf[this.pos + i] = c;
+    }
+    this.pos += n;
+    return this;
+  }
+
+  /** Pads with zeros to a multiple of `align` bytes measured from `start`. @defaultValue align = 8 */
+  pad(start: number, align = 8): this {
+    const rem = (this.pos - start) % align;
+    return rem ? this.zeros(align - rem) : this;
+  }
+
+  /** Reserves a 16-bit field (written as 0) and returns its position, to be filled with {@link Writer.patch16}. */
+  reserve16(): number {
+    const at = this.pos;
+    this.u16(0);
+    return at;
+  }
+
+  /** Overwrites a big-endian 16-bit value at `at` (a reserved length or checksum field); range-checked. */
+  patch16(at: number, v: number, field = "length"): this {
+    if ((v & 0xffff) !== v) this.range(field, v, 16);
+    this.buf[at] = v >>> 8;
+    this.buf[at + 1] = v;
+    return this;
+  }
+
+  /** Overwrites one byte at `at`; range-checked. */
+  patch8(at: number, v: number, field = "u8"): this {
+    if ((v & 0xff) !== v) this.range(field, v, 8);
+    this.buf[at] = v;
+    return this;
+  }
+
+  /**
+   * The bytes written so far. No copy: the buffer itself when it is exactly full (no `subarray`, which
+   * would force V8 to move a small array off its heap), else a view; copy it before writing more.
+   */
+  finish(): Uint8Array {
+    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+  }
+}

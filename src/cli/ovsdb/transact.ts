@@ -1,0 +1,195 @@
+/**
+ * The transaction commands of `ovn-ts ovsdb`: `transact`, `query`, `dump`, `wait`, `lock`, `steal`, `unlock`.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { type Datum, compareAtoms, compareUtf8, datumFromJson } from "../../ovsdb/schema/datum.js";
+import { type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
+import type { Atom } from "../../ovsdb/schema/types.js";
+import { parseJson } from "../../ovsdb/wire/json.js";
+import { OvsdbError, errorToJson } from "../../ovsdb/wire/errors.js";
+import type { TableUpdates2 } from "../../ovsdb/wire/operations.js";
+import { ovsJson } from "../../ovsdb/text/json.js";
+import type { Table } from "../../ovsdb/text/table.js";
+import { withProgress } from "../io.js";
+import { type Context, Fatal, openRpc, receiveFailure, tableHint, unconstrained } from "./context.js";
+import { columnOrder, fetchSchema } from "./schema.js";
+
+/** Reads a transaction argument: JSON text, `@FILE` or `-` (standard input). */
+export async function readTransaction(ctx: Context, text: string): Promise<unknown> {
+  let source = text;
+  if (text === "-") source = await ctx.io.readStdin();
+  else if (text.startsWith("@")) {
+    try {
+      source = readFileSync(text.slice(1), "utf8");
+    } catch (e) {
+      throw new Fatal(`${text.slice(1)}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return parseJson(source);
+  } catch (e) {
+    const shown = source.length > 60 ? `${source.slice(0, 60)}...` : source;
+    throw new Fatal(`"${shown}": ${(e as Error).message}`);
+  }
+}
+
+/** `transact` / `query` (a query ends in "abort"): prints the results. */
+export async function transact(ctx: Context, args: string[], query: boolean): Promise<number> {
+  const txn = await readTransaction(ctx, args[args.length - 1]!);
+  if (!Array.isArray(txn) || txn.length === 0 || typeof txn[0] !== "string") throw new Fatal("not a valid OVSDB query");
+  const ops = txn.slice(1);
+  if (query) ops.push({ op: "abort" });
+  await openRpc(ctx, 1, "database", args, txn[0]);
+  let result: unknown[];
+  try {
+    result = await withProgress(ctx.io, `ovn-ts ovsdb: ${query ? "query" : "transact"} of ${ops.length} operation(s)`, ctx.client!.transactRaw(txn[0], ops));
+  } catch (e) {
+    if (e instanceof OvsdbError) throw new Fatal(`transaction returned error: ${ovsJson(errorToJson(e))}`);
+    throw e;
+  }
+  if (query) {
+    const abortIdx = ops.length - 1;
+    const last = result[abortIdx] as { error?: unknown } | null | undefined;
+    if (result.length === abortIdx + 1 && last && typeof last === "object" && last.error === "aborted") result = result.slice(0, abortIdx);
+  }
+  ctx.io.out(ovsJson(result, { pretty: ctx.style.pretty }) + "\n");
+  return 0;
+}
+
+/** `ovsdb_datum_compare_3way`: size first, then keys, then values. */
+export function compareDatums(a: Datum, b: Datum): number {
+  const ea = entriesOf(a);
+  const eb = entriesOf(b);
+  if (ea.length !== eb.length) return ea.length < eb.length ? -1 : 1;
+  for (let i = 0; i < ea.length; i++) {
+    const c = compareAtoms(ea[i]![0], eb[i]![0]);
+    if (c) return c;
+  }
+  for (let i = 0; i < ea.length; i++) {
+    const va = ea[i]![1];
+    const vb = eb[i]![1];
+    if (va === undefined || vb === undefined) return 0;
+    const c = compareAtoms(va, vb);
+    if (c) return c;
+  }
+  return 0;
+}
+
+/** The elements of a datum as key/value pairs (value undefined for a set). */
+export function entriesOf(d: Datum): [Atom, Atom | undefined][] {
+  if (d === undefined) return [];
+  if (d instanceof Map) return [...d.entries()];
+  if (Array.isArray(d)) return d.map((a) => [a, undefined]);
+  return [[d as Atom, undefined]];
+}
+
+/** `dump [TABLE [COLUMN...]]`: every table's rows, in ovsdb-client's orders. */
+export async function dump(ctx: Context, args: string[]): Promise<number> {
+  const { json, schema } = await fetchSchema(ctx);
+  let tables: string[];
+  let custom: string[] | undefined;
+  if (args.length > 0) {
+    if (!schema.tables.has(args[0]!)) {
+      const hint = await tableHint(ctx, schema, args[0]!);
+      if (hint) ctx.hints.push(hint);
+      throw new Fatal(`No table "${args[0]}" found.`);
+    }
+    tables = [args[0]!];
+    if (args.length > 1) {
+      const ts = schema.tables.get(args[0]!)!;
+      custom = [];
+      for (const c of args.slice(1)) {
+        if (!columnOf(ts, c)) throw new Fatal(`Table "${args[0]}" has no column ${c}.`);
+        if (!custom.includes(c)) custom.push(c);
+      }
+    }
+  } else {
+    tables = [...schema.tables.keys()].sort(compareUtf8);
+  }
+  const columnsOf = (t: string) => (custom ?? columnOrder(json, t)).filter((c) => c !== "_version");
+  const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columnsOf(t) }));
+  const reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
+  if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
+  tables.forEach((t, i) => {
+    const r = reply[i] as { rows?: unknown } | null;
+    if (!r || typeof r !== "object" || !Array.isArray(r.rows)) throw new Fatal(`${t} table reply is not an object with a "rows" member array: ${ovsJson(r)}`);
+    ctx.io.out(dumpTable(schema.tables.get(t)!, columnsOf(t), r.rows as Record<string, unknown>[], ctx));
+  });
+  return 0;
+}
+
+/** One table of `dump`: its caption and rows. */
+export function dumpTable(ts: TableSchema, cols: string[], rows: Record<string, unknown>[], ctx: Context): string {
+  const columns = [...cols].sort(compareUtf8).map((c) => columnOf(ts, c)!);
+  const data = rows.map((row, y) =>
+    columns.map((c) => {
+      const j = row[c.name];
+      if (j === undefined) throw new Fatal(`row ${y} in table ${ts.name} response lacks ${c.name} column`);
+      return { json: j, native: datumFromJson(unconstrained(c.type), j) };
+    }),
+  );
+  const order = data.map((_, i) => i);
+  const cmp = (a: number, b: number, uuidPass: boolean) => {
+    for (let x = 0; x < columns.length; x++) {
+      if ((columns[x]!.type.key.type === "uuid") !== uuidPass) continue;
+      const c = compareDatums(data[a]![x]!.native, data[b]![x]!.native);
+      if (c) return c;
+    }
+    return 0;
+  };
+  order.sort((a, b) => cmp(a, b, false) || cmp(a, b, true));
+  const table: Table = {
+    caption: `${ts.name} table`,
+    headings: columns.map((c) => c.name),
+    rows: order.map((y) => data[y]!.map((d, x) => ({ json: d.json, type: columns[x]!.type }))),
+  };
+  return ctx.printer.format(table);
+}
+
+/** `wait DATABASE STATE`: waits until the database is `added`, `connected` or `removed`. */
+export async function waitCommand(ctx: Context, args: string[]): Promise<number> {
+  const [database, state] = args.length === 3 ? [args[1]!, args[2]!] : [args[0]!, args[1]!];
+  if (!["added", "connected", "removed"].includes(state)) throw new Fatal(`${state}: unknown state (use "added" or "connected" or "removed")`);
+  const reached = (rows: Map<string, { name?: unknown; connected?: unknown }>) => {
+    const row = [...rows.values()].find((r) => r.name === database);
+    return state === "removed" ? !row : state === "added" ? !!row : row?.connected === true;
+  };
+  const rows = new Map<string, { name?: unknown; connected?: unknown }>();
+  return new Promise<number>((resolve, reject) => {
+    const apply = (u: TableUpdates2) => {
+      for (const [uuid, ch] of Object.entries(u["Database"] ?? {})) {
+        if ("delete" in ch) rows.delete(uuid);
+        else if ("modify" in ch) rows.set(uuid, { ...rows.get(uuid), ...(ch.modify as object) });
+        else rows.set(uuid, ("initial" in ch ? ch.initial : ch.insert) as object);
+      }
+      if (reached(rows)) resolve(0);
+    };
+    ctx.client!.monitor("_Server", { Database: { columns: ["name", "connected"] } }, { onUpdate2: apply }).then((s) => apply(s.updates as TableUpdates2), reject);
+  });
+}
+
+/** `lock` / `steal` / `unlock LOCK`: prints the lock's notifications until interrupted. */
+export async function lockCommand(ctx: Context, args: string[], op: "lock" | "steal" | "unlock"): Promise<number> {
+  const id = args[0]!;
+  // As ovsdb-client: print the reply, then every lock notification (method, then params), and keep
+  // the session (and so the lock) until interrupted.
+  for (const ev of ["locked", "stolen"] as const) {
+    ctx.client!.on(ev, (lockId) => ctx.io.out(`${ev}\n${ovsJson([lockId])}\n`));
+  }
+  const reply = await ctx.client!.call(op, [id]);
+  ctx.io.out(`${ovsJson(reply, { pretty: ctx.style.pretty })}\n`);
+  return new Promise<number>((resolve) => {
+    ctx.client!.once("disconnected", (err) => {
+      // closing after an interrupt (or a closed stdout) is not a failed receive
+      if (ctx.io.signal?.aborted) return resolve(0);
+      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
+      resolve(1);
+    });
+    const signal = ctx.io.signal;
+    if (!signal) return resolve(0);
+    if (signal.aborted) return resolve(0);
+    signal.addEventListener("abort", () => resolve(0), { once: true });
+  });
+}

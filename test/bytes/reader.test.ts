@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { DecodeError, Reader } from "../../src/bytes/index.js";
+
+function thrown(f: () => unknown): DecodeError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DecodeError) return e;
+    throw e;
+  }
+  throw new Error("did not throw");
+}
+
+describe("Reader", () => {
+  // 0xab | 0x1234 | 0x56789a | 0xdeadbeef | 0x0102030405060708 | LE 0x1234 | LE 0xdeadbeef
+  const bytes = Uint8Array.from([0xab, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 0x34, 0x12, 0xef, 0xbe, 0xad, 0xde]);
+
+  it("reads big- and little-endian integers", () => {
+    const r = new Reader(bytes, "test");
+    expect([r.u8(), r.u16(), r.u24(), r.u32(), r.u64(), r.u16("x", true), r.u32("x", true)]).toEqual([0xab, 0x1234, 0x56789a, 0xdeadbeef, 0x0102030405060708n, 0x1234, 0xdeadbeef]);
+    expect(r.remaining).toBe(0);
+  });
+
+  it("reads from a sub-view of a larger buffer (DataView from byteOffset) and reports absolute offsets", () => {
+    const big = new Uint8Array(32);
+    big.set(bytes, 5);
+    const r = new Reader(big.subarray(5, 5 + bytes.length), "test", 100);
+    r.skip(1);
+    expect(r.u16()).toBe(0x1234);
+    const sub = r.sub(3, "vni", "geneve");
+    expect([sub.u24(), sub.offset, sub.protocol]).toEqual([0x56789a, 106, "geneve"]);
+    const e = thrown(() => sub.u8("flags"));
+    expect([e.protocol, e.offset, e.reason]).toEqual(["geneve", 106, "truncated flags: need 1 byte(s), have 0"]);
+    expect(r.take(4, "word")).toEqual(bytes.subarray(6, 10));
+  });
+
+  it("narrows to a length-delimited part and widens back", () => {
+    const r = new Reader(bytes, "test");
+    const saved = r.narrow(3, "part");
+    expect(r.u16()).toBe(0xab12);
+    const e = thrown(() => r.u16("field"));
+    expect([e.offset, e.reason]).toEqual([2, "truncated field: need 2 byte(s), have 1"]);
+    r.widen(saved);
+    expect(r.u16()).toBe(0x3456);
+    expect(thrown(() => r.narrow(100, "options")).reason).toBe("truncated options: need 100 byte(s), have 20");
+  });
+
+  it("every read past the end is a DecodeError naming what was read, never a RangeError", () => {
+    for (let n = 0; n < 8; n++) {
+      const r = new Reader(bytes.subarray(0, n), "proto", 7);
+      for (const read of [() => r.u64("cookie"), () => r.take(n + 1, "payload"), () => r.skip(n + 1), () => r.str(n + 1)]) {
+        const e = thrown(read);
+        expect(e.protocol).toBe("proto");
+        expect(e.offset).toBe(7);
+      }
+    }
+    expect(thrown(() => new Reader(bytes, "p").need(-1, "x")).reason).toBe("truncated x: need -1 byte(s), have 24");
+  });
+
+  it("reads NUL-padded strings", () => {
+    expect(new Reader(Uint8Array.from([0x62, 0x72, 0x30, 0, 0x41, 0]), "t").str(6)).toBe("br0");
+    expect(new Reader(Uint8Array.from([0x62, 0x72]), "t").str(2)).toBe("br");
+  });
+
+  it("walks 8-byte-aligned type-length-value properties (OpenFlow 1.3.5 §7.5.1)", () => {
+    // type 1 len 6 (2 body bytes, 2 padding) | type 2 len 8 | type 3 len 4 with padding cut at the end
+    const tlv = Uint8Array.from([0, 1, 0, 6, 0xaa, 0xbb, 0, 0, 0, 2, 0, 8, 1, 2, 3, 4, 0, 3, 0, 4]);
+    const got = [...new Reader(tlv, "openflow").properties("property")].map((p) => [p.type, Array.from(p.body.rest())]);
+    expect(got).toEqual([[1, [0xaa, 0xbb]], [2, [1, 2, 3, 4]], [3, []]]);
+    const bad = thrown(() => [...new Reader(Uint8Array.from([0, 1, 0, 3]), "openflow", 10).properties("property")]);
+    expect([bad.offset, bad.reason]).toEqual([12, "property length 3 < 4"]);
+    const over = thrown(() => [...new Reader(Uint8Array.from([0, 1, 0, 9, 0]), "openflow").properties("property")]);
+    expect(over.reason).toBe("truncated property: need 9 byte(s), have 5");
+  });
+});
