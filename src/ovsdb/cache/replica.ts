@@ -289,11 +289,10 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
             onUpdate: (u) => this.onUpdate1(u),
             onUpdate2: (u, txn) => this.onUpdate2(u, txn),
           },
-          { method, onResync: (s) => this.onResync(s), onLost: (e) => this.onMonitorLost(start.id, e) },
+          { method, onStart: (s) => this.loadSnapshot(s, "initial"), onResync: (s) => this.onResync(s), onLost: (e) => this.onMonitorLost(start.id, e) },
         );
         this.monitorId = start.id;
         this._method = method;
-        this.loadSnapshot(start, "initial");
         this.setHealth("ready");
         return;
       } catch (e) {
@@ -537,10 +536,9 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
           this.database,
           method === "monitor" ? this.plainRequests() : this.requests(),
           { onUpdate: (u) => this.onUpdate1(u), onUpdate2: (u, txn) => this.onUpdate2(u, txn) },
-          { method, onResync: (s) => this.onResync(s), onLost: (err) => this.onMonitorLost(start.id, err) },
+          { method, onStart: (s) => this.onResync({ ...s, found: false }), onResync: (s) => this.onResync(s), onLost: (err) => this.onMonitorLost(start.id, err) },
         );
         this.monitorId = start.id;
-        this.onResync({ ...start, found: false });
         return;
       } catch (err) {
         if ((err instanceof ConnectionClosedError || err instanceof RequestTimeoutError) && (this.client.state as ClientState) !== "closed" && !this.closed) {

@@ -628,6 +628,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       lastTxnId?: string;
       id?: string;
       onResync?: (start: MonitorStart) => void;
+      /**
+       * Called with the initial contents as soon as the reply is read, before any notification
+       * that follows it reaches the handlers. Without it, a notification sent right after the
+       * reply may reach the handlers before the caller has the returned contents.
+       */
+      onStart?: (start: MonitorStart) => void;
       /** Called once if the monitor is lost for good (see {@link MonitorState}). */
       onLost?: (error: Error) => void;
     } = {},
@@ -651,9 +657,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     try {
       const held = entry.held;
       const start = await this.startMonitor(this.rpc, entry, options.lastTxnId);
-      // The caller loads `start` when this promise settles; updates that came with or right after
-      // the reply are delivered once that continuation has run.
-      setImmediate(() => this.release(entry, held));
+      // The initial contents first (when the caller takes them here), then the notifications that
+      // came with or after the reply, in order.
+      options.onStart?.(start);
+      this.release(entry, held);
       return start;
     } catch (e) {
       entry.held = undefined;

@@ -142,14 +142,19 @@ describe("OvsdbClient: updates that arrive with a monitor's start reply", () => 
   const update = (id: string, name: string) =>
     JSON.stringify({ id: null, method: "update2", params: [id, { t: { [name]: { insert: { name } } } }] });
 
-  it("delivers an update sent in the same read as the monitor reply after the caller has the reply", async () => {
+  it("delivers an update sent in the same read as the monitor reply after onStart has the reply", async () => {
     const c = await connectTo((req, conn) => {
-      if (req.method === "monitor_cond") conn.send(reply(req.id, {}) + update("m", "u1"));
+      if (req.method === "monitor_cond") conn.send(reply(req.id, { t: { r0: { initial: { name: "r0" } } } }) + update("m", "u1"));
     });
     const events: string[] = [];
-    await c.monitor("db", { t: {} }, { onUpdate2: (u) => events.push(Object.keys(u["t"] ?? {}).join()) }, { id: "m" });
-    events.push("start");
-    await expect.poll(() => events).toEqual(["start", "u1"]);
+    const start = await c.monitor(
+      "db",
+      { t: {} },
+      { onUpdate2: (u) => events.push(Object.keys(u["t"] ?? {}).join()) },
+      { id: "m", onStart: (s) => events.push(`start:${Object.keys((s.updates as Record<string, object>)["t"] ?? {}).join()}`) },
+    );
+    expect(Object.keys((start.updates as Record<string, object>)["t"] ?? {})).toEqual(["r0"]);
+    await expect.poll(() => events).toEqual(["start:r0", "u1"]);
   });
 
   it("delivers an update sent with the reply of a monitor re-issued after monitor_canceled after onResync", async () => {
