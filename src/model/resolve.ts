@@ -409,7 +409,9 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     else throw e;
   };
   // 1. Fixed addresses, in file order.
-  for (const x of claims) {
+  const position = new Map(manifest.objects.map((o, i) => [o, i]));
+  const inFileOrder = [...claims].sort((a, b) => position.get(a.object)! - position.get(b.object)!);
+  for (const x of inFileOrder) {
     if (x.ips === undefined && x.mac === undefined) continue;
     if ((x.ips ?? []).some((ip) => !bigOf(ip))) {
       for (const ip of x.ips ?? []) if (!bigOf(ip)) issue(x.fieldObject, x.ipField, { kind: "bad-value", value: ip, reason: "not an IP address" });
