@@ -16,9 +16,10 @@ import { optionHint } from "./suggest.js";
 export function applyUsage(): string {
   return `usage: ovn-ts apply [--db=REMOTE] [--sb=REMOTE] -f FILE_OR_DIR [-f ...] [--dry-run] [--prune] [--max-ops=N]
 
-Applies Kube-OVN manifests (kubeovn.io/v1 Vpc and Subnet, v1 Namespace and Pod; multi-document
-YAML; a directory means its .yaml/.yml/.json files) to an OVN Northbound database, naming the
-rows as Kube-OVN does (external_ids:vendor=kube-ovn). Prints one line per object and a summary.
+Applies Kube-OVN manifests (kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool,
+OvnEip, OvnFip, OvnSnatRule, OvnDnatRule; v1 Namespace, Pod, Node; multi-document YAML; a
+directory means its .yaml/.yml/.json files) to an OVN Northbound database, naming the rows as
+Kube-OVN does (external_ids:vendor=kube-ovn). Prints one line per object and a summary.
 
   --db=REMOTE     Northbound DB (default: $OVN_NB_DB or unix:/var/run/ovn/ovnnb_db.sock)
   --sb=REMOTE     also write the Southbound Chassis rows of the files' Nodes (as their
