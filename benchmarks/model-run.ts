@@ -3,7 +3,8 @@
  * `npx vite-node benchmarks/model-run.ts [PODS]` (default 10,000) builds a manifest of 20 subnets
  * (one namespace each) and PODS pods on 200 nodes, then against a real `ovsdb-server` prints the
  * parse time, the first apply, and a no-op re-apply from a fresh process state (new controller,
- * addresses read back from the database). `GUARDS=0` applies without `wait` guards.
+ * addresses read back from the database). `GUARDS=0` applies without `wait` guards. `NODES=1` adds
+ * the `join` subnet and the 200 `Node` objects (join ports, port groups, policies).
  *
  * @module
  */
@@ -15,6 +16,10 @@ import { startOvsdbServer } from "../src/testing/index.js";
 const pods = Number(process.argv[2] ?? 10_000);
 let text = "";
 for (let s = 0; s < 20; s++) text += `---\napiVersion: v1\nkind: Namespace\nmetadata: { name: ns${s} }\n---\napiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: s${s} }\nspec: { cidrBlock: 10.${100 + s}.0.0/16, namespaces: [ns${s}] }\n`;
+if (process.env["NODES"] === "1") {
+  text += "---\napiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: join }\nspec: { cidrBlock: 100.64.0.0/16 }\n";
+  for (let n = 0; n < 200; n++) text += `---\napiVersion: v1\nkind: Node\nmetadata: { name: node${n} }\nstatus: { addresses: [{ type: InternalIP, address: 192.168.${n >> 8}.${n & 255} }] }\n`;
+}
 for (let i = 0; i < pods; i++) text += `---\napiVersion: v1\nkind: Pod\nmetadata: { name: p${i}, namespace: ns${i % 20} }\nspec: { nodeName: node${i % 200} }\n`;
 let t0 = performance.now();
 const { objects, issues } = parseManifestText(text, "bench.yaml");

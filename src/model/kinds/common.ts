@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NbPlan, PlanStep } from "../../ovn/controller/index.js";
+import { MissingReferenceError, type NbPlan, type PlanStep } from "../../ovn/controller/index.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
 
 /** A unit of work: one object's calls, its estimated operation count and its primary row (`["", ""]`: none). */
@@ -68,18 +68,67 @@ export function routerChildren(p: NbPlan, router: string, column: string, table:
   return out;
 }
 
-/**
- * Makes the owned policies of `router` that `mine` selects exactly `want`: each ensured (keyed by
- * priority and match, as Kube-OVN keys them), the other selected ones removed.
- */
-export function syncPolicies(p: NbPlan, router: string, mine: (ext: ReadonlyMap<string, string>) => boolean, want: readonly PolicySpec[]): void {
-  const keys = new Set(want.map((w) => `${w.priority}\u0000${w.match}`));
-  for (const row of routerChildren(p, router, "policies", "Logical_Router_Policy")) {
-    if (!mine(extOf(row))) continue;
-    if (!keys.has(`${row["priority"] as number}\u0000${row["match"] as string}`)) p.remove("Logical_Router_Policy", row);
+/** Per plan: owned rows of a table indexed by each `external_ids` pair (`key=value`), built once from the replica. */
+const indexes = new WeakMap<NbPlan, Map<string, Map<string, Row[]>>>();
+
+/** The owned rows of `table` whose `external_ids[key]` is `value` (an index built once per plan: no scan per object). */
+export function ownedByExternalId(p: NbPlan, table: string, key: string, value: string): readonly Row[] {
+  let perPlan = indexes.get(p);
+  if (!perPlan) indexes.set(p, (perPlan = new Map()));
+  let idx = perPlan.get(table);
+  if (!idx) {
+    idx = new Map();
+    for (const row of p.db.owned(table)) {
+      for (const [k, v] of extOf(row)) {
+        const list = idx.get(`${k}\u0000${v}`);
+        if (list) list.push(row);
+        else idx.set(`${k}\u0000${v}`, [row]);
+      }
+    }
+    perPlan.set(table, idx);
   }
+  return (idx.get(`${key}\u0000${value}`) ?? []).filter((r) => !p.isDeleted(r["_uuid"] as string));
+}
+
+/** The owned router `name` (a replica row) or the reference of the one this plan creates. */
+function routerRef(p: NbPlan, name: string): Row | string {
+  const lr = p.db.allByName("Logical_Router", name).find((r) => p.db.owns(r));
+  if (lr) return lr;
+  const pending = p.pending("Logical_Router", name);
+  if (pending === undefined) throw new MissingReferenceError("Logical_Router", name, "Logical_Router_Policy");
+  return pending;
+}
+
+/**
+ * Makes the owned policies of `router` marked `external_ids[marker[0]] = marker[1]` (and accepted
+ * by `mine`) exactly `want`: matched by priority and match (as Kube-OVN keys them) and changed in
+ * place, created, or removed. Reads an index built once per plan, so thousands of objects each
+ * with a few policies on one router cost no scan of the router's policies per object.
+ */
+export function syncPolicies(p: NbPlan, router: string, marker: readonly [key: string, value: string], mine: (ext: ReadonlyMap<string, string>) => boolean, want: readonly PolicySpec[]): void {
+  const key = (priority: number, match: string) => `${priority}\u0000${match}`;
+  const have = new Map<string, Row>();
+  for (const row of ownedByExternalId(p, "Logical_Router_Policy", marker[0], marker[1])) {
+    if (!mine(extOf(row))) continue;
+    const k = key(row["priority"] as number, row["match"] as string);
+    if (have.has(k)) p.remove("Logical_Router_Policy", row);
+    else have.set(k, row);
+  }
+  const wanted = new Set(want.map((w) => key(w.priority, w.match)));
+  for (const [k, row] of have) if (!wanted.has(k)) p.remove("Logical_Router_Policy", row);
+  let lr: Row | string | undefined;
   for (const w of want) {
-    p.ensurePolicy(router, { priority: w.priority, match: w.match, action: w.action, nexthops: [...(w.nexthops ?? [])], external_ids: w.external_ids } as Parameters<NbPlan["ensurePolicy"]>[1]);
+    const spec = { priority: w.priority, match: w.match, action: w.action, nexthops: [...(w.nexthops ?? [])], external_ids: w.external_ids };
+    const row = have.get(key(w.priority, w.match));
+    if (row) {
+      p.change("Logical_Router_Policy", row, spec);
+      continue;
+    }
+    lr ??= routerRef(p, router);
+    const ref = p.create("Logical_Router_Policy", `${router}:${key(w.priority, w.match)}`, spec, { display: `${router} priority=${w.priority},match=${JSON.stringify(w.match)}` });
+    // Another writer adding the same policy meanwhile changes the router's set: fail and rebuild.
+    if (typeof lr !== "string") p.guardColumn("Logical_Router", lr, "policies");
+    p.link("Logical_Router", lr, "policies", ref);
   }
 }
 

@@ -55,7 +55,7 @@ export function buildSubnetRouting(p: NbPlan, model: ResolvedModel, s: ResolvedS
   buildLocalnet(p, s);
   if (s.vpc !== DEFAULT_VPC) return;
   const name = s.object.name;
-  syncPolicies(p, DEFAULT_VPC, (ext) => ext.get("subnet") === name && !ext.has("node"), subnetPolicies(model, s));
+  syncPolicies(p, DEFAULT_VPC, ["subnet", name], (ext) => !ext.has("node"), subnetPolicies(model, s));
   const routes = defaultRoutes(s);
   if (s.object.name !== NODE_SWITCH) return;
   const want = new Set(routes.map((r) => `${r.ip_prefix}\u0000${r.nexthop}`));
