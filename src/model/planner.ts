@@ -14,7 +14,7 @@ import type { Row } from "../ovsdb/schema/datum.js";
 import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
 import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
 import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
-import { EXTERNAL_SUBNET, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
+import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
 import { localnetPortName } from "./kinds/underlay.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
@@ -194,7 +194,10 @@ function podUnit(x: ResolvedPod): Unit {
 /** The units of the model, in dependency order (routers, switches, ports). */
 function unitsOf(model: ResolvedModel): Unit[] {
   return [
-    ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => void p.ensureRouter(name) })),
+    ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => {
+      p.ensureRouter(name);
+      dropExternal(p, name, model.nat);
+    } })),
     ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR, model)),
     ...externalUnits(model.nat),
     ...model.pods.map(podUnit),
@@ -220,7 +223,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel): PruneTarget[] {
     ...model.subnets.filter((s) => s.underlay).map((s) => localnetPortName(s.object.name)),
     ...externals.map((x) => switchRouterPortName(x.subnet.object.name, x.vpc)),
   ]);
-  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat, model.vpcs), ...gatewayPruneTargets(ctl.db, model)];
+  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model)];
   const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     if (lsps.has(row["name"] as string)) continue;

@@ -64,6 +64,15 @@ describe.each(BACKENDS)("OVN NAT kinds on %s", (kind) => {
     // The EIP addresses read back from the NAT rules: the same files send nothing.
     const q = await applyOnce(db, manifestOf(NAT_BASE + SNAT), { prune: true });
     expect(q.sent).toEqual([]);
+    // Without the SNAT rule, then without enableExternal: its NAT row, then the VPC's external ports go.
+    const noSnat = await applyOnce(db, manifestOf(NAT_BASE), { prune: true });
+    expect(noSnat.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["ovnsnatrule/snat1 deleted"]);
+    expect(await nbctl(db, "lr-nat-list", "vpc1")).toBe("");
+    const internal = await applyOnce(db, manifestOf(NAT_BASE.replace("spec: { enableExternal: true }\n", "")));
+    expect(internal.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/vpc1 configured"]);
+    expect(await names(db, "Logical_Router_Port")).not.toContain("vpc1-external");
+    expect(await names(db, "Logical_Switch_Port")).not.toContain("external-vpc1");
+    expect(await names(db, "Gateway_Chassis")).toEqual([]);
   });
 });
 

@@ -291,6 +291,15 @@ export function externalUnits(nat: ResolvedNat | undefined): ModelUnit[] {
   });
 }
 
+/** Removes the external connection (router port `VPC-external` and switch port `external-VPC`) of a VPC that no longer has `enableExternal`, as Kube-OVN's `handleDelVpcExternalSubnet`. */
+export function dropExternal(p: NbPlan, vpc: string, nat: ResolvedNat | undefined): void {
+  if (nat?.externals.some((x) => x.vpc === vpc)) return;
+  const lrp = p.db.byName("Logical_Router_Port", externalRouterPortName(vpc));
+  if (lrp && p.db.owns(lrp)) p.deleteNamed("Logical_Router_Port", externalRouterPortName(vpc));
+  const lsp = p.db.byName("Logical_Switch_Port", switchRouterPortName(EXTERNAL_SUBNET, vpc));
+  if (lsp && p.db.owns(lsp)) p.deleteNamed("Logical_Switch_Port", switchRouterPortName(EXTERNAL_SUBNET, vpc));
+}
+
 /** The units of FIPs, SNATs and DNATs (after the pods: a distributed FIP names its pod's port). */
 export function natUnits(nat: ResolvedNat | undefined): ModelUnit[] {
   if (!nat) return [];
@@ -327,8 +336,8 @@ export function natUnits(nat: ResolvedNat | undefined): ModelUnit[] {
   return out;
 }
 
-/** NAT rules and DNAT load balancers of objects absent from the model (`--prune`), and external router ports of VPCs no longer external. */
-export function natPruneTargets(db: ControlledDb, nat: ResolvedNat | undefined, vpcs: readonly string[]): PruneTarget[] {
+/** NAT rules and DNAT load balancers of objects absent from the model (`--prune`). */
+export function natPruneTargets(db: ControlledDb, nat: ResolvedNat | undefined): PruneTarget[] {
   const fips = new Set(nat?.fips.map((f) => f.object.name));
   const snats = new Set(nat?.snats.map((s) => s.object.name));
   const dnats = new Set(nat?.dnats.map((d) => d.object.name));
@@ -343,17 +352,6 @@ export function natPruneTargets(db: ControlledDb, nat: ResolvedNat | undefined, 
   for (const row of db.owned("Load_Balancer")) {
     const d = extOf(row).get("ovn_dnat");
     if (d !== undefined && !dnats.has(d)) out.push({ table: "Load_Balancer", row, ref: `ovndnatrule/${d}` });
-  }
-  // The external connection of a VPC that no longer has enableExternal (its router stays).
-  const external = new Set(nat?.externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name)));
-  for (const vpc of vpcs) {
-    const lrp = externalRouterPortName(vpc);
-    const row = db.byName("Logical_Router_Port", lrp);
-    if (row && db.owns(row) && !external.has(lrp)) {
-      out.push({ table: "Logical_Router_Port", row, ref: `vpc/${vpc}` });
-      const lsp = db.byName("Logical_Switch_Port", switchRouterPortName(EXTERNAL_SUBNET, vpc));
-      if (lsp && db.owns(lsp)) out.push({ table: "Logical_Switch_Port", row: lsp, ref: `vpc/${vpc}` });
-    }
   }
   return out;
 }
