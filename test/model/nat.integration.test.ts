@@ -22,6 +22,10 @@ describe.each(BACKENDS)("OVN NAT kinds on %s", (kind) => {
     backend = await startBackend(kind);
     const db = backend.unix;
     const all = manifestOf(NAT_BASE + FIP + SNAT + DNAT);
+    // A dry run plans everything in one plan (routers, ports and rules still pending) and sends nothing.
+    const dry = await applyOnce(db, all, { dryRun: true });
+    expect(dry.sent).toEqual([]);
+    expect(dry.r.counts.created).toBe(dry.r.objects.length);
     const first = await applyOnce(db, all);
     expect(first.r.objects.filter((o) => !o.ref.startsWith("pod/") && !o.ref.startsWith("node/")).map((o) => `${o.ref} ${o.action}`)).toEqual([
       "vpc/ovn-cluster created",

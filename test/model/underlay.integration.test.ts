@@ -71,6 +71,10 @@ describe.each(BACKENDS)("underlay subnets on %s", (kind) => {
     expect(pruned.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["subnet/under deleted"]);
     expect(await names(db, "Logical_Switch")).toEqual(["under-lg"]);
     expect(await names(db, "Logical_Switch_Port")).toEqual(["localnet.under-lg", "under-lg-ovn-cluster"]);
+    // The last subnet gone: its switch, ports, router port and router policy go; the router stays (no subnet uses it: pruned too).
+    const none = await applyOnce(db, manifestOf(net(20, false).replace(/---\napiVersion: kubeovn.io\/v1\nkind: Subnet\nmetadata: \{ name: under-lg \}\n[^\n]*\n/, "")), { prune: true });
+    expect(none.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`).sort()).toEqual(["subnet/under-lg deleted", "vpc/ovn-cluster deleted"]);
+    for (const t of ["Logical_Switch", "Logical_Switch_Port", "Logical_Router_Port", "Logical_Router", "Logical_Router_Policy"]) expect(await nbctl(db, "--bare", "--columns=_uuid", "list", t)).toBe("");
   });
 });
 
