@@ -171,3 +171,47 @@ describe.each(BACKENDS)("nodes on %s", (kind) => {
     expect(last.sent).toEqual([]);
   });
 });
+
+describe("nodes, dual stack (embedded)", () => {
+  let backend: Backend | undefined;
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  it("a dual-stack join subnet gives each node an IPv4 and an IPv6 join IP, policies per family, and both default routes", { timeout: 60_000 }, async () => {
+    backend = await startBackend("embedded");
+    const db = backend.unix;
+    const text = `apiVersion: kubeovn.io/v1
+kind: Subnet
+metadata: { name: join }
+spec: { cidrBlock: "100.64.0.0/16,fd00:100:64::/112" }
+---
+apiVersion: kubeovn.io/v1
+kind: Subnet
+metadata: { name: ovn-default }
+spec: { cidrBlock: "10.16.0.0/16,fd00:10:16::/112", default: true }
+---
+apiVersion: v1
+kind: Node
+metadata: { name: n1 }
+status: { addresses: [{ type: InternalIP, address: 192.168.0.11 }, { type: InternalIP, address: "fc00::11" }] }
+`;
+    await applyOnce(db, manifestOf(text));
+    expect((await nbctl(db, "lsp-get-addresses", "node-n1")).trim()).toMatch(/^00:00:00:[0-9a-f:]{8} 100\.64\.0\.2 fd00:100:64::2$/);
+    expect(await lines(db, "lr-policy-list", "ovn-cluster")).toEqual([
+      "Routing Policies",
+      "31000 ip4.dst == 10.16.0.0/16 allow",
+      "31000 ip4.dst == 100.64.0.0/16 allow",
+      "31000 ip6.dst == fd00:100:64::/112 allow",
+      "31000 ip6.dst == fd00:10:16::/112 allow",
+      "30000 ip4.dst == 192.168.0.11 reroute 100.64.0.2",
+      "30000 ip6.dst == fc00::11 reroute fd00:100:64::2",
+      "29000 ip4.src == $ovn.default.n1_ip4 reroute 100.64.0.2",
+      "29000 ip6.src == $ovn.default.n1_ip6 reroute fd00:100:64::2",
+    ]);
+    expect(await lines(db, "lr-route-list", "ovn-cluster")).toEqual(["IPv4 Routes", "Route Table <main>:", "0.0.0.0/0 100.64.0.1 dst-ip", "IPv6 Routes", "Route Table <main>:", "::/0 fd00:100:64::1 dst-ip"]);
+    expect(await nbctl(db, "--bare", "--columns=external_ids", "find", "Logical_Router_Policy", 'match="ip6.dst == fc00::11"')).toBe("address-family=6 node=n1 vendor=kube-ovn\n");
+    expect((await applyOnce(db, manifestOf(text))).sent).toEqual([]);
+  });
+});
