@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { ControlledDb } from "../../src/ovn/controller/index.js";
-import { KUBE_OVN_IDENTITY, applyChassis, resolveModel } from "../../src/model/index.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, applyChassis, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
 import { OvsdbClient } from "../../src/ovsdb/index.js";
 import { run } from "../../src/testing/index.js";
 import { BACKENDS, type Backend, nbctl, startBackend } from "../ovn/controller/support.js";
@@ -213,5 +213,58 @@ status: { addresses: [{ type: InternalIP, address: 192.168.0.11 }, { type: Inter
     expect(await lines(db, "lr-route-list", "ovn-cluster")).toEqual(["IPv4 Routes", "Route Table <main>:", "0.0.0.0/0 100.64.0.1 dst-ip", "IPv6 Routes", "Route Table <main>:", "::/0 fd00:100:64::1 dst-ip"]);
     expect(await nbctl(db, "--bare", "--columns=external_ids", "find", "Logical_Router_Policy", 'match="ip6.dst == fc00::11"')).toBe("address-family=6 node=n1 vendor=kube-ovn\n");
     expect((await applyOnce(db, manifestOf(text))).sent).toEqual([]);
+  });
+});
+
+describe("node validation", () => {
+  const load = (text: string) => parseManifestText(text, "m.yaml").issues.map(formatIssue);
+  const resolveIssues = (text: string) => {
+    try {
+      resolveModel(manifestOf(text));
+    } catch (e) {
+      if (e instanceof InvalidManifestError) return e.issues.map(formatIssue);
+      throw e;
+    }
+    return [];
+  };
+  it("refuses unsupported node fields and annotations and bad addresses, naming object and field", () => {
+    expect(
+      load(`apiVersion: v1
+kind: Node
+metadata:
+  name: n1
+  annotations: { ovn.kubernetes.io/tunnel_interface: eth0 }
+spec: { podCIDR: 10.0.0.0/24 }
+status:
+  addresses: [{ type: ExternalIP, address: 1.2.3.4 }, { type: InternalIP, address: 10.0.0.300 }]
+`),
+    ).toEqual([
+      "m.yaml:6 (document 1): node/n1: spec: field not supported by this model",
+      "m.yaml:5 (document 1): node/n1: metadata.annotations.ovn.kubernetes.io/tunnel_interface: field not supported by this model",
+      'm.yaml:8 (document 1): node/n1: status.addresses.0.type: value "ExternalIP" not supported: only InternalIP (and Hostname) addresses are supported',
+      'm.yaml:8 (document 1): node/n1: status.addresses.1.address: invalid value "10.0.0.300": not an IP address',
+    ]);
+  });
+  it("a node without the join subnet, two nodes on one chassis, a centralized subnet naming an unknown node or outside the default VPC", () => {
+    const n = (name: string, ch: string) => `---\napiVersion: v1\nkind: Node\nmetadata: { name: ${name}, annotations: { ovn.kubernetes.io/chassis: ${ch} } }\n`;
+    expect(resolveIssues(`${n("n1", "c1")}${n("n2", "c1")}`)).toEqual([
+      "m.yaml:2 (document 1): node/n1: metadata.name: subnet join is not defined",
+      "m.yaml:6 (document 2): node/n2: metadata.name: subnet join is not defined",
+      'm.yaml:6 (document 2): node/n2: metadata.annotations.ovn.kubernetes.io/chassis: invalid value "c1": node n1 has the same chassis',
+    ]);
+    expect(
+      resolveIssues(`apiVersion: kubeovn.io/v1
+kind: Vpc
+metadata: { name: v1 }
+---
+apiVersion: kubeovn.io/v1
+kind: Subnet
+metadata: { name: s1 }
+spec: { cidrBlock: 10.1.0.0/24, vpc: v1, gatewayType: centralized, gatewayNode: ghost }
+`),
+    ).toEqual([
+      'm.yaml:5 (document 2): subnet/s1: spec.gatewayType: value "centralized" not supported: a centralized gateway is a subnet of the default VPC (Kube-OVN\'s custom VPCs route through their own gateways)',
+      "m.yaml:5 (document 2): subnet/s1: spec.gatewayNode: node ghost is not defined",
+    ]);
   });
 });
