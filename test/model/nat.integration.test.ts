@@ -80,6 +80,28 @@ describe.each(BACKENDS)("OVN NAT kinds on %s", (kind) => {
   });
 });
 
+describe("EIP addresses across re-applies (embedded)", () => {
+  let backend: Backend | undefined;
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  it("an EIP without a fixed address keeps the one its NAT rule or DNAT load balancer has when another EIP sorts before it", { timeout: 60_000 }, async () => {
+    backend = await startBackend("embedded");
+    const db = backend.unix;
+    const base = NAT_BASE.replace("spec: { v4Ip: 172.18.0.12, type: nat }", "spec: { type: nat }").replace("spec: { externalSubnet: external, v4Ip: 172.18.0.10 }", "spec: { externalSubnet: external }");
+    const eipA = "---\napiVersion: kubeovn.io/v1\nkind: OvnEip\nmetadata: { name: eip-a }\nspec: {}\n";
+    await applyOnce(db, manifestOf(base + FIP + DNAT));
+    const before = await lines(db, "lr-nat-list", "vpc1");
+    const lb = await lines(db, "lb-list");
+    const again = await applyOnce(db, manifestOf(base + FIP + DNAT + eipA));
+    expect(again.sent).toEqual([]);
+    expect(await lines(db, "lr-nat-list", "vpc1")).toEqual(before);
+    expect(await lines(db, "lb-list")).toEqual(lb);
+  });
+});
+
 describe("NAT validation", () => {
   const issues = (text: string) => {
     try {

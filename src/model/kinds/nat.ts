@@ -356,7 +356,7 @@ export function natPruneTargets(db: ControlledDb, nat: ResolvedNat | undefined):
   return out;
 }
 
-/** Addresses the model's EIPs and external router ports already have, from NAT rules (`ovn_eip`) and router ports, by owner name. */
+/** Addresses the model's EIPs and external router ports already have, from NAT rules and DNAT load balancers (`ovn_eip`) and router ports, by owner name. */
 export function existingNatAddresses(db: ControlledDb): Map<string, { ips: string[]; mac?: string }> {
   const out = new Map<string, { ips: string[]; mac?: string }>();
   for (const row of db.owned("NAT")) {
@@ -365,6 +365,18 @@ export function existingNatAddresses(db: ControlledDb): Map<string, { ips: strin
     const ip = row["external_ip"] as string;
     const cur = out.get(eip) ?? { ips: [] };
     if (!cur.ips.includes(ip) && !cur.ips.some((x) => ipFamily(x) === ipFamily(ip))) cur.ips.push(ip);
+    out.set(eip, cur);
+  }
+  // An EIP used only by DNAT rules: its address is the host of their load balancers' VIPs.
+  for (const row of db.owned("Load_Balancer")) {
+    const eip = extOf(row).get("ovn_eip");
+    const vips = row["vips"];
+    if (eip === undefined || !(vips instanceof Map)) continue;
+    const cur = out.get(eip) ?? { ips: [] };
+    for (const vip of vips.keys() as Iterable<string>) {
+      const ip = vip.startsWith("[") ? vip.slice(1, vip.indexOf("]")) : vip.split(":")[0]!;
+      if (ipFamily(ip) !== undefined && !cur.ips.some((x) => ipFamily(x) === ipFamily(ip))) cur.ips.push(ip);
+    }
     out.set(eip, cur);
   }
   for (const row of db.owned("Logical_Router_Port")) {
