@@ -7,19 +7,23 @@
  */
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import { NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
-import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
+import { ControlledDb } from "../ovn/controller/index.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { optionHint } from "./suggest.js";
 
 /** Usage of `ovn-ts apply`. */
 export function applyUsage(): string {
-  return `usage: ovn-ts apply [--db=REMOTE] -f FILE_OR_DIR [-f ...] [--dry-run] [--prune] [--max-ops=N]
+  return `usage: ovn-ts apply [--db=REMOTE] [--sb=REMOTE] -f FILE_OR_DIR [-f ...] [--dry-run] [--prune] [--max-ops=N]
 
-Applies Kube-OVN manifests (kubeovn.io/v1 Vpc and Subnet, v1 Namespace and Pod; multi-document
-YAML; a directory means its .yaml/.yml/.json files) to an OVN Northbound database, naming the
-rows as Kube-OVN does (external_ids:vendor=kube-ovn). Prints one line per object and a summary.
+Applies Kube-OVN manifests (kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool,
+OvnEip, OvnFip, OvnSnatRule, OvnDnatRule; v1 Namespace, Pod, Node; multi-document YAML; a
+directory means its .yaml/.yml/.json files) to an OVN Northbound database, naming the rows as
+Kube-OVN does (external_ids:vendor=kube-ovn). Prints one line per object and a summary.
 
   --db=REMOTE     Northbound DB (default: $OVN_NB_DB or unix:/var/run/ovn/ovnnb_db.sock)
+  --sb=REMOTE     also write the Southbound Chassis rows of the files' Nodes (as their
+                  ovn-controllers would register them, tagged vendor=kube-ovn)
   -f, --filename  a manifest file or directory (repeatable)
   --dry-run       print what would change, send nothing
   --prune         delete owned routers, switches and ports the files no longer have
@@ -42,6 +46,7 @@ Exit status (as kubectl diff): 0 nothing would change, 1 something would, 2 erro
 
 interface Args {
   readonly db: string;
+  readonly sb: string | undefined;
   readonly files: readonly string[];
   readonly dryRun: boolean;
   readonly prune: boolean;
@@ -52,12 +57,13 @@ interface Args {
 
 function parseArgs(argv: readonly string[], diff: boolean): Args {
   let db = process.env["OVN_NB_DB"] ?? "unix:/var/run/ovn/ovnnb_db.sock";
+  let sb: string | undefined;
   const files: string[] = [];
   let dryRun = false;
   let prune = false;
   let verbose = false;
   let maxOps: number | undefined;
-  const known = diff ? ["--help", "--db", "--filename", "--prune", "--verbose"] : ["--help", "--db", "--filename", "--dry-run", "--prune", "--max-ops"];
+  const known = diff ? ["--help", "--db", "--filename", "--prune", "--verbose"] : ["--help", "--db", "--sb", "--filename", "--dry-run", "--prune", "--max-ops"];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (name: string): string => {
@@ -65,9 +71,11 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
       if (v === undefined) throw new UsageError(`option '${name}' requires an argument`);
       return v;
     };
-    if (a === "--help" || a === "-h") return { db, files, dryRun, prune, verbose, maxOps, help: true };
+    if (a === "--help" || a === "-h") return { db, sb, files, dryRun, prune, verbose, maxOps, help: true };
     if (a.startsWith("--db=")) db = a.slice(5);
     else if (a === "--db") db = value(a);
+    else if (!diff && a.startsWith("--sb=")) sb = a.slice(5);
+    else if (!diff && a === "--sb") sb = value(a);
     else if (a === "-f" || a === "--filename") files.push(value(a));
     else if (a.startsWith("--filename=")) files.push(a.slice(11));
     else if (a.startsWith("-f") && a.length > 2) files.push(a.slice(a[2] === "=" ? 3 : 2));
@@ -82,7 +90,7 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
     else throw new UsageError(`unexpected argument '${a}' (manifests are given with -f)`);
   }
   if (files.length === 0) throw new UsageError("must specify -f FILE_OR_DIR");
-  return { db, files, dryRun, prune, verbose, maxOps, help: false };
+  return { db, sb, files, dryRun, prune, verbose, maxOps, help: false };
 }
 
 function reportInvalid(io: CliIo, cmd: string, e: InvalidManifestError): void {
@@ -153,6 +161,20 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
       }
       const suffix = args.dryRun ? " (dry run)" : "";
       for (const o of r.objects) io.out(`${o.ref} ${o.action}${suffix}\n`);
+      if (args.sb !== undefined) {
+        const sbClient = await OvsdbClient.connect(args.sb);
+        try {
+          const sb = await ControlledDb.open(sbClient, { database: "OVN_Southbound", identity: KUBE_OVN_IDENTITY, tables: ["Chassis", "Chassis_Private", "Encap"] });
+          try {
+            const ch = await applyChassis(sb, model.nodes ?? [], { prune: args.prune, dryRun: args.dryRun });
+            for (const [names, action] of [[ch.created, "created"], [ch.configured, "configured"], [ch.deleted, "deleted"]] as const) for (const n of names) io.out(`chassis/${n} ${action}${suffix}\n`);
+          } finally {
+            await sb.close();
+          }
+        } finally {
+          sbClient.close();
+        }
+      }
       const c = r.counts;
       io.out(`${c.created} created, ${c.configured} configured, ${c.unchanged} unchanged, ${c.deleted} deleted${suffix}\n`);
       return 0;

@@ -48,7 +48,7 @@ function describe(p: ManifestProblem): string {
     case "not-an-object":
       return "not an object (a mapping with apiVersion, kind and metadata)";
     case "unknown-kind":
-      return `unknown kind ${p.apiVersion}/${p.objectKind} (supported: kubeovn.io/v1 Vpc and Subnet, v1 Namespace and Pod)`;
+      return `unknown kind ${p.apiVersion}/${p.objectKind} (supported: kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool, OvnEip, OvnFip, OvnSnatRule and OvnDnatRule; v1 Namespace, Pod and Node)`;
     case "unsupported-field":
       return "field not supported by this model";
     case "unsupported-value":

@@ -1,6 +1,7 @@
 /**
- * The Kube-OVN network model: Kube-OVN `Vpc` and `Subnet` and core `Namespace` and `Pod`
- * manifests, read and validated ({@link loadManifests}, {@link resolveModel}), named as Kube-OVN
+ * The Kube-OVN network model: Kube-OVN `Vpc`, `Subnet`, `Vlan`, `ProviderNetwork`, `IP`,
+ * `IPPool`, `OvnEip`, `OvnFip`, `OvnSnatRule`, `OvnDnatRule` and core `Namespace`, `Pod` and
+ * `Node` manifests, read and validated ({@link loadManifests}, {@link resolveModel}), named as Kube-OVN
  * names their OVN rows, and planned onto the Northbound database through the controller layer
  * ({@link applyModel}). The `ovn-ts apply` and `ovn-ts diff` commands are built on it.
  *
@@ -24,3 +25,11 @@ export { OVN_ANNOTATION_PREFIX, POD_ANNOTATIONS, loadManifests, manifestFiles, p
 export { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, DEFAULT_SUBNET, DEFAULT_VPC, EXTERNAL_IDS, KUBE_OVN_IDENTITY, KUBE_OVN_VENDOR, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, podPortName, routerPortName, switchRouterPortName } from "./naming.js";
 export { type ExistingAddresses, type ResolveOptions, type ResolvedModel, type ResolvedPod, type ResolvedSubnet, resolveModel } from "./resolve.js";
 export { type ApplyModelOptions, type ApplyModelResult, type ObjectAction, type ObjectOutcome, type SubnetAcl, applyModel, existingAddresses, privateSubnetAcls } from "./planner.js";
+export { type ModelUnit, type NatSpec, type PolicySpec, type PruneTarget } from "./kinds/common.js";
+export { type FieldReader, type KindReader } from "./load.js";
+export { type ChassisResult, EXTERNAL_GW_LABEL, NODE_ANNOTATIONS, type NodeObject, POLICY_PRIORITY, type ResolvedNode, applyChassis, nodePortGroupName, nodePortName, subnetNodePortGroupName } from "./kinds/node.js";
+export { type ProviderNetworkObject, type ResolvedUnderlay, type VlanObject, localnetPortName } from "./kinds/underlay.js";
+export { type IpObject, type IpPoolObject, MAX_POOL_ADDRESSES, type PoolRange, poolAddresses, poolEntry } from "./kinds/ip.js";
+export { EXTERNAL_SUBNET, type OvnDnatRuleObject, type OvnEipObject, type OvnFipObject, type OvnSnatRuleObject, type ResolvedEip, type ResolvedExternal, type ResolvedNat, externalRouterPortName, orderGatewayChassis } from "./kinds/nat.js";
+export { subnetPolicies } from "./kinds/gateway.js";
+export { type ExtraKindObject } from "./kinds/types.js";

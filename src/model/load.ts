@@ -17,6 +17,8 @@ import { join } from "node:path";
 import jsyaml from "js-yaml";
 import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "yaml";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
+import { podPoolEntries } from "./kinds/ip.js";
+import { KIND_READERS } from "./kinds/readers.js";
 import type { GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
 
 /** The annotation prefix Kube-OVN reads on pods. */
@@ -27,6 +29,7 @@ export const POD_ANNOTATIONS = {
   ipAddress: "ovn.kubernetes.io/ip_address",
   macAddress: "ovn.kubernetes.io/mac_address",
   logicalSwitch: "ovn.kubernetes.io/logical_switch",
+  ipPool: "ovn.kubernetes.io/ip_pool",
 } as const;
 
 /** The files `-f PATH` names: the file, or a directory's `.yaml`/`.yml`/`.json` files, sorted. */
@@ -155,8 +158,45 @@ function lineOf(doc: Document, lc: LineCounter, path: readonly string[]): number
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/**
+ * What a kind's reader (src/model/kinds) gets to read and check one document's fields: each
+ * method reports a wrong value as an issue naming the field and returns a neutral value.
+ */
+export interface FieldReader {
+  /** Reports a problem of the field at `path` (empty: the object). */
+  issue(path: readonly string[], problem: ManifestProblem): void;
+  /** Reports every key of the mapping at `path` not in `allowed` as unsupported. */
+  only(path: readonly string[], allowed: readonly string[]): void;
+  /** The raw value at `path`. */
+  get(path: readonly string[]): unknown;
+  /** A string (missing: `undefined`, or an issue when `required`). */
+  str(path: readonly string[], required?: boolean): string | undefined;
+  /** A boolean (missing: false). */
+  bool(path: readonly string[]): boolean;
+  /** An integer (missing: `undefined`). */
+  int(path: readonly string[]): number | undefined;
+  /** A list of strings (missing: empty). */
+  strings(path: readonly string[]): string[];
+  /** A mapping of strings (missing: empty). */
+  stringMap(path: readonly string[]): Record<string, string>;
+  /** Where the field at `path` (or the object) was read. */
+  source(path?: readonly string[]): Source;
+}
+
+/** A kind of the model read by a module of src/model/kinds: its API version, allowed metadata keys and field reader. */
+export interface KindReader {
+  /** `apiVersion`. */
+  readonly apiVersion: string;
+  /** `kind`. */
+  readonly kind: string;
+  /** The `metadata` keys it accepts (besides `name`). */
+  readonly metadata: readonly string[];
+  /** Reads the document (its `spec` and the rest) into an object; issues go through `r`. */
+  read(r: FieldReader, name: string, labels: Readonly<Record<string, string>>, source: Source): ModelObject | undefined;
+}
+
 /** Reads one document into an object, collecting issues. */
-class ObjectReader {
+class ObjectReader implements FieldReader {
   readonly issues: ManifestIssue[] = [];
   private object: { kind: string; name: string } | undefined;
 
@@ -171,28 +211,39 @@ class ObjectReader {
     private readonly index: number,
   ) {}
 
-  private source(path: readonly string[] = []): Source {
+  source(path: readonly string[] = []): Source {
     return { file: this.file, document: this.index, line: this.lineOf(path) };
   }
 
-  private issue(path: readonly string[], problem: ManifestProblem): void {
+  issue(path: readonly string[], problem: ManifestProblem): void {
     this.issues.push({ source: this.source(path), ...(this.object ? { object: this.object } : {}), ...(path.length ? { field: path.join(".") } : {}), problem });
   }
 
-  private get(path: readonly string[]): Json | undefined {
+  get(path: readonly string[]): Json | undefined {
     let v: Json | undefined = this.js;
     for (const k of path) {
-      if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
-      v = v[k];
+      if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
+      else if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+      else v = v[k];
     }
     return v;
   }
 
   /** Flags every key of the mapping at `path` not in `allowed`. */
-  private only(path: readonly string[], allowed: readonly string[]): void {
+  only(path: readonly string[], allowed: readonly string[]): void {
     const v = this.get(path);
     if (v === null || typeof v !== "object" || Array.isArray(v)) return;
     for (const k of Object.keys(v)) if (!allowed.includes(k)) this.issue([...path, k], { kind: "unsupported-field" });
+  }
+
+  int(path: readonly string[]): number | undefined {
+    const v = this.get(path);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: "expected an integer" });
+      return undefined;
+    }
+    return v;
   }
 
   private map(path: readonly string[]): { [k: string]: Json } | undefined {
@@ -205,7 +256,7 @@ class ObjectReader {
     return v;
   }
 
-  private str(path: readonly string[], required = false): string | undefined {
+  str(path: readonly string[], required = false): string | undefined {
     const v = this.get(path);
     if (v === undefined || v === null || v === "") {
       if (required) this.issue(path, { kind: "missing-field" });
@@ -218,7 +269,7 @@ class ObjectReader {
     return v;
   }
 
-  private bool(path: readonly string[]): boolean {
+  bool(path: readonly string[]): boolean {
     const v = this.get(path);
     if (v === undefined || v === null) return false;
     if (typeof v !== "boolean") {
@@ -228,7 +279,7 @@ class ObjectReader {
     return v;
   }
 
-  private strings(path: readonly string[]): string[] {
+  strings(path: readonly string[]): string[] {
     const v = this.get(path);
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
@@ -238,7 +289,7 @@ class ObjectReader {
     return v as string[];
   }
 
-  private stringMap(path: readonly string[]): Record<string, string> {
+  stringMap(path: readonly string[]): Record<string, string> {
     const m = this.map(path) ?? {};
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(m)) {
@@ -258,6 +309,15 @@ class ObjectReader {
     const name = this.str(["metadata", "name"], true);
     if (!apiVersion || !kind) return undefined;
     const key = `${apiVersion}/${kind}`;
+    const extra = KIND_READERS.find((k) => `${k.apiVersion}/${k.kind}` === key);
+    if (extra) {
+      this.object = { kind, name: name ?? "?" };
+      if (name !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) this.issue(["metadata", "name"], { kind: "bad-value", value: name, reason: "not a DNS-1123 name" });
+      this.only(["metadata"], ["name", ...extra.metadata]);
+      const labels = this.stringMap(["metadata", "labels"]);
+      if (name === undefined) return undefined;
+      return extra.read(this, name, labels, this.source());
+    }
     if (!["kubeovn.io/v1/Vpc", "kubeovn.io/v1/Subnet", "v1/Namespace", "v1/Pod"].includes(key)) {
       this.issue(["kind"], { kind: "unknown-kind", apiVersion, objectKind: kind });
       return undefined;
@@ -271,9 +331,11 @@ class ObjectReader {
     const source = this.source();
     if (name === undefined) return undefined;
     switch (kind) {
-      case "Vpc":
-        this.only(["spec"], []);
-        return { kind: "Vpc", name, source };
+      case "Vpc": {
+        this.only(["spec"], ["enableExternal"]);
+        const enableExternal = this.bool(["spec", "enableExternal"]);
+        return { kind: "Vpc", name, ...(enableExternal ? { enableExternal } : {}), source };
+      }
       case "Namespace":
         return { kind: "Namespace", name, labels, source };
       case "Subnet":
@@ -285,18 +347,23 @@ class ObjectReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider"]);
+    const provider = this.str([...s, "provider"]);
+    if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
+    const vlan = this.str([...s, "vlan"]);
+    const logicalGateway = this.bool([...s, "logicalGateway"]);
+    if (logicalGateway && vlan === undefined) this.issue([...s, "logicalGateway"], { kind: "bad-value", value: "true", reason: "logicalGateway applies to an underlay subnet (spec.vlan)" });
     const protocol = this.str([...s, "protocol"]);
     if (protocol !== undefined && !["IPv4", "IPv6", "Dual"].includes(protocol)) this.issue([...s, "protocol"], { kind: "bad-value", value: protocol, reason: "expected IPv4, IPv6 or Dual" });
     const gatewayType = this.str([...s, "gatewayType"]) ?? "distributed";
     if (gatewayType !== "distributed" && gatewayType !== "centralized") this.issue([...s, "gatewayType"], { kind: "bad-value", value: gatewayType, reason: "expected distributed or centralized" });
-    else if (gatewayType === "centralized")
-      this.issue([...s, "gatewayType"], { kind: "unsupported-value", value: gatewayType, reason: "centralized gateways need the model's nodes (join IPs, reroute policies), not supported yet" });
     const priv = this.bool([...s, "private"]);
     const allowSubnets = this.strings([...s, "allowSubnets"]);
     if (allowSubnets.length && !priv) this.issue([...s, "allowSubnets"], { kind: "bad-value", value: allowSubnets.join(","), reason: "allowSubnets only applies to a private subnet" });
     const gatewayNode = this.str([...s, "gatewayNode"]) ?? "";
     if (gatewayNode !== "" && gatewayType !== "centralized") this.issue([...s, "gatewayNode"], { kind: "bad-value", value: gatewayNode, reason: "only a centralized subnet has a gateway node" });
+    if (gatewayType === "centralized" && gatewayNode === "") this.issue([...s, "gatewayNode"], { kind: "missing-field" });
+    if (gatewayNode.includes(":")) this.issue([...s, "gatewayNode"], { kind: "unsupported-value", value: gatewayNode, reason: "node:egress-IP gateway entries are not supported (list node names)" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);
     if (cidrBlock === undefined) return undefined;
     return {
@@ -314,6 +381,8 @@ class ObjectReader {
       natOutgoing: this.bool([...s, "natOutgoing"]),
       private: priv,
       allowSubnets,
+      ...(vlan !== undefined ? { vlan } : {}),
+      ...(logicalGateway ? { logicalGateway } : {}),
       source,
     };
   }
@@ -332,6 +401,7 @@ class ObjectReader {
       ipAddress: ip === undefined ? undefined : ip.split(",").map((x) => x.trim()).filter((x) => x !== ""),
       macAddress: ann[POD_ANNOTATIONS.macAddress],
       logicalSwitch: ann[POD_ANNOTATIONS.logicalSwitch],
+      ...(ann[POD_ANNOTATIONS.ipPool] !== undefined ? { ipPool: podPoolEntries(ann[POD_ANNOTATIONS.ipPool]!) } : {}),
       nodeName: this.str(["spec", "nodeName"]),
       source,
     };

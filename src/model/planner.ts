@@ -12,6 +12,11 @@
 import { type NbController, type NbPlan, type Plan, type PlanStep, onlyKeys } from "../ovn/controller/index.js";
 import type { Row } from "../ovsdb/schema/datum.js";
 import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
+import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
+import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
+import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
+import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
+import { localnetPortName } from "./kinds/underlay.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
 
@@ -58,12 +63,7 @@ export interface ApplyModelResult {
 }
 
 /** A unit of work: one object's calls, its estimated operation count and its primary row. */
-interface Unit {
-  readonly ref: string;
-  readonly weight: number;
-  readonly primary: readonly [table: string, name: string];
-  readonly build: (p: NbPlan) => void;
-}
+type Unit = ModelUnit;
 
 /** The addresses the controller's pod ports already have (for {@link resolveModel}'s `existing`), read from the replica. */
 export function existingAddresses(ctl: NbController): ExistingAddresses {
@@ -71,13 +71,16 @@ export function existingAddresses(ctl: NbController): ExistingAddresses {
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     const ext = row["external_ids"] as ReadonlyMap<string, string>;
     const subnet = ext.get(EXTERNAL_IDS.logicalSwitch);
-    if (!ext.has(EXTERNAL_IDS.pod) || subnet === undefined) continue;
+    const name = row["name"] as string;
+    if (subnet === undefined || !(ext.has(EXTERNAL_IDS.pod) || name.startsWith("node-"))) continue;
     const a = row["addresses"];
     const first = (Array.isArray(a) ? a[0] : a) as string | undefined;
     const parts = first?.trim().split(/\s+/) ?? [];
     if (parts.length < 2) continue;
-    out.set(row["name"] as string, { subnet, mac: parts[0]!, ips: parts.slice(1) });
+    out.set(name, { subnet, mac: parts[0]!, ips: parts.slice(1) });
   }
+  // EIPs (from their NAT rules) and VPC external router ports.
+  for (const [owner, a] of existingNatAddresses(ctl.db)) if (!out.has(owner)) out.set(owner, { subnet: owner.endsWith(`-${EXTERNAL_SUBNET}`) ? EXTERNAL_SUBNET : "", mac: a.mac ?? "", ips: a.ips });
   return out;
 }
 
@@ -129,7 +132,7 @@ export function privateSubnetAcls(s: ResolvedSubnet, nodeSwitchCidr: string, wit
   return out;
 }
 
-function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string): Unit {
+function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedModel): Unit {
   const ls = s.object.name;
   const lr = s.vpc;
   const lrp = routerPortName(lr, ls);
@@ -149,13 +152,21 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string): Unit {
         }),
       });
       const exists = p.db.byName("Logical_Router_Port", lrp) !== undefined;
-      p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
-      p.ensureSwitchPort(ls, switchRouterPortName(ls, lr), {
-        type: "router",
-        addresses: ["router"],
-        options: onlyKeys({ "router-port": lrp }),
-        external_ids: { [EXTERNAL_IDS.logicalSwitch]: ls },
-      });
+      if (s.routed) {
+        p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
+        p.ensureSwitchPort(ls, switchRouterPortName(ls, lr), {
+          type: "router",
+          addresses: ["router"],
+          options: onlyKeys({ "router-port": lrp }),
+          external_ids: { [EXTERNAL_IDS.logicalSwitch]: ls },
+        });
+      } else {
+        // An underlay subnet without logicalGateway is routed by the physical gateway, not joined to the router.
+        if (exists && p.db.owns(p.db.byName("Logical_Router_Port", lrp)!)) p.deleteNamed("Logical_Router_Port", lrp);
+        const lsp = p.db.byName("Logical_Switch_Port", switchRouterPortName(ls, lr));
+        if (lsp && p.db.owns(lsp)) p.deleteNamed("Logical_Switch_Port", switchRouterPortName(ls, lr));
+      }
+      buildSubnetRouting(p, model, s);
       // ACLs owned by the switch (external_ids:parent=SWITCH, as Kube-OVN): set exactly, none when not private.
       // `tier` is not in every bundled model's types; the server's own schema checks every column.
       p.setAcls({ switch: ls }, ls, acls(p.db.has("ACL", "tier")) as unknown as Parameters<NbPlan["setAcls"]>[2]);
@@ -183,19 +194,36 @@ function podUnit(x: ResolvedPod): Unit {
 /** The units of the model, in dependency order (routers, switches, ports). */
 function unitsOf(model: ResolvedModel): Unit[] {
   return [
-    ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => void p.ensureRouter(name) })),
-    ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR)),
+    ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => {
+      p.ensureRouter(name);
+      dropExternal(p, name, model.nat);
+    } })),
+    ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR, model)),
+    ...externalUnits(model.nat),
     ...model.pods.map(podUnit),
+    ...nodeUnits(model),
+    ...natUnits(model.nat),
   ];
 }
 
-/** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name. */
-function pruneTargets(ctl: NbController, model: ResolvedModel): { table: string; row: Row; ref: string }[] {
+/** The tables `--prune` deletes from, children before parents. */
+const PRUNE_TABLES = ["NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"];
+
+/** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name, and the rows of the kinds of src/model/kinds whose objects are gone. */
+function pruneTargets(ctl: NbController, model: ResolvedModel): PruneTarget[] {
   const lrs = new Set(model.vpcs);
   const lss = new Set(model.subnets.map((s) => s.object.name));
-  const lrps = new Set(model.subnets.map((s) => routerPortName(s.vpc, s.object.name)));
-  const lsps = new Set([...model.subnets.map((s) => switchRouterPortName(s.object.name, s.vpc)), ...model.pods.map((x) => x.port)]);
-  const out: { table: string; row: Row; ref: string }[] = [];
+  const routed = model.subnets.filter((s) => s.routed);
+  const externals = model.nat?.externals ?? [];
+  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name))]);
+  const lsps = new Set([
+    ...routed.map((s) => switchRouterPortName(s.object.name, s.vpc)),
+    ...model.pods.map((x) => x.port),
+    ...(model.nodes ?? []).map((n) => n.port),
+    ...model.subnets.filter((s) => s.underlay).map((s) => localnetPortName(s.object.name)),
+    ...externals.map((x) => switchRouterPortName(x.subnet.object.name, x.vpc)),
+  ]);
+  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model)];
   const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     if (lsps.has(row["name"] as string)) continue;
@@ -211,13 +239,17 @@ function pruneTargets(ctl: NbController, model: ResolvedModel): { table: string;
   }
   for (const row of ctl.db.owned("Logical_Switch")) if (!lss.has(row["name"] as string)) out.push({ table: "Logical_Switch", row, ref: `subnet/${row["name"] as string}` });
   for (const row of ctl.db.owned("Logical_Router")) if (!lrs.has(row["name"] as string)) out.push({ table: "Logical_Router", row, ref: `vpc/${row["name"] as string}` });
-  return out;
+  const seen = new Set<string>();
+  return out.filter((t) => !seen.has(t.row["_uuid"] as string) && seen.add(t.row["_uuid"] as string));
 }
 
 /** Steps that only add or remove a child reference on its parent (a switch's or router's `ports`): consequences of the child's own step. */
 function isLinkOnly(s: PlanStep): boolean {
-  return s.kind === "update" && (s.table === "Logical_Switch" || s.table === "Logical_Router") && s.columns.every((c) => c === "ports");
+  return s.kind === "update" && (s.table === "Logical_Switch" || s.table === "Logical_Router") && s.columns.every((c) => LINK_COLUMNS.has(c));
 }
+
+/** Parent columns that only list children made by their own steps. */
+const LINK_COLUMNS = new Set(["ports", "policies", "nat", "static_routes"]);
 
 /**
  * Brings the Northbound database to `model` through `ctl`: sends one reconcile per chunk of at
@@ -228,13 +260,6 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   const max = options.maxOperations ?? 2000;
   if (!(max >= 20)) throw new RangeError(`maxOperations must be at least 20, got ${max}`);
   const units = unitsOf(model);
-  const owner = new Map<string, string>(); // table\0name -> object ref
-  for (const u of units) owner.set(`${u.primary[0]}\u0000${u.primary[1]}`, u.ref);
-  for (const s of model.subnets) {
-    const ref = objectRef(s.object);
-    owner.set(`Logical_Router_Port\u0000${routerPortName(s.vpc, s.object.name)}`, ref);
-    owner.set(`Logical_Switch_Port\u0000${switchRouterPortName(s.object.name, s.vpc)}`, ref);
-  }
   const stepsOf = new Map<string, PlanStep[]>();
   const deleted = new Map<string, PlanStep[]>();
   const plans: Plan[] = [];
@@ -243,35 +268,49 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   const targets = options.prune ? pruneTargets(ctl, model) : [];
   const targetRefs = new Map<string, string>(targets.map((t) => [t.row["_uuid"] as string, t.ref]));
 
-  const record = (plan: Plan): void => {
+  /** The steps each unit made: the plan's steps from..to, recorded while building (a retried build starts over). */
+  type Range = { readonly ref: string; readonly from: number; readonly to: number };
+  const record = (plan: Plan, ranges: readonly Range[]): void => {
     plans.push(plan);
     operations += plan.operations.length;
-    for (const s of plan.steps) {
-      if (isLinkOnly(s)) continue;
-      if (s.kind === "delete") {
-        const ref = targetRefs.get(s.uuid) ?? owner.get(`${s.table}\u0000${s.key}`) ?? `${s.table}/${s.key}`;
+    const refAt: (string | undefined)[] = [];
+    for (const r of ranges) for (let i = r.from; i < r.to; i++) refAt[i] = r.ref;
+    plan.steps.forEach((s, i) => {
+      if (isLinkOnly(s)) return;
+      const unitRef = refAt[i];
+      if (s.kind === "delete" && unitRef === undefined) {
+        const ref = targetRefs.get(s.uuid) ?? `${s.table}/${s.key}`;
         const list = deleted.get(ref) ?? [];
         list.push(s);
         deleted.set(ref, list);
-        continue;
+        return;
       }
-      const ref = owner.get(`${s.table}\u0000${s.key}`);
-      if (ref === undefined) continue;
-      const list = stepsOf.get(ref) ?? [];
+      if (unitRef === undefined) return;
+      const list = stepsOf.get(unitRef) ?? [];
       list.push(s);
-      stepsOf.set(ref, list);
-    }
+      stepsOf.set(unitRef, list);
+    });
   };
 
   // Chunks: objects until the estimated operations reach the budget; then the prune deletions.
-  type Build = (p: NbPlan) => void;
+  type Build = (p: NbPlan, ranges: Range[]) => void;
   const chunks: { label: string; build: Build; size: number }[] = [];
   let cur: Unit[] = [];
   let weight = 0;
   const flush = () => {
     if (!cur.length) return;
     const batch = cur;
-    chunks.push({ label: `apply ${batch[0]!.ref}..${batch[batch.length - 1]!.ref}`, build: (p) => batch.forEach((u) => u.build(p)), size: batch.length });
+    chunks.push({
+      label: `apply ${batch[0]!.ref}..${batch[batch.length - 1]!.ref}`,
+      build: (p, ranges) => {
+        for (const u of batch) {
+          const from = stepCount(p);
+          u.build(p);
+          ranges.push({ ref: u.ref, from, to: stepCount(p) });
+        }
+      },
+      size: batch.length,
+    });
     cur = [];
     weight = 0;
   };
@@ -288,7 +327,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
       label: "prune",
       size: 0,
       build: (p) => {
-        for (const t of ["Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"])
+        for (const t of PRUNE_TABLES)
           ctl.sweeper.sweep(p, { table: t, keep: () => false, filter: (r) => uuids.has(r["_uuid"] as string) });
       },
     });
@@ -299,13 +338,18 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   if (options.dryRun) {
     // Nothing is sent, so later chunks could not see earlier ones: one plan holds everything.
     const p = ctl.plan("apply --dry-run");
-    for (const c of chunks) c.build(p);
-    record(p.build());
+    const ranges: Range[] = [];
+    for (const c of chunks) c.build(p, ranges);
+    record(p.build(), ranges);
     options.onProgress?.(total, total);
   } else {
     for (const c of chunks) {
-      const r = await ctl.reconcile(c.label, c.build);
-      record(r.plan);
+      let ranges: Range[] = [];
+      const r = await ctl.reconcile(c.label, (p) => {
+        ranges = [];
+        c.build(p, ranges);
+      });
+      record(r.plan, ranges);
       if (r.sent) transactions++;
       done += c.size;
       options.onProgress?.(done, total);
@@ -314,9 +358,15 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
 
   const objects: ObjectOutcome[] = [];
   const counts: Record<ObjectAction, number> = { created: 0, configured: 0, unchanged: 0, deleted: 0 };
-  for (const u of units) {
+  const firstOf = new Map<string, Unit>();
+  for (const u of units) if (!firstOf.has(u.ref)) firstOf.set(u.ref, u); // a VPC's external connection is a second unit of the VPC
+  for (const u of firstOf.values()) {
     const steps = stepsOf.get(u.ref) ?? [];
-    const action: ObjectAction = steps.some((s) => s.kind === "create" && s.table === u.primary[0] && s.key === u.primary[1]) ? "created" : steps.length ? "configured" : "unchanged";
+    const created =
+      u.primary[1] === ""
+        ? steps.length > 0 && steps.every((s) => s.kind === "create" || (s.kind === "update" && u.primary[0] === "NAT"))
+        : steps.some((s) => s.kind === "create" && s.table === u.primary[0] && s.key === u.primary[1]);
+    const action: ObjectAction = created ? "created" : steps.length ? "configured" : "unchanged";
     counts[action]++;
     objects.push({ ref: u.ref, action, steps });
   }

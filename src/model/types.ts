@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ExtraKindObject } from "./kinds/types.js";
 
 /** Where an object (or a field of it) was read: file, 0-based document index in the file, 1-based line. */
 export interface Source {
@@ -22,6 +23,11 @@ export interface VpcObject {
   readonly kind: "Vpc";
   /** `metadata.name`: the logical router's name. */
   readonly name: string;
+  /**
+   * `spec.enableExternal`: connect the router to the external subnet (`external`) through a
+   * gateway port `VPC-external`, as Kube-OVN's `handleAddVpcExternalSubnet` does (src/model/kinds/nat.ts).
+   */
+  readonly enableExternal?: boolean;
   /** Where it was read. */
   readonly source: Source;
 }
@@ -62,6 +68,10 @@ export interface SubnetObject {
   readonly private: boolean;
   /** `spec.allowSubnets`. */
   readonly allowSubnets: readonly string[];
+  /** `spec.vlan`: the `Vlan` of an underlay subnet (a localnet port on the switch; src/model/kinds/underlay.ts). */
+  readonly vlan?: string;
+  /** `spec.logicalGateway`: an underlay subnet that is still joined to its VPC's router. */
+  readonly logicalGateway?: boolean;
   /** Where it was read. */
   readonly source: Source;
 }
@@ -94,6 +104,8 @@ export interface PodObject {
   readonly macAddress: string | undefined;
   /** Annotation `ovn.kubernetes.io/logical_switch`: the subnet, overriding the namespace's. */
   readonly logicalSwitch: string | undefined;
+  /** Annotation `ovn.kubernetes.io/ip_pool`: the IPs (`;` or `,` separated) the pod takes the first free of, or an `IPPool` name (src/model/kinds/ip.ts). */
+  readonly ipPool?: readonly string[];
   /** `spec.nodeName`: the chassis the port is requested on (`options:requested-chassis`). */
   readonly nodeName: string | undefined;
   /** Where it was read. */
@@ -101,7 +113,7 @@ export interface PodObject {
 }
 
 /** One object of the model. */
-export type ModelObject = VpcObject | SubnetObject | NamespaceObject | PodObject;
+export type ModelObject = VpcObject | SubnetObject | NamespaceObject | PodObject | ExtraKindObject;
 
 /** The kinds of the model. */
 export type ModelKind = ModelObject["kind"];

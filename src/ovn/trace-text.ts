@@ -50,7 +50,9 @@ export interface OvnTrace {
   readonly outputs: readonly string[];
   /**
    * True when the packet reached no logical output (an explicit `drop;`, or a pipeline that ended
-   * without `output`, e.g. an ACL that only commits a blocked connection).
+   * without `output`, e.g. an ACL that only commits a blocked connection). An output to a `patch`
+   * port whose peer's pipeline follows in the trace (a router hop) is not a delivery: a packet that
+   * crosses routers and is then dropped (e.g. by the destination switch's ACL) is dropped.
    */
   readonly dropped: boolean;
   /** The text as `ovn-trace` printed it. */
@@ -58,7 +60,8 @@ export interface OvnTrace {
 }
 
 const STAGE = /^\s*(\d+)\.\s+(\S+)(?:\s+\(([^)]*)\))?:\s(.*),\s+priority\s+(-?\d+),\s+uuid\s+([0-9a-f]+)\s*$/;
-const OUTPUT = /\/\*\s*output to "([^"]*)"/;
+const OUTPUT = /\/\*\s*output to "([^"]*)"(?:, type "([^"]*)")?/;
+const PIPELINE = /^(ingress|egress)\(dp="/;
 
 function attr(title: string, name: string): string | undefined {
   return new RegExp(`${name}="([^"]*)"`).exec(title)?.[1];
@@ -70,6 +73,7 @@ export function parseOvnTrace(text: string): OvnTrace {
   let flow = "";
   const sections: { title: string; kind: TraceSection["kind"]; datapath: string | undefined; inport: string | undefined; outport: string | undefined; stages: TraceStage[] }[] = [];
   const outputs: string[] = [];
+  let delivered = 0;
   let current: { actions: string[] } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -98,8 +102,13 @@ export function parseOvnTrace(text: string): OvnTrace {
       const action = line.trim();
       current.actions.push(action);
       const o = OUTPUT.exec(action);
-      if (o) outputs.push(o[1]!);
+      if (o) {
+        outputs.push(o[1]!);
+        // A patch port is a hop when its peer's pipeline comes next, else a delivery.
+        const after = lines.slice(i + 1).find((l) => l.trim() !== "");
+        if (o[2] !== "patch" || after === undefined || !PIPELINE.test(after.trim())) delivered++;
+      }
     }
   }
-  return { flow, sections, outputs, dropped: outputs.length === 0 && sections.length > 0, raw: text };
+  return { flow, sections, outputs, dropped: delivered === 0 && sections.length > 0, raw: text };
 }

@@ -129,3 +129,33 @@ describe.each(BACKENDS)("ovn-ts apply on %s", (kind) => {
     expect(await rowCount(backend.unix)).toBe(0);
   });
 });
+
+describe.each(BACKENDS)("ovn-ts apply --sb on %s", (kind) => {
+  const skip = !peers("ovn-nbctl", "ovn-sbctl") || (kind === "ovsdb-server" && !peers("ovsdb-server"));
+  let backend: Backend | undefined;
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  it.skipIf(skip)("writes the nodes' Southbound chassis, nothing on a re-apply, and prunes a node's chassis", { timeout: 60_000 }, async () => {
+    backend = await startBackend(kind, ["OVN_Northbound", "OVN_Southbound"]);
+    const db = backend.unix;
+    const node = (n: string, ip: string) => `---\napiVersion: v1\nkind: Node\nmetadata: { name: ${n} }\nstatus: { addresses: [{ type: InternalIP, address: ${ip} }] }\n`;
+    const join_ = "apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: join }\nspec: { cidrBlock: 100.64.0.0/16 }\n";
+    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-apply-sb-"));
+    writeFileSync(join(dir, "n.yaml"), join_ + node("n1", "192.168.0.1") + node("n2", "192.168.0.2"));
+    const a = await cli("apply", `--db=${db}`, `--sb=${db}`, "-f", dir);
+    expect(a.code).toBe(0);
+    expect(a.out.split("\n").filter((l) => l.startsWith("chassis/"))).toEqual(["chassis/n1 created", "chassis/n2 created"]);
+    const b = await cli("apply", `--db=${db}`, `--sb=${db}`, "-f", dir);
+    expect(b.out.split("\n").filter((l) => l.startsWith("chassis/"))).toEqual([]);
+    writeFileSync(join(dir, "n.yaml"), join_ + node("n1", "192.168.0.1"));
+    const c = await cli("apply", `--db=${db}`, `--sb=${db}`, "-f", dir, "--prune");
+    expect(c.code).toBe(0);
+    expect(c.out).toContain("node/n2 deleted\n");
+    expect(c.out).toContain("chassis/n2 deleted\n");
+    const { run } = await import("../../src/testing/index.js");
+    expect((await run("ovn-sbctl", [`--db=${db}`, "--bare", "--columns=name", "list", "Chassis"])).stdout.trim()).toBe("n1");
+  });
+});

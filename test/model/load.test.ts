@@ -64,19 +64,23 @@ describe("loading manifests", () => {
   });
 
   it("reports every unsupported field, naming object, field and line", () => {
-    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  vlan: v1\n  enableLb: true\n")}${pod("p", "    ovn.kubernetes.io/ip_pool: 10.0.0.5\n")}`);
+    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  u2oInterconnection: true\n  enableLb: true\n")}${pod("p", "    ovn.kubernetes.io/routes: x\n")}`);
     expect(issues.map((i) => [i.object?.name, i.field, i.source.document, i.source.line, i.problem.kind])).toEqual([
-      ["s1", "spec.vlan", 0, 7, "unsupported-field"],
+      ["s1", "spec.u2oInterconnection", 0, 7, "unsupported-field"],
       ["s1", "spec.enableLb", 0, 8, "unsupported-field"],
-      ["default/p", "metadata.annotations.ovn.kubernetes.io/ip_pool", 1, 15, "unsupported-field"],
+      ["default/p", "metadata.annotations.ovn.kubernetes.io/routes", 1, 15, "unsupported-field"],
     ]);
   });
 
-  it("refuses values the model cannot honour yet (centralized gateway) and allowSubnets without private", () => {
-    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  gatewayType: centralized\n  gatewayNode: node1\n")}${subnet("s2", "10.0.1.0/24", "  allowSubnets: [10.0.0.0/24]\n")}`);
+  it("refuses values the model cannot honour (node:IP gateway entries, another provider), a centralized subnet without gateway node and allowSubnets without private", () => {
+    const issues = issuesOf(
+      `${subnet("s1", "10.0.0.0/24", "  gatewayType: centralized\n  gatewayNode: node1:10.0.0.9\n  provider: net1.ns.ovn\n")}${subnet("s2", "10.0.1.0/24", "  allowSubnets: [10.0.0.0/24]\n  gatewayType: centralized\n")}`,
+    );
     expect(issues.map((i) => [i.field, i.problem.kind])).toEqual([
-      ["spec.gatewayType", "unsupported-value"],
+      ["spec.provider", "unsupported-value"],
+      ["spec.gatewayNode", "unsupported-value"],
       ["spec.allowSubnets", "bad-value"],
+      ["spec.gatewayNode", "missing-field"],
     ]);
   });
 
@@ -102,8 +106,8 @@ describe("loading manifests", () => {
 
   it("formats an issue as FILE:LINE (document N): kind/name: field: what", () => {
     const dir = mkdtempSync(join(tmpdir(), "ovn-ts-model-"));
-    writeFileSync(join(dir, "a.yaml"), subnet("s1", "10.0.0.0/24", "  vlan: v1\n"));
-    expect(() => loadManifests([dir])).toThrow(`${join(dir, "a.yaml")}:7 (document 1): subnet/s1: spec.vlan: field not supported by this model`);
+    writeFileSync(join(dir, "a.yaml"), subnet("s1", "10.0.0.0/24", "  enableLb: true\n"));
+    expect(() => loadManifests([dir])).toThrow(`${join(dir, "a.yaml")}:7 (document 1): subnet/s1: spec.enableLb: field not supported by this model`);
   });
 });
 

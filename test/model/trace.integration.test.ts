@@ -88,5 +88,6 @@ describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn, "ovn-trace"))("the applied model
     // The private subnet's default-drop ACL (logged as Kube-OVN logs it) stops the packet before the pod.
     expect(denied.raw).toMatch(/ACL name=sec, direction=OUT, verdict=drop, severity=warning/);
     expect(denied.outputs).not.toContain("d.sec");
+    expect(denied.dropped).toBe(true);
   });
 });

@@ -41,6 +41,54 @@ ct_lb_mark /* default (use --ct to customize) */
     next;
 `;
 
+
+/** Across a router (two patch hops), then dropped by the destination switch's to-lport ACL (ovn-trace 23.03 layout). */
+const HOPS_THEN_DROPPED = `# icmp,reg14=0x2,vlan_tci=0x0000,dl_src=00:00:00:11:22:33,dl_dst=00:00:00:aa:bb:cc,nw_src=10.16.0.2,nw_dst=10.18.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,icmp_type=0,icmp_code=0
+
+ingress(dp="ovn-default", inport="a.default")
+---------------------------------------------
+27. ls_in_l2_lkup (northd.c:9193): eth.dst == 00:00:00:aa:bb:cc, priority 50, uuid 5c7f6e62
+    outport = "ovn-default-ovn-cluster";
+    output;
+
+egress(dp="ovn-default", inport="a.default", outport="ovn-default-ovn-cluster")
+-------------------------------------------------------------------------------
+ 9. ls_out_check_port_sec (northd.c:5811): 1, priority 0, uuid 2ba31e8d
+    output;
+    /* output to "ovn-default-ovn-cluster", type "patch" */
+
+ingress(dp="ovn-cluster", inport="ovn-cluster-ovn-default")
+-----------------------------------------------------------
+13. lr_in_ip_routing (northd.c:10572): ip4.dst == 10.18.0.0/24, priority 73, uuid 0b8a05f6
+    ip.ttl--;
+    outport = "ovn-cluster-sec";
+    next;
+
+egress(dp="ovn-cluster", inport="ovn-cluster-ovn-default", outport="ovn-cluster-sec")
+-------------------------------------------------------------------------------------
+ 6. lr_out_delivery (northd.c:12995): outport == "ovn-cluster-sec", priority 100, uuid 88e15910
+    output;
+    /* output to "ovn-cluster-sec", type "patch" */
+
+ingress(dp="sec", inport="sec-ovn-cluster")
+-------------------------------------------
+27. ls_in_l2_lkup (northd.c:9193): eth.dst == 00:00:00:01:02:03, priority 50, uuid 1c7f6e62
+    outport = "d.sec";
+    output;
+
+egress(dp="sec", inport="sec-ovn-cluster", outport="d.sec")
+-----------------------------------------------------------
+ 4. ls_out_acl_eval (northd.c:6571): reg8[30..31] == 2 && (ip), priority 2000, uuid a345a87e
+    reg8[17] = 1;
+    log(name="sec", severity=warning, verdict=drop);
+    next;
+ 5. ls_out_acl_action (northd.c:6700): reg8[17] == 1, priority 1000, uuid b345a87e
+    reg8[16] = 0;
+    reg8[17] = 0;
+    reg8[18] = 0;
+    drop;
+`;
+
 describe("parseOvnTrace", () => {
   it("parses sections, stages, actions and outputs", () => {
     const t = parseOvnTrace(DELIVERED);
@@ -72,6 +120,12 @@ describe("parseOvnTrace", () => {
     expect(acl.actions).toEqual(["drop;"]);
     expect(t.sections[2]).toMatchObject({ kind: "other", title: "ct_lb_mark /* default (use --ct to customize) */", datapath: undefined });
     expect(t.sections[2]!.stages[0]).toMatchObject({ table: 7, source: undefined, priority: 4 });
+  });
+
+  it("a packet that crosses router hops and is then dropped by an ACL is dropped (patch hops are not deliveries)", () => {
+    const t = parseOvnTrace(HOPS_THEN_DROPPED);
+    expect(t.outputs).toEqual(["ovn-default-ovn-cluster", "ovn-cluster-sec"]);
+    expect(t.dropped).toBe(true);
   });
 
   it("an empty or error text has no flow and no sections", () => {

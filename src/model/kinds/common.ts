@@ -1,0 +1,176 @@
+/**
+ * What the kinds of src/model/kinds share with the planner: a unit of work (one object's
+ * controller calls), and "set exactly" helpers for router children (policies, NAT rules) that
+ * Kube-OVN marks with `external_ids` rather than an owner key.
+ *
+ * @module
+ */
+import { MissingReferenceError, type NbPlan, type PlanStep } from "../../ovn/controller/index.js";
+import type { Row } from "../../ovsdb/schema/datum.js";
+
+/** A unit of work: one object's calls, its estimated operation count and its primary row (`["", ""]`: none). */
+export interface ModelUnit {
+  /** The object, as the CLI prints it (`node/node1`). */
+  readonly ref: string;
+  /** Estimated operations (for the transaction budget). */
+  readonly weight: number;
+  /** The row whose creation makes the object `created`. */
+  readonly primary: readonly [table: string, name: string];
+  /** Adds the object's calls to a plan. */
+  readonly build: (p: NbPlan) => void;
+}
+
+/** A row `--prune` deletes, with the object it is reported under. */
+export interface PruneTarget {
+  /** The table. */
+  readonly table: string;
+  /** The row. */
+  readonly row: Row;
+  /** The object (`node/node1`). */
+  readonly ref: string;
+}
+
+/** The steps a plan builder has recorded so far (its private list, read to attribute steps to the unit that made them). */
+export function stepCount(p: NbPlan): number {
+  return (p as unknown as { readonly steps: readonly PlanStep[] }).steps.length;
+}
+
+/** `external_ids` of a row as a map. */
+export function extOf(row: Row): ReadonlyMap<string, string> {
+  return (row["external_ids"] as ReadonlyMap<string, string> | undefined) ?? new Map();
+}
+
+/** One policy of a router as Kube-OVN's `addPolicyRouteToVpc` makes it. */
+export interface PolicySpec {
+  /** Priority. */
+  readonly priority: number;
+  /** Match. */
+  readonly match: string;
+  /** `allow`, `reroute` or `drop`. */
+  readonly action: "allow" | "reroute" | "drop";
+  /** Next hops (reroute). */
+  readonly nexthops?: readonly string[];
+  /** `external_ids` (besides `vendor`). */
+  readonly external_ids: Readonly<Record<string, string>>;
+}
+
+/** The owned rows of `column` (`policies`, `nat`) of router `router` in the replica. */
+export function routerChildren(p: NbPlan, router: string, column: string, table: string): Row[] {
+  const lr = p.db.allByName("Logical_Router", router).find((r) => p.db.owns(r));
+  if (!lr) return [];
+  const v = lr[column];
+  const ids = Array.isArray(v) ? (v as string[]) : [];
+  const out: Row[] = [];
+  for (const id of ids) {
+    const r = p.db.get(table, id);
+    if (r && p.db.owns(r)) out.push(r);
+  }
+  return out;
+}
+
+/** Per plan: owned rows of a table indexed by each `external_ids` pair (`key=value`), built once from the replica. */
+const indexes = new WeakMap<NbPlan, Map<string, Map<string, Row[]>>>();
+
+/** The owned rows of `table` whose `external_ids[key]` is `value` (an index built once per plan: no scan per object). */
+export function ownedByExternalId(p: NbPlan, table: string, key: string, value: string): readonly Row[] {
+  let perPlan = indexes.get(p);
+  if (!perPlan) indexes.set(p, (perPlan = new Map()));
+  let idx = perPlan.get(table);
+  if (!idx) {
+    idx = new Map();
+    for (const row of p.db.owned(table)) {
+      for (const [k, v] of extOf(row)) {
+        const list = idx.get(`${k}\u0000${v}`);
+        if (list) list.push(row);
+        else idx.set(`${k}\u0000${v}`, [row]);
+      }
+    }
+    perPlan.set(table, idx);
+  }
+  return (idx.get(`${key}\u0000${value}`) ?? []).filter((r) => !p.isDeleted(r["_uuid"] as string));
+}
+
+/** The owned router `name` (a replica row) or the reference of the one this plan creates. */
+function routerRef(p: NbPlan, name: string): Row | string {
+  const lr = p.db.allByName("Logical_Router", name).find((r) => p.db.owns(r));
+  if (lr) return lr;
+  const pending = p.pending("Logical_Router", name);
+  if (pending === undefined) throw new MissingReferenceError("Logical_Router", name, "Logical_Router_Policy");
+  return pending;
+}
+
+/**
+ * Makes the owned policies of `router` marked `external_ids[marker[0]] = marker[1]` (and accepted
+ * by `mine`) exactly `want`: matched by priority and match (as Kube-OVN keys them) and changed in
+ * place, created, or removed. Reads an index built once per plan, so thousands of objects each
+ * with a few policies on one router cost no scan of the router's policies per object.
+ */
+export function syncPolicies(p: NbPlan, router: string, marker: readonly [key: string, value: string], mine: (ext: ReadonlyMap<string, string>) => boolean, want: readonly PolicySpec[]): void {
+  const key = (priority: number, match: string) => `${priority}\u0000${match}`;
+  const have = new Map<string, Row>();
+  for (const row of ownedByExternalId(p, "Logical_Router_Policy", marker[0], marker[1])) {
+    if (!mine(extOf(row))) continue;
+    const k = key(row["priority"] as number, row["match"] as string);
+    if (have.has(k)) p.remove("Logical_Router_Policy", row);
+    else have.set(k, row);
+  }
+  const wanted = new Set(want.map((w) => key(w.priority, w.match)));
+  for (const [k, row] of have) if (!wanted.has(k)) p.remove("Logical_Router_Policy", row);
+  let lr: Row | string | undefined;
+  for (const w of want) {
+    const spec = { priority: w.priority, match: w.match, action: w.action, nexthops: [...(w.nexthops ?? [])], external_ids: w.external_ids };
+    const row = have.get(key(w.priority, w.match));
+    if (row) {
+      p.change("Logical_Router_Policy", row, spec);
+      continue;
+    }
+    lr ??= routerRef(p, router);
+    const ref = p.create("Logical_Router_Policy", `${router}:${key(w.priority, w.match)}`, spec, { display: `${router} priority=${w.priority},match=${JSON.stringify(w.match)}` });
+    // Another writer adding the same policy meanwhile changes the router's set: fail and rebuild.
+    if (typeof lr !== "string") p.guardColumn("Logical_Router", lr, "policies");
+    p.link("Logical_Router", lr, "policies", ref);
+  }
+}
+
+/** One NAT rule of a router (ovn-nb(5) `NAT`). */
+export interface NatSpec {
+  /** `snat` or `dnat_and_snat`. */
+  readonly type: "snat" | "dnat_and_snat";
+  /** The external IP. */
+  readonly external_ip: string;
+  /** The logical IP or CIDR. */
+  readonly logical_ip: string;
+  /** `external_mac` (a distributed FIP). */
+  readonly external_mac?: string;
+  /** `logical_port` (a distributed FIP). */
+  readonly logical_port?: string;
+  /** `options`. */
+  readonly options?: Readonly<Record<string, string>>;
+  /** `external_ids` (besides `vendor`). */
+  readonly external_ids: Readonly<Record<string, string>>;
+}
+
+/** The key ovn-nbctl and Kube-OVN give a NAT rule: `snat` by logical IP, the others by external IP. */
+export function natKey(type: string, externalIp: string, logicalIp: string): string {
+  return type === "snat" ? `snat\u0000${logicalIp}` : `${type}\u0000${externalIp}`;
+}
+
+/** Makes the owned NAT rules of `router` that `mine` selects exactly `want` (keyed as {@link natKey}). */
+export function syncNats(p: NbPlan, router: string, mine: (ext: ReadonlyMap<string, string>) => boolean, want: readonly NatSpec[]): void {
+  const keys = new Set(want.map((w) => natKey(w.type, w.external_ip, w.logical_ip)));
+  for (const row of routerChildren(p, router, "nat", "NAT")) {
+    if (!mine(extOf(row))) continue;
+    if (!keys.has(natKey(row["type"] as string, row["external_ip"] as string, row["logical_ip"] as string))) p.remove("NAT", row);
+  }
+  for (const w of want) {
+    p.ensureNat(router, {
+      type: w.type,
+      external_ip: w.external_ip,
+      logical_ip: w.logical_ip,
+      external_mac: w.external_mac !== undefined ? [w.external_mac] : [],
+      logical_port: w.logical_port !== undefined ? [w.logical_port] : [],
+      options: w.options ?? {},
+      external_ids: w.external_ids,
+    } as unknown as Parameters<NbPlan["ensureNat"]>[1]);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The readers of the kinds of src/model/kinds, for the manifest loader.
+ *
+ * @module
+ */
+import type { KindReader } from "../load.js";
+import { IP_POOL_READER, IP_READER } from "./ip.js";
+import { OVN_DNAT_READER, OVN_EIP_READER, OVN_FIP_READER, OVN_SNAT_READER } from "./nat.js";
+import { NODE_READER } from "./node.js";
+import { PROVIDER_NETWORK_READER, VLAN_READER } from "./underlay.js";
+
+/** Every kind read by src/model/kinds. */
+export const KIND_READERS: readonly KindReader[] = [NODE_READER, PROVIDER_NETWORK_READER, VLAN_READER, IP_READER, IP_POOL_READER, OVN_EIP_READER, OVN_FIP_READER, OVN_SNAT_READER, OVN_DNAT_READER];
