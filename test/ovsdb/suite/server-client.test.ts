@@ -400,6 +400,15 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovsdb-tool", "ovs-appctl
     for (const [id, r] of results) expect(r.real, id).not.toContain("case failed");
   });
 
+  it("ovsdb-server's lock outputs are what ovsdb-lock.at expects (c1-output, c2-output)", () => {
+    const at: Record<string, [string, string]> = {
+      "ovsdb-lock.at:lock": ['{"locked":true}\n', '{"locked":true}\n'],
+      "ovsdb-lock.at:unlock": ['{"locked":true}\n{}\n', '{"locked":false}\nlocked\n["lock0"]\n'],
+      "ovsdb-lock.at:steal": ['{"locked":true}\nstolen\n["lock0"]\nlocked\n["lock0"]\n', '{"locked":true}\n{}\n'],
+    };
+    for (const [id, [c1, c2]] of Object.entries(at)) expect(results.get(id)?.real, id).toBe(`c1:\n${c1}c2:\n${c2}`);
+  });
+
   it("ovsdb-client gets the same from the embedded server as from ovsdb-server, except the listed cases", () => {
     const differing = [...results].filter(([, r]) => r.real !== r.embedded).map(([id]) => id);
     expect(differing.sort()).toEqual(known.filter((d) => d.side === "server").map((d) => d.id).sort());
