@@ -8,6 +8,10 @@
  * - `port add (insert+mutate)`: a `Logical_Switch_Port` insert plus a `mutate` of its switch's
  *   `ports` (strong reference, garbage-collection bookkeeping), one at a time;
  * - `select by _uuid`: point reads;
+ * - `50 clients × 200 mixed calls`: issue 19's many-client workload on a one-table schema
+ *   (benchmarks/many.ovsschema, no index): 50 connections each run 200 calls one at a time, a
+ *   third inserts, a third selects and a third mutates by `name` (a column without an index, so
+ *   every select and mutate scans the table), after a warm-up pass;
  * - memory per row: growth of resident memory (VmRSS) per `Logical_Switch_Port` row after loading
  *   many of them (each with a name, two addresses and two external_ids) into a fresh server, and
  *   for the embedded server also the V8 heap growth after GC (what the rows really take, without
@@ -107,6 +111,47 @@ async function throughputPass(remote: string, scale: number, tag: string): Promi
   return out;
 }
 
+const MANY_CLIENTS = 50;
+const MANY_CALLS = 200;
+
+/** One pass of the many-client workload; returns calls per second. */
+async function manyClientsPass(remote: string, tag: string): Promise<number> {
+  const clients = await Promise.all(Array.from({ length: MANY_CLIENTS }, () => OvsdbClient.connect(remote, { reconnect: false })));
+  try {
+    const t0 = performance.now();
+    await Promise.all(
+      clients.map(async (c, k) => {
+        for (let i = 0; i < MANY_CALLS; i++) {
+          const name = `${tag}-${k}-${Math.floor(i / 3)}`;
+          const op =
+            i % 3 === 0
+              ? { op: "insert", table: "T", row: { name, n: i, tags: ["set", ["a", "b"]] } }
+              : i % 3 === 1
+                ? { op: "select", table: "T", where: [["name", "==", name]], columns: ["n"] }
+                : { op: "mutate", table: "T", where: [["name", "==", name]], mutations: [["n", "+=", 1]] };
+          const r = await c.transactRaw("Many", [op]);
+          const res = r[0] as { error?: string; rows?: unknown[]; count?: number } | null;
+          // Each select and mutate finds the one row its client inserted under that name.
+          if (res === null || typeof res !== "object" || "error" in res || (i % 3 === 1 && res.rows?.length !== 1) || (i % 3 === 2 && res.count !== 1)) {
+            throw new Error(`many-client call ${i} of client ${k} gave ${JSON.stringify(res)}`);
+          }
+        }
+      }),
+    );
+    return (MANY_CLIENTS * MANY_CALLS) / ((performance.now() - t0) / 1000);
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+/** The many-client workload: a warm-up pass, then the measured one (the same on both servers). */
+async function manyClients(remote: string): Promise<number> {
+  await manyClientsPass(remote, "w");
+  return manyClientsPass(remote, "m");
+}
+
+const MANY_SCHEMA = join(dirname(fileURLToPath(import.meta.url)), "many.ovsschema");
+
 /** Loads `rows` ports (in batches) referenced from one switch. */
 async function loadPorts(remote: string, rows: number): Promise<void> {
   const c = await OvsdbClient.connect(remote, { reconnect: false });
@@ -140,14 +185,14 @@ async function loadPorts(remote: string, rows: number): Promise<void> {
 }
 
 /** Starts benchmarks/server-child.ts (the embedded server in its own process). */
-async function startChild(sock: string): Promise<{ pid: number; remote: string; stop: () => Promise<void> }> {
+async function startChild(sock: string, extraSchema?: string): Promise<{ pid: number; remote: string; stop: () => Promise<void> }> {
   const here = dirname(fileURLToPath(import.meta.url));
   // Compiled (server-child.js beside this file): plain node; from source: vite-node.
   const compiled = join(here, "server-child.js");
   const [cmd, args] = existsSync(compiled)
     ? [process.execPath, [compiled, sock]]
     : [join(here, "../node_modules/.bin/vite-node"), [join(here, "server-child.ts"), sock]];
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...(extraSchema ? { BENCH_EXTRA_SCHEMA: extraSchema } : {}) } });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   await new Promise<void>((resolveReady, reject) => {
     let out = "";
@@ -191,6 +236,37 @@ function ovsdbServerVersion(): string | undefined {
   }
 }
 
+/**
+ * Only the many-client workload, on the embedded server (own process) and ovsdb-server, `rounds`
+ * times alternately: calls per second of each round (`npx vite-node benchmarks/server.ts many`).
+ */
+export async function runManyClients(rounds = 1): Promise<{ embedded: number; ovsdbServer: number }[]> {
+  const dir = makeTempDir("ovn-ts-bench-many-");
+  const out: { embedded: number; ovsdbServer: number }[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const child = await startChild(join(dir, `m${r}.sock`), MANY_SCHEMA);
+      let embedded: number;
+      try {
+        embedded = await manyClients(child.remote);
+      } finally {
+        await child.stop();
+      }
+      const real = await startOvsdbServer({ schemas: [MANY_SCHEMA] });
+      let ovsdbServer: number;
+      try {
+        ovsdbServer = await manyClients(real.unix);
+      } finally {
+        await real.stop();
+      }
+      out.push({ embedded, ovsdbServer });
+    }
+  } finally {
+    removeDir(dir);
+  }
+  return out;
+}
+
 /** Runs every workload on both servers and returns the numbers. */
 export async function runServerBenchmarks(options: ServerBenchOptions = {}): Promise<ServerBenchResult> {
   const scale = options.scale ?? 1;
@@ -203,6 +279,13 @@ export async function runServerBenchmarks(options: ServerBenchOptions = {}): Pro
     let mine: { name: string; count: number; tps: number }[];
     try {
       mine = await throughput(child.remote, scale);
+    } finally {
+      await child.stop();
+    }
+    child = await startChild(join(dir, "e3.sock"), MANY_SCHEMA);
+    let mineMany: number;
+    try {
+      mineMany = await manyClients(child.remote);
     } finally {
       await child.stop();
     }
@@ -228,6 +311,7 @@ export async function runServerBenchmarks(options: ServerBenchOptions = {}): Pro
     // ovsdb-server.
     let theirs: { name: string; tps: number }[] | undefined;
     let theirMem: number | undefined;
+    let theirMany: number | undefined;
     const version = ovsdbServerVersion();
     if (version) {
       const real = await startOvsdbServer({ schemas: [DB] });
@@ -235,6 +319,12 @@ export async function runServerBenchmarks(options: ServerBenchOptions = {}): Pro
         theirs = await throughput(real.unix, scale);
       } finally {
         await real.stop();
+      }
+      const real3 = await startOvsdbServer({ schemas: [MANY_SCHEMA] });
+      try {
+        theirMany = await manyClients(real3.unix);
+      } finally {
+        await real3.stop();
       }
       const real2 = await startOvsdbServer({ schemas: [DB] });
       try {
@@ -246,6 +336,7 @@ export async function runServerBenchmarks(options: ServerBenchOptions = {}): Pro
       }
     }
     const rows: ServerBenchRow[] = mine.map((m, i) => ({ name: m.name, count: m.count, embedded: m.tps, ovsdbServer: theirs?.[i]?.tps, unit: "txn/s" }));
+    rows.push({ name: `${MANY_CLIENTS} clients × ${MANY_CALLS} mixed calls (where on a non-indexed column)`, count: MANY_CLIENTS * MANY_CALLS, embedded: mineMany, ovsdbServer: theirMany, unit: "txn/s" });
     rows.push({ name: "memory per Logical_Switch_Port row (RSS)", count: memRows, embedded: mineRss, ovsdbServer: theirMem, unit: "bytes/row" });
     rows.push({ name: "memory per Logical_Switch_Port row (V8 heap)", count: memRows, embedded: mineMem, ovsdbServer: undefined, unit: "bytes/row" });
     return { date: new Date().toISOString(), node: process.version, ovsdbServerVersion: version, rows };
@@ -269,7 +360,11 @@ export function formatServerTable(r: ServerBenchResult): string {
   return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n") + "\n";
 }
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url) && process.argv.includes("many")) {
+  for (const r of await runManyClients(Number(process.env["BENCH_ROUNDS"] ?? "3"))) {
+    process.stdout.write(`many clients: embedded ${Math.round(r.embedded)} calls/s, ovsdb-server ${Math.round(r.ovsdbServer)} calls/s, ${(r.embedded / r.ovsdbServer).toFixed(2)}x\n`);
+  }
+} else if (isMain(import.meta.url)) {
   const r = await runServerBenchmarks({ scale: Number(process.env["BENCH_SCALE"] ?? "1") });
   process.stdout.write(formatServerTable(r));
   const dir = join(dirname(fileURLToPath(import.meta.url)), "results");

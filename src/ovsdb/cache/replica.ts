@@ -28,7 +28,7 @@ import { applyDiff } from "../schema/diff.js";
 import { type DatabaseSchema, type TableSchema, columnOf, tableOf } from "../schema/schema.js";
 import type { ColumnType } from "../schema/types.js";
 import { encodeWhere } from "../model/model.js";
-import type { TablesDef, Where } from "../model/types.js";
+import type { RowOf, TablesDef, TypedCondition, Where } from "../model/types.js";
 import { ConnectionClosedError, OvsdbError, ProtocolError, RequestTimeoutError, TimedOut, UnknownMethod, safeJson } from "../wire/errors.js";
 import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
@@ -802,6 +802,20 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
       };
     }
     await this.client.monitorCondChange(this.monitorId, req);
+  }
+
+  /**
+   * Typed `monitor_cond_change` for one table: from now on the replica holds the rows of `table`
+   * matching any of `clauses` (typed as the model's `where` conditions, native values; OR-ed as
+   * monitor conditions are), or every row (`true`), or none (`false` or an empty list — sent as
+   * `[false]`, as OVS's IDL sends it, since ovsdb-server reads an empty `where` as "every row").
+   * Resolves once the server has acknowledged the change, after the rows that enter or leave the
+   * condition have been applied (and emitted as inserts and deletes).
+   */
+  async setConditions<N extends keyof T & string>(table: N, clauses: readonly TypedCondition<RowOf<T[N]>>[] | boolean): Promise<void> {
+    const t = this.table(table);
+    const where: MonitorCondition[] = typeof clauses === "boolean" ? [clauses] : clauses.length === 0 ? [false] : encodeWhere(t.schema, clauses);
+    await this.setWhere({ [table]: where });
   }
 
   /** Stops the monitor and ends the iterators; the client stays open. */

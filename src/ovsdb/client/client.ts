@@ -532,9 +532,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   }
 
   /** Sends any JSON-RPC request and returns its result (for methods without a wrapper). */
-  async call(method: string, params: readonly unknown[], options?: CallOptions): Promise<unknown> {
-    if (this._state === "closed") throw new ConnectionClosedError("client is closed");
-    return this.rpc.call(method, params, options);
+  call(method: string, params: readonly unknown[], options?: CallOptions): Promise<unknown> {
+    // Not async: a call is on the hot path of every transaction; one promise, no extra ticks.
+    if (this._state === "closed") return Promise.reject(new ConnectionClosedError("client is closed"));
+    const session = this.session;
+    if (!session || session.state === "closed") return Promise.reject(new ConnectionClosedError("not connected"));
+    return session.call(method, params, options);
   }
 
   /** `list_dbs` (RFC 7047 §4.1.1): the names of the databases the server serves. */
@@ -554,10 +557,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * (what `ovsdb-client transact` prints). Rejects only for call-level errors (unknown database,
    * syntax error of the whole request, connection loss).
    */
-  async transactRaw(database: string, operations: readonly Operation[] | readonly unknown[], options?: CallOptions): Promise<OperationResult[]> {
-    const r = await this.call("transact", [database, ...operations], options);
-    if (!Array.isArray(r)) throw new ProtocolError(`transact: reply is not an array: ${safeJson(r)}`);
-    return r as OperationResult[];
+  transactRaw(database: string, operations: readonly Operation[] | readonly unknown[], options?: CallOptions): Promise<OperationResult[]> {
+    return this.call("transact", [database, ...operations], options).then(checkTransactReply);
   }
 
   /**
@@ -566,10 +567,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * the failed operation, carrying its index and the operation (an index past the last operation
    * means the commit itself failed, e.g. a referential integrity or index constraint).
    */
-  async transact(database: string, operations: readonly Operation[], options?: CallOptions): Promise<TransactReply> {
-    const results = await this.transactRaw(database, operations, options);
-    throwTransactError(database, operations, results);
-    return { results };
+  transact(database: string, operations: readonly Operation[], options?: CallOptions): Promise<TransactReply> {
+    return this.call("transact", [database, ...operations], options).then((r) => {
+      const results = checkTransactReply(r);
+      throwTransactError(database, operations, results);
+      return { results };
+    });
   }
 
   /** `echo` (RFC 7047 §4.1.11): resolves with the echoed parameters. */
@@ -737,6 +740,11 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
+}
+
+function checkTransactReply(r: unknown): OperationResult[] {
+  if (!Array.isArray(r)) throw new ProtocolError(`transact: reply is not an array: ${safeJson(r)}`);
+  return r as OperationResult[];
 }
 
 /**

@@ -446,6 +446,8 @@ export function sortAtoms<T extends Atom>(atoms: T[]): T[] {
 /** Equality of two native values of one column type (sets and maps compared as unordered collections). */
 export function datumEquals(a: Datum, b: Datum): boolean {
   if (a === b) return true;
+  // Two different scalars (atoms are primitives; sets and maps are objects): no allocation.
+  if (typeof a !== "object" && typeof b !== "object" && a !== undefined && b !== undefined) return false;
   if (a instanceof Map || b instanceof Map) {
     if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
     for (const [k, v] of a) {

@@ -36,8 +36,13 @@ export interface TableSchema {
 /** A database schema (RFC 7047 §3.2 `<database-schema>`). */
 export interface DatabaseSchema {
   readonly name: string;
-  /** `x.y.z` version string. */
+  /** `x.y.z` version string (`"0.0.0"` when the schema has none; see {@link DatabaseSchema.versionless}). */
   readonly version: string;
+  /**
+   * True when the schema text had no `version` (RFC 7047 makes it optional): the schema's JSON form
+   * then has none either, as ovsdb-server's `get_schema` and `_Server` rows show it.
+   */
+  readonly versionless?: boolean;
   /** The checksum member, when present (`ovsdb-tool schema-cksum` computes it). */
   readonly cksum: string | undefined;
   readonly tables: ReadonlyMap<string, TableSchema>;
@@ -137,7 +142,7 @@ export function parseSchema(json: unknown): DatabaseSchema {
       }
     }
   }
-  return { name, version: (version as string | undefined) ?? "0.0.0", cksum: cksum as string | undefined, tables };
+  return { name, version: (version as string | undefined) ?? "0.0.0", ...(version === undefined ? { versionless: true } : {}), cksum: cksum as string | undefined, tables };
 }
 
 /** Reads and parses a `.ovsschema` file; errors name the file. */
@@ -178,7 +183,7 @@ export function schemaToJson(s: DatabaseSchema): Record<string, unknown> {
     if (t.indexes.length > 0) tj["indexes"] = t.indexes;
     tables[t.name] = tj;
   }
-  const out: Record<string, unknown> = { name: s.name, version: s.version };
+  const out: Record<string, unknown> = s.versionless ? { name: s.name } : { name: s.name, version: s.version };
   if (s.cksum !== undefined) out["cksum"] = s.cksum;
   out["tables"] = tables;
   return out;

@@ -136,8 +136,8 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
   private readonly servers: net.Server[] = [];
   private readonly socketPaths: string[] = [];
   private readonly opened: Listener[] = [];
-  /** lock name → sessions waiting, the first one owns it. */
-  private readonly locks = new Map<string, ClientSession[]>();
+  /** lock name → waiters in order, the first one owns it; `steal` says how each one asked. */
+  private readonly locks = new Map<string, { client: ClientSession; steal: boolean }[]>();
   private readonly pending = new Map<string, Set<PendingTxn>>();
   private readonly options: Required<OvsdbServerOptions>;
   /** This server's id (`get_server_id`). */
@@ -430,7 +430,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
 
   private tryTransact(client: ClientSession, h: Hosted, ops: readonly unknown[], timedOut: boolean, elapsedMs?: number): ExecuteOutcome {
     return h.db.execute(ops, {
-      ownsLock: (name) => this.locks.get(name)?.[0] === client,
+      ownsLock: (name) => this.locks.get(name)?.[0]?.client === client,
       waitTimedOut: timedOut,
       ...(elapsedMs !== undefined ? { waitElapsedMs: elapsedMs } : {}),
     });
@@ -458,33 +458,36 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     if (p.timer) clearTimeout(p.timer);
   }
 
-  /** @internal `lock`/`steal`: true when granted now. */
+  /**
+   * @internal `lock`/`steal`: true when granted now. As ovsdb-server: a stealer goes first in the
+   * queue and the previous owner is told `stolen`; that owner stays in the queue (it gets `locked`
+   * again when the stealer unlocks) unless it had itself stolen the lock, in which case it leaves it.
+   */
   lock(client: ClientSession, name: string, steal: boolean): boolean {
     let q = this.locks.get(name);
     if (!q) this.locks.set(name, (q = []));
     if (steal) {
-      const owner = q[0];
-      const rest = q.filter((c) => c !== client);
-      if (owner && owner !== client) {
-        owner.lockStolen(name);
-        rest.shift();
+      const victim = q[0];
+      q.unshift({ client, steal: true });
+      if (victim) {
+        if (victim.steal) q.splice(q.indexOf(victim), 1);
+        victim.client.lockStolen(name, victim.steal);
       }
-      q.splice(0, q.length, client, ...rest);
       return true;
     }
-    q.push(client);
-    return q[0] === client;
+    q.push({ client, steal: false });
+    return q[0]!.client === client;
   }
 
   /** @internal */
   unlock(client: ClientSession, name: string): void {
     const q = this.locks.get(name);
     if (!q) return;
-    const wasOwner = q[0] === client;
-    const i = q.indexOf(client);
+    const wasOwner = q[0]?.client === client;
+    const i = q.findIndex((w) => w.client === client);
     if (i >= 0) q.splice(i, 1);
     if (q.length === 0) this.locks.delete(name);
-    else if (wasOwner) q[0]!.lockGranted(name);
+    else if (wasOwner) q[0]!.client.lockGranted(name);
   }
 
   /** @internal The backlog beyond which a client's monitors coalesce. */
@@ -742,8 +745,9 @@ class ClientSession {
     if (this.session.state === "open") this.session.notify("locked", [name]);
   }
 
-  lockStolen(name: string): void {
-    this.locks.delete(name);
+  /** The lock was stolen; `left` when this client also left its queue (it had stolen the lock itself). */
+  lockStolen(name: string, left: boolean): void {
+    if (left) this.locks.delete(name);
     if (this.session.state === "open") this.session.notify("stolen", [name]);
   }
 

@@ -100,16 +100,6 @@ export class Transaction implements TxnView {
     return this.db.tableData(table)?.rows.get(uuid)?.data;
   }
 
-  /** Every row of `t` in the transaction's view: committed rows it has not changed (in storage order), then the rows it changed, in the order of their first change. */
-  private *scan(t: TableData): Iterable<[string, Row]> {
-    for (const [uuid, row] of t.rows) {
-      const c = this.changes.get(uuid);
-      if (c) continue;
-      yield [uuid, row.data];
-    }
-    yield* this.changedRows(t);
-  }
-
   /** The rows of `t` this transaction inserted or updated (not those it deleted), in the order of their first change. */
   private *changedRows(t: TableData): Iterable<[string, Row]> {
     const changed = this.changesByTable.get(t.schema.name);
@@ -118,8 +108,9 @@ export class Transaction implements TxnView {
   }
 
   /**
-   * The rows of `t` that can satisfy `where`, a superset of those that do, in {@link scan}'s
-   * order; undefined when no conjunct narrows them (then every row is a candidate).
+   * The rows of `t` that can satisfy `where`, a superset of those that do, in the order of a
+   * scan of the transaction's view (committed rows it has not changed, in storage order, then the
+   * rows it changed, in the order of their first change); undefined when no conjunct narrows them (then every row is a candidate).
    *
    * A conjunct `_uuid == U` narrows them to row U of the view. Equality conjuncts on every column
    * of a unique index narrow them to the committed row the index gives for those values (unless
@@ -165,7 +156,24 @@ export class Transaction implements TxnView {
     const test = (uuid: string, row: Row) =>
       where.every((c) => evalCondition(c, c.column === "_uuid" ? uuid : c.column === "_version" ? this.versionOf(t, uuid) : row[c.column]));
     const out: [string, Row][] = [];
-    for (const [uuid, row] of this.candidates(t, where) ?? this.scan(t)) if (test(uuid, row)) out.push([uuid, row]);
+    const candidates = this.candidates(t, where);
+    if (candidates) {
+      for (const [uuid, row] of candidates) if (test(uuid, row)) out.push([uuid, row]);
+      return out;
+    }
+    // The whole view: committed rows the transaction has not changed (storage order), then the rows
+    // it changed (order of first change); no generator, tuple or closure per row, since this loop
+    // is what a `where` on a column without an index costs.
+    const plain = where.every((c) => c.column !== "_uuid" && c.column !== "_version");
+    const rowTest = plain ? plainTest(where) : undefined;
+    const changes = this.changes;
+    const changed = changes.size > 0;
+    for (const [uuid, r] of t.rows) {
+      if (changed && changes.has(uuid)) continue;
+      const row = r.data;
+      if (rowTest ? rowTest(row) : test(uuid, row)) out.push([uuid, row]);
+    }
+    for (const [uuid, row] of this.changedRows(t)) if (test(uuid, row)) out.push([uuid, row]);
     return out;
   }
 
@@ -472,4 +480,28 @@ export class Transaction implements TxnView {
     if (changes.length === 0) return undefined;
     return db.applyCommit(changes, this.comments, this.durable);
   }
+}
+
+/**
+ * A row predicate for clauses on ordinary columns: `==` against a scalar (a primitive, compared
+ * with `===`, which is {@link datumEquals} for two scalars of one column's type) is tested inline,
+ * any other clause through `evalCondition`.
+ */
+function plainTest(where: readonly CompiledCondition[]): (row: Row) => boolean {
+  const n = where.length;
+  const cols = where.map((c) => c.column);
+  const fast = where.map((c) => c.fn === "==" && c.value !== null && typeof c.value !== "object" && c.value !== undefined);
+  const vals = where.map((c) => c.value);
+  if (n === 1 && fast[0]) {
+    const col = cols[0]!;
+    const v = vals[0];
+    return (row) => row[col] === v;
+  }
+  return (row) => {
+    for (let i = 0; i < n; i++) {
+      const a = row[cols[i]!];
+      if (fast[i] ? a !== vals[i] : !evalCondition(where[i]!, a)) return false;
+    }
+    return true;
+  };
 }
