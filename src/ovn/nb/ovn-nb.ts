@@ -61,6 +61,8 @@ export class OvnNb extends NbReads {
   private readonly visible: ((op: Operation) => boolean) | undefined;
   private started: Promise<Replica<Tables>> | undefined;
   private detected: Promise<OvnSchemaInfo> | undefined;
+  /** The detected schema, once {@link OvnNb.detected} resolved. */
+  private known: OvnSchemaInfo | undefined;
 
   /** @param client the NB connection (an `OvsdbClient`, or anything with `transact`). */
   constructor(
@@ -75,7 +77,10 @@ export class OvnNb extends NbReads {
       this.reader = lazyReader(() => this.replica().then(replicaReader));
     } else this.reader = r;
     this.visible = options.visible;
-    if (options.schema) this.detected = Promise.resolve(options.schema);
+    if (options.schema) {
+      this.detected = Promise.resolve(options.schema);
+      this.known = options.schema;
+    }
   }
 
   /**
@@ -89,7 +94,10 @@ export class OvnNb extends NbReads {
     if (!this.detected) {
       const c = this.client;
       this.detected = c instanceof OvsdbClient ? detectOvnSchema(c) : Promise.resolve(bundledNbSchema());
-      this.detected.catch(() => (this.detected = undefined));
+      this.detected.then(
+        (info) => (this.known = info),
+        () => (this.detected = undefined),
+      );
     }
     return this.detected;
   }
@@ -125,7 +133,7 @@ export class OvnNb extends NbReads {
 
   /** A new, empty transaction. */
   transaction(): NbTransaction {
-    return new NbTransaction(this.client, this.reader, this.visible, () => this.schema());
+    return new NbTransaction(this.client, this.reader, this.visible, () => this.schema(), () => this.known);
   }
 
   /** Runs `build` on a new transaction and commits it; resolves with `build`'s value and the commit result. */
