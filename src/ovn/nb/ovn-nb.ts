@@ -71,7 +71,8 @@ export class OvnNb extends NbReads {
   ) {
     super();
     const r = options.reader ?? (client instanceof OvsdbClient ? "replica" : "select");
-    if (r === "select") this.reader = selectReader(client);
+    // The select reader reads the server's columns too (detected once, at the first lookup).
+    if (r === "select") this.reader = selectReader(client, () => this.schema().then((info) => (info.match.kind === "unknown" ? undefined : info.schema)));
     else if (r === "replica") {
       if (!(client instanceof OvsdbClient)) throw new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)");
       this.reader = lazyReader(() => this.replica().then(replicaReader));

@@ -44,7 +44,9 @@ import type {
   NatOptions,
   NatType,
   PolicyAction,
+  PolicyFilter,
   PolicyOptions,
+  QosFilter,
   PortOptions,
   PortSettings,
   QosOptions,
@@ -342,8 +344,11 @@ export class NbTransaction extends NbFeatureCalls {
     return routing.lrPolicyAdd(this.x, router, priority, match, action, options);
   }
 
-  /** Deletes policies of `router`: all, those of `priority`, or the one with `priority` and `match` (`lr-policy-del`). */
-  lrPolicyDel(router: string, filter: { readonly priority?: number; readonly match?: string } & DeleteOptions = {}): Promise<number> {
+  /**
+   * Deletes policies of `router`: all, those of `priority`, or the one with `priority` and
+   * `match`, optionally only in one `chain` where the schema has chains (`lr-policy-del`).
+   */
+  lrPolicyDel(router: string, filter: PolicyFilter = {}): Promise<number> {
     return routing.lrPolicyDel(this.x, router, filter);
   }
 
@@ -372,7 +377,7 @@ export class NbTransaction extends NbFeatureCalls {
     return acls.aclAdd(this.x, target, direction, priority, match, action, options);
   }
 
-  /** Deletes the ACLs of a switch or port group matching `filter` (all when empty) (`acl-del`). */
+  /** Deletes the ACLs of a switch or port group matching `filter` (all when empty; `tier` where the schema has tiers) (`acl-del`). */
   aclDel(target: AclTarget, filter: AclFilter = {}): Promise<number> {
     return acls.aclDel(this.x, target, filter);
   }
@@ -471,7 +476,7 @@ export class NbTransaction extends NbFeatureCalls {
   }
 
   /** Deletes QoS rules of switch `sw` (all, of a direction, or one by direction/priority/match) (`qos-del`). */
-  qosDel(sw: string, filter: AclFilter = {}): Promise<number> {
+  qosDel(sw: string, filter: QosFilter = {}): Promise<number> {
     return qosMirrorsMeters.qosDel(this.x, sw, filter);
   }
 
