@@ -157,7 +157,7 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
     const s2 = await freshNb();
     try {
       const r = await oursPods(s2.unix, pods, 32, "ts32");
-      rows.push({ name: "ovn-ts API (replica), 32 in flight", pods, ms: r.ms, roundTrips: r.roundTrips, note: "same, 32 concurrent pod creations on one connection (pipelined)" });
+      rows.push({ name: "ovn-ts API (replica), 32 in flight", pods, ms: r.ms, roundTrips: r.roundTrips, note: "same, 32 concurrent pod creations on one connection (pipelined; commits made while one is on the wire go out together: group commit)" });
     } finally {
       await s2.stop();
     }

@@ -9,7 +9,7 @@
 import { model, type Row, type TableName } from "../../ovsdb/models/ovn-nb.js";
 import type { TransactClient } from "../../ovsdb/model/model.js";
 import type { NamedRef, Ref, RowUuid } from "../../ovsdb/model/types.js";
-import type { Operation } from "../../ovsdb/wire/operations.js";
+import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
 import { isUuid } from "../../ovsdb/wire/notation.js";
 import { OvnAmbiguousNameError, OvnInvalidArgumentError, OvnNotFoundError, OvnTransactionStateError, type OvnObjectKind } from "../errors.js";
 import type { NbReader, NbWhere } from "../reader.js";
@@ -81,12 +81,17 @@ export class NbTransaction extends NbFeatureCalls {
     visible?: (op: Operation) => boolean,
     schema?: () => Promise<OvnSchemaInfo>,
     known?: () => OvnSchemaInfo | undefined,
+    send?: (ops: readonly Operation[]) => Promise<readonly OperationResult[]>,
   ) {
     super();
+    this.send = send ?? (async (ops) => (await this.client.transact(model.name, ops)).results);
     this.knownSchema = known ?? (() => undefined);
     this.view = new PendingView(visible);
     this.schemaInfo = schema ?? (() => Promise.resolve(bundledNbSchema()));
   }
+
+  /** Sends the commit's operations (one `transact`, or part of a group commit of `OvnNb`). */
+  private readonly send: (ops: readonly Operation[]) => Promise<readonly OperationResult[]>;
 
   /** The server's NB schema when already detected (no round trip), else undefined. */
   private readonly knownSchema: () => OvnSchemaInfo | undefined;
@@ -543,7 +548,7 @@ export class NbTransaction extends NbFeatureCalls {
       const wait = options.wait ?? "none";
       const ops: Operation[] = [...this.ops];
       if (wait !== "none") ops.push(...(await nbCfgBump(this.reader)));
-      const results = ops.length === 0 ? [] : (await this.client.transact(model.name, ops).catch((e: unknown) => Promise.reject(concurrentChange(e, ops, this.indexed)))).results;
+      const results = ops.length === 0 ? [] : await (wait === "none" ? this.send(ops) : this.client.transact(model.name, ops).then((r) => r.results)).catch((e: unknown) => Promise.reject(concurrentChange(e, ops, this.indexed)));
       const names = new Map<string, string>();
       ops.forEach((op, i) => {
         const r = results[i];
