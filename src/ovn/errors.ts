@@ -142,20 +142,28 @@ export class OvnConflictError extends OvnError {
 
 /**
  * The database changed between the transaction's reads and its commit: a `wait` guard of the
- * transaction failed (RFC 7047 §5.2.6), e.g. another client created an object of the same name.
- * Nothing was committed; build the transaction again from fresh reads.
+ * transaction failed (RFC 7047 §5.2.6), e.g. another client created an object of the same name,
+ * or the server's unique index refused a name the transaction creates because another client
+ * created it meanwhile (then {@link OvnConcurrentChangeError.key} names it). Nothing was
+ * committed; build the transaction again from fresh reads.
  */
 export class OvnConcurrentChangeError extends OvnError {
   override readonly name = "OvnConcurrentChangeError";
   constructor(
     /** The table the failed guard watched. */
     readonly table: string,
-    /** The index of the failed `wait` in the transaction's operations. */
+    /** The index of the failed `wait` (or of the refused `insert`) in the transaction's operations. */
     readonly operationIndex: number,
-    /** The server's error (a `TimedOut`). */
+    /** The server's error (a `TimedOut`, or a `ConstraintViolation` from a unique index). */
     override readonly cause: Error,
+    /** The indexed column and value another client created meanwhile (unique-index races only). */
+    readonly key?: { readonly column: string; readonly value: string | number | bigint | boolean },
   ) {
-    super(`${table} changed concurrently (guard at operation ${operationIndex} failed); nothing was committed`);
+    super(
+      key
+        ? `${table} changed concurrently (a row with ${key.column} ${String(key.value)} appeared; the server's unique index refused operation ${operationIndex}); nothing was committed`
+        : `${table} changed concurrently (guard at operation ${operationIndex} failed); nothing was committed`,
+    );
   }
 }
 

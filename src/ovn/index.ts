@@ -48,9 +48,11 @@ export type {
   NatType,
   OvnNbOptions,
   PolicyAction,
+  PolicyFilter,
   PolicyOptions,
   PortOptions,
   PortSettings,
+  QosFilter,
   QosOptions,
   RouteFilter,
   RouteOptions,
@@ -62,6 +64,7 @@ export type {
 export { NbTransaction, OvnNb, checkAddressEntry } from "./nb.js";
 export type { ExternalIdsTable } from "./nb-reads.js";
 export { NbReads } from "./nb-reads.js";
+export { type DuplicateIndex, type DuplicateIndexRow, duplicateIndexOf, hasUniqueIndex, lostIndexRace } from "./index-race.js";
 export { EXTERNAL_ID_SEPARATOR, nbReplicaTables, startNbReplica } from "./nb-replica.js";
 export { DNS_NAME_KEY, type DnsOptions, type DnsRecords, dnsRecordsColumn } from "./dns.js";
 export type { LbGroupOptions } from "./lb-group.js";

@@ -3,10 +3,12 @@
  * transaction's operations so far are applied. Every operation the transaction queues is recorded
  * here (inserts, updates, mutates, deletes, on any table), and every lookup of the transaction
  * reads through the view: rows deleted in the transaction are hidden, rows inserted are found,
- * updated and mutated rows are seen with their new values. Rows of non-root tables that lose their
- * last reference from the rows the transaction touched (a port removed from its switch, the ACLs
- * of a deleted port group) are hidden too, as OVSDB garbage-collects them at commit (RFC 7047
- * §3.2 `isRoot`).
+ * updated and mutated rows are seen with their new values. Rows of non-root tables that OVSDB
+ * garbage-collects at commit (RFC 7047 §3.2 `isRoot`) are hidden too, transitively as
+ * ovsdb-server collects them: a row that loses its last strong reference (a port removed from its
+ * switch, the ACLs of a deleted port group, unless another row still holds them), the rows only
+ * such a row referred to (a deleted router's ports, then their gateway chassis), and rows the
+ * transaction inserted that nothing references.
  *
  * The view reads the committed state through an {@link NbReader} and applies the recorded
  * operations on top, with the same condition and mutation code as the replica and the embedded
@@ -190,11 +192,17 @@ export class PendingView {
     return l;
   }
 
-  /** Whether reads of `table` differ from the committed state: the table, or a table referring to it strongly (non-root only), has operations. */
-  private touches(table: TableName): boolean {
+  /**
+   * Whether reads of `table` differ from the committed state: the table has operations, or (for
+   * a non-root table) a table referring to it strongly does, transitively (a router deleted drops
+   * its ports, and they their gateway chassis).
+   */
+  private touches(table: TableName, visiting?: Set<string>): boolean {
     if (this.logs.has(table)) return true;
     if (schemaOf(table).isRoot) return false;
-    return this.referrersOf(table).some((r) => this.logs.has(r.table));
+    const seen = visiting ?? new Set<string>();
+    seen.add(table);
+    return this.referrersOf(table).some((r) => !seen.has(r.table) && this.touches(r.table, seen));
   }
 
   /** The committed rows a read of `table` must consider: what `first` returns, plus every row an operation touched. */
@@ -256,10 +264,10 @@ export class PendingView {
   private async resolve(reader: NbReader, table: TableName, base: Map<string, Row>): Promise<Row[]> {
     const state = this.fold(table, base, undefined);
     if (schemaOf(table).isRoot) return [...state.values()];
-    const orphans = await this.orphans(reader, table);
+    const gone = await this.collected(reader, table, new Set());
     const out: Row[] = [];
     for (const [u, r] of state) {
-      if (orphans.has(u)) {
+      if (gone.has(u)) {
         if (typeof r["name"] === "string" && isUuid(u)) this.hiddenNames.add(`${table}\u0000${r["name"]}`);
       } else out.push(r);
     }
@@ -267,26 +275,59 @@ export class PendingView {
   }
 
   /**
-   * Rows of non-root `table` that some row touched by the transaction referenced (before or
-   * during it) and that no such row references any more: OVSDB deletes them at commit.
+   * The rows of non-root `table` that OVSDB garbage-collects at commit (RFC 7047 §3.2 `isRoot`;
+   * ovsdb-server repeats the collection until nothing more goes), keyed by UUID (or uuid-name),
+   * with their last state: rows inserted by the transaction that nothing references, and rows
+   * that some row the transaction changed, deleted or collected referenced (before or during it)
+   * and that no row references any more, neither a row the transaction changed nor any other
+   * committed row. `visiting` breaks reference cycles between non-root tables.
    */
-  private async orphans(reader: NbReader, table: TableName): Promise<Set<string>> {
+  private async collected(reader: NbReader, table: TableName, visiting: Set<string>): Promise<Map<string, Row>> {
     const held = new Set<string>();
     const kept = new Set<string>();
+    /** Per referring table: the rows the transaction accounts for (changed, deleted or collected), whose references are known. */
+    const accounted = new Map<string, Set<string>>();
+    const inner = new Set(visiting).add(table);
     for (const ref of this.referrersOf(table)) {
-      const log = this.logs.get(ref.table);
-      if (!log) continue;
-      const base = await this.candidates(reader, ref.table, async () => []);
+      if (inner.has(ref.table) || !this.touches(ref.table)) continue;
       const collect = (into: Set<string>) => (row: Row) => {
-        const v = row[ref.column];
-        const atoms = ref.part === "key" ? (v instanceof Map ? [...v.keys()] : datumAtoms(v)) : v instanceof Map ? [...v.values()] : [];
-        for (const a of atoms) if (typeof a === "string") into.add(a);
+        for (const a of refAtoms(row[ref.column], ref.part)) into.add(a);
       };
+      const goneThere = schemaOf(ref.table).isRoot ? new Map<string, Row>() : await this.collected(reader, ref.table, inner);
+      const base = this.logs.has(ref.table) ? await this.candidates(reader, ref.table, async () => []) : new Map<string, Row>();
       const final = this.fold(ref.table, base, collect(held));
-      for (const r of final.values()) collect(kept)(r);
+      for (const r of goneThere.values()) collect(held)(r);
+      for (const [u, r] of final) if (!goneThere.has(u)) collect(kept)(r);
+      const known = accounted.get(ref.table) ?? new Set<string>();
+      for (const u of base.keys()) known.add(u);
+      for (const u of goneThere.keys()) known.add(u);
+      accounted.set(ref.table, known);
     }
-    for (const k of kept) held.delete(k);
-    return held;
+    // The rows of `table` as the transaction leaves them: the held committed ones and its inserts.
+    const base = await this.candidates(reader, table, () => readByUuid(reader, table, [...held].filter((u) => !kept.has(u) && isUuid(u))));
+    const state = this.fold(table, base, undefined);
+    const out = new Map<string, Row>();
+    for (const [u, r] of state) {
+      const inserted = !isUuid(u) || this.isInserted(u);
+      if (kept.has(u) || (!held.has(u) && !inserted)) continue;
+      out.set(u, r);
+    }
+    // A committed row is only collected when no other committed row refers to it either.
+    const committed = [...out.keys()].filter(isUuid);
+    if (committed.length > 0) {
+      for (const ref of this.referrersOf(table)) {
+        if (ref.part !== "key" || schemaOf(ref.table).columns.get(ref.column)?.type.value !== undefined) continue;
+        const known = accounted.get(ref.table);
+        const still = await Promise.all(
+          committed.filter((u) => out.has(u)).map(async (u) => {
+            const rows = (await reader.find(ref.table, [[ref.column, "includes", [u]]] as never)) as unknown as readonly Row[];
+            return rows.some((r) => !known?.has(r["_uuid"] as string)) ? u : undefined;
+          }),
+        );
+        for (const u of still) if (u !== undefined) out.delete(u);
+      }
+    }
+    return out;
   }
 
   /** The strong reference columns into `table` (cached). */
@@ -304,6 +345,12 @@ export class PendingView {
     }
     return r;
   }
+}
+
+/** The UUIDs (or uuid-names) a reference column's value holds, in its keys or its values. */
+function refAtoms(v: Datum, part: "key" | "value"): string[] {
+  const atoms = part === "key" ? (v instanceof Map ? [...v.keys()] : datumAtoms(v)) : v instanceof Map ? [...v.values()] : [];
+  return atoms.filter((a): a is string => typeof a === "string");
 }
 
 /**

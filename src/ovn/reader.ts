@@ -9,6 +9,11 @@ import { model, type Row, type TableName, type Tables } from "../ovsdb/models/ov
 import type { TransactClient } from "../ovsdb/model/model.js";
 import type { RowUuid, Where } from "../ovsdb/model/types.js";
 import type { Replica } from "../ovsdb/cache/replica.js";
+import { encodeWhere } from "../ovsdb/model/model.js";
+import type { DatabaseSchema, TableSchema } from "../ovsdb/schema/schema.js";
+import { rowFromJson } from "../ovsdb/schema/datum.js";
+import type { Operation, OperationResult } from "../ovsdb/wire/operations.js";
+import { ProtocolError, safeJson } from "../ovsdb/wire/errors.js";
 
 /** A `where` clause on NB table `N` (typed, as the model's builders take it). */
 export type NbWhere<N extends TableName> = Where<Tables[N]>;
@@ -41,26 +46,48 @@ export async function readByUuid<N extends TableName>(reader: NbReader, table: N
   return found.flat();
 }
 
-/** An {@link NbReader} that sends one `select` transaction per call over `client`. */
-export function selectReader(client: TransactClient): NbReader {
+/**
+ * An {@link NbReader} that sends one `select` transaction per call over `client`. Rows carry the
+ * columns of `schema` when given (the server's NB schema, or a function resolving to it once: a
+ * newer server's `ACL.tier`, `Logical_Router_Policy.chain`, ...; `undefined` falls back), else
+ * the bundled model's (OVN 23.03). `OvnNb` with `reader: "select"` passes the schema it detects.
+ */
+export function selectReader(client: TransactClient, schema?: DatabaseSchema | (() => Promise<DatabaseSchema | undefined>)): NbReader {
+  let server: Promise<DatabaseSchema | undefined> | undefined;
+  const tableOf = async (table: TableName): Promise<TableSchema> => {
+    if (schema === undefined) return model.table(table).schema;
+    server ??= typeof schema === "function" ? schema() : Promise.resolve(schema);
+    const known = await server.catch(() => undefined);
+    return known?.tables.get(table) ?? model.table(table).schema;
+  };
+  const select = (table: string, t: TableSchema, where: unknown, columns?: readonly string[]): Operation => ({
+    op: "select",
+    table,
+    where: encodeWhere(t, where ?? []),
+    columns: columns ? [...columns] : ["_uuid", "_version", ...t.columns.keys()],
+  });
+  const rowsOf = (table: string, t: TableSchema, r: OperationResult | undefined): Row<TableName>[] => {
+    const rows = r !== null && typeof r === "object" && "rows" in r ? (r as { rows?: unknown }).rows : undefined;
+    if (!Array.isArray(rows)) throw new ProtocolError(`select ${table}: unexpected result ${safeJson(r)}`);
+    return rows.map((j) => rowFromJson(t.columns, j, { table }) as unknown as Row<TableName>);
+  };
   return {
     async find<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly Row<N>[]> {
-      const op = model.table(table).select(where);
-      const [rows] = await model.transact(client, [op]);
-      return rows as readonly Row<N>[];
+      const t = await tableOf(table);
+      const { results } = await client.transact(model.name, [select(table, t, where)]);
+      return rowsOf(table, t, results[0]) as Row<N>[];
     },
     async ids<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly RowUuid<N>[]> {
-      const op = model.table(table).select(where ?? [], ["_uuid"] as never);
-      const [rows] = await model.transact(client, [op]);
-      return (rows as unknown as readonly { _uuid: RowUuid<N> }[]).map((r) => r._uuid);
+      const t = await tableOf(table);
+      const { results } = await client.transact(model.name, [select(table, t, where, ["_uuid"])]);
+      return rowsOf(table, t, results[0]).map((r) => (r as unknown as { _uuid: RowUuid<N> })._uuid);
     },
     async get<N extends TableName>(table: N, uuids: readonly string[]): Promise<readonly Row<N>[]> {
       if (uuids.length === 0) return [];
+      const t = await tableOf(table);
       // One select per UUID, all in one transaction: one round trip.
-      const T = model.table(table);
-      const ops = uuids.map((u) => T.select({ _uuid: u } as unknown as NbWhere<N>));
-      const results = (await model.transact(client, ops)) as unknown as readonly (readonly Row<N>[])[];
-      return results.flat();
+      const { results } = await client.transact(model.name, uuids.map((u) => select(table, t, { _uuid: u })));
+      return uuids.flatMap((_, i) => rowsOf(table, t, results[i])) as Row<N>[];
     },
   };
 }

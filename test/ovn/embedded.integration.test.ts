@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { OvsdbClient } from "../../src/ovsdb/client/index.js";
-import { Ipam, OvnAlreadyExistsError, OvnNb, addressesEntry, selectReader } from "../../src/ovn/index.js";
+import { Ipam, OvnAlreadyExistsError, OvnConcurrentChangeError, OvnNb, addressesEntry, selectReader } from "../../src/ovn/index.js";
 import { type EmbeddedServerSandbox, run, startEmbeddedServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
 
@@ -50,6 +50,20 @@ describe.skipIf(!peers("ovn-nbctl"))("OVN API and nbctl against the embedded ser
     again.addSubnet("subnet-a", "10.16.0.0/24,fd00:10:16::/120", { excludeIps: ["10.16.0.1", "fd00:10:16::1"] });
     expect((await again.rebuildFromNb(selectReader(client))).restored).toBe(3);
     expect(again.subnet("subnet-a").get("p2.ns1")).toEqual(ipam.subnet("subnet-a").get("p2.ns1"));
+  });
+
+  it("a name its unique index covers is guarded by the index (no wait): a concurrent creation is a typed concurrent change", async () => {
+    const nb = new OvnNb(client);
+    await nb.run(async (tx) => void (await tx.lsAdd("race-sw", { mayExist: true })));
+    const tx = nb.transaction();
+    await tx.lspAdd("race-sw", "race-port");
+    expect(tx.operations().some((op) => op.op === "wait")).toBe(false);
+    await run("ovn-nbctl", [`--db=${server.unix}`, "lsp-add", "race-sw", "race-port"]);
+    const e = await tx.commit().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(OvnConcurrentChangeError);
+    expect(e).toMatchObject({ table: "Logical_Switch_Port", operationIndex: 0, key: { column: "name", value: "race-port" } });
+    expect((await run("ovn-nbctl", [`--db=${server.unix}`, "lsp-list", "race-sw"])).stdout.trim().split("\n")).toHaveLength(1);
+    await nb.close();
   });
 
   it("ovn-ts nbctl works against it too", async () => {

@@ -9,6 +9,18 @@ import { OVN_Northbound, OvsdbClient, Replica } from "../../src/ovsdb/index.js";
 import { type NbReader, OvnAlreadyExistsError, OvnNb, type NbTransaction, replicaReader, selectReader } from "../../src/ovn/index.js";
 import { run, startEmbeddedServer, startOvsdbServer } from "../../src/testing/index.js";
 import { peers } from "../support/peers.js";
+import { PendingView } from "../../src/ovn/pending-view.js";
+
+/** A row as comparable text: `_version` dropped, uuid-names replaced by the UUIDs the commit gave, sets and maps sorted. */
+function canonical(row: Record<string, unknown>, names: ReadonlyMap<string, string>): string {
+  const atom = (a: unknown) => (typeof a === "string" ? (names.get(a) ?? a) : typeof a === "bigint" ? a.toString() : a);
+  const value = (v: unknown): unknown => {
+    if (v instanceof Map) return [...v].map(([k, x]) => JSON.stringify([atom(k), atom(x)])).sort();
+    if (Array.isArray(v)) return v.map((x) => JSON.stringify(atom(x))).sort();
+    return atom(v);
+  };
+  return JSON.stringify(Object.keys(row).filter((k) => k !== "_version").sort().map((k) => [k, value(row[k])]));
+}
 
 type Backend = "embedded" | "ovsdb-server";
 type ReaderKind = "select" | "replica";
@@ -273,6 +285,54 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("an NbTransac
       expect(await check.find("Load_Balancer_Group", { name: lbg })).toHaveLength(1);
       expect((await check.find("Forwarding_Group", { name: fwd })).map((f) => f.vip)).toEqual(["10.0.0.101"]);
       expect((await check.find("Copp", { name: copp })).map((c) => [...c.meters.keys()])).toEqual([["icmp4-error"]]);
+    });
+
+    it("garbage collection is transitive, as the server's: the pending view before the commit equals the database after it", async () => {
+      const lr = fresh("gc-lr");
+      const sw = fresh("gc-sw");
+      const pg = fresh("gc-pg");
+      const lb = fresh("gc-lb");
+      await apply(async (tx) => {
+        await tx.lrAdd(lr);
+        await tx.lrpAdd(lr, `${lr}-p1`, "00:00:00:00:aa:01", ["10.50.0.1/24"]);
+        await tx.lrpSetGatewayChassis(`${lr}-p1`, "ch1", 10);
+        await tx.lrpSetGatewayChassis(`${lr}-p1`, "ch2", 5);
+        await tx.lrRouteAdd(lr, "0.0.0.0/0", "10.50.0.254");
+        await tx.lrNatAdd(lr, "snat", "172.20.0.1", "10.50.0.0/24");
+        await tx.lsAdd(sw);
+        await tx.lspAdd(sw, `${sw}-p1`);
+        await tx.pgAdd(pg);
+        await tx.aclAdd({ portGroup: pg }, "to-lport", 100, "ip4", "drop");
+        const shared = await tx.aclAdd({ switch: sw }, "to-lport", 200, "ip6", "drop");
+        // One ACL held by the switch and the port group: deleting the switch must not collect it.
+        tx.add(OVN_Northbound.model.table("Port_Group").mutate({ name: pg }, [["acls", "insert", [shared]]]));
+        await tx.lbAdd(lb, "10.96.0.1:80", ["10.50.0.5:80"]);
+        await tx.lbHealthCheckAdd(lb, "10.96.0.1:80", { interval: "5" });
+      });
+      expect((await check.find("Gateway_Chassis")).filter((g) => g.name.startsWith(`${lr}-p1`))).toHaveLength(2);
+      const tx = nb.transaction();
+      // A root row deleted: its ports go, and their gateway chassis (two levels); its routes and NAT.
+      await tx.lrDel(lr);
+      // The switch's ports and its ACL that only it held go; the shared ACL stays.
+      await tx.lsDel(sw);
+      await tx.lbDel(lb);
+      // A non-root row inserted and referenced by nothing is collected too.
+      tx.add(OVN_Northbound.model.table("Gateway_Chassis").insert({ name: fresh("gc-lonely"), chassis_name: "ch3", priority: 1 }));
+      const ops = [...tx.operations()];
+      const view = new PendingView();
+      for (const op of ops) view.apply(op);
+      const reader = replica ? replicaReader(replica) : selectReader(client);
+      const tables = [...OVN_Northbound.model.schema.tables.keys()] as OVN_Northbound.TableName[];
+      const pending = await Promise.all(tables.map((t) => view.find(reader, t)));
+      const commit = await tx.commit();
+      const names = new Map<string, string>();
+      for (const op of ops) if (op.op === "insert" && op["uuid-name"]) names.set(op["uuid-name"], commit.uuid(op["uuid-name"] as never));
+      const after = await Promise.all(tables.map((t) => check.find(t)));
+      const norm = (rows: readonly unknown[]) => rows.map((r) => canonical(r as Record<string, unknown>, names)).sort();
+      tables.forEach((t, i) => expect({ table: t, rows: norm(pending[i]!) }).toEqual({ table: t, rows: norm(after[i]!) }));
+      // And the case is the one meant: the collected rows were there before.
+      expect((await check.find("Gateway_Chassis")).filter((g) => g.name.startsWith(`${lr}-p1`))).toEqual([]);
+      expect((await check.find("ACL")).filter((a) => a.match === "ip6" && a.priority === 200)).toHaveLength(1);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../src/ovsdb/client/index.js";
 import { OVN_Northbound } from "../../src/ovsdb/models/index.js";
-import { OvsdbError } from "../../src/ovsdb/wire/errors.js";
+import { ConstraintViolation, OvsdbError } from "../../src/ovsdb/wire/errors.js";
 import {
   OvnAlreadyExistsError,
   OvnConcurrentChangeError,
@@ -144,6 +144,23 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-tool", "ovn-nbctl"))("OVN NB API a
     expect(e).toMatchObject({ table: "Logical_Switch", operationIndex: 0 });
     expect((e as OvnConcurrentChangeError).cause).toBeInstanceOf(OvsdbError);
     expect((await nbctl("--bare", "--columns=name", "find", "Logical_Switch", "name=racy")).trim()).toBe("racy");
+  });
+
+  it("sends no wait for a name the server indexes: a concurrent creation is refused by the index, as a typed concurrent change", async () => {
+    const tx = nb.transaction();
+    await tx.lspAdd("subnet-a", "racy-port");
+    await tx.pgAdd("racy-pg");
+    // Logical_Switch_Port and Port_Group have a unique index on name: no wait (a table scan on the server).
+    expect(tx.operations().map((op) => op.op)).toEqual(["insert", "mutate", "insert"]);
+    await nbctl("lsp-add", "subnet-a", "racy-port");
+    const e = await tx.commit().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(OvnConcurrentChangeError);
+    expect(e).toMatchObject({ table: "Logical_Switch_Port", operationIndex: 0, key: { column: "name", value: "racy-port" } });
+    expect((e as OvnConcurrentChangeError).cause).toBeInstanceOf(ConstraintViolation);
+    // Nothing of the transaction was committed.
+    expect((await nbctl("--bare", "--columns=_uuid", "find", "Logical_Switch_Port", "name=racy-port")).trim().split(/\s+/)).toHaveLength(1);
+    expect((await nbctl("--bare", "--columns=name", "find", "Port_Group", "name=racy-pg")).trim()).toBe("");
+    await nbctl("lsp-del", "racy-port");
   });
 
   it("composes with operations of your own and with deletes", async () => {

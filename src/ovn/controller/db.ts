@@ -14,13 +14,14 @@ import type { TablesDef } from "../../ovsdb/model/types.js";
 import type { Datum, Row } from "../../ovsdb/schema/datum.js";
 import { type ColumnSchema, type DatabaseSchema, type TableSchema, columnOf, parseSchema } from "../../ovsdb/schema/schema.js";
 import { columnShape } from "../../ovsdb/schema/types.js";
-import { ConstraintViolation, TimedOut } from "../../ovsdb/wire/errors.js";
+import { TimedOut } from "../../ovsdb/wire/errors.js";
+import { type IndexedKey, hasUniqueIndex, lostIndexRace } from "../index-race.js";
 import type { Json } from "../../ovsdb/wire/notation.js";
 import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
 import type { OvnDatabase } from "../../ovsdb/models/ovn-releases.js";
 import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, describeOvnSchema, ovnFeatureReleases } from "../schema-features.js";
 import { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
-import type { IndexedKey, Plan } from "./plan.js";
+import type { Plan } from "./plan.js";
 
 /** What one sent transaction looked like, for a metrics exporter or a log. */
 export interface TransactionEvent {
@@ -100,25 +101,13 @@ export function isGuardFailure(e: unknown, ops: readonly Operation[]): e is Time
 }
 
 /**
- * The ovsdb-server text of a duplicate unique-index `constraint violation` (RFC 7047 §3.1 `indexes`;
- * the embedded server words it the same): the table, and the index's value as printed.
- */
-const DUPLICATE_INDEX = /^Transaction causes multiple rows in "([^"]+)" table to have identical values \((.*)\) for index on column "([^"]+)"\.  First row, with UUID [-0-9a-f]+, (.*?)\.  Second row, with UUID [-0-9a-f]+, (.*?)\.$/s;
-
-/**
  * The key of `plan` that `e` reports lost a race on the server's unique index: a
  * `constraint violation` for two rows with one value of a single-column index, where the plan
  * inserted one of them with that key without an absence guard ({@link Plan.indexed}), and the
  * other row was already in the database. Undefined for any other error.
  */
 export function indexRaceOf(e: unknown, plan: Plan): IndexedKey | undefined {
-  if (!(e instanceof ConstraintViolation) || !plan.indexed?.length || e.details === undefined) return undefined;
-  const m = DUPLICATE_INDEX.exec(e.details);
-  if (!m) return undefined;
-  const [, table, value, column, first, second] = m;
-  const hows = [first, second];
-  if (!hows.includes("was inserted by this transaction") || !hows.some((h) => h?.startsWith("existed in the database before this transaction"))) return undefined;
-  return plan.indexed.find((k) => k.table === table && k.column === column && (value === String(k.value) || value === JSON.stringify(k.value)));
+  return lostIndexRace(e, plan.indexed ?? []);
 }
 
 /**
@@ -256,8 +245,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
    * order): the database itself then refuses a second row with the same value.
    */
   hasUniqueIndex(table: string, columns: readonly string[]): boolean {
-    const t = this.schema.tables.get(table);
-    return !!t && t.indexes.some((ix) => ix.length === columns.length && columns.every((c) => ix.includes(c)));
+    return hasUniqueIndex(this.schema, table, columns);
   }
 
   /** True when the row carries this controller's identity. */

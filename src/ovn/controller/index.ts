@@ -15,7 +15,8 @@ export {
 } from "./errors.js";
 export { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
 export { type ColumnChange, type Desired, type DesiredValue, type OnlyKeys, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
-export { type ChangeOptions, type GuardedRow, type IndexedKey, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
+export type { IndexedKey } from "../index-race.js";
+export { type ChangeOptions, type GuardedRow, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
 export {
   type ApplyResult,
   ControlledDb,

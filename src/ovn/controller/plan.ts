@@ -12,6 +12,7 @@ import type { Datum, Row } from "../../ovsdb/schema/datum.js";
 import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
 import type { Operation } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
+import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
 import { type ColumnChange, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
 
@@ -35,20 +36,6 @@ export interface GuardedRow {
    * transaction, an unrelated change to the router does not).
    */
   readonly column?: string;
-}
-
-/**
- * A key a plan inserts without an absence `wait`, because the server's schema has a unique index
- * on exactly that column: a concurrent create of the same key fails the commit with a
- * `constraint violation` instead (see `indexRaceOf`).
- */
-export interface IndexedKey {
-  /** The table. */
-  readonly table: string;
-  /** The indexed column, e.g. `name`. */
-  readonly column: string;
-  /** The value the plan inserts. */
-  readonly value: Atom;
 }
 
 /** Operations built by declarative calls, not yet sent. */

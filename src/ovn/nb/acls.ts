@@ -47,7 +47,7 @@ async function aclsOf(ctx: TxContext, owner: { acls: readonly string[] }): Promi
 export async function aclAdd(ctx: TxContext, target: AclTarget, direction: AclDirection, priority: number, match: string, action: AclAction, options: AclOptions = {}): Promise<Ref<"ACL">> {
   ctx.open();
   checkPriority(priority, 32767);
-  if (options.tier !== undefined && !(Number.isInteger(options.tier) && options.tier >= 0 && options.tier <= 3)) throw new OvnInvalidArgumentError("ACL tier", String(options.tier), "must be an integer 0..3");
+  if (options.tier !== undefined) checkTier(options.tier);
   const newer: ("ACL.tier" | "ACL.action=pass")[] = [];
   if (options.tier !== undefined) newer.push("ACL.tier");
   if (action === "pass") newer.push("ACL.action=pass");
@@ -102,13 +102,38 @@ export async function aclAdd(ctx: TxContext, target: AclTarget, direction: AclDi
   return op.ref;
 }
 
+/** Throws unless `tier` is an ACL tier (0..3, the schema's range). */
+function checkTier(tier: number): void {
+  if (!(Number.isInteger(tier) && tier >= 0 && tier <= 3)) throw new OvnInvalidArgumentError("ACL tier", String(tier), "must be an integer 0..3");
+}
+
+/**
+ * An ACL row's `tier`. The API's readers (the replica and the select reader) read the server's
+ * columns; a row without the column came from a reader of the bundled 23.03 columns only, which
+ * cannot filter by tier.
+ */
+function tierOf(row: Row<"ACL">): number {
+  const t = (row as { tier?: unknown }).tier;
+  if (typeof t !== "number") throw new OvnInvalidArgumentError("ACL filter", "tier", "the reader's ACL rows have no tier column (use a reader of the server's NB columns: the default replica or the select reader)");
+  return t;
+}
+
 /** Deletes the ACLs of a switch or port group matching `filter` (all when empty) (`acl-del`). */
 export async function aclDel(ctx: TxContext, target: AclTarget, filter: AclFilter = {}): Promise<number> {
   ctx.open();
   if ((filter.priority === undefined) !== (filter.match === undefined)) throw new OvnInvalidArgumentError("ACL filter", JSON.stringify(filter), "priority and match go together");
+  if (filter.tier !== undefined) {
+    checkTier(filter.tier);
+    // Refused before anything is read or sent when the server lacks tiers.
+    requireFeature(await ctx.schema(), "ACL.tier");
+  }
   const owner = await aclOwner(ctx, target);
-  const gone = (await aclsOf(ctx, owner)).filter(
-    (a) => (filter.direction === undefined || a.direction === filter.direction) && (filter.priority === undefined || (a.priority === filter.priority && a.match === filter.match)),
+  const acls = await aclsOf(ctx, owner);
+  const gone = acls.filter(
+    (a) =>
+      (filter.direction === undefined || a.direction === filter.direction) &&
+      (filter.priority === undefined || (a.priority === filter.priority && a.match === filter.match)) &&
+      (filter.tier === undefined || tierOf(a) === filter.tier),
   );
   if (gone.length > 0) {
     const ids = gone.map((a) => a._uuid);

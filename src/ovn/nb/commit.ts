@@ -10,9 +10,19 @@ import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js"
 import { TimedOut } from "../../ovsdb/wire/errors.js";
 import { OvnConcurrentChangeError, OvnTransactionStateError } from "../errors.js";
 import type { NbReader } from "../reader.js";
+import { type IndexedKey, lostIndexRace } from "../index-race.js";
 
-/** A failed `wait` guard (`TimedOut` on a `wait` operation) as an {@link OvnConcurrentChangeError}; other errors unchanged. */
-export function concurrentChange(e: unknown, ops: readonly Operation[]): unknown {
+/**
+ * A failed `wait` guard (`TimedOut` on a `wait` operation), or a race lost on the server's unique
+ * index by one of the `indexed` keys the transaction creates, as an {@link OvnConcurrentChangeError};
+ * other errors unchanged.
+ */
+export function concurrentChange(e: unknown, ops: readonly Operation[], indexed: readonly IndexedKey[] = []): unknown {
+  const lost = lostIndexRace(e, indexed);
+  if (lost) {
+    const at = ops.findIndex((op) => op.op === "insert" && op.table === lost.table && (op.row as Record<string, unknown>)[lost.column] === lost.value);
+    return new OvnConcurrentChangeError(lost.table, at, e as Error, lost);
+  }
   if (!(e instanceof TimedOut) || e.operationIndex === undefined) return e;
   const op = ops[e.operationIndex];
   return op?.op === "wait" ? new OvnConcurrentChangeError(op.table, e.operationIndex, e) : e;

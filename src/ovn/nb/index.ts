@@ -9,8 +9,9 @@
  * over an {@link NbReader} (the NB replica by default), so they see the objects created, changed
  * or deleted earlier in the same transaction. `mayExist` means create-if-absent (a different
  * setting is an `OvnConflictError`), `ifExists` makes deleting a missing object a no-op.
- * Creations are guarded by `wait` operations (RFC 7047 §5.2.6): a concurrent creation of the same
- * name makes the commit fail with `OvnConcurrentChangeError` instead of creating a duplicate.
+ * Creations are guarded by `wait` operations (RFC 7047 §5.2.6), or by the server's unique index
+ * where the schema has one on the name: a concurrent creation of the same name makes the commit
+ * fail with `OvnConcurrentChangeError` instead of creating a duplicate.
  *
  * Layout: `transaction.ts` (operations, pending view, guards, commit), `options.ts` (option
  * types), one module per object family, `ovn-nb.ts` (the entry point).

@@ -198,6 +198,28 @@ export interface AclFilter {
   readonly priority?: number;
   /** The match (with `priority`). */
   readonly match?: string;
+  /**
+   * Only ACLs of this tier (0..3; `ovn-nbctl acl-del --tier`). Only where the server's NB schema
+   * has `ACL.tier` (OVN 24.03 and later); elsewhere `OvnFeatureUnavailableError`, nothing sent.
+   */
+  readonly tier?: number;
+}
+
+/** Which QoS rules {@link NbTransaction.qosDel} deletes: an {@link AclFilter} without `tier` (QoS rules have none). */
+export type QosFilter = Omit<AclFilter, "tier">;
+
+/** Which routing policies {@link NbTransaction.lrPolicyDel} deletes (every given field must match; all of the router's when empty). */
+export interface PolicyFilter extends DeleteOptions {
+  /** The priority. */
+  readonly priority?: number;
+  /** The match (usually with `priority`). */
+  readonly match?: string;
+  /**
+   * Only policies of this chain (`ovn-nbctl lr-policy-del --chain`); `""` is the default chain
+   * (policies without one). Only where the server's NB schema has `Logical_Router_Policy.chain`
+   * (OVN 25.03 and later); elsewhere `OvnFeatureUnavailableError`, nothing sent.
+   */
+  readonly chain?: string;
 }
 
 /** A load balancer protocol. */

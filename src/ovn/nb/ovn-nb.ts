@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Row, TableName, Tables } from "../../ovsdb/models/ovn-nb.js";
+import { model, type Row, type TableName, type Tables } from "../../ovsdb/models/ovn-nb.js";
+import { GroupCommit } from "./group-commit.js";
 import type { TransactClient } from "../../ovsdb/model/model.js";
 import type { Operation } from "../../ovsdb/wire/operations.js";
 import { OvsdbClient } from "../../ovsdb/client/client.js";
@@ -40,6 +41,15 @@ export interface OvnNbOptions {
    * schema for a client that only transacts.
    */
   readonly schema?: OvnSchemaInfo;
+  /**
+   * Group commit: commits made while another is on the wire are sent together, as one OVSDB
+   * transaction, when it returns (a commit made while none is in flight is sent at once). The
+   * server's per-transaction work is then paid once per batch; a failed batch is resent one
+   * transaction at a time, so each commit still gets its own outcome. Commits with `wait` (nb_cfg)
+   * are always sent alone.
+   * @default true
+   */
+  readonly groupCommit?: boolean;
 }
 
 /**
@@ -59,8 +69,12 @@ export class OvnNb extends NbReads {
   /** The reader lookups use. */
   readonly reader: NbReader;
   private readonly visible: ((op: Operation) => boolean) | undefined;
+  /** The group commit of this `OvnNb`'s transactions (unless turned off). */
+  private readonly group: GroupCommit | undefined;
   private started: Promise<Replica<Tables>> | undefined;
   private detected: Promise<OvnSchemaInfo> | undefined;
+  /** The detected schema, once {@link OvnNb.detected} resolved. */
+  private known: OvnSchemaInfo | undefined;
 
   /** @param client the NB connection (an `OvsdbClient`, or anything with `transact`). */
   constructor(
@@ -69,13 +83,18 @@ export class OvnNb extends NbReads {
   ) {
     super();
     const r = options.reader ?? (client instanceof OvsdbClient ? "replica" : "select");
-    if (r === "select") this.reader = selectReader(client);
+    // The select reader reads the server's columns too (detected once, at the first lookup).
+    if (r === "select") this.reader = selectReader(client, () => this.schema().then((info) => (info.match.kind === "unknown" ? undefined : info.schema)));
     else if (r === "replica") {
       if (!(client instanceof OvsdbClient)) throw new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)");
       this.reader = lazyReader(() => this.replica().then(replicaReader));
     } else this.reader = r;
     this.visible = options.visible;
-    if (options.schema) this.detected = Promise.resolve(options.schema);
+    this.group = options.groupCommit === false ? undefined : new GroupCommit(client, model.name);
+    if (options.schema) {
+      this.detected = Promise.resolve(options.schema);
+      this.known = options.schema;
+    }
   }
 
   /**
@@ -89,7 +108,10 @@ export class OvnNb extends NbReads {
     if (!this.detected) {
       const c = this.client;
       this.detected = c instanceof OvsdbClient ? detectOvnSchema(c) : Promise.resolve(bundledNbSchema());
-      this.detected.catch(() => (this.detected = undefined));
+      this.detected.then(
+        (info) => (this.known = info),
+        () => (this.detected = undefined),
+      );
     }
     return this.detected;
   }
@@ -125,7 +147,8 @@ export class OvnNb extends NbReads {
 
   /** A new, empty transaction. */
   transaction(): NbTransaction {
-    return new NbTransaction(this.client, this.reader, this.visible, () => this.schema());
+    const group = this.group;
+    return new NbTransaction(this.client, this.reader, this.visible, () => this.schema(), () => this.known, group ? (ops) => group.transact(ops) : undefined);
   }
 
   /** Runs `build` on a new transaction and commits it; resolves with `build`'s value and the commit result. */

@@ -14,7 +14,7 @@ import { checkIp, checkMac } from "../net.js";
 import { sameKeys, sameOr, sameSet } from "../conflicts.js";
 import type { TxContext } from "../tx-context.js";
 import { map, checkPriority } from "./helpers.js";
-import type { AclDirection, AclFilter, BfdOptions, CreateOptions, DeleteOptions, MirrorOptions, QosOptions } from "./options.js";
+import type { AclDirection, BfdOptions, CreateOptions, DeleteOptions, MirrorOptions, QosFilter, QosOptions } from "./options.js";
 
 /** Adds a QoS rule (bandwidth limit and/or DSCP marking) to switch `sw` (`qos-add`). */
 export async function qosAdd(ctx: TxContext, sw: string, direction: AclDirection, priority: number, match: string, options: QosOptions): Promise<Ref<"QoS">> {
@@ -47,7 +47,7 @@ export async function qosAdd(ctx: TxContext, sw: string, direction: AclDirection
 }
 
 /** Deletes QoS rules of switch `sw` (all, of a direction, or one by direction/priority/match) (`qos-del`). */
-export async function qosDel(ctx: TxContext, sw: string, filter: AclFilter = {}): Promise<number> {
+export async function qosDel(ctx: TxContext, sw: string, filter: QosFilter = {}): Promise<number> {
   ctx.open();
   const s = await ctx.need("logical switch", "Logical_Switch", sw);
   if (!s.row || s.row.qos_rules.length === 0) return 0;

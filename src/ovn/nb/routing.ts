@@ -18,7 +18,7 @@ import { checkIp, checkMac, ipFamily, normalizePrefix, parsePrefix } from "../ne
 import { sameKeys, sameOr, sameSet } from "../conflicts.js";
 import type { TxContext } from "../tx-context.js";
 import { map, checkPriority } from "./helpers.js";
-import type { DeleteOptions, NatFilter, NatOptions, NatType, PolicyAction, PolicyOptions, RouteFilter, RouteOptions } from "./options.js";
+import type { NatFilter, NatOptions, NatType, PolicyAction, PolicyFilter, PolicyOptions, RouteFilter, RouteOptions } from "./options.js";
 
 /** `routerRows`. */
 async function routerRows<C extends "static_routes" | "policies" | "nat", N extends "Logical_Router_Static_Route" | "Logical_Router_Policy" | "NAT">(ctx: TxContext, r: { ref: Ref<"Logical_Router">; row: Row<"Logical_Router"> | undefined },
@@ -145,17 +145,31 @@ export async function lrPolicyAdd(ctx: TxContext, router: string, priority: numb
   return op.ref;
 }
 
+/**
+ * A policy row's `chain` (undefined: none), for a filter: the row must carry the column (the
+ * API's readers read the server's columns; a reader of the bundled 23.03 columns cannot filter).
+ */
+function chainColumn(row: Row<"Logical_Router_Policy">): string | undefined {
+  if (!("chain" in row)) throw new OvnInvalidArgumentError("routing policy filter", "chain", "the reader's policy rows have no chain column (use a reader of the server's NB columns: the default replica or the select reader)");
+  return chainOf(row);
+}
+
 /** A policy row's `chain`, when the row carries that column (a reader of the server's columns) and it is set. */
 function chainOf(row: Row<"Logical_Router_Policy">): string | undefined {
   const c = (row as { chain?: unknown }).chain;
   return typeof c === "string" ? c : undefined;
 }
 /** Deletes policies of `router`: all, those of `priority`, or the one with `priority` and `match` (`lr-policy-del`). */
-export async function lrPolicyDel(ctx: TxContext, router: string, filter: { readonly priority?: number; readonly match?: string } & DeleteOptions = {}): Promise<number> {
+export async function lrPolicyDel(ctx: TxContext, router: string, filter: PolicyFilter = {}): Promise<number> {
   ctx.open();
+  // Refused before anything is read or sent when the server lacks chains.
+  if (filter.chain !== undefined) requireFeature(await ctx.schema(), "Logical_Router_Policy.chain");
   const r = await ctx.need("logical router", "Logical_Router", router);
   const gone = (await routerRows(ctx, r, "policies", "Logical_Router_Policy")).filter(
-    (x) => (filter.priority === undefined || x.priority === filter.priority) && (filter.match === undefined || x.match === filter.match),
+    (x) =>
+      (filter.priority === undefined || x.priority === filter.priority) &&
+      (filter.match === undefined || x.match === filter.match) &&
+      (filter.chain === undefined || (chainColumn(x) ?? "") === filter.chain),
   );
   if (gone.length === 0 && filter.priority !== undefined && !filter.ifExists) throw new OvnNotFoundError("routing policy", `${filter.priority} ${filter.match ?? ""}`.trim(), { kind: "router", name: router });
   if (gone.length > 0) ctx.push(model.table("Logical_Router").mutate({ _uuid: r.ref }, [["policies", "delete", gone.map((x) => x._uuid)]]));

@@ -9,13 +9,14 @@
 import { model, type Row, type TableName } from "../../ovsdb/models/ovn-nb.js";
 import type { TransactClient } from "../../ovsdb/model/model.js";
 import type { NamedRef, Ref, RowUuid } from "../../ovsdb/model/types.js";
-import type { Operation } from "../../ovsdb/wire/operations.js";
+import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
 import { isUuid } from "../../ovsdb/wire/notation.js";
 import { OvnAmbiguousNameError, OvnInvalidArgumentError, OvnNotFoundError, OvnTransactionStateError, type OvnObjectKind } from "../errors.js";
 import type { NbReader, NbWhere } from "../reader.js";
 import type { DatabaseSchema } from "../../ovsdb/schema/schema.js";
 import { type OvnSchemaInfo, describeOvnSchema } from "../schema-features.js";
 import { PendingView } from "../pending-view.js";
+import { type IndexedKey, hasUniqueIndex } from "../index-race.js";
 import type { GuardedTable, TxContext } from "../tx-context.js";
 import type { AclTarget } from "../nb-reads.js";
 import { NbFeatureCalls } from "./feature-calls.js";
@@ -43,7 +44,9 @@ import type {
   NatOptions,
   NatType,
   PolicyAction,
+  PolicyFilter,
   PolicyOptions,
+  QosFilter,
   PortOptions,
   PortSettings,
   QosOptions,
@@ -77,11 +80,24 @@ export class NbTransaction extends NbFeatureCalls {
     private readonly reader: NbReader,
     visible?: (op: Operation) => boolean,
     schema?: () => Promise<OvnSchemaInfo>,
+    known?: () => OvnSchemaInfo | undefined,
+    send?: (ops: readonly Operation[]) => Promise<readonly OperationResult[]>,
   ) {
     super();
+    this.send = send ?? (async (ops) => (await this.client.transact(model.name, ops)).results);
+    this.knownSchema = known ?? (() => undefined);
     this.view = new PendingView(visible);
     this.schemaInfo = schema ?? (() => Promise.resolve(bundledNbSchema()));
   }
+
+  /** Sends the commit's operations (one `transact`, or part of a group commit of `OvnNb`). */
+  private readonly send: (ops: readonly Operation[]) => Promise<readonly OperationResult[]>;
+
+  /** The server's NB schema when already detected (no round trip), else undefined. */
+  private readonly knownSchema: () => OvnSchemaInfo | undefined;
+
+  /** The keys this transaction creates under the protection of the server's unique index rather than a `wait`. */
+  private readonly indexed: IndexedKey[] = [];
 
   /** What the server's NB schema has (from {@link OvnNb.schema}; the bundled 23.03 schema when built without one). */
   private readonly schemaInfo: () => Promise<OvnSchemaInfo>;
@@ -168,10 +184,19 @@ export class NbTransaction extends NbFeatureCalls {
     return found;
   }
 
-  /** Guards a creation: the commit fails if a row named `name` appeared in `table` meanwhile. */
+  /**
+   * Guards a creation: the commit fails if a row named `name` appeared in `table` meanwhile. Where
+   * the server's schema (the bundled one until detected) has a unique index on `name`, the server
+   * enforces that itself, so no `wait` is sent (ovsdb-server would scan the table for it) and its
+   * duplicate-index `constraint violation` becomes the same {@link OvnConcurrentChangeError}.
+   */
   private guardAbsent(table: "Logical_Switch" | "Logical_Switch_Port" | "Logical_Router" | "Logical_Router_Port" | "Port_Group" | "Address_Set" | "Load_Balancer" | GuardedTable, name: string): void {
     // A row of that name deleted earlier in this transaction still exists until the commit.
     if (this.view.deletedName(table, name)) return;
+    if (hasUniqueIndex(this.knownSchema()?.schema ?? model.schema, table, ["name"])) {
+      this.indexed.push({ table, column: "name", value: name });
+      return;
+    }
     this.emit(model.table(table).wait({ name }, { columns: ["name"], until: "==", rows: [], timeout: 0 }) as Operation);
   }
 
@@ -324,8 +349,11 @@ export class NbTransaction extends NbFeatureCalls {
     return routing.lrPolicyAdd(this.x, router, priority, match, action, options);
   }
 
-  /** Deletes policies of `router`: all, those of `priority`, or the one with `priority` and `match` (`lr-policy-del`). */
-  lrPolicyDel(router: string, filter: { readonly priority?: number; readonly match?: string } & DeleteOptions = {}): Promise<number> {
+  /**
+   * Deletes policies of `router`: all, those of `priority`, or the one with `priority` and
+   * `match`, optionally only in one `chain` where the schema has chains (`lr-policy-del`).
+   */
+  lrPolicyDel(router: string, filter: PolicyFilter = {}): Promise<number> {
     return routing.lrPolicyDel(this.x, router, filter);
   }
 
@@ -354,7 +382,7 @@ export class NbTransaction extends NbFeatureCalls {
     return acls.aclAdd(this.x, target, direction, priority, match, action, options);
   }
 
-  /** Deletes the ACLs of a switch or port group matching `filter` (all when empty) (`acl-del`). */
+  /** Deletes the ACLs of a switch or port group matching `filter` (all when empty; `tier` where the schema has tiers) (`acl-del`). */
   aclDel(target: AclTarget, filter: AclFilter = {}): Promise<number> {
     return acls.aclDel(this.x, target, filter);
   }
@@ -453,7 +481,7 @@ export class NbTransaction extends NbFeatureCalls {
   }
 
   /** Deletes QoS rules of switch `sw` (all, of a direction, or one by direction/priority/match) (`qos-del`). */
-  qosDel(sw: string, filter: AclFilter = {}): Promise<number> {
+  qosDel(sw: string, filter: QosFilter = {}): Promise<number> {
     return qosMirrorsMeters.qosDel(this.x, sw, filter);
   }
 
@@ -508,8 +536,9 @@ export class NbTransaction extends NbFeatureCalls {
 
   /**
    * Sends the operations as one transaction; rejects with the server's typed error if anything
-   * fails, and with {@link OvnConcurrentChangeError} when a `wait` guard fails (someone created
-   * the same object, or changed a guarded row, concurrently; nothing was committed). With
+   * fails, and with {@link OvnConcurrentChangeError} when a `wait` guard fails or the server's
+   * unique index refuses a name this transaction creates (someone created the same object, or
+   * changed a guarded row, concurrently; nothing was committed). With
    * `wait`, resolves only once ovn-northd (or every chassis) has caught up.
    */
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
@@ -519,7 +548,7 @@ export class NbTransaction extends NbFeatureCalls {
       const wait = options.wait ?? "none";
       const ops: Operation[] = [...this.ops];
       if (wait !== "none") ops.push(...(await nbCfgBump(this.reader)));
-      const results = ops.length === 0 ? [] : (await this.client.transact(model.name, ops).catch((e: unknown) => Promise.reject(concurrentChange(e, ops)))).results;
+      const results = ops.length === 0 ? [] : await (wait === "none" ? this.send(ops) : this.client.transact(model.name, ops).then((r) => r.results)).catch((e: unknown) => Promise.reject(concurrentChange(e, ops, this.indexed)));
       const names = new Map<string, string>();
       ops.forEach((op, i) => {
         const r = results[i];

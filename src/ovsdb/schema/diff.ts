@@ -49,6 +49,12 @@ export function diffToJson(type: ColumnType, diff: Datum): JsonValue {
   return datumToJson(diffType(type), diff);
 }
 
+/** Sets of at least this many elements keep a membership set beside their value (see {@link applyDiff}). */
+const LARGE_SET = 64;
+
+/** The membership set of each large set value {@link applyDiff} produced (always equal to the value's elements). */
+const memberships = new WeakMap<readonly Atom[], Set<Atom>>();
+
 /**
  * Applies a JSON diff (from an `update2`/`update3` "modify") to a native value and returns the new
  * native value; throws {@link OvsdbTypeError} when the diff is malformed or the result breaks the
@@ -69,7 +75,29 @@ export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: 
   } else {
     const cur = datumAtoms(old);
     const toggles = datumAtoms(diff);
-    if (toggles.length <= 8) {
+    if (cur.length >= LARGE_SET) {
+      // A large set (a switch's or port group's ports): its membership set is handed from each
+      // value to the next, so a diff of a few elements costs a lookup per element and one copy of
+      // the array, not a scan or a rehash of the whole set per update.
+      let members = memberships.get(cur);
+      if (members) memberships.delete(cur);
+      else members = new Set(cur);
+      const gone = new Set<Atom>();
+      const added: Atom[] = [];
+      for (const a of toggles) {
+        if (members.has(a)) {
+          members.delete(a);
+          gone.add(a);
+        } else {
+          members.add(a);
+          added.push(a);
+        }
+      }
+      const kept = gone.size === 0 ? cur.slice() : cur.filter((a) => !gone.has(a));
+      for (const a of added) kept.push(a);
+      memberships.set(kept, members);
+      result = kept;
+    } else if (toggles.length <= 8) {
       // The usual update (a port added to a switch of thousands): a few native scans and one
       // copy, instead of hashing the whole set.
       const gone: Atom[] = [];
