@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { DecodeError, EncodeError } from "../bytes/index.js";
+import { DecodeError } from "../bytes/decode-error.js";
+import { EncodeError } from "../bytes/encode-error.js";
 import {
   type DecodedIp,
   type DecodeFrameOptions,
@@ -20,7 +21,8 @@ import {
   encodeGeneveFrame,
   fnv1a,
 } from "./frame.js";
-import { IP_PROTOCOL, finishChecksum, onesComplementSum } from "../net/index.js";
+import { finishChecksum, onesComplementSum } from "../net/checksum.js";
+import { IP_PROTOCOL } from "../net/ip.js";
 
 /** Defaults of {@link ReassemblerOptions}. */
 export const REASSEMBLY_DEFAULTS = {

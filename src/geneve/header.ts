@@ -15,7 +15,9 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "../bytes/index.js";
+import { EncodeError } from "../bytes/encode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
 
 /** Fixed sizes and limits of RFC 8926 §3.4/§3.5. */
 export const GENEVE_LIMITS = {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { EncodeError } from "../bytes/index.js";
+import { EncodeError } from "../bytes/encode-error.js";
 import type { GeneveHeader, GeneveOption, OvnGeneveOption } from "./header.js";
 
 /** Largest logical datapath tunnel key that fits the 24-bit VNI (RFC 8926 §3.4). */

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "../bytes/index.js";
+import { EncodeError } from "../bytes/encode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
 
 /** Link-layer header types (tcpdump.org "LINK-LAYER HEADER TYPES"). */
 export const LINKTYPE = {

@@ -9,7 +9,7 @@
  * @module
  */
 import { Address4, Address6 } from "ip-address";
-import { EncodeError } from "../bytes/index.js";
+import { EncodeError } from "../bytes/encode-error.js";
 
 /** An IP address family. */
 export type IpFamily = 4 | 6;

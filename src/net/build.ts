@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { EncodeError, Writer } from "../bytes/index.js";
+import { EncodeError } from "../bytes/encode-error.js";
+import { Writer } from "../bytes/writer.js";
 import { ipv4Bytes, ipv6Bytes, macBytes } from "./address.js";
 import { finishChecksum, onesComplementSum, pseudoHeaderSum } from "./checksum.js";
 import { ETHER_TYPE, type VlanTag, checkUint, writeEthernet } from "./ethernet.js";

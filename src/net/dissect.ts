@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Reader } from "../bytes/index.js";
+import { Reader } from "../bytes/reader.js";
 import { formatIpv4, formatMac } from "./address.js";
 import { ETHER_TYPE, type EthernetLayer, readEthernet } from "./ethernet.js";
 import { IP_PROTOCOL, type IpHeader, type Ipv4Layer, type Ipv6Layer, MAX_IPV6_EXTENSION_HEADERS, readIpv4, readIpv6 } from "./ip.js";

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { Reader, Writer } from "../bytes/index.js";
-import { EncodeError } from "../bytes/index.js";
+import type { Reader } from "../bytes/reader.js";
+import type { Writer } from "../bytes/writer.js";
+import { EncodeError } from "../bytes/encode-error.js";
 import { formatMac } from "./address.js";
 
 /** EtherType values (IEEE 802 numbers; IANA "IEEE 802 Numbers"). */

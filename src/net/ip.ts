@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Reader } from "../bytes/index.js";
+import type { Reader } from "../bytes/reader.js";
 import { finishChecksum, onesComplementSum } from "./checksum.js";
 import { formatIpv4, formatIpv6 } from "./address.js";
 

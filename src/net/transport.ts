@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Reader } from "../bytes/index.js";
+import type { Reader } from "../bytes/reader.js";
 import { formatIpv6, formatMac } from "./address.js";
 import { finishChecksum, onesComplementSum } from "./checksum.js";
 import { IP_PROTOCOL, type IpHeader } from "./ip.js";

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { asRowUuid } from "../../ovsdb/model/uuid.js";
 import { model } from "../../ovsdb/models/ovn-nb.js";
 import { isUuid } from "../../ovsdb/wire/notation.js";
 import { UsageError } from "../io.js";
@@ -19,8 +20,8 @@ export function dhcpOptionsCommands(v: "v4" | "v6"): Record<string, NbSpec> {
       min: 1,
       max: 2,
       async run(ctx, [p, id]) {
-        if (id !== undefined && (!isUuid(id) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0)) throw new UsageError(`${id}: dhcp options UUID not found`);
-        await ctx.tx.lspSet(p!, { [option]: id === undefined ? null : (id as never) });
+        if (id !== undefined && (!isUuid(id) || (await ctx.reader.ids("DHCP_Options", { _uuid: asRowUuid<"DHCP_Options">(id!) })).length === 0)) throw new UsageError(`${id}: dhcp options UUID not found`);
+        await ctx.tx.lspSet(p!, { [option]: id === undefined ? null : asRowUuid<"DHCP_Options">(id) });
       },
     },
     [`lsp-get-dhcp${v}-options`]: {
@@ -56,8 +57,8 @@ export const DHCP_COMMANDS: Readonly<Record<string, NbSpec>> = {
     min: 1,
     max: 1,
     async run(ctx, [id]) {
-      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: dhcp options UUID not found`);
-      ctx.tx.add(model.table("DHCP_Options").delete({ _uuid: id as never }));
+      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: asRowUuid<"DHCP_Options">(id!) })).length === 0) throw new UsageError(`${id}: dhcp options UUID not found`);
+      ctx.tx.add(model.table("DHCP_Options").delete({ _uuid: asRowUuid<"DHCP_Options">(id!) }));
     },
   },
   "dhcp-options-list": { readOnly: true,
@@ -69,15 +70,15 @@ export const DHCP_COMMANDS: Readonly<Record<string, NbSpec>> = {
     min: 1,
     max: Infinity,
     async run(ctx, [id, ...kv]) {
-      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: id as never })).length === 0) throw new UsageError(`${id}: dhcp options UUID not found`);
-      ctx.tx.add(model.table("DHCP_Options").update({ _uuid: id as never }, { options: keyValues(kv, "option") }));
+      if (!isUuid(id!) || (await ctx.reader.ids("DHCP_Options", { _uuid: asRowUuid<"DHCP_Options">(id!) })).length === 0) throw new UsageError(`${id}: dhcp options UUID not found`);
+      ctx.tx.add(model.table("DHCP_Options").update({ _uuid: asRowUuid<"DHCP_Options">(id!) }, { options: keyValues(kv, "option") }));
     },
   },
   "dhcp-options-get-options": { readOnly: true,
     min: 1,
     max: 1,
     async run(ctx, [id]) {
-      const d = isUuid(id!) ? (await ctx.reader.find("DHCP_Options", { _uuid: id as never }))[0] : undefined;
+      const d = isUuid(id!) ? (await ctx.reader.find("DHCP_Options", { _uuid: asRowUuid<"DHCP_Options">(id!) }))[0] : undefined;
       if (!d) throw new UsageError(`${id}: dhcp options UUID not found`);
       return smapLines(d.options);
     },

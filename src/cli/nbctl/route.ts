@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { asRowUuid } from "../../ovsdb/model/uuid.js";
 import { model } from "../../ovsdb/models/ovn-nb.js";
 import { compareUtf8 } from "../../ovsdb/schema/datum.js";
 import { shashOrder } from "../../ovsdb/text/hash-order.js";
@@ -37,7 +38,7 @@ export const ROUTE_COMMANDS: Readonly<Record<string, NbSpec>> = {
       const bfdOpt = opts.get("--bfd");
       let bfd: string | undefined;
       if (typeof bfdOpt === "string") {
-        if (!isUuid(bfdOpt) || (await ctx.reader.ids("BFD", { _uuid: bfdOpt as never })).length === 0) throw new UsageError("no entry found in the BFD table");
+        if (!isUuid(bfdOpt) || (await ctx.reader.ids("BFD", { _uuid: asRowUuid<"BFD">(bfdOpt) })).length === 0) throw new UsageError("no entry found in the BFD table");
         bfd = bfdOpt;
       } else if (bfdOpt) {
         if (port === undefined) throw new UsageError("insert entry in the BFD table failed");
