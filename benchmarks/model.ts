@@ -47,7 +47,59 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const SUBNETS = 20;
 const NODES = 200;
 
-/** The benchmark's manifest: 20 namespaces and subnets, `pods` pods over 200 nodes. */
+/**
+ * Issue 15's proof manifest at `pods` pods: 2 VPCs (`ovn-cluster` and `vpc1` with an external
+ * connection), 20 subnets (17 distributed in the default VPC, one of them centralized on a gateway
+ * node, one VLAN underlay subnet, two in `vpc1`), the `join` and `external` subnets, 200 nodes (two
+ * external gateways), pods labelled `app: aN` with a named container port, 50 NetworkPolicies, 100
+ * ClusterIP Services, an SNAT rule and 10 FIPs on `vpc1`.
+ */
+export function proofManifest(pods: number): string {
+  const doc = (s: string) => `---\n${s.trim()}\n`;
+  let text = "";
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: ProviderNetwork\nmetadata: { name: extnet }\nspec: { defaultInterface: eth1 }`);
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: Vlan\nmetadata: { name: ext0 }\nspec: { id: 0, provider: extnet }`);
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: ProviderNetwork\nmetadata: { name: phys }\nspec: { defaultInterface: eth2 }`);
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: Vlan\nmetadata: { name: vlan100 }\nspec: { id: 100, provider: phys }`);
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: external }\nspec: { cidrBlock: 172.18.0.0/16, vlan: ext0 }`);
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: join }\nspec: { cidrBlock: 100.64.0.0/16 }`);
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: Vpc\nmetadata: { name: vpc1 }\nspec: { enableExternal: true }`);
+  for (let s = 0; s < SUBNETS; s++) {
+    text += doc(`apiVersion: v1\nkind: Namespace\nmetadata: { name: ns${s} }`);
+    const spec = [`cidrBlock: 10.${100 + s}.0.0/16`, `namespaces: [ns${s}]`];
+    if (s === 1) spec.push("gatewayType: centralized", "gatewayNode: node1");
+    if (s === 17) spec.push("vlan: vlan100");
+    if (s >= 18) spec.push("vpc: vpc1");
+    text += doc(`apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: s${s} }\nspec: { ${spec.join(", ")} }`);
+  }
+  for (let n = 0; n < NODES; n++) {
+    const gw = n < 2 ? `, labels: { ovn.kubernetes.io/external-gw: "true" }` : "";
+    text += doc(`apiVersion: v1\nkind: Node\nmetadata: { name: node${n}${gw} }\nstatus: { addresses: [{ type: InternalIP, address: 192.168.${n >> 8}.${n & 255} }] }`);
+  }
+  for (let i = 0; i < pods; i++) {
+    text += doc(`apiVersion: v1\nkind: Pod\nmetadata: { name: p${i}, namespace: ns${i % SUBNETS}, labels: { app: a${i % 100} } }\nspec: { nodeName: node${i % NODES}, containers: [{ name: c, ports: [{ name: http, containerPort: 8080 }] }] }`);
+  }
+  // App aN lives in namespace ns(N % 20). Policy k: app a(2k) accepts app a(2k+1) from any namespace, and 10.0.0.0/8 but 10.100.0.0/16, on http.
+  for (let k = 0; k < 50; k++) {
+    text += doc(
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: np${k}, namespace: ns${(2 * k) % SUBNETS} }\nspec:\n  podSelector: { matchLabels: { app: a${2 * k} } }\n  ingress:\n    - from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: a${2 * k + 1} } } }, { ipBlock: { cidr: 10.0.0.0/8, except: [10.100.0.0/16] } }]\n      ports: [{ port: http }]`,
+    );
+  }
+  for (let k = 0; k < 100; k++) {
+    text += doc(
+      `apiVersion: v1\nkind: Service\nmetadata: { name: svc${k}, namespace: ns${k % SUBNETS} }\nspec:\n  clusterIP: 10.96.0.${k + 1}\n  selector: { app: a${k} }\n  ports: [{ name: http, port: 80, targetPort: http }, { name: dns, protocol: UDP, port: 53 }]`,
+    );
+  }
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: OvnEip\nmetadata: { name: eip-snat }\nspec: { externalSubnet: external }`);
+  text += doc(`apiVersion: kubeovn.io/v1\nkind: OvnSnatRule\nmetadata: { name: snat-s18 }\nspec: { ovnEip: eip-snat, vpcSubnet: s18 }`);
+  for (let f = 0; f < Math.min(10, Math.floor(pods / SUBNETS)); f++) {
+    text += doc(`apiVersion: kubeovn.io/v1\nkind: OvnEip\nmetadata: { name: eip-f${f} }\nspec: { externalSubnet: external, v4Ip: 172.18.1.${f + 1} }`);
+    text += doc(`apiVersion: kubeovn.io/v1\nkind: OvnFip\nmetadata: { name: fip${f} }\nspec: { ovnEip: eip-f${f}, ipName: p${18 + SUBNETS * f}.ns18 }`);
+  }
+  return text;
+}
+
+/** The benchmark's pods-only manifest: 20 namespaces and subnets, `pods` pods over 200 nodes (the rows the peers create too). */
 export function modelBenchManifest(pods: number): string {
   let text = "";
   for (let s = 0; s < SUBNETS; s++) {
