@@ -9,7 +9,7 @@
  * `ovn-ts/testing`. The byte-level codecs are in `ovn-ts/ovsdb/wire`, `ovn-ts/openflow/wire` and
  * `ovn-ts/geneve/wire`.
  *
- * @module
+ * @module ovn-ts
  */
 // OVSDB: connect, transact, monitor and replicate, typed models, serve
 export {

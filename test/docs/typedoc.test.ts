@@ -47,8 +47,8 @@ describe("npm run docs", () => {
     for (const name of ["JsonFramer", "parseMessage", "encodeRequest", "parseJsonExact"]) expect(ovsdbPage, name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
     expect(readFileSync(join(API, "modules/openflow.html"), "utf8")).not.toMatch(/id="(framedecoder|reader|writer)"/);
     // ovn-ts itself: what a script or controller starts with, by task, then the areas as namespaces
-    expect(sections("modules/index.html")).toEqual(expect.arrayContaining(["connect", "monitor-replica", "models", "northbound", "controller", "errors", "areas"]));
-    expect(sections("modules/index.html")).not.toContain("other");
+    expect(sections("modules/ovn-ts.html")).toEqual(expect.arrayContaining(["connect", "monitor-replica", "models", "northbound", "controller", "errors", "areas"]));
+    expect(sections("modules/ovn-ts.html")).not.toContain("other");
     // each group says what it is for and which guide shows it
     expect(readFileSync(join(API, "modules/ovsdb.html"), "utf8")).toContain("Guide: docs/ovsdb.md.");
   });
