@@ -6,10 +6,10 @@
  * controller layer, tracing, and the errors to catch. Each area's whole API is also here as a
  * namespace (`ovsdb`, `ovn`, ...) and on its own entry point: `ovn-ts/ovsdb`, `ovn-ts/ovn`,
  * `ovn-ts/model`, `ovn-ts/openflow`, `ovn-ts/geneve`, `ovn-ts/unixctl`, `ovn-ts/monitor`,
- * `ovn-ts/testing`. The byte-level codecs are in `ovn-ts/ovsdb/wire`, `ovn-ts/openflow/wire` and
- * `ovn-ts/geneve/wire`.
+ * `ovn-ts/testing`. The byte-level codecs are in `ovn-ts/ovsdb/wire`, `ovn-ts/ovsdb/server`,
+ * `ovn-ts/openflow/wire` and `ovn-ts/geneve/wire`.
  *
- * @module
+ * @module ovn-ts
  */
 // OVSDB: connect, transact, monitor and replicate, typed models, serve
 export {

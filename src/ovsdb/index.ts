@@ -6,7 +6,8 @@
  * databases of later releases (`OVN_Northbound_24_03`, ..., or by release: `ovnModels["25.09"].nb`).
  *
  * The wire layer's low-level pieces (the JSON-RPC session, framing, message codecs, exact JSON)
- * are in `ovn-ts/ovsdb/wire`; most programs never need them.
+ * are in `ovn-ts/ovsdb/wire`, and the embedded server's (its JSON codec, monitors, log records) in
+ * `ovn-ts/ovsdb/server`; most programs never need them.
  *
  * @module
  */
@@ -36,6 +37,10 @@ export * from "./schema/index.js";
 export * from "./client/index.js";
 export * from "./model/index.js";
 export * from "./cache/index.js";
-export * from "./server/index.js";
+// The embedded server: the server, its databases and files (the whole layer, with its JSON codec,
+// monitors and log records, is ovn-ts/ovsdb/server).
+export { type CommittedTxn, Database, type DbRow, type ExecuteOutcome, type TxnContext } from "./server/database.js";
+export { type Listener, OvsdbServer, type OvsdbServerOptions, type ServerEvents } from "./server/server.js";
+export { type DatabaseFile, DatabaseFileError, type DatabaseFileOptions, openDatabaseFile } from "./server/persistence.js";
 export * from "./models/index.js";
 export * from "./text/index.js";

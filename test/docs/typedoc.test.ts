@@ -44,11 +44,12 @@ describe("npm run docs", () => {
     for (const page of ["ovsdb", "geneve"]) expect(sections(`modules/${page}.html`), page).not.toContain("wire-protocol-low-level");
     for (const page of ["ovsdb_wire", "openflow_wire", "geneve_wire"]) expect(sections(`modules/${page}.html`), page).toContain("wire-protocol-low-level");
     const ovsdbPage = readFileSync(join(API, "modules/ovsdb.html"), "utf8");
-    for (const name of ["JsonFramer", "parseMessage", "encodeRequest", "parseJsonExact"]) expect(ovsdbPage, name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
+    expect(sections("modules/ovsdb_server.html")).toContain("server");
+    for (const name of ["JsonFramer", "parseMessage", "encodeRequest", "parseJsonExact", "encodeDatum", "readRecords", "TxnHistory"]) expect(ovsdbPage, name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
     expect(readFileSync(join(API, "modules/openflow.html"), "utf8")).not.toMatch(/id="(framedecoder|reader|writer)"/);
     // ovn-ts itself: what a script or controller starts with, by task, then the areas as namespaces
-    expect(sections("modules/index.html")).toEqual(expect.arrayContaining(["connect", "monitor-replica", "models", "northbound", "controller", "errors", "areas"]));
-    expect(sections("modules/index.html")).not.toContain("other");
+    expect(sections("modules/ovn-ts.html")).toEqual(expect.arrayContaining(["connect", "monitor-replica", "models", "northbound", "controller", "errors", "areas"]));
+    expect(sections("modules/ovn-ts.html")).not.toContain("other");
     // each group says what it is for and which guide shows it
     expect(readFileSync(join(API, "modules/ovsdb.html"), "utf8")).toContain("Guide: docs/ovsdb.md.");
   });

@@ -73,11 +73,13 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
     const text = readFileSync(join(root, guide), "utf8");
     const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js"; dirs: [string, string][]; lines: number[]; blocks: string[] }>();
     let from = 0;
+    let markers = 0;
     for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
       const before = text.slice(from, fence.index);
       from = fence.index + fence[0].length;
       const marker = MARKER.exec(before);
       if (!marker) continue;
+      markers++;
       const line = text.slice(0, fence.index).split("\n").length;
       const lang = fence[1];
       if (lang !== "ts" && lang !== "js") throw new Error(`${guide}:${line}: a run marker on a \`\`\`${lang} block (only ts and js run)`);
@@ -92,6 +94,12 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
       groups.set(marker[1]!, group);
       group.lines.push(line);
       group.blocks.push(fence[2]!);
+    }
+    // a marker (a line that starts with it) misspelt or not right before a fence would silently run nothing
+    const written = [...text.matchAll(/^<!--\s*run\b/gm)];
+    if (written.length !== markers) {
+      const lines = written.map((m) => text.slice(0, m.index).split("\n").length);
+      throw new Error(`${guide}: ${written.length} run markers (lines ${lines.join(", ")}) but ${markers} well-formed ones right before a \`\`\`ts or \`\`\`js block`);
     }
     for (const [name, g] of groups) {
       const lines = g.blocks.join("\n").split("\n");

@@ -40,7 +40,7 @@ function snippet(name: string): string {
   return m[1]!;
 }
 
-const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing", "ovn-ts/ovn", "ovn-ts/model", "ovn-ts/unixctl", "ovn-ts/monitor", "ovn-ts/ovsdb/wire", "ovn-ts/openflow/wire", "ovn-ts/geneve/wire"];
+const ENTRIES = ["ovn-ts", "ovn-ts/ovsdb", "ovn-ts/openflow", "ovn-ts/geneve", "ovn-ts/testing", "ovn-ts/ovn", "ovn-ts/model", "ovn-ts/unixctl", "ovn-ts/monitor", "ovn-ts/ovsdb/wire", "ovn-ts/ovsdb/server", "ovn-ts/openflow/wire", "ovn-ts/geneve/wire"];
 
 function sh(program: string, args: readonly string[], cwd: string, timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

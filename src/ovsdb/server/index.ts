@@ -1,7 +1,9 @@
 /**
- * The embedded OVSDB server (ovsdb-server(1), RFC 7047): in-memory databases with ovsdb-server's
- * transaction semantics, monitors, locks, `_Server`, socket and in-process serving, and a
- * persistent log in ovsdb-server's standalone file format.
+ * The embedded OVSDB server (ovsdb-server(1), RFC 7047), the whole layer (`ovn-ts/ovsdb/server`):
+ * in-memory databases with ovsdb-server's transaction semantics, monitors, locks, `_Server`, socket
+ * and in-process serving, a persistent log in ovsdb-server's standalone file format, and the
+ * pieces under them (the server's JSON codec of datums and conditions, monitor and history
+ * internals, log records). `ovn-ts/ovsdb` has the server, its databases and files.
  *
  * @module
  */

@@ -1,0 +1,49 @@
+/** The run markers of the docs: grouping, merged imports, and the errors a misspelt marker gives. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { snippetPrograms } from "./doc-snippets.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ovn-ts-snippets-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The programs of a markdown text written to a file of `dir`. */
+function programs(md: string) {
+  writeFileSync(join(dir, "guide.md"), md);
+  return snippetPrograms(dir, ["guide.md"]);
+}
+
+const fence = "```";
+
+describe("snippetPrograms", () => {
+  it("joins the blocks of a group in order, imports merged first; unmarked blocks and other groups apart", () => {
+    const ps = programs(
+      [
+        "<!-- run: a needs=embedded -->",
+        `${fence}ts\nimport { A } from "m";\nconst x = 1;\n${fence}`,
+        `${fence}ts\nconst unmarked = 0;\n${fence}`,
+        "<!-- run: b -->",
+        "<!-- snippet: other -->",
+        `${fence}js\nconsole.log(2);\n${fence}`,
+        "text",
+        "<!-- run: a needs=embedded dir=net:test/model/fixtures -->",
+        `${fence}ts\nimport { B, type C } from "m";\nimport { type A } from "m";\nconsole.log(x);\n${fence}`,
+      ].join("\n"),
+    );
+    expect(ps.map((p) => [p.group, p.need, p.lang, p.lines])).toEqual([
+      ["a", "embedded", "ts", [2, 16]],
+      ["b", "none", "js", [11]],
+    ]);
+    expect(ps[0]!.dirs).toEqual([["net", "test/model/fixtures"]]);
+    expect(ps[0]!.code).toBe('// guide.md, run group a (lines 2, 16)\nimport { A, B, type C } from "m";\nconst x = 1;\n\nconsole.log(x);\n\nexport {};\n');
+  });
+
+  it("a misspelt marker, one not right before a block, or an unknown need is an error naming the line", () => {
+    expect(() => programs(`<!--run:a -->\n${fence}ts\nx;\n${fence}`)).toThrow(/guide.md: 1 run markers \(lines 1\) but 0 well-formed/);
+    expect(() => programs(`<!-- run: a -->\ntext\n${fence}ts\nx;\n${fence}`)).toThrow(/lines 1\) but 0/);
+    expect(() => programs(`<!-- run: a needs=cloud -->\n${fence}ts\nx;\n${fence}`)).toThrow(/guide.md:2: needs=cloud is not one of none, embedded/);
+    expect(() => programs(`<!-- run: a -->\n${fence}sh\nls\n${fence}`)).toThrow(/guide.md:2: a run marker on a ```sh block/);
+    expect(() => programs(`<!-- run: a -->\n${fence}ts\nx;\n${fence}\n<!-- run: a needs=ovn -->\n${fence}ts\ny;\n${fence}`)).toThrow(/group a mixes needs/);
+  });
+});
