@@ -9,7 +9,8 @@
  * - **ovn-nbctl in daemon mode**: the same rows created by `ovn-nbctl` commands sent to an
  *   `ovn-nbctl --detach` daemon, one invocation per batch of the same size.
  * Also: a no-op re-apply from a fresh process (must send no transaction), the apply's peak RSS, and
- * how the first apply grows from 1,000 to 10,000 to 30,000 pods.
+ * issue 15's proof manifest ({@link proofManifest}: nodes, gateways, underlay, NetworkPolicies,
+ * Services, NAT) at 1,000, 10,000 and 30,000 pods, with its floor and no-op re-apply at 10,000.
  *
  * The ovn-ts side runs in a fresh Node.js process on the built `dist/` (`npm run bench` builds
  * first), so its RSS is its own. Run alone: `BENCH=model npm run bench`.
@@ -328,17 +329,36 @@ export async function runModelBenchmarks(): Promise<ModelBenchResult> {
       await d.stop();
     }
 
-    for (const n of growth) {
-      const file = join(dir, `manifest-${n}.yaml`);
-      writeFileSync(file, modelBenchManifest(n));
-      const s = await fresh();
+    // Issue 15's proof manifest (nodes, gateways, underlay, policies, services, NAT): the apply,
+    // its floor, a no-op re-apply, and the growth with the number of pods.
+    const proofRows = async (n: number, withFloor: boolean): Promise<void> => {
+      const file = join(dir, `proof-${n}.yaml`);
+      writeFileSync(file, proofManifest(n));
+      const cap = join(dir, `proof-${n}.json`);
+      const s1 = await fresh();
+      let r: ChildResult;
       try {
-        const r = applyInChild(s.unix, file);
-        rows.push({ name: "growth: ovn-ts apply, first", pods: n, ms: r.totalMs, vsOvnTs: undefined, transactions: r.transactions, note: `${((r.totalMs * 1000) / n).toFixed(0)} µs/pod; ${phases(r)}; peak RSS ${Math.round(r.maxRssMb)} MB` });
+        r = applyInChild(s1.unix, file, withFloor ? cap : undefined);
+        rows.push({ name: "proof manifest: ovn-ts apply, first", pods: n, ms: r.totalMs, vsOvnTs: 1, transactions: r.transactions, note: `${((r.totalMs * 1000) / n).toFixed(0)} µs/pod, ${r.operations} operations; ${phases(r)}; peak RSS ${Math.round(r.maxRssMb)} MB` });
+        if (withFloor) {
+          const again = applyInChild(s1.unix, file);
+          if (again.transactions !== 0) throw new Error(`proof manifest: no-op re-apply sent ${again.transactions} transactions`);
+          rows.push({ name: "proof manifest: no-op re-apply from a fresh process", pods: n, ms: again.totalMs, vsOvnTs: again.totalMs / r.totalMs, transactions: 0, note: `${phases(again)}; peak RSS ${Math.round(again.maxRssMb)} MB` });
+        }
       } finally {
-        await s.stop();
+        await s1.stop();
       }
-    }
+      if (!withFloor) return;
+      const s2 = await fresh();
+      try {
+        const sentProof = JSON.parse(readFileSync(cap, "utf8")) as unknown[][];
+        const ms = await replayRaw(s2.unix.replace(/^unix:/, ""), sentProof);
+        rows.push({ name: "proof manifest: floor (the same transactions raw)", pods: n, ms, vsOvnTs: ms / r.totalMs, transactions: sentProof.length, note: "" });
+      } finally {
+        await s2.stop();
+      }
+    };
+    for (const n of growth) await proofRows(n, n === pods);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
