@@ -12,10 +12,10 @@ import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
 import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
-import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { type MultipartReplyBody, type OfMessageInput, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
-import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
+import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
@@ -48,6 +48,8 @@ interface Opts {
    * OpenFlow 1.3 on the wire.
    */
   protocols?: readonly OfctlProtocol[];
+  /** The flow protocols -F names (Open vSwitch protocol bits); undefined: any. */
+  flowFormats?: number;
 }
 
 /** A protocol -O can name: its wire version and Open vSwitch's protocol bit. */
@@ -64,6 +66,9 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
     if (a === "-O" || a === "--protocols") opts.protocols = checkProtocols(argv[++i]);
     else if (a.startsWith("-O")) opts.protocols = checkProtocols(a.slice(2));
     else if (a.startsWith("--protocols=")) opts.protocols = checkProtocols(a.slice(12));
+    else if (a === "-F" || a === "--flow-format") opts.flowFormats = parseFlowFormats(argv[++i]);
+    else if (a.startsWith("--flow-format=")) opts.flowFormats = parseFlowFormats(a.slice(14));
+    else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
@@ -76,6 +81,7 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
 }
 
 const PROTOCOLS = new Map<string, OfctlProtocol>([
+  ["OpenFlow10", { version: OfpVersion.OF10, bit: Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID }],
   ["OpenFlow13", { version: OfpVersion.OF13, bit: Protocol.OF13_OXM }],
   ["OpenFlow14", { version: OfpVersion.OF14, bit: Protocol.OF14_OXM }],
   ["OpenFlow15", { version: OfpVersion.OF15, bit: Protocol.OF15_OXM }],
@@ -84,9 +90,34 @@ const PROTOCOLS = new Map<string, OfctlProtocol>([
 /** The protocols named by `-O` (OpenFlow13..15; switch commands use OpenFlow13). */
 function checkProtocols(p: string | undefined): OfctlProtocol[] {
   if (p === undefined) throw new UsageError("option '-O' requires an argument");
-  const ps = p.split(",").flatMap((x) => PROTOCOLS.get(x) ?? []);
+  const byName = (x: string) => [...PROTOCOLS].find(([k]) => k.toLowerCase() === x.toLowerCase())?.[1];
+  const ps = p.split(/[\s,]+/).filter((x) => x).flatMap((x) => byName(x) ?? []);
   if (!ps.length) throw new UsageError(`${p}: only OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
   return ps;
+}
+
+/** Flow protocol names -F accepts (ovs-ofctl's ofputil_protocols_from_string(), case-insensitive). */
+function parseFlowFormats(text: string | undefined): number {
+  if (text === undefined) throw new UsageError("option '-F' requires an argument");
+  let bits = 0;
+  for (const name of text.split(",").filter((x) => x)) {
+    const b = protocolBits(name);
+    if (b === undefined) throw new Error(`${name}: unknown flow protocol`);
+    bits |= b;
+  }
+  if (!bits) throw new Error(`${text}: no flow protocol specified`);
+  return bits;
+}
+
+/** The flow protocols allowed by -O and -F together, or an error naming both (as ovs-ofctl's option checks). */
+function allowedProtocols(opts: Opts): number {
+  const versions = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
+  const formats = opts.flowFormats ?? ANY_PROTOCOL;
+  if (!(versions & formats)) {
+    const names = opts.protocols ? [...new Set(opts.protocols.map((p) => `OpenFlow1${p.version - 1}`))].join(", ") : "OpenFlow10";
+    throw new Error(`None of the enabled OpenFlow versions (${names}) supports any of the enabled flow formats (${formatProtocols(formats)}).  (Use -O to enable additional OpenFlow versions or -F to enable additional flow formats.)`);
+  }
+  return versions & formats;
 }
 
 function need(args: string[], n: number, cmd: string): void {
@@ -154,20 +185,29 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
     if (usable === 0) throw new MatchInconsistentError(t);
     return { text: t, fm, usable };
   });
-  if (!opts.hex) {
-    const usable = parsed.reduce((u, p) => u & p.usable, ANY_PROTOCOL);
-    io.out(`usable protocols: ${formatProtocols(usable)}\n`);
-    const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
-    const chosen = chooseProtocol(usable, allowed);
-    if (chosen === undefined) throw new Error("no usable protocol");
-    io.out(`chosen protocol: ${protocolName(chosen)}\n`);
-  }
-  const version = opts.protocols ? Math.min(...opts.protocols.map((p) => p.version)) : OfpVersion.OF13;
+  const usable = parsed.reduce((u, p) => u & p.usable, ANY_PROTOCOL);
+  const allowed = allowedProtocols(opts);
+  const chosen = chooseProtocol(usable, allowed);
+  if (!opts.hex) io.out(`usable protocols: ${formatProtocols(usable)}\n`);
+  if (chosen === undefined) throw new Error("no usable protocol");
+  if (!opts.hex) io.out(`chosen protocol: ${protocolName(chosen)}\n`);
   parsed.forEach(({ fm }, i) => {
-    const bytes = encodeMessage({ type: "flow_mod", ...fm, xid: i + 1, version });
+    const bytes = encodeMessage(flowModFor(chosen, fm, i + 1));
     io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
   });
   return 0;
+}
+
+/**
+ * The flow_mod message Open vSwitch sends for `fm` under protocol `p`: OpenFlow 1.0 (table in the command's
+ * high byte with the table_id extension, none without), NXT_FLOW_MOD for NXM, OpenFlow 1.1+ with OXM.
+ */
+function flowModFor(p: number, fm: ParsedFlow, xid: number): OfMessageInput {
+  const tid = (p & (Protocol.OF10_STD_TID | Protocol.OF10_NXM_TID)) !== 0;
+  if (p & (Protocol.OF10_STD | Protocol.OF10_STD_TID)) return { type: "flow_mod", ...fm, tableId: tid ? fm.tableId : 0, xid, version: OfpVersion.OF10 };
+  if (p & (Protocol.OF10_NXM | Protocol.OF10_NXM_TID)) return { type: "nx_flow_mod", ...fm, tableId: tid ? fm.tableId : 0, xid, version: OfpVersion.OF10 };
+  const version = p === Protocol.OF11_STD ? OfpVersion.OF11 : p === Protocol.OF12_OXM ? OfpVersion.OF12 : p === Protocol.OF14_OXM ? OfpVersion.OF14 : p === Protocol.OF15_OXM ? OfpVersion.OF15 : OfpVersion.OF13;
+  return { type: "flow_mod", ...fm, xid, version };
 }
 
 /** Versions `parse-actions` accepts (the action and instruction codes of OpenFlow 1.3, also used by 1.4 and 1.5). */

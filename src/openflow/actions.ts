@@ -18,6 +18,7 @@ import {
   fieldByName,
   nxWidth,
 } from "./oxm.js";
+import { type LegacyAction, legacyToOf13 } from "./v10/actions.js";
 
 /** OpenFlow 1.3 action types (OpenFlow 1.3.5 §7.2.5 `ofp_action_type`). */
 export const ActionType = {
@@ -259,7 +260,8 @@ export type Action =
       readonly specs: readonly LearnSpec[];
     }
   | { readonly type: "experimenter"; readonly experimenter: number; readonly data: Uint8Array }
-  | { readonly type: "unknown"; readonly actionType: number; readonly data: Uint8Array };
+  | { readonly type: "unknown"; readonly actionType: number; readonly data: Uint8Array }
+  | LegacyAction;
 
 /** A decoded instruction (OpenFlow 1.3.5 §7.2.4). */
 export type Instruction =
@@ -722,6 +724,20 @@ function std(w: Writer, type: number): { start: number; lenAt: number } {
 export function encodeAction(w: Writer, a: Action): void {
   let s: { start: number; lenAt: number };
   switch (a.type) {
+    case "set_vlan_vid":
+    case "set_vlan_pcp":
+    case "strip_vlan":
+    case "set_dl_src":
+    case "set_dl_dst":
+    case "set_nw_src":
+    case "set_nw_dst":
+    case "set_nw_tos":
+    case "set_tp_src":
+    case "set_tp_dst":
+    case "enqueue":
+      // OpenFlow 1.0 actions: their OpenFlow 1.3 equivalents
+      for (const x of legacyToOf13(a)) encodeAction(w, x);
+      return;
     case "output":
       s = std(w, ActionType.OUTPUT);
       w.u32(a.port).u16(a.maxLen).zeros(6);

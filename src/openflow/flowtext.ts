@@ -11,6 +11,7 @@ import { type Action, type Instruction, type LearnSpec, type SubField, CtFlags, 
 import { type FieldDef, type MatchField, FIELD_DEFS, fieldByHeader, fieldByName, matchField, nxWidth } from "./oxm.js";
 import { type FlowMod, flowMod } from "./messages.js";
 import { FlowModCommand, FlowModFlags } from "./constants.js";
+import { formatLegacyAction } from "./v10/actions.js";
 
 /** Thrown for text that is not valid flow syntax; the message mirrors ovs-ofctl's where practical. */
 export class FlowSyntaxError extends Error {
@@ -839,6 +840,8 @@ function formatAction(a: Action): string {
       return `experimenter(0x${a.experimenter.toString(16)},${hexBytes(a.data)})`;
     case "unknown":
       return `unknown_action(${a.actionType})`;
+    default:
+      return formatLegacyAction(a, formatPort);
   }
 }
 
@@ -1683,7 +1686,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "enqueue": {
       const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
       if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
-      return [{ type: "set_queue", queueId: Number(q) }, outputTo(portOf(p ?? "", ctx)), { type: "pop_queue" }];
+      return [{ type: "enqueue", port: portOf(p ?? "", ctx), queueId: Number(q) }];
     }
     case "mod_vlan_vid":
       return [

@@ -1,0 +1,739 @@
+/**
+ * OpenFlow 1.0 messages (OpenFlow 1.0.0 §5) and the Nicira extensions Open vSwitch speaks with them
+ * (nicira-ext.h): NXT_FLOW_MOD with an NXM match, NXT_SET_FLOW_FORMAT, NXT_FLOW_MOD_TABLE_ID,
+ * NXT_FLOW_REMOVED, NXST_FLOW and NXST_AGGREGATE. Bodies are decoded into the same version-independent
+ * message union as OpenFlow 1.3 (version 1, ports in the 32-bit space, the match as {@link MatchField}s,
+ * actions as one apply-actions instruction), so printing and the connection need no version cases.
+ *
+ * @module
+ */
+import { DecodeError, EncodeError, Reader, Writer } from "../bytes.js";
+import type { FlowMod, FlowStats, FlowStatsRequest, MessageHeader, MultipartReplyBody, MultipartRequestBody, OfMessage, OfMessageInput, PortDesc, PortStats, TableStats } from "../messages.js";
+import type { Instruction } from "../actions.js";
+import type { MatchField } from "../oxm.js";
+import { decodeOf10Match, encodeOf10Match, port16to32, port32to16 } from "./match.js";
+import { decodeOf10Actions, decodeOf10ActionsAsInstructions, encodeOf10Actions, instructionsToOf10Actions } from "./actions.js";
+import { decodeNxMatch, encodeNxMatch } from "./nxm.js";
+
+/** OpenFlow 1.0 message types (`ofp_type` of OpenFlow 1.0.0 §5.1). */
+export const Of10Type = {
+  HELLO: 0,
+  ERROR: 1,
+  ECHO_REQUEST: 2,
+  ECHO_REPLY: 3,
+  VENDOR: 4,
+  FEATURES_REQUEST: 5,
+  FEATURES_REPLY: 6,
+  GET_CONFIG_REQUEST: 7,
+  GET_CONFIG_REPLY: 8,
+  SET_CONFIG: 9,
+  PACKET_IN: 10,
+  FLOW_REMOVED: 11,
+  PORT_STATUS: 12,
+  PACKET_OUT: 13,
+  FLOW_MOD: 14,
+  PORT_MOD: 15,
+  STATS_REQUEST: 16,
+  STATS_REPLY: 17,
+  BARRIER_REQUEST: 18,
+  BARRIER_REPLY: 19,
+  QUEUE_GET_CONFIG_REQUEST: 20,
+  QUEUE_GET_CONFIG_REPLY: 21,
+} as const;
+
+/** OpenFlow 1.0 stats types (`ofp_stats_types`); 13 is Open vSwitch's port-description extension. */
+export const Of10StatsType = { DESC: 0, FLOW: 1, AGGREGATE: 2, TABLE: 3, PORT: 4, QUEUE: 5, PORT_DESC: 13, VENDOR: 0xffff } as const;
+
+/** Nicira message subtypes used with OpenFlow 1.0 (nicira-ext.h `nicira_type`). */
+export const Nxt10Subtype = { SET_FLOW_FORMAT: 12, FLOW_MOD: 13, FLOW_REMOVED: 14, FLOW_MOD_TABLE_ID: 15, SET_CONTROLLER_ID: 20 } as const;
+
+/** Nicira stats subtypes (NXST_*). */
+export const NxStatsSubtype = { FLOW: 0, AGGREGATE: 1 } as const;
+
+/** NXT_SET_FLOW_FORMAT formats (`nx_flow_format`). */
+export const NxFlowFormat = { OPENFLOW10: 0, NXM: 2 } as const;
+
+const NX_VENDOR = 0x00002320;
+
+/** Messages only OpenFlow 1.0 with Nicira extensions has (members of {@link OfMessage}). */
+export type Of10Message =
+  | (MessageHeader & FlowMod & { readonly type: "nx_flow_mod" })
+  | (MessageHeader & { readonly type: "nx_set_flow_format"; readonly format: number })
+  | (MessageHeader & { readonly type: "nx_flow_mod_table_id"; readonly enable: boolean })
+  | (MessageHeader & { readonly type: "nx_set_controller_id"; readonly controllerId: number })
+  | (MessageHeader & {
+      readonly type: "nx_flow_removed";
+      readonly cookie: bigint;
+      readonly priority: number;
+      readonly reason: number;
+      readonly tableId: number;
+      readonly durationSec: number;
+      readonly durationNsec: number;
+      readonly idleTimeout: number;
+      readonly hardTimeout: number;
+      readonly packetCount: bigint;
+      readonly byteCount: bigint;
+      readonly match: readonly MatchField[];
+    });
+
+function bad(r: Reader, reason: string, at = r.pos): never {
+  throw new DecodeError("openflow", r.base + at, reason);
+}
+
+/** An `ofp_phy_port` (OpenFlow 1.0.0 §5.2.1), with features in Open vSwitch's OpenFlow 1.1 bit layout and speeds from them. */
+function readPhyPort(r: Reader): PortDesc {
+  r.need(48, "ofp_phy_port");
+  const portNo = port16to32(r.u16());
+  const hwAddr = r.bytesView(6);
+  const name = r.str(16);
+  const config = r.u32() & 0x7f;
+  const state = r.u32() & 0x301;
+  const feat = (v: number) => ((v & 0x7f) | ((v & 0xf80) << 4)) >>> 0;
+  const curr = feat(r.u32());
+  const advertised = feat(r.u32());
+  const supported = feat(r.u32());
+  const peer = feat(r.u32());
+  return { portNo, hwAddr, name, config, state, curr, advertised, supported, peer, currSpeed: featureKbps(curr), maxSpeed: featureKbps(supported) };
+}
+
+/** Open vSwitch's netdev_features_to_bps() / 1000 for OpenFlow 1.1-layout port features. */
+function featureKbps(f: number): number {
+  if (f & 0x200) return 1_000_000_000;
+  if (f & 0x100) return 100_000_000;
+  if (f & 0x80) return 40_000_000;
+  if (f & 0x40) return 10_000_000;
+  if (f & 0x30) return 1_000_000;
+  if (f & 0x0c) return 100_000;
+  if (f & 0x03) return 10_000;
+  return 0;
+}
+
+function writePhyPort(w: Writer, p: PortDesc): void {
+  const feat = (v: number) => ((v & 0x7f) | ((v >>> 4) & 0xf80)) >>> 0;
+  w.u16(port32to16(p.portNo), "port.port_no").bytes(p.hwAddr).str(p.name, 16);
+  w.u32(p.config).u32(p.state).u32(feat(p.curr)).u32(feat(p.advertised)).u32(feat(p.supported)).u32(feat(p.peer));
+}
+
+function readFlowStatsRequest10(r: Reader): FlowStatsRequest {
+  const match = decodeOf10Match(r);
+  const tableId = r.u8();
+  r.skip(1);
+  const outPort = port16to32(r.u16());
+  return { tableId, outPort, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match };
+}
+
+function readNxFlowStatsRequest(r: Reader): FlowStatsRequest {
+  const outPort = port16to32(r.u16());
+  const matchLen = r.u16();
+  const tableId = r.u8();
+  r.skip(3);
+  const m = decodeNxMatch(r, matchLen);
+  r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen));
+  return { tableId, outPort, outGroup: 0xffffffff, cookie: m.cookie ?? 0n, cookieMask: m.cookieMask ?? 0n, match: m.match };
+}
+
+function* entries(r: Reader, what: string, min: number): Generator<Reader> {
+  while (r.remaining > 0) {
+    const start = r.pos;
+    if (r.remaining < 2) bad(r, "OFPBRC_BAD_LEN");
+    const len = r.u16();
+    if (len < min || len > r.remaining + 2) bad(r, "OFPBRC_BAD_LEN", start);
+    r.pos = start;
+    yield r.sub(len, what);
+  }
+}
+
+function readStatsRequest(type: number, r: Reader): MultipartRequestBody {
+  switch (type) {
+    case Of10StatsType.DESC:
+      return { kind: "desc" };
+    case Of10StatsType.FLOW:
+      return { kind: "flow", request: readFlowStatsRequest10(r) };
+    case Of10StatsType.AGGREGATE:
+      return { kind: "aggregate", request: readFlowStatsRequest10(r) };
+    case Of10StatsType.TABLE:
+      return { kind: "table" };
+    case Of10StatsType.PORT: {
+      const portNo = port16to32(r.u16());
+      return { kind: "port_stats", portNo };
+    }
+    case Of10StatsType.PORT_DESC:
+      return { kind: "port_desc" };
+    case Of10StatsType.VENDOR: {
+      const vendor = r.u32();
+      if (vendor === NX_VENDOR && r.remaining >= 8) {
+        const subtype = r.u32();
+        r.skip(4);
+        if (subtype === NxStatsSubtype.FLOW) return { kind: "nx_flow", request: readNxFlowStatsRequest(r) };
+        if (subtype === NxStatsSubtype.AGGREGATE) return { kind: "nx_aggregate", request: readNxFlowStatsRequest(r) };
+      }
+      r.pos = 0;
+      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+    }
+    default:
+      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+  }
+}
+
+function readStatsReply(type: number, r: Reader): MultipartReplyBody {
+  switch (type) {
+    case Of10StatsType.DESC:
+      return { kind: "desc", desc: { mfrDesc: r.str(256), hwDesc: r.str(256), swDesc: r.str(256), serialNum: r.str(32), dpDesc: r.str(256) } };
+    case Of10StatsType.FLOW: {
+      const flows: FlowStats[] = [];
+      for (const e of entries(r, "flow stats", 88)) {
+        e.skip(2);
+        const tableId = e.u8();
+        e.skip(1);
+        const match = decodeOf10Match(e);
+        const durationSec = e.u32();
+        const durationNsec = e.u32();
+        const priority = e.u16();
+        const idleTimeout = e.u16();
+        const hardTimeout = e.u16();
+        e.skip(6);
+        const cookie = e.u64();
+        const packetCount = e.u64();
+        const byteCount = e.u64();
+        const instructions = decodeOf10ActionsAsInstructions(e.sub(e.remaining, "actions"));
+        flows.push({ tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags: 0, cookie, packetCount, byteCount, match, instructions });
+      }
+      return { kind: "flow", flows };
+    }
+    case Of10StatsType.AGGREGATE: {
+      const packetCount = r.u64();
+      const byteCount = r.u64();
+      return { kind: "aggregate", packetCount, byteCount, flowCount: r.u32() };
+    }
+    case Of10StatsType.TABLE: {
+      const tables: TableStats[] = [];
+      while (r.remaining > 0) {
+        r.need(64, "table stats");
+        const tableId = r.u8();
+        r.skip(3);
+        const name = r.str(32);
+        const wildcards = r.u32();
+        const maxEntries = r.u32();
+        tables.push({ tableId, name, wildcards, maxEntries, activeCount: r.u32(), lookupCount: r.u64(), matchedCount: r.u64() });
+      }
+      return { kind: "table", tables };
+    }
+    case Of10StatsType.PORT: {
+      const ports: PortStats[] = [];
+      while (r.remaining > 0) {
+        r.need(104, "port stats");
+        const portNo = port16to32(r.u16());
+        r.skip(6);
+        const counters: bigint[] = [];
+        for (let i = 0; i < 12; i++) counters.push(r.u64());
+        ports.push({ portNo, counters, durationSec: 0xffffffff, durationNsec: 0xffffffff });
+      }
+      return { kind: "port_stats", ports };
+    }
+    case Of10StatsType.PORT_DESC: {
+      const ports: PortDesc[] = [];
+      while (r.remaining > 0) ports.push(readPhyPort(r));
+      return { kind: "port_desc", ports };
+    }
+    case Of10StatsType.VENDOR: {
+      const vendor = r.u32();
+      if (vendor === NX_VENDOR && r.remaining >= 8) {
+        const subtype = r.u32();
+        r.skip(4);
+        if (subtype === NxStatsSubtype.FLOW) {
+          const flows: FlowStats[] = [];
+          for (const e of entries(r, "nx flow stats", 48)) {
+            e.skip(2);
+            const tableId = e.u8();
+            e.skip(1);
+            const durationSec = e.u32();
+            const durationNsec = e.u32();
+            const priority = e.u16();
+            const idleTimeout = e.u16();
+            const hardTimeout = e.u16();
+            const matchLen = e.u16();
+            const idleAge = e.u16();
+            const hardAge = e.u16();
+            const cookie = e.u64();
+            const packetCount = e.u64();
+            const byteCount = e.u64();
+            const m = decodeNxMatch(e, matchLen);
+            e.skip(Math.min(e.remaining, ((matchLen + 7) & ~7) - matchLen));
+            const instructions = decodeOf10ActionsAsInstructions(e.sub(e.remaining, "actions"));
+            flows.push({
+              tableId,
+              durationSec,
+              durationNsec,
+              priority,
+              idleTimeout,
+              hardTimeout,
+              flags: 0,
+              cookie,
+              packetCount,
+              byteCount,
+              match: m.match,
+              instructions,
+              ...(idleAge ? { idleAge: idleAge - 1 } : {}),
+              ...(hardAge ? { hardAge: hardAge - 1 } : {}),
+            });
+          }
+          return { kind: "nx_flow", flows };
+        }
+        if (subtype === NxStatsSubtype.AGGREGATE) {
+          const packetCount = r.u64();
+          const byteCount = r.u64();
+          return { kind: "nx_aggregate", packetCount, byteCount, flowCount: r.u32() };
+        }
+      }
+      r.pos = 0;
+      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+    }
+    default:
+      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+  }
+}
+
+/** The command and table of an OpenFlow 1.0 flow_mod command field (table in the high byte: NXT_FLOW_MOD_TABLE_ID). */
+function splitCommand(c: number): { command: number; tableId: number } {
+  return { command: c & 0xff, tableId: c >> 8 };
+}
+
+/**
+ * Decodes the body of an OpenFlow 1.0 message (after the 8-byte header), or returns undefined for one
+ * whose layout is shared with later versions (HELLO, ERROR, ECHO, and vendor messages other than the
+ * OpenFlow 1.0 Nicira ones), which the caller decodes.
+ * @throws DecodeError on malformed input
+ */
+export function decodeOf10Body(msgType: number, r: Reader, version: number, xid: number): OfMessage | undefined {
+  const h = { version, xid };
+  switch (msgType) {
+    case Of10Type.VENDOR: {
+      if (r.remaining < 8) return undefined;
+      const vendor = r.u32();
+      const subtype = r.u32();
+      if (vendor !== NX_VENDOR) {
+        r.pos -= 8;
+        return undefined;
+      }
+      switch (subtype) {
+        case Nxt10Subtype.SET_FLOW_FORMAT:
+          return { ...h, type: "nx_set_flow_format", format: r.u32() };
+        case Nxt10Subtype.FLOW_MOD_TABLE_ID: {
+          const enable = r.u8();
+          return { ...h, type: "nx_flow_mod_table_id", enable: enable !== 0 };
+        }
+        case Nxt10Subtype.SET_CONTROLLER_ID:
+          r.skip(6);
+          return { ...h, type: "nx_set_controller_id", controllerId: r.u16() };
+        case Nxt10Subtype.FLOW_MOD: {
+          const cookieHdr = r.u64();
+          const { command, tableId } = splitCommand(r.u16());
+          const idleTimeout = r.u16();
+          const hardTimeout = r.u16();
+          const priority = r.u16();
+          const bufferId = r.u32();
+          const outPort = port16to32(r.u16());
+          const flags = r.u16();
+          const matchLen = r.u16();
+          r.skip(6);
+          const m = decodeNxMatch(r, matchLen);
+          r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen));
+          const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
+          if (command === 0 && m.cookieMask) bad(r, "NXBRC_NXM_INVALID", 0);
+          return {
+            ...h,
+            type: "nx_flow_mod",
+            cookie: m.cookieMask ? m.cookie! : cookieHdr,
+            cookieMask: m.cookieMask ?? 0n,
+            tableId,
+            command,
+            idleTimeout,
+            hardTimeout,
+            priority,
+            bufferId,
+            outPort,
+            outGroup: 0xffffffff,
+            flags,
+            match: m.match,
+            instructions,
+          };
+        }
+        case Nxt10Subtype.FLOW_REMOVED: {
+          const cookie = r.u64();
+          const priority = r.u16();
+          const reason = r.u8();
+          const tableId = r.u8();
+          const durationSec = r.u32();
+          const durationNsec = r.u32();
+          const idleTimeout = r.u16();
+          const matchLen = r.u16();
+          const packetCount = r.u64();
+          const byteCount = r.u64();
+          const m = decodeNxMatch(r, matchLen);
+          return { ...h, type: "nx_flow_removed", cookie, priority, reason, tableId: tableId === 0 ? 255 : tableId - 1, durationSec, durationNsec, idleTimeout, hardTimeout: 0, packetCount, byteCount, match: m.match };
+        }
+        default:
+          r.pos -= 8;
+          return undefined;
+      }
+    }
+    case Of10Type.FEATURES_REQUEST:
+      return { ...h, type: "features_request" };
+    case Of10Type.FEATURES_REPLY: {
+      const datapathId = r.u64();
+      const nBuffers = r.u32();
+      const nTables = r.u8();
+      r.skip(3);
+      const capabilities = r.u32();
+      const actions = r.u32();
+      if (r.remaining % 48) bad(r, "OFPBRC_BAD_LEN", 0);
+      const ports: PortDesc[] = [];
+      while (r.remaining > 0) ports.push(readPhyPort(r));
+      return { ...h, type: "features_reply", datapathId, nBuffers, nTables, auxiliaryId: 0, capabilities, actions, ports };
+    }
+    case Of10Type.GET_CONFIG_REQUEST:
+      return { ...h, type: "get_config_request" };
+    case Of10Type.GET_CONFIG_REPLY:
+    case Of10Type.SET_CONFIG: {
+      const flags = r.u16();
+      const missSendLen = r.u16();
+      return { ...h, type: msgType === Of10Type.SET_CONFIG ? "set_config" : "get_config_reply", flags, missSendLen };
+    }
+    case Of10Type.PACKET_IN: {
+      const bufferId = r.u32();
+      const totalLen = r.u16();
+      const inPort = port16to32(r.u16());
+      const reason = r.u8();
+      r.skip(1);
+      const match: MatchField[] = [{ field: "in_port", header: 0x80000004, value: Uint8Array.of(inPort >>> 24, (inPort >>> 16) & 255, (inPort >>> 8) & 255, inPort & 255) }];
+      return { ...h, type: "packet_in", bufferId, totalLen, reason, tableId: 0, cookie: 0xffffffffffffffffn, match, data: r.bytesView(r.remaining) };
+    }
+    case Of10Type.FLOW_REMOVED: {
+      const match = decodeOf10Match(r);
+      const cookie = r.u64();
+      const priority = r.u16();
+      const reason = r.u8();
+      r.skip(1);
+      const durationSec = r.u32();
+      const durationNsec = r.u32();
+      const idleTimeout = r.u16();
+      r.skip(2);
+      const packetCount = r.u64();
+      const byteCount = r.u64();
+      return { ...h, type: "flow_removed", cookie, priority, reason, tableId: 255, durationSec, durationNsec, idleTimeout, hardTimeout: 0, packetCount, byteCount, match };
+    }
+    case Of10Type.PORT_STATUS: {
+      const reason = r.u8();
+      r.skip(7);
+      return { ...h, type: "port_status", reason, port: readPhyPort(r) };
+    }
+    case Of10Type.PACKET_OUT: {
+      const bufferId = r.u32();
+      const inPort = port16to32(r.u16());
+      const actionsLen = r.u16();
+      if (actionsLen > r.remaining) bad(r, "OFPBRC_BAD_LEN", 6);
+      const actions = decodeOf10Actions(r.sub(actionsLen, "packet_out actions"));
+      return { ...h, type: "packet_out", bufferId, inPort, actions, data: r.bytesView(r.remaining) };
+    }
+    case Of10Type.FLOW_MOD: {
+      const match = decodeOf10Match(r);
+      const cookie = r.u64();
+      const { command, tableId } = splitCommand(r.u16());
+      const idleTimeout = r.u16();
+      const hardTimeout = r.u16();
+      const priority = r.u16();
+      const bufferId = r.u32();
+      const outPort = port16to32(r.u16());
+      const flags = r.u16();
+      const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
+      return { ...h, type: "flow_mod", cookie, cookieMask: 0n, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup: 0xffffffff, flags, match, instructions };
+    }
+    case Of10Type.PORT_MOD: {
+      const portNo = port16to32(r.u16());
+      const hwAddr = r.bytesView(6);
+      const config = r.u32();
+      const mask = r.u32();
+      const advertise = r.u32();
+      const feat = (v: number) => ((v & 0x7f) | ((v & 0xf80) << 4)) >>> 0;
+      return { ...h, type: "port_mod", portNo, hwAddr, config, mask, advertise: feat(advertise) };
+    }
+    case Of10Type.STATS_REQUEST:
+    case Of10Type.STATS_REPLY: {
+      const type = r.u16();
+      const flags = r.u16();
+      const body = r.sub(r.remaining, "stats body");
+      if (msgType === Of10Type.STATS_REQUEST) return { ...h, type: "multipart_request", flags, body: readStatsRequest(type, body) };
+      return { ...h, type: "multipart_reply", flags, body: readStatsReply(type, body) };
+    }
+    case Of10Type.BARRIER_REQUEST:
+      return { ...h, type: "barrier_request" };
+    case Of10Type.BARRIER_REPLY:
+      return { ...h, type: "barrier_reply" };
+    default:
+      return { ...h, type: "unknown", msgType, body: r.bytesView(r.remaining) };
+  }
+}
+
+function writeHeader(w: Writer, type: number, xid: number): number {
+  w.u8(1).u8(type);
+  const lenAt = w.reserve16();
+  w.u32(xid, "xid");
+  return lenAt;
+}
+
+function writeFlowStatsRequest10(w: Writer, q: FlowStatsRequest): void {
+  encodeOf10Match(w, q.match);
+  w.u8(q.tableId, "table_id").zeros(1).u16(port32to16(q.outPort), "out_port");
+}
+
+function writeNxFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
+  w.u16(port32to16(q.outPort), "out_port");
+  const lenAt = w.reserve16();
+  w.u8(q.tableId, "table_id").zeros(3);
+  const start = w.pos;
+  const n = encodeNxMatch(w, q.match, q.cookie, q.cookieMask);
+  w.patch16(lenAt, n);
+  w.pad(start, 8);
+}
+
+function nxHeader(w: Writer, subtype: number): void {
+  w.u32(NX_VENDOR).u32(subtype);
+}
+
+const STATS_KIND: Record<string, number> = {
+  desc: Of10StatsType.DESC,
+  flow: Of10StatsType.FLOW,
+  aggregate: Of10StatsType.AGGREGATE,
+  table: Of10StatsType.TABLE,
+  port_stats: Of10StatsType.PORT,
+  port_desc: Of10StatsType.PORT_DESC,
+  nx_flow: Of10StatsType.VENDOR,
+  nx_aggregate: Of10StatsType.VENDOR,
+};
+
+function actionsOf(insts: readonly Instruction[]): ReturnType<typeof instructionsToOf10Actions> {
+  return instructionsToOf10Actions(insts);
+}
+
+/**
+ * Encodes an OpenFlow 1.0 message whose layout is particular to OpenFlow 1.0 (everything except HELLO,
+ * ERROR, ECHO and the vendor messages shared with later versions, for which it returns undefined).
+ * @throws EncodeError for a value OpenFlow 1.0 cannot carry (the field named)
+ */
+export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | undefined {
+  const start = w.pos;
+  const xid = m.xid ?? 0;
+  let lenAt: number;
+  switch (m.type) {
+    case "features_request":
+      lenAt = writeHeader(w, Of10Type.FEATURES_REQUEST, xid);
+      break;
+    case "features_reply":
+      lenAt = writeHeader(w, Of10Type.FEATURES_REPLY, xid);
+      w.u64(m.datapathId).u32(m.nBuffers).u8(m.nTables).zeros(3).u32(m.capabilities).u32(m.actions ?? 0);
+      for (const p of m.ports ?? []) writePhyPort(w, p);
+      break;
+    case "get_config_request":
+      lenAt = writeHeader(w, Of10Type.GET_CONFIG_REQUEST, xid);
+      break;
+    case "get_config_reply":
+    case "set_config":
+      lenAt = writeHeader(w, m.type === "set_config" ? Of10Type.SET_CONFIG : Of10Type.GET_CONFIG_REPLY, xid);
+      w.u16(m.flags, `${m.type}.flags`).u16(m.missSendLen, `${m.type}.miss_send_len`);
+      break;
+    case "barrier_request":
+    case "barrier_reply":
+      lenAt = writeHeader(w, m.type === "barrier_request" ? Of10Type.BARRIER_REQUEST : Of10Type.BARRIER_REPLY, xid);
+      break;
+    case "packet_out": {
+      lenAt = writeHeader(w, Of10Type.PACKET_OUT, xid);
+      w.u32(m.bufferId, "packet_out.buffer_id").u16(port32to16(m.inPort), "packet_out.in_port");
+      const alAt = w.reserve16();
+      const as = w.pos;
+      encodeOf10Actions(w, m.actions);
+      w.patch16(alAt, w.pos - as);
+      w.bytes(m.data);
+      break;
+    }
+    case "port_status":
+      lenAt = writeHeader(w, Of10Type.PORT_STATUS, xid);
+      w.u8(m.reason).zeros(7);
+      writePhyPort(w, m.port);
+      break;
+    case "flow_removed":
+      lenAt = writeHeader(w, Of10Type.FLOW_REMOVED, xid);
+      encodeOf10Match(w, m.match);
+      w.u64(m.cookie).u16(m.priority).u8(m.reason).zeros(1).u32(m.durationSec).u32(m.durationNsec).u16(m.idleTimeout).zeros(2).u64(m.packetCount).u64(m.byteCount);
+      break;
+    case "flow_mod":
+      lenAt = writeHeader(w, Of10Type.FLOW_MOD, xid);
+      encodeOf10Match(w, m.match);
+      w.u64(m.cookie, "flow_mod.cookie").u16(((m.tableId & 0xff) << 8) | m.command, "flow_mod.command");
+      w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
+      w.u32(m.bufferId, "flow_mod.buffer_id").u16(port32to16(m.outPort), "flow_mod.out_port").u16(m.flags, "flow_mod.flags");
+      encodeOf10Actions(w, actionsOf(m.instructions));
+      break;
+    case "nx_flow_mod": {
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_MOD);
+      w.u64(m.command === 0 || !m.cookieMask ? m.cookie : 0n, "flow_mod.cookie").u16(((m.tableId & 0xff) << 8) | m.command, "flow_mod.command");
+      w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
+      w.u32(m.bufferId, "flow_mod.buffer_id").u16(port32to16(m.outPort), "flow_mod.out_port").u16(m.flags, "flow_mod.flags");
+      const mlAt = w.reserve16();
+      w.zeros(6);
+      const ms = w.pos;
+      const n = encodeNxMatch(w, m.match, m.cookie, m.command === 0 ? 0n : m.cookieMask);
+      w.patch16(mlAt, n);
+      w.pad(ms, 8);
+      encodeOf10Actions(w, actionsOf(m.instructions));
+      break;
+    }
+    case "nx_set_flow_format":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.SET_FLOW_FORMAT);
+      w.u32(m.format, "format");
+      break;
+    case "nx_flow_mod_table_id":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_MOD_TABLE_ID);
+      w.u8(m.enable ? 1 : 0).zeros(7);
+      break;
+    case "nx_set_controller_id":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.SET_CONTROLLER_ID);
+      w.zeros(6).u16(m.controllerId, "controller_id");
+      break;
+    case "nx_flow_removed": {
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_REMOVED);
+      w.u64(m.cookie).u16(m.priority).u8(m.reason).u8(m.tableId === 255 ? 0 : m.tableId + 1).u32(m.durationSec).u32(m.durationNsec).u16(m.idleTimeout);
+      const mlAt = w.reserve16();
+      w.u64(m.packetCount).u64(m.byteCount);
+      const ms = w.pos;
+      w.patch16(mlAt, encodeNxMatch(w, m.match));
+      w.pad(ms, 8);
+      break;
+    }
+    case "multipart_request":
+    case "multipart_reply": {
+      const body = m.body;
+      const statsType = body.kind === "raw" ? body.mpType : STATS_KIND[body.kind];
+      if (statsType === undefined) throw new EncodeError(body.kind, "no OpenFlow 1.0 stats message of this kind");
+      lenAt = writeHeader(w, m.type === "multipart_request" ? Of10Type.STATS_REQUEST : Of10Type.STATS_REPLY, xid);
+      w.u16(statsType).u16(m.flags, "flags");
+      if (m.type === "multipart_request") encodeStatsRequest(w, m.body);
+      else encodeStatsReply(w, m.body);
+      break;
+    }
+    case "port_mod": {
+      lenAt = writeHeader(w, Of10Type.PORT_MOD, xid);
+      const feat = (v: number) => ((v & 0x7f) | ((v >>> 4) & 0xf80)) >>> 0;
+      w.u16(port32to16(m.portNo), "port_mod.port_no").bytes(m.hwAddr).u32(m.config).u32(m.mask).u32(feat(m.advertise)).zeros(4);
+      break;
+    }
+    case "group_mod":
+    case "table_mod":
+    case "role_request":
+    case "role_reply":
+    case "get_async_request":
+    case "get_async_reply":
+    case "set_async":
+    case "meter_mod":
+    case "packet_in":
+      throw new EncodeError(m.type, "no OpenFlow 1.0 form of this message");
+    default:
+      return undefined;
+  }
+  const len = w.pos - start;
+  if (len > 0xffff) throw new EncodeError("length", `message of ${len} bytes exceeds 65535`);
+  w.patch16(lenAt, len);
+  return w.finish().subarray(start);
+}
+
+function encodeStatsRequest(w: Writer, body: MultipartRequestBody): void {
+  switch (body.kind) {
+    case "flow":
+    case "aggregate":
+      writeFlowStatsRequest10(w, body.request);
+      break;
+    case "port_stats":
+      w.u16(port32to16(body.portNo), "port_no").zeros(6);
+      break;
+    case "nx_flow":
+    case "nx_aggregate":
+      nxHeader(w, body.kind === "nx_flow" ? NxStatsSubtype.FLOW : NxStatsSubtype.AGGREGATE);
+      w.zeros(4);
+      writeNxFlowStatsRequest(w, body.request);
+      break;
+    case "raw":
+      w.bytes(body.data);
+      break;
+    case "desc":
+    case "table":
+    case "port_desc":
+      break;
+    default:
+      throw new EncodeError(body.kind, "no OpenFlow 1.0 stats request of this kind");
+  }
+}
+
+function encodeStatsReply(w: Writer, body: MultipartReplyBody): void {
+  switch (body.kind) {
+    case "desc":
+      w.str(body.desc.mfrDesc, 256).str(body.desc.hwDesc, 256).str(body.desc.swDesc, 256).str(body.desc.serialNum, 32).str(body.desc.dpDesc, 256);
+      break;
+    case "flow":
+      for (const f of body.flows) {
+        const fs = w.pos;
+        const fl = w.reserve16();
+        w.u8(f.tableId).zeros(1);
+        encodeOf10Match(w, f.match);
+        w.u32(f.durationSec).u32(f.durationNsec).u16(f.priority).u16(f.idleTimeout).u16(f.hardTimeout).zeros(6).u64(f.cookie).u64(f.packetCount).u64(f.byteCount);
+        encodeOf10Actions(w, actionsOf(f.instructions));
+        w.patch16(fl, w.pos - fs);
+      }
+      break;
+    case "nx_flow":
+      nxHeader(w, NxStatsSubtype.FLOW);
+      w.zeros(4);
+      for (const f of body.flows) {
+        const fs = w.pos;
+        const fl = w.reserve16();
+        w.u8(f.tableId).zeros(1).u32(f.durationSec).u32(f.durationNsec).u16(f.priority).u16(f.idleTimeout).u16(f.hardTimeout);
+        const ml = w.reserve16();
+        w.u16(f.idleAge === undefined ? 0 : f.idleAge + 1).u16(f.hardAge === undefined ? 0 : f.hardAge + 1).u64(f.cookie).u64(f.packetCount).u64(f.byteCount);
+        const ms = w.pos;
+        w.patch16(ml, encodeNxMatch(w, f.match));
+        w.pad(ms, 8);
+        encodeOf10Actions(w, actionsOf(f.instructions));
+        w.patch16(fl, w.pos - fs);
+      }
+      break;
+    case "aggregate":
+      w.u64(body.packetCount).u64(body.byteCount).u32(body.flowCount).zeros(4);
+      break;
+    case "nx_aggregate":
+      nxHeader(w, NxStatsSubtype.AGGREGATE);
+      w.zeros(4).u64(body.packetCount).u64(body.byteCount).u32(body.flowCount).zeros(4);
+      break;
+    case "table":
+      for (const t of body.tables) {
+        w.u8(t.tableId).zeros(3).str(t.name ?? "", 32).u32(t.wildcards ?? 0).u32(t.maxEntries ?? 0).u32(t.activeCount).u64(t.lookupCount).u64(t.matchedCount);
+      }
+      break;
+    case "port_stats":
+      for (const p of body.ports) {
+        w.u16(port32to16(p.portNo)).zeros(6);
+        for (let i = 0; i < 12; i++) w.u64(p.counters[i] ?? 0n);
+      }
+      break;
+    case "port_desc":
+      for (const p of body.ports) writePhyPort(w, p);
+      break;
+    case "raw":
+      w.bytes(body.data);
+      break;
+    default:
+      throw new EncodeError(body.kind, "no OpenFlow 1.0 stats reply of this kind");
+  }
+}
