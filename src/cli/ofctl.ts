@@ -6,7 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
-import { DecodeError, fromHex, toHex } from "../openflow/bytes.js";
+import { DecodeError, Reader, Writer, fromHex, toHex } from "../openflow/bytes.js";
+import { decodeOf10ActionList, decodeOf10ActionsAsInstructions, encodeOf10ActionList, encodeOf10Actions, instructionsToOf10Actions } from "../openflow/v10/actions.js";
 import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
@@ -221,7 +222,8 @@ const ALL_VERSIONS = new Set(["OpenFlow10", "OpenFlow11", "OpenFlow12", ...ACTIO
  */
 function parseActionLines(io: CliIo, version: string, instructions: boolean, input: string): number {
   if (!ALL_VERSIONS.has(version)) throw new Error(`${version}: not a valid OpenFlow version`);
-  if (!ACTION_VERSIONS.has(version)) throw new Error(`${version}: only OpenFlow13, OpenFlow14 and OpenFlow15 action lists are supported`);
+  const of10 = version.toLowerCase() === "openflow10";
+  if (!of10 && !ACTION_VERSIONS.has(version)) throw new Error(`${version}: only OpenFlow13, OpenFlow14 and OpenFlow15 action lists are supported`);
   for (const raw of input.split("\n")) {
     const line = raw.replace(/#.*$/, "").trim();
     if (!line) continue;
@@ -234,19 +236,31 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
     let text: string;
     let again: Uint8Array;
     try {
-      if (instructions) {
+      if (of10 && instructions) {
+        // OpenFlow 1.0 has no instructions: an action list, write_metadata as a Nicira action
+        const insts = decodeOf10ActionsAsInstructions(new Reader(bytes));
+        const bad = actionListError(insts.flatMap((i) => (i.type === "apply_actions" ? i.actions : [])));
+        if (bad) {
+          io.out(`bad ${version} instructions: ${bad}\n\n`);
+          continue;
+        }
+        text = formatInstructions(insts);
+        const w = new Writer(64);
+        encodeOf10Actions(w, instructionsToOf10Actions(insts));
+        again = w.finish().slice();
+      } else if (instructions) {
         const insts = decodeInstructionList(bytes);
         text = formatInstructions(insts);
         again = encodeInstructionList(insts);
       } else {
-        const actions = decodeActionList(bytes);
+        const actions = of10 ? decodeOf10ActionList(bytes) : decodeActionList(bytes);
         const bad = actionListError(actions);
         if (bad) {
           io.out(`bad ${version} actions: ${bad}\n\n`);
           continue;
         }
         text = actions.length ? formatActions(actions) : "drop";
-        again = encodeActionList(actions);
+        again = of10 ? encodeOf10ActionList(actions) : encodeActionList(actions);
       }
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
