@@ -12,8 +12,9 @@ import { actionListError, decodeActionList, decodeInstructionList, encodeActionL
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
-import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
-import { type MultipartReplyBody, type OfMessageInput, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, formatInstructions, parseFlow, parsePort } from "../openflow/flowtext.js";
+import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
@@ -125,11 +126,26 @@ function need(args: string[], n: number, cmd: string): void {
   if (args.length < n) throw new UsageError(`'${cmd}' command requires at least ${n} arguments`);
 }
 
-async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>): Promise<T> {
-  if (opts.protocols && !opts.protocols.some((p) => p.version === OfpVersion.OF13)) throw new UsageError("switch commands speak OpenFlow13 only (-O OpenFlow13)");
+/**
+ * The versions switch commands offer: those -O names among OpenFlow 1.0 and 1.3, OpenFlow 1.0 without -O
+ * (ovs-ofctl's default, flows in the OpenFlow 1.0 or NXM format as they need).
+ */
+function switchVersions(opts: Opts): number[] {
+  if (!opts.protocols) return [OfpVersion.OF10];
+  const vs = [...new Set(opts.protocols.map((p) => p.version))].filter((v) => v === OfpVersion.OF10 || v === OfpVersion.OF13);
+  if (!vs.length) throw new UsageError("switch commands speak OpenFlow10 and OpenFlow13 only (-O OpenFlow10 or -O OpenFlow13)");
+  return vs;
+}
+
+/**
+ * Connects to the switch and runs `fn`. `firstXid` is the xid of our HELLO: ovs-ofctl opens helper
+ * connections first for some commands (port and table names), and its printed xids count them.
+ */
+async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>, firstXid = 1): Promise<T> {
+  const versions = switchVersions(opts);
   let c: OpenFlowConnection;
   try {
-    c = await OpenFlowConnection.connect(target, { versions: [OfpVersion.OF13], echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs });
+    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, firstXid });
   } catch (e) {
     const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
     throw new Error(`${target}: failed to connect to socket (${(code && STRERROR[code]) ?? (e as Error).message})`);
@@ -151,7 +167,8 @@ async function parseWithPorts(c: OpenFlowConnection, texts: readonly string[], c
   } catch (e) {
     if (!(e instanceof UnknownPortError)) throw e;
   }
-  const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
+  // xid 2, outside our sequence: ovs-ofctl asks over a helper connection its printed xids already count
+  const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
   const portNames = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
   return texts.map((t) => parseFlow(t, command, { portNames }));
 }
@@ -193,22 +210,10 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
   if (chosen === undefined) throw new Error("no usable protocol");
   if (!opts.hex) io.out(`chosen protocol: ${protocolName(chosen)}\n`);
   parsed.forEach(({ fm }, i) => {
-    const bytes = encodeMessage(flowModFor(chosen, fm, i + 1));
+    const bytes = encodeMessage(flowModMessage(chosen, fm, i + 1));
     io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
   });
   return 0;
-}
-
-/**
- * The flow_mod message Open vSwitch sends for `fm` under protocol `p`: OpenFlow 1.0 (table in the command's
- * high byte with the table_id extension, none without), NXT_FLOW_MOD for NXM, OpenFlow 1.1+ with OXM.
- */
-function flowModFor(p: number, fm: ParsedFlow, xid: number): OfMessageInput {
-  const tid = (p & (Protocol.OF10_STD_TID | Protocol.OF10_NXM_TID)) !== 0;
-  if (p & (Protocol.OF10_STD | Protocol.OF10_STD_TID)) return { type: "flow_mod", ...fm, tableId: tid ? fm.tableId : 0, xid, version: OfpVersion.OF10 };
-  if (p & (Protocol.OF10_NXM | Protocol.OF10_NXM_TID)) return { type: "nx_flow_mod", ...fm, tableId: tid ? fm.tableId : 0, xid, version: OfpVersion.OF10 };
-  const version = p === Protocol.OF11_STD ? OfpVersion.OF11 : p === Protocol.OF12_OXM ? OfpVersion.OF12 : p === Protocol.OF14_OXM ? OfpVersion.OF14 : p === Protocol.OF15_OXM ? OfpVersion.OF15 : OfpVersion.OF13;
-  return { type: "flow_mod", ...fm, xid, version };
 }
 
 /** Versions `parse-actions` accepts (the action and instruction codes of OpenFlow 1.3, also used by 1.4 and 1.5). */
@@ -355,42 +360,68 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         io.out(`${hexDump(bytes)}\n`);
         return 0;
       }
-      case "dump-flows": {
+      case "dump-flows":
+      case "dump-aggregate": {
         need(rest, 1, cmd);
+        const aggregate = cmd === "dump-aggregate";
+        // with a match, ovs-ofctl first reads port and table names over two connections of its own (4 xids)
         await withSwitch(rest[0]!, opts, async (c) => {
           const q = rest[1] ? (await parseWithPorts(c, [rest[1]], FlowModCommand.DELETE))[0] : undefined;
+          // a stats request carries its table itself: what needs the table_id extension in a flow_mod does not here
+          const u = rest[1] && q ? usableProtocols(rest[1], q) : ANY_PROTOCOL;
+          const usable = u | ((u & (Protocol.OF10_STD_TID | Protocol.OF10_NXM_TID)) >> 1);
+          const cur = protocolOfVersion(c.version);
+          const protocol = c.version === OfpVersion.OF10 ? await protocolForFlowDump(c, cur, usable, allowedProtocols(opts), formatProtocols) : cur;
           // ovs-ofctl prints every reply message of a multipart sequence with its own header line
-          const onPart = (part: { xid: number; body: MultipartReplyBody }) => {
-            if (part.body.kind !== "flow") return;
-            if (!opts.noStats) io.out(`OFPST_FLOW reply (OF1.3) (xid=0x${part.xid.toString(16)}):\n`);
-            for (const f of part.body.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
+          const onPart = (part: Extract<OfMessage, { type: "multipart_reply" }>) => {
+            const b = part.body;
+            if (b.kind !== "flow" && b.kind !== "nx_flow") return;
+            if (!opts.noStats) io.out(`${formatMessage({ ...part, body: { ...b, flows: [] } })}\n`);
+            for (const f of b.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
           };
-          const r = await c.request({
-            type: "multipart_request",
-            flags: 0,
-            body: {
-              kind: "flow",
-              request: {
-                tableId: q?.tableId ?? 0xff,
-                outPort: q?.outPort ?? 0xffffffff,
-                outGroup: q?.outGroup ?? 0xffffffff,
-                cookie: q?.cookie ?? 0n,
-                cookieMask: q?.cookieMask ?? 0n,
-                match: q?.match ?? [],
-              },
-            },
-          }, { onPart });
-          if (r.type !== "multipart_reply" || r.body.kind !== "flow") throw new Error(`unexpected reply ${r.type}`);
+          const request = {
+            tableId: q?.tableId ?? 0xff,
+            outPort: q?.outPort ?? 0xffffffff,
+            outGroup: q?.outGroup ?? 0xffffffff,
+            cookie: q?.cookie ?? 0n,
+            cookieMask: q?.cookieMask ?? 0n,
+            match: q?.match ?? [],
+          };
+          const r = await c.request({ type: "multipart_request", flags: 0, body: flowStatsBody(protocol, request, aggregate) }, aggregate ? {} : { onPart });
+          if (r.type !== "multipart_reply") throw new Error(`unexpected reply ${r.type}`);
+          if (aggregate) io.out(`${formatMessage(r)}\n`);
+        }, rest[1] ? 5 : 1);
+        return 0;
+      }
+      case "dump-tables":
+      case "dump-desc":
+      case "dump-ports":
+      case "dump-ports-desc": {
+        need(rest, 1, cmd);
+        await withSwitch(rest[0]!, opts, async (c) => {
+          const body: MultipartRequestBody =
+            cmd === "dump-tables"
+              ? { kind: "table" }
+              : cmd === "dump-desc"
+                ? { kind: "desc" }
+                : cmd === "dump-ports-desc"
+                  ? { kind: "port_desc" }
+                  : { kind: "port_stats", portNo: rest[1] === undefined ? 0xffffffff : parsePort(rest[1]) };
+          // each reply message printed as it comes, as ovs-ofctl's dump_transaction()
+          await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
         });
         return 0;
       }
       case "show": {
         need(rest, 1, cmd);
-        // ovs-ofctl's sequence and xids: features (2), port descriptions (3), switch config (5)
+        // ovs-ofctl's sequence and xids: features (2), port descriptions (3) unless the features reply has
+        // the ports (OpenFlow 1.0), switch config on a new connection (its hello takes the next xid)
         await withSwitch(rest[0]!, opts, async (c) => {
-          io.out(`${formatMessage(await c.request({ type: "features_request", xid: 2 }))}\n`);
-          io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
-          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: 5 }))}\n`);
+          const features = await c.request({ type: "features_request", xid: 2 });
+          io.out(`${formatMessage(features)}\n`);
+          const hasPorts = features.type === "features_reply" && features.ports !== undefined;
+          if (!hasPorts) io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
+          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: hasPorts ? 4 : 5 }))}\n`);
         });
         return 0;
       }
@@ -437,7 +468,15 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 : FlowModCommand.MODIFY
               : FlowModCommand.ADD;
         const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
-        await withSwitch(rest[0]!, opts, async (c) => c.flowMods(await parseWithPorts(c, texts, command)));
+        await withSwitch(rest[0]!, opts, async (c) => {
+          const fms = await parseWithPorts(c, texts, command);
+          if (c.version !== OfpVersion.OF10) return c.flowMods(fms);
+          // OpenFlow 1.0: the session's flow format and table_id extension as the flows need them
+          const usable = fms.reduce((u, fm, i) => u & usableProtocols(texts[i]!, fm), ANY_PROTOCOL);
+          if (usable === 0) throw new MatchInconsistentError(texts.join(" "));
+          const protocol = await protocolForFlowMod(c, protocolOfVersion(c.version), usable, allowedProtocols(opts), formatProtocols);
+          return c.sendChecked(fms.map((fm) => flowModMessage(protocol, fm)));
+        });
         return 0;
       }
       default:

@@ -78,7 +78,8 @@ export function parsePort(s: string): number {
   const n = Number(s);
   if (n > 0xffffffff) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   if (n >= 0xff00 && n <= 0xffff) return port16to32(n);
-  if (n >= 0xffff0000 && n < 0xffffff00) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
+  // Open vSwitch's ports are 0 through 0xffff or 0xffffff00 through 0xffffffff
+  if (n > 0xffff && n < 0xffffff00) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   return n;
 }
 

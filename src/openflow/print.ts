@@ -704,7 +704,8 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
           return [
             `${head} ${b.ports.length} ports`,
             ...b.ports.map((p) => {
-              const c = p.counters;
+              // a counter the switch does not keep (all ones) prints as "?"
+              const c = p.counters.map((x) => (x === 0xffffffffffffffffn ? "?" : String(x)));
               return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}`;
             }),
           ].join("\n");

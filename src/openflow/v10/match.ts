@@ -159,6 +159,8 @@ export function tciOf(match: readonly MatchField[]): { tci: number; mask: number
       mask |= 0xe000;
     }
   }
+  // "no 802.1Q header" (VID and CFI exactly zero): the whole TCI is zero, as Open vSwitch writes vlan_tci=0
+  if ((mask & 0x1fff) === 0x1fff && (tci & 0x1fff) === 0 && !(mask & 0xe000)) mask = 0xffff;
   return { tci: tci & mask, mask };
 }
 
@@ -261,7 +263,8 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
   }
   const { tci, mask } = tciOf(match);
   if (mask) {
-    if (mask === 0xffff && tci === 0) {
+    // no 802.1Q header: the whole TCI zero, or an exact VID and CFI of zero (vlan_tci=0 as parsed)
+    if ((mask === 0xffff || (mask & 0x1fff) === 0x1fff) && (tci & 0x1fff) === 0 && (mask & 0xe000 ? (tci & 0xe000) === 0 : true)) {
       dlVlan = OFP10_VLAN_NONE;
       wc &= ~W.DL_VLAN;
     } else {
