@@ -373,7 +373,7 @@ export function encodeOf10ActionList(actions: readonly Action[]): Uint8Array {
 }
 
 /** The MAC address text of 6 bytes. */
-export function macText(b: Uint8Array): string {
+function macText(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
