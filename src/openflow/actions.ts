@@ -735,6 +735,8 @@ export function encodeAction(w: Writer, a: Action): void {
     case "set_tp_src":
     case "set_tp_dst":
     case "enqueue":
+    case "set_mpls_label":
+    case "set_mpls_tc":
       // OpenFlow 1.0 actions: their OpenFlow 1.3 equivalents
       for (const x of legacyToOf13(a)) encodeAction(w, x);
       return;

@@ -48,10 +48,18 @@ export type LegacyAction =
   | { readonly type: "set_nw_tos"; readonly tos: number }
   | { readonly type: "set_tp_src"; readonly port: number }
   | { readonly type: "set_tp_dst"; readonly port: number }
-  | { readonly type: "enqueue"; readonly port: number; readonly queueId: number };
+  | { readonly type: "enqueue"; readonly port: number; readonly queueId: number }
+  | { readonly type: "set_mpls_label"; readonly label: number }
+  | { readonly type: "set_mpls_tc"; readonly tc: number };
 
 /** Nicira subtypes written here directly (not in the shared codec). */
 const NXAST_WRITE_METADATA = 22;
+const NXAST_PUSH_MPLS = 23;
+const NXAST_POP_MPLS = 24;
+const NXAST_SET_MPLS_TTL = 25;
+const NXAST_DEC_MPLS_TTL = 26;
+const NXAST_SET_MPLS_LABEL = 30;
+const NXAST_SET_MPLS_TC = 31;
 const NXAST_GROUP = 40;
 const NX_VENDOR = 0x00002320;
 
@@ -150,6 +158,20 @@ export function decodeOf10ActionsAsInstructions(r: Reader): Instruction[] {
           if (len !== 32) bad(r, "OFPBAC_BAD_LEN", start);
           a.skip(8);
           extra.push({ type: "write_metadata", metadata: a.u64(), mask: a.u64() });
+          break;
+        }
+        if (vendor === NX_VENDOR && subtype >= NXAST_PUSH_MPLS && subtype <= NXAST_SET_MPLS_TC && subtype !== 27 && subtype !== 28 && subtype !== 29) {
+          // the Nicira MPLS actions (OpenFlow 1.0 has none of its own)
+          if (len !== 16) bad(r, "OFPBAC_BAD_LEN", start);
+          a.skip(2);
+          if (subtype === NXAST_PUSH_MPLS || subtype === NXAST_POP_MPLS) actions.push({ type: subtype === NXAST_PUSH_MPLS ? "push_mpls" : "pop_mpls", ethertype: a.u16() });
+          else if (subtype === NXAST_SET_MPLS_TTL) actions.push({ type: "set_mpls_ttl", ttl: a.u8() });
+          else if (subtype === NXAST_DEC_MPLS_TTL) actions.push({ type: "dec_mpls_ttl" });
+          else if (subtype === NXAST_SET_MPLS_TC) actions.push({ type: "set_mpls_tc", tc: a.u8() });
+          else {
+            a.skip(2);
+            actions.push({ type: "set_mpls_label", label: a.u32() });
+          }
           break;
         }
         if (vendor === NX_VENDOR && subtype === NXAST_GROUP) {
@@ -260,8 +282,9 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
                             : /^(tcp|udp|sctp)_dst$/.test(f.field)
                               ? { type: "set_tp_dst", port: n }
                               : undefined;
-          if (legacy) {
-            out.push(legacy);
+          const mpls: Action | undefined = f.field === "mpls_label" ? { type: "set_mpls_label", label: n } : f.field === "mpls_tc" ? { type: "set_mpls_tc", tc: n } : undefined;
+          if (legacy ?? mpls) {
+            out.push((legacy ?? mpls)!);
             break;
           }
         }
@@ -345,13 +368,25 @@ function encodeOf10Action(w: Writer, a: Action): void {
     case "group":
       w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(NXAST_GROUP).zeros(2).u32(a.groupId, "group.group_id");
       return;
-    case "copy_ttl_out":
-    case "copy_ttl_in":
-    case "set_mpls_ttl":
-    case "dec_mpls_ttl":
-    case "push_vlan":
     case "push_mpls":
     case "pop_mpls":
+      w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(a.type === "push_mpls" ? NXAST_PUSH_MPLS : NXAST_POP_MPLS).u16(a.ethertype, `${a.type}.ethertype`).zeros(4);
+      return;
+    case "set_mpls_ttl":
+      w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(NXAST_SET_MPLS_TTL).u8(a.ttl, "set_mpls_ttl.ttl").zeros(5);
+      return;
+    case "dec_mpls_ttl":
+      w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(NXAST_DEC_MPLS_TTL).zeros(6);
+      return;
+    case "set_mpls_tc":
+      w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(NXAST_SET_MPLS_TC).u8(a.tc, "set_mpls_tc.tc").zeros(5);
+      return;
+    case "set_mpls_label":
+      w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(NXAST_SET_MPLS_LABEL).zeros(2).u32(a.label, "set_mpls_label.label");
+      return;
+    case "copy_ttl_out":
+    case "copy_ttl_in":
+    case "push_vlan":
     case "push_pbb":
     case "pop_pbb":
     case "pop_vlan":
@@ -403,6 +438,10 @@ export function formatLegacyAction(a: LegacyAction, formatPort: (p: number) => s
       return `mod_tp_dst:${a.port}`;
     case "enqueue":
       return `enqueue:${formatPort(a.port)}:${a.queueId}`;
+    case "set_mpls_label":
+      return `set_mpls_label(${a.label})`;
+    case "set_mpls_tc":
+      return `set_mpls_tc(${a.tc})`;
   }
 }
 
@@ -432,5 +471,9 @@ export function legacyToOf13(a: LegacyAction): Action[] {
       return [sf("tcp_dst", bigToBytes(BigInt(a.port), 2))];
     case "enqueue":
       return [{ type: "set_queue", queueId: a.queueId }, { type: "output", port: a.port, maxLen: 0 }, { type: "pop_queue" }];
+    case "set_mpls_label":
+      return [sf("mpls_label", bigToBytes(BigInt(a.label >>> 0), 4))];
+    case "set_mpls_tc":
+      return [sf("mpls_tc", Uint8Array.of(a.tc))];
   }
 }

@@ -284,3 +284,29 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
   w.u32(wc).u16(inPort).bytes(dlSrc).bytes(dlDst).u16(dlVlan).u8(dlVlanPcp).zeros(1).u16(dlType).u8(nwTos).u8(nwProto).zeros(2);
   w.u32(nwSrc).u32(nwDst).u16(tpSrc).u16(tpDst);
 }
+
+/**
+ * Drops the fields whose prerequisites the match does not meet (Open vSwitch's ofputil_normalize_match(),
+ * applied to OpenFlow 1.0 flow_mods): IP fields without IPv4 or IPv6, transport ports without TCP, UDP,
+ * SCTP or ICMP, ARP fields without ARP.
+ */
+export function normalizeOf10Match(match: readonly MatchField[]): MatchField[] {
+  const get = (name: string) => match.find((f) => f.field === name && !f.mask);
+  const dl = get("dl_type");
+  const dlType = dl ? Number(bytesToBig(dl.value)) : undefined;
+  const protoField = get("nw_proto");
+  const proto = protoField ? protoField.value[0] : undefined;
+  const ip4 = dlType === 0x0800;
+  const ip6 = dlType === 0x86dd;
+  const arp = dlType === 0x0806 || dlType === 0x8035;
+  const tp = (ip4 || ip6) && (proto === 6 || proto === 17 || proto === 132 || (ip4 && proto === 1) || (ip6 && proto === 58));
+  const allowed = (name: string): boolean => {
+    if (["nw_src", "nw_dst"].includes(name)) return ip4;
+    if (["arp_spa", "arp_tpa", "arp_op", "arp_sha", "arp_tha"].includes(name)) return arp;
+    if (name === "nw_proto") return ip4 || ip6 || arp;
+    if (["ip_dscp", "nw_ecn", "nw_ttl", "nw_frag"].includes(name)) return ip4 || ip6;
+    if (/^(tcp|udp|sctp)_(src|dst)$|^icmp(v6)?_(type|code)$/.test(name)) return tp;
+    return true;
+  };
+  return match.filter((f) => allowed(f.field));
+}

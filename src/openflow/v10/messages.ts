@@ -11,7 +11,7 @@ import { DecodeError, EncodeError, Reader, Writer } from "../bytes.js";
 import type { FlowMod, FlowStats, FlowStatsRequest, MessageHeader, MultipartReplyBody, MultipartRequestBody, OfMessage, OfMessageInput, PortDesc, PortStats, TableStats } from "../messages.js";
 import type { Instruction } from "../actions.js";
 import type { MatchField } from "../oxm.js";
-import { decodeOf10Match, encodeOf10Match, port16to32, port32to16 } from "./match.js";
+import { decodeOf10Match, encodeOf10Match, normalizeOf10Match, port16to32, port32to16 } from "./match.js";
 import { decodeOf10Actions, decodeOf10ActionsAsInstructions, encodeOf10Actions, instructionsToOf10Actions } from "./actions.js";
 import { decodeNxMatch, encodeNxMatch } from "./nxm.js";
 
@@ -45,7 +45,26 @@ export const Of10Type = {
 export const Of10StatsType = { DESC: 0, FLOW: 1, AGGREGATE: 2, TABLE: 3, PORT: 4, QUEUE: 5, PORT_DESC: 13, VENDOR: 0xffff } as const;
 
 /** Nicira message subtypes used with OpenFlow 1.0 (nicira-ext.h `nicira_type`). */
-export const Nxt10Subtype = { SET_FLOW_FORMAT: 12, FLOW_MOD: 13, FLOW_REMOVED: 14, FLOW_MOD_TABLE_ID: 15, SET_CONTROLLER_ID: 20 } as const;
+export const Nxt10Subtype = {
+  ROLE_REQUEST: 10,
+  ROLE_REPLY: 11,
+  SET_FLOW_FORMAT: 12,
+  FLOW_MOD: 13,
+  FLOW_REMOVED: 14,
+  FLOW_MOD_TABLE_ID: 15,
+  SET_CONTROLLER_ID: 20,
+  FLOW_MONITOR_CANCEL: 21,
+  FLOW_MONITOR_PAUSED: 22,
+  FLOW_MONITOR_RESUMED: 23,
+  CT_FLUSH_ZONE: 29,
+} as const;
+
+/** One queue of an OpenFlow 1.0 QUEUE_GET_CONFIG_REPLY: its id and rates (tenths of a percent; undefined when absent). */
+export interface QueueConfig {
+  readonly queueId: number;
+  readonly minRate?: number | undefined;
+  readonly maxRate?: number | undefined;
+}
 
 /** Nicira stats subtypes (NXST_*). */
 export const NxStatsSubtype = { FLOW: 0, AGGREGATE: 1 } as const;
@@ -61,6 +80,12 @@ export type Of10Message =
   | (MessageHeader & { readonly type: "nx_set_flow_format"; readonly format: number })
   | (MessageHeader & { readonly type: "nx_flow_mod_table_id"; readonly enable: boolean })
   | (MessageHeader & { readonly type: "nx_set_controller_id"; readonly controllerId: number })
+  | (MessageHeader & { readonly type: "nx_role_request" | "nx_role_reply"; readonly role: number })
+  | (MessageHeader & { readonly type: "nx_flow_monitor_cancel"; readonly id: number })
+  | (MessageHeader & { readonly type: "nx_flow_monitor_paused" | "nx_flow_monitor_resumed" })
+  | (MessageHeader & { readonly type: "nx_ct_flush_zone"; readonly zoneId: number })
+  | (MessageHeader & { readonly type: "queue_get_config_request"; readonly portNo: number })
+  | (MessageHeader & { readonly type: "queue_get_config_reply"; readonly portNo: number; readonly queues: readonly QueueConfig[] })
   | (MessageHeader & {
       readonly type: "nx_flow_removed";
       readonly cookie: bigint;
@@ -132,10 +157,11 @@ function readNxFlowStatsRequest(r: Reader): FlowStatsRequest {
   return { tableId, outPort, outGroup: 0xffffffff, cookie: m.cookie ?? 0n, cookieMask: m.cookieMask ?? 0n, match: m.match };
 }
 
-function* entries(r: Reader, what: string, min: number): Generator<Reader> {
+function* entries(r: Reader, what: string, min: number, lengthAt = 0): Generator<Reader> {
   while (r.remaining > 0) {
     const start = r.pos;
-    if (r.remaining < 2) bad(r, "OFPBRC_BAD_LEN");
+    if (r.remaining < lengthAt + 2) bad(r, "OFPBRC_BAD_LEN");
+    r.skip(lengthAt);
     const len = r.u16();
     if (len < min || len > r.remaining + 2) bad(r, "OFPBRC_BAD_LEN", start);
     r.pos = start;
@@ -322,6 +348,18 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           const enable = r.u8();
           return { ...h, type: "nx_flow_mod_table_id", enable: enable !== 0 };
         }
+        case Nxt10Subtype.ROLE_REQUEST:
+        case Nxt10Subtype.ROLE_REPLY:
+          return { ...h, type: subtype === Nxt10Subtype.ROLE_REQUEST ? "nx_role_request" : "nx_role_reply", role: r.u32() };
+        case Nxt10Subtype.FLOW_MONITOR_CANCEL:
+          return { ...h, type: "nx_flow_monitor_cancel", id: r.u32() };
+        case Nxt10Subtype.FLOW_MONITOR_PAUSED:
+          return { ...h, type: "nx_flow_monitor_paused" };
+        case Nxt10Subtype.FLOW_MONITOR_RESUMED:
+          return { ...h, type: "nx_flow_monitor_resumed" };
+        case Nxt10Subtype.CT_FLUSH_ZONE:
+          r.skip(6);
+          return { ...h, type: "nx_ct_flush_zone", zoneId: r.u16() };
         case Nxt10Subtype.SET_CONTROLLER_ID:
           r.skip(6);
           return { ...h, type: "nx_set_controller_id", controllerId: r.u16() };
@@ -436,12 +474,15 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
       return { ...h, type: "packet_out", bufferId, inPort, actions, data: r.bytesView(r.remaining) };
     }
     case Of10Type.FLOW_MOD: {
-      const match = decodeOf10Match(r);
+      const wildcards = r.remaining >= 4 ? (r.bytes[r.pos]! << 24) | (r.bytes[r.pos + 1]! << 16) | (r.bytes[r.pos + 2]! << 8) | r.bytes[r.pos + 3]! : 0;
+      const match = normalizeOf10Match(decodeOf10Match(r));
       const cookie = r.u64();
       const { command, tableId } = splitCommand(r.u16());
       const idleTimeout = r.u16();
       const hardTimeout = r.u16();
-      const priority = r.u16();
+      // OpenFlow 1.0: an exact-match flow (no wildcard bit) has the highest priority
+      const rawPriority = r.u16();
+      const priority = wildcards & 0x3fffff ? rawPriority : 0xffff;
       const bufferId = r.u32();
       const outPort = port16to32(r.u16());
       const flags = r.u16();
@@ -464,6 +505,37 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
       const body = r.sub(r.remaining, "stats body");
       if (msgType === Of10Type.STATS_REQUEST) return { ...h, type: "multipart_request", flags, body: readStatsRequest(type, body) };
       return { ...h, type: "multipart_reply", flags, body: readStatsReply(type, body) };
+    }
+    case Of10Type.QUEUE_GET_CONFIG_REQUEST: {
+      const portNo = port16to32(r.u16());
+      return { ...h, type: "queue_get_config_request", portNo };
+    }
+    case Of10Type.QUEUE_GET_CONFIG_REPLY: {
+      const portNo = port16to32(r.u16());
+      r.skip(6);
+      const queues: QueueConfig[] = [];
+      for (const q of entries(r, "packet queue", 8, 4)) {
+        const queueId = q.u32();
+        q.skip(4);
+        let minRate: number | undefined;
+        let maxRate: number | undefined;
+        while (q.remaining > 0) {
+          const ps = q.pos;
+          if (q.remaining < 8) bad(q, "OFPBRC_BAD_LEN");
+          const prop = q.u16();
+          const plen = q.u16();
+          if (plen < 8 || plen > q.remaining + 4) bad(q, "OFPBRC_BAD_LEN", ps);
+          q.skip(4);
+          if ((prop === 1 || prop === 2) && plen >= 16) {
+            const rate = q.u16();
+            if (prop === 1) minRate = rate;
+            else maxRate = rate;
+          }
+          q.pos = ps + plen;
+        }
+        queues.push({ queueId, minRate, maxRate });
+      }
+      return { ...h, type: "queue_get_config_reply", portNo, queues };
     }
     case Of10Type.BARRIER_REQUEST:
       return { ...h, type: "barrier_request" };
@@ -597,6 +669,44 @@ export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | un
       lenAt = writeHeader(w, Of10Type.VENDOR, xid);
       nxHeader(w, Nxt10Subtype.FLOW_MOD_TABLE_ID);
       w.u8(m.enable ? 1 : 0).zeros(7);
+      break;
+    case "nx_role_request":
+    case "nx_role_reply":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, m.type === "nx_role_request" ? Nxt10Subtype.ROLE_REQUEST : Nxt10Subtype.ROLE_REPLY);
+      w.u32(m.role, "role");
+      break;
+    case "nx_flow_monitor_cancel":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_MONITOR_CANCEL);
+      w.u32(m.id, "id");
+      break;
+    case "nx_flow_monitor_paused":
+    case "nx_flow_monitor_resumed":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, m.type === "nx_flow_monitor_paused" ? Nxt10Subtype.FLOW_MONITOR_PAUSED : Nxt10Subtype.FLOW_MONITOR_RESUMED);
+      break;
+    case "nx_ct_flush_zone":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.CT_FLUSH_ZONE);
+      w.zeros(6).u16(m.zoneId, "zone_id");
+      break;
+    case "queue_get_config_request":
+      lenAt = writeHeader(w, Of10Type.QUEUE_GET_CONFIG_REQUEST, xid);
+      w.u16(port32to16(m.portNo), "port").zeros(2);
+      break;
+    case "queue_get_config_reply":
+      lenAt = writeHeader(w, Of10Type.QUEUE_GET_CONFIG_REPLY, xid);
+      w.u16(port32to16(m.portNo), "port").zeros(6);
+      for (const q of m.queues) {
+        const qs = w.pos;
+        w.u32(q.queueId, "queue_id");
+        const ql = w.reserve16();
+        w.zeros(2);
+        if (q.minRate !== undefined) w.u16(1).u16(16).zeros(4).u16(q.minRate, "min_rate").zeros(6);
+        if (q.maxRate !== undefined) w.u16(2).u16(16).zeros(4).u16(q.maxRate, "max_rate").zeros(6);
+        w.patch16(ql, w.pos - qs);
+      }
       break;
     case "nx_set_controller_id":
       lenAt = writeHeader(w, Of10Type.VENDOR, xid);

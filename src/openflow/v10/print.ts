@@ -163,6 +163,26 @@ export function formatOf10Message(m: OfMessage, tail: string): string | undefine
       return `NXT_FLOW_MOD_TABLE_ID${tail} ${m.enable ? "enable" : "disable"}`;
     case "nx_set_controller_id":
       return `NXT_SET_CONTROLLER_ID${tail} id=${m.controllerId}`;
+    case "nx_role_request":
+    case "nx_role_reply":
+      return `${m.type === "nx_role_request" ? "NXT_ROLE_REQUEST" : "NXT_ROLE_REPLY"}${tail} role=${["equal", "primary", "secondary"][m.role] ?? m.role}`;
+    case "nx_flow_monitor_cancel":
+      return `NXT_FLOW_MONITOR_CANCEL${tail} id=${m.id}`;
+    case "nx_flow_monitor_paused":
+      return `NXT_FLOW_MONITOR_PAUSED${tail}`;
+    case "nx_flow_monitor_resumed":
+      return `NXT_FLOW_MONITOR_RESUMED${tail}`;
+    case "nx_ct_flush_zone":
+      return `NXT_CT_FLUSH_ZONE${tail} zone_id=${m.zoneId}`;
+    case "queue_get_config_request":
+      return `OFPT_QUEUE_GET_CONFIG_REQUEST${tail} port=${formatPort(m.portNo)}`;
+    case "queue_get_config_reply": {
+      // rates in tenths of a percent; above 1000 disabled; 0xffff absent (Open vSwitch's print_queue_rate())
+      const rate = (name: string, r: number | undefined) => (r === undefined || r === 0xffff ? "" : r <= 1000 ? ` ${name}:${Math.floor(r / 10)}.${r % 10}%` : ` ${name}:(disabled)`);
+      let s = `OFPT_QUEUE_GET_CONFIG_REPLY${tail} port=${formatPort(m.portNo)}`;
+      for (const q of m.queues) s += `\nqueue ${q.queueId}:${rate("min_rate", q.minRate)}${rate("max_rate", q.maxRate)}`;
+      return s;
+    }
     case "multipart_request": {
       const b = m.body;
       if (b.kind === "nx_flow" || b.kind === "nx_aggregate") {
