@@ -606,7 +606,8 @@ export function formatSubField(sf: SubField): string {
   const f = fieldByHeader(sf.header, sf.experimenter);
   const name = f ? (f.nxmName ?? f.oxmName ?? f.name) : `0x${sf.header.toString(16)}`;
   const width = f ? nxWidth(f) : 0;
-  if (sf.ofs === 0 && sf.nbits === width) return `${name}[]`;
+  // the whole field: its NXM width, or its meaningful width when narrower (NXM_NX_IP_ECN is 2 bits of a byte)
+  if (sf.ofs === 0 && (sf.nbits === width || (f !== undefined && f.bits < width && sf.nbits === f.bits))) return `${name}[]`;
   if (sf.nbits === 1) return `${name}[${sf.ofs}]`;
   return `${name}[${sf.ofs}..${sf.ofs + sf.nbits - 1}]`;
 }

@@ -163,7 +163,7 @@ function* entries(r: Reader, what: string, min: number, lengthAt = 0): Generator
     if (r.remaining < lengthAt + 2) bad(r, "OFPBRC_BAD_LEN");
     r.skip(lengthAt);
     const len = r.u16();
-    if (len < min || len > r.remaining + 2) bad(r, "OFPBRC_BAD_LEN", start);
+    if (len < min || len > r.remaining + lengthAt + 2) bad(r, "OFPBRC_BAD_LEN", start);
     r.pos = start;
     yield r.sub(len, what);
   }

@@ -180,7 +180,8 @@ export function formatOf10Message(m: OfMessage, tail: string): string | undefine
       // rates in tenths of a percent; above 1000 disabled; 0xffff absent (Open vSwitch's print_queue_rate())
       const rate = (name: string, r: number | undefined) => (r === undefined || r === 0xffff ? "" : r <= 1000 ? ` ${name}:${Math.floor(r / 10)}.${r % 10}%` : ` ${name}:(disabled)`);
       let s = `OFPT_QUEUE_GET_CONFIG_REPLY${tail} port=${formatPort(m.portNo)}`;
-      for (const q of m.queues) s += `\nqueue ${q.queueId}:${rate("min_rate", q.minRate)}${rate("max_rate", q.maxRate)}`;
+      // in queue-id order, as ovs-ofctl sorts them
+      for (const q of [...m.queues].sort((x, y) => x.queueId - y.queueId)) s += `\nqueue ${q.queueId}:${rate("min_rate", q.minRate)}${rate("max_rate", q.maxRate)}`;
       return s;
     }
     case "multipart_request": {
