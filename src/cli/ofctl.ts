@@ -1,6 +1,7 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
  */
@@ -27,6 +28,11 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   ofp-print HEX [VERBOSITY]   decode and print an OpenFlow message
   show TARGET                 print the switch's features, ports and configuration
   dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
+  dump-aggregate TARGET [FLOW]  print the flows' aggregate statistics
+  dump-tables TARGET          print table statistics
+  dump-ports TARGET [PORT]    print port statistics
+  dump-ports-desc TARGET      print port descriptions
+  dump-desc TARGET            print the switch description
   dump-table-features TARGET  print the switch's table features
   add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
   del-tlv-map TARGET [MAP]    remove mappings (all of them without MAP)
@@ -35,7 +41,8 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: -O OpenFlow13|OpenFlow14|OpenFlow15 (parse-flow; switch commands speak OpenFlow 1.3), --strict, --no-stats, --hex
+Options: -O OpenFlow10|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0 with NXM as flows need it;
+         switch commands speak OpenFlow 1.0 and 1.3), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
 
