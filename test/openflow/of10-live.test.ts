@@ -40,6 +40,10 @@ const READS: string[][] = [
   ["dump-ports", "TARGET", "1"],
   ["dump-desc", "TARGET"],
   ["show", "TARGET"],
+  // OpenFlow 1.0 named explicitly, and the plain OpenFlow 1.0 flow format forced (OFPST_FLOW, not NXST_FLOW)
+  ["-O", "OpenFlow10", "dump-flows", "TARGET", "table=2"],
+  ["-F", "OpenFlow10", "dump-flows", "TARGET", "tcp"],
+  ["--flow-format=openflow10", "dump-aggregate", "TARGET"],
 ];
 
 /** Writes, each run by both tools on the same starting table; the resulting tables must agree. */
@@ -52,6 +56,9 @@ const WRITES: string[][] = [
   ["del-flows", "TARGET"],
   ["add-flow", "TARGET", "actions=output:99999"],
   ["add-flow", "TARGET", "in_port=nosuchport,actions=drop"],
+  // a flow that needs NXM when only the OpenFlow 1.0 format is allowed: refused before anything is sent
+  ["-F", "OpenFlow10", "add-flow", "TARGET", "reg0=1,actions=drop"],
+  ["-F", "nxm", "add-flow", "TARGET", "table=1,priority=7,actions=drop"],
 ];
 
 const norm = (s: string) =>
