@@ -557,7 +557,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     tail += flags;
   }
   // OpenFlow 1.0 and its Nicira messages where they print differently (v10/print.ts)
-  const of10 = formatOf10Message(m, tail);
+  const of10 = formatOf10Message(m, tail, opts);
   if (of10 !== undefined) return of10;
   switch (m.type) {
     case "flow_mod":

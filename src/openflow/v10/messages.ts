@@ -53,6 +53,8 @@ export const Nxt10Subtype = {
   FLOW_MOD: 13,
   FLOW_REMOVED: 14,
   FLOW_MOD_TABLE_ID: 15,
+  PACKET_IN: 17,
+  SET_ASYNC_CONFIG: 19,
   SET_CONTROLLER_ID: 20,
   FLOW_MONITOR_CANCEL: 21,
   FLOW_MONITOR_PAUSED: 22,
@@ -83,6 +85,17 @@ export type Of10Message =
   | (MessageHeader & { readonly type: "nx_flow_monitor_cancel"; readonly id: number })
   | (MessageHeader & { readonly type: "nx_flow_monitor_paused" | "nx_flow_monitor_resumed" })
   | (MessageHeader & { readonly type: "nx_ct_flush_zone"; readonly zoneId: number })
+  | (MessageHeader & { readonly type: "nx_set_async_config"; readonly masks: readonly number[] })
+  | (MessageHeader & {
+      readonly type: "nx_packet_in";
+      readonly bufferId: number;
+      readonly totalLen: number;
+      readonly reason: number;
+      readonly tableId: number;
+      readonly cookie: bigint;
+      readonly match: readonly MatchField[];
+      readonly data: Uint8Array;
+    })
   | (MessageHeader & { readonly type: "queue_get_config_request"; readonly portNo: number })
   | (MessageHeader & { readonly type: "queue_get_config_reply"; readonly portNo: number; readonly queues: readonly QueueConfig[] })
   | (MessageHeader & {
@@ -142,6 +155,23 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           return { ...h, type: "nx_flow_monitor_paused" };
         case Nxt10Subtype.FLOW_MONITOR_RESUMED:
           return { ...h, type: "nx_flow_monitor_resumed" };
+        case Nxt10Subtype.SET_ASYNC_CONFIG: {
+          const masks: number[] = [];
+          for (let i = 0; i < 6; i++) masks.push(r.u32());
+          return { ...h, type: "nx_set_async_config", masks };
+        }
+        case Nxt10Subtype.PACKET_IN: {
+          const bufferId = r.u32();
+          const totalLen = r.u16();
+          const reason = r.u8();
+          const tableId = r.u8();
+          const cookie = r.u64();
+          const matchLen = r.u16();
+          r.skip(6);
+          const m = decodeNxMatch(r, matchLen);
+          r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen + 2));
+          return { ...h, type: "nx_packet_in", bufferId, totalLen, reason, tableId, cookie, match: m.match, data: r.bytesView(r.remaining) };
+        }
         case Nxt10Subtype.CT_FLUSH_ZONE:
           r.skip(6);
           return { ...h, type: "nx_ct_flush_zone", zoneId: r.u16() };
@@ -445,6 +475,23 @@ export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | un
       lenAt = writeHeader(w, Of10Type.VENDOR, xid);
       nxHeader(w, m.type === "nx_flow_monitor_paused" ? Nxt10Subtype.FLOW_MONITOR_PAUSED : Nxt10Subtype.FLOW_MONITOR_RESUMED);
       break;
+    case "nx_set_async_config":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.SET_ASYNC_CONFIG);
+      for (let i = 0; i < 6; i++) w.u32(m.masks[i] ?? 0, "masks");
+      break;
+    case "nx_packet_in": {
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.PACKET_IN);
+      w.u32(m.bufferId, "buffer_id").u16(m.totalLen, "total_len").u8(m.reason, "reason").u8(m.tableId, "table_id").u64(m.cookie, "cookie");
+      const mlAt = w.reserve16();
+      w.zeros(6);
+      const ms = w.pos;
+      w.patch16(mlAt, encodeNxMatch(w, m.match));
+      w.pad(ms, 8);
+      w.zeros(2).bytes(m.data);
+      break;
+    }
     case "nx_ct_flush_zone":
       lenAt = writeHeader(w, Of10Type.VENDOR, xid);
       nxHeader(w, Nxt10Subtype.CT_FLUSH_ZONE);

@@ -9,7 +9,7 @@
 import type { OfMessage, TableStats } from "../messages.js";
 import { formatFlowMod, formatMatch, formatPort } from "../flowtext.js";
 import { abbreviate } from "../tablefeatures.js";
-import { formatDuration, formatFlowStats, formatPortDesc } from "../print.js";
+import { type FormatOptions, formatDuration, formatFlowStats, formatMessage, formatPortDesc } from "../print.js";
 
 const CAPABILITIES10: ReadonlyArray<readonly [number, string]> = [
   [0x1, "FLOW_STATS"],
@@ -133,7 +133,7 @@ function queueText(request: boolean, d: Uint8Array): string | undefined {
  * @param m - the decoded message
  * @param tail - the header after the type name: ` (xid=0x1):` plus multipart flags
  */
-export function formatOf10Message(m: OfMessage, tail: string): string | undefined {
+export function formatOf10Message(m: OfMessage, tail: string, opts: FormatOptions = {}): string | undefined {
   switch (m.type) {
     case "features_reply": {
       if (m.version !== 1) return undefined;
@@ -174,6 +174,12 @@ export function formatOf10Message(m: OfMessage, tail: string): string | undefine
       return `NXT_FLOW_MONITOR_RESUMED${tail}`;
     case "nx_ct_flush_zone":
       return `NXT_CT_FLUSH_ZONE${tail} zone_id=${m.zoneId}`;
+    case "nx_set_async_config":
+    case "nx_packet_in": {
+      // printed as OFPT_SET_ASYNC / OFPT_PACKET_IN are, under the Nicira name
+      const as = m.type === "nx_set_async_config" ? formatMessage({ ...m, type: "set_async" }, opts) : formatMessage({ ...m, type: "packet_in" }, opts);
+      return `${m.type === "nx_set_async_config" ? "NXT_SET_ASYNC_CONFIG" : "NXT_PACKET_IN"}${tail}${as.slice(as.indexOf(":") + 1)}`;
+    }
     case "queue_get_config_request":
       return `OFPT_QUEUE_GET_CONFIG_REQUEST${tail} port=${formatPort(m.portNo)}`;
     case "queue_get_config_reply": {
