@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { DecodeError, Reader, Writer, fromHex, toHex } from "../openflow/bytes.js";
 import { decodeOf10ActionList, decodeOf10ActionsAsInstructions, encodeOf10ActionList, encodeOf10Actions, instructionsToOf10Actions } from "../openflow/v10/actions.js";
@@ -148,8 +148,29 @@ function switchVersions(opts: Opts): number[] {
  * Connects to the switch and runs `fn`. `firstXid` is the xid of our HELLO: ovs-ofctl opens helper
  * connections first for some commands (port and table names), and its printed xids count them.
  */
-async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>, firstXid = 1): Promise<T> {
+/**
+ * The connection target for ovs-ofctl's SWITCH argument: `tcp:`/`unix:` as given, else a socket file, else a
+ * bridge name whose management socket is `$OVS_RUNDIR/NAME.mgmt` (default /var/run/openvswitch).
+ * @throws Error "NAME is not a bridge or a socket" (ovs-ofctl's message) for anything else
+ */
+export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (name.includes(":")) return name;
+  const isSocket = (p: string) => {
+    try {
+      return statSync(p).isSocket();
+    } catch {
+      return false;
+    }
+  };
+  if (isSocket(name)) return `unix:${name}`;
+  const bridge = `${env["OVS_RUNDIR"] ?? "/var/run/openvswitch"}/${name}.mgmt`;
+  if (isSocket(bridge)) return `unix:${bridge}`;
+  throw new Error(`${name} is not a bridge or a socket`);
+}
+
+async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>, firstXid = 1): Promise<T> {
   const versions = switchVersions(opts);
+  const target = switchTarget(name);
   let c: OpenFlowConnection;
   try {
     c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, firstXid });

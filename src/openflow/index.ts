@@ -161,7 +161,7 @@ export {
 } from "./v10/actions.js";
 export type { LegacyAction } from "./v10/actions.js";
 export { Of10Type, Of10StatsType, Nxt10Subtype, NxStatsSubtype, NxFlowFormat, decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
-export type { Of10Message } from "./v10/messages.js";
+export type { Of10Message, QueueConfig } from "./v10/messages.js";
 export { formatOf10Message } from "./v10/print.js";
 export {
   NoUsableProtocolError,

@@ -97,6 +97,26 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ofctl with
     expect(table()).toBe(expected);
   }, 60_000);
 
+  it("a bridge name is its management socket under OVS_RUNDIR, as for ovs-ofctl", async () => {
+    reset();
+    for (const f of FLOWS) theirs(["add-flow", "TARGET", f]);
+    const t = spawnSync("ovs-ofctl", ["dump-flows", "br0"], { env: v.env, encoding: "utf8" });
+    const saved = process.env["OVS_RUNDIR"];
+    process.env["OVS_RUNDIR"] = v.env["OVS_RUNDIR"];
+    try {
+      const io = memoryIo();
+      expect(await ofctlCommand(["dump-flows", "br0"], io)).toBe(t.status);
+      expect(norm(io.stdout)).toBe(norm(t.stdout));
+      const missing = spawnSync("ovs-ofctl", ["dump-flows", "nosuchbr"], { env: v.env, encoding: "utf8" });
+      const io2 = memoryIo();
+      expect(await ofctlCommand(["dump-flows", "nosuchbr"], io2)).toBe(missing.status);
+      expect(io2.stderr).toContain("nosuchbr is not a bridge or a socket");
+    } finally {
+      if (saved === undefined) delete process.env["OVS_RUNDIR"];
+      else process.env["OVS_RUNDIR"] = saved;
+    }
+  }, 60_000);
+
   it("add-flows FILE from stdin gives the same table", async () => {
     reset();
     const r = spawnSync("ovs-ofctl", ["add-flows", v.mgmt, "-"], { env: v.env, input: FLOWS.join("\n") + "\n", encoding: "utf8" });
