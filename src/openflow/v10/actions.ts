@@ -61,6 +61,9 @@ const NXAST_DEC_MPLS_TTL = 26;
 const NXAST_SET_MPLS_LABEL = 30;
 const NXAST_SET_MPLS_TC = 31;
 const NXAST_GROUP = 40;
+const NXAST_CLONE = 42;
+/** Nesting limit of clone() in an OpenFlow 1.0 list (hostile-input guard, as MAX_ACTION_DEPTH). */
+const MAX_CLONE_DEPTH = 8;
 const NX_VENDOR = 0x00002320;
 
 /** OpenFlow error of an OpenFlow 1.0 action list (as DecodeError reasons, the names Open vSwitch prints). */
@@ -78,7 +81,7 @@ function validOutPort(p16: number): boolean {
  * apply-actions instruction, and `write_metadata` (NXAST_WRITE_METADATA) as its own instruction.
  * @throws DecodeError whose reason is the OpenFlow error Open vSwitch reports (`OFPBAC_BAD_LEN`, ...)
  */
-export function decodeOf10ActionsAsInstructions(r: Reader): Instruction[] {
+export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instruction[] {
   const actions: Action[] = [];
   const extra: Instruction[] = [];
   while (r.remaining > 0) {
@@ -172,6 +175,15 @@ export function decodeOf10ActionsAsInstructions(r: Reader): Instruction[] {
             a.skip(2);
             actions.push({ type: "set_mpls_label", label: a.u32() });
           }
+          break;
+        }
+        if (vendor === NX_VENDOR && subtype === NXAST_CLONE) {
+          // clone's actions are in the list's own (OpenFlow 1.0) encoding
+          if (depth >= MAX_CLONE_DEPTH) bad(r, "OFPBAC_BAD_LEN", start);
+          a.skip(8);
+          const inner = decodeOf10ActionsAsInstructions(a.sub(a.remaining, "clone actions"), depth + 1);
+          if (inner.some((i) => i.type !== "apply_actions")) bad(r, "OFPBIC_UNSUP_INST", start);
+          actions.push({ type: "clone", actions: inner.flatMap((i) => (i.type === "apply_actions" ? i.actions : [])) });
           break;
         }
         if (vendor === NX_VENDOR && subtype === NXAST_GROUP) {
@@ -368,6 +380,15 @@ function encodeOf10Action(w: Writer, a: Action): void {
     case "group":
       w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(NXAST_GROUP).zeros(2).u32(a.groupId, "group.group_id");
       return;
+    case "clone": {
+      const start = w.pos;
+      w.u16(Of10ActionType.VENDOR);
+      const lenAt = w.reserve16();
+      w.u32(NX_VENDOR).u16(NXAST_CLONE).zeros(6);
+      for (const x of a.actions) encodeOf10Action(w, x);
+      w.patch16(lenAt, w.pos - start);
+      return;
+    }
     case "push_mpls":
     case "pop_mpls":
       w.u16(Of10ActionType.VENDOR).u16(16).u32(NX_VENDOR).u16(a.type === "push_mpls" ? NXAST_PUSH_MPLS : NXAST_POP_MPLS).u16(a.ethertype, `${a.type}.ethertype`).zeros(4);
