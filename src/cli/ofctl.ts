@@ -1,21 +1,24 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
-import { DecodeError, fromHex, toHex } from "../openflow/bytes.js";
+import { DecodeError, Reader, Writer, fromHex, toHex } from "../openflow/bytes.js";
+import { decodeOf10ActionList, decodeOf10ActionsAsInstructions, encodeOf10ActionList, encodeOf10Actions, instructionsToOf10Actions } from "../openflow/v10/actions.js";
 import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
-import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, formatInstructions, parseFlow } from "../openflow/flowtext.js";
-import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, formatInstructions, parseFlow, parsePort } from "../openflow/flowtext.js";
+import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
-import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
+import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-flow FLOW [--hex]     print FLOW as ovs-ofctl parse-flow does (--hex: the flow_mod bytes)
@@ -25,6 +28,11 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   ofp-print HEX [VERBOSITY]   decode and print an OpenFlow message
   show TARGET                 print the switch's features, ports and configuration
   dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
+  dump-aggregate TARGET [FLOW]  print the flows' aggregate statistics
+  dump-tables TARGET          print table statistics
+  dump-ports TARGET [PORT]    print port statistics
+  dump-ports-desc TARGET      print port descriptions
+  dump-desc TARGET            print the switch description
   dump-table-features TARGET  print the switch's table features
   add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
   del-tlv-map TARGET [MAP]    remove mappings (all of them without MAP)
@@ -33,7 +41,8 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: -O OpenFlow13|OpenFlow14|OpenFlow15 (parse-flow; switch commands speak OpenFlow 1.3), --strict, --no-stats, --hex
+Options: -O OpenFlow10|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0 with NXM as flows need it;
+         switch commands speak OpenFlow 1.0 and 1.3), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
 
@@ -48,6 +57,8 @@ interface Opts {
    * OpenFlow 1.3 on the wire.
    */
   protocols?: readonly OfctlProtocol[];
+  /** The flow protocols -F names (Open vSwitch protocol bits); undefined: any. */
+  flowFormats?: number;
 }
 
 /** A protocol -O can name: its wire version and Open vSwitch's protocol bit. */
@@ -64,6 +75,9 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
     if (a === "-O" || a === "--protocols") opts.protocols = checkProtocols(argv[++i]);
     else if (a.startsWith("-O")) opts.protocols = checkProtocols(a.slice(2));
     else if (a.startsWith("--protocols=")) opts.protocols = checkProtocols(a.slice(12));
+    else if (a === "-F" || a === "--flow-format") opts.flowFormats = parseFlowFormats(argv[++i]);
+    else if (a.startsWith("--flow-format=")) opts.flowFormats = parseFlowFormats(a.slice(14));
+    else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
@@ -76,6 +90,7 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
 }
 
 const PROTOCOLS = new Map<string, OfctlProtocol>([
+  ["OpenFlow10", { version: OfpVersion.OF10, bit: Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID }],
   ["OpenFlow13", { version: OfpVersion.OF13, bit: Protocol.OF13_OXM }],
   ["OpenFlow14", { version: OfpVersion.OF14, bit: Protocol.OF14_OXM }],
   ["OpenFlow15", { version: OfpVersion.OF15, bit: Protocol.OF15_OXM }],
@@ -84,20 +99,81 @@ const PROTOCOLS = new Map<string, OfctlProtocol>([
 /** The protocols named by `-O` (OpenFlow13..15; switch commands use OpenFlow13). */
 function checkProtocols(p: string | undefined): OfctlProtocol[] {
   if (p === undefined) throw new UsageError("option '-O' requires an argument");
-  const ps = p.split(",").flatMap((x) => PROTOCOLS.get(x) ?? []);
+  const byName = (x: string) => [...PROTOCOLS].find(([k]) => k.toLowerCase() === x.toLowerCase())?.[1];
+  const ps = p.split(/[\s,]+/).filter((x) => x).flatMap((x) => byName(x) ?? []);
   if (!ps.length) throw new UsageError(`${p}: only OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
   return ps;
+}
+
+/** Flow protocol names -F accepts (ovs-ofctl's ofputil_protocols_from_string(), case-insensitive). */
+function parseFlowFormats(text: string | undefined): number {
+  if (text === undefined) throw new UsageError("option '-F' requires an argument");
+  let bits = 0;
+  for (const name of text.split(",").filter((x) => x)) {
+    const b = protocolBits(name);
+    if (b === undefined) throw new Error(`${name}: unknown flow protocol`);
+    bits |= b;
+  }
+  if (!bits) throw new Error(`${text}: no flow protocol specified`);
+  return bits;
+}
+
+/** The flow protocols allowed by -O and -F together, or an error naming both (as ovs-ofctl's option checks). */
+function allowedProtocols(opts: Opts): number {
+  const versions = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
+  const formats = opts.flowFormats ?? ANY_PROTOCOL;
+  if (!(versions & formats)) {
+    const names = opts.protocols ? [...new Set(opts.protocols.map((p) => `OpenFlow1${p.version - 1}`))].join(", ") : "OpenFlow10";
+    throw new Error(`None of the enabled OpenFlow versions (${names}) supports any of the enabled flow formats (${formatProtocols(formats)}).  (Use -O to enable additional OpenFlow versions or -F to enable additional flow formats.)`);
+  }
+  return versions & formats;
 }
 
 function need(args: string[], n: number, cmd: string): void {
   if (args.length < n) throw new UsageError(`'${cmd}' command requires at least ${n} arguments`);
 }
 
-async function withSwitch<T>(target: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>): Promise<T> {
-  if (opts.protocols && !opts.protocols.some((p) => p.version === OfpVersion.OF13)) throw new UsageError("switch commands speak OpenFlow13 only (-O OpenFlow13)");
+/**
+ * The versions switch commands offer: those -O names among OpenFlow 1.0 and 1.3, OpenFlow 1.0 without -O
+ * (ovs-ofctl's default, flows in the OpenFlow 1.0 or NXM format as they need).
+ */
+function switchVersions(opts: Opts): number[] {
+  if (!opts.protocols) return [OfpVersion.OF10];
+  const vs = [...new Set(opts.protocols.map((p) => p.version))].filter((v) => v === OfpVersion.OF10 || v === OfpVersion.OF13);
+  if (!vs.length) throw new UsageError("switch commands speak OpenFlow10 and OpenFlow13 only (-O OpenFlow10 or -O OpenFlow13)");
+  return vs;
+}
+
+/**
+ * Connects to the switch and runs `fn`. `firstXid` is the xid of our HELLO: ovs-ofctl opens helper
+ * connections first for some commands (port and table names), and its printed xids count them.
+ */
+/**
+ * The connection target for ovs-ofctl's SWITCH argument: `tcp:`/`unix:` as given, else a socket file, else a
+ * bridge name whose management socket is `$OVS_RUNDIR/NAME.mgmt` (default /var/run/openvswitch).
+ * @throws Error "NAME is not a bridge or a socket" (ovs-ofctl's message) for anything else
+ */
+export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (name.includes(":")) return name;
+  const isSocket = (p: string) => {
+    try {
+      return statSync(p).isSocket();
+    } catch {
+      return false;
+    }
+  };
+  if (isSocket(name)) return `unix:${name}`;
+  const bridge = `${env["OVS_RUNDIR"] ?? "/var/run/openvswitch"}/${name}.mgmt`;
+  if (isSocket(bridge)) return `unix:${bridge}`;
+  throw new Error(`${name} is not a bridge or a socket`);
+}
+
+async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>, firstXid = 1): Promise<T> {
+  const versions = switchVersions(opts);
+  const target = switchTarget(name);
   let c: OpenFlowConnection;
   try {
-    c = await OpenFlowConnection.connect(target, { versions: [OfpVersion.OF13], echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs });
+    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, firstXid });
   } catch (e) {
     const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
     throw new Error(`${target}: failed to connect to socket (${(code && STRERROR[code]) ?? (e as Error).message})`);
@@ -119,7 +195,8 @@ async function parseWithPorts(c: OpenFlowConnection, texts: readonly string[], c
   } catch (e) {
     if (!(e instanceof UnknownPortError)) throw e;
   }
-  const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
+  // xid 2, outside our sequence: ovs-ofctl asks over a helper connection its printed xids already count
+  const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
   const portNames = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
   return texts.map((t) => parseFlow(t, command, { portNames }));
 }
@@ -154,17 +231,14 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
     if (usable === 0) throw new MatchInconsistentError(t);
     return { text: t, fm, usable };
   });
-  if (!opts.hex) {
-    const usable = parsed.reduce((u, p) => u & p.usable, ANY_PROTOCOL);
-    io.out(`usable protocols: ${formatProtocols(usable)}\n`);
-    const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
-    const chosen = chooseProtocol(usable, allowed);
-    if (chosen === undefined) throw new Error("no usable protocol");
-    io.out(`chosen protocol: ${protocolName(chosen)}\n`);
-  }
-  const version = opts.protocols ? Math.min(...opts.protocols.map((p) => p.version)) : OfpVersion.OF13;
+  const usable = parsed.reduce((u, p) => u & p.usable, ANY_PROTOCOL);
+  const allowed = allowedProtocols(opts);
+  const chosen = chooseProtocol(usable, allowed);
+  if (!opts.hex) io.out(`usable protocols: ${formatProtocols(usable)}\n`);
+  if (chosen === undefined) throw new Error("no usable protocol");
+  if (!opts.hex) io.out(`chosen protocol: ${protocolName(chosen)}\n`);
   parsed.forEach(({ fm }, i) => {
-    const bytes = encodeMessage({ type: "flow_mod", ...fm, xid: i + 1, version });
+    const bytes = encodeMessage(flowModMessage(chosen, fm, i + 1));
     io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
   });
   return 0;
@@ -181,7 +255,8 @@ const ALL_VERSIONS = new Set(["OpenFlow10", "OpenFlow11", "OpenFlow12", ...ACTIO
  */
 function parseActionLines(io: CliIo, version: string, instructions: boolean, input: string): number {
   if (!ALL_VERSIONS.has(version)) throw new Error(`${version}: not a valid OpenFlow version`);
-  if (!ACTION_VERSIONS.has(version)) throw new Error(`${version}: only OpenFlow13, OpenFlow14 and OpenFlow15 action lists are supported`);
+  const of10 = version.toLowerCase() === "openflow10";
+  if (!of10 && !ACTION_VERSIONS.has(version)) throw new Error(`${version}: only OpenFlow13, OpenFlow14 and OpenFlow15 action lists are supported`);
   for (const raw of input.split("\n")) {
     const line = raw.replace(/#.*$/, "").trim();
     if (!line) continue;
@@ -194,19 +269,31 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
     let text: string;
     let again: Uint8Array;
     try {
-      if (instructions) {
+      if (of10 && instructions) {
+        // OpenFlow 1.0 has no instructions: an action list, write_metadata as a Nicira action
+        const insts = decodeOf10ActionsAsInstructions(new Reader(bytes));
+        const bad = actionListError(insts.flatMap((i) => (i.type === "apply_actions" ? i.actions : [])));
+        if (bad) {
+          io.out(`bad ${version} instructions: ${bad}\n\n`);
+          continue;
+        }
+        text = formatInstructions(insts);
+        const w = new Writer(64);
+        encodeOf10Actions(w, instructionsToOf10Actions(insts));
+        again = w.finish().slice();
+      } else if (instructions) {
         const insts = decodeInstructionList(bytes);
         text = formatInstructions(insts);
         again = encodeInstructionList(insts);
       } else {
-        const actions = decodeActionList(bytes);
+        const actions = of10 ? decodeOf10ActionList(bytes) : decodeActionList(bytes);
         const bad = actionListError(actions);
         if (bad) {
           io.out(`bad ${version} actions: ${bad}\n\n`);
           continue;
         }
         text = actions.length ? formatActions(actions) : "drop";
-        again = encodeActionList(actions);
+        again = of10 ? encodeOf10ActionList(actions) : encodeActionList(actions);
       }
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
@@ -301,42 +388,68 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         io.out(`${hexDump(bytes)}\n`);
         return 0;
       }
-      case "dump-flows": {
+      case "dump-flows":
+      case "dump-aggregate": {
         need(rest, 1, cmd);
+        const aggregate = cmd === "dump-aggregate";
+        // with a match, ovs-ofctl first reads port and table names over two connections of its own (4 xids)
         await withSwitch(rest[0]!, opts, async (c) => {
           const q = rest[1] ? (await parseWithPorts(c, [rest[1]], FlowModCommand.DELETE))[0] : undefined;
+          // a stats request carries its table itself: what needs the table_id extension in a flow_mod does not here
+          const u = rest[1] && q ? usableProtocols(rest[1], q) : ANY_PROTOCOL;
+          const usable = u | ((u & (Protocol.OF10_STD_TID | Protocol.OF10_NXM_TID)) >> 1);
+          const cur = protocolOfVersion(c.version);
+          const protocol = c.version === OfpVersion.OF10 ? await protocolForFlowDump(c, cur, usable, allowedProtocols(opts), formatProtocols) : cur;
           // ovs-ofctl prints every reply message of a multipart sequence with its own header line
-          const onPart = (part: { xid: number; body: MultipartReplyBody }) => {
-            if (part.body.kind !== "flow") return;
-            if (!opts.noStats) io.out(`OFPST_FLOW reply (OF1.3) (xid=0x${part.xid.toString(16)}):\n`);
-            for (const f of part.body.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
+          const onPart = (part: Extract<OfMessage, { type: "multipart_reply" }>) => {
+            const b = part.body;
+            if (b.kind !== "flow" && b.kind !== "nx_flow") return;
+            if (!opts.noStats) io.out(`${formatMessage({ ...part, body: { ...b, flows: [] } })}\n`);
+            for (const f of b.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
           };
-          const r = await c.request({
-            type: "multipart_request",
-            flags: 0,
-            body: {
-              kind: "flow",
-              request: {
-                tableId: q?.tableId ?? 0xff,
-                outPort: q?.outPort ?? 0xffffffff,
-                outGroup: q?.outGroup ?? 0xffffffff,
-                cookie: q?.cookie ?? 0n,
-                cookieMask: q?.cookieMask ?? 0n,
-                match: q?.match ?? [],
-              },
-            },
-          }, { onPart });
-          if (r.type !== "multipart_reply" || r.body.kind !== "flow") throw new Error(`unexpected reply ${r.type}`);
+          const request = {
+            tableId: q?.tableId ?? 0xff,
+            outPort: q?.outPort ?? 0xffffffff,
+            outGroup: q?.outGroup ?? 0xffffffff,
+            cookie: q?.cookie ?? 0n,
+            cookieMask: q?.cookieMask ?? 0n,
+            match: q?.match ?? [],
+          };
+          const r = await c.request({ type: "multipart_request", flags: 0, body: flowStatsBody(protocol, request, aggregate) }, aggregate ? {} : { onPart });
+          if (r.type !== "multipart_reply") throw new Error(`unexpected reply ${r.type}`);
+          if (aggregate) io.out(`${formatMessage(r)}\n`);
+        }, rest[1] ? 5 : 1);
+        return 0;
+      }
+      case "dump-tables":
+      case "dump-desc":
+      case "dump-ports":
+      case "dump-ports-desc": {
+        need(rest, 1, cmd);
+        await withSwitch(rest[0]!, opts, async (c) => {
+          const body: MultipartRequestBody =
+            cmd === "dump-tables"
+              ? { kind: "table" }
+              : cmd === "dump-desc"
+                ? { kind: "desc" }
+                : cmd === "dump-ports-desc"
+                  ? { kind: "port_desc" }
+                  : { kind: "port_stats", portNo: rest[1] === undefined ? 0xffffffff : parsePort(rest[1]) };
+          // each reply message printed as it comes, as ovs-ofctl's dump_transaction()
+          await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
         });
         return 0;
       }
       case "show": {
         need(rest, 1, cmd);
-        // ovs-ofctl's sequence and xids: features (2), port descriptions (3), switch config (5)
+        // ovs-ofctl's sequence and xids: features (2), port descriptions (3) unless the features reply has
+        // the ports (OpenFlow 1.0), switch config on a new connection (its hello takes the next xid)
         await withSwitch(rest[0]!, opts, async (c) => {
-          io.out(`${formatMessage(await c.request({ type: "features_request", xid: 2 }))}\n`);
-          io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
-          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: 5 }))}\n`);
+          const features = await c.request({ type: "features_request", xid: 2 });
+          io.out(`${formatMessage(features)}\n`);
+          const hasPorts = features.type === "features_reply" && features.ports !== undefined;
+          if (!hasPorts) io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
+          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: hasPorts ? 4 : 5 }))}\n`);
         });
         return 0;
       }
@@ -383,7 +496,15 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 : FlowModCommand.MODIFY
               : FlowModCommand.ADD;
         const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
-        await withSwitch(rest[0]!, opts, async (c) => c.flowMods(await parseWithPorts(c, texts, command)));
+        await withSwitch(rest[0]!, opts, async (c) => {
+          const fms = await parseWithPorts(c, texts, command);
+          if (c.version !== OfpVersion.OF10) return c.flowMods(fms);
+          // OpenFlow 1.0: the session's flow format and table_id extension as the flows need them
+          const usable = fms.reduce((u, fm, i) => u & usableProtocols(texts[i]!, fm), ANY_PROTOCOL);
+          if (usable === 0) throw new MatchInconsistentError(texts.join(" "));
+          const protocol = await protocolForFlowMod(c, protocolOfVersion(c.version), usable, allowedProtocols(opts), formatProtocols);
+          return c.sendChecked(fms.map((fm) => flowModMessage(protocol, fm)));
+        });
         return 0;
       }
       default:

@@ -66,6 +66,12 @@ export interface ConnectionOptions {
    * attempts in a row. Unset: no reconnect.
    */
   readonly reconnect?: Partial<RetryStrategy> | undefined;
+  /**
+   * The first transaction id (HELLO's); later messages count up from it. A tool that mirrors another's
+   * output (ovs-ofctl prints xids) starts where that tool's would be.
+   * @default 1
+   */
+  readonly firstXid?: number | undefined;
 }
 
 interface Pending {
@@ -119,8 +125,10 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       echoIntervalMs: opts.echoIntervalMs ?? 5_000,
       echoTimeoutMs: opts.echoTimeoutMs ?? 3 * (opts.echoIntervalMs ?? 5_000),
       handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
+      firstXid: opts.firstXid ?? 1,
     };
     this.retry = opts.reconnect ? retryStrategy(opts.reconnect) : undefined;
+    if (opts.firstXid !== undefined) this.nextXid = opts.firstXid >>> 0 || 1;
   }
 
   /** Dials a switch's passive listener and resolves once the HELLO exchange has completed. */

@@ -11,6 +11,7 @@ import { type Action, type Instruction, type LearnSpec, type SubField, CtFlags, 
 import { type FieldDef, type MatchField, FIELD_DEFS, fieldByHeader, fieldByName, matchField, nxWidth } from "./oxm.js";
 import { type FlowMod, flowMod } from "./messages.js";
 import { FlowModCommand, FlowModFlags } from "./constants.js";
+import { formatLegacyAction } from "./v10/actions.js";
 
 /** Thrown for text that is not valid flow syntax; the message mirrors ovs-ofctl's where practical. */
 export class FlowSyntaxError extends Error {
@@ -77,7 +78,8 @@ export function parsePort(s: string): number {
   const n = Number(s);
   if (n > 0xffffffff) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   if (n >= 0xff00 && n <= 0xffff) return port16to32(n);
-  if (n >= 0xffff0000 && n < 0xffffff00) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
+  // Open vSwitch's ports are 0 through 0xffff or 0xffffff00 through 0xffffffff
+  if (n > 0xffff && n < 0xffffff00) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   return n;
 }
 
@@ -604,7 +606,8 @@ export function formatSubField(sf: SubField): string {
   const f = fieldByHeader(sf.header, sf.experimenter);
   const name = f ? (f.nxmName ?? f.oxmName ?? f.name) : `0x${sf.header.toString(16)}`;
   const width = f ? nxWidth(f) : 0;
-  if (sf.ofs === 0 && sf.nbits === width) return `${name}[]`;
+  // the whole field: its NXM width, or its meaningful width when narrower (NXM_NX_IP_ECN is 2 bits of a byte)
+  if (sf.ofs === 0 && (sf.nbits === width || (f !== undefined && f.bits < width && sf.nbits === f.bits))) return `${name}[]`;
   if (sf.nbits === 1) return `${name}[${sf.ofs}]`;
   return `${name}[${sf.ofs}..${sf.ofs + sf.nbits - 1}]`;
 }
@@ -839,6 +842,8 @@ function formatAction(a: Action): string {
       return `experimenter(0x${a.experimenter.toString(16)},${hexBytes(a.data)})`;
     case "unknown":
       return `unknown_action(${a.actionType})`;
+    default:
+      return formatLegacyAction(a, formatPort);
   }
 }
 
@@ -1683,7 +1688,7 @@ function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
     case "enqueue": {
       const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
       if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
-      return [{ type: "set_queue", queueId: Number(q) }, outputTo(portOf(p ?? "", ctx)), { type: "pop_queue" }];
+      return [{ type: "enqueue", port: portOf(p ?? "", ctx), queueId: Number(q) }];
     }
     case "mod_vlan_vid":
       return [

@@ -134,3 +134,34 @@ export { ContinuationPropType, decodeContinuation, formatContinuation } from "./
 export type { Continuation, ContinuationActions } from "./continuation.js";
 export { formatTlvMappings } from "./print.js";
 export { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, flowKeys, formatProtocols, protocolName, usableProtocols } from "./protocols.js";
+export { OFP10_MATCH_LEN, Ofp10Wildcards, decodeOf10Match, encodeOf10Match, tciFields, tciOf } from "./v10/match.js";
+export { decodeNxMatch, encodeNxMatch } from "./v10/nxm.js";
+export type { NxMatch } from "./v10/nxm.js";
+export {
+  Of10ActionType,
+  decodeOf10Actions,
+  decodeOf10ActionList,
+  decodeOf10ActionsAsInstructions,
+  encodeOf10Actions,
+  encodeOf10ActionList,
+  toOf10Actions,
+  instructionsToOf10Actions,
+  formatLegacyAction,
+  legacyToOf13,
+} from "./v10/actions.js";
+export type { LegacyAction } from "./v10/actions.js";
+export { Of10Type, Of10StatsType, Nxt10Subtype, NxStatsSubtype, NxFlowFormat, decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
+export type { Of10Message, QueueConfig } from "./v10/messages.js";
+export { formatOf10Message } from "./v10/print.js";
+export {
+  NoUsableProtocolError,
+  flowModMessage,
+  flowStatsBody,
+  protocolForFlowDump,
+  protocolForFlowMod,
+  protocolOfVersion,
+  trySetProtocol,
+  versionsOfProtocols,
+} from "./v10/session.js";
+export { protocolBits } from "./protocols.js";
+export { formatDuration, formatPortDesc } from "./print.js";

@@ -9,6 +9,7 @@ import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
 import { type Action, type Instruction, decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
 import { type MatchField, decodeMatch, decodeOxm, encodeMatch, encodeOxm } from "./oxm.js";
 import { MultipartType, OfpType, OfpVersion } from "./constants.js";
+import { type Of10Message, decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
 
 /** Size of `ofp_header`. */
 export const OFP_HEADER_LEN = 8;
@@ -44,6 +45,10 @@ export interface FlowStats {
   readonly byteCount: bigint;
   readonly match: readonly MatchField[];
   readonly instructions: readonly Instruction[];
+  /** Seconds since the flow last matched a packet (NXST_FLOW only). */
+  readonly idleAge?: number | undefined;
+  /** Seconds since the flow was last added or modified (NXST_FLOW only). */
+  readonly hardAge?: number | undefined;
 }
 
 /** Flow-stats / aggregate request body (OpenFlow 1.3.5 §7.3.5.2). */
@@ -71,6 +76,12 @@ export interface TableStats {
   readonly activeCount: number;
   readonly lookupCount: bigint;
   readonly matchedCount: bigint;
+  /** OpenFlow 1.0 only: the table's name. */
+  readonly name?: string | undefined;
+  /** OpenFlow 1.0 only: the wildcards (`ofp_flow_wildcards`) the table supports. */
+  readonly wildcards?: number | undefined;
+  /** OpenFlow 1.0 only: the table's capacity. */
+  readonly maxEntries?: number | undefined;
 }
 
 /** Switch description (OpenFlow 1.3.5 §7.3.5.1 `ofp_desc`). */
@@ -148,6 +159,8 @@ export type MultipartRequestBody =
   | { readonly kind: "meter"; readonly meterId: number }
   | { readonly kind: "meter_config"; readonly meterId: number }
   | { readonly kind: "table_features"; readonly tables: readonly TableFeatures[] }
+  | { readonly kind: "nx_flow"; readonly request: FlowStatsRequest }
+  | { readonly kind: "nx_aggregate"; readonly request: FlowStatsRequest }
   | { readonly kind: "raw"; readonly mpType: number; readonly data: Uint8Array };
 
 /** Multipart reply bodies. */
@@ -163,6 +176,8 @@ export type MultipartReplyBody =
   | { readonly kind: "group"; readonly groups: readonly GroupStats[] }
   | { readonly kind: "meter"; readonly meters: readonly MeterStats[] }
   | { readonly kind: "table_features"; readonly tables: readonly TableFeatures[] }
+  | { readonly kind: "nx_flow"; readonly flows: readonly FlowStats[] }
+  | { readonly kind: "nx_aggregate"; readonly packetCount: bigint; readonly byteCount: bigint; readonly flowCount: number }
   | { readonly kind: "raw"; readonly mpType: number; readonly data: Uint8Array };
 
 /** The header fields every decoded message carries (OpenFlow 1.3.5 §7.1 `ofp_header`). */
@@ -194,6 +209,10 @@ export type OfMessage =
       readonly nTables: number;
       readonly auxiliaryId: number;
       readonly capabilities: number;
+      /** OpenFlow 1.0 only: the supported actions (bit per `ofp_action_type`). */
+      readonly actions?: number | undefined;
+      /** OpenFlow 1.0 only: the ports (later versions describe them in a multipart reply). */
+      readonly ports?: readonly PortDesc[] | undefined;
     })
   | (MessageHeader & { readonly type: "get_config_request" })
   | (MessageHeader & { readonly type: "get_config_reply"; readonly flags: number; readonly missSendLen: number })
@@ -265,7 +284,8 @@ export type OfMessage =
   | (MessageHeader & { readonly type: "nx_tlv_table_mod"; readonly command: number; readonly mappings: readonly TlvMapping[] })
   | (MessageHeader & { readonly type: "nx_tlv_table_request" })
   | (MessageHeader & { readonly type: "nx_tlv_table_reply"; readonly maxOptionSpace: number; readonly maxFields: number; readonly mappings: readonly TlvMapping[] })
-  | (MessageHeader & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array });
+  | (MessageHeader & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array })
+  | Of10Message;
 
 /** Nicira message subtypes (NXT_*) carried in OFPT_EXPERIMENTER with vendor 0x00002320. */
 export const NxMessageSubtype = { SET_PACKET_IN_FORMAT: 16, TLV_TABLE_MOD: 24, TLV_TABLE_REQUEST: 25, TLV_TABLE_REPLY: 26, RESUME: 28, PACKET_IN2: 30 } as const;
@@ -781,7 +801,12 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   // 1.3 to 1.5 (1.4 puts `importance` in 1.3's padding); everything else is decoded with the
   // OpenFlow 1.3 layouts only, and kept raw (type "unknown") for other versions.
   const flowMod14 = h.msgType === OfpType.FLOW_MOD && (v === OfpVersion.OF14 || v === OfpVersion.OF15);
-  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY && !flowMod14) {
+  if (v === OfpVersion.OF10 && h.msgType > OfpType.ECHO_REPLY) {
+    // OpenFlow 1.0 layouts (v10/messages.ts); vendor messages it leaves are shared with OpenFlow 1.3
+    const m10 = decodeOf10Body(h.msgType, r, v, xid);
+    if (m10) return m10;
+  }
+  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY && !flowMod14 && !(v === OfpVersion.OF10 && h.msgType === OfpType.EXPERIMENTER)) {
     return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
   }
   switch (h.msgType) {
@@ -1092,6 +1117,10 @@ const TYPE_CODE: Record<string, number> = {
 export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
+  if (version === OfpVersion.OF10) {
+    const b = encodeOf10Message(m, w);
+    if (b) return b;
+  }
   w.u8(version, "version");
   w.u8(m.type === "unknown" ? m.msgType : (TYPE_CODE[m.type] ?? 0), "type");
   const lenAt = w.reserve16();
@@ -1333,6 +1362,8 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
     case "unknown":
       w.bytes(m.body);
       break;
+    default:
+      throw new EncodeError(m.type, "an OpenFlow 1.0 message needs version 1");
   }
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("length", `message of ${len} bytes exceeds 65535`);
@@ -1371,6 +1402,8 @@ export function mergeMultipartReplies(parts: readonly MultipartReplyBody[]): Mul
   switch (first.kind) {
     case "flow":
       return { kind: "flow", flows: parts.flatMap((p) => (p.kind === "flow" ? p.flows : [])) };
+    case "nx_flow":
+      return { kind: "nx_flow", flows: parts.flatMap((p) => (p.kind === "nx_flow" ? p.flows : [])) };
     case "table":
       return { kind: "table", tables: parts.flatMap((p) => (p.kind === "table" ? p.tables : [])) };
     case "port_stats":

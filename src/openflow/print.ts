@@ -9,6 +9,7 @@ import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
+import { formatOf10Message } from "./v10/print.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
 
@@ -162,6 +163,8 @@ export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}):
   if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
   if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
   for (const [bit, name] of FLOW_MOD_FLAG_NAMES) if (f.flags & bit) s += `${name} `;
+  if (stats && f.idleAge !== undefined) s += `idle_age=${f.idleAge}, `;
+  if (stats && f.hardAge !== undefined && f.hardAge !== f.durationSec) s += `hard_age=${f.hardAge}, `;
   s += formatMatch(f.match, f.priority);
   if (s && !s.endsWith(" ")) s += " ";
   return `${s}actions=${formatInstructions(f.instructions)}`;
@@ -214,7 +217,10 @@ const CAPABILITIES: ReadonlyArray<readonly [number, string]> = [
 ];
 const PORT_CONFIG: ReadonlyArray<readonly [number, string]> = [
   [0x1, "PORT_DOWN"],
+  [0x2, "NO_STP"],
   [0x4, "NO_RECV"],
+  [0x8, "NO_RECV_STP"],
+  [0x10, "NO_FLOOD"],
   [0x20, "NO_FWD"],
   [0x40, "NO_PACKET_IN"],
 ];
@@ -246,11 +252,18 @@ function fmtMac(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
+/** One port as ovs-ofctl prints it in a features reply, port status or port description (without the leading space). */
+export function formatPortDesc(p: PortDesc): string {
+  return fmtPortDesc(p);
+}
+
 function fmtPortDesc(p: PortDesc): string {
   const lines = [`${formatPort(p.portNo)}(${p.name}): addr:${fmtMac(p.hwAddr)}`];
   const cfg = flagNames(p.config, PORT_CONFIG);
   lines.push(`     config:     ${cfg.length ? cfg.join(" ") : "0"}`);
-  const st = flagNames(p.state, PORT_STATE);
+  // the OpenFlow 1.0 spanning-tree state is a 2-bit field (STP_LISTEN, 0, is not printed)
+  const stp = ["", "STP_LEARN", "STP_FORWARD", "STP_BLOCK"][(p.state >> 8) & 3]!;
+  const st = [...(stp ? [stp] : []), ...flagNames(p.state, PORT_STATE)];
   lines.push(`     state:      ${st.length ? st.join(" ") : "0"}`);
   const feat = (label: string, v: number) => {
     if (v) lines.push(`     ${label}${flagNames(v, PORT_FEATURES).join(" ")}`);
@@ -261,6 +274,11 @@ function fmtPortDesc(p: PortDesc): string {
   feat("peer:       ", p.peer);
   lines.push(`     speed: ${Math.floor(p.currSpeed / 1000)} Mbps now, ${Math.floor(p.maxSpeed / 1000)} Mbps max`);
   return lines.join("\n");
+}
+
+/** A duration as ovs-ofctl prints it (`5.820s`). */
+export function formatDuration(sec: number, nsec: number): string {
+  return duration(sec, nsec);
 }
 
 function fmtDuration(sec: number, nsec: number): string {
@@ -532,9 +550,15 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
   const verbosity = opts.verbosity ?? 2;
   const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16).padStart(2, "0")}`})`;
   let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
+  let tail = `${ver} (xid=0x${m.xid.toString(16)}):`;
   if ((m.type === "multipart_request" || m.type === "multipart_reply") && m.flags) {
-    head += " flags=" + (m.flags & 1 ? "[more]" : "") + (m.flags & ~1 ? `[***unknown flags 0x${(m.flags & ~1).toString(16).padStart(4, "0")}***]` : "");
+    const flags = " flags=" + (m.flags & 1 ? "[more]" : "") + (m.flags & ~1 ? `[***unknown flags 0x${(m.flags & ~1).toString(16).padStart(4, "0")}***]` : "");
+    head += flags;
+    tail += flags;
   }
+  // OpenFlow 1.0 and its Nicira messages where they print differently (v10/print.ts)
+  const of10 = formatOf10Message(m, tail, opts);
+  if (of10 !== undefined) return of10;
   switch (m.type) {
     case "flow_mod":
       return `${head} ${formatFlowMod(m)}`;
@@ -680,7 +704,8 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
           return [
             `${head} ${b.ports.length} ports`,
             ...b.ports.map((p) => {
-              const c = p.counters;
+              // a counter the switch does not keep (all ones) prints as "?"
+              const c = p.counters.map((x) => (x === 0xffffffffffffffffn ? "?" : String(x)));
               return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}`;
             }),
           ].join("\n");
@@ -765,5 +790,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     }
     case "unknown":
       return `***decode error: OFPBRC_BAD_TYPE***\n${hexDump(encodeMessage(m))}`;
+    default:
+      return head;
   }
 }

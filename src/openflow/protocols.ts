@@ -61,6 +61,12 @@ export function protocolName(bit: number): string {
   return NAMES.find(([b]) => b === bit)?.[1] ?? `0x${bit.toString(16)}`;
 }
 
+/** The protocol bits of one name ovs-ofctl's -F accepts (`NXM+table_id`, `OpenFlow10`, `any`, ...; case-insensitive), or undefined. */
+export function protocolBits(name: string): number | undefined {
+  const n = name.toLowerCase();
+  return [...NAMES, ...GROUPS].find(([, x]) => x.toLowerCase() === n)?.[0];
+}
+
 /** The protocol ovs-ofctl picks: the first of `allowed` (in Open vSwitch's order) that is usable. */
 export function chooseProtocol(usable: number, allowed: number): number | undefined {
   for (const [bit] of NAMES) if (usable & allowed & bit) return bit;

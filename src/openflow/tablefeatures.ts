@@ -378,7 +378,7 @@ function commonPrefix(a: string, b: string): number {
 }
 
 /** OVS's abbreviated name list: common "_" prefixes in braces, runs of numbered names as `a0...a9`. */
-function abbreviate(ids: readonly string[], prefix: number): string {
+export function abbreviate(ids: readonly string[], prefix: number): string {
   let s = "";
   let rest = ids;
   let group = 0;

@@ -17,8 +17,8 @@ async function run(...a: string[]) {
   return { code, out: io.stdout, err: io.stderr };
 }
 
-function ovsHex(flow: string): string {
-  const out = execFileSync("ovs-ofctl", ["-O", "OpenFlow13", "-mmmmm", "parse-flow", flow], { encoding: "utf8" });
+function ovsHex(flow: string, ...opts: string[]): string {
+  const out = execFileSync("ovs-ofctl", [...opts, "-mmmmm", "parse-flow", flow], { encoding: "utf8" });
   return out
     .split("\n")
     .filter((l) => /^[0-9a-f]{8}  /.test(l))
@@ -35,9 +35,16 @@ describe.skipIf(!peers("ovs-ofctl"))("ovn-ts ofctl (offline commands)", () => {
     expect(ours.out).toBe(theirs);
   });
 
-  it("parse-flow --hex gives the bytes ovs-ofctl sends", async () => {
-    const ours = await run("parse-flow", "--hex", FLOW);
-    expect(ours.out.trim()).toBe(ovsHex(FLOW));
+  it("parse-flow --hex gives the bytes ovs-ofctl sends (OpenFlow 1.3, and its default OpenFlow 1.0 / NXM)", async () => {
+    const ours = await run("-O", "OpenFlow13", "parse-flow", "--hex", FLOW);
+    expect(ours.out.trim()).toBe(ovsHex(FLOW, "-O", "OpenFlow13"));
+    // no -O: the OpenFlow 1.0 or NXT_FLOW_MOD bytes ovs-ofctl sends by default
+    const dflt = await run("parse-flow", "--hex", FLOW);
+    expect(dflt.out.trim()).toBe(ovsHex(FLOW));
+    for (const flow of ["in_port=1,dl_vlan=9,actions=mod_vlan_vid:3,strip_vlan,enqueue:2:5", "ip,nw_src=10.0.0.0/8,tcp,tp_dst=80,actions=mod_nw_tos:16,mod_tp_src:8080,output:3", "reg0=5,ipv6,actions=load:7->reg1,move:reg0->reg2,output:1"]) {
+      const o = await run("parse-flow", "--hex", flow);
+      expect(o.out.trim(), flow).toBe(ovsHex(flow));
+    }
   });
 
   it("parse-flows FILE and ofp-print HEX match ovs-ofctl", async () => {

@@ -1,0 +1,567 @@
+/**
+ * OpenFlow 1.0 messages (OpenFlow 1.0.0 §5) and the Nicira extensions Open vSwitch speaks with them
+ * (nicira-ext.h): NXT_FLOW_MOD with an NXM match, NXT_SET_FLOW_FORMAT, NXT_FLOW_MOD_TABLE_ID,
+ * NXT_FLOW_REMOVED, NXST_FLOW and NXST_AGGREGATE. Bodies are decoded into the same version-independent
+ * message union as OpenFlow 1.3 (version 1, ports in the 32-bit space, the match as {@link MatchField}s,
+ * actions as one apply-actions instruction), so printing and the connection need no version cases.
+ *
+ * @module
+ */
+import { DecodeError, EncodeError, Reader, Writer } from "../bytes.js";
+import type { FlowMod, MessageHeader, OfMessage, OfMessageInput, PortDesc } from "../messages.js";
+import type { Instruction } from "../actions.js";
+import type { MatchField } from "../oxm.js";
+import { decodeOf10Match, encodeOf10Match, normalizeOf10Match, port16to32, port32to16 } from "./match.js";
+import { decodeOf10Actions, decodeOf10ActionsAsInstructions, encodeOf10Actions, instructionsToOf10Actions } from "./actions.js";
+import { decodeNxMatch, encodeNxMatch } from "./nxm.js";
+import { STATS_KIND, encodeStatsReply, encodeStatsRequest, entries, readPhyPort, readStatsReply, readStatsRequest, writePhyPort } from "./stats.js";
+
+export { Of10StatsType, NxStatsSubtype } from "./stats.js";
+
+/** OpenFlow 1.0 message types (`ofp_type` of OpenFlow 1.0.0 §5.1). */
+export const Of10Type = {
+  HELLO: 0,
+  ERROR: 1,
+  ECHO_REQUEST: 2,
+  ECHO_REPLY: 3,
+  VENDOR: 4,
+  FEATURES_REQUEST: 5,
+  FEATURES_REPLY: 6,
+  GET_CONFIG_REQUEST: 7,
+  GET_CONFIG_REPLY: 8,
+  SET_CONFIG: 9,
+  PACKET_IN: 10,
+  FLOW_REMOVED: 11,
+  PORT_STATUS: 12,
+  PACKET_OUT: 13,
+  FLOW_MOD: 14,
+  PORT_MOD: 15,
+  STATS_REQUEST: 16,
+  STATS_REPLY: 17,
+  BARRIER_REQUEST: 18,
+  BARRIER_REPLY: 19,
+  QUEUE_GET_CONFIG_REQUEST: 20,
+  QUEUE_GET_CONFIG_REPLY: 21,
+} as const;
+
+
+/** Nicira message subtypes used with OpenFlow 1.0 (nicira-ext.h `nicira_type`). */
+export const Nxt10Subtype = {
+  ROLE_REQUEST: 10,
+  ROLE_REPLY: 11,
+  SET_FLOW_FORMAT: 12,
+  FLOW_MOD: 13,
+  FLOW_REMOVED: 14,
+  FLOW_MOD_TABLE_ID: 15,
+  PACKET_IN: 17,
+  SET_ASYNC_CONFIG: 19,
+  SET_CONTROLLER_ID: 20,
+  FLOW_MONITOR_CANCEL: 21,
+  FLOW_MONITOR_PAUSED: 22,
+  FLOW_MONITOR_RESUMED: 23,
+  CT_FLUSH_ZONE: 29,
+} as const;
+
+/** One queue of an OpenFlow 1.0 QUEUE_GET_CONFIG_REPLY: its id and rates (tenths of a percent; undefined when absent). */
+export interface QueueConfig {
+  readonly queueId: number;
+  readonly minRate?: number | undefined;
+  readonly maxRate?: number | undefined;
+}
+
+
+/** NXT_SET_FLOW_FORMAT formats (`nx_flow_format`). */
+export const NxFlowFormat = { OPENFLOW10: 0, NXM: 2 } as const;
+
+const NX_VENDOR = 0x00002320;
+
+/** Messages only OpenFlow 1.0 with Nicira extensions has (members of {@link OfMessage}). */
+export type Of10Message =
+  | (MessageHeader & FlowMod & { readonly type: "nx_flow_mod" })
+  | (MessageHeader & { readonly type: "nx_set_flow_format"; readonly format: number })
+  | (MessageHeader & { readonly type: "nx_flow_mod_table_id"; readonly enable: boolean })
+  | (MessageHeader & { readonly type: "nx_set_controller_id"; readonly controllerId: number })
+  | (MessageHeader & { readonly type: "nx_role_request" | "nx_role_reply"; readonly role: number })
+  | (MessageHeader & { readonly type: "nx_flow_monitor_cancel"; readonly id: number })
+  | (MessageHeader & { readonly type: "nx_flow_monitor_paused" | "nx_flow_monitor_resumed" })
+  | (MessageHeader & { readonly type: "nx_ct_flush_zone"; readonly zoneId: number })
+  | (MessageHeader & { readonly type: "nx_set_async_config"; readonly masks: readonly number[] })
+  | (MessageHeader & {
+      readonly type: "nx_packet_in";
+      readonly bufferId: number;
+      readonly totalLen: number;
+      readonly reason: number;
+      readonly tableId: number;
+      readonly cookie: bigint;
+      readonly match: readonly MatchField[];
+      readonly data: Uint8Array;
+    })
+  | (MessageHeader & { readonly type: "queue_get_config_request"; readonly portNo: number })
+  | (MessageHeader & { readonly type: "queue_get_config_reply"; readonly portNo: number; readonly queues: readonly QueueConfig[] })
+  | (MessageHeader & {
+      readonly type: "nx_flow_removed";
+      readonly cookie: bigint;
+      readonly priority: number;
+      readonly reason: number;
+      readonly tableId: number;
+      readonly durationSec: number;
+      readonly durationNsec: number;
+      readonly idleTimeout: number;
+      readonly hardTimeout: number;
+      readonly packetCount: bigint;
+      readonly byteCount: bigint;
+      readonly match: readonly MatchField[];
+    });
+
+function bad(r: Reader, reason: string, at = r.pos): never {
+  throw new DecodeError("openflow", r.base + at, reason);
+}
+
+/** The command and table of an OpenFlow 1.0 flow_mod command field (table in the high byte: NXT_FLOW_MOD_TABLE_ID). */
+function splitCommand(c: number): { command: number; tableId: number } {
+  return { command: c & 0xff, tableId: c >> 8 };
+}
+
+/**
+ * Decodes the body of an OpenFlow 1.0 message (after the 8-byte header), or returns undefined for one
+ * whose layout is shared with later versions (HELLO, ERROR, ECHO, and vendor messages other than the
+ * OpenFlow 1.0 Nicira ones), which the caller decodes.
+ * @throws DecodeError on malformed input
+ */
+export function decodeOf10Body(msgType: number, r: Reader, version: number, xid: number): OfMessage | undefined {
+  const h = { version, xid };
+  switch (msgType) {
+    case Of10Type.VENDOR: {
+      if (r.remaining < 8) return undefined;
+      const vendor = r.u32();
+      const subtype = r.u32();
+      if (vendor !== NX_VENDOR) {
+        r.pos -= 8;
+        return undefined;
+      }
+      switch (subtype) {
+        case Nxt10Subtype.SET_FLOW_FORMAT:
+          return { ...h, type: "nx_set_flow_format", format: r.u32() };
+        case Nxt10Subtype.FLOW_MOD_TABLE_ID: {
+          const enable = r.u8();
+          return { ...h, type: "nx_flow_mod_table_id", enable: enable !== 0 };
+        }
+        case Nxt10Subtype.ROLE_REQUEST:
+        case Nxt10Subtype.ROLE_REPLY:
+          return { ...h, type: subtype === Nxt10Subtype.ROLE_REQUEST ? "nx_role_request" : "nx_role_reply", role: r.u32() };
+        case Nxt10Subtype.FLOW_MONITOR_CANCEL:
+          return { ...h, type: "nx_flow_monitor_cancel", id: r.u32() };
+        case Nxt10Subtype.FLOW_MONITOR_PAUSED:
+          return { ...h, type: "nx_flow_monitor_paused" };
+        case Nxt10Subtype.FLOW_MONITOR_RESUMED:
+          return { ...h, type: "nx_flow_monitor_resumed" };
+        case Nxt10Subtype.SET_ASYNC_CONFIG: {
+          const masks: number[] = [];
+          for (let i = 0; i < 6; i++) masks.push(r.u32());
+          return { ...h, type: "nx_set_async_config", masks };
+        }
+        case Nxt10Subtype.PACKET_IN: {
+          const bufferId = r.u32();
+          const totalLen = r.u16();
+          const reason = r.u8();
+          const tableId = r.u8();
+          const cookie = r.u64();
+          const matchLen = r.u16();
+          r.skip(6);
+          const m = decodeNxMatch(r, matchLen);
+          r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen + 2));
+          return { ...h, type: "nx_packet_in", bufferId, totalLen, reason, tableId, cookie, match: m.match, data: r.bytesView(r.remaining) };
+        }
+        case Nxt10Subtype.CT_FLUSH_ZONE:
+          r.skip(6);
+          return { ...h, type: "nx_ct_flush_zone", zoneId: r.u16() };
+        case Nxt10Subtype.SET_CONTROLLER_ID:
+          r.skip(6);
+          return { ...h, type: "nx_set_controller_id", controllerId: r.u16() };
+        case Nxt10Subtype.FLOW_MOD: {
+          const cookieHdr = r.u64();
+          const { command, tableId } = splitCommand(r.u16());
+          const idleTimeout = r.u16();
+          const hardTimeout = r.u16();
+          const priority = r.u16();
+          const bufferId = r.u32();
+          const outPort = port16to32(r.u16());
+          const flags = r.u16();
+          const matchLen = r.u16();
+          r.skip(6);
+          const m = decodeNxMatch(r, matchLen);
+          r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen));
+          const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
+          if (command === 0 && m.cookieMask) bad(r, "NXBRC_NXM_INVALID", 0);
+          return {
+            ...h,
+            type: "nx_flow_mod",
+            cookie: m.cookieMask ? m.cookie! : cookieHdr,
+            cookieMask: m.cookieMask ?? 0n,
+            tableId,
+            command,
+            idleTimeout,
+            hardTimeout,
+            priority,
+            bufferId,
+            outPort,
+            outGroup: 0xffffffff,
+            flags,
+            match: m.match,
+            instructions,
+          };
+        }
+        case Nxt10Subtype.FLOW_REMOVED: {
+          const cookie = r.u64();
+          const priority = r.u16();
+          const reason = r.u8();
+          const tableId = r.u8();
+          const durationSec = r.u32();
+          const durationNsec = r.u32();
+          const idleTimeout = r.u16();
+          const matchLen = r.u16();
+          const packetCount = r.u64();
+          const byteCount = r.u64();
+          const m = decodeNxMatch(r, matchLen);
+          return { ...h, type: "nx_flow_removed", cookie, priority, reason, tableId: tableId === 0 ? 255 : tableId - 1, durationSec, durationNsec, idleTimeout, hardTimeout: 0, packetCount, byteCount, match: m.match };
+        }
+        default:
+          r.pos -= 8;
+          return undefined;
+      }
+    }
+    case Of10Type.FEATURES_REQUEST:
+      return { ...h, type: "features_request" };
+    case Of10Type.FEATURES_REPLY: {
+      const datapathId = r.u64();
+      const nBuffers = r.u32();
+      const nTables = r.u8();
+      r.skip(3);
+      const capabilities = r.u32();
+      const actions = r.u32();
+      if (r.remaining % 48) bad(r, "OFPBRC_BAD_LEN", 0);
+      const ports: PortDesc[] = [];
+      while (r.remaining > 0) ports.push(readPhyPort(r));
+      return { ...h, type: "features_reply", datapathId, nBuffers, nTables, auxiliaryId: 0, capabilities, actions, ports };
+    }
+    case Of10Type.GET_CONFIG_REQUEST:
+      return { ...h, type: "get_config_request" };
+    case Of10Type.GET_CONFIG_REPLY:
+    case Of10Type.SET_CONFIG: {
+      const flags = r.u16();
+      const missSendLen = r.u16();
+      return { ...h, type: msgType === Of10Type.SET_CONFIG ? "set_config" : "get_config_reply", flags, missSendLen };
+    }
+    case Of10Type.PACKET_IN: {
+      const bufferId = r.u32();
+      const totalLen = r.u16();
+      const inPort = port16to32(r.u16());
+      const reason = r.u8();
+      r.skip(1);
+      const match: MatchField[] = [{ field: "in_port", header: 0x80000004, value: Uint8Array.of(inPort >>> 24, (inPort >>> 16) & 255, (inPort >>> 8) & 255, inPort & 255) }];
+      return { ...h, type: "packet_in", bufferId, totalLen, reason, tableId: 0, cookie: 0xffffffffffffffffn, match, data: r.bytesView(r.remaining) };
+    }
+    case Of10Type.FLOW_REMOVED: {
+      const match = decodeOf10Match(r);
+      const cookie = r.u64();
+      const priority = r.u16();
+      const reason = r.u8();
+      r.skip(1);
+      const durationSec = r.u32();
+      const durationNsec = r.u32();
+      const idleTimeout = r.u16();
+      r.skip(2);
+      const packetCount = r.u64();
+      const byteCount = r.u64();
+      return { ...h, type: "flow_removed", cookie, priority, reason, tableId: 255, durationSec, durationNsec, idleTimeout, hardTimeout: 0, packetCount, byteCount, match };
+    }
+    case Of10Type.PORT_STATUS: {
+      const reason = r.u8();
+      r.skip(7);
+      return { ...h, type: "port_status", reason, port: readPhyPort(r) };
+    }
+    case Of10Type.PACKET_OUT: {
+      const bufferId = r.u32();
+      const inPort = port16to32(r.u16());
+      const actionsLen = r.u16();
+      if (actionsLen > r.remaining) bad(r, "OFPBRC_BAD_LEN", 6);
+      const actions = decodeOf10Actions(r.sub(actionsLen, "packet_out actions"));
+      return { ...h, type: "packet_out", bufferId, inPort, actions, data: r.bytesView(r.remaining) };
+    }
+    case Of10Type.FLOW_MOD: {
+      const wildcards = r.remaining >= 4 ? (r.bytes[r.pos]! << 24) | (r.bytes[r.pos + 1]! << 16) | (r.bytes[r.pos + 2]! << 8) | r.bytes[r.pos + 3]! : 0;
+      const match = normalizeOf10Match(decodeOf10Match(r));
+      const cookie = r.u64();
+      const { command, tableId } = splitCommand(r.u16());
+      const idleTimeout = r.u16();
+      const hardTimeout = r.u16();
+      // OpenFlow 1.0: an exact-match flow (no wildcard bit) has the highest priority
+      const rawPriority = r.u16();
+      const priority = wildcards & 0x3fffff ? rawPriority : 0xffff;
+      const bufferId = r.u32();
+      const outPort = port16to32(r.u16());
+      const flags = r.u16();
+      const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
+      return { ...h, type: "flow_mod", cookie, cookieMask: 0n, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup: 0xffffffff, flags, match, instructions };
+    }
+    case Of10Type.PORT_MOD: {
+      const portNo = port16to32(r.u16());
+      const hwAddr = r.bytesView(6);
+      const config = r.u32();
+      const mask = r.u32();
+      const advertise = r.u32();
+      const feat = (v: number) => ((v & 0x7f) | ((v & 0xf80) << 4)) >>> 0;
+      return { ...h, type: "port_mod", portNo, hwAddr, config, mask, advertise: feat(advertise) };
+    }
+    case Of10Type.STATS_REQUEST:
+    case Of10Type.STATS_REPLY: {
+      const type = r.u16();
+      const flags = r.u16();
+      const body = r.sub(r.remaining, "stats body");
+      if (msgType === Of10Type.STATS_REQUEST) return { ...h, type: "multipart_request", flags, body: readStatsRequest(type, body) };
+      return { ...h, type: "multipart_reply", flags, body: readStatsReply(type, body) };
+    }
+    case Of10Type.QUEUE_GET_CONFIG_REQUEST: {
+      const portNo = port16to32(r.u16());
+      return { ...h, type: "queue_get_config_request", portNo };
+    }
+    case Of10Type.QUEUE_GET_CONFIG_REPLY: {
+      const portNo = port16to32(r.u16());
+      r.skip(6);
+      const queues: QueueConfig[] = [];
+      for (const q of entries(r, "packet queue", 8, 4)) {
+        const queueId = q.u32();
+        q.skip(4);
+        let minRate: number | undefined;
+        let maxRate: number | undefined;
+        while (q.remaining > 0) {
+          const ps = q.pos;
+          if (q.remaining < 8) bad(q, "OFPBRC_BAD_LEN");
+          const prop = q.u16();
+          const plen = q.u16();
+          if (plen < 8 || plen > q.remaining + 4) bad(q, "OFPBRC_BAD_LEN", ps);
+          q.skip(4);
+          if ((prop === 1 || prop === 2) && plen >= 16) {
+            const rate = q.u16();
+            if (prop === 1) minRate = rate;
+            else maxRate = rate;
+          }
+          q.pos = ps + plen;
+        }
+        queues.push({ queueId, minRate, maxRate });
+      }
+      return { ...h, type: "queue_get_config_reply", portNo, queues };
+    }
+    case Of10Type.BARRIER_REQUEST:
+      return { ...h, type: "barrier_request" };
+    case Of10Type.BARRIER_REPLY:
+      return { ...h, type: "barrier_reply" };
+    default:
+      return { ...h, type: "unknown", msgType, body: r.bytesView(r.remaining) };
+  }
+}
+
+function writeHeader(w: Writer, type: number, xid: number): number {
+  w.u8(1).u8(type);
+  const lenAt = w.reserve16();
+  w.u32(xid, "xid");
+  return lenAt;
+}
+
+function nxHeader(w: Writer, subtype: number): void {
+  w.u32(NX_VENDOR).u32(subtype);
+}
+
+function actionsOf(insts: readonly Instruction[]): ReturnType<typeof instructionsToOf10Actions> {
+  return instructionsToOf10Actions(insts);
+}
+
+/**
+ * Encodes an OpenFlow 1.0 message whose layout is particular to OpenFlow 1.0 (everything except HELLO,
+ * ERROR, ECHO and the vendor messages shared with later versions, for which it returns undefined).
+ * @throws EncodeError for a value OpenFlow 1.0 cannot carry (the field named)
+ */
+export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | undefined {
+  const start = w.pos;
+  const xid = m.xid ?? 0;
+  let lenAt: number;
+  switch (m.type) {
+    case "features_request":
+      lenAt = writeHeader(w, Of10Type.FEATURES_REQUEST, xid);
+      break;
+    case "features_reply":
+      lenAt = writeHeader(w, Of10Type.FEATURES_REPLY, xid);
+      w.u64(m.datapathId).u32(m.nBuffers).u8(m.nTables).zeros(3).u32(m.capabilities).u32(m.actions ?? 0);
+      for (const p of m.ports ?? []) writePhyPort(w, p);
+      break;
+    case "get_config_request":
+      lenAt = writeHeader(w, Of10Type.GET_CONFIG_REQUEST, xid);
+      break;
+    case "get_config_reply":
+    case "set_config":
+      lenAt = writeHeader(w, m.type === "set_config" ? Of10Type.SET_CONFIG : Of10Type.GET_CONFIG_REPLY, xid);
+      w.u16(m.flags, `${m.type}.flags`).u16(m.missSendLen, `${m.type}.miss_send_len`);
+      break;
+    case "barrier_request":
+    case "barrier_reply":
+      lenAt = writeHeader(w, m.type === "barrier_request" ? Of10Type.BARRIER_REQUEST : Of10Type.BARRIER_REPLY, xid);
+      break;
+    case "packet_out": {
+      lenAt = writeHeader(w, Of10Type.PACKET_OUT, xid);
+      w.u32(m.bufferId, "packet_out.buffer_id").u16(port32to16(m.inPort), "packet_out.in_port");
+      const alAt = w.reserve16();
+      const as = w.pos;
+      encodeOf10Actions(w, m.actions);
+      w.patch16(alAt, w.pos - as);
+      w.bytes(m.data);
+      break;
+    }
+    case "port_status":
+      lenAt = writeHeader(w, Of10Type.PORT_STATUS, xid);
+      w.u8(m.reason).zeros(7);
+      writePhyPort(w, m.port);
+      break;
+    case "flow_removed":
+      lenAt = writeHeader(w, Of10Type.FLOW_REMOVED, xid);
+      encodeOf10Match(w, m.match);
+      w.u64(m.cookie).u16(m.priority).u8(m.reason).zeros(1).u32(m.durationSec).u32(m.durationNsec).u16(m.idleTimeout).zeros(2).u64(m.packetCount).u64(m.byteCount);
+      break;
+    case "flow_mod":
+      lenAt = writeHeader(w, Of10Type.FLOW_MOD, xid);
+      encodeOf10Match(w, m.match);
+      w.u64(m.cookie, "flow_mod.cookie").u16(((m.tableId & 0xff) << 8) | m.command, "flow_mod.command");
+      w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
+      w.u32(m.bufferId, "flow_mod.buffer_id").u16(port32to16(m.outPort), "flow_mod.out_port").u16(m.flags, "flow_mod.flags");
+      encodeOf10Actions(w, actionsOf(m.instructions));
+      break;
+    case "nx_flow_mod": {
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_MOD);
+      w.u64(m.command === 0 || !m.cookieMask ? m.cookie : 0n, "flow_mod.cookie").u16(((m.tableId & 0xff) << 8) | m.command, "flow_mod.command");
+      w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
+      w.u32(m.bufferId, "flow_mod.buffer_id").u16(port32to16(m.outPort), "flow_mod.out_port").u16(m.flags, "flow_mod.flags");
+      const mlAt = w.reserve16();
+      w.zeros(6);
+      const ms = w.pos;
+      const n = encodeNxMatch(w, m.match, m.cookie, m.command === 0 ? 0n : m.cookieMask);
+      w.patch16(mlAt, n);
+      w.pad(ms, 8);
+      encodeOf10Actions(w, actionsOf(m.instructions));
+      break;
+    }
+    case "nx_set_flow_format":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.SET_FLOW_FORMAT);
+      w.u32(m.format, "format");
+      break;
+    case "nx_flow_mod_table_id":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_MOD_TABLE_ID);
+      w.u8(m.enable ? 1 : 0).zeros(7);
+      break;
+    case "nx_role_request":
+    case "nx_role_reply":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, m.type === "nx_role_request" ? Nxt10Subtype.ROLE_REQUEST : Nxt10Subtype.ROLE_REPLY);
+      w.u32(m.role, "role");
+      break;
+    case "nx_flow_monitor_cancel":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_MONITOR_CANCEL);
+      w.u32(m.id, "id");
+      break;
+    case "nx_flow_monitor_paused":
+    case "nx_flow_monitor_resumed":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, m.type === "nx_flow_monitor_paused" ? Nxt10Subtype.FLOW_MONITOR_PAUSED : Nxt10Subtype.FLOW_MONITOR_RESUMED);
+      break;
+    case "nx_set_async_config":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.SET_ASYNC_CONFIG);
+      for (let i = 0; i < 6; i++) w.u32(m.masks[i] ?? 0, "masks");
+      break;
+    case "nx_packet_in": {
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.PACKET_IN);
+      w.u32(m.bufferId, "buffer_id").u16(m.totalLen, "total_len").u8(m.reason, "reason").u8(m.tableId, "table_id").u64(m.cookie, "cookie");
+      const mlAt = w.reserve16();
+      w.zeros(6);
+      const ms = w.pos;
+      w.patch16(mlAt, encodeNxMatch(w, m.match));
+      w.pad(ms, 8);
+      w.zeros(2).bytes(m.data);
+      break;
+    }
+    case "nx_ct_flush_zone":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.CT_FLUSH_ZONE);
+      w.zeros(6).u16(m.zoneId, "zone_id");
+      break;
+    case "queue_get_config_request":
+      lenAt = writeHeader(w, Of10Type.QUEUE_GET_CONFIG_REQUEST, xid);
+      w.u16(port32to16(m.portNo), "port").zeros(2);
+      break;
+    case "queue_get_config_reply":
+      lenAt = writeHeader(w, Of10Type.QUEUE_GET_CONFIG_REPLY, xid);
+      w.u16(port32to16(m.portNo), "port").zeros(6);
+      for (const q of m.queues) {
+        const qs = w.pos;
+        w.u32(q.queueId, "queue_id");
+        const ql = w.reserve16();
+        w.zeros(2);
+        if (q.minRate !== undefined) w.u16(1).u16(16).zeros(4).u16(q.minRate, "min_rate").zeros(6);
+        if (q.maxRate !== undefined) w.u16(2).u16(16).zeros(4).u16(q.maxRate, "max_rate").zeros(6);
+        w.patch16(ql, w.pos - qs);
+      }
+      break;
+    case "nx_set_controller_id":
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.SET_CONTROLLER_ID);
+      w.zeros(6).u16(m.controllerId, "controller_id");
+      break;
+    case "nx_flow_removed": {
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.FLOW_REMOVED);
+      w.u64(m.cookie).u16(m.priority).u8(m.reason).u8(m.tableId === 255 ? 0 : m.tableId + 1).u32(m.durationSec).u32(m.durationNsec).u16(m.idleTimeout);
+      const mlAt = w.reserve16();
+      w.u64(m.packetCount).u64(m.byteCount);
+      const ms = w.pos;
+      w.patch16(mlAt, encodeNxMatch(w, m.match));
+      w.pad(ms, 8);
+      break;
+    }
+    case "multipart_request":
+    case "multipart_reply": {
+      const body = m.body;
+      const statsType = body.kind === "raw" ? body.mpType : STATS_KIND[body.kind];
+      if (statsType === undefined) throw new EncodeError(body.kind, "no OpenFlow 1.0 stats message of this kind");
+      lenAt = writeHeader(w, m.type === "multipart_request" ? Of10Type.STATS_REQUEST : Of10Type.STATS_REPLY, xid);
+      w.u16(statsType).u16(m.flags, "flags");
+      if (m.type === "multipart_request") encodeStatsRequest(w, m.body);
+      else encodeStatsReply(w, m.body);
+      break;
+    }
+    case "port_mod": {
+      lenAt = writeHeader(w, Of10Type.PORT_MOD, xid);
+      const feat = (v: number) => ((v & 0x7f) | ((v >>> 4) & 0xf80)) >>> 0;
+      w.u16(port32to16(m.portNo), "port_mod.port_no").bytes(m.hwAddr).u32(m.config).u32(m.mask).u32(feat(m.advertise)).zeros(4);
+      break;
+    }
+    case "group_mod":
+    case "table_mod":
+    case "role_request":
+    case "role_reply":
+    case "get_async_request":
+    case "get_async_reply":
+    case "set_async":
+    case "meter_mod":
+    case "packet_in":
+      throw new EncodeError(m.type, "no OpenFlow 1.0 form of this message");
+    default:
+      return undefined;
+  }
+  const len = w.pos - start;
+  if (len > 0xffff) throw new EncodeError("length", `message of ${len} bytes exceeds 65535`);
+  w.patch16(lenAt, len);
+  return w.finish().subarray(start);
+}
