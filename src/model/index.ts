@@ -1,6 +1,6 @@
 /**
- * The Kube-OVN network model: Kube-OVN `Vpc` and `Subnet` and core `Namespace` and `Pod`
- * manifests, read and validated ({@link loadManifests}, {@link resolveModel}), named as Kube-OVN
+ * The Kube-OVN network model: Kube-OVN `Vpc` and `Subnet`, core `Namespace`, `Pod` and `Service`,
+ * and `networking.k8s.io/v1` `NetworkPolicy` manifests, read and validated ({@link loadManifests}, {@link resolveModel}), named as Kube-OVN
  * names their OVN rows, and planned onto the Northbound database through the controller layer
  * ({@link applyModel}). The `ovn-ts apply` and `ovn-ts diff` commands are built on it.
  *
@@ -8,6 +8,7 @@
  */
 export { type ManifestIssue, type ManifestProblem, InvalidManifestError, formatIssue } from "./errors.js";
 export {
+  type ContainerPort,
   type GatewayType,
   type Manifest,
   type ModelKind,
@@ -18,9 +19,47 @@ export {
   type SubnetObject,
   type SubnetProtocol,
   type VpcObject,
+  NAMESPACED_KINDS,
   objectRef,
 } from "./types.js";
 export { OVN_ANNOTATION_PREFIX, POD_ANNOTATIONS, loadManifests, manifestFiles, parseManifestText } from "./load.js";
 export { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, DEFAULT_SUBNET, DEFAULT_VPC, EXTERNAL_IDS, KUBE_OVN_IDENTITY, KUBE_OVN_VENDOR, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, podPortName, routerPortName, switchRouterPortName } from "./naming.js";
 export { type ExistingAddresses, type ResolveOptions, type ResolvedModel, type ResolvedPod, type ResolvedSubnet, resolveModel } from "./resolve.js";
-export { type ApplyModelOptions, type ApplyModelResult, type ObjectAction, type ObjectOutcome, type SubnetAcl, applyModel, existingAddresses, privateSubnetAcls } from "./planner.js";
+export { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
+export { type LabelSelector, type SelectorRequirement, readSelector, selectorMatches, selectorText } from "./kinds/selector.js";
+export {
+  NETWORK_POLICY_ANNOTATIONS,
+  NETWORK_POLICY_KEY,
+  NETWORK_POLICY_PRIORITY,
+  type NetworkPolicyObject,
+  type PolicyAcl,
+  type PolicyContext,
+  type PolicyPeer,
+  type PolicyPort,
+  type PolicyRule,
+  type ResolvedNetworkPolicy,
+  cidrContains,
+  networkPolicyPortGroup,
+  networkPolicyRefOf,
+  networkPolicyUnit,
+  npName,
+  readNetworkPolicy,
+  resolveNetworkPolicy,
+} from "./kinds/network-policy.js";
+export {
+  SERVICE_SESSION_TIMEOUT,
+  type ResolvedService,
+  type ServiceObject,
+  type ServicePort,
+  type ServiceProtocol,
+  type VpcLoadBalancers,
+  ensureVpcLoadBalancers,
+  joinHostPort,
+  loadBalancerRef,
+  readService,
+  resolveService,
+  serviceUnit,
+  vpcLoadBalancerNames,
+  vpcLoadBalancers,
+} from "./kinds/service.js";
+export { type ApplyModelOptions, type ApplyModelResult, type ModelUnit, type ObjectAction, type ObjectOutcome, type SubnetAcl, applyModel, existingAddresses, privateSubnetAcls } from "./planner.js";

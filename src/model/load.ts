@@ -10,7 +10,10 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "yaml";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
-import type { GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
+import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
+import { readNetworkPolicy } from "./kinds/network-policy.js";
+import { readService } from "./kinds/service.js";
+import { type ContainerPort, type GatewayType, type Manifest, type ModelObject, NAMESPACED_KINDS, type PodObject, type Source, type SubnetObject, type SubnetProtocol } from "./types.js";
 
 /** The annotation prefix Kube-OVN reads on pods. */
 export const OVN_ANNOTATION_PREFIX = "ovn.kubernetes.io/";
@@ -21,6 +24,12 @@ export const POD_ANNOTATIONS = {
   macAddress: "ovn.kubernetes.io/mac_address",
   logicalSwitch: "ovn.kubernetes.io/logical_switch",
 } as const;
+
+/** Readers of the kinds defined under `src/model/kinds`, by `apiVersion/kind`. */
+const KIND_READERS: { readonly [key: string]: (doc: DocumentAccess, meta: { name: string; namespace: string; annotations: Record<string, string> }) => ModelObject | undefined } = {
+  "networking.k8s.io/v1/NetworkPolicy": readNetworkPolicy,
+  "v1/Service": readService,
+};
 
 /** The files `-f PATH` names: the file, or a directory's `.yaml`/`.yml`/`.json` files, sorted. */
 export function manifestFiles(path: string): string[] {
@@ -202,18 +211,24 @@ class ObjectReader {
     const name = this.str(["metadata", "name"], true);
     if (!apiVersion || !kind) return undefined;
     const key = `${apiVersion}/${kind}`;
-    if (!["kubeovn.io/v1/Vpc", "kubeovn.io/v1/Subnet", "v1/Namespace", "v1/Pod"].includes(key)) {
+    const extra = KIND_READERS[key];
+    if (!extra && !["kubeovn.io/v1/Vpc", "kubeovn.io/v1/Subnet", "v1/Namespace", "v1/Pod"].includes(key)) {
       this.issue(["kind"], { kind: "unknown-kind", apiVersion, objectKind: kind });
       return undefined;
     }
-    const namespace = kind === "Pod" ? (this.str(["metadata", "namespace"]) ?? "default") : undefined;
+    const namespaced = NAMESPACED_KINDS.has(kind as ModelObject["kind"]);
+    const namespace = namespaced ? (this.str(["metadata", "namespace"]) ?? "default") : undefined;
     this.object = { kind, name: namespace ? `${namespace}/${name ?? "?"}` : (name ?? "?") };
     if (name !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) this.issue(["metadata", "name"], { kind: "bad-value", value: name, reason: "not a DNS-1123 name" });
     this.only([], ["apiVersion", "kind", "metadata", ...(kind === "Namespace" ? [] : ["spec"])]);
-    this.only(["metadata"], kind === "Pod" ? ["name", "namespace", "labels", "annotations"] : kind === "Namespace" ? ["name", "labels"] : ["name", "labels"]);
+    this.only(["metadata"], namespaced ? ["name", "namespace", "labels", "annotations"] : kind === "Namespace" ? ["name", "labels"] : ["name", "labels"]);
     const labels = this.stringMap(["metadata", "labels"]);
     const source = this.source();
     if (name === undefined) return undefined;
+    if (extra) {
+      const doc: DocumentAccess = { get: (p) => valueAt(this.js as JsonValue, p), issue: (p, problem) => this.issue(p, problem), source: (p) => this.source(p) };
+      return extra(doc, { name, namespace: namespace!, annotations: this.stringMap(["metadata", "annotations"]) });
+    }
     switch (kind) {
       case "Vpc":
         this.only(["spec"], []);
@@ -268,7 +283,35 @@ class ObjectReader {
     const supported: readonly string[] = Object.values(POD_ANNOTATIONS);
     for (const k of Object.keys(ann)) if (k.startsWith(OVN_ANNOTATION_PREFIX) && !supported.includes(k)) this.issue(["metadata", "annotations", k], { kind: "unsupported-field" });
     const ip = ann[POD_ANNOTATIONS.ipAddress];
+    const f = new Fields({ get: (p) => valueAt(this.js as JsonValue, p), issue: (p, problem) => this.issue(p, problem), source: (p) => this.source(p) });
+    const containerPorts: ContainerPort[] = [];
+    (f.list(["spec", "containers"]) ?? []).forEach((_, i) => {
+      const c = ["spec", "containers", String(i)];
+      (f.list([...c, "ports"]) ?? []).forEach((__, j) => {
+        const p = [...c, "ports", String(j)];
+        f.only(p, ["name", "containerPort", "protocol"]);
+        const portName = f.str([...p, "name"]);
+        if (portName !== undefined && (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(portName) || portName.length > 15 || !/[a-z]/.test(portName))) this.issue([...p, "name"], { kind: "bad-value", value: portName, reason: "not a port name (IANA_SVC_NAME)" });
+        const containerPort = f.int([...p, "containerPort"], 1, 65535, true);
+        const protocol = f.oneOf([...p, "protocol"], ["TCP", "UDP", "SCTP"] as const) ?? "TCP";
+        if (containerPort !== undefined) containerPorts.push({ name: portName, containerPort, protocol });
+      });
+    });
+    const rate = (key: string): number | undefined => {
+      const v = ann[key];
+      if (v === undefined) return undefined;
+      if (!/^[0-9]+$/.test(v) || Number(v) < 1 || Number(v) > 4294967) {
+        this.issue(["metadata", "annotations", key], { kind: "bad-value", value: v, reason: "expected a rate in Mbit/s, an integer from 1 to 4294967" });
+        return undefined;
+      }
+      return Number(v);
+    };
+    const ingressRate = rate("ovn.kubernetes.io/ingress_rate");
+    const egressRate = rate("ovn.kubernetes.io/egress_rate");
     return {
+      ...(containerPorts.length ? { containerPorts } : {}),
+      ...(ingressRate !== undefined ? { ingressRate } : {}),
+      ...(egressRate !== undefined ? { egressRate } : {}),
       kind: "Pod",
       name,
       namespace,

@@ -12,6 +12,8 @@
 import { type NbController, type NbPlan, type Plan, type PlanStep, onlyKeys } from "../ovn/controller/index.js";
 import type { Row } from "../ovsdb/schema/datum.js";
 import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
+import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
+import { ensureVpcLoadBalancers, loadBalancerRef, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
 
@@ -58,12 +60,24 @@ export interface ApplyModelResult {
 }
 
 /** A unit of work: one object's calls, its estimated operation count and its primary row. */
-interface Unit {
+export interface ModelUnit {
+  /** The object's reference (`pod/NAMESPACE/NAME`). */
   readonly ref: string;
+  /** The estimated number of operations. */
   readonly weight: number;
+  /** The object's primary row: its creation makes the object `created`. */
   readonly primary: readonly [table: string, name: string];
+  /** Adds the object's calls to a plan. */
   readonly build: (p: NbPlan) => void;
+  /**
+   * The object's action, from the replica before anything is sent (for objects sharing rows with
+   * others, e.g. a service's VIPs on its VPC's load balancers); by default, from its steps.
+   */
+  readonly outcome?: (ctl: NbController) => ObjectAction;
+  /** Which plan steps are the object's (read from the replica before anything is sent); by default, those on rows of its primary table and name. */
+  readonly attribution?: (ctl: NbController) => (s: PlanStep) => boolean;
 }
+type Unit = ModelUnit;
 
 /** The addresses the controller's pod ports already have (for {@link resolveModel}'s `existing`), read from the replica. */
 export function existingAddresses(ctl: NbController): ExistingAddresses {
@@ -129,7 +143,7 @@ export function privateSubnetAcls(s: ResolvedSubnet, nodeSwitchCidr: string, wit
   return out;
 }
 
-function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string): Unit {
+function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, loadBalancers: readonly string[]): Unit {
   const ls = s.object.name;
   const lr = s.vpc;
   const lrp = routerPortName(lr, ls);
@@ -141,7 +155,9 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string): Unit {
     weight: 10 + 2 * acls(false).length,
     primary: ["Logical_Switch", ls],
     build: (p) => {
+      const lbs = loadBalancers.map((n) => loadBalancerRef(p, n)).filter((r): r is string => r !== undefined);
       p.ensureSwitch(ls, {
+        load_balancer: lbs as never, // plan references (UUIDs or uuid-names of this plan)
         other_config: onlyKeys({
           subnet: v4 >= 0 ? s.cidrs[v4] : undefined,
           gateway: v4 >= 0 ? s.gateways[v4] : undefined,
@@ -180,12 +196,30 @@ function podUnit(x: ResolvedPod): Unit {
   };
 }
 
-/** The units of the model, in dependency order (routers, switches, ports). */
+/** The VPCs with services: they get Kube-OVN's six load balancers, attached to each of their switches. */
+function lbVpcs(model: ResolvedModel): Set<string> {
+  return new Set((model.services ?? []).map((s) => s.vpc));
+}
+
+/** The units of the model, in dependency order (routers and their load balancers, switches, ports, policies, services). */
 function unitsOf(model: ResolvedModel): Unit[] {
+  const withLb = lbVpcs(model);
   return [
-    ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => void p.ensureRouter(name) })),
-    ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR)),
+    ...model.vpcs.map(
+      (name): Unit => ({
+        ref: `vpc/${name}`,
+        weight: withLb.has(name) ? 15 : 3,
+        primary: ["Logical_Router", name],
+        build: (p) => {
+          p.ensureRouter(name);
+          if (withLb.has(name)) ensureVpcLoadBalancers(p, name);
+        },
+      }),
+    ),
+    ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR, withLb.has(s.vpc) ? vpcLoadBalancerNames(s.vpc) : [])),
     ...model.pods.map(podUnit),
+    ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),
+    ...(model.services ?? []).map(serviceUnit),
   ];
 }
 
@@ -210,6 +244,25 @@ function pruneTargets(ctl: NbController, model: ResolvedModel): { table: string;
     out.push({ table: "Logical_Router_Port", row, ref: `subnet/${lr && name.startsWith(`${lr}-`) ? name.slice(lr.length + 1) : name}` });
   }
   for (const row of ctl.db.owned("Logical_Switch")) if (!lss.has(row["name"] as string)) out.push({ table: "Logical_Switch", row, ref: `subnet/${row["name"] as string}` });
+  // NetworkPolicies' port groups (their ACLs go with them) and address sets; the load balancers of VPCs without services.
+  const pgs = new Set((model.networkPolicies ?? []).map((np) => np.portGroup));
+  const ass = new Set((model.networkPolicies ?? []).flatMap((np) => [...np.addressSets.keys()]));
+  for (const row of ctl.db.owned("Port_Group")) {
+    const np = ext(row).get("np");
+    if (np !== undefined && !pgs.has(row["name"] as string)) out.push({ table: "Port_Group", row, ref: networkPolicyRefOf(np) });
+  }
+  for (const row of ctl.db.owned("Address_Set")) {
+    const np = ext(row).get("np");
+    if (np !== undefined && !ass.has(row["name"] as string)) out.push({ table: "Address_Set", row, ref: networkPolicyRefOf(np) });
+  }
+  const lbs = new Set([...lbVpcs(model)].flatMap(vpcLoadBalancerNames));
+  const known = new Set([...model.vpcs, ...ctl.db.owned("Logical_Router").map((r) => r["name"] as string)].flatMap(vpcLoadBalancerNames));
+  for (const row of ctl.db.owned("Load_Balancer")) {
+    const name = row["name"] as string;
+    if (lbs.has(name) || !known.has(name)) continue;
+    const vpc = [...model.vpcs, ...ctl.db.owned("Logical_Router").map((r) => r["name"] as string)].find((v) => vpcLoadBalancerNames(v).includes(name))!;
+    out.push({ table: "Load_Balancer", row, ref: `vpc/${vpc}` });
+  }
   for (const row of ctl.db.owned("Logical_Router")) if (!lrs.has(row["name"] as string)) out.push({ table: "Logical_Router", row, ref: `vpc/${row["name"] as string}` });
   return out;
 }
@@ -229,7 +282,15 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   if (!(max >= 20)) throw new RangeError(`maxOperations must be at least 20, got ${max}`);
   const units = unitsOf(model);
   const owner = new Map<string, string>(); // table\0name -> object ref
-  for (const u of units) owner.set(`${u.primary[0]}\u0000${u.primary[1]}`, u.ref);
+  for (const u of units) if (!u.attribution) owner.set(`${u.primary[0]}\u0000${u.primary[1]}`, u.ref);
+  for (const vpc of lbVpcs(model)) for (const lb of vpcLoadBalancerNames(vpc)) owner.set(`Load_Balancer\u0000${lb}`, `vpc/${vpc}`);
+  // Objects whose action and steps are worked out from the replica before anything is sent.
+  const outcomes = new Map<string, ObjectAction>();
+  const attributed: [ref: string, owns: (s: PlanStep) => boolean][] = [];
+  for (const u of units) {
+    if (u.outcome) outcomes.set(u.ref, u.outcome(ctl));
+    if (u.attribution) attributed.push([u.ref, u.attribution(ctl)]);
+  }
   for (const s of model.subnets) {
     const ref = objectRef(s.object);
     owner.set(`Logical_Router_Port\u0000${routerPortName(s.vpc, s.object.name)}`, ref);
@@ -255,11 +316,20 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
         deleted.set(ref, list);
         continue;
       }
-      const ref = owner.get(`${s.table}\u0000${s.key}`);
-      if (ref === undefined) continue;
-      const list = stepsOf.get(ref) ?? [];
-      list.push(s);
-      stepsOf.set(ref, list);
+      // A load balancer's VIPs belong to the services, the load balancer itself to its VPC.
+      const vipsOnly = s.table === "Load_Balancer" && s.kind === "update" && s.columns.every((c) => c === "vips");
+      if (vipsOnly && plan.label === "prune") {
+        const r = targetRefs.get(s.uuid) ?? `${s.table}/${s.key}`;
+        deleted.set(r, [...(deleted.get(r) ?? []), s]);
+        continue;
+      }
+      const ref = vipsOnly ? undefined : owner.get(`${s.table}\u0000${s.key}`);
+      const refs = ref !== undefined ? [ref] : attributed.filter(([, owns]) => owns(s)).map(([r]) => r);
+      for (const r of refs) {
+        const list = stepsOf.get(r) ?? [];
+        list.push(s);
+        stepsOf.set(r, list);
+      }
     }
   };
 
@@ -281,6 +351,25 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     weight += u.weight;
   }
   flush();
+  if (options.prune) {
+    // VIPs of services no longer in the files, on the load balancers that stay (reported on their VPC).
+    const want = new Map<string, Map<string, string>>();
+    for (const svc of model.services ?? []) for (const v of svc.vips) want.set(v.lb, (want.get(v.lb) ?? new Map<string, string>()).set(v.vip, v.backends));
+    for (const vpc of lbVpcs(model))
+      for (const lb of vpcLoadBalancerNames(vpc)) {
+        const row = ctl.db.byName("Load_Balancer", lb);
+        const vips = row?.["vips"] as ReadonlyMap<string, string> | undefined;
+        const stale = [...(vips?.keys() ?? [])].filter((k) => !want.get(lb)?.has(k));
+        if (!row || !ctl.db.owns(row) || stale.length === 0) continue;
+        const uuid = row["_uuid"] as string;
+        targetRefs.set(uuid, `vpc/${vpc}`);
+        chunks.push({
+          label: "prune",
+          size: 0,
+          build: (p) => void p.ensureLoadBalancer(lb, { vips: onlyKeys(Object.fromEntries(stale.map((k) => [k, undefined]))) }),
+        });
+      }
+  }
   for (let i = 0; i < targets.length; i += Math.floor(max / 4)) {
     const batch = targets.slice(i, i + Math.floor(max / 4));
     const uuids = new Set(batch.map((t) => t.row["_uuid"] as string));
@@ -288,7 +377,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
       label: "prune",
       size: 0,
       build: (p) => {
-        for (const t of ["Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"])
+        for (const t of ["Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router", "Port_Group", "Address_Set", "Load_Balancer"])
           ctl.sweeper.sweep(p, { table: t, keep: () => false, filter: (r) => uuids.has(r["_uuid"] as string) });
       },
     });
@@ -315,8 +404,9 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   const objects: ObjectOutcome[] = [];
   const counts: Record<ObjectAction, number> = { created: 0, configured: 0, unchanged: 0, deleted: 0 };
   for (const u of units) {
-    const steps = stepsOf.get(u.ref) ?? [];
-    const action: ObjectAction = steps.some((s) => s.kind === "create" && s.table === u.primary[0] && s.key === u.primary[1]) ? "created" : steps.length ? "configured" : "unchanged";
+    const fromSteps = stepsOf.get(u.ref) ?? [];
+    const action: ObjectAction = outcomes.get(u.ref) ?? (fromSteps.some((s) => s.kind === "create" && s.table === u.primary[0] && s.key === u.primary[1]) ? "created" : fromSteps.length ? "configured" : "unchanged");
+    const steps = action === "unchanged" ? [] : fromSteps;
     counts[action]++;
     objects.push({ ref: u.ref, action, steps });
   }

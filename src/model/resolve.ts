@@ -12,7 +12,9 @@ import { Ipam, IpamConflictError, IpamError, IpamExcludedError, IpamExhaustedErr
 import { ipFamily, isMac } from "../ovn/net.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { DEFAULT_SUBNET, DEFAULT_VPC, deterministicMac, podPortName } from "./naming.js";
-import type { Manifest, ModelObject, NamespaceObject, PodObject, SubnetObject, VpcObject } from "./types.js";
+import { type NetworkPolicyObject, type ResolvedNetworkPolicy, resolveNetworkPolicy } from "./kinds/network-policy.js";
+import { type ResolvedService, type ServiceObject, resolveService } from "./kinds/service.js";
+import { type Manifest, type ModelObject, NAMESPACED_KINDS, type NamespaceObject, type PodObject, type SubnetObject, type VpcObject } from "./types.js";
 
 /** A subnet with its VPC, CIDRs and gateways worked out. */
 export interface ResolvedSubnet {
@@ -56,6 +58,10 @@ export interface ResolvedModel {
   readonly namespaces: ReadonlyMap<string, NamespaceObject>;
   /** The pods. */
   readonly pods: readonly ResolvedPod[];
+  /** The NetworkPolicies, compiled (none when absent). */
+  readonly networkPolicies?: readonly ResolvedNetworkPolicy[];
+  /** The Services, with their VIPs (none when absent). */
+  readonly services?: readonly ResolvedService[];
 }
 
 /** Addresses a pod's port already has (from the database), by port name. */
@@ -105,7 +111,7 @@ function ipText(family: 4 | 6, n: bigint): string {
 }
 
 function refOf(o: ModelObject): { kind: string; name: string } {
-  return { kind: o.kind, name: o.kind === "Pod" ? `${o.namespace}/${o.name}` : o.name };
+  return { kind: o.kind, name: NAMESPACED_KINDS.has(o.kind) && "namespace" in o ? `${o.namespace}/${o.name}` : o.name };
 }
 
 /**
@@ -122,6 +128,8 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const namespaces = new Map<string, NamespaceObject>();
   const subnetObjects: SubnetObject[] = [];
   const podObjects: PodObject[] = [];
+  const policyObjects: NetworkPolicyObject[] = [];
+  const serviceObjects: ServiceObject[] = [];
   for (const o of manifest.objects) {
     const key = `${o.kind}/${refOf(o).name}`;
     const first = seen.get(key);
@@ -133,6 +141,8 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     if (o.kind === "Vpc") vpcObjects.set(o.name, o);
     else if (o.kind === "Namespace") namespaces.set(o.name, o);
     else if (o.kind === "Subnet") subnetObjects.push(o);
+    else if (o.kind === "NetworkPolicy") policyObjects.push(o);
+    else if (o.kind === "Service") serviceObjects.push(o);
     else podObjects.push(o);
   }
 
@@ -304,5 +314,18 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const vpcs = [...vpcObjects.keys()];
   if (subnets.some((s) => s.vpc === DEFAULT_VPC) && !vpcs.includes(DEFAULT_VPC)) vpcs.unshift(DEFAULT_VPC);
   const pods = placed.map((x) => ({ object: x.pod, port: x.port, subnet: x.subnet, ...assigned.get(x.port)! }));
-  return { vpcs, vpcObjects, subnets, namespaces, pods };
+  // NetworkPolicies and Services: selectors resolved against the pods and namespaces.
+  const subnetByName = new Map(subnets.map((s) => [s.object.name, s]));
+  const networkPolicies = policyObjects.map((np) => resolveNetworkPolicy(np, { pods, namespaces, subnets: subnetByName }, issues));
+  const services = serviceObjects.map((svc) => resolveService(svc, pods, namespaces, (sub) => subnetByName.get(sub)!.vpc, issues));
+  if (issues.length) throw new InvalidManifestError(issues);
+  return {
+    vpcs,
+    vpcObjects,
+    subnets,
+    namespaces,
+    pods,
+    ...(networkPolicies.length ? { networkPolicies: networkPolicies as ResolvedNetworkPolicy[] } : {}),
+    ...(services.length ? { services: services as ResolvedService[] } : {}),
+  };
 }

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import type { NetworkPolicyObject } from "./kinds/network-policy.js";
+import type { ServiceObject } from "./kinds/service.js";
 
 /** Where an object (or a field of it) was read: file, 0-based document index in the file, 1-based line. */
 export interface Source {
@@ -96,12 +98,28 @@ export interface PodObject {
   readonly logicalSwitch: string | undefined;
   /** `spec.nodeName`: the chassis the port is requested on (`options:requested-chassis`). */
   readonly nodeName: string | undefined;
+  /** `spec.containers[].ports`: for named ports of NetworkPolicies and Service target ports. */
+  readonly containerPorts?: readonly ContainerPort[];
+  /** Annotation `ovn.kubernetes.io/ingress_rate`: the pod's ingress limit in Mbit/s. */
+  readonly ingressRate?: number;
+  /** Annotation `ovn.kubernetes.io/egress_rate`: the pod's egress limit in Mbit/s. */
+  readonly egressRate?: number;
   /** Where it was read. */
   readonly source: Source;
 }
 
+/** A container port of a pod (`spec.containers[].ports[]`). */
+export interface ContainerPort {
+  /** `name`, when given. */
+  readonly name: string | undefined;
+  /** `containerPort`. */
+  readonly containerPort: number;
+  /** `protocol` (default TCP). */
+  readonly protocol: "TCP" | "UDP" | "SCTP";
+}
+
 /** One object of the model. */
-export type ModelObject = VpcObject | SubnetObject | NamespaceObject | PodObject;
+export type ModelObject = VpcObject | SubnetObject | NamespaceObject | PodObject | NetworkPolicyObject | ServiceObject;
 
 /** The kinds of the model. */
 export type ModelKind = ModelObject["kind"];
@@ -115,5 +133,8 @@ export interface Manifest {
 /** The name the CLI prints for an object, as kubectl does: `subnet/ovn-default`, `pod/default/web-0`. */
 export function objectRef(o: { readonly kind: ModelKind; readonly name: string; readonly namespace?: string }): string {
   const kind = o.kind.toLowerCase();
-  return o.kind === "Pod" ? `${kind}/${o.namespace ?? "default"}/${o.name}` : `${kind}/${o.name}`;
+  return NAMESPACED_KINDS.has(o.kind) ? `${kind}/${o.namespace ?? "default"}/${o.name}` : `${kind}/${o.name}`;
 }
+
+/** The kinds whose objects live in a namespace (named `NAMESPACE/NAME`). */
+export const NAMESPACED_KINDS: ReadonlySet<ModelKind> = new Set<ModelKind>(["Pod", "NetworkPolicy", "Service"]);

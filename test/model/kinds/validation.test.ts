@@ -1,0 +1,96 @@
+/** NetworkPolicy and Service input checks: every unsupported field, bad value and selector matching nothing named by file, line, object and field. */
+import { describe, expect, it } from "vitest";
+import { InvalidManifestError, type ManifestIssue, formatIssue, parseManifestText, resolveModel } from "../../../src/model/index.js";
+import { BASE, POLICY, SERVICE } from "./manifests.js";
+
+function parseIssues(text: string): string[] {
+  return parseManifestText(text, "m.yaml").issues.map(formatIssue);
+}
+
+function resolveIssues(text: string): string[] {
+  const r = parseManifestText(text, "m.yaml");
+  expect(r.issues.map(formatIssue)).toEqual([]);
+  try {
+    resolveModel({ objects: r.objects });
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidManifestError);
+    return (e as InvalidManifestError).issues.map((i: ManifestIssue) => formatIssue(i));
+  }
+  return [];
+}
+
+describe("NetworkPolicy input", () => {
+  it("reads the example without issues", () => {
+    expect(resolveIssues(`${BASE}---\n${POLICY}`)).toEqual([]);
+  });
+
+  it("names unsupported fields and annotations, bad ports and ipBlocks", () => {
+    const text = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: p
+  annotations: { ovn.kubernetes.io/acl_log_meter_rate: "10", ovn.kubernetes.io/enable_log: "yes" }
+spec:
+  podSelector: { matchLabels: { app: web }, matchFields: [] }
+  ingress:
+    - from: [{ ipBlock: { cidr: 10.0.0.0/8, except: [192.168.0.0/16] } }]
+      ports: [{ port: "80" }, { port: 80, endPort: 70 }, { protocol: ICMP }]
+  bogus: 1
+`;
+    expect(parseIssues(text)).toEqual([
+      "m.yaml:11 (document 1): networkpolicy/default/p: spec.bogus: field not supported by this model",
+      "m.yaml:7 (document 1): networkpolicy/default/p: spec.podSelector.matchFields: field not supported by this model",
+      'm.yaml:9 (document 1): networkpolicy/default/p: spec.ingress.0.from.0.ipBlock.except.0: invalid value "192.168.0.0/16": not inside ipBlock.cidr 10.0.0.0/8',
+      'm.yaml:10 (document 1): networkpolicy/default/p: spec.ingress.0.ports.0.port: invalid value "80": a port number is written without quotes; a named port is a name',
+      'm.yaml:10 (document 1): networkpolicy/default/p: spec.ingress.0.ports.1.endPort: invalid value "70": endPort is below port 80',
+      'm.yaml:10 (document 1): networkpolicy/default/p: spec.ingress.0.ports.2.protocol: invalid value "ICMP": expected one of TCP, UDP, SCTP',
+      'm.yaml:5 (document 1): networkpolicy/default/p: metadata.annotations.ovn.kubernetes.io/enable_log: invalid value "yes": expected "true" or "false"',
+      "m.yaml:5 (document 1): networkpolicy/default/p: metadata.annotations.ovn.kubernetes.io/acl_log_meter_rate: field not supported by this model",
+    ]);
+  });
+
+  it("a selector that matches nothing, and a named port nobody declares, are errors naming the field", () => {
+    const bad = POLICY.replace("matchLabels: { app: web }", "matchLabels: { app: nope }").replace("values: [db]", "values: [nobody]").replace("port: http", "port: https");
+    expect(resolveIssues(`${BASE}---\n${bad}`)).toEqual([
+      "m.yaml:51 (document 9): networkpolicy/web/allow-client: spec.podSelector: selector app=nope matches no pods of the model",
+      'm.yaml:51 (document 9): networkpolicy/web/allow-client: spec.ingress.0.ports.0.port: invalid value "https": no container port of namespace web is named https',
+      "m.yaml:51 (document 9): networkpolicy/web/allow-client: spec.egress.0.to.0.namespaceSelector: selector team in (nobody) matches no namespaces of the model",
+    ]);
+  });
+});
+
+describe("Service input", () => {
+  it("reads the example without issues", () => {
+    expect(resolveIssues(`${BASE}---\n${SERVICE}`)).toEqual([]);
+  });
+
+  it("names unsupported types and fields, missing cluster IPs and ports", () => {
+    const text = `apiVersion: v1
+kind: Service
+metadata: { name: s, annotations: { ovn.kubernetes.io/switch_lb_vip: 10.0.0.1 } }
+spec:
+  type: NodePort
+  selector: { app: web }
+  externalTrafficPolicy: Local
+  ports: [{ port: 80 }, { port: 80 }]
+`;
+    expect(parseIssues(text)).toEqual([
+      "m.yaml:7 (document 1): service/default/s: spec.externalTrafficPolicy: field not supported by this model",
+      'm.yaml:5 (document 1): service/default/s: spec.type: value "NodePort" not supported: only ClusterIP services are supported (no node ports, no external load balancers)',
+      "m.yaml:5 (document 1): service/default/s: spec.clusterIP: required field missing",
+      "m.yaml:8 (document 1): service/default/s: spec.ports.0.name: required field missing",
+      "m.yaml:8 (document 1): service/default/s: spec.ports.1.name: required field missing",
+      'm.yaml:8 (document 1): service/default/s: spec.ports.1.port: invalid value "80": two TCP ports 80',
+      "m.yaml:3 (document 1): service/default/s: metadata.annotations.ovn.kubernetes.io/switch_lb_vip: field not supported by this model",
+    ]);
+  });
+
+  it("a selector that matches nothing and a target port no selected pod declares are errors", () => {
+    expect(resolveIssues(`${BASE}---\n${SERVICE.replace("selector: { app: web }", "selector: { app: gone }")}`)).toEqual([
+      "m.yaml:51 (document 9): service/web/web: spec.selector: selector app=gone matches no pods of the model",
+    ]);
+    expect(resolveIssues(`${BASE}---\n${SERVICE.replace("targetPort: http", "targetPort: grpc")}`)).toEqual([
+      'm.yaml:51 (document 9): service/web/web: spec.ports.0.targetPort: invalid value "grpc": no selected pod has a TCP container port named grpc',
+    ]);
+  });
+});
