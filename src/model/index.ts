@@ -62,4 +62,5 @@ export {
   vpcLoadBalancerNames,
   vpcLoadBalancers,
 } from "./kinds/service.js";
+export { POD_QOS_PRIORITY, POD_RATE_ANNOTATIONS, type PodQosRule, defaultBurstKbit, podQosRules, readQoSPolicy } from "./kinds/qos.js";
 export { type ApplyModelOptions, type ApplyModelResult, type ModelUnit, type ObjectAction, type ObjectOutcome, type SubnetAcl, applyModel, existingAddresses, privateSubnetAcls } from "./planner.js";

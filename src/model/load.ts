@@ -12,6 +12,7 @@ import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "ya
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
 import { readNetworkPolicy } from "./kinds/network-policy.js";
+import { POD_RATE_ANNOTATIONS, readQoSPolicy } from "./kinds/qos.js";
 import { readService } from "./kinds/service.js";
 import { type ContainerPort, type GatewayType, type Manifest, type ModelObject, NAMESPACED_KINDS, type PodObject, type Source, type SubnetObject, type SubnetProtocol } from "./types.js";
 
@@ -23,12 +24,14 @@ export const POD_ANNOTATIONS = {
   ipAddress: "ovn.kubernetes.io/ip_address",
   macAddress: "ovn.kubernetes.io/mac_address",
   logicalSwitch: "ovn.kubernetes.io/logical_switch",
+  ...POD_RATE_ANNOTATIONS,
 } as const;
 
 /** Readers of the kinds defined under `src/model/kinds`, by `apiVersion/kind`. */
 const KIND_READERS: { readonly [key: string]: (doc: DocumentAccess, meta: { name: string; namespace: string; annotations: Record<string, string> }) => ModelObject | undefined } = {
   "networking.k8s.io/v1/NetworkPolicy": readNetworkPolicy,
   "v1/Service": readService,
+  "kubeovn.io/v1/QoSPolicy": readQoSPolicy,
 };
 
 /** The files `-f PATH` names: the file, or a directory's `.yaml`/`.yml`/`.json` files, sorted. */
@@ -306,8 +309,8 @@ class ObjectReader {
       }
       return Number(v);
     };
-    const ingressRate = rate("ovn.kubernetes.io/ingress_rate");
-    const egressRate = rate("ovn.kubernetes.io/egress_rate");
+    const ingressRate = rate(POD_RATE_ANNOTATIONS.ingressRate);
+    const egressRate = rate(POD_RATE_ANNOTATIONS.egressRate);
     return {
       ...(containerPorts.length ? { containerPorts } : {}),
       ...(ingressRate !== undefined ? { ingressRate } : {}),

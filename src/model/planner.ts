@@ -11,8 +11,9 @@
  */
 import { type NbController, type NbPlan, type Plan, type PlanStep, onlyKeys } from "../ovn/controller/index.js";
 import type { Row } from "../ovsdb/schema/datum.js";
-import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
+import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, KUBE_OVN_IDENTITY, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
+import { podQosRules } from "./kinds/qos.js";
 import { ensureVpcLoadBalancers, loadBalancerRef, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
@@ -179,11 +180,12 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, loadBalancers: re
   };
 }
 
-function podUnit(x: ResolvedPod): Unit {
+function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
   const entry = [x.mac, ...x.ips].join(" ");
+  const qos = podQosRules(x);
   return {
     ref: objectRef(x.object),
-    weight: 4,
+    weight: 4 + 3 * qos.length,
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
       p.ensureSwitchPort(x.subnet, x.port, {
@@ -192,6 +194,8 @@ function podUnit(x: ResolvedPod): Unit {
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
         external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet },
       });
+      // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
+      if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos as never);
     },
   };
 }
@@ -202,7 +206,7 @@ function lbVpcs(model: ResolvedModel): Set<string> {
 }
 
 /** The units of the model, in dependency order (routers and their load balancers, switches, ports, policies, services). */
-function unitsOf(model: ResolvedModel): Unit[] {
+function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>): Unit[] {
   const withLb = lbVpcs(model);
   return [
     ...model.vpcs.map(
@@ -217,7 +221,7 @@ function unitsOf(model: ResolvedModel): Unit[] {
       }),
     ),
     ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR, withLb.has(s.vpc) ? vpcLoadBalancerNames(s.vpc) : [])),
-    ...model.pods.map(podUnit),
+    ...model.pods.map((x) => podUnit(x, qosParents)),
     ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),
     ...(model.services ?? []).map(serviceUnit),
   ];
@@ -244,6 +248,13 @@ function pruneTargets(ctl: NbController, model: ResolvedModel): { table: string;
     out.push({ table: "Logical_Router_Port", row, ref: `subnet/${lr && name.startsWith(`${lr}-`) ? name.slice(lr.length + 1) : name}` });
   }
   for (const row of ctl.db.owned("Logical_Switch")) if (!lss.has(row["name"] as string)) out.push({ table: "Logical_Switch", row, ref: `subnet/${row["name"] as string}` });
+  // QoS rows of pods no longer in the files (a port is NAME.NAMESPACE; a namespace has no dot).
+  for (const row of ctl.db.owned("QoS")) {
+    const port = ext(row).get(KUBE_OVN_IDENTITY.ownerKey);
+    if (port === undefined || lsps.has(port)) continue;
+    const dot = port.lastIndexOf(".");
+    out.push({ table: "QoS", row, ref: dot > 0 ? `pod/${port.slice(dot + 1)}/${port.slice(0, dot)}` : `pod/${port}` });
+  }
   // NetworkPolicies' port groups (their ACLs go with them) and address sets; the load balancers of VPCs without services.
   const pgs = new Set((model.networkPolicies ?? []).map((np) => np.portGroup));
   const ass = new Set((model.networkPolicies ?? []).flatMap((np) => [...np.addressSets.keys()]));
@@ -269,7 +280,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel): { table: string;
 
 /** Steps that only add or remove a child reference on its parent (a switch's or router's `ports`): consequences of the child's own step. */
 function isLinkOnly(s: PlanStep): boolean {
-  return s.kind === "update" && (s.table === "Logical_Switch" || s.table === "Logical_Router") && s.columns.every((c) => c === "ports");
+  return s.kind === "update" && (s.table === "Logical_Switch" || s.table === "Logical_Router") && s.columns.every((c) => c === "ports" || c === "qos_rules");
 }
 
 /**
@@ -280,7 +291,13 @@ function isLinkOnly(s: PlanStep): boolean {
 export async function applyModel(ctl: NbController, model: ResolvedModel, options: ApplyModelOptions = {}): Promise<ApplyModelResult> {
   const max = options.maxOperations ?? 2000;
   if (!(max >= 20)) throw new RangeError(`maxOperations must be at least 20, got ${max}`);
-  const units = unitsOf(model);
+  // The owners (`parent`, a pod's port) of the model's QoS rows, and each row's owner.
+  const qosOwner = new Map<string, string>();
+  for (const r of ctl.db.owned("QoS")) {
+    const parent = (r["external_ids"] as ReadonlyMap<string, string>).get(KUBE_OVN_IDENTITY.ownerKey);
+    if (parent !== undefined) qosOwner.set(r["_uuid"] as string, parent);
+  }
+  const units = unitsOf(model, new Set(qosOwner.values()));
   const owner = new Map<string, string>(); // table\0name -> object ref
   for (const u of units) if (!u.attribution) owner.set(`${u.primary[0]}\u0000${u.primary[1]}`, u.ref);
   for (const vpc of lbVpcs(model)) for (const lb of vpcLoadBalancerNames(vpc)) owner.set(`Load_Balancer\u0000${lb}`, `vpc/${vpc}`);
@@ -309,8 +326,11 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     operations += plan.operations.length;
     for (const s of plan.steps) {
       if (isLinkOnly(s)) continue;
+      // A QoS row belongs to its pod: its owner is the second word of a created row's key, the replica's `parent` otherwise.
+      const qosPort = s.table === "QoS" ? (s.kind === "create" ? s.key.split(" ")[1] : qosOwner.get(s.uuid)) : undefined;
+      const qosRef = qosPort === undefined ? undefined : owner.get(`Logical_Switch_Port\u0000${qosPort}`);
       if (s.kind === "delete") {
-        const ref = targetRefs.get(s.uuid) ?? owner.get(`${s.table}\u0000${s.key}`) ?? `${s.table}/${s.key}`;
+        const ref = targetRefs.get(s.uuid) ?? qosRef ?? owner.get(`${s.table}\u0000${s.key}`) ?? `${s.table}/${s.key}`;
         const list = deleted.get(ref) ?? [];
         list.push(s);
         deleted.set(ref, list);
@@ -323,7 +343,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
         deleted.set(r, [...(deleted.get(r) ?? []), s]);
         continue;
       }
-      const ref = vipsOnly ? undefined : owner.get(`${s.table}\u0000${s.key}`);
+      const ref = vipsOnly ? undefined : qosPort !== undefined ? qosRef : owner.get(`${s.table}\u0000${s.key}`);
       const refs = ref !== undefined ? [ref] : attributed.filter(([, owns]) => owns(s)).map(([r]) => r);
       for (const r of refs) {
         const list = stepsOf.get(r) ?? [];
@@ -377,7 +397,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
       label: "prune",
       size: 0,
       build: (p) => {
-        for (const t of ["Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router", "Port_Group", "Address_Set", "Load_Balancer"])
+        for (const t of ["QoS", "Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router", "Port_Group", "Address_Set", "Load_Balancer"])
           ctl.sweeper.sweep(p, { table: t, keep: () => false, filter: (r) => uuids.has(r["_uuid"] as string) });
       },
     });

@@ -138,4 +138,31 @@ describe.each(BACKENDS)("NetworkPolicy and Service on %s", (kind) => {
     expect(await rows(db, "Load_Balancer", "name")).toEqual([]);
     expect(await attached()).toEqual([]);
   });
+
+  it.skipIf(skip)("pod rate annotations become QoS rows owned by the port; a changed rate configures the pod; --prune removes a pod's rows", { timeout: 60_000 }, async () => {
+    backend = await startBackend(kind);
+    const db = backend.unix;
+    const rated = (ingress: string, egress: string) =>
+      BASE.replace("annotations: { ovn.kubernetes.io/ip_address: 10.16.0.20 }", `annotations: { ovn.kubernetes.io/ip_address: 10.16.0.20${ingress ? `, ovn.kubernetes.io/ingress_rate: "${ingress}"` : ""}${egress ? `, ovn.kubernetes.io/egress_rate: "${egress}"` : ""} }`);
+    const first = await applyOnce(db, manifest(rated("10", "5")));
+    expect(first.lines).toContain("pod/default/client created");
+    expect(await rows(db, "QoS", "direction,priority,match,action,bandwidth,external_ids")).toEqual([
+      'from-lport|2000|inport == "client.default"||burst=4000 rate=5000|parent=client.default vendor=kube-ovn',
+      'to-lport|2000|outport == "client.default"||burst=8000 rate=10000|parent=client.default vendor=kube-ovn',
+    ]);
+    expect((await nbctl(db, "--bare", "--columns=qos_rules", "list", "Logical_Switch", "ovn-default")).trim().split(" ").length).toBe(2);
+
+    const again = await applyOnce(db, manifest(rated("10", "5")));
+    expect(again.lines).toEqual([]);
+    expect(again.sent).toEqual([]);
+
+    const changed = await applyOnce(db, manifest(rated("20", "")));
+    expect(changed.lines).toEqual(["pod/default/client configured"]);
+    expect(await rows(db, "QoS", "direction,match,bandwidth")).toEqual(['to-lport|outport == "client.default"|burst=16000 rate=20000']);
+
+    const gone = await applyOnce(db, manifest(rated("20", "").replace(/---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\n[^]*?(?=---)/, "")), { prune: true });
+    expect(gone.lines).toEqual(["pod/default/client deleted"]);
+    expect(await rows(db, "QoS", "match")).toEqual([]);
+    expect(await nbctl(db, "--bare", "--columns=qos_rules", "list", "Logical_Switch", "ovn-default")).toBe("\n");
+  });
 });

@@ -94,3 +94,15 @@ spec:
     ]);
   });
 });
+
+describe("QoS input", () => {
+  it("rates are whole Mbit/s; QoSPolicy is refused with the reason", () => {
+    expect(parseIssues("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: { ovn.kubernetes.io/ingress_rate: '1.5', ovn.kubernetes.io/egress_rate: '0' }\n")).toEqual([
+      'm.yaml:5 (document 1): pod/default/p: metadata.annotations.ovn.kubernetes.io/ingress_rate: invalid value "1.5": expected a rate in Mbit/s, an integer from 1 to 4294967',
+      'm.yaml:5 (document 1): pod/default/p: metadata.annotations.ovn.kubernetes.io/egress_rate: invalid value "0": expected a rate in Mbit/s, an integer from 1 to 4294967',
+    ]);
+    expect(parseIssues("apiVersion: kubeovn.io/v1\nkind: QoSPolicy\nmetadata: { name: q }\nspec: {}\n")).toEqual([
+      'm.yaml:2 (document 1): qospolicy/q: kind: value "QoSPolicy" not supported: a QoSPolicy binds EIPs and NAT gateways that Kube-OVN rate-limits with tc in VPC NAT gateway pods, with no OVN rows; use the pod annotations ovn.kubernetes.io/ingress_rate and egress_rate',
+    ]);
+  });
+});
