@@ -33,6 +33,8 @@ describe("ovn-ts apply/diff usage", () => {
     expect(r.err).toContain("ovn-ts apply: unknown option '--prnue'");
     expect((await cli("diff", "-f", FIXTURES, "--dry-run")).code).toBe(2);
     expect((await cli("apply", "-f")).code).toBe(2);
+    expect(await cli("apply", "-f", FIXTURES, "--watch", "--dry-run")).toEqual({ code: 2, out: "", err: "ovn-ts apply: --watch and --dry-run cannot be combined\n" });
+    expect((await cli("diff", "-f", FIXTURES, "--watch")).code).toBe(2);
   });
 
   it("a database that cannot be reached: apply exits 1, diff exits 2, each naming it", async () => {
