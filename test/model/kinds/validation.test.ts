@@ -106,3 +106,82 @@ describe("QoS input", () => {
     ]);
   });
 });
+
+describe("NetworkPolicy compilation (no server)", () => {
+  const resolved = (text: string) => {
+    const r = parseManifestText(text, "m.yaml");
+    expect(r.issues.map(formatIssue)).toEqual([]);
+    return resolveModel({ objects: r.objects });
+  };
+  const dual = `apiVersion: v1
+kind: Namespace
+metadata: { name: default }
+---
+apiVersion: kubeovn.io/v1
+kind: Subnet
+metadata: { name: ovn-default }
+spec: { cidrBlock: "10.16.0.0/16,fd00:10:16::/64", default: true }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: a, labels: { app: a }, annotations: { ovn.kubernetes.io/ip_address: "10.16.0.5,fd00:10:16::5" } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: b, labels: { app: b }, annotations: { ovn.kubernetes.io/ip_address: "10.16.0.6,fd00:10:16::6" } }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: 1-deny }
+spec:
+  podSelector: { matchLabels: { app: a } }
+  ingress: []
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: from-b }
+spec:
+  podSelector: { matchLabels: { app: a } }
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: b } } }] }]
+`;
+
+  it("a dual-stack deny-all: .all address sets per family, the ICMPv6 pair, np prefix for a name starting with a digit", () => {
+    const m = resolved(dual);
+    const deny = m.networkPolicies!.find((p) => p.object.name === "1-deny")!;
+    expect(deny.portGroup).toBe("np1.deny.default");
+    expect([...deny.addressSets.keys()].sort()).toEqual([
+      "np1.deny.default.ingress.allow.IPv4.all",
+      "np1.deny.default.ingress.allow.IPv6.all",
+      "np1.deny.default.ingress.except.IPv4.all",
+      "np1.deny.default.ingress.except.IPv6.all",
+    ]);
+    expect(deny.acls.map((a) => `${a.direction} ${a.priority} ${a.action} ${a.name ?? "-"} ${a.match}`)).toEqual([
+      "to-lport 2000 drop default/1-deny outport == @np1.deny.default && ip",
+      "to-lport 2001 allow-related np/np1-deny.default/ingress/IPv4/all outport == @np1.deny.default && ip && ip4.src == $np1.deny.default.ingress.allow.IPv4.all && ip4.src != $np1.deny.default.ingress.except.IPv4.all",
+      "to-lport 2001 allow-related np/np1-deny.default/ingress/IPv6/all outport == @np1.deny.default && ip && ip6.src == $np1.deny.default.ingress.allow.IPv6.all && ip6.src != $np1.deny.default.ingress.except.IPv6.all",
+      "from-lport 2001 allow-stateless - icmp6",
+      "to-lport 2001 allow-stateless - icmp6",
+    ]);
+    const from = m.networkPolicies!.find((p) => p.object.name === "from-b")!;
+    expect(from.addressSets.get("from.b.default.ingress.allow.IPv4.0")?.addresses).toEqual(["10.16.0.6"]);
+    expect(from.addressSets.get("from.b.default.ingress.allow.IPv6.0")?.addresses).toEqual(["fd00:10:16::6"]);
+    expect(from.ports).toEqual(["a.default"]);
+  });
+
+  it("a dual-stack service: one VIP per family, IPv6 in brackets", () => {
+    const m = resolved(`${dual}---
+apiVersion: v1
+kind: Service
+metadata: { name: s }
+spec:
+  clusterIPs: [10.96.0.1, "fd00:96::1"]
+  selector: { app: b }
+  sessionAffinity: ClientIP
+  ports: [{ port: 80, targetPort: 8080 }]
+`);
+    expect(m.services![0]!.vips).toEqual([
+      { lb: "cluster-tcp-session-loadbalancer", vip: "10.96.0.1:80", backends: "10.16.0.6:8080" },
+      { lb: "cluster-tcp-session-loadbalancer", vip: "[fd00:96::1]:80", backends: "[fd00:10:16::6]:8080" },
+    ]);
+  });
+});
