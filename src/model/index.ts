@@ -38,6 +38,7 @@ export {
   type PolicyPort,
   type PolicyRule,
   type ResolvedNetworkPolicy,
+  checkPortGroupCollisions,
   cidrContains,
   networkPolicyPortGroup,
   networkPolicyRefOf,

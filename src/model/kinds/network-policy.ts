@@ -202,7 +202,7 @@ export function networkPolicyPortGroup(namespace: string, name: string): string 
 
 type Family = "IPv4" | "IPv6";
 
-/** One ACL as {@link NbPlan.setAcls} takes it. */
+/** One ACL as `NbPlan.setAcls` takes it. */
 export interface PolicyAcl {
   /** Direction. */
   readonly direction: "to-lport" | "from-lport";
@@ -394,6 +394,20 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
     acls.push({ direction: "to-lport", priority: NETWORK_POLICY_PRIORITY.allow, match: "icmp6", action: "allow-stateless", log: false, options: {} });
   }
   return { object: np, portGroup: pg, ports: selected.map((p) => p.port).sort(), addressSets, acls };
+}
+
+/**
+ * Kube-OVN writes `-` as `.` in port group and address set names, so `a-b` and `a.b` in one
+ * namespace would share rows: the second such policy is an issue.
+ */
+export function checkPortGroupCollisions(nps: readonly NetworkPolicyObject[], issues: ManifestIssue[]): void {
+  const first = new Map<string, NetworkPolicyObject>();
+  for (const np of nps) {
+    const pg = networkPolicyPortGroup(np.namespace, np.name);
+    const other = first.get(pg);
+    if (other === undefined) first.set(pg, np);
+    else issues.push({ source: np.source, object: { kind: "NetworkPolicy", name: `${np.namespace}/${np.name}` }, field: "metadata.name", problem: { kind: "bad-value", value: np.name, reason: `its port group ${pg} is also that of networkpolicy/${other.namespace}/${other.name} (Kube-OVN writes - as .)` } });
+  }
 }
 
 // ---- planning ------------------------------------------------------------------------------

@@ -59,6 +59,15 @@ spec:
   });
 });
 
+describe("NetworkPolicy names", () => {
+  it("two policies whose names differ only by - and . would share Kube-OVN's rows: an error", () => {
+    const np = (name: string) => `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: ${name}, namespace: web }\nspec:\n  podSelector: {}\n`;
+    expect(resolveIssues(`${BASE}${np("a-b")}${np("a.b")}`)).toEqual([
+      'm.yaml:57 (document 10): networkpolicy/web/a.b: metadata.name: invalid value "a.b": its port group a.b.web is also that of networkpolicy/web/a-b (Kube-OVN writes - as .)',
+    ]);
+  });
+});
+
 describe("Service input", () => {
   it("reads the example without issues", () => {
     expect(resolveIssues(`${BASE}---\n${SERVICE}`)).toEqual([]);
