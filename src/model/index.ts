@@ -44,6 +44,8 @@ export {
   networkPolicyRefOf,
   networkPolicyUnit,
   npName,
+  podsByLabel,
+  podsByNamespace,
   readNetworkPolicy,
   resolveNetworkPolicy,
 } from "./kinds/network-policy.js";

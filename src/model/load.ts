@@ -312,9 +312,6 @@ class ObjectReader {
     const ingressRate = rate(POD_RATE_ANNOTATIONS.ingressRate);
     const egressRate = rate(POD_RATE_ANNOTATIONS.egressRate);
     return {
-      ...(containerPorts.length ? { containerPorts } : {}),
-      ...(ingressRate !== undefined ? { ingressRate } : {}),
-      ...(egressRate !== undefined ? { egressRate } : {}),
       kind: "Pod",
       name,
       namespace,
@@ -324,6 +321,10 @@ class ObjectReader {
       logicalSwitch: ann[POD_ANNOTATIONS.logicalSwitch],
       nodeName: this.str(["spec", "nodeName"]),
       source,
+      // Always present (undefined when absent): one object shape for every pod.
+      containerPorts: containerPorts.length ? containerPorts : undefined,
+      ingressRate,
+      egressRate,
     };
   }
 }

@@ -12,7 +12,7 @@ import { Ipam, IpamConflictError, IpamError, IpamExcludedError, IpamExhaustedErr
 import { ipFamily, isMac } from "../ovn/net.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { DEFAULT_SUBNET, DEFAULT_VPC, deterministicMac, podPortName } from "./naming.js";
-import { type NetworkPolicyObject, type ResolvedNetworkPolicy, checkPortGroupCollisions, resolveNetworkPolicy } from "./kinds/network-policy.js";
+import { type NetworkPolicyObject, type ResolvedNetworkPolicy, checkPortGroupCollisions, podsByLabel, podsByNamespace, resolveNetworkPolicy } from "./kinds/network-policy.js";
 import { type ResolvedService, type ServiceObject, resolveService } from "./kinds/service.js";
 import { type Manifest, type ModelObject, NAMESPACED_KINDS, type NamespaceObject, type PodObject, type SubnetObject, type VpcObject } from "./types.js";
 
@@ -317,8 +317,10 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   // NetworkPolicies and Services: selectors resolved against the pods and namespaces.
   const subnetByName = new Map(subnets.map((s) => [s.object.name, s]));
   checkPortGroupCollisions(policyObjects, issues);
-  const networkPolicies = policyObjects.map((np) => resolveNetworkPolicy(np, { pods, namespaces, subnets: subnetByName }, issues));
-  const services = serviceObjects.map((svc) => resolveService(svc, pods, namespaces, (sub) => subnetByName.get(sub)!.vpc, issues));
+  const byNamespace = podsByNamespace(pods);
+  const byLabel = policyObjects.length ? podsByLabel(pods) : undefined;
+  const networkPolicies = policyObjects.map((np) => resolveNetworkPolicy(np, { pods, namespaces, subnets: subnetByName, byNamespace, ...(byLabel ? { byLabel } : {}) }, issues));
+  const services = serviceObjects.map((svc) => resolveService(svc, pods, namespaces, (sub) => subnetByName.get(sub)!.vpc, issues, byNamespace));
   if (issues.length) throw new InvalidManifestError(issues);
   return {
     vpcs,

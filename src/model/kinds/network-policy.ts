@@ -277,6 +277,34 @@ export interface PolicyContext {
   readonly namespaces: ReadonlyMap<string, NamespaceObject>;
   /** The subnets by name. */
   readonly subnets: ReadonlyMap<string, ResolvedSubnet>;
+  /** The pods by namespace (computed from `pods` when absent; give it when resolving many policies). */
+  readonly byNamespace?: ReadonlyMap<string, readonly ResolvedPod[]>;
+  /** The pods by label (`KEY=VALUE`), to narrow a peer's `podSelector` (computed when absent). */
+  readonly byLabel?: ReadonlyMap<string, readonly ResolvedPod[]>;
+}
+
+/** The pods carrying each label, keyed `KEY=VALUE`. */
+export function podsByLabel(pods: readonly ResolvedPod[]): Map<string, ResolvedPod[]> {
+  const out = new Map<string, ResolvedPod[]>();
+  for (const p of pods)
+    for (const [k, v] of Object.entries(p.object.labels)) {
+      const key = `${k}=${v}`;
+      const list = out.get(key);
+      if (list) list.push(p);
+      else out.set(key, [p]);
+    }
+  return out;
+}
+
+/** The pods of each namespace. */
+export function podsByNamespace(pods: readonly ResolvedPod[]): Map<string, ResolvedPod[]> {
+  const out = new Map<string, ResolvedPod[]>();
+  for (const p of pods) {
+    const list = out.get(p.object.namespace);
+    if (list) list.push(p);
+    else out.set(p.object.namespace, [p]);
+  }
+  return out;
 }
 
 /**
@@ -287,13 +315,20 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
   const before = issues.length;
   const issue = (field: string, problem: ManifestProblem) => issues.push({ source: np.source, object: { kind: "NetworkPolicy", name: `${np.namespace}/${np.name}` }, field, problem });
   if (!ctx.namespaces.has(np.namespace)) issue("metadata.namespace", { kind: "unknown-reference", refKind: "Namespace", name: np.namespace });
-  const inNs = ctx.pods.filter((p) => p.object.namespace === np.namespace);
+  const byNs = ctx.byNamespace ?? podsByNamespace(ctx.pods);
+  let byLabel = ctx.byLabel;
+  const inNs = byNs.get(np.namespace) ?? [];
   const selected = inNs.filter((p) => selectorMatches(np.podSelector, p.object.labels));
   if (selected.length === 0) issue("spec.podSelector", { kind: "selector-matches-nothing", selector: selectorText(np.podSelector), what: "pods" });
   // Named ports: the namespace's container ports by name (first declaration wins, as Kube-OVN's NamedPort map).
   const named = new Map<string, number>();
   for (const p of inNs) for (const c of p.object.containerPorts ?? []) if (c.name !== undefined && !named.has(c.name)) named.set(c.name, c.containerPort);
+  const memo = new Map<PolicyPeer, ResolvedPod[] | undefined>();
   const addrsOf = (peer: PolicyPeer, family: Family): string[] | undefined => {
+    if (!memo.has(peer)) memo.set(peer, peerPods(peer));
+    return memo.get(peer)?.flatMap((p) => p.ips.filter((ip) => familyOf(ip) === family));
+  };
+  const peerPods = (peer: PolicyPeer): ResolvedPod[] | undefined => {
     let nss: string[];
     if (peer.namespaceSelector) {
       nss = [...ctx.namespaces.values()].filter((n) => selectorMatches(peer.namespaceSelector!, n.labels)).map((n) => n.name);
@@ -302,12 +337,20 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
         return undefined;
       }
     } else nss = [np.namespace];
-    const pods = ctx.pods.filter((p) => nss.includes(p.object.namespace) && (!peer.podSelector || selectorMatches(peer.podSelector, p.object.labels)));
+    // Candidates: the pods of one of the selector's labels when it has some, else those of the namespaces.
+    const first = peer.podSelector ? Object.entries(peer.podSelector.matchLabels)[0] : undefined;
+    let candidates: readonly ResolvedPod[];
+    if (first) {
+      byLabel ??= podsByLabel(ctx.pods);
+      const inSelected = new Set(nss);
+      candidates = (byLabel.get(`${first[0]}=${first[1]}`) ?? []).filter((p) => inSelected.has(p.object.namespace));
+    } else candidates = nss.flatMap((ns) => byNs.get(ns) ?? []);
+    const pods = candidates.filter((p) => !peer.podSelector || selectorMatches(peer.podSelector, p.object.labels));
     if (pods.length === 0) {
       issue(peer.podSelector ? `${peer.field}.podSelector` : `${peer.field}.namespaceSelector`, { kind: "selector-matches-nothing", selector: selectorText(peer.podSelector ?? peer.namespaceSelector!), what: "pods" });
       return undefined;
     }
-    return pods.flatMap((p) => p.ips.filter((ip) => familyOf(ip) === family));
+    return pods;
   };
   const checkPorts = (rules: readonly PolicyRule[]) => {
     for (const r of rules) for (const p of r.ports) if (typeof p.port === "string" && !named.has(p.port)) issue(`${p.field}.port`, { kind: "bad-value", value: p.port, reason: `no container port of namespace ${np.namespace} is named ${p.port}` });

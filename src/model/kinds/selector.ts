@@ -48,7 +48,8 @@ export function readSelector(f: Fields, path: readonly string[]): LabelSelector 
 
 /** Whether `labels` satisfy `selector`. */
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
+  const m = selector.matchLabels;
+  for (const k in m) if (labels[k] !== m[k]) return false;
   for (const r of selector.matchExpressions) {
     const has = Object.prototype.hasOwnProperty.call(labels, r.key);
     switch (r.operator) {

@@ -170,12 +170,13 @@ export interface ResolvedService {
  * Resolves `svc` against the model's pods: its backends are the pods of its namespace matching
  * its selector (an error when none does), its VPC theirs (an error when they are in several).
  */
-export function resolveService(svc: ServiceObject, pods: readonly ResolvedPod[], namespaces: ReadonlyMap<string, NamespaceObject>, vpcOfSubnet: (subnet: string) => string, issues: ManifestIssue[]): ResolvedService | undefined {
+export function resolveService(svc: ServiceObject, pods: readonly ResolvedPod[], namespaces: ReadonlyMap<string, NamespaceObject>, vpcOfSubnet: (subnet: string) => string, issues: ManifestIssue[], byNamespace?: ReadonlyMap<string, readonly ResolvedPod[]>): ResolvedService | undefined {
   const before = issues.length;
   const issue = (field: string, problem: ManifestProblem) => issues.push({ source: svc.source, object: { kind: "Service", name: `${svc.namespace}/${svc.name}` }, field, problem });
   if (!namespaces.has(svc.namespace)) issue("metadata.namespace", { kind: "unknown-reference", refKind: "Namespace", name: svc.namespace });
   const sel = Object.entries(svc.selector);
-  const backends = pods.filter((p) => p.object.namespace === svc.namespace && sel.every(([k, v]) => p.object.labels[k] === v));
+  const inNs = byNamespace ? (byNamespace.get(svc.namespace) ?? []) : pods.filter((p) => p.object.namespace === svc.namespace);
+  const backends = inNs.filter((p) => sel.every(([k, v]) => p.object.labels[k] === v));
   if (backends.length === 0) issue("spec.selector", { kind: "selector-matches-nothing", selector: sel.length ? sel.map(([k, v]) => `${k}=${v}`).join(",") : "{}", what: "pods" });
   const vpcs = [...new Set(backends.map((p) => vpcOfSubnet(p.subnet)))];
   if (vpcs.length > 1) issue("spec.selector", { kind: "bad-value", value: sel.map(([k, v]) => `${k}=${v}`).join(","), reason: `the selected pods are in several VPCs (${vpcs.join(", ")})` });
