@@ -470,7 +470,8 @@ export function networkPolicyUnit(np: ResolvedNetworkPolicy, netpolTier: number)
         for (const row of p.db.listByExternalIds("Address_Set", { [NETWORK_POLICY_KEY]: `${key}/${dir}` })) if (!asNames.has(row["name"] as string) && !p.isDeleted(row["_uuid"] as string)) p.remove("Address_Set", row);
       p.setPortGroupPorts(np.portGroup, np.ports, { external_ids: { [NETWORK_POLICY_KEY]: key } });
       const withTier = p.db.has("ACL", "tier");
-      const acls = np.acls.map((a) => ({ ...a, ...(withTier ? { tier: netpolTier } : {}) }));
+      // Severity managed too (cleared when not logged), as Kube-OVN recreates the ACLs on every update.
+      const acls = np.acls.map((a) => ({ ...a, severity: a.severity ?? [], ...(withTier ? { tier: netpolTier } : {}) }));
       p.setAcls({ portGroup: np.portGroup }, np.portGroup, acls as unknown as Parameters<typeof p.setAcls>[2]);
     },
     attribution: (ctl) => {

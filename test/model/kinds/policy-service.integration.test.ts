@@ -92,8 +92,14 @@ describe.each(BACKENDS)("NetworkPolicy and Service on %s", (kind) => {
     expect(moved.lines).toEqual(["networkpolicy/web/allow-client configured", "pod/default/client configured"]);
     expect(await nbctl(db, "--bare", "--columns=addresses", "find", "Address_Set", "name=allow.client.web.ingress.allow.IPv4.0")).toBe("10.16.0.21\n");
 
+    // Logging turned off (and the client back at .20): the two default drops change in place (no ACL deleted or inserted).
+    const quiet = await applyOnce(db, manifest(BASE, POLICY.replace('ovn.kubernetes.io/enable_log: "true"', 'ovn.kubernetes.io/enable_log: "false"')));
+    expect(quiet.lines).toEqual(["networkpolicy/web/allow-client configured", "pod/default/client configured"]);
+    expect(quiet.sent.flat().map((op) => `${op.op} ${"table" in op ? op.table : ""}`).filter((t) => !t.startsWith("wait")).sort()).toEqual(["mutate Address_Set", "mutate Logical_Switch_Port", "update ACL", "update ACL"]);
+    expect(await rows(db, "ACL", "priority,log,severity")).toEqual(["2000|false|", "2000|false|", "2001|false|", "2001|false|", "2001|false|", "2001|false|", "2001|false|"]);
+
     const pruned = await applyOnce(db, manifest(BASE), { prune: true });
-    expect(pruned.lines).toEqual(["networkpolicy/web/allow-client deleted", "pod/default/client configured"]);
+    expect(pruned.lines).toEqual(["networkpolicy/web/allow-client deleted"]);
     expect(await rows(db, "Port_Group", "name")).toEqual([]);
     expect(await rows(db, "Address_Set", "name")).toEqual([]);
     expect(await rows(db, "ACL", "match")).toEqual([]);
