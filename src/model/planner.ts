@@ -344,7 +344,9 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
         continue;
       }
       const ref = vipsOnly ? undefined : qosPort !== undefined ? qosRef : owner.get(`${s.table}\u0000${s.key}`);
-      const refs = ref !== undefined ? [ref] : attributed.filter(([, owns]) => owns(s)).map(([r]) => r);
+      // A load balancer created: the VPC's step, shown under the services whose VIPs it is created with too.
+      const sharedVips = ref !== undefined && s.table === "Load_Balancer" && s.kind === "create";
+      const refs = ref !== undefined && !sharedVips ? [ref] : [...(ref !== undefined ? [ref] : []), ...attributed.filter(([, owns]) => owns(s)).map(([r]) => r)];
       for (const r of refs) {
         const list = stepsOf.get(r) ?? [];
         list.push(s);

@@ -247,6 +247,6 @@ export function serviceUnit(svc: ResolvedService): ModelUnit {
       }
       return present === 0 ? "created" : same === svc.vips.length ? "unchanged" : "configured";
     },
-    attribution: () => (s) => s.table === "Load_Balancer" && s.kind === "update" && byLb.has(s.key) && s.columns.includes("vips"),
+    attribution: () => (s) => s.table === "Load_Balancer" && byLb.has(s.key) && (s.kind === "create" || (s.kind === "update" && s.columns.includes("vips"))),
   };
 }
