@@ -194,3 +194,36 @@ spec:
     ]);
   });
 });
+
+describe("Service in a custom VPC", () => {
+  it("uses Kube-OVN's vpc-NAME-PROTO-load names", () => {
+    const r = parseManifestText(
+      `apiVersion: kubeovn.io/v1
+kind: Vpc
+metadata: { name: vpc1 }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: t }
+---
+apiVersion: kubeovn.io/v1
+kind: Subnet
+metadata: { name: t }
+spec: { vpc: vpc1, cidrBlock: 10.30.0.0/24, namespaces: [t] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: a, namespace: t, labels: { app: a }, annotations: { ovn.kubernetes.io/ip_address: 10.30.0.9 } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: s, namespace: t }
+spec: { clusterIP: 10.96.1.1, selector: { app: a }, ports: [{ protocol: SCTP, port: 9, targetPort: 99 }] }
+`,
+      "m.yaml",
+    );
+    expect(r.issues).toEqual([]);
+    const m = resolveModel({ objects: r.objects });
+    expect(m.services![0]).toMatchObject({ vpc: "vpc1", vips: [{ lb: "vpc-vpc1-sctp-load", vip: "10.96.1.1:9", backends: "10.30.0.9:99" }] });
+  });
+});
