@@ -2,7 +2,9 @@
  * The planner: a {@link ResolvedModel} and the current Northbound state (the controller's
  * replica) → the controller's declarative calls (a router per VPC; a switch per subnet with
  * `other_config` subnet/gateway/exclude_ips, joined to its router by a router port and a switch
- * port of type `router`; a switch port per pod with `addresses` and `port_security` "MAC IP"),
+ * port of type `router`; a switch port per pod with `addresses` and `port_security` "MAC IP" and
+ * its rate QoS rows; per NetworkPolicy its port group, address sets and ACLs; per VPC with services
+ * six load balancers on its switches, and per service its VIPs — see `src/model/kinds`),
  * in chunks of bounded size, each sent as one reconcile (nothing sent when nothing differs), and
  * with `prune` the deletion of owned rows the model no longer has. Every step of the plans is
  * attributed to the object it was made for, so the caller can print `subnet/x created`.

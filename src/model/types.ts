@@ -1,7 +1,8 @@
 /**
  * The typed Kube-OVN network model: the `Vpc` and `Subnet` custom resources of Kube-OVN
  * (`kubeovn.io/v1`, pkg/apis/kubeovn/v1) and the core `Namespace` and `Pod` objects, reduced to
- * the fields that map to OVN Northbound rows. Every object remembers where it was read from.
+ * the fields that map to OVN Northbound rows (`NetworkPolicy` and `Service` are typed in
+ * `src/model/kinds`). Every object remembers where it was read from.
  *
  * @module
  */
