@@ -2,7 +2,7 @@
  * A NetworkPolicy and a Service applied by `ovn-ts apply` to a real NB with ovn-northd running:
  * ovn-trace allows the policy's peer on its port and drops another pod (the policy's logged default
  * drop), and a packet to the Service VIP is load-balanced to a backend pod's target port and
- * delivered to it.
+ * delivered to it; a pod's egress_rate meters what it sends.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,10 +20,13 @@ import { BASE, POLICY, SERVICE } from "./manifests.js";
 const NEW = Array<string>(8).fill("new");
 
 describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn, "ovn-trace"))("NetworkPolicy and Service with ovn-northd", () => {
-  it("ovn-trace: the policy allows its peer on its port and drops another pod; the Service VIP reaches a backend pod", { timeout: 120_000 }, async () => {
+  it("ovn-trace: the policy allows its peer on its port and drops another pod; the Service VIP reaches a backend pod; the rated pod is metered", { timeout: 120_000 }, async () => {
     await using ovn = await startOvnSandbox();
     const dir = mkdtempSync(join(tmpdir(), "ovn-ts-kinds-trace-"));
-    writeFileSync(join(dir, "net.yaml"), `${BASE}---\n${POLICY}---\n${SERVICE}`);
+    // The client pod also has an egress limit: its QoS row meters what it sends.
+    const base = BASE.replace("annotations: { ovn.kubernetes.io/ip_address: 10.16.0.20 }", 'annotations: { ovn.kubernetes.io/ip_address: 10.16.0.20, ovn.kubernetes.io/egress_rate: "5" }');
+    expect(base).not.toBe(BASE);
+    writeFileSync(join(dir, "net.yaml"), `${base}---\n${POLICY}---\n${SERVICE}`);
     const io = memoryIo();
     expect(await main(["apply", `--db=${ovn.nb}`, "-f", dir], io), io.stderr).toBe(0);
     expect(io.stdout).toContain("networkpolicy/web/allow-client created\n");
@@ -41,6 +44,7 @@ describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn, "ovn-trace"))("NetworkPolicy and
     const allowed = await ovn.trace("ovn-default", `inport == "client.default" && ${tcp(macClient, "10.16.0.20", 8080)}`, { ct: NEW });
     expect(allowed.dropped, allowed.raw).toBe(false);
     expect(allowed.outputs).toEqual(["web-0.web"]);
+    expect(allowed.raw).toMatch(/ls_in_qos_meter \(northd\.c:\d+\): inport == "client\.default", priority \d+, uuid \w+\n\s+set_meter\(5000, 4000\);/);
 
     const otherPort = await ovn.trace("ovn-default", `inport == "client.default" && ${tcp(macClient, "10.16.0.20", 9090)}`, { ct: NEW });
     expect(otherPort.raw).toMatch(/ACL name=web\/allow-client, direction=OUT, verdict=drop, severity=warning/);
