@@ -197,7 +197,7 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
         external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet },
       });
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
-      if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos as never);
+      if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos);
     },
   };
 }

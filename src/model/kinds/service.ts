@@ -212,11 +212,12 @@ export function resolveService(svc: ServiceObject, pods: readonly ResolvedPod[],
  */
 export function ensureVpcLoadBalancers(p: Parameters<ModelUnit["build"]>[0], vpc: string): void {
   const l = vpcLoadBalancers(vpc);
-  const fields = (p.db.column("Load_Balancer", "selection_fields").type.key.enum ?? []).includes("ipv6_src") ? ["ip_src", "ipv6_src"] : ["ip_src"];
+  // `ipv6_src` where the server's schema has it (not in NB 7.0); the bundled model's type may lack it.
+  const fields = ((p.db.column("Load_Balancer", "selection_fields").type.key.enum ?? []).includes("ipv6_src") ? ["ip_src", "ipv6_src"] : ["ip_src"]) as ["ip_src"];
   for (const proto of ["TCP", "UDP", "SCTP"] as const) {
-    const protocol = proto.toLowerCase();
-    p.ensureLoadBalancer(l.plain[proto], { protocol, options: { "prefer_local_backend": "false", ...(proto === "UDP" ? { ct_flush: "true" } : {}) } } as never);
-    p.ensureLoadBalancer(l.session[proto], { protocol, selection_fields: fields, options: { affinity_timeout: String(SERVICE_SESSION_TIMEOUT), prefer_local_backend: "false" } } as never);
+    const protocol = proto === "TCP" ? "tcp" : proto === "UDP" ? "udp" : "sctp";
+    p.ensureLoadBalancer(l.plain[proto], { protocol, options: { prefer_local_backend: "false", ...(proto === "UDP" ? { ct_flush: "true" } : {}) } });
+    p.ensureLoadBalancer(l.session[proto], { protocol, selection_fields: fields, options: { affinity_timeout: String(SERVICE_SESSION_TIMEOUT), prefer_local_backend: "false" } });
   }
 }
 
