@@ -28,6 +28,7 @@ export { type ExistingAddresses, type ResolveOptions, type ResolvedModel, type R
 export { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
 export { type LabelSelector, type SelectorRequirement, readSelector, selectorMatches, selectorText } from "./kinds/selector.js";
 export {
+  NAMESPACE_NAME_LABEL,
   NETWORK_POLICY_ANNOTATIONS,
   NETWORK_POLICY_KEY,
   NETWORK_POLICY_PRIORITY,

@@ -27,6 +27,9 @@ export const NETWORK_POLICY_ANNOTATIONS = {
   logAclActions: "ovn.kubernetes.io/log_acl_actions",
 } as const;
 
+/** The label the API server puts on every namespace (its name), matched by namespace selectors. */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
 /** Kube-OVN's NetworkPolicy ACL priorities (pkg/util/const.go `IngressAllowPriority`, `IngressDefaultDrop`, ...). */
 export const NETWORK_POLICY_PRIORITY = { allow: 2001, defaultDrop: 2000 } as const;
 
@@ -331,7 +334,8 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
   const peerPods = (peer: PolicyPeer): ResolvedPod[] | undefined => {
     let nss: string[];
     if (peer.namespaceSelector) {
-      nss = [...ctx.namespaces.values()].filter((n) => selectorMatches(peer.namespaceSelector!, n.labels)).map((n) => n.name);
+      // The API server labels every namespace `kubernetes.io/metadata.name: NAME`; so does the model.
+      nss = [...ctx.namespaces.values()].filter((n) => selectorMatches(peer.namespaceSelector!, { ...n.labels, [NAMESPACE_NAME_LABEL]: n.name })).map((n) => n.name);
       if (nss.length === 0) {
         issue(`${peer.field}.namespaceSelector`, { kind: "selector-matches-nothing", selector: selectorText(peer.namespaceSelector), what: "namespaces" });
         return undefined;

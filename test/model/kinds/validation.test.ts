@@ -177,6 +177,18 @@ spec:
     expect(from.ports).toEqual(["a.default"]);
   });
 
+  it("a namespace selector sees the kubernetes.io/metadata.name label the API server sets", () => {
+    const m = resolved(`${dual}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: by-name }
+spec:
+  podSelector: {}
+  ingress: [{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: default } } }] }]
+`);
+    expect(m.networkPolicies!.find((p) => p.object.name === "by-name")!.addressSets.get("by.name.default.ingress.allow.IPv4.0")?.addresses).toEqual(["10.16.0.5", "10.16.0.6"]);
+  });
+
   it("a dual-stack service: one VIP per family, IPv6 in brackets", () => {
     const m = resolved(`${dual}---
 apiVersion: v1
