@@ -58,8 +58,8 @@ describe("loading manifests", () => {
   });
 
   it("reports an unknown kind", () => {
-    expect(issuesOf("apiVersion: v1\nkind: Service\nmetadata: { name: s }\n")).toEqual([
-      { source: { file: "m.yaml", document: 0, line: 2 }, field: "kind", problem: { kind: "unknown-kind", apiVersion: "v1", objectKind: "Service" } },
+    expect(issuesOf("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: s }\n")).toEqual([
+      { source: { file: "m.yaml", document: 0, line: 2 }, field: "kind", problem: { kind: "unknown-kind", apiVersion: "v1", objectKind: "ConfigMap" } },
     ]);
   });
 
