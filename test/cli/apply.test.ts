@@ -34,6 +34,7 @@ describe("ovn-ts apply/diff usage", () => {
     expect((await cli("diff", "-f", FIXTURES, "--dry-run")).code).toBe(2);
     expect((await cli("apply", "-f")).code).toBe(2);
     expect(await cli("apply", "-f", FIXTURES, "--watch", "--dry-run")).toEqual({ code: 2, out: "", err: "ovn-ts apply: --watch and --dry-run cannot be combined\n" });
+    expect(await cli("apply", "-f", FIXTURES, "--watch", "--sb=unix:/nonexistent")).toEqual({ code: 2, out: "", err: "ovn-ts apply: --watch and --sb cannot be combined (a watch keeps the Northbound database only)\n" });
     expect((await cli("diff", "-f", FIXTURES, "--watch")).code).toBe(2);
   });
 
