@@ -32,6 +32,7 @@ const RULES = [
   [/^model\/(load|types)\./, "Manifests"],
   [/^model\/(resolve|naming)\./, "Validation and naming"],
   [/^model\/planner\./, "Planner"],
+  [/^model\/kinds\//, "Kinds (NetworkPolicy, Service, QoS)"],
   [/^model\//, "Errors"],
   // OpenFlow (ovn-ts/openflow)
   [/^openflow\/connection\./, "Connect"],

@@ -9,17 +9,19 @@ import { OvsdbClient } from "../ovsdb/client/client.js";
 import { NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
 import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
 import { ControlledDb } from "../ovn/controller/index.js";
+import { watchApply } from "./apply-watch.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { optionHint } from "./suggest.js";
 
 /** Usage of `ovn-ts apply`. */
 export function applyUsage(): string {
-  return `usage: ovn-ts apply [--db=REMOTE] [--sb=REMOTE] -f FILE_OR_DIR [-f ...] [--dry-run] [--prune] [--max-ops=N]
+  return `usage: ovn-ts apply [--db=REMOTE] [--sb=REMOTE] -f FILE_OR_DIR [-f ...] [--dry-run | --watch] [--prune] [--max-ops=N]
 
 Applies Kube-OVN manifests (kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool,
-OvnEip, OvnFip, OvnSnatRule, OvnDnatRule; v1 Namespace, Pod, Node; multi-document YAML; a
-directory means its .yaml/.yml/.json files) to an OVN Northbound database, naming the rows as
-Kube-OVN does (external_ids:vendor=kube-ovn). Prints one line per object and a summary.
+OvnEip, OvnFip, OvnSnatRule, OvnDnatRule; v1 Namespace, Pod, Node, Service; networking.k8s.io/v1
+NetworkPolicy; multi-document YAML; a directory means its .yaml/.yml/.json files) to an OVN
+Northbound database, naming the rows as Kube-OVN does (external_ids:vendor=kube-ovn). Prints one
+line per object and a summary.
 
   --db=REMOTE     Northbound DB (default: $OVN_NB_DB or unix:/var/run/ovn/ovnnb_db.sock)
   --sb=REMOTE     also write the Southbound Chassis rows of the files' Nodes (as their
@@ -28,6 +30,8 @@ Kube-OVN does (external_ids:vendor=kube-ovn). Prints one line per object and a s
   --dry-run       print what would change, send nothing
   --prune         delete owned routers, switches and ports the files no longer have
   --max-ops=N     most operations per transaction (default 2000)
+  --watch         keep reconciling until interrupted: apply again when the files change or
+                  when the database drifts from them (same lines per pass); SIGINT/SIGTERM: exit 0
 
 Exit status: 0 applied, 1 invalid input (nothing written) or a database error, 2 usage error.
 `;
@@ -52,6 +56,7 @@ interface Args {
   readonly prune: boolean;
   readonly verbose: boolean;
   readonly maxOps: number | undefined;
+  readonly watch: boolean;
   readonly help: boolean;
 }
 
@@ -63,7 +68,8 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
   let prune = false;
   let verbose = false;
   let maxOps: number | undefined;
-  const known = diff ? ["--help", "--db", "--filename", "--prune", "--verbose"] : ["--help", "--db", "--sb", "--filename", "--dry-run", "--prune", "--max-ops"];
+  let watch = false;
+  const known = diff ? ["--help", "--db", "--filename", "--prune", "--verbose"] : ["--help", "--db", "--sb", "--filename", "--dry-run", "--prune", "--max-ops", "--watch"];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (name: string): string => {
@@ -71,7 +77,7 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
       if (v === undefined) throw new UsageError(`option '${name}' requires an argument`);
       return v;
     };
-    if (a === "--help" || a === "-h") return { db, sb, files, dryRun, prune, verbose, maxOps, help: true };
+    if (a === "--help" || a === "-h") return { db, sb, files, dryRun, prune, verbose, maxOps, watch, help: true };
     if (a.startsWith("--db=")) db = a.slice(5);
     else if (a === "--db") db = value(a);
     else if (!diff && a.startsWith("--sb=")) sb = a.slice(5);
@@ -82,6 +88,7 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
     else if (a === "--prune") prune = true;
     else if (!diff && (a === "--dry-run" || a === "--dry-run=client")) dryRun = true;
     else if (diff && (a === "-v" || a === "--verbose")) verbose = true;
+    else if (!diff && (a === "--watch" || a === "-w")) watch = true;
     else if (!diff && a.startsWith("--max-ops=")) {
       const n = Number(a.slice(10));
       if (!Number.isInteger(n) || n < 20) throw new UsageError(`--max-ops: ${a.slice(10)}: expected an integer of at least 20`);
@@ -90,7 +97,9 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
     else throw new UsageError(`unexpected argument '${a}' (manifests are given with -f)`);
   }
   if (files.length === 0) throw new UsageError("must specify -f FILE_OR_DIR");
-  return { db, sb, files, dryRun, prune, verbose, maxOps, help: false };
+  if (watch && dryRun) throw new UsageError("--watch and --dry-run cannot be combined");
+  if (watch && sb !== undefined) throw new UsageError("--watch and --sb cannot be combined (a watch keeps the Northbound database only)");
+  return { db, sb, files, dryRun, prune, verbose, maxOps, watch, help: false };
 }
 
 function reportInvalid(io: CliIo, cmd: string, e: InvalidManifestError): void {
@@ -122,6 +131,7 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
     reportInvalid(io, cmd, e);
     return errorStatus;
   }
+  if (args.watch) return watchApply({ db: args.db, files: args.files, prune: args.prune, maxOps: args.maxOps }, io);
   let client: OvsdbClient;
   try {
     client = await OvsdbClient.connect(args.db);

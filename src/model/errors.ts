@@ -25,7 +25,8 @@ export type ManifestProblem =
   | { readonly kind: "duplicate-ip"; readonly ip: string; readonly other: string }
   | { readonly kind: "duplicate-mac"; readonly mac: string; readonly other: string }
   | { readonly kind: "unknown-reference"; readonly refKind: ModelKind; readonly name: string }
-  | { readonly kind: "ipam-exhausted"; readonly subnet: string };
+  | { readonly kind: "ipam-exhausted"; readonly subnet: string }
+  | { readonly kind: "selector-matches-nothing"; readonly selector: string; readonly what: "pods" | "namespaces" };
 
 /** One problem of the input: where, which object and field, and what. */
 export interface ManifestIssue {
@@ -48,7 +49,7 @@ function describe(p: ManifestProblem): string {
     case "not-an-object":
       return "not an object (a mapping with apiVersion, kind and metadata)";
     case "unknown-kind":
-      return `unknown kind ${p.apiVersion}/${p.objectKind} (supported: kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool, OvnEip, OvnFip, OvnSnatRule and OvnDnatRule; v1 Namespace, Pod and Node)`;
+      return `unknown kind ${p.apiVersion}/${p.objectKind} (supported: kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool, OvnEip, OvnFip, OvnSnatRule and OvnDnatRule; v1 Namespace, Pod, Node and Service; networking.k8s.io/v1 NetworkPolicy)`;
     case "unsupported-field":
       return "field not supported by this model";
     case "unsupported-value":
@@ -75,6 +76,8 @@ function describe(p: ManifestProblem): string {
       return `${p.refKind.toLowerCase()} ${p.name} is not defined`;
     case "ipam-exhausted":
       return `subnet ${p.subnet} has no free address left`;
+    case "selector-matches-nothing":
+      return `selector ${p.selector} matches no ${p.what} of the model`;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The Kube-OVN network model: Kube-OVN `Vpc`, `Subnet`, `Vlan`, `ProviderNetwork`, `IP`,
- * `IPPool`, `OvnEip`, `OvnFip`, `OvnSnatRule`, `OvnDnatRule` and core `Namespace`, `Pod` and
- * `Node` manifests, read and validated ({@link loadManifests}, {@link resolveModel}), named as Kube-OVN
+ * `IPPool`, `OvnEip`, `OvnFip`, `OvnSnatRule`, `OvnDnatRule`, core `Namespace`, `Pod`, `Node` and
+ * `Service`, and `networking.k8s.io/v1` `NetworkPolicy` manifests, read and validated ({@link loadManifests}, {@link resolveModel}), named as Kube-OVN
  * names their OVN rows, and planned onto the Northbound database through the controller layer
  * ({@link applyModel}). The `ovn-ts apply` and `ovn-ts diff` commands are built on it.
  *
@@ -9,6 +9,7 @@
  */
 export { type ManifestIssue, type ManifestProblem, InvalidManifestError, formatIssue } from "./errors.js";
 export {
+  type ContainerPort,
   type GatewayType,
   type Manifest,
   type ModelKind,
@@ -19,6 +20,7 @@ export {
   type SubnetObject,
   type SubnetProtocol,
   type VpcObject,
+  NAMESPACED_KINDS,
   objectRef,
 } from "./types.js";
 export { OVN_ANNOTATION_PREFIX, POD_ANNOTATIONS, loadManifests, manifestFiles, parseManifestText } from "./load.js";
@@ -33,3 +35,45 @@ export { type IpObject, type IpPoolObject, MAX_POOL_ADDRESSES, type PoolRange, p
 export { EXTERNAL_SUBNET, type OvnDnatRuleObject, type OvnEipObject, type OvnFipObject, type OvnSnatRuleObject, type ResolvedEip, type ResolvedExternal, type ResolvedNat, externalRouterPortName, orderGatewayChassis } from "./kinds/nat.js";
 export { subnetPolicies } from "./kinds/gateway.js";
 export { type ExtraKindObject } from "./kinds/types.js";
+export { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
+export { type LabelSelector, type SelectorRequirement, readSelector, selectorMatches, selectorText } from "./kinds/selector.js";
+export {
+  NAMESPACE_NAME_LABEL,
+  NETWORK_POLICY_ANNOTATIONS,
+  NETWORK_POLICY_KEY,
+  NETWORK_POLICY_PRIORITY,
+  type NetworkPolicyObject,
+  type PolicyAcl,
+  type PolicyContext,
+  type PolicyPeer,
+  type PolicyPort,
+  type PolicyRule,
+  type ResolvedNetworkPolicy,
+  checkPortGroupCollisions,
+  cidrContains,
+  networkPolicyPortGroup,
+  networkPolicyRefOf,
+  networkPolicyUnit,
+  npName,
+  podsByLabel,
+  podsByNamespace,
+  readNetworkPolicy,
+  resolveNetworkPolicy,
+} from "./kinds/network-policy.js";
+export {
+  SERVICE_SESSION_TIMEOUT,
+  type ResolvedService,
+  type ServiceObject,
+  type ServicePort,
+  type ServiceProtocol,
+  type VpcLoadBalancers,
+  ensureVpcLoadBalancers,
+  joinHostPort,
+  loadBalancerRef,
+  readService,
+  resolveService,
+  serviceUnit,
+  vpcLoadBalancerNames,
+  vpcLoadBalancers,
+} from "./kinds/service.js";
+export { POD_QOS_PRIORITY, POD_RATE_ANNOTATIONS, type PodQosRule, defaultBurstKbit, podQosRules, readQoSPolicy } from "./kinds/qos.js";

@@ -17,9 +17,11 @@ import { join } from "node:path";
 import jsyaml from "js-yaml";
 import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "yaml";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
+import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
 import { podPoolEntries } from "./kinds/ip.js";
+import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
-import type { GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
+import type { ContainerPort, GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
 
 /** The annotation prefix Kube-OVN reads on pods. */
 export const OVN_ANNOTATION_PREFIX = "ovn.kubernetes.io/";
@@ -30,6 +32,7 @@ export const POD_ANNOTATIONS = {
   macAddress: "ovn.kubernetes.io/mac_address",
   logicalSwitch: "ovn.kubernetes.io/logical_switch",
   ipPool: "ovn.kubernetes.io/ip_pool",
+  ...POD_RATE_ANNOTATIONS,
 } as const;
 
 /** The files `-f PATH` names: the file, or a directory's `.yaml`/`.yml`/`.json` files, sorted. */
@@ -156,19 +159,21 @@ function lineOf(doc: Document, lc: LineCounter, path: readonly string[]): number
   return off === undefined ? 0 : lc.linePos(off).line;
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Json = JsonValue;
 
 /**
  * What a kind's reader (src/model/kinds) gets to read and check one document's fields: each
- * method reports a wrong value as an issue naming the field and returns a neutral value.
+ * method reports a wrong value as an issue naming the field and returns a neutral value. It is a
+ * {@link DocumentAccess}, so a reader may also wrap it in the bounded reads of `Fields`
+ * (src/model/kinds/fields.ts).
  */
-export interface FieldReader {
+export interface FieldReader extends DocumentAccess {
   /** Reports a problem of the field at `path` (empty: the object). */
   issue(path: readonly string[], problem: ManifestProblem): void;
   /** Reports every key of the mapping at `path` not in `allowed` as unsupported. */
   only(path: readonly string[], allowed: readonly string[]): void;
-  /** The raw value at `path`. */
-  get(path: readonly string[]): unknown;
+  /** The raw value at `path` (list indexes as decimal strings). */
+  get(path: readonly string[]): JsonValue | undefined;
   /** A string (missing: `undefined`, or an issue when `required`). */
   str(path: readonly string[], required?: boolean): string | undefined;
   /** A boolean (missing: false). */
@@ -189,10 +194,15 @@ export interface KindReader {
   readonly apiVersion: string;
   /** `kind`. */
   readonly kind: string;
-  /** The `metadata` keys it accepts (besides `name`). */
+  /** The `metadata` keys it accepts (besides `name`; a namespaced kind lists `namespace`). */
   readonly metadata: readonly string[];
-  /** Reads the document (its `spec` and the rest) into an object; issues go through `r`. */
-  read(r: FieldReader, name: string, labels: Readonly<Record<string, string>>, source: Source): ModelObject | undefined;
+  /** Whether its objects live in a namespace (`metadata.namespace`, default `default`), named `NAMESPACE/NAME`. */
+  readonly namespaced?: boolean;
+  /**
+   * Reads the document (its top-level keys, `spec` and the rest) into an object; issues go through
+   * `r`. `namespace` is the object's namespace for a namespaced kind, else undefined.
+   */
+  read(r: FieldReader, name: string, labels: Readonly<Record<string, string>>, source: Source, namespace: string | undefined): ModelObject | undefined;
 }
 
 /** Reads one document into an object, collecting issues. */
@@ -220,13 +230,7 @@ class ObjectReader implements FieldReader {
   }
 
   get(path: readonly string[]): Json | undefined {
-    let v: Json | undefined = this.js;
-    for (const k of path) {
-      if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
-      else if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
-      else v = v[k];
-    }
-    return v;
+    return valueAt(this.js, path);
   }
 
   /** Flags every key of the mapping at `path` not in `allowed`. */
@@ -311,12 +315,13 @@ class ObjectReader implements FieldReader {
     const key = `${apiVersion}/${kind}`;
     const extra = KIND_READERS.find((k) => `${k.apiVersion}/${k.kind}` === key);
     if (extra) {
-      this.object = { kind, name: name ?? "?" };
+      const namespace = extra.namespaced ? (this.str(["metadata", "namespace"]) ?? "default") : undefined;
+      this.object = { kind, name: namespace !== undefined ? `${namespace}/${name ?? "?"}` : (name ?? "?") };
       if (name !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) this.issue(["metadata", "name"], { kind: "bad-value", value: name, reason: "not a DNS-1123 name" });
       this.only(["metadata"], ["name", ...extra.metadata]);
       const labels = this.stringMap(["metadata", "labels"]);
       if (name === undefined) return undefined;
-      return extra.read(this, name, labels, this.source());
+      return extra.read(this, name, labels, this.source(), namespace);
     }
     if (!["kubeovn.io/v1/Vpc", "kubeovn.io/v1/Subnet", "v1/Namespace", "v1/Pod"].includes(key)) {
       this.issue(["kind"], { kind: "unknown-kind", apiVersion, objectKind: kind });
@@ -393,6 +398,31 @@ class ObjectReader implements FieldReader {
     const supported: readonly string[] = Object.values(POD_ANNOTATIONS);
     for (const k of Object.keys(ann)) if (k.startsWith(OVN_ANNOTATION_PREFIX) && !supported.includes(k)) this.issue(["metadata", "annotations", k], { kind: "unsupported-field" });
     const ip = ann[POD_ANNOTATIONS.ipAddress];
+    const f = new Fields(this);
+    const containerPorts: ContainerPort[] = [];
+    (f.list(["spec", "containers"]) ?? []).forEach((_, i) => {
+      const c = ["spec", "containers", String(i)];
+      (f.list([...c, "ports"]) ?? []).forEach((__, j) => {
+        const p = [...c, "ports", String(j)];
+        f.only(p, ["name", "containerPort", "protocol"]);
+        const portName = f.str([...p, "name"]);
+        if (portName !== undefined && (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(portName) || portName.length > 15 || !/[a-z]/.test(portName))) this.issue([...p, "name"], { kind: "bad-value", value: portName, reason: "not a port name (IANA_SVC_NAME)" });
+        const containerPort = f.int([...p, "containerPort"], 1, 65535, true);
+        const protocol = f.oneOf([...p, "protocol"], ["TCP", "UDP", "SCTP"] as const) ?? "TCP";
+        if (containerPort !== undefined) containerPorts.push({ name: portName, containerPort, protocol });
+      });
+    });
+    const rate = (key: string): number | undefined => {
+      const v = ann[key];
+      if (v === undefined) return undefined;
+      if (!/^[0-9]+$/.test(v) || Number(v) < 1 || Number(v) > 4294967) {
+        this.issue(["metadata", "annotations", key], { kind: "bad-value", value: v, reason: "expected a rate in Mbit/s, an integer from 1 to 4294967" });
+        return undefined;
+      }
+      return Number(v);
+    };
+    const ingressRate = rate(POD_RATE_ANNOTATIONS.ingressRate);
+    const egressRate = rate(POD_RATE_ANNOTATIONS.egressRate);
     return {
       kind: "Pod",
       name,
@@ -404,6 +434,10 @@ class ObjectReader implements FieldReader {
       ...(ann[POD_ANNOTATIONS.ipPool] !== undefined ? { ipPool: podPoolEntries(ann[POD_ANNOTATIONS.ipPool]!) } : {}),
       nodeName: this.str(["spec", "nodeName"]),
       source,
+      // Always present (undefined when absent): one object shape for every pod.
+      containerPorts: containerPorts.length ? containerPorts : undefined,
+      ingressRate,
+      egressRate,
     };
   }
 }

@@ -2,7 +2,9 @@
  * The planner: a {@link ResolvedModel} and the current Northbound state (the controller's
  * replica) → the controller's declarative calls (a router per VPC; a switch per subnet with
  * `other_config` subnet/gateway/exclude_ips, joined to its router by a router port and a switch
- * port of type `router`; a switch port per pod with `addresses` and `port_security` "MAC IP"),
+ * port of type `router`; a switch port per pod with `addresses` and `port_security` "MAC IP" and
+ * its rate QoS rows; per NetworkPolicy its port group, address sets and ACLs; per VPC with services
+ * six load balancers on its switches, and per service its VIPs — see `src/model/kinds`),
  * in chunks of bounded size, each sent as one reconcile (nothing sent when nothing differs), and
  * with `prune` the deletion of owned rows the model no longer has. Every step of the plans is
  * attributed to the object it was made for, so the caller can print `subnet/x created`.
@@ -11,11 +13,14 @@
  */
 import { type NbController, type NbPlan, type Plan, type PlanStep, onlyKeys } from "../ovn/controller/index.js";
 import type { Row } from "../ovsdb/schema/datum.js";
-import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
+import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, KUBE_OVN_IDENTITY, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
 import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
 import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
+import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
+import { podQosRules } from "./kinds/qos.js";
+import { ensureVpcLoadBalancers, loadBalancerRef, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
 import { localnetPortName } from "./kinds/underlay.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
@@ -132,7 +137,7 @@ export function privateSubnetAcls(s: ResolvedSubnet, nodeSwitchCidr: string, wit
   return out;
 }
 
-function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedModel): Unit {
+function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedModel, loadBalancers: readonly string[]): Unit {
   const ls = s.object.name;
   const lr = s.vpc;
   const lrp = routerPortName(lr, ls);
@@ -144,7 +149,9 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
     weight: 10 + 2 * acls(false).length,
     primary: ["Logical_Switch", ls],
     build: (p) => {
+      const lbs = loadBalancers.map((n) => loadBalancerRef(p, n)).filter((r): r is string => r !== undefined);
       p.ensureSwitch(ls, {
+        load_balancer: lbs as never, // plan references (UUIDs or uuid-names of this plan)
         other_config: onlyKeys({
           subnet: v4 >= 0 ? s.cidrs[v4] : undefined,
           gateway: v4 >= 0 ? s.gateways[v4] : undefined,
@@ -174,11 +181,12 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   };
 }
 
-function podUnit(x: ResolvedPod): Unit {
+function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
   const entry = [x.mac, ...x.ips].join(" ");
+  const qos = podQosRules(x);
   return {
     ref: objectRef(x.object),
-    weight: 4,
+    weight: 4 + 3 * qos.length,
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
       p.ensureSwitchPort(x.subnet, x.port, {
@@ -187,27 +195,46 @@ function podUnit(x: ResolvedPod): Unit {
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
         external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet },
       });
+      // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
+      if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos);
     },
   };
 }
 
-/** The units of the model, in dependency order (routers, switches, ports). */
-function unitsOf(model: ResolvedModel): Unit[] {
+/** The VPCs with services: they get Kube-OVN's six load balancers, attached to each of their switches. */
+function lbVpcs(model: ResolvedModel): Set<string> {
+  return new Set((model.services ?? []).map((s) => s.vpc));
+}
+
+/** The units of the model, in dependency order (routers and their load balancers, switches, ports, policies, services). */
+function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>): Unit[] {
+  const withLb = lbVpcs(model);
+  const nodeSwitchCidr = model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR;
   return [
-    ...model.vpcs.map((name): Unit => ({ ref: `vpc/${name}`, weight: 3, primary: ["Logical_Router", name], build: (p) => {
-      p.ensureRouter(name);
-      dropExternal(p, name, model.nat);
-    } })),
-    ...model.subnets.map((s) => subnetUnit(s, model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR, model)),
+    ...model.vpcs.map(
+      (name): Unit => ({
+        ref: `vpc/${name}`,
+        weight: withLb.has(name) ? 15 : 3,
+        primary: ["Logical_Router", name],
+        build: (p) => {
+          p.ensureRouter(name);
+          if (withLb.has(name)) ensureVpcLoadBalancers(p, name);
+          dropExternal(p, name, model.nat);
+        },
+      }),
+    ),
+    ...model.subnets.map((s) => subnetUnit(s, nodeSwitchCidr, model, withLb.has(s.vpc) ? vpcLoadBalancerNames(s.vpc) : [])),
     ...externalUnits(model.nat),
-    ...model.pods.map(podUnit),
+    ...model.pods.map((x) => podUnit(x, qosParents)),
     ...nodeUnits(model),
     ...natUnits(model.nat),
+    ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),
+    ...(model.services ?? []).map(serviceUnit),
   ];
 }
 
 /** The tables `--prune` deletes from, children before parents. */
-const PRUNE_TABLES = ["NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"];
+const PRUNE_TABLES = ["QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"];
 
 /** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name, and the rows of the kinds of src/model/kinds whose objects are gone. */
 function pruneTargets(ctl: NbController, model: ResolvedModel): PruneTarget[] {
@@ -238,6 +265,33 @@ function pruneTargets(ctl: NbController, model: ResolvedModel): PruneTarget[] {
     out.push({ table: "Logical_Router_Port", row, ref: `subnet/${lr && name.startsWith(`${lr}-`) ? name.slice(lr.length + 1) : name}` });
   }
   for (const row of ctl.db.owned("Logical_Switch")) if (!lss.has(row["name"] as string)) out.push({ table: "Logical_Switch", row, ref: `subnet/${row["name"] as string}` });
+  // QoS rows of pods no longer in the files (a port is NAME.NAMESPACE; a namespace has no dot).
+  for (const row of ctl.db.owned("QoS")) {
+    const port = ext(row).get(KUBE_OVN_IDENTITY.ownerKey);
+    if (port === undefined || lsps.has(port)) continue;
+    const dot = port.lastIndexOf(".");
+    out.push({ table: "QoS", row, ref: dot > 0 ? `pod/${port.slice(dot + 1)}/${port.slice(0, dot)}` : `pod/${port}` });
+  }
+  // NetworkPolicies' port groups (their ACLs go with them) and address sets; the load balancers of VPCs without services.
+  const pgs = new Set((model.networkPolicies ?? []).map((np) => np.portGroup));
+  const ass = new Set((model.networkPolicies ?? []).flatMap((np) => [...np.addressSets.keys()]));
+  for (const row of ctl.db.owned("Port_Group")) {
+    // A node's port groups carry `np` too (np=node/NAME, np=SUBNET/NODE) and a `node` key: nodePruneTargets' rows.
+    const np = ext(row).get("np");
+    if (np !== undefined && !ext(row).has("node") && !pgs.has(row["name"] as string)) out.push({ table: "Port_Group", row, ref: networkPolicyRefOf(np) });
+  }
+  for (const row of ctl.db.owned("Address_Set")) {
+    const np = ext(row).get("np");
+    if (np !== undefined && !ext(row).has("node") && !ass.has(row["name"] as string)) out.push({ table: "Address_Set", row, ref: networkPolicyRefOf(np) });
+  }
+  const lbs = new Set([...lbVpcs(model)].flatMap(vpcLoadBalancerNames));
+  const known = new Set([...model.vpcs, ...ctl.db.owned("Logical_Router").map((r) => r["name"] as string)].flatMap(vpcLoadBalancerNames));
+  for (const row of ctl.db.owned("Load_Balancer")) {
+    const name = row["name"] as string;
+    if (lbs.has(name) || !known.has(name)) continue;
+    const vpc = [...model.vpcs, ...ctl.db.owned("Logical_Router").map((r) => r["name"] as string)].find((v) => vpcLoadBalancerNames(v).includes(name))!;
+    out.push({ table: "Load_Balancer", row, ref: `vpc/${vpc}` });
+  }
   for (const row of ctl.db.owned("Logical_Router")) if (!lrs.has(row["name"] as string)) out.push({ table: "Logical_Router", row, ref: `vpc/${row["name"] as string}` });
   const seen = new Set<string>();
   return out.filter((t) => !seen.has(t.row["_uuid"] as string) && seen.add(t.row["_uuid"] as string));
@@ -249,7 +303,7 @@ function isLinkOnly(s: PlanStep): boolean {
 }
 
 /** Parent columns that only list children made by their own steps. */
-const LINK_COLUMNS = new Set(["ports", "policies", "nat", "static_routes"]);
+const LINK_COLUMNS = new Set(["ports", "policies", "nat", "static_routes", "qos_rules"]);
 
 /**
  * Brings the Northbound database to `model` through `ctl`: sends one reconcile per chunk of at
@@ -259,7 +313,20 @@ const LINK_COLUMNS = new Set(["ports", "policies", "nat", "static_routes"]);
 export async function applyModel(ctl: NbController, model: ResolvedModel, options: ApplyModelOptions = {}): Promise<ApplyModelResult> {
   const max = options.maxOperations ?? 2000;
   if (!(max >= 20)) throw new RangeError(`maxOperations must be at least 20, got ${max}`);
-  const units = unitsOf(model);
+  // The pods whose ports own QoS rows in the database (their rules are set exactly, even to none).
+  const qosParents = new Set<string>();
+  for (const r of ctl.db.owned("QoS")) {
+    const parent = (r["external_ids"] as ReadonlyMap<string, string>).get(KUBE_OVN_IDENTITY.ownerKey);
+    if (parent !== undefined) qosParents.add(parent);
+  }
+  const units = unitsOf(model, qosParents);
+  // Objects whose action, or some of whose steps, are worked out from the replica before anything is sent.
+  const outcomes = new Map<string, ObjectAction>();
+  const attributed: [ref: string, owns: (s: PlanStep) => boolean][] = [];
+  for (const u of units) {
+    if (u.outcome) outcomes.set(u.ref, u.outcome(ctl));
+    if (u.attribution) attributed.push([u.ref, u.attribution(ctl)]);
+  }
   const stepsOf = new Map<string, PlanStep[]>();
   const deleted = new Map<string, PlanStep[]>();
   const plans: Plan[] = [];
@@ -278,7 +345,9 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     plan.steps.forEach((s, i) => {
       if (isLinkOnly(s)) return;
       const unitRef = refAt[i];
-      if (s.kind === "delete" && unitRef === undefined) {
+      // Outside any unit (the prune chunks): deletions, and a load balancer's stale VIPs removed (reported on its VPC).
+      const vipsOnly = s.table === "Load_Balancer" && s.kind === "update" && s.columns.every((c) => c === "vips");
+      if (unitRef === undefined && (s.kind === "delete" || vipsOnly)) {
         const ref = targetRefs.get(s.uuid) ?? `${s.table}/${s.key}`;
         const list = deleted.get(ref) ?? [];
         list.push(s);
@@ -286,9 +355,13 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
         return;
       }
       if (unitRef === undefined) return;
-      const list = stepsOf.get(unitRef) ?? [];
-      list.push(s);
-      stepsOf.set(unitRef, list);
+      // A step made by one unit may be another's too (a load balancer a VPC creates with a service's VIPs).
+      const refs = [unitRef, ...attributed.filter(([r, owns]) => r !== unitRef && owns(s)).map(([r]) => r)];
+      for (const r of refs) {
+        const list = stepsOf.get(r) ?? [];
+        list.push(s);
+        stepsOf.set(r, list);
+      }
     });
   };
 
@@ -320,6 +393,25 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     weight += u.weight;
   }
   flush();
+  if (options.prune) {
+    // VIPs of services no longer in the files, on the load balancers that stay (reported on their VPC).
+    const want = new Map<string, Map<string, string>>();
+    for (const svc of model.services ?? []) for (const v of svc.vips) want.set(v.lb, (want.get(v.lb) ?? new Map<string, string>()).set(v.vip, v.backends));
+    for (const vpc of lbVpcs(model))
+      for (const lb of vpcLoadBalancerNames(vpc)) {
+        const row = ctl.db.byName("Load_Balancer", lb);
+        const vips = row?.["vips"] as ReadonlyMap<string, string> | undefined;
+        const stale = [...(vips?.keys() ?? [])].filter((k) => !want.get(lb)?.has(k));
+        if (!row || !ctl.db.owns(row) || stale.length === 0) continue;
+        const uuid = row["_uuid"] as string;
+        targetRefs.set(uuid, `vpc/${vpc}`);
+        chunks.push({
+          label: "prune",
+          size: 0,
+          build: (p) => void p.ensureLoadBalancer(lb, { vips: onlyKeys(Object.fromEntries(stale.map((k) => [k, undefined]))) }),
+        });
+      }
+  }
   for (let i = 0; i < targets.length; i += Math.floor(max / 4)) {
     const batch = targets.slice(i, i + Math.floor(max / 4));
     const uuids = new Set(batch.map((t) => t.row["_uuid"] as string));
@@ -361,12 +453,13 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   const firstOf = new Map<string, Unit>();
   for (const u of units) if (!firstOf.has(u.ref)) firstOf.set(u.ref, u); // a VPC's external connection is a second unit of the VPC
   for (const u of firstOf.values()) {
-    const steps = stepsOf.get(u.ref) ?? [];
+    const fromSteps = stepsOf.get(u.ref) ?? [];
     const created =
       u.primary[1] === ""
-        ? steps.length > 0 && steps.every((s) => s.kind === "create" || (s.kind === "update" && u.primary[0] === "NAT"))
-        : steps.some((s) => s.kind === "create" && s.table === u.primary[0] && s.key === u.primary[1]);
-    const action: ObjectAction = created ? "created" : steps.length ? "configured" : "unchanged";
+        ? fromSteps.length > 0 && fromSteps.every((s) => s.kind === "create" || (s.kind === "update" && u.primary[0] === "NAT"))
+        : fromSteps.some((s) => s.kind === "create" && s.table === u.primary[0] && s.key === u.primary[1]);
+    const action: ObjectAction = outcomes.get(u.ref) ?? (created ? "created" : fromSteps.length ? "configured" : "unchanged");
+    const steps = action === "unchanged" ? [] : fromSteps;
     counts[action]++;
     objects.push({ ref: u.ref, action, steps });
   }

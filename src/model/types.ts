@@ -1,7 +1,8 @@
 /**
  * The typed Kube-OVN network model: the `Vpc` and `Subnet` custom resources of Kube-OVN
  * (`kubeovn.io/v1`, pkg/apis/kubeovn/v1) and the core `Namespace` and `Pod` objects, reduced to
- * the fields that map to OVN Northbound rows. Every object remembers where it was read from.
+ * the fields that map to OVN Northbound rows (`NetworkPolicy` and `Service` are typed in
+ * `src/model/kinds`). Every object remembers where it was read from.
  *
  * @module
  */
@@ -108,8 +109,24 @@ export interface PodObject {
   readonly ipPool?: readonly string[];
   /** `spec.nodeName`: the chassis the port is requested on (`options:requested-chassis`). */
   readonly nodeName: string | undefined;
+  /** `spec.containers[].ports`: for named ports of NetworkPolicies and Service target ports. */
+  readonly containerPorts?: readonly ContainerPort[];
+  /** Annotation `ovn.kubernetes.io/ingress_rate`: the pod's ingress limit in Mbit/s. */
+  readonly ingressRate?: number;
+  /** Annotation `ovn.kubernetes.io/egress_rate`: the pod's egress limit in Mbit/s. */
+  readonly egressRate?: number;
   /** Where it was read. */
   readonly source: Source;
+}
+
+/** A container port of a pod (`spec.containers[].ports[]`). */
+export interface ContainerPort {
+  /** `name`, when given. */
+  readonly name: string | undefined;
+  /** `containerPort`. */
+  readonly containerPort: number;
+  /** `protocol` (default TCP). */
+  readonly protocol: "TCP" | "UDP" | "SCTP";
 }
 
 /** One object of the model. */
@@ -127,5 +144,8 @@ export interface Manifest {
 /** The name the CLI prints for an object, as kubectl does: `subnet/ovn-default`, `pod/default/web-0`. */
 export function objectRef(o: { readonly kind: ModelKind; readonly name: string; readonly namespace?: string }): string {
   const kind = o.kind.toLowerCase();
-  return o.kind === "Pod" ? `${kind}/${o.namespace ?? "default"}/${o.name}` : `${kind}/${o.name}`;
+  return NAMESPACED_KINDS.has(o.kind) ? `${kind}/${o.namespace ?? "default"}/${o.name}` : `${kind}/${o.name}`;
 }
+
+/** The kinds whose objects live in a namespace (named `NAMESPACE/NAME`). */
+export const NAMESPACED_KINDS: ReadonlySet<ModelKind> = new Set<ModelKind>(["Pod", "NetworkPolicy", "Service"]);

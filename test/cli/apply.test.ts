@@ -33,6 +33,9 @@ describe("ovn-ts apply/diff usage", () => {
     expect(r.err).toContain("ovn-ts apply: unknown option '--prnue'");
     expect((await cli("diff", "-f", FIXTURES, "--dry-run")).code).toBe(2);
     expect((await cli("apply", "-f")).code).toBe(2);
+    expect(await cli("apply", "-f", FIXTURES, "--watch", "--dry-run")).toEqual({ code: 2, out: "", err: "ovn-ts apply: --watch and --dry-run cannot be combined\n" });
+    expect(await cli("apply", "-f", FIXTURES, "--watch", "--sb=unix:/nonexistent")).toEqual({ code: 2, out: "", err: "ovn-ts apply: --watch and --sb cannot be combined (a watch keeps the Northbound database only)\n" });
+    expect((await cli("diff", "-f", FIXTURES, "--watch")).code).toBe(2);
   });
 
   it("a database that cannot be reached: apply exits 1, diff exits 2, each naming it", async () => {
@@ -108,7 +111,7 @@ describe.each(BACKENDS)("ovn-ts apply on %s", (kind) => {
     const db = `--db=${backend.unix}`;
     const cases: [string, RegExp][] = [
       ["apiVersion: v1\nkind: Pod\nmetadata: { name: [x\n", /b-extra\.yaml:\d+ \(document 1\): invalid YAML/],
-      ["apiVersion: v1\nkind: Service\nmetadata: { name: s }\n", /b-extra\.yaml:2 \(document 1\): kind: unknown kind v1\/Service/],
+      ["apiVersion: v1\nkind: ConfigMap\nmetadata: { name: s }\n", /b-extra\.yaml:2 \(document 1\): kind: unknown kind v1\/ConfigMap/],
       ["apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  hostNetwork: true\n", /b-extra\.yaml:5 \(document 1\): pod\/default\/p: spec\.hostNetwork: field not supported by this model/],
       ["apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: s2 }\nspec: { cidrBlock: 10.16.1.0/24 }\n", /b-extra\.yaml:1 \(document 1\): subnet\/s2: spec\.cidrBlock: 10\.16\.1\.0\/24 overlaps 10\.16\.0\.0\/16 of subnet ovn-default in the same VPC/],
       ["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: { ovn.kubernetes.io/ip_address: 10.17.0.5 }\n", /pod\/default\/p: metadata\.annotations\.ovn\.kubernetes\.io\/ip_address: IP 10\.17\.0\.5 is outside subnet ovn-default \(10\.16\.0\.0\/16\)/],

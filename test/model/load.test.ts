@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InvalidManifestError, type ManifestIssue, loadManifests, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { InvalidManifestError, type ManifestIssue, formatIssue, loadManifests, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { KIND_READERS } from "../../src/model/kinds/readers.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 
@@ -58,9 +59,19 @@ describe("loading manifests", () => {
   });
 
   it("reports an unknown kind", () => {
-    expect(issuesOf("apiVersion: v1\nkind: Service\nmetadata: { name: s }\n")).toEqual([
-      { source: { file: "m.yaml", document: 0, line: 2 }, field: "kind", problem: { kind: "unknown-kind", apiVersion: "v1", objectKind: "Service" } },
+    expect(issuesOf("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: s }\n")).toEqual([
+      { source: { file: "m.yaml", document: 0, line: 2 }, field: "kind", problem: { kind: "unknown-kind", apiVersion: "v1", objectKind: "ConfigMap" } },
     ]);
+  });
+
+  it("the unknown-kind message lists every kind the loader reads (QoSPolicy, refused, aside)", () => {
+    const [issue] = issuesOf("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: s }\n");
+    const message = formatIssue(issue!);
+    const kinds = [...KIND_READERS.map((k) => [k.apiVersion, k.kind] as const).filter(([, k]) => k !== "QoSPolicy"), ["kubeovn.io/v1", "Vpc"], ["kubeovn.io/v1", "Subnet"], ["v1", "Namespace"], ["v1", "Pod"]] as const;
+    expect(kinds.length).toBe(15);
+    // "(supported: GROUP KINDS; GROUP KINDS; ...)": each kind under its API version.
+    const groups = new Map(/\(supported: (.*)\)$/.exec(message)![1]!.split("; ").map((g) => [g.slice(0, g.indexOf(" ")), g.slice(g.indexOf(" ") + 1)] as const));
+    for (const [apiVersion, kind] of kinds) expect(groups.get(apiVersion)).toMatch(new RegExp(`\\b${kind}\\b`));
   });
 
   it("reports every unsupported field, naming object, field and line", () => {

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { MissingReferenceError, type NbPlan, type PlanStep } from "../../ovn/controller/index.js";
+import { MissingReferenceError, type NbController, type NbPlan, type PlanStep } from "../../ovn/controller/index.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
+import type { ObjectAction } from "../planner.js";
 
 /** A unit of work: one object's calls, its estimated operation count and its primary row (`["", ""]`: none). */
 export interface ModelUnit {
@@ -16,8 +17,18 @@ export interface ModelUnit {
   readonly weight: number;
   /** The row whose creation makes the object `created`. */
   readonly primary: readonly [table: string, name: string];
-  /** Adds the object's calls to a plan. */
+  /** Adds the object's calls to a plan (the steps it makes are the object's). */
   readonly build: (p: NbPlan) => void;
+  /**
+   * The object's action, from the replica before anything is sent (for objects sharing rows with
+   * others, e.g. a service's VIPs on its VPC's load balancers); by default, from its steps.
+   */
+  readonly outcome?: (ctl: NbController) => ObjectAction;
+  /**
+   * Which steps other units make are this object's too (read from the replica before anything is
+   * sent), e.g. a load balancer its VPC creates with the service's VIPs.
+   */
+  readonly attribution?: (ctl: NbController) => (s: PlanStep) => boolean;
 }
 
 /** A row `--prune` deletes, with the object it is reported under. */

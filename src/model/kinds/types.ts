@@ -5,8 +5,21 @@
  */
 import type { IpObject, IpPoolObject } from "./ip.js";
 import type { OvnDnatRuleObject, OvnEipObject, OvnFipObject, OvnSnatRuleObject } from "./nat.js";
+import type { NetworkPolicyObject } from "./network-policy.js";
 import type { NodeObject } from "./node.js";
+import type { ServiceObject } from "./service.js";
 import type { ProviderNetworkObject, VlanObject } from "./underlay.js";
 
 /** An object of a kind read by src/model/kinds. */
-export type ExtraKindObject = NodeObject | VlanObject | ProviderNetworkObject | IpObject | IpPoolObject | OvnEipObject | OvnFipObject | OvnSnatRuleObject | OvnDnatRuleObject;
+export type ExtraKindObject =
+  | NodeObject
+  | VlanObject
+  | ProviderNetworkObject
+  | IpObject
+  | IpPoolObject
+  | OvnEipObject
+  | OvnFipObject
+  | OvnSnatRuleObject
+  | OvnDnatRuleObject
+  | NetworkPolicyObject
+  | ServiceObject;
