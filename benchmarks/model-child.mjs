@@ -16,14 +16,27 @@ const t1 = performance.now();
 const client = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
 let transactions = 0;
 let operations = 0;
+const failed = [];
 const sent = [];
 const orig = client.transact.bind(client);
 client.transact = async (db, ops, o) => {
   transactions++;
   operations += ops.length;
   const result = await orig(db, ops, o);
+  const bad = result.results.findIndex((r) => r && typeof r === "object" && "error" in r);
+  if (bad >= 0) {
+    // the server refused it (a guard saw another state): the controller plans again; not part of the floor
+    failed.push({ op: ops[bad], result: result.results[bad] });
+    return result;
+  }
   if (capture) {
-    sent.push(ops.map((op, i) => (op.op === "insert" && result.results[i]?.uuid ? { ...op, uuid: result.results[i].uuid[1] } : op)));
+    // inserts keep the UUIDs the server chose; `_version` guards name versions of this run only, so
+    // the floor (a replay on a fresh server) leaves them out
+    sent.push(
+      ops
+        .map((op, i) => (op.op === "insert" && result.results[i]?.uuid ? { ...op, uuid: result.results[i].uuid[1] } : op))
+        .filter((op) => !(op.op === "wait" && op.columns?.includes("_version"))),
+    );
   }
   return result;
 };
@@ -45,6 +58,7 @@ process.stdout.write(
     totalMs: t4 - t0,
     transactions,
     operations,
+    failed,
     created: r.counts.created,
     unchanged: r.counts.unchanged,
     maxRssMb: process.resourceUsage().maxRSS / 1024,

@@ -2,8 +2,9 @@
  * Kube-OVN model benchmark (issue 15): `ovn-ts apply` of a 200-node manifest (20 subnets, one
  * namespace each, pods spread over 200 nodes) to a real `ovsdb-server`, side by side in one run with:
  * - **the floor**: exactly the transactions the apply sent (captured, each insert given the UUID the
- *   server chose so later batches' references hold), pre-serialised and sent raw over a bare socket,
- *   one at a time, to a fresh server;
+ *   server chose so later batches' references hold, without the `_version` guards, which name
+ *   versions of that run only), pre-serialised and sent raw over a bare socket, one at a time, to a
+ *   fresh server;
  * - **ovsdbapp**: the same rows (read back from the database the apply built) created through
  *   ovsdbapp's OVN Northbound helpers, in the same number of pods per transaction;
  * - **ovn-nbctl in daemon mode**: the same rows created by `ovn-nbctl` commands sent to an
@@ -122,10 +123,12 @@ interface ChildResult {
   readonly created: number;
   readonly unchanged: number;
   readonly maxRssMb: number;
+  /** Transactions the server refused (a guard saw another state) and the controller planned again. */
+  readonly failed: readonly { op: unknown; result: unknown }[];
 }
 
 const phases = (r: ChildResult) =>
-  `YAML load ${r.loadMs.toFixed(0)} ms, replica ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms`;
+  `${r.failed.length ? `${r.failed.length} transactions refused and planned again (first: ${JSON.stringify(r.failed[0]!.result)}); ` : ""}YAML load ${r.loadMs.toFixed(0)} ms, replica ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms`;
 
 function applyInChild(remote: string, manifest: string, capture?: string): ChildResult {
   const out = execFileSync("node", [join(HERE, "model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
@@ -153,13 +156,15 @@ async function replayRaw(socketPath: string, transactions: readonly unknown[][])
     waiting?.(reply);
   });
   const t0 = performance.now();
-  for (const text of texts) {
+  for (const [i, text] of texts.entries()) {
     const reply = await new Promise<{ result?: unknown[]; error?: unknown }>((resolve) => {
       waiting = resolve;
       sock.write(text);
     });
-    const bad = reply.error ?? reply.result?.find((r) => r !== null && typeof r === "object" && "error" in r);
-    if (bad) throw new Error(`floor replay failed: ${JSON.stringify(bad)}`);
+    const at = reply.result?.findIndex((r) => r !== null && typeof r === "object" && "error" in r) ?? -1;
+    if (reply.error || at >= 0) {
+      throw new Error(`floor replay failed at transaction ${i}: ${JSON.stringify(reply.error ?? reply.result![at])} on ${JSON.stringify(transactions[i]![at]).slice(0, 400)}`);
+    }
   }
   const ms = performance.now() - t0;
   sock.destroy();
