@@ -9,6 +9,8 @@ import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
 import { type Action, type Instruction, decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
 import { type MatchField, decodeMatch, decodeOxm, encodeMatch, encodeOxm } from "./oxm.js";
 import { MultipartType, OfpType, OfpVersion } from "./constants.js";
+import type { VersionedMessage } from "./versions/types.js";
+import { decodeOtherVersion } from "./versions/decode.js";
 
 /** Size of `ofp_header`. */
 export const OFP_HEADER_LEN = 8;
@@ -44,6 +46,10 @@ export interface FlowStats {
   readonly byteCount: bigint;
   readonly match: readonly MatchField[];
   readonly instructions: readonly Instruction[];
+  /** OpenFlow 1.4+ importance (0 when absent). */
+  readonly importance?: number | undefined;
+  /** OpenFlow 1.5 OXS idle time in seconds (printed as `idle_age`); absent before 1.5. */
+  readonly idleAge?: number | undefined;
 }
 
 /** Flow-stats / aggregate request body (OpenFlow 1.3.5 §7.3.5.2). */
@@ -88,6 +94,16 @@ export interface Bucket {
   readonly watchPort: number;
   readonly watchGroup: number;
   readonly actions: readonly Action[];
+  /** OpenFlow 1.5 bucket id. */
+  readonly bucketId?: number | undefined;
+}
+
+/** OpenFlow 1.5 group properties (Open vSwitch's selection method experimenter property). */
+export interface GroupProps {
+  readonly selectionMethod?: string | undefined;
+  readonly selectionMethodParam?: bigint | undefined;
+  /** Hash fields (OXM, masks allowed). */
+  readonly fields?: readonly MatchField[] | undefined;
 }
 
 /** A meter band (OpenFlow 1.3.5 §7.3.4.4). type 1 = drop, 2 = dscp_remark. */
@@ -142,9 +158,9 @@ export type MultipartRequestBody =
   | { readonly kind: "aggregate"; readonly request: FlowStatsRequest }
   | { readonly kind: "table" }
   | { readonly kind: "port_stats"; readonly portNo: number }
-  | { readonly kind: "port_desc" }
+  | { readonly kind: "port_desc"; /** OpenFlow 1.5: one port (default any). */ readonly portNo?: number | undefined }
   | { readonly kind: "group"; readonly groupId: number }
-  | { readonly kind: "group_desc" }
+  | { readonly kind: "group_desc"; /** OpenFlow 1.5: one group (default all). */ readonly groupId?: number | undefined }
   | { readonly kind: "meter"; readonly meterId: number }
   | { readonly kind: "meter_config"; readonly meterId: number }
   | { readonly kind: "table_features"; readonly tables: readonly TableFeatures[] }
@@ -158,7 +174,7 @@ export type MultipartReplyBody =
   | { readonly kind: "table"; readonly tables: readonly TableStats[] }
   | { readonly kind: "port_stats"; readonly ports: readonly PortStats[] }
   | { readonly kind: "port_desc"; readonly ports: readonly PortDesc[] }
-  | { readonly kind: "group_desc"; readonly groups: readonly { groupType: number; groupId: number; buckets: readonly Bucket[] }[] }
+  | { readonly kind: "group_desc"; readonly groups: readonly ({ groupType: number; groupId: number; buckets: readonly Bucket[] } & GroupProps)[] }
   | { readonly kind: "meter_config"; readonly meters: readonly { flags: number; meterId: number; bands: readonly MeterBand[] }[] }
   | { readonly kind: "group"; readonly groups: readonly GroupStats[] }
   | { readonly kind: "meter"; readonly meters: readonly MeterStats[] }
@@ -194,6 +210,8 @@ export type OfMessage =
       readonly nTables: number;
       readonly auxiliaryId: number;
       readonly capabilities: number;
+      /** OpenFlow 1.0–1.2: the switch's ports. */
+      readonly ports?: readonly PortDesc[] | undefined;
     })
   | (MessageHeader & { readonly type: "get_config_request" })
   | (MessageHeader & { readonly type: "get_config_reply"; readonly flags: number; readonly missSendLen: number })
@@ -227,11 +245,22 @@ export type OfMessage =
       readonly type: "packet_out";
       readonly bufferId: number;
       readonly inPort: number;
+      /** OpenFlow 1.5: the pipeline fields of the packet (in_port among them). */
+      readonly match?: readonly MatchField[] | undefined;
       readonly actions: readonly Action[];
       readonly data: Uint8Array;
     })
   | (MessageHeader & FlowMod & { readonly type: "flow_mod" })
-  | (MessageHeader & { readonly type: "group_mod"; readonly command: number; readonly groupType: number; readonly groupId: number; readonly buckets: readonly Bucket[] })
+  | (MessageHeader &
+      GroupProps & {
+        readonly type: "group_mod";
+        readonly command: number;
+        readonly groupType: number;
+        readonly groupId: number;
+        readonly buckets: readonly Bucket[];
+        /** OpenFlow 1.5 command bucket id (insert/remove bucket). */
+        readonly commandBucketId?: number | undefined;
+      })
   | (MessageHeader & {
       readonly type: "port_mod";
       readonly portNo: number;
@@ -240,7 +269,7 @@ export type OfMessage =
       readonly mask: number;
       readonly advertise: number;
     })
-  | (MessageHeader & { readonly type: "table_mod"; readonly tableId: number; readonly config: number })
+  | (MessageHeader & { readonly type: "table_mod"; readonly tableId: number; readonly config: number; /** OpenFlow 1.4+ table_mod properties (raw). */ readonly properties?: Uint8Array | undefined })
   | (MessageHeader & { readonly type: "multipart_request"; readonly flags: number; readonly body: MultipartRequestBody })
   | (MessageHeader & { readonly type: "multipart_reply"; readonly flags: number; readonly body: MultipartReplyBody })
   | (MessageHeader & { readonly type: "barrier_request" })
@@ -265,7 +294,8 @@ export type OfMessage =
   | (MessageHeader & { readonly type: "nx_tlv_table_mod"; readonly command: number; readonly mappings: readonly TlvMapping[] })
   | (MessageHeader & { readonly type: "nx_tlv_table_request" })
   | (MessageHeader & { readonly type: "nx_tlv_table_reply"; readonly maxOptionSpace: number; readonly maxFields: number; readonly mappings: readonly TlvMapping[] })
-  | (MessageHeader & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array });
+  | (MessageHeader & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array })
+  | VersionedMessage;
 
 /** Nicira message subtypes (NXT_*) carried in OFPT_EXPERIMENTER with vendor 0x00002320. */
 export const NxMessageSubtype = { SET_PACKET_IN_FORMAT: 16, TLV_TABLE_MOD: 24, TLV_TABLE_REQUEST: 25, TLV_TABLE_REPLY: 26, RESUME: 28, PACKET_IN2: 30 } as const;
@@ -451,7 +481,8 @@ export function negotiateVersion(ours: readonly number[], theirs: readonly numbe
   return common.length ? Math.max(...common) : undefined;
 }
 
-function readPort(r: Reader): PortDesc {
+/** Reads an OpenFlow 1.1–1.3 `ofp_port` (64 bytes). */
+export function readPort(r: Reader): PortDesc {
   const portNo = r.u32();
   r.skip(4);
   const hwAddr = r.bytesView(6);
@@ -472,12 +503,14 @@ function readPort(r: Reader): PortDesc {
   };
 }
 
-function writePort(w: Writer, p: PortDesc): void {
+/** Writes an OpenFlow 1.1–1.3 `ofp_port` (64 bytes). */
+export function writePort(w: Writer, p: PortDesc): void {
   w.u32(p.portNo).zeros(4).bytes(p.hwAddr).zeros(2).str(p.name, 16);
   w.u32(p.config).u32(p.state).u32(p.curr).u32(p.advertised).u32(p.supported).u32(p.peer).u32(p.currSpeed).u32(p.maxSpeed);
 }
 
-function readFlowStatsRequest(r: Reader): FlowStatsRequest {
+/** Reads an OpenFlow 1.2–1.5 flow/aggregate stats request body (OXM match). */
+export function readFlowStatsRequest(r: Reader): FlowStatsRequest {
   const tableId = r.u8();
   r.skip(3);
   const outPort = r.u32();
@@ -489,7 +522,8 @@ function readFlowStatsRequest(r: Reader): FlowStatsRequest {
   return { tableId, outPort, outGroup, cookie, cookieMask, match };
 }
 
-function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
+/** Writes an OpenFlow 1.2–1.5 flow/aggregate stats request body (OXM match). */
+export function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
   w.u8(q.tableId).zeros(3).u32(q.outPort).u32(q.outGroup).zeros(4).u64(q.cookie).u64(q.cookieMask);
   encodeMatch(w, q.match);
 }
@@ -499,7 +533,7 @@ function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
  * §7.3.5, §7.3.4.2): yields a reader over each whole entry, whose 16-bit length sits `lengthAt`
  * bytes into it and must satisfy `valid`; otherwise a {@link DecodeError} at the length field.
  */
-function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolean, lengthAt = 0): Generator<Reader> {
+export function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolean, lengthAt = 0): Generator<Reader> {
   while (r.remaining > 0) {
     const start = r.pos;
     r.skip(lengthAt);
@@ -510,7 +544,8 @@ function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolea
   }
 }
 
-function readBuckets(r: Reader): Bucket[] {
+/** Reads OpenFlow 1.1–1.4 group buckets to the end of the reader. */
+export function readBuckets(r: Reader): Bucket[] {
   const out: Bucket[] = [];
   for (const b of lengthPrefixed(r, "bucket", (len) => len >= 16 && len % 8 === 0)) {
     b.skip(2);
@@ -523,7 +558,8 @@ function readBuckets(r: Reader): Bucket[] {
   return out;
 }
 
-function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
+/** Writes OpenFlow 1.1–1.4 group buckets. */
+export function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
   for (const b of buckets) {
     const start = w.pos;
     const lenAt = w.reserve16();
@@ -780,10 +816,18 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   // HELLO, ERROR and ECHO have the same layout in every version; FLOW_MOD is decoded for OpenFlow
   // 1.3 to 1.5 (1.4 puts `importance` in 1.3's padding); everything else is decoded with the
   // OpenFlow 1.3 layouts only, and kept raw (type "unknown") for other versions.
-  const flowMod14 = h.msgType === OfpType.FLOW_MOD && (v === OfpVersion.OF14 || v === OfpVersion.OF15);
-  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY && !flowMod14) {
+  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY) {
+    // OpenFlow 1.1, 1.2, 1.4 and 1.5: versions/decode.ts, which uses the 1.3 layouts where they are shared
+    if (v >= OfpVersion.OF11 && v <= OfpVersion.OF15) return decodeOtherVersion(v, h.msgType, xid, r, (rr) => decodeBody13(h, rr));
     return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
   }
+  return decodeBody13(h, r);
+}
+
+/** Decodes a body with the OpenFlow 1.3 layouts (`r` positioned after the header). */
+function decodeBody13(h: OfHeader, r: Reader): OfMessage {
+  const v = h.version;
+  const xid = h.xid;
   switch (h.msgType) {
     case OfpType.HELLO: {
       // as Open vSwitch's ofputil_decode_hello(): elements it cannot use make the hello "not fully understood"

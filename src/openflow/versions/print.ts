@@ -1,0 +1,322 @@
+/**
+ * `ovs-ofctl ofp-print` rendering of what differs by OpenFlow version (1.1, 1.2, 1.4, 1.5): the
+ * version-only messages of {@link VersionedMessage}, feature capability names, OpenFlow 1.5 groups
+ * with bucket ids and selection methods, table-mod configuration, and multipart bodies kept raw by
+ * the codec (queue statistics and configuration, group features).
+ *
+ * @module
+ */
+import { OfpVersion } from "../constants.js";
+import { fieldByHeader } from "../oxm.js";
+import { formatActions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
+import { type Bucket, type GroupProps, type MeterBand, type OfMessage, decodeMessage } from "../messages.js";
+import type { VersionedMessage } from "./types.js";
+
+const flagNames = (v: number, names: ReadonlyArray<readonly [number, string]>): string[] => names.filter(([b]) => v & b).map(([, n]) => n);
+
+/** `ofp_capabilities` names as Open vSwitch prints them for `version`. */
+export function capabilityNames(version: number, caps: number): string {
+  const names: [number, string][] = [
+    [0x1, "FLOW_STATS"],
+    [0x2, "TABLE_STATS"],
+    [0x4, "PORT_STATS"],
+  ];
+  if (version >= OfpVersion.OF11) names.push([0x8, "GROUP_STATS"]);
+  if (version === OfpVersion.OF10) names.push([0x8, "STP"]);
+  names.push([0x20, "IP_REASM"], [0x40, "QUEUE_STATS"]);
+  if (version <= OfpVersion.OF11) names.push([0x80, "ARP_MATCH_IP"]);
+  if (version >= OfpVersion.OF12) names.push([0x100, "PORT_BLOCKED"]);
+  if (version >= OfpVersion.OF14) names.push([0x200, "BUNDLES"], [0x400, "FLOW_MONITORING"]);
+  // Open vSwitch's table of OpenFlow 1.1 capabilities has no GROUP_STATS bit
+  return flagNames(caps, version === OfpVersion.OF11 ? names.filter(([b]) => b !== 0x8) : names).join(" ");
+}
+
+/** The text after ` table_id=N` of a table_mod, as Open vSwitch prints it for `version`. */
+export function tableModText(version: number, tableId: number, config: number): string {
+  let s = tableId === 0xff ? " table_id: ALL_TABLES" : ` table_id=${tableId}`;
+  if (version === OfpVersion.OF11 || version === OfpVersion.OF12) s += `, flow_miss_config=${["controller", "continue", "drop", "controller"][config & 3]}`;
+  if (version >= OfpVersion.OF14) s += `, eviction=${config & 4 ? "on" : "off"}, vacancy=${config & 8 ? "on" : "off"}`;
+  return s;
+}
+
+/** Open vSwitch's field order (`enum mf_field_id`) for the fields a selection method can hash. */
+const FIELD_ORDER = [
+  "in_port", "dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid", "vlan_pcp", "mpls_label", "mpls_tc", "mpls_bos",
+  "nw_src", "nw_dst", "ipv6_src", "ipv6_dst", "ipv6_label", "nw_proto", "ip_dscp", "nw_ecn", "arp_op", "arp_spa", "arp_tpa",
+  "arp_sha", "arp_tha", "tcp_src", "tcp_dst", "udp_src", "udp_dst", "sctp_src", "sctp_dst", "icmp_type", "icmp_code",
+  "icmpv6_type", "icmpv6_code", "nd_target", "nd_sll", "nd_tll",
+];
+
+function fieldRank(name: string): number {
+  const i = FIELD_ORDER.indexOf(name);
+  return i < 0 ? FIELD_ORDER.length : i;
+}
+
+const GROUP_TYPE_NAMES = ["all", "select", "indirect", "ff", "unknown"];
+
+function bucketId(prefix: string, id: number, version: number): string {
+  if (version < OfpVersion.OF15) return "";
+  const name = id === 0xfffffffd ? "first" : id === 0xfffffffe ? "last" : id === 0xffffffff ? "all" : String(id);
+  return `${prefix}${name},`;
+}
+
+/** One group as Open vSwitch's ofp_print_group() prints it (bucket ids and selection method from OpenFlow 1.5). */
+export function formatGroup(version: number, groupId: number, groupType: number, buckets: readonly Bucket[], props: GroupProps, suppressType = false): string {
+  let s = `group_id=${groupId}`;
+  if (!suppressType) s += `,type=${GROUP_TYPE_NAMES[Math.min(groupType, 4)]}`;
+  if (props.selectionMethod) {
+    s += `,selection_method=${props.selectionMethod}`;
+    if (props.selectionMethodParam) s += `,selection_method_param=${props.selectionMethodParam}`;
+    // hash fields carry their masks as values; printed in Open vSwitch's field order, all-ones masks bare
+    const fields = [...(props.fields ?? [])]
+      .sort((a, b) => fieldRank(a.field) - fieldRank(b.field))
+      .map((f) => {
+        const def = fieldByHeader(f.header, f.experimenter);
+        const name = def ? setFieldName(def) : f.field;
+        const mask = f.mask ?? f.value;
+        if (mask.every((x) => x === 0xff) || !def) return name;
+        let v = 0n;
+        for (const x of mask) v = (v << 8n) | BigInt(x);
+        return `${name}=${formatValue(def, v, mask.length)}`;
+      });
+    if (fields.length === 1) s += `,fields=${fields[0]}`;
+    else if (fields.length > 1) s += `,fields(${fields.join(",")})`;
+  }
+  s += ",";
+  for (const b of buckets) {
+    s += "bucket=" + bucketId("bucket_id:", b.bucketId ?? 0, version);
+    if (b.weight !== (groupType === 1 ? 1 : 0)) s += `weight:${b.weight},`;
+    if (b.watchPort !== 0xffffffff) s += `watch_port:${formatPort(b.watchPort)},`;
+    if (b.watchGroup !== 0xffffffff) s += `watch_group:${b.watchGroup},`;
+    s += `actions=${b.actions.length ? formatActions(b.actions) : "drop"},`;
+  }
+  return s.replace(/,$/, "");
+}
+
+const GROUP_COMMANDS: Record<number, string> = { 0: "ADD", 1: "MOD", 2: "DEL", 3: "INSERT_BUCKET", 4: "REMOVE_BUCKET", 0x8000: "ADD_OR_MOD" };
+
+/** The body of a group_mod as Open vSwitch prints it (a line break, then the command and the group). */
+export function formatGroupMod(m: Extract<OfMessage, { type: "group_mod" }>): string {
+  const bucketCommand = m.command === 3 || m.command === 4;
+  let s = `\n ${GROUP_COMMANDS[m.command] ?? `cmd:${m.command}`} `;
+  if (bucketCommand) s += bucketId("command_bucket_id:", m.commandBucketId ?? 0, m.version);
+  return s + formatGroup(m.version, m.groupId, m.groupType, m.buckets, m, bucketCommand);
+}
+
+/** A meter configuration as Open vSwitch's ofputil_format_meter_config() prints it (without the final line break). */
+export function formatMeterConfig(meterId: number, flags: number, bands: readonly MeterBand[]): string {
+  const id = meterId === 0xffff0000 ? "slowpath" : meterId === 0xffff0001 ? "controller" : meterId === 0xffffffff ? "all" : String(meterId);
+  let s = `meter=${id} `;
+  for (const [bit, name] of [
+    [1, "kbps"],
+    [2, "pktps"],
+    [4, "burst"],
+    [8, "stats"],
+  ] as const)
+    if (flags & bit) s += `${name} `;
+  if (flags & ~0xf) s += `flags:0x${(flags & ~0xf).toString(16)} `;
+  s += "bands=";
+  for (const b of bands) {
+    s += `\ntype=${b.bandType === 1 ? "drop" : b.bandType === 2 ? "dscp_remark" : b.bandType} rate=${b.rate}`;
+    if (flags & 4) s += ` burst_size=${b.burstSize}`;
+    if (b.bandType === 2) s += ` prec_level=${b.precLevel ?? 0}`;
+  }
+  return s;
+}
+
+const ROLES = ["nochange", "equal", "primary", "secondary"];
+const ROLE_STATUS_REASONS = ["primary_request", "configuration_changed", "experimenter_data_changed"];
+
+/** Role status text (OpenFlow 1.4 OFPT_ROLE_STATUS and the ONF extension of 1.3). */
+export function roleStatusText(role: number, reason: number, generationId: bigint): string {
+  const r = ROLE_STATUS_REASONS[reason] ?? `unknown_reason(${reason})`;
+  return ` role=${ROLES[role] ?? role}${generationId === 0xffffffffffffffffn ? "" : ` generation_id=${generationId}`} reason=${r}`;
+}
+
+function queueName(q: number): string {
+  return q === 0xffffffff ? "ALL" : String(q);
+}
+
+function rate(name: string, r: number | undefined): string {
+  if (r === undefined || r === 0xffff) return "";
+  return r <= 1000 ? ` ${name}:${Math.floor(r / 10)}.${r % 10}%` : ` ${name}:(disabled)`;
+}
+
+/** Queue configurations grouped by port, as Open vSwitch's ofputil_queue_get_config_reply_format() prints them. */
+export function formatQueueConfigs(queues: readonly { portNo: number; queueId: number; minRate?: number | undefined; maxRate?: number | undefined }[]): string {
+  const port16 = (p: number) => (p >= 0xffffff00 ? p - 0xffff0000 : p);
+  const sorted = [...queues].sort((a, b) => port16(a.portNo) - port16(b.portNo) || a.queueId - b.queueId);
+  let s = " ";
+  let port = 0;
+  for (const q of sorted) {
+    if (q.portNo !== port) {
+      port = q.portNo;
+      s += `port=${formatPort(port)}\n`;
+    }
+    s += `queue ${q.queueId}:${rate("min_rate", q.minRate)}${rate("max_rate", q.maxRate)}\n`;
+  }
+  return s.replace(/\n$/, "");
+}
+
+/** Open vSwitch's action names for an OpenFlow 1.1–1.5 action-type bitmap (`ofpact_bitmap_format`), in its order. */
+function actionBitmap(bits: number, version: number): string {
+  const order: [number, string][] =
+    version === OfpVersion.OF11
+      ? [
+          [0, "output"],
+          [22, "group"],
+          [1, "mod_vlan_vid"],
+          [2, "mod_vlan_pcp"],
+          [18, "strip_vlan"],
+          [17, "push_vlan"],
+          [3, "mod_dl_src"],
+          [4, "mod_dl_dst"],
+          [5, "mod_nw_src"],
+          [6, "mod_nw_dst"],
+          [7, "mod_nw_tos"],
+          [8, "mod_nw_ecn"],
+          [23, "mod_nw_ttl"],
+          [9, "mod_tp_src"],
+          [10, "mod_tp_dst"],
+          [24, "dec_ttl"],
+          [13, "set_mpls_label"],
+          [14, "set_mpls_tc"],
+          [15, "set_mpls_ttl"],
+          [16, "dec_mpls_ttl"],
+          [19, "push_mpls"],
+          [20, "pop_mpls"],
+          [21, "set_queue"],
+        ]
+      : [
+          [0, "output"],
+          [22, "group"],
+          [25, "set_field"],
+          [18, "strip_vlan"],
+          [17, "push_vlan"],
+          [23, "mod_nw_ttl"],
+          [24, "dec_ttl"],
+          [15, "set_mpls_ttl"],
+          [16, "dec_mpls_ttl"],
+          [19, "push_mpls"],
+          [20, "pop_mpls"],
+          [21, "set_queue"],
+          [26, "push_pbb"],
+          [27, "pop_pbb"],
+        ];
+  return order
+    .filter(([b]) => bits & (1 << b))
+    .map(([, n]) => n)
+    .join(" ");
+}
+
+/**
+ * A multipart body the codec keeps raw (queue statistics and descriptions, group features), printed as
+ * Open vSwitch prints it for `version`; undefined when it has no such printer.
+ */
+export function rawMultipartText(version: number, request: boolean, mpType: number, data: Uint8Array): string | undefined {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (request) {
+    if ((mpType === 5 || mpType === 15) && data.length === 8) return ` port=${formatPort(v.getUint32(0))} queue=${queueName(v.getUint32(4))}`;
+    return undefined;
+  }
+  switch (mpType) {
+    case 5: {
+      // ofp11_queue_stats (32 bytes), ofp13 (40, with duration), ofp14 (48, length-prefixed)
+      const size = version <= OfpVersion.OF12 ? 32 : version === OfpVersion.OF13 ? 40 : 48;
+      if (data.length % size) return undefined;
+      const lines: string[] = [];
+      for (let o = 0; o < data.length; o += size) {
+        const b = version >= OfpVersion.OF14 ? o + 8 : o;
+        const stat = (x: bigint) => (x === 0xffffffffffffffffn ? "?" : String(x));
+        const dsec = size > 32 ? v.getUint32(b + 32) : 0xffffffff;
+        const dur = dsec === 0xffffffff ? "?" : durationText(dsec, v.getUint32(b + 36));
+        lines.push(`  port ${formatPort(v.getUint32(b))} queue ${queueName(v.getUint32(b + 4))}: bytes=${stat(v.getBigUint64(b + 8))}, pkts=${stat(v.getBigUint64(b + 16))}, errors=${stat(v.getBigUint64(b + 24))}, duration=${dur}`);
+      }
+      return ` ${lines.length} queues${lines.length ? "\n" + lines.join("\n") : ""}`;
+    }
+    case 8: {
+      if (data.length !== 40) return undefined;
+      const types = v.getUint32(0);
+      let s = `\n Group table:\n    Types:  0x${types.toString(16)}\n    Capabilities:  0x${v.getUint32(4).toString(16)}`;
+      ["all", "select", "indirect", "fast failover"].forEach((name, i) => {
+        if (!(types & (1 << i))) return;
+        const max = v.getUint32(8 + 4 * i);
+        s += `\n    ${name} group:\n       max_groups=${max ? `0x${max.toString(16)}` : "0"}\n       actions: ${actionBitmap(v.getUint32(24 + 4 * i), version)}`;
+      });
+      return s;
+    }
+    case 15: {
+      // ofp14_queue_desc: port, queue, length, pad, min/max rate properties
+      const queues: { portNo: number; queueId: number; minRate?: number; maxRate?: number }[] = [];
+      for (let o = 0; o + 16 <= data.length; ) {
+        const len = v.getUint16(o + 8);
+        if (len < 16 || o + len > data.length) return undefined;
+        const q: { portNo: number; queueId: number; minRate?: number; maxRate?: number } = { portNo: v.getUint32(o), queueId: v.getUint32(o + 4) };
+        for (let p = o + 16; p + 4 <= o + len; ) {
+          const t = v.getUint16(p);
+          const pl = v.getUint16(p + 2);
+          if (pl < 4) return undefined;
+          if (t === 1) q.minRate = v.getUint16(p + 4);
+          if (t === 2) q.maxRate = v.getUint16(p + 4);
+          p += (pl + 7) & ~7;
+        }
+        queues.push(q);
+        o += len;
+      }
+      return formatQueueConfigs(queues);
+    }
+  }
+  return undefined;
+}
+
+function durationText(sec: number, nsec: number): string {
+  if (nsec <= 0) return `${sec}s`;
+  if (nsec % 1e6 === 0) return `${sec}.${String(nsec / 1e6).padStart(3, "0")}s`;
+  return `${sec}.${String(nsec).padStart(9, "0").replace(/0+$/, "")}s`;
+}
+
+/**
+ * Renders a version-only message after its header line `head` (`NAME (OFx.y) (xid=0x..):`).
+ * @param format - renders a whole message (for the request carried in a request-forward)
+ */
+export function formatVersioned(m: VersionedMessage, head: string, hexDump: (b: Uint8Array) => string): string {
+  switch (m.type) {
+    case "role_status":
+      return head + roleStatusText(m.role, m.reason, m.generationId);
+    case "requestforward": {
+      let inner: OfMessage | undefined;
+      try {
+        inner = decodeMessage(m.request);
+      } catch {
+        inner = undefined;
+      }
+      if (inner?.type === "group_mod") return `${head} reason=group_mod${formatGroupMod(inner)}`;
+      if (inner?.type === "meter_mod") {
+        const cmd = ["ADD", "MOD", "DEL"][inner.command] ?? `cmd:${inner.command}`;
+        return `${head} reason=meter_mod ${cmd} ${formatMeterConfig(inner.meterId, inner.flags, inner.bands)}`;
+      }
+      return `${head} ***decode error: OFPBRC_BAD_TYPE***\n${hexDump(m.request)}`;
+    }
+    case "queue_get_config_request":
+      return `${head} port=${formatPort(m.portNo)}`;
+    case "queue_get_config_reply":
+      return (
+        head +
+        formatQueueConfigs(
+          m.queues.map((q) => ({
+            portNo: m.portNo,
+            queueId: q.queueId,
+            minRate: q.properties.find((p) => p.propType === 1)?.rate,
+            maxRate: q.properties.find((p) => p.propType === 2)?.rate,
+          })),
+        )
+      );
+    case "rejected":
+      return `${head} ***decode error: ${m.error}***\n${hexDump(m.raw)}`;
+  }
+}
+
+/** The packet-out text before ` actions=`: OpenFlow 1.5 prints its pipeline match, earlier versions `in_port=`. */
+export function packetOutInPort(m: Extract<OfMessage, { type: "packet_out" }>): string {
+  return m.match ? formatMatch(m.match) : `in_port=${formatPort(m.inPort)}`;
+}
