@@ -11,6 +11,7 @@ import { type MatchField, decodeMatch, decodeOxm, encodeMatch, encodeOxm } from 
 import { MultipartType, OfpType, OfpVersion } from "./constants.js";
 import type { VersionedMessage } from "./versions/types.js";
 import { decodeOtherVersion } from "./versions/decode.js";
+import { encodeOtherVersion, typeCodeOtherVersion } from "./versions/encode.js";
 
 /** Size of `ofp_header`. */
 export const OFP_HEADER_LEN = 8;
@@ -1136,11 +1137,15 @@ const TYPE_CODE: Record<string, number> = {
 export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
+  // a message kept with the error Open vSwitch refuses it with goes back out as it came
+  if (m.type === "rejected") return w.bytes(m.raw).finish().subarray(start);
+  const other = version !== OfpVersion.OF13 && version >= OfpVersion.OF11 && version <= OfpVersion.OF15;
   w.u8(version, "version");
-  w.u8(m.type === "unknown" ? m.msgType : (TYPE_CODE[m.type] ?? 0), "type");
+  w.u8(m.type === "unknown" ? m.msgType : ((other ? typeCodeOtherVersion(m.type, version) : undefined) ?? TYPE_CODE[m.type] ?? 0), "type");
   const lenAt = w.reserve16();
   w.u32(m.xid ?? 0, "xid");
-  switch (m.type) {
+  // OpenFlow 1.1, 1.2, 1.4, 1.5 layouts that differ from 1.3: versions/encode.ts
+  if (!(other && encodeOtherVersion(w, m, version, start))) switch (m.type) {
     case "hello": {
       if (m.unknownData) w.bytes(m.unknownData.subarray(OFP_HEADER_LEN));
       else if (m.versions.length) {
