@@ -70,6 +70,13 @@ export interface PortStats {
   readonly counters: readonly bigint[];
   readonly durationSec: number;
   readonly durationNsec: number;
+  /**
+   * OpenFlow 1.4+: Open vSwitch's RFC 2819 counters (Intel experimenter property): rx 1-64 … 1523-max (7),
+   * tx 1-64 … 1523-max (7), tx multicast, rx broadcast, tx broadcast, rx undersized, oversize, fragmented, jabber.
+   */
+  readonly rfc2819?: readonly bigint[] | undefined;
+  /** OpenFlow 1.4+: Open vSwitch's custom counters (Intel experimenter property), in order. */
+  readonly custom?: readonly { readonly name: string; readonly value: bigint }[] | undefined;
 }
 
 /** Table statistics entry (OpenFlow 1.3.5 §7.3.5.4). */
@@ -105,6 +112,8 @@ export interface GroupProps {
   readonly selectionMethodParam?: bigint | undefined;
   /** Hash fields (OXM, masks allowed). */
   readonly fields?: readonly MatchField[] | undefined;
+  /** Experimenter id the property came with when not NTR_VENDOR_ID (0x154d), e.g. the compatible 0x1540. */
+  readonly selectionMethodVendor?: number | undefined;
 }
 
 /** A meter band (OpenFlow 1.3.5 §7.3.4.4). type 1 = drop, 2 = dscp_remark. */

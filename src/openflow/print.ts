@@ -9,7 +9,7 @@ import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
-import { capabilityNames, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, rawMultipartText, roleStatusText, tableModText } from "./versions/print.js";
+import { capabilityNames, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, rawMultipartText, roleStatusText, tableModText } from "./versions/print.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
 
@@ -694,8 +694,9 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
           return [
             `${head} ${b.ports.length} ports`,
             ...b.ports.map((p) => {
-              const c = p.counters;
-              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}`;
+              // an all-ones counter is one the switch does not report: "?"
+              const c = p.counters.map((x) => (x === 0xffffffffffffffffn ? "?" : String(x)));
+              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}${portStatsExtra(p)}`;
             }),
           ].join("\n");
         case "port_desc":

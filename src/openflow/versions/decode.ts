@@ -326,19 +326,25 @@ export function readBuckets15(r: Reader): Bucket[] {
   return out;
 }
 
+/** Experimenter id of the selection method group property (NTR_VENDOR_ID). */
+export const NTR_VENDOR_ID = 0x154d;
+/** The older id Open vSwitch also accepts for it (NTR_COMPAT_VENDOR_ID). */
+export const NTR_COMPAT_VENDOR_ID = 0x1540;
+
 /** Group properties of OpenFlow 1.5 (Open vSwitch's NTR selection method experimenter property). */
-function readGroupProps(r: Reader): { selectionMethod?: string; selectionMethodParam?: bigint; fields?: MatchField[] } {
+function readGroupProps(r: Reader): { selectionMethod?: string; selectionMethodParam?: bigint; fields?: MatchField[]; selectionMethodVendor?: number } {
   for (const { type, body } of r.properties("group property")) {
     if (type !== 0xffff) continue;
     const experimenter = body.u32();
     const expType = body.u32();
-    if (experimenter !== 0x1540 || expType !== 1) continue;
+    // Netronome's id (NTR_VENDOR_ID), or the one Open vSwitch also accepts (NTR_COMPAT_VENDOR_ID)
+    if ((experimenter !== NTR_VENDOR_ID && experimenter !== NTR_COMPAT_VENDOR_ID) || expType !== 1) continue;
     body.skip(4);
     const selectionMethod = body.str(16);
     const selectionMethodParam = body.u64();
     const fields: MatchField[] = [];
     while (body.remaining >= 4) fields.push(decodeOxm(body));
-    return { selectionMethod, selectionMethodParam, fields };
+    return { selectionMethod, selectionMethodParam, fields, ...(experimenter === NTR_VENDOR_ID ? {} : { selectionMethodVendor: experimenter }) };
   }
   return {};
 }
@@ -369,7 +375,8 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
       const request = { tableId, outPort, outGroup, cookie, cookieMask, match };
       return req(mpType === MultipartType.FLOW ? { kind: "flow", request } : { kind: "aggregate", request });
     }
-    if (old && mpType > MultipartType.GROUP_FEATURES) return req(rawBody());
+    // Open vSwitch answers port descriptions (13) in OpenFlow 1.1 and 1.2 too, with 1.1 ports
+    if (old && mpType > MultipartType.GROUP_FEATURES && mpType !== MultipartType.PORT_DESC) return req(rawBody());
     if (mpType === 15 || mpType === 16 || (old && mpType === MultipartType.TABLE)) return req(rawBody());
     r.pos = start;
     return shared(r);
@@ -497,7 +504,7 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     case 16:
       return rep(rawBody());
   }
-  if (old && mpType > MultipartType.GROUP_FEATURES) return rep(rawBody());
+  if (old && mpType > MultipartType.GROUP_FEATURES && mpType !== MultipartType.PORT_DESC) return rep(rawBody());
   r.pos = start;
   return shared(r);
 }

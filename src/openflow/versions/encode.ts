@@ -11,7 +11,7 @@ import { encodeMatch, encodeOxm } from "../oxm.js";
 import { type Bucket, type GroupProps, type OfMessageInput, writePort } from "../messages.js";
 import { writeOxsStats } from "./oxs.js";
 import { writePort14, writePortStats14 } from "./port14.js";
-import { OfpType14 } from "./decode.js";
+import { NTR_VENDOR_ID, OfpType14 } from "./decode.js";
 
 /** The OFPT_* code of a message type that has one of its own in `version`, else undefined (the 1.3 code applies). */
 export function typeCodeOtherVersion(type: string, version: number): number | undefined {
@@ -53,7 +53,7 @@ function writeGroupProps(w: Writer, p: GroupProps): void {
   const start = w.pos;
   w.u16(0xffff);
   const lenAt = w.reserve16();
-  w.u32(0x1540).u32(1).zeros(4).str(p.selectionMethod, 16).u64(p.selectionMethodParam ?? 0n, "group.selection_method_param");
+  w.u32(p.selectionMethodVendor ?? NTR_VENDOR_ID).u32(1).zeros(4).str(p.selectionMethod, 16).u64(p.selectionMethodParam ?? 0n, "group.selection_method_param");
   for (const f of p.fields ?? []) encodeOxm(w, f);
   w.patch16(lenAt, w.pos - start);
   w.pad(start, 8);

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Reader } from "../bytes.js";
-import { type MatchField, matchField } from "../oxm.js";
+import { type MatchField, OFPMT_OXM, decodeMatch, matchField } from "../oxm.js";
 
 /** `ofp11_match` wildcard bits (OFPFW11_*). */
 export const Wildcards11 = { IN_PORT: 1, DL_VLAN: 2, DL_VLAN_PCP: 4, DL_TYPE: 8, NW_TOS: 16, NW_PROTO: 32, TP_SRC: 64, TP_DST: 128, MPLS_LABEL: 256, MPLS_TC: 512 } as const;
@@ -34,6 +34,11 @@ const isOnes = (b: Uint8Array): boolean => b.every((x) => x === 0xff);
 export function readMatch11(r: Reader): MatchField[] {
   const start = r.pos;
   const type = r.u16();
+  // Open vSwitch also takes (and sends, in OpenFlow 1.1 flow stats) an OXM match here
+  if (type === OFPMT_OXM) {
+    r.pos = start;
+    return decodeMatch(r);
+  }
   const length = r.u16();
   if (type !== 0) r.fail("OFPBMC_BAD_TYPE", start);
   if (length !== OFPMT11_STANDARD_LENGTH) r.fail("OFPBMC_BAD_LEN", start + 2);

@@ -59,13 +59,39 @@ export function readPortStats14(r: Reader): PortStats {
   const c: bigint[] = [];
   for (let i = 0; i < 8; i++) c.push(e.u64());
   let eth = [0n, 0n, 0n, 0n];
+  let rfc2819: bigint[] | undefined;
+  let custom: { name: string; value: bigint }[] | undefined;
   for (const { type, body } of e.properties("port stats property")) {
-    if (type !== PROP_ETHERNET) continue;
-    body.skip(4);
-    eth = [body.u64(), body.u64(), body.u64(), body.u64()];
+    if (type === PROP_ETHERNET) {
+      body.skip(4);
+      eth = [body.u64(), body.u64(), body.u64(), body.u64()];
+    } else if (type === 0xffff && body.remaining >= 8) {
+      const experimenter = body.u32();
+      const expType = body.u32();
+      if (experimenter !== INTEL_VENDOR_ID) continue;
+      if (expType === INTEL_PORT_STATS_RFC2819) {
+        body.skip(4);
+        rfc2819 = [];
+        for (let i = 0; i < 21; i++) rfc2819.push(body.u64());
+      } else if (expType === INTEL_PORT_STATS_CUSTOM) {
+        body.skip(2);
+        const n = body.u16();
+        custom = [];
+        for (let i = 0; i < n; i++) {
+          const nameLen = body.u8();
+          const name = body.str(nameLen);
+          custom.push({ name, value: body.u64() });
+        }
+      }
+    }
   }
-  return { portNo, counters: [...c, ...eth], durationSec, durationNsec };
+  return { portNo, counters: [...c, ...eth], durationSec, durationNsec, ...(rfc2819 ? { rfc2819 } : {}), ...(custom ? { custom } : {}) };
 }
+
+/** Open vSwitch's experimenter id for its port statistics properties (Intel). */
+const INTEL_VENDOR_ID = 0x0000aa01;
+const INTEL_PORT_STATS_RFC2819 = 1;
+const INTEL_PORT_STATS_CUSTOM = 2;
 
 /** Writes one `ofp14_port_stats` entry with its Ethernet property. */
 export function writePortStats14(w: Writer, p: PortStats): void {
@@ -75,5 +101,18 @@ export function writePortStats14(w: Writer, p: PortStats): void {
   for (let i = 0; i < 8; i++) w.u64(p.counters[i] ?? 0n);
   w.u16(PROP_ETHERNET).u16(40).zeros(4);
   for (let i = 8; i < 12; i++) w.u64(p.counters[i] ?? 0n);
+  if (p.rfc2819) {
+    w.u16(0xffff).u16(184).u32(INTEL_VENDOR_ID).u32(INTEL_PORT_STATS_RFC2819).zeros(4);
+    for (let i = 0; i < 21; i++) w.u64(p.rfc2819[i] ?? 0n);
+  }
+  if (p.custom) {
+    const ps = w.pos;
+    w.u16(0xffff);
+    const pl = w.reserve16();
+    w.u32(INTEL_VENDOR_ID).u32(INTEL_PORT_STATS_CUSTOM).zeros(2).u16(p.custom.length, "port_stats.custom");
+    for (const k of p.custom) w.u8(k.name.length, "port_stats.custom.name").str(k.name, k.name.length).u64(k.value);
+    w.patch16(pl, w.pos - ps);
+    w.pad(ps, 8);
+  }
   w.patch16(lenAt, w.pos - start);
 }

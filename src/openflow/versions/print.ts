@@ -9,7 +9,7 @@
 import { OfpVersion } from "../constants.js";
 import { fieldByHeader } from "../oxm.js";
 import { formatActions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
-import { type Bucket, type GroupProps, type MeterBand, type OfMessage, decodeMessage } from "../messages.js";
+import { type Bucket, type GroupProps, type MeterBand, type OfMessage, type PortStats, decodeMessage } from "../messages.js";
 import type { VersionedMessage } from "./types.js";
 
 const flagNames = (v: number, names: ReadonlyArray<readonly [number, string]>): string[] => names.filter(([b]) => v & b).map(([, n]) => n);
@@ -319,4 +319,42 @@ export function formatVersioned(m: VersionedMessage, head: string, hexDump: (b: 
 /** The packet-out text before ` actions=`: OpenFlow 1.5 prints its pipeline match, earlier versions `in_port=`. */
 export function packetOutInPort(m: Extract<OfMessage, { type: "packet_out" }>): string {
   return m.match ? formatMatch(m.match) : `in_port=${formatPort(m.inPort)}`;
+}
+
+const RFC2819_RX = ["1_to_64_packets", "65_to_127_packets", "128_to_255_packets", "256_to_511_packets", "512_to_1023_packets", "1024_to_1522_packets", "1523_to_max_packets"];
+
+/**
+ * The lines Open vSwitch adds after a port's counters in OpenFlow 1.4+ (ofputil_format_port_stats): the
+ * RFC 2819 counters it reports (all-ones = not reported) and its custom counters, three to a row.
+ */
+export function portStatsExtra(p: PortStats): string {
+  let s = "";
+  const r = p.rfc2819;
+  if (r) {
+    const cond = (pairs: [string, bigint | undefined][]) =>
+      pairs
+        .filter(([, v]) => v !== undefined && v !== 0xffffffffffffffffn)
+        .map(([n, v]) => `${n}=${v}, `)
+        .join("");
+    const rx = cond([
+      ...RFC2819_RX.map((n, i) => [n, r[i]] as [string, bigint | undefined]),
+      ["broadcast_packets", r[15]],
+      ["undersized_errors", r[17]],
+      ["oversize_errors", r[18]],
+      ["rx_fragmented_errors", r[19]],
+      ["rx_jabber_errors", r[20]],
+    ]);
+    if (rx) s += `\n           rx rfc2819 ${rx}`;
+    const tx = cond([...RFC2819_RX.map((n, i) => [n, r[7 + i]] as [string, bigint | undefined]), ["multicast_packets", r[14]], ["broadcast_packets", r[16]]]);
+    if (tx) s += `\n           tx rfc2819 ${tx}`;
+  }
+  if (p.custom?.length) {
+    s += "\n           CUSTOM Statistics";
+    p.custom.forEach((k, i) => {
+      if (!k.name) return;
+      s += i % 3 === 0 ? "\n                      " : " ";
+      s += `${k.name}=${k.value},`;
+    });
+  }
+  return s;
 }

@@ -1,0 +1,183 @@
+/**
+ * OpenFlow 1.1, 1.2, 1.4 and 1.5 (src/openflow/versions): messages built by hand encode to the bytes of
+ * Open vSwitch's own test suite (tests/ofp-print.at, v3.1.0); every message of that suite in these versions
+ * that the codec decodes without loss re-encodes byte for byte; and against a live ovs-vswitchd speaking
+ * each version, our dumps (flows, ports, port descriptions, groups) print exactly what `ovs-ofctl -O` prints.
+ * Printing of every suite message is compared with the installed ovs-ofctl in suite.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { peers } from "../support/peers.js";
+import { startVswitchd, type Vswitchd } from "./vswitchd.js";
+import { OpenFlowConnection } from "../../src/openflow/connection.js";
+import { OfpVersion } from "../../src/openflow/constants.js";
+import { fromHex, toHex } from "../../src/openflow/bytes.js";
+import { matchField } from "../../src/openflow/oxm.js";
+import { type FlowStats, type OfMessage, decodeMessage, encodeMessage } from "../../src/openflow/messages.js";
+import { formatFlowStats, formatMessage } from "../../src/openflow/print.js";
+
+const u32 = (v: number) => new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
+
+/** The hex messages of ofp-print.at (one per ofp-print invocation of the corpus). */
+function suiteMessages(): string[] {
+  const file = new URL("./corpus/suite/ofp-print.jsonl", import.meta.url).pathname;
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => (JSON.parse(l) as { argv: string[] }).argv[1]!.toLowerCase())
+    .filter((h) => /^[0-9a-f]+$/.test(h));
+}
+
+describe("OpenFlow 1.1/1.2/1.4/1.5 codec against Open vSwitch's test vectors", () => {
+  it("an OpenFlow 1.5 flow-stats reply with OXS statistics encodes to the bytes of ofp-print.at", () => {
+    const flow = (priority: number, port: number, sec: number, nsec: number): FlowStats => ({
+      tableId: 0,
+      durationSec: sec,
+      durationNsec: nsec,
+      idleAge: sec,
+      priority,
+      idleTimeout: 0,
+      hardTimeout: 0,
+      flags: 5,
+      importance: 0,
+      cookie: 0n,
+      packetCount: 2n,
+      byteCount: 128n,
+      match: [matchField("in_port", u32(port))],
+      instructions: [{ type: "apply_actions", actions: [{ type: "output", port: 0xfffffffa, maxLen: 0 }] }],
+    });
+    const m = encodeMessage({ version: OfpVersion.OF15, xid: 4, type: "multipart_reply", flags: 0, body: { kind: "flow", flows: [flow(0x8000, 2, 196, 185_000_000), flow(4000, 3, 179, 625_000_000)] } });
+    expect(toHex(m)).toBe(
+      "061301000000000400010000000000000078000000008000000000000005000000000000000000000001000c8000000400000002000000000000003480020008000000c40b06e04080020208000000c40000000080020808000000000000000280020a08000000000000008000000000000400180000000000000010fffffffa00000000000000000078000000000fa0000000000005000000000000000000000001000c8000000400000003000000000000003480020008000000b32540be4080020208000000b30000000080020808000000000000000280020a08000000000000008000000000000400180000000000000010fffffffa0000000000000000",
+    );
+  });
+
+  it("an OpenFlow 1.4 port status (ofp14_port with its Ethernet property) encodes to the bytes of ofp-print.at", () => {
+    const port = {
+      portNo: 3,
+      hwAddr: fromHex("505400000001"),
+      name: "eth0",
+      config: 0,
+      state: 0,
+      curr: 0x2008,
+      advertised: 0x280f,
+      supported: 0x280f,
+      peer: 0,
+      currSpeed: 100000,
+      maxSpeed: 100000,
+    };
+    const m = encodeMessage({ version: OfpVersion.OF14, xid: 0, type: "port_status", reason: 2, port });
+    expect(toHex(m)).toBe("050c0058000000000200000000000000000000030048000050540000000100006574683000000000000000000000000000000000000000000000002000000000000020080000280f0000280f00000000000186a0000186a0");
+  });
+
+  it("an OpenFlow 1.5 packet-out carries its pipeline fields as a match", () => {
+    const data = fromHex("505400000005505400000006080045000028000040004006b97cc0a80002c0a8000100002b60000000006a4f2b58501400006d750000000000000000");
+    const m = encodeMessage({
+      version: OfpVersion.OF15,
+      xid: 0x11223344,
+      type: "packet_out",
+      bufferId: 0xffffffff,
+      inPort: 1,
+      match: [matchField("in_port", u32(1)), matchField("metadata", fromHex("0000000000000003"))],
+      actions: [{ type: "output", port: 0xfffffffb, maxLen: 1500 }],
+      data,
+    });
+    expect(toHex(m)).toBe(
+      "060d007411223344ffffffff0010000000010018800000040000000180000408000000000000000300000010fffffffb05dc000000000000505400000005505400000006080045000028000040004006b97cc0a80002c0a8000100002b60000000006a4f2b58501400006d750000000000000000",
+    );
+  });
+
+  it("OpenFlow 1.4 bundle control and role status use their own message types (33, 30)", () => {
+    expect(toHex(encodeMessage({ version: OfpVersion.OF14, xid: 0, type: "bundle_control", bundleId: 1, bundleType: 4, flags: 1, properties: new Uint8Array(0) }))).toBe("05210010000000000000000100040001");
+    expect(toHex(encodeMessage({ version: OfpVersion.OF14, xid: 10, type: "role_status", role: 2, reason: 1, generationId: 16n }))).toBe("051e00180000000a00000002010000000000000000000010");
+    // the same bundle message in OpenFlow 1.3 is the ONF experimenter extension
+    expect(toHex(encodeMessage({ version: OfpVersion.OF13, xid: 0, type: "bundle_control", bundleId: 1, bundleType: 4, flags: 1, properties: new Uint8Array(0) }))).toBe("0404001800000000" + "4f4e4600000008fc" + "0000000100040001");
+  });
+
+  it("every 1.1/1.2/1.4/1.5 message of ofp-print.at decodes, and all but the lossy ones re-encode byte for byte", () => {
+    // decoded to a shape that does not keep everything on the wire (each with why)
+    const lossy: Record<string, string> = {
+      "060b0080": "OpenFlow 1.5 flow_removed: the OXS idle time is not kept",
+      "060d0030": "loose packet-out match: the unknown (zero) OXM entry is skipped, as Open vSwitch does",
+      "060d0048": "loose packet-out match: the unknown (zero) OXM entry is skipped, as Open vSwitch does",
+      "020e0090": "ofp11_match is decoded to OXM fields",
+      "06120060": "OpenFlow 1.5 aggregate request: the OXS statistics list is not kept",
+      "051c0038": "set_async: absent properties are sent as zero masks",
+    };
+    let roundTrips = 0;
+    const versions = new Set<number>([OfpVersion.OF11, OfpVersion.OF12, OfpVersion.OF14, OfpVersion.OF15]);
+    for (const hex of suiteMessages()) {
+      const bytes = fromHex(hex);
+      if (bytes.length < 8 || !versions.has(bytes[0]!) || ((bytes[2]! << 8) | bytes[3]!) !== bytes.length) continue;
+      let m: OfMessage;
+      try {
+        m = decodeMessage(bytes);
+      } catch {
+        continue; // refused as a whole (the printed decode error is compared in suite.test.ts)
+      }
+      expect(m.type, hex).not.toBe("unknown");
+      if (hex.slice(0, 8) in lossy || m.type === "rejected") continue;
+      expect(toHex(encodeMessage(m)), hex).toBe(hex);
+      roundTrips++;
+    }
+    expect(roundTrips).toBeGreaterThanOrEqual(100);
+  });
+});
+
+const VERSIONS = [
+  ["OpenFlow11", OfpVersion.OF11],
+  ["OpenFlow12", OfpVersion.OF12],
+  ["OpenFlow14", OfpVersion.OF14],
+  ["OpenFlow15", OfpVersion.OF15],
+] as const;
+
+describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-vswitchd in OpenFlow 1.1, 1.2, 1.4 and 1.5", () => {
+  let v: Vswitchd;
+  beforeAll(async () => {
+    v = await startVswitchd();
+    v.vsctl("set", "bridge", "br0", "protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15");
+    // flows every version can express (OpenFlow 1.1 has no set_field: its actions differ)
+    for (const f of [
+      "table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=resubmit(,1)",
+      "table=0,priority=50,in_port=1,dl_src=0a:00:00:00:00:01,actions=output:2",
+      "table=1,priority=110,metadata=0x1,tcp,tp_dst=80,actions=output:2",
+      "table=2,priority=5,cookie=0x1234,idle_timeout=60,arp,arp_op=1,actions=output:1",
+      "table=3,priority=7,send_flow_rem,udp,actions=drop",
+    ])
+      v.ofctl("-O", "OpenFlow13", "add-flow", v.mgmt, f);
+    v.ofctl("-O", "OpenFlow15", "add-group", v.mgmt, "group_id=7,type=select,selection_method=hash,fields(ip_dst,tcp_src),bucket=bucket_id:1,weight:10,actions=output:1,bucket=bucket_id:2,weight:20,actions=output:2");
+    v.ofctl("-O", "OpenFlow13", "add-group", v.mgmt, "group_id=8,type=all,bucket=actions=output:1");
+  }, 60_000);
+  afterAll(() => v?.stop());
+
+  const norm = (s: string) =>
+    s
+      .replace(/\(xid=0x[0-9a-f]+\)/g, "(xid=X)")
+      .replace(/duration=[0-9.]+s/g, "duration=Xs")
+      .replace(/idle_age=\d+/g, "idle_age=X")
+      .trimEnd();
+
+  for (const [name, version] of VERSIONS) {
+    it(`${name}: flows, port descriptions, port statistics and groups print as ovs-ofctl -O ${name} prints them`, async () => {
+      const c = await OpenFlowConnection.connect(v.mgmt, { echoIntervalMs: 0, versions: [version] });
+      try {
+        expect(c.version).toBe(version);
+        const flows = (await c.dumpFlows()).map((f) => norm(" " + formatFlowStats(f)));
+        const theirFlows = v
+          .ofctl("-O", name, "dump-flows", v.mgmt)
+          .split("\n")
+          .filter((l) => l.startsWith(" "))
+          .map(norm);
+        expect(theirFlows.length).toBe(5);
+        expect([...flows].sort()).toEqual([...theirFlows].sort());
+
+        const print = async (body: Parameters<OpenFlowConnection["multipart"]>[0]) => norm(formatMessage(await c.request({ type: "multipart_request", flags: 0, body })));
+        expect(await print({ kind: "port_desc" })).toBe(norm(v.ofctl("-O", name, "dump-ports-desc", v.mgmt)));
+        expect(await print({ kind: "port_stats", portNo: 0xffffffff })).toBe(norm(v.ofctl("-O", name, "dump-ports", v.mgmt)));
+        expect(await print({ kind: "group_desc" })).toBe(norm(v.ofctl("-O", name, "dump-groups", v.mgmt)));
+      } finally {
+        c.close();
+      }
+    });
+  }
+});
