@@ -144,3 +144,7 @@ export { ContinuationPropType, decodeContinuation, formatContinuation } from "./
 export type { Continuation, ContinuationActions } from "./continuation.js";
 export { formatTlvMappings } from "./print.js";
 export { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, flowKeys, formatProtocols, protocolName, usableProtocols } from "./protocols.js";
+export type { GroupProps } from "./messages.js";
+export type { VersionedMessage, QueueDesc, QueueProperty } from "./versions/types.js";
+export { OfpType14, NTR_VENDOR_ID, NTR_COMPAT_VENDOR_ID } from "./versions/decode.js";
+export { OxsField, type OxsStats } from "./versions/oxs.js";
