@@ -84,6 +84,9 @@ export const NxActionSubtype = {
 /** OpenFlow 1.5 OFPAT_COPY_FIELD (action type 28; Open vSwitch sends `move` this way in OpenFlow 1.5). */
 export const OFPAT15_COPY_FIELD = 28;
 
+/** OpenFlow 1.5 OFPAT_METER (action type 29; Open vSwitch sends `meter:N` this way in OpenFlow 1.5). */
+export const OFPAT15_METER = 29;
+
 /** ONF experimenter action type for copy_field in OpenFlow 1.3 (ONFACT_ET_COPY_FIELD). */
 export const ONF_COPY_FIELD = 3200;
 
@@ -180,6 +183,8 @@ export type Action =
   | { readonly type: "note"; readonly data: Uint8Array }
   | { readonly type: "output_reg"; readonly src: SubField; readonly maxLen: number; readonly v2: boolean }
   | { readonly type: "output_trunc"; readonly port: number; readonly maxLen: number }
+  /** OpenFlow 1.5 OFPAT_METER (an action there; an instruction in OpenFlow 1.3 and 1.4). */
+  | { readonly type: "meter"; readonly meterId: number }
   | { readonly type: "exit" }
   | { readonly type: "dec_ttl"; readonly controllerIds: readonly number[] | undefined }
   | { readonly type: "fin_timeout"; readonly idle: number; readonly hard: number }
@@ -397,6 +402,8 @@ function decodeAction(outer: Reader, depth: number): Action {
       r.pos = 4;
       return { type: "experimenter", experimenter: exp, data: r.bytesView(r.remaining) };
     }
+    case OFPAT15_METER:
+      return { type: "meter", meterId: r.u32() };
     case OFPAT15_COPY_FIELD: {
       // OpenFlow 1.5 §7.2.5 copy_field: n_bits, src_offset, dst_offset, pad2, src and dst OXM headers
       const nbits = r.u16();
@@ -852,6 +859,10 @@ export function encodeAction(w: Writer, a: Action): void {
         writeNxHeader(w, a.src);
         w.u16(a.maxLen).zeros(6);
       }
+      break;
+    case "meter":
+      s = std(w, OFPAT15_METER);
+      w.u32(a.meterId, "meter.meter_id");
       break;
     case "output_trunc":
       s = nxStart(w, NxActionSubtype.OUTPUT_TRUNC);

@@ -737,6 +737,8 @@ function formatAction(a: Action): string {
       return a.maxLen !== 0 && a.maxLen !== 0xffff
         ? `output(port=${formatSubField(a.src)},max_len=${a.maxLen})`
         : `output:${formatSubField(a.src)}`;
+    case "meter":
+      return `meter:${a.meterId}`;
     case "output_trunc":
       return `output(port=${formatPort16(a.port)},max_len=${a.maxLen})`;
     case "exit":
