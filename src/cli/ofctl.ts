@@ -15,6 +15,7 @@ import { FlowSyntaxError, type ParsedFlow, UnknownPortError, formatActions, form
 import { type MultipartReplyBody, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
+import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
@@ -286,7 +287,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         if (!Number.isInteger(verbosity)) throw new Error(`${rest[1]}: invalid verbosity`);
         const length = bytes.length >= 4 ? (bytes[2]! << 8) | bytes[3]! : 0;
         if (bytes.length < 8) io.out(`OpenFlow packet too short (only ${bytes.length} bytes):\n`);
-        else if (length > bytes.length) io.out(`(***truncated to ${bytes.length} bytes from ${length}***)\n`);
+        else if (length > bytes.length) io.out(`${withNewline(truncatedHeaderLine(bytes))}(***truncated to ${bytes.length} bytes from ${length}***)\n`);
         else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
         else {
           try {
@@ -403,3 +404,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
     return 1;
   }
 };
+
+/** `line` and a line break, or nothing. */
+function withNewline(line: string | undefined): string {
+  return line === undefined ? "" : `${line}\n`;
+}

@@ -826,7 +826,8 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   // HELLO, ERROR and ECHO have the same layout in every version; FLOW_MOD is decoded for OpenFlow
   // 1.3 to 1.5 (1.4 puts `importance` in 1.3's padding); everything else is decoded with the
   // OpenFlow 1.3 layouts only, and kept raw (type "unknown") for other versions.
-  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY) {
+  const queueConfig13 = v === OfpVersion.OF13 && (h.msgType === OfpType.QUEUE_GET_CONFIG_REQUEST || h.msgType === OfpType.QUEUE_GET_CONFIG_REPLY);
+  if ((v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY) || queueConfig13) {
     // OpenFlow 1.1, 1.2, 1.4 and 1.5: versions/decode.ts, which uses the 1.3 layouts where they are shared
     if (v >= OfpVersion.OF11 && v <= OfpVersion.OF15) return decodeOtherVersion(v, h.msgType, xid, r, (rr) => decodeBody13(h, rr));
     return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
@@ -1148,7 +1149,8 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
   const version = m.version ?? OfpVersion.OF13;
   // a message kept with the error Open vSwitch refuses it with goes back out as it came
   if (m.type === "rejected") return w.bytes(m.raw).finish().subarray(start);
-  const other = version !== OfpVersion.OF13 && version >= OfpVersion.OF11 && version <= OfpVersion.OF15;
+  const other =
+    (version !== OfpVersion.OF13 && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) || m.type === "queue_get_config_request" || m.type === "queue_get_config_reply";
   w.u8(version, "version");
   w.u8(m.type === "unknown" ? m.msgType : ((other ? typeCodeOtherVersion(m.type, version) : undefined) ?? TYPE_CODE[m.type] ?? 0), "type");
   const lenAt = w.reserve16();

@@ -108,7 +108,9 @@ describe("OpenFlow 1.1/1.2/1.4/1.5 codec against Open vSwitch's test vectors", (
     const versions = new Set<number>([OfpVersion.OF11, OfpVersion.OF12, OfpVersion.OF14, OfpVersion.OF15]);
     for (const hex of suiteMessages()) {
       const bytes = fromHex(hex);
-      if (bytes.length < 8 || !versions.has(bytes[0]!) || ((bytes[2]! << 8) | bytes[3]!) !== bytes.length) continue;
+      // (and OpenFlow 1.3's queue configuration messages, decoded here too)
+      const queueConfig13 = bytes[0] === OfpVersion.OF13 && (bytes[1] === 22 || bytes[1] === 23);
+      if (bytes.length < 8 || !(versions.has(bytes[0]!) || queueConfig13) || ((bytes[2]! << 8) | bytes[3]!) !== bytes.length) continue;
       let m: OfMessage;
       try {
         m = decodeMessage(bytes);

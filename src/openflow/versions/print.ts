@@ -7,8 +7,10 @@
  * @module
  */
 import { OfpVersion } from "../constants.js";
-import { fieldByHeader } from "../oxm.js";
-import { formatActions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
+import { DecodeError, Reader } from "../bytes.js";
+import { decodeInstructions } from "../actions.js";
+import { decodeMatch, fieldByHeader } from "../oxm.js";
+import { formatActions, formatInstructions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
 import { type Bucket, type GroupProps, type MeterBand, type OfMessage, type PortStats, decodeMessage } from "../messages.js";
 import type { VersionedMessage } from "./types.js";
 
@@ -217,8 +219,10 @@ export function rawMultipartText(version: number, request: boolean, mpType: numb
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (request) {
     if ((mpType === 5 || mpType === 15) && data.length === 8) return ` port=${formatPort(v.getUint32(0))} queue=${queueName(v.getUint32(4))}`;
+    if (mpType === 16 && version >= OfpVersion.OF14) return flowMonitorRequests(data);
     return undefined;
   }
+  if (mpType === 16 && version >= OfpVersion.OF14) return flowUpdates(data);
   switch (mpType) {
     case 5: {
       // ofp11_queue_stats (32 bytes), ofp13 (40, with duration), ofp14 (48, length-prefixed)
@@ -267,6 +271,93 @@ export function rawMultipartText(version: number, request: boolean, mpType: numb
     }
   }
   return undefined;
+}
+
+const MONITOR_FLAGS: ReadonlyArray<readonly [number, string]> = [
+  [1, "initial"],
+  [2, "add"],
+  [4, "delete"],
+  [8, "modify"],
+  [16, "actions"],
+  [32, "no-abbrev"],
+  [64, "own"],
+];
+
+/** OpenFlow 1.4 flow monitor requests (`ofp14_flow_monitor_request` + match) as ofputil_flow_monitor_request_format() prints them. */
+function flowMonitorRequests(data: Uint8Array): string | undefined {
+  try {
+    const r = new Reader(data);
+    let s = "";
+    while (r.remaining > 0) {
+      const id = r.u32();
+      const outPort = r.u32();
+      const outGroup = r.u32();
+      const flags = r.u16();
+      const tableId = r.u8();
+      const command = r.u8();
+      const match = decodeMatch(r);
+      if (command === 2) {
+        s += `\n id=${id} command=delete`;
+        continue;
+      }
+      if (command > 2) return undefined;
+      s += `\n id=${id} flags=${flagNames(flags, MONITOR_FLAGS).join(",")}`;
+      if (outPort !== 0xffffffff) s += ` out_port=${formatPort(outPort)}`;
+      if (outGroup && outGroup !== 0xffffffff) s += ` out_group=${outGroup | 0}`;
+      if (tableId !== 0xff) s += ` table=${tableId}`;
+      s += ` ${formatMatch(match, 0x8000)}`.replace(/ $/, "");
+    }
+    return s;
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
+}
+
+const REMOVED_REASONS = ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"];
+
+/** OpenFlow 1.4 flow updates (`ofp_flow_update_*`) as ofputil_flow_update_format() prints them. */
+function flowUpdates(data: Uint8Array): string | undefined {
+  try {
+    const r = new Reader(data);
+    let s = "";
+    while (r.remaining > 0) {
+      const start = r.pos;
+      const length = r.u16();
+      const event = r.u16();
+      if (length < 8 || length % 8) return undefined;
+      r.pos = start;
+      const e = r.sub(length, "flow update");
+      e.skip(4);
+      if (event === 4) {
+        s += `\n event=ABBREV xid=0x${e.u32().toString(16)}`;
+        continue;
+      }
+      if (event === 5 || event === 6) {
+        s += `\n event=${event === 5 ? "PAUSED" : "RESUMED"}`;
+        continue;
+      }
+      if (event > 3) return undefined;
+      const tableId = e.u8();
+      const reason = e.u8();
+      const idle = e.u16();
+      const hard = e.u16();
+      e.skip(6);
+      const cookie = e.u64();
+      const match = decodeMatch(e);
+      const insts = decodeInstructions(e.sub(e.remaining));
+      s += `\n event=${["INITIAL", "ADDED", `DELETED reason=${REMOVED_REASONS[reason] ?? reason}`, "MODIFIED"][event]}`;
+      s += ` table=${tableId}`;
+      if (idle) s += ` idle_timeout=${idle}`;
+      if (hard) s += ` hard_timeout=${hard}`;
+      s += ` cookie=${cookie ? `0x${cookie.toString(16)}` : "0"} ${formatMatch(match, 0x8000)}`;
+      if (insts.length) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts)}`;
+    }
+    return s;
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
 }
 
 function durationText(sec: number, nsec: number): string {
@@ -357,4 +448,28 @@ export function portStatsExtra(p: PortStats): string {
     });
   }
   return s;
+}
+
+/** OFPT_* names by type code for OpenFlow 1.1+ (1.3 names; 26-29 from 1.3, 30-34 from 1.4). */
+const OFPT_NAMES = [
+  "HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "EXPERIMENTER", "FEATURES_REQUEST", "FEATURES_REPLY", "GET_CONFIG_REQUEST",
+  "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN", "FLOW_REMOVED", "PORT_STATUS", "PACKET_OUT", "FLOW_MOD", "GROUP_MOD", "PORT_MOD",
+  "TABLE_MOD", "MULTIPART_REQUEST", "MULTIPART_REPLY", "BARRIER_REQUEST", "BARRIER_REPLY", "QUEUE_GET_CONFIG_REQUEST",
+  "QUEUE_GET_CONFIG_REPLY", "ROLE_REQUEST", "ROLE_REPLY", "GET_ASYNC_REQUEST", "GET_ASYNC_REPLY", "SET_ASYNC", "METER_MOD",
+  "ROLE_STATUS", "TABLE_STATUS", "REQUESTFORWARD", "BUNDLE_CONTROL", "BUNDLE_ADD_MESSAGE",
+];
+/** The last type code each version defines (OpenFlow 1.1: 23, 1.2: 25, 1.3: 29, 1.4/1.5: 34). */
+const LAST_TYPE: Record<number, number> = { 2: 23, 3: 25, 4: 29, 5: 34, 6: 34 };
+
+/**
+ * The header line ovs-ofctl prints above `(***truncated ...***)` for a message cut short whose type its
+ * header alone names (ofpraw_decode_partial): OpenFlow 1.1-1.5, not multipart or experimenter messages.
+ */
+export function truncatedHeaderLine(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 8) return undefined;
+  const [version, type] = [bytes[0]!, bytes[1]!];
+  const last = LAST_TYPE[version];
+  if (last === undefined || type > last || type === 4 || type === 18 || type === 19) return undefined;
+  const xid = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
+  return `OFPT_${OFPT_NAMES[type]} (OF1.${version - 1}) (xid=0x${xid.toString(16)}):`;
 }
