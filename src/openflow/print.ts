@@ -96,7 +96,7 @@ function onfText(expType: number, data: Uint8Array): string | undefined {
 }
 
 /** Names of the multipart types kept raw by the codec and formatted here. */
-const RAW_MP_NAMES: Record<number, string> = { 3: "OFPST_TABLE", 5: "OFPST_QUEUE", 8: "OFPST_GROUP_FEATURES", 11: "OFPST_METER_FEATURES", 15: "OFPST_QUEUE_DESC", 16: "OFPST_FLOW_MONITOR" };
+const RAW_MP_NAMES: Record<number, string> = { 3: "OFPST_TABLE", 5: "OFPST_QUEUE", 8: "OFPST_GROUP_FEATURES", 11: "OFPST_METER_FEATURES", 14: "OFPST_TABLE_DESC", 15: "OFPST_QUEUE_DESC", 16: "OFPST_FLOW_MONITOR" };
 
 /** A raw multipart request body ovs-ofctl formats, or undefined to print the header alone. */
 function rawRequestText(mpType: number, data: Uint8Array): string | undefined {

@@ -139,6 +139,9 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
     v = await startVswitchd();
     v.vsctl("set", "bridge", "br0", "protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15");
     v.ofctl("-O", "OpenFlow13", "add-meter", v.mgmt, "meter=1,pktps,band=type=drop,rate=100");
+    // table descriptions with eviction and vacancy events on (OpenFlow 1.4 table_mod properties)
+    v.ofctl("-O", "OpenFlow14", "mod-table", v.mgmt, "0", "evict");
+    v.ofctl("-O", "OpenFlow14", "mod-table", v.mgmt, "1", "vacancy:20,80");
     // flows every version can express (OpenFlow 1.1 has no set_field: its actions differ)
     for (const f of [
       "table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=resubmit(,1)",
@@ -160,7 +163,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
   const norm = (s: string) =>
     s
       .replace(/\(xid=0x[0-9a-f]+\)/g, "(xid=X)")
-      .replace(/duration=[0-9.]+s/g, "duration=Xs")
+      .replace(/duration([=:])[0-9.]+s/g, "duration$1Xs")
       .replace(/idle_age=\d+/g, "idle_age=X")
       .trimEnd();
 
@@ -182,6 +185,15 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
         expect(await print({ kind: "port_desc" })).toBe(norm(v.ofctl("-O", name, "dump-ports-desc", v.mgmt)));
         expect(await print({ kind: "port_stats", portNo: 0xffffffff })).toBe(norm(v.ofctl("-O", name, "dump-ports", v.mgmt)));
         expect(await print({ kind: "group_desc" })).toBe(norm(v.ofctl("-O", name, "dump-groups", v.mgmt)));
+        const all = { tableId: 0xff, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: [] };
+        expect(await print({ kind: "aggregate", request: all })).toBe(norm(v.ofctl("-O", name, "dump-aggregate", v.mgmt)));
+        expect(await print({ kind: "group", groupId: 0xfffffffc })).toBe(norm(v.ofctl("-O", name, "dump-group-stats", v.mgmt)));
+        expect(await print({ kind: "raw", mpType: 5, data: fromHex("ffffffffffffffff") })).toBe(norm(v.ofctl("-O", name, "queue-stats", v.mgmt)));
+        if (version >= OfpVersion.OF14) {
+          expect(await print({ kind: "meter_config", meterId: 0xffffffff })).toBe(norm(v.ofctl("-O", name, "dump-meters", v.mgmt)));
+          expect(await print({ kind: "meter", meterId: 0xffffffff })).toBe(norm(v.ofctl("-O", name, "meter-stats", v.mgmt)));
+          expect(await print({ kind: "raw", mpType: 14, data: new Uint8Array(0) })).toBe(norm(v.ofctl("-O", name, "dump-table-desc", v.mgmt)));
+        }
       } finally {
         c.close();
       }

@@ -377,7 +377,7 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     }
     // Open vSwitch answers port descriptions (13) in OpenFlow 1.1 and 1.2 too, with 1.1 ports
     if (old && mpType > MultipartType.GROUP_FEATURES && mpType !== MultipartType.PORT_DESC) return req(rawBody());
-    if (mpType === 15 || mpType === 16 || (old && mpType === MultipartType.TABLE)) return req(rawBody());
+    if (mpType === 14 || mpType === 15 || mpType === 16 || (old && mpType === MultipartType.TABLE)) return req(rawBody());
     r.pos = start;
     return shared(r);
   }
@@ -500,6 +500,7 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
       return rep(rawBody());
     case MultipartType.QUEUE:
     case MultipartType.GROUP_FEATURES:
+    case 14:
     case 15:
     case 16:
       return rep(rawBody());

@@ -223,6 +223,7 @@ export function rawMultipartText(version: number, request: boolean, mpType: numb
     return undefined;
   }
   if (mpType === 16 && version >= OfpVersion.OF14) return flowUpdates(data);
+  if (mpType === 14 && version >= OfpVersion.OF14) return tableDescs(data);
   switch (mpType) {
     case 5: {
       // ofp11_queue_stats (32 bytes), ofp13 (40, with duration), ofp14 (48, length-prefixed)
@@ -301,13 +302,62 @@ function flowMonitorRequests(data: Uint8Array): string | undefined {
         continue;
       }
       if (command > 2) return undefined;
-      s += `\n id=${id} flags=${flagNames(flags, MONITOR_FLAGS).join(",")}`;
+      s += `\n id=${id} flags=${bitNames(flags, MONITOR_FLAGS, ",")}`;
       if (outPort !== 0xffffffff) s += ` out_port=${formatPort(outPort)}`;
       if (outGroup && outGroup !== 0xffffffff) s += ` out_group=${outGroup | 0}`;
       if (tableId !== 0xff) s += ` table=${tableId}`;
       s += ` ${formatMatch(match, 0x8000)}`.replace(/ $/, "");
     }
     return s;
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
+}
+
+/** Open vSwitch's ofp_print_bit_names(): the names of the set bits, unknown ones as one hex number, "0" for none. */
+function bitNames(bits: number, names: ReadonlyArray<readonly [number, string]>, sep: string): string {
+  if (!bits) return "0";
+  const out = names.filter(([b]) => bits & b).map(([, n]) => n);
+  const rest = bits & ~names.reduce((a, [b]) => a | b, 0);
+  if (rest) out.push(`0x${(rest >>> 0).toString(16)}`);
+  return out.join(sep);
+}
+
+const EVICTION_FLAGS: ReadonlyArray<readonly [number, string]> = [
+  [1, "OTHER"],
+  [2, "IMPORTANCE"],
+  [4, "LIFETIME"],
+];
+
+/** OpenFlow 1.4 table descriptions (`ofp14_table_desc` + eviction/vacancy properties) as ofputil_table_desc_format() prints them. */
+function tableDescs(data: Uint8Array): string | undefined {
+  try {
+    const r = new Reader(data);
+    let s = "";
+    while (r.remaining > 0) {
+      const start = r.pos;
+      const length = r.u16();
+      const tableId = r.u8();
+      r.skip(1);
+      const config = r.u32();
+      if (length < 8) return undefined;
+      r.pos = start;
+      const e = r.sub(length, "table desc");
+      e.skip(8);
+      let evictionFlags: number | undefined;
+      let vacancy: [number, number, number] | undefined;
+      for (const { type, body } of e.properties("table desc property")) {
+        if (type === 2) evictionFlags = body.u32();
+        else if (type === 3) vacancy = [body.u8(), body.u8(), body.u8()];
+        else return undefined;
+      }
+      s += `\n  table ${tableId}:\n   eviction=${config & 4 ? "on" : "off"} eviction_flags=${evictionFlags === undefined ? "(default)" : bitNames(evictionFlags, EVICTION_FLAGS, "|")}`;
+      s += `\n   vacancy=${config & 8 ? "on" : "off"}`;
+      if (config & 8 && vacancy) s += ` vacancy_down=${vacancy[0]}% vacancy_up=${vacancy[1]}% vacancy=${vacancy[2]}%`;
+      s += "\n";
+    }
+    return s.replace(/\n$/, "");
   } catch (e) {
     if (e instanceof DecodeError) return undefined;
     throw e;
