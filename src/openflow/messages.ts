@@ -157,6 +157,8 @@ export interface TableFeatures {
   readonly metadataWrite: bigint;
   readonly config: number;
   readonly maxEntries: number;
+  /** OpenFlow 1.5 command (OFPTFC_*: 0 replace, 1 modify, 2 enable, 3 disable); absent = 0. */
+  readonly command?: number | undefined;
   /** `ofp_table_feature_prop_*`: type (OFPTFPT_*) and body without header or padding. */
   readonly properties: readonly { readonly propType: number; readonly data: Uint8Array }[];
 }
@@ -612,7 +614,8 @@ function readTableFeatures(r: Reader): TableFeatures[] {
   for (const e of lengthPrefixed(r, "table features", (len) => len >= 64 && len % 8 === 0)) {
     e.skip(2);
     const tableId = e.u8();
-    e.skip(5);
+    const command = e.u8();
+    e.skip(4);
     const name = e.str(32);
     const metadataMatch = e.u64();
     const metadataWrite = e.u64();
@@ -620,7 +623,7 @@ function readTableFeatures(r: Reader): TableFeatures[] {
     const maxEntries = e.u32();
     const properties: { propType: number; data: Uint8Array }[] = [];
     for (const { type, body } of e.properties("table feature property")) properties.push({ propType: type, data: body.bytesView(body.remaining) });
-    out.push({ tableId, name, metadataMatch, metadataWrite, config, maxEntries, properties });
+    out.push({ tableId, name, metadataMatch, metadataWrite, config, maxEntries, ...(command ? { command } : {}), properties });
   }
   return out;
 }
@@ -629,7 +632,7 @@ function writeTableFeatures(w: Writer, tables: readonly TableFeatures[]): void {
   for (const t of tables) {
     const start = w.pos;
     const lenAt = w.reserve16();
-    w.u8(t.tableId).zeros(5).str(t.name, 32).u64(t.metadataMatch).u64(t.metadataWrite).u32(t.config).u32(t.maxEntries);
+    w.u8(t.tableId).u8(t.command ?? 0, "table_features.command").zeros(4).str(t.name, 32).u64(t.metadataMatch).u64(t.metadataWrite).u32(t.config).u32(t.maxEntries);
     for (const p of t.properties) {
       const ps = w.pos;
       w.u16(p.propType);

@@ -460,7 +460,7 @@ export function packetSummary(d: Uint8Array): string | undefined {
 
 /** Header line plus the table listing; a body OVS refuses ends in its decode error and a hex dump. */
 function tableFeaturesText(head: string, tables: readonly TableFeatures[], m: OfMessage): string {
-  const { text, error } = formatTableFeatures(tables);
+  const { text, error } = formatTableFeatures(tables, m.version);
   if (error) {
     // ovs-ofctl separates the error from a bare header by a space, from anything else by a line break
     const before = head + text;

@@ -32,7 +32,7 @@ export function typeCodeOtherVersion(type: string, version: number): number | un
   return undefined;
 }
 
-function writeBuckets15(w: Writer, buckets: readonly Bucket[]): void {
+function writeBuckets15(w: Writer, buckets: readonly Bucket[], groupType: number): void {
   for (const b of buckets) {
     const start = w.pos;
     const lenAt = w.reserve16();
@@ -41,7 +41,8 @@ function writeBuckets15(w: Writer, buckets: readonly Bucket[]): void {
     const as = w.pos;
     encodeActions(w, b.actions);
     w.patch16(alAt, w.pos - as);
-    w.u16(0).u16(8).u16(b.weight, "bucket.weight").zeros(2);
+    // the weight property only for select groups or a non-zero weight, as Open vSwitch sends it
+    if (groupType === 1 || b.weight) w.u16(0).u16(8).u16(b.weight, "bucket.weight").zeros(2);
     if (b.watchPort !== 0xffffffff) w.u16(1).u16(8).u32(b.watchPort, "bucket.watch_port");
     if (b.watchGroup !== 0xffffffff) w.u16(2).u16(8).u32(b.watchGroup, "bucket.watch_group");
     w.patch16(lenAt, w.pos - start);
@@ -115,7 +116,7 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
       const blAt = w.reserve16();
       w.zeros(2).u32(m.commandBucketId ?? 0xffffffff, "group_mod.command_bucket_id");
       const bs = w.pos;
-      writeBuckets15(w, m.buckets);
+      writeBuckets15(w, m.buckets, m.groupType);
       w.patch16(blAt, w.pos - bs);
       writeGroupProps(w, m);
       return true;
@@ -258,7 +259,7 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
             const blAt = w.reserve16();
             w.zeros(6);
             const bs = w.pos;
-            writeBuckets15(w, g.buckets);
+            writeBuckets15(w, g.buckets, g.groupType);
             w.patch16(blAt, w.pos - bs);
             writeGroupProps(w, g);
             w.patch16(gl, w.pos - gs);

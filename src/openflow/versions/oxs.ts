@@ -69,7 +69,7 @@ export function readOxsStats(r: Reader): OxsStats {
   return out;
 }
 
-/** Writes an `ofp_stats` with the counters present in `s` (in field order), padded to 8. */
+/** Writes an `ofp_stats` with the counters present in `s`, padded to 8, in Open vSwitch's order (duration, idle time, packets, bytes, flows). */
 export function writeOxsStats(w: Writer, s: OxsStats): void {
   const start = w.pos;
   w.zeros(2);
@@ -77,9 +77,9 @@ export function writeOxsStats(w: Writer, s: OxsStats): void {
   const head = (field: number) => w.u32(((OXS_CLASS_OPENFLOW_BASIC << 16) | (field << 9) | LENGTHS[field]!) >>> 0);
   if (s.durationSec !== undefined) head(OxsField.DURATION).u32(s.durationSec, "stats.duration_sec").u32(s.durationNsec ?? 0, "stats.duration_nsec");
   if (s.idleSec !== undefined) head(OxsField.IDLE_TIME).u32(s.idleSec, "stats.idle_sec").u32(s.idleNsec ?? 0, "stats.idle_nsec");
-  if (s.flowCount !== undefined) head(OxsField.FLOW_COUNT).u32(s.flowCount, "stats.flow_count");
   if (s.packetCount !== undefined) head(OxsField.PACKET_COUNT).u64(s.packetCount, "stats.packet_count");
   if (s.byteCount !== undefined) head(OxsField.BYTE_COUNT).u64(s.byteCount, "stats.byte_count");
+  if (s.flowCount !== undefined) head(OxsField.FLOW_COUNT).u32(s.flowCount, "stats.flow_count");
   w.patch16(lenAt, w.pos - start);
   w.pad(start, 8);
 }

@@ -110,7 +110,10 @@ export function writePortStats14(w: Writer, p: PortStats): void {
     w.u16(0xffff);
     const pl = w.reserve16();
     w.u32(INTEL_VENDOR_ID).u32(INTEL_PORT_STATS_CUSTOM).zeros(2).u16(p.custom.length, "port_stats.custom");
-    for (const k of p.custom) w.u8(k.name.length, "port_stats.custom.name").str(k.name, k.name.length).u64(k.value);
+    for (const k of p.custom) {
+      const name = new TextEncoder().encode(k.name);
+      w.u8(name.length, "port_stats.custom.name").bytes(name).u64(k.value, "port_stats.custom.value");
+    }
     w.patch16(pl, w.pos - ps);
     w.pad(ps, 8);
   }

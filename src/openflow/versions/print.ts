@@ -29,8 +29,7 @@ export function capabilityNames(version: number, caps: number): string {
   if (version <= OfpVersion.OF11) names.push([0x80, "ARP_MATCH_IP"]);
   if (version >= OfpVersion.OF12) names.push([0x100, "PORT_BLOCKED"]);
   if (version >= OfpVersion.OF14) names.push([0x200, "BUNDLES"], [0x400, "FLOW_MONITORING"]);
-  // Open vSwitch's table of OpenFlow 1.1 capabilities has no GROUP_STATS bit
-  return flagNames(caps, version === OfpVersion.OF11 ? names.filter(([b]) => b !== 0x8) : names).join(" ");
+  return flagNames(caps, names).join(" ");
 }
 
 /** The text after ` table_id=N` of a table_mod, as Open vSwitch prints it for `version`. */
