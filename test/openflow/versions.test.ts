@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
+import { parseFlow } from "../../src/openflow/flowtext.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
@@ -172,10 +173,21 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
   beforeAll(async () => {
     v = await startVswitchd();
     v.vsctl("set", "bridge", "br0", "protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15");
+  }, 60_000);
+  afterAll(() => v?.stop());
+
+  /** Replaces the switch's flows, meters and groups with ones every version can express. */
+  // (a controller connecting to the switch empties its tables, so each test sets them up again)
+  const installFlows = () => {
+    v.ofctl("-O", "OpenFlow13", "del-flows", v.mgmt);
+    v.ofctl("-O", "OpenFlow13", "del-meters", v.mgmt);
+    v.ofctl("-O", "OpenFlow13", "del-groups", v.mgmt);
     v.ofctl("-O", "OpenFlow13", "add-meter", v.mgmt, "meter=1,pktps,band=type=drop,rate=100");
     // table descriptions with eviction and vacancy events on (OpenFlow 1.4 table_mod properties)
     v.ofctl("-O", "OpenFlow14", "mod-table", v.mgmt, "0", "evict");
     v.ofctl("-O", "OpenFlow14", "mod-table", v.mgmt, "1", "vacancy:20,80");
+    v.ofctl("-O", "OpenFlow15", "add-group", v.mgmt, "group_id=7,type=select,selection_method=hash,fields(ip_dst,tcp_src),bucket=bucket_id:1,weight:10,actions=output:1,bucket=bucket_id:2,weight:20,actions=output:2");
+    v.ofctl("-O", "OpenFlow13", "add-group", v.mgmt, "group_id=8,type=all,bucket=actions=output:1");
     // flows every version can express (OpenFlow 1.1 has no set_field: its actions differ)
     for (const f of [
       "table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=resubmit(,1)",
@@ -189,10 +201,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
       "table=4,priority=8,actions=move:NXM_NX_REG0[0..7]->NXM_NX_REG1[8..15],output:2",
     ])
       v.ofctl("-O", "OpenFlow13", "add-flow", v.mgmt, f);
-    v.ofctl("-O", "OpenFlow15", "add-group", v.mgmt, "group_id=7,type=select,selection_method=hash,fields(ip_dst,tcp_src),bucket=bucket_id:1,weight:10,actions=output:1,bucket=bucket_id:2,weight:20,actions=output:2");
-    v.ofctl("-O", "OpenFlow13", "add-group", v.mgmt, "group_id=8,type=all,bucket=actions=output:1");
-  }, 60_000);
-  afterAll(() => v?.stop());
+  };
 
   const norm = (s: string) =>
     s
@@ -202,6 +211,69 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
       .trimEnd();
 
   for (const [name, version] of VERSIONS) {
+    it(`${name}: as the controller, port-status, packet-in and flow-removed messages print as ovs-ofctl ofp-print prints them`, async () => {
+      // a raw controller: the switch connects, we say HELLO in `version` and keep every frame it sends
+      const frames: Uint8Array[] = [];
+      const server = createServer((s) => {
+        const dec = new FrameDecoder();
+        s.write(encodeMessage({ type: "hello", versions: [version], version, xid: 1 }));
+        s.on("data", (c: Buffer) => {
+          for (const f of dec.push(new Uint8Array(c))) {
+            if (f[1] === 2) s.write(encodeMessage({ type: "echo_reply", version, xid: new DataView(f.buffer, f.byteOffset).getUint32(4), data: f.subarray(8) }));
+            else if (f[1] !== 0) frames.push(f.slice());
+          }
+        });
+        s.on("error", () => undefined);
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const port = (server.address() as { port: number }).port;
+      const seen = (type: number) => frames.some((f) => f[1] === type);
+      const waitFor = async (type: number) => {
+        for (let i = 0; i < 200 && !seen(type); i++) await new Promise((r) => setTimeout(r, 25));
+        expect(seen(type), `message type ${type}`).toBe(true);
+      };
+      try {
+        v.vsctl("set-controller", "br0", `tcp:127.0.0.1:${port}`);
+        await new Promise((r) => setTimeout(r, 300));
+        v.vsctl("add-port", "br0", "p9", "--", "set", "interface", "p9", "type=dummy", "ofport_request=9");
+        await waitFor(12); // OFPT_PORT_STATUS
+        v.ofctl("-O", "OpenFlow13", "add-flow", v.mgmt, "table=9,priority=1,in_port=9,actions=controller");
+        v.ofctl("-O", "OpenFlow13", "add-flow", v.mgmt, "table=9,priority=2,cookie=0x77,send_flow_rem,udp,actions=drop");
+        v.ofctl("-O", "OpenFlow13", "packet-out", v.mgmt, "in_port=9,packet=505400000005505400000006080045000028000040004006b97cc0a80002c0a8000100002b60000000006a4f2b58501400006d750000,actions=resubmit(,9)");
+        await waitFor(10); // OFPT_PACKET_IN
+        v.ofctl("-O", "OpenFlow13", "--strict", "del-flows", v.mgmt, "table=9,priority=2,udp");
+        await waitFor(11); // OFPT_FLOW_REMOVED
+      } finally {
+        v.vsctl("set-controller", "br0", `ptcp:${v.port}:127.0.0.1`);
+        v.vsctl("del-port", "br0", "p9");
+        v.ofctl("-O", "OpenFlow13", "del-flows", v.mgmt, "table=9");
+        server.close();
+      }
+      for (const f of frames) {
+        const hex = toHex(f);
+        const m = decodeMessage(f);
+        expect(m.type, hex).not.toBe("unknown");
+        expect(formatMessage(m), hex).toBe(ofpPrint(hex));
+      }
+    });
+
+    it(`${name}: a flow added through our connection is the flow ovs-ofctl adds`, async () => {
+      const flow = "table=6,priority=33,tcp,tp_dst=443,actions=output:2";
+      const c = await OpenFlowConnection.connect(v.mgmt, { echoIntervalMs: 0, versions: [version] });
+      try {
+        await c.flowMods([parseFlow(flow)]);
+      } finally {
+        c.close();
+      }
+      const ours = v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6");
+      v.ofctl("-O", "OpenFlow13", "del-flows", v.mgmt, "table=6");
+      v.ofctl("-O", name, "add-flow", v.mgmt, flow);
+      const theirs = v.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", v.mgmt, "table=6");
+      v.ofctl("-O", "OpenFlow13", "del-flows", v.mgmt, "table=6");
+      expect(ours).toContain("tp_dst=443");
+      expect(ours).toBe(theirs);
+    });
+
     it(`${name}: every reply the switch sends prints as ovs-ofctl ofp-print prints it, and re-encodes byte for byte`, async () => {
       const all = { tableId: 0xff, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: [] };
       const requests: OfMessageInput[] = [
@@ -223,6 +295,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
           { type: "multipart_request", flags: 0, body: { kind: "table_features", tables: [] } },
         );
       }
+      installFlows();
       const frames = await capture(v.mgmt.slice("unix:".length), version, requests);
       expect(frames.length).toBeGreaterThanOrEqual(requests.length);
       for (const f of frames) {
@@ -235,6 +308,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("live ovs-v
     });
 
     it(`${name}: flows, port descriptions, port statistics and groups print as ovs-ofctl -O ${name} prints them`, async () => {
+      installFlows();
       const c = await OpenFlowConnection.connect(v.mgmt, { echoIntervalMs: 0, versions: [version] });
       try {
         expect(c.version).toBe(version);
