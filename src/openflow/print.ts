@@ -50,6 +50,7 @@ const TYPE_NAMES: Record<string, string> = {
   experimenter: "OFPT_EXPERIMENTER",
   role_status: "OFPT_ROLE_STATUS",
   requestforward: "OFPT_REQUESTFORWARD",
+  table_status: "OFPT_TABLE_STATUS",
   queue_get_config_request: "OFPT_QUEUE_GET_CONFIG_REQUEST",
   queue_get_config_reply: "OFPT_QUEUE_GET_CONFIG_REPLY",
 };

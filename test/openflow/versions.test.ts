@@ -161,6 +161,20 @@ async function capture(path: string, version: number, requests: readonly OfMessa
   });
 }
 
+describe.skipIf(!peers("ovs-ofctl"))("OpenFlow 1.4 table status", () => {
+  it("prints as ovs-ofctl ofp-print prints it (vacancy down and up, properties, a reason it refuses) and re-encodes", () => {
+    for (const hex of [
+      "051f0018000000000300000000000000000800000000000c",
+      "051f0028000000000400000000000000001801000000000c00020008000000030003000814502100",
+      "051f00180000000001000000000000000008000000000000",
+    ]) {
+      const m = decodeMessage(fromHex(hex));
+      expect(formatMessage(m), hex).toBe(ofpPrint(hex));
+      expect(toHex(encodeMessage(m))).toBe(hex);
+    }
+  });
+});
+
 const VERSIONS = [
   ["OpenFlow11", OfpVersion.OF11],
   ["OpenFlow12", OfpVersion.OF12],

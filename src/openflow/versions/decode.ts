@@ -35,6 +35,7 @@ const NAMES: Record<number, string> = {
   [OfpType.SET_ASYNC]: "OFPT_SET_ASYNC",
   [OfpType14.BUNDLE_ADD_MESSAGE]: "OFPT_BUNDLE_ADD_MESSAGE",
   [OfpType.GROUP_MOD]: "OFPT_GROUP_MOD",
+  [OfpType14.TABLE_STATUS]: "OFPT_TABLE_STATUS",
 };
 
 /** Open vSwitch's pipeline fields: the only ones an OpenFlow 1.5 packet-out match may carry. */
@@ -237,6 +238,13 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
       const reason = r.u8();
       r.skip(3);
       return { version: v, xid, type: "role_status", role, reason, generationId: r.u64() };
+    }
+    case OfpType14.TABLE_STATUS: {
+      if (old) break;
+      const reason = r.u8();
+      r.skip(7);
+      if (reason !== 3 && reason !== 4) return rejected("OFPBPC_BAD_VALUE");
+      return { version: v, xid, type: "table_status", reason, table: r.bytesView(r.remaining) };
     }
     case OfpType14.REQUESTFORWARD:
       if (old) break;

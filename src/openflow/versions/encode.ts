@@ -20,6 +20,8 @@ export function typeCodeOtherVersion(type: string, version: number): number | un
       return OfpType14.ROLE_STATUS;
     case "requestforward":
       return OfpType14.REQUESTFORWARD;
+    case "table_status":
+      return OfpType14.TABLE_STATUS;
     case "queue_get_config_request":
       return OfpType.QUEUE_GET_CONFIG_REQUEST;
     case "queue_get_config_reply":
@@ -148,6 +150,9 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
       return true;
     case "requestforward":
       w.bytes(m.request);
+      return true;
+    case "table_status":
+      w.u8(m.reason, "table_status.reason").zeros(7).bytes(m.table);
       return true;
     case "queue_get_config_request":
       w.u32(m.portNo, "queue_get_config.port").zeros(4);

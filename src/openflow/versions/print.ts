@@ -11,7 +11,7 @@ import { DecodeError, Reader } from "../bytes.js";
 import { decodeInstructions } from "../actions.js";
 import { decodeMatch, fieldByHeader } from "../oxm.js";
 import { formatActions, formatInstructions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
-import { type Bucket, type GroupProps, type MeterBand, type OfMessage, type PortStats, decodeMessage } from "../messages.js";
+import { type Bucket, type GroupProps, type MeterBand, type OfMessage, type PortStats, decodeMessage, encodeMessage } from "../messages.js";
 import type { VersionedMessage } from "./types.js";
 
 const flagNames = (v: number, names: ReadonlyArray<readonly [number, string]>): string[] => names.filter(([b]) => v & b).map(([, n]) => n);
@@ -353,7 +353,8 @@ function tableDescs(data: Uint8Array): string | undefined {
       }
       s += `\n  table ${tableId}:\n   eviction=${config & 4 ? "on" : "off"} eviction_flags=${evictionFlags === undefined ? "(default)" : bitNames(evictionFlags, EVICTION_FLAGS, "|")}`;
       s += `\n   vacancy=${config & 8 ? "on" : "off"}`;
-      if (config & 8 && vacancy) s += ` vacancy_down=${vacancy[0]}% vacancy_up=${vacancy[1]}% vacancy=${vacancy[2]}%`;
+      const [down, up, now] = vacancy ?? [0, 0, 0];
+      if (config & 8) s += ` vacancy_down=${down}% vacancy_up=${up}% vacancy=${now}%`;
       s += "\n";
     }
     return s.replace(/\n$/, "");
@@ -436,6 +437,11 @@ export function formatVersioned(m: VersionedMessage, head: string, hexDump: (b: 
         return `${head} reason=meter_mod ${cmd} ${formatMeterConfig(inner.meterId, inner.flags, inner.bands)}`;
       }
       return `${head} ***decode error: OFPBRC_BAD_TYPE***\n${hexDump(m.request)}`;
+    }
+    case "table_status": {
+      const desc = tableDescs(m.table);
+      if (desc === undefined) return `${head} ***decode error: OFPBPC_BAD_LEN***\n${hexDump(encodeMessage(m))}`;
+      return `${head} reason=${m.reason === 3 ? "VACANCY_DOWN" : "VACANCY_UP"}\ntable_desc:-${desc}`;
     }
     case "queue_get_config_request":
       return `${head} port=${formatPort(m.portNo)}`;

@@ -37,6 +37,13 @@ export type VersionedMessage =
       readonly request: Uint8Array;
     })
   | (MessageHeader & {
+      /** OFPT_TABLE_STATUS (OpenFlow 1.4.1 §7.4.5): a vacancy threshold crossed (reason 3 down, 4 up). */
+      readonly type: "table_status";
+      readonly reason: number;
+      /** The table's `ofp14_table_desc` (with its properties), as sent. */
+      readonly table: Uint8Array;
+    })
+  | (MessageHeader & {
       /** OFPT_QUEUE_GET_CONFIG_REQUEST (OpenFlow 1.1–1.3). */
       readonly type: "queue_get_config_request";
       readonly portNo: number;
