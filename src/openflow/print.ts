@@ -9,7 +9,7 @@ import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
-import { capabilityNames, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, rawMultipartText, roleStatusText, tableModText } from "./versions/print.js";
+import { capabilityNames, experimenterMultipartName, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, rawMultipartText, roleStatusText, tableModText } from "./versions/print.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
 
@@ -133,7 +133,10 @@ function rawReplyText(mpType: number, data: Uint8Array): string | undefined {
 
 function typeName(m: OfMessage): string {
   if (m.type === "multipart_request" || m.type === "multipart_reply") {
-    const kind = m.body.kind === "raw" ? (RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`) : (MP_NAMES[m.body.kind] ?? m.body.kind);
+    const kind =
+      m.body.kind === "raw"
+        ? ((m.body.mpType === 0xffff ? experimenterMultipartName(m.body.data) : undefined) ?? RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`)
+        : (MP_NAMES[m.body.kind] ?? m.body.kind);
     return `${kind} ${m.type === "multipart_request" ? "request" : "reply"}`;
   }
   if (m.type === "unknown") return `OFPT_UNKNOWN_${m.msgType}`;

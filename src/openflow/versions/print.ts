@@ -8,8 +8,8 @@
  */
 import { OfpVersion } from "../constants.js";
 import { DecodeError, Reader } from "../bytes.js";
-import { decodeInstructions } from "../actions.js";
-import { decodeMatch, fieldByHeader } from "../oxm.js";
+import { type Instruction, decodeInstructions } from "../actions.js";
+import { type MatchField, decodeMatch, fieldByHeader } from "../oxm.js";
 import { formatActions, formatInstructions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
 import { type Bucket, type GroupProps, type MeterBand, type OfMessage, type PortStats, decodeMessage, encodeMessage } from "../messages.js";
 import type { VersionedMessage } from "./types.js";
@@ -216,6 +216,9 @@ function actionBitmap(bits: number, version: number): string {
  */
 export function rawMultipartText(version: number, request: boolean, mpType: number, data: Uint8Array): string | undefined {
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (mpType === 0xffff && version === OfpVersion.OF13 && experimenterMultipartName(data)) {
+    return request ? flowMonitorRequests(data.subarray(8), true) : flowUpdates(data.subarray(8), true);
+  }
   if (request) {
     if ((mpType === 5 || mpType === 15) && data.length === 8) return ` port=${formatPort(v.getUint32(0))} queue=${queueName(v.getUint32(4))}`;
     if (mpType === 16 && version >= OfpVersion.OF14) return flowMonitorRequests(data);
@@ -284,17 +287,32 @@ const MONITOR_FLAGS: ReadonlyArray<readonly [number, string]> = [
 ];
 
 /** OpenFlow 1.4 flow monitor requests (`ofp14_flow_monitor_request` + match) as ofputil_flow_monitor_request_format() prints them. */
-function flowMonitorRequests(data: Uint8Array): string | undefined {
+function flowMonitorRequests(data: Uint8Array, onf = false): string | undefined {
   try {
     const r = new Reader(data);
     let s = "";
     while (r.remaining > 0) {
-      const id = r.u32();
-      const outPort = r.u32();
-      const outGroup = r.u32();
-      const flags = r.u16();
-      const tableId = r.u8();
-      const command = r.u8();
+      let id: number, outPort: number, outGroup: number, flags: number, tableId: number, command: number;
+      if (onf) {
+        // onf_flow_monitor_request: id, flags (NXFMF_*), match_len, out_port, table_id, zeros[3]
+        id = r.u32();
+        const nx = r.u16();
+        r.skip(2);
+        outPort = r.u32();
+        tableId = r.u8();
+        r.skip(3);
+        outGroup = 0xffffffff;
+        command = 0;
+        // NXFMF_OWN (32) is OFPFMF_ONLY_OWN (64); the others keep their bits
+        flags = (nx & 0x1f) | (nx & 32 ? 64 : 0);
+      } else {
+        id = r.u32();
+        outPort = r.u32();
+        outGroup = r.u32();
+        flags = r.u16();
+        tableId = r.u8();
+        command = r.u8();
+      }
       const match = decodeMatch(r);
       if (command === 2) {
         s += `\n id=${id} command=delete`;
@@ -366,19 +384,57 @@ function tableDescs(data: Uint8Array): string | undefined {
 
 const REMOVED_REASONS = ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"];
 
+/** One full flow update (OFPFME_INITIAL/ADDED/REMOVED/MODIFIED) as ofputil_flow_update_format() prints it. */
+function fullUpdate(event: number, tableId: number, reason: number, idle: number, hard: number, cookie: bigint, match: readonly MatchField[], insts: readonly Instruction[]): string {
+  let s = `\n event=${["INITIAL", "ADDED", `DELETED reason=${REMOVED_REASONS[reason] ?? reason}`, "MODIFIED"][event]}`;
+  s += ` table=${tableId}`;
+  if (idle) s += ` idle_timeout=${idle}`;
+  if (hard) s += ` hard_timeout=${hard}`;
+  s += ` cookie=${cookie ? `0x${cookie.toString(16)}` : "0"} ${formatMatch(match, 0x8000)}`;
+  if (insts.length) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts)}`;
+  return s;
+}
+
+/** ONF experimenter multipart type of OpenFlow 1.3 flow monitoring (ONFMP_FLOW_MONITOR). */
+const ONFMP_FLOW_MONITOR = 1870;
+const ONF_EXPERIMENTER = 0x4f4e4600;
+
+/** The name of an OpenFlow 1.3 experimenter multipart body Open vSwitch knows (ONF flow monitor), or undefined. */
+export function experimenterMultipartName(data: Uint8Array): string | undefined {
+  if (data.length < 8) return undefined;
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return v.getUint32(0) === ONF_EXPERIMENTER && v.getUint32(4) === ONFMP_FLOW_MONITOR ? "ONFST_FLOW_MONITOR" : undefined;
+}
+
 /** OpenFlow 1.4 flow updates (`ofp_flow_update_*`) as ofputil_flow_update_format() prints them. */
-function flowUpdates(data: Uint8Array): string | undefined {
+function flowUpdates(data: Uint8Array, onf = false): string | undefined {
   try {
     const r = new Reader(data);
     let s = "";
     while (r.remaining > 0) {
       const start = r.pos;
       const length = r.u16();
-      const event = r.u16();
+      // ONF/Nicira events: 0 added, 1 deleted, 2 modified, 3 abbrev (OpenFlow 1.4 numbers them from 1)
+      const event = onf ? r.u16() + 1 : r.u16();
       if (length < 8 || length % 8) return undefined;
       r.pos = start;
       const e = r.sub(length, "flow update");
       e.skip(4);
+      if (onf && event <= 3) {
+        // nx_flow_update_full: reason, priority, idle, hard, match_len, table_id, pad, cookie
+        const reason = e.u16();
+        e.skip(2);
+        const idle = e.u16();
+        const hard = e.u16();
+        e.skip(2);
+        const tableId = e.u8();
+        e.skip(1);
+        const cookie = e.u64();
+        const match = decodeMatch(e);
+        const insts = decodeInstructions(e.sub(e.remaining));
+        s += fullUpdate(event, tableId, reason, idle, hard, cookie, match, insts);
+        continue;
+      }
       if (event === 4) {
         s += `\n event=ABBREV xid=0x${e.u32().toString(16)}`;
         continue;
@@ -396,12 +452,7 @@ function flowUpdates(data: Uint8Array): string | undefined {
       const cookie = e.u64();
       const match = decodeMatch(e);
       const insts = decodeInstructions(e.sub(e.remaining));
-      s += `\n event=${["INITIAL", "ADDED", `DELETED reason=${REMOVED_REASONS[reason] ?? reason}`, "MODIFIED"][event]}`;
-      s += ` table=${tableId}`;
-      if (idle) s += ` idle_timeout=${idle}`;
-      if (hard) s += ` hard_timeout=${hard}`;
-      s += ` cookie=${cookie ? `0x${cookie.toString(16)}` : "0"} ${formatMatch(match, 0x8000)}`;
-      if (insts.length) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts)}`;
+      s += fullUpdate(event, tableId, reason, idle, hard, cookie, match, insts);
     }
     return s;
   } catch (e) {
