@@ -9,7 +9,7 @@ import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
-import { capabilityNames, experimenterMultipartName, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, rawMultipartText, roleStatusText, tableModText } from "./versions/print.js";
+import { capabilityNames, errorName14, experimenterMultipartName, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, rawMultipartText, roleStatusText, tableModText } from "./versions/print.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
 
@@ -559,7 +559,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     }
     case "error": {
       const nx = m.errType === 0xffff && m.experimenter === 0x2320 ? nxErrorName(m.code) : undefined;
-      const name = nx ?? errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
+      const name = nx ?? errorName14(m.version, m.errType, m.code) ?? errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
       let s = `${head} ${name}`;
       if (m.data.length >= 8) {
         let inner: OfMessage | undefined;
@@ -569,7 +569,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
           inner = undefined;
         }
         s += "\n" + (inner ? formatMessage(inner) : `***decode error: OFPBRC_BAD_LEN***\n${hexDump(m.data)}`);
-      } else if (m.data.length) s += `\n${hexDump(m.data)}`;
+      } else if (m.data.length) s += `\nOpenFlow packet too short (only ${m.data.length} bytes):\n${hexDump(m.data)}`;
       return s;
     }
     case "echo_request":

@@ -161,9 +161,14 @@ async function capture(path: string, version: number, requests: readonly OfMessa
   });
 }
 
-describe.skipIf(!peers("ovs-ofctl"))("OpenFlow 1.4 table status", () => {
-  it("prints as ovs-ofctl ofp-print prints it (vacancy down and up, properties, a reason it refuses) and re-encodes", () => {
+describe.skipIf(!peers("ovs-ofctl"))("OpenFlow 1.4 table status and errors", () => {
+  it("print as ovs-ofctl ofp-print prints them (vacancy down and up, properties, a reason it refuses; 1.4 error types) and re-encode", () => {
     for (const hex of [
+      "0501001400000001001100050500000800000001", // OFPBFC_OUT_OF_BUNDLES with the request
+      "0501001000000001000f0001aabbccdd", // OFPACFC_UNSUPPORTED with 4 bytes of data
+      "0501001000000001000e00020a0b0c0d", // OFPBPC_BAD_VALUE
+      "0601001000000001001000050a0b0c0d", // OFPMOFC_BAD_FLAGS
+      "0401001000000001000100060a0b0c0d", // OpenFlow 1.3 too: data shorter than a header
       "051f0018000000000300000000000000000800000000000c",
       "051f0028000000000400000000000000001801000000000c00020008000000030003000814502100",
       "051f00180000000001000000000000000008000000000000",

@@ -579,3 +579,21 @@ export function truncatedHeaderLine(bytes: Uint8Array): string | undefined {
   const xid = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
   return `OFPT_${OFPT_NAMES[type]} (OF1.${version - 1}) (xid=0x${xid.toString(16)}):`;
 }
+
+/** Error types OpenFlow 1.4 added (OpenFlow 1.4.1 §7.5.4), with their code names. */
+const ERRORS14: Record<number, { prefix: string; codes: readonly string[] }> = {
+  14: { prefix: "OFPBPC", codes: ["BAD_TYPE", "BAD_LEN", "BAD_VALUE", "TOO_MANY", "DUP_TYPE", "BAD_EXPERIMENTER", "BAD_EXP_TYPE", "BAD_EXP_VALUE", "EPERM"] },
+  15: { prefix: "OFPACFC", codes: ["INVALID", "UNSUPPORTED", "EPERM"] },
+  16: { prefix: "OFPMOFC", codes: ["UNKNOWN", "MONITOR_EXISTS", "INVALID_MONITOR", "UNKNOWN_MONITOR", "BAD_COMMAND", "BAD_FLAGS", "BAD_TABLE_ID", "BAD_OUT"] },
+  17: {
+    prefix: "OFPBFC",
+    codes: ["UNKNOWN", "EPERM", "BAD_ID", "BUNDLE_EXIST", "BUNDLE_CLOSED", "OUT_OF_BUNDLES", "BAD_TYPE", "BAD_FLAGS", "MSG_BAD_LEN", "MSG_BAD_XID", "MSG_UNSUP", "MSG_CONFLICT", "MSG_TOO_MANY", "MSG_FAILED", "TIMEOUT", "BUNDLE_IN_PROGRESS"],
+  },
+};
+
+/** The name of an error of a type OpenFlow 1.4 added (bad property, async config, flow monitor, bundle), in 1.4+; else undefined. */
+export function errorName14(version: number, type: number, code: number): string | undefined {
+  const t = version >= OfpVersion.OF14 ? ERRORS14[type] : undefined;
+  const c = t?.codes[code];
+  return t && c ? `${t.prefix}_${c}` : undefined;
+}
