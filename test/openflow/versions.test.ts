@@ -15,7 +15,7 @@ import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { OpenFlowConnection } from "../../src/openflow/connection.js";
 import { OfpVersion } from "../../src/openflow/constants.js";
-import { fromHex, toHex } from "../../src/openflow/bytes.js";
+import { DecodeError, EncodeError, fromHex, toHex } from "../../src/openflow/bytes.js";
 import { matchField } from "../../src/openflow/oxm.js";
 import { type FlowStats, type OfMessage, type OfMessageInput, decodeMessage, encodeMessage } from "../../src/openflow/messages.js";
 import { formatFlowStats, formatMessage } from "../../src/openflow/print.js";
@@ -96,6 +96,38 @@ describe("OpenFlow 1.1/1.2/1.4/1.5 codec against Open vSwitch's test vectors", (
     expect(toHex(encodeMessage({ version: OfpVersion.OF14, xid: 10, type: "role_status", role: 2, reason: 1, generationId: 16n }))).toBe("051e00180000000a00000002010000000000000000000010");
     // the same bundle message in OpenFlow 1.3 is the ONF experimenter extension
     expect(toHex(encodeMessage({ version: OfpVersion.OF13, xid: 0, type: "bundle_control", bundleId: 1, bundleType: 4, flags: 1, properties: new Uint8Array(0) }))).toBe("0404001800000000" + "4f4e4600000008fc" + "0000000100040001");
+  });
+
+  it("hostile input: mutated 1.1/1.2/1.4/1.5 messages decode or throw DecodeError; what decodes prints and re-encodes (or throws EncodeError)", () => {
+    const hexes = suiteMessages().filter((h) => /^0[2356]/.test(h) && h.length % 2 === 0 && h.length >= 16);
+    let seed = 17;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    let decoded = 0;
+    for (let iter = 0; iter < 5000; iter++) {
+      const b = fromHex(hexes[Math.floor(rnd() * hexes.length)]!);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) b[8 + Math.floor(rnd() * (b.length - 8))] = Math.floor(rnd() * 256);
+      if (rnd() < 0.2) b[1] = Math.floor(rnd() * 35);
+      if (rnd() < 0.3) b[0] = 2 + Math.floor(rnd() * 5);
+      let m: OfMessage;
+      try {
+        m = decodeMessage(b);
+      } catch (e) {
+        expect(e, toHex(b)).toBeInstanceOf(DecodeError);
+        continue;
+      }
+      decoded++;
+      try {
+        formatMessage(m);
+      } catch (e) {
+        expect(e, toHex(b)).toBeInstanceOf(DecodeError);
+      }
+      try {
+        encodeMessage(m);
+      } catch (e) {
+        expect(e, toHex(b)).toBeInstanceOf(EncodeError);
+      }
+    }
+    expect(decoded).toBeGreaterThan(1000);
   });
 
   it("every 1.1/1.2/1.4/1.5 message of ofp-print.at decodes, and all but the lossy ones re-encode byte for byte", () => {
