@@ -9,7 +9,8 @@ import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
-import { capabilityNames, errorName14, experimenterMultipartName, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, rawMultipartText, roleStatusText, tableModText } from "./versions/print.js";
+import { capabilityNames, errorName14, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, roleStatusText, tableModText } from "./versions/print.js";
+import { experimenterMultipartName, rawMultipartText } from "./versions/bodies.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
 
