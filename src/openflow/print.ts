@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
-import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
+import { OfpVersion, errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
+import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TableStats, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
@@ -260,6 +260,34 @@ const PORT_FEATURES: ReadonlyArray<readonly [number, string]> = [
 
 function fmtMac(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
+}
+
+/**
+ * Table statistics as Open vSwitch's ofputil_table_features_format() prints them: each table starts with a
+ * line break of its own (a blank line between tables). From OpenFlow 1.3 on the reply carries no features,
+ * so a table whose counters equal the previous one's folds into `table N: ditto` / `tables N...M: ditto`.
+ */
+function tableStatsText(tables: readonly TableStats[], ditto: boolean): string {
+  let s = "";
+  let first = -1;
+  let last = -1;
+  const finish = () => {
+    if (first >= 0) s += first === last ? `\n  table ${first}: ditto\n` : `\n  tables ${first}...${last}: ditto\n`;
+    first = -1;
+  };
+  let prev: (typeof tables)[number] | undefined;
+  for (const t of tables) {
+    if (ditto && prev && prev.activeCount === t.activeCount && prev.lookupCount === t.lookupCount && prev.matchedCount === t.matchedCount) {
+      if (first < 0) first = t.tableId;
+      last = t.tableId;
+    } else {
+      finish();
+      s += `\n  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}\n`;
+    }
+    prev = t;
+  }
+  finish();
+  return s.replace(/\n$/, "");
 }
 
 /** One port as ovs-ofctl prints it in a features reply, port status or port description (without the leading space). */
@@ -717,8 +745,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
         case "aggregate":
           return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}`;
         case "table":
-          // each table starts with a line break of its own: a blank line between tables
-          return [head, b.tables.map((t) => `  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`).join("\n\n")].filter((x) => x).join("\n");
+          return head + tableStatsText(b.tables, m.version >= OfpVersion.OF13);
         case "port_stats":
           return [
             `${head} ${b.ports.length} ports`,
