@@ -18,6 +18,7 @@ import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableMod
 import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
+import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
@@ -96,12 +97,12 @@ const PROTOCOLS = new Map<string, OfctlProtocol>([
   ["OpenFlow15", { version: OfpVersion.OF15, bit: Protocol.OF15_OXM }],
 ]);
 
-/** The protocols named by `-O` (OpenFlow13..15; switch commands use OpenFlow13). */
+/** The protocols named by `-O` (OpenFlow10, OpenFlow13, OpenFlow14, OpenFlow15). */
 function checkProtocols(p: string | undefined): OfctlProtocol[] {
   if (p === undefined) throw new UsageError("option '-O' requires an argument");
   const byName = (x: string) => [...PROTOCOLS].find(([k]) => k.toLowerCase() === x.toLowerCase())?.[1];
   const ps = p.split(/[\s,]+/).filter((x) => x).flatMap((x) => byName(x) ?? []);
-  if (!ps.length) throw new UsageError(`${p}: only OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
+  if (!ps.length) throw new UsageError(`${p}: only OpenFlow10, OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
   return ps;
 }
 
@@ -134,13 +135,13 @@ function need(args: string[], n: number, cmd: string): void {
 }
 
 /**
- * The versions switch commands offer: those -O names among OpenFlow 1.0 and 1.3, OpenFlow 1.0 without -O
+ * The versions switch commands offer: those -O names (OpenFlow 1.0, 1.3, 1.4, 1.5), OpenFlow 1.0 without -O
  * (ovs-ofctl's default, flows in the OpenFlow 1.0 or NXM format as they need).
  */
 function switchVersions(opts: Opts): number[] {
   if (!opts.protocols) return [OfpVersion.OF10];
-  const vs = [...new Set(opts.protocols.map((p) => p.version))].filter((v) => v === OfpVersion.OF10 || v === OfpVersion.OF13);
-  if (!vs.length) throw new UsageError("switch commands speak OpenFlow10 and OpenFlow13 only (-O OpenFlow10 or -O OpenFlow13)");
+  const vs = [...new Set(opts.protocols.map((p) => p.version))].filter((v) => v === OfpVersion.OF10 || v >= OfpVersion.OF13);
+  if (!vs.length) throw new UsageError("switch commands speak OpenFlow10, OpenFlow13, OpenFlow14 and OpenFlow15 only");
   return vs;
 }
 
@@ -373,7 +374,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         if (!Number.isInteger(verbosity)) throw new Error(`${rest[1]}: invalid verbosity`);
         const length = bytes.length >= 4 ? (bytes[2]! << 8) | bytes[3]! : 0;
         if (bytes.length < 8) io.out(`OpenFlow packet too short (only ${bytes.length} bytes):\n`);
-        else if (length > bytes.length) io.out(`(***truncated to ${bytes.length} bytes from ${length}***)\n`);
+        else if (length > bytes.length) io.out(`${withNewline(truncatedHeaderLine(bytes))}(***truncated to ${bytes.length} bytes from ${length}***)\n`);
         else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
         else {
           try {
@@ -524,3 +525,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
     return 1;
   }
 };
+
+/** `line` and a line break, or nothing. */
+function withNewline(line: string | undefined): string {
+  return line === undefined ? "" : `${line}\n`;
+}

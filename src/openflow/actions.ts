@@ -82,6 +82,12 @@ export const NxActionSubtype = {
   CHECK_PKT_LARGER: 49,
 } as const;
 
+/** OpenFlow 1.5 OFPAT_COPY_FIELD (action type 28; Open vSwitch sends `move` this way in OpenFlow 1.5). */
+export const OFPAT15_COPY_FIELD = 28;
+
+/** OpenFlow 1.5 OFPAT_METER (action type 29; Open vSwitch sends `meter:N` this way in OpenFlow 1.5). */
+export const OFPAT15_METER = 29;
+
 /** ONF experimenter action type for copy_field in OpenFlow 1.3 (ONFACT_ET_COPY_FIELD). */
 export const ONF_COPY_FIELD = 3200;
 
@@ -170,14 +176,16 @@ export type Action =
       readonly type: "reg_move";
       readonly src: SubField;
       readonly dst: SubField;
-      /** Wire form: Nicira NXAST_REG_MOVE (default) or the ONF copy_field extension OVS uses in OpenFlow 1.3 replies. */
-      readonly encoding?: "nx" | "onf" | undefined;
+      /** Wire form: Nicira NXAST_REG_MOVE (default), the ONF copy_field extension OVS uses in OpenFlow 1.3 replies, or OpenFlow 1.5 OFPAT_COPY_FIELD. */
+      readonly encoding?: "nx" | "onf" | "of15" | undefined;
     }
   | { readonly type: "reg_load"; readonly dst: SubField; readonly value: bigint }
   | { readonly type: "reg_load2"; readonly field: MatchField }
   | { readonly type: "note"; readonly data: Uint8Array }
   | { readonly type: "output_reg"; readonly src: SubField; readonly maxLen: number; readonly v2: boolean }
   | { readonly type: "output_trunc"; readonly port: number; readonly maxLen: number }
+  /** OpenFlow 1.5 OFPAT_METER (an action there; an instruction in OpenFlow 1.3 and 1.4). */
+  | { readonly type: "meter"; readonly meterId: number }
   | { readonly type: "exit" }
   | { readonly type: "dec_ttl"; readonly controllerIds: readonly number[] | undefined }
   | { readonly type: "fin_timeout"; readonly idle: number; readonly hard: number }
@@ -395,6 +403,18 @@ function decodeAction(outer: Reader, depth: number): Action {
       }
       r.pos = 4;
       return { type: "experimenter", experimenter: exp, data: r.bytesView(r.remaining) };
+    }
+    case OFPAT15_METER:
+      return { type: "meter", meterId: r.u32() };
+    case OFPAT15_COPY_FIELD: {
+      // OpenFlow 1.5 §7.2.5 copy_field: n_bits, src_offset, dst_offset, pad2, src and dst OXM headers
+      const nbits = r.u16();
+      const srcOfs = r.u16();
+      const dstOfs = r.u16();
+      r.skip(2);
+      const s = readNxHeader(r);
+      const d = readNxHeader(r);
+      return { type: "reg_move", src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits), dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits), encoding: "of15" };
     }
     default:
       return { type: "unknown", actionType: type, data: r.bytesView(r.remaining) };
@@ -812,6 +832,13 @@ export function encodeAction(w: Writer, a: Action): void {
       s = nxStart(w, NxActionSubtype.POP_QUEUE);
       break;
     case "reg_move":
+      if (a.encoding === "of15") {
+        s = std(w, OFPAT15_COPY_FIELD);
+        w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
+        writeNxHeader(w, a.src);
+        writeNxHeader(w, a.dst);
+        break;
+      }
       if (a.encoding === "onf") {
         s = std(w, ActionType.EXPERIMENTER);
         w.u32(ExperimenterId.ONF).u16(ONF_COPY_FIELD).zeros(2).u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
@@ -850,6 +877,10 @@ export function encodeAction(w: Writer, a: Action): void {
         writeNxHeader(w, a.src);
         w.u16(a.maxLen).zeros(6);
       }
+      break;
+    case "meter":
+      s = std(w, OFPAT15_METER);
+      w.u32(a.meterId, "meter.meter_id");
       break;
     case "output_trunc":
       s = nxStart(w, NxActionSubtype.OUTPUT_TRUNC);

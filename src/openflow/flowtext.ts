@@ -295,7 +295,7 @@ function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint; m: big
 }
 
 /** Formats a field value (no mask) the way ovs-ofctl's set_field/learn print it. */
-function formatValue(f: FieldDef, v: bigint, len: number): string {
+export function formatValue(f: FieldDef, v: bigint, len: number): string {
   switch (f.format) {
     case "mac":
       return fmtMac(v);
@@ -642,7 +642,8 @@ const SET_FIELD_NAMES: Record<string, string> = {
   in_port: "in_port",
 };
 
-function setFieldName(f: FieldDef): string {
+/** The name ovs-ofctl prints for a field in set_field actions and OXM field lists (Open vSwitch `mf_field.name`). */
+export function setFieldName(f: FieldDef): string {
   return SET_FIELD_NAMES[f.name] ?? f.name;
 }
 
@@ -739,6 +740,8 @@ function formatAction(a: Action): string {
       return a.maxLen !== 0 && a.maxLen !== 0xffff
         ? `output(port=${formatSubField(a.src)},max_len=${a.maxLen})`
         : `output:${formatSubField(a.src)}`;
+    case "meter":
+      return `meter:${a.meterId}`;
     case "output_trunc":
       return `output(port=${formatPort16(a.port)},max_len=${a.maxLen})`;
     case "exit":
@@ -2178,7 +2181,8 @@ export function formatFlowMod(fm: FlowMod): string {
   if (fm.tableId !== 0) s += `table:${fm.tableId} `;
   const m = formatMatch(fm.match, fm.priority);
   if (m) s += m + " ";
-  if (fm.command === FlowModCommand.ADD || fm.command === FlowModCommand.MODIFY || fm.command === FlowModCommand.MODIFY_STRICT) {
+  // a modify that matches on the cookie (a mask) does not set a new one (ofputil_decode_flow_mod)
+  if (fm.command === FlowModCommand.ADD || ((fm.command === FlowModCommand.MODIFY || fm.command === FlowModCommand.MODIFY_STRICT) && fm.cookieMask === 0n)) {
     if (fm.cookie !== 0n && fm.cookie !== 0xffffffffffffffffn) s += `cookie:0x${fm.cookie.toString(16)} `;
   }
   if (fm.cookieMask !== 0n) s += `cookie:0x${fm.cookie.toString(16)}/0x${fm.cookieMask.toString(16)} `;

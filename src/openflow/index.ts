@@ -151,7 +151,7 @@ export {
 } from "./v10/actions.js";
 export type { LegacyAction } from "./v10/actions.js";
 export { Of10Type, Of10StatsType, Nxt10Subtype, NxStatsSubtype, NxFlowFormat, decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
-export type { Of10Message, QueueConfig } from "./v10/messages.js";
+export type { Of10Message } from "./v10/messages.js";
 export { formatOf10Message } from "./v10/print.js";
 export {
   NoUsableProtocolError,
@@ -165,3 +165,7 @@ export {
 } from "./v10/session.js";
 export { protocolBits } from "./protocols.js";
 export { formatDuration, formatPortDesc } from "./print.js";
+export type { GroupProps } from "./messages.js";
+export type { VersionedMessage, QueueDesc, QueueProperty } from "./versions/types.js";
+export { OfpType14, NTR_VENDOR_ID, NTR_COMPAT_VENDOR_ID } from "./versions/decode.js";
+export { OxsField, type OxsStats } from "./versions/oxs.js";

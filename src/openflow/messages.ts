@@ -10,6 +10,9 @@ import { type Action, type Instruction, decodeActions, decodeInstructions, encod
 import { type MatchField, decodeMatch, decodeOxm, encodeMatch, encodeOxm } from "./oxm.js";
 import { MultipartType, OfpType, OfpVersion } from "./constants.js";
 import { type Of10Message, decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
+import type { VersionedMessage } from "./versions/types.js";
+import { decodeOtherVersion } from "./versions/decode.js";
+import { encodeOtherVersion, typeCodeOtherVersion } from "./versions/encode.js";
 
 /** Size of `ofp_header`. */
 export const OFP_HEADER_LEN = 8;
@@ -45,10 +48,15 @@ export interface FlowStats {
   readonly byteCount: bigint;
   readonly match: readonly MatchField[];
   readonly instructions: readonly Instruction[];
-  /** Seconds since the flow last matched a packet (NXST_FLOW only). */
+  /**
+   * Seconds since the flow last matched a packet: NXST_FLOW's `idle_age`, or the OpenFlow 1.5 OXS
+   * idle time (both printed as `idle_age`); absent otherwise.
+   */
   readonly idleAge?: number | undefined;
   /** Seconds since the flow was last added or modified (NXST_FLOW only). */
   readonly hardAge?: number | undefined;
+  /** OpenFlow 1.4+ importance (0 when absent). */
+  readonly importance?: number | undefined;
 }
 
 /** Flow-stats / aggregate request body (OpenFlow 1.3.5 §7.3.5.2). */
@@ -68,6 +76,13 @@ export interface PortStats {
   readonly counters: readonly bigint[];
   readonly durationSec: number;
   readonly durationNsec: number;
+  /**
+   * OpenFlow 1.4+: Open vSwitch's RFC 2819 counters (Intel experimenter property): rx 1-64 … 1523-max (7),
+   * tx 1-64 … 1523-max (7), tx multicast, rx broadcast, tx broadcast, rx undersized, oversize, fragmented, jabber.
+   */
+  readonly rfc2819?: readonly bigint[] | undefined;
+  /** OpenFlow 1.4+: Open vSwitch's custom counters (Intel experimenter property), in order. */
+  readonly custom?: readonly { readonly name: string; readonly value: bigint }[] | undefined;
 }
 
 /** Table statistics entry (OpenFlow 1.3.5 §7.3.5.4). */
@@ -99,6 +114,18 @@ export interface Bucket {
   readonly watchPort: number;
   readonly watchGroup: number;
   readonly actions: readonly Action[];
+  /** OpenFlow 1.5 bucket id. */
+  readonly bucketId?: number | undefined;
+}
+
+/** OpenFlow 1.5 group properties (Open vSwitch's selection method experimenter property). */
+export interface GroupProps {
+  readonly selectionMethod?: string | undefined;
+  readonly selectionMethodParam?: bigint | undefined;
+  /** Hash fields (OXM, masks allowed). */
+  readonly fields?: readonly MatchField[] | undefined;
+  /** Experimenter id the property came with when not NTR_VENDOR_ID (0x154d), e.g. the compatible 0x1540. */
+  readonly selectionMethodVendor?: number | undefined;
 }
 
 /** A meter band (OpenFlow 1.3.5 §7.3.4.4). type 1 = drop, 2 = dscp_remark. */
@@ -142,6 +169,8 @@ export interface TableFeatures {
   readonly metadataWrite: bigint;
   readonly config: number;
   readonly maxEntries: number;
+  /** OpenFlow 1.5 command (OFPTFC_*: 0 replace, 1 modify, 2 enable, 3 disable); absent = 0. */
+  readonly command?: number | undefined;
   /** `ofp_table_feature_prop_*`: type (OFPTFPT_*) and body without header or padding. */
   readonly properties: readonly { readonly propType: number; readonly data: Uint8Array }[];
 }
@@ -153,9 +182,9 @@ export type MultipartRequestBody =
   | { readonly kind: "aggregate"; readonly request: FlowStatsRequest }
   | { readonly kind: "table" }
   | { readonly kind: "port_stats"; readonly portNo: number }
-  | { readonly kind: "port_desc" }
+  | { readonly kind: "port_desc"; /** OpenFlow 1.5: one port (default any). */ readonly portNo?: number | undefined }
   | { readonly kind: "group"; readonly groupId: number }
-  | { readonly kind: "group_desc" }
+  | { readonly kind: "group_desc"; /** OpenFlow 1.5: one group (default all). */ readonly groupId?: number | undefined }
   | { readonly kind: "meter"; readonly meterId: number }
   | { readonly kind: "meter_config"; readonly meterId: number }
   | { readonly kind: "table_features"; readonly tables: readonly TableFeatures[] }
@@ -171,7 +200,7 @@ export type MultipartReplyBody =
   | { readonly kind: "table"; readonly tables: readonly TableStats[] }
   | { readonly kind: "port_stats"; readonly ports: readonly PortStats[] }
   | { readonly kind: "port_desc"; readonly ports: readonly PortDesc[] }
-  | { readonly kind: "group_desc"; readonly groups: readonly { groupType: number; groupId: number; buckets: readonly Bucket[] }[] }
+  | { readonly kind: "group_desc"; readonly groups: readonly ({ groupType: number; groupId: number; buckets: readonly Bucket[] } & GroupProps)[] }
   | { readonly kind: "meter_config"; readonly meters: readonly { flags: number; meterId: number; bands: readonly MeterBand[] }[] }
   | { readonly kind: "group"; readonly groups: readonly GroupStats[] }
   | { readonly kind: "meter"; readonly meters: readonly MeterStats[] }
@@ -211,7 +240,7 @@ export type OfMessage =
       readonly capabilities: number;
       /** OpenFlow 1.0 only: the supported actions (bit per `ofp_action_type`). */
       readonly actions?: number | undefined;
-      /** OpenFlow 1.0 only: the ports (later versions describe them in a multipart reply). */
+      /** OpenFlow 1.0–1.2: the switch's ports (later versions describe them in a multipart reply). */
       readonly ports?: readonly PortDesc[] | undefined;
     })
   | (MessageHeader & { readonly type: "get_config_request" })
@@ -246,11 +275,22 @@ export type OfMessage =
       readonly type: "packet_out";
       readonly bufferId: number;
       readonly inPort: number;
+      /** OpenFlow 1.5: the pipeline fields of the packet (in_port among them). */
+      readonly match?: readonly MatchField[] | undefined;
       readonly actions: readonly Action[];
       readonly data: Uint8Array;
     })
   | (MessageHeader & FlowMod & { readonly type: "flow_mod" })
-  | (MessageHeader & { readonly type: "group_mod"; readonly command: number; readonly groupType: number; readonly groupId: number; readonly buckets: readonly Bucket[] })
+  | (MessageHeader &
+      GroupProps & {
+        readonly type: "group_mod";
+        readonly command: number;
+        readonly groupType: number;
+        readonly groupId: number;
+        readonly buckets: readonly Bucket[];
+        /** OpenFlow 1.5 command bucket id (insert/remove bucket). */
+        readonly commandBucketId?: number | undefined;
+      })
   | (MessageHeader & {
       readonly type: "port_mod";
       readonly portNo: number;
@@ -259,7 +299,7 @@ export type OfMessage =
       readonly mask: number;
       readonly advertise: number;
     })
-  | (MessageHeader & { readonly type: "table_mod"; readonly tableId: number; readonly config: number })
+  | (MessageHeader & { readonly type: "table_mod"; readonly tableId: number; readonly config: number; /** OpenFlow 1.4+ table_mod properties (raw). */ readonly properties?: Uint8Array | undefined })
   | (MessageHeader & { readonly type: "multipart_request"; readonly flags: number; readonly body: MultipartRequestBody })
   | (MessageHeader & { readonly type: "multipart_reply"; readonly flags: number; readonly body: MultipartReplyBody })
   | (MessageHeader & { readonly type: "barrier_request" })
@@ -285,7 +325,8 @@ export type OfMessage =
   | (MessageHeader & { readonly type: "nx_tlv_table_request" })
   | (MessageHeader & { readonly type: "nx_tlv_table_reply"; readonly maxOptionSpace: number; readonly maxFields: number; readonly mappings: readonly TlvMapping[] })
   | (MessageHeader & { readonly type: "unknown"; readonly msgType: number; readonly body: Uint8Array })
-  | Of10Message;
+  | Of10Message
+  | VersionedMessage;
 
 /** Nicira message subtypes (NXT_*) carried in OFPT_EXPERIMENTER with vendor 0x00002320. */
 export const NxMessageSubtype = { SET_PACKET_IN_FORMAT: 16, TLV_TABLE_MOD: 24, TLV_TABLE_REQUEST: 25, TLV_TABLE_REPLY: 26, RESUME: 28, PACKET_IN2: 30 } as const;
@@ -471,7 +512,8 @@ export function negotiateVersion(ours: readonly number[], theirs: readonly numbe
   return common.length ? Math.max(...common) : undefined;
 }
 
-function readPort(r: Reader): PortDesc {
+/** Reads an OpenFlow 1.1–1.3 `ofp_port` (64 bytes). */
+export function readPort(r: Reader): PortDesc {
   const portNo = r.u32();
   r.skip(4);
   const hwAddr = r.bytesView(6);
@@ -492,12 +534,14 @@ function readPort(r: Reader): PortDesc {
   };
 }
 
-function writePort(w: Writer, p: PortDesc): void {
+/** Writes an OpenFlow 1.1–1.3 `ofp_port` (64 bytes). */
+export function writePort(w: Writer, p: PortDesc): void {
   w.u32(p.portNo).zeros(4).bytes(p.hwAddr).zeros(2).str(p.name, 16);
   w.u32(p.config).u32(p.state).u32(p.curr).u32(p.advertised).u32(p.supported).u32(p.peer).u32(p.currSpeed).u32(p.maxSpeed);
 }
 
-function readFlowStatsRequest(r: Reader): FlowStatsRequest {
+/** Reads an OpenFlow 1.2–1.5 flow/aggregate stats request body (OXM match). */
+export function readFlowStatsRequest(r: Reader): FlowStatsRequest {
   const tableId = r.u8();
   r.skip(3);
   const outPort = r.u32();
@@ -509,7 +553,8 @@ function readFlowStatsRequest(r: Reader): FlowStatsRequest {
   return { tableId, outPort, outGroup, cookie, cookieMask, match };
 }
 
-function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
+/** Writes an OpenFlow 1.2–1.5 flow/aggregate stats request body (OXM match). */
+export function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
   w.u8(q.tableId).zeros(3).u32(q.outPort).u32(q.outGroup).zeros(4).u64(q.cookie).u64(q.cookieMask);
   encodeMatch(w, q.match);
 }
@@ -519,7 +564,7 @@ function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
  * §7.3.5, §7.3.4.2): yields a reader over each whole entry, whose 16-bit length sits `lengthAt`
  * bytes into it and must satisfy `valid`; otherwise a {@link DecodeError} at the length field.
  */
-function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolean, lengthAt = 0): Generator<Reader> {
+export function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolean, lengthAt = 0): Generator<Reader> {
   while (r.remaining > 0) {
     const start = r.pos;
     r.skip(lengthAt);
@@ -530,7 +575,8 @@ function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolea
   }
 }
 
-function readBuckets(r: Reader): Bucket[] {
+/** Reads OpenFlow 1.1–1.4 group buckets to the end of the reader. */
+export function readBuckets(r: Reader): Bucket[] {
   const out: Bucket[] = [];
   for (const b of lengthPrefixed(r, "bucket", (len) => len >= 16 && len % 8 === 0)) {
     b.skip(2);
@@ -543,7 +589,8 @@ function readBuckets(r: Reader): Bucket[] {
   return out;
 }
 
-function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
+/** Writes OpenFlow 1.1–1.4 group buckets. */
+export function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
   for (const b of buckets) {
     const start = w.pos;
     const lenAt = w.reserve16();
@@ -586,7 +633,8 @@ function readTableFeatures(r: Reader): TableFeatures[] {
   for (const e of lengthPrefixed(r, "table features", (len) => len >= 64 && len % 8 === 0)) {
     e.skip(2);
     const tableId = e.u8();
-    e.skip(5);
+    const command = e.u8();
+    e.skip(4);
     const name = e.str(32);
     const metadataMatch = e.u64();
     const metadataWrite = e.u64();
@@ -594,7 +642,7 @@ function readTableFeatures(r: Reader): TableFeatures[] {
     const maxEntries = e.u32();
     const properties: { propType: number; data: Uint8Array }[] = [];
     for (const { type, body } of e.properties("table feature property")) properties.push({ propType: type, data: body.bytesView(body.remaining) });
-    out.push({ tableId, name, metadataMatch, metadataWrite, config, maxEntries, properties });
+    out.push({ tableId, name, metadataMatch, metadataWrite, config, maxEntries, ...(command ? { command } : {}), properties });
   }
   return out;
 }
@@ -603,7 +651,7 @@ function writeTableFeatures(w: Writer, tables: readonly TableFeatures[]): void {
   for (const t of tables) {
     const start = w.pos;
     const lenAt = w.reserve16();
-    w.u8(t.tableId).zeros(5).str(t.name, 32).u64(t.metadataMatch).u64(t.metadataWrite).u32(t.config).u32(t.maxEntries);
+    w.u8(t.tableId).u8(t.command ?? 0, "table_features.command").zeros(4).str(t.name, 32).u64(t.metadataMatch).u64(t.metadataWrite).u32(t.config).u32(t.maxEntries);
     for (const p of t.properties) {
       const ps = w.pos;
       w.u16(p.propType);
@@ -797,18 +845,28 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   r.skip(8);
   const v = h.version;
   const xid = h.xid;
-  // HELLO, ERROR and ECHO have the same layout in every version; FLOW_MOD is decoded for OpenFlow
-  // 1.3 to 1.5 (1.4 puts `importance` in 1.3's padding); everything else is decoded with the
-  // OpenFlow 1.3 layouts only, and kept raw (type "unknown") for other versions.
-  const flowMod14 = h.msgType === OfpType.FLOW_MOD && (v === OfpVersion.OF14 || v === OfpVersion.OF15);
+  // HELLO, ERROR and ECHO have the same layout in every version; other OpenFlow 1.0 messages go to
+  // v10/messages.ts, 1.1/1.2/1.4/1.5 ones to versions/decode.ts, and 1.3 ones to decodeBody13.
+  const queueConfig13 = v === OfpVersion.OF13 && (h.msgType === OfpType.QUEUE_GET_CONFIG_REQUEST || h.msgType === OfpType.QUEUE_GET_CONFIG_REPLY);
   if (v === OfpVersion.OF10 && h.msgType > OfpType.ECHO_REPLY) {
     // OpenFlow 1.0 layouts (v10/messages.ts); vendor messages it leaves are shared with OpenFlow 1.3
     const m10 = decodeOf10Body(h.msgType, r, v, xid);
     if (m10) return m10;
-  }
-  if (v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY && !flowMod14 && !(v === OfpVersion.OF10 && h.msgType === OfpType.EXPERIMENTER)) {
+    if (h.msgType === OfpType.EXPERIMENTER) return decodeBody13(h, r);
     return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
   }
+  if ((v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY) || queueConfig13) {
+    // OpenFlow 1.1, 1.2, 1.4 and 1.5: versions/decode.ts, which uses the 1.3 layouts where they are shared
+    if (v >= OfpVersion.OF11 && v <= OfpVersion.OF15) return decodeOtherVersion(v, h.msgType, xid, r, (rr) => decodeBody13(h, rr));
+    return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
+  }
+  return decodeBody13(h, r);
+}
+
+/** Decodes a body with the OpenFlow 1.3 layouts (`r` positioned after the header). */
+function decodeBody13(h: OfHeader, r: Reader): OfMessage {
+  const v = h.version;
+  const xid = h.xid;
   switch (h.msgType) {
     case OfpType.HELLO: {
       // as Open vSwitch's ofputil_decode_hello(): elements it cannot use make the hello "not fully understood"
@@ -1117,15 +1175,20 @@ const TYPE_CODE: Record<string, number> = {
 export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
+  // a message kept with the error Open vSwitch refuses it with goes back out as it came
+  if (m.type === "rejected") return w.bytes(m.raw).finish().subarray(start);
   if (version === OfpVersion.OF10) {
     const b = encodeOf10Message(m, w);
     if (b) return b;
   }
+  const other =
+    (version !== OfpVersion.OF13 && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) || m.type === "queue_get_config_request" || m.type === "queue_get_config_reply";
   w.u8(version, "version");
-  w.u8(m.type === "unknown" ? m.msgType : (TYPE_CODE[m.type] ?? 0), "type");
+  w.u8(m.type === "unknown" ? m.msgType : ((other ? typeCodeOtherVersion(m.type, version) : undefined) ?? TYPE_CODE[m.type] ?? 0), "type");
   const lenAt = w.reserve16();
   w.u32(m.xid ?? 0, "xid");
-  switch (m.type) {
+  // OpenFlow 1.1, 1.2, 1.4, 1.5 layouts that differ from 1.3: versions/encode.ts
+  if (!(other && encodeOtherVersion(w, m, version, start))) switch (m.type) {
     case "hello": {
       if (m.unknownData) w.bytes(m.unknownData.subarray(OFP_HEADER_LEN));
       else if (m.versions.length) {

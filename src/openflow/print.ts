@@ -3,13 +3,16 @@
  *
  * @module
  */
-import { errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
-import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
+import { OfpVersion, errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
+import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TableStats, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
 import { formatOf10Message } from "./v10/print.js";
+import type { Of10Message } from "./v10/messages.js";
+import { capabilityNames, errorName14, formatGroup, formatGroupMod, formatVersioned, packetOutInPort, portStatsExtra, roleStatusText, tableModText } from "./versions/print.js";
+import { experimenterMultipartName, rawMultipartText } from "./versions/bodies.js";
 
 const VERSION_NAMES: Record<number, string> = { 1: "OF1.0", 2: "OF1.1", 3: "OF1.2", 4: "OF1.3", 5: "OF1.4", 6: "OF1.5" };
 
@@ -48,6 +51,11 @@ const TYPE_NAMES: Record<string, string> = {
   nx_packet_in2: "NXT_PACKET_IN2",
   nx_resume: "NXT_RESUME",
   experimenter: "OFPT_EXPERIMENTER",
+  role_status: "OFPT_ROLE_STATUS",
+  requestforward: "OFPT_REQUESTFORWARD",
+  table_status: "OFPT_TABLE_STATUS",
+  queue_get_config_request: "OFPT_QUEUE_GET_CONFIG_REQUEST",
+  queue_get_config_reply: "OFPT_QUEUE_GET_CONFIG_REPLY",
 };
 
 const MP_NAMES: Record<string, string> = {
@@ -73,7 +81,6 @@ const ONF_MESSAGES: Record<number, string> = {
   1872: "ONFT_FLOW_MONITOR_RESUMED",
   1911: "ONFT_ROLE_STATUS",
 };
-const ROLE_STATUS_REASONS = ["primary_request", "configuration_changed", "experimenter_data_changed"];
 
 /** The body of an ONF experimenter message as ovs-ofctl prints it, or undefined for one it refuses. */
 function onfText(expType: number, data: Uint8Array): string | undefined {
@@ -86,18 +93,14 @@ function onfText(expType: number, data: Uint8Array): string | undefined {
       return data.length === 0 ? "" : undefined;
     case 1911: {
       if (data.length !== 16) return undefined;
-      const role = v.getUint32(0);
-      const gen = v.getBigUint64(8);
-      const reason = ROLE_STATUS_REASONS[data[4]!] ?? `unknown_reason(${data[4]})`;
-      const roleName = ["nochange", "equal", "primary", "secondary"][role] ?? `${role}`;
-      return ` role=${roleName}${gen === 0xffffffffffffffffn ? "" : ` generation_id=${gen}`} reason=${reason}`;
+      return roleStatusText(v.getUint32(0), data[4]!, v.getBigUint64(8));
     }
   }
   return undefined;
 }
 
 /** Names of the multipart types kept raw by the codec and formatted here. */
-const RAW_MP_NAMES: Record<number, string> = { 5: "OFPST_QUEUE", 11: "OFPST_METER_FEATURES" };
+const RAW_MP_NAMES: Record<number, string> = { 3: "OFPST_TABLE", 5: "OFPST_QUEUE", 8: "OFPST_GROUP_FEATURES", 11: "OFPST_METER_FEATURES", 14: "OFPST_TABLE_DESC", 15: "OFPST_QUEUE_DESC", 16: "OFPST_FLOW_MONITOR" };
 
 /** A raw multipart request body ovs-ofctl formats, or undefined to print the header alone. */
 function rawRequestText(mpType: number, data: Uint8Array): string | undefined {
@@ -133,10 +136,16 @@ function rawReplyText(mpType: number, data: Uint8Array): string | undefined {
 
 function typeName(m: OfMessage): string {
   if (m.type === "multipart_request" || m.type === "multipart_reply") {
-    const kind = m.body.kind === "raw" ? (RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`) : (MP_NAMES[m.body.kind] ?? m.body.kind);
+    const kind =
+      m.body.kind === "raw"
+        ? ((m.body.mpType === 0xffff ? experimenterMultipartName(m.body.data) : undefined) ?? RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`)
+        : (MP_NAMES[m.body.kind] ?? m.body.kind);
     return `${kind} ${m.type === "multipart_request" ? "request" : "reply"}`;
   }
   if (m.type === "unknown") return `OFPT_UNKNOWN_${m.msgType}`;
+  if (m.type === "rejected") return m.name;
+  // OpenFlow 1.4 made bundles standard messages
+  if ((m.type === "bundle_control" || m.type === "bundle_add") && m.version >= 5) return m.type === "bundle_control" ? "OFPT_BUNDLE_CONTROL" : "OFPT_BUNDLE_ADD_MESSAGE";
   if (m.type === "experimenter" && m.experimenter === ONF_EXPERIMENTER && ONF_MESSAGES[m.expType]) return ONF_MESSAGES[m.expType]!;
   return TYPE_NAMES[m.type] ?? m.type;
 }
@@ -163,7 +172,8 @@ export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}):
   if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
   if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
   for (const [bit, name] of FLOW_MOD_FLAG_NAMES) if (f.flags & bit) s += `${name} `;
-  if (stats && f.idleAge !== undefined) s += `idle_age=${f.idleAge}, `;
+  if (f.importance) s += `importance=${f.importance}, `;
+  if (stats && f.idleAge !== undefined && f.idleAge !== 0xffffffff) s += `idle_age=${f.idleAge}, `;
   if (stats && f.hardAge !== undefined && f.hardAge !== f.durationSec) s += `hard_age=${f.hardAge}, `;
   s += formatMatch(f.match, f.priority);
   if (s && !s.endsWith(" ")) s += " ";
@@ -252,13 +262,47 @@ function fmtMac(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
+/**
+ * Table statistics as Open vSwitch's ofputil_table_features_format() prints them: each table starts with a
+ * line break of its own (a blank line between tables). From OpenFlow 1.3 on the reply carries no features,
+ * so a table whose counters equal the previous one's folds into `table N: ditto` / `tables N...M: ditto`.
+ */
+function tableStatsText(tables: readonly TableStats[], ditto: boolean): string {
+  let s = "";
+  let first = -1;
+  let last = -1;
+  const finish = () => {
+    if (first >= 0) s += first === last ? `\n  table ${first}: ditto\n` : `\n  tables ${first}...${last}: ditto\n`;
+    first = -1;
+  };
+  let prev: (typeof tables)[number] | undefined;
+  for (const t of tables) {
+    if (ditto && prev && prev.activeCount === t.activeCount && prev.lookupCount === t.lookupCount && prev.matchedCount === t.matchedCount) {
+      if (first < 0) first = t.tableId;
+      last = t.tableId;
+    } else {
+      finish();
+      s += `\n  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}\n`;
+    }
+    prev = t;
+  }
+  finish();
+  return s.replace(/\n$/, "");
+}
+
 /** One port as ovs-ofctl prints it in a features reply, port status or port description (without the leading space). */
 export function formatPortDesc(p: PortDesc): string {
   return fmtPortDesc(p);
 }
 
+/** Port numbers in ovs-ofctl's print order: the 16-bit OpenFlow 1.0 space (reserved ports last). */
+function portOrder(p: number): number {
+  return p >= 0xffffff00 ? p - 0xffff0000 : p;
+}
+
 function fmtPortDesc(p: PortDesc): string {
-  const lines = [`${formatPort(p.portNo)}(${p.name}): addr:${fmtMac(p.hwAddr)}`];
+  // the name ends at its first unprintable character (ofputil_phy_port_format)
+  const lines = [`${formatPort(p.portNo)}(${p.name.replace(/[^\x20-\x7e][^]*$/, "")}): addr:${fmtMac(p.hwAddr)}`];
   const cfg = flagNames(p.config, PORT_CONFIG);
   lines.push(`     config:     ${cfg.length ? cfg.join(" ") : "0"}`);
   // the OpenFlow 1.0 spanning-tree state is a 2-bit field (STP_LISTEN, 0, is not printed)
@@ -464,14 +508,10 @@ export function packetSummary(d: Uint8Array): string | undefined {
   return head;
 }
 
-function portName(p: number): string {
-  const s = formatPort(p);
-  return s;
-}
 
 /** Header line plus the table listing; a body OVS refuses ends in its decode error and a hex dump. */
 function tableFeaturesText(head: string, tables: readonly TableFeatures[], m: OfMessage): string {
-  const { text, error } = formatTableFeatures(tables);
+  const { text, error } = formatTableFeatures(tables, m.version);
   if (error) {
     // ovs-ofctl separates the error from a bare header by a space, from anything else by a line break
     const before = head + text;
@@ -572,7 +612,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     }
     case "error": {
       const nx = m.errType === 0xffff && m.experimenter === 0x2320 ? nxErrorName(m.code) : undefined;
-      const name = nx ?? errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
+      const name = nx ?? errorName14(m.version, m.errType, m.code) ?? errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
       let s = `${head} ${name}`;
       if (m.data.length >= 8) {
         let inner: OfMessage | undefined;
@@ -582,7 +622,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
           inner = undefined;
         }
         s += "\n" + (inner ? formatMessage(inner) : `***decode error: OFPBRC_BAD_LEN***\n${hexDump(m.data)}`);
-      } else if (m.data.length) s += `\n${hexDump(m.data)}`;
+      } else if (m.data.length) s += `\nOpenFlow packet too short (only ${m.data.length} bytes):\n${hexDump(m.data)}`;
       return s;
     }
     case "echo_request":
@@ -594,8 +634,13 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     case "barrier_reply":
     case "get_async_request":
       return head;
-    case "features_reply":
-      return `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}${m.auxiliaryId ? `, auxiliary_id:${m.auxiliaryId}` : ""}\ncapabilities: ${flagNames(m.capabilities, CAPABILITIES).join(" ")}`;
+    case "features_reply": {
+      const caps = m.version === 4 ? flagNames(m.capabilities, CAPABILITIES).join(" ") : capabilityNames(m.version, m.capabilities);
+      const s = `${head} dpid:${m.datapathId.toString(16).padStart(16, "0")}\nn_tables:${m.nTables}, n_buffers:${m.nBuffers}${m.auxiliaryId ? `, auxiliary_id:${m.auxiliaryId}` : ""}\ncapabilities: ${caps}`;
+      // OpenFlow 1.0-1.2 carry the ports, printed sorted by number as for a port-desc reply
+      if (!m.ports) return s;
+      return [s, ...[...m.ports].sort((x, y) => portOrder(x.portNo) - portOrder(y.portNo)).map((p) => " " + fmtPortDesc(p))].join("\n");
+    }
     case "get_config_reply":
     case "set_config":
       return `${head} frags=${["normal", "drop", "reassemble", "nx-match"][m.flags & 3]} miss_send_len=${m.missSendLen}`;
@@ -609,7 +654,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
       return withPacketDump(sum ? `${s}\n${sum}` : s, m.data, verbosity);
     }
     case "packet_out": {
-      let s = `${head} in_port=${portName(m.inPort)} actions=${m.actions.length ? formatActions(m.actions) : "drop"}`;
+      let s = `${head} ${packetOutInPort(m)} actions=${m.actions.length ? formatActions(m.actions) : "drop"}`;
       if (m.bufferId !== 0xffffffff) return `${s} buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
       s += ` data_len=${m.data.length}`;
       const sum = packetSummary(m.data);
@@ -622,6 +667,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     case "port_status":
       return `${head} ${["ADD", "DEL", "MOD"][m.reason] ?? m.reason}: ${fmtPortDesc(m.port)}`;
     case "group_mod":
+      if (m.version >= 5) return head + formatGroupMod(m);
       return `${head}\n ${GROUP_COMMANDS[m.command] ?? m.command} ${fmtGroup(m.groupId, m.groupType, m.buckets)}`;
     case "port_mod": {
       const cfg = flagNames(m.config, PORT_CONFIG);
@@ -629,6 +675,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
       return `${head} port: ${formatPort(m.portNo)}: addr:${fmtMac(m.hwAddr)}\n     config: ${cfg.length ? cfg.join(" ") : "0"}\n     mask:   ${mask.length ? mask.join(" ") : "0"}\n     advertise: ${m.advertise ? flagNames(m.advertise, PORT_FEATURES).join(" ") : "UNCHANGED"}`;
     }
     case "table_mod":
+      if (m.version !== 4) return head + tableModText(m.version, m.tableId, m.config);
       return `${head} table_id=${m.tableId === 255 ? "ALL" : m.tableId}`;
     case "role_request":
     case "role_reply":
@@ -672,16 +719,16 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
         case "port_stats":
           return `${head} port_no=${formatPort(b.portNo)}`;
         case "port_desc":
-          return `${head} port=ANY`;
+          return `${head} port=${b.portNo === undefined ? "ANY" : formatPort(b.portNo)}`;
         case "group":
-          return `${head} group_id=${b.groupId === 0xfffffffc ? "ALL" : b.groupId}`;
+          return `${head} group_id=${b.groupId === 0xfffffffc ? "ALL" : b.groupId === 0xffffffff && m.version <= 2 ? "ANY" : b.groupId}`;
         case "group_desc":
-          return `${head} group_id=ALL`;
+          return `${head} group_id=${b.groupId === undefined || b.groupId === 0xfffffffc ? "ALL" : b.groupId}`;
         case "meter":
         case "meter_config":
           return `${head} meter=${b.meterId === 0xffffffff ? "all" : b.meterId}`;
         case "raw":
-          return head + (rawRequestText(b.mpType, b.data) ?? "");
+          return head + (rawRequestText(b.mpType, b.data) ?? rawMultipartText(m.version, true, b.mpType, b.data) ?? "");
         default:
           return head;
       }
@@ -698,21 +745,21 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
         case "aggregate":
           return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}`;
         case "table":
-          // each table starts with a line break of its own: a blank line between tables
-          return [head, b.tables.map((t) => `  table ${t.tableId}:\n    active=${t.activeCount}, lookup=${t.lookupCount}, matched=${t.matchedCount}`).join("\n\n")].filter((x) => x).join("\n");
+          return head + tableStatsText(b.tables, m.version >= OfpVersion.OF13);
         case "port_stats":
           return [
             `${head} ${b.ports.length} ports`,
             ...b.ports.map((p) => {
-              // a counter the switch does not keep (all ones) prints as "?"
+              // an all-ones counter is one the switch does not report: "?"
               const c = p.counters.map((x) => (x === 0xffffffffffffffffn ? "?" : String(x)));
-              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}`;
+              return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${fmtDuration(p.durationSec, p.durationNsec)}`}${portStatsExtra(p)}`;
             }),
           ].join("\n");
         case "port_desc":
           // ovs-ofctl prints ports sorted by number (LOCAL and the other reserved ports last)
           return [head, ...[...b.ports].sort((x, y) => x.portNo - y.portNo).map((p) => " " + fmtPortDesc(p))].join("\n");
         case "group_desc":
+          if (m.version >= 5) return [head, ...b.groups.map((g) => " " + formatGroup(m.version, g.groupId, g.groupType, g.buckets, g))].join("\n");
           return [head, ...b.groups.map((g) => " " + fmtGroup(g.groupId, g.groupType, g.buckets))].join("\n");
         case "meter_config":
           return [head, b.meters.map((mc) => fmtMeter(mc.meterId, mc.flags, mc.bands)).join("\n\n")].filter((x) => x).join("\n");
@@ -721,7 +768,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
             head,
             ...b.groups.map(
               (g) =>
-                ` group_id=${g.groupId},duration=${duration(g.durationSec, g.durationNsec)},ref_count=${g.refCount},packet_count=${g.packetCount},byte_count=${g.byteCount}` +
+                ` group_id=${g.groupId}${g.durationSec === 0xffffffff ? "" : `,duration=${duration(g.durationSec, g.durationNsec)}`},ref_count=${g.refCount},packet_count=${g.packetCount},byte_count=${g.byteCount}` +
                 g.buckets.map((k, i) => `,bucket${i}:packet_count=${k.packetCount},byte_count=${k.byteCount}`).join(""),
             ),
           ].join("\n");
@@ -735,7 +782,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
             ).join("\n\n"),
           ].filter((x) => x).join("\n");
         case "raw":
-          return head + (rawReplyText(b.mpType, b.data) ?? "");
+          return head + (rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
         default:
           return head;
       }
@@ -791,6 +838,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     case "unknown":
       return `***decode error: OFPBRC_BAD_TYPE***\n${hexDump(encodeMessage(m))}`;
     default:
-      return head;
+      // the OpenFlow 1.0 / Nicira-only messages were printed by formatOf10Message above
+      return formatVersioned(m as Exclude<typeof m, Of10Message>, head, hexDump);
   }
 }

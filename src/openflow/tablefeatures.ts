@@ -128,7 +128,8 @@ export function encodeTableFeatureProperty(p: TableFeatureProperty): { propType:
 }
 
 // ---- Open vSwitch's field table: name and headers (class:field:experimenter) in OVS's field order.
-// Derived from ovs-vswitchd 3.1's table-features reply and `ovs-ofctl ofp-print` (test/openflow/gen-table-fields.ts).
+// Derived from ovs-vswitchd 3.1's table-features reply and `ovs-ofctl ofp-print` (test/openflow/gen-table-fields.ts);
+// OpenFlow 1.5 replies name actset_output and tcp_flags by their standard OXM headers (8000:43, 8000:42).
 const OVS_FIELDS =
   "dp_hash 1:35:0|recirc_id 1:36:0|packet_type 8000:44:0|conj_id 1:37:0|tun_id 8000:38:0 1:16:0|" +
   "tun_src 1:31:0|tun_dst 1:32:0|tun_ipv6_src 1:109:0|tun_ipv6_dst 1:110:0|tun_flags 1:104:0|" +
@@ -151,7 +152,7 @@ const OVS_FIELDS =
   "tun_metadata55 1:95:0|tun_metadata56 1:96:0|tun_metadata57 1:97:0|tun_metadata58 1:98:0|" +
   "tun_metadata59 1:99:0|tun_metadata60 1:100:0|tun_metadata61 1:101:0|tun_metadata62 1:102:0|" +
   "tun_metadata63 1:103:0|metadata 8000:2:0|in_port 0:0:0|in_port_oxm 8000:0:0|" +
-  "actset_output ffff:43:4f4e4600|pkt_mark 1:33:0|ct_state 1:105:0|ct_zone 1:106:0|ct_mark 1:107:0|" +
+  "actset_output ffff:43:4f4e4600 8000:43:0|pkt_mark 1:33:0|ct_state 1:105:0|ct_zone 1:106:0|ct_mark 1:107:0|" +
   "ct_label 1:108:0|ct_nw_proto 1:119:0|ct_nw_src 1:120:0|ct_nw_dst 1:121:0|ct_ipv6_src 1:122:0|" +
   "ct_ipv6_dst 1:123:0|ct_tp_src 1:124:0|ct_tp_dst 1:125:0|reg0 1:0:0|reg1 1:1:0|reg2 1:2:0|" +
   "reg3 1:3:0|reg4 1:4:0|reg5 1:5:0|reg6 1:6:0|reg7 1:7:0|reg8 1:8:0|reg9 1:9:0|reg10 1:10:0|" +
@@ -165,7 +166,7 @@ const OVS_FIELDS =
   "ip_dscp 8000:8:0|nw_ecn 8000:9:0 1:28:0|nw_ttl 1:29:0|ip_frag 1:26:0|arp_op 8000:21:0 0:15:0|" +
   "arp_spa 8000:22:0 0:16:0|arp_tpa 8000:23:0 0:17:0|arp_sha 8000:24:0 1:17:0|" +
   "arp_tha 8000:25:0 1:18:0|tcp_src 8000:13:0 0:9:0|tcp_dst 8000:14:0 0:10:0|" +
-  "tcp_flags ffff:42:4f4e4600 1:34:0|udp_src 8000:15:0 0:11:0|udp_dst 8000:16:0 0:12:0|" +
+  "tcp_flags ffff:42:4f4e4600 1:34:0 8000:42:0|udp_src 8000:15:0 0:11:0|udp_dst 8000:16:0 0:12:0|" +
   "sctp_src 8000:17:0|sctp_dst 8000:18:0|icmp_type 8000:19:0 0:13:0|icmp_code 8000:20:0 0:14:0|" +
   "icmpv6_type 8000:29:0 1:21:0|icmpv6_code 8000:30:0 1:22:0|nd_target 8000:31:0 1:23:0|" +
   "nd_sll 8000:32:0 1:24:0|nd_tll 8000:33:0 1:25:0|nd_reserved 1000:1:0|nd_options_type 1000:2:0|" +
@@ -227,6 +228,9 @@ interface Features {
   metadataMatch: bigint;
   metadataWrite: bigint;
   maxEntries: number;
+  /** OpenFlow 1.4+ capabilities (eviction, vacancy events); -1 before 1.4 (not printed). */
+  eviction: number;
+  vacancy: number;
   nonmiss: InstructionFeatures;
   miss: InstructionFeatures;
   match: Set<number>;
@@ -261,7 +265,7 @@ function fieldSet(oxms: readonly OxmId[], allowMask: boolean): { exact: Set<numb
   return { exact, masked };
 }
 
-function toFeatures(t: TableFeatures): Features {
+function toFeatures(t: TableFeatures, version: number): Features {
   if (t.tableId === 255) throw new FeaturesError("OFPTFFC_BAD_TABLE");
   const empty = (): InstructionFeatures => ({ next: new Set(), insts: 0, write: { acts: 0, setFields: new Set() }, apply: { acts: 0, setFields: new Set() } });
   const f: Features = {
@@ -270,6 +274,8 @@ function toFeatures(t: TableFeatures): Features {
     metadataMatch: t.metadataMatch,
     metadataWrite: t.metadataWrite,
     maxEntries: t.maxEntries,
+    eviction: version >= 5 ? (t.config & 4 ? 1 : 0) : -1,
+    vacancy: version >= 5 ? (t.config & 8 ? 1 : 0) : -1,
     nonmiss: empty(),
     miss: empty(),
     match: new Set(),
@@ -356,6 +362,8 @@ const featEq = (a: Features, b: Features): boolean =>
   a.metadataMatch === b.metadataMatch &&
   a.metadataWrite === b.metadataWrite &&
   a.maxEntries === b.maxEntries &&
+  a.eviction === b.eviction &&
+  a.vacancy === b.vacancy &&
   instEq(a.nonmiss, a.tableId, b.nonmiss, b.tableId) &&
   instEq(a.miss, a.tableId, b.miss, b.tableId) &&
   setEq(a.match, b.match);
@@ -447,6 +455,8 @@ function fmtTable(f: Features, prev: Features | undefined): string {
   if (prev && featEq(f, prev)) return s + " ditto";
   s += "\n";
   if (f.metadataMatch || f.metadataWrite) s += `    metadata: match=${hexNum(f.metadataMatch)} write=${hexNum(f.metadataWrite)}\n`;
+  if (f.eviction >= 0) s += `    eviction: ${f.eviction ? "" : "not "}supported\n`;
+  if (f.vacancy >= 0) s += `    vacancy events: ${f.vacancy ? "" : "not "}supported\n`;
   if (f.maxEntries) s += `    max_entries=${f.maxEntries}\n`;
   if (prev && instEq(f.nonmiss, f.tableId, prev.nonmiss, prev.tableId) && instEq(f.miss, f.tableId, prev.miss, prev.tableId)) {
     if (!instEmpty(f.nonmiss)) s += "    (same instructions)\n";
@@ -481,10 +491,14 @@ function fmtTable(f: Features, prev: Features | undefined): string {
  * (a required property missing, a property twice, a masked wildcard) ends with
  * ` ***decode error: OFPERR_NAME***`, after the tables printed so far.
  *
+ * @param version - the message's OpenFlow version: 1.4+ prints eviction and vacancy-event support, 1.5 a non-replace command
  * @returns the text to append after the message header line (starts with a newline unless empty).
  */
-export function formatTableFeatures(tables: readonly TableFeatures[]): { text: string; error?: string } {
+export function formatTableFeatures(tables: readonly TableFeatures[], version = 4): { text: string; error?: string } {
   let s = "";
+  // OpenFlow 1.5 table-features requests carry a command; REPLACE (0) is what earlier versions mean
+  const command = tables[0]?.command ?? 0;
+  if (version >= 6 && command !== 0) s += `\n  command: ${["replace", "modify", "enable", "disable"][command] ?? command}`;
   let prev: Features | undefined;
   let first = -1;
   let last = -1;
@@ -496,7 +510,7 @@ export function formatTableFeatures(tables: readonly TableFeatures[]): { text: s
   for (const t of tables) {
     let f: Features;
     try {
-      f = toFeatures(t);
+      f = toFeatures(t, version);
     } catch (e) {
       if (!(e instanceof FeaturesError)) throw e;
       finish();

@@ -9,6 +9,7 @@
  */
 import { DecodeError, EncodeError, Reader, Writer } from "../bytes.js";
 import type { FlowMod, MessageHeader, OfMessage, OfMessageInput, PortDesc } from "../messages.js";
+import type { QueueDesc, QueueProperty } from "../versions/types.js";
 import type { Instruction } from "../actions.js";
 import type { MatchField } from "../oxm.js";
 import { decodeOf10Match, encodeOf10Match, normalizeOf10Match, port16to32, port32to16 } from "./match.js";
@@ -62,12 +63,6 @@ export const Nxt10Subtype = {
   CT_FLUSH_ZONE: 29,
 } as const;
 
-/** One queue of an OpenFlow 1.0 QUEUE_GET_CONFIG_REPLY: its id and rates (tenths of a percent; undefined when absent). */
-export interface QueueConfig {
-  readonly queueId: number;
-  readonly minRate?: number | undefined;
-  readonly maxRate?: number | undefined;
-}
 
 
 /** NXT_SET_FLOW_FORMAT formats (`nx_flow_format`). */
@@ -96,8 +91,6 @@ export type Of10Message =
       readonly match: readonly MatchField[];
       readonly data: Uint8Array;
     })
-  | (MessageHeader & { readonly type: "queue_get_config_request"; readonly portNo: number })
-  | (MessageHeader & { readonly type: "queue_get_config_reply"; readonly portNo: number; readonly queues: readonly QueueConfig[] })
   | (MessageHeader & {
       readonly type: "nx_flow_removed";
       readonly cookie: bigint;
@@ -328,10 +321,11 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
     case Of10Type.QUEUE_GET_CONFIG_REPLY: {
       const portNo = port16to32(r.u16());
       r.skip(6);
-      const queues: QueueConfig[] = [];
+      const queues: QueueDesc[] = [];
       for (const q of entries(r, "packet queue", 8, 4)) {
         const queueId = q.u32();
         q.skip(4);
+        // min-rate and max-rate only (the properties OpenFlow 1.0 defines); the last of each kind counts
         let minRate: number | undefined;
         let maxRate: number | undefined;
         while (q.remaining > 0) {
@@ -348,7 +342,10 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           }
           q.pos = ps + plen;
         }
-        queues.push({ queueId, minRate, maxRate });
+        const properties: QueueProperty[] = [];
+        if (minRate !== undefined) properties.push({ propType: 1, rate: minRate });
+        if (maxRate !== undefined) properties.push({ propType: 2, rate: maxRate });
+        queues.push({ portNo: 0, queueId, properties });
       }
       return { ...h, type: "queue_get_config_reply", portNo, queues };
     }
@@ -509,8 +506,11 @@ export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | un
         w.u32(q.queueId, "queue_id");
         const ql = w.reserve16();
         w.zeros(2);
-        if (q.minRate !== undefined) w.u16(1).u16(16).zeros(4).u16(q.minRate, "min_rate").zeros(6);
-        if (q.maxRate !== undefined) w.u16(2).u16(16).zeros(4).u16(q.maxRate, "max_rate").zeros(6);
+        for (const p of q.properties) {
+          // rate properties in their 16-byte layout; any other property as kept
+          if (p.rate !== undefined) w.u16(p.propType).u16(16).zeros(4).u16(p.rate, "rate").zeros(6);
+          else if (p.data) w.u16(p.propType).u16(8 + p.data.length).zeros(4).bytes(p.data);
+        }
         w.patch16(ql, w.pos - qs);
       }
       break;

@@ -181,13 +181,15 @@ export function formatOf10Message(m: OfMessage, tail: string, opts: FormatOption
       return `${m.type === "nx_set_async_config" ? "NXT_SET_ASYNC_CONFIG" : "NXT_PACKET_IN"}${tail}${as.slice(as.indexOf(":") + 1)}`;
     }
     case "queue_get_config_request":
+      if (m.version !== 1) return undefined;
       return `OFPT_QUEUE_GET_CONFIG_REQUEST${tail} port=${formatPort(m.portNo)}`;
     case "queue_get_config_reply": {
+      if (m.version !== 1) return undefined;
       // rates in tenths of a percent; above 1000 disabled; 0xffff absent (Open vSwitch's print_queue_rate())
       const rate = (name: string, r: number | undefined) => (r === undefined || r === 0xffff ? "" : r <= 1000 ? ` ${name}:${Math.floor(r / 10)}.${r % 10}%` : ` ${name}:(disabled)`);
       let s = `OFPT_QUEUE_GET_CONFIG_REPLY${tail} port=${formatPort(m.portNo)}`;
       // in queue-id order, as ovs-ofctl sorts them
-      for (const q of [...m.queues].sort((x, y) => x.queueId - y.queueId)) s += `\nqueue ${q.queueId}:${rate("min_rate", q.minRate)}${rate("max_rate", q.maxRate)}`;
+      for (const q of [...m.queues].sort((x, y) => x.queueId - y.queueId)) s += `\nqueue ${q.queueId}:${rate("min_rate", q.properties.find((p) => p.propType === 1)?.rate)}${rate("max_rate", q.properties.find((p) => p.propType === 2)?.rate)}`;
       return s;
     }
     case "multipart_request": {
