@@ -10,19 +10,22 @@
  *   the runner passes in `OVN_NB_DB` and `OVN_SB_DB` (as `ovn-nbctl` and `ovn-sbctl` read them);
  * - `ovn`: a real OVN central (NB, SB and `ovn-northd`), in `OVN_NB_DB` and `OVN_SB_DB` too;
  * - another key of `SANDBOX_PROGRAMS` (`ovsdbServer`, `raft`, `vswitchd`, `chassis`): the program
- *   starts its own sandbox, which needs those real programs.
+ *   starts its own sandbox, which needs those real programs;
+ * - `ic`: the program starts its own `startIcSandbox`, which needs `IC_SANDBOX_PROGRAMS`.
  * Without the real programs a group is skipped outside CI; under CI a missing one fails.
  *
  * `dir=NAME:PATH` (after `needs`) copies the repository's PATH to NAME in the program's working
  * directory first, for a sample that reads files (e.g. `dir=network:test/model/fixtures`).
+ * `codegen=DIR:SCHEMA` runs the installed `ovn-ts codegen SCHEMA -o DIR` next to the program before
+ * it is compiled, for a sample that imports a generated model (`./DIR/NAME.js`).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** What a runnable group needs (see the module documentation). */
-export type SnippetNeed = "none" | "embedded" | "ovsdbServer" | "raft" | "ovn" | "vswitchd" | "chassis";
+export type SnippetNeed = "none" | "embedded" | "ovsdbServer" | "raft" | "ovn" | "vswitchd" | "chassis" | "ic";
 
-const NEEDS: readonly SnippetNeed[] = ["none", "embedded", "ovsdbServer", "raft", "ovn", "vswitchd", "chassis"];
+const NEEDS: readonly SnippetNeed[] = ["none", "embedded", "ovsdbServer", "raft", "ovn", "vswitchd", "chassis", "ic"];
 
 /** One program made of the blocks of one guide that share a run group. */
 export interface SnippetProgram {
@@ -34,6 +37,8 @@ export interface SnippetProgram {
   readonly lang: "ts" | "js";
   /** Directories to copy into the working directory: [name there, path in the repository]. */
   readonly dirs: readonly (readonly [string, string])[];
+  /** Models to generate next to the program: [directory there, schema path in the repository]. */
+  readonly codegen: readonly (readonly [string, string])[];
   /** The 1-based lines of the fences, for messages. */
   readonly lines: readonly number[];
   /** The program: merged imports first, then the blocks' bodies in order. */
@@ -64,14 +69,14 @@ export function mergeImports(lines: readonly string[]): string[] {
 }
 
 /** The marker of a run group in the text before a fence (see the module documentation). */
-const MARKER = /<!-- run: (\S+)(?: needs=(\S+))?((?: dir=\S+:\S+)*) -->\s*(?:<!--[^>]*-->\s*)*$/;
+const MARKER = /<!-- run: (\S+)(?: needs=(\S+))?((?: (?:dir|codegen)=\S+:\S+)*) -->\s*(?:<!--[^>]*-->\s*)*$/;
 
 /** The runnable programs of `guides` (paths relative to `root`), in file order. */
 export function snippetPrograms(root: string, guides: readonly string[]): SnippetProgram[] {
   const out: SnippetProgram[] = [];
   for (const guide of guides) {
     const text = readFileSync(join(root, guide), "utf8");
-    const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js"; dirs: [string, string][]; lines: number[]; blocks: string[] }>();
+    const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js"; dirs: [string, string][]; codegen: [string, string][]; lines: number[]; blocks: string[] }>();
     let from = 0;
     let markers = 0;
     for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
@@ -85,10 +90,10 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
       if (lang !== "ts" && lang !== "js") throw new Error(`${guide}:${line}: a run marker on a \`\`\`${lang} block (only ts and js run)`);
       const need = (marker[2] ?? "none") as SnippetNeed;
       if (!NEEDS.includes(need)) throw new Error(`${guide}:${line}: needs=${need} is not one of ${NEEDS.join(", ")}`);
-      const group = groups.get(marker[1]!) ?? { need, lang, dirs: [], lines: [], blocks: [] };
+      const group = groups.get(marker[1]!) ?? { need, lang, dirs: [], codegen: [], lines: [], blocks: [] };
       for (const d of marker[3]!.trim().split(/\s+/).filter((x) => x !== "")) {
-        const [name, path] = d.slice("dir=".length).split(":") as [string, string];
-        group.dirs.push([name, path]);
+        const [key, name, path] = d.split(/[=:]/) as [string, string, string];
+        (key === "codegen" ? group.codegen : group.dirs).push([name, path]);
       }
       if (group.need !== need || group.lang !== lang) throw new Error(`${guide}:${line}: group ${marker[1]} mixes needs or languages`);
       groups.set(marker[1]!, group);
@@ -106,7 +111,7 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
       const imports = mergeImports(lines.filter((l) => l.startsWith("import ")));
       const body = lines.filter((l) => !l.startsWith("import "));
       const code = `// ${guide}, run group ${name} (lines ${g.lines.join(", ")})\n${imports.join("\n")}\n${body.join("\n")}\nexport {};\n`;
-      out.push({ guide, group: name, need: g.need, lang: g.lang, dirs: g.dirs, lines: g.lines, code });
+      out.push({ guide, group: name, need: g.need, lang: g.lang, dirs: g.dirs, codegen: g.codegen, lines: g.lines, code });
     }
   }
   return out;

@@ -23,6 +23,7 @@ import { peers } from "../support/peers.js";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
 import { bundledSchema } from "../../src/ovsdb/schema/bundled.js";
 import { SANDBOX_PROGRAMS } from "../../src/testing/peers.js";
+import { IC_SANDBOX_PROGRAMS } from "../../src/testing/ic.js";
 import { type OvnSandbox, startOvnSandbox } from "../../src/testing/ovn.js";
 import { type SnippetProgram, snippetPrograms } from "./doc-snippets.js";
 import { OvsdbServer } from "../../src/ovsdb/server/server.js";
@@ -384,6 +385,10 @@ describe("npm pack → install into an empty project", () => {
     mkdirSync(src, { recursive: true });
     const fileOf = (p: SnippetProgram) => `${p.guide.replace(/^docs\//, "").replace(/\.md$/, "")}-${p.group}`;
     for (const p of programs) writeFileSync(join(src, `${fileOf(p)}.${p.lang === "ts" ? "ts" : "mjs"}`), p.code);
+    for (const [dir, schema] of programs.flatMap((p) => p.codegen)) {
+      const gen = await sh(join(consumer, "node_modules", ".bin", "ovn-ts"), ["codegen", join(ROOT, schema), "-o", join(src, dir)], consumer);
+      expect(gen.code, gen.stderr).toBe(0);
+    }
     const tsconfig = {
       compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true, outDir: out, rootDir: src, types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")], skipLibCheck: true },
       files: programs.filter((p) => p.lang === "ts").map((p) => join(src, `${fileOf(p)}.ts`)),
@@ -395,7 +400,7 @@ describe("npm pack → install into an empty project", () => {
     const ran: string[] = [];
     for (const p of programs) {
       const name = `${p.guide} run group ${p.group} (lines ${p.lines.join(", ")})`;
-      if (p.need !== "none" && p.need !== "embedded" && !peers(...SANDBOX_PROGRAMS[p.need])) continue;
+      if (p.need !== "none" && p.need !== "embedded" && !peers(...(p.need === "ic" ? IC_SANDBOX_PROGRAMS : SANDBOX_PROGRAMS[p.need]))) continue;
       const file = p.lang === "ts" ? join(out, `${fileOf(p)}.js`) : join(src, `${fileOf(p)}.mjs`);
       const cwd = mkdtempSync(join(work, "run-"));
       for (const [name, path] of p.dirs) cpSync(join(ROOT, path), join(cwd, name), { recursive: true });
