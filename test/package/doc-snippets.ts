@@ -10,7 +10,9 @@
  *   the runner passes in `OVN_NB_DB` and `OVN_SB_DB` (as `ovn-nbctl` and `ovn-sbctl` read them);
  * - `ovn`: a real OVN central (NB, SB and `ovn-northd`), in `OVN_NB_DB` and `OVN_SB_DB` too;
  * - another key of `SANDBOX_PROGRAMS` (`ovsdbServer`, `raft`, `vswitchd`, `chassis`): the program
- *   starts its own sandbox, which needs those real programs.
+ *   starts its own sandbox, which needs those real programs. For `vswitchd` the runner also starts
+ *   one with bridges `br0` (ports `p1`, `p2`) and `br-int`, and passes its directory in `OVS_RUNDIR`
+ *   (where `ovs-ofctl` looks for `BRIDGE.mgmt`), for samples that connect to a switch.
  * Without the real programs a group is skipped outside CI; under CI a missing one fails.
  *
  * `dir=NAME:PATH` (after `needs`) copies the repository's PATH to NAME in the program's working
