@@ -413,6 +413,10 @@ describe("npm pack → install into an empty project", () => {
         // a switch at `$OVS_RUNDIR/br0.mgmt` (ports p1, p2) and `br-int.mgmt`, as ovs-ofctl finds a bridge by name
         ovs = await startVswitchd({ bridges: [{ name: "br0", ports: ["p1", "p2"] }, { name: "br-int" }] });
         env["OVS_RUNDIR"] = ovs.dir;
+        // and its control socket where ovs-appctl -t ovs-vswitchd looks: $OVS_RUNDIR/ovs-vswitchd.pid -> ovs-vswitchd.PID.ctl
+        const vswitchd = ovs.daemons.vswitchd;
+        writeFileSync(join(ovs.dir, "ovs-vswitchd.pid"), `${vswitchd.pid}\n`);
+        symlinkSync(join(ovs.dir, "vswitchd.ctl"), join(ovs.dir, `ovs-vswitchd.${vswitchd.pid}.ctl`));
       }
       if (p.need === "embedded") {
         server = new OvsdbServer();
