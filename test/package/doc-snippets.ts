@@ -12,8 +12,8 @@
  * - another key of `SANDBOX_PROGRAMS` (`ovsdbServer`, `raft`, `vswitchd`, `chassis`): the program
  *   starts its own sandbox, which needs those real programs. For `vswitchd` the runner also starts
  *   one with bridges `br0` (ports `p1`, `p2`) and `br-int`, and passes its directory in `OVS_RUNDIR`
- *   (where `ovs-ofctl` looks for `BRIDGE.mgmt` and `ovs-appctl -t ovs-vswitchd` for the pidfile and
- *   control socket), for samples that connect to a switch.
+ *   (where `ovs-ofctl` looks for `BRIDGE.mgmt`, `ovs-appctl -t ovs-vswitchd` for the pidfile and
+ *   control socket, `ovs-vsctl` for `db.sock`), for samples that connect to a switch.
  * Without the real programs a group is skipped outside CI; under CI a missing one fails.
  *
  * `dir=NAME:PATH` (after `needs`) copies the repository's PATH to NAME in the program's working

@@ -417,6 +417,8 @@ describe("npm pack → install into an empty project", () => {
         const vswitchd = ovs.daemons.vswitchd;
         writeFileSync(join(ovs.dir, "ovs-vswitchd.pid"), `${vswitchd.pid}\n`);
         symlinkSync(join(ovs.dir, "vswitchd.ctl"), join(ovs.dir, `ovs-vswitchd.${vswitchd.pid}.ctl`));
+        // and its database where ovs-vsctl looks: $OVS_RUNDIR/db.sock
+        symlinkSync(join(ovs.dir, "vs.sock"), join(ovs.dir, "db.sock"));
       }
       if (p.need === "embedded") {
         server = new OvsdbServer();
