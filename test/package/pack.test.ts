@@ -384,7 +384,8 @@ describe("npm pack → install into an empty project", () => {
     const out = join(consumer, "run-out");
     mkdirSync(src, { recursive: true });
     const fileOf = (p: SnippetProgram) => `${p.guide.replace(/^docs\//, "").replace(/\.md$/, "")}-${p.group}`;
-    for (const p of programs) writeFileSync(join(src, `${fileOf(p)}.${p.lang === "ts" ? "ts" : "mjs"}`), p.code);
+    const extOf = (p: SnippetProgram) => (p.lang === "ts" ? "ts" : p.lang === "sh" ? "sh" : "mjs");
+    for (const p of programs) writeFileSync(join(src, `${fileOf(p)}.${extOf(p)}`), p.code);
     const tsconfig = {
       compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true, outDir: out, rootDir: src, types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")], skipLibCheck: true },
       files: programs.filter((p) => p.lang === "ts").map((p) => join(src, `${fileOf(p)}.ts`)),
@@ -397,7 +398,7 @@ describe("npm pack → install into an empty project", () => {
     for (const p of programs) {
       const name = `${p.guide} run group ${p.group} (lines ${p.lines.join(", ")})`;
       if (p.need !== "none" && p.need !== "embedded" && !peers(...SANDBOX_PROGRAMS[p.need])) continue;
-      const file = p.lang === "ts" ? join(out, `${fileOf(p)}.js`) : join(src, `${fileOf(p)}.mjs`);
+      const file = p.lang === "ts" ? join(out, `${fileOf(p)}.js`) : join(src, `${fileOf(p)}.${extOf(p)}`);
       const cwd = mkdtempSync(join(work, "run-"));
       for (const [name, path] of p.dirs) cpSync(join(ROOT, path), join(cwd, name), { recursive: true });
       const env: Record<string, string> = {};
@@ -428,7 +429,7 @@ describe("npm pack → install into an empty project", () => {
       }
       try {
         // a sample is a piece of a program: once its top level is done, the process exits
-        const r = await runNode(file, cwd, env);
+        const r = p.lang === "sh" ? await runShell(file, cwd, env) : await runNode(file, cwd, env);
         if (r.code !== 0) failures.push(`${name}: status ${r.code}\n${r.stderr.slice(-2000)}`);
         else ran.push(name);
       } finally {
@@ -443,6 +444,16 @@ describe("npm pack → install into an empty project", () => {
     // under CI every peer is there, so every group runs (a skipped one would hide a broken sample)
     if (process.env["CI"]) expect(ran.length).toBe(programs.length);
   }, 600_000);
+
+  /** Runs the shell script `file` with `bash -e` in `cwd` (also its TMPDIR), the installed package's bin first on PATH. */
+  function runShell(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+    const path = `${join(consumer, "node_modules", ".bin")}:${process.env["PATH"] ?? ""}`;
+    return new Promise((resolve) => {
+      execFile("bash", ["-e", file], { cwd, timeout: 120_000, encoding: "utf8", maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env, PATH: path, TMPDIR: cwd } }, (err, _stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr });
+      });
+    });
+  }
 
   /** Runs the module `file` with node in `cwd` (also its TMPDIR); exits once the module's top level completes. */
   function runNode(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
