@@ -13,7 +13,9 @@
  *   starts its own sandbox, which needs those real programs. For `vswitchd` the runner also starts
  *   one with bridges `br0` (ports `p1`, `p2`) and `br-int`, and passes its directory in `OVS_RUNDIR`
  *   (where `ovs-ofctl` looks for `BRIDGE.mgmt`, `ovs-appctl -t ovs-vswitchd` for the pidfile and
- *   control socket, `ovs-vsctl` for `db.sock`), for samples that connect to a switch.
+ *   control socket, `ovs-vsctl` for `db.sock`), for samples that connect to a switch. For `raft` it
+ *   also starts a 3-member `OVN_Northbound` cluster and passes its directory in `OVN_RUNDIR`, where
+ *   `ovnnb_db.ctl` is the first member's control socket.
  * Without the real programs a group is skipped outside CI; under CI a missing one fails.
  *
  * A `sh` block runs with `bash -e` (the package's bin on `PATH`), with the same NEEDs.

@@ -25,6 +25,7 @@ import { bundledSchema } from "../../src/ovsdb/schema/bundled.js";
 import { SANDBOX_PROGRAMS } from "../../src/testing/peers.js";
 import { type OvnSandbox, startOvnSandbox } from "../../src/testing/ovn.js";
 import { type VswitchdSandbox, startVswitchd } from "../../src/testing/vswitchd.js";
+import { type RaftClusterSandbox, startRaftCluster } from "../../src/testing/ovsdb-server.js";
 import { type SnippetProgram, snippetPrograms } from "./doc-snippets.js";
 import { OvsdbServer } from "../../src/ovsdb/server/server.js";
 
@@ -405,6 +406,7 @@ describe("npm pack → install into an empty project", () => {
       let server: OvsdbServer | undefined;
       let ovn: OvnSandbox | undefined;
       let ovs: VswitchdSandbox | undefined;
+      let raft: RaftClusterSandbox | undefined;
       if (p.need === "ovn") {
         ovn = await startOvnSandbox();
         env["OVN_NB_DB"] = ovn.nb;
@@ -421,6 +423,12 @@ describe("npm pack → install into an empty project", () => {
         // and its database where ovs-vsctl looks: $OVS_RUNDIR/db.sock
         symlinkSync(join(ovs.dir, "vs.sock"), join(ovs.dir, "db.sock"));
       }
+      if (p.need === "raft") {
+        // a 3-member OVN_Northbound cluster whose first member's control socket is $OVN_RUNDIR/ovnnb_db.ctl, as in an OVN install
+        raft = await startRaftCluster({ schema: "OVN_Northbound" });
+        env["OVN_RUNDIR"] = raft.dir;
+        symlinkSync(join(raft.dir, "m0.ctl"), join(raft.dir, "ovnnb_db.ctl"));
+      }
       if (p.need === "embedded") {
         server = new OvsdbServer();
         server.addDatabase(bundledSchema("OVN_Northbound"));
@@ -436,6 +444,7 @@ describe("npm pack → install into an empty project", () => {
         await server?.close();
         await ovn?.stop();
         await ovs?.stop();
+        await raft?.stop();
       }
     }
     expect(failures).toEqual([]);
