@@ -43,7 +43,9 @@ describe("snippetPrograms", () => {
     expect(() => programs(`<!--run:a -->\n${fence}ts\nx;\n${fence}`)).toThrow(/guide.md: 1 run markers \(lines 1\) but 0 well-formed/);
     expect(() => programs(`<!-- run: a -->\ntext\n${fence}ts\nx;\n${fence}`)).toThrow(/lines 1\) but 0/);
     expect(() => programs(`<!-- run: a needs=cloud -->\n${fence}ts\nx;\n${fence}`)).toThrow(/guide.md:2: needs=cloud is not one of none, embedded/);
-    expect(() => programs(`<!-- run: a -->\n${fence}sh\nls\n${fence}`)).toThrow(/guide.md:2: a run marker on a ```sh block/);
+    expect(() => programs(`<!-- run: a -->\n${fence}yaml\nx: 1\n${fence}`)).toThrow(/guide.md:2: a run marker on a ```yaml block/);
+    // a sh block is a script, taken as written (no import hoisting, no `export {}`)
+    expect(programs(`<!-- run: s needs=vswitchd -->\n${fence}sh\nimport x\n${fence}`).map((p) => [p.lang, p.need, p.code])).toEqual([["sh", "vswitchd", "# guide.md, run group s (lines 2)\nimport x\n"]]);
     expect(() => programs(`<!-- run: a -->\n${fence}ts\nx;\n${fence}\n<!-- run: a needs=ovn -->\n${fence}ts\ny;\n${fence}`)).toThrow(/group a mixes needs/);
   });
 });

@@ -10,9 +10,16 @@
  *   the runner passes in `OVN_NB_DB` and `OVN_SB_DB` (as `ovn-nbctl` and `ovn-sbctl` read them);
  * - `ovn`: a real OVN central (NB, SB and `ovn-northd`), in `OVN_NB_DB` and `OVN_SB_DB` too;
  * - another key of `SANDBOX_PROGRAMS` (`ovsdbServer`, `raft`, `vswitchd`, `chassis`): the program
- *   starts its own sandbox, which needs those real programs;
+ *   starts its own sandbox, which needs those real programs. For `vswitchd` the runner also starts
+ *   one with bridges `br0` (ports `p1`, `p2`) and `br-int`, and passes its directory in `OVS_RUNDIR`
+ *   (where `ovs-ofctl` looks for `BRIDGE.mgmt`, `ovs-appctl -t ovs-vswitchd` for the pidfile and
+ *   control socket, `ovs-vsctl` for `db.sock`), for samples that connect to a switch. For `raft` it
+ *   also starts a 3-member `OVN_Northbound` cluster and passes its directory in `OVN_RUNDIR`, where
+ *   `ovnnb_db.ctl` is the first member's control socket.
  * - `ic`: the program starts its own `startIcSandbox`, which needs `IC_SANDBOX_PROGRAMS`.
  * Without the real programs a group is skipped outside CI; under CI a missing one fails.
+ *
+ * A `sh` block runs with `bash -e` (the package's bin on `PATH`), with the same NEEDs.
  *
  * `dir=NAME:PATH` (after `needs`) copies the repository's PATH to NAME in the program's working
  * directory first, for a sample that reads files (e.g. `dir=network:test/model/fixtures`).
@@ -33,8 +40,8 @@ export interface SnippetProgram {
   readonly guide: string;
   readonly group: string;
   readonly need: SnippetNeed;
-  /** `ts` or `js` (every block of a group has the same language). */
-  readonly lang: "ts" | "js";
+  /** `ts`, `js` or `sh` (every block of a group has the same language). */
+  readonly lang: "ts" | "js" | "sh";
   /** Directories to copy into the working directory: [name there, path in the repository]. */
   readonly dirs: readonly (readonly [string, string])[];
   /** Models to generate next to the program: [directory there, schema path in the repository]. */
@@ -76,7 +83,7 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
   const out: SnippetProgram[] = [];
   for (const guide of guides) {
     const text = readFileSync(join(root, guide), "utf8");
-    const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js"; dirs: [string, string][]; codegen: [string, string][]; lines: number[]; blocks: string[] }>();
+    const groups = new Map<string, { need: SnippetNeed; lang: "ts" | "js" | "sh"; dirs: [string, string][]; codegen: [string, string][]; lines: number[]; blocks: string[] }>();
     let from = 0;
     let markers = 0;
     for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
@@ -87,7 +94,7 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
       markers++;
       const line = text.slice(0, fence.index).split("\n").length;
       const lang = fence[1];
-      if (lang !== "ts" && lang !== "js") throw new Error(`${guide}:${line}: a run marker on a \`\`\`${lang} block (only ts and js run)`);
+      if (lang !== "ts" && lang !== "js" && lang !== "sh") throw new Error(`${guide}:${line}: a run marker on a \`\`\`${lang} block (only ts, js and sh run)`);
       const need = (marker[2] ?? "none") as SnippetNeed;
       if (!NEEDS.includes(need)) throw new Error(`${guide}:${line}: needs=${need} is not one of ${NEEDS.join(", ")}`);
       const group = groups.get(marker[1]!) ?? { need, lang, dirs: [], codegen: [], lines: [], blocks: [] };
@@ -104,9 +111,13 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
     const written = [...text.matchAll(/^<!--\s*run\b/gm)];
     if (written.length !== markers) {
       const lines = written.map((m) => text.slice(0, m.index).split("\n").length);
-      throw new Error(`${guide}: ${written.length} run markers (lines ${lines.join(", ")}) but ${markers} well-formed ones right before a \`\`\`ts or \`\`\`js block`);
+      throw new Error(`${guide}: ${written.length} run markers (lines ${lines.join(", ")}) but ${markers} well-formed ones right before a \`\`\`ts, \`\`\`js or \`\`\`sh block`);
     }
     for (const [name, g] of groups) {
+      if (g.lang === "sh") {
+        out.push({ guide, group: name, need: g.need, lang: g.lang, dirs: g.dirs, codegen: g.codegen, lines: g.lines, code: `# ${guide}, run group ${name} (lines ${g.lines.join(", ")})\n${g.blocks.join("\n")}` });
+        continue;
+      }
       const lines = g.blocks.join("\n").split("\n");
       const imports = mergeImports(lines.filter((l) => l.startsWith("import ")));
       const body = lines.filter((l) => !l.startsWith("import "));
