@@ -135,6 +135,7 @@ export class Exporter {
   private readonly sources: Source[];
   private readonly states = new Map<string, SourceState>();
   private readonly clients = new Map<string, OvsdbClient>();
+  private readonly connecting = new Map<string, Promise<OvsdbClient>>();
   private nbRows: JsonRow[][] | undefined;
   private sbRows: JsonRow[][] | undefined;
   private ovsIfaceIds: ReadonlySet<string> | undefined;
@@ -212,10 +213,23 @@ export class Exporter {
     }
   }
 
-  /** A connected client for `remote`, reconnecting when the previous one closed. */
-  private async client(remote: string): Promise<OvsdbClient> {
+  /**
+   * A connected client for `remote`, reconnecting when the previous one closed. Sources that read
+   * the same remote at once (NB and SB served by one server) share one connection attempt, so no
+   * client is opened twice and left behind.
+   */
+  private client(remote: string): Promise<OvsdbClient> {
     const c = this.clients.get(remote);
-    if (c && c.state !== "closed") return c;
+    if (c && c.state !== "closed") return Promise.resolve(c);
+    let pending = this.connecting.get(remote);
+    if (!pending) {
+      pending = this.connect(remote).finally(() => this.connecting.delete(remote));
+      this.connecting.set(remote, pending);
+    }
+    return pending;
+  }
+
+  private async connect(remote: string): Promise<OvsdbClient> {
     const timeoutMs = this.options.timeoutMs ?? 5000;
     const fresh = await OvsdbClient.connect(remote, { reconnect: false, connectTimeoutMs: timeoutMs, probeIntervalMs: 0 });
     fresh.on("error", () => undefined);
