@@ -233,74 +233,31 @@ class ObjectReader implements FieldReader {
     return valueAt(this.js, path);
   }
 
-  /** Flags every key of the mapping at `path` not in `allowed`. */
+  // The typed reads are the kinds' shared ones (kinds/fields.ts), over this document.
+  private readonly fields = new Fields(this);
+
   only(path: readonly string[], allowed: readonly string[]): void {
-    const v = this.get(path);
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return;
-    for (const k of Object.keys(v)) if (!allowed.includes(k)) this.issue([...path, k], { kind: "unsupported-field" });
+    this.fields.only(path, allowed);
   }
 
   int(path: readonly string[]): number | undefined {
-    const v = this.get(path);
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== "number" || !Number.isInteger(v)) {
-      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: "expected an integer" });
-      return undefined;
-    }
-    return v;
-  }
-
-  private map(path: readonly string[]): { [k: string]: Json } | undefined {
-    const v = this.get(path);
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== "object" || Array.isArray(v)) {
-      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: "expected a mapping" });
-      return undefined;
-    }
-    return v;
+    return this.fields.int(path);
   }
 
   str(path: readonly string[], required = false): string | undefined {
-    const v = this.get(path);
-    if (v === undefined || v === null || v === "") {
-      if (required) this.issue(path, { kind: "missing-field" });
-      return undefined;
-    }
-    if (typeof v !== "string") {
-      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: "expected a string" });
-      return undefined;
-    }
-    return v;
+    return this.fields.str(path, required);
   }
 
   bool(path: readonly string[]): boolean {
-    const v = this.get(path);
-    if (v === undefined || v === null) return false;
-    if (typeof v !== "boolean") {
-      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: "expected true or false" });
-      return false;
-    }
-    return v;
+    return this.fields.bool(path);
   }
 
   strings(path: readonly string[]): string[] {
-    const v = this.get(path);
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
-      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: "expected a list of strings" });
-      return [];
-    }
-    return v as string[];
+    return this.fields.strings(path);
   }
 
   stringMap(path: readonly string[]): Record<string, string> {
-    const m = this.map(path) ?? {};
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(m)) {
-      if (typeof v !== "string") this.issue([...path, k], { kind: "bad-value", value: JSON.stringify(v), reason: "expected a string" });
-      else out[k] = v;
-    }
-    return out;
+    return this.fields.stringMap(path);
   }
 
   read(): ModelObject | undefined {
@@ -398,7 +355,7 @@ class ObjectReader implements FieldReader {
     const supported: readonly string[] = Object.values(POD_ANNOTATIONS);
     for (const k of Object.keys(ann)) if (k.startsWith(OVN_ANNOTATION_PREFIX) && !supported.includes(k)) this.issue(["metadata", "annotations", k], { kind: "unsupported-field" });
     const ip = ann[POD_ANNOTATIONS.ipAddress];
-    const f = new Fields(this);
+    const f = this.fields;
     const containerPorts: ContainerPort[] = [];
     (f.list(["spec", "containers"]) ?? []).forEach((_, i) => {
       const c = ["spec", "containers", String(i)];

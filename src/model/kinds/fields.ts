@@ -106,16 +106,31 @@ export class Fields {
     return s as V;
   }
 
-  /** The integer at `path` within [min, max]; with `required`, absence is reported. */
-  int(path: readonly string[], min: number, max: number, required = false): number | undefined {
+  /**
+   * The integer at `path`, within [min, max] when bounds are given; with `required`, absence is
+   * reported.
+   */
+  int(path: readonly string[], min?: number, max?: number, required = false): number | undefined {
     const v = this.doc.get(path);
     if (v === undefined || v === null) {
       if (required) this.issue(path, { kind: "missing-field" });
       return undefined;
     }
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: `expected an integer from ${min} to ${max}` });
+    const bounded = min !== undefined && max !== undefined;
+    if (typeof v !== "number" || !Number.isInteger(v) || (bounded && (v < min || v > max))) {
+      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: bounded ? `expected an integer from ${min} to ${max}` : "expected an integer" });
       return undefined;
+    }
+    return v;
+  }
+
+  /** The boolean at `path` (false when absent). */
+  bool(path: readonly string[]): boolean {
+    const v = this.doc.get(path);
+    if (v === undefined || v === null) return false;
+    if (typeof v !== "boolean") {
+      this.issue(path, { kind: "bad-value", value: JSON.stringify(v), reason: "expected true or false" });
+      return false;
     }
     return v;
   }
