@@ -18,7 +18,7 @@ function mergeImports(lines: string[]): string[] {
   for (const l of lines) {
     const m = /^import \{([^}]*)\} from "([^"]+)";\s*$/.exec(l);
     if (!m) {
-      other.push(l);
+      if (!other.includes(l)) other.push(l);
       continue;
     }
     let names = byModule.get(m[2]!);

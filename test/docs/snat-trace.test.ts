@@ -1,6 +1,7 @@
 /**
- * docs/ovn.md's SNAT/EIP tracing recipe (`<!-- snippet: snat-trace -->`) runs as written against
- * the real ovn-northd and ovn-trace: its `ovn-ts/...` imports mapped to the sources.
+ * docs/ovn.md's SNAT/EIP tracing recipe (`<!-- run: snat-trace ... -->`) runs as written against
+ * the real ovn-northd and ovn-trace: its `ovn-ts/...` imports mapped to the sources (the pack test
+ * runs it against the installed package).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,9 +13,9 @@ import { peers } from "../support/peers.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The code block after `<!-- snippet: NAME -->` in `guide`. */
+/** The code block after `<!-- run: NAME ... -->` in `guide`. */
 function guideSnippet(guide: string, name: string): string {
-  const m = new RegExp(`<!-- snippet: ${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(readFileSync(join(ROOT, guide), "utf8"));
+  const m = new RegExp(`<!-- run: ${name} [^>]*-->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(readFileSync(join(ROOT, guide), "utf8"));
   if (!m) throw new Error(`${guide} has no snippet ${name}`);
   return m[1]!;
 }

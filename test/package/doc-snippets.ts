@@ -17,6 +17,8 @@
  *   also starts a 3-member `OVN_Northbound` cluster and passes its directory in `OVN_RUNDIR`, where
  *   `ovnnb_db.ctl` is the first member's control socket.
  * - `ic`: the program starts its own `startIcSandbox`, which needs `IC_SANDBOX_PROGRAMS`.
+ * - `ovnSandbox`: the program starts its own `startOvnSandbox` (for the sandbox's own methods, such as
+ *   `learnMacBinding`), which needs `SANDBOX_PROGRAMS.ovn`; the runner starts nothing.
  * Without the real programs a group is skipped outside CI; under CI a missing one fails.
  *
  * A `sh` block runs with `bash -e` (the package's bin on `PATH`), with the same NEEDs.
@@ -30,9 +32,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** What a runnable group needs (see the module documentation). */
-export type SnippetNeed = "none" | "embedded" | "ovsdbServer" | "raft" | "ovn" | "vswitchd" | "chassis" | "ic";
+export type SnippetNeed = "none" | "embedded" | "ovsdbServer" | "raft" | "ovn" | "vswitchd" | "chassis" | "ic" | "ovnSandbox";
 
-const NEEDS: readonly SnippetNeed[] = ["none", "embedded", "ovsdbServer", "raft", "ovn", "vswitchd", "chassis", "ic"];
+const NEEDS: readonly SnippetNeed[] = ["none", "embedded", "ovsdbServer", "raft", "ovn", "vswitchd", "chassis", "ic", "ovnSandbox"];
 
 /** One program made of the blocks of one guide that share a run group. */
 export interface SnippetProgram {
@@ -123,6 +125,69 @@ export function snippetPrograms(root: string, guides: readonly string[]): Snippe
       const body = lines.filter((l) => !l.startsWith("import "));
       const code = `// ${guide}, run group ${name} (lines ${g.lines.join(", ")})\n${imports.join("\n")}\n${body.join("\n")}\nexport {};\n`;
       out.push({ guide, group: name, need: g.need, lang: g.lang, dirs: g.dirs, codegen: g.codegen, lines: g.lines, code });
+    }
+  }
+  return out;
+}
+
+/**
+ * The named snippets (`<!-- snippet: NAME -->`) that `test/package/pack.test.ts` runs as test files
+ * against the installed package; a guide may show each one, and every copy must be the same text.
+ */
+export const RUN_SNIPPETS: readonly string[] = ["vitest", "node-test"];
+
+/** Fence languages of data and output shown as text (a schema, a config, a message), not code. */
+const DATA_LANGS: readonly string[] = ["json", "yaml", "text"];
+
+/** The marker of a block that is deliberately not run, with its reason (see {@link unaccountedBlocks}). */
+const FRAGMENT = /<!-- fragment: \S[^>]*-->\s*(?:<!--[^>]*-->\s*)*$/;
+const SNIPPET = /<!-- snippet: (\S+) -->\s*(?:<!--[^>]*-->\s*)*$/;
+const ANY_RUN = /<!-- run: [^>]*-->\s*(?:<!--[^>]*-->\s*)*$/;
+
+/** The named snippets of `guides` (paths relative to `root`): name → the texts of its copies. */
+export function namedSnippets(root: string, guides: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const guide of guides) {
+    const text = readFileSync(join(root, guide), "utf8");
+    let from = 0;
+    for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
+      const before = text.slice(from, fence.index);
+      from = fence.index + fence[0].length;
+      const m = SNIPPET.exec(before);
+      if (m) out.set(m[1]!, [...(out.get(m[1]!) ?? []), fence[2]!]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The code blocks of `guides` that nothing runs and nothing excuses, as `guide:line: ...` messages:
+ * every fenced block whose language is not data (json, yaml, text) is either run (a
+ * `<!-- run: ... -->` marker), one of {@link RUN_SNIPPETS} (`<!-- snippet: NAME -->`), or marked
+ * `<!-- fragment: REASON -->` with the reason it cannot run as written (placeholders, a live
+ * deployment's paths, a piece of a larger file). A block without a language counts as code.
+ */
+export function unaccountedBlocks(root: string, guides: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const guide of guides) {
+    const text = readFileSync(join(root, guide), "utf8");
+    let from = 0;
+    for (const fence of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
+      const before = text.slice(from, fence.index);
+      from = fence.index + fence[0].length;
+      const lang = fence[1]!;
+      if (DATA_LANGS.includes(lang)) continue;
+      if (ANY_RUN.test(before) || FRAGMENT.test(before)) continue;
+      const snippet = SNIPPET.exec(before);
+      if (snippet && RUN_SNIPPETS.includes(snippet[1]!)) continue;
+      const line = text.slice(0, fence.index).split("\n").length;
+      out.push(`${guide}:${line}: a \`\`\`${lang} block neither run (<!-- run: GROUP needs=... -->) nor marked <!-- fragment: REASON -->${snippet ? ` (snippet ${snippet[1]} is not one the pack test runs)` : ""}`);
+    }
+    // a fragment marker not right before a block excuses nothing
+    const written = [...text.matchAll(/<!--\s*fragment\b[^>]*-->/g)];
+    for (const w of written) {
+      const after = text.slice(w.index + w[0].length);
+      if (!/^\s*(?:<!--[^>]*-->\s*)*```/.test(after) || !/^<!-- fragment: (?!-->)\S/.test(w[0])) out.push(`${guide}:${text.slice(0, w.index).split("\n").length}: a fragment marker that is misspelt, has no reason or is not right before a block`);
     }
   }
   return out;
