@@ -9,7 +9,7 @@ export { Exporter, type ExporterOptions, type ExporterSources, type SourceState,
 export { FAMILIES, type FamilyGauges, type FamilyKey, type FamilySpec, SKIPPED_FAMILIES, registerFamilies } from "./families.js";
 export { ClientMetrics, type ClientMetricsOptions, type ObservableWorkQueue } from "./client-metrics.js";
 export { type SubnetUsage, applySubnetUsage, ipamFromNb, subnetUsage } from "./ipam-metrics.js";
-export { SelectError, mapOf, optionalOf, selectTables, setOf, uuidOf } from "./rows.js";
+export { SelectError } from "./rows.js";
 export {
   type CentralSnapshot,
   type ChassisInfo,

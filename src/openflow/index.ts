@@ -1,11 +1,13 @@
 /**
  * openflow: public API of the `ovn-ts/openflow` subpath — OpenFlow 1.3 codec with Nicira extensions,
- * ovs-ofctl flow syntax, and an OpenFlow channel. The byte-level pieces (`Reader`/`Writer`, the
- * stream `FrameDecoder`, the header codec, single OXM TLVs) are in `ovn-ts/openflow/wire`.
+ * ovs-ofctl flow syntax, and an OpenFlow channel, on `Uint8Array`s. The byte-level pieces (`Reader`/`Writer`,
+ * hex helpers, the stream `FrameDecoder`, the header codec, single OXM TLVs, and every codec that
+ * reads or writes through a `Reader`/`Writer`: single actions, instructions, matches, OpenFlow 1.0
+ * bodies) are in `ovn-ts/openflow/wire`.
  *
  * @module
  */
-export { DecodeError, EncodeError, toHex, fromHex } from "./bytes.js";
+export { DecodeError, EncodeError } from "./bytes.js";
 export {
   OfpVersion,
   OfpType,
@@ -33,8 +35,6 @@ export {
   fieldByName,
   fieldByHeader,
   matchField,
-  decodeMatch,
-  encodeMatch,
 } from "./oxm.js";
 export type { FieldDef, FieldFormat, MatchField } from "./oxm.js";
 export {
@@ -49,11 +49,6 @@ export {
   MAX_ACTION_DEPTH,
   ONF_COPY_FIELD,
   subField,
-  decodeActions,
-  encodeActions,
-  encodeAction,
-  decodeInstructions,
-  encodeInstructions,
   decodeActionList,
   encodeActionList,
   actionListError,
@@ -134,15 +129,11 @@ export { ContinuationPropType, decodeContinuation, formatContinuation } from "./
 export type { Continuation, ContinuationActions } from "./continuation.js";
 export { formatTlvMappings } from "./print.js";
 export { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, flowKeys, formatProtocols, protocolName, usableProtocols } from "./protocols.js";
-export { OFP10_MATCH_LEN, Ofp10Wildcards, decodeOf10Match, encodeOf10Match, tciFields, tciOf } from "./v10/match.js";
-export { decodeNxMatch, encodeNxMatch } from "./v10/nxm.js";
+export { OFP10_MATCH_LEN, Ofp10Wildcards, tciFields, tciOf } from "./v10/match.js";
 export type { NxMatch } from "./v10/nxm.js";
 export {
   Of10ActionType,
-  decodeOf10Actions,
   decodeOf10ActionList,
-  decodeOf10ActionsAsInstructions,
-  encodeOf10Actions,
   encodeOf10ActionList,
   toOf10Actions,
   instructionsToOf10Actions,
@@ -150,7 +141,7 @@ export {
   legacyToOf13,
 } from "./v10/actions.js";
 export type { LegacyAction } from "./v10/actions.js";
-export { Of10Type, Of10StatsType, Nxt10Subtype, NxStatsSubtype, NxFlowFormat, decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
+export { Of10Type, Of10StatsType, Nxt10Subtype, NxStatsSubtype, NxFlowFormat } from "./v10/messages.js";
 export type { Of10Message } from "./v10/messages.js";
 export { formatOf10Message } from "./v10/print.js";
 export {

@@ -15,7 +15,6 @@ export {
   UnixctlProtocolError,
   UnixctlTimeoutError,
   UnixctlUnknownCommandError,
-  strerror,
 } from "./errors.js";
 export { DEFAULT_OVS_RUNDIR, type ResolveTargetOptions, ovsRundir, readPidfile, resolveTarget } from "./target.js";
 export { type ClusterStatus, type RaftConnection, type RaftId, type RaftRole, type RaftServer, parseClusterStatus } from "./cluster-status.js";

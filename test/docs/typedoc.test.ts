@@ -47,6 +47,13 @@ describe("npm run docs", () => {
     expect(sections("modules/ovsdb_server.html")).toContain("server");
     for (const name of ["JsonFramer", "parseMessage", "encodeRequest", "parseJsonExact", "encodeDatum", "readRecords", "TxnHistory"]) expect(ovsdbPage, name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
     expect(readFileSync(join(API, "modules/openflow.html"), "utf8")).not.toMatch(/id="(framedecoder|reader|writer)"/);
+    // nor the helpers of one layer's internals: hex, the Reader/Writer codecs, the replica's index keys, OVS hash orders
+    for (const name of ["MultiIndex", "indexKeys", "datumKey", "ovsHashString", "shashOrder", "HmapOrder", "idlTableOrders"]) expect(ovsdbPage, name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
+    const openflowPage = readFileSync(join(API, "modules/openflow.html"), "utf8");
+    for (const name of ["toHex", "fromHex", "encodeAction", "decodeActions", "encodeMatch", "decodeNxMatch", "encodeOf10Message"]) expect(openflowPage, name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
+    const wirePage = readFileSync(join(API, "modules/openflow_wire.html"), "utf8");
+    for (const name of ["toHex", "encodeAction", "decodeNxMatch"]) expect(wirePage, name).toMatch(new RegExp(`id="${name.toLowerCase()}"`));
+    for (const [page, name] of [["monitor", "selectTables"], ["unixctl", "strerror"]] as const) expect(readFileSync(join(API, `modules/${page}.html`), "utf8"), name).not.toMatch(new RegExp(`id="${name.toLowerCase()}"`));
     // ovn-ts itself: what a script or controller starts with, by task, then the areas as namespaces
     expect(sections("modules/ovn-ts.html")).toEqual(expect.arrayContaining(["connect", "monitor-replica", "models", "northbound", "controller", "errors", "areas"]));
     expect(sections("modules/ovn-ts.html")).not.toContain("other");

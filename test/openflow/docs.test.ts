@@ -11,16 +11,14 @@ import {
   formatFlowStats,
   formatMessage,
   parseFlow,
-  toHex,
   actionParseContext,
   parseActionList,
   decodeActionList,
   encodeActionList,
   formatActions,
-  fromHex,
   EncodeError,
 } from "../../src/openflow/index.js";
-import { FrameDecoder } from "../../src/openflow/wire.js";
+import { FrameDecoder, fromHex, toHex } from "../../src/openflow/wire.js";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 

@@ -83,6 +83,9 @@ import { Reader } from "ovn-ts/geneve/wire";
 // @ts-expect-error the framing is on ovn-ts/ovsdb/wire, not on the main entry point
 import { JsonFramer as NotOnMain } from "ovn-ts/ovsdb";
 import { OvsdbClient, type TransactReply } from "ovn-ts/ovsdb";
+// @ts-expect-error hex helpers and the Reader/Writer codecs are on ovn-ts/openflow/wire
+import { toHex as HexNotOnMain, encodeAction as ActionNotOnMain } from "ovn-ts/openflow";
+import { toHex, encodeAction } from "ovn-ts/openflow/wire";
 import { parseFlow } from "ovn-ts/openflow";
 import { decodeGeneveFrame, type DecodedGeneveFrame } from "ovn-ts/geneve";
 import { startEmbeddedServer, type EmbeddedServerSandbox, type OvnSandbox, type StopOptions } from "ovn-ts/testing";
@@ -96,7 +99,7 @@ const decode: (b: Uint8Array) => DecodedGeneveFrame = decodeGeneveFrame;
 const later: OvnSandbox | undefined = undefined;
 const keep: StopOptions = { keep: true };
 console.log(typeof ovsdb.OvsdbClient, reply.results.length, typeof decode, typeof parseFlow, later, keep);
-console.log(RootClient === OvsdbClient, typeof OvnNb, typeof NbController, OVN_Northbound.model.name, typeof JsonFramer, typeof JsonRpcSession, typeof FrameDecoder, typeof Reader, typeof NotOnMain);
+console.log(RootClient === OvsdbClient, typeof OvnNb, typeof NbController, OVN_Northbound.model.name, typeof JsonFramer, typeof JsonRpcSession, typeof FrameDecoder, typeof Reader, typeof NotOnMain, typeof HexNotOnMain, typeof ActionNotOnMain, typeof toHex, typeof encodeAction);
 client.close();
 await server.stop();
 `;

@@ -15,4 +15,4 @@ export {
   type ReplicaTables,
 } from "./replica.js";
 export { type RowChange, rowChange } from "./row-change.js";
-export { type IndexSpec, MultiIndex, columnsKey, datumKey, indexKeys, valuesKey } from "./indexes.js";
+export type { IndexSpec } from "./indexes.js";

@@ -6,5 +6,4 @@
 export * from "./client.js";
 export { type RetryStrategy, backoffDelay, defaultRetry, retryStrategy } from "../../rpc/retry.js";
 export { type VerifiedConnection, connectVerified } from "./verified.js";
-export { idlTableOrders, sortByIdlOrder } from "./idl-order.js";
 export { UNHANDLED_ERROR_WARNING, emitErrorSafely } from "../../rpc/index.js";

@@ -9,4 +9,3 @@ export { atomToBare, atomToText, datumToBare, datumToText, stringNeedsQuotes } f
 export { type TextParseOptions, TextNotationError, atomFromOvsText, datumFromOvsText, splitTopLevel, topLevelEquals, unbracket } from "./datum-parse.js";
 export { type OvsJsonOptions, formatG, formatNumber, ovsJson } from "./json.js";
 export { type Cell, type CellFormat, type Table, type TableFormat, TablePrinter, type TableStyle, cellText, defaultTableStyle } from "./table.js";
-export { HmapOrder, ShashOrder, idlRowOrder, ovsHashString, shashOrder } from "./hash-order.js";
