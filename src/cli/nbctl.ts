@@ -22,7 +22,7 @@ import { parseNbctlArgs } from "./nbctl/args.js";
 import { COMMANDS } from "./nbctl/commands.js";
 import { connectFailure, nbctlMessage } from "./nbctl/errors.js";
 import { execute } from "./nbctl/execute.js";
-import { renderNbctlHelp } from "./nbctl-help.js";
+import { renderNbctlHelp } from "./nbctl/help.js";
 
 export { parseNbctlArgs };
 

@@ -68,7 +68,7 @@ export function dnsRecordsColumn(records: DnsRecords): Record<string, string> {
 /** The `DNS` row named `name` (by {@link DNS_NAME_KEY}, or its UUID), pending creations included. */
 async function findDns(x: TxContext, name: string): Promise<Found<"DNS"> | undefined> {
   const pending = x.pendingRef("DNS", name);
-  if (pending) return { ref: pending as Ref<"DNS">, row: undefined };
+  if (pending) return { ref: pending, row: undefined };
   const rows = await x.rows("DNS", [["external_ids", "includes", { [DNS_NAME_KEY]: name }]]);
   const row = rows[0] ?? (isUuid(name) ? (await x.rows("DNS", { _uuid: name as Ref<"DNS"> }))[0] : undefined);
   return row ? { ref: row._uuid, row } : undefined;

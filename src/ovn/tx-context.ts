@@ -59,7 +59,7 @@ export interface TxContext {
   /** Rows of `table` by UUID (or uuid-name), as the transaction leaves them. */
   byUuid<N extends TableName>(table: N, uuids: readonly string[]): Promise<Row<N>[]>;
   /** A row created earlier in this transaction, by table and name. */
-  pendingRef(table: TableName, name: string): NamedRef<string> | undefined;
+  pendingRef<N extends TableName>(table: N, name: string): NamedRef<N> | undefined;
   /** The name of the switch holding port `port`, if any. */
   switchOf(port: Ref<"Logical_Switch_Port">): Promise<string | undefined>;
   /** Whether `uuid` is the uuid-name of a row inserted earlier in the transaction. */

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { helpCommandNames, helpSyntaxLines } from "../../src/cli/nbctl-help.js";
+import { helpCommandNames, helpSyntaxLines } from "../../src/cli/nbctl/help.js";
 import { NBCTL_COMMANDS } from "../../src/cli/nbctl.js";
 import { peers } from "../support/peers.js";
 

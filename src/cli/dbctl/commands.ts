@@ -14,7 +14,7 @@ import { atomToText } from "../../ovsdb/text/datum-text.js";
 import { topLevelEquals, unbracket } from "../../ovsdb/text/datum-parse.js";
 import type { JsonAtom, JsonValue } from "../../ovsdb/wire/notation.js";
 import { UsageError } from "../io.js";
-import { visibleAtOnce } from "../nbctl-preview.js";
+import { visibleAtOnce } from "./preview.js";
 import type { CommitNames, DbCtlSpec } from "./context.js";
 import { parseCondition } from "./condition.js";
 import { type RawRow, atomFromText, findTable, getRecord, inIdlOrder, listCols, parseColumnArg, printRows, rawRows, recordRef, textOf, uuidOf, valueFromText } from "./records.js";

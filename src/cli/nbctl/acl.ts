@@ -3,10 +3,11 @@
  *
  * @module
  */
+import { asRowUuid } from "../../ovsdb/model/uuid.js";
 import { model } from "../../ovsdb/models/ovn-nb.js";
 import { isUuid } from "../../ovsdb/wire/notation.js";
 import { UsageError } from "../io.js";
-import { visibleAtOnce } from "../nbctl-preview.js";
+import { visibleAtOnce } from "../dbctl/preview.js";
 import type { NbCtx, NbSpec } from "./context.js";
 import type { Opts } from "../dbctl/context.js";
 import { flag, keepExisting, keyValues, named, priorityArg } from "./lookup.js";
@@ -27,6 +28,16 @@ export function aclTarget(ctx: NbCtx, entity: string, opts: Opts): Promise<{ swi
   })();
 }
 
+/** The actions `acl-add` takes, as ovn-nbctl lists them. */
+const ACL_ACTIONS = ["allow", "allow-related", "allow-stateless", "drop", "reject"] as const;
+/** The log severities `acl-add --severity` takes. */
+const ACL_SEVERITIES = ["alert", "warning", "notice", "info", "debug"] as const;
+
+/** Whether `value` is one of `values` (narrowing it to their literal type). */
+function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
+
 /** `ovn-nbctl` commands for ACLs and QoS rules (`acl-*`, `qos-*`). */
 export const ACL_COMMANDS: Readonly<Record<string, NbSpec>> = {
   "acl-add": {
@@ -36,20 +47,19 @@ export const ACL_COMMANDS: Readonly<Record<string, NbSpec>> = {
     options: ["--may-exist", "--log", "--severity", "--name", "--meter", "--label", "--type", "--apply-after-lb"],
     async run(ctx, [entity, dir, prio, match, action], opts) {
       if (dir !== "from-lport" && dir !== "to-lport") throw new UsageError(`${dir}: direction must be "to-lport" or "from-lport"`);
-      const actions = ["allow", "allow-related", "allow-stateless", "drop", "reject"] as const;
-      if (!actions.includes(action as never)) throw new UsageError(`${action}: action must be one of "allow", "allow-related", "allow-stateless", "drop", and "reject"`);
+      if (!isOneOf(ACL_ACTIONS, action!)) throw new UsageError(`${action}: action must be one of "allow", "allow-related", "allow-stateless", "drop", and "reject"`);
       priorityArg(prio!);
       const severity = opts.get("--severity");
-      if (severity !== undefined && !["alert", "warning", "notice", "info", "debug"].includes(String(severity))) throw new UsageError(`bad severity: ${String(severity)}`);
+      if (severity !== undefined && (typeof severity !== "string" || !isOneOf(ACL_SEVERITIES, severity))) throw new UsageError(`bad severity: ${String(severity)}`);
       const name = opts.get("--name");
       const meter = opts.get("--meter");
       const label = opts.get("--label");
       if (label !== undefined && action !== "allow" && action !== "allow-related") throw new UsageError(`label can only be set with actions "allow" or "allow-related"`);
       const log = flag(opts, "--log") || severity !== undefined || name !== undefined || meter !== undefined;
-      await ctx.tx.aclAdd(await aclTarget(ctx, entity!, opts), dir, Number(prio), match!, action as (typeof actions)[number], {
+      await ctx.tx.aclAdd(await aclTarget(ctx, entity!, opts), dir, Number(prio), match!, action, {
         mayExist: flag(opts, "--may-exist"),
         log,
-        ...(typeof severity === "string" ? { severity: severity as never } : {}),
+        ...(severity !== undefined ? { severity } : {}),
         ...(typeof name === "string" ? { name } : {}),
         ...(typeof meter === "string" ? { meter } : {}),
         ...(typeof label === "string" ? { label: Number(label) } : {}),
@@ -133,7 +143,7 @@ export const ACL_COMMANDS: Readonly<Record<string, NbSpec>> = {
       if (dir !== undefined && dir !== "from-lport" && dir !== "to-lport") {
         // A QoS rule's UUID.
         const ls = await named(ctx, "Logical_Switch", sw!, "logical switch");
-        ctx.tx.add(model.table("Logical_Switch").mutate({ _uuid: ls._uuid }, [["qos_rules", "delete", [dir as never]]]));
+        ctx.tx.add(model.table("Logical_Switch").mutate({ _uuid: ls._uuid }, [["qos_rules", "delete", [asRowUuid<"QoS">(dir)]]]));
         return;
       }
       await ctx.tx.qosDel(sw!, {

@@ -7,7 +7,7 @@
  */
 import type { OvsdbClient } from "../../ovsdb/client/client.js";
 import type { TransactClient } from "../../ovsdb/model/model.js";
-import { model } from "../../ovsdb/models/ovn-nb.js";
+import { TABLES, type TableName, model } from "../../ovsdb/models/ovn-nb.js";
 import type { Ref, RowUuid } from "../../ovsdb/model/types.js";
 import { TablePrinter } from "../../ovsdb/text/table.js";
 import type { Operation } from "../../ovsdb/wire/operations.js";
@@ -15,7 +15,7 @@ import { type CommitResult, type NbTransaction, OvnNb } from "../../ovn/nb.js";
 import { selectReader } from "../../ovn/reader.js";
 import { type Output, vlogLine } from "../dbctl/context.js";
 import type { CliIo } from "../io.js";
-import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleInIdl } from "../nbctl-preview.js";
+import { pinInsertUuids, pinnedUuid, previewClient, transactAborted, visibleInIdl } from "../dbctl/preview.js";
 import type { Parsed } from "./args.js";
 import { COMMANDS } from "./commands.js";
 import { DB, type NbCtx } from "./context.js";
@@ -32,6 +32,12 @@ function inNbctlCache(op: Operation): boolean {
 }
 
 /** Runs a parsed command line on a connected client: every command in turn, then one commit, then the outputs. */
+
+/** Whether `table` names a table of OVN_Northbound (the db-ctl commands take any string). */
+function isNbTable(table: string): table is TableName {
+  return Object.hasOwn(TABLES, table);
+}
+
 export async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promise<void> {
   let tx: NbTransaction | undefined;
   // Once the commit is on its way, reads (the --wait polling) see the database as it is.
@@ -59,7 +65,7 @@ export async function execute(client: OvsdbClient, p: Parsed, io: CliIo): Promis
     columns: p.columns,
     gone: new Set(),
     add: (...ops) => nbTx.add(...ops),
-    pendingRef: (table, record) => nbTx.pendingRef(table as never, record),
+    pendingRef: (table, record) => (isNbTable(table) ? nbTx.pendingRef(table, record) : undefined),
     warn: (m, t) => io.err(vlogLine(m, "WARN", t)),
   };
   // ovn-nbctl creates the NB_Global row whenever it is missing, before its commands run.

@@ -17,7 +17,7 @@ import type { NbTransaction } from "../../ovn/nb.js";
 import { idlTableOrders, sortByIdlOrder } from "../../ovsdb/client/idl-order.js";
 import { UsageError } from "../io.js";
 import type { CommandSpec } from "../dbctl/context.js";
-import { visibleAtOnce } from "../nbctl-preview.js";
+import { visibleAtOnce } from "../dbctl/preview.js";
 
 /** What these commands use of the run's context. */
 interface ExtraCtx {

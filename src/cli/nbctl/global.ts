@@ -49,7 +49,7 @@ export const GLOBAL_COMMANDS: Readonly<Record<string, NbSpec>> = {
       return `Private key: ${ssl.private_key}\nCertificate: ${ssl.certificate}\nCA Certificate: ${ssl.ca_cert}\nBootstrap: ${ssl.bootstrap_ca_cert}\n`;
     },
   },
-  "del-ssl": { min: 0, max: 0, run: async (ctx) => void ctx.tx.add(model.table("NB_Global").update([], { ssl: [] as never })) },
+  "del-ssl": { min: 0, max: 0, run: async (ctx) => void ctx.tx.add(model.table("NB_Global").update([], { ssl: undefined })) },
   "set-ssl": {
     min: 3,
     max: 5,

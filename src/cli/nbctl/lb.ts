@@ -3,7 +3,10 @@
  *
  * @module
  */
+import { asRowUuid } from "../../ovsdb/model/uuid.js";
 import { model } from "../../ovsdb/models/ovn-nb.js";
+import type { RowUuid } from "../../ovsdb/model/types.js";
+import type { Operation } from "../../ovsdb/wire/operations.js";
 import { OvnNotFoundError } from "../../ovn/errors.js";
 import { UsageError } from "../io.js";
 import type { NbSpec } from "./context.js";
@@ -33,7 +36,17 @@ export function checkLbArgs(vip: string, ips: string): void {
 
 /** `ls-lb-add`/`ls-lb-del` and their `lr-` twins, with ovn-nbctl's checks and messages. */
 export function lbAttachCommands(prefix: "ls" | "lr", table: "Logical_Switch" | "Logical_Router", kind: "logical switch" | "logical router"): Record<string, NbSpec> {
-  const T = model.table(table);
+  /** The switch's or router's `load_balancer` set, mutated or cleared. */
+  const lbSet = (uuid: string, change: readonly ["insert" | "delete", RowUuid<"Load_Balancer">] | "clear"): Operation => {
+    if (table === "Logical_Switch") {
+      const T = model.table("Logical_Switch");
+      const where = { _uuid: asRowUuid<"Logical_Switch">(uuid) };
+      return change === "clear" ? T.update(where, { load_balancer: [] }) : T.mutate(where, [["load_balancer", change[0], [change[1]]]]);
+    }
+    const T = model.table("Logical_Router");
+    const where = { _uuid: asRowUuid<"Logical_Router">(uuid) };
+    return change === "clear" ? T.update(where, { load_balancer: [] }) : T.mutate(where, [["load_balancer", change[0], [change[1]]]]);
+  };
   return {
     [`${prefix}-lb-add`]: {
       min: 2,
@@ -42,11 +55,11 @@ export function lbAttachCommands(prefix: "ls" | "lr", table: "Logical_Switch" | 
       async run(ctx, [c, l], opts) {
         const row = await named(ctx, table, c!, kind);
         const lb = await named(ctx, "Load_Balancer", l!, "load balancer");
-        if (row.load_balancer.includes(lb._uuid as never)) {
+        if (row.load_balancer.includes(lb._uuid)) {
           if (flag(opts, "--may-exist")) return;
           throw new UsageError(`${lb._uuid} : a load balancer with this UUID already exists`);
         }
-        ctx.tx.add(T.mutate({ _uuid: row._uuid as never }, [["load_balancer", "insert", [lb._uuid as never]]]));
+        ctx.tx.add(lbSet(row._uuid, ["insert", lb._uuid]));
       },
     },
     [`${prefix}-lb-del`]: {
@@ -55,13 +68,13 @@ export function lbAttachCommands(prefix: "ls" | "lr", table: "Logical_Switch" | 
       options: ["--if-exists"],
       async run(ctx, [c, l], opts) {
         const row = await named(ctx, table, c!, kind);
-        if (l === undefined) return void ctx.tx.add(T.update({ _uuid: row._uuid as never }, { load_balancer: [] }));
+        if (l === undefined) return void ctx.tx.add(lbSet(row._uuid, "clear"));
         const lb = await named(ctx, "Load_Balancer", l, "load balancer");
-        if (!row.load_balancer.includes(lb._uuid as never)) {
+        if (!row.load_balancer.includes(lb._uuid)) {
           if (flag(opts, "--if-exists")) return;
           throw new UsageError(`load balancer ${l} is not part of any ${kind}.`);
         }
-        ctx.tx.add(T.mutate({ _uuid: row._uuid as never }, [["load_balancer", "delete", [lb._uuid as never]]]));
+        ctx.tx.add(lbSet(row._uuid, ["delete", lb._uuid]));
       },
     },
   };
@@ -88,7 +101,7 @@ export const LB_COMMANDS: Readonly<Record<string, NbSpec>> = {
             ctx,
             (uuid) => {
               const LB = model.table("Load_Balancer");
-              return [LB.mutate({ _uuid: uuid as never }, [["vips", "delete", [vip!]]]), LB.mutate({ _uuid: uuid as never }, [["vips", "insert", { [vip!]: backends }]])];
+              return [LB.mutate({ _uuid: asRowUuid(uuid) }, [["vips", "delete", [vip!]]]), LB.mutate({ _uuid: asRowUuid(uuid) }, [["vips", "insert", { [vip!]: backends }]])];
             },
             (f) => f === `vips:${vip}`,
           ),

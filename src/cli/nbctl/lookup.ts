@@ -4,6 +4,9 @@
  * @module
  */
 import type { Row } from "../../ovsdb/models/ovn-nb.js";
+import { asRowUuid } from "../../ovsdb/model/uuid.js";
+import type { Ref } from "../../ovsdb/model/types.js";
+import { type NbWhere, readByUuid } from "../../ovn/reader.js";
 import { isUuid } from "../../ovsdb/wire/notation.js";
 import type { Operation } from "../../ovsdb/wire/operations.js";
 import { OvnConflictError, OvnNotFoundError } from "../../ovn/errors.js";
@@ -14,17 +17,28 @@ import type { Opts } from "../dbctl/context.js";
 
 export const byName = <T extends { name: string; _uuid: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a._uuid < b._uuid ? -1 : 1);
 
-export async function named<N extends "Logical_Switch" | "Logical_Switch_Port" | "Logical_Router" | "Logical_Router_Port" | "Load_Balancer" | "Port_Group" | "HA_Chassis_Group">(
+/** The NB tables whose rows ovn-nbctl finds by their `name` column. */
+type NamedTable = "Logical_Switch" | "Logical_Switch_Port" | "Logical_Router" | "Logical_Router_Port" | "Load_Balancer" | "Port_Group" | "HA_Chassis_Group";
+
+/**
+ * `name == NAME` as a where clause of a table of {@link NamedTable}: every one has a string `name`
+ * column, which TypeScript cannot see through a table chosen by a type parameter.
+ */
+function nameIs<N extends NamedTable>(name: string): NbWhere<N> {
+  return [["name", "==", name]] as unknown as NbWhere<N>;
+}
+
+export async function named<N extends NamedTable>(
   ctx: NbCtx,
   table: N,
   id: string,
   kind: ConstructorParameters<typeof OvnNotFoundError>[0],
 ): Promise<Row<N>> {
   if (isUuid(id)) {
-    const r = (await ctx.reader.find(table, { _uuid: id } as never)).filter((x) => !ctx.gone.has(x._uuid));
+    const r = (await readByUuid(ctx.reader, table, [id])).filter((x) => !ctx.gone.has(x._uuid));
     if (r[0]) return r[0];
   }
-  const rows = (await ctx.reader.find(table, { name: id } as never)).filter((x) => !ctx.gone.has(x._uuid));
+  const rows = (await ctx.reader.find(table, nameIs<N>(id))).filter((x) => !ctx.gone.has(x._uuid));
   if (rows.length > 1) throw new UsageError(`${id}: multiple rows with this name in ${table}`);
   if (!rows[0]) throw new OvnNotFoundError(kind, id);
   return rows[0];
@@ -97,12 +111,12 @@ export function lspAddressOk(entry: string): boolean {
 }
 
 /** A switch port, router port or other named row by name, pending rows of the run included; `NAME: port name not found` otherwise. */
-export async function portArg(ctx: NbCtx, table: "Logical_Switch_Port" | "Logical_Router_Port", name: string): Promise<string> {
+export async function portArg<N extends "Logical_Switch_Port" | "Logical_Router_Port">(ctx: NbCtx, table: N, name: string): Promise<Ref<N>> {
   const pending = ctx.tx.pendingRef(table, name);
   if (pending !== undefined) return pending;
-  const [row] = (await ctx.reader.find(table, isUuid(name) ? ({ _uuid: name } as never) : ({ name } as never))).filter((x) => !ctx.gone.has(x._uuid));
+  const [row] = (await (isUuid(name) ? readByUuid(ctx.reader, table, [name]) : ctx.reader.find(table, nameIs<N>(name)))).filter((x) => !ctx.gone.has(x._uuid));
   if (!row) throw new UsageError(`${name}: port name not found`);
-  return row._uuid;
+  return asRowUuid<N>(row._uuid);
 }
 
 /** `lsp-del` / `lrp-del`: later commands of the run no longer find the port by name (see {@link NbCtx.gone}). */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { asRowUuid } from "../../ovsdb/model/uuid.js";
 import { model } from "../../ovsdb/models/ovn-nb.js";
 import { OvnAlreadyExistsError } from "../../ovn/errors.js";
 import { normalizePrefix } from "../../ovn/net.js";
@@ -46,7 +47,7 @@ export const NAT_COMMANDS: Readonly<Record<string, NbSpec>> = {
           options: { stateless: flag(opts, "--stateless") ? "true" : "false" },
         })
         // ovn-nbctl --may-exist: the rule of that key gets the new addresses; its other settings stay.
-        .catch(updateExisting(ctx, (uuid) => [model.table("NAT").update({ _uuid: uuid as never }, { external_ip: ext!, logical_ip: logicalKey })], (f) => f === "external_ip" || f === "logical_ip"))
+        .catch(updateExisting(ctx, (uuid) => [model.table("NAT").update({ _uuid: asRowUuid(uuid) }, { external_ip: ext!, logical_ip: logicalKey })], (f) => f === "external_ip" || f === "logical_ip"))
         .catch(keepExisting())
         .catch(async (e: unknown) => {
           if (!(e instanceof OvnAlreadyExistsError)) throw e;
@@ -59,7 +60,7 @@ export const NAT_COMMANDS: Readonly<Record<string, NbSpec>> = {
       const gw = opts.get("--gateway-port");
       const gwRef = typeof gw === "string" ? await portArg(ctx, "Logical_Router_Port", gw) : undefined;
       if (range !== undefined || gwRef !== undefined) {
-        ctx.tx.add(model.table("NAT").update({ _uuid: ref as Ref<"NAT"> }, { ...(range !== undefined ? { external_port_range: range } : {}), ...(gwRef !== undefined ? { gateway_port: gwRef as never } : {}) }));
+        ctx.tx.add(model.table("NAT").update({ _uuid: ref as Ref<"NAT"> }, { ...(range !== undefined ? { external_port_range: range } : {}), ...(gwRef !== undefined ? { gateway_port: gwRef } : {}) }));
       }
     },
   },

@@ -36,10 +36,10 @@ export const ROUTE_COMMANDS: Readonly<Record<string, NbSpec>> = {
       };
       // --bfd: a new BFD session to the next hop through PORT; --bfd=UUID: an existing one.
       const bfdOpt = opts.get("--bfd");
-      let bfd: string | undefined;
+      let bfd: Ref<"BFD"> | undefined;
       if (typeof bfdOpt === "string") {
         if (!isUuid(bfdOpt) || (await ctx.reader.ids("BFD", { _uuid: asRowUuid<"BFD">(bfdOpt) })).length === 0) throw new UsageError("no entry found in the BFD table");
-        bfd = bfdOpt;
+        bfd = asRowUuid<"BFD">(bfdOpt);
       } else if (bfdOpt) {
         if (port === undefined) throw new UsageError("insert entry in the BFD table failed");
         const ins = model.table("BFD").insert({ logical_port: port, dst_ip: nexthop! });
@@ -61,10 +61,10 @@ export const ROUTE_COMMANDS: Readonly<Record<string, NbSpec>> = {
         ...(port !== undefined ? { outputPort: port } : {}),
         ...(typeof table === "string" ? { routeTable: table } : {}),
       })
-        .catch(updateExisting(ctx, (uuid) => [model.table("Logical_Router_Static_Route").update({ _uuid: uuid as never }, { nexthop: nexthop!, output_port: port })]))
+        .catch(updateExisting(ctx, (uuid) => [model.table("Logical_Router_Static_Route").update({ _uuid: asRowUuid(uuid) }, { nexthop: nexthop!, output_port: port })]))
         .catch(duplicate) as Ref<"Logical_Router_Static_Route">;
       if (symmetric || bfd !== undefined) {
-        ctx.tx.add(model.table("Logical_Router_Static_Route").update({ _uuid: ref }, { ...(symmetric ? { options: { ecmp_symmetric_reply: "true" } } : {}), ...(bfd !== undefined ? { bfd: bfd as never } : {}) }));
+        ctx.tx.add(model.table("Logical_Router_Static_Route").update({ _uuid: ref }, { ...(symmetric ? { options: { ecmp_symmetric_reply: "true" } } : {}), ...(bfd !== undefined ? { bfd } : {}) }));
       }
     },
   },
@@ -123,11 +123,12 @@ export const ROUTE_COMMANDS: Readonly<Record<string, NbSpec>> = {
     async run(ctx, [router, prio, match], opts) {
       if (prio !== undefined && isUuid(prio)) {
         const lr = await named(ctx, "Logical_Router", router!, "logical router");
-        if (!lr.policies.includes(prio as never)) {
+        const policy = asRowUuid<"Logical_Router_Policy">(prio);
+        if (!lr.policies.includes(policy)) {
           if (flag(opts, "--if-exists")) return;
           throw new UsageError("Logical router policy uuid is not found.");
         }
-        ctx.tx.add(model.table("Logical_Router").mutate({ _uuid: lr._uuid }, [["policies", "delete", [prio as never]]]));
+        ctx.tx.add(model.table("Logical_Router").mutate({ _uuid: lr._uuid }, [["policies", "delete", [policy]]]));
         return;
       }
       // A priority (and match) that matches nothing is no error for ovn-nbctl.

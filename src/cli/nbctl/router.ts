@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { asRowUuid } from "../../ovsdb/model/uuid.js";
 import { model } from "../../ovsdb/models/ovn-nb.js";
 import { compareUtf8 } from "../../ovsdb/schema/datum.js";
 import { OvnAlreadyExistsError, OvnNotFoundError } from "../../ovn/errors.js";
@@ -73,7 +74,7 @@ export const ROUTER_COMMANDS: Readonly<Record<string, NbSpec>> = {
     async run(ctx, [p, ...kv]) {
       const ref = await portArg(ctx, "Logical_Router_Port", p!);
       // As ovn-nbctl: the options are replaced; arguments without "=" are skipped.
-      ctx.tx.add(model.table("Logical_Router_Port").update({ _uuid: ref as never }, { options: keyValues(kv.filter((a) => a.includes("=")), "option") }));
+      ctx.tx.add(model.table("Logical_Router_Port").update({ _uuid: ref }, { options: keyValues(kv.filter((a) => a.includes("=")), "option") }));
     },
   },
   "lrp-set-redirect-type": {
@@ -83,7 +84,7 @@ export const ROUTER_COMMANDS: Readonly<Record<string, NbSpec>> = {
       const ref = await portArg(ctx, "Logical_Router_Port", p!);
       if (!/^(overlay|bridged)$/i.test(type!)) throw new UsageError(`Invalid redirect type: ${type}`);
       const LRP = model.table("Logical_Router_Port");
-      ctx.tx.add(LRP.mutate({ _uuid: ref as never }, [["options", "delete", ["redirect-type"]]]), LRP.mutate({ _uuid: ref as never }, [["options", "insert", { "redirect-type": type! }]]));
+      ctx.tx.add(LRP.mutate({ _uuid: ref }, [["options", "delete", ["redirect-type"]]]), LRP.mutate({ _uuid: ref }, [["options", "insert", { "redirect-type": type! }]]));
     },
   },
   "lrp-get-redirect-type": { readOnly: true,
@@ -101,7 +102,7 @@ export const ROUTER_COMMANDS: Readonly<Record<string, NbSpec>> = {
       await portArg(ctx, "Logical_Router_Port", port!);
       await ctx.tx
         .staticMacBindingAdd(port!, ip!, mac!, { mayExist: flag(opts, "--may-exist") })
-        .catch(updateExisting(ctx, (uuid) => [model.table("Static_MAC_Binding").update({ _uuid: uuid as never }, { mac: mac! })]))
+        .catch(updateExisting(ctx, (uuid) => [model.table("Static_MAC_Binding").update({ _uuid: asRowUuid(uuid) }, { mac: mac! })]))
         .catch((e: unknown) => {
           if (e instanceof OvnAlreadyExistsError) throw new UsageError(`${port}, ${ip}: a Static_MAC_Binding with this logical_port and ip already exists`);
           throw e;

@@ -79,7 +79,7 @@ export const SWITCH_COMMANDS: Readonly<Record<string, NbSpec>> = {
         if (!lspAddressOk(a)) throw new UsageError(`${a}: Invalid address format. See ovn-nb(5). Hint: An Ethernet address must be listed before an IP address, together as a single argument.`);
       }
       await checkDuplicateIps(ctx, p!, addrs);
-      ctx.tx.add(model.table("Logical_Switch_Port").update({ _uuid: ref as never }, { addresses: addrs }));
+      ctx.tx.add(model.table("Logical_Switch_Port").update({ _uuid: ref }, { addresses: addrs }));
     },
   },
   "lsp-get-addresses": { readOnly: true, min: 1, max: 1, run: async (ctx, [p]) => (await named(ctx, "Logical_Switch_Port", p!, "logical switch port")).addresses.map((a) => `${a}\n`).join("") },

@@ -22,7 +22,7 @@ export async function backup(ctx: Context): Promise<number> {
   const tables = tableOrder(json);
   const columns = (t: string) => ["_uuid", ...[...schema.tables.get(t)!.columns.values()].filter((c) => !c.ephemeral).map((c) => c.name)];
   const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columns(t) }));
-  const reply: unknown[] = await ctx.client!.transactRaw(ctx.database!, ops as never);
+  const reply: unknown[] = await ctx.client!.transactRaw(ctx.database!, ops);
   if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
   const txn: Record<string, unknown> = {};
   tables.forEach((t, i) => {
@@ -99,7 +99,7 @@ export async function restore(ctx: Context): Promise<number> {
       ops.push({ op: "insert", table: t, "uuid-name": rowName(r.uuid), row });
     }
   }
-  const result: unknown[] = await ctx.client!.transactRaw(snapshot.name, ops as never);
+  const result: unknown[] = await ctx.client!.transactRaw(snapshot.name, ops);
   if (!Array.isArray(result)) throw new Fatal("result is not array");
   for (const r of result) {
     if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Fatal("result array element is not object");

@@ -110,7 +110,7 @@ export async function dump(ctx: Context, args: string[]): Promise<number> {
   }
   const columnsOf = (t: string) => (custom ?? columnOrder(json, t)).filter((c) => c !== "_version");
   const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columnsOf(t) }));
-  const reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
+  const reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops));
   if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
   tables.forEach((t, i) => {
     const r = reply[i] as { rows?: unknown } | null;

@@ -136,9 +136,9 @@ export class NbTransaction extends NbFeatureCalls {
   }
 
   /** The ref of a row named `name` created in `table` earlier in this transaction (and not deleted since), if any. */
-  pendingRef(table: TableName, name: string): NamedRef<string> | undefined {
+  pendingRef<N extends TableName>(table: N, name: string): NamedRef<N> | undefined {
     const row = this.view.insertedNamed(table, name);
-    return row ? (row["_uuid"] as NamedRef<string>) : undefined;
+    return row ? (row["_uuid"] as NamedRef<N>) : undefined;
   }
 
   private open(): void {

@@ -1,11 +1,11 @@
 /**
- * The preview behind reads after writes in one `ovn-ts nbctl` run (src/cli/nbctl-preview.ts), on
+ * The preview behind reads after writes in one `ovn-ts nbctl` run (src/cli/dbctl/preview.ts), on
  * the embedded server: pending inserts, updates and root deletes are seen, partial updates of
  * reference sets are not (as in ovn-nbctl's IDL), a preview commits nothing, and a row seen in a
  * preview keeps its UUID when the operations are committed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pinInsertUuids, previewClient } from "../../src/cli/nbctl-preview.js";
+import { pinInsertUuids, previewClient } from "../../src/cli/dbctl/preview.js";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
 import { model } from "../../src/ovsdb/models/ovn-nb.js";
 import type { Operation } from "../../src/ovsdb/wire/operations.js";

@@ -15,11 +15,11 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import type { OvsdbClient } from "../ovsdb/client/client.js";
-import { throwTransactError } from "../ovsdb/client/client.js";
-import type { TransactClient } from "../ovsdb/model/model.js";
-import type { DatabaseSchema } from "../ovsdb/schema/schema.js";
-import type { Operation, OperationResult } from "../ovsdb/wire/operations.js";
+import type { OvsdbClient } from "../../ovsdb/client/client.js";
+import { throwTransactError } from "../../ovsdb/client/client.js";
+import type { TransactClient } from "../../ovsdb/model/model.js";
+import type { DatabaseSchema } from "../../ovsdb/schema/schema.js";
+import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
 
 /** Gives every `insert` of `ops` that has none a UUID of its own (in place), so previews and the commit agree. */
 export function pinInsertUuids(ops: readonly Operation[]): void {
