@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { readOptions } from "./options.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,14 +107,16 @@ export async function buildDemoTopology(replica: Rep): Promise<void> {
 export const demoCommand: CliCommand = async (argv, io) => {
   let once = false;
   const extra: string[] = [];
-  for (const a of argv) {
-    if (a === "-h" || a === "--help") {
+  const unknown = (a: string) => new UsageError(`unknown argument '${a}' (use --help)`, optionHint(a, ["--help", "--once", "--remote"]));
+  const options = { help: { type: "boolean", short: "h" }, once: { type: "boolean" }, remote: { type: "string" } } as const;
+  for (const e of readOptions(argv, options, { unknown }, { stopAt: ["help"] })) {
+    if (e.kind !== "option") continue;
+    if (e.name === "help") {
       io.out(USAGE);
       return 0;
     }
-    if (a === "--once") once = true;
-    else if (a.startsWith("--remote=")) extra.push(a.slice("--remote=".length));
-    else throw new UsageError(`unknown argument '${a}' (use --help)`, optionHint(a, ["--help", "--once", "--remote"]));
+    if (e.name === "once") once = true;
+    else extra.push(e.value!);
   }
   if (once && extra.length > 0) throw new UsageError("--remote has nothing to serve with --once (drop one of them)");
   const dir = mkdtempSync(join(tmpdir(), "ovn-ts-demo-"));

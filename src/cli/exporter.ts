@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type OptionSpec, readOptions } from "./options.js";
 import { collectDefaultMetrics } from "prom-client";
 import { Exporter, type ExporterOptions } from "../monitor/exporter.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
@@ -60,22 +61,22 @@ export async function runExporter(argv: readonly string[], io: CliIo): Promise<n
   const options: Record<string, string | number> = {};
   let listen: { host: string; port: number } | undefined;
   let once = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--help" || a === "-h") {
+  const spec: Record<string, OptionSpec> = { help: { type: "boolean", short: "h" }, once: { type: "boolean" } };
+  for (const name of Object.keys(VALUE_OPTIONS)) spec[name.slice(2)] = { type: "string" };
+  const events = readOptions(argv, spec, { unknown: (a) => new UsageError(`unknown argument '${a}' (use --help)`), missingValue: (o) => new UsageError(`${o} needs a value`) }, { stopAt: ["help"] });
+  for (const e of events) {
+    if (e.kind !== "option") continue;
+    if (e.name === "help") {
       io.out(USAGE);
       return 0;
     }
-    if (a === "--once") {
+    if (e.name === "once") {
       once = true;
       continue;
     }
-    const eq = a.indexOf("=");
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const key = VALUE_OPTIONS[name];
-    if (!key) throw new UsageError(`unknown argument '${a}' (use --help)`);
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`${name} needs a value`);
+    const name = `--${e.name}`;
+    const key = VALUE_OPTIONS[name]!;
+    const value = e.value!;
     if (key === "listen") listen = parseListen(value);
     else if (key === "intervalMs" || key === "timeoutMs") {
       const secs = Number(value);

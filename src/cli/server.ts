@@ -20,6 +20,7 @@ import { type DatabaseSchema, readSchemaFile } from "../ovsdb/schema/schema.js";
 import { type DatabaseFile, openDatabaseFile } from "../ovsdb/server/persistence.js";
 import { OvsdbServer } from "../ovsdb/server/server.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
+import { type OptionSpec, readOptions } from "./options.js";
 import { optionHint } from "./suggest.js";
 
 /** Parsed `ovn-ts server` arguments. */
@@ -53,6 +54,19 @@ Options:
   -h, --help           show this help
 `;
 
+/** The options of `ovn-ts server`. */
+const SERVER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  help: { type: "boolean", short: "h" },
+  schema: { type: "string" },
+  remote: { type: "string" },
+  db: { type: "string" },
+  fsync: { type: "boolean" },
+  "no-history": { type: "boolean" },
+  "private-key": { type: "string", short: "p" },
+  certificate: { type: "string", short: "c" },
+  "ca-cert": { type: "string", short: "C" },
+};
+
 /** Parses `ovn-ts server` arguments (`--opt VALUE` and `--opt=VALUE`); throws {@link UsageError}. */
 export function parseServerArgs(argv: readonly string[]): ServerArgs | "help" {
   const schemas: string[] = [];
@@ -61,47 +75,37 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs | "help" {
   let fsync = false;
   let history = true;
   const tls: { privateKey?: string; certificate?: string; caCert?: string } = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "-h" || a === "--help") return "help";
-    const eq = a.indexOf("=");
-    const name = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (a.startsWith("--") && eq > 0) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case "--schema":
-        schemas.push(value());
+  const unknown = (a: string) => new UsageError(`unknown option '${a}' (use --help for help)`, optionHint(a, ["--schema", "--remote", "--db", "--fsync", "--no-history", "--private-key", "--certificate", "--ca-cert", "--help"]));
+  const events = readOptions(argv, SERVER_OPTIONS, { unknown, missingValue: (o) => new UsageError(`${o} needs a value`) }, { stopAt: ["help"] });
+  for (const e of events) {
+    if (e.kind !== "option") continue;
+    switch (e.name) {
+      case "help":
+        return "help";
+      case "schema":
+        schemas.push(e.value!);
         break;
-      case "--remote":
-        remotes.push(value());
+      case "remote":
+        remotes.push(e.value!);
         break;
-      case "--db":
-        dbFiles.push(value());
+      case "db":
+        dbFiles.push(e.value!);
         break;
-      case "--fsync":
+      case "fsync":
         fsync = true;
         break;
-      case "--no-history":
+      case "no-history":
         history = false;
         break;
-      case "-p":
-      case "--private-key":
-        tls.privateKey = value();
+      case "private-key":
+        tls.privateKey = e.value!;
         break;
-      case "-c":
-      case "--certificate":
-        tls.certificate = value();
+      case "certificate":
+        tls.certificate = e.value!;
         break;
-      case "-C":
-      case "--ca-cert":
-        tls.caCert = value();
+      case "ca-cert":
+        tls.caCert = e.value!;
         break;
-      default:
-        throw new UsageError(`unknown option '${a}' (use --help for help)`, optionHint(a, ["--schema", "--remote", "--db", "--fsync", "--no-history", "--private-key", "--certificate", "--ca-cert", "--help"]));
     }
   }
   if (schemas.length === 0 && dbFiles.length === 0) throw new UsageError("at least one --schema or --db is required");

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { type OptionSpec, readOptions } from "./options.js";
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import { selectReader } from "../ovn/reader.js";
 import { type TraceRequest, type TraceResult, traceFromPort } from "../ovn/trace.js";
@@ -48,6 +49,16 @@ export function formatTrace(r: TraceResult, raw = false): string {
   return out;
 }
 
+/** The options of `ovn-ts trace`. */
+const TRACE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  help: { type: "boolean", short: "h" },
+  db: { type: "string" },
+  sb: { type: "string" },
+  ct: { type: "string" },
+  json: { type: "boolean" },
+  raw: { type: "boolean" },
+};
+
 /** The `ovn-ts trace` command. */
 export const traceCommand: CliCommand = async (argv, io) => {
   let db = process.env["OVN_NB_DB"] ?? "unix:/var/run/ovn/ovnnb_db.sock";
@@ -56,18 +67,17 @@ export const traceCommand: CliCommand = async (argv, io) => {
   let json = false;
   let raw = false;
   const pos: string[] = [];
-  for (const a of argv) {
-    if (a === "--help" || a === "-h") {
+  const unknown = (a: string) => new UsageError(`unknown option '${a}'`, optionHint(a, ["--help", "--db", "--sb", "--ct", "--json", "--raw"]));
+  for (const e of readOptions(argv, TRACE_OPTIONS, { unknown }, { operands: true, stopAt: ["help"] })) {
+    if (e.kind === "operand") pos.push(e.value);
+    else if (e.name === "help") {
       io.out(traceUsage());
       return 0;
-    }
-    if (a.startsWith("--db=")) db = a.slice(5);
-    else if (a.startsWith("--sb=")) sb = a.slice(5);
-    else if (a.startsWith("--ct=")) ct.push(a.slice(5));
-    else if (a === "--json") json = true;
-    else if (a === "--raw") raw = true;
-    else if (a.startsWith("--")) throw new UsageError(`unknown option '${a}'`, optionHint(a, ["--help", "--db", "--sb", "--ct", "--json", "--raw"]));
-    else pos.push(a);
+    } else if (e.name === "db") db = e.value!;
+    else if (e.name === "sb") sb = e.value!;
+    else if (e.name === "ct") ct.push(e.value!);
+    else if (e.name === "json") json = true;
+    else if (e.name === "raw") raw = true;
   }
   const [source, destination, protocol, port] = pos;
   if (source === undefined || destination === undefined || pos.length > 4) throw new UsageError("expected SOURCE DESTINATION [PROTOCOL [PORT]] (use --help for help)");
