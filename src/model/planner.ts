@@ -21,6 +21,7 @@ import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
 import { podQosRules } from "./kinds/qos.js";
 import { ensureVpcLoadBalancers, loadBalancerRef, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
+import { buildVpcRoutes, vpcRouteCount } from "./kinds/vpc-routes.js";
 import { localnetPortName } from "./kinds/underlay.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
@@ -214,12 +215,13 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>): Unit[] 
     ...model.vpcs.map(
       (name): Unit => ({
         ref: `vpc/${name}`,
-        weight: withLb.has(name) ? 15 : 3,
+        weight: (withLb.has(name) ? 15 : 3) + 2 * vpcRouteCount(model.vpcObjects.get(name)?.routes),
         primary: ["Logical_Router", name],
         build: (p) => {
           p.ensureRouter(name);
           if (withLb.has(name)) ensureVpcLoadBalancers(p, name);
           dropExternal(p, name, model.nat);
+          buildVpcRoutes(p, name, model.vpcObjects.get(name)?.routes);
         },
       }),
     ),
