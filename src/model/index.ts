@@ -61,6 +61,7 @@ export {
   resolveNetworkPolicy,
 } from "./kinds/network-policy.js";
 export {
+  SERVICE_RECORD_PREFIX,
   SERVICE_SESSION_TIMEOUT,
   type ResolvedService,
   type ServiceObject,
@@ -72,6 +73,8 @@ export {
   loadBalancerRef,
   readService,
   resolveService,
+  serviceRecordKey,
+  serviceRecords,
   serviceUnit,
   vpcLoadBalancerNames,
   vpcLoadBalancers,

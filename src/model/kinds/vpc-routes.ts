@@ -149,7 +149,7 @@ export function readVpcRoutes(f: Fields): VpcRoutes {
   return { staticRoutes, policyRoutes };
 }
 
-/** The policies of a VPC's `spec.policyRoutes`, as {@link syncPolicies} takes them. */
+/** The policies of a VPC's `spec.policyRoutes`, as the router-policy sync of src/model/kinds/common.ts takes them. */
 export function vpcPolicySpecs(vpc: string, routes: VpcRoutes | undefined): PolicySpec[] {
   return (routes?.policyRoutes ?? []).map((r) => ({
     priority: r.priority,
