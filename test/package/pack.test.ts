@@ -147,7 +147,7 @@ describe("npm pack → install into an empty project", () => {
   });
 
   it("packs the build, its types and the bundled schemas, and no sources or tests", () => {
-    for (const f of ["package.json", "README.md", "schemas/ovn-nb.ovsschema", "schemas/vswitch.ovsschema", "dist/index.js", "dist/testing/index.js", "dist/testing/index.d.ts", "dist/cli/main.js", "docs/testing.md"]) {
+    for (const f of ["package.json", "README.md", "schemas/ovn-nb.ovsschema", "schemas/vswitch.ovsschema", "dist/index.js", "dist/testing/index.js", "dist/testing/index.d.ts", "dist/cli/main.js", "docs/testing.md", "examples/kube-ovn/network.yaml"]) {
       expect(packed, f).toContain(f);
     }
     expect(packed.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.endsWith(".test.js"))).toEqual([]);
