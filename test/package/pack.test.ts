@@ -123,7 +123,7 @@ describe("npm pack → install into an empty project", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "ovn-ts-pack-"));
     const stage = join(work, "stage");
-    for (const f of ["package.json", "README.md", "schemas", "docs"]) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+    for (const f of ["package.json", "README.md", "schemas", "examples", "docs"]) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
     if (distIsFresh()) {
       cpSync(join(ROOT, "dist"), join(stage, "dist"), { recursive: true });
     } else {

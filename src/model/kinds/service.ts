@@ -256,6 +256,12 @@ export function serviceRecords(row: { readonly [column: string]: unknown } | und
   return out;
 }
 
+/** The VIPs `row` records under `key` (one service's), or undefined. */
+function recordOf(row: { readonly [column: string]: unknown } | undefined, key: string): string[] | undefined {
+  const v = (row?.["external_ids"] as ReadonlyMap<string, string> | undefined)?.get(key);
+  return v === undefined ? undefined : v === "" ? [] : v.split(",");
+}
+
 /**
  * The planner's unit for one service: its VIPs set key by key on its VPC's load balancers, with
  * the record of which VIPs are the service's (`external_ids:service/NAMESPACE/NAME`), so a VIP the
@@ -276,7 +282,7 @@ export function serviceUnit(svc: ResolvedService): ModelUnit {
       for (const lb of vpcLoadBalancerNames(svc.vpc)) {
         const want = byLb.get(lb);
         const row = p.db.byName("Load_Balancer", lb);
-        const had = row && p.db.owns(row) ? serviceRecords(row).get(id) : undefined;
+        const had = row && p.db.owns(row) ? recordOf(row, key) : undefined;
         if (want === undefined && had === undefined) continue;
         // VIPs the service had here and no longer has go with it.
         const gone = (had ?? []).filter((v) => want?.[v] === undefined);
@@ -297,7 +303,7 @@ export function serviceUnit(svc: ResolvedService): ModelUnit {
       }
       if (present === 0) return "created";
       // The records must list exactly the service's VIPs on each of its VPC's load balancers.
-      const recorded = vpcLoadBalancerNames(svc.vpc).every((lb) => (serviceRecords(ctl.db.byName("Load_Balancer", lb)).get(id)?.join(",") ?? "") === listOf(byLb.get(lb)));
+      const recorded = vpcLoadBalancerNames(svc.vpc).every((lb) => (recordOf(ctl.db.byName("Load_Balancer", lb), key)?.join(",") ?? "") === listOf(byLb.get(lb)));
       return same === svc.vips.length && recorded ? "unchanged" : "configured";
     },
     attribution: () => (s) => s.table === "Load_Balancer" && byLb.has(s.key) && (s.kind === "create" || (s.kind === "update" && s.columns.includes("vips"))),
