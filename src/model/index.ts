@@ -61,6 +61,7 @@ export {
   resolveNetworkPolicy,
 } from "./kinds/network-policy.js";
 export {
+  SERVICE_RECORD_PREFIX,
   SERVICE_SESSION_TIMEOUT,
   type ResolvedService,
   type ServiceObject,
@@ -72,8 +73,11 @@ export {
   loadBalancerRef,
   readService,
   resolveService,
+  serviceRecordKey,
+  serviceRecords,
   serviceUnit,
   vpcLoadBalancerNames,
   vpcLoadBalancers,
 } from "./kinds/service.js";
 export { POD_QOS_PRIORITY, POD_RATE_ANNOTATIONS, type PodQosRule, defaultBurstKbit, podQosRules, readQoSPolicy } from "./kinds/qos.js";
+export { VPC_ROUTE_MARK, type VpcPolicyRoute, type VpcRoutes, type VpcStaticRoute, buildVpcRoutes, readVpcRoutes, vpcPolicySpecs, vpcRouteCount } from "./kinds/vpc-routes.js";

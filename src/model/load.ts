@@ -21,6 +21,7 @@ import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fi
 import { podPoolEntries } from "./kinds/ip.js";
 import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
+import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import type { ContainerPort, GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
 
 /** The annotation prefix Kube-OVN reads on pods. */
@@ -294,9 +295,11 @@ class ObjectReader implements FieldReader {
     if (name === undefined) return undefined;
     switch (kind) {
       case "Vpc": {
-        this.only(["spec"], ["enableExternal"]);
+        this.only(["spec"], ["enableExternal", "staticRoutes", "policyRoutes"]);
         const enableExternal = this.bool(["spec", "enableExternal"]);
-        return { kind: "Vpc", name, ...(enableExternal ? { enableExternal } : {}), source };
+        const routes = readVpcRoutes(this.fields);
+        const hasRoutes = routes.staticRoutes.length > 0 || routes.policyRoutes.length > 0;
+        return { kind: "Vpc", name, ...(enableExternal ? { enableExternal } : {}), ...(hasRoutes ? { routes } : {}), source };
       }
       case "Namespace":
         return { kind: "Namespace", name, labels, source };
@@ -309,7 +312,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp"]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -325,6 +328,8 @@ class ObjectReader implements FieldReader {
     const gatewayNode = this.str([...s, "gatewayNode"]) ?? "";
     if (gatewayNode !== "" && gatewayType !== "centralized") this.issue([...s, "gatewayNode"], { kind: "bad-value", value: gatewayNode, reason: "only a centralized subnet has a gateway node" });
     if (gatewayType === "centralized" && gatewayNode === "") this.issue([...s, "gatewayNode"], { kind: "missing-field" });
+    const enableEcmp = this.bool([...s, "enableEcmp"]);
+    if (enableEcmp && gatewayType !== "centralized") this.issue([...s, "enableEcmp"], { kind: "bad-value", value: "true", reason: "ECMP applies to a centralized subnet's gateway nodes (gatewayType: centralized)" });
     if (gatewayNode.includes(":")) this.issue([...s, "gatewayNode"], { kind: "unsupported-value", value: gatewayNode, reason: "node:egress-IP gateway entries are not supported (list node names)" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);
     if (cidrBlock === undefined) return undefined;
@@ -345,6 +350,7 @@ class ObjectReader implements FieldReader {
       allowSubnets,
       ...(vlan !== undefined ? { vlan } : {}),
       ...(logicalGateway ? { logicalGateway } : {}),
+      ...(enableEcmp ? { enableEcmp } : {}),
       source,
     };
   }

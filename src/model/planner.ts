@@ -20,7 +20,8 @@ import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPort
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
 import { podQosRules } from "./kinds/qos.js";
-import { ensureVpcLoadBalancers, loadBalancerRef, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
+import { ensureVpcLoadBalancers, loadBalancerRef, serviceRecordKey, serviceRecords, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
+import { buildVpcRoutes, vpcRouteCount } from "./kinds/vpc-routes.js";
 import { localnetPortName } from "./kinds/underlay.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
@@ -201,25 +202,34 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
   };
 }
 
-/** The VPCs with services: they get Kube-OVN's six load balancers, attached to each of their switches. */
-function lbVpcs(model: ResolvedModel): Set<string> {
-  return new Set((model.services ?? []).map((s) => s.vpc));
+/**
+ * The VPCs with load balancers: those with services get Kube-OVN's six, attached to each of their
+ * switches, and keep them (as Kube-OVN keeps them for every VPC) when their last service goes, until
+ * the VPC itself goes.
+ */
+function lbVpcs(model: ResolvedModel, ctl: NbController): Set<string> {
+  const out = new Set((model.services ?? []).map((s) => s.vpc));
+  for (const vpc of model.vpcs) {
+    if (out.has(vpc)) continue;
+    if (vpcLoadBalancerNames(vpc).some((n) => ctl.db.allByName("Load_Balancer", n).some((r) => ctl.db.owns(r)))) out.add(vpc);
+  }
+  return out;
 }
 
 /** The units of the model, in dependency order (routers and their load balancers, switches, ports, policies, services). */
-function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>): Unit[] {
-  const withLb = lbVpcs(model);
+function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: ReadonlySet<string>): Unit[] {
   const nodeSwitchCidr = model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR;
   return [
     ...model.vpcs.map(
       (name): Unit => ({
         ref: `vpc/${name}`,
-        weight: withLb.has(name) ? 15 : 3,
+        weight: (withLb.has(name) ? 15 : 3) + 2 * vpcRouteCount(model.vpcObjects.get(name)?.routes),
         primary: ["Logical_Router", name],
         build: (p) => {
           p.ensureRouter(name);
           if (withLb.has(name)) ensureVpcLoadBalancers(p, name);
           dropExternal(p, name, model.nat);
+          buildVpcRoutes(p, name, model.vpcObjects.get(name)?.routes);
         },
       }),
     ),
@@ -237,7 +247,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>): Unit[] 
 const PRUNE_TABLES = ["QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"];
 
 /** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name, and the rows of the kinds of src/model/kinds whose objects are gone. */
-function pruneTargets(ctl: NbController, model: ResolvedModel): PruneTarget[] {
+function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlySet<string>): PruneTarget[] {
   const lrs = new Set(model.vpcs);
   const lss = new Set(model.subnets.map((s) => s.object.name));
   const routed = model.subnets.filter((s) => s.routed);
@@ -284,7 +294,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel): PruneTarget[] {
     const np = ext(row).get("np");
     if (np !== undefined && !ext(row).has("node") && !ass.has(row["name"] as string)) out.push({ table: "Address_Set", row, ref: networkPolicyRefOf(np) });
   }
-  const lbs = new Set([...lbVpcs(model)].flatMap(vpcLoadBalancerNames));
+  const lbs = new Set([...withLb].flatMap(vpcLoadBalancerNames));
   const known = new Set([...model.vpcs, ...ctl.db.owned("Logical_Router").map((r) => r["name"] as string)].flatMap(vpcLoadBalancerNames));
   for (const row of ctl.db.owned("Load_Balancer")) {
     const name = row["name"] as string;
@@ -319,7 +329,8 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     const parent = (r["external_ids"] as ReadonlyMap<string, string>).get(KUBE_OVN_IDENTITY.ownerKey);
     if (parent !== undefined) qosParents.add(parent);
   }
-  const units = unitsOf(model, qosParents);
+  const withLb = lbVpcs(model, ctl);
+  const units = unitsOf(model, qosParents, withLb);
   // Objects whose action, or some of whose steps, are worked out from the replica before anything is sent.
   const outcomes = new Map<string, ObjectAction>();
   const attributed: [ref: string, owns: (s: PlanStep) => boolean][] = [];
@@ -332,8 +343,10 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   const plans: Plan[] = [];
   let transactions = 0;
   let operations = 0;
-  const targets = options.prune ? pruneTargets(ctl, model) : [];
+  const targets = options.prune ? pruneTargets(ctl, model, withLb) : [];
   const targetRefs = new Map<string, string>(targets.map((t) => [t.row["_uuid"] as string, t.ref]));
+  /** Load balancers whose stale VIPs `--prune` removes: the objects (services, or the VPC for unrecorded VIPs) each update is reported under. */
+  const vipRefs = new Map<string, readonly string[]>();
 
   /** The steps each unit made: the plan's steps from..to, recorded while building (a retried build starts over). */
   type Range = { readonly ref: string; readonly from: number; readonly to: number };
@@ -346,12 +359,13 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
       if (isLinkOnly(s)) return;
       const unitRef = refAt[i];
       // Outside any unit (the prune chunks): deletions, and a load balancer's stale VIPs removed (reported on its VPC).
-      const vipsOnly = s.table === "Load_Balancer" && s.kind === "update" && s.columns.every((c) => c === "vips");
+      const vipsOnly = s.table === "Load_Balancer" && s.kind === "update" && s.columns.every((c) => c === "vips" || c === "external_ids");
       if (unitRef === undefined && (s.kind === "delete" || vipsOnly)) {
-        const ref = targetRefs.get(s.uuid) ?? `${s.table}/${s.key}`;
-        const list = deleted.get(ref) ?? [];
-        list.push(s);
-        deleted.set(ref, list);
+        for (const ref of (vipsOnly ? vipRefs.get(s.uuid) : undefined) ?? [targetRefs.get(s.uuid) ?? `${s.table}/${s.key}`]) {
+          const list = deleted.get(ref) ?? [];
+          list.push(s);
+          deleted.set(ref, list);
+        }
         return;
       }
       if (unitRef === undefined) return;
@@ -394,23 +408,33 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   }
   flush();
   if (options.prune) {
-    // VIPs of services no longer in the files, on the load balancers that stay (reported on their VPC).
+    // VIPs of services no longer in the files, on the load balancers that stay: reported as their
+    // service (the load balancer's record of it, which goes too), or on the VPC when unrecorded.
     const want = new Map<string, Map<string, string>>();
     for (const svc of model.services ?? []) for (const v of svc.vips) want.set(v.lb, (want.get(v.lb) ?? new Map<string, string>()).set(v.vip, v.backends));
-    for (const vpc of lbVpcs(model))
+    const live = new Set((model.services ?? []).map((x) => `${x.object.namespace}/${x.object.name}`));
+    const staleVips: ((p: NbPlan) => void)[] = [];
+    for (const vpc of withLb)
       for (const lb of vpcLoadBalancerNames(vpc)) {
         const row = ctl.db.byName("Load_Balancer", lb);
-        const vips = row?.["vips"] as ReadonlyMap<string, string> | undefined;
+        if (!row || !ctl.db.owns(row)) continue;
+        const vips = row["vips"] as ReadonlyMap<string, string> | undefined;
         const stale = [...(vips?.keys() ?? [])].filter((k) => !want.get(lb)?.has(k));
-        if (!row || !ctl.db.owns(row) || stale.length === 0) continue;
-        const uuid = row["_uuid"] as string;
-        targetRefs.set(uuid, `vpc/${vpc}`);
-        chunks.push({
-          label: "prune",
-          size: 0,
-          build: (p) => void p.ensureLoadBalancer(lb, { vips: onlyKeys(Object.fromEntries(stale.map((k) => [k, undefined]))) }),
-        });
+        const goneRecords = [...serviceRecords(row)].filter(([id]) => !live.has(id));
+        if (stale.length === 0 && goneRecords.length === 0) continue;
+        const refs = new Set(goneRecords.map(([id]) => `service/${id}`));
+        const recorded = new Set(goneRecords.flatMap(([, v]) => v));
+        if (stale.some((v) => !recorded.has(v))) refs.add(`vpc/${vpc}`);
+        vipRefs.set(row["_uuid"] as string, [...refs]);
+        staleVips.push((p) =>
+          void p.ensureLoadBalancer(lb, {
+            vips: onlyKeys(Object.fromEntries(stale.map((k) => [k, undefined]))),
+            external_ids: onlyKeys(Object.fromEntries(goneRecords.map(([id]) => [serviceRecordKey(...(id.split("/") as [string, string])), undefined]))),
+          } as Parameters<NbPlan["ensureLoadBalancer"]>[1]),
+        );
       }
+    // One transaction for them all (a removed service's VIPs are on several load balancers).
+    if (staleVips.length) chunks.push({ label: "prune", size: 0, build: (p) => staleVips.forEach((f) => f(p)) });
   }
   for (let i = 0; i < targets.length; i += Math.floor(max / 4)) {
     const batch = targets.slice(i, i + Math.floor(max / 4));

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ExtraKindObject } from "./kinds/types.js";
+import type { VpcRoutes } from "./kinds/vpc-routes.js";
 
 /** Where an object (or a field of it) was read: file, 0-based document index in the file, 1-based line. */
 export interface Source {
@@ -29,6 +30,8 @@ export interface VpcObject {
    * gateway port `VPC-external`, as Kube-OVN's `handleAddVpcExternalSubnet` does (src/model/kinds/nat.ts).
    */
   readonly enableExternal?: boolean;
+  /** `spec.staticRoutes` and `spec.policyRoutes` (src/model/kinds/vpc-routes.ts); absent when both are empty. */
+  readonly routes?: VpcRoutes;
   /** Where it was read. */
   readonly source: Source;
 }
@@ -73,6 +76,8 @@ export interface SubnetObject {
   readonly vlan?: string;
   /** `spec.logicalGateway`: an underlay subnet that is still joined to its VPC's router. */
   readonly logicalGateway?: boolean;
+  /** `spec.enableEcmp`: a centralized subnet's reroute policy has every gateway node as next hop (ECMP) instead of the first. */
+  readonly enableEcmp?: boolean;
   /** Where it was read. */
   readonly source: Source;
 }

@@ -7,6 +7,7 @@
  * groups, which also carry an `np` key, stay).
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { vpcLoadBalancerNames } from "../../src/model/index.js";
 import { BACKENDS, type Backend, nbctl, startBackend } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
 import { FIP, NAT_BASE } from "./nat-manifest.js";
@@ -94,10 +95,14 @@ describe.each(BACKENDS)("Kube-OVN kinds of both increments together on %s", (kin
         .filter((o) => o.action !== "unchanged")
         .map((o) => `${o.ref} ${o.action}`)
         .sort(),
-    ).toEqual(["networkpolicy/ns1/allow-client deleted", "node/gw2 deleted", "ovnfip/fip1 deleted", "subnet/s1 configured", "vpc/vpc1 configured"].sort());
+    ).toEqual(["networkpolicy/ns1/allow-client deleted", "node/gw2 deleted", "ovnfip/fip1 deleted", "service/ns1/web deleted", "vpc/vpc1 configured"].sort());
+    // vpc1 is configured by gw2's going: its external port's gateway chassis.
+    expect(pruned.r.objects.find((o) => o.ref === "vpc/vpc1")?.steps.map((s) => `${s.kind} ${s.table} ${s.key}`)).toEqual(["update Logical_Router_Port vpc1-external", "delete Gateway_Chassis vpc1-external-ch-gw2"]);
     expect(await names(db, "Port_Group")).toEqual(groups.filter((g) => g !== "allow.client.ns1" && g !== "node.gw2"));
     expect(await names(db, "Port_Group")).toContain("node.gw1");
-    expect(await names(db, "Load_Balancer")).toEqual([]);
+    // The VPC keeps its load balancers, empty (as Kube-OVN keeps them).
+    expect(await names(db, "Load_Balancer")).toEqual([...vpcLoadBalancerNames("vpc1")].sort());
+    expect((await nbctl(db, "--bare", "--columns=vips", "list", "Load_Balancer")).trim()).toBe("");
     expect(await nbctl(db, "lr-nat-list", "vpc1")).toBe("");
     expect(await names(db, "Address_Set")).toEqual([]);
     expect(await nbctl(db, "--bare", "--columns=name", "find", "Logical_Switch_Port", "name=node-gw2")).toBe("");

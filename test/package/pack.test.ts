@@ -128,7 +128,7 @@ describe("npm pack → install into an empty project", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "ovn-ts-pack-"));
     const stage = join(work, "stage");
-    for (const f of ["package.json", "README.md", "schemas", "docs"]) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
+    for (const f of ["package.json", "README.md", "schemas", "examples", "docs"]) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
     if (distIsFresh()) {
       cpSync(join(ROOT, "dist"), join(stage, "dist"), { recursive: true });
     } else {
@@ -152,7 +152,7 @@ describe("npm pack → install into an empty project", () => {
   });
 
   it("packs the build, its types and the bundled schemas, and no sources or tests", () => {
-    for (const f of ["package.json", "README.md", "schemas/ovn-nb.ovsschema", "schemas/vswitch.ovsschema", "dist/index.js", "dist/testing/index.js", "dist/testing/index.d.ts", "dist/cli/main.js", "docs/testing.md"]) {
+    for (const f of ["package.json", "README.md", "schemas/ovn-nb.ovsschema", "schemas/vswitch.ovsschema", "dist/index.js", "dist/testing/index.js", "dist/testing/index.d.ts", "dist/cli/main.js", "docs/testing.md", "examples/kube-ovn/network.yaml"]) {
       expect(packed, f).toContain(f);
     }
     expect(packed.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.endsWith(".test.js"))).toEqual([]);

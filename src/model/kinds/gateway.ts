@@ -18,6 +18,7 @@ import type { ResolvedModel, ResolvedSubnet } from "../resolve.js";
 import { type PolicySpec, type PruneTarget, extOf, routerChildren, syncPolicies } from "./common.js";
 import { POLICY_PRIORITY } from "./node.js";
 import { buildLocalnet } from "./underlay.js";
+import { VPC_ROUTE_MARK } from "./vpc-routes.js";
 
 /** The policies of a subnet on the default VPC's router. */
 export function subnetPolicies(model: ResolvedModel, s: ResolvedSubnet): PolicySpec[] {
@@ -29,12 +30,14 @@ export function subnetPolicies(model: ResolvedModel, s: ResolvedSubnet): PolicyS
     out.push({ priority: POLICY_PRIORITY.subnetRouter, match: `ip${fam}.dst == ${cidr}`, action: "allow", external_ids: { subnet: name } });
   }
   if (s.object.gatewayType === "centralized" && s.object.name !== NODE_SWITCH) {
-    const gw = (model.nodes ?? []).find((n) => n.object.name === s.gatewayNodes?.[0]);
+    // Active-standby (Kube-OVN's default): the first gateway node; ECMP (`enableEcmp`, reconcileEcmpCentralizedSubnetRouteInDefaultVpc): every one.
+    const names = s.object.enableEcmp ? (s.gatewayNodes ?? []) : (s.gatewayNodes ?? []).slice(0, 1);
+    const gws = names.map((g) => (model.nodes ?? []).find((n) => n.object.name === g)).filter((n) => n !== undefined);
     for (const cidr of s.cidrs) {
       const fam = cidr.includes(":") ? 6 : 4;
-      const hop = gw?.joinIps.find((ip) => ipFamily(ip) === fam);
-      if (gw === undefined || hop === undefined) continue;
-      out.push({ priority: POLICY_PRIORITY.gatewayRouter, match: `ip${fam}.src == ${cidr}`, action: "reroute", nexthops: [hop], external_ids: { subnet: name, [gw.object.name]: hop } });
+      const hops = gws.flatMap((gw) => gw.joinIps.filter((ip) => ipFamily(ip) === fam).map((ip) => [gw.object.name, ip] as const));
+      if (hops.length === 0) continue;
+      out.push({ priority: POLICY_PRIORITY.gatewayRouter, match: `ip${fam}.src == ${cidr}`, action: "reroute", nexthops: hops.map(([, ip]) => ip), external_ids: { subnet: name, ...Object.fromEntries(hops) } });
     }
   }
   return out;
@@ -47,7 +50,7 @@ function defaultRoutes(s: ResolvedSubnet): { ip_prefix: string; nexthop: string 
 }
 
 function isDefaultRoute(row: { readonly [k: string]: unknown }): boolean {
-  return (row["ip_prefix"] === "0.0.0.0/0" || row["ip_prefix"] === "::/0") && !extOf(row as never).has("subnet");
+  return (row["ip_prefix"] === "0.0.0.0/0" || row["ip_prefix"] === "::/0") && !extOf(row as never).has("subnet") && !extOf(row as never).has(VPC_ROUTE_MARK);
 }
 
 /** Adds a subnet's localnet port, router policies and (the join subnet) default routes to a plan. */

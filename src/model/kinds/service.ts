@@ -240,16 +240,57 @@ export function loadBalancerRef(p: Parameters<ModelUnit["build"]>[0], name: stri
   return p.pending("Load_Balancer", name) ?? (p.db.byName("Load_Balancer", name)?.["_uuid"] as string | undefined);
 }
 
-/** The planner's unit for one service: its VIPs set key by key on its VPC's load balancers. */
+/** The `external_ids` key prefix of the record a load balancer keeps of each service's VIPs on it (`service/NAMESPACE/NAME` = `VIP,VIP`; the model's addition). */
+export const SERVICE_RECORD_PREFIX = "service/";
+
+/** The `external_ids` key recording the VIPs of service `namespace/name` on a load balancer. */
+export function serviceRecordKey(namespace: string, name: string): string {
+  return `${SERVICE_RECORD_PREFIX}${namespace}/${name}`;
+}
+
+/** The VIPs a load balancer row records for each service (`NAMESPACE/NAME` → VIPs). */
+export function serviceRecords(row: { readonly [column: string]: unknown } | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const ext = row?.["external_ids"] as ReadonlyMap<string, string> | undefined;
+  for (const [k, v] of ext ?? []) if (k.startsWith(SERVICE_RECORD_PREFIX)) out.set(k.slice(SERVICE_RECORD_PREFIX.length), v === "" ? [] : v.split(","));
+  return out;
+}
+
+/** The VIPs `row` records under `key` (one service's), or undefined. */
+function recordOf(row: { readonly [column: string]: unknown } | undefined, key: string): string[] | undefined {
+  const v = (row?.["external_ids"] as ReadonlyMap<string, string> | undefined)?.get(key);
+  return v === undefined ? undefined : v === "" ? [] : v.split(",");
+}
+
+/**
+ * The planner's unit for one service: its VIPs set key by key on its VPC's load balancers, with
+ * the record of which VIPs are the service's (`external_ids:service/NAMESPACE/NAME`), so a VIP the
+ * service no longer has is removed with it (`configured`) and a removed service's VIPs are
+ * reported as `service/NAMESPACE/NAME deleted` by `--prune`.
+ */
 export function serviceUnit(svc: ResolvedService): ModelUnit {
   const byLb = new Map<string, Record<string, string>>();
   for (const v of svc.vips) byLb.set(v.lb, { ...byLb.get(v.lb), [v.vip]: v.backends });
+  const key = serviceRecordKey(svc.object.namespace, svc.object.name);
+  const id = `${svc.object.namespace}/${svc.object.name}`;
+  const listOf = (vips: Record<string, string> | undefined) => Object.keys(vips ?? {}).sort().join(",");
   return {
-    ref: `service/${svc.object.namespace}/${svc.object.name}`,
+    ref: `service/${id}`,
     weight: 2 + 2 * svc.vips.length,
     primary: ["Load_Balancer", ""],
     build: (p) => {
-      for (const [lb, vips] of byLb) p.ensureLoadBalancer(lb, { vips: onlyKeys(vips) });
+      for (const lb of vpcLoadBalancerNames(svc.vpc)) {
+        const want = byLb.get(lb);
+        const row = p.db.byName("Load_Balancer", lb);
+        const had = row && p.db.owns(row) ? recordOf(row, key) : undefined;
+        if (want === undefined && had === undefined) continue;
+        // VIPs the service had here and no longer has go with it.
+        const gone = (had ?? []).filter((v) => want?.[v] === undefined);
+        p.ensureLoadBalancer(lb, {
+          vips: onlyKeys({ ...Object.fromEntries(gone.map((v) => [v, undefined])), ...want }),
+          external_ids: onlyKeys({ [key]: want ? listOf(want) : undefined }),
+        } as Parameters<typeof p.ensureLoadBalancer>[1]);
+      }
     },
     outcome: (ctl): ObjectAction => {
       let present = 0;
@@ -260,7 +301,10 @@ export function serviceUnit(svc: ResolvedService): ModelUnit {
         if (cur !== undefined) present++;
         if (cur === v.backends) same++;
       }
-      return present === 0 ? "created" : same === svc.vips.length ? "unchanged" : "configured";
+      if (present === 0) return "created";
+      // The records must list exactly the service's VIPs on each of its VPC's load balancers.
+      const recorded = vpcLoadBalancerNames(svc.vpc).every((lb) => (recordOf(ctl.db.byName("Load_Balancer", lb), key)?.join(",") ?? "") === listOf(byLb.get(lb)));
+      return same === svc.vips.length && recorded ? "unchanged" : "configured";
     },
     attribution: () => (s) => s.table === "Load_Balancer" && byLb.has(s.key) && (s.kind === "create" || (s.kind === "update" && s.columns.includes("vips"))),
   };

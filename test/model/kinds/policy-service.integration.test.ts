@@ -106,7 +106,7 @@ describe.each(BACKENDS)("NetworkPolicy and Service on %s", (kind) => {
     expect((await rows(db, "Logical_Switch_Port", "name")).length).toBe(5);
   });
 
-  it.skipIf(skip)("a Service becomes VIPs on the VPC's six load balancers, attached to its switches; re-apply sends nothing; --prune removes them", { timeout: 60_000 }, async () => {
+  it.skipIf(skip)("a Service becomes VIPs on the VPC's six load balancers, attached to its switches; re-apply sends nothing; --prune removes them, reported as the service", { timeout: 60_000 }, async () => {
     backend = await startBackend(kind);
     const db = backend.unix;
     const first = await applyOnce(db, manifest(BASE, SERVICE));
@@ -114,9 +114,9 @@ describe.each(BACKENDS)("NetworkPolicy and Service on %s", (kind) => {
     expect(await rows(db, "Load_Balancer", "name,protocol,selection_fields,options,vips,external_ids")).toEqual([
       "cluster-sctp-loadbalancer|sctp||prefer_local_backend=false||vendor=kube-ovn",
       "cluster-sctp-session-loadbalancer|sctp|ip_src|affinity_timeout=10800 prefer_local_backend=false||vendor=kube-ovn",
-      "cluster-tcp-loadbalancer|tcp||prefer_local_backend=false|10.96.0.10:80=10.16.0.10:8080|vendor=kube-ovn",
+      "cluster-tcp-loadbalancer|tcp||prefer_local_backend=false|10.96.0.10:80=10.16.0.10:8080|service/web/web=10.96.0.10:80 vendor=kube-ovn",
       "cluster-tcp-session-loadbalancer|tcp|ip_src|affinity_timeout=10800 prefer_local_backend=false||vendor=kube-ovn",
-      "cluster-udp-loadbalancer|udp||ct_flush=true prefer_local_backend=false|10.96.0.10:53=10.16.0.10:5353,10.16.0.11:5353|vendor=kube-ovn",
+      "cluster-udp-loadbalancer|udp||ct_flush=true prefer_local_backend=false|10.96.0.10:53=10.16.0.10:5353,10.16.0.11:5353|service/web/web=10.96.0.10:53 vendor=kube-ovn",
       "cluster-udp-session-loadbalancer|udp|ip_src|affinity_timeout=10800 prefer_local_backend=false||vendor=kube-ovn",
     ]);
     const attached = async () => {
@@ -135,14 +135,38 @@ describe.each(BACKENDS)("NetworkPolicy and Service on %s", (kind) => {
     expect(two.lines).toEqual(["service/web/web2 created"]);
     expect(two.sent.length).toBe(1);
 
+    // The removed service is reported as itself, its VIPs and its record going in one transaction.
     const one = await applyOnce(db, manifest(BASE, SERVICE), { prune: true });
-    expect(one.lines).toEqual(["vpc/ovn-cluster configured"]);
+    expect(one.lines).toEqual(["service/web/web2 deleted"]);
+    expect(one.sent.length).toBe(1);
     expect(await nbctl(db, "get", "Load_Balancer", "cluster-tcp-loadbalancer", "vips")).toBe('{"10.96.0.10:80"="10.16.0.10:8080"}\n');
+    expect(await nbctl(db, "get", "Load_Balancer", "cluster-tcp-loadbalancer", "external_ids")).toBe('{"service/web/web"="10.96.0.10:80", vendor=kube-ovn}\n');
 
+    // A service losing a port (and so a VIP) is configured: the VIP goes with it, without --prune.
+    const dnsOnly = SERVICE.replace("    - { name: http, port: 80, targetPort: http }\n", "");
+    expect(dnsOnly).not.toBe(SERVICE);
+    const shrunk = await applyOnce(db, manifest(BASE, dnsOnly));
+    expect(shrunk.lines).toEqual(["service/web/web configured"]);
+    expect(await nbctl(db, "get", "Load_Balancer", "cluster-tcp-loadbalancer", "vips")).toBe("{}\n");
+    expect(await nbctl(db, "get", "Load_Balancer", "cluster-tcp-loadbalancer", "external_ids")).toBe("{vendor=kube-ovn}\n");
+    expect((await applyOnce(db, manifest(BASE, dnsOnly))).sent).toEqual([]);
+    expect((await applyOnce(db, manifest(BASE, SERVICE))).lines).toEqual(["service/web/web configured"]);
+
+    // The last service removed: only it is reported; the VPC keeps its load balancers (as Kube-OVN keeps them), empty.
     const none = await applyOnce(db, manifest(BASE), { prune: true });
-    expect(none.lines).toEqual(["subnet/ovn-default configured", "vpc/ovn-cluster configured"]);
-    expect(await rows(db, "Load_Balancer", "name")).toEqual([]);
-    expect(await attached()).toEqual([]);
+    expect(none.lines).toEqual(["service/web/web deleted"]);
+    expect(await rows(db, "Load_Balancer", "name,vips,external_ids")).toEqual([
+      "cluster-sctp-loadbalancer||vendor=kube-ovn",
+      "cluster-sctp-session-loadbalancer||vendor=kube-ovn",
+      "cluster-tcp-loadbalancer||vendor=kube-ovn",
+      "cluster-tcp-session-loadbalancer||vendor=kube-ovn",
+      "cluster-udp-loadbalancer||vendor=kube-ovn",
+      "cluster-udp-session-loadbalancer||vendor=kube-ovn",
+    ]);
+    expect(await attached()).toHaveLength(6);
+    const after = await applyOnce(db, manifest(BASE), { prune: true });
+    expect(after.sent).toEqual([]);
+    expect(after.lines).toEqual([]);
   });
 
   it.skipIf(skip)("pod rate annotations become QoS rows owned by the port; a changed rate configures the pod; --prune removes a pod's rows", { timeout: 60_000 }, async () => {
