@@ -12,6 +12,7 @@ import { formatGroup } from "./versions/print.js";
 import { experimenterMultipartName, rawMultipartText } from "./versions/bodies.js";
 import { duration, flagNames, formatDuration, hexDump } from "./print-common.js";
 import { portDescText, portStatsText } from "./print-ports.js";
+import { nxStatsName, nxStatsText } from "./v10/nicira-stats.js";
 
 const MP_NAMES: Record<string, string> = {
   desc: "OFPST_DESC",
@@ -66,7 +67,7 @@ function rawReplyText(mpType: number, data: Uint8Array): string | undefined {
 export function multipartName(m: Extract<OfMessage, { type: "multipart_request" | "multipart_reply" }>): string {
   const kind =
     m.body.kind === "raw"
-      ? ((m.body.mpType === 0xffff ? experimenterMultipartName(m.body.data) : undefined) ?? RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`)
+      ? ((m.body.mpType === 0xffff ? (nxStatsName(m.version, m.body) ?? experimenterMultipartName(m.body.data)) : undefined) ?? RAW_MP_NAMES[m.body.mpType] ?? `OFPST_${m.body.mpType}`)
       : (MP_NAMES[m.body.kind] ?? m.body.kind);
   return `${kind} ${m.type === "multipart_request" ? "request" : "reply"}`;
 }
@@ -136,7 +137,8 @@ export function groupText(groupId: number, groupType: number, buckets: readonly 
   for (const b of buckets) {
     s += ",bucket=";
     const parts: string[] = [];
-    if (groupType === 1) parts.push(`weight:${b.weight}`);
+    // ofputil_bucket_format(): the weight when it is not the type's default (1 for select, else 0)
+    if (b.weight !== (groupType === 1 ? 1 : 0)) parts.push(`weight:${b.weight}`);
     if (b.watchPort !== 0xffffffff) parts.push(`watch_port:${formatPort(b.watchPort)}`);
     if (b.watchGroup !== 0xffffffff) parts.push(`watch_group:${b.watchGroup}`);
     parts.push(`actions=${b.actions.length ? formatActions(b.actions) : "drop"}`);
@@ -205,7 +207,7 @@ export function multipartRequestText(head: string, m: Extract<OfMessage, { type:
     case "meter_config":
       return `${head} meter=${b.meterId === 0xffffffff ? "all" : b.meterId}`;
     case "raw":
-      return head + (rawRequestText(b.mpType, b.data) ?? rawMultipartText(m.version, true, b.mpType, b.data) ?? "");
+      return head + (nxStatsText(m.version, true, b) ?? rawRequestText(b.mpType, b.data) ?? rawMultipartText(m.version, true, b.mpType, b.data) ?? "");
     default:
       return head;
   }
@@ -253,7 +255,7 @@ export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "
         ).join("\n\n"),
       ].filter((x) => x).join("\n");
     case "raw":
-      return head + (rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
+      return head + (nxStatsText(m.version, false, b) ?? rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
     default:
       return head;
   }

@@ -9,6 +9,7 @@ import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "./bytes.js";
 import { formatActions, formatFlowMod, formatMatch } from "./flowtext.js";
 import { formatOf10Message } from "./v10/print.js";
+import { NXET_VENDOR, nx10ErrorName } from "./v10/nicira-errors.js";
 import type { Of10Message } from "./v10/messages.js";
 import { errorName14, formatGroupMod, formatVersioned, packetOutInPort, roleStatusText, tableModText } from "./versions/print.js";
 import { duration, flagNames, hexDump } from "./print-common.js";
@@ -217,17 +218,21 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     }
     case "error": {
       const nx = m.errType === 0xffff && m.experimenter === 0x2320 ? nxErrorName(m.code) : undefined;
-      const name = nx ?? errorName14(m.version, m.errType, m.code) ?? errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
+      // OpenFlow 1.0/1.1 Nicira vendor error: nx_vendor_error (vendor, type, code), then the request
+      const v = m.version <= 2 && m.errType === NXET_VENDOR && m.data.length >= 8 ? new DataView(m.data.buffer, m.data.byteOffset, 8) : undefined;
+      const nx10 = v && v.getUint32(0) === 0x2320 ? nx10ErrorName(v.getUint16(4), v.getUint16(6)) : undefined;
+      const data = nx10 ? m.data.subarray(8) : m.data;
+      const name = nx10 ?? nx ?? errorName14(m.version, m.errType, m.code) ?? errorCodeName(m.errType, m.code) ?? `${errorTypeName(m.errType)}(${m.code})`;
       let s = `${head} ${name}`;
-      if (m.data.length >= 8) {
+      if (data.length >= 8) {
         let inner: OfMessage | undefined;
         try {
-          inner = decodeMessage(m.data);
+          inner = decodeMessage(data);
         } catch {
           inner = undefined;
         }
-        s += "\n" + (inner ? formatMessage(inner) : `***decode error: OFPBRC_BAD_LEN***\n${hexDump(m.data)}`);
-      } else if (m.data.length) s += `\nOpenFlow packet too short (only ${m.data.length} bytes):\n${hexDump(m.data)}`;
+        s += "\n" + (inner ? formatMessage(inner) : `***decode error: OFPBRC_BAD_LEN***\n${hexDump(data)}`);
+      } else if (data.length) s += `\nOpenFlow packet too short (only ${data.length} bytes):\n${hexDump(data)}`;
       return s;
     }
     case "echo_request":
