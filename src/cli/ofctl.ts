@@ -18,7 +18,7 @@ import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableMod
 import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
-import { NxStats, nxGroupRequestBody, nxStatsRequest } from "../openflow/v10/nicira-stats.js";
+import { runGroupMeterCommand } from "./ofctl-groups.js";
 import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
@@ -343,9 +343,6 @@ export function parseTlvMappings(text: string): TlvMapping[] {
   return out;
 }
 
-/** The Nicira message subtype NXT_CT_FLUSH_ZONE (Open vSwitch `ofp-msgs.h`). */
-const NXT_CT_FLUSH_ZONE = 29;
-
 /** Entry point of `ovn-ts ofctl`. */
 export const ofctlCommand: CliCommand = async (argv, io) => {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
@@ -478,54 +475,14 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         return 0;
       }
       case "dump-groups":
-      case "dump-group-stats": {
-        need(rest, 1, cmd);
-        const desc = cmd === "dump-groups";
-        const groupId = groupArg(rest[1], desc);
-        // dump-group-stats reads port and table names first over connections of its own (4 xids)
-        await withSwitch(rest[0]!, opts, async (c) => {
-          let body: MultipartRequestBody;
-          if (c.version === OfpVersion.OF10) body = nxStatsRequest(c.version, desc ? NxStats.GROUP_DESC : NxStats.GROUP, nxGroupRequestBody(groupId));
-          else if (desc) body = c.version >= OfpVersion.OF15 ? { kind: "group_desc", groupId } : { kind: "group_desc" };
-          else body = { kind: "group", groupId };
-          await dumpTransaction(c, body, io);
-        }, desc ? 1 : 5);
-        return 0;
-      }
+      case "dump-group-stats":
       case "dump-meters":
-      case "meter-stats": {
-        need(rest, 1, cmd);
-        const meterId = meterArg(rest[1]);
-        // meters need OpenFlow 1.3 or later (ovs-ofctl's open_vconn_for_flow_mod(), checked before connecting)
-        const usable = Protocol.OF13_OXM | Protocol.OF14_OXM | Protocol.OF15_OXM;
-        const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
-        if (!(usable & allowed)) throw new Error(`none of the usable flow formats (${formatProtocols(usable)}) is among the allowed flow formats (${formatProtocols(allowed)})`);
-        await withSwitch(rest[0]!, opts, async (c) => {
-          if (c.version < OfpVersion.OF13) throw new Error(`switch does not support any of the usable flow formats (${formatProtocols(usable)})`);
-          await dumpTransaction(c, cmd === "dump-meters" ? { kind: "meter_config", meterId } : { kind: "meter", meterId }, io);
-        });
-        return 0;
-      }
-      case "ct-flush-zone": {
-        need(rest, 2, cmd);
-        const zone = rest[1]!;
-        if (!/^\d+$/.test(zone) || Number(zone) > 0xffff) throw new Error(`invalid zone_id "${zone}"`);
-        await withSwitch(rest[0]!, opts, (c) => {
-          // NXT_CT_FLUSH_ZONE (nx_zone_id: 6 zero bytes, the zone): a vendor message in OpenFlow 1.0, an experimenter one later
-          if (c.version === OfpVersion.OF10) return c.sendChecked([{ type: "nx_ct_flush_zone", zoneId: Number(zone) }]);
-          const data = new Uint8Array(8);
-          new DataView(data.buffer).setUint16(6, Number(zone));
-          return c.sendChecked([{ type: "experimenter", experimenter: 0x2320, expType: NXT_CT_FLUSH_ZONE, data }]);
-        });
-        return 0;
-      }
+      case "meter-stats":
+      case "ct-flush-zone":
       case "dump-ipfix-bridge":
       case "dump-ipfix-flow": {
-        need(rest, 1, cmd);
-        await withSwitch(rest[0]!, opts, async (c) => {
-          await dumpTransaction(c, nxStatsRequest(c.version, cmd === "dump-ipfix-bridge" ? NxStats.IPFIX_BRIDGE : NxStats.IPFIX_FLOW), io);
-        });
-        return 0;
+        const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
+        return await runGroupMeterCommand(cmd, rest, allowed, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
       }
       case "dump-tlv-map": {
         need(rest, 1, cmd);
@@ -589,40 +546,6 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
     return 1;
   }
 };
-
-/**
- * The group of dump-groups / dump-group-stats: a number, `all` or nothing for all groups. dump-groups takes
- * anything else as all groups too; dump-group-stats refuses it (ovs-ofctl's group parser).
- */
-function groupArg(text: string | undefined, lenient: boolean): number {
-  if (text === undefined) return 0xfffffffc;
-  const m = lenient ? /^(all|\d+)$/i.exec(text) : /^group_id=(all|\d+)$/i.exec(text);
-  if (m && m[1]!.toLowerCase() === "all") return 0xfffffffc;
-  if (m && Number(m[1]) <= 0xffffff00) return Number(m[1]);
-  if (lenient) return 0xfffffffc;
-  throw new Error(text.includes("=") ? `invalid group id ${text.slice(text.indexOf("=") + 1)}` : `unknown keyword ${text}`);
-}
-
-/**
- * Sends a multipart request and prints each reply part as ovs-ofctl's dump_transaction() does: an error
- * reply is printed on stdout too, and the command still succeeds.
- */
-async function dumpTransaction(c: OpenFlowConnection, body: MultipartRequestBody, io: CliIo): Promise<void> {
-  try {
-    await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
-  } catch (e) {
-    if (!(e instanceof OpenFlowError)) throw e;
-    io.out(`${formatMessage(e.reply)}\n`);
-  }
-}
-
-/** The meter of dump-meters / meter-stats: `meter=N`, `meter=all` or nothing for all meters. */
-function meterArg(text: string | undefined): number {
-  if (text === undefined) return 0xffffffff;
-  const m = /^meter=(all|\d+)$/.exec(text);
-  if (!m) throw new Error(`${text}: unknown meter field`);
-  return m[1] === "all" ? 0xffffffff : Number(m[1]);
-}
 
 /** `line` and a line break, or nothing. */
 function withNewline(line: string | undefined): string {
