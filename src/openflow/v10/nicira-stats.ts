@@ -88,9 +88,10 @@ export function nxStatsName(version: number, b: MultipartRequestBody | Multipart
 
 /**
  * OpenFlow 1.5 `ofp_bucket`s carrying OpenFlow 1.0 actions, as NXST_GROUP_DESC over OpenFlow 1.0 does:
- * length, action array length, bucket id, actions, then weight / watch_port / watch_group properties.
+ * length, action array length, bucket id, actions, then weight / watch_port / watch_group properties. A
+ * select group's bucket without a weight property weighs 1 (ofputil_pull_ofp15_buckets()).
  */
-function readBuckets10(r: Reader): Bucket[] {
+function readBuckets10(r: Reader, groupType: number): Bucket[] {
   const out: Bucket[] = [];
   while (r.remaining > 0) {
     const start = r.pos;
@@ -100,7 +101,7 @@ function readBuckets10(r: Reader): Bucket[] {
     const bucketId = r.u32();
     if (actionsLen > len - 8) r.fail(`bucket action array length ${actionsLen}`, start + 2);
     const actions = decodeOf10ActionList(r.bytesView(actionsLen, "bucket actions"));
-    let weight = 0;
+    let weight = groupType === 1 ? 1 : 0;
     let watchPort = 0xffffffff;
     let watchGroup = 0xffffffff;
     while (r.pos < start + len) {
@@ -142,6 +143,8 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
   }
   switch (s.subtype) {
     case NxStats.IPFIX_BRIDGE: {
+      // exactly one nx_ipfix_stats_reply (Open vSwitch checks the message length against it)
+      if (s.body.length !== 88) r.fail("OFPBRC_BAD_LEN", 0);
       let t = "";
       while (r.remaining > 0) {
         r.need(88, "nx_ipfix_stats_reply");
@@ -151,7 +154,7 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
       return t.replace(/\n$/, "");
     }
     case NxStats.IPFIX_FLOW: {
-      if (s.body.length % 88) r.fail(`ipfix stats length ${s.body.length} is not a multiple of 88`, 0);
+      if (s.body.length % 88) r.fail("OFPBRC_BAD_LEN", 0);
       let t = ` ${s.body.length / 88} ids\n`;
       while (r.remaining > 0) {
         const at = r.pos;
@@ -193,7 +196,7 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
         const groupId = r.u32();
         const bucketsLen = r.u16();
         r.skip(6);
-        const buckets = version === OfpVersion.OF10 ? readBuckets10(r.sub(bucketsLen, "buckets")) : readBuckets15(r.sub(bucketsLen, "buckets"));
+        const buckets = version === OfpVersion.OF10 ? readBuckets10(r.sub(bucketsLen, "buckets"), groupType) : readBuckets15(r.sub(bucketsLen, "buckets"));
         // group properties (selection method) are not printed here
         r.pos = start + len;
         t += `\n ${formatGroup(OfpVersion.OF15, groupId, groupType, buckets, {})}`;
