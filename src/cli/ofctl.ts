@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`.
  * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
@@ -18,6 +18,7 @@ import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableMod
 import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
+import { runGroupMeterCommand } from "./ofctl-groups.js";
 import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
@@ -38,12 +39,19 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
   del-tlv-map TARGET [MAP]    remove mappings (all of them without MAP)
   dump-tlv-map TARGET         print the switch's TLV mapping table
+  dump-groups TARGET [GROUP]  print group descriptions (OpenFlow 1.0: Nicira NXST_GROUP_DESC)
+  dump-group-stats TARGET [GROUP]  print group statistics
+  dump-meters TARGET [meter=N]  print meter configurations (OpenFlow 1.3+)
+  meter-stats TARGET [meter=N]  print meter statistics (OpenFlow 1.3+)
+  ct-flush-zone TARGET ZONE   flush the connection tracking entries of ZONE
+  dump-ipfix-bridge TARGET    print the bridge's IPFIX statistics
+  dump-ipfix-flow TARGET      print the flow-based IPFIX statistics
   add-flow TARGET FLOW        add a flow
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: -O OpenFlow10|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0 with NXM as flows need it;
-         switch commands speak OpenFlow 1.0 and 1.3), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
+Options: -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
+         with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
 
@@ -92,17 +100,19 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
 
 const PROTOCOLS = new Map<string, OfctlProtocol>([
   ["OpenFlow10", { version: OfpVersion.OF10, bit: Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID }],
+  ["OpenFlow11", { version: OfpVersion.OF11, bit: Protocol.OF11_STD }],
+  ["OpenFlow12", { version: OfpVersion.OF12, bit: Protocol.OF12_OXM }],
   ["OpenFlow13", { version: OfpVersion.OF13, bit: Protocol.OF13_OXM }],
   ["OpenFlow14", { version: OfpVersion.OF14, bit: Protocol.OF14_OXM }],
   ["OpenFlow15", { version: OfpVersion.OF15, bit: Protocol.OF15_OXM }],
 ]);
 
-/** The protocols named by `-O` (OpenFlow10, OpenFlow13, OpenFlow14, OpenFlow15). */
+/** The protocols named by `-O` (OpenFlow10 to OpenFlow15). */
 function checkProtocols(p: string | undefined): OfctlProtocol[] {
   if (p === undefined) throw new UsageError("option '-O' requires an argument");
   const byName = (x: string) => [...PROTOCOLS].find(([k]) => k.toLowerCase() === x.toLowerCase())?.[1];
   const ps = p.split(/[\s,]+/).filter((x) => x).flatMap((x) => byName(x) ?? []);
-  if (!ps.length) throw new UsageError(`${p}: only OpenFlow10, OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
+  if (!ps.length) throw new UsageError(`${p}: only OpenFlow10, OpenFlow11, OpenFlow12, OpenFlow13, OpenFlow14 and OpenFlow15 are supported`);
   return ps;
 }
 
@@ -135,14 +145,12 @@ function need(args: string[], n: number, cmd: string): void {
 }
 
 /**
- * The versions switch commands offer: those -O names (OpenFlow 1.0, 1.3, 1.4, 1.5), OpenFlow 1.0 without -O
- * (ovs-ofctl's default, flows in the OpenFlow 1.0 or NXM format as they need).
+ * The versions switch commands offer: those -O names, OpenFlow 1.0 without -O (ovs-ofctl's default, flows in
+ * the OpenFlow 1.0 or NXM format as they need).
  */
 function switchVersions(opts: Opts): number[] {
   if (!opts.protocols) return [OfpVersion.OF10];
-  const vs = [...new Set(opts.protocols.map((p) => p.version))].filter((v) => v === OfpVersion.OF10 || v >= OfpVersion.OF13);
-  if (!vs.length) throw new UsageError("switch commands speak OpenFlow10, OpenFlow13, OpenFlow14 and OpenFlow15 only");
-  return vs;
+  return [...new Set(opts.protocols.map((p) => p.version))];
 }
 
 /**
@@ -457,6 +465,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "dump-table-features": {
         need(rest, 1, cmd);
         await withSwitch(rest[0]!, opts, async (c) => {
+          if (c.version < OfpVersion.OF13) throw new Error("dump-table-features needs OpenFlow 1.3 or later ('-O OpenFlow13')");
           const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "table_features", tables: [] } });
           if (r.type !== "multipart_reply" || r.body.kind !== "table_features") throw new Error(`unexpected reply ${r.type}`);
           const { text, error } = formatTableFeatures(r.body.tables);
@@ -464,6 +473,16 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           io.out(`${text.replace(/^\n/, "")}\n`);
         });
         return 0;
+      }
+      case "dump-groups":
+      case "dump-group-stats":
+      case "dump-meters":
+      case "meter-stats":
+      case "ct-flush-zone":
+      case "dump-ipfix-bridge":
+      case "dump-ipfix-flow": {
+        const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
+        return await runGroupMeterCommand(cmd, rest, allowed, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
       }
       case "dump-tlv-map": {
         need(rest, 1, cmd);
@@ -499,6 +518,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
         await withSwitch(rest[0]!, opts, async (c) => {
           const fms = await parseWithPorts(c, texts, command);
+          // OpenFlow 1.1 has no "all tables" in a flow_mod: Open vSwitch sends table 0 (ofputil_encode_flow_mod())
+          if (c.version === OfpVersion.OF11) return c.flowMods(fms.map((fm) => (fm.tableId === 0xff ? { ...fm, tableId: 0 } : fm)));
           if (c.version !== OfpVersion.OF10) return c.flowMods(fms);
           // OpenFlow 1.0: the session's flow format and table_id extension as the flows need them
           const usable = fms.reduce((u, fm, i) => u & usableProtocols(texts[i]!, fm), ANY_PROTOCOL);

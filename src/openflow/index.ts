@@ -160,3 +160,5 @@ export type { GroupProps } from "./messages.js";
 export type { VersionedMessage, QueueDesc, QueueProperty } from "./versions/types.js";
 export { OfpType14, NTR_VENDOR_ID, NTR_COMPAT_VENDOR_ID } from "./versions/decode.js";
 export { OxsField, type OxsStats } from "./versions/oxs.js";
+export { NxStats, nxStatsRequest, nxGroupRequestBody, nxStatsName, nxStatsText } from "./v10/nicira-stats.js";
+export { NXET_VENDOR, nx10ErrorName } from "./v10/nicira-errors.js";

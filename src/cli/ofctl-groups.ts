@@ -1,0 +1,118 @@
+/**
+ * `ovn-ts ofctl` group, meter, conntrack and IPFIX commands: `dump-groups`, `dump-group-stats`, `dump-meters`,
+ * `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`, with ovs-ofctl's requests for each
+ * OpenFlow version (the Nicira ones over OpenFlow 1.0), output and errors.
+ *
+ * @module
+ */
+import { type CliIo, UsageError } from "./io.js";
+import { OfpVersion } from "../openflow/constants.js";
+import { type OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import type { MultipartRequestBody } from "../openflow/messages.js";
+import { formatMessage } from "../openflow/print.js";
+import { Protocol, formatProtocols } from "../openflow/protocols.js";
+import { NxStats, nxGroupRequestBody, nxStatsRequest } from "../openflow/v10/nicira-stats.js";
+
+/** Connects to the switch named on the command line and runs `fn` (ofctl.ts's session with -O and timeouts). */
+export type WithSwitch = <T>(name: string, fn: (c: OpenFlowConnection) => Promise<T>, firstXid?: number) => Promise<T>;
+
+/** The Nicira message subtype NXT_CT_FLUSH_ZONE (Open vSwitch `ofp-msgs.h`). */
+const NXT_CT_FLUSH_ZONE = 29;
+
+function need(args: readonly string[], n: number, cmd: string): void {
+  if (args.length < n) throw new UsageError(`'${cmd}' command requires at least ${n} arguments`);
+}
+
+/**
+ * Runs one of the group / meter / ct / IPFIX commands; `allowed` is the protocol set -O allows (Open vSwitch
+ * protocol bits). Returns the exit status; errors are thrown for ofctl.ts to print.
+ */
+export async function runGroupMeterCommand(cmd: string, rest: readonly string[], allowed: number, io: CliIo, withSwitch: WithSwitch): Promise<number> {
+  switch (cmd) {
+    case "dump-groups":
+    case "dump-group-stats": {
+      need(rest, 1, cmd);
+      const desc = cmd === "dump-groups";
+      const groupId = groupArg(rest[1], desc);
+      // dump-group-stats reads port and table names first over connections of its own (4 xids)
+      await withSwitch(rest[0]!, async (c) => {
+        let body: MultipartRequestBody;
+        if (c.version === OfpVersion.OF10) body = nxStatsRequest(c.version, desc ? NxStats.GROUP_DESC : NxStats.GROUP, nxGroupRequestBody(groupId));
+        else if (desc) body = c.version >= OfpVersion.OF15 ? { kind: "group_desc", groupId } : { kind: "group_desc" };
+        else body = { kind: "group", groupId };
+        await dumpTransaction(c, body, io);
+      }, desc ? 1 : 5);
+      return 0;
+    }
+    case "dump-meters":
+    case "meter-stats": {
+      need(rest, 1, cmd);
+      const meterId = meterArg(rest[1]);
+      // meters need OpenFlow 1.3 or later (ovs-ofctl's open_vconn_for_flow_mod(), checked before connecting)
+      const usable = Protocol.OF13_OXM | Protocol.OF14_OXM | Protocol.OF15_OXM;
+      if (!(usable & allowed)) throw new Error(`none of the usable flow formats (${formatProtocols(usable)}) is among the allowed flow formats (${formatProtocols(allowed)})`);
+      await withSwitch(rest[0]!, async (c) => {
+        if (c.version < OfpVersion.OF13) throw new Error(`switch does not support any of the usable flow formats (${formatProtocols(usable)})`);
+        await dumpTransaction(c, cmd === "dump-meters" ? { kind: "meter_config", meterId } : { kind: "meter", meterId }, io);
+      });
+      return 0;
+    }
+    case "ct-flush-zone": {
+      need(rest, 2, cmd);
+      const zone = rest[1]!;
+      if (!/^\d+$/.test(zone) || Number(zone) > 0xffff) throw new Error(`invalid zone_id "${zone}"`);
+      await withSwitch(rest[0]!, (c) => {
+        // NXT_CT_FLUSH_ZONE (nx_zone_id: 6 zero bytes, the zone): a vendor message in OpenFlow 1.0, an experimenter one later
+        if (c.version === OfpVersion.OF10) return c.sendChecked([{ type: "nx_ct_flush_zone", zoneId: Number(zone) }]);
+        const data = new Uint8Array(8);
+        new DataView(data.buffer).setUint16(6, Number(zone));
+        return c.sendChecked([{ type: "experimenter", experimenter: 0x2320, expType: NXT_CT_FLUSH_ZONE, data }]);
+      });
+      return 0;
+    }
+    case "dump-ipfix-bridge":
+    case "dump-ipfix-flow": {
+      need(rest, 1, cmd);
+      await withSwitch(rest[0]!, async (c) => {
+        await dumpTransaction(c, nxStatsRequest(c.version, cmd === "dump-ipfix-bridge" ? NxStats.IPFIX_BRIDGE : NxStats.IPFIX_FLOW), io);
+      });
+      return 0;
+    }
+  }
+  throw new Error(`unknown command '${cmd}'`);
+}
+
+/**
+ * The group of dump-groups / dump-group-stats: a number, `all` or nothing for all groups. dump-groups takes
+ * anything else as all groups too; dump-group-stats refuses it (ovs-ofctl's group parser).
+ */
+function groupArg(text: string | undefined, lenient: boolean): number {
+  if (text === undefined) return 0xfffffffc;
+  const m = lenient ? /^(all|\d+)$/i.exec(text) : /^group_id=(all|\d+)$/i.exec(text);
+  if (m && m[1]!.toLowerCase() === "all") return 0xfffffffc;
+  if (m && Number(m[1]) <= 0xffffff00) return Number(m[1]);
+  if (lenient) return 0xfffffffc;
+  throw new Error(text.includes("=") ? `invalid group id ${text.slice(text.indexOf("=") + 1)}` : `unknown keyword ${text}`);
+}
+
+/**
+ * Sends a multipart request and prints each reply part as ovs-ofctl's dump_transaction() does: an error
+ * reply is printed on stdout too, and the command still succeeds.
+ */
+async function dumpTransaction(c: OpenFlowConnection, body: MultipartRequestBody, io: CliIo): Promise<void> {
+  try {
+    await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
+  } catch (e) {
+    if (!(e instanceof OpenFlowError)) throw e;
+    io.out(`${formatMessage(e.reply)}\n`);
+  }
+}
+
+/** The meter of dump-meters / meter-stats: `meter=N`, `meter=all` or nothing for all meters. */
+function meterArg(text: string | undefined): number {
+  if (text === undefined) return 0xffffffff;
+  const m = /^meter=(all|\d+)$/.exec(text);
+  if (!m) throw new Error(`${text}: unknown meter field`);
+  return m[1] === "all" ? 0xffffffff : Number(m[1]);
+}
+
