@@ -1,0 +1,70 @@
+/**
+ * `ovn-ts ovsdb monitor-cond --unixctl=SOCKET` on a real ovsdb-server, driven by `ovs-appctl`:
+ * the condition change takes effect, a change the server refuses is an error reply (ovsdb-client
+ * says "condition changed" and drops the server's error), a plain `monitor` refuses
+ * `cond_change`, and `exit` ends the monitor with status 0 and removes the socket.
+ * (The case-by-case comparison with ovsdb-client is in test/ovsdb/suite/monitor.test.ts.)
+ */
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { type OvsdbServerSandbox, startOvsdbServer } from "../../src/testing/ovsdb-server.js";
+import { makeTempDir, run } from "../../src/testing/process.js";
+import { peers } from "../support/peers.js";
+
+const SCHEMA = { name: "db", version: "1.0.0", tables: { t: { columns: { n: { type: "integer" } } } } };
+
+async function waitFor(path: string): Promise<void> {
+  for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(path)) throw new Error(`${path} never appeared`);
+}
+
+describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ovsdb monitor --unixctl", () => {
+  let dir: string;
+  let db: OvsdbServerSandbox;
+  beforeAll(async () => {
+    dir = makeTempDir("ovn-ts-monctl-");
+    writeFileSync(join(dir, "s.ovsschema"), JSON.stringify(SCHEMA));
+    db = await startOvsdbServer({ schema: join(dir, "s.ovsschema") });
+    await run("ovsdb-client", ["transact", db.unix, '["db",{"op":"insert","table":"t","row":{"n":1}},{"op":"insert","table":"t","row":{"n":2}}]']);
+  }, 60_000);
+  afterAll(async () => {
+    await db?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("changes the condition, reports refusals, and exits on exit", async () => {
+    const ctl = join(dir, "a.ctl");
+    const io = memoryIo("");
+    const done = main(["ovsdb", `--unixctl=${ctl}`, "-f", "csv", "monitor-cond", db.unix, "db", '[["n","==",1]]', "t", "n"], io);
+    await waitFor(ctl);
+    const ok = await run("ovs-appctl", ["-t", ctl, "ovsdb-client/cond_change", "t", '[["n","==",2]]'], { allowFailure: true });
+    expect(ok).toEqual({ stdout: "condition changed\n", stderr: "", code: 0 });
+    const bad = await run("ovs-appctl", ["-t", ctl, "ovsdb-client/cond_change", "nope", "[true]"], { allowFailure: true });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/nope/);
+    expect(bad.stderr).toContain(`ovs-appctl: ${ctl}: server returned an error`);
+    const notJson = await run("ovs-appctl", ["-t", ctl, "ovsdb-client/cond_change", "t", "[[oops"], { allowFailure: true });
+    expect(notJson.code).toBe(2);
+    expect((await run("ovs-appctl", ["-t", ctl, "exit"])).stdout).toBe("");
+    expect(await done).toBe(0);
+    expect(existsSync(ctl)).toBe(false);
+    const rows = io.stdout.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "UUID").split("\n\n");
+    expect(rows[0]).toBe("row,action,n\nUUID,initial,1");
+    expect(rows[1]!.split("\n").filter((l) => l !== "").sort()).toEqual(["UUID,delete,", "UUID,insert,2", "row,action,n"]);
+  }, 60_000);
+
+  it("a plain monitor refuses cond_change", async () => {
+    const ctl = join(dir, "b.ctl");
+    const io = memoryIo("");
+    const done = main(["ovsdb", `--unixctl=${ctl}`, "monitor", db.unix, "db", "t", "n"], io);
+    await waitFor(ctl);
+    const r = await run("ovs-appctl", ["-t", ctl, "ovsdb-client/cond_change", "t", "[true]"], { allowFailure: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("needs a monitor-cond or monitor-cond-since monitor");
+    await run("ovs-appctl", ["-t", ctl, "exit"]);
+    expect(await done).toBe(0);
+  }, 60_000);
+});
