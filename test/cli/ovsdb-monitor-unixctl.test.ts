@@ -1,11 +1,13 @@
 /**
  * `ovn-ts ovsdb monitor-cond --unixctl=SOCKET` on a real ovsdb-server, driven by `ovs-appctl`:
  * the condition change takes effect, a change the server refuses is an error reply (ovsdb-client
- * says "condition changed" and drops the server's error), a plain `monitor` refuses
+ * says "condition changed" and drops the server's error), block/unblock stop and resume reading
+ * and answer as ovsdb-client's control socket does, a plain `monitor` refuses
  * `cond_change`, and `exit` ends the monitor with status 0 and removes the socket.
  * (The case-by-case comparison with ovsdb-client is in test/ovsdb/suite/monitor.test.ts.)
  */
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
@@ -54,6 +56,36 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
     const rows = io.stdout.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "UUID").split("\n\n");
     expect(rows[0]).toBe("row,action,n\nUUID,initial,1");
     expect(rows[1]!.split("\n").filter((l) => l !== "").sort()).toEqual(["UUID,delete,", "UUID,insert,2", "row,action,n"]);
+  }, 60_000);
+
+  it("block stops reading until unblock, answering as ovsdb-client's control socket does", async () => {
+    const ctl = join(dir, "c.ctl");
+    const io = memoryIo("");
+    const done = main(["ovsdb", `--unixctl=${ctl}`, "-f", "csv", "monitor", db.unix, "db", "t", "n"], io);
+    await waitFor(ctl);
+    const theirsPid = join(dir, "ovsdb-client.pid");
+    const child = spawn("ovsdb-client", ["--detach", "--no-chdir", `--pidfile=${theirsPid}`, "monitor", db.unix, "db", "t", "n"], { stdio: "ignore", env: { ...process.env, OVS_RUNDIR: dir } });
+    await new Promise((r) => child.on("exit", r));
+    const pid = Number(readFileSync(theirsPid, "utf8").trim());
+    const theirs = join(dir, `ovsdb-client.${pid}.ctl`);
+    const appctl = async (socket: string, cmd: string) => {
+      const r = await run("ovs-appctl", ["-t", socket, cmd], { allowFailure: true });
+      return { stdout: r.stdout, code: r.code };
+    };
+    try {
+      for (const cmd of ["ovsdb-client/unblock", "ovsdb-client/block", "ovsdb-client/block"]) expect(await appctl(ctl, cmd), cmd).toEqual(await appctl(theirs, cmd));
+      const before = io.stdout;
+      await run("ovsdb-client", ["transact", db.unix, '["db",{"op":"insert","table":"t","row":{"n":42}}]']);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(io.stdout).toBe(before);
+      for (const cmd of ["ovsdb-client/unblock", "ovsdb-client/unblock"]) expect(await appctl(ctl, cmd), cmd).toEqual(await appctl(theirs, cmd));
+      for (let i = 0; i < 100 && !io.stdout.includes(",insert,42"); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(io.stdout).toContain(",insert,42");
+    } finally {
+      process.kill(pid);
+      await run("ovs-appctl", ["-t", ctl, "exit"]);
+    }
+    expect(await done).toBe(0);
   }, 60_000);
 
   it("a plain monitor refuses cond_change", async () => {

@@ -54,7 +54,7 @@ export interface GlobalOptions {
   tls: { privateKey?: string; certificate?: string; caCert?: string };
   /**
    * `--unixctl=SOCKET`: the monitor commands answer `ovs-appctl -t SOCKET` there (`exit`,
-   * `ovsdb-client/cond_change`), as `ovsdb-client --detach` answers on its control socket.
+   * `ovsdb-client/cond_change`, `/block`, `/unblock`), as `ovsdb-client --detach` answers on its control socket.
    */
   unixctl?: string;
 }

@@ -148,9 +148,10 @@ export async function monitor(ctx: Context, args: string[], method: "monitor" | 
 
 /**
  * `--unixctl=SOCKET`: the control socket ovsdb-client opens when it monitors detached, with its
- * commands `exit` and `ovsdb-client/cond_change TABLE COND` (the latter sends `monitor_cond_change`
+ * commands `exit`, `ovsdb-client/cond_change TABLE COND` (sends `monitor_cond_change`
  * for the running monitor; it answers `condition changed` once the server has accepted the change,
- * or the server's error). `ovsdb-client/block` and `/unblock` are not served.
+ * or the server's error), `ovsdb-client/block` and `ovsdb-client/unblock` (stop and resume reading
+ * from the server).
  */
 async function listenControl(ctx: Context, path: string, method: "monitor" | "monitor_cond" | "monitor_cond_since", monitorId: string, exit: () => void): Promise<UnixctlServer> {
   let control: UnixctlServer;
@@ -160,6 +161,30 @@ async function listenControl(ctx: Context, path: string, method: "monitor" | "mo
     throw new Fatal(`${path}: could not initialize control socket (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   control.register("exit", { usage: "", minArgs: 0, maxArgs: 0, run: () => void exit() });
+  // As ovsdb-client: block stops reading from the server (updates queue up there), unblock reads again.
+  let blocked = false;
+  control.register("ovsdb-client/block", {
+    usage: "",
+    minArgs: 0,
+    maxArgs: 0,
+    run: () => {
+      if (blocked) return "already blocking";
+      blocked = true;
+      ctx.client!.rpc.pause();
+      return undefined;
+    },
+  });
+  control.register("ovsdb-client/unblock", {
+    usage: "",
+    minArgs: 0,
+    maxArgs: 0,
+    run: () => {
+      if (!blocked) return "already unblocked";
+      blocked = false;
+      ctx.client!.rpc.resume();
+      return undefined;
+    },
+  });
   control.register("ovsdb-client/cond_change", {
     usage: "TABLE COND",
     minArgs: 2,

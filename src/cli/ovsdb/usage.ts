@@ -104,7 +104,8 @@ Other options:
   -C, --ca-cert=FILE          file with peer CA certificate
   --force                     with restore, go ahead when the schemas differ
   --unixctl=SOCKET            with monitor-cond(-since) and monitor, answer
-                              "ovs-appctl -t SOCKET" (exit, ovsdb-client/cond_change)
+                              "ovs-appctl -t SOCKET" (exit, ovsdb-client/cond_change,
+                              ovsdb-client/block, ovsdb-client/unblock)
   --leader-only, --no-leader-only
                               with several remotes, accept only the leader
   -h, --help                  display this help message
