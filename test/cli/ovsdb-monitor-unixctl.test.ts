@@ -1,9 +1,10 @@
 /**
- * `ovn-ts ovsdb monitor-cond --unixctl=SOCKET` on a real ovsdb-server, driven by `ovs-appctl`:
+ * `ovn-ts ovsdb monitor-cond --unixctl=SOCKET` (and `lock --unixctl`) on a real ovsdb-server, driven by `ovs-appctl`:
  * the condition change takes effect, a change the server refuses is an error reply (ovsdb-client
  * says "condition changed" and drops the server's error), block/unblock stop and resume reading
  * and answer as ovsdb-client's control socket does, a plain `monitor` refuses
- * `cond_change`, and `exit` ends the monitor with status 0 and removes the socket.
+ * `cond_change`, `exit` ends the monitor with status 0 and removes the socket, and a lock waiter
+ * unlocked through its control socket prints what an ovsdb-client waiter prints.
  * (The case-by-case comparison with ovsdb-client is in test/ovsdb/suite/monitor.test.ts.)
  */
 import { spawn } from "node:child_process";
@@ -23,7 +24,7 @@ async function waitFor(path: string): Promise<void> {
   if (!existsSync(path)) throw new Error(`${path} never appeared`);
 }
 
-describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ovsdb monitor --unixctl", () => {
+describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ovsdb --unixctl (monitor*, lock)", () => {
   let dir: string;
   let db: OvsdbServerSandbox;
   beforeAll(async () => {
@@ -86,6 +87,41 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
       await run("ovs-appctl", ["-t", ctl, "exit"]);
     }
     expect(await done).toBe(0);
+  }, 60_000);
+
+  it("lock --unixctl: lock/unlock through ovs-appctl print what ovsdb-client's do", async () => {
+    const daemon = async (name: string, args: string[]) => {
+      const pidfile = join(dir, `${name}.pid`);
+      const child = spawn("ovsdb-client", ["--detach", "--no-chdir", `--pidfile=${pidfile}`, ...args], { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, OVS_RUNDIR: dir } });
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      const closed = new Promise<void>((r) => child.stdout!.on("close", () => r()));
+      await new Promise((r) => child.on("exit", r));
+      const pid = Number(readFileSync(pidfile, "utf8").trim());
+      return { ctl: join(dir, `ovsdb-client.${pid}.ctl`), output: async () => (await closed, out) };
+    };
+    const appctl = async (socket: string, ...args: string[]) => {
+      const r = await run("ovs-appctl", ["-t", socket, ...args], { allowFailure: true });
+      return `${r.stdout}|${r.code}`;
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+    const holder = await daemon("holder", ["lock", db.unix, "L"]);
+    const ref = await daemon("ref", ["lock", db.unix, "L"]);
+    const ctl = join(dir, "lock.ctl");
+    const io = memoryIo("");
+    const done = main(["ovsdb", `--unixctl=${ctl}`, "lock", db.unix, "L"], io);
+    await waitFor(ctl);
+    // Queue: holder, ref, ours. Each unlock hands the lock to the next.
+    expect(await appctl(holder.ctl, "unlock", "L")).toBe("|0");
+    await settle();
+    const [a, b] = [await appctl(ref.ctl, "unlock", "L"), await settle().then(() => appctl(ctl, "unlock", "L"))];
+    expect(b).toBe(a);
+    await settle();
+    for (const d of [holder, ref]) await appctl(d.ctl, "exit");
+    await appctl(ctl, "exit");
+    expect(await done).toBe(0);
+    expect(io.stdout).toBe(await ref.output());
+    expect(io.stdout).toBe('{"locked":false}\nlocked\n["L"]\n{}\n');
   }, 60_000);
 
   it("a plain monitor refuses cond_change", async () => {

@@ -53,8 +53,9 @@ export interface GlobalOptions {
   force: boolean;
   tls: { privateKey?: string; certificate?: string; caCert?: string };
   /**
-   * `--unixctl=SOCKET`: the monitor commands answer `ovs-appctl -t SOCKET` there (`exit`,
-   * `ovsdb-client/cond_change`, `/block`, `/unblock`), as `ovsdb-client --detach` answers on its control socket.
+   * `--unixctl=SOCKET`: the monitor and lock commands answer `ovs-appctl -t SOCKET` there (`exit`,
+   * `ovsdb-client/cond_change`, `/block`, `/unblock`; `lock`, `steal`, `unlock`), as
+   * `ovsdb-client --detach` answers on its control socket.
    */
   unixctl?: string;
 }

@@ -6,13 +6,12 @@
 import { compareUtf8 } from "../../ovsdb/schema/datum.js";
 import { type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
 import { parseJson } from "../../ovsdb/wire/json.js";
-import type { MonitorCondition, MonitorRequests, TableUpdates, TableUpdates2 } from "../../ovsdb/wire/operations.js";
+import type { MonitorRequests, TableUpdates, TableUpdates2 } from "../../ovsdb/wire/operations.js";
 import { shashOrder } from "../../ovsdb/text/hash-order.js";
 import type { Cell, Table } from "../../ovsdb/text/table.js";
 import { type Context, Fatal, receiveFailure, tableHint, timestampText } from "./context.js";
 import { fetchSchema } from "./schema.js";
-import { UnixctlCommandError } from "../../unixctl/errors.js";
-import { UnixctlServer } from "../../unixctl/server.js";
+import { monitorControl } from "./control.js";
 
 /** A monitored table: its schema and the columns printed. */
 export interface Monitored {
@@ -138,76 +137,12 @@ export async function monitor(ctx: Context, args: string[], method: "monitor" | 
   if (v3) ctx.io.out(`found: ${start.found ? "true" : "false"}, last_id: ${start.lastTxnId ?? ""}\n`);
   print(start.updates, true);
   if (ctx.options.unixctl === undefined) return done;
-  const control = await listenControl(ctx, ctx.options.unixctl, method, start.id, () => finish(0));
+  const control = await monitorControl(ctx, ctx.options.unixctl, method, start.id, () => finish(0));
   try {
     return await done;
   } finally {
     await control.close();
   }
-}
-
-/**
- * `--unixctl=SOCKET`: the control socket ovsdb-client opens when it monitors detached, with its
- * commands `exit`, `ovsdb-client/cond_change TABLE COND` (sends `monitor_cond_change`
- * for the running monitor; it answers `condition changed` once the server has accepted the change,
- * or the server's error), `ovsdb-client/block` and `ovsdb-client/unblock` (stop and resume reading
- * from the server).
- */
-async function listenControl(ctx: Context, path: string, method: "monitor" | "monitor_cond" | "monitor_cond_since", monitorId: string, exit: () => void): Promise<UnixctlServer> {
-  let control: UnixctlServer;
-  try {
-    control = await UnixctlServer.listen(path, { version: "ovn-ts ovsdb (mirrors ovsdb-client)" });
-  } catch (e) {
-    throw new Fatal(`${path}: could not initialize control socket (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  control.register("exit", { usage: "", minArgs: 0, maxArgs: 0, run: () => void exit() });
-  // As ovsdb-client: block stops reading from the server (updates queue up there), unblock reads again.
-  let blocked = false;
-  control.register("ovsdb-client/block", {
-    usage: "",
-    minArgs: 0,
-    maxArgs: 0,
-    run: () => {
-      if (blocked) return "already blocking";
-      blocked = true;
-      ctx.client!.rpc.pause();
-      return undefined;
-    },
-  });
-  control.register("ovsdb-client/unblock", {
-    usage: "",
-    minArgs: 0,
-    maxArgs: 0,
-    run: () => {
-      if (!blocked) return "already unblocked";
-      blocked = false;
-      ctx.client!.rpc.resume();
-      return undefined;
-    },
-  });
-  control.register("ovsdb-client/cond_change", {
-    usage: "TABLE COND",
-    minArgs: 2,
-    maxArgs: 2,
-    run: async ([table, condText]) => {
-      const fail = (text: string) => new UnixctlCommandError("ovsdb-client/cond_change", [table!, condText!], text);
-      if (method === "monitor") throw fail("monitor_cond_change needs a monitor-cond or monitor-cond-since monitor");
-      // Sent as given; the server checks it (as ovsdb-client, which sends the text's JSON unchecked).
-      let where: readonly MonitorCondition[];
-      try {
-        where = parseJson(condText!) as readonly MonitorCondition[];
-      } catch (e) {
-        throw fail(`"${condText}": ${(e as Error).message}`);
-      }
-      try {
-        await ctx.client!.monitorCondChange(monitorId, { [table!]: [{ where }] });
-      } catch (e) {
-        throw fail((e as Error).message);
-      }
-      return "condition changed";
-    },
-  });
-  return control;
 }
 
 /** One table's updates as ovsdb-client prints them (`row action column...`). */
