@@ -56,8 +56,8 @@ type Tool = "ovsdb-client" | "ovn-ts";
 /** A long-running command (monitor, lock): its output so far, and how to stop it. */
 interface Background {
   readonly output: () => string;
-  /** The daemon's PID (ovsdb-client). */
-  readonly pid: () => number | undefined;
+  /** Its control socket for `ovs-appctl -t` (ovsdb-client's RUNDIR/ovsdb-client.PID.ctl, or ovn-ts's `--unixctl`). */
+  readonly control: () => string;
   stop(): Promise<string>;
 }
 
@@ -181,8 +181,8 @@ const CASES: Case[] = [
       }
     },
   },
-  // ovsdb-lock.at: "ovs-appctl -t ovsdb-client unlock" needs ovsdb-client's control socket, so the
-  // process that unlocks is always ovsdb-client; the other is the tool under test.
+  // ovsdb-lock.at: "ovs-appctl -t ovsdb-client unlock" goes to the control socket of the tool under
+  // test (ovsdb-client's when detached, ovn-ts ovsdb's --unixctl).
   {
     id: "ovsdb-lock.at:lock",
     schemas: [ORDINALS],
@@ -198,11 +198,11 @@ const CASES: Case[] = [
     id: "ovsdb-lock.at:unlock",
     schemas: [ORDINALS],
     run: async (e) => {
-      const c1 = e.start(["lock", e.remote, "lock0"], "ovsdb-client");
+      const c1 = e.start(["lock", e.remote, "lock0"]);
       await e.until(() => c1.output() !== "", "c1 reply");
       const c2 = e.start(["lock", e.remote, "lock0"]);
       await e.until(() => c2.output() !== "", "c2 reply");
-      await run("ovs-appctl", ["-t", join(e.dir, `ovsdb-client.${c1.pid()}.ctl`), "unlock", "lock0"]);
+      await run("ovs-appctl", ["-t", c1.control(), "unlock", "lock0"]);
       await e.until(() => c1.output().includes("{}") && c2.output().includes("locked\n"), "unlock and notification");
       e.note(`c1:\n${await c1.stop()}c2:\n${await c2.stop()}`);
     },
@@ -213,9 +213,9 @@ const CASES: Case[] = [
     run: async (e) => {
       const c1 = e.start(["lock", e.remote, "lock0"]);
       await e.until(() => c1.output() !== "", "c1 reply");
-      const c2 = e.start(["steal", e.remote, "lock0"], "ovsdb-client");
+      const c2 = e.start(["steal", e.remote, "lock0"]);
       await e.until(() => c2.output() !== "" && c1.output().includes("stolen"), "steal");
-      await run("ovs-appctl", ["-t", join(e.dir, `ovsdb-client.${c2.pid()}.ctl`), "unlock", "lock0"]);
+      await run("ovs-appctl", ["-t", c2.control(), "unlock", "lock0"]);
       await e.until(() => c2.output().includes("{}") && c1.output().includes("locked\n"), "unlock and notification");
       e.note(`c1:\n${await c1.stop()}c2:\n${await c2.stop()}`);
     },
@@ -287,7 +287,7 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
         };
         b = {
           output: () => out,
-          pid: daemonPid,
+          control: () => join(dir, `ovsdb-client.${daemonPid()}.ctl`),
           stop: async () => {
             const pid = daemonPid();
             if (pid !== undefined) {
@@ -304,10 +304,11 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
       } else {
         const ac = new AbortController();
         const io = memoryIo("", ac.signal);
-        const done = main(["ovsdb", ...args], io);
+        const control = join(dir, `bg${running.length}.ctl`);
+        const done = main(["ovsdb", `--unixctl=${control}`, ...args], io);
         b = {
           output: () => io.stdout,
-          pid: () => undefined,
+          control: () => control,
           stop: async () => {
             ac.abort();
             await done;
