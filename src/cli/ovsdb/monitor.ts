@@ -109,15 +109,29 @@ export async function monitor(ctx: Context, args: string[], method: "monitor" | 
     }
   };
   let finish!: (status: number) => void;
+  let ended = false;
   const done = new Promise<number>((resolve) => {
-    finish = resolve;
+    finish = (status) => {
+      ended = true;
+      resolve(status);
+    };
     ctx.client!.once("disconnected", (err) => {
-      // closing after an interrupt (or a closed stdout) is not a failed receive
-      if (ctx.io.signal?.aborted) return resolve(0);
+      // closing after an interrupt (or a closed stdout, or the end of the command) is not a failed receive
+      if (ctx.io.signal?.aborted || ended) return resolve(0);
       ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
       resolve(1);
     });
     ctx.io.signal?.addEventListener("abort", () => resolve(0), { once: true });
+  });
+  // As ovsdb-client: a monitor the server cancels (its database was converted or removed; sent to
+  // db-change-aware clients) ends the command with an error, rather than being re-issued.
+  // (This command's client runs no other monitor.)
+  ctx.client!.once("monitor-canceled", () => {
+    if (ended) return;
+    // The client re-issues the monitor; its outcome no longer matters once the command ends.
+    ctx.client!.on("error", () => undefined);
+    ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: ${ctx.database} database was removed\n`);
+    finish(1);
   });
   const v3 = method === "monitor_cond_since";
   const start = await ctx.client!.monitor(

@@ -56,6 +56,8 @@ type Tool = "ovsdb-client" | "ovn-ts";
 /** A long-running command (monitor, lock): its output so far, and how to stop it. */
 interface Background {
   readonly output: () => string;
+  /** What it printed on stderr, each line after its last ": " (as ovsdb-server.at's `sed 's/.*: //'`). */
+  readonly errors: () => string;
   /** Its control socket for `ovs-appctl -t` (ovsdb-client's RUNDIR/ovsdb-client.PID.ctl, or ovn-ts's `--unixctl`). */
   readonly control: () => string;
   stop(): Promise<string>;
@@ -177,7 +179,7 @@ const CASES: Case[] = [
       await e.cmd(["dump", e.remote, "ordinals"], { sort: true });
       await sleep(300);
       for (const [name, m] of [["ordinals monitor, db-change-aware", aware], ["ordinals monitor, not db-change-aware", unaware], ["_Server monitor, db-change-aware", server]] as const) {
-        e.note(`${name}:\n${sortLines(await m.stop())}`);
+        e.note(`${name}:\n${sortLines(await m.stop()).replace(/\n?$/, "\n")}stderr: ${m.errors()}`);
       }
     },
   },
@@ -221,6 +223,11 @@ const CASES: Case[] = [
     },
   },
 ];
+
+/** Each line after its last ": " (ovsdb-server.at's `sed 's/.*: //'`, which drops program and remote). */
+function afterColon(text: string): string {
+  return text.split("\n").filter((l) => l !== "").map((l) => l.replace(/.*: /, "")).join("\n");
+}
 
 /** Sorts lines ignoring the UUIDs in them (as `sort -k 2`/`-k 3` does in OVS's tests), then numbers the UUIDs. */
 function sortLines(text: string): string {
@@ -272,11 +279,13 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
         // (RUNDIR/ovsdb-client.PID.ctl, for "ovs-appctl -t ... unlock"). The daemon keeps the pipe.
         const pidfile = join(dir, `bg${running.length}.pid`);
         const child: ChildProcess = spawn("ovsdb-client", ["--detach", "--no-chdir", `--pidfile=${pidfile}`, ...args], {
-          stdio: ["ignore", "pipe", "ignore"],
+          stdio: ["ignore", "pipe", "pipe"],
           env: { ...process.env, OVS_RUNDIR: dir },
         });
         let out = "";
+        let err = "";
         child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
         const closed = new Promise<void>((resolve) => child.stdout!.on("close", () => resolve()));
         const daemonPid = (): number | undefined => {
           try {
@@ -287,6 +296,7 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
         };
         b = {
           output: () => out,
+          errors: () => afterColon(err),
           control: () => join(dir, `ovsdb-client.${daemonPid()}.ctl`),
           stop: async () => {
             const pid = daemonPid();
@@ -308,6 +318,7 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
         const done = main(["ovsdb", `--unixctl=${control}`, ...args], io);
         b = {
           output: () => io.stdout,
+          errors: () => afterColon(io.stderr),
           control: () => control,
           stop: async () => {
             ac.abort();
