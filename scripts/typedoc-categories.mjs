@@ -47,7 +47,7 @@ const RULES = [
   [/^geneve\/pcap\./, "Captures"],
   [/^geneve\//, "Wire protocol (low level)"],
   // unixctl and monitoring (ovn-ts/unixctl, ovn-ts/monitor)
-  [/^unixctl\/(client|target)\./, "Control sockets"],
+  [/^unixctl\/(client|server|target)\./, "Control sockets"],
   [/^unixctl\//, "Daemon status"],
   [/^monitor\/client-metrics\./, "Client metrics"],
   [/^monitor\//, "Prometheus exporter"],

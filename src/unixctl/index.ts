@@ -6,6 +6,7 @@
  * @module
  */
 export { UnixctlClient, type UnixctlOptions, unixctlCall } from "./client.js";
+export { type UnixctlCommand, UnixctlServer, type UnixctlServerOptions } from "./server.js";
 export {
   UnixctlClosedError,
   UnixctlCommandError,

@@ -52,6 +52,12 @@ export interface GlobalOptions {
   /** `--force`: `restore` goes ahead when the backup's schema differs from the server's. */
   force: boolean;
   tls: { privateKey?: string; certificate?: string; caCert?: string };
+  /**
+   * `--unixctl=SOCKET`: the monitor and lock commands answer `ovs-appctl -t SOCKET` there (`exit`,
+   * `ovsdb-client/cond_change`, `/block`, `/unblock`; `lock`, `steal`, `unlock`), as
+   * `ovsdb-client --detach` answers on its control socket.
+   */
+  unixctl?: string;
 }
 
 /** Raised for a fatal condition: printed as `ovn-ts ovsdb: MESSAGE`, exit status 1 (as `ovs_fatal`). */

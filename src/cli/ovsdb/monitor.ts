@@ -11,6 +11,7 @@ import { shashOrder } from "../../ovsdb/text/hash-order.js";
 import type { Cell, Table } from "../../ovsdb/text/table.js";
 import { type Context, Fatal, receiveFailure, tableHint, timestampText } from "./context.js";
 import { fetchSchema } from "./schema.js";
+import { monitorControl } from "./control.js";
 
 /** A monitored table: its schema and the columns printed. */
 export interface Monitored {
@@ -107,14 +108,30 @@ export async function monitor(ctx: Context, args: string[], method: "monitor" | 
       if (tu) ctx.io.out(monitorTable(ctx, mt, tu, mts.length > 1 ? mt.table.name : undefined, v1, initial));
     }
   };
+  let finish!: (status: number) => void;
+  let ended = false;
   const done = new Promise<number>((resolve) => {
+    finish = (status) => {
+      ended = true;
+      resolve(status);
+    };
     ctx.client!.once("disconnected", (err) => {
-      // closing after an interrupt (or a closed stdout) is not a failed receive
-      if (ctx.io.signal?.aborted) return resolve(0);
+      // closing after an interrupt (or a closed stdout, or the end of the command) is not a failed receive
+      if (ctx.io.signal?.aborted || ended) return resolve(0);
       ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
       resolve(1);
     });
     ctx.io.signal?.addEventListener("abort", () => resolve(0), { once: true });
+  });
+  // As ovsdb-client: a monitor the server cancels (its database was converted or removed; sent to
+  // db-change-aware clients) ends the command with an error, rather than being re-issued.
+  // (This command's client runs no other monitor.)
+  ctx.client!.once("monitor-canceled", () => {
+    if (ended) return;
+    // The client re-issues the monitor; its outcome no longer matters once the command ends.
+    ctx.client!.on("error", () => undefined);
+    ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: ${ctx.database} database was removed\n`);
+    finish(1);
   });
   const v3 = method === "monitor_cond_since";
   const start = await ctx.client!.monitor(
@@ -133,7 +150,13 @@ export async function monitor(ctx: Context, args: string[], method: "monitor" | 
   // As ovsdb-client: the reply to monitor_cond_since first says whether the history had the given id.
   if (v3) ctx.io.out(`found: ${start.found ? "true" : "false"}, last_id: ${start.lastTxnId ?? ""}\n`);
   print(start.updates, true);
-  return done;
+  if (ctx.options.unixctl === undefined) return done;
+  const control = await monitorControl(ctx, ctx.options.unixctl, method, start.id, () => finish(0));
+  try {
+    return await done;
+  } finally {
+    await control.close();
+  }
 }
 
 /** One table's updates as ovsdb-client prints them (`row action column...`). */

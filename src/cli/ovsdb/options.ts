@@ -15,7 +15,7 @@ export function rundir(): string {
 export const SHORT_WITH_ARG: Record<string, string> = { f: "format", d: "data", t: "timeout", p: "private-key", c: "certificate", C: "ca-cert" };
 
 /** Long options that take an argument. */
-export const LONG_WITH_ARG = new Set(["format", "data", "timeout", "private-key", "certificate", "ca-cert", "bootstrap-ca-cert"]);
+export const LONG_WITH_ARG = new Set(["format", "data", "timeout", "private-key", "certificate", "ca-cert", "bootstrap-ca-cert", "unixctl"]);
 
 /** Long options without an argument. */
 export const LONG_FLAGS = new Set(["no-headings", "pretty", "bare", "timestamp", "help", "version", "leader-only", "no-leader-only", "db-change-aware", "no-db-change-aware", "force", "verbose"]);
@@ -66,6 +66,9 @@ export function parseOptions(argv: readonly string[]): { options: GlobalOptions;
       case "ca-cert":
       case "bootstrap-ca-cert":
         options.tls.caCert = value!;
+        break;
+      case "unixctl":
+        options.unixctl = value!;
         break;
       case "leader-only":
         options.leaderOnly = true;

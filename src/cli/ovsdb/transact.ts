@@ -14,6 +14,7 @@ import { ovsJson } from "../../ovsdb/text/json.js";
 import type { Table } from "../../ovsdb/text/table.js";
 import { withProgress } from "../io.js";
 import { type Context, Fatal, openRpc, receiveFailure, tableHint, unconstrained } from "./context.js";
+import { lockControl } from "./control.js";
 import { columnOrder, fetchSchema } from "./schema.js";
 
 /** Reads a transaction argument: JSON text, `@FILE` or `-` (standard input). */
@@ -178,18 +179,28 @@ export async function lockCommand(ctx: Context, args: string[], op: "lock" | "st
   for (const ev of ["locked", "stolen"] as const) {
     ctx.client!.on(ev, (lockId) => ctx.io.out(`${ev}\n${ovsJson([lockId])}\n`));
   }
-  const reply = await ctx.client!.call(op, [id]);
-  ctx.io.out(`${ovsJson(reply, { pretty: ctx.style.pretty })}\n`);
-  return new Promise<number>((resolve) => {
-    ctx.client!.once("disconnected", (err) => {
-      // closing after an interrupt (or a closed stdout) is not a failed receive
-      if (ctx.io.signal?.aborted) return resolve(0);
-      ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
-      resolve(1);
+  const request = async (method: "lock" | "steal" | "unlock", lock: string) => {
+    const reply = await ctx.client!.call(method, [lock]);
+    ctx.io.out(`${ovsJson(reply, { pretty: ctx.style.pretty })}\n`);
+  };
+  await request(op, id);
+  let finish: ((status: number) => void) | undefined;
+  const control = ctx.options.unixctl === undefined ? undefined : await lockControl(ctx.options.unixctl, request, () => finish?.(0));
+  try {
+    return await new Promise<number>((resolve) => {
+      finish = resolve;
+      ctx.client!.once("disconnected", (err) => {
+        // closing after an interrupt (or a closed stdout) is not a failed receive
+        if (ctx.io.signal?.aborted) return resolve(0);
+        ctx.io.err(`ovn-ts ovsdb: ${ctx.server}: receive failed (${receiveFailure(err)})\n`);
+        resolve(1);
+      });
+      const signal = ctx.io.signal;
+      if (!signal) return control ? undefined : resolve(0);
+      if (signal.aborted) return resolve(0);
+      signal.addEventListener("abort", () => resolve(0), { once: true });
     });
-    const signal = ctx.io.signal;
-    if (!signal) return resolve(0);
-    if (signal.aborted) return resolve(0);
-    signal.addEventListener("abort", () => resolve(0), { once: true });
-  });
+  } finally {
+    await control?.close();
+  }
 }

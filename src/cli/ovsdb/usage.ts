@@ -103,6 +103,10 @@ Other options:
   -c, --certificate=FILE      file with certificate for private key
   -C, --ca-cert=FILE          file with peer CA certificate
   --force                     with restore, go ahead when the schemas differ
+  --unixctl=SOCKET            with monitor, monitor-cond(-since): answer
+                              "ovs-appctl -t SOCKET" (exit, ovsdb-client/cond_change,
+                              ovsdb-client/block, ovsdb-client/unblock); with lock,
+                              steal, unlock: lock, steal, unlock, exit
   --leader-only, --no-leader-only
                               with several remotes, accept only the leader
   -h, --help                  display this help message

@@ -15,4 +15,5 @@ export {
   type ReplicaTables,
 } from "./replica.js";
 export { type RowChange, rowChange } from "./row-change.js";
+export { ChangeTracker, type ChangeTrackerOptions, type TrackedRow } from "./tracking.js";
 export type { IndexSpec } from "./indexes.js";

@@ -23,18 +23,19 @@
 import { EventEmitter } from "node:events";
 import type { ClientState, MonitorMethod, MonitorStart, OvsdbClient } from "../client/client.js";
 import { type CompiledWhere, compileWhere } from "../schema/condition.js";
-import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumFromJson, defaultDatum } from "../schema/datum.js";
-import { applyDiff } from "../schema/diff.js";
-import { type DatabaseSchema, type TableSchema, columnOf, tableOf } from "../schema/schema.js";
-import type { ColumnType } from "../schema/types.js";
+import type { Datum, Row } from "../schema/datum.js";
+import { type DatabaseSchema, columnOf, tableOf } from "../schema/schema.js";
 import { encodeWhere } from "../model/model.js";
 import type { RowOf, TablesDef, TypedCondition, Where } from "../model/types.js";
-import { ConnectionClosedError, OvsdbError, ProtocolError, RequestTimeoutError, TimedOut, UnknownMethod, safeJson } from "../wire/errors.js";
+import { ConnectionClosedError, OvsdbError, RequestTimeoutError, TimedOut, UnknownMethod } from "../wire/errors.js";
 import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
 import type { MonitorCondition, MonitorRequests, Operation, OperationResult, TableUpdates, TableUpdates2 } from "../wire/operations.js";
-import { type IndexSpec, MultiIndex, columnsKey, indexKeys, valuesKey } from "./indexes.js";
+import { BatchQueue } from "./batch-queue.js";
+import { type IndexSpec, valuesKey } from "./indexes.js";
 import type { RowChange } from "./row-change.js";
+import { TableStore } from "./table-store.js";
+import { applyUpdates1, applyUpdates2, readSnapshot, replaceContents } from "./apply.js";
 
 /**
  * Health of a replica: `syncing` (loading or re-loading contents), `ready` (in step with the
@@ -107,44 +108,7 @@ export interface ReplicaEvents {
   error: [Error];
 }
 
-interface ColumnDecoder {
-  name: string;
-  type: ColumnType;
-  decode: DatumDecoder;
-  /** The column's default value (a fresh empty Map for maps, so rows never share mutable objects). */
-  empty: () => Datum;
-}
-
-/** Builds a row object with every column in a fixed order (one hidden class per table). */
-type RowBuilder = (decoders: readonly ColumnDecoder[], src: Record<string, unknown>, uuid: string, version: Datum) => Record<string, Datum>;
-
-/**
- * Compiles the row builder of a table: an object literal with the table's columns in a fixed
- * order, each decoded by its compiled decoder or, when ovsdb-server left it out (it omits default
- * values), set to the column's default. Column names are schema identifiers (`[A-Za-z_][A-Za-z0-9_]*`),
- * so embedding them as string literals is safe.
- */
-function compileRowBuilder(decoders: readonly ColumnDecoder[]): RowBuilder {
-  const fields = decoders.map((d, i) => {
-    const k = JSON.stringify(d.name);
-    return `${k}: (v = src[${k}]) === undefined ? d[${i}].empty() : d[${i}].decode(v)`;
-  });
-  const body = `let v; return { _uuid: uuid, _version: version${fields.length ? ", " : ""}${fields.join(", ")} };`;
-  return new Function("d", "src", "uuid", "version", body) as RowBuilder;
-}
-
-interface TableState {
-  schema: TableSchema;
-  decoders: ColumnDecoder[];
-  build: RowBuilder;
-  rows: Map<string, Row>;
-  columns: readonly string[] | undefined;
-  uniques: { columns: readonly string[]; map: Map<string, Row> }[];
-  indexes: Map<string, MultiIndex>;
-}
-
 const DEFAULT_HIGH_WATER = 1024;
-const VERSION_TYPE: ColumnType = { key: { type: "uuid" }, min: 1, max: 1 };
 
 /** A live, typed replica of one database; create it with {@link Replica.start}. */
 export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitter<ReplicaEvents> {
@@ -154,22 +118,19 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   readonly schema: DatabaseSchema;
   private readonly client: OvsdbClient;
   private readonly writer: OvsdbClient;
-  private readonly tables = new Map<string, TableState>();
+  private readonly tables = new Map<string, TableStore>();
   private readonly options: ReplicaOptions;
   private _health: ReplicaHealth = "syncing";
   private monitorId: string | undefined;
   private _method: MonitorMethod | undefined;
   private _lastTxnId: string | undefined;
-  private readonly queue: ChangeBatch[] = [];
-  private readonly waiters: ((b: IteratorResult<ChangeBatch>) => void)[] = [];
-  private iterating = 0;
+  private readonly iterators: BatchQueue<ChangeBatch>;
   private closed = false;
-  private readonly highWater: number;
   private _lastError: Error | undefined;
   private readonly onClientState = (s: ClientState) => {
     if (s === "closed") {
       this.lose(this.client.closeReason ?? new ConnectionClosedError("client closed"));
-      this.finishIterators();
+      this.iterators.finish(false);
     } else if (this._health === "lost") return;
     else if (s === "reconnecting") this.setHealth("reconnecting");
     else if (s === "ready" && this._health === "reconnecting") this.setHealth("syncing");
@@ -182,29 +143,28 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     this.schema = schema;
     this.database = schema.name;
     this.options = options;
-    this.highWater = options.highWaterBatches ?? DEFAULT_HIGH_WATER;
+    this.iterators = new BatchQueue<ChangeBatch>(options.highWaterBatches ?? DEFAULT_HIGH_WATER, {
+      pause: () => {
+        try {
+          this.client.rpc.pause();
+        } catch {
+          // not connected: nothing to pause
+        }
+      },
+      resume: () => {
+        try {
+          if (this.client.rpc.paused) this.client.rpc.resume();
+        } catch {
+          // not connected
+        }
+      },
+    });
     const chosen = options.tables ?? Object.fromEntries([...schema.tables.keys()].map((t) => [t, true as const]));
     for (const [name, opt] of Object.entries(chosen)) {
       const ts = tableOf(schema, name);
       const o = opt === true ? {} : opt;
       if (o.columns) for (const c of o.columns) if (!columnOf(ts, c)) throw new ReplicaError(`table ${name} has no column "${c}"`);
-      const names = o.columns ? o.columns.filter((c) => c !== "_uuid" && c !== "_version") : [...ts.columns.keys()];
-      const decoders: ColumnDecoder[] = names.map((c) => {
-        const type = columnOf(ts, c)!.type;
-        const def = defaultDatum(type);
-        return { name: c, type, decode: compileDatumDecoder(type, { table: name, column: c }), empty: def instanceof Map ? () => new Map() : () => def };
-      });
-      const state: TableState = {
-        schema: ts,
-        decoders,
-        build: compileRowBuilder(decoders),
-        rows: new Map(),
-        columns: o.columns,
-        uniques: ts.indexes.filter((ix) => !o.columns || ix.every((c) => c === "_uuid" || o.columns!.includes(c))).map((columns) => ({ columns, map: new Map() })),
-        indexes: new Map(),
-      };
-      for (const [ixName, spec] of Object.entries(o.indexes ?? {})) state.indexes.set(ixName, new MultiIndex(ixName, indexKeys(spec)));
-      this.tables.set(name, state);
+      this.tables.set(name, new TableStore(ts, o.columns, o.indexes));
     }
   }
 
@@ -319,79 +279,11 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
 
   // ---- applying updates ----------------------------------------------------------------
 
-  private decodeRow(t: TableState, uuid: string, json: unknown): Row {
-    if (json === null || typeof json !== "object") throw new ProtocolError(`${t.schema.name} ${uuid}: row is not an object: ${safeJson(json)}`);
-    const src = json as Record<string, unknown>;
-    const v0 = src["_version"];
-    const version = v0 === undefined ? undefined : datumFromJson(VERSION_TYPE, v0, { table: t.schema.name, column: "_version" });
-    return Object.freeze(t.build(t.decoders, src, uuid, version));
-  }
-
-  private mergeRow(t: TableState, old: Row, diffJson: unknown): Row {
-    const row: Record<string, Datum> = { ...old };
-    for (const [c, v] of Object.entries(diffJson as Record<string, unknown>)) {
-      const col = columnOf(t.schema, c);
-      if (!col) continue;
-      row[c] = applyDiff(col.type, old[c], v, { table: t.schema.name, column: c });
-    }
-    return Object.freeze(row);
-  }
-
-  private replaceRow(t: TableState, old: Row, json: unknown): Row {
-    // update (v1): "new" carries the changed columns only when the monitor selects all; merge.
-    const fresh = this.decodeRow(t, old["_uuid"] as string, json);
-    return Object.freeze({ ...old, ...fresh });
-  }
-
-  private put(t: TableState, uuid: string, row: Row, old: Row | undefined): void {
-    if (old) this.unindex(t, old);
-    t.rows.set(uuid, row);
-    for (const u of t.uniques) u.map.set(columnsKey(row, u.columns), row);
-    for (const ix of t.indexes.values()) ix.add(row);
-  }
-
-  private unindex(t: TableState, row: Row): void {
-    for (const u of t.uniques) {
-      const k = columnsKey(row, u.columns);
-      if (u.map.get(k) === row) u.map.delete(k);
-    }
-    for (const ix of t.indexes.values()) ix.remove(row);
-  }
-
-  private drop(t: TableState, uuid: string): Row | undefined {
-    const old = t.rows.get(uuid);
-    if (!old) return undefined;
-    this.unindex(t, old);
-    t.rows.delete(uuid);
-    return old;
-  }
-
   private onUpdate2(updates: TableUpdates2, txnId: string | undefined): void {
     if (txnId !== undefined) this._lastTxnId = txnId;
     const changes: RowChange[] = [];
     try {
-      for (const [table, rows] of Object.entries(updates)) {
-        const t = this.tables.get(table);
-        if (!t) continue;
-        for (const [uuid, u] of Object.entries(rows)) {
-          if ("delete" in u) {
-            const old = this.drop(t, uuid);
-            if (old) changes.push({ kind: "delete", table, uuid, old });
-          } else if ("modify" in u) {
-            const old = t.rows.get(uuid);
-            if (!old) throw new ProtocolError(`${table} ${uuid}: "modify" for a row the replica does not have`);
-            const row = this.mergeRow(t, old, u.modify);
-            this.put(t, uuid, row, old);
-            changes.push({ kind: "update", table, uuid, old, new: row });
-          } else {
-            const json = "insert" in u ? u.insert : u.initial;
-            const old = t.rows.get(uuid);
-            const row = this.decodeRow(t, uuid, json);
-            this.put(t, uuid, row, old);
-            changes.push(old ? { kind: "update", table, uuid, old, new: row } : { kind: "insert", table, uuid, new: row });
-          }
-        }
-      }
+      applyUpdates2(this.tables, updates, changes);
     } catch (e) {
       this.deliver({ cause: "update", txnId, changes });
       this.fail(e as Error);
@@ -403,25 +295,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   private onUpdate1(updates: TableUpdates): void {
     const changes: RowChange[] = [];
     try {
-      for (const [table, rows] of Object.entries(updates)) {
-        const t = this.tables.get(table);
-        if (!t) continue;
-        const filter = this.clientFilter(table);
-        for (const [uuid, u] of Object.entries(rows)) {
-          const old = t.rows.get(uuid);
-          if (!u.new) {
-            if (this.drop(t, uuid) && old) changes.push({ kind: "delete", table, uuid, old });
-            continue;
-          }
-          const row = old ? this.replaceRow(t, old, u.new) : this.decodeRow(t, uuid, u.new);
-          if (filter && !filter.test(row)) {
-            if (old && this.drop(t, uuid)) changes.push({ kind: "delete", table, uuid, old });
-            continue;
-          }
-          this.put(t, uuid, row, old);
-          changes.push(old ? { kind: "update", table, uuid, old, new: row } : { kind: "insert", table, uuid, new: row });
-        }
-      }
+      applyUpdates1(this.tables, updates, (t) => this.clientFilter(t), changes);
     } catch (e) {
       this.deliver({ cause: "update", txnId: undefined, changes });
       this.fail(e as Error);
@@ -430,40 +304,10 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     this.deliver({ cause: "update", txnId: undefined, changes });
   }
 
-  /** Reads a monitor reply's full contents into a fresh table map (no events). */
-  private snapshotRows(start: MonitorStart): Map<string, Map<string, Row>> {
-    const snap = new Map<string, Map<string, Row>>();
-    for (const [table, t] of this.tables) {
-      const rows = new Map<string, Row>();
-      const filter = start.method === "monitor" ? this.clientFilter(table) : undefined;
-      const tu = (start.updates as Record<string, Record<string, Record<string, unknown>>>)[table] ?? {};
-      const v1 = start.method === "monitor";
-      for (const uuid in tu) {
-        const u = tu[uuid]!;
-        const json = v1 ? u["new"] : (u["initial"] ?? u["insert"]);
-        // Let the parsed reply be collected as it is decoded (lower peak memory on large syncs).
-        delete tu[uuid];
-        if (json === undefined) continue;
-        const row = this.decodeRow(t, uuid, json);
-        if (filter && !filter.test(row)) continue;
-        rows.set(uuid, row);
-      }
-      snap.set(table, rows);
-    }
-    return snap;
-  }
-
   private loadSnapshot(start: MonitorStart, cause: "initial"): void {
     if (start.lastTxnId) this._lastTxnId = start.lastTxnId;
-    const snap = this.snapshotRows(start);
     const changes: RowChange[] = [];
-    for (const [table, rows] of snap) {
-      const t = this.tables.get(table)!;
-      for (const [uuid, row] of rows) {
-        this.put(t, uuid, row, undefined);
-        changes.push({ kind: "insert", table, uuid, new: row });
-      }
-    }
+    replaceContents(this.tables, readSnapshot(this.tables, start, (t) => this.clientFilter(t)), changes);
     this.deliver({ cause, txnId: start.lastTxnId, changes });
   }
 
@@ -477,27 +321,13 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     if (start.lastTxnId) this._lastTxnId = start.lastTxnId;
     let snap: Map<string, Map<string, Row>>;
     try {
-      snap = this.snapshotRows(start);
+      snap = readSnapshot(this.tables, start, (t) => this.clientFilter(t));
     } catch (e) {
       this.fail(e as Error);
       return;
     }
     const changes: RowChange[] = [];
-    for (const [table, rows] of snap) {
-      const t = this.tables.get(table)!;
-      for (const [uuid, old] of [...t.rows]) {
-        if (!rows.has(uuid)) {
-          this.drop(t, uuid);
-          changes.push({ kind: "delete", table, uuid, old });
-        }
-      }
-      for (const [uuid, row] of rows) {
-        const old = t.rows.get(uuid);
-        if (old && rowsEqual(old, row)) continue;
-        this.put(t, uuid, row, old);
-        changes.push(old ? { kind: "update", table, uuid, old, new: row } : { kind: "insert", table, uuid, new: row });
-      }
-    }
+    replaceContents(this.tables, snap, changes);
     this.deliver({ cause: "resync", txnId: start.lastTxnId, changes });
     this.setHealth("ready");
   }
@@ -557,24 +387,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
 
   private deliver(batch: ChangeBatch): void {
     this.emit("batch", batch);
-    if (this.iterating === 0) return;
-    const w = this.waiters.shift();
-    if (w) {
-      w({ value: batch, done: false });
-      return;
-    }
-    this.queue.push(batch);
-    if (this.queue.length >= this.highWater) {
-      try {
-        this.client.rpc.pause();
-      } catch {
-        // not connected: nothing to pause
-      }
-    }
-  }
-
-  private finishIterators(): void {
-    for (const w of this.waiters.splice(0)) w({ value: undefined, done: true });
+    this.iterators.push(batch);
   }
 
   /**
@@ -583,44 +396,12 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    * (so do not await a transaction of the same client inside the loop while it is that far behind).
    */
   batches(): AsyncIterableIterator<ChangeBatch> {
-    this.iterating++;
-    const self = this;
-    let done = false;
-    const it: AsyncIterableIterator<ChangeBatch> = {
-      next(): Promise<IteratorResult<ChangeBatch>> {
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        const b = self.queue.shift();
-        if (b) {
-          if (self.queue.length < self.highWater / 2) {
-            try {
-              if (self.client.rpc.paused) self.client.rpc.resume();
-            } catch {
-              // not connected
-            }
-          }
-          return Promise.resolve({ value: b, done: false });
-        }
-        if (self.closed) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => self.waiters.push(resolve));
-      },
-      return(): Promise<IteratorResult<ChangeBatch>> {
-        if (!done) {
-          done = true;
-          self.iterating--;
-          if (self.iterating === 0) self.queue.length = 0;
-        }
-        return Promise.resolve({ value: undefined, done: true });
-      },
-      [Symbol.asyncIterator]() {
-        return it;
-      },
-    };
-    return it;
+    return this.iterators.iterator();
   }
 
   // ---- reads -----------------------------------------------------------------------------
 
-  private table(name: string): TableState {
+  private table(name: string): TableStore {
     const t = this.tables.get(name);
     if (!t) throw new ReplicaError(`table ${name} is not replicated (replicated: ${[...this.tables.keys()].join(", ")})`);
     return t;
@@ -677,9 +458,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   addIndex(table: keyof T & string, name: string, spec: IndexSpec): void {
     const t = this.table(table);
     if (t.indexes.has(name)) throw new ReplicaError(`table ${table} already has an index "${name}"`);
-    const ix = new MultiIndex(name, indexKeys(spec));
-    for (const r of t.rows.values()) ix.add(r);
-    t.indexes.set(name, ix);
+    t.addIndex(name, spec);
   }
 
   // ---- writes ----------------------------------------------------------------------------
@@ -823,16 +602,10 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     if (this.closed) return;
     this.closed = true;
     this.client.off("state", this.onClientState);
-    this.finishIterators();
+    this.iterators.finish(true);
     const id = this.monitorId;
     if (id && this.client.state === "ready") await this.client.monitorCancel(id).catch(() => undefined);
   }
 }
 
 const EMPTY: ReadonlySet<never> = new Set();
-
-function rowsEqual(a: Row, b: Row): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (!datumEquals(a[k], b[k])) return false;
-  return true;
-}

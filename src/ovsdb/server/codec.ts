@@ -15,7 +15,7 @@ import { stringifyJson, toInt64 } from "../wire/json.js";
 import { formatG } from "../text/json.js";
 import { compareAtoms } from "../schema/datum.js";
 import { type CompiledCondition, type ConditionReporter, compileCondition } from "../schema/condition.js";
-import type { TableSchema } from "../schema/schema.js";
+import { type DatabaseSchema, type TableSchema, schemaToJson } from "../schema/schema.js";
 
 /**
  * JSON text with object members sorted by name, as ovsdb-server prints the `"syntax"` member of
@@ -197,4 +197,23 @@ export const SERVER_CONDITION_REPORTER: ConditionReporter = serverConditionRepor
 /** Compiles one `<condition>` with ovsdb-server's rules and errors: the shared {@link compileCondition} with {@link serverConditionReporter}. */
 export function compileServerCondition(t: TableSchema, cond: unknown, decode: DecodeContext = {}): CompiledCondition {
   return compileCondition(t, cond, decode.resolve ? serverConditionReporter(decode) : SERVER_CONDITION_REPORTER);
+}
+
+/** A schema's JSON as ovsdb-server sends it (`get_schema`, `_Server.Database.schema`): enum values sorted. */
+export function wireSchema(schema: DatabaseSchema): Record<string, unknown> {
+  const json = schemaToJson(schema);
+  const sortEnums = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortEnums);
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "enum" && Array.isArray(x) && x[0] === "set" && Array.isArray(x[1])) {
+          out[k] = ["set", [...(x[1] as Atom[])].sort((a, b) => compareAtoms(Array.isArray(a) ? String(a[1]) : a, Array.isArray(b) ? String(b[1]) : b))];
+        } else out[k] = sortEnums(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  return sortEnums(json) as Record<string, unknown>;
 }

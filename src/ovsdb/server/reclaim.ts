@@ -2,37 +2,35 @@
  * Giving memory back after a burst. A connection that dies in the middle of a large message leaves
  * its partial input unreachable, but V8 only collects it at its next major garbage collection,
  * which an idle server may never reach: the memory stays held for good (ovsdb-server frees it at
- * once). The server asks for one collection soon after such a close, at most once a second.
+ * once). When the process exposes V8's collector (`node --expose-gc`, or `NODE_OPTIONS=--expose-gc`),
+ * the server asks for one collection soon after such a close, at most once a second. Without it the
+ * server does nothing here: a library does not change the V8 flags of the process it runs in.
  *
  * @module
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 
-let collect: (() => void) | undefined | null;
 let timer: NodeJS.Timeout | undefined;
 
-/** The collector: `globalThis.gc` when the process runs with `--expose-gc`, else V8's own, exposed once. */
-function collector(): (() => void) | null {
-  if (collect !== undefined) return collect;
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === "function") return (collect = exposed);
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    collect = typeof gc === "function" ? (gc as () => void) : null;
-  } catch {
-    collect = null;
-  }
-  return collect;
+/** The process's collector, when it was started with `--expose-gc`; read at each use, never enabled here. */
+function exposedCollector(): (() => void) | undefined {
+  const gc = (globalThis as { gc?: unknown }).gc;
+  return typeof gc === "function" ? (gc as () => void) : undefined;
 }
 
-/** Schedules one full garbage collection within about a second (several calls share it). */
+/** True when the process exposes V8's collector (`--expose-gc`), so {@link reclaimMemorySoon} can act. */
+export function canReclaimMemory(): boolean {
+  return exposedCollector() !== undefined;
+}
+
+/**
+ * Schedules one full garbage collection within about a second (several calls share it); does
+ * nothing when the process was not started with `--expose-gc`.
+ */
 export function reclaimMemorySoon(): void {
-  if (timer) return;
+  if (timer || !canReclaimMemory()) return;
   timer = setTimeout(() => {
     timer = undefined;
-    collector()?.();
+    exposedCollector()?.();
   }, 1000);
   timer.unref();
 }

@@ -49,7 +49,11 @@ function rssBytes(pid: number): number {
 async function startEmbedded(tag: string): Promise<ServerUnderTest> {
   const sock = join(dir, `${tag}.sock`);
   const bin = join(process.cwd(), "node_modules/.bin/vite-node");
-  const child: ChildProcess = spawn(bin, [join(__dirname, "reliability-server.ts"), "--", schemaFile, sock], { stdio: ["ignore", "pipe", "inherit"] });
+  // As docs/server.md says to run a server that must give memory back: with V8's collector exposed.
+  const child: ChildProcess = spawn(bin, [join(__dirname, "reliability-server.ts"), "--", schemaFile, sock], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --expose-gc`.trim() },
+  });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   await waitFor("the embedded server to start", () => out.includes("ready") || child.exitCode !== null, 60_000);

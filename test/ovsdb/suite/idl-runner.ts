@@ -11,6 +11,7 @@
  * meanwhile (OVS's "handling verification failure" case depends on that).
  */
 import { Replica } from "../../../src/ovsdb/cache/replica.js";
+import { ChangeTracker, type TrackedRow } from "../../../src/ovsdb/cache/tracking.js";
 import { OvsdbClient } from "../../../src/ovsdb/client/client.js";
 import type { Datum, Row } from "../../../src/ovsdb/schema/datum.js";
 import type { DatabaseSchema } from "../../../src/ovsdb/schema/schema.js";
@@ -101,6 +102,46 @@ export function printView(view: View, step: number): string[] {
     for (const [uuid, r] of rows) {
       const text = rowText(view, table, r);
       if (text !== undefined) out.push(`${p}: table ${table}: ${text} uuid=${uuid}`);
+    }
+  }
+  if (out.length === 0) out.push(`${p}: empty`);
+  return out;
+}
+
+/** The tables test-ovsdb's C `print_idl_track` prints (`print_idl` adds singleton). */
+const C_TRACK_TABLES = ["simple", "link1", "link2", "simple3", "simple4", "simple6"];
+
+/** One tracked row as test-ovsdb (C, `-c`) prints it: the row with its change, then its updated columns. */
+function trackedLines(view: View, deleted: View, t: TrackedRow, p: string): string[] {
+  const change = t.inserted && t.deleted ? "inserted/deleted row: " : t.inserted ? "inserted row: " : t.deleted ? "deleted row: " : "";
+  // A deleted row's references resolve against what was there before this step's deletions too.
+  const refView: View = t.deleted ? new Map([...view].map(([k, m]) => [k, new Map([...m, ...(deleted.get(k) ?? new Map())])])) : view;
+  const text = rowText(refView, t.table, t.row);
+  if (text === undefined) return [];
+  const out = [`${p}: table ${t.table}: ${change}${text} uuid=${t.uuid}`];
+  if (t.updated.length > 0) out.push(`${p}: table ${t.table}: updated columns: ${t.updated.join(" ")}`);
+  return out;
+}
+
+/** test-ovsdb `-c`'s `print_idl_track`: the rows tracked since the last clear. */
+export function printTracked(view: View, tracker: ChangeTracker, step: number): string[] {
+  const p = String(step).padStart(3, "0");
+  const rows = tracker.rows().filter((t) => C_TRACK_TABLES.includes(t.table));
+  const deleted: View = new Map();
+  for (const t of rows) if (t.deleted) (deleted.get(t.table) ?? deleted.set(t.table, new Map()).get(t.table)!).set(t.uuid, t.row);
+  const out = rows.flatMap((t) => trackedLines(view, deleted, t, p));
+  if (out.length === 0) out.push(`${p}: empty`);
+  return out;
+}
+
+/** test-ovsdb `-c`'s final `print_idl`: every row, with the change flags not yet cleared. */
+function printFinalTracked(view: View, tracker: ChangeTracker, step: number): string[] {
+  const p = String(step).padStart(3, "0");
+  const out: string[] = [];
+  for (const table of [...C_TRACK_TABLES, "singleton"]) {
+    for (const [uuid, row] of view.get(table) ?? []) {
+      const t = tracker.get(table, uuid) ?? { table, uuid, inserted: false, deleted: false, updated: [], row };
+      out.push(...trackedLines(view, new Map(), { ...t, row }, p));
     }
   }
   if (out.length === 0) out.push(`${p}: empty`);
@@ -273,6 +314,14 @@ export async function runIdlCase(c: IdlCase, remote: string, schema: DatabaseSch
   let arrived = 1;
   let seen = 1;
   replica.on("batch", () => arrived++);
+  // test-ovsdb -c: the IDL tracks every table from its first contents on.
+  const tracker = c.output === "track" ? new ChangeTracker(replica, { includeCurrent: true }) : undefined;
+  const print = (v: View, at: number) => {
+    if (!tracker) return printView(v, at);
+    const out = printTracked(v, tracker, at);
+    tracker.clear();
+    return out;
+  };
   // The IDL's change_seqno when the current step began.
   let seqno = 0;
   let view = snapshot(replica);
@@ -292,7 +341,7 @@ export async function runIdlCase(c: IdlCase, remote: string, schema: DatabaseSch
       else {
         await waitForChange();
         view = snapshot(replica);
-        lines.push(...printView(view, step++));
+        lines.push(...print(view, step++));
       }
       seqno = seen;
       if (s === "reconnect") {
@@ -328,9 +377,10 @@ export async function runIdlCase(c: IdlCase, remote: string, schema: DatabaseSch
     }
     other?.close();
     await waitForChange();
-    lines.push(...printView(snapshot(replica), step++));
+    lines.push(...(tracker ? printFinalTracked(snapshot(replica), tracker, step++) : printView(snapshot(replica), step++)));
     lines.push(`${String(step).padStart(3, "0")}: done`);
   } finally {
+    tracker?.close();
     await replica.close();
     client.close();
     other?.close();
@@ -352,27 +402,4 @@ export function normalizeIdl(lines: readonly string[], filter: string | null): s
       .join("\n");
   }
   return text;
-}
-
-/**
- * Compares the replica's printed view with a change-tracking (`test-ovsdb -c`) expectation, which
- * lists only the rows the C IDL tracked at each step: every row it prints as present (plain or
- * `inserted row:`) must be in the replica's view at that step, every `deleted row:` must not, and
- * every other line (transaction replies, condition changes, commits) must be the same. UUIDs are
- * erased on both sides (the two outputs number them differently). Returns the mismatches.
- */
-export function trackMismatches(expected: string, view: string): string[] {
-  const erase = (l: string) => l.replace(/<\d+>/g, "<U>");
-  const ours = new Set(view.split("\n").filter(Boolean).map(erase));
-  const problems: string[] = [];
-  const other = (text: string) => text.split("\n").filter((l) => l && !/^\d{3}: table /.test(l) && !/^\d{3}: empty$/.test(l)).map(erase).sort();
-  if (JSON.stringify(other(expected)) !== JSON.stringify(other(view))) problems.push(`other lines differ: ${JSON.stringify(other(view))}`);
-  for (const line of expected.split("\n").map(erase)) {
-    const m = /^(\d{3}): table (\w+): (inserted row: |deleted row: |inserted\/deleted row: )?(.*)$/.exec(line);
-    if (!m || m[4]!.startsWith("updated columns:")) continue;
-    const plain = `${m[1]}: table ${m[2]}: ${m[4]}`;
-    const deleted = m[3] === "deleted row: " || m[3] === "inserted/deleted row: ";
-    if (deleted === ours.has(plain)) problems.push(`${deleted ? "still present" : "missing"}: ${plain}`);
-  }
-  return problems;
 }

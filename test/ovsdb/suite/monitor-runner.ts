@@ -105,8 +105,8 @@ export function monitorArgs(c: SuiteCase, remote: string): string[] {
 export interface RunningMonitor {
   /** Resolves with everything it printed, once it has exited. */
   readonly output: Promise<string>;
-  /** Sends `ovsdb-client/cond_change TABLE COND` (ovsdb-client only). */
-  condChange?(table: string, cond: string): Promise<void>;
+  /** Sends `ovsdb-client/cond_change TABLE COND` through `ovs-appctl`; resolves with what ovs-appctl printed and its status. */
+  condChange(table: string, cond: string): Promise<string>;
   /** Stops it if it is still running. */
   kill(): void;
 }
@@ -134,9 +134,7 @@ export function startOvsdbClientMonitor(c: SuiteCase, remote: string, rundir: st
   };
   return {
     output,
-    condChange: async (table, cond) => {
-      await run("ovs-appctl", ["-t", join(rundir, `ovsdb-client.${daemonPid()}.ctl`), "ovsdb-client/cond_change", table, cond]);
-    },
+    condChange: (table, cond) => appctlCondChange(join(rundir, `ovsdb-client.${daemonPid()}.ctl`), table, cond),
     kill: () => {
       const pid = daemonPid();
       if (pid === undefined) return;
@@ -149,10 +147,19 @@ export function startOvsdbClientMonitor(c: SuiteCase, remote: string, rundir: st
   };
 }
 
-/** Starts `ovn-ts ovsdb` (in this process) with the case's monitor on `remote`. */
-export function startOvnTsMonitor(c: SuiteCase, remote: string): RunningMonitor {
+/** `ovs-appctl -t SOCKET ovsdb-client/cond_change TABLE COND`: its stdout, stderr (socket path masked) and status. */
+async function appctlCondChange(socket: string, table: string, cond: string): Promise<string> {
+  const r = await run("ovs-appctl", ["-t", socket, "ovsdb-client/cond_change", table, cond], { allowFailure: true });
+  return `${r.stdout}${r.stderr.split(socket).join("SOCKET")}status ${r.code}\n`;
+}
+
+/**
+ * Starts `ovn-ts ovsdb` (in this process) with the case's monitor on `remote` and its control
+ * socket (`--unixctl`) at `control`, which `condChange` drives with `ovs-appctl` as for ovsdb-client.
+ */
+export function startOvnTsMonitor(c: SuiteCase, remote: string, control: string): RunningMonitor {
   const ac = new AbortController();
   const io = memoryIo("", ac.signal);
-  const done = main(["ovsdb", ...monitorArgs(c, remote)], io);
-  return { output: done.then(() => io.stdout), kill: () => ac.abort() };
+  const done = main(["ovsdb", `--unixctl=${control}`, ...monitorArgs(c, remote)], io);
+  return { output: done.then(() => io.stdout), condChange: (table, cond) => appctlCondChange(control, table, cond), kill: () => ac.abort() };
 }

@@ -31,6 +31,8 @@ interface Outcome {
   readonly reference: string;
   readonly server: string;
   readonly client: string;
+  /** What `ovs-appctl ovsdb-client/cond_change` printed for each condition change: ovsdb-client's, ours. */
+  readonly condChanges: { readonly reference: string; readonly client: string }[];
 }
 
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -58,22 +60,24 @@ async function runCase(c: SuiteCase): Promise<Outcome> {
     mkdirSync(join(dir, "ref"));
     mkdirSync(join(dir, "emb"));
     const ref = startOvsdbClientMonitor(c, `unix:${pRef.path}`, join(dir, "ref"));
-    const ours = startOvnTsMonitor(c, `unix:${pOurs.path}`);
+    const ours = startOvnTsMonitor(c, `unix:${pOurs.path}`, join(dir, "ours.ctl"));
     const server = startOvsdbClientMonitor(c, `unix:${pEmb.path}`, join(dir, "emb"));
     monitors.push(ref, ours, server);
     // Each monitor is in place once its reply passed its proxy (or it has already exited, e.g. on an error).
     const started = [ref, ours, server].map((mon, i) => Promise.race([proxies[i]!.ready, mon.output.then(() => undefined)]));
     await within(Promise.all(started), 20_000, `${c.id}: monitors starting`);
     for (const txn of c.args) await transact(txn);
+    const condChanges: Outcome["condChanges"] = [];
     for (const cond of m.condChanges) {
-      await ref.condChange!(m.table, cond);
-      await server.condChange!(m.table, cond);
+      const reference = await ref.condChange(m.table, cond);
+      condChanges.push({ reference, client: await ours.condChange(m.table, cond) });
+      await server.condChange(m.table, cond);
     }
     await transact(`[${JSON.stringify(m.db)}]`);
     await real.stop();
     await embedded.close();
     const [a, b, d] = await within(Promise.all([ref.output, server.output, ours.output]), 20_000, `${c.id}: monitors ending`);
-    return { id: c.id, reference: normalizeMonitor(a), server: normalizeMonitor(b), client: normalizeMonitor(d) };
+    return { id: c.id, reference: normalizeMonitor(a), server: normalizeMonitor(b), client: normalizeMonitor(d), condChanges };
   } finally {
     for (const mon of monitors) mon.kill();
     for (const p of proxies) p.close();
@@ -112,5 +116,12 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("OVS test-
 
   it("ovn-ts ovsdb prints what ovsdb-client prints, except the listed differences", () => {
     expect(out.filter((o) => o.client !== o.reference).map((o) => o.id).sort()).toEqual(known.monitorClient.map((d) => d.id).sort());
+  });
+
+  it("ovn-ts ovsdb's control socket answers ovs-appctl ovsdb-client/cond_change as ovsdb-client's does", () => {
+    const changes = out.flatMap((o) => o.condChanges);
+    expect(changes.length).toBeGreaterThanOrEqual(4);
+    for (const ch of changes) expect(ch.client).toBe(ch.reference);
+    expect(changes[0]!.reference).toBe("condition changed\nstatus 0\n");
   });
 });

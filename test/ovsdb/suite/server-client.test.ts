@@ -56,8 +56,10 @@ type Tool = "ovsdb-client" | "ovn-ts";
 /** A long-running command (monitor, lock): its output so far, and how to stop it. */
 interface Background {
   readonly output: () => string;
-  /** The daemon's PID (ovsdb-client). */
-  readonly pid: () => number | undefined;
+  /** What it printed on stderr, each line after its last ": " (as ovsdb-server.at's `sed 's/.*: //'`). */
+  readonly errors: () => string;
+  /** Its control socket for `ovs-appctl -t` (ovsdb-client's RUNDIR/ovsdb-client.PID.ctl, or ovn-ts's `--unixctl`). */
+  readonly control: () => string;
   stop(): Promise<string>;
 }
 
@@ -177,12 +179,12 @@ const CASES: Case[] = [
       await e.cmd(["dump", e.remote, "ordinals"], { sort: true });
       await sleep(300);
       for (const [name, m] of [["ordinals monitor, db-change-aware", aware], ["ordinals monitor, not db-change-aware", unaware], ["_Server monitor, db-change-aware", server]] as const) {
-        e.note(`${name}:\n${sortLines(await m.stop())}`);
+        e.note(`${name}:\n${sortLines(await m.stop()).replace(/\n?$/, "\n")}stderr: ${m.errors()}`);
       }
     },
   },
-  // ovsdb-lock.at: "ovs-appctl -t ovsdb-client unlock" needs ovsdb-client's control socket, so the
-  // process that unlocks is always ovsdb-client; the other is the tool under test.
+  // ovsdb-lock.at: "ovs-appctl -t ovsdb-client unlock" goes to the control socket of the tool under
+  // test (ovsdb-client's when detached, ovn-ts ovsdb's --unixctl).
   {
     id: "ovsdb-lock.at:lock",
     schemas: [ORDINALS],
@@ -198,11 +200,11 @@ const CASES: Case[] = [
     id: "ovsdb-lock.at:unlock",
     schemas: [ORDINALS],
     run: async (e) => {
-      const c1 = e.start(["lock", e.remote, "lock0"], "ovsdb-client");
+      const c1 = e.start(["lock", e.remote, "lock0"]);
       await e.until(() => c1.output() !== "", "c1 reply");
       const c2 = e.start(["lock", e.remote, "lock0"]);
       await e.until(() => c2.output() !== "", "c2 reply");
-      await run("ovs-appctl", ["-t", join(e.dir, `ovsdb-client.${c1.pid()}.ctl`), "unlock", "lock0"]);
+      await run("ovs-appctl", ["-t", c1.control(), "unlock", "lock0"]);
       await e.until(() => c1.output().includes("{}") && c2.output().includes("locked\n"), "unlock and notification");
       e.note(`c1:\n${await c1.stop()}c2:\n${await c2.stop()}`);
     },
@@ -213,14 +215,19 @@ const CASES: Case[] = [
     run: async (e) => {
       const c1 = e.start(["lock", e.remote, "lock0"]);
       await e.until(() => c1.output() !== "", "c1 reply");
-      const c2 = e.start(["steal", e.remote, "lock0"], "ovsdb-client");
+      const c2 = e.start(["steal", e.remote, "lock0"]);
       await e.until(() => c2.output() !== "" && c1.output().includes("stolen"), "steal");
-      await run("ovs-appctl", ["-t", join(e.dir, `ovsdb-client.${c2.pid()}.ctl`), "unlock", "lock0"]);
+      await run("ovs-appctl", ["-t", c2.control(), "unlock", "lock0"]);
       await e.until(() => c2.output().includes("{}") && c1.output().includes("locked\n"), "unlock and notification");
       e.note(`c1:\n${await c1.stop()}c2:\n${await c2.stop()}`);
     },
   },
 ];
+
+/** Each line after its last ": " (ovsdb-server.at's `sed 's/.*: //'`, which drops program and remote). */
+function afterColon(text: string): string {
+  return text.split("\n").filter((l) => l !== "").map((l) => l.replace(/.*: /, "")).join("\n");
+}
 
 /** Sorts lines ignoring the UUIDs in them (as `sort -k 2`/`-k 3` does in OVS's tests), then numbers the UUIDs. */
 function sortLines(text: string): string {
@@ -272,11 +279,13 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
         // (RUNDIR/ovsdb-client.PID.ctl, for "ovs-appctl -t ... unlock"). The daemon keeps the pipe.
         const pidfile = join(dir, `bg${running.length}.pid`);
         const child: ChildProcess = spawn("ovsdb-client", ["--detach", "--no-chdir", `--pidfile=${pidfile}`, ...args], {
-          stdio: ["ignore", "pipe", "ignore"],
+          stdio: ["ignore", "pipe", "pipe"],
           env: { ...process.env, OVS_RUNDIR: dir },
         });
         let out = "";
+        let err = "";
         child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
         const closed = new Promise<void>((resolve) => child.stdout!.on("close", () => resolve()));
         const daemonPid = (): number | undefined => {
           try {
@@ -287,7 +296,8 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
         };
         b = {
           output: () => out,
-          pid: daemonPid,
+          errors: () => afterColon(err),
+          control: () => join(dir, `ovsdb-client.${daemonPid()}.ctl`),
           stop: async () => {
             const pid = daemonPid();
             if (pid !== undefined) {
@@ -304,10 +314,12 @@ async function runCase(c: Case, tool: Tool, remote: string, dir: string): Promis
       } else {
         const ac = new AbortController();
         const io = memoryIo("", ac.signal);
-        const done = main(["ovsdb", ...args], io);
+        const control = join(dir, `bg${running.length}.ctl`);
+        const done = main(["ovsdb", `--unixctl=${control}`, ...args], io);
         b = {
           output: () => io.stdout,
-          pid: () => undefined,
+          errors: () => afterColon(io.stderr),
+          control: () => control,
           stop: async () => {
             ac.abort();
             await done;

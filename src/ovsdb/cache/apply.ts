@@ -1,0 +1,116 @@
+/**
+ * Applying what a monitor sends to the replica's tables: `update2`/`update3` notifications
+ * (ovsdb-server(1)), `update` (RFC 7047 §4.1.6), a monitor reply's full contents, and the
+ * difference between those contents and what the replica holds (after a reconnect that could not
+ * resume). Each function changes the {@link TableStore}s and appends what changed, as
+ * {@link RowChange}s, to the list it is given, so a caller still knows what was applied when one
+ * row turns out to be malformed and the function throws.
+ *
+ * @module
+ */
+import type { MonitorStart } from "../client/client.js";
+import type { CompiledWhere } from "../schema/condition.js";
+import type { Row } from "../schema/datum.js";
+import { ProtocolError } from "../wire/errors.js";
+import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
+import type { RowChange } from "./row-change.js";
+import { type TableStore, rowsEqual } from "./table-store.js";
+
+/** The replicated tables, by name. */
+export type Tables = ReadonlyMap<string, TableStore>;
+
+/** Applies `update2`/`update3` table updates (`initial`, `insert`, `modify` diffs, `delete`). */
+export function applyUpdates2(tables: Tables, updates: TableUpdates2, changes: RowChange[]): void {
+  for (const [table, rows] of Object.entries(updates)) {
+    const t = tables.get(table);
+    if (!t) continue;
+    for (const [uuid, u] of Object.entries(rows)) {
+      if ("delete" in u) {
+        const old = t.drop(uuid);
+        if (old) changes.push({ kind: "delete", table, uuid, old });
+      } else if ("modify" in u) {
+        const old = t.rows.get(uuid);
+        if (!old) throw new ProtocolError(`${table} ${uuid}: "modify" for a row the replica does not have`);
+        const row = t.merge(old, u.modify);
+        t.put(uuid, row, old);
+        changes.push({ kind: "update", table, uuid, old, new: row });
+      } else {
+        const json = "insert" in u ? u.insert : u.initial;
+        const old = t.rows.get(uuid);
+        const row = t.decode(uuid, json);
+        t.put(uuid, row, old);
+        changes.push(old ? { kind: "update", table, uuid, old, new: row } : { kind: "insert", table, uuid, new: row });
+      }
+    }
+  }
+}
+
+/**
+ * Applies `update` (v1) table updates. `filter(table)` is the table's condition when the server
+ * only speaks `monitor` (no `where`), applied here instead: a row that stops matching is deleted.
+ */
+export function applyUpdates1(tables: Tables, updates: TableUpdates, filter: (table: string) => CompiledWhere | undefined, changes: RowChange[]): void {
+  for (const [table, rows] of Object.entries(updates)) {
+    const t = tables.get(table);
+    if (!t) continue;
+    const f = filter(table);
+    for (const [uuid, u] of Object.entries(rows)) {
+      const old = t.rows.get(uuid);
+      if (!u.new) {
+        if (t.drop(uuid) && old) changes.push({ kind: "delete", table, uuid, old });
+        continue;
+      }
+      const row = old ? t.replace(old, u.new) : t.decode(uuid, u.new);
+      if (f && !f.test(row)) {
+        if (old && t.drop(uuid)) changes.push({ kind: "delete", table, uuid, old });
+        continue;
+      }
+      t.put(uuid, row, old);
+      changes.push(old ? { kind: "update", table, uuid, old, new: row } : { kind: "insert", table, uuid, new: row });
+    }
+  }
+}
+
+/**
+ * Reads a monitor reply's full contents into fresh row maps, one per replicated table (nothing
+ * stored yet). The parsed reply is emptied as it is decoded, so it can be collected early.
+ */
+export function readSnapshot(tables: Tables, start: MonitorStart, filter: (table: string) => CompiledWhere | undefined): Map<string, Map<string, Row>> {
+  const snap = new Map<string, Map<string, Row>>();
+  for (const [table, t] of tables) {
+    const rows = new Map<string, Row>();
+    const v1 = start.method === "monitor";
+    const f = v1 ? filter(table) : undefined;
+    const tu = (start.updates as Record<string, Record<string, Record<string, unknown>>>)[table] ?? {};
+    for (const uuid in tu) {
+      const u = tu[uuid]!;
+      const json = v1 ? u["new"] : (u["initial"] ?? u["insert"]);
+      delete tu[uuid];
+      if (json === undefined) continue;
+      const row = t.decode(uuid, json);
+      if (f && !f.test(row)) continue;
+      rows.set(uuid, row);
+    }
+    snap.set(table, rows);
+  }
+  return snap;
+}
+
+/** Makes the tables hold exactly `snap`, appending only the differences (no change for an equal row). */
+export function replaceContents(tables: Tables, snap: ReadonlyMap<string, ReadonlyMap<string, Row>>, changes: RowChange[]): void {
+  for (const [table, rows] of snap) {
+    const t = tables.get(table)!;
+    for (const [uuid, old] of [...t.rows]) {
+      if (!rows.has(uuid)) {
+        t.drop(uuid);
+        changes.push({ kind: "delete", table, uuid, old });
+      }
+    }
+    for (const [uuid, row] of rows) {
+      const old = t.rows.get(uuid);
+      if (old && rowsEqual(old, row)) continue;
+      t.put(uuid, row, old);
+      changes.push(old ? { kind: "update", table, uuid, old, new: row } : { kind: "insert", table, uuid, new: row });
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * One replicated table's rows: decoding rows as the server sends them (RFC 7047 `<row>`,
+ * `update2` diffs), and keeping the schema's unique indexes and the client-defined indexes in step
+ * with every row stored or dropped. The {@link Replica} owns one per table.
+ *
+ * @module
+ */
+import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumFromJson, defaultDatum } from "../schema/datum.js";
+import { applyDiff } from "../schema/diff.js";
+import { type TableSchema, columnOf } from "../schema/schema.js";
+import type { ColumnType } from "../schema/types.js";
+import { ProtocolError, safeJson } from "../wire/errors.js";
+import { type IndexSpec, MultiIndex, columnsKey, indexKeys } from "./indexes.js";
+
+interface ColumnDecoder {
+  name: string;
+  type: ColumnType;
+  decode: DatumDecoder;
+  /** The column's default value (a fresh empty Map for maps, so rows never share mutable objects). */
+  empty: () => Datum;
+}
+
+/** Builds a row object with every column in a fixed order (one hidden class per table). */
+type RowBuilder = (decoders: readonly ColumnDecoder[], src: Record<string, unknown>, uuid: string, version: Datum) => Record<string, Datum>;
+
+/**
+ * Compiles the row builder of a table: an object literal with the table's columns in a fixed
+ * order, each decoded by its compiled decoder or, when ovsdb-server left it out (it omits default
+ * values), set to the column's default. Column names are schema identifiers (`[A-Za-z_][A-Za-z0-9_]*`),
+ * so embedding them as string literals is safe.
+ */
+function compileRowBuilder(decoders: readonly ColumnDecoder[]): RowBuilder {
+  const fields = decoders.map((d, i) => {
+    const k = JSON.stringify(d.name);
+    return `${k}: (v = src[${k}]) === undefined ? d[${i}].empty() : d[${i}].decode(v)`;
+  });
+  const body = `let v; return { _uuid: uuid, _version: version${fields.length ? ", " : ""}${fields.join(", ")} };`;
+  return new Function("d", "src", "uuid", "version", body) as RowBuilder;
+}
+
+const VERSION_TYPE: ColumnType = { key: { type: "uuid" }, min: 1, max: 1 };
+
+/** The rows of one replicated table and their indexes. */
+export class TableStore {
+  /** The table's schema. */
+  readonly schema: TableSchema;
+  /** Rows by UUID (frozen). */
+  readonly rows = new Map<string, Row>();
+  /** The columns replicated, or undefined for every column. */
+  readonly columns: readonly string[] | undefined;
+  /** The schema's indexes whose columns are all replicated, each a map from key to row. */
+  readonly uniques: { readonly columns: readonly string[]; readonly map: Map<string, Row> }[];
+  /** Client-defined indexes, by name. */
+  readonly indexes = new Map<string, MultiIndex>();
+  private readonly decoders: ColumnDecoder[];
+  private readonly build: RowBuilder;
+
+  constructor(schema: TableSchema, columns: readonly string[] | undefined, indexes: { readonly [name: string]: IndexSpec } = {}) {
+    this.schema = schema;
+    this.columns = columns;
+    const names = columns ? columns.filter((c) => c !== "_uuid" && c !== "_version") : [...schema.columns.keys()];
+    this.decoders = names.map((c) => {
+      const type = columnOf(schema, c)!.type;
+      const def = defaultDatum(type);
+      return { name: c, type, decode: compileDatumDecoder(type, { table: schema.name, column: c }), empty: def instanceof Map ? () => new Map() : () => def };
+    });
+    this.build = compileRowBuilder(this.decoders);
+    this.uniques = schema.indexes.filter((ix) => !columns || ix.every((c) => c === "_uuid" || columns.includes(c))).map((cols) => ({ columns: cols, map: new Map() }));
+    for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec)));
+  }
+
+  /** Decodes a full row as the server sent it (missing columns take their defaults). */
+  decode(uuid: string, json: unknown): Row {
+    if (json === null || typeof json !== "object") throw new ProtocolError(`${this.schema.name} ${uuid}: row is not an object: ${safeJson(json)}`);
+    const src = json as Record<string, unknown>;
+    const v0 = src["_version"];
+    const version = v0 === undefined ? undefined : datumFromJson(VERSION_TYPE, v0, { table: this.schema.name, column: "_version" });
+    return Object.freeze(this.build(this.decoders, src, uuid, version));
+  }
+
+  /** Applies an `update2` `modify` diff to `old`. */
+  merge(old: Row, diffJson: unknown): Row {
+    const row: Record<string, Datum> = { ...old };
+    for (const [c, v] of Object.entries(diffJson as Record<string, unknown>)) {
+      const col = columnOf(this.schema, c);
+      if (!col) continue;
+      row[c] = applyDiff(col.type, old[c], v, { table: this.schema.name, column: c });
+    }
+    return Object.freeze(row);
+  }
+
+  /** An `update` (v1) `new`: it carries the changed columns only when the monitor selects all; merged over `old`. */
+  replace(old: Row, json: unknown): Row {
+    const fresh = this.decode(old["_uuid"] as string, json);
+    return Object.freeze({ ...old, ...fresh });
+  }
+
+  /** Stores `row` (replacing `old`, the row stored under `uuid` if any) and indexes it. */
+  put(uuid: string, row: Row, old: Row | undefined): void {
+    if (old) this.unindex(old);
+    this.rows.set(uuid, row);
+    for (const u of this.uniques) u.map.set(columnsKey(row, u.columns), row);
+    for (const ix of this.indexes.values()) ix.add(row);
+  }
+
+  /** Removes the row stored under `uuid`; returns it, or undefined when there was none. */
+  drop(uuid: string): Row | undefined {
+    const old = this.rows.get(uuid);
+    if (!old) return undefined;
+    this.unindex(old);
+    this.rows.delete(uuid);
+    return old;
+  }
+
+  /** Adds a client-defined index, built from the current rows. */
+  addIndex(name: string, spec: IndexSpec): void {
+    const ix = new MultiIndex(name, indexKeys(spec));
+    for (const r of this.rows.values()) ix.add(r);
+    this.indexes.set(name, ix);
+  }
+
+  private unindex(row: Row): void {
+    for (const u of this.uniques) {
+      const k = columnsKey(row, u.columns);
+      if (u.map.get(k) === row) u.map.delete(k);
+    }
+    for (const ix of this.indexes.values()) ix.remove(row);
+  }
+}
+
+/** True when two rows hold equal values in every column. */
+export function rowsEqual(a: Row, b: Row): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (!datumEquals(a[k], b[k])) return false;
+  return true;
+}
