@@ -373,7 +373,11 @@ export class PlanBuilder {
     const visit = (ref: string, depth: number): void => {
       if (done.has(ref) || depth > this.inserts.size) return;
       const p = this.inserts.get(ref)!;
-      for (const v of Object.values(p.row)) for (const a of atomsOf(v)) if (typeof a === "string" && this.inserts.has(a) && a !== ref) visit(a, depth + 1);
+      // Only uuid-typed columns can name another insert of this plan.
+      for (const c of this.db.refColumns(p.table)) {
+        const v = p.row[c];
+        if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
+      }
       done.add(ref);
       body.push(m.table(p.table).insert(p.row as never, { uuidName: ref }));
     };
