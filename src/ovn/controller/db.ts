@@ -9,6 +9,7 @@
 import type { OvsdbClient } from "../../ovsdb/client/client.js";
 import { Replica } from "../../ovsdb/cache/replica.js";
 import { defineModel } from "../../ovsdb/model/model.js";
+import { requiredOnInsert } from "../../ovsdb/model/roles.js";
 import type { DatabaseModel } from "../../ovsdb/model/model.js";
 import type { TablesDef } from "../../ovsdb/model/types.js";
 import type { Datum, Row } from "../../ovsdb/schema/datum.js";
@@ -140,6 +141,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   readonly ovnSchema: OvnSchemaInfo<OvnDatabase>;
   private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
   private readonly refColumnCache = new Map<string, readonly string[]>();
+  private readonly requiredCache = new Map<string, readonly string[]>();
   private reads: ReadLog | undefined;
 
   private constructor(
@@ -270,6 +272,16 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     if (!cols) {
       cols = [...this.table(table).columns.values()].filter((c) => c.type.key.type === "uuid" || c.type.value?.type === "uuid").map((c) => c.name);
       this.refColumnCache.set(table, cols);
+    }
+    return cols;
+  }
+
+  /** The columns of `table` an `insert` must give (the typed model's rule: a reference, or a value whose default breaks the column's constraints); cached. */
+  requiredColumns(table: string): readonly string[] {
+    let cols = this.requiredCache.get(table);
+    if (!cols) {
+      cols = [...this.table(table).columns.values()].filter(requiredOnInsert).map((c) => c.name);
+      this.requiredCache.set(table, cols);
     }
     return cols;
   }
