@@ -367,7 +367,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
 
   // Chunks: objects until the estimated operations reach the budget; then the prune deletions.
   type Build = (p: NbPlan, ranges: Range[]) => void;
-  const chunks: { label: string; build: Build; size: number }[] = [];
+  const chunks: { label: string; build: Build; size: number; kind?: string }[] = [];
   let cur: Unit[] = [];
   let weight = 0;
   const flush = () => {
@@ -375,6 +375,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     const batch = cur;
     chunks.push({
       label: `apply ${batch[0]!.ref}..${batch[batch.length - 1]!.ref}`,
+      kind: batch[0]!.ref.split("/")[0],
       build: (p, ranges) => {
         for (const u of batch) {
           const from = stepCount(p);
@@ -471,16 +472,18 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
       options.onProgress?.(done, total);
     };
     let inflight: Promise<{ r: ReconcileResult; ranges: Range[]; c: Chunk }> | undefined;
-    let lastStale = false; // after a build thrown away, the next chunk (likely of the same kind) is not built ahead
+    // After a build thrown away, the next chunks of the same kind (e.g. nodes, whose builds read
+    // whole tables that each node chunk writes) are not built ahead.
+    let staleKind: string | undefined;
     for (const c of chunks) {
-      let ahead = inflight && !lastStale ? buildAhead(c) : undefined;
-      lastStale = false;
+      if (c.kind !== staleKind) staleKind = undefined;
+      let ahead = inflight && staleKind === undefined ? buildAhead(c) : undefined;
       if (inflight) {
         const x = await inflight;
         finish(x);
         if (ahead && x.r.sent && stalePlan(ctl.db, x.r.plan, ahead.plan, ahead.reads)) {
           ahead = undefined;
-          lastStale = true;
+          staleKind = c.kind;
         }
       }
       inflight = send(c, ahead);

@@ -363,6 +363,12 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     return out;
   }
 
+  /** Every row of `table` in the replica (read as a whole: see {@link ControlledDb.trackReads}). */
+  rows(table: string): Iterable<Row> {
+    this.reads?.scanned.add(table);
+    return this.replica.rows(table as keyof T & string) as Iterable<Row>;
+  }
+
   /** The row with this UUID, from the replica. */
   get(table: string, uuid: string): Row | undefined {
     const row = this.replica.get(table as keyof T & string, uuid) as Row | undefined;
