@@ -37,7 +37,7 @@ describe.each(BACKENDS)("pipelined apply on %s", (kind) => {
     for (const b of backends.splice(0)) await b.stop();
   });
 
-  it.skipIf(skip)("many small chunks build the database one transaction builds; no guard is lost; a re-apply sends nothing", { timeout: 180_000 }, async () => {
+  it.skipIf(skip)("many small chunks build the database one transaction builds; no guard is lost; a re-apply sends nothing", { timeout: 400_000 }, async () => {
     const text = proofManifest(200);
     const one = await startBackend(kind);
     backends.push(one);
