@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /** Kube-OVN's controller identity (`util.CniTypeName`), in `external_ids:vendor`. */
 export const KUBE_OVN_VENDOR = "kube-ovn";
@@ -65,12 +65,16 @@ export function switchRouterPortName(sw: string, router: string): string {
   return `${sw}-${router}`;
 }
 
+/** `crypto.hash` (one call, Node.js 20.12 and later) where the runtime has it, else `createHash`. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "buffer") => Buffer }).hash;
+const sha256 = (text: string): Buffer => (oneShot ? oneShot("sha256", text, "buffer") : crypto.createHash("sha256").update(text).digest());
+
 /**
  * A MAC derived from `seed` (Kube-OVN's `GenerateMac` prefix `00:00:00` and three bytes of the
  * SHA-256 of the seed and attempt number), so that the same files always give the same MACs.
  */
 export function deterministicMac(seed: string, attempt = 0): string {
-  const h = createHash("sha256").update(`${seed}\u0000${attempt}`).digest();
+  const h = sha256(`${seed}\u0000${attempt}`);
   const hex = (n: number) => n.toString(16).padStart(2, "0");
   return `00:00:00:${hex(h[0]!)}:${hex(h[1]!)}:${hex(h[2]!)}`;
 }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { type NbController, type NbPlan, type Plan, type PlanStep, onlyKeys } from "../ovn/controller/index.js";
+import { type NbController, type NbPlan, type Plan, type PlanStep, type ReadLog, type ReconcileResult, onlyKeys, stalePlan } from "../ovn/controller/index.js";
 import type { Row } from "../ovsdb/schema/datum.js";
 import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, KUBE_OVN_IDENTITY, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
 import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
@@ -381,7 +381,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
 
   // Chunks: objects until the estimated operations reach the budget; then the prune deletions.
   type Build = (p: NbPlan, ranges: Range[]) => void;
-  const chunks: { label: string; build: Build; size: number }[] = [];
+  const chunks: { label: string; build: Build; size: number; kind?: string }[] = [];
   let cur: Unit[] = [];
   let weight = 0;
   const flush = () => {
@@ -389,6 +389,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     const batch = cur;
     chunks.push({
       label: `apply ${batch[0]!.ref}..${batch[batch.length - 1]!.ref}`,
+      kind: batch[0]!.ref.split("/")[0],
       build: (p, ranges) => {
         for (const u of batch) {
           const from = stepCount(p);
@@ -459,17 +460,59 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     record(p.build(), ranges);
     options.onProgress?.(total, total);
   } else {
-    for (const c of chunks) {
-      let ranges: Range[] = [];
-      const r = await ctl.reconcile(c.label, (p) => {
-        ranges = [];
-        c.build(p, ranges);
-      });
-      record(r.plan, ranges);
-      if (r.sent) transactions++;
-      done += c.size;
+    // Pipelined: while chunk k is in flight, chunk k+1 is built from the replica as it is. When
+    // chunk k commits, a build that read anything chunk k wrote (stalePlan) is done again, so every
+    // transaction is the one a build after the previous commit makes; the client's work on the
+    // next chunk overlaps the server's on this one.
+    type Chunk = (typeof chunks)[number];
+    type Ahead = { readonly plan: Plan; readonly ranges: Range[]; readonly reads: ReadLog };
+    const buildAhead = (c: Chunk): Ahead | undefined => {
+      if (c.label === "prune") return undefined;
+      const p = ctl.plan(c.label);
+      const ranges: Range[] = [];
+      try {
+        const reads = ctl.db.trackReads(() => c.build(p, ranges));
+        return { plan: p.build(), ranges, reads };
+      } catch {
+        return undefined; // e.g. a row the chunk in flight creates: built again after it commits
+      }
+    };
+    const send = async (c: Chunk, ahead: Ahead | undefined): Promise<{ r: ReconcileResult; ranges: Range[]; c: Chunk }> => {
+      let ranges: Range[] = ahead?.ranges ?? [];
+      const r = await ctl.reconcile(
+        c.label,
+        (p) => {
+          ranges = [];
+          c.build(p, ranges);
+        },
+        ahead ? { prebuilt: ahead.plan } : {},
+      );
+      return { r, ranges, c };
+    };
+    const finish = (x: { r: ReconcileResult; ranges: Range[]; c: Chunk }): void => {
+      record(x.r.plan, x.ranges);
+      if (x.r.sent) transactions++;
+      done += x.c.size;
       options.onProgress?.(done, total);
+    };
+    let inflight: Promise<{ r: ReconcileResult; ranges: Range[]; c: Chunk }> | undefined;
+    // After a build thrown away, the next chunks of the same kind (e.g. nodes, whose builds read
+    // whole tables that each node chunk writes) are not built ahead.
+    let staleKind: string | undefined;
+    for (const c of chunks) {
+      if (c.kind !== staleKind) staleKind = undefined;
+      let ahead = inflight && staleKind === undefined ? buildAhead(c) : undefined;
+      if (inflight) {
+        const x = await inflight;
+        finish(x);
+        if (ahead && x.r.sent && stalePlan(ctl.db, x.r.plan, ahead.plan, ahead.reads)) {
+          ahead = undefined;
+          staleKind = c.kind;
+        }
+      }
+      inflight = send(c, ahead);
     }
+    if (inflight) finish(await inflight);
   }
 
   const objects: ObjectOutcome[] = [];

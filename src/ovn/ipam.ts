@@ -105,13 +105,22 @@ function parseIpRange(spec: string, what: string): { family: IpFamily; lo: bigin
   return { family: lo.family, lo: lo.n, hi: hi.n };
 }
 
+/** Dotted-quad IPv4 in canonical form (decimal octets 0-255, no leading zeros): the common case, parsed without the address library. */
+const CANONICAL_V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 function toBig(ip: string): { family: IpFamily; n: bigint } {
+  const m = CANONICAL_V4.exec(ip);
+  if (m) return { family: 4, n: BigInt(((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!) };
   const fam = ipFamily(ip);
   if (fam === undefined || ip.includes("/")) throw new OvnInvalidArgumentError("IP address", ip, "not an IPv4 or IPv6 address");
   return { family: fam, n: fam === 4 ? new Address4(ip).bigInt() : new Address6(ip).bigInt() };
 }
 
 function fromBig(family: IpFamily, n: bigint): string {
+  if (family === 4 && n >= 0n && n <= 0xffffffffn) {
+    const v = Number(n);
+    return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
   return family === 4 ? Address4.fromBigInt(n).correctForm() : Address6.fromBigInt(n).correctForm();
 }
 

@@ -9,6 +9,7 @@
 import type { OvsdbClient } from "../../ovsdb/client/client.js";
 import { Replica } from "../../ovsdb/cache/replica.js";
 import { defineModel } from "../../ovsdb/model/model.js";
+import { requiredOnInsert } from "../../ovsdb/model/roles.js";
 import type { DatabaseModel } from "../../ovsdb/model/model.js";
 import type { TablesDef } from "../../ovsdb/model/types.js";
 import type { Datum, Row } from "../../ovsdb/schema/datum.js";
@@ -87,6 +88,20 @@ export interface ApplyResult {
   readonly results: readonly OperationResult[];
 }
 
+/**
+ * What a plan's build read from the replica ({@link ControlledDb.trackReads}): enough to tell
+ * whether a plan built before another transaction committed would come out differently after it
+ * ({@link stalePlan}).
+ */
+export interface ReadLog {
+  /** `table\u0000name` of every name lookup that found no row. */
+  readonly missed: Set<string>;
+  /** UUIDs of the rows lookups by name or UUID found. */
+  readonly found: Set<string>;
+  /** Tables read as a whole (owned rows, rows by `external_ids`, holders of a row). */
+  readonly scanned: Set<string>;
+}
+
 const NAME_INDEX = "ctl:name";
 const VENDOR_INDEX = "ctl:vendor";
 const OWNER_INDEX = "ctl:owner";
@@ -125,6 +140,9 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /** The server's schema as feature detection describes it (the bundled release it matches, `has(feature)`). */
   readonly ovnSchema: OvnSchemaInfo<OvnDatabase>;
   private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
+  private readonly refColumnCache = new Map<string, readonly string[]>();
+  private readonly requiredCache = new Map<string, readonly string[]>();
+  private reads: ReadLog | undefined;
 
   private constructor(
     /** The client. */
@@ -248,31 +266,83 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     return hasUniqueIndex(this.schema, table, columns);
   }
 
+  /** The columns of `table` whose keys or values are UUIDs (the ones that can reference another row), from the server's schema; cached. */
+  refColumns(table: string): readonly string[] {
+    let cols = this.refColumnCache.get(table);
+    if (!cols) {
+      cols = [...this.table(table).columns.values()].filter((c) => c.type.key.type === "uuid" || c.type.value?.type === "uuid").map((c) => c.name);
+      this.refColumnCache.set(table, cols);
+    }
+    return cols;
+  }
+
+  /** The columns of `table` an `insert` must give (the typed model's rule: a reference, or a value whose default breaks the column's constraints); cached. */
+  requiredColumns(table: string): readonly string[] {
+    let cols = this.requiredCache.get(table);
+    if (!cols) {
+      cols = [...this.table(table).columns.values()].filter(requiredOnInsert).map((c) => c.name);
+      this.requiredCache.set(table, cols);
+    }
+    return cols;
+  }
+
   /** True when the row carries this controller's identity. */
   owns(row: Row): boolean {
     const ext = row["external_ids"];
     return ext instanceof Map && ext.get(this.identity.vendorKey) === this.identity.vendor;
   }
 
+  /**
+   * Runs `build` (synchronous) and returns what it read from the replica through this object's
+   * lookups, for a plan built ahead while another transaction is in flight (see {@link stalePlan}).
+   */
+  trackReads(build: () => void): ReadLog {
+    const log: ReadLog = { missed: new Set(), found: new Set(), scanned: new Set() };
+    const outer = this.reads;
+    this.reads = log;
+    try {
+      build();
+    } finally {
+      this.reads = outer;
+    }
+    return log;
+  }
+
+  private noteName(table: string, name: string, rows: readonly Row[]): void {
+    const log = this.reads;
+    if (!log) return;
+    if (rows.length === 0) log.missed.add(`${table}\u0000${name}`);
+    for (const r of rows) log.found.add(r["_uuid"] as string);
+  }
+
   /** The row of `table` named `name` (from the schema's name index or the controller's), or undefined. */
   byName(table: string, name: string): Row | undefined {
-    for (const r of this.replica.lookup(table as keyof T & string, NAME_INDEX, name)) return r as Row;
-    return undefined;
+    let found: Row | undefined;
+    for (const r of this.replica.lookup(table as keyof T & string, NAME_INDEX, name)) {
+      found = r as Row;
+      break;
+    }
+    if (this.reads) this.noteName(table, name, found ? [found] : []);
+    return found;
   }
 
   /** Every row of `table` named `name` (tables without a unique name index may hold several). */
   allByName(table: string, name: string): Row[] {
-    return [...this.replica.lookup(table as keyof T & string, NAME_INDEX, name)] as Row[];
+    const rows = [...this.replica.lookup(table as keyof T & string, NAME_INDEX, name)] as Row[];
+    if (this.reads) this.noteName(table, name, rows);
+    return rows;
   }
 
   /** The rows of `table` that carry this controller's identity. */
   owned(table: string): Row[] {
     this.table(table);
+    this.reads?.scanned.add(table);
     return [...this.replica.lookup(table as keyof T & string, VENDOR_INDEX, this.identity.vendor)] as Row[];
   }
 
   /** The owned rows of `table` whose owner key (`external_ids[ownerKey]`) is `owner`. */
   ownedBy(table: string, owner: string): Row[] {
+    this.reads?.scanned.add(table);
     return [...this.replica.lookup(table as keyof T & string, OWNER_INDEX, owner)].filter((r) => this.owns(r as Row)) as Row[];
   }
 
@@ -282,6 +352,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
    */
   listByExternalIds(table: string, match: { readonly [key: string]: string }, options: { readonly owned?: boolean } = {}): Row[] {
     this.column(table, "external_ids");
+    this.reads?.scanned.add(table);
     const pairs = Object.entries(match);
     const base = options.owned === false ? (this.replica.rows(table as keyof T & string) as Iterable<Row>) : this.owned(table);
     const out: Row[] = [];
@@ -292,9 +363,17 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     return out;
   }
 
+  /** Every row of `table` in the replica (read as a whole: see {@link ControlledDb.trackReads}). */
+  rows(table: string): Iterable<Row> {
+    this.reads?.scanned.add(table);
+    return this.replica.rows(table as keyof T & string) as Iterable<Row>;
+  }
+
   /** The row with this UUID, from the replica. */
   get(table: string, uuid: string): Row | undefined {
-    return this.replica.get(table as keyof T & string, uuid) as Row | undefined;
+    const row = this.replica.get(table as keyof T & string, uuid) as Row | undefined;
+    if (row && this.reads) this.reads.found.add(uuid);
+    return row;
   }
 
   /**
@@ -325,6 +404,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
       this.refIndexes.set(table, ixs);
     }
     const out: Holder[] = [];
+    if (this.reads) for (const ix of ixs) this.reads.scanned.add(ix.table);
     for (const ix of ixs) for (const row of this.replica.lookup(ix.table as keyof T & string, ix.index, uuid)) out.push({ table: ix.table, column: ix.column, row: row as Row });
     return out;
   }
@@ -383,4 +463,47 @@ function refAtoms(v: Datum): string[] | undefined {
   if (Array.isArray(v)) return v as string[];
   if (v instanceof Map) return [...v.values()].filter((x): x is string => typeof x === "string");
   return undefined;
+}
+
+/** The UUID an `update`/`mutate`/`delete` of a plan names in its `_uuid ==` condition. */
+function targetOf(op: Operation): string | undefined {
+  if (op.op !== "update" && op.op !== "mutate" && op.op !== "delete") return undefined;
+  const c = op.where[0];
+  if (!c || c[0] !== "_uuid") return undefined;
+  const v = c[2] as unknown;
+  return Array.isArray(v) ? String(v[1]) : typeof v === "string" ? v : undefined;
+}
+
+/**
+ * True when `ahead`, a plan built (with `reads` its {@link ControlledDb.trackReads} log) before
+ * `committed` was committed, may differ from the same build done now: `committed` inserted a row
+ * under a name `ahead` looked up and did not find, or into a table `ahead` read as a whole;
+ * deleted anything; updated a row `ahead` found by name or guards, or mutated one of them other
+ * than by adding or removing references (adding a port to a switch commutes with every other
+ * plan's additions); or wrote any row of a table `ahead` read as a whole. Such a plan is built
+ * again; any other is the plan the build would make now.
+ */
+export function stalePlan(db: ControlledDb, committed: Plan, ahead: Plan, reads: ReadLog): boolean {
+  const pinned = new Set(ahead.guarded.map((g) => g.uuid));
+  for (const op of committed.operations) {
+    if (op.op === "wait") continue;
+    if (op.op === "delete") return true;
+    if (!("table" in op)) return true;
+    if (reads.scanned.has(op.table)) return true;
+    if (op.op === "insert") {
+      const name = (op.row as { name?: unknown }).name;
+      if (typeof name === "string" && reads.missed.has(`${op.table}\u0000${name}`)) return true;
+      continue;
+    }
+    const uuid = targetOf(op);
+    if (uuid === undefined) return true;
+    if (pinned.has(uuid)) return true;
+    if (!reads.found.has(uuid)) continue;
+    if (op.op === "update") return true;
+    if (op.op === "mutate") {
+      const refs = db.refColumns(op.table);
+      if (op.mutations.some(([column]) => !refs.includes(column))) return true;
+    }
+  }
+  return false;
 }

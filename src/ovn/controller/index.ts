@@ -22,10 +22,12 @@ export {
   ControlledDb,
   type ControlledDbOptions,
   type Holder,
+  type ReadLog,
   type TransactionEvent,
   type TransactionHook,
   indexRaceOf,
   isGuardFailure,
+  stalePlan,
 } from "./db.js";
 export {
   type AclOwnerTarget,

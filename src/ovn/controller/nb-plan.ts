@@ -333,7 +333,7 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
    * identity. Creates the row when the database has none (as ovn-nbctl does).
    */
   setGlobalOptions(options: { readonly [key: string]: string | undefined }): void {
-    const row = (this.db.replica.rows("NB_Global") as Iterable<Row>)[Symbol.iterator]().next().value as Row | undefined;
+    const row = this.db.rows("NB_Global")[Symbol.iterator]().next().value as Row | undefined;
     if (!row) {
       const pendingRef = this.pending("NB_Global", "");
       if (pendingRef) {

@@ -8,9 +8,11 @@
  *
  * @module
  */
-import type { Datum, Row } from "../../ovsdb/schema/datum.js";
+import { type Datum, type Row, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
 import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
-import type { Operation } from "../../ovsdb/wire/operations.js";
+import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
+import { type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
+import type { InsertOperation, Operation } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
@@ -373,9 +375,13 @@ export class PlanBuilder {
     const visit = (ref: string, depth: number): void => {
       if (done.has(ref) || depth > this.inserts.size) return;
       const p = this.inserts.get(ref)!;
-      for (const v of Object.values(p.row)) for (const a of atomsOf(v)) if (typeof a === "string" && this.inserts.has(a) && a !== ref) visit(a, depth + 1);
+      // Only uuid-typed columns can name another insert of this plan.
+      for (const c of this.db.refColumns(p.table)) {
+        const v = p.row[c];
+        if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
+      }
       done.add(ref);
-      body.push(m.table(p.table).insert(p.row as never, { uuidName: ref }));
+      body.push(insertOf(this.db, p.table, p.row, ref));
     };
     for (const ref of this.inserts.keys()) visit(ref, 0);
     for (const [uuid, p] of this.changes) {
@@ -412,6 +418,32 @@ export class PlanBuilder {
     const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
     return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : [...this.indexedKeys.values()] };
   }
+}
+
+/**
+ * The `insert` of a row this plan creates (RFC 7047 §5.2.1), in the form the typed model's
+ * builder gives it. Its values were checked against the server's column types when the plan
+ * took them ({@link normalize}), so only reference columns, which {@link PlanBuilder.link} grows
+ * afterwards, are checked again; required columns are checked as the builder does.
+ */
+function insertOf(db: ControlledDb, table: string, row: { readonly [column: string]: Datum }, ref: string): InsertOperation {
+  const ts = db.table(table);
+  const refs = db.refColumns(table);
+  const json: Record<string, JsonValue> = {};
+  for (const c in row) {
+    const v = row[c];
+    if (v === undefined) continue;
+    const type = db.column(table, c).type;
+    if (refs.includes(c)) {
+      const problem = checkDatum(type, v);
+      if (problem) throw new OvsdbTypeError(problem, table, c);
+    }
+    const j = datumToJson(type, v, { table, column: c, allowNamedUuid: true });
+    json[c] = columnShape(type) === "optional" && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
+  }
+  const missing = db.requiredColumns(table).filter((c) => !(c in json));
+  if (missing.length > 0) throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
+  return { op: "insert", table, row: json, "uuid-name": ref };
 }
 
 function atomsOf(v: Datum): readonly Atom[] {

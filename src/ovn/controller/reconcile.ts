@@ -37,6 +37,12 @@ export interface ReconcileOptions {
    * @default 5000
    */
   readonly catchUpMs?: number;
+  /**
+   * The plan of the first attempt, already built by the same `build` from the replica as it is
+   * now (e.g. built ahead while the previous transaction was in flight and checked with
+   * `stalePlan`); a retry builds afresh.
+   */
+  readonly prebuilt?: Plan;
 }
 
 /** What a reconcile did. */
@@ -109,9 +115,13 @@ export async function reconcileWith<P extends PlanBuilder>(
   const catchUp = options.catchUpMs ?? 5000;
   let last: { error: Error; row: { table: string; uuid: string | undefined } } | undefined;
   for (let i = 1; i <= attempts; i++) {
-    const builder = newPlan();
-    await build(builder);
-    const plan = builder.build();
+    let plan: Plan;
+    if (i === 1 && options.prebuilt) plan = options.prebuilt;
+    else {
+      const builder = newPlan();
+      await build(builder);
+      plan = builder.build();
+    }
     if (plan.operations.length === 0) return { sent: false, attempts: i, plan };
     try {
       await db.apply(plan, { label });
