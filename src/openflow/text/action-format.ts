@@ -9,7 +9,8 @@ import { type FieldDef, type MatchField, fieldByHeader, fieldByName, nxWidth } f
 import { formatLegacyAction } from "../v10/actions.js";
 import { formatPort, formatPort16 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
-import { fmtIp4, fmtIp6, formatValue, hexBytes, hexNum } from "./values.js";
+import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
+import { formatValue, hexBytes, hexNum } from "./values.js";
 
 const SET_FIELD_NAMES: Record<string, string> = {
   dl_src: "eth_src",
@@ -35,11 +36,11 @@ export const MP_ALGS = ["modulo_n", "hash_threshold", "hrw", "iter_hash"];
 export const BD_ALGS = ["active_backup", "hrw"];
 
 function fmtNatAddr4(b: Uint8Array): string {
-  return fmtIp4(bytesToBig(b));
+  return formatIpv4BigInt(bytesToBig(b));
 }
 
 function fmtNatAddr6(b: Uint8Array): string {
-  return fmtIp6(bytesToBig(b));
+  return formatIpv6BigInt(bytesToBig(b));
 }
 
 function formatSetField(mf: MatchField): string {

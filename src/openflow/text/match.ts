@@ -8,7 +8,8 @@ import { bigToBytes, bytesToBig } from "../bytes.js";
 import { type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort } from "./ports.js";
-import { CT_STATE_BITS, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM, fmtFlagsExact, fmtFlagsMasked, fmtIp4, fmtIp6, fmtMac, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen } from "./values.js";
+import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
+import { CT_STATE_BITS, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen } from "./values.js";
 
 type MatchMap = Map<string, VM>;
 
@@ -85,27 +86,27 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   const ip = (n: string, label = n) => {
     const e = get(n);
     if (!e || !e.m) return;
-    let s = `${label}=${fmtIp4(e.v)}`;
+    let s = `${label}=${formatIpv4BigInt(e.v)}`;
     if (e.m !== ones(32)) {
       const p = prefixLen(e.m, 32);
-      s += p !== undefined ? `/${p}` : `/${fmtIp4(e.m)}`;
+      s += p !== undefined ? `/${p}` : `/${formatIpv4BigInt(e.m)}`;
     }
     out.push(s);
   };
   const ip6 = (n: string, label = n) => {
     const e = get(n);
     if (!e || !e.m) return;
-    let s = `${label}=${fmtIp6(e.v)}`;
+    let s = `${label}=${formatIpv6BigInt(e.v)}`;
     if (e.m !== ones(128)) {
       const p = prefixLen(e.m, 128);
-      s += p !== undefined ? `/${p}` : `/${fmtIp6(e.m)}`;
+      s += p !== undefined ? `/${p}` : `/${formatIpv6BigInt(e.m)}`;
     }
     out.push(s);
   };
   const mac = (n: string, label = n) => {
     const e = get(n);
     if (!e || !e.m) return;
-    out.push(`${label}=${fmtMac(e.v)}${e.m === ones(48) ? "" : "/" + fmtMac(e.m)}`);
+    out.push(`${label}=${formatMacBigInt(e.v)}${e.m === ones(48) ? "" : "/" + formatMacBigInt(e.m)}`);
   };
   const hexBig = (n: string, label = n) => {
     const e = get(n);
