@@ -13,7 +13,7 @@ import { type ActionParseContext, actionParseContext, checkAction, checkWritable
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseSubField } from "./subfield.js";
-import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop } from "./tokens.js";
+import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
 import { ones, parseBits, parseValue } from "./values.js";
 
 /**
@@ -28,279 +28,363 @@ export function parseActionList(text: string, ctx: ActionParseContext = actionPa
 }
 
 export function parseAction(it: string, ctx: ActionParseContext): Action[] {
-  const actions = parseOneAction(it, ctx);
-  checkAction(splitAction(it).name, actions, ctx);
+  const parts = splitAction(it);
+  const actions = parseOneAction(it, parts, ctx);
+  checkAction(parts.name, actions, ctx);
   return actions;
 }
 
 /** Transport port fields by IP protocol, for `mod_tp_src`/`mod_tp_dst` (TCP when the match names none). */
 const L4_PORT_PREFIX: Record<number, string> = { 6: "tcp", 17: "udp", 132: "sctp" };
 
-const OF13_SET: Record<string, string> = {
-  mod_dl_src: "dl_src",
-  mod_dl_dst: "dl_dst",
-  mod_nw_src: "nw_src",
-  mod_nw_dst: "nw_dst",
-  mod_nw_ecn: "nw_ecn",
-};
+/** OpenFlow 1.0 `mod_*` actions that are a set_field of one field in OpenFlow 1.1+. */
+const OF13_SET = new Map<string, string>([
+  ["mod_dl_src", "dl_src"],
+  ["mod_dl_dst", "dl_dst"],
+  ["mod_nw_src", "nw_src"],
+  ["mod_nw_dst", "nw_dst"],
+  ["mod_nw_ecn", "nw_ecn"],
+]);
 
-function parseOneAction(it: string, ctx: ActionParseContext): Action[] {
-  const cpl = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
+function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext): Action[] {
+  const cpl = parts.name === "check_pkt_larger" || it.startsWith("check_pkt_larger") ? /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim()) : null;
   if (cpl) {
     const dst = parseSubField(cpl[2]!);
     if (dst.nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
     return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst }];
   }
-  const { name, arg, paren } = splitAction(it);
-  if (/^\d+$/.test(it.trim())) return [{ type: "output", port: parsePort(it.trim()), maxLen: 0 }];
-  switch (name) {
-    case "output": {
-      if (paren !== undefined) {
-        const kv = kvs(paren);
-        onlyKeys(kv, ["port", "max_len"], (k) => `invalid key '${k}' in output_trunc argument`);
-        const port = kv.get("port") ?? "";
-        const maxLen = Number(kv.get("max_len") ?? "0");
-        if (port.includes("[")) return [{ type: "output_reg", src: parseSubField(port), maxLen, v2: false }];
-        let p: number;
-        try {
-          p = port32to16(portOf(port, ctx));
-        } catch {
-          throw new FlowSyntaxError(`output to unknown truncate port: ${port}`);
-        }
-        if (p > 0xff00 && p !== 0xfffe && p !== 0xfff8) throw new FlowSyntaxError(`output to unsupported truncate port: ${port}`);
-        if (maxLen < 14) throw new FlowSyntaxError(`max_len ${maxLen} is less than the minimum value 14`);
-        return [{ type: "output_trunc", port: p, maxLen }];
-      }
-      const a = arg ?? "";
-      if (a.includes("[") || (!ctx.portNames?.has(a) && !/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
-        const src = parseSubField(a);
-        const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
-        return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
-      }
-      return [outputTo(portOf(a, ctx))];
-    }
-    case "in_port":
-    case "normal":
-    case "flood":
-    case "all":
-    case "local":
-    case "table":
-    case "in_port_":
-      if (arg === undefined && paren === undefined) return [outputTo(parsePort(name))];
-      break;
-    case "controller": {
-      if (paren !== undefined) {
-        const kv = kvs(paren);
-        onlyKeys(kv, ["reason", "max_len", "id", "userdata", "pause", "meter_id"], (k) => `unknown key "${k}" parsing controller action`);
-        const reasonText = kv.get("reason");
-        const reason = reasonText === undefined ? undefined : CONTROLLER_REASONS.indexOf(reasonText);
-        if (reason === -1) throw new FlowSyntaxError(`unknown reason ${reasonText}`);
-        const maxLen = kv.has("max_len") ? Number(kv.get("max_len")) : undefined;
-        const id = kv.has("id") ? Number(kv.get("id")) : undefined;
-        const userdata = kv.has("userdata") ? parseHexBytes(kv.get("userdata")!) : undefined;
-        const pause = kv.has("pause");
-        const meterId = kv.has("meter_id") ? Number(kv.get("meter_id")) : undefined;
-        if (!userdata && !pause && meterId === undefined) {
-          if ((reason ?? 1) === 1 && (id ?? 0) === 0) return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: maxLen ?? 0xffff }];
-          return [{ type: "controller", maxLen: maxLen ?? 0xffff, controllerId: id ?? 0, reason: reason ?? 1 }];
-        }
-        return [{ type: "controller2", maxLen, controllerId: id, reason, userdata, pause, meterId }];
-      }
-      return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: arg === undefined ? 0xffff : Number(arg) }];
-    }
-    case "enqueue": {
-      const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
-      if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
-      return [{ type: "enqueue", port: portOf(p ?? "", ctx), queueId: Number(q) }];
-    }
-    case "mod_vlan_vid":
-      return [
-        ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-        { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) },
-      ];
-    case "mod_vlan_pcp":
-      return [
-        ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-        { type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) },
-      ];
-    case "set_vlan_vid":
-      return [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }];
-    case "set_vlan_pcp":
-      return [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }];
-    case "strip_vlan":
-    case "pop_vlan":
-      return [{ type: "pop_vlan" }];
-    case "push_vlan":
-      return [{ type: "push_vlan", ethertype: Number(arg) }];
-    case "push_mpls":
-      return [{ type: "push_mpls", ethertype: Number(arg) }];
-    case "pop_mpls":
-      return [{ type: "pop_mpls", ethertype: Number(arg) }];
-    case "set_mpls_label":
-      return [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }];
-    case "set_mpls_tc":
-      return [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }];
-    case "set_mpls_ttl":
-      if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
-      if (!/^\d+$/.test(paren ?? arg ?? "") || Number(paren ?? arg) > 255) throw new FlowSyntaxError(`invalid MPLS TTL "${paren ?? arg}"`);
-      return [{ type: "set_mpls_ttl", ttl: Number(paren ?? arg) }];
-    case "dec_mpls_ttl":
-      return [{ type: "dec_mpls_ttl" }];
-    case "copy_ttl_in":
-      return [{ type: "copy_ttl_in" }];
-    case "copy_ttl_out":
-      return [{ type: "copy_ttl_out" }];
-    case "mod_nw_tos":
-      {
-        const tos = ranged(arg, 0, 255, "TOS");
-        if (tos & 3) throw new FlowSyntaxError(`${arg}: not a valid TOS`);
-        return [{ type: "set_field", field: sfield("ip_dscp", BigInt(tos >> 2), 1) }];
-      }
-    case "mod_nw_ttl":
-    case "set_nw_ttl":
-      return [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }];
-    case "dec_ttl":
-      if (paren !== undefined) {
-        const ids = paren.split(",").filter((x) => x.trim()).map(Number);
-        // `dec_ttl()` is how ovs-ofctl prints an empty id list, and it reads it back; `dec_ttl(,)` is refused
-        if (!ids.length && paren.trim() !== "") throw new FlowSyntaxError("dec_ttl_cnt_ids: expected at least one controller id.");
-        return [{ type: "dec_ttl", controllerIds: ids }];
-      }
-      return [{ type: "dec_nw_ttl" }];
-    case "set_field": {
-      const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? paren ?? "");
-      if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-      const out = setFieldAction(m[2]!, m[1]!.trim());
-      for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
-      return out;
-    }
-    case "load": {
-      const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
-      if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-      const dst = parseSubField(m[2]!);
-      checkWritable(dst.field, ctx);
-      return loadAction(m[1]!.trim(), dst);
-    }
-    case "move": {
-      const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
-      if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-      const src = parseSubField(m[1]!);
-      const dst = parseSubField(m[2]!);
-      if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`source field is ${src.nbits} bits wide but destination is ${dst.nbits} bits wide`);
-      return [{ type: "reg_move", src, dst }];
-    }
-    case "push":
-      return [{ type: "stack_push", sf: parseSubField(arg ?? "") }];
-    case "pop":
-      return [{ type: "stack_pop", sf: parseSubField(arg ?? "") }];
-    case "set_queue":
-      return [{ type: "set_queue", queueId: Number(arg) }];
-    case "pop_queue":
-      return [{ type: "pop_queue" }];
-    case "group":
-      return [{ type: "group", groupId: Number(arg) }];
-    case "resubmit": {
-      if (paren !== undefined) {
-        const [p, t, ct] = paren.split(",").map((x) => x.trim());
-        const inPort = p ? port32to16(portOf(p, ctx)) : 0xfff8;
-        const table = t ? num(t, "resubmit table", 254) : 255;
-        if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
-        return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
-      }
-      return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
-    }
-    case "set_tunnel":
-    case "set_tunnel64": {
-      // OpenFlow 1.3 has a tunnel_id field: ovs-ofctl encodes set_tunnel as set_field
-      return [{ type: "set_field", field: sfield("tun_id", BigInt.asUintN(64, BigInt(arg ?? "0")), 8) }];
-    }
-    case "note":
-      return [{ type: "note", data: parseHexBytes(arg ?? "") }];
-    case "ct_clear":
-      return [{ type: "ct_clear" }];
-    case "ct":
-      return [parseCt(paren ?? "", ctx)];
-    case "nat":
-      throw new FlowSyntaxError(`Cannot have NAT action outside of "ct" action`);
-    case "exit":
-      return [{ type: "exit" }];
-    case "fin_timeout": {
-      const kv = kvs(paren ?? "");
-      onlyKeys(kv, ["idle_timeout", "hard_timeout"], (k) => `invalid key '${k}' in 'fin_timeout' argument`);
-      return [{ type: "fin_timeout", idle: Number(kv.get("idle_timeout") ?? 0), hard: Number(kv.get("hard_timeout") ?? 0) }];
-    }
-    case "conjunction": {
-      const m = /^\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
-      if (!m) throw new FlowSyntaxError(`${it}: invalid conjunction`);
-      const [clause, n] = [Number(m[2]), Number(m[3])];
-      if (n < 2) throw new FlowSyntaxError("conjunction must have at least 2 clauses");
-      if (n > 64) throw new FlowSyntaxError("conjunction must have at most 64 clauses");
-      if (clause < 1) throw new FlowSyntaxError("clause index must be positive");
-      if (clause > n) throw new FlowSyntaxError("clause index must be less than or equal to number of clauses");
-      return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
-    }
-    case "clone":
-      return [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }];
-    case "sample": {
-      const kv = kvs(paren ?? "");
-      onlyKeys(kv, ["probability", "collector_set_id", "obs_domain_id", "obs_point_id", "sampling_port", "ingress", "egress"], (k) => `invalid key "${k}" in "sample" argument`);
-      const probability = kv.get("probability");
-      if (probability !== undefined && !(Number(probability) >= 1 && Number(probability) <= 0xffff)) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
-      if (probability === undefined) throw new FlowSyntaxError(`non-zero "probability" must be specified on sample`);
-      const samplingPort = kv.has("sampling_port") ? port32to16(parsePort(kv.get("sampling_port")!)) : 0xffff;
-      const direction = kv.has("ingress") ? 1 : kv.has("egress") ? 2 : 0;
-      return [
-        {
-          type: "sample",
-          version: direction ? 3 : samplingPort !== 0xffff ? 2 : 1,
-          probability: Number(kv.get("probability") ?? 0),
-          collectorSetId: Number(kv.get("collector_set_id") ?? 0),
-          obsDomainId: Number(kv.get("obs_domain_id") ?? 0),
-          obsPointId: Number(kv.get("obs_point_id") ?? 0),
-          samplingPort,
-          direction,
-        },
-      ];
-    }
-    case "check_pkt_larger": {
-      const m = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
-      if (!m) throw new FlowSyntaxError(`${it}: invalid check_pkt_larger`);
-      if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
-      return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
-    }
-    case "multipath": {
-      const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
-      const links = Number(n);
-      if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
-      const dst = parseSubField(dstText ?? "");
-      if (dst.nbits < 32 && 2 ** dst.nbits < links) {
-        throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
-      }
-      return [
-        {
-          type: "multipath",
-          fields: hashFields(fields),
-          basis: Number(basis),
-          algorithm: indexOf(MP_ALGS, alg, "multipath algorithm"),
-          maxLink: Number(n) - 1,
-          arg: Number(arg2),
-          dst,
-        },
-      ];
-    }
-    case "bundle":
-    case "bundle_load":
-      return [parseBundle(paren ?? arg ?? "", name === "bundle_load")];
-    case "learn":
-      return [parseLearn(paren ?? "")];
-    case "mod_tp_src":
-    case "mod_tp_dst":
-      return setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
-    default:
-      if (OF13_SET[name]) return setFieldAction(OF13_SET[name], arg ?? "");
+  const { name, arg } = parts;
+  const c0 = it.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && /^\d+$/.test(it.trim())) return [{ type: "output", port: parsePort(it.trim()), maxLen: 0 }];
+  const parse = ACTION_PARSERS.get(name);
+  if (parse !== undefined) {
+    const actions = parse(it, parts, ctx);
+    if (actions !== undefined) return actions;
+  } else {
+    const field = OF13_SET.get(name);
+    if (field !== undefined) return setFieldAction(field, arg ?? "");
   }
   throw new FlowSyntaxError(`unknown action ${name}`);
 }
+
+/** Parses one action given its split text; `undefined` when the name is known but this form is not (an unknown action). */
+type ActionParser = (it: string, parts: ActionParts, ctx: ActionParseContext) => Action[] | undefined;
+
+/** Action parsers by action name, built once: a lookup per action instead of a scan of every name. */
+const ACTION_PARSERS = new Map<string, ActionParser>();
+
+function on(names: readonly string[], parse: ActionParser): void {
+  for (const n of names) ACTION_PARSERS.set(n, parse);
+}
+
+on(["output"], (_it, { arg, paren }, ctx) => {
+  if (paren !== undefined) {
+    const kv = kvs(paren);
+    onlyKeys(kv, ["port", "max_len"], (k) => `invalid key '${k}' in output_trunc argument`);
+    const port = kv.get("port") ?? "";
+    const maxLen = Number(kv.get("max_len") ?? "0");
+    if (port.includes("[")) return [{ type: "output_reg", src: parseSubField(port), maxLen, v2: false }];
+    let p: number;
+    try {
+      p = port32to16(portOf(port, ctx));
+    } catch {
+      throw new FlowSyntaxError(`output to unknown truncate port: ${port}`);
+    }
+    if (p > 0xff00 && p !== 0xfffe && p !== 0xfff8) throw new FlowSyntaxError(`output to unsupported truncate port: ${port}`);
+    if (maxLen < 14) throw new FlowSyntaxError(`max_len ${maxLen} is less than the minimum value 14`);
+    return [{ type: "output_trunc", port: p, maxLen }];
+  }
+  const a = arg ?? "";
+  if (a.includes("[") || (!ctx.portNames?.has(a) && !/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
+    const src = parseSubField(a);
+    const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
+    return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
+  }
+  return [outputTo(portOf(a, ctx))];
+});
+
+on(["in_port", "normal", "flood", "all", "local", "table", "in_port_"], (_it, { name, arg, paren }, _ctx) => {
+  if (arg === undefined && paren === undefined) return [outputTo(parsePort(name))];
+  return undefined;
+});
+
+on(["controller"], (_it, { arg, paren }, _ctx) => {
+  if (paren !== undefined) {
+    const kv = kvs(paren);
+    onlyKeys(kv, ["reason", "max_len", "id", "userdata", "pause", "meter_id"], (k) => `unknown key "${k}" parsing controller action`);
+    const reasonText = kv.get("reason");
+    const reason = reasonText === undefined ? undefined : CONTROLLER_REASONS.indexOf(reasonText);
+    if (reason === -1) throw new FlowSyntaxError(`unknown reason ${reasonText}`);
+    const maxLen = kv.has("max_len") ? Number(kv.get("max_len")) : undefined;
+    const id = kv.has("id") ? Number(kv.get("id")) : undefined;
+    const userdata = kv.has("userdata") ? parseHexBytes(kv.get("userdata")!) : undefined;
+    const pause = kv.has("pause");
+    const meterId = kv.has("meter_id") ? Number(kv.get("meter_id")) : undefined;
+    if (!userdata && !pause && meterId === undefined) {
+      if ((reason ?? 1) === 1 && (id ?? 0) === 0) return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: maxLen ?? 0xffff }];
+      return [{ type: "controller", maxLen: maxLen ?? 0xffff, controllerId: id ?? 0, reason: reason ?? 1 }];
+    }
+    return [{ type: "controller2", maxLen, controllerId: id, reason, userdata, pause, meterId }];
+  }
+  return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: arg === undefined ? 0xffff : Number(arg) }];
+});
+
+on(["enqueue"], (_it, { arg, paren }, ctx) => {
+  const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
+  if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
+  return [{ type: "enqueue", port: portOf(p ?? "", ctx), queueId: Number(q) }];
+});
+
+on(["mod_vlan_vid"], (_it, { arg }, ctx) => {
+  return [
+    ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+    { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) },
+  ];
+});
+
+on(["mod_vlan_pcp"], (_it, { arg }, ctx) => {
+  return [
+    ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+    { type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) },
+  ];
+});
+
+on(["set_vlan_vid"], (_it, { arg }, _ctx) => {
+  return [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }];
+});
+
+on(["set_vlan_pcp"], (_it, { arg }, _ctx) => {
+  return [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }];
+});
+
+on(["strip_vlan", "pop_vlan"], (_it, _parts, _ctx) => {
+  return [{ type: "pop_vlan" }];
+});
+
+on(["push_vlan"], (_it, { arg }, _ctx) => {
+  return [{ type: "push_vlan", ethertype: Number(arg) }];
+});
+
+on(["push_mpls"], (_it, { arg }, _ctx) => {
+  return [{ type: "push_mpls", ethertype: Number(arg) }];
+});
+
+on(["pop_mpls"], (_it, { arg }, _ctx) => {
+  return [{ type: "pop_mpls", ethertype: Number(arg) }];
+});
+
+on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => {
+  return [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }];
+});
+
+on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => {
+  return [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }];
+});
+
+on(["set_mpls_ttl"], (_it, { arg, paren }, _ctx) => {
+  if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
+  if (!/^\d+$/.test(paren ?? arg ?? "") || Number(paren ?? arg) > 255) throw new FlowSyntaxError(`invalid MPLS TTL "${paren ?? arg}"`);
+  return [{ type: "set_mpls_ttl", ttl: Number(paren ?? arg) }];
+});
+
+on(["dec_mpls_ttl"], (_it, _parts, _ctx) => {
+  return [{ type: "dec_mpls_ttl" }];
+});
+
+on(["copy_ttl_in"], (_it, _parts, _ctx) => {
+  return [{ type: "copy_ttl_in" }];
+});
+
+on(["copy_ttl_out"], (_it, _parts, _ctx) => {
+  return [{ type: "copy_ttl_out" }];
+});
+
+on(["mod_nw_tos"], (_it, { arg }, _ctx) => {
+  {
+    const tos = ranged(arg, 0, 255, "TOS");
+    if (tos & 3) throw new FlowSyntaxError(`${arg}: not a valid TOS`);
+    return [{ type: "set_field", field: sfield("ip_dscp", BigInt(tos >> 2), 1) }];
+  }
+});
+
+on(["mod_nw_ttl", "set_nw_ttl"], (_it, { arg, paren }, _ctx) => {
+  return [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }];
+});
+
+on(["dec_ttl"], (_it, { paren }, _ctx) => {
+  if (paren !== undefined) {
+    const ids = paren.split(",").filter((x) => x.trim()).map(Number);
+    // `dec_ttl()` is how ovs-ofctl prints an empty id list, and it reads it back; `dec_ttl(,)` is refused
+    if (!ids.length && paren.trim() !== "") throw new FlowSyntaxError("dec_ttl_cnt_ids: expected at least one controller id.");
+    return [{ type: "dec_ttl", controllerIds: ids }];
+  }
+  return [{ type: "dec_nw_ttl" }];
+});
+
+on(["set_field"], (it, { arg, paren }, ctx) => {
+  const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
+  const out = setFieldAction(m[2]!, m[1]!.trim());
+  for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
+  return out;
+});
+
+on(["load"], (it, { arg, paren }, ctx) => {
+  const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
+  const dst = parseSubField(m[2]!);
+  checkWritable(dst.field, ctx);
+  return loadAction(m[1]!.trim(), dst);
+});
+
+on(["move"], (it, { arg, paren }, _ctx) => {
+  const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
+  const src = parseSubField(m[1]!);
+  const dst = parseSubField(m[2]!);
+  if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`source field is ${src.nbits} bits wide but destination is ${dst.nbits} bits wide`);
+  return [{ type: "reg_move", src, dst }];
+});
+
+on(["push"], (_it, { arg }, _ctx) => {
+  return [{ type: "stack_push", sf: parseSubField(arg ?? "") }];
+});
+
+on(["pop"], (_it, { arg }, _ctx) => {
+  return [{ type: "stack_pop", sf: parseSubField(arg ?? "") }];
+});
+
+on(["set_queue"], (_it, { arg }, _ctx) => {
+  return [{ type: "set_queue", queueId: Number(arg) }];
+});
+
+on(["pop_queue"], (_it, _parts, _ctx) => {
+  return [{ type: "pop_queue" }];
+});
+
+on(["group"], (_it, { arg }, _ctx) => {
+  return [{ type: "group", groupId: Number(arg) }];
+});
+
+on(["resubmit"], (it, { arg, paren }, ctx) => {
+  if (paren !== undefined) {
+    const [p, t, ct] = paren.split(",").map((x) => x.trim());
+    const inPort = p ? port32to16(portOf(p, ctx)) : 0xfff8;
+    const table = t ? num(t, "resubmit table", 254) : 255;
+    if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
+    return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
+  }
+  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
+});
+
+on(["set_tunnel", "set_tunnel64"], (_it, { arg }, _ctx) => {
+  // OpenFlow 1.3 has a tunnel_id field: ovs-ofctl encodes set_tunnel as set_field
+  return [{ type: "set_field", field: sfield("tun_id", BigInt.asUintN(64, BigInt(arg ?? "0")), 8) }];
+});
+
+on(["note"], (_it, { arg }, _ctx) => {
+  return [{ type: "note", data: parseHexBytes(arg ?? "") }];
+});
+
+on(["ct_clear"], (_it, _parts, _ctx) => {
+  return [{ type: "ct_clear" }];
+});
+
+on(["ct"], (_it, { paren }, ctx) => {
+  return [parseCt(paren ?? "", ctx)];
+});
+
+on(["nat"], (_it, _parts, _ctx) => {
+  throw new FlowSyntaxError(`Cannot have NAT action outside of "ct" action`);
+});
+
+on(["exit"], (_it, _parts, _ctx) => {
+  return [{ type: "exit" }];
+});
+
+on(["fin_timeout"], (_it, { paren }, _ctx) => {
+  const kv = kvs(paren ?? "");
+  onlyKeys(kv, ["idle_timeout", "hard_timeout"], (k) => `invalid key '${k}' in 'fin_timeout' argument`);
+  return [{ type: "fin_timeout", idle: Number(kv.get("idle_timeout") ?? 0), hard: Number(kv.get("hard_timeout") ?? 0) }];
+});
+
+on(["conjunction"], (it, { paren }, _ctx) => {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: invalid conjunction`);
+  const [clause, n] = [Number(m[2]), Number(m[3])];
+  if (n < 2) throw new FlowSyntaxError("conjunction must have at least 2 clauses");
+  if (n > 64) throw new FlowSyntaxError("conjunction must have at most 64 clauses");
+  if (clause < 1) throw new FlowSyntaxError("clause index must be positive");
+  if (clause > n) throw new FlowSyntaxError("clause index must be less than or equal to number of clauses");
+  return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
+});
+
+on(["clone"], (_it, { paren }, ctx) => {
+  return [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }];
+});
+
+on(["sample"], (_it, { paren }, _ctx) => {
+  const kv = kvs(paren ?? "");
+  onlyKeys(kv, ["probability", "collector_set_id", "obs_domain_id", "obs_point_id", "sampling_port", "ingress", "egress"], (k) => `invalid key "${k}" in "sample" argument`);
+  const probability = kv.get("probability");
+  if (probability !== undefined && !(Number(probability) >= 1 && Number(probability) <= 0xffff)) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
+  if (probability === undefined) throw new FlowSyntaxError(`non-zero "probability" must be specified on sample`);
+  const samplingPort = kv.has("sampling_port") ? port32to16(parsePort(kv.get("sampling_port")!)) : 0xffff;
+  const direction = kv.has("ingress") ? 1 : kv.has("egress") ? 2 : 0;
+  return [
+    {
+      type: "sample",
+      version: direction ? 3 : samplingPort !== 0xffff ? 2 : 1,
+      probability: Number(kv.get("probability") ?? 0),
+      collectorSetId: Number(kv.get("collector_set_id") ?? 0),
+      obsDomainId: Number(kv.get("obs_domain_id") ?? 0),
+      obsPointId: Number(kv.get("obs_point_id") ?? 0),
+      samplingPort,
+      direction,
+    },
+  ];
+});
+
+on(["check_pkt_larger"], (it, _parts, _ctx) => {
+  const m = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
+  if (!m) throw new FlowSyntaxError(`${it}: invalid check_pkt_larger`);
+  if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
+  return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
+});
+
+on(["multipath"], (_it, { paren }, _ctx) => {
+  const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
+  const links = Number(n);
+  if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
+  const dst = parseSubField(dstText ?? "");
+  if (dst.nbits < 32 && 2 ** dst.nbits < links) {
+    throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
+  }
+  return [
+    {
+      type: "multipath",
+      fields: hashFields(fields),
+      basis: Number(basis),
+      algorithm: indexOf(MP_ALGS, alg, "multipath algorithm"),
+      maxLink: Number(n) - 1,
+      arg: Number(arg2),
+      dst,
+    },
+  ];
+});
+
+on(["bundle", "bundle_load"], (_it, { name, arg, paren }, _ctx) => {
+  return [parseBundle(paren ?? arg ?? "", name === "bundle_load")];
+});
+
+on(["learn"], (_it, { paren }, _ctx) => {
+  return [parseLearn(paren ?? "")];
+});
+
+on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => {
+  return setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
+});
+
 
 function sfield(name: string, v: bigint, len: number): MatchField {
   return matchField(name, bigToBytes(v, len));

@@ -53,11 +53,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
   if (actionsPart === undefined && !isDelete) throw new FlowSyntaxError("must specify an action");
   const b: MatchBuilder = { fields: new Map(), order: [] };
-  const fm: { -readonly [K in keyof ParsedFlow]: ParsedFlow[K] } = {
-    ...flowMod({ command }),
-    tableId: isDelete ? 0xff : 0,
-    outPort: 0xffffffff,
-  };
+  const fm: { -readonly [K in keyof ParsedFlow]: ParsedFlow[K] } = flowMod({ command, tableId: isDelete ? 0xff : 0, outPort: 0xffffffff });
   for (const item of splitTop(matchPart, ", \t")) {
     const eq = item.indexOf("=");
     const key = (eq >= 0 ? item.slice(0, eq) : item).trim();

@@ -6,23 +6,46 @@
 import { fromHex } from "../bytes.js";
 import { FlowSyntaxError } from "./errors.js";
 
+/** Separator lookup tables by separator string, built once per distinct string. */
+const SEP_TABLES = new Map<string, Uint8Array>();
+
+function sepTable(seps: string): Uint8Array {
+  let t = SEP_TABLES.get(seps);
+  if (t === undefined) {
+    t = new Uint8Array(128);
+    for (let i = 0; i < seps.length; i++) {
+      const c = seps.charCodeAt(i);
+      if (c < 128) t[c] = 1;
+    }
+    SEP_TABLES.set(seps, t);
+  }
+  return t;
+}
+
 /** Splits on top-level commas (and whitespace), respecting (), [] and {}. */
 export function splitTop(s: string, seps = ","): string[] {
+  const table = sepTable(seps);
   const out: string[] = [];
   let depth = 0;
-  let cur = "";
-  for (const ch of s) {
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") depth--;
-    if (depth === 0 && seps.includes(ch)) {
-      if (cur.trim()) out.push(cur.trim());
-      cur = "";
-      continue;
+  let start = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) depth--;
+    else if (depth === 0 && (c < 128 ? table[c] === 1 : seps.includes(s[i]!))) {
+      if (i > start) {
+        const part = s.slice(start, i).trim();
+        if (part) out.push(part);
+      }
+      start = i + 1;
     }
-    cur += ch;
   }
   if (depth !== 0) throw new FlowSyntaxError(`${s}: unbalanced parentheses`);
-  if (cur.trim()) out.push(cur.trim());
+  if (n > start) {
+    const part = s.slice(start).trim();
+    if (part) out.push(part);
+  }
   return out;
 }
 
@@ -61,10 +84,30 @@ export function kvs(s: string): Map<string, string> {
   return m;
 }
 
-export function splitAction(it: string): { name: string; arg: string | undefined; paren: string | undefined } {
-  const p = it.indexOf("(");
-  const c = it.search(/[:=]/);
-  if (p >= 0 && (c < 0 || p < c) && it.endsWith(")")) {
+/** One action's text split into its lower-cased name and either its `:`/`=` argument or its parenthesized body. */
+export interface ActionParts {
+  /** The action's name, lower case (`output`, `ct`, ...). */
+  readonly name: string;
+  /** The text after the first `:` or `=` (`output:2`). */
+  readonly arg: string | undefined;
+  /** The text inside the parentheses (`ct(commit)`). */
+  readonly paren: string | undefined;
+}
+
+/** Splits `name:arg`, `name=arg`, `name(paren)` or a bare `name`. */
+export function splitAction(it: string): ActionParts {
+  let p = -1;
+  let c = -1;
+  for (let i = 0; i < it.length; i++) {
+    const ch = it.charCodeAt(i);
+    if (ch === 40) {
+      if (p < 0) p = i;
+    } else if (ch === 58 || ch === 61) {
+      c = i;
+      break;
+    }
+  }
+  if (p >= 0 && (c < 0 || p < c) && it.charCodeAt(it.length - 1) === 41) {
     return { name: it.slice(0, p).trim().toLowerCase(), arg: undefined, paren: it.slice(p + 1, -1) };
   }
   if (c >= 0) return { name: it.slice(0, c).trim().toLowerCase(), arg: it.slice(c + 1).trim(), paren: undefined };
