@@ -4,7 +4,6 @@
  * @module
  */
 import { type Action, LearnFlags, type LearnSpec, NatFlags } from "../actions.js";
-import { bigToBytes, bytesToBig } from "../bytes.js";
 import { fieldByName, nxWidth } from "../oxm.js";
 import { BD_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { READ_ONLY } from "./context.js";
@@ -12,7 +11,7 @@ import { FlowSyntaxError } from "./errors.js";
 import { parsePort, port32to16 } from "./ports.js";
 import { parseSubField } from "./subfield.js";
 import { num, splitTop } from "./tokens.js";
-import { parseBits, parseIp4, parseIp6, parseValue } from "./values.js";
+import { bigIntToBytes, bytesToBigInt, parseBits, parseIp4, parseIp6, parseValue } from "./values.js";
 
 /** Most members a bundle action carries (Open vSwitch's BUNDLE_MAX_MEMBERS). */
 const BUNDLE_MAX_MEMBERS = 2048;
@@ -88,8 +87,8 @@ export function parseNat(s: string | undefined): Action {
         // [v6]-[v6]:ports
         const m = /^\[([^\]]+)\](?:-\[([^\]]+)\])?(?::(.+))?$/.exec(rest);
         if (!m) throw new FlowSyntaxError(`invalid nat range ${rest}`);
-        a.ipv6Min = bigToBytes(parseIp6(m[1]!), 16);
-        if (m[2]) a.ipv6Max = bigToBytes(parseIp6(m[2]), 16);
+        a.ipv6Min = bigIntToBytes(parseIp6(m[1]!), 16);
+        if (m[2]) a.ipv6Max = bigIntToBytes(parseIp6(m[2]), 16);
         ports = m[3];
       } else if (rest.includes(".") || !rest.includes(":") || /^[\d.]+(-[\d.]+)?:\d+(-\d+)?$/.test(rest)) {
         const c = rest.indexOf(":");
@@ -98,12 +97,12 @@ export function parseNat(s: string | undefined): Action {
           rest = rest.slice(0, c);
         }
         const [lo, hi] = rest.split("-");
-        a.ipv4Min = bigToBytes(parseIp4(lo!), 4);
-        if (hi) a.ipv4Max = bigToBytes(parseIp4(hi), 4);
+        a.ipv4Min = bigIntToBytes(parseIp4(lo!), 4);
+        if (hi) a.ipv4Max = bigIntToBytes(parseIp4(hi), 4);
       } else {
         const [lo, hi] = rest.split("-");
-        a.ipv6Min = bigToBytes(parseIp6(lo!), 16);
-        if (hi) a.ipv6Max = bigToBytes(parseIp6(hi), 16);
+        a.ipv6Min = bigIntToBytes(parseIp6(lo!), 16);
+        if (hi) a.ipv6Max = bigIntToBytes(parseIp6(hi), 16);
       }
       if (ports) {
         const [lo, hi] = ports.split("-");
@@ -117,13 +116,13 @@ export function parseNat(s: string | undefined): Action {
   if ((a.flags & NatFlags.PROTO_HASH) !== 0 && (a.flags & NatFlags.PROTO_RANDOM) !== 0) throw new FlowSyntaxError(`Both "hash" and "random" are not allowed.`);
   const lo = a.ipv4Min ?? a.ipv6Min;
   const hi = a.ipv4Max ?? a.ipv6Max;
-  if (lo && hi && bytesToBig(lo) > bytesToBig(hi)) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
+  if (lo && hi && bytesToBigInt(lo) > bytesToBigInt(hi)) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
   if (a.protoMin !== undefined && a.protoMax !== undefined && a.protoMin > a.protoMax) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
   return a;
 }
 
 function immBytes(v: bigint, nbits: number): Uint8Array {
-  return bigToBytes(v, 2 * Math.ceil(nbits / 16));
+  return bigIntToBytes(v, 2 * Math.ceil(nbits / 16));
 }
 
 export function parseLearn(s: string): Action {

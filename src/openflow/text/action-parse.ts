@@ -5,7 +5,6 @@
  * @module
  */
 import { type Action, CtFlags, OfpPort, type SubField, subField } from "../actions.js";
-import { bigToBytes } from "../bytes.js";
 import { type MatchField, fieldByName, matchField } from "../oxm.js";
 import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
@@ -14,7 +13,7 @@ import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseSubField } from "./subfield.js";
 import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
-import { ones, parseBits, parseValue } from "./values.js";
+import { bigIntToBytes, ones, parseBits, parseValue } from "./values.js";
 
 /**
  * Parses a comma-separated action list (no instructions).
@@ -149,37 +148,21 @@ on(["mod_vlan_pcp"], (_it, { arg }, ctx) => {
   ];
 });
 
-on(["set_vlan_vid"], (_it, { arg }, _ctx) => {
-  return [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }];
-});
+on(["set_vlan_vid"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }]);
 
-on(["set_vlan_pcp"], (_it, { arg }, _ctx) => {
-  return [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }];
-});
+on(["set_vlan_pcp"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }]);
 
-on(["strip_vlan", "pop_vlan"], (_it, _parts, _ctx) => {
-  return [{ type: "pop_vlan" }];
-});
+on(["strip_vlan", "pop_vlan"], (_it, _parts, _ctx) => [{ type: "pop_vlan" }]);
 
-on(["push_vlan"], (_it, { arg }, _ctx) => {
-  return [{ type: "push_vlan", ethertype: Number(arg) }];
-});
+on(["push_vlan"], (_it, { arg }, _ctx) => [{ type: "push_vlan", ethertype: Number(arg) }]);
 
-on(["push_mpls"], (_it, { arg }, _ctx) => {
-  return [{ type: "push_mpls", ethertype: Number(arg) }];
-});
+on(["push_mpls"], (_it, { arg }, _ctx) => [{ type: "push_mpls", ethertype: Number(arg) }]);
 
-on(["pop_mpls"], (_it, { arg }, _ctx) => {
-  return [{ type: "pop_mpls", ethertype: Number(arg) }];
-});
+on(["pop_mpls"], (_it, { arg }, _ctx) => [{ type: "pop_mpls", ethertype: Number(arg) }]);
 
-on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => {
-  return [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }];
-});
+on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }]);
 
-on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => {
-  return [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }];
-});
+on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }]);
 
 on(["set_mpls_ttl"], (_it, { arg, paren }, _ctx) => {
   if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
@@ -187,17 +170,11 @@ on(["set_mpls_ttl"], (_it, { arg, paren }, _ctx) => {
   return [{ type: "set_mpls_ttl", ttl: Number(paren ?? arg) }];
 });
 
-on(["dec_mpls_ttl"], (_it, _parts, _ctx) => {
-  return [{ type: "dec_mpls_ttl" }];
-});
+on(["dec_mpls_ttl"], (_it, _parts, _ctx) => [{ type: "dec_mpls_ttl" }]);
 
-on(["copy_ttl_in"], (_it, _parts, _ctx) => {
-  return [{ type: "copy_ttl_in" }];
-});
+on(["copy_ttl_in"], (_it, _parts, _ctx) => [{ type: "copy_ttl_in" }]);
 
-on(["copy_ttl_out"], (_it, _parts, _ctx) => {
-  return [{ type: "copy_ttl_out" }];
-});
+on(["copy_ttl_out"], (_it, _parts, _ctx) => [{ type: "copy_ttl_out" }]);
 
 on(["mod_nw_tos"], (_it, { arg }, _ctx) => {
   {
@@ -207,9 +184,7 @@ on(["mod_nw_tos"], (_it, { arg }, _ctx) => {
   }
 });
 
-on(["mod_nw_ttl", "set_nw_ttl"], (_it, { arg, paren }, _ctx) => {
-  return [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }];
-});
+on(["mod_nw_ttl", "set_nw_ttl"], (_it, { arg, paren }, _ctx) => [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }]);
 
 on(["dec_ttl"], (_it, { paren }, _ctx) => {
   if (paren !== undefined) {
@@ -246,25 +221,15 @@ on(["move"], (it, { arg, paren }, _ctx) => {
   return [{ type: "reg_move", src, dst }];
 });
 
-on(["push"], (_it, { arg }, _ctx) => {
-  return [{ type: "stack_push", sf: parseSubField(arg ?? "") }];
-});
+on(["push"], (_it, { arg }, _ctx) => [{ type: "stack_push", sf: parseSubField(arg ?? "") }]);
 
-on(["pop"], (_it, { arg }, _ctx) => {
-  return [{ type: "stack_pop", sf: parseSubField(arg ?? "") }];
-});
+on(["pop"], (_it, { arg }, _ctx) => [{ type: "stack_pop", sf: parseSubField(arg ?? "") }]);
 
-on(["set_queue"], (_it, { arg }, _ctx) => {
-  return [{ type: "set_queue", queueId: Number(arg) }];
-});
+on(["set_queue"], (_it, { arg }, _ctx) => [{ type: "set_queue", queueId: Number(arg) }]);
 
-on(["pop_queue"], (_it, _parts, _ctx) => {
-  return [{ type: "pop_queue" }];
-});
+on(["pop_queue"], (_it, _parts, _ctx) => [{ type: "pop_queue" }]);
 
-on(["group"], (_it, { arg }, _ctx) => {
-  return [{ type: "group", groupId: Number(arg) }];
-});
+on(["group"], (_it, { arg }, _ctx) => [{ type: "group", groupId: Number(arg) }]);
 
 on(["resubmit"], (it, { arg, paren }, ctx) => {
   if (paren !== undefined) {
@@ -282,25 +247,17 @@ on(["set_tunnel", "set_tunnel64"], (_it, { arg }, _ctx) => {
   return [{ type: "set_field", field: sfield("tun_id", BigInt.asUintN(64, BigInt(arg ?? "0")), 8) }];
 });
 
-on(["note"], (_it, { arg }, _ctx) => {
-  return [{ type: "note", data: parseHexBytes(arg ?? "") }];
-});
+on(["note"], (_it, { arg }, _ctx) => [{ type: "note", data: parseHexBytes(arg ?? "") }]);
 
-on(["ct_clear"], (_it, _parts, _ctx) => {
-  return [{ type: "ct_clear" }];
-});
+on(["ct_clear"], (_it, _parts, _ctx) => [{ type: "ct_clear" }]);
 
-on(["ct"], (_it, { paren }, ctx) => {
-  return [parseCt(paren ?? "", ctx)];
-});
+on(["ct"], (_it, { paren }, ctx) => [parseCt(paren ?? "", ctx)]);
 
 on(["nat"], (_it, _parts, _ctx) => {
   throw new FlowSyntaxError(`Cannot have NAT action outside of "ct" action`);
 });
 
-on(["exit"], (_it, _parts, _ctx) => {
-  return [{ type: "exit" }];
-});
+on(["exit"], (_it, _parts, _ctx) => [{ type: "exit" }]);
 
 on(["fin_timeout"], (_it, { paren }, _ctx) => {
   const kv = kvs(paren ?? "");
@@ -319,9 +276,7 @@ on(["conjunction"], (it, { paren }, _ctx) => {
   return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
 });
 
-on(["clone"], (_it, { paren }, ctx) => {
-  return [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }];
-});
+on(["clone"], (_it, { paren }, ctx) => [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }]);
 
 on(["sample"], (_it, { paren }, _ctx) => {
   const kv = kvs(paren ?? "");
@@ -373,21 +328,15 @@ on(["multipath"], (_it, { paren }, _ctx) => {
   ];
 });
 
-on(["bundle", "bundle_load"], (_it, { name, arg, paren }, _ctx) => {
-  return [parseBundle(paren ?? arg ?? "", name === "bundle_load")];
-});
+on(["bundle", "bundle_load"], (_it, { name, arg, paren }, _ctx) => [parseBundle(paren ?? arg ?? "", name === "bundle_load")]);
 
-on(["learn"], (_it, { paren }, _ctx) => {
-  return [parseLearn(paren ?? "")];
-});
+on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
 
-on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => {
-  return setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
-});
+on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? ""));
 
 
 function sfield(name: string, v: bigint, len: number): MatchField {
-  return matchField(name, bigToBytes(v, len));
+  return matchField(name, bigIntToBytes(v, len));
 }
 
 /** Smallest byte length holding `v` (at least 1): tun_metadata values are variable-length without a TLV map. */
@@ -432,7 +381,7 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
     for (const [o, n] of runs(m)) for (let k = 0; k < n; k += 64) pieces.push([o + k, Math.min(64, n - k)]);
     return pieces.map(([o, n]) => ({ type: "reg_load", dst: subField(f.name, o, n), value: (v >> BigInt(o)) & ones(n) }));
   }
-  return [{ type: "reg_load2", field: matchField(f.name, bigToBytes(v & m, len), bigToBytes(m, len)) }];
+  return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes(v & m, len), bigIntToBytes(m, len)) }];
 }
 
 function loadAction(valueText: string, dst: SubField): Action[] {
@@ -452,7 +401,7 @@ function loadAction(valueText: string, dst: SubField): Action[] {
   const f = fieldByName(dst.field)!;
   const m = ones(dst.nbits) << BigInt(dst.ofs);
   const len = isMd ? minLen(m) : f.len;
-  return [{ type: "reg_load2", field: matchField(f.name, bigToBytes((v << BigInt(dst.ofs)) & m, len), bigToBytes(m, len)) }];
+  return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes((v << BigInt(dst.ofs)) & m, len), bigIntToBytes(m, len)) }];
 }
 
 function hashFields(s: string | undefined): number {

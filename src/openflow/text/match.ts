@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { bigToBytes, bytesToBig } from "../bytes.js";
 import { type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
-import { CT_STATE_BITS, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen } from "./values.js";
+import { bigIntToBytes, bytesToBigInt, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
 type MatchMap = Map<string, VM>;
 
@@ -23,10 +22,10 @@ function toMap(match: readonly MatchField[]): { map: MatchMap; unknown: MatchFie
       continue;
     }
     const len = f.value.length;
-    let v = bytesToBig(f.value);
-    let m = f.mask ? bytesToBig(f.mask) : ones(len * 8);
+    let v = bytesToBigInt(f.value);
+    let m = f.mask ? bytesToBigInt(f.mask) : ones(len * 8);
     // xreg/xxreg are printed as the 32-bit registers they overlay
-    const x = /^(x{1,2})reg(\d+)$/.exec(def.name);
+    const x = def.name.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(def.name) : null;
     if (x) {
       const words = len / 4;
       const firstReg = Number(x[2]) * words;
@@ -59,6 +58,64 @@ const ETH_ARP = 0x0806n;
 
 const ETH_RARP = 0x8035n;
 
+/** The match being printed: its fields by name, the ones printed so far, and the output items. */
+class MatchPrinter {
+  readonly out: string[] = [];
+  readonly used = new Set<string>();
+  constructor(readonly map: MatchMap) {}
+  get(n: string): VM | undefined {
+    const e = this.map.get(n);
+    if (e !== undefined) this.used.add(n);
+    return e;
+  }
+  full(e: VM): boolean {
+    return e.m === ones(e.len * 8);
+  }
+  u32(n: string, label = n): void {
+    const e = this.get(n);
+    if (e && e.m) this.out.push(`${label}=${hexNum(e.v)}${this.full(e) ? "" : "/" + hexNum(e.m)}`);
+  }
+  be16(n: string, label = n): void {
+    const e = this.get(n);
+    if (e && e.m) this.out.push(this.full(e) ? `${label}=${e.v}` : `${label}=0x${e.v.toString(16)}/0x${e.m.toString(16)}`);
+  }
+  ip(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    let s = `${label}=${formatIpv4BigInt(e.v)}`;
+    if (e.m !== ones(32)) {
+      const p = prefixLen(e.m, 32);
+      s += p !== undefined ? `/${p}` : `/${formatIpv4BigInt(e.m)}`;
+    }
+    this.out.push(s);
+  }
+  ip6(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    let s = `${label}=${formatIpv6BigInt(e.v)}`;
+    if (e.m !== ones(128)) {
+      const p = prefixLen(e.m, 128);
+      s += p !== undefined ? `/${p}` : `/${formatIpv6BigInt(e.m)}`;
+    }
+    this.out.push(s);
+  }
+  mac(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    this.out.push(`${label}=${formatMacBigInt(e.v)}${e.m === ones(48) ? "" : "/" + formatMacBigInt(e.m)}`);
+  }
+  hexBig(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    this.out.push(`${label}=${hexBytes(bigIntToBytes(e.v, e.len))}${this.full(e) ? "" : "/" + hexBytes(bigIntToBytes(e.m, e.len))}`);
+  }
+}
+
+/** The shorthand ovs-ofctl prints for IPv4 with an IP protocol (`tcp` for `ip,nw_proto=6`). */
+const IP_SHORTHANDS = new Map<bigint, string>([[1n, "icmp"], [6n, "tcp"], [17n, "udp"], [132n, "sctp"]]);
+/** The shorthand ovs-ofctl prints for IPv6 with an IP protocol. */
+const IPV6_SHORTHANDS = new Map<bigint, string>([[58n, "icmp6"], [6n, "tcp6"], [17n, "udp6"], [132n, "sctp6"]]);
+
 /**
  * Formats a match in ovs-ofctl order (`priority=100,ip,nw_dst=10.0.0.0/24`).
  * @param priority - printed first when given and not the default 32768
@@ -67,86 +124,10 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   const { map, unknown } = toMap(match);
   let hasMd = false;
   for (const k of map.keys()) if (k.startsWith("tun_metadata")) hasMd = true;
-  const out: string[] = [];
-  const used = new Set<string>();
-  const get = (n: string) => {
-    const e = map.get(n);
-    if (e !== undefined) used.add(n);
-    return e;
-  };
-  const full = (e: VM) => e.m === ones(e.len * 8);
-  const u32 = (n: string, label = n) => {
-    const e = get(n);
-    if (e && e.m) out.push(`${label}=${hexNum(e.v)}${full(e) ? "" : "/" + hexNum(e.m)}`);
-  };
-  const be16 = (n: string, label = n) => {
-    const e = get(n);
-    if (e && e.m) out.push(full(e) ? `${label}=${e.v}` : `${label}=0x${e.v.toString(16)}/0x${e.m.toString(16)}`);
-  };
-  const ip = (n: string, label = n) => {
-    const e = get(n);
-    if (!e || !e.m) return;
-    let s = `${label}=${formatIpv4BigInt(e.v)}`;
-    if (e.m !== ones(32)) {
-      const p = prefixLen(e.m, 32);
-      s += p !== undefined ? `/${p}` : `/${formatIpv4BigInt(e.m)}`;
-    }
-    out.push(s);
-  };
-  const ip6 = (n: string, label = n) => {
-    const e = get(n);
-    if (!e || !e.m) return;
-    let s = `${label}=${formatIpv6BigInt(e.v)}`;
-    if (e.m !== ones(128)) {
-      const p = prefixLen(e.m, 128);
-      s += p !== undefined ? `/${p}` : `/${formatIpv6BigInt(e.m)}`;
-    }
-    out.push(s);
-  };
-  const mac = (n: string, label = n) => {
-    const e = get(n);
-    if (!e || !e.m) return;
-    out.push(`${label}=${formatMacBigInt(e.v)}${e.m === ones(48) ? "" : "/" + formatMacBigInt(e.m)}`);
-  };
-  const hexBig = (n: string, label = n) => {
-    const e = get(n);
-    if (!e || !e.m) return;
-    out.push(`${label}=${hexBytes(bigToBytes(e.v, e.len))}${full(e) ? "" : "/" + hexBytes(bigToBytes(e.m, e.len))}`);
-  };
-
-  if (priority !== undefined && priority !== 0x8000) out.push(`priority=${priority}`);
-  const pt = get("packet_type");
-  if (pt) out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
-  u32("pkt_mark");
-  u32("recirc_id");
-  u32("dp_hash");
-  const conj = get("conj_id");
-  if (conj) out.push(`conj_id=${conj.v}`);
-  const aso = get("actset_output");
-  if (aso) out.push(`actset_output=${formatPort(Number(aso.v))}`);
-  const cts = get("ct_state");
-  if (cts && cts.m) {
-    out.push(
-      (cts.m & 0xffn) === 0xffn
-        ? `ct_state=${fmtFlagsExact(cts.v, CT_STATE_BITS, "|")}`
-        : `ct_state=${fmtFlagsMasked(cts.v, cts.m, CT_STATE_BITS)}`,
-    );
-  }
-  const ctz = get("ct_zone");
-  if (ctz && ctz.m) out.push(full(ctz) ? `ct_zone=${ctz.v}` : `ct_zone=0x${ctz.v.toString(16)}/0x${ctz.m.toString(16)}`);
-  u32("ct_mark");
-  hexBig("ct_label");
-  ip("ct_nw_src");
-  ip("ct_nw_dst");
-  ip6("ct_ipv6_src");
-  ip6("ct_ipv6_dst");
-  const ctp = get("ct_nw_proto");
-  if (ctp) out.push(`ct_nw_proto=${ctp.v}`);
-  be16("ct_tp_src");
-  be16("ct_tp_dst");
-
-  const dlType = get("dl_type");
-  const nwProto = get("nw_proto");
+  const w = new MatchPrinter(map);
+  printMeta(w, priority);
+  const dlType = w.get("dl_type");
+  const nwProto = w.get("nw_proto");
   const dl = dlType && dlType.m ? dlType.v : undefined;
   let skipType = false;
   let skipProto = false;
@@ -154,42 +135,94 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     skipType = true;
     const proto = nwProto?.v;
     if (dl === ETH_IP) {
-      const names: Record<string, string> = { "1": "icmp", "6": "tcp", "17": "udp", "132": "sctp" };
-      const n = proto !== undefined ? names[String(proto)] : undefined;
-      out.push(n ?? "ip");
+      const n = proto !== undefined ? IP_SHORTHANDS.get(proto) : undefined;
+      w.out.push(n ?? "ip");
       skipProto = n !== undefined;
     } else if (dl === ETH_IPV6) {
-      const names: Record<string, string> = { "58": "icmp6", "6": "tcp6", "17": "udp6", "132": "sctp6" };
-      const n = proto !== undefined ? names[String(proto)] : undefined;
-      out.push(n ?? "ipv6");
+      const n = proto !== undefined ? IPV6_SHORTHANDS.get(proto) : undefined;
+      w.out.push(n ?? "ipv6");
       skipProto = n !== undefined;
-    } else if (dl === ETH_ARP) out.push("arp");
-    else if (dl === ETH_RARP) out.push("rarp");
-    else if (dl === 0x8847n) out.push("mpls");
-    else if (dl === 0x8848n) out.push("mplsm");
+    } else if (dl === ETH_ARP) w.out.push("arp");
+    else if (dl === ETH_RARP) w.out.push("rarp");
+    else if (dl === 0x8847n) w.out.push("mpls");
+    else if (dl === 0x8848n) w.out.push("mplsm");
     else skipType = false;
   }
-  for (const r of REG_NAMES) if (map.has(r)) u32(r);
+  printL2(w, hasMd);
+  if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${dlType.v.toString(16).padStart(4, "0")}`);
+  printL3(w, dl, skipProto, nwProto);
+  printL4(w, dl, nwProto);
+  // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
+  // sense with another field's prerequisite: printed generically rather than dropped
+  for (const [name, e] of map) {
+    if (w.used.has(name) || (name === "ip_dscp")) continue;
+    const f = fieldByName(name);
+    if (!f || !e.m) continue;
+    const full = e.m === ones(e.len * 8);
+    const val = f.format === "port" ? formatPort(Number(e.v)) : formatValue(f, e.v, e.len);
+    w.out.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
+  }
+  for (const u of unknown) w.out.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
+  return w.out.join(",");
+}
+
+/** Priority, packet type, marks, conjunction, action-set output and conntrack fields. */
+function printMeta(w: MatchPrinter, priority: number | undefined): void {
+  if (priority !== undefined && priority !== 0x8000) w.out.push(`priority=${priority}`);
+  const pt = w.get("packet_type");
+  if (pt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
+  w.u32("pkt_mark");
+  w.u32("recirc_id");
+  w.u32("dp_hash");
+  const conj = w.get("conj_id");
+  if (conj) w.out.push(`conj_id=${conj.v}`);
+  const aso = w.get("actset_output");
+  if (aso) w.out.push(`actset_output=${formatPort(Number(aso.v))}`);
+  const cts = w.get("ct_state");
+  if (cts && cts.m) {
+    w.out.push(
+      (cts.m & 0xffn) === 0xffn
+        ? `ct_state=${fmtFlagsExact(cts.v, CT_STATE_BITS, "|")}`
+        : `ct_state=${fmtFlagsMasked(cts.v, cts.m, CT_STATE_BITS)}`,
+    );
+  }
+  const ctz = w.get("ct_zone");
+  if (ctz && ctz.m) w.out.push(w.full(ctz) ? `ct_zone=${ctz.v}` : `ct_zone=0x${ctz.v.toString(16)}/0x${ctz.m.toString(16)}`);
+  w.u32("ct_mark");
+  w.hexBig("ct_label");
+  w.ip("ct_nw_src");
+  w.ip("ct_nw_dst");
+  w.ip6("ct_ipv6_src");
+  w.ip6("ct_ipv6_dst");
+  const ctp = w.get("ct_nw_proto");
+  if (ctp) w.out.push(`ct_nw_proto=${ctp.v}`);
+  w.be16("ct_tp_src");
+  w.be16("ct_tp_dst");
+}
+
+/** Registers, tunnel fields, metadata, in_port, VLAN and Ethernet addresses. */
+function printL2(w: MatchPrinter, hasMd: boolean): void {
+  for (const r of REG_NAMES) if (w.map.has(r)) w.u32(r);
   // tunnel
-  const tid = get("tun_id");
-  if (tid && tid.m) out.push(`tun_id=${hexNum(tid.v)}${full(tid) ? "" : "/" + hexNum(tid.m)}`);
-  ip("tun_src");
-  ip("tun_dst");
-  ip6("tun_ipv6_src");
-  ip6("tun_ipv6_dst");
-  be16("tun_gbp_id");
-  const gf = get("tun_gbp_flags");
-  if (gf && gf.m) out.push(`tun_gbp_flags=${hexNum(gf.v)}`);
-  const tf = get("tun_flags");
-  if (tf && tf.m) out.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
-  if (hasMd) for (const n of MD_NAMES) if (map.has(n)) hexBig(n);
-  const md = get("metadata");
-  if (md && md.m) out.push(`metadata=${hexNum(md.v)}${full(md) ? "" : "/" + hexNum(md.m)}`);
-  const inp = get("in_port");
-  if (inp) out.push(`in_port=${formatPort(Number(inp.v))}`);
+  const tid = w.get("tun_id");
+  if (tid && tid.m) w.out.push(`tun_id=${hexNum(tid.v)}${w.full(tid) ? "" : "/" + hexNum(tid.m)}`);
+  w.ip("tun_src");
+  w.ip("tun_dst");
+  w.ip6("tun_ipv6_src");
+  w.ip6("tun_ipv6_dst");
+  w.be16("tun_gbp_id");
+  const gf = w.get("tun_gbp_flags");
+  if (gf && gf.m) w.out.push(`tun_gbp_flags=${hexNum(gf.v)}`);
+  const tf = w.get("tun_flags");
+  if (tf && tf.m) w.out.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
+  if (hasMd) for (const n of MD_NAMES) if (w.map.has(n)) w.hexBig(n);
+  const md = w.get("metadata");
+  if (md && md.m) w.out.push(`metadata=${hexNum(md.v)}${w.full(md) ? "" : "/" + hexNum(md.m)}`);
+  const inp = w.get("in_port");
+  if (inp) w.out.push(`in_port=${formatPort(Number(inp.v))}`);
   // vlan: rebuild the 802.1Q TCI from vlan_vid / vlan_pcp
-  const vid = get("vlan_vid");
-  const pcp = get("vlan_pcp");
+  const vid = w.get("vlan_vid");
+  const pcp = w.get("vlan_pcp");
   if (vid || pcp) {
     let tci = 0n;
     let tm = 0n;
@@ -205,88 +238,83 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     const pcpMask = tm & 0xe000n;
     const cfi = tm & 0x1000n;
     if (cfi && tci & 0x1000n && (!vidMask || vidMask === 0x0fffn) && (!pcpMask || pcpMask === 0xe000n) && (vidMask || pcpMask)) {
-      if (vidMask) out.push(`dl_vlan=${tci & 0xfffn}`);
-      if (pcpMask) out.push(`dl_vlan_pcp=${tci >> 13n}`);
-    } else if (tm === 0xffffn) out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}`);
-    else if (tm) out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}/0x${tm.toString(16).padStart(4, "0")}`);
+      if (vidMask) w.out.push(`dl_vlan=${tci & 0xfffn}`);
+      if (pcpMask) w.out.push(`dl_vlan_pcp=${tci >> 13n}`);
+    } else if (tm === 0xffffn) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}`);
+    else if (tm) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}/0x${tm.toString(16).padStart(4, "0")}`);
   }
-  mac("dl_src");
-  mac("dl_dst");
-  if (!skipType && dlType && dlType.m) out.push(`dl_type=0x${dlType.v.toString(16).padStart(4, "0")}`);
+  w.mac("dl_src");
+  w.mac("dl_dst");
+}
+
+/** IP / ARP / MPLS fields, by Ethernet type. */
+function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nwProto: VM | undefined): void {
   if (dl === ETH_IPV6) {
-    ip6("ipv6_src");
-    ip6("ipv6_dst");
-    const lab = get("ipv6_label");
+    w.ip6("ipv6_src");
+    w.ip6("ipv6_dst");
+    const lab = w.get("ipv6_label");
     if (lab && lab.m) {
       const fm = (x: bigint) => "0x" + x.toString(16).padStart(5, "0");
-      out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
+      w.out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
     }
   } else if (dl === ETH_ARP || dl === ETH_RARP) {
-    ip("arp_spa");
-    ip("arp_tpa");
+    w.ip("arp_spa");
+    w.ip("arp_tpa");
   } else {
-    ip("nw_src");
-    ip("nw_dst");
+    w.ip("nw_src");
+    w.ip("nw_dst");
   }
-  if (!skipProto && nwProto && nwProto.m) out.push(`nw_proto=${nwProto.v}`);
+  if (!skipProto && nwProto && nwProto.m) w.out.push(`nw_proto=${nwProto.v}`);
   if (dl === ETH_ARP || dl === ETH_RARP) {
-    const op = get("arp_op");
-    if (op) out.push(`arp_op=${op.v}`);
-    mac("arp_sha");
-    mac("arp_tha");
+    const op = w.get("arp_op");
+    if (op) w.out.push(`arp_op=${op.v}`);
+    w.mac("arp_sha");
+    w.mac("arp_tha");
   }
-  const tos = get("nw_tos");
-  if (tos && tos.m & 0xfcn) out.push(`nw_tos=${tos.v & 0xfcn}`);
-  const ecn = get("nw_ecn");
-  if (ecn && ecn.m) out.push(`nw_ecn=${ecn.v & 3n}`);
-  const ttl = get("nw_ttl");
-  if (ttl && ttl.m) out.push(`nw_ttl=${ttl.v}`);
-  const ml = get("mpls_label");
-  if (ml) out.push(`mpls_label=${ml.v}`);
-  const mtc = get("mpls_tc");
-  if (mtc) out.push(`mpls_tc=${mtc.v}`);
-  const mttl = get("mpls_ttl");
-  if (mttl) out.push(`mpls_ttl=${mttl.v}`);
-  const mbos = get("mpls_bos");
-  if (mbos) out.push(`mpls_bos=${mbos.v}`);
-  const frag = get("nw_frag");
+  const tos = w.get("nw_tos");
+  if (tos && tos.m & 0xfcn) w.out.push(`nw_tos=${tos.v & 0xfcn}`);
+  const ecn = w.get("nw_ecn");
+  if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
+  const ttl = w.get("nw_ttl");
+  if (ttl && ttl.m) w.out.push(`nw_ttl=${ttl.v}`);
+  const ml = w.get("mpls_label");
+  if (ml) w.out.push(`mpls_label=${ml.v}`);
+  const mtc = w.get("mpls_tc");
+  if (mtc) w.out.push(`mpls_tc=${mtc.v}`);
+  const mttl = w.get("mpls_ttl");
+  if (mttl) w.out.push(`mpls_ttl=${mttl.v}`);
+  const mbos = w.get("mpls_bos");
+  if (mbos) w.out.push(`mpls_bos=${mbos.v}`);
+  const frag = w.get("nw_frag");
   if (frag && frag.m) {
     const fm = frag.m & 3n;
     const fv = frag.v & 3n;
-    if (fm === 3n) out.push(`nw_frag=${fv & 1n ? (fv & 2n ? "later" : "first") : fv & 2n ? "<error>" : "no"}`);
-    else if (fm === 1n) out.push(`nw_frag=${fv & 1n ? "yes" : "no"}`);
-    else if (fm === 2n) out.push(`nw_frag=${fv & 2n ? "later" : "not_later"}`);
+    if (fm === 3n) w.out.push(`nw_frag=${fv & 1n ? (fv & 2n ? "later" : "first") : fv & 2n ? "<error>" : "no"}`);
+    else if (fm === 1n) w.out.push(`nw_frag=${fv & 1n ? "yes" : "no"}`);
+    else if (fm === 2n) w.out.push(`nw_frag=${fv & 2n ? "later" : "not_later"}`);
   }
+}
+
+/** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */
+function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefined): void {
   const proto = nwProto?.v;
   if (dl === ETH_IP && proto === 1n) {
-    be16("icmp_type");
-    be16("icmp_code");
+    w.be16("icmp_type");
+    w.be16("icmp_code");
   } else if (dl === ETH_IPV6 && proto === 58n) {
-    be16("icmpv6_type", "icmp_type");
-    be16("icmpv6_code", "icmp_code");
-    ip6("nd_target");
-    mac("nd_sll");
-    mac("nd_tll");
+    w.be16("icmpv6_type", "icmp_type");
+    w.be16("icmpv6_code", "icmp_code");
+    w.ip6("nd_target");
+    w.mac("nd_sll");
+    w.mac("nd_tll");
   } else {
     for (const p of ["tcp", "udp", "sctp"]) {
-      be16(`${p}_src`, "tp_src");
-      be16(`${p}_dst`, "tp_dst");
+      w.be16(`${p}_src`, "tp_src");
+      w.be16(`${p}_dst`, "tp_dst");
     }
   }
-  const tcpf = get("tcp_flags");
-  if (tcpf && tcpf.m && proto === 6n) out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
-  // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
-  // sense with another field's prerequisite: printed generically rather than dropped
-  for (const [name, e] of map) {
-    if (used.has(name) || (name === "ip_dscp")) continue;
-    const f = fieldByName(name);
-    if (!f || !e.m) continue;
-    const full = e.m === ones(e.len * 8);
-    const val = f.format === "port" ? formatPort(Number(e.v)) : formatValue(f, e.v, e.len);
-    out.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
-  }
-  for (const u of unknown) out.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
-  return out.join(",");
+  const tcpf = w.get("tcp_flags");
+  if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
 }
 
 export const SHORTHANDS: Record<string, [number, number?]> = {
@@ -429,7 +457,7 @@ export function buildMatch(b: MatchBuilder): MatchField[] {
     if (m !== undefined && (m & full) === full) m = undefined;
     if (m === 0n) continue;
     const v = m === undefined ? e.v : e.v & m;
-    out.push(matchField(f.name, bigToBytes(v, e.len), m === undefined ? undefined : bigToBytes(m, e.len)));
+    out.push(matchField(f.name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
   }
   return out;
 }

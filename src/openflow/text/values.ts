@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { bigToBytes } from "../bytes.js";
 import type { FieldDef } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
@@ -233,10 +232,54 @@ export function formatValue(f: FieldDef, v: bigint, len: number): string {
     case "label":
       return "0x" + v.toString(16).padStart(5, "0");
     default:
-      return len > 8 ? hexBytes(bigToBytes(v, len)) : hexNum(v);
+      return len > 8 ? hexBytes(bigIntToBytes(v, len)) : hexNum(v);
   }
 }
 
 export function parseBits(s: string): bigint {
   return parseInt128(s, "value");
+}
+
+/** Big-endian bytes as an integer: up to 6 bytes in one Number, then 32 bits per BigInt step. */
+export function bytesToBigInt(b: Uint8Array): bigint {
+  const n = b.length;
+  let i = 0;
+  let x = 0;
+  if (n <= 6) {
+    for (; i < n; i++) x = x * 256 + b[i]!;
+    return BigInt(x);
+  }
+  const head = n & 3;
+  for (; i < head; i++) x = x * 256 + b[i]!;
+  let v = BigInt(x);
+  for (; i < n; i += 4) v = (v << 32n) | BigInt(b[i]! * 0x1000000 + ((b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!));
+  return v;
+}
+
+/** The low `n * 8` bits of `v` as `n` big-endian bytes: up to 6 bytes through one Number, then 32 bits per step. */
+export function bigIntToBytes(v: bigint, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  if (n <= 6) {
+    let x = Number(BigInt.asUintN(n * 8, v));
+    for (let i = n - 1; i >= 0; i--) {
+      out[i] = x % 256;
+      x = Math.floor(x / 256);
+    }
+    return out;
+  }
+  let big = BigInt.asUintN(n * 8, v);
+  let i = n - 1;
+  for (; i >= 3; i -= 4) {
+    const w = Number(big & 0xffffffffn);
+    out[i] = w & 255;
+    out[i - 1] = (w >>> 8) & 255;
+    out[i - 2] = (w >>> 16) & 255;
+    out[i - 3] = w >>> 24;
+    big >>= 32n;
+  }
+  for (let x = Number(big); i >= 0; i--) {
+    out[i] = x & 255;
+    x >>>= 8;
+  }
+  return out;
 }
