@@ -49,9 +49,9 @@ export function checkWritable(field: string, ctx: ActionParseContext): void {
   if ((field === "ct_mark" || field === "ct_label") && !ctx.inCt) throw new FlowSyntaxError("cannot set CT fields outside of ct action");
 }
 
-/** A context for an action list parsed with the given match (none: a catch-all match). */
-export function actionParseContext(match: readonly MatchField[] = []): ActionParseContext {
-  return { flow: factsOfMatch(match), of10Only: false };
+/** A context for an action list parsed with the given match (none: a catch-all match) and the switch's port names. */
+export function actionParseContext(match: readonly MatchField[] = [], portNames?: ReadonlyMap<string, number>): ActionParseContext {
+  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames };
 }
 
 const L4_PROTOS = new Set([6, 17, 132]);

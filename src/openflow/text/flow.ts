@@ -58,7 +58,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     const eq = item.indexOf("=");
     const key = (eq >= 0 ? item.slice(0, eq) : item).trim();
     const val = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
-    const sh = SHORTHANDS[key.toLowerCase()];
+    const sh = SHORTHANDS.get(key) ?? SHORTHANDS.get(key.toLowerCase());
     if (sh && val === undefined) {
       if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
       if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
@@ -127,7 +127,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   }
   normalizePrereqs(b);
   fm.match = buildMatch(b);
-  const ctx: ActionParseContext = { ...actionParseContext(fm.match), portNames: names };
+  const ctx: ActionParseContext = actionParseContext(fm.match, names);
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
   if (ctx.of10Only) fm.of10Only = true;
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;

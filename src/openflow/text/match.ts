@@ -317,24 +317,24 @@ function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefine
   if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
 }
 
-export const SHORTHANDS: Record<string, [number, number?]> = {
-  ip: [0x0800],
-  ipv4: [0x0800],
-  icmp: [0x0800, 1],
-  tcp: [0x0800, 6],
-  udp: [0x0800, 17],
-  sctp: [0x0800, 132],
-  ipv6: [0x86dd],
-  icmp6: [0x86dd, 58],
-  tcp6: [0x86dd, 6],
-  udp6: [0x86dd, 17],
-  sctp6: [0x86dd, 132],
-  arp: [0x0806],
-  rarp: [0x8035],
-  mpls: [0x8847],
-  mplsm: [0x8848],
-  eth: [-1],
-};
+export const SHORTHANDS = new Map<string, readonly [number, number?]>([
+  ["ip", [0x0800]],
+  ["ipv4", [0x0800]],
+  ["icmp", [0x0800, 1]],
+  ["tcp", [0x0800, 6]],
+  ["udp", [0x0800, 17]],
+  ["sctp", [0x0800, 132]],
+  ["ipv6", [0x86dd]],
+  ["icmp6", [0x86dd, 58]],
+  ["tcp6", [0x86dd, 6]],
+  ["udp6", [0x86dd, 17]],
+  ["sctp6", [0x86dd, 132]],
+  ["arp", [0x0806]],
+  ["rarp", [0x8035]],
+  ["mpls", [0x8847]],
+  ["mplsm", [0x8848]],
+  ["eth", [-1]],
+]);
 
 export interface MatchBuilder {
   fields: Map<string, { v: bigint; m: bigint | undefined; len: number }>;
@@ -361,7 +361,7 @@ const UNMASKABLE = new Map<string, string>([
 
 export function applyField(b: MatchBuilder, key: string, value: string): void {
   const lower = key.toLowerCase();
-  const range = /^([a-z_][a-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(lower);
+  const range = lower.charCodeAt(lower.length - 1) === 93 ? /^([a-z_][a-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(lower) : null;
   if (range) {
     // a bit range of a field (`reg3[0..7]=5`, `tp_src[5]=1`, `reg3[]=3`): the value shifted into place, masked
     const name = range[1]!;
@@ -415,7 +415,7 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     applyField(b, lower.replace("icmp_", "icmpv6_"), value);
     return;
   }
-  const xr = /^(x{1,2})reg(\d+)$/.exec(lower);
+  const xr = lower.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(lower) : null;
   if (xr) {
     const f = fieldByName(lower);
     if (!f) throw new FlowSyntaxError(`${key}: unknown field`);
