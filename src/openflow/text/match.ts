@@ -466,6 +466,27 @@ const TP_SRC = ["tcp_src", "udp_src", "sctp_src", "icmp_type", "icmpv6_type"];
 
 const TP_DST = ["tcp_dst", "udp_dst", "sctp_dst", "icmp_code", "icmpv6_code"];
 
+/** Fields dropped unless a prerequisite holds (Open vSwitch's MFP_* of each field), built once. */
+const NEED_NW_SRC = ["nw_src", "nw_dst"];
+const NEED_NW_PROTO = ["nw_proto"];
+const NEED_IP_DSCP = ["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"];
+const NEED_IPV6_SRC = ["ipv6_src", "ipv6_dst", "ipv6_label"];
+const NEED_ARP_OP = ["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"];
+const NEED_MPLS_LABEL = ["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"];
+const NEED_TCP_FLAGS = ["tcp_flags"];
+const NEED_CT_TP_SRC = ["ct_tp_src", "ct_tp_dst"];
+const NEED_ND_TARGET = ["nd_target"];
+const NEED_ND_SLL = ["nd_sll"];
+const NEED_ND_TLL = ["nd_tll"];
+const TP_GROUPS = [TP_SRC, TP_DST];
+
+/** Removes a field from the builder. */
+function dropField(b: MatchBuilder, name: string): void {
+  b.fields.delete(name);
+  const i = b.order.indexOf(name);
+  if (i >= 0) b.order.splice(i, 1);
+}
+
 /**
  * Applies ovs-ofctl's match normalization: a field whose prerequisites the flow does not meet is
  * dropped (`tp_dst=80` without `tcp`, `ct_tp_dst` without `ct_nw_proto`, `nd_target` without an ND
@@ -482,10 +503,7 @@ export function normalizePrereqs(b: MatchBuilder): void {
   const ip6 = dlType === 0x86ddn;
   const arp = dlType === 0x0806n || dlType === 0x8035n;
   const mpls = dlType === 0x8847n || dlType === 0x8848n;
-  const drop = (name: string) => {
-    b.fields.delete(name);
-    b.order = b.order.filter((n) => n !== name);
-  };
+  const drop = (name: string) => dropField(b, name);
   const rename = (from: string, to: string) => {
     const e = b.fields.get(from)!;
     const len = fieldByName(to)!.len;
@@ -500,30 +518,30 @@ export function normalizePrereqs(b: MatchBuilder): void {
   if ((ip4 || ip6) && b.fields.has("arp_op")) rename("arp_op", "nw_proto");
   if (arp && b.fields.has("nw_proto")) rename("nw_proto", "arp_op");
   const proto = exact("nw_proto");
-  const need = (names: string[], ok: boolean) => {
-    if (!ok) for (const n of names) if (b.fields.has(n)) drop(n);
+  const need = (names: readonly string[], ok: boolean) => {
+    if (!ok) for (const n of names) if (b.fields.has(n)) dropField(b, n);
   };
-  need(["nw_src", "nw_dst"], ip4 || arp);
-  need(["nw_proto"], ip4 || ip6 || arp);
-  need(["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"], ip4 || ip6);
-  need(["ipv6_src", "ipv6_dst", "ipv6_label"], ip6);
-  need(["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"], arp);
-  need(["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"], mpls);
-  need(["tcp_flags"], (ip4 || ip6) && proto === 6n);
-  need(["ct_tp_src", "ct_tp_dst"], b.fields.has("ct_nw_proto"));
+  need(NEED_NW_SRC, ip4 || arp);
+  need(NEED_NW_PROTO, ip4 || ip6 || arp);
+  need(NEED_IP_DSCP, ip4 || ip6);
+  need(NEED_IPV6_SRC, ip6);
+  need(NEED_ARP_OP, arp);
+  need(NEED_MPLS_LABEL, mpls);
+  need(NEED_TCP_FLAGS, (ip4 || ip6) && proto === 6n);
+  need(NEED_CT_TP_SRC, b.fields.has("ct_nw_proto"));
   // transport ports and ICMP type/code: one slot each, named after the protocol
   const slot =
     !(ip4 || ip6) ? -1 : proto === 6n ? 0 : proto === 17n ? 1 : proto === 132n ? 2 : ip4 && proto === 1n ? 3 : ip6 && proto === 58n ? 4 : -1;
-  for (const group of [TP_SRC, TP_DST]) {
-    const present = group.filter((n) => b.fields.has(n));
-    for (const n of present) {
+  for (const group of TP_GROUPS) {
+    for (const n of group) {
+      if (!b.fields.has(n)) continue;
       const target = slot < 0 ? undefined : group[slot]!;
       if (target === undefined) drop(n);
       else if (target !== n) rename(n, target);
     }
   }
   const ndType = ip6 && proto === 58n ? exact("icmpv6_type") : undefined;
-  need(["nd_target"], ndType === 135n || ndType === 136n);
-  need(["nd_sll"], ndType === 135n);
-  need(["nd_tll"], ndType === 136n);
+  need(NEED_ND_TARGET, ndType === 135n || ndType === 136n);
+  need(NEED_ND_SLL, ndType === 135n);
+  need(NEED_ND_TLL, ndType === 136n);
 }
