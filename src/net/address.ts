@@ -184,3 +184,108 @@ export function formatIpv6BigInt(v: bigint): string {
   return formatIpv6(b);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Addresses as integers (flow text keeps field values as bigints): parse to `undefined` on bad text, so
+// each caller words its own error; scanned by character code, with `ip-address` only for the rare forms.
+
+const ZERO = 48;
+const NINE = 57;
+
+/** The value of hex digit code `c`, or -1. */
+function hexDigit(c: number): number {
+  if (c >= ZERO && c <= NINE) return c - ZERO;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/**
+ * An Ethernet address written as six groups of one or two hex digits separated by `:` (as Open vSwitch's
+ * `eth_addr_from_string` reads it) as a 48-bit integer, or `undefined` when `text` is not one.
+ */
+export function macToBigInt(text: string): bigint | undefined {
+  let hi = 0; // first 3 bytes
+  let lo = 0; // last 3 bytes
+  let i = 0;
+  const n = text.length;
+  for (let g = 0; g < 6; g++) {
+    if (g > 0) {
+      if (i >= n || text.charCodeAt(i) !== 58) return undefined;
+      i++;
+    }
+    const d0 = i < n ? hexDigit(text.charCodeAt(i)) : -1;
+    if (d0 < 0) return undefined;
+    i++;
+    let b = d0;
+    const d1 = i < n ? hexDigit(text.charCodeAt(i)) : -1;
+    if (d1 >= 0) {
+      b = (b << 4) | d1;
+      i++;
+    }
+    if (g < 3) hi = (hi << 8) | b;
+    else lo = (lo << 8) | b;
+  }
+  if (i !== n) return undefined;
+  return BigInt(hi * 0x1000000 + lo);
+}
+
+/** Formats the low 48 bits of `v` as `aa:bb:cc:dd:ee:ff`. */
+export function formatMacBigInt(v: bigint): string {
+  const hi = Number((v >> 24n) & 0xffffffn);
+  const lo = Number(v & 0xffffffn);
+  return `${HEX[hi >>> 16]}:${HEX[(hi >>> 8) & 255]}:${HEX[hi & 255]}:${HEX[lo >>> 16]}:${HEX[(lo >>> 8) & 255]}:${HEX[lo & 255]}`;
+}
+
+/**
+ * A plain IPv4 address (dotted quad, no prefix length) as a 32-bit integer, or `undefined` when `text` is
+ * not one. Accepts what `ip-address` accepts; the common form (no leading zeros) without it.
+ */
+export function ipv4ToBigInt(text: string): bigint | undefined {
+  const n = text.length;
+  let v = 0;
+  let i = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (i >= n || text.charCodeAt(i) !== 46) return ipv4Slow(text);
+      i++;
+    }
+    const start = i;
+    let x = 0;
+    while (i < n && i - start < 4) {
+      const c = text.charCodeAt(i);
+      if (c < ZERO || c > NINE) break;
+      x = x * 10 + (c - ZERO);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || x > 255 || (len > 1 && text.charCodeAt(start) === ZERO)) return ipv4Slow(text);
+    v = v * 256 + x;
+  }
+  return i === n ? BigInt(v) : ipv4Slow(text);
+}
+
+function ipv4Slow(text: string): bigint | undefined {
+  if (text.includes("/") || !Address4.isValid(text)) return undefined;
+  return BigInt(new Address4(text).bigInt());
+}
+
+/** Formats the low 32 bits of `v` as a dotted quad. */
+export function formatIpv4BigInt(v: bigint): string {
+  const n = Number(v & 0xffffffffn);
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+const parsed6Big = new Memo<bigint | null>(256);
+
+/**
+ * A plain IPv6 address (no prefix length; `[addr]` brackets allowed, as in URLs and ovs-ofctl's syntax) as a
+ * 128-bit integer, or `undefined` when `text` is not one.
+ */
+export function ipv6ToBigInt(text: string): bigint | undefined {
+  const r = parsed6Big.get(text, () => {
+    const t = text.charCodeAt(0) === 91 || text.charCodeAt(text.length - 1) === 93 ? text.replace(/^\[|\]$/g, "") : text;
+    if (t.includes("/") || !Address6.isValid(t)) return null;
+    return new Address6(t).bigInt();
+  });
+  return r === null ? undefined : r;
+}

@@ -6,7 +6,7 @@
  * @module
  */
 export { DecodeError, EncodeError } from "../bytes/index.js";
-export { type IpFamily, type IpPrefix, ipFamily, ipPrefix, isIp, isIpv4, isIpv6, isMac, macBytes, ipv4Bytes, ipv6Bytes, parseMac, parseIpv4, parseIpv6, formatMac, formatIpv4, formatIpv6, formatIpv6BigInt } from "./address.js";
+export { type IpFamily, type IpPrefix, ipFamily, ipPrefix, isIp, isIpv4, isIpv6, isMac, macBytes, ipv4Bytes, ipv6Bytes, parseMac, parseIpv4, parseIpv6, formatMac, formatIpv4, formatIpv6, formatIpv6BigInt, macToBigInt, formatMacBigInt, ipv4ToBigInt, formatIpv4BigInt, ipv6ToBigInt } from "./address.js";
 export { onesComplementSum, finishChecksum, internetChecksum, pseudoHeaderSum, transportChecksum, udpChecksum } from "./checksum.js";
 export { ETHER_TYPE, MAX_VLAN_TAGS, type VlanTag, type DecodedVlanTag, type EthernetLayer, isVlanTpid, readEthernet, writeEthernet, checkUint } from "./ethernet.js";
 export {

@@ -1,0 +1,288 @@
+/**
+ * Action text, print side: actions as `ovs-ofctl` prints them (`ct(commit,...),resubmit(,1)`).
+ *
+ * @module
+ */
+import { type Action, CtFlags, LearnFlags, type LearnSpec, NatFlags, OfpPort, type SubField } from "../actions.js";
+import { type FieldDef, type MatchField, fieldByHeader, fieldByName, nxWidth } from "../oxm.js";
+import { formatLegacyAction } from "../v10/actions.js";
+import { formatPort, formatPort16 } from "./ports.js";
+import { formatSubField } from "./subfield.js";
+import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
+import { bytesToBigInt, formatValue, hexBytes, hexNum } from "./values.js";
+
+const SET_FIELD_NAMES: Record<string, string> = {
+  dl_src: "eth_src",
+  dl_dst: "eth_dst",
+  dl_type: "eth_type",
+  nw_src: "ip_src",
+  nw_dst: "ip_dst",
+  nw_frag: "ip_frag",
+  in_port: "in_port",
+};
+
+/** The name ovs-ofctl prints for a field in set_field actions and OXM field lists (Open vSwitch `mf_field.name`). */
+export function setFieldName(f: FieldDef): string {
+  return SET_FIELD_NAMES[f.name] ?? f.name;
+}
+
+export const CONTROLLER_REASONS = ["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"];
+
+export const NX_HASH_FIELDS = ["eth_src", "symmetric_l4", "symmetric_l3l4", "symmetric_l3l4+udp", "nw_src", "nw_dst", "symmetric_l3"];
+
+export const MP_ALGS = ["modulo_n", "hash_threshold", "hrw", "iter_hash"];
+
+export const BD_ALGS = ["active_backup", "hrw"];
+
+function fmtNatAddr4(b: Uint8Array): string {
+  return formatIpv4BigInt(bytesToBigInt(b));
+}
+
+function fmtNatAddr6(b: Uint8Array): string {
+  return formatIpv6BigInt(bytesToBigInt(b));
+}
+
+function formatSetField(mf: MatchField): string {
+  const f = fieldByName(mf.field);
+  if (!f) return `set_field:${hexBytes(mf.value)}->0x${mf.header.toString(16)}`;
+  const v = bytesToBigInt(mf.value);
+  if (f.name === "vlan_vid") return `set_field:${v}->vlan_vid`;
+  if (f.name === "ip_dscp") return `set_field:${v}->ip_dscp`;
+  let s = `set_field:${formatValue(f, v, mf.value.length)}`;
+  if (mf.mask) s += `/${formatValue(f, bytesToBigInt(mf.mask), mf.value.length)}`;
+  return `${s}->${setFieldName(f)}`;
+}
+
+function formatLoadValue(v: bigint): string {
+  return hexNum(v);
+}
+
+/** Formats an action list the way ovs-ofctl does (`ct(commit,...),resubmit(,1)`). */
+export function formatActions(actions: readonly Action[]): string {
+  return actions.map(formatAction).join(",");
+}
+
+function formatAction(a: Action): string {
+  const format = FORMATTERS.get(a.type);
+  return format !== undefined ? format(a) : formatLegacyAction(a as Parameters<typeof formatLegacyAction>[0], formatPort);
+}
+
+/** Action printers by action type, built once. */
+const FORMATTERS = new Map<string, (a: Action) => string>();
+
+function fmt<T extends Action["type"]>(types: readonly T[], format: (a: Extract<Action, { type: T }>) => string): void {
+  for (const t of types) FORMATTERS.set(t, format as (a: Action) => string);
+}
+
+fmt(["output"], (a) => {
+  if (a.port === OfpPort.CONTROLLER) return `CONTROLLER:${a.maxLen}`;
+  if (a.port >= 0xffffff00) return formatPort(a.port);
+  return `output:${a.port}`;
+});
+
+fmt(["copy_ttl_out"], () => "copy_ttl_out");
+
+fmt(["copy_ttl_in"], () => "copy_ttl_in");
+
+fmt(["set_mpls_ttl"], (a) => `set_mpls_ttl(${a.ttl})`);
+
+fmt(["dec_mpls_ttl"], () => "dec_mpls_ttl");
+
+fmt(["push_vlan"], (a) => `push_vlan:0x${a.ethertype.toString(16)}`);
+
+fmt(["pop_vlan"], () => "pop_vlan");
+
+fmt(["push_mpls"], (a) => `push_mpls:0x${a.ethertype.toString(16)}`);
+
+fmt(["pop_mpls"], (a) => `pop_mpls:0x${a.ethertype.toString(16).padStart(4, "0")}`);
+
+fmt(["set_queue", "nx_set_queue"], (a) => `set_queue:${a.queueId}`);
+
+fmt(["group"], (a) => `group:${a.groupId}`);
+
+fmt(["set_nw_ttl"], (a) => `mod_nw_ttl:${a.ttl}`);
+
+fmt(["dec_nw_ttl"], () => "dec_ttl");
+
+fmt(["set_field"], (a) => formatSetField(a.field));
+
+fmt(["push_pbb"], (a) => `push_pbb:0x${a.ethertype.toString(16)}`);
+
+fmt(["pop_pbb"], () => "pop_pbb");
+
+fmt(["resubmit"], (a) => {
+  if (a.table === 255 && !a.ct) return `resubmit:${formatPort16(a.inPort)}`;
+  const p = a.inPort === 0xfff8 ? "" : formatPort16(a.inPort);
+  const t = a.table === 255 ? "" : String(a.table);
+  return `resubmit(${p},${t}${a.ct ? ",ct" : ""})`;
+});
+
+fmt(["set_tunnel"], (a) => a.wide ? `set_tunnel64:${hexNum(a.tunId)}` : `set_tunnel:${hexNum(a.tunId)}`);
+
+fmt(["pop_queue"], () => "pop_queue");
+
+fmt(["reg_move"], (a) => `move:${formatSubField(a.src)}->${formatSubField(a.dst)}`);
+
+fmt(["reg_load"], (a) => `load:${formatLoadValue(a.value)}->${formatSubField(a.dst)}`);
+
+fmt(["reg_load2"], (a) => formatSetField(a.field));
+
+fmt(["note"], (a) => `note:${Array.from(a.data, (x) => x.toString(16).padStart(2, "0")).join(".")}`);
+
+fmt(["output_reg"], (a) => {
+  return a.maxLen !== 0 && a.maxLen !== 0xffff
+    ? `output(port=${formatSubField(a.src)},max_len=${a.maxLen})`
+    : `output:${formatSubField(a.src)}`;
+});
+
+fmt(["meter"], (a) => `meter:${a.meterId}`);
+
+fmt(["output_trunc"], (a) => `output(port=${formatPort16(a.port)},max_len=${a.maxLen})`);
+
+fmt(["exit"], () => "exit");
+
+fmt(["dec_ttl"], (a) => a.controllerIds === undefined ? "dec_ttl" : `dec_ttl(${a.controllerIds.join(",")})`);
+
+fmt(["fin_timeout"], (a) => {
+  const parts: string[] = [];
+  if (a.idle) parts.push(`idle_timeout=${a.idle}`);
+  if (a.hard) parts.push(`hard_timeout=${a.hard}`);
+  return `fin_timeout(${parts.join(",")})`;
+});
+
+fmt(["controller", "controller2"], (a) => {
+  const maxLen = a.maxLen ?? 0xffff;
+  const id = a.controllerId ?? 0;
+  const reason = a.reason ?? 1;
+  const userdata = a.type === "controller2" ? a.userdata : undefined;
+  const pause = a.type === "controller2" && a.pause;
+  const meterId = a.type === "controller2" ? a.meterId : undefined;
+  if (reason === 1 && id === 0 && !userdata && !pause && meterId === undefined) return `CONTROLLER:${maxLen}`;
+  const parts: string[] = [];
+  if (reason !== 1) parts.push(`reason=${CONTROLLER_REASONS[reason] ?? reason}`);
+  if (maxLen !== 0xffff) parts.push(`max_len=${maxLen}`);
+  if (id !== 0) parts.push(`id=${id}`);
+  if (userdata) parts.push(`userdata=${Array.from(userdata, (x) => x.toString(16).padStart(2, "0")).join(".")}`);
+  if (pause) parts.push("pause");
+  if (meterId !== undefined) parts.push(`meter_id=${meterId}`);
+  return `controller(${parts.join(",")})`;
+});
+
+fmt(["stack_push"], (a) => `push:${formatSubField(a.sf)}`);
+
+fmt(["stack_pop"], (a) => `pop:${formatSubField(a.sf)}`);
+
+fmt(["sample"], (a) => {
+  let s = `sample(probability=${a.probability},collector_set_id=${a.collectorSetId},obs_domain_id=${a.obsDomainId},obs_point_id=${a.obsPointId}`;
+  if (a.samplingPort !== 0xffff) s += `,sampling_port=${formatPort16(a.samplingPort)}`;
+  if (a.direction === 1) s += ",ingress";
+  else if (a.direction === 2) s += ",egress";
+  return s + ")";
+});
+
+fmt(["conjunction"], (a) => `conjunction(${a.id},${a.clause + 1}/${a.nClauses})`);
+
+fmt(["ct"], (a) => {
+  const parts: string[] = [];
+  if (a.flags & CtFlags.COMMIT) parts.push("commit");
+  if (a.flags & CtFlags.FORCE) parts.push("force");
+  if (a.recircTable !== 255) parts.push(`table=${a.recircTable}`);
+  if (a.zoneSrc) parts.push(`zone=${formatSubField(a.zoneSrc)}`);
+  else if (a.zone) parts.push(`zone=${a.zone}`);
+  const nat = a.actions.filter((x) => x.type === "nat");
+  const others = a.actions.filter((x) => x.type !== "nat");
+  for (const n of nat) parts.push(formatAction(n));
+  if (others.length) parts.push(`exec(${formatActions(others)})`);
+  if (a.alg) parts.push(`alg=${a.alg === 21 ? "ftp" : a.alg === 69 ? "tftp" : a.alg}`);
+  return `ct(${parts.join(",")})`;
+});
+
+fmt(["nat"], (a) => {
+  let s = "nat";
+  const parts: string[] = [];
+  if (a.flags & (NatFlags.SRC | NatFlags.DST)) {
+    let r = a.flags & NatFlags.SRC ? "src" : "dst";
+    if (a.ipv4Min) {
+      r += `=${fmtNatAddr4(a.ipv4Min)}`;
+      if (a.ipv4Max) r += `-${fmtNatAddr4(a.ipv4Max)}`;
+    } else if (a.ipv6Min) {
+      const six = (b: Uint8Array) => fmtNatAddr6(b);
+      const bracket = a.protoMin !== undefined || a.ipv6Max !== undefined;
+      r += "=" + (bracket ? `[${six(a.ipv6Min)}]` : six(a.ipv6Min));
+      if (a.ipv6Max) r += `-[${six(a.ipv6Max)}]`;
+    }
+    if (a.protoMin !== undefined) {
+      r += `:${a.protoMin}`;
+      if (a.protoMax !== undefined && a.protoMax !== a.protoMin) r += `-${a.protoMax}`;
+    }
+    parts.push(r);
+    if (a.flags & NatFlags.PERSISTENT) parts.push("persistent");
+    if (a.flags & NatFlags.PROTO_HASH) parts.push("hash");
+    if (a.flags & NatFlags.PROTO_RANDOM) parts.push("random");
+  }
+  if (parts.length) s += `(${parts.join(",")})`;
+  return s;
+});
+
+fmt(["ct_clear"], () => "ct_clear");
+
+fmt(["clone"], (a) => `clone(${formatActions(a.actions)})`);
+
+fmt(["check_pkt_larger"], (a) => `check_pkt_larger(${a.pktLen})->${formatSubField(a.dst)}`);
+
+fmt(["multipath"], (a) => `multipath(${NX_HASH_FIELDS[a.fields] ?? a.fields},${a.basis},${MP_ALGS[a.algorithm] ?? a.algorithm},${a.maxLink + 1},${a.arg},${formatSubField(a.dst)})`);
+
+fmt(["bundle"], (a) => {
+  const f = fieldByHeader(a.memberType);
+  const head = `${NX_HASH_FIELDS[a.fields] ?? a.fields},${a.basis},${BD_ALGS[a.algorithm] ?? a.algorithm},${f?.name === "in_port" ? "ofport" : "0x" + a.memberType.toString(16)}`;
+  const members = `members:${a.members.join(",")}`;
+  return a.load && a.dst ? `bundle_load(${head},${formatSubField(a.dst)},${members})` : `bundle(${head},${members})`;
+});
+
+fmt(["learn"], (a) => formatLearn(a));
+
+fmt(["experimenter"], (a) => `experimenter(0x${a.experimenter.toString(16)},${hexBytes(a.data)})`);
+
+fmt(["unknown"], (a) => `unknown_action(${a.actionType})`);
+
+
+function formatLearn(a: Extract<Action, { type: "learn" }>): string {
+  const p: string[] = [`table=${a.tableId}`];
+  if (a.idleTimeout) p.push(`idle_timeout=${a.idleTimeout}`);
+  if (a.hardTimeout) p.push(`hard_timeout=${a.hardTimeout}`);
+  if (a.finIdleTimeout) p.push(`fin_idle_timeout=${a.finIdleTimeout}`);
+  if (a.finHardTimeout) p.push(`fin_hard_timeout=${a.finHardTimeout}`);
+  if (a.priority !== 0x8000) p.push(`priority=${a.priority}`);
+  if (a.flags & LearnFlags.SEND_FLOW_REM) p.push("send_flow_rem");
+  if (a.flags & LearnFlags.DELETE_LEARNED) p.push("delete_learned");
+  if (a.cookie) p.push(`cookie=${hexNum(a.cookie)}`);
+  if (a.limit) p.push(`limit=${a.limit}`);
+  if (a.resultDst) p.push(`result_dst=${formatSubField(a.resultDst)}`);
+  for (const s of a.specs) p.push(formatLearnSpec(s));
+  return `learn(${p.join(",")})`;
+}
+
+function sameSf(a: SubField, b: SubField): boolean {
+  return a.header === b.header && a.ofs === b.ofs && a.nbits === b.nbits;
+}
+
+function formatLearnSpec(s: LearnSpec): string {
+  const imm = (v: Uint8Array, dst: SubField | undefined): string => {
+    const f = dst ? fieldByHeader(dst.header, dst.experimenter) : undefined;
+    const val = bytesToBigInt(v);
+    if (f && dst && dst.ofs === 0 && dst.nbits === nxWidth(f)) return `${formatValue(f, val, f.len)}`;
+    return hexNum(val);
+  };
+  if (s.dst === "match") {
+    const d = s.dstField!;
+    if (s.src.kind === "field") return sameSf(s.src.sf, d) ? formatSubField(d) : `${formatSubField(d)}=${formatSubField(s.src.sf)}`;
+    const f = fieldByHeader(d.header, d.experimenter);
+    const whole = f && d.ofs === 0 && d.nbits === nxWidth(f);
+    return whole ? `${setFieldName(f)}=${imm(s.src.value, d)}` : `${formatSubField(d)}=${hexNum(bytesToBigInt(s.src.value))}`;
+  }
+  if (s.dst === "load") {
+    const src = s.src.kind === "field" ? formatSubField(s.src.sf) : hexNum(bytesToBigInt(s.src.value));
+    return `load:${src}->${formatSubField(s.dstField!)}`;
+  }
+  return `output:${s.src.kind === "field" ? formatSubField(s.src.sf) : hexNum(bytesToBigInt(s.src.value))}`;
+}

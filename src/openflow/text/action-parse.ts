@@ -1,0 +1,460 @@
+/**
+ * Action text, parse side: one action (or an action list) from ovs-ofctl syntax into actions, each checked
+ * against what the packet is known to be (see `context.ts`).
+ *
+ * @module
+ */
+import { type Action, CtFlags, OfpPort, type SubField, subField } from "../actions.js";
+import { type MatchField, fieldByName, matchField } from "../oxm.js";
+import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
+import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
+import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
+import { FlowSyntaxError } from "./errors.js";
+import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
+import { formatSubField, parseSubField } from "./subfield.js";
+import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
+import { bigIntToBytes, ones, parseBits, parseValue } from "./values.js";
+
+/**
+ * Parses a comma-separated action list (no instructions).
+ * @param ctx - what the flow matches, where an action's encoding depends on it (default: nothing)
+ */
+export function parseActionList(text: string, ctx: ActionParseContext = actionParseContext()): Action[] {
+  const items = splitTop(text, ACTION_SEPARATORS);
+  // `write_actions(drop)`, `clone(drop)`: an empty list
+  if (items.length === 1 && items[0]!.toLowerCase() === "drop") return [];
+  return items.flatMap((it) => parseAction(it, ctx));
+}
+
+export function parseAction(it: string, ctx: ActionParseContext): Action[] {
+  const parts = splitAction(it);
+  const actions = parseOneAction(it, parts, ctx);
+  checkAction(parts.name, actions, ctx);
+  return actions;
+}
+
+/** Transport port fields by IP protocol, for `mod_tp_src`/`mod_tp_dst` (TCP when the match names none). */
+const L4_PORT_PREFIX: Record<number, string> = { 6: "tcp", 17: "udp", 132: "sctp" };
+
+/** OpenFlow 1.0 `mod_*` actions that are a set_field of one field in OpenFlow 1.1+. */
+const OF13_SET = new Map<string, string>([
+  ["mod_dl_src", "dl_src"],
+  ["mod_dl_dst", "dl_dst"],
+  ["mod_nw_src", "nw_src"],
+  ["mod_nw_dst", "nw_dst"],
+  ["mod_nw_ecn", "nw_ecn"],
+]);
+
+function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext): Action[] {
+  const cpl = parts.name === "check_pkt_larger" || it.startsWith("check_pkt_larger") ? /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim()) : null;
+  if (cpl) {
+    const dst = parseSubField(cpl[2]!);
+    if (dst.nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
+    return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst }];
+  }
+  const { name, arg } = parts;
+  const c0 = it.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && /^\d+$/.test(it.trim())) return [{ type: "output", port: parsePort(it.trim()), maxLen: 0 }];
+  const parse = ACTION_PARSERS.get(name);
+  if (parse !== undefined) {
+    const actions = parse(it, parts, ctx);
+    if (actions !== undefined) return actions;
+  } else {
+    const field = OF13_SET.get(name);
+    if (field !== undefined) return setFieldAction(field, arg ?? "");
+  }
+  throw new FlowSyntaxError(`unknown action ${name}`);
+}
+
+/** Parses one action given its split text; `undefined` when the name is known but this form is not (an unknown action). */
+type ActionParser = (it: string, parts: ActionParts, ctx: ActionParseContext) => Action[] | undefined;
+
+/** Action parsers by action name, built once: a lookup per action instead of a scan of every name. */
+const ACTION_PARSERS = new Map<string, ActionParser>();
+
+function on(names: readonly string[], parse: ActionParser): void {
+  for (const n of names) ACTION_PARSERS.set(n, parse);
+}
+
+on(["output"], (_it, { arg, paren }, ctx) => {
+  if (paren !== undefined) {
+    const kv = kvs(paren);
+    onlyKeys(kv, ["port", "max_len"], (k) => `invalid key '${k}' in output_trunc argument`);
+    const port = kv.get("port") ?? "";
+    const maxLen = Number(kv.get("max_len") ?? "0");
+    if (port.includes("[")) return [{ type: "output_reg", src: parseSubField(port), maxLen, v2: false }];
+    let p: number;
+    try {
+      p = port32to16(portOf(port, ctx));
+    } catch {
+      throw new FlowSyntaxError(`output to unknown truncate port: ${port}`);
+    }
+    if (p > 0xff00 && p !== 0xfffe && p !== 0xfff8) throw new FlowSyntaxError(`output to unsupported truncate port: ${port}`);
+    if (maxLen < 14) throw new FlowSyntaxError(`max_len ${maxLen} is less than the minimum value 14`);
+    return [{ type: "output_trunc", port: p, maxLen }];
+  }
+  const a = arg ?? "";
+  if (a.includes("[") || (!ctx.portNames?.has(a) && !/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
+    const src = parseSubField(a);
+    const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
+    return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
+  }
+  return [outputTo(portOf(a, ctx))];
+});
+
+on(["in_port", "normal", "flood", "all", "local", "table", "in_port_"], (_it, { name, arg, paren }, _ctx) => {
+  if (arg === undefined && paren === undefined) return [outputTo(parsePort(name))];
+  return undefined;
+});
+
+on(["controller"], (_it, { arg, paren }, _ctx) => {
+  if (paren !== undefined) {
+    const kv = kvs(paren);
+    onlyKeys(kv, ["reason", "max_len", "id", "userdata", "pause", "meter_id"], (k) => `unknown key "${k}" parsing controller action`);
+    const reasonText = kv.get("reason");
+    const reason = reasonText === undefined ? undefined : CONTROLLER_REASONS.indexOf(reasonText);
+    if (reason === -1) throw new FlowSyntaxError(`unknown reason ${reasonText}`);
+    const maxLen = kv.has("max_len") ? Number(kv.get("max_len")) : undefined;
+    const id = kv.has("id") ? Number(kv.get("id")) : undefined;
+    const userdata = kv.has("userdata") ? parseHexBytes(kv.get("userdata")!) : undefined;
+    const pause = kv.has("pause");
+    const meterId = kv.has("meter_id") ? Number(kv.get("meter_id")) : undefined;
+    if (!userdata && !pause && meterId === undefined) {
+      if ((reason ?? 1) === 1 && (id ?? 0) === 0) return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: maxLen ?? 0xffff }];
+      return [{ type: "controller", maxLen: maxLen ?? 0xffff, controllerId: id ?? 0, reason: reason ?? 1 }];
+    }
+    return [{ type: "controller2", maxLen, controllerId: id, reason, userdata, pause, meterId }];
+  }
+  return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: arg === undefined ? 0xffff : Number(arg) }];
+});
+
+on(["enqueue"], (_it, { arg, paren }, ctx) => {
+  const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
+  if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
+  return [{ type: "enqueue", port: portOf(p ?? "", ctx), queueId: Number(q) }];
+});
+
+on(["mod_vlan_vid"], (_it, { arg }, ctx) => {
+  return [
+    ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+    { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) },
+  ];
+});
+
+on(["mod_vlan_pcp"], (_it, { arg }, ctx) => {
+  return [
+    ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
+    { type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) },
+  ];
+});
+
+on(["set_vlan_vid"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }]);
+
+on(["set_vlan_pcp"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }]);
+
+on(["strip_vlan", "pop_vlan"], (_it, _parts, _ctx) => [{ type: "pop_vlan" }]);
+
+on(["push_vlan"], (_it, { arg }, _ctx) => [{ type: "push_vlan", ethertype: Number(arg) }]);
+
+on(["push_mpls"], (_it, { arg }, _ctx) => [{ type: "push_mpls", ethertype: Number(arg) }]);
+
+on(["pop_mpls"], (_it, { arg }, _ctx) => [{ type: "pop_mpls", ethertype: Number(arg) }]);
+
+on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }]);
+
+on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }]);
+
+on(["set_mpls_ttl"], (_it, { arg, paren }, _ctx) => {
+  if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
+  if (!/^\d+$/.test(paren ?? arg ?? "") || Number(paren ?? arg) > 255) throw new FlowSyntaxError(`invalid MPLS TTL "${paren ?? arg}"`);
+  return [{ type: "set_mpls_ttl", ttl: Number(paren ?? arg) }];
+});
+
+on(["dec_mpls_ttl"], (_it, _parts, _ctx) => [{ type: "dec_mpls_ttl" }]);
+
+on(["copy_ttl_in"], (_it, _parts, _ctx) => [{ type: "copy_ttl_in" }]);
+
+on(["copy_ttl_out"], (_it, _parts, _ctx) => [{ type: "copy_ttl_out" }]);
+
+on(["mod_nw_tos"], (_it, { arg }, _ctx) => {
+  {
+    const tos = ranged(arg, 0, 255, "TOS");
+    if (tos & 3) throw new FlowSyntaxError(`${arg}: not a valid TOS`);
+    return [{ type: "set_field", field: sfield("ip_dscp", BigInt(tos >> 2), 1) }];
+  }
+});
+
+on(["mod_nw_ttl", "set_nw_ttl"], (_it, { arg, paren }, _ctx) => [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }]);
+
+on(["dec_ttl"], (_it, { paren }, _ctx) => {
+  if (paren !== undefined) {
+    const ids = paren.split(",").filter((x) => x.trim()).map(Number);
+    // `dec_ttl()` is how ovs-ofctl prints an empty id list, and it reads it back; `dec_ttl(,)` is refused
+    if (!ids.length && paren.trim() !== "") throw new FlowSyntaxError("dec_ttl_cnt_ids: expected at least one controller id.");
+    return [{ type: "dec_ttl", controllerIds: ids }];
+  }
+  return [{ type: "dec_nw_ttl" }];
+});
+
+on(["set_field"], (it, { arg, paren }, ctx) => {
+  const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
+  const out = setFieldAction(m[2]!, m[1]!.trim());
+  for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
+  return out;
+});
+
+on(["load"], (it, { arg, paren }, ctx) => {
+  const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
+  const dst = parseSubField(m[2]!);
+  checkWritable(dst.field, ctx);
+  return loadAction(m[1]!.trim(), dst);
+});
+
+on(["move"], (it, { arg, paren }, _ctx) => {
+  const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
+  const src = parseSubField(m[1]!);
+  const dst = parseSubField(m[2]!);
+  if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`source field is ${src.nbits} bits wide but destination is ${dst.nbits} bits wide`);
+  return [{ type: "reg_move", src, dst }];
+});
+
+on(["push"], (_it, { arg }, _ctx) => [{ type: "stack_push", sf: parseSubField(arg ?? "") }]);
+
+on(["pop"], (_it, { arg }, _ctx) => [{ type: "stack_pop", sf: parseSubField(arg ?? "") }]);
+
+on(["set_queue"], (_it, { arg }, _ctx) => [{ type: "set_queue", queueId: Number(arg) }]);
+
+on(["pop_queue"], (_it, _parts, _ctx) => [{ type: "pop_queue" }]);
+
+on(["group"], (_it, { arg }, _ctx) => [{ type: "group", groupId: Number(arg) }]);
+
+on(["resubmit"], (it, { arg, paren }, ctx) => {
+  if (paren !== undefined) {
+    const [p, t, ct] = paren.split(",").map((x) => x.trim());
+    const inPort = p ? port32to16(portOf(p, ctx)) : 0xfff8;
+    const table = t ? num(t, "resubmit table", 254) : 255;
+    if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
+    return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
+  }
+  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
+});
+
+on(["set_tunnel", "set_tunnel64"], (_it, { arg }, _ctx) => {
+  // OpenFlow 1.3 has a tunnel_id field: ovs-ofctl encodes set_tunnel as set_field
+  return [{ type: "set_field", field: sfield("tun_id", BigInt.asUintN(64, BigInt(arg ?? "0")), 8) }];
+});
+
+on(["note"], (_it, { arg }, _ctx) => [{ type: "note", data: parseHexBytes(arg ?? "") }]);
+
+on(["ct_clear"], (_it, _parts, _ctx) => [{ type: "ct_clear" }]);
+
+on(["ct"], (_it, { paren }, ctx) => [parseCt(paren ?? "", ctx)]);
+
+on(["nat"], (_it, _parts, _ctx) => {
+  throw new FlowSyntaxError(`Cannot have NAT action outside of "ct" action`);
+});
+
+on(["exit"], (_it, _parts, _ctx) => [{ type: "exit" }]);
+
+on(["fin_timeout"], (_it, { paren }, _ctx) => {
+  const kv = kvs(paren ?? "");
+  onlyKeys(kv, ["idle_timeout", "hard_timeout"], (k) => `invalid key '${k}' in 'fin_timeout' argument`);
+  return [{ type: "fin_timeout", idle: Number(kv.get("idle_timeout") ?? 0), hard: Number(kv.get("hard_timeout") ?? 0) }];
+});
+
+on(["conjunction"], (it, { paren }, _ctx) => {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
+  if (!m) throw new FlowSyntaxError(`${it}: invalid conjunction`);
+  const [clause, n] = [Number(m[2]), Number(m[3])];
+  if (n < 2) throw new FlowSyntaxError("conjunction must have at least 2 clauses");
+  if (n > 64) throw new FlowSyntaxError("conjunction must have at most 64 clauses");
+  if (clause < 1) throw new FlowSyntaxError("clause index must be positive");
+  if (clause > n) throw new FlowSyntaxError("clause index must be less than or equal to number of clauses");
+  return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
+});
+
+on(["clone"], (_it, { paren }, ctx) => [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }]);
+
+on(["sample"], (_it, { paren }, _ctx) => {
+  const kv = kvs(paren ?? "");
+  onlyKeys(kv, ["probability", "collector_set_id", "obs_domain_id", "obs_point_id", "sampling_port", "ingress", "egress"], (k) => `invalid key "${k}" in "sample" argument`);
+  const probability = kv.get("probability");
+  if (probability !== undefined && !(Number(probability) >= 1 && Number(probability) <= 0xffff)) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
+  if (probability === undefined) throw new FlowSyntaxError(`non-zero "probability" must be specified on sample`);
+  const samplingPort = kv.has("sampling_port") ? port32to16(parsePort(kv.get("sampling_port")!)) : 0xffff;
+  const direction = kv.has("ingress") ? 1 : kv.has("egress") ? 2 : 0;
+  return [
+    {
+      type: "sample",
+      version: direction ? 3 : samplingPort !== 0xffff ? 2 : 1,
+      probability: Number(kv.get("probability") ?? 0),
+      collectorSetId: Number(kv.get("collector_set_id") ?? 0),
+      obsDomainId: Number(kv.get("obs_domain_id") ?? 0),
+      obsPointId: Number(kv.get("obs_point_id") ?? 0),
+      samplingPort,
+      direction,
+    },
+  ];
+});
+
+on(["check_pkt_larger"], (it, _parts, _ctx) => {
+  const m = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
+  if (!m) throw new FlowSyntaxError(`${it}: invalid check_pkt_larger`);
+  if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
+  return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
+});
+
+on(["multipath"], (_it, { paren }, _ctx) => {
+  const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
+  const links = Number(n);
+  if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
+  const dst = parseSubField(dstText ?? "");
+  if (dst.nbits < 32 && 2 ** dst.nbits < links) {
+    throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
+  }
+  return [
+    {
+      type: "multipath",
+      fields: hashFields(fields),
+      basis: Number(basis),
+      algorithm: indexOf(MP_ALGS, alg, "multipath algorithm"),
+      maxLink: Number(n) - 1,
+      arg: Number(arg2),
+      dst,
+    },
+  ];
+});
+
+on(["bundle", "bundle_load"], (_it, { name, arg, paren }, _ctx) => [parseBundle(paren ?? arg ?? "", name === "bundle_load")]);
+
+on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
+
+on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? ""));
+
+
+function sfield(name: string, v: bigint, len: number): MatchField {
+  return matchField(name, bigIntToBytes(v, len));
+}
+
+/** Smallest byte length holding `v` (at least 1): tun_metadata values are variable-length without a TLV map. */
+function minLen(v: bigint): number {
+  return Math.max(1, Math.ceil(v.toString(2).length / 8));
+}
+
+/** Splits a mask into contiguous runs of ones: [ofs, nbits][]. */
+function runs(m: bigint): [number, number][] {
+  const out: [number, number][] = [];
+  let ofs = 0;
+  while (m >> BigInt(ofs)) {
+    if (((m >> BigInt(ofs)) & 1n) === 0n) {
+      ofs++;
+      continue;
+    }
+    let nb = 0;
+    while ((m >> BigInt(ofs + nb)) & 1n) nb++;
+    out.push([ofs, nb]);
+    ofs += nb;
+  }
+  return out;
+}
+
+function setFieldAction(fieldName: string, valueText: string): Action[] {
+  const f = fieldByName(fieldName);
+  if (!f) throw new FlowSyntaxError(`${fieldName} is not a valid OXM field name`);
+  if (f.name === "vlan_vid") {
+    const v = BigInt(Number(valueText));
+    return [{ type: "set_field", field: sfield("vlan_vid", v, 2) }];
+  }
+  const isMd = f.name.startsWith("tun_metadata");
+  const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
+  const { v, m } = parsed;
+  const len = isMd ? minLen(m !== undefined && m > v ? m : v) : f.len;
+  if (m === undefined || (!isMd && (m & ones(len * 8)) === ones(len * 8))) {
+    return [{ type: "set_field", field: sfield(f.name, v, len) }];
+  }
+  if (!isMd) {
+    // one NXAST_REG_LOAD per contiguous run of mask bits, runs longer than 64 bits in 64-bit pieces
+    const pieces: [number, number][] = [];
+    for (const [o, n] of runs(m)) for (let k = 0; k < n; k += 64) pieces.push([o + k, Math.min(64, n - k)]);
+    return pieces.map(([o, n]) => ({ type: "reg_load", dst: subField(f.name, o, n), value: (v >> BigInt(o)) & ones(n) }));
+  }
+  return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes(v & m, len), bigIntToBytes(m, len)) }];
+}
+
+function loadAction(valueText: string, dst: SubField): Action[] {
+  const v = parseBits(valueText);
+  if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${valueText}->${formatSubField(dst)}: value does not fit into ${dst.nbits} bits`);
+  const isMd = dst.field.startsWith("tun_metadata");
+  if (dst.nbits <= 64 && !isMd) return [{ type: "reg_load", dst, value: v }];
+  if (!isMd) {
+    // wider than 64 bits: one NXAST_REG_LOAD per 64-bit piece, lowest first (as ovs-ofctl encodes it)
+    const out: Action[] = [];
+    for (let k = 0; k < dst.nbits; k += 64) {
+      const n = Math.min(64, dst.nbits - k);
+      out.push({ type: "reg_load", dst: subField(dst.field, dst.ofs + k, n), value: (v >> BigInt(k)) & ones(n) });
+    }
+    return out;
+  }
+  const f = fieldByName(dst.field)!;
+  const m = ones(dst.nbits) << BigInt(dst.ofs);
+  const len = isMd ? minLen(m) : f.len;
+  return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes((v << BigInt(dst.ofs)) & m, len), bigIntToBytes(m, len)) }];
+}
+
+function hashFields(s: string | undefined): number {
+  return indexOf(NX_HASH_FIELDS, s, "hash fields");
+}
+
+function outputTo(port: number): Action {
+  return { type: "output", port, maxLen: port === OfpPort.CONTROLLER ? 0xffff : 0 };
+}
+
+const ALGS: Record<string, number> = { ftp: 21, tftp: 69 };
+
+function parseCt(s: string, ctx: ActionParseContext): Action {
+  let flags = 0;
+  let zone = 0;
+  let zoneSrc: SubField | undefined;
+  let recircTable = 255;
+  let alg = 0;
+  const actions: Action[] = [];
+  for (const p of splitTop(s)) {
+    const { name, arg, paren } = splitAction(p.replace(/^(zone|table|alg)=/, "$1:"));
+    switch (name) {
+      case "commit":
+        flags |= CtFlags.COMMIT;
+        break;
+      case "force":
+        flags |= CtFlags.FORCE;
+        break;
+      case "zone":
+        if (/^\d+$|^0x/i.test(arg ?? "")) zone = Number(arg);
+        else zoneSrc = parseSubField(arg ?? "");
+        break;
+      case "table":
+        recircTable = num(arg, "ct table", 254);
+        break;
+      case "alg":
+        alg = ALGS[arg ?? ""] ?? Number(arg);
+        break;
+      case "exec": {
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames };
+        actions.push(...parseActionList(paren ?? "", inner));
+        if (inner.of10Only) ctx.of10Only = true;
+        break;
+      }
+      case "nat":
+        actions.unshift(parseNat(paren));
+        break;
+      default:
+        throw new FlowSyntaxError(`invalid argument to "ct" action: \`${p}'`);
+    }
+  }
+  // ovs-ofctl puts nat first among the nested actions
+  const nat = actions.filter((a) => a.type === "nat");
+  const rest = actions.filter((a) => a.type !== "nat");
+  return { type: "ct", flags, zone, zoneSrc, recircTable, alg, actions: [...nat, ...rest] };
+}

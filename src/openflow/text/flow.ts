@@ -1,0 +1,176 @@
+/**
+ * Whole flows: parse one flow line (`table=0,priority=100,ip,actions=...`) into a flow_mod, and print a
+ * flow_mod body as `ovs-ofctl ofp-print` does.
+ *
+ * @module
+ */
+import { FlowModCommand, FlowModFlags } from "../constants.js";
+import { type FlowMod, flowMod } from "../messages.js";
+import { FIELD_DEFS } from "../oxm.js";
+import { type ActionParseContext, actionParseContext } from "./context.js";
+import { FlowSyntaxError } from "./errors.js";
+import { formatInstructions, parseInstructions } from "./instructions.js";
+import { type MatchBuilder, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
+import { formatPort, parsePort } from "./ports.js";
+import { num, splitTop } from "./tokens.js";
+
+/** The result of parsing a flow: a flow_mod plus the text-only options. */
+export interface ParsedFlow extends FlowMod {
+  /** `importance=` (OpenFlow 1.4+; not encoded in OpenFlow 1.3). */
+  readonly importance?: number | undefined;
+  /**
+   * True when an action is inconsistent with the match in a way only OpenFlow 1.0 accepts (`mod_nw_src`
+   * without `ip`, `strip_vlan` without a VLAN, ...): ovs-ofctl then reports only OpenFlow10 and NXM as usable.
+   */
+  readonly of10Only?: boolean | undefined;
+}
+
+/** Options of {@link parseFlow}. */
+export interface ParseFlowOptions {
+  /**
+   * Port names and their numbers, as the switch reports them (`in_port=p1`, `output:p1`); without it only
+   * numbers and reserved names (`LOCAL`, `CONTROLLER`, ...) are ports.
+   */
+  readonly portNames?: ReadonlyMap<string, number> | undefined;
+}
+
+/**
+ * Parses one flow in ovs-ofctl syntax into a flow_mod for OpenFlow 1.3.
+ * @param text - e.g. `table=0,priority=100,ip,nw_dst=10.0.0.0/24,actions=resubmit(,1)`
+ * @param command - flow_mod command (ADD by default)
+ * @throws FlowSyntaxError on invalid syntax
+ */
+export function parseFlow(text: string, command: number = FlowModCommand.ADD, options: ParseFlowOptions = {}): ParsedFlow {
+  const names = options.portNames;
+  const t = text.trim();
+  let matchPart = t;
+  let actionsPart: string | undefined;
+  const ai = findActions(t);
+  if (ai >= 0) {
+    matchPart = t.slice(0, ai);
+    actionsPart = t.slice(t.indexOf("=", ai) + 1).trim();
+  }
+  const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
+  if (actionsPart === undefined && !isDelete) throw new FlowSyntaxError("must specify an action");
+  const b: MatchBuilder = { fields: new Map(), order: [] };
+  const fm: { -readonly [K in keyof ParsedFlow]: ParsedFlow[K] } = flowMod({ command, tableId: isDelete ? 0xff : 0, outPort: 0xffffffff });
+  for (const item of splitTop(matchPart, ", \t")) {
+    const eq = item.indexOf("=");
+    const key = (eq >= 0 ? item.slice(0, eq) : item).trim();
+    const val = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
+    const sh = SHORTHANDS.get(key) ?? SHORTHANDS.get(key.toLowerCase());
+    if (sh && val === undefined) {
+      if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
+      if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
+      continue;
+    }
+    switch (key) {
+      case "table":
+        fm.tableId = val === "all" ? 255 : num(val, key, 0xff);
+        continue;
+      case "priority":
+        fm.priority = num(val, key, 0xffff);
+        continue;
+      case "cookie": {
+        const [c, m] = (val ?? "").split("/");
+        fm.cookie = BigInt.asUintN(64, BigInt(c!));
+        if (m !== undefined) {
+          if (command === FlowModCommand.ADD) throw new FlowSyntaxError("flow additions cannot use a cookie mask");
+          fm.cookieMask = m === "-1" ? 0xffffffffffffffffn : BigInt.asUintN(64, BigInt(m));
+        }
+        continue;
+      }
+      case "idle_timeout":
+        fm.idleTimeout = num(val, key, 0xffff);
+        continue;
+      case "hard_timeout":
+        fm.hardTimeout = num(val, key, 0xffff);
+        continue;
+      case "importance":
+        fm.importance = num(val, key, 0xffff);
+        continue;
+      case "out_port":
+        fm.outPort = names?.get(val ?? "") ?? parsePort(val ?? "");
+        continue;
+      case "out_group":
+        fm.outGroup = num(val, key, 0xffffffff);
+        continue;
+      case "buffer_id":
+        fm.bufferId = num(val, key, 0xffffffff);
+        continue;
+      case "send_flow_rem":
+        fm.flags |= FlowModFlags.SEND_FLOW_REM;
+        continue;
+      case "check_overlap":
+        fm.flags |= FlowModFlags.CHECK_OVERLAP;
+        continue;
+      case "reset_counts":
+        fm.flags |= FlowModFlags.RESET_COUNTS;
+        continue;
+      case "no_packet_counts":
+        fm.flags |= FlowModFlags.NO_PKT_COUNTS;
+        continue;
+      case "no_byte_counts":
+        fm.flags |= FlowModFlags.NO_BYT_COUNTS;
+        continue;
+      case "duration":
+      case "n_packets":
+      case "n_bytes":
+      case "idle_age":
+      case "hard_age":
+        continue; // dump-flows output fields are accepted and ignored, as ovs-ofctl does
+    }
+    if (val === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
+    // a port name the switch reported (`in_port=p1`)
+    const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
+    applyField(b, key, port === undefined ? val : String(port));
+  }
+  normalizePrereqs(b);
+  fm.match = buildMatch(b);
+  const ctx: ActionParseContext = actionParseContext(fm.match, names);
+  if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
+  if (ctx.of10Only) fm.of10Only = true;
+  if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
+  return fm;
+}
+
+function findActions(t: string): number {
+  const re = /(^|[,\s])(actions|apply_actions)\s*=/g;
+  const m = re.exec(t);
+  return m ? m.index + m[1]!.length : -1;
+}
+
+const COMMAND_NAMES = ["ADD", "MOD", "MOD_STRICT", "DEL", "DEL_STRICT"];
+
+/** Formats a flow_mod body the way `ovs-ofctl ofp-print` does after the header (`ADD priority=... actions=...`). */
+export function formatFlowMod(fm: FlowMod): string {
+  let s = COMMAND_NAMES[fm.command] ?? `cmd:${fm.command}`;
+  s += " ";
+  if (fm.tableId !== 0) s += `table:${fm.tableId} `;
+  const m = formatMatch(fm.match, fm.priority);
+  if (m) s += m + " ";
+  // a modify that matches on the cookie (a mask) does not set a new one (ofputil_decode_flow_mod)
+  if (fm.command === FlowModCommand.ADD || ((fm.command === FlowModCommand.MODIFY || fm.command === FlowModCommand.MODIFY_STRICT) && fm.cookieMask === 0n)) {
+    if (fm.cookie !== 0n && fm.cookie !== 0xffffffffffffffffn) s += `cookie:0x${fm.cookie.toString(16)} `;
+  }
+  if (fm.cookieMask !== 0n) s += `cookie:0x${fm.cookie.toString(16)}/0x${fm.cookieMask.toString(16)} `;
+  if (fm.idleTimeout) s += `idle:${fm.idleTimeout} `;
+  if (fm.hardTimeout) s += `hard:${fm.hardTimeout} `;
+  if (fm.importance) s += `importance:${fm.importance} `;
+  if (fm.priority !== 0x8000 && !m.includes("priority")) s += `pri:${fm.priority} `;
+  if (fm.bufferId !== 0xffffffff) s += `buf:0x${fm.bufferId.toString(16)} `;
+  if (fm.outPort !== 0xffffffff) s += `out_port:${formatPort(fm.outPort)} `;
+  if (fm.outGroup !== 0xffffffff) s += `out_group:${fm.outGroup} `;
+  if (fm.flags & FlowModFlags.SEND_FLOW_REM) s += "send_flow_rem ";
+  if (fm.flags & FlowModFlags.CHECK_OVERLAP) s += "check_overlap ";
+  if (fm.flags & FlowModFlags.RESET_COUNTS) s += "reset_counts ";
+  if (fm.flags & FlowModFlags.NO_PKT_COUNTS) s += "no_packet_counts ";
+  if (fm.flags & FlowModFlags.NO_BYT_COUNTS) s += "no_byte_counts ";
+  s += `actions=${formatInstructions(fm.instructions)}`;
+  return s;
+}
+
+/** Every field name the parser understands (for completion and docs). */
+export function fieldNames(): string[] {
+  return FIELD_DEFS.map((f) => f.name);
+}

@@ -1,0 +1,114 @@
+/**
+ * Instruction text (`meter`, `apply_actions`, `clear_actions`, `write_actions`, `write_metadata`,
+ * `goto_table`): parse in OpenFlow 1.1+ order and print.
+ *
+ * @module
+ */
+import type { Action, Instruction } from "../actions.js";
+import { formatActions } from "./action-format.js";
+import { parseAction, parseActionList } from "./action-parse.js";
+import { type ActionParseContext, actionParseContext } from "./context.js";
+import { FlowSyntaxError } from "./errors.js";
+import { ACTION_SEPARATORS, num, splitAction, splitTop } from "./tokens.js";
+import { hexNum } from "./values.js";
+
+/** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
+const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
+
+/**
+ * Parses an `actions=` string into OpenFlow 1.3 instructions (apply-actions plus meter, goto_table,
+ * write_metadata, write_actions, clear_actions).
+ */
+export function parseInstructions(text: string, ctx: ActionParseContext = actionParseContext()): Instruction[] {
+  const items = splitTop(text, ACTION_SEPARATORS);
+  const insts: Instruction[] = [];
+  const apply: Action[] = [];
+  let meter: Instruction | undefined;
+  let clear = false;
+  let write: Instruction | undefined;
+  let wm: Instruction | undefined;
+  let gt: Instruction | undefined;
+  let last = -1;
+  const names: string[] = [];
+  for (const it of items) {
+    const { name, arg, paren } = splitAction(it);
+    // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
+    const rank = INSTRUCTION_ORDER.indexOf(name) < 0 ? 1 : INSTRUCTION_ORDER.indexOf(name);
+    if (name !== "drop" && last >= 0 && (last === 1 ? rank < last : rank <= last)) {
+      if (rank === last) throw new FlowSyntaxError(`duplicate ${INSTRUCTION_ORDER[rank]} instruction not allowed, for OpenFlow 1.1+ compatibility`);
+      throw new FlowSyntaxError(`invalid instruction ordering: ${INSTRUCTION_ORDER[rank]} must appear before ${INSTRUCTION_ORDER[last]}, for OpenFlow 1.1+ compatibility`);
+    }
+    if (name !== "drop") last = rank;
+    names.push(name);
+    switch (name) {
+      case "drop":
+        if (items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
+        continue;
+      case "meter":
+        meter = { type: "meter", meterId: num(arg, "meter", 0xffffffff) };
+        continue;
+      case "clear_actions":
+        clear = true;
+        continue;
+      case "write_actions":
+        {
+          // an action set is checked against the match, but its OpenFlow 1.0-only inconsistencies do not count
+          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, portNames: ctx.portNames });
+          // ovs-ofctl sends no instruction for an empty action set (`write_actions(drop)`)
+          write = actions.length ? { type: "write_actions", actions } : undefined;
+        }
+        continue;
+      case "write_metadata": {
+        const [v, m] = (arg ?? "").split("/");
+        wm = { type: "write_metadata", metadata: BigInt(v!), mask: m === undefined ? 0xffffffffffffffffn : BigInt(m) };
+        continue;
+      }
+      case "goto_table":
+        gt = { type: "goto_table", tableId: num(arg, "goto_table", 0xff) };
+        continue;
+    }
+    apply.push(...parseAction(it, ctx));
+  }
+  if (names.includes("conjunction")) {
+    const other = names.find((n) => n !== "conjunction" && n !== "note");
+    if (other !== undefined) throw new FlowSyntaxError(`"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${other}" action used here)`);
+  }
+  if (meter) insts.push(meter);
+  if (apply.length) insts.push({ type: "apply_actions", actions: apply });
+  if (clear) insts.push({ type: "clear_actions" });
+  if (write) insts.push(write);
+  if (wm) insts.push(wm);
+  if (gt) insts.push(gt);
+  return insts;
+}
+
+/** Formats instructions as the `actions=` text (apply-actions inline, others as ovs-ofctl spells them). */
+export function formatInstructions(insts: readonly Instruction[]): string {
+  const parts: string[] = [];
+  for (const i of insts) {
+    switch (i.type) {
+      case "meter":
+        parts.push(`meter:${i.meterId}`);
+        break;
+      case "apply_actions":
+        if (i.actions.length) parts.push(formatActions(i.actions));
+        break;
+      case "clear_actions":
+        parts.push("clear_actions");
+        break;
+      case "write_actions":
+        parts.push(`write_actions(${formatActions(i.actions)})`);
+        break;
+      case "write_metadata":
+        parts.push(`write_metadata:${hexNum(i.metadata)}${i.mask === 0xffffffffffffffffn ? "" : "/" + hexNum(i.mask)}`);
+        break;
+      case "goto_table":
+        parts.push(`goto_table:${i.tableId}`);
+        break;
+      case "unknown":
+        parts.push(`unknown_instruction(${i.instructionType})`);
+        break;
+    }
+  }
+  return parts.length ? parts.join(",") : "drop";
+}

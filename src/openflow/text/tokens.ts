@@ -1,0 +1,123 @@
+/**
+ * Tokenizing helpers of the flow syntax: top-level splitting, key=value lists, numbers with ovs-ofctl's messages.
+ *
+ * @module
+ */
+import { fromHex } from "../bytes.js";
+import { FlowSyntaxError } from "./errors.js";
+
+/** Separator lookup tables by separator string, built once per distinct string. */
+const SEP_TABLES = new Map<string, Uint8Array>();
+
+function sepTable(seps: string): Uint8Array {
+  let t = SEP_TABLES.get(seps);
+  if (t === undefined) {
+    t = new Uint8Array(128);
+    for (let i = 0; i < seps.length; i++) {
+      const c = seps.charCodeAt(i);
+      if (c < 128) t[c] = 1;
+    }
+    SEP_TABLES.set(seps, t);
+  }
+  return t;
+}
+
+/** Splits on top-level commas (and whitespace), respecting (), [] and {}. */
+export function splitTop(s: string, seps = ","): string[] {
+  const table = sepTable(seps);
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) depth--;
+    else if (depth === 0 && (c < 128 ? table[c] === 1 : seps.includes(s[i]!))) {
+      if (i > start) {
+        const part = s.slice(start, i).trim();
+        if (part) out.push(part);
+      }
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) throw new FlowSyntaxError(`${s}: unbalanced parentheses`);
+  if (n > start) {
+    const part = s.slice(start).trim();
+    if (part) out.push(part);
+  }
+  return out;
+}
+
+/** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */
+export function num(v: string | undefined, key: string, max: number): number {
+  const n = v !== undefined && /^(0x[0-9a-f]+|\d+)$/i.test(v.trim()) ? Number(v) : NaN;
+  if (!(n <= max)) throw new FlowSyntaxError(key === "table" ? `unknown table "${v ?? ""}"` : `invalid ${key} "${v ?? ""}"`);
+  return n;
+}
+
+export function indexOf(list: readonly string[], v: string | undefined, what: string): number {
+  const i = list.indexOf(v ?? "");
+  if (i < 0) throw new FlowSyntaxError(`${v}: unknown ${what}`);
+  return i;
+}
+
+/** Throws `message(key)` for the first key of `kv` not in `allowed`. */
+export function onlyKeys(kv: Map<string, string>, allowed: readonly string[], message: (key: string) => string): void {
+  for (const k of kv.keys()) if (!allowed.includes(k)) throw new FlowSyntaxError(message(k));
+}
+
+/** A number in `[min, max]`, or ovs-ofctl's `VALUE: not a valid WHAT`. */
+export function ranged(v: string | undefined, min: number, max: number, what: string): number {
+  const n = v !== undefined && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new FlowSyntaxError(`${v ?? ""}: not a valid ${what}`);
+  return n;
+}
+
+export function kvs(s: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const p of splitTop(s)) {
+    const eq = p.indexOf("=");
+    if (eq < 0) m.set(p.trim(), "");
+    else m.set(p.slice(0, eq).trim(), p.slice(eq + 1).trim());
+  }
+  return m;
+}
+
+/** One action's text split into its lower-cased name and either its `:`/`=` argument or its parenthesized body. */
+export interface ActionParts {
+  /** The action's name, lower case (`output`, `ct`, ...). */
+  readonly name: string;
+  /** The text after the first `:` or `=` (`output:2`). */
+  readonly arg: string | undefined;
+  /** The text inside the parentheses (`ct(commit)`). */
+  readonly paren: string | undefined;
+}
+
+/** Splits `name:arg`, `name=arg`, `name(paren)` or a bare `name`. */
+export function splitAction(it: string): ActionParts {
+  let p = -1;
+  let c = -1;
+  for (let i = 0; i < it.length; i++) {
+    const ch = it.charCodeAt(i);
+    if (ch === 40) {
+      if (p < 0) p = i;
+    } else if (ch === 58 || ch === 61) {
+      c = i;
+      break;
+    }
+  }
+  if (p >= 0 && (c < 0 || p < c) && it.charCodeAt(it.length - 1) === 41) {
+    return { name: it.slice(0, p).trim().toLowerCase(), arg: undefined, paren: it.slice(p + 1, -1) };
+  }
+  if (c >= 0) return { name: it.slice(0, c).trim().toLowerCase(), arg: it.slice(c + 1).trim(), paren: undefined };
+  return { name: it.trim().toLowerCase(), arg: undefined, paren: undefined };
+}
+
+export function parseHexBytes(s: string): Uint8Array {
+  if (!s) return new Uint8Array(0);
+  return fromHex(s.replace(/\./g, ""));
+}
+
+/** What separates actions: commas or white space outside parentheses (ovs-ofctl's key-value syntax). */
+export const ACTION_SEPARATORS = ", \t\r\n";

@@ -1,0 +1,285 @@
+/**
+ * Field value codecs: one field's value (and mask) from ovs-ofctl text and back, by the field's
+ * format (MAC, IPv4, IPv6, port, flag sets, fragment types, plain numbers), and the hex number helpers.
+ *
+ * @module
+ */
+import type { FieldDef } from "../oxm.js";
+import { FlowSyntaxError } from "./errors.js";
+import { formatPort, parsePort } from "./ports.js";
+import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
+
+export function parseInt128(s: string, what: string): bigint {
+  const t = s.trim();
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(t)) throw new FlowSyntaxError(`${s}: invalid numeric value for ${what}`);
+  return BigInt(t);
+}
+
+/** A number as OVS prints hex values: `0x` and no leading zeros, `0` for zero. */
+export function hexNum(v: bigint): string {
+  return v === 0n ? "0" : "0x" + v.toString(16);
+}
+
+/** Bytes as one hex number, as OVS's `ds_put_hex` prints them (`0x1f00`, `0` when all zero). */
+export function hexBytes(b: Uint8Array): string {
+  // ovs ds_put_hex: leading zero bytes skipped, first byte without leading zero, "0x0" for all-zero
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  if (i === b.length) return "0";
+  let s = "0x" + b[i]!.toString(16);
+  for (i++; i < b.length; i++) s += b[i]!.toString(16).padStart(2, "0");
+  return s;
+}
+
+const ONES = Array.from({ length: 129 }, (_, i) => (1n << BigInt(i)) - 1n);
+
+/** All-ones of `bits` bits (table lookup up to 128: the printers call this per field). */
+export function ones(bits: number): bigint {
+  return ONES[bits] ?? (1n << BigInt(bits)) - 1n;
+}
+
+/** Parses an Ethernet address field value; ovs-ofctl's message when it is not one. */
+export function parseMac(s: string): bigint {
+  const v = macToBigInt(s);
+  if (v === undefined) throw new FlowSyntaxError(`${s}: invalid Ethernet address`);
+  return v;
+}
+
+/** Parses an IPv4 address field value; ovs-ofctl's message when it is not one. */
+export function parseIp4(s: string): bigint {
+  const v = ipv4ToBigInt(s);
+  if (v === undefined) throw new FlowSyntaxError(`${s}: invalid IP address`);
+  return v;
+}
+
+/** Formats a 128-bit IPv6 address as inet_ntop does. */
+export function formatIp6Big(v: bigint): string {
+  return formatIpv6BigInt(v);
+}
+
+/** Parses an IPv6 address field value (`[...]` allowed); ovs-ofctl's message when it is not one. */
+export function parseIp6(s: string): bigint {
+  const v = ipv6ToBigInt(s);
+  if (v === undefined) throw new FlowSyntaxError(`${s}: invalid IPv6 address`);
+  return v;
+}
+
+export function prefixLen(mask: bigint, bits: number): number | undefined {
+  // returns n when mask is n leading ones
+  const inv = ones(bits) ^ mask;
+  if ((inv & (inv + 1n)) !== 0n) return undefined;
+  let n = bits;
+  let x = inv;
+  while (x) {
+    n--;
+    x >>= 1n;
+  }
+  return n;
+}
+
+export const CT_STATE_BITS: ReadonlyArray<readonly [string, number]> = [
+  ["new", 0x01],
+  ["est", 0x02],
+  ["rel", 0x04],
+  ["rpl", 0x08],
+  ["inv", 0x10],
+  ["trk", 0x20],
+  ["snat", 0x40],
+  ["dnat", 0x80],
+];
+
+export const TCP_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [
+  ["fin", 0x001],
+  ["syn", 0x002],
+  ["rst", 0x004],
+  ["psh", 0x008],
+  ["ack", 0x010],
+  ["urg", 0x020],
+  ["ece", 0x040],
+  ["cwr", 0x080],
+  ["ns", 0x100],
+];
+
+export const TUN_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [["oam", 0x1]];
+
+function flagTable(f: FieldDef): ReadonlyArray<readonly [string, number]> {
+  return f.format === "ct_state" ? CT_STATE_BITS : f.format === "tcp_flags" ? TCP_FLAG_BITS : TUN_FLAG_BITS;
+}
+
+function parseFlags(s: string, table: ReadonlyArray<readonly [string, number]>, what: string): { v: bigint; m: bigint | undefined } {
+  if (/^(0x[0-9a-f]+|\d+)(\/(0x[0-9a-f]+|\d+))?$/i.test(s)) {
+    const [a, b] = s.split("/");
+    return { v: BigInt(a!), m: b === undefined ? undefined : BigInt(b) };
+  }
+  let v = 0;
+  let m = 0;
+  const re = /([+-])?([a-z_]+)|\|/gy;
+  let match: RegExpExecArray | null;
+  let pos = 0;
+  while (pos < s.length && (match = re.exec(s))) {
+    pos = re.lastIndex;
+    if (match[0] === "|") continue;
+    const bit = table.find(([n]) => n === match![2]);
+    if (!bit) throw new FlowSyntaxError(`${s}: unknown ${what} flag ${match[2]}`);
+    m |= bit[1];
+    if (match[1] !== "-") v |= bit[1];
+  }
+  if (pos !== s.length) throw new FlowSyntaxError(`${s}: invalid ${what}`);
+  if (s.includes("|") || !/[+-]/.test(s)) return { v: BigInt(v), m: undefined };
+  return { v: BigInt(v), m: BigInt(m) };
+}
+
+export function fmtFlagsMasked(v: bigint, m: bigint, table: ReadonlyArray<readonly [string, number]>): string {
+  let s = "";
+  for (const [n, b] of table) if (m & BigInt(b)) s += (v & BigInt(b) ? "+" : "-") + n;
+  // bits not in the table
+  let known = 0n;
+  for (const [, b] of table) known |= BigInt(b);
+  const extra = m & ~known;
+  if (extra) s += `${v & extra ? "+" : "-"}0x${(v & extra).toString(16)}`;
+  return s;
+}
+
+export function fmtFlagsExact(v: bigint, table: ReadonlyArray<readonly [string, number]>, sep: string): string {
+  const names: string[] = [];
+  for (const [n, b] of table) if (v & BigInt(b)) names.push(n);
+  return names.length ? names.join(sep) : "0";
+}
+
+/** Field value/mask as bigints, `m` all ones when the field is matched exactly. */
+export interface VM {
+  v: bigint;
+  m: bigint;
+  len: number;
+}
+
+export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint; m: bigint | undefined } {
+  const slash = f.format === "ipv6" ? text.lastIndexOf("/") : text.indexOf("/");
+  let vs = slash >= 0 ? text.slice(0, slash) : text;
+  const ms = slash >= 0 ? text.slice(slash + 1) : undefined;
+  switch (f.format) {
+    case "mac":
+      return { v: parseMac(vs), m: ms === undefined ? undefined : parseMac(ms) };
+    case "ipv4": {
+      const v = parseIp4(vs);
+      if (ms === undefined) return { v, m: undefined };
+      if (/^\d+$/.test(ms)) {
+        const n = Number(ms);
+        if (n > 32) throw new FlowSyntaxError(`${text}: invalid IP prefix length`);
+        return { v, m: n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32) };
+      }
+      return { v, m: parseIp4(ms) };
+    }
+    case "ipv6": {
+      const v = parseIp6(vs);
+      if (ms === undefined) return { v, m: undefined };
+      if (/^\d+$/.test(ms)) {
+        const n = Number(ms);
+        if (n > 128) throw new FlowSyntaxError(`${text}: invalid IPv6 prefix length`);
+        return { v, m: n === 0 ? 0n : (ones(n) << BigInt(128 - n)) & ones(128) };
+      }
+      return { v, m: parseIp6(ms) };
+    }
+    case "port":
+      if (ms !== undefined) throw new FlowSyntaxError(`${f.name}: masks not supported`);
+      return { v: BigInt(parsePort(vs)), m: undefined };
+    case "ct_state":
+    case "tcp_flags":
+    case "tun_flags":
+      return parseFlags(text, flagTable(f), f.name);
+    case "frag": {
+      const t: Record<string, [number, number]> = { no: [0, 1], yes: [1, 1], first: [1, 3], later: [3, 3], not_later: [0, 2] };
+      const e = t[text];
+      if (!e) throw new FlowSyntaxError(`${text}: unknown fragment type`);
+      return { v: BigInt(e[0]), m: BigInt(e[1]) };
+    }
+    case "packet_type": {
+      const mm = /^\((\w+),(\w+)\)$/.exec(text);
+      if (!mm) throw new FlowSyntaxError(`${text}: invalid packet_type`);
+      return { v: (BigInt(mm[1]!) << 16n) | BigInt(mm[2]!), m: undefined };
+    }
+    default: {
+      if (f.name === "dl_type" && vs === "") vs = "0";
+      const v = parseInt128(vs, f.name);
+      const m = ms === undefined ? undefined : parseInt128(ms, f.name);
+      if (v > ones(len * 8)) throw new FlowSyntaxError(`${text}: value too large for ${f.name}`);
+      return { v, m };
+    }
+  }
+}
+
+/** Formats a field value (no mask) the way ovs-ofctl's set_field/learn print it. */
+export function formatValue(f: FieldDef, v: bigint, len: number): string {
+  switch (f.format) {
+    case "mac":
+      return formatMacBigInt(v);
+    case "ipv4":
+      return formatIpv4BigInt(v);
+    case "ipv6":
+      return formatIpv6BigInt(v);
+    case "port":
+      return formatPort(Number(v));
+    case "dec":
+      return v.toString();
+    case "vlan_vid":
+      return v.toString();
+    case "ethertype":
+      return "0x" + v.toString(16);
+    case "ct_state":
+    case "tcp_flags":
+    case "tun_flags":
+      return fmtFlagsMasked(v, ones(len * 8) & BigInt(flagTable(f).reduce((a, [, b]) => a | b, 0)), flagTable(f));
+    case "label":
+      return "0x" + v.toString(16).padStart(5, "0");
+    default:
+      return len > 8 ? hexBytes(bigIntToBytes(v, len)) : hexNum(v);
+  }
+}
+
+export function parseBits(s: string): bigint {
+  return parseInt128(s, "value");
+}
+
+/** Big-endian bytes as an integer: up to 6 bytes in one Number, then 32 bits per BigInt step. */
+export function bytesToBigInt(b: Uint8Array): bigint {
+  const n = b.length;
+  let i = 0;
+  let x = 0;
+  if (n <= 6) {
+    for (; i < n; i++) x = x * 256 + b[i]!;
+    return BigInt(x);
+  }
+  const head = n & 3;
+  for (; i < head; i++) x = x * 256 + b[i]!;
+  let v = BigInt(x);
+  for (; i < n; i += 4) v = (v << 32n) | BigInt(b[i]! * 0x1000000 + ((b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!));
+  return v;
+}
+
+/** The low `n * 8` bits of `v` as `n` big-endian bytes: up to 6 bytes through one Number, then 32 bits per step. */
+export function bigIntToBytes(v: bigint, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  if (n <= 6) {
+    let x = Number(BigInt.asUintN(n * 8, v));
+    for (let i = n - 1; i >= 0; i--) {
+      out[i] = x % 256;
+      x = Math.floor(x / 256);
+    }
+    return out;
+  }
+  let big = BigInt.asUintN(n * 8, v);
+  let i = n - 1;
+  for (; i >= 3; i -= 4) {
+    const w = Number(big & 0xffffffffn);
+    out[i] = w & 255;
+    out[i - 1] = (w >>> 8) & 255;
+    out[i - 2] = (w >>> 16) & 255;
+    out[i - 3] = w >>> 24;
+    big >>= 32n;
+  }
+  for (let x = Number(big); i >= 0; i--) {
+    out[i] = x & 255;
+    x >>>= 8;
+  }
+  return out;
+}
