@@ -111,26 +111,38 @@ function writeTable(ts: TableSchema, cols: string[], rows: Record<string, unknow
  * the members in byte order of their names, as OVS's JSON writer sorts them.
  */
 function writeJsonTable(ctx: Context, caption: string, headings: string[], data: unknown[][], order: number[], plain: boolean): void {
-  let buf = `{"caption":${JSON.stringify(caption)},"data":[`;
-  for (let i = 0; i < order.length; i++) {
-    const cells = data[order[i]!]!;
+  let piece = `{"caption":${JSON.stringify(caption)},"data":[`;
+  // Rows go to JSON.stringify a batch at a time (one native call per batch, not per row).
+  const batch: unknown[][] = [];
+  let first = true;
+  const flush = () => {
     let text: string | undefined;
     if (plain) {
       try {
-        text = JSON.stringify(cells);
+        text = JSON.stringify(batch);
       } catch {
         // a bigint: ovsJson writes its digits
       }
     }
-    if (text === undefined) text = `[${cells.map((c) => ovsJson(c)).join(",")}]`;
-    buf += i === 0 ? text : `,${text}`;
-    if (buf.length >= PIECE) {
-      ctx.io.out(buf);
-      buf = "";
+    text ??= `[${batch.map((cells) => `[${cells.map((c) => ovsJson(c)).join(",")}]`).join(",")}]`;
+    piece += first ? text.slice(1, -1) : `,${text.slice(1, -1)}`;
+    first = false;
+    batch.length = 0;
+    if (piece.length >= PIECE) {
+      ctx.io.out(piece);
+      piece = "";
     }
+  };
+  for (let i = 0; i < order.length; i++) {
+    batch.push(data[order[i]!]!);
+    if (batch.length === BATCH) flush();
   }
-  ctx.io.out(`${buf}],"headings":${ovsJson(headings)}}\n`);
+  if (batch.length > 0) flush();
+  ctx.io.out(`${piece}],"headings":${ovsJson(headings)}}\n`);
 }
+
+/** Rows per JSON.stringify call of {@link writeJsonTable}. */
+const BATCH = 512;
 
 /** {@link checkDatumJson}: not a value of the type. */
 const BAD = 0;
