@@ -243,21 +243,33 @@ async function benchRoundTrips(): Promise<OvsdbBenchRow[]> {
       { op: "insert" as const, table: "Logical_Switch", row: { name: `ts-${i}` } },
       { op: "comment" as const, comment: "bench" },
     ];
-    for (let i = 0; i < 200; i++) await client.transact("OVN_Northbound", ops(-i - 1)); // warm-up
+    for (let i = 0; i < 1000; i++) await client.transact("OVN_Northbound", ops(-i - 1)); // warm-up (JIT)
     // The floor: the same JSON over a bare Node socket to the same server, one reply chunk awaited
-    // per call. Measured in alternating blocks with ours so that the machine's load hits both alike.
+    // per call. Measured in short alternating blocks (ABBA) with ours so that the machine's load
+    // and the growing database hit both alike.
     const bare = await bareSocket(server.unix.slice("unix:".length));
-    for (let i = 0; i < 200; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-1e6 - i)] }));
+    for (let i = 0; i < 1000; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-1e6 - i)] }));
     let seqMs = 0;
     let bareMs = 0;
-    const blocks = 4;
-    for (let b = 0; b < blocks; b++) {
-      let t0 = performance.now();
-      for (let i = (b * N_SEQ) / blocks; i < ((b + 1) * N_SEQ) / blocks; i++) await client.transact("OVN_Northbound", ops(i));
+    const block = 100;
+    const runOurs = async (from: number) => {
+      const t0 = performance.now();
+      for (let i = from; i < from + block; i++) await client.transact("OVN_Northbound", ops(i));
       seqMs += performance.now() - t0;
-      t0 = performance.now();
-      for (let i = (b * N_SEQ) / blocks; i < ((b + 1) * N_SEQ) / blocks; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(2e6 + i)] }));
+    };
+    const runBare = async (from: number) => {
+      const t0 = performance.now();
+      for (let i = from; i < from + block; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(2e6 + i)] }));
       bareMs += performance.now() - t0;
+    };
+    for (let b = 0; b < N_SEQ / block; b++) {
+      if (b % 2 === 0) {
+        await runOurs(b * block);
+        await runBare(b * block);
+      } else {
+        await runBare(b * block);
+        await runOurs(b * block);
+      }
     }
     bare.close();
     const bareLat = (bareMs * 1000) / N_SEQ;
