@@ -2,7 +2,10 @@
  * OVSDB core benchmark, side by side in one run against the same real `ovsdb-server`:
  * - transact round-trip latency (sequential) and pipelined throughput, ovn-ts vs the OVS Python
  *   library (`ovs.jsonrpc`, Debian python3-openvswitch) doing the same calls;
- * - framing a 40 MB monitor reply: the framer's scan as a fraction of one `JSON.parse` of it.
+ * - framing a 40 MB monitor reply: the framer's scan as a fraction of one `JSON.parse` of it;
+ * - `ovn-ts ovsdb -f json dump` of a 100,000-port OVN_Northbound (the built CLI, dist/) against the
+ *   floor (the server delivers the same reply to a bare socket, then one `JSON.parse`) and against
+ *   `ovsdb-client -f json dump`, both writing to /dev/null, with their CPU time.
  *
  * Run with `npm run bench` (all areas) or `BENCH=ovsdb npm run bench` (this one): prints a table and
  * writes benchmarks/results/ovsdb.json.
@@ -10,12 +13,16 @@
  * @module
  */
 import net from "node:net";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, openSync, closeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OvsdbClient } from "../src/ovsdb/client/client.js";
 import { JsonFramer } from "../src/ovsdb/wire/framer.js";
 import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
+import { columnOrder } from "../src/cli/ovsdb/schema.js";
+import { compareUtf8 } from "../src/ovsdb/schema/datum.js";
+import { populate } from "./replica.js";
 
 /** One row of the OVSDB benchmark table. */
 export interface OvsdbBenchRow {
@@ -126,9 +133,109 @@ async function bareSocket(path: string): Promise<{ call(text: string): Promise<v
   };
 }
 
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, "..", "dist", "cli", "main.js");
+const DUMP_RUNS = Number(process.env["BENCH_DUMP_RUNS"] ?? 3);
+
+/** One program run with its output to /dev/null: wall seconds, and its CPU seconds as /usr/bin/time reports them. */
+function timed(program: string, args: readonly string[]): Promise<{ wall: number; cpu: number }> {
+  return new Promise((resolve, reject) => {
+    const devNull = openSync("/dev/null", "w");
+    const t0 = performance.now();
+    const child = spawn("/usr/bin/time", ["-f", "@@%U %S", program, ...args], { stdio: ["ignore", devNull, "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wall = (performance.now() - t0) / 1000;
+      closeSync(devNull);
+      const m = /@@([\d.]+) ([\d.]+)/.exec(err);
+      if (code !== 0 || !m) return reject(new Error(`${program} ${args.join(" ")} failed (${code}): ${err.slice(0, 500)}`));
+      resolve({ wall, cpu: Number(m[1]) + Number(m[2]) });
+    });
+  });
+}
+
+/** The floor of a dump: the same request on a bare socket, the reply's delivery, then one JSON.parse. */
+async function dumpFloor(path: string, request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(path);
+    const framer = new JsonFramer({ raw: true, maxMessageBytes: 2 ** 31 - 1 });
+    let t0 = 0;
+    s.on("connect", () => {
+      t0 = performance.now();
+      s.write(request);
+    });
+    s.on("data", (d: Buffer) => {
+      const msgs = framer.push(d) as Uint8Array[];
+      if (msgs.length === 0) return;
+      s.destroy();
+      const m = msgs[0]!;
+      JSON.parse(Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString("utf8"));
+      resolve((performance.now() - t0) / 1000);
+    });
+    s.on("error", reject);
+  });
+}
+
+/**
+ * `ovn-ts ovsdb -f json dump` of a 100,000-port NB, side by side with its floor and with
+ * `ovsdb-client -f json dump` (runs alternate, so load hits all three alike; medians).
+ */
+async function benchDump(): Promise<OvsdbBenchRow[]> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm run bench does)`);
+  const server = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
+  try {
+    await populate(server.unix);
+    // The request `dump` sends: every table, the columns in ovsdb-client's order, without _version.
+    const c = await OvsdbClient.connect(server.unix, { probeIntervalMs: 0 });
+    const schema = (await c.getSchema("OVN_Northbound")) as Record<string, unknown>;
+    c.close();
+    const tables = Object.keys(schema["tables"] as object).sort(compareUtf8);
+    const request = JSON.stringify({
+      method: "transact",
+      params: ["OVN_Northbound", ...tables.map((t) => ({ op: "select", table: t, where: [], columns: columnOrder(schema, t).filter((x) => x !== "_version") }))],
+      id: 0,
+    });
+    const args = ["-f", "json", "dump", server.unix, "OVN_Northbound"];
+    const floor: number[] = [];
+    const ours: { wall: number; cpu: number }[] = [];
+    const theirs: { wall: number; cpu: number }[] = [];
+    for (let r = 0; r < DUMP_RUNS; r++) {
+      floor.push(await dumpFloor(server.unix.slice("unix:".length), request));
+      ours.push(await timed(process.execPath, [CLI, "ovsdb", ...args]));
+      theirs.push(await timed("ovsdb-client", args));
+    }
+    const f = median(floor);
+    const o = median(ours.map((x) => x.wall));
+    const t = median(theirs.map((x) => x.wall));
+    const oc = median(ours.map((x) => x.cpu));
+    const tc = median(theirs.map((x) => x.cpu));
+    return [
+      { name: "dump floor: server delivers the 100k-port NB + one JSON.parse", ours: f, peer: undefined, unit: "s", ratio: undefined, note: `bare socket, same request; median of ${DUMP_RUNS}` },
+      { name: "ovn-ts ovsdb -f json dump > /dev/null, vs the floor", ours: o, peer: f, unit: "s", ratio: o / f, note: "ratio = ovn-ts over the floor (target <= 1.3; includes node's start)" },
+      { name: "  the same vs ovsdb-client -f json dump > /dev/null", ours: o, peer: t, unit: "s", ratio: t / o, note: "ratio > 1 = ovn-ts faster (target >= 1.5)" },
+      { name: "  CPU time of the dump: ovn-ts vs ovsdb-client", ours: oc, peer: tc, unit: "s CPU", ratio: tc / oc, note: "user + system of the client process; ratio > 1 = ovn-ts cheaper" },
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Runs the OVSDB benchmarks; needs ovsdb-server and /usr/bin/python3 with python3-openvswitch. */
 export async function runOvsdbBenchmarks(): Promise<OvsdbBenchResult> {
-  const rows: OvsdbBenchRow[] = [...benchFramer()];
+  // BENCH_OVSDB=frame,rtt,dump (the default: all) runs only the parts named.
+  const parts = (process.env["BENCH_OVSDB"] ?? "frame,rtt,dump").split(",");
+  const rows: OvsdbBenchRow[] = parts.includes("frame") ? [...benchFramer()] : [];
+  if (parts.includes("rtt")) rows.push(...(await benchRoundTrips()));
+  if (parts.includes("dump")) rows.push(...(await benchDump()));
+  const environment = { node: process.version, ovsdbServer: execFileSync("ovsdb-server", ["--version"], { encoding: "utf8" }).split("\n")[0]! };
+  return { rows, environment };
+}
+
+/** Transact round trips, sequential (vs a bare socket and OVS Python) and pipelined. */
+async function benchRoundTrips(): Promise<OvsdbBenchRow[]> {
+  const rows: OvsdbBenchRow[] = [];
   const server = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
   try {
     const client = await OvsdbClient.connect(server.unix);
@@ -136,21 +243,33 @@ export async function runOvsdbBenchmarks(): Promise<OvsdbBenchResult> {
       { op: "insert" as const, table: "Logical_Switch", row: { name: `ts-${i}` } },
       { op: "comment" as const, comment: "bench" },
     ];
-    for (let i = 0; i < 200; i++) await client.transact("OVN_Northbound", ops(-i - 1)); // warm-up
+    for (let i = 0; i < 1000; i++) await client.transact("OVN_Northbound", ops(-i - 1)); // warm-up (JIT)
     // The floor: the same JSON over a bare Node socket to the same server, one reply chunk awaited
-    // per call. Measured in alternating blocks with ours so that the machine's load hits both alike.
+    // per call. Measured in short alternating blocks (ABBA) with ours so that the machine's load
+    // and the growing database hit both alike.
     const bare = await bareSocket(server.unix.slice("unix:".length));
-    for (let i = 0; i < 200; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-1e6 - i)] }));
+    for (let i = 0; i < 1000; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-1e6 - i)] }));
     let seqMs = 0;
     let bareMs = 0;
-    const blocks = 4;
-    for (let b = 0; b < blocks; b++) {
-      let t0 = performance.now();
-      for (let i = (b * N_SEQ) / blocks; i < ((b + 1) * N_SEQ) / blocks; i++) await client.transact("OVN_Northbound", ops(i));
+    const block = 100;
+    const runOurs = async (from: number) => {
+      const t0 = performance.now();
+      for (let i = from; i < from + block; i++) await client.transact("OVN_Northbound", ops(i));
       seqMs += performance.now() - t0;
-      t0 = performance.now();
-      for (let i = (b * N_SEQ) / blocks; i < ((b + 1) * N_SEQ) / blocks; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(2e6 + i)] }));
+    };
+    const runBare = async (from: number) => {
+      const t0 = performance.now();
+      for (let i = from; i < from + block; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(2e6 + i)] }));
       bareMs += performance.now() - t0;
+    };
+    for (let b = 0; b < N_SEQ / block; b++) {
+      if (b % 2 === 0) {
+        await runOurs(b * block);
+        await runBare(b * block);
+      } else {
+        await runBare(b * block);
+        await runOurs(b * block);
+      }
     }
     bare.close();
     const bareLat = (bareMs * 1000) / N_SEQ;
@@ -176,8 +295,7 @@ export async function runOvsdbBenchmarks(): Promise<OvsdbBenchResult> {
   } finally {
     await server.stop();
   }
-  const environment = { node: process.version, ovsdbServer: execFileSync("ovsdb-server", ["--version"], { encoding: "utf8" }).split("\n")[0]! };
-  return { rows, environment };
+  return rows;
 }
 
 /** The result as a text table. */

@@ -46,7 +46,8 @@ function mac(i: number): string {
   return `0a:58:${[(i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
 }
 
-async function populate(remote: string): Promise<void> {
+/** Fills an OVN_Northbound database with BENCH_SWITCHES switches of BENCH_PORTS_PER_SWITCH ports each (Kube-OVN style). */
+export async function populate(remote: string): Promise<void> {
   const c = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
   const jobs: Promise<unknown>[] = [];
   for (let s = 0; s < SWITCHES; s++) {

@@ -1,21 +1,19 @@
 /**
- * The transaction commands of `ovn-ts ovsdb`: `transact`, `query`, `dump`, `wait`, `lock`, `steal`, `unlock`.
+ * The transaction commands of `ovn-ts ovsdb`: `transact`, `query`, `wait`, `lock`, `steal`, `unlock`
+ * (and `dump`, from dump.ts).
  *
  * @module
  */
 import { readFileSync } from "node:fs";
-import { type Datum, compareAtoms, compareUtf8, datumFromJson } from "../../ovsdb/schema/datum.js";
-import { type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
-import type { Atom } from "../../ovsdb/schema/types.js";
 import { parseJson } from "../../ovsdb/wire/json.js";
 import { OvsdbError, errorToJson } from "../../ovsdb/wire/errors.js";
 import type { TableUpdates2 } from "../../ovsdb/wire/operations.js";
 import { ovsJson } from "../../ovsdb/text/json.js";
-import type { Table } from "../../ovsdb/text/table.js";
 import { withProgress } from "../io.js";
-import { type Context, Fatal, openRpc, receiveFailure, tableHint, unconstrained } from "./context.js";
+import { type Context, Fatal, openRpc, receiveFailure } from "./context.js";
 import { lockControl } from "./control.js";
-import { columnOrder, fetchSchema } from "./schema.js";
+
+export { dump } from "./dump.js";
 
 /** Reads a transaction argument: JSON text, `@FILE` or `-` (standard input). */
 export async function readTransaction(ctx: Context, text: string): Promise<unknown> {
@@ -57,96 +55,6 @@ export async function transact(ctx: Context, args: string[], query: boolean): Pr
   }
   ctx.io.out(ovsJson(result, { pretty: ctx.style.pretty }) + "\n");
   return 0;
-}
-
-/** `ovsdb_datum_compare_3way`: size first, then keys, then values. */
-export function compareDatums(a: Datum, b: Datum): number {
-  const ea = entriesOf(a);
-  const eb = entriesOf(b);
-  if (ea.length !== eb.length) return ea.length < eb.length ? -1 : 1;
-  for (let i = 0; i < ea.length; i++) {
-    const c = compareAtoms(ea[i]![0], eb[i]![0]);
-    if (c) return c;
-  }
-  for (let i = 0; i < ea.length; i++) {
-    const va = ea[i]![1];
-    const vb = eb[i]![1];
-    if (va === undefined || vb === undefined) return 0;
-    const c = compareAtoms(va, vb);
-    if (c) return c;
-  }
-  return 0;
-}
-
-/** The elements of a datum as key/value pairs (value undefined for a set). */
-export function entriesOf(d: Datum): [Atom, Atom | undefined][] {
-  if (d === undefined) return [];
-  if (d instanceof Map) return [...d.entries()];
-  if (Array.isArray(d)) return d.map((a) => [a, undefined]);
-  return [[d as Atom, undefined]];
-}
-
-/** `dump [TABLE [COLUMN...]]`: every table's rows, in ovsdb-client's orders. */
-export async function dump(ctx: Context, args: string[]): Promise<number> {
-  const { json, schema } = await fetchSchema(ctx);
-  let tables: string[];
-  let custom: string[] | undefined;
-  if (args.length > 0) {
-    if (!schema.tables.has(args[0]!)) {
-      const hint = await tableHint(ctx, schema, args[0]!);
-      if (hint) ctx.hints.push(hint);
-      throw new Fatal(`No table "${args[0]}" found.`);
-    }
-    tables = [args[0]!];
-    if (args.length > 1) {
-      const ts = schema.tables.get(args[0]!)!;
-      custom = [];
-      for (const c of args.slice(1)) {
-        if (!columnOf(ts, c)) throw new Fatal(`Table "${args[0]}" has no column ${c}.`);
-        if (!custom.includes(c)) custom.push(c);
-      }
-    }
-  } else {
-    tables = [...schema.tables.keys()].sort(compareUtf8);
-  }
-  const columnsOf = (t: string) => (custom ?? columnOrder(json, t)).filter((c) => c !== "_version");
-  const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columnsOf(t) }));
-  const reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops));
-  if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
-  tables.forEach((t, i) => {
-    const r = reply[i] as { rows?: unknown } | null;
-    if (!r || typeof r !== "object" || !Array.isArray(r.rows)) throw new Fatal(`${t} table reply is not an object with a "rows" member array: ${ovsJson(r)}`);
-    ctx.io.out(dumpTable(schema.tables.get(t)!, columnsOf(t), r.rows as Record<string, unknown>[], ctx));
-  });
-  return 0;
-}
-
-/** One table of `dump`: its caption and rows. */
-export function dumpTable(ts: TableSchema, cols: string[], rows: Record<string, unknown>[], ctx: Context): string {
-  const columns = [...cols].sort(compareUtf8).map((c) => columnOf(ts, c)!);
-  const data = rows.map((row, y) =>
-    columns.map((c) => {
-      const j = row[c.name];
-      if (j === undefined) throw new Fatal(`row ${y} in table ${ts.name} response lacks ${c.name} column`);
-      return { json: j, native: datumFromJson(unconstrained(c.type), j) };
-    }),
-  );
-  const order = data.map((_, i) => i);
-  const cmp = (a: number, b: number, uuidPass: boolean) => {
-    for (let x = 0; x < columns.length; x++) {
-      if ((columns[x]!.type.key.type === "uuid") !== uuidPass) continue;
-      const c = compareDatums(data[a]![x]!.native, data[b]![x]!.native);
-      if (c) return c;
-    }
-    return 0;
-  };
-  order.sort((a, b) => cmp(a, b, false) || cmp(a, b, true));
-  const table: Table = {
-    caption: `${ts.name} table`,
-    headings: columns.map((c) => c.name),
-    rows: order.map((y) => data[y]!.map((d, x) => ({ json: d.json, type: columns[x]!.type }))),
-  };
-  return ctx.printer.format(table);
 }
 
 /** `wait DATABASE STATE`: waits until the database is `added`, `connected` or `removed`. */

@@ -9,186 +9,44 @@
  * @module
  */
 import { EventEmitter } from "node:events";
-import type { Duplex } from "node:stream";
-import {
-  ConnectionClosedError,
-  OvsdbError,
-  ProtocolError,
-  RequestTimeoutError,
-  errorFromJson,
-  safeJson,
-} from "../wire/errors.js";
+import { ConnectionClosedError, OvsdbError, ProtocolError, RequestTimeoutError, safeJson } from "../wire/errors.js";
 import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
-import {
-  type MonitorCondition,
-  type MonitorRequests,
-  type Operation,
-  type OperationResult,
-  type TableUpdates,
-  type TableUpdates2,
-  describeOperation,
-} from "../wire/operations.js";
-import { type ActiveRemote, type TlsOptions, connectRemote, formatRemote, parseRemoteList } from "../wire/remote.js";
-import { type CallOptions, JsonRpcSession, type SessionOptions } from "../wire/session.js";
+import type { MonitorCondition, MonitorRequests, Operation, OperationResult } from "../wire/operations.js";
+import { connectRemote, formatRemote, parseRemoteList } from "../wire/remote.js";
+import { type CallOptions, JsonRpcSession } from "../wire/session.js";
 import { type RetryStrategy, backoffDelay, defaultRetry } from "../../rpc/retry.js";
 import { ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "../model/compat.js";
+import { type MonitorEntry, deliverUpdate, startMonitor, withConditions } from "./monitors.js";
+import { checkTransactReply, throwTransactError } from "./transact-reply.js";
+import {
+  type ClientEvents,
+  type ClientOptions,
+  type ClientState,
+  type Endpoint,
+  type MonitorHandlers,
+  type MonitorMethod,
+  type MonitorStart,
+  type MonitorStatus,
+  NoRemoteError,
+  type StreamTransport,
+  type TransactReply,
+} from "./types.js";
 
-/**
- * A custom transport: a function that opens a connected byte stream (e.g. the embedded server's
- * `connectInProcess()`), with a name for messages. Lets the client run without sockets.
- */
-export interface StreamTransport {
-  /** Name used in messages and as the client's `remote`. */
-  readonly name: string;
-  /** Opens a new connected stream (called again on every reconnect). */
-  readonly open: () => Duplex | Promise<Duplex>;
-}
-
-type Endpoint = ActiveRemote | { readonly kind: "stream"; readonly transport: StreamTransport };
-
-/** Connection state of a client: a literal union with a `state` event on every change. */
-export type ClientState = "connecting" | "ready" | "reconnecting" | "closed";
-
-/** Options of {@link OvsdbClient.connect}. */
-export interface ClientOptions extends Omit<SessionOptions, "name"> {
-  /** TLS material for `ssl:` remotes (as `ovsdb-client --private-key/--certificate/--ca-cert`). */
-  tls?: TlsOptions;
-  /**
-   * Reconnect after the connection drops (monitors and locks are re-issued). `false` makes the
-   * client close for good on the first disconnect.
-   * @default true
-   */
-  reconnect?: boolean | RetryStrategy;
-  /**
-   * Connect-attempt timeout per remote, in milliseconds.
-   * @default 10000
-   */
-  connectTimeoutMs?: number;
-  /**
-   * For clustered databases: only stay connected to a server whose `_Server.Database` row for this
-   * database says `connected` and `leader` (as `ovsdb-client`/the IDL's leader-only mode). Names
-   * the database to check.
-   */
-  leaderOnly?: string;
-  /**
-   * Typed models (e.g. `OVN_Northbound.model`) whose schemas are checked against the server's on
-   * every connect and reconnect: extra server tables and columns are tolerated; missing or
-   * mistyped ones fail the initial connect with a `ModelCompatibilityError` listing all of them
-   * (after a reconnect, the client emits that error and closes).
-   */
-  models?: readonly ModelSchemaSource[];
-  /**
-   * Give up the initial connect after this many failed rounds through the remote list (each round
-   * tries every remote once). 0 = keep trying until {@link OvsdbClient.close}.
-   * @default 1
-   */
-  initialConnectRounds?: number;
-}
-
-/** The outcome of a transaction: per-operation results in order. */
-export interface TransactReply {
-  /** One result per operation (and an extra trailing error when the commit itself failed). */
-  readonly results: readonly OperationResult[];
-}
-
-/** Handlers of one monitor's notifications. */
-export interface MonitorHandlers {
-  /** `update` notifications (`monitor`). */
-  onUpdate?(updates: TableUpdates): void;
-  /** `update2`/`update3` notifications (`monitor_cond`, `monitor_cond_since`); `lastTxnId` only with update3. */
-  onUpdate2?(updates: TableUpdates2, lastTxnId: string | undefined): void;
-}
-
-/** The monitor methods, from oldest to newest. */
-export type MonitorMethod = "monitor" | "monitor_cond" | "monitor_cond_since";
-
-/** Result of {@link OvsdbClient.monitor}: the monitor's id and its initial contents. */
-export interface MonitorStart {
-  readonly id: string;
-  readonly method: MonitorMethod;
-  /** `monitor_cond_since` only: whether the server could resume from the given transaction id. */
-  readonly found: boolean;
-  /** `monitor_cond_since` only: the id of the newest transaction the initial contents reflect. */
-  readonly lastTxnId: string | undefined;
-  /** The initial contents: `TableUpdates` for `monitor`, `TableUpdates2` otherwise. */
-  readonly updates: TableUpdates | TableUpdates2;
-}
-
-/**
- * Where a monitor stands: `live` (notifications flow), `resyncing` (the connection dropped or the
- * server canceled it; the client re-issues it as soon as it can), `lost` (the server refused to
- * re-issue it, or the client closed: no notification will come again).
- */
-export type MonitorState = "live" | "resyncing" | "lost";
-
-/** One monitor as {@link OvsdbClient.monitorStatus} reports it. */
-export interface MonitorStatus {
-  /** The monitor's id. */
-  readonly id: string;
-  /** The database it watches. */
-  readonly database: string;
-  /** Its state. */
-  readonly state: MonitorState;
-  /** Why it was lost (state `lost` only). */
-  readonly error: Error | undefined;
-}
-
-/** A live monitor: kept so the client can re-issue it after a reconnect. */
-interface MonitorEntry {
-  state: MonitorState;
-  error: Error | undefined;
-  /** Called once when the monitor is lost for good. */
-  onLost: ((error: Error) => void) | undefined;
-  id: string;
-  database: string;
-  method: MonitorMethod;
-  requests: MonitorRequests;
-  handlers: MonitorHandlers;
-  lastTxnId: string | undefined;
-  /** Called with the re-issued monitor's initial contents after a reconnect. */
-  onResync: ((start: MonitorStart) => void) | undefined;
-  /**
-   * Set while the monitor's (re)start reply is in flight: notifications for it that arrive in the
-   * same read as the reply (or before its owner has loaded the reply) wait here, so they are
-   * applied after the initial contents, never before them.
-   */
-  held: { method: string; params: readonly unknown[] }[] | undefined;
-}
-
-/** Events of an {@link OvsdbClient}. */
-export interface ClientEvents {
-  /** The state changed. */
-  state: [ClientState];
-  /** Connected (initially or again) to the remote named. */
-  connected: [string];
-  /** The connection dropped; carries the cause. */
-  disconnected: [Error | undefined];
-  /** A `locked` notification: the lock was granted after waiting. */
-  locked: [string];
-  /** A `stolen` notification: another client stole the lock. */
-  stolen: [string];
-  /** A notification this client has no handler for (method, params). */
-  notification: [string, readonly unknown[]];
-  /**
-   * The server canceled a monitor (`monitor_canceled`, sent to change-aware clients after an
-   * online schema conversion): monitor id and database. The client re-issues it at once.
-   */
-  "monitor-canceled": [string, string];
-  /**
-   * A monitor is lost for good (the server refused to re-issue it, or the client closed): monitor
-   * id, database, why. Not emitted when a re-issue merely failed because the connection dropped
-   * again (the next reconnect re-issues it).
-   */
-  "monitor-lost": [string, string, Error];
-  /**
-   * A problem that did not throw anywhere else: a monitor or lock that could not be re-issued, a
-   * reconnect refused because the models no longer fit. Never fatal: without a listener it becomes
-   * a process warning, and {@link OvsdbClient.monitorStatus} / {@link OvsdbClient.closeReason} tell
-   * the state.
-   */
-  error: [Error];
-}
+export {
+  type ClientEvents,
+  type ClientOptions,
+  type ClientState,
+  type MonitorHandlers,
+  type MonitorMethod,
+  type MonitorStart,
+  type MonitorState,
+  type MonitorStatus,
+  NoRemoteError,
+  type StreamTransport,
+  type TransactReply,
+} from "./types.js";
+export { throwTransactError } from "./transact-reply.js";
 
 /** Checks `models` against the schemas `session`'s server serves now; throws {@link ModelCompatibilityError}. */
 async function checkModels(session: JsonRpcSession, models: readonly ModelSchemaSource[]): Promise<void> {
@@ -198,16 +56,6 @@ async function checkModels(session: JsonRpcSession, models: readonly ModelSchema
   if (problems.some((p) => p.severity === "error")) throw new ModelCompatibilityError(models.map((m) => m.name).join(", "), problems);
 }
 
-/** Raised when no remote could be connected to; lists every remote's failure. */
-export class NoRemoteError extends Error {
-  override readonly name = "NoRemoteError";
-  /** Each remote tried, with why it failed. */
-  readonly attempts: readonly { remote: string; error: Error }[];
-  constructor(attempts: readonly { remote: string; error: Error }[]) {
-    super(`could not connect to any remote: ${attempts.map((a) => a.error.message).join("; ")}`);
-    this.attempts = attempts;
-  }
-}
 
 /** An OVSDB client connection; create it with {@link OvsdbClient.connect}. */
 export class OvsdbClient extends EventEmitter<ClientEvents> {
@@ -443,7 +291,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       const held: MonitorEntry["held"] = [];
       m.held = held;
       try {
-        const start = await this.startMonitor(session, m, m.lastTxnId);
+        const start = await startMonitor(session, m, m.lastTxnId);
         if (this.monitors.get(m.id) !== m) continue; // canceled meanwhile
         m.state = "live";
         m.onResync?.(start);
@@ -472,7 +320,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       await checkModels(session, (this.options.models ?? []).filter((x) => x.name === m.database));
       held = [];
       m.held = held;
-      const start = await this.startMonitor(session, m, m.lastTxnId);
+      const start = await startMonitor(session, m, m.lastTxnId);
       if (this.monitors.get(m.id) !== m) return; // canceled by the user meanwhile
       m.state = "live";
       m.onResync?.(start);
@@ -501,12 +349,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
           m.held.push({ method, params });
           return;
         }
-        if (method === "update") m.handlers.onUpdate?.(params[1] as TableUpdates);
-        else if (method === "update2") m.handlers.onUpdate2?.(params[1] as TableUpdates2, undefined);
-        else {
-          m.lastTxnId = params[1] as string;
-          m.handlers.onUpdate2?.(params[2] as TableUpdates2, params[1] as string);
-        }
+        deliverUpdate(m, method, params);
         return;
       }
       case "monitor_canceled": {
@@ -659,7 +502,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     this.monitors.set(id, entry);
     try {
       const held = entry.held;
-      const start = await this.startMonitor(this.rpc, entry, options.lastTxnId);
+      const start = await startMonitor(this.rpc, entry, options.lastTxnId);
       // The initial contents first (when the caller takes them here), then the notifications that
       // came with or after the reply, in order.
       options.onStart?.(start);
@@ -680,20 +523,6 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     for (const n of held) this.onNotification(n.method, n.params);
   }
 
-  private async startMonitor(session: JsonRpcSession, m: MonitorEntry, lastTxnId: string | undefined): Promise<MonitorStart> {
-    if (m.method === "monitor_cond_since") {
-      const r = await session.call("monitor_cond_since", [m.database, m.id, m.requests, lastTxnId ?? "00000000-0000-0000-0000-000000000000"]);
-      if (!Array.isArray(r) || r.length !== 3 || typeof r[0] !== "boolean" || typeof r[1] !== "string") {
-        throw new ProtocolError(`monitor_cond_since: unexpected reply ${safeJson(r)}`);
-      }
-      m.lastTxnId = r[1];
-      return { id: m.id, method: m.method, found: r[0], lastTxnId: r[1], updates: (r[2] ?? {}) as TableUpdates2 };
-    }
-    const r = await session.call(m.method, [m.database, m.id, m.requests]);
-    if (r === null || typeof r !== "object" || Array.isArray(r)) throw new ProtocolError(`${m.method}: unexpected reply ${safeJson(r)}`);
-    return { id: m.id, method: m.method, found: false, lastTxnId: undefined, updates: r as TableUpdates };
-  }
-
   /**
    * `monitor_cond_change` (ovsdb-server(1)): replaces the conditions of a `monitor_cond(_since)`
    * monitor; the server answers with the rows that now enter or leave the condition as updates.
@@ -709,14 +538,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     for (const [table, change] of Object.entries(changes)) normalized[table] = Array.isArray(change) ? change : [change];
     await this.call("monitor_cond_change", [id, id, normalized], options);
     // Keep the new conditions so a re-issued monitor uses them.
-    const next: Record<string, unknown> = { ...m.requests };
-    for (const [table, change] of Object.entries(changes)) {
-      const cur = m.requests[table];
-      const curList = Array.isArray(cur) ? cur : cur ? [cur] : [{}];
-      const chList = Array.isArray(change) ? change : [change];
-      next[table] = curList.map((req, i) => ({ ...req, where: (chList[i] ?? chList[0])!.where }));
-    }
-    m.requests = next as MonitorRequests;
+    m.requests = withConditions(m.requests, changes);
   }
 
   /** `monitor_cancel` (RFC 7047 §4.1.7). */
@@ -742,27 +564,6 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   }
 }
 
-function checkTransactReply(r: unknown): OperationResult[] {
-  if (!Array.isArray(r)) throw new ProtocolError(`transact: reply is not an array: ${safeJson(r)}`);
-  return r as OperationResult[];
-}
-
-/**
- * Throws the error of the first failed operation of a transaction reply (RFC 7047 §4.1.3), or a
- * `ProtocolError` for a reply of the wrong length. Shared by the client and the typed layer.
- */
-export function throwTransactError(database: string, operations: readonly unknown[], results: readonly OperationResult[]): void {
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i];
-    if (r !== null && typeof r === "object" && "error" in r && typeof (r as { error: unknown }).error === "string") {
-      const opText = i < operations.length ? describeOperation(operations[i]) : "commit";
-      throw errorFromJson(r, { database, operationIndex: i, ...(opText ? { operation: opText } : {}) });
-    }
-  }
-  if (results.length < operations.length) {
-    throw new ProtocolError(`transact on ${database}: ${results.length} results for ${operations.length} operations`);
-  }
-}
 
 function endpointName(r: Endpoint): string {
   return r.kind === "stream" ? r.transport.name : formatRemote(r);

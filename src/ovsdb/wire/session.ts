@@ -21,7 +21,6 @@ import {
   encodeResult,
   parseMessage,
 } from "./jsonrpc.js";
-import type { Json } from "./notation.js";
 
 /** Options of a {@link JsonRpcSession}. */
 export interface SessionOptions {
@@ -77,7 +76,10 @@ interface Pending {
   method: string;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout | undefined;
+  /** When the call times out (`performance.now()` milliseconds), or 0 for never. */
+  deadline: number;
+  /** Its timeout, for the error. */
+  timeoutMs: number;
   onAbort: (() => void) | undefined;
   signal: AbortSignal | undefined;
 }
@@ -100,7 +102,15 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   readonly name: string;
   private readonly stream: Duplex;
   private readonly framer: JsonFramer;
-  private readonly pending = new Map<string, Pending>();
+  /** Calls awaiting their response, by id (ours are numbers; a reply's other ids match none). */
+  private readonly pending = new Map<number, Pending>();
+  /**
+   * One timer for every call's timeout (not one per call): armed for the earliest deadline; when it
+   * fires it fails the calls that are due and re-arms for the next. Settling a call leaves it alone.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** When {@link deadlineTimer} fires (`performance.now()` milliseconds); Infinity when disarmed. */
+  private deadlineAt = Infinity;
   private nextId = 0;
   private _state: SessionState = "open";
   private closeError: Error | undefined;
@@ -221,15 +231,12 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     }
     if (options.signal?.aborted) return Promise.reject(new Canceled(`${method} canceled before it was sent`));
     const id = this.nextId++;
-    const key = String(id);
+    const key = id;
     return new Promise((resolve, reject) => {
-      const p: Pending = { method, resolve, reject, timer: undefined, onAbort: undefined, signal: options.signal };
       const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
-      if (timeoutMs > 0) {
-        p.timer = setTimeout(() => {
-          this.settle(key)?.reject(new RequestTimeoutError(method, timeoutMs));
-        }, timeoutMs);
-      }
+      const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : 0;
+      const p: Pending = { method, resolve, reject, deadline, timeoutMs, onAbort: undefined, signal: options.signal };
+      if (deadline > 0 && deadline < this.deadlineAt) this.armDeadline(deadline);
       if (options.signal) {
         p.onAbort = () => {
           if (!this.pending.has(key)) return;
@@ -263,6 +270,9 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     this._state = "closed";
     this.closeError = error;
     if (this.probeTimer) clearTimeout(this.probeTimer);
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.deadlineAt = Infinity;
     const reason =
       error instanceof ConnectionClosedError ? error : new ConnectionClosedError(`${this.name}: ${error ? error.message : "connection closed"}`, error);
     for (const key of [...this.pending.keys()]) this.settle(key)?.reject(reason);
@@ -281,13 +291,39 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     }
   }
 
-  private settle(key: string): Pending | undefined {
+  private settle(key: number): Pending | undefined {
     const p = this.pending.get(key);
-    if (!p) return undefined;
+    if (p === undefined) return undefined;
     this.pending.delete(key);
-    if (p.timer) clearTimeout(p.timer);
-    if (p.onAbort && p.signal) p.signal.removeEventListener("abort", p.onAbort);
+    if (p.onAbort !== undefined && p.signal !== undefined) p.signal.removeEventListener("abort", p.onAbort);
     return p;
+  }
+
+  /** (Re)arms the one deadline timer to fire at `at`. */
+  private armDeadline(at: number): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineAt = at;
+    this.deadlineTimer = setTimeout(() => this.onDeadline(), Math.max(0, at - performance.now()));
+  }
+
+  /** Fails every call whose deadline has passed, then re-arms for the earliest one left. */
+  private onDeadline(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineAt = Infinity;
+    if (this._state === "closed") return;
+    const now = performance.now();
+    let next = Infinity;
+    const due: number[] = [];
+    for (const [key, p] of this.pending) {
+      if (p.deadline === 0) continue;
+      if (p.deadline <= now) due.push(key);
+      else if (p.deadline < next) next = p.deadline;
+    }
+    for (const key of due) {
+      const p = this.settle(key);
+      p?.reject(new RequestTimeoutError(p.method, p.timeoutMs));
+    }
+    if (next < Infinity && this._state === "open") this.armDeadline(next);
   }
 
   private onData(chunk: Buffer): void {
@@ -318,7 +354,7 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   private dispatch(msg: JsonRpcMessage): void {
     switch (msg.kind) {
       case "response": {
-        const p = this.settle(keyOf(msg.id));
+        const p = this.settle(typeof msg.id === "number" ? msg.id : typeof msg.id === "string" && /^(0|[1-9]\d*)$/.test(msg.id) ? Number(msg.id) : -1);
         if (!p) return; // a late reply to a timed-out or canceled call
         if (msg.error !== null) p.reject(errorFromJson(msg.error));
         else p.resolve(msg.result);
@@ -389,6 +425,3 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   }
 }
 
-function keyOf(id: Json): string {
-  return typeof id === "number" || typeof id === "string" ? String(id) : JSON.stringify(id);
-}
