@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "./bytes.js";
+import { EncodeError } from "../bytes/encode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
 import {
   ExperimenterId,
   type MatchField,
@@ -292,7 +294,7 @@ function sfFromHeader(header: number, experimenter: number | undefined, ofs: num
 /** Builds a {@link SubField} for a field name (e.g. `subField("reg0", 0, 16)` = `reg0[0..15]`). */
 export function subField(name: string, ofs = 0, nbits?: number): SubField {
   const f = fieldByName(name);
-  if (!f) throw new EncodeError(name, "unknown field");
+  if (!f) throw new EncodeError("openflow", name, "unknown field");
   return {
     field: f.name,
     header: f.nxHeader,
@@ -314,7 +316,7 @@ function writeNxHeader(w: Writer, sf: SubField): void {
 }
 
 function ofsNbits(sf: SubField): number {
-  if (sf.nbits < 1 || sf.nbits > 64 || sf.ofs > 1023) throw new EncodeError(sf.field, `bad bit range (ofs ${sf.ofs}, nbits ${sf.nbits})`);
+  if (sf.nbits < 1 || sf.nbits > 64 || sf.ofs > 1023) throw new EncodeError("openflow", sf.field, `bad bit range (ofs ${sf.ofs}, nbits ${sf.nbits})`);
   return (sf.ofs << 6) | (sf.nbits - 1);
 }
 
@@ -331,15 +333,9 @@ export function decodeActions(r: Reader, depth = 0): Action[] {
 }
 
 function decodeAction(outer: Reader, depth: number): Action {
-  const start = outer.pos;
-  outer.need(4, "action header");
-  const type = outer.u16();
-  const len = outer.u16();
-  if (len < 8) outer.fail(`action length ${len} < 8`, start + 2);
-  if (len % 8) outer.fail(`action length ${len} not a multiple of 8`, start + 2);
-  outer.pos = start;
-  const r = outer.sub(len, "action");
-  r.skip(4);
+  const r = outer.entry("action", 8, 8);
+  const type = r.u16();
+  r.skip(2);
   switch (type) {
     case ActionType.OUTPUT: {
       const port = r.u32();
@@ -401,8 +397,8 @@ function decodeAction(outer: Reader, depth: number): Action {
           };
         }
       }
-      r.pos = 4;
-      return { type: "experimenter", experimenter: exp, data: r.bytesView(r.remaining) };
+      r.pos = r.start + 4;
+      return { type: "experimenter", experimenter: exp, data: r.take(r.remaining) };
     }
     case OFPAT15_METER:
       return { type: "meter", meterId: r.u32() };
@@ -417,7 +413,7 @@ function decodeAction(outer: Reader, depth: number): Action {
       return { type: "reg_move", src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits), dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits), encoding: "of15" };
     }
     default:
-      return { type: "unknown", actionType: type, data: r.bytesView(r.remaining) };
+      return { type: "unknown", actionType: type, data: r.take(r.remaining) };
   }
 }
 
@@ -471,7 +467,7 @@ function decodeNx(r: Reader, depth: number): Action {
       return { type: "reg_load2", field };
     }
     case NxActionSubtype.NOTE:
-      return { type: "note", data: r.bytesView(r.remaining) };
+      return { type: "note", data: r.take(r.remaining) };
     case NxActionSubtype.OUTPUT_REG: {
       const on = r.u16();
       const s = readNxHeader(r);
@@ -520,19 +516,11 @@ function decodeNx(r: Reader, depth: number): Action {
       let userdata: Uint8Array | undefined;
       let meterId: number | undefined;
       let pause = false;
-      while (r.remaining > 0) {
-        const ps = r.pos;
-        const ptype = r.u16();
-        const plen = r.u16();
-        if (plen < 4) r.fail(`controller2 property length ${plen} < 4`, ps + 2);
-        r.pos = ps;
-        const p = r.sub(plen, "controller2 property");
-        p.skip(4);
-        r.skip(Math.min(r.remaining, ((plen + 7) & ~7) - plen));
+      for (const { type: ptype, body: p } of r.properties("controller2 property")) {
         if (ptype === 0) maxLen = p.u16();
         else if (ptype === 1) controllerId = p.u16();
         else if (ptype === 2) reason = p.u8();
-        else if (ptype === 3) userdata = p.bytesView(p.remaining);
+        else if (ptype === 3) userdata = p.take(p.remaining);
         else if (ptype === 4) pause = true;
         else if (ptype === 5) meterId = p.u32();
       }
@@ -584,10 +572,10 @@ function decodeNx(r: Reader, depth: number): Action {
       const flags = r.u16();
       const range = r.u16();
       const a: { -readonly [K in keyof Extract<Action, { type: "nat" }>]: Extract<Action, { type: "nat" }>[K] } = { type: "nat", flags };
-      if (range & NatRange.IPV4_MIN) a.ipv4Min = r.bytesView(4);
-      if (range & NatRange.IPV4_MAX) a.ipv4Max = r.bytesView(4);
-      if (range & NatRange.IPV6_MIN) a.ipv6Min = r.bytesView(16);
-      if (range & NatRange.IPV6_MAX) a.ipv6Max = r.bytesView(16);
+      if (range & NatRange.IPV4_MIN) a.ipv4Min = r.take(4);
+      if (range & NatRange.IPV4_MAX) a.ipv4Max = r.take(4);
+      if (range & NatRange.IPV6_MIN) a.ipv6Min = r.take(16);
+      if (range & NatRange.IPV6_MAX) a.ipv6Max = r.take(16);
       if (range & NatRange.PROTO_MIN) a.protoMin = r.u16();
       if (range & NatRange.PROTO_MAX) a.protoMax = r.u16();
       return a;
@@ -681,7 +669,7 @@ function decodeNx(r: Reader, depth: number): Action {
         if (dstCode === 3) r.fail("learn: reserved spec destination", r.pos - 2);
         const dst = dstCode === 0 ? "match" : dstCode === 1 ? "load" : "output";
         let src: LearnSpec["src"];
-        if (srcImm) src = { kind: "imm", value: r.bytesView(2 * Math.ceil(nbits / 16), "learn immediate") };
+        if (srcImm) src = { kind: "imm", value: r.take(2 * Math.ceil(nbits / 16), "learn immediate") };
         else {
           const h = readNxHeader(r);
           src = { kind: "field", sf: sfFromHeader(h.header, h.experimenter, r.u16(), nbits) };
@@ -709,8 +697,8 @@ function decodeNx(r: Reader, depth: number): Action {
       };
     }
     default:
-      r.pos = 4;
-      return { type: "experimenter", experimenter: ExperimenterId.NICIRA, data: r.bytesView(r.remaining) };
+      r.pos = r.start + 4;
+      return { type: "experimenter", experimenter: ExperimenterId.NICIRA, data: r.take(r.remaining) };
   }
 }
 
@@ -1038,15 +1026,9 @@ export function encodeAction(w: Writer, a: Action): void {
 export function decodeInstructions(r: Reader): Instruction[] {
   const out: Instruction[] = [];
   while (r.remaining > 0) {
-    const start = r.pos;
-    r.need(4, "instruction header");
-    const type = r.u16();
-    const len = r.u16();
-    if (len < 8) r.fail(`instruction length ${len} < 8`, start + 2);
-    if (len % 8) r.fail(`instruction length ${len} not a multiple of 8`, start + 2);
-    r.pos = start;
-    const b = r.sub(len, "instruction");
-    b.skip(4);
+    const b = r.entry("instruction", 8, 8);
+    const type = b.u16();
+    b.skip(2);
     switch (type) {
       case InstructionType.GOTO_TABLE:
         out.push({ type: "goto_table", tableId: b.u8() });
@@ -1069,7 +1051,7 @@ export function decodeInstructions(r: Reader): Instruction[] {
         out.push({ type: "meter", meterId: b.u32() });
         break;
       default:
-        out.push({ type: "unknown", instructionType: type, data: b.bytesView(b.remaining) });
+        out.push({ type: "unknown", instructionType: type, data: b.take(b.remaining) });
     }
   }
   return out;
@@ -1126,7 +1108,7 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[]): vo
  * @throws DecodeError on malformed input
  */
 export function decodeActionList(bytes: Uint8Array): Action[] {
-  return decodeActions(new Reader(bytes));
+  return decodeActions(new Reader(bytes, "openflow"));
 }
 
 /**
@@ -1134,7 +1116,7 @@ export function decodeActionList(bytes: Uint8Array): Action[] {
  * @throws EncodeError for a value that does not fit its field
  */
 export function encodeActionList(actions: readonly Action[]): Uint8Array {
-  const w = new Writer(64);
+  const w = new Writer("openflow", 64);
   encodeActions(w, actions);
   return w.finish().slice();
 }
@@ -1144,7 +1126,7 @@ export function encodeActionList(actions: readonly Action[]): Uint8Array {
  * @throws DecodeError on malformed input
  */
 export function decodeInstructionList(bytes: Uint8Array): Instruction[] {
-  return decodeInstructions(new Reader(bytes));
+  return decodeInstructions(new Reader(bytes, "openflow"));
 }
 
 /**
@@ -1152,7 +1134,7 @@ export function decodeInstructionList(bytes: Uint8Array): Instruction[] {
  * @throws EncodeError for a value that does not fit its field
  */
 export function encodeInstructionList(insts: readonly Instruction[]): Uint8Array {
-  const w = new Writer(64);
+  const w = new Writer("openflow", 64);
   encodeInstructions(w, insts);
   return w.finish().slice();
 }

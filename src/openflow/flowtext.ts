@@ -6,7 +6,7 @@
  */
 import { type FlowFacts, MatchInconsistentError, ctValid, factsOfMatch, isIpFlow, isMplsFlow, requireField } from "./consistency.js";
 import { Address4, Address6 } from "ip-address";
-import { bigToBytes, bytesToBig, fromHex } from "./bytes.js";
+import { bigToBytes, bytesToBig, fromHex } from "../bytes/hex.js";
 import { type Action, type Instruction, type LearnSpec, type SubField, CtFlags, LearnFlags, NatFlags, OfpPort, subField } from "./actions.js";
 import { type FieldDef, type MatchField, FIELD_DEFS, fieldByHeader, fieldByName, matchField, nxWidth } from "./oxm.js";
 import { type FlowMod, flowMod } from "./messages.js";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { DecodeError, EncodeError, toHex, fromHex } from "./bytes.js";
+export { DecodeError, EncodeError, toHex, fromHex } from "../bytes/index.js";
 export {
   OfpVersion,
   OfpType,

@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { DecodeError, EncodeError, Reader, Writer } from "./bytes.js";
+import { DecodeError } from "../bytes/decode-error.js";
+import { EncodeError } from "../bytes/encode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
 import { type Action, type Instruction, decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
 import { type MatchField, decodeMatch, decodeOxm, encodeMatch, encodeOxm } from "./oxm.js";
 import { MultipartType, OfpType, OfpVersion } from "./constants.js";
@@ -422,7 +425,7 @@ export interface OfHeader {
 
 /** Reads an `ofp_header` (no body). */
 export function decodeHeader(bytes: Uint8Array, base = 0): OfHeader {
-  const r = new Reader(bytes, base);
+  const r = new Reader(bytes, "openflow", base);
   const version = r.u8();
   const msgType = r.u8();
   const length = r.u16();
@@ -439,7 +442,7 @@ function readPacketIn2(r: Reader): NxPacketIn2 {
   for (const { type: t, body: p } of r.properties("packet-in2 property")) {
     switch (t) {
       case 0:
-        out.packet = p.bytesView(p.remaining);
+        out.packet = p.take(p.remaining);
         break;
       case 1:
         out.fullLen = p.u32();
@@ -465,14 +468,14 @@ function readPacketIn2(r: Reader): NxPacketIn2 {
         break;
       }
       case 7:
-        out.userdata = p.bytesView(p.remaining);
+        out.userdata = p.take(p.remaining);
         break;
       case 8:
         p.skip(4);
-        out.continuation = p.bytesView(p.remaining);
+        out.continuation = p.take(p.remaining);
         break;
       default:
-        extra.push({ propType: t, data: p.bytesView(p.remaining) });
+        extra.push({ propType: t, data: p.take(p.remaining) });
     }
   }
   if (extra.length) out.extra = extra;
@@ -516,7 +519,7 @@ export function negotiateVersion(ours: readonly number[], theirs: readonly numbe
 export function readPort(r: Reader): PortDesc {
   const portNo = r.u32();
   r.skip(4);
-  const hwAddr = r.bytesView(6);
+  const hwAddr = r.take(6);
   r.skip(2);
   const name = r.str(16);
   return {
@@ -559,26 +562,11 @@ export function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
   encodeMatch(w, q.match);
 }
 
-/**
- * Walks a list of length-prefixed entries (buckets, bands, multipart reply bodies: OpenFlow 1.3.5
- * §7.3.5, §7.3.4.2): yields a reader over each whole entry, whose 16-bit length sits `lengthAt`
- * bytes into it and must satisfy `valid`; otherwise a {@link DecodeError} at the length field.
- */
-export function* lengthPrefixed(r: Reader, what: string, valid: (len: number) => boolean, lengthAt = 0): Generator<Reader> {
-  while (r.remaining > 0) {
-    const start = r.pos;
-    r.skip(lengthAt);
-    const len = r.u16();
-    if (!valid(len)) r.fail(`${what} length ${len} invalid`, start + lengthAt);
-    r.pos = start;
-    yield r.sub(len, what);
-  }
-}
-
 /** Reads OpenFlow 1.1–1.4 group buckets to the end of the reader. */
 export function readBuckets(r: Reader): Bucket[] {
   const out: Bucket[] = [];
-  for (const b of lengthPrefixed(r, "bucket", (len) => len >= 16 && len % 8 === 0)) {
+  while (r.remaining > 0) {
+    const b = r.entry("bucket", 16, 8, 1, 0);
     b.skip(2);
     const weight = b.u16();
     const watchPort = b.u32();
@@ -602,14 +590,15 @@ export function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
 
 function readBands(r: Reader): MeterBand[] {
   const out: MeterBand[] = [];
-  for (const b of lengthPrefixed(r, "meter band", (len) => len >= 16 && len % 8 === 0, 2)) {
+  while (r.remaining > 0) {
+    const b = r.entry("meter band", 16, 8, 1, 2);
     const bandType = b.u16();
     b.skip(2);
     const rate = b.u32();
     const burstSize = b.u32();
     if (bandType === 2) out.push({ bandType, rate, burstSize, precLevel: b.u8() });
     else if (bandType === 1) out.push({ bandType, rate, burstSize });
-    else out.push({ bandType, rate, burstSize, data: b.bytesView(b.remaining) });
+    else out.push({ bandType, rate, burstSize, data: b.take(b.remaining) });
   }
   return out;
 }
@@ -630,7 +619,8 @@ function writeBands(w: Writer, bands: readonly MeterBand[]): void {
 
 function readTableFeatures(r: Reader): TableFeatures[] {
   const out: TableFeatures[] = [];
-  for (const e of lengthPrefixed(r, "table features", (len) => len >= 64 && len % 8 === 0)) {
+  while (r.remaining > 0) {
+    const e = r.entry("table features", 64, 8, 1, 0);
     e.skip(2);
     const tableId = e.u8();
     const command = e.u8();
@@ -641,7 +631,7 @@ function readTableFeatures(r: Reader): TableFeatures[] {
     const config = e.u32();
     const maxEntries = e.u32();
     const properties: { propType: number; data: Uint8Array }[] = [];
-    for (const { type, body } of e.properties("table feature property")) properties.push({ propType: type, data: body.bytesView(body.remaining) });
+    for (const { type, body } of e.properties("table feature property")) properties.push({ propType: type, data: body.take(body.remaining) });
     out.push({ tableId, name, metadataMatch, metadataWrite, config, maxEntries, ...(command ? { command } : {}), properties });
   }
   return out;
@@ -689,7 +679,7 @@ function readMultipartRequest(mpType: number, r: Reader): MultipartRequestBody {
     case MultipartType.TABLE_FEATURES:
       return { kind: "table_features", tables: readTableFeatures(r) };
     default:
-      return { kind: "raw", mpType, data: r.bytesView(r.remaining) };
+      return { kind: "raw", mpType, data: r.take(r.remaining) };
   }
 }
 
@@ -702,7 +692,8 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
       };
     case MultipartType.FLOW: {
       const flows: FlowStats[] = [];
-      for (const e of lengthPrefixed(r, "flow stats", (len) => len >= 56 && len % 8 === 0)) {
+      while (r.remaining > 0) {
+        const e = r.entry("flow stats", 56, 8, 1, 0);
         e.skip(2);
         const tableId = e.u8();
         e.skip(1);
@@ -755,7 +746,8 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.GROUP_DESC: {
       const groups: { groupType: number; groupId: number; buckets: Bucket[] }[] = [];
-      for (const e of lengthPrefixed(r, "group desc", (len) => len >= 8)) {
+      while (r.remaining > 0) {
+        const e = r.entry("group desc", 8, 1, 1, 0);
         e.skip(2);
         const groupType = e.u8();
         e.skip(1);
@@ -766,7 +758,8 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.METER_CONFIG: {
       const meters: { flags: number; meterId: number; bands: MeterBand[] }[] = [];
-      for (const e of lengthPrefixed(r, "meter config", (len) => len >= 8)) {
+      while (r.remaining > 0) {
+        const e = r.entry("meter config", 8, 1, 1, 0);
         e.skip(2);
         const flags = e.u16();
         const meterId = e.u32();
@@ -776,7 +769,8 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.GROUP: {
       const groups: GroupStats[] = [];
-      for (const e of lengthPrefixed(r, "group stats", (len) => len >= 40 && (len - 40) % 16 === 0)) {
+      while (r.remaining > 0) {
+        const e = r.entry("group stats", 40, 16, 1, 0);
         e.skip(4);
         const groupId = e.u32();
         const refCount = e.u32();
@@ -793,7 +787,8 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     }
     case MultipartType.METER: {
       const meters: MeterStats[] = [];
-      for (const e of lengthPrefixed(r, "meter stats", (len) => len >= 40 && (len - 40) % 16 === 0, 4)) {
+      while (r.remaining > 0) {
+        const e = r.entry("meter stats", 40, 16, 1, 4);
         const meterId = e.u32();
         e.skip(8);
         const flowCount = e.u32();
@@ -810,7 +805,7 @@ function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
     case MultipartType.TABLE_FEATURES:
       return { kind: "table_features", tables: readTableFeatures(r) };
     default:
-      return { kind: "raw", mpType, data: r.bytesView(r.remaining) };
+      return { kind: "raw", mpType, data: r.take(r.remaining) };
   }
 }
 
@@ -836,11 +831,11 @@ const MP_KIND_TYPE: Record<string, number> = {
  */
 export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   if (bytes.length < OFP_HEADER_LEN) throw new DecodeError("openflow", base, `truncated header: ${bytes.length} bytes`);
-  const full = new Reader(bytes, base);
+  const full = new Reader(bytes, "openflow", base);
   const h = { version: full.u8(), msgType: full.u8(), length: full.u16(), xid: full.u32() };
   if (h.length < OFP_HEADER_LEN) full.fail(`message length ${h.length} < 8`, 2);
   if (h.length > bytes.length) throw new DecodeError("openflow", base + 2, `message length ${h.length} overruns ${bytes.length} available bytes`);
-  full.pos = 0;
+  full.pos = full.start;
   const r = full.sub(h.length, "message");
   r.skip(8);
   const v = h.version;
@@ -853,12 +848,12 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
     const m10 = decodeOf10Body(h.msgType, r, v, xid);
     if (m10) return m10;
     if (h.msgType === OfpType.EXPERIMENTER) return decodeBody13(h, r);
-    return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
+    return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.take(r.remaining) };
   }
   if ((v !== OfpVersion.OF13 && h.msgType > OfpType.ECHO_REPLY) || queueConfig13) {
     // OpenFlow 1.1, 1.2, 1.4 and 1.5: versions/decode.ts, which uses the 1.3 layouts where they are shared
     if (v >= OfpVersion.OF11 && v <= OfpVersion.OF15) return decodeOtherVersion(v, h.msgType, xid, r, (rr) => decodeBody13(h, rr));
-    return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
+    return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.take(r.remaining) };
   }
   return decodeBody13(h, r);
 }
@@ -903,21 +898,21 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
         }
         if ((first & ~1) === 0) understood = false;
       }
-      return understood ? { version: v, xid, type: "hello", versions } : { version: v, xid, type: "hello", versions, unknownData: r.bytes.slice() };
+      return understood ? { version: v, xid, type: "hello", versions } : { version: v, xid, type: "hello", versions, unknownData: r.window().slice() };
     }
     case OfpType.ERROR: {
       const errType = r.u16();
       const code = r.u16();
       if (errType === 0xffff) {
         const experimenter = r.u32();
-        return { version: v, xid, type: "error", errType, code, experimenter, data: r.bytesView(r.remaining) };
+        return { version: v, xid, type: "error", errType, code, experimenter, data: r.take(r.remaining) };
       }
-      return { version: v, xid, type: "error", errType, code, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "error", errType, code, data: r.take(r.remaining) };
     }
     case OfpType.ECHO_REQUEST:
-      return { version: v, xid, type: "echo_request", data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "echo_request", data: r.take(r.remaining) };
     case OfpType.ECHO_REPLY:
-      return { version: v, xid, type: "echo_reply", data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "echo_reply", data: r.take(r.remaining) };
     case OfpType.EXPERIMENTER: {
       const experimenter = r.u32();
       const expType = r.u32();
@@ -925,16 +920,16 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
         const bundleId = r.u32();
         const bundleType = r.u16();
         const flags = r.u16();
-        return { version: v, xid, type: "bundle_control", bundleId, bundleType, flags, properties: r.bytesView(r.remaining) };
+        return { version: v, xid, type: "bundle_control", bundleId, bundleType, flags, properties: r.take(r.remaining) };
       }
       if (experimenter === ONF && expType === OnfBundleType.ADD) {
         const bundleId = r.u32();
         r.skip(2);
         const flags = r.u16();
-        const inner = decodeHeader(r.bytes.subarray(r.pos), r.offset);
-        const message = r.bytesView(inner.length, "bundled message");
+        const inner = decodeHeader(r.bytes.subarray(r.pos, r.end), r.offset);
+        const message = r.take(inner.length, "bundled message");
         r.skip(Math.min(r.remaining, ((inner.length + 7) & ~7) - inner.length));
-        return { version: v, xid, type: "bundle_add", bundleId, flags, message, properties: r.bytesView(r.remaining) };
+        return { version: v, xid, type: "bundle_add", bundleId, flags, message, properties: r.take(r.remaining) };
       }
       if (experimenter === NX_VENDOR && expType === NxMessageSubtype.SET_PACKET_IN_FORMAT) {
         return { version: v, xid, type: "nx_set_packet_in_format", format: r.u32() };
@@ -954,7 +949,7 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
       if (experimenter === NX_VENDOR && (expType === NxMessageSubtype.PACKET_IN2 || expType === NxMessageSubtype.RESUME)) {
         return { version: v, xid, type: expType === NxMessageSubtype.PACKET_IN2 ? "nx_packet_in2" : "nx_resume", ...readPacketIn2(r) };
       }
-      return { version: v, xid, type: "experimenter", experimenter, expType, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "experimenter", experimenter, expType, data: r.take(r.remaining) };
     }
     case OfpType.FEATURES_REQUEST:
       return { version: v, xid, type: "features_request" };
@@ -983,7 +978,7 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
       const cookie = r.u64();
       const match = decodeMatch(r);
       r.skip(2);
-      return { version: v, xid, type: "packet_in", bufferId, totalLen, reason, tableId, cookie, match, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "packet_in", bufferId, totalLen, reason, tableId, cookie, match, data: r.take(r.remaining) };
     }
     case OfpType.FLOW_REMOVED: {
       const cookie = r.u64();
@@ -1025,7 +1020,7 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
       const actionsLen = r.u16();
       r.skip(6);
       const actions = decodeActions(r.sub(actionsLen, "packet_out actions"));
-      return { version: v, xid, type: "packet_out", bufferId, inPort, actions, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "packet_out", bufferId, inPort, actions, data: r.take(r.remaining) };
     }
     case OfpType.FLOW_MOD:
       return decodeFlowMod(r, v, xid);
@@ -1039,7 +1034,7 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
     case OfpType.PORT_MOD: {
       const portNo = r.u32();
       r.skip(4);
-      const hwAddr = r.bytesView(6);
+      const hwAddr = r.take(6);
       r.skip(2);
       return { version: v, xid, type: "port_mod", portNo, hwAddr, config: r.u32(), mask: r.u32(), advertise: r.u32() };
     }
@@ -1083,7 +1078,7 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
       return { version: v, xid, type: "meter_mod", command, flags, meterId, bands: readBands(r.sub(r.remaining)) };
     }
     default:
-      return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "unknown", msgType: h.msgType, body: r.take(r.remaining) };
   }
 }
 
@@ -1172,7 +1167,7 @@ const TYPE_CODE: Record<string, number> = {
  * Encodes a message; the header length is reserved and filled afterwards.
  * @throws EncodeError when the message exceeds 65535 bytes or a value does not fit
  */
-export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): Uint8Array {
+export function encodeMessage(m: OfMessageInput, w: Writer = new Writer("openflow", 128)): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
   // a message kept with the error Open vSwitch refuses it with goes back out as it came
@@ -1426,10 +1421,10 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer(128)): U
       w.bytes(m.body);
       break;
     default:
-      throw new EncodeError(m.type, "an OpenFlow 1.0 message needs version 1");
+      throw new EncodeError("openflow", m.type, "an OpenFlow 1.0 message needs version 1");
   }
   const len = w.pos - start;
-  if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("length", `message of ${len} bytes exceeds 65535`);
+  if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(lenAt, len);
   return w.finish().subarray(start);
 }
@@ -1460,7 +1455,7 @@ export const OFPMPF_MORE = 1;
 /** Concatenates the flow entries / ports / tables of a sequence of multipart replies (reassembly). */
 export function mergeMultipartReplies(parts: readonly MultipartReplyBody[]): MultipartReplyBody {
   const first = parts[0];
-  if (!first) throw new EncodeError("parts", "no multipart parts");
+  if (!first) throw new EncodeError("openflow", "parts", "no multipart parts");
   if (parts.length === 1) return first;
   switch (first.kind) {
     case "flow":

@@ -8,7 +8,9 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "./bytes.js";
+import { EncodeError } from "../bytes/encode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
 
 /** OXM classes (OpenFlow 1.3.5 §7.2.3.2 `ofp_oxm_class`). */
 export const OxmClass = {
@@ -261,9 +263,9 @@ export interface MatchField {
 /** Creates a {@link MatchField} for a known field name (value and mask must have the field's length). */
 export function matchField(name: string, value: Uint8Array, mask?: Uint8Array): MatchField {
   const f = fieldByName(name);
-  if (!f) throw new EncodeError(name, "unknown field");
+  if (!f) throw new EncodeError("openflow", name, "unknown field");
   const len = f.format === "hex" && f.name.startsWith("tun_metadata") ? value.length : f.len;
-  if (value.length !== len || (mask && mask.length !== len)) throw new EncodeError(name, `value must be ${len} bytes`);
+  if (value.length !== len || (mask && mask.length !== len)) throw new EncodeError("openflow", name, `value must be ${len} bytes`);
   const expLen = f.experimenter !== undefined ? 4 : 0;
   const header = ((f.header & ~0xff) | (len + expLen)) >>> 0;
   return { field: f.name, header, experimenter: f.experimenter, value, mask };
@@ -287,8 +289,8 @@ export function decodeOxm(r: Reader): MatchField {
   }
   if (hasMask && len % 2) r.fail(`masked OXM with odd length ${len}`, start);
   const vlen = hasMask ? len / 2 : len;
-  const value = r.bytesView(vlen, "OXM value");
-  const mask = hasMask ? r.bytesView(vlen, "OXM mask") : undefined;
+  const value = r.take(vlen, "OXM value");
+  const mask = hasMask ? r.take(vlen, "OXM mask") : undefined;
   const f = fieldByHeader(h, experimenter);
   const header = ((h & 0xfffffe00) | (vlen + (experimenter !== undefined ? 4 : 0))) >>> 0;
   return { field: f ? f.name : "unknown", header, experimenter, value, mask };
@@ -298,9 +300,9 @@ export function decodeOxm(r: Reader): MatchField {
 export function encodeOxm(w: Writer, m: MatchField): void {
   const expLen = m.experimenter !== undefined ? 4 : 0;
   const vlen = m.value.length;
-  if (m.mask && m.mask.length !== vlen) throw new EncodeError(m.field, "mask length differs from value length");
+  if (m.mask && m.mask.length !== vlen) throw new EncodeError("openflow", m.field, "mask length differs from value length");
   const len = (m.mask ? vlen * 2 : vlen) + expLen;
-  if (len > 255) throw new EncodeError(m.field, "OXM payload too long");
+  if (len > 255) throw new EncodeError("openflow", m.field, "OXM payload too long");
   w.u32(((m.header & 0xfffffe00) | (m.mask ? 0x100 : 0) | len) >>> 0);
   if (m.experimenter !== undefined) w.u32(m.experimenter);
   w.bytes(m.value);

@@ -7,7 +7,7 @@ import { OfpVersion, errorCodeName, errorTypeName, nxErrorName } from "./constan
 import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type PortDesc, type TableFeatures, type TableStats, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
-import { DecodeError } from "./bytes.js";
+import { DecodeError } from "../bytes/decode-error.js";
 import { formatActions, formatFlowMod, formatInstructions, formatIp6Big, formatMatch, formatPort } from "./flowtext.js";
 import { formatOf10Message } from "./v10/print.js";
 import type { Of10Message } from "./v10/messages.js";
