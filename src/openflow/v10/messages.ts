@@ -11,7 +11,7 @@ import { DecodeError } from "../../bytes/decode-error.js";
 import { EncodeError } from "../../bytes/encode-error.js";
 import { Reader } from "../../bytes/reader.js";
 import { Writer } from "../../bytes/writer.js";
-import type { FlowMod, MessageHeader, OfMessage, OfMessageInput, PortDesc } from "../messages.js";
+import type { FlowMod, FlowRemoved, MessageHeader, OfMessage, OfMessageInput, PortDesc } from "../messages.js";
 import type { QueueDesc, QueueProperty } from "../versions/types.js";
 import type { Instruction } from "../actions.js";
 import type { MatchField } from "../oxm.js";
@@ -94,20 +94,7 @@ export type Of10Message =
       readonly match: readonly MatchField[];
       readonly data: Uint8Array;
     })
-  | (MessageHeader & {
-      readonly type: "nx_flow_removed";
-      readonly cookie: bigint;
-      readonly priority: number;
-      readonly reason: number;
-      readonly tableId: number;
-      readonly durationSec: number;
-      readonly durationNsec: number;
-      readonly idleTimeout: number;
-      readonly hardTimeout: number;
-      readonly packetCount: bigint;
-      readonly byteCount: bigint;
-      readonly match: readonly MatchField[];
-    });
+  | (MessageHeader & FlowRemoved & { readonly type: "nx_flow_removed" });
 
 function bad(r: Reader, reason: string, at = r.pos): never {
   throw new DecodeError("openflow", r.base + at, reason);

@@ -18,7 +18,9 @@ import {
   type MultipartRequestBody,
   type OfMessage,
   type PortDesc,
+  decodeFlowMod,
   decodeHeader,
+  readFlowStatsRequest,
   readPort,
 } from "../messages.js";
 import { readOxsStats } from "./oxs.js";
@@ -150,24 +152,8 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
       const dv = new DataView(inPort.value.buffer, inPort.value.byteOffset, inPort.value.byteLength);
       return { version: v, xid, type: "packet_out", bufferId, inPort: dv.getUint32(0), match, actions, data: r.take(r.remaining) };
     }
-    case OfpType.FLOW_MOD: {
-      if (!of11) return shared(r);
-      const cookie = r.u64();
-      const cookieMask = r.u64();
-      const tableId = r.u8();
-      const command = r.u8();
-      const idleTimeout = r.u16();
-      const hardTimeout = r.u16();
-      const priority = r.u16();
-      const bufferId = r.u32();
-      const outPort = r.u32();
-      const outGroup = r.u32();
-      const flags = r.u16();
-      r.skip(2);
-      const match = readMatch11(r);
-      const instructions = decodeInstructions(r.sub(r.remaining, "instructions"));
-      return { version: v, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, match, instructions };
-    }
+    case OfpType.FLOW_MOD:
+      return of11 ? decodeFlowMod(r, v, xid, readMatch11) : shared(r);
     case OfpType.GROUP_MOD: {
       if (!of15) return shared(r);
       const command = r.u16();
@@ -372,15 +358,7 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     if (of15 && mpType === MultipartType.PORT_DESC) return req({ kind: "port_desc", portNo: r.u32() });
     if (of15 && mpType === MultipartType.GROUP_DESC) return req({ kind: "group_desc", groupId: r.u32() });
     if (v === OfpVersion.OF11 && (mpType === MultipartType.FLOW || mpType === MultipartType.AGGREGATE)) {
-      const tableId = r.u8();
-      r.skip(3);
-      const outPort = r.u32();
-      const outGroup = r.u32();
-      r.skip(4);
-      const cookie = r.u64();
-      const cookieMask = r.u64();
-      const match = readMatch11(r);
-      const request = { tableId, outPort, outGroup, cookie, cookieMask, match };
+      const request = readFlowStatsRequest(r, readMatch11);
       return req(mpType === MultipartType.FLOW ? { kind: "flow", request } : { kind: "aggregate", request });
     }
     // Open vSwitch answers port descriptions (13) in OpenFlow 1.1 and 1.2 too, with 1.1 ports
