@@ -336,11 +336,11 @@ export function decodeNx(r: Reader, depth: number): Action {
 }
 
 /** Starts a Nicira action: type, reserved length, vendor id and subtype; returns where to patch. */
-export function nxStart(w: Writer, subtype: number): { start: number; lenAt: number } {
+export function nxStart(w: Writer, subtype: number): number {
   const start = w.pos;
   w.u16(ActionType.EXPERIMENTER);
-  const lenAt = w.reserve16();
+  w.reserve16();
   w.u32(ExperimenterId.NICIRA);
   w.u16(subtype);
-  return { start, lenAt };
+  return start;
 }

@@ -122,21 +122,23 @@ export function encodeActions(w: Writer, actions: readonly Action[]): void {
   for (const a of actions) encodeAction(w, a);
 }
 
-function finish(w: Writer, s: { start: number; lenAt: number }): void {
-  w.pad(s.start, 8);
-  w.patch16(s.lenAt, w.pos - s.start);
+/** Ends an action begun at `start`: pads it to 8 bytes and patches its length (2 bytes in). */
+function finish(w: Writer, start: number): void {
+  w.pad(start, 8);
+  w.patch16(start + 2, w.pos - start);
 }
 
-function std(w: Writer, type: number): { start: number; lenAt: number } {
+/** Begins a standard action: type and reserved length; returns its start (for {@link finish}). */
+function std(w: Writer, type: number): number {
   const start = w.pos;
   w.u16(type);
-  const lenAt = w.reserve16();
-  return { start, lenAt };
+  w.reserve16();
+  return start;
 }
 
 /** Encodes one action (length reserved then patched, padded to a multiple of 8). */
 export function encodeAction(w: Writer, a: Action): void {
-  let s: { start: number; lenAt: number };
+  let s: number;
   switch (a.type) {
     case "set_vlan_vid":
     case "set_vlan_pcp":
@@ -258,7 +260,7 @@ export function encodeAction(w: Writer, a: Action): void {
     case "note":
       s = nxStart(w, NxActionSubtype.NOTE);
       w.bytes(a.data);
-      if (w.pos - s.start < 16) w.zeros(16 - (w.pos - s.start));
+      if (w.pos - s < 16) w.zeros(16 - (w.pos - s));
       break;
     case "output_reg":
       if (a.v2) {

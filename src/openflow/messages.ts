@@ -55,13 +55,13 @@ export function negotiateVersion(ours: readonly number[], theirs: readonly numbe
  */
 export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   if (bytes.length < OFP_HEADER_LEN) throw new DecodeError("openflow", base, `truncated header: ${bytes.length} bytes`);
-  const full = new Reader(bytes, "openflow", base);
-  const h = { version: full.u8(), msgType: full.u8(), length: full.u16(), xid: full.u32() };
-  if (h.length < OFP_HEADER_LEN) full.fail(`message length ${h.length} < 8`, 2);
-  if (h.length > bytes.length) throw new DecodeError("openflow", base + 2, `message length ${h.length} overruns ${bytes.length} available bytes`);
-  full.pos = full.start;
-  const r = full.sub(h.length, "message");
-  r.skip(8);
+  const length = (bytes[2]! << 8) | bytes[3]!;
+  if (length < OFP_HEADER_LEN) throw new DecodeError("openflow", base + 2, `message length ${length} < 8`);
+  if (length > bytes.length) throw new DecodeError("openflow", base + 2, `message length ${length} overruns ${bytes.length} available bytes`);
+  const h: OfHeader = { version: bytes[0]!, msgType: bytes[1]!, length, xid: ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0 };
+  // one reader over the message (the bytes past its length are not its own)
+  const r = new Reader(bytes, "openflow", base, undefined, 0, length);
+  r.pos = OFP_HEADER_LEN;
   const v = h.version;
   const xid = h.xid;
   // HELLO, ERROR and ECHO have the same layout in every version; other OpenFlow 1.0 messages go to
@@ -476,7 +476,7 @@ export function encodeMessage(m: OfMessageInput, w: Writer = new Writer("openflo
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(lenAt, len);
-  return w.finish().subarray(start);
+  return start === 0 ? w.finish() : w.finish().subarray(start);
 }
 
 /** Default flow_mod fields (ADD, table 0, priority 32768, no buffer, any port/group). */

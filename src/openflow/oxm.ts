@@ -93,11 +93,14 @@ export const oxmLength = (h: number): number => h & 0xff;
 
 const FIELDS: FieldDef[] = [];
 const BY_NAME = new Map<string, FieldDef>();
-const BY_HEADER = new Map<string, FieldDef>();
+/** Fields by header (class and field, without the has-mask bit and length), for non-experimenter classes. */
+const BY_HEADER = new Map<number, FieldDef>();
+/** Experimenter-class fields by `header:experimenter`. */
+const BY_EXPERIMENTER_HEADER = new Map<string, FieldDef>();
 
-function key(header: number, experimenter: number | undefined): string {
-  // header without has-mask bit and without length: identifies the field
-  return `${(header >>> 9) >>> 0}:${experimenter ?? 0}`;
+function setByHeader(header: number, experimenter: number | undefined, f: FieldDef): void {
+  if (experimenter === undefined || experimenter === 0) BY_HEADER.set(header >>> 9, f);
+  else BY_EXPERIMENTER_HEADER.set(`${header >>> 9}:${experimenter}`, f);
 }
 
 interface Def {
@@ -142,8 +145,8 @@ function def(d: Def): void {
   for (const n of [f.name, ...f.aliases, ...(f.nxmName ? [f.nxmName] : []), ...(f.oxmName ? [f.oxmName] : [])]) {
     BY_NAME.set(n.toLowerCase(), f);
   }
-  BY_HEADER.set(key(header, experimenter), f);
-  if (nxm) BY_HEADER.set(key(nxHeader, undefined), f);
+  setByHeader(header, experimenter, f);
+  if (nxm) setByHeader(nxHeader, undefined, f);
 }
 
 const B = OxmClass.OPENFLOW_BASIC;
@@ -243,7 +246,8 @@ export function fieldByName(name: string): FieldDef | undefined {
 
 /** Looks a field up by wire header (has-mask bit and length ignored) and experimenter. */
 export function fieldByHeader(header: number, experimenter?: number): FieldDef | undefined {
-  return BY_HEADER.get(key(header, oxmClassOf(header) === OxmClass.EXPERIMENTER ? experimenter : undefined));
+  if (oxmClassOf(header) !== OxmClass.EXPERIMENTER || experimenter === undefined || experimenter === 0) return BY_HEADER.get(header >>> 9);
+  return BY_EXPERIMENTER_HEADER.get(`${header >>> 9}:${experimenter}`);
 }
 
 /** One OXM TLV of a match (or of a set_field action). */
