@@ -339,7 +339,18 @@ const TYPE_CODE: Record<string, number> = {
  * Encodes a message; the header length is reserved and filled afterwards.
  * @throws EncodeError when the message exceeds 65535 bytes or a value does not fit
  */
-export function encodeMessage(m: OfMessageInput, w: Writer = new Writer("openflow", 128)): Uint8Array {
+export function encodeMessage(m: OfMessageInput, w?: Writer): Uint8Array {
+  if (w) return encodeInto(m, w);
+  // no writer given: encode into one reused scratch buffer (no growth, no per-call buffer) and return
+  // a copy of exactly the message's bytes, which the caller owns
+  scratch.pos = 0;
+  return encodeInto(m, scratch).slice();
+}
+
+/** Reused by {@link encodeMessage} when the caller gives no Writer (the largest message fits). */
+const scratch = new Writer("openflow", OFP_MAX_MESSAGE_LEN + 1);
+
+function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
   // a message kept with the error Open vSwitch refuses it with goes back out as it came
