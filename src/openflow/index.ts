@@ -80,6 +80,7 @@ export type {
   OfMessageType,
   OfHeader,
   FlowMod,
+  FlowRemoved,
   FlowStats,
   FlowStatsRequest,
   PortDesc,
