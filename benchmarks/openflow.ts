@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Writer } from "../src/openflow/bytes.js";
+import { Writer } from "../src/bytes/writer.js";
 import { decodeMessage, encodeMessage } from "../src/openflow/messages.js";
 import { parseFlow } from "../src/openflow/flowtext.js";
 import { formatMessage } from "../src/openflow/print.js";
@@ -114,7 +114,7 @@ function bufferLayoutComparison(): OpenflowBenchResult["bufferLayout"] {
       buf,
     );
   }, 600);
-  const w = new Writer(64);
+  const w = new Writer("openflow", 64);
   const ours = measure(() => {
     w.pos = 0;
     w.u8(4).u8(14);
@@ -140,7 +140,7 @@ export async function runOpenflowBenchmarks(): Promise<OpenflowBenchResult> {
   const encoded = messages.map((m) => encodeMessage(m).slice());
   const rows: BenchRow[] = [];
   let i = 0;
-  const w = new Writer(4096);
+  const w = new Writer("openflow", 4096);
   rows.push({
     name: "flow_mod encode",
     impl: "ovn-ts",

@@ -8,3 +8,4 @@ export { DecodeError } from "./decode-error.js";
 export { EncodeError } from "./encode-error.js";
 export { Reader } from "./reader.js";
 export { Writer } from "./writer.js";
+export { bigToBytes, bytesToBig, fromHex, toHex } from "./hex.js";

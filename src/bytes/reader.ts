@@ -1,6 +1,6 @@
 /**
  * The bounded byte {@link Reader} every binary decoder of this package shares (Geneve, the packet
- * dissector of `src/net`, pcap; OpenFlow to follow).
+ * dissector of `src/net`, pcap, OpenFlow).
  *
  * Multi-byte integers are big-endian (network byte order) unless a method is told otherwise. Every read
  * is bounds-checked and a failure throws {@link DecodeError} naming the protocol, the absolute byte offset
@@ -13,9 +13,10 @@ import { DecodeError } from "./decode-error.js";
 /**
  * Bounded reader with an explicit position and an end bound over a `Uint8Array` (and a `DataView` built
  * from its `byteOffset`/`byteLength`, so sub-views are safe). `base` is the absolute offset of `bytes[0]`,
- * so errors from a sub-reader still report offsets in the outermost buffer. A length-delimited part is read
- * either in place, with {@link Reader.narrow} / {@link Reader.widen} (no allocation), or through a
- * {@link Reader.sub} reader of its own.
+ * so errors report offsets in the outermost buffer. A length-delimited part is read either in place, with
+ * {@link Reader.narrow} / {@link Reader.widen}, or through a {@link Reader.sub} reader of its own: a window
+ * `[start, end)` over the same `bytes` and `DataView` (no typed-array view is allocated), so positions,
+ * `start` and `end` are always indexes into `bytes`.
  */
 export class Reader {
   /** The bytes being read (a view; never copied). */
@@ -24,9 +25,11 @@ export class Reader {
   protocol: string;
   /** Absolute offset of `bytes[0]` in the outermost buffer. */
   readonly base: number;
-  /** Current read position, relative to `bytes`. */
-  pos = 0;
-  /** Reads stop here (exclusive, relative to `bytes`); starts at `bytes.length`. */
+  /** Where this reader's window starts (an index into `bytes`; 0 unless made by {@link Reader.sub}). */
+  readonly start: number;
+  /** Current read position, an index into `bytes`. */
+  pos: number;
+  /** Reads stop here (exclusive, an index into `bytes`); starts at the window's end. */
   end: number;
   /** The DataView over `bytes` (built from its byteOffset/byteLength). */
   readonly view: DataView;
@@ -35,14 +38,29 @@ export class Reader {
    * @param bytes - the input (any `Uint8Array` view)
    * @param protocol - name used in errors
    * @param base - absolute offset of `bytes[0]`
-   * @defaultValue base = 0
+   * @param view - a DataView over exactly `bytes`, to share one (else built)
+   * @param start - window start, an index into `bytes`
+   * @param end - window end (exclusive)
+   * @defaultValue base = 0, start = 0, end = bytes.length
    */
-  constructor(bytes: Uint8Array, protocol: string, base = 0) {
+  constructor(bytes: Uint8Array, protocol: string, base = 0, view?: DataView, start = 0, end = bytes.length) {
     this.bytes = bytes;
     this.protocol = protocol;
     this.base = base;
-    this.end = bytes.length;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.start = start;
+    this.pos = start;
+    this.end = end;
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** The window `[start, end)` as a zero-copy view. */
+  window(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end);
+  }
+
+  /** Bytes read so far in this reader's window (`pos - start`). */
+  get consumed(): number {
+    return this.pos - this.start;
   }
 
   /** Bytes left between the current position and the end bound. */
@@ -83,42 +101,44 @@ export class Reader {
     this.end = savedEnd;
   }
 
-  /** Reads one byte. */
-  u8(what = "u8"): number {
-    if (this.pos + 1 > this.end) this.need(1, what);
-    return this.view.getUint8(this.pos++);
+  /** Reads one byte; `what` names it in the {@link DecodeError} when the input ends first. */
+  u8(what?: string): number {
+    const p = this.pos;
+    if (p >= this.end) this.need(1, what ?? "u8");
+    this.pos = p + 1;
+    return this.bytes[p]!;
   }
 
   /** Reads a 16-bit unsigned integer, big-endian unless `littleEndian`. */
-  u16(what = "u16", littleEndian = false): number {
-    if (this.pos + 2 > this.end) this.need(2, what);
-    const v = this.view.getUint16(this.pos, littleEndian);
-    this.pos += 2;
-    return v;
+  u16(what?: string, littleEndian?: boolean): number {
+    const p = this.pos;
+    if (p + 2 > this.end) this.need(2, what ?? "u16");
+    this.pos = p + 2;
+    return littleEndian ? this.view.getUint16(p, true) : this.view.getUint16(p);
   }
 
   /** Reads a big-endian 24-bit unsigned integer (the Geneve VNI). */
-  u24(what = "u24"): number {
-    if (this.pos + 3 > this.end) this.need(3, what);
-    const v = (this.view.getUint16(this.pos) << 8) | this.view.getUint8(this.pos + 2);
-    this.pos += 3;
-    return v;
+  u24(what?: string): number {
+    const p = this.pos;
+    if (p + 3 > this.end) this.need(3, what ?? "u24");
+    this.pos = p + 3;
+    return (this.view.getUint16(p) << 8) | this.bytes[p + 2]!;
   }
 
   /** Reads a 32-bit unsigned integer, big-endian unless `littleEndian`. */
-  u32(what = "u32", littleEndian = false): number {
-    if (this.pos + 4 > this.end) this.need(4, what);
-    const v = this.view.getUint32(this.pos, littleEndian);
-    this.pos += 4;
-    return v;
+  u32(what?: string, littleEndian?: boolean): number {
+    const p = this.pos;
+    if (p + 4 > this.end) this.need(4, what ?? "u32");
+    this.pos = p + 4;
+    return littleEndian ? this.view.getUint32(p, true) : this.view.getUint32(p);
   }
 
   /** Reads a 64-bit unsigned integer as a bigint, big-endian unless `littleEndian`. */
-  u64(what = "u64", littleEndian = false): bigint {
-    if (this.pos + 8 > this.end) this.need(8, what);
-    const v = this.view.getBigUint64(this.pos, littleEndian);
-    this.pos += 8;
-    return v;
+  u64(what?: string, littleEndian?: boolean): bigint {
+    const p = this.pos;
+    if (p + 8 > this.end) this.need(8, what ?? "u64");
+    this.pos = p + 8;
+    return littleEndian ? this.view.getBigUint64(p, true) : this.view.getBigUint64(p);
   }
 
   /** Returns the next `n` bytes as a zero-copy `subarray` and advances. */
@@ -153,12 +173,42 @@ export class Reader {
   }
 
   /**
-   * Returns a new Reader over the next `n` bytes (a length-delimited part), named `protocol`, keeping
-   * absolute offsets; advances this reader past them.
+   * Returns a new Reader over the next `n` bytes (a length-delimited part), named `protocol`: a window
+   * over the same `bytes` and `DataView` (absolute offsets kept, nothing copied); advances this reader
+   * past them.
    */
-  sub(n: number, what: string, protocol = this.protocol): Reader {
-    const start = this.offset;
-    return new Reader(this.take(n, what), protocol, start);
+  sub(n: number, what = "body", protocol = this.protocol): Reader {
+    const at = this.pos;
+    if (!(n >= 0 && n <= this.end - at)) this.need(n, what);
+    this.pos = at + n;
+    return new Reader(this.bytes, protocol, this.base, this.view, at, at + n);
+  }
+
+  /**
+   * The one type-length-value walker step: reads the entry at the position, whose big-endian 16-bit length
+   * (counting the whole entry, header included) sits `lengthAt` bytes into it, checks that the length is
+   * `min` plus a multiple of `multiple`, and returns a reader over the whole entry (positioned at its
+   * start, header included); this reader moves past the entry and its padding to `align` bytes (the padding
+   * may be cut short at the end bound). OpenFlow actions, instructions, buckets, bands, multipart bodies
+   * and properties; Geneve-style options follow the same shape.
+   * @throws DecodeError naming `what`: a truncated header or entry, or a length that fails the checks
+   * @defaultValue min = 4, multiple = 1, align = 1, lengthAt = 2
+   */
+  entry(what: string, min = 4, multiple = 1, align = 1, lengthAt = 2): Reader {
+    const at = this.pos;
+    if (at + lengthAt + 2 > this.end) this.need(lengthAt + 2, `${what} header`);
+    const len = this.view.getUint16(at + lengthAt);
+    if (len < min) this.fail(`${what} length ${len} < ${min}`, at + lengthAt);
+    if ((len - min) % multiple) this.badMultiple(what, len, min, multiple, at + lengthAt);
+    if (len > this.end - at) this.need(len, what);
+    let next = at + len;
+    if (align > 1) next = Math.min(this.end, at + Math.ceil(len / align) * align);
+    this.pos = next;
+    return new Reader(this.bytes, this.protocol, this.base, this.view, at, at + len);
+  }
+
+  private badMultiple(what: string, len: number, min: number, multiple: number, at: number): never {
+    this.fail(`${what} length ${len} not ${min % multiple ? `${min} plus ` : ""}a multiple of ${multiple}`, at);
   }
 
   /**
@@ -170,16 +220,10 @@ export class Reader {
    * @defaultValue align = 8
    */
   *properties(what: string, align = 8): Generator<{ type: number; body: Reader }> {
-    while (this.remaining > 0) {
-      const at = this.pos;
-      const type = this.u16(what);
-      const len = this.u16(what);
-      if (len < 4) this.fail(`${what} length ${len} < 4`, at + 2);
-      this.pos = at;
-      const body = this.sub(len, what);
-      body.pos = 4;
-      const padded = Math.ceil(len / align) * align;
-      this.pos += Math.min(this.remaining, padded - len);
+    while (this.pos < this.end) {
+      const body = this.entry(what, 4, 1, align);
+      const type = body.u16();
+      body.pos += 2;
       yield { type, body };
     }
   }

@@ -55,6 +55,7 @@ export class Writer {
     return new Writer(protocol, 0, 0, buffer);
   }
 
+  /** Grows the buffer for `n` more bytes (the callers check the common case, room left, inline). */
   private ensure(n: number): void {
     const want = this.pos + n;
     if (want <= this.buf.length) return;
@@ -75,24 +76,34 @@ export class Writer {
   /** Writes one byte; `field` names it in the {@link EncodeError} when `v` is not an integer in 0..255. */
   u8(v: number, field?: string): this {
     if ((v & 0xff) !== v) this.range(field, v, 8);
-    this.ensure(1);
-    this.buf[this.pos++] = v;
+    const p = this.pos;
+    if (p >= this.buf.length) this.ensure(1);
+    this.buf[p] = v;
+    this.pos = p + 1;
     return this;
   }
 
   /** Writes a 16-bit unsigned integer, big-endian unless `littleEndian`; range-checked like {@link Writer.u8}. */
-  u16(v: number, field?: string, littleEndian = false): this {
+  u16(v: number, field?: string, littleEndian?: boolean): this {
+    if (littleEndian) return this.u16le(v, field);
     if ((v & 0xffff) !== v) this.range(field, v, 16);
-    this.ensure(2);
-    const b = this.buf;
     const p = this.pos;
-    if (littleEndian) {
-      b[p] = v;
-      b[p + 1] = v >>> 8;
-    } else {
-      b[p] = v >>> 8;
-      b[p + 1] = v;
-    }
+    if (p + 2 > this.buf.length) this.ensure(2);
+    const b = this.buf;
+    b[p] = v >>> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
+    return this;
+  }
+
+  /** Writes a little-endian 16-bit unsigned integer; range-checked. */
+  u16le(v: number, field?: string): this {
+    if ((v & 0xffff) !== v) this.range(field, v, 16);
+    const p = this.pos;
+    if (p + 2 > this.buf.length) this.ensure(2);
+    const b = this.buf;
+    b[p] = v;
+    b[p + 1] = v >>> 8;
     this.pos = p + 2;
     return this;
   }
@@ -100,9 +111,9 @@ export class Writer {
   /** Writes a big-endian 24-bit unsigned integer (the Geneve VNI); range-checked. */
   u24(v: number, field?: string): this {
     if ((v & 0xffffff) !== v) this.range(field, v, 24);
-    this.ensure(3);
-    const b = this.buf;
     const p = this.pos;
+    if (p + 3 > this.buf.length) this.ensure(3);
+    const b = this.buf;
     b[p] = v >>> 16;
     b[p + 1] = v >>> 8;
     b[p + 2] = v;
@@ -111,32 +122,40 @@ export class Writer {
   }
 
   /** Writes a 32-bit unsigned integer, big-endian unless `littleEndian`; range-checked. */
-  u32(v: number, field?: string, littleEndian = false): this {
+  u32(v: number, field?: string, littleEndian?: boolean): this {
+    if (littleEndian) return this.u32le(v, field);
     if (v >>> 0 !== v) this.range(field, v, 32);
-    this.ensure(4);
-    const b = this.buf;
     const p = this.pos;
-    if (littleEndian) {
-      b[p] = v;
-      b[p + 1] = v >>> 8;
-      b[p + 2] = v >>> 16;
-      b[p + 3] = v >>> 24;
-    } else {
-      b[p] = v >>> 24;
-      b[p + 1] = v >>> 16;
-      b[p + 2] = v >>> 8;
-      b[p + 3] = v;
-    }
+    if (p + 4 > this.buf.length) this.ensure(4);
+    const b = this.buf;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
+    return this;
+  }
+
+  /** Writes a little-endian 32-bit unsigned integer; range-checked. */
+  u32le(v: number, field?: string): this {
+    if (v >>> 0 !== v) this.range(field, v, 32);
+    const p = this.pos;
+    if (p + 4 > this.buf.length) this.ensure(4);
+    const b = this.buf;
+    b[p] = v;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v >>> 16;
+    b[p + 3] = v >>> 24;
     this.pos = p + 4;
     return this;
   }
 
   /** Writes a 64-bit unsigned integer given as a bigint, big-endian unless `littleEndian`; range-checked. */
-  u64(v: bigint, field?: string, littleEndian = false): this {
+  u64(v: bigint, field?: string, littleEndian?: boolean): this {
     if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
     const hi = Number(v >> 32n);
     const lo = Number(v & 0xffffffffn);
-    return littleEndian ? this.u32(lo, field, true).u32(hi, field, true) : this.u32(hi, field).u32(lo, field);
+    return littleEndian ? this.u32le(lo, field).u32le(hi, field) : this.u32(hi, field).u32(lo, field);
   }
 
   /** Copies `bytes` in. */
@@ -149,9 +168,13 @@ export class Writer {
 
   /** Writes `n` zero bytes. */
   zeros(n: number): this {
-    this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
-    this.pos += n;
+    const p = this.pos;
+    if (p + n > this.buf.length) this.ensure(n);
+    const b = this.buf;
+    // a short run by index: `fill` is a call into the runtime
+    if (n <= 8) for (let i = 0; i < n; i++) b[p + i] = 0;
+    else b.fill(0, p, p + n);
+    this.pos = p + n;
     return this;
   }
 

@@ -7,7 +7,10 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
-import { DecodeError, Reader, Writer, fromHex, toHex } from "../openflow/bytes.js";
+import { DecodeError } from "../bytes/decode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
+import { fromHex, toHex } from "../bytes/hex.js";
 import { decodeOf10ActionList, decodeOf10ActionsAsInstructions, encodeOf10ActionList, encodeOf10Actions, instructionsToOf10Actions } from "../openflow/v10/actions.js";
 import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
@@ -280,14 +283,14 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
     try {
       if (of10 && instructions) {
         // OpenFlow 1.0 has no instructions: an action list, write_metadata as a Nicira action
-        const insts = decodeOf10ActionsAsInstructions(new Reader(bytes));
+        const insts = decodeOf10ActionsAsInstructions(new Reader(bytes, "openflow"));
         const bad = actionListError(insts.flatMap((i) => (i.type === "apply_actions" ? i.actions : [])));
         if (bad) {
           io.out(`bad ${version} instructions: ${bad}\n\n`);
           continue;
         }
         text = formatInstructions(insts);
-        const w = new Writer(64);
+        const w = new Writer("openflow", 64);
         encodeOf10Actions(w, instructionsToOf10Actions(insts));
         again = w.finish().slice();
       } else if (instructions) {

@@ -1,322 +1,24 @@
 /**
- * OpenFlow 1.3 actions (OpenFlow 1.3.5 §7.2.5 "Action Structures") and instructions (§7.2.4), plus
- * the Nicira extension actions (`NXAST_*`, experimenter 0x00002320) Open vSwitch and OVN emit.
+ * OpenFlow 1.3 actions (OpenFlow 1.3.5 §7.2.5 "Action Structures") and the Nicira extension actions
+ * (`NXAST_*`, experimenter 0x00002320) Open vSwitch and OVN emit: the action list walker, the standard
+ * actions' decoder, and the encoder of every action. The types are in `action-types.ts`, Nicira bodies
+ * are decoded in `actions-nx.ts`, instructions in `instructions.ts` (all re-exported here).
  *
  * Unknown action types and unknown Nicira subtypes are kept as raw bytes, never dropped.
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "./bytes.js";
-import {
-  ExperimenterId,
-  type MatchField,
-  decodeOxm,
-  encodeOxm,
-  fieldByHeader,
-  oxmClassOf,
-  OxmClass,
-  fieldByName,
-  nxWidth,
-} from "./oxm.js";
-import { type LegacyAction, legacyToOf13 } from "./v10/actions.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
+import { ExperimenterId, decodeOxm, encodeOxm } from "./oxm.js";
+import { legacyToOf13 } from "./v10/actions.js";
+import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, CtFlags, NatRange, LearnFlags, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
+import { sfFromHeader, readNxHeader, writeNxHeader, ofsNbits, decodeNx, nxStart } from "./actions-nx.js";
 
-/** OpenFlow 1.3 action types (OpenFlow 1.3.5 §7.2.5 `ofp_action_type`). */
-export const ActionType = {
-  OUTPUT: 0,
-  COPY_TTL_OUT: 11,
-  COPY_TTL_IN: 12,
-  SET_MPLS_TTL: 15,
-  DEC_MPLS_TTL: 16,
-  PUSH_VLAN: 17,
-  POP_VLAN: 18,
-  PUSH_MPLS: 19,
-  POP_MPLS: 20,
-  SET_QUEUE: 21,
-  GROUP: 22,
-  SET_NW_TTL: 23,
-  DEC_NW_TTL: 24,
-  SET_FIELD: 25,
-  PUSH_PBB: 26,
-  POP_PBB: 27,
-  EXPERIMENTER: 0xffff,
-} as const;
-
-/** Nicira action subtypes (`NXAST_*` in nicira-ext.h / ovs-actions(7)). */
-export const NxActionSubtype = {
-  RESUBMIT: 1,
-  SET_TUNNEL: 2,
-  SET_QUEUE: 4,
-  POP_QUEUE: 5,
-  REG_MOVE: 6,
-  REG_LOAD: 7,
-  NOTE: 8,
-  SET_TUNNEL64: 9,
-  MULTIPATH: 10,
-  BUNDLE: 12,
-  BUNDLE_LOAD: 13,
-  RESUBMIT_TABLE: 14,
-  OUTPUT_REG: 15,
-  LEARN: 16,
-  EXIT: 17,
-  DEC_TTL: 18,
-  FIN_TIMEOUT: 19,
-  CONTROLLER: 20,
-  DEC_TTL_CNT_IDS: 21,
-  WRITE_METADATA: 22,
-  STACK_PUSH: 27,
-  STACK_POP: 28,
-  SAMPLE: 29,
-  OUTPUT_REG2: 32,
-  REG_LOAD2: 33,
-  CONJUNCTION: 34,
-  CT: 35,
-  NAT: 36,
-  CONTROLLER2: 37,
-  SAMPLE2: 38,
-  OUTPUT_TRUNC: 39,
-  SAMPLE3: 41,
-  CLONE: 42,
-  CT_CLEAR: 43,
-  RESUBMIT_TABLE_CT: 44,
-  LEARN2: 45,
-  CHECK_PKT_LARGER: 49,
-} as const;
-
-/** OpenFlow 1.5 OFPAT_COPY_FIELD (action type 28; Open vSwitch sends `move` this way in OpenFlow 1.5). */
-export const OFPAT15_COPY_FIELD = 28;
-
-/** OpenFlow 1.5 OFPAT_METER (action type 29; Open vSwitch sends `meter:N` this way in OpenFlow 1.5). */
-export const OFPAT15_METER = 29;
-
-/** ONF experimenter action type for copy_field in OpenFlow 1.3 (ONFACT_ET_COPY_FIELD). */
-export const ONF_COPY_FIELD = 3200;
-
-/** Instruction types (OpenFlow 1.3.5 §7.2.4 `ofp_instruction_type`). */
-export const InstructionType = {
-  GOTO_TABLE: 1,
-  WRITE_METADATA: 2,
-  WRITE_ACTIONS: 3,
-  APPLY_ACTIONS: 4,
-  CLEAR_ACTIONS: 5,
-  METER: 6,
-  EXPERIMENTER: 0xffff,
-} as const;
-
-/** Reserved port numbers (OpenFlow 1.3.5 §7.2.1 `ofp_port_no`). */
-export const OfpPort = {
-  MAX: 0xffffff00,
-  IN_PORT: 0xfffffff8,
-  TABLE: 0xfffffff9,
-  NORMAL: 0xfffffffa,
-  FLOOD: 0xfffffffb,
-  ALL: 0xfffffffc,
-  CONTROLLER: 0xfffffffd,
-  LOCAL: 0xfffffffe,
-  ANY: 0xffffffff,
-} as const;
-
-/** A bit range of a field (`reg0[0..15]`), as used by Nicira actions. */
-export interface SubField {
-  /** Field name (see `FIELD_DEFS`) or `"unknown"`. */
-  readonly field: string;
-  /** NXM/OXM header word naming the field in the action (without mask bit). */
-  readonly header: number;
-  /** Experimenter ID when `header` is an experimenter header. */
-  readonly experimenter?: number | undefined;
-  /** First bit. */
-  readonly ofs: number;
-  /** Number of bits. */
-  readonly nbits: number;
-}
-
-/** `ct` action flags (NX_CT_F_*). */
-export const CtFlags = { COMMIT: 1, FORCE: 2 } as const;
-/** `nat` flags (NX_NAT_F_*). */
-export const NatFlags = { SRC: 1, DST: 2, PERSISTENT: 4, PROTO_HASH: 8, PROTO_RANDOM: 16 } as const;
-/** `nat` range-present bits (NX_NAT_RANGE_*). */
-export const NatRange = { IPV4_MIN: 1, IPV4_MAX: 2, IPV6_MIN: 4, IPV6_MAX: 8, PROTO_MIN: 16, PROTO_MAX: 32 } as const;
-/** `learn` flags (NX_LEARN_F_*). */
-export const LearnFlags = { SEND_FLOW_REM: 1, DELETE_LEARNED: 2, WRITE_RESULT: 4 } as const;
-
-/** One `learn` flow_mod spec. */
-export interface LearnSpec {
-  /** 0 = add a match, 1 = load into the learned flow's action, 2 = output to a port taken from a field. */
-  readonly dst: "match" | "load" | "output";
-  /** Number of bits copied. */
-  readonly nbits: number;
-  /** Source: a subfield or an immediate value (big-endian bytes, length 2*ceil(nbits/16)). */
-  readonly src: { readonly kind: "field"; readonly sf: SubField } | { readonly kind: "imm"; readonly value: Uint8Array };
-  /** Destination subfield (absent for `output`). */
-  readonly dstField?: SubField | undefined;
-}
-
-/** A decoded action. Discriminated on `type`. */
-export type Action =
-  | { readonly type: "output"; readonly port: number; readonly maxLen: number }
-  | { readonly type: "copy_ttl_out" }
-  | { readonly type: "copy_ttl_in" }
-  | { readonly type: "set_mpls_ttl"; readonly ttl: number }
-  | { readonly type: "dec_mpls_ttl" }
-  | { readonly type: "push_vlan"; readonly ethertype: number }
-  | { readonly type: "pop_vlan" }
-  | { readonly type: "push_mpls"; readonly ethertype: number }
-  | { readonly type: "pop_mpls"; readonly ethertype: number }
-  | { readonly type: "set_queue"; readonly queueId: number }
-  | { readonly type: "group"; readonly groupId: number }
-  | { readonly type: "set_nw_ttl"; readonly ttl: number }
-  | { readonly type: "dec_nw_ttl" }
-  | { readonly type: "set_field"; readonly field: MatchField }
-  | { readonly type: "push_pbb"; readonly ethertype: number }
-  | { readonly type: "pop_pbb" }
-  | { readonly type: "resubmit"; readonly inPort: number; readonly table: number; readonly ct: boolean; readonly withTable: boolean }
-  | { readonly type: "set_tunnel"; readonly tunId: bigint; readonly wide: boolean }
-  | { readonly type: "nx_set_queue"; readonly queueId: number }
-  | { readonly type: "pop_queue" }
-  | {
-      readonly type: "reg_move";
-      readonly src: SubField;
-      readonly dst: SubField;
-      /** Wire form: Nicira NXAST_REG_MOVE (default), the ONF copy_field extension OVS uses in OpenFlow 1.3 replies, or OpenFlow 1.5 OFPAT_COPY_FIELD. */
-      readonly encoding?: "nx" | "onf" | "of15" | undefined;
-    }
-  | { readonly type: "reg_load"; readonly dst: SubField; readonly value: bigint }
-  | { readonly type: "reg_load2"; readonly field: MatchField }
-  | { readonly type: "note"; readonly data: Uint8Array }
-  | { readonly type: "output_reg"; readonly src: SubField; readonly maxLen: number; readonly v2: boolean }
-  | { readonly type: "output_trunc"; readonly port: number; readonly maxLen: number }
-  /** OpenFlow 1.5 OFPAT_METER (an action there; an instruction in OpenFlow 1.3 and 1.4). */
-  | { readonly type: "meter"; readonly meterId: number }
-  | { readonly type: "exit" }
-  | { readonly type: "dec_ttl"; readonly controllerIds: readonly number[] | undefined }
-  | { readonly type: "fin_timeout"; readonly idle: number; readonly hard: number }
-  | { readonly type: "controller"; readonly maxLen: number; readonly controllerId: number; readonly reason: number }
-  | {
-      readonly type: "controller2";
-      readonly maxLen?: number | undefined;
-      readonly controllerId?: number | undefined;
-      readonly reason?: number | undefined;
-      readonly userdata?: Uint8Array | undefined;
-      readonly pause: boolean;
-      readonly meterId?: number | undefined;
-    }
-  | { readonly type: "stack_push"; readonly sf: SubField }
-  | { readonly type: "stack_pop"; readonly sf: SubField }
-  | {
-      readonly type: "sample";
-      readonly version: 1 | 2 | 3;
-      readonly probability: number;
-      readonly collectorSetId: number;
-      readonly obsDomainId: number;
-      readonly obsPointId: number;
-      readonly samplingPort: number;
-      readonly direction: number;
-    }
-  | { readonly type: "conjunction"; readonly id: number; readonly clause: number; readonly nClauses: number }
-  | {
-      readonly type: "ct";
-      readonly flags: number;
-      readonly zoneSrc: SubField | undefined;
-      readonly zone: number;
-      readonly recircTable: number;
-      readonly alg: number;
-      readonly actions: readonly Action[];
-    }
-  | {
-      readonly type: "nat";
-      readonly flags: number;
-      readonly ipv4Min?: Uint8Array | undefined;
-      readonly ipv4Max?: Uint8Array | undefined;
-      readonly ipv6Min?: Uint8Array | undefined;
-      readonly ipv6Max?: Uint8Array | undefined;
-      readonly protoMin?: number | undefined;
-      readonly protoMax?: number | undefined;
-    }
-  | { readonly type: "ct_clear" }
-  | { readonly type: "clone"; readonly actions: readonly Action[] }
-  | { readonly type: "check_pkt_larger"; readonly pktLen: number; readonly dst: SubField }
-  | {
-      readonly type: "multipath";
-      readonly fields: number;
-      readonly basis: number;
-      readonly algorithm: number;
-      readonly maxLink: number;
-      readonly arg: number;
-      readonly dst: SubField;
-    }
-  | {
-      readonly type: "bundle";
-      readonly load: boolean;
-      readonly algorithm: number;
-      readonly fields: number;
-      readonly basis: number;
-      readonly memberType: number;
-      readonly members: readonly number[];
-      readonly dst: SubField | undefined;
-    }
-  | {
-      readonly type: "learn";
-      readonly idleTimeout: number;
-      readonly hardTimeout: number;
-      readonly priority: number;
-      readonly cookie: bigint;
-      readonly flags: number;
-      readonly tableId: number;
-      readonly finIdleTimeout: number;
-      readonly finHardTimeout: number;
-      readonly limit: number;
-      readonly resultDst: SubField | undefined;
-      readonly specs: readonly LearnSpec[];
-    }
-  | { readonly type: "experimenter"; readonly experimenter: number; readonly data: Uint8Array }
-  | { readonly type: "unknown"; readonly actionType: number; readonly data: Uint8Array }
-  | LegacyAction;
-
-/** A decoded instruction (OpenFlow 1.3.5 §7.2.4). */
-export type Instruction =
-  | { readonly type: "goto_table"; readonly tableId: number }
-  | { readonly type: "write_metadata"; readonly metadata: bigint; readonly mask: bigint }
-  | { readonly type: "write_actions"; readonly actions: readonly Action[] }
-  | { readonly type: "apply_actions"; readonly actions: readonly Action[] }
-  | { readonly type: "clear_actions" }
-  | { readonly type: "meter"; readonly meterId: number }
-  | { readonly type: "unknown"; readonly instructionType: number; readonly data: Uint8Array };
-
-/** Maximum nesting of actions inside ct/clone (hostile-input guard). */
-export const MAX_ACTION_DEPTH = 8;
-
-function sfFromHeader(header: number, experimenter: number | undefined, ofs: number, nbits: number): SubField {
-  const f = fieldByHeader(header, experimenter);
-  return { field: f ? f.name : "unknown", header: (header & 0xfffffeff) >>> 0, experimenter, ofs, nbits };
-}
-
-/** Builds a {@link SubField} for a field name (e.g. `subField("reg0", 0, 16)` = `reg0[0..15]`). */
-export function subField(name: string, ofs = 0, nbits?: number): SubField {
-  const f = fieldByName(name);
-  if (!f) throw new EncodeError(name, "unknown field");
-  return {
-    field: f.name,
-    header: f.nxHeader,
-    experimenter: f.nxExperimenter,
-    ofs,
-    nbits: nbits ?? nxWidth(f),
-  };
-}
-
-function readNxHeader(r: Reader): { header: number; experimenter: number | undefined } {
-  const header = r.u32();
-  if (oxmClassOf(header) === OxmClass.EXPERIMENTER) return { header, experimenter: r.u32() };
-  return { header, experimenter: undefined };
-}
-
-function writeNxHeader(w: Writer, sf: SubField): void {
-  w.u32(sf.header);
-  if (sf.experimenter !== undefined) w.u32(sf.experimenter);
-}
-
-function ofsNbits(sf: SubField): number {
-  if (sf.nbits < 1 || sf.nbits > 64 || sf.ofs > 1023) throw new EncodeError(sf.field, `bad bit range (ofs ${sf.ofs}, nbits ${sf.nbits})`);
-  return (sf.ofs << 6) | (sf.nbits - 1);
-}
+export { ActionType, CtFlags, InstructionType, LearnFlags, MAX_ACTION_DEPTH, NatFlags, NatRange, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, OfpPort } from "./action-types.js";
+export type { Action, Instruction, LearnSpec, SubField } from "./action-types.js";
+export { subField } from "./actions-nx.js";
+export { decodeInstructionList, decodeInstructions, encodeInstructionList, encodeInstructions } from "./instructions.js";
 
 /**
  * Decodes a list of actions filling the whole reader.
@@ -331,15 +33,9 @@ export function decodeActions(r: Reader, depth = 0): Action[] {
 }
 
 function decodeAction(outer: Reader, depth: number): Action {
-  const start = outer.pos;
-  outer.need(4, "action header");
-  const type = outer.u16();
-  const len = outer.u16();
-  if (len < 8) outer.fail(`action length ${len} < 8`, start + 2);
-  if (len % 8) outer.fail(`action length ${len} not a multiple of 8`, start + 2);
-  outer.pos = start;
-  const r = outer.sub(len, "action");
-  r.skip(4);
+  const r = outer.entry("action", 8, 8);
+  const type = r.u16();
+  r.skip(2);
   switch (type) {
     case ActionType.OUTPUT: {
       const port = r.u32();
@@ -401,8 +97,8 @@ function decodeAction(outer: Reader, depth: number): Action {
           };
         }
       }
-      r.pos = 4;
-      return { type: "experimenter", experimenter: exp, data: r.bytesView(r.remaining) };
+      r.pos = r.start + 4;
+      return { type: "experimenter", experimenter: exp, data: r.take(r.remaining) };
     }
     case OFPAT15_METER:
       return { type: "meter", meterId: r.u32() };
@@ -417,300 +113,7 @@ function decodeAction(outer: Reader, depth: number): Action {
       return { type: "reg_move", src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits), dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits), encoding: "of15" };
     }
     default:
-      return { type: "unknown", actionType: type, data: r.bytesView(r.remaining) };
-  }
-}
-
-function decodeNx(r: Reader, depth: number): Action {
-  const subtype = r.u16();
-  switch (subtype) {
-    case NxActionSubtype.RESUBMIT:
-    case NxActionSubtype.RESUBMIT_TABLE:
-    case NxActionSubtype.RESUBMIT_TABLE_CT: {
-      const inPort = r.u16();
-      const table = subtype === NxActionSubtype.RESUBMIT ? 255 : r.u8();
-      return {
-        type: "resubmit",
-        inPort,
-        table,
-        ct: subtype === NxActionSubtype.RESUBMIT_TABLE_CT,
-        withTable: subtype !== NxActionSubtype.RESUBMIT,
-      };
-    }
-    case NxActionSubtype.SET_TUNNEL:
-      r.skip(2);
-      return { type: "set_tunnel", tunId: BigInt(r.u32()), wide: false };
-    case NxActionSubtype.SET_TUNNEL64:
-      r.skip(6);
-      return { type: "set_tunnel", tunId: r.u64(), wide: true };
-    case NxActionSubtype.SET_QUEUE:
-      r.skip(2);
-      return { type: "nx_set_queue", queueId: r.u32() };
-    case NxActionSubtype.POP_QUEUE:
-      return { type: "pop_queue" };
-    case NxActionSubtype.REG_MOVE: {
-      const nbits = r.u16();
-      const srcOfs = r.u16();
-      const dstOfs = r.u16();
-      const s = readNxHeader(r);
-      const d = readNxHeader(r);
-      return {
-        type: "reg_move",
-        src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits),
-        dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits),
-      };
-    }
-    case NxActionSubtype.REG_LOAD: {
-      const on = r.u16();
-      const d = readNxHeader(r);
-      const value = r.u64();
-      return { type: "reg_load", dst: sfFromHeader(d.header, d.experimenter, on >> 6, (on & 0x3f) + 1), value };
-    }
-    case NxActionSubtype.REG_LOAD2: {
-      const field = decodeOxm(r);
-      return { type: "reg_load2", field };
-    }
-    case NxActionSubtype.NOTE:
-      return { type: "note", data: r.bytesView(r.remaining) };
-    case NxActionSubtype.OUTPUT_REG: {
-      const on = r.u16();
-      const s = readNxHeader(r);
-      const maxLen = r.u16();
-      return { type: "output_reg", src: sfFromHeader(s.header, s.experimenter, on >> 6, (on & 0x3f) + 1), maxLen, v2: false };
-    }
-    case NxActionSubtype.OUTPUT_REG2: {
-      const on = r.u16();
-      const maxLen = r.u16();
-      const s = readNxHeader(r);
-      return { type: "output_reg", src: sfFromHeader(s.header, s.experimenter, on >> 6, (on & 0x3f) + 1), maxLen, v2: true };
-    }
-    case NxActionSubtype.OUTPUT_TRUNC: {
-      const port = r.u16();
-      const maxLen = r.u32();
-      return { type: "output_trunc", port, maxLen };
-    }
-    case NxActionSubtype.EXIT:
-      return { type: "exit" };
-    case NxActionSubtype.DEC_TTL:
-      return { type: "dec_ttl", controllerIds: undefined };
-    case NxActionSubtype.DEC_TTL_CNT_IDS: {
-      const n = r.u16();
-      r.skip(4);
-      if (n * 2 > r.remaining) r.fail(`dec_ttl: ${n} controller ids overrun the action`);
-      const ids: number[] = [];
-      for (let i = 0; i < n; i++) ids.push(r.u16());
-      return { type: "dec_ttl", controllerIds: ids };
-    }
-    case NxActionSubtype.FIN_TIMEOUT: {
-      const idle = r.u16();
-      const hard = r.u16();
-      return { type: "fin_timeout", idle, hard };
-    }
-    case NxActionSubtype.CONTROLLER: {
-      const maxLen = r.u16();
-      const controllerId = r.u16();
-      const reason = r.u8();
-      return { type: "controller", maxLen, controllerId, reason };
-    }
-    case NxActionSubtype.CONTROLLER2: {
-      r.skip(6);
-      let maxLen: number | undefined;
-      let controllerId: number | undefined;
-      let reason: number | undefined;
-      let userdata: Uint8Array | undefined;
-      let meterId: number | undefined;
-      let pause = false;
-      while (r.remaining > 0) {
-        const ps = r.pos;
-        const ptype = r.u16();
-        const plen = r.u16();
-        if (plen < 4) r.fail(`controller2 property length ${plen} < 4`, ps + 2);
-        r.pos = ps;
-        const p = r.sub(plen, "controller2 property");
-        p.skip(4);
-        r.skip(Math.min(r.remaining, ((plen + 7) & ~7) - plen));
-        if (ptype === 0) maxLen = p.u16();
-        else if (ptype === 1) controllerId = p.u16();
-        else if (ptype === 2) reason = p.u8();
-        else if (ptype === 3) userdata = p.bytesView(p.remaining);
-        else if (ptype === 4) pause = true;
-        else if (ptype === 5) meterId = p.u32();
-      }
-      return { type: "controller2", maxLen, controllerId, reason, userdata, pause, meterId };
-    }
-    case NxActionSubtype.STACK_PUSH:
-    case NxActionSubtype.STACK_POP: {
-      const ofs = r.u16();
-      const h = readNxHeader(r);
-      const nbits = r.u16();
-      const sf = sfFromHeader(h.header, h.experimenter, ofs, nbits);
-      return subtype === NxActionSubtype.STACK_PUSH ? { type: "stack_push", sf } : { type: "stack_pop", sf };
-    }
-    case NxActionSubtype.SAMPLE:
-    case NxActionSubtype.SAMPLE2:
-    case NxActionSubtype.SAMPLE3: {
-      const probability = r.u16();
-      const collectorSetId = r.u32();
-      const obsDomainId = r.u32();
-      const obsPointId = r.u32();
-      let samplingPort = 0xffff;
-      let direction = 0;
-      if (subtype !== NxActionSubtype.SAMPLE) {
-        samplingPort = r.u16();
-        if (subtype === NxActionSubtype.SAMPLE3) direction = r.u8();
-      }
-      const version = subtype === NxActionSubtype.SAMPLE ? 1 : subtype === NxActionSubtype.SAMPLE2 ? 2 : 3;
-      return { type: "sample", version, probability, collectorSetId, obsDomainId, obsPointId, samplingPort, direction };
-    }
-    case NxActionSubtype.CONJUNCTION: {
-      const clause = r.u8();
-      const nClauses = r.u8();
-      const id = r.u32();
-      return { type: "conjunction", id, clause, nClauses };
-    }
-    case NxActionSubtype.CT: {
-      const flags = r.u16();
-      const zs = r.u32();
-      const zone = r.u16();
-      const recircTable = r.u8();
-      r.skip(3);
-      const alg = r.u16();
-      const zoneSrc = zs ? sfFromHeader(zs, undefined, zone >> 6, (zone & 0x3f) + 1) : undefined;
-      const actions = decodeActions(r.sub(r.remaining, "ct actions"), depth + 1);
-      return { type: "ct", flags, zoneSrc, zone: zoneSrc ? 0 : zone, recircTable, alg, actions };
-    }
-    case NxActionSubtype.NAT: {
-      r.skip(2);
-      const flags = r.u16();
-      const range = r.u16();
-      const a: { -readonly [K in keyof Extract<Action, { type: "nat" }>]: Extract<Action, { type: "nat" }>[K] } = { type: "nat", flags };
-      if (range & NatRange.IPV4_MIN) a.ipv4Min = r.bytesView(4);
-      if (range & NatRange.IPV4_MAX) a.ipv4Max = r.bytesView(4);
-      if (range & NatRange.IPV6_MIN) a.ipv6Min = r.bytesView(16);
-      if (range & NatRange.IPV6_MAX) a.ipv6Max = r.bytesView(16);
-      if (range & NatRange.PROTO_MIN) a.protoMin = r.u16();
-      if (range & NatRange.PROTO_MAX) a.protoMax = r.u16();
-      return a;
-    }
-    case NxActionSubtype.CT_CLEAR:
-      return { type: "ct_clear" };
-    case NxActionSubtype.CLONE: {
-      r.skip(6);
-      return { type: "clone", actions: decodeActions(r.sub(r.remaining, "clone actions"), depth + 1) };
-    }
-    case NxActionSubtype.CHECK_PKT_LARGER: {
-      const pktLen = r.u16();
-      const ofs = r.u16();
-      const h = readNxHeader(r);
-      return { type: "check_pkt_larger", pktLen, dst: sfFromHeader(h.header, h.experimenter, ofs, 1) };
-    }
-    case NxActionSubtype.MULTIPATH: {
-      const fields = r.u16();
-      const basis = r.u16();
-      r.skip(2);
-      const algorithm = r.u16();
-      const maxLink = r.u16();
-      const arg = r.u32();
-      r.skip(2);
-      const on = r.u16();
-      const h = readNxHeader(r);
-      return {
-        type: "multipath",
-        fields,
-        basis,
-        algorithm,
-        maxLink,
-        arg,
-        dst: sfFromHeader(h.header, h.experimenter, on >> 6, (on & 0x3f) + 1),
-      };
-    }
-    case NxActionSubtype.BUNDLE:
-    case NxActionSubtype.BUNDLE_LOAD: {
-      const algorithm = r.u16();
-      const fields = r.u16();
-      const basis = r.u16();
-      const memberType = r.u32();
-      const n = r.u16();
-      const on = r.u16();
-      const dstH = r.u32();
-      r.skip(4);
-      if (n * 2 > r.remaining) r.fail(`bundle: ${n} members overrun the action`);
-      const members: number[] = [];
-      for (let i = 0; i < n; i++) members.push(r.u16());
-      const load = subtype === NxActionSubtype.BUNDLE_LOAD;
-      return {
-        type: "bundle",
-        load,
-        algorithm,
-        fields,
-        basis,
-        memberType,
-        members,
-        dst: load ? sfFromHeader(dstH, undefined, on >> 6, (on & 0x3f) + 1) : undefined,
-      };
-    }
-    case NxActionSubtype.LEARN:
-    case NxActionSubtype.LEARN2: {
-      const idleTimeout = r.u16();
-      const hardTimeout = r.u16();
-      const priority = r.u16();
-      const cookie = r.u64();
-      const flags = r.u16();
-      const tableId = r.u8();
-      r.skip(1);
-      const finIdleTimeout = r.u16();
-      const finHardTimeout = r.u16();
-      let limit = 0;
-      let resultDst: SubField | undefined;
-      if (subtype === NxActionSubtype.LEARN2) {
-        limit = r.u32();
-        const ofs = r.u16();
-        r.skip(2);
-        if (flags & LearnFlags.WRITE_RESULT) {
-          const h = readNxHeader(r);
-          resultDst = sfFromHeader(h.header, h.experimenter, ofs, 1);
-        }
-      }
-      const specs: LearnSpec[] = [];
-      while (r.remaining >= 2) {
-        const hdr = r.u16();
-        if (hdr === 0) break;
-        const nbits = hdr & 0x7ff;
-        const srcImm = (hdr & 0x2000) !== 0;
-        const dstCode = (hdr >> 11) & 3;
-        if (dstCode === 3) r.fail("learn: reserved spec destination", r.pos - 2);
-        const dst = dstCode === 0 ? "match" : dstCode === 1 ? "load" : "output";
-        let src: LearnSpec["src"];
-        if (srcImm) src = { kind: "imm", value: r.bytesView(2 * Math.ceil(nbits / 16), "learn immediate") };
-        else {
-          const h = readNxHeader(r);
-          src = { kind: "field", sf: sfFromHeader(h.header, h.experimenter, r.u16(), nbits) };
-        }
-        let dstField: SubField | undefined;
-        if (dst !== "output") {
-          const h = readNxHeader(r);
-          dstField = sfFromHeader(h.header, h.experimenter, r.u16(), nbits);
-        }
-        specs.push({ dst, nbits, src, dstField });
-      }
-      return {
-        type: "learn",
-        idleTimeout,
-        hardTimeout,
-        priority,
-        cookie,
-        flags,
-        tableId,
-        finIdleTimeout,
-        finHardTimeout,
-        limit,
-        resultDst,
-        specs,
-      };
-    }
-    default:
-      r.pos = 4;
-      return { type: "experimenter", experimenter: ExperimenterId.NICIRA, data: r.bytesView(r.remaining) };
+      return { type: "unknown", actionType: type, data: r.take(r.remaining) };
   }
 }
 
@@ -719,30 +122,23 @@ export function encodeActions(w: Writer, actions: readonly Action[]): void {
   for (const a of actions) encodeAction(w, a);
 }
 
-function nxStart(w: Writer, subtype: number): { start: number; lenAt: number } {
-  const start = w.pos;
-  w.u16(ActionType.EXPERIMENTER);
-  const lenAt = w.reserve16();
-  w.u32(ExperimenterId.NICIRA);
-  w.u16(subtype);
-  return { start, lenAt };
+/** Ends an action begun at `start`: pads it to 8 bytes and patches its length (2 bytes in). */
+function finish(w: Writer, start: number): void {
+  w.pad(start, 8);
+  w.patch16(start + 2, w.pos - start);
 }
 
-function finish(w: Writer, s: { start: number; lenAt: number }): void {
-  w.pad(s.start, 8);
-  w.patch16(s.lenAt, w.pos - s.start);
-}
-
-function std(w: Writer, type: number): { start: number; lenAt: number } {
+/** Begins a standard action: type and reserved length; returns its start (for {@link finish}). */
+function std(w: Writer, type: number): number {
   const start = w.pos;
   w.u16(type);
-  const lenAt = w.reserve16();
-  return { start, lenAt };
+  w.reserve16();
+  return start;
 }
 
 /** Encodes one action (length reserved then patched, padded to a multiple of 8). */
 export function encodeAction(w: Writer, a: Action): void {
-  let s: { start: number; lenAt: number };
+  let s: number;
   switch (a.type) {
     case "set_vlan_vid":
     case "set_vlan_pcp":
@@ -864,7 +260,7 @@ export function encodeAction(w: Writer, a: Action): void {
     case "note":
       s = nxStart(w, NxActionSubtype.NOTE);
       w.bytes(a.data);
-      if (w.pos - s.start < 16) w.zeros(16 - (w.pos - s.start));
+      if (w.pos - s < 16) w.zeros(16 - (w.pos - s));
       break;
     case "output_reg":
       if (a.v2) {
@@ -1032,101 +428,13 @@ export function encodeAction(w: Writer, a: Action): void {
 }
 
 /**
- * Decodes a list of instructions filling the whole reader.
- * @throws DecodeError on malformed input
- */
-export function decodeInstructions(r: Reader): Instruction[] {
-  const out: Instruction[] = [];
-  while (r.remaining > 0) {
-    const start = r.pos;
-    r.need(4, "instruction header");
-    const type = r.u16();
-    const len = r.u16();
-    if (len < 8) r.fail(`instruction length ${len} < 8`, start + 2);
-    if (len % 8) r.fail(`instruction length ${len} not a multiple of 8`, start + 2);
-    r.pos = start;
-    const b = r.sub(len, "instruction");
-    b.skip(4);
-    switch (type) {
-      case InstructionType.GOTO_TABLE:
-        out.push({ type: "goto_table", tableId: b.u8() });
-        break;
-      case InstructionType.WRITE_METADATA:
-        b.skip(4);
-        out.push({ type: "write_metadata", metadata: b.u64(), mask: b.u64() });
-        break;
-      case InstructionType.WRITE_ACTIONS:
-      case InstructionType.APPLY_ACTIONS: {
-        b.skip(4);
-        const actions = decodeActions(b.sub(b.remaining, "actions"));
-        out.push(type === InstructionType.WRITE_ACTIONS ? { type: "write_actions", actions } : { type: "apply_actions", actions });
-        break;
-      }
-      case InstructionType.CLEAR_ACTIONS:
-        out.push({ type: "clear_actions" });
-        break;
-      case InstructionType.METER:
-        out.push({ type: "meter", meterId: b.u32() });
-        break;
-      default:
-        out.push({ type: "unknown", instructionType: type, data: b.bytesView(b.remaining) });
-    }
-  }
-  return out;
-}
-
-/** Encodes instructions (lengths reserved and patched). */
-export function encodeInstructions(w: Writer, insts: readonly Instruction[]): void {
-  for (const i of insts) {
-    const start = w.pos;
-    const t =
-      i.type === "unknown"
-        ? i.instructionType
-        : {
-            goto_table: InstructionType.GOTO_TABLE,
-            write_metadata: InstructionType.WRITE_METADATA,
-            write_actions: InstructionType.WRITE_ACTIONS,
-            apply_actions: InstructionType.APPLY_ACTIONS,
-            clear_actions: InstructionType.CLEAR_ACTIONS,
-            meter: InstructionType.METER,
-          }[i.type];
-    w.u16(t);
-    const lenAt = w.reserve16();
-    switch (i.type) {
-      case "goto_table":
-        w.u8(i.tableId).zeros(3);
-        break;
-      case "write_metadata":
-        w.zeros(4).u64(i.metadata).u64(i.mask);
-        break;
-      case "write_actions":
-      case "apply_actions":
-        w.zeros(4);
-        encodeActions(w, i.actions);
-        break;
-      case "clear_actions":
-        w.zeros(4);
-        break;
-      case "meter":
-        w.u32(i.meterId);
-        break;
-      case "unknown":
-        w.bytes(i.data);
-        break;
-    }
-    w.pad(start, 8);
-    w.patch16(lenAt, w.pos - start);
-  }
-}
-
-/**
  * Decodes a bare OpenFlow 1.3 action list (the body of an apply-actions instruction, of a packet-out,
  * or what `ovs-ofctl parse-actions OpenFlow13` reads as hex).
  * @param bytes - the action list; every byte must belong to an action
  * @throws DecodeError on malformed input
  */
 export function decodeActionList(bytes: Uint8Array): Action[] {
-  return decodeActions(new Reader(bytes));
+  return decodeActions(new Reader(bytes, "openflow"));
 }
 
 /**
@@ -1134,26 +442,8 @@ export function decodeActionList(bytes: Uint8Array): Action[] {
  * @throws EncodeError for a value that does not fit its field
  */
 export function encodeActionList(actions: readonly Action[]): Uint8Array {
-  const w = new Writer(64);
+  const w = new Writer("openflow", 64);
   encodeActions(w, actions);
-  return w.finish().slice();
-}
-
-/**
- * Decodes a bare OpenFlow 1.3 instruction list (the instructions of a flow_mod or flow stats entry).
- * @throws DecodeError on malformed input
- */
-export function decodeInstructionList(bytes: Uint8Array): Instruction[] {
-  return decodeInstructions(new Reader(bytes));
-}
-
-/**
- * Encodes a bare OpenFlow 1.3 instruction list.
- * @throws EncodeError for a value that does not fit its field
- */
-export function encodeInstructionList(insts: readonly Instruction[]): Uint8Array {
-  const w = new Writer(64);
-  encodeInstructions(w, insts);
   return w.finish().slice();
 }
 

@@ -10,7 +10,8 @@
  */
 import { EventEmitter } from "node:events";
 import { type Socket, type Server, createConnection, createServer } from "node:net";
-import { DecodeError, Writer } from "./bytes.js";
+import { DecodeError } from "../bytes/decode-error.js";
+import { Writer } from "../bytes/writer.js";
 import { FrameDecoder } from "./framing.js";
 import {
   type FlowMod,
@@ -106,7 +107,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   private nextXid = 1;
   private echoTimer: NodeJS.Timeout | undefined;
   private echoOutstanding = false;
-  private readonly writer = new Writer(1024);
+  private readonly writer = new Writer("openflow", 1024);
   private drainWaiters: (() => void)[] = [];
   private readonly opts: Required<Omit<ConnectionOptions, "reconnect">>;
   private readonly retry: RetryStrategy | undefined;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Reader } from "./bytes.js";
+import { Reader } from "../bytes/reader.js";
 import { type Action, decodeActions } from "./actions.js";
 import { formatActions, hexBytes } from "./flowtext.js";
 
@@ -56,7 +56,7 @@ export interface Continuation {
  * @throws DecodeError on malformed properties or actions.
  */
 export function decodeContinuation(bytes: Uint8Array): Continuation {
-  const r = new Reader(bytes);
+  const r = new Reader(bytes, "openflow");
   const stack: Uint8Array[] = [];
   const actions: ContinuationActions[] = [];
   const extra: { propType: number; data: Uint8Array }[] = [];
@@ -72,7 +72,7 @@ export function decodeContinuation(bytes: Uint8Array): Continuation {
       case ContinuationPropType.BRIDGE: {
         // struct uuid: four 32-bit words in host (little-endian) order
         const w = [0, 1, 2, 3].map(() => {
-          const b = p.bytesView(4, "bridge uuid");
+          const b = p.take(4, "bridge uuid");
           return ((b[3]! << 24) | (b[2]! << 16) | (b[1]! << 8) | b[0]!) >>> 0;
         });
         const h = (v: number, n: number) => v.toString(16).padStart(n, "0");
@@ -80,7 +80,7 @@ export function decodeContinuation(bytes: Uint8Array): Continuation {
         break;
       }
       case ContinuationPropType.STACK:
-        stack.push(p.bytesView(p.remaining));
+        stack.push(p.take(p.remaining));
         break;
       case ContinuationPropType.MIRRORS:
         mirrors = p.u32();
@@ -107,7 +107,7 @@ export function decodeContinuation(bytes: Uint8Array): Continuation {
         odpPort = p.u32();
         break;
       default:
-        extra.push({ propType: type, data: p.bytesView(p.remaining) });
+        extra.push({ propType: type, data: p.take(p.remaining) });
     }
   }
   return { bridge, stack, mirrors, conntracked, actions, actionSet, odpPort, extra };

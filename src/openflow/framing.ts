@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DecodeError } from "./bytes.js";
+import { DecodeError } from "../bytes/decode-error.js";
 import { OFP_HEADER_LEN } from "./messages.js";
 
 /** Splits a byte stream into complete OpenFlow frames. */
@@ -75,7 +75,8 @@ export class FrameDecoder {
 
   private frameLen(b: Uint8Array, at: number): number {
     const len = ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0);
-    if (len < OFP_HEADER_LEN) throw new DecodeError("openflow", this.consumed + (at - (b === this.buf ? this.start : 0)) + 2, `frame length ${len} < 8`);
+    // `consumed` counts every byte before the frame at `at` (in the chunk or the buffer alike)
+    if (len < OFP_HEADER_LEN) throw new DecodeError("openflow", this.consumed + 2, `frame length ${len} < 8`);
     if (len > this.maxFrame) throw new DecodeError("openflow", this.consumed + 2, `frame length ${len} exceeds maximum ${this.maxFrame}`);
     return len;
   }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-export { DecodeError, EncodeError } from "./bytes.js";
+export { DecodeError, EncodeError } from "../bytes/index.js";
 export {
   OfpVersion,
   OfpType,
@@ -75,6 +75,7 @@ export type {
   OfMessageType,
   OfHeader,
   FlowMod,
+  FlowRemoved,
   FlowStats,
   FlowStatsRequest,
   PortDesc,

@@ -8,7 +8,9 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer } from "./bytes.js";
+import { EncodeError } from "../bytes/encode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
 
 /** OXM classes (OpenFlow 1.3.5 §7.2.3.2 `ofp_oxm_class`). */
 export const OxmClass = {
@@ -91,11 +93,14 @@ export const oxmLength = (h: number): number => h & 0xff;
 
 const FIELDS: FieldDef[] = [];
 const BY_NAME = new Map<string, FieldDef>();
-const BY_HEADER = new Map<string, FieldDef>();
+/** Fields by header (class and field, without the has-mask bit and length), for non-experimenter classes. */
+const BY_HEADER = new Map<number, FieldDef>();
+/** Experimenter-class fields by `header:experimenter`. */
+const BY_EXPERIMENTER_HEADER = new Map<string, FieldDef>();
 
-function key(header: number, experimenter: number | undefined): string {
-  // header without has-mask bit and without length: identifies the field
-  return `${(header >>> 9) >>> 0}:${experimenter ?? 0}`;
+function setByHeader(header: number, experimenter: number | undefined, f: FieldDef): void {
+  if (experimenter === undefined || experimenter === 0) BY_HEADER.set(header >>> 9, f);
+  else BY_EXPERIMENTER_HEADER.set(`${header >>> 9}:${experimenter}`, f);
 }
 
 interface Def {
@@ -140,8 +145,8 @@ function def(d: Def): void {
   for (const n of [f.name, ...f.aliases, ...(f.nxmName ? [f.nxmName] : []), ...(f.oxmName ? [f.oxmName] : [])]) {
     BY_NAME.set(n.toLowerCase(), f);
   }
-  BY_HEADER.set(key(header, experimenter), f);
-  if (nxm) BY_HEADER.set(key(nxHeader, undefined), f);
+  setByHeader(header, experimenter, f);
+  if (nxm) setByHeader(nxHeader, undefined, f);
 }
 
 const B = OxmClass.OPENFLOW_BASIC;
@@ -241,7 +246,8 @@ export function fieldByName(name: string): FieldDef | undefined {
 
 /** Looks a field up by wire header (has-mask bit and length ignored) and experimenter. */
 export function fieldByHeader(header: number, experimenter?: number): FieldDef | undefined {
-  return BY_HEADER.get(key(header, oxmClassOf(header) === OxmClass.EXPERIMENTER ? experimenter : undefined));
+  if (oxmClassOf(header) !== OxmClass.EXPERIMENTER || experimenter === undefined || experimenter === 0) return BY_HEADER.get(header >>> 9);
+  return BY_EXPERIMENTER_HEADER.get(`${header >>> 9}:${experimenter}`);
 }
 
 /** One OXM TLV of a match (or of a set_field action). */
@@ -261,9 +267,9 @@ export interface MatchField {
 /** Creates a {@link MatchField} for a known field name (value and mask must have the field's length). */
 export function matchField(name: string, value: Uint8Array, mask?: Uint8Array): MatchField {
   const f = fieldByName(name);
-  if (!f) throw new EncodeError(name, "unknown field");
+  if (!f) throw new EncodeError("openflow", name, "unknown field");
   const len = f.format === "hex" && f.name.startsWith("tun_metadata") ? value.length : f.len;
-  if (value.length !== len || (mask && mask.length !== len)) throw new EncodeError(name, `value must be ${len} bytes`);
+  if (value.length !== len || (mask && mask.length !== len)) throw new EncodeError("openflow", name, `value must be ${len} bytes`);
   const expLen = f.experimenter !== undefined ? 4 : 0;
   const header = ((f.header & ~0xff) | (len + expLen)) >>> 0;
   return { field: f.name, header, experimenter: f.experimenter, value, mask };
@@ -287,8 +293,8 @@ export function decodeOxm(r: Reader): MatchField {
   }
   if (hasMask && len % 2) r.fail(`masked OXM with odd length ${len}`, start);
   const vlen = hasMask ? len / 2 : len;
-  const value = r.bytesView(vlen, "OXM value");
-  const mask = hasMask ? r.bytesView(vlen, "OXM mask") : undefined;
+  const value = r.take(vlen, "OXM value");
+  const mask = hasMask ? r.take(vlen, "OXM mask") : undefined;
   const f = fieldByHeader(h, experimenter);
   const header = ((h & 0xfffffe00) | (vlen + (experimenter !== undefined ? 4 : 0))) >>> 0;
   return { field: f ? f.name : "unknown", header, experimenter, value, mask };
@@ -298,9 +304,9 @@ export function decodeOxm(r: Reader): MatchField {
 export function encodeOxm(w: Writer, m: MatchField): void {
   const expLen = m.experimenter !== undefined ? 4 : 0;
   const vlen = m.value.length;
-  if (m.mask && m.mask.length !== vlen) throw new EncodeError(m.field, "mask length differs from value length");
+  if (m.mask && m.mask.length !== vlen) throw new EncodeError("openflow", m.field, "mask length differs from value length");
   const len = (m.mask ? vlen * 2 : vlen) + expLen;
-  if (len > 255) throw new EncodeError(m.field, "OXM payload too long");
+  if (len > 255) throw new EncodeError("openflow", m.field, "OXM payload too long");
   w.u32(((m.header & 0xfffffe00) | (m.mask ? 0x100 : 0) | len) >>> 0);
   if (m.experimenter !== undefined) w.u32(m.experimenter);
   w.bytes(m.value);

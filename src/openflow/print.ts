@@ -6,7 +6,7 @@
 import { errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
 import { type OfMessage, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
-import { DecodeError } from "./bytes.js";
+import { DecodeError } from "../bytes/decode-error.js";
 import { formatActions, formatFlowMod, formatMatch } from "./flowtext.js";
 import { formatOf10Message } from "./v10/print.js";
 import { NXET_VENDOR, nx10ErrorName } from "./v10/nicira-errors.js";

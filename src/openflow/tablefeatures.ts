@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { DecodeError, Reader, Writer } from "./bytes.js";
+import { DecodeError } from "../bytes/decode-error.js";
+import { Reader } from "../bytes/reader.js";
+import { Writer } from "../bytes/writer.js";
 import type { TableFeatures } from "./messages.js";
 import { hexNum } from "./flowtext.js";
 
@@ -69,7 +71,7 @@ const KIND_OF: Record<number, [TableFeatureProperty["kind"], boolean]> = {
 
 /** Reads `{type u16, len u16, ...}` ids (instruction and action ids); returns the types. */
 function readIds(data: Uint8Array, what: string): number[] {
-  const r = new Reader(data);
+  const r = new Reader(data, "openflow");
   const ids: number[] = [];
   while (r.remaining > 0) {
     const at = r.pos;
@@ -83,7 +85,7 @@ function readIds(data: Uint8Array, what: string): number[] {
 }
 
 function readOxmIds(data: Uint8Array): OxmId[] {
-  const r = new Reader(data);
+  const r = new Reader(data, "openflow");
   const out: OxmId[] = [];
   while (r.remaining > 0) {
     const header = r.u32();
@@ -120,7 +122,7 @@ export function decodeTableFeatureProperty(p: { readonly propType: number; reado
 export function encodeTableFeatureProperty(p: TableFeatureProperty): { propType: number; data: Uint8Array } {
   if (p.kind === "unknown") return { propType: p.propType, data: p.data };
   const propType = Number(Object.keys(KIND_OF).find((t) => KIND_OF[Number(t)]![0] === p.kind && KIND_OF[Number(t)]![1] === p.miss));
-  const w = new Writer(64);
+  const w = new Writer("openflow", 64);
   if (p.kind === "next_tables") for (const t of p.tables) w.u8(t);
   else if ("ids" in p) for (const id of p.ids) w.u16(id).u16(4);
   else for (const o of p.oxms) o.experimenter === undefined ? w.u32(o.header) : w.u32(o.header).u32(o.experimenter);

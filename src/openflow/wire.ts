@@ -9,7 +9,7 @@
  *
  * @module
  */
-export { DecodeError, EncodeError, Reader, Writer, bigToBytes, bytesToBig, fromHex, toHex } from "./bytes.js";
+export { DecodeError, EncodeError, Reader, Writer, bigToBytes, bytesToBig, fromHex, toHex } from "../bytes/index.js";
 export { FrameDecoder } from "./framing.js";
 export { OFP_HEADER_LEN, OFP_MAX_MESSAGE_LEN, decodeHeader } from "./messages.js";
 export { decodeOxm, encodeOxm, oxmClassOf, oxmFieldOf, oxmHasMask, oxmHeader, oxmLength } from "./oxm.js";

@@ -72,4 +72,37 @@ describe("Reader", () => {
     const over = thrown(() => [...new Reader(Uint8Array.from([0, 1, 0, 9, 0]), "openflow").properties("property")]);
     expect(over.reason).toBe("truncated property: need 9 byte(s), have 5");
   });
+
+  it("walks length-prefixed entries with one step: min, multiple, length position, alignment (OpenFlow actions, buckets, bands)", () => {
+    // two 8-byte "actions" (type, len) then one of length 12
+    const acts = Uint8Array.from([0, 1, 0, 8, 1, 2, 3, 4, 0, 2, 0, 8, 5, 6, 7, 8, 0, 3, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const r = new Reader(acts, "openflow", 50);
+    const a = r.entry("action", 8, 8);
+    expect([a.u16(), a.u16(), a.start, a.end, a.offset, r.pos]).toEqual([1, 8, 0, 8, 54, 8]);
+    expect(Array.from(a.rest())).toEqual([1, 2, 3, 4]);
+    r.entry("action", 8, 8);
+    const e = thrown(() => r.entry("action", 8, 8));
+    expect([e.offset, e.reason]).toEqual([68, "action length 12 not a multiple of 8"]);
+    // a length 4 bytes in (meter stats), entries of 40 + 16n bytes
+    const stats = new Uint8Array(56);
+    stats[5] = 56;
+    const s = new Reader(stats, "openflow").entry("meter stats", 40, 16, 1, 4);
+    expect([s.start, s.end]).toEqual([0, 56]);
+    stats[5] = 48;
+    expect(thrown(() => new Reader(stats, "openflow").entry("meter stats", 40, 16, 1, 4)).reason).toBe("meter stats length 48 not 40 plus a multiple of 16");
+    expect(thrown(() => new Reader(stats.subarray(0, 5), "openflow").entry("meter stats", 40, 16, 1, 4)).reason).toBe("truncated meter stats header: need 6 byte(s), have 5");
+    stats[5] = 8;
+    expect(thrown(() => new Reader(stats, "openflow").entry("meter stats", 40, 16, 1, 4)).reason).toBe("meter stats length 8 < 40");
+  });
+
+  it("sub-readers share the buffer: window(), consumed and absolute offsets", () => {
+    const r = new Reader(bytes, "test", 1000);
+    r.skip(3);
+    const s = r.sub(4, "part");
+    expect([s.start, s.pos, s.end, s.offset, s.consumed]).toEqual([3, 3, 7, 1003, 0]);
+    expect(Array.from(s.window())).toEqual([0x56, 0x78, 0x9a, 0xde]);
+    s.u16();
+    expect(s.consumed).toBe(2);
+    expect(thrown(() => s.u32("word")).offset).toBe(1005);
+  });
 });

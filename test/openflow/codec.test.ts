@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, EncodeError, Reader, Writer, fromHex, toHex } from "../../src/openflow/bytes.js";
+import { DecodeError } from "../../src/bytes/decode-error.js";
+import { EncodeError } from "../../src/bytes/encode-error.js";
+import { Reader } from "../../src/bytes/reader.js";
+import { Writer } from "../../src/bytes/writer.js";
+import { fromHex, toHex } from "../../src/bytes/hex.js";
 import { decodeMessage, encodeMessage, flowMod, negotiateVersion } from "../../src/openflow/messages.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
 import { decodeActions } from "../../src/openflow/actions.js";
@@ -17,7 +21,7 @@ const HELLO = [0x04, 0x00, 0x00, 0x10, 0, 0, 0, 7, 0x00, 0x01, 0x00, 0x08, 0x00,
 
 describe("bytes", () => {
   it("reader bounds-checks and reports absolute offsets", () => {
-    const r = new Reader(new Uint8Array([1, 2, 3]), 100);
+    const r = new Reader(new Uint8Array([1, 2, 3]), "openflow", 100);
     expect(r.u16()).toBe(0x0102);
     try {
       r.u16();
@@ -28,7 +32,7 @@ describe("bytes", () => {
     }
   });
   it("writer reserves and patches lengths", () => {
-    const w = new Writer(2);
+    const w = new Writer("openflow", 2);
     const at = w.reserve16();
     w.u32(0xdeadbeef).u64(1n);
     w.patch16(at, w.pos);
@@ -79,7 +83,7 @@ describe("flow_mod", () => {
     expect(toHex(encodeMessage(m))).toBe(FLOW_MOD_HEX);
   });
   it("keeps unknown actions and experimenter subtypes raw", () => {
-    const acts = decodeActions(new Reader(fromHex("00630008aabbccdd" + "ffff001000002320" + "7777010203040506")));
+    const acts = decodeActions(new Reader(fromHex("00630008aabbccdd" + "ffff001000002320" + "7777010203040506"), "openflow"));
     expect(acts[0]).toMatchObject({ type: "unknown", actionType: 0x63 });
     expect(acts[1]).toMatchObject({ type: "experimenter", experimenter: 0x2320 });
   });
@@ -125,7 +129,7 @@ describe("limits and leftovers", () => {
     const { formatMatch } = await import("../../src/openflow/flowtext.js");
     const { decodeMatch } = await import("../../src/openflow/oxm.js");
     // in_phy_port=3, pbb_isid=5, an unknown basic field 60 (len 2) and an unknown experimenter field
-    const m = decodeMatch(new Reader(fromHex("00010025" + "80000204 00000003" + "80004a03 000005" + "80007802 abcd" + "ffff0a08 00abcdef 12345678" + "000000")));
+    const m = decodeMatch(new Reader(fromHex("00010025" + "80000204 00000003" + "80004a03 000005" + "80007802 abcd" + "ffff0a08 00abcdef 12345678" + "000000"), "openflow"));
     expect(formatMatch(m)).toBe("in_phy_port=3,pbb_isid=5,oxm(0x80007802)=0xabcd,oxm(0xffff0a08,0xabcdef)=0x12345678");
   });
 });
@@ -154,6 +158,34 @@ describe("framing", () => {
     expect(() => d.push(fromHex("0400ffff00000000"))).toThrow(DecodeError);
     expect(() => new FrameDecoder().push(fromHex("0400000400000000"))).toThrow(DecodeError);
   });
+  it("reports the absolute offset of a bad length in a later frame, chunked or buffered", () => {
+    const offsetOf = (chunks: Uint8Array[]): number => {
+      const d = new FrameDecoder();
+      try {
+        for (const c of chunks) d.push(c);
+      } catch (e) {
+        expect(e).toBeInstanceOf(DecodeError);
+        return (e as DecodeError).offset;
+      }
+      throw new Error("no error");
+    };
+    // a barrier (8 bytes) then a header claiming length 4: its length field is 10 bytes in
+    const bad = fromHex("0414000800000001" + "0414000400000002");
+    expect(offsetOf([bad])).toBe(10);
+    for (let cut = 1; cut < bad.length; cut++) expect(offsetOf([bad.subarray(0, cut), bad.subarray(cut)]), `cut at ${cut}`).toBe(10);
+    // after a whole flow_mod and a hello in earlier chunks
+    expect(offsetOf([stream, bad])).toBe(stream.length + 10);
+    expect(offsetOf([stream.subarray(0, 5), new Uint8Array([...stream.subarray(5), ...bad])])).toBe(stream.length + 10);
+    // too long for the maximum: same offset rule
+    const d = new FrameDecoder(1024);
+    d.push(fromHex("0414000800000001"));
+    try {
+      d.push(fromHex("0414000800000001" + "0400ffff00000000"));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as DecodeError).offset).toBe(18);
+    }
+  });
 });
 
 describe("encoders range-check every value", () => {
@@ -180,10 +212,10 @@ describe("encoders range-check every value", () => {
     expect(e.protocol).toBe("openflow");
   });
   it("the writer refuses what does not fit, whatever the width", () => {
-    expect(refused(() => new Writer().u8(256, "f")).field).toBe("f");
-    expect(refused(() => new Writer().u16(-1)).reason).toContain("16-bit");
-    expect(refused(() => new Writer().u32(2 ** 32)).reason).toContain("32-bit");
-    expect(refused(() => new Writer().u64(-1n)).reason).toContain("64-bit");
-    expect(toHex(new Writer().u8(255).u16(65535).u32(2 ** 32 - 1).u64((1n << 64n) - 1n).finish())).toBe("ff".repeat(15));
+    expect(refused(() => new Writer("openflow").u8(256, "f")).field).toBe("f");
+    expect(refused(() => new Writer("openflow").u16(-1)).reason).toContain("16-bit");
+    expect(refused(() => new Writer("openflow").u32(2 ** 32)).reason).toContain("32-bit");
+    expect(refused(() => new Writer("openflow").u64(-1n)).reason).toContain("64-bit");
+    expect(toHex(new Writer("openflow").u8(255).u16(65535).u32(2 ** 32 - 1).u64((1n << 64n) - 1n).finish())).toBe("ff".repeat(15));
   });
 });

@@ -11,7 +11,7 @@ import { asController, startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { decodeMessage, encodeMessage, type OfMessage } from "../../src/openflow/messages.js";
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { formatMessage } from "../../src/openflow/print.js";
-import { toHex } from "../../src/openflow/bytes.js";
+import { toHex } from "../../src/bytes/hex.js";
 import { decodeContinuation } from "../../src/openflow/continuation.js";
 
 const ofpPrint = (hex: string): string =>

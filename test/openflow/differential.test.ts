@@ -11,7 +11,7 @@ import { peers } from "../support/peers.js";
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { decodeMessage, encodeMessage } from "../../src/openflow/messages.js";
 import { formatMessage } from "../../src/openflow/print.js";
-import { fromHex } from "../../src/openflow/bytes.js";
+import { fromHex } from "../../src/bytes/hex.js";
 
 const corpusPath = new URL("./corpus/flows.txt", import.meta.url).pathname;
 const knownPath = new URL("./corpus/known-differences.json", import.meta.url).pathname;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { DecodeError } from "../../src/openflow/bytes.js";
+import { DecodeError } from "../../src/bytes/decode-error.js";
 import { decodeMessage, encodeMessage, type OfMessageInput } from "../../src/openflow/messages.js";
 import { FIELD_DEFS, matchField, type MatchField } from "../../src/openflow/oxm.js";
 import { parseFlow } from "../../src/openflow/flowtext.js";

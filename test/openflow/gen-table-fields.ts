@@ -12,7 +12,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { decodeMessage, encodeMessage, type OfMessageInput } from "../../src/openflow/messages.js";
-import { fromHex, toHex } from "../../src/openflow/bytes.js";
+import { fromHex, toHex } from "../../src/bytes/hex.js";
 import { FIELD_DEFS } from "../../src/openflow/oxm.js";
 
 const reply = decodeMessage(fromHex(readFileSync(process.argv[2] ?? "/dev/stdin", "utf8").trim().split("\n")[0]!));

@@ -11,7 +11,7 @@ import { memoryIo } from "../../src/cli/io.js";
 import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { decodeMessage } from "../../src/openflow/messages.js";
 import { formatMessage } from "../../src/openflow/print.js";
-import { fromHex } from "../../src/openflow/bytes.js";
+import { fromHex } from "../../src/bytes/hex.js";
 
 const FLOWS = [
   "importance=7,actions=drop",

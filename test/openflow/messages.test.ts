@@ -10,7 +10,7 @@ import { decodeMessage, encodeMessage, type OfMessageInput } from "../../src/ope
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { matchField } from "../../src/openflow/oxm.js";
 import { formatMessage } from "../../src/openflow/print.js";
-import { toHex } from "../../src/openflow/bytes.js";
+import { toHex } from "../../src/bytes/hex.js";
 
 const fm = parseFlow("table=1,priority=5,ip,nw_src=10.0.0.1,actions=output:2");
 const port = { portNo: 1, hwAddr: new Uint8Array([0xaa,0xbb,0xcc,0,0,1]), name: "p1", config: 0, state: 4, curr: 0x2820, advertised: 0, supported: 0, peer: 0, currSpeed: 10000000, maxSpeed: 0 };

@@ -11,7 +11,7 @@ import { encodeMessage } from "../../src/openflow/messages.js";
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { formatMessage } from "../../src/openflow/print.js";
 import { decodeMessage } from "../../src/openflow/messages.js";
-import { toHex } from "../../src/openflow/bytes.js";
+import { toHex } from "../../src/bytes/hex.js";
 
 const FLOWS = [
   "tp_dst=80,actions=drop",

@@ -10,7 +10,7 @@ import { connect } from "node:net";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
-import { fromHex, toHex } from "../../src/openflow/bytes.js";
+import { fromHex, toHex } from "../../src/bytes/hex.js";
 import { decodeMessage, encodeMessage, type OfMessageInput, type TableFeatures } from "../../src/openflow/messages.js";
 import { formatMessage } from "../../src/openflow/print.js";
 import { decodeTableFeatureProperty, encodeTableFeatureProperty, type TableFeatureProperty } from "../../src/openflow/tablefeatures.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bigToBytes, bytesToBig } from "../../src/openflow/bytes.js";
+import { bigToBytes, bytesToBig } from "../../src/bytes/hex.js";
 import { bigIntToBytes, bytesToBigInt } from "../../src/openflow/text/values.js";
 import { prng } from "../support/prng.js";
 

@@ -9,7 +9,7 @@ import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { decodeMessage, encodeMessage, type OfMessageInput } from "../../src/openflow/messages.js";
 import { formatMessage } from "../../src/openflow/print.js";
-import { toHex } from "../../src/openflow/bytes.js";
+import { toHex } from "../../src/bytes/hex.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { ofctlCommand, parseTlvMappings } from "../../src/cli/ofctl.js";
 

@@ -4,7 +4,11 @@
  * without the encoder under test; and the flow protocol negotiation against a scripted connection.
  */
 import { describe, expect, it } from "vitest";
-import { DecodeError, EncodeError, Reader, Writer, fromHex, toHex } from "../../src/openflow/bytes.js";
+import { DecodeError } from "../../src/bytes/decode-error.js";
+import { EncodeError } from "../../src/bytes/encode-error.js";
+import { Reader } from "../../src/bytes/reader.js";
+import { Writer } from "../../src/bytes/writer.js";
+import { fromHex, toHex } from "../../src/bytes/hex.js";
 import { decodeMessage, encodeMessage, flowMod } from "../../src/openflow/messages.js";
 import { formatActions, formatMatch, parseFlow } from "../../src/openflow/flowtext.js";
 import { formatMessage } from "../../src/openflow/print.js";
@@ -72,27 +76,27 @@ describe("OpenFlow 1.0 and NXM flow_mods", () => {
   });
 
   it("ofp10_match: wildcards and CIDR bits both ways; fields it cannot carry are an EncodeError naming them", () => {
-    const w = new Writer();
+    const w = new Writer("openflow");
     encodeOf10Match(w, parseFlow("udp,nw_dst=192.168.0.0/16,tp_src=53,actions=drop").match);
     const bytes = w.finish();
     expect(bytes.length).toBe(40);
     // wildcards: everything but dl_type, nw_proto, tp_src; nw_src 32 bits, nw_dst 16 bits wildcarded
     expect(toHex(bytes.subarray(0, 4))).toBe(((0x3fffff & ~(0x10 | 0x20 | 0x40) & ~(0x3f << 8) & ~(0x3f << 14)) | (32 << 8) | (16 << 14)).toString(16).padStart(8, "0"));
-    expect(formatMatch(decodeOf10Match(new Reader(bytes)))).toBe("udp,nw_dst=192.168.0.0/16,tp_src=53");
-    expect(() => encodeOf10Match(new Writer(), parseFlow("ipv6,ipv6_src=::1,actions=drop").match)).toThrow(EncodeError);
-    expect(() => encodeOf10Match(new Writer(), parseFlow("ip,nw_src=10.0.0.1/255.0.255.0,actions=drop").match)).toThrow(/prefix/);
+    expect(formatMatch(decodeOf10Match(new Reader(bytes, "openflow")))).toBe("udp,nw_dst=192.168.0.0/16,tp_src=53");
+    expect(() => encodeOf10Match(new Writer("openflow"), parseFlow("ipv6,ipv6_src=::1,actions=drop").match)).toThrow(EncodeError);
+    expect(() => encodeOf10Match(new Writer("openflow"), parseFlow("ip,nw_src=10.0.0.1/255.0.255.0,actions=drop").match)).toThrow(/prefix/);
   });
 
   it("NXM: registers, the 802.1Q TCI, cookie masks", () => {
     const fm = parseFlow("reg3=0x5/0xff,dl_vlan=7,tcp,actions=drop");
-    const w = new Writer();
+    const w = new Writer("openflow");
     const n = encodeNxMatch(w, fm.match, 0x1234n, 0xffffn);
     const bytes = w.finish();
     expect(n).toBe(bytes.length);
     // the NXM ovs-ofctl writes for this flow (nx_put_match() order: eth_type, vlan_tci/mask, ip_proto, reg3/mask),
     // then the masked cookie
     expect(toHex(bytes)).toBe("0000060208000000090410071fff00000c01060001070800000005000000ff" + "00013d10" + "0000000000001234" + "000000000000ffff");
-    const back = decodeNxMatch(new Reader(bytes), bytes.length);
+    const back = decodeNxMatch(new Reader(bytes, "openflow"), bytes.length);
     expect(formatMatch(back.match)).toBe(formatMatch(fm.match));
     expect(back.cookie).toBe(0x1234n);
     expect(back.cookieMask).toBe(0xffffn);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { fromHex } from "../bytes.js";
+import { fromHex } from "../../bytes/hex.js";
 import { FlowSyntaxError } from "./errors.js";
 
 /** Separator lookup tables by separator string, built once per distinct string. */

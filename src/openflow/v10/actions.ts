@@ -11,7 +11,11 @@
  *
  * @module
  */
-import { DecodeError, EncodeError, Reader, Writer, bigToBytes, bytesToBig } from "../bytes.js";
+import { DecodeError } from "../../bytes/decode-error.js";
+import { EncodeError } from "../../bytes/encode-error.js";
+import { Reader } from "../../bytes/reader.js";
+import { Writer } from "../../bytes/writer.js";
+import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type Action, type Instruction, decodeActions, encodeAction, subField } from "../actions.js";
 import { fieldByName, nxWidth } from "../oxm.js";
 import { port16to32, port32to16 } from "./match.js";
@@ -126,7 +130,7 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
       case Of10ActionType.SET_DL_SRC:
       case Of10ActionType.SET_DL_DST:
         fixed(16);
-        actions.push({ type: type === Of10ActionType.SET_DL_SRC ? "set_dl_src" : "set_dl_dst", mac: a.bytesView(6).slice() });
+        actions.push({ type: type === Of10ActionType.SET_DL_SRC ? "set_dl_src" : "set_dl_dst", mac: a.take(6).slice() });
         break;
       case Of10ActionType.SET_NW_SRC:
       case Of10ActionType.SET_NW_DST:
@@ -210,19 +214,19 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
  */
 export function decodeOf10Actions(r: Reader): Action[] {
   const insts = decodeOf10ActionsAsInstructions(r);
-  if (insts.some((i) => i.type !== "apply_actions")) throw new DecodeError("openflow", r.base, "OFPBIC_UNSUP_INST");
+  if (insts.some((i) => i.type !== "apply_actions")) throw new DecodeError("openflow", r.base + r.start, "OFPBIC_UNSUP_INST");
   return insts.flatMap((i) => (i.type === "apply_actions" ? i.actions : []));
 }
 
 /** Decodes a bare OpenFlow 1.0 action list. */
 export function decodeOf10ActionList(bytes: Uint8Array): Action[] {
-  return decodeOf10Actions(new Reader(bytes));
+  return decodeOf10Actions(new Reader(bytes, "openflow"));
 }
 
 /** The Nicira `load` actions Open vSwitch writes for a set_field in OpenFlow 1.0 (one per run of mask bits, at most 64 bits each). */
 function loadsOf(a: Extract<Action, { type: "set_field" }>): Action[] {
   const def = fieldByName(a.field.field);
-  if (!def) throw new EncodeError(a.field.field, "set_field of an unknown field");
+  if (!def) throw new EncodeError("openflow", a.field.field, "set_field of an unknown field");
   const value = bytesToBig(a.field.value);
   const width = def.name.startsWith("tun_metadata") ? a.field.value.length * 8 : def.bits;
   const mask = a.field.mask ? bytesToBig(a.field.mask) : (1n << BigInt(width)) - 1n;
@@ -255,7 +259,7 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
       case "push_vlan": {
         const next = actions[i + 1];
         if (a.ethertype === 0x8100 && next?.type === "set_field" && (next.field.field === "vlan_vid" || next.field.field === "vlan_pcp")) break;
-        throw new EncodeError("push_vlan", "OpenFlow 1.0 has no push_vlan action");
+        throw new EncodeError("openflow", "push_vlan", "OpenFlow 1.0 has no push_vlan action");
       }
       case "pop_vlan":
         out.push({ type: "strip_vlan" });
@@ -365,7 +369,7 @@ function encodeOf10Action(w: Writer, a: Action): void {
       return legacy(w, Of10ActionType.STRIP_VLAN, () => undefined, 8);
     case "set_dl_src":
     case "set_dl_dst":
-      if (a.mac.length !== 6) throw new EncodeError(a.type, "MAC address must be 6 bytes");
+      if (a.mac.length !== 6) throw new EncodeError("openflow", a.type, "MAC address must be 6 bytes");
       return legacy(w, a.type === "set_dl_src" ? Of10ActionType.SET_DL_SRC : Of10ActionType.SET_DL_DST, () => w.bytes(a.mac), 16);
     case "set_nw_src":
     case "set_nw_dst":
@@ -415,7 +419,7 @@ function encodeOf10Action(w: Writer, a: Action): void {
     case "set_nw_ttl":
     case "dec_nw_ttl":
     case "set_field":
-      throw new EncodeError(a.type, "no OpenFlow 1.0 form of this action");
+      throw new EncodeError("openflow", a.type, "no OpenFlow 1.0 form of this action");
     default:
       encodeAction(w, a);
   }
@@ -423,7 +427,7 @@ function encodeOf10Action(w: Writer, a: Action): void {
 
 /** Encodes a bare OpenFlow 1.0 action list. */
 export function encodeOf10ActionList(actions: readonly Action[]): Uint8Array {
-  const w = new Writer(64);
+  const w = new Writer("openflow", 64);
   encodeOf10Actions(w, actions);
   return w.finish().slice();
 }

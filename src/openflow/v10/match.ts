@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer, bigToBytes, bytesToBig } from "../bytes.js";
+import { EncodeError } from "../../bytes/encode-error.js";
+import { Reader } from "../../bytes/reader.js";
+import { Writer } from "../../bytes/writer.js";
+import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type MatchField, matchField } from "../oxm.js";
 
 /** Size of `ofp_match` in OpenFlow 1.0. */
@@ -71,8 +74,8 @@ export function decodeOf10Match(r: Reader): MatchField[] {
   r.need(OFP10_MATCH_LEN, "ofp10_match");
   const wc = r.u32() & W.ALL;
   const inPort = r.u16();
-  const dlSrc = r.bytesView(6);
-  const dlDst = r.bytesView(6);
+  const dlSrc = r.take(6);
+  const dlDst = r.take(6);
   const dlVlan = r.u16();
   const dlVlanPcp = r.u8();
   r.skip(1);
@@ -186,7 +189,7 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
   let tpDst = 0;
   const num = (f: MatchField) => Number(bytesToBig(f.value));
   const exact = (f: MatchField) => {
-    if (f.mask && !f.mask.every((b) => b === 0xff)) throw new EncodeError(f.field, "OpenFlow 1.0 cannot match this field with a mask");
+    if (f.mask && !f.mask.every((b) => b === 0xff)) throw new EncodeError("openflow", f.field, "OpenFlow 1.0 cannot match this field with a mask");
   };
   for (const f of match) {
     switch (f.field) {
@@ -228,7 +231,7 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
       case "arp_tpa": {
         const m = f.mask ? num({ ...f, value: f.mask }) : 0xffffffff;
         const bits = maskToWcbits(m);
-        if (bits === undefined) throw new EncodeError(f.field, "OpenFlow 1.0 matches IPv4 addresses by prefix only");
+        if (bits === undefined) throw new EncodeError("openflow", f.field, "OpenFlow 1.0 matches IPv4 addresses by prefix only");
         const src = f.field === "nw_src" || f.field === "arp_spa";
         if (src) {
           nwSrc = num(f);
@@ -258,7 +261,7 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
         wc &= ~W.TP_DST;
         break;
       default:
-        throw new EncodeError(f.field, "field not supported by OpenFlow 1.0 matches");
+        throw new EncodeError("openflow", f.field, "field not supported by OpenFlow 1.0 matches");
     }
   }
   const { tci, mask } = tciOf(match);
@@ -270,7 +273,7 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
     } else {
       const vm = mask & 0x1fff;
       const pm = mask & 0xe000;
-      if ((vm !== 0 && vm !== 0x1fff && vm !== 0x1000) || (pm !== 0 && pm !== 0xe000) || !(tci & 0x1000)) throw new EncodeError("vlan_tci", "OpenFlow 1.0 cannot express this VLAN match");
+      if ((vm !== 0 && vm !== 0x1fff && vm !== 0x1000) || (pm !== 0 && pm !== 0xe000) || !(tci & 0x1000)) throw new EncodeError("openflow", "vlan_tci", "OpenFlow 1.0 cannot express this VLAN match");
       if (vm === 0x1fff) {
         dlVlan = tci & 0xfff;
         wc &= ~W.DL_VLAN;

@@ -7,8 +7,11 @@
  *
  * @module
  */
-import { DecodeError, EncodeError, Reader, Writer } from "../bytes.js";
-import type { FlowMod, MessageHeader, OfMessage, OfMessageInput, PortDesc } from "../messages.js";
+import { DecodeError } from "../../bytes/decode-error.js";
+import { EncodeError } from "../../bytes/encode-error.js";
+import { Reader } from "../../bytes/reader.js";
+import { Writer } from "../../bytes/writer.js";
+import type { FlowMod, FlowRemoved, MessageHeader, OfMessage, OfMessageInput, PortDesc } from "../messages.js";
 import type { QueueDesc, QueueProperty } from "../versions/types.js";
 import type { Instruction } from "../actions.js";
 import type { MatchField } from "../oxm.js";
@@ -91,20 +94,7 @@ export type Of10Message =
       readonly match: readonly MatchField[];
       readonly data: Uint8Array;
     })
-  | (MessageHeader & {
-      readonly type: "nx_flow_removed";
-      readonly cookie: bigint;
-      readonly priority: number;
-      readonly reason: number;
-      readonly tableId: number;
-      readonly durationSec: number;
-      readonly durationNsec: number;
-      readonly idleTimeout: number;
-      readonly hardTimeout: number;
-      readonly packetCount: bigint;
-      readonly byteCount: bigint;
-      readonly match: readonly MatchField[];
-    });
+  | (MessageHeader & FlowRemoved & { readonly type: "nx_flow_removed" });
 
 function bad(r: Reader, reason: string, at = r.pos): never {
   throw new DecodeError("openflow", r.base + at, reason);
@@ -163,7 +153,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           r.skip(6);
           const m = decodeNxMatch(r, matchLen);
           r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen + 2));
-          return { ...h, type: "nx_packet_in", bufferId, totalLen, reason, tableId, cookie, match: m.match, data: r.bytesView(r.remaining) };
+          return { ...h, type: "nx_packet_in", bufferId, totalLen, reason, tableId, cookie, match: m.match, data: r.take(r.remaining) };
         }
         case Nxt10Subtype.CT_FLUSH_ZONE:
           r.skip(6);
@@ -252,7 +242,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
       const reason = r.u8();
       r.skip(1);
       const match: MatchField[] = [{ field: "in_port", header: 0x80000004, value: Uint8Array.of(inPort >>> 24, (inPort >>> 16) & 255, (inPort >>> 8) & 255, inPort & 255) }];
-      return { ...h, type: "packet_in", bufferId, totalLen, reason, tableId: 0, cookie: 0xffffffffffffffffn, match, data: r.bytesView(r.remaining) };
+      return { ...h, type: "packet_in", bufferId, totalLen, reason, tableId: 0, cookie: 0xffffffffffffffffn, match, data: r.take(r.remaining) };
     }
     case Of10Type.FLOW_REMOVED: {
       const match = decodeOf10Match(r);
@@ -279,7 +269,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
       const actionsLen = r.u16();
       if (actionsLen > r.remaining) bad(r, "OFPBRC_BAD_LEN", 6);
       const actions = decodeOf10Actions(r.sub(actionsLen, "packet_out actions"));
-      return { ...h, type: "packet_out", bufferId, inPort, actions, data: r.bytesView(r.remaining) };
+      return { ...h, type: "packet_out", bufferId, inPort, actions, data: r.take(r.remaining) };
     }
     case Of10Type.FLOW_MOD: {
       const wildcards = r.remaining >= 4 ? (r.bytes[r.pos]! << 24) | (r.bytes[r.pos + 1]! << 16) | (r.bytes[r.pos + 2]! << 8) | r.bytes[r.pos + 3]! : 0;
@@ -299,7 +289,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
     }
     case Of10Type.PORT_MOD: {
       const portNo = port16to32(r.u16());
-      const hwAddr = r.bytesView(6);
+      const hwAddr = r.take(6);
       const config = r.u32();
       const mask = r.u32();
       const advertise = r.u32();
@@ -354,7 +344,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
     case Of10Type.BARRIER_REPLY:
       return { ...h, type: "barrier_reply" };
     default:
-      return { ...h, type: "unknown", msgType, body: r.bytesView(r.remaining) };
+      return { ...h, type: "unknown", msgType, body: r.take(r.remaining) };
   }
 }
 
@@ -534,7 +524,7 @@ export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | un
     case "multipart_reply": {
       const body = m.body;
       const statsType = body.kind === "raw" ? body.mpType : STATS_KIND[body.kind];
-      if (statsType === undefined) throw new EncodeError(body.kind, "no OpenFlow 1.0 stats message of this kind");
+      if (statsType === undefined) throw new EncodeError("openflow", body.kind, "no OpenFlow 1.0 stats message of this kind");
       lenAt = writeHeader(w, m.type === "multipart_request" ? Of10Type.STATS_REQUEST : Of10Type.STATS_REPLY, xid);
       w.u16(statsType).u16(m.flags, "flags");
       if (m.type === "multipart_request") encodeStatsRequest(w, m.body);
@@ -556,12 +546,12 @@ export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | un
     case "set_async":
     case "meter_mod":
     case "packet_in":
-      throw new EncodeError(m.type, "no OpenFlow 1.0 form of this message");
+      throw new EncodeError("openflow", m.type, "no OpenFlow 1.0 form of this message");
     default:
       return undefined;
   }
   const len = w.pos - start;
-  if (len > 0xffff) throw new EncodeError("length", `message of ${len} bytes exceeds 65535`);
+  if (len > 0xffff) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(lenAt, len);
   return w.finish().subarray(start);
 }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Reader } from "../bytes.js";
+import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
 import type { Bucket, MultipartReplyBody, MultipartRequestBody } from "../messages.js";
 import { decodeOf10ActionList } from "./actions.js";
@@ -100,7 +100,7 @@ function readBuckets10(r: Reader, groupType: number): Bucket[] {
     const actionsLen = r.u16();
     const bucketId = r.u32();
     if (actionsLen > len - 8) r.fail(`bucket action array length ${actionsLen}`, start + 2);
-    const actions = decodeOf10ActionList(r.bytesView(actionsLen, "bucket actions"));
+    const actions = decodeOf10ActionList(r.take(actionsLen, "bucket actions"));
     let weight = groupType === 1 ? 1 : 0;
     let watchPort = 0xffffffff;
     let watchGroup = 0xffffffff;
@@ -135,7 +135,7 @@ function ipfixText(r: Reader, indent: number): string {
 export function nxStatsText(version: number, request: boolean, b: MultipartRequestBody | MultipartReplyBody): string | undefined {
   const s = split(version, b);
   if (!s || NAMES[s.subtype] === undefined) return undefined;
-  const r = new Reader(s.body, 0, "nicira stats");
+  const r = new Reader(s.body, "openflow");
   const group = (id: number) => (id === 0xfffffffc ? "ALL" : String(id));
   if (request) {
     if ((s.subtype === NxStats.GROUP_DESC || s.subtype === NxStats.GROUP) && s.body.length >= 4) return ` group_id=${group(r.u32())}`;

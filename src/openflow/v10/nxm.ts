@@ -7,7 +7,10 @@
  *
  * @module
  */
-import { EncodeError, Reader, Writer, bigToBytes, bytesToBig } from "../bytes.js";
+import { EncodeError } from "../../bytes/encode-error.js";
+import { Reader } from "../../bytes/reader.js";
+import { Writer } from "../../bytes/writer.js";
+import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type MatchField, OxmClass, decodeOxm, encodeOxm, fieldByName, matchField, oxmHeader } from "../oxm.js";
 import { port16to32, port32to16, tciFields, tciOf } from "./match.js";
 
@@ -104,7 +107,7 @@ export function encodeNxMatch(w: Writer, match: readonly MatchField[], cookie = 
         items.push({ field: "ip_dscp", header: fieldByName("nw_tos")!.nxHeader, value: Uint8Array.of((f.value[0]! << 2) & 0xfc), mask: undefined });
         break;
       case "xreg0": case "xreg1": case "xreg2": case "xreg3": case "xreg4": case "xreg5": case "xreg6": case "xreg7":
-        throw new EncodeError(f.field, "NXM carries the 32-bit registers, not xreg");
+        throw new EncodeError("openflow", f.field, "NXM carries the 32-bit registers, not xreg");
       default: {
         const def = fieldByName(f.field);
         if (!def || f.field.startsWith("tun_metadata")) {

@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { DecodeError, EncodeError, Reader, Writer } from "../bytes.js";
+import { DecodeError } from "../../bytes/decode-error.js";
+import { EncodeError } from "../../bytes/encode-error.js";
+import { Reader } from "../../bytes/reader.js";
+import { Writer } from "../../bytes/writer.js";
 import type { FlowStats, FlowStatsRequest, MultipartReplyBody, MultipartRequestBody, PortDesc, PortStats, TableStats } from "../messages.js";
 import type { Instruction } from "../actions.js";
 import { decodeOf10Match, encodeOf10Match, port16to32, port32to16 } from "./match.js";
@@ -36,7 +39,7 @@ function actionsOf(insts: readonly Instruction[]): ReturnType<typeof instruction
 export function readPhyPort(r: Reader): PortDesc {
   r.need(48, "ofp_phy_port");
   const portNo = port16to32(r.u16());
-  const hwAddr = r.bytesView(6);
+  const hwAddr = r.take(6);
   const name = r.str(16);
   const config = r.u32() & 0x7f;
   const state = r.u32() & 0x301;
@@ -123,11 +126,11 @@ export function readStatsRequest(type: number, r: Reader): MultipartRequestBody 
         if (subtype === NxStatsSubtype.FLOW) return { kind: "nx_flow", request: readNxFlowStatsRequest(r) };
         if (subtype === NxStatsSubtype.AGGREGATE) return { kind: "nx_aggregate", request: readNxFlowStatsRequest(r) };
       }
-      r.pos = 0;
-      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+      r.pos = r.start;
+      return { kind: "raw", mpType: type, data: r.take(r.remaining) };
     }
     default:
-      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+      return { kind: "raw", mpType: type, data: r.take(r.remaining) };
   }
 }
 
@@ -242,11 +245,11 @@ export function readStatsReply(type: number, r: Reader): MultipartReplyBody {
           return { kind: "nx_aggregate", packetCount, byteCount, flowCount: r.u32() };
         }
       }
-      r.pos = 0;
-      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+      r.pos = r.start;
+      return { kind: "raw", mpType: type, data: r.take(r.remaining) };
     }
     default:
-      return { kind: "raw", mpType: type, data: r.bytesView(r.remaining) };
+      return { kind: "raw", mpType: type, data: r.take(r.remaining) };
   }
 }
 
@@ -301,7 +304,7 @@ export function encodeStatsRequest(w: Writer, body: MultipartRequestBody): void 
     case "port_desc":
       break;
     default:
-      throw new EncodeError(body.kind, "no OpenFlow 1.0 stats request of this kind");
+      throw new EncodeError("openflow", body.kind, "no OpenFlow 1.0 stats request of this kind");
   }
 }
 
@@ -363,6 +366,6 @@ export function encodeStatsReply(w: Writer, body: MultipartReplyBody): void {
       w.bytes(body.data);
       break;
     default:
-      throw new EncodeError(body.kind, "no OpenFlow 1.0 stats reply of this kind");
+      throw new EncodeError("openflow", body.kind, "no OpenFlow 1.0 stats reply of this kind");
   }
 }

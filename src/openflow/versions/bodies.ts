@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { DecodeError, Reader } from "../bytes.js";
+import { DecodeError } from "../../bytes/decode-error.js";
+import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
 import { type Instruction, decodeInstructions } from "../actions.js";
 import { type MatchField, decodeMatch } from "../oxm.js";
@@ -166,7 +167,7 @@ const MONITOR_FLAGS: ReadonlyArray<readonly [number, string]> = [
 /** OpenFlow 1.4 flow monitor requests (`ofp14_flow_monitor_request` + match) as ofputil_flow_monitor_request_format() prints them. */
 function flowMonitorRequests(data: Uint8Array, onf = false): string | undefined {
   try {
-    const r = new Reader(data);
+    const r = new Reader(data, "openflow");
     let s = "";
     while (r.remaining > 0) {
       let id: number, outPort: number, outGroup: number, flags: number, tableId: number, command: number;
@@ -227,7 +228,7 @@ const EVICTION_FLAGS: ReadonlyArray<readonly [number, string]> = [
 /** OpenFlow 1.4 table descriptions (`ofp14_table_desc` + eviction/vacancy properties) as ofputil_table_desc_format() prints them. */
 export function tableDescs(data: Uint8Array): string | undefined {
   try {
-    const r = new Reader(data);
+    const r = new Reader(data, "openflow");
     let s = "";
     while (r.remaining > 0) {
       const start = r.pos;
@@ -286,7 +287,7 @@ export function experimenterMultipartName(data: Uint8Array): string | undefined 
 /** OpenFlow 1.4 flow updates (`ofp_flow_update_*`) as ofputil_flow_update_format() prints them. */
 function flowUpdates(data: Uint8Array, onf = false): string | undefined {
   try {
-    const r = new Reader(data);
+    const r = new Reader(data, "openflow");
     let s = "";
     while (r.remaining > 0) {
       const start = r.pos;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Reader } from "../bytes.js";
+import type { Reader } from "../../bytes/reader.js";
 import { MultipartType, OfpType, OfpVersion } from "../constants.js";
 import { decodeActions, decodeInstructions } from "../actions.js";
 import { type MatchField, decodeMatch, decodeOxm, fieldByHeader } from "../oxm.js";
@@ -18,8 +18,9 @@ import {
   type MultipartRequestBody,
   type OfMessage,
   type PortDesc,
+  decodeFlowMod,
   decodeHeader,
-  lengthPrefixed,
+  readFlowStatsRequest,
   readPort,
 } from "../messages.js";
 import { readOxsStats } from "./oxs.js";
@@ -49,7 +50,7 @@ function isPipelineField(name: string): boolean {
  * @throws DecodeError on malformed input (the reason is the OpenFlow error Open vSwitch gives, where it gives one)
  */
 export function decodeOtherVersion(v: number, msgType: number, xid: number, r: Reader, shared: (r: Reader) => OfMessage): OfMessage {
-  const raw = () => r.bytes;
+  const raw = () => r.window();
   const rejected = (error: string): OfMessage => ({ version: v, xid, type: "rejected", name: NAMES[msgType] ?? `OFPT_${msgType}`, error, raw: raw() });
   const old = v <= OfpVersion.OF12;
   const of11 = v === OfpVersion.OF11;
@@ -78,14 +79,14 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
         const reason = r.u8();
         const tableId = r.u8();
         const match = inPort ? [portField(inPort)] : [];
-        return { version: v, xid, type: "packet_in", bufferId, totalLen, reason, tableId, cookie: 0xffffffffffffffffn, match, data: r.bytesView(r.remaining) };
+        return { version: v, xid, type: "packet_in", bufferId, totalLen, reason, tableId, cookie: 0xffffffffffffffffn, match, data: r.take(r.remaining) };
       }
       const totalLen = r.u16();
       const reason = r.u8();
       const tableId = r.u8();
       const match = decodeMatch(r);
       r.skip(2);
-      return { version: v, xid, type: "packet_in", bufferId, totalLen, reason, tableId, cookie: 0xffffffffffffffffn, match, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "packet_in", bufferId, totalLen, reason, tableId, cookie: 0xffffffffffffffffn, match, data: r.take(r.remaining) };
     }
     case OfpType.FLOW_REMOVED: {
       if (of15) {
@@ -149,26 +150,10 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
       if (match.some((f) => !isPipelineField(f.field))) return rejected("OFPBRC_PIPELINE_FIELDS_ONLY");
       const actions = decodeActions(r.sub(actionsLen, "packet_out actions"));
       const dv = new DataView(inPort.value.buffer, inPort.value.byteOffset, inPort.value.byteLength);
-      return { version: v, xid, type: "packet_out", bufferId, inPort: dv.getUint32(0), match, actions, data: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "packet_out", bufferId, inPort: dv.getUint32(0), match, actions, data: r.take(r.remaining) };
     }
-    case OfpType.FLOW_MOD: {
-      if (!of11) return shared(r);
-      const cookie = r.u64();
-      const cookieMask = r.u64();
-      const tableId = r.u8();
-      const command = r.u8();
-      const idleTimeout = r.u16();
-      const hardTimeout = r.u16();
-      const priority = r.u16();
-      const bufferId = r.u32();
-      const outPort = r.u32();
-      const outGroup = r.u32();
-      const flags = r.u16();
-      r.skip(2);
-      const match = readMatch11(r);
-      const instructions = decodeInstructions(r.sub(r.remaining, "instructions"));
-      return { version: v, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, match, instructions };
-    }
+    case OfpType.FLOW_MOD:
+      return of11 ? decodeFlowMod(r, v, xid, readMatch11) : shared(r);
     case OfpType.GROUP_MOD: {
       if (!of15) return shared(r);
       const command = r.u16();
@@ -185,7 +170,7 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
       if (old) return shared(r);
       const portNo = r.u32();
       r.skip(4);
-      const hwAddr = r.bytesView(6);
+      const hwAddr = r.take(6);
       r.skip(2);
       const config = r.u32();
       const mask = r.u32();
@@ -197,7 +182,7 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
       const tableId = r.u8();
       r.skip(3);
       const config = r.u32();
-      const properties = old ? undefined : r.bytesView(r.remaining);
+      const properties = old ? undefined : r.take(r.remaining);
       return { version: v, xid, type: "table_mod", tableId, config, ...(properties ? { properties } : {}) };
     }
     case OfpType.MULTIPART_REQUEST:
@@ -244,35 +229,35 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
       const reason = r.u8();
       r.skip(7);
       if (reason !== 3 && reason !== 4) return rejected("OFPBPC_BAD_VALUE");
-      return { version: v, xid, type: "table_status", reason, table: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "table_status", reason, table: r.take(r.remaining) };
     }
     case OfpType14.REQUESTFORWARD:
       if (old) break;
-      return { version: v, xid, type: "requestforward", request: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "requestforward", request: r.take(r.remaining) };
     case OfpType14.BUNDLE_CONTROL: {
       if (old) break;
       const bundleId = r.u32();
       const bundleType = r.u16();
       const flags = r.u16();
-      return { version: v, xid, type: "bundle_control", bundleId, bundleType, flags, properties: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "bundle_control", bundleId, bundleType, flags, properties: r.take(r.remaining) };
     }
     case OfpType14.BUNDLE_ADD_MESSAGE: {
       if (old) break;
       const bundleId = r.u32();
       r.skip(2);
       const flags = r.u16();
-      const inner = decodeHeader(r.bytes.subarray(r.pos), r.offset);
+      const inner = decodeHeader(r.bytes.subarray(r.pos, r.end), r.offset);
       if (inner.version !== v || inner.length > r.remaining) return rejected("OFPBFC_MSG_BAD_LEN");
       if (inner.xid !== xid) return rejected("OFPBFC_MSG_BAD_XID");
       if (!BUNDLEABLE.has(inner.msgType)) return rejected("OFPBFC_MSG_UNSUP");
-      const message = r.bytesView(inner.length, "bundled message");
+      const message = r.take(inner.length, "bundled message");
       r.skip(Math.min(r.remaining, ((inner.length + 7) & ~7) - inner.length));
-      return { version: v, xid, type: "bundle_add", bundleId, flags, message, properties: r.bytesView(r.remaining) };
+      return { version: v, xid, type: "bundle_add", bundleId, flags, message, properties: r.take(r.remaining) };
     }
     default:
       if (msgType <= OfpType.SET_CONFIG || msgType === OfpType.BARRIER_REQUEST || msgType === OfpType.BARRIER_REPLY) return shared(r);
   }
-  return { version: v, xid, type: "unknown", msgType, body: r.bytesView(r.remaining) };
+  return { version: v, xid, type: "unknown", msgType, body: r.take(r.remaining) };
 }
 
 /** Message types Open vSwitch accepts inside a bundle (flow_mod, group_mod, port_mod, packet_out, ...). */
@@ -306,7 +291,7 @@ function readPacketQueues(r: Reader, v: number) {
       const p = e.sub(plen, "queue property");
       p.skip(8);
       if ((propType === 1 || propType === 2) && p.remaining >= 2) properties.push({ propType, rate: p.u16() });
-      else properties.push({ propType, data: p.bytesView(p.remaining) });
+      else properties.push({ propType, data: p.take(p.remaining) });
     }
     out.push({ portNo, queueId, properties });
   }
@@ -316,7 +301,8 @@ function readPacketQueues(r: Reader, v: number) {
 /** OpenFlow 1.5 `ofp_bucket` list with properties (weight, watch_port, watch_group). */
 export function readBuckets15(r: Reader): Bucket[] {
   const out: Bucket[] = [];
-  for (const b of lengthPrefixed(r, "bucket", (len) => len >= 8 && len % 8 === 0)) {
+  while (r.remaining > 0) {
+    const b = r.entry("bucket", 8, 8, 1, 0);
     b.skip(2);
     const actionsLen = b.u16();
     const bucketId = b.u32();
@@ -367,20 +353,12 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
   const old = v <= OfpVersion.OF12;
   const req = (body: MultipartRequestBody): OfMessage => ({ version: v, xid, type: "multipart_request", flags, body });
   const rep = (body: MultipartReplyBody): OfMessage => ({ version: v, xid, type: "multipart_reply", flags, body });
-  const rawBody = () => ({ kind: "raw" as const, mpType, data: r.bytesView(r.remaining) });
+  const rawBody = () => ({ kind: "raw" as const, mpType, data: r.take(r.remaining) });
   if (request) {
     if (of15 && mpType === MultipartType.PORT_DESC) return req({ kind: "port_desc", portNo: r.u32() });
     if (of15 && mpType === MultipartType.GROUP_DESC) return req({ kind: "group_desc", groupId: r.u32() });
     if (v === OfpVersion.OF11 && (mpType === MultipartType.FLOW || mpType === MultipartType.AGGREGATE)) {
-      const tableId = r.u8();
-      r.skip(3);
-      const outPort = r.u32();
-      const outGroup = r.u32();
-      r.skip(4);
-      const cookie = r.u64();
-      const cookieMask = r.u64();
-      const match = readMatch11(r);
-      const request = { tableId, outPort, outGroup, cookie, cookieMask, match };
+      const request = readFlowStatsRequest(r, readMatch11);
       return req(mpType === MultipartType.FLOW ? { kind: "flow", request } : { kind: "aggregate", request });
     }
     // Open vSwitch answers port descriptions (13) in OpenFlow 1.1 and 1.2 too, with 1.1 ports
@@ -393,7 +371,8 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     case MultipartType.FLOW: {
       if (!of15 && v !== OfpVersion.OF11 && v !== OfpVersion.OF14) break;
       const flows: FlowStats[] = [];
-      for (const e of lengthPrefixed(r, "flow stats", (len) => len >= (of15 ? 24 : 56))) {
+      while (r.remaining > 0) {
+        const e = r.entry("flow stats", of15 ? 24 : 56, 1, 1, 0);
         if (of15) {
           e.skip(4);
           const tableId = e.u8();
@@ -475,7 +454,8 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     case MultipartType.GROUP: {
       if (!old) break;
       const groups = [];
-      for (const e of lengthPrefixed(r, "group stats", (len) => len >= 32 && (len - 32) % 16 === 0)) {
+      while (r.remaining > 0) {
+        const e = r.entry("group stats", 32, 16, 1, 0);
         e.skip(4);
         const groupId = e.u32();
         const refCount = e.u32();
@@ -491,7 +471,8 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     case MultipartType.GROUP_DESC: {
       if (!of15) break;
       const groups = [];
-      for (const e of lengthPrefixed(r, "group desc", (len) => len >= 16)) {
+      while (r.remaining > 0) {
+        const e = r.entry("group desc", 16, 1, 1, 0);
         e.skip(2);
         const groupType = e.u8();
         e.skip(1);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Writer } from "../bytes.js";
+import type { Writer } from "../../bytes/writer.js";
 import { MultipartType, OfpType, OfpVersion } from "../constants.js";
 import { encodeActions, encodeInstructions } from "../actions.js";
 import { encodeMatch, encodeOxm } from "../oxm.js";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Reader } from "../bytes.js";
+import type { Reader } from "../../bytes/reader.js";
 import { type MatchField, OFPMT_OXM, decodeMatch, matchField } from "../oxm.js";
 
 /** `ofp11_match` wildcard bits (OFPFW11_*). */
@@ -44,27 +44,27 @@ export function readMatch11(r: Reader): MatchField[] {
   if (length !== OFPMT11_STANDARD_LENGTH) r.fail("OFPBMC_BAD_LEN", start + 2);
   const inPort = r.u32();
   const wc = r.u32();
-  const dlSrc = r.bytesView(6);
-  const dlSrcMask = invert(r.bytesView(6));
-  const dlDst = r.bytesView(6);
-  const dlDstMask = invert(r.bytesView(6));
+  const dlSrc = r.take(6);
+  const dlSrcMask = invert(r.take(6));
+  const dlDst = r.take(6);
+  const dlDstMask = invert(r.take(6));
   const dlVlan = r.u16();
   const dlVlanPcp = r.u8();
   r.skip(1);
   const dlType = r.u16();
   const nwTos = r.u8();
   const nwProto = r.u8();
-  const nwSrc = r.bytesView(4);
-  const nwSrcMask = invert(r.bytesView(4));
-  const nwDst = r.bytesView(4);
-  const nwDstMask = invert(r.bytesView(4));
+  const nwSrc = r.take(4);
+  const nwSrcMask = invert(r.take(4));
+  const nwDst = r.take(4);
+  const nwDstMask = invert(r.take(4));
   const tpSrc = r.u16();
   const tpDst = r.u16();
   const mplsLabel = r.u32();
   const mplsTc = r.u8();
   r.skip(3);
-  const metadata = r.bytesView(8);
-  const metadataMask = invert(r.bytesView(8));
+  const metadata = r.take(8);
+  const metadataMask = invert(r.take(8));
   const out: MatchField[] = [];
   const put = (name: string, value: Uint8Array, mask?: Uint8Array) => {
     if (mask && isZero(mask)) return;

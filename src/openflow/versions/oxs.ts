@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Reader, Writer } from "../bytes.js";
+import type { Reader } from "../../bytes/reader.js";
+import type { Writer } from "../../bytes/writer.js";
 
 /** OXS class OFPXSC_OPENFLOW_BASIC. */
 export const OXS_CLASS_OPENFLOW_BASIC = 0x8002;

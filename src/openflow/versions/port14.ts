@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Reader, Writer } from "../bytes.js";
+import type { Reader } from "../../bytes/reader.js";
+import type { Writer } from "../../bytes/writer.js";
 import type { PortDesc, PortStats } from "../messages.js";
 
 /** OFPPDPT_ETHERNET / OFPPSPT_ETHERNET / OFPPMPT_ETHERNET. */
@@ -20,7 +21,7 @@ export function readPort14(r: Reader): PortDesc {
   r.pos = start;
   const e = r.sub(length, "port");
   e.skip(8);
-  const hwAddr = e.bytesView(6);
+  const hwAddr = e.take(6);
   e.skip(2);
   const name = e.str(16);
   const config = e.u32();
