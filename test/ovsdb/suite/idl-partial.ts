@@ -36,6 +36,13 @@ type View = ReadonlyMap<string, ReadonlyMap<string, Row>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = DatabaseModel<Record<string, any>>;
 
+/** The typed builders of a table of a model whose row types are not known at compile time. */
+interface LooseTable {
+  insert(row: object, options: { uuidName: string }): Operation;
+  update(where: object, row: object): Operation;
+  mutate(where: object, mutations: readonly unknown[]): Operation;
+}
+
 /** One row the transaction writes: an existing row (`uuid`, `data`) or a new one (`name`). */
 interface Pending {
   readonly table: string;
@@ -122,14 +129,15 @@ class PartialTxn {
   operations(): Operation[] {
     const ops: Operation[] = [];
     for (const p of this.rows) {
-      const t = this.model.table(p.table);
+      // The idltest model is built at run time, so its builders are used with untyped rows.
+      const t = this.model.table(p.table) as unknown as LooseTable;
       const where = { _uuid: this.ref(p) };
       if (p.data === undefined) ops.push(t.insert(p.changes, { uuidName: p.name! }));
       else if (Object.keys(p.changes).length > 0) ops.push(t.update(where, p.changes));
       const mutations: [string, "insert" | "delete", unknown][] = [];
       for (const [column, keys] of p.removes) mutations.push([column, "delete", [...keys]]);
       for (const [column, values] of p.inserts) mutations.push([column, "insert", values instanceof Map ? values : [...values]]);
-      if (mutations.length > 0) ops.push(t.mutate(where, mutations as never));
+      if (mutations.length > 0) ops.push(t.mutate(where, mutations));
     }
     return ops;
   }
