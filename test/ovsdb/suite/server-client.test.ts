@@ -11,7 +11,7 @@
  * What cannot agree is listed under `serverClient` in known-differences.json, with the reason.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +87,66 @@ interface Case {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The installed OVS's vswitch schema (the one its ovs-vsctl speaks), for ovsdb-server.at's backlog case. */
+const VSWITCH_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema";
+const VSWITCH = existsSync(VSWITCH_SCHEMA) ? (JSON.parse(readFileSync(VSWITCH_SCHEMA, "utf8")) as object) : undefined;
+
+/** Waits (bounded, 120 s: each check is cheap, the machine may be loaded) until `check()` holds. */
+async function waitLong(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * ovsdb-server.at "ovsdb-server combines updates on backlogged connections": two `monitor ALL`
+ * clients, one blocked (`ovs-appctl -t CLIENT ovsdb-client/block`) while `n` rounds of three
+ * `ovs-vsctl --no-wait` transactions (a counter in `system_version`, a bridge with 100 ports, its
+ * deletion: about 25 kB of updates a round) are committed, then unblocked. OVS sizes `n` from
+ * `rmem_max` and skips the test above 1 MiB (here 4 MiB); a unix socket's buffering is the
+ * sender's `wmem_default`, so `n` is sized from that (plus 10 rounds for luck). The recorded
+ * outcome is the `.at` file's checks, not the counts (they depend on timing): every update in the
+ * non-blocked client's output at most once, fewer in the blocked one's, the last counter value in
+ * both, and `system_version` equal to it.
+ */
+function backlogCase(schema: object): Case {
+  return {
+    id: "ovsdb-server.at:ovsdb-server combines updates on backlogged connections",
+    schemas: [schema],
+    run: async (e) => {
+      const wmem = Number(readFileSync("/proc/sys/net/core/wmem_default", "utf8").trim()) || 212_992;
+      const n = Math.floor(wmem / 25_000) + 10;
+      const nUpdates = n * 3 + 1;
+      const vsctl = (...args: string[]) => run("ovs-vsctl", [`--db=${e.remote}`, "--no-wait", ...args], { timeoutMs: 120_000 });
+      await vsctl("init");
+      const ports = Array.from({ length: 100 }, (_, j) => ["--", "add-port", "br0", `p${j + 1}`]).flat();
+      const nonblock = e.start(["monitor", e.remote, "Open_vSwitch", "ALL"]);
+      const blocked = e.start(["monitor", e.remote, "Open_vSwitch", "ALL"]);
+      await waitLong(() => nonblock.output().includes("Open_vSwitch") && blocked.output().includes("Open_vSwitch"), "both monitors' initial contents");
+      const appctl = async (b: Background, command: string) => {
+        const r = await run("ovs-appctl", ["-t", b.control(), command], { allowFailure: true });
+        e.note(`$ ovs-appctl -t CLIENT ${command} -> ${r.code}\n${r.stdout.replace(/\n$/, "")}`);
+      };
+      await appctl(blocked, "ovsdb-client/block");
+      for (let i = 1; i <= n; i++) {
+        await vsctl("set", "open_vswitch", ".", `system_version=xyzzy${i}`);
+        await vsctl("add-br", "br0", ...ports);
+        await vsctl("del-br", "br0");
+      }
+      await appctl(blocked, "ovsdb-client/unblock");
+      const last = new RegExp(`xyzzy${n}\\b`);
+      await waitLong(() => last.test(blocked.output()) && last.test(nonblock.output()), `xyzzy${n} in both outputs`);
+      const count = (text: string) => text.split("\n").filter((l) => l.startsWith("Open_vSwitch")).length;
+      const [logged, loggedNonblock] = [count(await blocked.stop()), count(await nonblock.stop())];
+      e.note(`non-blocked client's updates <= ${nUpdates} (one per transaction, plus the initial contents): ${loggedNonblock <= nUpdates}`);
+      e.note(`blocked client's updates < non-blocked client's (updates combined): ${logged < loggedNonblock}`);
+      e.note(`system_version: ${(await vsctl("get", "open_vswitch", ".", "system_version")).stdout.trim()}`);
+    },
+  };
+}
 
 const CASES: Case[] = [
   {
@@ -185,6 +245,7 @@ const CASES: Case[] = [
   },
   // ovsdb-lock.at: "ovs-appctl -t ovsdb-client unlock" goes to the control socket of the tool under
   // test (ovsdb-client's when detached, ovn-ts ovsdb's --unixctl).
+  ...(VSWITCH && peers("ovs-vsctl") ? [backlogCase(VSWITCH)] : []),
   {
     id: "ovsdb-lock.at:lock",
     schemas: [ORDINALS],
@@ -419,6 +480,12 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovsdb-tool", "ovs-appctl
       "ovsdb-lock.at:steal": ['{"locked":true}\nstolen\n["lock0"]\nlocked\n["lock0"]\n', '{"locked":true}\n{}\n'],
     };
     for (const [id, [c1, c2]] of Object.entries(at)) expect(results.get(id)?.real, id).toBe(`c1:\n${c1}c2:\n${c2}`);
+  });
+
+  it.skipIf(!VSWITCH || !peers("ovs-vsctl"))("every check of ovsdb-server.at's backlog case holds on ovsdb-server (updates combined for the blocked client)", () => {
+    const r = results.get(backlogCase({}).id);
+    expect(r?.real).toContain("updates combined): true");
+    expect(r?.real).not.toContain(": false");
   });
 
   it("ovsdb-client gets the same from the embedded server as from ovsdb-server, except the listed cases", () => {
