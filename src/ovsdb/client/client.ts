@@ -59,7 +59,7 @@ async function checkModels(session: JsonRpcSession, models: readonly ModelSchema
 
 /** An OVSDB client connection; create it with {@link OvsdbClient.connect}. */
 export class OvsdbClient extends EventEmitter<ClientEvents> {
-  private readonly remotes: readonly Endpoint[];
+  private remotes: readonly Endpoint[];
   private readonly options: ClientOptions;
   private readonly retry: RetryStrategy | undefined;
   private session: JsonRpcSession | undefined;
@@ -101,6 +101,24 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       throw e;
     }
     return client;
+  }
+
+  /**
+   * Replaces the remote list (the C IDL's `ovsdb_idl_set_remote`): later (re)connects go through
+   * `remote` (same syntax as {@link OvsdbClient.connect}). The open connection is kept when its
+   * remote is on the new list; otherwise it is dropped at once (state `reconnecting`, or `closed`
+   * without `reconnect`) and the client reconnects through the new list, as after any drop.
+   */
+  setRemotes(remote: string | readonly string[]): void {
+    if (this._state === "closed") throw new ConnectionClosedError("client closed");
+    const remotes = parseRemoteList(typeof remote === "string" ? remote : remote.join(","));
+    this.remotes = remotes;
+    this.nextRemote = 0;
+    const session = this.session;
+    if (session && !remotes.some((r) => endpointName(r) === this._remote)) {
+      session.close();
+      this.onSessionClose(session, undefined);
+    }
   }
 
   /** Current connection state. */

@@ -30,11 +30,10 @@ const WRITES = new Set(["set", "insert", "delete", "verify", "increment", "abort
 
 /** Why a scenario cannot run through the replica, or undefined when it can. */
 export function untranslatable(c: IdlCase): string | undefined {
-  if (c.macro === "OVSDB_CHECK_IDL_C") return "a C-only scenario (remote lists, set-remote)";
   for (const [n, raw] of c.steps.entries()) {
     if (n === 0 && registration(raw)) continue;
     const s = raw.replace(/^[?+^]/, "");
-    if (s.startsWith("[") || s === "reconnect" || s.startsWith("condition ")) continue;
+    if (s.startsWith("[") || s === "reconnect" || s.startsWith("condition ") || s.startsWith("set-remote ")) continue;
     for (const cmd of s.split(",")) {
       const words = cmd.trim().split(/\s+/);
       const verb = words[0] === "notifytest" ? words[1]! : words[0]!;
@@ -412,6 +411,12 @@ export async function runIdlCase(c: IdlCase, remote: string, schema: DatabaseSch
         });
         client.rpc.close();
         await resynced;
+      } else if (s.startsWith("set-remote ")) {
+        // test-ovsdb's set-remote: ovsdb_idl_set_remote, then whether the IDL is connected. The
+        // scenario's unix:socket is the server under test; unix:bad_socket is nowhere.
+        const list = s.slice("set-remote ".length);
+        client.setRemotes(list.split(",").map((r) => (r === "unix:socket" ? remote : r === "unix:bad_socket" ? "unix:/nonexistent/ovn-ts-idl/bad_socket" : r)));
+        lines.push(`${String(step++).padStart(3, "0")}: new remotes: ${list}, is connected: ${client.state === "ready"}`);
       } else if (s.startsWith("condition ")) {
         const changed = conditionLines(s);
         if (changed.length) await replica.setWhere(Object.fromEntries(changed.map(([t, cond]) => [t, wire(cond)])));
