@@ -5,8 +5,11 @@
  * and beside allocate-and-copy (`slice`, the floor for an API that returns new bytes). Also measures the `buffer-layout` package against DataView on the fixed 8-byte
  * Geneve header.
  *
- * Run alone: `npx vite-node benchmarks/geneve.ts` (prints a table, writes benchmarks/results/geneve.json);
- * or import {@link runGeneveBenchmarks} from a top-level runner.
+ * The ovn-ts rows time the built package (`dist/`) under plain `node`, the way users run it, in a child
+ * process (`benchmarks/geneve-child.mjs`); `npm run bench` builds first.
+ *
+ * Run alone: `npm run build && npx vite-node benchmarks/geneve.ts` (prints a table, writes
+ * benchmarks/results/geneve.json); or import {@link runGeneveBenchmarks} from a top-level runner.
  *
  * @module
  */
@@ -15,19 +18,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type GeneveFrameSpec,
-  type GeneveHeader,
-  Reassembler,
-  decodeGeneveFrame,
-  decodeGeneveHeader,
-  encodeGeneveFragments,
-  encodeGeneveFrame,
-  encodeGeneveFrameInto,
-  encodeGeneveHeader,
-  encodeGeneveHeaderInto,
-  ovnOption,
-} from "../src/geneve/index.js";
+import type { GeneveFrameSpec } from "../src/geneve/index.js";
+import { currentDist } from "./build-rev.js";
 import { isMain } from "./main.js";
 
 /** One measured operation. */
@@ -148,7 +140,7 @@ interface BufferLayoutModule {
   u24be(p: string): unknown;
 }
 
-function bufferLayoutBench(): BenchResult["bufferLayout"] {
+function bufferLayoutBench(ovnTsEncodeIntoNs: number, ovnTsDecodeNs: number): BenchResult["bufferLayout"] {
   let BL: BufferLayoutModule;
   try {
     BL = createRequire(import.meta.url)("buffer-layout") as BufferLayoutModule;
@@ -177,9 +169,6 @@ function bufferLayoutBench(): BenchResult["bufferLayout"] {
     vni: (dv.getUint16(4) << 8) | dv.getUint8(6),
     reserved: dv.getUint8(7),
   }));
-  const header: GeneveHeader = { vni: value.vni, critical: true };
-  const ovnTsEncodeIntoNs = measure(() => encodeGeneveHeaderInto(header, buf));
-  const ovnTsDecodeNs = measure(() => decodeGeneveHeader(buf));
   return {
     encodeNs,
     decodeNs,
@@ -192,83 +181,49 @@ function bufferLayoutBench(): BenchResult["bufferLayout"] {
   };
 }
 
+/** What `geneve-child.mjs rows` prints. */
+interface ChildRows {
+  readonly rows: readonly { name: string; bytes: number; nsPerOp: number; memcpyNsPerOp: number; allocCopyNsPerOp: number; scapy?: string }[];
+  readonly headerEncodeIntoNs: number;
+  readonly headerDecodeNs: number;
+}
+
 /** Runs the Geneve benchmarks and returns the numbers (also used by `benchmarks/geneve.ts` when run alone). */
 export async function runGeneveBenchmarks(): Promise<BenchResult> {
-  const header: GeneveHeader = { vni: 0x123456, options: [ovnOption(1, 2)] };
-  const inner = innerFrame(98); // a 64-byte-payload ICMP-sized inner frame
-  const v4: GeneveFrameSpec = { ip: { version: 4, src: "192.0.2.1", dst: "192.0.2.2" }, udp: { srcPort: 50000 }, geneve: header, inner };
-  const v6: GeneveFrameSpec = { ip: { version: 6, src: "2001:db8::1", dst: "2001:db8::2" }, udp: { srcPort: 50000 }, geneve: header, inner };
-  const headerBytes = encodeGeneveHeader(header);
-  const frame4 = encodeGeneveFrame(v4);
-  const frame6 = encodeGeneveFrame(v6);
-  const scratch = new Uint8Array(2048);
-  // the IPv6 frame with an 8-byte Hop-by-Hop header (PadN) in front of UDP: the extension header path
-  const frame6ext = new Uint8Array(frame6.length + 8);
-  frame6ext.set(frame6.subarray(0, 54));
-  frame6ext.set([17, 0, 1, 4, 0, 0, 0, 0], 54);
-  frame6ext.set(frame6.subarray(54), 62);
-  frame6ext[20] = 0; // next header: Hop-by-Hop
-  const plen = ((frame6[18]! << 8) | frame6[19]!) + 8;
-  frame6ext[18] = plen >>> 8;
-  frame6ext[19] = plen & 0xff;
-  // a 1514-byte IPv4 frame fragmented at MTU 576 (3 fragments), reassembled and decoded per operation
-  const bigV4: GeneveFrameSpec = { ...v4, ip: { version: 4, src: "192.0.2.1", dst: "192.0.2.2", dontFragment: false }, inner: innerFrame(1442) };
-  const fragments = encodeGeneveFragments(bigV4, { mtu: 576 });
-  const reassembler = new Reassembler<number>();
-  const reassembleAndDecode = () => {
-    let out: unknown;
-    for (const f of fragments) for (const e of reassembler.push(f, { time: 0 }, 0)) if (e.type === "datagram") out = decodeGeneveFrame(e.data);
-    return out;
-  };
-  const bigFrame = encodeGeneveFrame(bigV4);
-
-  const row = (name: string, bytes: Uint8Array, fn: () => unknown, scapyOps?: number): BenchRow => {
-    const nsPerOp = measure(fn);
-    const dst = new Uint8Array(bytes.length);
-    const memcpyNsPerOp = measure(() => {
-      dst.set(bytes);
-      return dst;
-    });
-    const allocCopyNsPerOp = measure(() => bytes.slice());
-    const opsPerSec = 1e9 / nsPerOp;
-    return {
-      name,
-      bytes: bytes.length,
-      opsPerSec,
-      nsPerOp,
-      memcpyNsPerOp,
-      xMemcpy: nsPerOp / memcpyNsPerOp,
-      allocCopyNsPerOp,
-      xAllocCopy: nsPerOp / allocCopyNsPerOp,
-      ...(scapyOps ? { scapyOpsPerSec: scapyOps, speedupVsScapy: opsPerSec / scapyOps } : {}),
-    };
-  };
+  // the frames the child times, for scapy (same specs as geneve-child.mjs)
+  const inner = innerFrame(98);
+  const v4: GeneveFrameSpec = { ip: { version: 4, src: "192.0.2.1", dst: "192.0.2.2" }, udp: { srcPort: 50000 }, geneve: { vni: 0x123456 }, inner };
+  const v6: GeneveFrameSpec = { ip: { version: 6, src: "2001:db8::1", dst: "2001:db8::2" }, udp: { srcPort: 50000 }, geneve: { vni: 0x123456 }, inner };
+  const child = JSON.parse(execFileSync("node", [join(HERE, "geneve-child.mjs"), "rows", currentDist()], { encoding: "utf8", maxBuffer: 1 << 20 })) as ChildRows;
 
   const scapy = scapyVersion();
   const toScapy = (s: GeneveFrameSpec) => ({
     ip: s.ip,
     udp: s.udp,
-    geneve: { vni: header.vni, options: [{ cls: 0x0102, type: 0x80, data: "00010002" }] },
+    geneve: { vni: 0x123456, options: [{ cls: 0x0102, type: 0x80, data: "00010002" }] },
     inner: Buffer.from(inner).toString("hex"),
   });
   const s4 = scapy ? scapyBench(toScapy(v4), 2000) : null;
   const s6 = scapy ? scapyBench(toScapy(v6), 2000) : null;
 
-  const rows: BenchRow[] = [
-    row("header encode (VNI + OVN option)", headerBytes, () => encodeGeneveHeader(header), s4?.["headerEncode"]),
-    row("header decode (VNI + OVN option)", headerBytes, () => decodeGeneveHeader(headerBytes), s4?.["headerDecode"]),
-    row("header encode into caller memory", headerBytes, () => encodeGeneveHeaderInto(header, scratch)),
-    row("frame encode IPv4 (+checksums)", frame4, () => encodeGeneveFrame(v4), s4?.["frameEncode"]),
-    row("frame encode IPv4 into caller memory", frame4, () => encodeGeneveFrameInto(v4, scratch)),
-    row("frame decode IPv4 (+checksums)", frame4, () => decodeGeneveFrame(frame4), s4?.["frameDecode"]),
-    row("frame encode IPv6 (+checksum)", frame6, () => encodeGeneveFrame(v6), s6?.["frameEncode"]),
-    row("frame encode IPv6 into caller memory", frame6, () => encodeGeneveFrameInto(v6, scratch)),
-    row("frame decode IPv6 (+checksum)", frame6, () => decodeGeneveFrame(frame6), s6?.["frameDecode"]),
-    row("frame decode IPv6 + Hop-by-Hop header", frame6ext, () => decodeGeneveFrame(frame6ext)),
-    row("reassemble 3 IPv4 fragments + decode", bigFrame, reassembleAndDecode),
-  ];
+  const rows: BenchRow[] = child.rows.map((r) => {
+    const [fam, key] = r.scapy ? (r.scapy.split(":") as [string, string]) : [];
+    const scapyOps = key ? (fam === "6" ? s6 : s4)?.[key] : undefined;
+    const opsPerSec = 1e9 / r.nsPerOp;
+    return {
+      name: r.name,
+      bytes: r.bytes,
+      opsPerSec,
+      nsPerOp: r.nsPerOp,
+      memcpyNsPerOp: r.memcpyNsPerOp,
+      xMemcpy: r.nsPerOp / r.memcpyNsPerOp,
+      allocCopyNsPerOp: r.allocCopyNsPerOp,
+      xAllocCopy: r.nsPerOp / r.allocCopyNsPerOp,
+      ...(scapyOps ? { scapyOpsPerSec: scapyOps, speedupVsScapy: opsPerSec / scapyOps } : {}),
+    };
+  });
   void sink;
-  return { suite: "geneve", date: new Date().toISOString(), node: process.version, scapy, rows, bufferLayout: bufferLayoutBench() };
+  return { suite: "geneve", date: new Date().toISOString(), node: process.version, scapy, rows, bufferLayout: bufferLayoutBench(child.headerEncodeIntoNs, child.headerDecodeNs) };
 }
 
 /** Formats a result as a text table. */

@@ -3,7 +3,10 @@
  * `ovs-ofctl parse-flows` (C) and, when installed, the Debian `python3-os-ken` OpenFlow library (the Ryu
  * fork); plus the `buffer-layout` question: a flow_mod header encoded with buffer-layout vs our Writer.
  *
- * Run alone: `npx vite-node benchmarks/openflow.ts`. Writes `benchmarks/results/openflow.json`.
+ * The ovn-ts rows time the built package (`dist/`) under plain `node`, the way users run it, in a child
+ * process (`benchmarks/openflow-child.mjs`); `npm run bench` builds first.
+ *
+ * Run alone: `npm run build && npx vite-node benchmarks/openflow.ts`. Writes `benchmarks/results/openflow.json`.
  *
  * @module
  */
@@ -14,9 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Writer } from "../src/bytes/writer.js";
-import { decodeMessage, encodeMessage } from "../src/openflow/messages.js";
-import { parseFlow } from "../src/openflow/flowtext.js";
-import { formatMessage } from "../src/openflow/print.js";
+import { currentDist } from "./build-rev.js";
 import { isMain } from "./main.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -135,32 +136,11 @@ export async function runOpenflowBenchmarks(): Promise<OpenflowBenchResult> {
   const corpus = readFileSync(join(here, "../test/openflow/corpus/flows.txt"), "utf8")
     .split("\n")
     .filter((l) => l.trim() && !l.startsWith("#"));
-  const parsed = corpus.map((f) => parseFlow(f));
-  const messages = parsed.map((p, i) => ({ type: "flow_mod" as const, ...p, xid: i + 1 }));
-  const encoded = messages.map((m) => encodeMessage(m).slice());
-  const rows: BenchRow[] = [];
-  let i = 0;
-  const w = new Writer("openflow", 4096);
-  rows.push({
-    name: "flow_mod encode",
-    impl: "ovn-ts",
-    opsPerSec: measure(() => {
-      w.pos = 0;
-      encodeMessage(messages[i++ % messages.length]!, w);
-    }),
-  });
-  rows.push({ name: "flow_mod decode", impl: "ovn-ts", opsPerSec: measure(() => void decodeMessage(encoded[i++ % encoded.length]!)) });
-  rows.push({ name: "flow text parse", impl: "ovn-ts", opsPerSec: measure(() => void parseFlow(corpus[i++ % corpus.length]!)) });
-  const decoded = encoded.map((b) => decodeMessage(b));
-  rows.push({ name: "flow text print (decoded flow_mod)", impl: "ovn-ts", opsPerSec: measure(() => void formatMessage(decoded[i++ % decoded.length]!)) });
-  rows.push({
-    name: "parse-flows (parse+encode+decode+print)",
-    impl: "ovn-ts",
-    opsPerSec: measure(() => {
-      const bytes = encodeMessage({ type: "flow_mod", ...parseFlow(corpus[i % corpus.length]!), xid: ++i });
-      formatMessage(decodeMessage(bytes));
-    }),
-  });
+  // the ovn-ts rows time the built package under plain node, the way users run it (openflow-child.mjs)
+  const child = JSON.parse(
+    execFileSync("node", [join(here, "openflow-child.mjs"), "rows", currentDist(), join(here, "../test/openflow/corpus/flows.txt")], { encoding: "utf8", maxBuffer: 1 << 20 }),
+  ) as { rows: { name: string; opsPerSec: number }[]; encodedHex: string[] };
+  const rows: BenchRow[] = child.rows.map((r) => ({ name: r.name, impl: "ovn-ts", opsPerSec: r.opsPerSec }));
 
   const dir = mkdtempSync(join(tmpdir(), "ovn-ts-ofbench-"));
   try {
@@ -190,7 +170,7 @@ export async function runOpenflowBenchmarks(): Promise<OpenflowBenchResult> {
     }
     if (osKen) {
       const hexFile = join(dir, "msgs.hex");
-      writeFileSync(hexFile, encoded.map((b) => Buffer.from(b).toString("hex")).join("\n") + "\n");
+      writeFileSync(hexFile, child.encodedHex.join("\n") + "\n");
       const out = execFileSync(py, [join(here, "openflow_osken.py"), hexFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 120_000 });
       const r = JSON.parse(out) as { decode: number; encode: number; decoded: number; total: number };
       rows.push({ name: "flow_mod decode", impl: "python3-os-ken", opsPerSec: r.decode, note: `${r.decoded}/${r.total} corpus messages decodable by os-ken` });

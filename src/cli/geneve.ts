@@ -20,7 +20,8 @@ import {
   isFragment,
 } from "../geneve/frame.js";
 import type { EthernetLayer, Ipv4Layer, Ipv6Layer, VlanTag } from "../net/index.js";
-import { Reassembler, type ReassemblyEvent, encodeGeneveFragments } from "../geneve/fragment.js";
+import { encodeGeneveFragments } from "../geneve/fragment.js";
+import { Reassembler, type ReassemblyEvent } from "../geneve/reassembly.js";
 import { type GeneveOption, GENEVE_OPTION_CLASS, OVN_OPTION, isCriticalOption, optionClassOf, optionTypeOf } from "../geneve/header.js";
 import { ovnOption } from "../geneve/ovn.js";
 import { LINKTYPE, looksLikeCapture, readCapture, writePcap } from "../geneve/pcap.js";

@@ -71,16 +71,10 @@ export type {
   DecodedPacket,
   DecodedIp,
 } from "./frame.js";
-export { REASSEMBLY_DEFAULTS, Reassembler, fragmentKey, fragmentFrame, encodeGeneveFragments } from "./fragment.js";
-export type {
-  OverlapPolicy,
-  ReassemblerOptions,
-  DropReason,
-  ReassemblyEvent,
-  PushOptions,
-  FragmentOptions,
-  EncodeFragmentsOptions,
-} from "./fragment.js";
+export { fragmentFrame, encodeGeneveFragments } from "./fragment.js";
+export type { FragmentOptions, EncodeFragmentsOptions } from "./fragment.js";
+export { REASSEMBLY_DEFAULTS, Reassembler, fragmentKey } from "./reassembly.js";
+export type { OverlapPolicy, ReassemblerOptions, DropReason, ReassemblyEvent, PushOptions } from "./reassembly.js";
 export {
   LINKTYPE,
   CAPTURE_MAGIC,

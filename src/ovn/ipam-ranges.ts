@@ -1,0 +1,97 @@
+/**
+ * Addresses as big integers for the IPAM: IPv4/IPv6 text to and from `bigint`, `IP..IP` ranges,
+ * and the sorted range set that holds a subnet's free and excluded space (so an IPv6 /64 costs no
+ * more than an IPv4 /24).
+ *
+ * @module
+ */
+import { Address4, Address6 } from "ip-address";
+import { OvnInvalidArgumentError } from "./errors.js";
+import { type IpFamily, ipFamily } from "./net.js";
+
+/** An address `IP` or a range `IP..IP` (same family, increasing), as `exclude_ips` writes them; `what` names it in errors. */
+export function parseIpRange(spec: string, what: string): { family: IpFamily; lo: bigint; hi: bigint } {
+  const [a, b] = spec.includes("..") ? (spec.split("..") as [string, string]) : [spec, spec];
+  const lo = toBig(a.trim());
+  const hi = toBig(b.trim());
+  if (lo.family !== hi.family || hi.n < lo.n) throw new OvnInvalidArgumentError(what, spec, "expected IP or IP..IP in increasing order");
+  return { family: lo.family, lo: lo.n, hi: hi.n };
+}
+
+/** Dotted-quad IPv4 in canonical form (decimal octets 0-255, no leading zeros): the common case, parsed without the address library. */
+const CANONICAL_V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** An IP as its family and integer value; throws `OvnInvalidArgumentError`. */
+export function toBig(ip: string): { family: IpFamily; n: bigint } {
+  const m = CANONICAL_V4.exec(ip);
+  if (m) return { family: 4, n: BigInt(((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!) };
+  const fam = ipFamily(ip);
+  if (fam === undefined || ip.includes("/")) throw new OvnInvalidArgumentError("IP address", ip, "not an IPv4 or IPv6 address");
+  return { family: fam, n: fam === 4 ? new Address4(ip).bigInt() : new Address6(ip).bigInt() };
+}
+
+/** The text of integer `n` as an address of `family`. */
+export function fromBig(family: IpFamily, n: bigint): string {
+  if (family === 4 && n >= 0n && n <= 0xffffffffn) {
+    const v = Number(n);
+    return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
+  return family === 4 ? Address4.fromBigInt(n).correctForm() : Address6.fromBigInt(n).correctForm();
+}
+
+/** Canonical text of an IP (IPv6 compressed, lower case). */
+export function canonicalIp(ip: string): string {
+  const { family, n } = toBig(ip);
+  return fromBig(family, n);
+}
+
+/** Sorted, disjoint, inclusive ranges of big integers. */
+export class RangeSet {
+  private ranges: [bigint, bigint][] = [];
+
+  add(lo: bigint, hi: bigint): void {
+    if (hi < lo) return;
+    const out: [bigint, bigint][] = [];
+    let placed = false;
+    for (const [a, b] of this.ranges) {
+      if (b + 1n < lo) out.push([a, b]);
+      else if (hi + 1n < a) {
+        if (!placed) {
+          out.push([lo, hi]);
+          placed = true;
+        }
+        out.push([a, b]);
+      } else {
+        lo = a < lo ? a : lo;
+        hi = b > hi ? b : hi;
+      }
+    }
+    if (!placed) out.push([lo, hi]);
+    out.sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    this.ranges = out;
+  }
+
+  remove(lo: bigint, hi: bigint): void {
+    const out: [bigint, bigint][] = [];
+    for (const [a, b] of this.ranges) {
+      if (b < lo || a > hi) out.push([a, b]);
+      else {
+        if (a < lo) out.push([a, lo - 1n]);
+        if (b > hi) out.push([hi + 1n, b]);
+      }
+    }
+    this.ranges = out;
+  }
+
+  has(n: bigint): boolean {
+    return this.ranges.some(([a, b]) => a <= n && n <= b);
+  }
+
+  first(): bigint | undefined {
+    return this.ranges[0]?.[0];
+  }
+
+  size(): bigint {
+    return this.ranges.reduce((s, [a, b]) => s + (b - a + 1n), 0n);
+  }
+}
