@@ -160,9 +160,14 @@ export class Writer {
 
   /** Copies `bytes` in. */
   bytes(bytes: Uint8Array): this {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const n = bytes.length;
+    const p = this.pos;
+    if (p + n > this.buf.length) this.ensure(n);
+    const b = this.buf;
+    // a loop beats TypedArray.prototype.set for addresses and other short fields
+    if (n <= 16) for (let i = 0; i < n; i++) b[p + i] = bytes[i]!;
+    else b.set(bytes, p);
+    this.pos = p + n;
     return this;
   }
 

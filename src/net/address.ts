@@ -67,6 +67,10 @@ export function ipPrefix(s: string): IpPrefix | undefined {
 class Memo<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly max: number) {}
+  /** The cached value, without building a `make` closure on the hot path. */
+  hit(key: string): V | undefined {
+    return this.map.get(key);
+  }
   get(key: string, make: () => V): V {
     let v = this.map.get(key);
     if (v === undefined) {
@@ -89,6 +93,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
  * never hand it out or write into it. Throws {@link EncodeError} naming `protocol` and `field`.
  */
 export function macBytes(mac: string, field: string, protocol = "ethernet"): Uint8Array {
+  const hit = parsedMac.hit(mac);
+  if (hit !== undefined) return hit;
   return parsedMac.get(mac, () => {
     const parts = mac.split(/[:-]/);
     if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {
@@ -100,6 +106,8 @@ export function macBytes(mac: string, field: string, protocol = "ethernet"): Uin
 
 /** Memoized IPv4 parse (no prefix); the result is shared, never hand it out. Throws {@link EncodeError}. */
 export function ipv4Bytes(text: string, field: string, protocol = "ipv4"): Uint8Array {
+  const hit = parsed4.hit(text);
+  if (hit !== undefined) return hit;
   return parsed4.get(text, () => {
     let a: Address4;
     try {
@@ -114,6 +122,8 @@ export function ipv4Bytes(text: string, field: string, protocol = "ipv4"): Uint8
 
 /** Memoized IPv6 parse (no prefix); the result is shared, never hand it out. Throws {@link EncodeError}. */
 export function ipv6Bytes(text: string, field: string, protocol = "ipv6"): Uint8Array {
+  const hit = parsed6.hit(text);
+  if (hit !== undefined) return hit;
   return parsed6.get(text, () => {
     let a: Address6;
     try {
