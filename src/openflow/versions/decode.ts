@@ -486,6 +486,8 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     }
     case MultipartType.TABLE:
       if (!old) break;
+      // whole ofp11_table_stats (88 bytes) / ofp12_table_stats (128) entries only, as Open vSwitch checks
+      if (!request && r.remaining % (v === OfpVersion.OF11 ? 88 : 128)) r.fail("OFPBRC_BAD_LEN", start);
       return rep(rawBody());
     case MultipartType.QUEUE:
     case MultipartType.GROUP_FEATURES:
