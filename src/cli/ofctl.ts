@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`.
  * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
@@ -22,6 +22,7 @@ import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod,
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { runGroupMeterCommand } from "./ofctl-groups.js";
+import { runGroupModCommand } from "./ofctl-group-mod.js";
 import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
@@ -42,6 +43,12 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-tlv-map TARGET MAP      add Geneve option mappings: {class=C,type=T,len=L}->tun_metadataN[,...]
   del-tlv-map TARGET [MAP]    remove mappings (all of them without MAP)
   dump-tlv-map TARGET         print the switch's TLV mapping table
+  add-group TARGET GROUP      add a group (group_id=N,type=all|select|indirect|ff,bucket=...)
+  add-groups TARGET FILE      add groups from FILE (a line may begin with its command: add, modify, ...)
+  mod-group TARGET GROUP      modify a group (--may-create: add it if missing)
+  del-groups TARGET [GROUP]   delete a group (all groups without GROUP)
+  insert-buckets TARGET GROUP add buckets (group_id=N,command_bucket_id=first|last|N,bucket=...; OpenFlow 1.0 or 1.5)
+  remove-buckets TARGET GROUP remove buckets (group_id=N[,command_bucket_id=first|last|all|N]; OpenFlow 1.0 or 1.5)
   dump-groups TARGET [GROUP]  print group descriptions (OpenFlow 1.0: Nicira NXST_GROUP_DESC)
   dump-group-stats TARGET [GROUP]  print group statistics
   dump-meters TARGET [meter=N]  print meter configurations (OpenFlow 1.3+)
@@ -53,13 +60,15 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
+Options: --may-create, -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
          with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
 
 interface Opts {
   strict: boolean;
+  /** `--may-create`: mod-group adds a group that does not exist. */
+  mayCreate: boolean;
   noStats: boolean;
   hex: boolean;
   timeoutMs: number;
@@ -80,7 +89,7 @@ interface OfctlProtocol {
 }
 
 function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, noStats: false, hex: false, timeoutMs: 10_000 };
+  const opts: Opts = { strict: false, mayCreate: false, noStats: false, hex: false, timeoutMs: 10_000 };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -91,6 +100,7 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
     else if (a.startsWith("--flow-format=")) opts.flowFormats = parseFlowFormats(a.slice(14));
     else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
+    else if (a === "--may-create") opts.mayCreate = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
     else if (a.startsWith("--timeout=")) opts.timeoutMs = Number(a.slice(10)) * 1000;
@@ -487,6 +497,13 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
         return await runGroupMeterCommand(cmd, rest, allowed, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
       }
+      case "add-group":
+      case "add-groups":
+      case "mod-group":
+      case "del-groups":
+      case "insert-buckets":
+      case "remove-buckets":
+        return await runGroupModCommand(cmd, rest, opts.mayCreate, opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
       case "dump-tlv-map": {
         need(rest, 1, cmd);
         await withSwitch(rest[0]!, opts, async (c) => {

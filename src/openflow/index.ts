@@ -116,6 +116,9 @@ export {
 } from "./flowtext.js";
 export type { ActionParseContext, ParseFlowOptions, ParsedFlow } from "./flowtext.js";
 export { actionParseContext } from "./flowtext.js";
+export { GroupIds, GroupModCommand, GroupType, assignBucketIds, parseGroupMod } from "./text/group.js";
+export type { ParseGroupOptions, ParsedGroupMod } from "./text/group.js";
+export { GroupCommandVersionError, groupModMessage } from "./group-mod.js";
 export { MatchInconsistentError, factsOfMatch, prerequisitesMet, requireField, ctValid } from "./consistency.js";
 export type { FlowFacts } from "./consistency.js";
 export { formatMessage, formatFlowStats, hexDump, meterModError, packetSummary } from "./print.js";

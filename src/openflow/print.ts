@@ -93,7 +93,7 @@ function onfText(expType: number, data: Uint8Array): string | undefined {
   return undefined;
 }
 
-const GROUP_COMMANDS = ["ADD", "MOD", "DEL"];
+const GROUP_COMMANDS: Record<number, string> = { 0: "ADD", 1: "MOD", 2: "DEL", 0x8000: "ADD_OR_MOD" };
 
 function typeName(m: OfMessage): string {
   if (m.type === "multipart_request" || m.type === "multipart_reply") return multipartName(m);

@@ -197,15 +197,30 @@ const INSTRUCTIONS: readonly [number, string][] = [
   [2, "write_metadata"],
   [1, "goto_table"],
 ];
-/** OpenFlow 1.3 action types OVS maps to its own actions, in the order it prints them. */
+/**
+ * OpenFlow 1.3 action types OVS maps to its own actions, in the order it prints them (its ofpact order);
+ * -1: an OpenFlow 1.1 action with no 1.3 code (`set_vlan_vid`, `mod_dl_src`, ...).
+ */
 const ACTIONS: readonly [number, string][] = [
   [0, "output"],
   [22, "group"],
   [25, "set_field"],
+  [-1, "set_vlan_vid"],
+  [-1, "set_vlan_pcp"],
   [18, "strip_vlan"],
   [17, "push_vlan"],
+  [-1, "mod_dl_src"],
+  [-1, "mod_dl_dst"],
+  [-1, "mod_nw_src"],
+  [-1, "mod_nw_dst"],
+  [-1, "mod_nw_tos"],
+  [-1, "mod_nw_ecn"],
   [23, "mod_nw_ttl"],
+  [-1, "mod_tp_src"],
+  [-1, "mod_tp_dst"],
   [24, "dec_ttl"],
+  [-1, "set_mpls_label"],
+  [-1, "set_mpls_tc"],
   [15, "set_mpls_ttl"],
   [16, "dec_mpls_ttl"],
   [19, "push_mpls"],
@@ -213,18 +228,44 @@ const ACTIONS: readonly [number, string][] = [
   [21, "set_queue"],
 ];
 
+/** The action bitmask of action names (OVS's names, as {@link formatFeatureSummaries} prints them). */
+export function actionBitsByName(names: readonly string[]): number {
+  let m = 0;
+  ACTIONS.forEach(([, n], i) => {
+    if (names.includes(n)) m |= 1 << i;
+  });
+  return m;
+}
+
+/** The instruction bitmask of OpenFlow instruction types (1 goto_table ... 6 meter). */
+export function instructionBits(types: readonly number[]): number {
+  return bitsOf(types, INSTRUCTIONS);
+}
+
+/** The action bitmask of OpenFlow 1.2/1.3 action types. */
+export function actionBits(types: readonly number[]): number {
+  return bitsOf(types, ACTIONS);
+}
+
+/** OVS's index of a field by its OXM class, field number and experimenter (`"8000:2:0"` is metadata), or its name. */
+export function fieldIndexOf(key: string): number | undefined {
+  return FIELD_ORDER.get(key) ?? (FIELD_NAMES.indexOf(key) >= 0 ? FIELD_NAMES.indexOf(key) : undefined);
+}
+
 /** OVS's reading of one table: bitmaps as sorted index sets, instruction/action sets as bitmasks. */
-interface ActionFeatures {
+export interface ActionFeatures {
   acts: number;
   setFields: Set<number>;
 }
-interface InstructionFeatures {
+/** Instructions, next tables and actions of a table (for table-miss flows or the others). */
+export interface InstructionFeatures {
   next: Set<number>;
   insts: number;
   write: ActionFeatures;
   apply: ActionFeatures;
 }
-interface Features {
+/** A table's features as Open vSwitch reads them (from table features, or from OpenFlow 1.1/1.2 table statistics). */
+export interface Features {
   tableId: number;
   name: string;
   metadataMatch: bigint;
@@ -238,6 +279,10 @@ interface Features {
   match: Set<number>;
   mask: Set<number>;
   wildcard: Set<number>;
+  /** OpenFlow 1.1/1.2 table-miss behaviour (`controller`, `continue`, `drop`); undefined: not printed. */
+  missConfig?: string | undefined;
+  /** Statistics printed with the features (OpenFlow 1.1/1.2 table statistics). */
+  stats?: { active: number; lookup: bigint; matched: bigint } | undefined;
 }
 
 /** A table-features body OVS refuses; the name is the OFPERR_* it reports. */
@@ -366,6 +411,7 @@ const featEq = (a: Features, b: Features): boolean =>
   a.maxEntries === b.maxEntries &&
   a.eviction === b.eviction &&
   a.vacancy === b.vacancy &&
+  a.missConfig === b.missConfig &&
   instEq(a.nonmiss, a.tableId, b.nonmiss, b.tableId) &&
   instEq(a.miss, a.tableId, b.miss, b.tableId) &&
   setEq(a.match, b.match);
@@ -452,11 +498,18 @@ function fmtInstructions(t: InstructionFeatures, prev: InstructionFeatures | und
   return s;
 }
 
+const statsEq = (a: Features, b: Features | undefined): boolean =>
+  !a.stats || (!!b?.stats && a.stats.active === b.stats.active && a.stats.lookup === b.stats.lookup && a.stats.matched === b.stats.matched);
+
 function fmtTable(f: Features, prev: Features | undefined): string {
   let s = `\n  table ${f.tableId}${f.name ? ` ("${f.name}")` : ""}:`;
-  if (prev && featEq(f, prev)) return s + " ditto";
+  const sameFeatures = !!prev && featEq(f, prev);
+  if (sameFeatures && statsEq(f, prev)) return s + " ditto";
   s += "\n";
+  if (f.stats) s += `    active=${f.stats.active}, lookup=${f.stats.lookup}, matched=${f.stats.matched}\n`;
+  if (sameFeatures) return !f.metadataMatch && !f.metadataWrite && !f.maxEntries && instEmpty(f.nonmiss) && instEmpty(f.miss) && !f.match.size ? s : s + "    (same features)\n";
   if (f.metadataMatch || f.metadataWrite) s += `    metadata: match=${hexNum(f.metadataMatch)} write=${hexNum(f.metadataWrite)}\n`;
+  if (f.missConfig !== undefined) s += `    config=${f.missConfig}\n`;
   if (f.eviction >= 0) s += `    eviction: ${f.eviction ? "" : "not "}supported\n`;
   if (f.vacancy >= 0) s += `    vacancy events: ${f.vacancy ? "" : "not "}supported\n`;
   if (f.maxEntries) s += `    max_entries=${f.maxEntries}\n`;
@@ -501,6 +554,17 @@ export function formatTableFeatures(tables: readonly TableFeatures[], version = 
   // OpenFlow 1.5 table-features requests carry a command; REPLACE (0) is what earlier versions mean
   const command = tables[0]?.command ?? 0;
   if (version >= 6 && command !== 0) s += `\n  command: ${["replace", "modify", "enable", "disable"][command] ?? command}`;
+  const out = formatFeatureSummaries(tables, (t) => toFeatures(t, version));
+  return { text: s + out.text, ...(out.error ? { error: out.error } : {}) };
+}
+
+/**
+ * Prints tables as Open vSwitch's ofputil_table_features_format() does, folding a table like the one
+ * before it into `table N: ditto` / `tables N...M: ditto`; `read` turns an entry into its features and may
+ * throw FeaturesError (printed as the error after the tables so far).
+ */
+export function formatFeatureSummaries<T>(tables: readonly T[], read: (t: T) => Features): { text: string; error?: string } {
+  let s = "";
   let prev: Features | undefined;
   let first = -1;
   let last = -1;
@@ -512,13 +576,13 @@ export function formatTableFeatures(tables: readonly TableFeatures[], version = 
   for (const t of tables) {
     let f: Features;
     try {
-      f = toFeatures(t, version);
+      f = read(t);
     } catch (e) {
       if (!(e instanceof FeaturesError)) throw e;
       finish();
       return { text: s, error: e.message };
     }
-    if (prev && featEq(f, prev) && !f.name) {
+    if (prev && featEq(f, prev) && statsEq(f, prev) && !f.name) {
       if (first < 0) first = f.tableId;
       last = f.tableId;
     } else {

@@ -13,7 +13,7 @@ import { memoryIo } from "../../src/cli/io.js";
 import { ofctlCommand } from "../../src/cli/ofctl.js";
 
 const FLOWS = ["priority=10,ip,nw_dst=10.0.0.0/24,actions=output:1", "table=1,priority=5,tcp,tp_dst=80,actions=drop"];
-const READS = [["dump-flows"], ["dump-flows", "ip"], ["dump-aggregate"], ["show"], ["dump-desc"], ["dump-ports"], ["dump-ports-desc"], ["dump-groups"], ["dump-group-stats"], ["dump-meters"], ["dump-table-features"]];
+const READS = [["dump-tables"], ["dump-flows"], ["dump-flows", "ip"], ["dump-aggregate"], ["show"], ["dump-desc"], ["dump-ports"], ["dump-ports-desc"], ["dump-groups"], ["dump-group-stats"], ["dump-meters"], ["dump-table-features"]];
 const WRITES = [
   ["add-flow", "table=2,priority=7,udp,actions=drop"],
   ["--strict", "mod-flows", "priority=10,ip,nw_dst=10.0.0.0/24,actions=output:2"],

@@ -24,6 +24,8 @@ export interface ActionParseContext {
   readonly inCt?: boolean | undefined;
   /** Port names the switch reported, by name (`output:p1`). */
   readonly portNames?: ReadonlyMap<string, number> | undefined;
+  /** No match to check the actions against (group buckets: ovs-ofctl does not check them). */
+  readonly unchecked?: boolean | undefined;
 }
 
 /** A port number or name: a name the switch reported first, then numbers and reserved names. */
@@ -62,6 +64,7 @@ const L4_PROTOS = new Set([6, 17, 132]);
  * @throws MatchInconsistentError for a hard inconsistency
  */
 export function checkAction(name: string, actions: readonly Action[], ctx: ActionParseContext): void {
+  if (ctx.unchecked) return;
   const f = ctx.flow;
   const soft = (bad: boolean) => {
     if (bad) ctx.of10Only = true;

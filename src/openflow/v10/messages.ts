@@ -18,6 +18,8 @@ import type { MatchField } from "../oxm.js";
 import { decodeOf10Match, encodeOf10Match, normalizeOf10Match, port16to32, port32to16 } from "./match.js";
 import { decodeOf10Actions, decodeOf10ActionsAsInstructions, encodeOf10Actions, instructionsToOf10Actions } from "./actions.js";
 import { decodeNxMatch, encodeNxMatch } from "./nxm.js";
+import { readBuckets15, readGroupProps } from "../versions/decode.js";
+import { writeBuckets15, writeGroupProps } from "../versions/encode.js";
 import { STATS_KIND, encodeStatsReply, encodeStatsRequest, entries, readPhyPort, readStatsReply, readStatsRequest, writePhyPort } from "./stats.js";
 
 export { Of10StatsType, NxStatsSubtype } from "./stats.js";
@@ -64,6 +66,7 @@ export const Nxt10Subtype = {
   FLOW_MONITOR_PAUSED: 22,
   FLOW_MONITOR_RESUMED: 23,
   CT_FLUSH_ZONE: 29,
+  GROUP_MOD: 31,
 } as const;
 
 
@@ -154,6 +157,18 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           const m = decodeNxMatch(r, matchLen);
           r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen + 2));
           return { ...h, type: "nx_packet_in", bufferId, totalLen, reason, tableId, cookie, match: m.match, data: r.take(r.remaining) };
+        }
+        case Nxt10Subtype.GROUP_MOD: {
+          // the OpenFlow 1.5 group_mod layout with OpenFlow 1.0 actions in the buckets
+          const command = r.u16();
+          const groupType = r.u8();
+          r.skip(1);
+          const groupId = r.u32();
+          const bucketsLen = r.u16();
+          r.skip(2);
+          const commandBucketId = r.u32();
+          const buckets = readBuckets15(r.sub(bucketsLen, "buckets"), decodeOf10Actions);
+          return { ...h, type: "group_mod", command, groupType, groupId, commandBucketId, buckets, ...readGroupProps(r) };
         }
         case Nxt10Subtype.CT_FLUSH_ZONE:
           r.skip(6);
@@ -537,7 +552,19 @@ export function encodeOf10Message(m: OfMessageInput, w: Writer): Uint8Array | un
       w.u16(port32to16(m.portNo), "port_mod.port_no").bytes(m.hwAddr).u32(m.config).u32(m.mask).u32(feat(m.advertise)).zeros(4);
       break;
     }
-    case "group_mod":
+    case "group_mod": {
+      // Open vSwitch's NXT_GROUP_MOD: the OpenFlow 1.5 layout with OpenFlow 1.0 actions
+      lenAt = writeHeader(w, Of10Type.VENDOR, xid);
+      nxHeader(w, Nxt10Subtype.GROUP_MOD);
+      w.u16(m.command, "group_mod.command").u8(m.groupType, "group_mod.type").u8(0).u32(m.groupId, "group_mod.group_id");
+      const blAt = w.reserve16();
+      w.zeros(2).u32(m.commandBucketId ?? 0xffffffff, "group_mod.command_bucket_id");
+      const bs = w.pos;
+      writeBuckets15(w, m.buckets, m.groupType, (x, b) => encodeOf10Actions(x, b.actions));
+      w.patch16(blAt, w.pos - bs);
+      writeGroupProps(w, m);
+      break;
+    }
     case "table_mod":
     case "role_request":
     case "role_reply":

@@ -9,6 +9,7 @@
 import type { OfMessage, TableStats } from "../messages.js";
 import { formatFlowMod, formatMatch, formatPort } from "../flowtext.js";
 import { abbreviate } from "../tablefeatures.js";
+import { formatGroupMod } from "../versions/print.js";
 import { type FormatOptions, formatDuration, formatFlowStats, formatMessage, formatPortDesc } from "../print.js";
 
 const CAPABILITIES10: ReadonlyArray<readonly [number, string]> = [
@@ -157,6 +158,8 @@ export function formatOf10Message(m: OfMessage, tail: string, opts: FormatOption
     }
     case "nx_flow_mod":
       return `NXT_FLOW_MOD${tail} ${formatFlowMod(m)}`;
+    case "group_mod":
+      return m.version === 1 ? `NXT_GROUP_MOD${tail}${formatGroupMod(m)}` : undefined;
     case "nx_set_flow_format":
       return `NXT_SET_FLOW_FORMAT${tail} format=${FLOW_FORMATS[m.format] ?? m.format}`;
     case "nx_flow_mod_table_id":

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { tableStats11Text } from "./table-stats11.js";
 import { DecodeError } from "../../bytes/decode-error.js";
 import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
@@ -102,6 +103,7 @@ export function rawMultipartText(version: number, request: boolean, mpType: numb
     if (mpType === 16 && version >= OfpVersion.OF14) return flowMonitorRequests(data);
     return undefined;
   }
+  if (mpType === 3 && (version === OfpVersion.OF11 || version === OfpVersion.OF12)) return tableStats11Text(version, data);
   if (mpType === 16 && version >= OfpVersion.OF14) return flowUpdates(data);
   if (mpType === 14 && version >= OfpVersion.OF14) return tableDescs(data);
   switch (mpType) {

@@ -9,7 +9,7 @@
  */
 import type { Reader } from "../../bytes/reader.js";
 import { MultipartType, OfpType, OfpVersion } from "../constants.js";
-import { decodeActions, decodeInstructions } from "../actions.js";
+import { type Action, decodeActions, decodeInstructions } from "../actions.js";
 import { type MatchField, decodeMatch, decodeOxm, fieldByHeader } from "../oxm.js";
 import {
   type Bucket,
@@ -299,14 +299,14 @@ function readPacketQueues(r: Reader, v: number) {
 }
 
 /** OpenFlow 1.5 `ofp_bucket` list with properties (weight, watch_port, watch_group). */
-export function readBuckets15(r: Reader): Bucket[] {
+export function readBuckets15(r: Reader, actionsOf: (r: Reader) => Action[] = decodeActions): Bucket[] {
   const out: Bucket[] = [];
   while (r.remaining > 0) {
     const b = r.entry("bucket", 8, 8, 1, 0);
     b.skip(2);
     const actionsLen = b.u16();
     const bucketId = b.u32();
-    const actions = decodeActions(b.sub(actionsLen, "bucket actions"));
+    const actions = actionsOf(b.sub(actionsLen, "bucket actions"));
     let weight = 0;
     let watchPort = 0xffffffff;
     let watchGroup = 0xffffffff;
@@ -326,7 +326,7 @@ export const NTR_VENDOR_ID = 0x154d;
 export const NTR_COMPAT_VENDOR_ID = 0x1540;
 
 /** Group properties of OpenFlow 1.5 (Open vSwitch's NTR selection method experimenter property). */
-function readGroupProps(r: Reader): { selectionMethod?: string; selectionMethodParam?: bigint; fields?: MatchField[]; selectionMethodVendor?: number } {
+export function readGroupProps(r: Reader): { selectionMethod?: string; selectionMethodParam?: bigint; fields?: MatchField[]; selectionMethodVendor?: number } {
   for (const { type, body } of r.properties("group property")) {
     if (type !== 0xffff) continue;
     const experimenter = body.u32();
@@ -486,6 +486,8 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     }
     case MultipartType.TABLE:
       if (!old) break;
+      // whole ofp11_table_stats (88 bytes) / ofp12_table_stats (128) entries only, as Open vSwitch checks
+      if (!request && r.remaining % (v === OfpVersion.OF11 ? 88 : 128)) r.fail("OFPBRC_BAD_LEN", start);
       return rep(rawBody());
     case MultipartType.QUEUE:
     case MultipartType.GROUP_FEATURES:

@@ -34,14 +34,19 @@ export function typeCodeOtherVersion(type: string, version: number): number | un
   return undefined;
 }
 
-function writeBuckets15(w: Writer, buckets: readonly Bucket[], groupType: number): void {
+/**
+ * Writes OpenFlow 1.5 `ofp_bucket`s with their properties; `actions` writes a bucket's actions (OpenFlow 1.3+
+ * codes by default; Open vSwitch's NXT_GROUP_MOD carries the same layout with OpenFlow 1.0 actions).
+ * @throws EncodeError when a value does not fit its field
+ */
+export function writeBuckets15(w: Writer, buckets: readonly Bucket[], groupType: number, actions: (w: Writer, b: Bucket) => void = (x, b) => encodeActions(x, b.actions)): void {
   for (const b of buckets) {
     const start = w.pos;
     const lenAt = w.reserve16();
     const alAt = w.reserve16();
     w.u32(b.bucketId ?? 0, "bucket.bucket_id");
     const as = w.pos;
-    encodeActions(w, b.actions);
+    actions(w, b);
     w.patch16(alAt, w.pos - as);
     // the weight property only for select groups or a non-zero weight, as Open vSwitch sends it
     if (groupType === 1 || b.weight) w.u16(0).u16(8).u16(b.weight, "bucket.weight").zeros(2);
@@ -51,7 +56,8 @@ function writeBuckets15(w: Writer, buckets: readonly Bucket[], groupType: number
   }
 }
 
-function writeGroupProps(w: Writer, p: GroupProps): void {
+/** Writes the OpenFlow 1.5 group properties of `p` (Open vSwitch's selection method property, when set). */
+export function writeGroupProps(w: Writer, p: GroupProps): void {
   if (!p.selectionMethod) return;
   const start = w.pos;
   w.u16(0xffff);

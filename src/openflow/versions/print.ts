@@ -55,7 +55,8 @@ function fieldRank(name: string): number {
 const GROUP_TYPE_NAMES = ["all", "select", "indirect", "ff", "unknown"];
 
 function bucketId(prefix: string, id: number, version: number): string {
-  if (version < OfpVersion.OF15) return "";
+  // OpenFlow 1.5 and Open vSwitch's NXT_GROUP_MOD (OpenFlow 1.0) carry bucket ids
+  if (version < OfpVersion.OF15 && version !== OfpVersion.OF10) return "";
   const name = id === 0xfffffffd ? "first" : id === 0xfffffffe ? "last" : id === 0xffffffff ? "all" : String(id);
   return `${prefix}${name},`;
 }
@@ -93,11 +94,11 @@ export function formatGroup(version: number, groupId: number, groupType: number,
   return s.replace(/,$/, "");
 }
 
-const GROUP_COMMANDS: Record<number, string> = { 0: "ADD", 1: "MOD", 2: "DEL", 3: "INSERT_BUCKET", 4: "REMOVE_BUCKET", 0x8000: "ADD_OR_MOD" };
+const GROUP_COMMANDS: Record<number, string> = { 0: "ADD", 1: "MOD", 2: "DEL", 3: "INSERT_BUCKET", 5: "REMOVE_BUCKET", 0x8000: "ADD_OR_MOD" };
 
 /** The body of a group_mod as Open vSwitch prints it (a line break, then the command and the group). */
 export function formatGroupMod(m: Extract<OfMessage, { type: "group_mod" }>): string {
-  const bucketCommand = m.command === 3 || m.command === 4;
+  const bucketCommand = m.command === 3 || m.command === 5;
   let s = `\n ${GROUP_COMMANDS[m.command] ?? `cmd:${m.command}`} `;
   if (bucketCommand) s += bucketId("command_bucket_id:", m.commandBucketId ?? 0, m.version);
   return s + formatGroup(m.version, m.groupId, m.groupType, m.buckets, m, bucketCommand);
@@ -259,6 +260,8 @@ const ERRORS14: Record<number, { prefix: string; codes: readonly string[] }> = {
 
 /** The name of an error of a type OpenFlow 1.4 added (bad property, async config, flow monitor, bundle), in 1.4+; else undefined. */
 export function errorName14(version: number, type: number, code: number): string | undefined {
+  // OpenFlow 1.5's group_mod codes for insert/remove bucket (Open vSwitch's "OF1.5+(6,15)" and "(6,16)")
+  if (version >= OfpVersion.OF15 && type === 6 && (code === 15 || code === 16)) return code === 15 ? "OFPGMFC_UNKNOWN_BUCKET" : "OFPGMFC_BUCKET_EXISTS";
   const t = version >= OfpVersion.OF14 ? ERRORS14[type] : undefined;
   const c = t?.codes[code];
   return t && c ? `${t.prefix}_${c}` : undefined;
