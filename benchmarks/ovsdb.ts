@@ -1,7 +1,8 @@
 /**
  * OVSDB core benchmark, side by side in one run against the same real `ovsdb-server`:
  * - transact round-trip latency (sequential) and pipelined throughput, ovn-ts vs the OVS Python
- *   library (`ovs.jsonrpc`, Debian python3-openvswitch) doing the same calls;
+ *   library (`ovs.jsonrpc`, Debian python3-openvswitch) doing the same calls and vs a bare Node socket
+ *   (the floor); ovn-ts's side is the built client (dist/) under plain node (`ovsdb-rtt-child.mjs`);
  * - framing a 40 MB monitor reply: the framer's scan as a fraction of one `JSON.parse` of it;
  * - `ovn-ts ovsdb -f json dump` of a 100,000-port OVN_Northbound (the built CLI, dist/) against the
  *   floor (the server delivers the same reply to a bare socket, then one `JSON.parse`) and against
@@ -23,6 +24,7 @@ import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
 import { columnOrder } from "../src/cli/ovsdb/schema.js";
 import { compareUtf8 } from "../src/ovsdb/schema/datum.js";
 import { populate } from "./replica.js";
+import { currentDist } from "./build-rev.js";
 
 /** One row of the OVSDB benchmark table. */
 export interface OvsdbBenchRow {
@@ -108,29 +110,6 @@ function benchFramer(): OvsdbBenchRow[] {
     { name: `frame a ${mb} MB monitor reply in 64 KiB chunks (scan + gather)`, ours: s, peer: p, unit: "ms", ratio: s / p, note: "peer: one JSON.parse of the same text; ratio = framing cost as a fraction of it" },
     { name: `receive the ${mb} MB reply (frame + UTF-8 decode + JSON.parse)`, ours: fu, peer: p, unit: "ms", ratio: fu / p, note: "ratio = total cost relative to JSON.parse alone" },
   ];
-}
-
-/** A bare unix socket that sends one request and waits for the next chunk received (one small reply). */
-async function bareSocket(path: string): Promise<{ call(text: string): Promise<void>; close(): void }> {
-  const s = net.connect(path);
-  await new Promise((r, j) => {
-    s.once("connect", r);
-    s.once("error", j);
-  });
-  let waiting: (() => void) | undefined;
-  s.on("data", () => {
-    const w = waiting;
-    waiting = undefined;
-    w?.();
-  });
-  return {
-    call: (text) =>
-      new Promise<void>((r) => {
-        waiting = r;
-        s.write(text);
-      }),
-    close: () => s.destroy(),
-  };
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -238,52 +217,23 @@ async function benchRoundTrips(): Promise<OvsdbBenchRow[]> {
   const rows: OvsdbBenchRow[] = [];
   const server = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
   try {
-    const client = await OvsdbClient.connect(server.unix);
-    const ops = (i: number) => [
-      { op: "insert" as const, table: "Logical_Switch", row: { name: `ts-${i}` } },
-      { op: "comment" as const, comment: "bench" },
-    ];
-    for (let i = 0; i < 1000; i++) await client.transact("OVN_Northbound", ops(-i - 1)); // warm-up (JIT)
-    // The floor: the same JSON over a bare Node socket to the same server, one reply chunk awaited
-    // per call. Measured in short alternating blocks (ABBA) with ours so that the machine's load
-    // and the growing database hit both alike.
-    const bare = await bareSocket(server.unix.slice("unix:".length));
-    for (let i = 0; i < 1000; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-1e6 - i)] }));
-    let seqMs = 0;
-    let bareMs = 0;
-    const block = 100;
-    const runOurs = async (from: number) => {
-      const t0 = performance.now();
-      for (let i = from; i < from + block; i++) await client.transact("OVN_Northbound", ops(i));
-      seqMs += performance.now() - t0;
-    };
-    const runBare = async (from: number) => {
-      const t0 = performance.now();
-      for (let i = from; i < from + block; i++) await bare.call(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(2e6 + i)] }));
-      bareMs += performance.now() - t0;
-    };
-    for (let b = 0; b < N_SEQ / block; b++) {
-      if (b % 2 === 0) {
-        await runOurs(b * block);
-        await runBare(b * block);
-      } else {
-        await runBare(b * block);
-        await runOurs(b * block);
-      }
-    }
-    bare.close();
-    const bareLat = (bareMs * 1000) / N_SEQ;
-    let t = performance.now();
-    await Promise.all(Array.from({ length: N_PIPE }, (_, i) => client.transact("OVN_Northbound", ops(N_SEQ + i))));
-    const pipeMs = performance.now() - t;
-    client.close();
+    // ovn-ts's side runs the built client (dist/) under plain node, as users run it, in a child that
+    // also times the floor: the same JSON on a bare socket to the same server, in alternating blocks.
+    const child = JSON.parse(
+      execFileSync("node", [join(dirname(fileURLToPath(import.meta.url)), "ovsdb-rtt-child.mjs"), currentDist(), server.unix.slice("unix:".length), String(N_SEQ), String(N_PIPE)], {
+        encoding: "utf8",
+        maxBuffer: 1 << 20,
+      }),
+    ) as { ourLatUs: number; bareLatUs: number; pipeMs: number };
+    const bareLat = child.bareLatUs;
+    const pipeMs = child.pipeMs;
     const py = JSON.parse(
       execFileSync("/usr/bin/python3", [join(dirname(fileURLToPath(import.meta.url)), "py", "ovsdb_rpc.py"), server.unix, "OVN_Northbound", String(N_SEQ), String(N_PIPE)], {
         encoding: "utf8",
         maxBuffer: 1 << 24,
       }),
     ) as { sequentialSeconds: number; pipelinedSeconds: number };
-    const ourLat = (seqMs * 1000) / N_SEQ;
+    const ourLat = child.ourLatUs;
     const pyLat = (py.sequentialSeconds * 1e6) / N_SEQ;
     const ourTput = N_PIPE / (pipeMs / 1000);
     const pyTput = N_PIPE / py.pipelinedSeconds;
