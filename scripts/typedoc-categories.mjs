@@ -23,7 +23,7 @@ const RULES = [
   [/^ovn\/controller\/(queue|reconcile)\./, "Reconcile runtime"],
   [/^ovn\/controller\//, "Controller"],
   [/^ovn\/(trace|trace-text)\./, "Tracing"],
-  [/^ovn\/ipam\./, "IPAM"],
+  [/^ovn\/ipam[-.]/, "IPAM"],
   [/^ovn\/ic[-.]/, "Interconnection (OVN-IC)"],
   [/^ovn\/node\./, "Chassis (Open_vSwitch)"],
   [/^ovn\/net\./, "Addresses"],
@@ -36,14 +36,15 @@ const RULES = [
   [/^model\//, "Errors"],
   // OpenFlow (ovn-ts/openflow)
   [/^openflow\/connection\./, "Connect"],
-  [/^openflow\/(messages|continuation|tablefeatures|protocols)\./, "Messages"],
-  [/^openflow\/(actions|oxm|consistency)\./, "Flows, matches and actions"],
-  [/^openflow\/(flowtext|print)\./, "Text notations"],
+  [/^openflow\/(messages|message-types|multipart|experimenter|group-mod|continuation|tablefeatures|protocols)\./, "Messages"],
+  [/^openflow\/(actions|action-types|actions-nx|instructions|oxm|consistency)\./, "Flows, matches and actions"],
+  [/^openflow\/(flowtext|print|print-[a-z]+)\./, "Text notations"],
+  [/^openflow\/text\//, "Text notations"],
   [/^openflow\/constants\./, "Constants"],
   [/^openflow\//, "Wire protocol (low level)"],
   // Geneve (ovn-ts/geneve)
   [/^geneve\/(frame|header|ovn)\./, "Frames"],
-  [/^geneve\/fragment\./, "Fragments"],
+  [/^geneve\/(fragment|reassembly)\./, "Fragments"],
   [/^geneve\/pcap\./, "Captures"],
   [/^geneve\//, "Wire protocol (low level)"],
   // unixctl and monitoring (ovn-ts/unixctl, ovn-ts/monitor)
