@@ -494,12 +494,13 @@ export function decodeActionList(bytes: Uint8Array): Action[] {
 }
 
 /**
- * Encodes a bare OpenFlow 1.3 action list (each action padded to 8 bytes, lengths filled in).
+ * Encodes a bare action list (each action padded to 8 bytes, lengths filled in) for `version` (OpenFlow
+ * 1.3 codes unless given).
  * @throws EncodeError for a value that does not fit its field
  */
-export function encodeActionList(actions: readonly Action[]): Uint8Array {
+export function encodeActionList(actions: readonly Action[], version?: number): Uint8Array {
   const w = new Writer("openflow", 64);
-  encodeActions(w, actions);
+  encodeActions(w, actions, version);
   return w.finish().slice();
 }
 

@@ -104,11 +104,11 @@ export function decodeInstructionList(bytes: Uint8Array): Instruction[] {
 }
 
 /**
- * Encodes a bare OpenFlow 1.3 instruction list.
+ * Encodes a bare instruction list, its actions for `version` (OpenFlow 1.3 codes unless given).
  * @throws EncodeError for a value that does not fit its field
  */
-export function encodeInstructionList(insts: readonly Instruction[]): Uint8Array {
+export function encodeInstructionList(insts: readonly Instruction[], version?: number): Uint8Array {
   const w = new Writer("openflow", 64);
-  encodeInstructions(w, insts);
+  encodeInstructions(w, insts, version);
   return w.finish().slice();
 }
