@@ -13,6 +13,7 @@ import { Writer } from "../bytes/writer.js";
 import { fromHex, toHex } from "../bytes/hex.js";
 import { decodeOf10ActionList, decodeOf10ActionsAsInstructions, encodeOf10ActionList, encodeOf10Actions, instructionsToOf10Actions } from "../openflow/v10/actions.js";
 import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
+import { of11ActionError } from "../openflow/versions/actions11.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
@@ -315,7 +316,7 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
         again = encodeInstructionList(insts, ofVersion);
       } else {
         const actions = of10 ? decodeOf10ActionList(bytes) : decodeActionList(bytes);
-        const bad = actionListError(actions);
+        const bad = (ofVersion === OfpVersion.OF11 ? of11ActionError(actions) : undefined) ?? actionListError(actions);
         if (bad) {
           io.out(`bad ${version} actions: ${bad}\n\n`);
           continue;

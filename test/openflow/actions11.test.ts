@@ -8,6 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { peers } from "../support/peers.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { OfpVersion } from "../../src/openflow/constants.js";
 import { decodeActionList, encodeActionList } from "../../src/openflow/actions.js";
@@ -84,6 +86,16 @@ const FLOWS = [
 ];
 
 describe.skipIf(!peers("ovs-ofctl"))("OpenFlow 1.1/1.2 flow_mod actions against ovs-ofctl", () => {
+  it("parse-actions OpenFlow11/12 agrees with ovs-ofctl on 1.1 codes and on set_field (a bad type in 1.1)", async () => {
+    const input = "0019 0010 80000606 000102030405 0000\n0001 0008 0009 0000 0007 0008 04 000000\nffff 0020 00002320 002a 000000000000 0019 0010 80000606 000102030405 0000\n";
+    for (const version of ["OpenFlow11", "OpenFlow12"]) {
+      const theirs = spawnSync("ovs-ofctl", ["parse-actions", version], { input, encoding: "utf8" });
+      const io = memoryIo(input);
+      const code = await ofctlCommand(["parse-actions", version], io);
+      expect({ code, out: io.stdout }, version).toEqual({ code: theirs.status, out: theirs.stdout });
+    }
+  });
+
   for (const [version, name] of [[OfpVersion.OF11, "OpenFlow11"], [OfpVersion.OF12, "OpenFlow12"]] as const) {
     it(`${name}: ovs-ofctl ofp-print prints our flow_mod as ovs-ofctl parse-flow prints its own`, () => {
       for (const text of FLOWS) {

@@ -154,3 +154,19 @@ export function encodeOf11Legacy(w: Writer, a: Action): boolean {
   }
   return false;
 }
+
+/**
+ * The OpenFlow error Open vSwitch's decoder gives a decoded OpenFlow 1.1 action list holding an action
+ * OpenFlow 1.1 lacks (`set_field`, `push_pbb`, `pop_pbb`, also inside `ct` and `clone`): `OFPBAC_BAD_TYPE`;
+ * undefined when every action exists in OpenFlow 1.1.
+ */
+export function of11ActionError(actions: readonly Action[]): string | undefined {
+  for (const a of actions) {
+    if (a.type === "set_field" || a.type === "push_pbb" || a.type === "pop_pbb") return "OFPBAC_BAD_TYPE";
+    if (a.type === "ct" || a.type === "clone") {
+      const inner = of11ActionError(a.actions);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
