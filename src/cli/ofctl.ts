@@ -13,6 +13,7 @@ import { Writer } from "../bytes/writer.js";
 import { fromHex, toHex } from "../bytes/hex.js";
 import { decodeOf10ActionList, decodeOf10ActionsAsInstructions, encodeOf10ActionList, encodeOf10Actions, instructionsToOf10Actions } from "../openflow/v10/actions.js";
 import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
+import { of11ActionError } from "../openflow/versions/actions11.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
@@ -266,9 +267,15 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
   return 0;
 }
 
-/** Versions `parse-actions` accepts (the action and instruction codes of OpenFlow 1.3, also used by 1.4 and 1.5). */
-const ACTION_VERSIONS = new Set(["OpenFlow13", "OpenFlow14", "OpenFlow15"]);
-const ALL_VERSIONS = new Set(["OpenFlow10", "OpenFlow11", "OpenFlow12", ...ACTION_VERSIONS]);
+/** Versions `parse-actions` accepts besides OpenFlow10, with the version their lists are re-encoded in. */
+const ACTION_VERSIONS = new Map([
+  ["OpenFlow11", OfpVersion.OF11],
+  ["OpenFlow12", OfpVersion.OF12],
+  ["OpenFlow13", OfpVersion.OF13],
+  ["OpenFlow14", OfpVersion.OF14],
+  ["OpenFlow15", OfpVersion.OF15],
+]);
+const ALL_VERSIONS = new Set(["OpenFlow10", ...ACTION_VERSIONS.keys()]);
 
 /**
  * parse-actions / parse-instructions VERSION: each non-blank, non-comment line of `input` is a hex action
@@ -278,7 +285,7 @@ const ALL_VERSIONS = new Set(["OpenFlow10", "OpenFlow11", "OpenFlow12", ...ACTIO
 function parseActionLines(io: CliIo, version: string, instructions: boolean, input: string): number {
   if (!ALL_VERSIONS.has(version)) throw new Error(`${version}: not a valid OpenFlow version`);
   const of10 = version.toLowerCase() === "openflow10";
-  if (!of10 && !ACTION_VERSIONS.has(version)) throw new Error(`${version}: only OpenFlow13, OpenFlow14 and OpenFlow15 action lists are supported`);
+  const ofVersion = ACTION_VERSIONS.get(version) ?? OfpVersion.OF10;
   for (const raw of input.split("\n")) {
     const line = raw.replace(/#.*$/, "").trim();
     if (!line) continue;
@@ -306,16 +313,16 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
       } else if (instructions) {
         const insts = decodeInstructionList(bytes);
         text = formatInstructions(insts);
-        again = encodeInstructionList(insts);
+        again = encodeInstructionList(insts, ofVersion);
       } else {
         const actions = of10 ? decodeOf10ActionList(bytes) : decodeActionList(bytes);
-        const bad = actionListError(actions);
+        const bad = (ofVersion === OfpVersion.OF11 ? of11ActionError(actions) : undefined) ?? actionListError(actions);
         if (bad) {
           io.out(`bad ${version} actions: ${bad}\n\n`);
           continue;
         }
         text = actions.length ? formatActions(actions) : "drop";
-        again = of10 ? encodeOf10ActionList(actions) : encodeActionList(actions);
+        again = of10 ? encodeOf10ActionList(actions) : encodeActionList(actions, ofVersion);
       }
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;

@@ -8,10 +8,13 @@
  *
  * @module
  */
+import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { ExperimenterId, decodeOxm, encodeOxm } from "./oxm.js";
 import { legacyToOf13 } from "./v10/actions.js";
+import { OfpVersion } from "./constants.js";
+import { Of11ActionType, encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
 import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, CtFlags, NatRange, LearnFlags, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, writeNxHeader, ofsNbits, decodeNx, nxStart } from "./actions-nx.js";
 
@@ -32,6 +35,11 @@ export function decodeActions(r: Reader, depth = 0): Action[] {
   return out;
 }
 
+/** Fails with the OpenFlow error Open vSwitch gives an action (the reader's position is the action's). */
+function bad(r: Reader, reason: string): never {
+  throw new DecodeError("openflow", r.base + r.start, reason);
+}
+
 function decodeAction(outer: Reader, depth: number): Action {
   const r = outer.entry("action", 8, 8);
   const type = r.u16();
@@ -42,6 +50,43 @@ function decodeAction(outer: Reader, depth: number): Action {
       const maxLen = r.u16();
       return { type: "output", port, maxLen };
     }
+    case Of11ActionType.SET_VLAN_VID: {
+      // OpenFlow 1.1 (deprecated from 1.2 on, still accepted by Open vSwitch)
+      const vid = r.u16();
+      if (vid & ~0xfff) bad(r, "OFPBAC_BAD_ARGUMENT");
+      return { type: "set_vlan_vid", vid, of11: true };
+    }
+    case Of11ActionType.SET_VLAN_PCP: {
+      const pcp = r.u8();
+      if (pcp & ~7) bad(r, "OFPBAC_BAD_ARGUMENT");
+      return { type: "set_vlan_pcp", pcp, of11: true };
+    }
+    case Of11ActionType.SET_DL_SRC:
+    case Of11ActionType.SET_DL_DST:
+      if (r.remaining !== 12) bad(r, "OFPBAC_BAD_LEN");
+      return { type: type === Of11ActionType.SET_DL_SRC ? "set_dl_src" : "set_dl_dst", mac: r.take(6).slice() };
+    case Of11ActionType.SET_NW_SRC:
+      return { type: "set_nw_src", addr: r.u32() };
+    case Of11ActionType.SET_NW_DST:
+      return { type: "set_nw_dst", addr: r.u32() };
+    case Of11ActionType.SET_NW_TOS: {
+      const tos = r.u8();
+      if (tos & 3) bad(r, "OFPBAC_BAD_ARGUMENT");
+      return { type: "set_nw_tos", tos };
+    }
+    case Of11ActionType.SET_NW_ECN: {
+      const ecn = r.u8();
+      if (ecn & ~3) bad(r, "OFPBAC_BAD_ARGUMENT");
+      return { type: "set_nw_ecn", ecn };
+    }
+    case Of11ActionType.SET_TP_SRC:
+      return { type: "set_tp_src", port: r.u16() };
+    case Of11ActionType.SET_TP_DST:
+      return { type: "set_tp_dst", port: r.u16() };
+    case Of11ActionType.SET_MPLS_LABEL:
+      return { type: "set_mpls_label", label: r.u32() };
+    case Of11ActionType.SET_MPLS_TC:
+      return { type: "set_mpls_tc", tc: r.u8() };
     case ActionType.COPY_TTL_OUT:
       return { type: "copy_ttl_out" };
     case ActionType.COPY_TTL_IN:
@@ -117,9 +162,14 @@ function decodeAction(outer: Reader, depth: number): Action {
   }
 }
 
-/** Encodes a list of actions. */
-export function encodeActions(w: Writer, actions: readonly Action[]): void {
-  for (const a of actions) encodeAction(w, a);
+/**
+ * Encodes a list of actions for `version` (OpenFlow 1.3 codes unless given; OpenFlow 1.1 writes field
+ * changes as its own actions, see versions/actions11.ts).
+ * @throws EncodeError for a value that does not fit its field
+ */
+export function encodeActions(w: Writer, actions: readonly Action[], version: number = OfpVersion.OF13): void {
+  if (version === OfpVersion.OF11) for (const a of toOf11Actions(actions)) encodeAction(w, a, version);
+  else for (const a of actions) encodeAction(w, a, version);
 }
 
 /** Ends an action begun at `start`: pads it to 8 bytes and patches its length (2 bytes in). */
@@ -136,8 +186,13 @@ function std(w: Writer, type: number): number {
   return start;
 }
 
-/** Encodes one action (length reserved then patched, padded to a multiple of 8). */
-export function encodeAction(w: Writer, a: Action): void {
+/**
+ * Encodes one action (length reserved then patched, padded to a multiple of 8) for `version` (OpenFlow
+ * 1.3 codes unless given).
+ * @throws EncodeError for a value that does not fit its field
+ */
+export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.OF13): void {
+  if (version === OfpVersion.OF11 && encodeOf11Legacy(w, a)) return;
   let s: number;
   switch (a.type) {
     case "set_vlan_vid":
@@ -148,6 +203,7 @@ export function encodeAction(w: Writer, a: Action): void {
     case "set_nw_src":
     case "set_nw_dst":
     case "set_nw_tos":
+    case "set_nw_ecn":
     case "set_tp_src":
     case "set_tp_dst":
     case "enqueue":
@@ -346,7 +402,7 @@ export function encodeAction(w: Writer, a: Action): void {
         w.u32(a.zoneSrc.header).u16(ofsNbits(a.zoneSrc));
       } else w.u32(0).u16(a.zone);
       w.u8(a.recircTable).zeros(3).u16(a.alg);
-      encodeActions(w, a.actions);
+      encodeActions(w, a.actions, version);
       break;
     case "nat": {
       s = nxStart(w, NxActionSubtype.NAT);
@@ -372,7 +428,7 @@ export function encodeAction(w: Writer, a: Action): void {
     case "clone":
       s = nxStart(w, NxActionSubtype.CLONE);
       w.zeros(6);
-      encodeActions(w, a.actions);
+      encodeActions(w, a.actions, version);
       break;
     case "check_pkt_larger":
       s = nxStart(w, NxActionSubtype.CHECK_PKT_LARGER);
@@ -438,12 +494,13 @@ export function decodeActionList(bytes: Uint8Array): Action[] {
 }
 
 /**
- * Encodes a bare OpenFlow 1.3 action list (each action padded to 8 bytes, lengths filled in).
+ * Encodes a bare action list (each action padded to 8 bytes, lengths filled in) for `version` (OpenFlow
+ * 1.3 codes unless given).
  * @throws EncodeError for a value that does not fit its field
  */
-export function encodeActionList(actions: readonly Action[]): Uint8Array {
+export function encodeActionList(actions: readonly Action[], version?: number): Uint8Array {
   const w = new Writer("openflow", 64);
-  encodeActions(w, actions);
+  encodeActions(w, actions, version);
   return w.finish().slice();
 }
 

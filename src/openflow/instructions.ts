@@ -48,8 +48,11 @@ export function decodeInstructions(r: Reader): Instruction[] {
   return out;
 }
 
-/** Encodes instructions (lengths reserved and patched). */
-export function encodeInstructions(w: Writer, insts: readonly Instruction[]): void {
+/**
+ * Encodes instructions (lengths reserved and patched); their actions for `version` (OpenFlow 1.3 codes
+ * unless given).
+ */
+export function encodeInstructions(w: Writer, insts: readonly Instruction[], version?: number): void {
   for (const i of insts) {
     const start = w.pos;
     const t =
@@ -75,7 +78,7 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[]): vo
       case "write_actions":
       case "apply_actions":
         w.zeros(4);
-        encodeActions(w, i.actions);
+        encodeActions(w, i.actions, version);
         break;
       case "clear_actions":
         w.zeros(4);
@@ -101,11 +104,11 @@ export function decodeInstructionList(bytes: Uint8Array): Instruction[] {
 }
 
 /**
- * Encodes a bare OpenFlow 1.3 instruction list.
+ * Encodes a bare instruction list, its actions for `version` (OpenFlow 1.3 codes unless given).
  * @throws EncodeError for a value that does not fit its field
  */
-export function encodeInstructionList(insts: readonly Instruction[]): Uint8Array {
+export function encodeInstructionList(insts: readonly Instruction[], version?: number): Uint8Array {
   const w = new Writer("openflow", 64);
-  encodeInstructions(w, insts);
+  encodeInstructions(w, insts, version);
   return w.finish().slice();
 }

@@ -426,7 +426,7 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
       const alAt = w.reserve16();
       w.zeros(6);
       const as = w.pos;
-      encodeActions(w, m.actions);
+      encodeActions(w, m.actions, version);
       w.patch16(alAt, w.pos - as);
       w.bytes(m.data);
       break;
@@ -438,11 +438,11 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
       w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
       w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
       encodeMatch(w, m.match);
-      encodeInstructions(w, m.instructions);
+      encodeInstructions(w, m.instructions, version);
       break;
     case "group_mod":
       w.u16(m.command, "group_mod.command").u8(m.groupType, "group_mod.type").u8(0).u32(m.groupId, "group_mod.group_id");
-      writeBuckets(w, m.buckets);
+      writeBuckets(w, m.buckets, version);
       break;
     case "port_mod":
       w.u32(m.portNo, "port_mod.port_no").zeros(4).bytes(m.hwAddr).zeros(2).u32(m.config, "port_mod.config").u32(m.mask, "port_mod.mask").u32(m.advertise, "port_mod.advertise").zeros(4);

@@ -75,13 +75,13 @@ export function readBuckets(r: Reader): Bucket[] {
   return out;
 }
 
-/** Writes OpenFlow 1.1–1.4 group buckets. */
-export function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
+/** Writes OpenFlow 1.1–1.4 group buckets, their actions for `version` (OpenFlow 1.3 codes unless given). */
+export function writeBuckets(w: Writer, buckets: readonly Bucket[], version?: number): void {
   for (const b of buckets) {
     const start = w.pos;
     const lenAt = w.reserve16();
     w.u16(b.weight).u32(b.watchPort).u32(b.watchGroup).zeros(4);
-    encodeActions(w, b.actions);
+    encodeActions(w, b.actions, version);
     w.patch16(lenAt, w.pos - start);
   }
 }

@@ -12,7 +12,13 @@ import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { ofctlCommand } from "../../src/cli/ofctl.js";
 
-const FLOWS = ["priority=10,ip,nw_dst=10.0.0.0/24,actions=output:1", "table=1,priority=5,tcp,tp_dst=80,actions=drop"];
+const FLOWS = [
+  "priority=10,ip,nw_dst=10.0.0.0/24,actions=output:1",
+  "table=1,priority=5,tcp,tp_dst=80,actions=drop",
+  // field writes: over OpenFlow 1.1 the switch sends them as 1.1's own actions (OFPAT_SET_NW_TOS, ...)
+  "table=3,priority=4,udp,actions=mod_nw_tos:4,mod_nw_ecn:1,mod_dl_dst:00:01:02:03:04:05,mod_nw_dst:1.2.3.4,mod_tp_src:7,mod_vlan_vid:5,mod_vlan_pcp:2,output:1",
+  "table=3,priority=5,mpls,actions=set_mpls_label(5),set_mpls_tc(3),dec_mpls_ttl,output:2",
+];
 const READS = [["dump-tables"], ["dump-flows"], ["dump-flows", "ip"], ["dump-aggregate"], ["show"], ["dump-desc"], ["dump-ports"], ["dump-ports-desc"], ["dump-groups"], ["dump-group-stats"], ["dump-meters"], ["dump-table-features"]];
 const WRITES = [
   ["add-flow", "table=2,priority=7,udp,actions=drop"],
@@ -21,8 +27,13 @@ const WRITES = [
   ["--strict", "del-flows", "priority=10,ip,nw_dst=10.0.0.0/24"],
   ["del-flows", "tcp"],
   ["del-flows"],
+  // field writes OpenFlow 1.1 carries as its own actions, 1.2 as set_field
+  ["add-flow", "table=2,priority=7,ip,actions=mod_nw_tos:4,mod_nw_src:1.2.3.4,mod_dl_src:00:01:02:03:04:05,dec_ttl,mod_nw_ttl:9,output:1"],
+  ["add-flow", "table=2,priority=8,udp,actions=mod_tp_dst:53,mod_nw_ecn:2,mod_vlan_vid:9,mod_vlan_pcp:1,output:2"],
+  ["add-flow", "table=2,priority=9,mpls,actions=set_mpls_label(5),set_mpls_tc(3),output:1"],
+  ["--strict", "mod-flows", "priority=10,ip,nw_dst=10.0.0.0/24,actions=set_field:10.0.0.1->ip_dst,set_field:2->ip_dscp,output:2"],
 ];
-const GROUPS = ["group_id=1,type=all,bucket=output:1", "group_id=2,type=select,bucket=weight:5,output:1,bucket=watch_port:2,output:2", "group_id=3,type=ff,bucket=watch_port:1,output:1"];
+const GROUPS = ["group_id=1,type=all,bucket=output:1", "group_id=4,type=all,bucket=mod_dl_src:00:01:02:03:04:05,mod_nw_ecn:2,output:1", "group_id=2,type=select,bucket=weight:5,output:1,bucket=watch_port:2,output:2", "group_id=3,type=ff,bucket=watch_port:1,output:1"];
 /** Group, meter, conntrack and IPFIX commands, without -O (OpenFlow 1.0 + Nicira) and with each version. */
 const EXTRAS = [
   ["dump-groups"],

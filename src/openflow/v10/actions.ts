@@ -42,14 +42,25 @@ export const Of10ActionType = {
  * set_queue. Ports are in the 32-bit space like every other port of the codec.
  */
 export type LegacyAction =
-  | { readonly type: "set_vlan_vid"; readonly vid: number }
-  | { readonly type: "set_vlan_pcp"; readonly pcp: number }
+  | {
+      readonly type: "set_vlan_vid";
+      readonly vid: number;
+      /** OpenFlow 1.1's action (no VLAN header pushed, printed `set_vlan_vid`), not OpenFlow 1.0's `mod_vlan_vid`. */
+      readonly of11?: boolean | undefined;
+    }
+  | {
+      readonly type: "set_vlan_pcp";
+      readonly pcp: number;
+      /** OpenFlow 1.1's action (printed `set_vlan_pcp`), not OpenFlow 1.0's `mod_vlan_pcp`. */
+      readonly of11?: boolean | undefined;
+    }
   | { readonly type: "strip_vlan" }
   | { readonly type: "set_dl_src"; readonly mac: Uint8Array }
   | { readonly type: "set_dl_dst"; readonly mac: Uint8Array }
   | { readonly type: "set_nw_src"; readonly addr: number }
   | { readonly type: "set_nw_dst"; readonly addr: number }
   | { readonly type: "set_nw_tos"; readonly tos: number }
+  | { readonly type: "set_nw_ecn"; readonly ecn: number }
   | { readonly type: "set_tp_src"; readonly port: number }
   | { readonly type: "set_tp_dst"; readonly port: number }
   | { readonly type: "enqueue"; readonly port: number; readonly queueId: number }
@@ -223,8 +234,8 @@ export function decodeOf10ActionList(bytes: Uint8Array): Action[] {
   return decodeOf10Actions(new Reader(bytes, "openflow"));
 }
 
-/** The Nicira `load` actions Open vSwitch writes for a set_field in OpenFlow 1.0 (one per run of mask bits, at most 64 bits each). */
-function loadsOf(a: Extract<Action, { type: "set_field" }>): Action[] {
+/** The Nicira `load` actions Open vSwitch writes for a set_field in OpenFlow 1.0 and 1.1 (one per run of mask bits, at most 64 bits each; `load2` for an experimenter field). */
+export function setFieldLoads(a: Extract<Action, { type: "set_field" }>): Action[] {
   const def = fieldByName(a.field.field);
   if (!def) throw new EncodeError("openflow", a.field.field, "set_field of an unknown field");
   const value = bytesToBig(a.field.value);
@@ -270,8 +281,11 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
       case "dec_nw_ttl":
         out.push({ type: "dec_ttl", controllerIds: undefined });
         break;
+      case "set_nw_ecn":
+        out.push(...setFieldLoads({ type: "set_field", field: { field: "nw_ecn", header: fieldByName("nw_ecn")!.header, value: Uint8Array.of(a.ecn) } }));
+        break;
       case "set_nw_ttl":
-        out.push(...loadsOf({ type: "set_field", field: { field: "nw_ttl", header: fieldByName("nw_ttl")!.header, value: Uint8Array.of(a.ttl) } }));
+        out.push(...setFieldLoads({ type: "set_field", field: { field: "nw_ttl", header: fieldByName("nw_ttl")!.header, value: Uint8Array.of(a.ttl) } }));
         break;
       case "set_field": {
         const f = a.field;
@@ -304,7 +318,7 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
             break;
           }
         }
-        out.push(...loadsOf(a));
+        out.push(...setFieldLoads(a));
         break;
       }
       case "ct":
@@ -442,9 +456,9 @@ export function formatLegacyAction(a: LegacyAction, formatPort: (p: number) => s
   const ip = (v: number) => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
   switch (a.type) {
     case "set_vlan_vid":
-      return `mod_vlan_vid:${a.vid}`;
+      return `${a.of11 ? "set" : "mod"}_vlan_vid:${a.vid}`;
     case "set_vlan_pcp":
-      return `mod_vlan_pcp:${a.pcp}`;
+      return `${a.of11 ? "set" : "mod"}_vlan_pcp:${a.pcp}`;
     case "strip_vlan":
       return "strip_vlan";
     case "set_dl_src":
@@ -457,6 +471,8 @@ export function formatLegacyAction(a: LegacyAction, formatPort: (p: number) => s
       return `mod_nw_dst:${ip(a.addr)}`;
     case "set_nw_tos":
       return `mod_nw_tos:${a.tos}`;
+    case "set_nw_ecn":
+      return `mod_nw_ecn:${a.ecn}`;
     case "set_tp_src":
       return `mod_tp_src:${a.port}`;
     case "set_tp_dst":
@@ -490,6 +506,8 @@ export function legacyToOf13(a: LegacyAction): Action[] {
       return [sf("nw_dst", bigToBytes(BigInt(a.addr >>> 0), 4))];
     case "set_nw_tos":
       return [sf("ip_dscp", Uint8Array.of(a.tos >> 2))];
+    case "set_nw_ecn":
+      return [sf("nw_ecn", Uint8Array.of(a.ecn))];
     case "set_tp_src":
       return [sf("tcp_src", bigToBytes(BigInt(a.port), 2))];
     case "set_tp_dst":
