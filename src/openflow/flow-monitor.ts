@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { OfpVersion } from "./constants.js";
@@ -209,14 +208,4 @@ export function nxFlowMonitorText(request: boolean, body: Uint8Array): string {
     if (actionBytes) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts)}`;
   }
   return s;
-}
-
-/** {@link nxFlowMonitorText}, or undefined when the body does not decode. */
-export function nxFlowMonitorTextOrUndefined(request: boolean, body: Uint8Array): string | undefined {
-  try {
-    return nxFlowMonitorText(request, body);
-  } catch (e) {
-    if (e instanceof DecodeError) return undefined;
-    throw e;
-  }
 }
