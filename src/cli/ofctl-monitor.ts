@@ -36,12 +36,21 @@ async function fetchConfig(c: OpenFlowConnection): Promise<{ flags: number; miss
   return { flags: r.flags, missSendLen: r.missSendLen };
 }
 
+/** Options of {@link runMonitor}. */
+export interface MonitorOptions {
+  /** Stops the monitor (the caller closes the connection). */
+  readonly signal?: AbortSignal | undefined;
+  /** Called once the requests are done and every message the switch sends from then on is printed. */
+  readonly onListening?: (() => void) | undefined;
+}
+
 /**
  * Runs the monitor on an open connection. `args` are the arguments after SWITCH. Resolves when the
- * connection closes or `signal` aborts (the caller closes the connection).
+ * connection closes or `opts.signal` aborts (the caller closes the connection).
  * @throws Error (ovs-ofctl's message) for a bad argument; FlowSyntaxError for a bad `watch:` match
  */
-export async function runMonitor(c: OpenFlowConnection, args: readonly string[], io: CliIo, signal?: AbortSignal): Promise<void> {
+export async function runMonitor(c: OpenFlowConnection, args: readonly string[], io: CliIo, opts: MonitorOptions = {}): Promise<void> {
+  const { signal } = opts;
   checkMonitorArgs(args);
   let nextId = 1;
   for (const arg of args) {
@@ -88,6 +97,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
     };
     c.on("message", onMessage);
     c.on("close", done);
+    opts.onListening?.();
     if (signal?.aborted) done();
     else signal?.addEventListener("abort", done);
   });

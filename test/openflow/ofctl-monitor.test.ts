@@ -50,7 +50,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       const io = memoryIo();
       const stop = new AbortController();
       const c = await OpenFlowConnection.connect(v.mgmt, { versions: [version], echoIntervalMs: 0, firstXid: 5 });
-      const ours = runMonitor(c, [watch], io, stop.signal);
+      const ours = runMonitor(c, [watch], io, { signal: stop.signal });
       try {
         await until(() => theirs.out.includes("reply") && io.stdout.includes("reply"));
         // both monitors are listening: change the table with ovs-ofctl
@@ -71,6 +71,39 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       }
       expect(theirs.out).toMatch(/FLOW_MONITOR reply/);
       expect(theirs.err).toMatch(/event=DELETED/);
+      expect({ out: io.stdout, err: io.stderr }).toEqual(theirs);
+    }, 60_000);
+  }
+
+  for (const [proto, version] of [[undefined, OfpVersion.OF10], ["OpenFlow13", OfpVersion.OF13]] as const) {
+    it(`${proto ?? "no -O"} MISSLEN: packet-ins print as ovs-ofctl prints them`, async () => {
+      v.ofctl("del-flows", v.mgmt);
+      v.ofctl("add-flow", v.mgmt, "priority=100,tcp,actions=controller");
+      const pre = proto ? ["-O", proto] : [];
+      const child = spawn("ovs-ofctl", [...pre, "monitor", v.mgmt, "65535"], { env: v.env });
+      const theirs = { out: "", err: "" };
+      child.stdout.on("data", (d: Buffer) => (theirs.out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (theirs.err += d.toString()));
+      const io = memoryIo();
+      const stop = new AbortController();
+      const c = await OpenFlowConnection.connect(v.mgmt, { versions: [version], echoIntervalMs: 0 });
+      let ready = false;
+      const ours = runMonitor(c, ["65535"], io, { signal: stop.signal, onListening: () => (ready = true) });
+      try {
+        await until(() => ready);
+        // ovs-ofctl has no such signal: give it a moment (bounded) to set miss_send_len and the packet-in format
+        await new Promise((r) => setTimeout(r, 500));
+        const packet = "in_port(1),eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no),tcp(src=1234,dst=80)";
+        spawnSync("ovs-appctl", [`--target=${v.dir}/ovs-vswitchd.ctl`, "netdev-dummy/receive", "p1", packet], { env: v.env, timeout: 10_000 });
+        await until(() => /PACKET_IN/.test(theirs.err) && /PACKET_IN/.test(io.stderr));
+        await new Promise((r) => setTimeout(r, 300));
+      } finally {
+        if (child.pid !== undefined) process.kill(child.pid, "SIGTERM");
+        stop.abort();
+        await ours;
+        c.close();
+      }
+      expect(theirs.err).toMatch(/PACKET_IN/);
       expect({ out: io.stdout, err: io.stderr }).toEqual(theirs);
     }, 60_000);
   }
