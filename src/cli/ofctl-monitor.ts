@@ -45,9 +45,10 @@ export interface MonitorOptions {
 }
 
 /**
- * Runs the monitor on an open connection. `args` are the arguments after SWITCH. Resolves when the
- * connection closes or `opts.signal` aborts (the caller closes the connection).
- * @throws Error (ovs-ofctl's message) for a bad argument; FlowSyntaxError for a bad `watch:` match
+ * Runs the monitor on an open connection. `args` are the arguments after SWITCH. Resolves when
+ * `opts.signal` aborts (the caller closes the connection); when the switch closes the connection it throws
+ * `vconn_recv (End of file)`, as ovs-ofctl exits.
+ * @throws Error (ovs-ofctl's message) for a bad argument or a closed connection; FlowSyntaxError for a bad `watch:` match
  */
 export async function runMonitor(c: OpenFlowConnection, args: readonly string[], io: CliIo, opts: MonitorOptions = {}): Promise<void> {
   const { signal } = opts;
@@ -87,20 +88,24 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
   };
   if (!(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
 
-  await new Promise<void>((resolve) => {
+  const closed = await new Promise<boolean>((resolve) => {
     const onMessage = (m: OfMessage) => io.err(`${formatMessage(m)}\n`);
-    const done = () => {
+    const finish = (byClose: boolean) => {
       c.off("message", onMessage);
-      c.off("close", done);
-      signal?.removeEventListener("abort", done);
-      resolve();
+      c.off("close", onClose);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(byClose);
     };
+    const onClose = () => finish(true);
+    const onAbort = () => finish(false);
     c.on("message", onMessage);
-    c.on("close", done);
+    c.on("close", onClose);
     opts.onListening?.();
-    if (signal?.aborted) done();
-    else signal?.addEventListener("abort", done);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort);
   });
+  // ovs-ofctl's monitor ends with a fatal error when the switch closes the connection
+  if (closed) throw new Error("vconn_recv (End of file)");
 }
 
 /** `monitor` needs the switch argument; the rest is checked by {@link runMonitor}. */

@@ -144,4 +144,28 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
     expect(io.stderr.replace(/^ovn-ts ofctl: /, "")).toBe(r.stderr.replace(/^ovs-ofctl: /, ""));
     expect(r.status).toBe(1);
   });
+  // last: it deletes the bridge, which is what ends both monitors
+  it("the command end to end: ovn-ts ofctl monitor and ovs-ofctl monitor print the same and exit the same when the bridge goes", async () => {
+    v.ofctl("del-flows", v.mgmt);
+    v.ofctl("add-flow", v.mgmt, "priority=3,udp,actions=drop");
+    const child = spawn("ovs-ofctl", ["monitor", v.mgmt, "watch:"], { env: v.env });
+    const theirs = { code: null as number | null, out: "", err: "" };
+    child.stdout.on("data", (d: Buffer) => (theirs.out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (theirs.err += d.toString()));
+    const exited = new Promise<void>((r) => child.on("exit", (code) => ((theirs.code = code), r())));
+    const io = memoryIo();
+    const ours = ofctlCommand(["monitor", v.mgmt, "watch:"], io);
+    try {
+      await until(() => theirs.out.includes("reply") && io.stdout.includes("reply"));
+      v.ofctl("add-flow", v.mgmt, "priority=4,udp,actions=drop");
+      await until(() => theirs.err.includes("event=ADDED") && io.stderr.includes("event=ADDED"));
+      v.vsctl("del-br", "br0");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    } finally {
+      if (theirs.code === null && child.pid !== undefined) process.kill(child.pid, "SIGTERM");
+    }
+    const code = await ours;
+    expect(theirs.err).toMatch(/event=ADDED/);
+    expect({ code, out: io.stdout, err: io.stderr.replace(/^ovn-ts ofctl: /gm, "") }).toEqual({ code: theirs.code, out: theirs.out, err: theirs.err.replace(/^ovs-ofctl: /gm, "") });
+  }, 60_000);
 });
