@@ -67,6 +67,8 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
         if (!((await fetchConfig(c)).flags & INVALID_TTL_TO_CONTROLLER)) throw new Error("setting invalid_ttl_to_controller failed (this switch probably doesn't support this flag)");
       }
     } else {
+      // ovs-ofctl reads port and table names over two connections of its own (4 xids) for its first watch:
+      if (nextId === 1) c.skipXids(4);
       const rq = parseFlowMonitorRequest(arg.slice("watch:".length), nextId++);
       try {
         await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });

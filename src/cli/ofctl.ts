@@ -510,8 +510,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "monitor": {
         monitorUsage(rest);
         checkMonitorArgs(rest.slice(1));
-        // ovs-ofctl reads port and table names over two connections of its own (4 xids) for the first watch:
-        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io), rest[1]?.startsWith("watch:") ? 5 : 1);
+        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io));
         return 0;
       }
       case "dump-tlv-map": {
