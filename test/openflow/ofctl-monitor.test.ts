@@ -36,6 +36,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
     [undefined, OfpVersion.OF10, ["watch:"]],
     [undefined, OfpVersion.OF10, ["watch:!initial,table=1,ip"]],
     [undefined, OfpVersion.OF10, ["0", "watch:"]],
+    [undefined, OfpVersion.OF10, ["watch:", "watch:table=1"]],
     [undefined, OfpVersion.OF10, ["watch:!initial", "watch:table=1,!initial"]],
     ["OpenFlow13", OfpVersion.OF13, ["watch:"]],
     ["OpenFlow14", OfpVersion.OF14, ["watch:"]],
