@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`, `monitor`.
  * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
@@ -23,6 +23,7 @@ import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod,
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { runGroupMeterCommand } from "./ofctl-groups.js";
+import { checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
 import { runGroupModCommand } from "./ofctl-group-mod.js";
 import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
@@ -57,6 +58,8 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   ct-flush-zone TARGET ZONE   flush the connection tracking entries of ZONE
   dump-ipfix-bridge TARGET    print the bridge's IPFIX statistics
   dump-ipfix-flow TARGET      print the flow-based IPFIX statistics
+  monitor TARGET [MISSLEN] [invalid_ttl] [watch:[SPEC...]]
+                              print the switch's asynchronous messages (flow updates, packet-ins)
   add-flow TARGET FLOW        add a flow
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
@@ -511,6 +514,12 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "insert-buckets":
       case "remove-buckets":
         return await runGroupModCommand(cmd, rest, opts.mayCreate, opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
+      case "monitor": {
+        monitorUsage(rest);
+        checkMonitorArgs(rest.slice(1));
+        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io));
+        return 0;
+      }
       case "dump-tlv-map": {
         need(rest, 1, cmd);
         await withSwitch(rest[0]!, opts, async (c) => {

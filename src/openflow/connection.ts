@@ -338,6 +338,14 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     return x;
   }
 
+  /**
+   * Skips `n` xids, so that the next messages carry the xids a tool that spent them elsewhere (on helper
+   * connections, as ovs-ofctl does for port and table names) would print.
+   */
+  skipXids(n: number): void {
+    for (let i = 0; i < n; i++) this.allocXid();
+  }
+
   private sendRaw(m: OfMessageInput): boolean {
     const s = this.socket;
     if (!s || s.destroyed) throw new ConnectionClosedError("connection closed");

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { nxFlowMonitorText } from "../flow-monitor.js";
 import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
 import type { Bucket, MultipartReplyBody, MultipartRequestBody } from "../messages.js";
@@ -139,9 +140,12 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
   const group = (id: number) => (id === 0xfffffffc ? "ALL" : String(id));
   if (request) {
     if ((s.subtype === NxStats.GROUP_DESC || s.subtype === NxStats.GROUP) && s.body.length >= 4) return ` group_id=${group(r.u32())}`;
+    if (s.subtype === NxStats.FLOW_MONITOR) return nxFlowMonitorText(true, s.body);
     return "";
   }
   switch (s.subtype) {
+    case NxStats.FLOW_MONITOR:
+      return nxFlowMonitorText(false, s.body);
     case NxStats.IPFIX_BRIDGE: {
       // exactly one nx_ipfix_stats_reply (Open vSwitch checks the message length against it)
       if (s.body.length !== 88) r.fail("OFPBRC_BAD_LEN", 0);

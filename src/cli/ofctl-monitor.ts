@@ -1,0 +1,116 @@
+/**
+ * `ovn-ts ofctl monitor SWITCH [MISS-LEN] [invalid_ttl] [watch:[SPEC...]]`, as ovs-ofctl's ofctl_monitor()
+ * does it: each MISS-LEN sets the switch's miss_send_len, `invalid_ttl` asks for packets with an invalid TTL,
+ * each `watch:` sends a flow monitor request (NXST_FLOW_MONITOR over OpenFlow 1.0-1.2, ONFST_FLOW_MONITOR over
+ * 1.3, OFPST_FLOW_MONITOR over 1.4+) and prints its reply on stdout; then the session asks for NXT_PACKET_IN2
+ * and prints every message the switch sends (flow updates, packet-ins, ...) on stderr until the connection
+ * closes or `signal` aborts.
+ *
+ * @module
+ */
+import { type CliIo, UsageError } from "./io.js";
+import { OfpVersion } from "../openflow/constants.js";
+import { type OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import type { OfMessage } from "../openflow/messages.js";
+import { formatMessage } from "../openflow/print.js";
+import { flowMonitorRequestBody, parseFlowMonitorRequest } from "../openflow/flow-monitor.js";
+
+/** OFPC_INVALID_TTL_TO_CONTROLLER in the switch configuration flags. */
+const INVALID_TTL_TO_CONTROLLER = 4;
+/** NXPIF_NXT_PACKET_IN2 (Open vSwitch's preferred packet-in format). */
+const NXPIF_NXT_PACKET_IN2 = 2;
+/** NXPIF_NXT_PACKET_IN, asked for over OpenFlow 1.0 when the switch refuses NXT_PACKET_IN2. */
+const NXPIF_NXT_PACKET_IN = 1;
+
+/** The monitor arguments checked before connecting (ovs-ofctl refuses an unknown one only once connected, but the result is the same). */
+export function checkMonitorArgs(args: readonly string[]): void {
+  for (const a of args) {
+    if (/^\d/.test(a) || a === "invalid_ttl" || a.startsWith("watch:")) continue;
+    throw new Error(`${a}: unsupported "monitor" argument`);
+  }
+}
+
+async function fetchConfig(c: OpenFlowConnection): Promise<{ flags: number; missSendLen: number }> {
+  const r = await c.request({ type: "get_config_request" });
+  if (r.type !== "get_config_reply") throw new Error(`bad reply to config request`);
+  return { flags: r.flags, missSendLen: r.missSendLen };
+}
+
+/** Options of {@link runMonitor}. */
+export interface MonitorOptions {
+  /** Stops the monitor (the caller closes the connection). */
+  readonly signal?: AbortSignal | undefined;
+  /** Called once the requests are done and every message the switch sends from then on is printed. */
+  readonly onListening?: (() => void) | undefined;
+}
+
+/**
+ * Runs the monitor on an open connection. `args` are the arguments after SWITCH. Resolves when
+ * `opts.signal` aborts (the caller closes the connection); when the switch closes the connection it throws
+ * `vconn_recv (End of file)`, as ovs-ofctl exits.
+ * @throws Error (ovs-ofctl's message) for a bad argument or a closed connection; FlowSyntaxError for a bad `watch:` match
+ */
+export async function runMonitor(c: OpenFlowConnection, args: readonly string[], io: CliIo, opts: MonitorOptions = {}): Promise<void> {
+  const { signal } = opts;
+  checkMonitorArgs(args);
+  let nextId = 1;
+  for (const arg of args) {
+    if (/^\d/.test(arg)) {
+      const config = await fetchConfig(c);
+      // atoi() into the 16-bit miss_send_len
+      await c.sendChecked([{ type: "set_config", flags: config.flags, missSendLen: Number.parseInt(arg, 10) & 0xffff }]);
+    } else if (arg === "invalid_ttl") {
+      if (c.version > OfpVersion.OF12) throw new Error("invalid_ttl requires one of the OpenFlow versions OpenFlow10, OpenFlow11, OpenFlow12 but none is enabled (use -O)");
+      const config = await fetchConfig(c);
+      if (!(config.flags & INVALID_TTL_TO_CONTROLLER)) {
+        await c.sendChecked([{ type: "set_config", flags: config.flags | INVALID_TTL_TO_CONTROLLER, missSendLen: config.missSendLen }]);
+        if (!((await fetchConfig(c)).flags & INVALID_TTL_TO_CONTROLLER)) throw new Error("setting invalid_ttl_to_controller failed (this switch probably doesn't support this flag)");
+      }
+    } else {
+      // ovs-ofctl reads port and table names over two connections of its own (4 xids) for its first watch:
+      if (nextId === 1) c.skipXids(4);
+      const rq = parseFlowMonitorRequest(arg.slice("watch:".length), nextId++);
+      try {
+        await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
+      } catch (e) {
+        if (!(e instanceof OpenFlowError)) throw e;
+        io.out(`${formatMessage(e.reply)}\n`);
+      }
+    }
+  }
+  // Prefer NXT_PACKET_IN2; over OpenFlow 1.0 fall back to NXT_PACKET_IN. A refusal is not an error.
+  const setFormat = async (format: number) => {
+    try {
+      await c.sendChecked([{ type: "nx_set_packet_in_format", format }]);
+      return true;
+    } catch (e) {
+      if (e instanceof OpenFlowError) return false;
+      throw e;
+    }
+  };
+  if (!(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
+
+  const closed = await new Promise<boolean>((resolve) => {
+    const onMessage = (m: OfMessage) => io.err(`${formatMessage(m)}\n`);
+    const finish = (byClose: boolean) => {
+      c.off("message", onMessage);
+      c.off("close", onClose);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(byClose);
+    };
+    const onClose = () => finish(true);
+    const onAbort = () => finish(false);
+    c.on("message", onMessage);
+    c.on("close", onClose);
+    opts.onListening?.();
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort);
+  });
+  // ovs-ofctl's monitor ends with a fatal error when the switch closes the connection
+  if (closed) throw new Error("vconn_recv (End of file)");
+}
+
+/** `monitor` needs the switch argument; the rest is checked by {@link runMonitor}. */
+export function monitorUsage(rest: readonly string[]): void {
+  if (rest.length < 1) throw new UsageError(`'monitor' command requires at least 1 arguments`);
+}
