@@ -71,14 +71,15 @@ beforeAll(async () => {
   server = new OvsdbServer();
   server.addDatabase(bundledSchema("OVN_Northbound"));
   await server.listen(`punix:${sock}`);
-  // enough rows that the real tools' stdio buffers overflow before they exit (they report a failed
-  // write only when they notice it: a few lines sit in the buffer and are lost silently at exit)
+  // enough rows that the real tools' output overflows both their stdio buffers and the 64 KiB pipe
+  // (they report a failed write only when they notice it: what fits in the pipe before our side is
+  // closed is written successfully, so an output near 64 KiB passed or failed by timing)
   const client = await OvsdbClient.connect(`unix:${sock}`);
-  const ports = Array.from({ length: 300 }, (_, i) => ({ op: "insert" as const, table: "Logical_Switch_Port", row: { name: `p${i}`, addresses: `00:00:00:00:01:${(i % 256).toString(16).padStart(2, "0")} 10.0.${i >> 8}.${i % 256}` }, "uuid-name": `p${i}` }));
+  const ports = Array.from({ length: 1500 }, (_, i) => ({ op: "insert" as const, table: "Logical_Switch_Port", row: { name: `p${i}`, addresses: `00:00:00:00:01:${(i % 256).toString(16).padStart(2, "0")} 10.0.${i >> 8}.${i % 256}` }, "uuid-name": `p${i}` }));
   await client.transact("OVN_Northbound", [...ports, { op: "insert", table: "Logical_Switch", row: { name: "sw0", ports: ["set", ports.map((p) => ["named-uuid", p["uuid-name"]] as ["named-uuid", string])] } }]);
   client.close();
   flows = join(dir, "flows.txt");
-  writeFileSync(flows, Array.from({ length: 300 }, (_, i) => `priority=${i},ip,nw_src=10.0.0.${i % 250},actions=drop\n`).join(""));
+  writeFileSync(flows, Array.from({ length: 3000 }, (_, i) => `priority=${i},ip,nw_src=10.0.0.${i % 250},actions=drop\n`).join(""));
 }, 60_000);
 
 afterAll(async () => {
