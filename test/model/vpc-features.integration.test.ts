@@ -3,9 +3,15 @@
  * Kube-OVN's VPC and subnet controllers program them: the input checks; the planner (create, no-op,
  * change, removal) on each backend; the rows as `ovn-nbctl` shows them on a real `ovsdb-server`.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { InvalidManifestError, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, applyModel, existingAddresses, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { NB_CONTROLLER_TABLES, NbController } from "../../src/ovn/controller/index.js";
+import { OvnFeatureUnavailableError } from "../../src/ovn/index.js";
+import { startOvsdbServer } from "../../src/testing/index.js";
+import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
 import { applyOnce, lines, manifestOf } from "./support.js";
 import { BFD_VPC, CENTRAL, EXTERNAL_BASE, PEERED, UNPEERED } from "./vpc-features-manifests.js";
@@ -282,5 +288,40 @@ describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover
     expect(sel.sent).toEqual([]);
     await applyOnce(db, manifestOf(CENTRAL({ selectors: true })));
     expect(await policy()).toEqual(["29000 ip4.src == 10.30.0.0/16 reroute 100.64.0.2"]);
+  });
+});
+
+describe.skipIf(!peers("ovsdb-server"))("BFD on an NB schema without it", () => {
+  it("refuses with OvnFeatureUnavailableError naming the BFD table and the server's schema version, sending nothing; the VPC without BFD applies", { timeout: 60_000 }, async () => {
+    // OVN before 21.03 had no BFD table (nor the static route's `bfd` column): the 23.03 schema without them.
+    const schema = JSON.parse(readFileSync("/usr/share/ovn/ovn-nb.ovsschema", "utf8")) as { version: string; cksum?: string; tables: Record<string, { columns: Record<string, unknown> }> };
+    delete schema.tables["BFD"];
+    delete schema.tables["Logical_Router_Static_Route"]!.columns["bfd"];
+    schema.version = "5.31.0";
+    delete schema.cksum;
+    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-nobfd-"));
+    const path = join(dir, "ovn-nb.ovsschema");
+    writeFileSync(path, JSON.stringify(schema));
+    const server = await startOvsdbServer({ schemas: [path] });
+    try {
+      const { client, sent } = await recordingClient(server.unix);
+      const ctl = await NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES });
+      try {
+        const model = resolveModel(manifestOf(BFD_VPC(", enableBfd: true")), { existing: existingAddresses(ctl) });
+        const e = await applyModel(ctl, model).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(OvnFeatureUnavailableError);
+        expect((e as OvnFeatureUnavailableError).feature).toBe("BFD");
+        expect((e as OvnFeatureUnavailableError).schemaVersion).toBe("5.31.0");
+        expect(sent).toEqual([]);
+        const r = await applyModel(ctl, resolveModel(manifestOf(BFD_VPC("")), { existing: existingAddresses(ctl) }));
+        expect(r.counts.created).toBeGreaterThan(0);
+      } finally {
+        await ctl.close();
+        client.close();
+      }
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
