@@ -16,6 +16,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsyaml from "js-yaml";
 import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "yaml";
+import { ipFamily } from "../ovn/net.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
 import { podPoolEntries } from "./kinds/ip.js";
@@ -340,7 +341,11 @@ class ObjectReader implements FieldReader {
     if (gatewayType === "centralized" && gatewayNode === "" && selectors.length === 0) this.issue([...s, "gatewayNode"], { kind: "missing-field" });
     const enableEcmp = this.bool([...s, "enableEcmp"]);
     if (enableEcmp && gatewayType !== "centralized") this.issue([...s, "enableEcmp"], { kind: "bad-value", value: "true", reason: "ECMP applies to a centralized subnet's gateway nodes (gatewayType: centralized)" });
-    if (gatewayNode.includes(":")) this.issue([...s, "gatewayNode"], { kind: "unsupported-value", value: gatewayNode, reason: "node:egress-IP gateway entries are not supported (list node names)" });
+    // NODE or NODE:EGRESS-IP (the egress IP is the node's own: Kube-OVN's gateway daemon uses it, no OVN row does).
+    for (const e of gatewayNode.split(",").map((x) => x.trim()).filter((x) => x.includes(":"))) {
+      const ip = e.slice(e.indexOf(":") + 1).trim();
+      if (e.indexOf(":") === 0 || ipFamily(ip) === undefined || ip.includes("/")) this.issue([...s, "gatewayNode"], { kind: "bad-value", value: e, reason: "a gateway entry is NODE or NODE:EGRESS-IP" });
+    }
     const cidrBlock = this.str([...s, "cidrBlock"], true);
     if (cidrBlock === undefined) return undefined;
     return {

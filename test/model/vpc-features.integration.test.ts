@@ -47,6 +47,12 @@ describe("VPC peering, BFD, external subnets and gateway failover input", () => 
     }
   });
 
+  it("gateway nodes: gatewayNode names in order (NODE:EGRESS-IP names NODE), or the nodes the selectors match, by name", () => {
+    const gws = (text: string) => resolveModel(manifestOf(text)).subnets.find((x) => x.object.name === "central")!.gatewayNodes;
+    expect(gws(CENTRAL({}).replace('"gw1, gw2"', '"gw2:172.18.0.5, gw1"'))).toEqual(["gw2", "gw1"]);
+    expect(gws(CENTRAL({ selectors: true }))).toEqual(["gw1", "gw2"]);
+  });
+
   it("names every bad field as it is read", () => {
     const text = `apiVersion: kubeovn.io/v1
 kind: Vpc

@@ -34,7 +34,8 @@ import { VPC_ROUTE_MARK } from "./vpc-routes.js";
 export function resolveGatewayNodes(s: SubnetObject, nodes: readonly NodeObject[], issue: (field: string, p: ManifestProblem) => void): string[] {
   const names = new Set(nodes.map((n) => n.name));
   if (s.gatewayNode !== "") {
-    const out = s.gatewayNode.split(",").map((x) => x.trim()).filter((x) => x !== "");
+    // `NODE:EGRESS-IP` entries name NODE (Kube-OVN's getGatewayNodes drops the egress IP, a node-side setting).
+    const out = s.gatewayNode.split(",").map((x) => x.split(":")[0]!.trim()).filter((x) => x !== "");
     for (const g of out) if (!names.has(g)) issue("spec.gatewayNode", { kind: "unknown-reference", refKind: "Node", name: g });
     return out;
   }
