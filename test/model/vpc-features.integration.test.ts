@@ -301,11 +301,11 @@ describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover
 
 describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("BFD on an NB schema without it", () => {
   it("refuses with OvnFeatureUnavailableError naming the BFD table and the server's schema version, sending nothing; the VPC without BFD applies", { timeout: 60_000 }, async () => {
-    // OVN before 21.03 had no BFD table (nor the static route's `bfd` column): the 23.03 schema without them.
+    // OVN 20.12 (NB 5.28.0) had no BFD table (nor the static route's `bfd` column; both came in 21.03, NB 5.31.0): the 23.03 schema without them.
     const schema = JSON.parse(readFileSync("/usr/share/ovn/ovn-nb.ovsschema", "utf8")) as { version: string; cksum?: string; tables: Record<string, { columns: Record<string, unknown> }> };
     delete schema.tables["BFD"];
     delete schema.tables["Logical_Router_Static_Route"]!.columns["bfd"];
-    schema.version = "5.31.0";
+    schema.version = "5.28.0";
     delete schema.cksum;
     const dir = mkdtempSync(join(tmpdir(), "ovn-ts-nobfd-"));
     const path = join(dir, "ovn-nb.ovsschema");
@@ -319,7 +319,7 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("BFD on an NB schema withou
         const e = await applyModel(ctl, model).catch((x: unknown) => x);
         expect(e).toBeInstanceOf(OvnFeatureUnavailableError);
         expect((e as OvnFeatureUnavailableError).feature).toBe("BFD");
-        expect((e as OvnFeatureUnavailableError).schemaVersion).toBe("5.31.0");
+        expect((e as OvnFeatureUnavailableError).schemaVersion).toBe("5.28.0");
         expect(sent).toEqual([]);
       } finally {
         await ctl.close();
@@ -329,7 +329,7 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("BFD on an NB schema withou
       writeFileSync(join(dir, "net.yaml"), BFD_VPC(", enableBfd: true"));
       const io = memoryIo();
       expect(await main(["apply", `--db=${server.unix}`, "-f", join(dir, "net.yaml")], io)).toBe(1);
-      expect(io.stderr).toMatch(/^ovn-ts apply: .*BFD.*5\.31\.0/);
+      expect(io.stderr).toMatch(/^ovn-ts apply: .*BFD.*5\.28\.0/);
       expect(io.stdout).toBe("");
       expect((await nbctl(server.unix, "--bare", "--columns=name", "list", "Logical_Router")).trim()).toBe("");
       writeFileSync(join(dir, "net.yaml"), BFD_VPC(""));
