@@ -9,7 +9,7 @@
 import { TablePrinter } from "../ovsdb/text/table.js";
 import type { CliCommand } from "./io.js";
 import { closest } from "./suggest.js";
-import { type CommandSpec, type Context, Fatal, failure, openRpc } from "./ovsdb/context.js";
+import { type CommandSpec, type Context, Fatal, type GlobalOptions, failure, openRpc } from "./ovsdb/context.js";
 import { parseOptions } from "./ovsdb/options.js";
 import { ovsdbUsage } from "./ovsdb/usage.js";
 import { convertCommand, getSchema, listColumns, listDbs, listTables, schemaField } from "./ovsdb/schema.js";
@@ -40,6 +40,14 @@ const COMMANDS: Record<string, CommandSpec> = {
   restore: { need: "database", min: 0, max: 0, run: restore },
 };
 
+/** The commands ovsdb-client daemonizes in (`--detach`, `--pidfile`, `--monitor` act on these only). */
+const DAEMONIZING: ReadonlySet<string> = new Set(["transact", "query", "monitor", "monitor-cond", "monitor-cond-since", "lock", "steal", "unlock"]);
+
+/** True when any daemon option was given. */
+function wantsDaemon(o: GlobalOptions["daemon"]): boolean {
+  return o.detach || o.monitor || o.pidfile !== undefined;
+}
+
 /** Entry point of `ovn-ts ovsdb`. */
 export const ovsdbCommand: CliCommand = async (argv, io) => {
   let timer: NodeJS.Timeout | undefined;
@@ -62,6 +70,12 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
       throw new Fatal(`unknown command '${name}'; use --help for help`, near ? `did you mean '${near}'?` : undefined);
     }
     ctx = { io, style: options.style, printer: new TablePrinter(options.style), client: undefined, database: undefined, server: "", options, hints: [] };
+    if (DAEMONIZING.has(name) && wantsDaemon(options.daemon)) {
+      const { daemonizeStart } = await import("./ovsdb/daemon.js");
+      const start = await daemonizeStart(options.daemon, argv, io);
+      if (start.kind === "exit") return start.status;
+      ctx.daemon = start.daemon;
+    }
     const work = (async () => {
       let rem = args;
       if (spec.need !== "none") rem = await openRpc(ctx!, spec.min, spec.need, args);
