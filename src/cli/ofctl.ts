@@ -23,7 +23,7 @@ import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod,
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { runGroupMeterCommand } from "./ofctl-groups.js";
-import { checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
+import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
 import { runGroupModCommand } from "./ofctl-group-mod.js";
 import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
@@ -171,10 +171,6 @@ function switchVersions(opts: Opts): number[] {
 }
 
 /**
- * Connects to the switch and runs `fn`. `firstXid` is the xid of our HELLO: ovs-ofctl opens helper
- * connections first for some commands (port and table names), and its printed xids count them.
- */
-/**
  * The connection target for ovs-ofctl's SWITCH argument: `tcp:`/`unix:` as given, else a socket file, else a
  * bridge name whose management socket is `$OVS_RUNDIR/NAME.mgmt` (default /var/run/openvswitch).
  * @throws Error "NAME is not a bridge or a socket" (ovs-ofctl's message) for anything else
@@ -194,12 +190,18 @@ export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env)
   throw new Error(`${name} is not a bridge or a socket`);
 }
 
-async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>, firstXid = 1): Promise<T> {
+/**
+ * Connects to the switch and runs `fn`. `firstXid` is the xid of our HELLO: ovs-ofctl opens helper
+ * connections first for some commands (port and table names), and its printed xids count them; a
+ * function allocates every xid instead (the monitor skips xids mid-session).
+ */
+async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>, firstXid: number | (() => number) = 1): Promise<T> {
   const versions = switchVersions(opts);
   const target = switchTarget(name);
   let c: OpenFlowConnection;
   try {
-    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, firstXid });
+    const xids = typeof firstXid === "number" ? { firstXid } : { allocateXid: firstXid };
+    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, ...xids });
   } catch (e) {
     const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
     throw new Error(`${target}: failed to connect to socket (${(code && STRERROR[code]) ?? (e as Error).message})`);
@@ -517,7 +519,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "monitor": {
         monitorUsage(rest);
         checkMonitorArgs(rest.slice(1));
-        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io));
+        const xids = new MonitorXids();
+        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io, { xids }), xids.allocate);
         return 0;
       }
       case "dump-tlv-map": {

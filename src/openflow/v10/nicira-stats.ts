@@ -19,6 +19,7 @@ import { decodeOf10ActionList } from "./actions.js";
 import { readBuckets15 } from "../versions/decode.js";
 import { formatGroup } from "../versions/print.js";
 import { formatDuration } from "../print-common.js";
+import { readGroupStats } from "../stats-readers.js";
 
 /** The Nicira vendor ID. */
 const NX_VENDOR = 0x00002320;
@@ -172,20 +173,10 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
     }
     case NxStats.GROUP: {
       let t = "";
-      while (r.remaining > 0) {
-        const start = r.pos;
-        const len = r.u16();
-        if (len < 40 || (len - 40) % 16) r.fail(`group stats length ${len}`, start);
-        r.skip(2);
-        const groupId = r.u32();
-        const refCount = r.u32();
-        r.skip(4);
-        const packets = r.u64();
-        const bytes = r.u64();
-        const sec = r.u32();
-        const nsec = r.u32();
-        t += `\n group_id=${groupId}${sec === 0xffffffff ? "" : `,duration=${formatDuration(sec, nsec)}`},ref_count=${refCount},packet_count=${packets},byte_count=${bytes}`;
-        for (let i = 0; i < (len - 40) / 16; i++) t += `,bucket${i}:packet_count=${r.u64()},byte_count=${r.u64()}`;
+      // OpenFlow 1.3 `ofp_group_stats` entries
+      for (const g of readGroupStats(r, OfpVersion.OF13)) {
+        t += `\n group_id=${g.groupId}${g.durationSec === 0xffffffff ? "" : `,duration=${formatDuration(g.durationSec, g.durationNsec)}`},ref_count=${g.refCount},packet_count=${g.packetCount},byte_count=${g.byteCount}`;
+        g.buckets.forEach((b, i) => (t += `,bucket${i}:packet_count=${b.packetCount},byte_count=${b.byteCount}`));
       }
       return t;
     }
