@@ -142,9 +142,10 @@ export function writeCtFlush(w: Writer, m: CtFlushMatch): void {
   w.u8(m.ipProto, "ct_flush.ip_proto").zeros(7);
   writeTuple(w, CtFlushProp.ORIG_TUPLE, m.orig, m.ipProto);
   writeTuple(w, CtFlushProp.REPLY_TUPLE, m.reply, m.ipProto);
-  if (m.zoneId !== undefined) prop(w, CtFlushProp.ZONE_ID, () => w.u16(m.zoneId!, "ct_flush.zone_id"));
+  if (m.zoneId !== undefined) prop(w, CtFlushProp.ZONE_ID, () => w.u16(m.zoneId!, "ct_flush.zone_id").zeros(2));
 }
 
+/** A property (ofpprop_put()): 16-bit values carry 2 bytes of padding inside the length, as OpenFlow gives them (length 8). */
 function prop(w: Writer, type: number, body: () => void): void {
   const start = w.pos;
   w.u16(type);
@@ -159,12 +160,12 @@ function writeTuple(w: Writer, type: number, t: CtTuple, ipProto: number): void 
   if (!isZero(t.src)) fields.push(() => prop(w, CtTupleProp.SRC, () => w.bytes(t.src)));
   if (!isZero(t.dst)) fields.push(() => prop(w, CtTupleProp.DST, () => w.bytes(t.dst)));
   if (isIcmp(ipProto)) {
-    fields.push(() => prop(w, CtTupleProp.ICMP_ID, () => w.u16(t.icmpId, "ct_flush.icmp_id")));
+    fields.push(() => prop(w, CtTupleProp.ICMP_ID, () => w.u16(t.icmpId, "ct_flush.icmp_id").zeros(2)));
     fields.push(() => prop(w, CtTupleProp.ICMP_TYPE, () => w.u8(t.icmpType, "ct_flush.icmp_type")));
     fields.push(() => prop(w, CtTupleProp.ICMP_CODE, () => w.u8(t.icmpCode, "ct_flush.icmp_code")));
   } else {
-    if (t.srcPort) fields.push(() => prop(w, CtTupleProp.SRC_PORT, () => w.u16(t.srcPort, "ct_flush.src_port")));
-    if (t.dstPort) fields.push(() => prop(w, CtTupleProp.DST_PORT, () => w.u16(t.dstPort, "ct_flush.dst_port")));
+    if (t.srcPort) fields.push(() => prop(w, CtTupleProp.SRC_PORT, () => w.u16(t.srcPort, "ct_flush.src_port").zeros(2)));
+    if (t.dstPort) fields.push(() => prop(w, CtTupleProp.DST_PORT, () => w.u16(t.dstPort, "ct_flush.dst_port").zeros(2)));
   }
   if (!fields.length) return;
   // a nested property: header, 4 bytes of padding, the tuple's properties
