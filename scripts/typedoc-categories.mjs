@@ -36,7 +36,7 @@ const RULES = [
   [/^model\//, "Errors"],
   // OpenFlow (ovn-ts/openflow)
   [/^openflow\/connection\./, "Connect"],
-  [/^openflow\/(messages|message-types|multipart|experimenter|group-mod|continuation|tablefeatures|protocols)\./, "Messages"],
+  [/^openflow\/(messages|message-types|multipart|experimenter|group-mod|continuation|tablefeatures|protocols|ct-flush|stats-readers)\./, "Messages"],
   [/^openflow\/(actions|action-types|actions-nx|instructions|oxm|consistency)\./, "Flows, matches and actions"],
   [/^openflow\/(flowtext|print|print-[a-z]+)\./, "Text notations"],
   [/^openflow\/text\//, "Text notations"],

@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl` group, meter, conntrack and IPFIX commands: `dump-groups`, `dump-group-stats`, `dump-meters`,
- * `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`, with ovs-ofctl's requests for each
+ * `meter-stats`, `ct-flush-zone`, `ct-flush`, `dump-group-features`, `dump-ipfix-bridge`, `dump-ipfix-flow`, with ovs-ofctl's requests for each
  * OpenFlow version (the Nicira ones over OpenFlow 1.0), output and errors.
  *
  * @module
@@ -12,9 +12,11 @@ import type { MultipartRequestBody } from "../openflow/messages.js";
 import { formatMessage } from "../openflow/print.js";
 import { Protocol, formatProtocols } from "../openflow/protocols.js";
 import { NxStats, nxGroupRequestBody, nxStatsRequest } from "../openflow/v10/nicira-stats.js";
+import { type CtFlushMatch, CtTupleSyntaxError, emptyCtTuple, parseCtTuple } from "../openflow/ct-flush.js";
+import { MultipartType } from "../openflow/constants.js";
 
 /** Connects to the switch named on the command line and runs `fn` (ofctl.ts's session with -O and timeouts). */
-export type WithSwitch = <T>(name: string, fn: (c: OpenFlowConnection) => Promise<T>, firstXid?: number) => Promise<T>;
+export type WithSwitch = <T>(name: string, fn: (c: OpenFlowConnection, target: string) => Promise<T>, firstXid?: number | (() => number)) => Promise<T>;
 
 /** The Nicira message subtype NXT_CT_FLUSH_ZONE (Open vSwitch `ofp-msgs.h`). */
 const NXT_CT_FLUSH_ZONE = 29;
@@ -70,6 +72,20 @@ export async function runGroupMeterCommand(cmd: string, rest: readonly string[],
       });
       return 0;
     }
+    case "ct-flush": {
+      need(rest, 1, cmd);
+      if (rest.length > 4) throw new UsageError(`'${cmd}' command takes at most 4 arguments`);
+      const match = parseCtFlushArgs(rest.slice(1));
+      await withSwitch(rest[0]!, (c) => c.sendChecked([{ type: "nx_ct_flush", ...match }]));
+      return 0;
+    }
+    case "dump-group-features":
+      need(rest, 1, cmd);
+      // NXST_GROUP_FEATURES over OpenFlow 1.0 and 1.1, OFPST_GROUP_FEATURES from 1.2 on
+      await withSwitch(rest[0]!, (c) =>
+        dumpTransaction(c, c.version <= OfpVersion.OF11 ? nxStatsRequest(c.version, NxStats.GROUP_FEATURES) : { kind: "raw", mpType: MultipartType.GROUP_FEATURES, data: new Uint8Array(0) }, io),
+      );
+      return 0;
     case "dump-ipfix-bridge":
     case "dump-ipfix-flow": {
       need(rest, 1, cmd);
@@ -80,6 +96,35 @@ export async function runGroupMeterCommand(cmd: string, rest: readonly string[],
     }
   }
   throw new Error(`unknown command '${cmd}'`);
+}
+
+/**
+ * The arguments of `ct-flush` after the switch, as ovs-ofctl's ofctl_ct_flush() reads them: an optional
+ * `zone=N`, then up to two tuples (original, reply; an empty one gives nothing).
+ * @throws Error with ovs-ofctl's message (`Failed to parse zone`, `Failed to parse ct-tuple: ...`)
+ */
+export function parseCtFlushArgs(args: readonly string[]): CtFlushMatch {
+  let i = 0;
+  let zoneId: number | undefined;
+  if (args[0]?.startsWith("zone=")) {
+    // ovs_scan("zone=%"SCNu16): leading digits, stored in 16 bits
+    const m = /^zone=\s*\+?(\d+)/.exec(args[0]);
+    if (!m) throw new Error("Failed to parse zone");
+    zoneId = Number(BigInt(m[1]!) & 0xffffn);
+    i = 1;
+  }
+  const state = { ipProto: 0, l3: 0 };
+  const tuples = [emptyCtTuple(), emptyCtTuple()];
+  for (let t = 0; t < 2 && i < args.length; t++, i++) {
+    if (!args[i]) continue;
+    try {
+      tuples[t] = parseCtTuple(args[i]!, state);
+    } catch (e) {
+      if (e instanceof CtTupleSyntaxError) throw new Error(`Failed to parse ct-tuple: ${e.message}`);
+      throw e;
+    }
+  }
+  return { ipProto: state.ipProto, orig: tuples[0]!, reply: tuples[1]!, ...(zoneId !== undefined ? { zoneId } : {}) };
 }
 
 /**

@@ -36,12 +36,36 @@ async function fetchConfig(c: OpenFlowConnection): Promise<{ flags: number; miss
   return { flags: r.flags, missSendLen: r.missSendLen };
 }
 
+/**
+ * The transaction ids of a monitor session, numbered as ovs-ofctl numbers them: give {@link MonitorXids.allocate}
+ * to the connection (`allocateXid`) and the instance to {@link runMonitor}, which skips the xids ovs-ofctl
+ * spends on its helper connections.
+ */
+export class MonitorXids {
+  private nextXid = 1;
+  /** Allocates the next xid (the connection's `allocateXid`). */
+  readonly allocate = (): number => {
+    const x = this.nextXid;
+    this.nextXid = this.nextXid >= 0xffffffff ? 1 : this.nextXid + 1;
+    return x;
+  };
+  /** Skips `n` xids. */
+  skip(n: number): void {
+    for (let i = 0; i < n; i++) this.allocate();
+  }
+}
+
 /** Options of {@link runMonitor}. */
 export interface MonitorOptions {
   /** Stops the monitor (the caller closes the connection). */
   readonly signal?: AbortSignal | undefined;
   /** Called once the requests are done and every message the switch sends from then on is printed. */
   readonly onListening?: (() => void) | undefined;
+  /**
+   * The xids the connection was opened with (its `allocateXid`): the 4 ovs-ofctl spends on port and table
+   * names before its first `watch:` are skipped. Without it the connection's xids run on unskipped.
+   */
+  readonly xids?: MonitorXids | undefined;
 }
 
 /**
@@ -68,7 +92,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
       }
     } else {
       // ovs-ofctl reads port and table names over two connections of its own (4 xids) for its first watch:
-      if (nextId === 1) c.skipXids(4);
+      if (nextId === 1) opts.xids?.skip(4);
       const rq = parseFlowMonitorRequest(arg.slice("watch:".length), nextId++);
       try {
         await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });

@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `dump-ipfix-bridge`, `dump-ipfix-flow`, `monitor`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `ct-flush`, `dump-group-features`, `dump-ipfix-bridge`, `dump-ipfix-flow`, `monitor`.
  * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
@@ -23,7 +23,7 @@ import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod,
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { runGroupMeterCommand } from "./ofctl-groups.js";
-import { checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
+import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
 import { runGroupModCommand } from "./ofctl-group-mod.js";
 import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
@@ -56,6 +56,9 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   dump-meters TARGET [meter=N]  print meter configurations (OpenFlow 1.3+)
   meter-stats TARGET [meter=N]  print meter statistics (OpenFlow 1.3+)
   ct-flush-zone TARGET ZONE   flush the connection tracking entries of ZONE
+  ct-flush TARGET [zone=N] [CT_ORIG_TUPLE [CT_REPLY_TUPLE]]
+                              flush the connection tracking entries matching the tuples
+  dump-group-features TARGET  print the switch's group features
   dump-ipfix-bridge TARGET    print the bridge's IPFIX statistics
   dump-ipfix-flow TARGET      print the flow-based IPFIX statistics
   monitor TARGET [MISSLEN] [invalid_ttl] [watch:[SPEC...]]
@@ -64,7 +67,7 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: --may-create, -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
+Options: --may-create, --bundle (group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
          with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
@@ -73,6 +76,8 @@ interface Opts {
   strict: boolean;
   /** `--may-create`: mod-group adds a group that does not exist. */
   mayCreate: boolean;
+  /** `--bundle`: the group writes go in one atomic, ordered bundle (OpenFlow 1.3+). */
+  bundle: boolean;
   noStats: boolean;
   hex: boolean;
   timeoutMs: number;
@@ -93,7 +98,7 @@ interface OfctlProtocol {
 }
 
 function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, mayCreate: false, noStats: false, hex: false, timeoutMs: 10_000 };
+  const opts: Opts = { strict: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000 };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -105,6 +110,7 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
     else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--may-create") opts.mayCreate = true;
+    else if (a === "--bundle") opts.bundle = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
     else if (a.startsWith("--timeout=")) opts.timeoutMs = Number(a.slice(10)) * 1000;
@@ -112,6 +118,8 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognized option '${a}'`);
     else args.push(a);
   }
+  // --bundle needs OpenFlow 1.3+: without one of those allowed, ovs-ofctl allows OpenFlow 1.4 alone
+  if (opts.bundle && !(opts.protocols ?? []).some((p) => p.version >= OfpVersion.OF13)) opts.protocols = [PROTOCOLS.get("OpenFlow14")!];
   return { opts, args };
 }
 
@@ -171,10 +179,6 @@ function switchVersions(opts: Opts): number[] {
 }
 
 /**
- * Connects to the switch and runs `fn`. `firstXid` is the xid of our HELLO: ovs-ofctl opens helper
- * connections first for some commands (port and table names), and its printed xids count them.
- */
-/**
  * The connection target for ovs-ofctl's SWITCH argument: `tcp:`/`unix:` as given, else a socket file, else a
  * bridge name whose management socket is `$OVS_RUNDIR/NAME.mgmt` (default /var/run/openvswitch).
  * @throws Error "NAME is not a bridge or a socket" (ovs-ofctl's message) for anything else
@@ -194,18 +198,24 @@ export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env)
   throw new Error(`${name} is not a bridge or a socket`);
 }
 
-async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnection) => Promise<T>, firstXid = 1): Promise<T> {
+/**
+ * Connects to the switch and runs `fn`. `firstXid` is the xid of our HELLO: ovs-ofctl opens helper
+ * connections first for some commands (port and table names), and its printed xids count them; a
+ * function allocates every xid instead (the monitor skips xids mid-session).
+ */
+async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnection, target: string) => Promise<T>, firstXid: number | (() => number) = 1): Promise<T> {
   const versions = switchVersions(opts);
   const target = switchTarget(name);
   let c: OpenFlowConnection;
   try {
-    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, firstXid });
+    const xids = typeof firstXid === "number" ? { firstXid } : { allocateXid: firstXid };
+    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, ...xids });
   } catch (e) {
     const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
     throw new Error(`${target}: failed to connect to socket (${(code && STRERROR[code]) ?? (e as Error).message})`);
   }
   try {
-    return await fn(c);
+    return await fn(c, target);
   } finally {
     c.close();
   }
@@ -502,6 +512,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "dump-meters":
       case "meter-stats":
       case "ct-flush-zone":
+      case "ct-flush":
+      case "dump-group-features":
       case "dump-ipfix-bridge":
       case "dump-ipfix-flow": {
         const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
@@ -513,11 +525,12 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "del-groups":
       case "insert-buckets":
       case "remove-buckets":
-        return await runGroupModCommand(cmd, rest, opts.mayCreate, opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
+        return await runGroupModCommand(cmd, rest, opts.mayCreate, opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid), opts.bundle);
       case "monitor": {
         monitorUsage(rest);
         checkMonitorArgs(rest.slice(1));
-        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io));
+        const xids = new MonitorXids();
+        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io, { xids }), xids.allocate);
         return 0;
       }
       case "dump-tlv-map": {
@@ -540,6 +553,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "add-flows":
       case "mod-flows":
       case "del-flows": {
+        if (opts.bundle) throw new Error(`--bundle: ovn-ts ofctl sends bundles for the group commands only, not ${cmd}`);
         need(rest, cmd === "del-flows" ? 1 : 2, cmd);
         const command =
           cmd === "del-flows"

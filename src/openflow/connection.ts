@@ -73,6 +73,13 @@ export interface ConnectionOptions {
    * @default 1
    */
   readonly firstXid?: number | undefined;
+  /**
+   * Allocates the transaction id of each message sent without one (HELLO's included) in place of the
+   * connection's own counter from `firstXid`: a tool that mirrors another's printed xids (ovs-ofctl spends
+   * some on helper connections) numbers the messages itself.
+   * @default undefined (the connection counts up from `firstXid`)
+   */
+  readonly allocateXid?: (() => number) | undefined;
 }
 
 interface Pending {
@@ -109,7 +116,8 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   private echoOutstanding = false;
   private readonly writer = new Writer("openflow", 1024);
   private drainWaiters: (() => void)[] = [];
-  private readonly opts: Required<Omit<ConnectionOptions, "reconnect">>;
+  private readonly opts: Required<Omit<ConnectionOptions, "reconnect" | "allocateXid">>;
+  private readonly xidSource: (() => number) | undefined;
   private readonly retry: RetryStrategy | undefined;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
   private closing = false;
@@ -130,6 +138,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     };
     this.retry = opts.reconnect ? retryStrategy(opts.reconnect) : undefined;
     if (opts.firstXid !== undefined) this.nextXid = opts.firstXid >>> 0 || 1;
+    this.xidSource = opts.allocateXid;
   }
 
   /** Dials a switch's passive listener and resolves once the HELLO exchange has completed. */
@@ -333,17 +342,10 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   }
 
   private allocXid(): number {
+    if (this.xidSource) return this.xidSource() >>> 0;
     const x = this.nextXid;
     this.nextXid = this.nextXid >= 0xffffffff ? 1 : this.nextXid + 1;
     return x;
-  }
-
-  /**
-   * Skips `n` xids, so that the next messages carry the xids a tool that spent them elsewhere (on helper
-   * connections, as ovs-ofctl does for port and table names) would print.
-   */
-  skipXids(n: number): void {
-    for (let i = 0; i < n; i++) this.allocXid();
   }
 
   private sendRaw(m: OfMessageInput): boolean {

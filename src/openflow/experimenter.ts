@@ -10,6 +10,8 @@ import { Writer } from "../bytes/writer.js";
 import { type MatchField, decodeOxm, encodeOxm } from "./oxm.js";
 import { type OfMessageInput, type OfMessage, NxMessageSubtype, type NxPacketIn2, OnfBundleType, type TlvMapping } from "./message-types.js";
 import { decodeHeader } from "./messages.js";
+import { DecodeError } from "../bytes/decode-error.js";
+import { NXT_CT_FLUSH, readCtFlush, writeCtFlush } from "./ct-flush.js";
 
 /** Reads `nx_tlv_map` entries to the end of the reader (NXT_TLV_TABLE_MOD / NXT_TLV_TABLE_REPLY). */
 export function readTlvMappings(r: Reader): TlvMapping[] {
@@ -133,6 +135,17 @@ export function decodeExperimenter(r: Reader, v: number, xid: number): OfMessage
   if (experimenter === NX_VENDOR && expType === NxMessageSubtype.SET_PACKET_IN_FORMAT) {
     return { version: v, xid, type: "nx_set_packet_in_format", format: r.u32() };
   }
+  if (experimenter === NX_VENDOR && expType === NXT_CT_FLUSH) {
+    // a body Open vSwitch refuses is kept with its error (printed as ovs-ofctl prints it)
+    const start = r.pos;
+    try {
+      return { version: v, xid, type: "nx_ct_flush", ...readCtFlush(r) };
+    } catch (e) {
+      if (!(e instanceof DecodeError) || !/^(OFPBPC_|NXBRC_)/.test(e.reason)) throw e;
+      r.pos = start;
+      return { version: v, xid, type: "rejected", name: "NXT_CT_FLUSH", error: e.reason, raw: r.window() };
+    }
+  }
   if (experimenter === NX_VENDOR && expType === NxMessageSubtype.TLV_TABLE_MOD) {
     const command = r.u16();
     r.skip(6);
@@ -178,6 +191,10 @@ export function encodeExperimenter(w: Writer, m: OfMessageInput, start: number):
   case "nx_tlv_table_mod":
     w.u32(NX_VENDOR).u32(NxMessageSubtype.TLV_TABLE_MOD).u16(m.command).zeros(6);
     writeTlvMappings(w, m.mappings);
+    break;
+  case "nx_ct_flush":
+    w.u32(NX_VENDOR).u32(NXT_CT_FLUSH);
+    writeCtFlush(w, m);
     break;
   case "nx_tlv_table_request":
     w.u32(NX_VENDOR).u32(NxMessageSubtype.TLV_TABLE_REQUEST);

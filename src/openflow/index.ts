@@ -168,3 +168,19 @@ export { OxsField, type OxsStats } from "./versions/oxs.js";
 export { NxStats, nxStatsRequest, nxGroupRequestBody, nxStatsName, nxStatsText } from "./v10/nicira-stats.js";
 export { NXET_VENDOR, nx10ErrorName } from "./v10/nicira-errors.js";
 export { FlowMonitorFlags, type FlowMonitorRequest, parseFlowMonitorRequest, flowMonitorRequestBody, nxFlowMonitorText } from "./flow-monitor.js";
+export {
+  type CtTuple,
+  type CtFlushMatch,
+  type CtTupleParseState,
+  CtFlushProp,
+  CtTupleProp,
+  NXT_CT_FLUSH,
+  CtTupleSyntaxError,
+  emptyCtTuple,
+  readCtFlush,
+  writeCtFlush,
+  ctFlushText,
+  parseCtTuple,
+} from "./ct-flush.js";
+export { type FlowStatsLayout, readFlowStats, readPortStats, readGroupStats } from "./stats-readers.js";
+export { groupFeaturesText } from "./versions/bodies.js";

@@ -9,6 +9,7 @@ import type { Action, Instruction } from "./actions.js";
 import type { MatchField } from "./oxm.js";
 import type { Of10Message } from "./v10/messages.js";
 import type { VersionedMessage } from "./versions/types.js";
+import type { CtFlushMatch } from "./ct-flush.js";
 
 /** Size of `ofp_header`. */
 export const OFP_HEADER_LEN = 8;
@@ -317,6 +318,7 @@ export type OfMessage =
     })
   | (MessageHeader & { readonly type: "bundle_add"; readonly bundleId: number; readonly flags: number; readonly message: Uint8Array; readonly properties: Uint8Array })
   | (MessageHeader & { readonly type: "nx_set_packet_in_format"; readonly format: number })
+  | (MessageHeader & CtFlushMatch & { readonly type: "nx_ct_flush" })
   | (MessageHeader & NxPacketIn2 & { readonly type: "nx_packet_in2" })
   | (MessageHeader & NxPacketIn2 & { readonly type: "nx_resume" })
   | (MessageHeader & { readonly type: "nx_tlv_table_mod"; readonly command: number; readonly mappings: readonly TlvMapping[] })

@@ -328,6 +328,7 @@ const TYPE_CODE: Record<string, number> = {
   bundle_control: OfpType.EXPERIMENTER,
   bundle_add: OfpType.EXPERIMENTER,
   nx_set_packet_in_format: OfpType.EXPERIMENTER,
+  nx_ct_flush: OfpType.EXPERIMENTER,
   nx_packet_in2: OfpType.EXPERIMENTER,
   nx_resume: OfpType.EXPERIMENTER,
   nx_tlv_table_mod: OfpType.EXPERIMENTER,
@@ -471,6 +472,7 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
     case "bundle_control":
     case "bundle_add":
     case "nx_set_packet_in_format":
+    case "nx_ct_flush":
     case "nx_packet_in2":
     case "nx_resume":
     case "nx_tlv_table_mod":

@@ -10,8 +10,9 @@ import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
 import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
-import { MultipartType } from "./constants.js";
-import type { PortDesc, PortStats, MeterStats, FlowStats, FlowStatsRequest, MultipartRequestBody, MeterBand, TableStats, Bucket, GroupStats, TableFeatures, MultipartReplyBody } from "./message-types.js";
+import { MultipartType, OfpVersion } from "./constants.js";
+import { type FlowStatsLayout, readFlowStats, readGroupStats, readPortStats } from "./stats-readers.js";
+import type { PortDesc, MeterStats, FlowStatsRequest, MultipartRequestBody, MeterBand, TableStats, Bucket, TableFeatures, MultipartReplyBody } from "./message-types.js";
 
 /** Reads an OpenFlow 1.1–1.3 `ofp_port` (64 bytes). */
 export function readPort(r: Reader): PortDesc {
@@ -186,6 +187,9 @@ export function readMultipartRequest(mpType: number, r: Reader): MultipartReques
   }
 }
 
+/** OpenFlow 1.3 flow statistics entries (OXM match, instructions); OpenFlow 1.2 replies are read with it too. */
+const FLOW_STATS_13: FlowStatsLayout = { version: OfpVersion.OF13, readMatch: (e) => decodeMatch(e), readInstructions: (e) => decodeInstructions(e.sub(e.remaining)) };
+
 /** Reads an OpenFlow 1.3 multipart reply body of type `mpType`; unknown types are kept raw. */
 export function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
   switch (mpType) {
@@ -194,29 +198,8 @@ export function readMultipartReply(mpType: number, r: Reader): MultipartReplyBod
         kind: "desc",
         desc: { mfrDesc: r.str(256), hwDesc: r.str(256), swDesc: r.str(256), serialNum: r.str(32), dpDesc: r.str(256) },
       };
-    case MultipartType.FLOW: {
-      const flows: FlowStats[] = [];
-      while (r.remaining > 0) {
-        const e = r.entry("flow stats", 56, 8, 1, 0);
-        e.skip(2);
-        const tableId = e.u8();
-        e.skip(1);
-        const durationSec = e.u32();
-        const durationNsec = e.u32();
-        const priority = e.u16();
-        const idleTimeout = e.u16();
-        const hardTimeout = e.u16();
-        const flags = e.u16();
-        e.skip(4);
-        const cookie = e.u64();
-        const packetCount = e.u64();
-        const byteCount = e.u64();
-        const match = decodeMatch(e);
-        const instructions = decodeInstructions(e.sub(e.remaining));
-        flows.push({ tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags, cookie, packetCount, byteCount, match, instructions });
-      }
-      return { kind: "flow", flows };
-    }
+    case MultipartType.FLOW:
+      return { kind: "flow", flows: readFlowStats(r, FLOW_STATS_13) };
     case MultipartType.AGGREGATE: {
       const packetCount = r.u64();
       const byteCount = r.u64();
@@ -232,17 +215,8 @@ export function readMultipartReply(mpType: number, r: Reader): MultipartReplyBod
       }
       return { kind: "table", tables };
     }
-    case MultipartType.PORT_STATS: {
-      const ports: PortStats[] = [];
-      while (r.remaining > 0) {
-        const portNo = r.u32();
-        r.skip(4);
-        const counters: bigint[] = [];
-        for (let i = 0; i < 12; i++) counters.push(r.u64());
-        ports.push({ portNo, counters, durationSec: r.u32(), durationNsec: r.u32() });
-      }
-      return { kind: "port_stats", ports };
-    }
+    case MultipartType.PORT_STATS:
+      return { kind: "port_stats", ports: readPortStats(r, OfpVersion.OF13) };
     case MultipartType.PORT_DESC: {
       const ports: PortDesc[] = [];
       while (r.remaining > 0) ports.push(readPort(r));
@@ -271,24 +245,8 @@ export function readMultipartReply(mpType: number, r: Reader): MultipartReplyBod
       }
       return { kind: "meter_config", meters };
     }
-    case MultipartType.GROUP: {
-      const groups: GroupStats[] = [];
-      while (r.remaining > 0) {
-        const e = r.entry("group stats", 40, 16, 1, 0);
-        e.skip(4);
-        const groupId = e.u32();
-        const refCount = e.u32();
-        e.skip(4);
-        const packetCount = e.u64();
-        const byteCount = e.u64();
-        const durationSec = e.u32();
-        const durationNsec = e.u32();
-        const buckets: { packetCount: bigint; byteCount: bigint }[] = [];
-        while (e.remaining > 0) buckets.push({ packetCount: e.u64(), byteCount: e.u64() });
-        groups.push({ groupId, refCount, packetCount, byteCount, durationSec, durationNsec, buckets });
-      }
-      return { kind: "group", groups };
-    }
+    case MultipartType.GROUP:
+      return { kind: "group", groups: readGroupStats(r, OfpVersion.OF13) };
     case MultipartType.METER: {
       const meters: MeterStats[] = [];
       while (r.remaining > 0) {
@@ -328,46 +286,43 @@ export const MP_KIND_TYPE: Record<string, number> = {
   table_features: MultipartType.TABLE_FEATURES,
 };
 
+/** The list-carrying reply kinds. */
+type ListKind = Exclude<MultipartReplyBody["kind"], "desc" | "aggregate" | "nx_aggregate" | "raw">;
+
+/** The field holding the entries of each list-carrying reply kind, as reassembly concatenates them. */
+const LIST_FIELD: { readonly [K in ListKind]: Exclude<keyof Extract<MultipartReplyBody, { kind: K }>, "kind"> } = {
+  flow: "flows",
+  nx_flow: "flows",
+  table: "tables",
+  port_stats: "ports",
+  port_desc: "ports",
+  group_desc: "groups",
+  meter_config: "meters",
+  group: "groups",
+  meter: "meters",
+  table_features: "tables",
+};
+
 /** Concatenates the flow entries / ports / tables of a sequence of multipart replies (reassembly). */
 export function mergeMultipartReplies(parts: readonly MultipartReplyBody[]): MultipartReplyBody {
   const first = parts[0];
   if (!first) throw new EncodeError("openflow", "parts", "no multipart parts");
   if (parts.length === 1) return first;
-  switch (first.kind) {
-    case "flow":
-      return { kind: "flow", flows: parts.flatMap((p) => (p.kind === "flow" ? p.flows : [])) };
-    case "nx_flow":
-      return { kind: "nx_flow", flows: parts.flatMap((p) => (p.kind === "nx_flow" ? p.flows : [])) };
-    case "table":
-      return { kind: "table", tables: parts.flatMap((p) => (p.kind === "table" ? p.tables : [])) };
-    case "port_stats":
-      return { kind: "port_stats", ports: parts.flatMap((p) => (p.kind === "port_stats" ? p.ports : [])) };
-    case "port_desc":
-      return { kind: "port_desc", ports: parts.flatMap((p) => (p.kind === "port_desc" ? p.ports : [])) };
-    case "group_desc":
-      return { kind: "group_desc", groups: parts.flatMap((p) => (p.kind === "group_desc" ? p.groups : [])) };
-    case "meter_config":
-      return { kind: "meter_config", meters: parts.flatMap((p) => (p.kind === "meter_config" ? p.meters : [])) };
-    case "group":
-      return { kind: "group", groups: parts.flatMap((p) => (p.kind === "group" ? p.groups : [])) };
-    case "meter":
-      return { kind: "meter", meters: parts.flatMap((p) => (p.kind === "meter" ? p.meters : [])) };
-    case "table_features":
-      return { kind: "table_features", tables: parts.flatMap((p) => (p.kind === "table_features" ? p.tables : [])) };
-    case "raw": {
-      const total = parts.reduce((n, p) => n + (p.kind === "raw" ? p.data.length : 0), 0);
-      const data = new Uint8Array(total);
-      let o = 0;
-      for (const p of parts)
-        if (p.kind === "raw") {
-          data.set(p.data, o);
-          o += p.data.length;
-        }
-      return { kind: "raw", mpType: first.mpType, data };
-    }
-    default:
-      return first;
+  if (first.kind === "raw") {
+    const total = parts.reduce((n, p) => n + (p.kind === "raw" ? p.data.length : 0), 0);
+    const data = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts)
+      if (p.kind === "raw") {
+        data.set(p.data, o);
+        o += p.data.length;
+      }
+    return { kind: "raw", mpType: first.mpType, data };
   }
+  const field = (LIST_FIELD as Readonly<Record<string, string>>)[first.kind];
+  if (field === undefined) return first;
+  const items = parts.flatMap((p) => (p.kind === first.kind ? ((p as unknown as Record<string, readonly unknown[]>)[field] ?? []) : []));
+  return { kind: first.kind, [field]: items } as unknown as MultipartReplyBody;
 }
 
 /** Writes an OpenFlow 1.3 multipart request (type, flags, padding and body; OpenFlow 1.3.5 §7.3.5). */

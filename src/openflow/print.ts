@@ -16,6 +16,7 @@ import { duration, flagNames, hexDump } from "./print-common.js";
 import { featuresReplyText, formatPortDesc, portModText } from "./print-ports.js";
 import { groupText, meterText, multipartName, multipartReplyText, multipartRequestText } from "./print-multipart.js";
 import { packetSummary, withPacketDump } from "./print-packet.js";
+import { ctFlushText } from "./ct-flush.js";
 
 export { formatDuration, hexDump } from "./print-common.js";
 export { formatPortDesc } from "./print-ports.js";
@@ -53,6 +54,7 @@ const TYPE_NAMES: Record<string, string> = {
   bundle_control: "ONFT_BUNDLE_CONTROL",
   bundle_add: "ONFT_BUNDLE_ADD_MESSAGE",
   nx_set_packet_in_format: "NXT_SET_PACKET_IN_FORMAT",
+  nx_ct_flush: "NXT_CT_FLUSH",
   nx_tlv_table_mod: "NXT_TLV_TABLE_MOD",
   nx_tlv_table_request: "NXT_TLV_TABLE_REQUEST",
   nx_tlv_table_reply: "NXT_TLV_TABLE_REPLY",
@@ -291,7 +293,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
       return `${head} ${["ADD", "MOD", "DEL"][m.command] ?? m.command} ${meterText(m.meterId, m.flags, m.bands)}`;
     }
     case "bundle_control":
-      return `${head}\n bundle_id=0x${m.bundleId.toString(16)} type=${BUNDLE_TYPES[m.bundleType] ?? m.bundleType} flags=${bundleFlags(m.flags)}`;
+      return `${head}\n bundle_id=${m.bundleId ? `0x${m.bundleId.toString(16)}` : "0"} type=${BUNDLE_TYPES[m.bundleType] ?? m.bundleType} flags=${bundleFlags(m.flags)}`;
     case "bundle_add": {
       let inner: string;
       try {
@@ -299,12 +301,14 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
       } catch {
         inner = hexDump(m.message);
       }
-      return `${head}\n bundle_id=0x${m.bundleId.toString(16)} flags=${bundleFlags(m.flags)}\n${inner}`;
+      return `${head}\n bundle_id=${m.bundleId ? `0x${m.bundleId.toString(16)}` : "0"} flags=${bundleFlags(m.flags)}\n${inner}`;
     }
     case "multipart_request":
       return multipartRequestText(head, m);
     case "multipart_reply":
       return multipartReplyText(head, m);
+    case "nx_ct_flush":
+      return head + ctFlushText(m);
     case "nx_set_packet_in_format":
       return `${head} format=${["standard", "nxt_packet_in", "nxt_packet_in2"][m.format] ?? m.format}`;
     case "nx_packet_in2":

@@ -2,11 +2,14 @@
  * `ovn-ts ofctl` against a private ovs-vswitchd, compared with `ovs-ofctl` on the same bridge (stdout, stderr
  * and exit status): the switch commands over OpenFlow 1.1 and 1.2 (a write leaves the table ovs-ofctl
  * leaves), and the group, meter, conntrack and IPFIX commands, including ovs-ofctl's Nicira forms over
- * OpenFlow 1.0 (NXST_GROUP_DESC, NXST_GROUP, NXT_CT_FLUSH_ZONE, NXST_IPFIX_*) and its errors for what a
+ * OpenFlow 1.0 (NXST_GROUP_DESC, NXST_GROUP, NXST_GROUP_FEATURES, NXT_CT_FLUSH_ZONE, NXT_CT_FLUSH, NXST_IPFIX_*) and its errors for what a
  * version lacks.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { memoryIo } from "../../src/cli/io.js";
@@ -49,6 +52,28 @@ const EXTRAS = [
   ["ct-flush-zone", "70000"],
   ["dump-ipfix-bridge"],
   ["dump-ipfix-flow"],
+  ["dump-group-features"],
+  ["ct-flush"],
+  ["ct-flush", "zone=5"],
+  ["ct-flush", "zone=5", "ct_nw_src=10.0.0.1,ct_nw_dst=10.0.0.2,ct_nw_proto=6,ct_tp_src=80,ct_tp_dst=8080", "ct_nw_src=10.0.0.2,ct_nw_dst=10.0.0.1,ct_tp_src=8080,ct_tp_dst=80"],
+  ["ct-flush", "ct_ipv6_src=fd18::1,ct_nw_proto=58,icmp_id=3,icmp_type=128,icmp_code=0"],
+  ["ct-flush", "", "ct_nw_src=1.2.3.4"],
+  ["ct-flush", "zone=x"],
+  ["ct-flush", "ct_nw_src=1.2.3.4,ct_tp_src=5"],
+  ["ct-flush", "ct_nw_src=1.2.3.4", "ct_ipv6_dst=::1"],
+  ["ct-flush", "icmp_type=1"],
+  ["ct-flush", "foo=1"],
+];
+/** Group writes with --bundle (an existing group makes the bundle fail and be discarded). */
+const BUNDLED = [
+  ["--bundle", "add-group", "group_id=10,type=all,bucket=output:1"],
+  ["--bundle", "add-group", "group_id=1,type=all,bucket=output:1"],
+  ["--bundle", "mod-group", "group_id=1,type=all,bucket=output:2"],
+  ["--bundle", "--may-create", "mod-group", "group_id=11,type=all,bucket=output:2"],
+  ["--bundle", "del-groups", "group_id=1"],
+  ["--bundle", "del-groups"],
+  ["--bundle", "insert-buckets", "group_id=2,command_bucket_id=last,bucket=bucket_id:7,output:3"],
+  ["--bundle", "remove-buckets", "group_id=2,command_bucket_id=all"],
 ];
 
 describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofctl: OpenFlow 1.1/1.2, groups, meters, ct and IPFIX against ovs-ofctl", () => {
@@ -111,6 +136,35 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       }
     }
   }, 180_000);
+
+  it("--bundle group writes: output, exit status and group table as ovs-ofctl's", async () => {
+    // the switch lists groups in hash order
+    const groups = () => v.ofctl("-O", "OpenFlow15", "dump-groups", v.mgmt).split("\n").slice(1).sort().join("\n");
+    const resetGroups = () => {
+      v.ofctl("-O", "OpenFlow13", "del-groups", v.mgmt);
+      for (const g of GROUPS) v.ofctl("-O", "OpenFlow13", "add-group", v.mgmt, g);
+    };
+    const file = join(mkdtempSync(join(tmpdir(), "ovn-ts-bundle-")), "groups.txt");
+    writeFileSync(file, "group_id=20,type=all,bucket=output:1\ngroup_id=21,type=indirect,bucket=output:2\n");
+    const fileBad = `${file}.bad`;
+    writeFileSync(fileBad, "group_id=22,type=all,bucket=output:1\ngroup_id=1,type=all,bucket=output:2\n");
+    const cases = [...BUNDLED, ["--bundle", "add-groups", file], ["--bundle", "add-groups", fileBad]];
+    try {
+      for (const pre of [[], ["-O", "OpenFlow13"], ["-O", "OpenFlow14"], ["-O", "OpenFlow15"], ["-O", "OpenFlow10,OpenFlow15"]]) {
+        for (const cmd of cases) {
+          const args = argsOf(pre, cmd);
+          resetGroups();
+          const t = theirs(args);
+          const after = groups();
+          resetGroups();
+          expect(await ours(args), args.join(" ")).toEqual(t);
+          expect(groups(), args.join(" ")).toBe(after);
+        }
+      }
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it("IPFIX statistics of a configured bridge and collector set print as ovs-ofctl's", async () => {
     // collectors on a loopback port nobody listens on: the exporters count, nothing leaves the host

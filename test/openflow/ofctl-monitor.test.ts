@@ -11,7 +11,7 @@ import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { ofctlCommand } from "../../src/cli/ofctl.js";
-import { runMonitor } from "../../src/cli/ofctl-monitor.js";
+import { MonitorXids, runMonitor } from "../../src/cli/ofctl-monitor.js";
 import { OpenFlowConnection } from "../../src/openflow/connection.js";
 import { OfpVersion } from "../../src/openflow/constants.js";
 import { flowMonitorRequestBody, parseFlowMonitorRequest } from "../../src/openflow/flow-monitor.js";
@@ -53,8 +53,9 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       child.stderr.on("data", (d: Buffer) => (theirs.err += d.toString()));
       const io = memoryIo();
       const stop = new AbortController();
-      const c = await OpenFlowConnection.connect(v.mgmt, { versions: [version], echoIntervalMs: 0 });
-      const ours = runMonitor(c, args, io, { signal: stop.signal });
+      const xids = new MonitorXids();
+      const c = await OpenFlowConnection.connect(v.mgmt, { versions: [version], echoIntervalMs: 0, allocateXid: xids.allocate });
+      const ours = runMonitor(c, args, io, { signal: stop.signal, xids });
       try {
         await until(() => theirs.out.includes("reply") && io.stdout.includes("reply"));
         // both monitors are listening: change the table with ovs-ofctl

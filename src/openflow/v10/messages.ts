@@ -20,7 +20,8 @@ import { decodeOf10Actions, decodeOf10ActionsAsInstructions, encodeOf10Actions, 
 import { decodeNxMatch, encodeNxMatch } from "./nxm.js";
 import { readBuckets15, readGroupProps } from "../versions/decode.js";
 import { writeBuckets15, writeGroupProps } from "../versions/encode.js";
-import { STATS_KIND, encodeStatsReply, encodeStatsRequest, entries, readPhyPort, readStatsReply, readStatsRequest, writePhyPort } from "./stats.js";
+import { entries } from "../stats-readers.js";
+import { STATS_KIND, encodeStatsReply, encodeStatsRequest, readPhyPort, readStatsReply, readStatsRequest, writePhyPort } from "./stats.js";
 
 export { Of10StatsType, NxStatsSubtype } from "./stats.js";
 

@@ -16,9 +16,11 @@ import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
 import type { Bucket, MultipartReplyBody, MultipartRequestBody } from "../messages.js";
 import { decodeOf10ActionList } from "./actions.js";
-import { readBuckets15 } from "../versions/decode.js";
+import { readBuckets15, readGroupProps } from "../versions/decode.js";
+import { groupFeaturesText } from "../versions/bodies.js";
 import { formatGroup } from "../versions/print.js";
 import { formatDuration } from "../print-common.js";
+import { readGroupStats } from "../stats-readers.js";
 
 /** The Nicira vendor ID. */
 const NX_VENDOR = 0x00002320;
@@ -137,7 +139,7 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
   const s = split(version, b);
   if (!s || NAMES[s.subtype] === undefined) return undefined;
   const r = new Reader(s.body, "openflow");
-  const group = (id: number) => (id === 0xfffffffc ? "ALL" : String(id));
+  const group = (id: number) => (id === 0xfffffffc ? "ALL" : id === 0xffffffff ? "ANY" : String(id));
   if (request) {
     if ((s.subtype === NxStats.GROUP_DESC || s.subtype === NxStats.GROUP) && s.body.length >= 4) return ` group_id=${group(r.u32())}`;
     if (s.subtype === NxStats.FLOW_MONITOR) return nxFlowMonitorText(true, s.body);
@@ -172,20 +174,10 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
     }
     case NxStats.GROUP: {
       let t = "";
-      while (r.remaining > 0) {
-        const start = r.pos;
-        const len = r.u16();
-        if (len < 40 || (len - 40) % 16) r.fail(`group stats length ${len}`, start);
-        r.skip(2);
-        const groupId = r.u32();
-        const refCount = r.u32();
-        r.skip(4);
-        const packets = r.u64();
-        const bytes = r.u64();
-        const sec = r.u32();
-        const nsec = r.u32();
-        t += `\n group_id=${groupId}${sec === 0xffffffff ? "" : `,duration=${formatDuration(sec, nsec)}`},ref_count=${refCount},packet_count=${packets},byte_count=${bytes}`;
-        for (let i = 0; i < (len - 40) / 16; i++) t += `,bucket${i}:packet_count=${r.u64()},byte_count=${r.u64()}`;
+      // OpenFlow 1.3 `ofp_group_stats` entries
+      for (const g of readGroupStats(r, OfpVersion.OF13)) {
+        t += `\n group_id=${g.groupId}${g.durationSec === 0xffffffff ? "" : `,duration=${formatDuration(g.durationSec, g.durationNsec)}`},ref_count=${g.refCount},packet_count=${g.packetCount},byte_count=${g.byteCount}`;
+        g.buckets.forEach((b, i) => (t += `,bucket${i}:packet_count=${b.packetCount},byte_count=${b.byteCount}`));
       }
       return t;
     }
@@ -201,12 +193,14 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
         const bucketsLen = r.u16();
         r.skip(6);
         const buckets = version === OfpVersion.OF10 ? readBuckets10(r.sub(bucketsLen, "buckets"), groupType) : readBuckets15(r.sub(bucketsLen, "buckets"));
-        // group properties (selection method) are not printed here
-        r.pos = start + len;
-        t += `\n ${formatGroup(OfpVersion.OF15, groupId, groupType, buckets, {})}`;
+        const props = readGroupProps(r.sub(start + len - r.pos, "group properties"));
+        t += `\n ${formatGroup(OfpVersion.OF15, groupId, groupType, buckets, props)}`;
       }
       return t;
     }
+    case NxStats.GROUP_FEATURES:
+      // one ofp12_group_features_stats, its action bitmaps in this version's action codes
+      return groupFeaturesText(version, s.body) ?? r.fail("OFPBRC_BAD_LEN", 0);
   }
   return "";
 }

@@ -5,15 +5,16 @@
  *
  * @module
  */
-import { DecodeError } from "../../bytes/decode-error.js";
 import { EncodeError } from "../../bytes/encode-error.js";
 import { Reader } from "../../bytes/reader.js";
 import { Writer } from "../../bytes/writer.js";
-import type { FlowStats, FlowStatsRequest, MultipartReplyBody, MultipartRequestBody, PortDesc, PortStats, TableStats } from "../messages.js";
+import type { FlowStatsRequest, MultipartReplyBody, MultipartRequestBody, PortDesc, TableStats } from "../messages.js";
 import type { Instruction } from "../actions.js";
 import { decodeOf10Match, encodeOf10Match, port16to32, port32to16 } from "./match.js";
 import { decodeOf10ActionsAsInstructions, encodeOf10Actions, instructionsToOf10Actions } from "./actions.js";
 import { decodeNxMatch, encodeNxMatch } from "./nxm.js";
+import { OfpVersion } from "../constants.js";
+import { type FlowStatsLayout, readFlowStats, readPortStats } from "../stats-readers.js";
 
 /** OpenFlow 1.0 stats types (`ofp_stats_types`); 13 is Open vSwitch's port-description extension. */
 export const Of10StatsType = { DESC: 0, FLOW: 1, AGGREGATE: 2, TABLE: 3, PORT: 4, QUEUE: 5, PORT_DESC: 13, VENDOR: 0xffff } as const;
@@ -22,10 +23,6 @@ export const Of10StatsType = { DESC: 0, FLOW: 1, AGGREGATE: 2, TABLE: 3, PORT: 4
 export const NxStatsSubtype = { FLOW: 0, AGGREGATE: 1 } as const;
 
 const NX_VENDOR = 0x00002320;
-
-function bad(r: Reader, reason: string, at = r.pos): never {
-  throw new DecodeError("openflow", r.base + at, reason);
-}
 
 function nxHeader(w: Writer, subtype: number): void {
   w.u32(NX_VENDOR).u32(subtype);
@@ -88,19 +85,6 @@ function readNxFlowStatsRequest(r: Reader): FlowStatsRequest {
   return { tableId, outPort, outGroup: 0xffffffff, cookie: m.cookie ?? 0n, cookieMask: m.cookieMask ?? 0n, match: m.match };
 }
 
-/** Walks length-prefixed entries (the 16-bit length `lengthAt` bytes in); a bad length is OFPBRC_BAD_LEN. */
-export function* entries(r: Reader, what: string, min: number, lengthAt = 0): Generator<Reader> {
-  while (r.remaining > 0) {
-    const start = r.pos;
-    if (r.remaining < lengthAt + 2) bad(r, "OFPBRC_BAD_LEN");
-    r.skip(lengthAt);
-    const len = r.u16();
-    if (len < min || len > r.remaining + lengthAt + 2) bad(r, "OFPBRC_BAD_LEN", start);
-    r.pos = start;
-    yield r.sub(len, what);
-  }
-}
-
 /** Decodes an OpenFlow 1.0 stats request body of type `type` (NXST_* under the vendor type). */
 export function readStatsRequest(type: number, r: Reader): MultipartRequestBody {
   switch (type) {
@@ -134,32 +118,32 @@ export function readStatsRequest(type: number, r: Reader): MultipartRequestBody 
   }
 }
 
+/** OpenFlow 1.0 `ofp_flow_stats`: the OpenFlow 1.0 match before the counters, OpenFlow 1.0 actions. */
+const FLOW_STATS_10: FlowStatsLayout = {
+  version: OfpVersion.OF10,
+  readMatch: (e) => decodeOf10Match(e),
+  readInstructions: (e) => decodeOf10ActionsAsInstructions(e.sub(e.remaining, "actions")),
+};
+
+/** Nicira `nx_flow_stats`: the NXM match (padded to 8 bytes) after the counters, OpenFlow 1.0 actions. */
+const NX_FLOW_STATS: FlowStatsLayout = {
+  version: OfpVersion.OF10,
+  nicira: true,
+  readMatch: (e, len) => {
+    const m = decodeNxMatch(e, len);
+    e.skip(Math.min(e.remaining, ((len + 7) & ~7) - len));
+    return m.match;
+  },
+  readInstructions: FLOW_STATS_10.readInstructions,
+};
+
 /** Decodes an OpenFlow 1.0 stats reply body of type `type` (NXST_* under the vendor type). */
 export function readStatsReply(type: number, r: Reader): MultipartReplyBody {
   switch (type) {
     case Of10StatsType.DESC:
       return { kind: "desc", desc: { mfrDesc: r.str(256), hwDesc: r.str(256), swDesc: r.str(256), serialNum: r.str(32), dpDesc: r.str(256) } };
-    case Of10StatsType.FLOW: {
-      const flows: FlowStats[] = [];
-      for (const e of entries(r, "flow stats", 88)) {
-        e.skip(2);
-        const tableId = e.u8();
-        e.skip(1);
-        const match = decodeOf10Match(e);
-        const durationSec = e.u32();
-        const durationNsec = e.u32();
-        const priority = e.u16();
-        const idleTimeout = e.u16();
-        const hardTimeout = e.u16();
-        e.skip(6);
-        const cookie = e.u64();
-        const packetCount = e.u64();
-        const byteCount = e.u64();
-        const instructions = decodeOf10ActionsAsInstructions(e.sub(e.remaining, "actions"));
-        flows.push({ tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags: 0, cookie, packetCount, byteCount, match, instructions });
-      }
-      return { kind: "flow", flows };
-    }
+    case Of10StatsType.FLOW:
+      return { kind: "flow", flows: readFlowStats(r, FLOW_STATS_10) };
     case Of10StatsType.AGGREGATE: {
       const packetCount = r.u64();
       const byteCount = r.u64();
@@ -178,18 +162,8 @@ export function readStatsReply(type: number, r: Reader): MultipartReplyBody {
       }
       return { kind: "table", tables };
     }
-    case Of10StatsType.PORT: {
-      const ports: PortStats[] = [];
-      while (r.remaining > 0) {
-        r.need(104, "port stats");
-        const portNo = port16to32(r.u16());
-        r.skip(6);
-        const counters: bigint[] = [];
-        for (let i = 0; i < 12; i++) counters.push(r.u64());
-        ports.push({ portNo, counters, durationSec: 0xffffffff, durationNsec: 0xffffffff });
-      }
-      return { kind: "port_stats", ports };
-    }
+    case Of10StatsType.PORT:
+      return { kind: "port_stats", ports: readPortStats(r, OfpVersion.OF10) };
     case Of10StatsType.PORT_DESC: {
       const ports: PortDesc[] = [];
       while (r.remaining > 0) ports.push(readPhyPort(r));
@@ -200,45 +174,7 @@ export function readStatsReply(type: number, r: Reader): MultipartReplyBody {
       if (vendor === NX_VENDOR && r.remaining >= 8) {
         const subtype = r.u32();
         r.skip(4);
-        if (subtype === NxStatsSubtype.FLOW) {
-          const flows: FlowStats[] = [];
-          for (const e of entries(r, "nx flow stats", 48)) {
-            e.skip(2);
-            const tableId = e.u8();
-            e.skip(1);
-            const durationSec = e.u32();
-            const durationNsec = e.u32();
-            const priority = e.u16();
-            const idleTimeout = e.u16();
-            const hardTimeout = e.u16();
-            const matchLen = e.u16();
-            const idleAge = e.u16();
-            const hardAge = e.u16();
-            const cookie = e.u64();
-            const packetCount = e.u64();
-            const byteCount = e.u64();
-            const m = decodeNxMatch(e, matchLen);
-            e.skip(Math.min(e.remaining, ((matchLen + 7) & ~7) - matchLen));
-            const instructions = decodeOf10ActionsAsInstructions(e.sub(e.remaining, "actions"));
-            flows.push({
-              tableId,
-              durationSec,
-              durationNsec,
-              priority,
-              idleTimeout,
-              hardTimeout,
-              flags: 0,
-              cookie,
-              packetCount,
-              byteCount,
-              match: m.match,
-              instructions,
-              ...(idleAge ? { idleAge: idleAge - 1 } : {}),
-              ...(hardAge ? { hardAge: hardAge - 1 } : {}),
-            });
-          }
-          return { kind: "nx_flow", flows };
-        }
+        if (subtype === NxStatsSubtype.FLOW) return { kind: "nx_flow", flows: readFlowStats(r, NX_FLOW_STATS) };
         if (subtype === NxStatsSubtype.AGGREGATE) {
           const packetCount = r.u64();
           const byteCount = r.u64();

@@ -41,12 +41,28 @@ export function formatQueueConfigs(queues: readonly { portNo: number; queueId: n
 /** Open vSwitch's action names for an OpenFlow 1.1–1.5 action-type bitmap (`ofpact_bitmap_format`), in its order. */
 function actionBitmap(bits: number, version: number): string {
   const order: [number, string][] =
-    version === OfpVersion.OF11
+    version === OfpVersion.OF10
+      ? [
+          // OpenFlow 1.0 action codes, in Open vSwitch's OFPACT_* order
+          [0, "output"],
+          [11, "enqueue"],
+          [1, "set_vlan_vid"],
+          [2, "set_vlan_pcp"],
+          [3, "strip_vlan"],
+          [4, "mod_dl_src"],
+          [5, "mod_dl_dst"],
+          [6, "mod_nw_src"],
+          [7, "mod_nw_dst"],
+          [8, "mod_nw_tos"],
+          [9, "mod_tp_src"],
+          [10, "mod_tp_dst"],
+        ]
+      : version === OfpVersion.OF11
       ? [
           [0, "output"],
           [22, "group"],
-          [1, "mod_vlan_vid"],
-          [2, "mod_vlan_pcp"],
+          [1, "set_vlan_vid"],
+          [2, "set_vlan_pcp"],
           [18, "strip_vlan"],
           [17, "push_vlan"],
           [3, "mod_dl_src"],
@@ -90,6 +106,24 @@ function actionBitmap(bits: number, version: number): string {
 }
 
 /**
+ * An `ofp12_group_features_stats` body (OFPST_GROUP_FEATURES, and NXST_GROUP_FEATURES over OpenFlow 1.0/1.1)
+ * as ofputil_group_features_format() prints it, the action bitmaps in `version`'s action codes; undefined
+ * unless the body is 40 bytes.
+ */
+export function groupFeaturesText(version: number, data: Uint8Array): string | undefined {
+  if (data.length !== 40) return undefined;
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const types = v.getUint32(0);
+  let s = `\n Group table:\n    Types:  0x${types.toString(16)}\n    Capabilities:  0x${v.getUint32(4).toString(16)}`;
+  ["all", "select", "indirect", "fast failover"].forEach((name, i) => {
+    if (!(types & (1 << i))) return;
+    const max = v.getUint32(8 + 4 * i);
+    s += `\n    ${name} group:\n       max_groups=${max ? `0x${max.toString(16)}` : "0"}\n       actions: ${actionBitmap(v.getUint32(24 + 4 * i), version) || "<none>"}`;
+  });
+  return s;
+}
+
+/**
  * A multipart body the codec keeps raw (queue statistics and descriptions, group features), printed as
  * Open vSwitch prints it for `version`; undefined when it has no such printer.
  */
@@ -121,17 +155,8 @@ export function rawMultipartText(version: number, request: boolean, mpType: numb
       }
       return ` ${lines.length} queues${lines.length ? "\n" + lines.join("\n") : ""}`;
     }
-    case 8: {
-      if (data.length !== 40) return undefined;
-      const types = v.getUint32(0);
-      let s = `\n Group table:\n    Types:  0x${types.toString(16)}\n    Capabilities:  0x${v.getUint32(4).toString(16)}`;
-      ["all", "select", "indirect", "fast failover"].forEach((name, i) => {
-        if (!(types & (1 << i))) return;
-        const max = v.getUint32(8 + 4 * i);
-        s += `\n    ${name} group:\n       max_groups=${max ? `0x${max.toString(16)}` : "0"}\n       actions: ${actionBitmap(v.getUint32(24 + 4 * i), version)}`;
-      });
-      return s;
-    }
+    case 8:
+      return groupFeaturesText(version, data);
     case 15: {
       // ofp14_queue_desc: port, queue, length, pad, min/max rate properties
       const queues: { portNo: number; queueId: number; minRate?: number; maxRate?: number }[] = [];

@@ -13,7 +13,6 @@ import { type Action, decodeActions, decodeInstructions } from "../actions.js";
 import { type MatchField, decodeMatch, decodeOxm, fieldByHeader } from "../oxm.js";
 import {
   type Bucket,
-  type FlowStats,
   type MultipartReplyBody,
   type MultipartRequestBody,
   type OfMessage,
@@ -24,7 +23,8 @@ import {
   readPort,
 } from "../messages.js";
 import { readOxsStats } from "./oxs.js";
-import { readPort14, readPortStats14 } from "./port14.js";
+import { readPort14 } from "./port14.js";
+import { readFlowStats, readGroupStats, readPortStats } from "../stats-readers.js";
 import { readMatch11 } from "./match11.js";
 
 /** OFPT_* codes that exist from OpenFlow 1.4 on. */
@@ -370,104 +370,25 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
   switch (mpType) {
     case MultipartType.FLOW: {
       if (!of15 && v !== OfpVersion.OF11 && v !== OfpVersion.OF14) break;
-      const flows: FlowStats[] = [];
-      while (r.remaining > 0) {
-        const e = r.entry("flow stats", of15 ? 24 : 56, 1, 1, 0);
-        if (of15) {
-          e.skip(4);
-          const tableId = e.u8();
-          e.skip(1);
-          const priority = e.u16();
-          const idleTimeout = e.u16();
-          const hardTimeout = e.u16();
-          const flags = e.u16();
-          const importance = e.u16();
-          const cookie = e.u64();
-          const match = decodeMatch(e);
-          const s = readOxsStats(e);
-          const instructions = decodeInstructions(e.sub(e.remaining));
-          flows.push({
-            tableId,
-            durationSec: s.durationSec ?? 0,
-            durationNsec: s.durationNsec ?? 0,
-            priority,
-            idleTimeout,
-            hardTimeout,
-            flags,
-            cookie,
-            packetCount: s.packetCount ?? 0n,
-            byteCount: s.byteCount ?? 0n,
-            match,
-            instructions,
-            importance,
-            ...(s.idleSec !== undefined ? { idleAge: s.idleSec } : {}),
-          });
-          continue;
-        }
-        e.skip(2);
-        const tableId = e.u8();
-        e.skip(1);
-        const durationSec = e.u32();
-        const durationNsec = e.u32();
-        const priority = e.u16();
-        const idleTimeout = e.u16();
-        const hardTimeout = e.u16();
-        const flags = v === OfpVersion.OF11 ? (e.skip(2), 0) : e.u16();
-        const importance = v === OfpVersion.OF14 ? e.u16() : (e.skip(2), 0);
-        e.skip(2);
-        const cookie = e.u64();
-        const packetCount = e.u64();
-        const byteCount = e.u64();
-        const match = v === OfpVersion.OF11 ? readMatch11(e) : decodeMatch(e);
-        const instructions = decodeInstructions(e.sub(e.remaining));
-        flows.push({ tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags, cookie, packetCount, byteCount, match, instructions, importance });
-      }
-      return rep({ kind: "flow", flows });
+      const readMatch = v === OfpVersion.OF11 ? (e: Reader) => readMatch11(e) : (e: Reader) => decodeMatch(e);
+      return rep({ kind: "flow", flows: readFlowStats(r, { version: v, readMatch, readInstructions: (e) => decodeInstructions(e.sub(e.remaining)) }) });
     }
     case MultipartType.AGGREGATE: {
       if (!of15) break;
       const s = readOxsStats(r);
       return rep({ kind: "aggregate", packetCount: s.packetCount ?? 0n, byteCount: s.byteCount ?? 0n, flowCount: s.flowCount ?? 0 });
     }
-    case MultipartType.PORT_STATS: {
-      if (old) {
-        const ports = [];
-        while (r.remaining > 0) {
-          const portNo = r.u32();
-          r.skip(4);
-          const counters: bigint[] = [];
-          for (let i = 0; i < 12; i++) counters.push(r.u64());
-          ports.push({ portNo, counters, durationSec: 0xffffffff, durationNsec: 0xffffffff });
-        }
-        return rep({ kind: "port_stats", ports });
-      }
-      const ports = [];
-      while (r.remaining > 0) ports.push(readPortStats14(r));
-      return rep({ kind: "port_stats", ports });
-    }
+    case MultipartType.PORT_STATS:
+      return rep({ kind: "port_stats", ports: readPortStats(r, v) });
     case MultipartType.PORT_DESC: {
       if (old) break;
       const ports: PortDesc[] = [];
       while (r.remaining > 0) ports.push(readPort14(r));
       return rep({ kind: "port_desc", ports });
     }
-    case MultipartType.GROUP: {
+    case MultipartType.GROUP:
       if (!old) break;
-      const groups = [];
-      while (r.remaining > 0) {
-        const e = r.entry("group stats", 32, 16, 1, 0);
-        e.skip(4);
-        const groupId = e.u32();
-        const refCount = e.u32();
-        e.skip(4);
-        const packetCount = e.u64();
-        const byteCount = e.u64();
-        const buckets: { packetCount: bigint; byteCount: bigint }[] = [];
-        while (e.remaining > 0) buckets.push({ packetCount: e.u64(), byteCount: e.u64() });
-        groups.push({ groupId, refCount, packetCount, byteCount, durationSec: 0xffffffff, durationNsec: 0xffffffff, buckets });
-      }
-      return rep({ kind: "group", groups });
-    }
+      return rep({ kind: "group", groups: readGroupStats(r, v) });
     case MultipartType.GROUP_DESC: {
       if (!of15) break;
       const groups = [];
