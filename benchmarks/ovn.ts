@@ -10,7 +10,14 @@
  * is the realistic one), and their per-pod time is compared. ovn-ts and ovsdbapp create all
  * `OVN_BENCH_PODS` (default 10,000) pods on a fresh database.
  *
- * Run: `npx vite-node benchmarks/ovn-run.ts` (prints the table; `OVN_BENCH_JSON=FILE` also writes the result).
+ * The ovn-ts rows and the floor run the built `dist/` (`npm run build`) under plain node, in a child
+ * process (`ovn-pods-child.mjs`), as users run the package. The floor row sends the same per-pod
+ * transactions, serialised before the clock, on a bare socket one at a time: how far the API is from
+ * what the server and the socket cost.
+ *
+ * Run: `npm run build && OVN_BENCH_MODES=ts,ts32,floor,ovsdbapp npx vite-node benchmarks/ovn-run.ts`
+ * (prints the table; `OVN_BENCH_JSON=FILE` also writes the result; `OVN_BENCH_DIST=DIR` runs another
+ * build, `OVN_BENCH_NODE_ARGS="--cpu-prof ..."` profiles the child).
  *
  * @module
  */
@@ -18,8 +25,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { OvsdbClient } from "../src/ovsdb/client/client.js";
-import { OvnNb } from "../src/ovn/nb.js";
+import { currentDist } from "./build-rev.js";
 import { run, startDaemon, stopDaemon, makeTempDir } from "../src/testing/process.js";
 import { startOvsdbServer, type OvsdbServerSandbox } from "../src/testing/ovsdb-server.js";
 
@@ -48,45 +54,42 @@ export interface OvnBenchResult {
 const mac = (i: number) => `0a:5a:${[24, 16, 8, 0].map((s) => ((i >> s) & 255).toString(16).padStart(2, "0")).join(":")}`;
 const ip = (i: number) => `10.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`;
 
-async function freshNb(): Promise<OvsdbServerSandbox> {
+/** A fresh `ovsdb-server` with the NB schema, one switch `subnet` and one port group `pg`. */
+export async function freshNb(): Promise<OvsdbServerSandbox> {
   const s = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
   await run("ovn-nbctl", [`--db=${s.unix}`, "init", "--", "ls-add", "subnet", "--", "pg-add", "pg"]);
   return s;
 }
 
-/** ovn-ts API: `n` pods, one transaction each, `concurrency` pods in flight; time and transactions sent per pod. */
-async function oursPods(remote: string, n: number, concurrency: number, prefix: string, reader: "replica" | "select" = "replica"): Promise<{ ms: number; roundTrips: number }> {
-  const client = await OvsdbClient.connect(remote);
-  const nb = new OvnNb(client, { reader });
-  // Count the transactions the API sends (lookups through the select reader, and commits).
-  let sent = 0;
-  const transact = client.transact.bind(client);
-  client.transact = ((...args: Parameters<typeof transact>) => {
-    sent++;
-    return transact(...args);
-  }) as typeof client.transact;
-  try {
-    // The replica (the default reader) is started before the clock: a controller starts it once.
-    if (reader === "replica") await nb.replica();
-    let next = 0;
-    const t0 = performance.now();
-    const worker = async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const entry = `${mac(i)} ${ip(i)}`;
-        const tx = nb.transaction();
-        const p = await tx.lspAdd("subnet", `${prefix}-${i}`, { mayExist: true, addresses: [entry], portSecurity: [entry] });
-        await tx.pgAddPorts("pg", [p]);
-        await tx.commit();
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    return { ms: performance.now() - t0, roundTrips: sent / n };
-  } finally {
-    await nb.close();
-    client.close();
-  }
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), "ovn-pods-child.mjs");
+
+/** Runs `ovn-pods-child.mjs` under plain node (extra node flags from `OVN_BENCH_NODE_ARGS`, e.g. `--cpu-prof`) and parses its JSON line. */
+async function child<T>(args: readonly string[]): Promise<T> {
+  const nodeArgs = (process.env["OVN_BENCH_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
+  const r = await pexec("node", [...nodeArgs, CHILD, ...args], { encoding: "utf8", maxBuffer: 1 << 20, timeout: 1_800_000 });
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as T;
+}
+
+/** The built package the ovn-ts rows run (`OVN_BENCH_DIST`, else the working tree's `dist/`). */
+function dist(): string {
+  return process.env["OVN_BENCH_DIST"] ?? currentDist();
+}
+
+/**
+ * ovn-ts API: `n` pods, one transaction each, `concurrency` pods in flight; time and transactions
+ * sent per pod. Runs the built `dist/` under plain node in a child (`ovn-pods-child.mjs api`).
+ */
+export async function oursPods(unix: string, n: number, concurrency: number, prefix: string, reader: "replica" | "select" = "replica", from = dist()): Promise<{ ms: number; roundTrips: number }> {
+  return child(["api", from, unix.replace(/^unix:/, ""), String(n), String(concurrency), prefix, reader]);
+}
+
+/**
+ * The floor: the same per-pod transactions, serialised before the clock, written on a bare socket
+ * one at a time (`ovn-pods-child.mjs floor`); with `monitor`, the socket monitors the NB as the
+ * API's replica does, so the server sends it the same update per commit.
+ */
+export async function floorPods(unix: string, n: number, prefix: string, monitor = true): Promise<number> {
+  return (await child<{ ms: number }>(["floor", dist(), unix.replace(/^unix:/, ""), String(n), prefix, monitor ? "monitor" : "bare"])).ms;
 }
 
 /**
@@ -124,8 +127,8 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
   const pods = Number(process.env["OVN_BENCH_PODS"] ?? 10_000);
   const sample = Number(process.env["OVN_BENCH_SAMPLE"] ?? 200);
   const rows: { name: string; pods: number; ms: number; roundTrips?: number; note: string }[] = [];
-  // OVN_BENCH_MODES=ts,select,nbctl,nbctld,ts32,ovsdbapp picks modes (ovn-ts sequential always runs: it is the base).
-  const modes = new Set((process.env["OVN_BENCH_MODES"] ?? "ts,select,nbctl,nbctld,ts32,ovsdbapp").split(","));
+  // OVN_BENCH_MODES=ts,select,nbctl,nbctld,ts32,floor,floor0,ovsdbapp picks modes (ovn-ts sequential always runs: it is the base).
+  const modes = new Set((process.env["OVN_BENCH_MODES"] ?? "ts,select,nbctl,nbctld,ts32,floor,ovsdbapp").split(","));
   const environment: Record<string, string> = {};
 
   // ovn-ts, sequential, all pods on a fresh DB; then the process-per-pod peers sample on top of it.
@@ -160,6 +163,23 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
       rows.push({ name: "ovn-ts API (replica), 32 in flight", pods, ms: r.ms, roundTrips: r.roundTrips, note: "same, 32 concurrent pod creations on one connection (pipelined; commits made while one is on the wire go out together: group commit)" });
     } finally {
       await s2.stop();
+    }
+  }
+  // The floor: the same transactions, pre-serialised, on a bare socket (monitoring like the replica), fresh DB.
+  if (modes.has("floor")) {
+    const s5 = await freshNb();
+    try {
+      rows.push({ name: "floor: bare socket, pre-serialised", pods, ms: await floorPods(s5.unix, pods, "floor"), note: "the API's per-pod transaction, serialised before the clock, written one at a time on a bare socket that monitors the NB as the replica does (the server's update read, not decoded)" });
+    } finally {
+      await s5.stop();
+    }
+  }
+  if (modes.has("floor0")) {
+    const s6 = await freshNb();
+    try {
+      rows.push({ name: "floor: bare socket, no monitor", pods, ms: await floorPods(s6.unix, pods, "floor0", false), note: "as the floor, without a monitor (the server sends only the reply)" });
+    } finally {
+      await s6.stop();
     }
   }
   // ovn-ts with the select reader (one-shot scripts), fresh DB.
