@@ -79,7 +79,7 @@ function dist(): string {
  * ovn-ts API: `n` pods, one transaction each, `concurrency` pods in flight; time and transactions
  * sent per pod. Runs the built `dist/` under plain node in a child (`ovn-pods-child.mjs api`).
  */
-export async function oursPods(unix: string, n: number, concurrency: number, prefix: string, reader: "replica" | "select" = "replica", from = dist()): Promise<{ ms: number; roundTrips: number }> {
+export async function oursPods(unix: string, n: number, concurrency: number, prefix: string, reader: "replica" | "select" = "replica", from = dist()): Promise<{ ms: number; cpuMs: number; roundTrips: number }> {
   return child(["api", from, unix.replace(/^unix:/, ""), String(n), String(concurrency), prefix, reader]);
 }
 
