@@ -42,6 +42,8 @@ export interface OvnBenchRow {
   readonly vsOvsdbapp?: number;
   /** Transactions sent on the wire per pod (lookups + commit), for the ovn-ts rows. */
   readonly roundTrips?: number;
+  /** The client process's CPU time per pod (user + system), for the rows run in a child (ovn-ts and the floor). */
+  readonly cpuMsPerPod?: number;
   readonly note: string;
 }
 
@@ -88,8 +90,8 @@ export async function oursPods(unix: string, n: number, concurrency: number, pre
  * one at a time (`ovn-pods-child.mjs floor`); with `monitor`, the socket monitors the NB as the
  * API's replica does, so the server sends it the same update per commit.
  */
-export async function floorPods(unix: string, n: number, prefix: string, monitor = true): Promise<number> {
-  return (await child<{ ms: number }>(["floor", dist(), unix.replace(/^unix:/, ""), String(n), prefix, monitor ? "monitor" : "bare"])).ms;
+export async function floorPods(unix: string, n: number, prefix: string, monitor = true): Promise<{ ms: number; cpuMs: number }> {
+  return child<{ ms: number; cpuMs: number }>(["floor", dist(), unix.replace(/^unix:/, ""), String(n), prefix, monitor ? "monitor" : "bare"]);
 }
 
 /**
@@ -126,7 +128,7 @@ async function nbctlPods(db: string, n: number, prefix: string, env?: Record<str
 export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
   const pods = Number(process.env["OVN_BENCH_PODS"] ?? 10_000);
   const sample = Number(process.env["OVN_BENCH_SAMPLE"] ?? 200);
-  const rows: { name: string; pods: number; ms: number; roundTrips?: number; note: string }[] = [];
+  const rows: { name: string; pods: number; ms: number; cpuMs?: number; roundTrips?: number; note: string }[] = [];
   // OVN_BENCH_MODES=ts,select,nbctl,nbctld,ts32,floor,floor0,ovsdbapp picks modes (ovn-ts sequential always runs: it is the base).
   const modes = new Set((process.env["OVN_BENCH_MODES"] ?? "ts,select,nbctl,nbctld,ts32,floor,ovsdbapp").split(","));
   const environment: Record<string, string> = {};
@@ -135,7 +137,7 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
   const s1 = await freshNb();
   try {
     const seq = await oursPods(s1.unix, pods, 1, "ts");
-    rows.push({ name: "ovn-ts API (replica), sequential", pods, ms: seq.ms, roundTrips: seq.roundTrips, note: "1 transaction per pod; lookups from the indexed NB replica (no round trip), 1 round trip: the commit" });
+    rows.push({ name: "ovn-ts API (replica), sequential", pods, ms: seq.ms, cpuMs: seq.cpuMs, roundTrips: seq.roundTrips, note: "1 transaction per pod; lookups from the indexed NB replica (no round trip), 1 round trip: the commit" });
     const mem = replicaMemory(s1.unix);
     environment["replicaPorts"] = String(mem.ports);
     environment["replicaRssMb"] = mem.rssMb.toFixed(1);
@@ -160,7 +162,7 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
     const s2 = await freshNb();
     try {
       const r = await oursPods(s2.unix, pods, 32, "ts32");
-      rows.push({ name: "ovn-ts API (replica), 32 in flight", pods, ms: r.ms, roundTrips: r.roundTrips, note: "same, 32 concurrent pod creations on one connection (pipelined; commits made while one is on the wire go out together: group commit)" });
+      rows.push({ name: "ovn-ts API (replica), 32 in flight", pods, ms: r.ms, cpuMs: r.cpuMs, roundTrips: r.roundTrips, note: "same, 32 concurrent pod creations on one connection (pipelined; commits made while one is on the wire go out together: group commit)" });
     } finally {
       await s2.stop();
     }
@@ -169,7 +171,8 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
   if (modes.has("floor")) {
     const s5 = await freshNb();
     try {
-      rows.push({ name: "floor: bare socket, pre-serialised", pods, ms: await floorPods(s5.unix, pods, "floor"), note: "the API's per-pod transaction, serialised before the clock, written one at a time on a bare socket that monitors the NB as the replica does (the server's update read, not decoded)" });
+      const f = await floorPods(s5.unix, pods, "floor");
+      rows.push({ name: "floor: bare socket, pre-serialised", pods, ms: f.ms, cpuMs: f.cpuMs, note: "the API's per-pod transaction, serialised before the clock, written one at a time on a bare socket that monitors the NB as the replica does (the server's update read, not decoded)" });
     } finally {
       await s5.stop();
     }
@@ -177,7 +180,8 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
   if (modes.has("floor0")) {
     const s6 = await freshNb();
     try {
-      rows.push({ name: "floor: bare socket, no monitor", pods, ms: await floorPods(s6.unix, pods, "floor0", false), note: "as the floor, without a monitor (the server sends only the reply)" });
+      const f = await floorPods(s6.unix, pods, "floor0", false);
+      rows.push({ name: "floor: bare socket, no monitor", pods, ms: f.ms, cpuMs: f.cpuMs, note: "as the floor, without a monitor (the server sends only the reply)" });
     } finally {
       await s6.stop();
     }
@@ -187,7 +191,7 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
     const s4 = await freshNb();
     try {
       const r = await oursPods(s4.unix, pods, 1, "sel", "select");
-      rows.push({ name: "ovn-ts API (select reader), sequential", pods, ms: r.ms, roundTrips: r.roundTrips, note: "lookups as selects: switch+port in parallel, port group, then the commit" });
+      rows.push({ name: "ovn-ts API (select reader), sequential", pods, ms: r.ms, cpuMs: r.cpuMs, roundTrips: r.roundTrips, note: "lookups as selects: switch+port in parallel, port group, then the commit" });
     } finally {
       await s4.stop();
     }
@@ -216,6 +220,7 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
       ratio: r.ms / r.pods / base,
       ...(app !== undefined ? { vsOvsdbapp: app / (r.ms / r.pods) } : {}),
       ...(r.roundTrips !== undefined ? { roundTrips: r.roundTrips } : {}),
+      ...(r.cpuMs !== undefined ? { cpuMsPerPod: r.cpuMs / r.pods } : {}),
       note: r.note,
     })),
     environment: { node: process.version, ovnNbctl: nbctlVersion, pods: String(pods), sample: String(sample), ...environment },
@@ -224,12 +229,14 @@ export async function runOvnBenchmarks(): Promise<OvnBenchResult> {
 
 /** The result as a text table. */
 export function formatOvnTable(r: OvnBenchResult): string {
-  let out = `${"mode".padEnd(42)}${"pods".padStart(7)}${"ms/pod".padStart(10)}${"x ovn-ts".padStart(10)}${"ovsdbapp/this".padStart(15)}${"trips".padStart(7)}  note\n`;
+  let out = `${"mode".padEnd(42)}${"pods".padStart(7)}${"ms/pod".padStart(10)}${"x ovn-ts".padStart(10)}${"ovsdbapp/this".padStart(15)}${"trips".padStart(7)}${"cpu/pod".padStart(9)}  note\n`;
   for (const row of r.rows) {
     const vs = row.vsOvsdbapp !== undefined ? row.vsOvsdbapp.toFixed(2) : "-";
     const trips = row.roundTrips !== undefined ? row.roundTrips.toFixed(2) : "-";
-    out += `${row.name.padEnd(42)}${String(row.pods).padStart(7)}${row.msPerPod.toFixed(3).padStart(10)}${row.ratio.toFixed(2).padStart(10)}${vs.padStart(15)}${trips.padStart(7)}  ${row.note}\n`;
+    const cpu = row.cpuMsPerPod !== undefined ? row.cpuMsPerPod.toFixed(3) : "-";
+    out += `${row.name.padEnd(42)}${String(row.pods).padStart(7)}${row.msPerPod.toFixed(3).padStart(10)}${row.ratio.toFixed(2).padStart(10)}${vs.padStart(15)}${trips.padStart(7)}${cpu.padStart(9)}  ${row.note}\n`;
   }
+  out += "(cpu/pod: the client process's CPU ms per pod, user + system, for the rows run in a child)\n";
   if (r.environment["replicaRssMb"] !== undefined) out += `NB replica of ${r.environment["replicaPorts"]} pods (OvnNb's indexed replica, fresh process, after GC): +${r.environment["replicaRssMb"]} MB RSS (target <= 100), +${r.environment["replicaHeapMb"]} MB JS heap + buffers\n`;
   return out;
 }
