@@ -402,7 +402,7 @@ function namesNoInsert(t: TableSchema, where: unknown): boolean {
   for (const k in where) {
     const v = (where as Record<string, unknown>)[k];
     const c = k === "_uuid" ? undefined : t.columns.get(k);
-    if (k !== "_uuid" && !c) return false;
+    if ((k !== "_uuid" && !c) || v === undefined) return false;
     if (c && c.type.key.type !== "uuid" && c.type.value?.type !== "uuid") continue;
     if (typeof v !== "string" || !isUuid(v)) return false;
   }
