@@ -38,6 +38,8 @@ export function buildRevision(rev: string, entries: readonly string[]): string {
   const tar = execFileSync("git", ["archive", "--format=tar", hash, "src"], { cwd: ROOT, maxBuffer: 1 << 28 });
   execFileSync("tar", ["-x", "-C", dir], { input: tar });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  // ES modules, as the package's own package.json says (tsc picks the output format from it).
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
   writeFileSync(
     join(dir, "tsconfig.json"),
     JSON.stringify({

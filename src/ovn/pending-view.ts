@@ -43,6 +43,8 @@ type Entry =
   | { readonly kind: "delete"; readonly where: CompiledWhere; readonly target: string | undefined; readonly op: Operation };
 
 interface TableLog {
+  /** Operations recorded but not decoded yet, in order (decoded at the table's next read). */
+  readonly raw: { readonly op: Operation; readonly schema: DatabaseSchema | undefined; readonly uuid: string | undefined }[];
   readonly entries: Entry[];
   /** Committed rows addressed by UUID. */
   readonly targets: Set<string>;
@@ -73,9 +75,10 @@ function targetOf(where: CompiledWhere): string | undefined {
 /** The recorded operations of one transaction, and reads through them. */
 export class PendingView {
   private readonly logs = new Map<string, TableLog>();
-  private readonly referrers = new Map<string, readonly Referrer[]>();
   /** `table\0name` of committed rows the view hid because the transaction deleted them. */
   private readonly hiddenNames = new Set<string>();
+  /** The uuid-names of the rows inserted by the transaction. */
+  private readonly inserted = new Set<string>();
   private serial = 0;
 
   /** @param visible which operations the view applies (default: all), asked at each read. */
@@ -84,18 +87,46 @@ export class PendingView {
   /**
    * Records the effect of one operation (waits, selects and other read-only ones have none).
    * `schema` is the server's NB schema for an insert that uses columns or values the bundled
-   * model lacks (e.g. `ACL.tier`); its row then carries them.
+   * model lacks (e.g. `ACL.tier`); its row then carries them. The operation is decoded when a
+   * read first needs its table, or at once with `now` (so that a malformed one throws here).
    */
-  apply(op: Operation, schema?: DatabaseSchema): void {
+  apply(op: Operation, schema?: DatabaseSchema, now = false): void {
+    switch (op.op) {
+      case "insert":
+      case "update":
+      case "mutate":
+      case "delete": {
+        // Recorded now, decoded when a read first needs the table (most calls never read back
+        // what they wrote): the uuid of an insert is fixed here, so that order is kept.
+        const uuid = op.op === "insert" ? (op["uuid-name"] ?? `pending_${++this.serial}`) : undefined;
+        if (uuid !== undefined) this.inserted.add(uuid);
+        const log = this.log(op.table);
+        log.raw.push({ op, schema, uuid });
+        if (now) this.decode(log);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Decodes the operations of `log` recorded since the last read into entries (see {@link apply}). */
+  private decode(log: TableLog): TableLog {
+    if (log.raw.length === 0) return log;
+    const raw = log.raw.splice(0);
+    for (const { op, schema, uuid } of raw) this.decodeOne(log, op, schema, uuid);
+    return log;
+  }
+
+  private decodeOne(log: TableLog, op: Operation, schema: DatabaseSchema | undefined, uuid: string | undefined): void {
     switch (op.op) {
       case "insert": {
         const t = schema?.tables.get(op.table) ?? schemaOf(op.table);
         const given = rowFromJson(t.columns, op.row, { ...CTX, table: op.table });
         const row: Record<string, Datum> = {};
         for (const [name, c] of t.columns) row[name] = name in given ? given[name] : defaultDatum(c.type);
-        const uuid = op["uuid-name"] ?? `pending_${++this.serial}`;
-        row["_uuid"] = uuid;
-        this.log(op.table).entries.push({ kind: "insert", uuid, row, op });
+        row["_uuid"] = uuid!;
+        log.entries.push({ kind: "insert", uuid: uuid!, row, op });
         return;
       }
       case "update":
@@ -104,7 +135,6 @@ export class PendingView {
         const t = schemaOf(op.table);
         const where = compileWhere(t, op.where, { ctx: CTX });
         const target = targetOf(where);
-        const log = this.log(op.table);
         if (target !== undefined) {
           if (isUuid(target)) log.targets.add(target);
         } else {
@@ -129,6 +159,12 @@ export class PendingView {
     }
   }
 
+  /** The decoded log of `table`, if the transaction has operations on it. */
+  private logOf(table: string): TableLog | undefined {
+    const l = this.logs.get(table);
+    return l ? this.decode(l) : undefined;
+  }
+
   /** Whether a committed row of `table` named `name` was hidden because this transaction deletes it. */
   deletedName(table: TableName, name: string): boolean {
     return this.hiddenNames.has(`${table}\u0000${name}`);
@@ -145,18 +181,19 @@ export class PendingView {
 
   /** Whether `uuid` is the uuid-name of a row inserted by this transaction (deleted since or not). */
   isInserted(uuid: string): boolean {
-    for (const log of this.logs.values()) for (const e of log.entries) if (e.kind === "insert" && e.uuid === uuid) return true;
-    return false;
+    return this.inserted.has(uuid);
   }
 
   /** Rows of `table` matching `where` (all rows when omitted), as the transaction will leave them. */
   async find<N extends TableName>(reader: NbReader, table: N, where?: NbWhere<N>): Promise<NbRow<N>[]> {
     const t = schemaOf(table);
+    const untouched = !this.touches(table);
+    if (untouched && (where === undefined || namesNoInsert(t, where))) return (await reader.find(table, where)) as NbRow<N>[];
     const compiled = where === undefined ? undefined : compileWhere(t, encodeWhere(t, where), { ctx: CTX });
     // A condition naming a row inserted by this transaction matches no committed row (and a
     // uuid-name cannot be sent in a plain select).
     const committed = compiled === undefined || nativeWhere(compiled) !== undefined;
-    if (!this.touches(table)) return committed ? ((await reader.find(table, where)) as NbRow<N>[]) : [];
+    if (untouched) return committed ? ((await reader.find(table, where)) as NbRow<N>[]) : [];
     const test = compiled?.test;
     const base = await this.candidates(reader, table, async () => (committed ? reader.find(table, where) : []));
     const rows = await this.resolve(reader, table, base);
@@ -177,6 +214,7 @@ export class PendingView {
   async ids<N extends TableName>(reader: NbReader, table: N, where?: NbWhere<N>): Promise<string[]> {
     if (!this.touches(table)) {
       const t = schemaOf(table);
+      if (where === undefined || namesNoInsert(t, where)) return [...(await reader.ids(table, where))];
       const compiled = where === undefined ? undefined : compileWhere(t, encodeWhere(t, where), { ctx: CTX });
       if (compiled !== undefined && nativeWhere(compiled) === undefined) return [];
       return [...(await reader.ids(table, where))];
@@ -188,7 +226,7 @@ export class PendingView {
 
   private log(table: string): TableLog {
     let l = this.logs.get(table);
-    if (!l) this.logs.set(table, (l = { entries: [], targets: new Set(), wheres: [] }));
+    if (!l) this.logs.set(table, (l = { raw: [], entries: [], targets: new Set(), wheres: [] }));
     return l;
   }
 
@@ -207,7 +245,7 @@ export class PendingView {
 
   /** The committed rows a read of `table` must consider: what `first` returns, plus every row an operation touched. */
   private async candidates(reader: NbReader, table: TableName, first: () => Promise<readonly unknown[]>): Promise<Map<string, Row>> {
-    const log = this.logs.get(table);
+    const log = this.logOf(table);
     const parts = await Promise.all([first(), ...(log ? [readByUuid(reader, table, [...log.targets]), ...log.wheres.map((w) => reader.find(table, w as never))] : [])]);
     const out = new Map<string, Row>();
     for (const rows of parts) for (const r of rows as readonly Row[]) out.set(r["_uuid"] as string, r);
@@ -220,7 +258,7 @@ export class PendingView {
    */
   private fold(table: string, base: Map<string, Row>, seen: ((row: Row) => void) | undefined): Map<string, Row> {
     const state = new Map(base);
-    const log = this.logs.get(table);
+    const log = this.logOf(table);
     if (seen) for (const r of state.values()) seen(r);
     if (!log) return state;
     const t = schemaOf(table);
@@ -330,21 +368,45 @@ export class PendingView {
     return out;
   }
 
-  /** The strong reference columns into `table` (cached). */
+  /** The strong reference columns into `table`. */
   private referrersOf(table: TableName): readonly Referrer[] {
-    let r = this.referrers.get(table);
-    if (!r) {
-      const out: Referrer[] = [];
-      for (const [name, t] of model.schema.tables) {
-        for (const [column, c] of t.columns) {
-          if (c.type.key.refTable === table && c.type.key.refType !== "weak") out.push({ table: name as TableName, column, part: "key" });
-          if (c.type.value?.refTable === table && c.type.value.refType !== "weak") out.push({ table: name as TableName, column, part: "value" });
-        }
-      }
-      this.referrers.set(table, (r = out));
-    }
-    return r;
+    return referrersOf(table);
   }
+}
+
+/** The strong reference columns into each table of the bundled model (computed once per table). */
+const REFERRERS = new Map<string, readonly Referrer[]>();
+
+function referrersOf(table: TableName): readonly Referrer[] {
+  let r = REFERRERS.get(table);
+  if (!r) {
+    const out: Referrer[] = [];
+    for (const [name, t] of model.schema.tables) {
+      for (const [column, c] of t.columns) {
+        if (c.type.key.refTable === table && c.type.key.refType !== "weak") out.push({ table: name as TableName, column, part: "key" });
+        if (c.type.value?.refTable === table && c.type.value.refType !== "weak") out.push({ table: name as TableName, column, part: "value" });
+      }
+    }
+    REFERRERS.set(table, (r = out));
+  }
+  return r;
+}
+
+/**
+ * Whether `where` (the model's native form) certainly names no row inserted by the transaction,
+ * told without compiling it: an object form (`{ name }`, `{ _uuid }`) whose UUID-typed columns are
+ * given UUIDs. False means "compile it to know" (and to check it).
+ */
+function namesNoInsert(t: TableSchema, where: unknown): boolean {
+  if (where === null || typeof where !== "object" || Array.isArray(where)) return false;
+  for (const k in where) {
+    const v = (where as Record<string, unknown>)[k];
+    const c = k === "_uuid" ? undefined : t.columns.get(k);
+    if ((k !== "_uuid" && !c) || v === undefined) return false;
+    if (c && c.type.key.type !== "uuid" && c.type.value?.type !== "uuid") continue;
+    if (typeof v !== "string" || !isUuid(v)) return false;
+  }
+  return true;
 }
 
 /** The UUIDs (or uuid-names) a reference column's value holds, in its keys or its values. */

@@ -62,6 +62,8 @@ export class GroupCommit {
 
   /** The next batch: waiting transactions in order, within the limits, whose uuid-names do not clash. */
   private take(): Waiting[] {
+    // Alone (the sequential caller's case): nothing to check.
+    if (this.queue.length === 1) return [this.queue.shift()!];
     const batch: Waiting[] = [];
     const names = new Set<string>();
     let n = 0;

@@ -72,6 +72,8 @@ export class OvnNb extends NbReads {
   /** The group commit of this `OvnNb`'s transactions (unless turned off). */
   private readonly group: GroupCommit | undefined;
   private started: Promise<Replica<Tables>> | undefined;
+  /** Makes the default reader start the replica again (after {@link OvnNb.close}). */
+  private readonly resetReader: () => void = () => undefined;
   private detected: Promise<OvnSchemaInfo> | undefined;
   /** The detected schema, once {@link OvnNb.detected} resolved. */
   private known: OvnSchemaInfo | undefined;
@@ -87,7 +89,9 @@ export class OvnNb extends NbReads {
     if (r === "select") this.reader = selectReader(client, () => this.schema().then((info) => (info.match.kind === "unknown" ? undefined : info.schema)));
     else if (r === "replica") {
       if (!(client instanceof OvsdbClient)) throw new OvnInvalidArgumentError("reader", "replica", "a replica needs an OvsdbClient (it monitors the database)");
-      this.reader = lazyReader(() => this.replica().then(replicaReader));
+      const lazy = lazyReader(() => this.replica().then(replicaReader));
+      this.resetReader = () => lazy.reset();
+      this.reader = lazy;
     } else this.reader = r;
     this.visible = options.visible;
     this.group = options.groupCommit === false ? undefined : new GroupCommit(client, model.name);
@@ -142,6 +146,7 @@ export class OvnNb extends NbReads {
   async close(): Promise<void> {
     const r = this.started;
     this.started = undefined;
+    this.resetReader();
     if (r) await (await r.catch(() => undefined))?.close();
   }
 
@@ -160,12 +165,35 @@ export class OvnNb extends NbReads {
   }
 }
 
-/** A reader that starts its backing reader on first use. */
-function lazyReader(start: () => Promise<NbReader>): NbReader {
-  const get = start;
+/** A reader that starts its backing reader on first use (and then calls it directly); `reset` forgets it. */
+function lazyReader(start: () => Promise<NbReader>): NbReader & { reset(): void } {
+  let ready: NbReader | undefined;
+  let starting: Promise<NbReader> | undefined;
+  const get = (): NbReader | Promise<NbReader> =>
+    ready ??
+    (starting ??= start().then(
+      (r) => (ready = r),
+      (e: unknown) => {
+        starting = undefined;
+        throw e;
+      },
+    ));
   return {
-    find: async (table, where) => (await get()).find(table, where),
-    ids: async (table, where) => (await get()).ids(table, where),
-    get: async (table, uuids) => readByUuid(await get(), table, uuids),
+    find(table, where) {
+      const r = get();
+      return r instanceof Promise ? r.then((x) => x.find(table, where)) : r.find(table, where);
+    },
+    ids(table, where) {
+      const r = get();
+      return r instanceof Promise ? r.then((x) => x.ids(table, where)) : r.ids(table, where);
+    },
+    get(table, uuids) {
+      const r = get();
+      return r instanceof Promise ? r.then((x) => readByUuid(x, table, uuids)) : readByUuid(r, table, uuids);
+    },
+    reset() {
+      ready = undefined;
+      starting = undefined;
+    },
   };
 }

@@ -84,7 +84,11 @@ export class NbTransaction extends NbFamilyCalls {
   /** Appends operations of your own (built with `OVN_Northbound.model`), to commit with the rest. */
   add(...ops: Operation[]): this {
     this.open();
-    this.emit(...ops);
+    // Decoded at once, so that a malformed operation of the caller's throws here.
+    for (const op of ops) {
+      this.view.apply(op, undefined, true);
+      this.ops.push(op);
+    }
     return this;
   }
 
@@ -181,14 +185,14 @@ export class NbTransaction extends NbFamilyCalls {
     this.state = "committing";
     try {
       const wait = options.wait ?? "none";
-      const ops: Operation[] = [...this.ops];
-      if (wait !== "none") ops.push(...(await nbCfgBump(this.reader)));
+      const ops: Operation[] = wait === "none" ? this.ops : [...this.ops, ...(await nbCfgBump(this.reader))];
       const results = ops.length === 0 ? [] : await (wait === "none" ? this.send(ops) : this.client.transact(model.name, ops).then((r) => r.results)).catch((e: unknown) => Promise.reject(concurrentChange(e, ops, this.indexed)));
       const names = new Map<string, string>();
-      ops.forEach((op, i) => {
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i]!;
         const r = results[i];
         if (op.op === "insert" && op["uuid-name"] && r && typeof r === "object" && "uuid" in r) names.set(op["uuid-name"], (r.uuid as readonly [string, string])[1]);
-      });
+      }
       if (wait !== "none") {
         const target = nbCfgOf(results);
         if (target !== undefined) await waitNbCfg(this.reader, wait, target, options.timeoutMs ?? 30_000);

@@ -60,6 +60,23 @@ export class MultiIndex {
     }
   }
 
+  /** Replaces `old` by `row` (the same row, updated): moved only under the keys that changed. */
+  replace(old: Row, row: Row): void {
+    const was = this.keysOf(old);
+    const now = this.keysOf(row);
+    if (was.length !== now.length || was.some((k, i) => k !== now[i])) {
+      this.remove(old);
+      this.add(row);
+      return;
+    }
+    for (const k of now) {
+      const s = this.map.get(k);
+      if (s) s.delete(old);
+      else this.map.set(k, new Set());
+      this.map.get(k)!.add(row);
+    }
+  }
+
   /** Removes a row from its keys. */
   remove(row: Row): void {
     for (const k of this.keysOf(row)) {

@@ -53,6 +53,8 @@ export class TableStore {
   /** Client-defined indexes, by name. */
   readonly indexes = new Map<string, MultiIndex>();
   private readonly decoders: ColumnDecoder[];
+  /** What {@link TableStore.merge} needs of each column of the schema: its type and its name for errors. */
+  private readonly diffing = new Map<string, { readonly type: ColumnType; readonly ctx: { readonly table: string; readonly column: string } }>();
   private readonly build: RowBuilder;
 
   constructor(schema: TableSchema, columns: readonly string[] | undefined, indexes: { readonly [name: string]: IndexSpec } = {}) {
@@ -65,6 +67,7 @@ export class TableStore {
       return { name: c, type, decode: compileDatumDecoder(type, { table: schema.name, column: c }), empty: def instanceof Map ? () => new Map() : () => def };
     });
     this.build = compileRowBuilder(this.decoders);
+    for (const c of [...schema.columns.keys(), "_uuid", "_version"]) this.diffing.set(c, { type: columnOf(schema, c)!.type, ctx: { table: schema.name, column: c } });
     this.uniques = schema.indexes.filter((ix) => !columns || ix.every((c) => c === "_uuid" || columns.includes(c))).map((cols) => ({ columns: cols, map: new Map() }));
     for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec)));
   }
@@ -81,10 +84,10 @@ export class TableStore {
   /** Applies an `update2` `modify` diff to `old`. */
   merge(old: Row, diffJson: unknown): Row {
     const row: Record<string, Datum> = { ...old };
-    for (const [c, v] of Object.entries(diffJson as Record<string, unknown>)) {
-      const col = columnOf(this.schema, c);
-      if (!col) continue;
-      row[c] = applyDiff(col.type, old[c], v, { table: this.schema.name, column: c });
+    const diff = diffJson as Record<string, unknown>;
+    for (const c in diff) {
+      const d = this.diffing.get(c);
+      if (d) row[c] = applyDiff(d.type, old[c], diff[c], d.ctx);
     }
     return Object.freeze(row);
   }
@@ -97,8 +100,18 @@ export class TableStore {
 
   /** Stores `row` (replacing `old`, the row stored under `uuid` if any) and indexes it. */
   put(uuid: string, row: Row, old: Row | undefined): void {
-    if (old) this.unindex(old);
     this.rows.set(uuid, row);
+    if (old) {
+      // An update: entries whose key did not change are pointed at the new row in place.
+      for (const u of this.uniques) {
+        const was = columnsKey(old, u.columns);
+        const now = columnsKey(row, u.columns);
+        if (was !== now && u.map.get(was) === old) u.map.delete(was);
+        u.map.set(now, row);
+      }
+      for (const ix of this.indexes.values()) ix.replace(old, row);
+      return;
+    }
     for (const u of this.uniques) u.map.set(columnsKey(row, u.columns), row);
     for (const ix of this.indexes.values()) ix.add(row);
   }

@@ -93,8 +93,8 @@ export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: 
           added.push(a);
         }
       }
-      const kept = gone.size === 0 ? cur.slice() : cur.filter((a) => !gone.has(a));
-      for (const a of added) kept.push(a);
+      // One allocation of the final size (a copy then a push would copy the array again to grow it).
+      const kept = gone.size === 0 ? cur.concat(added) : cur.filter((a) => !gone.has(a)).concat(added);
       memberships.set(kept, members);
       result = kept;
     } else if (toggles.length <= 8) {
@@ -103,9 +103,7 @@ export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: 
       const gone: Atom[] = [];
       const added: Atom[] = [];
       for (const a of toggles) (cur.includes(a) ? gone : added).push(a);
-      const kept = gone.length === 0 ? cur.slice() : cur.filter((a) => !gone.includes(a));
-      for (const a of added) kept.push(a);
-      result = kept;
+      result = gone.length === 0 ? cur.concat(added) : cur.filter((a) => !gone.includes(a)).concat(added);
     } else {
       const s = new Set<Atom>(cur);
       for (const a of toggles) {
