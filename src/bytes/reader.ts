@@ -10,9 +10,17 @@
  */
 import { DecodeError } from "./decode-error.js";
 
+// 64-bit reads go through one scratch BigUint64Array on little-endian hosts (every host Node runs on in
+// practice): filling its bytes by index and reading the element costs less than a DataView read, and it
+// needs no DataView at all (building one costs more than decoding a small OpenFlow message).
+const U64 = new BigUint64Array(1);
+const U64_BYTES = new Uint8Array(U64.buffer);
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
- * Bounded reader with an explicit position and an end bound over a `Uint8Array` (and a `DataView` built
- * from its `byteOffset`/`byteLength`, so sub-views are safe). `base` is the absolute offset of `bytes[0]`,
+ * Bounded reader with an explicit position and an end bound over a `Uint8Array` (and, built on first use
+ * only, a `DataView` from its `byteOffset`/`byteLength`, so sub-views are safe; the integer reads index
+ * the bytes and need none). `base` is the absolute offset of `bytes[0]`,
  * so errors report offsets in the outermost buffer. A length-delimited part is read either in place, with
  * {@link Reader.narrow} / {@link Reader.widen}, or through a {@link Reader.sub} reader of its own: a window
  * `[start, end)` over the same `bytes` and `DataView` (no typed-array view is allocated), so positions,
@@ -31,8 +39,8 @@ export class Reader {
   pos: number;
   /** Reads stop here (exclusive, an index into `bytes`); starts at the window's end. */
   end: number;
-  /** The DataView over `bytes` (built from its byteOffset/byteLength). */
-  readonly view: DataView;
+  /** The DataView over `bytes`, once built (see {@link Reader.view}). */
+  private dv: DataView | undefined;
 
   /**
    * @param bytes - the input (any `Uint8Array` view)
@@ -50,7 +58,16 @@ export class Reader {
     this.start = start;
     this.pos = start;
     this.end = end;
-    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.dv = view;
+  }
+
+  /**
+   * The DataView over `bytes` (built from its byteOffset/byteLength on first use, then kept; readers made
+   * by {@link Reader.sub} and {@link Reader.entry} share it when it exists).
+   */
+  get view(): DataView {
+    const bytes = this.bytes;
+    return (this.dv ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   /** The window `[start, end)` as a zero-copy view. */
@@ -114,7 +131,8 @@ export class Reader {
     const p = this.pos;
     if (p + 2 > this.end) this.need(2, what ?? "u16");
     this.pos = p + 2;
-    return littleEndian ? this.view.getUint16(p, true) : this.view.getUint16(p);
+    const b = this.bytes;
+    return littleEndian ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!;
   }
 
   /** Reads a big-endian 24-bit unsigned integer (the Geneve VNI). */
@@ -122,7 +140,8 @@ export class Reader {
     const p = this.pos;
     if (p + 3 > this.end) this.need(3, what ?? "u24");
     this.pos = p + 3;
-    return (this.view.getUint16(p) << 8) | this.bytes[p + 2]!;
+    const b = this.bytes;
+    return (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
   }
 
   /** Reads a 32-bit unsigned integer, big-endian unless `littleEndian`. */
@@ -130,7 +149,8 @@ export class Reader {
     const p = this.pos;
     if (p + 4 > this.end) this.need(4, what ?? "u32");
     this.pos = p + 4;
-    return littleEndian ? this.view.getUint32(p, true) : this.view.getUint32(p);
+    const b = this.bytes;
+    return littleEndian ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
 
   /** Reads a 64-bit unsigned integer as a bigint, big-endian unless `littleEndian`. */
@@ -138,7 +158,15 @@ export class Reader {
     const p = this.pos;
     if (p + 8 > this.end) this.need(8, what ?? "u64");
     this.pos = p + 8;
-    return littleEndian ? this.view.getBigUint64(p, true) : this.view.getBigUint64(p);
+    if (!HOST_LE) return littleEndian ? this.view.getBigUint64(p, true) : this.view.getBigUint64(p);
+    const b = this.bytes;
+    const s = U64_BYTES;
+    if (littleEndian) {
+      s[0] = b[p]!; s[1] = b[p + 1]!; s[2] = b[p + 2]!; s[3] = b[p + 3]!; s[4] = b[p + 4]!; s[5] = b[p + 5]!; s[6] = b[p + 6]!; s[7] = b[p + 7]!;
+    } else {
+      s[7] = b[p]!; s[6] = b[p + 1]!; s[5] = b[p + 2]!; s[4] = b[p + 3]!; s[3] = b[p + 4]!; s[2] = b[p + 5]!; s[1] = b[p + 6]!; s[0] = b[p + 7]!;
+    }
+    return U64[0]!;
   }
 
   /** Returns the next `n` bytes as a zero-copy `subarray` and advances. */
@@ -181,7 +209,7 @@ export class Reader {
     const at = this.pos;
     if (!(n >= 0 && n <= this.end - at)) this.need(n, what);
     this.pos = at + n;
-    return new Reader(this.bytes, protocol, this.base, this.view, at, at + n);
+    return new Reader(this.bytes, protocol, this.base, this.dv, at, at + n);
   }
 
   /**
@@ -197,14 +225,39 @@ export class Reader {
   entry(what: string, min = 4, multiple = 1, align = 1, lengthAt = 2): Reader {
     const at = this.pos;
     if (at + lengthAt + 2 > this.end) this.need(lengthAt + 2, `${what} header`);
-    const len = this.view.getUint16(at + lengthAt);
+    const len = (this.bytes[at + lengthAt]! << 8) | this.bytes[at + lengthAt + 1]!;
     if (len < min) this.fail(`${what} length ${len} < ${min}`, at + lengthAt);
     if ((len - min) % multiple) this.badMultiple(what, len, min, multiple, at + lengthAt);
     if (len > this.end - at) this.need(len, what);
     let next = at + len;
     if (align > 1) next = Math.min(this.end, at + Math.ceil(len / align) * align);
     this.pos = next;
-    return new Reader(this.bytes, this.protocol, this.base, this.view, at, at + len);
+    return new Reader(this.bytes, this.protocol, this.base, this.dv, at, at + len);
+  }
+
+  /**
+   * {@link Reader.entry} in place, for an entry with no padding after it: checks the entry at the position
+   * the same way, then narrows this reader to it (position unchanged, at the entry's start) and returns the
+   * previous end bound, to give to {@link Reader.leave} when the entry is read. Allocates nothing.
+   * @throws DecodeError naming `what`, as {@link Reader.entry}
+   * @defaultValue min = 4, multiple = 1, lengthAt = 2
+   */
+  enter(what: string, min = 4, multiple = 1, lengthAt = 2): number {
+    const at = this.pos;
+    if (at + lengthAt + 2 > this.end) this.need(lengthAt + 2, `${what} header`);
+    const len = (this.bytes[at + lengthAt]! << 8) | this.bytes[at + lengthAt + 1]!;
+    if (len < min) this.fail(`${what} length ${len} < ${min}`, at + lengthAt);
+    if ((len - min) % multiple) this.badMultiple(what, len, min, multiple, at + lengthAt);
+    if (len > this.end - at) this.need(len, what);
+    const saved = this.end;
+    this.end = at + len;
+    return saved;
+  }
+
+  /** Ends an entry begun with {@link Reader.enter}: moves past it and restores the end bound `savedEnd`. */
+  leave(savedEnd: number): void {
+    this.pos = this.end;
+    this.end = savedEnd;
   }
 
   private badMultiple(what: string, len: number, min: number, multiple: number, at: number): never {

@@ -7,6 +7,13 @@
  */
 import { EncodeError } from "./encode-error.js";
 
+// 64-bit writes go through one scratch BigUint64Array on little-endian hosts: storing the bigint there
+// and copying its bytes by index allocates nothing, where splitting it with `>> 32n` and `& 0xffffffffn`
+// allocates two bigints per value.
+const U64 = new BigUint64Array(1);
+const U64_BYTES = new Uint8Array(U64.buffer);
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Writer with an explicit position over a buffer that grows by doubling up to `limit` bytes (or over
  * caller memory, see {@link Writer.over}). Multi-byte integers are big-endian unless told otherwise.
@@ -153,6 +160,20 @@ export class Writer {
   /** Writes a 64-bit unsigned integer given as a bigint, big-endian unless `littleEndian`; range-checked. */
   u64(v: bigint, field?: string, littleEndian?: boolean): this {
     if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
+    if (HOST_LE) {
+      const p = this.pos;
+      if (p + 8 > this.buf.length) this.ensure(8);
+      const b = this.buf;
+      const s = U64_BYTES;
+      U64[0] = v;
+      if (littleEndian) {
+        b[p] = s[0]!; b[p + 1] = s[1]!; b[p + 2] = s[2]!; b[p + 3] = s[3]!; b[p + 4] = s[4]!; b[p + 5] = s[5]!; b[p + 6] = s[6]!; b[p + 7] = s[7]!;
+      } else {
+        b[p] = s[7]!; b[p + 1] = s[6]!; b[p + 2] = s[5]!; b[p + 3] = s[4]!; b[p + 4] = s[3]!; b[p + 5] = s[2]!; b[p + 6] = s[1]!; b[p + 7] = s[0]!;
+      }
+      this.pos = p + 8;
+      return this;
+    }
     const hi = Number(v >> 32n);
     const lo = Number(v & 0xffffffffn);
     return littleEndian ? this.u32le(lo, field).u32le(hi, field) : this.u32(hi, field).u32(lo, field);

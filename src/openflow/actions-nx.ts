@@ -49,8 +49,12 @@ export function ofsNbits(sf: SubField): number {
   return (sf.ofs << 6) | (sf.nbits - 1);
 }
 
-/** Decodes the body of a Nicira vendor action (`r` after the experimenter id; OpenFlow 1.3.5 §7.2.5 OFPAT_EXPERIMENTER). */
-export function decodeNx(r: Reader, depth: number): Action {
+/**
+ * Decodes the body of a Nicira vendor action (`r` after the experimenter id, its end bound the action's
+ * end; OpenFlow 1.3.5 §7.2.5 OFPAT_EXPERIMENTER).
+ * @param at - where the action starts in `r.bytes` (default: `r.start`, for a reader over the action alone)
+ */
+export function decodeNx(r: Reader, depth: number, at = r.start): Action {
   const subtype = r.u16();
   switch (subtype) {
     case NxActionSubtype.RESUBMIT:
@@ -197,7 +201,7 @@ export function decodeNx(r: Reader, depth: number): Action {
       r.skip(3);
       const alg = r.u16();
       const zoneSrc = zs ? sfFromHeader(zs, undefined, zone >> 6, (zone & 0x3f) + 1) : undefined;
-      const actions = decodeActions(r.sub(r.remaining, "ct actions"), depth + 1);
+      const actions = decodeActions(r, depth + 1);
       return { type: "ct", flags, zoneSrc, zone: zoneSrc ? 0 : zone, recircTable, alg, actions };
     }
     case NxActionSubtype.NAT: {
@@ -217,7 +221,7 @@ export function decodeNx(r: Reader, depth: number): Action {
       return { type: "ct_clear" };
     case NxActionSubtype.CLONE: {
       r.skip(6);
-      return { type: "clone", actions: decodeActions(r.sub(r.remaining, "clone actions"), depth + 1) };
+      return { type: "clone", actions: decodeActions(r, depth + 1) };
     }
     case NxActionSubtype.CHECK_PKT_LARGER: {
       const pktLen = r.u16();
@@ -330,7 +334,7 @@ export function decodeNx(r: Reader, depth: number): Action {
       };
     }
     default:
-      r.pos = r.start + 4;
+      r.pos = at + 4;
       return { type: "experimenter", experimenter: ExperimenterId.NICIRA, data: r.take(r.remaining) };
   }
 }

@@ -35,13 +35,22 @@ export function decodeActions(r: Reader, depth = 0): Action[] {
   return out;
 }
 
-/** Fails with the OpenFlow error Open vSwitch gives an action (the reader's position is the action's). */
-function bad(r: Reader, reason: string): never {
-  throw new DecodeError("openflow", r.base + r.start, reason);
+/** Fails with the OpenFlow error Open vSwitch gives an action (`at`: the action's start in `r.bytes`). */
+function bad(r: Reader, at: number, reason: string): never {
+  throw new DecodeError("openflow", r.base + at, reason);
 }
 
-function decodeAction(outer: Reader, depth: number): Action {
-  const r = outer.entry("action", 8, 8);
+/** Decodes the action at the reader's position and moves past it (read in place: no reader per action). */
+function decodeAction(r: Reader, depth: number): Action {
+  const at = r.pos;
+  const saved = r.enter("action", 8, 8);
+  const a = decodeActionBody(r, at, depth);
+  r.leave(saved);
+  return a;
+}
+
+/** The action at `at`, the reader narrowed to it and positioned at its start. */
+function decodeActionBody(r: Reader, at: number, depth: number): Action {
   const type = r.u16();
   r.skip(2);
   switch (type) {
@@ -53,17 +62,17 @@ function decodeAction(outer: Reader, depth: number): Action {
     case Of11ActionType.SET_VLAN_VID: {
       // OpenFlow 1.1 (deprecated from 1.2 on, still accepted by Open vSwitch)
       const vid = r.u16();
-      if (vid & ~0xfff) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (vid & ~0xfff) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_vlan_vid", vid, of11: true };
     }
     case Of11ActionType.SET_VLAN_PCP: {
       const pcp = r.u8();
-      if (pcp & ~7) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (pcp & ~7) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_vlan_pcp", pcp, of11: true };
     }
     case Of11ActionType.SET_DL_SRC:
     case Of11ActionType.SET_DL_DST:
-      if (r.remaining !== 12) bad(r, "OFPBAC_BAD_LEN");
+      if (r.remaining !== 12) bad(r, at, "OFPBAC_BAD_LEN");
       return { type: type === Of11ActionType.SET_DL_SRC ? "set_dl_src" : "set_dl_dst", mac: r.take(6).slice() };
     case Of11ActionType.SET_NW_SRC:
       return { type: "set_nw_src", addr: r.u32() };
@@ -71,12 +80,12 @@ function decodeAction(outer: Reader, depth: number): Action {
       return { type: "set_nw_dst", addr: r.u32() };
     case Of11ActionType.SET_NW_TOS: {
       const tos = r.u8();
-      if (tos & 3) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (tos & 3) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_nw_tos", tos };
     }
     case Of11ActionType.SET_NW_ECN: {
       const ecn = r.u8();
-      if (ecn & ~3) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (ecn & ~3) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_nw_ecn", ecn };
     }
     case Of11ActionType.SET_TP_SRC:
@@ -122,7 +131,7 @@ function decodeAction(outer: Reader, depth: number): Action {
       return { type: "pop_pbb" };
     case ActionType.EXPERIMENTER: {
       const exp = r.u32();
-      if (exp === ExperimenterId.NICIRA) return decodeNx(r, depth);
+      if (exp === ExperimenterId.NICIRA) return decodeNx(r, depth, at);
       if (exp === ExperimenterId.ONF && r.remaining >= 2) {
         const expType = r.u16();
         if (expType === ONF_COPY_FIELD) {
@@ -142,7 +151,7 @@ function decodeAction(outer: Reader, depth: number): Action {
           };
         }
       }
-      r.pos = r.start + 4;
+      r.pos = at + 4;
       return { type: "experimenter", experimenter: exp, data: r.take(r.remaining) };
     }
     case OFPAT15_METER:

@@ -289,7 +289,8 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   const flags = r.u16();
   const importance = r.u16();
   const match = readMatch(r);
-  const instructions = decodeInstructions(r.sub(r.remaining, "instructions"));
+  // the instructions fill the rest of the message: read in place, with no reader of their own
+  const instructions = decodeInstructions(r);
   // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding
   return version >= OfpVersion.OF14
     ? { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, importance, match, instructions }
@@ -353,6 +354,9 @@ const scratch = new Writer("openflow", OFP_MAX_MESSAGE_LEN + 1);
 function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
+  // the flow_mod of OpenFlow 1.1 to 1.5 (one layout): its own small function, which V8 compiles with the
+  // Writer's methods inlined (in this one they are calls)
+  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) return encodeFlowMod(w, m, version, start);
   // a message kept with the error Open vSwitch refuses it with goes back out as it came
   if (m.type === "rejected") return w.bytes(m.raw).finish().subarray(start);
   if (version === OfpVersion.OF10) {
@@ -432,13 +436,7 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
       break;
     }
     case "flow_mod":
-      w.u64(m.cookie, "flow_mod.cookie").u64(m.cookieMask, "flow_mod.cookie_mask").u8(m.tableId, "flow_mod.table_id").u8(m.command, "flow_mod.command");
-      w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
-      // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
-      w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
-      w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
-      encodeMatch(w, m.match);
-      encodeInstructions(w, m.instructions, version);
+      writeFlowModBody(w, m, version);
       break;
     case "group_mod":
       w.u16(m.command, "group_mod.command").u8(m.groupType, "group_mod.type").u8(0).u32(m.groupId, "group_mod.group_id");
@@ -488,6 +486,29 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(lenAt, len);
   return start === 0 ? w.finish() : w.finish().subarray(start);
+}
+
+/** A flow_mod of OpenFlow 1.1 to 1.5, header included (as {@link encodeInto} would write it; `start` = `w.pos`). */
+function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): Uint8Array {
+  w.u8(version, "version").u8(OfpType.FLOW_MOD, "type");
+  const lenAt = w.reserve16();
+  w.u32(m.xid ?? 0, "xid");
+  writeFlowModBody(w, m, version);
+  const len = w.pos - start;
+  if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
+  w.patch16(lenAt, len);
+  return start === 0 ? w.finish() : w.finish().subarray(start);
+}
+
+/** The body of a flow_mod after the header (OpenFlow 1.3.5 §7.3.4.1; `importance` from 1.4 on). */
+function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
+  w.u64(m.cookie, "flow_mod.cookie").u64(m.cookieMask, "flow_mod.cookie_mask").u8(m.tableId, "flow_mod.table_id").u8(m.command, "flow_mod.command");
+  w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
+  // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
+  w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
+  w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
+  encodeMatch(w, m.match);
+  encodeInstructions(w, m.instructions, version);
 }
 
 /** Default flow_mod fields (ADD, table 0, priority 32768, no buffer, any port/group). */

@@ -95,12 +95,32 @@ const FIELDS: FieldDef[] = [];
 const BY_NAME = new Map<string, FieldDef>();
 /** Fields by header (class and field, without the has-mask bit and length), for non-experimenter classes. */
 const BY_HEADER = new Map<number, FieldDef>();
-/** Experimenter-class fields by `header:experimenter`. */
-const BY_EXPERIMENTER_HEADER = new Map<string, FieldDef>();
+/**
+ * The same for the classes decoders meet most (NXM_0, NXM_1, OPENFLOW_BASIC, PACKET_REGS), as an array
+ * indexed by {@link headerSlot}: no hashing per decoded field.
+ */
+const BY_HEADER_SLOT: (FieldDef | undefined)[] = new Array<FieldDef | undefined>(4 * 128).fill(undefined);
+/** Experimenter-class (0xffff) fields by field number times 2^32 plus experimenter (see {@link experimenterKey}). */
+const BY_EXPERIMENTER_HEADER = new Map<number, FieldDef>();
+
+/** The index into {@link BY_HEADER_SLOT} of a header's class and field, or -1 for another class. */
+function headerSlot(header: number): number {
+  const cls = header >>> 16;
+  const c = cls === 0x0000 ? 0 : cls === 0x0001 ? 1 : cls === 0x8000 ? 2 : cls === 0x8001 ? 3 : -1;
+  return c < 0 ? -1 : (c << 7) | ((header >>> 9) & 0x7f);
+}
 
 function setByHeader(header: number, experimenter: number | undefined, f: FieldDef): void {
-  if (experimenter === undefined || experimenter === 0) BY_HEADER.set(header >>> 9, f);
-  else BY_EXPERIMENTER_HEADER.set(`${header >>> 9}:${experimenter}`, f);
+  if (experimenter === undefined || experimenter === 0) {
+    BY_HEADER.set(header >>> 9, f);
+    const slot = headerSlot(header);
+    if (slot >= 0) BY_HEADER_SLOT[slot] = f;
+  } else if (oxmClassOf(header) === OxmClass.EXPERIMENTER) BY_EXPERIMENTER_HEADER.set(experimenterKey(header, experimenter), f);
+}
+
+/** The key of an experimenter-class header (field number) and its experimenter id: one exact number, no string. */
+function experimenterKey(header: number, experimenter: number): number {
+  return ((header >>> 9) & 0x7f) * 0x1_0000_0000 + experimenter;
 }
 
 interface Def {
@@ -246,8 +266,11 @@ export function fieldByName(name: string): FieldDef | undefined {
 
 /** Looks a field up by wire header (has-mask bit and length ignored) and experimenter. */
 export function fieldByHeader(header: number, experimenter?: number): FieldDef | undefined {
-  if (oxmClassOf(header) !== OxmClass.EXPERIMENTER || experimenter === undefined || experimenter === 0) return BY_HEADER.get(header >>> 9);
-  return BY_EXPERIMENTER_HEADER.get(`${header >>> 9}:${experimenter}`);
+  if (oxmClassOf(header) !== OxmClass.EXPERIMENTER || experimenter === undefined || experimenter === 0) {
+    const slot = headerSlot(header);
+    return slot >= 0 ? BY_HEADER_SLOT[slot] : BY_HEADER.get(header >>> 9);
+  }
+  return BY_EXPERIMENTER_HEADER.get(experimenterKey(header, experimenter));
 }
 
 /** One OXM TLV of a match (or of a set_field action). */
@@ -326,14 +349,23 @@ export function decodeMatch(r: Reader): MatchField[] {
   const length = r.u16();
   if (type !== OFPMT_OXM) r.fail(`unsupported match type ${type}`, start);
   if (length < 4) r.fail(`match length ${length} < 4`, start + 2);
-  const body = r.sub(length - 4, "match");
+  // the TLVs and the padding are checked first, then the TLVs read in place (the reader narrowed to them)
+  const at = r.pos;
+  r.skip(length - 4, "match");
+  const bodyEnd = r.pos;
   const padded = (length + 7) & ~7;
   r.skip(padded - length);
+  const after = r.pos;
+  const saved = r.end;
+  r.pos = at;
+  r.end = bodyEnd;
   const out: MatchField[] = [];
-  while (body.remaining > 0) {
-    if (body.remaining < 4) body.fail("trailing bytes in match");
-    out.push(decodeOxm(body));
+  while (r.pos < bodyEnd) {
+    if (bodyEnd - r.pos < 4) r.fail("trailing bytes in match");
+    out.push(decodeOxm(r));
   }
+  r.end = saved;
+  r.pos = after;
   return out;
 }
 
