@@ -27,6 +27,12 @@ const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export class Writer {
   private buf: Uint8Array;
   private readonly fixed: boolean;
+  /**
+   * `buf.buffer`, kept once {@link Writer.finish} has needed it, when `buf` is a plain `Uint8Array` (not a
+   * subclass such as `Buffer`, whose views keep its class): a view built from it directly costs less than
+   * `subarray`. Cleared when the buffer grows.
+   */
+  private viewBuffer: ArrayBufferLike | undefined = undefined;
   /** Current write position = bytes written so far. */
   pos = 0;
   /** Maximum size; writing past it throws an {@link EncodeError}. */
@@ -74,10 +80,66 @@ export class Writer {
     const next = new Uint8Array(Math.min(size, this.limit));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.viewBuffer = undefined;
   }
 
   private range(field: string | undefined, v: number | bigint, bits: number): never {
     throw new EncodeError(this.protocol, field ?? `u${bits}`, `${String(v)} is not an unsigned ${bits}-bit integer`);
+  }
+
+  /**
+   * Makes room for `n` more bytes (growing the buffer, or throwing an {@link EncodeError} past the limit)
+   * and returns the buffer, for a fixed layout stored by index from {@link Writer.pos} in one go: the caller
+   * range-checks its values first ({@link Writer.outOfRange}), stores `n` bytes and advances `pos` by `n`.
+   * The buffer is valid until the next write that grows it.
+   */
+  room(n: number): Uint8Array {
+    if (this.pos + n > this.buf.length) this.ensure(n);
+    return this.buf;
+  }
+
+  /** Throws the {@link EncodeError} the integer writers throw for `v` not fitting `bits` unsigned bits, naming `field`. */
+  outOfRange(field: string | undefined, v: number | bigint, bits: number): never {
+    this.range(field, v, bits);
+  }
+
+  /**
+   * Overwrites 8 bytes at `at` (inside what is written, or made room for with {@link Writer.room}) with a
+   * 64-bit unsigned integer given as a bigint, big-endian; range-checked like {@link Writer.u64}.
+   */
+  put64(at: number, v: bigint, field?: string): this {
+    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
+    if (!(at >= 0 && at + 8 <= this.buf.length)) throw new EncodeError(this.protocol, field ?? "u64", `offset ${at} is outside the buffer`);
+    this.store64(at, v);
+    return this;
+  }
+
+  /** Stores a (checked) 64-bit value big-endian at `at`. */
+  private store64(at: number, v: bigint): void {
+    const b = this.buf;
+    if (HOST_LE) {
+      const s = U64_BYTES;
+      U64[0] = v;
+      b[at] = s[7]!;
+      b[at + 1] = s[6]!;
+      b[at + 2] = s[5]!;
+      b[at + 3] = s[4]!;
+      b[at + 4] = s[3]!;
+      b[at + 5] = s[2]!;
+      b[at + 6] = s[1]!;
+      b[at + 7] = s[0]!;
+    } else {
+      const hi = Number(v >> 32n);
+      const lo = Number(v & 0xffffffffn);
+      b[at] = hi >>> 24;
+      b[at + 1] = hi >>> 16;
+      b[at + 2] = hi >>> 8;
+      b[at + 3] = hi;
+      b[at + 4] = lo >>> 24;
+      b[at + 5] = lo >>> 16;
+      b[at + 6] = lo >>> 8;
+      b[at + 7] = lo;
+    }
   }
 
   /** Writes one byte; `field` names it in the {@link EncodeError} when `v` is not an integer in 0..255. */
@@ -159,24 +221,21 @@ export class Writer {
 
   /** Writes a 64-bit unsigned integer given as a bigint, big-endian unless `littleEndian`; range-checked. */
   u64(v: bigint, field?: string, littleEndian?: boolean): this {
+    if (littleEndian) return this.u64le(v, field);
     if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
-    if (HOST_LE) {
-      const p = this.pos;
-      if (p + 8 > this.buf.length) this.ensure(8);
-      const b = this.buf;
-      const s = U64_BYTES;
-      U64[0] = v;
-      if (littleEndian) {
-        b[p] = s[0]!; b[p + 1] = s[1]!; b[p + 2] = s[2]!; b[p + 3] = s[3]!; b[p + 4] = s[4]!; b[p + 5] = s[5]!; b[p + 6] = s[6]!; b[p + 7] = s[7]!;
-      } else {
-        b[p] = s[7]!; b[p + 1] = s[6]!; b[p + 2] = s[5]!; b[p + 3] = s[4]!; b[p + 4] = s[3]!; b[p + 5] = s[2]!; b[p + 6] = s[1]!; b[p + 7] = s[0]!;
-      }
-      this.pos = p + 8;
-      return this;
-    }
+    const p = this.pos;
+    if (p + 8 > this.buf.length) this.ensure(8);
+    this.store64(p, v);
+    this.pos = p + 8;
+    return this;
+  }
+
+  /** Writes a little-endian 64-bit unsigned integer given as a bigint; range-checked. */
+  private u64le(v: bigint, field?: string): this {
+    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
     const hi = Number(v >> 32n);
     const lo = Number(v & 0xffffffffn);
-    return littleEndian ? this.u32le(lo, field).u32le(hi, field) : this.u32(hi, field).u32(lo, field);
+    return this.u32le(lo, field).u32le(hi, field);
   }
 
   /** Copies `bytes` in. */
@@ -253,6 +312,10 @@ export class Writer {
    * would force V8 to move a small array off its heap), else a view; copy it before writing more.
    */
   finish(): Uint8Array {
-    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+    const b = this.buf;
+    if (this.pos === b.length) return b;
+    if (this.viewBuffer !== undefined) return new Uint8Array(this.viewBuffer, b.byteOffset, this.pos);
+    if (Object.getPrototypeOf(b) === Uint8Array.prototype) this.viewBuffer = b.buffer;
+    return b.subarray(0, this.pos);
   }
 }

@@ -195,6 +195,72 @@ function std(w: Writer, type: number): number {
   return start;
 }
 
+/** The actions OVN's flows carry most (see {@link encodeCommonAction}). */
+type CommonAction = Extract<Action, { type: "set_field" | "reg_load" | "output" | "resubmit" | "ct" | "reg_move" }>;
+
+/**
+ * Encodes the actions OVN's flows carry most, and tells whether `a` was one: a switch of a few cases in a
+ * function small enough for V8 to compile with the Writer's methods inlined (a string switch is a chain of
+ * comparisons, and the one of {@link encodeAction} has some forty).
+ */
+function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonAction {
+  let s: number;
+  switch (a.type) {
+    case "set_field":
+      s = std(w, ActionType.SET_FIELD);
+      encodeOxm(w, a.field);
+      break;
+    case "reg_load":
+      s = nxStart(w, NxActionSubtype.REG_LOAD);
+      w.u16(ofsNbits(a.dst));
+      writeNxHeader(w, a.dst);
+      w.u64(a.value);
+      break;
+    case "output":
+      s = std(w, ActionType.OUTPUT);
+      w.u32(a.port).u16(a.maxLen).zeros(6);
+      break;
+    case "resubmit":
+      s = nxStart(w, a.ct ? NxActionSubtype.RESUBMIT_TABLE_CT : a.withTable ? NxActionSubtype.RESUBMIT_TABLE : NxActionSubtype.RESUBMIT);
+      w.u16(a.inPort);
+      if (a.withTable || a.ct) w.u8(a.table);
+      break;
+    case "ct":
+      s = nxStart(w, NxActionSubtype.CT);
+      w.u16(a.flags);
+      if (a.zoneSrc) {
+        w.u32(a.zoneSrc.header).u16(ofsNbits(a.zoneSrc));
+      } else w.u32(0).u16(a.zone);
+      w.u8(a.recircTable).zeros(3).u16(a.alg);
+      encodeActions(w, a.actions, version);
+      break;
+    case "reg_move":
+      if (a.encoding === "of15") {
+        s = std(w, OFPAT15_COPY_FIELD);
+        w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
+        writeNxHeader(w, a.src);
+        writeNxHeader(w, a.dst);
+        break;
+      }
+      if (a.encoding === "onf") {
+        s = std(w, ActionType.EXPERIMENTER);
+        w.u32(ExperimenterId.ONF).u16(ONF_COPY_FIELD).zeros(2).u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
+        writeNxHeader(w, a.src);
+        writeNxHeader(w, a.dst);
+        break;
+      }
+      s = nxStart(w, NxActionSubtype.REG_MOVE);
+      w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs);
+      writeNxHeader(w, a.src);
+      writeNxHeader(w, a.dst);
+      break;
+    default:
+      return false;
+  }
+  finish(w, s);
+  return true;
+}
+
 /**
  * Encodes one action (length reserved then patched, padded to a multiple of 8) for `version` (OpenFlow
  * 1.3 codes unless given).
@@ -202,6 +268,7 @@ function std(w: Writer, type: number): number {
  */
 export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.OF13): void {
   if (version === OfpVersion.OF11 && encodeOf11Legacy(w, a)) return;
+  if (encodeCommonAction(w, a, version)) return;
   let s: number;
   switch (a.type) {
     case "set_vlan_vid":
@@ -221,10 +288,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       // OpenFlow 1.0 actions: their OpenFlow 1.3 equivalents
       for (const x of legacyToOf13(a)) encodeAction(w, x);
       return;
-    case "output":
-      s = std(w, ActionType.OUTPUT);
-      w.u32(a.port).u16(a.maxLen).zeros(6);
-      break;
     case "copy_ttl_out":
     case "copy_ttl_in":
     case "dec_mpls_ttl":
@@ -267,15 +330,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       s = std(w, ActionType.GROUP);
       w.u32(a.groupId);
       break;
-    case "set_field":
-      s = std(w, ActionType.SET_FIELD);
-      encodeOxm(w, a.field);
-      break;
-    case "resubmit":
-      s = nxStart(w, a.ct ? NxActionSubtype.RESUBMIT_TABLE_CT : a.withTable ? NxActionSubtype.RESUBMIT_TABLE : NxActionSubtype.RESUBMIT);
-      w.u16(a.inPort);
-      if (a.withTable || a.ct) w.u8(a.table);
-      break;
     case "set_tunnel":
       if (a.wide) {
         s = nxStart(w, NxActionSubtype.SET_TUNNEL64);
@@ -291,32 +345,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       break;
     case "pop_queue":
       s = nxStart(w, NxActionSubtype.POP_QUEUE);
-      break;
-    case "reg_move":
-      if (a.encoding === "of15") {
-        s = std(w, OFPAT15_COPY_FIELD);
-        w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
-        writeNxHeader(w, a.src);
-        writeNxHeader(w, a.dst);
-        break;
-      }
-      if (a.encoding === "onf") {
-        s = std(w, ActionType.EXPERIMENTER);
-        w.u32(ExperimenterId.ONF).u16(ONF_COPY_FIELD).zeros(2).u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
-        writeNxHeader(w, a.src);
-        writeNxHeader(w, a.dst);
-        break;
-      }
-      s = nxStart(w, NxActionSubtype.REG_MOVE);
-      w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs);
-      writeNxHeader(w, a.src);
-      writeNxHeader(w, a.dst);
-      break;
-    case "reg_load":
-      s = nxStart(w, NxActionSubtype.REG_LOAD);
-      w.u16(ofsNbits(a.dst));
-      writeNxHeader(w, a.dst);
-      w.u64(a.value);
       break;
     case "reg_load2":
       s = nxStart(w, NxActionSubtype.REG_LOAD2);
@@ -403,15 +431,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
     case "conjunction":
       s = nxStart(w, NxActionSubtype.CONJUNCTION);
       w.u8(a.clause).u8(a.nClauses).u32(a.id);
-      break;
-    case "ct":
-      s = nxStart(w, NxActionSubtype.CT);
-      w.u16(a.flags);
-      if (a.zoneSrc) {
-        w.u32(a.zoneSrc.header).u16(ofsNbits(a.zoneSrc));
-      } else w.u32(0).u16(a.zone);
-      w.u8(a.recircTable).zeros(3).u16(a.alg);
-      encodeActions(w, a.actions, version);
       break;
     case "nat": {
       s = nxStart(w, NxActionSubtype.NAT);

@@ -60,16 +60,16 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[], ver
     const start = w.pos;
     const lenAt = start + 2;
     switch (i.type) {
+      case "write_actions":
+      case "apply_actions":
+        w.u16(i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS).u16(0).zeros(4);
+        encodeActions(w, i.actions, version);
+        break;
       case "goto_table":
         w.u16(InstructionType.GOTO_TABLE).u16(0).u8(i.tableId).zeros(3);
         break;
       case "write_metadata":
         w.u16(InstructionType.WRITE_METADATA).u16(0).zeros(4).u64(i.metadata).u64(i.mask);
-        break;
-      case "write_actions":
-      case "apply_actions":
-        w.u16(i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS).u16(0).zeros(4);
-        encodeActions(w, i.actions, version);
         break;
       case "clear_actions":
         w.u16(InstructionType.CLEAR_ACTIONS).u16(0).zeros(4);

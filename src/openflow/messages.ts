@@ -490,15 +490,75 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
 
 /** A flow_mod of OpenFlow 1.1 to 1.5, header included (as {@link encodeInto} would write it; `start` = `w.pos`). */
 function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): Uint8Array {
-  w.u8(version, "version").u8(OfpType.FLOW_MOD, "type");
-  const lenAt = w.reserve16();
-  w.u32(m.xid ?? 0, "xid");
-  writeFlowModBody(w, m, version);
+  // the header and the fixed part are one known 48-byte layout: every value is range-checked first, in
+  // layout order (the first bad one is named), then all are stored by index in one go
+  const xid = m.xid ?? 0;
+  const { cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags } = m;
+  // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
+  const importance = version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0;
+  if ((version & 0xff) !== version) w.outOfRange("version", version, 8);
+  if (xid >>> 0 !== xid) w.outOfRange("xid", xid, 32);
+  if (typeof cookie !== "bigint" || cookie < 0n || cookie > U64_MAX) w.outOfRange("flow_mod.cookie", cookie, 64);
+  if (typeof cookieMask !== "bigint" || cookieMask < 0n || cookieMask > U64_MAX) w.outOfRange("flow_mod.cookie_mask", cookieMask, 64);
+  if ((tableId & 0xff) !== tableId) w.outOfRange("flow_mod.table_id", tableId, 8);
+  if ((command & 0xff) !== command) w.outOfRange("flow_mod.command", command, 8);
+  if ((idleTimeout & 0xffff) !== idleTimeout) w.outOfRange("flow_mod.idle_timeout", idleTimeout, 16);
+  if ((hardTimeout & 0xffff) !== hardTimeout) w.outOfRange("flow_mod.hard_timeout", hardTimeout, 16);
+  if ((priority & 0xffff) !== priority) w.outOfRange("flow_mod.priority", priority, 16);
+  if (bufferId >>> 0 !== bufferId) w.outOfRange("flow_mod.buffer_id", bufferId, 32);
+  if (outPort >>> 0 !== outPort) w.outOfRange("flow_mod.out_port", outPort, 32);
+  if (outGroup >>> 0 !== outGroup) w.outOfRange("flow_mod.out_group", outGroup, 32);
+  if ((flags & 0xffff) !== flags) w.outOfRange("flow_mod.flags", flags, 16);
+  if ((importance & 0xffff) !== importance) w.outOfRange("flow_mod.importance", importance, 16);
+  const p = start;
+  const b = w.room(FLOW_MOD_FIXED_LEN);
+  b[p] = version;
+  b[p + 1] = OfpType.FLOW_MOD;
+  b[p + 2] = 0; // length, patched below
+  b[p + 3] = 0;
+  b[p + 4] = xid >>> 24;
+  b[p + 5] = xid >>> 16;
+  b[p + 6] = xid >>> 8;
+  b[p + 7] = xid;
+  w.put64(p + 8, cookie, "flow_mod.cookie");
+  w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
+  b[p + 24] = tableId;
+  b[p + 25] = command;
+  b[p + 26] = idleTimeout >>> 8;
+  b[p + 27] = idleTimeout;
+  b[p + 28] = hardTimeout >>> 8;
+  b[p + 29] = hardTimeout;
+  b[p + 30] = priority >>> 8;
+  b[p + 31] = priority;
+  b[p + 32] = bufferId >>> 24;
+  b[p + 33] = bufferId >>> 16;
+  b[p + 34] = bufferId >>> 8;
+  b[p + 35] = bufferId;
+  b[p + 36] = outPort >>> 24;
+  b[p + 37] = outPort >>> 16;
+  b[p + 38] = outPort >>> 8;
+  b[p + 39] = outPort;
+  b[p + 40] = outGroup >>> 24;
+  b[p + 41] = outGroup >>> 16;
+  b[p + 42] = outGroup >>> 8;
+  b[p + 43] = outGroup;
+  b[p + 44] = flags >>> 8;
+  b[p + 45] = flags;
+  b[p + 46] = importance >>> 8;
+  b[p + 47] = importance;
+  w.pos = p + FLOW_MOD_FIXED_LEN;
+  encodeMatch(w, m.match);
+  encodeInstructions(w, m.instructions, version);
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
-  w.patch16(lenAt, len);
+  w.patch16(start + 2, len);
   return start === 0 ? w.finish() : w.finish().subarray(start);
 }
+
+/** The header and fixed part of a flow_mod of OpenFlow 1.1 to 1.5, before its match (OpenFlow 1.3.5 §7.3.4.1). */
+const FLOW_MOD_FIXED_LEN = 48;
+/** The largest 64-bit unsigned value. */
+const U64_MAX = 0xffffffffffffffffn;
 
 /** The body of a flow_mod after the header (OpenFlow 1.3.5 §7.3.4.1; `importance` from 1.4 on). */
 function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {

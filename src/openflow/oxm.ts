@@ -325,15 +325,34 @@ export function decodeOxm(r: Reader): MatchField {
 
 /** Encodes one OXM TLV. */
 export function encodeOxm(w: Writer, m: MatchField): void {
-  const expLen = m.experimenter !== undefined ? 4 : 0;
-  const vlen = m.value.length;
-  if (m.mask && m.mask.length !== vlen) throw new EncodeError("openflow", m.field, "mask length differs from value length");
-  const len = (m.mask ? vlen * 2 : vlen) + expLen;
+  const value = m.value;
+  const mask = m.mask;
+  const experimenter = m.experimenter;
+  const vlen = value.length;
+  if (mask && mask.length !== vlen) throw new EncodeError("openflow", m.field, "mask length differs from value length");
+  const len = (mask ? vlen * 2 : vlen) + (experimenter !== undefined ? 4 : 0);
   if (len > 255) throw new EncodeError("openflow", m.field, "OXM payload too long");
-  w.u32(((m.header & 0xfffffe00) | (m.mask ? 0x100 : 0) | len) >>> 0);
-  if (m.experimenter !== undefined) w.u32(m.experimenter);
-  w.bytes(m.value);
-  if (m.mask) w.bytes(m.mask);
+  if (experimenter !== undefined && experimenter >>> 0 !== experimenter) w.outOfRange(undefined, experimenter, 32);
+  // header, experimenter, value and mask: one bounds check, then stored by index
+  const h = ((m.header & 0xfffffe00) | (mask ? 0x100 : 0) | len) >>> 0;
+  const p = w.pos;
+  const b = w.room(4 + len);
+  b[p] = h >>> 24;
+  b[p + 1] = h >>> 16;
+  b[p + 2] = h >>> 8;
+  b[p + 3] = h;
+  let q = p + 4;
+  if (experimenter !== undefined) {
+    b[q] = experimenter >>> 24;
+    b[q + 1] = experimenter >>> 16;
+    b[q + 2] = experimenter >>> 8;
+    b[q + 3] = experimenter;
+    q += 4;
+  }
+  for (let i = 0; i < vlen; i++) b[q + i] = value[i]!;
+  q += vlen;
+  if (mask) for (let i = 0; i < vlen; i++) b[q + i] = mask[i]!;
+  w.pos = p + 4 + len;
 }
 
 /** Match type `OFPMT_OXM` (OpenFlow 1.3.5 §7.2.3.1). */
@@ -373,9 +392,9 @@ export function decodeMatch(r: Reader): MatchField[] {
 export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
   const start = w.pos;
   w.u16(OFPMT_OXM);
-  const lenAt = w.reserve16();
-  for (const f of fields) encodeOxm(w, f);
-  w.patch16(lenAt, w.pos - start);
+  w.u16(0); // length, patched below
+  for (let i = 0; i < fields.length; i++) encodeOxm(w, fields[i]!);
+  w.patch16(start + 2, w.pos - start);
   w.pad(start, 8);
 }
 
