@@ -131,6 +131,9 @@ export class Reader {
     const p = this.pos;
     if (p + 2 > this.end) this.need(2, what ?? "u16");
     this.pos = p + 2;
+    // through the DataView once one is built (a decoder that asked for it reads on with it), else by index
+    const v = this.dv;
+    if (v !== undefined) return v.getUint16(p, littleEndian);
     const b = this.bytes;
     return littleEndian ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!;
   }
@@ -149,6 +152,8 @@ export class Reader {
     const p = this.pos;
     if (p + 4 > this.end) this.need(4, what ?? "u32");
     this.pos = p + 4;
+    const v = this.dv;
+    if (v !== undefined) return v.getUint32(p, littleEndian);
     const b = this.bytes;
     return littleEndian ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
@@ -160,11 +165,20 @@ export class Reader {
     this.pos = p + 8;
     if (!HOST_LE) return littleEndian ? this.view.getBigUint64(p, true) : this.view.getBigUint64(p);
     const b = this.bytes;
+    // zero (an unset cookie, mask or metadata) is the one bigint that needs no allocation
+    if ((b[p]! | b[p + 1]! | b[p + 2]! | b[p + 3]! | b[p + 4]! | b[p + 5]! | b[p + 6]! | b[p + 7]!) === 0) return 0n;
     const s = U64_BYTES;
     if (littleEndian) {
-      s[0] = b[p]!; s[1] = b[p + 1]!; s[2] = b[p + 2]!; s[3] = b[p + 3]!; s[4] = b[p + 4]!; s[5] = b[p + 5]!; s[6] = b[p + 6]!; s[7] = b[p + 7]!;
+      for (let i = 0; i < 8; i++) s[i] = b[p + i]!;
     } else {
-      s[7] = b[p]!; s[6] = b[p + 1]!; s[5] = b[p + 2]!; s[4] = b[p + 3]!; s[3] = b[p + 4]!; s[2] = b[p + 5]!; s[1] = b[p + 6]!; s[0] = b[p + 7]!;
+      s[7] = b[p]!;
+      s[6] = b[p + 1]!;
+      s[5] = b[p + 2]!;
+      s[4] = b[p + 3]!;
+      s[3] = b[p + 4]!;
+      s[2] = b[p + 5]!;
+      s[1] = b[p + 6]!;
+      s[0] = b[p + 7]!;
     }
     return U64[0]!;
   }

@@ -28,11 +28,13 @@ export class Writer {
   private buf: Uint8Array;
   private readonly fixed: boolean;
   /**
-   * `buf.buffer`, kept once {@link Writer.finish} has needed it, when `buf` is a plain `Uint8Array` (not a
-   * subclass such as `Buffer`, whose views keep its class): a view built from it directly costs less than
-   * `subarray`. Cleared when the buffer grows.
+   * `buf.buffer` of a reused growing Writer, kept from its second {@link Writer.finish} on (a view built
+   * from it directly costs less than `subarray`; getting it costs as much, so a Writer finished once never
+   * asks). Cleared when the buffer grows.
    */
   private viewBuffer: ArrayBufferLike | undefined = undefined;
+  /** Whether {@link Writer.finish} has made a view of this buffer before. */
+  private viewed = false;
   /** Current write position = bytes written so far. */
   pos = 0;
   /** Maximum size; writing past it throws an {@link EncodeError}. */
@@ -81,6 +83,7 @@ export class Writer {
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
     this.viewBuffer = undefined;
+    this.viewed = false;
   }
 
   private range(field: string | undefined, v: number | bigint, bits: number): never {
@@ -315,7 +318,9 @@ export class Writer {
     const b = this.buf;
     if (this.pos === b.length) return b;
     if (this.viewBuffer !== undefined) return new Uint8Array(this.viewBuffer, b.byteOffset, this.pos);
-    if (Object.getPrototypeOf(b) === Uint8Array.prototype) this.viewBuffer = b.buffer;
+    // caller memory keeps subarray (a Buffer's view is a Buffer); the Writer's own buffer is a Uint8Array
+    if (this.viewed && !this.fixed) this.viewBuffer = b.buffer;
+    this.viewed = true;
     return b.subarray(0, this.pos);
   }
 }

@@ -37,6 +37,17 @@ export function readNxHeader(r: Reader): { header: number; experimenter: number 
   return { header, experimenter: undefined };
 }
 
+/**
+ * Reads an NXM/OXM header inside a Nicira action (with its experimenter id for class 0xffff) as the
+ * {@link SubField} of `nbits` bits from bit `ofs` ({@link readNxHeader} and {@link sfFromHeader} in one,
+ * with no object in between).
+ */
+export function readSubField(r: Reader, ofs: number, nbits: number): SubField {
+  const header = r.u32();
+  const experimenter = oxmClassOf(header) === OxmClass.EXPERIMENTER ? r.u32() : undefined;
+  return sfFromHeader(header, experimenter, ofs, nbits);
+}
+
 /** Writes the NXM/OXM header of a sub-field inside a Nicira action. */
 export function writeNxHeader(w: Writer, sf: SubField): void {
   w.u32(sf.header);
@@ -85,19 +96,15 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
       const nbits = r.u16();
       const srcOfs = r.u16();
       const dstOfs = r.u16();
-      const s = readNxHeader(r);
-      const d = readNxHeader(r);
-      return {
-        type: "reg_move",
-        src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits),
-        dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits),
-      };
+      const src = readSubField(r, srcOfs, nbits);
+      const dst = readSubField(r, dstOfs, nbits);
+      return { type: "reg_move", src, dst };
     }
     case NxActionSubtype.REG_LOAD: {
       const on = r.u16();
-      const d = readNxHeader(r);
+      const dst = readSubField(r, on >> 6, (on & 0x3f) + 1);
       const value = r.u64();
-      return { type: "reg_load", dst: sfFromHeader(d.header, d.experimenter, on >> 6, (on & 0x3f) + 1), value };
+      return { type: "reg_load", dst, value };
     }
     case NxActionSubtype.REG_LOAD2: {
       const field = decodeOxm(r);

@@ -58,10 +58,15 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   const length = (bytes[2]! << 8) | bytes[3]!;
   if (length < OFP_HEADER_LEN) throw new DecodeError("openflow", base + 2, `message length ${length} < 8`);
   if (length > bytes.length) throw new DecodeError("openflow", base + 2, `message length ${length} overruns ${bytes.length} available bytes`);
-  const h: OfHeader = { version: bytes[0]!, msgType: bytes[1]!, length, xid: ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0 };
+  const version = bytes[0]!;
+  const msgType = bytes[1]!;
+  const xid0 = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
   // one reader over the message (the bytes past its length are not its own)
   const r = new Reader(bytes, "openflow", base, undefined, 0, length);
   r.pos = OFP_HEADER_LEN;
+  // the OpenFlow 1.3 flow_mod goes straight to its decoder (what decodeBody13 would do for it)
+  if (version === OfpVersion.OF13 && msgType === OfpType.FLOW_MOD) return decodeFlowMod(r, version, xid0);
+  const h: OfHeader = { version, msgType, length, xid: xid0 };
   const v = h.version;
   const xid = h.xid;
   // HELLO, ERROR and ECHO have the same layout in every version; other OpenFlow 1.0 messages go to
