@@ -18,13 +18,14 @@ const U64_BYTES = new Uint8Array(U64.buffer);
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Bounded reader with an explicit position and an end bound over a `Uint8Array` (and, built on first use
- * only, a `DataView` from its `byteOffset`/`byteLength`, so sub-views are safe; the integer reads index
- * the bytes and need none). `base` is the absolute offset of `bytes[0]`,
+ * Bounded reader with an explicit position and an end bound over a `Uint8Array` (and a `DataView` built
+ * from its `byteOffset`/`byteLength`, so sub-views are safe; or, when the constructor is given `null` for
+ * it, built on first use only: the integer reads then index the bytes, which spares decoders of many small
+ * messages a DataView per message). `base` is the absolute offset of `bytes[0]`,
  * so errors report offsets in the outermost buffer. A length-delimited part is read either in place, with
- * {@link Reader.narrow} / {@link Reader.widen}, or through a {@link Reader.sub} reader of its own: a window
- * `[start, end)` over the same `bytes` and `DataView` (no typed-array view is allocated), so positions,
- * `start` and `end` are always indexes into `bytes`.
+ * {@link Reader.narrow} / {@link Reader.widen} or {@link Reader.enter} / {@link Reader.leave}, or through a
+ * {@link Reader.sub} reader of its own: a window `[start, end)` over the same `bytes` and `DataView` (no
+ * typed-array view is allocated), so positions, `start` and `end` are always indexes into `bytes`.
  */
 export class Reader {
   /** The bytes being read (a view; never copied). */
@@ -46,24 +47,25 @@ export class Reader {
    * @param bytes - the input (any `Uint8Array` view)
    * @param protocol - name used in errors
    * @param base - absolute offset of `bytes[0]`
-   * @param view - a DataView over exactly `bytes`, to share one (else built)
+   * @param view - a DataView over exactly `bytes`, to share one (else built now; `null`: built on first use)
    * @param start - window start, an index into `bytes`
    * @param end - window end (exclusive)
    * @defaultValue base = 0, start = 0, end = bytes.length
    */
-  constructor(bytes: Uint8Array, protocol: string, base = 0, view?: DataView, start = 0, end = bytes.length) {
+  constructor(bytes: Uint8Array, protocol: string, base = 0, view?: DataView | null, start = 0, end = bytes.length) {
     this.bytes = bytes;
     this.protocol = protocol;
     this.base = base;
     this.start = start;
     this.pos = start;
     this.end = end;
-    this.dv = view;
+    this.dv = view === null ? undefined : (view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   /**
-   * The DataView over `bytes` (built from its byteOffset/byteLength on first use, then kept; readers made
-   * by {@link Reader.sub} and {@link Reader.entry} share it when it exists).
+   * The DataView over `bytes`, from its byteOffset/byteLength (built now by a reader constructed without
+   * one, on first use by one given `null`); readers made by {@link Reader.sub} and {@link Reader.entry}
+   * share it, or build their own on first use when it does not exist yet.
    */
   get view(): DataView {
     const bytes = this.bytes;
@@ -223,7 +225,7 @@ export class Reader {
     const at = this.pos;
     if (!(n >= 0 && n <= this.end - at)) this.need(n, what);
     this.pos = at + n;
-    return new Reader(this.bytes, protocol, this.base, this.dv, at, at + n);
+    return new Reader(this.bytes, protocol, this.base, this.dv ?? null, at, at + n);
   }
 
   /**
@@ -246,7 +248,7 @@ export class Reader {
     let next = at + len;
     if (align > 1) next = Math.min(this.end, at + Math.ceil(len / align) * align);
     this.pos = next;
-    return new Reader(this.bytes, this.protocol, this.base, this.dv, at, at + len);
+    return new Reader(this.bytes, this.protocol, this.base, this.dv ?? null, at, at + len);
   }
 
   /**

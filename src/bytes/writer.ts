@@ -317,9 +317,10 @@ export class Writer {
   finish(): Uint8Array {
     const b = this.buf;
     if (this.pos === b.length) return b;
-    if (this.viewBuffer !== undefined) return new Uint8Array(this.viewBuffer, b.byteOffset, this.pos);
     // caller memory keeps subarray (a Buffer's view is a Buffer); the Writer's own buffer is a Uint8Array
-    if (this.viewed && !this.fixed) this.viewBuffer = b.buffer;
+    if (this.fixed) return b.subarray(0, this.pos);
+    if (this.viewBuffer !== undefined) return new Uint8Array(this.viewBuffer, b.byteOffset, this.pos);
+    if (this.viewed) this.viewBuffer = b.buffer;
     this.viewed = true;
     return b.subarray(0, this.pos);
   }

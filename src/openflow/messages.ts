@@ -61,8 +61,9 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   const version = bytes[0]!;
   const msgType = bytes[1]!;
   const xid0 = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
-  // one reader over the message (the bytes past its length are not its own)
-  const r = new Reader(bytes, "openflow", base, undefined, 0, length);
+  // one reader over the message (the bytes past its length are not its own), with no DataView unless a
+  // body decoder asks for one: building it costs more than decoding a small flow_mod
+  const r = new Reader(bytes, "openflow", base, null, 0, length);
   r.pos = OFP_HEADER_LEN;
   // the OpenFlow 1.3 flow_mod goes straight to its decoder (what decodeBody13 would do for it)
   if (version === OfpVersion.OF13 && msgType === OfpType.FLOW_MOD) return decodeFlowMod(r, version, xid0);

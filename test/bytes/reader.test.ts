@@ -116,14 +116,22 @@ describe("Reader", () => {
       out.push(r.u16(), r.u16("x", true), r.u24());
       return out;
     };
-    // the reader that never builds a DataView reads by index; the other builds it first and reads through it
-    const before = read(new Reader(data, "test"));
-    const viewed = new Reader(data, "test");
+    // a reader given null for its DataView never builds one here and reads by index; the second builds it on
+    // first use and then reads through it; a reader given none builds it at once
+    const lazy = new Reader(data, "test", 0, null);
+    const before = read(lazy);
+    const viewed = new Reader(data, "test", 0, null);
     expect(viewed.view.getUint32(16)).toBe(0x80000001);
     const after = read(viewed);
     const dv = new DataView(data.buffer);
     expect(before).toEqual([dv.getBigUint64(0), 0n, 0x80000001, 0xfffffffe, dv.getBigUint64(16, true), 0x8000, 0x0100, 0xfeffff]);
     expect(after).toEqual(before);
+    expect(read(new Reader(data, "test"))).toEqual(before);
+    // sub-readers of a lazy reader are lazy too, and read the same
+    lazy.pos = 0;
+    const sub = lazy.sub(24);
+    expect(read(sub)).toEqual(before);
+    expect(sub.view.getUint8(23)).toBe(0xff);
     expect(before[0]).toBe(0xfffffffffffffffen);
   });
 
