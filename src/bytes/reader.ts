@@ -10,13 +10,22 @@
  */
 import { DecodeError } from "./decode-error.js";
 
+// 64-bit reads go through one scratch BigUint64Array on little-endian hosts (every host Node runs on in
+// practice): filling its bytes by index and reading the element costs less than a DataView read, and it
+// needs no DataView at all (building one costs more than decoding a small OpenFlow message).
+const U64 = new BigUint64Array(1);
+const U64_BYTES = new Uint8Array(U64.buffer);
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Bounded reader with an explicit position and an end bound over a `Uint8Array` (and a `DataView` built
- * from its `byteOffset`/`byteLength`, so sub-views are safe). `base` is the absolute offset of `bytes[0]`,
+ * from its `byteOffset`/`byteLength`, so sub-views are safe; or, when the constructor is given `null` for
+ * it, built on first use only: the integer reads then index the bytes, which spares decoders of many small
+ * messages a DataView per message). `base` is the absolute offset of `bytes[0]`,
  * so errors report offsets in the outermost buffer. A length-delimited part is read either in place, with
- * {@link Reader.narrow} / {@link Reader.widen}, or through a {@link Reader.sub} reader of its own: a window
- * `[start, end)` over the same `bytes` and `DataView` (no typed-array view is allocated), so positions,
- * `start` and `end` are always indexes into `bytes`.
+ * {@link Reader.narrow} / {@link Reader.widen} or {@link Reader.enter} / {@link Reader.leave}, or through a
+ * {@link Reader.sub} reader of its own: a window `[start, end)` over the same `bytes` and `DataView` (no
+ * typed-array view is allocated), so positions, `start` and `end` are always indexes into `bytes`.
  */
 export class Reader {
   /** The bytes being read (a view; never copied). */
@@ -31,26 +40,36 @@ export class Reader {
   pos: number;
   /** Reads stop here (exclusive, an index into `bytes`); starts at the window's end. */
   end: number;
-  /** The DataView over `bytes` (built from its byteOffset/byteLength). */
-  readonly view: DataView;
+  /** The DataView over `bytes`, once built (see {@link Reader.view}). */
+  private dv: DataView | undefined;
 
   /**
    * @param bytes - the input (any `Uint8Array` view)
    * @param protocol - name used in errors
    * @param base - absolute offset of `bytes[0]`
-   * @param view - a DataView over exactly `bytes`, to share one (else built)
+   * @param view - a DataView over exactly `bytes`, to share one (else built now; `null`: built on first use)
    * @param start - window start, an index into `bytes`
    * @param end - window end (exclusive)
    * @defaultValue base = 0, start = 0, end = bytes.length
    */
-  constructor(bytes: Uint8Array, protocol: string, base = 0, view?: DataView, start = 0, end = bytes.length) {
+  constructor(bytes: Uint8Array, protocol: string, base = 0, view?: DataView | null, start = 0, end = bytes.length) {
     this.bytes = bytes;
     this.protocol = protocol;
     this.base = base;
     this.start = start;
     this.pos = start;
     this.end = end;
-    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.dv = view === null ? undefined : (view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  /**
+   * The DataView over `bytes`, from its byteOffset/byteLength (built now by a reader constructed without
+   * one, on first use by one given `null`); readers made by {@link Reader.sub} and {@link Reader.entry}
+   * share it, or build their own on first use when it does not exist yet.
+   */
+  get view(): DataView {
+    const bytes = this.bytes;
+    return (this.dv ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   /** The window `[start, end)` as a zero-copy view. */
@@ -114,7 +133,11 @@ export class Reader {
     const p = this.pos;
     if (p + 2 > this.end) this.need(2, what ?? "u16");
     this.pos = p + 2;
-    return littleEndian ? this.view.getUint16(p, true) : this.view.getUint16(p);
+    // through the DataView once one is built (a decoder that asked for it reads on with it), else by index
+    const v = this.dv;
+    if (v !== undefined) return v.getUint16(p, littleEndian);
+    const b = this.bytes;
+    return littleEndian ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!;
   }
 
   /** Reads a big-endian 24-bit unsigned integer (the Geneve VNI). */
@@ -122,7 +145,8 @@ export class Reader {
     const p = this.pos;
     if (p + 3 > this.end) this.need(3, what ?? "u24");
     this.pos = p + 3;
-    return (this.view.getUint16(p) << 8) | this.bytes[p + 2]!;
+    const b = this.bytes;
+    return (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
   }
 
   /** Reads a 32-bit unsigned integer, big-endian unless `littleEndian`. */
@@ -130,7 +154,10 @@ export class Reader {
     const p = this.pos;
     if (p + 4 > this.end) this.need(4, what ?? "u32");
     this.pos = p + 4;
-    return littleEndian ? this.view.getUint32(p, true) : this.view.getUint32(p);
+    const v = this.dv;
+    if (v !== undefined) return v.getUint32(p, littleEndian);
+    const b = this.bytes;
+    return littleEndian ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
 
   /** Reads a 64-bit unsigned integer as a bigint, big-endian unless `littleEndian`. */
@@ -138,7 +165,24 @@ export class Reader {
     const p = this.pos;
     if (p + 8 > this.end) this.need(8, what ?? "u64");
     this.pos = p + 8;
-    return littleEndian ? this.view.getBigUint64(p, true) : this.view.getBigUint64(p);
+    if (!HOST_LE) return littleEndian ? this.view.getBigUint64(p, true) : this.view.getBigUint64(p);
+    const b = this.bytes;
+    // zero (an unset cookie, mask or metadata) is the one bigint that needs no allocation
+    if ((b[p]! | b[p + 1]! | b[p + 2]! | b[p + 3]! | b[p + 4]! | b[p + 5]! | b[p + 6]! | b[p + 7]!) === 0) return 0n;
+    const s = U64_BYTES;
+    if (littleEndian) {
+      for (let i = 0; i < 8; i++) s[i] = b[p + i]!;
+    } else {
+      s[7] = b[p]!;
+      s[6] = b[p + 1]!;
+      s[5] = b[p + 2]!;
+      s[4] = b[p + 3]!;
+      s[3] = b[p + 4]!;
+      s[2] = b[p + 5]!;
+      s[1] = b[p + 6]!;
+      s[0] = b[p + 7]!;
+    }
+    return U64[0]!;
   }
 
   /** Returns the next `n` bytes as a zero-copy `subarray` and advances. */
@@ -181,7 +225,7 @@ export class Reader {
     const at = this.pos;
     if (!(n >= 0 && n <= this.end - at)) this.need(n, what);
     this.pos = at + n;
-    return new Reader(this.bytes, protocol, this.base, this.view, at, at + n);
+    return new Reader(this.bytes, protocol, this.base, this.dv ?? null, at, at + n);
   }
 
   /**
@@ -197,14 +241,39 @@ export class Reader {
   entry(what: string, min = 4, multiple = 1, align = 1, lengthAt = 2): Reader {
     const at = this.pos;
     if (at + lengthAt + 2 > this.end) this.need(lengthAt + 2, `${what} header`);
-    const len = this.view.getUint16(at + lengthAt);
+    const len = (this.bytes[at + lengthAt]! << 8) | this.bytes[at + lengthAt + 1]!;
     if (len < min) this.fail(`${what} length ${len} < ${min}`, at + lengthAt);
     if ((len - min) % multiple) this.badMultiple(what, len, min, multiple, at + lengthAt);
     if (len > this.end - at) this.need(len, what);
     let next = at + len;
     if (align > 1) next = Math.min(this.end, at + Math.ceil(len / align) * align);
     this.pos = next;
-    return new Reader(this.bytes, this.protocol, this.base, this.view, at, at + len);
+    return new Reader(this.bytes, this.protocol, this.base, this.dv ?? null, at, at + len);
+  }
+
+  /**
+   * {@link Reader.entry} in place, for an entry with no padding after it: checks the entry at the position
+   * the same way, then narrows this reader to it (position unchanged, at the entry's start) and returns the
+   * previous end bound, to give to {@link Reader.leave} when the entry is read. Allocates nothing.
+   * @throws DecodeError naming `what`, as {@link Reader.entry}
+   * @defaultValue min = 4, multiple = 1, lengthAt = 2
+   */
+  enter(what: string, min = 4, multiple = 1, lengthAt = 2): number {
+    const at = this.pos;
+    if (at + lengthAt + 2 > this.end) this.need(lengthAt + 2, `${what} header`);
+    const len = (this.bytes[at + lengthAt]! << 8) | this.bytes[at + lengthAt + 1]!;
+    if (len < min) this.fail(`${what} length ${len} < ${min}`, at + lengthAt);
+    if ((len - min) % multiple) this.badMultiple(what, len, min, multiple, at + lengthAt);
+    if (len > this.end - at) this.need(len, what);
+    const saved = this.end;
+    this.end = at + len;
+    return saved;
+  }
+
+  /** Ends an entry begun with {@link Reader.enter}: moves past it and restores the end bound `savedEnd`. */
+  leave(savedEnd: number): void {
+    this.pos = this.end;
+    this.end = savedEnd;
   }
 
   private badMultiple(what: string, len: number, min: number, multiple: number, at: number): never {

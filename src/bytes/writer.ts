@@ -7,6 +7,13 @@
  */
 import { EncodeError } from "./encode-error.js";
 
+// 64-bit writes go through one scratch BigUint64Array on little-endian hosts: storing the bigint there
+// and copying its bytes by index allocates nothing, where splitting it with `>> 32n` and `& 0xffffffffn`
+// allocates two bigints per value.
+const U64 = new BigUint64Array(1);
+const U64_BYTES = new Uint8Array(U64.buffer);
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Writer with an explicit position over a buffer that grows by doubling up to `limit` bytes (or over
  * caller memory, see {@link Writer.over}). Multi-byte integers are big-endian unless told otherwise.
@@ -20,6 +27,14 @@ import { EncodeError } from "./encode-error.js";
 export class Writer {
   private buf: Uint8Array;
   private readonly fixed: boolean;
+  /**
+   * `buf.buffer` of a reused growing Writer, kept from its second {@link Writer.finish} on (a view built
+   * from it directly costs less than `subarray`; getting it costs as much, so a Writer finished once never
+   * asks). Cleared when the buffer grows.
+   */
+  private viewBuffer: ArrayBufferLike | undefined = undefined;
+  /** Whether {@link Writer.finish} has made a view of this buffer before. */
+  private viewed = false;
   /** Current write position = bytes written so far. */
   pos = 0;
   /** Maximum size; writing past it throws an {@link EncodeError}. */
@@ -67,10 +82,67 @@ export class Writer {
     const next = new Uint8Array(Math.min(size, this.limit));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.viewBuffer = undefined;
+    this.viewed = false;
   }
 
   private range(field: string | undefined, v: number | bigint, bits: number): never {
     throw new EncodeError(this.protocol, field ?? `u${bits}`, `${String(v)} is not an unsigned ${bits}-bit integer`);
+  }
+
+  /**
+   * Makes room for `n` more bytes (growing the buffer, or throwing an {@link EncodeError} past the limit)
+   * and returns the buffer, for a fixed layout stored by index from {@link Writer.pos} in one go: the caller
+   * range-checks its values first ({@link Writer.outOfRange}), stores `n` bytes and advances `pos` by `n`.
+   * The buffer is valid until the next write that grows it.
+   */
+  room(n: number): Uint8Array {
+    if (this.pos + n > this.buf.length) this.ensure(n);
+    return this.buf;
+  }
+
+  /** Throws the {@link EncodeError} the integer writers throw for `v` not fitting `bits` unsigned bits, naming `field`. */
+  outOfRange(field: string | undefined, v: number | bigint, bits: number): never {
+    this.range(field, v, bits);
+  }
+
+  /**
+   * Overwrites 8 bytes at `at` (inside what is written, or made room for with {@link Writer.room}) with a
+   * 64-bit unsigned integer given as a bigint, big-endian; range-checked like {@link Writer.u64}.
+   */
+  put64(at: number, v: bigint, field?: string): this {
+    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
+    if (!(at >= 0 && at + 8 <= this.buf.length)) throw new EncodeError(this.protocol, field ?? "u64", `offset ${at} is outside the buffer`);
+    this.store64(at, v);
+    return this;
+  }
+
+  /** Stores a (checked) 64-bit value big-endian at `at`. */
+  private store64(at: number, v: bigint): void {
+    const b = this.buf;
+    if (HOST_LE) {
+      const s = U64_BYTES;
+      U64[0] = v;
+      b[at] = s[7]!;
+      b[at + 1] = s[6]!;
+      b[at + 2] = s[5]!;
+      b[at + 3] = s[4]!;
+      b[at + 4] = s[3]!;
+      b[at + 5] = s[2]!;
+      b[at + 6] = s[1]!;
+      b[at + 7] = s[0]!;
+    } else {
+      const hi = Number(v >> 32n);
+      const lo = Number(v & 0xffffffffn);
+      b[at] = hi >>> 24;
+      b[at + 1] = hi >>> 16;
+      b[at + 2] = hi >>> 8;
+      b[at + 3] = hi;
+      b[at + 4] = lo >>> 24;
+      b[at + 5] = lo >>> 16;
+      b[at + 6] = lo >>> 8;
+      b[at + 7] = lo;
+    }
   }
 
   /** Writes one byte; `field` names it in the {@link EncodeError} when `v` is not an integer in 0..255. */
@@ -152,10 +224,21 @@ export class Writer {
 
   /** Writes a 64-bit unsigned integer given as a bigint, big-endian unless `littleEndian`; range-checked. */
   u64(v: bigint, field?: string, littleEndian?: boolean): this {
+    if (littleEndian) return this.u64le(v, field);
+    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
+    const p = this.pos;
+    if (p + 8 > this.buf.length) this.ensure(8);
+    this.store64(p, v);
+    this.pos = p + 8;
+    return this;
+  }
+
+  /** Writes a little-endian 64-bit unsigned integer given as a bigint; range-checked. */
+  private u64le(v: bigint, field?: string): this {
     if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
     const hi = Number(v >> 32n);
     const lo = Number(v & 0xffffffffn);
-    return littleEndian ? this.u32le(lo, field).u32le(hi, field) : this.u32(hi, field).u32(lo, field);
+    return this.u32le(lo, field).u32le(hi, field);
   }
 
   /** Copies `bytes` in. */
@@ -232,6 +315,13 @@ export class Writer {
    * would force V8 to move a small array off its heap), else a view; copy it before writing more.
    */
   finish(): Uint8Array {
-    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+    const b = this.buf;
+    if (this.pos === b.length) return b;
+    // caller memory keeps subarray (a Buffer's view is a Buffer); the Writer's own buffer is a Uint8Array
+    if (this.fixed) return b.subarray(0, this.pos);
+    if (this.viewBuffer !== undefined) return new Uint8Array(this.viewBuffer, b.byteOffset, this.pos);
+    if (this.viewed) this.viewBuffer = b.buffer;
+    this.viewed = true;
+    return b.subarray(0, this.pos);
   }
 }

@@ -37,6 +37,17 @@ export function readNxHeader(r: Reader): { header: number; experimenter: number 
   return { header, experimenter: undefined };
 }
 
+/**
+ * Reads an NXM/OXM header inside a Nicira action (with its experimenter id for class 0xffff) as the
+ * {@link SubField} of `nbits` bits from bit `ofs` ({@link readNxHeader} and {@link sfFromHeader} in one,
+ * with no object in between).
+ */
+export function readSubField(r: Reader, ofs: number, nbits: number): SubField {
+  const header = r.u32();
+  const experimenter = oxmClassOf(header) === OxmClass.EXPERIMENTER ? r.u32() : undefined;
+  return sfFromHeader(header, experimenter, ofs, nbits);
+}
+
 /** Writes the NXM/OXM header of a sub-field inside a Nicira action. */
 export function writeNxHeader(w: Writer, sf: SubField): void {
   w.u32(sf.header);
@@ -49,8 +60,12 @@ export function ofsNbits(sf: SubField): number {
   return (sf.ofs << 6) | (sf.nbits - 1);
 }
 
-/** Decodes the body of a Nicira vendor action (`r` after the experimenter id; OpenFlow 1.3.5 §7.2.5 OFPAT_EXPERIMENTER). */
-export function decodeNx(r: Reader, depth: number): Action {
+/**
+ * Decodes the body of a Nicira vendor action (`r` after the experimenter id, its end bound the action's
+ * end; OpenFlow 1.3.5 §7.2.5 OFPAT_EXPERIMENTER).
+ * @param at - where the action starts in `r.bytes` (default: `r.start`, for a reader over the action alone)
+ */
+export function decodeNx(r: Reader, depth: number, at = r.start): Action {
   const subtype = r.u16();
   switch (subtype) {
     case NxActionSubtype.RESUBMIT:
@@ -81,19 +96,15 @@ export function decodeNx(r: Reader, depth: number): Action {
       const nbits = r.u16();
       const srcOfs = r.u16();
       const dstOfs = r.u16();
-      const s = readNxHeader(r);
-      const d = readNxHeader(r);
-      return {
-        type: "reg_move",
-        src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits),
-        dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits),
-      };
+      const src = readSubField(r, srcOfs, nbits);
+      const dst = readSubField(r, dstOfs, nbits);
+      return { type: "reg_move", src, dst };
     }
     case NxActionSubtype.REG_LOAD: {
       const on = r.u16();
-      const d = readNxHeader(r);
+      const dst = readSubField(r, on >> 6, (on & 0x3f) + 1);
       const value = r.u64();
-      return { type: "reg_load", dst: sfFromHeader(d.header, d.experimenter, on >> 6, (on & 0x3f) + 1), value };
+      return { type: "reg_load", dst, value };
     }
     case NxActionSubtype.REG_LOAD2: {
       const field = decodeOxm(r);
@@ -197,7 +208,7 @@ export function decodeNx(r: Reader, depth: number): Action {
       r.skip(3);
       const alg = r.u16();
       const zoneSrc = zs ? sfFromHeader(zs, undefined, zone >> 6, (zone & 0x3f) + 1) : undefined;
-      const actions = decodeActions(r.sub(r.remaining, "ct actions"), depth + 1);
+      const actions = decodeActions(r, depth + 1);
       return { type: "ct", flags, zoneSrc, zone: zoneSrc ? 0 : zone, recircTable, alg, actions };
     }
     case NxActionSubtype.NAT: {
@@ -217,7 +228,7 @@ export function decodeNx(r: Reader, depth: number): Action {
       return { type: "ct_clear" };
     case NxActionSubtype.CLONE: {
       r.skip(6);
-      return { type: "clone", actions: decodeActions(r.sub(r.remaining, "clone actions"), depth + 1) };
+      return { type: "clone", actions: decodeActions(r, depth + 1) };
     }
     case NxActionSubtype.CHECK_PKT_LARGER: {
       const pktLen = r.u16();
@@ -330,7 +341,7 @@ export function decodeNx(r: Reader, depth: number): Action {
       };
     }
     default:
-      r.pos = r.start + 4;
+      r.pos = at + 4;
       return { type: "experimenter", experimenter: ExperimenterId.NICIRA, data: r.take(r.remaining) };
   }
 }

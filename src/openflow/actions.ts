@@ -35,13 +35,22 @@ export function decodeActions(r: Reader, depth = 0): Action[] {
   return out;
 }
 
-/** Fails with the OpenFlow error Open vSwitch gives an action (the reader's position is the action's). */
-function bad(r: Reader, reason: string): never {
-  throw new DecodeError("openflow", r.base + r.start, reason);
+/** Fails with the OpenFlow error Open vSwitch gives an action (`at`: the action's start in `r.bytes`). */
+function bad(r: Reader, at: number, reason: string): never {
+  throw new DecodeError("openflow", r.base + at, reason);
 }
 
-function decodeAction(outer: Reader, depth: number): Action {
-  const r = outer.entry("action", 8, 8);
+/** Decodes the action at the reader's position and moves past it (read in place: no reader per action). */
+function decodeAction(r: Reader, depth: number): Action {
+  const at = r.pos;
+  const saved = r.enter("action", 8, 8);
+  const a = decodeActionBody(r, at, depth);
+  r.leave(saved);
+  return a;
+}
+
+/** The action at `at`, the reader narrowed to it and positioned at its start. */
+function decodeActionBody(r: Reader, at: number, depth: number): Action {
   const type = r.u16();
   r.skip(2);
   switch (type) {
@@ -53,17 +62,17 @@ function decodeAction(outer: Reader, depth: number): Action {
     case Of11ActionType.SET_VLAN_VID: {
       // OpenFlow 1.1 (deprecated from 1.2 on, still accepted by Open vSwitch)
       const vid = r.u16();
-      if (vid & ~0xfff) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (vid & ~0xfff) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_vlan_vid", vid, of11: true };
     }
     case Of11ActionType.SET_VLAN_PCP: {
       const pcp = r.u8();
-      if (pcp & ~7) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (pcp & ~7) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_vlan_pcp", pcp, of11: true };
     }
     case Of11ActionType.SET_DL_SRC:
     case Of11ActionType.SET_DL_DST:
-      if (r.remaining !== 12) bad(r, "OFPBAC_BAD_LEN");
+      if (r.remaining !== 12) bad(r, at, "OFPBAC_BAD_LEN");
       return { type: type === Of11ActionType.SET_DL_SRC ? "set_dl_src" : "set_dl_dst", mac: r.take(6).slice() };
     case Of11ActionType.SET_NW_SRC:
       return { type: "set_nw_src", addr: r.u32() };
@@ -71,12 +80,12 @@ function decodeAction(outer: Reader, depth: number): Action {
       return { type: "set_nw_dst", addr: r.u32() };
     case Of11ActionType.SET_NW_TOS: {
       const tos = r.u8();
-      if (tos & 3) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (tos & 3) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_nw_tos", tos };
     }
     case Of11ActionType.SET_NW_ECN: {
       const ecn = r.u8();
-      if (ecn & ~3) bad(r, "OFPBAC_BAD_ARGUMENT");
+      if (ecn & ~3) bad(r, at, "OFPBAC_BAD_ARGUMENT");
       return { type: "set_nw_ecn", ecn };
     }
     case Of11ActionType.SET_TP_SRC:
@@ -122,7 +131,7 @@ function decodeAction(outer: Reader, depth: number): Action {
       return { type: "pop_pbb" };
     case ActionType.EXPERIMENTER: {
       const exp = r.u32();
-      if (exp === ExperimenterId.NICIRA) return decodeNx(r, depth);
+      if (exp === ExperimenterId.NICIRA) return decodeNx(r, depth, at);
       if (exp === ExperimenterId.ONF && r.remaining >= 2) {
         const expType = r.u16();
         if (expType === ONF_COPY_FIELD) {
@@ -142,7 +151,7 @@ function decodeAction(outer: Reader, depth: number): Action {
           };
         }
       }
-      r.pos = r.start + 4;
+      r.pos = at + 4;
       return { type: "experimenter", experimenter: exp, data: r.take(r.remaining) };
     }
     case OFPAT15_METER:
@@ -186,6 +195,72 @@ function std(w: Writer, type: number): number {
   return start;
 }
 
+/** The actions OVN's flows carry most (see {@link encodeCommonAction}). */
+type CommonAction = Extract<Action, { type: "set_field" | "reg_load" | "output" | "resubmit" | "ct" | "reg_move" }>;
+
+/**
+ * Encodes the actions OVN's flows carry most, and tells whether `a` was one: a switch of a few cases in a
+ * function small enough for V8 to compile with the Writer's methods inlined (a string switch is a chain of
+ * comparisons, and the one of {@link encodeAction} has some forty).
+ */
+function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonAction {
+  let s: number;
+  switch (a.type) {
+    case "set_field":
+      s = std(w, ActionType.SET_FIELD);
+      encodeOxm(w, a.field);
+      break;
+    case "reg_load":
+      s = nxStart(w, NxActionSubtype.REG_LOAD);
+      w.u16(ofsNbits(a.dst));
+      writeNxHeader(w, a.dst);
+      w.u64(a.value);
+      break;
+    case "output":
+      s = std(w, ActionType.OUTPUT);
+      w.u32(a.port).u16(a.maxLen).zeros(6);
+      break;
+    case "resubmit":
+      s = nxStart(w, a.ct ? NxActionSubtype.RESUBMIT_TABLE_CT : a.withTable ? NxActionSubtype.RESUBMIT_TABLE : NxActionSubtype.RESUBMIT);
+      w.u16(a.inPort);
+      if (a.withTable || a.ct) w.u8(a.table);
+      break;
+    case "ct":
+      s = nxStart(w, NxActionSubtype.CT);
+      w.u16(a.flags);
+      if (a.zoneSrc) {
+        w.u32(a.zoneSrc.header).u16(ofsNbits(a.zoneSrc));
+      } else w.u32(0).u16(a.zone);
+      w.u8(a.recircTable).zeros(3).u16(a.alg);
+      encodeActions(w, a.actions, version);
+      break;
+    case "reg_move":
+      if (a.encoding === "of15") {
+        s = std(w, OFPAT15_COPY_FIELD);
+        w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
+        writeNxHeader(w, a.src);
+        writeNxHeader(w, a.dst);
+        break;
+      }
+      if (a.encoding === "onf") {
+        s = std(w, ActionType.EXPERIMENTER);
+        w.u32(ExperimenterId.ONF).u16(ONF_COPY_FIELD).zeros(2).u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
+        writeNxHeader(w, a.src);
+        writeNxHeader(w, a.dst);
+        break;
+      }
+      s = nxStart(w, NxActionSubtype.REG_MOVE);
+      w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs);
+      writeNxHeader(w, a.src);
+      writeNxHeader(w, a.dst);
+      break;
+    default:
+      return false;
+  }
+  finish(w, s);
+  return true;
+}
+
 /**
  * Encodes one action (length reserved then patched, padded to a multiple of 8) for `version` (OpenFlow
  * 1.3 codes unless given).
@@ -193,6 +268,7 @@ function std(w: Writer, type: number): number {
  */
 export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.OF13): void {
   if (version === OfpVersion.OF11 && encodeOf11Legacy(w, a)) return;
+  if (encodeCommonAction(w, a, version)) return;
   let s: number;
   switch (a.type) {
     case "set_vlan_vid":
@@ -212,10 +288,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       // OpenFlow 1.0 actions: their OpenFlow 1.3 equivalents
       for (const x of legacyToOf13(a)) encodeAction(w, x);
       return;
-    case "output":
-      s = std(w, ActionType.OUTPUT);
-      w.u32(a.port).u16(a.maxLen).zeros(6);
-      break;
     case "copy_ttl_out":
     case "copy_ttl_in":
     case "dec_mpls_ttl":
@@ -258,15 +330,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       s = std(w, ActionType.GROUP);
       w.u32(a.groupId);
       break;
-    case "set_field":
-      s = std(w, ActionType.SET_FIELD);
-      encodeOxm(w, a.field);
-      break;
-    case "resubmit":
-      s = nxStart(w, a.ct ? NxActionSubtype.RESUBMIT_TABLE_CT : a.withTable ? NxActionSubtype.RESUBMIT_TABLE : NxActionSubtype.RESUBMIT);
-      w.u16(a.inPort);
-      if (a.withTable || a.ct) w.u8(a.table);
-      break;
     case "set_tunnel":
       if (a.wide) {
         s = nxStart(w, NxActionSubtype.SET_TUNNEL64);
@@ -282,32 +345,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       break;
     case "pop_queue":
       s = nxStart(w, NxActionSubtype.POP_QUEUE);
-      break;
-    case "reg_move":
-      if (a.encoding === "of15") {
-        s = std(w, OFPAT15_COPY_FIELD);
-        w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
-        writeNxHeader(w, a.src);
-        writeNxHeader(w, a.dst);
-        break;
-      }
-      if (a.encoding === "onf") {
-        s = std(w, ActionType.EXPERIMENTER);
-        w.u32(ExperimenterId.ONF).u16(ONF_COPY_FIELD).zeros(2).u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
-        writeNxHeader(w, a.src);
-        writeNxHeader(w, a.dst);
-        break;
-      }
-      s = nxStart(w, NxActionSubtype.REG_MOVE);
-      w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs);
-      writeNxHeader(w, a.src);
-      writeNxHeader(w, a.dst);
-      break;
-    case "reg_load":
-      s = nxStart(w, NxActionSubtype.REG_LOAD);
-      w.u16(ofsNbits(a.dst));
-      writeNxHeader(w, a.dst);
-      w.u64(a.value);
       break;
     case "reg_load2":
       s = nxStart(w, NxActionSubtype.REG_LOAD2);
@@ -394,15 +431,6 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
     case "conjunction":
       s = nxStart(w, NxActionSubtype.CONJUNCTION);
       w.u8(a.clause).u8(a.nClauses).u32(a.id);
-      break;
-    case "ct":
-      s = nxStart(w, NxActionSubtype.CT);
-      w.u16(a.flags);
-      if (a.zoneSrc) {
-        w.u32(a.zoneSrc.header).u16(ofsNbits(a.zoneSrc));
-      } else w.u32(0).u16(a.zone);
-      w.u8(a.recircTable).zeros(3).u16(a.alg);
-      encodeActions(w, a.actions, version);
       break;
     case "nat": {
       s = nxStart(w, NxActionSubtype.NAT);

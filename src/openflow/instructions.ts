@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { InstructionType, type Instruction } from "./action-types.js";
@@ -17,35 +18,37 @@ import { decodeActions, encodeActions } from "./actions.js";
 export function decodeInstructions(r: Reader): Instruction[] {
   const out: Instruction[] = [];
   while (r.remaining > 0) {
-    const b = r.entry("instruction", 8, 8);
-    const type = b.u16();
-    b.skip(2);
-    switch (type) {
-      case InstructionType.GOTO_TABLE:
-        out.push({ type: "goto_table", tableId: b.u8() });
-        break;
-      case InstructionType.WRITE_METADATA:
-        b.skip(4);
-        out.push({ type: "write_metadata", metadata: b.u64(), mask: b.u64() });
-        break;
-      case InstructionType.WRITE_ACTIONS:
-      case InstructionType.APPLY_ACTIONS: {
-        b.skip(4);
-        const actions = decodeActions(b.sub(b.remaining, "actions"));
-        out.push(type === InstructionType.WRITE_ACTIONS ? { type: "write_actions", actions } : { type: "apply_actions", actions });
-        break;
-      }
-      case InstructionType.CLEAR_ACTIONS:
-        out.push({ type: "clear_actions" });
-        break;
-      case InstructionType.METER:
-        out.push({ type: "meter", meterId: b.u32() });
-        break;
-      default:
-        out.push({ type: "unknown", instructionType: type, data: b.take(b.remaining) });
-    }
+    // read in place (no reader per instruction): narrowed to the instruction, then past it
+    const saved = r.enter("instruction", 8, 8);
+    out.push(decodeInstruction(r));
+    r.leave(saved);
   }
   return out;
+}
+
+/** The instruction at the reader's position, the reader narrowed to it. */
+function decodeInstruction(b: Reader): Instruction {
+  const type = b.u16();
+  b.skip(2);
+  switch (type) {
+    case InstructionType.GOTO_TABLE:
+      return { type: "goto_table", tableId: b.u8() };
+    case InstructionType.WRITE_METADATA:
+      b.skip(4);
+      return { type: "write_metadata", metadata: b.u64(), mask: b.u64() };
+    case InstructionType.WRITE_ACTIONS:
+    case InstructionType.APPLY_ACTIONS: {
+      b.skip(4);
+      const actions = decodeActions(b);
+      return type === InstructionType.WRITE_ACTIONS ? { type: "write_actions", actions } : { type: "apply_actions", actions };
+    }
+    case InstructionType.CLEAR_ACTIONS:
+      return { type: "clear_actions" };
+    case InstructionType.METER:
+      return { type: "meter", meterId: b.u32() };
+    default:
+      return { type: "unknown", instructionType: type, data: b.take(b.remaining) };
+  }
 }
 
 /**
@@ -55,40 +58,30 @@ export function decodeInstructions(r: Reader): Instruction[] {
 export function encodeInstructions(w: Writer, insts: readonly Instruction[], version?: number): void {
   for (const i of insts) {
     const start = w.pos;
-    const t =
-      i.type === "unknown"
-        ? i.instructionType
-        : {
-            goto_table: InstructionType.GOTO_TABLE,
-            write_metadata: InstructionType.WRITE_METADATA,
-            write_actions: InstructionType.WRITE_ACTIONS,
-            apply_actions: InstructionType.APPLY_ACTIONS,
-            clear_actions: InstructionType.CLEAR_ACTIONS,
-            meter: InstructionType.METER,
-          }[i.type];
-    w.u16(t);
-    const lenAt = w.reserve16();
+    const lenAt = start + 2;
     switch (i.type) {
-      case "goto_table":
-        w.u8(i.tableId).zeros(3);
-        break;
-      case "write_metadata":
-        w.zeros(4).u64(i.metadata).u64(i.mask);
-        break;
       case "write_actions":
       case "apply_actions":
-        w.zeros(4);
+        w.u16(i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS).u16(0).zeros(4);
         encodeActions(w, i.actions, version);
         break;
+      case "goto_table":
+        w.u16(InstructionType.GOTO_TABLE).u16(0).u8(i.tableId).zeros(3);
+        break;
+      case "write_metadata":
+        w.u16(InstructionType.WRITE_METADATA).u16(0).zeros(4).u64(i.metadata).u64(i.mask);
+        break;
       case "clear_actions":
-        w.zeros(4);
+        w.u16(InstructionType.CLEAR_ACTIONS).u16(0).zeros(4);
         break;
       case "meter":
-        w.u32(i.meterId);
+        w.u16(InstructionType.METER).u16(0).u32(i.meterId);
         break;
       case "unknown":
-        w.bytes(i.data);
+        w.u16(i.instructionType).u16(0).bytes(i.data);
         break;
+      default:
+        throw new EncodeError("openflow", "instruction.type", `unknown instruction type ${String((i as { type: unknown }).type)}`);
     }
     w.pad(start, 8);
     w.patch16(lenAt, w.pos - start);

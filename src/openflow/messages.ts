@@ -58,10 +58,16 @@ export function decodeMessage(bytes: Uint8Array, base = 0): OfMessage {
   const length = (bytes[2]! << 8) | bytes[3]!;
   if (length < OFP_HEADER_LEN) throw new DecodeError("openflow", base + 2, `message length ${length} < 8`);
   if (length > bytes.length) throw new DecodeError("openflow", base + 2, `message length ${length} overruns ${bytes.length} available bytes`);
-  const h: OfHeader = { version: bytes[0]!, msgType: bytes[1]!, length, xid: ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0 };
-  // one reader over the message (the bytes past its length are not its own)
-  const r = new Reader(bytes, "openflow", base, undefined, 0, length);
+  const version = bytes[0]!;
+  const msgType = bytes[1]!;
+  const xid0 = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
+  // one reader over the message (the bytes past its length are not its own), with no DataView unless a
+  // body decoder asks for one: building it costs more than decoding a small flow_mod
+  const r = new Reader(bytes, "openflow", base, null, 0, length);
   r.pos = OFP_HEADER_LEN;
+  // the OpenFlow 1.3 flow_mod goes straight to its decoder (what decodeBody13 would do for it)
+  if (version === OfpVersion.OF13 && msgType === OfpType.FLOW_MOD) return decodeFlowMod(r, version, xid0);
+  const h: OfHeader = { version, msgType, length, xid: xid0 };
   const v = h.version;
   const xid = h.xid;
   // HELLO, ERROR and ECHO have the same layout in every version; other OpenFlow 1.0 messages go to
@@ -289,7 +295,8 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   const flags = r.u16();
   const importance = r.u16();
   const match = readMatch(r);
-  const instructions = decodeInstructions(r.sub(r.remaining, "instructions"));
+  // the instructions fill the rest of the message: read in place, with no reader of their own
+  const instructions = decodeInstructions(r);
   // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding
   return version >= OfpVersion.OF14
     ? { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, importance, match, instructions }
@@ -354,6 +361,9 @@ const scratch = new Writer("openflow", OFP_MAX_MESSAGE_LEN + 1);
 function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
+  // the flow_mod of OpenFlow 1.1 to 1.5 (one layout): its own small function, which V8 compiles with the
+  // Writer's methods inlined (in this one they are calls)
+  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) return encodeFlowMod(w, m, version, start);
   // a message kept with the error Open vSwitch refuses it with goes back out as it came
   if (m.type === "rejected") return w.bytes(m.raw).finish().subarray(start);
   if (version === OfpVersion.OF10) {
@@ -433,13 +443,7 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
       break;
     }
     case "flow_mod":
-      w.u64(m.cookie, "flow_mod.cookie").u64(m.cookieMask, "flow_mod.cookie_mask").u8(m.tableId, "flow_mod.table_id").u8(m.command, "flow_mod.command");
-      w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
-      // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
-      w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
-      w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
-      encodeMatch(w, m.match);
-      encodeInstructions(w, m.instructions, version);
+      writeFlowModBody(w, m, version);
       break;
     case "group_mod":
       w.u16(m.command, "group_mod.command").u8(m.groupType, "group_mod.type").u8(0).u32(m.groupId, "group_mod.group_id");
@@ -490,6 +494,89 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(lenAt, len);
   return start === 0 ? w.finish() : w.finish().subarray(start);
+}
+
+/** A flow_mod of OpenFlow 1.1 to 1.5, header included (as {@link encodeInto} would write it; `start` = `w.pos`). */
+function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): Uint8Array {
+  // the header and the fixed part are one known 48-byte layout: every value is range-checked first, in
+  // layout order (the first bad one is named), then all are stored by index in one go
+  const xid = m.xid ?? 0;
+  const { cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags } = m;
+  // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
+  const importance = version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0;
+  if ((version & 0xff) !== version) w.outOfRange("version", version, 8);
+  if (xid >>> 0 !== xid) w.outOfRange("xid", xid, 32);
+  if (typeof cookie !== "bigint" || cookie < 0n || cookie > U64_MAX) w.outOfRange("flow_mod.cookie", cookie, 64);
+  if (typeof cookieMask !== "bigint" || cookieMask < 0n || cookieMask > U64_MAX) w.outOfRange("flow_mod.cookie_mask", cookieMask, 64);
+  if ((tableId & 0xff) !== tableId) w.outOfRange("flow_mod.table_id", tableId, 8);
+  if ((command & 0xff) !== command) w.outOfRange("flow_mod.command", command, 8);
+  if ((idleTimeout & 0xffff) !== idleTimeout) w.outOfRange("flow_mod.idle_timeout", idleTimeout, 16);
+  if ((hardTimeout & 0xffff) !== hardTimeout) w.outOfRange("flow_mod.hard_timeout", hardTimeout, 16);
+  if ((priority & 0xffff) !== priority) w.outOfRange("flow_mod.priority", priority, 16);
+  if (bufferId >>> 0 !== bufferId) w.outOfRange("flow_mod.buffer_id", bufferId, 32);
+  if (outPort >>> 0 !== outPort) w.outOfRange("flow_mod.out_port", outPort, 32);
+  if (outGroup >>> 0 !== outGroup) w.outOfRange("flow_mod.out_group", outGroup, 32);
+  if ((flags & 0xffff) !== flags) w.outOfRange("flow_mod.flags", flags, 16);
+  if ((importance & 0xffff) !== importance) w.outOfRange("flow_mod.importance", importance, 16);
+  const p = start;
+  const b = w.room(FLOW_MOD_FIXED_LEN);
+  b[p] = version;
+  b[p + 1] = OfpType.FLOW_MOD;
+  b[p + 2] = 0; // length, patched below
+  b[p + 3] = 0;
+  b[p + 4] = xid >>> 24;
+  b[p + 5] = xid >>> 16;
+  b[p + 6] = xid >>> 8;
+  b[p + 7] = xid;
+  w.put64(p + 8, cookie, "flow_mod.cookie");
+  w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
+  b[p + 24] = tableId;
+  b[p + 25] = command;
+  b[p + 26] = idleTimeout >>> 8;
+  b[p + 27] = idleTimeout;
+  b[p + 28] = hardTimeout >>> 8;
+  b[p + 29] = hardTimeout;
+  b[p + 30] = priority >>> 8;
+  b[p + 31] = priority;
+  b[p + 32] = bufferId >>> 24;
+  b[p + 33] = bufferId >>> 16;
+  b[p + 34] = bufferId >>> 8;
+  b[p + 35] = bufferId;
+  b[p + 36] = outPort >>> 24;
+  b[p + 37] = outPort >>> 16;
+  b[p + 38] = outPort >>> 8;
+  b[p + 39] = outPort;
+  b[p + 40] = outGroup >>> 24;
+  b[p + 41] = outGroup >>> 16;
+  b[p + 42] = outGroup >>> 8;
+  b[p + 43] = outGroup;
+  b[p + 44] = flags >>> 8;
+  b[p + 45] = flags;
+  b[p + 46] = importance >>> 8;
+  b[p + 47] = importance;
+  w.pos = p + FLOW_MOD_FIXED_LEN;
+  encodeMatch(w, m.match);
+  encodeInstructions(w, m.instructions, version);
+  const len = w.pos - start;
+  if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
+  w.patch16(start + 2, len);
+  return start === 0 ? w.finish() : w.finish().subarray(start);
+}
+
+/** The header and fixed part of a flow_mod of OpenFlow 1.1 to 1.5, before its match (OpenFlow 1.3.5 §7.3.4.1). */
+const FLOW_MOD_FIXED_LEN = 48;
+/** The largest 64-bit unsigned value. */
+const U64_MAX = 0xffffffffffffffffn;
+
+/** The body of a flow_mod after the header (OpenFlow 1.3.5 §7.3.4.1; `importance` from 1.4 on). */
+function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
+  w.u64(m.cookie, "flow_mod.cookie").u64(m.cookieMask, "flow_mod.cookie_mask").u8(m.tableId, "flow_mod.table_id").u8(m.command, "flow_mod.command");
+  w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
+  // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
+  w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
+  w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
+  encodeMatch(w, m.match);
+  encodeInstructions(w, m.instructions, version);
 }
 
 /** Default flow_mod fields (ADD, table 0, priority 32768, no buffer, any port/group). */

@@ -95,12 +95,32 @@ const FIELDS: FieldDef[] = [];
 const BY_NAME = new Map<string, FieldDef>();
 /** Fields by header (class and field, without the has-mask bit and length), for non-experimenter classes. */
 const BY_HEADER = new Map<number, FieldDef>();
-/** Experimenter-class fields by `header:experimenter`. */
-const BY_EXPERIMENTER_HEADER = new Map<string, FieldDef>();
+/**
+ * The same for the classes decoders meet most (NXM_0, NXM_1, OPENFLOW_BASIC, PACKET_REGS), as an array
+ * indexed by {@link headerSlot}: no hashing per decoded field.
+ */
+const BY_HEADER_SLOT: (FieldDef | undefined)[] = new Array<FieldDef | undefined>(4 * 128).fill(undefined);
+/** Experimenter-class (0xffff) fields by field number times 2^32 plus experimenter (see {@link experimenterKey}). */
+const BY_EXPERIMENTER_HEADER = new Map<number, FieldDef>();
+
+/** The index into {@link BY_HEADER_SLOT} of a header's class and field, or -1 for another class. */
+function headerSlot(header: number): number {
+  const cls = header >>> 16;
+  const c = cls === 0x0000 ? 0 : cls === 0x0001 ? 1 : cls === 0x8000 ? 2 : cls === 0x8001 ? 3 : -1;
+  return c < 0 ? -1 : (c << 7) | ((header >>> 9) & 0x7f);
+}
 
 function setByHeader(header: number, experimenter: number | undefined, f: FieldDef): void {
-  if (experimenter === undefined || experimenter === 0) BY_HEADER.set(header >>> 9, f);
-  else BY_EXPERIMENTER_HEADER.set(`${header >>> 9}:${experimenter}`, f);
+  if (experimenter === undefined || experimenter === 0) {
+    BY_HEADER.set(header >>> 9, f);
+    const slot = headerSlot(header);
+    if (slot >= 0) BY_HEADER_SLOT[slot] = f;
+  } else if (oxmClassOf(header) === OxmClass.EXPERIMENTER) BY_EXPERIMENTER_HEADER.set(experimenterKey(header, experimenter), f);
+}
+
+/** The key of an experimenter-class header (field number) and its experimenter id: one exact number, no string. */
+function experimenterKey(header: number, experimenter: number): number {
+  return ((header >>> 9) & 0x7f) * 0x1_0000_0000 + experimenter;
 }
 
 interface Def {
@@ -246,8 +266,11 @@ export function fieldByName(name: string): FieldDef | undefined {
 
 /** Looks a field up by wire header (has-mask bit and length ignored) and experimenter. */
 export function fieldByHeader(header: number, experimenter?: number): FieldDef | undefined {
-  if (oxmClassOf(header) !== OxmClass.EXPERIMENTER || experimenter === undefined || experimenter === 0) return BY_HEADER.get(header >>> 9);
-  return BY_EXPERIMENTER_HEADER.get(`${header >>> 9}:${experimenter}`);
+  if (oxmClassOf(header) !== OxmClass.EXPERIMENTER || experimenter === undefined || experimenter === 0) {
+    const slot = headerSlot(header);
+    return slot >= 0 ? BY_HEADER_SLOT[slot] : BY_HEADER.get(header >>> 9);
+  }
+  return BY_EXPERIMENTER_HEADER.get(experimenterKey(header, experimenter));
 }
 
 /** One OXM TLV of a match (or of a set_field action). */
@@ -302,15 +325,34 @@ export function decodeOxm(r: Reader): MatchField {
 
 /** Encodes one OXM TLV. */
 export function encodeOxm(w: Writer, m: MatchField): void {
-  const expLen = m.experimenter !== undefined ? 4 : 0;
-  const vlen = m.value.length;
-  if (m.mask && m.mask.length !== vlen) throw new EncodeError("openflow", m.field, "mask length differs from value length");
-  const len = (m.mask ? vlen * 2 : vlen) + expLen;
+  const value = m.value;
+  const mask = m.mask;
+  const experimenter = m.experimenter;
+  const vlen = value.length;
+  if (mask && mask.length !== vlen) throw new EncodeError("openflow", m.field, "mask length differs from value length");
+  const len = (mask ? vlen * 2 : vlen) + (experimenter !== undefined ? 4 : 0);
   if (len > 255) throw new EncodeError("openflow", m.field, "OXM payload too long");
-  w.u32(((m.header & 0xfffffe00) | (m.mask ? 0x100 : 0) | len) >>> 0);
-  if (m.experimenter !== undefined) w.u32(m.experimenter);
-  w.bytes(m.value);
-  if (m.mask) w.bytes(m.mask);
+  if (experimenter !== undefined && experimenter >>> 0 !== experimenter) w.outOfRange(undefined, experimenter, 32);
+  // header, experimenter, value and mask: one bounds check, then stored by index
+  const h = ((m.header & 0xfffffe00) | (mask ? 0x100 : 0) | len) >>> 0;
+  const p = w.pos;
+  const b = w.room(4 + len);
+  b[p] = h >>> 24;
+  b[p + 1] = h >>> 16;
+  b[p + 2] = h >>> 8;
+  b[p + 3] = h;
+  let q = p + 4;
+  if (experimenter !== undefined) {
+    b[q] = experimenter >>> 24;
+    b[q + 1] = experimenter >>> 16;
+    b[q + 2] = experimenter >>> 8;
+    b[q + 3] = experimenter;
+    q += 4;
+  }
+  for (let i = 0; i < vlen; i++) b[q + i] = value[i]!;
+  q += vlen;
+  if (mask) for (let i = 0; i < vlen; i++) b[q + i] = mask[i]!;
+  w.pos = p + 4 + len;
 }
 
 /** Match type `OFPMT_OXM` (OpenFlow 1.3.5 §7.2.3.1). */
@@ -326,14 +368,23 @@ export function decodeMatch(r: Reader): MatchField[] {
   const length = r.u16();
   if (type !== OFPMT_OXM) r.fail(`unsupported match type ${type}`, start);
   if (length < 4) r.fail(`match length ${length} < 4`, start + 2);
-  const body = r.sub(length - 4, "match");
+  // the TLVs and the padding are checked first, then the TLVs read in place (the reader narrowed to them)
+  const at = r.pos;
+  r.skip(length - 4, "match");
+  const bodyEnd = r.pos;
   const padded = (length + 7) & ~7;
   r.skip(padded - length);
+  const after = r.pos;
+  const saved = r.end;
+  r.pos = at;
+  r.end = bodyEnd;
   const out: MatchField[] = [];
-  while (body.remaining > 0) {
-    if (body.remaining < 4) body.fail("trailing bytes in match");
-    out.push(decodeOxm(body));
+  while (r.pos < bodyEnd) {
+    if (bodyEnd - r.pos < 4) r.fail("trailing bytes in match");
+    out.push(decodeOxm(r));
   }
+  r.end = saved;
+  r.pos = after;
   return out;
 }
 
@@ -341,9 +392,9 @@ export function decodeMatch(r: Reader): MatchField[] {
 export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
   const start = w.pos;
   w.u16(OFPMT_OXM);
-  const lenAt = w.reserve16();
-  for (const f of fields) encodeOxm(w, f);
-  w.patch16(lenAt, w.pos - start);
+  w.u16(0); // length, patched below
+  for (let i = 0; i < fields.length; i++) encodeOxm(w, fields[i]!);
+  w.patch16(start + 2, w.pos - start);
   w.pad(start, 8);
 }
 

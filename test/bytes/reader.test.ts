@@ -105,4 +105,53 @@ describe("Reader", () => {
     expect(s.consumed).toBe(2);
     expect(thrown(() => s.u32("word")).offset).toBe(1005);
   });
+
+  it("reads the same integers by index as through its DataView, before and after the view is built", () => {
+    const data = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 1, 0xfe, 0xff, 0xff, 0xff]);
+    const read = (r: Reader) => {
+      const out: (number | bigint)[] = [r.u64(), r.u64(), r.u32(), r.u32("x", true)];
+      r.pos = 16;
+      out.push(r.u64("x", true));
+      r.pos = 16;
+      out.push(r.u16(), r.u16("x", true), r.u24());
+      return out;
+    };
+    // a reader given null for its DataView never builds one here and reads by index; the second builds it on
+    // first use and then reads through it; a reader given none builds it at once
+    const lazy = new Reader(data, "test", 0, null);
+    const before = read(lazy);
+    const viewed = new Reader(data, "test", 0, null);
+    expect(viewed.view.getUint32(16)).toBe(0x80000001);
+    const after = read(viewed);
+    const dv = new DataView(data.buffer);
+    expect(before).toEqual([dv.getBigUint64(0), 0n, 0x80000001, 0xfffffffe, dv.getBigUint64(16, true), 0x8000, 0x0100, 0xfeffff]);
+    expect(after).toEqual(before);
+    expect(read(new Reader(data, "test"))).toEqual(before);
+    // sub-readers of a lazy reader are lazy too, and read the same
+    lazy.pos = 0;
+    const sub = lazy.sub(24);
+    expect(read(sub)).toEqual(before);
+    expect(sub.view.getUint8(23)).toBe(0xff);
+    expect(before[0]).toBe(0xfffffffffffffffen);
+  });
+
+  it("enters an entry in place with entry()'s checks and errors, and leaves past it", () => {
+    // two 8-byte actions (type, length, body), then one whose length 12 is not 8 plus a multiple of 8
+    const acts = Uint8Array.from([0, 1, 0, 8, 1, 2, 3, 4, 0, 2, 0, 8, 5, 6, 7, 8, 0, 3, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const r = new Reader(acts, "openflow", 100);
+    const saved = r.enter("action", 8, 8);
+    expect([r.pos, r.end, r.u16(), r.u16(), r.u32()]).toEqual([0, 8, 1, 8, 0x01020304]);
+    expect(thrown(() => r.u8("past")).offset).toBe(108);
+    r.leave(saved);
+    const saved2 = r.enter("action", 8, 8);
+    r.skip(2);
+    r.leave(saved2); // moves past the whole entry however much of it was read
+    expect([r.pos, r.end]).toEqual([16, acts.length]);
+    const inPlace = thrown(() => r.enter("action", 8, 8));
+    const viaEntry = thrown(() => new Reader(acts, "openflow", 100, undefined, 16).entry("action", 8, 8));
+    expect([inPlace.offset, inPlace.reason]).toEqual([viaEntry.offset, viaEntry.reason]);
+    expect(inPlace.reason).toBe("action length 12 not a multiple of 8");
+    expect(thrown(() => new Reader(acts.subarray(0, 3), "openflow").enter("action", 8, 8)).reason).toBe("truncated action header: need 4 byte(s), have 3");
+    expect(thrown(() => new Reader(acts.subarray(0, 6), "openflow").enter("action", 8, 8)).reason).toBe("truncated action: need 8 byte(s), have 6");
+  });
 });

@@ -69,4 +69,48 @@ describe("Writer", () => {
     expect(thrown(() => o.u16(1)).reason).toBe("output of 4 bytes exceeds 3 bytes");
     expect(Array.from(mem)).toEqual([0xbe, 0xef, 0]);
   });
+
+  it("writes 64-bit values as Python packs them, big- and little-endian, at the position or at an offset", () => {
+    const w = new Writer("test", 4);
+    w.u64(0n).u64(0xfedcba9876543210n).u64(0xffffffffffffffffn, "c", true).u64(0x0102030405060708n, "c", true);
+    expect(Array.from(w.finish())).toEqual([...pack(">QQ", 0, "0xfedcba9876543210"), ...pack("<QQ", "0xffffffffffffffff", "0x0102030405060708")]);
+    w.put64(8, 0x1122334455667788n, "cookie");
+    expect(Array.from(w.finish().subarray(8, 16))).toEqual(pack(">Q", "0x1122334455667788"));
+    expect([thrown(() => w.put64(8, -1n, "cookie")).field, thrown(() => w.put64(8, -1n, "cookie")).reason]).toEqual(["cookie", "-1 is not an unsigned 64-bit integer"]);
+    expect(thrown(() => w.put64(-1, 1n, "cookie")).reason).toBe("offset -1 is outside the buffer");
+  });
+
+  it("makes room for a fixed layout stored by index, and names a field out of range as the integer writers do", () => {
+    const w = new Writer("test", 2, 16);
+    w.u8(1);
+    const b = w.room(4);
+    b[w.pos] = 0xde;
+    b[w.pos + 3] = 0xad;
+    w.pos += 4;
+    expect(Array.from(w.finish())).toEqual([1, 0xde, 0, 0, 0xad]);
+    expect(thrown(() => w.room(12)).reason).toBe("output of 17 bytes exceeds 16 bytes");
+    const e = thrown(() => w.outOfRange("flow_mod.priority", 70000, 16));
+    expect([e.field, e.reason]).toEqual(["flow_mod.priority", "70000 is not an unsigned 16-bit integer"]);
+    expect(thrown(() => w.outOfRange(undefined, 2 ** 32, 32)).field).toBe("u32");
+  });
+
+  it("finish() views the bytes written so far each time, across growth, and keeps a Buffer's class over caller memory", () => {
+    const w = new Writer("test", 4);
+    const seen: number[][] = [];
+    for (let i = 0; i < 6; i++) {
+      w.pos = 0;
+      for (let j = 0; j <= i * 3; j++) w.u8(j);
+      const out = w.finish();
+      expect(out).toBeInstanceOf(Uint8Array);
+      seen.push(Array.from(out));
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5].map((i) => Array.from({ length: i * 3 + 1 }, (_, j) => j)));
+    const mem = Buffer.alloc(8);
+    const o = Writer.over("test", mem);
+    o.u16(1);
+    expect(Buffer.isBuffer(o.finish())).toBe(true);
+    o.u16(2);
+    expect(Buffer.isBuffer(o.finish())).toBe(true);
+    expect(Array.from(o.finish())).toEqual([0, 1, 0, 2]);
+  });
 });

@@ -206,6 +206,18 @@ describe("encoders range-check every value", () => {
     ["priority 70000", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ priority: 70000 }) }), "flow_mod.priority"],
     ["table_id 256", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ tableId: 256 }) }), "flow_mod.table_id"],
     ["cookie 2^64", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ cookie: 1n << 64n }) }), "flow_mod.cookie"],
+    // every field of the flow_mod's fixed part (stored in one go once all are checked), the first bad one named
+    ["flow_mod xid 2^32", () => encodeMessage({ type: "flow_mod", xid: 2 ** 32, ...flowMod({}) }), "xid"],
+    ["cookie_mask -1", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ cookieMask: -1n }) }), "flow_mod.cookie_mask"],
+    ["command 256", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ command: 256 }) }), "flow_mod.command"],
+    ["idle_timeout 65536", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ idleTimeout: 65536 }) }), "flow_mod.idle_timeout"],
+    ["hard_timeout -1", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ hardTimeout: -1 }) }), "flow_mod.hard_timeout"],
+    ["buffer_id 2^32", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ bufferId: 2 ** 32 }) }), "flow_mod.buffer_id"],
+    ["out_port 1.5", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ outPort: 1.5 }) }), "flow_mod.out_port"],
+    ["out_group -1", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ outGroup: -1 }) }), "flow_mod.out_group"],
+    ["flags 65536", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ flags: 65536 }) }), "flow_mod.flags"],
+    ["importance 65536 (OpenFlow 1.5)", () => encodeMessage({ type: "flow_mod", version: 6, xid: 1, ...flowMod({ importance: 65536 }) }), "flow_mod.importance"],
+    ["priority and flags both bad", () => encodeMessage({ type: "flow_mod", xid: 1, ...flowMod({ priority: 70000, flags: -1 }) }), "flow_mod.priority"],
   ])("%s: EncodeError naming the field", (_, fn, field) => {
     const e = refused(fn);
     expect(e.field).toBe(field);
