@@ -471,7 +471,8 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     // after the previous commits makes, and the client's work on the next chunks overlaps the
     // server's on the ones in flight (it processes one connection's transactions in order).
     type Chunk = (typeof chunks)[number];
-    type Ahead = { readonly plan: Plan; readonly ranges: Range[]; readonly reads: ReadLog };
+    /** A chunk's plan; `reads` when it was built with transactions in flight (what it read, for stalePlan). */
+    type Ahead = { readonly plan: Plan; readonly ranges: Range[]; readonly reads: ReadLog | undefined };
     type Sent = { r: ReconcileResult; ranges: Range[]; c: Chunk };
     type Flight = { readonly c: Chunk; readonly plan: Plan | undefined; readonly done: Promise<Sent> };
     const buildNow = (c: Chunk): Ahead | undefined => {
@@ -479,7 +480,10 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
       const p = ctl.plan(c.label);
       const ranges: Range[] = [];
       try {
-        const reads = ctl.db.trackReads(() => c.build(p, ranges));
+        // With nothing in flight the build is exact: its reads need no log.
+        let reads: ReadLog | undefined;
+        if (flights.length) reads = ctl.db.trackReads(() => c.build(p, ranges));
+        else c.build(p, ranges);
         return { plan: p.build(), ranges, reads };
       } catch {
         return undefined; // e.g. a row a chunk in flight creates: built again after it commits
@@ -526,14 +530,14 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     for (const c of chunks) {
       if (c.kind !== staleKind) staleKind = undefined;
       let ahead = staleKind === undefined || flights.length === 0 ? buildNow(c) : undefined;
-      const independent = ahead !== undefined && flights.every((f) => f.plan !== undefined && !stalePlan(ctl.db, f.plan, ahead!.plan, ahead!.reads));
+      const independent = ahead !== undefined && (flights.length === 0 || (ahead.reads !== undefined && flights.every((f) => f.plan !== undefined && !stalePlan(ctl.db, f.plan, ahead!.plan, ahead!.reads!))));
       if (!independent) {
         const committed: Plan[] = [];
         while (flights.length) {
           const plan = await land();
           if (plan) committed.push(plan);
         }
-        if (ahead && committed.some((plan) => stalePlan(ctl.db, plan, ahead!.plan, ahead!.reads))) {
+        if (ahead && (ahead.reads === undefined || committed.some((plan) => stalePlan(ctl.db, plan, ahead!.plan, ahead!.reads!)))) {
           ahead = undefined;
           staleKind = c.kind;
         }
