@@ -312,8 +312,13 @@ function isLinkOnly(s: PlanStep): boolean {
   return s.kind === "update" && (s.table === "Logical_Switch" || s.table === "Logical_Router") && s.columns.every((c) => LINK_COLUMNS.has(c));
 }
 
-/** Transactions {@link applyModel} keeps in flight at most (each bounded by `maxOperations`). */
-const MAX_IN_FLIGHT = 4;
+/**
+ * Transactions {@link applyModel} keeps in flight at most (each bounded by `maxOperations`). The
+ * server commits one connection's transactions one after the other, and building a chunk takes the
+ * client longer than committing it takes the server: one waiting behind the one being committed
+ * keeps the server busy, more would only hold more plans in memory.
+ */
+const MAX_IN_FLIGHT = 2;
 
 /** Parent columns that only list children made by their own steps. */
 const LINK_COLUMNS = new Set(["ports", "policies", "nat", "static_routes", "qos_rules"]);
