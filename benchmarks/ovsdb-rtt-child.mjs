@@ -3,9 +3,11 @@
 // module goes through a module object, which adds tens of µs per round trip that users never pay).
 //   node ovsdb-rtt-child.mjs DIST UNIX_PATH N_SEQ N_PIPE
 // Sequential round trips of ovn-ts's OvsdbClient.transact and of the same JSON on a bare Node socket to
-// the same server (one reply chunk awaited per call), in short alternating blocks (ABBA) so that machine
-// load and the growing database hit both alike; then N_PIPE pipelined transacts. Prints one JSON line:
-// {"ourLatUs","bareLatUs","pipeMs"}.
+// the same server (one reply chunk awaited per call), in short blocks in rotating order so that machine
+// load and the growing database hit both alike, beside a bare socket that also parses each reply (the
+// least any client does: ovsdb-server goes back to sleep within microseconds of a reply, so every µs
+// between a reply and the next request costs far more than a µs of wall time); then N_PIPE pipelined
+// transacts. Prints one JSON line: {"ourLatUs","bareLatUs","parsedLatUs","pipeMs"}.
 import net from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -37,11 +39,31 @@ const bare = (text) =>
     waiting = r;
     s.write(text);
   });
+// The least a real client does more: decode and JSON.parse each reply before the next call.
+const sp = net.connect(path);
+await new Promise((r, j) => {
+  sp.once("connect", r);
+  sp.once("error", j);
+});
+let waitingParsed;
+sp.on("data", (d) => {
+  JSON.parse(d.toString());
+  const w = waitingParsed;
+  waitingParsed = undefined;
+  w?.();
+});
+const bareParsed = (text) =>
+  new Promise((r) => {
+    waitingParsed = r;
+    sp.write(text);
+  });
 
 for (let i = 0; i < 1000; i++) await client.transact("OVN_Northbound", ops(-i - 1)); // warm-up (JIT)
 for (let i = 0; i < 1000; i++) await bare(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-1e6 - i)] }));
+for (let i = 0; i < 1000; i++) await bareParsed(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(-3e6 - i)] }));
 let ourMs = 0;
 let bareMs = 0;
+let parsedMs = 0;
 const block = 100;
 const runOurs = async (from) => {
   const t0 = performance.now();
@@ -53,19 +75,24 @@ const runBare = async (from) => {
   for (let i = from; i < from + block; i++) await bare(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(2e6 + i)] }));
   bareMs += performance.now() - t0;
 };
-for (let b = 0; b < N_SEQ / block; b++) {
-  if (b % 2 === 0) {
-    await runOurs(b * block);
-    await runBare(b * block);
-  } else {
-    await runBare(b * block);
-    await runOurs(b * block);
-  }
-}
+const runParsed = async (from) => {
+  const t0 = performance.now();
+  for (let i = from; i < from + block; i++) await bareParsed(JSON.stringify({ id: i, method: "transact", params: ["OVN_Northbound", ...ops(4e6 + i)] }));
+  parsedMs += performance.now() - t0;
+};
+// The three in rotating order, so that load and the growing database hit them alike.
+const orders = [
+  [runOurs, runBare, runParsed],
+  [runParsed, runBare, runOurs],
+  [runBare, runParsed, runOurs],
+  [runOurs, runParsed, runBare],
+];
+for (let b = 0; b < N_SEQ / block; b++) for (const run of orders[b % orders.length]) await run(b * block);
 s.destroy();
+sp.destroy();
 const t = performance.now();
 await Promise.all(Array.from({ length: N_PIPE }, (_, i) => client.transact("OVN_Northbound", ops(N_SEQ + i))));
 const pipeMs = performance.now() - t;
 client.close();
-process.stdout.write(`${JSON.stringify({ ourLatUs: (ourMs * 1000) / N_SEQ, bareLatUs: (bareMs * 1000) / N_SEQ, pipeMs })}\n`);
+process.stdout.write(`${JSON.stringify({ ourLatUs: (ourMs * 1000) / N_SEQ, bareLatUs: (bareMs * 1000) / N_SEQ, parsedLatUs: (parsedMs * 1000) / N_SEQ, pipeMs })}\n`);
 process.exit(0);

@@ -9,36 +9,48 @@
 import { TablePrinter } from "../ovsdb/text/table.js";
 import type { CliCommand } from "./io.js";
 import { closest } from "./suggest.js";
-import { type CommandSpec, type Context, Fatal, failure, openRpc } from "./ovsdb/context.js";
+import { type CommandSpec, type Context, Fatal, type GlobalOptions, failure, openRpc } from "./ovsdb/context.js";
 import { parseOptions } from "./ovsdb/options.js";
 import { ovsdbUsage } from "./ovsdb/usage.js";
-import { convertCommand, getSchema, listColumns, listDbs, listTables, schemaField } from "./ovsdb/schema.js";
-import { dump, lockCommand, transact, waitCommand } from "./ovsdb/transact.js";
-import { monitor } from "./ovsdb/monitor.js";
-import { backup, restore } from "./ovsdb/backup.js";
+
+// Each command's module is loaded when it runs (a dump does not load the embedded server's file
+// code that backup and restore use, nor the monitor printer): start-up is part of every command.
+const schemaCmds = () => import("./ovsdb/schema.js");
+const transactCmds = () => import("./ovsdb/transact.js");
+const monitorCmds = () => import("./ovsdb/monitor.js");
+const backupCmds = () => import("./ovsdb/backup.js");
+const dumpCmds = () => import("./ovsdb/dump.js");
 
 const COMMANDS: Record<string, CommandSpec> = {
-  "list-dbs": { need: "rpc", min: 0, max: 0, run: listDbs },
-  "get-schema": { need: "database", min: 0, max: 0, run: getSchema },
-  "get-schema-version": { need: "database", min: 0, max: 0, run: (c) => schemaField(c, "version") },
-  "get-schema-cksum": { need: "database", min: 0, max: 0, run: (c) => schemaField(c, "cksum") },
-  "list-tables": { need: "database", min: 0, max: 0, run: listTables },
-  "list-columns": { need: "database", min: 0, max: 1, run: listColumns },
-  transact: { need: "none", min: 1, max: 2, run: (c, a) => transact(c, a, false) },
-  query: { need: "none", min: 1, max: 2, run: (c, a) => transact(c, a, true) },
-  monitor: { need: "database", min: 1, max: Infinity, run: (c, a) => monitor(c, a, "monitor") },
-  "monitor-cond": { need: "database", min: 2, max: 3, run: (c, a) => monitor(c, a, "monitor_cond") },
-  "monitor-cond-since": { need: "database", min: 2, max: Infinity, run: (c, a) => monitor(c, a, "monitor_cond_since") },
-  wait: { need: "rpc", min: 2, max: 3, run: waitCommand },
-  dump: { need: "database", min: 0, max: Infinity, run: dump },
-  lock: { need: "rpc", min: 1, max: 1, run: (c, a) => lockCommand(c, a, "lock") },
-  steal: { need: "rpc", min: 1, max: 1, run: (c, a) => lockCommand(c, a, "steal") },
-  unlock: { need: "rpc", min: 1, max: 1, run: (c, a) => lockCommand(c, a, "unlock") },
-  convert: { need: "none", min: 1, max: 2, run: (c, a) => convertCommand(c, a, false) },
-  "needs-conversion": { need: "none", min: 1, max: 2, run: (c, a) => convertCommand(c, a, true) },
-  backup: { need: "database", min: 0, max: 0, run: backup },
-  restore: { need: "database", min: 0, max: 0, run: restore },
+  "list-dbs": { need: "rpc", min: 0, max: 0, run: async (c) => (await schemaCmds()).listDbs(c) },
+  "get-schema": { need: "database", min: 0, max: 0, run: async (c) => (await schemaCmds()).getSchema(c) },
+  "get-schema-version": { need: "database", min: 0, max: 0, run: async (c) => (await schemaCmds()).schemaField(c, "version") },
+  "get-schema-cksum": { need: "database", min: 0, max: 0, run: async (c) => (await schemaCmds()).schemaField(c, "cksum") },
+  "list-tables": { need: "database", min: 0, max: 0, run: async (c) => (await schemaCmds()).listTables(c) },
+  "list-columns": { need: "database", min: 0, max: 1, run: async (c, a) => (await schemaCmds()).listColumns(c, a) },
+  transact: { need: "none", min: 1, max: 2, run: async (c, a) => (await transactCmds()).transact(c, a, false) },
+  query: { need: "none", min: 1, max: 2, run: async (c, a) => (await transactCmds()).transact(c, a, true) },
+  monitor: { need: "database", min: 1, max: Infinity, run: async (c, a) => (await monitorCmds()).monitor(c, a, "monitor") },
+  "monitor-cond": { need: "database", min: 2, max: 3, run: async (c, a) => (await monitorCmds()).monitor(c, a, "monitor_cond") },
+  "monitor-cond-since": { need: "database", min: 2, max: Infinity, run: async (c, a) => (await monitorCmds()).monitor(c, a, "monitor_cond_since") },
+  wait: { need: "rpc", min: 2, max: 3, run: async (c, a) => (await transactCmds()).waitCommand(c, a) },
+  dump: { need: "database", min: 0, max: Infinity, run: async (c, a) => (await dumpCmds()).dump(c, a) },
+  lock: { need: "rpc", min: 1, max: 1, run: async (c, a) => (await transactCmds()).lockCommand(c, a, "lock") },
+  steal: { need: "rpc", min: 1, max: 1, run: async (c, a) => (await transactCmds()).lockCommand(c, a, "steal") },
+  unlock: { need: "rpc", min: 1, max: 1, run: async (c, a) => (await transactCmds()).lockCommand(c, a, "unlock") },
+  convert: { need: "none", min: 1, max: 2, run: async (c, a) => (await schemaCmds()).convertCommand(c, a, false) },
+  "needs-conversion": { need: "none", min: 1, max: 2, run: async (c, a) => (await schemaCmds()).convertCommand(c, a, true) },
+  backup: { need: "database", min: 0, max: 0, run: async (c) => (await backupCmds()).backup(c) },
+  restore: { need: "database", min: 0, max: 0, run: async (c) => (await backupCmds()).restore(c) },
 };
+
+/** The commands ovsdb-client daemonizes in (`--detach`, `--pidfile`, `--monitor` act on these only). */
+const DAEMONIZING: ReadonlySet<string> = new Set(["transact", "query", "monitor", "monitor-cond", "monitor-cond-since", "lock", "steal", "unlock"]);
+
+/** True when any daemon option was given. */
+function wantsDaemon(o: GlobalOptions["daemon"]): boolean {
+  return o.detach || o.monitor || o.pidfile !== undefined;
+}
 
 /** Entry point of `ovn-ts ovsdb`. */
 export const ovsdbCommand: CliCommand = async (argv, io) => {
@@ -62,6 +74,12 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
       throw new Fatal(`unknown command '${name}'; use --help for help`, near ? `did you mean '${near}'?` : undefined);
     }
     ctx = { io, style: options.style, printer: new TablePrinter(options.style), client: undefined, database: undefined, server: "", options, hints: [] };
+    if (DAEMONIZING.has(name) && wantsDaemon(options.daemon)) {
+      const { daemonizeStart } = await import("./ovsdb/daemon.js");
+      const start = await daemonizeStart(options.daemon, argv, io);
+      if (start.kind === "exit") return start.status;
+      ctx.daemon = start.daemon;
+    }
     const work = (async () => {
       let rem = args;
       if (spec.need !== "none") rem = await openRpc(ctx!, spec.min, spec.need, args);

@@ -12,7 +12,8 @@ import { Ipam, IpamConflictError, IpamError, IpamExcludedError, IpamExhaustedErr
 import { ipFamily, isMac } from "../ovn/net.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { type IpObject, type IpPoolObject, poolAddresses } from "./kinds/ip.js";
-import { EXTERNAL_SUBNET, type OvnEipObject, externalRouterPortName } from "./kinds/nat.js";
+import { type OvnEipObject, externalRouterPortName } from "./kinds/nat.js";
+import { type ExternalConnection, externalConnectionsOf } from "./kinds/vpc-extras.js";
 import { type NodeObject, nodePortName } from "./kinds/node.js";
 import { NODE_SWITCH, deterministicMac } from "./naming.js";
 import type { ExistingAddresses, ResolvedSubnet } from "./resolve.js";
@@ -70,8 +71,8 @@ export interface AssignedAddresses {
   readonly nodeObjs: readonly NodeObject[];
   /** The EIPs. */
   readonly eipObjects: readonly OvnEipObject[];
-  /** The VPCs with `enableExternal`. */
-  readonly externalVpcs: readonly VpcObject[];
+  /** The external connections of the VPCs with `enableExternal` (VPC and external subnet). */
+  readonly externalConnections: readonly ExternalConnection[];
 }
 
 /**
@@ -171,14 +172,11 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     if (!byName.has(e.externalSubnet)) continue;
     claims.push({ object: e, ref: `ovneip/${e.name}`, subnet: e.externalSubnet, owner: e.name, ...(e.ips.length ? { ips: e.ips } : {}), ...(e.macAddress ? { mac: e.macAddress } : {}), ipField: "spec.v4Ip", macField: "spec.macAddress", fieldObject: e });
   }
-  const externalVpcs = [...vpcObjects.values()].filter((v) => v.enableExternal);
-  for (const v of externalVpcs) {
-    if (!declared.has(EXTERNAL_SUBNET)) {
-      issue(v, "spec.enableExternal", { kind: "unknown-reference", refKind: "Subnet", name: EXTERNAL_SUBNET });
-      continue;
-    }
-    if (!byName.has(EXTERNAL_SUBNET)) continue;
-    claims.push({ object: v, ref: `vpc/${v.name}`, subnet: EXTERNAL_SUBNET, owner: externalRouterPortName(v.name), ipField: "spec.enableExternal", macField: "spec.enableExternal", fieldObject: v });
+  // A VPC with enableExternal: a router port on each of its external subnets (src/model/kinds/vpc-extras.ts).
+  const externalConnections = externalConnectionsOf(vpcObjects, declared, byName, issue);
+  for (const x of externalConnections) {
+    const v = x.vpc;
+    claims.push({ object: v, ref: `vpc/${v.name}`, subnet: x.subnet, owner: externalRouterPortName(v.name, x.subnet), ipField: x.field, macField: x.field, fieldObject: v });
   }
   if (issues.length) throw new InvalidManifestError(issues);
 
@@ -301,7 +299,7 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
       issue(x.fieldObject, undefined, { kind: "ipam-exhausted", subnet: x.subnet });
     }
   }
-  return { assigned, claimOf, ipObjects, nodeObjs, eipObjects, externalVpcs };
+  return { assigned, claimOf, ipObjects, nodeObjs, eipObjects, externalConnections };
 }
 
 /** The IPAM owner prefix of a pool's set-aside addresses. */

@@ -26,7 +26,7 @@ export type ManifestProblem =
   | { readonly kind: "duplicate-mac"; readonly mac: string; readonly other: string }
   | { readonly kind: "unknown-reference"; readonly refKind: ModelKind; readonly name: string }
   | { readonly kind: "ipam-exhausted"; readonly subnet: string }
-  | { readonly kind: "selector-matches-nothing"; readonly selector: string; readonly what: "pods" | "namespaces" };
+  | { readonly kind: "selector-matches-nothing"; readonly selector: string; readonly what: "pods" | "namespaces" | "nodes" };
 
 /** One problem of the input: where, which object and field, and what. */
 export interface ManifestIssue {

@@ -33,7 +33,7 @@ export { type ChassisResult, EXTERNAL_GW_LABEL, NODE_ANNOTATIONS, type NodeObjec
 export { type ProviderNetworkObject, type ResolvedUnderlay, type VlanObject, localnetPortName } from "./kinds/underlay.js";
 export { type IpObject, type IpPoolObject, MAX_POOL_ADDRESSES, type PoolRange, poolAddresses, poolEntry } from "./kinds/ip.js";
 export { EXTERNAL_SUBNET, type OvnDnatRuleObject, type OvnEipObject, type OvnFipObject, type OvnSnatRuleObject, type ResolvedEip, type ResolvedExternal, type ResolvedNat, externalRouterPortName, orderGatewayChassis } from "./kinds/nat.js";
-export { subnetPolicies } from "./kinds/gateway.js";
+export { resolveGatewayNodes, subnetPolicies } from "./kinds/gateway.js";
 export { type ExtraKindObject } from "./kinds/types.js";
 export { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
 export { type LabelSelector, type SelectorRequirement, readSelector, selectorMatches, selectorText } from "./kinds/selector.js";
@@ -81,3 +81,7 @@ export {
 } from "./kinds/service.js";
 export { POD_QOS_PRIORITY, POD_RATE_ANNOTATIONS, type PodQosRule, defaultBurstKbit, podQosRules, readQoSPolicy } from "./kinds/qos.js";
 export { VPC_ROUTE_MARK, type VpcPolicyRoute, type VpcRoutes, type VpcStaticRoute, buildVpcRoutes, readVpcRoutes, vpcPolicySpecs, vpcRouteCount } from "./kinds/vpc-routes.js";
+export { type ResolvedPeering, type VpcPeering, peeringPortName, readVpcPeerings, resolvePeerings } from "./kinds/vpc-peering.js";
+export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type ResolvedVpcBfd, bfdPortName, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
+export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras } from "./kinds/vpc-extras.js";
+export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";

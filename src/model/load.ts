@@ -16,12 +16,16 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsyaml from "js-yaml";
 import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "yaml";
+import { ipFamily } from "../ovn/net.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
 import { podPoolEntries } from "./kinds/ip.js";
 import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
+import { readSelector } from "./kinds/selector.js";
+import { VPC_SPEC_FIELDS, readVpcSpec } from "./kinds/vpc-spec.js";
+import type { LabelSelector } from "./kinds/selector.js";
 import type { ContainerPort, GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
 
 /** The annotation prefix Kube-OVN reads on pods. */
@@ -295,11 +299,11 @@ class ObjectReader implements FieldReader {
     if (name === undefined) return undefined;
     switch (kind) {
       case "Vpc": {
-        this.only(["spec"], ["enableExternal", "staticRoutes", "policyRoutes"]);
+        this.only(["spec"], ["enableExternal", "staticRoutes", "policyRoutes", ...VPC_SPEC_FIELDS]);
         const enableExternal = this.bool(["spec", "enableExternal"]);
         const routes = readVpcRoutes(this.fields);
         const hasRoutes = routes.staticRoutes.length > 0 || routes.policyRoutes.length > 0;
-        return { kind: "Vpc", name, ...(enableExternal ? { enableExternal } : {}), ...(hasRoutes ? { routes } : {}), source };
+        return { kind: "Vpc", name, ...(enableExternal ? { enableExternal } : {}), ...(hasRoutes ? { routes } : {}), ...readVpcSpec(this.fields, enableExternal), source };
       }
       case "Namespace":
         return { kind: "Namespace", name, labels, source };
@@ -312,7 +316,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors"]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -327,10 +331,21 @@ class ObjectReader implements FieldReader {
     if (allowSubnets.length && !priv) this.issue([...s, "allowSubnets"], { kind: "bad-value", value: allowSubnets.join(","), reason: "allowSubnets only applies to a private subnet" });
     const gatewayNode = this.str([...s, "gatewayNode"]) ?? "";
     if (gatewayNode !== "" && gatewayType !== "centralized") this.issue([...s, "gatewayNode"], { kind: "bad-value", value: gatewayNode, reason: "only a centralized subnet has a gateway node" });
-    if (gatewayType === "centralized" && gatewayNode === "") this.issue([...s, "gatewayNode"], { kind: "missing-field" });
+    const selectors: LabelSelector[] = [];
+    (this.fields.list([...s, "gatewayNodeSelectors"]) ?? []).forEach((_, i) => {
+      const sel = readSelector(this.fields, [...s, "gatewayNodeSelectors", String(i)]);
+      if (sel) selectors.push(sel);
+    });
+    if (this.fields.has([...s, "gatewayNodeSelectors"]) && gatewayType !== "centralized") this.issue([...s, "gatewayNodeSelectors"], { kind: "bad-value", value: "[...]", reason: "only a centralized subnet has gateway nodes" });
+    else if (selectors.length && gatewayNode !== "") this.issue([...s, "gatewayNodeSelectors"], { kind: "bad-value", value: "[...]", reason: "give gatewayNode or gatewayNodeSelectors, not both (Kube-OVN ignores the selectors then)" });
+    if (gatewayType === "centralized" && gatewayNode === "" && selectors.length === 0) this.issue([...s, "gatewayNode"], { kind: "missing-field" });
     const enableEcmp = this.bool([...s, "enableEcmp"]);
     if (enableEcmp && gatewayType !== "centralized") this.issue([...s, "enableEcmp"], { kind: "bad-value", value: "true", reason: "ECMP applies to a centralized subnet's gateway nodes (gatewayType: centralized)" });
-    if (gatewayNode.includes(":")) this.issue([...s, "gatewayNode"], { kind: "unsupported-value", value: gatewayNode, reason: "node:egress-IP gateway entries are not supported (list node names)" });
+    // NODE or NODE:EGRESS-IP (the egress IP is the node's own: Kube-OVN's gateway daemon uses it, no OVN row does).
+    for (const e of gatewayNode.split(",").map((x) => x.trim()).filter((x) => x.includes(":"))) {
+      const ip = e.slice(e.indexOf(":") + 1).trim();
+      if (e.indexOf(":") === 0 || ipFamily(ip) === undefined || ip.includes("/")) this.issue([...s, "gatewayNode"], { kind: "bad-value", value: e, reason: "a gateway entry is NODE or NODE:EGRESS-IP" });
+    }
     const cidrBlock = this.str([...s, "cidrBlock"], true);
     if (cidrBlock === undefined) return undefined;
     return {
@@ -351,6 +366,7 @@ class ObjectReader implements FieldReader {
       ...(vlan !== undefined ? { vlan } : {}),
       ...(logicalGateway ? { logicalGateway } : {}),
       ...(enableEcmp ? { enableEcmp } : {}),
+      ...(selectors.length ? { gatewayNodeSelectors: selectors } : {}),
       source,
     };
   }

@@ -22,6 +22,7 @@ import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
 import { podQosRules } from "./kinds/qos.js";
 import { ensureVpcLoadBalancers, loadBalancerRef, serviceRecordKey, serviceRecords, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
 import { buildVpcRoutes, vpcRouteCount } from "./kinds/vpc-routes.js";
+import { buildVpcExtras, requireVpcExtras, vpcExtraPortRef, vpcExtraRouterPorts, vpcExtrasPruneTargets, vpcExtrasWeight } from "./kinds/vpc-extras.js";
 import { localnetPortName } from "./kinds/underlay.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
@@ -223,14 +224,16 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
     ...model.vpcs.map(
       (name): Unit => ({
         ref: `vpc/${name}`,
-        weight: (withLb.has(name) ? 15 : 3) + 2 * vpcRouteCount(model.vpcObjects.get(name)?.routes),
+        weight: (withLb.has(name) ? 15 : 3) + 2 * vpcRouteCount(model.vpcObjects.get(name)?.routes) + vpcExtrasWeight(model.vpcExtras?.get(name)),
         primary: ["Logical_Router", name],
         build: (p) => {
           p.ensureRouter(name);
           if (withLb.has(name)) ensureVpcLoadBalancers(p, name);
           dropExternal(p, name, model.nat);
           buildVpcRoutes(p, name, model.vpcObjects.get(name)?.routes);
+          buildVpcExtras(p, name, model.vpcExtras?.get(name));
         },
+        requires: (ctl) => requireVpcExtras(ctl, model.vpcExtras?.get(name)),
       }),
     ),
     ...model.subnets.map((s) => subnetUnit(s, nodeSwitchCidr, model, withLb.has(s.vpc) ? vpcLoadBalancerNames(s.vpc) : [])),
@@ -244,7 +247,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
 }
 
 /** The tables `--prune` deletes from, children before parents. */
-const PRUNE_TABLES = ["QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "Logical_Router_Port", "Logical_Switch", "Logical_Router"];
+const PRUNE_TABLES = ["QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "HA_Chassis_Group", "Logical_Router_Port", "BFD", "Logical_Switch", "Logical_Router"];
 
 /** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name, and the rows of the kinds of src/model/kinds whose objects are gone. */
 function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlySet<string>): PruneTarget[] {
@@ -252,7 +255,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
   const lss = new Set(model.subnets.map((s) => s.object.name));
   const routed = model.subnets.filter((s) => s.routed);
   const externals = model.nat?.externals ?? [];
-  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name))]);
+  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name)), ...vpcExtraRouterPorts(model.vpcExtras)]);
   const lsps = new Set([
     ...routed.map((s) => switchRouterPortName(s.object.name, s.vpc)),
     ...model.pods.map((x) => x.port),
@@ -260,7 +263,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
     ...model.subnets.filter((s) => s.underlay).map((s) => localnetPortName(s.object.name)),
     ...externals.map((x) => switchRouterPortName(x.subnet.object.name, x.vpc)),
   ]);
-  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model)];
+  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs)];
   const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     if (lsps.has(row["name"] as string)) continue;
@@ -272,7 +275,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
     if (lrps.has(row["name"] as string)) continue;
     const lr = ext(row).get(EXTERNAL_IDS.logicalRouter);
     const name = row["name"] as string;
-    out.push({ table: "Logical_Router_Port", row, ref: `subnet/${lr && name.startsWith(`${lr}-`) ? name.slice(lr.length + 1) : name}` });
+    out.push({ table: "Logical_Router_Port", row, ref: vpcExtraPortRef(row) ?? `subnet/${lr && name.startsWith(`${lr}-`) ? name.slice(lr.length + 1) : name}` });
   }
   for (const row of ctl.db.owned("Logical_Switch")) if (!lss.has(row["name"] as string)) out.push({ table: "Logical_Switch", row, ref: `subnet/${row["name"] as string}` });
   // QoS rows of pods no longer in the files (a port is NAME.NAMESPACE; a namespace has no dot).
@@ -342,6 +345,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   // Objects whose action, or some of whose steps, are worked out from the replica before anything is sent.
   const outcomes = new Map<string, ObjectAction>();
   const attributed: [ref: string, owns: (s: PlanStep) => boolean][] = [];
+  for (const u of units) u.requires?.(ctl);
   for (const u of units) {
     if (u.outcome) outcomes.set(u.ref, u.outcome(ctl));
     if (u.attribution) attributed.push([u.ref, u.attribution(ctl)]);

@@ -12,11 +12,13 @@ import { ipFamily, isMac } from "../ovn/net.js";
 import { assignAddresses, bigOf, ipText } from "./addresses.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import type { IpObject } from "./kinds/ip.js";
-import { EXTERNAL_SUBNET, type ResolvedEip, type ResolvedExternal, type ResolvedNat, externalRouterPortName, orderGatewayChassis, resolveNatRules } from "./kinds/nat.js";
+import { type ResolvedEip, type ResolvedExternal, type ResolvedNat, externalRouterPortName, orderGatewayChassis, resolveNatRules } from "./kinds/nat.js";
 import { type NetworkPolicyObject, type ResolvedNetworkPolicy, checkPortGroupCollisions, podsByLabel, podsByNamespace, resolveNetworkPolicy } from "./kinds/network-policy.js";
 import { EXTERNAL_GW_LABEL, type ResolvedNode, nodePortName } from "./kinds/node.js";
 import { type ResolvedService, type ServiceObject, resolveService } from "./kinds/service.js";
 import type { ResolvedUnderlay } from "./kinds/underlay.js";
+import { resolveGatewayNodes } from "./kinds/gateway.js";
+import { type ResolvedVpcExtras, resolveVpcExtras } from "./kinds/vpc-extras.js";
 import { DEFAULT_SUBNET, DEFAULT_VPC, NODE_SWITCH, podPortName } from "./naming.js";
 import { type Manifest, type ModelObject, NAMESPACED_KINDS, type NamespaceObject, type PodObject, type SubnetObject, type VpcObject } from "./types.js";
 
@@ -74,6 +76,8 @@ export interface ResolvedModel {
   readonly ips?: readonly { readonly object: IpObject; readonly mac: string; readonly ips: readonly string[] }[];
   /** The EIPs, external connections and NAT rules (src/model/kinds/nat.ts). */
   readonly nat?: ResolvedNat;
+  /** Each VPC's peerings and BFD (src/model/kinds/vpc-extras.ts), for the VPCs that have some. */
+  readonly vpcExtras?: ReadonlyMap<string, ResolvedVpcExtras>;
   /** The NetworkPolicies, compiled (none when absent). */
   readonly networkPolicies?: readonly ResolvedNetworkPolicy[];
   /** The Services, with their VIPs (none when absent). */
@@ -153,7 +157,6 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     else if (o.kind === "Service") serviceObjects.push(o);
   }
   const nodeObjects = byKind("Node");
-  const nodeNames = new Set(nodeObjects.map((n) => n.name));
   const vlans = new Map(byKind("Vlan").map((v) => [v.name, v]));
   const providers = new Set(byKind("ProviderNetwork").map((p) => p.name));
   const vlanIds = new Map<string, string>();
@@ -239,10 +242,9 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     const routed = s.vlan === undefined || s.logicalGateway === true;
     let gatewayNodes: string[] | undefined;
     if (s.gatewayType === "centralized") {
-      gatewayNodes = s.gatewayNode.split(",").map((x) => x.trim()).filter((x) => x !== "");
       if (vpc !== DEFAULT_VPC) issue(s, "spec.gatewayType", { kind: "unsupported-value", value: "centralized", reason: "a centralized gateway is a subnet of the default VPC (Kube-OVN's custom VPCs route through their own gateways)" });
       if (!routed) issue(s, "spec.gatewayType", { kind: "unsupported-value", value: "centralized", reason: "an underlay subnet without logicalGateway has no OVN gateway" });
-      for (const g of gatewayNodes) if (!nodeNames.has(g)) issue(s, "spec.gatewayNode", { kind: "unknown-reference", refKind: "Node", name: g });
+      gatewayNodes = resolveGatewayNodes(s, nodeObjects, (field, problem) => issue(s, field, problem));
     }
     if (!ok) continue;
     cidrsOf.set(s.name, cidrs);
@@ -280,7 +282,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   }
 
   // Address claims of every kind: pods, nodes' join ports, IPs, EIPs, external router ports (src/model/addresses.ts).
-  const { assigned, claimOf, ipObjects, nodeObjs, eipObjects, externalVpcs } = assignAddresses({ manifest, byKind, placed, declared, subnets: byName, namespaces, vpcObjects, existing: options.existing, issue, issues });
+  const { assigned, claimOf, ipObjects, nodeObjs, eipObjects, externalConnections } = assignAddresses({ manifest, byKind, placed, declared, subnets: byName, namespaces, vpcObjects, existing: options.existing, issue, issues });
   if (issues.length) throw new InvalidManifestError(issues);
 
   const vpcs = [...vpcObjects.keys()];
@@ -292,9 +294,9 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const ips = ipObjects.filter((o) => assigned.has(o.name)).map((o) => ({ object: o, ...assigned.get(o.name)! }));
   const eips = new Map<string, ResolvedEip>(eipObjects.filter((e) => assigned.has(e.name)).map((e) => [e.name, { object: e, ...assigned.get(e.name)! }]));
   const gwChassis = nodes.filter((n) => n.object.labels[EXTERNAL_GW_LABEL] === "true").map((n) => n.chassis);
-  const externals: ResolvedExternal[] = externalVpcs
-    .filter((v) => assigned.has(externalRouterPortName(v.name)))
-    .map((v) => ({ vpc: v.name, subnet: byName.get(EXTERNAL_SUBNET)!, ...assigned.get(externalRouterPortName(v.name))!, chassis: orderGatewayChassis(v.name, gwChassis) }));
+  const externals: ResolvedExternal[] = externalConnections
+    .filter((x) => assigned.has(externalRouterPortName(x.vpc.name, x.subnet)))
+    .map((x) => ({ vpc: x.vpc.name, subnet: byName.get(x.subnet)!, ...assigned.get(externalRouterPortName(x.vpc.name, x.subnet))!, chassis: orderGatewayChassis(x.vpc.name, gwChassis) }));
   const addressOf = (ipName: string): { subnet: string; ips: readonly string[]; mac: string } | undefined => {
     const a = assigned.get(ipName);
     const c = claimOf.get(ipName);
@@ -311,6 +313,8 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     addressOf,
     issue: (o, field, problem) => issue(o, field, problem),
   });
+  // VPC peerings and BFD (src/model/kinds/vpc-extras.ts).
+  const vpcExtras = resolveVpcExtras({ vpcObjects, subnets, nodes, externals, issue });
   // NetworkPolicies and Services: selectors resolved against the pods and namespaces.
   checkPortGroupCollisions(policyObjects, issues);
   const byNamespace = podsByNamespace(pods);
@@ -327,6 +331,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     nodes,
     ips,
     nat,
+    ...(vpcExtras.size ? { vpcExtras } : {}),
     ...(networkPolicies.length ? { networkPolicies: networkPolicies as ResolvedNetworkPolicy[] } : {}),
     ...(services.length ? { services: services as ResolvedService[] } : {}),
   };

@@ -6,7 +6,10 @@
  *
  * @module
  */
+import type { BfdPort } from "./kinds/bfd.js";
+import type { LabelSelector } from "./kinds/selector.js";
 import type { ExtraKindObject } from "./kinds/types.js";
+import type { VpcPeering } from "./kinds/vpc-peering.js";
 import type { VpcRoutes } from "./kinds/vpc-routes.js";
 
 /** Where an object (or a field of it) was read: file, 0-based document index in the file, 1-based line. */
@@ -32,6 +35,17 @@ export interface VpcObject {
   readonly enableExternal?: boolean;
   /** `spec.staticRoutes` and `spec.policyRoutes` (src/model/kinds/vpc-routes.ts); absent when both are empty. */
   readonly routes?: VpcRoutes;
+  /** `spec.vpcPeerings`: router ports peering with other VPCs (src/model/kinds/vpc-peering.ts); absent when empty. */
+  readonly peerings?: readonly VpcPeering[];
+  /**
+   * `spec.extraExternalSubnets`: underlay subnets the VPC is connected to (a router port
+   * `VPC-SUBNET` each) instead of the default external subnet, with `enableExternal`; absent when empty.
+   */
+  readonly extraExternalSubnets?: readonly string[];
+  /** `spec.enableBfd`: a BFD session from the external router port to the external gateway (src/model/kinds/bfd.ts). */
+  readonly enableBfd?: boolean;
+  /** `spec.bfdPort` when enabled: the BFD router port `bfd@VPC` and its HA chassis group (src/model/kinds/bfd.ts). */
+  readonly bfdPort?: BfdPort;
   /** Where it was read. */
   readonly source: Source;
 }
@@ -64,8 +78,10 @@ export interface SubnetObject {
   readonly namespaces: readonly string[];
   /** `spec.gatewayType`. */
   readonly gatewayType: GatewayType;
-  /** `spec.gatewayNode`. */
+  /** `spec.gatewayNode`: comma-separated gateway node names, in order (`""` when absent). */
   readonly gatewayNode: string;
+  /** `spec.gatewayNodeSelectors`: the gateway nodes when `gatewayNode` is absent (every node one of them matches). */
+  readonly gatewayNodeSelectors?: readonly LabelSelector[];
   /** `spec.natOutgoing` (Kube-OVN implements it with node iptables rules, not OVN rows). */
   readonly natOutgoing: boolean;
   /** `spec.private`. */

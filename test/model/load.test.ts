@@ -83,13 +83,13 @@ describe("loading manifests", () => {
     ]);
   });
 
-  it("refuses values the model cannot honour (node:IP gateway entries, another provider), a centralized subnet without gateway node and allowSubnets without private", () => {
+  it("refuses values the model cannot honour (another provider), a bad node:IP gateway entry, a centralized subnet without gateway node and allowSubnets without private", () => {
     const issues = issuesOf(
-      `${subnet("s1", "10.0.0.0/24", "  gatewayType: centralized\n  gatewayNode: node1:10.0.0.9\n  provider: net1.ns.ovn\n")}${subnet("s2", "10.0.1.0/24", "  allowSubnets: [10.0.0.0/24]\n  gatewayType: centralized\n")}`,
+      `${subnet("s1", "10.0.0.0/24", "  gatewayType: centralized\n  gatewayNode: node1:10.0.0.9, node2:nowhere\n  provider: net1.ns.ovn\n")}${subnet("s2", "10.0.1.0/24", "  allowSubnets: [10.0.0.0/24]\n  gatewayType: centralized\n")}`,
     );
     expect(issues.map((i) => [i.field, i.problem.kind])).toEqual([
       ["spec.provider", "unsupported-value"],
-      ["spec.gatewayNode", "unsupported-value"],
+      ["spec.gatewayNode", "bad-value"],
       ["spec.allowSubnets", "bad-value"],
       ["spec.gatewayNode", "missing-field"],
     ]);

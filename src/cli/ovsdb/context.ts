@@ -16,6 +16,7 @@ import { TablePrinter, type TableStyle } from "../../ovsdb/text/table.js";
 import { type CliIo, UsageError } from "../io.js";
 import { closest } from "../suggest.js";
 import { rundir } from "./options.js";
+import type { Daemon, DaemonOptions } from "./daemon.js";
 
 /** What a command needs before it runs (as ovsdb-client's `args_needed`). */
 export type Need = "none" | "rpc" | "database";
@@ -40,6 +41,8 @@ export interface Context {
   options: GlobalOptions;
   /** "Did you mean" lines printed on stderr after the error, when the command fails. */
   hints: string[];
+  /** The daemon this run is, for a command that daemonizes with a daemon option (see daemon.ts). */
+  daemon?: Daemon;
 }
 
 /** The global options of a run (`--format`, `--timeout`, `--timestamp`, ...). */
@@ -58,6 +61,8 @@ export interface GlobalOptions {
    * `ovsdb-client --detach` answers on its control socket.
    */
   unixctl?: string;
+  /** `--detach`, `--pidfile`, `--overwrite-pidfile`, `--no-chdir`, `--monitor` (see daemon.ts). */
+  daemon: DaemonOptions;
 }
 
 /** Raised for a fatal condition: printed as `ovn-ts ovsdb: MESSAGE`, exit status 1 (as `ovs_fatal`). */

@@ -12,6 +12,7 @@ import type { Cell, Table } from "../../ovsdb/text/table.js";
 import { type Context, Fatal, receiveFailure, tableHint, timestampText } from "./context.js";
 import { fetchSchema } from "./schema.js";
 import { monitorControl } from "./control.js";
+import { controlPath } from "./options.js";
 
 /** A monitored table: its schema and the columns printed. */
 export interface Monitored {
@@ -150,8 +151,13 @@ export async function monitor(ctx: Context, args: string[], method: "monitor" | 
   // As ovsdb-client: the reply to monitor_cond_since first says whether the history had the given id.
   if (v3) ctx.io.out(`found: ${start.found ? "true" : "false"}, last_id: ${start.lastTxnId ?? ""}\n`);
   print(start.updates, true);
-  if (ctx.options.unixctl === undefined) return done;
-  const control = await monitorControl(ctx, ctx.options.unixctl, method, start.id, () => finish(0));
+  const path = controlPath(ctx);
+  if (path === undefined) {
+    ctx.daemon?.complete();
+    return done;
+  }
+  const control = await monitorControl(ctx, path, method, start.id, () => finish(0));
+  ctx.daemon?.complete();
   try {
     return await done;
   } finally {

@@ -11,6 +11,15 @@ export function rundir(): string {
   return process.env["OVS_RUNDIR"] ?? "/var/run/openvswitch";
 }
 
+/**
+ * The control socket of a run: `--unixctl`, else for a `--detach`ed daemon the one a detached
+ * ovsdb-client opens, `RUNDIR/ovsdb-client.PID.ctl`; else none.
+ */
+export function controlPath(ctx: { options: { unixctl?: string }; daemon?: { detached: boolean } }): string | undefined {
+  if (ctx.options.unixctl !== undefined) return ctx.options.unixctl;
+  return ctx.daemon?.detached ? `${rundir()}/ovsdb-client.${process.pid}.ctl` : undefined;
+}
+
 /** Short options that take an argument, and their long names. */
 export const SHORT_WITH_ARG: Record<string, string> = { f: "format", d: "data", t: "timeout", p: "private-key", c: "certificate", C: "ca-cert" };
 
@@ -18,12 +27,40 @@ export const SHORT_WITH_ARG: Record<string, string> = { f: "format", d: "data", 
 export const LONG_WITH_ARG = new Set(["format", "data", "timeout", "private-key", "certificate", "ca-cert", "bootstrap-ca-cert", "unixctl"]);
 
 /** Long options without an argument. */
-export const LONG_FLAGS = new Set(["no-headings", "pretty", "bare", "timestamp", "help", "version", "leader-only", "no-leader-only", "db-change-aware", "no-db-change-aware", "force", "verbose"]);
+export const LONG_FLAGS = new Set([
+  "no-headings",
+  "pretty",
+  "bare",
+  "timestamp",
+  "help",
+  "version",
+  "leader-only",
+  "no-leader-only",
+  "db-change-aware",
+  "no-db-change-aware",
+  "force",
+  "verbose",
+  // the daemon options (see daemon.ts)
+  "detach",
+  "no-chdir",
+  "overwrite-pidfile",
+  "monitor",
+  "no-self-confinement",
+]);
 
 /** Parses the global options (getopt style: bundled short options, `--opt=value`, `--opt value`). */
 export function parseOptions(argv: readonly string[]): { options: GlobalOptions; rest: string[]; help: boolean; version: boolean } {
   const style = defaultTableStyle();
-  const options: GlobalOptions = { style, timeoutSec: undefined, timestamp: false, leaderOnly: true, dbChangeAware: undefined, force: false, tls: {} };
+  const options: GlobalOptions = {
+    style,
+    timeoutSec: undefined,
+    timestamp: false,
+    leaderOnly: true,
+    dbChangeAware: undefined,
+    force: false,
+    tls: {},
+    daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false },
+  };
   const rest: string[] = [];
   let help = false;
   let version = false;
@@ -85,6 +122,21 @@ export function parseOptions(argv: readonly string[]): { options: GlobalOptions;
       case "force":
         options.force = true;
         break;
+      case "detach":
+        options.daemon.detach = true;
+        break;
+      case "no-chdir":
+        options.daemon.chdir = false;
+        break;
+      case "overwrite-pidfile":
+        options.daemon.overwritePidfile = true;
+        break;
+      case "monitor":
+        options.daemon.monitor = true;
+        break;
+      case "pidfile":
+        options.daemon.pidfile = value ?? "";
+        break;
       case "help":
         help = true;
         break;
@@ -92,7 +144,7 @@ export function parseOptions(argv: readonly string[]): { options: GlobalOptions;
         version = true;
         break;
       default:
-        break; // --verbose: accepted, no effect here
+        break; // --verbose, --no-self-confinement: accepted, no effect here
     }
   };
   for (let i = 0; i < argv.length; i++) {
@@ -108,6 +160,9 @@ export function parseOptions(argv: readonly string[]): { options: GlobalOptions;
         let v = eq < 0 ? argv[++i] : a.slice(eq + 1);
         if (v === undefined) throw new Fatal(`option '--${name}' requires an argument`);
         set(name, v);
+      } else if (name === "pidfile") {
+        // an optional argument, as getopt's: only in the --pidfile=FILE form
+        set(name, eq < 0 ? undefined : a.slice(eq + 1));
       } else if (LONG_FLAGS.has(name) || name.startsWith("verbose")) {
         set(name, undefined);
       } else {

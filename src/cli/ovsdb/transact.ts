@@ -12,6 +12,7 @@ import { ovsJson } from "../../ovsdb/text/json.js";
 import { withProgress } from "../io.js";
 import { type Context, Fatal, openRpc, receiveFailure } from "./context.js";
 import { lockControl } from "./control.js";
+import { controlPath } from "./options.js";
 
 export { dump } from "./dump.js";
 
@@ -41,6 +42,7 @@ export async function transact(ctx: Context, args: string[], query: boolean): Pr
   const ops = txn.slice(1);
   if (query) ops.push({ op: "abort" });
   await openRpc(ctx, 1, "database", args, txn[0]);
+  ctx.daemon?.complete(); // as ovsdb-client: a detached transact goes on in the background once connected
   let result: unknown[];
   try {
     result = await withProgress(ctx.io, `ovn-ts ovsdb: ${query ? "query" : "transact"} of ${ops.length} operation(s)`, ctx.client!.transactRaw(txn[0], ops));
@@ -93,7 +95,9 @@ export async function lockCommand(ctx: Context, args: string[], op: "lock" | "st
   };
   await request(op, id);
   let finish: ((status: number) => void) | undefined;
-  const control = ctx.options.unixctl === undefined ? undefined : await lockControl(ctx.options.unixctl, request, () => finish?.(0));
+  const path = controlPath(ctx);
+  const control = path === undefined ? undefined : await lockControl(path, request, () => finish?.(0));
+  ctx.daemon?.complete();
   try {
     return await new Promise<number>((resolve) => {
       finish = resolve;

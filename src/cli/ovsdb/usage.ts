@@ -97,6 +97,13 @@ Output formatting options:
   --bare                      equivalent to "--format=list --data=bare --no-headings"
   --timestamp                 timestamp "monitor" output
 
+Daemon options (transact, query, monitor*, lock, steal, unlock):
+  --detach                run in background as daemon
+  --monitor               creates a process to monitor this daemon
+  --no-chdir              do not chdir to '/'
+  --pidfile[=FILE]        create pidfile (default: ${rundir()}/ovsdb-client.pid)
+  --overwrite-pidfile     with --pidfile, start even if already running
+
 Other options:
   -t, --timeout=SECS          give up after SECS seconds (exit status 142)
   -p, --private-key=FILE      file with private key (ssl: remotes)

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MissingReferenceError, type NbController, type NbPlan, type PlanStep } from "../../ovn/controller/index.js";
+import { MissingReferenceError, type NbController, type NbPlan, type PlanStep, onlyKeys } from "../../ovn/controller/index.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
 import type { ObjectAction } from "../planner.js";
 
@@ -29,6 +29,11 @@ export interface ModelUnit {
    * sent), e.g. a load balancer its VPC creates with the service's VIPs.
    */
   readonly attribution?: (ctl: NbController) => (s: PlanStep) => boolean;
+  /**
+   * Throws (`OvnFeatureUnavailableError`) when the server's NB schema lacks what the object
+   * writes: called for every unit before anything is sent, so nothing is half-applied.
+   */
+  readonly requires?: (ctl: NbController) => void;
 }
 
 /** A row `--prune` deletes, with the object it is reported under. */
@@ -132,7 +137,9 @@ export function syncPolicies(p: NbPlan, router: string, marker: readonly [key: s
     const spec = { priority: w.priority, match: w.match, action: w.action, nexthops: [...(w.nexthops ?? [])], external_ids: w.external_ids };
     const row = have.get(key(w.priority, w.match));
     if (row) {
-      p.change("Logical_Router_Policy", row, spec);
+      // external_ids exactly: keys the policy no longer has go (e.g. a reroute's former next hop node).
+      const stale = [...extOf(row).keys()].filter((k) => k !== p.db.identity.vendorKey && !(k in w.external_ids));
+      p.change("Logical_Router_Policy", row, stale.length ? { ...spec, external_ids: onlyKeys({ ...Object.fromEntries(stale.map((k) => [k, undefined])), ...w.external_ids }) } : spec);
       continue;
     }
     lr ??= routerRef(p, router);

@@ -1,8 +1,8 @@
 /**
  * Kube-OVN's OVN NAT kinds (pkg/controller/ovn_eip.go, ovn_fip.go, ovn_snat.go, ovn_dnat.go,
  * vpc.go) on the VPC's router:
- * - a `Vpc` with `enableExternal` is joined to the external subnet (`external`) by router port
- *   `VPC-external` (an address of the external subnet, its gateway chassis the chassis of the
+ * - a `Vpc` with `enableExternal` is joined to the external subnet (`external`, or instead each of
+ *   its `extraExternalSubnets`) by router port `VPC-external` (`VPC-SUBNET`) (an address of the external subnet, its gateway chassis the chassis of the
  *   nodes labelled `ovn.kubernetes.io/external-gw=true`, ordered by SHA-256 of VPC and chassis as
  *   Kube-OVN distributes them) and switch port `external-VPC` of type `router`;
  * - an `OvnEip` (type `nat`) takes an address of its external subnet: no OVN row of its own;
@@ -291,13 +291,31 @@ export function externalUnits(nat: ResolvedNat | undefined): ModelUnit[] {
   });
 }
 
-/** Removes the external connection (router port `VPC-external` and switch port `external-VPC`) of a VPC that no longer has `enableExternal`, as Kube-OVN's `handleDelVpcExternalSubnet`. */
+/**
+ * Removes the external connections of a VPC the model no longer has (router port `VPC-SUBNET`, a
+ * port of the router with gateway chassis, and switch port `SUBNET-VPC`), as Kube-OVN's
+ * `handleDelVpcExternalSubnet`: `enableExternal` turned off, or an external subnet dropped from
+ * `extraExternalSubnets`.
+ */
 export function dropExternal(p: NbPlan, vpc: string, nat: ResolvedNat | undefined): void {
-  if (nat?.externals.some((x) => x.vpc === vpc)) return;
-  const lrp = p.db.byName("Logical_Router_Port", externalRouterPortName(vpc));
-  if (lrp && p.db.owns(lrp)) p.deleteNamed("Logical_Router_Port", externalRouterPortName(vpc));
-  const lsp = p.db.byName("Logical_Switch_Port", switchRouterPortName(EXTERNAL_SUBNET, vpc));
-  if (lsp && p.db.owns(lsp)) p.deleteNamed("Logical_Switch_Port", switchRouterPortName(EXTERNAL_SUBNET, vpc));
+  const want = new Set((nat?.externals ?? []).filter((x) => x.vpc === vpc).map((x) => externalRouterPortName(vpc, x.subnet.object.name)));
+  const stale = new Set<string>();
+  const lr = p.db.allByName("Logical_Router", vpc).find((r) => p.db.owns(r));
+  for (const id of (lr?.["ports"] as string[] | undefined) ?? []) {
+    const row = p.db.get("Logical_Router_Port", id);
+    const name = row?.["name"] as string | undefined;
+    const gw = row?.["gateway_chassis"];
+    if (!row || !name || !p.db.owns(row) || want.has(name) || !name.startsWith(`${vpc}-`)) continue;
+    if ((Array.isArray(gw) && gw.length > 0) || name === externalRouterPortName(vpc)) stale.add(name);
+  }
+  if (!want.has(externalRouterPortName(vpc))) stale.add(externalRouterPortName(vpc));
+  for (const name of stale) {
+    const lrp = p.db.byName("Logical_Router_Port", name);
+    if (lrp && p.db.owns(lrp)) p.deleteNamed("Logical_Router_Port", name);
+    const sw = name.slice(vpc.length + 1);
+    const lsp = p.db.byName("Logical_Switch_Port", switchRouterPortName(sw, vpc));
+    if (lsp && p.db.owns(lsp)) p.deleteNamed("Logical_Switch_Port", switchRouterPortName(sw, vpc));
+  }
 }
 
 /** The units of FIPs, SNATs and DNATs (after the pods: a distributed FIP names its pod's port). */
@@ -381,7 +399,8 @@ export function existingNatAddresses(db: ControlledDb): Map<string, { ips: strin
   }
   for (const row of db.owned("Logical_Router_Port")) {
     const name = row["name"] as string;
-    if (!name.endsWith(`-${EXTERNAL_SUBNET}`)) continue;
+    const gw = row["gateway_chassis"];
+    if (!name.endsWith(`-${EXTERNAL_SUBNET}`) && !(Array.isArray(gw) && gw.length > 0)) continue;
     const nets = (Array.isArray(row["networks"]) ? (row["networks"] as string[]) : [row["networks"] as string]).filter((x) => typeof x === "string");
     out.set(name, { ips: nets.map((n) => n.split("/")[0]!), mac: row["mac"] as string });
   }

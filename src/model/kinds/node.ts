@@ -38,6 +38,11 @@ export interface NodeObject {
   readonly joinMac: string | undefined;
   /** Annotation `ovn.kubernetes.io/chassis`: the node's chassis (ovn-controller's system-id); the node name when absent. */
   readonly chassis: string | undefined;
+  /**
+   * `status.conditions`, as Kube-OVN's `nodeReady` reads them: false when the `Ready` condition is
+   * not `True` or `NetworkUnavailable` is `True`; absent (ready) when the node lists no conditions.
+   */
+  readonly ready?: boolean;
   /** Where it was read. */
   readonly source: Source;
 }
@@ -93,7 +98,7 @@ export function subnetNodePortGroupName(subnet: string, node: string): string {
 
 function readNode(r: FieldReader, name: string, labels: Readonly<Record<string, string>>, source: Source): NodeObject {
   r.only([], ["apiVersion", "kind", "metadata", "status"]);
-  r.only(["status"], ["addresses"]);
+  r.only(["status"], ["addresses", "conditions"]);
   const ann = r.stringMap(["metadata", "annotations"]);
   const supported: readonly string[] = Object.values(NODE_ANNOTATIONS);
   for (const k of Object.keys(ann)) if (k.startsWith("ovn.kubernetes.io/") && !supported.includes(k)) r.issue(["metadata", "annotations", k], { kind: "unsupported-field" });
@@ -116,6 +121,7 @@ function readNode(r: FieldReader, name: string, labels: Readonly<Record<string, 
       });
   }
   const ip = ann[NODE_ANNOTATIONS.ipAddress];
+  const ready = readConditions(r);
   return {
     kind: "Node",
     name,
@@ -124,8 +130,38 @@ function readNode(r: FieldReader, name: string, labels: Readonly<Record<string, 
     joinIps: ip === undefined ? undefined : ip.split(",").map((x) => x.trim()).filter((x) => x !== ""),
     joinMac: ann[NODE_ANNOTATIONS.macAddress],
     chassis: ann[NODE_ANNOTATIONS.chassis],
+    ...(ready !== undefined ? { ready } : {}),
     source,
   };
+}
+
+/** The condition fields of `status.conditions` entries (`metav1`/`corev1.NodeCondition`). */
+const CONDITION_FIELDS = ["type", "status", "reason", "message", "lastHeartbeatTime", "lastTransitionTime"];
+
+/** Reads `status.conditions`: whether the node is ready (Kube-OVN's `nodeReady`), undefined when it lists none. */
+function readConditions(r: FieldReader): boolean | undefined {
+  const list = r.get(["status", "conditions"]);
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) {
+    r.issue(["status", "conditions"], { kind: "bad-value", value: JSON.stringify(list), reason: "expected a list of {type, status}" });
+    return undefined;
+  }
+  let ready = false;
+  let networkUnavailable = false;
+  const seen = new Set<string>();
+  list.forEach((_, i) => {
+    const p = ["status", "conditions", String(i)];
+    r.only(p, CONDITION_FIELDS);
+    const type = r.str([...p, "type"], true);
+    const status = r.str([...p, "status"], true);
+    if (status !== undefined && status !== "True" && status !== "False" && status !== "Unknown") r.issue([...p, "status"], { kind: "bad-value", value: status, reason: "expected True, False or Unknown" });
+    if (type === undefined || status === undefined) return;
+    if (seen.has(type)) r.issue([...p, "type"], { kind: "bad-value", value: type, reason: "condition listed twice" });
+    seen.add(type);
+    if (type === "Ready") ready = status === "True";
+    else if (type === "NetworkUnavailable") networkUnavailable = status === "True";
+  });
+  return ready && !networkUnavailable;
 }
 
 /** The reader of `v1` `Node`. */

@@ -394,7 +394,11 @@ export class PlanBuilder {
     };
     for (const ref of this.inserts.keys()) visit(ref, 0);
     for (const [uuid, p] of this.changes) {
-      if (this.deletes.has(uuid)) continue;
+      // A row deleted by an operation needs no change; one only unreferenced (a non-root row the
+      // server collects at commit) still drops its references first: the server checks references
+      // before it collects, so a root row deleted with it (an HA chassis group of a router port) must
+      // no longer be referenced by it.
+      if (this.deletes.get(uuid)?.op) continue;
       const where = [["_uuid", "==", uuid]] as never;
       if (Object.keys(p.update).length > 0) body.push(m.table(p.table).update(where, p.update as never));
       const muts: unknown[] = [];

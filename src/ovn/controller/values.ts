@@ -129,6 +129,9 @@ export function diffColumn(type: ColumnType, current: Datum, desired: unknown, t
     const wSet = new Set(w);
     const remove = cur.filter((a) => !wSet.has(a));
     const add = w.filter((a) => !curSet.has(a));
+    // A set that may not be empty (LRP `networks`, min 1): the server checks the size after the
+    // delete mutation, so replacing all of it is an update.
+    if (type.min > 0 && remove.length >= cur.length) return { kind: "set", value: want };
     return remove.length || add.length ? { kind: "mutate", remove, add } : undefined;
   }
   if (datumEquals(current, want)) return undefined;

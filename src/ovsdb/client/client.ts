@@ -401,6 +401,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return session.call(method, params, options);
   }
 
+  /** {@link call} resolving with `map(result)`, in one promise (see `JsonRpcSession.callThen`). */
+  private callThen<T>(method: string, params: readonly unknown[], map: (result: unknown) => T, options?: CallOptions): Promise<T> {
+    if (this._state === "closed") return Promise.reject(new ConnectionClosedError("client is closed"));
+    const session = this.session;
+    if (!session || session.state === "closed") return Promise.reject(new ConnectionClosedError("not connected"));
+    return session.callThen(method, params, map, options);
+  }
+
   /** `list_dbs` (RFC 7047 §4.1.1): the names of the databases the server serves. */
   async listDbs(options?: CallOptions): Promise<string[]> {
     const r = await this.call("list_dbs", [], options);
@@ -419,7 +427,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * syntax error of the whole request, connection loss).
    */
   transactRaw(database: string, operations: readonly Operation[] | readonly unknown[], options?: CallOptions): Promise<OperationResult[]> {
-    return this.call("transact", [database, ...operations], options).then(checkTransactReply);
+    return this.callThen("transact", [database, ...operations], checkTransactReply, options);
   }
 
   /**
@@ -429,11 +437,16 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * means the commit itself failed, e.g. a referential integrity or index constraint).
    */
   transact(database: string, operations: readonly Operation[], options?: CallOptions): Promise<TransactReply> {
-    return this.call("transact", [database, ...operations], options).then((r) => {
-      const results = checkTransactReply(r);
-      throwTransactError(database, operations, results);
-      return { results };
-    });
+    return this.callThen(
+      "transact",
+      [database, ...operations],
+      (r) => {
+        const results = checkTransactReply(r);
+        throwTransactError(database, operations, results);
+        return { results };
+      },
+      options,
+    );
   }
 
   /** `echo` (RFC 7047 §4.1.11): resolves with the echoed parameters. */

@@ -161,6 +161,9 @@ function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: n
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** A digit run long enough to be an integer beyond 2^53 (anywhere in the text: a string's digits only cost the slow path). */
+const LONG_DIGITS = new RegExp(`\\d{${LONG_DIGIT_RUN}}`);
+
 /**
  * Splits a stream of bytes into complete top-level JSON texts and parses each.
  *
@@ -171,6 +174,8 @@ export class JsonFramer {
   private readonly maxBytes: number;
   private readonly maxDepth: number;
   private readonly raw: boolean;
+  /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
+  private readonly wholeLimit: number;
   /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
   /** Raw mode: the bytes of the message being assembled. */
   private parts: Uint8Array[] = [];
@@ -199,6 +204,8 @@ export class JsonFramer {
     this.maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
     this.maxDepth = options.maxDepth ?? 1000;
     this.raw = options.raw ?? false;
+    // A JSON text of n bytes nests at most n/2 deep, so chunks up to twice the depth limit cannot break it.
+    this.wholeLimit = this.raw ? 0 : Math.min(2 * this.maxDepth, this.maxBytes);
   }
 
   /** Bytes buffered for a message that has not ended yet. */
@@ -213,9 +220,16 @@ export class JsonFramer {
   push(input: Uint8Array): unknown[] {
     if (this.failed) throw this.failed;
     // A plain Uint8Array view keeps element access monomorphic whatever subclass (Buffer) came in.
+    const n = input.length;
+    if (n <= this.wholeLimit && this.depth === 0 && this.partBytes === 0 && input[0] === OPEN_BRACE && input[n - 1] === CLOSE_BRACE) {
+      const one = this.wholeChunk(input);
+      if (one !== undefined) {
+        this.streamOffset += n;
+        return one;
+      }
+    }
     const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     const out: unknown[] = [];
-    const n = chunk.length;
     let start = this.partBytes > 0 || this.depth > 0 ? 0 : -1; // start of the current message in this chunk
     let depth = this.depth;
     let inString = this.inString;
@@ -326,6 +340,30 @@ export class JsonFramer {
       this.streamOffset += n;
     }
     return out;
+  }
+
+  /**
+   * The fast path of a chunk that holds exactly one small message, the usual case of a reply to
+   * one call: the whole chunk decoded and parsed at once, without the byte scan. Returns the
+   * message in a one-element array, or undefined to take the scanning path (the chunk is not
+   * UTF-8, may hold a 64-bit integer, or is not exactly one JSON object: two messages, or a
+   * message that continues in the next chunk, which that path frames and reports). Only chunks of
+   * at most `wholeLimit` bytes come here: too short to nest deeper than the depth limit, and
+   * short enough that a failed attempt costs little.
+   */
+  private wholeChunk(input: Uint8Array): unknown[] | undefined {
+    let text: string;
+    try {
+      text = decoder.decode(input);
+    } catch {
+      return undefined;
+    }
+    if (LONG_DIGITS.test(text)) return undefined;
+    try {
+      return [JSON.parse(text)];
+    } catch {
+      return undefined;
+    }
   }
 
   /**

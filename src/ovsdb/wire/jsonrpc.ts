@@ -33,9 +33,6 @@ export interface JsonRpcResponse {
 /** Any JSON-RPC 1.0 message, discriminated on `kind`. */
 export type JsonRpcMessage = JsonRpcRequest | JsonRpcNotification | JsonRpcResponse;
 
-const REQUEST_KEYS = new Set(["method", "params", "id"]);
-const RESPONSE_KEYS = new Set(["result", "error", "id"]);
-
 /**
  * Validates a parsed JSON value as a JSON-RPC 1.0 message, as OVS's `jsonrpc_msg_from_json` does;
  * throws {@link ProtocolError} naming what is wrong.
@@ -46,8 +43,8 @@ export function parseMessage(value: unknown): JsonRpcMessage {
   }
   const o = value as Record<string, unknown>;
   if ("method" in o) {
-    for (const k of Object.keys(o)) {
-      if (!REQUEST_KEYS.has(k)) throw new ProtocolError(`JSON-RPC request has unexpected member "${k}"`);
+    for (const k in o) {
+      if (k !== "method" && k !== "params" && k !== "id") throw new ProtocolError(`JSON-RPC request has unexpected member "${k}"`);
     }
     if (typeof o["method"] !== "string") throw new ProtocolError(`JSON-RPC "method" is not a string: ${safeJson(o["method"])}`);
     if (!Array.isArray(o["params"])) throw new ProtocolError(`JSON-RPC "params" of ${o["method"]} is not an array`);
@@ -56,8 +53,8 @@ export function parseMessage(value: unknown): JsonRpcMessage {
     if (id === null) return { kind: "notification", method: o["method"], params: o["params"] };
     return { kind: "request", method: o["method"], params: o["params"], id };
   }
-  for (const k of Object.keys(o)) {
-    if (!RESPONSE_KEYS.has(k)) throw new ProtocolError(`JSON-RPC response has unexpected member "${k}"`);
+  for (const k in o) {
+    if (k !== "result" && k !== "error" && k !== "id") throw new ProtocolError(`JSON-RPC response has unexpected member "${k}"`);
   }
   if (!("id" in o) || o["id"] === null) throw new ProtocolError(`JSON-RPC response without an "id": ${safeJson(o)}`);
   const result = o["result"] ?? null;

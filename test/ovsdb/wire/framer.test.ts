@@ -130,6 +130,32 @@ describe("JsonFramer", () => {
     expect(f.end()?.message).toMatch(/connection closed inside a message \(12 bytes buffered\)/);
   });
 
+  it("takes a chunk that is exactly one small message whole, as the scanning path would", () => {
+    const f = new JsonFramer();
+    // one reply per chunk (the fast path), then an integer beyond 2^53 that must stay exact
+    expect(f.push(enc('{"id":1,"result":[{"count":1}],"error":null}'))).toEqual([{ id: 1, result: [{ count: 1 }], error: null }]);
+    expect(f.push(enc('{"id":2,"result":[9223372036854775807],"error":null}'))).toEqual([{ id: 2, result: [9223372036854775807n], error: null }]);
+    // two messages, or one that goes on in the next chunk, in a chunk that starts with '{' and ends with '}'
+    expect(f.push(enc('{"a":1}{"b":"}"}'))).toEqual([{ a: 1 }, { b: "}" }]);
+    expect(f.push(enc('{"a":"}'))).toEqual([]);
+    expect(f.push(enc('"}'))).toEqual([{ a: "}" }]);
+    // the stream offset counts the chunks taken whole
+    const e = (() => {
+      try {
+        f.push(enc("x"));
+      } catch (err) {
+        return err as FramingError;
+      }
+    })();
+    expect(e?.offset).toBe(44 + 52 + 16 + 7 + 2);
+  });
+
+  it("enforces the nesting limit on a small chunk that is one message", () => {
+    const f = new JsonFramer({ maxDepth: 3 });
+    expect(f.push(enc('{"a":{}}'))).toEqual([{ a: {} }]);
+    expect(() => f.push(enc('{"a":{"b":{"c":{}}}}'))).toThrow(/nesting deeper than 3/);
+  });
+
   it("frames a large message arriving in many chunks", () => {
     const big = { id: 7, result: Array.from({ length: 20000 }, (_, i) => ({ name: `p${i}`, v: "é\\\"" })), error: null };
     const bytes = enc(JSON.stringify(big));

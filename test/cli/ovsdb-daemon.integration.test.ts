@@ -1,0 +1,180 @@
+/**
+ * `ovn-ts ovsdb`'s daemon options beside `ovsdb-client`'s (OVS 3.1), against a real `ovsdb-server`:
+ * `--detach` (the foreground exits once the daemon has started, the daemon keeps printing and
+ * answers `ovs-appctl` on RUNDIR/ovsdb-client.PID.ctl), `--pidfile` (written, refused while its
+ * process runs, removed at exit), `--no-chdir`, and `--monitor` (a daemon killed by SIGABRT is
+ * started again). The daemon is the CLI run again as a process, so ovn-ts runs here as a real
+ * program: the CLI bundled from src/ by esbuild and run by plain node.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OvsdbClient } from "../../src/ovsdb/client/client.js";
+import { type OvsdbServerSandbox, startOvsdbServer } from "../../src/testing/ovsdb-server.js";
+import { peers } from "../support/peers.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TOOLS = ["ovsdb-client", "ovn-ts"] as const;
+type Tool = (typeof TOOLS)[number];
+
+let dir: string;
+let cli: string;
+let server: OvsdbServerSandbox;
+let client: OvsdbClient;
+const started: number[] = [];
+
+/** Runs `tool ARGS` in the foreground with stdout to `out` (a file) and waits for it to end. */
+function runTool(tool: Tool, args: readonly string[], rundir: string, out: string, cwd = dir): Promise<{ code: number | null; stderr: string }> {
+  mkdirSync(rundir, { recursive: true });
+  const fd = openSync(out, "a");
+  const [program, argv] = tool === "ovn-ts" ? [process.execPath, [cli, "ovsdb", ...args]] : ["ovsdb-client", [...args]];
+  const child: ChildProcess = spawn(program, argv, { cwd, stdio: ["ignore", fd, "pipe"], env: { ...process.env, OVS_RUNDIR: rundir } });
+  closeSync(fd);
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", reject);
+    // 'exit', not 'close': a detached daemon keeps the standard error it inherited open
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      setTimeout(() => {
+        child.stderr!.destroy();
+        resolve({ code, stderr });
+      }, 200);
+    });
+  });
+}
+
+/** Polls `check` every 50 ms until it holds (at most 400 times). */
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+  } catch {
+    return false;
+  }
+};
+const readPid = (file: string) => {
+  const pid = Number(/^(\d+)\n$/.exec(readFileSync(file, "utf8"))?.[1]);
+  started.push(pid);
+  return pid;
+};
+const parentOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+};
+const normalize = (text: string) => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>");
+
+describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ovsdb daemon options beside ovsdb-client", () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ovsdb-daemon-"));
+    cli = join(dir, "ovn-ts.mjs");
+    execFileSync(join(ROOT, "node_modules", ".bin", "esbuild"), [join(ROOT, "src", "cli", "main.ts"), "--bundle", "--platform=node", "--format=esm", `--outfile=${cli}`, "--log-level=error"]);
+    server = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
+    client = await OvsdbClient.connect(server.unix, { probeIntervalMs: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const pid of started) if (pid > 0 && alive(pid)) process.kill(pid, "SIGKILL");
+    client?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("--detach --pidfile monitor: started in the background, printing, exits on ovs-appctl exit, pidfile removed", async () => {
+    const runs = await Promise.all(
+      TOOLS.map(async (tool) => {
+        const rundir = join(dir, `run-${tool}`);
+        const out = join(dir, `monitor-${tool}.txt`);
+        const r = await runTool(tool, ["--detach", "--pidfile", "monitor", server.unix, "OVN_Northbound", "Logical_Switch", "name"], rundir, out);
+        return { tool, rundir, out, r, pidfile: join(rundir, "ovsdb-client.pid") };
+      }),
+    );
+    for (const { tool, r, pidfile } of runs) {
+      expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
+      const pid = readPid(pidfile);
+      expect(alive(pid), tool).toBe(true);
+      expect(readlinkSync(`/proc/${pid}/cwd`), tool).toBe("/");
+    }
+    await client.transact("OVN_Northbound", [{ op: "insert", table: "Logical_Switch", row: { name: "ls-detached" } }]);
+    for (const { out } of runs) await until(`${out} to show the insert`, () => readFileSync(out, "utf8").includes("ls-detached"));
+    expect(normalize(readFileSync(runs[1]!.out, "utf8"))).toBe(normalize(readFileSync(runs[0]!.out, "utf8")));
+    // A second run with the same pidfile is refused while the daemon runs.
+    for (const { tool, rundir, pidfile } of runs) {
+      const pid = readPid(pidfile);
+      const again = await runTool(tool, ["--pidfile", "monitor", server.unix, "OVN_Northbound", "Logical_Switch", "name"], rundir, join(dir, "again.txt"));
+      expect(again.code, tool).toBe(1);
+      expect(again.stderr, tool).toContain(`${pidfile}: already running as pid ${pid}, aborting`);
+    }
+    for (const { tool, rundir, pidfile } of runs) {
+      const pid = readPid(pidfile);
+      execFileSync("ovs-appctl", ["-t", join(rundir, `ovsdb-client.${pid}.ctl`), "exit"]);
+      await until(`${tool} daemon to exit`, () => !alive(pid) && !existsSync(pidfile));
+    }
+  }, 120_000);
+
+  it("--detach --no-chdir keeps the directory; a daemon that cannot connect fails the foreground", async () => {
+    for (const tool of TOOLS) {
+      const rundir = join(dir, `nochdir-${tool}`);
+      const pidfile = join(rundir, "ovsdb-client.pid");
+      const r = await runTool(tool, ["--detach", "--no-chdir", "--pidfile", "monitor", server.unix, "OVN_Northbound", "Logical_Switch", "name"], rundir, join(dir, `nochdir-${tool}.txt`));
+      expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
+      const pid = readPid(pidfile);
+      expect(readlinkSync(`/proc/${pid}/cwd`), tool).toBe(dir);
+      process.kill(pid, "SIGTERM");
+      await until(`${tool} daemon to exit`, () => !alive(pid));
+      const bad = await runTool(tool, ["--detach", "--pidfile", "monitor", `unix:${join(dir, "no-such.sock")}`, "OVN_Northbound", "Logical_Switch"], rundir, join(dir, "bad.txt"));
+      expect(bad.code, tool).toBe(1);
+      expect(bad.stderr, tool).toContain("no-such.sock");
+      expect(existsSync(pidfile), tool).toBe(false);
+      // a detached transaction: the foreground returns at once, the daemon prints the result
+      const out = join(dir, `txn-${tool}.txt`);
+      const txn = JSON.stringify(["OVN_Northbound", { op: "insert", table: "Logical_Switch", row: { name: `ls-txn-${tool}` } }]);
+      const t = await runTool(tool, ["--detach", "transact", server.unix, txn], rundir, out);
+      expect(t.code, `${tool}: ${t.stderr}`).toBe(0);
+      await until(`${tool}'s transaction result`, () => readFileSync(out, "utf8").endsWith("\n"));
+      expect(normalize(readFileSync(out, "utf8")), tool).toBe('[{"uuid":["uuid","<uuid>"]}]\n');
+    }
+  }, 120_000);
+
+  it("--detach --monitor: a daemon killed by SIGABRT is started again; one ended by SIGTERM ends its monitor", async () => {
+    for (const tool of TOOLS) {
+      const rundir = join(dir, `supervised-${tool}`);
+      const pidfile = join(rundir, "ovsdb-client.pid");
+      const out = join(dir, `supervised-${tool}.txt`);
+      const r = await runTool(tool, ["--detach", "--monitor", "--pidfile", "monitor", server.unix, "OVN_Northbound", "Logical_Switch", "name"], rundir, out);
+      expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
+      const first = readPid(pidfile);
+      const supervisor = parentOf(first);
+      started.push(supervisor);
+      expect(alive(supervisor), tool).toBe(true);
+      const printed = readFileSync(out, "utf8").split("\n").length;
+      process.kill(first, "SIGABRT");
+      await until(`${tool} daemon to be restarted`, () => existsSync(pidfile) && readFileSync(pidfile, "utf8") !== `${first}\n` && alive(readPid(pidfile)));
+      const second = readPid(pidfile);
+      expect(parentOf(second), tool).toBe(supervisor);
+      // the new daemon prints the changes
+      await client.transact("OVN_Northbound", [{ op: "insert", table: "Logical_Switch", row: { name: `ls-restarted-${tool}` } }]);
+      await until(`${tool} to print again`, () => readFileSync(out, "utf8").includes(`ls-restarted-${tool}`));
+      expect(readFileSync(out, "utf8").split("\n").length, tool).toBeGreaterThan(printed);
+      process.kill(second, "SIGTERM");
+      await until(`${tool} daemon to exit`, () => !alive(second));
+      // ovn-ts's monitor ends with its daemon. ovsdb-client 3.1's stays: its restarted daemon (a
+      // fork that had already reported its start) never reports it again, and the monitor waits for that.
+      if (tool === "ovn-ts") await until("the monitor to exit", () => !alive(supervisor));
+      else if (alive(supervisor)) process.kill(supervisor, "SIGTERM");
+    }
+  }, 120_000);
+});
