@@ -130,7 +130,7 @@ interface ChildResult {
 }
 
 const phases = (r: ChildResult) =>
-  `${r.failed.length ? `${r.failed.length} transactions refused and planned again (first: ${JSON.stringify(r.failed[0]!.result)}); ` : ""}YAML load ${r.loadMs.toFixed(0)} ms, replica ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms; process CPU ${r.cpuMs.toFixed(0)} ms`;
+  `${r.failed.length ? `${r.failed.length} transactions refused and planned again (first: ${JSON.stringify(r.failed[0]!.result)}); ` : ""}YAML load ${r.loadMs.toFixed(0)} ms, replica (not overlapped with the YAML load) ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms; process CPU ${r.cpuMs.toFixed(0)} ms`;
 
 function applyInChild(remote: string, manifest: string, capture?: string): ChildResult {
   const out = execFileSync("node", [join(HERE, "model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });

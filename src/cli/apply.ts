@@ -122,25 +122,61 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
     io.out(diff ? diffUsage() : applyUsage());
     return 0;
   }
+  if (args.watch) {
+    try {
+      resolveModel(loadManifests(args.files)); // every static check before connecting: invalid input never reaches the database
+    } catch (e) {
+      if (!(e instanceof InvalidManifestError)) throw e;
+      reportInvalid(io, cmd, e);
+      return errorStatus;
+    }
+    return watchApply({ db: args.db, files: args.files, prune: args.prune, maxOps: args.maxOps }, io);
+  }
+  // The replica starts loading before the files are read: the server prepares its monitor reply
+  // (every row the model may own) while the files are parsed. Nothing is written before the
+  // model, checked once with the addresses the database already has, is valid.
+  const opening = openController(args.db);
+  await Promise.race([opening, delay(OPEN_HEAD_START_MS)]);
   let manifest: Manifest;
   try {
     manifest = loadManifests(args.files);
-    resolveModel(manifest); // every static check before connecting: invalid input never reaches the database
   } catch (e) {
+    // The replica's load is let finish (or fail) before the connection closes: nothing is left running.
+    const o = await opening;
+    if ("client" in o) {
+      await o.loading.then(
+        (ctl) => ctl.close(),
+        () => undefined,
+      );
+      o.client.close();
+    }
     if (!(e instanceof InvalidManifestError)) throw e;
     reportInvalid(io, cmd, e);
     return errorStatus;
   }
-  if (args.watch) return watchApply({ db: args.db, files: args.files, prune: args.prune, maxOps: args.maxOps }, io);
-  let client: OvsdbClient;
-  try {
-    client = await OvsdbClient.connect(args.db);
-  } catch (e) {
-    io.err(`ovn-ts ${cmd}: ${args.db}: ${e instanceof Error ? e.message : String(e)}\n`);
+  /** A database that cannot be used: invalid input is still named first. */
+  const unusable = (error: unknown, where?: string): number => {
+    try {
+      resolveModel(manifest);
+    } catch (e) {
+      if (!(e instanceof InvalidManifestError)) throw e;
+      reportInvalid(io, cmd, e);
+      return errorStatus;
+    }
+    io.err(`ovn-ts ${cmd}: ${where ? `${where}: ` : ""}${error instanceof Error ? error.message : String(error)}\n`);
     return errorStatus;
+  };
+  const opened = await opening;
+  if (!("client" in opened)) return unusable(opened.error, opened.where);
+  const { client } = opened;
+  let ctl: NbController;
+  try {
+    ctl = await opened.loading;
+  } catch (e) {
+    client.close();
+    return unusable(e);
   }
   try {
-    const ctl = await NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES });
     try {
       let model;
       try {
@@ -161,16 +197,19 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
       if (shown) io.err("\r\x1b[K");
       if (diff) {
         let changed = 0;
+        const text: string[] = [];
         for (const o of r.objects) {
           if (o.action === "unchanged") continue;
           changed++;
-          io.out(`${o.ref} ${o.action}\n`);
-          if (args.verbose) io.out(formatPlan({ database: "OVN_Northbound", label: undefined, operations: [], steps: o.steps, guarded: [] }).replace(/^(?=.)/gm, "    "));
+          text.push(`${o.ref} ${o.action}\n`);
+          if (args.verbose) text.push(formatPlan({ database: "OVN_Northbound", label: undefined, operations: [], steps: o.steps, guarded: [] }).replace(/^(?=.)/gm, "    "));
         }
+        if (text.length) io.out(text.join(""));
         return changed ? 1 : 0;
       }
       const suffix = args.dryRun ? " (dry run)" : "";
-      for (const o of r.objects) io.out(`${o.ref} ${o.action}${suffix}\n`);
+      // One write for all the lines (10,000 objects are as many lines).
+      io.out(r.objects.map((o) => `${o.ref} ${o.action}${suffix}\n`).join(""));
       if (args.sb !== undefined) {
         const sbClient = await OvsdbClient.connect(args.sb);
         try {
@@ -197,6 +236,41 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
   } finally {
     client.close();
   }
+}
+
+/** How long the files wait for the connection and the replica's monitor request before they are read anyway (a slow remote). */
+const OPEN_HEAD_START_MS = 100;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** A connection to `db` whose controller's replica is loading, or why there is none (`where`: the remote, when the connection failed). */
+type Opening = { readonly client: OvsdbClient; readonly loading: Promise<NbController> } | { readonly error: unknown; readonly where?: string };
+
+/**
+ * Connects to `db`, fetches its schema and starts the controller's replica; resolves once the
+ * monitor request has gone out (the replica loading), or with the error.
+ */
+async function openController(db: string): Promise<Opening> {
+  let client: OvsdbClient;
+  try {
+    client = await OvsdbClient.connect(db);
+  } catch (error) {
+    return { error, where: db };
+  }
+  let schema: unknown;
+  try {
+    schema = await client.getSchema("OVN_Northbound");
+  } catch (error) {
+    client.close();
+    return { error };
+  }
+  const loading = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, schema });
+  loading.catch(() => undefined); // awaited by the caller once the files are read
+  // With the schema given, the monitor request goes out without other I/O first: let it, before the caller's synchronous work.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { client, loading };
 }
 
 /** `ovn-ts apply`. */

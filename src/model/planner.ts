@@ -315,6 +315,14 @@ function isLinkOnly(s: PlanStep): boolean {
   return s.kind === "update" && (s.table === "Logical_Switch" || s.table === "Logical_Router") && s.columns.every((c) => LINK_COLUMNS.has(c));
 }
 
+/**
+ * Transactions {@link applyModel} keeps in flight at most (each bounded by `maxOperations`). The
+ * server commits one connection's transactions one after the other, and building a chunk takes the
+ * client longer than committing it takes the server: one waiting behind the one being committed
+ * keeps the server busy, more would only hold more plans in memory.
+ */
+const MAX_IN_FLIGHT = 2;
+
 /** Parent columns that only list children made by their own steps. */
 const LINK_COLUMNS = new Set(["ports", "policies", "nat", "static_routes", "qos_rules"]);
 
@@ -464,59 +472,90 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     record(p.build(), ranges);
     options.onProgress?.(total, total);
   } else {
-    // Pipelined: while chunk k is in flight, chunk k+1 is built from the replica as it is. When
-    // chunk k commits, a build that read anything chunk k wrote (stalePlan) is done again, so every
-    // transaction is the one a build after the previous commit makes; the client's work on the
-    // next chunk overlaps the server's on this one.
+    // Pipelined: chunks are built from the replica as it is and sent without waiting for the
+    // transactions before them, as long as nothing a build read is written by a transaction still
+    // in flight (stalePlan against each of them: a name it looked up and missed, a row it read and
+    // they change, a table it scanned). A build that did read such a thing waits for them to
+    // commit and, when it is stale then, is done again; so every transaction is the one a build
+    // after the previous commits makes, and the client's work on the next chunks overlaps the
+    // server's on the ones in flight (it processes one connection's transactions in order).
     type Chunk = (typeof chunks)[number];
-    type Ahead = { readonly plan: Plan; readonly ranges: Range[]; readonly reads: ReadLog };
-    const buildAhead = (c: Chunk): Ahead | undefined => {
+    /** A chunk's plan; `reads` when it was built with transactions in flight (what it read, for stalePlan). */
+    type Ahead = { readonly plan: Plan; readonly ranges: Range[]; readonly reads: ReadLog | undefined };
+    type Sent = { r: ReconcileResult; ranges: Range[]; c: Chunk };
+    type Flight = { readonly c: Chunk; readonly plan: Plan | undefined; readonly done: Promise<Sent> };
+    const buildNow = (c: Chunk): Ahead | undefined => {
       if (c.label === "prune") return undefined;
       const p = ctl.plan(c.label);
       const ranges: Range[] = [];
       try {
-        const reads = ctl.db.trackReads(() => c.build(p, ranges));
+        // With nothing in flight the build is exact: its reads need no log.
+        let reads: ReadLog | undefined;
+        if (flights.length) reads = ctl.db.trackReads(() => c.build(p, ranges));
+        else c.build(p, ranges);
         return { plan: p.build(), ranges, reads };
       } catch {
-        return undefined; // e.g. a row the chunk in flight creates: built again after it commits
+        return undefined; // e.g. a row a chunk in flight creates: built again after it commits
       }
     };
-    const send = async (c: Chunk, ahead: Ahead | undefined): Promise<{ r: ReconcileResult; ranges: Range[]; c: Chunk }> => {
+    const send = (c: Chunk, ahead: Ahead | undefined): Flight => {
       let ranges: Range[] = ahead?.ranges ?? [];
-      const r = await ctl.reconcile(
-        c.label,
-        (p) => {
-          ranges = [];
-          c.build(p, ranges);
-        },
-        ahead ? { prebuilt: ahead.plan } : {},
-      );
-      return { r, ranges, c };
+      const done = ctl
+        .reconcile(
+          c.label,
+          (p) => {
+            ranges = [];
+            c.build(p, ranges);
+          },
+          ahead ? { prebuilt: ahead.plan } : {},
+        )
+        .then((r) => ({ r, ranges, c }));
+      done.catch(() => undefined); // awaited in order below; a failure is not left unhandled meanwhile
+      return { c, plan: ahead?.plan, done };
     };
-    const finish = (x: { r: ReconcileResult; ranges: Range[]; c: Chunk }): void => {
+    const finish = (x: Sent): void => {
       record(x.r.plan, x.ranges);
       if (x.r.sent) transactions++;
       done += x.c.size;
       options.onProgress?.(done, total);
     };
-    let inflight: Promise<{ r: ReconcileResult; ranges: Range[]; c: Chunk }> | undefined;
+    const flights: Flight[] = [];
+    /** Waits for the oldest transaction in flight; returns the plan it committed (undefined when it sent nothing). */
+    const land = async (): Promise<Plan | undefined> => {
+      const f = flights.shift()!;
+      let x: Sent;
+      try {
+        x = await f.done;
+      } catch (e) {
+        await Promise.allSettled(flights.splice(0).map((g) => g.done));
+        throw e;
+      }
+      finish(x);
+      return x.r.sent ? x.r.plan : undefined;
+    };
     // After a build thrown away, the next chunks of the same kind (e.g. nodes, whose builds read
-    // whole tables that each node chunk writes) are not built ahead.
+    // whole tables that each node chunk writes) are built only once the ones before have committed.
     let staleKind: string | undefined;
     for (const c of chunks) {
       if (c.kind !== staleKind) staleKind = undefined;
-      let ahead = inflight && staleKind === undefined ? buildAhead(c) : undefined;
-      if (inflight) {
-        const x = await inflight;
-        finish(x);
-        if (ahead && x.r.sent && stalePlan(ctl.db, x.r.plan, ahead.plan, ahead.reads)) {
+      let ahead = staleKind === undefined || flights.length === 0 ? buildNow(c) : undefined;
+      const independent = ahead !== undefined && (flights.length === 0 || (ahead.reads !== undefined && flights.every((f) => f.plan !== undefined && !stalePlan(ctl.db, f.plan, ahead!.plan, ahead!.reads!))));
+      if (!independent) {
+        const committed: Plan[] = [];
+        while (flights.length) {
+          const plan = await land();
+          if (plan) committed.push(plan);
+        }
+        if (ahead && (ahead.reads === undefined || committed.some((plan) => stalePlan(ctl.db, plan, ahead!.plan, ahead!.reads!)))) {
           ahead = undefined;
           staleKind = c.kind;
         }
-      }
-      inflight = send(c, ahead);
+        // Nothing in flight now: a build is exact (and its plan known, for the chunks after it).
+        ahead ??= buildNow(c);
+      } else if (flights.length >= MAX_IN_FLIGHT) await land();
+      flights.push(send(c, ahead));
     }
-    if (inflight) finish(await inflight);
+    while (flights.length) await land();
   }
 
   const objects: ObjectOutcome[] = [];

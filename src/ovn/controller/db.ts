@@ -68,6 +68,13 @@ export interface ControlledDbOptions {
   readonly guards?: boolean;
   /** Called once per transaction sent. */
   readonly onTransaction?: TransactionHook;
+  /**
+   * The server's schema of `database` (its `get_schema` reply, RFC 7047 §4.1.2) when the caller
+   * already has it: {@link ControlledDb.open} then sends its monitor request without a round trip
+   * first (so a caller can start the replica's load and do other work while the server answers).
+   * @default fetched with `get_schema`
+   */
+  readonly schema?: unknown;
 }
 
 /** Where a row is referenced from: the holder's table, column and row. */
@@ -163,7 +170,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
 
   /** Reads the server's schema, starts an indexed replica of the chosen tables and resolves when it is loaded. */
   static async open<T extends TablesDef = TablesDef>(client: OvsdbClient, options: ControlledDbOptions): Promise<ControlledDb<T>> {
-    const json = (await client.getSchema(options.database)) as Json;
+    const json = (options.schema ?? (await client.getSchema(options.database))) as Json;
     const schema = parseSchema(json);
     const identity = resolveIdentity(options.identity);
     const wanted = (options.tables ?? [...schema.tables.keys()]).filter((t) => schema.tables.has(t));

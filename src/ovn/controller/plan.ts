@@ -16,7 +16,7 @@ import type { InsertOperation, Operation } from "../../ovsdb/wire/operations.js"
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
-import { type ColumnChange, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, onlyKeys } from "./values.js";
 
 /** One change a plan makes, for display (`ovn-ts diff`) and tests. */
 export type PlanStep =
@@ -68,6 +68,8 @@ interface PendingInsert {
   readonly table: string;
   readonly key: string;
   readonly row: Record<string, Datum>;
+  /** The wire form of columns as the create took them (a column changed afterwards has none). */
+  readonly json: Record<string, JsonValue>;
 }
 
 interface MutationAcc {
@@ -167,11 +169,14 @@ export class PlanBuilder {
   create(table: string, key: string, row: { readonly [column: string]: unknown }, options: { readonly absent?: { column: string; value: Atom }; readonly owner?: string; readonly display?: string } = {}): string {
     const ts = this.db.table(table);
     const out: Record<string, Datum> = {};
+    const json: Record<string, JsonValue> = {};
     for (const [c, v] of Object.entries(row)) {
       if (v === undefined) continue;
       const col = this.db.column(table, c);
       this.db.requireValues(table, c, v);
-      out[c] = normalize(col.type, v, table, c);
+      const n = normalized(col.type, v, table, c);
+      out[c] = n.value;
+      if (c !== "external_ids") json[c] = n.json;
     }
     if (ts.columns.has("external_ids")) {
       const ext = new Map((out["external_ids"] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
@@ -180,7 +185,7 @@ export class PlanBuilder {
       out["external_ids"] = ext;
     }
     const ref = `${REF_PREFIX}${++this.n}_${table.replace(/[^A-Za-z0-9_]/g, "_")}`;
-    this.inserts.set(ref, { table, key, row: out });
+    this.inserts.set(ref, { table, key, row: out, json });
     this.insertKeys.set(`${table}\u0000${key}`, ref);
     if (options.absent && this.db.guards) {
       const k = `${table}\u0000${options.absent.column}\u0000${String(options.absent.value)}`;
@@ -222,6 +227,7 @@ export class PlanBuilder {
       if (v === undefined) continue;
       const col = this.db.column(p.table, c);
       this.db.requireValues(p.table, c, v);
+      delete p.json[c];
       if (isOnlyKeys(v) || c === "external_ids") {
         const m = new Map((p.row[c] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
         for (const [k, x] of isOnlyKeys(v) ? v.entries : toEntries(v)) x === undefined ? m.delete(k) : m.set(k, x);
@@ -292,7 +298,10 @@ export class PlanBuilder {
       const p = this.inserts.get(parent);
       if (!p) throw new TypeError(`${parent} is not a row of this plan`);
       const cur = (p.row[column] as readonly Atom[] | undefined) ?? [];
-      if (!cur.includes(child)) p.row[column] = [...cur, child];
+      if (!cur.includes(child)) {
+        p.row[column] = [...cur, child];
+        delete p.json[column];
+      }
       return;
     }
     const cur = parent[column] as readonly Atom[] | Atom | undefined;
@@ -381,7 +390,7 @@ export class PlanBuilder {
         if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
       }
       done.add(ref);
-      body.push(insertOf(this.db, p.table, p.row, ref));
+      body.push(insertOf(this.db, p.table, p.row, ref, p.json));
     };
     for (const ref of this.inserts.keys()) visit(ref, 0);
     for (const [uuid, p] of this.changes) {
@@ -430,7 +439,7 @@ export class PlanBuilder {
  * took them ({@link normalize}), so only reference columns, which {@link PlanBuilder.link} grows
  * afterwards, are checked again; required columns are checked as the builder does.
  */
-function insertOf(db: ControlledDb, table: string, row: { readonly [column: string]: Datum }, ref: string): InsertOperation {
+function insertOf(db: ControlledDb, table: string, row: { readonly [column: string]: Datum }, ref: string, taken: { readonly [column: string]: JsonValue }): InsertOperation {
   const ts = db.table(table);
   const refs = db.refColumns(table);
   const json: Record<string, JsonValue> = {};
@@ -442,7 +451,7 @@ function insertOf(db: ControlledDb, table: string, row: { readonly [column: stri
       const problem = checkDatum(type, v);
       if (problem) throw new OvsdbTypeError(problem, table, c);
     }
-    const j = datumToJson(type, v, { table, column: c, allowNamedUuid: true });
+    const j = (refs.includes(c) ? undefined : taken[c]) ?? datumToJson(type, v, { table, column: c, allowNamedUuid: true });
     json[c] = columnShape(type) === "optional" && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
   }
   const missing = db.requiredColumns(table).filter((c) => !(c in json));

@@ -8,6 +8,7 @@
  */
 import { type Datum, checkDatum, datumEquals, datumToJson } from "../../ovsdb/schema/datum.js";
 import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
+import type { JsonValue } from "../../ovsdb/wire/notation.js";
 import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
 import type { MapInput, RowOf, TableDef, WritableColumn } from "../../ovsdb/model/types.js";
 
@@ -59,12 +60,20 @@ export type ColumnChange =
  * the model's `OvsdbTypeError` (naming table and column) when the value does not fit the type.
  */
 export function normalize(type: ColumnType, value: unknown, table: string, column: string): Datum {
+  return normalized(type, value, table, column).value;
+}
+
+/**
+ * {@link normalize}, also giving the value's wire form (RFC 7047 §5.1 `<value>`, uuid-names
+ * allowed), which the type check builds anyway.
+ */
+export function normalized(type: ColumnType, value: unknown, table: string, column: string): { readonly value: Datum; readonly json: JsonValue } {
   const v = toNative(type, value);
   // Type check, then every constraint (enum, range, length, size), naming table and column.
-  datumToJson(type, v, { table, column, allowNamedUuid: true });
+  const json = datumToJson(type, v, { table, column, allowNamedUuid: true });
   const problem = checkDatum(type, v);
   if (problem) throw new OvsdbTypeError(problem, table, column);
-  return v;
+  return { value: v, json };
 }
 
 /** The native form of a desired value (plain objects become maps, sets lose duplicates), unchecked. */
