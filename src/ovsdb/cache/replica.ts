@@ -175,6 +175,9 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     let lastError: unknown;
     for (const method of methods) {
       try {
+        // onLost may fire before the monitor's start resolves (the client closed meanwhile): the
+        // start then rejects too, and there is no monitor id yet to lose.
+        let id: string | undefined;
         const start = await this.client.monitor(
           this.database,
           method === "monitor" ? this.plainRequests() : this.requests(),
@@ -182,8 +185,9 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
             onUpdate: (u) => this.onUpdate1(u),
             onUpdate2: (u, txn) => this.onUpdate2(u, txn),
           },
-          { method, onStart: (s) => this.loadSnapshot(s, "initial"), onResync: (s) => this.onResync(s), onLost: (e) => this.onMonitorLost(start.id, e) },
+          { method, onStart: (s) => this.loadSnapshot(s, "initial"), onResync: (s) => this.onResync(s), onLost: (e) => id !== undefined && this.onMonitorLost(id, e) },
         );
+        id = start.id;
         this.monitorId = start.id;
         this._method = method;
         this.setHealth("ready");
@@ -295,12 +299,14 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     for (;;) {
       if (this.closed || this.client.state === "closed") return;
       try {
+        let newId: string | undefined;
         const start = await this.client.monitor(
           this.database,
           method === "monitor" ? this.plainRequests() : this.requests(),
           { onUpdate: (u) => this.onUpdate1(u), onUpdate2: (u, txn) => this.onUpdate2(u, txn) },
-          { method, onStart: (s) => this.onResync({ ...s, found: false }), onResync: (s) => this.onResync(s), onLost: (err) => this.onMonitorLost(start.id, err) },
+          { method, onStart: (s) => this.onResync({ ...s, found: false }), onResync: (s) => this.onResync(s), onLost: (err) => newId !== undefined && this.onMonitorLost(newId, err) },
         );
+        newId = start.id;
         this.monitorId = start.id;
         return;
       } catch (err) {

@@ -42,3 +42,34 @@ describe("Replica resuming with monitor_cond_since on the embedded server", () =
     expect(calls).toEqual(["connected"]);
   });
 });
+
+describe("Replica start racing a client close", () => {
+  it("rejects the start with the client's close, and throws nothing else (the monitor is lost before its start resolves)", async () => {
+    const server = new OvsdbServer();
+    server.addDatabase(bundledSchema("OVN_Northbound"));
+    try {
+      const transport = { name: "in-process", open: () => server.connectInProcess() };
+      const c = await OvsdbClient.connect(transport, { probeIntervalMs: 0 });
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on("uncaughtException", onUnhandled);
+      process.on("unhandledRejection", onUnhandled);
+      try {
+        const started = Replica.start<NB>(c, nb, { tables: { Logical_Switch: true } });
+        c.close();
+        const e = await started.then(
+          () => undefined,
+          (x: unknown) => x,
+        );
+        await new Promise((r) => setTimeout(r, 20));
+        expect(e).toBeInstanceOf(Error);
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off("uncaughtException", onUnhandled);
+        process.off("unhandledRejection", onUnhandled);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
