@@ -23,11 +23,16 @@ export function parseActionList(text: string, ctx: ActionParseContext = actionPa
   const items = splitTop(text, ACTION_SEPARATORS);
   // `write_actions(drop)`, `clone(drop)`: an empty list
   if (items.length === 1 && items[0]!.toLowerCase() === "drop") return [];
-  return items.flatMap((it) => parseAction(it, ctx));
+  const out: Action[] = [];
+  for (const it of items) for (const a of parseAction(it, ctx)) out.push(a);
+  return out;
 }
 
-export function parseAction(it: string, ctx: ActionParseContext): Action[] {
-  const parts = splitAction(it);
+/**
+ * Parses one action and checks it against (and applies its effect to) what the packet is known to be.
+ * @param parts - the action already split by {@link splitAction}, when the caller has it
+ */
+export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it)): Action[] {
   const actions = parseOneAction(it, parts, ctx);
   checkAction(parts.name, actions, ctx);
   return actions;

@@ -58,13 +58,20 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     const eq = item.indexOf("=");
     const key = (eq >= 0 ? item.slice(0, eq) : item).trim();
     const val = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
-    const sh = SHORTHANDS.get(key) ?? SHORTHANDS.get(key.toLowerCase());
-    if (sh && val === undefined) {
-      if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
-      if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
-      continue;
-    }
-    switch (key) {
+    // one lookup tells a flow keyword, a protocol shorthand and a match field apart
+    const kind = FLOW_KEYS.get(key);
+    if (kind === undefined) {
+      const sh = val === undefined ? SHORTHANDS.get(key.toLowerCase()) : undefined;
+      if (sh) {
+        setShorthand(b, sh);
+        continue;
+      }
+    } else if (typeof kind !== "string") {
+      if (val === undefined) {
+        setShorthand(b, kind);
+        continue;
+      }
+    } else switch (kind) {
       case "table":
         fm.tableId = val === "all" ? 255 : num(val, key, 0xff);
         continue;
@@ -132,6 +139,20 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   if (ctx.of10Only) fm.of10Only = true;
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
+}
+
+/** Flow keywords (`table`, `priority`, ...) by themselves, and the protocol shorthands (`ip`, `tcp6`, ...) as written. */
+const FLOW_KEYS = new Map<string, string | readonly [number, number?]>([
+  ...["table", "priority", "cookie", "idle_timeout", "hard_timeout", "importance", "out_port", "out_group", "buffer_id"].map((k) => [k, k] as const),
+  ...["send_flow_rem", "check_overlap", "reset_counts", "no_packet_counts", "no_byte_counts"].map((k) => [k, k] as const),
+  ...["duration", "n_packets", "n_bytes", "idle_age", "hard_age"].map((k) => [k, k] as const),
+  ...SHORTHANDS,
+]);
+
+/** Matches a protocol shorthand's Ethernet type and IP protocol. */
+function setShorthand(b: MatchBuilder, sh: readonly [number, number?]): void {
+  if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
+  if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
 }
 
 function findActions(t: string): number {

@@ -15,6 +15,9 @@ import { hexNum } from "./values.js";
 /** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
 const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
 
+/** Each instruction name's rank in {@link INSTRUCTION_ORDER}, built once. */
+const INSTRUCTION_RANK = new Map(INSTRUCTION_ORDER.map((n, i) => [n, i]));
+
 /**
  * Parses an `actions=` string into OpenFlow 1.3 instructions (apply-actions plus meter, goto_table,
  * write_metadata, write_actions, clear_actions).
@@ -29,18 +32,22 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   let wm: Instruction | undefined;
   let gt: Instruction | undefined;
   let last = -1;
-  const names: string[] = [];
+  // `conjunction` goes only with `note`: whether there is one, and the first action of another kind
+  let conjunction = false;
+  let other: string | undefined;
   for (const it of items) {
-    const { name, arg, paren } = splitAction(it);
+    const parts = splitAction(it);
+    const { name, arg, paren } = parts;
     // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
-    const rank = INSTRUCTION_ORDER.indexOf(name) < 0 ? 1 : INSTRUCTION_ORDER.indexOf(name);
+    const rank = INSTRUCTION_RANK.get(name) ?? 1;
     if (name !== "drop" && last >= 0 && (last === 1 ? rank < last : rank <= last)) {
       if (rank === last) throw new FlowSyntaxError(`duplicate ${INSTRUCTION_ORDER[rank]} instruction not allowed, for OpenFlow 1.1+ compatibility`);
       throw new FlowSyntaxError(`invalid instruction ordering: ${INSTRUCTION_ORDER[rank]} must appear before ${INSTRUCTION_ORDER[last]}, for OpenFlow 1.1+ compatibility`);
     }
     if (name !== "drop") last = rank;
-    names.push(name);
-    switch (name) {
+    if (name === "conjunction") conjunction = true;
+    else if (other === undefined && name !== "note") other = name;
+    if (rank !== 1 || name === "drop") switch (name) {
       case "drop":
         if (items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
         continue;
@@ -67,10 +74,9 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
         gt = { type: "goto_table", tableId: num(arg, "goto_table", 0xff) };
         continue;
     }
-    apply.push(...parseAction(it, ctx));
+    for (const a of parseAction(it, ctx, parts)) apply.push(a);
   }
-  if (names.includes("conjunction")) {
-    const other = names.find((n) => n !== "conjunction" && n !== "note");
+  if (conjunction) {
     if (other !== undefined) throw new FlowSyntaxError(`"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${other}" action used here)`);
   }
   if (meter) insts.push(meter);

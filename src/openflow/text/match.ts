@@ -12,7 +12,39 @@ import { bigIntToBytes, bytesToBigInt, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMas
 
 type MatchMap = Map<string, VM>;
 
-function toMap(match: readonly MatchField[]): { map: MatchMap; unknown: MatchField[] } {
+/**
+ * Printer sections a match field belongs to, by name: a section none of whose fields the match has is
+ * skipped whole instead of probing each of its names (most matches have 2 to 6 of ~90 printable fields).
+ */
+const G_META = 1;
+const G_CT = 2;
+const G_REG = 4;
+const G_TUN = 8;
+const G_MD = 16;
+const G_MPLS = 32;
+const G_ND = 64;
+const G_ARP = 128;
+const G_IP6 = 256;
+const GROUPS = new Map<string, number>([
+  ...["packet_type", "pkt_mark", "recirc_id", "dp_hash", "conj_id", "actset_output"].map((n) => [n, G_META] as const),
+  ...["ct_state", "ct_zone", "ct_mark", "ct_label", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_nw_proto", "ct_tp_src", "ct_tp_dst"].map((n) => [n, G_CT] as const),
+  ...Array.from({ length: 16 }, (_, i) => [`reg${i}`, G_REG] as const),
+  ...["tun_id", "tun_src", "tun_dst", "tun_ipv6_src", "tun_ipv6_dst", "tun_gbp_id", "tun_gbp_flags", "tun_flags"].map((n) => [n, G_TUN] as const),
+  ...Array.from({ length: 64 }, (_, i) => [`tun_metadata${i}`, G_MD] as const),
+  ...["mpls_label", "mpls_tc", "mpls_ttl", "mpls_bos"].map((n) => [n, G_MPLS] as const),
+  ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, G_ND] as const),
+  ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, G_ARP] as const),
+  ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, G_IP6] as const),
+]);
+
+/** A match's fields by printed name, the ones with no name, and the {@link GROUPS} sections present. */
+interface FieldsByName {
+  map: MatchMap;
+  unknown: MatchField[];
+  groups: number;
+}
+
+function toMap(match: readonly MatchField[]): FieldsByName {
   const map: MatchMap = new Map();
   const unknown: MatchField[] = [];
   for (const f of match) {
@@ -32,7 +64,7 @@ function toMap(match: readonly MatchField[]): { map: MatchMap; unknown: MatchFie
       for (let i = 0; i < words; i++) {
         const shift = BigInt((words - 1 - i) * 32);
         const rm = (m >> shift) & 0xffffffffn;
-        if (rm) map.set(`reg${firstReg + i}`, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4 });
+        if (rm) map.set(REG_NAMES[firstReg + i]!, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4 });
       }
       continue;
     }
@@ -43,10 +75,11 @@ function toMap(match: readonly MatchField[]): { map: MatchMap; unknown: MatchFie
     v &= m;
     map.set(def.name, { v, m, len });
   }
-  return { map, unknown };
+  let groups = 0;
+  for (const k of map.keys()) groups |= GROUPS.get(k) ?? 0;
+  return { map, unknown, groups };
 }
 
-const REG_NAMES = Array.from({ length: 16 }, (_, i) => `reg${i}`);
 
 const MD_NAMES = Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`);
 
@@ -57,6 +90,8 @@ const ETH_IPV6 = 0x86ddn;
 const ETH_ARP = 0x0806n;
 
 const ETH_RARP = 0x8035n;
+
+const REG_NAMES = Array.from({ length: 32 }, (_, i) => `reg${i}`);
 
 /** The match being printed: its fields by name, the ones printed so far, and the output items. */
 class MatchPrinter {
@@ -121,11 +156,9 @@ const IPV6_SHORTHANDS = new Map<bigint, string>([[58n, "icmp6"], [6n, "tcp6"], [
  * @param priority - printed first when given and not the default 32768
  */
 export function formatMatch(match: readonly MatchField[], priority?: number): string {
-  const { map, unknown } = toMap(match);
-  let hasMd = false;
-  for (const k of map.keys()) if (k.startsWith("tun_metadata")) hasMd = true;
+  const { map, unknown, groups } = toMap(match);
   const w = new MatchPrinter(map);
-  printMeta(w, priority);
+  printMeta(w, priority, groups);
   const dlType = w.get("dl_type");
   const nwProto = w.get("nw_proto");
   const dl = dlType && dlType.m ? dlType.v : undefined;
@@ -148,13 +181,13 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     else if (dl === 0x8848n) w.out.push("mplsm");
     else skipType = false;
   }
-  printL2(w, hasMd);
+  printL2(w, groups);
   if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${dlType.v.toString(16).padStart(4, "0")}`);
-  printL3(w, dl, skipProto, nwProto);
-  printL4(w, dl, nwProto);
+  printL3(w, dl, skipProto, nwProto, groups);
+  printL4(w, dl, nwProto, groups);
   // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
   // sense with another field's prerequisite: printed generically rather than dropped
-  for (const [name, e] of map) {
+  if (w.used.size !== map.size) for (const [name, e] of map) {
     if (w.used.has(name) || (name === "ip_dscp")) continue;
     const f = fieldByName(name);
     if (!f || !e.m) continue;
@@ -167,8 +200,14 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
 }
 
 /** Priority, packet type, marks, conjunction, action-set output and conntrack fields. */
-function printMeta(w: MatchPrinter, priority: number | undefined): void {
+function printMeta(w: MatchPrinter, priority: number | undefined, groups: number): void {
   if (priority !== undefined && priority !== 0x8000) w.out.push(`priority=${priority}`);
+  if (groups & G_META) printMarks(w);
+  if (groups & G_CT) printCt(w);
+}
+
+/** Packet type, marks, conjunction id and action-set output. */
+function printMarks(w: MatchPrinter): void {
   const pt = w.get("packet_type");
   if (pt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
   w.u32("pkt_mark");
@@ -178,6 +217,10 @@ function printMeta(w: MatchPrinter, priority: number | undefined): void {
   if (conj) w.out.push(`conj_id=${conj.v}`);
   const aso = w.get("actset_output");
   if (aso) w.out.push(`actset_output=${formatPort(Number(aso.v))}`);
+}
+
+/** Conntrack fields. */
+function printCt(w: MatchPrinter): void {
   const cts = w.get("ct_state");
   if (cts && cts.m) {
     w.out.push(
@@ -201,9 +244,15 @@ function printMeta(w: MatchPrinter, priority: number | undefined): void {
 }
 
 /** Registers, tunnel fields, metadata, in_port, VLAN and Ethernet addresses. */
-function printL2(w: MatchPrinter, hasMd: boolean): void {
-  for (const r of REG_NAMES) if (w.map.has(r)) w.u32(r);
-  // tunnel
+function printL2(w: MatchPrinter, groups: number): void {
+  if (groups & G_REG) for (let i = 0; i < 16; i++) if (w.map.has(REG_NAMES[i]!)) w.u32(REG_NAMES[i]!);
+  if (groups & G_TUN) printTunnel(w);
+  if (groups & G_MD) for (const n of MD_NAMES) if (w.map.has(n)) w.hexBig(n);
+  printEth(w);
+}
+
+/** Tunnel fields other than tun_metadata. */
+function printTunnel(w: MatchPrinter): void {
   const tid = w.get("tun_id");
   if (tid && tid.m) w.out.push(`tun_id=${hexNum(tid.v)}${w.full(tid) ? "" : "/" + hexNum(tid.m)}`);
   w.ip("tun_src");
@@ -215,7 +264,10 @@ function printL2(w: MatchPrinter, hasMd: boolean): void {
   if (gf && gf.m) w.out.push(`tun_gbp_flags=${hexNum(gf.v)}`);
   const tf = w.get("tun_flags");
   if (tf && tf.m) w.out.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
-  if (hasMd) for (const n of MD_NAMES) if (w.map.has(n)) w.hexBig(n);
+}
+
+/** Metadata, in_port, VLAN and Ethernet addresses. */
+function printEth(w: MatchPrinter): void {
   const md = w.get("metadata");
   if (md && md.m) w.out.push(`metadata=${hexNum(md.v)}${w.full(md) ? "" : "/" + hexNum(md.m)}`);
   const inp = w.get("in_port");
@@ -248,24 +300,20 @@ function printL2(w: MatchPrinter, hasMd: boolean): void {
 }
 
 /** IP / ARP / MPLS fields, by Ethernet type. */
-function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nwProto: VM | undefined): void {
+function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nwProto: VM | undefined, groups: number): void {
   if (dl === ETH_IPV6) {
-    w.ip6("ipv6_src");
-    w.ip6("ipv6_dst");
-    const lab = w.get("ipv6_label");
-    if (lab && lab.m) {
-      const fm = (x: bigint) => "0x" + x.toString(16).padStart(5, "0");
-      w.out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
-    }
+    if (groups & G_IP6) printIp6(w);
   } else if (dl === ETH_ARP || dl === ETH_RARP) {
-    w.ip("arp_spa");
-    w.ip("arp_tpa");
+    if (groups & G_ARP) {
+      w.ip("arp_spa");
+      w.ip("arp_tpa");
+    }
   } else {
     w.ip("nw_src");
     w.ip("nw_dst");
   }
   if (!skipProto && nwProto && nwProto.m) w.out.push(`nw_proto=${nwProto.v}`);
-  if (dl === ETH_ARP || dl === ETH_RARP) {
+  if ((dl === ETH_ARP || dl === ETH_RARP) && groups & G_ARP) {
     const op = w.get("arp_op");
     if (op) w.out.push(`arp_op=${op.v}`);
     w.mac("arp_sha");
@@ -277,14 +325,7 @@ function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nw
   if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
   const ttl = w.get("nw_ttl");
   if (ttl && ttl.m) w.out.push(`nw_ttl=${ttl.v}`);
-  const ml = w.get("mpls_label");
-  if (ml) w.out.push(`mpls_label=${ml.v}`);
-  const mtc = w.get("mpls_tc");
-  if (mtc) w.out.push(`mpls_tc=${mtc.v}`);
-  const mttl = w.get("mpls_ttl");
-  if (mttl) w.out.push(`mpls_ttl=${mttl.v}`);
-  const mbos = w.get("mpls_bos");
-  if (mbos) w.out.push(`mpls_bos=${mbos.v}`);
+  if (groups & G_MPLS) printMpls(w);
   const frag = w.get("nw_frag");
   if (frag && frag.m) {
     const fm = frag.m & 3n;
@@ -295,8 +336,31 @@ function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nw
   }
 }
 
+/** IPv6 addresses and flow label. */
+function printIp6(w: MatchPrinter): void {
+  w.ip6("ipv6_src");
+  w.ip6("ipv6_dst");
+  const lab = w.get("ipv6_label");
+  if (lab && lab.m) {
+    const fm = (x: bigint) => "0x" + x.toString(16).padStart(5, "0");
+    w.out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
+  }
+}
+
+/** MPLS fields. */
+function printMpls(w: MatchPrinter): void {
+  const ml = w.get("mpls_label");
+  if (ml) w.out.push(`mpls_label=${ml.v}`);
+  const mtc = w.get("mpls_tc");
+  if (mtc) w.out.push(`mpls_tc=${mtc.v}`);
+  const mttl = w.get("mpls_ttl");
+  if (mttl) w.out.push(`mpls_ttl=${mttl.v}`);
+  const mbos = w.get("mpls_bos");
+  if (mbos) w.out.push(`mpls_bos=${mbos.v}`);
+}
+
 /** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */
-function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefined): void {
+function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefined, groups: number): void {
   const proto = nwProto?.v;
   if (dl === ETH_IP && proto === 1n) {
     w.be16("icmp_type");
@@ -304,14 +368,18 @@ function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefine
   } else if (dl === ETH_IPV6 && proto === 58n) {
     w.be16("icmpv6_type", "icmp_type");
     w.be16("icmpv6_code", "icmp_code");
-    w.ip6("nd_target");
-    w.mac("nd_sll");
-    w.mac("nd_tll");
-  } else {
-    for (const p of ["tcp", "udp", "sctp"]) {
-      w.be16(`${p}_src`, "tp_src");
-      w.be16(`${p}_dst`, "tp_dst");
+    if (groups & G_ND) {
+      w.ip6("nd_target");
+      w.mac("nd_sll");
+      w.mac("nd_tll");
     }
+  } else {
+    w.be16("tcp_src", "tp_src");
+    w.be16("tcp_dst", "tp_dst");
+    w.be16("udp_src", "tp_src");
+    w.be16("udp_dst", "tp_dst");
+    w.be16("sctp_src", "tp_src");
+    w.be16("sctp_dst", "tp_dst");
   }
   const tcpf = w.get("tcp_flags");
   if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
@@ -466,25 +534,57 @@ const TP_SRC = ["tcp_src", "udp_src", "sctp_src", "icmp_type", "icmpv6_type"];
 
 const TP_DST = ["tcp_dst", "udp_dst", "sctp_dst", "icmp_code", "icmpv6_code"];
 
-/** Fields dropped unless a prerequisite holds (Open vSwitch's MFP_* of each field), built once. */
-const NEED_NW_SRC = ["nw_src", "nw_dst"];
-const NEED_NW_PROTO = ["nw_proto"];
-const NEED_IP_DSCP = ["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"];
-const NEED_IPV6_SRC = ["ipv6_src", "ipv6_dst", "ipv6_label"];
-const NEED_ARP_OP = ["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"];
-const NEED_MPLS_LABEL = ["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"];
-const NEED_TCP_FLAGS = ["tcp_flags"];
-const NEED_CT_TP_SRC = ["ct_tp_src", "ct_tp_dst"];
-const NEED_ND_TARGET = ["nd_target"];
-const NEED_ND_SLL = ["nd_sll"];
-const NEED_ND_TLL = ["nd_tll"];
 const TP_GROUPS = [TP_SRC, TP_DST];
+
+/** Prerequisite kinds of {@link PREREQS}: which facts of the match a field needs (Open vSwitch's MFP_*). */
+const enum Need {
+  Ip4OrArp = 1,
+  IpOrArp,
+  Ip,
+  Ip6,
+  Arp,
+  Mpls,
+  Tcp,
+  CtNwProto,
+  Transport,
+  Nd,
+}
+
+/** The prerequisite of each field that has one, built once: one lookup per matched field. */
+const PREREQS = new Map<string, Need>([
+  ...["nw_src", "nw_dst"].map((n) => [n, Need.Ip4OrArp] as const),
+  ["nw_proto", Need.IpOrArp],
+  ...["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"].map((n) => [n, Need.Ip] as const),
+  ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, Need.Ip6] as const),
+  ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, Need.Arp] as const),
+  ...["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"].map((n) => [n, Need.Mpls] as const),
+  ["tcp_flags", Need.Tcp],
+  ...["ct_tp_src", "ct_tp_dst"].map((n) => [n, Need.CtNwProto] as const),
+  ...[...TP_SRC, ...TP_DST].map((n) => [n, Need.Transport] as const),
+  ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, Need.Nd] as const),
+]);
 
 /** Removes a field from the builder. */
 function dropField(b: MatchBuilder, name: string): void {
   b.fields.delete(name);
   const i = b.order.indexOf(name);
   if (i >= 0) b.order.splice(i, 1);
+}
+
+/** A field's value when it is matched exactly (no mask). */
+function exactValue(b: MatchBuilder, name: string): bigint | undefined {
+  const e = b.fields.get(name);
+  return e && e.m === undefined ? e.v : undefined;
+}
+
+/** Renames a field in place (keeping its position), truncated to the new field's width; replaces `to` if present. */
+function renameField(b: MatchBuilder, from: string, to: string): void {
+  const e = b.fields.get(from)!;
+  const len = fieldByName(to)!.len;
+  if (b.fields.has(to)) dropField(b, to);
+  b.fields.delete(from);
+  b.order = b.order.map((x) => (x === from ? to : x));
+  b.fields.set(to, { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len });
 }
 
 /**
@@ -494,54 +594,70 @@ function dropField(b: MatchBuilder, name: string): void {
  * fits the protocol (`tcp,icmp_type=8` is `tcp,tp_src=8`).
  */
 export function normalizePrereqs(b: MatchBuilder): void {
-  const exact = (name: string): bigint | undefined => {
-    const e = b.fields.get(name);
-    return e && e.m === undefined ? e.v : undefined;
-  };
-  const dlType = exact("dl_type");
+  // which prerequisite kinds the match has fields of (most flows: none or one or two)
+  let kinds = 0;
+  for (const n of b.order) {
+    const k = PREREQS.get(n);
+    if (k !== undefined) kinds |= 1 << k;
+  }
+  if (kinds === 0) return;
+  const dlType = exactValue(b, "dl_type");
   const ip4 = dlType === 0x0800n;
   const ip6 = dlType === 0x86ddn;
   const arp = dlType === 0x0806n || dlType === 0x8035n;
   const mpls = dlType === 0x8847n || dlType === 0x8848n;
-  const drop = (name: string) => dropField(b, name);
-  const rename = (from: string, to: string) => {
-    const e = b.fields.get(from)!;
-    const len = fieldByName(to)!.len;
-    if (b.fields.has(to)) drop(to);
-    b.fields.delete(from);
-    b.order = b.order.map((x) => (x === from ? to : x));
-    b.fields.set(to, { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len });
-  };
   // OVS keeps the ARP opcode where it keeps the IP protocol: the later of the two names wins and
   // takes the name that fits the Ethernet type
-  if (b.fields.has("arp_op") && b.fields.has("nw_proto")) drop(b.order.indexOf("arp_op") < b.order.indexOf("nw_proto") ? "arp_op" : "nw_proto");
-  if ((ip4 || ip6) && b.fields.has("arp_op")) rename("arp_op", "nw_proto");
-  if (arp && b.fields.has("nw_proto")) rename("nw_proto", "arp_op");
-  const proto = exact("nw_proto");
-  const need = (names: readonly string[], ok: boolean) => {
-    if (!ok) for (const n of names) if (b.fields.has(n)) dropField(b, n);
-  };
-  need(NEED_NW_SRC, ip4 || arp);
-  need(NEED_NW_PROTO, ip4 || ip6 || arp);
-  need(NEED_IP_DSCP, ip4 || ip6);
-  need(NEED_IPV6_SRC, ip6);
-  need(NEED_ARP_OP, arp);
-  need(NEED_MPLS_LABEL, mpls);
-  need(NEED_TCP_FLAGS, (ip4 || ip6) && proto === 6n);
-  need(NEED_CT_TP_SRC, b.fields.has("ct_nw_proto"));
-  // transport ports and ICMP type/code: one slot each, named after the protocol
-  const slot =
-    !(ip4 || ip6) ? -1 : proto === 6n ? 0 : proto === 17n ? 1 : proto === 132n ? 2 : ip4 && proto === 1n ? 3 : ip6 && proto === 58n ? 4 : -1;
-  for (const group of TP_GROUPS) {
-    for (const n of group) {
-      if (!b.fields.has(n)) continue;
-      const target = slot < 0 ? undefined : group[slot]!;
-      if (target === undefined) drop(n);
-      else if (target !== n) rename(n, target);
+  if (b.fields.has("arp_op") && b.fields.has("nw_proto")) dropField(b, b.order.indexOf("arp_op") < b.order.indexOf("nw_proto") ? "arp_op" : "nw_proto");
+  if ((ip4 || ip6) && b.fields.has("arp_op")) renameField(b, "arp_op", "nw_proto");
+  if (arp && b.fields.has("nw_proto")) renameField(b, "nw_proto", "arp_op");
+  const proto = exactValue(b, "nw_proto");
+  const ctNwProto = b.fields.has("ct_nw_proto");
+  // fields whose prerequisite the match does not meet are dropped
+  for (let i = 0; i < b.order.length; ) {
+    const n = b.order[i]!;
+    const k = PREREQS.get(n);
+    const ok =
+      k === undefined || k === Need.Transport || k === Need.Nd
+        ? true
+        : k === Need.Ip4OrArp
+          ? ip4 || arp
+          : k === Need.IpOrArp
+            ? ip4 || ip6 || arp
+            : k === Need.Ip
+              ? ip4 || ip6
+              : k === Need.Ip6
+                ? ip6
+                : k === Need.Arp
+                  ? arp
+                  : k === Need.Mpls
+                    ? mpls
+                    : k === Need.Tcp
+                      ? (ip4 || ip6) && proto === 6n
+                      : ctNwProto;
+    if (ok) i++;
+    else {
+      b.fields.delete(n);
+      b.order.splice(i, 1);
     }
   }
-  const ndType = ip6 && proto === 58n ? exact("icmpv6_type") : undefined;
-  need(NEED_ND_TARGET, ndType === 135n || ndType === 136n);
-  need(NEED_ND_SLL, ndType === 135n);
-  need(NEED_ND_TLL, ndType === 136n);
+  if (kinds & (1 << Need.Transport)) {
+    // transport ports and ICMP type/code: one slot each, named after the protocol
+    const slot =
+      !(ip4 || ip6) ? -1 : proto === 6n ? 0 : proto === 17n ? 1 : proto === 132n ? 2 : ip4 && proto === 1n ? 3 : ip6 && proto === 58n ? 4 : -1;
+    for (const group of TP_GROUPS) {
+      for (const n of group) {
+        if (!b.fields.has(n)) continue;
+        const target = slot < 0 ? undefined : group[slot]!;
+        if (target === undefined) dropField(b, n);
+        else if (target !== n) renameField(b, n, target);
+      }
+    }
+  }
+  if (kinds & (1 << Need.Nd)) {
+    const ndType = ip6 && proto === 58n ? exactValue(b, "icmpv6_type") : undefined;
+    if (ndType !== 135n && ndType !== 136n) dropField(b, "nd_target");
+    if (ndType !== 135n) dropField(b, "nd_sll");
+    if (ndType !== 136n) dropField(b, "nd_tll");
+  }
 }
