@@ -427,7 +427,8 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
   let alg = 0;
   const actions: Action[] = [];
   for (const p of splitTop(s)) {
-    const { name, arg, paren } = splitAction(p.replace(/^(zone|table|alg)=/, "$1:"));
+    // `zone=`, `table=`, `alg=` split as `zone:` ... do (splitAction takes either)
+    const { name, arg, paren } = splitAction(p);
     switch (name) {
       case "commit":
         flags |= CtFlags.COMMIT;

@@ -10,7 +10,12 @@ import { formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
 import { bigIntToBytes, bytesToBigInt, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
-type MatchMap = Map<string, VM>;
+/** A field being printed: its value and mask, and whether a printer section has printed it. */
+interface PrintedVM extends VM {
+  printed: boolean;
+}
+
+type MatchMap = Map<string, PrintedVM>;
 
 /**
  * Printer sections a match field belongs to, by name: a section none of whose fields the match has is
@@ -64,16 +69,16 @@ function toMap(match: readonly MatchField[]): FieldsByName {
       for (let i = 0; i < words; i++) {
         const shift = BigInt((words - 1 - i) * 32);
         const rm = (m >> shift) & 0xffffffffn;
-        if (rm) map.set(REG_NAMES[firstReg + i]!, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4 });
+        if (rm) map.set(REG_NAMES[firstReg + i]!, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4, printed: false });
       }
       continue;
     }
     if (def.name === "ip_dscp") {
-      map.set("nw_tos", { v: (v & 0x3fn) << 2n, m: ((m & 0x3fn) << 2n) | 0n, len: 1 });
+      map.set("nw_tos", { v: (v & 0x3fn) << 2n, m: ((m & 0x3fn) << 2n) | 0n, len: 1, printed: false });
       continue;
     }
     v &= m;
-    map.set(def.name, { v, m, len });
+    map.set(def.name, { v, m, len, printed: false });
   }
   let groups = 0;
   for (const k of map.keys()) groups |= GROUPS.get(k) ?? 0;
@@ -96,11 +101,15 @@ const REG_NAMES = Array.from({ length: 32 }, (_, i) => `reg${i}`);
 /** The match being printed: its fields by name, the ones printed so far, and the output items. */
 class MatchPrinter {
   readonly out: string[] = [];
-  readonly used = new Set<string>();
+  /** How many of the map's fields have been printed. */
+  nPrinted = 0;
   constructor(readonly map: MatchMap) {}
   get(n: string): VM | undefined {
     const e = this.map.get(n);
-    if (e !== undefined) this.used.add(n);
+    if (e !== undefined && !e.printed) {
+      e.printed = true;
+      this.nPrinted++;
+    }
     return e;
   }
   full(e: VM): boolean {
@@ -187,8 +196,8 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   printL4(w, dl, nwProto, groups);
   // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
   // sense with another field's prerequisite: printed generically rather than dropped
-  if (w.used.size !== map.size) for (const [name, e] of map) {
-    if (w.used.has(name) || (name === "ip_dscp")) continue;
+  if (w.nPrinted !== map.size) for (const [name, e] of map) {
+    if (e.printed || (name === "ip_dscp")) continue;
     const f = fieldByName(name);
     if (!f || !e.m) continue;
     const full = e.m === ones(e.len * 8);
