@@ -44,8 +44,9 @@ export class MatchInconsistentError extends Error {
 }
 
 function num(f: MatchField): number {
+  const b = f.value;
   let v = 0;
-  for (const b of f.value) v = v * 256 + b;
+  for (let i = 0; i < b.length; i++) v = v * 256 + b[i]!;
   return v;
 }
 

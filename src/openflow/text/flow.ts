@@ -155,10 +155,29 @@ function setShorthand(b: MatchBuilder, sh: readonly [number, number?]): void {
   if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
 }
 
+/**
+ * Where the actions keyword (`actions` or `apply_actions`, at the start or after a comma or white space,
+ * then `=` after optional white space) starts, or -1; a scan for the word, no regular expression.
+ */
 function findActions(t: string): number {
-  const re = /(^|[,\s])(actions|apply_actions)\s*=/g;
-  const m = re.exec(t);
-  return m ? m.index + m[1]!.length : -1;
+  for (let j = t.indexOf("actions"); j >= 0; j = t.indexOf("actions", j + 7)) {
+    let k = j + 7;
+    while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+    if (t.charCodeAt(k) !== 61) continue;
+    if (j === 0 || isSeparator(t.charCodeAt(j - 1))) return j;
+    if (j >= 6 && t.startsWith("apply_", j - 6) && (j === 6 || isSeparator(t.charCodeAt(j - 7)))) return j - 6;
+  }
+  return -1;
+}
+
+/** A character of the regular expression class `\s`. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && /\s/.test(String.fromCharCode(c)));
+}
+
+/** What may come before the actions keyword: a comma or white space. */
+function isSeparator(c: number): boolean {
+  return c === 44 || isSpace(c);
 }
 
 const COMMAND_NAMES = ["ADD", "MOD", "MOD_STRICT", "DEL", "DEL_STRICT"];

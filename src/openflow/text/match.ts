@@ -527,14 +527,14 @@ export function buildMatch(b: MatchBuilder): MatchField[] {
   const out: MatchField[] = [];
   for (const name of b.order) {
     const e = b.fields.get(name)!;
-    const f = fieldByName(name)!;
     const full = ones(e.len * 8);
     let m = e.m;
-    if (f.format === "frag" && m === 3n) m = undefined;
+    // the builder's names are fields' own names (nw_frag is the one field of the "frag" format)
+    if (name === "nw_frag" && m === 3n) m = undefined;
     if (m !== undefined && (m & full) === full) m = undefined;
     if (m === 0n) continue;
     const v = m === undefined ? e.v : e.v & m;
-    out.push(matchField(f.name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
+    out.push(matchField(name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
   }
   return out;
 }
