@@ -30,6 +30,9 @@ const G_MPLS = 32;
 const G_ND = 64;
 const G_ARP = 128;
 const G_IP6 = 256;
+const G_ETH = 512;
+const G_L3 = 1024;
+const G_L4 = 2048;
 const GROUPS = new Map<string, number>([
   ...["packet_type", "pkt_mark", "recirc_id", "dp_hash", "conj_id", "actset_output"].map((n) => [n, G_META] as const),
   ...["ct_state", "ct_zone", "ct_mark", "ct_label", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_nw_proto", "ct_tp_src", "ct_tp_dst"].map((n) => [n, G_CT] as const),
@@ -40,6 +43,9 @@ const GROUPS = new Map<string, number>([
   ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, G_ND] as const),
   ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, G_ARP] as const),
   ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, G_IP6] as const),
+  ...["metadata", "in_port", "vlan_vid", "vlan_pcp", "dl_src", "dl_dst"].map((n) => [n, G_ETH] as const),
+  ...["nw_src", "nw_dst", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"].map((n) => [n, G_L3] as const),
+  ...["tcp_src", "tcp_dst", "udp_src", "udp_dst", "sctp_src", "sctp_dst", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "tcp_flags"].map((n) => [n, G_L4] as const),
 ]);
 
 /** A match's fields by printed name, the ones with no name, and the {@link GROUPS} sections present. */
@@ -52,6 +58,7 @@ interface FieldsByName {
 function toMap(match: readonly MatchField[]): FieldsByName {
   const map: MatchMap = new Map();
   const unknown: MatchField[] = [];
+  let groups = 0;
   for (const f of match) {
     const def = fieldByName(f.field);
     if (!def) {
@@ -71,17 +78,19 @@ function toMap(match: readonly MatchField[]): FieldsByName {
         const rm = (m >> shift) & 0xffffffffn;
         if (rm) map.set(REG_NAMES[firstReg + i]!, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4, printed: false });
       }
+      groups |= G_REG;
       continue;
     }
     if (def.name === "ip_dscp") {
       map.set("nw_tos", { v: (v & 0x3fn) << 2n, m: ((m & 0x3fn) << 2n) | 0n, len: 1, printed: false });
+      groups |= G_L3;
       continue;
     }
-    v &= m;
+    groups |= GROUPS.get(def.name) ?? 0;
+    // an exact match's value already fits its all-ones mask
+    if (f.mask) v &= m;
     map.set(def.name, { v, m, len, printed: false });
   }
-  let groups = 0;
-  for (const k of map.keys()) groups |= GROUPS.get(k) ?? 0;
   return { map, unknown, groups };
 }
 
@@ -257,7 +266,7 @@ function printL2(w: MatchPrinter, groups: number): void {
   if (groups & G_REG) for (let i = 0; i < 16; i++) if (w.map.has(REG_NAMES[i]!)) w.u32(REG_NAMES[i]!);
   if (groups & G_TUN) printTunnel(w);
   if (groups & G_MD) for (const n of MD_NAMES) if (w.map.has(n)) w.hexBig(n);
-  printEth(w);
+  if (groups & G_ETH) printEth(w);
 }
 
 /** Tunnel fields other than tun_metadata. */
@@ -317,7 +326,7 @@ function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nw
       w.ip("arp_spa");
       w.ip("arp_tpa");
     }
-  } else {
+  } else if (groups & G_L3) {
     w.ip("nw_src");
     w.ip("nw_dst");
   }
@@ -328,14 +337,16 @@ function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nw
     w.mac("arp_sha");
     w.mac("arp_tha");
   }
-  const tos = w.get("nw_tos");
-  if (tos && tos.m & 0xfcn) w.out.push(`nw_tos=${tos.v & 0xfcn}`);
-  const ecn = w.get("nw_ecn");
-  if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
-  const ttl = w.get("nw_ttl");
-  if (ttl && ttl.m) w.out.push(`nw_ttl=${ttl.v}`);
+  if (groups & G_L3) {
+    const tos = w.get("nw_tos");
+    if (tos && tos.m & 0xfcn) w.out.push(`nw_tos=${tos.v & 0xfcn}`);
+    const ecn = w.get("nw_ecn");
+    if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
+    const ttl = w.get("nw_ttl");
+    if (ttl && ttl.m) w.out.push(`nw_ttl=${ttl.v}`);
+  }
   if (groups & G_MPLS) printMpls(w);
-  const frag = w.get("nw_frag");
+  const frag = groups & G_L3 ? w.get("nw_frag") : undefined;
   if (frag && frag.m) {
     const fm = frag.m & 3n;
     const fv = frag.v & 3n;
@@ -371,18 +382,23 @@ function printMpls(w: MatchPrinter): void {
 /** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */
 function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefined, groups: number): void {
   const proto = nwProto?.v;
+  const l4 = (groups & G_L4) !== 0;
   if (dl === ETH_IP && proto === 1n) {
-    w.be16("icmp_type");
-    w.be16("icmp_code");
+    if (l4) {
+      w.be16("icmp_type");
+      w.be16("icmp_code");
+    }
   } else if (dl === ETH_IPV6 && proto === 58n) {
-    w.be16("icmpv6_type", "icmp_type");
-    w.be16("icmpv6_code", "icmp_code");
+    if (l4) {
+      w.be16("icmpv6_type", "icmp_type");
+      w.be16("icmpv6_code", "icmp_code");
+    }
     if (groups & G_ND) {
       w.ip6("nd_target");
       w.mac("nd_sll");
       w.mac("nd_tll");
     }
-  } else {
+  } else if (l4) {
     w.be16("tcp_src", "tp_src");
     w.be16("tcp_dst", "tp_dst");
     w.be16("udp_src", "tp_src");
@@ -390,6 +406,7 @@ function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefine
     w.be16("sctp_src", "tp_src");
     w.be16("sctp_dst", "tp_dst");
   }
+  if (!l4) return;
   const tcpf = w.get("tcp_flags");
   if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
 }
