@@ -8,7 +8,7 @@ import { type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
-import { bigIntToBytes, bytesToBigInt, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
+import { bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
 /** A field being printed: its value and mask, and whether a printer section has printed it. */
 interface PrintedVM extends VM {
@@ -60,7 +60,7 @@ function toMap(match: readonly MatchField[]): FieldsByName {
   const unknown: MatchField[] = [];
   let groups = 0;
   for (const f of match) {
-    const def = fieldByName(f.field);
+    const def = fieldNamed(f.field);
     if (!def) {
       unknown.push(f);
       continue;
@@ -76,7 +76,8 @@ function toMap(match: readonly MatchField[]): FieldsByName {
       for (let i = 0; i < words; i++) {
         const shift = BigInt((words - 1 - i) * 32);
         const rm = (m >> shift) & 0xffffffffn;
-        if (rm) map.set(REG_NAMES[firstReg + i]!, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4, printed: false });
+        // a malformed (fuzzed) length can reach past reg31
+        if (rm) map.set(REG_NAMES[firstReg + i] ?? `reg${firstReg + i}`, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4, printed: false });
       }
       groups |= G_REG;
       continue;
@@ -524,7 +525,7 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     }
     return;
   }
-  const f = fieldByName(lower);
+  const f = fieldNamed(lower);
   if (!f) throw new FlowSyntaxError(`unknown keyword ${key}`);
   if (f.name === "ip_dscp" && lower !== "ip_dscp") throw new FlowSyntaxError(`unknown keyword ${key}`);
   let len = f.len;

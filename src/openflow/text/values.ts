@@ -4,10 +4,21 @@
  *
  * @module
  */
-import type { FieldDef } from "../oxm.js";
+import { FIELD_DEFS, type FieldDef, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
+
+/**
+ * Fields by their own name, where that name finds the field itself: one lookup of a name that is already
+ * lower case (decoded matches, set fields, the parser's names) instead of fieldByName()'s lower-casing first.
+ */
+const BY_OWN_NAME = new Map(FIELD_DEFS.filter((f) => fieldByName(f.name) === f).map((f) => [f.name, f]));
+
+/** {@link fieldByName}, with a field's own (lower-case) name looked up directly. */
+export function fieldNamed(name: string): FieldDef | undefined {
+  return BY_OWN_NAME.get(name) ?? fieldByName(name);
+}
 
 export function parseInt128(s: string, what: string): bigint {
   const t = s.trim();
