@@ -44,8 +44,9 @@ export class MatchInconsistentError extends Error {
 }
 
 function num(f: MatchField): number {
+  const b = f.value;
   let v = 0;
-  for (const b of f.value) v = v * 256 + b;
+  for (let i = 0; i < b.length; i++) v = v * 256 + b[i]!;
   return v;
 }
 
@@ -55,19 +56,45 @@ function exact(f: MatchField | undefined): number | undefined {
 
 /** The facts a match establishes. */
 export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
-  const by = new Map(match.map((f) => [f.field, f]));
-  const vid = by.get("vlan_vid");
-  const ct = by.get("ct_state");
+  // one pass over the match, no map: the later of two entries of a field wins, as a map by name would have it
+  let dl: MatchField | undefined;
+  let proto: MatchField | undefined;
+  let vid: MatchField | undefined;
+  let icmp6: MatchField | undefined;
+  let ct: MatchField | undefined;
+  let ctNwProto = false;
+  for (const f of match) {
+    switch (f.field) {
+      case "dl_type":
+        dl = f;
+        break;
+      case "nw_proto":
+        proto = f;
+        break;
+      case "vlan_vid":
+        vid = f;
+        break;
+      case "icmpv6_type":
+        icmp6 = f;
+        break;
+      case "ct_state":
+        ct = f;
+        break;
+      case "ct_nw_proto":
+        ctNwProto = true;
+        break;
+    }
+  }
   let ctMask = 0;
   if (ct) ctMask = ct.mask ? ct.mask.reduce((a, b) => a * 256 + b, 0) : 0xffffffff;
   return {
-    dlType: exact(by.get("dl_type")),
-    nwProto: exact(by.get("nw_proto")),
+    dlType: exact(dl),
+    nwProto: exact(proto),
     vlan: vid !== undefined && (num(vid) & 0x1000) !== 0 && (!vid.mask || ((vid.mask[0]! << 8) & 0x1000) !== 0),
-    icmpv6Type: exact(by.get("icmpv6_type")),
+    icmpv6Type: exact(icmp6),
     ctState: ct ? num(ct) : 0,
     ctStateMask: ctMask,
-    ctNwProto: by.has("ct_nw_proto"),
+    ctNwProto,
   };
 }
 

@@ -195,8 +195,10 @@ export interface FormatOptions {
 
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
 export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
-  const verbosity = opts.verbosity ?? 2;
   const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16).padStart(2, "0")}`})`;
+  // the most common message first: a flow_mod is its header and its body (no OpenFlow 1.0 form, no flags)
+  if (m.type === "flow_mod") return `OFPT_FLOW_MOD${ver} (xid=0x${m.xid.toString(16)}): ${formatFlowMod(m)}`;
+  const verbosity = opts.verbosity ?? 2;
   let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
   let tail = `${ver} (xid=0x${m.xid.toString(16)}):`;
   if ((m.type === "multipart_request" || m.type === "multipart_reply") && m.flags) {
@@ -208,8 +210,6 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
   const of10 = formatOf10Message(m, tail, opts);
   if (of10 !== undefined) return of10;
   switch (m.type) {
-    case "flow_mod":
-      return `${head} ${formatFlowMod(m)}`;
     case "hello": {
       // Open vSwitch keeps the first 32 bits of the bitmap, never version 0; without a usable bitmap, every
       // version up to the header's (at most 0x1f)

@@ -4,12 +4,12 @@
  * @module
  */
 import { type Action, CtFlags, LearnFlags, type LearnSpec, NatFlags, OfpPort, type SubField } from "../actions.js";
-import { type FieldDef, type MatchField, fieldByHeader, fieldByName, nxWidth } from "../oxm.js";
+import { type FieldDef, type MatchField, fieldByHeader, nxWidth } from "../oxm.js";
 import { formatLegacyAction } from "../v10/actions.js";
 import { formatPort, formatPort16 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
-import { bytesToBigInt, formatValue, hexBytes, hexNum } from "./values.js";
+import { bytesToBigInt, fieldNamed, formatValue, hexBytes, hexNum } from "./values.js";
 
 const SET_FIELD_NAMES: Record<string, string> = {
   dl_src: "eth_src",
@@ -43,7 +43,7 @@ function fmtNatAddr6(b: Uint8Array): string {
 }
 
 function formatSetField(mf: MatchField): string {
-  const f = fieldByName(mf.field);
+  const f = fieldNamed(mf.field);
   if (!f) return `set_field:${hexBytes(mf.value)}->0x${mf.header.toString(16)}`;
   const v = bytesToBigInt(mf.value);
   if (f.name === "vlan_vid") return `set_field:${v}->vlan_vid`;

@@ -23,11 +23,16 @@ export function parseActionList(text: string, ctx: ActionParseContext = actionPa
   const items = splitTop(text, ACTION_SEPARATORS);
   // `write_actions(drop)`, `clone(drop)`: an empty list
   if (items.length === 1 && items[0]!.toLowerCase() === "drop") return [];
-  return items.flatMap((it) => parseAction(it, ctx));
+  const out: Action[] = [];
+  for (const it of items) for (const a of parseAction(it, ctx)) out.push(a);
+  return out;
 }
 
-export function parseAction(it: string, ctx: ActionParseContext): Action[] {
-  const parts = splitAction(it);
+/**
+ * Parses one action and checks it against (and applies its effect to) what the packet is known to be.
+ * @param parts - the action already split by {@link splitAction}, when the caller has it
+ */
+export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it)): Action[] {
   const actions = parseOneAction(it, parts, ctx);
   checkAction(parts.name, actions, ctx);
   return actions;
@@ -422,7 +427,8 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
   let alg = 0;
   const actions: Action[] = [];
   for (const p of splitTop(s)) {
-    const { name, arg, paren } = splitAction(p.replace(/^(zone|table|alg)=/, "$1:"));
+    // `zone=`, `table=`, `alg=` split as `zone:` ... do (splitAction takes either)
+    const { name, arg, paren } = splitAction(p);
     switch (name) {
       case "commit":
         flags |= CtFlags.COMMIT;

@@ -5,7 +5,7 @@
  * @module
  */
 import { FlowModCommand, FlowModFlags } from "../constants.js";
-import { type FlowMod, flowMod } from "../messages.js";
+import type { FlowMod } from "../messages.js";
 import { FIELD_DEFS } from "../oxm.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
@@ -53,18 +53,40 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
   if (actionsPart === undefined && !isDelete) throw new FlowSyntaxError("must specify an action");
   const b: MatchBuilder = { fields: new Map(), order: [] };
-  const fm: { -readonly [K in keyof ParsedFlow]: ParsedFlow[K] } = flowMod({ command, tableId: isDelete ? 0xff : 0, outPort: 0xffffffff });
+  // flowMod()'s defaults, written out: no object spread per flow
+  const fm: { -readonly [K in keyof ParsedFlow]: ParsedFlow[K] } = {
+    cookie: 0n,
+    cookieMask: 0n,
+    tableId: isDelete ? 0xff : 0,
+    command,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 0x8000,
+    bufferId: 0xffffffff,
+    outPort: 0xffffffff,
+    outGroup: 0xffffffff,
+    flags: 0,
+    match: [],
+    instructions: [],
+  };
   for (const item of splitTop(matchPart, ", \t")) {
     const eq = item.indexOf("=");
     const key = (eq >= 0 ? item.slice(0, eq) : item).trim();
     const val = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
-    const sh = SHORTHANDS.get(key) ?? SHORTHANDS.get(key.toLowerCase());
-    if (sh && val === undefined) {
-      if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
-      if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
-      continue;
-    }
-    switch (key) {
+    // one lookup tells a flow keyword, a protocol shorthand and a match field apart
+    const kind = FLOW_KEYS.get(key);
+    if (kind === undefined) {
+      const sh = val === undefined ? SHORTHANDS.get(key.toLowerCase()) : undefined;
+      if (sh) {
+        setShorthand(b, sh);
+        continue;
+      }
+    } else if (typeof kind !== "string") {
+      if (val === undefined) {
+        setShorthand(b, kind);
+        continue;
+      }
+    } else switch (kind) {
       case "table":
         fm.tableId = val === "all" ? 255 : num(val, key, 0xff);
         continue;
@@ -134,10 +156,43 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   return fm;
 }
 
+/** Flow keywords (`table`, `priority`, ...) by themselves, and the protocol shorthands (`ip`, `tcp6`, ...) as written. */
+const FLOW_KEYS = new Map<string, string | readonly [number, number?]>([
+  ...["table", "priority", "cookie", "idle_timeout", "hard_timeout", "importance", "out_port", "out_group", "buffer_id"].map((k) => [k, k] as const),
+  ...["send_flow_rem", "check_overlap", "reset_counts", "no_packet_counts", "no_byte_counts"].map((k) => [k, k] as const),
+  ...["duration", "n_packets", "n_bytes", "idle_age", "hard_age"].map((k) => [k, k] as const),
+  ...SHORTHANDS,
+]);
+
+/** Matches a protocol shorthand's Ethernet type and IP protocol. */
+function setShorthand(b: MatchBuilder, sh: readonly [number, number?]): void {
+  if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
+  if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
+}
+
+/**
+ * Where the actions keyword (`actions` or `apply_actions`, at the start or after a comma or white space,
+ * then `=` after optional white space) starts, or -1; a scan for the word, no regular expression.
+ */
 function findActions(t: string): number {
-  const re = /(^|[,\s])(actions|apply_actions)\s*=/g;
-  const m = re.exec(t);
-  return m ? m.index + m[1]!.length : -1;
+  for (let j = t.indexOf("actions"); j >= 0; j = t.indexOf("actions", j + 7)) {
+    let k = j + 7;
+    while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+    if (t.charCodeAt(k) !== 61) continue;
+    if (j === 0 || isSeparator(t.charCodeAt(j - 1))) return j;
+    if (j >= 6 && t.startsWith("apply_", j - 6) && (j === 6 || isSeparator(t.charCodeAt(j - 7)))) return j - 6;
+  }
+  return -1;
+}
+
+/** A character of the regular expression class `\s`. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && /\s/.test(String.fromCharCode(c)));
+}
+
+/** What may come before the actions keyword: a comma or white space. */
+function isSeparator(c: number): boolean {
+  return c === 44 || isSpace(c);
 }
 
 const COMMAND_NAMES = ["ADD", "MOD", "MOD_STRICT", "DEL", "DEL_STRICT"];

@@ -2,7 +2,7 @@
  * The ovs-ofctl flow syntax (ovs-fields(7), ovs-actions(7), ovs-ofctl(8) "Flow Syntax"): parse a flow
  * into an OpenFlow 1.3 flow_mod and print matches, actions and messages the way `ovs-ofctl` does.
  *
- * Layout: `values` (field value codecs), `ports`, `subfield`, `match` (match parse and print),
+ * Layout: `values` (field value codecs), `ports`, `subfield`, `match` (match parse) and `match-format` (match print),
  * `action-parse` / `action-parse-nx` / `action-format` (actions), `context` (what the action parser knows
  * about the packet, and the match/action consistency checks), `instructions`, `flow` (whole flows).
  *

@@ -16,6 +16,24 @@ import { hexNum } from "./values.js";
 const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
 
 /**
+ * An instruction name's rank in {@link INSTRUCTION_ORDER}, 1 (apply_actions) for an action: by length first,
+ * so that most actions are told apart without hashing their (fresh, lower-cased) name.
+ */
+function instructionRank(name: string): number {
+  switch (name.length) {
+    case 5:
+      return name === "meter" ? 0 : 1;
+    case 10:
+      return name === "goto_table" ? 5 : 1;
+    case 13:
+      return name === "clear_actions" ? 2 : name === "write_actions" ? 3 : 1;
+    case 14:
+      return name === "write_metadata" ? 4 : 1;
+  }
+  return 1;
+}
+
+/**
  * Parses an `actions=` string into OpenFlow 1.3 instructions (apply-actions plus meter, goto_table,
  * write_metadata, write_actions, clear_actions).
  */
@@ -29,18 +47,22 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   let wm: Instruction | undefined;
   let gt: Instruction | undefined;
   let last = -1;
-  const names: string[] = [];
+  // `conjunction` goes only with `note`: whether there is one, and the first action of another kind
+  let conjunction = false;
+  let other: string | undefined;
   for (const it of items) {
-    const { name, arg, paren } = splitAction(it);
+    const parts = splitAction(it);
+    const { name, arg, paren } = parts;
     // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
-    const rank = INSTRUCTION_ORDER.indexOf(name) < 0 ? 1 : INSTRUCTION_ORDER.indexOf(name);
+    const rank = instructionRank(name);
     if (name !== "drop" && last >= 0 && (last === 1 ? rank < last : rank <= last)) {
       if (rank === last) throw new FlowSyntaxError(`duplicate ${INSTRUCTION_ORDER[rank]} instruction not allowed, for OpenFlow 1.1+ compatibility`);
       throw new FlowSyntaxError(`invalid instruction ordering: ${INSTRUCTION_ORDER[rank]} must appear before ${INSTRUCTION_ORDER[last]}, for OpenFlow 1.1+ compatibility`);
     }
     if (name !== "drop") last = rank;
-    names.push(name);
-    switch (name) {
+    if (name === "conjunction") conjunction = true;
+    else if (other === undefined && name !== "note") other = name;
+    if (rank !== 1 || name === "drop") switch (name) {
       case "drop":
         if (items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
         continue;
@@ -67,10 +89,9 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
         gt = { type: "goto_table", tableId: num(arg, "goto_table", 0xff) };
         continue;
     }
-    apply.push(...parseAction(it, ctx));
+    for (const a of parseAction(it, ctx, parts)) apply.push(a);
   }
-  if (names.includes("conjunction")) {
-    const other = names.find((n) => n !== "conjunction" && n !== "note");
+  if (conjunction) {
     if (other !== undefined) throw new FlowSyntaxError(`"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${other}" action used here)`);
   }
   if (meter) insts.push(meter);

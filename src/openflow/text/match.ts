@@ -1,321 +1,14 @@
 /**
- * Match text, parse and print side by side: the key=value fields of a flow into OXM match fields
- * (with ovs-ofctl's prerequisite normalization), and OXM match fields back in ovs-ofctl's `match_format` order.
+ * Match text, parse side: the key=value fields of a flow into OXM match fields, with ovs-ofctl's
+ * prerequisite normalization. The print side is `match-format.ts` (re-exported here).
  *
  * @module
  */
 import { type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
-import { formatPort } from "./ports.js";
-import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
-import { bigIntToBytes, bytesToBigInt, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, parseInt128, parseValue, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
+import { bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
 
-type MatchMap = Map<string, VM>;
-
-function toMap(match: readonly MatchField[]): { map: MatchMap; unknown: MatchField[] } {
-  const map: MatchMap = new Map();
-  const unknown: MatchField[] = [];
-  for (const f of match) {
-    const def = fieldByName(f.field);
-    if (!def) {
-      unknown.push(f);
-      continue;
-    }
-    const len = f.value.length;
-    let v = bytesToBigInt(f.value);
-    let m = f.mask ? bytesToBigInt(f.mask) : ones(len * 8);
-    // xreg/xxreg are printed as the 32-bit registers they overlay
-    const x = def.name.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(def.name) : null;
-    if (x) {
-      const words = len / 4;
-      const firstReg = Number(x[2]) * words;
-      for (let i = 0; i < words; i++) {
-        const shift = BigInt((words - 1 - i) * 32);
-        const rm = (m >> shift) & 0xffffffffn;
-        if (rm) map.set(`reg${firstReg + i}`, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4 });
-      }
-      continue;
-    }
-    if (def.name === "ip_dscp") {
-      map.set("nw_tos", { v: (v & 0x3fn) << 2n, m: ((m & 0x3fn) << 2n) | 0n, len: 1 });
-      continue;
-    }
-    v &= m;
-    map.set(def.name, { v, m, len });
-  }
-  return { map, unknown };
-}
-
-const REG_NAMES = Array.from({ length: 16 }, (_, i) => `reg${i}`);
-
-const MD_NAMES = Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`);
-
-const ETH_IP = 0x0800n;
-
-const ETH_IPV6 = 0x86ddn;
-
-const ETH_ARP = 0x0806n;
-
-const ETH_RARP = 0x8035n;
-
-/** The match being printed: its fields by name, the ones printed so far, and the output items. */
-class MatchPrinter {
-  readonly out: string[] = [];
-  readonly used = new Set<string>();
-  constructor(readonly map: MatchMap) {}
-  get(n: string): VM | undefined {
-    const e = this.map.get(n);
-    if (e !== undefined) this.used.add(n);
-    return e;
-  }
-  full(e: VM): boolean {
-    return e.m === ones(e.len * 8);
-  }
-  u32(n: string, label = n): void {
-    const e = this.get(n);
-    if (e && e.m) this.out.push(`${label}=${hexNum(e.v)}${this.full(e) ? "" : "/" + hexNum(e.m)}`);
-  }
-  be16(n: string, label = n): void {
-    const e = this.get(n);
-    if (e && e.m) this.out.push(this.full(e) ? `${label}=${e.v}` : `${label}=0x${e.v.toString(16)}/0x${e.m.toString(16)}`);
-  }
-  ip(n: string, label = n): void {
-    const e = this.get(n);
-    if (!e || !e.m) return;
-    let s = `${label}=${formatIpv4BigInt(e.v)}`;
-    if (e.m !== ones(32)) {
-      const p = prefixLen(e.m, 32);
-      s += p !== undefined ? `/${p}` : `/${formatIpv4BigInt(e.m)}`;
-    }
-    this.out.push(s);
-  }
-  ip6(n: string, label = n): void {
-    const e = this.get(n);
-    if (!e || !e.m) return;
-    let s = `${label}=${formatIpv6BigInt(e.v)}`;
-    if (e.m !== ones(128)) {
-      const p = prefixLen(e.m, 128);
-      s += p !== undefined ? `/${p}` : `/${formatIpv6BigInt(e.m)}`;
-    }
-    this.out.push(s);
-  }
-  mac(n: string, label = n): void {
-    const e = this.get(n);
-    if (!e || !e.m) return;
-    this.out.push(`${label}=${formatMacBigInt(e.v)}${e.m === ones(48) ? "" : "/" + formatMacBigInt(e.m)}`);
-  }
-  hexBig(n: string, label = n): void {
-    const e = this.get(n);
-    if (!e || !e.m) return;
-    this.out.push(`${label}=${hexBytes(bigIntToBytes(e.v, e.len))}${this.full(e) ? "" : "/" + hexBytes(bigIntToBytes(e.m, e.len))}`);
-  }
-}
-
-/** The shorthand ovs-ofctl prints for IPv4 with an IP protocol (`tcp` for `ip,nw_proto=6`). */
-const IP_SHORTHANDS = new Map<bigint, string>([[1n, "icmp"], [6n, "tcp"], [17n, "udp"], [132n, "sctp"]]);
-/** The shorthand ovs-ofctl prints for IPv6 with an IP protocol. */
-const IPV6_SHORTHANDS = new Map<bigint, string>([[58n, "icmp6"], [6n, "tcp6"], [17n, "udp6"], [132n, "sctp6"]]);
-
-/**
- * Formats a match in ovs-ofctl order (`priority=100,ip,nw_dst=10.0.0.0/24`).
- * @param priority - printed first when given and not the default 32768
- */
-export function formatMatch(match: readonly MatchField[], priority?: number): string {
-  const { map, unknown } = toMap(match);
-  let hasMd = false;
-  for (const k of map.keys()) if (k.startsWith("tun_metadata")) hasMd = true;
-  const w = new MatchPrinter(map);
-  printMeta(w, priority);
-  const dlType = w.get("dl_type");
-  const nwProto = w.get("nw_proto");
-  const dl = dlType && dlType.m ? dlType.v : undefined;
-  let skipType = false;
-  let skipProto = false;
-  if (dl !== undefined) {
-    skipType = true;
-    const proto = nwProto?.v;
-    if (dl === ETH_IP) {
-      const n = proto !== undefined ? IP_SHORTHANDS.get(proto) : undefined;
-      w.out.push(n ?? "ip");
-      skipProto = n !== undefined;
-    } else if (dl === ETH_IPV6) {
-      const n = proto !== undefined ? IPV6_SHORTHANDS.get(proto) : undefined;
-      w.out.push(n ?? "ipv6");
-      skipProto = n !== undefined;
-    } else if (dl === ETH_ARP) w.out.push("arp");
-    else if (dl === ETH_RARP) w.out.push("rarp");
-    else if (dl === 0x8847n) w.out.push("mpls");
-    else if (dl === 0x8848n) w.out.push("mplsm");
-    else skipType = false;
-  }
-  printL2(w, hasMd);
-  if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${dlType.v.toString(16).padStart(4, "0")}`);
-  printL3(w, dl, skipProto, nwProto);
-  printL4(w, dl, nwProto);
-  // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
-  // sense with another field's prerequisite: printed generically rather than dropped
-  for (const [name, e] of map) {
-    if (w.used.has(name) || (name === "ip_dscp")) continue;
-    const f = fieldByName(name);
-    if (!f || !e.m) continue;
-    const full = e.m === ones(e.len * 8);
-    const val = f.format === "port" ? formatPort(Number(e.v)) : formatValue(f, e.v, e.len);
-    w.out.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
-  }
-  for (const u of unknown) w.out.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
-  return w.out.join(",");
-}
-
-/** Priority, packet type, marks, conjunction, action-set output and conntrack fields. */
-function printMeta(w: MatchPrinter, priority: number | undefined): void {
-  if (priority !== undefined && priority !== 0x8000) w.out.push(`priority=${priority}`);
-  const pt = w.get("packet_type");
-  if (pt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
-  w.u32("pkt_mark");
-  w.u32("recirc_id");
-  w.u32("dp_hash");
-  const conj = w.get("conj_id");
-  if (conj) w.out.push(`conj_id=${conj.v}`);
-  const aso = w.get("actset_output");
-  if (aso) w.out.push(`actset_output=${formatPort(Number(aso.v))}`);
-  const cts = w.get("ct_state");
-  if (cts && cts.m) {
-    w.out.push(
-      (cts.m & 0xffn) === 0xffn
-        ? `ct_state=${fmtFlagsExact(cts.v, CT_STATE_BITS, "|")}`
-        : `ct_state=${fmtFlagsMasked(cts.v, cts.m, CT_STATE_BITS)}`,
-    );
-  }
-  const ctz = w.get("ct_zone");
-  if (ctz && ctz.m) w.out.push(w.full(ctz) ? `ct_zone=${ctz.v}` : `ct_zone=0x${ctz.v.toString(16)}/0x${ctz.m.toString(16)}`);
-  w.u32("ct_mark");
-  w.hexBig("ct_label");
-  w.ip("ct_nw_src");
-  w.ip("ct_nw_dst");
-  w.ip6("ct_ipv6_src");
-  w.ip6("ct_ipv6_dst");
-  const ctp = w.get("ct_nw_proto");
-  if (ctp) w.out.push(`ct_nw_proto=${ctp.v}`);
-  w.be16("ct_tp_src");
-  w.be16("ct_tp_dst");
-}
-
-/** Registers, tunnel fields, metadata, in_port, VLAN and Ethernet addresses. */
-function printL2(w: MatchPrinter, hasMd: boolean): void {
-  for (const r of REG_NAMES) if (w.map.has(r)) w.u32(r);
-  // tunnel
-  const tid = w.get("tun_id");
-  if (tid && tid.m) w.out.push(`tun_id=${hexNum(tid.v)}${w.full(tid) ? "" : "/" + hexNum(tid.m)}`);
-  w.ip("tun_src");
-  w.ip("tun_dst");
-  w.ip6("tun_ipv6_src");
-  w.ip6("tun_ipv6_dst");
-  w.be16("tun_gbp_id");
-  const gf = w.get("tun_gbp_flags");
-  if (gf && gf.m) w.out.push(`tun_gbp_flags=${hexNum(gf.v)}`);
-  const tf = w.get("tun_flags");
-  if (tf && tf.m) w.out.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
-  if (hasMd) for (const n of MD_NAMES) if (w.map.has(n)) w.hexBig(n);
-  const md = w.get("metadata");
-  if (md && md.m) w.out.push(`metadata=${hexNum(md.v)}${w.full(md) ? "" : "/" + hexNum(md.m)}`);
-  const inp = w.get("in_port");
-  if (inp) w.out.push(`in_port=${formatPort(Number(inp.v))}`);
-  // vlan: rebuild the 802.1Q TCI from vlan_vid / vlan_pcp
-  const vid = w.get("vlan_vid");
-  const pcp = w.get("vlan_pcp");
-  if (vid || pcp) {
-    let tci = 0n;
-    let tm = 0n;
-    if (vid) {
-      tci |= vid.v & 0x1fffn;
-      tm |= vid.m & 0x1fffn;
-    }
-    if (pcp) {
-      tci |= (pcp.v & 7n) << 13n;
-      tm |= 0xe000n;
-    }
-    const vidMask = tm & 0x0fffn;
-    const pcpMask = tm & 0xe000n;
-    const cfi = tm & 0x1000n;
-    if (cfi && tci & 0x1000n && (!vidMask || vidMask === 0x0fffn) && (!pcpMask || pcpMask === 0xe000n) && (vidMask || pcpMask)) {
-      if (vidMask) w.out.push(`dl_vlan=${tci & 0xfffn}`);
-      if (pcpMask) w.out.push(`dl_vlan_pcp=${tci >> 13n}`);
-    } else if (tm === 0xffffn) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}`);
-    else if (tm) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}/0x${tm.toString(16).padStart(4, "0")}`);
-  }
-  w.mac("dl_src");
-  w.mac("dl_dst");
-}
-
-/** IP / ARP / MPLS fields, by Ethernet type. */
-function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nwProto: VM | undefined): void {
-  if (dl === ETH_IPV6) {
-    w.ip6("ipv6_src");
-    w.ip6("ipv6_dst");
-    const lab = w.get("ipv6_label");
-    if (lab && lab.m) {
-      const fm = (x: bigint) => "0x" + x.toString(16).padStart(5, "0");
-      w.out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
-    }
-  } else if (dl === ETH_ARP || dl === ETH_RARP) {
-    w.ip("arp_spa");
-    w.ip("arp_tpa");
-  } else {
-    w.ip("nw_src");
-    w.ip("nw_dst");
-  }
-  if (!skipProto && nwProto && nwProto.m) w.out.push(`nw_proto=${nwProto.v}`);
-  if (dl === ETH_ARP || dl === ETH_RARP) {
-    const op = w.get("arp_op");
-    if (op) w.out.push(`arp_op=${op.v}`);
-    w.mac("arp_sha");
-    w.mac("arp_tha");
-  }
-  const tos = w.get("nw_tos");
-  if (tos && tos.m & 0xfcn) w.out.push(`nw_tos=${tos.v & 0xfcn}`);
-  const ecn = w.get("nw_ecn");
-  if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
-  const ttl = w.get("nw_ttl");
-  if (ttl && ttl.m) w.out.push(`nw_ttl=${ttl.v}`);
-  const ml = w.get("mpls_label");
-  if (ml) w.out.push(`mpls_label=${ml.v}`);
-  const mtc = w.get("mpls_tc");
-  if (mtc) w.out.push(`mpls_tc=${mtc.v}`);
-  const mttl = w.get("mpls_ttl");
-  if (mttl) w.out.push(`mpls_ttl=${mttl.v}`);
-  const mbos = w.get("mpls_bos");
-  if (mbos) w.out.push(`mpls_bos=${mbos.v}`);
-  const frag = w.get("nw_frag");
-  if (frag && frag.m) {
-    const fm = frag.m & 3n;
-    const fv = frag.v & 3n;
-    if (fm === 3n) w.out.push(`nw_frag=${fv & 1n ? (fv & 2n ? "later" : "first") : fv & 2n ? "<error>" : "no"}`);
-    else if (fm === 1n) w.out.push(`nw_frag=${fv & 1n ? "yes" : "no"}`);
-    else if (fm === 2n) w.out.push(`nw_frag=${fv & 2n ? "later" : "not_later"}`);
-  }
-}
-
-/** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */
-function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefined): void {
-  const proto = nwProto?.v;
-  if (dl === ETH_IP && proto === 1n) {
-    w.be16("icmp_type");
-    w.be16("icmp_code");
-  } else if (dl === ETH_IPV6 && proto === 58n) {
-    w.be16("icmpv6_type", "icmp_type");
-    w.be16("icmpv6_code", "icmp_code");
-    w.ip6("nd_target");
-    w.mac("nd_sll");
-    w.mac("nd_tll");
-  } else {
-    for (const p of ["tcp", "udp", "sctp"]) {
-      w.be16(`${p}_src`, "tp_src");
-      w.be16(`${p}_dst`, "tp_dst");
-    }
-  }
-  const tcpf = w.get("tcp_flags");
-  if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
-}
+export { formatMatch } from "./match-format.js";
 
 export const SHORTHANDS = new Map<string, readonly [number, number?]>([
   ["ip", [0x0800]],
@@ -430,7 +123,7 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     }
     return;
   }
-  const f = fieldByName(lower);
+  const f = fieldNamed(lower);
   if (!f) throw new FlowSyntaxError(`unknown keyword ${key}`);
   if (f.name === "ip_dscp" && lower !== "ip_dscp") throw new FlowSyntaxError(`unknown keyword ${key}`);
   let len = f.len;
@@ -450,14 +143,14 @@ export function buildMatch(b: MatchBuilder): MatchField[] {
   const out: MatchField[] = [];
   for (const name of b.order) {
     const e = b.fields.get(name)!;
-    const f = fieldByName(name)!;
     const full = ones(e.len * 8);
     let m = e.m;
-    if (f.format === "frag" && m === 3n) m = undefined;
+    // the builder's names are fields' own names (nw_frag is the one field of the "frag" format)
+    if (name === "nw_frag" && m === 3n) m = undefined;
     if (m !== undefined && (m & full) === full) m = undefined;
     if (m === 0n) continue;
     const v = m === undefined ? e.v : e.v & m;
-    out.push(matchField(f.name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
+    out.push(matchField(name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
   }
   return out;
 }
@@ -466,25 +159,57 @@ const TP_SRC = ["tcp_src", "udp_src", "sctp_src", "icmp_type", "icmpv6_type"];
 
 const TP_DST = ["tcp_dst", "udp_dst", "sctp_dst", "icmp_code", "icmpv6_code"];
 
-/** Fields dropped unless a prerequisite holds (Open vSwitch's MFP_* of each field), built once. */
-const NEED_NW_SRC = ["nw_src", "nw_dst"];
-const NEED_NW_PROTO = ["nw_proto"];
-const NEED_IP_DSCP = ["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"];
-const NEED_IPV6_SRC = ["ipv6_src", "ipv6_dst", "ipv6_label"];
-const NEED_ARP_OP = ["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"];
-const NEED_MPLS_LABEL = ["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"];
-const NEED_TCP_FLAGS = ["tcp_flags"];
-const NEED_CT_TP_SRC = ["ct_tp_src", "ct_tp_dst"];
-const NEED_ND_TARGET = ["nd_target"];
-const NEED_ND_SLL = ["nd_sll"];
-const NEED_ND_TLL = ["nd_tll"];
 const TP_GROUPS = [TP_SRC, TP_DST];
+
+/** Prerequisite kinds of {@link PREREQS}: which facts of the match a field needs (Open vSwitch's MFP_*). */
+const enum Need {
+  Ip4OrArp = 1,
+  IpOrArp,
+  Ip,
+  Ip6,
+  Arp,
+  Mpls,
+  Tcp,
+  CtNwProto,
+  Transport,
+  Nd,
+}
+
+/** The prerequisite of each field that has one, built once: one lookup per matched field. */
+const PREREQS = new Map<string, Need>([
+  ...["nw_src", "nw_dst"].map((n) => [n, Need.Ip4OrArp] as const),
+  ["nw_proto", Need.IpOrArp],
+  ...["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"].map((n) => [n, Need.Ip] as const),
+  ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, Need.Ip6] as const),
+  ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, Need.Arp] as const),
+  ...["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"].map((n) => [n, Need.Mpls] as const),
+  ["tcp_flags", Need.Tcp],
+  ...["ct_tp_src", "ct_tp_dst"].map((n) => [n, Need.CtNwProto] as const),
+  ...[...TP_SRC, ...TP_DST].map((n) => [n, Need.Transport] as const),
+  ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, Need.Nd] as const),
+]);
 
 /** Removes a field from the builder. */
 function dropField(b: MatchBuilder, name: string): void {
   b.fields.delete(name);
   const i = b.order.indexOf(name);
   if (i >= 0) b.order.splice(i, 1);
+}
+
+/** A field's value when it is matched exactly (no mask). */
+function exactValue(b: MatchBuilder, name: string): bigint | undefined {
+  const e = b.fields.get(name);
+  return e && e.m === undefined ? e.v : undefined;
+}
+
+/** Renames a field in place (keeping its position), truncated to the new field's width; replaces `to` if present. */
+function renameField(b: MatchBuilder, from: string, to: string): void {
+  const e = b.fields.get(from)!;
+  const len = fieldByName(to)!.len;
+  if (b.fields.has(to)) dropField(b, to);
+  b.fields.delete(from);
+  b.order = b.order.map((x) => (x === from ? to : x));
+  b.fields.set(to, { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len });
 }
 
 /**
@@ -494,54 +219,70 @@ function dropField(b: MatchBuilder, name: string): void {
  * fits the protocol (`tcp,icmp_type=8` is `tcp,tp_src=8`).
  */
 export function normalizePrereqs(b: MatchBuilder): void {
-  const exact = (name: string): bigint | undefined => {
-    const e = b.fields.get(name);
-    return e && e.m === undefined ? e.v : undefined;
-  };
-  const dlType = exact("dl_type");
+  // which prerequisite kinds the match has fields of (most flows: none or one or two)
+  let kinds = 0;
+  for (const n of b.order) {
+    const k = PREREQS.get(n);
+    if (k !== undefined) kinds |= 1 << k;
+  }
+  if (kinds === 0) return;
+  const dlType = exactValue(b, "dl_type");
   const ip4 = dlType === 0x0800n;
   const ip6 = dlType === 0x86ddn;
   const arp = dlType === 0x0806n || dlType === 0x8035n;
   const mpls = dlType === 0x8847n || dlType === 0x8848n;
-  const drop = (name: string) => dropField(b, name);
-  const rename = (from: string, to: string) => {
-    const e = b.fields.get(from)!;
-    const len = fieldByName(to)!.len;
-    if (b.fields.has(to)) drop(to);
-    b.fields.delete(from);
-    b.order = b.order.map((x) => (x === from ? to : x));
-    b.fields.set(to, { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len });
-  };
   // OVS keeps the ARP opcode where it keeps the IP protocol: the later of the two names wins and
   // takes the name that fits the Ethernet type
-  if (b.fields.has("arp_op") && b.fields.has("nw_proto")) drop(b.order.indexOf("arp_op") < b.order.indexOf("nw_proto") ? "arp_op" : "nw_proto");
-  if ((ip4 || ip6) && b.fields.has("arp_op")) rename("arp_op", "nw_proto");
-  if (arp && b.fields.has("nw_proto")) rename("nw_proto", "arp_op");
-  const proto = exact("nw_proto");
-  const need = (names: readonly string[], ok: boolean) => {
-    if (!ok) for (const n of names) if (b.fields.has(n)) dropField(b, n);
-  };
-  need(NEED_NW_SRC, ip4 || arp);
-  need(NEED_NW_PROTO, ip4 || ip6 || arp);
-  need(NEED_IP_DSCP, ip4 || ip6);
-  need(NEED_IPV6_SRC, ip6);
-  need(NEED_ARP_OP, arp);
-  need(NEED_MPLS_LABEL, mpls);
-  need(NEED_TCP_FLAGS, (ip4 || ip6) && proto === 6n);
-  need(NEED_CT_TP_SRC, b.fields.has("ct_nw_proto"));
-  // transport ports and ICMP type/code: one slot each, named after the protocol
-  const slot =
-    !(ip4 || ip6) ? -1 : proto === 6n ? 0 : proto === 17n ? 1 : proto === 132n ? 2 : ip4 && proto === 1n ? 3 : ip6 && proto === 58n ? 4 : -1;
-  for (const group of TP_GROUPS) {
-    for (const n of group) {
-      if (!b.fields.has(n)) continue;
-      const target = slot < 0 ? undefined : group[slot]!;
-      if (target === undefined) drop(n);
-      else if (target !== n) rename(n, target);
+  if (b.fields.has("arp_op") && b.fields.has("nw_proto")) dropField(b, b.order.indexOf("arp_op") < b.order.indexOf("nw_proto") ? "arp_op" : "nw_proto");
+  if ((ip4 || ip6) && b.fields.has("arp_op")) renameField(b, "arp_op", "nw_proto");
+  if (arp && b.fields.has("nw_proto")) renameField(b, "nw_proto", "arp_op");
+  const proto = exactValue(b, "nw_proto");
+  const ctNwProto = b.fields.has("ct_nw_proto");
+  // fields whose prerequisite the match does not meet are dropped
+  for (let i = 0; i < b.order.length; ) {
+    const n = b.order[i]!;
+    const k = PREREQS.get(n);
+    const ok =
+      k === undefined || k === Need.Transport || k === Need.Nd
+        ? true
+        : k === Need.Ip4OrArp
+          ? ip4 || arp
+          : k === Need.IpOrArp
+            ? ip4 || ip6 || arp
+            : k === Need.Ip
+              ? ip4 || ip6
+              : k === Need.Ip6
+                ? ip6
+                : k === Need.Arp
+                  ? arp
+                  : k === Need.Mpls
+                    ? mpls
+                    : k === Need.Tcp
+                      ? (ip4 || ip6) && proto === 6n
+                      : ctNwProto;
+    if (ok) i++;
+    else {
+      b.fields.delete(n);
+      b.order.splice(i, 1);
     }
   }
-  const ndType = ip6 && proto === 58n ? exact("icmpv6_type") : undefined;
-  need(NEED_ND_TARGET, ndType === 135n || ndType === 136n);
-  need(NEED_ND_SLL, ndType === 135n);
-  need(NEED_ND_TLL, ndType === 136n);
+  if (kinds & (1 << Need.Transport)) {
+    // transport ports and ICMP type/code: one slot each, named after the protocol
+    const slot =
+      !(ip4 || ip6) ? -1 : proto === 6n ? 0 : proto === 17n ? 1 : proto === 132n ? 2 : ip4 && proto === 1n ? 3 : ip6 && proto === 58n ? 4 : -1;
+    for (const group of TP_GROUPS) {
+      for (const n of group) {
+        if (!b.fields.has(n)) continue;
+        const target = slot < 0 ? undefined : group[slot]!;
+        if (target === undefined) dropField(b, n);
+        else if (target !== n) renameField(b, n, target);
+      }
+    }
+  }
+  if (kinds & (1 << Need.Nd)) {
+    const ndType = ip6 && proto === 58n ? exactValue(b, "icmpv6_type") : undefined;
+    if (ndType !== 135n && ndType !== 136n) dropField(b, "nd_target");
+    if (ndType !== 135n) dropField(b, "nd_sll");
+    if (ndType !== 136n) dropField(b, "nd_tll");
+  }
 }

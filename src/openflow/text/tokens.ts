@@ -5,6 +5,7 @@
  */
 import { fromHex } from "../../bytes/hex.js";
 import { FlowSyntaxError } from "./errors.js";
+import { smallNumber } from "./values.js";
 
 /** Separator lookup tables by separator string, built once per distinct string. */
 const SEP_TABLES = new Map<string, Uint8Array>();
@@ -24,7 +25,7 @@ function sepTable(seps: string): Uint8Array {
 
 /** Splits on top-level commas (and whitespace), respecting (), [] and {}. */
 export function splitTop(s: string, seps = ","): string[] {
-  const table = sepTable(seps);
+  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : sepTable(seps);
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -51,7 +52,8 @@ export function splitTop(s: string, seps = ","): string[] {
 
 /** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */
 export function num(v: string | undefined, key: string, max: number): number {
-  const n = v !== undefined && /^(0x[0-9a-f]+|\d+)$/i.test(v.trim()) ? Number(v) : NaN;
+  const small = v !== undefined ? smallNumber(v.trim()) : -1;
+  const n = small >= 0 ? small : v !== undefined && /^(0x[0-9a-f]+|\d+)$/i.test(v.trim()) ? Number(v) : NaN;
   if (!(n <= max)) throw new FlowSyntaxError(key === "table" ? `unknown table "${v ?? ""}"` : `invalid ${key} "${v ?? ""}"`);
   return n;
 }
@@ -121,3 +123,7 @@ export function parseHexBytes(s: string): Uint8Array {
 
 /** What separates actions: commas or white space outside parentheses (ovs-ofctl's key-value syntax). */
 export const ACTION_SEPARATORS = ", \t\r\n";
+
+/** The separator tables of the two common separator sets, looked up without a map. */
+const COMMA = sepTable(",");
+const ACTION_SEPS = sepTable(ACTION_SEPARATORS);

@@ -4,15 +4,55 @@
  *
  * @module
  */
-import type { FieldDef } from "../oxm.js";
+import { FIELD_DEFS, type FieldDef, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
 
+/**
+ * Fields by their own name, where that name finds the field itself: one lookup of a name that is already
+ * lower case (decoded matches, set fields, the parser's names) instead of fieldByName()'s lower-casing first.
+ */
+const BY_OWN_NAME = new Map(FIELD_DEFS.filter((f) => fieldByName(f.name) === f).map((f) => [f.name, f]));
+
+/** {@link fieldByName}, with a field's own (lower-case) name looked up directly. */
+export function fieldNamed(name: string): FieldDef | undefined {
+  return BY_OWN_NAME.get(name) ?? fieldByName(name);
+}
+
 export function parseInt128(s: string, what: string): bigint {
   const t = s.trim();
+  const n = smallNumber(t);
+  if (n >= 0) return BigInt(n);
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(t)) throw new FlowSyntaxError(`${s}: invalid numeric value for ${what}`);
   return BigInt(t);
+}
+
+/**
+ * A decimal number of at most 15 digits or a `0x` hex number of at most 13 digits (both exact in a double)
+ * without a regular expression or a BigInt parse; -1 for anything else (longer, or not a number).
+ */
+export function smallNumber(t: string): number {
+  const len = t.length;
+  if (len === 0) return -1;
+  let x = 0;
+  if (len > 2 && t.charCodeAt(0) === 48 && (t.charCodeAt(1) | 0x20) === 120) {
+    if (len > 15) return -1;
+    for (let i = 2; i < len; i++) {
+      const c = t.charCodeAt(i);
+      const d = c >= 48 && c <= 57 ? c - 48 : (c | 0x20) >= 97 && (c | 0x20) <= 102 ? (c | 0x20) - 87 : -1;
+      if (d < 0) return -1;
+      x = x * 16 + d;
+    }
+    return x;
+  }
+  if (len > 15) return -1;
+  for (let i = 0; i < len; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
 }
 
 /** A number as OVS prints hex values: `0x` and no leading zeros, `0` for zero. */
@@ -256,11 +296,15 @@ export function bytesToBigInt(b: Uint8Array): bigint {
   return v;
 }
 
+/** 2^(8n) for n = 0..6: the values of n bytes are those below. */
+const FITS = Array.from({ length: 7 }, (_, i) => 1n << BigInt(i * 8));
+
 /** The low `n * 8` bits of `v` as `n` big-endian bytes: up to 6 bytes through one Number, then 32 bits per step. */
 export function bigIntToBytes(v: bigint, n: number): Uint8Array {
   const out = new Uint8Array(n);
   if (n <= 6) {
-    let x = Number(BigInt.asUintN(n * 8, v));
+    // a value that already fits (the usual case) needs no BigInt.asUintN, which allocates
+    let x = v >= 0n && v < FITS[n]! ? Number(v) : Number(BigInt.asUintN(n * 8, v));
     for (let i = n - 1; i >= 0; i--) {
       out[i] = x % 256;
       x = Math.floor(x / 256);

@@ -1,0 +1,412 @@
+/**
+ * Match text, print side: OXM match fields in ovs-ofctl's `match_format` order (`priority=100,ip,nw_dst=10.0.0.0/24`),
+ * each printer section skipped whole when the match has none of its fields. The parse side is `match.ts`.
+ *
+ * @module
+ */
+import { type MatchField, fieldByName } from "../oxm.js";
+import { formatPort } from "./ports.js";
+import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
+import { bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
+
+/** A field being printed: its value and mask, and whether a printer section has printed it. */
+interface PrintedVM extends VM {
+  printed: boolean;
+}
+
+type MatchMap = Map<string, PrintedVM>;
+
+/**
+ * Printer sections a match field belongs to, by name: a section none of whose fields the match has is
+ * skipped whole instead of probing each of its names (most matches have 2 to 6 of ~90 printable fields).
+ */
+const G_META = 1;
+const G_CT = 2;
+const G_REG = 4;
+const G_TUN = 8;
+const G_MD = 16;
+const G_MPLS = 32;
+const G_ND = 64;
+const G_ARP = 128;
+const G_IP6 = 256;
+const G_ETH = 512;
+const G_L3 = 1024;
+const G_L4 = 2048;
+const GROUPS = new Map<string, number>([
+  ...["packet_type", "pkt_mark", "recirc_id", "dp_hash", "conj_id", "actset_output"].map((n) => [n, G_META] as const),
+  ...["ct_state", "ct_zone", "ct_mark", "ct_label", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_nw_proto", "ct_tp_src", "ct_tp_dst"].map((n) => [n, G_CT] as const),
+  ...Array.from({ length: 16 }, (_, i) => [`reg${i}`, G_REG] as const),
+  ...["tun_id", "tun_src", "tun_dst", "tun_ipv6_src", "tun_ipv6_dst", "tun_gbp_id", "tun_gbp_flags", "tun_flags"].map((n) => [n, G_TUN] as const),
+  ...Array.from({ length: 64 }, (_, i) => [`tun_metadata${i}`, G_MD] as const),
+  ...["mpls_label", "mpls_tc", "mpls_ttl", "mpls_bos"].map((n) => [n, G_MPLS] as const),
+  ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, G_ND] as const),
+  ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, G_ARP] as const),
+  ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, G_IP6] as const),
+  ...["metadata", "in_port", "vlan_vid", "vlan_pcp", "dl_src", "dl_dst"].map((n) => [n, G_ETH] as const),
+  ...["nw_src", "nw_dst", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"].map((n) => [n, G_L3] as const),
+  ...["tcp_src", "tcp_dst", "udp_src", "udp_dst", "sctp_src", "sctp_dst", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "tcp_flags"].map((n) => [n, G_L4] as const),
+]);
+
+/** A match's fields by printed name, the ones with no name, and the {@link GROUPS} sections present. */
+interface FieldsByName {
+  map: MatchMap;
+  unknown: MatchField[];
+  groups: number;
+}
+
+function toMap(match: readonly MatchField[]): FieldsByName {
+  const map: MatchMap = new Map();
+  const unknown: MatchField[] = [];
+  let groups = 0;
+  for (const f of match) {
+    const def = fieldNamed(f.field);
+    if (!def) {
+      unknown.push(f);
+      continue;
+    }
+    const len = f.value.length;
+    let v = bytesToBigInt(f.value);
+    let m = f.mask ? bytesToBigInt(f.mask) : ones(len * 8);
+    // xreg/xxreg are printed as the 32-bit registers they overlay
+    const x = def.name.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(def.name) : null;
+    if (x) {
+      const words = len / 4;
+      const firstReg = Number(x[2]) * words;
+      for (let i = 0; i < words; i++) {
+        const shift = BigInt((words - 1 - i) * 32);
+        const rm = (m >> shift) & 0xffffffffn;
+        // a malformed (fuzzed) length can reach past reg31
+        if (rm) map.set(REG_NAMES[firstReg + i] ?? `reg${firstReg + i}`, { v: (v >> shift) & 0xffffffffn & rm, m: rm, len: 4, printed: false });
+      }
+      groups |= G_REG;
+      continue;
+    }
+    if (def.name === "ip_dscp") {
+      map.set("nw_tos", { v: (v & 0x3fn) << 2n, m: ((m & 0x3fn) << 2n) | 0n, len: 1, printed: false });
+      groups |= G_L3;
+      continue;
+    }
+    groups |= GROUPS.get(def.name) ?? 0;
+    // an exact match's value already fits its all-ones mask
+    if (f.mask) v &= m;
+    map.set(def.name, { v, m, len, printed: false });
+  }
+  return { map, unknown, groups };
+}
+
+
+const MD_NAMES = Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`);
+
+const ETH_IP = 0x0800n;
+
+const ETH_IPV6 = 0x86ddn;
+
+const ETH_ARP = 0x0806n;
+
+const ETH_RARP = 0x8035n;
+
+const REG_NAMES = Array.from({ length: 32 }, (_, i) => `reg${i}`);
+
+/** The match being printed: its fields by name, the ones printed so far, and the output items. */
+class MatchPrinter {
+  readonly out: string[] = [];
+  /** How many of the map's fields have been printed. */
+  nPrinted = 0;
+  constructor(readonly map: MatchMap) {}
+  get(n: string): VM | undefined {
+    const e = this.map.get(n);
+    if (e !== undefined && !e.printed) {
+      e.printed = true;
+      this.nPrinted++;
+    }
+    return e;
+  }
+  full(e: VM): boolean {
+    return e.m === ones(e.len * 8);
+  }
+  u32(n: string, label = n): void {
+    const e = this.get(n);
+    if (e && e.m) this.out.push(`${label}=${hexNum(e.v)}${this.full(e) ? "" : "/" + hexNum(e.m)}`);
+  }
+  be16(n: string, label = n): void {
+    const e = this.get(n);
+    if (e && e.m) this.out.push(this.full(e) ? `${label}=${e.v}` : `${label}=0x${e.v.toString(16)}/0x${e.m.toString(16)}`);
+  }
+  ip(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    let s = `${label}=${formatIpv4BigInt(e.v)}`;
+    if (e.m !== ones(32)) {
+      const p = prefixLen(e.m, 32);
+      s += p !== undefined ? `/${p}` : `/${formatIpv4BigInt(e.m)}`;
+    }
+    this.out.push(s);
+  }
+  ip6(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    let s = `${label}=${formatIpv6BigInt(e.v)}`;
+    if (e.m !== ones(128)) {
+      const p = prefixLen(e.m, 128);
+      s += p !== undefined ? `/${p}` : `/${formatIpv6BigInt(e.m)}`;
+    }
+    this.out.push(s);
+  }
+  mac(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    this.out.push(`${label}=${formatMacBigInt(e.v)}${e.m === ones(48) ? "" : "/" + formatMacBigInt(e.m)}`);
+  }
+  hexBig(n: string, label = n): void {
+    const e = this.get(n);
+    if (!e || !e.m) return;
+    this.out.push(`${label}=${hexBytes(bigIntToBytes(e.v, e.len))}${this.full(e) ? "" : "/" + hexBytes(bigIntToBytes(e.m, e.len))}`);
+  }
+}
+
+/** The shorthand ovs-ofctl prints for IPv4 with an IP protocol (`tcp` for `ip,nw_proto=6`). */
+const IP_SHORTHANDS = new Map<bigint, string>([[1n, "icmp"], [6n, "tcp"], [17n, "udp"], [132n, "sctp"]]);
+/** The shorthand ovs-ofctl prints for IPv6 with an IP protocol. */
+const IPV6_SHORTHANDS = new Map<bigint, string>([[58n, "icmp6"], [6n, "tcp6"], [17n, "udp6"], [132n, "sctp6"]]);
+
+/**
+ * Formats a match in ovs-ofctl order (`priority=100,ip,nw_dst=10.0.0.0/24`).
+ * @param priority - printed first when given and not the default 32768
+ */
+export function formatMatch(match: readonly MatchField[], priority?: number): string {
+  const { map, unknown, groups } = toMap(match);
+  const w = new MatchPrinter(map);
+  printMeta(w, priority, groups);
+  const dlType = w.get("dl_type");
+  const nwProto = w.get("nw_proto");
+  const dl = dlType && dlType.m ? dlType.v : undefined;
+  let skipType = false;
+  let skipProto = false;
+  if (dl !== undefined) {
+    skipType = true;
+    const proto = nwProto?.v;
+    if (dl === ETH_IP) {
+      const n = proto !== undefined ? IP_SHORTHANDS.get(proto) : undefined;
+      w.out.push(n ?? "ip");
+      skipProto = n !== undefined;
+    } else if (dl === ETH_IPV6) {
+      const n = proto !== undefined ? IPV6_SHORTHANDS.get(proto) : undefined;
+      w.out.push(n ?? "ipv6");
+      skipProto = n !== undefined;
+    } else if (dl === ETH_ARP) w.out.push("arp");
+    else if (dl === ETH_RARP) w.out.push("rarp");
+    else if (dl === 0x8847n) w.out.push("mpls");
+    else if (dl === 0x8848n) w.out.push("mplsm");
+    else skipType = false;
+  }
+  printL2(w, groups);
+  if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${dlType.v.toString(16).padStart(4, "0")}`);
+  printL3(w, dl, skipProto, nwProto, groups);
+  printL4(w, dl, nwProto, groups);
+  // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
+  // sense with another field's prerequisite: printed generically rather than dropped
+  if (w.nPrinted !== map.size) for (const [name, e] of map) {
+    if (e.printed || (name === "ip_dscp")) continue;
+    const f = fieldByName(name);
+    if (!f || !e.m) continue;
+    const full = e.m === ones(e.len * 8);
+    const val = f.format === "port" ? formatPort(Number(e.v)) : formatValue(f, e.v, e.len);
+    w.out.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
+  }
+  for (const u of unknown) w.out.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
+  return w.out.join(",");
+}
+
+/** Priority, packet type, marks, conjunction, action-set output and conntrack fields. */
+function printMeta(w: MatchPrinter, priority: number | undefined, groups: number): void {
+  if (priority !== undefined && priority !== 0x8000) w.out.push(`priority=${priority}`);
+  if (groups & G_META) printMarks(w);
+  if (groups & G_CT) printCt(w);
+}
+
+/** Packet type, marks, conjunction id and action-set output. */
+function printMarks(w: MatchPrinter): void {
+  const pt = w.get("packet_type");
+  if (pt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
+  w.u32("pkt_mark");
+  w.u32("recirc_id");
+  w.u32("dp_hash");
+  const conj = w.get("conj_id");
+  if (conj) w.out.push(`conj_id=${conj.v}`);
+  const aso = w.get("actset_output");
+  if (aso) w.out.push(`actset_output=${formatPort(Number(aso.v))}`);
+}
+
+/** Conntrack fields. */
+function printCt(w: MatchPrinter): void {
+  const cts = w.get("ct_state");
+  if (cts && cts.m) {
+    w.out.push(
+      (cts.m & 0xffn) === 0xffn
+        ? `ct_state=${fmtFlagsExact(cts.v, CT_STATE_BITS, "|")}`
+        : `ct_state=${fmtFlagsMasked(cts.v, cts.m, CT_STATE_BITS)}`,
+    );
+  }
+  const ctz = w.get("ct_zone");
+  if (ctz && ctz.m) w.out.push(w.full(ctz) ? `ct_zone=${ctz.v}` : `ct_zone=0x${ctz.v.toString(16)}/0x${ctz.m.toString(16)}`);
+  w.u32("ct_mark");
+  w.hexBig("ct_label");
+  w.ip("ct_nw_src");
+  w.ip("ct_nw_dst");
+  w.ip6("ct_ipv6_src");
+  w.ip6("ct_ipv6_dst");
+  const ctp = w.get("ct_nw_proto");
+  if (ctp) w.out.push(`ct_nw_proto=${ctp.v}`);
+  w.be16("ct_tp_src");
+  w.be16("ct_tp_dst");
+}
+
+/** Registers, tunnel fields, metadata, in_port, VLAN and Ethernet addresses. */
+function printL2(w: MatchPrinter, groups: number): void {
+  if (groups & G_REG) for (let i = 0; i < 16; i++) if (w.map.has(REG_NAMES[i]!)) w.u32(REG_NAMES[i]!);
+  if (groups & G_TUN) printTunnel(w);
+  if (groups & G_MD) for (const n of MD_NAMES) if (w.map.has(n)) w.hexBig(n);
+  if (groups & G_ETH) printEth(w);
+}
+
+/** Tunnel fields other than tun_metadata. */
+function printTunnel(w: MatchPrinter): void {
+  const tid = w.get("tun_id");
+  if (tid && tid.m) w.out.push(`tun_id=${hexNum(tid.v)}${w.full(tid) ? "" : "/" + hexNum(tid.m)}`);
+  w.ip("tun_src");
+  w.ip("tun_dst");
+  w.ip6("tun_ipv6_src");
+  w.ip6("tun_ipv6_dst");
+  w.be16("tun_gbp_id");
+  const gf = w.get("tun_gbp_flags");
+  if (gf && gf.m) w.out.push(`tun_gbp_flags=${hexNum(gf.v)}`);
+  const tf = w.get("tun_flags");
+  if (tf && tf.m) w.out.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
+}
+
+/** Metadata, in_port, VLAN and Ethernet addresses. */
+function printEth(w: MatchPrinter): void {
+  const md = w.get("metadata");
+  if (md && md.m) w.out.push(`metadata=${hexNum(md.v)}${w.full(md) ? "" : "/" + hexNum(md.m)}`);
+  const inp = w.get("in_port");
+  if (inp) w.out.push(`in_port=${formatPort(Number(inp.v))}`);
+  // vlan: rebuild the 802.1Q TCI from vlan_vid / vlan_pcp
+  const vid = w.get("vlan_vid");
+  const pcp = w.get("vlan_pcp");
+  if (vid || pcp) {
+    let tci = 0n;
+    let tm = 0n;
+    if (vid) {
+      tci |= vid.v & 0x1fffn;
+      tm |= vid.m & 0x1fffn;
+    }
+    if (pcp) {
+      tci |= (pcp.v & 7n) << 13n;
+      tm |= 0xe000n;
+    }
+    const vidMask = tm & 0x0fffn;
+    const pcpMask = tm & 0xe000n;
+    const cfi = tm & 0x1000n;
+    if (cfi && tci & 0x1000n && (!vidMask || vidMask === 0x0fffn) && (!pcpMask || pcpMask === 0xe000n) && (vidMask || pcpMask)) {
+      if (vidMask) w.out.push(`dl_vlan=${tci & 0xfffn}`);
+      if (pcpMask) w.out.push(`dl_vlan_pcp=${tci >> 13n}`);
+    } else if (tm === 0xffffn) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}`);
+    else if (tm) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}/0x${tm.toString(16).padStart(4, "0")}`);
+  }
+  w.mac("dl_src");
+  w.mac("dl_dst");
+}
+
+/** IP / ARP / MPLS fields, by Ethernet type. */
+function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nwProto: VM | undefined, groups: number): void {
+  if (dl === ETH_IPV6) {
+    if (groups & G_IP6) printIp6(w);
+  } else if (dl === ETH_ARP || dl === ETH_RARP) {
+    if (groups & G_ARP) {
+      w.ip("arp_spa");
+      w.ip("arp_tpa");
+    }
+  } else if (groups & G_L3) {
+    w.ip("nw_src");
+    w.ip("nw_dst");
+  }
+  if (!skipProto && nwProto && nwProto.m) w.out.push(`nw_proto=${nwProto.v}`);
+  if ((dl === ETH_ARP || dl === ETH_RARP) && groups & G_ARP) {
+    const op = w.get("arp_op");
+    if (op) w.out.push(`arp_op=${op.v}`);
+    w.mac("arp_sha");
+    w.mac("arp_tha");
+  }
+  if (groups & G_L3) {
+    const tos = w.get("nw_tos");
+    if (tos && tos.m & 0xfcn) w.out.push(`nw_tos=${tos.v & 0xfcn}`);
+    const ecn = w.get("nw_ecn");
+    if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
+    const ttl = w.get("nw_ttl");
+    if (ttl && ttl.m) w.out.push(`nw_ttl=${ttl.v}`);
+  }
+  if (groups & G_MPLS) printMpls(w);
+  const frag = groups & G_L3 ? w.get("nw_frag") : undefined;
+  if (frag && frag.m) {
+    const fm = frag.m & 3n;
+    const fv = frag.v & 3n;
+    if (fm === 3n) w.out.push(`nw_frag=${fv & 1n ? (fv & 2n ? "later" : "first") : fv & 2n ? "<error>" : "no"}`);
+    else if (fm === 1n) w.out.push(`nw_frag=${fv & 1n ? "yes" : "no"}`);
+    else if (fm === 2n) w.out.push(`nw_frag=${fv & 2n ? "later" : "not_later"}`);
+  }
+}
+
+/** IPv6 addresses and flow label. */
+function printIp6(w: MatchPrinter): void {
+  w.ip6("ipv6_src");
+  w.ip6("ipv6_dst");
+  const lab = w.get("ipv6_label");
+  if (lab && lab.m) {
+    const fm = (x: bigint) => "0x" + x.toString(16).padStart(5, "0");
+    w.out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
+  }
+}
+
+/** MPLS fields. */
+function printMpls(w: MatchPrinter): void {
+  const ml = w.get("mpls_label");
+  if (ml) w.out.push(`mpls_label=${ml.v}`);
+  const mtc = w.get("mpls_tc");
+  if (mtc) w.out.push(`mpls_tc=${mtc.v}`);
+  const mttl = w.get("mpls_ttl");
+  if (mttl) w.out.push(`mpls_ttl=${mttl.v}`);
+  const mbos = w.get("mpls_bos");
+  if (mbos) w.out.push(`mpls_bos=${mbos.v}`);
+}
+
+/** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */
+function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefined, groups: number): void {
+  const proto = nwProto?.v;
+  const l4 = (groups & G_L4) !== 0;
+  if (dl === ETH_IP && proto === 1n) {
+    if (l4) {
+      w.be16("icmp_type");
+      w.be16("icmp_code");
+    }
+  } else if (dl === ETH_IPV6 && proto === 58n) {
+    if (l4) {
+      w.be16("icmpv6_type", "icmp_type");
+      w.be16("icmpv6_code", "icmp_code");
+    }
+    if (groups & G_ND) {
+      w.ip6("nd_target");
+      w.mac("nd_sll");
+      w.mac("nd_tll");
+    }
+  } else if (l4) {
+    w.be16("tcp_src", "tp_src");
+    w.be16("tcp_dst", "tp_dst");
+    w.be16("udp_src", "tp_src");
+    w.be16("udp_dst", "tp_dst");
+    w.be16("sctp_src", "tp_src");
+    w.be16("sctp_dst", "tp_dst");
+  }
+  if (!l4) return;
+  const tcpf = w.get("tcp_flags");
+  if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
+}
