@@ -142,7 +142,8 @@ export function decodeNx(r: Reader, depth: number): Action {
       return { type: "controller", maxLen, controllerId, reason };
     }
     case NxActionSubtype.CONTROLLER2: {
-      r.skip(6);
+      // as Open vSwitch: the 6 pad bytes must be zero
+      if (r.take(6).some((b) => b !== 0)) r.fail("NXBRC_MUST_BE_ZERO", r.start);
       let maxLen: number | undefined;
       let controllerId: number | undefined;
       let reason: number | undefined;

@@ -11,7 +11,7 @@
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { ExperimenterId, decodeOxm, encodeOxm } from "./oxm.js";
+import { ExperimenterId, OxmClass, decodeOxm, encodeOxm, fieldByHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
 import { legacyToOf13 } from "./v10/actions.js";
 import { OfpVersion } from "./constants.js";
 import { Of11ActionType, encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
@@ -113,6 +113,7 @@ function decodeAction(outer: Reader, depth: number): Action {
       return { type: "dec_nw_ttl" };
     case ActionType.SET_FIELD: {
       // A mask is only valid from OpenFlow 1.5 on; it is kept (not rejected) so nothing is lost.
+      if (r.remaining >= 4 && setFieldLengthWrong(r.view.getUint32(r.pos))) bad(r, "OFPBAC_BAD_SET_LEN");
       const field = decodeOxm(r);
       return { type: "set_field", field };
     }
@@ -160,6 +161,14 @@ function decodeAction(outer: Reader, depth: number): Action {
     default:
       return { type: "unknown", actionType: type, data: r.take(r.remaining) };
   }
+}
+
+/** A known fixed-length field whose OXM header (not an experimenter one) gives another length: Open vSwitch's OFPBAC_BAD_SET_LEN. */
+function setFieldLengthWrong(h: number): boolean {
+  if (oxmClassOf(h) === OxmClass.EXPERIMENTER) return false;
+  const f = fieldByHeader(h);
+  const len = oxmHasMask(h) ? oxmLength(h) / 2 : oxmLength(h);
+  return f !== undefined && !f.name.startsWith("tun_metadata") && len !== f.len;
 }
 
 /**

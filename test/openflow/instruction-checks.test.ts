@@ -80,3 +80,15 @@ describe("checkActionList: version rules on decoded OpenFlow 1.1+ action lists",
     expect(reason(() => checkActionList(decodeActionList(fromHex(hex)), version))).toBe(error);
   });
 });
+
+describe("action decode errors carry Open vSwitch's OpenFlow error name", () => {
+  it.each([
+    // set_field of eth_src with a 7-byte OXM payload (OpenFlow 1.3.4 conformance test 430.510)
+    ["0019 0010 80000807 000102030405 0000", "OFPBAC_BAD_SET_LEN"],
+    // NXAST_CONTROLLER2 with non-zero pad bytes
+    ["ffff 0018 00002320 0025 0000 0005 0000 1122334455 000005", "NXBRC_MUST_BE_ZERO"],
+    ["ffff 0018 00002320 0025 0000 0005 5000 1122334455 000000", "NXBRC_MUST_BE_ZERO"],
+  ])("%s: %s", (hex, error) => {
+    expect(reason(() => decodeActionList(fromHex(hex)))).toBe(error);
+  });
+});

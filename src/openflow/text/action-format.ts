@@ -204,14 +204,14 @@ fmt(["nat"], (a) => {
     let r = a.flags & NatFlags.SRC ? "src" : "dst";
     if (a.ipv4Min) {
       r += `=${fmtNatAddr4(a.ipv4Min)}`;
-      if (a.ipv4Max) r += `-${fmtNatAddr4(a.ipv4Max)}`;
+      if (a.ipv4Max && Buffer.compare(a.ipv4Max, a.ipv4Min) !== 0) r += `-${fmtNatAddr4(a.ipv4Max)}`;
     } else if (a.ipv6Min) {
-      const six = (b: Uint8Array) => fmtNatAddr6(b);
-      const bracket = a.protoMin !== undefined || a.ipv6Max !== undefined;
-      r += "=" + (bracket ? `[${six(a.ipv6Min)}]` : six(a.ipv6Min));
-      if (a.ipv6Max) r += `-[${six(a.ipv6Max)}]`;
+      // as ovs-ofctl: brackets only before a port range; a maximum equal to the minimum is not printed
+      const six = (b: Uint8Array) => (a.protoMin ? `[${fmtNatAddr6(b)}]` : fmtNatAddr6(b));
+      r += "=" + six(a.ipv6Min);
+      if (a.ipv6Max && Buffer.compare(a.ipv6Max, a.ipv6Min) !== 0) r += `-${six(a.ipv6Max)}`;
     }
-    if (a.protoMin !== undefined) {
+    if (a.protoMin) {
       r += `:${a.protoMin}`;
       if (a.protoMax !== undefined && a.protoMax !== a.protoMin) r += `-${a.protoMax}`;
     }
