@@ -11,8 +11,9 @@
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { ExperimenterId, OxmClass, decodeOxm, encodeOxm, fieldByHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
-import { legacyToOf13 } from "./v10/actions.js";
+import { ExperimenterId, OxmClass, type MatchField, decodeOxm, encodeOxm, fieldByHeader, fieldByName, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { bigToBytes } from "../bytes/hex.js";
+import { legacyToOf13, setFieldLoads } from "./v10/actions.js";
 import { OfpVersion } from "./constants.js";
 import { Of11ActionType, encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
 import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, CtFlags, NatRange, LearnFlags, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
@@ -115,6 +116,8 @@ function decodeAction(outer: Reader, depth: number): Action {
       // A mask is only valid from OpenFlow 1.5 on; it is kept (not rejected) so nothing is lost.
       if (r.remaining >= 4 && setFieldLengthWrong(r.view.getUint32(r.pos))) bad(r, "OFPBAC_BAD_SET_LEN");
       const field = decodeOxm(r);
+      // as Open vSwitch: a masked value may not have bits outside its mask
+      if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, "OFPBMC_BAD_WILDCARDS");
       return { type: "set_field", field };
     }
     case ActionType.PUSH_PBB:
@@ -161,6 +164,15 @@ function decodeAction(outer: Reader, depth: number): Action {
     default:
       return { type: "unknown", actionType: type, data: r.take(r.remaining) };
   }
+}
+
+/** The (masked) set_field of a Nicira load (OpenFlow 1.5 writes loads this way). */
+function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
+  const def = fieldByName(a.dst.field)!;
+  const bits = BigInt(def.len * 8);
+  const mask = ((1n << BigInt(a.dst.nbits)) - 1n) << BigInt(a.dst.ofs);
+  const full = mask === (1n << bits) - 1n;
+  return { field: def.name, header: def.header, experimenter: def.experimenter, value: bigToBytes(a.value << BigInt(a.dst.ofs), def.len), mask: full ? undefined : bigToBytes(mask, def.len) };
 }
 
 /** A known fixed-length field whose OXM header (not an experimenter one) gives another length: Open vSwitch's OFPBAC_BAD_SET_LEN. */
@@ -268,6 +280,11 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       w.u32(a.groupId);
       break;
     case "set_field":
+      if (a.field.mask && version < OfpVersion.OF15 && version > OfpVersion.OF11) {
+        // as Open vSwitch: set_field takes no mask before OpenFlow 1.5, a partial one is written as loads
+        for (const x of setFieldLoads(a)) encodeAction(w, x, version);
+        return;
+      }
       s = std(w, ActionType.SET_FIELD);
       encodeOxm(w, a.field);
       break;
@@ -313,6 +330,11 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       writeNxHeader(w, a.dst);
       break;
     case "reg_load":
+      if (version >= OfpVersion.OF15 && a.dst.field !== "unknown") {
+        // OpenFlow 1.5 has only set_field: a load is one, masked unless it sets the whole field
+        encodeAction(w, { type: "set_field", field: loadAsSetField(a) }, version);
+        return;
+      }
       s = nxStart(w, NxActionSubtype.REG_LOAD);
       w.u16(ofsNbits(a.dst));
       writeNxHeader(w, a.dst);

@@ -49,7 +49,8 @@ function formatSetField(mf: MatchField): string {
   if (f.name === "vlan_vid") return `set_field:${v}->vlan_vid`;
   if (f.name === "ip_dscp") return `set_field:${v}->ip_dscp`;
   let s = `set_field:${formatValue(f, v, mf.value.length)}`;
-  if (mf.mask) s += `/${formatValue(f, bytesToBigInt(mf.mask), mf.value.length)}`;
+  // a decimal field's mask prints in hex (`8/0xc`)
+  if (mf.mask) s += `/${f.format === "dec" ? hexNum(bytesToBigInt(mf.mask)) : formatValue(f, bytesToBigInt(mf.mask), mf.value.length)}`;
   return `${s}->${setFieldName(f)}`;
 }
 

@@ -160,9 +160,10 @@ on(["push_mpls"], (_it, { arg }, _ctx) => [{ type: "push_mpls", ethertype: Numbe
 
 on(["pop_mpls"], (_it, { arg }, _ctx) => [{ type: "pop_mpls", ethertype: Number(arg) }]);
 
-on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }]);
+// their own actions (as Open vSwitch's OFPACT_SET_MPLS_*): OpenFlow 1.0/1.1 keep them, 1.2+ write a set_field
+on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_label", label: ranged(paren ?? arg, 0, 0xfffff, "MPLS label") }]);
 
-on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }]);
+on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_tc", tc: ranged(paren ?? arg, 0, 7, "MPLS TC") }]);
 
 on(["set_mpls_ttl"], (_it, { arg, paren }, _ctx) => {
   if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
@@ -344,22 +345,12 @@ function minLen(v: bigint): number {
   return Math.max(1, Math.ceil(v.toString(2).length / 8));
 }
 
-/** Splits a mask into contiguous runs of ones: [ofs, nbits][]. */
-function runs(m: bigint): [number, number][] {
-  const out: [number, number][] = [];
-  let ofs = 0;
-  while (m >> BigInt(ofs)) {
-    if (((m >> BigInt(ofs)) & 1n) === 0n) {
-      ofs++;
-      continue;
-    }
-    let nb = 0;
-    while ((m >> BigInt(ofs + nb)) & 1n) nb++;
-    out.push([ofs, nb]);
-    ofs += nb;
-  }
-  return out;
-}
+/** Fields Open vSwitch does not let a set_field mask ("Maskable: no" in meta-flow.h). */
+const SET_FIELD_UNMASKABLE = new Set([
+  ...["recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "in_port", "actset_output", "skb_priority", "ct_zone", "ct_nw_proto"],
+  ...["dl_type", "vlan_pcp", "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "nw_proto", "nw_tos", "ip_dscp", "nw_ecn", "nw_ttl"],
+  ...["arp_op", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "nd_reserved", "nd_options_type", "nsh_mdtype", "nsh_np", "nsp", "nsi", "nsh_ttl"],
+]);
 
 function setFieldAction(fieldName: string, valueText: string): Action[] {
   const f = fieldByName(fieldName);
@@ -369,6 +360,7 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
     return [{ type: "set_field", field: sfield("vlan_vid", v, 2) }];
   }
   const isMd = f.name.startsWith("tun_metadata");
+  if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) throw new FlowSyntaxError(`${valueText}: invalid mask for field ${f.name}`);
   const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
   const { v, m } = parsed;
   const len = isMd ? minLen(m !== undefined && m > v ? m : v) : f.len;
@@ -376,10 +368,10 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
     return [{ type: "set_field", field: sfield(f.name, v, len) }];
   }
   if (!isMd) {
-    // one NXAST_REG_LOAD per contiguous run of mask bits, runs longer than 64 bits in 64-bit pieces
-    const pieces: [number, number][] = [];
-    for (const [o, n] of runs(m)) for (let k = 0; k < n; k += 64) pieces.push([o + k, Math.min(64, n - k)]);
-    return pieces.map(([o, n]) => ({ type: "reg_load", dst: subField(f.name, o, n), value: (v >> BigInt(o)) & ones(n) }));
+    // kept masked: each version writes it as Open vSwitch does (OpenFlow 1.0/1.1 the field's own action if it
+    // has one, 1.2 to 1.4 Nicira loads, 1.5 a masked set_field)
+    // (the value as written: Open vSwitch keeps bits outside the mask too)
+    return [{ type: "set_field", field: matchField(f.name, bigIntToBytes(v, len), bigIntToBytes(m, len)) }];
   }
   return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes(v & m, len), bigIntToBytes(m, len)) }];
 }

@@ -241,7 +241,9 @@ export function setFieldLoads(a: Extract<Action, { type: "set_field" }>): Action
   const value = bytesToBig(a.field.value);
   const width = def.name.startsWith("tun_metadata") ? a.field.value.length * 8 : def.bits;
   const mask = a.field.mask ? bytesToBig(a.field.mask) : (1n << BigInt(width)) - 1n;
-  if (def.nxExperimenter !== undefined || def.nxHeader >>> 16 > 1) return [{ type: "reg_load2", field: a.field }];
+  // as Open vSwitch: load2 for a field with an experimenter header or a variable length; NXM and OXM
+  // (class 0x8000) headers both fit a plain load
+  if (def.nxExperimenter !== undefined || def.nxHeader >>> 16 === 0xffff || def.name.startsWith("tun_metadata")) return [{ type: "reg_load2", field: a.field }];
   const out: Action[] = [];
   let ofs = 0;
   const maxBits = Math.min(width, nxWidth(def));
@@ -288,10 +290,11 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
         out.push(...setFieldLoads({ type: "set_field", field: { field: "nw_ttl", header: fieldByName("nw_ttl")!.header, value: Uint8Array.of(a.ttl) } }));
         break;
       case "set_field": {
+        // as Open vSwitch: these fields have an OpenFlow 1.0 action, which sets the whole field (a mask is
+        // dropped); every other field (MPLS, SCTP ports, ...) is a Nicira load
         const f = a.field;
-        const full = !f.mask || f.mask.every((b) => b === 0xff);
         const n = Number(bytesToBig(f.value));
-        if (full) {
+        {
           const legacy: Action | undefined =
             f.field === "vlan_vid"
               ? { type: "set_vlan_vid", vid: n & 0xfff }
@@ -307,14 +310,13 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
                         ? { type: "set_nw_dst", addr: n }
                         : f.field === "ip_dscp"
                           ? { type: "set_nw_tos", tos: (n << 2) & 0xfc }
-                          : /^(tcp|udp|sctp)_src$/.test(f.field)
+                          : /^(tcp|udp)_src$/.test(f.field)
                             ? { type: "set_tp_src", port: n }
-                            : /^(tcp|udp|sctp)_dst$/.test(f.field)
+                            : /^(tcp|udp)_dst$/.test(f.field)
                               ? { type: "set_tp_dst", port: n }
                               : undefined;
-          const mpls: Action | undefined = f.field === "mpls_label" ? { type: "set_mpls_label", label: n } : f.field === "mpls_tc" ? { type: "set_mpls_tc", tc: n } : undefined;
-          if (legacy ?? mpls) {
-            out.push((legacy ?? mpls)!);
+          if (legacy) {
+            out.push(legacy);
             break;
           }
         }
