@@ -175,12 +175,15 @@ function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
   return { field: def.name, header: def.header, experimenter: def.experimenter, value: bigToBytes(a.value << BigInt(a.dst.ofs), def.len), mask: full ? undefined : bigToBytes(mask, def.len) };
 }
 
-/** A known fixed-length field whose OXM header (not an experimenter one) gives another length: Open vSwitch's OFPBAC_BAD_SET_LEN. */
+/** A known fixed-length field whose OXM or NXM header (not an experimenter one) gives another length than the field's own header: Open vSwitch's OFPBAC_BAD_SET_LEN. */
 function setFieldLengthWrong(h: number): boolean {
   if (oxmClassOf(h) === OxmClass.EXPERIMENTER) return false;
   const f = fieldByHeader(h);
+  if (f === undefined || f.name.startsWith("tun_metadata")) return false;
   const len = oxmHasMask(h) ? oxmLength(h) / 2 : oxmLength(h);
-  return f !== undefined && !f.name.startsWith("tun_metadata") && len !== f.len;
+  // the field's OXM header, or its NXM one (NXM_OF_IN_PORT is 2 bytes where OXM_OF_IN_PORT is 4)
+  const own = h >>> 9 === f.nxHeader >>> 9 && f.nxExperimenter === undefined ? f.nxHeader : f.header;
+  return len !== oxmLength(own);
 }
 
 /**
@@ -294,6 +297,11 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       if (a.withTable || a.ct) w.u8(a.table);
       break;
     case "set_tunnel":
+      if (version >= OfpVersion.OF12) {
+        // as Open vSwitch: OpenFlow 1.2+ writes set_tunnel as a set_field of tun_id
+        encodeAction(w, { type: "set_field", field: { field: "tun_id", header: fieldByName("tun_id")!.header, value: bigToBytes(a.tunId, 8) } }, version);
+        return;
+      }
       if (a.wide) {
         s = nxStart(w, NxActionSubtype.SET_TUNNEL64);
         w.zeros(6).u64(a.tunId);

@@ -243,9 +243,11 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
   return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
 });
 
-on(["set_tunnel", "set_tunnel64"], (_it, { arg }, _ctx) => {
-  // OpenFlow 1.3 has a tunnel_id field: ovs-ofctl encodes set_tunnel as set_field
-  return [{ type: "set_field", field: sfield("tun_id", BigInt.asUintN(64, BigInt(arg ?? "0")), 8) }];
+on(["set_tunnel", "set_tunnel64"], (_it, { name, arg }, _ctx) => {
+  // its own action (Nicira set_tunnel/set_tunnel64 in OpenFlow 1.0/1.1, a set_field of tun_id from 1.2 on);
+  // a value past 32 bits needs set_tunnel64
+  const tunId = BigInt.asUintN(64, BigInt(arg ?? "0"));
+  return [{ type: "set_tunnel", tunId, wide: name === "set_tunnel64" || tunId > 0xffffffffn }];
 });
 
 on(["note"], (_it, { arg }, _ctx) => [{ type: "note", data: parseHexBytes(arg ?? "") }]);

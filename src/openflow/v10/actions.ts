@@ -18,6 +18,7 @@ import { Writer } from "../../bytes/writer.js";
 import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type Action, type Instruction, decodeActions, encodeAction, subField } from "../actions.js";
 import { fieldByName, nxWidth } from "../oxm.js";
+import { OfpVersion } from "../constants.js";
 import { port16to32, port32to16 } from "./match.js";
 
 /** OpenFlow 1.0 action types (`ofp_action_type`). */
@@ -437,7 +438,7 @@ function encodeOf10Action(w: Writer, a: Action): void {
     case "set_field":
       throw new EncodeError("openflow", a.type, "no OpenFlow 1.0 form of this action");
     default:
-      encodeAction(w, a);
+      encodeAction(w, a, OfpVersion.OF10);
   }
 }
 
