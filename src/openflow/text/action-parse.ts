@@ -11,7 +11,7 @@ import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
-import { formatSubField, parseSubField } from "./subfield.js";
+import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
 import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, ones, parseBits, parseValue } from "./values.js";
 
@@ -314,7 +314,7 @@ on(["multipath"], (_it, { paren }, _ctx) => {
   const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
   const links = Number(n);
   if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
-  const dst = parseSubField(dstText ?? "");
+  const dst = parseNxmSubField(dstText ?? "", paren ?? "");
   if (dst.nbits < 32 && 2 ** dst.nbits < links) {
     throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
   }
