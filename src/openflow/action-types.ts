@@ -67,6 +67,7 @@ export const NxActionSubtype = {
   CT_CLEAR: 43,
   RESUBMIT_TABLE_CT: 44,
   LEARN2: 45,
+  ENCAP: 46,
   CHECK_PKT_LARGER: 49,
 } as const;
 
@@ -223,6 +224,13 @@ export type Action =
   | { readonly type: "clone"; readonly actions: readonly Action[] }
   | { readonly type: "check_pkt_larger"; readonly pktLen: number; readonly dst: SubField }
   | {
+      readonly type: "encap";
+      /** The new packet type (namespace << 16 | type): 0 Ethernet, 0x1894f NSH, 0x18847 MPLS, 0x18848 MPLS multicast. */
+      readonly packetType: number;
+      readonly hdrSize: number;
+      readonly props: readonly EncapProperty[];
+    }
+  | {
       readonly type: "multipath";
       readonly fields: number;
       readonly basis: number;
@@ -258,6 +266,11 @@ export type Action =
   | { readonly type: "experimenter"; readonly experimenter: number; readonly data: Uint8Array }
   | { readonly type: "unknown"; readonly actionType: number; readonly data: Uint8Array }
   | LegacyAction;
+
+/** A property of an `encap` action (Open vSwitch's NSH encap properties: MD type, or a metadata TLV). */
+export type EncapProperty =
+  | { readonly kind: "md_type"; readonly mdType: number }
+  | { readonly kind: "tlv"; readonly tlvClass: number; readonly tlvType: number; readonly value: Uint8Array };
 
 /** A decoded instruction (OpenFlow 1.3.5 §7.2.4). */
 export type Instruction =

@@ -8,7 +8,7 @@ import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { ExperimenterId, decodeOxm, fieldByHeader, oxmClassOf, OxmClass, fieldByName, nxWidth } from "./oxm.js";
-import { ActionType, NxActionSubtype, type SubField, NatRange, LearnFlags, type LearnSpec, type Action } from "./action-types.js";
+import { ActionType, NxActionSubtype, type SubField, NatRange, LearnFlags, type LearnSpec, type Action, type EncapProperty } from "./action-types.js";
 import { decodeActions } from "./actions.js";
 
 /** A {@link SubField} from a wire header (NXM or OXM), offset and width. */
@@ -219,6 +219,36 @@ export function decodeNx(r: Reader, depth: number): Action {
     case NxActionSubtype.CLONE: {
       r.skip(6);
       return { type: "clone", actions: decodeActions(r.sub(r.remaining, "clone actions"), depth + 1) };
+    }
+    case NxActionSubtype.ENCAP: {
+      // NXAST_ENCAP: header size, new packet type, then properties (class, type, length, each padded to 8)
+      const hdrSize = r.u16();
+      const packetType = r.u32();
+      if (![0, 0x1894f, 0x18847, 0x18848].includes(packetType)) r.fail("NXBAC_BAD_HEADER_TYPE", r.start);
+      const props: EncapProperty[] = [];
+      while (r.remaining > 0) {
+        const at = r.pos;
+        if (r.remaining < 4) r.fail("OFPBAC_BAD_LEN", r.start);
+        const cls = r.u16();
+        const ptype = r.u8();
+        const len = r.u8();
+        const padded = Math.ceil(len / 8) * 8;
+        if (len < 4 || padded > r.remaining + 4) r.fail("OFPBAC_BAD_LEN", r.start);
+        if (cls !== 4 || (ptype !== 1 && ptype !== 2)) r.fail("NXBAC_UNKNOWN_ED_PROP", r.start);
+        if (ptype === 1) {
+          if (len > 8 || len < 5) r.fail("NXBAC_BAD_ED_PROP", r.start);
+          props.push({ kind: "md_type", mdType: r.u8() });
+        } else {
+          if (len < 8) r.fail("NXBAC_BAD_ED_PROP", r.start);
+          const tlvClass = r.u16();
+          const tlvType = r.u8();
+          const tlvLen = r.u8();
+          if (len !== 8 + Math.ceil(tlvLen / 8) * 8) r.fail("NXBAC_BAD_ED_PROP", r.start);
+          props.push({ kind: "tlv", tlvClass, tlvType, value: r.take(tlvLen).slice() });
+        }
+        r.pos = at + padded;
+      }
+      return { type: "encap", packetType, hdrSize, props };
     }
     case NxActionSubtype.CHECK_PKT_LARGER: {
       const pktLen = r.u16();

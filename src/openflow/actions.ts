@@ -20,7 +20,7 @@ import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COP
 import { sfFromHeader, readNxHeader, writeNxHeader, ofsNbits, decodeNx, nxStart } from "./actions-nx.js";
 
 export { ActionType, CtFlags, InstructionType, LearnFlags, MAX_ACTION_DEPTH, NatFlags, NatRange, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, OfpPort } from "./action-types.js";
-export type { Action, Instruction, LearnSpec, SubField } from "./action-types.js";
+export type { Action, EncapProperty, Instruction, LearnSpec, SubField } from "./action-types.js";
 export { subField } from "./actions-nx.js";
 export { decodeInstructionList, decodeInstructions, encodeInstructionList, encodeInstructions } from "./instructions.js";
 
@@ -468,6 +468,18 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       s = nxStart(w, NxActionSubtype.CLONE);
       w.zeros(6);
       encodeActions(w, a.actions, version);
+      break;
+    case "encap":
+      s = nxStart(w, NxActionSubtype.ENCAP);
+      w.u16(a.hdrSize).u32(a.packetType);
+      for (const p of a.props) {
+        const ps = w.pos;
+        if (p.kind === "md_type") w.u16(4).u8(1).u8(5).u8(p.mdType).zeros(3);
+        else {
+          w.u16(4).u8(2).u8(8 + Math.ceil(p.value.length / 8) * 8).u16(p.tlvClass).u8(p.tlvType).u8(p.value.length).bytes(p.value);
+          w.pad(ps, 8);
+        }
+      }
       break;
     case "check_pkt_larger":
       s = nxStart(w, NxActionSubtype.CHECK_PKT_LARGER);

@@ -55,7 +55,7 @@ export {
   decodeInstructionList,
   encodeInstructionList,
 } from "./actions.js";
-export type { Action, Instruction, SubField, LearnSpec } from "./actions.js";
+export type { Action, EncapProperty, Instruction, SubField, LearnSpec } from "./actions.js";
 export {
   OFPMPF_MORE,
   OnfBundleType,

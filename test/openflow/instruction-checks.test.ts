@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../src/bytes/hex.js";
 import { DecodeError } from "../../src/bytes/decode-error.js";
 import { OfpVersion } from "../../src/openflow/constants.js";
-import { decodeActionList } from "../../src/openflow/actions.js";
+import { decodeActionList, encodeActionList } from "../../src/openflow/actions.js";
+import { formatActions } from "../../src/openflow/text/action-format.js";
 import { checkActionList, decodeCheckedInstructions, encodeCheckedInstructions } from "../../src/openflow/instruction-checks.js";
 import { formatInstructions } from "../../src/openflow/text/instructions.js";
 
@@ -90,5 +91,24 @@ describe("action decode errors carry Open vSwitch's OpenFlow error name", () => 
     ["ffff 0018 00002320 0025 0000 0005 5000 1122334455 000000", "NXBRC_MUST_BE_ZERO"],
   ])("%s: %s", (hex, error) => {
     expect(reason(() => decodeActionList(fromHex(hex)))).toBe(error);
+  });
+});
+
+describe("encap (NXAST_ENCAP): decoded, printed and written back as ovs-ofctl does", () => {
+  it.each([
+    ["ffff 0018 00002320 002e 0000 0001894f 0004 01 05 01 000000", "encap(nsh(md_type=1))"],
+    ["ffff 0010 00002320 002e 0000 00018847", "encap(mpls)"],
+    ["ffff 0010 00002320 002e 0000 00018848", "encap(mpls_mc)"],
+    ["ffff 0028 00002320 002e 0000 0001894f 0004 01 05 02 000000 0004 02 10 1000 0a 04 12345678 00000000", "encap(nsh(md_type=2,tlv(0x1000,10,0x12345678)))"],
+  ])("%s is %s", (hex, text) => {
+    const actions = decodeActionList(fromHex(hex));
+    expect(formatActions(actions)).toBe(text);
+    expect(toHex(encodeActionList(actions))).toBe(hex.replace(/ /g, ""));
+  });
+
+  it("an unknown packet type is NXBAC_BAD_HEADER_TYPE; encap before OpenFlow 1.3 OFPBAC_BAD_VENDOR_TYPE", () => {
+    expect(reason(() => decodeActionList(fromHex("ffff 0010 00002320 002e 0000 00000001")))).toBe("NXBAC_BAD_HEADER_TYPE");
+    const mpls = decodeActionList(fromHex("ffff 0010 00002320 002e 0000 00018847"));
+    expect(reason(() => checkActionList(mpls, OfpVersion.OF12))).toBe("OFPBAC_BAD_VENDOR_TYPE");
   });
 });

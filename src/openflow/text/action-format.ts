@@ -229,6 +229,17 @@ fmt(["ct_clear"], () => "ct_clear");
 
 fmt(["clone"], (a) => `clone(${formatActions(a.actions)})`);
 
+const ENCAP_TYPES = new Map([[0, "ethernet"], [0x1894f, "nsh"], [0x18847, "mpls"], [0x18848, "mpls_mc"]]);
+fmt(["encap"], (a) => {
+  // a TLV value as ovs-ofctl's ds_put_hex(): 0x and its bytes from the first non-zero one, or 0
+  const hex = (b: Uint8Array) => {
+    const i = b.findIndex((x) => x !== 0);
+    return i < 0 ? "0" : "0x" + b[i]!.toString(16) + Array.from(b.subarray(i + 1), (x) => x.toString(16).padStart(2, "0")).join("");
+  };
+  const props = a.props.map((p) => (p.kind === "md_type" ? `md_type=${p.mdType}` : `tlv(0x${p.tlvClass.toString(16).padStart(4, "0")},${p.tlvType},${hex(p.value)})`));
+  return `encap(${ENCAP_TYPES.get(a.packetType) ?? a.packetType}${props.length ? `(${props.join(",")})` : ""})`;
+});
+
 fmt(["check_pkt_larger"], (a) => `check_pkt_larger(${a.pktLen})->${formatSubField(a.dst)}`);
 
 fmt(["multipath"], (a) => `multipath(${NX_HASH_FIELDS[a.fields] ?? a.fields},${a.basis},${MP_ALGS[a.algorithm] ?? a.algorithm},${a.maxLink + 1},${a.arg},${formatSubField(a.dst)})`);

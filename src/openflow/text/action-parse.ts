@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Action, CtFlags, OfpPort, type SubField, subField } from "../actions.js";
+import { type Action, type EncapProperty, CtFlags, OfpPort, type SubField, subField } from "../actions.js";
 import { type MatchField, fieldByName, matchField } from "../oxm.js";
 import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
@@ -308,6 +308,30 @@ on(["check_pkt_larger"], (it, _parts, _ctx) => {
   if (!m) throw new FlowSyntaxError(`${it}: invalid check_pkt_larger`);
   if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
   return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
+});
+
+const ENCAP_HEADERS = new Map([["ethernet", 0], ["nsh", 0x1894f], ["mpls", 0x18847], ["mpls_mc", 0x18848]]);
+on(["encap"], (it, { paren }, _ctx) => {
+  // encap(HEADER) or encap(nsh(md_type=N,tlv(CLASS,TYPE,0xHEX)...)): properties exist for NSH only
+  const m = /^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$/i.exec(paren ?? "");
+  const packetType = m ? ENCAP_HEADERS.get(m[1]!) : undefined;
+  if (!m || packetType === undefined) throw new FlowSyntaxError(`Encap hdr not supported: ${paren ?? ""}`);
+  const props: EncapProperty[] = [];
+  for (const p of m[2] !== undefined && m[2].trim() ? splitTop(m[2]) : []) {
+    const md = /^\s*md_type\s*=\s*(\d+)\s*$/.exec(p);
+    const tlv = /^\s*tlv\(\s*0x([0-9a-f]{1,4})\s*,\s*(\d{1,3})\s*,\s*0x([0-9a-f]+)\s*\)\s*$/i.exec(p);
+    if (m[1] !== "nsh" || (!md && !tlv)) throw new FlowSyntaxError(`${it}: invalid encap property ${p}`);
+    if (md) {
+      const mdType = Number(md[1]);
+      if (mdType < 1 || mdType > 2) throw new FlowSyntaxError("invalid md_type");
+      props.push({ kind: "md_type", mdType });
+    } else {
+      // hex digits taken in pairs, an odd last one dropped (as ovs-ofctl reads them)
+      const hex = tlv![3]!.length % 2 ? tlv![3]!.slice(0, -1) : tlv![3]!;
+      props.push({ kind: "tlv", tlvClass: parseInt(tlv![1]!, 16), tlvType: Number(tlv![2]) & 0xff, value: Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)) });
+    }
+  }
+  return [{ type: "encap", packetType, hdrSize: 0, props }];
 });
 
 on(["multipath"], (_it, { paren }, _ctx) => {
