@@ -69,6 +69,7 @@ export const NxActionSubtype = {
   LEARN2: 45,
   ENCAP: 46,
   CHECK_PKT_LARGER: 49,
+  DELETE_FIELD: 50,
 } as const;
 
 /** OpenFlow 1.5 OFPAT_COPY_FIELD (action type 28; Open vSwitch sends `move` this way in OpenFlow 1.5). */
@@ -223,6 +224,7 @@ export type Action =
   | { readonly type: "ct_clear" }
   | { readonly type: "clone"; readonly actions: readonly Action[] }
   | { readonly type: "check_pkt_larger"; readonly pktLen: number; readonly dst: SubField }
+  | { readonly type: "delete_field"; readonly field: string; readonly header: number }
   | {
       readonly type: "encap";
       /** The new packet type (namespace << 16 | type): 0 Ethernet, 0x1894f NSH, 0x18847 MPLS, 0x18848 MPLS multicast. */

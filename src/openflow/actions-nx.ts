@@ -220,6 +220,11 @@ export function decodeNx(r: Reader, depth: number): Action {
       r.skip(6);
       return { type: "clone", actions: decodeActions(r.sub(r.remaining, "clone actions"), depth + 1) };
     }
+    case NxActionSubtype.DELETE_FIELD: {
+      // NXAST_DELETE_FIELD: the NXM header of the (tunnel metadata) field to delete
+      const header = r.u32();
+      return { type: "delete_field", field: fieldByHeader(header)?.name ?? "unknown", header };
+    }
     case NxActionSubtype.ENCAP: {
       // NXAST_ENCAP: header size, new packet type, then properties (class, type, length, each padded to 8)
       const hdrSize = r.u16();

@@ -469,6 +469,10 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       w.zeros(6);
       encodeActions(w, a.actions, version);
       break;
+    case "delete_field":
+      s = nxStart(w, NxActionSubtype.DELETE_FIELD);
+      w.u32(a.header).zeros(6);
+      break;
     case "encap":
       s = nxStart(w, NxActionSubtype.ENCAP);
       w.u16(a.hdrSize).u32(a.packetType);

@@ -112,3 +112,12 @@ describe("encap (NXAST_ENCAP): decoded, printed and written back as ovs-ofctl do
     expect(reason(() => checkActionList(mpls, OfpVersion.OF12))).toBe("OFPBAC_BAD_VENDOR_TYPE");
   });
 });
+
+describe("delete_field (NXAST_DELETE_FIELD)", () => {
+  it("decodes, prints and writes back a tunnel metadata deletion", () => {
+    const hex = "ffff 0018 00002320 0032 0001647c 000000000000 00000000";
+    const actions = decodeActionList(fromHex(hex));
+    expect(formatActions(actions)).toBe("delete_field:tun_metadata10");
+    expect(toHex(encodeActionList(actions))).toBe(hex.replace(/ /g, ""));
+  });
+});

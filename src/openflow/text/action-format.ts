@@ -229,6 +229,8 @@ fmt(["ct_clear"], () => "ct_clear");
 
 fmt(["clone"], (a) => `clone(${formatActions(a.actions)})`);
 
+fmt(["delete_field"], (a) => `delete_field:${a.field === "unknown" ? `0x${a.header.toString(16)}` : a.field}`);
+
 const ENCAP_TYPES = new Map([[0, "ethernet"], [0x1894f, "nsh"], [0x18847, "mpls"], [0x18848, "mpls_mc"]]);
 fmt(["encap"], (a) => {
   // a TLV value as ovs-ofctl's ds_put_hex(): 0x and its bytes from the first non-zero one, or 0

@@ -310,6 +310,14 @@ on(["check_pkt_larger"], (it, _parts, _ctx) => {
   return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
 });
 
+on(["delete_field"], (it, { arg }, _ctx) => {
+  // only tunnel metadata fields can be deleted
+  const f = fieldByName((arg ?? "").trim());
+  if (!f) throw new FlowSyntaxError(`${arg ?? ""} is not a valid OXM field name`);
+  if (!f.name.startsWith("tun_metadata")) throw new FlowSyntaxError(`${it}: ${f.name} is not a tunnel metadata field`);
+  return [{ type: "delete_field", field: f.name, header: f.nxHeader }];
+});
+
 const ENCAP_HEADERS = new Map([["ethernet", 0], ["nsh", 0x1894f], ["mpls", 0x18847], ["mpls_mc", 0x18848]]);
 on(["encap"], (it, { paren }, _ctx) => {
   // encap(HEADER) or encap(nsh(md_type=N,tlv(CLASS,TYPE,0xHEX)...)): properties exist for NSH only
