@@ -154,7 +154,12 @@ on(["set_vlan_pcp"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield
 
 on(["strip_vlan", "pop_vlan"], (_it, _parts, _ctx) => [{ type: "pop_vlan" }]);
 
-on(["push_vlan"], (_it, { arg }, _ctx) => [{ type: "push_vlan", ethertype: Number(arg) }]);
+on(["push_vlan"], (_it, { arg, paren }, _ctx) => {
+  // an 802.1Q or 802.1ad tag only
+  const ethertype = ranged(arg ?? paren, 0, 0xffff, "ethertype");
+  if (ethertype !== 0x8100 && ethertype !== 0x88a8) throw new FlowSyntaxError(`${arg ?? paren}: not a valid VLAN ethertype`);
+  return [{ type: "push_vlan", ethertype }];
+});
 
 on(["push_mpls"], (_it, { arg }, _ctx) => [{ type: "push_mpls", ethertype: Number(arg) }]);
 
