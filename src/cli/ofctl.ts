@@ -12,8 +12,8 @@ import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { fromHex, toHex } from "../bytes/hex.js";
 import { decodeOf10ActionList, decodeOf10ActionsAsInstructions, encodeOf10ActionList, encodeOf10Actions, instructionsToOf10Actions } from "../openflow/v10/actions.js";
-import { actionListError, decodeActionList, decodeInstructionList, encodeActionList, encodeInstructionList } from "../openflow/actions.js";
-import { of11ActionError } from "../openflow/versions/actions11.js";
+import { actionListError, decodeActionList, encodeActionList } from "../openflow/actions.js";
+import { checkActionList, decodeCheckedInstructions, encodeCheckedInstructions } from "../openflow/instruction-checks.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
@@ -308,6 +308,13 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
     } catch {
       throw new Error("Trailing garbage in hex data");
     }
+    // `TABLE_ID,` as C's atoi() reads it (the table a goto_table must go past)
+    const tableId = line.includes(",") ? Number(/^\s*[+-]?\d*/.exec(line)![0].trim() || 0) : 0;
+    if (bytes.length === 0 && !(instructions && !of10)) {
+      // an empty list is a zero-length pull from an empty buffer in ovs-ofctl
+      io.out(`bad ${version} ${instructions ? "instructions" : "actions"}: OFPBRC_BAD_LEN\n\n`);
+      continue;
+    }
     let text: string;
     let again: Uint8Array;
     try {
@@ -324,12 +331,13 @@ function parseActionLines(io: CliIo, version: string, instructions: boolean, inp
         encodeOf10Actions(w, instructionsToOf10Actions(insts));
         again = w.finish().slice();
       } else if (instructions) {
-        const insts = decodeInstructionList(bytes);
+        const insts = decodeCheckedInstructions(bytes, ofVersion, tableId);
         text = formatInstructions(insts);
-        again = encodeInstructionList(insts, ofVersion);
+        again = encodeCheckedInstructions(insts, ofVersion);
       } else {
         const actions = of10 ? decodeOf10ActionList(bytes) : decodeActionList(bytes);
-        const bad = (ofVersion === OfpVersion.OF11 ? of11ActionError(actions) : undefined) ?? actionListError(actions);
+        if (!of10) checkActionList(actions, ofVersion);
+        const bad = of10 ? actionListError(actions) : undefined;
         if (bad) {
           io.out(`bad ${version} actions: ${bad}\n\n`);
           continue;

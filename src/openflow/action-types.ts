@@ -67,7 +67,9 @@ export const NxActionSubtype = {
   CT_CLEAR: 43,
   RESUBMIT_TABLE_CT: 44,
   LEARN2: 45,
+  ENCAP: 46,
   CHECK_PKT_LARGER: 49,
+  DELETE_FIELD: 50,
 } as const;
 
 /** OpenFlow 1.5 OFPAT_COPY_FIELD (action type 28; Open vSwitch sends `move` this way in OpenFlow 1.5). */
@@ -222,6 +224,14 @@ export type Action =
   | { readonly type: "ct_clear" }
   | { readonly type: "clone"; readonly actions: readonly Action[] }
   | { readonly type: "check_pkt_larger"; readonly pktLen: number; readonly dst: SubField }
+  | { readonly type: "delete_field"; readonly field: string; readonly header: number }
+  | {
+      readonly type: "encap";
+      /** The new packet type (namespace << 16 | type): 0 Ethernet, 0x1894f NSH, 0x18847 MPLS, 0x18848 MPLS multicast. */
+      readonly packetType: number;
+      readonly hdrSize: number;
+      readonly props: readonly EncapProperty[];
+    }
   | {
       readonly type: "multipath";
       readonly fields: number;
@@ -258,6 +268,11 @@ export type Action =
   | { readonly type: "experimenter"; readonly experimenter: number; readonly data: Uint8Array }
   | { readonly type: "unknown"; readonly actionType: number; readonly data: Uint8Array }
   | LegacyAction;
+
+/** A property of an `encap` action (Open vSwitch's NSH encap properties: MD type, or a metadata TLV). */
+export type EncapProperty =
+  | { readonly kind: "md_type"; readonly mdType: number }
+  | { readonly kind: "tlv"; readonly tlvClass: number; readonly tlvType: number; readonly value: Uint8Array };
 
 /** A decoded instruction (OpenFlow 1.3.5 §7.2.4). */
 export type Instruction =

@@ -8,7 +8,7 @@ import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { ExperimenterId, decodeOxm, fieldByHeader, oxmClassOf, OxmClass, fieldByName, nxWidth } from "./oxm.js";
-import { ActionType, NxActionSubtype, type SubField, NatRange, LearnFlags, type LearnSpec, type Action } from "./action-types.js";
+import { ActionType, NxActionSubtype, type SubField, NatRange, LearnFlags, type LearnSpec, type Action, type EncapProperty } from "./action-types.js";
 import { decodeActions } from "./actions.js";
 
 /** A {@link SubField} from a wire header (NXM or OXM), offset and width. */
@@ -153,7 +153,8 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
       return { type: "controller", maxLen, controllerId, reason };
     }
     case NxActionSubtype.CONTROLLER2: {
-      r.skip(6);
+      // as Open vSwitch: the 6 pad bytes must be zero
+      if (r.take(6).some((b) => b !== 0)) r.fail("NXBRC_MUST_BE_ZERO", r.start);
       let maxLen: number | undefined;
       let controllerId: number | undefined;
       let reason: number | undefined;
@@ -229,6 +230,41 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
     case NxActionSubtype.CLONE: {
       r.skip(6);
       return { type: "clone", actions: decodeActions(r, depth + 1) };
+    }
+    case NxActionSubtype.DELETE_FIELD: {
+      // NXAST_DELETE_FIELD: the NXM header of the (tunnel metadata) field to delete
+      const header = r.u32();
+      return { type: "delete_field", field: fieldByHeader(header)?.name ?? "unknown", header };
+    }
+    case NxActionSubtype.ENCAP: {
+      // NXAST_ENCAP: header size, new packet type, then properties (class, type, length, each padded to 8)
+      const hdrSize = r.u16();
+      const packetType = r.u32();
+      if (![0, 0x1894f, 0x18847, 0x18848].includes(packetType)) r.fail("NXBAC_BAD_HEADER_TYPE", r.start);
+      const props: EncapProperty[] = [];
+      while (r.remaining > 0) {
+        const at = r.pos;
+        if (r.remaining < 4) r.fail("OFPBAC_BAD_LEN", r.start);
+        const cls = r.u16();
+        const ptype = r.u8();
+        const len = r.u8();
+        const padded = Math.ceil(len / 8) * 8;
+        if (len < 4 || padded > r.remaining + 4) r.fail("OFPBAC_BAD_LEN", r.start);
+        if (cls !== 4 || (ptype !== 1 && ptype !== 2)) r.fail("NXBAC_UNKNOWN_ED_PROP", r.start);
+        if (ptype === 1) {
+          if (len > 8 || len < 5) r.fail("NXBAC_BAD_ED_PROP", r.start);
+          props.push({ kind: "md_type", mdType: r.u8() });
+        } else {
+          if (len < 8) r.fail("NXBAC_BAD_ED_PROP", r.start);
+          const tlvClass = r.u16();
+          const tlvType = r.u8();
+          const tlvLen = r.u8();
+          if (len !== 8 + Math.ceil(tlvLen / 8) * 8) r.fail("NXBAC_BAD_ED_PROP", r.start);
+          props.push({ kind: "tlv", tlvClass, tlvType, value: r.take(tlvLen).slice() });
+        }
+        r.pos = at + padded;
+      }
+      return { type: "encap", packetType, hdrSize, props };
     }
     case NxActionSubtype.CHECK_PKT_LARGER: {
       const pktLen = r.u16();

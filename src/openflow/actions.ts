@@ -11,15 +11,16 @@
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { ExperimenterId, decodeOxm, encodeOxm } from "./oxm.js";
-import { legacyToOf13 } from "./v10/actions.js";
+import { ExperimenterId, OxmClass, type MatchField, decodeOxm, encodeOxm, fieldByHeader, fieldByName, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { bigToBytes } from "../bytes/hex.js";
+import { legacyToOf13, setFieldLoads } from "./v10/actions.js";
 import { OfpVersion } from "./constants.js";
 import { Of11ActionType, encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
 import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, CtFlags, NatRange, LearnFlags, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, writeNxHeader, ofsNbits, decodeNx, nxStart } from "./actions-nx.js";
 
 export { ActionType, CtFlags, InstructionType, LearnFlags, MAX_ACTION_DEPTH, NatFlags, NatRange, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, OfpPort } from "./action-types.js";
-export type { Action, Instruction, LearnSpec, SubField } from "./action-types.js";
+export type { Action, EncapProperty, Instruction, LearnSpec, SubField } from "./action-types.js";
 export { subField } from "./actions-nx.js";
 export { decodeInstructionList, decodeInstructions, encodeInstructionList, encodeInstructions } from "./instructions.js";
 
@@ -122,7 +123,10 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       return { type: "dec_nw_ttl" };
     case ActionType.SET_FIELD: {
       // A mask is only valid from OpenFlow 1.5 on; it is kept (not rejected) so nothing is lost.
+      if (r.remaining >= 4 && setFieldLengthWrong(r.view.getUint32(r.pos))) bad(r, at, "OFPBAC_BAD_SET_LEN");
       const field = decodeOxm(r);
+      // as Open vSwitch: a masked value may not have bits outside its mask
+      if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
       return { type: "set_field", field };
     }
     case ActionType.PUSH_PBB:
@@ -171,6 +175,26 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
   }
 }
 
+/** The (masked) set_field of a Nicira load (OpenFlow 1.5 writes loads this way). */
+function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
+  const def = fieldByName(a.dst.field)!;
+  const bits = BigInt(def.len * 8);
+  const mask = ((1n << BigInt(a.dst.nbits)) - 1n) << BigInt(a.dst.ofs);
+  const full = mask === (1n << bits) - 1n;
+  return { field: def.name, header: def.header, experimenter: def.experimenter, value: bigToBytes(a.value << BigInt(a.dst.ofs), def.len), mask: full ? undefined : bigToBytes(mask, def.len) };
+}
+
+/** A known fixed-length field whose OXM or NXM header (not an experimenter one) gives another length than the field's own header: Open vSwitch's OFPBAC_BAD_SET_LEN. */
+function setFieldLengthWrong(h: number): boolean {
+  if (oxmClassOf(h) === OxmClass.EXPERIMENTER) return false;
+  const f = fieldByHeader(h);
+  if (f === undefined || f.name.startsWith("tun_metadata")) return false;
+  const len = oxmHasMask(h) ? oxmLength(h) / 2 : oxmLength(h);
+  // the field's OXM header, or its NXM one (NXM_OF_IN_PORT is 2 bytes where OXM_OF_IN_PORT is 4)
+  const own = h >>> 9 === f.nxHeader >>> 9 && f.nxExperimenter === undefined ? f.nxHeader : f.header;
+  return len !== oxmLength(own);
+}
+
 /**
  * Encodes a list of actions for `version` (OpenFlow 1.3 codes unless given; OpenFlow 1.1 writes field
  * changes as its own actions, see versions/actions11.ts).
@@ -207,10 +231,20 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
   let s: number;
   switch (a.type) {
     case "set_field":
+      if (a.field.mask && version < OfpVersion.OF15 && version > OfpVersion.OF11) {
+        // as Open vSwitch: set_field takes no mask before OpenFlow 1.5, a partial one is written as loads
+        for (const x of setFieldLoads(a)) encodeAction(w, x, version);
+        return true;
+      }
       s = std(w, ActionType.SET_FIELD);
       encodeOxm(w, a.field);
       break;
     case "reg_load":
+      if (version >= OfpVersion.OF15 && a.dst.field !== "unknown") {
+        // OpenFlow 1.5 has only set_field: a load is one, masked unless it sets the whole field
+        encodeAction(w, { type: "set_field", field: loadAsSetField(a) }, version);
+        return true;
+      }
       s = nxStart(w, NxActionSubtype.REG_LOAD);
       w.u16(ofsNbits(a.dst));
       writeNxHeader(w, a.dst);
@@ -331,6 +365,11 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       w.u32(a.groupId);
       break;
     case "set_tunnel":
+      if (version >= OfpVersion.OF12) {
+        // as Open vSwitch: OpenFlow 1.2+ writes set_tunnel as a set_field of tun_id
+        encodeAction(w, { type: "set_field", field: { field: "tun_id", header: fieldByName("tun_id")!.header, value: bigToBytes(a.tunId, 8) } }, version);
+        return;
+      }
       if (a.wide) {
         s = nxStart(w, NxActionSubtype.SET_TUNNEL64);
         w.zeros(6).u64(a.tunId);
@@ -457,6 +496,22 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       s = nxStart(w, NxActionSubtype.CLONE);
       w.zeros(6);
       encodeActions(w, a.actions, version);
+      break;
+    case "delete_field":
+      s = nxStart(w, NxActionSubtype.DELETE_FIELD);
+      w.u32(a.header).zeros(6);
+      break;
+    case "encap":
+      s = nxStart(w, NxActionSubtype.ENCAP);
+      w.u16(a.hdrSize).u32(a.packetType);
+      for (const p of a.props) {
+        const ps = w.pos;
+        if (p.kind === "md_type") w.u16(4).u8(1).u8(5).u8(p.mdType).zeros(3);
+        else {
+          w.u16(4).u8(2).u8(8 + Math.ceil(p.value.length / 8) * 8).u16(p.tlvClass).u8(p.tlvType).u8(p.value.length).bytes(p.value);
+          w.pad(ps, 8);
+        }
+      }
       break;
     case "check_pkt_larger":
       s = nxStart(w, NxActionSubtype.CHECK_PKT_LARGER);

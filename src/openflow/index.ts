@@ -55,7 +55,7 @@ export {
   decodeInstructionList,
   encodeInstructionList,
 } from "./actions.js";
-export type { Action, Instruction, SubField, LearnSpec } from "./actions.js";
+export type { Action, EncapProperty, Instruction, SubField, LearnSpec } from "./actions.js";
 export {
   OFPMPF_MORE,
   OnfBundleType,
@@ -146,6 +146,7 @@ export {
 } from "./v10/actions.js";
 export type { LegacyAction } from "./v10/actions.js";
 export { Of11ActionType, toOf11Actions, encodeOf11Legacy, of11ActionError } from "./versions/actions11.js";
+export { decodeCheckedInstructions, encodeCheckedInstructions, checkActionList, versionActionError } from "./instruction-checks.js";
 export { Of10Type, Of10StatsType, Nxt10Subtype, NxStatsSubtype, NxFlowFormat } from "./v10/messages.js";
 export type { Of10Message } from "./v10/messages.js";
 export { formatOf10Message } from "./v10/print.js";

@@ -141,7 +141,7 @@ export const DEFAULT_ALLOWED = Protocol.OF10_STD | Protocol.OF10_STD_TID | Proto
 // under each prerequisite (test/openflow/gen-protocols.ts); checked over the flow corpus.
 const CLASS_TABLE =
   "a:ct.exec:set_field:ct_label=1ec|a:ct.exec:set_field:ct_label/=1ec|a:ct.exec:set_field:ct_mark=1ec|" +
-  "a:ct.exec:set_field:ct_mark/=1ec|a:meter=1c0|a:pop_vlan=1ef|a:push_vlan=1f0|a:set_field:arp_sha=1ec|" +
+  "a:ct.exec:set_field:ct_mark/=1ec|a:encap=1c0|a:meter=1c0|a:pop_vlan=1ef|a:push_vlan=1f0|a:set_field:arp_sha=1ec|" +
   "a:set_field:arp_tha=1ec|a:set_field:icmpv6_code=1ec|a:set_field:icmpv6_type=1ec|" +
   "a:set_field:ipv6_dst=1ec|a:set_field:ipv6_label=1ec|a:set_field:ipv6_src=1ec|" +
   "a:set_field:metadata=1fc|a:set_field:metadata/=1fc|a:set_field:mpls_label=1fc|" +

@@ -49,7 +49,8 @@ function formatSetField(mf: MatchField): string {
   if (f.name === "vlan_vid") return `set_field:${v}->vlan_vid`;
   if (f.name === "ip_dscp") return `set_field:${v}->ip_dscp`;
   let s = `set_field:${formatValue(f, v, mf.value.length)}`;
-  if (mf.mask) s += `/${formatValue(f, bytesToBigInt(mf.mask), mf.value.length)}`;
+  // a decimal field's mask prints in hex (`8/0xc`)
+  if (mf.mask) s += `/${f.format === "dec" ? hexNum(bytesToBigInt(mf.mask)) : formatValue(f, bytesToBigInt(mf.mask), mf.value.length)}`;
   return `${s}->${setFieldName(f)}`;
 }
 
@@ -204,14 +205,14 @@ fmt(["nat"], (a) => {
     let r = a.flags & NatFlags.SRC ? "src" : "dst";
     if (a.ipv4Min) {
       r += `=${fmtNatAddr4(a.ipv4Min)}`;
-      if (a.ipv4Max) r += `-${fmtNatAddr4(a.ipv4Max)}`;
+      if (a.ipv4Max && Buffer.compare(a.ipv4Max, a.ipv4Min) !== 0) r += `-${fmtNatAddr4(a.ipv4Max)}`;
     } else if (a.ipv6Min) {
-      const six = (b: Uint8Array) => fmtNatAddr6(b);
-      const bracket = a.protoMin !== undefined || a.ipv6Max !== undefined;
-      r += "=" + (bracket ? `[${six(a.ipv6Min)}]` : six(a.ipv6Min));
-      if (a.ipv6Max) r += `-[${six(a.ipv6Max)}]`;
+      // as ovs-ofctl: brackets only before a port range; a maximum equal to the minimum is not printed
+      const six = (b: Uint8Array) => (a.protoMin ? `[${fmtNatAddr6(b)}]` : fmtNatAddr6(b));
+      r += "=" + six(a.ipv6Min);
+      if (a.ipv6Max && Buffer.compare(a.ipv6Max, a.ipv6Min) !== 0) r += `-${six(a.ipv6Max)}`;
     }
-    if (a.protoMin !== undefined) {
+    if (a.protoMin) {
       r += `:${a.protoMin}`;
       if (a.protoMax !== undefined && a.protoMax !== a.protoMin) r += `-${a.protoMax}`;
     }
@@ -227,6 +228,19 @@ fmt(["nat"], (a) => {
 fmt(["ct_clear"], () => "ct_clear");
 
 fmt(["clone"], (a) => `clone(${formatActions(a.actions)})`);
+
+fmt(["delete_field"], (a) => `delete_field:${a.field === "unknown" ? `0x${a.header.toString(16)}` : a.field}`);
+
+const ENCAP_TYPES = new Map([[0, "ethernet"], [0x1894f, "nsh"], [0x18847, "mpls"], [0x18848, "mpls_mc"]]);
+fmt(["encap"], (a) => {
+  // a TLV value as ovs-ofctl's ds_put_hex(): 0x and its bytes from the first non-zero one, or 0
+  const hex = (b: Uint8Array) => {
+    const i = b.findIndex((x) => x !== 0);
+    return i < 0 ? "0" : "0x" + b[i]!.toString(16) + Array.from(b.subarray(i + 1), (x) => x.toString(16).padStart(2, "0")).join("");
+  };
+  const props = a.props.map((p) => (p.kind === "md_type" ? `md_type=${p.mdType}` : `tlv(0x${p.tlvClass.toString(16).padStart(4, "0")},${p.tlvType},${hex(p.value)})`));
+  return `encap(${ENCAP_TYPES.get(a.packetType) ?? a.packetType}${props.length ? `(${props.join(",")})` : ""})`;
+});
 
 fmt(["check_pkt_larger"], (a) => `check_pkt_larger(${a.pktLen})->${formatSubField(a.dst)}`);
 

@@ -9,7 +9,7 @@ import { BD_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { READ_ONLY } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { parsePort, port32to16 } from "./ports.js";
-import { parseSubField } from "./subfield.js";
+import { parseNxmSubField, parseSubField } from "./subfield.js";
 import { num, splitTop } from "./tokens.js";
 import { bigIntToBytes, bytesToBigInt, parseBits, parseIp4, parseIp6, parseValue } from "./values.js";
 
@@ -66,7 +66,7 @@ export function parseBundle(s: string, load: boolean): Action {
     basis: Number.parseInt(basis, 10) || 0,
     memberType: 0x00000002,
     members,
-    dst: load ? parseSubField(dst ?? "") : undefined,
+    dst: load ? parseNxmSubField(dst ?? "", s) : undefined,
   };
 }
 
@@ -187,7 +187,7 @@ export function parseLearn(s: string): Action {
     if (p.startsWith("load:")) {
       const m = /^load:(.*)->(.*)$/.exec(p);
       if (!m) throw new FlowSyntaxError(`${p}: bad learn load`);
-      const dst = parseSubField(m[2]!);
+      const dst = parseNxmSubField(m[2]!, p.slice(5));
       const srcText = m[1]!.trim();
       if (/^(0x[0-9a-f]+|\d+)$/i.test(srcText) && BigInt(srcText) >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${srcText}->${m[2]}: value does not fit into ${dst.nbits} bits`);
       if (/^(0x[0-9a-f]+|\d+)$/i.test(srcText)) specs.push({ dst: "load", nbits: dst.nbits, src: { kind: "imm", value: immBytes(BigInt(srcText), dst.nbits) }, dstField: dst });
@@ -200,9 +200,11 @@ export function parseLearn(s: string): Action {
       continue;
     }
     if (eq >= 0) {
-      const dst = parseSubField(key);
+      const dst = parseNxmSubField(key, p);
       if (/[[\]]/.test(val) || (fieldByName(val) && !/^[\d]/.test(val))) {
-        specs.push({ dst: "match", nbits: dst.nbits, src: { kind: "field", sf: parseSubField(val) }, dstField: dst });
+        const src = parseSubField(val);
+        if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`${p}: bit widths of ${key} (${dst.nbits}) and ${val} (${src.nbits}) differ`);
+        specs.push({ dst: "match", nbits: dst.nbits, src: { kind: "field", sf: src }, dstField: dst });
       } else {
         const f = fieldByName(dst.field)!;
         const v = dst.ofs === 0 && dst.nbits === nxWidth(f) ? parseValue(f, val).v : parseBits(val);
@@ -210,7 +212,7 @@ export function parseLearn(s: string): Action {
       }
       continue;
     }
-    const sf = parseSubField(p);
+    const sf = parseNxmSubField(p, p);
     specs.push({ dst: "match", nbits: sf.nbits, src: { kind: "field", sf }, dstField: sf });
   }
   a.specs = specs;

@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { type Action, CtFlags, OfpPort, type SubField, subField } from "../actions.js";
+import { type Action, type EncapProperty, CtFlags, OfpPort, type SubField, subField } from "../actions.js";
 import { type MatchField, fieldByName, matchField } from "../oxm.js";
 import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
-import { formatSubField, parseSubField } from "./subfield.js";
+import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
 import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, ones, parseBits, parseValue } from "./values.js";
 
@@ -159,15 +159,21 @@ on(["set_vlan_pcp"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield
 
 on(["strip_vlan", "pop_vlan"], (_it, _parts, _ctx) => [{ type: "pop_vlan" }]);
 
-on(["push_vlan"], (_it, { arg }, _ctx) => [{ type: "push_vlan", ethertype: Number(arg) }]);
+on(["push_vlan"], (_it, { arg, paren }, _ctx) => {
+  // an 802.1Q or 802.1ad tag only
+  const ethertype = ranged(arg ?? paren, 0, 0xffff, "ethertype");
+  if (ethertype !== 0x8100 && ethertype !== 0x88a8) throw new FlowSyntaxError(`${arg ?? paren}: not a valid VLAN ethertype`);
+  return [{ type: "push_vlan", ethertype }];
+});
 
 on(["push_mpls"], (_it, { arg }, _ctx) => [{ type: "push_mpls", ethertype: Number(arg) }]);
 
 on(["pop_mpls"], (_it, { arg }, _ctx) => [{ type: "pop_mpls", ethertype: Number(arg) }]);
 
-on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_label", BigInt(ranged(paren ?? arg, 0, 0xfffff, "MPLS label")), 4) }]);
+// their own actions (as Open vSwitch's OFPACT_SET_MPLS_*): OpenFlow 1.0/1.1 keep them, 1.2+ write a set_field
+on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_label", label: ranged(paren ?? arg, 0, 0xfffff, "MPLS label") }]);
 
-on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_field", field: sfield("mpls_tc", BigInt(ranged(paren ?? arg, 0, 7, "MPLS TC")), 1) }]);
+on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_tc", tc: ranged(paren ?? arg, 0, 7, "MPLS TC") }]);
 
 on(["set_mpls_ttl"], (_it, { arg, paren }, _ctx) => {
   if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
@@ -247,9 +253,11 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
   return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
 });
 
-on(["set_tunnel", "set_tunnel64"], (_it, { arg }, _ctx) => {
-  // OpenFlow 1.3 has a tunnel_id field: ovs-ofctl encodes set_tunnel as set_field
-  return [{ type: "set_field", field: sfield("tun_id", BigInt.asUintN(64, BigInt(arg ?? "0")), 8) }];
+on(["set_tunnel", "set_tunnel64"], (_it, { name, arg }, _ctx) => {
+  // its own action (Nicira set_tunnel/set_tunnel64 in OpenFlow 1.0/1.1, a set_field of tun_id from 1.2 on);
+  // a value past 32 bits needs set_tunnel64
+  const tunId = BigInt.asUintN(64, BigInt(arg ?? "0"));
+  return [{ type: "set_tunnel", tunId, wide: name === "set_tunnel64" || tunId > 0xffffffffn }];
 });
 
 on(["note"], (_it, { arg }, _ctx) => [{ type: "note", data: parseHexBytes(arg ?? "") }]);
@@ -312,11 +320,43 @@ on(["check_pkt_larger"], (it, _parts, _ctx) => {
   return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
 });
 
+on(["delete_field"], (it, { arg }, _ctx) => {
+  // only tunnel metadata fields can be deleted
+  const f = fieldByName((arg ?? "").trim());
+  if (!f) throw new FlowSyntaxError(`${arg ?? ""} is not a valid OXM field name`);
+  if (!f.name.startsWith("tun_metadata")) throw new FlowSyntaxError(`${it}: ${f.name} is not a tunnel metadata field`);
+  return [{ type: "delete_field", field: f.name, header: f.nxHeader }];
+});
+
+const ENCAP_HEADERS = new Map([["ethernet", 0], ["nsh", 0x1894f], ["mpls", 0x18847], ["mpls_mc", 0x18848]]);
+on(["encap"], (it, { paren }, _ctx) => {
+  // encap(HEADER) or encap(nsh(md_type=N,tlv(CLASS,TYPE,0xHEX)...)): properties exist for NSH only
+  const m = /^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$/i.exec(paren ?? "");
+  const packetType = m ? ENCAP_HEADERS.get(m[1]!) : undefined;
+  if (!m || packetType === undefined) throw new FlowSyntaxError(`Encap hdr not supported: ${paren ?? ""}`);
+  const props: EncapProperty[] = [];
+  for (const p of m[2] !== undefined && m[2].trim() ? splitTop(m[2]) : []) {
+    const md = /^\s*md_type\s*=\s*(\d+)\s*$/.exec(p);
+    const tlv = /^\s*tlv\(\s*0x([0-9a-f]{1,4})\s*,\s*(\d{1,3})\s*,\s*0x([0-9a-f]+)\s*\)\s*$/i.exec(p);
+    if (m[1] !== "nsh" || (!md && !tlv)) throw new FlowSyntaxError(`${it}: invalid encap property ${p}`);
+    if (md) {
+      const mdType = Number(md[1]);
+      if (mdType < 1 || mdType > 2) throw new FlowSyntaxError("invalid md_type");
+      props.push({ kind: "md_type", mdType });
+    } else {
+      // hex digits taken in pairs, an odd last one dropped (as ovs-ofctl reads them)
+      const hex = tlv![3]!.length % 2 ? tlv![3]!.slice(0, -1) : tlv![3]!;
+      props.push({ kind: "tlv", tlvClass: parseInt(tlv![1]!, 16), tlvType: Number(tlv![2]) & 0xff, value: Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)) });
+    }
+  }
+  return [{ type: "encap", packetType, hdrSize: 0, props }];
+});
+
 on(["multipath"], (_it, { paren }, _ctx) => {
   const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
   const links = Number(n);
   if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
-  const dst = parseSubField(dstText ?? "");
+  const dst = parseNxmSubField(dstText ?? "", paren ?? "");
   if (dst.nbits < 32 && 2 ** dst.nbits < links) {
     throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
   }
@@ -349,22 +389,12 @@ function minLen(v: bigint): number {
   return Math.max(1, Math.ceil(v.toString(2).length / 8));
 }
 
-/** Splits a mask into contiguous runs of ones: [ofs, nbits][]. */
-function runs(m: bigint): [number, number][] {
-  const out: [number, number][] = [];
-  let ofs = 0;
-  while (m >> BigInt(ofs)) {
-    if (((m >> BigInt(ofs)) & 1n) === 0n) {
-      ofs++;
-      continue;
-    }
-    let nb = 0;
-    while ((m >> BigInt(ofs + nb)) & 1n) nb++;
-    out.push([ofs, nb]);
-    ofs += nb;
-  }
-  return out;
-}
+/** Fields Open vSwitch does not let a set_field mask ("Maskable: no" in meta-flow.h). */
+const SET_FIELD_UNMASKABLE = new Set([
+  ...["recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "in_port", "actset_output", "skb_priority", "ct_zone", "ct_nw_proto"],
+  ...["dl_type", "vlan_pcp", "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "nw_proto", "nw_tos", "ip_dscp", "nw_ecn", "nw_ttl"],
+  ...["arp_op", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "nd_reserved", "nd_options_type", "nsh_mdtype", "nsh_np", "nsp", "nsi", "nsh_ttl"],
+]);
 
 function setFieldAction(fieldName: string, valueText: string): Action[] {
   const f = fieldByName(fieldName);
@@ -374,6 +404,7 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
     return [{ type: "set_field", field: sfield("vlan_vid", v, 2) }];
   }
   const isMd = f.name.startsWith("tun_metadata");
+  if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) throw new FlowSyntaxError(`${valueText}: invalid mask for field ${f.name}`);
   const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
   const { v, m } = parsed;
   const len = isMd ? minLen(m !== undefined && m > v ? m : v) : f.len;
@@ -381,10 +412,10 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
     return [{ type: "set_field", field: sfield(f.name, v, len) }];
   }
   if (!isMd) {
-    // one NXAST_REG_LOAD per contiguous run of mask bits, runs longer than 64 bits in 64-bit pieces
-    const pieces: [number, number][] = [];
-    for (const [o, n] of runs(m)) for (let k = 0; k < n; k += 64) pieces.push([o + k, Math.min(64, n - k)]);
-    return pieces.map(([o, n]) => ({ type: "reg_load", dst: subField(f.name, o, n), value: (v >> BigInt(o)) & ones(n) }));
+    // kept masked: each version writes it as Open vSwitch does (OpenFlow 1.0/1.1 the field's own action if it
+    // has one, 1.2 to 1.4 Nicira loads, 1.5 a masked set_field)
+    // (the value as written: Open vSwitch keeps bits outside the mask too)
+    return [{ type: "set_field", field: matchField(f.name, bigIntToBytes(v, len), bigIntToBytes(m, len)) }];
   }
   return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes(v & m, len), bigIntToBytes(m, len)) }];
 }

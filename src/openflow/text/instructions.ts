@@ -118,7 +118,8 @@ export function formatInstructions(insts: readonly Instruction[]): string {
         parts.push("clear_actions");
         break;
       case "write_actions":
-        parts.push(`write_actions(${formatActions(i.actions)})`);
+        // an empty action set prints as ovs-ofctl prints an empty list
+        parts.push(`write_actions(${i.actions.length ? formatActions(i.actions) : "drop"})`);
         break;
       case "write_metadata":
         parts.push(`write_metadata:${hexNum(i.metadata)}${i.mask === 0xffffffffffffffffn ? "" : "/" + hexNum(i.mask)}`);

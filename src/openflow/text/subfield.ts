@@ -34,3 +34,16 @@ export function parseSubField(s: string): SubField {
   if (b < a || b >= width) throw new FlowSyntaxError(`${s}: bit range out of bounds for field ${f.name}`);
   return subField(f.name, a, b - a + 1);
 }
+
+/**
+ * Parses a subfield that a Nicira action names by a 32-bit NXM/OXM header (bundle_load, multipath, learn
+ * destinations): a field with only an experimenter OXM header (`actset_output`, ...) is refused, as ovs-ofctl does.
+ * @param whole - the action's text, for the error
+ */
+export function parseNxmSubField(s: string, whole: string): SubField {
+  const sf = parseSubField(s);
+  const def = fieldByName(sf.field);
+  if (def && (def.nxExperimenter !== undefined || def.nxHeader >>> 16 === 0xffff)) throw new FlowSyntaxError(`${whole}: experimenter OXM field '${s}' not supported`);
+  return sf;
+}
+

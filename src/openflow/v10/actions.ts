@@ -18,6 +18,7 @@ import { Writer } from "../../bytes/writer.js";
 import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type Action, type Instruction, decodeActions, encodeAction, subField } from "../actions.js";
 import { fieldByName, nxWidth } from "../oxm.js";
+import { OfpVersion } from "../constants.js";
 import { port16to32, port32to16 } from "./match.js";
 
 /** OpenFlow 1.0 action types (`ofp_action_type`). */
@@ -69,6 +70,7 @@ export type LegacyAction =
 
 /** Nicira subtypes written here directly (not in the shared codec). */
 const NXAST_WRITE_METADATA = 22;
+const NXAST_ENCAP = 46;
 const NXAST_PUSH_MPLS = 23;
 const NXAST_POP_MPLS = 24;
 const NXAST_SET_MPLS_TTL = 25;
@@ -172,6 +174,8 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
       case Of10ActionType.VENDOR: {
         const vendor = a.u32();
         const subtype = a.remaining >= 2 ? (a.bytes[a.pos]! << 8) | a.bytes[a.pos + 1]! : -1;
+        // encap is a Nicira action of OpenFlow 1.3 and later only
+        if (vendor === NX_VENDOR && subtype === NXAST_ENCAP) bad(r, "OFPBAC_BAD_VENDOR_TYPE", start);
         if (vendor === NX_VENDOR && subtype === NXAST_WRITE_METADATA) {
           if (len !== 32) bad(r, "OFPBAC_BAD_LEN", start);
           a.skip(8);
@@ -241,7 +245,9 @@ export function setFieldLoads(a: Extract<Action, { type: "set_field" }>): Action
   const value = bytesToBig(a.field.value);
   const width = def.name.startsWith("tun_metadata") ? a.field.value.length * 8 : def.bits;
   const mask = a.field.mask ? bytesToBig(a.field.mask) : (1n << BigInt(width)) - 1n;
-  if (def.nxExperimenter !== undefined || def.nxHeader >>> 16 > 1) return [{ type: "reg_load2", field: a.field }];
+  // as Open vSwitch: load2 for a field with an experimenter header or a variable length; NXM and OXM
+  // (class 0x8000) headers both fit a plain load
+  if (def.nxExperimenter !== undefined || def.nxHeader >>> 16 === 0xffff || def.name.startsWith("tun_metadata")) return [{ type: "reg_load2", field: a.field }];
   const out: Action[] = [];
   let ofs = 0;
   const maxBits = Math.min(width, nxWidth(def));
@@ -288,10 +294,11 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
         out.push(...setFieldLoads({ type: "set_field", field: { field: "nw_ttl", header: fieldByName("nw_ttl")!.header, value: Uint8Array.of(a.ttl) } }));
         break;
       case "set_field": {
+        // as Open vSwitch: these fields have an OpenFlow 1.0 action, which sets the whole field (a mask is
+        // dropped); every other field (MPLS, SCTP ports, ...) is a Nicira load
         const f = a.field;
-        const full = !f.mask || f.mask.every((b) => b === 0xff);
         const n = Number(bytesToBig(f.value));
-        if (full) {
+        {
           const legacy: Action | undefined =
             f.field === "vlan_vid"
               ? { type: "set_vlan_vid", vid: n & 0xfff }
@@ -307,14 +314,13 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
                         ? { type: "set_nw_dst", addr: n }
                         : f.field === "ip_dscp"
                           ? { type: "set_nw_tos", tos: (n << 2) & 0xfc }
-                          : /^(tcp|udp|sctp)_src$/.test(f.field)
+                          : /^(tcp|udp)_src$/.test(f.field)
                             ? { type: "set_tp_src", port: n }
-                            : /^(tcp|udp|sctp)_dst$/.test(f.field)
+                            : /^(tcp|udp)_dst$/.test(f.field)
                               ? { type: "set_tp_dst", port: n }
                               : undefined;
-          const mpls: Action | undefined = f.field === "mpls_label" ? { type: "set_mpls_label", label: n } : f.field === "mpls_tc" ? { type: "set_mpls_tc", tc: n } : undefined;
-          if (legacy ?? mpls) {
-            out.push((legacy ?? mpls)!);
+          if (legacy) {
+            out.push(legacy);
             break;
           }
         }
@@ -435,7 +441,7 @@ function encodeOf10Action(w: Writer, a: Action): void {
     case "set_field":
       throw new EncodeError("openflow", a.type, "no OpenFlow 1.0 form of this action");
     default:
-      encodeAction(w, a);
+      encodeAction(w, a, OfpVersion.OF10);
   }
 }
 

@@ -32,9 +32,11 @@ export const Of11ActionType = {
   SET_MPLS_TC: 14,
 } as const;
 
-/** The OpenFlow 1.1 action for a set_field of a whole field, if OpenFlow 1.1 has one. */
+/**
+ * The OpenFlow 1.1 action for a set_field, if Open vSwitch writes one: it sets the whole field (a mask is
+ * dropped); MPLS fields and SCTP ports are Nicira loads.
+ */
 function legacyOf(f: Extract<Action, { type: "set_field" }>["field"]): Action | undefined {
-  if (f.mask && !f.mask.every((b) => b === 0xff)) return undefined;
   const n = Number(bytesToBig(f.value));
   switch (f.field) {
     case "vlan_vid":
@@ -57,16 +59,10 @@ function legacyOf(f: Extract<Action, { type: "set_field" }>["field"]): Action | 
       return { type: "set_nw_ecn", ecn: n & 3 };
     case "tcp_src":
     case "udp_src":
-    case "sctp_src":
       return { type: "set_tp_src", port: n };
     case "tcp_dst":
     case "udp_dst":
-    case "sctp_dst":
       return { type: "set_tp_dst", port: n };
-    case "mpls_label":
-      return { type: "set_mpls_label", label: n };
-    case "mpls_tc":
-      return { type: "set_mpls_tc", tc: n };
   }
   return undefined;
 }
