@@ -97,11 +97,12 @@ async function ab(oldDist, newDist, corpusFile) {
   const OLD = await load(oldDist, "openflow/messages.js");
   const NEW = await load(newDist, "openflow/messages.js");
   const { parseFlow } = await load(newDist, "openflow/flowtext.js");
-  const messages = readCorpus(corpusFile).map((f, i) => ({ type: "flow_mod", ...parseFlow(f), xid: i + 1 }));
+  // Flows whose encoding changed on purpose between the two revisions (e.g. a masked set_field written as
+  // loads before OpenFlow 1.5, as Open vSwitch writes it) are left out: both sides time the same bytes.
+  const all = readCorpus(corpusFile).map((f, i) => ({ type: "flow_mod", ...parseFlow(f), xid: i + 1 }));
+  const messages = all.filter((m) => Buffer.compare(Buffer.from(OLD.encodeMessage(m)), Buffer.from(NEW.encodeMessage(m))) === 0);
+  if (messages.length < all.length) process.stderr.write(`openflow ab: ${all.length - messages.length} of ${all.length} flows encode differently in the two revisions; timing the other ${messages.length}\n`);
   const encoded = messages.map((m) => NEW.encodeMessage(m).slice());
-  for (let i = 0; i < messages.length; i++) {
-    if (Buffer.compare(Buffer.from(OLD.encodeMessage(messages[i])), Buffer.from(encoded[i])) !== 0) throw new Error(`old and new encoders disagree on flow ${i}`);
-  }
   const k = messages.length;
   return [
     { what: "flow_mod encode", ...compare((i) => OLD.encodeMessage(messages[i % k]), (i) => NEW.encodeMessage(messages[i % k])) },

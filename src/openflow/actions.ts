@@ -123,7 +123,12 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       return { type: "dec_nw_ttl" };
     case ActionType.SET_FIELD: {
       // A mask is only valid from OpenFlow 1.5 on; it is kept (not rejected) so nothing is lost.
-      if (r.remaining >= 4 && setFieldLengthWrong(r.view.getUint32(r.pos))) bad(r, at, "OFPBAC_BAD_SET_LEN");
+      if (r.remaining >= 4) {
+        // the OXM header, read by index (a DataView per message is what the decoder avoids)
+        const b = r.bytes;
+        const p = r.pos;
+        if (setFieldLengthWrong(((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0)) bad(r, at, "OFPBAC_BAD_SET_LEN");
+      }
       const field = decodeOxm(r);
       // as Open vSwitch: a masked value may not have bits outside its mask
       if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
