@@ -13,6 +13,7 @@ import { formatInstructions, parseInstructions } from "./instructions.js";
 import { type MatchBuilder, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { num, splitTop } from "./tokens.js";
+import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
 export interface ParsedFlow extends FlowMod {
@@ -142,7 +143,12 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       case "hard_age":
         continue; // dump-flows output fields are accepted and ignored, as ovs-ofctl does
     }
-    if (val === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
+    if (val === undefined) {
+      // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
+      if (fieldNamed(key.toLowerCase()) === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
+      applyField(b, key, "0/0");
+      continue;
+    }
     // a port name the switch reported (`in_port=p1`)
     const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
     applyField(b, key, port === undefined ? val : String(port));
