@@ -427,7 +427,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
         else {
           try {
-            const text = formatMessage(decodeMessage(bytes), { verbosity });
+            const text = formatMessage(decodeMessage(bytes), { verbosity, raw: bytes });
             io.out(verbosity >= 5 ? `${text}\n${hexDump(bytes)}\n` : `${text}\n`);
             return 0;
           } catch (e) {

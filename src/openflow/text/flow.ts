@@ -203,12 +203,17 @@ function isSeparator(c: number): boolean {
 
 const COMMAND_NAMES = ["ADD", "MOD", "MOD_STRICT", "DEL", "DEL_STRICT"];
 
-/** Formats a flow_mod body the way `ovs-ofctl ofp-print` does after the header (`ADD priority=... actions=...`). */
-export function formatFlowMod(fm: FlowMod): string {
+/**
+ * Formats a flow_mod body the way `ovs-ofctl ofp-print` does after the header (`ADD priority=... actions=...`).
+ * @param rawMatch the match as sent (ovs-ofctl's verbosity 3 for OpenFlow 1.0 and NXT_FLOW_MOD), printed in
+ *   place of the decoded match, with the priority as `pri:`
+ */
+export function formatFlowMod(fm: FlowMod, rawMatch?: string): string {
   let s = COMMAND_NAMES[fm.command] ?? `cmd:${fm.command}`;
   s += " ";
   if (fm.tableId !== 0) s += `table:${fm.tableId} `;
-  const m = formatMatch(fm.match, fm.priority);
+  // a match printed as sent (verbosity 3) has no priority of its own: it follows as pri:
+  const m = rawMatch ?? formatMatch(fm.match, fm.priority);
   if (m) s += m + " ";
   // a modify that matches on the cookie (a mask) does not set a new one (ofputil_decode_flow_mod)
   if (fm.command === FlowModCommand.ADD || ((fm.command === FlowModCommand.MODIFY || fm.command === FlowModCommand.MODIFY_STRICT) && fm.cookieMask === 0n)) {
