@@ -275,7 +275,22 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
   if (!opts.hex) io.out(`chosen protocol: ${protocolName(chosen)}\n`);
   parsed.forEach(({ fm }, i) => {
     const bytes = encodeMessage(flowModMessage(chosen, fm, i + 1));
-    io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
+    if (opts.hex) {
+      io.out(`${toHex(bytes)}\n`);
+      return;
+    }
+    let text: string;
+    try {
+      text = formatMessage(decodeMessage(bytes));
+    } catch (e) {
+      // ovs-ofctl decodes its own flow_mod again and prints what that decode refuses (instruction order
+      // of a Nicira action list), with the message's bytes
+      if (!(e instanceof DecodeError)) throw e;
+      const ver = bytes[0]!;
+      const name = ver === 1 ? (bytes[1] === 4 ? "NXT_FLOW_MOD" : "OFPT_FLOW_MOD") : `OFPT_FLOW_MOD (OF1.${ver - 1})`;
+      text = `${name} (xid=0x${(i + 1).toString(16)}): ***decode error: ${e.reason}***\n${hexDump(bytes)}`;
+    }
+    io.out(`${text}\n`);
   });
   return 0;
 }
