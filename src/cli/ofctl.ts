@@ -286,13 +286,26 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
       // ovs-ofctl decodes its own flow_mod again and prints what that decode refuses (instruction order
       // of a Nicira action list), with the message's bytes
       if (!(e instanceof DecodeError)) throw e;
-      const ver = bytes[0]!;
-      const name = ver === 1 ? (bytes[1] === 4 ? "NXT_FLOW_MOD" : "OFPT_FLOW_MOD") : `OFPT_FLOW_MOD (OF1.${ver - 1})`;
-      text = `${name} (xid=0x${(i + 1).toString(16)}): ***decode error: ${e.reason}***\n${hexDump(bytes)}`;
+      text = `${flowModHead(bytes) ?? "OFPT_FLOW_MOD"} ***decode error: ${e.reason}***\n${hexDump(bytes)}`;
     }
     io.out(`${text}\n`);
   });
   return 0;
+}
+
+/**
+ * `OFPT_FLOW_MOD (xid=0x1):` (or `NXT_FLOW_MOD`, or with its `(OF1.x)`) for the bytes of a flow_mod, the
+ * header ovs-ofctl prints before an error its body's decode raised; undefined for any other message.
+ */
+function flowModHead(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 16) return undefined;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const ver = bytes[0]!;
+  const xid = `(xid=0x${v.getUint32(4).toString(16)}):`;
+  if (ver === 1 && bytes[1] === 14) return `OFPT_FLOW_MOD ${xid}`;
+  if (ver === 1 && bytes[1] === 4 && v.getUint32(8) === 0x2320 && v.getUint32(12) === 13) return `NXT_FLOW_MOD ${xid}`;
+  if (ver > 1 && bytes[1] === 14) return `OFPT_FLOW_MOD (OF1.${ver - 1}) ${xid}`;
+  return undefined;
 }
 
 /** Versions `parse-actions` accepts besides OpenFlow10, with the version their lists are re-encoded in. */
@@ -447,7 +460,9 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
             return 0;
           } catch (e) {
             if (!(e instanceof DecodeError)) throw e;
-            io.out(`***decode error: ${e.reason}***\n`);
+            // an action error comes from an OpenFlow 1.0 / NXM flow_mod's body: ovs-ofctl names the message first
+            const head = e.reason.startsWith("OFPBAC_") && bytes[0] === 1 ? flowModHead(bytes) : undefined;
+            io.out(`${head ? `${head} ` : ""}***decode error: ${e.reason}***\n`);
           }
         }
         io.out(`${hexDump(bytes)}\n`);
