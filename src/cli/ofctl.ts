@@ -275,9 +275,37 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
   if (!opts.hex) io.out(`chosen protocol: ${protocolName(chosen)}\n`);
   parsed.forEach(({ fm }, i) => {
     const bytes = encodeMessage(flowModMessage(chosen, fm, i + 1));
-    io.out(opts.hex ? `${toHex(bytes)}\n` : `${formatMessage(decodeMessage(bytes))}\n`);
+    if (opts.hex) {
+      io.out(`${toHex(bytes)}\n`);
+      return;
+    }
+    let text: string;
+    try {
+      text = formatMessage(decodeMessage(bytes));
+    } catch (e) {
+      // ovs-ofctl decodes its own flow_mod again and prints what that decode refuses (instruction order
+      // of a Nicira action list), with the message's bytes
+      if (!(e instanceof DecodeError)) throw e;
+      text = `${flowModHead(bytes) ?? "OFPT_FLOW_MOD"} ***decode error: ${e.reason}***\n${hexDump(bytes)}`;
+    }
+    io.out(`${text}\n`);
   });
   return 0;
+}
+
+/**
+ * `OFPT_FLOW_MOD (xid=0x1):` (or `NXT_FLOW_MOD`, or with its `(OF1.x)`) for the bytes of a flow_mod, the
+ * header ovs-ofctl prints before an error its body's decode raised; undefined for any other message.
+ */
+function flowModHead(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 16) return undefined;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const ver = bytes[0]!;
+  const xid = `(xid=0x${v.getUint32(4).toString(16)}):`;
+  if (ver === 1 && bytes[1] === 14) return `OFPT_FLOW_MOD ${xid}`;
+  if (ver === 1 && bytes[1] === 4 && v.getUint32(8) === 0x2320 && v.getUint32(12) === 13) return `NXT_FLOW_MOD ${xid}`;
+  if (ver > 1 && bytes[1] === 14) return `OFPT_FLOW_MOD (OF1.${ver - 1}) ${xid}`;
+  return undefined;
 }
 
 /** Versions `parse-actions` accepts besides OpenFlow10, with the version their lists are re-encoded in. */
@@ -427,12 +455,14 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
         else {
           try {
-            const text = formatMessage(decodeMessage(bytes), { verbosity });
+            const text = formatMessage(decodeMessage(bytes), { verbosity, raw: bytes });
             io.out(verbosity >= 5 ? `${text}\n${hexDump(bytes)}\n` : `${text}\n`);
             return 0;
           } catch (e) {
             if (!(e instanceof DecodeError)) throw e;
-            io.out(`***decode error: ${e.reason}***\n`);
+            // an action error comes from an OpenFlow 1.0 / NXM flow_mod's body: ovs-ofctl names the message first
+            const head = e.reason.startsWith("OFPBAC_") && bytes[0] === 1 ? flowModHead(bytes) : undefined;
+            io.out(`${head ? `${head} ` : ""}***decode error: ${e.reason}***\n`);
           }
         }
         io.out(`${hexDump(bytes)}\n`);

@@ -264,6 +264,11 @@ export type Action =
       readonly limit: number;
       readonly resultDst: SubField | undefined;
       readonly specs: readonly LearnSpec[];
+      /**
+       * Decoded from an NXAST_LEARN2 that needed no learn2 field (no limit, no result): encoded back in
+       * that form, as Open vSwitch keeps the form it read. Absent otherwise.
+       */
+      readonly learn2?: true | undefined;
     }
   | { readonly type: "experimenter"; readonly experimenter: number; readonly data: Uint8Array }
   | { readonly type: "unknown"; readonly actionType: number; readonly data: Uint8Array }

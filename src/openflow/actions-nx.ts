@@ -374,6 +374,7 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
         limit,
         resultDst,
         specs,
+        ...(subtype === NxActionSubtype.LEARN2 && limit === 0 && resultDst === undefined ? { learn2: true as const } : {}),
       };
     }
     default:

@@ -535,7 +535,7 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
       for (const m of a.members) w.u16(m);
       break;
     case "learn": {
-      const v2 = a.limit !== 0 || a.resultDst !== undefined;
+      const v2 = a.learn2 === true || a.limit !== 0 || a.resultDst !== undefined;
       s = nxStart(w, v2 ? NxActionSubtype.LEARN2 : NxActionSubtype.LEARN);
       const flags = a.resultDst ? a.flags | LearnFlags.WRITE_RESULT : a.flags;
       w.u16(a.idleTimeout).u16(a.hardTimeout).u16(a.priority).u64(a.cookie).u16(flags).u8(a.tableId).u8(0);

@@ -227,6 +227,9 @@ def({ name: "tun_dst", nxm: [N1, 32], nxmName: "NXM_NX_TUN_IPV4_DST", len: 4, fo
 def({ name: "pkt_mark", nxm: [N1, 33], nxmName: "NXM_NX_PKT_MARK", len: 4, format: "hex" });
 def({ name: "tcp_flags", nxm: [N1, 34], oxm: [OxmClass.EXPERIMENTER, 42, ExperimenterId.ONF], nxmName: "NXM_NX_TCP_FLAGS", oxmName: "ONFOXM_ET_TCP_FLAGS", len: 2, bits: 12, format: "tcp_flags" });
 def({ name: "dp_hash", nxm: [N1, 35], nxmName: "NXM_NX_DP_HASH", len: 4, format: "hex" });
+// dp_hash also has an experimenter OXM header (NXOXM_ET_DP_HASH: field 0 of Nicira's experimenter class, since
+// Open vSwitch 2.4); matches are written with the NXM header, and the experimenter one is known when decoding
+setByHeader(oxmHeader(OxmClass.EXPERIMENTER, 0, 8), ExperimenterId.NICIRA, BY_NAME.get("dp_hash")!);
 def({ name: "recirc_id", nxm: [N1, 36], nxmName: "NXM_NX_RECIRC_ID", len: 4, format: "hex" });
 def({ name: "conj_id", nxm: [N1, 37], nxmName: "NXM_NX_CONJ_ID", len: 4, format: "dec" });
 def({ name: "tun_gbp_id", nxm: [N1, 38], nxmName: "NXM_NX_TUN_GBP_ID", len: 2, format: "dec" });

@@ -9,6 +9,7 @@ import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "../bytes/decode-error.js";
 import { formatActions, formatFlowMod, formatMatch } from "./flowtext.js";
 import { formatOf10Message } from "./v10/print.js";
+import { formatOf10RawMatch } from "./v10/raw-match.js";
 import { NXET_VENDOR, nx10ErrorName } from "./v10/nicira-errors.js";
 import type { Of10Message } from "./v10/messages.js";
 import { errorName14, formatGroupMod, formatVersioned, packetOutInPort, roleStatusText, tableModText } from "./versions/print.js";
@@ -191,13 +192,22 @@ export interface FormatOptions {
    * @default 2
    */
   readonly verbosity?: number | undefined;
+  /**
+   * The message's bytes: at verbosity 3 and above, OpenFlow 1.0 and NXT_FLOW_MOD flow_mods print their
+   * match as sent (the ofp10_match or the raw NXM entries) from them, as ovs-ofctl does.
+   */
+  readonly raw?: Uint8Array | undefined;
 }
 
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
 export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
   const ver = m.version === 1 ? "" : ` (${VERSION_NAMES[m.version] ?? `OF 0x${m.version.toString(16).padStart(2, "0")}`})`;
   // the most common message first: a flow_mod is its header and its body (no OpenFlow 1.0 form, no flags)
-  if (m.type === "flow_mod") return `OFPT_FLOW_MOD${ver} (xid=0x${m.xid.toString(16)}): ${formatFlowMod(m)}`;
+  if (m.type === "flow_mod") {
+    // OpenFlow 1.0's ofp10_match at verbosity 3: after the 8-byte header
+    const raw = m.version === 1 && (opts.verbosity ?? 2) >= 3 && opts.raw && opts.raw.length >= 48 ? formatOf10RawMatch(opts.raw, 8) : undefined;
+    return `OFPT_FLOW_MOD${ver} (xid=0x${m.xid.toString(16)}): ${formatFlowMod(m, raw)}`;
+  }
   const verbosity = opts.verbosity ?? 2;
   let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
   let tail = `${ver} (xid=0x${m.xid.toString(16)}):`;

@@ -84,12 +84,14 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
     // a bit range (`reg3[0..7]=1`) restricts the protocols as its field does
     const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase().replace(/\[.*\]$/, "");
     if (!name) continue;
-    if (eq < 0) {
+    const def = fieldByName(name); // names, aliases, NXM and OXM names
+    if (eq < 0 && def === undefined) {
       keys.add(`s:${name}`);
       continue;
     }
-    const def = fieldByName(name); // names, aliases, NXM and OXM names
     const parsed = def && fm.match.find((m) => m.field === def.name);
+    // a bare field name is "0/0": no restriction unless it left an entry (a tun_metadata presence match)
+    if (eq < 0 && parsed === undefined) continue;
     const mask = /\/\s*(\S+)$/.exec(item)?.[1];
     const kind = parsed ? maskKind(parsed.mask) : mask === undefined || /^0x[fF]+$/.test(mask) ? "exact" : "masked";
     keys.add(name === "dl_type" || name === "eth_type" ? `m:dl_type=${item.slice(eq + 1).trim().toLowerCase()}` : `m:${name}:${kind}`);

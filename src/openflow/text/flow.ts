@@ -13,6 +13,7 @@ import { formatInstructions, parseInstructions } from "./instructions.js";
 import { type MatchBuilder, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { num, splitTop } from "./tokens.js";
+import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
 export interface ParsedFlow extends FlowMod {
@@ -142,7 +143,12 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       case "hard_age":
         continue; // dump-flows output fields are accepted and ignored, as ovs-ofctl does
     }
-    if (val === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
+    if (val === undefined) {
+      // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
+      if (fieldNamed(key.toLowerCase()) === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
+      applyField(b, key, "0/0");
+      continue;
+    }
     // a port name the switch reported (`in_port=p1`)
     const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
     applyField(b, key, port === undefined ? val : String(port));
@@ -197,12 +203,17 @@ function isSeparator(c: number): boolean {
 
 const COMMAND_NAMES = ["ADD", "MOD", "MOD_STRICT", "DEL", "DEL_STRICT"];
 
-/** Formats a flow_mod body the way `ovs-ofctl ofp-print` does after the header (`ADD priority=... actions=...`). */
-export function formatFlowMod(fm: FlowMod): string {
+/**
+ * Formats a flow_mod body the way `ovs-ofctl ofp-print` does after the header (`ADD priority=... actions=...`).
+ * @param rawMatch the match as sent (ovs-ofctl's verbosity 3 for OpenFlow 1.0 and NXT_FLOW_MOD), printed in
+ *   place of the decoded match, with the priority as `pri:`
+ */
+export function formatFlowMod(fm: FlowMod, rawMatch?: string): string {
   let s = COMMAND_NAMES[fm.command] ?? `cmd:${fm.command}`;
   s += " ";
   if (fm.tableId !== 0) s += `table:${fm.tableId} `;
-  const m = formatMatch(fm.match, fm.priority);
+  // a match printed as sent (verbosity 3) has no priority of its own: it follows as pri:
+  const m = rawMatch ?? formatMatch(fm.match, fm.priority);
   if (m) s += m + " ";
   // a modify that matches on the cookie (a mask) does not set a new one (ofputil_decode_flow_mod)
   if (fm.command === FlowModCommand.ADD || ((fm.command === FlowModCommand.MODIFY || fm.command === FlowModCommand.MODIFY_STRICT) && fm.cookieMask === 0n)) {

@@ -265,7 +265,17 @@ function printCt(w: MatchPrinter): void {
 function printL2(w: MatchPrinter, groups: number): void {
   if (groups & G_REG) for (let i = 0; i < 16; i++) if (w.map.has(REG_NAMES[i]!)) w.u32(REG_NAMES[i]!);
   if (groups & G_TUN) printTunnel(w);
-  if (groups & G_MD) for (const n of MD_NAMES) if (w.map.has(n)) w.hexBig(n);
+  if (groups & G_MD) {
+    for (const n of MD_NAMES) {
+      const e = w.map.get(n);
+      if (e === undefined) continue;
+      // an all-zero mask is a match on the option's presence, printed as the bare name
+      if (e.m === 0n) {
+        w.get(n);
+        w.out.push(n);
+      } else w.hexBig(n);
+    }
+  }
   if (groups & G_ETH) printEth(w);
 }
 

@@ -130,7 +130,15 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
   if (f.name.startsWith("tun_metadata")) {
     // without a TLV map, size the value to the bytes it needs (as ovs-ofctl does)
     const [vs, ms] = value.split("/");
-    const bits = Math.max(BigInt(vs!).toString(2).length, ms ? BigInt(ms).toString(2).length : 0);
+    const v = BigInt(vs!);
+    const m = ms === undefined ? undefined : BigInt(ms);
+    if (m === 0n) {
+      // a zero mask matches on the option's presence: an all-zero entry as long as the value and mask need (as ovs-ofctl)
+      const bytes = v ? Math.ceil(v.toString(2).length / 8) : 0;
+      setMatch(b, f.name, 0n, 0n, bytes);
+      return;
+    }
+    const bits = Math.max(v.toString(2).length, m !== undefined ? m.toString(2).length : 0);
     len = Math.max(1, Math.ceil(bits / 8));
   }
   const { v, m } = parseValue(f, value, len);
@@ -148,7 +156,11 @@ export function buildMatch(b: MatchBuilder): MatchField[] {
     // the builder's names are fields' own names (nw_frag is the one field of the "frag" format)
     if (name === "nw_frag" && m === 3n) m = undefined;
     if (m !== undefined && (m & full) === full) m = undefined;
-    if (m === 0n) continue;
+    if (m === 0n) {
+      // a tun_metadata presence match keeps its all-zero entry; any other zero mask is no match at all
+      if (name.startsWith("tun_metadata")) out.push(matchField(name, new Uint8Array(e.len), new Uint8Array(e.len)));
+      continue;
+    }
     const v = m === undefined ? e.v : e.v & m;
     out.push(matchField(name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
   }

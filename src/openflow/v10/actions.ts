@@ -101,6 +101,8 @@ function validOutPort(p16: number): boolean {
 export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instruction[] {
   const actions: Action[] = [];
   const extra: Instruction[] = [];
+  // how many actions there were at the write_metadata (an action after it is out of instruction order)
+  let metaAt = Infinity;
   while (r.remaining > 0) {
     const start = r.pos;
     if (r.remaining < 8) bad(r, "OFPBAC_BAD_LEN", start);
@@ -179,7 +181,10 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
         if (vendor === NX_VENDOR && subtype === NXAST_WRITE_METADATA) {
           if (len !== 32) bad(r, "OFPBAC_BAD_LEN", start);
           a.skip(8);
+          // instruction order (ofpacts_verify): nothing may follow write_metadata, not even another one
+          if (extra.length) bad(r, "OFPBAC_UNSUPPORTED_ORDER", start);
           extra.push({ type: "write_metadata", metadata: a.u64(), mask: a.u64() });
+          metaAt = actions.length;
           break;
         }
         if (vendor === NX_VENDOR && subtype >= NXAST_PUSH_MPLS && subtype <= NXAST_SET_MPLS_TC && subtype !== 27 && subtype !== 28 && subtype !== 29) {
@@ -218,6 +223,7 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
       default:
         bad(r, "OFPBAC_BAD_TYPE", start);
     }
+    if (actions.length > metaAt) bad(r, "OFPBAC_UNSUPPORTED_ORDER", start);
     r.pos = start + len;
   }
   return [...(actions.length || !extra.length ? [{ type: "apply_actions", actions } as const] : []), ...extra];

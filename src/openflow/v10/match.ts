@@ -266,10 +266,11 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
   }
   const { tci, mask } = tciOf(match);
   if (mask) {
-    // no 802.1Q header: the whole TCI zero, or an exact VID and CFI of zero (vlan_tci=0 as parsed)
-    if ((mask === 0xffff || (mask & 0x1fff) === 0x1fff) && (tci & 0x1fff) === 0 && (mask & 0xe000 ? (tci & 0xe000) === 0 : true)) {
+    // a matched CFI of zero means no 802.1Q header: OpenFlow 1.0 says dl_vlan=none (with dl_vlan_pcp
+    // not wildcarded, as ovs-ofctl writes it) whatever VID and PCP bits the match also holds
+    if (mask & 0x1000 && !(tci & 0x1000)) {
       dlVlan = OFP10_VLAN_NONE;
-      wc &= ~W.DL_VLAN;
+      wc &= ~(W.DL_VLAN | W.DL_VLAN_PCP);
     } else {
       const vm = mask & 0x1fff;
       const pm = mask & 0xe000;

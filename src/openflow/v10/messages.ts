@@ -18,6 +18,7 @@ import type { MatchField } from "../oxm.js";
 import { decodeOf10Match, encodeOf10Match, normalizeOf10Match, port16to32, port32to16 } from "./match.js";
 import { decodeOf10Actions, decodeOf10ActionsAsInstructions, encodeOf10Actions, instructionsToOf10Actions } from "./actions.js";
 import { decodeNxMatch, encodeNxMatch } from "./nxm.js";
+import { MatchInconsistentError, factsOfMatch, requireField } from "../consistency.js";
 import { readBuckets15, readGroupProps } from "../versions/decode.js";
 import { writeBuckets15, writeGroupProps } from "../versions/encode.js";
 import { entries } from "../stats-readers.js";
@@ -99,6 +100,35 @@ export type Of10Message =
       readonly data: Uint8Array;
     })
   | (MessageHeader & FlowRemoved & { readonly type: "nx_flow_removed" });
+
+/** Actions after which the packet's headers may differ from what the match says: the check stops there. */
+const RESHAPING = new Set(["push_vlan", "pop_vlan", "strip_vlan", "push_mpls", "pop_mpls", "encap", "decap", "set_vlan_vid", "set_vlan_pcp"]);
+
+/**
+ * The match/action consistency Open vSwitch checks when it decodes a flow_mod (ofpacts_check_consistency):
+ * a load, set_field or move whose fields' prerequisites the match does not establish is
+ * `OFPBAC_MATCH_INCONSISTENT`. Checked up to the first action that reshapes the packet's headers.
+ */
+function checkConsistency(r: Reader, match: readonly MatchField[], instructions: readonly Instruction[]): void {
+  const facts = factsOfMatch(match);
+  try {
+    for (const inst of instructions) {
+      if (inst.type !== "apply_actions") continue;
+      for (const a of inst.actions) {
+        if (RESHAPING.has(a.type)) return;
+        if (a.type === "reg_load") requireField(a.dst.field, facts, true);
+        else if (a.type === "set_field") requireField(a.field.field, facts, true);
+        else if (a.type === "reg_move") {
+          requireField(a.src.field, facts);
+          requireField(a.dst.field, facts, true);
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof MatchInconsistentError) bad(r, "OFPBAC_MATCH_INCONSISTENT", 0);
+    throw e;
+  }
+}
 
 function bad(r: Reader, reason: string, at = r.pos): never {
   throw new DecodeError("openflow", r.base + at, reason);
@@ -192,6 +222,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen));
           const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
           if (command === 0 && m.cookieMask) bad(r, "NXBRC_NXM_INVALID", 0);
+          checkConsistency(r, m.match, instructions);
           return {
             ...h,
             type: "nx_flow_mod",
@@ -301,6 +332,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
       const outPort = port16to32(r.u16());
       const flags = r.u16();
       const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
+      checkConsistency(r, match, instructions);
       return { ...h, type: "flow_mod", cookie, cookieMask: 0n, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup: 0xffffffff, flags, match, instructions };
     }
     case Of10Type.PORT_MOD: {

@@ -10,6 +10,7 @@ import type { OfMessage, TableStats } from "../messages.js";
 import { formatFlowMod, formatMatch, formatPort } from "../flowtext.js";
 import { abbreviate } from "../tablefeatures.js";
 import { formatGroupMod } from "../versions/print.js";
+import { formatNxmRaw } from "./raw-match.js";
 import { type FormatOptions, formatDuration, formatFlowStats, formatMessage, formatPortDesc } from "../print.js";
 
 const CAPABILITIES10: ReadonlyArray<readonly [number, string]> = [
@@ -156,8 +157,13 @@ export function formatOf10Message(m: OfMessage, tail: string, opts: FormatOption
       if (m.hardTimeout) s += ` hard${m.hardTimeout}`;
       return `${s} pkts${m.packetCount} bytes${m.byteCount}`;
     }
-    case "nx_flow_mod":
-      return `NXT_FLOW_MOD${tail} ${formatFlowMod(m)}`;
+    case "nx_flow_mod": {
+      // the nx_match as sent at verbosity 3: its length at byte 40, its entries from byte 48
+      const raw = opts.raw;
+      const len = raw && raw.length >= 48 ? (raw[40]! << 8) | raw[41]! : -1;
+      const text = (opts.verbosity ?? 2) >= 3 && raw && len >= 0 && 48 + len <= raw.length ? formatNxmRaw(raw, 48, len) : undefined;
+      return `NXT_FLOW_MOD${tail} ${formatFlowMod(m, text)}`;
+    }
     case "group_mod":
       return m.version === 1 ? `NXT_GROUP_MOD${tail}${formatGroupMod(m)}` : undefined;
     case "nx_set_flow_format":
