@@ -37,7 +37,7 @@ const RULES = [
   // OpenFlow (ovn-ts/openflow)
   [/^openflow\/connection\./, "Connect"],
   [/^openflow\/(messages|message-types|multipart|experimenter|group-mod|continuation|tablefeatures|protocols|ct-flush|stats-readers)\./, "Messages"],
-  [/^openflow\/(actions|action-types|actions-nx|instructions|instruction-checks|oxm|consistency)\./, "Flows, matches and actions"],
+  [/^openflow\/(actions|action-types|action-checks|actions-nx|instructions|instruction-checks|oxm|consistency)\./, "Flows, matches and actions"],
   [/^openflow\/(flowtext|print|print-[a-z]+)\./, "Text notations"],
   [/^openflow\/text\//, "Text notations"],
   [/^openflow\/constants\./, "Constants"],
