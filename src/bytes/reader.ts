@@ -254,7 +254,8 @@ export class Reader {
   /**
    * {@link Reader.entry} in place, for an entry with no padding after it: checks the entry at the position
    * the same way, then narrows this reader to it (position unchanged, at the entry's start) and returns the
-   * previous end bound, to give to {@link Reader.leave} when the entry is read. Allocates nothing.
+   * previous end bound, to give to {@link Reader.leave} when the entry is read. Allocates nothing. Its checks
+   * are written out as in `entry` on purpose: a shared private helper measured 1.13x the flow_mod decode time.
    * @throws DecodeError naming `what`, as {@link Reader.entry}
    * @defaultValue min = 4, multiple = 1, lengthAt = 2
    */

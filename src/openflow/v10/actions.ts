@@ -21,6 +21,22 @@ import { fieldByName, nxWidth } from "../oxm.js";
 import { OfpVersion } from "../constants.js";
 import { port16to32, port32to16 } from "./match.js";
 
+/** OpenFlow 1.0 action bits in Open vSwitch's ofpact order (enqueue right after output). */
+export const ACTION_BITS10: ReadonlyArray<readonly [number, string]> = [
+  [0, "output"],
+  [11, "enqueue"],
+  [1, "set_vlan_vid"],
+  [2, "set_vlan_pcp"],
+  [3, "strip_vlan"],
+  [4, "mod_dl_src"],
+  [5, "mod_dl_dst"],
+  [6, "mod_nw_src"],
+  [7, "mod_nw_dst"],
+  [8, "mod_nw_tos"],
+  [9, "mod_tp_src"],
+  [10, "mod_tp_dst"],
+];
+
 /** OpenFlow 1.0 action types (`ofp_action_type`). */
 export const Of10ActionType = {
   OUTPUT: 0,

@@ -11,6 +11,7 @@ import { formatFlowMod, formatMatch, formatPort } from "../flowtext.js";
 import { abbreviate } from "../tablefeatures.js";
 import { formatGroupMod } from "../versions/print.js";
 import { formatNxmRaw } from "./raw-match.js";
+import { ACTION_BITS10 } from "./actions.js";
 import { type FormatOptions, formatDuration, formatFlowStats, formatMessage, formatPortDesc } from "../print.js";
 
 const CAPABILITIES10: ReadonlyArray<readonly [number, string]> = [
@@ -21,22 +22,6 @@ const CAPABILITIES10: ReadonlyArray<readonly [number, string]> = [
   [0x20, "IP_REASM"],
   [0x40, "QUEUE_STATS"],
   [0x80, "ARP_MATCH_IP"],
-];
-
-/** OpenFlow 1.0 action bits in Open vSwitch's ofpact order (enqueue right after output). */
-const ACTION_BITS10: ReadonlyArray<readonly [number, string]> = [
-  [0, "output"],
-  [11, "enqueue"],
-  [1, "set_vlan_vid"],
-  [2, "set_vlan_pcp"],
-  [3, "strip_vlan"],
-  [4, "mod_dl_src"],
-  [5, "mod_dl_dst"],
-  [6, "mod_nw_src"],
-  [7, "mod_nw_dst"],
-  [8, "mod_nw_tos"],
-  [9, "mod_tp_src"],
-  [10, "mod_tp_dst"],
 ];
 
 /** Match fields of an OpenFlow 1.0 wildcard bitmap, in Open vSwitch's field order (mf_bitmap_from_of10). */

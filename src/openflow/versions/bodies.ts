@@ -9,6 +9,7 @@ import { tableStats11Text } from "./table-stats11.js";
 import { DecodeError } from "../../bytes/decode-error.js";
 import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
+import { ACTION_BITS10 } from "../v10/actions.js";
 import { type Instruction, decodeInstructions } from "../actions.js";
 import { type MatchField, decodeMatch } from "../oxm.js";
 import { formatInstructions, formatMatch, formatPort } from "../flowtext.js";
@@ -38,25 +39,11 @@ export function formatQueueConfigs(queues: readonly { portNo: number; queueId: n
   return s.replace(/\n$/, "");
 }
 
-/** Open vSwitch's action names for an OpenFlow 1.1–1.5 action-type bitmap (`ofpact_bitmap_format`), in its order. */
+/** Open vSwitch's action names for an OpenFlow 1.0–1.5 action-type bitmap (`ofpact_bitmap_format`), in its order. */
 function actionBitmap(bits: number, version: number): string {
-  const order: [number, string][] =
+  const order: ReadonlyArray<readonly [number, string]> =
     version === OfpVersion.OF10
-      ? [
-          // OpenFlow 1.0 action codes, in Open vSwitch's OFPACT_* order
-          [0, "output"],
-          [11, "enqueue"],
-          [1, "set_vlan_vid"],
-          [2, "set_vlan_pcp"],
-          [3, "strip_vlan"],
-          [4, "mod_dl_src"],
-          [5, "mod_dl_dst"],
-          [6, "mod_nw_src"],
-          [7, "mod_nw_dst"],
-          [8, "mod_nw_tos"],
-          [9, "mod_tp_src"],
-          [10, "mod_tp_dst"],
-        ]
+      ? ACTION_BITS10
       : version === OfpVersion.OF11
       ? [
           [0, "output"],
