@@ -279,7 +279,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     }
     case "flow_removed": {
       const reasons = ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"];
-      return `${head} ${formatMatch(m.match, m.priority)} reason=${reasons[m.reason] ?? m.reason} table_id=${m.tableId} cookie:0x${m.cookie.toString(16)} duration${duration(m.durationSec, m.durationNsec)} idle${m.idleTimeout}${m.hardTimeout ? ` hard${m.hardTimeout}` : ""} pkts${m.packetCount} bytes${m.byteCount}`;
+      return `${head} ${formatMatch(m.match, m.priority)} reason=${reasons[m.reason] ?? m.reason}${m.tableId !== 255 ? ` table_id=${m.tableId}` : ""}${m.cookie !== 0n ? ` cookie:0x${m.cookie.toString(16)}` : ""} duration${duration(m.durationSec, m.durationNsec)} idle${m.idleTimeout}${m.hardTimeout ? ` hard${m.hardTimeout}` : ""} pkts${m.packetCount} bytes${m.byteCount}`;
     }
     case "port_status":
       return `${head} ${["ADD", "DEL", "MOD"][m.reason] ?? m.reason}: ${formatPortDesc(m.port)}`;

@@ -123,11 +123,12 @@ export function decodeOtherVersion(v: number, msgType: number, xid: number, r: R
       const durationSec = r.u32();
       const durationNsec = r.u32();
       const idleTimeout = r.u16();
-      r.skip(2);
+      // OpenFlow 1.1 calls these two bytes padding; OVS reads and writes them as the hard timeout (added in 1.2)
+      const hardTimeout = r.u16();
       const packetCount = r.u64();
       const byteCount = r.u64();
       const match = readMatch11(r);
-      return { version: v, xid, type: "flow_removed", cookie, priority, reason, tableId, durationSec, durationNsec, idleTimeout, hardTimeout: 0, packetCount, byteCount, match };
+      return { version: v, xid, type: "flow_removed", cookie, priority, reason, tableId, durationSec, durationNsec, idleTimeout, hardTimeout, packetCount, byteCount, match };
     }
     case OfpType.PORT_STATUS: {
       if (old) return shared(r);
