@@ -125,3 +125,25 @@ apiVersion: v1
 kind: Node
 metadata: { name: other, annotations: { ovn.kubernetes.io/ip_address: 100.64.0.9 } }
 `;
+
+/** The UUID a Kube-OVN-written spec names in `bfdId` (the model derives the session itself). */
+export const KUBE_OVN_BFD_ID = "6f1c3a52-2b8e-4c6a-9d1e-0a4b5c6d7e8f";
+
+/**
+ * vpc1 with `enableBfd` and Kube-OVN's BFD ECMP routes: subnet s1's traffic (`policySrc`) to two
+ * next hops in the external subnet, each watched by a BFD session (`ecmpMode:
+ * ecmp_symmetric_reply`, the second with the `bfdId` Kube-OVN writes back), a default route to
+ * the external gateway watched by the gateway's own session, and a plain route.
+ */
+export const BFD_ROUTES = (routes = BFD_ROUTE_LIST) => BFD_VPC(`, enableBfd: true, staticRoutes: [${routes.join(", ")}]`);
+
+/** The routes of {@link BFD_ROUTES}. */
+export const BFD_ROUTE_LIST = [
+  "{ cidr: 10.1.0.0/24, nextHopIP: 172.18.0.11, policy: policySrc, ecmpMode: ecmp_symmetric_reply }",
+  `{ cidr: 10.1.0.0/24, nextHopIP: 172.18.0.12, policy: policySrc, ecmpMode: ecmp_symmetric_reply, bfdId: ${KUBE_OVN_BFD_ID} }`,
+  "{ cidr: 0.0.0.0/0, nextHopIP: 172.18.0.1, ecmpMode: ecmp_symmetric_reply }",
+  "{ cidr: 192.168.0.0/16, nextHopIP: 172.18.0.1, ecmpMode: ecmp }",
+];
+
+/** {@link BFD_VPC} with a dual-stack default external subnet (gateways 172.18.0.1 and fd18::1). */
+export const DUAL_BFD_VPC = (spec: string) => BFD_VPC(spec).replace("spec: { cidrBlock: 172.18.0.0/24, vlan: ext0 }", 'spec: { cidrBlock: "172.18.0.0/24,fd18::/64", vlan: ext0 }');

@@ -1,12 +1,18 @@
 /**
  * A VPC's BFD, as Kube-OVN's VPC controller programs it (pkg/controller/vpc.go
  * `handleUpdateVpcExternal`, `reconcileVpcBfdLRP`; pkg/ovs `CreateBFD`, `CreateHAChassisGroup`):
- * - `spec.enableBfd` on a custom VPC connected to the default external subnet: one `BFD` row
+ * - `spec.enableBfd` on a custom VPC connected to the default external subnet: a `BFD` row
  *   watching the external gateway from the VPC's external router port (`logical_port`
- *   `VPC-external`, `dst_ip` the external subnet's IPv4 gateway, `min_rx` 100, `min_tx` 100,
- *   `detect_mult` 3: the controller's `--bfd-min-rx`, `--bfd-min-tx`, `--detect-mult` defaults);
+ *   `VPC-external`, `dst_ip` the external subnet's gateway, `min_rx` 100, `min_tx` 100,
+ *   `detect_mult` 3: the controller's `--bfd-min-rx`, `--bfd-min-tx`, `--detect-mult` defaults),
+ *   one per IP family of a dual-stack gateway (Kube-OVN's `handleUpdateVpcExternal` makes the
+ *   IPv4 one only, with a "TODO: dualstack"; the IPv6 one is the model's completion of it);
  *   the model marks it `external_ids:vpc=NAME` (Kube-OVN stamps none) so a re-apply finds it;
  *   turning it off deletes it (`DeleteBFDByDstIP`).
+ * - `spec.staticRoutes[]` with `ecmpMode: ecmp_symmetric_reply` (Kube-OVN's BFD ECMP routes,
+ *   `reconcileCustomVpcBfdStaticRoute`): a `BFD` row from the external port to the route's next
+ *   hop (shared with the gateway's when they are one address, as `CreateBFD` finds the existing
+ *   row), which the route links (src/model/kinds/vpc-routes.ts).
  * - `spec.bfdPort` (`enabled`, `ip`, `nodeSelector`): router port `bfd@VPC` on the VPC's router
  *   (`networks` the comma-separated `ip`, `options:bfd-only=true`) bound to the HA chassis group
  *   `bfd@VPC` (`external_ids:lrp=bfd@VPC`) of the chassis of the selected nodes, the first
@@ -19,10 +25,10 @@
  */
 import type { ControlledDb, NbController, NbPlan } from "../../ovn/controller/index.js";
 import { ipFamily, ipPrefix } from "../../net/index.js";
-import type { Row } from "../../ovsdb/schema/datum.js";
 import type { ManifestProblem } from "../errors.js";
 import { DEFAULT_VPC, EXTERNAL_IDS, deterministicMac } from "../naming.js";
 import type { VpcObject } from "../types.js";
+import { bigOf } from "../addresses.js";
 import { type PruneTarget, extOf, ownedByExternalId } from "./common.js";
 import type { Fields } from "./fields.js";
 import { EXTERNAL_SUBNET, externalRouterPortName } from "./nat.js";
@@ -46,10 +52,23 @@ export interface BfdPort {
   readonly nodeSelector?: LabelSelector;
 }
 
+/** A `BFD` row: the router port it runs from and the address it watches. */
+export interface BfdSession {
+  /** `logical_port`. */
+  readonly logicalPort: string;
+  /** `dst_ip`. */
+  readonly dstIp: string;
+}
+
 /** A VPC's BFD worked out. */
 export interface ResolvedVpcBfd {
-  /** The `BFD` row of `enableBfd`: the external router port and the gateway it watches. */
-  readonly session?: { readonly logicalPort: string; readonly dstIp: string };
+  /**
+   * The `BFD` rows: of `enableBfd` (the external gateway, one per IP family) and of the
+   * `ecmp_symmetric_reply` static routes (their next hops), each once.
+   */
+  readonly sessions?: readonly BfdSession[];
+  /** How many static routes link a BFD session (they need the route's `bfd` and `options` columns). */
+  readonly bfdRoutes?: number;
   /** The BFD port of `bfdPort`, with the chassis of its HA chassis group (first highest). */
   readonly port?: { readonly name: string; readonly networks: readonly string[]; readonly chassis: readonly string[] };
 }
@@ -87,27 +106,62 @@ export interface BfdContext {
   readonly externalsOf: (vpc: string) => readonly string[];
   /** The gateways of a subnet (undefined when it is not a valid subnet). */
   readonly gatewaysOf: (subnet: string) => readonly string[] | undefined;
+  /** The CIDRs of a subnet (undefined when it is not a valid subnet). */
+  readonly cidrsOf: (subnet: string) => readonly string[] | undefined;
   /** The nodes. */
   readonly nodes: readonly ResolvedNode[];
   /** Reports a problem. */
   readonly issue: (o: VpcObject, field: string, p: ManifestProblem) => void;
 }
 
+/** Whether `ip` is in `cidr` (`NET/LEN`). */
+function inCidr(ip: string, cidr: string): boolean {
+  const p = ipPrefix(cidr);
+  const a = bigOf(ip);
+  const n = p ? bigOf(p.network) : undefined;
+  if (!p || !a || !n || a.family !== n.family) return false;
+  const bits = BigInt((a.family === 4 ? 32 : 128) - p.length);
+  return a.n >> bits === n.n >> bits;
+}
+
 /**
- * Checks a VPC's `enableBfd` (a custom VPC, connected to the default external subnet, which has
- * an IPv4 gateway: Kube-OVN's BFD is IPv4 only) and `bfdPort` (a node selector that matches some
- * node), and works out its rows.
+ * Checks a VPC's `enableBfd` (a custom VPC, connected to the default external subnet), its
+ * `ecmp_symmetric_reply` static routes (with `enableBfd`, their next hop in the external subnet)
+ * and `bfdPort` (a node selector that matches some node), and works out its rows.
  */
 export function resolveVpcBfd(v: VpcObject, ctx: BfdContext): ResolvedVpcBfd | undefined {
-  let session: ResolvedVpcBfd["session"];
+  const sessions: BfdSession[] = [];
+  const add = (s: BfdSession) => {
+    if (!sessions.some((x) => x.logicalPort === s.logicalPort && x.dstIp === s.dstIp)) sessions.push(s);
+  };
+  let connected = false;
   if (v.enableBfd) {
-    const gw = ctx.gatewaysOf(EXTERNAL_SUBNET)?.find((g) => ipFamily(g) === 4);
+    const gws = ctx.gatewaysOf(EXTERNAL_SUBNET) ?? [];
     if (v.name === DEFAULT_VPC) ctx.issue(v, "spec.enableBfd", { kind: "unsupported-value", value: "true", reason: `BFD is for custom VPCs (Kube-OVN programs none on ${DEFAULT_VPC})` });
     else if (!v.enableExternal) ctx.issue(v, "spec.enableBfd", { kind: "bad-value", value: "true", reason: "BFD watches the external gateway: it needs spec.enableExternal" });
     else if (!ctx.externalsOf(v.name).includes(EXTERNAL_SUBNET)) ctx.issue(v, "spec.enableBfd", { kind: "bad-value", value: "true", reason: `BFD runs on the connection to the default external subnet ${EXTERNAL_SUBNET}, which spec.extraExternalSubnets replaces` });
-    else if (gw === undefined) ctx.issue(v, "spec.enableBfd", { kind: "unsupported-value", value: "true", reason: `the external subnet ${EXTERNAL_SUBNET} has no IPv4 gateway (Kube-OVN's VPC BFD is IPv4 only)` });
-    else session = { logicalPort: externalRouterPortName(v.name), dstIp: gw };
+    else if (gws.length) {
+      connected = true;
+      for (const gw of gws) add({ logicalPort: externalRouterPortName(v.name), dstIp: gw });
+    }
   }
+  let bfdRoutes = 0;
+  (v.routes?.staticRoutes ?? []).forEach((r, i) => {
+    if (r.ecmpMode !== "ecmp_symmetric_reply") return;
+    const field = `spec.staticRoutes.${r.index ?? i}.ecmpMode`;
+    if (!v.enableBfd) {
+      ctx.issue(v, field, { kind: "bad-value", value: r.ecmpMode, reason: "a route watched by BFD needs spec.enableBfd (Kube-OVN makes these routes with it and removes them without it)" });
+      return;
+    }
+    if (!connected) return; // enableBfd itself is reported
+    const cidrs = ctx.cidrsOf(EXTERNAL_SUBNET) ?? [];
+    if (!cidrs.some((c) => inCidr(r.nextHop, c))) {
+      ctx.issue(v, `spec.staticRoutes.${r.index ?? i}.nextHopIP`, { kind: "ip-outside-subnet", ip: r.nextHop, subnet: EXTERNAL_SUBNET, cidr: cidrs.join(",") });
+      return;
+    }
+    add({ logicalPort: externalRouterPortName(v.name), dstIp: r.nextHop });
+    bfdRoutes++;
+  });
   let port: ResolvedVpcBfd["port"];
   if (v.bfdPort) {
     const byName = [...ctx.nodes].sort((a, b) => (a.object.name < b.object.name ? -1 : a.object.name > b.object.name ? 1 : 0));
@@ -117,12 +171,13 @@ export function resolveVpcBfd(v: VpcObject, ctx: BfdContext): ResolvedVpcBfd | u
     else if (chosen.length === 0) ctx.issue(v, "spec.bfdPort", { kind: "bad-value", value: "enabled", reason: "no Node to host the BFD port" });
     else port = { name: bfdPortName(v.name), networks: v.bfdPort.ip, chassis: chosen.map((n) => n.chassis) };
   }
-  return session || port ? { ...(session ? { session } : {}), ...(port ? { port } : {}) } : undefined;
+  return sessions.length || port ? { ...(sessions.length ? { sessions } : {}), ...(bfdRoutes ? { bfdRoutes } : {}), ...(port ? { port } : {}) } : undefined;
 }
 
 /** Refuses (`OvnFeatureUnavailableError`) a VPC's BFD on a server whose NB schema lacks what it writes. */
 export function requireBfdFeatures(ctl: NbController, bfd: ResolvedVpcBfd | undefined): void {
-  if (bfd?.session) ctl.requireFeature("BFD", "BFD.logical_port", "BFD.dst_ip", "BFD.min_rx", "BFD.min_tx", "BFD.detect_mult");
+  if (bfd?.sessions?.length) ctl.requireFeature("BFD", "BFD.logical_port", "BFD.dst_ip", "BFD.min_rx", "BFD.min_tx", "BFD.detect_mult");
+  if (bfd?.bfdRoutes) ctl.requireFeature("Logical_Router_Static_Route.bfd", "Logical_Router_Static_Route.options");
   if (bfd?.port) ctl.requireFeature("HA_Chassis_Group", "Logical_Router_Port.ha_chassis_group");
 }
 
@@ -131,21 +186,39 @@ export function isBfdPortName(name: string): boolean {
   return name.startsWith("bfd@");
 }
 
+/** The `BFD` row's settings besides its port and address. */
+function sessionSpec(vpc: string) {
+  return { min_rx: BFD_DEFAULTS.minRx, min_tx: BFD_DEFAULTS.minTx, detect_mult: BFD_DEFAULTS.detectMult, external_ids: { [BFD_VPC_KEY]: vpc } };
+}
+
+/**
+ * The UUID (or, created by this plan, the reference) of `vpc`'s BFD session from `logicalPort`
+ * to `dstIp`: the owned row marked `vpc=NAME` when the replica has it, else one created now with
+ * Kube-OVN's timers (once per plan: later calls get the same reference).
+ */
+export function bfdSessionRef(p: NbPlan, vpc: string, logicalPort: string, dstIp: string): string {
+  const key = `${logicalPort}:${dstIp}`;
+  const pending = p.pending("BFD", key);
+  if (pending) return pending;
+  const row = ownedByExternalId(p, "BFD", BFD_VPC_KEY, vpc).find((r) => r["logical_port"] === logicalPort && r["dst_ip"] === dstIp);
+  if (row) return row["_uuid"] as string;
+  return p.create("BFD", key, { logical_port: logicalPort, dst_ip: dstIp, ...sessionSpec(vpc) }, { display: `${logicalPort} ${dstIp}` });
+}
+
 /** Makes the owned BFD rows of `vpc` and its BFD port exactly those of `bfd` (undefined: none). */
 export function buildVpcBfd(p: NbPlan, vpc: string, bfd: ResolvedVpcBfd | undefined): void {
-  // The BFD session: owned rows marked vpc=NAME, matched by port and destination.
+  // The BFD sessions: owned rows marked vpc=NAME, matched by port and destination (one row per pair, as the table's index has it).
   const rows = p.db.has("BFD") ? ownedByExternalId(p, "BFD", BFD_VPC_KEY, vpc) : [];
-  const s = bfd?.session;
-  let kept: Row | undefined;
+  const want = new Set((bfd?.sessions ?? []).map((s) => `${s.logicalPort}\u0000${s.dstIp}`));
+  const kept = new Set<string>();
   for (const row of rows) {
-    if (s && !kept && row["logical_port"] === s.logicalPort && row["dst_ip"] === s.dstIp) kept = row;
-    else p.remove("BFD", row);
+    const k = `${row["logical_port"] as string}\u0000${row["dst_ip"] as string}`;
+    if (want.has(k) && !kept.has(k)) {
+      kept.add(k);
+      p.change("BFD", row, sessionSpec(vpc));
+    } else p.remove("BFD", row);
   }
-  if (s) {
-    const spec = { min_rx: BFD_DEFAULTS.minRx, min_tx: BFD_DEFAULTS.minTx, detect_mult: BFD_DEFAULTS.detectMult, external_ids: { [BFD_VPC_KEY]: vpc } };
-    if (kept) p.change("BFD", kept, spec);
-    else p.create("BFD", `${s.logicalPort}:${s.dstIp}`, { logical_port: s.logicalPort, dst_ip: s.dstIp, ...spec }, { display: `${s.logicalPort} ${s.dstIp}` });
-  }
+  for (const s of bfd?.sessions ?? []) bfdSessionRef(p, vpc, s.logicalPort, s.dstIp);
   // The BFD port and its HA chassis group.
   const name = bfdPortName(vpc);
   const port = bfd?.port;

@@ -99,6 +99,7 @@ export function resolveVpcExtras(ctx: VpcExtrasContext): Map<string, ResolvedVpc
     const bfd = resolveVpcBfd(v, {
       externalsOf: (vpc) => ctx.externals.filter((x) => x.vpc === vpc).map((x) => x.subnet.object.name),
       gatewaysOf: (name) => ctx.subnets.find((s) => s.object.name === name)?.gateways,
+      cidrsOf: (name) => ctx.subnets.find((s) => s.object.name === name)?.cidrs,
       nodes: ctx.nodes,
       issue: ctx.issue,
     });
@@ -121,7 +122,7 @@ export function requireVpcExtras(ctl: NbController, extras: ResolvedVpcExtras | 
 
 /** Estimated operations of a VPC's extras (for the planner's transaction budget). */
 export function vpcExtrasWeight(extras: ResolvedVpcExtras | undefined): number {
-  return 3 + 4 * (extras?.peerings.length ?? 0) + (extras?.bfd?.session ? 3 : 0) + (extras?.bfd?.port ? 6 + 2 * extras.bfd.port.chassis.length : 0);
+  return 3 + 4 * (extras?.peerings.length ?? 0) + 3 * (extras?.bfd?.sessions?.length ?? 0) + 2 * (extras?.bfd?.bfdRoutes ?? 0) + (extras?.bfd?.port ? 6 + 2 * extras.bfd.port.chassis.length : 0);
 }
 
 /** The router ports of the VPCs' peerings and BFD ports (kept by `--prune`). */

@@ -14,8 +14,10 @@
  */
 import type { NbPlan } from "../../ovn/controller/index.js";
 import { ipFamily, ipPrefix, isIp } from "../../net/index.js";
+import { bfdSessionRef } from "./bfd.js";
 import { type PolicySpec, extOf, routerChildren, syncPolicies } from "./common.js";
 import type { Fields } from "./fields.js";
+import { externalRouterPortName } from "./nat.js";
 
 /** `external_ids` key marking the routes and policies of a VPC's spec (the model's addition). */
 export const VPC_ROUTE_MARK = "vpc";
@@ -30,7 +32,32 @@ export interface VpcStaticRoute {
   readonly nextHop: string;
   /** `routeTable` (default: the main table, `""`). */
   readonly routeTable: string;
+  /**
+   * `ecmpMode`: `ecmp` (or absent) a plain route (several of one prefix are OVN's ECMP routes);
+   * `ecmp_symmetric_reply` a route watched by BFD, as Kube-OVN's BFD ECMP routes: linked (`bfd`)
+   * to the BFD session from the VPC's external port to the next hop (src/model/kinds/bfd.ts), with
+   * `options:ecmp_symmetric_reply=true`.
+   */
+  readonly ecmpMode?: StaticRouteEcmpMode;
+  /** `bfdId` as the manifest gives it (the UUID Kube-OVN writes back); only with `ecmpMode: ecmp_symmetric_reply`. */
+  readonly bfdId?: string;
+  /** The entry's index in `spec.staticRoutes` (for messages). */
+  readonly index?: number;
 }
+
+/** `spec.staticRoutes[].ecmpMode` values (Kube-OVN's `EcmpRouteType`, `StaticRouteBfdEcmp`). */
+export type StaticRouteEcmpMode = "ecmp" | "ecmp_symmetric_reply";
+
+/** The route option Kube-OVN sets on a route with a BFD session (`util.StaticRouteBfdEcmp`). */
+export const ECMP_SYMMETRIC_REPLY = "ecmp_symmetric_reply";
+
+/** Whether a static route is watched by BFD (`ecmpMode: ecmp_symmetric_reply`). */
+export function isBfdRoute(r: VpcStaticRoute): boolean {
+  return r.ecmpMode === ECMP_SYMMETRIC_REPLY;
+}
+
+/** An OVSDB UUID as text. */
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One entry of `spec.policyRoutes`. */
 export interface VpcPolicyRoute {
@@ -62,8 +89,9 @@ function staticKey(r: { readonly routeTable: string; readonly policy: string; re
  * field at its path: a missing or malformed `cidr` (host bits set included) or `nextHopIP`, a next
  * hop of another IP family than its prefix, an unknown `policy` or `action`, a `priority` outside
  * 0..32767, `nextHopIP` missing on a `reroute` or given on another action, duplicate routes (same
- * table, policy, prefix and next hop) and duplicate policies (same priority and match), and the
- * unsupported `ecmpMode` and `bfdId` (BFD).
+ * table, policy, prefix and next hop) and duplicate policies (same priority and match), an
+ * `ecmpMode` other than `ecmp` / `ecmp_symmetric_reply`, a `bfdId` that is not a UUID or is given
+ * without `ecmpMode: ecmp_symmetric_reply`.
  */
 export function readVpcRoutes(f: Fields): VpcRoutes {
   const staticRoutes: VpcStaticRoute[] = [];
@@ -72,11 +100,23 @@ export function readVpcRoutes(f: Fields): VpcRoutes {
   for (const [i] of (f.list(sr) ?? []).entries()) {
     const at = [...sr, String(i)];
     if (f.map(at) === undefined) continue;
-    f.only(at, ["policy", "cidr", "nextHopIP", "routeTable"]);
+    f.only(at, ["policy", "cidr", "nextHopIP", "routeTable", "ecmpMode", "bfdId"]);
     const policy = f.oneOf([...at, "policy"], ["policyDst", "policySrc"] as const) ?? "policyDst";
     const cidrText = f.str([...at, "cidr"], true);
     const hop = f.str([...at, "nextHopIP"], true);
     const routeTable = f.str([...at, "routeTable"]) ?? "";
+    // ecmpMode: Kube-OVN's CRD has no omitempty here, so "" (a plain route) is read as absent.
+    const ecmpBad = f.has([...at, "ecmpMode"]) && f.doc.get([...at, "ecmpMode"]) !== "" && !(["ecmp", ECMP_SYMMETRIC_REPLY] as unknown[]).includes(f.doc.get([...at, "ecmpMode"]));
+    const ecmpMode = f.oneOf([...at, "ecmpMode"], ["ecmp", ECMP_SYMMETRIC_REPLY] as const);
+    const bfdId = f.str([...at, "bfdId"]);
+    let bfdOk = !ecmpBad;
+    if (bfdId !== undefined && !UUID_TEXT.test(bfdId)) {
+      f.issue([...at, "bfdId"], { kind: "bad-value", value: bfdId, reason: "not a UUID (the BFD row Kube-OVN links the route to)" });
+      bfdOk = false;
+    } else if (bfdId !== undefined && !ecmpBad && ecmpMode !== ECMP_SYMMETRIC_REPLY) {
+      f.issue([...at, "bfdId"], { kind: "bad-value", value: bfdId, reason: `a BFD session is linked only from a route with ecmpMode ${ECMP_SYMMETRIC_REPLY}` });
+      bfdOk = false;
+    }
     let cidr: string | undefined;
     if (cidrText !== undefined) {
       const p = ipPrefix(cidrText);
@@ -88,8 +128,16 @@ export function readVpcRoutes(f: Fields): VpcRoutes {
     }
     if (hop !== undefined && !isIp(hop)) f.issue([...at, "nextHopIP"], { kind: "bad-value", value: hop, reason: "not an IPv4 or IPv6 address" });
     else if (hop !== undefined && cidr !== undefined && ipFamily(hop) !== ipFamily(cidr)) f.issue([...at, "nextHopIP"], { kind: "bad-value", value: hop, reason: `not of the IP family of cidr ${cidrText}` });
-    if (cidr === undefined || hop === undefined || !isIp(hop) || ipFamily(hop) !== ipFamily(cidr)) continue;
-    const route: VpcStaticRoute = { policy: policy === "policySrc" ? "src-ip" : "dst-ip", cidr, nextHop: hop, routeTable };
+    if (cidr === undefined || hop === undefined || !isIp(hop) || ipFamily(hop) !== ipFamily(cidr) || !bfdOk) continue;
+    const route: VpcStaticRoute = {
+      policy: policy === "policySrc" ? "src-ip" : "dst-ip",
+      cidr,
+      nextHop: hop,
+      routeTable,
+      ...(ecmpMode ? { ecmpMode } : {}),
+      ...(bfdId !== undefined ? { bfdId: bfdId.toLowerCase() } : {}),
+      index: i,
+    };
     const k = staticKey(route);
     const other = seenStatic.get(k);
     if (other !== undefined) {
@@ -163,6 +211,10 @@ export function vpcPolicySpecs(vpc: string, routes: VpcRoutes | undefined): Poli
 /**
  * Makes the static routes and policies of router `vpc` marked `vpc=NAME` exactly those of its
  * spec (`routes` undefined or empty: none): routes no longer listed are removed, new ones created.
+ * A route with `ecmpMode: ecmp_symmetric_reply` is linked (`bfd`) to the BFD session from the
+ * VPC's external port to its next hop (made here when the plan has none yet) and gets
+ * `options:ecmp_symmetric_reply=true`, as Kube-OVN's `newLogicalRouterStaticRoute` writes it; a
+ * plain route has neither (on a schema with the `bfd` and `options` columns).
  */
 export function buildVpcRoutes(p: NbPlan, vpc: string, routes: VpcRoutes | undefined): void {
   const want = routes?.staticRoutes ?? [];
@@ -173,8 +225,12 @@ export function buildVpcRoutes(p: NbPlan, vpc: string, routes: VpcRoutes | undef
     const k = staticKey({ routeTable: (row["route_table"] as string | undefined) ?? "", policy, cidr: row["ip_prefix"] as string, nextHop: row["nexthop"] as string });
     if (!keys.has(k)) p.remove("Logical_Router_Static_Route", row);
   }
+  const columns = p.db.table("Logical_Router_Static_Route").columns;
   for (const r of want) {
-    p.ensureStaticRoute(vpc, { ip_prefix: r.cidr, nexthop: r.nextHop, policy: r.policy, route_table: r.routeTable, external_ids: { [VPC_ROUTE_MARK]: vpc } } as unknown as Parameters<NbPlan["ensureStaticRoute"]>[1]);
+    const bfd = isBfdRoute(r)
+      ? { bfd: bfdSessionRef(p, vpc, externalRouterPortName(vpc), r.nextHop), options: { [ECMP_SYMMETRIC_REPLY]: "true" } }
+      : { ...(columns.has("bfd") ? { bfd: [] } : {}), ...(columns.has("options") ? { options: {} } : {}) };
+    p.ensureStaticRoute(vpc, { ip_prefix: r.cidr, nexthop: r.nextHop, policy: r.policy, route_table: r.routeTable, ...bfd, external_ids: { [VPC_ROUTE_MARK]: vpc } } as unknown as Parameters<NbPlan["ensureStaticRoute"]>[1]);
   }
   syncPolicies(p, vpc, [VPC_ROUTE_MARK, vpc], () => true, vpcPolicySpecs(vpc, routes));
 }
