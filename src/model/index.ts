@@ -80,8 +80,8 @@ export {
   vpcLoadBalancers,
 } from "./kinds/service.js";
 export { POD_QOS_PRIORITY, POD_RATE_ANNOTATIONS, type PodQosRule, defaultBurstKbit, podQosRules, readQoSPolicy } from "./kinds/qos.js";
-export { VPC_ROUTE_MARK, type VpcPolicyRoute, type VpcRoutes, type VpcStaticRoute, buildVpcRoutes, readVpcRoutes, vpcPolicySpecs, vpcRouteCount } from "./kinds/vpc-routes.js";
+export { ECMP_SYMMETRIC_REPLY, type StaticRouteEcmpMode, VPC_ROUTE_MARK, type VpcPolicyRoute, type VpcRoutes, type VpcStaticRoute, buildVpcRoutes, isBfdRoute, readVpcRoutes, vpcPolicySpecs, vpcRouteCount } from "./kinds/vpc-routes.js";
 export { type ResolvedPeering, type VpcPeering, peeringPortName, readVpcPeerings, resolvePeerings } from "./kinds/vpc-peering.js";
-export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type ResolvedVpcBfd, bfdPortName, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
+export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type BfdSession, type ResolvedVpcBfd, bfdPortName, bfdSessionRef, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
 export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras } from "./kinds/vpc-extras.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
