@@ -19,6 +19,7 @@ import { type ResolvedService, type ServiceObject, resolveService } from "./kind
 import type { ResolvedUnderlay } from "./kinds/underlay.js";
 import { resolveGatewayNodes } from "./kinds/gateway.js";
 import { type ResolvedVpcExtras, resolveVpcExtras } from "./kinds/vpc-extras.js";
+import { namespaceSubnet, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";
 import { DEFAULT_SUBNET, DEFAULT_VPC, NODE_SWITCH, podPortName } from "./naming.js";
 import { type Manifest, type ModelObject, NAMESPACED_KINDS, type NamespaceObject, type PodObject, type SubnetObject, type VpcObject } from "./types.js";
 
@@ -263,6 +264,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
           if (ca.family === cb.family && ca.lo <= cb.hi && cb.lo <= ca.hi) issue(a.object, "spec.cidrBlock", { kind: "cidr-overlap", cidr: ca.text, other: b.object.name, otherCidr: cb.text });
     }
   defaultSubnet ??= subnets.some((s) => s.object.name === DEFAULT_SUBNET) ? DEFAULT_SUBNET : undefined;
+  const vpcOfNamespace = resolveVpcNamespaces(vpcObjects, subnetObjects, namespaces, issue);
 
   // Pods: subnet, then addresses.
   const byName = new Map(subnets.map((s) => [s.object.name, s]));
@@ -270,7 +272,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const placed: { pod: PodObject; subnet: string; port: string }[] = [];
   for (const p of podObjects) {
     if (!namespaces.has(p.namespace)) issue(p, "metadata.namespace", { kind: "unknown-reference", refKind: "Namespace", name: p.namespace });
-    const sub = p.logicalSwitch ?? nsSubnet.get(p.namespace) ?? defaultSubnet;
+    const sub = p.logicalSwitch ?? namespaceSubnet(p.namespace, vpcOfNamespace, nsSubnet, defaultSubnet);
     const field = p.logicalSwitch ? "metadata.annotations.ovn.kubernetes.io/logical_switch" : "metadata.namespace";
     if (sub === undefined || !declared.has(sub)) {
       issue(p, field, { kind: "unknown-reference", refKind: "Subnet", name: sub ?? DEFAULT_SUBNET });

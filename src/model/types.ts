@@ -46,6 +46,10 @@ export interface VpcObject {
   readonly enableBfd?: boolean;
   /** `spec.bfdPort` when enabled: the BFD router port `bfd@VPC` and its HA chassis group (src/model/kinds/bfd.ts). */
   readonly bfdPort?: BfdPort;
+  /** `spec.namespaces`: the namespaces whose pods use this VPC (src/model/kinds/vpc-namespaces.ts); absent when empty. */
+  readonly namespaces?: readonly string[];
+  /** `spec.defaultSubnet`: the subnet of this VPC the pods of its namespaces use (src/model/kinds/vpc-namespaces.ts). */
+  readonly defaultSubnet?: string;
   /** Where it was read. */
   readonly source: Source;
 }

@@ -1,7 +1,8 @@
 /**
  * The fields of a `Vpc`'s spec read by src/model/kinds beyond its routes: `vpcPeerings`
  * (src/model/kinds/vpc-peering.ts), `extraExternalSubnets`, `enableBfd` and `bfdPort`
- * (src/model/kinds/bfd.ts), each checked where it is read.
+ * (src/model/kinds/bfd.ts), `namespaces` and `defaultSubnet` (src/model/kinds/vpc-namespaces.ts),
+ * each checked where it is read.
  *
  * @module
  */
@@ -9,17 +10,19 @@ import type { VpcObject } from "../types.js";
 import { readBfdPort } from "./bfd.js";
 import type { Fields } from "./fields.js";
 import { EXTERNAL_SUBNET } from "./nat.js";
+import { readVpcNamespaces } from "./vpc-namespaces.js";
 import { readVpcPeerings } from "./vpc-peering.js";
 
 /** The `Vpc` spec keys read here. */
-export const VPC_SPEC_FIELDS = ["vpcPeerings", "extraExternalSubnets", "enableBfd", "bfdPort"] as const;
+export const VPC_SPEC_FIELDS = ["vpcPeerings", "extraExternalSubnets", "enableBfd", "bfdPort", "namespaces", "defaultSubnet"] as const;
 
 /** The fields of {@link VpcObject} read from {@link VPC_SPEC_FIELDS}. */
-export type VpcSpecFields = Pick<VpcObject, "peerings" | "extraExternalSubnets" | "enableBfd" | "bfdPort">;
+export type VpcSpecFields = Pick<VpcObject, "peerings" | "extraExternalSubnets" | "enableBfd" | "bfdPort" | "namespaces" | "defaultSubnet">;
 
 /**
  * Reads `vpcPeerings`, `extraExternalSubnets` (names, none twice, not the default external subnet
- * itself, only with `enableExternal` as Kube-OVN connects them only then), `enableBfd` and `bfdPort`.
+ * itself, only with `enableExternal` as Kube-OVN connects them only then), `enableBfd`, `bfdPort`,
+ * `namespaces` and `defaultSubnet` (src/model/kinds/vpc-namespaces.ts).
  */
 export function readVpcSpec(f: Fields, enableExternal: boolean): VpcSpecFields {
   const peerings = readVpcPeerings(f);
@@ -37,5 +40,6 @@ export function readVpcSpec(f: Fields, enableExternal: boolean): VpcSpecFields {
     ...(extra.length ? { extraExternalSubnets: [...new Set(extra)] } : {}),
     ...(enableBfd ? { enableBfd } : {}),
     ...(bfdPort ? { bfdPort } : {}),
+    ...readVpcNamespaces(f),
   };
 }
