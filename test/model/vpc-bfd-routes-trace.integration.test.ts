@@ -4,7 +4,8 @@
  * ovn-controller reports it): while the sessions are down, ovn-northd withdraws the routes and
  * ovn-trace drops the pod's traffic leaving the VPC; with both up, the two routes are one ECMP
  * group whose members (`--select-id`) lead to the two next hops out of the external port; with one
- * down again, only the other next hop is left.
+ * down again, only the other next hop is left. With a dual-stack external subnet, `enableBfd`'s two
+ * sessions (one per gateway family) become two Southbound sessions.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +16,7 @@ import { main } from "../../src/cli/main.js";
 import { SANDBOX_PROGRAMS, ovnTrace, run, startOvnSandbox } from "../../src/testing/index.js";
 import { nbctl } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { BFD_ROUTES, BFD_ROUTE_LIST } from "./vpc-features-manifests.js";
+import { BFD_ROUTES, BFD_ROUTE_LIST, DUAL_BFD_VPC } from "./vpc-features-manifests.js";
 
 const POD = `---\napiVersion: v1\nkind: Namespace\nmetadata: { name: default }\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: a, annotations: { ovn.kubernetes.io/logical_switch: s1, ovn.kubernetes.io/ip_address: 10.1.0.10 } }\n`;
 
@@ -80,6 +81,14 @@ describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn, "ovn-trace", "ovn-sbctl"))("a VP
       const again = memoryIo();
       expect(await main(["apply", `--db=${ovn.nb}`, "-f", dir], again), again.stderr).toBe(0);
       expect(again.stdout).toMatch(/^0 created, 0 configured, \d+ unchanged, 0 deleted$/m);
+
+      // Dual-stack external subnet: ovn-northd makes a Southbound session for each family's gateway from the external port.
+      writeFileSync(join(dir, "net.yaml"), DUAL_BFD_VPC(", enableBfd: true") + POD);
+      const dual = memoryIo();
+      expect(await main(["apply", `--db=${ovn.nb}`, "-f", dir], dual), dual.stderr).toBe(0);
+      await ovn.sync({ wait: "sb" });
+      const sbSessions = (await sb("--bare", "--columns=dst_ip,logical_port", "list", "BFD")).split(/\s+/).filter(Boolean);
+      expect(sbSessions.reduce<string[]>((acc, x, i) => (i % 2 ? acc : [...acc, `${x} ${sbSessions[i + 1]}`]), []).sort()).toEqual(["172.18.0.1 vpc1-external", "fd18::1 vpc1-external"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
