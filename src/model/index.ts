@@ -83,6 +83,6 @@ export { POD_QOS_PRIORITY, POD_RATE_ANNOTATIONS, type PodQosRule, defaultBurstKb
 export { ECMP_SYMMETRIC_REPLY, type StaticRouteEcmpMode, VPC_ROUTE_MARK, type VpcPolicyRoute, type VpcRoutes, type VpcStaticRoute, buildVpcRoutes, isBfdRoute, readVpcRoutes, vpcPolicySpecs, vpcRouteCount } from "./kinds/vpc-routes.js";
 export { type ResolvedPeering, type VpcPeering, peeringPortName, readVpcPeerings, resolvePeerings } from "./kinds/vpc-peering.js";
 export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type BfdSession, type ResolvedVpcBfd, bfdPortName, bfdSessionRef, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
-export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras } from "./kinds/vpc-extras.js";
+export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras, vpcRouterOptions } from "./kinds/vpc-extras.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
 export { NAMESPACE_SYSTEM, type NamespaceVpc, type VpcNamespaceFields, namespaceSubnet, readVpcNamespaces, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";

@@ -90,7 +90,9 @@ export interface OvnSandbox {
    * a gateway needs it to go past next-hop resolution (SNAT, EIPs); a Northbound
    * `Static_MAC_Binding` (`staticMacBindingAdd`) is applied by ovn-controller and ovn-trace does
    * not see it. Call it once ovn-northd has created the port's `Port_Binding` (after a
-   * `{ wait: "sb" }` commit or `sync()`); throws a {@link SandboxError} otherwise.
+   * `{ wait: "sb" }` commit or `sync()`); throws a {@link SandboxError} otherwise. The row is
+   * stamped with the current time (`timestamp`, ms) as ovn-controller stamps it, so a router's
+   * `options:mac_binding_age_threshold` does not age it out at once.
    */
   learnMacBinding(logicalPort: string, ip: string, mac: string): Promise<void>;
   /** Log files by daemon name (`nb`, `sb`, `northd`). */
@@ -156,7 +158,8 @@ export async function startCentral(group: DaemonGroup, home: string, options: Ov
       const sbctl = (...args: string[]) => group.tool(home, "ovn-sbctl", [`--db=${sb}`, "--timeout=30", ...args]);
       const datapath = (await sbctl("--bare", "--columns=datapath", "find", "Port_Binding", `logical_port=${JSON.stringify(logicalPort)}`)).trim();
       if (!/^[0-9a-f-]{36}$/.test(datapath)) throw new SandboxError(`learnMacBinding: the Southbound database has no Port_Binding for "${logicalPort}" (not a logical router port, or ovn-northd has not caught up: commit with { wait: "sb" } or sync() first)`);
-      await sbctl("create", "MAC_Binding", `logical_port=${JSON.stringify(logicalPort)}`, `ip=${JSON.stringify(ip)}`, `mac=${JSON.stringify(mac)}`, `datapath=${datapath}`);
+      // timestamp: now in ms, as ovn-controller stamps it (ovn-northd ages out rows older than a router's mac_binding_age_threshold; 0 would be gone at once).
+      await sbctl("create", "MAC_Binding", `logical_port=${JSON.stringify(logicalPort)}`, `ip=${JSON.stringify(ip)}`, `mac=${JSON.stringify(mac)}`, `datapath=${datapath}`, `timestamp=${Date.now()}`);
     },
   };
   return central;

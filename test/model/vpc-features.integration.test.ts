@@ -267,6 +267,25 @@ describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover
     expect((await applyOnce(db, manifestOf(BFD_VPC("")))).sent).toEqual([]);
   });
 
+  it.skipIf(skip)("router options as Kube-OVN's createVpcRouter sets them: always_learn_from_arp_request=false unless the VPC has enableExternal or peerings", { timeout: 90_000 }, async () => {
+    backend = await startBackend(kind);
+    const db = backend.unix;
+    const options = async (lr: string) => (await get(db, "Logical_Router", lr, "options")).replace(/"/g, "");
+    await applyOnce(db, manifestOf(BFD_VPC("")));
+    expect(await options("vpc1")).toBe("{dynamic_neigh_routers=true, mac_binding_age_threshold=300}");
+    expect(await options("ovn-cluster")).toBe("{always_learn_from_arp_request=false, dynamic_neigh_routers=true, mac_binding_age_threshold=300}");
+    const internal = BFD_VPC("").replace("spec: { enableExternal: true }", "spec: {}");
+    const off = await applyOnce(db, manifestOf(internal));
+    expect(opsText(off.sent[0]!).filter((o) => o.includes("options"))).toEqual(["mutate Logical_Router ports delete [<uuid>] / options insert {always_learn_from_arp_request=false}"]);
+    expect(await options("vpc1")).toBe("{always_learn_from_arp_request=false, dynamic_neigh_routers=true, mac_binding_age_threshold=300}");
+    expect((await applyOnce(db, manifestOf(internal))).sent).toEqual([]);
+    // Peerings learn too.
+    await applyOnce(db, manifestOf(PEERED()));
+    expect(await options("vpc2")).toBe("{dynamic_neigh_routers=true, mac_binding_age_threshold=300}");
+    await applyOnce(db, manifestOf(UNPEERED));
+    expect(await options("vpc2")).toBe("{always_learn_from_arp_request=false, dynamic_neigh_routers=true, mac_binding_age_threshold=300}");
+  });
+
   it.skipIf(skip)("gateway failover: active-standby stays on its ready gateway, fails over when it is not ready and does not fail back; ECMP over the ready ones; selectors", { timeout: 90_000 }, async () => {
     backend = await startBackend(kind);
     const db = backend.unix;

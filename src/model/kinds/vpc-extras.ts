@@ -4,8 +4,8 @@
  * of `extraExternalSubnets`, provider-network VLAN subnets, as Kube-OVN's
  * `handleUpdateVpcExternal` connects them, a router port `VPC-SUBNET` and its switch port
  * `SUBNET-VPC` each, src/model/kinds/nat.ts), its peerings (src/model/kinds/vpc-peering.ts) and
- * its BFD (src/model/kinds/bfd.ts); the router ports they own (kept by `--prune`), and the rows
- * `--prune` deletes when the VPC is gone.
+ * its BFD (src/model/kinds/bfd.ts), the options of its router (Kube-OVN's `createVpcRouter`); the
+ * router ports they own (kept by `--prune`), and the rows `--prune` deletes when the VPC is gone.
  *
  * @module
  */
@@ -68,8 +68,20 @@ export function externalConnectionsOf(
   return out;
 }
 
-/** A VPC's peerings and BFD. */
+/**
+ * The options Kube-OVN's `createVpcRouter` gives every VPC's router (the whole map, as it sets
+ * them): `mac_binding_age_threshold` 300, `dynamic_neigh_routers` true, and
+ * `always_learn_from_arp_request` false unless the router learns from ARP requests (a VPC with
+ * `enableExternal` or peerings; Kube-OVN also for a U2O underlay subnet, which the model does not have).
+ */
+export function vpcRouterOptions(learnFromArpRequest: boolean): Record<string, string> {
+  return { mac_binding_age_threshold: "300", dynamic_neigh_routers: "true", ...(learnFromArpRequest ? {} : { always_learn_from_arp_request: "false" }) };
+}
+
+/** A VPC's peerings, BFD and router options. */
 export interface ResolvedVpcExtras {
+  /** Whether its router learns from ARP requests (`enableExternal` or peerings): see {@link vpcRouterOptions}. */
+  readonly learnFromArpRequest?: boolean;
   /** The peerings (router ports `VPC-REMOTE`). */
   readonly peerings: readonly ResolvedPeering[];
   /** The BFD session and BFD port, if any. */
@@ -90,7 +102,7 @@ export interface VpcExtrasContext {
   readonly issue: (o: ModelObject, field: string, p: ManifestProblem) => void;
 }
 
-/** Checks the VPCs' peerings and BFD and works them out (only VPCs that have some are in the map). */
+/** Checks the VPCs' peerings and BFD and works them out (only VPCs that have some, or learn from ARP requests, are in the map). */
 export function resolveVpcExtras(ctx: VpcExtrasContext): Map<string, ResolvedVpcExtras> {
   const subnetsOf = (vpc: string) => ctx.subnets.filter((s) => s.vpc === vpc).map((s) => s.object.name);
   const peerings = resolvePeerings(ctx.vpcObjects, subnetsOf, ctx.issue);
@@ -104,13 +116,15 @@ export function resolveVpcExtras(ctx: VpcExtrasContext): Map<string, ResolvedVpc
       issue: ctx.issue,
     });
     const p = peerings.get(v.name) ?? [];
-    if (p.length || bfd) out.set(v.name, { peerings: p, ...(bfd ? { bfd } : {}) });
+    const learn = v.enableExternal === true || (v.peerings?.length ?? 0) > 0;
+    if (p.length || bfd || learn) out.set(v.name, { peerings: p, ...(bfd ? { bfd } : {}), ...(learn ? { learnFromArpRequest: true } : {}) });
   }
   return out;
 }
 
-/** Adds a VPC's peering ports and BFD rows to a plan (none: deletes the owned ones the VPC had). */
+/** Adds a VPC's router options, peering ports and BFD rows to a plan (none: deletes the owned ones the VPC had). */
 export function buildVpcExtras(p: NbPlan, vpc: string, extras: ResolvedVpcExtras | undefined): void {
+  p.ensureRouter(vpc, { options: vpcRouterOptions(extras?.learnFromArpRequest ?? false) });
   buildVpcPeerings(p, vpc, extras?.peerings ?? []);
   buildVpcBfd(p, vpc, extras?.bfd);
 }
