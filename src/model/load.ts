@@ -316,7 +316,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable"]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -346,6 +346,9 @@ class ObjectReader implements FieldReader {
       const ip = e.slice(e.indexOf(":") + 1).trim();
       if (e.indexOf(":") === 0 || ipFamily(ip) === undefined || ip.includes("/")) this.issue([...s, "gatewayNode"], { kind: "bad-value", value: e, reason: "a gateway entry is NODE or NODE:EGRESS-IP" });
     }
+    // routeTable: the router port's options:route_table (Kube-OVN's reconcileRouteTableForSubnet skips underlay subnets).
+    const routeTable = this.str([...s, "routeTable"]);
+    if (routeTable !== undefined && vlan !== undefined) this.issue([...s, "routeTable"], { kind: "unsupported-value", value: routeTable, reason: "Kube-OVN sets no route table on an underlay subnet's router port (U2O interconnection is not modelled)" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);
     if (cidrBlock === undefined) return undefined;
     return {
@@ -367,6 +370,7 @@ class ObjectReader implements FieldReader {
       ...(logicalGateway ? { logicalGateway } : {}),
       ...(enableEcmp ? { enableEcmp } : {}),
       ...(selectors.length ? { gatewayNodeSelectors: selectors } : {}),
+      ...(routeTable !== undefined && vlan === undefined ? { routeTable } : {}),
       source,
     };
   }

@@ -162,7 +162,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
       });
       const exists = p.db.byName("Logical_Router_Port", lrp) !== undefined;
       if (s.routed) {
-        p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
+        p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], options: onlyKeys({ route_table: s.object.routeTable }), external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
         p.ensureSwitchPort(ls, switchRouterPortName(ls, lr), {
           type: "router",
           addresses: ["router"],

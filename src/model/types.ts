@@ -98,6 +98,11 @@ export interface SubnetObject {
   readonly logicalGateway?: boolean;
   /** `spec.enableEcmp`: a centralized subnet's reroute policy has every gateway node as next hop (ECMP) instead of the first. */
   readonly enableEcmp?: boolean;
+  /**
+   * `spec.routeTable`: the VPC route table its traffic is routed by (`options:route_table` of its
+   * router port, as Kube-OVN's `reconcileRouteTableForSubnet`); the main table when absent.
+   */
+  readonly routeTable?: string;
   /** Where it was read. */
   readonly source: Source;
 }

@@ -103,10 +103,15 @@ export function subnetPolicies(model: ResolvedModel, s: ResolvedSubnet, current:
   return out;
 }
 
-/** The default routes the join subnet gives the default VPC's router. */
-function defaultRoutes(s: ResolvedSubnet): { ip_prefix: string; nexthop: string }[] {
+/**
+ * The default routes the join subnet gives the default VPC's router: one per gateway family in
+ * the main table and in every route table of the default VPC's own `staticRoutes` (as Kube-OVN's
+ * `handleAddOrUpdateVpc` adds them per table of `getRouteTablesByVpc`).
+ */
+function defaultRoutes(model: ResolvedModel, s: ResolvedSubnet): { ip_prefix: string; nexthop: string; route_table: string }[] {
   if (s.object.name !== NODE_SWITCH || s.vpc !== DEFAULT_VPC || !s.routed) return [];
-  return s.gateways.map((g) => ({ ip_prefix: ipFamily(g) === 6 ? "::/0" : "0.0.0.0/0", nexthop: g }));
+  const tables = [...new Set(["", ...(model.vpcObjects.get(DEFAULT_VPC)?.routes?.staticRoutes ?? []).map((r) => r.routeTable)])];
+  return tables.flatMap((route_table) => s.gateways.map((g) => ({ ip_prefix: ipFamily(g) === 6 ? "::/0" : "0.0.0.0/0", nexthop: g, route_table })));
 }
 
 function isDefaultRoute(row: { readonly [k: string]: unknown }): boolean {
@@ -120,13 +125,13 @@ export function buildSubnetRouting(p: NbPlan, model: ResolvedModel, s: ResolvedS
   const name = s.object.name;
   const current = s.object.gatewayType === "centralized" ? currentReroutes(p, name) : [];
   syncPolicies(p, DEFAULT_VPC, ["subnet", name], (ext) => !ext.has("node"), subnetPolicies(model, s, current));
-  const routes = defaultRoutes(s);
+  const routes = defaultRoutes(model, s);
   if (s.object.name !== NODE_SWITCH) return;
-  const want = new Set(routes.map((r) => `${r.ip_prefix}\u0000${r.nexthop}`));
+  const want = new Set(routes.map((r) => `${r.route_table}\u0000${r.ip_prefix}\u0000${r.nexthop}`));
   for (const row of routerChildren(p, DEFAULT_VPC, "static_routes", "Logical_Router_Static_Route")) {
-    if (isDefaultRoute(row) && !want.has(`${row["ip_prefix"] as string}\u0000${row["nexthop"] as string}`)) p.remove("Logical_Router_Static_Route", row);
+    if (isDefaultRoute(row) && !want.has(`${(row["route_table"] as string | undefined) ?? ""}\u0000${row["ip_prefix"] as string}\u0000${row["nexthop"] as string}`)) p.remove("Logical_Router_Static_Route", row);
   }
-  for (const r of routes) p.ensureStaticRoute(DEFAULT_VPC, { ip_prefix: r.ip_prefix, nexthop: r.nexthop, policy: "dst-ip" } as Parameters<NbPlan["ensureStaticRoute"]>[1]);
+  for (const r of routes) p.ensureStaticRoute(DEFAULT_VPC, { ip_prefix: r.ip_prefix, nexthop: r.nexthop, policy: "dst-ip", route_table: r.route_table } as Parameters<NbPlan["ensureStaticRoute"]>[1]);
 }
 
 /** Policies of subnets absent from the model, and the default routes when the join subnet is gone (`--prune`). */
