@@ -316,7 +316,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb"]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -371,6 +371,8 @@ class ObjectReader implements FieldReader {
       ...(enableEcmp ? { enableEcmp } : {}),
       ...(selectors.length ? { gatewayNodeSelectors: selectors } : {}),
       ...(routeTable !== undefined && vlan === undefined ? { routeTable } : {}),
+      // enableLb: Kube-OVN defaults it to the controller's --enable-lb (true); only false is kept.
+      ...(this.fields.has([...s, "enableLb"]) && !this.bool([...s, "enableLb"]) ? { enableLb: false } : {}),
       source,
     };
   }

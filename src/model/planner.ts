@@ -236,7 +236,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
         requires: (ctl) => requireVpcExtras(ctl, model.vpcExtras?.get(name)),
       }),
     ),
-    ...model.subnets.map((s) => subnetUnit(s, nodeSwitchCidr, model, withLb.has(s.vpc) ? vpcLoadBalancerNames(s.vpc) : [])),
+    ...model.subnets.map((s) => subnetUnit(s, nodeSwitchCidr, model, withLb.has(s.vpc) && s.object.enableLb !== false ? vpcLoadBalancerNames(s.vpc) : [])),
     ...externalUnits(model.nat),
     ...model.pods.map((x) => podUnit(x, qosParents)),
     ...nodeUnits(model),

@@ -103,6 +103,11 @@ export interface SubnetObject {
    * router port, as Kube-OVN's `reconcileRouteTableForSubnet`); the main table when absent.
    */
   readonly routeTable?: string;
+  /**
+   * `spec.enableLb`: `false` keeps the VPC's load balancers off this subnet's switch (Kube-OVN
+   * removes them, `LogicalSwitchUpdateLoadBalancers` delete); absent or true: on it.
+   */
+  readonly enableLb?: false;
   /** Where it was read. */
   readonly source: Source;
 }
