@@ -84,5 +84,6 @@ export { ECMP_SYMMETRIC_REPLY, type StaticRouteEcmpMode, VPC_ROUTE_MARK, type Vp
 export { type ResolvedPeering, type VpcPeering, peeringPortName, readVpcPeerings, resolvePeerings } from "./kinds/vpc-peering.js";
 export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type BfdSession, type ResolvedVpcBfd, bfdPortName, bfdSessionRef, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
 export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras, vpcRouterOptions } from "./kinds/vpc-extras.js";
+export { ALLOW_EW_TRAFFIC_PRIORITY, SUBNET_ACL_ACTIONS, type SubnetAclEntry, type SubnetSpecAcl, readSubnetAcls, subnetSpecAcls } from "./kinds/subnet-acls.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
 export { NAMESPACE_SYSTEM, type NamespaceVpc, type VpcNamespaceFields, namespaceSubnet, readVpcNamespaces, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";

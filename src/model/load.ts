@@ -22,6 +22,7 @@ import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fi
 import { podPoolEntries } from "./kinds/ip.js";
 import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
+import { readSubnetAcls } from "./kinds/subnet-acls.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import { readSelector } from "./kinds/selector.js";
 import { VPC_SPEC_FIELDS, readVpcSpec } from "./kinds/vpc-spec.js";
@@ -316,7 +317,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic"]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -349,6 +350,9 @@ class ObjectReader implements FieldReader {
     // routeTable: the router port's options:route_table (Kube-OVN's reconcileRouteTableForSubnet skips underlay subnets).
     const routeTable = this.str([...s, "routeTable"]);
     if (routeTable !== undefined && vlan !== undefined) this.issue([...s, "routeTable"], { kind: "unsupported-value", value: routeTable, reason: "Kube-OVN sets no route table on an underlay subnet's router port (U2O interconnection is not modelled)" });
+    const acls = readSubnetAcls(this.fields);
+    const allowEWTraffic = this.bool([...s, "allowEWTraffic"]);
+    if (allowEWTraffic && acls.length === 0 && !this.fields.has([...s, "acls"])) this.issue([...s, "allowEWTraffic"], { kind: "bad-value", value: "true", reason: "it has an effect only with spec.acls (Kube-OVN writes its ACLs with the subnet's ACLs, none without)" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);
     if (cidrBlock === undefined) return undefined;
     return {
@@ -371,6 +375,8 @@ class ObjectReader implements FieldReader {
       ...(enableEcmp ? { enableEcmp } : {}),
       ...(selectors.length ? { gatewayNodeSelectors: selectors } : {}),
       ...(routeTable !== undefined && vlan === undefined ? { routeTable } : {}),
+      ...(acls.length ? { acls } : {}),
+      ...(allowEWTraffic ? { allowEWTraffic } : {}),
       // enableLb: Kube-OVN defaults it to the controller's --enable-lb (true); only false is kept.
       ...(this.fields.has([...s, "enableLb"]) && !this.bool([...s, "enableLb"]) ? { enableLb: false } : {}),
       source,

@@ -16,6 +16,7 @@ import type { Row } from "../ovsdb/schema/datum.js";
 import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, KUBE_OVN_IDENTITY, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
 import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
 import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
+import { subnetSpecAcls } from "./kinds/subnet-acls.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
@@ -145,7 +146,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   const lrp = routerPortName(lr, ls);
   const v4 = s.cidrs.findIndex((c) => !c.includes(":"));
   const v4Excludes = s.excludeIps.filter((x) => !x.includes(":"));
-  const acls = (withTier: boolean) => privateSubnetAcls(s, nodeSwitchCidr, withTier);
+  const acls = (withTier: boolean) => [...privateSubnetAcls(s, nodeSwitchCidr, withTier), ...subnetSpecAcls(s.object, s.cidrs, withTier)];
   return {
     ref: objectRef(s.object),
     weight: 10 + 2 * acls(false).length,

@@ -8,6 +8,7 @@
  */
 import type { BfdPort } from "./kinds/bfd.js";
 import type { LabelSelector } from "./kinds/selector.js";
+import type { SubnetAclEntry } from "./kinds/subnet-acls.js";
 import type { ExtraKindObject } from "./kinds/types.js";
 import type { VpcPeering } from "./kinds/vpc-peering.js";
 import type { VpcRoutes } from "./kinds/vpc-routes.js";
@@ -108,6 +109,10 @@ export interface SubnetObject {
    * removes them, `LogicalSwitchUpdateLoadBalancers` delete); absent or true: on it.
    */
   readonly enableLb?: false;
+  /** `spec.acls`: ACLs on the subnet's switch (src/model/kinds/subnet-acls.ts); absent when empty. */
+  readonly acls?: readonly SubnetAclEntry[];
+  /** `spec.allowEWTraffic`: with `acls`, allow the subnet's traffic to itself at priority 1900. */
+  readonly allowEWTraffic?: boolean;
   /** Where it was read. */
   readonly source: Source;
 }
