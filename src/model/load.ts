@@ -317,7 +317,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic", "namespaceSelectors"]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -351,6 +351,11 @@ class ObjectReader implements FieldReader {
     const routeTable = this.str([...s, "routeTable"]);
     if (routeTable !== undefined && vlan !== undefined) this.issue([...s, "routeTable"], { kind: "unsupported-value", value: routeTable, reason: "Kube-OVN sets no route table on an underlay subnet's router port (U2O interconnection is not modelled)" });
     const acls = readSubnetAcls(this.fields);
+    const namespaceSelectors: LabelSelector[] = [];
+    (this.fields.list([...s, "namespaceSelectors"]) ?? []).forEach((_, i) => {
+      const sel = readSelector(this.fields, [...s, "namespaceSelectors", String(i)]);
+      if (sel) namespaceSelectors.push(sel);
+    });
     const allowEWTraffic = this.bool([...s, "allowEWTraffic"]);
     if (allowEWTraffic && acls.length === 0 && !this.fields.has([...s, "acls"])) this.issue([...s, "allowEWTraffic"], { kind: "bad-value", value: "true", reason: "it has an effect only with spec.acls (Kube-OVN writes its ACLs with the subnet's ACLs, none without)" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);
@@ -376,6 +381,7 @@ class ObjectReader implements FieldReader {
       ...(selectors.length ? { gatewayNodeSelectors: selectors } : {}),
       ...(routeTable !== undefined && vlan === undefined ? { routeTable } : {}),
       ...(acls.length ? { acls } : {}),
+      ...(namespaceSelectors.length ? { namespaceSelectors } : {}),
       ...(allowEWTraffic ? { allowEWTraffic } : {}),
       // enableLb: Kube-OVN defaults it to the controller's --enable-lb (true); only false is kept.
       ...(this.fields.has([...s, "enableLb"]) && !this.bool([...s, "enableLb"]) ? { enableLb: false } : {}),

@@ -20,6 +20,7 @@ import type { ResolvedUnderlay } from "./kinds/underlay.js";
 import { resolveGatewayNodes } from "./kinds/gateway.js";
 import { type ResolvedVpcExtras, resolveVpcExtras } from "./kinds/vpc-extras.js";
 import { namespaceSubnet, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";
+import { selectorMatches, selectorText } from "./kinds/selector.js";
 import { DEFAULT_SUBNET, DEFAULT_VPC, NODE_SWITCH, podPortName } from "./naming.js";
 import { type Manifest, type ModelObject, NAMESPACED_KINDS, type NamespaceObject, type PodObject, type SubnetObject, type VpcObject } from "./types.js";
 
@@ -229,6 +230,16 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
       const other = nsSubnet.get(ns);
       if (other) issue(s, "spec.namespaces", { kind: "bad-value", value: ns, reason: `namespace already bound to subnet ${other}` });
       else nsSubnet.set(ns, s.name);
+    }
+    // namespaceSelectors bind the namespaces they match, as spec.namespaces does (Kube-OVN's handleAddNamespace).
+    for (const [i, sel] of (s.namespaceSelectors ?? []).entries()) {
+      const matched = [...namespaces.values()].filter((n) => selectorMatches(sel, n.labels));
+      if (matched.length === 0) issue(s, `spec.namespaceSelectors.${i}`, { kind: "selector-matches-nothing", selector: selectorText(sel), what: "namespaces" });
+      for (const n of matched) {
+        const other = nsSubnet.get(n.name);
+        if (other === undefined) nsSubnet.set(n.name, s.name);
+        else if (other !== s.name) issue(s, `spec.namespaceSelectors.${i}`, { kind: "bad-value", value: n.name, reason: `namespace ${n.name} (selected) already bound to subnet ${other}` });
+      }
     }
     if (s.default) {
       if (defaultSubnet) issue(s, "spec.default", { kind: "bad-value", value: "true", reason: `subnet ${defaultSubnet} is already the default` });

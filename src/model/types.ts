@@ -109,6 +109,8 @@ export interface SubnetObject {
    * removes them, `LogicalSwitchUpdateLoadBalancers` delete); absent or true: on it.
    */
   readonly enableLb?: false;
+  /** `spec.namespaceSelectors`: the namespaces whose labels one of them matches use this subnet too (as `namespaces`). */
+  readonly namespaceSelectors?: readonly LabelSelector[];
   /** `spec.acls`: ACLs on the subnet's switch (src/model/kinds/subnet-acls.ts); absent when empty. */
   readonly acls?: readonly SubnetAclEntry[];
   /** `spec.allowEWTraffic`: with `acls`, allow the subnet's traffic to itself at priority 1900. */

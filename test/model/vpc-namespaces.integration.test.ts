@@ -150,3 +150,44 @@ describe.each(BACKENDS)("Vpc namespaces and defaultSubnet on %s", (kind) => {
     expect(await portsOf("s1")).toEqual(["dns.kube-system"]);
   });
 });
+
+describe("Subnet namespaceSelectors", () => {
+  const text = (selectors: string, extra = "") => `apiVersion: v1
+kind: Namespace
+metadata: { name: default }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: team, labels: { tier: gold } }
+---
+apiVersion: kubeovn.io/v1
+kind: Subnet
+metadata: { name: ovn-default }
+spec: { cidrBlock: 10.16.0.0/16 }
+---
+apiVersion: kubeovn.io/v1
+kind: Subnet
+metadata: { name: gold }
+spec: { cidrBlock: 10.20.0.0/16, namespaceSelectors: ${selectors}${extra} }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: web, namespace: team }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: other }
+`;
+
+  it("binds the namespaces a selector matches, as spec.namespaces does", () => {
+    expect(placement(text("[{ matchLabels: { tier: gold } }]"))).toEqual({ "web.team": "gold", "other.default": "ovn-default" });
+    expect(placement(text("[{ matchExpressions: [{ key: tier, operator: Exists }] }]"))).toEqual({ "web.team": "gold", "other.default": "ovn-default" });
+  });
+
+  it("a selector matching no namespace, or a namespace bound by another subnet, is an error", () => {
+    expect(issuesOf(text("[{ matchLabels: { tier: silver } }]"))).toEqual(["m.yaml:14 (document 4): subnet/gold: spec.namespaceSelectors.0: selector tier=silver matches no namespaces of the model"]);
+    expect(issuesOf(text("[{ matchLabels: { tier: gold } }]").replace("spec: { cidrBlock: 10.16.0.0/16 }", "spec: { cidrBlock: 10.16.0.0/16, namespaces: [team] }"))).toEqual([
+      'm.yaml:14 (document 4): subnet/gold: spec.namespaceSelectors.0: invalid value "team": namespace team (selected) already bound to subnet ovn-default',
+    ]);
+  });
+});
