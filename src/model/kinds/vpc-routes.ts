@@ -105,9 +105,9 @@ export function readVpcRoutes(f: Fields): VpcRoutes {
     const cidrText = f.str([...at, "cidr"], true);
     const hop = f.str([...at, "nextHopIP"], true);
     const routeTable = f.str([...at, "routeTable"]) ?? "";
-    // ecmpMode: Kube-OVN's CRD has no omitempty here, so "" (a plain route) is read as absent.
-    const ecmpBad = f.has([...at, "ecmpMode"]) && f.doc.get([...at, "ecmpMode"]) !== "" && !(["ecmp", ECMP_SYMMETRIC_REPLY] as unknown[]).includes(f.doc.get([...at, "ecmpMode"]));
+    // ecmpMode: Kube-OVN's CRD has no omitempty here, so "" (a plain route) is read as absent; a wrong value is reported by oneOf.
     const ecmpMode = f.oneOf([...at, "ecmpMode"], ["ecmp", ECMP_SYMMETRIC_REPLY] as const);
+    const ecmpBad = ecmpMode === undefined && f.has([...at, "ecmpMode"]) && f.doc.get([...at, "ecmpMode"]) !== "";
     const bfdId = f.str([...at, "bfdId"]);
     let bfdOk = !ecmpBad;
     if (bfdId !== undefined && !UUID_TEXT.test(bfdId)) {
