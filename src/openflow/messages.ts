@@ -386,7 +386,14 @@ export function encodeMessage(m: OfMessageInput, w?: Writer): Uint8Array {
   // no writer given: encode into one reused scratch buffer (no growth, no per-call buffer) and return
   // a copy of exactly the message's bytes, which the caller owns
   scratch.pos = 0;
-  return pooledCopy(encodeInto(m, scratch));
+  const version = m.version ?? OfpVersion.OF13;
+  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) {
+    // the flow_mod copied straight from the scratch buffer: no view of it first
+    encodeFlowMod(scratch, m, version, 0);
+    return pooledCopy(scratch.room(0), scratch.pos);
+  }
+  const bytes = encodeInto(m, scratch);
+  return pooledCopy(bytes, bytes.length);
 }
 
 /** Reused by {@link encodeMessage} when the caller gives no Writer (the largest message fits). */
@@ -405,15 +412,14 @@ let poolUsed = 0;
  * allocated outside V8's heap and tracked for the collector), a view of a pool one tenth of that. The
  * view's `buffer` holds other messages too: read it through `byteOffset` and `byteLength`.
  */
-function pooledCopy(bytes: Uint8Array): Uint8Array {
-  const n = bytes.length;
-  if (n > POOL_MAX_COPY) return bytes.slice();
+function pooledCopy(bytes: Uint8Array, n: number): Uint8Array {
+  if (n > POOL_MAX_COPY) return bytes.slice(0, n);
   if (poolUsed + n > POOL_SIZE) {
     pool = new ArrayBuffer(POOL_SIZE);
     poolUsed = 0;
   }
   const out = new Uint8Array(pool, poolUsed, n);
-  out.set(bytes);
+  out.set(n === bytes.length ? bytes : bytes.subarray(0, n));
   // the next copy starts 8-aligned
   poolUsed = (poolUsed + n + 7) & ~7;
   return out;
@@ -424,7 +430,10 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   const version = m.version ?? OfpVersion.OF13;
   // the flow_mod of OpenFlow 1.1 to 1.5 (one layout): its own small function, which V8 compiles with the
   // Writer's methods inlined (in this one they are calls)
-  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) return encodeFlowMod(w, m, version, start);
+  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) {
+    encodeFlowMod(w, m, version, start);
+    return start === 0 ? w.finish() : w.finish().subarray(start);
+  }
   // a message kept with the error Open vSwitch refuses it with goes back out as it came
   if (m.type === "rejected") return w.bytes(m.raw).finish().subarray(start);
   if (version === OfpVersion.OF10) {
@@ -557,8 +566,8 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   return start === 0 ? w.finish() : w.finish().subarray(start);
 }
 
-/** A flow_mod of OpenFlow 1.1 to 1.5, header included (as {@link encodeInto} would write it; `start` = `w.pos`). */
-function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): Uint8Array {
+/** Writes a flow_mod of OpenFlow 1.1 to 1.5, header included, as {@link encodeInto} would (`start` = `w.pos`). */
+function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): void {
   // the header and the fixed part are one known 48-byte layout: every value is range-checked first, in
   // layout order (the first bad one is named), then all are stored by index in one go
   const xid = m.xid ?? 0;
@@ -621,7 +630,6 @@ function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" 
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(start + 2, len);
-  return start === 0 ? w.finish() : w.finish().subarray(start);
 }
 
 /** The header and fixed part of a flow_mod of OpenFlow 1.1 to 1.5, before its match (OpenFlow 1.3.5 §7.3.4.1). */
