@@ -193,6 +193,21 @@ export interface VM {
   len: number;
 }
 
+/** The masks of IPv4 prefixes /0 to /32, and of IPv6 prefixes /0 to /128, built once. */
+const PREFIX4 = Array.from({ length: 33 }, (_, n) => (n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32)));
+const PREFIX6 = Array.from({ length: 129 }, (_, n) => (n === 0 ? 0n : (ones(n) << BigInt(128 - n)) & ones(128)));
+
+/** Whether `s` is one or more decimal digits (what `/^\d+$/` tests), scanned by character code. */
+function isDecimal(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint; m: bigint | undefined } {
   const slash = f.format === "ipv6" ? text.lastIndexOf("/") : text.indexOf("/");
   let vs = slash >= 0 ? text.slice(0, slash) : text;
@@ -203,20 +218,20 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "ipv4": {
       const v = parseIp4(vs);
       if (ms === undefined) return { v, m: undefined };
-      if (/^\d+$/.test(ms)) {
+      if (isDecimal(ms)) {
         const n = Number(ms);
         if (n > 32) throw new FlowSyntaxError(`${text}: invalid IP prefix length`);
-        return { v, m: n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32) };
+        return { v, m: PREFIX4[n]! };
       }
       return { v, m: parseIp4(ms) };
     }
     case "ipv6": {
       const v = parseIp6(vs);
       if (ms === undefined) return { v, m: undefined };
-      if (/^\d+$/.test(ms)) {
+      if (isDecimal(ms)) {
         const n = Number(ms);
         if (n > 128) throw new FlowSyntaxError(`${text}: invalid IPv6 prefix length`);
-        return { v, m: n === 0 ? 0n : (ones(n) << BigInt(128 - n)) & ones(128) };
+        return { v, m: PREFIX6[n]! };
       }
       return { v, m: parseIp6(ms) };
     }
@@ -297,17 +312,28 @@ export function bytesToBigInt(b: Uint8Array): bigint {
 }
 
 /** 2^(8n) for n = 0..6: the values of n bytes are those below. */
-const FITS = Array.from({ length: 7 }, (_, i) => 1n << BigInt(i * 8));
+const FITS = Array.from({ length: 7 }, (_, i) => 2 ** (i * 8));
 
 /** The low `n * 8` bits of `v` as `n` big-endian bytes: up to 6 bytes through one Number, then 32 bits per step. */
 export function bigIntToBytes(v: bigint, n: number): Uint8Array {
   const out = new Uint8Array(n);
   if (n <= 6) {
     // a value that already fits (the usual case) needs no BigInt.asUintN, which allocates
-    let x = v >= 0n && v < FITS[n]! ? Number(v) : Number(BigInt.asUintN(n * 8, v));
-    for (let i = n - 1; i >= 0; i--) {
-      out[i] = x % 256;
-      x = Math.floor(x / 256);
+    // (compared as a Number: exact below 2^53, and anything from 2^48 up does not fit anyway)
+    let x = Number(v);
+    if (!(x >= 0 && x < FITS[n]!)) x = Number(BigInt.asUintN(n * 8, v));
+    // the low 32 bits and the rest by integer shifts (`%` of a double that is no small integer is a
+    // floating-point remainder, a call)
+    let hi = x > 0xffffffff ? Math.floor(x / 0x100000000) : 0;
+    let lo = x - hi * 0x100000000;
+    let i = n - 1;
+    for (const low = n - 4; i >= 0 && i >= low; i--) {
+      out[i] = lo & 255;
+      lo >>>= 8;
+    }
+    for (; i >= 0; i--) {
+      out[i] = hi & 255;
+      hi >>>= 8;
     }
     return out;
   }
