@@ -147,25 +147,50 @@ function flagTable(f: FieldDef): ReadonlyArray<readonly [string, number]> {
 }
 
 function parseFlags(s: string, table: ReadonlyArray<readonly [string, number]>, what: string): { v: bigint; m: bigint | undefined } {
-  if (/^(0x[0-9a-f]+|\d+)(\/(0x[0-9a-f]+|\d+))?$/i.test(s)) {
+  const c0 = s.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && /^(0x[0-9a-f]+|\d+)(\/(0x[0-9a-f]+|\d+))?$/i.test(s)) {
     const [a, b] = s.split("/");
     return { v: BigInt(a!), m: b === undefined ? undefined : BigInt(b) };
   }
+  // `+name-name...` or `name|name...`, scanned by character code: each item an optional sign and a name
+  // of lower-case letters and `_`, or a `|`
   let v = 0;
   let m = 0;
-  const re = /([+-])?([a-z_]+)|\|/gy;
-  let match: RegExpExecArray | null;
-  let pos = 0;
-  while (pos < s.length && (match = re.exec(s))) {
-    pos = re.lastIndex;
-    if (match[0] === "|") continue;
-    const bit = table.find(([n]) => n === match![2]);
-    if (!bit) throw new FlowSyntaxError(`${s}: unknown ${what} flag ${match[2]}`);
-    m |= bit[1];
-    if (match[1] !== "-") v |= bit[1];
+  let bar = false;
+  let signed = false;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 124) {
+      bar = true;
+      i++;
+      continue;
+    }
+    const sign = c === 43 || c === 45;
+    const start = sign ? i + 1 : i;
+    let j = start;
+    for (; j < n; j++) {
+      const d = s.charCodeAt(j);
+      if (!((d >= 97 && d <= 122) || d === 95)) break;
+    }
+    if (j === start) break;
+    const name = s.slice(start, j);
+    let bit = -1;
+    for (let k = 0; k < table.length; k++) {
+      if (table[k]![0] === name) {
+        bit = table[k]![1];
+        break;
+      }
+    }
+    if (bit < 0) throw new FlowSyntaxError(`${s}: unknown ${what} flag ${name}`);
+    m |= bit;
+    if (c !== 45) v |= bit;
+    if (sign) signed = true;
+    i = j;
   }
-  if (pos !== s.length) throw new FlowSyntaxError(`${s}: invalid ${what}`);
-  if (s.includes("|") || !/[+-]/.test(s)) return { v: BigInt(v), m: undefined };
+  if (i !== n) throw new FlowSyntaxError(`${s}: invalid ${what}`);
+  if (bar || !signed) return { v: BigInt(v), m: undefined };
   return { v: BigInt(v), m: BigInt(m) };
 }
 
