@@ -282,50 +282,24 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
  * OpenFlow 1.1 standard match) and the instructions.
  */
 export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch: (r: Reader) => MatchField[] = decodeMatch): OfMessage {
-  // the fixed part is one known 40-byte layout: read by index after one bounds check (a short message
-  // goes through the reader field by field, which names the field it lacks)
-  if (r.end - r.pos < FLOW_MOD_BODY_FIXED_LEN) return decodeFlowModChecked(r, version, xid, readMatch);
   const cookie = r.u64();
   const cookieMask = r.u64();
+  // the rest of the fixed part is one known 24-byte layout: read by index after one bounds check (a short
+  // message goes through the reader field by field, which names the field it lacks)
   const b = r.bytes;
   const p = r.pos;
-  const tableId = b[p]!;
-  const command = b[p + 1]!;
-  const idleTimeout = (b[p + 2]! << 8) | b[p + 3]!;
-  const hardTimeout = (b[p + 4]! << 8) | b[p + 5]!;
-  const priority = (b[p + 6]! << 8) | b[p + 7]!;
-  const bufferId = ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0;
-  const outPort = ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0;
-  const outGroup = ((b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!) >>> 0;
-  const flags = (b[p + 20]! << 8) | b[p + 21]!;
-  const importance = (b[p + 22]! << 8) | b[p + 23]!;
-  r.pos = p + 24;
-  const match = readMatch(r);
-  // the instructions fill the rest of the message: read in place, with no reader of their own
-  const instructions = decodeInstructions(r);
-  // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding
-  return version >= OfpVersion.OF14
-    ? { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, importance, match, instructions }
-    : { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, match, instructions };
-}
-
-/** The body of a flow_mod after the header, before its match: cookie to importance (OpenFlow 1.3.5 §7.3.4.1). */
-const FLOW_MOD_BODY_FIXED_LEN = 40;
-
-/** {@link decodeFlowMod} field by field through the reader, for a message too short for the fixed part. */
-function decodeFlowModChecked(r: Reader, version: number, xid: number, readMatch: (r: Reader) => MatchField[]): OfMessage {
-  const cookie = r.u64();
-  const cookieMask = r.u64();
-  const tableId = r.u8();
-  const command = r.u8();
-  const idleTimeout = r.u16();
-  const hardTimeout = r.u16();
-  const priority = r.u16();
-  const bufferId = r.u32();
-  const outPort = r.u32();
-  const outGroup = r.u32();
-  const flags = r.u16();
-  const importance = r.u16();
+  const whole = r.end - p >= 24;
+  const tableId = whole ? b[p]! : r.u8();
+  const command = whole ? b[p + 1]! : r.u8();
+  const idleTimeout = whole ? (b[p + 2]! << 8) | b[p + 3]! : r.u16();
+  const hardTimeout = whole ? (b[p + 4]! << 8) | b[p + 5]! : r.u16();
+  const priority = whole ? (b[p + 6]! << 8) | b[p + 7]! : r.u16();
+  const bufferId = whole ? ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0 : r.u32();
+  const outPort = whole ? ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0 : r.u32();
+  const outGroup = whole ? ((b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!) >>> 0 : r.u32();
+  const flags = whole ? (b[p + 20]! << 8) | b[p + 21]! : r.u16();
+  const importance = whole ? (b[p + 22]! << 8) | b[p + 23]! : r.u16();
+  if (whole) r.pos = p + 24;
   const match = readMatch(r);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);

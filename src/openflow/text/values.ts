@@ -218,21 +218,6 @@ export interface VM {
   len: number;
 }
 
-/** The masks of IPv4 prefixes /0 to /32, and of IPv6 prefixes /0 to /128, built once. */
-const PREFIX4 = Array.from({ length: 33 }, (_, n) => (n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32)));
-const PREFIX6 = Array.from({ length: 129 }, (_, n) => (n === 0 ? 0n : (ones(n) << BigInt(128 - n)) & ones(128)));
-
-/** Whether `s` is one or more decimal digits (what `/^\d+$/` tests), scanned by character code. */
-function isDecimal(s: string): boolean {
-  const n = s.length;
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint; m: bigint | undefined } {
   const slash = f.format === "ipv6" ? text.lastIndexOf("/") : text.indexOf("/");
   let vs = slash >= 0 ? text.slice(0, slash) : text;
@@ -243,20 +228,20 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "ipv4": {
       const v = parseIp4(vs);
       if (ms === undefined) return { v, m: undefined };
-      if (isDecimal(ms)) {
+      if (/^\d+$/.test(ms)) {
         const n = Number(ms);
         if (n > 32) throw new FlowSyntaxError(`${text}: invalid IP prefix length`);
-        return { v, m: PREFIX4[n]! };
+        return { v, m: n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32) };
       }
       return { v, m: parseIp4(ms) };
     }
     case "ipv6": {
       const v = parseIp6(vs);
       if (ms === undefined) return { v, m: undefined };
-      if (isDecimal(ms)) {
+      if (/^\d+$/.test(ms)) {
         const n = Number(ms);
         if (n > 128) throw new FlowSyntaxError(`${text}: invalid IPv6 prefix length`);
-        return { v, m: PREFIX6[n]! };
+        return { v, m: n === 0 ? 0n : (ones(n) << BigInt(128 - n)) & ones(128) };
       }
       return { v, m: parseIp6(ms) };
     }
