@@ -44,7 +44,11 @@ export class MatchInconsistentError extends Error {
 }
 
 function num(f: MatchField): number {
-  const b = f.value;
+  return bytesNum(f.value);
+}
+
+/** Big-endian bytes (at most 6) as a number. */
+function bytesNum(b: Uint8Array): number {
   let v = 0;
   for (let i = 0; i < b.length; i++) v = v * 256 + b[i]!;
   return v;
@@ -86,7 +90,7 @@ export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
     }
   }
   let ctMask = 0;
-  if (ct) ctMask = ct.mask ? ct.mask.reduce((a, b) => a * 256 + b, 0) : 0xffffffff;
+  if (ct) ctMask = ct.mask ? bytesNum(ct.mask) : 0xffffffff;
   return {
     dlType: exact(dl),
     nwProto: exact(proto),

@@ -284,16 +284,22 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
 export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch: (r: Reader) => MatchField[] = decodeMatch): OfMessage {
   const cookie = r.u64();
   const cookieMask = r.u64();
-  const tableId = r.u8();
-  const command = r.u8();
-  const idleTimeout = r.u16();
-  const hardTimeout = r.u16();
-  const priority = r.u16();
-  const bufferId = r.u32();
-  const outPort = r.u32();
-  const outGroup = r.u32();
-  const flags = r.u16();
-  const importance = r.u16();
+  // the rest of the fixed part is one known 24-byte layout: read by index after one bounds check (a short
+  // message goes through the reader field by field, which names the field it lacks)
+  const b = r.bytes;
+  const p = r.pos;
+  const whole = r.end - p >= 24;
+  const tableId = whole ? b[p]! : r.u8();
+  const command = whole ? b[p + 1]! : r.u8();
+  const idleTimeout = whole ? (b[p + 2]! << 8) | b[p + 3]! : r.u16();
+  const hardTimeout = whole ? (b[p + 4]! << 8) | b[p + 5]! : r.u16();
+  const priority = whole ? (b[p + 6]! << 8) | b[p + 7]! : r.u16();
+  const bufferId = whole ? ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0 : r.u32();
+  const outPort = whole ? ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0 : r.u32();
+  const outGroup = whole ? ((b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!) >>> 0 : r.u32();
+  const flags = whole ? (b[p + 20]! << 8) | b[p + 21]! : r.u16();
+  const importance = whole ? (b[p + 22]! << 8) | b[p + 23]! : r.u16();
+  if (whole) r.pos = p + 24;
   const match = readMatch(r);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);
@@ -344,7 +350,9 @@ const TYPE_CODE: Record<string, number> = {
 };
 
 /**
- * Encodes a message; the header length is reserved and filled afterwards.
+ * Encodes a message; the header length is reserved and filled afterwards. Into `w` when given (the result is
+ * a view of its buffer); else the result is the caller's own copy, for a message up to 2 KiB a view of a
+ * shared pool buffer (read its `buffer` through `byteOffset` and `byteLength`).
  * @throws EncodeError when the message exceeds 65535 bytes or a value does not fit
  */
 export function encodeMessage(m: OfMessageInput, w?: Writer): Uint8Array {
@@ -352,18 +360,54 @@ export function encodeMessage(m: OfMessageInput, w?: Writer): Uint8Array {
   // no writer given: encode into one reused scratch buffer (no growth, no per-call buffer) and return
   // a copy of exactly the message's bytes, which the caller owns
   scratch.pos = 0;
-  return encodeInto(m, scratch).slice();
+  const version = m.version ?? OfpVersion.OF13;
+  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) {
+    // the flow_mod copied straight from the scratch buffer: no view of it first
+    encodeFlowMod(scratch, m, version, 0);
+    return pooledCopy(scratch.room(0), scratch.pos);
+  }
+  const bytes = encodeInto(m, scratch);
+  return pooledCopy(bytes, bytes.length);
 }
 
 /** Reused by {@link encodeMessage} when the caller gives no Writer (the largest message fits). */
 const scratch = new Writer("openflow", OFP_MAX_MESSAGE_LEN + 1);
+
+/** Size of the buffers {@link pooledCopy} carves copies out of. */
+const POOL_SIZE = 16 * 1024;
+/** The largest copy taken from the pool; longer ones get a buffer of their own. */
+const POOL_MAX_COPY = POOL_SIZE / 8;
+let pool = new ArrayBuffer(POOL_SIZE);
+let poolUsed = 0;
+
+/**
+ * A copy of `bytes` the caller owns, as a view of a shared pool buffer for short ones (as Node's
+ * `Buffer.allocUnsafe` does): a Uint8Array of its own costs more than encoding a flow_mod (its memory is
+ * allocated outside V8's heap and tracked for the collector), a view of a pool one tenth of that. The
+ * view's `buffer` holds other messages too: read it through `byteOffset` and `byteLength`.
+ */
+function pooledCopy(bytes: Uint8Array, n: number): Uint8Array {
+  if (n > POOL_MAX_COPY) return bytes.slice(0, n);
+  if (poolUsed + n > POOL_SIZE) {
+    pool = new ArrayBuffer(POOL_SIZE);
+    poolUsed = 0;
+  }
+  const out = new Uint8Array(pool, poolUsed, n);
+  out.set(n === bytes.length ? bytes : bytes.subarray(0, n));
+  // the next copy starts 8-aligned
+  poolUsed = (poolUsed + n + 7) & ~7;
+  return out;
+}
 
 function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   const start = w.pos;
   const version = m.version ?? OfpVersion.OF13;
   // the flow_mod of OpenFlow 1.1 to 1.5 (one layout): its own small function, which V8 compiles with the
   // Writer's methods inlined (in this one they are calls)
-  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) return encodeFlowMod(w, m, version, start);
+  if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) {
+    encodeFlowMod(w, m, version, start);
+    return start === 0 ? w.finish() : w.finish().subarray(start);
+  }
   // a message kept with the error Open vSwitch refuses it with goes back out as it came
   if (m.type === "rejected") return w.bytes(m.raw).finish().subarray(start);
   if (version === OfpVersion.OF10) {
@@ -496,8 +540,8 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   return start === 0 ? w.finish() : w.finish().subarray(start);
 }
 
-/** A flow_mod of OpenFlow 1.1 to 1.5, header included (as {@link encodeInto} would write it; `start` = `w.pos`). */
-function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): Uint8Array {
+/** Writes a flow_mod of OpenFlow 1.1 to 1.5, header included, as {@link encodeInto} would (`start` = `w.pos`). */
+function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): void {
   // the header and the fixed part are one known 48-byte layout: every value is range-checked first, in
   // layout order (the first bad one is named), then all are stored by index in one go
   const xid = m.xid ?? 0;
@@ -560,7 +604,6 @@ function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" 
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(start + 2, len);
-  return start === 0 ? w.finish() : w.finish().subarray(start);
 }
 
 /** The header and fixed part of a flow_mod of OpenFlow 1.1 to 1.5, before its match (OpenFlow 1.3.5 §7.3.4.1). */

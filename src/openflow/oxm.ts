@@ -306,6 +306,29 @@ export function matchField(name: string, value: Uint8Array, mask?: Uint8Array): 
  * @throws DecodeError on truncation or an impossible length.
  */
 export function decodeOxm(r: Reader): MatchField {
+  // the usual TLV (not of the experimenter class, whole): header, value and mask read by index
+  const p = r.pos;
+  const b = r.bytes;
+  if (p + 4 <= r.end && b[p] !== 0xff) {
+    const h = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    const len = h & 0xff;
+    const hasMask = (h & 0x100) !== 0;
+    if (p + 4 + len <= r.end && !(hasMask && len & 1)) {
+      const vlen = hasMask ? len >>> 1 : len;
+      const v = p + 4;
+      const value = b.subarray(v, v + vlen);
+      const mask = hasMask ? b.subarray(v + vlen, v + len) : undefined;
+      r.pos = v + len;
+      const slot = headerSlot(h);
+      const f = slot >= 0 ? BY_HEADER_SLOT[slot] : BY_HEADER.get(h >>> 9);
+      return { field: f ? f.name : "unknown", header: ((h & 0xfffffe00) | vlen) >>> 0, experimenter: undefined, value, mask };
+    }
+  }
+  return decodeOxmChecked(r);
+}
+
+/** {@link decodeOxm} through the reader's checked reads: experimenter headers, and the errors of bad TLVs. */
+function decodeOxmChecked(r: Reader): MatchField {
   const start = r.pos;
   const h = r.u32();
   const cls = oxmClassOf(h);

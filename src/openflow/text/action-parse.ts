@@ -71,6 +71,19 @@ function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext)
   throw new FlowSyntaxError(`unknown action ${name}`);
 }
 
+/**
+ * `A->B` split at the last `->`, as `/^(.*)->(.*)$/` splits it (no regular expression), or undefined when
+ * there is none or the text has a line terminator (which `.` does not match).
+ */
+function splitArrow(s: string): [string, string] | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return undefined;
+  }
+  const k = s.lastIndexOf("->");
+  return k < 0 ? undefined : [s.slice(0, k), s.slice(k + 2)];
+}
+
 /** Parses one action given its split text; `undefined` when the name is known but this form is not (an unknown action). */
 type ActionParser = (it: string, parts: ActionParts, ctx: ActionParseContext) => Action[] | undefined;
 
@@ -216,18 +229,18 @@ on(["set_field"], (it, { arg, paren }, ctx) => {
 });
 
 on(["load"], (it, { arg, paren }, ctx) => {
-  const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
+  const m = splitArrow(arg ?? paren ?? "");
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-  const dst = parseSubField(m[2]!);
+  const dst = parseSubField(m[1]);
   checkWritable(dst.field, ctx);
-  return loadAction(m[1]!.trim(), dst);
+  return loadAction(m[0].trim(), dst);
 });
 
 on(["move"], (it, { arg, paren }, _ctx) => {
-  const m = /^(.*)->(.*)$/.exec(arg ?? paren ?? "");
+  const m = splitArrow(arg ?? paren ?? "");
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-  const src = parseSubField(m[1]!);
-  const dst = parseSubField(m[2]!);
+  const src = parseSubField(m[0]);
+  const dst = parseSubField(m[1]);
   if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`source field is ${src.nbits} bits wide but destination is ${dst.nbits} bits wide`);
   return [{ type: "reg_move", src, dst }];
 });

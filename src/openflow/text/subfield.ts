@@ -4,7 +4,7 @@
  * @module
  */
 import { type SubField, subField } from "../actions.js";
-import { fieldByHeader, fieldByName, nxWidth } from "../oxm.js";
+import { type FieldDef, fieldByHeader, fieldByName, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 
 /** Formats `NXM_NX_REG0[0..15]`. */
@@ -20,19 +20,55 @@ export function formatSubField(sf: SubField): string {
 
 /** Parses `reg0[0..15]`, `NXM_NX_REG0[]`, `reg0[3]` or a bare field name (whole field). */
 export function parseSubField(s: string): SubField {
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d*)(?:\.\.(\d+))?\])?$/.exec(s.trim());
-  if (!m) throw new FlowSyntaxError(`${s}: invalid subfield syntax`);
-  const f = fieldByName(m[1]!);
-  if (!f) throw new FlowSyntaxError(`${m[1]}: unknown field`);
-  const width = nxWidth(f);
-  if (m[2] === undefined || m[2] === "") {
-    if (m[3] !== undefined) throw new FlowSyntaxError(`${s}: invalid subfield syntax`);
-    return subField(f.name, 0, width);
+  const t = s.trim();
+  // NAME, NAME[], NAME[A] or NAME[A..B] (NAME: a letter or `_`, then letters, digits, `_`), scanned by
+  // character code: the name's end, then the bit range's bounds (-1: absent, -2: malformed)
+  const n = t.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = t.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!(letter || (i > 0 && c >= 48 && c <= 57))) break;
   }
-  const a = Number(m[2]);
-  const b = m[3] === undefined ? a : Number(m[3]);
+  let a = -1;
+  let b = -1;
+  let ok = i > 0;
+  if (ok && i < n) {
+    // `[`, digits, optionally `..` and digits, `]`, end
+    let j = i + 1;
+    const digits = (): number => {
+      const from = j;
+      while (j < n && t.charCodeAt(j) >= 48 && t.charCodeAt(j) <= 57) j++;
+      return j > from ? Number(t.slice(from, j)) : -1;
+    };
+    ok = t.charCodeAt(i) === 91;
+    if (ok) {
+      a = digits();
+      if (t.charCodeAt(j) === 46 && t.charCodeAt(j + 1) === 46) {
+        j += 2;
+        b = digits();
+        ok = b >= 0;
+      }
+      ok = ok && t.charCodeAt(j) === 93 && j === n - 1;
+    }
+  }
+  if (!ok) throw new FlowSyntaxError(`${s}: invalid subfield syntax`);
+  const name = t.slice(0, i);
+  const f = fieldByName(name);
+  if (!f) throw new FlowSyntaxError(`${name}: unknown field`);
+  const width = nxWidth(f);
+  if (a < 0) {
+    if (b >= 0) throw new FlowSyntaxError(`${s}: invalid subfield syntax`);
+    return sub(f, 0, width);
+  }
+  if (b < 0) b = a;
   if (b < a || b >= width) throw new FlowSyntaxError(`${s}: bit range out of bounds for field ${f.name}`);
-  return subField(f.name, a, b - a + 1);
+  return sub(f, a, b - a + 1);
+}
+
+/** The sub-field of `f` (as {@link subField} makes it, with the field already looked up). */
+function sub(f: FieldDef, ofs: number, nbits: number): SubField {
+  return { field: f.name, header: f.nxHeader, experimenter: f.nxExperimenter, ofs, nbits };
 }
 
 /**

@@ -147,25 +147,50 @@ function flagTable(f: FieldDef): ReadonlyArray<readonly [string, number]> {
 }
 
 function parseFlags(s: string, table: ReadonlyArray<readonly [string, number]>, what: string): { v: bigint; m: bigint | undefined } {
-  if (/^(0x[0-9a-f]+|\d+)(\/(0x[0-9a-f]+|\d+))?$/i.test(s)) {
+  const c0 = s.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && /^(0x[0-9a-f]+|\d+)(\/(0x[0-9a-f]+|\d+))?$/i.test(s)) {
     const [a, b] = s.split("/");
     return { v: BigInt(a!), m: b === undefined ? undefined : BigInt(b) };
   }
+  // `+name-name...` or `name|name...`, scanned by character code: each item an optional sign and a name
+  // of lower-case letters and `_`, or a `|`
   let v = 0;
   let m = 0;
-  const re = /([+-])?([a-z_]+)|\|/gy;
-  let match: RegExpExecArray | null;
-  let pos = 0;
-  while (pos < s.length && (match = re.exec(s))) {
-    pos = re.lastIndex;
-    if (match[0] === "|") continue;
-    const bit = table.find(([n]) => n === match![2]);
-    if (!bit) throw new FlowSyntaxError(`${s}: unknown ${what} flag ${match[2]}`);
-    m |= bit[1];
-    if (match[1] !== "-") v |= bit[1];
+  let bar = false;
+  let signed = false;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 124) {
+      bar = true;
+      i++;
+      continue;
+    }
+    const sign = c === 43 || c === 45;
+    const start = sign ? i + 1 : i;
+    let j = start;
+    for (; j < n; j++) {
+      const d = s.charCodeAt(j);
+      if (!((d >= 97 && d <= 122) || d === 95)) break;
+    }
+    if (j === start) break;
+    const name = s.slice(start, j);
+    let bit = -1;
+    for (let k = 0; k < table.length; k++) {
+      if (table[k]![0] === name) {
+        bit = table[k]![1];
+        break;
+      }
+    }
+    if (bit < 0) throw new FlowSyntaxError(`${s}: unknown ${what} flag ${name}`);
+    m |= bit;
+    if (c !== 45) v |= bit;
+    if (sign) signed = true;
+    i = j;
   }
-  if (pos !== s.length) throw new FlowSyntaxError(`${s}: invalid ${what}`);
-  if (s.includes("|") || !/[+-]/.test(s)) return { v: BigInt(v), m: undefined };
+  if (i !== n) throw new FlowSyntaxError(`${s}: invalid ${what}`);
+  if (bar || !signed) return { v: BigInt(v), m: undefined };
   return { v: BigInt(v), m: BigInt(m) };
 }
 
@@ -297,17 +322,28 @@ export function bytesToBigInt(b: Uint8Array): bigint {
 }
 
 /** 2^(8n) for n = 0..6: the values of n bytes are those below. */
-const FITS = Array.from({ length: 7 }, (_, i) => 1n << BigInt(i * 8));
+const FITS = Array.from({ length: 7 }, (_, i) => 2 ** (i * 8));
 
 /** The low `n * 8` bits of `v` as `n` big-endian bytes: up to 6 bytes through one Number, then 32 bits per step. */
 export function bigIntToBytes(v: bigint, n: number): Uint8Array {
   const out = new Uint8Array(n);
   if (n <= 6) {
     // a value that already fits (the usual case) needs no BigInt.asUintN, which allocates
-    let x = v >= 0n && v < FITS[n]! ? Number(v) : Number(BigInt.asUintN(n * 8, v));
-    for (let i = n - 1; i >= 0; i--) {
-      out[i] = x % 256;
-      x = Math.floor(x / 256);
+    // (compared as a Number: exact below 2^53, and anything from 2^48 up does not fit anyway)
+    let x = Number(v);
+    if (!(x >= 0 && x < FITS[n]!)) x = Number(BigInt.asUintN(n * 8, v));
+    // the low 32 bits and the rest by integer shifts (`%` of a double that is no small integer is a
+    // floating-point remainder, a call)
+    let hi = x > 0xffffffff ? Math.floor(x / 0x100000000) : 0;
+    let lo = x - hi * 0x100000000;
+    let i = n - 1;
+    for (const low = n - 4; i >= 0 && i >= low; i--) {
+      out[i] = lo & 255;
+      lo >>>= 8;
+    }
+    for (; i >= 0; i--) {
+      out[i] = hi & 255;
+      hi >>>= 8;
     }
     return out;
   }

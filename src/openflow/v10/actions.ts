@@ -264,25 +264,48 @@ export function decodeOf10ActionList(bytes: Uint8Array): Action[] {
 export function setFieldLoads(a: Extract<Action, { type: "set_field" }>): Action[] {
   const def = fieldByName(a.field.field);
   if (!def) throw new EncodeError("openflow", a.field.field, "set_field of an unknown field");
-  const value = bytesToBig(a.field.value);
-  const width = def.name.startsWith("tun_metadata") ? a.field.value.length * 8 : def.bits;
-  const mask = a.field.mask ? bytesToBig(a.field.mask) : (1n << BigInt(width)) - 1n;
+  const valueBytes = a.field.value;
+  const maskBytes = a.field.mask;
+  const width = def.name.startsWith("tun_metadata") ? valueBytes.length * 8 : def.bits;
   // as Open vSwitch: load2 for a field with an experimenter header or a variable length; NXM and OXM
   // (class 0x8000) headers both fit a plain load
   if (def.nxExperimenter !== undefined || def.nxHeader >>> 16 === 0xffff || def.name.startsWith("tun_metadata")) return [{ type: "reg_load2", field: a.field }];
+  // the mask's runs of ones, read bit by bit from the bytes (bit `i` counts from the last byte's lowest
+  // bit); each run of at most 64 bits is one load of the value's bits there
+  const n = valueBytes.length;
+  const bit = (bytes: Uint8Array, i: number): number => (i >> 3 < n ? (bytes[n - 1 - (i >> 3)]! >> (i & 7)) & 1 : 0);
+  const maskBit = maskBytes ? (i: number): number => bit(maskBytes, i) : (i: number): number => (i < width ? 1 : 0);
   const out: Action[] = [];
   let ofs = 0;
   const maxBits = Math.min(width, nxWidth(def));
   while (ofs < maxBits) {
-    while (ofs < maxBits && !((mask >> BigInt(ofs)) & 1n)) ofs++;
+    while (ofs < maxBits && !maskBit(ofs)) ofs++;
     if (ofs >= maxBits) break;
     let end = ofs;
-    while (end < maxBits && end - ofs < 64 && (mask >> BigInt(end)) & 1n) end++;
+    while (end < maxBits && end - ofs < 64 && maskBit(end)) end++;
     const nbits = end - ofs;
-    out.push({ type: "reg_load", dst: subField(def.name, ofs, nbits), value: (value >> BigInt(ofs)) & ((1n << BigInt(nbits)) - 1n) });
+    out.push({ type: "reg_load", dst: subField(def.name, ofs, nbits), value: bitsOf(valueBytes, ofs, nbits) });
     ofs = end;
   }
   return out;
+}
+
+/** The `nbits` (at most 64) bits of big-endian `bytes` from bit `ofs` (counted from the lowest bit) up, as a bigint. */
+function bitsOf(bytes: Uint8Array, ofs: number, nbits: number): bigint {
+  const n = bytes.length;
+  // the bytes that hold the bits, high to low: a number while they fit 32 bits, else a bigint
+  const first = (ofs + nbits - 1) >> 3;
+  const last = ofs >> 3;
+  let v: bigint;
+  if (first - last < 4) {
+    let x = 0;
+    for (let k = first; k >= last; k--) x = x * 256 + bytes[n - 1 - k]!;
+    v = BigInt(x);
+  } else {
+    v = 0n;
+    for (let k = first; k >= last; k--) v = (v << 8n) | BigInt(bytes[n - 1 - k]!);
+  }
+  return (v >> BigInt(ofs & 7)) & ((1n << BigInt(nbits)) - 1n);
 }
 
 /**
