@@ -133,29 +133,38 @@ export class TableStore {
     const diff = diffJson as Record<string, unknown>;
     const lazy = largeSetsOf(old);
     let versions: Map<string, SetVersion> | undefined;
-    const values: Record<string, Datum> = Object.create(null) as Record<string, Datum>;
+    const cols: string[] = [];
+    const vals: Datum[] = [];
     for (const c in diff) {
       const d = this.diffing.get(c);
       if (!d) continue;
       if (d.set) {
         const v = lazy?.get(c);
         if (v || datumSize(old[c]) >= LARGE_SET) {
-          (versions ??= new Map(lazy)).set(c, applySetDiff(d.type, v ?? old[c], diff[c], d.ctx));
+          if (!versions) {
+            versions = new Map();
+            lazy?.forEach((x, k) => versions!.set(k, x));
+          }
+          versions.set(c, applySetDiff(d.type, v ?? old[c], diff[c], d.ctx));
           continue;
         }
       }
-      values[c] = applyDiff(d.type, old[c], diff[c], d.ctx);
+      cols.push(c);
+      vals.push(applyDiff(d.type, old[c], diff[c], d.ctx));
     }
-    if (!lazy && !versions) return Object.freeze({ ...old, ...values });
-    const large = versions ?? lazy!;
-    // Built column by column: spreading `old` would build its large sets through their getters.
-    const row: Record<string, Datum> = {};
-    for (const c of Object.keys(old)) {
-      if (large.has(c)) Object.defineProperty(row, c, { get: largeSetGetter(c), enumerable: true });
-      else row[c] = c in values ? values[c] : old[c];
+    let row: Record<string, Datum>;
+    const large = versions ?? lazy;
+    if (!large) row = { ...old };
+    else {
+      // Built column by column: spreading `old` would build its large sets through their getters.
+      row = {};
+      for (const c of Object.keys(old)) {
+        if (large.has(c)) Object.defineProperty(row, c, { get: largeSetGetter(c), enumerable: true });
+        else row[c] = old[c];
+      }
+      Object.defineProperty(row, LARGE_SETS, { value: large });
     }
-    for (const c in values) if (!(c in row)) row[c] = values[c];
-    Object.defineProperty(row, LARGE_SETS, { value: large });
+    for (let i = 0; i < cols.length; i++) row[cols[i]!] = vals[i];
     return Object.freeze(row);
   }
 
