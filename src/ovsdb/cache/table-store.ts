@@ -49,6 +49,9 @@ const LARGE_SETS: unique symbol = Symbol("ovsdb.largeSets");
 
 type LargeSets = ReadonlyMap<string, SetVersion>;
 
+/** Builds a row with large set columns from the old row and the new row's {@link SetVersion}s. */
+type LargeRowConstructor = { new (old: Row, large: LargeSets): Record<string, Datum>; prototype: object };
+
 /** The large set columns a row holds as {@link SetVersion}s, if any. */
 function largeSetsOf(row: Row): LargeSets | undefined {
   return (row as unknown as { [LARGE_SETS]?: LargeSets })[LARGE_SETS];
@@ -95,6 +98,8 @@ export class TableStore {
   /** What {@link TableStore.merge} needs of each column of the schema: its type and its name for errors. */
   private readonly diffing = new Map<string, { readonly type: ColumnType; readonly set: boolean; readonly ctx: { readonly table: string; readonly column: string } }>();
   private readonly build: RowBuilder;
+  /** {@link TableStore.largeRow}'s constructors, by the names of the large columns. */
+  private readonly largeRows = new Map<string, LargeRowConstructor>();
 
   constructor(schema: TableSchema, columns: readonly string[] | undefined, indexes: { readonly [name: string]: IndexSpec } = {}) {
     this.schema = schema;
@@ -156,16 +161,40 @@ export class TableStore {
     const large = versions ?? lazy;
     if (!large) row = { ...old };
     else {
-      // Built column by column: spreading `old` would build its large sets through their getters.
-      row = {};
-      for (const c of Object.keys(old)) {
-        if (large.has(c)) Object.defineProperty(row, c, { get: largeSetGetter(c), enumerable: true });
-        else row[c] = old[c];
-      }
-      Object.defineProperty(row, LARGE_SETS, { value: large });
+      // Not a spread: spreading `old` would build its large sets through their getters.
+      row = new (this.largeRow(large))(old, large);
     }
     for (let i = 0; i < cols.length; i++) row[cols[i]!] = vals[i];
     return Object.freeze(row);
+  }
+
+  /**
+   * The constructor of rows whose large set columns are `large`'s: it copies every other column
+   * of the old row and defines the large ones as getters, in the table's column order (compiled
+   * once per table and set of large columns, so such rows share one hidden class and are built
+   * without growing an empty object property by property). Its instances are plain objects
+   * (prototype `Object.prototype`).
+   */
+  private largeRow(large: LargeSets): LargeRowConstructor {
+    let sig = "";
+    for (const c of large.keys()) sig += `${c},`;
+    let ctor = this.largeRows.get(sig);
+    if (!ctor) {
+      const names = ["_uuid", "_version", ...this.decoders.map((d) => d.name)];
+      const getters: (() => Datum)[] = [];
+      const body = names
+        .map((c) => {
+          const k = JSON.stringify(c);
+          if (!large.has(c)) return `this[${k}] = o[${k}];`;
+          getters.push(largeSetGetter(c));
+          return `Object.defineProperty(this, ${k}, { get: g[${getters.length - 1}], enumerable: true });`;
+        })
+        .join("\n");
+      const f = new Function("g", "key", `return function LargeSetRow(o, l) {\n${body}\nObject.defineProperty(this, key, { value: l });\n};`)(getters, LARGE_SETS) as LargeRowConstructor;
+      f.prototype = Object.prototype;
+      this.largeRows.set(sig, (ctor = f));
+    }
+    return ctor;
   }
 
   /** An `update` (v1) `new`: it carries the changed columns only when the monitor selects all; merged over `old`. */

@@ -85,6 +85,7 @@ describe("TableStore: large set columns are updated by their diffs, without a co
     expect(a["ports"]).toBe(aPorts);
     expect(aPorts).toEqual(start);
     expect(Object.isFrozen(b)).toBe(true);
+    expect(Object.getPrototypeOf(b)).toBe(Object.prototype);
     expect(Object.keys(b)).toEqual(Object.keys(a));
     const copy = { ...b };
     expect(Object.getOwnPropertyDescriptor(copy, "ports")?.value).toEqual([...start, uuid(1000)]);
