@@ -186,21 +186,34 @@ export class NbTransaction extends NbFamilyCalls {
     try {
       const wait = options.wait ?? "none";
       const ops: Operation[] = wait === "none" ? this.ops : [...this.ops, ...(await nbCfgBump(this.reader))];
-      const results = ops.length === 0 ? [] : await (wait === "none" ? this.send(ops) : this.client.transact(model.name, ops).then((r) => r.results)).catch((e: unknown) => Promise.reject(concurrentChange(e, ops, this.indexed)));
-      const names = new Map<string, string>();
-      for (let i = 0; i < ops.length; i++) {
-        const op = ops[i]!;
-        const r = results[i];
-        if (op.op === "insert" && op["uuid-name"] && r && typeof r === "object" && "uuid" in r) names.set(op["uuid-name"], (r.uuid as readonly [string, string])[1]);
+      let results: readonly OperationResult[] = [];
+      if (ops.length > 0) {
+        try {
+          results = await (wait === "none" ? this.send(ops) : this.client.transact(model.name, ops).then((r) => r.results));
+        } catch (e) {
+          throw concurrentChange(e, ops, this.indexed);
+        }
       }
       if (wait !== "none") {
         const target = nbCfgOf(results);
         if (target !== undefined) await waitNbCfg(this.reader, wait, target, options.timeoutMs ?? 30_000);
       }
+      // uuid-name -> UUID, built on the first `uuid()` call (most callers never make one).
+      let names: Map<string, string> | undefined;
+      const named = (): Map<string, string> => {
+        if (names) return names;
+        names = new Map();
+        for (let i = 0; i < ops.length; i++) {
+          const op = ops[i]!;
+          const r = results[i];
+          if (op.op === "insert" && op["uuid-name"] && r && typeof r === "object" && "uuid" in r) names.set(op["uuid-name"], (r.uuid as readonly [string, string])[1]);
+        }
+        return names;
+      };
       return {
         results,
         uuid<N extends string>(ref: Ref<N>): RowUuid<N> {
-          const u = names.get(ref) ?? (isUuid(ref) ? ref : undefined);
+          const u = named().get(ref) ?? (isUuid(ref) ? ref : undefined);
           if (u === undefined) throw new OvnInvalidArgumentError("reference", ref, "not created in this transaction");
           return u as RowUuid<N>;
         },
