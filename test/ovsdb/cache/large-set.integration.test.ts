@@ -28,8 +28,8 @@ describe.skipIf(!peers("ovsdb-server"))("Replica: a large set updated by ovsdb-s
       await nb.transact(writer, [...first, LS.insert({ name: "sw", ports: first.map((p) => p.ref) })]);
       const r = await Replica.start<NB>(reader, nb, { tables: { Logical_Switch: true, Logical_Switch_Port: true } });
       try {
-        const sw = () => [...r.rows("Logical_Switch")][0]!;
-        const uuidOf = (name: string) => r.byIndex("Logical_Switch_Port", ["name"], [name])!._uuid;
+        const sw = () => [...r.rows("Logical_Switch")][0]! as unknown as Row;
+        const uuidOf = (name: string): string => r.byIndex("Logical_Switch_Port", ["name"], [name])!._uuid;
         const kept: { row: Row; uuids: string[] }[] = [];
         let live = first.map((_, i) => `p${i}`);
         for (let i = 0; i < 40; i++) {
@@ -40,10 +40,10 @@ describe.skipIf(!peers("ovsdb-server"))("Replica: a large set updated by ovsdb-s
           live = [...live, `q${i}`];
           if (i % 2 === 1) {
             const gone = live[i]!;
-            await nb.transact(writer, [LS.mutate({ name: "sw" }, [["ports", "delete", [uuidOf(gone)]]]), LSP.delete({ name: gone })]);
+            await nb.transact(writer, [LS.mutate({ name: "sw" }, [["ports", "delete", [uuidOf(gone) as never]]]), LSP.delete({ name: gone })]);
             live = live.filter((n) => n !== gone);
           }
-          await r.waitUntil(() => (sw().ports as readonly string[]).length === live.length && r.byIndex("Logical_Switch_Port", ["name"], [`q${i}`]) !== undefined);
+          await r.waitUntil(() => (sw()["ports"] as readonly string[]).length === live.length && r.byIndex("Logical_Switch_Port", ["name"], [`q${i}`]) !== undefined);
           // Kept without reading its set: the expected UUIDs come from the port rows.
           if (i % 5 === 0) kept.push({ row: sw(), uuids: live.map(uuidOf) });
         }
@@ -52,9 +52,9 @@ describe.skipIf(!peers("ovsdb-server"))("Replica: a large set updated by ovsdb-s
         const serverPorts = ((results[0] as { rows: { ports: unknown }[] }).rows[0]!.ports as [string, [string, string][]])[1].map(([, u]) => u).sort();
         const row = sw();
         expect(largeSetOf(row, "ports")).toBeDefined();
-        expect([...(row.ports as readonly string[])].sort()).toEqual(serverPorts);
-        const names = new Map([...r.rows("Logical_Switch_Port")].map((p) => [p._uuid, p.name]));
-        expect((row.ports as readonly string[]).map((u) => names.get(u)).sort()).toEqual([...live].sort());
+        expect([...(row["ports"] as readonly string[])].sort()).toEqual(serverPorts);
+        const names = new Map<string, string>([...r.rows("Logical_Switch_Port")].map((p) => [p._uuid, p.name]));
+        expect((row["ports"] as readonly string[]).map((u) => names.get(u)).sort()).toEqual([...live].sort());
         // Rows kept along the way, read only now, hold the set they had then.
         expect(kept.length).toBe(8);
         for (const k of kept) expect([...(k.row["ports"] as readonly string[])].sort()).toEqual([...k.uuids].sort());
