@@ -87,6 +87,18 @@ export function lostIndexRace(e: unknown, keys: readonly IndexedKey[]): IndexedK
 
 /** True when `schema` declares a unique index on exactly `columns` of `table` (in any order). */
 export function hasUniqueIndex(schema: DatabaseSchema, table: string, columns: readonly string[]): boolean {
-  const t = schema.tables.get(table);
-  return !!t && t.indexes.some((ix) => ix.length === columns.length && columns.every((c) => ix.includes(c)));
+  // Asked once per created object: answered from a memo per schema, table and columns.
+  let memo = uniqueMemo.get(schema);
+  if (!memo) uniqueMemo.set(schema, (memo = new Map()));
+  const key = `${table}\u0000${columns.join("\u0000")}`;
+  let r = memo.get(key);
+  if (r === undefined) {
+    const t = schema.tables.get(table);
+    r = !!t && t.indexes.some((ix) => ix.length === columns.length && columns.every((c) => ix.includes(c)));
+    memo.set(key, r);
+  }
+  return r;
 }
+
+/** {@link hasUniqueIndex}'s answers, per schema (schemas are immutable once parsed). */
+const uniqueMemo = new WeakMap<DatabaseSchema, Map<string, boolean>>();

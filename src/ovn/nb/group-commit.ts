@@ -41,11 +41,24 @@ export class GroupCommit {
 
   /** Commits `ops` as (part of) one transaction; resolves with their results, or rejects with the server's error for them. */
   transact(ops: readonly Operation[]): Promise<readonly OperationResult[]> {
+    if (!this.busy) {
+      // Nothing in flight (a sequential caller, always): sent at once, without the queue's promises.
+      this.busy = true;
+      const p = this.client.transact(this.database, ops).then((r) => r.results);
+      p.then(this.idle, this.idle);
+      return p;
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, resolve, reject });
       if (!this.busy) void this.drain();
     });
   }
+
+  /** After a transaction sent at once: sends what queued up meanwhile. */
+  private readonly idle = (): void => {
+    this.busy = false;
+    if (this.queue.length > 0) void this.drain();
+  };
 
   private async drain(): Promise<void> {
     this.busy = true;

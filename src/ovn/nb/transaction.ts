@@ -186,21 +186,34 @@ export class NbTransaction extends NbFamilyCalls {
     try {
       const wait = options.wait ?? "none";
       const ops: Operation[] = wait === "none" ? this.ops : [...this.ops, ...(await nbCfgBump(this.reader))];
-      const results = ops.length === 0 ? [] : await (wait === "none" ? this.send(ops) : this.client.transact(model.name, ops).then((r) => r.results)).catch((e: unknown) => Promise.reject(concurrentChange(e, ops, this.indexed)));
-      const names = new Map<string, string>();
-      for (let i = 0; i < ops.length; i++) {
-        const op = ops[i]!;
-        const r = results[i];
-        if (op.op === "insert" && op["uuid-name"] && r && typeof r === "object" && "uuid" in r) names.set(op["uuid-name"], (r.uuid as readonly [string, string])[1]);
+      let results: readonly OperationResult[] = [];
+      if (ops.length > 0) {
+        try {
+          results = await (wait === "none" ? this.send(ops) : this.client.transact(model.name, ops).then((r) => r.results));
+        } catch (e) {
+          throw concurrentChange(e, ops, this.indexed);
+        }
       }
       if (wait !== "none") {
         const target = nbCfgOf(results);
         if (target !== undefined) await waitNbCfg(this.reader, wait, target, options.timeoutMs ?? 30_000);
       }
+      // uuid-name -> UUID, built on the first `uuid()` call (most callers never make one).
+      let names: Map<string, string> | undefined;
+      const named = (): Map<string, string> => {
+        if (names) return names;
+        names = new Map();
+        for (let i = 0; i < ops.length; i++) {
+          const op = ops[i]!;
+          const r = results[i];
+          if (op.op === "insert" && op["uuid-name"] && r && typeof r === "object" && "uuid" in r) names.set(op["uuid-name"], (r.uuid as readonly [string, string])[1]);
+        }
+        return names;
+      };
       return {
         results,
         uuid<N extends string>(ref: Ref<N>): RowUuid<N> {
-          const u = names.get(ref) ?? (isUuid(ref) ? ref : undefined);
+          const u = named().get(ref) ?? (isUuid(ref) ? ref : undefined);
           if (u === undefined) throw new OvnInvalidArgumentError("reference", ref, "not created in this transaction");
           return u as RowUuid<N>;
         },
@@ -220,22 +233,55 @@ export class NbTransaction extends NbFamilyCalls {
 
   /** @internal */
   protected override get x(): TxContext {
-    return (this.txContext ??= {
-      open: () => this.open(),
-      push: (...ops) => void this.emit(...ops),
-      pushIn: (schema, ...ops) => void this.emitIn(schema, ...ops),
-      schema: () => this.schemaInfo(),
-      reader: this.reader,
-      rows: (table, where) => this.rows(table, where),
-      lookup: (kind, table, name, withRow) => this.lookup(kind, table, name, withRow),
-      need: (kind, table, name, withRow) => this.need(kind, table, name, withRow),
-      byUuid: (table, uuids) => this.byUuid(table, uuids),
-      guardAbsent: (table, name) => this.guardAbsent(table, name),
-      pendingRef: (table, name) => this.pendingRef(table, name),
-      switchOf: (port) => switches.switchOf(this.x, port),
-      isInserted: (uuid) => this.view.isInserted(uuid),
-    });
+    return (this.txContext ??= new NbTransaction.Context(this));
   }
+
+  /**
+   * The {@link TxContext} of one transaction: its methods live on a prototype and forward to the
+   * transaction's (one small object per transaction rather than a closure per method).
+   */
+  private static readonly Context = class implements TxContext {
+    constructor(private readonly t: NbTransaction) {}
+    get reader(): NbReader {
+      return this.t.reader;
+    }
+    open(): void {
+      this.t.open();
+    }
+    push(...ops: Operation[]): void {
+      this.t.emitIn(undefined, ...ops);
+    }
+    pushIn(schema: DatabaseSchema, ...ops: Operation[]): void {
+      this.t.emitIn(schema, ...ops);
+    }
+    schema(): Promise<OvnSchemaInfo> {
+      return this.t.schemaInfo();
+    }
+    rows<N extends TableName>(table: N, where: NbWhere<N>): Promise<Row<N>[]> {
+      return this.t.rows(table, where);
+    }
+    lookup<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow?: boolean): Promise<{ ref: Ref<N>; row: Row<N> | undefined } | undefined> {
+      return this.t.lookup(kind, table, name, withRow);
+    }
+    need<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow?: boolean): Promise<{ ref: Ref<N>; row: Row<N> | undefined }> {
+      return this.t.need(kind, table, name, withRow);
+    }
+    byUuid<N extends TableName>(table: N, uuids: readonly string[]): Promise<Row<N>[]> {
+      return this.t.byUuid(table, uuids);
+    }
+    guardAbsent(table: GuardedTable, name: string): void {
+      this.t.guardAbsent(table, name);
+    }
+    pendingRef<N extends TableName>(table: N, name: string): NamedRef<N> | undefined {
+      return this.t.pendingRef(table, name);
+    }
+    switchOf(port: Ref<"Logical_Switch_Port">): Promise<string | undefined> {
+      return switches.switchOf(this, port);
+    }
+    isInserted(uuid: string): boolean {
+      return this.t.view.isInserted(uuid);
+    }
+  };
 }
 
 let bundled: OvnSchemaInfo | undefined;

@@ -21,10 +21,12 @@ export type Tables = ReadonlyMap<string, TableStore>;
 
 /** Applies `update2`/`update3` table updates (`initial`, `insert`, `modify` diffs, `delete`). */
 export function applyUpdates2(tables: Tables, updates: TableUpdates2, changes: RowChange[]): void {
-  for (const [table, rows] of Object.entries(updates)) {
+  for (const table in updates) {
     const t = tables.get(table);
     if (!t) continue;
-    for (const [uuid, u] of Object.entries(rows)) {
+    const rows = updates[table]!;
+    for (const uuid in rows) {
+      const u = rows[uuid]!;
       if ("delete" in u) {
         const old = t.drop(uuid);
         if (old) changes.push({ kind: "delete", table, uuid, old });

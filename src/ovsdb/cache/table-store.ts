@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumFromJson, defaultDatum } from "../schema/datum.js";
+import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumFromJson, datumSize, defaultDatum } from "../schema/datum.js";
 import { applyDiff } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
-import type { ColumnType } from "../schema/types.js";
+import { type ColumnType, columnShape } from "../schema/types.js";
 import { ProtocolError, safeJson } from "../wire/errors.js";
 import { type IndexSpec, MultiIndex, columnsKey, indexKeys } from "./indexes.js";
+import { LARGE_SET, SetVersion, applySetDiff } from "./large-set.js";
 
 interface ColumnDecoder {
   name: string;
@@ -40,6 +41,47 @@ function compileRowBuilder(decoders: readonly ColumnDecoder[]): RowBuilder {
 
 const VERSION_TYPE: ColumnType = { key: { type: "uuid" }, min: 1, max: 1 };
 
+/**
+ * Where a row with large set columns keeps their {@link SetVersion}s (a non-enumerable property:
+ * spreading, `Object.keys` and `JSON.stringify` do not see it).
+ */
+const LARGE_SETS: unique symbol = Symbol("ovsdb.largeSets");
+
+type LargeSets = ReadonlyMap<string, SetVersion>;
+
+/** Builds a row with large set columns from the old row and the new row's {@link SetVersion}s. */
+type LargeRowConstructor = { new (old: Row, large: LargeSets): Record<string, Datum>; prototype: object };
+
+/** The large set columns a row holds as {@link SetVersion}s, if any. */
+function largeSetsOf(row: Row): LargeSets | undefined {
+  return (row as unknown as { [LARGE_SETS]?: LargeSets })[LARGE_SETS];
+}
+
+/**
+ * The getter of a large set column, one per column name: every row shares it (so rows keep one
+ * hidden class), and it reads the row's own {@link SetVersion} (built on first read, then kept).
+ */
+const getters = new Map<string, () => Datum>();
+function largeSetGetter(column: string): () => Datum {
+  let g = getters.get(column);
+  if (!g) {
+    g = function (this: Row): Datum {
+      return largeSetsOf(this)!.get(column)!.elements();
+    };
+    getters.set(column, g);
+  }
+  return g;
+}
+
+/**
+ * The value of a large set column of a stored row as the replica keeps it (a {@link SetVersion}),
+ * or undefined when the column holds a plain array (tests and diagnostics: reading the column
+ * itself always gives the array).
+ */
+export function largeSetOf(row: Row, column: string): SetVersion | undefined {
+  return largeSetsOf(row)?.get(column);
+}
+
 /** The rows of one replicated table and their indexes. */
 export class TableStore {
   /** The table's schema. */
@@ -54,8 +96,10 @@ export class TableStore {
   readonly indexes = new Map<string, MultiIndex>();
   private readonly decoders: ColumnDecoder[];
   /** What {@link TableStore.merge} needs of each column of the schema: its type and its name for errors. */
-  private readonly diffing = new Map<string, { readonly type: ColumnType; readonly ctx: { readonly table: string; readonly column: string } }>();
+  private readonly diffing = new Map<string, { readonly type: ColumnType; readonly set: boolean; readonly ctx: { readonly table: string; readonly column: string } }>();
   private readonly build: RowBuilder;
+  /** {@link TableStore.largeRow}'s constructors, by the names of the large columns. */
+  private readonly largeRows = new Map<string, LargeRowConstructor>();
 
   constructor(schema: TableSchema, columns: readonly string[] | undefined, indexes: { readonly [name: string]: IndexSpec } = {}) {
     this.schema = schema;
@@ -67,7 +111,10 @@ export class TableStore {
       return { name: c, type, decode: compileDatumDecoder(type, { table: schema.name, column: c }), empty: def instanceof Map ? () => new Map() : () => def };
     });
     this.build = compileRowBuilder(this.decoders);
-    for (const c of [...schema.columns.keys(), "_uuid", "_version"]) this.diffing.set(c, { type: columnOf(schema, c)!.type, ctx: { table: schema.name, column: c } });
+    for (const c of [...schema.columns.keys(), "_uuid", "_version"]) {
+      const type = columnOf(schema, c)!.type;
+      this.diffing.set(c, { type, set: columnShape(type) === "set", ctx: { table: schema.name, column: c } });
+    }
     this.uniques = schema.indexes.filter((ix) => !columns || ix.every((c) => c === "_uuid" || columns.includes(c))).map((cols) => ({ columns: cols, map: new Map() }));
     for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec)));
   }
@@ -81,15 +128,73 @@ export class TableStore {
     return Object.freeze(this.build(this.decoders, src, uuid, version));
   }
 
-  /** Applies an `update2` `modify` diff to `old`. */
+  /**
+   * Applies an `update2` `modify` diff to `old` and returns the new row (`old` is left as it was).
+   * A set column of at least {@link LARGE_SET} elements is not copied: the new row holds a
+   * {@link SetVersion} (the diff over the old value) behind a getter that builds the array on first
+   * read (see `large-set.ts` for the rule readers can rely on: a row object never changes).
+   */
   merge(old: Row, diffJson: unknown): Row {
-    const row: Record<string, Datum> = { ...old };
     const diff = diffJson as Record<string, unknown>;
+    const lazy = largeSetsOf(old);
+    let versions: Map<string, SetVersion> | undefined;
+    const cols: string[] = [];
+    const vals: Datum[] = [];
     for (const c in diff) {
       const d = this.diffing.get(c);
-      if (d) row[c] = applyDiff(d.type, old[c], diff[c], d.ctx);
+      if (!d) continue;
+      if (d.set) {
+        const v = lazy?.get(c);
+        if (v || datumSize(old[c]) >= LARGE_SET) {
+          if (!versions) {
+            versions = new Map();
+            lazy?.forEach((x, k) => versions!.set(k, x));
+          }
+          versions.set(c, applySetDiff(d.type, v ?? old[c], diff[c], d.ctx));
+          continue;
+        }
+      }
+      cols.push(c);
+      vals.push(applyDiff(d.type, old[c], diff[c], d.ctx));
     }
+    let row: Record<string, Datum>;
+    const large = versions ?? lazy;
+    if (!large) row = { ...old };
+    else {
+      // Not a spread: spreading `old` would build its large sets through their getters.
+      row = new (this.largeRow(large))(old, large);
+    }
+    for (let i = 0; i < cols.length; i++) row[cols[i]!] = vals[i];
     return Object.freeze(row);
+  }
+
+  /**
+   * The constructor of rows whose large set columns are `large`'s: it copies every other column
+   * of the old row and defines the large ones as getters, in the table's column order (compiled
+   * once per table and set of large columns, so such rows share one hidden class and are built
+   * without growing an empty object property by property). Its instances are plain objects
+   * (prototype `Object.prototype`).
+   */
+  private largeRow(large: LargeSets): LargeRowConstructor {
+    let sig = "";
+    for (const c of large.keys()) sig += `${c},`;
+    let ctor = this.largeRows.get(sig);
+    if (!ctor) {
+      const names = ["_uuid", "_version", ...this.decoders.map((d) => d.name)];
+      const getters: (() => Datum)[] = [];
+      const body = names
+        .map((c) => {
+          const k = JSON.stringify(c);
+          if (!large.has(c)) return `this[${k}] = o[${k}];`;
+          getters.push(largeSetGetter(c));
+          return `Object.defineProperty(this, ${k}, { get: g[${getters.length - 1}], enumerable: true });`;
+        })
+        .join("\n");
+      const f = new Function("g", "key", `return function LargeSetRow(o, l) {\n${body}\nObject.defineProperty(this, key, { value: l });\n};`)(getters, LARGE_SETS) as LargeRowConstructor;
+      f.prototype = Object.prototype;
+      this.largeRows.set(sig, (ctor = f));
+    }
+    return ctor;
   }
 
   /** An `update` (v1) `new`: it carries the changed columns only when the monitor selects all; merged over `old`. */
