@@ -1,24 +1,26 @@
 // Child process of benchmarks/model.ts: a fresh Node.js process that loads a manifest and applies it
 // to an OVN_Northbound database through the Kube-OVN model (run on the built dist/), then prints one
-// JSON line: phase times, transactions and operations sent, and the process's peak RSS.
+// JSON line: phase times (loadMs: the wait for the manifest, read on a worker thread when big, the replica loading meanwhile), transactions and operations sent, and the process's peak RSS.
 //   node model-child.mjs REMOTE MANIFEST [CAPTURE_FILE]
 // With CAPTURE_FILE, every transaction sent is written there (its operations, each insert given the
 // UUID the server chose) so the benchmark's floor can replay exactly the same batches.
 import { writeFileSync } from "node:fs";
 import { OvsdbClient } from "../dist/ovsdb/index.js";
 import { NB_CONTROLLER_TABLES, NbController } from "../dist/ovn/controller/index.js";
-import { KUBE_OVN_IDENTITY, applyModel, existingAddresses, loadManifests, resolveModel } from "../dist/model/index.js";
+import { KUBE_OVN_IDENTITY, applyModel, existingAddresses, loadManifests, loadManifestsInWorker, manifestsWorthAWorker, resolveModel } from "../dist/model/index.js";
 
 const [remote, manifest, capture] = process.argv.slice(2);
-// As `ovn-ts apply` does: the replica starts loading (its monitor request sent) before the YAML is
-// read, so the server prepares its reply while the client parses.
+// As `ovn-ts apply` does: a big manifest is read on a worker thread while this one loads the
+// replica; a small one here, once the replica's monitor request is out (the server prepares its
+// reply while the client parses).
 const t0 = performance.now();
+const reading = manifestsWorthAWorker([manifest]) ? loadManifestsInWorker([manifest]) : undefined;
 const client = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
 const schema = await client.getSchema("OVN_Northbound");
 const opening = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, schema });
-await new Promise((resolve) => setImmediate(resolve));
+if (!reading) await new Promise((resolve) => setImmediate(resolve));
 const t1 = performance.now();
-const { objects } = loadManifests([manifest]);
+const { objects } = reading ? await reading : loadManifests([manifest]);
 const t2 = performance.now();
 let transactions = 0;
 let operations = 0;

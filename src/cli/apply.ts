@@ -7,7 +7,7 @@
  */
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import { NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
-import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, loadManifests, loadManifestsInWorker, manifestsWorthAWorker, resolveModel } from "../model/index.js";
 import { ControlledDb } from "../ovn/controller/index.js";
 import { watchApply } from "./apply-watch.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
@@ -136,10 +136,14 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
   // (every row the model may own) while the files are parsed. Nothing is written before the
   // model, checked once with the addresses the database already has, is valid.
   const opening = openController(args.db);
-  await Promise.race([opening, delay(OPEN_HEAD_START_MS)]);
+  // Big manifests are read on a worker thread while this one loads the replica; small ones here,
+  // once the monitor request is out (the server prepares its reply meanwhile).
+  const reading = manifestsWorthAWorker(args.files) ? loadManifestsInWorker(args.files) : undefined;
+  reading?.catch(() => undefined); // awaited below, after the connection is started
+  if (!reading) await Promise.race([opening, delay(OPEN_HEAD_START_MS)]);
   let manifest: Manifest;
   try {
-    manifest = loadManifests(args.files);
+    manifest = reading ? await reading : loadManifests(args.files);
   } catch (e) {
     // The replica's load is let finish (or fail) before the connection closes: nothing is left running.
     const o = await opening;

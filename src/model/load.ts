@@ -15,7 +15,8 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsyaml from "js-yaml";
-import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, LineCounter } from "yaml";
 import { ipFamily } from "../ovn/net.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
@@ -129,6 +130,7 @@ export function parseFast(text: string, file: string): { objects: ModelObject[];
  * @internal exported for the test that compares it with {@link parseFast}
  */
 export function parseWithPositions(text: string, file: string): { objects: ModelObject[]; issues: ManifestIssue[] } {
+  const { LineCounter, isMap, parseAllDocuments } = yamlPackage();
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true });
   const objects: ModelObject[] = [];
@@ -152,8 +154,19 @@ export function parseWithPositions(text: string, file: string): { objects: Model
   return { objects, issues };
 }
 
+/**
+ * The `yaml` package, loaded on first use: a well-formed manifest never needs it, and loading it
+ * is a good part of a short apply's start.
+ */
+function yamlPackage(): typeof import("yaml") {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlModule;
+}
+let yamlModule: typeof import("yaml") | undefined;
+
 /** The line of the node at `path` in `doc` (for a missing field, of the closest parent present). */
 function lineOf(doc: Document, lc: LineCounter, path: readonly string[]): number {
+  const { isNode } = yamlPackage();
   const node = path.length ? doc.getIn(path, true) : doc.contents;
   let n = isNode(node) ? node : undefined;
   for (let i = path.length - 1; !n && i >= 0; i--) {
