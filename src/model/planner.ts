@@ -344,13 +344,25 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   const units = unitsOf(model, qosParents, withLb);
   // Objects whose action, or some of whose steps, are worked out from the replica before anything is sent.
   const outcomes = new Map<string, ObjectAction>();
-  const attributed: [ref: string, owns: (s: PlanStep) => boolean][] = [];
+  /** The attributions, by the table they claim steps of ("" for any table). */
+  const attributed = new Map<string, [ref: string, owns: (s: PlanStep) => boolean][]>();
   for (const u of units) u.requires?.(ctl);
   for (const u of units) {
     if (u.outcome) outcomes.set(u.ref, u.outcome(ctl));
-    if (u.attribution) attributed.push([u.ref, u.attribution(ctl)]);
+    if (u.attribution) {
+      const table = u.attributionTable ?? "";
+      const list = attributed.get(table) ?? [];
+      list.push([u.ref, u.attribution(ctl)]);
+      attributed.set(table, list);
+    }
   }
+  const anyTable = attributed.get("") ?? [];
   const stepsOf = new Map<string, PlanStep[]>();
+  const add = (ref: string, s: PlanStep): void => {
+    const list = stepsOf.get(ref);
+    if (list) list.push(s);
+    else stepsOf.set(ref, [s]);
+  };
   const deleted = new Map<string, PlanStep[]>();
   const plans: Plan[] = [];
   let transactions = 0;
@@ -381,13 +393,10 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
         return;
       }
       if (unitRef === undefined) return;
+      add(unitRef, s);
       // A step made by one unit may be another's too (a load balancer a VPC creates with a service's VIPs).
-      const refs = [unitRef, ...attributed.filter(([r, owns]) => r !== unitRef && owns(s)).map(([r]) => r)];
-      for (const r of refs) {
-        const list = stepsOf.get(r) ?? [];
-        list.push(s);
-        stepsOf.set(r, list);
-      }
+      for (const [r, owns] of attributed.get(s.table) ?? []) if (r !== unitRef && owns(s)) add(r, s);
+      for (const [r, owns] of anyTable) if (r !== unitRef && owns(s)) add(r, s);
     });
   };
 

@@ -29,6 +29,8 @@ export interface ModelUnit {
    * sent), e.g. a load balancer its VPC creates with the service's VIPs.
    */
   readonly attribution?: (ctl: NbController) => (s: PlanStep) => boolean;
+  /** The only table whose steps {@link ModelUnit.attribution} may claim (the planner asks it about no other step); any table when absent. */
+  readonly attributionTable?: string;
   /**
    * Throws (`OvnFeatureUnavailableError`) when the server's NB schema lacks what the object
    * writes: called for every unit before anything is sent, so nothing is half-applied.
