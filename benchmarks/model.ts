@@ -125,12 +125,14 @@ interface ChildResult {
   readonly maxRssMb: number;
   /** The child's CPU time (user + system, module loading included): the client's own work, apart from waiting for the server. */
   readonly cpuMs: number;
+  /** The main thread's CPU time alone (Linux), without the worker thread's YAML parse and V8's helper threads: the critical path on an idle machine. */
+  readonly mainThreadCpuMs: number | undefined;
   /** Transactions the server refused (a guard saw another state) and the controller planned again. */
   readonly failed: readonly { op: unknown; result: unknown }[];
 }
 
 const phases = (r: ChildResult) =>
-  `${r.failed.length ? `${r.failed.length} transactions refused and planned again (first: ${JSON.stringify(r.failed[0]!.result)}); ` : ""}YAML load ${r.loadMs.toFixed(0)} ms, replica (not overlapped with the YAML load) ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms; process CPU ${r.cpuMs.toFixed(0)} ms`;
+  `${r.failed.length ? `${r.failed.length} transactions refused and planned again (first: ${JSON.stringify(r.failed[0]!.result)}); ` : ""}YAML load ${r.loadMs.toFixed(0)} ms (from 512 KB on a worker thread: the wait for it, the replica loading meanwhile), replica (not overlapped with the YAML load) ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms; process CPU ${r.cpuMs.toFixed(0)} ms${r.mainThreadCpuMs === undefined ? "" : `, main thread ${r.mainThreadCpuMs.toFixed(0)} ms`}`;
 
 function applyInChild(remote: string, manifest: string, capture?: string): ChildResult {
   const out = execFileSync("node", [join(HERE, "model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
