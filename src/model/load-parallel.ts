@@ -1,9 +1,9 @@
 /**
  * Reading big manifests on a worker thread: {@link loadManifestsInWorker} parses the files
- * (YAML, then every field checked, as {@link loadManifests} does) off the main thread, so a
+ * (YAML, then every field checked, as `loadManifests` does) off the main thread, so a
  * caller that also loads a replica (the monitor reply's JSON parsed and decoded on the main
  * thread) does both at once on a machine with a second core. The result is the same as
- * {@link loadManifests}'s: the objects, or an {@link InvalidManifestError} with the same issues.
+ * `loadManifests`'s: the objects, or an {@link InvalidManifestError} with the same issues.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InvalidManifestError, type ManifestIssue } from "./errors.js";
-import { loadManifests, manifestFiles } from "./load.js";
+import { manifestFiles } from "./files.js";
 import type { Manifest, ModelObject } from "./types.js";
 
 /**
@@ -47,12 +47,13 @@ export function manifestsWorthAWorker(paths: readonly string[], minBytes: number
 }
 
 /**
- * {@link loadManifests} on a worker thread: resolves to the same manifest, rejects with the same
+ * `loadManifests` on a worker thread: resolves to the same manifest, rejects with the same
  * {@link InvalidManifestError}. When the worker cannot run or fails otherwise, the files are read
- * on the calling thread instead (so any other error is the one {@link loadManifests} throws).
+ * on the calling thread instead (so any other error is the one `loadManifests` throws).
  */
 export function loadManifestsInWorker(paths: readonly string[]): Promise<Manifest> {
-  const inline = (): Promise<Manifest> => new Promise((resolve) => resolve(loadManifests(paths)));
+  // The readers (and the YAML parsers) are loaded here only when the worker cannot do the reading.
+  const inline = async (): Promise<Manifest> => (await import("./load.js")).loadManifests(paths);
   if (!existsSync(fileURLToPath(WORKER_URL))) return inline();
   return new Promise<LoadWorkerReply | undefined>((resolve) => {
     let worker: Worker;
@@ -73,6 +74,6 @@ export function loadManifestsInWorker(paths: readonly string[]): Promise<Manifes
   }).then((r) => {
     if (r?.kind === "objects") return { objects: r.objects };
     if (r?.kind === "issues") throw new InvalidManifestError(r.issues);
-    return loadManifests(paths);
+    return inline();
   });
 }

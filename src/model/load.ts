@@ -12,8 +12,8 @@
  *
  * @module
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { manifestFiles } from "./files.js";
 import jsyaml from "js-yaml";
 import { createRequire } from "node:module";
 import type { Document, LineCounter } from "yaml";
@@ -32,6 +32,8 @@ import type { ContainerPort, GatewayType, Manifest, ModelObject, PodObject, Sour
 /** The annotation prefix Kube-OVN reads on pods. */
 export const OVN_ANNOTATION_PREFIX = "ovn.kubernetes.io/";
 
+export { manifestFiles } from "./files.js";
+
 /** The pod annotations the model supports. */
 export const POD_ANNOTATIONS = {
   ipAddress: "ovn.kubernetes.io/ip_address",
@@ -40,16 +42,6 @@ export const POD_ANNOTATIONS = {
   ipPool: "ovn.kubernetes.io/ip_pool",
   ...POD_RATE_ANNOTATIONS,
 } as const;
-
-/** The files `-f PATH` names: the file, or a directory's `.yaml`/`.yml`/`.json` files, sorted. */
-export function manifestFiles(path: string): string[] {
-  const st = statSync(path);
-  if (!st.isDirectory()) return [path];
-  return readdirSync(path)
-    .filter((f) => /\.(ya?ml|json)$/i.test(f))
-    .sort()
-    .map((f) => join(path, f));
-}
 
 /**
  * Reads and checks the manifests at `paths` (files or directories). Throws
