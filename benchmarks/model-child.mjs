@@ -21,6 +21,9 @@ const t0 = performance.now();
 const client = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
 const schema = await client.getSchema("OVN_Northbound");
 const opening = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, schema });
+// as `ovn-ts apply`: the addresses the ports have are read as soon as the replica is loaded
+const existing = opening.then(existingAddresses);
+existing.catch(() => undefined);
 if (!reading) await new Promise((resolve) => setImmediate(resolve));
 const t1 = performance.now();
 const { objects } = reading ? await reading : loadManifests([manifest]);
@@ -46,7 +49,7 @@ client.transact = async (db, ops, o) => {
 };
 const ctl = await opening;
 const t3 = performance.now();
-const model = resolveModel({ objects }, { existing: existingAddresses(ctl) });
+const model = resolveModel({ objects }, { existing: await existing });
 const t4 = performance.now();
 const r = await applyModel(ctl, model);
 const t5 = performance.now();

@@ -37,6 +37,9 @@ export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Pr
   // (every row the model may own) while the files are parsed. Nothing is written before the
   // model, checked once with the addresses the database already has, is valid.
   const opening = openController(args.db);
+  // The addresses the ports already have, read as soon as the replica is loaded (while a worker
+  // may still be parsing the files).
+  const existing = opening.then((o) => ("client" in o ? o.loading.then(existingAddresses) : undefined)).catch(() => undefined);
   // Big manifests are read on a worker thread while this one loads the replica; small ones here,
   // once the monitor request is out (the server prepares its reply meanwhile).
   if (!reading) await Promise.race([opening, delay(OPEN_HEAD_START_MS)]);
@@ -83,7 +86,7 @@ export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Pr
     try {
       let model;
       try {
-        model = resolveModel(manifest, { existing: existingAddresses(ctl) });
+        model = resolveModel(manifest, { existing: (await existing) ?? existingAddresses(ctl) });
       } catch (e) {
         if (!(e instanceof InvalidManifestError)) throw e;
         reportInvalid(io, cmd, e);
