@@ -546,6 +546,9 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     // whole tables that each node chunk writes) are built only once the ones before have committed.
     let staleKind: string | undefined;
     for (const c of chunks) {
+      // A flight whose plan has no operation sends nothing and is done at once: landed before the
+      // next build, which then needs no read log against it (a no-op apply tracks no read at all).
+      while (flights.length && flights[0]!.plan?.operations.length === 0) await land();
       if (c.kind !== staleKind) staleKind = undefined;
       let ahead = staleKind === undefined || flights.length === 0 ? buildNow(c) : undefined;
       const independent = ahead !== undefined && (flights.length === 0 || (ahead.reads !== undefined && flights.every((f) => f.plan !== undefined && !stalePlan(ctl.db, f.plan, ahead!.plan, ahead!.reads!))));
