@@ -1,24 +1,32 @@
 // Child process of benchmarks/model.ts: a fresh Node.js process that loads a manifest and applies it
 // to an OVN_Northbound database through the Kube-OVN model (run on the built dist/), then prints one
-// JSON line: phase times, transactions and operations sent, and the process's peak RSS.
+// JSON line: phase times (loadMs: the wait for the manifest, read on a worker thread when big, the replica loading meanwhile), transactions and operations sent, and the process's peak RSS.
 //   node model-child.mjs REMOTE MANIFEST [CAPTURE_FILE]
 // With CAPTURE_FILE, every transaction sent is written there (its operations, each insert given the
 // UUID the server chose) so the benchmark's floor can replay exactly the same batches.
-import { writeFileSync } from "node:fs";
-import { OvsdbClient } from "../dist/ovsdb/index.js";
-import { NB_CONTROLLER_TABLES, NbController } from "../dist/ovn/controller/index.js";
-import { KUBE_OVN_IDENTITY, applyModel, existingAddresses, loadManifests, resolveModel } from "../dist/model/index.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { loadManifestsInWorker, manifestsWorthAWorker } from "../dist/model/load-parallel.js";
 
 const [remote, manifest, capture] = process.argv.slice(2);
-// As `ovn-ts apply` does: the replica starts loading (its monitor request sent) before the YAML is
-// read, so the server prepares its reply while the client parses.
+// As `ovn-ts apply` does: a big manifest is read on a worker thread, started before the modules
+// that talk to the database load, while this thread then loads the replica; a small one here,
+// once the replica's monitor request is out (the server prepares its reply while the client parses).
+const reading = manifestsWorthAWorker([manifest]) ? loadManifestsInWorker([manifest]) : undefined;
+reading?.catch(() => undefined);
+const { OvsdbClient } = await import("../dist/ovsdb/index.js");
+const { NB_CONTROLLER_TABLES, NbController } = await import("../dist/ovn/controller/index.js");
+const { KUBE_OVN_IDENTITY, applyModel, existingAddresses, loadManifests, resolveModel } = await import("../dist/model/index.js");
+// The phases are timed from here (the modules loaded); processMs below counts from the process's start.
 const t0 = performance.now();
 const client = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
 const schema = await client.getSchema("OVN_Northbound");
 const opening = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, schema });
-await new Promise((resolve) => setImmediate(resolve));
+// as `ovn-ts apply`: the addresses the ports have are read as soon as the replica is loaded
+const existing = opening.then(existingAddresses);
+existing.catch(() => undefined);
+if (!reading) await new Promise((resolve) => setImmediate(resolve));
 const t1 = performance.now();
-const { objects } = loadManifests([manifest]);
+const { objects } = reading ? await reading : loadManifests([manifest]);
 const t2 = performance.now();
 let transactions = 0;
 let operations = 0;
@@ -35,26 +43,28 @@ client.transact = async (db, ops, o) => {
     failed.push({ op: ops[bad], result: result.results[bad] });
     return result;
   }
-  if (capture) {
-    // inserts keep the UUIDs the server chose; `_version` guards name versions of this run only, so
-    // the floor (a replay on a fresh server) leaves them out
-    sent.push(
-      ops
-        .map((op, i) => (op.op === "insert" && result.results[i]?.uuid ? { ...op, uuid: result.results[i].uuid[1] } : op))
-        .filter((op) => !(op.op === "wait" && op.columns?.includes("_version"))),
-    );
-  }
+  // kept as sent; turned into the floor's transactions after the timing (below)
+  if (capture) sent.push([ops, result.results]);
   return result;
 };
 const ctl = await opening;
 const t3 = performance.now();
-const model = resolveModel({ objects }, { existing: existingAddresses(ctl) });
+const model = resolveModel({ objects }, { existing: await existing });
 const t4 = performance.now();
 const r = await applyModel(ctl, model);
 const t5 = performance.now();
 await ctl.close();
 client.close();
-if (capture) writeFileSync(capture, JSON.stringify(sent));
+if (capture) {
+  // inserts keep the UUIDs the server chose; `_version` guards name versions of this run only, so
+  // the floor (a replay on a fresh server) leaves them out
+  const floor = sent.map(([ops, results]) =>
+    ops
+      .map((op, i) => (op.op === "insert" && results[i]?.uuid ? { ...op, uuid: results[i].uuid[1] } : op))
+      .filter((op) => !(op.op === "wait" && op.columns?.includes("_version"))),
+  );
+  writeFileSync(capture, JSON.stringify(floor));
+}
 process.stdout.write(
   JSON.stringify({
     loadMs: t2 - t1,
@@ -63,6 +73,8 @@ process.stdout.write(
     resolveMs: t4 - t3,
     applyMs: t5 - t4,
     totalMs: t5 - t0,
+    // from the process's start (Node.js itself and the modules loaded too)
+    processMs: t5,
     transactions,
     operations,
     failed,
@@ -71,6 +83,19 @@ process.stdout.write(
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     // the process's CPU time (user + system) over its whole life, module loading included
     cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    // the main thread's alone (Linux; the worker thread's YAML parse apart): the critical path on an idle machine
+    mainThreadCpuMs: mainThreadCpuMs(),
   }) + "\n",
 );
 process.exit(0);
+
+/** The main thread's CPU time (user + system, ms) from /proc (10 ms ticks), or undefined off Linux. */
+function mainThreadCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return undefined;
+  }
+}

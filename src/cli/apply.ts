@@ -5,11 +5,7 @@
  *
  * @module
  */
-import { OvsdbClient } from "../ovsdb/client/client.js";
-import { NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
-import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
-import { ControlledDb } from "../ovn/controller/index.js";
-import { watchApply } from "./apply-watch.js";
+import { loadManifestsInWorker, manifestsWorthAWorker } from "../model/load-parallel.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { optionHint } from "./suggest.js";
 
@@ -48,7 +44,8 @@ Exit status (as kubectl diff): 0 nothing would change, 1 something would, 2 erro
 `;
 }
 
-interface Args {
+/** The parsed arguments of `ovn-ts apply` / `ovn-ts diff`. */
+export interface Args {
   readonly db: string;
   readonly sb: string | undefined;
   readonly files: readonly string[];
@@ -102,13 +99,8 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
   return { db, sb, files, dryRun, prune, verbose, maxOps, watch, help: false };
 }
 
-function reportInvalid(io: CliIo, cmd: string, e: InvalidManifestError): void {
-  for (const i of e.issues) io.err(`ovn-ts ${cmd}: error: ${formatIssue(i)}\n`);
-}
-
 async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<number> {
   const cmd = diff ? "diff" : "apply";
-  const errorStatus = diff ? 2 : 1;
   let args: Args;
   try {
     args = parseArgs(argv, diff);
@@ -122,155 +114,12 @@ async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<n
     io.out(diff ? diffUsage() : applyUsage());
     return 0;
   }
-  if (args.watch) {
-    try {
-      resolveModel(loadManifests(args.files)); // every static check before connecting: invalid input never reaches the database
-    } catch (e) {
-      if (!(e instanceof InvalidManifestError)) throw e;
-      reportInvalid(io, cmd, e);
-      return errorStatus;
-    }
-    return watchApply({ db: args.db, files: args.files, prune: args.prune, maxOps: args.maxOps }, io);
-  }
-  // The replica starts loading before the files are read: the server prepares its monitor reply
-  // (every row the model may own) while the files are parsed. Nothing is written before the
-  // model, checked once with the addresses the database already has, is valid.
-  const opening = openController(args.db);
-  await Promise.race([opening, delay(OPEN_HEAD_START_MS)]);
-  let manifest: Manifest;
-  try {
-    manifest = loadManifests(args.files);
-  } catch (e) {
-    // The replica's load is let finish (or fail) before the connection closes: nothing is left running.
-    const o = await opening;
-    if ("client" in o) {
-      await o.loading.then(
-        (ctl) => ctl.close(),
-        () => undefined,
-      );
-      o.client.close();
-    }
-    if (!(e instanceof InvalidManifestError)) throw e;
-    reportInvalid(io, cmd, e);
-    return errorStatus;
-  }
-  /** A database that cannot be used: invalid input is still named first. */
-  const unusable = (error: unknown, where?: string): number => {
-    try {
-      resolveModel(manifest);
-    } catch (e) {
-      if (!(e instanceof InvalidManifestError)) throw e;
-      reportInvalid(io, cmd, e);
-      return errorStatus;
-    }
-    io.err(`ovn-ts ${cmd}: ${where ? `${where}: ` : ""}${error instanceof Error ? error.message : String(error)}\n`);
-    return errorStatus;
-  };
-  const opened = await opening;
-  if (!("client" in opened)) return unusable(opened.error, opened.where);
-  const { client } = opened;
-  let ctl: NbController;
-  try {
-    ctl = await opened.loading;
-  } catch (e) {
-    client.close();
-    return unusable(e);
-  }
-  try {
-    try {
-      let model;
-      try {
-        model = resolveModel(manifest, { existing: existingAddresses(ctl) });
-      } catch (e) {
-        if (!(e instanceof InvalidManifestError)) throw e;
-        reportInvalid(io, cmd, e);
-        return errorStatus;
-      }
-      // A progress line on a terminal (standard error), for long applies.
-      let shown = false;
-      const onProgress = (done: number, total: number): void => {
-        if (!io.progress || diff || args.dryRun || total < 1000) return;
-        shown = true;
-        io.err(`\rapplying: ${done}/${total} objects`);
-      };
-      const r = await applyModel(ctl, model, { dryRun: diff || args.dryRun, prune: args.prune, onProgress, ...(args.maxOps ? { maxOperations: args.maxOps } : {}) });
-      if (shown) io.err("\r\x1b[K");
-      if (diff) {
-        let changed = 0;
-        const text: string[] = [];
-        for (const o of r.objects) {
-          if (o.action === "unchanged") continue;
-          changed++;
-          text.push(`${o.ref} ${o.action}\n`);
-          if (args.verbose) text.push(formatPlan({ database: "OVN_Northbound", label: undefined, operations: [], steps: o.steps, guarded: [] }).replace(/^(?=.)/gm, "    "));
-        }
-        if (text.length) io.out(text.join(""));
-        return changed ? 1 : 0;
-      }
-      const suffix = args.dryRun ? " (dry run)" : "";
-      // One write for all the lines (10,000 objects are as many lines).
-      io.out(r.objects.map((o) => `${o.ref} ${o.action}${suffix}\n`).join(""));
-      if (args.sb !== undefined) {
-        const sbClient = await OvsdbClient.connect(args.sb);
-        try {
-          const sb = await ControlledDb.open(sbClient, { database: "OVN_Southbound", identity: KUBE_OVN_IDENTITY, tables: ["Chassis", "Chassis_Private", "Encap"] });
-          try {
-            const ch = await applyChassis(sb, model.nodes ?? [], { prune: args.prune, dryRun: args.dryRun });
-            for (const [names, action] of [[ch.created, "created"], [ch.configured, "configured"], [ch.deleted, "deleted"]] as const) for (const n of names) io.out(`chassis/${n} ${action}${suffix}\n`);
-          } finally {
-            await sb.close();
-          }
-        } finally {
-          sbClient.close();
-        }
-      }
-      const c = r.counts;
-      io.out(`${c.created} created, ${c.configured} configured, ${c.unchanged} unchanged, ${c.deleted} deleted${suffix}\n`);
-      return 0;
-    } finally {
-      await ctl.close();
-    }
-  } catch (e) {
-    io.err(`ovn-ts ${cmd}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return errorStatus;
-  } finally {
-    client.close();
-  }
-}
-
-/** How long the files wait for the connection and the replica's monitor request before they are read anyway (a slow remote). */
-const OPEN_HEAD_START_MS = 100;
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** A connection to `db` whose controller's replica is loading, or why there is none (`where`: the remote, when the connection failed). */
-type Opening = { readonly client: OvsdbClient; readonly loading: Promise<NbController> } | { readonly error: unknown; readonly where?: string };
-
-/**
- * Connects to `db`, fetches its schema and starts the controller's replica; resolves once the
- * monitor request has gone out (the replica loading), or with the error.
- */
-async function openController(db: string): Promise<Opening> {
-  let client: OvsdbClient;
-  try {
-    client = await OvsdbClient.connect(db);
-  } catch (error) {
-    return { error, where: db };
-  }
-  let schema: unknown;
-  try {
-    schema = await client.getSchema("OVN_Northbound");
-  } catch (error) {
-    client.close();
-    return { error };
-  }
-  const loading = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, schema });
-  loading.catch(() => undefined); // awaited by the caller once the files are read
-  // With the schema given, the monitor request goes out without other I/O first: let it, before the caller's synchronous work.
-  await new Promise((resolve) => setImmediate(resolve));
-  return { client, loading };
+  // Big manifests are read on a worker thread, started before the modules that talk to the
+  // database load here (the worker loads its own meanwhile), while this thread then loads the replica.
+  const reading = !args.watch && manifestsWorthAWorker(args.files) ? loadManifestsInWorker(args.files) : undefined;
+  reading?.catch(() => undefined); // awaited once the connection is started
+  const { runApply } = await import("./apply-run.js");
+  return runApply(args, io, diff, reading);
 }
 
 /** `ovn-ts apply`. */

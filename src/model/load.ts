@@ -12,10 +12,11 @@
  *
  * @module
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { manifestFiles } from "./files.js";
 import jsyaml from "js-yaml";
-import { type Document, LineCounter, isMap, isNode, parseAllDocuments } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, LineCounter } from "yaml";
 import { ipFamily } from "../ovn/net.js";
 import { InvalidManifestError, type ManifestIssue, type ManifestProblem } from "./errors.js";
 import { type DocumentAccess, type JsonValue, Fields, valueAt } from "./kinds/fields.js";
@@ -32,6 +33,8 @@ import type { ContainerPort, GatewayType, Manifest, ModelObject, PodObject, Sour
 /** The annotation prefix Kube-OVN reads on pods. */
 export const OVN_ANNOTATION_PREFIX = "ovn.kubernetes.io/";
 
+export { manifestFiles } from "./files.js";
+
 /** The pod annotations the model supports. */
 export const POD_ANNOTATIONS = {
   ipAddress: "ovn.kubernetes.io/ip_address",
@@ -40,16 +43,6 @@ export const POD_ANNOTATIONS = {
   ipPool: "ovn.kubernetes.io/ip_pool",
   ...POD_RATE_ANNOTATIONS,
 } as const;
-
-/** The files `-f PATH` names: the file, or a directory's `.yaml`/`.yml`/`.json` files, sorted. */
-export function manifestFiles(path: string): string[] {
-  const st = statSync(path);
-  if (!st.isDirectory()) return [path];
-  return readdirSync(path)
-    .filter((f) => /\.(ya?ml|json)$/i.test(f))
-    .sort()
-    .map((f) => join(path, f));
-}
 
 /**
  * Reads and checks the manifests at `paths` (files or directories). Throws
@@ -130,6 +123,7 @@ export function parseFast(text: string, file: string): { objects: ModelObject[];
  * @internal exported for the test that compares it with {@link parseFast}
  */
 export function parseWithPositions(text: string, file: string): { objects: ModelObject[]; issues: ManifestIssue[] } {
+  const { LineCounter, isMap, parseAllDocuments } = yamlPackage();
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true });
   const objects: ModelObject[] = [];
@@ -153,8 +147,19 @@ export function parseWithPositions(text: string, file: string): { objects: Model
   return { objects, issues };
 }
 
+/**
+ * The `yaml` package, loaded on first use: a well-formed manifest never needs it, and loading it
+ * is a good part of a short apply's start.
+ */
+function yamlPackage(): typeof import("yaml") {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlModule;
+}
+let yamlModule: typeof import("yaml") | undefined;
+
 /** The line of the node at `path` in `doc` (for a missing field, of the closest parent present). */
 function lineOf(doc: Document, lc: LineCounter, path: readonly string[]): number {
+  const { isNode } = yamlPackage();
   const node = path.length ? doc.getIn(path, true) : doc.contents;
   let n = isNode(node) ? node : undefined;
   for (let i = path.length - 1; !n && i >= 0; i--) {

@@ -345,13 +345,25 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
   const units = unitsOf(model, qosParents, withLb);
   // Objects whose action, or some of whose steps, are worked out from the replica before anything is sent.
   const outcomes = new Map<string, ObjectAction>();
-  const attributed: [ref: string, owns: (s: PlanStep) => boolean][] = [];
+  /** The attributions, by the table they claim steps of ("" for any table). */
+  const attributed = new Map<string, [ref: string, owns: (s: PlanStep) => boolean][]>();
   for (const u of units) u.requires?.(ctl);
   for (const u of units) {
     if (u.outcome) outcomes.set(u.ref, u.outcome(ctl));
-    if (u.attribution) attributed.push([u.ref, u.attribution(ctl)]);
+    if (u.attribution) {
+      const table = u.attributionTable ?? "";
+      const list = attributed.get(table) ?? [];
+      list.push([u.ref, u.attribution(ctl)]);
+      attributed.set(table, list);
+    }
   }
+  const anyTable = attributed.get("") ?? [];
   const stepsOf = new Map<string, PlanStep[]>();
+  const add = (ref: string, s: PlanStep): void => {
+    const list = stepsOf.get(ref);
+    if (list) list.push(s);
+    else stepsOf.set(ref, [s]);
+  };
   const deleted = new Map<string, PlanStep[]>();
   const plans: Plan[] = [];
   let transactions = 0;
@@ -382,13 +394,10 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
         return;
       }
       if (unitRef === undefined) return;
+      add(unitRef, s);
       // A step made by one unit may be another's too (a load balancer a VPC creates with a service's VIPs).
-      const refs = [unitRef, ...attributed.filter(([r, owns]) => r !== unitRef && owns(s)).map(([r]) => r)];
-      for (const r of refs) {
-        const list = stepsOf.get(r) ?? [];
-        list.push(s);
-        stepsOf.set(r, list);
-      }
+      for (const [r, owns] of attributed.get(s.table) ?? []) if (r !== unitRef && owns(s)) add(r, s);
+      for (const [r, owns] of anyTable) if (r !== unitRef && owns(s)) add(r, s);
     });
   };
 
@@ -538,6 +547,9 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     // whole tables that each node chunk writes) are built only once the ones before have committed.
     let staleKind: string | undefined;
     for (const c of chunks) {
+      // A flight whose plan has no operation sends nothing and is done at once: landed before the
+      // next build, which then needs no read log against it (a no-op apply tracks no read at all).
+      while (flights.length && flights[0]!.plan?.operations.length === 0) await land();
       if (c.kind !== staleKind) staleKind = undefined;
       let ahead = staleKind === undefined || flights.length === 0 ? buildNow(c) : undefined;
       const independent = ahead !== undefined && (flights.length === 0 || (ahead.reads !== undefined && flights.every((f) => f.plan !== undefined && !stalePlan(ctl.db, f.plan, ahead!.plan, ahead!.reads!))));

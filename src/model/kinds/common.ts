@@ -29,6 +29,8 @@ export interface ModelUnit {
    * sent), e.g. a load balancer its VPC creates with the service's VIPs.
    */
   readonly attribution?: (ctl: NbController) => (s: PlanStep) => boolean;
+  /** The only table whose steps {@link ModelUnit.attribution} may claim (the planner asks it about no other step); any table when absent. */
+  readonly attributionTable?: string;
   /**
    * Throws (`OvnFeatureUnavailableError`) when the server's NB schema lacks what the object
    * writes: called for every unit before anything is sent, so nothing is half-applied.
@@ -84,26 +86,29 @@ export function routerChildren(p: NbPlan, router: string, column: string, table:
   return out;
 }
 
-/** Per plan: owned rows of a table indexed by each `external_ids` pair (`key=value`), built once from the replica. */
+/** Per plan: owned rows of a table indexed by the value of one `external_ids` key, built once from the replica. */
 const indexes = new WeakMap<NbPlan, Map<string, Map<string, Row[]>>>();
 
-/** The owned rows of `table` whose `external_ids[key]` is `value` (an index built once per plan: no scan per object). */
+/** The owned rows of `table` whose `external_ids[key]` is `value` (an index of that key built once per plan: no scan per object). */
 export function ownedByExternalId(p: NbPlan, table: string, key: string, value: string): readonly Row[] {
   let perPlan = indexes.get(p);
   if (!perPlan) indexes.set(p, (perPlan = new Map()));
-  let idx = perPlan.get(table);
+  const at = `${table}\u0000${key}`;
+  let idx = perPlan.get(at);
   if (!idx) {
     idx = new Map();
     for (const row of p.db.owned(table)) {
-      for (const [k, v] of extOf(row)) {
-        const list = idx.get(`${k}\u0000${v}`);
-        if (list) list.push(row);
-        else idx.set(`${k}\u0000${v}`, [row]);
-      }
+      const v = extOf(row).get(key);
+      if (v === undefined) continue;
+      const list = idx.get(v);
+      if (list) list.push(row);
+      else idx.set(v, [row]);
     }
-    perPlan.set(table, idx);
+    perPlan.set(at, idx);
   }
-  return (idx.get(`${key}\u0000${value}`) ?? []).filter((r) => !p.isDeleted(r["_uuid"] as string));
+  const rows = idx.get(value);
+  if (!rows) return [];
+  return rows.some((r) => p.isDeleted(r["_uuid"] as string)) ? rows.filter((r) => !p.isDeleted(r["_uuid"] as string)) : rows;
 }
 
 /** The owned router `name` (a replica row) or the reference of the one this plan creates. */

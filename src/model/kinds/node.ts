@@ -181,11 +181,15 @@ function nodePolicies(model: ResolvedModel, n: ResolvedNode): PolicySpec[] {
     if (internal === undefined) continue;
     out.push({ priority: POLICY_PRIORITY.nodeRouter, match: `ip${fam}.dst == ${internal}`, action: "reroute", nexthops: [join], external_ids: { node: n.object.name, "address-family": String(fam) } });
   }
+  // The node's first join IP of each family, looked up once (not per subnet).
+  const joinOf = (fam: 4 | 6): string | undefined => (fam === 4 ? (join4 ??= [n.joinIps.find((x) => ipFamily(x) === 4)])[0] : (join6 ??= [n.joinIps.find((x) => ipFamily(x) === 6)])[0]);
+  let join4: [string | undefined] | undefined;
+  let join6: [string | undefined] | undefined;
   for (const s of distributedSubnets(model)) {
     const pg = subnetNodePortGroupName(s.object.name, n.object.name);
     for (const cidr of s.cidrs) {
       const fam = cidr.includes(":") ? 6 : 4;
-      const join = n.joinIps.find((x) => ipFamily(x) === fam);
+      const join = joinOf(fam);
       if (join === undefined) continue;
       out.push({ priority: POLICY_PRIORITY.gatewayRouter, match: `ip${fam}.src == $${pg}_ip${fam}`, action: "reroute", nexthops: [join], external_ids: { subnet: s.object.name, node: n.object.name } });
     }

@@ -306,6 +306,7 @@ export function serviceUnit(svc: ResolvedService): ModelUnit {
       const recorded = vpcLoadBalancerNames(svc.vpc).every((lb) => (recordOf(ctl.db.byName("Load_Balancer", lb), key)?.join(",") ?? "") === listOf(byLb.get(lb)));
       return same === svc.vips.length && recorded ? "unchanged" : "configured";
     },
+    attributionTable: "Load_Balancer",
     attribution: () => (s) => s.table === "Load_Balancer" && byLb.has(s.key) && (s.kind === "create" || (s.kind === "update" && s.columns.includes("vips"))),
   };
 }

@@ -1,0 +1,79 @@
+/**
+ * Reading big manifests on a worker thread: {@link loadManifestsInWorker} parses the files
+ * (YAML, then every field checked, as `loadManifests` does) off the main thread, so a
+ * caller that also loads a replica (the monitor reply's JSON parsed and decoded on the main
+ * thread) does both at once on a machine with a second core. The result is the same as
+ * `loadManifests`'s: the objects, or an {@link InvalidManifestError} with the same issues.
+ *
+ * @module
+ */
+import { existsSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { InvalidManifestError, type ManifestIssue } from "./errors.js";
+import { manifestFiles } from "./files.js";
+import type { Manifest, ModelObject } from "./types.js";
+
+/**
+ * The size (bytes, all files together) from which {@link manifestsWorthAWorker} says yes:
+ * below it, starting a worker (a thread, the YAML and model modules loaded again, the objects
+ * copied back) costs more than it saves.
+ */
+export const WORKER_LOAD_MIN_BYTES = 512 * 1024;
+
+/** What the worker thread posts back: the objects, the issues of invalid input, or another failure. */
+export type LoadWorkerReply =
+  | { readonly kind: "objects"; readonly objects: readonly ModelObject[] }
+  | { readonly kind: "issues"; readonly issues: readonly ManifestIssue[] }
+  | { readonly kind: "failed"; readonly message: string };
+
+/** The worker's script next to this module (absent when the sources run untranspiled, e.g. under a test runner). */
+const WORKER_URL = new URL("./load-worker.js", import.meta.url);
+
+/**
+ * True when the files `paths` name (files or directories) hold at least `minBytes` together and
+ * the worker's script is there: reading them on a worker is worth it. An unreadable path gives
+ * false (the reading on the calling thread names it).
+ */
+export function manifestsWorthAWorker(paths: readonly string[], minBytes: number = WORKER_LOAD_MIN_BYTES): boolean {
+  if (!existsSync(fileURLToPath(WORKER_URL))) return false;
+  let bytes = 0;
+  try {
+    for (const p of paths) for (const f of manifestFiles(p)) bytes += statSync(f).size;
+  } catch {
+    return false;
+  }
+  return bytes >= minBytes;
+}
+
+/**
+ * `loadManifests` on a worker thread: resolves to the same manifest, rejects with the same
+ * {@link InvalidManifestError}. When the worker cannot run or fails otherwise, the files are read
+ * on the calling thread instead (so any other error is the one `loadManifests` throws).
+ */
+export function loadManifestsInWorker(paths: readonly string[]): Promise<Manifest> {
+  // The readers (and the YAML parsers) are loaded here only when the worker cannot do the reading.
+  const inline = async (): Promise<Manifest> => (await import("./load.js")).loadManifests(paths);
+  if (!existsSync(fileURLToPath(WORKER_URL))) return inline();
+  return new Promise<LoadWorkerReply | undefined>((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_URL, { workerData: [...paths] });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    let reply: LoadWorkerReply | undefined;
+    worker.once("message", (m: LoadWorkerReply) => {
+      reply = m;
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once("error", () => resolve(undefined));
+    worker.once("exit", () => resolve(reply));
+  }).then((r) => {
+    if (r?.kind === "objects") return { objects: r.objects };
+    if (r?.kind === "issues") throw new InvalidManifestError(r.issues);
+    return inline();
+  });
+}
