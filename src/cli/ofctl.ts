@@ -372,7 +372,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           } catch (e) {
             if (!(e instanceof DecodeError)) throw e;
             // an action error comes from an OpenFlow 1.0 / NXM flow_mod's body: ovs-ofctl names the message first
-            const head = e.reason.startsWith("OFPBAC_") && bytes[0] === 1 ? flowModHead(bytes) : undefined;
+            const head = (e.reason.startsWith("OFPBAC_") && bytes[0] === 1) || e.reason.startsWith("OFPFMFC_") ? flowModHead(bytes) : undefined;
             io.out(`${head ? `${head} ` : ""}***decode error: ${e.reason}***\n`);
           }
         }

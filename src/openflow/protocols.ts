@@ -93,6 +93,8 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
     // a bare field name is "0/0": no restriction unless it left an entry (a tun_metadata presence match)
     if (eq < 0 && parsed === undefined) continue;
     const mask = /\/\s*(\S+)$/.exec(item)?.[1];
+    // so is an all-zero mask (`ipv6_src=::/0`, `nw_proto=1/0`)
+    if (parsed === undefined && mask !== undefined && /^(0x)?[0:.]*$/i.test(mask) && /0/.test(mask)) continue;
     const kind = parsed ? maskKind(parsed.mask) : mask === undefined || /^0x[fF]+$/.test(mask) ? "exact" : "masked";
     keys.add(name === "dl_type" || name === "eth_type" ? `m:dl_type=${item.slice(eq + 1).trim().toLowerCase()}` : `m:${name}:${kind}`);
   }
@@ -265,7 +267,7 @@ const CLASS_TABLE =
   "m:tun_metadata8:exact=1ec|m:tun_metadata9:bitwise=1ec|m:tun_metadata9:cidr=1ec|" +
   "m:tun_metadata9:exact=1ec|m:tun_src:bitwise=1ec|m:tun_src:cidr=1ec|m:tun_src:exact=1ec|" +
   "m:udp_dst:bitwise=1ec|m:udp_dst:cidr=1ec|m:udp_dst:masked=1ec|m:udp_src:bitwise=1ec|" +
-  "m:udp_src:cidr=1ec|m:udp_src:masked=1ec|m:vlan_tci:masked=1ec|m:vlan_vid:bitwise=1ec|" +
+  "m:udp_src:cidr=1ec|m:udp_src:masked=1ec|m:vlan_tci:bitwise=1ec|m:vlan_tci:cidr=1ec|m:vlan_tci:masked=1ec|m:vlan_vid:bitwise=1ec|" +
   "m:vlan_vid:cidr=1ec|m:xreg0:exact=1ec|m:xreg0:masked=1ec|m:xreg1:exact=1ec|m:xreg1:masked=1ec|" +
   "m:xreg2:exact=1ec|m:xreg2:masked=1ec|m:xreg3:exact=1ec|m:xreg3:masked=1ec|m:xreg4:exact=1ec|" +
   "m:xreg4:masked=1ec|m:xreg5:exact=1ec|m:xreg5:masked=1ec|m:xreg6:exact=1ec|m:xreg6:masked=1ec|" +

@@ -333,7 +333,9 @@ on(["encap"], (it, { paren }, _ctx) => {
   // encap(HEADER) or encap(nsh(md_type=N,tlv(CLASS,TYPE,0xHEX)...)): properties exist for NSH only
   const m = /^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$/i.exec(paren ?? "");
   const packetType = m ? ENCAP_HEADERS.get(m[1]!) : undefined;
-  if (!m || packetType === undefined) throw new FlowSyntaxError(`Encap hdr not supported: ${paren ?? ""}`);
+  if (!(paren ?? "").trim()) throw new FlowSyntaxError(`Missing encap hdr: ${paren ?? ""}`);
+  // ovs-ofctl names the header's argument (its "value"), not the header
+  if (!m || packetType === undefined) throw new FlowSyntaxError(`Encap hdr not supported: ${m?.[2] ?? /\((.*)\)\s*$/.exec(paren ?? "")?.[1] ?? (/[=:](.*)$/.exec(paren ?? "")?.[1] ?? "")}`);
   const props: EncapProperty[] = [];
   for (const p of m[2] !== undefined && m[2].trim() ? splitTop(m[2]) : []) {
     const md = /^\s*md_type\s*=\s*(\d+)\s*$/.exec(p);

@@ -145,7 +145,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     }
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
-      if (fieldNamed(key.toLowerCase()) === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
+      if (fieldNamed(key.toLowerCase()) === undefined && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
       applyField(b, key, "0/0");
       continue;
     }
@@ -161,6 +161,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
 }
+
+/** The OpenFlow 1.0 VLAN field names, which ovs-ofctl also takes bare ("0/0", no match). */
+const BARE_OF10_FIELDS = new Set(["dl_vlan", "dl_vlan_pcp"]);
 
 /** Flow keywords (`table`, `priority`, ...) by themselves, and the protocol shorthands (`ip`, `tcp6`, ...) as written. */
 const FLOW_KEYS = new Map<string, string | readonly [number, number?]>([

@@ -50,6 +50,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   // `conjunction` goes only with `note`: whether there is one, and the first action of another kind
   let conjunction = false;
   let other: string | undefined;
+  let drop = false;
   for (const it of items) {
     const parts = splitAction(it);
     const { name, arg, paren } = parts;
@@ -64,7 +65,8 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
     else if (other === undefined && name !== "note") other = name;
     if (rank !== 1 || name === "drop") switch (name) {
       case "drop":
-        if (items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
+        // checked once every item parsed, as ovs-ofctl: an unknown action after it is the error
+        drop = true;
         continue;
       case "meter":
         meter = { type: "meter", meterId: num(arg, "meter", 0xffffffff) };
@@ -91,6 +93,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
     }
     for (const a of parseAction(it, ctx, parts)) apply.push(a);
   }
+  if (drop && items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
   if (conjunction) {
     if (other !== undefined) throw new FlowSyntaxError(`"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${other}" action used here)`);
   }

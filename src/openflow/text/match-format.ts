@@ -42,7 +42,7 @@ const GROUPS = new Map<string, number>([
   ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, G_ND] as const),
   ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, G_ARP] as const),
   ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, G_IP6] as const),
-  ...["metadata", "in_port", "vlan_vid", "vlan_pcp", "dl_src", "dl_dst"].map((n) => [n, G_ETH] as const),
+  ...["metadata", "in_port", "vlan_vid", "vlan_pcp", "vlan_tci", "dl_src", "dl_dst"].map((n) => [n, G_ETH] as const),
   ...["nw_src", "nw_dst", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"].map((n) => [n, G_L3] as const),
   ...["tcp_src", "tcp_dst", "udp_src", "udp_dst", "sctp_src", "sctp_dst", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "tcp_flags"].map((n) => [n, G_L4] as const),
 ]);
@@ -303,9 +303,11 @@ function printEth(w: MatchPrinter): void {
   // vlan: rebuild the 802.1Q TCI from vlan_vid / vlan_pcp
   const vid = w.get("vlan_vid");
   const pcp = w.get("vlan_pcp");
-  if (vid || pcp) {
-    let tci = 0n;
-    let tm = 0n;
+  // a raw TCI (NXM_OF_VLAN_TCI with a partial PCP mask)
+  const raw = w.get("vlan_tci");
+  if (vid || pcp || raw) {
+    let tci = raw ? raw.v & raw.m : 0n;
+    let tm = raw ? raw.m : 0n;
     if (vid) {
       tci |= vid.v & 0x1fffn;
       tm |= vid.m & 0x1fffn;
