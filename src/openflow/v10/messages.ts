@@ -212,6 +212,8 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           return { ...h, type: "group_mod", command, groupType, groupId, commandBucketId, buckets, ...readGroupProps(r) };
         }
         case Nxt10Subtype.CT_FLUSH_ZONE:
+          // exactly 24 bytes, as Open vSwitch's message table says
+          if (r.remaining !== 8) r.fail("OFPBRC_BAD_LEN");
           r.skip(6);
           return { ...h, type: "nx_ct_flush_zone", zoneId: r.u16() };
         case Nxt10Subtype.SET_CONTROLLER_ID:
