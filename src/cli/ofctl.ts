@@ -11,6 +11,7 @@ import { DecodeError } from "../bytes/decode-error.js";
 import { fromHex, toHex } from "../bytes/hex.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import { VersionNegotiationError } from "../openflow/errors.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
 import { FlowSyntaxError, type ParsedFlow, UnknownPortError, parseFlow, parsePort } from "../openflow/flowtext.js";
 import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
@@ -21,6 +22,7 @@ import { runGroupMeterCommand } from "./ofctl-groups.js";
 import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
 import { runGroupModCommand } from "./ofctl-group-mod.js";
 import { parseActionLines } from "./ofctl-parse-actions.js";
+import { sendBundle } from "./ofctl-bundle.js";
 import { truncatedHeaderLine } from "../openflow/versions/print.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
@@ -63,7 +65,7 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: --may-create, --bundle (group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
+Options: --may-create, --bundle (flow and group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
          with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
@@ -207,14 +209,47 @@ async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnectio
     const xids = typeof firstXid === "number" ? { firstXid } : { allocateXid: firstXid };
     c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, ...xids });
   } catch (e) {
+    if (e instanceof VersionNegotiationError) {
+      // ovs-ofctl: vconn's warning on stderr, then the connection fails with EPIPE
+      throw new SwitchConnectError(`${name}: failed to connect to socket (Broken pipe)`, `${vlogTime()}|00001|vconn|WARN|${target}: version negotiation failed (we support ${versionBitmapText(versions)}, peer supports ${versionBitmapText(e.peer)})`);
+    }
     const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
-    throw new Error(`${target}: failed to connect to socket (${(code && STRERROR[code]) ?? (e as Error).message})`);
+    const why = (code && STRERROR[code]) ?? (e as Error).message;
+    // ovs-ofctl: a vconn name fails "connecting to" it, a socket file (or a bridge's) fails to open
+    throw new Error(name.includes(":") ? `connecting to ${target} (${why})` : `${target.replace(/^unix:/, "")}: failed to open socket (${why})`);
   }
   try {
     return await fn(c, target);
   } finally {
     c.close();
   }
+}
+
+/** A switch connection that failed, with the log line ovs-ofctl's vconn layer prints before its error. */
+class SwitchConnectError extends Error {
+  override readonly name = "SwitchConnectError";
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Open vSwitch's version_bitmap_to_string(): `version 0x04`, `version 0x06 and earlier`, `versions 0x01, 0x04`. */
+function versionBitmapText(versions: readonly number[]): string {
+  const vs = [...new Set(versions)].sort((a, b) => a - b);
+  const hex = (v: number) => `0x${v.toString(16).padStart(2, "0")}`;
+  if (!vs.length) return "no versions";
+  const max = vs[vs.length - 1]!;
+  if (vs.length === 1) return `version ${hex(max)}`;
+  if (vs.length === max) return `version ${hex(max)} and earlier`;
+  return `versions ${vs.map(hex).join(", ")}`;
+}
+
+/** The time stamp of an Open vSwitch log line (UTC, to the second). */
+function vlogTime(): string {
+  return `${new Date().toISOString().slice(0, 19)}Z`;
 }
 
 /**
@@ -502,7 +537,6 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "add-flows":
       case "mod-flows":
       case "del-flows": {
-        if (opts.bundle) throw new Error(`--bundle: ovn-ts ofctl sends bundles for the group commands only, not ${cmd}`);
         need(rest, cmd === "del-flows" ? 1 : 2, cmd);
         const command =
           cmd === "del-flows"
@@ -515,6 +549,10 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 : FlowModCommand.MODIFY
               : FlowModCommand.ADD;
         const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
+        if (opts.bundle) {
+          await bundleFlowMods(rest[0]!, texts, command, opts, io);
+          return 0;
+        }
         await withSwitch(rest[0]!, opts, async (c) => {
           const fms = await parseWithPorts(c, texts, command);
           // OpenFlow 1.1 has no "all tables" in a flow_mod: Open vSwitch sends table 0 (ofputil_encode_flow_mod())
@@ -537,6 +575,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       io.err(`${formatMessage(e.reply)}\n`);
       return 1;
     }
+    if (e instanceof SwitchConnectError) io.err(`${e.log}\n`);
     if (e instanceof FlowSyntaxError) {
       io.err(`ovn-ts ofctl: ${e.message}\n`);
       return 1;
@@ -545,6 +584,28 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
     return 1;
   }
 };
+
+/** The OpenFlow 1.3+ protocols, the ones with bundles. */
+const OF13_UP = Protocol.OF13_OXM | Protocol.OF14_OXM | Protocol.OF15_OXM;
+
+/**
+ * `--bundle` flow writes, as ovs-ofctl's bundle_flow_mod__(): the flows' usable protocols narrowed to
+ * OpenFlow 1.3+, every flow_mod in one atomic, ordered bundle; xids as ovs-ofctl spends them (4 on its
+ * helper connections, the HELLO, each flow_mod as it is encoded, then the bundle's own).
+ */
+async function bundleFlowMods(name: string, texts: readonly string[], command: number, opts: Opts, io: CliIo): Promise<void> {
+  let nextXid = 5;
+  const allocate = () => nextXid++;
+  await withSwitch(name, opts, async (c, target) => {
+    const fms = await parseWithPorts(c, texts, command);
+    const usable = fms.reduce((u, fm, i) => u & usableProtocols(texts[i]!, fm), ANY_PROTOCOL) & OF13_UP;
+    const allowed = allowedProtocols(opts);
+    if (!(usable & allowed)) throw new Error(`none of the usable flow formats (${formatProtocols(usable)}) is among the allowed flow formats (${formatProtocols(allowed)})`);
+    const protocol = protocolOfVersion(c.version);
+    if (!(usable & protocol)) throw new Error(`switch does not support any of the usable flow formats (${formatProtocols(usable)})`);
+    await sendBundle(c, target, fms.map((fm) => ({ ...flowModMessage(protocol, fm), xid: allocate() })), io);
+  }, allocate);
+}
 
 /** `line` and a line break, or nothing. */
 function withNewline(line: string | undefined): string {

@@ -28,7 +28,7 @@ import {
   negotiateVersion,
 } from "./messages.js";
 import { ErrorType, OfpVersion } from "./constants.js";
-import { ConnectionClosedError, OpenFlowError, OpenFlowTimeoutError, RequestTimeoutError } from "./errors.js";
+import { ConnectionClosedError, OpenFlowError, OpenFlowTimeoutError, RequestTimeoutError, VersionNegotiationError } from "./errors.js";
 import { emitErrorSafely } from "../rpc/emit.js";
 import { type RetryStrategy, backoffDelay, retryStrategy } from "../rpc/retry.js";
 
@@ -270,7 +270,9 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       const v = negotiateVersion(this.opts.versions, m.versions, m.version);
       if (v === undefined) {
         this.sendRaw({ type: "error", errType: ErrorType.HELLO_FAILED, code: 0, data: new TextEncoder().encode("no common version"), xid: m.xid, version: m.version });
-        this.fail(new Error(`no common OpenFlow version (peer offers ${m.versions.join(",") || m.version})`));
+        // a HELLO without a version bitmap offers every version up to its own
+        const peer = m.versions.length ? m.versions : Array.from({ length: m.version }, (_, i) => i + 1);
+        this.fail(new VersionNegotiationError(this.opts.versions, peer));
         return;
       }
       this.version = v;

@@ -87,6 +87,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
         setShorthand(b, kind);
         continue;
       }
+    } else if (!keywordAllowed(kind, command)) {
+      // ovs-ofctl takes each keyword only for the commands that have it (parse_ofp_str__()'s F_* fields)
+      throw new FlowSyntaxError(val === undefined ? `field ${key} missing value` : `unknown keyword ${key}`);
     } else switch (kind) {
       case "table":
         fm.tableId = val === "all" ? 255 : num(val, key, 0xff);
@@ -97,6 +100,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       case "cookie": {
         const [c, m] = (val ?? "").split("/");
         fm.cookie = BigInt.asUintN(64, BigInt(c!));
+        if (m === undefined && isDelete) throw new FlowSyntaxError(`cannot set cookie (to match on a cookie, specify a mask, e.g. cookie=${val ?? ""}/-1)`);
         if (m !== undefined) {
           if (command === FlowModCommand.ADD) throw new FlowSyntaxError("flow additions cannot use a cookie mask");
           fm.cookieMask = m === "-1" ? 0xffffffffffffffffn : BigInt.asUintN(64, BigInt(m));
@@ -160,6 +164,29 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   if (ctx.of10Only) fm.of10Only = true;
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
+}
+
+/** Whether flow keyword `kind` goes with flow_mod `command` (ovs-ofctl's F_PRIORITY, F_TIMEOUT, F_FLAGS, F_IMPORTANCE, F_OUT_PORT). */
+function keywordAllowed(kind: string, command: number): boolean {
+  const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
+  switch (kind) {
+    case "priority":
+      return command !== FlowModCommand.DELETE;
+    case "idle_timeout":
+    case "hard_timeout":
+    case "send_flow_rem":
+    case "check_overlap":
+    case "reset_counts":
+    case "no_packet_counts":
+    case "no_byte_counts":
+      return !isDelete;
+    case "importance":
+      return command === FlowModCommand.ADD;
+    case "out_port":
+    case "out_group":
+      return isDelete;
+  }
+  return true;
 }
 
 /** The OpenFlow 1.0 VLAN field names, which ovs-ofctl also takes bare ("0/0", no match). */
