@@ -53,6 +53,9 @@ const FLOWS = [
   // IP addresses: the whole text in every error
   ...["ip,nw_src", "ip,nw_src=0/0", "ip,nw_src=1.2.3.4/0", "ip,nw_src=1.2.3.4/33", "ip,nw_src=1.2.3.4/-1", "ip,nw_src=1.2.3.4/x", "ip,nw_src=1.2.3.4/255.0.255.0"],
   ...["ipv6,ipv6_src=::/0", "ipv6,ipv6_src=::1/129", "ipv6,ipv6_src=::1/x", "ipv6,ipv6_src=::1/ffff::1::2", "ipv6,ipv6_src=zz"],
+  // tcp_flags under the 12-bit mask print as exact flags; the packet type (and a datapath match's `eth`) after ct
+  ...["tcp,tcp_flags=0x002/0x0fff", "tcp,tcp_flags=0x012", "tcp,tcp_flags=0x200/0x200", "tcp,tcp_flags=0x212/0xfff", "recirc_id=5,packet_type=(1,0x800)"],
+  ...["packet_type=(1,0x800),pkt_mark=1,ct_state=+trk,reg0=1,in_port=1", "recirc_id=5,ip", "recirc_id=5,in_port=1", "recirc_id=5,dl_src=00:00:00:00:00:01", "rarp,metadata=0x5,vlan_tci=0,recirc_id=5"],
   // actions
   ...["encap(foo)", "encap(foo(bar))", "encap(foo=3)", "encap()", "drop,reset_counts", "reset_counts,drop"].map((a) => `ip,actions=${a}`),
   ...["reset_counts", "no_packet_counts", "no_byte_counts", "send_flow_rem,check_overlap,reset_counts,no_packet_counts,no_byte_counts"].map((f) => `${f},ip,actions=drop`),
