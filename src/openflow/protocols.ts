@@ -300,7 +300,7 @@ function canonicalKey(k: string): string {
 /** NXM and OXM (Open vSwitch's OFPUTIL_P_NXM_OXM_ANY). */
 const NXM_OXM = 0x1ec;
 /** set_field of a register or a tun_metadata field, exact or masked: NXM and OXM only, as ovs-ofctl says. */
-const NXM_ONLY_SET_FIELD = /^a:(?:[a-z_.]+:)?set_field:(?:x{0,2}reg\d+|tun_metadata\d+)\/?$/;
+const NXM_ONLY_SET_FIELD = /^a:set_field:(?:x{0,2}reg\d+|tun_metadata\d+)\/?$/;
 
 /** The protocols that can carry the flow `text` (parsed as `fm`), as `ovs-ofctl parse-flow` reports. */
 export function usableProtocols(text: string, fm: ParsedFlow): number {

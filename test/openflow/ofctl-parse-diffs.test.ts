@@ -23,7 +23,7 @@ function theirs(args: readonly string[]) {
   // ovs-ofctl logs match normalization on stderr: not part of the comparison
   const err = r.stderr
     .split("\n")
-    .filter((l) => !/\|ofp_match\|/.test(l))
+    .filter((l) => !/\|(ofp_match|ofp_port)\|/.test(l))
     .join("\n")
     .replace(/^ovs-ofctl: /gm, "");
   return { code: r.status, out: r.stdout, err };
@@ -56,6 +56,13 @@ const FLOWS = [
   // tcp_flags under the 12-bit mask print as exact flags; the packet type (and a datapath match's `eth`) after ct
   ...["tcp,tcp_flags=0x002/0x0fff", "tcp,tcp_flags=0x012", "tcp,tcp_flags=0x200/0x200", "tcp,tcp_flags=0x212/0xfff", "recirc_id=5,packet_type=(1,0x800)"],
   ...["packet_type=(1,0x800),pkt_mark=1,ct_state=+trk,reg0=1,in_port=1", "recirc_id=5,ip", "recirc_id=5,in_port=1", "recirc_id=5,dl_src=00:00:00:00:00:01", "rarp,metadata=0x5,vlan_tci=0,recirc_id=5"],
+  // ports: decimal or named only, each action's own wording, and ovs-ofctl's check against the port range
+  ...["in_port=0x5,actions=drop", "in_port=foo,actions=drop", "actions=output:0x5", "actions=output:foo", "actions=enqueue:foo:1", "actions=resubmit:foo"],
+  ...["actions=output:65280", "actions=output:65279", "actions=output:70000", "actions=output:4294967040", "actions=output:ANY", "actions=output:NONE"],
+  ...["actions=clone(output:NONE)", "actions=write_actions(output:ANY)", "actions=output:LOCAL", "actions=output:CONTROLLER"],
+  // set_field's usable protocols: masked, registers, tun_metadata, tunnel fields
+  ...["actions=set_field:0x5/0xf->reg1", "actions=set_field:5->xreg0", "actions=set_field:1->tun_metadata3", "actions=set_field:0x1/0x1->tun_id", "mpls,actions=set_field:1->mpls_ttl"],
+  ...["sctp,actions=set_field:1/0x1->sctp_src", "ipv6,actions=set_field:ffff::/ffff::->ipv6_src", "actions=set_field:10.0.0.0/255.0.0.0->tun_src"],
   // actions
   ...["encap(foo)", "encap(foo(bar))", "encap(foo=3)", "encap()", "drop,reset_counts", "reset_counts,drop"].map((a) => `ip,actions=${a}`),
   ...["reset_counts", "no_packet_counts", "no_byte_counts", "send_flow_rem,check_overlap,reset_counts,no_packet_counts,no_byte_counts"].map((f) => `${f},ip,actions=drop`),

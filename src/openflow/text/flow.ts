@@ -162,8 +162,28 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   const ctx: ActionParseContext = actionParseContext(fm.match, names);
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
   if (ctx.of10Only) fm.of10Only = true;
+  checkOutputPorts(fm.instructions);
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
+}
+
+/**
+ * ovs-ofctl checks the parsed actions against the switch's port range (ofpacts_check() with OFPP_MAX):
+ * an output or enqueue to ANY, or to a port at or above 0xff00 that is not a reserved one, is refused.
+ * Nested action lists (clone, write_actions, ...) are checked too.
+ */
+function checkOutputPorts(items: readonly unknown[]): void {
+  for (const item of items) {
+    const a = item as { type?: string; port?: unknown; actions?: unknown };
+    if ((a.type === "output" || a.type === "output_trunc" || a.type === "enqueue") && typeof a.port === "number") {
+      const p = a.port >>> 0;
+      // IN_PORT, TABLE, NORMAL, FLOOD, ALL, CONTROLLER and LOCAL are fine; ANY and 0xff00 up are not
+      // (output_trunc keeps the 16-bit port number)
+      const reserved = (p >= 0xfffffff8 && p <= 0xfffffffe) || (p >= 0xfff8 && p <= 0xfffe);
+      if (!reserved && (p >= 0xffffff00 || (p >= 0xff00 && p <= 0xffff))) throw new FlowSyntaxError("actions are invalid with specified match (OFPBAC_BAD_OUT_PORT)");
+    }
+    if (Array.isArray(a.actions)) checkOutputPorts(a.actions);
+  }
 }
 
 /** Whether flow keyword `kind` goes with flow_mod `command` (ovs-ofctl's F_PRIORITY, F_TIMEOUT, F_FLAGS, F_IMPORTANCE, F_OUT_PORT). */

@@ -230,7 +230,13 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     }
     case "port":
       if (ms !== undefined) throw new FlowSyntaxError(`${f.name}: masks not supported`);
-      return { v: BigInt(parsePort(vs)), m: undefined };
+      try {
+        return { v: BigInt(parsePort(vs)), m: undefined };
+      } catch (e) {
+        // ovs-ofctl names the field
+        if (e instanceof FlowSyntaxError) e.message = `${vs}: invalid or unknown port for ${f.name}`;
+        throw e;
+      }
     case "ct_state":
     case "tcp_flags":
     case "tun_flags":
