@@ -63,6 +63,9 @@ const FLOWS = [
   // set_field's usable protocols: masked, registers, tun_metadata, tunnel fields
   ...["actions=set_field:0x5/0xf->reg1", "actions=set_field:5->xreg0", "actions=set_field:1->tun_metadata3", "actions=set_field:0x1/0x1->tun_id", "mpls,actions=set_field:1->mpls_ttl"],
   ...["sctp,actions=set_field:1/0x1->sctp_src", "ipv6,actions=set_field:ffff::/ffff::->ipv6_src", "actions=set_field:10.0.0.0/255.0.0.0->tun_src"],
+  // the checks after the list is parsed, in ovs-ofctl's order: drop, conjunction, instruction order
+  ...["rarp,reg3[]=3,actions=conjunction(1,1/2),output:NXM_NX_REG0[]", "actions=clear_actions,mod_tp_src:1,drop", "actions=clear_actions,conjunction(1,1/2),push_vlan:0x8100"],
+  ...["actions=goto_table:1,output:1", "actions=meter:1,meter:2", "actions=goto_table:1,conjunction(1,1/2)", "actions=write_actions(output:1),clear_actions", "actions=conjunction(1,1/2),note:00"],
   // actions
   ...["encap(foo)", "encap(foo(bar))", "encap(foo=3)", "encap()", "drop,reset_counts", "reset_counts,drop"].map((a) => `ip,actions=${a}`),
   ...["reset_counts", "no_packet_counts", "no_byte_counts", "send_flow_rem,check_overlap,reset_counts,no_packet_counts,no_byte_counts"].map((f) => `${f},ip,actions=drop`),
