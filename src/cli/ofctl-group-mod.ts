@@ -14,84 +14,12 @@ import { GroupModCommand, type ParsedGroupMod, parseGroupMod } from "../openflow
 import type { WithSwitch } from "./ofctl-groups.js";
 import { ANY_PROTOCOL, Protocol, formatProtocols } from "../openflow/protocols.js";
 import { OfpVersion } from "../openflow/constants.js";
-import { OpenFlowError } from "../openflow/errors.js";
-import { type OfMessage, type OfMessageInput, decodeMessage, encodeMessage } from "../openflow/messages.js";
-import { formatMessage } from "../openflow/print.js";
-import { errorName14 } from "../openflow/versions/print.js";
-
-/** OFPBF_ATOMIC | OFPBF_ORDERED: the flags ovs-ofctl's bundles carry. */
-const BUNDLE_FLAGS = 3;
-/** OFPBCT_* bundle control types (OpenFlow 1.4.1 §7.3.9). */
-const BundleCtl = { OPEN_REQUEST: 0, COMMIT_REQUEST: 4, DISCARD_REQUEST: 6 } as const;
+import type { OfMessageInput } from "../openflow/messages.js";
+import { sendBundle } from "./ofctl-bundle.js";
 
 /** The Open vSwitch protocol bit of OpenFlow 1.3, 1.4 or 1.5 (OXM), 0 otherwise. */
 function protocolBitOf(version: number): number {
   return version === OfpVersion.OF13 ? Protocol.OF13_OXM : version === OfpVersion.OF14 ? Protocol.OF14_OXM : version === OfpVersion.OF15 ? Protocol.OF15_OXM : 0;
-}
-
-type ErrorMessage = Extract<OfMessage, { type: "error" }>;
-
-/**
- * Sends `msgs` (each with its xid) in one atomic, ordered bundle as Open vSwitch's vconn_bundle_transact()
- * does: open, add each, a barrier, then commit, or discard when the switch refused anything. Returns the
- * error replies the switch sent (none: committed).
- */
-async function bundleTransact(c: OpenFlowConnection, msgs: readonly OfMessageInput[]): Promise<ErrorMessage[]> {
-  const errors: ErrorMessage[] = [];
-  const onMessage = (m: OfMessage) => {
-    if (m.type === "error") errors.push(m);
-  };
-  const control = async (bundleType: number): Promise<boolean> => {
-    try {
-      const r = await c.request({ type: "bundle_control", bundleId: 0, bundleType, flags: BUNDLE_FLAGS, properties: new Uint8Array(0) });
-      return r.type === "bundle_control" && r.bundleId === 0 && r.bundleType === bundleType + 1;
-    } catch (e) {
-      if (!(e instanceof OpenFlowError)) throw e;
-      errors.push(e.reply);
-      return false;
-    }
-  };
-  c.on("message", onMessage);
-  try {
-    if (!(await control(BundleCtl.OPEN_REQUEST))) return errors.length ? errors : [];
-    for (const m of msgs) {
-      const message = encodeMessage({ ...m, version: c.version } as OfMessageInput);
-      await c.send({ type: "bundle_add", xid: m.xid!, bundleId: 0, flags: BUNDLE_FLAGS, message, properties: new Uint8Array(0) });
-    }
-    await c.barrier();
-    if (errors.length) {
-      await control(BundleCtl.DISCARD_REQUEST);
-      return errors;
-    }
-    await control(BundleCtl.COMMIT_REQUEST);
-    return errors;
-  } finally {
-    c.off("message", onMessage);
-  }
-}
-
-/** The name of an error reply (`OFPGMFC_GROUP_EXISTS`). */
-function errorText(e: ErrorMessage): string {
-  // OpenFlow 1.3 carries the bundle errors as ONF experimenter errors 2300-2315 (OpenFlow 1.4's type 17)
-  if (e.errType === 0xffff && e.experimenter === ONF_EXPERIMENTER_ID && e.code >= 2300 && e.code <= 2315) {
-    const name = errorName14(OfpVersion.OF14, 17, e.code - 2300);
-    if (name) return name;
-  }
-  return errorName14(e.version, e.errType, e.code) ?? new OpenFlowError(e).message;
-}
-
-/** The ONF experimenter id (`ONF_VENDOR_ID`). */
-const ONF_EXPERIMENTER_ID = 0x4f4e4600;
-
-/** The message an error reply is about: the request with its xid when there is one, else what the error carries. */
-function failedMessage(e: ErrorMessage, msgs: readonly OfMessageInput[], version: number): OfMessage {
-  const m = msgs.find((x) => x.xid === e.xid);
-  if (m) return decodeMessage(encodeMessage({ ...m, version } as OfMessageInput));
-  try {
-    return decodeMessage(e.data);
-  } catch {
-    return e;
-  }
 }
 
 /** The group_mod command of each group write command (`mod-group` with `--may-create`: add or modify). */
@@ -175,11 +103,7 @@ export async function runGroupModCommand(cmd: string, rest: readonly string[], m
       }
       if (c.version < OfpVersion.OF13 || !(usable & protocolBitOf(c.version))) throw new Error(`switch does not support any of the usable flow formats (${formatProtocols(usable)})`);
       const msgs = gms.map((gm) => ({ ...groupModMessage(c.version, gm), xid: allocate() }) as OfMessageInput);
-      const errors = await bundleTransact(c, msgs);
-      if (errors.length) {
-        for (const e of errors) io.err(`Error ${errorText(e)} for: ${formatMessage(failedMessage(e, msgs, c.version))}\n`);
-        throw new Error(`talking to ${target} (Protocol error)`);
-      }
+      await sendBundle(c, target, msgs, io);
     }, allocate);
     return 0;
   }

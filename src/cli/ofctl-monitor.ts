@@ -3,8 +3,9 @@
  * does it: each MISS-LEN sets the switch's miss_send_len, `invalid_ttl` asks for packets with an invalid TTL,
  * each `watch:` sends a flow monitor request (NXST_FLOW_MONITOR over OpenFlow 1.0-1.2, ONFST_FLOW_MONITOR over
  * 1.3, OFPST_FLOW_MONITOR over 1.4+) and prints its reply on stdout; then the session asks for NXT_PACKET_IN2
- * and prints every message the switch sends (flow updates, packet-ins, ...) on stderr until the connection
- * closes or `signal` aborts.
+ * and prints every message the switch sends (flow updates, packet-ins, its echo requests, ...) on stderr
+ * (`--timestamp`: each after the time) until the connection closes, `signal` aborts or the control socket's
+ * `exit` (cli/ofctl-monitor-control.ts) ends it.
  *
  * @module
  */
@@ -66,6 +67,21 @@ export interface MonitorOptions {
    * names before its first `watch:` are skipped. Without it the connection's xids run on unskipped.
    */
   readonly xids?: MonitorXids | undefined;
+  /** Where the received messages are printed (default: `io.err`); `ofctl/set-output-file` moves it. */
+  readonly output?: { write(text: string): void } | undefined;
+  /** `--timestamp`: each received message is preceded by the wall-clock time (UTC, to the millisecond). */
+  readonly timestamp?: boolean | undefined;
+  /**
+   * Opens the monitor's control socket once the requests are done (ovs-ofctl's monitor_vconn()); `stop`
+   * ends the monitor as `exit` does. The control is told of each message after it is printed and closed
+   * when the monitor ends.
+   */
+  readonly openControl?: ((stop: () => void) => Promise<{ received(m: OfMessage): void; close(): void | Promise<void> }>) | undefined;
+}
+
+/** ovs-ofctl's `--timestamp` prefix: `2026-12-07 07:15:02.123: ` (UTC). */
+export function monitorTimestamp(at = new Date()): string {
+  return `${at.toISOString().replace("T", " ").slice(0, 23)}: `;
 }
 
 /**
@@ -102,20 +118,14 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
       }
     }
   }
-  // Prefer NXT_PACKET_IN2; over OpenFlow 1.0 fall back to NXT_PACKET_IN. A refusal is not an error.
-  const setFormat = async (format: number) => {
-    try {
-      await c.sendChecked([{ type: "nx_set_packet_in_format", format }]);
-      return true;
-    } catch (e) {
-      if (e instanceof OpenFlowError) return false;
-      throw e;
-    }
-  };
-  if (!(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
-
-  const closed = await new Promise<boolean>((resolve) => {
-    const onMessage = (m: OfMessage) => io.err(`${formatMessage(m)}\n`);
+  const out = opts.output ?? { write: (text: string) => io.err(text) };
+  let control: { received(m: OfMessage): void; close(): void | Promise<void> } | undefined;
+  let stop: (() => void) | undefined;
+  const closed = new Promise<boolean>((resolve) => {
+    const onMessage = (m: OfMessage) => {
+      out.write(`${opts.timestamp ? monitorTimestamp() : ""}${formatMessage(m)}\n`);
+      control?.received(m);
+    };
     const finish = (byClose: boolean) => {
       c.off("message", onMessage);
       c.off("close", onClose);
@@ -124,14 +134,32 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
     };
     const onClose = () => finish(true);
     const onAbort = () => finish(false);
+    stop = onAbort;
     c.on("message", onMessage);
     c.on("close", onClose);
-    opts.onListening?.();
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort);
   });
-  // ovs-ofctl's monitor ends with a fatal error when the switch closes the connection
-  if (closed) throw new Error("vconn_recv (End of file)");
+  try {
+    // (printing from here on: an update the switch sends while the format is set is not lost)
+    // Prefer NXT_PACKET_IN2; over OpenFlow 1.0 fall back to NXT_PACKET_IN. A refusal is not an error.
+    const setFormat = async (format: number) => {
+      try {
+        await c.sendChecked([{ type: "nx_set_packet_in_format", format }]);
+        return true;
+      } catch (e) {
+        if (e instanceof OpenFlowError) return false;
+        throw e;
+      }
+    };
+    if (!(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
+    if (opts.openControl) control = await opts.openControl(() => stop?.());
+    opts.onListening?.();
+    // ovs-ofctl's monitor ends with a fatal error when the switch closes the connection
+    if (await closed) throw new Error("vconn_recv (End of file)");
+  } finally {
+    await control?.close();
+  }
 }
 
 /** `monitor` needs the switch argument; the rest is checked by {@link runMonitor}. */

@@ -11,6 +11,7 @@ import { DecodeError } from "../bytes/decode-error.js";
 import { fromHex, toHex } from "../bytes/hex.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import { VersionNegotiationError } from "../openflow/errors.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
 import { FlowSyntaxError, type ParsedFlow, UnknownPortError, parseFlow, parsePort } from "../openflow/flowtext.js";
 import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
@@ -19,9 +20,11 @@ import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { runGroupMeterCommand } from "./ofctl-groups.js";
 import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
+import { MonitorOutput, defaultControlPath, openMonitorControl } from "./ofctl-monitor-control.js";
 import { runGroupModCommand } from "./ofctl-group-mod.js";
 import { parseActionLines } from "./ofctl-parse-actions.js";
-import { truncatedHeaderLine } from "../openflow/versions/print.js";
+import { flowModHead, ofpPrintText } from "./ofctl-print.js";
+import { sendBundle } from "./ofctl-bundle.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolBits, protocolName, usableProtocols } from "../openflow/protocols.js";
 
 const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
@@ -58,12 +61,14 @@ const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   dump-ipfix-bridge TARGET    print the bridge's IPFIX statistics
   dump-ipfix-flow TARGET      print the flow-based IPFIX statistics
   monitor TARGET [MISSLEN] [invalid_ttl] [watch:[SPEC...]]
-                              print the switch's asynchronous messages (flow updates, packet-ins)
+                              print the switch's asynchronous messages (flow updates, packet-ins);
+                              --timestamp, --unixctl=SOCKET (ovs-appctl: exit, ofctl/send, ofctl/barrier,
+                              ofctl/set-output-file, ofctl/block, ofctl/unblock)
   add-flow TARGET FLOW        add a flow
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
   del-flows TARGET [FLOW]     delete matching flows (--strict)
-Options: --may-create, --bundle (group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
+Options: --may-create, --bundle (flow and group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
          with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
@@ -85,6 +90,10 @@ interface Opts {
   protocols?: readonly OfctlProtocol[];
   /** The flow protocols -F names (Open vSwitch protocol bits); undefined: any. */
   flowFormats?: number;
+  /** `--timestamp`: monitor prints the time before each message it receives. */
+  timestamp: boolean;
+  /** `--unixctl=SOCKET`: the monitor's control socket (default RUNDIR/ovs-ofctl.PID.ctl). */
+  unixctl?: string;
 }
 
 /** A protocol -O can name: its wire version and Open vSwitch's protocol bit. */
@@ -94,7 +103,7 @@ interface OfctlProtocol {
 }
 
 function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000 };
+  const opts: Opts = { strict: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -109,6 +118,9 @@ function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
     else if (a === "--bundle") opts.bundle = true;
     else if (a === "--no-stats") opts.noStats = true;
     else if (a === "--hex") opts.hex = true;
+    else if (a === "--timestamp") opts.timestamp = true;
+    else if (a === "--unixctl") opts.unixctl = argv[++i];
+    else if (a.startsWith("--unixctl=")) opts.unixctl = a.slice(10);
     else if (a.startsWith("--timeout=")) opts.timeoutMs = Number(a.slice(10)) * 1000;
     else if (a === "-t" || a === "--timeout") opts.timeoutMs = Number(argv[++i]) * 1000;
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognized option '${a}'`);
@@ -199,22 +211,55 @@ export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env)
  * connections first for some commands (port and table names), and its printed xids count them; a
  * function allocates every xid instead (the monitor skips xids mid-session).
  */
-async function withSwitch<T>(name: string, opts: Opts, fn: (c: OpenFlowConnection, target: string) => Promise<T>, firstXid: number | (() => number) = 1): Promise<T> {
+async function withSwitch<T>(name: string, opts: Opts & { emitEchoRequests?: boolean }, fn: (c: OpenFlowConnection, target: string) => Promise<T>, firstXid: number | (() => number) = 1): Promise<T> {
   const versions = switchVersions(opts);
   const target = switchTarget(name);
   let c: OpenFlowConnection;
   try {
     const xids = typeof firstXid === "number" ? { firstXid } : { allocateXid: firstXid };
-    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, ...xids });
+    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, emitEchoRequests: opts.emitEchoRequests, ...xids });
   } catch (e) {
+    if (e instanceof VersionNegotiationError) {
+      // ovs-ofctl: vconn's warning on stderr, then the connection fails with EPIPE
+      throw new SwitchConnectError(`${name}: failed to connect to socket (Broken pipe)`, `${vlogTime()}|00001|vconn|WARN|${target}: version negotiation failed (we support ${versionBitmapText(versions)}, peer supports ${versionBitmapText(e.peer)})`);
+    }
     const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
-    throw new Error(`${target}: failed to connect to socket (${(code && STRERROR[code]) ?? (e as Error).message})`);
+    const why = (code && STRERROR[code]) ?? (e as Error).message;
+    // ovs-ofctl: a vconn name fails "connecting to" it, a socket file (or a bridge's) fails to open
+    throw new Error(name.includes(":") ? `connecting to ${target} (${why})` : `${target.replace(/^unix:/, "")}: failed to open socket (${why})`);
   }
   try {
     return await fn(c, target);
   } finally {
     c.close();
   }
+}
+
+/** A switch connection that failed, with the log line ovs-ofctl's vconn layer prints before its error. */
+class SwitchConnectError extends Error {
+  override readonly name = "SwitchConnectError";
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Open vSwitch's version_bitmap_to_string(): `version 0x04`, `version 0x06 and earlier`, `versions 0x01, 0x04`. */
+function versionBitmapText(versions: readonly number[]): string {
+  const vs = [...new Set(versions)].sort((a, b) => a - b);
+  const hex = (v: number) => `0x${v.toString(16).padStart(2, "0")}`;
+  if (!vs.length) return "no versions";
+  const max = vs[vs.length - 1]!;
+  if (vs.length === 1) return `version ${hex(max)}`;
+  if (vs.length === max) return `version ${hex(max)} and earlier`;
+  return `versions ${vs.map(hex).join(", ")}`;
+}
+
+/** The time stamp of an Open vSwitch log line (UTC, to the second). */
+function vlogTime(): string {
+  return `${new Date().toISOString().slice(0, 19)}Z`;
 }
 
 /**
@@ -290,21 +335,6 @@ function printFlowMods(io: CliIo, texts: readonly string[], opts: Opts): number 
 }
 
 /**
- * `OFPT_FLOW_MOD (xid=0x1):` (or `NXT_FLOW_MOD`, or with its `(OF1.x)`) for the bytes of a flow_mod, the
- * header ovs-ofctl prints before an error its body's decode raised; undefined for any other message.
- */
-function flowModHead(bytes: Uint8Array): string | undefined {
-  if (bytes.length < 16) return undefined;
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const ver = bytes[0]!;
-  const xid = `(xid=0x${v.getUint32(4).toString(16)}):`;
-  if (ver === 1 && bytes[1] === 14) return `OFPT_FLOW_MOD ${xid}`;
-  if (ver === 1 && bytes[1] === 4 && v.getUint32(8) === 0x2320 && v.getUint32(12) === 13) return `NXT_FLOW_MOD ${xid}`;
-  if (ver > 1 && bytes[1] === 14) return `OFPT_FLOW_MOD (OF1.${ver - 1}) ${xid}`;
-  return undefined;
-}
-
-/**
  * Parses ovs-ofctl's TLV mapping list: `{class=0xffff,type=0,len=4}->tun_metadata0[,...]`.
  * @throws Error "invalid tlv mapping" (ovs-ofctl's message) for anything else.
  */
@@ -360,23 +390,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         }
         const verbosity = rest[1] === undefined ? 2 : Number(rest[1]);
         if (!Number.isInteger(verbosity)) throw new Error(`${rest[1]}: invalid verbosity`);
-        const length = bytes.length >= 4 ? (bytes[2]! << 8) | bytes[3]! : 0;
-        if (bytes.length < 8) io.out(`OpenFlow packet too short (only ${bytes.length} bytes):\n`);
-        else if (length > bytes.length) io.out(`${withNewline(truncatedHeaderLine(bytes))}(***truncated to ${bytes.length} bytes from ${length}***)\n`);
-        else if (length < bytes.length) io.out(`(***only uses ${length} bytes out of ${bytes.length}***)\n`);
-        else {
-          try {
-            const text = formatMessage(decodeMessage(bytes), { verbosity, raw: bytes });
-            io.out(verbosity >= 5 ? `${text}\n${hexDump(bytes)}\n` : `${text}\n`);
-            return 0;
-          } catch (e) {
-            if (!(e instanceof DecodeError)) throw e;
-            // an action error comes from an OpenFlow 1.0 / NXM flow_mod's body: ovs-ofctl names the message first
-            const head = e.reason.startsWith("OFPBAC_") && bytes[0] === 1 ? flowModHead(bytes) : undefined;
-            io.out(`${head ? `${head} ` : ""}***decode error: ${e.reason}***\n`);
-          }
-        }
-        io.out(`${hexDump(bytes)}\n`);
+        io.out(ofpPrintText(bytes, verbosity));
         return 0;
       }
       case "dump-flows":
@@ -479,7 +493,21 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         monitorUsage(rest);
         checkMonitorArgs(rest.slice(1));
         const xids = new MonitorXids();
-        await withSwitch(rest[0]!, opts, (c) => runMonitor(c, rest.slice(1), io, { xids }), xids.allocate);
+        const output = new MonitorOutput((text) => io.err(text));
+        const path = opts.unixctl ?? defaultControlPath();
+        const openControl = async (stop: () => void) => {
+          const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`));
+          return { received: control.received, close: () => control.server.close() };
+        };
+        let current: OpenFlowConnection | undefined;
+        try {
+          await withSwitch(rest[0]!, { ...opts, emitEchoRequests: true }, (c) => {
+            current = c;
+            return runMonitor(c, rest.slice(1), io, { xids, output, timestamp: opts.timestamp, openControl });
+          }, xids.allocate);
+        } finally {
+          output.close();
+        }
         return 0;
       }
       case "dump-tlv-map": {
@@ -502,7 +530,6 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "add-flows":
       case "mod-flows":
       case "del-flows": {
-        if (opts.bundle) throw new Error(`--bundle: ovn-ts ofctl sends bundles for the group commands only, not ${cmd}`);
         need(rest, cmd === "del-flows" ? 1 : 2, cmd);
         const command =
           cmd === "del-flows"
@@ -515,6 +542,10 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 : FlowModCommand.MODIFY
               : FlowModCommand.ADD;
         const texts = cmd === "add-flows" ? (rest[1] === "-" ? (await io.readStdin()).split("\n").filter((l) => l.trim()) : fileLines(rest[1]!)) : [rest[1] ?? ""];
+        if (opts.bundle) {
+          await bundleFlowMods(rest[0]!, texts, command, opts, io);
+          return 0;
+        }
         await withSwitch(rest[0]!, opts, async (c) => {
           const fms = await parseWithPorts(c, texts, command);
           // OpenFlow 1.1 has no "all tables" in a flow_mod: Open vSwitch sends table 0 (ofputil_encode_flow_mod())
@@ -537,6 +568,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       io.err(`${formatMessage(e.reply)}\n`);
       return 1;
     }
+    if (e instanceof SwitchConnectError) io.err(`${e.log}\n`);
     if (e instanceof FlowSyntaxError) {
       io.err(`ovn-ts ofctl: ${e.message}\n`);
       return 1;
@@ -546,7 +578,24 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
   }
 };
 
-/** `line` and a line break, or nothing. */
-function withNewline(line: string | undefined): string {
-  return line === undefined ? "" : `${line}\n`;
+/** The OpenFlow 1.3+ protocols, the ones with bundles. */
+const OF13_UP = Protocol.OF13_OXM | Protocol.OF14_OXM | Protocol.OF15_OXM;
+
+/**
+ * `--bundle` flow writes, as ovs-ofctl's bundle_flow_mod__(): the flows' usable protocols narrowed to
+ * OpenFlow 1.3+, every flow_mod in one atomic, ordered bundle; xids as ovs-ofctl spends them (4 on its
+ * helper connections, the HELLO, each flow_mod as it is encoded, then the bundle's own).
+ */
+async function bundleFlowMods(name: string, texts: readonly string[], command: number, opts: Opts, io: CliIo): Promise<void> {
+  let nextXid = 5;
+  const allocate = () => nextXid++;
+  await withSwitch(name, opts, async (c, target) => {
+    const fms = await parseWithPorts(c, texts, command);
+    const usable = fms.reduce((u, fm, i) => u & usableProtocols(texts[i]!, fm), ANY_PROTOCOL) & OF13_UP;
+    const allowed = allowedProtocols(opts);
+    if (!(usable & allowed)) throw new Error(`none of the usable flow formats (${formatProtocols(usable)}) is among the allowed flow formats (${formatProtocols(allowed)})`);
+    const protocol = protocolOfVersion(c.version);
+    if (!(usable & protocol)) throw new Error(`switch does not support any of the usable flow formats (${formatProtocols(usable)})`);
+    await sendBundle(c, target, fms.map((fm) => ({ ...flowModMessage(protocol, fm), xid: allocate() })), io);
+  }, allocate);
 }

@@ -28,7 +28,7 @@ import {
   negotiateVersion,
 } from "./messages.js";
 import { ErrorType, OfpVersion } from "./constants.js";
-import { ConnectionClosedError, OpenFlowError, OpenFlowTimeoutError, RequestTimeoutError } from "./errors.js";
+import { ConnectionClosedError, OpenFlowError, OpenFlowTimeoutError, RequestTimeoutError, VersionNegotiationError } from "./errors.js";
 import { emitErrorSafely } from "../rpc/emit.js";
 import { type RetryStrategy, backoffDelay, retryStrategy } from "../rpc/retry.js";
 
@@ -80,6 +80,12 @@ export interface ConnectionOptions {
    * @default undefined (the connection counts up from `firstXid`)
    */
   readonly allocateXid?: (() => number) | undefined;
+  /**
+   * Also emit the switch's echo requests as `message` (they are answered either way), for a tool that
+   * prints every message it receives, as `ovs-ofctl monitor` does.
+   * @default false
+   */
+  readonly emitEchoRequests?: boolean | undefined;
 }
 
 interface Pending {
@@ -116,7 +122,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   private echoOutstanding = false;
   private readonly writer = new Writer("openflow", 1024);
   private drainWaiters: (() => void)[] = [];
-  private readonly opts: Required<Omit<ConnectionOptions, "reconnect" | "allocateXid">>;
+  private readonly opts: Required<Omit<ConnectionOptions, "reconnect" | "allocateXid" | "emitEchoRequests">> & { readonly emitEchoRequests: boolean };
   private readonly xidSource: (() => number) | undefined;
   private readonly retry: RetryStrategy | undefined;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
@@ -135,6 +141,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       echoTimeoutMs: opts.echoTimeoutMs ?? 3 * (opts.echoIntervalMs ?? 5_000),
       handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
       firstXid: opts.firstXid ?? 1,
+      emitEchoRequests: opts.emitEchoRequests ?? false,
     };
     this.retry = opts.reconnect ? retryStrategy(opts.reconnect) : undefined;
     if (opts.firstXid !== undefined) this.nextXid = opts.firstXid >>> 0 || 1;
@@ -270,7 +277,9 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       const v = negotiateVersion(this.opts.versions, m.versions, m.version);
       if (v === undefined) {
         this.sendRaw({ type: "error", errType: ErrorType.HELLO_FAILED, code: 0, data: new TextEncoder().encode("no common version"), xid: m.xid, version: m.version });
-        this.fail(new Error(`no common OpenFlow version (peer offers ${m.versions.join(",") || m.version})`));
+        // a HELLO without a version bitmap offers every version up to its own
+        const peer = m.versions.length ? m.versions : Array.from({ length: m.version }, (_, i) => i + 1);
+        this.fail(new VersionNegotiationError(this.opts.versions, peer));
         return;
       }
       this.version = v;
@@ -280,6 +289,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (m.type === "echo_request") {
+      if (this.opts.emitEchoRequests) this.emit("message", m);
       this.sendRaw({ type: "echo_reply", data: m.data, xid: m.xid, version: m.version });
       return;
     }
@@ -460,6 +470,19 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   /** Number of requests awaiting a reply. */
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /**
+   * Stops reading from the switch (its messages wait in the socket, echo requests unanswered) until
+   * {@link OpenFlowConnection.resume}: `ovs-ofctl monitor`'s `ofctl/block`.
+   */
+  pause(): void {
+    this.socket?.pause();
+  }
+
+  /** Reads from the switch again after {@link OpenFlowConnection.pause}. */
+  resume(): void {
+    this.socket?.resume();
   }
 
   /** Closes the connection; pending requests are rejected with {@link ConnectionClosedError}. */

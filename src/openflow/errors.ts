@@ -36,3 +36,18 @@ export class OpenFlowTimeoutError extends RequestTimeoutError {
     this.request = request;
   }
 }
+
+/** The switch's HELLO offers no OpenFlow version we allow: the connection is refused (and closed). */
+export class VersionNegotiationError extends Error {
+  override readonly name = "VersionNegotiationError";
+  /**
+   * @param ours - the wire versions we offered
+   * @param peer - the versions the peer's HELLO offered (its bitmap, or the versions up to its header's)
+   */
+  constructor(
+    readonly ours: readonly number[],
+    readonly peer: readonly number[],
+  ) {
+    super(`no common OpenFlow version (peer offers ${peer.join(",")})`);
+  }
+}

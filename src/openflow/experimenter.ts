@@ -110,6 +110,9 @@ export function writePacketIn2(w: Writer, m: NxPacketIn2): void {
   for (const e of m.extra ?? []) prop(e.propType, () => w.bytes(e.data));
 }
 
+/** The Nicira message subtype NXT_CT_FLUSH_ZONE (an OpenFlow 1.0 vendor message has its own decoder). */
+const NXT_CT_FLUSH_ZONE = 29;
+
 /**
  * Decodes an OFPT_EXPERIMENTER body (`r` after the header): ONF bundle control and add messages, the Nicira
  * messages of {@link NxMessageSubtype}; anything else is kept as raw experimenter data.
@@ -145,6 +148,12 @@ export function decodeExperimenter(r: Reader, v: number, xid: number): OfMessage
       r.pos = start;
       return { version: v, xid, type: "rejected", name: "NXT_CT_FLUSH", error: e.reason, raw: r.window() };
     }
+  }
+  if (experimenter === NX_VENDOR && expType === NXT_CT_FLUSH_ZONE) {
+    // nx_zone_id: 6 bytes of padding and the zone, the message exactly 24 bytes long
+    if (r.remaining !== 8) r.fail("OFPBRC_BAD_LEN");
+    r.skip(6);
+    return { version: v, xid, type: "nx_ct_flush_zone", zoneId: r.u16() };
   }
   if (experimenter === NX_VENDOR && expType === NxMessageSubtype.TLV_TABLE_MOD) {
     const command = r.u16();

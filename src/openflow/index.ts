@@ -125,7 +125,7 @@ export { formatMessage, formatFlowStats, hexDump, meterModError, packetSummary }
 export type { FormatOptions } from "./print.js";
 export { OpenFlowConnection, OpenFlowListener, parseTarget } from "./connection.js";
 export type { ConnectionState, ConnectionOptions, ConnectionEvents, Target } from "./connection.js";
-export { ConnectionClosedError, RequestTimeoutError, OpenFlowError, OpenFlowTimeoutError } from "./errors.js";
+export { ConnectionClosedError, RequestTimeoutError, OpenFlowError, OpenFlowTimeoutError, VersionNegotiationError } from "./errors.js";
 export { type RetryStrategy, backoffDelay, defaultRetry, retryStrategy } from "../rpc/retry.js";
 export { TableFeaturePropType, decodeTableFeatureProperty, encodeTableFeatureProperty, formatTableFeatures } from "./tablefeatures.js";
 export type { OxmId, TableFeatureProperty } from "./tablefeatures.js";

@@ -303,6 +303,8 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   const match = readMatch(r);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);
+  // the flags the version has (Open vSwitch's ofputil_decode_flow_mod_flags()): 1.1 two, 1.2 reset_counts, 1.3+ the counts
+  if (flags & ~(version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f)) r.fail("OFPFMFC_BAD_FLAGS");
   // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding
   return version >= OfpVersion.OF14
     ? { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, importance, match, instructions }

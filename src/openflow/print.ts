@@ -249,7 +249,8 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     }
     case "echo_request":
     case "echo_reply":
-      return `${head} ${m.data.length} bytes of payload${m.data.length ? "\n" + hexDump(m.data) : ""}`;
+      // the payload's hex dump only above verbosity 1 (ofp_print_echo())
+      return `${head} ${m.data.length} bytes of payload${m.data.length && verbosity > 1 ? "\n" + hexDump(m.data) : ""}`;
     case "features_request":
     case "get_config_request":
     case "barrier_request":

@@ -93,6 +93,8 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
     // a bare field name is "0/0": no restriction unless it left an entry (a tun_metadata presence match)
     if (eq < 0 && parsed === undefined) continue;
     const mask = /\/\s*(\S+)$/.exec(item)?.[1];
+    // so is an all-zero mask (`ipv6_src=::/0`, `nw_proto=1/0`)
+    if (parsed === undefined && mask !== undefined && /^(0x)?[0:.]*$/i.test(mask) && /0/.test(mask)) continue;
     const kind = parsed ? maskKind(parsed.mask) : mask === undefined || /^0x[fF]+$/.test(mask) ? "exact" : "masked";
     keys.add(name === "dl_type" || name === "eth_type" ? `m:dl_type=${item.slice(eq + 1).trim().toLowerCase()}` : `m:${name}:${kind}`);
   }
@@ -265,15 +267,24 @@ const CLASS_TABLE =
   "m:tun_metadata8:exact=1ec|m:tun_metadata9:bitwise=1ec|m:tun_metadata9:cidr=1ec|" +
   "m:tun_metadata9:exact=1ec|m:tun_src:bitwise=1ec|m:tun_src:cidr=1ec|m:tun_src:exact=1ec|" +
   "m:udp_dst:bitwise=1ec|m:udp_dst:cidr=1ec|m:udp_dst:masked=1ec|m:udp_src:bitwise=1ec|" +
-  "m:udp_src:cidr=1ec|m:udp_src:masked=1ec|m:vlan_tci:masked=1ec|m:vlan_vid:bitwise=1ec|" +
+  "m:udp_src:cidr=1ec|m:udp_src:masked=1ec|m:vlan_tci:bitwise=1ec|m:vlan_tci:cidr=1ec|m:vlan_tci:masked=1ec|m:vlan_vid:bitwise=1ec|" +
   "m:vlan_vid:cidr=1ec|m:xreg0:exact=1ec|m:xreg0:masked=1ec|m:xreg1:exact=1ec|m:xreg1:masked=1ec|" +
   "m:xreg2:exact=1ec|m:xreg2:masked=1ec|m:xreg3:exact=1ec|m:xreg3:masked=1ec|m:xreg4:exact=1ec|" +
   "m:xreg4:masked=1ec|m:xreg5:exact=1ec|m:xreg5:masked=1ec|m:xreg6:exact=1ec|m:xreg6:masked=1ec|" +
   "m:xreg7:exact=1ec|m:xreg7:masked=1ec|m:xxreg0:exact=1ec|m:xxreg0:masked=1ec|m:xxreg1:exact=1ec|" +
   "m:xxreg1:masked=1ec|m:xxreg2:exact=1ec|m:xxreg2:masked=1ec|m:xxreg3:exact=1ec|m:xxreg3:masked=1ec|" +
   "s:no_byte_counts=1c0|s:no_packet_counts=1c0|s:reset_counts=1e0|table=1fa|";
+// set_field with a mask, and mpls_ttl / tun_flags, probed the same way for every field (the registers and
+// tun_metadata fields follow the rule in usableProtocols())
+const SET_FIELD_CLASSES =
+  "a:set_field:sctp_src/=1fc|a:set_field:sctp_dst/=1fc|a:set_field:arp_sha/=1ec|a:set_field:arp_tha/=1ec|" +
+  "a:set_field:ipv6_src/=1ec|a:set_field:ipv6_dst/=1ec|a:set_field:ipv6_label/=1ec|a:set_field:mpls_ttl=1ec|" +
+  "a:set_field:tun_id/=1ec|a:set_field:tun_src/=1ec|a:set_field:tun_dst/=1ec|a:set_field:tun_gbp_id/=1ec|" +
+  "a:set_field:tun_gbp_flags/=1ec|a:set_field:tun_flags=1ec|a:set_field:tun_flags/=1ec|a:set_field:tun_ipv6_src/=1ec|" +
+  "a:set_field:tun_ipv6_dst/=1ec";
+
 const CLASSES = new Map<string, number>(
-  CLASS_TABLE.split("|").filter((e) => e).map((e) => {
+  `${CLASS_TABLE}|${SET_FIELD_CLASSES}`.split("|").filter((e) => e).map((e) => {
     const i = e.lastIndexOf("=");
     return [e.slice(0, i), parseInt(e.slice(i + 1), 16)] as [string, number];
   }),
@@ -286,10 +297,15 @@ function canonicalKey(k: string): string {
   return def ? `m:${def.name}:${m![2]}` : k;
 }
 
+/** NXM and OXM (Open vSwitch's OFPUTIL_P_NXM_OXM_ANY). */
+const NXM_OXM = 0x1ec;
+/** set_field of a register or a tun_metadata field, exact or masked: NXM and OXM only, as ovs-ofctl says. */
+const NXM_ONLY_SET_FIELD = /^a:set_field:(?:x{0,2}reg\d+|tun_metadata\d+)\/?$/;
+
 /** The protocols that can carry the flow `text` (parsed as `fm`), as `ovs-ofctl parse-flow` reports. */
 export function usableProtocols(text: string, fm: ParsedFlow): number {
   let u = ANY_PROTOCOL;
-  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? ANY_PROTOCOL;
+  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? (NXM_ONLY_SET_FIELD.test(k) ? NXM_OXM : ANY_PROTOCOL);
   if (fm.of10Only) u &= Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID;
   return u;
 }

@@ -76,6 +76,7 @@ describe.skipIf(!peers("ovs-ofctl"))("ovn-ts ofctl (offline commands)", () => {
     await expect(ofctlCommand(["--bogus"], memoryIo())).rejects.toBeInstanceOf(UsageError);
     const unreachable = await run("-O", "OpenFlow13", "dump-flows", "tcp:127.0.0.1:1");
     expect(unreachable.code).toBe(spawnSync("ovs-ofctl", ["-O", "OpenFlow13", "dump-flows", "tcp:127.0.0.1:1"]).status);
-    expect(unreachable.err).toBe("ovn-ts ofctl: tcp:127.0.0.1:1: failed to connect to socket (Connection refused)\n");
+    expect(unreachable.err).toBe("ovn-ts ofctl: connecting to tcp:127.0.0.1:1 (Connection refused)\n");
+    expect(spawnSync("ovs-ofctl", ["-O", "OpenFlow13", "dump-flows", "tcp:127.0.0.1:1"], { encoding: "utf8" }).stderr).toBe("ovs-ofctl: connecting to tcp:127.0.0.1:1 (Connection refused)\n");
   });
 });

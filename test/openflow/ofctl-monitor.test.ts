@@ -159,7 +159,8 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
     child.stderr.on("data", (d: Buffer) => (theirs.err += d.toString()));
     const exited = new Promise<void>((r) => child.on("exit", (code) => ((theirs.code = code), r())));
     const io = memoryIo();
-    const ours = ofctlCommand(["monitor", v.mgmt, "watch:"], io);
+    // ovs-ofctl's control socket goes to its OVS_RUNDIR; ours is named (the test process has no OVS_RUNDIR)
+    const ours = ofctlCommand([`--unixctl=${v.dir}/ours-e2e.ctl`, "monitor", v.mgmt, "watch:"], io);
     try {
       await until(() => theirs.out.includes("reply") && io.stdout.includes("reply"));
       v.ofctl("add-flow", v.mgmt, "priority=4,udp,actions=drop");

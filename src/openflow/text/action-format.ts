@@ -9,7 +9,7 @@ import { formatLegacyAction } from "../v10/actions.js";
 import { formatPort, formatPort16 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
-import { bytesToBigInt, fieldNamed, formatValue, hexBytes, hexNum } from "./values.js";
+import { bytesToBigInt, fieldNamed, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
 
 const SET_FIELD_NAMES: Record<string, string> = {
   dl_src: "eth_src",
@@ -50,7 +50,12 @@ function formatSetField(mf: MatchField): string {
   if (f.name === "ip_dscp") return `set_field:${v}->ip_dscp`;
   let s = `set_field:${formatValue(f, v, mf.value.length)}`;
   // a decimal field's mask prints in hex (`8/0xc`)
-  if (mf.mask) s += `/${f.format === "dec" ? hexNum(bytesToBigInt(mf.mask)) : formatValue(f, bytesToBigInt(mf.mask), mf.value.length)}`;
+  if (mf.mask) {
+    const m = bytesToBigInt(mf.mask);
+    // an IP address mask that is a prefix prints as its length (`10.0.0.0/8`), as ovs-ofctl prints it
+    const plen = f.format === "ipv4" || f.format === "ipv6" ? prefixLen(m, mf.mask.length * 8) : undefined;
+    s += `/${plen !== undefined ? plen : f.format === "dec" ? hexNum(m) : formatValue(f, m, mf.value.length)}`;
+  }
   return `${s}->${setFieldName(f)}`;
 }
 

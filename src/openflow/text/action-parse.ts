@@ -117,7 +117,7 @@ on(["output"], (_it, { arg, paren }, ctx) => {
     const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
     return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
   }
-  return [outputTo(portOf(a, ctx))];
+  return [outputTo(portOf(a, ctx, "output to unknown port"))];
 });
 
 on(["in_port", "normal", "flood", "all", "local", "table", "in_port_"], (_it, { name, arg, paren }, _ctx) => {
@@ -149,7 +149,7 @@ on(["controller"], (_it, { arg, paren }, _ctx) => {
 on(["enqueue"], (_it, { arg, paren }, ctx) => {
   const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
   if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
-  return [{ type: "enqueue", port: portOf(p ?? "", ctx), queueId: Number(q) }];
+  return [{ type: "enqueue", port: portOf(p ?? "", ctx, "enqueue to unknown port"), queueId: Number(q) }];
 });
 
 on(["mod_vlan_vid"], (_it, { arg }, ctx) => {
@@ -258,12 +258,12 @@ on(["group"], (_it, { arg }, _ctx) => [{ type: "group", groupId: Number(arg) }])
 on(["resubmit"], (it, { arg, paren }, ctx) => {
   if (paren !== undefined) {
     const [p, t, ct] = paren.split(",").map((x) => x.trim());
-    const inPort = p ? port32to16(portOf(p, ctx)) : 0xfff8;
+    const inPort = p ? port32to16(portOf(p, ctx, "resubmit to unknown port")) : 0xfff8;
     const table = t ? num(t, "resubmit table", 254) : 255;
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
     return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
   }
-  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx)), table: 255, ct: false, withTable: false }];
+  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx, "resubmit to unknown port")), table: 255, ct: false, withTable: false }];
 });
 
 on(["set_tunnel", "set_tunnel64"], (_it, { name, arg }, _ctx) => {
@@ -346,7 +346,9 @@ on(["encap"], (it, { paren }, _ctx) => {
   // encap(HEADER) or encap(nsh(md_type=N,tlv(CLASS,TYPE,0xHEX)...)): properties exist for NSH only
   const m = /^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$/i.exec(paren ?? "");
   const packetType = m ? ENCAP_HEADERS.get(m[1]!) : undefined;
-  if (!m || packetType === undefined) throw new FlowSyntaxError(`Encap hdr not supported: ${paren ?? ""}`);
+  if (!(paren ?? "").trim()) throw new FlowSyntaxError(`Missing encap hdr: ${paren ?? ""}`);
+  // ovs-ofctl names the header's argument (its "value"), not the header
+  if (!m || packetType === undefined) throw new FlowSyntaxError(`Encap hdr not supported: ${m?.[2] ?? /\((.*)\)\s*$/.exec(paren ?? "")?.[1] ?? (/[=:](.*)$/.exec(paren ?? "")?.[1] ?? "")}`);
   const props: EncapProperty[] = [];
   for (const p of m[2] !== undefined && m[2].trim() ? splitTop(m[2]) : []) {
     const md = /^\s*md_type\s*=\s*(\d+)\s*$/.exec(p);

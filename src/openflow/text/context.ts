@@ -28,9 +28,19 @@ export interface ActionParseContext {
   readonly unchecked?: boolean | undefined;
 }
 
-/** A port number or name: a name the switch reported first, then numbers and reserved names. */
-export function portOf(s: string, ctx: ActionParseContext): number {
-  return ctx.portNames?.get(s.trim()) ?? parsePort(s);
+/**
+ * A port number or name: a name the switch reported first, then numbers and reserved names. `what` words
+ * the error as ovs-ofctl does for the action (`output to unknown port`: `foo: output to unknown port`).
+ */
+export function portOf(s: string, ctx: ActionParseContext, what?: string): number {
+  const named = ctx.portNames?.get(s.trim());
+  if (named !== undefined) return named;
+  try {
+    return parsePort(s);
+  } catch (e) {
+    if (what !== undefined && e instanceof FlowSyntaxError) e.message = `${s}: ${what}`;
+    throw e;
+  }
 }
 
 /** Fields no action may write (Open vSwitch's read-only fields), by our name, with the name ovs-ofctl reports. */

@@ -87,6 +87,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
         setShorthand(b, kind);
         continue;
       }
+    } else if (!keywordAllowed(kind, command)) {
+      // ovs-ofctl takes each keyword only for the commands that have it (parse_ofp_str__()'s F_* fields)
+      throw new FlowSyntaxError(val === undefined ? `field ${key} missing value` : `unknown keyword ${key}`);
     } else switch (kind) {
       case "table":
         fm.tableId = val === "all" ? 255 : num(val, key, 0xff);
@@ -97,6 +100,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       case "cookie": {
         const [c, m] = (val ?? "").split("/");
         fm.cookie = BigInt.asUintN(64, BigInt(c!));
+        if (m === undefined && isDelete) throw new FlowSyntaxError(`cannot set cookie (to match on a cookie, specify a mask, e.g. cookie=${val ?? ""}/-1)`);
         if (m !== undefined) {
           if (command === FlowModCommand.ADD) throw new FlowSyntaxError("flow additions cannot use a cookie mask");
           fm.cookieMask = m === "-1" ? 0xffffffffffffffffn : BigInt.asUintN(64, BigInt(m));
@@ -145,7 +149,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     }
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
-      if (fieldNamed(key.toLowerCase()) === undefined) throw new FlowSyntaxError(`field ${key} missing value`);
+      if (fieldNamed(key.toLowerCase()) === undefined && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
       applyField(b, key, "0/0");
       continue;
     }
@@ -158,9 +162,55 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   const ctx: ActionParseContext = actionParseContext(fm.match, names);
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
   if (ctx.of10Only) fm.of10Only = true;
+  checkOutputPorts(fm.instructions);
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
 }
+
+/**
+ * ovs-ofctl checks the parsed actions against the switch's port range (ofpacts_check() with OFPP_MAX):
+ * an output or enqueue to ANY, or to a port at or above 0xff00 that is not a reserved one, is refused.
+ * Nested action lists (clone, write_actions, ...) are checked too.
+ */
+function checkOutputPorts(items: readonly unknown[]): void {
+  for (const item of items) {
+    const a = item as { type?: string; port?: unknown; actions?: unknown };
+    if ((a.type === "output" || a.type === "output_trunc" || a.type === "enqueue") && typeof a.port === "number") {
+      const p = a.port >>> 0;
+      // IN_PORT, TABLE, NORMAL, FLOOD, ALL, CONTROLLER and LOCAL are fine; ANY and 0xff00 up are not
+      // (output_trunc keeps the 16-bit port number)
+      const reserved = (p >= 0xfffffff8 && p <= 0xfffffffe) || (p >= 0xfff8 && p <= 0xfffe);
+      if (!reserved && (p >= 0xffffff00 || (p >= 0xff00 && p <= 0xffff))) throw new FlowSyntaxError("actions are invalid with specified match (OFPBAC_BAD_OUT_PORT)");
+    }
+    if (Array.isArray(a.actions)) checkOutputPorts(a.actions);
+  }
+}
+
+/** Whether flow keyword `kind` goes with flow_mod `command` (ovs-ofctl's F_PRIORITY, F_TIMEOUT, F_FLAGS, F_IMPORTANCE, F_OUT_PORT). */
+function keywordAllowed(kind: string, command: number): boolean {
+  const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
+  switch (kind) {
+    case "priority":
+      return command !== FlowModCommand.DELETE;
+    case "idle_timeout":
+    case "hard_timeout":
+    case "send_flow_rem":
+    case "check_overlap":
+    case "reset_counts":
+    case "no_packet_counts":
+    case "no_byte_counts":
+      return !isDelete;
+    case "importance":
+      return command === FlowModCommand.ADD;
+    case "out_port":
+    case "out_group":
+      return isDelete;
+  }
+  return true;
+}
+
+/** The OpenFlow 1.0 VLAN field names, which ovs-ofctl also takes bare ("0/0", no match). */
+const BARE_OF10_FIELDS = new Set(["dl_vlan", "dl_vlan_pcp"]);
 
 /** Flow keywords (`table`, `priority`, ...) by themselves, and the protocol shorthands (`ip`, `tcp6`, ...) as written. */
 const FLOW_KEYS = new Map<string, string | readonly [number, number?]>([

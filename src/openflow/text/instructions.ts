@@ -48,23 +48,32 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   let gt: Instruction | undefined;
   let last = -1;
   // `conjunction` goes only with `note`: whether there is one, and the first action of another kind
-  let conjunction = false;
   let other: string | undefined;
+  let drop = false;
+  let index = 0;
+  let orderError: string | undefined;
+  let conjunctionAt: number | undefined;
   for (const it of items) {
     const parts = splitAction(it);
     const { name, arg, paren } = parts;
     // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
     const rank = instructionRank(name);
-    if (name !== "drop" && last >= 0 && (last === 1 ? rank < last : rank <= last)) {
-      if (rank === last) throw new FlowSyntaxError(`duplicate ${INSTRUCTION_ORDER[rank]} instruction not allowed, for OpenFlow 1.1+ compatibility`);
-      throw new FlowSyntaxError(`invalid instruction ordering: ${INSTRUCTION_ORDER[rank]} must appear before ${INSTRUCTION_ORDER[last]}, for OpenFlow 1.1+ compatibility`);
+    // ovs-ofctl verifies the order once the list is parsed (ofpacts_verify()): the first violation is kept
+    if (orderError === undefined && name !== "drop" && last >= 0 && (last === 1 ? rank < last : rank <= last)) {
+      orderError =
+        rank === last
+          ? `duplicate ${INSTRUCTION_ORDER[rank]} instruction not allowed, for OpenFlow 1.1+ compatibility`
+          : `invalid instruction ordering: ${INSTRUCTION_ORDER[rank]} must appear before ${INSTRUCTION_ORDER[last]}, for OpenFlow 1.1+ compatibility`;
     }
     if (name !== "drop") last = rank;
-    if (name === "conjunction") conjunction = true;
-    else if (other === undefined && name !== "note") other = name;
+    if (name === "conjunction") conjunctionAt ??= index;
+    // (an output to a field is Open vSwitch's output_reg action)
+    else if (other === undefined && name !== "note") other = name === "output" && (arg ?? "").includes("[") ? "output_reg" : name;
+    index++;
     if (rank !== 1 || name === "drop") switch (name) {
       case "drop":
-        if (items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
+        // checked once every item parsed, as ovs-ofctl: an unknown action after it is the error
+        drop = true;
         continue;
       case "meter":
         meter = { type: "meter", meterId: num(arg, "meter", 0xffffffff) };
@@ -91,7 +100,10 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
     }
     for (const a of parseAction(it, ctx, parts)) apply.push(a);
   }
-  if (conjunction) {
+  if (drop && items.length > 1) throw new FlowSyntaxError(`"drop" must not be accompanied by any other action or instruction`);
+  // a conjunction with a companion is reported before any misplaced instruction, as ovs-ofctl does
+  if (orderError !== undefined && !(conjunctionAt !== undefined && other !== undefined)) throw new FlowSyntaxError(orderError);
+  if (conjunctionAt !== undefined) {
     if (other !== undefined) throw new FlowSyntaxError(`"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${other}" action used here)`);
   }
   if (meter) insts.push(meter);

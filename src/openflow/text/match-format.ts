@@ -42,7 +42,7 @@ const GROUPS = new Map<string, number>([
   ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, G_ND] as const),
   ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, G_ARP] as const),
   ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, G_IP6] as const),
-  ...["metadata", "in_port", "vlan_vid", "vlan_pcp", "dl_src", "dl_dst"].map((n) => [n, G_ETH] as const),
+  ...["metadata", "in_port", "vlan_vid", "vlan_pcp", "vlan_tci", "dl_src", "dl_dst"].map((n) => [n, G_ETH] as const),
   ...["nw_src", "nw_dst", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"].map((n) => [n, G_L3] as const),
   ...["tcp_src", "tcp_dst", "udp_src", "udp_dst", "sctp_src", "sctp_dst", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "tcp_flags"].map((n) => [n, G_L4] as const),
 ]);
@@ -182,6 +182,11 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   const dl = dlType && dlType.m ? dlType.v : undefined;
   let skipType = false;
   let skipProto = false;
+  // the packet type goes after the conntrack fields; a datapath-style match (recirc_id exact) shows the
+  // default Ethernet type as `eth` when a field needs Ethernet (match_format()'s is_megaflow)
+  const pt = w.get("packet_type");
+  if (pt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
+  else if (map.get("recirc_id")?.m === 0xffffffffn && needsEthernet(map, groups)) w.out.push("eth");
   if (dl !== undefined) {
     skipType = true;
     const proto = nwProto?.v;
@@ -217,6 +222,22 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   return w.out.join(",");
 }
 
+/** The TCP flag bits as match_format() names them (the three reserved ones as `[200]`, `[400]`, `[800]`). */
+const TCP_PRINT_BITS: ReadonlyArray<readonly [string, number]> = [...TCP_FLAG_BITS, ["[200]", 0x200], ["[400]", 0x400], ["[800]", 0x800]];
+
+/** format_flags_masked() for tcp_flags: all 12 bits masked print as exact flags (`syn|ack`), else `+syn-ack`. */
+function tcpFlagsText(v: bigint, m: bigint): string {
+  if (m === 0xfffn) return fmtFlagsExact(v & 0xfffn, TCP_PRINT_BITS, "|");
+  return fmtFlagsMasked(v, m, TCP_PRINT_BITS);
+}
+
+/** Whether the match has a field only an Ethernet packet has (Ethernet, VLAN, type and everything above). */
+function needsEthernet(map: MatchMap, groups: number): boolean {
+  if (groups & (G_MPLS | G_ND | G_ARP | G_IP6 | G_L3 | G_L4)) return true;
+  for (const n of ["dl_type", "nw_proto", "dl_src", "dl_dst", "vlan_vid", "vlan_pcp", "vlan_tci"]) if (map.has(n)) return true;
+  return false;
+}
+
 /** Priority, packet type, marks, conjunction, action-set output and conntrack fields. */
 function printMeta(w: MatchPrinter, priority: number | undefined, groups: number): void {
   if (priority !== undefined && priority !== 0x8000) w.out.push(`priority=${priority}`);
@@ -226,8 +247,6 @@ function printMeta(w: MatchPrinter, priority: number | undefined, groups: number
 
 /** Packet type, marks, conjunction id and action-set output. */
 function printMarks(w: MatchPrinter): void {
-  const pt = w.get("packet_type");
-  if (pt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
   w.u32("pkt_mark");
   w.u32("recirc_id");
   w.u32("dp_hash");
@@ -303,9 +322,11 @@ function printEth(w: MatchPrinter): void {
   // vlan: rebuild the 802.1Q TCI from vlan_vid / vlan_pcp
   const vid = w.get("vlan_vid");
   const pcp = w.get("vlan_pcp");
-  if (vid || pcp) {
-    let tci = 0n;
-    let tm = 0n;
+  // a raw TCI (NXM_OF_VLAN_TCI with a partial PCP mask)
+  const raw = w.get("vlan_tci");
+  if (vid || pcp || raw) {
+    let tci = raw ? raw.v & raw.m : 0n;
+    let tm = raw ? raw.m : 0n;
     if (vid) {
       tci |= vid.v & 0x1fffn;
       tm |= vid.m & 0x1fffn;
@@ -418,5 +439,5 @@ function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefine
   }
   if (!l4) return;
   const tcpf = w.get("tcp_flags");
-  if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${fmtFlagsMasked(tcpf.v, tcpf.m & 0xfffn, TCP_FLAG_BITS)}`);
+  if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${tcpFlagsText(tcpf.v, tcpf.m & 0xfffn)}`);
 }

@@ -6,6 +6,7 @@
  */
 import { type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
+import { parseIntField } from "./int-field.js";
 import { bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
 
 export { formatMatch } from "./match-format.js";
@@ -52,6 +53,11 @@ const UNMASKABLE = new Map<string, string>([
   ["ip_ecn", "nw_ecn"],
 ]);
 
+/** The fields without masks that take a port (ovs-ofctl parses a port name, never a mask). */
+const PORT_FIELDS = new Set(["in_port", "in_port_oxm", "actset_output"]);
+/** Open vSwitch's byte width of the mask-less fields whose width here differs (or that have no entry). */
+const UNMASKABLE_BYTES: Record<string, number> = { dl_vlan: 2, dl_vlan_pcp: 1, vlan_pcp: 1, nw_tos: 1, ip_dscp: 1, nw_ecn: 1, mpls_tc: 1, mpls_bos: 1, mpls_ttl: 1, mpls_label: 4 };
+
 export function applyField(b: MatchBuilder, key: string, value: string): void {
   const lower = key.toLowerCase();
   const range = lower.charCodeAt(lower.length - 1) === 93 ? /^([a-z_][a-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(lower) : null;
@@ -72,7 +78,16 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     return;
   }
   const unmaskable = UNMASKABLE.get(lower);
-  if (unmaskable !== undefined && value.includes("/")) throw new FlowSyntaxError(`${value}: invalid mask for field ${unmaskable}`);
+  if (unmaskable !== undefined && value.includes("/")) {
+    // mf_is_mask_valid(): a field without masks takes all-zero (no match) or all-ones (exact) ones
+    if (PORT_FIELDS.has(unmaskable)) throw new FlowSyntaxError(`${value}: invalid or unknown port for ${unmaskable}`);
+    if (unmaskable === "packet_type") throw new FlowSyntaxError(`${value}: bad syntax for packet type missing '('`);
+    const bytes = UNMASKABLE_BYTES[unmaskable] ?? fieldByName(unmaskable)?.len ?? 1;
+    const { v, m } = parseIntField(value, bytes, unmaskable);
+    if (m === 0n) return;
+    if (m !== undefined && m !== ones(bytes * 8)) throw new FlowSyntaxError(`${value}: invalid mask for field ${unmaskable}`);
+    value = String(v);
+  }
   // OpenFlow 1.0 style names handled specially
   if (lower === "dl_vlan") {
     const v = Number(value);
@@ -90,8 +105,16 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     const [vs, ms] = value.split("/");
     const v = Number(vs);
     const m = ms === undefined ? 0xffff : Number(ms);
+    const pcpMask = m & 0xe000;
+    // a PCP without the CFI bit set (but for "no VLAN", vlan_tci=0), or under a partial mask, has no
+    // vlan_vid/vlan_pcp form: the raw TCI (NXM carries it as it is, OXM as Open vSwitch reduces it)
+    const noVlan = (v & m & 0xffff) === 0 && (m & 0x1fff) === 0x1fff;
+    if (pcpMask !== 0 && (pcpMask !== 0xe000 || !(v & m & 0x1000)) && !noVlan) {
+      setMatch(b, "vlan_tci", BigInt(v & m), m === 0xffff ? undefined : BigInt(m), 2);
+      return;
+    }
     if ((m & 0x1fff) !== 0) setMatch(b, "vlan_vid", BigInt(v & 0x1fff & m), (m & 0x1fff) === 0x1fff ? undefined : BigInt(m & 0x1fff), 2);
-    if ((m & 0xe000) === 0xe000 && v & 0x1000) setMatch(b, "vlan_pcp", BigInt((v >> 13) & 7), undefined, 1);
+    if (pcpMask && v & 0x1000) setMatch(b, "vlan_pcp", BigInt((v >> 13) & 7), undefined, 1);
     return;
   }
   if (lower === "nw_tos") {

@@ -46,7 +46,8 @@ export function parsePort(s: string): number {
   const up = s.toUpperCase();
   const named = PORT_NAMES.find(([n]) => n === up);
   if (named) return port16to32(named[1]);
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(s)) throw new UnknownPortError(s);
+  // decimal only, as ofputil_port_from_string() (`0x5` is no port number there)
+  if (!/^\d+$/.test(s)) throw new UnknownPortError(s);
   const n = Number(s);
   if (n > 0xffffffff) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   if (n >= 0xff00 && n <= 0xffff) return port16to32(n);

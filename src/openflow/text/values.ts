@@ -7,6 +7,7 @@
 import { FIELD_DEFS, type FieldDef, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
+import { parseIntField } from "./int-field.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
 
 /**
@@ -226,28 +227,41 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "mac":
       return { v: parseMac(vs), m: ms === undefined ? undefined : parseMac(ms) };
     case "ipv4": {
-      const v = parseIp4(vs);
+      // ip_parse_masked(): every error names the whole text
+      const v = ipv4ToBigInt(vs);
+      if (v === undefined) throw new FlowSyntaxError(`${text}: invalid IP address`);
       if (ms === undefined) return { v, m: undefined };
-      if (/^\d+$/.test(ms)) {
-        const n = Number(ms);
-        if (n > 32) throw new FlowSyntaxError(`${text}: invalid IP prefix length`);
-        return { v, m: n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32) };
-      }
-      return { v, m: parseIp4(ms) };
+      const mask = ipv4ToBigInt(ms);
+      if (mask !== undefined) return { v, m: mask };
+      if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(ms)) throw new FlowSyntaxError(`${text}: invalid IP address`);
+      const n = Number(ms);
+      if (n < 0 || n > 32) throw new FlowSyntaxError(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
+      return { v, m: n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32) };
     }
     case "ipv6": {
-      const v = parseIp6(vs);
+      // ipv6_parse_masked(): every error names the whole text
+      const v = ipv6ToBigInt(vs);
+      if (v === undefined) throw new FlowSyntaxError(`${text}: invalid IPv6 address`);
       if (ms === undefined) return { v, m: undefined };
-      if (/^\d+$/.test(ms)) {
+      if (/^[+-]?\d+$/.test(ms)) {
         const n = Number(ms);
-        if (n > 128) throw new FlowSyntaxError(`${text}: invalid IPv6 prefix length`);
+        if (n < 0 || n > 128) throw new FlowSyntaxError(`${text}: IPv6 network prefix bits not between 0 and 128, inclusive`);
         return { v, m: n === 0 ? 0n : (ones(n) << BigInt(128 - n)) & ones(128) };
       }
-      return { v, m: parseIp6(ms) };
+      if (!/^[0-9a-f:.]+$/i.test(ms)) throw new FlowSyntaxError(`${text}: invalid IPv6 address`);
+      const mask = ipv6ToBigInt(ms);
+      if (mask === undefined) throw new FlowSyntaxError(`${text}: Invalid IPv6 mask`);
+      return { v, m: mask };
     }
     case "port":
       if (ms !== undefined) throw new FlowSyntaxError(`${f.name}: masks not supported`);
-      return { v: BigInt(parsePort(vs)), m: undefined };
+      try {
+        return { v: BigInt(parsePort(vs)), m: undefined };
+      } catch (e) {
+        // ovs-ofctl names the field
+        if (e instanceof FlowSyntaxError) e.message = `${vs}: invalid or unknown port for ${f.name}`;
+        throw e;
+      }
     case "ct_state":
     case "tcp_flags":
     case "tun_flags":
@@ -255,7 +269,7 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "frag": {
       const t: Record<string, [number, number]> = { no: [0, 1], yes: [1, 1], first: [1, 3], later: [3, 3], not_later: [0, 2] };
       const e = t[text];
-      if (!e) throw new FlowSyntaxError(`${text}: unknown fragment type`);
+      if (!e) throw new FlowSyntaxError(`${text}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_later"`);
       return { v: BigInt(e[0]), m: BigInt(e[1]) };
     }
     case "packet_type": {
@@ -265,10 +279,12 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     }
     default: {
       if (f.name === "dl_type" && vs === "") vs = "0";
-      const v = parseInt128(vs, f.name);
-      const m = ms === undefined ? undefined : parseInt128(ms, f.name);
-      if (v > ones(len * 8)) throw new FlowSyntaxError(`${text}: value too large for ${f.name}`);
-      return { v, m };
+      if (ms === undefined) {
+        const n = smallNumber(vs);
+        // a plain decimal or hex number (no octal: a leading 0 goes the long way)
+        if (n >= 0 && (n < 10 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && BigInt(n) <= ones(len * 8)) return { v: BigInt(n), m: undefined };
+      }
+      return parseIntField(f.name === "dl_type" ? vs + (ms === undefined ? "" : `/${ms}`) : text, len, f.name);
     }
   }
 }

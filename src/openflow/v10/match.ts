@@ -143,6 +143,31 @@ export function tciFields(tci: number, mask: number): MatchField[] {
   return out;
 }
 
+/**
+ * The VLAN fields OXM carries for `match`, as Open vSwitch's nx_put_raw() writes them for OXM: the VID and
+ * CFI bits under their mask, the PCP (exact) only when the VID/CFI value is not zero, nothing for the rest
+ * of the TCI (a raw `vlan_tci` with a partial PCP mask has no OXM form). Other fields are kept in order;
+ * without `vlan_pcp` or `vlan_tci` the match is returned as it is.
+ */
+export function oxmVlanFields(match: readonly MatchField[]): readonly MatchField[] {
+  const at = match.findIndex((f) => f.field === "vlan_pcp" || f.field === "vlan_tci");
+  if (at < 0) return match;
+  const { tci, mask } = tciOf(match);
+  const isVlan = (f: MatchField) => f.field === "vlan_vid" || f.field === "vlan_pcp" || f.field === "vlan_tci";
+  const first = match.findIndex(isVlan);
+  const vlan: MatchField[] = [];
+  const vm = mask & 0x1fff;
+  const vid = tci & vm;
+  if (vm) vlan.push(matchField("vlan_vid", u16(vid), vm === 0x1fff ? undefined : u16(vm)));
+  if (vid && mask & 0xe000) vlan.push(matchField("vlan_pcp", u8((tci >> 13) & 7)));
+  const out: MatchField[] = [];
+  match.forEach((f, i) => {
+    if (i === first) out.push(...vlan);
+    if (!isVlan(f)) out.push(f);
+  });
+  return out;
+}
+
 /** The 802.1Q TCI value and mask of match fields (`vlan_vid`, `vlan_pcp` or `vlan_tci`); mask 0 when none. */
 export function tciOf(match: readonly MatchField[]): { tci: number; mask: number } {
   let tci = 0;

@@ -130,6 +130,16 @@ function checkConsistency(r: Reader, match: readonly MatchField[], instructions:
   }
 }
 
+/**
+ * The flags of an OpenFlow 1.0 (or NXM) flow_mod, as Open vSwitch's decoder checks them: only
+ * send_flow_rem, check_overlap and emerg exist (`OFPFMFC_BAD_FLAGS` otherwise), and an emergency flow is
+ * refused (`OFPFMFC_BAD_EMERG_TIMEOUT` with a timeout, else `OFPFMFC_TABLE_FULL`).
+ */
+function checkFlowModFlags10(r: Reader, flags: number, idleTimeout: number, hardTimeout: number): void {
+  if (flags & ~7) bad(r, "OFPFMFC_BAD_FLAGS", 0);
+  if (flags & 4) bad(r, idleTimeout || hardTimeout ? "OFPFMFC_BAD_EMERG_TIMEOUT" : "OFPFMFC_TABLE_FULL", 0);
+}
+
 function bad(r: Reader, reason: string, at = r.pos): never {
   throw new DecodeError("openflow", r.base + at, reason);
 }
@@ -202,6 +212,8 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           return { ...h, type: "group_mod", command, groupType, groupId, commandBucketId, buckets, ...readGroupProps(r) };
         }
         case Nxt10Subtype.CT_FLUSH_ZONE:
+          // exactly 24 bytes, as Open vSwitch's message table says
+          if (r.remaining !== 8) r.fail("OFPBRC_BAD_LEN");
           r.skip(6);
           return { ...h, type: "nx_ct_flush_zone", zoneId: r.u16() };
         case Nxt10Subtype.SET_CONTROLLER_ID:
@@ -221,6 +233,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           const m = decodeNxMatch(r, matchLen);
           r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen));
           const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
+          checkFlowModFlags10(r, flags, idleTimeout, hardTimeout);
           if (command === 0 && m.cookieMask) bad(r, "NXBRC_NXM_INVALID", 0);
           checkConsistency(r, m.match, instructions);
           return {
@@ -332,6 +345,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
       const outPort = port16to32(r.u16());
       const flags = r.u16();
       const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
+      checkFlowModFlags10(r, flags, idleTimeout, hardTimeout);
       checkConsistency(r, match, instructions);
       return { ...h, type: "flow_mod", cookie, cookieMask: 0n, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup: 0xffffffff, flags, match, instructions };
     }

@@ -13,6 +13,7 @@ import { OpenFlowError } from "../errors.js";
 import type { FlowMod, FlowStatsRequest, MultipartRequestBody, OfMessageInput } from "../messages.js";
 import { Protocol } from "../protocols.js";
 import { NxFlowFormat } from "./messages.js";
+import { oxmVlanFields } from "./match.js";
 
 const OF10_STD_ANY = Protocol.OF10_STD | Protocol.OF10_STD_TID;
 const OF10_NXM_ANY = Protocol.OF10_NXM | Protocol.OF10_NXM_TID;
@@ -134,7 +135,8 @@ export function flowModMessage(p: number, fm: FlowMod, xid?: number): OfMessageI
   if (p & OF10_STD_ANY) return { type: "flow_mod", ...fm, tableId: tid ? fm.tableId : 0, version: OfpVersion.OF10, ...x };
   if (p & OF10_NXM_ANY) return { type: "nx_flow_mod", ...fm, tableId: tid ? fm.tableId : 0, version: OfpVersion.OF10, ...x };
   const version = p === Protocol.OF11_STD ? OfpVersion.OF11 : p === Protocol.OF12_OXM ? OfpVersion.OF12 : p === Protocol.OF14_OXM ? OfpVersion.OF14 : p === Protocol.OF15_OXM ? OfpVersion.OF15 : OfpVersion.OF13;
-  return { type: "flow_mod", ...fm, version, ...x };
+  // OXM has no raw TCI: the VLAN fields as Open vSwitch writes them for OXM
+  return { type: "flow_mod", ...fm, ...(version >= OfpVersion.OF12 ? { match: oxmVlanFields(fm.match) } : {}), version, ...x };
 }
 
 /** The flow-stats (or aggregate) request body for protocol `p`: NXST_FLOW / NXST_AGGREGATE with NXM, OFPST otherwise. */
