@@ -12,18 +12,20 @@ import { DecodeError } from "../bytes/decode-error.js";
 import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
-import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
+import { decodeActions, encodeActions } from "./actions.js";
+import { decodeMatch, encodeMatch } from "./oxm.js";
 import { OfpType, OfpVersion } from "./constants.js";
 import { decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
 import { decodeOtherVersion } from "./versions/decode.js";
 import { encodeOtherVersion, typeCodeOtherVersion } from "./versions/encode.js";
-import { type OfMessageInput, type FlowMod, type OfMessage, OFP_MAX_MESSAGE_LEN, type OfHeader, OFP_HEADER_LEN } from "./message-types.js";
+import { type OfMessageInput, type OfMessage, OFP_MAX_MESSAGE_LEN, type OfHeader, OFP_HEADER_LEN } from "./message-types.js";
 import { encodeExperimenter, decodeExperimenter } from "./experimenter.js";
+import { decodeFlowMod, encodeFlowMod, writeFlowModBody } from "./flow-mod.js";
 import { writePort, readBuckets, readMultipartRequest, readPort, writeBuckets, readMultipartReply, writeBands, readBands, writeMultipartReply, writeMultipartRequest } from "./multipart.js";
 
 export { OFP_HEADER_LEN, OFP_MAX_MESSAGE_LEN, NxMessageSubtype, TlvTableModCommand, NxPacketInFormat, OnfBundleType, OFPMPF_MORE } from "./message-types.js";
 export type { Bucket, DistributiveOmit, FlowMod, FlowRemoved, FlowStats, FlowStatsRequest, GroupProps, GroupStats, MessageHeader, MeterBand, MeterStats, MultipartReplyBody, MultipartRequestBody, NxPacketIn2, OfHeader, OfMessage, OfMessageInput, OfMessageType, PortDesc, PortStats, SwitchDesc, TableFeatures, TableStats, TlvMapping } from "./message-types.js";
+export { decodeFlowMod, flowMod } from "./flow-mod.js";
 export { mergeMultipartReplies, readBuckets, readFlowStatsRequest, readPort, writeBuckets, writeFlowStatsRequest, writePort } from "./multipart.js";
 
 /** Reads an `ofp_header` (no body). */
@@ -276,41 +278,6 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
   }
 }
 
-/**
- * Decodes a flow_mod body (`r` after the header; OpenFlow 1.3.5 §7.3.4.1): the same fixed part in
- * OpenFlow 1.1 to 1.5 (importance from 1.4 on, padding before), then the match (`readMatch`: OXM, or the
- * OpenFlow 1.1 standard match) and the instructions.
- */
-export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch: (r: Reader) => MatchField[] = decodeMatch): OfMessage {
-  const cookie = r.u64();
-  const cookieMask = r.u64();
-  // the rest of the fixed part is one known 24-byte layout: read by index after one bounds check (a short
-  // message goes through the reader field by field, which names the field it lacks)
-  const b = r.bytes;
-  const p = r.pos;
-  const whole = r.end - p >= 24;
-  const tableId = whole ? b[p]! : r.u8();
-  const command = whole ? b[p + 1]! : r.u8();
-  const idleTimeout = whole ? (b[p + 2]! << 8) | b[p + 3]! : r.u16();
-  const hardTimeout = whole ? (b[p + 4]! << 8) | b[p + 5]! : r.u16();
-  const priority = whole ? (b[p + 6]! << 8) | b[p + 7]! : r.u16();
-  const bufferId = whole ? ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0 : r.u32();
-  const outPort = whole ? ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0 : r.u32();
-  const outGroup = whole ? ((b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!) >>> 0 : r.u32();
-  const flags = whole ? (b[p + 20]! << 8) | b[p + 21]! : r.u16();
-  const importance = whole ? (b[p + 22]! << 8) | b[p + 23]! : r.u16();
-  if (whole) r.pos = p + 24;
-  const match = readMatch(r);
-  // the instructions fill the rest of the message: read in place, with no reader of their own
-  const instructions = decodeInstructions(r);
-  // the flags the version has (Open vSwitch's ofputil_decode_flow_mod_flags()): 1.1 two, 1.2 reset_counts, 1.3+ the counts
-  if (flags & ~(version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f)) r.fail("OFPFMFC_BAD_FLAGS");
-  // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding
-  return version >= OfpVersion.OF14
-    ? { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, importance, match, instructions }
-    : { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, match, instructions };
-}
-
 const TYPE_CODE: Record<string, number> = {
   hello: OfpType.HELLO,
   error: OfpType.ERROR,
@@ -540,106 +507,4 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
   w.patch16(lenAt, len);
   return start === 0 ? w.finish() : w.finish().subarray(start);
-}
-
-/** Writes a flow_mod of OpenFlow 1.1 to 1.5, header included, as {@link encodeInto} would (`start` = `w.pos`). */
-function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flow_mod" }>, version: number, start: number): void {
-  // the header and the fixed part are one known 48-byte layout: every value is range-checked first, in
-  // layout order (the first bad one is named), then all are stored by index in one go
-  const xid = m.xid ?? 0;
-  const { cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags } = m;
-  // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
-  const importance = version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0;
-  if ((version & 0xff) !== version) w.outOfRange("version", version, 8);
-  if (xid >>> 0 !== xid) w.outOfRange("xid", xid, 32);
-  if (typeof cookie !== "bigint" || cookie < 0n || cookie > U64_MAX) w.outOfRange("flow_mod.cookie", cookie, 64);
-  if (typeof cookieMask !== "bigint" || cookieMask < 0n || cookieMask > U64_MAX) w.outOfRange("flow_mod.cookie_mask", cookieMask, 64);
-  if ((tableId & 0xff) !== tableId) w.outOfRange("flow_mod.table_id", tableId, 8);
-  if ((command & 0xff) !== command) w.outOfRange("flow_mod.command", command, 8);
-  if ((idleTimeout & 0xffff) !== idleTimeout) w.outOfRange("flow_mod.idle_timeout", idleTimeout, 16);
-  if ((hardTimeout & 0xffff) !== hardTimeout) w.outOfRange("flow_mod.hard_timeout", hardTimeout, 16);
-  if ((priority & 0xffff) !== priority) w.outOfRange("flow_mod.priority", priority, 16);
-  if (bufferId >>> 0 !== bufferId) w.outOfRange("flow_mod.buffer_id", bufferId, 32);
-  if (outPort >>> 0 !== outPort) w.outOfRange("flow_mod.out_port", outPort, 32);
-  if (outGroup >>> 0 !== outGroup) w.outOfRange("flow_mod.out_group", outGroup, 32);
-  if ((flags & 0xffff) !== flags) w.outOfRange("flow_mod.flags", flags, 16);
-  if ((importance & 0xffff) !== importance) w.outOfRange("flow_mod.importance", importance, 16);
-  const p = start;
-  const b = w.room(FLOW_MOD_FIXED_LEN);
-  b[p] = version;
-  b[p + 1] = OfpType.FLOW_MOD;
-  b[p + 2] = 0; // length, patched below
-  b[p + 3] = 0;
-  b[p + 4] = xid >>> 24;
-  b[p + 5] = xid >>> 16;
-  b[p + 6] = xid >>> 8;
-  b[p + 7] = xid;
-  w.put64(p + 8, cookie, "flow_mod.cookie");
-  w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
-  b[p + 24] = tableId;
-  b[p + 25] = command;
-  b[p + 26] = idleTimeout >>> 8;
-  b[p + 27] = idleTimeout;
-  b[p + 28] = hardTimeout >>> 8;
-  b[p + 29] = hardTimeout;
-  b[p + 30] = priority >>> 8;
-  b[p + 31] = priority;
-  b[p + 32] = bufferId >>> 24;
-  b[p + 33] = bufferId >>> 16;
-  b[p + 34] = bufferId >>> 8;
-  b[p + 35] = bufferId;
-  b[p + 36] = outPort >>> 24;
-  b[p + 37] = outPort >>> 16;
-  b[p + 38] = outPort >>> 8;
-  b[p + 39] = outPort;
-  b[p + 40] = outGroup >>> 24;
-  b[p + 41] = outGroup >>> 16;
-  b[p + 42] = outGroup >>> 8;
-  b[p + 43] = outGroup;
-  b[p + 44] = flags >>> 8;
-  b[p + 45] = flags;
-  b[p + 46] = importance >>> 8;
-  b[p + 47] = importance;
-  w.pos = p + FLOW_MOD_FIXED_LEN;
-  encodeMatch(w, m.match);
-  encodeInstructions(w, m.instructions, version);
-  const len = w.pos - start;
-  if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
-  w.patch16(start + 2, len);
-}
-
-/** The header and fixed part of a flow_mod of OpenFlow 1.1 to 1.5, before its match (OpenFlow 1.3.5 §7.3.4.1). */
-const FLOW_MOD_FIXED_LEN = 48;
-/** The largest 64-bit unsigned value. */
-const U64_MAX = 0xffffffffffffffffn;
-
-/** The body of a flow_mod after the header (OpenFlow 1.3.5 §7.3.4.1; `importance` from 1.4 on). */
-function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
-  w.u64(m.cookie, "flow_mod.cookie").u64(m.cookieMask, "flow_mod.cookie_mask").u8(m.tableId, "flow_mod.table_id").u8(m.command, "flow_mod.command");
-  w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
-  // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
-  w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
-  w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
-  encodeMatch(w, m.match);
-  encodeInstructions(w, m.instructions, version);
-}
-
-/** Default flow_mod fields (ADD, table 0, priority 32768, no buffer, any port/group). */
-export function flowMod(p: Partial<FlowMod>): FlowMod {
-  return {
-    cookie: 0n,
-    cookieMask: 0n,
-    tableId: 0,
-    command: 0,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    priority: 0x8000,
-    bufferId: 0xffffffff,
-    outPort: 0xffffffff,
-    outGroup: 0xffffffff,
-    flags: 0,
-    match: [],
-    instructions: [],
-    ...p,
-  };
 }

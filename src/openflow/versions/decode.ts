@@ -17,11 +17,11 @@ import {
   type MultipartRequestBody,
   type OfMessage,
   type PortDesc,
-  decodeFlowMod,
   decodeHeader,
   readFlowStatsRequest,
   readPort,
 } from "../messages.js";
+import { decodeFlowMod } from "../flow-mod.js";
 import { readOxsStats } from "./oxs.js";
 import { readPort14 } from "./port14.js";
 import { readFlowStats, readGroupStats, readPortStats } from "../stats-readers.js";
