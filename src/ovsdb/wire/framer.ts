@@ -3,16 +3,19 @@
  * stream socket has no length prefix; a message ends where its top-level JSON object closes).
  *
  * The framer scans every byte exactly once, tracking only the nesting depth and whether it is inside
- * a string (and after a backslash). Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk
- * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
- * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes; the scan also
- * notes digit runs of 16 or more outside strings, and only a message holding one goes through the
- * exact reader that keeps 64-bit integers ({@link parseJsonExact}).
+ * a string (and after a backslash); inside strings of large chunks it tests four bytes at a time.
+ * Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk may end anywhere — inside a UTF-8
+ * sequence, a string escape or a number — and the scan resumes where it stopped. A message that
+ * spans chunks is kept as views of them and decoded once when it ends (one concatenation, one UTF-8
+ * check, one decode), then parsed with one `JSON.parse`; the scan also notes digit runs of 16 or
+ * more outside strings, and only a message holding one goes through the exact reader that keeps
+ * 64-bit integers ({@link parseJsonExact}).
  *
  * @module
  */
 
-import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
+import { isUtf8 } from "node:buffer";
+import { decodeUtf8Lossless } from "./utf8.js";
 import { LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
 
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
@@ -85,16 +88,23 @@ interface ScanState {
 
 const scanState: ScanState = { depth: 0, inString: false, escaped: false, pos: 0, digitRun: 0, longDigits: false };
 
+/** Chunks from this size on are scanned a word at a time inside strings. */
+const WORD_SCAN_MIN = 256;
+const NO_WORDS = new Int32Array(0);
+
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
 
 /**
  * Scans `chunk` from `i` inside a message at nesting `state.depth` (not inside a string).
  * Returns the index just past the byte that closes the message, -1 when the chunk ends first
  * (state updated: depth, and whether it stopped inside a string or after a backslash), or -2 when
- * nesting exceeds `maxDepth`. A small separate function, so that V8 optimizes this hot loop alone.
+ * nesting exceeds `maxDepth`. `words` views the chunk's whole 4-byte words from chunk index `a0`
+ * on (empty for small chunks), for skipping string contents a word at a time. A small separate
+ * function, so that V8 optimizes this hot loop alone.
  */
-function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: number): number {
+function scanMessage(chunk: Uint8Array, words: Int32Array, a0: number, i: number, state: ScanState, maxDepth: number): number {
   const n = chunk.length;
+  const m = words.length;
   let depth = state.depth;
   if (state.digitRun > 0) {
     // A number split across chunks: count its remaining digits.
@@ -122,6 +132,20 @@ function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: n
     }
     if (k === CLASS_QUOTE) {
       for (;;) {
+        if (i >= a0 && ((i - a0) & 3) === 0) {
+          // Skip the aligned 4-byte words that hold neither '"' nor '\\' (the zero-byte test of
+          // "Bit Twiddling Hacks" on the word xor each byte): most bytes of OVSDB JSON are in strings.
+          let j = (i - a0) >> 2;
+          if (j < m) {
+            do {
+              const v = words[j]!;
+              const x = v ^ 0x22222222;
+              const y = v ^ 0x5c5c5c5c;
+              if ((((x - 0x01010101) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) break;
+            } while (++j < m);
+            i = a0 + (j << 2);
+          }
+        }
         if (i >= n) {
           state.depth = depth;
           state.inString = true;
@@ -176,20 +200,12 @@ export class JsonFramer {
   private readonly raw: boolean;
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
-  /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
-  /** Raw mode: the bytes of the message being assembled. */
-  private parts: Uint8Array[] = [];
   /**
-   * Text mode: the message being assembled, already decoded chunk by chunk (a streaming UTF-8
-   * decoder carries sequences split across chunks), so received chunks are released at once and
-   * no second copy of a large message is ever made.
+   * The bytes of the message being assembled, in arrival order (views of the received chunks, not
+   * copies). They are decoded once, when the message ends: one concatenation, one UTF-8 check and
+   * one decode of the whole, cheaper than decoding chunk by chunk and joining the pieces.
    */
-  private textParts: string[] = [];
-  private textDecoder = new TextDecoder("utf-8", { fatal: true });
-  /** The last bytes given to the streaming decoder (it may hold back an unfinished sequence of them). */
-  private tailEnd = new Uint8Array(0);
-  /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
-  private notUtf8: Uint8Array[] | undefined;
+  private parts: Uint8Array[] = [];
   private partBytes = 0;
   private depth = 0;
   private inString = false;
@@ -235,6 +251,9 @@ export class JsonFramer {
     let inString = this.inString;
     let escaped = this.escaped;
     let i = 0;
+    // The chunk's aligned 4-byte words, for the scan to skip string contents (not worth it for small chunks).
+    const a0 = (4 - (chunk.byteOffset & 3)) & 3;
+    const words = n >= WORD_SCAN_MIN ? new Int32Array(chunk.buffer, chunk.byteOffset + a0, (n - a0) >> 2) : NO_WORDS;
     try {
       const maxDepth = this.maxDepth;
       while (i < n) {
@@ -277,7 +296,7 @@ export class JsonFramer {
         scanState.escaped = escaped;
         scanState.digitRun = this.digitRun;
         scanState.longDigits = this.longDigits;
-        const end = scanMessage(chunk, i, scanState, maxDepth);
+        const end = scanMessage(chunk, words, a0, i, scanState, maxDepth);
         this.digitRun = end >= 0 ? 0 : scanState.digitRun;
         this.longDigits = scanState.longDigits;
         depth = scanState.depth;
@@ -306,22 +325,9 @@ export class JsonFramer {
           );
         }
         if (tail.length > 0) {
-          if (this.raw) {
-            // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
-            // (socket chunks never are).
-            this.parts.push(tail);
-          } else if (this.notUtf8) {
-            this.notUtf8.push(tail);
-          } else {
-            try {
-              this.textParts.push(this.textDecoder.decode(tail, { stream: true }));
-              this.tailEnd = tail.slice(-3);
-            } catch {
-              // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
-              this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
-              this.textDecoder = new TextDecoder("utf-8", { fatal: true });
-            }
-          }
+          // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
+          // (socket chunks never are).
+          this.parts.push(tail);
           this.partBytes += tail.length;
         }
       }
@@ -329,7 +335,6 @@ export class JsonFramer {
       if (e instanceof FramingError) {
         this.failed = e;
         this.parts = [];
-        this.textParts = [];
         this.partBytes = 0;
       }
       throw e;
@@ -378,48 +383,18 @@ export class JsonFramer {
     return undefined;
   }
 
-  /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
-  private losslessText(last: Uint8Array): string {
-    const head = this.textParts.join("");
-    const rest = this.notUtf8 ?? [unfinishedUtf8Suffix(this.tailEnd)];
-    this.textParts = [];
-    this.notUtf8 = undefined;
-    this.partBytes = 0;
-    this.tailEnd = new Uint8Array(0);
-    this.textDecoder = new TextDecoder("utf-8", { fatal: true });
-    return head + decodeUtf8Lossless(Buffer.concat([...rest, last]));
-  }
-
   private finish(last: Uint8Array, messageOffset: number): unknown {
-    let text: string;
-    if (this.raw) {
-      if (this.parts.length === 0) return last;
+    let bytes = last;
+    if (this.parts.length > 0) {
       this.parts.push(last);
-      const bytes = Buffer.concat(this.parts, this.partBytes + last.length);
+      bytes = Buffer.concat(this.parts, this.partBytes + last.length);
       this.parts = [];
       this.partBytes = 0;
-      return bytes;
     }
+    if (this.raw) return bytes;
     // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
     // ovsdb-server's reader takes them and only a column value refuses them.
-    if (this.notUtf8) {
-      text = this.losslessText(last);
-    } else if (this.textParts.length === 0) {
-      try {
-        text = decoder.decode(last);
-      } catch {
-        text = this.losslessText(last);
-      }
-    } else {
-      try {
-        this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
-        text = this.textParts.join("");
-        this.textParts = [];
-        this.partBytes = 0;
-      } catch {
-        text = this.losslessText(last);
-      }
-    }
+    const text = isUtf8(bytes) ? utf8Text(bytes) : decodeUtf8Lossless(bytes);
     try {
       return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
     } catch (e) {
@@ -427,6 +402,11 @@ export class JsonFramer {
       throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
     }
   }
+}
+
+/** Decodes bytes already known to be valid UTF-8 (Buffer's decoder: no second validation). */
+function utf8Text(bytes: Uint8Array): string {
+  return (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString("utf8");
 }
 
 function describeByte(b: number): string {
