@@ -3,13 +3,12 @@
  * stream socket has no length prefix; a message ends where its top-level JSON object closes).
  *
  * The framer scans every byte exactly once, tracking only the nesting depth and whether it is inside
- * a string (and after a backslash); inside strings of large chunks it tests four bytes at a time.
- * Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk may end anywhere — inside a UTF-8
- * sequence, a string escape or a number — and the scan resumes where it stopped. A message that
- * spans chunks is kept as views of them and decoded once when it ends (one concatenation, one UTF-8
- * check, one decode), then parsed with one `JSON.parse`; the scan also notes digit runs of 16 or
- * more outside strings, and only a message holding one goes through the exact reader that keeps
- * 64-bit integers ({@link parseJsonExact}).
+ * a string (and after a backslash). Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk
+ * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
+ * it stopped. A message that spans chunks is kept as views of them and decoded once when it ends (one
+ * concatenation, one UTF-8 check, one decode), then parsed with one `JSON.parse`; the scan also notes
+ * digit runs of 16 or more outside strings, and only a message holding one goes through the exact
+ * reader that keeps 64-bit integers ({@link parseJsonExact}).
  *
  * @module
  */
@@ -88,23 +87,16 @@ interface ScanState {
 
 const scanState: ScanState = { depth: 0, inString: false, escaped: false, pos: 0, digitRun: 0, longDigits: false };
 
-/** Chunks from this size on are scanned a word at a time inside strings. */
-const WORD_SCAN_MIN = 256;
-const NO_WORDS = new Int32Array(0);
-
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
 
 /**
  * Scans `chunk` from `i` inside a message at nesting `state.depth` (not inside a string).
  * Returns the index just past the byte that closes the message, -1 when the chunk ends first
  * (state updated: depth, and whether it stopped inside a string or after a backslash), or -2 when
- * nesting exceeds `maxDepth`. `words` views the chunk's whole 4-byte words from chunk index `a0`
- * on (empty for small chunks), for skipping string contents a word at a time. A small separate
- * function, so that V8 optimizes this hot loop alone.
+ * nesting exceeds `maxDepth`. A small separate function, so that V8 optimizes this hot loop alone.
  */
-function scanMessage(chunk: Uint8Array, words: Int32Array, a0: number, i: number, state: ScanState, maxDepth: number): number {
+function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: number): number {
   const n = chunk.length;
-  const m = words.length;
   let depth = state.depth;
   if (state.digitRun > 0) {
     // A number split across chunks: count its remaining digits.
@@ -132,20 +124,6 @@ function scanMessage(chunk: Uint8Array, words: Int32Array, a0: number, i: number
     }
     if (k === CLASS_QUOTE) {
       for (;;) {
-        if (i >= a0 && ((i - a0) & 3) === 0) {
-          // Skip the aligned 4-byte words that hold neither '"' nor '\\' (the zero-byte test of
-          // "Bit Twiddling Hacks" on the word xor each byte): most bytes of OVSDB JSON are in strings.
-          let j = (i - a0) >> 2;
-          if (j < m) {
-            do {
-              const v = words[j]!;
-              const x = v ^ 0x22222222;
-              const y = v ^ 0x5c5c5c5c;
-              if ((((x - 0x01010101) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) break;
-            } while (++j < m);
-            i = a0 + (j << 2);
-          }
-        }
         if (i >= n) {
           state.depth = depth;
           state.inString = true;
@@ -249,9 +227,6 @@ export class JsonFramer {
     let inString = this.inString;
     let escaped = this.escaped;
     let i = 0;
-    // The chunk's aligned 4-byte words, for the scan to skip string contents (not worth it for small chunks).
-    const a0 = (4 - (chunk.byteOffset & 3)) & 3;
-    const words = n >= WORD_SCAN_MIN ? new Int32Array(chunk.buffer, chunk.byteOffset + a0, (n - a0) >> 2) : NO_WORDS;
     try {
       const maxDepth = this.maxDepth;
       while (i < n) {
@@ -294,7 +269,7 @@ export class JsonFramer {
         scanState.escaped = escaped;
         scanState.digitRun = this.digitRun;
         scanState.longDigits = this.longDigits;
-        const end = scanMessage(chunk, words, a0, i, scanState, maxDepth);
+        const end = scanMessage(chunk, i, scanState, maxDepth);
         this.digitRun = end >= 0 ? 0 : scanState.digitRun;
         this.longDigits = scanState.longDigits;
         depth = scanState.depth;
