@@ -5,8 +5,8 @@
  * The framer scans every byte exactly once, tracking only the nesting depth and whether it is inside
  * a string (and after a backslash). Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk
  * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
- * it stopped. A message that spans chunks is kept as views of them and decoded once when it ends (one
- * concatenation, one UTF-8 check, one decode), then parsed with one `JSON.parse`; the scan also notes
+ * it stopped. A message that spans chunks is copied into one growing buffer and decoded once when it
+ * ends (one UTF-8 check, one decode), then parsed with one `JSON.parse`; the scan also notes
  * digit runs of 16 or more outside strings, and only a message holding one goes through the exact
  * reader that keeps 64-bit integers ({@link parseJsonExact}).
  *
@@ -46,7 +46,8 @@ export interface JsonFramerOptions {
   maxDepth?: number;
   /**
    * Return each message's bytes (a `Uint8Array`) instead of parsing them: for relays, proxies and
-   * for measuring the framer alone.
+   * for measuring the framer alone. A message that spanned chunks is a view of the framer's
+   * assembly buffer, which may be larger than the message.
    * @default false
    */
   raw?: boolean;
@@ -177,11 +178,14 @@ export class JsonFramer {
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
   /**
-   * The bytes of the message being assembled, in arrival order (views of the received chunks, not
-   * copies). They are decoded once, when the message ends: one concatenation, one UTF-8 check and
-   * one decode of the whole, cheaper than decoding chunk by chunk and joining the pieces.
+   * The bytes of the message being assembled, copied out of the received chunks into one buffer that
+   * grows fourfold as needed (its first `partBytes` bytes; pages never written are never touched, and
+   * fewer regrowths copy less). The message is decoded once, when it ends:
+   * one UTF-8 check and one decode of the whole, cheaper than decoding chunk by chunk and joining the
+   * pieces. The socket's chunks are not kept: each is a small allocation of its own, and thousands of
+   * them held by an unfinished message would stay in the C heap after they are freed.
    */
-  private parts: Uint8Array[] = [];
+  private buffer: Buffer | undefined;
   private partBytes = 0;
   private depth = 0;
   private inString = false;
@@ -298,16 +302,13 @@ export class JsonFramer {
           );
         }
         if (tail.length > 0) {
-          // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
-          // (socket chunks never are).
-          this.parts.push(tail);
-          this.partBytes += tail.length;
+          this.append(tail);
         }
       }
     } catch (e) {
       if (e instanceof FramingError) {
         this.failed = e;
-        this.parts = [];
+        this.buffer = undefined;
         this.partBytes = 0;
       }
       throw e;
@@ -357,12 +358,24 @@ export class JsonFramer {
     return undefined;
   }
 
+  /** Appends `bytes` to the message being assembled (see {@link buffer}). */
+  private append(bytes: Uint8Array): void {
+    const need = this.partBytes + bytes.length;
+    if (this.buffer === undefined || this.buffer.length < need) {
+      const grown = Buffer.allocUnsafeSlow(Math.min(Math.max(need, 4 * (this.buffer?.length ?? 0), 1 << 20), Math.max(need, this.maxBytes)));
+      if (this.partBytes > 0) grown.set(this.buffer!.subarray(0, this.partBytes));
+      this.buffer = grown;
+    }
+    this.buffer.set(bytes, this.partBytes);
+    this.partBytes = need;
+  }
+
   private finish(last: Uint8Array, messageOffset: number): unknown {
     let bytes = last;
-    if (this.parts.length > 0) {
-      this.parts.push(last);
-      bytes = Buffer.concat(this.parts, this.partBytes + last.length);
-      this.parts = [];
+    if (this.partBytes > 0) {
+      this.append(last);
+      bytes = this.buffer!.subarray(0, this.partBytes);
+      this.buffer = undefined;
       this.partBytes = 0;
     }
     if (this.raw) return bytes;
