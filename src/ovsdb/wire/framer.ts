@@ -5,16 +5,14 @@
  * The framer scans every byte exactly once, tracking only the nesting depth and whether it is inside
  * a string (and after a backslash). Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk
  * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
- * it stopped. A message that spans chunks is copied into one growing buffer and decoded once when it
- * ends (one UTF-8 check, one decode), then parsed with one `JSON.parse`; the scan also notes
- * digit runs of 16 or more outside strings, and only a message holding one goes through the exact
- * reader that keeps 64-bit integers ({@link parseJsonExact}).
+ * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes; the scan also
+ * notes digit runs of 16 or more outside strings, and only a message holding one goes through the
+ * exact reader that keeps 64-bit integers ({@link parseJsonExact}).
  *
  * @module
  */
 
-import { isUtf8 } from "node:buffer";
-import { decodeUtf8Lossless } from "./utf8.js";
+import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
 import { LONG_DIGITS, LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
 
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
@@ -46,8 +44,7 @@ export interface JsonFramerOptions {
   maxDepth?: number;
   /**
    * Return each message's bytes (a `Uint8Array`) instead of parsing them: for relays, proxies and
-   * for measuring the framer alone. A message that spanned chunks is a view of the framer's
-   * assembly buffer, which may be larger than the message.
+   * for measuring the framer alone.
    * @default false
    */
   raw?: boolean;
@@ -164,7 +161,6 @@ function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: n
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-
 /**
  * Splits a stream of bytes into complete top-level JSON texts and parses each.
  *
@@ -177,15 +173,20 @@ export class JsonFramer {
   private readonly raw: boolean;
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
+  /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
+  /** Raw mode: the bytes of the message being assembled. */
+  private parts: Uint8Array[] = [];
   /**
-   * The bytes of the message being assembled, copied out of the received chunks into one buffer that
-   * grows fourfold as needed (its first `partBytes` bytes; pages never written are never touched, and
-   * fewer regrowths copy less). The message is decoded once, when it ends:
-   * one UTF-8 check and one decode of the whole, cheaper than decoding chunk by chunk and joining the
-   * pieces. The socket's chunks are not kept: each is a small allocation of its own, and thousands of
-   * them held by an unfinished message would stay in the C heap after they are freed.
+   * Text mode: the message being assembled, already decoded chunk by chunk (a streaming UTF-8
+   * decoder carries sequences split across chunks), so received chunks are released at once and
+   * no second copy of a large message is ever made.
    */
-  private buffer: Buffer | undefined;
+  private textParts: string[] = [];
+  private textDecoder = new TextDecoder("utf-8", { fatal: true });
+  /** The last bytes given to the streaming decoder (it may hold back an unfinished sequence of them). */
+  private tailEnd = new Uint8Array(0);
+  /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
+  private notUtf8: Uint8Array[] | undefined;
   private partBytes = 0;
   private depth = 0;
   private inString = false;
@@ -302,13 +303,30 @@ export class JsonFramer {
           );
         }
         if (tail.length > 0) {
-          this.append(tail);
+          if (this.raw) {
+            // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
+            // (socket chunks never are).
+            this.parts.push(tail);
+          } else if (this.notUtf8) {
+            this.notUtf8.push(tail);
+          } else {
+            try {
+              this.textParts.push(this.textDecoder.decode(tail, { stream: true }));
+              this.tailEnd = tail.slice(-3);
+            } catch {
+              // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
+              this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
+              this.textDecoder = new TextDecoder("utf-8", { fatal: true });
+            }
+          }
+          this.partBytes += tail.length;
         }
       }
     } catch (e) {
       if (e instanceof FramingError) {
         this.failed = e;
-        this.buffer = undefined;
+        this.parts = [];
+        this.textParts = [];
         this.partBytes = 0;
       }
       throw e;
@@ -358,30 +376,48 @@ export class JsonFramer {
     return undefined;
   }
 
-  /** Appends `bytes` to the message being assembled (see {@link buffer}). */
-  private append(bytes: Uint8Array): void {
-    const need = this.partBytes + bytes.length;
-    if (this.buffer === undefined || this.buffer.length < need) {
-      const grown = Buffer.allocUnsafeSlow(Math.min(Math.max(need, 4 * (this.buffer?.length ?? 0), 1 << 20), Math.max(need, this.maxBytes)));
-      if (this.partBytes > 0) grown.set(this.buffer!.subarray(0, this.partBytes));
-      this.buffer = grown;
-    }
-    this.buffer.set(bytes, this.partBytes);
-    this.partBytes = need;
+  /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
+  private losslessText(last: Uint8Array): string {
+    const head = this.textParts.join("");
+    const rest = this.notUtf8 ?? [unfinishedUtf8Suffix(this.tailEnd)];
+    this.textParts = [];
+    this.notUtf8 = undefined;
+    this.partBytes = 0;
+    this.tailEnd = new Uint8Array(0);
+    this.textDecoder = new TextDecoder("utf-8", { fatal: true });
+    return head + decodeUtf8Lossless(Buffer.concat([...rest, last]));
   }
 
   private finish(last: Uint8Array, messageOffset: number): unknown {
-    let bytes = last;
-    if (this.partBytes > 0) {
-      this.append(last);
-      bytes = this.buffer!.subarray(0, this.partBytes);
-      this.buffer = undefined;
+    let text: string;
+    if (this.raw) {
+      if (this.parts.length === 0) return last;
+      this.parts.push(last);
+      const bytes = Buffer.concat(this.parts, this.partBytes + last.length);
+      this.parts = [];
       this.partBytes = 0;
+      return bytes;
     }
-    if (this.raw) return bytes;
     // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
     // ovsdb-server's reader takes them and only a column value refuses them.
-    const text = isUtf8(bytes) ? utf8Text(bytes) : decodeUtf8Lossless(bytes);
+    if (this.notUtf8) {
+      text = this.losslessText(last);
+    } else if (this.textParts.length === 0) {
+      try {
+        text = decoder.decode(last);
+      } catch {
+        text = this.losslessText(last);
+      }
+    } else {
+      try {
+        this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
+        text = this.textParts.join("");
+        this.textParts = [];
+        this.partBytes = 0;
+      } catch {
+        text = this.losslessText(last);
+      }
+    }
     try {
       return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
     } catch (e) {
@@ -389,11 +425,6 @@ export class JsonFramer {
       throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
     }
   }
-}
-
-/** Decodes bytes already known to be valid UTF-8 (Buffer's decoder: no second validation). */
-function utf8Text(bytes: Uint8Array): string {
-  return (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString("utf8");
 }
 
 function describeByte(b: number): string {

@@ -166,10 +166,10 @@ describe("JsonFramer", () => {
   });
 
   it("frames large chunks at every alignment: quotes, backslashes and UTF-8 at every byte position", () => {
-    // Messages spanning chunks are gathered as views and decoded once: put the bytes the scan must
-    // stop at ('"' and '\\' escapes, a closing quote after a backslash run) and the ones it must not
-    // (UTF-8 lead and continuation bytes, braces) anywhere, split UTF-8 sequences and 64-bit integers
-    // across chunks of varied sizes, starting at every byte offset of their buffer.
+    // Messages spanning many chunks of a few hundred bytes: put the bytes the scan must stop at ('"'
+    // and '\\' escapes, a closing quote after a backslash run) and the ones it must not (UTF-8 lead
+    // and continuation bytes, braces) anywhere, split UTF-8 sequences and 64-bit integers across
+    // chunks of varied sizes, starting at every byte offset of their buffer.
     let seed = 12345;
     const rnd = (k: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
