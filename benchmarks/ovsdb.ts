@@ -3,7 +3,8 @@
  * - transact round-trip latency (sequential) and pipelined throughput, ovn-ts vs the OVS Python
  *   library (`ovs.jsonrpc`, Debian python3-openvswitch) doing the same calls and vs a bare Node socket
  *   (the floor); ovn-ts's side is the built client (dist/) under plain node (`ovsdb-rtt-child.mjs`);
- * - framing a 40 MB monitor reply: the framer's scan as a fraction of one `JSON.parse` of it;
+ * - receiving a 37 MB monitor reply with the built framer (dist/, in `ovsdb-frame-child.mjs`): the
+ *   framer's scan, and the whole receive, as fractions of one `JSON.parse` of it;
  * - `ovn-ts ovsdb -f json dump` of a 100,000-port OVN_Northbound (the built CLI, dist/) against the
  *   floor (the server delivers the same reply to a bare socket, then one `JSON.parse`) and against
  *   `ovsdb-client -f json dump`, both writing to /dev/null, with their CPU time.
@@ -46,69 +47,27 @@ export interface OvsdbBenchResult {
 const N_SEQ = 2000;
 const N_PIPE = 20000;
 
-function monitorReply(ports: number): Buffer {
-  const rows: Record<string, unknown> = {};
-  for (let i = 0; i < ports; i++) {
-    const mac = `0a:58:0a:${((i >> 16) & 255).toString(16).padStart(2, "0")}:${((i >> 8) & 255).toString(16).padStart(2, "0")}:${(i & 255).toString(16).padStart(2, "0")}`;
-    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    rows[`${i.toString(16).padStart(8, "0")}-1111-4222-8333-444455556666`] = {
-      initial: {
-        name: `pod-${i}.ns-${i % 50}`,
-        addresses: `${mac} ${ip}`,
-        port_security: `${mac} ${ip}`,
-        external_ids: ["map", [["ls", `subnet-${i % 1000}`], ["pod", `ns-${i % 50}/pod-${i}`], ["vendor", "kube-ovn"]]],
-        options: ["map", [["requested-chassis", `node-${i % 300}`]]],
-        up: true,
-        enabled: true,
-        tag: ["set", []],
-        type: "",
-      },
-    };
-  }
-  return Buffer.from(JSON.stringify({ id: 3, result: { Logical_Switch_Port: rows }, error: null }));
-}
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
+/**
+ * Receiving a 100,000-port monitor reply in 64 KiB chunks, timed with the built framer (dist/) under
+ * plain node in a child (`ovsdb-frame-child.mjs`), beside one `JSON.parse` of the same text.
+ */
 function benchFramer(): OvsdbBenchRow[] {
-  const buf = monitorReply(100_000);
-  const chunks: Buffer[] = [];
-  for (let o = 0; o < buf.length; o += 65536) chunks.push(buf.subarray(o, o + 65536));
-  const text = buf.toString();
-  const parse: number[] = [];
-  const scan: number[] = [];
-  const full: number[] = [];
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let r = 0; r < 5; r++) {
-    gc?.();
-    let t = performance.now();
-    JSON.parse(text);
-    parse.push(performance.now() - t);
-    gc?.();
-    // Framing alone: find the message boundary and gather its bytes (no decoding, no parsing).
-    const raw = new JsonFramer({ raw: true });
-    t = performance.now();
-    let n = 0;
-    for (const c of chunks) n += raw.push(c).length;
-    scan.push(performance.now() - t);
-    gc?.();
-    // What a client pays per message: framing, UTF-8 validation and decoding, JSON.parse.
-    const f = new JsonFramer();
-    t = performance.now();
-    for (const c of chunks) n += f.push(c).length;
-    full.push(performance.now() - t);
-    if (n !== 2) throw new Error("framer did not produce the message");
-  }
-  const p = median(parse);
-  const s = median(scan);
-  const fu = median(full);
-  const mb = (buf.length / 1e6).toFixed(1);
+  const r = JSON.parse(
+    execFileSync("node", ["--expose-gc", join(dirname(fileURLToPath(import.meta.url)), "ovsdb-frame-child.mjs"), currentDist(), "100000"], {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    }),
+  ) as { bytes: number; parseMs: number; scanMs: number; fullMs: number };
+  const p = r.parseMs;
+  const mb = (r.bytes / 1e6).toFixed(1);
   return [
-    { name: `frame a ${mb} MB monitor reply in 64 KiB chunks (scan + gather)`, ours: s, peer: p, unit: "ms", ratio: s / p, note: "peer: one JSON.parse of the same text; ratio = framing cost as a fraction of it" },
-    { name: `receive the ${mb} MB reply (frame + UTF-8 decode + JSON.parse)`, ours: fu, peer: p, unit: "ms", ratio: fu / p, note: "ratio = total cost relative to JSON.parse alone" },
+    { name: `frame a ${mb} MB monitor reply in 64 KiB chunks (scan + gather)`, ours: r.scanMs, peer: p, unit: "ms", ratio: r.scanMs / p, note: "peer: one JSON.parse of the same text; ratio = framing cost as a fraction of it" },
+    { name: `receive the ${mb} MB reply (frame + UTF-8 decode + JSON.parse)`, ours: r.fullMs, peer: p, unit: "ms", ratio: r.fullMs / p, note: "ratio = total cost relative to JSON.parse alone" },
   ];
 }
 

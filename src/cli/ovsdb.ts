@@ -52,6 +52,18 @@ function wantsDaemon(o: GlobalOptions["daemon"]): boolean {
   return o.detach || o.monitor || o.pidfile !== undefined;
 }
 
+/**
+ * `--user`: as ovsdb-client, right after the options, for every command; not again in a daemon
+ * this process started (it inherits the ids). OVS's messages start with the pidfile's name.
+ */
+async function switchUser(o: GlobalOptions["daemon"]): Promise<void> {
+  const { isDaemonChild, pidfilePath } = await import("./ovsdb/daemon.js");
+  if (isDaemonChild()) return;
+  const { becomeUser, resolveUser } = await import("./ovsdb/user.js");
+  const label = o.pidfile === undefined ? "(null)" : pidfilePath(o.pidfile);
+  becomeUser(resolveUser(o.user!, label), label);
+}
+
 /** Entry point of `ovn-ts ovsdb`. */
 export const ovsdbCommand: CliCommand = async (argv, io) => {
   let timer: NodeJS.Timeout | undefined;
@@ -66,6 +78,7 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
       io.out("ovn-ts ovsdb (ovn-ts) 0.1.0\n");
       return 0;
     }
+    if (options.daemon.user !== undefined) await switchUser(options.daemon);
     const [name, ...args] = rest;
     if (name === undefined) throw new Fatal("missing command name; use --help for help");
     const spec = COMMANDS[name];

@@ -7,7 +7,7 @@
  * program: the CLI bundled from src/ by esbuild and run by plain node.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -175,6 +175,66 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
       // fork that had already reported its start) never reports it again, and the monitor waits for that.
       if (tool === "ovn-ts") await until("the monitor to exit", () => !alive(supervisor));
       else if (alive(supervisor)) process.kill(supervisor, "SIGTERM");
+    }
+  }, 120_000);
+
+  // --user needs root (as ovsdb-client's) and a user to become: `nobody`, on every Linux system.
+  it.skipIf(process.getuid?.() !== 0)("--user USER[:GROUP]: the same refusals; the daemon runs as the user, without supplementary groups", async () => {
+    const strip = (t: string) => t.replace(/^(ovsdb-client|ovn-ts ovsdb): /gm, "");
+    for (const spec of ["nosuchuser-x", "nobody:nosuchgroup-x", "nobody:root"]) {
+      const [a, b] = await Promise.all(
+        TOOLS.map((tool) => runTool(tool, ["--user", spec, "transact", server.unix, '["OVN_Northbound"]'], join(dir, "user-refused"), join(dir, "user-refused.txt"))),
+      );
+      expect(b!.code, spec).toBe(a!.code);
+      expect(strip(b!.stderr), spec).toBe(strip(a!.stderr));
+      expect(a!.code, spec).toBe(1);
+    }
+    // nobody must reach the server's socket and write its pidfile and control socket
+    const sock = server.unix.slice("unix:".length);
+    execFileSync("chmod", ["0755", dir, join(sock, "..")]);
+    execFileSync("chmod", ["0777", sock]);
+    const nobody = execFileSync("id", ["-u", "nobody"], { encoding: "utf8" }).trim();
+    const nobodyGid = execFileSync("id", ["-g", "nobody"], { encoding: "utf8" }).trim();
+    for (const tool of TOOLS) {
+      const rundir = join(dir, `user-${tool}`);
+      mkdirSync(rundir, { recursive: true, mode: 0o777 });
+      execFileSync("chmod", ["0777", rundir]);
+      const pidfile = join(rundir, "ovsdb-client.pid");
+      const r = await runTool(tool, ["--user", "nobody", "--detach", "--pidfile", "monitor", server.unix, "OVN_Northbound", "Logical_Switch", "name"], rundir, join(dir, `user-${tool}.txt`));
+      expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
+      const pid = readPid(pidfile);
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const field = (name: string) => new RegExp(`^${name}:\\t(.*)$`, "m").exec(status)?.[1]?.trim().split(/\s+/);
+      expect(field("Uid"), tool).toEqual([nobody, nobody, nobody, nobody]);
+      expect(field("Gid"), tool).toEqual(Array(4).fill(nobodyGid));
+      expect((field("Groups") ?? []).filter(Boolean), tool).toEqual([]);
+      execFileSync("ovs-appctl", ["-t", join(rundir, `ovsdb-client.${pid}.ctl`), "exit"]);
+      await until(`${tool} daemon to exit`, () => !alive(pid));
+    }
+  }, 120_000);
+
+  it("--pidfile naming a PID reused by a later process: stale, the command runs (as ovsdb-client's, which finds no lock)", async () => {
+    const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
+    started.push(sleeper.pid!);
+    try {
+      for (const tool of TOOLS) {
+        const rundir = join(dir, `reused-${tool}`);
+        mkdirSync(rundir, { recursive: true });
+        const pidfile = join(rundir, "ovsdb-client.pid");
+        writeFileSync(pidfile, `${sleeper.pid}\n`);
+        const hourAgo = new Date(Date.now() - 3_600_000);
+        utimesSync(pidfile, hourAgo, hourAgo);
+        const r = await runTool(tool, ["--pidfile", "transact", server.unix, '["OVN_Northbound"]'], rundir, join(dir, `reused-${tool}.txt`));
+        expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
+        expect(existsSync(pidfile), tool).toBe(false);
+        // a pidfile written after its process started still refuses the start
+        writeFileSync(pidfile, `${sleeper.pid}\n`);
+        const again = await runTool(tool, ["--pidfile", "transact", server.unix, '["OVN_Northbound"]'], rundir, join(dir, `reused-${tool}.txt`));
+        if (tool === "ovn-ts") expect(again.stderr).toContain(`${pidfile}: already running as pid ${sleeper.pid}, aborting`);
+        rmSync(pidfile, { force: true });
+      }
+    } finally {
+      sleeper.kill("SIGKILL");
     }
   }, 120_000);
 });

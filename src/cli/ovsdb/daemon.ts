@@ -19,14 +19,19 @@
  *
  * Node cannot fork, so a daemon is the same command line run again as a child process (marked by an
  * environment variable), which reports its start on a pipe as OVS's forked child does. Differences:
- * the pidfile is not held by an `fcntl` lock (liveness of its PID is what is checked, as
- * `ovn-ts appctl` reads it; OVS's `ovs-appctl -t ovsdb-client` wants the lock, so give it the
- * control socket's path), and the daemon opens its own connection.
+ * the pidfile is not held by an `fcntl` lock (Node has no `fcntl`). OVS calls a pidfile stale
+ * when no process holds its lock; here it is stale when its PID is not running (or is a zombie),
+ * or runs a process that started more than a second after the pidfile was written (the PID was
+ * reused); a live process that started before the write is taken as the owner, even if it is an
+ * unrelated process that got the PID of a daemon killed without cleaning up in between (OVS would
+ * start). OVS's `ovs-appctl -t ovsdb-client` reads the pidfile only when it is locked, so give it
+ * the control socket's path (`ovn-ts appctl -t ovsdb-client` reads the pidfile). The daemon opens
+ * its own connection.
  *
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { readPidfile } from "../../unixctl/target.js";
 import type { CliIo } from "../io.js";
@@ -45,6 +50,8 @@ export interface DaemonOptions {
   chdir: boolean;
   /** `--monitor`. */
   monitor: boolean;
+  /** `--user USER[:GROUP]` as given (see user.ts), or undefined without it. */
+  user: string | undefined;
 }
 
 /** Environment variable that marks a re-run command line as the daemon (`daemon`) or its supervisor (`monitor`). */
@@ -53,6 +60,14 @@ const ROLE_ENV = "OVN_TS_OVSDB_DAEMON_ROLE";
 const NOTIFY_FD = 3;
 /** Deaths that `--monitor` answers with a restart (OVS `should_restart`). */
 const RESTART_SIGNALS: ReadonlySet<string> = new Set(["SIGABRT", "SIGALRM", "SIGBUS", "SIGFPE", "SIGILL", "SIGPIPE", "SIGSEGV", "SIGXCPU", "SIGXFSZ"]);
+
+/**
+ * True in a process this module started (the daemon or its supervisor), which runs the command
+ * line again: what the first process did before it (switching to `--user`) is done already.
+ */
+export function isDaemonChild(): boolean {
+  return process.env[ROLE_ENV] !== undefined;
+}
 
 /** The pidfile's path: FILE in RUNDIR unless absolute; `RUNDIR/ovsdb-client.pid` by default. */
 export function pidfilePath(given: string): string {
@@ -192,7 +207,7 @@ function makePidfile(path: string, overwrite: boolean): void {
     } catch {
       // missing or stale: ours to take
     }
-    if (pid !== undefined && pid !== process.pid) throw new Fatal(`${path}: already running as pid ${pid}, aborting`);
+    if (pid !== undefined && pid !== process.pid && !startedAfter(pid, path)) throw new Fatal(`${path}: already running as pid ${pid}, aborting`);
   }
   const mine = `${process.pid}\n`;
   const tmp = `${path}.tmp${process.pid}`;
@@ -209,4 +224,24 @@ function makePidfile(path: string, overwrite: boolean): void {
       // already gone
     }
   });
+}
+
+/**
+ * True when process `pid` started after `pidfile` was last written (Linux /proc: its start time in
+ * clock ticks after boot, and the boot time), so it cannot be the process that wrote it: the PID was
+ * reused by another process after the daemon died without removing its pidfile (OVS tells the two
+ * apart by the pidfile's `fcntl` lock, which dies with its owner; Node cannot take one). False when
+ * it cannot tell (no /proc), or within a second of the write.
+ */
+function startedAfter(pid: number, pidfile: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1]);
+    // /proc counts in USER_HZ, 100 on every Linux architecture
+    const startedMs = (btime + ticks / 100) * 1000;
+    return Number.isFinite(startedMs) && startedMs > statSync(pidfile).mtimeMs + 1000;
+  } catch {
+    return false;
+  }
 }

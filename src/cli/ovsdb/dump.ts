@@ -107,32 +107,38 @@ function writeTable(ts: TableSchema, cols: string[], rows: Record<string, unknow
 }
 
 /**
- * The `json` format (compact) written row by row: `{"caption":...,"data":[[...],...],"headings":[...]}`,
- * the members in byte order of their names, as OVS's JSON writer sorts them. Each row is
- * serialized in arrival order (walking the parsed rows in memory order, which is much faster than
- * in print order) and the texts are then written in print order, about a megabyte at a time.
+ * The `json` format (compact) written in batches of rows: `{"caption":...,"data":[[...],...],"headings":[...]}`,
+ * the members in byte order of their names, as OVS's JSON writer sorts them. Each batch of rows,
+ * in print order, is serialized by one `JSON.stringify` (its outer brackets dropped), so no string
+ * per row is kept alive and the output is handed to the writer about a megabyte at a time, never
+ * as one giant string. A batch holding a `bigint` is written row by row by `ovsJson`.
  */
 function writeJsonTable(ctx: Context, caption: string, headings: string[], data: unknown[][], order: number[], plain: boolean): void {
-  const texts = new Array<string>(data.length);
-  for (let y = 0; y < data.length; y++) {
-    const cells = data[y]!;
+  let piece = `{"caption":${JSON.stringify(caption)},"data":[`;
+  const batch: unknown[][] = [];
+  let chars = 0;
+  let size = 256; // rows in the next batch: after the first, about a megabyte of text
+  for (let i = 0; i < order.length; ) {
+    const end = Math.min(order.length, i + size);
+    batch.length = 0;
+    for (let k = i; k < end; k++) batch.push(data[order[k]!]!);
     let text: string | undefined;
     if (plain) {
       try {
-        text = JSON.stringify(cells);
+        text = JSON.stringify(batch).slice(1, -1);
       } catch {
         // a bigint: ovsJson writes its digits
       }
     }
-    texts[y] = text ?? `[${cells.map((c) => ovsJson(c)).join(",")}]`;
-  }
-  let piece = `{"caption":${JSON.stringify(caption)},"data":[`;
-  for (let i = 0; i < order.length; i++) {
-    piece += i === 0 ? texts[order[i]!]! : `,${texts[order[i]!]!}`;
+    text ??= batch.map((cells) => `[${cells.map((c) => ovsJson(c)).join(",")}]`).join(",");
+    piece += i === 0 ? text : `,${text}`;
+    chars += text.length;
+    i = end;
     if (piece.length >= PIECE) {
       ctx.io.out(piece);
       piece = "";
     }
+    size = Math.max(1, Math.min(65536, Math.round((PIECE * i) / Math.max(chars, 1))));
   }
   ctx.io.out(`${piece}],"headings":${ovsJson(headings)}}\n`);
 }

@@ -24,7 +24,7 @@ export function controlPath(ctx: { options: { unixctl?: string }; daemon?: { det
 export const SHORT_WITH_ARG: Record<string, string> = { f: "format", d: "data", t: "timeout", p: "private-key", c: "certificate", C: "ca-cert" };
 
 /** Long options that take an argument. */
-export const LONG_WITH_ARG = new Set(["format", "data", "timeout", "private-key", "certificate", "ca-cert", "bootstrap-ca-cert", "unixctl"]);
+export const LONG_WITH_ARG = new Set(["format", "data", "timeout", "private-key", "certificate", "ca-cert", "bootstrap-ca-cert", "unixctl", "user"]);
 
 /** Long options without an argument. */
 export const LONG_FLAGS = new Set([
@@ -59,7 +59,7 @@ export function parseOptions(argv: readonly string[]): { options: GlobalOptions;
     dbChangeAware: undefined,
     force: false,
     tls: {},
-    daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false },
+    daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined },
   };
   const rest: string[] = [];
   let help = false;
@@ -136,6 +136,9 @@ export function parseOptions(argv: readonly string[]): { options: GlobalOptions;
         break;
       case "pidfile":
         options.daemon.pidfile = value ?? "";
+        break;
+      case "user":
+        options.daemon.user = value!;
         break;
       case "help":
         help = true;

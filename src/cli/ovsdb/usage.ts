@@ -100,6 +100,8 @@ Output formatting options:
 Daemon options (transact, query, monitor*, lock, steal, unlock):
   --detach                run in background as daemon
   --monitor               creates a process to monitor this daemon
+  --user=username[:group] changes the effective daemon user:group
+                          (every command: as ovsdb-client, right after the options)
   --no-chdir              do not chdir to '/'
   --pidfile[=FILE]        create pidfile (default: ${rundir()}/ovsdb-client.pid)
   --overwrite-pidfile     with --pidfile, start even if already running

@@ -13,7 +13,7 @@
  */
 
 import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
-import { LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
+import { LONG_DIGITS, LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
 
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
 export class FramingError extends Error {
@@ -160,9 +160,6 @@ function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: n
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
-
-/** A digit run long enough to be an integer beyond 2^53 (anywhere in the text: a string's digits only cost the slow path). */
-const LONG_DIGITS = new RegExp(`\\d{${LONG_DIGIT_RUN}}`);
 
 /**
  * Splits a stream of bytes into complete top-level JSON texts and parses each.
@@ -358,6 +355,7 @@ export class JsonFramer {
     } catch {
       return undefined;
     }
+    // A digit run long enough to be an integer beyond 2^53 (anywhere in the text: a string's digits only cost the slow path).
     if (LONG_DIGITS.test(text)) return undefined;
     try {
       return [JSON.parse(text)];

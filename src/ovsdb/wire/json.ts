@@ -19,7 +19,11 @@ export const INT64_MIN = -9223372036854775808n;
 /** Shortest digit run that may be an integer beyond 2^53−1 (2^53 has 16 digits). */
 export const LONG_DIGIT_RUN = 16;
 
-const LONG_DIGITS = /\d{16}/;
+/**
+ * A run of {@link LONG_DIGIT_RUN} digits. Spelled out (`\d\d...`) rather than `\d{16}`: V8's regexp
+ * engine searches a fixed-length pattern with a skip table, several times faster on every message.
+ */
+export const LONG_DIGITS = new RegExp("\\d".repeat(LONG_DIGIT_RUN));
 
 /**
  * Parses JSON text; integer literals beyond ±(2^53−1) become `bigint` (see the module

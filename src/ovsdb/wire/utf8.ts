@@ -34,7 +34,12 @@ export function decodeUtf8Lossless(bytes: Uint8Array): string {
   let out = "";
   let run = 0;
   let i = 0;
-  while (i < bytes.length) {
+  const len = bytes.length;
+  while (i < len) {
+    if (bytes[i]! < 0x80) {
+      i++; // ASCII, the usual byte: no sequence to check
+      continue;
+    }
     const n = sequenceLength(bytes, i);
     if (n > 0) {
       i += n;

@@ -164,4 +164,47 @@ describe("JsonFramer", () => {
     for (let o = 0; o < bytes.length; o += 1000) out.push(...f.push(bytes.slice(o, o + 1000)));
     expect(out).toEqual([big]);
   });
+
+  it("frames large chunks at every alignment: quotes, backslashes and UTF-8 at every byte position", () => {
+    // Messages spanning many chunks of a few hundred bytes: put the bytes the scan must stop at ('"'
+    // and '\\' escapes, a closing quote after a backslash run) and the ones it must not (UTF-8 lead
+    // and continuation bytes, braces) anywhere, split UTF-8 sequences and 64-bit integers across
+    // chunks of varied sizes, starting at every byte offset of their buffer.
+    let seed = 12345;
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    const pieces = ["a", "bcd", '\\"', "\\\\", "é", "€", "😀", "}", "]{[", "  ", "xyzw", "\\u0041", "\\n"];
+    const msgs: unknown[] = [];
+    let text = "";
+    for (let m = 0; m < 300; m++) {
+      const strs: string[] = [];
+      for (let k = 0; k < 1 + rnd(8); k++) {
+        let lit = "";
+        for (let p = 0; p < rnd(12); p++) lit += pieces[rnd(pieces.length)];
+        strs.push(`"${lit}"`);
+      }
+      const t = `{"id":${m},"big":12345678901234567${m % 10},"s":[${strs.join(",")}],"o":{${strs.map((x, i) => `"k${i}":${x}`).join(",")}}}`;
+      msgs.push(JSON.parse(t.replace(/"big":\d+/, '"big":0')));
+      text += t + (m % 3 === 0 ? "\n" : "");
+    }
+    const bytes = enc(text);
+    for (let shift = 0; shift < 4; shift++) {
+      const f = new JsonFramer();
+      const out: Record<string, unknown>[] = [];
+      for (let o = 0; o < bytes.length; ) {
+        const size = 256 + rnd(700);
+        const room = new Uint8Array(size + 8);
+        const chunk = room.subarray(shift, shift + Math.min(size, bytes.length - o));
+        chunk.set(bytes.subarray(o, o + chunk.length));
+        out.push(...(f.push(chunk) as Record<string, unknown>[]));
+        o += chunk.length;
+      }
+      expect(f.end()).toBeUndefined();
+      expect(out.map((x) => ({ ...x, big: 0 }))).toEqual(msgs);
+      // integers beyond 2^53 keep every digit, wherever the chunk boundaries fell
+      expect(out.map((x) => x["big"])).toEqual(out.map((_, m) => BigInt(`12345678901234567${m % 10}`)));
+    }
+  });
 });
