@@ -16,7 +16,7 @@ import type { InsertOperation, Operation } from "../../ovsdb/wire/operations.js"
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
-import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, onlyKeys } from "./values.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, onlyKeys, plainStrings } from "./values.js";
 
 /** One change a plan makes, for display (`ovn-ts diff`) and tests. */
 export type PlanStep =
@@ -87,6 +87,15 @@ interface PendingChange {
 
 /** The uuid-name prefix of rows a plan creates. */
 const REF_PREFIX = "ctl";
+
+/** The table part of the uuid-names of rows a plan creates, by table (a uuid-name is `[A-Za-z_][A-Za-z0-9_]*`). */
+const refSuffixes = new Map<string, string>();
+
+function refSuffix(table: string): string {
+  let s = refSuffixes.get(table);
+  if (s === undefined) refSuffixes.set(table, (s = table.replace(/[^A-Za-z0-9_]/g, "_")));
+  return s;
+}
 
 /** What to do with a row that exists but lacks the controller's identity. */
 export interface ChangeOptions {
@@ -170,21 +179,31 @@ export class PlanBuilder {
     const ts = this.db.table(table);
     const out: Record<string, Datum> = {};
     const json: Record<string, JsonValue> = {};
-    for (const [c, v] of Object.entries(row)) {
+    const columns: string[] = [];
+    for (const c of Object.keys(row)) {
+      const v = row[c];
       if (v === undefined) continue;
       const col = this.db.column(table, c);
       this.db.requireValues(table, c, v);
       const n = normalized(col.type, v, table, c);
       out[c] = n.value;
+      columns.push(c);
       if (c !== "external_ids") json[c] = n.json;
     }
-    if (ts.columns.has("external_ids")) {
-      const ext = new Map((out["external_ids"] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
+    const extCol = ts.columns.get("external_ids");
+    if (extCol) {
+      // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
+      const given = out["external_ids"] as Map<Atom, Atom> | undefined;
+      const ext = given === undefined || row["external_ids"] === given ? new Map(given ?? []) : given;
       ext.set(this.db.identity.vendorKey, this.db.identity.vendor);
       if (options.owner !== undefined) ext.set(this.db.identity.ownerKey, options.owner);
+      if (given === undefined) columns.push("external_ids");
       out["external_ids"] = ext;
+      // Its wire form now, when it is plain strings (else insertOf encodes it).
+      const j = plainStrings(extCol.type) ? normalizedStrings(extCol.type, ext) : undefined;
+      if (j) json["external_ids"] = j.json;
     }
-    const ref = `${REF_PREFIX}${++this.n}_${table.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const ref = `${REF_PREFIX}${++this.n}_${refSuffix(table)}`;
     this.inserts.set(ref, { table, key, row: out, json });
     this.insertKeys.set(`${table}\u0000${key}`, ref);
     if (options.absent && this.db.guards) {
@@ -192,7 +211,7 @@ export class PlanBuilder {
       if (this.db.hasUniqueIndex(table, [options.absent.column])) this.indexedKeys.set(k, { table, ...options.absent });
       else this.absentGuards.set(k, { table, ...options.absent });
     }
-    this.steps.push({ kind: "create", table, key: options.display ?? key, columns: Object.keys(out) });
+    this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
   }
 
