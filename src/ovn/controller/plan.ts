@@ -323,7 +323,8 @@ export class PlanBuilder {
       }
       return;
     }
-    const cur = parent[column] as readonly Atom[] | Atom | undefined;
+    // A row this plan creates is in no replica row (which hold UUIDs): no scan of the parent's set.
+    const cur = this.inserts.has(child) ? undefined : (parent[column] as readonly Atom[] | Atom | undefined);
     const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
     const p = this.changes.get(parent["_uuid"] as string);
     const acc = p?.mutations.get(column);
@@ -466,15 +467,20 @@ function insertOf(db: ControlledDb, table: string, row: { readonly [column: stri
     const v = row[c];
     if (v === undefined) continue;
     const type = db.column(table, c).type;
-    if (refs.includes(c)) {
+    const isRef = refs.includes(c);
+    if (isRef) {
       const problem = checkDatum(type, v);
       if (problem) throw new OvsdbTypeError(problem, table, c);
     }
-    const j = (refs.includes(c) ? undefined : taken[c]) ?? datumToJson(type, v, { table, column: c, allowNamedUuid: true });
-    json[c] = columnShape(type) === "optional" && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
+    const j = (isRef ? undefined : taken[c]) ?? datumToJson(type, v, { table, column: c, allowNamedUuid: true });
+    json[c] = type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
   }
-  const missing = db.requiredColumns(table).filter((c) => !(c in json));
-  if (missing.length > 0) throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
+  const required = db.requiredColumns(table);
+  for (const c of required) {
+    if (c in json) continue;
+    const missing = required.filter((x) => !(x in json));
+    throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
+  }
   return { op: "insert", table, row: json, "uuid-name": ref };
 }
 
