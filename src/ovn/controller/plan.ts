@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { type Datum, type Row, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
+import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
 import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
 import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
-import { type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
-import type { InsertOperation, Operation } from "../../ovsdb/wire/operations.js";
+import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
+import type { InsertOperation, MutateOperation, Mutation, Operation } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
@@ -426,7 +426,7 @@ export class PlanBuilder {
         if (acc.remove.size > 0) muts.push([c, "delete", [...acc.remove]]);
         if (acc.add.size > 0) muts.push([c, "insert", acc.map ? new Map(acc.add) : [...acc.add.keys()]]);
       }
-      if (muts.length > 0) body.push(m.table(p.table).mutate(where, muts as never));
+      if (muts.length > 0) body.push(refSetMutate(this.db, p.table, uuid, p.mutations) ?? m.table(p.table).mutate(where, muts as never));
       else if (Object.keys(p.update).length === 0) continue;
       const g = this.versionGuards.get(uuid);
       if (g) guarded.push(g);
@@ -482,6 +482,33 @@ function insertOf(db: ControlledDb, table: string, row: { readonly [column: stri
     throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
   }
   return { op: "insert", table, row: json, "uuid-name": ref };
+}
+
+/**
+ * The `mutate` of a row whose mutations are all on mutable sets of references (a switch's or a
+ * router's `ports`, a port group's `ports`): the operation the typed model's builder gives, its
+ * elements encoded once (UUIDs and this plan's uuid-names, each checked as the builder checks it)
+ * instead of encoded, decoded and checked again per element. Undefined when any mutation is on
+ * another kind of column (the builder does those).
+ */
+function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>): MutateOperation | undefined {
+  for (const [c, acc] of mutations) {
+    const col = db.column(table, c);
+    if (acc.map || !col.mutable || col.type.value || col.type.key.type !== "uuid" || col.type.key.enum) return undefined;
+  }
+  const out: Mutation[] = [];
+  for (const [c, acc] of mutations) {
+    const key = db.column(table, c).type.key;
+    const ctx = { table, column: c, allowNamedUuid: true };
+    const enc = (atoms: Iterable<Atom>): JsonValue => {
+      const list: JsonAtom[] = [];
+      for (const a of atoms) list.push(atomToJson(key, a, ctx));
+      return ["set", list];
+    };
+    if (acc.remove.size > 0) out.push([c, "delete", enc(acc.remove)]);
+    if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
+  }
+  return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
 }
 
 function atomsOf(v: Datum): readonly Atom[] {
