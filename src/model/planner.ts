@@ -424,8 +424,14 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     cur = [];
     weight = 0;
   };
+  // When the apply takes several transactions anyway, the first pod starts a chunk: the chunk
+  // before it (VPCs, subnets: the switches pods join) is then small, so its commit, which the first
+  // pods' build waits for, is short. (An apply that fits one transaction stays one.)
+  let allWeight = 0;
+  for (const u of units) allWeight += u.weight;
+  const podsApart = allWeight > max;
   for (const u of units) {
-    if (weight + u.weight > max) flush();
+    if (weight + u.weight > max || (podsApart && u.ref.startsWith("pod/") && cur.length > 0 && !cur[cur.length - 1]!.ref.startsWith("pod/"))) flush();
     cur.push(u);
     weight += u.weight;
   }

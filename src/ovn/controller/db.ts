@@ -149,6 +149,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
   private readonly refColumnCache = new Map<string, readonly string[]>();
   private readonly requiredCache = new Map<string, readonly string[]>();
+  private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
   private reads: ReadLog | undefined;
 
   private constructor(
@@ -270,7 +271,13 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
    * order): the database itself then refuses a second row with the same value.
    */
   hasUniqueIndex(table: string, columns: readonly string[]): boolean {
-    return hasUniqueIndex(this.schema, table, columns);
+    if (columns.length !== 1) return hasUniqueIndex(this.schema, table, columns);
+    // Asked for every row a plan creates: answered from a map per table and column, without a key string.
+    let byColumn = this.uniqueColumnCache.get(table);
+    if (!byColumn) this.uniqueColumnCache.set(table, (byColumn = new Map()));
+    let r = byColumn.get(columns[0]!);
+    if (r === undefined) byColumn.set(columns[0]!, (r = hasUniqueIndex(this.schema, table, columns)));
+    return r;
   }
 
   /** The columns of `table` whose keys or values are UUIDs (the ones that can reference another row), from the server's schema; cached. */

@@ -107,6 +107,21 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
   private owned(table: string, name: string, referencedBy: string): Row | PlanRef {
     const p = this.pending(table, name);
     if (p) return p;
+    // Asked for every child added (each pod's switch): looked up once per plan (the lookup, and
+    // the read it logs, is the same for every child of one parent within a build).
+    let byName = this.ownedRows.get(table);
+    if (!byName) this.ownedRows.set(table, (byName = new Map()));
+    const known = byName.get(name);
+    if (known) return known;
+    const row = this.ownedRow(table, name, referencedBy);
+    byName.set(name, row);
+    return row;
+  }
+
+  /** Rows {@link NbPlan.owned} found in the replica, by table and name. */
+  private readonly ownedRows = new Map<string, Map<string, Row>>();
+
+  private ownedRow(table: string, name: string, referencedBy: string): Row {
     const rows = this.db.allByName(table, name);
     const row = rows.find((r) => this.db.owns(r));
     if (row) return row;

@@ -8,15 +8,15 @@
  *
  * @module
  */
-import { type Datum, type Row, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
+import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
 import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
 import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
-import { type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
-import type { InsertOperation, Operation } from "../../ovsdb/wire/operations.js";
+import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
+import type { InsertOperation, MutateOperation, Mutation, Operation } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
-import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, onlyKeys } from "./values.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, onlyKeys, plainStrings } from "./values.js";
 
 /** One change a plan makes, for display (`ovn-ts diff`) and tests. */
 export type PlanStep =
@@ -87,6 +87,15 @@ interface PendingChange {
 
 /** The uuid-name prefix of rows a plan creates. */
 const REF_PREFIX = "ctl";
+
+/** The table part of the uuid-names of rows a plan creates, by table (a uuid-name is `[A-Za-z_][A-Za-z0-9_]*`). */
+const refSuffixes = new Map<string, string>();
+
+function refSuffix(table: string): string {
+  let s = refSuffixes.get(table);
+  if (s === undefined) refSuffixes.set(table, (s = table.replace(/[^A-Za-z0-9_]/g, "_")));
+  return s;
+}
 
 /** What to do with a row that exists but lacks the controller's identity. */
 export interface ChangeOptions {
@@ -170,21 +179,31 @@ export class PlanBuilder {
     const ts = this.db.table(table);
     const out: Record<string, Datum> = {};
     const json: Record<string, JsonValue> = {};
-    for (const [c, v] of Object.entries(row)) {
+    const columns: string[] = [];
+    for (const c of Object.keys(row)) {
+      const v = row[c];
       if (v === undefined) continue;
       const col = this.db.column(table, c);
       this.db.requireValues(table, c, v);
       const n = normalized(col.type, v, table, c);
       out[c] = n.value;
+      columns.push(c);
       if (c !== "external_ids") json[c] = n.json;
     }
-    if (ts.columns.has("external_ids")) {
-      const ext = new Map((out["external_ids"] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
+    const extCol = ts.columns.get("external_ids");
+    if (extCol) {
+      // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
+      const given = out["external_ids"] as Map<Atom, Atom> | undefined;
+      const ext = given === undefined || row["external_ids"] === given ? new Map(given ?? []) : given;
       ext.set(this.db.identity.vendorKey, this.db.identity.vendor);
       if (options.owner !== undefined) ext.set(this.db.identity.ownerKey, options.owner);
+      if (given === undefined) columns.push("external_ids");
       out["external_ids"] = ext;
+      // Its wire form now, when it is plain strings (else insertOf encodes it).
+      const j = plainStrings(extCol.type) ? normalizedStrings(extCol.type, ext) : undefined;
+      if (j) json["external_ids"] = j.json;
     }
-    const ref = `${REF_PREFIX}${++this.n}_${table.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const ref = `${REF_PREFIX}${++this.n}_${refSuffix(table)}`;
     this.inserts.set(ref, { table, key, row: out, json });
     this.insertKeys.set(`${table}\u0000${key}`, ref);
     if (options.absent && this.db.guards) {
@@ -192,7 +211,7 @@ export class PlanBuilder {
       if (this.db.hasUniqueIndex(table, [options.absent.column])) this.indexedKeys.set(k, { table, ...options.absent });
       else this.absentGuards.set(k, { table, ...options.absent });
     }
-    this.steps.push({ kind: "create", table, key: options.display ?? key, columns: Object.keys(out) });
+    this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
   }
 
@@ -304,7 +323,8 @@ export class PlanBuilder {
       }
       return;
     }
-    const cur = parent[column] as readonly Atom[] | Atom | undefined;
+    // A row this plan creates is in no replica row (which hold UUIDs): no scan of the parent's set.
+    const cur = this.inserts.has(child) ? undefined : (parent[column] as readonly Atom[] | Atom | undefined);
     const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
     const p = this.changes.get(parent["_uuid"] as string);
     const acc = p?.mutations.get(column);
@@ -406,7 +426,7 @@ export class PlanBuilder {
         if (acc.remove.size > 0) muts.push([c, "delete", [...acc.remove]]);
         if (acc.add.size > 0) muts.push([c, "insert", acc.map ? new Map(acc.add) : [...acc.add.keys()]]);
       }
-      if (muts.length > 0) body.push(m.table(p.table).mutate(where, muts as never));
+      if (muts.length > 0) body.push(refSetMutate(this.db, p.table, uuid, p.mutations) ?? m.table(p.table).mutate(where, muts as never));
       else if (Object.keys(p.update).length === 0) continue;
       const g = this.versionGuards.get(uuid);
       if (g) guarded.push(g);
@@ -447,16 +467,48 @@ function insertOf(db: ControlledDb, table: string, row: { readonly [column: stri
     const v = row[c];
     if (v === undefined) continue;
     const type = db.column(table, c).type;
-    if (refs.includes(c)) {
+    const isRef = refs.includes(c);
+    if (isRef) {
       const problem = checkDatum(type, v);
       if (problem) throw new OvsdbTypeError(problem, table, c);
     }
-    const j = (refs.includes(c) ? undefined : taken[c]) ?? datumToJson(type, v, { table, column: c, allowNamedUuid: true });
-    json[c] = columnShape(type) === "optional" && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
+    const j = (isRef ? undefined : taken[c]) ?? datumToJson(type, v, { table, column: c, allowNamedUuid: true });
+    json[c] = type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
   }
-  const missing = db.requiredColumns(table).filter((c) => !(c in json));
-  if (missing.length > 0) throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
+  const required = db.requiredColumns(table);
+  for (const c of required) {
+    if (c in json) continue;
+    const missing = required.filter((x) => !(x in json));
+    throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
+  }
   return { op: "insert", table, row: json, "uuid-name": ref };
+}
+
+/**
+ * The `mutate` of a row whose mutations are all on mutable sets of references (a switch's or a
+ * router's `ports`, a port group's `ports`): the operation the typed model's builder gives, its
+ * elements encoded once (UUIDs and this plan's uuid-names, each checked as the builder checks it)
+ * instead of encoded, decoded and checked again per element. Undefined when any mutation is on
+ * another kind of column (the builder does those).
+ */
+function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>): MutateOperation | undefined {
+  for (const [c, acc] of mutations) {
+    const col = db.column(table, c);
+    if (acc.map || !col.mutable || col.type.value || col.type.key.type !== "uuid" || col.type.key.enum) return undefined;
+  }
+  const out: Mutation[] = [];
+  for (const [c, acc] of mutations) {
+    const key = db.column(table, c).type.key;
+    const ctx = { table, column: c, allowNamedUuid: true };
+    const enc = (atoms: Iterable<Atom>): JsonValue => {
+      const list: JsonAtom[] = [];
+      for (const a of atoms) list.push(atomToJson(key, a, ctx));
+      return ["set", list];
+    };
+    if (acc.remove.size > 0) out.push([c, "delete", enc(acc.remove)]);
+    if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
+  }
+  return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
 }
 
 function atomsOf(v: Datum): readonly Atom[] {

@@ -68,12 +68,74 @@ export function normalize(type: ColumnType, value: unknown, table: string, colum
  * allowed), which the type check builds anyway.
  */
 export function normalized(type: ColumnType, value: unknown, table: string, column: string): { readonly value: Datum; readonly json: JsonValue } {
+  const fast = plainStrings(type) ? normalizedStrings(type, value) : undefined;
+  if (fast) return fast;
   const v = toNative(type, value);
   // Type check, then every constraint (enum, range, length, size), naming table and column.
   const json = datumToJson(type, v, { table, column, allowNamedUuid: true });
   const problem = checkDatum(type, v);
   if (problem) throw new OvsdbTypeError(problem, table, column);
   return { value: v, json };
+}
+
+/** Per column type: true when its keys (and values) are strings without enum or length constraints. */
+const plainStringTypes = new WeakMap<ColumnType, boolean>();
+
+/** True when the keys (and values) of `type` are strings without enum or length constraints (cached per type). */
+export function plainStrings(type: ColumnType): boolean {
+  let r = plainStringTypes.get(type);
+  if (r === undefined) {
+    const plain = (b: ColumnType["key"] | undefined) => b === undefined || (b.type === "string" && !b.enum && b.minLength === undefined && b.maxLength === undefined);
+    r = type.key.type === "string" && plain(type.key) && plain(type.value);
+    plainStringTypes.set(type, r);
+  }
+  return r;
+}
+
+/**
+ * {@link normalized} for a column of plain strings ({@link plainStrings}) given the common
+ * shapes (a string, an array of strings, a map or object of strings): the same value and wire form
+ * without the generic conversion and check. Undefined for anything else or anything wrong, which
+ * the generic path then converts or refuses with its error.
+ */
+export function normalizedStrings(type: ColumnType, value: unknown): { readonly value: Datum; readonly json: JsonValue } | undefined {
+  const max = type.max === "unlimited" ? Infinity : type.max;
+  if (type.value) {
+    let m: Map<string, string>;
+    if (value instanceof Map) {
+      for (const [k, v] of value) if (typeof k !== "string" || typeof v !== "string") return undefined;
+      m = value as Map<string, string>;
+    } else if (isOnlyKeys(value)) {
+      m = new Map();
+      for (const [k, v] of value.entries) {
+        if (v === undefined) continue;
+        if (typeof k !== "string" || typeof v !== "string") return undefined;
+        m.set(k, v);
+      }
+    } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      m = new Map();
+      for (const k of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[k];
+        if (typeof v !== "string") return undefined;
+        m.set(k, v);
+      }
+    } else return undefined;
+    if (m.size < type.min || m.size > max) return undefined;
+    const pairs: [string, string][] = [];
+    for (const e of m) pairs.push(e);
+    return { value: m, json: ["map", pairs] };
+  }
+  if (type.max === 1) {
+    const a = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+    if (typeof a !== "string") return undefined;
+    // as the generic path: the value as given; the wire form of an optional value is a set
+    return { value: value as Datum, json: type.min === 1 ? a : ["set", [a]] };
+  }
+  if (!Array.isArray(value)) return undefined;
+  for (const a of value) if (typeof a !== "string") return undefined;
+  const v = value.length < 2 ? [...(value as string[])] : [...new Set(value as string[])];
+  if (v.length < type.min || v.length > max) return undefined;
+  return { value: v, json: ["set", v.slice()] };
 }
 
 /** The native form of a desired value (plain objects become maps, sets lose duplicates), unchecked. */

@@ -49,19 +49,49 @@ export function valuesKey(values: readonly Datum[]): string {
 /** A non-unique index: key → set of rows. */
 export class MultiIndex {
   private readonly map = new Map<string, Set<Row>>();
-  constructor(readonly name: string, private readonly keysOf: (row: Row) => string[]) {}
+  /**
+   * @param keysOf - the row's keys
+   * @param keyOf - for an index with at most one key per row (by columns, by a map key), that key
+   *   or undefined for none: the same keys as `keysOf`, without an array per row
+   */
+  constructor(
+    readonly name: string,
+    private readonly keysOf: (row: Row) => string[],
+    private readonly keyOf?: (row: Row) => string | undefined,
+  ) {}
 
   /** Adds a row under its keys. */
   add(row: Row): void {
-    for (const k of this.keysOf(row)) {
-      let s = this.map.get(k);
-      if (!s) this.map.set(k, (s = new Set()));
-      s.add(row);
+    if (this.keyOf) {
+      const k = this.keyOf(row);
+      if (k !== undefined) this.addUnder(k, row);
+      return;
     }
+    for (const k of this.keysOf(row)) this.addUnder(k, row);
+  }
+
+  private addUnder(k: string, row: Row): void {
+    let s = this.map.get(k);
+    if (!s) this.map.set(k, (s = new Set()));
+    s.add(row);
   }
 
   /** Replaces `old` by `row` (the same row, updated): moved only under the keys that changed. */
   replace(old: Row, row: Row): void {
+    if (this.keyOf) {
+      const was = this.keyOf(old);
+      const now = this.keyOf(row);
+      if (was !== now) {
+        if (was !== undefined) this.removeUnder(was, old);
+        if (now !== undefined) this.addUnder(now, row);
+        return;
+      }
+      if (now === undefined) return;
+      const s = this.map.get(now);
+      if (s) s.delete(old);
+      this.addUnder(now, row);
+      return;
+    }
     const was = this.keysOf(old);
     const now = this.keysOf(row);
     if (was.length !== now.length || was.some((k, i) => k !== now[i])) {
@@ -79,12 +109,19 @@ export class MultiIndex {
 
   /** Removes a row from its keys. */
   remove(row: Row): void {
-    for (const k of this.keysOf(row)) {
-      const s = this.map.get(k);
-      if (!s) continue;
-      s.delete(row);
-      if (s.size === 0) this.map.delete(k);
+    if (this.keyOf) {
+      const k = this.keyOf(row);
+      if (k !== undefined) this.removeUnder(k, row);
+      return;
     }
+    for (const k of this.keysOf(row)) this.removeUnder(k, row);
+  }
+
+  private removeUnder(k: string, row: Row): void {
+    const s = this.map.get(k);
+    if (!s) return;
+    s.delete(row);
+    if (s.size === 0) this.map.delete(k);
   }
 
   /** Rows under an encoded key (live view; do not modify). */
@@ -101,6 +138,24 @@ export class MultiIndex {
   clear(): void {
     this.map.clear();
   }
+}
+
+/** The single-key function of a client-defined index that gives a row at most one key (by columns, by a map key), or undefined (by a function). */
+export function indexKey(spec: IndexSpec): ((row: Row) => string | undefined) | undefined {
+  if ("columns" in spec) {
+    const cols = spec.columns;
+    return (row) => columnsKey(row, cols);
+  }
+  if ("mapKey" in spec) {
+    const [column, key] = spec.mapKey;
+    return (row) => {
+      const m = row[column];
+      if (!(m instanceof Map)) return undefined;
+      const v = m.get(key) as Atom | undefined;
+      return v === undefined && !m.has(key) ? undefined : datumKey(v);
+    };
+  }
+  return undefined;
 }
 
 /** Builds the key function of a client-defined index. */

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumFromJson, datumSize, defaultDatum } from "../schema/datum.js";
+import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumSize, defaultDatum } from "../schema/datum.js";
 import { applyDiff } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
 import { type ColumnType, columnShape } from "../schema/types.js";
 import { ProtocolError, safeJson } from "../wire/errors.js";
-import { type IndexSpec, MultiIndex, columnsKey, indexKeys } from "./indexes.js";
+import { type IndexSpec, MultiIndex, columnsKey, indexKey, indexKeys } from "./indexes.js";
 import { LARGE_SET, SetVersion, applySetDiff } from "./large-set.js";
 
 interface ColumnDecoder {
@@ -98,6 +98,8 @@ export class TableStore {
   /** What {@link TableStore.merge} needs of each column of the schema: its type and its name for errors. */
   private readonly diffing = new Map<string, { readonly type: ColumnType; readonly set: boolean; readonly ctx: { readonly table: string; readonly column: string } }>();
   private readonly build: RowBuilder;
+  /** The decoder of `_version`. */
+  private readonly decodeVersion: DatumDecoder;
   /** {@link TableStore.largeRow}'s constructors, by the names of the large columns. */
   private readonly largeRows = new Map<string, LargeRowConstructor>();
 
@@ -111,12 +113,13 @@ export class TableStore {
       return { name: c, type, decode: compileDatumDecoder(type, { table: schema.name, column: c }), empty: def instanceof Map ? () => new Map() : () => def };
     });
     this.build = compileRowBuilder(this.decoders);
+    this.decodeVersion = compileDatumDecoder(VERSION_TYPE, { table: schema.name, column: "_version" });
     for (const c of [...schema.columns.keys(), "_uuid", "_version"]) {
       const type = columnOf(schema, c)!.type;
       this.diffing.set(c, { type, set: columnShape(type) === "set", ctx: { table: schema.name, column: c } });
     }
     this.uniques = schema.indexes.filter((ix) => !columns || ix.every((c) => c === "_uuid" || columns.includes(c))).map((cols) => ({ columns: cols, map: new Map() }));
-    for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec)));
+    for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec), indexKey(spec)));
   }
 
   /** Decodes a full row as the server sent it (missing columns take their defaults). */
@@ -124,7 +127,7 @@ export class TableStore {
     if (json === null || typeof json !== "object") throw new ProtocolError(`${this.schema.name} ${uuid}: row is not an object: ${safeJson(json)}`);
     const src = json as Record<string, unknown>;
     const v0 = src["_version"];
-    const version = v0 === undefined ? undefined : datumFromJson(VERSION_TYPE, v0, { table: this.schema.name, column: "_version" });
+    const version = v0 === undefined ? undefined : this.decodeVersion(v0);
     return Object.freeze(this.build(this.decoders, src, uuid, version));
   }
 
@@ -232,7 +235,7 @@ export class TableStore {
 
   /** Adds a client-defined index, built from the current rows. */
   addIndex(name: string, spec: IndexSpec): void {
-    const ix = new MultiIndex(name, indexKeys(spec));
+    const ix = new MultiIndex(name, indexKeys(spec), indexKey(spec));
     for (const r of this.rows.values()) ix.add(r);
     this.indexes.set(name, ix);
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ColumnType } from "../../../src/ovsdb/schema/types.js";
 import { OvsdbTypeError } from "../../../src/ovsdb/index.js";
 import { diffColumn, onlyKeys } from "../../../src/ovn/index.js";
+import { normalized } from "../../../src/ovn/controller/values.js";
 
 const scalar: ColumnType = { key: { type: "string" }, min: 1, max: 1 };
 const optional: ColumnType = { key: { type: "integer", minInteger: 0, maxInteger: 4095 }, min: 0, max: 1 };
@@ -32,4 +33,36 @@ describe("diffColumn", () => {
     expect(() => diffColumn(optional, undefined, 5000, "Logical_Switch_Port", "tag")).toThrow(/Logical_Switch_Port\.tag/);
     expect(() => diffColumn(map, new Map(), { a: 1 }, "T", "options")).toThrow(OvsdbTypeError);
   });
+});
+
+describe("normalized over columns of plain strings (the fast path) gives the generic path's value and wire form", () => {
+  const optionalString: ColumnType = { key: { type: "string" }, min: 0, max: 1 };
+  const bounded: ColumnType = { key: { type: "string" }, min: 1, max: 2 };
+  const cases: [string, ColumnType, unknown, unknown, unknown][] = [
+    ["scalar", scalar, "a", "a", "a"],
+    ["scalar given as a one-element array", scalar, ["a"], ["a"], "a"],
+    ["optional", optionalString, "a", "a", ["set", ["a"]]],
+    ["set, duplicates dropped", set, ["a", "b", "a"], ["a", "b"], ["set", ["a", "b"]]],
+    ["empty set", set, [], [], ["set", []]],
+    ["map from an object", map, { a: "1", b: "2" }, m({ a: "1", b: "2" }), ["map", [["a", "1"], ["b", "2"]]]],
+    ["map from a Map", map, m({ a: "1" }), m({ a: "1" }), ["map", [["a", "1"]]]],
+    ["map from onlyKeys (undefined left out)", map, onlyKeys({ a: "1", z: undefined }), m({ a: "1" }), ["map", [["a", "1"]]]],
+  ];
+  for (const [name, type, given, value, json] of cases) {
+    it(name, () => expect(normalized(type, given, "T", "c")).toEqual({ value, json }));
+  }
+  it("a Map given is kept as given (create copies it before stamping the identity)", () => {
+    const given = m({ a: "1" });
+    expect(normalized(map, given, "T", "c").value).toBe(given);
+  });
+  const bad: [string, ColumnType, unknown][] = [
+    ["a number in a string set", set, ["a", 1]],
+    ["a number as a map value", map, { a: 1 }],
+    ["too many elements", bounded, ["a", "b", "c"]],
+    ["too few elements", bounded, []],
+    ["a number for a scalar", scalar, 1],
+  ];
+  for (const [name, type, given] of bad) {
+    it(`refuses ${name} with the generic path's typed error`, () => expect(() => normalized(type, given, "T", "c")).toThrow(OvsdbTypeError));
+  }
 });
