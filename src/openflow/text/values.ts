@@ -16,9 +16,20 @@ import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6
  */
 const BY_OWN_NAME = new Map(FIELD_DEFS.filter((f) => fieldByName(f.name) === f).map((f) => [f.name, f]));
 
-/** {@link fieldByName}, with a field's own (lower-case) name looked up directly. */
+/**
+ * Other spellings already looked up (`NXM_NX_REG0`, `OXM_OF_METADATA`, `tun_ipv4_src`): found again without
+ * fieldByName()'s lower-casing, which allocates. Only names of fields are kept, at most {@link MAX_SPELLINGS}.
+ */
+const SPELLINGS = new Map<string, FieldDef>();
+const MAX_SPELLINGS = 2048;
+
+/** {@link fieldByName}, with a field's own (lower-case) name, and spellings seen before, looked up directly. */
 export function fieldNamed(name: string): FieldDef | undefined {
-  return BY_OWN_NAME.get(name) ?? fieldByName(name);
+  const f = BY_OWN_NAME.get(name) ?? SPELLINGS.get(name);
+  if (f !== undefined) return f;
+  const g = fieldByName(name);
+  if (g !== undefined && SPELLINGS.size < MAX_SPELLINGS) SPELLINGS.set(name, g);
+  return g;
 }
 
 export function parseInt128(s: string, what: string): bigint {
