@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bigToBytes, bytesToBig } from "../../src/bytes/hex.js";
 import { fieldByName } from "../../src/openflow/oxm.js";
-import { bigIntToBytes, bytesToBigInt, parseValue, prefixLen } from "../../src/openflow/text/values.js";
+import { bigIntToBytes, bytesToBigInt, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, parseValue, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS } from "../../src/openflow/text/values.js";
 import { prng } from "../support/prng.js";
 
 describe("flow text integer/byte conversions", () => {
@@ -76,6 +76,39 @@ describe("prefix masks on Numbers", () => {
       }
       for (const n of [33, 64, 100, 999999]) expect(msg(`${addr}/${n}`)).toBe(`${addr}/${n}: IPv4 network prefix bits not between 0 and 32, inclusive`);
       for (const bad of ["", "x", "1.2", "24x", "-"]) expect(msg(`${addr}/${bad}`)).toBe(`${addr}/${bad}: invalid IP address`);
+    }
+  });
+});
+
+/** The flag printers as written on bigints: the reference for the Number paths. */
+function refFlagsMasked(v: bigint, m: bigint, table: ReadonlyArray<readonly [string, number]>): string {
+  let s = "";
+  for (const [n, b] of table) if (m & BigInt(b)) s += (v & BigInt(b) ? "+" : "-") + n;
+  let known = 0n;
+  for (const [, b] of table) known |= BigInt(b);
+  const extra = m & ~known;
+  if (extra) s += `${v & extra ? "+" : "-"}0x${(v & extra).toString(16)}`;
+  return s;
+}
+function refFlagsExact(v: bigint, table: ReadonlyArray<readonly [string, number]>, sep: string): string {
+  const names: string[] = [];
+  for (const [n, b] of table) if (v & BigInt(b)) names.push(n);
+  return names.length ? names.join(sep) : "0";
+}
+
+describe("flag printers on Numbers", () => {
+  it("print as the bigint reference for random values and masks of 8 to 40 bits, for every flag table", () => {
+    const r = prng(31);
+    const tables = [CT_STATE_BITS, TCP_FLAG_BITS, TUN_FLAG_BITS, [...TCP_FLAG_BITS, ["[200]", 0x200], ["[400]", 0x400], ["[800]", 0x800]] as const];
+    for (const table of tables) {
+      for (let k = 0; k < 3000; k++) {
+        const bits = [8, 12, 16, 31, 32, 33, 40][k % 7]!;
+        const rand = (): bigint => (BigInt(Math.floor(r() * 2 ** 20)) << 20n | BigInt(Math.floor(r() * 2 ** 20))) & ((1n << BigInt(bits)) - 1n);
+        const v = rand();
+        const m = k % 5 === 0 ? (1n << BigInt(bits)) - 1n : k % 5 === 1 ? 0n : rand();
+        expect(fmtFlagsMasked(v, m, table)).toBe(refFlagsMasked(v, m, table));
+        expect(fmtFlagsExact(v, table, "|")).toBe(refFlagsExact(v, table, "|"));
+      }
     }
   });
 });

@@ -6,7 +6,7 @@
  */
 import { type MatchField, fieldByName } from "../oxm.js";
 import { formatPort } from "./ports.js";
-import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
+import { formatIpv4BigInt, formatIpv6, formatMacBigInt } from "../../net/address.js";
 import { bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
 /** A field being printed: its value and mask, and whether a printer section has printed it. */
@@ -145,10 +145,11 @@ class MatchPrinter {
   ip6(n: string, label = n): void {
     const e = this.get(n);
     if (!e || !e.m) return;
-    let s = `${label}=${formatIpv6BigInt(e.v)}`;
+    // (through bigIntToBytes: 32 bits per BigInt step)
+    let s = `${label}=${formatIpv6(bigIntToBytes(e.v, 16))}`;
     if (e.m !== ones(128)) {
       const p = prefixLen(e.m, 128);
-      s += p !== undefined ? `/${p}` : `/${formatIpv6BigInt(e.m)}`;
+      s += p !== undefined ? `/${p}` : `/${formatIpv6(bigIntToBytes(e.m, 16))}`;
     }
     this.out.push(s);
   }

@@ -263,7 +263,11 @@ function parseFlags(s: string, table: ReadonlyArray<readonly [string, number]>, 
   return { v: BigInt(v), m: BigInt(m) };
 }
 
+/** 2^32 as a bigint: flag values and masks below it are printed on Numbers. */
+const TWO32N = 0x100000000n;
+
 export function fmtFlagsMasked(v: bigint, m: bigint, table: ReadonlyArray<readonly [string, number]>): string {
+  if (v >= 0n && v < TWO32N && m >= 0n && m < TWO32N) return flagsMasked32(Number(v), Number(m), table);
   let s = "";
   for (const [n, b] of table) if (m & BigInt(b)) s += (v & BigInt(b) ? "+" : "-") + n;
   // bits not in the table
@@ -274,7 +278,34 @@ export function fmtFlagsMasked(v: bigint, m: bigint, table: ReadonlyArray<readon
   return s;
 }
 
+/** {@link fmtFlagsMasked} of a value and mask below 2^32, on Numbers (every flag field: ct_state, tcp_flags, tun_flags). */
+function flagsMasked32(v: number, m: number, table: ReadonlyArray<readonly [string, number]>): string {
+  let s = "";
+  let known = 0;
+  for (let i = 0; i < table.length; i++) {
+    const [n, b] = table[i]!;
+    known |= b;
+    if (m & b) s += (v & b ? "+" : "-") + n;
+  }
+  // bits not in the table
+  const extra = (m & ~known) >>> 0;
+  if (extra) {
+    const x = (v & extra) >>> 0;
+    s += `${x ? "+" : "-"}0x${x.toString(16)}`;
+  }
+  return s;
+}
+
 export function fmtFlagsExact(v: bigint, table: ReadonlyArray<readonly [string, number]>, sep: string): string {
+  if (v >= 0n && v < TWO32N) {
+    const x = Number(v);
+    let s = "";
+    for (let i = 0; i < table.length; i++) {
+      const [n, b] = table[i]!;
+      if (x & b) s = s === "" ? n : s + sep + n;
+    }
+    return s === "" ? "0" : s;
+  }
   const names: string[] = [];
   for (const [n, b] of table) if (v & BigInt(b)) names.push(n);
   return names.length ? names.join(sep) : "0";
