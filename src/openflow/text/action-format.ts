@@ -9,7 +9,7 @@ import { formatLegacyAction } from "../v10/actions.js";
 import { formatPort, formatPort16 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
-import { bytesToBigInt, fieldNamed, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
+import { bdec, bytesToBigInt, fieldNamed, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
 
 const SET_FIELD_NAMES: Record<string, string> = {
   dl_src: "eth_src",
@@ -46,8 +46,8 @@ function formatSetField(mf: MatchField): string {
   const f = fieldNamed(mf.field);
   if (!f) return `set_field:${hexBytes(mf.value)}->0x${mf.header.toString(16)}`;
   const v = bytesToBigInt(mf.value);
-  if (f.name === "vlan_vid") return `set_field:${v}->vlan_vid`;
-  if (f.name === "ip_dscp") return `set_field:${v}->ip_dscp`;
+  if (f.name === "vlan_vid") return `set_field:${bdec(v)}->vlan_vid`;
+  if (f.name === "ip_dscp") return `set_field:${bdec(v)}->ip_dscp`;
   let s = `set_field:${formatValue(f, v, mf.value.length)}`;
   // a decimal field's mask prints in hex (`8/0xc`)
   if (mf.mask) {

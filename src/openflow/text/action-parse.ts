@@ -13,7 +13,7 @@ import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
 import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
-import { bigIntToBytes, ones, parseBits, parseValue } from "./values.js";
+import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
 
 /**
  * Parses a comma-separated action list (no instructions).
@@ -412,7 +412,7 @@ const SET_FIELD_UNMASKABLE = new Set([
 ]);
 
 function setFieldAction(fieldName: string, valueText: string): Action[] {
-  const f = fieldByName(fieldName);
+  const f = fieldNamed(fieldName);
   if (!f) throw new FlowSyntaxError(`${fieldName} is not a valid OXM field name`);
   if (f.name === "vlan_vid") {
     const v = BigInt(Number(valueText));

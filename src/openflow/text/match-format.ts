@@ -6,8 +6,8 @@
  */
 import { type MatchField, fieldByName } from "../oxm.js";
 import { formatPort } from "./ports.js";
-import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt } from "../../net/address.js";
-import { bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
+import { formatIpv4BigInt, formatIpv6, formatMacBigInt } from "../../net/address.js";
+import { bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
 /** A field being printed: its value and mask, and whether a printer section has printed it. */
 interface PrintedVM extends VM {
@@ -130,7 +130,7 @@ class MatchPrinter {
   }
   be16(n: string, label = n): void {
     const e = this.get(n);
-    if (e && e.m) this.out.push(this.full(e) ? `${label}=${e.v}` : `${label}=0x${e.v.toString(16)}/0x${e.m.toString(16)}`);
+    if (e && e.m) this.out.push(this.full(e) ? `${label}=${bdec(e.v)}` : `${label}=0x${bhex(e.v)}/0x${bhex(e.m)}`);
   }
   ip(n: string, label = n): void {
     const e = this.get(n);
@@ -145,10 +145,11 @@ class MatchPrinter {
   ip6(n: string, label = n): void {
     const e = this.get(n);
     if (!e || !e.m) return;
-    let s = `${label}=${formatIpv6BigInt(e.v)}`;
+    // (through bigIntToBytes: 32 bits per BigInt step)
+    let s = `${label}=${formatIpv6(bigIntToBytes(e.v, 16))}`;
     if (e.m !== ones(128)) {
       const p = prefixLen(e.m, 128);
-      s += p !== undefined ? `/${p}` : `/${formatIpv6BigInt(e.m)}`;
+      s += p !== undefined ? `/${p}` : `/${formatIpv6(bigIntToBytes(e.m, 16))}`;
     }
     this.out.push(s);
   }
@@ -205,7 +206,7 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     else skipType = false;
   }
   printL2(w, groups);
-  if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${dlType.v.toString(16).padStart(4, "0")}`);
+  if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${bhex(dlType.v).padStart(4, "0")}`);
   printL3(w, dl, skipProto, nwProto, groups);
   printL4(w, dl, nwProto, groups);
   // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
@@ -251,7 +252,7 @@ function printMarks(w: MatchPrinter): void {
   w.u32("recirc_id");
   w.u32("dp_hash");
   const conj = w.get("conj_id");
-  if (conj) w.out.push(`conj_id=${conj.v}`);
+  if (conj) w.out.push(`conj_id=${bdec(conj.v)}`);
   const aso = w.get("actset_output");
   if (aso) w.out.push(`actset_output=${formatPort(Number(aso.v))}`);
 }
@@ -267,7 +268,7 @@ function printCt(w: MatchPrinter): void {
     );
   }
   const ctz = w.get("ct_zone");
-  if (ctz && ctz.m) w.out.push(w.full(ctz) ? `ct_zone=${ctz.v}` : `ct_zone=0x${ctz.v.toString(16)}/0x${ctz.m.toString(16)}`);
+  if (ctz && ctz.m) w.out.push(w.full(ctz) ? `ct_zone=${bdec(ctz.v)}` : `ct_zone=0x${bhex(ctz.v)}/0x${bhex(ctz.m)}`);
   w.u32("ct_mark");
   w.hexBig("ct_label");
   w.ip("ct_nw_src");
@@ -275,7 +276,7 @@ function printCt(w: MatchPrinter): void {
   w.ip6("ct_ipv6_src");
   w.ip6("ct_ipv6_dst");
   const ctp = w.get("ct_nw_proto");
-  if (ctp) w.out.push(`ct_nw_proto=${ctp.v}`);
+  if (ctp) w.out.push(`ct_nw_proto=${bdec(ctp.v)}`);
   w.be16("ct_tp_src");
   w.be16("ct_tp_dst");
 }
@@ -341,8 +342,8 @@ function printEth(w: MatchPrinter): void {
     if (cfi && tci & 0x1000n && (!vidMask || vidMask === 0x0fffn) && (!pcpMask || pcpMask === 0xe000n) && (vidMask || pcpMask)) {
       if (vidMask) w.out.push(`dl_vlan=${tci & 0xfffn}`);
       if (pcpMask) w.out.push(`dl_vlan_pcp=${tci >> 13n}`);
-    } else if (tm === 0xffffn) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}`);
-    else if (tm) w.out.push(`vlan_tci=0x${tci.toString(16).padStart(4, "0")}/0x${tm.toString(16).padStart(4, "0")}`);
+    } else if (tm === 0xffffn) w.out.push(`vlan_tci=0x${bhex(tci).padStart(4, "0")}`);
+    else if (tm) w.out.push(`vlan_tci=0x${bhex(tci).padStart(4, "0")}/0x${bhex(tm).padStart(4, "0")}`);
   }
   w.mac("dl_src");
   w.mac("dl_dst");
@@ -361,10 +362,10 @@ function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nw
     w.ip("nw_src");
     w.ip("nw_dst");
   }
-  if (!skipProto && nwProto && nwProto.m) w.out.push(`nw_proto=${nwProto.v}`);
+  if (!skipProto && nwProto && nwProto.m) w.out.push(`nw_proto=${bdec(nwProto.v)}`);
   if ((dl === ETH_ARP || dl === ETH_RARP) && groups & G_ARP) {
     const op = w.get("arp_op");
-    if (op) w.out.push(`arp_op=${op.v}`);
+    if (op) w.out.push(`arp_op=${bdec(op.v)}`);
     w.mac("arp_sha");
     w.mac("arp_tha");
   }
@@ -374,7 +375,7 @@ function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nw
     const ecn = w.get("nw_ecn");
     if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
     const ttl = w.get("nw_ttl");
-    if (ttl && ttl.m) w.out.push(`nw_ttl=${ttl.v}`);
+    if (ttl && ttl.m) w.out.push(`nw_ttl=${bdec(ttl.v)}`);
   }
   if (groups & G_MPLS) printMpls(w);
   const frag = groups & G_L3 ? w.get("nw_frag") : undefined;
@@ -393,7 +394,7 @@ function printIp6(w: MatchPrinter): void {
   w.ip6("ipv6_dst");
   const lab = w.get("ipv6_label");
   if (lab && lab.m) {
-    const fm = (x: bigint) => "0x" + x.toString(16).padStart(5, "0");
+    const fm = (x: bigint) => "0x" + bhex(x).padStart(5, "0");
     w.out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
   }
 }
@@ -401,13 +402,13 @@ function printIp6(w: MatchPrinter): void {
 /** MPLS fields. */
 function printMpls(w: MatchPrinter): void {
   const ml = w.get("mpls_label");
-  if (ml) w.out.push(`mpls_label=${ml.v}`);
+  if (ml) w.out.push(`mpls_label=${bdec(ml.v)}`);
   const mtc = w.get("mpls_tc");
-  if (mtc) w.out.push(`mpls_tc=${mtc.v}`);
+  if (mtc) w.out.push(`mpls_tc=${bdec(mtc.v)}`);
   const mttl = w.get("mpls_ttl");
-  if (mttl) w.out.push(`mpls_ttl=${mttl.v}`);
+  if (mttl) w.out.push(`mpls_ttl=${bdec(mttl.v)}`);
   const mbos = w.get("mpls_bos");
-  if (mbos) w.out.push(`mpls_bos=${mbos.v}`);
+  if (mbos) w.out.push(`mpls_bos=${bdec(mbos.v)}`);
 }
 
 /** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */

@@ -4,8 +4,9 @@
  * @module
  */
 import { type SubField, subField } from "../actions.js";
-import { type FieldDef, fieldByHeader, fieldByName, nxWidth } from "../oxm.js";
+import { type FieldDef, fieldByHeader, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
+import { fieldNamed } from "./values.js";
 
 /** Formats `NXM_NX_REG0[0..15]`. */
 export function formatSubField(sf: SubField): string {
@@ -54,7 +55,7 @@ export function parseSubField(s: string): SubField {
   }
   if (!ok) throw new FlowSyntaxError(`${s}: invalid subfield syntax`);
   const name = t.slice(0, i);
-  const f = fieldByName(name);
+  const f = fieldNamed(name);
   if (!f) throw new FlowSyntaxError(`${name}: unknown field`);
   const width = nxWidth(f);
   if (a < 0) {
@@ -78,7 +79,7 @@ function sub(f: FieldDef, ofs: number, nbits: number): SubField {
  */
 export function parseNxmSubField(s: string, whole: string): SubField {
   const sf = parseSubField(s);
-  const def = fieldByName(sf.field);
+  const def = fieldNamed(sf.field);
   if (def && (def.nxExperimenter !== undefined || def.nxHeader >>> 16 === 0xffff)) throw new FlowSyntaxError(`${whole}: experimenter OXM field '${s}' not supported`);
   return sf;
 }

@@ -16,9 +16,20 @@ import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6
  */
 const BY_OWN_NAME = new Map(FIELD_DEFS.filter((f) => fieldByName(f.name) === f).map((f) => [f.name, f]));
 
-/** {@link fieldByName}, with a field's own (lower-case) name looked up directly. */
+/**
+ * Other spellings already looked up (`NXM_NX_REG0`, `OXM_OF_METADATA`, `tun_ipv4_src`): found again without
+ * fieldByName()'s lower-casing, which allocates. Only names of fields are kept, at most {@link MAX_SPELLINGS}.
+ */
+const SPELLINGS = new Map<string, FieldDef>();
+const MAX_SPELLINGS = 2048;
+
+/** {@link fieldByName}, with a field's own (lower-case) name, and spellings seen before, looked up directly. */
 export function fieldNamed(name: string): FieldDef | undefined {
-  return BY_OWN_NAME.get(name) ?? fieldByName(name);
+  const f = BY_OWN_NAME.get(name) ?? SPELLINGS.get(name);
+  if (f !== undefined) return f;
+  const g = fieldByName(name);
+  if (g !== undefined && SPELLINGS.size < MAX_SPELLINGS) SPELLINGS.set(name, g);
+  return g;
 }
 
 export function parseInt128(s: string, what: string): bigint {
@@ -56,10 +67,28 @@ export function smallNumber(t: string): number {
   return x;
 }
 
+/** 2^53 - 1: a bigint up to this converts to a Number exactly. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** `v` (not negative) in hex digits, no prefix: through a Number when exact (half the cost of BigInt's toString). */
+export function bhex(v: bigint): string {
+  return v <= MAX_EXACT ? Number(v).toString(16) : v.toString(16);
+}
+
+/** `v` in decimal: through a Number when exact (half the cost of BigInt's toString). */
+export function bdec(v: bigint): string {
+  return v <= MAX_EXACT && v >= -MAX_EXACT ? String(Number(v)) : v.toString();
+}
+
 /** A number as OVS prints hex values: `0x` and no leading zeros, `0` for zero. */
 export function hexNum(v: bigint): string {
-  return v === 0n ? "0" : "0x" + v.toString(16);
+  return v === 0n ? "0" : "0x" + bhex(v);
 }
+
+/** Two lower-case hex digits of each byte value. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Hex digits of each byte value without a leading zero. */
+const HEX1 = Array.from({ length: 256 }, (_, i) => i.toString(16));
 
 /** Bytes as one hex number, as OVS's `ds_put_hex` prints them (`0x1f00`, `0` when all zero). */
 export function hexBytes(b: Uint8Array): string {
@@ -67,8 +96,8 @@ export function hexBytes(b: Uint8Array): string {
   let i = 0;
   while (i < b.length && b[i] === 0) i++;
   if (i === b.length) return "0";
-  let s = "0x" + b[i]!.toString(16);
-  for (i++; i < b.length; i++) s += b[i]!.toString(16).padStart(2, "0");
+  let s = "0x" + HEX1[b[i]!]!;
+  for (i++; i < b.length; i++) s += HEX2[b[i]!]!;
   return s;
 }
 
@@ -105,7 +134,46 @@ export function parseIp6(s: string): bigint {
   return v;
 }
 
+/** The IPv4 netmask of each prefix length 0..32 (`/24` is 0xffffff00). */
+const IPV4_PREFIX_MASKS = Array.from({ length: 33 }, (_, n) => (n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32)));
+
+/** The IPv4 netmask of prefix length `n` (0..32), from a table. */
+export function ipv4PrefixMask(n: number): bigint {
+  return IPV4_PREFIX_MASKS[n]!;
+}
+
+/** The value of `s` when it is 1 to 15 ASCII decimal digits and nothing else, else -1. */
+function digitsOnly(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return -1;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
+/**
+ * `n` when the low `bits` bits of `mask` are `n` leading ones and then zeros (a network prefix), else undefined.
+ * Masks of up to 48 bits are worked out on a Number (no BigInt steps).
+ */
 export function prefixLen(mask: bigint, bits: number): number | undefined {
+  if (bits <= 32) {
+    // the mask's zero bits, as a number below 2^bits; a prefix mask's are all at the bottom (inv + 1 a power of two)
+    const inv = (~Number(BigInt.asUintN(bits, mask)) >>> 0) % 2 ** bits;
+    if ((inv & (inv + 1)) !== 0) return undefined;
+    return bits - (32 - Math.clz32(inv));
+  }
+  if (bits <= 48) {
+    const full = 2 ** bits - 1;
+    const inv = full - Number(BigInt.asUintN(bits, mask));
+    // inv + 1 a power of two: its bits below are all ones
+    const lowOnes = inv === 0 ? 0 : Math.round(Math.log2(inv + 1));
+    if (2 ** lowOnes !== inv + 1) return undefined;
+    return bits - lowOnes;
+  }
   // returns n when mask is n leading ones
   const inv = ones(bits) ^ mask;
   if ((inv & (inv + 1n)) !== 0n) return undefined;
@@ -195,7 +263,11 @@ function parseFlags(s: string, table: ReadonlyArray<readonly [string, number]>, 
   return { v: BigInt(v), m: BigInt(m) };
 }
 
+/** 2^32 as a bigint: flag values and masks below it are printed on Numbers. */
+const TWO32N = 0x100000000n;
+
 export function fmtFlagsMasked(v: bigint, m: bigint, table: ReadonlyArray<readonly [string, number]>): string {
+  if (v >= 0n && v < TWO32N && m >= 0n && m < TWO32N) return flagsMasked32(Number(v), Number(m), table);
   let s = "";
   for (const [n, b] of table) if (m & BigInt(b)) s += (v & BigInt(b) ? "+" : "-") + n;
   // bits not in the table
@@ -206,7 +278,34 @@ export function fmtFlagsMasked(v: bigint, m: bigint, table: ReadonlyArray<readon
   return s;
 }
 
+/** {@link fmtFlagsMasked} of a value and mask below 2^32, on Numbers (every flag field: ct_state, tcp_flags, tun_flags). */
+function flagsMasked32(v: number, m: number, table: ReadonlyArray<readonly [string, number]>): string {
+  let s = "";
+  let known = 0;
+  for (let i = 0; i < table.length; i++) {
+    const [n, b] = table[i]!;
+    known |= b;
+    if (m & b) s += (v & b ? "+" : "-") + n;
+  }
+  // bits not in the table
+  const extra = (m & ~known) >>> 0;
+  if (extra) {
+    const x = (v & extra) >>> 0;
+    s += `${x ? "+" : "-"}0x${x.toString(16)}`;
+  }
+  return s;
+}
+
 export function fmtFlagsExact(v: bigint, table: ReadonlyArray<readonly [string, number]>, sep: string): string {
+  if (v >= 0n && v < TWO32N) {
+    const x = Number(v);
+    let s = "";
+    for (let i = 0; i < table.length; i++) {
+      const [n, b] = table[i]!;
+      if (x & b) s = s === "" ? n : s + sep + n;
+    }
+    return s === "" ? "0" : s;
+  }
   const names: string[] = [];
   for (const [n, b] of table) if (v & BigInt(b)) names.push(n);
   return names.length ? names.join(sep) : "0";
@@ -231,12 +330,19 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
       const v = ipv4ToBigInt(vs);
       if (v === undefined) throw new FlowSyntaxError(`${text}: invalid IP address`);
       if (ms === undefined) return { v, m: undefined };
+      // a prefix length (`/24`, the usual form) straight from the table; digits alone are never an
+      // address, so this decides as the checks below would, without their failed address parse
+      const plen = digitsOnly(ms);
+      if (plen >= 0) {
+        if (plen > 32) throw new FlowSyntaxError(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
+        return { v, m: IPV4_PREFIX_MASKS[plen]! };
+      }
       const mask = ipv4ToBigInt(ms);
       if (mask !== undefined) return { v, m: mask };
       if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(ms)) throw new FlowSyntaxError(`${text}: invalid IP address`);
       const n = Number(ms);
       if (n < 0 || n > 32) throw new FlowSyntaxError(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
-      return { v, m: n === 0 ? 0n : (ones(n) << BigInt(32 - n)) & ones(32) };
+      return { v, m: IPV4_PREFIX_MASKS[n]! };
     }
     case "ipv6": {
       // ipv6_parse_masked(): every error names the whole text
@@ -301,17 +407,17 @@ export function formatValue(f: FieldDef, v: bigint, len: number): string {
     case "port":
       return formatPort(Number(v));
     case "dec":
-      return v.toString();
+      return bdec(v);
     case "vlan_vid":
-      return v.toString();
+      return bdec(v);
     case "ethertype":
-      return "0x" + v.toString(16);
+      return "0x" + bhex(v);
     case "ct_state":
     case "tcp_flags":
     case "tun_flags":
       return fmtFlagsMasked(v, ones(len * 8) & BigInt(flagTable(f).reduce((a, [, b]) => a | b, 0)), flagTable(f));
     case "label":
-      return "0x" + v.toString(16).padStart(5, "0");
+      return "0x" + bhex(v).padStart(5, "0");
     default:
       return len > 8 ? hexBytes(bigIntToBytes(v, len)) : hexNum(v);
   }
