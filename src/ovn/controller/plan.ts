@@ -133,6 +133,8 @@ export class PlanBuilder {
 
   /** The uuid-name of a row this plan creates under `key` in `table`, if any. */
   pending(table: string, key: string): string | undefined {
+    // A plan that creates nothing (a no-op apply) builds no key.
+    if (this.insertKeys.size === 0) return undefined;
     return this.insertKeys.get(`${table}\u0000${key}`);
   }
 
