@@ -216,6 +216,21 @@ export interface KindReader {
   read(r: FieldReader, name: string, labels: Readonly<Record<string, string>>, source: Source, namespace: string | undefined): ModelObject | undefined;
 }
 
+/** {@link KIND_READERS} by `APIVERSION/KIND`, built on first use. */
+let readersByKey: Map<string, KindReader> | undefined;
+
+/** The reader of `APIVERSION/KIND` among {@link KIND_READERS} (the first listed), if any. */
+function readerOf(key: string): KindReader | undefined {
+  if (!readersByKey) {
+    readersByKey = new Map();
+    for (const k of KIND_READERS) {
+      const at = `${k.apiVersion}/${k.kind}`;
+      if (!readersByKey.has(at)) readersByKey.set(at, k);
+    }
+  }
+  return readersByKey.get(key);
+}
+
 /** Reads one document into an object, collecting issues. */
 class ObjectReader implements FieldReader {
   readonly issues: ManifestIssue[] = [];
@@ -281,7 +296,7 @@ class ObjectReader implements FieldReader {
     const name = this.str(["metadata", "name"], true);
     if (!apiVersion || !kind) return undefined;
     const key = `${apiVersion}/${kind}`;
-    const extra = KIND_READERS.find((k) => `${k.apiVersion}/${k.kind}` === key);
+    const extra = readerOf(key);
     if (extra) {
       const namespace = extra.namespaced ? (this.str(["metadata", "namespace"]) ?? "default") : undefined;
       this.object = { kind, name: namespace !== undefined ? `${namespace}/${name ?? "?"}` : (name ?? "?") };

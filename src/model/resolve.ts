@@ -331,9 +331,9 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   // NetworkPolicies and Services: selectors resolved against the pods and namespaces.
   checkPortGroupCollisions(policyObjects, issues);
   const byNamespace = podsByNamespace(pods);
-  const byLabel = policyObjects.length ? podsByLabel(pods) : undefined;
+  const byLabel = policyObjects.length || serviceObjects.length ? podsByLabel(pods) : undefined;
   const networkPolicies = policyObjects.map((np) => resolveNetworkPolicy(np, { pods, namespaces, subnets: byName, byNamespace, ...(byLabel ? { byLabel } : {}) }, issues));
-  const services = serviceObjects.map((svc) => resolveService(svc, pods, namespaces, (sub) => byName.get(sub)!.vpc, issues, byNamespace));
+  const services = serviceObjects.map((svc) => resolveService(svc, pods, namespaces, (sub) => byName.get(sub)!.vpc, issues, byNamespace, byLabel));
   if (issues.length) throw new InvalidManifestError(issues);
   return {
     vpcs,

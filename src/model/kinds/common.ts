@@ -143,8 +143,9 @@ export function syncPolicies(p: NbPlan, router: string, marker: readonly [key: s
     const row = have.get(key(w.priority, w.match));
     if (row) {
       // external_ids exactly: keys the policy no longer has go (e.g. a reroute's former next hop node).
-      const stale = [...extOf(row).keys()].filter((k) => k !== p.db.identity.vendorKey && !(k in w.external_ids));
-      p.change("Logical_Router_Policy", row, stale.length ? { ...spec, external_ids: onlyKeys({ ...Object.fromEntries(stale.map((k) => [k, undefined])), ...w.external_ids }) } : spec);
+      let stale: string[] | undefined;
+      for (const k of extOf(row).keys()) if (k !== p.db.identity.vendorKey && !(k in w.external_ids)) (stale ??= []).push(k);
+      p.change("Logical_Router_Policy", row, stale ? { ...spec, external_ids: onlyKeys({ ...Object.fromEntries(stale.map((k) => [k, undefined])), ...w.external_ids }) } : spec);
       continue;
     }
     lr ??= routerRef(p, router);

@@ -183,13 +183,31 @@ export interface ResolvedService {
 /**
  * Resolves `svc` against the model's pods: its backends are the pods of its namespace matching
  * its selector (an error when none does), its VPC theirs (an error when they are in several).
+ * `byNamespace` and `byLabel` (`KEY=VALUE`, see `podsByLabel`) index `pods` when given, so that
+ * a hundred services over ten thousand pods look only at the pods their selector names.
  */
-export function resolveService(svc: ServiceObject, pods: readonly ResolvedPod[], namespaces: ReadonlyMap<string, NamespaceObject>, vpcOfSubnet: (subnet: string) => string, issues: ManifestIssue[], byNamespace?: ReadonlyMap<string, readonly ResolvedPod[]>): ResolvedService | undefined {
+export function resolveService(
+  svc: ServiceObject,
+  pods: readonly ResolvedPod[],
+  namespaces: ReadonlyMap<string, NamespaceObject>,
+  vpcOfSubnet: (subnet: string) => string,
+  issues: ManifestIssue[],
+  byNamespace?: ReadonlyMap<string, readonly ResolvedPod[]>,
+  byLabel?: ReadonlyMap<string, readonly ResolvedPod[]>,
+): ResolvedService | undefined {
   const before = issues.length;
   const issue = (field: string, problem: ManifestProblem) => issues.push({ source: svc.source, object: { kind: "Service", name: `${svc.namespace}/${svc.name}` }, field, problem });
   if (!namespaces.has(svc.namespace)) issue("metadata.namespace", { kind: "unknown-reference", refKind: "Namespace", name: svc.namespace });
   const sel = Object.entries(svc.selector);
-  const inNs = byNamespace ? (byNamespace.get(svc.namespace) ?? []) : pods.filter((p) => p.object.namespace === svc.namespace);
+  // With the pods indexed by label, only those carrying the selector's first label are looked at
+  // (in the model's order, as the namespace's list would give them).
+  const first = sel[0];
+  const candidates = byLabel && first ? (byLabel.get(`${first[0]}=${first[1]}`) ?? []) : undefined;
+  const inNs = candidates
+    ? candidates.filter((p) => p.object.namespace === svc.namespace)
+    : byNamespace
+      ? (byNamespace.get(svc.namespace) ?? [])
+      : pods.filter((p) => p.object.namespace === svc.namespace);
   const backends = inNs.filter((p) => sel.every(([k, v]) => p.object.labels[k] === v));
   if (backends.length === 0) issue("spec.selector", { kind: "selector-matches-nothing", selector: sel.length ? sel.map(([k, v]) => `${k}=${v}`).join(",") : "{}", what: "pods" });
   const vpcs = [...new Set(backends.map((p) => vpcOfSubnet(p.subnet)))];

@@ -97,6 +97,15 @@ function specOf(d: object): Spec {
  * methods, then `build()` it and send it with `apply()`; or let `reconcile()` do all three.
  */
 export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuilder {
+  /**
+   * Owned parents found in the replica by {@link NbPlan.owned} (`TABLE\0NAME`): thousands of
+   * ports of one switch look the switch up by name once per plan. A replica row is never changed
+   * in place (an update replaces it), so a kept row still being the replica's row by UUID means
+   * the name lookup would find it again; a plan never creates a row under a name the replica
+   * already owns.
+   */
+  private readonly ownedRows = new Map<string, Row>();
+
   constructor(db: ControlledDb, label?: string) {
     super(db, label);
   }
@@ -107,24 +116,15 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
   private owned(table: string, name: string, referencedBy: string): Row | PlanRef {
     const p = this.pending(table, name);
     if (p) return p;
-    // Asked for every child added (each pod's switch): looked up once per plan (the lookup, and
-    // the read it logs, is the same for every child of one parent within a build).
-    let byName = this.ownedRows.get(table);
-    if (!byName) this.ownedRows.set(table, (byName = new Map()));
-    const known = byName.get(name);
-    if (known) return known;
-    const row = this.ownedRow(table, name, referencedBy);
-    byName.set(name, row);
-    return row;
-  }
-
-  /** Rows {@link NbPlan.owned} found in the replica, by table and name. */
-  private readonly ownedRows = new Map<string, Map<string, Row>>();
-
-  private ownedRow(table: string, name: string, referencedBy: string): Row {
+    const key = `${table}\u0000${name}`;
+    const known = this.ownedRows.get(key);
+    if (known && this.db.get(table, known["_uuid"] as string) === known) return known;
     const rows = this.db.allByName(table, name);
     const row = rows.find((r) => this.db.owns(r));
-    if (row) return row;
+    if (row) {
+      this.ownedRows.set(key, row);
+      return row;
+    }
     if (rows[0]) throw new ForeignRowError(table, name, rows[0]["_uuid"] as string);
     throw new MissingReferenceError(table, name, referencedBy);
   }

@@ -142,6 +142,8 @@ export class PlanBuilder {
 
   /** The uuid-name of a row this plan creates under `key` in `table`, if any. */
   pending(table: string, key: string): string | undefined {
+    // A plan that creates nothing (a no-op apply) builds no key.
+    if (this.insertKeys.size === 0) return undefined;
     return this.insertKeys.get(`${table}\u0000${key}`);
   }
 
@@ -230,6 +232,8 @@ export class PlanBuilder {
     for (const [c, v] of Object.entries(desired)) {
       const col = this.db.column(table, c);
       this.db.requireValues(table, c, v);
+      // The common case of a no-op apply: every given key already has its value.
+      if (c === "external_ids" && hasKeys(row[c], v)) continue;
       const want = c === "external_ids" && !isOnlyKeys(v) && v !== undefined ? onlyKeys(toEntries(v)) : v;
       const change = diffColumn(col.type, row[c], want, table, c);
       if (!change) continue;
@@ -516,6 +520,21 @@ function atomsOf(v: Datum): readonly Atom[] {
   if (Array.isArray(v)) return v as readonly Atom[];
   if (v instanceof Map) return [...v.keys(), ...v.values()] as Atom[];
   return [v as Atom];
+}
+
+/**
+ * True when map `current` already holds every key of plain object `desired` with its value (and
+ * none of its keys given as `undefined`): managed key by key, such a column needs no change.
+ * False for anything else (a map, `onlyKeys`, ...), which the general diff then compares.
+ */
+function hasKeys(current: Datum, desired: unknown): boolean {
+  if (!(current instanceof Map) || desired === null || typeof desired !== "object" || desired instanceof Map || isOnlyKeys(desired)) return false;
+  const want = desired as Record<string, unknown>;
+  for (const k in want) {
+    const v = want[k];
+    if (v === undefined ? current.has(k) : current.get(k) !== v) return false;
+  }
+  return true;
 }
 
 function toEntries(v: unknown): ReadonlyMap<Atom, Atom | undefined> {

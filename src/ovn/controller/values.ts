@@ -180,6 +180,9 @@ export function diffColumn(type: ColumnType, current: Datum, desired: unknown, t
     normalize(type, desired, table, column);
     return { kind: "mutate", remove, add };
   }
+  // A small set given as an array that holds exactly the current atoms (both ways, so duplicates
+  // in it cannot hide a difference): no change, without the deduplicated copy.
+  if (shape === "set" && Array.isArray(desired) && (desired.length <= 16 ? sameSmallSet((current ?? []) as readonly Atom[], desired as readonly Atom[]) : sameLargeSet((current ?? []) as readonly Atom[], desired as readonly Atom[]))) return undefined;
   const want = toNative(type, desired);
   if (shape === "set") {
     const cur = (current ?? []) as readonly Atom[];
@@ -199,6 +202,22 @@ export function diffColumn(type: ColumnType, current: Datum, desired: unknown, t
   if (datumEquals(current, want)) return undefined;
   normalize(type, desired, table, column);
   return { kind: "set", value: want };
+}
+
+/** True when `cur` (duplicate-free) and `want` (a small list, maybe with duplicates) hold the same atoms. */
+function sameSmallSet(cur: readonly Atom[], want: readonly Atom[]): boolean {
+  if (cur.length !== want.length) return false;
+  for (let i = 0; i < want.length; i++) if (!cur.includes(want[i]!)) return false;
+  for (let i = 0; i < cur.length; i++) if (!want.includes(cur[i]!)) return false;
+  return true;
+}
+
+/** {@link sameSmallSet} for longer lists: one set of `cur`, each atom of `want` taken out of it once (false on a duplicate in `want`: the general diff then decides). */
+function sameLargeSet(cur: readonly Atom[], want: readonly Atom[]): boolean {
+  if (cur.length !== want.length) return false;
+  const left = new Set(cur);
+  for (let i = 0; i < want.length; i++) if (!left.delete(want[i]!)) return false;
+  return left.size === 0;
 }
 
 /** True when two duplicate-free atom lists hold the same atoms. */

@@ -56,7 +56,7 @@ export class MultiIndex {
    */
   constructor(
     readonly name: string,
-    private readonly keysOf: (row: Row) => string[],
+    private readonly keysOf: (row: Row) => readonly string[],
     private readonly keyOf?: (row: Row) => string | undefined,
   ) {}
 
@@ -158,8 +158,11 @@ export function indexKey(spec: IndexSpec): ((row: Row) => string | undefined) | 
   return undefined;
 }
 
+/** The keys of a row an index leaves out: one shared empty list (key lists are only read). */
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 /** Builds the key function of a client-defined index. */
-export function indexKeys(spec: IndexSpec): (row: Row) => string[] {
+export function indexKeys(spec: IndexSpec): (row: Row) => readonly string[] {
   if ("columns" in spec) {
     const cols = spec.columns;
     return (row) => [columnsKey(row, cols)];
@@ -168,14 +171,16 @@ export function indexKeys(spec: IndexSpec): (row: Row) => string[] {
     const [column, key] = spec.mapKey;
     return (row) => {
       const m = row[column];
-      if (!(m instanceof Map) || !m.has(key)) return [];
-      return [datumKey(m.get(key) as Atom)];
+      if (!(m instanceof Map)) return NO_KEYS;
+      const v = m.get(key) as Atom | undefined;
+      if (v === undefined) return NO_KEYS;
+      return [datumKey(v)];
     };
   }
   const fn = spec.key;
   return (row) => {
     const k = fn(row);
-    if (k === undefined) return [];
+    if (k === undefined) return NO_KEYS;
     if (Array.isArray(k)) return k.map((a) => datumKey(a as Atom));
     return [datumKey(k as Atom)];
   };

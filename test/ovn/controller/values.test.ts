@@ -10,6 +10,7 @@ const optional: ColumnType = { key: { type: "integer", minInteger: 0, maxInteger
 const set: ColumnType = { key: { type: "string" }, min: 0, max: "unlimited" };
 const map: ColumnType = { key: { type: "string" }, value: { type: "string" }, min: 0, max: "unlimited" };
 const m = (o: Record<string, string>) => new Map(Object.entries(o));
+const big = (n: number) => Array.from({ length: n }, (_, i) => `p${i}`);
 
 describe("diffColumn", () => {
   const cases: [string, ColumnType, unknown, unknown, unknown][] = [
@@ -24,6 +25,13 @@ describe("diffColumn", () => {
     ["onlyKeys: others stay", map, m({ a: "1", b: "2" }), onlyKeys({ a: "1", c: "3" }), { kind: "mutate", remove: [], add: m({ c: "3" }) }],
     ["onlyKeys: undefined removes", map, m({ a: "1", b: "2" }), onlyKeys({ b: undefined, z: undefined }), { kind: "mutate", remove: ["b"], add: m({}) }],
     ["onlyKeys: nothing to do", map, m({ a: "1" }), onlyKeys({ a: "1", z: undefined }), undefined],
+    // Duplicates in the desired list never hide a difference (nor make one), small or large.
+    ["set with a duplicate, same atoms", set, ["a", "b"], ["a", "b", "a"], undefined],
+    ["set with a duplicate in place of an atom", set, ["a", "b"], ["a", "a"], { kind: "mutate", remove: ["b"], add: [] }],
+    ["large equal set, other order", set, big(40), big(40).reverse(), undefined],
+    ["large set with a duplicate in place of an atom", set, big(40), [...big(39), "p0"], { kind: "mutate", remove: ["p39"], add: [] }],
+    ["large set with a duplicate, same atoms", set, big(40), [...big(40), "p3"], undefined],
+    ["large set: one out, one in", set, big(40), [...big(39), "q"], { kind: "mutate", remove: ["p39"], add: ["q"] }],
   ];
   for (const [name, type, current, desired, expected] of cases) {
     it(name, () => expect(diffColumn(type, current as never, desired, "T", "c")).toEqual(expected));
