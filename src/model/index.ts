@@ -27,7 +27,8 @@ export { OVN_ANNOTATION_PREFIX, POD_ANNOTATIONS, loadManifests, manifestFiles, p
 export { type LoadWorkerReply, WORKER_LOAD_MIN_BYTES, loadManifestsInWorker, manifestsWorthAWorker } from "./load-parallel.js";
 export { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, DEFAULT_SUBNET, DEFAULT_VPC, EXTERNAL_IDS, KUBE_OVN_IDENTITY, KUBE_OVN_VENDOR, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, podPortName, routerPortName, switchRouterPortName } from "./naming.js";
 export { type ExistingAddresses, type ResolveOptions, type ResolvedModel, type ResolvedPod, type ResolvedSubnet, resolveModel } from "./resolve.js";
-export { type ApplyModelOptions, type ApplyModelResult, type ObjectAction, type ObjectOutcome, type SubnetAcl, applyModel, existingAddresses, privateSubnetAcls } from "./planner.js";
+export { type ApplyModelOptions, type ApplyModelResult, type ObjectAction, type ObjectOutcome, applyModel, existingAddresses } from "./planner.js";
+export { type SubnetAcl, privateSubnetAcls } from "./kinds/subnet-private.js";
 export { type ModelUnit, type NatSpec, type PolicySpec, type PruneTarget } from "./kinds/common.js";
 export { type FieldReader, type KindReader } from "./load.js";
 export { type ChassisResult, EXTERNAL_GW_LABEL, NODE_ANNOTATIONS, type NodeObject, POLICY_PRIORITY, type ResolvedNode, applyChassis, nodePortGroupName, nodePortName, subnetNodePortGroupName } from "./kinds/node.js";

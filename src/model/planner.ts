@@ -13,10 +13,11 @@
  */
 import { type NbController, type NbPlan, type Plan, type PlanStep, type ReadLog, type ReconcileResult, onlyKeys, stalePlan } from "../ovn/controller/index.js";
 import type { Row } from "../ovsdb/schema/datum.js";
-import { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, KUBE_OVN_IDENTITY, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
+import { DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, KUBE_OVN_IDENTITY, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
 import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
 import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
 import { subnetSpecAcls } from "./kinds/subnet-acls.js";
+import { privateSubnetAcls } from "./kinds/subnet-private.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
@@ -89,54 +90,6 @@ export function existingAddresses(ctl: NbController): ExistingAddresses {
   }
   // EIPs (from their NAT rules) and VPC external router ports.
   for (const [owner, a] of existingNatAddresses(ctl.db)) if (!out.has(owner)) out.set(owner, { subnet: owner.endsWith(`-${EXTERNAL_SUBNET}`) ? EXTERNAL_SUBNET : "", mac: a.mac ?? "", ips: a.ips });
-  return out;
-}
-
-/** One ACL of a private subnet (ovn-nb(5) `ACL` columns). */
-export interface SubnetAcl {
-  /** Always `to-lport` (ingress of the subnet's ports). */
-  readonly direction: "to-lport";
-  /** Kube-OVN's priority. */
-  readonly priority: number;
-  /** The match. */
-  readonly match: string;
-  /** `drop` or `allow-related`. */
-  readonly action: "drop" | "allow-related";
-  /** Logged (the default drop). */
-  readonly log?: boolean;
-  /** Log severity (the default drop). */
-  readonly severity?: "warning";
-  /** The ACL name (the default drop: the switch's name). */
-  readonly name?: string;
-  /** The ACL tier, on NB schemas that have it. */
-  readonly tier?: number;
-}
-
-/**
- * The ACLs Kube-OVN's `SetLogicalSwitchPrivate` puts on a private subnet's switch (to-lport, tier
- * 2): drop all IP at 1000 (logged, severity warning, named after the switch), allow the subnet to
- * itself and to/from each `allowSubnets` CIDR at 1001, allow from the node switch at 3000. None for
- * a subnet that is not private.
- */
-export function privateSubnetAcls(s: ResolvedSubnet, nodeSwitchCidr: string, withTier: boolean): SubnetAcl[] {
-  if (!s.object.private) return [];
-  const ls = s.object.name;
-  const tier = withTier ? { tier: NETPOL_ACL_TIER } : {};
-  const out: SubnetAcl[] = [
-    { direction: "to-lport", priority: ACL_PRIORITY.defaultDrop, match: "ip", action: "drop", log: true, severity: "warning", name: ls.length > 63 ? `${ls.slice(0, 60)}...` : ls, ...tier },
-  ];
-  const fam = (c: string) => (c.includes(":") ? "ip6" : "ip4");
-  for (const cidr of s.cidrs) {
-    const ip = fam(cidr);
-    out.push({ direction: "to-lport", priority: ACL_PRIORITY.subnetAllow, match: `${ip}.src == ${cidr} && ${ip}.dst == ${cidr}`, action: "allow-related", ...tier });
-    for (const node of nodeSwitchCidr.split(",")) {
-      if (fam(node) === ip) out.push({ direction: "to-lport", priority: ACL_PRIORITY.nodeAllow, match: `${ip}.src == ${node}`, action: "allow-related", ...tier });
-    }
-    for (const a of s.object.allowSubnets.map((x) => x.trim()).filter((x) => x !== "")) {
-      if (fam(a) !== ip) continue;
-      out.push({ direction: "to-lport", priority: ACL_PRIORITY.subnetAllow, match: `(${ip}.src == ${cidr} && ${ip}.dst == ${a}) || (${ip}.src == ${a} && ${ip}.dst == ${cidr})`, action: "allow-related", ...tier });
-    }
-  }
   return out;
 }
 

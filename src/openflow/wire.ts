@@ -18,4 +18,5 @@ export { decodeMatch, encodeMatch } from "./oxm.js";
 export { decodeOf10Match, encodeOf10Match } from "./v10/match.js";
 export { decodeNxMatch, encodeNxMatch } from "./v10/nxm.js";
 export { decodeOf10Actions, decodeOf10ActionsAsInstructions, encodeOf10Actions } from "./v10/actions.js";
-export { decodeOf10Body, encodeOf10Message } from "./v10/messages.js";
+export { decodeOf10Body } from "./v10/messages.js";
+export { encodeOf10Message } from "./v10/encode.js";
