@@ -6,14 +6,12 @@
  * keywords a command does not take and the connection errors, as ovs-ofctl words them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
-import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/cli/ofctl.js";
+import { ofctlPair } from "./ofctl-pair.js";
 
 /** Log lines' time stamps, which two runs cannot share. */
 const stamps = (s: string) => s.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|/gm, "TIME|");
@@ -33,15 +31,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const ours = async (args: string[]) => {
-    const io = memoryIo();
-    const code = await ofctlCommand(args, io);
-    return { code, out: io.stdout, err: stamps(io.stderr.replace(/^ovn-ts ofctl: /gm, "")) };
-  };
-  const theirs = (args: string[]) => {
-    const r = spawnSync("ovs-ofctl", args, { env: v.env, encoding: "utf8", timeout: 30_000 });
-    return { code: r.status, out: r.stdout, err: stamps(r.stderr.replace(/^ovs-ofctl: /gm, "")) };
-  };
+  const { ours, theirs } = ofctlPair(() => v, { err: stamps });
   const table = () => v.ofctl("-O", "OpenFlow13", "--no-stats", "--sort", "dump-flows", v.mgmt);
   const reset = () => {
     v.ofctl("-O", "OpenFlow13", "del-flows", v.mgmt);

@@ -11,8 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
-import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/cli/ofctl.js";
+import { ofctlPair } from "./ofctl-pair.js";
 import { decodeMessage, encodeMessage } from "../../src/openflow/messages.js";
 import { formatMessage } from "../../src/openflow/print.js";
 import { groupModMessage } from "../../src/openflow/group-mod.js";
@@ -86,15 +85,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const ours = async (args: string[]) => {
-    const io = memoryIo();
-    const code = await ofctlCommand(args, io);
-    return { code, out: io.stdout, err: io.stderr.replace(/^ovn-ts ofctl: /gm, "") };
-  };
-  const theirs = (args: string[]) => {
-    const r = spawnSync("ovs-ofctl", args, { env: v.env, encoding: "utf8", timeout: 30_000 });
-    return { code: r.status, out: r.stdout, err: r.stderr.replace(/^ovs-ofctl: /gm, "") };
-  };
+  const { ours, theirs } = ofctlPair(() => v);
   // the switch lists its groups in hash order: compared sorted
   const groups = () => v.ofctl("-O", "OpenFlow15", "dump-groups", v.mgmt).split("\n").sort().join("\n");
   const reset = () => {

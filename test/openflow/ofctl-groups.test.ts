@@ -6,14 +6,12 @@
  * version lacks.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
-import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/cli/ofctl.js";
+import { ofctlPair } from "./ofctl-pair.js";
 
 const FLOWS = [
   "priority=10,ip,nw_dst=10.0.0.0/24,actions=output:1",
@@ -85,15 +83,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
   afterAll(() => v?.stop());
 
   const norm = (s: string) => s.replace(/duration=[0-9.]+s/g, "duration=Xs").replace(/idle_age=\d+/g, "idle_age=X");
-  const ours = async (args: string[]) => {
-    const io = memoryIo();
-    const code = await ofctlCommand(args, io);
-    return { code, out: norm(io.stdout), err: io.stderr.replace(/^ovn-ts ofctl: /gm, "") };
-  };
-  const theirs = (args: string[]) => {
-    const r = spawnSync("ovs-ofctl", args, { env: v.env, encoding: "utf8", timeout: 30_000 });
-    return { code: r.status, out: norm(r.stdout), err: r.stderr.replace(/^ovs-ofctl: /gm, "") };
-  };
+  const { ours, theirs } = ofctlPair(() => v, { out: norm });
   const table = () => v.ofctl("-O", "OpenFlow13", "--no-stats", "--sort", "dump-flows", v.mgmt);
   const reset = () => {
     v.ofctl("-O", "OpenFlow13", "del-flows", v.mgmt);
