@@ -26,6 +26,8 @@ import { KIND_READERS } from "./kinds/readers.js";
 import { readSubnetAcls } from "./kinds/subnet-acls.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import { readSelector } from "./kinds/selector.js";
+import { readPlainPod } from "./load-pod.js";
+import { readPlainYaml } from "./load-yaml.js";
 import { VPC_SPEC_FIELDS, readVpcSpec } from "./kinds/vpc-spec.js";
 import type { LabelSelector } from "./kinds/selector.js";
 import type { ContainerPort, GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
@@ -82,10 +84,52 @@ export function parseManifestText(text: string, file: string): { objects: ModelO
 }
 
 /**
- * The `js-yaml` read: the objects when every document reads without an issue, else undefined.
+ * The fast read: the objects when every document reads without an issue, else undefined. The plain
+ * documents (most of them) are read by src/model/load-yaml.ts, the others by `js-yaml`.
  * @internal exported for the test that compares it with {@link parseWithPositions}
  */
 export function parseFast(text: string, file: string): { objects: ModelObject[]; issues: ManifestIssue[] } | undefined {
+  const plain = readPlainYaml(text);
+  if (plain === undefined) return parseJsYaml(text, file);
+  const objects: ModelObject[] = [];
+  for (let index = 0; index < plain.length; index++) {
+    const d = plain[index]!;
+    let js: unknown;
+    let line: number;
+    if (d.kind === "read") {
+      js = d.value;
+      line = d.line;
+    } else {
+      const r = jsYamlDocuments(text.slice(d.start, d.end), file);
+      if (r === undefined || r.docs.length > 1) return undefined;
+      if (r.docs.length === 0) continue; // only comments
+      js = r.docs[0];
+      line = d.firstLine - 1 + r.lines[0]!;
+    }
+    if (js === null || js === undefined) continue; // an empty document (only comments, or a trailing `---`)
+    const o = readPod(js as Json, file, index, line) ?? readObject(js as Json, file, index, line);
+    if (o === undefined) return undefined;
+    if (o !== null) objects.push(o);
+  }
+  // No object (an empty stream, only comments): the read with positions says whether that is an issue.
+  return objects.length ? { objects, issues: [] } : undefined;
+}
+
+/** The common Pod document read straight from its value (src/model/load-pod.ts), unless a kind reader of src/model/kinds reads pods. */
+function readPod(js: Json, file: string, index: number, line: number): ModelObject | undefined {
+  return readerOf("v1/Pod") === undefined ? readPlainPod(js, file, index, line) : undefined;
+}
+
+/** A document read without positions: the object (null: none), or undefined when it has an issue. */
+function readObject(js: Json, file: string, index: number, line: number): ModelObject | null | undefined {
+  const r = new ObjectReader(js, () => line, file, index);
+  const o = r.read();
+  if (r.issues.length > 0) return undefined;
+  return o ?? null;
+}
+
+/** `js-yaml`'s documents of `text` and the line of each one's root, or undefined when it refuses the text. */
+function jsYamlDocuments(text: string, file: string): { docs: unknown[]; lines: number[] } | undefined {
   const lines: number[] = [];
   let depth = 0;
   let docs: unknown[];
@@ -104,16 +148,21 @@ export function parseFast(text: string, file: string): { objects: ModelObject[];
     return undefined;
   }
   // One root node (opened even for an empty document) per document.
-  if (docs.length === 0 || lines.length !== docs.length) return undefined;
+  if (lines.length !== docs.length) return undefined;
+  return { docs, lines };
+}
+
+/** The whole file read by `js-yaml` (one the plain reader cannot cut into documents). */
+function parseJsYaml(text: string, file: string): { objects: ModelObject[]; issues: ManifestIssue[] } | undefined {
+  const r = jsYamlDocuments(text, file);
+  if (r === undefined || r.docs.length === 0) return undefined;
   const objects: ModelObject[] = [];
-  for (let index = 0; index < docs.length; index++) {
-    const js = docs[index];
+  for (let index = 0; index < r.docs.length; index++) {
+    const js = r.docs[index];
     if (js === null || js === undefined) continue; // an empty document (only comments, or a trailing `---`)
-    const line = lines[index]!;
-    const r = new ObjectReader(js as Json, () => line, file, index);
-    const o = r.read();
-    if (r.issues.length > 0) return undefined;
-    if (o) objects.push(o);
+    const o = readObject(js as Json, file, index, r.lines[index]!);
+    if (o === undefined) return undefined;
+    if (o !== null) objects.push(o);
   }
   return { objects, issues: [] };
 }

@@ -1,0 +1,113 @@
+/**
+ * The common Pod document read straight from its value: a manifest of 10,000 pods is mostly
+ * documents like `{apiVersion: v1, kind: Pod, metadata: {name, namespace, labels}, spec: {nodeName,
+ * containers: [{ports: [...]}]}}`, which {@link readPlainPod} turns into the same {@link PodObject}
+ * the field-by-field reader of src/model/load.ts gives, without its paths. Anything else (an
+ * annotation, a field the model does not support, a value of the wrong type, a bad name) gives
+ * undefined: that reader reads the document and reports what is wrong.
+ *
+ * @module
+ */
+import type { JsonValue } from "./kinds/fields.js";
+import type { ContainerPort, PodObject } from "./types.js";
+
+type Json = JsonValue;
+type JsonMap = { [k: string]: Json };
+
+/** A plain mapping (not a list, not null). */
+function isMap(v: Json | undefined): v is JsonMap {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Whether every key of `m` is one of `allowed`. */
+function keysIn(m: JsonMap, allowed: readonly string[]): boolean {
+  for (const k in m) if (!allowed.includes(k)) return false;
+  return true;
+}
+
+const TOP = ["apiVersion", "kind", "metadata", "spec"];
+const METADATA = ["name", "namespace", "labels", "annotations"];
+const SPEC = ["nodeName", "containers"];
+const PORT = ["name", "containerPort", "protocol"];
+const DNS_1123 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A string field as the loader reads it: absent, null and `""` are absent; another type is not plain (null). */
+function optionalString(v: Json | undefined): string | undefined | null {
+  if (v === undefined || v === null || v === "") return undefined;
+  return typeof v === "string" ? v : null;
+}
+
+/**
+ * The pod of a `v1` `Pod` document `js` read at `file`, document `document`, line `line`, when it
+ * is one of the common shape with nothing to report; undefined otherwise (the full reader reads it).
+ */
+export function readPlainPod(js: Json, file: string, document: number, line: number): PodObject | undefined {
+  if (!isMap(js) || js["kind"] !== "Pod" || js["apiVersion"] !== "v1" || !keysIn(js, TOP)) return undefined;
+  const md = js["metadata"];
+  if (!isMap(md) || !keysIn(md, METADATA)) return undefined;
+  const name = md["name"];
+  if (typeof name !== "string" || name === "" || !DNS_1123.test(name)) return undefined;
+  const ns = optionalString(md["namespace"]);
+  if (ns === null) return undefined;
+  const ann = md["annotations"];
+  if (ann !== undefined && ann !== null && !(isMap(ann) && isEmpty(ann))) return undefined;
+  const labelsIn = md["labels"];
+  const labels: Record<string, string> = {};
+  if (labelsIn !== undefined && labelsIn !== null) {
+    if (!isMap(labelsIn)) return undefined;
+    for (const k in labelsIn) {
+      const v = labelsIn[k];
+      if (typeof v !== "string") return undefined;
+      labels[k] = v;
+    }
+  }
+  const spec = js["spec"];
+  let nodeName: string | undefined;
+  let containerPorts: ContainerPort[] | undefined;
+  if (spec !== undefined && spec !== null) {
+    if (!isMap(spec) || !keysIn(spec, SPEC)) return undefined;
+    const n = optionalString(spec["nodeName"]);
+    if (n === null) return undefined;
+    nodeName = n;
+    const containers = spec["containers"];
+    if (containers !== undefined && containers !== null) {
+      if (!Array.isArray(containers)) return undefined;
+      for (const c of containers) {
+        if (!isMap(c)) return undefined;
+        const ports = c["ports"];
+        if (ports === undefined || ports === null) continue;
+        if (!Array.isArray(ports)) return undefined;
+        for (const p of ports) {
+          if (!isMap(p) || !keysIn(p, PORT)) return undefined;
+          const portName = optionalString(p["name"]);
+          if (portName === null || (portName !== undefined && (!PORT_NAME.test(portName) || portName.length > 15 || !/[a-z]/.test(portName)))) return undefined;
+          const containerPort = p["containerPort"];
+          if (typeof containerPort !== "number" || !Number.isInteger(containerPort) || containerPort < 1 || containerPort > 65535) return undefined;
+          const proto = optionalString(p["protocol"]);
+          if (proto === null || (proto !== undefined && proto !== "TCP" && proto !== "UDP" && proto !== "SCTP")) return undefined;
+          (containerPorts ??= []).push({ name: portName, containerPort, protocol: proto ?? "TCP" });
+        }
+      }
+    }
+  }
+  return {
+    kind: "Pod",
+    name,
+    namespace: ns ?? "default",
+    labels,
+    ipAddress: undefined,
+    macAddress: undefined,
+    logicalSwitch: undefined,
+    nodeName,
+    source: { file, document, line },
+    containerPorts,
+    ingressRate: undefined,
+    egressRate: undefined,
+  };
+}
+
+function isEmpty(m: JsonMap): boolean {
+  for (const _ in m) return false;
+  return true;
+}
