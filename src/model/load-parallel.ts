@@ -1,18 +1,20 @@
 /**
- * Reading big manifests on a worker thread: {@link loadManifestsInWorker} parses the files
- * (YAML, then every field checked, as `loadManifests` does) off the main thread, so a
- * caller that also loads a replica (the monitor reply's JSON parsed and decoded on the main
- * thread) does both at once on a machine with a second core. The result is the same as
- * `loadManifests`'s: the objects, or an {@link InvalidManifestError} with the same issues.
+ * Reading big manifests on a worker thread: {@link loadManifestsInWorker} parses the files off
+ * the main thread (the YAML, and the common pods turned into objects: src/model/load-plain.ts,
+ * which needs none of the model's other modules, so the worker starts quickly), so a caller that
+ * also loads a replica (the monitor reply's JSON parsed and decoded on the main thread) does both
+ * at once on a machine with a second core; the calling thread then checks the few other objects.
+ * The result is the same as `loadManifests`'s: the objects, or an {@link InvalidManifestError}
+ * with the same issues.
  *
  * @module
  */
 import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { InvalidManifestError, type ManifestIssue } from "./errors.js";
 import { manifestFiles } from "./files.js";
-import type { Manifest, ModelObject } from "./types.js";
+import type { PlainEntry } from "./load-plain.js";
+import type { Manifest } from "./types.js";
 
 /**
  * The size (bytes, all files together) from which {@link manifestsWorthAWorker} says yes:
@@ -21,11 +23,8 @@ import type { Manifest, ModelObject } from "./types.js";
  */
 export const WORKER_LOAD_MIN_BYTES = 512 * 1024;
 
-/** What the worker thread posts back: the objects, the issues of invalid input, or another failure. */
-export type LoadWorkerReply =
-  | { readonly kind: "objects"; readonly objects: readonly ModelObject[] }
-  | { readonly kind: "issues"; readonly issues: readonly ManifestIssue[] }
-  | { readonly kind: "failed"; readonly message: string };
+/** What the worker thread posts back: the manifests read as far as src/model/load-plain.ts goes, or why it could not read them. */
+export type LoadWorkerReply = { readonly kind: "entries"; readonly entries: readonly PlainEntry[] } | { readonly kind: "failed"; readonly message: string };
 
 /** The worker's script next to this module (absent when the sources run untranspiled, e.g. under a test runner). */
 const WORKER_URL = new URL("./load-worker.js", import.meta.url);
@@ -48,11 +47,12 @@ export function manifestsWorthAWorker(paths: readonly string[], minBytes: number
 
 /**
  * `loadManifests` on a worker thread: resolves to the same manifest, rejects with the same
- * {@link InvalidManifestError}. When the worker cannot run or fails otherwise, the files are read
- * on the calling thread instead (so any other error is the one `loadManifests` throws).
+ * `InvalidManifestError`. When the worker cannot run, or any document has an issue, the files are
+ * read on the calling thread instead (so the issues, and any other error, are the ones
+ * `loadManifests` gives).
  */
 export function loadManifestsInWorker(paths: readonly string[]): Promise<Manifest> {
-  // The readers (and the YAML parsers) are loaded here only when the worker cannot do the reading.
+  // The model's readers are loaded here once the worker has replied (a caller that goes on to resolve the model has them by then).
   const inline = async (): Promise<Manifest> => (await import("./load.js")).loadManifests(paths);
   if (!existsSync(fileURLToPath(WORKER_URL))) return inline();
   return new Promise<LoadWorkerReply | undefined>((resolve) => {
@@ -71,9 +71,12 @@ export function loadManifestsInWorker(paths: readonly string[]): Promise<Manifes
     });
     worker.once("error", () => resolve(undefined));
     worker.once("exit", () => resolve(reply));
-  }).then((r) => {
-    if (r?.kind === "objects") return { objects: r.objects };
-    if (r?.kind === "issues") throw new InvalidManifestError(r.issues);
+  }).then(async (r) => {
+    if (r?.kind === "entries") {
+      const objects = (await import("./load.js")).objectsOfPlainEntries(r.entries);
+      if (objects) return { objects };
+    }
+    // An issue, or a path the worker could not read: the reading here names it (file, line, object, field).
     return inline();
   });
 }

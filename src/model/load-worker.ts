@@ -1,19 +1,19 @@
 /**
  * The worker thread of {@link loadManifestsInWorker}: reads the manifests named by its
- * `workerData` (a list of paths) with {@link loadManifests} and posts back one
- * {@link LoadWorkerReply}: the objects, the issues of an {@link InvalidManifestError}, or (any
- * other failure) a message, on which the caller reads the files again on its own thread.
+ * `workerData` (a list of paths) as far as {@link readPlainManifests} goes (the YAML, and the
+ * common pods, without loading the model's readers) and posts back one {@link LoadWorkerReply}:
+ * the entries, or (a path or file it cannot read) a message, on which the caller reads the files
+ * on its own thread, naming what is wrong.
  *
  * @module
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { InvalidManifestError } from "./errors.js";
-import { loadManifests } from "./load.js";
+import { readPlainManifests } from "./load-plain.js";
 import type { LoadWorkerReply } from "./load-parallel.js";
 
 const post = (reply: LoadWorkerReply): void => parentPort?.postMessage(reply);
 try {
-  post({ kind: "objects", objects: loadManifests(workerData as string[]).objects });
+  post({ kind: "entries", entries: readPlainManifests(workerData as string[]) });
 } catch (e) {
-  post(e instanceof InvalidManifestError ? { kind: "issues", issues: e.issues } : { kind: "failed", message: String(e) });
+  post({ kind: "failed", message: String(e) });
 }

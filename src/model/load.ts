@@ -27,7 +27,7 @@ import { readSubnetAcls } from "./kinds/subnet-acls.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import { readSelector } from "./kinds/selector.js";
 import { readPlainPod } from "./load-pod.js";
-import { readPlainYaml } from "./load-yaml.js";
+import { type PlainEntry, plainEntries } from "./load-plain.js";
 import { VPC_SPEC_FIELDS, readVpcSpec } from "./kinds/vpc-spec.js";
 import type { LabelSelector } from "./kinds/selector.js";
 import type { ContainerPort, GatewayType, Manifest, ModelObject, PodObject, Source, SubnetObject, SubnetProtocol } from "./types.js";
@@ -85,34 +85,55 @@ export function parseManifestText(text: string, file: string): { objects: ModelO
 
 /**
  * The fast read: the objects when every document reads without an issue, else undefined. The plain
- * documents (most of them) are read by src/model/load-yaml.ts, the others by `js-yaml`.
+ * documents (most of them) are read by src/model/load-yaml.ts (src/model/load-plain.ts), the others by `js-yaml`.
  * @internal exported for the test that compares it with {@link parseWithPositions}
  */
 export function parseFast(text: string, file: string): { objects: ModelObject[]; issues: ManifestIssue[] } | undefined {
-  const plain = readPlainYaml(text);
-  if (plain === undefined) return parseJsYaml(text, file);
-  const objects: ModelObject[] = [];
-  for (let index = 0; index < plain.length; index++) {
-    const d = plain[index]!;
-    let js: unknown;
-    let line: number;
-    if (d.kind === "read") {
-      js = d.value;
-      line = d.line;
-    } else {
-      const r = jsYamlDocuments(text.slice(d.start, d.end), file);
-      if (r === undefined || r.docs.length > 1) return undefined;
-      if (r.docs.length === 0) continue; // only comments
-      js = r.docs[0];
-      line = d.firstLine - 1 + r.lines[0]!;
-    }
-    if (js === null || js === undefined) continue; // an empty document (only comments, or a trailing `---`)
-    const o = readPod(js as Json, file, index, line) ?? readObject(js as Json, file, index, line);
-    if (o === undefined) return undefined;
-    if (o !== null) objects.push(o);
-  }
+  const objects = objectsOfPlainEntries(plainEntries(text, file));
   // No object (an empty stream, only comments): the read with positions says whether that is an issue.
-  return objects.length ? { objects, issues: [] } : undefined;
+  return objects?.length ? { objects, issues: [] } : undefined;
+}
+
+/**
+ * The objects of manifests read as far as {@link plainEntries} goes (on a worker thread, say):
+ * each value read by its kind's reader, each text by `js-yaml`. Undefined when any document has an
+ * issue or is not valid YAML: {@link loadManifests} then names every issue, with its line.
+ */
+export function objectsOfPlainEntries(entries: readonly PlainEntry[]): ModelObject[] | undefined {
+  const objects: ModelObject[] = [];
+  for (const e of entries) {
+    switch (e.kind) {
+      case "Pod":
+        // Read without the readers of src/model/kinds: only right while none of them reads pods.
+        if (readerOf("v1/Pod") !== undefined) return undefined;
+        objects.push(e);
+        break;
+      case "value": {
+        const o = readObject(e.value, e.file, e.document, e.line);
+        if (o === undefined) return undefined;
+        if (o !== null) objects.push(o);
+        break;
+      }
+      case "text": {
+        const r = jsYamlDocuments(e.text, e.file);
+        if (r === undefined || r.docs.length > 1) return undefined;
+        const js = r.docs[0] as Json | undefined;
+        if (js === null || js === undefined) break; // only comments
+        const line = e.firstLine - 1 + r.lines[0]!;
+        const o = readPod(js, e.file, e.document, line) ?? readObject(js, e.file, e.document, line);
+        if (o === undefined) return undefined;
+        if (o !== null) objects.push(o);
+        break;
+      }
+      case "file": {
+        const r = parseJsYaml(e.text, e.file);
+        if (r === undefined || r.objects.length === 0) return undefined; // an empty file may be an issue
+        for (const o of r.objects) objects.push(o);
+        break;
+      }
+    }
+  }
+  return objects;
 }
 
 /** The common Pod document read straight from its value (src/model/load-pod.ts), unless a kind reader of src/model/kinds reads pods. */

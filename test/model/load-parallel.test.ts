@@ -5,7 +5,7 @@
  * what vitest itself runs on) into a temp folder and imported from there; from the sources (no
  * script next to them) the read falls back to the calling thread, with the same result.
  */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +96,18 @@ describe("loadManifestsInWorker", () => {
     const before = workers;
     expect(await issuesOf(() => built.loadManifestsInWorker([bad]))).toEqual(want);
     expect(workers).toBe(before + 1);
+  });
+
+  it("pods in the worker, other kinds, documents with anchors and a file with a directive here: the objects loadManifests gives", async () => {
+    let pods = "";
+    for (let i = 0; i < 300; i++) pods += `---\napiVersion: v1\nkind: Pod\nmetadata: { name: p${i}, namespace: ns${i % 3}, labels: { app: a${i % 7} } }\nspec: { nodeName: node${i % 5}, containers: [{ name: c, ports: [{ name: http, containerPort: 8080 }] }] }\n`;
+    const sub = join(dir, "mixed");
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, "a.yaml"), `# namespaces\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: ns0 }\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: &n ns1\n  labels: { copy: *n }\n---\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: ns2 }\n${pods}`);
+    writeFileSync(join(sub, "b.yaml"), "%YAML 1.2\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\n  annotations: { ovn.kubernetes.io/ip_address: 10.16.0.9 }\n");
+    const r = await built.loadManifestsInWorker([sub]);
+    expect(r.objects).toHaveLength(304);
+    expect(r).toEqual(loadManifests([sub]));
   });
 
   it("names an unreadable path as loadManifests does", async () => {
