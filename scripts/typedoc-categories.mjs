@@ -29,7 +29,7 @@ const RULES = [
   [/^ovn\/net\./, "Addresses"],
   [/^ovn\//, "Northbound"],
   // Kube-OVN model (ovn-ts/model)
-  [/^model\/(load|load-parallel|load-worker|files|types)\./, "Manifests"],
+  [/^model\/(load|load-parallel|load-worker|load-plain|load-yaml|load-pod|files|types)\./, "Manifests"],
   [/^model\/(resolve|naming)\./, "Validation and naming"],
   [/^model\/planner\./, "Planner"],
   [/^model\/kinds\//, "Kinds (NetworkPolicy, Service, QoS)"],

@@ -39,10 +39,28 @@ function optionalString(v: Json | undefined): string | undefined | null {
 }
 
 /**
+ * Labels and container ports already made, by their contents: pods of a manifest mostly repeat a
+ * few of them, and one read-only object for all spares allocating (and copying to another thread)
+ * as many.
+ */
+export interface PodParts {
+  /** Labels by `KEY\0VALUE\0...`. */
+  readonly labels: Map<string, Readonly<Record<string, string>>>;
+  /** Container port lists by `NAME\0PORT\0PROTOCOL\0...`. */
+  readonly ports: Map<string, readonly ContainerPort[]>;
+}
+
+/** An empty {@link PodParts}. */
+export function podParts(): PodParts {
+  return { labels: new Map(), ports: new Map() };
+}
+
+/**
  * The pod of a `v1` `Pod` document `js` read at `file`, document `document`, line `line`, when it
  * is one of the common shape with nothing to report; undefined otherwise (the full reader reads it).
+ * With `parts`, its labels and container ports are the objects of another pod with the same ones.
  */
-export function readPlainPod(js: Json, file: string, document: number, line: number): PodObject | undefined {
+export function readPlainPod(js: Json, file: string, document: number, line: number, parts?: PodParts): PodObject | undefined {
   if (!isMap(js) || js["kind"] !== "Pod" || js["apiVersion"] !== "v1" || !keysIn(js, TOP)) return undefined;
   const md = js["metadata"];
   if (!isMap(md) || !keysIn(md, METADATA)) return undefined;
@@ -53,18 +71,29 @@ export function readPlainPod(js: Json, file: string, document: number, line: num
   const ann = md["annotations"];
   if (ann !== undefined && ann !== null && !(isMap(ann) && isEmpty(ann))) return undefined;
   const labelsIn = md["labels"];
-  const labels: Record<string, string> = {};
+  let labels: Readonly<Record<string, string>> = {};
   if (labelsIn !== undefined && labelsIn !== null) {
     if (!isMap(labelsIn)) return undefined;
+    const copy: Record<string, string> = {};
+    let key = "";
     for (const k in labelsIn) {
       const v = labelsIn[k];
       if (typeof v !== "string") return undefined;
-      labels[k] = v;
+      copy[k] = v;
+      key += `${k}\u0000${v}\u0000`;
+    }
+    labels = copy;
+    if (parts) {
+      const seen = parts.labels.get(key);
+      if (seen) labels = seen;
+      else parts.labels.set(key, copy);
     }
   }
   const spec = js["spec"];
   let nodeName: string | undefined;
-  let containerPorts: ContainerPort[] | undefined;
+  let containerPorts: readonly ContainerPort[] | undefined;
+  const found: ContainerPort[] = [];
+  let portsKey = "";
   if (spec !== undefined && spec !== null) {
     if (!isMap(spec) || !keysIn(spec, SPEC)) return undefined;
     const n = optionalString(spec["nodeName"]);
@@ -86,9 +115,18 @@ export function readPlainPod(js: Json, file: string, document: number, line: num
           if (typeof containerPort !== "number" || !Number.isInteger(containerPort) || containerPort < 1 || containerPort > 65535) return undefined;
           const proto = optionalString(p["protocol"]);
           if (proto === null || (proto !== undefined && proto !== "TCP" && proto !== "UDP" && proto !== "SCTP")) return undefined;
-          (containerPorts ??= []).push({ name: portName, containerPort, protocol: proto ?? "TCP" });
+          found.push({ name: portName, containerPort, protocol: proto ?? "TCP" });
+          portsKey += `${portName ?? ""}\u0000${containerPort}\u0000${proto ?? "TCP"}\u0000`;
         }
       }
+    }
+  }
+  if (found.length) {
+    containerPorts = found;
+    if (parts) {
+      const seen = parts.ports.get(portsKey);
+      if (seen) containerPorts = seen;
+      else parts.ports.set(portsKey, found);
     }
   }
   return {
