@@ -203,10 +203,12 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     else throw e;
   };
   // 1. Fixed addresses, in file order.
-  const position = new Map(manifest.objects.map((o, i) => [o, i]));
-  const inFileOrder = [...claims].sort((a, b) => position.get(a.object)! - position.get(b.object)!);
-  for (const x of inFileOrder) {
-    if (x.ips === undefined && x.mac === undefined) continue;
+  const fixed = claims.filter((x) => x.ips !== undefined || x.mac !== undefined);
+  if (fixed.length > 1) {
+    const position = new Map(manifest.objects.map((o, i) => [o, i]));
+    fixed.sort((a, b) => position.get(a.object)! - position.get(b.object)!);
+  }
+  for (const x of fixed) {
     if ((x.ips ?? []).some((ip) => !bigOf(ip))) {
       for (const ip of x.ips ?? []) if (!bigOf(ip)) issue(x.fieldObject, x.ipField, { kind: "bad-value", value: ip, reason: "not an IP address" });
       continue;

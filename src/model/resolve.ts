@@ -140,7 +140,19 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const namespaces = new Map<string, NamespaceObject>();
   const subnetObjects: SubnetObject[] = [];
   const podObjects: PodObject[] = [];
-  const byKind = <K extends ModelObject["kind"]>(k: K) => [...seen.values()].filter((o): o is Extract<ModelObject, { kind: K }> => o.kind === k);
+  // The objects of each kind, grouped once (after the duplicates are dropped) on the first call; each call gets its own list.
+  let kinds: Map<string, ModelObject[]> | undefined;
+  const byKind = <K extends ModelObject["kind"]>(k: K): Extract<ModelObject, { kind: K }>[] => {
+    if (!kinds) {
+      kinds = new Map();
+      for (const o of seen.values()) {
+        const list = kinds.get(o.kind);
+        if (list) list.push(o);
+        else kinds.set(o.kind, [o]);
+      }
+    }
+    return (kinds.get(k)?.slice() ?? []) as Extract<ModelObject, { kind: K }>[];
+  };
   const policyObjects: NetworkPolicyObject[] = [];
   const serviceObjects: ServiceObject[] = [];
   for (const o of manifest.objects) {
