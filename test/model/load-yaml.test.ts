@@ -9,7 +9,13 @@
 import { LineCounter, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { type PlainYamlDocument, readPlainYaml } from "../../src/model/load-yaml.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseFast, parseManifestText, parseWithPositions } from "../../src/model/load.js";
+import { modelBenchManifest, proofManifest } from "../../benchmarks/model.js";
+import { BASE, POLICY, SERVICE } from "./kinds/manifests.js";
+import { DNAT, FIP, NAT_BASE, SNAT } from "./nat-manifest.js";
+import { BFD_ROUTES, CENTRAL, DUAL_BFD_VPC, EXTERNAL_BASE, PEERED } from "./vpc-features-manifests.js";
 
 /** What `yaml` reads in `text`: each document's value, errors and root line; undefined for an empty stream. */
 function reference(text: string): { value: unknown; errors: number; line: number }[] | undefined {
@@ -187,6 +193,32 @@ describe("plain YAML reader: the same documents and values as the yaml package",
     "carriage returns": "a: 1\r\nb: 2\r\n",
   };
   for (const [name, text] of Object.entries(CASES)) it(name, () => check(text));
+
+  it("the project's manifests (fixtures, examples, the tests' and the benchmark's): the same values, and the same objects as the read with positions", () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const corpus: Record<string, string> = {
+      base: readFileSync(join(root, "test/model/fixtures/base.yaml"), "utf8"),
+      pods: readFileSync(join(root, "test/model/fixtures/pods.yaml"), "utf8"),
+      example: readFileSync(join(root, "examples/kube-ovn/network.yaml"), "utf8"),
+      kinds: `${BASE}---\n${POLICY}---\n${SERVICE}`,
+      nat: `${NAT_BASE}${FIP}${SNAT}${DNAT}`,
+      peered: PEERED(),
+      external: EXTERNAL_BASE,
+      bfd: BFD_ROUTES(),
+      dualBfd: DUAL_BFD_VPC(", enableBfd: true"),
+      central: CENTRAL({ ready: ["true", "true"], ecmp: true, selectors: true }),
+      proof: proofManifest(300),
+      bench: modelBenchManifest(300),
+    };
+    let read = 0;
+    for (const [name, text] of Object.entries(corpus)) {
+      read += check(text);
+      const slow = parseWithPositions(text, `${name}.yaml`);
+      if (slow.issues.length === 0) expect(parseFast(text, `${name}.yaml`), name).toEqual(slow);
+      expect(parseManifestText(text, `${name}.yaml`), name).toEqual(slow);
+    }
+    expect(read).toBeGreaterThan(700);
+  });
 
   it("random manifests, and random manifests with random edits", () => {
     const r = rng(15);
