@@ -136,7 +136,9 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
       const found = poolOf.get(nsPool.get(p.namespace)!)!;
       if (found.pool.subnet === x.subnet) pool = { name: found.pool.name, addresses: found.addresses };
     }
-    claims.push({ object: p, ref: `pod/${p.namespace}/${p.name}`, subnet: x.subnet, owner: x.port, ...(ips !== undefined ? { ips } : {}), ...(mac !== undefined ? { mac } : {}), ...(pool ? { pool } : {}), ipField: ipObj?.podName !== undefined && !p.ipAddress ? "spec.v4IpAddress" : ipField, macField, fieldObject: ipObj?.podName !== undefined && !p.ipAddress ? ipObj : p });
+    // One shape for every pod's claim (absent fields undefined): 10,000 of them are made.
+    const fromIp = ipObj?.podName !== undefined && !p.ipAddress;
+    claims.push({ object: p, ref: `pod/${p.namespace}/${p.name}`, subnet: x.subnet, owner: x.port, ips, mac, pool, ipField: fromIp ? "spec.v4IpAddress" : ipField, macField, fieldObject: fromIp ? ipObj : p });
   }
   for (const o of ipObjects) {
     if (!declared.has(o.subnet)) {
@@ -185,7 +187,10 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     macSeed = x.owner;
     attempt = 0;
     const a = ipamWithMacs.allocate(x.subnet, x.owner, opts);
-    assigned.set(x.owner, { mac: a.mac, ips: [a.ipv4, a.ipv6].filter((v): v is string => v !== undefined) });
+    const ips: string[] = [];
+    if (a.ipv4 !== undefined) ips.push(a.ipv4);
+    if (a.ipv6 !== undefined) ips.push(a.ipv6);
+    assigned.set(x.owner, { mac: a.mac, ips });
   };
   const claimOf = new Map(claims.map((c) => [c.owner, c]));
   const holderName = (owner: string) => claimOf.get(owner)?.ref ?? owner;

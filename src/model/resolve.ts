@@ -123,7 +123,12 @@ function parseCidr(s: string): Cidr | undefined {
 }
 
 function refOf(o: ModelObject): { kind: string; name: string } {
-  return { kind: o.kind, name: NAMESPACED_KINDS.has(o.kind) && "namespace" in o ? `${o.namespace}/${o.name}` : o.name };
+  return { kind: o.kind, name: refName(o) };
+}
+
+/** The name of `o` as {@link refOf} gives it (`NAMESPACE/NAME` for a namespaced kind). */
+function refName(o: ModelObject): string {
+  return NAMESPACED_KINDS.has(o.kind) && "namespace" in o ? `${o.namespace}/${o.name}` : o.name;
 }
 
 /**
@@ -156,7 +161,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const policyObjects: NetworkPolicyObject[] = [];
   const serviceObjects: ServiceObject[] = [];
   for (const o of manifest.objects) {
-    const key = `${o.kind}/${refOf(o).name}`;
+    const key = `${o.kind}/${refName(o)}`;
     const first = seen.get(key);
     if (first) {
       issue(o, "metadata.name", { kind: "duplicate-object", other: first.source });
@@ -312,7 +317,10 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
 
   const vpcs = [...vpcObjects.keys()];
   if (subnets.some((s) => s.vpc === DEFAULT_VPC) && !vpcs.includes(DEFAULT_VPC)) vpcs.unshift(DEFAULT_VPC);
-  const pods = placed.map((x) => ({ object: x.pod, port: x.port, subnet: x.subnet, ...assigned.get(x.port)! }));
+  const pods = placed.map((x) => {
+    const a = assigned.get(x.port)!;
+    return { object: x.pod, port: x.port, subnet: x.subnet, mac: a.mac, ips: a.ips };
+  });
   const nodes: ResolvedNode[] = byName.has(NODE_SWITCH)
     ? nodeObjs.map((n) => ({ object: n, port: nodePortName(n.name), mac: assigned.get(nodePortName(n.name))!.mac, joinIps: assigned.get(nodePortName(n.name))!.ips, chassis: n.chassis ?? n.name }))
     : [];
