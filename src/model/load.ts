@@ -24,6 +24,8 @@ import { podPoolEntries } from "./kinds/ip.js";
 import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
 import { readSubnetAcls } from "./kinds/subnet-acls.js";
+import { SUBNET_DHCP_FIELDS, readSubnetDhcp } from "./kinds/subnet-dhcp.js";
+import { SUBNET_EXTRA_FIELDS, readSubnetExtras } from "./kinds/subnet-extras.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import { readSelector } from "./kinds/selector.js";
 import { VPC_SPEC_FIELDS, readVpcSpec } from "./kinds/vpc-spec.js";
@@ -337,7 +339,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic", "namespaceSelectors"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic", "namespaceSelectors", ...SUBNET_DHCP_FIELDS, ...SUBNET_EXTRA_FIELDS]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -379,6 +381,8 @@ class ObjectReader implements FieldReader {
     const allowEWTraffic = this.bool([...s, "allowEWTraffic"]);
     if (allowEWTraffic && acls.length === 0 && !this.fields.has([...s, "acls"])) this.issue([...s, "allowEWTraffic"], { kind: "bad-value", value: "true", reason: "it has an effect only with spec.acls (Kube-OVN writes its ACLs with the subnet's ACLs, none without)" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);
+    const dhcp = readSubnetDhcp(this.fields, cidrBlock);
+    const extras = readSubnetExtras(this.fields, cidrBlock, this.bool([...s, "natOutgoing"]), dhcp?.enabled === true);
     if (cidrBlock === undefined) return undefined;
     return {
       kind: "Subnet",
@@ -405,6 +409,8 @@ class ObjectReader implements FieldReader {
       ...(allowEWTraffic ? { allowEWTraffic } : {}),
       // enableLb: Kube-OVN defaults it to the controller's --enable-lb (true); only false is kept.
       ...(this.fields.has([...s, "enableLb"]) && !this.bool([...s, "enableLb"]) ? { enableLb: false } : {}),
+      ...(dhcp ? { dhcp } : {}),
+      ...extras,
       source,
     };
   }

@@ -18,6 +18,8 @@ import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
 import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
 import { subnetSpecAcls } from "./kinds/subnet-acls.js";
 import { privateSubnetAcls } from "./kinds/subnet-private.js";
+import { buildSubnetDhcp, podDhcpColumns, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
+import { buildSubnetExtraPorts, mcastOtherConfig, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
@@ -112,11 +114,15 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
           subnet: v4 >= 0 ? s.cidrs[v4] : undefined,
           gateway: v4 >= 0 ? s.gateways[v4] : undefined,
           exclude_ips: v4 >= 0 && v4Excludes.length ? v4Excludes.join(" ") : undefined,
+          ...mcastOtherConfig(model.mcastQueriers?.get(ls)),
         }),
       });
-      const exists = p.db.byName("Logical_Router_Port", lrp) !== undefined;
+      buildSubnetDhcp(p, s);
+      buildSubnetExtraPorts(p, s, model.mcastQueriers?.get(ls));
+      const lrpRow = p.db.byName("Logical_Router_Port", lrp);
+      const exists = lrpRow !== undefined;
       if (s.routed) {
-        p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], options: onlyKeys({ route_table: s.object.routeTable }), external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
+        p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], options: onlyKeys({ route_table: s.object.routeTable }), ...routerPortRaColumns(s, lrpRow), external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
         p.ensureSwitchPort(ls, switchRouterPortName(ls, lr), {
           type: "router",
           addresses: ["router"],
@@ -137,7 +143,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   };
 }
 
-function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
+function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: ReadonlyMap<string, ResolvedSubnet>): Unit {
   const entry = [x.mac, ...x.ips].join(" ");
   const qos = podQosRules(x);
   return {
@@ -149,6 +155,7 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
         addresses: [entry],
         port_security: [entry],
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
+        ...(podDhcpColumns(p, x, subnets.get(x.subnet)) as object), // an empty set clears the optional reference
         external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet },
       });
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
@@ -174,6 +181,7 @@ function lbVpcs(model: ResolvedModel, ctl: NbController): Set<string> {
 /** The units of the model, in dependency order (routers and their load balancers, switches, ports, policies, services). */
 function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: ReadonlySet<string>): Unit[] {
   const nodeSwitchCidr = model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR;
+  const subnetsByName = new Map(model.subnets.map((s) => [s.object.name, s]));
   return [
     ...model.vpcs.map(
       (name): Unit => ({
@@ -192,7 +200,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
     ),
     ...model.subnets.map((s) => subnetUnit(s, nodeSwitchCidr, model, withLb.has(s.vpc) && s.object.enableLb !== false ? vpcLoadBalancerNames(s.vpc) : [])),
     ...externalUnits(model.nat),
-    ...model.pods.map((x) => podUnit(x, qosParents)),
+    ...model.pods.map((x) => podUnit(x, qosParents, subnetsByName)),
     ...nodeUnits(model),
     ...natUnits(model.nat),
     ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),
@@ -201,7 +209,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
 }
 
 /** The tables `--prune` deletes from, children before parents. */
-const PRUNE_TABLES = ["QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "HA_Chassis_Group", "Logical_Router_Port", "BFD", "Logical_Switch", "Logical_Router"];
+const PRUNE_TABLES = ["DHCP_Options", "QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "HA_Chassis_Group", "Logical_Router_Port", "BFD", "Logical_Switch", "Logical_Router"];
 
 /** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name, and the rows of the kinds of src/model/kinds whose objects are gone. */
 function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlySet<string>): PruneTarget[] {
@@ -216,8 +224,9 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
     ...(model.nodes ?? []).map((n) => n.port),
     ...model.subnets.filter((s) => s.underlay).map((s) => localnetPortName(s.object.name)),
     ...externals.map((x) => switchRouterPortName(x.subnet.object.name, x.vpc)),
+    ...subnetExtraPortNames(model),
   ]);
-  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs)];
+  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs), ...subnetDhcpPruneTargets(ctl.db, model)];
   const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     if (lsps.has(row["name"] as string)) continue;

@@ -9,6 +9,7 @@
 import type { BfdPort } from "./kinds/bfd.js";
 import type { LabelSelector } from "./kinds/selector.js";
 import type { SubnetAclEntry } from "./kinds/subnet-acls.js";
+import type { SubnetDhcp } from "./kinds/subnet-dhcp.js";
 import type { ExtraKindObject } from "./kinds/types.js";
 import type { VpcPeering } from "./kinds/vpc-peering.js";
 import type { VpcRoutes } from "./kinds/vpc-routes.js";
@@ -115,6 +116,14 @@ export interface SubnetObject {
   readonly acls?: readonly SubnetAclEntry[];
   /** `spec.allowEWTraffic`: with `acls`, allow the subnet's traffic to itself at priority 1900. */
   readonly allowEWTraffic?: boolean;
+  /** `spec.enableDHCP`, `dhcpV4Options`, `dhcpV6Options`, `mtu`, `enableIPv6RA`, `ipv6RAConfigs` (src/model/kinds/subnet-dhcp.ts); absent when off. */
+  readonly dhcp?: SubnetDhcp;
+  /** `spec.enableMulticastSnoop`: a querier port and the switch's `mcast_*` options (src/model/kinds/subnet-extras.ts). */
+  readonly enableMulticastSnoop?: true;
+  /** `spec.vips`: a virtual port per address (src/model/kinds/subnet-extras.ts); absent when empty. */
+  readonly vips?: readonly string[];
+  /** The fields set that have no OVN effect (accepted with a warning; src/model/kinds/subnet-extras.ts). */
+  readonly noEffect?: readonly { readonly field: string; readonly source: Source }[];
   /** Where it was read. */
   readonly source: Source;
 }
