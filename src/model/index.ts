@@ -87,5 +87,21 @@ export { type ResolvedPeering, type VpcPeering, peeringPortName, readVpcPeerings
 export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type BfdSession, type ResolvedVpcBfd, bfdPortName, bfdSessionRef, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
 export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras, vpcRouterOptions } from "./kinds/vpc-extras.js";
 export { ALLOW_EW_TRAFFIC_PRIORITY, SUBNET_ACL_ACTIONS, type SubnetAclEntry, type SubnetSpecAcl, readSubnetAcls, subnetSpecAcls } from "./kinds/subnet-acls.js";
+export { DHCP_DEFAULT_MTU, DHCP_V4_DEFAULTS, DHCP_V4_OPTION_NAMES, DHCP_V6_OPTION_NAMES, IPV6_RA_CONFIG_NAMES, IPV6_RA_DEFAULTS, SUBNET_DHCP_FIELDS, type SubnetDhcp, buildSubnetDhcp, dhcpOptionsOf, podDhcpColumns, readSubnetDhcp, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
+export {
+  type ManifestWarning,
+  NO_OVN_EFFECT,
+  SUBNET_EXTRA_FIELDS,
+  type SubnetExtraFields,
+  buildSubnetExtraPorts,
+  formatWarning,
+  manifestWarnings,
+  mcastOtherConfig,
+  mcastQuerierName,
+  readSubnetExtras,
+  subnetDhcpPruneTargets,
+  subnetExtraPortNames,
+  vipPortName,
+} from "./kinds/subnet-extras.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
 export { NAMESPACE_SYSTEM, type NamespaceVpc, type VpcNamespaceFields, namespaceSubnet, readVpcNamespaces, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";
