@@ -26,6 +26,7 @@ import { KIND_READERS } from "./kinds/readers.js";
 import { readSubnetAcls } from "./kinds/subnet-acls.js";
 import { SUBNET_DHCP_FIELDS, readSubnetDhcp } from "./kinds/subnet-dhcp.js";
 import { SUBNET_EXTRA_FIELDS, readSubnetExtras } from "./kinds/subnet-extras.js";
+import { SUBNET_U2O_FIELDS, readSubnetU2o } from "./kinds/subnet-u2o.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import { readSelector } from "./kinds/selector.js";
 import { VPC_SPEC_FIELDS, readVpcSpec } from "./kinds/vpc-spec.js";
@@ -339,7 +340,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic", "namespaceSelectors", ...SUBNET_DHCP_FIELDS, ...SUBNET_EXTRA_FIELDS]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic", "namespaceSelectors", ...SUBNET_DHCP_FIELDS, ...SUBNET_EXTRA_FIELDS, ...SUBNET_U2O_FIELDS]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -371,7 +372,8 @@ class ObjectReader implements FieldReader {
     }
     // routeTable: the router port's options:route_table (Kube-OVN's reconcileRouteTableForSubnet skips underlay subnets).
     const routeTable = this.str([...s, "routeTable"]);
-    if (routeTable !== undefined && vlan !== undefined) this.issue([...s, "routeTable"], { kind: "unsupported-value", value: routeTable, reason: "Kube-OVN sets no route table on an underlay subnet's router port (U2O interconnection is not modelled)" });
+    const u2o = readSubnetU2o(this.fields, vlan, logicalGateway);
+    if (routeTable !== undefined && vlan !== undefined && !u2o.u2oInterconnection) this.issue([...s, "routeTable"], { kind: "unsupported-value", value: routeTable, reason: "Kube-OVN sets no route table on an underlay subnet's router port (only with u2oInterconnection)" });
     const acls = readSubnetAcls(this.fields);
     const namespaceSelectors: LabelSelector[] = [];
     (this.fields.list([...s, "namespaceSelectors"]) ?? []).forEach((_, i) => {
@@ -403,7 +405,7 @@ class ObjectReader implements FieldReader {
       ...(logicalGateway ? { logicalGateway } : {}),
       ...(enableEcmp ? { enableEcmp } : {}),
       ...(selectors.length ? { gatewayNodeSelectors: selectors } : {}),
-      ...(routeTable !== undefined && vlan === undefined ? { routeTable } : {}),
+      ...(routeTable !== undefined && (vlan === undefined || u2o.u2oInterconnection) ? { routeTable } : {}),
       ...(acls.length ? { acls } : {}),
       ...(namespaceSelectors.length ? { namespaceSelectors } : {}),
       ...(allowEWTraffic ? { allowEWTraffic } : {}),
@@ -411,6 +413,7 @@ class ObjectReader implements FieldReader {
       ...(this.fields.has([...s, "enableLb"]) && !this.bool([...s, "enableLb"]) ? { enableLb: false } : {}),
       ...(dhcp ? { dhcp } : {}),
       ...extras,
+      ...u2o,
       source,
     };
   }

@@ -20,6 +20,7 @@ import { subnetSpecAcls } from "./kinds/subnet-acls.js";
 import { privateSubnetAcls } from "./kinds/subnet-private.js";
 import { buildSubnetDhcp, podDhcpColumns, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
 import { buildSubnetExtraPorts, mcastOtherConfig, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
+import { buildSubnetU2o, existingU2oAddresses, u2oNetworks, u2oPruneTargets, u2oRouterPorts, u2oSwitchPorts } from "./kinds/subnet-u2o.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
@@ -90,6 +91,8 @@ export function existingAddresses(ctl: NbController): ExistingAddresses {
     if (parts.length < 2) continue;
     out.set(name, { subnet, mac: parts[0]!, ips: parts.slice(1) });
   }
+  // U2O subnets' interconnection addresses (their router ports).
+  for (const [owner, a] of existingU2oAddresses(ctl)) if (!out.has(owner)) out.set(owner, a);
   // EIPs (from their NAT rules) and VPC external router ports.
   for (const [owner, a] of existingNatAddresses(ctl.db)) if (!out.has(owner)) out.set(owner, { subnet: owner.endsWith(`-${EXTERNAL_SUBNET}`) ? EXTERNAL_SUBNET : "", mac: a.mac ?? "", ips: a.ips });
   return out;
@@ -101,6 +104,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   const lrp = routerPortName(lr, ls);
   const v4 = s.cidrs.findIndex((c) => !c.includes(":"));
   const v4Excludes = s.excludeIps.filter((x) => !x.includes(":"));
+  const u2o = model.u2o?.get(ls);
   const acls = (withTier: boolean) => [...privateSubnetAcls(s, nodeSwitchCidr, withTier), ...subnetSpecAcls(s.object, s.cidrs, withTier)];
   return {
     ref: objectRef(s.object),
@@ -117,12 +121,13 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
           ...mcastOtherConfig(model.mcastQueriers?.get(ls)),
         }),
       });
-      buildSubnetDhcp(p, s);
+      buildSubnetDhcp(p, s, u2o?.ips);
       buildSubnetExtraPorts(p, s, model.mcastQueriers?.get(ls));
       const lrpRow = p.db.byName("Logical_Router_Port", lrp);
       const exists = lrpRow !== undefined;
-      if (s.routed) {
-        p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], options: onlyKeys({ route_table: s.object.routeTable }), ...routerPortRaColumns(s, lrpRow), external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
+      if (s.routed || u2o) {
+        // A U2O underlay subnet is joined through its interconnection address and MAC (src/model/kinds/subnet-u2o.ts).
+        p.ensureRouterPort(lr, lrp, { ...(u2o ? { mac: u2o.mac } : exists ? {} : { mac: deterministicMac(lrp) }), networks: u2o ? u2oNetworks(s, u2o) : [...s.networks], options: onlyKeys({ route_table: s.object.routeTable }), ...routerPortRaColumns(s, lrpRow), external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
         p.ensureSwitchPort(ls, switchRouterPortName(ls, lr), {
           type: "router",
           addresses: ["router"],
@@ -136,6 +141,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
         if (lsp && p.db.owns(lsp)) p.deleteNamed("Logical_Switch_Port", switchRouterPortName(ls, lr));
       }
       buildSubnetRouting(p, model, s);
+      if (s.underlay) buildSubnetU2o(p, model, s);
       // ACLs owned by the switch (external_ids:parent=SWITCH, as Kube-OVN): set exactly, none when not private.
       // `tier` is not in every bundled model's types; the server's own schema checks every column.
       p.setAcls({ switch: ls }, ls, acls(p.db.has("ACL", "tier")) as unknown as Parameters<NbPlan["setAcls"]>[2]);
@@ -217,7 +223,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
   const lss = new Set(model.subnets.map((s) => s.object.name));
   const routed = model.subnets.filter((s) => s.routed);
   const externals = model.nat?.externals ?? [];
-  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name)), ...vpcExtraRouterPorts(model.vpcExtras)]);
+  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name)), ...vpcExtraRouterPorts(model.vpcExtras), ...u2oRouterPorts(model)]);
   const lsps = new Set([
     ...routed.map((s) => switchRouterPortName(s.object.name, s.vpc)),
     ...model.pods.map((x) => x.port),
@@ -225,8 +231,9 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
     ...model.subnets.filter((s) => s.underlay).map((s) => localnetPortName(s.object.name)),
     ...externals.map((x) => switchRouterPortName(x.subnet.object.name, x.vpc)),
     ...subnetExtraPortNames(model),
+    ...u2oSwitchPorts(model),
   ]);
-  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs), ...subnetDhcpPruneTargets(ctl.db, model)];
+  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs), ...subnetDhcpPruneTargets(ctl.db, model), ...u2oPruneTargets(ctl.db, model)];
   const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     if (lsps.has(row["name"] as string)) continue;

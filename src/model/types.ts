@@ -10,6 +10,7 @@ import type { BfdPort } from "./kinds/bfd.js";
 import type { LabelSelector } from "./kinds/selector.js";
 import type { SubnetAclEntry } from "./kinds/subnet-acls.js";
 import type { SubnetDhcp } from "./kinds/subnet-dhcp.js";
+import type { SubnetU2oFields } from "./kinds/subnet-u2o.js";
 import type { ExtraKindObject } from "./kinds/types.js";
 import type { VpcPeering } from "./kinds/vpc-peering.js";
 import type { VpcRoutes } from "./kinds/vpc-routes.js";
@@ -63,7 +64,7 @@ export type GatewayType = "distributed" | "centralized";
 export type SubnetProtocol = "IPv4" | "IPv6" | "Dual";
 
 /** A Kube-OVN `Subnet` (`kubeovn.io/v1`): one logical switch named after it, connected to its VPC's router. */
-export interface SubnetObject {
+export interface SubnetObject extends SubnetU2oFields {
   /** The kind. */
   readonly kind: "Subnet";
   /** `metadata.name`: the logical switch's name. */

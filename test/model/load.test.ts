@@ -75,10 +75,10 @@ describe("loading manifests", () => {
   });
 
   it("reports every unsupported field, naming object, field and line", () => {
-    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  u2oInterconnection: true\n  u2oInterconnectionIP: 10.0.0.2\n")}${pod("p", "    ovn.kubernetes.io/routes: x\n")}`);
+    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  u2oFeatures: {}\n  dhcpOptions: x\n")}${pod("p", "    ovn.kubernetes.io/routes: x\n")}`);
     expect(issues.map((i) => [i.object?.name, i.field, i.source.document, i.source.line, i.problem.kind])).toEqual([
-      ["s1", "spec.u2oInterconnection", 0, 7, "unsupported-field"],
-      ["s1", "spec.u2oInterconnectionIP", 0, 8, "unsupported-field"],
+      ["s1", "spec.u2oFeatures", 0, 7, "unsupported-field"],
+      ["s1", "spec.dhcpOptions", 0, 8, "unsupported-field"],
       ["default/p", "metadata.annotations.ovn.kubernetes.io/routes", 1, 15, "unsupported-field"],
     ]);
   });

@@ -141,7 +141,7 @@ function subnetDhcpRows(p: NbPlan, ls: string, protocol: string): Row[] {
 }
 
 /** Kube-OVN's DHCP options of a subnet's family, given the existing row (whose generated MAC is kept). */
-export function dhcpOptionsOf(s: ResolvedSubnet, protocol: "IPv4" | "IPv6", existing: Row | undefined): Record<string, string> {
+export function dhcpOptionsOf(s: ResolvedSubnet, protocol: "IPv4" | "IPv6", existing: Row | undefined, gatewayIps?: readonly string[]): Record<string, string> {
   const d = s.object.dhcp!;
   const old = (existing?.["options"] as ReadonlyMap<string, string> | undefined) ?? new Map<string, string>();
   const ls = s.object.name;
@@ -149,7 +149,7 @@ export function dhcpOptionsOf(s: ResolvedSubnet, protocol: "IPv4" | "IPv6", exis
   const i = s.cidrs.findIndex((c) => !c.includes(":"));
   return {
     lease_time: DHCP_V4_DEFAULTS.lease_time,
-    router: s.gateways[i]!,
+    router: gatewayIps?.find((ip) => !ip.includes(":")) ?? s.gateways[i]!,
     server_id: DHCP_V4_DEFAULTS.server_id,
     server_mac: old.get("server_mac") ?? deterministicMac(`dhcpv4:${ls}`),
     mtu: String(d.mtu ?? (s.underlay ? DHCP_DEFAULT_MTU.underlay : DHCP_DEFAULT_MTU.overlay)),
@@ -157,8 +157,12 @@ export function dhcpOptionsOf(s: ResolvedSubnet, protocol: "IPv4" | "IPv6", exis
   };
 }
 
-/** Brings the subnet's `DHCP_Options` rows to its spec: one per family with `enableDHCP`, none without. */
-export function buildSubnetDhcp(p: NbPlan, s: ResolvedSubnet): void {
+/**
+ * Brings the subnet's `DHCP_Options` rows to its spec: one per family with `enableDHCP`, none
+ * without. `gatewayIps`: the U2O interconnection address, the `router` option instead of the
+ * gateway (as Kube-OVN's `UpdateDHCPOptions`).
+ */
+export function buildSubnetDhcp(p: NbPlan, s: ResolvedSubnet, gatewayIps?: readonly string[]): void {
   const ls = s.object.name;
   const enabled = s.object.dhcp?.enabled === true;
   for (const protocol of ["IPv4", "IPv6"] as const) {
@@ -170,7 +174,7 @@ export function buildSubnetDhcp(p: NbPlan, s: ResolvedSubnet): void {
     }
     const [keep, ...extra] = have;
     for (const r of extra) p.remove("DHCP_Options", r);
-    const options = dhcpOptionsOf(s, protocol, keep);
+    const options = dhcpOptionsOf(s, protocol, keep, gatewayIps);
     if (keep) {
       p.change("DHCP_Options", keep, { cidr, options });
       continue;
