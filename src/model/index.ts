@@ -103,5 +103,22 @@ export {
   subnetExtraPortNames,
   vipPortName,
 } from "./kinds/subnet-extras.js";
+export {
+  SUBNET_U2O_FIELDS,
+  type SubnetU2oFields,
+  U2O_POLICY_KEY,
+  U2O_SUBNET_POLICY_PRIORITY,
+  buildSubnetU2o,
+  existingU2oAddresses,
+  readSubnetU2o,
+  u2oExcludeAddressSet,
+  u2oNetworks,
+  u2oOwnerName,
+  u2oPolicies,
+  u2oPruneTargets,
+  u2oRouterPorts,
+  u2oSwitchPorts,
+  u2oVpcs,
+} from "./kinds/subnet-u2o.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
 export { NAMESPACE_SYSTEM, type NamespaceVpc, type VpcNamespaceFields, namespaceSubnet, readVpcNamespaces, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";
