@@ -25,7 +25,7 @@ import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
 import { readSubnetAcls } from "./kinds/subnet-acls.js";
 import { SUBNET_DHCP_FIELDS, readSubnetDhcp } from "./kinds/subnet-dhcp.js";
-import { SUBNET_EXTRA_FIELDS, readSubnetExtras } from "./kinds/subnet-extras.js";
+import { PORT_VIPS_ANNOTATION, SUBNET_EXTRA_FIELDS, readPortVips, readSubnetExtras } from "./kinds/subnet-extras.js";
 import { SUBNET_U2O_FIELDS, readSubnetU2o } from "./kinds/subnet-u2o.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import { readSelector } from "./kinds/selector.js";
@@ -44,6 +44,7 @@ export const POD_ANNOTATIONS = {
   macAddress: "ovn.kubernetes.io/mac_address",
   logicalSwitch: "ovn.kubernetes.io/logical_switch",
   ipPool: "ovn.kubernetes.io/ip_pool",
+  portVips: PORT_VIPS_ANNOTATION,
   ...POD_RATE_ANNOTATIONS,
 } as const;
 
@@ -449,6 +450,7 @@ class ObjectReader implements FieldReader {
     };
     const ingressRate = rate(POD_RATE_ANNOTATIONS.ingressRate);
     const egressRate = rate(POD_RATE_ANNOTATIONS.egressRate);
+    const portVips = readPortVips(ann[PORT_VIPS_ANNOTATION], (v) => this.issue(["metadata", "annotations", PORT_VIPS_ANNOTATION], { kind: "bad-value", value: v, reason: "not an IP address" }));
     return {
       kind: "Pod",
       name,
@@ -464,6 +466,7 @@ class ObjectReader implements FieldReader {
       containerPorts: containerPorts.length ? containerPorts : undefined,
       ingressRate,
       egressRate,
+      ...(portVips ? { portVips } : {}),
     };
   }
 }

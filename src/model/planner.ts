@@ -19,7 +19,7 @@ import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
 import { subnetSpecAcls } from "./kinds/subnet-acls.js";
 import { privateSubnetAcls } from "./kinds/subnet-private.js";
 import { buildSubnetDhcp, podDhcpColumns, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
-import { buildSubnetExtraPorts, mcastOtherConfig, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
+import { buildSubnetExtraPorts, mcastOtherConfig, podVipColumns, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
 import { buildSubnetU2o, existingU2oAddresses, u2oNetworks, u2oPruneTargets, u2oRouterPorts, u2oSwitchPorts } from "./kinds/subnet-u2o.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
@@ -122,7 +122,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
         }),
       });
       buildSubnetDhcp(p, s, u2o?.ips);
-      buildSubnetExtraPorts(p, s, model.mcastQueriers?.get(ls));
+      buildSubnetExtraPorts(p, s, model.mcastQueriers?.get(ls), model.pods);
       const lrpRow = p.db.byName("Logical_Router_Port", lrp);
       const exists = lrpRow !== undefined;
       if (s.routed || u2o) {
@@ -157,12 +157,13 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
     weight: 4 + 3 * qos.length,
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
+      const vips = podVipColumns(p, x.port, x.object.portVips);
       p.ensureSwitchPort(x.subnet, x.port, {
         addresses: [entry],
-        port_security: [entry],
+        port_security: [[entry, ...vips.security].join(" ")],
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
         ...(podDhcpColumns(p, x, subnets.get(x.subnet)) as object), // an empty set clears the optional reference
-        external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet },
+        external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet, ...vips.external_ids },
       });
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
       if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos);

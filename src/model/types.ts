@@ -167,6 +167,8 @@ export interface PodObject {
   readonly ingressRate?: number;
   /** Annotation `ovn.kubernetes.io/egress_rate`: the pod's egress limit in Mbit/s. */
   readonly egressRate?: number;
+  /** Annotation `ovn.kubernetes.io/port_vips`: the VIPs (a subnet's `vips`) the pod's port may send from (src/model/kinds/subnet-extras.ts). */
+  readonly portVips?: readonly string[];
   /** Where it was read. */
   readonly source: Source;
 }

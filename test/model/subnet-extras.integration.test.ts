@@ -3,7 +3,7 @@
  * querier port and the switch's `mcast_*` options; a `virtual` port per VIP), and the fields with
  * no OVN effect (accepted, checked, reported as `Warning:` lines). On each backend: create,
  * no-op, a change with its exact operations, removal, `--prune` keeping them; with ovn-northd,
- * the Southbound `IP_Multicast` row and the virtual port's binding.
+ * the Southbound `IP_Multicast` row, the virtual port's binding and its parent's `bind_vport` flow.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,12 +47,16 @@ describe("Subnet extra fields input", () => {
     [", externalEgressGateway: '192.168.0.1,192.168.0.2,192.168.0.3'", /spec\.externalEgressGateway: .*one IP, or an IPv4 and an IPv6/],
     [", policyRoutingPriority: 0", /spec\.policyRoutingPriority: invalid value "0": expected an integer from 1 to 32765$/],
     [", mtu: 20", /spec\.mtu: invalid value "20": expected an integer from 68 to 65535$/],
-    [", u2oInterconnection: true", /spec\.u2oInterconnection: field not supported by this model$/],
-    [", u2oInterconnectionIP: 10.16.0.3", /spec\.u2oInterconnectionIP: field not supported by this model$/],
+    [", u2oFeatures: { overlayOnlyRouting: true }", /spec\.u2oFeatures: field not supported by this model$/],
   ])("%s is refused, naming file, object and field", (extra, re) => {
     const issues = issuesOf(extra);
     expect(issues).toEqual([expect.stringMatching(re)]);
     expect(issues[0]).toMatch(/^m\.yaml:\d+ \(document 2\): subnet\/ovn-default: /);
+  });
+
+  it("refuses a pod's port_vips that is not a list of IPs", () => {
+    const text = M(", vips: [10.16.0.100]").replace('annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10" }', 'annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10", ovn.kubernetes.io/port_vips: "10.16.0.100,vip1" }');
+    expect(parseManifestText(text, "m.yaml").issues.map(formatIssue)).toEqual([expect.stringMatching(/pod\/default\/a: metadata\.annotations\.ovn\.kubernetes\.io\/port_vips: invalid value "vip1": not an IP address$/)]);
   });
 
   it("accepts the fields without OVN effect and reports each as a warning naming file, object and field", () => {
@@ -121,6 +125,24 @@ describe.each(BACKENDS)("Subnet enableMulticastSnoop and vips on %s", (kind) => 
     expect(await nbctl(db, "--bare", "--columns=name", "find", "Logical_Switch_Port", "type=virtual")).toBe("");
   });
 
+  it.skipIf(skip)("a pod's port_vips makes it a virtual parent of the VIP's port and adds the VIP to its port security; dropped, both go", { timeout: 90_000 }, async () => {
+    backend = await startBackend(kind);
+    const db = backend.unix;
+    const withVips = (ann: string) => M(", vips: [10.16.0.100]").replace('annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10" }', `annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10"${ann} }`);
+    await applyOnce(db, manifestOf(withVips(', ovn.kubernetes.io/port_vips: "10.16.0.100"')));
+    expect((await nbctl(db, "get", "Logical_Switch_Port", "ovn-default-vip-10.16.0.100", "options")).trim()).toBe('{virtual-ip="10.16.0.100", virtual-parents=a.default}');
+    const mac = (await nbctl(db, "lsp-get-addresses", "a.default")).trim().split(" ")[0]!;
+    expect((await nbctl(db, "lsp-get-port-security", "a.default")).trim()).toBe(`${mac} 10.16.0.10 10.16.0.100`);
+    expect((await nbctl(db, "get", "Logical_Switch_Port", "a.default", "external_ids")).trim()).toBe('{attach-vips="true", ls=ovn-default, pod="default/a", vendor=kube-ovn, vips="10.16.0.100"}');
+    expect((await applyOnce(db, manifestOf(withVips(', ovn.kubernetes.io/port_vips: "10.16.0.100"')))).sent).toEqual([]);
+    const dropped = await applyOnce(db, manifestOf(withVips("")));
+    expect(changed(dropped)).toEqual(["subnet/ovn-default configured", "pod/default/a configured"]);
+    expect((await nbctl(db, "get", "Logical_Switch_Port", "ovn-default-vip-10.16.0.100", "options")).trim()).toBe('{virtual-ip="10.16.0.100"}');
+    expect((await nbctl(db, "lsp-get-port-security", "a.default")).trim()).toBe(`${mac} 10.16.0.10`);
+    expect((await nbctl(db, "get", "Logical_Switch_Port", "a.default", "external_ids")).trim()).toBe('{ls=ovn-default, pod="default/a", vendor=kube-ovn}');
+    expect((await applyOnce(db, manifestOf(withVips("")))).sent).toEqual([]);
+  });
+
   it.skipIf(skip)("ovn-ts apply prints a Warning: line per field without OVN effect on standard error, and applies", { timeout: 90_000 }, async () => {
     backend = await startBackend(kind);
     const dir = mkdtempSync(join(tmpdir(), "ovn-ts-subnet-extras-"));
@@ -139,11 +161,13 @@ describe.each(BACKENDS)("Subnet enableMulticastSnoop and vips on %s", (kind) => 
 describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn))("Subnet enableMulticastSnoop and vips with ovn-northd", () => {
   it("the Southbound IP_Multicast row of the switch snoops and queries from the querier's address; the VIP's port is bound as virtual", { timeout: 120_000 }, async () => {
     await using ovn = await startOvnSandbox();
-    await applyOnce(ovn.nb, manifestOf(M(", enableMulticastSnoop: true, vips: [10.16.0.100]")));
+    await applyOnce(ovn.nb, manifestOf(M(", enableMulticastSnoop: true, vips: [10.16.0.100]").replace('annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10" }', 'annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10", ovn.kubernetes.io/port_vips: "10.16.0.100" }')));
     await ovn.sync();
     const mac = (await nbctl(ovn.nb, "lsp-get-addresses", "mcast-querier.ovn-default")).trim().split(" ")[0];
     const dp = (await ovn.sbctl("--bare", "--columns=_uuid", "find", "Datapath_Binding", "external_ids:name=ovn-default")).trim();
     expect((await ovn.sbctl("--bare", "--columns=enabled,querier,eth_src,ip4_src", "find", "IP_Multicast", `datapath=${dp}`)).split("\n").map((l) => l.trim()).filter(Boolean)).toEqual(["true", "true", mac, "10.16.0.2"]);
     expect((await ovn.sbctl("--bare", "--columns=type", "find", "Port_Binding", "logical_port=ovn-default-vip-10.16.0.100")).trim()).toBe("virtual");
+    // The parent's ARP for the VIP binds the virtual port to it (bind_vport).
+    expect(await ovn.sbctl("lflow-list", "ovn-default")).toMatch(/inport == "a\.default" && .*arp\.spa == 10\.16\.0\.100.*\), action=\(bind_vport\("ovn-default-vip-10\.16\.0\.100", inport\); next;\)/);
   });
 });

@@ -9,8 +9,9 @@
  *   subnet), `mcast_eth_src` = its MAC. Turned off, the keys and the port go.
  * - `vips` (`reconcileVips`, `CreateVirtualLogicalSwitchPorts`): a port `SUBNET-vip-IP` of type
  *   `virtual` per address (`options:virtual-ip`, `external_ids:ls`); one no longer listed is
- *   deleted. (Its `virtual-parents` come from pods' `ovn.kubernetes.io/port_vips`, which the model
- *   does not read: none are set.)
+ *   deleted. Its `virtual-parents` are the subnet's pods whose `ovn.kubernetes.io/port_vips` lists
+ *   it; such a pod's port has the VIPs in its `port_security` and `external_ids` `vips`,
+ *   `attach-vips=true`.
  * - fields with no OVN row, read on nodes or by other components: accepted, checked as Kube-OVN's
  *   webhook checks them, and reported as a {@link ManifestWarning} (`ovn-ts apply` prints them
  *   as kubectl prints `Warning:` lines).
@@ -21,7 +22,7 @@ import { ipFamily } from "../../ovn/net.js";
 import type { NbPlan } from "../../ovn/controller/index.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
 import { EXTERNAL_IDS } from "../naming.js";
-import type { ResolvedModel, ResolvedSubnet } from "../resolve.js";
+import type { ResolvedModel, ResolvedPod, ResolvedSubnet } from "../resolve.js";
 import type { Manifest, Source, SubnetObject } from "../types.js";
 import { type PruneTarget, extOf } from "./common.js";
 import type { Fields } from "./fields.js";
@@ -64,6 +65,41 @@ export interface ManifestWarning {
   readonly field: string;
   /** What the field does instead (see {@link NO_OVN_EFFECT}). */
   readonly reason: string;
+}
+
+/** The pod annotation naming the VIPs a pod's port may send from (Kube-OVN's `PortVipAnnotationTemplate` for the `ovn` provider). */
+export const PORT_VIPS_ANNOTATION = "ovn.kubernetes.io/port_vips";
+
+/**
+ * Reads a pod's `ovn.kubernetes.io/port_vips` (comma-separated IPs, as Kube-OVN's `getVirtualIPs`:
+ * duplicates dropped); reports a value that is not an IP.
+ */
+export function readPortVips(value: string | undefined, issue: (value: string) => void): string[] | undefined {
+  if (value === undefined) return undefined;
+  const out: string[] = [];
+  for (const v of value.split(",").map((x) => x.trim())) {
+    if (ipFamily(v) === undefined || v.includes("/")) issue(v);
+    else if (!out.includes(v)) out.push(v);
+  }
+  return out.length ? out : undefined;
+}
+
+/** Plans whose replica has owned ports with `attach-vips` (a pod may have lost its `port_vips`), computed once per plan. */
+const anyPortVips = new WeakMap<NbPlan, boolean>();
+
+/**
+ * The VIPs of a pod's `port_security` entry and the `external_ids` keys of its port (Kube-OVN's
+ * `buildLogicalSwitchPort` / `SetLogicalSwitchPortSecurity`: the VIPs after the pod's IPs, and
+ * `vips`, `attach-vips=true`). Without `port_vips`: none, and the keys are removed (undefined)
+ * from a port that has them.
+ */
+export function podVipColumns(p: NbPlan, port: string, vips: readonly string[] | undefined): { readonly security: readonly string[]; readonly external_ids: Readonly<Record<string, string | undefined>> } {
+  if (vips?.length) return { security: vips, external_ids: { vips: vips.join(","), "attach-vips": "true" } };
+  let any = anyPortVips.get(p);
+  if (any === undefined) anyPortVips.set(p, (any = p.db.owned("Logical_Switch_Port").some((r) => extOf(r).has("attach-vips"))));
+  if (!any) return { security: [], external_ids: {} };
+  const row = p.db.byName("Logical_Switch_Port", port);
+  return { security: [], external_ids: row && extOf(row).has("attach-vips") ? { vips: undefined, "attach-vips": undefined } : {} };
 }
 
 /** The querier port of a subnet with `enableMulticastSnoop` (Kube-OVN's `McastQuerierName`). */
@@ -198,8 +234,12 @@ function ownedPort(p: NbPlan, name: string): Row | undefined {
   return row && p.db.owns(row) ? row : undefined;
 }
 
-/** The querier port and VIP ports of a subnet: created, changed, or deleted when no longer in its spec. */
-export function buildSubnetExtraPorts(p: NbPlan, s: ResolvedSubnet, querier: { readonly mac: string; readonly ips: readonly string[] } | undefined): void {
+/**
+ * The querier port and VIP ports of a subnet: created, changed, or deleted when no longer in its
+ * spec. A VIP port's `options:virtual-parents` are the subnet's pods listing the VIP in
+ * `port_vips` (`syncVirtualPort`; by name), none when no pod does.
+ */
+export function buildSubnetExtraPorts(p: NbPlan, s: ResolvedSubnet, querier: { readonly mac: string; readonly ips: readonly string[] } | undefined, pods: readonly ResolvedPod[]): void {
   const ls = s.object.name;
   const qName = mcastQuerierName(ls);
   if (querier) {
@@ -207,7 +247,10 @@ export function buildSubnetExtraPorts(p: NbPlan, s: ResolvedSubnet, querier: { r
     p.ensureSwitchPort(ls, qName, { addresses: [entry], port_security: [], external_ids: { [EXTERNAL_IDS.pod]: `default/${qName}`, [EXTERNAL_IDS.logicalSwitch]: ls } });
   } else if (ownedPort(p, qName)) p.deleteNamed("Logical_Switch_Port", qName);
   const want = new Set(s.object.vips ?? []);
-  for (const ip of want) p.ensureSwitchPort(ls, vipPortName(ls, ip), { type: "virtual", options: { "virtual-ip": ip }, external_ids: { [EXTERNAL_IDS.logicalSwitch]: ls } });
+  for (const ip of want) {
+    const parents = pods.filter((x) => x.subnet === ls && x.object.portVips?.includes(ip)).map((x) => x.port).sort();
+    p.ensureSwitchPort(ls, vipPortName(ls, ip), { type: "virtual", options: { "virtual-ip": ip, ...(parents.length ? { "virtual-parents": parents.join(",") } : {}) }, external_ids: { [EXTERNAL_IDS.logicalSwitch]: ls } });
+  }
   // VIP ports no longer listed: the switch's owned virtual ports named SUBNET-vip-IP.
   const sw = p.db.byName("Logical_Switch", ls);
   const ports = Array.isArray(sw?.["ports"]) ? (sw["ports"] as string[]) : [];
