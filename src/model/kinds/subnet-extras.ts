@@ -84,22 +84,16 @@ export function readPortVips(value: string | undefined, issue: (value: string) =
   return out.length ? out : undefined;
 }
 
-/** Plans whose replica has owned ports with `attach-vips` (a pod may have lost its `port_vips`), computed once per plan. */
-const anyPortVips = new WeakMap<NbPlan, boolean>();
-
 /**
  * The VIPs of a pod's `port_security` entry and the `external_ids` keys of its port (Kube-OVN's
  * `buildLogicalSwitchPort` / `SetLogicalSwitchPortSecurity`: the VIPs after the pod's IPs, and
  * `vips`, `attach-vips=true`). Without `port_vips`: none, and the keys are removed (undefined)
- * from a port that has them.
+ * from a port that has them (one lookup of the port by name).
  */
 export function podVipColumns(p: NbPlan, port: string, vips: readonly string[] | undefined): { readonly security: readonly string[]; readonly external_ids: Readonly<Record<string, string | undefined>> } {
   if (vips?.length) return { security: vips, external_ids: { vips: vips.join(","), "attach-vips": "true" } };
-  let any = anyPortVips.get(p);
-  if (any === undefined) anyPortVips.set(p, (any = p.db.owned("Logical_Switch_Port").some((r) => extOf(r).has("attach-vips"))));
-  if (!any) return { security: [], external_ids: {} };
-  const row = p.db.byName("Logical_Switch_Port", port);
-  return { security: [], external_ids: row && extOf(row).has("attach-vips") ? { vips: undefined, "attach-vips": undefined } : {} };
+  const ext = p.db.byName("Logical_Switch_Port", port)?.["external_ids"] as ReadonlyMap<string, string> | undefined;
+  return { security: [], external_ids: ext?.has("attach-vips") ? { vips: undefined, "attach-vips": undefined } : {} };
 }
 
 /** The querier port of a subnet with `enableMulticastSnoop` (Kube-OVN's `McastQuerierName`). */
