@@ -24,7 +24,7 @@ import { podPoolEntries } from "./kinds/ip.js";
 import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
 import { readSubnetAcls } from "./kinds/subnet-acls.js";
-import { SUBNET_DHCP_FIELDS, readSubnetDhcp } from "./kinds/subnet-dhcp.js";
+import { POD_DHCP_ANNOTATIONS, SUBNET_DHCP_FIELDS, readPodDhcp, readSubnetDhcp } from "./kinds/subnet-dhcp.js";
 import { PORT_VIPS_ANNOTATION, SUBNET_EXTRA_FIELDS, readPortVips, readSubnetExtras } from "./kinds/subnet-extras.js";
 import { SUBNET_U2O_FIELDS, readSubnetU2o } from "./kinds/subnet-u2o.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
@@ -45,6 +45,8 @@ export const POD_ANNOTATIONS = {
   logicalSwitch: "ovn.kubernetes.io/logical_switch",
   ipPool: "ovn.kubernetes.io/ip_pool",
   portVips: PORT_VIPS_ANNOTATION,
+  dhcpV4Options: POD_DHCP_ANNOTATIONS.v4,
+  dhcpV6Options: POD_DHCP_ANNOTATIONS.v6,
   ...POD_RATE_ANNOTATIONS,
 } as const;
 
@@ -467,6 +469,7 @@ class ObjectReader implements FieldReader {
       ingressRate,
       egressRate,
       ...(portVips ? { portVips } : {}),
+      ...readPodDhcp(this.fields, ann),
     };
   }
 }

@@ -149,12 +149,12 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   };
 }
 
-function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: ReadonlyMap<string, ResolvedSubnet>): Unit {
+function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: ReadonlyMap<string, ResolvedSubnet>, u2o: ResolvedModel["u2o"]): Unit {
   const entry = [x.mac, ...x.ips].join(" ");
   const qos = podQosRules(x);
   return {
     ref: objectRef(x.object),
-    weight: 4 + 3 * qos.length,
+    weight: 4 + 3 * qos.length + (x.object.dhcpV4Options || x.object.dhcpV6Options ? 4 : 0),
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
       const vips = podVipColumns(p, x.port, x.object.portVips);
@@ -162,7 +162,7 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
         addresses: [entry],
         port_security: [[entry, ...vips.security].join(" ")],
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
-        ...(podDhcpColumns(p, x, subnets.get(x.subnet)) as object), // an empty set clears the optional reference
+        ...(podDhcpColumns(p, x, subnets.get(x.subnet), u2o?.get(x.subnet)?.ips) as object), // an empty set clears the optional reference
         external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet, ...vips.external_ids },
       });
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
@@ -207,7 +207,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
     ),
     ...model.subnets.map((s) => subnetUnit(s, nodeSwitchCidr, model, withLb.has(s.vpc) && s.object.enableLb !== false ? vpcLoadBalancerNames(s.vpc) : [])),
     ...externalUnits(model.nat),
-    ...model.pods.map((x) => podUnit(x, qosParents, subnetsByName)),
+    ...model.pods.map((x) => podUnit(x, qosParents, subnetsByName, model.u2o)),
     ...nodeUnits(model),
     ...natUnits(model.nat),
     ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),

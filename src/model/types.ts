@@ -169,6 +169,10 @@ export interface PodObject {
   readonly egressRate?: number;
   /** Annotation `ovn.kubernetes.io/port_vips`: the VIPs (a subnet's `vips`) the pod's port may send from (src/model/kinds/subnet-extras.ts). */
   readonly portVips?: readonly string[];
+  /** Annotation `ovn.kubernetes.io/dhcp-v4-options`, parsed: the port's own DHCPv4 options (src/model/kinds/subnet-dhcp.ts). */
+  readonly dhcpV4Options?: Readonly<Record<string, string>>;
+  /** Annotation `ovn.kubernetes.io/dhcp-v6-options`, parsed: the port's own DHCPv6 options. */
+  readonly dhcpV6Options?: Readonly<Record<string, string>>;
   /** Where it was read. */
   readonly source: Source;
 }

@@ -46,6 +46,11 @@ describe("Subnet DHCP input", () => {
     expect(issues[0]).toMatch(/^m\.yaml:\d+ \(document 2\): subnet\/ovn-default: /);
   });
 
+  it("refuses a pod's DHCP option annotation with a bad pair, naming the annotation", () => {
+    const text = M(", enableDHCP: true").replace('ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a" }', 'ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a", ovn.kubernetes.io/dhcp-v6-options: "dns_server" }');
+    expect(parseManifestText(text, "m.yaml").issues.map(formatIssue)).toEqual([expect.stringMatching(/pod\/default\/a: metadata\.annotations\.ovn\.kubernetes\.io\/dhcp-v6-options: invalid value "dns_server": expected KEY=VALUE pairs separated by commas$/)]);
+  });
+
   it("refuses dhcpV6Options and enableIPv6RA on a subnet without IPv6", () => {
     expect(issuesOf(", enableDHCP: true, dhcpV6Options: 'dns_server=fd00::53'", "10.16.0.0/16")).toEqual([expect.stringMatching(/spec\.dhcpV6Options: .*the subnet has no IPv6 CIDR$/)]);
     expect(issuesOf(", enableIPv6RA: true", "10.16.0.0/16")).toEqual([expect.stringMatching(/spec\.enableIPv6RA: .*the subnet has no IPv6 CIDR/)]);
@@ -153,6 +158,33 @@ describe.each(BACKENDS)("Subnet DHCP on %s", (kind) => {
     const pruned = await applyOnce(db, manifestOf(M(", enableDHCP: true")), { prune: true });
     expect(pruned.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["subnet/other deleted", "pod/default/b deleted"]);
     expect((await dhcpRows(db)).map((l) => l.split(" ")[0])).toEqual(["ovn-default", "ovn-default"]);
+  });
+
+  it.skipIf(skip)("a pod's dhcp-v4-options: its own DHCP_Options row (external_ids port) for IPv4, the subnet's for IPv6; changed in place; dropped, back to the subnet's; --prune of the pod deletes it", { timeout: 90_000 }, async () => {
+    backend = await startBackend(kind);
+    const db = backend.unix;
+    const withAnn = (v: string) => M(", enableDHCP: true").replace('ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a" }', `ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a"${v} }`);
+    const first = await applyOnce(db, manifestOf(withAnn(', ovn.kubernetes.io/dhcp-v4-options: "lease_time=120,dns_server=1.1.1.1"')));
+    expect(first.r.objects.map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/ovn-cluster created", "subnet/ovn-default created", "pod/default/a created"]);
+    const perPort = (await nbctl(db, "--bare", "--columns=_uuid", "find", "DHCP_Options", "external_ids:port=a.default")).trim();
+    expect(await lines(db, "--bare", "--columns=cidr,options,external_ids", "list", "DHCP_Options", perPort)).toEqual([
+      "10.16.0.0/16",
+      expect.stringMatching(/^dns_server=1\.1\.1\.1 lease_time=120 mtu=1400 router=10\.16\.0\.1 server_id=169\.254\.0\.254 server_mac=00:00:00:[0-9a-f:]{8}$/),
+      "ls=ovn-default port=a.default protocol=IPv4 vendor=kube-ovn",
+    ]);
+    expect((await nbctl(db, "--bare", "--columns=dhcpv4_options", "list", "Logical_Switch_Port", "a.default")).trim()).toBe(perPort);
+    expect(await portDhcp(db, "a.default")).toBe("? v6"); // IPv4: the port's own row, not the subnet's
+    expect((await applyOnce(db, manifestOf(withAnn(', ovn.kubernetes.io/dhcp-v4-options: "lease_time=120,dns_server=1.1.1.1"')))).sent).toEqual([]);
+    const changedAnn = await applyOnce(db, manifestOf(withAnn(', ovn.kubernetes.io/dhcp-v4-options: "lease_time=240,dns_server=1.1.1.1"')));
+    expect(changedAnn.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["pod/default/a configured"]);
+    expect(changedAnn.sent.map((ops) => opsText(ops))).toEqual([["wait DHCP_Options _version", "mutate DHCP_Options options delete [lease_time] / options insert {lease_time=240}"]]);
+    const dropped = await applyOnce(db, manifestOf(withAnn("")));
+    expect(dropped.sent.map((ops) => opsText(ops).filter((o) => !o.startsWith("wait")))).toEqual([["update Logical_Switch_Port dhcpv4_options=<uuid>", "delete DHCP_Options"]]);
+    expect(await portDhcp(db, "a.default")).toBe("v4 v6");
+    await applyOnce(db, manifestOf(withAnn(', ovn.kubernetes.io/dhcp-v4-options: "lease_time=120"')));
+    const pruned = await applyOnce(db, { objects: manifestOf(withAnn("")).objects.filter((o) => o.kind !== "Pod") }, { prune: true });
+    expect(pruned.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["pod/default/a deleted"]);
+    expect(await nbctl(db, "--bare", "--columns=_uuid", "find", "DHCP_Options", "external_ids:port=a.default")).toBe("");
   });
 
   it.skipIf(skip)("enableIPv6RA: the router port's ipv6_prefix and ipv6_ra_configs (Kube-OVN's defaults, or ipv6RAConfigs); off clears them", { timeout: 90_000 }, async () => {

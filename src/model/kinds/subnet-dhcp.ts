@@ -140,20 +140,24 @@ function subnetDhcpRows(p: NbPlan, ls: string, protocol: string): Row[] {
   return ownedByExternalId(p, "DHCP_Options", "ls", ls).filter((r) => extOf(r).get("protocol") === protocol && !extOf(r).has("port"));
 }
 
-/** Kube-OVN's DHCP options of a subnet's family, given the existing row (whose generated MAC is kept). */
-export function dhcpOptionsOf(s: ResolvedSubnet, protocol: "IPv4" | "IPv6", existing: Row | undefined, gatewayIps?: readonly string[]): Record<string, string> {
-  const d = s.object.dhcp!;
+/**
+ * Kube-OVN's DHCP options of a subnet's family (`buildDHCPv4Options`, `buildDHCPv6Options`), given
+ * the existing row (whose generated MAC is kept); `given`: the options of a pod's annotation
+ * instead of the subnet's (a per-port row, MAC seeded by `seed`).
+ */
+export function dhcpOptionsOf(s: ResolvedSubnet, protocol: "IPv4" | "IPv6", existing: Row | undefined, gatewayIps?: readonly string[], given?: Readonly<Record<string, string>>, seed = s.object.name): Record<string, string> {
+  const d = s.object.dhcp;
   const old = (existing?.["options"] as ReadonlyMap<string, string> | undefined) ?? new Map<string, string>();
-  const ls = s.object.name;
-  if (protocol === "IPv6") return { server_id: old.get("server_id") ?? deterministicMac(`dhcpv6:${ls}`), ...d.v6 };
+  const ls = seed;
+  if (protocol === "IPv6") return { server_id: old.get("server_id") ?? deterministicMac(`dhcpv6:${ls}`), ...(given ?? d?.v6) };
   const i = s.cidrs.findIndex((c) => !c.includes(":"));
   return {
     lease_time: DHCP_V4_DEFAULTS.lease_time,
     router: gatewayIps?.find((ip) => !ip.includes(":")) ?? s.gateways[i]!,
     server_id: DHCP_V4_DEFAULTS.server_id,
     server_mac: old.get("server_mac") ?? deterministicMac(`dhcpv4:${ls}`),
-    mtu: String(d.mtu ?? (s.underlay ? DHCP_DEFAULT_MTU.underlay : DHCP_DEFAULT_MTU.overlay)),
-    ...d.v4,
+    mtu: String(d?.mtu ?? (s.underlay ? DHCP_DEFAULT_MTU.underlay : DHCP_DEFAULT_MTU.overlay)),
+    ...(given ?? d?.v4),
   };
 }
 
@@ -194,25 +198,67 @@ function holds(row: Row | undefined, column: string): boolean {
   return Array.isArray(v) ? v.length > 0 : typeof v === "string";
 }
 
+/** The pod annotations of per-port DHCP options (Kube-OVN's `DHCPv4OptionsAnnotationTemplate` / `DHCPv6OptionsAnnotationTemplate`, `ovn` provider). */
+export const POD_DHCP_ANNOTATIONS = { v4: "ovn.kubernetes.io/dhcp-v4-options", v6: "ovn.kubernetes.io/dhcp-v6-options" } as const;
+
+/** Reads a pod's DHCP option annotations (Kube-OVN's option strings); each pair that is wrong is reported at its annotation. */
+export function readPodDhcp(f: Fields, annotations: Readonly<Record<string, string>>): { dhcpV4Options?: Record<string, string>; dhcpV6Options?: Record<string, string> } {
+  const at = (k: string) => ["metadata", "annotations", k];
+  const v4 = annotations[POD_DHCP_ANNOTATIONS.v4];
+  const v6 = annotations[POD_DHCP_ANNOTATIONS.v6];
+  return {
+    ...(v4 !== undefined ? { dhcpV4Options: parseOptions(f, at(POD_DHCP_ANNOTATIONS.v4), v4, DHCP_V4_OPTION_NAMES, true) } : {}),
+    ...(v6 !== undefined ? { dhcpV6Options: parseOptions(f, at(POD_DHCP_ANNOTATIONS.v6), v6, DHCP_V6_OPTION_NAMES, true) } : {}),
+  };
+}
+
+/** The plan key of a per-port `DHCP_Options` row. */
+function portDhcpKey(port: string, protocol: "IPv4" | "IPv6"): string {
+  return `dhcp-port:${port}:${protocol}`;
+}
+
 /**
- * The `dhcpv4_options` / `dhcpv6_options` of a pod's port (as Kube-OVN's `buildLogicalSwitchPort`
- * sets them: the subnet's rows of the families the pod has an address of). Without DHCP on the
- * subnet the columns are cleared when the port has a reference, else not managed (`{}`: no cost
- * and no change for a model without DHCP).
+ * The `dhcpv4_options` / `dhcpv6_options` of a pod's port, as Kube-OVN's `buildLogicalSwitchPort`
+ * and `ReconcilePortDHCPOptions` set them (for the families the pod has an address of): a
+ * per-port `DHCP_Options` row (`external_ids` `ls`, `protocol`, `port`; options from the pod's
+ * annotation with Kube-OVN's defaults), made here, for a family annotated; else the subnet's row
+ * with `enableDHCP`; else none. Per-port rows no longer annotated are deleted. Without DHCP on
+ * the subnet, annotations or references, the columns are not managed (`{}`: no cost and no change
+ * for a model without DHCP). `gatewayIps`: the subnet's U2O address (the `router` option).
  */
-export function podDhcpColumns(p: NbPlan, x: ResolvedPod, subnet: ResolvedSubnet | undefined): { dhcpv4_options?: string[]; dhcpv6_options?: string[] } {
-  if (subnet?.object.dhcp?.enabled !== true) {
+export function podDhcpColumns(p: NbPlan, x: ResolvedPod, subnet: ResolvedSubnet | undefined, gatewayIps?: readonly string[]): { dhcpv4_options?: string[]; dhcpv6_options?: string[] } {
+  const annotated = x.object.dhcpV4Options !== undefined || x.object.dhcpV6Options !== undefined;
+  const enabled = subnet?.object.dhcp?.enabled === true;
+  if (!enabled && !annotated) {
     let any = anyDhcp.get(p);
     if (any === undefined) anyDhcp.set(p, (any = p.db.owned("DHCP_Options").length > 0));
     if (!any) return {};
+    for (const r of ownedByExternalId(p, "DHCP_Options", "port", x.port)) p.remove("DHCP_Options", r);
     const row = p.db.byName("Logical_Switch_Port", x.port);
     return {
       ...(holds(row, "dhcpv4_options") ? { dhcpv4_options: [] } : {}),
       ...(holds(row, "dhcpv6_options") ? { dhcpv6_options: [] } : {}),
     };
   }
+  const perPort = annotated || anyDhcp.get(p) !== false ? ownedByExternalId(p, "DHCP_Options", "port", x.port) : [];
   const ref = (protocol: "IPv4" | "IPv6"): string[] => {
-    if (!x.ips.some((ip) => ip.includes(":") === (protocol === "IPv6"))) return [];
+    const given = protocol === "IPv4" ? x.object.dhcpV4Options : x.object.dhcpV6Options;
+    const have = perPort.filter((r) => extOf(r).get("protocol") === protocol && !p.isDeleted(r["_uuid"] as string));
+    const family = x.ips.some((ip) => ip.includes(":") === (protocol === "IPv6"));
+    const cidr = subnet?.cidrs.find((c) => c.includes(":") === (protocol === "IPv6"));
+    if (given !== undefined && family && subnet && cidr !== undefined) {
+      const [keep, ...extra] = have;
+      for (const r of extra) p.remove("DHCP_Options", r);
+      const options = dhcpOptionsOf(subnet, protocol, keep, gatewayIps, given, x.port);
+      if (keep) {
+        p.change("DHCP_Options", keep, { cidr, options });
+        return [keep["_uuid"] as string];
+      }
+      p.guardAbsent("DHCP_Options", [["external_ids", "includes", new Map([["port", x.port], ["protocol", protocol], [p.db.identity.vendorKey, p.db.identity.vendor]])]]);
+      return [p.create("DHCP_Options", portDhcpKey(x.port, protocol), { cidr, options, external_ids: { ls: x.subnet, protocol, port: x.port } }, { display: `${x.port} ${protocol} ${cidr}` })];
+    }
+    for (const r of have) p.remove("DHCP_Options", r);
+    if (!enabled || !family) return [];
     const pending = p.pending("DHCP_Options", dhcpKey(x.subnet, protocol));
     if (pending !== undefined) return [pending];
     const row = subnetDhcpRows(p, x.subnet, protocol).find((r) => !p.isDeleted(r["_uuid"] as string));

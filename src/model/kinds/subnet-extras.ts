@@ -266,13 +266,22 @@ export function subnetExtraPortNames(model: ResolvedModel): string[] {
   return out;
 }
 
-/** The owned `DHCP_Options` rows of subnets no longer in the model (`--prune`), reported as their subnet. */
+/**
+ * The owned `DHCP_Options` rows of subnets no longer in the model, reported as their subnet, and
+ * the per-port rows of pods no longer in it, reported as the pod (`--prune`).
+ */
 export function subnetDhcpPruneTargets(db: NbPlan["db"], model: ResolvedModel): PruneTarget[] {
   const live = new Set(model.subnets.map((s) => s.object.name));
+  const ports = new Set(model.pods.map((x) => x.port));
   const out: PruneTarget[] = [];
   for (const row of db.owned("DHCP_Options")) {
     const ls = extOf(row).get(EXTERNAL_IDS.logicalSwitch);
-    if (ls !== undefined && !live.has(ls) && !extOf(row).has("port")) out.push({ table: "DHCP_Options", row, ref: `subnet/${ls}` });
+    const port = extOf(row).get("port");
+    if (port !== undefined) {
+      // A port is NAME.NAMESPACE (a namespace has no dot).
+      const dot = port.lastIndexOf(".");
+      if (!ports.has(port)) out.push({ table: "DHCP_Options", row, ref: dot > 0 ? `pod/${port.slice(dot + 1)}/${port.slice(0, dot)}` : `pod/${port}` });
+    } else if (ls !== undefined && !live.has(ls)) out.push({ table: "DHCP_Options", row, ref: `subnet/${ls}` });
   }
   return out;
 }
