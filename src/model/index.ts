@@ -87,10 +87,11 @@ export { type ResolvedPeering, type VpcPeering, peeringPortName, readVpcPeerings
 export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type BfdSession, type ResolvedVpcBfd, bfdPortName, bfdSessionRef, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
 export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras, vpcRouterOptions } from "./kinds/vpc-extras.js";
 export { ALLOW_EW_TRAFFIC_PRIORITY, SUBNET_ACL_ACTIONS, type SubnetAclEntry, type SubnetSpecAcl, readSubnetAcls, subnetSpecAcls } from "./kinds/subnet-acls.js";
-export { DHCP_DEFAULT_MTU, DHCP_V4_DEFAULTS, DHCP_V4_OPTION_NAMES, DHCP_V6_OPTION_NAMES, IPV6_RA_CONFIG_NAMES, IPV6_RA_DEFAULTS, SUBNET_DHCP_FIELDS, type SubnetDhcp, buildSubnetDhcp, dhcpOptionsOf, podDhcpColumns, readSubnetDhcp, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
+export { DHCP_DEFAULT_MTU, DHCP_V4_DEFAULTS, DHCP_V4_OPTION_NAMES, DHCP_V6_OPTION_NAMES, IPV6_RA_CONFIG_NAMES, IPV6_RA_DEFAULTS, POD_DHCP_ANNOTATIONS, SUBNET_DHCP_FIELDS, type SubnetDhcp, buildSubnetDhcp, dhcpOptionsOf, podDhcpColumns, readPodDhcp, readSubnetDhcp, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
 export {
   type ManifestWarning,
   NO_OVN_EFFECT,
+  PORT_VIPS_ANNOTATION,
   SUBNET_EXTRA_FIELDS,
   type SubnetExtraFields,
   buildSubnetExtraPorts,
@@ -98,6 +99,8 @@ export {
   manifestWarnings,
   mcastOtherConfig,
   mcastQuerierName,
+  podVipColumns,
+  readPortVips,
   readSubnetExtras,
   subnetDhcpPruneTargets,
   subnetExtraPortNames,
