@@ -19,7 +19,8 @@
  * - the VPC's router learns from ARP requests (`always_learn_from_arp_request` not set false);
  * - the subnet's DHCPv4 `router` option is the interconnection address.
  *
- * Off, all of it goes. `u2oFeatures` (overlay-only routing) is not modelled (an error).
+ * Off, all of it goes. `u2oFeatures` (overlay-only routing) and `enableLb: false` with it (the
+ * no-load-balancer policies per Service CIDR) are not modelled (errors).
  *
  * @module
  */
@@ -70,6 +71,8 @@ export function readSubnetU2o(f: Fields, vlan: string | undefined, logicalGatewa
   const ipText = f.str([...s, "u2oInterconnectionIP"]);
   if (on && vlan === undefined) f.issue([...s, "u2oInterconnection"], { kind: "bad-value", value: "true", reason: "applies to an underlay subnet (spec.vlan)" });
   if (on && logicalGateway) f.issue([...s, "u2oInterconnection"], { kind: "bad-value", value: "true", reason: "logicalGateway and u2oInterconnection cannot both be on (Kube-OVN's webhook)" });
+  // With enableLb false Kube-OVN adds per-node port groups and policies per Service CIDR of the cluster (addPolicyRouteForU2ONoLoadBalancer), which the files do not give.
+  if (on && f.doc.get([...s, "enableLb"]) === false) f.issue([...s, "enableLb"], { kind: "unsupported-value", value: "false", reason: "with u2oInterconnection Kube-OVN then routes the Service CIDRs through per-node port groups (addPolicyRouteForU2ONoLoadBalancer), which the model does not have" });
   let ips: string[] | undefined;
   if (ipText !== undefined) {
     if (!on) f.issue([...s, "u2oInterconnectionIP"], { kind: "bad-value", value: ipText, reason: "it has an effect only with spec.u2oInterconnection: true" });
