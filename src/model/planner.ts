@@ -108,7 +108,8 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   const acls = (withTier: boolean) => [...privateSubnetAcls(s, nodeSwitchCidr, withTier), ...subnetSpecAcls(s.object, s.cidrs, withTier)];
   return {
     ref: objectRef(s.object),
-    weight: 10 + 2 * acls(false).length,
+    // DHCP rows, the querier and VIP ports, the U2O address sets and policies (src/model/kinds/subnet-*.ts).
+    weight: 10 + 2 * acls(false).length + (s.object.dhcp ? 4 : 0) + (s.object.enableMulticastSnoop ? 3 : 0) + 2 * (s.object.vips?.length ?? 0) + (s.object.u2oInterconnection ? 12 : 0),
     primary: ["Logical_Switch", ls],
     build: (p) => {
       const lbs = loadBalancers.map((n) => loadBalancerRef(p, n)).filter((r): r is string => r !== undefined);
@@ -160,7 +161,7 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
       const vips = podVipColumns(p, x.port, x.object.portVips);
       p.ensureSwitchPort(x.subnet, x.port, {
         addresses: [entry],
-        port_security: [[entry, ...vips.security].join(" ")],
+        port_security: [vips.security.length ? [entry, ...vips.security].join(" ") : entry],
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
         ...(podDhcpColumns(p, x, subnets.get(x.subnet), u2o?.get(x.subnet)?.ips) as object), // an empty set clears the optional reference
         external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet, ...vips.external_ids },
