@@ -116,16 +116,18 @@ export interface SubnetExtraFields {
   readonly noEffect?: readonly { readonly field: string; readonly source: Source }[];
 }
 
-function checkIps(f: Fields, path: readonly string[], list: string, what: string): (4 | 6)[] {
+/** The families of a comma-separated list of IPs and CIDRs (Kube-OVN's `validateNatOutgoingPolicyRuleIPs`); each other item reported. */
+function checkIps(f: Fields, path: readonly string[], list: string): (4 | 6)[] {
   const families: (4 | 6)[] = [];
-  for (const item of list.split(",").map((x) => x.trim())) {
-    const range = item.split("..");
-    const fam = range.map((x) => ipFamily(x.includes("/") ? x.slice(0, x.indexOf("/")) : x));
-    if (range.length > 2 || fam.some((x) => x === undefined) || (range.length === 2 && fam[0] !== fam[1])) {
-      f.issue(path, { kind: "bad-value", value: item, reason: `not ${what}` });
+  for (const item of list.split(",")) {
+    const slash = item.indexOf("/");
+    const fam = ipFamily(slash >= 0 ? item.slice(0, slash) : item);
+    const len = slash >= 0 ? item.slice(slash + 1) : undefined;
+    if (fam === undefined || (len !== undefined && (!/^(0|[1-9][0-9]*)$/.test(len) || Number(len) > (fam === 4 ? 32 : 128)))) {
+      f.issue(path, { kind: "bad-value", value: item, reason: "not an IP or a CIDR" });
       continue;
     }
-    families.push(fam[0]!);
+    families.push(fam);
   }
   return families;
 }
@@ -171,8 +173,8 @@ export function readSubnetExtras(f: Fields, cidrBlock: string | undefined, natOu
     if (f.oneOf([...at, "action"], ["nat", "forward"] as const) === undefined && !f.has([...at, "action"])) f.issue([...at, "action"], { kind: "missing-field" });
     const src = f.str([...at, "match", "srcIPs"]);
     const dst = f.str([...at, "match", "dstIPs"]);
-    const fs = src !== undefined ? checkIps(f, [...at, "match", "srcIPs"], src, "an IP, CIDR or range") : [];
-    const fd = dst !== undefined ? checkIps(f, [...at, "match", "dstIPs"], dst, "an IP, CIDR or range") : [];
+    const fs = src !== undefined ? checkIps(f, [...at, "match", "srcIPs"], src.trim()) : [];
+    const fd = dst !== undefined ? checkIps(f, [...at, "match", "dstIPs"], dst.trim()) : [];
     if (new Set(fs).size > 1) f.issue([...at, "match", "srcIPs"], { kind: "bad-value", value: src!, reason: "mixes IPv4 and IPv6" });
     if (new Set(fd).size > 1) f.issue([...at, "match", "dstIPs"], { kind: "bad-value", value: dst!, reason: "mixes IPv4 and IPv6" });
     if (fs.length && fd.length && fs[0] !== fd[0]) f.issue([...at, "match"], { kind: "bad-value", value: `${src} -> ${dst}`, reason: "srcIPs and dstIPs are of different families" });
