@@ -46,6 +46,7 @@ describe("Subnet extra fields input", () => {
     [", natOutgoing: true, externalEgressGateway: 192.168.0.1", /spec\.externalEgressGateway: invalid value "192\.168\.0\.1": conflicts with natOutgoing/],
     [", externalEgressGateway: '192.168.0.1,192.168.0.2,192.168.0.3'", /spec\.externalEgressGateway: .*one IP, or an IPv4 and an IPv6/],
     [", natOutgoingPolicyRules: [{ match: { srcIPs: '10.16.0.0/33' }, action: nat }]", /spec\.natOutgoingPolicyRules\.0\.match\.srcIPs: invalid value "10\.16\.0\.0\/33": not an IP or a CIDR$/],
+    [", externalEgressGateway: 'fd00::1'", /spec\.externalEgressGateway: invalid value "fd00::1": its address family is not the subnet's \(10\.16\.0\.0\/16\)$/],
     [", policyRoutingPriority: 0", /spec\.policyRoutingPriority: invalid value "0": expected an integer from 1 to 32765$/],
     [", mtu: 20", /spec\.mtu: invalid value "20": expected an integer from 68 to 65535$/],
     [", u2oFeatures: { overlayOnlyRouting: true }", /spec\.u2oFeatures: field not supported by this model$/],

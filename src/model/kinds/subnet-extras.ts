@@ -186,6 +186,12 @@ export function readSubnetExtras(f: Fields, cidrBlock: string | undefined, natOu
     const ips = egw.split(",");
     if (ips.length > 2 || ips.some((ip) => ipFamily(ip) === undefined || ip.includes("/"))) f.issue([...s, "externalEgressGateway"], { kind: "bad-value", value: egw, reason: "one IP, or an IPv4 and an IPv6 separated by a comma" });
     else if (egw !== egw.toLowerCase()) f.issue([...s, "externalEgressGateway"], { kind: "bad-value", value: egw, reason: "an IPv6 address in lower case (Kube-OVN's webhook refuses upper case)" });
+    else {
+      // Its families must be the subnet's (unless the subnet is dual-stack), as Kube-OVN's webhook says.
+      const fams = new Set(ips.map((ip) => ipFamily(ip)));
+      const cidrFams = new Set(cidrs.map((c) => ipFamily(c.slice(0, Math.max(0, c.indexOf("/"))))));
+      if (cidrBlock !== undefined && cidrFams.size === 1 && (fams.size !== 1 || [...fams][0] !== [...cidrFams][0])) f.issue([...s, "externalEgressGateway"], { kind: "bad-value", value: egw, reason: `its address family is not the subnet's (${cidrBlock})` });
+    }
   }
   note("externalEgressGateway");
   f.int([...s, "policyRoutingPriority"], 1, 32765);
