@@ -6,7 +6,7 @@
  */
 import { OvsdbClient } from "../ovsdb/client/client.js";
 import { NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
-import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, loadManifests, resolveModel } from "../model/index.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, formatWarning, loadManifests, manifestWarnings, resolveModel } from "../model/index.js";
 import { ControlledDb } from "../ovn/controller/index.js";
 import type { Args } from "./apply.js";
 import { watchApply } from "./apply-watch.js";
@@ -14,6 +14,11 @@ import type { CliIo } from "./io.js";
 
 function reportInvalid(io: CliIo, cmd: string, e: InvalidManifestError): void {
   for (const i of e.issues) io.err(`ovn-ts ${cmd}: error: ${formatIssue(i)}\n`);
+}
+
+/** Prints a `Warning:` line (as kubectl does) per accepted field without OVN effect. */
+function warn(io: CliIo, manifest: Manifest): void {
+  for (const w of manifestWarnings(manifest)) io.err(`${formatWarning(w)}\n`);
 }
 
 /**
@@ -25,7 +30,9 @@ export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Pr
   const errorStatus = diff ? 2 : 1;
   if (args.watch) {
     try {
-      resolveModel(loadManifests(args.files)); // every static check before connecting: invalid input never reaches the database
+      const manifest = loadManifests(args.files);
+      resolveModel(manifest); // every static check before connecting: invalid input never reaches the database
+      warn(io, manifest);
     } catch (e) {
       if (!(e instanceof InvalidManifestError)) throw e;
       reportInvalid(io, cmd, e);
@@ -92,6 +99,7 @@ export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Pr
         reportInvalid(io, cmd, e);
         return errorStatus;
       }
+      warn(io, manifest);
       // A progress line on a terminal (standard error), for long applies.
       let shown = false;
       const onProgress = (done: number, total: number): void => {

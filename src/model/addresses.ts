@@ -15,6 +15,8 @@ import { type IpObject, type IpPoolObject, poolAddresses } from "./kinds/ip.js";
 import { type OvnEipObject, externalRouterPortName } from "./kinds/nat.js";
 import { type ExternalConnection, externalConnectionsOf } from "./kinds/vpc-extras.js";
 import { type NodeObject, nodePortName } from "./kinds/node.js";
+import { mcastQuerierName } from "./kinds/subnet-extras.js";
+import { u2oOwnerName } from "./kinds/subnet-u2o.js";
 import { NODE_SWITCH, deterministicMac } from "./naming.js";
 import type { ExistingAddresses, ResolvedSubnet } from "./resolve.js";
 import type { Manifest, ModelObject, NamespaceObject, PodObject, VpcObject } from "./types.js";
@@ -173,6 +175,14 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     if (e.macAddress !== undefined && !isMac(e.macAddress)) issue(e, "spec.macAddress", { kind: "bad-value", value: e.macAddress, reason: "not a MAC address" });
     if (!byName.has(e.externalSubnet)) continue;
     claims.push({ object: e, ref: `ovneip/${e.name}`, subnet: e.externalSubnet, owner: e.name, ...(e.ips.length ? { ips: e.ips } : {}), ...(e.macAddress ? { mac: e.macAddress } : {}), ipField: "spec.v4Ip", macField: "spec.macAddress", fieldObject: e });
+  }
+  // A subnet with enableMulticastSnoop: its querier's address (Kube-OVN's IP mcast-querier.SUBNET; src/model/kinds/subnet-extras.ts).
+  for (const sub of byName.values())
+    if (sub.object.enableMulticastSnoop) claims.push({ object: sub.object, ref: `subnet/${sub.object.name}`, subnet: sub.object.name, owner: mcastQuerierName(sub.object.name), ipField: "spec.enableMulticastSnoop", macField: "spec.enableMulticastSnoop", fieldObject: sub.object });
+  // A U2O underlay subnet: its interconnection address (Kube-OVN's IP u2o-interconnection.VPC.SUBNET; src/model/kinds/subnet-u2o.ts).
+  for (const sub of byName.values()) {
+    const o = sub.object;
+    if (o.u2oInterconnection) claims.push({ object: o, ref: `subnet/${o.name}`, subnet: o.name, owner: u2oOwnerName(sub.vpc, o.name), ...(o.u2oInterconnectionIP ? { ips: o.u2oInterconnectionIP } : {}), ipField: "spec.u2oInterconnectionIP", macField: "spec.u2oInterconnection", fieldObject: o });
   }
   // A VPC with enableExternal: a router port on each of its external subnets (src/model/kinds/vpc-extras.ts).
   const externalConnections = externalConnectionsOf(vpcObjects, declared, byName, issue);

@@ -88,5 +88,41 @@ export { type ResolvedPeering, type VpcPeering, peeringPortName, readVpcPeerings
 export { BFD_DEFAULTS, BFD_PORT_DEFAULT_NODES, BFD_VPC_KEY, type BfdContext, type BfdPort, type BfdSession, type ResolvedVpcBfd, bfdPortName, bfdSessionRef, readBfdPort, resolveVpcBfd } from "./kinds/bfd.js";
 export { type ExternalConnection, type ResolvedVpcExtras, type VpcExtrasContext, externalConnectionsOf, resolveVpcExtras, vpcRouterOptions } from "./kinds/vpc-extras.js";
 export { ALLOW_EW_TRAFFIC_PRIORITY, SUBNET_ACL_ACTIONS, type SubnetAclEntry, type SubnetSpecAcl, readSubnetAcls, subnetSpecAcls } from "./kinds/subnet-acls.js";
+export { DHCP_DEFAULT_MTU, DHCP_V4_DEFAULTS, DHCP_V4_OPTION_NAMES, DHCP_V6_OPTION_NAMES, IPV6_RA_CONFIG_NAMES, IPV6_RA_DEFAULTS, POD_DHCP_ANNOTATIONS, SUBNET_DHCP_FIELDS, type SubnetDhcp, buildSubnetDhcp, dhcpOptionsOf, podDhcpColumns, readPodDhcp, readSubnetDhcp, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
+export {
+  type ManifestWarning,
+  NO_OVN_EFFECT,
+  PORT_VIPS_ANNOTATION,
+  SUBNET_EXTRA_FIELDS,
+  type SubnetExtraFields,
+  buildSubnetExtraPorts,
+  formatWarning,
+  manifestWarnings,
+  mcastOtherConfig,
+  mcastQuerierName,
+  podVipColumns,
+  readPortVips,
+  readSubnetExtras,
+  subnetDhcpPruneTargets,
+  subnetExtraPortNames,
+  vipPortName,
+} from "./kinds/subnet-extras.js";
+export {
+  SUBNET_U2O_FIELDS,
+  type SubnetU2oFields,
+  U2O_POLICY_KEY,
+  U2O_SUBNET_POLICY_PRIORITY,
+  buildSubnetU2o,
+  existingU2oAddresses,
+  readSubnetU2o,
+  u2oExcludeAddressSet,
+  u2oNetworks,
+  u2oOwnerName,
+  u2oPolicies,
+  u2oPruneTargets,
+  u2oRouterPorts,
+  u2oSwitchPorts,
+  u2oVpcs,
+} from "./kinds/subnet-u2o.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
 export { NAMESPACE_SYSTEM, type NamespaceVpc, type VpcNamespaceFields, namespaceSubnet, readVpcNamespaces, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";

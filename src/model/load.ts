@@ -24,6 +24,9 @@ import { podPoolEntries } from "./kinds/ip.js";
 import { POD_RATE_ANNOTATIONS } from "./kinds/qos.js";
 import { KIND_READERS } from "./kinds/readers.js";
 import { readSubnetAcls } from "./kinds/subnet-acls.js";
+import { POD_DHCP_ANNOTATIONS, SUBNET_DHCP_FIELDS, readPodDhcp, readSubnetDhcp } from "./kinds/subnet-dhcp.js";
+import { PORT_VIPS_ANNOTATION, SUBNET_EXTRA_FIELDS, readPortVips, readSubnetExtras } from "./kinds/subnet-extras.js";
+import { SUBNET_U2O_FIELDS, readSubnetU2o } from "./kinds/subnet-u2o.js";
 import { readVpcRoutes } from "./kinds/vpc-routes.js";
 import { readSelector } from "./kinds/selector.js";
 import { readPlainPod } from "./load-pod.js";
@@ -43,6 +46,9 @@ export const POD_ANNOTATIONS = {
   macAddress: "ovn.kubernetes.io/mac_address",
   logicalSwitch: "ovn.kubernetes.io/logical_switch",
   ipPool: "ovn.kubernetes.io/ip_pool",
+  portVips: PORT_VIPS_ANNOTATION,
+  dhcpV4Options: POD_DHCP_ANNOTATIONS.v4,
+  dhcpV6Options: POD_DHCP_ANNOTATIONS.v6,
   ...POD_RATE_ANNOTATIONS,
 } as const;
 
@@ -407,7 +413,7 @@ class ObjectReader implements FieldReader {
 
   private subnet(name: string, source: Source): SubnetObject | undefined {
     const s = ["spec"];
-    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic", "namespaceSelectors"]);
+    this.only(s, ["default", "vpc", "protocol", "cidrBlock", "gateway", "excludeIps", "namespaces", "gatewayType", "gatewayNode", "natOutgoing", "private", "allowSubnets", "vlan", "logicalGateway", "provider", "enableEcmp", "gatewayNodeSelectors", "routeTable", "enableLb", "acls", "allowEWTraffic", "namespaceSelectors", ...SUBNET_DHCP_FIELDS, ...SUBNET_EXTRA_FIELDS, ...SUBNET_U2O_FIELDS]);
     const provider = this.str([...s, "provider"]);
     if (provider !== undefined && provider !== "ovn") this.issue([...s, "provider"], { kind: "unsupported-value", value: provider, reason: "only the default provider ovn (attachment networks are not modelled; an underlay subnet names its Vlan in spec.vlan)" });
     const vlan = this.str([...s, "vlan"]);
@@ -439,7 +445,8 @@ class ObjectReader implements FieldReader {
     }
     // routeTable: the router port's options:route_table (Kube-OVN's reconcileRouteTableForSubnet skips underlay subnets).
     const routeTable = this.str([...s, "routeTable"]);
-    if (routeTable !== undefined && vlan !== undefined) this.issue([...s, "routeTable"], { kind: "unsupported-value", value: routeTable, reason: "Kube-OVN sets no route table on an underlay subnet's router port (U2O interconnection is not modelled)" });
+    const u2o = readSubnetU2o(this.fields, vlan, logicalGateway);
+    if (routeTable !== undefined && vlan !== undefined && !u2o.u2oInterconnection) this.issue([...s, "routeTable"], { kind: "unsupported-value", value: routeTable, reason: "Kube-OVN sets no route table on an underlay subnet's router port (only with u2oInterconnection)" });
     const acls = readSubnetAcls(this.fields);
     const namespaceSelectors: LabelSelector[] = [];
     (this.fields.list([...s, "namespaceSelectors"]) ?? []).forEach((_, i) => {
@@ -449,6 +456,8 @@ class ObjectReader implements FieldReader {
     const allowEWTraffic = this.bool([...s, "allowEWTraffic"]);
     if (allowEWTraffic && acls.length === 0 && !this.fields.has([...s, "acls"])) this.issue([...s, "allowEWTraffic"], { kind: "bad-value", value: "true", reason: "it has an effect only with spec.acls (Kube-OVN writes its ACLs with the subnet's ACLs, none without)" });
     const cidrBlock = this.str([...s, "cidrBlock"], true);
+    const dhcp = readSubnetDhcp(this.fields, cidrBlock);
+    const extras = readSubnetExtras(this.fields, cidrBlock, this.bool([...s, "natOutgoing"]), dhcp?.enabled === true);
     if (cidrBlock === undefined) return undefined;
     return {
       kind: "Subnet",
@@ -469,12 +478,15 @@ class ObjectReader implements FieldReader {
       ...(logicalGateway ? { logicalGateway } : {}),
       ...(enableEcmp ? { enableEcmp } : {}),
       ...(selectors.length ? { gatewayNodeSelectors: selectors } : {}),
-      ...(routeTable !== undefined && vlan === undefined ? { routeTable } : {}),
+      ...(routeTable !== undefined && (vlan === undefined || u2o.u2oInterconnection) ? { routeTable } : {}),
       ...(acls.length ? { acls } : {}),
       ...(namespaceSelectors.length ? { namespaceSelectors } : {}),
       ...(allowEWTraffic ? { allowEWTraffic } : {}),
       // enableLb: Kube-OVN defaults it to the controller's --enable-lb (true); only false is kept.
       ...(this.fields.has([...s, "enableLb"]) && !this.bool([...s, "enableLb"]) ? { enableLb: false } : {}),
+      ...(dhcp ? { dhcp } : {}),
+      ...extras,
+      ...u2o,
       source,
     };
   }
@@ -510,6 +522,7 @@ class ObjectReader implements FieldReader {
     };
     const ingressRate = rate(POD_RATE_ANNOTATIONS.ingressRate);
     const egressRate = rate(POD_RATE_ANNOTATIONS.egressRate);
+    const portVips = readPortVips(ann[PORT_VIPS_ANNOTATION], (v) => this.issue(["metadata", "annotations", PORT_VIPS_ANNOTATION], { kind: "bad-value", value: v, reason: "not an IP address" }));
     return {
       kind: "Pod",
       name,
@@ -525,6 +538,8 @@ class ObjectReader implements FieldReader {
       containerPorts: containerPorts.length ? containerPorts : undefined,
       ingressRate,
       egressRate,
+      ...(portVips ? { portVips } : {}),
+      ...readPodDhcp(this.fields, ann),
     };
   }
 }

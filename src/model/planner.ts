@@ -18,6 +18,9 @@ import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
 import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
 import { subnetSpecAcls } from "./kinds/subnet-acls.js";
 import { privateSubnetAcls } from "./kinds/subnet-private.js";
+import { buildSubnetDhcp, podDhcpColumns, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
+import { buildSubnetExtraPorts, mcastOtherConfig, podVipColumns, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
+import { buildSubnetU2o, existingU2oAddresses, u2oNetworks, u2oPruneTargets, u2oRouterPorts, u2oSwitchPorts } from "./kinds/subnet-u2o.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
@@ -88,6 +91,8 @@ export function existingAddresses(ctl: NbController): ExistingAddresses {
     if (parts.length < 2) continue;
     out.set(name, { subnet, mac: parts[0]!, ips: parts.slice(1) });
   }
+  // U2O subnets' interconnection addresses (their router ports).
+  for (const [owner, a] of existingU2oAddresses(ctl)) if (!out.has(owner)) out.set(owner, a);
   // EIPs (from their NAT rules) and VPC external router ports.
   for (const [owner, a] of existingNatAddresses(ctl.db)) if (!out.has(owner)) out.set(owner, { subnet: owner.endsWith(`-${EXTERNAL_SUBNET}`) ? EXTERNAL_SUBNET : "", mac: a.mac ?? "", ips: a.ips });
   return out;
@@ -99,10 +104,12 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   const lrp = routerPortName(lr, ls);
   const v4 = s.cidrs.findIndex((c) => !c.includes(":"));
   const v4Excludes = s.excludeIps.filter((x) => !x.includes(":"));
+  const u2o = model.u2o?.get(ls);
   const acls = (withTier: boolean) => [...privateSubnetAcls(s, nodeSwitchCidr, withTier), ...subnetSpecAcls(s.object, s.cidrs, withTier)];
   return {
     ref: objectRef(s.object),
-    weight: 10 + 2 * acls(false).length,
+    // DHCP rows, the querier and VIP ports, the U2O address sets and policies (src/model/kinds/subnet-*.ts).
+    weight: 10 + 2 * acls(false).length + (s.object.dhcp ? 4 : 0) + (s.object.enableMulticastSnoop ? 3 : 0) + 2 * (s.object.vips?.length ?? 0) + (s.object.u2oInterconnection ? 12 : 0),
     primary: ["Logical_Switch", ls],
     build: (p) => {
       const lbs = loadBalancers.map((n) => loadBalancerRef(p, n)).filter((r): r is string => r !== undefined);
@@ -112,11 +119,16 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
           subnet: v4 >= 0 ? s.cidrs[v4] : undefined,
           gateway: v4 >= 0 ? s.gateways[v4] : undefined,
           exclude_ips: v4 >= 0 && v4Excludes.length ? v4Excludes.join(" ") : undefined,
+          ...mcastOtherConfig(model.mcastQueriers?.get(ls)),
         }),
       });
-      const exists = p.db.byName("Logical_Router_Port", lrp) !== undefined;
-      if (s.routed) {
-        p.ensureRouterPort(lr, lrp, { ...(exists ? {} : { mac: deterministicMac(lrp) }), networks: [...s.networks], options: onlyKeys({ route_table: s.object.routeTable }), external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
+      buildSubnetDhcp(p, s, u2o?.ips);
+      buildSubnetExtraPorts(p, s, model.mcastQueriers?.get(ls), model.pods);
+      const lrpRow = p.db.byName("Logical_Router_Port", lrp);
+      const exists = lrpRow !== undefined;
+      if (s.routed || u2o) {
+        // A U2O underlay subnet is joined through its interconnection address and MAC (src/model/kinds/subnet-u2o.ts).
+        p.ensureRouterPort(lr, lrp, { ...(u2o ? { mac: u2o.mac } : exists ? {} : { mac: deterministicMac(lrp) }), networks: u2o ? u2oNetworks(s, u2o) : [...s.networks], options: onlyKeys({ route_table: s.object.routeTable }), ...routerPortRaColumns(s, lrpRow), external_ids: { [EXTERNAL_IDS.logicalRouter]: lr } });
         p.ensureSwitchPort(ls, switchRouterPortName(ls, lr), {
           type: "router",
           addresses: ["router"],
@@ -130,6 +142,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
         if (lsp && p.db.owns(lsp)) p.deleteNamed("Logical_Switch_Port", switchRouterPortName(ls, lr));
       }
       buildSubnetRouting(p, model, s);
+      if (s.underlay) buildSubnetU2o(p, model, s);
       // ACLs owned by the switch (external_ids:parent=SWITCH, as Kube-OVN): set exactly, none when not private.
       // `tier` is not in every bundled model's types; the server's own schema checks every column.
       p.setAcls({ switch: ls }, ls, acls(p.db.has("ACL", "tier")) as unknown as Parameters<NbPlan["setAcls"]>[2]);
@@ -137,19 +150,21 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
   };
 }
 
-function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
+function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: ReadonlyMap<string, ResolvedSubnet>, u2o: ResolvedModel["u2o"]): Unit {
   const entry = [x.mac, ...x.ips].join(" ");
   const qos = podQosRules(x);
   return {
     ref: objectRef(x.object),
-    weight: 4 + 3 * qos.length,
+    weight: 4 + 3 * qos.length + (x.object.dhcpV4Options || x.object.dhcpV6Options ? 4 : 0),
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
+      const vips = podVipColumns(p, x.port, x.object.portVips);
       p.ensureSwitchPort(x.subnet, x.port, {
         addresses: [entry],
-        port_security: [entry],
+        port_security: [vips.security.length ? [entry, ...vips.security].join(" ") : entry],
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
-        external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet },
+        ...(podDhcpColumns(p, x, subnets.get(x.subnet), u2o?.get(x.subnet)?.ips) as object), // an empty set clears the optional reference
+        external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet, ...vips.external_ids },
       });
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
       if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos);
@@ -174,6 +189,7 @@ function lbVpcs(model: ResolvedModel, ctl: NbController): Set<string> {
 /** The units of the model, in dependency order (routers and their load balancers, switches, ports, policies, services). */
 function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: ReadonlySet<string>): Unit[] {
   const nodeSwitchCidr = model.subnets.find((x) => x.object.name === NODE_SWITCH)?.cidrs.join(",") ?? DEFAULT_NODE_SWITCH_CIDR;
+  const subnetsByName = new Map(model.subnets.map((s) => [s.object.name, s]));
   return [
     ...model.vpcs.map(
       (name): Unit => ({
@@ -192,7 +208,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
     ),
     ...model.subnets.map((s) => subnetUnit(s, nodeSwitchCidr, model, withLb.has(s.vpc) && s.object.enableLb !== false ? vpcLoadBalancerNames(s.vpc) : [])),
     ...externalUnits(model.nat),
-    ...model.pods.map((x) => podUnit(x, qosParents)),
+    ...model.pods.map((x) => podUnit(x, qosParents, subnetsByName, model.u2o)),
     ...nodeUnits(model),
     ...natUnits(model.nat),
     ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),
@@ -201,7 +217,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
 }
 
 /** The tables `--prune` deletes from, children before parents. */
-const PRUNE_TABLES = ["QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "HA_Chassis_Group", "Logical_Router_Port", "BFD", "Logical_Switch", "Logical_Router"];
+const PRUNE_TABLES = ["DHCP_Options", "QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "HA_Chassis_Group", "Logical_Router_Port", "BFD", "Logical_Switch", "Logical_Router"];
 
 /** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name, and the rows of the kinds of src/model/kinds whose objects are gone. */
 function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlySet<string>): PruneTarget[] {
@@ -209,15 +225,17 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
   const lss = new Set(model.subnets.map((s) => s.object.name));
   const routed = model.subnets.filter((s) => s.routed);
   const externals = model.nat?.externals ?? [];
-  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name)), ...vpcExtraRouterPorts(model.vpcExtras)]);
+  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name)), ...vpcExtraRouterPorts(model.vpcExtras), ...u2oRouterPorts(model)]);
   const lsps = new Set([
     ...routed.map((s) => switchRouterPortName(s.object.name, s.vpc)),
     ...model.pods.map((x) => x.port),
     ...(model.nodes ?? []).map((n) => n.port),
     ...model.subnets.filter((s) => s.underlay).map((s) => localnetPortName(s.object.name)),
     ...externals.map((x) => switchRouterPortName(x.subnet.object.name, x.vpc)),
+    ...subnetExtraPortNames(model),
+    ...u2oSwitchPorts(model),
   ]);
-  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs)];
+  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs), ...subnetDhcpPruneTargets(ctl.db, model), ...u2oPruneTargets(ctl.db, model)];
   const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     if (lsps.has(row["name"] as string)) continue;

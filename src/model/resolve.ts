@@ -21,6 +21,8 @@ import { resolveGatewayNodes } from "./kinds/gateway.js";
 import { type ResolvedVpcExtras, resolveVpcExtras } from "./kinds/vpc-extras.js";
 import { namespaceSubnet, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";
 import { selectorMatches, selectorText } from "./kinds/selector.js";
+import { mcastQuerierName } from "./kinds/subnet-extras.js";
+import { u2oOwnerName } from "./kinds/subnet-u2o.js";
 import { DEFAULT_SUBNET, DEFAULT_VPC, NODE_SWITCH, podPortName } from "./naming.js";
 import { type Manifest, type ModelObject, NAMESPACED_KINDS, type NamespaceObject, type PodObject, type SubnetObject, type VpcObject } from "./types.js";
 
@@ -84,6 +86,10 @@ export interface ResolvedModel {
   readonly networkPolicies?: readonly ResolvedNetworkPolicy[];
   /** The Services, with their VIPs (none when absent). */
   readonly services?: readonly ResolvedService[];
+  /** The multicast querier's address of each subnet with `enableMulticastSnoop` (src/model/kinds/subnet-extras.ts), by subnet. */
+  readonly mcastQueriers?: ReadonlyMap<string, { readonly mac: string; readonly ips: readonly string[] }>;
+  /** The interconnection address of each underlay subnet with `u2oInterconnection` (src/model/kinds/subnet-u2o.ts), by subnet. */
+  readonly u2o?: ReadonlyMap<string, { readonly mac: string; readonly ips: readonly string[] }>;
 }
 
 /**
@@ -355,6 +361,8 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const networkPolicies = policyObjects.map((np) => resolveNetworkPolicy(np, { pods, namespaces, subnets: byName, byNamespace, ...(byLabel ? { byLabel } : {}) }, issues));
   const services = serviceObjects.map((svc) => resolveService(svc, pods, namespaces, (sub) => byName.get(sub)!.vpc, issues, byNamespace, byLabel));
   if (issues.length) throw new InvalidManifestError(issues);
+  const mcastQueriers = new Map(subnets.filter((s) => assigned.has(mcastQuerierName(s.object.name))).map((s) => [s.object.name, assigned.get(mcastQuerierName(s.object.name))!]));
+  const u2o = new Map(subnets.filter((s) => assigned.has(u2oOwnerName(s.vpc, s.object.name))).map((s) => [s.object.name, assigned.get(u2oOwnerName(s.vpc, s.object.name))!]));
   return {
     vpcs,
     vpcObjects,
@@ -367,5 +375,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     ...(vpcExtras.size ? { vpcExtras } : {}),
     ...(networkPolicies.length ? { networkPolicies: networkPolicies as ResolvedNetworkPolicy[] } : {}),
     ...(services.length ? { services: services as ResolvedService[] } : {}),
+    ...(mcastQueriers.size ? { mcastQueriers } : {}),
+    ...(u2o.size ? { u2o } : {}),
   };
 }

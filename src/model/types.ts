@@ -9,6 +9,8 @@
 import type { BfdPort } from "./kinds/bfd.js";
 import type { LabelSelector } from "./kinds/selector.js";
 import type { SubnetAclEntry } from "./kinds/subnet-acls.js";
+import type { SubnetDhcp } from "./kinds/subnet-dhcp.js";
+import type { SubnetU2oFields } from "./kinds/subnet-u2o.js";
 import type { ExtraKindObject } from "./kinds/types.js";
 import type { VpcPeering } from "./kinds/vpc-peering.js";
 import type { VpcRoutes } from "./kinds/vpc-routes.js";
@@ -62,7 +64,7 @@ export type GatewayType = "distributed" | "centralized";
 export type SubnetProtocol = "IPv4" | "IPv6" | "Dual";
 
 /** A Kube-OVN `Subnet` (`kubeovn.io/v1`): one logical switch named after it, connected to its VPC's router. */
-export interface SubnetObject {
+export interface SubnetObject extends SubnetU2oFields {
   /** The kind. */
   readonly kind: "Subnet";
   /** `metadata.name`: the logical switch's name. */
@@ -115,6 +117,14 @@ export interface SubnetObject {
   readonly acls?: readonly SubnetAclEntry[];
   /** `spec.allowEWTraffic`: with `acls`, allow the subnet's traffic to itself at priority 1900. */
   readonly allowEWTraffic?: boolean;
+  /** `spec.enableDHCP`, `dhcpV4Options`, `dhcpV6Options`, `mtu`, `enableIPv6RA`, `ipv6RAConfigs` (src/model/kinds/subnet-dhcp.ts); absent when off. */
+  readonly dhcp?: SubnetDhcp;
+  /** `spec.enableMulticastSnoop`: a querier port and the switch's `mcast_*` options (src/model/kinds/subnet-extras.ts). */
+  readonly enableMulticastSnoop?: true;
+  /** `spec.vips`: a virtual port per address (src/model/kinds/subnet-extras.ts); absent when empty. */
+  readonly vips?: readonly string[];
+  /** The fields set that have no OVN effect (accepted with a warning; src/model/kinds/subnet-extras.ts). */
+  readonly noEffect?: readonly { readonly field: string; readonly source: Source }[];
   /** Where it was read. */
   readonly source: Source;
 }
@@ -157,6 +167,12 @@ export interface PodObject {
   readonly ingressRate?: number;
   /** Annotation `ovn.kubernetes.io/egress_rate`: the pod's egress limit in Mbit/s. */
   readonly egressRate?: number;
+  /** Annotation `ovn.kubernetes.io/port_vips`: the VIPs (a subnet's `vips`) the pod's port may send from (src/model/kinds/subnet-extras.ts). */
+  readonly portVips?: readonly string[];
+  /** Annotation `ovn.kubernetes.io/dhcp-v4-options`, parsed: the port's own DHCPv4 options (src/model/kinds/subnet-dhcp.ts). */
+  readonly dhcpV4Options?: Readonly<Record<string, string>>;
+  /** Annotation `ovn.kubernetes.io/dhcp-v6-options`, parsed: the port's own DHCPv6 options. */
+  readonly dhcpV6Options?: Readonly<Record<string, string>>;
   /** Where it was read. */
   readonly source: Source;
 }

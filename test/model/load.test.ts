@@ -75,10 +75,10 @@ describe("loading manifests", () => {
   });
 
   it("reports every unsupported field, naming object, field and line", () => {
-    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  u2oInterconnection: true\n  enableDHCP: true\n")}${pod("p", "    ovn.kubernetes.io/routes: x\n")}`);
+    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  u2oFeatures: {}\n  dhcpOptions: x\n")}${pod("p", "    ovn.kubernetes.io/routes: x\n")}`);
     expect(issues.map((i) => [i.object?.name, i.field, i.source.document, i.source.line, i.problem.kind])).toEqual([
-      ["s1", "spec.u2oInterconnection", 0, 7, "unsupported-field"],
-      ["s1", "spec.enableDHCP", 0, 8, "unsupported-field"],
+      ["s1", "spec.u2oFeatures", 0, 7, "unsupported-field"],
+      ["s1", "spec.dhcpOptions", 0, 8, "unsupported-field"],
       ["default/p", "metadata.annotations.ovn.kubernetes.io/routes", 1, 15, "unsupported-field"],
     ]);
   });
@@ -117,8 +117,8 @@ describe("loading manifests", () => {
 
   it("formats an issue as FILE:LINE (document N): kind/name: field: what", () => {
     const dir = mkdtempSync(join(tmpdir(), "ovn-ts-model-"));
-    writeFileSync(join(dir, "a.yaml"), subnet("s1", "10.0.0.0/24", "  enableDHCP: true\n"));
-    expect(() => loadManifests([dir])).toThrow(`${join(dir, "a.yaml")}:7 (document 1): subnet/s1: spec.enableDHCP: field not supported by this model`);
+    writeFileSync(join(dir, "a.yaml"), subnet("s1", "10.0.0.0/24", "  u2oFeatures: { overlayOnlyRouting: true }\n"));
+    expect(() => loadManifests([dir])).toThrow(`${join(dir, "a.yaml")}:7 (document 1): subnet/s1: spec.u2oFeatures: field not supported by this model`);
   });
 });
 

@@ -73,7 +73,7 @@ describe("Subnet routeTable input", () => {
   it("is refused on an underlay subnet (Kube-OVN sets no route table on its router port)", () => {
     const text = `apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: u }\nspec: { cidrBlock: 172.18.0.0/24, vlan: v0, logicalGateway: true, routeTable: t1 }\n`;
     expect(parseManifestText(text, "m.yaml").issues.map(formatIssue)).toEqual([
-      'm.yaml:4 (document 1): subnet/u: spec.routeTable: value "t1" not supported: Kube-OVN sets no route table on an underlay subnet\'s router port (U2O interconnection is not modelled)',
+      'm.yaml:4 (document 1): subnet/u: spec.routeTable: value "t1" not supported: Kube-OVN sets no route table on an underlay subnet\'s router port (only with u2oInterconnection)',
     ]);
   });
 });

@@ -124,7 +124,8 @@ export function buildSubnetRouting(p: NbPlan, model: ResolvedModel, s: ResolvedS
   if (s.vpc !== DEFAULT_VPC) return;
   const name = s.object.name;
   const current = s.object.gatewayType === "centralized" ? currentReroutes(p, name) : [];
-  syncPolicies(p, DEFAULT_VPC, ["subnet", name], (ext) => !ext.has("node"), subnetPolicies(model, s, current));
+  // The U2O policies (isU2ORoutePolicy) are the subnet's too: src/model/kinds/subnet-u2o.ts syncs them.
+  syncPolicies(p, DEFAULT_VPC, ["subnet", name], (ext) => !ext.has("node") && !ext.has("isU2ORoutePolicy"), subnetPolicies(model, s, current));
   const routes = defaultRoutes(model, s);
   if (s.object.name !== NODE_SWITCH) return;
   const want = new Set(routes.map((r) => `${r.route_table}\u0000${r.ip_prefix}\u0000${r.nexthop}`));

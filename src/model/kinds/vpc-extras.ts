@@ -15,6 +15,7 @@ import type { ManifestProblem } from "../errors.js";
 import { EXTERNAL_IDS } from "../naming.js";
 import type { ResolvedSubnet } from "../resolve.js";
 import type { ModelObject, VpcObject } from "../types.js";
+import { u2oVpcs } from "./subnet-u2o.js";
 import { type ResolvedVpcBfd, bfdPruneTargets, buildVpcBfd, isBfdPortName, requireBfdFeatures, resolveVpcBfd } from "./bfd.js";
 import type { PruneTarget } from "./common.js";
 import { EXTERNAL_SUBNET, type ResolvedExternal } from "./nat.js";
@@ -72,7 +73,7 @@ export function externalConnectionsOf(
  * The options Kube-OVN's `createVpcRouter` gives every VPC's router (the whole map, as it sets
  * them): `mac_binding_age_threshold` 300, `dynamic_neigh_routers` true, and
  * `always_learn_from_arp_request` false unless the router learns from ARP requests (a VPC with
- * `enableExternal` or peerings; Kube-OVN also for a U2O underlay subnet, which the model does not have).
+ * `enableExternal`, peerings, or an underlay subnet with `u2oInterconnection`).
  */
 export function vpcRouterOptions(learnFromArpRequest: boolean): Record<string, string> {
   return { mac_binding_age_threshold: "300", dynamic_neigh_routers: "true", ...(learnFromArpRequest ? {} : { always_learn_from_arp_request: "false" }) };
@@ -106,6 +107,8 @@ export interface VpcExtrasContext {
 export function resolveVpcExtras(ctx: VpcExtrasContext): Map<string, ResolvedVpcExtras> {
   const subnetsOf = (vpc: string) => ctx.subnets.filter((s) => s.vpc === vpc).map((s) => s.object.name);
   const peerings = resolvePeerings(ctx.vpcObjects, subnetsOf, ctx.issue);
+  // A VPC with an underlay subnet with u2oInterconnection learns from ARP requests (vpc.go learnFromARPRequest).
+  const u2o = u2oVpcs(ctx);
   const out = new Map<string, ResolvedVpcExtras>();
   for (const v of ctx.vpcObjects.values()) {
     const bfd = resolveVpcBfd(v, {
@@ -116,9 +119,11 @@ export function resolveVpcExtras(ctx: VpcExtrasContext): Map<string, ResolvedVpc
       issue: ctx.issue,
     });
     const p = peerings.get(v.name) ?? [];
-    const learn = v.enableExternal === true || (v.peerings?.length ?? 0) > 0;
+    const learn = v.enableExternal === true || (v.peerings?.length ?? 0) > 0 || u2o.has(v.name);
     if (p.length || bfd || learn) out.set(v.name, { peerings: p, ...(bfd ? { bfd } : {}), ...(learn ? { learnFromArpRequest: true } : {}) });
   }
+  // A VPC without its object (the default VPC) with a U2O subnet learns too.
+  for (const vpc of u2o) if (!out.has(vpc)) out.set(vpc, { peerings: [], learnFromArpRequest: true });
   return out;
 }
 
