@@ -9,6 +9,7 @@ import { EncodeError } from "../bytes/encode-error.js";
 import type { Reader } from "../bytes/reader.js";
 import type { Writer } from "../bytes/writer.js";
 import { decodeInstructions, encodeInstructions } from "./actions.js";
+import { hasOf13OnlyAction } from "./actions-nsh.js";
 import { OfpType, OfpVersion } from "./constants.js";
 import { type FlowMod, type OfMessage, type OfMessageInput, OFP_MAX_MESSAGE_LEN } from "./message-types.js";
 import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
@@ -39,6 +40,10 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   const match = readMatch(r);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);
+  // Nicira actions of OpenFlow 1.3 and later are unknown to the OpenFlow 1.1 and 1.2 decoders
+  if (version < OfpVersion.OF13 && instructions.some((i) => (i.type === "apply_actions" || i.type === "write_actions") && hasOf13OnlyAction(i.actions))) {
+    r.fail("OFPBAC_BAD_VENDOR_TYPE");
+  }
   // the flags the version has (Open vSwitch's ofputil_decode_flow_mod_flags()): 1.1 two, 1.2 reset_counts, 1.3+ the counts
   if (flags & ~(version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f)) r.fail("OFPFMFC_BAD_FLAGS");
   // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding

@@ -8,6 +8,7 @@ import { type Action, type EncapProperty, CtFlags, OfpPort, type SubField, subFi
 import { type MatchField, fieldByName, matchField } from "../oxm.js";
 import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
+import { parseDecap } from "./action-parse-nsh.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
@@ -332,6 +333,11 @@ on(["check_pkt_larger"], (it, _parts, _ctx) => {
   if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
   return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
 });
+
+on(["decap"], (_it, { arg, paren }, _ctx) => [parseDecap(paren ?? arg ?? "")]);
+
+// no argument (ovs-ofctl ignores one)
+on(["dec_nsh_ttl", "debug_recirc", "debug_slow"], (_it, { name }, _ctx) => [{ type: name as "dec_nsh_ttl" | "debug_recirc" | "debug_slow" }]);
 
 on(["delete_field"], (it, { arg }, _ctx) => {
   // only tunnel metadata fields can be deleted
