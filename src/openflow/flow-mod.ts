@@ -10,6 +10,8 @@ import type { Reader } from "../bytes/reader.js";
 import type { Writer } from "../bytes/writer.js";
 import { decodeInstructions, encodeInstructions } from "./actions.js";
 import { hasOf13OnlyAction } from "./actions-nsh.js";
+import { matchEntriesError } from "./match-checks.js";
+import { inOvsOrder } from "./match-order.js";
 import { OfpType, OfpVersion } from "./constants.js";
 import { type FlowMod, type OfMessage, type OfMessageInput, OFP_MAX_MESSAGE_LEN } from "./message-types.js";
 import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
@@ -38,6 +40,9 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   const importance = whole ? (b[p + 22]! << 8) | b[p + 23]! : r.u16();
   if (whole) r.pos = p + 24;
   const match = readMatch(r);
+  // OpenFlow 1.2+: the OXM entries as Open vSwitch's strict decoder checks them (prerequisites, duplicates)
+  const matchError = version >= OfpVersion.OF12 ? matchEntriesError(match) : undefined;
+  if (matchError) r.fail(matchError);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);
   // Nicira actions of OpenFlow 1.3 and later are unknown to the OpenFlow 1.1 and 1.2 decoders
@@ -112,7 +117,8 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   b[p + 46] = importance >>> 8;
   b[p + 47] = importance;
   w.pos = p + FLOW_MOD_FIXED_LEN;
-  encodeMatch(w, m.match);
+  // in Open vSwitch's order, where the strict decoder finds each entry's prerequisites before it
+  encodeMatch(w, inOvsOrder(m.match));
   encodeInstructions(w, m.instructions, version);
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
@@ -131,7 +137,7 @@ export function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
   // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
   w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
   w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
-  encodeMatch(w, m.match);
+  encodeMatch(w, inOvsOrder(m.match));
   encodeInstructions(w, m.instructions, version);
 }
 

@@ -260,8 +260,14 @@ export function normalizePrereqs(b: MatchBuilder): void {
     const k = PREREQS.get(n);
     if (k !== undefined) kinds |= 1 << k;
   }
+  // an Ethertype packet type's type is copied into dl_type's value (ovs-ofctl's parse_ofp_str__()): the
+  // dl_type matched, if any, takes it, and the prerequisites are judged on it
+  const pt = exactValue(b, "packet_type");
+  const ptDlType = pt !== undefined && pt >> 16n === 1n ? pt & 0xffffn : undefined;
+  const dl = b.fields.get("dl_type");
+  if (ptDlType !== undefined && dl !== undefined) dl.v = ptDlType;
   if (kinds === 0) return;
-  const dlType = exactValue(b, "dl_type");
+  const dlType = exactValue(b, "dl_type") ?? ptDlType;
   const ip4 = dlType === 0x0800n;
   const ip6 = dlType === 0x86ddn;
   const arp = dlType === 0x0806n || dlType === 0x8035n;

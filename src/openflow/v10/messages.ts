@@ -229,7 +229,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           const flags = r.u16();
           const matchLen = r.u16();
           r.skip(6);
-          const m = decodeNxMatch(r, matchLen);
+          const m = decodeNxMatch(r, matchLen, true);
           r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen));
           const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
           checkFlowModFlags10(r, flags, idleTimeout, hardTimeout);
