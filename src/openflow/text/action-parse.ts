@@ -334,6 +334,11 @@ on(["check_pkt_larger"], (it, _parts, _ctx) => {
   return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
 });
 
+// ovs-ofctl names output_trunc but parses only output(port=...,max_len=...): its argument is the unknown action
+on(["output_trunc"], (_it, { arg, paren }, _ctx) => {
+  throw new FlowSyntaxError(`unknown action ${paren ?? arg ?? ""}`);
+});
+
 on(["decap"], (_it, { arg, paren }, _ctx) => [parseDecap(paren ?? arg ?? "")]);
 
 // no argument (ovs-ofctl ignores one)

@@ -8,6 +8,7 @@ import type { Action } from "../actions.js";
 import { type FlowFacts, MatchInconsistentError, PT_ETH, PT_NSH, PT_UNKNOWN, ctValid, factsOfMatch, isIpFlow, isMplsFlow, requireField } from "../consistency.js";
 import { type MatchField, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
+import { checkLearn } from "./learn-check.js";
 import { parsePort } from "./ports.js";
 
 /**
@@ -186,6 +187,9 @@ export function checkAction(name: string, actions: readonly Action[], ctx: Actio
         break;
       case "resubmit":
         if (a.ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
+        break;
+      case "learn":
+        checkLearn(a, f);
         break;
       case "ct":
         if (!isIpFlow(f) || (a.alg === 21 && f.nwProto !== 6) || (a.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");

@@ -10,7 +10,7 @@ import { FIELD_DEFS } from "../oxm.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructions } from "./instructions.js";
-import { type MatchBuilder, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
+import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { num, splitTop } from "./tokens.js";
 import { fieldNamed } from "./values.js";
@@ -149,7 +149,8 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     }
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
-      if (fieldNamed(key.toLowerCase()) === undefined && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
+      const named = fieldNamed(key.toLowerCase());
+      if ((named === undefined || NO_FLOW_SYNTAX.has(named.name)) && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
       applyField(b, key, "0/0");
       continue;
     }
