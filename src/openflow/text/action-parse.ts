@@ -10,6 +10,7 @@ import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js"
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
 import { parseDecap } from "./action-parse-nsh.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
+import { MatchInconsistentError } from "../consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
@@ -35,7 +36,17 @@ export function parseActionList(text: string, ctx: ActionParseContext = actionPa
  */
 export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it)): Action[] {
   const actions = parseOneAction(it, parts, ctx);
-  checkAction(parts.name, actions, ctx);
+  const deferred = ctx.deferred;
+  if (deferred === undefined) checkAction(parts.name, actions, ctx);
+  else if (deferred.error === undefined) {
+    // the first inconsistency waits for the end of the list; ovs-ofctl checks nothing after it
+    try {
+      checkAction(parts.name, actions, ctx);
+    } catch (e) {
+      if (!(e instanceof MatchInconsistentError)) throw e;
+      deferred.error = e;
+    }
+  }
   return actions;
 }
 
@@ -504,7 +515,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
       case "exec": {
-        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames };
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: ctx.deferred };
         actions.push(...parseActionList(paren ?? "", inner));
         if (inner.of10Only) ctx.of10Only = true;
         break;

@@ -27,6 +27,11 @@ export interface ActionParseContext {
   readonly portNames?: ReadonlyMap<string, number> | undefined;
   /** No match to check the actions against (group buckets: ovs-ofctl does not check them). */
   readonly unchecked?: boolean | undefined;
+  /**
+   * Where the first inconsistency with the match is kept until the whole list is parsed (ovs-ofctl checks
+   * consistency after its own checks of the list: `drop`, `conjunction`, instruction order); absent: thrown at once.
+   */
+  readonly deferred?: { error: MatchInconsistentError | undefined } | undefined;
 }
 
 /**

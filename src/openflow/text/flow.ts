@@ -160,8 +160,10 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   }
   normalizePrereqs(b);
   fm.match = buildMatch(b);
-  const ctx: ActionParseContext = actionParseContext(fm.match, names);
+  // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
+  const ctx: ActionParseContext = { ...actionParseContext(fm.match, names), deferred: { error: undefined } };
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
+  if (ctx.deferred?.error) throw ctx.deferred.error;
   if (ctx.of10Only) fm.of10Only = true;
   checkOutputPorts(fm.instructions);
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;

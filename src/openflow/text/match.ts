@@ -251,6 +251,30 @@ function renameField(b: MatchBuilder, from: string, to: string): void {
   b.fields.set(to, { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len });
 }
 
+/** Fields kept in one place of Open vSwitch's struct flow: [IP or ND name, ARP name]. */
+const SHARED: readonly (readonly [string, string])[] = [
+  ["nw_src", "arp_spa"],
+  ["nw_dst", "arp_tpa"],
+  ["nd_sll", "arp_sha"],
+  ["nd_tll", "arp_tha"],
+];
+
+/**
+ * Two names of one place of struct flow (`arp_spa` and `nw_src`, `arp_sha` and `nd_sll`, ...): the later
+ * one written wins, and it takes the name that fits the packet (ARP, or IPv4 / the ND type).
+ */
+function shareStorage(b: MatchBuilder, arp: boolean, ip4: boolean, ndType: bigint | undefined): void {
+  for (const [other, arpName] of SHARED) {
+    const hasOther = b.fields.has(other);
+    const hasArp = b.fields.has(arpName);
+    if (!hasOther && !hasArp) continue;
+    if (hasOther && hasArp) dropField(b, b.order.indexOf(other) < b.order.indexOf(arpName) ? other : arpName);
+    const fitsOther = other === "nd_sll" ? ndType === 135n : other === "nd_tll" ? ndType === 136n : ip4;
+    if (arp && b.fields.has(other)) renameField(b, other, arpName);
+    else if (fitsOther && b.fields.has(arpName)) renameField(b, arpName, other);
+  }
+}
+
 /**
  * Applies ovs-ofctl's match normalization: a field whose prerequisites the flow does not meet is
  * dropped (`tp_dst=80` without `tcp`, `ct_tp_dst` without `ct_nw_proto`, `nd_target` without an ND
@@ -282,6 +306,7 @@ export function normalizePrereqs(b: MatchBuilder): void {
   if ((ip4 || ip6) && b.fields.has("arp_op")) renameField(b, "arp_op", "nw_proto");
   if (arp && b.fields.has("nw_proto")) renameField(b, "nw_proto", "arp_op");
   const proto = exactValue(b, "nw_proto");
+  shareStorage(b, arp, ip4, ip6 && proto === 58n ? exactValue(b, "icmpv6_type") : undefined);
   const ctNwProto = b.fields.has("ct_nw_proto");
   // fields whose prerequisite the match does not meet are dropped
   for (let i = 0; i < b.order.length; ) {
