@@ -12,6 +12,7 @@ import { decodeInstructions, encodeInstructions } from "./actions.js";
 import { hasOf13OnlyAction } from "./actions-nsh.js";
 import { matchEntriesError } from "./match-checks.js";
 import { inOvsOrder } from "./match-order.js";
+import { encodeMatch11, fitsMatch11 } from "./versions/match11-encode.js";
 import { OfpType, OfpVersion } from "./constants.js";
 import { type FlowMod, type OfMessage, type OfMessageInput, OFP_MAX_MESSAGE_LEN } from "./message-types.js";
 import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
@@ -117,8 +118,10 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   b[p + 46] = importance >>> 8;
   b[p + 47] = importance;
   w.pos = p + FLOW_MOD_FIXED_LEN;
-  // in Open vSwitch's order, where the strict decoder finds each entry's prerequisites before it
-  encodeMatch(w, inOvsOrder(m.match));
+  // OpenFlow 1.1: the standard match when it can carry the fields (as ovs-ofctl); OXM otherwise, in Open
+  // vSwitch's order, where the strict decoder finds each entry's prerequisites before it
+  if (version === OfpVersion.OF11 && fitsMatch11(m.match)) encodeMatch11(w, m.match);
+  else encodeMatch(w, inOvsOrder(m.match));
   encodeInstructions(w, m.instructions, version);
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);

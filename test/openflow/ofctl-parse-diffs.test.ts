@@ -76,8 +76,7 @@ describe.skipIf(!peers("ovs-ofctl"))("ovn-ts ofctl parse-flow against ovs-ofctl 
     it(`${protocols ?? "no -O"}: ${FLOWS.length} flows print (or fail) identically`, async () => {
       const pre = protocols ? ["-O", protocols] : [];
       const diffs: string[] = [];
-      // OpenFlow 1.1's VLAN match is a known difference (docs/openflow.md): not compared here
-      for (const flow of protocols === "OpenFlow11" ? FLOWS.filter((f) => !f.startsWith("vlan_tci")) : FLOWS) {
+      for (const flow of FLOWS) {
         const args = [...pre, "parse-flow", flow];
         const [a, b] = [theirs(args), await ours(args)];
         if (a.out !== b.out || a.err !== b.err || a.code !== b.code) diffs.push(`${flow}\n ovs(${a.code}): ${a.out}${a.err}\n ours(${b.code}): ${b.out}${b.err}`);
