@@ -85,6 +85,8 @@ export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
         proto = f;
         break;
       case "vlan_vid":
+      case "vlan_tci":
+        // the CFI bit is in the same place of both (OFPVID_PRESENT in vlan_vid)
         vid = f;
         break;
       case "icmpv6_type":
