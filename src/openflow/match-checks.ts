@@ -202,3 +202,8 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_P
   }
   return undefined;
 }
+
+/** True when `field` has a prerequisite (meta-flow.h's MFP_* other than none): matching it implies an Ethernet packet type. */
+export function hasPrerequisite(field: string): boolean {
+  return PREREQ.has(field);
+}

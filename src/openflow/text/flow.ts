@@ -10,6 +10,7 @@ import { FIELD_DEFS } from "../oxm.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructions } from "./instructions.js";
+import { hasPrerequisite } from "../match-checks.js";
 import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { num, splitTop } from "./tokens.js";
@@ -158,7 +159,14 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
     applyField(b, key, port === undefined ? val : String(port));
   }
+  // a field with a prerequisite makes the match one of Ethernet packets (match_add_ethernet_prereq()); when
+  // normalization leaves no such field, Open vSwitch writes that packet type itself
+  const implied = b.order.some(hasPrerequisite);
   normalizePrereqs(b);
+  if (implied && !b.fields.has("packet_type") && !b.order.some(hasPrerequisite)) {
+    b.fields.set("packet_type", { v: 0n, m: undefined, len: 4 });
+    b.order.unshift("packet_type");
+  }
   fm.match = buildMatch(b);
   // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
   const ctx: ActionParseContext = { ...actionParseContext(fm.match, names), deferred: { error: undefined } };

@@ -26,6 +26,8 @@ const PLACES = new Map<string, boolean>([
 /** True when every field of `match` has a place in the OpenFlow 1.1 standard match. */
 export function fitsMatch11(match: readonly MatchField[]): boolean {
   for (const f of match) {
+    // the default (Ethernet) packet type is what a standard match means anyway
+    if (f.field === "packet_type" && !f.mask && f.value.every((b) => b === 0)) continue;
     const masked = PLACES.get(f.field);
     if (masked === undefined || (f.mask !== undefined && !masked)) return false;
   }
