@@ -12,8 +12,11 @@ import { MatchInconsistentError, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
 import { type ActionParseContext, checkAction } from "./text/context.js";
 
-/** `OFPBAC_MATCH_INCONSISTENT` when Open vSwitch's decoder finds the actions inconsistent with the match, else undefined. */
-export function flowModConsistencyError(match: readonly MatchField[], instructions: readonly Instruction[]): "OFPBAC_MATCH_INCONSISTENT" | undefined {
+/**
+ * `OFPBAC_MATCH_INCONSISTENT` when Open vSwitch's decoder finds the actions inconsistent with the match, else undefined.
+ * @param of10 - the message is OpenFlow 1.0 (or NXM), which tolerates the OpenFlow 1.0-only inconsistencies
+ */
+export function flowModConsistencyError(match: readonly MatchField[], instructions: readonly Instruction[], of10 = false): "OFPBAC_MATCH_INCONSISTENT" | undefined {
   let ctx: ActionParseContext | undefined;
   try {
     for (const inst of instructions) {
@@ -22,7 +25,7 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
       // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
       const c: ActionParseContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false, inCt: true };
       for (const a of inst.actions) checkAction(a.type, [a], c);
-      if (c.of10Only) return "OFPBAC_MATCH_INCONSISTENT";
+      if (c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
     }
   } catch (e) {
     if (e instanceof MatchInconsistentError) return "OFPBAC_MATCH_INCONSISTENT";

@@ -218,8 +218,9 @@ const enum Need {
 const PREREQS = new Map<string, Need>([
   ...["nw_src", "nw_dst"].map((n) => [n, Need.Ip4OrArp] as const),
   ["nw_proto", Need.IpOrArp],
-  ...["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"].map((n) => [n, Need.Ip] as const),
-  ...["ipv6_src", "ipv6_dst", "ipv6_label"].map((n) => [n, Need.Ip6] as const),
+  // the IPv6 flow label is written for any IP packet (nxm_put_ip()), where the decoder refuses it for IPv4
+  ...["ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag", "ipv6_label"].map((n) => [n, Need.Ip] as const),
+  ...["ipv6_src", "ipv6_dst"].map((n) => [n, Need.Ip6] as const),
   ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, Need.Arp] as const),
   ...["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"].map((n) => [n, Need.Mpls] as const),
   ["tcp_flags", Need.Tcp],
