@@ -275,7 +275,8 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
     return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
   }
-  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx, "resubmit to unknown port")), table: 255, ct: false, withTable: false }];
+  // ovs-ofctl writes a parsed resubmit as NXAST_RESUBMIT_TABLE (table 255), never the older NXAST_RESUBMIT
+  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx, "resubmit to unknown port")), table: 255, ct: false, withTable: true }];
 });
 
 on(["set_tunnel", "set_tunnel64"], (_it, { name, arg }, _ctx) => {
