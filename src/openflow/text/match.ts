@@ -106,6 +106,8 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     return;
   }
   if (lower === "vlan_tci") {
+    // the whole TCI and its mask are replaced (match_set_dl_tci_masked()): an earlier VID or PCP is gone
+    for (const n of ["vlan_vid", "vlan_pcp", "vlan_tci"]) dropField(b, n);
     const [vs, ms] = value.split("/");
     const v = Number(vs);
     const m = ms === undefined ? 0xffff : Number(ms);

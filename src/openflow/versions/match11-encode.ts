@@ -26,8 +26,9 @@ const PLACES = new Map<string, boolean>([
 /** True when every field of `match` has a place in the OpenFlow 1.1 standard match. */
 export function fitsMatch11(match: readonly MatchField[]): boolean {
   for (const f of match) {
-    // the default (Ethernet) packet type is what a standard match means anyway
-    if (f.field === "packet_type" && !f.mask && f.value.every((b) => b === 0)) continue;
+    // the default (Ethernet) packet type is what a standard match means anyway; the ECN bits have no
+    // place in it and are left out, as ofputil_match_to_ofp11_match() leaves them
+    if ((f.field === "packet_type" && !f.mask && f.value.every((b) => b === 0)) || f.field === "nw_ecn") continue;
     const masked = PLACES.get(f.field);
     if (masked === undefined || (f.mask !== undefined && !masked)) return false;
   }
