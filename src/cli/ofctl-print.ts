@@ -23,8 +23,8 @@ export function ofpPrintText(bytes: Uint8Array, verbosity: number): string {
       return verbosity >= 5 ? `${text}\n${hexDump(bytes)}\n` : `${text}\n`;
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      // an action error comes from an OpenFlow 1.0 / NXM flow_mod's body: ovs-ofctl names the message first
-      const head = (e.reason.startsWith("OFPBAC_") && bytes[0] === 1) || e.reason.startsWith("OFPFMFC_") ? flowModHead(bytes) : undefined;
+      // an error of a flow_mod's body (its match, instructions or actions): ovs-ofctl names the message first
+      const head = /^(OFPBAC|OFPBMC|OFPBIC|OFPFMFC|NXBAC)_/.test(e.reason) ? flowModHead(bytes) : undefined;
       out += `${head ? `${head} ` : ""}***decode error: ${e.reason}***\n`;
     }
   }

@@ -68,8 +68,14 @@ export const NxActionSubtype = {
   RESUBMIT_TABLE_CT: 44,
   LEARN2: 45,
   ENCAP: 46,
+  DECAP: 47,
+  DEC_NSH_TTL: 48,
   CHECK_PKT_LARGER: 49,
   DELETE_FIELD: 50,
+  /** Open vSwitch's debugging action (decoded only by a daemon started with --enable-dummy). */
+  DEBUG_SLOW: 254,
+  /** Open vSwitch's debugging action (decoded only by a daemon started with --enable-dummy). */
+  DEBUG_RECIRC: 255,
 } as const;
 
 /** OpenFlow 1.5 OFPAT_COPY_FIELD (action type 28; Open vSwitch sends `move` this way in OpenFlow 1.5). */
@@ -232,6 +238,14 @@ export type Action =
       readonly hdrSize: number;
       readonly props: readonly EncapProperty[];
     }
+  | {
+      readonly type: "decap";
+      /** The packet type after decapsulation (namespace << 16 | type); 0xfffe (`PT_USE_NEXT_PROTO`): the header's next protocol. */
+      readonly packetType: number;
+    }
+  | { readonly type: "dec_nsh_ttl" }
+  | { readonly type: "debug_recirc" }
+  | { readonly type: "debug_slow" }
   | {
       readonly type: "multipath";
       readonly fields: number;

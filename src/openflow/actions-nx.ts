@@ -10,6 +10,7 @@ import { Writer } from "../bytes/writer.js";
 import { ExperimenterId, decodeOxm, fieldByHeader, oxmClassOf, OxmClass, fieldByName, nxWidth } from "./oxm.js";
 import { ActionType, NxActionSubtype, type SubField, NatRange, LearnFlags, type LearnSpec, type Action, type EncapProperty } from "./action-types.js";
 import { decodeActions } from "./actions.js";
+import { decodeNshAction } from "./actions-nsh.js";
 
 /** A {@link SubField} from a wire header (NXM or OXM), offset and width. */
 export function sfFromHeader(header: number, experimenter: number | undefined, ofs: number, nbits: number): SubField {
@@ -377,9 +378,12 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
         ...(subtype === NxActionSubtype.LEARN2 && limit === 0 && resultDst === undefined ? { learn2: true as const } : {}),
       };
     }
-    default:
+    default: {
+      const nsh = decodeNshAction(subtype, r, at);
+      if (nsh !== undefined) return nsh;
       r.pos = at + 4;
       return { type: "experimenter", experimenter: ExperimenterId.NICIRA, data: r.take(r.remaining) };
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import { OfpVersion } from "./constants.js";
 import { Of11ActionType, encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
 import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, NatRange, LearnFlags, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, writeNxHeader, ofsNbits, decodeNx, nxStart } from "./actions-nx.js";
+import { encodeNshActionBody, nshActionSubtype } from "./actions-nsh.js";
 
 export { ActionType, CtFlags, InstructionType, LearnFlags, MAX_ACTION_DEPTH, NatFlags, NatRange, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, OfpPort } from "./action-types.js";
 export type { Action, EncapProperty, Instruction, LearnSpec, SubField } from "./action-types.js";
@@ -518,6 +519,13 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
           w.pad(ps, 8);
         }
       }
+      break;
+    case "decap":
+    case "dec_nsh_ttl":
+    case "debug_recirc":
+    case "debug_slow":
+      s = nxStart(w, nshActionSubtype(a));
+      encodeNshActionBody(w, a);
       break;
     case "check_pkt_larger":
       s = nxStart(w, NxActionSubtype.CHECK_PKT_LARGER);

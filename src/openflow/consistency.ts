@@ -13,7 +13,12 @@ import { type MatchField } from "./oxm.js";
 
 /** What a flow's match (and the actions before the one being checked) say about the packet. */
 export interface FlowFacts {
-  /** Exactly matched Ethernet type. */
+  /**
+   * The packet type (namespace << 16 | type; 0 Ethernet, the default, `PT_UNKNOWN` 0xffffffff after a
+   * `decap` of a non-Ethernet packet), as Open vSwitch's flow->packet_type.
+   */
+  packetType: number;
+  /** Exactly matched Ethernet type (or the packet type's, for a packet type of namespace 1), as OVS's get_dl_type(). */
   dlType: number | undefined;
   /** Exactly matched IP protocol (0 once an MPLS header is pushed). */
   nwProto: number | undefined;
@@ -67,8 +72,12 @@ export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
   let icmp6: MatchField | undefined;
   let ct: MatchField | undefined;
   let ctNwProto = false;
+  let pt: MatchField | undefined;
   for (const f of match) {
     switch (f.field) {
+      case "packet_type":
+        pt = f;
+        break;
       case "dl_type":
         dl = f;
         break;
@@ -76,6 +85,8 @@ export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
         proto = f;
         break;
       case "vlan_vid":
+      case "vlan_tci":
+        // the CFI bit is in the same place of both (OFPVID_PRESENT in vlan_vid)
         vid = f;
         break;
       case "icmpv6_type":
@@ -91,8 +102,11 @@ export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
   }
   let ctMask = 0;
   if (ct) ctMask = ct.mask ? bytesNum(ct.mask) : 0xffffffff;
+  const packetType = exact(pt) ?? PT_ETH;
   return {
-    dlType: exact(dl),
+    packetType,
+    // get_dl_type(): the packet type's Ethertype for namespace 1, none for another non-Ethernet packet
+    dlType: packetType === PT_ETH ? exact(dl) : packetType >>> 16 === 1 ? packetType & 0xffff : NO_DL_TYPE,
     nwProto: exact(proto),
     vlan: vid !== undefined && (num(vid) & 0x1000) !== 0 && (!vid.mask || ((vid.mask[0]! << 8) & 0x1000) !== 0),
     icmpv6Type: exact(icmp6),
@@ -101,6 +115,15 @@ export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
     ctNwProto,
   };
 }
+
+/** The Ethernet packet type (namespace 0, type 0), a flow's default. */
+export const PT_ETH = 0;
+/** The NSH packet type (namespace 1, Ethertype 0x894f). */
+export const PT_NSH = 0x1894f;
+/** The packet type after a `decap` of a packet that was not Ethernet (Open vSwitch's PT_UNKNOWN). */
+export const PT_UNKNOWN = 0xffffffff;
+/** get_dl_type() of a packet that is neither Ethernet nor of namespace 1 (FLOW_DL_TYPE_NONE). */
+const NO_DL_TYPE = 0x5ff;
 
 const IP = 0x0800;
 const IPV6 = 0x86dd;
@@ -124,7 +147,8 @@ prereq(["icmpv6_type", "icmpv6_code"], (f) => f.dlType === IPV6 && f.nwProto ===
 prereq(["nd_target"], (f) => f.dlType === IPV6 && f.nwProto === 58 && (f.icmpv6Type === 135 || f.icmpv6Type === 136));
 prereq(["nd_sll"], (f) => f.dlType === IPV6 && f.nwProto === 58 && f.icmpv6Type === 135);
 prereq(["nd_tll"], (f) => f.dlType === IPV6 && f.nwProto === 58 && f.icmpv6Type === 136);
-prereq(["vlan_pcp"], (f) => f.vlan);
+prereq(["vlan_pcp"], (f) => f.vlan && f.packetType === PT_ETH);
+prereq(["dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid"], (f) => f.packetType === PT_ETH);
 prereq(["ct_tp_src", "ct_tp_dst"], (f) => f.ctNwProto);
 
 /** True when the facts establish the prerequisites of `field` (fields without any always pass). */

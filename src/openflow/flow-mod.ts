@@ -9,6 +9,11 @@ import { EncodeError } from "../bytes/encode-error.js";
 import type { Reader } from "../bytes/reader.js";
 import type { Writer } from "../bytes/writer.js";
 import { decodeInstructions, encodeInstructions } from "./actions.js";
+import { hasOf13OnlyAction } from "./actions-nsh.js";
+import { matchEntriesError } from "./match-checks.js";
+import { flowModConsistencyError } from "./flow-mod-checks.js";
+import { inOvsOrder } from "./match-order.js";
+import { encodeMatch11, fitsMatch11 } from "./versions/match11-encode.js";
 import { OfpType, OfpVersion } from "./constants.js";
 import { type FlowMod, type OfMessage, type OfMessageInput, OFP_MAX_MESSAGE_LEN } from "./message-types.js";
 import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
@@ -37,8 +42,18 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   const importance = whole ? (b[p + 22]! << 8) | b[p + 23]! : r.u16();
   if (whole) r.pos = p + 24;
   const match = readMatch(r);
+  // OpenFlow 1.2+: the OXM entries as Open vSwitch's strict decoder checks them (prerequisites, duplicates)
+  const matchError = version >= OfpVersion.OF12 ? matchEntriesError(match) : undefined;
+  if (matchError) r.fail(matchError);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);
+  // Nicira actions of OpenFlow 1.3 and later are unknown to the OpenFlow 1.1 and 1.2 decoders
+  if (version < OfpVersion.OF13 && instructions.some((i) => (i.type === "apply_actions" || i.type === "write_actions") && hasOf13OnlyAction(i.actions))) {
+    r.fail("OFPBAC_BAD_VENDOR_TYPE");
+  }
+  // then the actions against the match, as Open vSwitch's decoder checks them
+  const inconsistent = flowModConsistencyError(match, instructions);
+  if (inconsistent) r.fail(inconsistent);
   // the flags the version has (Open vSwitch's ofputil_decode_flow_mod_flags()): 1.1 two, 1.2 reset_counts, 1.3+ the counts
   if (flags & ~(version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f)) r.fail("OFPFMFC_BAD_FLAGS");
   // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding
@@ -107,7 +122,10 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   b[p + 46] = importance >>> 8;
   b[p + 47] = importance;
   w.pos = p + FLOW_MOD_FIXED_LEN;
-  encodeMatch(w, m.match);
+  // OpenFlow 1.1: the standard match when it can carry the fields (as ovs-ofctl); OXM otherwise, in Open
+  // vSwitch's order, where the strict decoder finds each entry's prerequisites before it
+  if (version === OfpVersion.OF11 && fitsMatch11(m.match)) encodeMatch11(w, m.match);
+  else encodeMatch(w, inOvsOrder(m.match));
   encodeInstructions(w, m.instructions, version);
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
@@ -126,7 +144,7 @@ export function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
   // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
   w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
   w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
-  encodeMatch(w, m.match);
+  encodeMatch(w, inOvsOrder(m.match));
   encodeInstructions(w, m.instructions, version);
 }
 

@@ -54,8 +54,8 @@ export function versionActionError(actions: readonly Action[], version: number):
       if (a.type === "output" && !(a.port < 0xff00 || (a.port >= 0xfffffff8 && a.port <= 0xfffffffe))) return "OFPBAC_BAD_OUT_PORT";
       if (a.type === "set_field" && a.field.mask && version < OfpVersion.OF15) return "OFPBAC_BAD_SET_MASK";
       if (isNxWriteMetadata(a) && a.data.length !== 28) return "OFPBAC_BAD_LEN";
-      // encap is a Nicira action of OpenFlow 1.3 and later only
-      if (a.type === "encap" && version < OfpVersion.OF13) return "OFPBAC_BAD_VENDOR_TYPE";
+      // encap, decap and dec_nsh_ttl are Nicira actions of OpenFlow 1.3 and later only
+      if ((a.type === "encap" || a.type === "decap" || a.type === "dec_nsh_ttl") && version < OfpVersion.OF13) return "OFPBAC_BAD_VENDOR_TYPE";
       if (a.type === "ct" || a.type === "clone") {
         const inner = walk(a.actions);
         if (inner) return inner;

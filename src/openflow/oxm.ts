@@ -193,8 +193,8 @@ def({ name: "udp_src", nxm: [N0, 11], oxm: [B, 15], nxmName: "NXM_OF_UDP_SRC", o
 def({ name: "udp_dst", nxm: [N0, 12], oxm: [B, 16], nxmName: "NXM_OF_UDP_DST", oxmName: "OXM_OF_UDP_DST", len: 2, format: "dec" });
 def({ name: "sctp_src", oxm: [B, 17], oxmName: "OXM_OF_SCTP_SRC", len: 2, format: "dec" });
 def({ name: "sctp_dst", oxm: [B, 18], oxmName: "OXM_OF_SCTP_DST", len: 2, format: "dec" });
-def({ name: "icmp_type", nxm: [N0, 13], oxm: [B, 19], nxmName: "NXM_OF_ICMP_TYPE", oxmName: "OXM_OF_ICMPV4_TYPE", len: 1, format: "dec", aliases: ["icmpv4_type"] });
-def({ name: "icmp_code", nxm: [N0, 14], oxm: [B, 20], nxmName: "NXM_OF_ICMP_CODE", oxmName: "OXM_OF_ICMPV4_CODE", len: 1, format: "dec", aliases: ["icmpv4_code"] });
+def({ name: "icmp_type", nxm: [N0, 13], oxm: [B, 19], nxmName: "NXM_OF_ICMP_TYPE", oxmName: "OXM_OF_ICMPV4_TYPE", len: 1, format: "dec" });
+def({ name: "icmp_code", nxm: [N0, 14], oxm: [B, 20], nxmName: "NXM_OF_ICMP_CODE", oxmName: "OXM_OF_ICMPV4_CODE", len: 1, format: "dec" });
 def({ name: "arp_op", nxm: [N0, 15], oxm: [B, 21], nxmName: "NXM_OF_ARP_OP", oxmName: "OXM_OF_ARP_OP", len: 2, format: "dec" });
 def({ name: "arp_spa", nxm: [N0, 16], oxm: [B, 22], nxmName: "NXM_OF_ARP_SPA", oxmName: "OXM_OF_ARP_SPA", len: 4, format: "ipv4" });
 def({ name: "arp_tpa", nxm: [N0, 17], oxm: [B, 23], nxmName: "NXM_OF_ARP_TPA", oxmName: "OXM_OF_ARP_TPA", len: 4, format: "ipv4" });

@@ -11,8 +11,11 @@ import { FIELD_DEFS, matchField, type MatchField } from "../../src/openflow/oxm.
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { formatMessage } from "../../src/openflow/print.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
-import type { Action } from "../../src/openflow/actions.js";
+import type { Action, Instruction } from "../../src/openflow/actions.js";
 import { prng } from "../support/prng.js";
+import { matchEntriesError } from "../../src/openflow/match-checks.js";
+import { inOvsOrder } from "../../src/openflow/match-order.js";
+import { flowModConsistencyError } from "../../src/openflow/flow-mod-checks.js";
 
 
 const corpus = readFileSync(new URL("./corpus/flows.txt", import.meta.url).pathname, "utf8")
@@ -35,6 +38,27 @@ function randomMatch(rnd: () => number): MatchField[] {
     out.push(matchField(f.name, bytes(rnd, len), rnd() < 0.5 ? bytes(rnd, len) : undefined));
   }
   return out;
+}
+
+/**
+ * The entries of `match` Open vSwitch's strict decoder accepts in the order they are written in: each
+ * kept only when its prerequisites hold and it is not a duplicate (a flow_mod with such a match is refused
+ * with OFPBMC_BAD_PREREQ or OFPBMC_DUP_FIELD, tested in prereqs.test.ts).
+ */
+function validMatch(match: MatchField[]): MatchField[] {
+  const kept: MatchField[] = [];
+  for (const f of match) if (matchEntriesError(inOvsOrder([...kept, f])) === undefined) kept.push(f);
+  return kept;
+}
+
+/**
+ * A match and the actions of `actions` Open vSwitch's decoder finds consistent with it (each kept only when
+ * the list so far stays consistent: flow-mod-checks.ts), as the instructions of a flow_mod.
+ */
+function validFlow(match: MatchField[], actions: Action[]): { match: MatchField[]; instructions: Instruction[] } {
+  const kept: Action[] = [];
+  for (const a of actions) if (flowModConsistencyError(match, [{ type: "apply_actions", actions: [...kept, a] }]) === undefined) kept.push(a);
+  return { match, instructions: [{ type: "apply_actions", actions: kept }, { type: "goto_table", tableId: 5 }] };
 }
 
 function randomActions(rnd: () => number, depth = 0): Action[] {
@@ -196,8 +220,7 @@ describe("fuzz", () => {
               ...parseFlow("actions=drop"),
               priority: Math.floor(rnd() * 65536),
               cookie: BigInt(Math.floor(rnd() * 2 ** 32)),
-              match: randomMatch(rnd),
-              instructions: [{ type: "apply_actions", actions: randomActions(rnd) }, { type: "goto_table", tableId: 5 }],
+              ...validFlow(validMatch(randomMatch(rnd)), randomActions(rnd)),
               xid: i,
             };
       const a = encodeMessage(m).slice();

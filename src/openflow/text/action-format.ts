@@ -6,6 +6,7 @@
 import { type Action, CtFlags, LearnFlags, type LearnSpec, NatFlags, OfpPort, type SubField } from "../actions.js";
 import { type FieldDef, type MatchField, fieldByHeader, nxWidth } from "../oxm.js";
 import { formatLegacyAction } from "../v10/actions.js";
+import { formatNshAction } from "../actions-nsh.js";
 import { formatPort, formatPort16 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
@@ -246,6 +247,8 @@ fmt(["encap"], (a) => {
   const props = a.props.map((p) => (p.kind === "md_type" ? `md_type=${p.mdType}` : `tlv(0x${p.tlvClass.toString(16).padStart(4, "0")},${p.tlvType},${hex(p.value)})`));
   return `encap(${ENCAP_TYPES.get(a.packetType) ?? a.packetType}${props.length ? `(${props.join(",")})` : ""})`;
 });
+
+fmt(["decap", "dec_nsh_ttl", "debug_recirc", "debug_slow"], formatNshAction);
 
 fmt(["check_pkt_larger"], (a) => `check_pkt_larger(${a.pktLen})->${formatSubField(a.dst)}`);
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Action, LearnFlags, type LearnSpec, NatFlags } from "../actions.js";
+import { type Action, LearnFlags, type LearnSpec, NatFlags, type SubField } from "../actions.js";
 import { fieldByName, nxWidth } from "../oxm.js";
 import { BD_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { READ_ONLY } from "./context.js";
@@ -125,6 +125,17 @@ function immBytes(v: bigint, nbits: number): Uint8Array {
   return bigIntToBytes(v, 2 * Math.ceil(nbits / 16));
 }
 
+/** A learn spec's destination field; a name that is no field is `ARGS: unknown keyword NAME`, as learn_parse_spec() words it. */
+function learnDst(args: string, name: string, spec: string): SubField {
+  try {
+    return parseNxmSubField(name, spec);
+  } catch (e) {
+    if (e instanceof FlowSyntaxError) throw new FlowSyntaxError(`${args}: unknown keyword ${name}`);
+    throw e;
+  }
+}
+
+/** Parses the argument of `learn(...)` (ovs-ofctl's learn_parse()). */
 export function parseLearn(s: string): Action {
   const a: { -readonly [K in keyof Extract<Action, { type: "learn" }>]: Extract<Action, { type: "learn" }>[K] } = {
     type: "learn",
@@ -200,7 +211,7 @@ export function parseLearn(s: string): Action {
       continue;
     }
     if (eq >= 0) {
-      const dst = parseNxmSubField(key, p);
+      const dst = learnDst(s, key, p);
       if (/[[\]]/.test(val) || (fieldByName(val) && !/^[\d]/.test(val))) {
         const src = parseSubField(val);
         if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`${p}: bit widths of ${key} (${dst.nbits}) and ${val} (${src.nbits}) differ`);
@@ -212,7 +223,7 @@ export function parseLearn(s: string): Action {
       }
       continue;
     }
-    const sf = parseNxmSubField(p, p);
+    const sf = learnDst(s, p, p);
     specs.push({ dst: "match", nbits: sf.nbits, src: { kind: "field", sf }, dstField: sf });
   }
   a.specs = specs;

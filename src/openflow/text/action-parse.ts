@@ -8,7 +8,9 @@ import { type Action, type EncapProperty, CtFlags, OfpPort, type SubField, subFi
 import { type MatchField, fieldByName, matchField } from "../oxm.js";
 import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
+import { parseDecap } from "./action-parse-nsh.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
+import { MatchInconsistentError } from "../consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
@@ -34,7 +36,17 @@ export function parseActionList(text: string, ctx: ActionParseContext = actionPa
  */
 export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it)): Action[] {
   const actions = parseOneAction(it, parts, ctx);
-  checkAction(parts.name, actions, ctx);
+  const deferred = ctx.deferred;
+  if (deferred === undefined) checkAction(parts.name, actions, ctx);
+  else if (deferred.error === undefined) {
+    // the first inconsistency waits for the end of the list; ovs-ofctl checks nothing after it
+    try {
+      checkAction(parts.name, actions, ctx);
+    } catch (e) {
+      if (!(e instanceof MatchInconsistentError)) throw e;
+      deferred.error = e;
+    }
+  }
   return actions;
 }
 
@@ -263,7 +275,8 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
     return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
   }
-  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx, "resubmit to unknown port")), table: 255, ct: false, withTable: false }];
+  // ovs-ofctl writes a parsed resubmit as NXAST_RESUBMIT_TABLE (table 255), never the older NXAST_RESUBMIT
+  return [{ type: "resubmit", inPort: port32to16(portOf(arg ?? "", ctx, "resubmit to unknown port")), table: 255, ct: false, withTable: true }];
 });
 
 on(["set_tunnel", "set_tunnel64"], (_it, { name, arg }, _ctx) => {
@@ -332,6 +345,16 @@ on(["check_pkt_larger"], (it, _parts, _ctx) => {
   if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
   return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
 });
+
+// ovs-ofctl names output_trunc but parses only output(port=...,max_len=...): its argument is the unknown action
+on(["output_trunc"], (_it, { arg, paren }, _ctx) => {
+  throw new FlowSyntaxError(`unknown action ${paren ?? arg ?? ""}`);
+});
+
+on(["decap"], (_it, { arg, paren }, _ctx) => [parseDecap(paren ?? arg ?? "")]);
+
+// no argument (ovs-ofctl ignores one)
+on(["dec_nsh_ttl", "debug_recirc", "debug_slow"], (_it, { name }, _ctx) => [{ type: name as "dec_nsh_ttl" | "debug_recirc" | "debug_slow" }]);
 
 on(["delete_field"], (it, { arg }, _ctx) => {
   // only tunnel metadata fields can be deleted
@@ -493,7 +516,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
       case "exec": {
-        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames };
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: ctx.deferred };
         actions.push(...parseActionList(paren ?? "", inner));
         if (inner.of10Only) ctx.of10Only = true;
         break;

@@ -5,9 +5,10 @@
  * @module
  */
 import type { Action } from "../actions.js";
-import { type FlowFacts, MatchInconsistentError, ctValid, factsOfMatch, isIpFlow, isMplsFlow, requireField } from "../consistency.js";
+import { type FlowFacts, MatchInconsistentError, PT_ETH, PT_NSH, PT_UNKNOWN, ctValid, factsOfMatch, isIpFlow, isMplsFlow, requireField } from "../consistency.js";
 import { type MatchField, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
+import { checkLearn } from "./learn-check.js";
 import { parsePort } from "./ports.js";
 
 /**
@@ -26,6 +27,11 @@ export interface ActionParseContext {
   readonly portNames?: ReadonlyMap<string, number> | undefined;
   /** No match to check the actions against (group buckets: ovs-ofctl does not check them). */
   readonly unchecked?: boolean | undefined;
+  /**
+   * Where the first inconsistency with the match is kept until the whole list is parsed (ovs-ofctl checks
+   * consistency after its own checks of the list: `drop`, `conjunction`, instruction order); absent: thrown at once.
+   */
+  readonly deferred?: { error: MatchInconsistentError | undefined } | undefined;
 }
 
 /**
@@ -68,6 +74,31 @@ export function actionParseContext(match: readonly MatchField[] = [], portNames?
 
 const L4_PROTOS = new Set([6, 17, 132]);
 
+/** Actions that are a set_field here but OVS actions of their own, which check_*() accepts with any match. */
+const UNCHECKED_SETS = new Set(["mod_vlan_vid", "mod_vlan_pcp", "mod_dl_src", "mod_dl_dst"]);
+
+/** What `encap`, `decap` and `dec_nsh_ttl` check and change (check_ENCAP(), check_DECAP(), check_DEC_NSH_TTL()). */
+function checkNshAction(a: Action, f: FlowFacts, soft: (bad: boolean) => void): void {
+  switch (a.type) {
+    case "dec_nsh_ttl":
+      // the packet is NSH by its packet type or Ethertype (flow->dl_type: the match's, not the packet type's)
+      return soft(f.packetType !== PT_NSH && (f.packetType !== PT_ETH || f.dlType !== 0x894f));
+    case "decap":
+      // an Ethernet packet becomes its Ethertype's packet type; anything else an unknown one
+      if (f.packetType === PT_ETH) f.packetType = 0x10000 | (f.dlType ?? 0);
+      else {
+        f.packetType = PT_UNKNOWN;
+        f.dlType = 0xffff;
+      }
+      return;
+    case "encap":
+      f.packetType = a.packetType;
+      if (a.packetType >>> 16 === 1) f.dlType = a.packetType & 0xffff;
+      if (!isIpFlow(f)) f.nwProto = 0;
+      return;
+  }
+}
+
 /**
  * Checks one parsed action against what the packet is known to be, and applies its effect on that
  * knowledge, as Open vSwitch's ofpacts_check() does.
@@ -109,6 +140,9 @@ export function checkAction(name: string, actions: readonly Action[], ctx: Actio
       return soft(!isMplsFlow(f));
     case "fin_timeout":
       return soft(f.nwProto !== 6);
+    case "dec_nsh_ttl":
+    case "decap":
+      return checkNshAction(actions[0]!, f, soft);
   }
   for (const a of actions) {
     switch (a.type) {
@@ -116,15 +150,20 @@ export function checkAction(name: string, actions: readonly Action[], ctx: Actio
         f.vlan = true;
         break;
       case "push_mpls":
+        soft(f.packetType !== PT_ETH);
         f.dlType = a.ethertype;
         f.nwProto = 0;
         break;
       case "pop_mpls":
-        soft(!isMplsFlow(f));
+        soft(f.packetType !== PT_ETH || !isMplsFlow(f));
         f.dlType = a.ethertype;
         break;
+      case "encap":
+        checkNshAction(a, f, soft);
+        break;
       case "set_field":
-        if (name !== "mod_vlan_vid" && name !== "mod_vlan_pcp") requireField(a.field.field, f, true);
+        // mod_vlan_* and mod_dl_* are actions of their own in Open vSwitch, checked against nothing
+        if (!UNCHECKED_SETS.has(name)) requireField(a.field.field, f, true);
         break;
       case "reg_load":
         requireField(a.dst.field, f, true);
@@ -153,6 +192,9 @@ export function checkAction(name: string, actions: readonly Action[], ctx: Actio
         break;
       case "resubmit":
         if (a.ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
+        break;
+      case "learn":
+        checkLearn(a, f);
         break;
       case "ct":
         if (!isIpFlow(f) || (a.alg === 21 && f.nwProto !== 6) || (a.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");

@@ -10,7 +10,8 @@ import { FIELD_DEFS } from "../oxm.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructions } from "./instructions.js";
-import { type MatchBuilder, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
+import { hasPrerequisite } from "../match-checks.js";
+import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { num, splitTop } from "./tokens.js";
 import { fieldNamed } from "./values.js";
@@ -149,7 +150,8 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     }
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
-      if (fieldNamed(key.toLowerCase()) === undefined && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
+      const named = fieldNamed(key.toLowerCase());
+      if ((named === undefined || NO_FLOW_SYNTAX.has(named.name)) && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
       applyField(b, key, "0/0");
       continue;
     }
@@ -157,10 +159,19 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
     applyField(b, key, port === undefined ? val : String(port));
   }
+  // a field with a prerequisite makes the match one of Ethernet packets (match_add_ethernet_prereq()); when
+  // normalization leaves no such field, Open vSwitch writes that packet type itself
+  const implied = b.order.some(hasPrerequisite);
   normalizePrereqs(b);
+  if (implied && !b.fields.has("packet_type") && !b.order.some(hasPrerequisite)) {
+    b.fields.set("packet_type", { v: 0n, m: undefined, len: 4 });
+    b.order.unshift("packet_type");
+  }
   fm.match = buildMatch(b);
-  const ctx: ActionParseContext = actionParseContext(fm.match, names);
+  // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
+  const ctx: ActionParseContext = { ...actionParseContext(fm.match, names), deferred: { error: undefined } };
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
+  if (ctx.deferred?.error) throw ctx.deferred.error;
   if (ctx.of10Only) fm.of10Only = true;
   checkOutputPorts(fm.instructions);
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;

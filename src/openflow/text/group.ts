@@ -44,7 +44,7 @@ export interface ParseGroupOptions {
 }
 
 /** One `key=value`, `key:value`, `key(value)` or bare `key` of ovs-ofctl's ofputil_parse_key_value(), with its text. */
-interface KeyValue {
+export interface KeyValue {
   readonly key: string;
   readonly value: string;
   /** The whole item as written (`output:1`, `resubmit(,1)`). */
@@ -69,7 +69,7 @@ function valueLength(s: string, at: number, delims: string): number {
 }
 
 /** Splits `s` into key-value items as ofputil_parse_key_value() does. */
-function keyValues(s: string): KeyValue[] {
+export function keyValues(s: string): KeyValue[] {
   const out: KeyValue[] = [];
   const SEP = ", \t\r\n";
   let at = 0;

@@ -186,8 +186,11 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   // the packet type goes after the conntrack fields; a datapath-style match (recirc_id exact) shows the
   // default Ethernet type as `eth` when a field needs Ethernet (match_format()'s is_megaflow)
   const pt = w.get("packet_type");
-  if (pt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
-  else if (map.get("recirc_id")?.m === 0xffffffffn && needsEthernet(map, groups)) w.out.push("eth");
+  const megaflow = map.get("recirc_id")?.m === 0xffffffffn;
+  // an exact Ethernet packet type is the default: printed (as `eth`) in a datapath-style match only
+  const defaultPt = pt !== undefined && pt.v === 0n && pt.m === 0xffffffffn;
+  if (pt && !defaultPt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
+  else if (megaflow && (defaultPt || needsEthernet(map, groups))) w.out.push("eth");
   if (dl !== undefined) {
     skipType = true;
     const proto = nwProto?.v;

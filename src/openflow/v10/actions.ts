@@ -87,6 +87,7 @@ export type LegacyAction =
 /** Nicira subtypes written here directly (not in the shared codec). */
 const NXAST_WRITE_METADATA = 22;
 const NXAST_ENCAP = 46;
+const NXAST_DEC_NSH_TTL = 48;
 const NXAST_PUSH_MPLS = 23;
 const NXAST_POP_MPLS = 24;
 const NXAST_SET_MPLS_TTL = 25;
@@ -192,8 +193,8 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
       case Of10ActionType.VENDOR: {
         const vendor = a.u32();
         const subtype = a.remaining >= 2 ? (a.bytes[a.pos]! << 8) | a.bytes[a.pos + 1]! : -1;
-        // encap is a Nicira action of OpenFlow 1.3 and later only
-        if (vendor === NX_VENDOR && subtype === NXAST_ENCAP) bad(r, "OFPBAC_BAD_VENDOR_TYPE", start);
+        // encap, decap and dec_nsh_ttl are Nicira actions of OpenFlow 1.3 and later only
+        if (vendor === NX_VENDOR && subtype >= NXAST_ENCAP && subtype <= NXAST_DEC_NSH_TTL) bad(r, "OFPBAC_BAD_VENDOR_TYPE", start);
         if (vendor === NX_VENDOR && subtype === NXAST_WRITE_METADATA) {
           if (len !== 32) bad(r, "OFPBAC_BAD_LEN", start);
           a.skip(8);

@@ -218,6 +218,10 @@ export function encodeOf10Match(w: Writer, match: readonly MatchField[]): void {
   };
   for (const f of match) {
     switch (f.field) {
+      case "packet_type":
+        // the default (Ethernet) packet type: what an OpenFlow 1.0 match always means
+        if (num(f) === 0 && !f.mask) continue;
+        throw new EncodeError("openflow", f.field, "field not supported by OpenFlow 1.0 matches");
       case "in_port":
         exact(f);
         inPort = port32to16(num(f));

@@ -17,7 +17,7 @@ import type { MatchField } from "../oxm.js";
 import { decodeOf10Match, normalizeOf10Match, port16to32 } from "./match.js";
 import { decodeOf10Actions, decodeOf10ActionsAsInstructions } from "./actions.js";
 import { decodeNxMatch } from "./nxm.js";
-import { MatchInconsistentError, factsOfMatch, requireField } from "../consistency.js";
+import { flowModConsistencyError } from "../flow-mod-checks.js";
 import { readBuckets15, readGroupProps } from "../versions/decode.js";
 import { entries } from "../stats-readers.js";
 import { readPhyPort, readStatsReply, readStatsRequest } from "./stats.js";
@@ -100,33 +100,15 @@ export type Of10Message =
     })
   | (MessageHeader & FlowRemoved & { readonly type: "nx_flow_removed" });
 
-/** Actions after which the packet's headers may differ from what the match says: the check stops there. */
-const RESHAPING = new Set(["push_vlan", "pop_vlan", "strip_vlan", "push_mpls", "pop_mpls", "encap", "decap", "set_vlan_vid", "set_vlan_pcp"]);
-
 /**
- * The match/action consistency Open vSwitch checks when it decodes a flow_mod (ofpacts_check_consistency):
- * a load, set_field or move whose fields' prerequisites the match does not establish is
- * `OFPBAC_MATCH_INCONSISTENT`. Checked up to the first action that reshapes the packet's headers.
+ * The match/action consistency Open vSwitch checks when it decodes an OpenFlow 1.0 or NXM flow_mod
+ * (ofpacts_check_consistency()): `OFPBAC_MATCH_INCONSISTENT` for a hard inconsistency (a field written or
+ * read without its prerequisites, `ct` without IP, ...), followed through the actions that reshape the
+ * packet; the inconsistencies only OpenFlow 1.0 tolerates pass.
  */
 function checkConsistency(r: Reader, match: readonly MatchField[], instructions: readonly Instruction[]): void {
-  const facts = factsOfMatch(match);
-  try {
-    for (const inst of instructions) {
-      if (inst.type !== "apply_actions") continue;
-      for (const a of inst.actions) {
-        if (RESHAPING.has(a.type)) return;
-        if (a.type === "reg_load") requireField(a.dst.field, facts, true);
-        else if (a.type === "set_field") requireField(a.field.field, facts, true);
-        else if (a.type === "reg_move") {
-          requireField(a.src.field, facts);
-          requireField(a.dst.field, facts, true);
-        }
-      }
-    }
-  } catch (e) {
-    if (e instanceof MatchInconsistentError) bad(r, "OFPBAC_MATCH_INCONSISTENT", 0);
-    throw e;
-  }
+  const error = flowModConsistencyError(match, instructions, true);
+  if (error) bad(r, error, 0);
 }
 
 /**
@@ -229,7 +211,7 @@ export function decodeOf10Body(msgType: number, r: Reader, version: number, xid:
           const flags = r.u16();
           const matchLen = r.u16();
           r.skip(6);
-          const m = decodeNxMatch(r, matchLen);
+          const m = decodeNxMatch(r, matchLen, true);
           r.skip(Math.min(r.remaining, ((matchLen + 7) & ~7) - matchLen));
           const instructions = decodeOf10ActionsAsInstructions(r.sub(r.remaining, "actions"));
           checkFlowModFlags10(r, flags, idleTimeout, hardTimeout);

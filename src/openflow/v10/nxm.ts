@@ -13,6 +13,7 @@ import { Writer } from "../../bytes/writer.js";
 import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type MatchField, OxmClass, decodeOxm, encodeOxm, fieldByName, matchField, oxmHeader } from "../oxm.js";
 import { port16to32, port32to16, tciFields, tciOf } from "./match.js";
+import { matchEntriesError } from "../match-checks.js";
 
 /** NXM_NX_COOKIE header (class 1, field 30, 8 bytes): the cookie in NXST_FLOW / NXT_FLOW_MOD matches. */
 const NXM_NX_COOKIE = oxmHeader(OxmClass.NXM_1, 30, 8);
@@ -26,11 +27,14 @@ export interface NxMatch {
 
 /**
  * Decodes `len` bytes of NXM TLVs at the reader's position (no padding consumed).
- * @throws DecodeError for a truncated or malformed TLV
+ * @param strict - check each entry's prerequisites and duplicates as Open vSwitch's nx_pull_match() does
+ *   (for a flow_mod): `OFPBMC_BAD_PREREQ`, `OFPBMC_DUP_FIELD`
+ * @throws DecodeError for a truncated or malformed TLV (or, when strict, a match Open vSwitch refuses)
  */
-export function decodeNxMatch(r: Reader, len: number): NxMatch {
+export function decodeNxMatch(r: Reader, len: number, strict = false): NxMatch {
   const body = r.sub(len, "nx_match");
   const out: MatchField[] = [];
+  const entries: MatchField[] | undefined = strict ? [] : undefined;
   let tci: { v: number; m: number } | undefined;
   let cookie: bigint | undefined;
   let cookieMask: bigint | undefined;
@@ -45,6 +49,7 @@ export function decodeNxMatch(r: Reader, len: number): NxMatch {
       continue;
     }
     const f = decodeOxm(body);
+    entries?.push(f);
     if (f.field === "unknown") {
       out.push(f);
       continue;
@@ -65,6 +70,8 @@ export function decodeNxMatch(r: Reader, len: number): NxMatch {
     }
   }
   if (tci) out.push(...tciFields(tci.v & tci.m, tci.m));
+  const error = entries && matchEntriesError(entries);
+  if (error) body.fail(error, body.start);
   return { match: out, cookie, cookieMask };
 }
 

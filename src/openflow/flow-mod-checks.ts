@@ -1,0 +1,35 @@
+/**
+ * The match/action consistency Open vSwitch checks when it decodes an OpenFlow 1.1+ flow_mod
+ * (ofpacts_check_consistency() with the message's protocol): every action of the apply and write lists is
+ * checked against what the match (and the actions before it) say about the packet, as the flow text parser
+ * checks them; an inconsistency only OpenFlow 1.0 tolerates (`mod_nw_src` without `ip`, a `strip_vlan`
+ * without a VLAN, ...) is one too, since the message is not OpenFlow 1.0.
+ *
+ * @module
+ */
+import type { Instruction } from "./action-types.js";
+import { MatchInconsistentError, factsOfMatch } from "./consistency.js";
+import type { MatchField } from "./oxm.js";
+import { type ActionParseContext, checkAction } from "./text/context.js";
+
+/**
+ * `OFPBAC_MATCH_INCONSISTENT` when Open vSwitch's decoder finds the actions inconsistent with the match, else undefined.
+ * @param of10 - the message is OpenFlow 1.0 (or NXM), which tolerates the OpenFlow 1.0-only inconsistencies
+ */
+export function flowModConsistencyError(match: readonly MatchField[], instructions: readonly Instruction[], of10 = false): "OFPBAC_MATCH_INCONSISTENT" | undefined {
+  let ctx: ActionParseContext | undefined;
+  try {
+    for (const inst of instructions) {
+      if (inst.type !== "apply_actions" && inst.type !== "write_actions") continue;
+      ctx ??= { flow: factsOfMatch(match), of10Only: false, inCt: true };
+      // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
+      const c: ActionParseContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false, inCt: true };
+      for (const a of inst.actions) checkAction(a.type, [a], c);
+      if (c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
+    }
+  } catch (e) {
+    if (e instanceof MatchInconsistentError) return "OFPBAC_MATCH_INCONSISTENT";
+    throw e;
+  }
+  return undefined;
+}
