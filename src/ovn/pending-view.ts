@@ -59,8 +59,11 @@ interface Referrer {
   readonly part: "key" | "value";
 }
 
+/** The bundled model's tables (its schema, parsed once, never changes). */
+let tables: ReadonlyMap<string, TableSchema> | undefined;
+
 function schemaOf(table: string): TableSchema {
-  const t = model.schema.tables.get(table);
+  const t = (tables ??= model.schema.tables).get(table);
   if (!t) throw new Error(`no table ${table} in OVN_Northbound`);
   return t;
 }

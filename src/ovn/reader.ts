@@ -165,14 +165,15 @@ function indexedLookup(replica: Replica<Tables>, table: TableName, where: unknow
   return undefined;
 }
 
-const indexCache = new WeakMap<object, Map<string, boolean>>();
+const indexCache = new WeakMap<object, Map<string, Map<string, boolean>>>();
 
-/** Whether `replica` has a client-defined index called `name` on `table` (remembered per replica). */
+/** Whether `replica` has a client-defined index called `name` on `table` (remembered per replica and table). */
 function hasIndex(replica: Replica<Tables>, table: TableName, name: string): boolean {
   let m = indexCache.get(replica);
   if (!m) indexCache.set(replica, (m = new Map()));
-  const k = `${table}\u0000${name}`;
-  let has = m.get(k);
+  let byName = m.get(table);
+  if (!byName) m.set(table, (byName = new Map()));
+  let has = byName.get(name);
   if (has === undefined) {
     try {
       replica.lookup(table, name, "");
@@ -180,7 +181,7 @@ function hasIndex(replica: Replica<Tables>, table: TableName, name: string): boo
     } catch {
       has = false;
     }
-    m.set(k, has);
+    byName.set(name, has);
   }
   return has;
 }
