@@ -10,7 +10,7 @@ import { applyDecodedDiff, diffType } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
 import { type ColumnType, columnShape } from "../schema/types.js";
 import { ProtocolError, safeJson } from "../wire/errors.js";
-import { type IndexSpec, MultiIndex, columnsKey, indexKey, indexKeys } from "./indexes.js";
+import { type IndexSpec, MultiIndex, columnsKey, indexColumns, indexKey, indexKeys } from "./indexes.js";
 import { LARGE_SET, SetVersion, applySetDiff } from "./large-set.js";
 
 interface ColumnDecoder {
@@ -132,7 +132,7 @@ export class TableStore {
       this.diffing.set(c, { type, set: shape === "set", whole: shape === "scalar" || shape === "optional", decode: compileDatumDecoder(diffType(type), ctx), ctx });
     }
     this.uniques = schema.indexes.filter((ix) => !columns || ix.every((c) => c === "_uuid" || columns.includes(c))).map((cols) => ({ columns: cols, map: new Map() }));
-    for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec), indexKey(spec)));
+    for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec), indexKey(spec), indexColumns(spec)));
   }
 
   /** Decodes a full row as the server sent it (missing columns take their defaults). */
@@ -226,9 +226,12 @@ export class TableStore {
     if (old) {
       // An update: entries whose key did not change are pointed at the new row in place.
       for (const u of this.uniques) {
-        const was = columnsKey(old, u.columns);
         const now = columnsKey(row, u.columns);
-        if (was !== now && u.map.get(was) === old) u.map.delete(was);
+        // The old key only when the indexed columns changed (an update copies what it leaves).
+        if (!sameColumns(old, row, u.columns)) {
+          const was = columnsKey(old, u.columns);
+          if (was !== now && u.map.get(was) === old) u.map.delete(was);
+        }
         u.map.set(now, row);
       }
       for (const ix of this.indexes.values()) ix.replace(old, row);
@@ -249,7 +252,7 @@ export class TableStore {
 
   /** Adds a client-defined index, built from the current rows. */
   addIndex(name: string, spec: IndexSpec): void {
-    const ix = new MultiIndex(name, indexKeys(spec), indexKey(spec));
+    const ix = new MultiIndex(name, indexKeys(spec), indexKey(spec), indexColumns(spec));
     for (const r of this.rows.values()) ix.add(r);
     this.indexes.set(name, ix);
   }
@@ -261,6 +264,12 @@ export class TableStore {
     }
     for (const ix of this.indexes.values()) ix.remove(row);
   }
+}
+
+/** Whether `old` and `row` hold the very same values (objects) in `columns`. */
+function sameColumns(old: Row, row: Row, columns: readonly string[]): boolean {
+  for (let i = 0; i < columns.length; i++) if (old[columns[i]!] !== row[columns[i]!]) return false;
+  return true;
 }
 
 /** True when two rows hold equal values in every column. */
