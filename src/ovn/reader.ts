@@ -155,14 +155,24 @@ function indexedLookup(replica: Replica<Tables>, table: TableName, where: unknow
     const r = replica.get(table, v);
     return r ? [r] : [];
   }
-  const t = model.schema.tables.get(table);
-  if (t && t.indexes.some((ix) => ix.length === 1 && ix[0] === k)) {
+  if (uniqueColumns(table).has(k)) {
     const r = replica.byIndex(table, [k], [v]);
     return r ? [r] : [];
   }
   // A client-defined index named after the column (as `startNbReplica` adds for `name`).
   if (hasIndex(replica, table, k)) return [...replica.lookup(table, k, v)];
   return undefined;
+}
+
+/** The columns of each NB table that a single-column schema index makes unique (found once per table). */
+const uniques = new Map<string, ReadonlySet<string>>();
+function uniqueColumns(table: TableName): ReadonlySet<string> {
+  let u = uniques.get(table);
+  if (!u) {
+    const t = model.schema.tables.get(table);
+    uniques.set(table, (u = new Set((t?.indexes ?? []).filter((ix) => ix.length === 1).map((ix) => ix[0]!))));
+  }
+  return u;
 }
 
 const indexCache = new WeakMap<object, Map<string, Map<string, boolean>>>();

@@ -56,8 +56,18 @@ export function portRow(s: PortSettings, row: Record<string, unknown> = {}): Rec
 }
 
 
+/** `MAC IPv4` with one space, the IPv4 address dotted-quad without leading zeros: the usual pod entry. */
+const MAC_IPV4 = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5} (?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /** Checks one `addresses` entry: `dynamic`, `router`, `unknown`, `MAC [IP...]`, `MAC dynamic`, `dynamic IP`. */
 export function checkAddressEntry(entry: string): string {
+  // The usual "MAC IPv4" entry in one test (what checkAddressWords accepts as is).
+  if (MAC_IPV4.test(entry)) return entry;
+  return checkAddressWords(entry);
+}
+
+/** {@link checkAddressEntry} word by word (every form). */
+export function checkAddressWords(entry: string): string {
   const words = entry.trim().split(/\s+/);
   const [first, ...rest] = words;
   if (first === undefined || first === "") throw new OvnInvalidArgumentError("address", entry, "empty");
