@@ -170,7 +170,7 @@ export class PendingView {
 
   /** Whether a committed row of `table` named `name` was hidden because this transaction deletes it. */
   deletedName(table: TableName, name: string): boolean {
-    return this.hiddenNames.has(`${table}\u0000${name}`);
+    return this.hiddenNames.size > 0 && this.hiddenNames.has(`${table}\u0000${name}`);
   }
 
   /** A row inserted earlier in this transaction, still alive, whose `name` column is `name`. */
