@@ -26,7 +26,7 @@ import type { TableSchema } from "../ovsdb/schema/schema.js";
 import type { Mutator, Operation } from "../ovsdb/wire/operations.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
 import { encodeWhere } from "../ovsdb/model/model.js";
-import { type NbReader, type NbWhere, readByUuid } from "./reader.js";
+import { type NbReader, type NbReaderNow, type NbWhere, readByUuid, readNow } from "./reader.js";
 
 const CTX = { allowNamedUuid: true } as const;
 
@@ -201,6 +201,28 @@ export class PendingView {
     const base = await this.candidates(reader, table, async () => (committed ? reader.find(table, where) : []));
     const rows = await this.resolve(reader, table, base);
     return (test ? rows.filter(test) : rows) as unknown as NbRow<N>[];
+  }
+
+  /**
+   * {@link find}, answered synchronously when that needs no promise: the transaction has not
+   * touched `table`, `where` names no row it inserted, and `reader` reads from memory
+   * ({@link readNow}); undefined otherwise (then call {@link find}).
+   */
+  findNow<N extends TableName>(reader: NbReader, table: N, where: NbWhere<N>): readonly NbRow<N>[] | undefined {
+    const now = this.untouchedNow(reader, table, where);
+    return now ? (now.find(table, where) as readonly NbRow<N>[]) : undefined;
+  }
+
+  /** {@link ids}, answered synchronously under the conditions of {@link findNow}; undefined otherwise. */
+  idsNow<N extends TableName>(reader: NbReader, table: N, where: NbWhere<N>): readonly string[] | undefined {
+    return this.untouchedNow(reader, table, where)?.ids(table, where);
+  }
+
+  /** The reader's synchronous reads when a read of `table` by `where` is the committed state's (as in {@link find}). */
+  private untouchedNow(reader: NbReader, table: TableName, where: unknown): NbReaderNow | undefined {
+    const now = readNow(reader);
+    if (!now || this.touches(table) || !namesNoInsert(schemaOf(table), where)) return undefined;
+    return now;
   }
 
   /** Rows of `table` with these UUIDs or uuid-names (absent or deleted ones left out). */
