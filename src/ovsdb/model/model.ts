@@ -156,9 +156,39 @@ export interface DatabaseModel<T extends { readonly [K in keyof T]: TableDef }> 
 
 let uuidNameCounter = 0;
 
-function typed<O extends Operation, R>(op: O, info: OperationInfo<R>): TypedOperation<O, R> {
-  Object.defineProperty(op, OPERATION_INFO, { value: info, enumerable: false });
-  return op as TypedOperation<O, R>;
+/** `op`'s wire form (its own properties, in order) as an instance of `C`. */
+function typed<O extends Operation, R>(C: OperationClass, op: O): TypedOperation<O, R> {
+  const out = new C();
+  for (const k of Object.keys(op)) out[k] = (op as unknown as Record<string, unknown>)[k];
+  return out as unknown as TypedOperation<O, R>;
+}
+
+/** Makes the objects of one kind of typed operation (of one table): see {@link operationClass}. */
+type OperationClass = new () => Record<string, unknown>;
+
+/**
+ * The constructor of one kind of typed operation of one table: its instances get the wire form as
+ * their own (enumerable) properties, assigned by the builder, and inherit the operation's info
+ * under {@link OPERATION_INFO} (and, for inserts, `ref`, the uuid-name) from a prototype made once,
+ * non-enumerable: JSON, spreading and `Object.keys` see the wire form only. (Defining a property
+ * on each operation instead costs more than building the rest of it.)
+ */
+function operationClass(info: OperationInfo<unknown>, withRef = false): OperationClass {
+  const proto = Object.create(Object.prototype, {
+    [OPERATION_INFO]: { value: info },
+    ...(withRef
+      ? {
+          ref: {
+            get(this: InsertOperation): string | undefined {
+              return this["uuid-name"];
+            },
+          },
+        }
+      : {}),
+  }) as object;
+  const C = function TypedOperation() {} as unknown as OperationClass;
+  C.prototype = proto;
+  return C;
 }
 
 function resultObject(result: OperationResult, what: string): Record<string, unknown> {
@@ -318,8 +348,31 @@ function makeTable<D extends TableDef, N extends string>(database: string, t: Ta
   const name = t.name as N;
   const allColumns = ["_uuid", "_version", ...t.columns.keys()];
   const decodeRow = (json: unknown) => rowFromJson(t.columns, json, { table: name }) as unknown as RowOf<D>;
-  const count = decodeCount;
   let generatedIds: boolean | undefined;
+  // One class per kind of operation, with its (fixed) info on the prototype.
+  const Insert = operationClass(
+    {
+      database,
+      decode: (r) => {
+        const u = resultObject(r, `insert ${name}`)["uuid"];
+        if (!isJsonUuid(u)) throw new ProtocolError(`insert ${name}: result has no "uuid": ${safeJson(r)}`);
+        return u[1].toLowerCase() as RowUuid<N>;
+      },
+    },
+    true,
+  );
+  const Select = operationClass({
+    database,
+    decode: (r) => {
+      const rows = resultObject(r, `select ${name}`)["rows"];
+      if (!Array.isArray(rows)) throw new ProtocolError(`select ${name}: result has no "rows": ${safeJson(r)}`);
+      return rows.map(decodeRow);
+    },
+  });
+  const Update = operationClass({ database, decode: decodeCount(`update ${name}`) });
+  const Mutate = operationClass({ database, decode: decodeCount(`mutate ${name}`) });
+  const Delete = operationClass({ database, decode: decodeCount(`delete ${name}`) });
+  const Wait = operationClass({ database, decode: () => undefined });
   return {
     name,
     schema: t,
@@ -327,52 +380,37 @@ function makeTable<D extends TableDef, N extends string>(database: string, t: Ta
       const uuidName = options.uuidName ?? `${name}_${++uuidNameCounter}`;
       // A made-up name is `<table>_<n>`: valid whenever `<table>_1` is (checked once per table).
       if ((options.uuidName !== undefined || !(generatedIds ??= isId(`${name}_1`))) && !isId(uuidName)) throw new OvsdbTypeError(`${safeJson(uuidName)} is not a valid uuid-name`, name);
-      const op: InsertOperation = {
-        op: "insert",
-        table: name,
-        row: encodeRow(t, row, "insert"),
-        "uuid-name": uuidName,
-        ...(options.uuid !== undefined ? { uuid: options.uuid } : {}),
-      };
-      const result = typed(op, {
-        database,
-        decode: (r) => {
-          const u = resultObject(r, `insert ${name}`)["uuid"];
-          if (!isJsonUuid(u)) throw new ProtocolError(`insert ${name}: result has no "uuid": ${safeJson(r)}`);
-          return u[1].toLowerCase() as RowUuid<N>;
-        },
-      });
-      Object.defineProperty(result, "ref", { value: uuidName, enumerable: false });
-      return result as TypedInsert<N>;
+      const encoded = encodeRow(t, row, "insert");
+      const op = new Insert();
+      op["op"] = "insert";
+      op["table"] = name;
+      op["row"] = encoded;
+      op["uuid-name"] = uuidName;
+      if (options.uuid !== undefined) op["uuid"] = options.uuid;
+      return op as unknown as TypedInsert<N>;
     },
     select(where?: unknown, columns?: readonly string[]) {
       for (const c of columns ?? []) column(t, c);
       const op: SelectOperation = { op: "select", table: name, where: encodeWhere(t, where), columns: columns ? [...columns] : allColumns };
-      return typed(op, {
-        database,
-        decode: (r) => {
-          const rows = resultObject(r, `select ${name}`)["rows"];
-          if (!Array.isArray(rows)) throw new ProtocolError(`select ${name}: result has no "rows": ${safeJson(r)}`);
-          return rows.map(decodeRow);
-        },
-      });
+      return typed(Select, op);
     },
     update(where, row) {
       const op: UpdateOperation = { op: "update", table: name, where: encodeWhere(t, where), row: encodeRow(t, row, "update") };
-      return typed(op, { database, decode: count(`update ${name}`) });
+      return typed(Update, op);
     },
     mutate(where, mutations) {
-      const op: MutateOperation = {
-        op: "mutate",
-        table: name,
-        where: encodeWhere(t, where),
-        mutations: mutations.map((m) => encodeMutation(t, m)),
-      };
-      return typed(op, { database, decode: count(`mutate ${name}`) });
+      const w = encodeWhere(t, where);
+      const m = mutations.map((x) => encodeMutation(t, x));
+      const op = new Mutate();
+      op["op"] = "mutate";
+      op["table"] = name;
+      op["where"] = w;
+      op["mutations"] = m;
+      return op as unknown as TypedMutate;
     },
     delete(where) {
       const op: DeleteOperation = { op: "delete", table: name, where: encodeWhere(t, where) };
-      return typed(op, { database, decode: count(`delete ${name}`) });
+      return typed(Delete, op);
     },
     wait(where, options) {
       for (const c of options.columns) column(t, c);
@@ -385,7 +423,7 @@ function makeTable<D extends TableDef, N extends string>(database: string, t: Ta
         rows: options.rows.map((r) => encodeRow(t, r, "wait")),
         ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
       };
-      return typed(op, { database, decode: () => undefined });
+      return typed(Wait, op);
     },
     decodeRow,
   } as TableBuilder<D, N>;
