@@ -88,17 +88,20 @@ export function lostIndexRace(e: unknown, keys: readonly IndexedKey[]): IndexedK
 /** True when `schema` declares a unique index on exactly `columns` of `table` (in any order). */
 export function hasUniqueIndex(schema: DatabaseSchema, table: string, columns: readonly string[]): boolean {
   // Asked once per created object: answered from a memo per schema, table and columns.
+  // Keyed by table, then by the column (or the columns joined): no string built for one column.
   let memo = uniqueMemo.get(schema);
   if (!memo) uniqueMemo.set(schema, (memo = new Map()));
-  const key = `${table}\u0000${columns.join("\u0000")}`;
-  let r = memo.get(key);
+  let byColumns = memo.get(table);
+  if (!byColumns) memo.set(table, (byColumns = new Map()));
+  const key = columns.length === 1 ? columns[0]! : `\u0000${columns.join("\u0000")}`;
+  let r = byColumns.get(key);
   if (r === undefined) {
     const t = schema.tables.get(table);
     r = !!t && t.indexes.some((ix) => ix.length === columns.length && columns.every((c) => ix.includes(c)));
-    memo.set(key, r);
+    byColumns.set(key, r);
   }
   return r;
 }
 
-/** {@link hasUniqueIndex}'s answers, per schema (schemas are immutable once parsed). */
-const uniqueMemo = new WeakMap<DatabaseSchema, Map<string, boolean>>();
+/** {@link hasUniqueIndex}'s answers, per schema (schemas are immutable once parsed), table and columns. */
+const uniqueMemo = new WeakMap<DatabaseSchema, Map<string, Map<string, boolean>>>();

@@ -53,6 +53,7 @@ const setKey = (column: string): IndexSpec => ({
     const v = row[column];
     return Array.isArray(v) ? (v as string[]) : typeof v === "string" ? v : undefined;
   },
+  reads: [column],
 });
 
 const externalIdsKey: IndexSpec = {
@@ -61,6 +62,7 @@ const externalIdsKey: IndexSpec = {
     if (!(m instanceof Map) || m.size === 0) return undefined;
     return [...m].map(([k, v]) => `${String(k)}${EXTERNAL_ID_SEPARATOR}${String(v)}`);
   },
+  reads: ["external_ids"],
 };
 
 /**

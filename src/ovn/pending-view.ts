@@ -26,7 +26,7 @@ import type { TableSchema } from "../ovsdb/schema/schema.js";
 import type { Mutator, Operation } from "../ovsdb/wire/operations.js";
 import { isUuid } from "../ovsdb/wire/notation.js";
 import { encodeWhere } from "../ovsdb/model/model.js";
-import { type NbReader, type NbWhere, readByUuid } from "./reader.js";
+import { type NbReader, type NbReaderNow, type NbWhere, readByUuid, readNow } from "./reader.js";
 
 const CTX = { allowNamedUuid: true } as const;
 
@@ -59,8 +59,11 @@ interface Referrer {
   readonly part: "key" | "value";
 }
 
+/** The bundled model's tables (its schema, parsed once, never changes). */
+let tables: ReadonlyMap<string, TableSchema> | undefined;
+
 function schemaOf(table: string): TableSchema {
-  const t = model.schema.tables.get(table);
+  const t = (tables ??= model.schema.tables).get(table);
   if (!t) throw new Error(`no table ${table} in OVN_Northbound`);
   return t;
 }
@@ -167,7 +170,7 @@ export class PendingView {
 
   /** Whether a committed row of `table` named `name` was hidden because this transaction deletes it. */
   deletedName(table: TableName, name: string): boolean {
-    return this.hiddenNames.has(`${table}\u0000${name}`);
+    return this.hiddenNames.size > 0 && this.hiddenNames.has(`${table}\u0000${name}`);
   }
 
   /** A row inserted earlier in this transaction, still alive, whose `name` column is `name`. */
@@ -198,6 +201,28 @@ export class PendingView {
     const base = await this.candidates(reader, table, async () => (committed ? reader.find(table, where) : []));
     const rows = await this.resolve(reader, table, base);
     return (test ? rows.filter(test) : rows) as unknown as NbRow<N>[];
+  }
+
+  /**
+   * {@link find}, answered synchronously when that needs no promise: the transaction has not
+   * touched `table`, `where` names no row it inserted, and `reader` reads from memory
+   * ({@link readNow}); undefined otherwise (then call {@link find}).
+   */
+  findNow<N extends TableName>(reader: NbReader, table: N, where: NbWhere<N>): readonly NbRow<N>[] | undefined {
+    const now = this.untouchedNow(reader, table, where);
+    return now ? (now.find(table, where) as readonly NbRow<N>[]) : undefined;
+  }
+
+  /** {@link ids}, answered synchronously under the conditions of {@link findNow}; undefined otherwise. */
+  idsNow<N extends TableName>(reader: NbReader, table: N, where: NbWhere<N>): readonly string[] | undefined {
+    return this.untouchedNow(reader, table, where)?.ids(table, where);
+  }
+
+  /** The reader's synchronous reads when a read of `table` by `where` is the committed state's (as in {@link find}). */
+  private untouchedNow(reader: NbReader, table: TableName, where: unknown): NbReaderNow | undefined {
+    const now = readNow(reader);
+    if (!now || this.touches(table) || !namesNoInsert(schemaOf(table), where)) return undefined;
+    return now;
   }
 
   /** Rows of `table` with these UUIDs or uuid-names (absent or deleted ones left out). */

@@ -47,6 +47,30 @@ export async function readByUuid<N extends TableName>(reader: NbReader, table: N
 }
 
 /**
+ * The synchronous reads of a reader that answers from memory (the replica's): the same rows as its
+ * `find` and `ids`, without a promise per call.
+ * @internal
+ */
+export interface NbReaderNow {
+  /** As {@link NbReader.find}, synchronously. */
+  find<N extends TableName>(table: N, where?: NbWhere<N>): readonly Row<N>[];
+  /** As {@link NbReader.ids}, synchronously. */
+  ids<N extends TableName>(table: N, where?: NbWhere<N>): readonly RowUuid<N>[];
+}
+
+/**
+ * Where a reader keeps a function giving its {@link NbReaderNow} (undefined while it cannot answer
+ * synchronously, e.g. a replica not started yet).
+ * @internal
+ */
+export const READ_NOW: unique symbol = Symbol("ovn-ts.ovn.readNow");
+
+/** The synchronous reads of `reader`, when it offers them now. @internal */
+export function readNow(reader: NbReader): NbReaderNow | undefined {
+  return (reader as { [READ_NOW]?: () => NbReaderNow | undefined })[READ_NOW]?.();
+}
+
+/**
  * An {@link NbReader} that sends one `select` transaction per call over `client`. Rows carry the
  * columns of `schema` when given (the server's NB schema, or a function resolving to it once: a
  * newer server's `ACL.tier`, `Logical_Router_Policy.chain`, ...; `undefined` falls back), else
@@ -103,7 +127,12 @@ export function replicaReader(replica: Replica<Tables>): NbReader {
     const fast = indexedLookup(replica, table, where);
     return (fast ?? replica.find(table, where)) as readonly Row<N>[];
   };
-  return {
+  const now: NbReaderNow = {
+    find,
+    ids: <N extends TableName>(table: N, where?: NbWhere<N>) => find(table, where).map((r) => (r as unknown as { _uuid: RowUuid<N> })._uuid),
+  };
+  const reader: NbReader & { [READ_NOW]: () => NbReaderNow } = {
+    [READ_NOW]: () => now,
     async find<N extends TableName>(table: N, where?: NbWhere<N>): Promise<readonly Row<N>[]> {
       return find(table, where);
     },
@@ -119,6 +148,7 @@ export function replicaReader(replica: Replica<Tables>): NbReader {
       return out;
     },
   };
+  return reader;
 }
 
 /**
@@ -155,8 +185,7 @@ function indexedLookup(replica: Replica<Tables>, table: TableName, where: unknow
     const r = replica.get(table, v);
     return r ? [r] : [];
   }
-  const t = model.schema.tables.get(table);
-  if (t && t.indexes.some((ix) => ix.length === 1 && ix[0] === k)) {
+  if (uniqueColumns(table).has(k)) {
     const r = replica.byIndex(table, [k], [v]);
     return r ? [r] : [];
   }
@@ -165,14 +194,26 @@ function indexedLookup(replica: Replica<Tables>, table: TableName, where: unknow
   return undefined;
 }
 
-const indexCache = new WeakMap<object, Map<string, boolean>>();
+/** The columns of each NB table that a single-column schema index makes unique (found once per table). */
+const uniques = new Map<string, ReadonlySet<string>>();
+function uniqueColumns(table: TableName): ReadonlySet<string> {
+  let u = uniques.get(table);
+  if (!u) {
+    const t = model.schema.tables.get(table);
+    uniques.set(table, (u = new Set((t?.indexes ?? []).filter((ix) => ix.length === 1).map((ix) => ix[0]!))));
+  }
+  return u;
+}
 
-/** Whether `replica` has a client-defined index called `name` on `table` (remembered per replica). */
+const indexCache = new WeakMap<object, Map<string, Map<string, boolean>>>();
+
+/** Whether `replica` has a client-defined index called `name` on `table` (remembered per replica and table). */
 function hasIndex(replica: Replica<Tables>, table: TableName, name: string): boolean {
   let m = indexCache.get(replica);
   if (!m) indexCache.set(replica, (m = new Map()));
-  const k = `${table}\u0000${name}`;
-  let has = m.get(k);
+  let byName = m.get(table);
+  if (!byName) m.set(table, (byName = new Map()));
+  let has = byName.get(name);
   if (has === undefined) {
     try {
       replica.lookup(table, name, "");
@@ -180,7 +221,7 @@ function hasIndex(replica: Replica<Tables>, table: TableName, name: string): boo
     } catch {
       has = false;
     }
-    m.set(k, has);
+    byName.set(name, has);
   }
   return has;
 }

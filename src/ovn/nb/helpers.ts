@@ -40,23 +40,34 @@ export function subnetConfig(s: SwitchSubnet): Record<string, string> {
 }
 
 
-export function portRow(s: PortSettings): Record<string, unknown> & Parameters<ReturnType<typeof model.table<"Logical_Switch_Port">>["update"]>[1] {
-  return {
-    ...(s.addresses !== undefined ? { addresses: s.addresses.map(checkAddressEntry) } : {}),
-    ...(s.portSecurity !== undefined ? { port_security: s.portSecurity } : {}),
-    ...(s.type !== undefined ? { type: s.type } : {}),
-    ...(s.options !== undefined ? { options: s.options } : {}),
-    ...(s.externalIds !== undefined ? { external_ids: s.externalIds } : {}),
-    ...(s.enabled !== undefined ? { enabled: s.enabled } : {}),
-    ...(s.dhcpv4Options ? { dhcpv4_options: s.dhcpv4Options } : {}),
-    ...(s.dhcpv6Options ? { dhcpv6_options: s.dhcpv6Options } : {}),
-    ...(s.haChassisGroup ? { ha_chassis_group: s.haChassisGroup } : {}),
-  };
+/** The `Logical_Switch_Port` columns of port settings (only those given), into `row` (a new object by default). */
+export function portRow(s: PortSettings, row: Record<string, unknown> = {}): Record<string, unknown> & Parameters<ReturnType<typeof model.table<"Logical_Switch_Port">>["update"]>[1] {
+  // Assigned one by one (not spread from conditional objects: one object per pod, not ten).
+  if (s.addresses !== undefined) row["addresses"] = s.addresses.map(checkAddressEntry);
+  if (s.portSecurity !== undefined) row["port_security"] = s.portSecurity;
+  if (s.type !== undefined) row["type"] = s.type;
+  if (s.options !== undefined) row["options"] = s.options;
+  if (s.externalIds !== undefined) row["external_ids"] = s.externalIds;
+  if (s.enabled !== undefined) row["enabled"] = s.enabled;
+  if (s.dhcpv4Options) row["dhcpv4_options"] = s.dhcpv4Options;
+  if (s.dhcpv6Options) row["dhcpv6_options"] = s.dhcpv6Options;
+  if (s.haChassisGroup) row["ha_chassis_group"] = s.haChassisGroup;
+  return row;
 }
 
 
+/** `MAC IPv4` with one space, the IPv4 address dotted-quad without leading zeros: the usual pod entry. */
+const MAC_IPV4 = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5} (?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /** Checks one `addresses` entry: `dynamic`, `router`, `unknown`, `MAC [IP...]`, `MAC dynamic`, `dynamic IP`. */
 export function checkAddressEntry(entry: string): string {
+  // The usual "MAC IPv4" entry in one test (what checkAddressWords accepts as is).
+  if (MAC_IPV4.test(entry)) return entry;
+  return checkAddressWords(entry);
+}
+
+/** {@link checkAddressEntry} word by word (every form). */
+export function checkAddressWords(entry: string): string {
   const words = entry.trim().split(/\s+/);
   const [first, ...rest] = words;
   if (first === undefined || first === "") throw new OvnInvalidArgumentError("address", entry, "empty");

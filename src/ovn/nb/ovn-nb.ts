@@ -11,7 +11,7 @@ import type { Operation } from "../../ovsdb/wire/operations.js";
 import { OvsdbClient } from "../../ovsdb/client/client.js";
 import type { Replica } from "../../ovsdb/cache/replica.js";
 import { OvnInvalidArgumentError } from "../errors.js";
-import { type NbReader, type NbWhere, readByUuid, replicaReader, selectReader } from "../reader.js";
+import { type NbReader, type NbReaderNow, type NbWhere, READ_NOW, readByUuid, readNow, replicaReader, selectReader } from "../reader.js";
 import { startNbReplica } from "../nb-replica.js";
 import { NbReads } from "../nb-reads.js";
 import { NbTransaction, bundledNbSchema } from "./transaction.js";
@@ -178,7 +178,8 @@ function lazyReader(start: () => Promise<NbReader>): NbReader & { reset(): void 
         throw e;
       },
     ));
-  return {
+  const reader: NbReader & { reset(): void; [READ_NOW]: () => NbReaderNow | undefined } = {
+    [READ_NOW]: () => (ready ? readNow(ready) : undefined),
     find(table, where) {
       const r = get();
       return r instanceof Promise ? r.then((x) => x.find(table, where)) : r.find(table, where);
@@ -196,4 +197,5 @@ function lazyReader(start: () => Promise<NbReader>): NbReader & { reset(): void 
       starting = undefined;
     },
   };
+  return reader;
 }

@@ -122,12 +122,10 @@ export async function lspAdd(ctx: TxContext, sw: string, name: string, options: 
     return existing.ref;
   }
   if (options.tag !== undefined) checkPriority(options.tag, 4095, "VLAN tag");
-  const op = model.table("Logical_Switch_Port").insert({
-    name,
-    ...(options.parent !== undefined ? { parent_name: options.parent } : {}),
-    ...(options.tag !== undefined ? { tag_request: options.tag } : {}),
-    ...portRow(options),
-  });
+  const row: Record<string, unknown> = { name };
+  if (options.parent !== undefined) row["parent_name"] = options.parent;
+  if (options.tag !== undefined) row["tag_request"] = options.tag;
+  const op = model.table("Logical_Switch_Port").insert(portRow(options, row) as Parameters<ReturnType<typeof model.table<"Logical_Switch_Port">>["insert"]>[0]);
   ctx.guardAbsent("Logical_Switch_Port", name);
   ctx.push(op, model.table("Logical_Switch").mutate({ _uuid: s.ref }, [["ports", "insert", [op.ref]]]));
   return op.ref;

@@ -133,6 +133,24 @@ export class NbTransaction extends NbFamilyCalls {
    * (`row` is then undefined for committed rows).
    */
   private async lookup<N extends TableName>(kind: OvnObjectKind, table: N, name: string, withRow = true): Promise<{ ref: Ref<N>; row: Row<N> | undefined } | undefined> {
+    // By name from a reader in memory, on a table this transaction has not touched: no promise on the way.
+    if (!isUuid(name)) {
+      const where = { name } as unknown as NbWhere<N>;
+      if (!withRow) {
+        const ids = this.view.idsNow(this.reader, table, where);
+        if (ids) {
+          if (ids.length > 1) throw new OvnAmbiguousNameError(kind, name, ids.length);
+          return ids[0] ? { ref: ids[0] as Ref<N>, row: undefined } : undefined;
+        }
+      } else {
+        const rows = this.view.findNow(this.reader, table, where);
+        if (rows) {
+          if (rows.length > 1) throw new OvnAmbiguousNameError(kind, name, rows.length);
+          const row = rows[0];
+          return row ? { ref: row._uuid as Ref<N>, row } : undefined;
+        }
+      }
+    }
     if (isUuid(name)) {
       const byId = await this.byUuid(table, [name]);
       if (byId[0]) return { ref: byId[0]._uuid as Ref<N>, row: byId[0] };

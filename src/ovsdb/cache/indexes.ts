@@ -18,7 +18,25 @@ export type IndexSpec =
   | {
       /** Computes the row's key, several keys, or `undefined` to leave the row out. */
       readonly key: (row: Row) => Atom | readonly Atom[] | undefined;
+      /**
+       * The columns `key` reads, when it reads nothing else: an update that leaves them as they
+       * were then keeps the row under the same keys without computing the old row's.
+       */
+      readonly reads?: readonly string[];
     };
+
+/** The columns an index's keys are computed from, when known. */
+export function indexColumns(spec: IndexSpec): readonly string[] | undefined {
+  if ("columns" in spec) return spec.columns;
+  if ("mapKey" in spec) return [spec.mapKey[0]];
+  return spec.reads;
+}
+
+/** Whether `old` and `row` hold the very same values (the same objects: an update copies what it leaves) in `columns`. */
+function same(old: Row, row: Row, columns: readonly string[]): boolean {
+  for (let i = 0; i < columns.length; i++) if (old[columns[i]!] !== row[columns[i]!]) return false;
+  return true;
+}
 
 /** Canonical text of a value, used as an index key (equal values give equal keys). */
 export function datumKey(v: Datum): string {
@@ -58,6 +76,8 @@ export class MultiIndex {
     readonly name: string,
     private readonly keysOf: (row: Row) => readonly string[],
     private readonly keyOf?: (row: Row) => string | undefined,
+    /** The columns the keys are computed from, when known (see {@link indexColumns}). */
+    private readonly reads?: readonly string[],
   ) {}
 
   /** Adds a row under its keys. */
@@ -78,6 +98,16 @@ export class MultiIndex {
 
   /** Replaces `old` by `row` (the same row, updated): moved only under the keys that changed. */
   replace(old: Row, row: Row): void {
+    if (this.reads && same(old, row, this.reads)) {
+      // The same keys as before: the row moves to its new object under each.
+      if (this.keyOf) {
+        const k = this.keyOf(row);
+        if (k !== undefined) this.swap(k, old, row);
+        return;
+      }
+      for (const k of this.keysOf(row)) this.swap(k, old, row);
+      return;
+    }
     if (this.keyOf) {
       const was = this.keyOf(old);
       const now = this.keyOf(row);
@@ -105,6 +135,12 @@ export class MultiIndex {
       else this.map.set(k, new Set());
       this.map.get(k)!.add(row);
     }
+  }
+
+  private swap(k: string, old: Row, row: Row): void {
+    const s = this.map.get(k);
+    if (s) s.delete(old);
+    this.addUnder(k, row);
   }
 
   /** Removes a row from its keys. */

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { Datum, DatumContext } from "../schema/datum.js";
+import type { Datum, DatumContext, DatumDecoder } from "../schema/datum.js";
 import { datumAtoms, datumFromJson } from "../schema/datum.js";
 import { diffType } from "../schema/diff.js";
 import type { Atom, ColumnType } from "../schema/types.js";
@@ -163,10 +163,12 @@ export class SetVersion {
 /**
  * Applies a set column's JSON diff to its current value (a built array or a {@link SetVersion}) and
  * returns the new {@link SetVersion}; throws {@link OvsdbTypeError} when the diff is malformed or
- * the result breaks the column's size limits.
+ * the result breaks the column's size limits. `decode`, when given, decodes the diff (a decoder
+ * compiled for the column's {@link diffType}).
  */
-export function applySetDiff(type: ColumnType, old: Datum | SetVersion, diffJson: unknown, ctx: DatumContext): SetVersion {
-  const toggles = datumAtoms(datumFromJson(diffType(type), diffJson, ctx));
+export function applySetDiff(type: ColumnType, old: Datum | SetVersion, diffJson: unknown, ctx: DatumContext, decode?: DatumDecoder): SetVersion {
+  // `decode`: a decoder compiled for the diff's type (the replica's), the same as datumFromJson with it.
+  const toggles = datumAtoms(decode ? decode(diffJson) : datumFromJson(diffType(type), diffJson, ctx));
   const from = old instanceof SetVersion ? old : SetVersion.of(datumAtoms(old as Datum));
   return from.apply(toggles, type, ctx, diffJson);
 }

@@ -380,7 +380,13 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    */
   byIndex<N extends keyof T & string>(table: N, columns: readonly string[], values: readonly Datum[]): T[N]["row"] | undefined {
     const t = this.table(table);
-    const u = t.uniques.find((x) => x.columns.length === columns.length && x.columns.every((c, i) => c === columns[i]));
+    let u: TableStore["uniques"][number] | undefined;
+    for (const x of t.uniques) {
+      if (x.columns.length === columns.length && (columns.length === 1 ? x.columns[0] === columns[0] : x.columns.every((c, i) => c === columns[i]))) {
+        u = x;
+        break;
+      }
+    }
     if (!u) throw new ReplicaError(`table ${table} has no schema index on (${columns.join(", ")})`);
     return u.map.get(valuesKey(values)) as T[N]["row"] | undefined;
   }

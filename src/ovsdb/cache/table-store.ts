@@ -6,11 +6,11 @@
  * @module
  */
 import { type Datum, type DatumDecoder, type Row, compileDatumDecoder, datumEquals, datumSize, defaultDatum } from "../schema/datum.js";
-import { applyDiff } from "../schema/diff.js";
+import { applyDecodedDiff, diffType } from "../schema/diff.js";
 import { type TableSchema, columnOf } from "../schema/schema.js";
 import { type ColumnType, columnShape } from "../schema/types.js";
 import { ProtocolError, safeJson } from "../wire/errors.js";
-import { type IndexSpec, MultiIndex, columnsKey, indexKey, indexKeys } from "./indexes.js";
+import { type IndexSpec, MultiIndex, columnsKey, indexColumns, indexKey, indexKeys } from "./indexes.js";
 import { LARGE_SET, SetVersion, applySetDiff } from "./large-set.js";
 
 interface ColumnDecoder {
@@ -96,7 +96,18 @@ export class TableStore {
   readonly indexes = new Map<string, MultiIndex>();
   private readonly decoders: ColumnDecoder[];
   /** What {@link TableStore.merge} needs of each column of the schema: its type and its name for errors. */
-  private readonly diffing = new Map<string, { readonly type: ColumnType; readonly set: boolean; readonly ctx: { readonly table: string; readonly column: string } }>();
+  private readonly diffing = new Map<
+    string,
+    {
+      readonly type: ColumnType;
+      readonly set: boolean;
+      /** Scalar or optional: the diff is the new value. */
+      readonly whole: boolean;
+      /** Decodes the column's diff (compiled for its {@link diffType}: the same as `datumFromJson`). */
+      readonly decode: DatumDecoder;
+      readonly ctx: { readonly table: string; readonly column: string };
+    }
+  >();
   private readonly build: RowBuilder;
   /** The decoder of `_version`. */
   private readonly decodeVersion: DatumDecoder;
@@ -116,10 +127,12 @@ export class TableStore {
     this.decodeVersion = compileDatumDecoder(VERSION_TYPE, { table: schema.name, column: "_version" });
     for (const c of [...schema.columns.keys(), "_uuid", "_version"]) {
       const type = columnOf(schema, c)!.type;
-      this.diffing.set(c, { type, set: columnShape(type) === "set", ctx: { table: schema.name, column: c } });
+      const shape = columnShape(type);
+      const ctx = { table: schema.name, column: c };
+      this.diffing.set(c, { type, set: shape === "set", whole: shape === "scalar" || shape === "optional", decode: compileDatumDecoder(diffType(type), ctx), ctx });
     }
     this.uniques = schema.indexes.filter((ix) => !columns || ix.every((c) => c === "_uuid" || columns.includes(c))).map((cols) => ({ columns: cols, map: new Map() }));
-    for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec), indexKey(spec)));
+    for (const [name, spec] of Object.entries(indexes)) this.indexes.set(name, new MultiIndex(name, indexKeys(spec), indexKey(spec), indexColumns(spec)));
   }
 
   /** Decodes a full row as the server sent it (missing columns take their defaults). */
@@ -153,12 +166,13 @@ export class TableStore {
             versions = new Map();
             lazy?.forEach((x, k) => versions!.set(k, x));
           }
-          versions.set(c, applySetDiff(d.type, v ?? old[c], diff[c], d.ctx));
+          versions.set(c, applySetDiff(d.type, v ?? old[c], diff[c], d.ctx, d.decode));
           continue;
         }
       }
       cols.push(c);
-      vals.push(applyDiff(d.type, old[c], diff[c], d.ctx));
+      // applyDiff, with the column's compiled decoder.
+      vals.push(d.whole ? d.decode(diff[c]) : applyDecodedDiff(d.type, old[c], d.decode(diff[c]), diff[c], d.ctx));
     }
     let row: Record<string, Datum>;
     const large = versions ?? lazy;
@@ -212,9 +226,12 @@ export class TableStore {
     if (old) {
       // An update: entries whose key did not change are pointed at the new row in place.
       for (const u of this.uniques) {
-        const was = columnsKey(old, u.columns);
         const now = columnsKey(row, u.columns);
-        if (was !== now && u.map.get(was) === old) u.map.delete(was);
+        // The old key only when the indexed columns changed (an update copies what it leaves).
+        if (!sameColumns(old, row, u.columns)) {
+          const was = columnsKey(old, u.columns);
+          if (was !== now && u.map.get(was) === old) u.map.delete(was);
+        }
         u.map.set(now, row);
       }
       for (const ix of this.indexes.values()) ix.replace(old, row);
@@ -235,7 +252,7 @@ export class TableStore {
 
   /** Adds a client-defined index, built from the current rows. */
   addIndex(name: string, spec: IndexSpec): void {
-    const ix = new MultiIndex(name, indexKeys(spec), indexKey(spec));
+    const ix = new MultiIndex(name, indexKeys(spec), indexKey(spec), indexColumns(spec));
     for (const r of this.rows.values()) ix.add(r);
     this.indexes.set(name, ix);
   }
@@ -247,6 +264,12 @@ export class TableStore {
     }
     for (const ix of this.indexes.values()) ix.remove(row);
   }
+}
+
+/** Whether `old` and `row` hold the very same values (objects) in `columns`. */
+function sameColumns(old: Row, row: Row, columns: readonly string[]): boolean {
+  for (let i = 0; i < columns.length; i++) if (old[columns[i]!] !== row[columns[i]!]) return false;
+  return true;
 }
 
 /** True when two rows hold equal values in every column. */

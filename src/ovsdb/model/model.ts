@@ -12,7 +12,7 @@
  * @module
  */
 import { OvsdbTypeError, ProtocolError, safeJson } from "../wire/errors.js";
-import { type Json, type JsonRow, type JsonValue, isId, isJsonSet, isJsonUuid } from "../wire/notation.js";
+import { type Json, type JsonRow, type JsonValue, isId, isJsonSet, isJsonUuid, isUuid } from "../wire/notation.js";
 import type {
   Condition,
   ConditionFunction,
@@ -32,6 +32,7 @@ import { checkDatum, datumFromJson, datumToJson, rowFromJson } from "../schema/d
 import { type ColumnSchema, type DatabaseSchema, type TableSchema, columnOf, parseSchema, tableOf } from "../schema/schema.js";
 import { type ColumnType, columnShape } from "../schema/types.js";
 import { requiredOnInsert } from "./roles.js";
+import { quickValid } from "./quick-check.js";
 import type {
   InsertRow,
   NamedRef,
@@ -155,9 +156,39 @@ export interface DatabaseModel<T extends { readonly [K in keyof T]: TableDef }> 
 
 let uuidNameCounter = 0;
 
-function typed<O extends Operation, R>(op: O, info: OperationInfo<R>): TypedOperation<O, R> {
-  Object.defineProperty(op, OPERATION_INFO, { value: info, enumerable: false });
-  return op as TypedOperation<O, R>;
+/** `op`'s wire form (its own properties, in order) as an instance of `C`. */
+function typed<O extends Operation, R>(C: OperationClass, op: O): TypedOperation<O, R> {
+  const out = new C();
+  for (const k of Object.keys(op)) out[k] = (op as unknown as Record<string, unknown>)[k];
+  return out as unknown as TypedOperation<O, R>;
+}
+
+/** Makes the objects of one kind of typed operation (of one table): see {@link operationClass}. */
+type OperationClass = new () => Record<string, unknown>;
+
+/**
+ * The constructor of one kind of typed operation of one table: its instances get the wire form as
+ * their own (enumerable) properties, assigned by the builder, and inherit the operation's info
+ * under {@link OPERATION_INFO} (and, for inserts, `ref`, the uuid-name) from a prototype made once,
+ * non-enumerable: JSON, spreading and `Object.keys` see the wire form only. (Defining a property
+ * on each operation instead costs more than building the rest of it.)
+ */
+function operationClass(info: OperationInfo<unknown>, withRef = false): OperationClass {
+  const proto = Object.create(Object.prototype, {
+    [OPERATION_INFO]: { value: info },
+    ...(withRef
+      ? {
+          ref: {
+            get(this: InsertOperation): string | undefined {
+              return this["uuid-name"];
+            },
+          },
+        }
+      : {}),
+  }) as object;
+  const C = function TypedOperation() {} as unknown as OperationClass;
+  C.prototype = proto;
+  return C;
 }
 
 function resultObject(result: OperationResult, what: string): Record<string, unknown> {
@@ -184,6 +215,8 @@ function compact(type: ColumnType, json: JsonValue): JsonValue {
 function encodeChecked(table: string, col: ColumnSchema | { name: string; type: ColumnType }, type: ColumnType, value: unknown): JsonValue {
   const ctx = { table, column: col.name, allowNamedUuid: true };
   const json = datumToJson(type, value, ctx);
+  // The usual valid value is accepted without decoding it back; anything else takes the full check.
+  if (quickValid(type, json)) return compact(type, json);
   const problem = checkDatum(type, datumFromJson(type, json, ctx));
   if (problem) throw new OvsdbTypeError(problem, table, col.name);
   return compact(type, json);
@@ -197,6 +230,14 @@ function column(t: TableSchema, name: string): ColumnSchema {
 
 const ANY_SIZE = { min: 0, max: "unlimited" } as const;
 
+/** Each column's type with any number of elements (what `includes`, `excludes` and set/map mutations take), made once per column. */
+const anySized = new WeakMap<ColumnSchema, ColumnType>();
+function anySize(c: ColumnSchema): ColumnType {
+  let t = anySized.get(c);
+  if (!t) anySized.set(c, (t = { ...c.type, ...ANY_SIZE }));
+  return t;
+}
+
 function encodeCondition(t: TableSchema, cond: unknown): Condition {
   if (!Array.isArray(cond) || cond.length !== 3) throw new OvsdbTypeError(`condition must be [column, function, value], got ${safeJson(cond)}`, t.name);
   const [name, fn, value] = cond as [string, ConditionFunction, unknown];
@@ -208,7 +249,7 @@ function encodeCondition(t: TableSchema, cond: unknown): Condition {
       break;
     case "includes":
     case "excludes":
-      type = { ...c.type, ...ANY_SIZE };
+      type = anySize(c);
       break;
     case "<":
     case "<=":
@@ -235,7 +276,13 @@ export function encodeWhere(t: TableSchema, where: unknown): Condition[] {
   if (where === undefined) return [];
   if (Array.isArray(where)) return where.map((c) => encodeCondition(t, c));
   if (where === null || typeof where !== "object") throw new OvsdbTypeError(`where must be a list of conditions or an object, got ${safeJson(where)}`, t.name);
-  return Object.entries(where as Record<string, unknown>).map(([k, v]) => encodeCondition(t, [k, "==", v]));
+  const out: Condition[] = [];
+  for (const k of Object.keys(where)) {
+    const v = (where as Record<string, unknown>)[k];
+    // `{ _uuid: UUID }`, the usual target of a mutate or update: what encodeCondition makes of it.
+    out.push(k === "_uuid" && isUuid(v) ? ["_uuid", "==", ["uuid", v.toLowerCase()]] : encodeCondition(t, [k, "==", v]));
+  }
+  return out;
 }
 
 function encodeMutation(t: TableSchema, m: unknown): Mutation {
@@ -259,20 +306,29 @@ function encodeMutation(t: TableSchema, m: unknown): Mutation {
     }
     case "insert":
       if (shape === "scalar") throw new OvsdbTypeError(`"insert" applies only to sets and maps`, t.name, name);
-      return [name, mutator, encodeChecked(t.name, c, { ...c.type, ...ANY_SIZE }, value)];
+      return [name, mutator, encodeChecked(t.name, c, anySize(c), value)];
     case "delete":
       if (shape === "scalar") throw new OvsdbTypeError(`"delete" applies only to sets and maps`, t.name, name);
       if (shape === "map" && Array.isArray(value)) return [name, mutator, datumToJson({ key: c.type.key, ...ANY_SIZE }, value, ctx)];
-      return [name, mutator, datumToJson({ ...c.type, ...ANY_SIZE }, value, ctx)];
+      return [name, mutator, datumToJson(anySize(c), value, ctx)];
     default:
       throw new OvsdbTypeError(`unknown mutator ${safeJson(mutator)}`, t.name, name);
   }
 }
 
+/** The columns an insert into each table must give ({@link requiredOnInsert}), found once per table. */
+const requiredColumns = new WeakMap<TableSchema, readonly string[]>();
+function requiredOf(t: TableSchema): readonly string[] {
+  let r = requiredColumns.get(t);
+  if (!r) requiredColumns.set(t, (r = [...t.columns.values()].filter((c) => requiredOnInsert(c)).map((c) => c.name)));
+  return r;
+}
+
 function encodeRow(t: TableSchema, row: unknown, mode: "insert" | "update" | "wait"): JsonRow {
   if (row === null || typeof row !== "object" || Array.isArray(row)) throw new OvsdbTypeError(`row must be an object, got ${safeJson(row)}`, t.name);
   const out: Record<string, JsonValue> = {};
-  for (const [name, value] of Object.entries(row as Record<string, unknown>)) {
+  for (const name of Object.keys(row)) {
+    const value = (row as Record<string, unknown>)[name];
     const c = column(t, name);
     if (mode !== "wait") {
       if (name === "_uuid" || name === "_version") throw new OvsdbTypeError("column is read-only", t.name, name);
@@ -282,7 +338,7 @@ function encodeRow(t: TableSchema, row: unknown, mode: "insert" | "update" | "wa
     out[name] = encodeChecked(t.name, c, c.type, value);
   }
   if (mode === "insert") {
-    const missing = [...t.columns.values()].filter((c) => requiredOnInsert(c) && !(c.name in out)).map((c) => c.name);
+    const missing = requiredOf(t).filter((c) => !(c in out));
     if (missing.length > 0) throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, t.name);
   }
   return out;
@@ -292,59 +348,69 @@ function makeTable<D extends TableDef, N extends string>(database: string, t: Ta
   const name = t.name as N;
   const allColumns = ["_uuid", "_version", ...t.columns.keys()];
   const decodeRow = (json: unknown) => rowFromJson(t.columns, json, { table: name }) as unknown as RowOf<D>;
-  const count = decodeCount;
+  let generatedIds: boolean | undefined;
+  // One class per kind of operation, with its (fixed) info on the prototype.
+  const Insert = operationClass(
+    {
+      database,
+      decode: (r) => {
+        const u = resultObject(r, `insert ${name}`)["uuid"];
+        if (!isJsonUuid(u)) throw new ProtocolError(`insert ${name}: result has no "uuid": ${safeJson(r)}`);
+        return u[1].toLowerCase() as RowUuid<N>;
+      },
+    },
+    true,
+  );
+  const Select = operationClass({
+    database,
+    decode: (r) => {
+      const rows = resultObject(r, `select ${name}`)["rows"];
+      if (!Array.isArray(rows)) throw new ProtocolError(`select ${name}: result has no "rows": ${safeJson(r)}`);
+      return rows.map(decodeRow);
+    },
+  });
+  const Update = operationClass({ database, decode: decodeCount(`update ${name}`) });
+  const Mutate = operationClass({ database, decode: decodeCount(`mutate ${name}`) });
+  const Delete = operationClass({ database, decode: decodeCount(`delete ${name}`) });
+  const Wait = operationClass({ database, decode: () => undefined });
   return {
     name,
     schema: t,
     insert(row, options = {}) {
       const uuidName = options.uuidName ?? `${name}_${++uuidNameCounter}`;
-      if (!isId(uuidName)) throw new OvsdbTypeError(`${safeJson(uuidName)} is not a valid uuid-name`, name);
-      const op: InsertOperation = {
-        op: "insert",
-        table: name,
-        row: encodeRow(t, row, "insert"),
-        "uuid-name": uuidName,
-        ...(options.uuid !== undefined ? { uuid: options.uuid } : {}),
-      };
-      const result = typed(op, {
-        database,
-        decode: (r) => {
-          const u = resultObject(r, `insert ${name}`)["uuid"];
-          if (!isJsonUuid(u)) throw new ProtocolError(`insert ${name}: result has no "uuid": ${safeJson(r)}`);
-          return u[1].toLowerCase() as RowUuid<N>;
-        },
-      });
-      Object.defineProperty(result, "ref", { value: uuidName, enumerable: false });
-      return result as TypedInsert<N>;
+      // A made-up name is `<table>_<n>`: valid whenever `<table>_1` is (checked once per table).
+      if ((options.uuidName !== undefined || !(generatedIds ??= isId(`${name}_1`))) && !isId(uuidName)) throw new OvsdbTypeError(`${safeJson(uuidName)} is not a valid uuid-name`, name);
+      const encoded = encodeRow(t, row, "insert");
+      const op = new Insert();
+      op["op"] = "insert";
+      op["table"] = name;
+      op["row"] = encoded;
+      op["uuid-name"] = uuidName;
+      if (options.uuid !== undefined) op["uuid"] = options.uuid;
+      return op as unknown as TypedInsert<N>;
     },
     select(where?: unknown, columns?: readonly string[]) {
       for (const c of columns ?? []) column(t, c);
       const op: SelectOperation = { op: "select", table: name, where: encodeWhere(t, where), columns: columns ? [...columns] : allColumns };
-      return typed(op, {
-        database,
-        decode: (r) => {
-          const rows = resultObject(r, `select ${name}`)["rows"];
-          if (!Array.isArray(rows)) throw new ProtocolError(`select ${name}: result has no "rows": ${safeJson(r)}`);
-          return rows.map(decodeRow);
-        },
-      });
+      return typed(Select, op);
     },
     update(where, row) {
       const op: UpdateOperation = { op: "update", table: name, where: encodeWhere(t, where), row: encodeRow(t, row, "update") };
-      return typed(op, { database, decode: count(`update ${name}`) });
+      return typed(Update, op);
     },
     mutate(where, mutations) {
-      const op: MutateOperation = {
-        op: "mutate",
-        table: name,
-        where: encodeWhere(t, where),
-        mutations: mutations.map((m) => encodeMutation(t, m)),
-      };
-      return typed(op, { database, decode: count(`mutate ${name}`) });
+      const w = encodeWhere(t, where);
+      const m = mutations.map((x) => encodeMutation(t, x));
+      const op = new Mutate();
+      op["op"] = "mutate";
+      op["table"] = name;
+      op["where"] = w;
+      op["mutations"] = m;
+      return op as unknown as TypedMutate;
     },
     delete(where) {
       const op: DeleteOperation = { op: "delete", table: name, where: encodeWhere(t, where) };
-      return typed(op, { database, decode: count(`delete ${name}`) });
+      return typed(Delete, op);
     },
     wait(where, options) {
       for (const c of options.columns) column(t, c);
@@ -357,7 +423,7 @@ function makeTable<D extends TableDef, N extends string>(database: string, t: Ta
         rows: options.rows.map((r) => encodeRow(t, r, "wait")),
         ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
       };
-      return typed(op, { database, decode: () => undefined });
+      return typed(Wait, op);
     },
     decodeRow,
   } as TableBuilder<D, N>;

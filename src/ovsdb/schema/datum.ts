@@ -272,8 +272,15 @@ const CLIENT_DATUM_REPORTER = clientDatumReporter();
  * client can read whatever a server holds. The shape logic is {@link decodeDatumWith}'s.
  */
 export function datumFromJson(type: ColumnType, json: unknown, ctx: DatumContext = {}): Datum {
-  return decodeDatumWith(type, json, ctx.table === undefined && ctx.column === undefined && !ctx.allowNamedUuid ? CLIENT_DATUM_REPORTER : clientDatumReporter(ctx));
+  if (ctx.table === undefined && ctx.column === undefined && !ctx.allowNamedUuid) return decodeDatumWith(type, json, CLIENT_DATUM_REPORTER);
+  // One reporter per context object (callers keep theirs: a column's, a transaction's).
+  let reporter = reporters.get(ctx);
+  if (!reporter) reporters.set(ctx, (reporter = clientDatumReporter(ctx)));
+  return decodeDatumWith(type, json, reporter);
 }
+
+/** The reporters {@link datumFromJson} made, by context object (contexts are read-only). */
+const reporters = new WeakMap<DatumContext, DatumReporter>();
 
 function checkSize(type: ColumnType, n: number, ctx: DatumContext): void {
   if (n < type.min) fail(ctx, `expected at least ${type.min} element(s), got ${n}`);

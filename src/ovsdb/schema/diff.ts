@@ -18,8 +18,15 @@ import { type Atom, type ColumnType, columnShape } from "./types.js";
 /** The type a diff value of a column is decoded with: sets and maps of any size. */
 export function diffType(type: ColumnType): ColumnType {
   const shape = columnShape(type);
-  return shape === "scalar" || shape === "optional" ? type : { ...type, min: 0, max: "unlimited" };
+  if (shape === "scalar" || shape === "optional") return type;
+  // Made once per column type (every update of a set or map column asks).
+  let t = diffTypes.get(type);
+  if (!t) diffTypes.set(type, (t = { ...type, min: 0, max: "unlimited" }));
+  return t;
 }
+
+/** {@link diffType}'s answers for set and map types. */
+const diffTypes = new WeakMap<ColumnType, ColumnType>();
 
 /** Computes the diff from `oldV` to `newV` in native form, or `undefined` when they are equal. */
 export function diffDatum(type: ColumnType, oldV: Datum, newV: Datum): Datum | undefined {
@@ -63,7 +70,16 @@ const memberships = new WeakMap<readonly Atom[], Set<Atom>>();
 export function applyDiff(type: ColumnType, old: Datum, diffJson: unknown, ctx: DatumContext = {}): Datum {
   const shape = columnShape(type);
   if (shape === "scalar" || shape === "optional") return datumFromJson(type, diffJson, ctx);
-  const diff = datumFromJson(diffType(type), diffJson, ctx);
+  return applyDecodedDiff(type, old, datumFromJson(diffType(type), diffJson, ctx), diffJson, ctx);
+}
+
+/**
+ * {@link applyDiff} of a set or map column's diff already decoded (with {@link diffType}'s type, by
+ * `datumFromJson` or a decoder compiled for it): the replica decodes with its compiled decoders.
+ * `diffJson` and `ctx` word the error when the result breaks the column's size limits.
+ */
+export function applyDecodedDiff(type: ColumnType, old: Datum, diff: Datum, diffJson: unknown, ctx: DatumContext = {}): Datum {
+  const shape = columnShape(type);
   let result: Datum;
   if (shape === "map") {
     const m = new Map(old as ReadonlyMap<Atom, Atom> | undefined);

@@ -121,6 +121,26 @@ describe("typed builders", () => {
     expect(deleted).toBe(2);
   });
 
+  it("keeps each operation's info and ref off its wire form, for every kind", () => {
+    const LS = nb.table("Logical_Switch");
+    const ins = LS.insert({ name: "sw" }, { uuidName: "sw" });
+    const u1 = asRowUuid<"Logical_Switch">(U1);
+    const port = nb.table("Logical_Switch_Port").insert({ name: "p" }, { uuidName: "p" });
+    const ops = [ins, port, LS.select({ name: "sw" }), LS.update({ _uuid: u1 }, { name: "x" }), LS.mutate({ _uuid: u1 }, [["ports", "insert", [port.ref]]]), LS.delete({ _uuid: u1 }), LS.wait({ name: "sw" }, { columns: ["name"], until: "==", rows: [] })];
+    for (const op of ops) {
+      expect(op[OPERATION_INFO].database).toBe("OVN_Northbound");
+      // Only the wire form is the operation's own, enumerable data: a copy or its JSON has nothing else.
+      const copy = JSON.parse(JSON.stringify(op)) as object;
+      expect(op).toStrictEqual(copy);
+      expect({ ...op }).toStrictEqual(copy);
+      expect(Object.getOwnPropertySymbols({ ...op })).toEqual([]);
+      expect(Object.keys(op)).toEqual(Object.keys(copy));
+    }
+    expect(ins.ref).toBe("sw");
+    expect(port.ref).toBe("p");
+    expect(JSON.stringify(ops[4])).toBe(`{"op":"mutate","table":"Logical_Switch","where":[["_uuid","==",["uuid","${U1}"]]],"mutations":[["ports","insert",["set",[["named-uuid","p"]]]]]}`);
+  });
+
   it("refuses operations of another database's model", async () => {
     const br = Open_vSwitch.model.table("Bridge").insert({ name: "br0" });
     expect(br[OPERATION_INFO].database).toBe("Open_vSwitch");
