@@ -12,6 +12,7 @@
  * @module
  */
 
+import { isAscii } from "node:buffer";
 import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
 import { LONG_DIGITS, LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
 
@@ -182,9 +183,12 @@ export class JsonFramer {
    * no second copy of a large message is ever made.
    */
   private textParts: string[] = [];
-  private textDecoder = new TextDecoder("utf-8", { fatal: true });
-  /** The last bytes given to the streaming decoder (it may hold back an unfinished sequence of them). */
-  private tailEnd = new Uint8Array(0);
+  private textDecoder = streamingDecoder();
+  /**
+   * The last bytes given to the streaming decoder (it may hold back an unfinished sequence of
+   * them); empty after an ASCII chunk, which is copied as it is (see {@link JsonFramer.decodePart}).
+   */
+  private tailEnd: Uint8Array = NOTHING;
   /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
   private notUtf8: Uint8Array[] | undefined;
   private partBytes = 0;
@@ -311,12 +315,12 @@ export class JsonFramer {
             this.notUtf8.push(tail);
           } else {
             try {
-              this.textParts.push(this.textDecoder.decode(tail, { stream: true }));
-              this.tailEnd = tail.slice(-3);
+              this.textParts.push(this.decodePart(tail));
             } catch {
               // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
               this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
-              this.textDecoder = new TextDecoder("utf-8", { fatal: true });
+              this.textDecoder = streamingDecoder();
+              this.tailEnd = NOTHING;
             }
           }
           this.partBytes += tail.length;
@@ -376,6 +380,22 @@ export class JsonFramer {
     return undefined;
   }
 
+  /**
+   * Decodes the next part of a message that spans chunks. An ASCII part (the usual one: OVSDB
+   * data is mostly ASCII) that does not continue a sequence the streaming decoder holds back is
+   * copied into a one-byte string at once (a `latin1` slice: no UTF-8 decoder, which costs about
+   * twice as much per byte); any other goes through the streaming decoder, which carries a
+   * sequence split across chunks. Throws when the bytes are not UTF-8.
+   */
+  private decodePart(bytes: Uint8Array): string {
+    if (this.tailEnd.length === 0 && isAscii(bytes)) return latin1(bytes);
+    const text = this.textDecoder.decode(bytes, { stream: true });
+    // What the decoder holds back now: in the last 3 bytes of the stream, which may begin in the bytes it held before.
+    const held = unfinishedUtf8Suffix(bytes.length >= 3 ? bytes.subarray(bytes.length - 3) : Uint8Array.from([...this.tailEnd, ...bytes]));
+    this.tailEnd = held.length === 0 ? NOTHING : held.slice();
+    return text;
+  }
+
   /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
   private losslessText(last: Uint8Array): string {
     const head = this.textParts.join("");
@@ -383,8 +403,8 @@ export class JsonFramer {
     this.textParts = [];
     this.notUtf8 = undefined;
     this.partBytes = 0;
-    this.tailEnd = new Uint8Array(0);
-    this.textDecoder = new TextDecoder("utf-8", { fatal: true });
+    this.tailEnd = NOTHING;
+    this.textDecoder = streamingDecoder();
     return head + decodeUtf8Lossless(Buffer.concat([...rest, last]));
   }
 
@@ -410,7 +430,11 @@ export class JsonFramer {
       }
     } else {
       try {
-        this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
+        if (this.tailEnd.length === 0 && isAscii(last)) this.textParts.push(latin1(last));
+        else {
+          this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
+          this.tailEnd = NOTHING;
+        }
         text = this.textParts.join("");
         this.textParts = [];
         this.partBytes = 0;
@@ -425,6 +449,22 @@ export class JsonFramer {
       throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
     }
   }
+}
+
+/** An empty byte array (the streaming decoder holds nothing back). */
+const NOTHING = new Uint8Array(0);
+
+/**
+ * A fatal streaming UTF-8 decoder. `ignoreBOM`: the decoder may see its first bytes in the middle
+ * of a message (after ASCII parts that bypassed it), where U+FEFF is a character to keep.
+ */
+function streamingDecoder(): InstanceType<typeof TextDecoder> {
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+}
+
+/** ASCII bytes as a one-byte string (a plain copy). */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
 function describeByte(b: number): string {

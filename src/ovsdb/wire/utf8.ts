@@ -10,7 +10,8 @@
  * @module
  */
 
-const strict = new TextDecoder("utf-8", { fatal: true });
+/** `ignoreBOM`: a run may start mid-text, where U+FEFF is a character to keep. */
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Length of the valid UTF-8 sequence (RFC 3629 §4) at `b[i]`, or 0 when the bytes there are not one. */
 function sequenceLength(b: Uint8Array, i: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FramingError, JsonFramer } from "../../../src/ovsdb/wire/framer.js";
-import { invalidUtf8Detail } from "../../../src/ovsdb/wire/utf8.js";
+import { decodeUtf8Lossless, invalidUtf8Detail } from "../../../src/ovsdb/wire/utf8.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -206,5 +206,62 @@ describe("JsonFramer", () => {
       // integers beyond 2^53 keep every digit, wherever the chunk boundaries fell
       expect(out.map((x) => x["big"])).toEqual(out.map((_, m) => BigInt(`12345678901234567${m % 10}`)));
     }
+  });
+  it("decodes a message spanning chunks the same whether its parts are ASCII or not, split anywhere", () => {
+    // Long ASCII runs (parts copied as they are) with multi-byte characters, U+FEFF (a BOM the
+    // streaming decoder must keep mid-message) and, in some messages, invalid bytes (a lone lead
+    // byte right before ASCII, a truncated sequence, 0xff) between them; the expected value is
+    // built independently: the message's bytes decoded whole (losslessly) and JSON.parse'd.
+    let seed = 777;
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    const special: number[][] = [[0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xef, 0xbb, 0xbf]];
+    const invalid: number[][] = [[0xe2], [0xe2, 0x82], [0xff], [0xc3]];
+    for (let round = 0; round < 40; round++) {
+      const bytes: number[] = [];
+      const want: unknown[] = [];
+      for (let m = 0; m < 3; m++) {
+        const msg: number[] = [...enc(`{"id":${m},"s":"`)];
+        for (let k = 0; k < 30; k++) {
+          if (rnd(3) === 0) msg.push(...(round % 2 === 1 && rnd(4) === 0 ? invalid : special)[rnd(4)]!);
+          else msg.push(...enc("x".repeat(rnd(90))));
+        }
+        msg.push(...enc('"}'));
+        want.push(JSON.parse(decodeUtf8Lossless(Uint8Array.from(msg))));
+        bytes.push(...msg, ...(m === 1 ? enc("\n") : []));
+      }
+      for (let trial = 0; trial < 10; trial++) {
+        const f = new JsonFramer();
+        const got: unknown[] = [];
+        for (let o = 0; o < bytes.length; ) {
+          const size = 1 + rnd(trial < 5 ? 8 : 300);
+          got.push(...f.push(Uint8Array.from(bytes.slice(o, o + size))));
+          o += size;
+        }
+        expect(f.end()).toBeUndefined();
+        expect(got, `round ${round}, trial ${trial}`).toEqual(want);
+      }
+    }
+  });
+
+  it("keeps a U+FEFF that starts a non-ASCII part after ASCII parts", () => {
+    const f = new JsonFramer();
+    expect(f.push(enc('{"s":"abc'))).toEqual([]);
+    expect(f.push(Uint8Array.from([0xef, 0xbb, 0xbf, ...enc("d")]))).toEqual([]);
+    expect(f.push(enc('"}'))).toEqual([{ s: "abc\ufeffd" }]);
+  });
+
+  it("escapes a lead byte that ends a part when the next part is ASCII", () => {
+    const f = new JsonFramer();
+    expect(f.push(Uint8Array.from([...enc('{"s":"é'), 0xe2]))).toEqual([]);
+    expect(f.push(enc("xyz"))).toEqual([]);
+    expect(f.push(enc('"}'))).toEqual([{ s: "é\udce2xyz" }]);
+    // a sequence held back over two parts (the second of one byte) before ASCII
+    const g = new JsonFramer();
+    expect(g.push(Uint8Array.from([...enc('{"s":"'), 0xe2]))).toEqual([]);
+    expect(g.push(Uint8Array.from([0x82]))).toEqual([]);
+    expect(g.push(enc('xyz"}'))).toEqual([{ s: "\udce2\udc82xyz" }]);
   });
 });
