@@ -9,6 +9,8 @@ import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, formatProtocols, protocolBits 
 
 export interface Opts {
   strict: boolean;
+  /** `--readd`: replace-flows adds every flow of the file, even those the switch has already. */
+  readd: boolean;
   /** `--may-create`: mod-group adds a group that does not exist. */
   mayCreate: boolean;
   /** `--bundle`: the group writes go in one atomic, ordered bundle (OpenFlow 1.3+). */
@@ -37,7 +39,7 @@ export interface OfctlProtocol {
 }
 
 export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
+  const opts: Opts = { strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -48,6 +50,7 @@ export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[]
     else if (a.startsWith("--flow-format=")) opts.flowFormats = parseFlowFormats(a.slice(14));
     else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
+    else if (a === "--readd") opts.readd = true;
     else if (a === "--may-create") opts.mayCreate = true;
     else if (a === "--bundle") opts.bundle = true;
     else if (a === "--no-stats") opts.noStats = true;

@@ -25,6 +25,7 @@ import { flowModHead, ofpPrintText } from "./ofctl-print.js";
 import { sendBundle } from "./ofctl-bundle.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
 import { USAGE } from "./ofctl-usage.js";
+import { diffFlows, replaceFlows } from "./ofctl-diff-flows.js";
 import { type Opts, allowedProtocols, need, parseArgs } from "./ofctl-options.js";
 import { SwitchConnectError, fileLines, parseWithPorts, withSwitch } from "./ofctl-switch.js";
 
@@ -294,6 +295,13 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         });
         return 0;
       }
+      case "replace-flows":
+        need(rest, 2, cmd);
+        await replaceFlows(rest[0]!, rest[1]!, opts, io);
+        return 0;
+      case "diff-flows":
+        need(rest, 2, cmd);
+        return await diffFlows([rest[0]!, rest[1]!], opts, io);
       default:
         throw new UsageError(`unknown command '${cmd ?? ""}'; use --help for help`);
     }
