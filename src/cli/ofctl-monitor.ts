@@ -50,9 +50,19 @@ export class MonitorXids {
     this.nextXid = this.nextXid >= 0xffffffff ? 1 : this.nextXid + 1;
     return x;
   };
+  private named = false;
   /** Skips `n` xids. */
   skip(n: number): void {
     for (let i = 0; i < n; i++) this.allocate();
+  }
+  /**
+   * Skips the 4 xids ovs-ofctl spends reading the switch's port and table names over two connections of
+   * its own, the first time it needs them (a `watch:`, an `ofctl/packet-out`); it keeps them after that.
+   */
+  skipNames(): void {
+    if (this.named) return;
+    this.named = true;
+    this.skip(4);
   }
 }
 
@@ -108,7 +118,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
       }
     } else {
       // ovs-ofctl reads port and table names over two connections of its own (4 xids) for its first watch:
-      if (nextId === 1) opts.xids?.skip(4);
+      if (nextId === 1) opts.xids?.skipNames();
       const rq = parseFlowMonitorRequest(arg.slice("watch:".length), nextId++);
       try {
         await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });

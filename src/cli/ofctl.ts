@@ -232,7 +232,12 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         const output = new MonitorOutput((text) => io.err(text));
         const path = opts.unixctl ?? defaultControlPath();
         const openControl = async (stop: () => void) => {
-          const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`));
+          const portNames = () =>
+            withSwitch(rest[0]!, opts, async (c) => {
+              const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
+              return new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
+            });
+          const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`), { xids, portNames });
           return { received: control.received, close: () => control.server.close() };
         };
         let current: OpenFlowConnection | undefined;
