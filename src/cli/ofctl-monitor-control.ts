@@ -19,7 +19,7 @@ import { UnixctlServer } from "../unixctl/server.js";
 import { ofpPrintText } from "./ofctl-print.js";
 import type { MonitorXids } from "./ofctl-monitor.js";
 import { packetOutFromText } from "./ofctl-packet-out.js";
-import { vlogTime } from "./ofctl-switch.js";
+import { Vlog, VlogLevel } from "./vlog.js";
 
 /** strerror() texts for the errors opening a file or socket gives. */
 const STRERROR: Record<string, string> = {
@@ -82,6 +82,8 @@ export interface MonitorControl {
 export interface MonitorControlExtras {
   /** The monitor's xids: a packet-out takes the next one, after the 4 of the first port and table name lookup. */
   readonly xids?: MonitorXids | undefined;
+  /** The monitor's logging (`vlog/*` commands; the monitor's warnings); default: a fresh one on the output. */
+  readonly vlog?: Vlog | undefined;
   /** Reads the switch's port names (over a connection of its own), for `in_port=p1` or `output:p1`. */
   readonly portNames?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
 }
@@ -131,7 +133,8 @@ export async function openMonitorControl(path: string, c: OpenFlowConnection, ou
   });
   let names: ReadonlyMap<string, number> | undefined;
   const warned = new Set<string>();
-  let logSeq = 0;
+  const vlog = extras.vlog ?? new Vlog({ console: (line) => out.write(line) });
+  vlog.register(server);
   server.register("ofctl/packet-out", {
     usage: '"in_port=<port> packet=<hex data> actions=..."',
     minArgs: 1,
@@ -143,11 +146,11 @@ export async function openMonitorControl(path: string, c: OpenFlowConnection, ou
         names = await extras.portNames();
         po = packetOutFromText(text!, c.version, names);
       }
-      // VLOG_WARN_ONCE: each warning once per monitor, numbered as the process's log messages
+      // VLOG_WARN_ONCE: each warning once per monitor
       for (const w of po.warnings) {
-        if (warned.has(w)) continue;
-        warned.add(w);
-        out.write(`${vlogTime()}|${String(++logSeq).padStart(5, "0")}|${w}\n`);
+        if (warned.has(w.message)) continue;
+        warned.add(w.message);
+        vlog.log(w.module, VlogLevel.WARN, w.message);
       }
       if (!po.ok) throw new UnixctlCommandError("ofctl/packet-out", [text!], `${po.error}\n`);
       const bytes = encodeMessage({ ...po.message, xid: extras.xids?.allocate() ?? 0 } as OfMessageInput);

@@ -33,16 +33,16 @@ const SPECIAL_IN_PORTS = new Set([0xfffe, 0xffff, 0xfffd]);
 
 /**
  * A packet-out parsed from text, or the error ovs-ofctl reports for it; `warnings` are the log messages
- * ovs-ofctl's parse logs on the way (an OpenFlow 1.0 port number in the reserved range).
+ * ovs-ofctl's parse logs on the way, each with its module (an OpenFlow 1.0 port number in the reserved range).
  */
-export type PacketOutText = ({ readonly ok: true; readonly message: OfMessageInput } | { readonly ok: false; readonly error: string }) & { readonly warnings: readonly string[] };
+export type PacketOutText = ({ readonly ok: true; readonly message: OfMessageInput } | { readonly ok: false; readonly error: string }) & { readonly warnings: readonly { module: string; message: string }[] };
 
 /**
  * Parses `text` into the OFPT_PACKET_OUT for OpenFlow `version`.
  * @param portNames - the switch's port names, for `in_port=p1` and `output:p1`
  */
 export function packetOutFromText(text: string, version: number, portNames?: ReadonlyMap<string, number>): PacketOutText {
-  const warnings: string[] = [];
+  const warnings: { module: string; message: string }[] = [];
   const fail = (error: string): PacketOutText => ({ ok: false, error, warnings });
   const at = /(^|[\s,])actions\s*=/.exec(text);
   const actionsText = at ? text.slice(text.indexOf("=", at.index + at[1]!.length) + 1) : undefined;
@@ -65,7 +65,7 @@ export function packetOutFromText(text: string, version: number, portNames?: Rea
       }
       const p16 = p >= 0xffffff00 ? p - 0xffff0000 : p;
       // ofputil_port_from_string(): 0xff00-0xfff7 are OpenFlow 1.0's reserved numbers, taken with a warning
-      if (/^\d+$/.test(value) && p16 >= 0xff00 && p16 < 0xfff8) warnings.push(`ofp_port|WARN|port ${p16} is a reserved OF1.0 port number that will be translated to ${p16 + 0xffff0000} when talking to an OF1.1 or later controller`);
+      if (/^\d+$/.test(value) && p16 >= 0xff00 && p16 < 0xfff8) warnings.push({ module: "ofp_port", message: `port ${p16} is a reserved OF1.0 port number that will be translated to ${p16 + 0xffff0000} when talking to an OF1.1 or later controller` });
       if (p16 > 0xff00 && !SPECIAL_IN_PORTS.has(p16)) return fail(`${value} is not a valid OpenFlow port for PACKET_OUT`);
       inPort = p;
     } else if (name === "packet") {
