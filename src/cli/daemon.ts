@@ -107,10 +107,12 @@ export class Daemon {
     return this.notified;
   }
 
-  /** OVS `daemonize_complete`: reports the start to the waiting parent (once), then leaves the directory as `--detach` does. */
+  /** OVS `daemonize_complete`: leaves the directory as `--detach` does, then reports the start to the waiting parent (once). */
   complete(): void {
     if (this.notified) return;
     this.notified = true;
+    // in `/` before the parent returns, so whoever waits on the parent finds the daemon settled
+    if (this.detached && this.chdir) process.chdir("/");
     if (this.notifyFd !== undefined) {
       try {
         writeSync(this.notifyFd, Buffer.of(0));
@@ -119,7 +121,6 @@ export class Daemon {
         // the parent is gone: nothing waits for the start
       }
     }
-    if (this.detached && this.chdir) process.chdir("/");
   }
 }
 

@@ -4,10 +4,15 @@
  * @module
  */
 import { UsageError } from "./io.js";
+import type { DaemonOptions } from "./daemon.js";
 import { OfpVersion } from "../openflow/constants.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, formatProtocols, protocolBits } from "../openflow/protocols.js";
 
 export interface Opts {
+  /** ovs-ofctl's daemon options (`monitor` uses them). */
+  daemon: DaemonOptions;
+  /** `--log-file[=FILE]`: FILE, `""` for the default (`$OVS_LOGDIR/ovs-ofctl.log`), undefined without it. */
+  logFile?: string;
   strict: boolean;
   /** `--readd`: replace-flows adds every flow of the file, even those the switch has already. */
   readd: boolean;
@@ -39,7 +44,7 @@ export interface OfctlProtocol {
 }
 
 export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
+  const opts: Opts = { daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined }, strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -51,6 +56,15 @@ export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[]
     else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--readd") opts.readd = true;
+    else if (a === "--detach") opts.daemon.detach = true;
+    else if (a === "--no-chdir") opts.daemon.chdir = false;
+    else if (a === "--pidfile") opts.daemon.pidfile = "";
+    else if (a.startsWith("--pidfile=")) opts.daemon.pidfile = a.slice(10);
+    else if (a === "--overwrite-pidfile") opts.daemon.overwritePidfile = true;
+    else if (a === "--monitor") opts.daemon.monitor = true;
+    else if (a === "--no-self-confinement") continue;
+    else if (a === "--log-file") opts.logFile = "";
+    else if (a.startsWith("--log-file=")) opts.logFile = a.slice(11);
     else if (a === "--may-create") opts.mayCreate = true;
     else if (a === "--bundle") opts.bundle = true;
     else if (a === "--no-stats") opts.noStats = true;

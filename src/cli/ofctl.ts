@@ -9,7 +9,7 @@ import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { DecodeError } from "../bytes/decode-error.js";
 import { fromHex, toHex } from "../bytes/hex.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
-import { type OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
+import { OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
 import { FlowSyntaxError, parseFlow, parsePort } from "../openflow/flowtext.js";
 import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
@@ -17,8 +17,7 @@ import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod,
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
 import { runGroupMeterCommand } from "./ofctl-groups.js";
-import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
-import { MonitorOutput, defaultControlPath, openMonitorControl } from "./ofctl-monitor-control.js";
+import { monitorCommand, openVlog } from "./ofctl-monitor-command.js";
 import { runGroupModCommand } from "./ofctl-group-mod.js";
 import { parseActionLines } from "./ofctl-parse-actions.js";
 import { flowModHead, ofpPrintText } from "./ofctl-print.js";
@@ -97,6 +96,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
   }
   const { opts, args } = parseArgs(argv);
   const [cmd, ...rest] = args;
+  // --log-file opens its file as the options are read (the monitor, which may run as a daemon, does it itself)
+  const logging = cmd !== "monitor" && opts.logFile !== undefined ? openVlog(opts, (line) => io.err(line)) : undefined;
   try {
     switch (cmd) {
       case "parse-flow":
@@ -225,32 +226,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "insert-buckets":
       case "remove-buckets":
         return await runGroupModCommand(cmd, rest, opts.mayCreate, opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid), opts.bundle);
-      case "monitor": {
-        monitorUsage(rest);
-        checkMonitorArgs(rest.slice(1));
-        const xids = new MonitorXids();
-        const output = new MonitorOutput((text) => io.err(text));
-        const path = opts.unixctl ?? defaultControlPath();
-        const openControl = async (stop: () => void) => {
-          const portNames = () =>
-            withSwitch(rest[0]!, opts, async (c) => {
-              const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
-              return new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
-            });
-          const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`), { xids, portNames });
-          return { received: control.received, close: () => control.server.close() };
-        };
-        let current: OpenFlowConnection | undefined;
-        try {
-          await withSwitch(rest[0]!, { ...opts, emitEchoRequests: true }, (c) => {
-            current = c;
-            return runMonitor(c, rest.slice(1), io, { xids, output, timestamp: opts.timestamp, openControl });
-          }, xids.allocate);
-        } finally {
-          output.close();
-        }
-        return 0;
-      }
+      case "monitor":
+        return await monitorCommand(rest, opts, argv, io);
       case "dump-tlv-map": {
         need(rest, 1, cmd);
         await withSwitch(rest[0]!, opts, async (c) => {
@@ -323,6 +300,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
     }
     io.err(`ovn-ts ofctl: ${(e as Error).message}\n`);
     return 1;
+  } finally {
+    logging?.close();
   }
 };
 

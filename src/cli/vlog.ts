@@ -97,9 +97,10 @@ export class Vlog {
   /**
    * Logs to `path` (appending; `undefined`: no file), as vlog_set_log_file(): nothing happens when it is the
    * file already open; otherwise `closing log file` goes to the old one and `opened log file PATH` to the new.
-   * @throws Error `failed to open PATH for logging: ...` (also logged as a warning)
+   * A file that cannot be opened is logged as a warning (`failed to open PATH for logging: ...`) and its
+   * strerror() text returned; the old file stays.
    */
-  setLogFile(path: string | undefined): void {
+  setLogFile(path: string | undefined): string | undefined {
     let fd: number | undefined;
     if (path !== undefined) {
       try {
@@ -108,19 +109,20 @@ export class Vlog {
         const code = (e as NodeJS.ErrnoException).code;
         const why = (code && STRERROR[code]) ?? (e as Error).message;
         this.log("vlog", VlogLevel.WARN, `failed to open ${path} for logging: ${why}`);
-        throw new Error(`failed to open ${path} for logging: ${why}`);
+        return why;
       }
     }
     const same = (this.fd === undefined && fd === undefined) || (this.fd !== undefined && fd !== undefined && sameFile(this.fd, fd));
     if (same) {
       if (fd !== undefined) closeSync(fd);
-      return;
+      return undefined;
     }
     if (this.fd !== undefined) this.log("vlog", VlogLevel.INFO, "closing log file");
     if (this.fd !== undefined) closeSync(this.fd);
     this.fileName = path;
     this.fd = fd;
     this.log("vlog", VlogLevel.INFO, `opened log file ${path}`);
+    return undefined;
   }
 
   /** The log file's path, if any. */
@@ -257,11 +259,8 @@ export class Vlog {
       maxArgs: 0,
       run: () => {
         if (this.fileName === undefined) throw new UnixctlCommandError("vlog/reopen", [], "Logging to file not configured");
-        try {
-          this.setLogFile(this.fileName);
-        } catch (e) {
-          throw new UnixctlCommandError("vlog/reopen", [], (e as Error).message.replace(/^.*: /, ""));
-        }
+        const error = this.setLogFile(this.fileName);
+        if (error) throw new UnixctlCommandError("vlog/reopen", [], error);
         return undefined;
       },
     });

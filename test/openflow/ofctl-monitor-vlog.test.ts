@@ -2,10 +2,12 @@
  * The `vlog/*` commands on `ovn-ts ofctl monitor`'s control socket beside `ovs-ofctl monitor`'s, driven by the
  * real `ovs-appctl`: `vlog/list` before and after `vlog/set` specs (good and bad), `vlog/list-pattern` after
  * `PATTERN:` changes, a warning the monitor logs printed in the pattern set (and not at all below its
- * level), `vlog/reopen` and `vlog/close` without a log file,
+ * level), `vlog/reopen` and `vlog/close` without and with `--log-file` (the log file's lines compared),
  * `vlog/enable-rate-limit` / `vlog/disable-rate-limit`: replies, exit status and what each monitor prints.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { type ControlRun, controlSequence } from "./ofctl-monitor-run.js";
@@ -60,4 +62,27 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"
     expect(results["ours"]).toEqual(results["ovs"]);
   }, 120_000);
 
+
+  it("--log-file: the log file's lines, vlog/reopen, vlog/close then reopen, a level that keeps a warning out", async () => {
+    const sequence: string[][] = [
+      ["vlog/reopen"],
+      ["vlog/set", "ofp_port:file:err"],
+      ["ofctl/packet-out", `in_port=65300 packet=${ARP} actions=output:2`],
+      ["vlog/close"],
+      ["vlog/reopen"],
+      ["vlog/reopen"],
+      ["vlog/list"],
+      ["exit"],
+    ];
+    const results: Record<string, ControlRun & { log: string }> = {};
+    for (const who of ["ovs", "ours"] as const) {
+      const log = join(v.dir, `${who}.log`);
+      const run = await controlSequence(v, who, [`--log-file=${log}`], sequence);
+      const text = existsSync(log) ? readFileSync(log, "utf8") : "";
+      // times and the file's own name differ between the two runs
+      results[who] = { ...run, log: text.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|/gm, "TIME|").replaceAll(log, "LOG"), err: run.err.replace(/DIR\/(ovs|ours)\.log/g, "LOG") };
+    }
+    expect(results["ovs"]!.log).toMatch(/vlog\|INFO\|opened log file LOG/);
+    expect(results["ours"]).toEqual(results["ovs"]);
+  }, 120_000);
 });
