@@ -40,8 +40,9 @@ export const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   dump-ipfix-flow TARGET      print the flow-based IPFIX statistics
   monitor TARGET [MISSLEN] [invalid_ttl] [watch:[SPEC...]]
                               print the switch's asynchronous messages (flow updates, packet-ins);
-                              --timestamp, --unixctl=SOCKET (ovs-appctl: exit, ofctl/send, ofctl/barrier,
-                              ofctl/set-output-file, ofctl/block, ofctl/unblock)
+                              --timestamp, --unixctl=SOCKET (ovs-appctl: exit, ofctl/send, ofctl/packet-out,
+                              ofctl/barrier, ofctl/set-output-file, ofctl/block, ofctl/unblock, vlog/*);
+                              --detach, --pidfile[=FILE], --overwrite-pidfile, --no-chdir, --monitor
   add-flow TARGET FLOW        add a flow
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)
@@ -49,6 +50,6 @@ export const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   replace-flows TARGET FILE   make TARGET's flows FILE's, sending the differences (--readd: every flow)
   diff-flows SOURCE1 SOURCE2  print the flows that differ (a SOURCE is a switch or a file); exit status 2 if any
 Options: --may-create, --readd, --bundle (flow and group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
-         with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex
+         with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex, --log-file[=FILE]
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;
