@@ -1,5 +1,5 @@
 /**
- * `ovn-ts ofctl monitor` as a command: the switch connection, the control socket, logging (`--log-file`,
+ * `ovn-ts ofctl monitor` and `snoop` as commands: the switch connection, the control socket, logging (`--log-file`,
  * the `vlog/*` commands) and the daemon options ovs-ofctl takes for it (`--detach`, `--pidfile[=FILE]`,
  * `--overwrite-pidfile`, `--no-chdir`, `--monitor`), as ovs-ofctl's monitor_vconn(): a detached monitor
  * reports its start once its control socket answers; from then on its standard output goes nowhere and it logs
@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { CliIo } from "./io.js";
+import { type CliIo, UsageError } from "./io.js";
 import type { OpenFlowConnection } from "../openflow/connection.js";
 import { type Daemon, type DaemonProgram, daemonizeStart } from "./daemon.js";
 import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
@@ -35,12 +35,19 @@ export function openVlog(opts: Opts, console: (line: string) => void): Vlog {
 }
 
 /**
- * Runs `monitor SWITCH [ARGS...]` (`argv`: the whole ofctl command line, which a daemon runs again).
+ * Runs `monitor SWITCH [ARGS...]` (`argv`: the whole ofctl command line, which a daemon runs again), or with
+ * `snoop`, `snoop SWITCH`: the bridge's snoop socket (`RUNDIR/BRIDGE.snoop`), every message printed, nothing
+ * sent but the HELLO (ovs-ofctl's ofctl_snoop()).
  * @returns the exit status
  */
-export async function monitorCommand(rest: readonly string[], opts: Opts, argv: readonly string[], io: CliIo): Promise<number> {
-  monitorUsage([...rest]);
-  checkMonitorArgs(rest.slice(1));
+export async function monitorCommand(rest: readonly string[], opts: Opts, argv: readonly string[], io: CliIo, snoop = false): Promise<number> {
+  if (snoop) {
+    if (rest.length < 1) throw new UsageError("'snoop' command requires at least 1 arguments");
+    if (rest.length > 1) throw new UsageError("'snoop' command takes at most 1 arguments");
+  } else {
+    monitorUsage([...rest]);
+    checkMonitorArgs(rest.slice(1));
+  }
   let daemon: Daemon | undefined;
   if (wantsDaemon(opts)) {
     const start = await daemonizeStart(opts.daemon, argv, io, OFCTL_DAEMON);
@@ -73,10 +80,10 @@ export async function monitorCommand(rest: readonly string[], opts: Opts, argv: 
   try {
     await withSwitch(
       rest[0]!,
-      { ...opts, emitEchoRequests: true },
+      { ...opts, emitEchoRequests: true, snoop },
       (c) => {
         current = c;
-        return runMonitor(c, rest.slice(1), dio, { xids, output, timestamp: opts.timestamp, openControl });
+        return runMonitor(c, rest.slice(1), dio, { xids, output, timestamp: opts.timestamp, openControl, snoop });
       },
       xids.allocate,
     );

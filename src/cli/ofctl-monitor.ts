@@ -86,6 +86,11 @@ export interface MonitorOptions {
    * ends the monitor as `exit` does. The control is told of each message after it is printed and closed
    * when the monitor ends.
    */
+  /**
+   * `snoop`: the connection is a bridge's snoop socket; nothing is asked of it (no packet-in format), its
+   * messages are only printed.
+   */
+  readonly snoop?: boolean | undefined;
   readonly openControl?: ((stop: () => void) => Promise<{ received(m: OfMessage): void; close(): void | Promise<void> }>) | undefined;
 }
 
@@ -162,7 +167,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
         throw e;
       }
     };
-    if (!(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
+    if (!opts.snoop && !(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
     if (opts.openControl) control = await opts.openControl(() => stop?.());
     opts.onListening?.();
     // ovs-ofctl's monitor ends with a fatal error when the switch closes the connection

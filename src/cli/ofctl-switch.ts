@@ -15,7 +15,7 @@ import { type Opts, switchVersions } from "./ofctl-options.js";
  * bridge name whose management socket is `$OVS_RUNDIR/NAME.mgmt` (default /var/run/openvswitch).
  * @throws Error "NAME is not a bridge or a socket" (ovs-ofctl's message) for anything else
  */
-export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env): string {
+export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env, suffix: "mgmt" | "snoop" = "mgmt"): string {
   if (name.includes(":")) return name;
   const isSocket = (p: string) => {
     try {
@@ -25,7 +25,7 @@ export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env)
     }
   };
   if (isSocket(name)) return `unix:${name}`;
-  const bridge = `${env["OVS_RUNDIR"] ?? "/var/run/openvswitch"}/${name}.mgmt`;
+  const bridge = `${env["OVS_RUNDIR"] ?? "/var/run/openvswitch"}/${name}.${suffix}`;
   if (isSocket(bridge)) return `unix:${bridge}`;
   throw new Error(`${name} is not a bridge or a socket`);
 }
@@ -35,13 +35,14 @@ export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env)
  * connections first for some commands (port and table names), and its printed xids count them; a
  * function allocates every xid instead (the monitor skips xids mid-session).
  */
-export async function withSwitch<T>(name: string, opts: Opts & { emitEchoRequests?: boolean }, fn: (c: OpenFlowConnection, target: string) => Promise<T>, firstXid: number | (() => number) = 1): Promise<T> {
+export async function withSwitch<T>(name: string, opts: Opts & { emitEchoRequests?: boolean; snoop?: boolean }, fn: (c: OpenFlowConnection, target: string) => Promise<T>, firstXid: number | (() => number) = 1): Promise<T> {
   const versions = switchVersions(opts);
-  const target = switchTarget(name);
+  // snoop: the bridge's snoop socket, whose echo requests are another connection's (not answered)
+  const target = switchTarget(name, process.env, opts.snoop ? "snoop" : "mgmt");
   let c: OpenFlowConnection;
   try {
     const xids = typeof firstXid === "number" ? { firstXid } : { allocateXid: firstXid };
-    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, emitEchoRequests: opts.emitEchoRequests, ...xids });
+    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, emitEchoRequests: opts.emitEchoRequests, answerEchoRequests: !opts.snoop, ...xids });
   } catch (e) {
     if (e instanceof VersionNegotiationError) {
       // ovs-ofctl: vconn's warning on stderr, then the connection fails with EPIPE
@@ -111,6 +112,7 @@ const STRERROR: Record<string, string> = {
   EHOSTUNREACH: "No route to host",
   ENETUNREACH: "Network is unreachable",
   ECONNRESET: "Connection reset by peer",
+  EPIPE: "Broken pipe",
 };
 
 /** The flow lines of FILE: comments and blank lines dropped. */

@@ -43,6 +43,8 @@ export const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
                               --timestamp, --unixctl=SOCKET (ovs-appctl: exit, ofctl/send, ofctl/packet-out,
                               ofctl/barrier, ofctl/set-output-file, ofctl/block, ofctl/unblock, vlog/*);
                               --detach, --pidfile[=FILE], --overwrite-pidfile, --no-chdir, --monitor
+  snoop TARGET                print the messages between the switch and its controllers (BRIDGE.snoop);
+                              the monitor's control socket and daemon options
   add-flow TARGET FLOW        add a flow
   add-flows TARGET FILE       add flows from FILE
   mod-flows TARGET FLOW       modify actions of matching flows (--strict)

@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `ct-flush`, `dump-group-features`, `dump-ipfix-bridge`, `dump-ipfix-flow`, `monitor`, `replace-flows`, `diff-flows`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `ct-flush`, `dump-group-features`, `dump-ipfix-bridge`, `dump-ipfix-flow`, `monitor`, `snoop`, `replace-flows`, `diff-flows`.
  * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
@@ -97,7 +97,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
   const { opts, args } = parseArgs(argv);
   const [cmd, ...rest] = args;
   // --log-file opens its file as the options are read (the monitor, which may run as a daemon, does it itself)
-  const logging = cmd !== "monitor" && opts.logFile !== undefined ? openVlog(opts, (line) => io.err(line)) : undefined;
+  const logging = cmd !== "monitor" && cmd !== "snoop" && opts.logFile !== undefined ? openVlog(opts, (line) => io.err(line)) : undefined;
   try {
     switch (cmd) {
       case "parse-flow":
@@ -227,7 +227,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "remove-buckets":
         return await runGroupModCommand(cmd, rest, opts.mayCreate, opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid), opts.bundle);
       case "monitor":
-        return await monitorCommand(rest, opts, argv, io);
+      case "snoop":
+        return await monitorCommand(rest, opts, argv, io, cmd === "snoop");
       case "dump-tlv-map": {
         need(rest, 1, cmd);
         await withSwitch(rest[0]!, opts, async (c) => {
