@@ -5,12 +5,15 @@
  */
 import { UsageError } from "./io.js";
 import type { DaemonOptions } from "./daemon.js";
+import { type SortCriterion, sortCriterion } from "./ofctl-sort.js";
 import { OfpVersion } from "../openflow/constants.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, formatProtocols, protocolBits } from "../openflow/protocols.js";
 
 export interface Opts {
   /** ovs-ofctl's daemon options (`monitor` uses them). */
   daemon: DaemonOptions;
+  /** `--sort[=FIELD]` / `--rsort[=FIELD]` criteria, in order (dump-flows). */
+  sort: SortCriterion[];
   /** `--log-file[=FILE]`: FILE, `""` for the default (`$OVS_LOGDIR/ovs-ofctl.log`), undefined without it. */
   logFile?: string;
   strict: boolean;
@@ -44,7 +47,7 @@ export interface OfctlProtocol {
 }
 
 export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined }, strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
+  const opts: Opts = { sort: [], daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined }, strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -56,6 +59,8 @@ export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[]
     else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--readd") opts.readd = true;
+    else if (a === "--sort" || a === "--rsort") opts.sort.push(sortCriterion(undefined, a === "--rsort"));
+    else if (a.startsWith("--sort=") || a.startsWith("--rsort=")) opts.sort.push(sortCriterion(a.slice(a.indexOf("=") + 1), a.startsWith("--rsort")));
     else if (a === "--detach") opts.daemon.detach = true;
     else if (a === "--no-chdir") opts.daemon.chdir = false;
     else if (a === "--pidfile") opts.daemon.pidfile = "";
@@ -79,6 +84,8 @@ export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[]
   }
   // --bundle needs OpenFlow 1.3+: without one of those allowed, ovs-ofctl allows OpenFlow 1.4 alone
   if (opts.bundle && !(opts.protocols ?? []).some((p) => p.version >= OfpVersion.OF13)) opts.protocols = [PROTOCOLS.get("OpenFlow14")!];
+  // ovs-ofctl always ends the sort with priority, descending
+  if (opts.sort.length) opts.sort.push(sortCriterion(undefined, true));
   return { opts, args };
 }
 

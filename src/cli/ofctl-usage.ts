@@ -12,7 +12,7 @@ export const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   parse-instructions VERSION  same for instruction lists
   ofp-print HEX [VERBOSITY]   decode and print an OpenFlow message
   show TARGET                 print the switch's features, ports and configuration
-  dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters)
+  dump-flows TARGET [FLOW]    print flows (--no-stats to omit counters; --sort[=FIELD], --rsort[=FIELD])
   dump-aggregate TARGET [FLOW]  print the flows' aggregate statistics
   dump-tables TARGET          print table statistics
   dump-ports TARGET [PORT]    print port statistics

@@ -12,7 +12,7 @@ import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
 import { FlowSyntaxError, parseFlow, parsePort } from "../openflow/flowtext.js";
-import { type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
+import { type FlowStats, type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
 import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
 import { formatTableFeatures } from "../openflow/tablefeatures.js";
@@ -24,6 +24,7 @@ import { flowModHead, ofpPrintText } from "./ofctl-print.js";
 import { sendBundle } from "./ofctl-bundle.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
 import { USAGE } from "./ofctl-usage.js";
+import { sortFlows } from "./ofctl-sort.js";
 import { diffFlows, replaceFlows } from "./ofctl-diff-flows.js";
 import { type Opts, allowedProtocols, need, parseArgs } from "./ofctl-options.js";
 import { SwitchConnectError, fileLines, parseWithPorts, withSwitch } from "./ofctl-switch.js";
@@ -94,7 +95,16 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
     io.out(USAGE);
     return argv.length === 0 ? 1 : 0;
   }
-  const { opts, args } = parseArgs(argv);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    // a bad option value is fatal as ovs-ofctl's (`bogus: unknown field name`); usage errors go to the caller
+    if (e instanceof UsageError) throw e;
+    io.err(`ovn-ts ofctl: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const { opts, args } = parsed;
   const [cmd, ...rest] = args;
   // --log-file opens its file as the options are read (the monitor, which may run as a daemon, does it itself)
   const logging = cmd !== "monitor" && cmd !== "snoop" && opts.logFile !== undefined ? openVlog(opts, (line) => io.err(line)) : undefined;
@@ -142,10 +152,17 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           const usable = u | ((u & (Protocol.OF10_STD_TID | Protocol.OF10_NXM_TID)) >> 1);
           const cur = protocolOfVersion(c.version);
           const protocol = c.version === OfpVersion.OF10 ? await protocolForFlowDump(c, cur, usable, allowedProtocols(opts), formatProtocols) : cur;
-          // ovs-ofctl prints every reply message of a multipart sequence with its own header line
+          // ovs-ofctl prints every reply message of a multipart sequence with its own header line; sorted, the
+          // flows alone once all are in
+          const sorted: FlowStats[] = [];
           const onPart = (part: Extract<OfMessage, { type: "multipart_reply" }>) => {
             const b = part.body;
             if (b.kind !== "flow" && b.kind !== "nx_flow") return;
+            if (opts.sort.length) {
+              // decoded without the Nicira flow age extension (vconn_dump_flows()): no idle_age/hard_age
+              for (const f of b.flows) sorted.push(b.kind === "nx_flow" ? { ...f, idleAge: undefined, hardAge: undefined } : f);
+              return;
+            }
             if (!opts.noStats) io.out(`${formatMessage({ ...part, body: { ...b, flows: [] } })}\n`);
             for (const f of b.flows) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
           };
@@ -160,6 +177,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           const r = await c.request({ type: "multipart_request", flags: 0, body: flowStatsBody(protocol, request, aggregate) }, aggregate ? {} : { onPart });
           if (r.type !== "multipart_reply") throw new Error(`unexpected reply ${r.type}`);
           if (aggregate) io.out(`${formatMessage(r)}\n`);
+          else for (const f of sortFlows(sorted, opts.sort)) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
         }, rest[1] ? 5 : 1);
         return 0;
       }
