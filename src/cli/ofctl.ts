@@ -1,6 +1,6 @@
 /**
  * `ovn-ts ofctl`: a subset of `ovs-ofctl` with the same output format and exit status:
- * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `ct-flush`, `dump-group-features`, `dump-ipfix-bridge`, `dump-ipfix-flow`, `monitor`, `snoop`, `replace-flows`, `diff-flows`.
+ * `show`, `parse-flow`, `parse-flows`, `parse-actions`, `parse-instructions`, `ofp-print`, `dump-flows`, `dump-aggregate`, `dump-tables`, `dump-ports`, `dump-ports-desc`, `dump-desc`, `dump-table-features`, `add-tlv-map`, `del-tlv-map`, `dump-tlv-map`, `add-flow`, `add-flows`, `mod-flows`, `del-flows`, `add-group`, `add-groups`, `mod-group`, `del-groups`, `insert-buckets`, `remove-buckets`, `dump-groups`, `dump-group-stats`, `dump-meters`, `meter-stats`, `ct-flush-zone`, `ct-flush`, `dump-group-features`, `dump-ipfix-bridge`, `dump-ipfix-flow`, `monitor`, `snoop`, `packet-out`, `replace-flows`, `diff-flows`.
  * Without `-O` it speaks OpenFlow 1.0 with the Nicira flow formats negotiated as the flows need them, as ovs-ofctl does.
  *
  * @module
@@ -25,6 +25,8 @@ import { sendBundle } from "./ofctl-bundle.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, chooseProtocol, formatProtocols, protocolName, usableProtocols } from "../openflow/protocols.js";
 import { USAGE } from "./ofctl-usage.js";
 import { sortFlows } from "./ofctl-sort.js";
+import { packetOutCommand } from "./ofctl-packet-out.js";
+import { Vlog } from "./vlog.js";
 import { diffFlows, replaceFlows } from "./ofctl-diff-flows.js";
 import { type Opts, allowedProtocols, need, parseArgs } from "./ofctl-options.js";
 import { SwitchConnectError, fileLines, parseWithPorts, withSwitch } from "./ofctl-switch.js";
@@ -296,6 +298,10 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         });
         return 0;
       }
+      case "packet-out":
+        need(rest, 2, cmd);
+        await packetOutCommand(rest, opts, logging ?? new Vlog({ console: (line) => io.err(line) }));
+        return 0;
       case "replace-flows":
         need(rest, 2, cmd);
         await replaceFlows(rest[0]!, rest[1]!, opts, io);
