@@ -134,8 +134,8 @@ function fteFlowMod(fte: Fte, v: FteVersion, command: number, protocol: number):
  * (everything in FILE again with `--readd`).
  */
 export async function replaceFlows(name: string, file: string, opts: Opts, io: CliIo): Promise<void> {
-  // ovs-ofctl spends 4 xids on its port and table name connections before its own HELLO
-  let nextXid = 5;
+  // ovs-ofctl spends 4 xids on its port and table name connections before its own HELLO (none with --no-names)
+  let nextXid = opts.acceptNames ? 5 : 1;
   const allocate = () => nextXid++;
   await withSwitch(
     name,
@@ -147,7 +147,7 @@ export async function replaceFlows(name: string, file: string, opts: Opts, io: C
         usable = await readFlowsFromFile(file, tables, 0, io);
       } catch (e) {
         // a port named in the file: ovs-ofctl accepts the switch's port names here
-        if (!((e as Error).cause instanceof UnknownPortError)) throw e;
+        if (!((e as Error).cause instanceof UnknownPortError) || !opts.acceptNames) throw e;
         const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
         const portNames = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
         const again = new FteTables();

@@ -56,7 +56,7 @@ export async function monitorCommand(rest: readonly string[], opts: Opts, argv: 
   }
   let stdoutGone = false;
   const dio: CliIo = { ...io, out: (text) => (stdoutGone ? undefined : io.out(text)) };
-  const xids = new MonitorXids();
+  const xids = new MonitorXids(opts.acceptNames);
   const output = new MonitorOutput((text) => io.err(text));
   const vlog = openVlog(opts, (line) => output.write(line));
   const path = opts.unixctl ?? defaultControlPath();
@@ -66,7 +66,7 @@ export async function monitorCommand(rest: readonly string[], opts: Opts, argv: 
         const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
         return new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
       });
-    const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`), { xids, portNames, vlog });
+    const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`), { xids, portNames: opts.acceptNames ? portNames : undefined, vlog });
     // daemonize_complete(): the parent learns of the start; a detached daemon's stdout goes to /dev/null and
     // it logs nothing more on the console (close_standard_fds())
     daemon?.complete();

@@ -50,7 +50,11 @@ export class MonitorXids {
     this.nextXid = this.nextXid >= 0xffffffff ? 1 : this.nextXid + 1;
     return x;
   };
-  private named = false;
+  /** @param names - false with `--no-names`: ovs-ofctl reads no names, so spends no xids on them */
+  constructor(names = true) {
+    this.named = !names;
+  }
+  private named: boolean;
   /** Skips `n` xids. */
   skip(n: number): void {
     for (let i = 0; i < n; i++) this.allocate();

@@ -12,6 +12,8 @@ import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, formatProtocols, protocolBits 
 export interface Opts {
   /** ovs-ofctl's daemon options (`monitor` uses them). */
   daemon: DaemonOptions;
+  /** False with `--no-names`: port names are not accepted in flows (only numbers and reserved names). */
+  acceptNames: boolean;
   /** `--sort[=FIELD]` / `--rsort[=FIELD]` criteria, in order (dump-flows). */
   sort: SortCriterion[];
   /** `--log-file[=FILE]`: FILE, `""` for the default (`$OVS_LOGDIR/ovs-ofctl.log`), undefined without it. */
@@ -47,7 +49,7 @@ export interface OfctlProtocol {
 }
 
 export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { sort: [], daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined }, strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
+  const opts: Opts = { acceptNames: true, sort: [], daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined }, strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -59,6 +61,7 @@ export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[]
     else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--readd") opts.readd = true;
+    else if (a === "--no-names") opts.acceptNames = false;
     else if (a === "--sort" || a === "--rsort") opts.sort.push(sortCriterion(undefined, a === "--rsort"));
     else if (a.startsWith("--sort=") || a.startsWith("--rsort=")) opts.sort.push(sortCriterion(a.slice(a.indexOf("=") + 1), a.startsWith("--rsort")));
     else if (a === "--detach") opts.daemon.detach = true;

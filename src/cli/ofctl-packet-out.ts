@@ -140,6 +140,8 @@ export async function packetOutCommand(rest: readonly string[], opts: Opts, log:
       let names: ReadonlyMap<string, number> | undefined;
       const portNames = async () => {
         if (names) return names;
+        // --no-names: only numbers and reserved names are ports
+        if (!opts.acceptNames) return (names = new Map());
         const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
         names = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
         return names;
@@ -185,6 +187,7 @@ export async function packetOutCommand(rest: readonly string[], opts: Opts, log:
       await protocolForFlowMod(c, protocolOfVersion(c.version), usable, allowedProtocols(opts), formatProtocols);
       for (const m of messages) await c.sendChecked([m]);
     },
-    5,
+    // the port and table name connections take 4 xids first, unless --no-names
+    opts.acceptNames ? 5 : 1,
   );
 }

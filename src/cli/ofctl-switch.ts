@@ -91,11 +91,12 @@ export function vlogTime(): string {
  * Parses flows for a switch command; a port given by name (`in_port=p1`) is looked up in the switch's port
  * descriptions, as ovs-ofctl does, and the flows parsed again.
  */
-export async function parseWithPorts(c: OpenFlowConnection, texts: readonly string[], command: number): Promise<ParsedFlow[]> {
+export async function parseWithPorts(c: OpenFlowConnection, texts: readonly string[], command: number, acceptNames = true): Promise<ParsedFlow[]> {
   try {
     return texts.map((t) => parseFlow(t, command));
   } catch (e) {
-    if (!(e instanceof UnknownPortError)) throw e;
+    // --no-names: a name is an unknown port
+    if (!(e instanceof UnknownPortError) || !acceptNames) throw e;
   }
   // xid 2, outside our sequence: ovs-ofctl asks over a helper connection its printed xids already count
   const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });

@@ -148,7 +148,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
         const aggregate = cmd === "dump-aggregate";
         // with a match, ovs-ofctl first reads port and table names over two connections of its own (4 xids)
         await withSwitch(rest[0]!, opts, async (c) => {
-          const q = rest[1] ? (await parseWithPorts(c, [rest[1]], FlowModCommand.DELETE))[0] : undefined;
+          const q = rest[1] ? (await parseWithPorts(c, [rest[1]], FlowModCommand.DELETE, opts.acceptNames))[0] : undefined;
           // a stats request carries its table itself: what needs the table_id extension in a flow_mod does not here
           const u = rest[1] && q ? usableProtocols(rest[1], q) : ANY_PROTOCOL;
           const usable = u | ((u & (Protocol.OF10_STD_TID | Protocol.OF10_NXM_TID)) >> 1);
@@ -286,7 +286,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           return 0;
         }
         await withSwitch(rest[0]!, opts, async (c) => {
-          const fms = await parseWithPorts(c, texts, command);
+          const fms = await parseWithPorts(c, texts, command, opts.acceptNames);
           // OpenFlow 1.1 has no "all tables" in a flow_mod: Open vSwitch sends table 0 (ofputil_encode_flow_mod())
           if (c.version === OfpVersion.OF11) return c.flowMods(fms.map((fm) => (fm.tableId === 0xff ? { ...fm, tableId: 0 } : fm)));
           if (c.version !== OfpVersion.OF10) return c.flowMods(fms);
@@ -339,10 +339,10 @@ const OF13_UP = Protocol.OF13_OXM | Protocol.OF14_OXM | Protocol.OF15_OXM;
  * helper connections, the HELLO, each flow_mod as it is encoded, then the bundle's own).
  */
 async function bundleFlowMods(name: string, texts: readonly string[], command: number, opts: Opts, io: CliIo): Promise<void> {
-  let nextXid = 5;
+  let nextXid = opts.acceptNames ? 5 : 1;
   const allocate = () => nextXid++;
   await withSwitch(name, opts, async (c, target) => {
-    const fms = await parseWithPorts(c, texts, command);
+    const fms = await parseWithPorts(c, texts, command, opts.acceptNames);
     const usable = fms.reduce((u, fm, i) => u & usableProtocols(texts[i]!, fm), ANY_PROTOCOL) & OF13_UP;
     const allowed = allowedProtocols(opts);
     if (!(usable & allowed)) throw new Error(`none of the usable flow formats (${formatProtocols(usable)}) is among the allowed flow formats (${formatProtocols(allowed)})`);

@@ -218,6 +218,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       ["replace-flows", v.mgmt, target],
       ["-O", "OpenFlow13", "replace-flows", v.mgmt, target],
       ["-O", "OpenFlow14", "replace-flows", v.mgmt, target],
+      ["--no-names", "-O", "OpenFlow14", "replace-flows", v.mgmt, target],
       ["-O", "OpenFlow15", "--readd", "replace-flows", v.mgmt, target],
       ["--bundle", "replace-flows", v.mgmt, target],
       ["--bundle", "-O", "OpenFlow13", "replace-flows", v.mgmt, target],
@@ -240,7 +241,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
   it("replace-flows (ovs-ofctl.at): importance over OpenFlow 1.4, and with --bundle across tables", async () => {
     for (const [pre, add, replace] of [
       [["-O", "OpenFlow14"], [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `dl_vlan=${i},importance=${i},actions=drop`), [1, 3, 5, 7].map((i) => ` importance=${i + 10}, dl_vlan=${i} actions=drop`)],
-      [["--bundle"], [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `table=${i},dl_vlan=${i},importance=${i},actions=drop`), [1, 3, 5, 7].map((i) => ` table=${i}, importance=${i + 10}, dl_vlan=${i} actions=drop`)],
+      [["--bundle", "--no-names"], [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `table=${i},dl_vlan=${i},importance=${i},actions=drop`), [1, 3, 5, 7].map((i) => ` table=${i}, importance=${i + 10}, dl_vlan=${i} actions=drop`)],
     ] as const) {
       const addFile = file("imp-add.txt", add);
       const replaceFile = file("imp-replace.txt", replace);

@@ -1,6 +1,6 @@
 /**
  * The monitor's `ofctl/packet-out` beside ovs-ofctl's, driven by the real `ovs-appctl` against a private
- * ovs-vswitchd over OpenFlow 1.0 (no -O), 1.3 and 1.5: the OFPT_PACKET_OUT each monitor prints (xids
+ * ovs-vswitchd over OpenFlow 1.0 (no -O), 1.3 and 1.5, and with --no-names: the OFPT_PACKET_OUT each monitor prints (xids
  * included), appctl's replies and exit status for good and bad packet-out text (no packet, short or bad hex,
  * bad or reserved in_port, a field that is not a pipeline field, an unknown keyword or action, actions the
  * connection cannot carry), port names, pipeline fields, and the monitors' exit.
@@ -46,7 +46,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"
     ["exit"],
   ];
 
-  for (const pre of [[], ["-O", "OpenFlow13"], ["-O", "OpenFlow15"]]) {
+  for (const pre of [[], ["-O", "OpenFlow13"], ["-O", "OpenFlow15"], ["--no-names"]]) {
     it(`${pre.join(" ") || "no -O"}: same prints, replies and exit`, async () => {
       const results: Record<string, ControlRun> = {};
       for (const who of ["ovs", "ours"] as const) results[who] = await controlSequence(v, who, pre, sequence);

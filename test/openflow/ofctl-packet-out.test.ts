@@ -43,7 +43,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       [`bogus=1 packet=${ARP}`],
       [`in_port=1 packet=${ARP} actions=output:2,group:77`],
     ];
-    for (const pre of [[], ["-O", "OpenFlow13"], ["-O", "OpenFlow15"]]) {
+    for (const pre of [[], ["-O", "OpenFlow13"], ["-O", "OpenFlow15"], ["--no-names"]]) {
       for (const c of CASES) {
         // known difference (openflow encoder, not this command): a Nicira `load` in an OpenFlow 1.5
         // packet-out is sent as an NXAST action the switch refuses (OFPBAC_BAD_EXP_TYPE), where Open vSwitch
