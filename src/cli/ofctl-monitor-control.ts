@@ -3,7 +3,8 @@
  * `ovs-appctl -t SOCKET`: `exit`, `ofctl/send HEX...` (each message printed on the output as
  * `send: ...`, then sent as it is; the reply `sent` per message), `ofctl/barrier` (answered once the
  * switch's barrier reply has been printed), `ofctl/set-output-file FILE` (what the monitor prints goes
- * to FILE from then on), `ofctl/block` and `ofctl/unblock` (stop and resume reading from the switch).
+ * to FILE from then on), `ofctl/block` and `ofctl/unblock` (stop and resume reading from the switch),
+ * `ofctl/packet-out "in_port=PORT packet=HEX actions=..."` (the OFPT_PACKET_OUT printed, then sent).
  * The socket is `--unixctl=PATH`, else `$OVS_RUNDIR/ovs-ofctl.PID.ctl` (default `/var/run/openvswitch`).
  *
  * @module
@@ -12,10 +13,13 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { fromHex } from "../bytes/hex.js";
 import type { OpenFlowConnection } from "../openflow/connection.js";
 import { OfpVersion } from "../openflow/constants.js";
-import type { OfMessage, OfMessageInput } from "../openflow/messages.js";
+import { type OfMessage, type OfMessageInput, encodeMessage } from "../openflow/messages.js";
 import { UnixctlCommandError } from "../unixctl/errors.js";
 import { UnixctlServer } from "../unixctl/server.js";
 import { ofpPrintText } from "./ofctl-print.js";
+import type { MonitorXids } from "./ofctl-monitor.js";
+import { packetOutFromText } from "./ofctl-packet-out.js";
+import { Vlog, VlogLevel } from "./vlog.js";
 
 /** strerror() texts for the errors opening a file or socket gives. */
 const STRERROR: Record<string, string> = {
@@ -74,12 +78,22 @@ export interface MonitorControl {
   received(m: OfMessage): void;
 }
 
+/** What `ofctl/packet-out` needs beyond the connection. */
+export interface MonitorControlExtras {
+  /** The monitor's xids: a packet-out takes the next one, after the 4 of the first port and table name lookup. */
+  readonly xids?: MonitorXids | undefined;
+  /** The monitor's logging (`vlog/*` commands; the monitor's warnings); default: a fresh one on the output. */
+  readonly vlog?: Vlog | undefined;
+  /** Reads the switch's port names (over a connection of its own), for `in_port=p1` or `output:p1`. */
+  readonly portNames?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+}
+
 /**
  * Opens the control socket at `path`.
  * @throws Error `failed to create unixctl server (...)` after printing ovs-ofctl's `could not initialize
  * control socket` line through `logError`, when the socket cannot be created
  */
-export async function openMonitorControl(path: string, c: OpenFlowConnection, out: MonitorOutput, exit: () => void, logError: (line: string) => void): Promise<MonitorControl> {
+export async function openMonitorControl(path: string, c: OpenFlowConnection, out: MonitorOutput, exit: () => void, logError: (line: string) => void, extras: MonitorControlExtras = {}): Promise<MonitorControl> {
   let server: UnixctlServer;
   try {
     server = await UnixctlServer.listen(path, { version: "ovn-ts ofctl (mirrors ovs-ofctl)" });
@@ -115,6 +129,38 @@ export async function openMonitorControl(path: string, c: OpenFlowConnection, ou
       }
       if (!ok) throw new UnixctlCommandError("ofctl/send", args, reply);
       return reply;
+    },
+  });
+  let names: ReadonlyMap<string, number> | undefined;
+  const warned = new Set<string>();
+  const vlog = extras.vlog ?? new Vlog({ console: (line) => out.write(line) });
+  vlog.register(server);
+  server.register("ofctl/packet-out", {
+    usage: '"in_port=<port> packet=<hex data> actions=..."',
+    minArgs: 1,
+    maxArgs: 1,
+    run: async ([text]) => {
+      extras.xids?.skipNames();
+      let po = packetOutFromText(text!, c.version, names);
+      if (!po.ok && !names && extras.portNames) {
+        names = await extras.portNames();
+        po = packetOutFromText(text!, c.version, names);
+      }
+      // VLOG_WARN_ONCE: each warning once per monitor
+      for (const w of po.warnings) {
+        if (warned.has(w.message)) continue;
+        warned.add(w.message);
+        vlog.log(w.module, VlogLevel.WARN, w.message);
+      }
+      if (!po.ok) throw new UnixctlCommandError("ofctl/packet-out", [text!], `${po.error}\n`);
+      const bytes = encodeMessage({ ...po.message, xid: extras.xids?.allocate() ?? 0 } as OfMessageInput);
+      out.write(ofpPrintText(bytes, 0));
+      try {
+        await c.send(rawMessage(bytes));
+      } catch (e) {
+        throw new UnixctlCommandError("ofctl/packet-out", [text!], `${(e as Error).message}\n`);
+      }
+      return undefined;
     },
   });
   server.register("ofctl/barrier", {

@@ -50,9 +50,23 @@ export class MonitorXids {
     this.nextXid = this.nextXid >= 0xffffffff ? 1 : this.nextXid + 1;
     return x;
   };
+  /** @param names - false with `--no-names`: ovs-ofctl reads no names, so spends no xids on them */
+  constructor(names = true) {
+    this.named = !names;
+  }
+  private named: boolean;
   /** Skips `n` xids. */
   skip(n: number): void {
     for (let i = 0; i < n; i++) this.allocate();
+  }
+  /**
+   * Skips the 4 xids ovs-ofctl spends reading the switch's port and table names over two connections of
+   * its own, the first time it needs them (a `watch:`, an `ofctl/packet-out`); it keeps them after that.
+   */
+  skipNames(): void {
+    if (this.named) return;
+    this.named = true;
+    this.skip(4);
   }
 }
 
@@ -76,6 +90,11 @@ export interface MonitorOptions {
    * ends the monitor as `exit` does. The control is told of each message after it is printed and closed
    * when the monitor ends.
    */
+  /**
+   * `snoop`: the connection is a bridge's snoop socket; nothing is asked of it (no packet-in format), its
+   * messages are only printed.
+   */
+  readonly snoop?: boolean | undefined;
   readonly openControl?: ((stop: () => void) => Promise<{ received(m: OfMessage): void; close(): void | Promise<void> }>) | undefined;
 }
 
@@ -108,7 +127,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
       }
     } else {
       // ovs-ofctl reads port and table names over two connections of its own (4 xids) for its first watch:
-      if (nextId === 1) opts.xids?.skip(4);
+      if (nextId === 1) opts.xids?.skipNames();
       const rq = parseFlowMonitorRequest(arg.slice("watch:".length), nextId++);
       try {
         await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
@@ -152,7 +171,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
         throw e;
       }
     };
-    if (!(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
+    if (!opts.snoop && !(await setFormat(NXPIF_NXT_PACKET_IN2)) && c.version === OfpVersion.OF10) await setFormat(NXPIF_NXT_PACKET_IN);
     if (opts.openControl) control = await opts.openControl(() => stop?.());
     opts.onListening?.();
     // ovs-ofctl's monitor ends with a fatal error when the switch closes the connection

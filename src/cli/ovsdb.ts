@@ -47,6 +47,9 @@ const COMMANDS: Record<string, CommandSpec> = {
 /** The commands ovsdb-client daemonizes in (`--detach`, `--pidfile`, `--monitor` act on these only). */
 const DAEMONIZING: ReadonlySet<string> = new Set(["transact", "query", "monitor", "monitor-cond", "monitor-cond-since", "lock", "steal", "unlock"]);
 
+/** ovsdb-client as a daemon: `RUNDIR/ovsdb-client.pid`, `ovn-ts ovsdb:` messages, {@link Fatal} errors. */
+const OVSDB_DAEMON = { name: "ovsdb-client", cli: "ovn-ts ovsdb", fatal: (message: string) => new Fatal(message) };
+
 /** True when any daemon option was given. */
 function wantsDaemon(o: GlobalOptions["daemon"]): boolean {
   return o.detach || o.monitor || o.pidfile !== undefined;
@@ -57,10 +60,10 @@ function wantsDaemon(o: GlobalOptions["daemon"]): boolean {
  * this process started (it inherits the ids). OVS's messages start with the pidfile's name.
  */
 async function switchUser(o: GlobalOptions["daemon"]): Promise<void> {
-  const { isDaemonChild, pidfilePath } = await import("./ovsdb/daemon.js");
+  const { isDaemonChild, pidfilePath } = await import("./daemon.js");
   if (isDaemonChild()) return;
   const { becomeUser, resolveUser } = await import("./ovsdb/user.js");
-  const label = o.pidfile === undefined ? "(null)" : pidfilePath(o.pidfile);
+  const label = o.pidfile === undefined ? "(null)" : pidfilePath(o.pidfile, OVSDB_DAEMON);
   becomeUser(resolveUser(o.user!, label), label);
 }
 
@@ -88,8 +91,8 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
     }
     ctx = { io, style: options.style, printer: new TablePrinter(options.style), client: undefined, database: undefined, server: "", options, hints: [] };
     if (DAEMONIZING.has(name) && wantsDaemon(options.daemon)) {
-      const { daemonizeStart } = await import("./ovsdb/daemon.js");
-      const start = await daemonizeStart(options.daemon, argv, io);
+      const { daemonizeStart } = await import("./daemon.js");
+      const start = await daemonizeStart(options.daemon, argv, io, OVSDB_DAEMON);
       if (start.kind === "exit") return start.status;
       ctx.daemon = start.daemon;
     }

@@ -86,6 +86,12 @@ export interface ConnectionOptions {
    * @default false
    */
   readonly emitEchoRequests?: boolean | undefined;
+  /**
+   * Answer the peer's echo requests. False for a connection that only watches, such as a switch's snoop
+   * socket (`ovs-ofctl snoop`), where the echo requests are copies of another connection's.
+   * @default true
+   */
+  readonly answerEchoRequests?: boolean | undefined;
 }
 
 interface Pending {
@@ -122,7 +128,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   private echoOutstanding = false;
   private readonly writer = new Writer("openflow", 1024);
   private drainWaiters: (() => void)[] = [];
-  private readonly opts: Required<Omit<ConnectionOptions, "reconnect" | "allocateXid" | "emitEchoRequests">> & { readonly emitEchoRequests: boolean };
+  private readonly opts: Required<Omit<ConnectionOptions, "reconnect" | "allocateXid" | "emitEchoRequests" | "answerEchoRequests">> & { readonly emitEchoRequests: boolean; readonly answerEchoRequests: boolean };
   private readonly xidSource: (() => number) | undefined;
   private readonly retry: RetryStrategy | undefined;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
@@ -142,6 +148,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
       firstXid: opts.firstXid ?? 1,
       emitEchoRequests: opts.emitEchoRequests ?? false,
+      answerEchoRequests: opts.answerEchoRequests ?? true,
     };
     this.retry = opts.reconnect ? retryStrategy(opts.reconnect) : undefined;
     if (opts.firstXid !== undefined) this.nextXid = opts.firstXid >>> 0 || 1;
@@ -290,7 +297,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     }
     if (m.type === "echo_request") {
       if (this.opts.emitEchoRequests) this.emit("message", m);
-      this.sendRaw({ type: "echo_reply", data: m.data, xid: m.xid, version: m.version });
+      if (this.opts.answerEchoRequests) this.sendRaw({ type: "echo_reply", data: m.data, xid: m.xid, version: m.version });
       return;
     }
     const p = this.pending.get(m.xid);

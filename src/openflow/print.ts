@@ -275,7 +275,8 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
       let s = `${head} ${packetOutInPort(m)} actions=${m.actions.length ? formatActions(m.actions) : "drop"}`;
       if (m.bufferId !== 0xffffffff) return `${s} buffer=0x${m.bufferId.toString(16).padStart(8, "0")}`;
       s += ` data_len=${m.data.length}`;
-      const sum = packetSummary(m.data);
+      // the packet itself from verbosity 1 on (ofputil_packet_out_format())
+      const sum = verbosity > 0 ? packetSummary(m.data) : undefined;
       return withPacketDump(sum ? `${s}\n${sum}` : s, m.data, verbosity);
     }
     case "flow_removed": {

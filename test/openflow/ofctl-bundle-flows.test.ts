@@ -110,6 +110,9 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       ["dump-flows", "tcp:127.0.0.1:1"],
       ["add-flow", "unix:/nonexistent/x.sock", "actions=drop"],
       ["--bundle", "add-flow", "unix:/nonexistent/x.sock", "actions=drop"],
+      // no port and table name connections: the refused flow_mod's xid counts from 1
+      ["--bundle", "--no-names", "add-flow", v.mgmt, "priority=5,ip,actions=group:99"],
+      ["--bundle", "--no-names", "add-flow", v.mgmt, "in_port=p1,actions=drop"],
     ];
     // a socket file nobody listens on
     const { createServer } = await import("node:net");

@@ -7,67 +7,16 @@
  * bytes, and exit the same way when the switch hangs up.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { type Server, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
-import { memoryIo } from "../../src/cli/io.js";
-import { ofctlCommand } from "../../src/cli/ofctl.js";
+import { type ControlRun, controlSequence, norm, ourMonitor, ovsMonitor } from "./ofctl-monitor-run.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
 import { encodeMessage } from "../../src/openflow/messages.js";
 import { toHex } from "../../src/bytes/hex.js";
-
-/** Runs a program to its end without blocking the event loop (our monitor answers in this process). */
-function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { env: env ?? process.env });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const t = setTimeout(() => p.kill(), 20_000);
-    p.on("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, out, err });
-    });
-  });
-}
-
-/** Waits (bounded) until `ok()` holds. */
-async function until(ok: () => boolean, ms = 20_000): Promise<void> {
-  for (let t = 0; t < ms && !ok(); t += 50) await new Promise((r) => setTimeout(r, 50));
-}
-
-/** Masks `--timestamp` prefixes and socket paths. */
-const norm = (s: string, dir: string) => s.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}: /gm, "TS: ").replaceAll(dir, "DIR").replace(/(ovs|ours)\.ctl/g, "X.ctl").replace(/^(ovs-ofctl|ovn-ts ofctl): /gm, "");
-
-/** A monitor run by one of the two tools, its stdout/stderr collected and its exit awaited. */
-interface Monitor {
-  out(): string;
-  err(): string;
-  exited: Promise<number | null>;
-}
-
-function ovsMonitor(args: string[], env: NodeJS.ProcessEnv): Monitor {
-  const child = spawn("ovs-ofctl", args, { env });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
-  const t = setTimeout(() => child.kill(), 60_000);
-  void exited.then(() => clearTimeout(t));
-  return { out: () => out, err: () => err, exited };
-}
-
-function ourMonitor(args: string[]): Monitor {
-  const io = memoryIo();
-  const exited = ofctlCommand(args, io);
-  return { out: () => io.stdout, err: () => io.stderr, exited };
-}
 
 describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofctl monitor's control socket against ovs-ofctl's", () => {
   let v: Vswitchd;
@@ -97,29 +46,8 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"
       ["ofctl/frobnicate"],
       ["exit"],
     ];
-    const results: Record<string, { appctl: string[]; code: number | null; out: string; err: string; file: string }> = {};
-    for (const who of ["ovs", "ours"] as const) {
-      const ctl = join(v.dir, `${who}.ctl`);
-      const file = join(v.dir, `${who}.out`);
-      const args = ["--timestamp", `--unixctl=${ctl}`, "monitor", v.mgmt];
-      const m = who === "ovs" ? ovsMonitor(args, v.env) : ourMonitor(args);
-      await until(() => {
-        try {
-          readFileSync(ctl);
-          return false;
-        } catch (e) {
-          // a socket cannot be read: it exists once the monitor listens
-          return (e as NodeJS.ErrnoException).code !== "ENOENT";
-        }
-      });
-      const appctl: string[] = [];
-      for (const cmd of sequence) {
-        const r = await run("ovs-appctl", ["-t", ctl, ...cmd.map((a) => (a === "FILE" ? file : a))], v.env);
-        appctl.push(`${cmd.join(" ")} -> ${r.code}\n${r.out}${r.err}`);
-      }
-      const code = await m.exited;
-      results[who] = { appctl: appctl.map((s) => norm(s, v.dir)), code, out: m.out(), err: norm(m.err(), v.dir), file: norm(readFileSync(file, "utf8"), v.dir) };
-    }
+    const results: Record<string, ControlRun> = {};
+    for (const who of ["ovs", "ours"] as const) results[who] = await controlSequence(v, who, ["--timestamp"], sequence);
     expect(results["ovs"]!.err).toMatch(/TS: OFPT_ECHO_REPLY/);
     expect(results["ovs"]!.file).toMatch(/TS: OFPT_BARRIER_REPLY/);
     expect(results["ovs"]!.code).toBe(0);

@@ -16,7 +16,7 @@ import { TablePrinter, type TableStyle } from "../../ovsdb/text/table.js";
 import { type CliIo, UsageError } from "../io.js";
 import { closest } from "../suggest.js";
 import { rundir } from "./options.js";
-import type { Daemon, DaemonOptions } from "./daemon.js";
+import type { Daemon, DaemonOptions } from "../daemon.js";
 
 /** What a command needs before it runs (as ovsdb-client's `args_needed`). */
 export type Need = "none" | "rpc" | "database";

@@ -1,7 +1,8 @@
 /**
- * `ovsdb-client`'s daemon options (OVS 3.1 `lib/daemon.man`, `lib/daemon-unix.c`) for the commands
- * that daemonize: `transact`, `query`, `monitor`, `monitor-cond`, `monitor-cond-since`, `lock`,
- * `steal` and `unlock`.
+ * The daemon options of Open vSwitch's tools (OVS 3.1 `lib/daemon.man`, `lib/daemon-unix.c`), shared by the
+ * CLI's commands that daemonize: `ovn-ts ovsdb` (as ovsdb-client: `transact`, `query`, `monitor`,
+ * `monitor-cond`, `monitor-cond-since`, `lock`, `steal`, `unlock`) and `ovn-ts ofctl monitor` (as ovs-ofctl).
+ * Each tool names itself with a {@link DaemonProgram}.
  *
  * - `--detach`: the command goes on in the background in a new session; the foreground process
  *   exits 0 once the daemon has started (transact/query: at once; monitors: when the initial
@@ -9,7 +10,7 @@
  *   when it fails before that. The daemon keeps the standard output and error, reads nothing from
  *   the standard input, answers `ovs-appctl` on `RUNDIR/ovsdb-client.PID.ctl` (or `--unixctl`), and
  *   changes its directory to `/` once started unless `--no-chdir`.
- * - `--pidfile[=FILE]`: the daemon's PID and a newline in FILE (default `RUNDIR/ovsdb-client.pid`,
+ * - `--pidfile[=FILE]`: the daemon's PID and a newline in FILE (default `RUNDIR/PROGRAM.pid`,
  *   a relative name is taken in RUNDIR), removed when it exits. A pidfile that names a running
  *   process refuses the start (`already running as pid N, aborting`) unless `--overwrite-pidfile`.
  * - `--monitor`: a supervising process starts the daemon again when it dies of SIGABRT, SIGALRM,
@@ -33,10 +34,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { readPidfile } from "../../unixctl/target.js";
-import type { CliIo } from "../io.js";
-import { Fatal } from "./context.js";
-import { rundir } from "./options.js";
+import { readPidfile } from "../unixctl/target.js";
+import type { CliIo } from "./io.js";
+
+/** The tool a daemon mirrors: its name, the CLI's message prefix and its fatal errors. */
+export interface DaemonProgram {
+  /** The Open vSwitch program's name, which names the default pidfile (`ovsdb-client`, `ovs-ofctl`). */
+  readonly name: string;
+  /** The prefix of the CLI's own messages (`ovn-ts ovsdb`). */
+  readonly cli: string;
+  /** The error thrown for a fatal condition (the tool prints it as its other fatal errors). */
+  readonly fatal: (message: string) => Error;
+}
+
+/** `$OVS_RUNDIR`, default `/var/run/openvswitch`. */
+function rundir(): string {
+  return process.env["OVS_RUNDIR"] ?? "/var/run/openvswitch";
+}
 
 /** The daemon options of one run (see the module documentation). */
 export interface DaemonOptions {
@@ -69,9 +83,9 @@ export function isDaemonChild(): boolean {
   return process.env[ROLE_ENV] !== undefined;
 }
 
-/** The pidfile's path: FILE in RUNDIR unless absolute; `RUNDIR/ovsdb-client.pid` by default. */
-export function pidfilePath(given: string): string {
-  if (given === "") return join(rundir(), "ovsdb-client.pid");
+/** The pidfile's path: FILE in RUNDIR unless absolute; `RUNDIR/PROGRAM.pid` by default. */
+export function pidfilePath(given: string, program: DaemonProgram): string {
+  if (given === "") return join(rundir(), `${program.name}.pid`);
   return isAbsolute(given) ? given : join(rundir(), given);
 }
 
@@ -88,10 +102,17 @@ export class Daemon {
     private readonly chdir: boolean,
   ) {}
 
-  /** OVS `daemonize_complete`: reports the start to the waiting parent (once), then leaves the directory as `--detach` does. */
+  /** True once {@link Daemon.complete} ran. */
+  get completed(): boolean {
+    return this.notified;
+  }
+
+  /** OVS `daemonize_complete`: leaves the directory as `--detach` does, then reports the start to the waiting parent (once). */
   complete(): void {
     if (this.notified) return;
     this.notified = true;
+    // in `/` before the parent returns, so whoever waits on the parent finds the daemon settled
+    if (this.detached && this.chdir) process.chdir("/");
     if (this.notifyFd !== undefined) {
       try {
         writeSync(this.notifyFd, Buffer.of(0));
@@ -100,32 +121,31 @@ export class Daemon {
         // the parent is gone: nothing waits for the start
       }
     }
-    if (this.detached && this.chdir) process.chdir("/");
   }
 }
 
 /**
- * OVS `daemonize_start` for `argv` (the `ovsdb` command's arguments, which must be this process's
- * own command line: the daemon is that command line run again). Resolves to the status this
- * process exits with (the foreground of `--detach`, a `--monitor` supervisor) or to the daemon.
+ * OVS `daemonize_start` for `argv` (the command's arguments, which must be this process's own command
+ * line: the daemon is that command line run again). Resolves to the status this process exits with (the
+ * foreground of `--detach`, a `--monitor` supervisor) or to the daemon.
  */
-export async function daemonizeStart(o: DaemonOptions, argv: readonly string[], io: CliIo): Promise<DaemonStart> {
+export async function daemonizeStart(o: DaemonOptions, argv: readonly string[], io: CliIo, program: DaemonProgram): Promise<DaemonStart> {
   const role = process.env[ROLE_ENV];
   if (role === undefined && (o.detach || o.monitor)) {
     const own = process.argv.slice(-argv.length);
     if (argv.length === 0 || own.length !== argv.length || own.some((a, i) => a !== argv[i])) {
-      throw new Fatal("--detach and --monitor need ovn-ts run as its own process (the daemon runs the same command line again)");
+      throw program.fatal("--detach and --monitor need ovn-ts run as its own process (the daemon runs the same command line again)");
     }
   }
   if (role === undefined && o.detach) {
     // The foreground: start the daemon (or its supervisor) in a new session and wait for its start.
     const r = await forkAndWaitForStartup(o.monitor ? "monitor" : "daemon", true);
     if (r.started) return { kind: "exit", status: 0 };
-    return { kind: "exit", status: startupFailure(r, io) };
+    return { kind: "exit", status: startupFailure(r, io, program) };
   }
-  if (o.monitor && role !== "daemon") return { kind: "exit", status: await monitorDaemon(io, role !== undefined) };
+  if (o.monitor && role !== "daemon") return { kind: "exit", status: await monitorDaemon(io, role !== undefined, program) };
   if (role !== undefined) delete process.env[ROLE_ENV];
-  if (o.pidfile !== undefined) makePidfile(pidfilePath(o.pidfile), o.overwritePidfile);
+  if (o.pidfile !== undefined) makePidfile(pidfilePath(o.pidfile, program), o.overwritePidfile, program);
   return { kind: "run", daemon: new Daemon(o.detach, role !== undefined ? NOTIFY_FD : undefined, o.chdir) };
 }
 
@@ -162,15 +182,15 @@ function forkAndWaitForStartup(role: "daemon" | "monitor", detached: boolean): P
 }
 
 /** The status after a child died before it started (OVS: its own failure status, else 1 with why). */
-function startupFailure(r: Forked, io: CliIo): number {
+function startupFailure(r: Forked, io: CliIo, program: DaemonProgram): number {
   if (r.code !== null && r.code !== 0) return r.code;
-  io.err(`ovn-ts ovsdb: fork child died before signaling startup (${r.signal ? `killed (${r.signal})` : `exit status ${r.code ?? 0}`})\n`);
-  io.err("ovn-ts ovsdb: could not detach from foreground session\n");
+  io.err(`${program.cli}: fork child died before signaling startup (${r.signal ? `killed (${r.signal})` : `exit status ${r.code ?? 0}`})\n`);
+  io.err(`${program.cli}: could not detach from foreground session\n`);
   return 1;
 }
 
 /** `--monitor`: runs the daemon, starts it again after a crash, exits when it ends otherwise (OVS `monitor_daemon`). */
-async function monitorDaemon(io: CliIo, notifyParent: boolean): Promise<number> {
+async function monitorDaemon(io: CliIo, notifyParent: boolean, program: DaemonProgram): Promise<number> {
   let lastRestart = -Infinity;
   let notified = !notifyParent;
   for (;;) {
@@ -185,7 +205,7 @@ async function monitorDaemon(io: CliIo, notifyParent: boolean): Promise<number> 
       }
     }
     const end = r.started ? await exited(r.child) : { code: r.code, signal: r.signal };
-    if (!r.started && !(end.signal && RESTART_SIGNALS.has(end.signal))) return startupFailure({ ...r, ...end }, io);
+    if (!r.started && !(end.signal && RESTART_SIGNALS.has(end.signal))) return startupFailure({ ...r, ...end }, io, program);
     if (!(end.signal && RESTART_SIGNALS.has(end.signal))) return 0;
     const wait = lastRestart + 10_000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -199,7 +219,7 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 }
 
 /** OVS `make_pidfile`: refuses a pidfile of a running process (unless `overwrite`), writes ours, removes it at exit. */
-function makePidfile(path: string, overwrite: boolean): void {
+function makePidfile(path: string, overwrite: boolean, program: DaemonProgram): void {
   if (!overwrite) {
     let pid: number | undefined;
     try {
@@ -207,7 +227,7 @@ function makePidfile(path: string, overwrite: boolean): void {
     } catch {
       // missing or stale: ours to take
     }
-    if (pid !== undefined && pid !== process.pid && !startedAfter(pid, path)) throw new Fatal(`${path}: already running as pid ${pid}, aborting`);
+    if (pid !== undefined && pid !== process.pid && !startedAfter(pid, path)) throw program.fatal(`${path}: already running as pid ${pid}, aborting`);
   }
   const mine = `${process.pid}\n`;
   const tmp = `${path}.tmp${process.pid}`;
@@ -215,7 +235,7 @@ function makePidfile(path: string, overwrite: boolean): void {
     writeFileSync(tmp, mine);
     renameSync(tmp, path);
   } catch (e) {
-    throw new Fatal(`${path}: create failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw program.fatal(`${path}: create failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   process.once("exit", () => {
     try {
