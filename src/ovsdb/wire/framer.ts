@@ -361,6 +361,8 @@ export class JsonFramer {
     }
     // A digit run long enough to be an integer beyond 2^53 (anywhere in the text: a string's digits only cost the slow path).
     if (LONG_DIGITS.test(text)) return undefined;
+    const join = text.indexOf("}{");
+    if (join >= 0) return splitWhole(text, join);
     try {
       return [JSON.parse(text)];
     } catch {
@@ -469,4 +471,31 @@ function latin1(bytes: Uint8Array): string {
 
 function describeByte(b: number): string {
   return b >= 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, "0")}`;
+}
+
+/**
+ * The fast path of a small chunk that holds several messages back to back, as ovsdb-server writes
+ * a client's own `update3` and the reply to its transaction in one write. The chunk is cut at the
+ * `}{` joins: a prefix that parses is the first message (a JSON object that starts the text ends
+ * at exactly one place), and a join inside a string just fails to parse and is passed over.
+ * Returns undefined (the scanning path frames the chunk and reports any error) when the rest does
+ * not parse, so nothing is consumed on failure.
+ */
+function splitWhole(text: string, firstJoin: number): unknown[] | undefined {
+  const out: unknown[] = [];
+  let from = 0;
+  for (let join = firstJoin; join >= 0; join = text.indexOf("}{", join + 1)) {
+    try {
+      out.push(JSON.parse(text.slice(from, join + 1)));
+      from = join + 1;
+    } catch {
+      // A "}{" inside a string of the current message: try the next join.
+    }
+  }
+  try {
+    out.push(JSON.parse(from === 0 ? text : text.slice(from)));
+  } catch {
+    return undefined;
+  }
+  return out;
 }

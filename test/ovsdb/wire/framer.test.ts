@@ -150,6 +150,50 @@ describe("JsonFramer", () => {
     expect(e?.offset).toBe(44 + 52 + 16 + 7 + 2);
   });
 
+  it("takes a small chunk of several messages back to back (an update and a reply) as the scanning path does, joins inside strings too", () => {
+    // A seeded generator: messages whose strings hold "}{", braces and quotes; some chunks broken.
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return (seed >>> 16) % n;
+    };
+    const pieces = ["}{", "{", "}", '\\"', "x", "é", "][", " "];
+    const str = () => Array.from({ length: rnd(5) }, () => pieces[rnd(pieces.length)]).join("");
+    const message = (): string => {
+      const kind = rnd(4);
+      if (kind === 0) return JSON.stringify({ id: rnd(100), result: [{ count: rnd(3) }], error: null });
+      if (kind === 1) return JSON.stringify({ method: "update3", params: [str(), "00000000-0000-0000-0000-000000000000", { T: { u: { insert: { name: str() } } } }], id: null });
+      if (kind === 2) return `{"id":${rnd(9)},"result":[${rnd(2) === 0 ? "9223372036854775807" : "1"}],"error":null}`;
+      return JSON.stringify({ k: str(), n: { m: [str(), {}] } });
+    };
+    const scan = (bytes: Uint8Array): { values?: unknown[]; error?: string } => {
+      const f = new JsonFramer();
+      try {
+        const values: unknown[] = [];
+        for (let i = 0; i < bytes.length; i++) values.push(...f.push(bytes.subarray(i, i + 1)));
+        return { values };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    };
+    let several = 0;
+    for (let round = 0; round < 3000; round++) {
+      let text = Array.from({ length: 1 + rnd(4) }, message).join("");
+      if (rnd(8) === 0) text = text.slice(0, rnd(text.length)) + "}"; // broken or cut short
+      const bytes = enc(text);
+      const f = new JsonFramer();
+      let got: { values?: unknown[]; error?: string };
+      try {
+        got = { values: f.push(bytes) };
+      } catch (e) {
+        got = { error: (e as Error).message };
+      }
+      expect(got, text).toEqual(scan(bytes));
+      if ((got.values?.length ?? 0) > 1) several++;
+    }
+    expect(several).toBeGreaterThan(1000);
+  });
+
   it("enforces the nesting limit on a small chunk that is one message", () => {
     const f = new JsonFramer({ maxDepth: 3 });
     expect(f.push(enc('{"a":{}}'))).toEqual([{ a: {} }]);
