@@ -237,7 +237,8 @@ export class Writer {
   /** Writes a 64-bit unsigned integer given as a bigint, big-endian unless `littleEndian`; range-checked. */
   u64(v: bigint, field?: string, littleEndian?: boolean): this {
     if (littleEndian) return this.u64le(v, field);
-    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
+    // (zero, the usual value, with one comparison)
+    if (v !== 0n && (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn)) this.range(field, v, 64);
     const p = this.pos;
     if (p + 8 > this.buf.length) this.ensure(8);
     this.store64(p, v);
