@@ -264,7 +264,8 @@ export function nxWidth(f: FieldDef): number {
 
 /** Looks a field up by name, alias, NXM name or OXM name (case-insensitive). */
 export function fieldByName(name: string): FieldDef | undefined {
-  return BY_NAME.get(name.toLowerCase());
+  // the keys are lower case: a name found as it is needs no lower-cased copy
+  return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
 }
 
 /** Looks a field up by wire header (has-mask bit and length ignored) and experimenter. */

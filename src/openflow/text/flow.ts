@@ -12,7 +12,7 @@ import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructions } from "./instructions.js";
 import { type MatchBuilder, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { num, splitTop } from "./tokens.js";
+import { num, sliceTrim, splitTop } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -72,8 +72,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   };
   for (const item of splitTop(matchPart, ", \t")) {
     const eq = item.indexOf("=");
-    const key = (eq >= 0 ? item.slice(0, eq) : item).trim();
-    const val = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
+    // (the items come trimmed)
+    const key = eq >= 0 ? sliceTrim(item, 0, eq) : item;
+    const val = eq >= 0 ? sliceTrim(item, eq + 1, item.length) : undefined;
     // one lookup tells a flow keyword, a protocol shorthand and a match field apart
     const kind = FLOW_KEYS.get(key);
     if (kind === undefined) {
