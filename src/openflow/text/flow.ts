@@ -155,7 +155,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       continue;
     }
     // a port name the switch reported (`in_port=p1`)
-    const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
+    const port = names !== undefined && key.toLowerCase() === "in_port" ? names.get(val) : undefined;
     applyField(b, key, port === undefined ? val : String(port));
   }
   normalizePrereqs(b);
