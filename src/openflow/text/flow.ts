@@ -12,7 +12,7 @@ import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructions } from "./instructions.js";
 import { type MatchBuilder, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { num, sliceTrim, splitTop } from "./tokens.js";
+import { MATCH_SEPARATORS, num, sliceTrim, splitTop } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -70,7 +70,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     match: [],
     instructions: [],
   };
-  for (const item of splitTop(matchPart, ", \t")) {
+  for (const item of splitTop(matchPart, MATCH_SEPARATORS)) {
     const eq = item.indexOf("=");
     // (the items come trimmed)
     const key = eq >= 0 ? sliceTrim(item, 0, eq) : item;

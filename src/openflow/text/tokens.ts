@@ -53,7 +53,7 @@ export function sliceTrim(s: string, a: number, b: number): string {
 
 /** Splits on top-level commas (and whitespace), respecting (), [] and {}. */
 export function splitTop(s: string, seps = ","): string[] {
-  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : sepTable(seps);
+  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -155,6 +155,10 @@ export function parseHexBytes(s: string): Uint8Array {
 /** What separates actions: commas or white space outside parentheses (ovs-ofctl's key-value syntax). */
 export const ACTION_SEPARATORS = ", \t\r\n";
 
-/** The separator tables of the two common separator sets, looked up without a map. */
+/** What separates the fields of a match: commas, spaces or tabs outside parentheses. */
+export const MATCH_SEPARATORS = ", \t";
+
+/** The separator tables of the three common separator sets, looked up without a map. */
 const COMMA = sepTable(",");
 const ACTION_SEPS = sepTable(ACTION_SEPARATORS);
+const MATCH_SEPS = sepTable(MATCH_SEPARATORS);
