@@ -387,7 +387,11 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
 export function nxStart(w: Writer, subtype: number): number {
   if ((subtype & 0xffff) !== subtype) w.outOfRange(undefined, subtype, 16);
   const start = w.pos;
-  // type, length (0 until patched), vendor and subtype: 10 bytes stored by index
+  // type, length (0 until patched), vendor and subtype: 10 bytes stored by index (room asked for in the
+  // steps the field writes took: a Writer out of room names the same size)
+  w.room(2);
+  w.room(4);
+  w.room(8);
   const b = w.room(10);
   b[start] = ActionType.EXPERIMENTER >>> 8;
   b[start + 1] = ActionType.EXPERIMENTER;

@@ -228,6 +228,8 @@ function finish(w: Writer, start: number): void {
 function std(w: Writer, type: number): number {
   if ((type & 0xffff) !== type) w.outOfRange(undefined, type, 16);
   const start = w.pos;
+  // (room asked for in the steps the field writes took: a Writer out of room names the same size)
+  w.room(2);
   const b = w.room(4);
   b[start] = type >>> 8;
   b[start + 1] = type;

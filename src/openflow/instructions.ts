@@ -62,7 +62,10 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[], ver
     switch (i.type) {
       case "write_actions":
       case "apply_actions": {
-        // type, length (patched below) and padding stored by index
+        // type, length (patched below) and padding stored by index (room asked for in the steps the field
+        // writes took: a Writer out of room names the same size)
+        w.room(2);
+        w.room(4);
         const b = w.room(8);
         b[start] = 0;
         b[start + 1] = i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS;

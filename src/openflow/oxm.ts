@@ -418,7 +418,9 @@ export function decodeMatch(r: Reader): MatchField[] {
 /** Encodes an `ofp_match` with OXM TLVs, length reserved and filled afterwards, padded to 8. */
 export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
   const start = w.pos;
-  // type and length (patched below) stored by index
+  // type and length (patched below) stored by index (room asked for in the steps the field writes took:
+  // a Writer out of room names the same size)
+  w.room(2);
   let b = w.room(4);
   b[start] = OFPMT_OXM >>> 8;
   b[start + 1] = OFPMT_OXM;
