@@ -12,6 +12,8 @@ import { EncodeError } from "./encode-error.js";
 // allocates two bigints per value.
 const U64 = new BigUint64Array(1);
 const U64_BYTES = new Uint8Array(U64.buffer);
+/** Lengths below this get their {@link Writer.finish} view kept for reuse. */
+const VIEW_CACHE = 2048;
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -35,6 +37,12 @@ export class Writer {
   private viewBuffer: ArrayBufferLike | undefined = undefined;
   /** Whether {@link Writer.finish} has made a view of this buffer before. */
   private viewed = false;
+  /**
+   * The views {@link Writer.finish} has made of {@link Writer.viewBuffer}, by length (below
+   * {@link VIEW_CACHE}): a reused Writer finishing messages of lengths seen before returns the same view
+   * object again instead of allocating one per message. Cleared when the buffer grows.
+   */
+  private views: (Uint8Array | undefined)[] | undefined = undefined;
   /** Current write position = bytes written so far. */
   pos = 0;
   /** Maximum size; writing past it throws an {@link EncodeError}. */
@@ -84,6 +92,7 @@ export class Writer {
     this.buf = next;
     this.viewBuffer = undefined;
     this.viewed = false;
+    this.views = undefined;
   }
 
   private range(field: string | undefined, v: number | bigint, bits: number): never {
@@ -120,7 +129,10 @@ export class Writer {
   /** Stores a (checked) 64-bit value big-endian at `at`. */
   private store64(at: number, v: bigint): void {
     const b = this.buf;
-    if (HOST_LE) {
+    if (v === 0n) {
+      // the common zero (cookies, masks) without the BigUint64Array round trip
+      for (let i = at; i < at + 8; i++) b[i] = 0;
+    } else if (HOST_LE) {
       const s = U64_BYTES;
       U64[0] = v;
       b[at] = s[7]!;
@@ -225,7 +237,8 @@ export class Writer {
   /** Writes a 64-bit unsigned integer given as a bigint, big-endian unless `littleEndian`; range-checked. */
   u64(v: bigint, field?: string, littleEndian?: boolean): this {
     if (littleEndian) return this.u64le(v, field);
-    if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) this.range(field, v, 64);
+    // (zero, the usual value, with one comparison)
+    if (v !== 0n && (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn)) this.range(field, v, 64);
     const p = this.pos;
     if (p + 8 > this.buf.length) this.ensure(8);
     this.store64(p, v);
@@ -312,16 +325,23 @@ export class Writer {
 
   /**
    * The bytes written so far. No copy: the buffer itself when it is exactly full (no `subarray`, which
-   * would force V8 to move a small array off its heap), else a view; copy it before writing more.
+   * would force V8 to move a small array off its heap), else a view; copy it before writing more. A reused
+   * Writer may return the same view object for the same length again (it shows the same bytes either way).
    */
   finish(): Uint8Array {
     const b = this.buf;
-    if (this.pos === b.length) return b;
+    const n = this.pos;
+    if (n === b.length) return b;
     // caller memory keeps subarray (a Buffer's view is a Buffer); the Writer's own buffer is a Uint8Array
-    if (this.fixed) return b.subarray(0, this.pos);
-    if (this.viewBuffer !== undefined) return new Uint8Array(this.viewBuffer, b.byteOffset, this.pos);
+    if (this.fixed) return b.subarray(0, n);
+    const vb = this.viewBuffer;
+    if (vb !== undefined) {
+      if (n >= VIEW_CACHE) return new Uint8Array(vb, b.byteOffset, n);
+      const views = (this.views ??= new Array<Uint8Array | undefined>(VIEW_CACHE).fill(undefined));
+      return (views[n] ??= new Uint8Array(vb, b.byteOffset, n));
+    }
     if (this.viewed) this.viewBuffer = b.buffer;
     this.viewed = true;
-    return b.subarray(0, this.pos);
+    return b.subarray(0, n);
   }
 }

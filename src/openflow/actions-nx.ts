@@ -389,10 +389,24 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
 
 /** Starts a Nicira action: type, reserved length, vendor id and subtype; returns where to patch. */
 export function nxStart(w: Writer, subtype: number): number {
+  if ((subtype & 0xffff) !== subtype) w.outOfRange(undefined, subtype, 16);
   const start = w.pos;
-  w.u16(ActionType.EXPERIMENTER);
-  w.reserve16();
-  w.u32(ExperimenterId.NICIRA);
-  w.u16(subtype);
+  // type, length (0 until patched), vendor and subtype: 10 bytes stored by index (room asked for in the
+  // steps the field writes took: a Writer out of room names the same size)
+  w.room(2);
+  w.room(4);
+  w.room(8);
+  const b = w.room(10);
+  b[start] = ActionType.EXPERIMENTER >>> 8;
+  b[start + 1] = ActionType.EXPERIMENTER;
+  b[start + 2] = 0;
+  b[start + 3] = 0;
+  b[start + 4] = ExperimenterId.NICIRA >>> 24;
+  b[start + 5] = ExperimenterId.NICIRA >>> 16;
+  b[start + 6] = ExperimenterId.NICIRA >>> 8;
+  b[start + 7] = ExperimenterId.NICIRA;
+  b[start + 8] = subtype >>> 8;
+  b[start + 9] = subtype;
+  w.pos = start + 10;
   return start;
 }

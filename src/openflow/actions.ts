@@ -214,15 +214,29 @@ export function encodeActions(w: Writer, actions: readonly Action[], version: nu
 
 /** Ends an action begun at `start`: pads it to 8 bytes and patches its length (2 bytes in). */
 function finish(w: Writer, start: number): void {
-  w.pad(start, 8);
-  w.patch16(start + 2, w.pos - start);
+  // the padding zeroed by index, then the padded length (range-checked) stored
+  const end = w.pos;
+  const padded = (end - start + 7) & ~7;
+  const b = w.room(start + padded - end);
+  for (let i = end; i < start + padded; i++) b[i] = 0;
+  w.pos = start + padded;
+  if (padded > 0xffff) w.outOfRange("length", padded, 16);
+  b[start + 2] = padded >>> 8;
+  b[start + 3] = padded;
 }
 
 /** Begins a standard action: type and reserved length; returns its start (for {@link finish}). */
 function std(w: Writer, type: number): number {
+  if ((type & 0xffff) !== type) w.outOfRange(undefined, type, 16);
   const start = w.pos;
-  w.u16(type);
-  w.reserve16();
+  // (room asked for in the steps the field writes took: a Writer out of room names the same size)
+  w.room(2);
+  const b = w.room(4);
+  b[start] = type >>> 8;
+  b[start + 1] = type;
+  b[start + 2] = 0;
+  b[start + 3] = 0;
+  w.pos = start + 4;
   return start;
 }
 

@@ -73,8 +73,11 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   const importance = version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0;
   if ((version & 0xff) !== version) w.outOfRange("version", version, 8);
   if (xid >>> 0 !== xid) w.outOfRange("xid", xid, 32);
-  if (typeof cookie !== "bigint" || cookie < 0n || cookie > U64_MAX) w.outOfRange("flow_mod.cookie", cookie, 64);
-  if (typeof cookieMask !== "bigint" || cookieMask < 0n || cookieMask > U64_MAX) w.outOfRange("flow_mod.cookie_mask", cookieMask, 64);
+  // (the usual zero cookie and mask with one comparison each)
+  const cookieZero = cookie === 0n;
+  const maskZero = cookieMask === 0n;
+  if (!cookieZero && (typeof cookie !== "bigint" || cookie < 0n || cookie > U64_MAX)) w.outOfRange("flow_mod.cookie", cookie, 64);
+  if (!maskZero && (typeof cookieMask !== "bigint" || cookieMask < 0n || cookieMask > U64_MAX)) w.outOfRange("flow_mod.cookie_mask", cookieMask, 64);
   if ((tableId & 0xff) !== tableId) w.outOfRange("flow_mod.table_id", tableId, 8);
   if ((command & 0xff) !== command) w.outOfRange("flow_mod.command", command, 8);
   if ((idleTimeout & 0xffff) !== idleTimeout) w.outOfRange("flow_mod.idle_timeout", idleTimeout, 16);
@@ -95,8 +98,10 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   b[p + 5] = xid >>> 16;
   b[p + 6] = xid >>> 8;
   b[p + 7] = xid;
-  w.put64(p + 8, cookie, "flow_mod.cookie");
-  w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
+  if (cookieZero) for (let i = p + 8; i < p + 16; i++) b[i] = 0;
+  else w.put64(p + 8, cookie, "flow_mod.cookie");
+  if (maskZero) for (let i = p + 16; i < p + 24; i++) b[i] = 0;
+  else w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
   b[p + 24] = tableId;
   b[p + 25] = command;
   b[p + 26] = idleTimeout >>> 8;

@@ -61,10 +61,19 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[], ver
     const lenAt = start + 2;
     switch (i.type) {
       case "write_actions":
-      case "apply_actions":
-        w.u16(i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS).u16(0).zeros(4);
+      case "apply_actions": {
+        // type, length (patched below) and padding stored by index (room asked for in the steps the field
+        // writes took: a Writer out of room names the same size)
+        w.room(2);
+        w.room(4);
+        const b = w.room(8);
+        b[start] = 0;
+        b[start + 1] = i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS;
+        for (let k = start + 2; k < start + 8; k++) b[k] = 0;
+        w.pos = start + 8;
         encodeActions(w, i.actions, version);
         break;
+      }
       case "goto_table":
         w.u16(InstructionType.GOTO_TABLE).u16(0).u8(i.tableId).zeros(3);
         break;
@@ -83,8 +92,15 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[], ver
       default:
         throw new EncodeError("openflow", "instruction.type", `unknown instruction type ${String((i as { type: unknown }).type)}`);
     }
-    w.pad(start, 8);
-    w.patch16(lenAt, w.pos - start);
+    // the padding zeroed by index, then the padded length (range-checked) stored
+    const end = w.pos;
+    const padded = (end - start + 7) & ~7;
+    const b = w.room(start + padded - end);
+    for (let k = end; k < start + padded; k++) b[k] = 0;
+    w.pos = start + padded;
+    if (padded > 0xffff) w.outOfRange("length", padded, 16);
+    b[lenAt] = padded >>> 8;
+    b[lenAt + 1] = padded;
   }
 }
 

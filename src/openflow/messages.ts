@@ -332,9 +332,10 @@ export function encodeMessage(m: OfMessageInput, w?: Writer): Uint8Array {
   scratch.pos = 0;
   const version = m.version ?? OfpVersion.OF13;
   if (m.type === "flow_mod" && version >= OfpVersion.OF11 && version <= OfpVersion.OF15) {
-    // the flow_mod copied straight from the scratch buffer: no view of it first
+    // the flow_mod copied from the scratch buffer's view (one the scratch Writer keeps, by length)
     encodeFlowMod(scratch, m, version, 0);
-    return pooledCopy(scratch.room(0), scratch.pos);
+    const bytes = scratch.finish();
+    return pooledCopy(bytes, bytes.length);
   }
   const bytes = encodeInto(m, scratch);
   return pooledCopy(bytes, bytes.length);

@@ -264,7 +264,8 @@ export function nxWidth(f: FieldDef): number {
 
 /** Looks a field up by name, alias, NXM name or OXM name (case-insensitive). */
 export function fieldByName(name: string): FieldDef | undefined {
-  return BY_NAME.get(name.toLowerCase());
+  // the keys are lower case: a name found as it is needs no lower-cased copy
+  return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
 }
 
 /** Looks a field up by wire header (has-mask bit and length ignored) and experimenter. */
@@ -417,10 +418,23 @@ export function decodeMatch(r: Reader): MatchField[] {
 /** Encodes an `ofp_match` with OXM TLVs, length reserved and filled afterwards, padded to 8. */
 export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
   const start = w.pos;
-  w.u16(OFPMT_OXM);
-  w.u16(0); // length, patched below
+  // type and length (patched below) stored by index (room asked for in the steps the field writes took:
+  // a Writer out of room names the same size)
+  w.room(2);
+  let b = w.room(4);
+  b[start] = OFPMT_OXM >>> 8;
+  b[start + 1] = OFPMT_OXM;
+  w.pos = start + 4;
   for (let i = 0; i < fields.length; i++) encodeOxm(w, fields[i]!);
-  w.patch16(start + 2, w.pos - start);
-  w.pad(start, 8);
+  const end = w.pos;
+  const len = end - start;
+  if (len > 0xffff) w.outOfRange("length", len, 16);
+  // the padding to 8 bytes, zeroed by index
+  const padded = (len + 7) & ~7;
+  b = w.room(padded - len);
+  b[start + 2] = len >>> 8;
+  b[start + 3] = len;
+  for (let i = end; i < start + padded; i++) b[i] = 0;
+  w.pos = start + padded;
 }
 

@@ -113,4 +113,23 @@ describe("Writer", () => {
     expect(Buffer.isBuffer(o.finish())).toBe(true);
     expect(Array.from(o.finish())).toEqual([0, 1, 0, 2]);
   });
+
+  it("finish() of a reused Writer shows the current bytes at every length, repeated lengths and growth included", () => {
+    const w = new Writer("test", 16);
+    const rnd = (i: number) => (i * 7919 + 13) % 251;
+    for (let round = 0; round < 200; round++) {
+      w.pos = 0;
+      const n = round < 150 ? 1 + (round % 9) : 1 + round * 3;
+      for (let j = 0; j < n; j++) w.u8(rnd(round + j));
+      const out = w.finish();
+      expect(out.length).toBe(n);
+      expect(Array.from(out)).toEqual(Array.from({ length: n }, (_, j) => rnd(round + j)));
+      // a view kept from an earlier round of the same length shows the bytes written since (it is a view)
+      if (round > 20 && round < 150) {
+        w.pos = 0;
+        w.u8(0xee);
+        expect(out[0]).toBe(0xee);
+      }
+    }
+  });
 });

@@ -66,7 +66,10 @@ function formatLoadValue(v: bigint): string {
 
 /** Formats an action list the way ovs-ofctl does (`ct(commit,...),resubmit(,1)`). */
 export function formatActions(actions: readonly Action[]): string {
-  return actions.map(formatAction).join(",");
+  // concatenated in a loop: no array of the printed actions first
+  let s = "";
+  for (let i = 0; i < actions.length; i++) s = i === 0 ? formatAction(actions[i]!) : s + "," + formatAction(actions[i]!);
+  return s;
 }
 
 function formatAction(a: Action): string {

@@ -13,7 +13,7 @@ import { formatInstructions, parseInstructions } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
 import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { num, splitTop } from "./tokens.js";
+import { MATCH_SEPARATORS, num, sliceTrim, splitTop } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -71,10 +71,11 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     match: [],
     instructions: [],
   };
-  for (const item of splitTop(matchPart, ", \t")) {
+  for (const item of splitTop(matchPart, MATCH_SEPARATORS)) {
     const eq = item.indexOf("=");
-    const key = (eq >= 0 ? item.slice(0, eq) : item).trim();
-    const val = eq >= 0 ? item.slice(eq + 1).trim() : undefined;
+    // (the items come trimmed)
+    const key = eq >= 0 ? sliceTrim(item, 0, eq) : item;
+    const val = eq >= 0 ? sliceTrim(item, eq + 1, item.length) : undefined;
     // one lookup tells a flow keyword, a protocol shorthand and a match field apart
     const kind = FLOW_KEYS.get(key);
     if (kind === undefined) {
@@ -156,7 +157,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       continue;
     }
     // a port name the switch reported (`in_port=p1`)
-    const port = key.toLowerCase() === "in_port" ? names?.get(val) : undefined;
+    const port = names !== undefined && key.toLowerCase() === "in_port" ? names.get(val) : undefined;
     applyField(b, key, port === undefined ? val : String(port));
   }
   // a field with a prerequisite makes the match one of Ethernet packets (match_add_ethernet_prereq()); when

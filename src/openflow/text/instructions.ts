@@ -117,32 +117,39 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
 
 /** Formats instructions as the `actions=` text (apply-actions inline, others as ovs-ofctl spells them). */
 export function formatInstructions(insts: readonly Instruction[]): string {
-  const parts: string[] = [];
+  // the parts joined as they come (no array of them first)
+  let s = "";
+  let n = 0;
   for (const i of insts) {
+    let part: string;
     switch (i.type) {
       case "meter":
-        parts.push(`meter:${i.meterId}`);
+        part = `meter:${i.meterId}`;
         break;
       case "apply_actions":
-        if (i.actions.length) parts.push(formatActions(i.actions));
+        if (!i.actions.length) continue;
+        part = formatActions(i.actions);
         break;
       case "clear_actions":
-        parts.push("clear_actions");
+        part = "clear_actions";
         break;
       case "write_actions":
         // an empty action set prints as ovs-ofctl prints an empty list
-        parts.push(`write_actions(${i.actions.length ? formatActions(i.actions) : "drop"})`);
+        part = `write_actions(${i.actions.length ? formatActions(i.actions) : "drop"})`;
         break;
       case "write_metadata":
-        parts.push(`write_metadata:${hexNum(i.metadata)}${i.mask === 0xffffffffffffffffn ? "" : "/" + hexNum(i.mask)}`);
+        part = `write_metadata:${hexNum(i.metadata)}${i.mask === 0xffffffffffffffffn ? "" : "/" + hexNum(i.mask)}`;
         break;
       case "goto_table":
-        parts.push(`goto_table:${i.tableId}`);
+        part = `goto_table:${i.tableId}`;
         break;
       case "unknown":
-        parts.push(`unknown_instruction(${i.instructionType})`);
+        part = `unknown_instruction(${i.instructionType})`;
         break;
+      default:
+        continue;
     }
+    s = n++ === 0 ? part : s + "," + part;
   }
-  return parts.length ? parts.join(",") : "drop";
+  return n === 0 ? "drop" : s;
 }

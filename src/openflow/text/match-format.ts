@@ -97,13 +97,15 @@ function toMap(match: readonly MatchField[]): FieldsByName {
 
 const MD_NAMES = Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`);
 
-const ETH_IP = 0x0800n;
+// Ethernet types as Numbers: the printers compare the match's type (and IP protocol) as a Number, taken
+// from its bigint once (exact for the small values compared with)
+const ETH_IP = 0x0800;
 
-const ETH_IPV6 = 0x86ddn;
+const ETH_IPV6 = 0x86dd;
 
-const ETH_ARP = 0x0806n;
+const ETH_ARP = 0x0806;
 
-const ETH_RARP = 0x8035n;
+const ETH_RARP = 0x8035;
 
 const REG_NAMES = Array.from({ length: 32 }, (_, i) => `reg${i}`);
 
@@ -166,9 +168,9 @@ class MatchPrinter {
 }
 
 /** The shorthand ovs-ofctl prints for IPv4 with an IP protocol (`tcp` for `ip,nw_proto=6`). */
-const IP_SHORTHANDS = new Map<bigint, string>([[1n, "icmp"], [6n, "tcp"], [17n, "udp"], [132n, "sctp"]]);
+const IP_SHORTHANDS = new Map<number, string>([[1, "icmp"], [6, "tcp"], [17, "udp"], [132, "sctp"]]);
 /** The shorthand ovs-ofctl prints for IPv6 with an IP protocol. */
-const IPV6_SHORTHANDS = new Map<bigint, string>([[58n, "icmp6"], [6n, "tcp6"], [17n, "udp6"], [132n, "sctp6"]]);
+const IPV6_SHORTHANDS = new Map<number, string>([[58, "icmp6"], [6, "tcp6"], [17, "udp6"], [132, "sctp6"]]);
 
 /**
  * Formats a match in ovs-ofctl order (`priority=100,ip,nw_dst=10.0.0.0/24`).
@@ -180,7 +182,9 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   printMeta(w, priority, groups);
   const dlType = w.get("dl_type");
   const nwProto = w.get("nw_proto");
-  const dl = dlType && dlType.m ? dlType.v : undefined;
+  // the Ethernet type matched (-1: none) and the IP protocol (-1: none), as Numbers
+  const dl = dlType && dlType.m ? Number(dlType.v) : -1;
+  const proto = nwProto === undefined ? -1 : Number(nwProto.v);
   let skipType = false;
   let skipProto = false;
   // the packet type goes after the conntrack fields; a datapath-style match (recirc_id exact) shows the
@@ -191,27 +195,26 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   const defaultPt = pt !== undefined && pt.v === 0n && pt.m === 0xffffffffn;
   if (pt && !defaultPt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
   else if (megaflow && (defaultPt || needsEthernet(map, groups))) w.out.push("eth");
-  if (dl !== undefined) {
+  if (dl >= 0) {
     skipType = true;
-    const proto = nwProto?.v;
     if (dl === ETH_IP) {
-      const n = proto !== undefined ? IP_SHORTHANDS.get(proto) : undefined;
+      const n = proto >= 0 ? IP_SHORTHANDS.get(proto) : undefined;
       w.out.push(n ?? "ip");
       skipProto = n !== undefined;
     } else if (dl === ETH_IPV6) {
-      const n = proto !== undefined ? IPV6_SHORTHANDS.get(proto) : undefined;
+      const n = proto >= 0 ? IPV6_SHORTHANDS.get(proto) : undefined;
       w.out.push(n ?? "ipv6");
       skipProto = n !== undefined;
     } else if (dl === ETH_ARP) w.out.push("arp");
     else if (dl === ETH_RARP) w.out.push("rarp");
-    else if (dl === 0x8847n) w.out.push("mpls");
-    else if (dl === 0x8848n) w.out.push("mplsm");
+    else if (dl === 0x8847) w.out.push("mpls");
+    else if (dl === 0x8848) w.out.push("mplsm");
     else skipType = false;
   }
   printL2(w, groups);
   if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${bhex(dlType.v).padStart(4, "0")}`);
   printL3(w, dl, skipProto, nwProto, groups);
-  printL4(w, dl, nwProto, groups);
+  printL4(w, dl, proto, groups);
   // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
   // sense with another field's prerequisite: printed generically rather than dropped
   if (w.nPrinted !== map.size) for (const [name, e] of map) {
@@ -353,7 +356,7 @@ function printEth(w: MatchPrinter): void {
 }
 
 /** IP / ARP / MPLS fields, by Ethernet type. */
-function printL3(w: MatchPrinter, dl: bigint | undefined, skipProto: boolean, nwProto: VM | undefined, groups: number): void {
+function printL3(w: MatchPrinter, dl: number, skipProto: boolean, nwProto: VM | undefined, groups: number): void {
   if (dl === ETH_IPV6) {
     if (groups & G_IP6) printIp6(w);
   } else if (dl === ETH_ARP || dl === ETH_RARP) {
@@ -415,15 +418,14 @@ function printMpls(w: MatchPrinter): void {
 }
 
 /** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */
-function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefined, groups: number): void {
-  const proto = nwProto?.v;
+function printL4(w: MatchPrinter, dl: number, proto: number, groups: number): void {
   const l4 = (groups & G_L4) !== 0;
-  if (dl === ETH_IP && proto === 1n) {
+  if (dl === ETH_IP && proto === 1) {
     if (l4) {
       w.be16("icmp_type");
       w.be16("icmp_code");
     }
-  } else if (dl === ETH_IPV6 && proto === 58n) {
+  } else if (dl === ETH_IPV6 && proto === 58) {
     if (l4) {
       w.be16("icmpv6_type", "icmp_type");
       w.be16("icmpv6_code", "icmp_code");
@@ -443,5 +445,5 @@ function printL4(w: MatchPrinter, dl: bigint | undefined, nwProto: VM | undefine
   }
   if (!l4) return;
   const tcpf = w.get("tcp_flags");
-  if (tcpf && tcpf.m && proto === 6n) w.out.push(`tcp_flags=${tcpFlagsText(tcpf.v, tcpf.m & 0xfffn)}`);
+  if (tcpf && tcpf.m && proto === 6) w.out.push(`tcp_flags=${tcpFlagsText(tcpf.v, tcpf.m & 0xfffn)}`);
 }

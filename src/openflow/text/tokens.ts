@@ -10,33 +10,64 @@ import { smallNumber } from "./values.js";
 /** Separator lookup tables by separator string, built once per distinct string. */
 const SEP_TABLES = new Map<string, Uint8Array>();
 
+/** A character class of {@link splitTop}'s tables: a separator. */
+const SEP = 1;
+/** An opening bracket (`(`, `[`, `{`). */
+const OPEN = 2;
+/** A closing bracket. */
+const CLOSE = 3;
+
+/** The class of each ASCII character for splitting on `seps`: a bracket, a separator, or 0 for any other. */
 function sepTable(seps: string): Uint8Array {
   let t = SEP_TABLES.get(seps);
   if (t === undefined) {
     t = new Uint8Array(128);
     for (let i = 0; i < seps.length; i++) {
       const c = seps.charCodeAt(i);
-      if (c < 128) t[c] = 1;
+      if (c < 128) t[c] = SEP;
     }
+    // brackets count as brackets even when listed as separators
+    for (const c of [40, 91, 123]) t[c] = OPEN;
+    for (const c of [41, 93, 125]) t[c] = CLOSE;
     SEP_TABLES.set(seps, t);
   }
   return t;
 }
 
+/** ASCII white space as `String.prototype.trim` strips it (tab, line feed, vertical tab, form feed, carriage return, space). */
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * `s.slice(a, b).trim()`, with ASCII white space stripped by index first (one slice, none when the part is
+ * all of `s`); a part that begins or ends with a non-ASCII character goes through `trim`.
+ */
+export function sliceTrim(s: string, a: number, b: number): string {
+  while (a < b && isAsciiSpace(s.charCodeAt(a))) a++;
+  while (b > a && isAsciiSpace(s.charCodeAt(b - 1))) b--;
+  if (a === b) return "";
+  if (s.charCodeAt(a) >= 128 || s.charCodeAt(b - 1) >= 128) return s.slice(a, b).trim();
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 /** Splits on top-level commas (and whitespace), respecting (), [] and {}. */
 export function splitTop(s: string, seps = ","): string[] {
-  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : sepTable(seps);
+  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
   const out: string[] = [];
   let depth = 0;
   let start = 0;
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123) depth++;
-    else if (c === 41 || c === 93 || c === 125) depth--;
-    else if (depth === 0 && (c < 128 ? table[c] === 1 : seps.includes(s[i]!))) {
+    // one table lookup per ASCII character (most are neither brackets nor separators)
+    const k = c < 128 ? table[c]! : seps.includes(s[i]!) ? SEP : 0;
+    if (k === 0) continue;
+    if (k === OPEN) depth++;
+    else if (k === CLOSE) depth--;
+    else if (depth === 0) {
       if (i > start) {
-        const part = s.slice(start, i).trim();
+        const part = sliceTrim(s, start, i);
         if (part) out.push(part);
       }
       start = i + 1;
@@ -44,7 +75,7 @@ export function splitTop(s: string, seps = ","): string[] {
   }
   if (depth !== 0) throw new FlowSyntaxError(`${s}: unbalanced parentheses`);
   if (n > start) {
-    const part = s.slice(start).trim();
+    const part = sliceTrim(s, start, n);
     if (part) out.push(part);
   }
   return out;
@@ -124,6 +155,10 @@ export function parseHexBytes(s: string): Uint8Array {
 /** What separates actions: commas or white space outside parentheses (ovs-ofctl's key-value syntax). */
 export const ACTION_SEPARATORS = ", \t\r\n";
 
-/** The separator tables of the two common separator sets, looked up without a map. */
+/** What separates the fields of a match: commas, spaces or tabs outside parentheses. */
+export const MATCH_SEPARATORS = ", \t";
+
+/** The separator tables of the three common separator sets, looked up without a map. */
 const COMMA = sepTable(",");
 const ACTION_SEPS = sepTable(ACTION_SEPARATORS);
+const MATCH_SEPS = sepTable(MATCH_SEPARATORS);

@@ -271,19 +271,33 @@ export function setFieldLoads(a: Extract<Action, { type: "set_field" }>): Action
   // as Open vSwitch: load2 for a field with an experimenter header or a variable length; NXM and OXM
   // (class 0x8000) headers both fit a plain load
   if (def.nxExperimenter !== undefined || def.nxHeader >>> 16 === 0xffff || def.name.startsWith("tun_metadata")) return [{ type: "reg_load2", field: a.field }];
-  // the mask's runs of ones, read bit by bit from the bytes (bit `i` counts from the last byte's lowest
-  // bit); each run of at most 64 bits is one load of the value's bits there
+  // the mask's runs of ones, read from the bytes (bit `i` counts from the last byte's lowest bit; no mask:
+  // every bit of the field), a whole zero or all-ones byte at a time where the run allows; each run of at
+  // most 64 bits is one load of the value's bits there
   const n = valueBytes.length;
-  const bit = (bytes: Uint8Array, i: number): number => (i >> 3 < n ? (bytes[n - 1 - (i >> 3)]! >> (i & 7)) & 1 : 0);
-  const maskBit = maskBytes ? (i: number): number => bit(maskBytes, i) : (i: number): number => (i < width ? 1 : 0);
   const out: Action[] = [];
   let ofs = 0;
   const maxBits = Math.min(width, nxWidth(def));
   while (ofs < maxBits) {
-    while (ofs < maxBits && !maskBit(ofs)) ofs++;
+    if (maskBytes !== undefined) {
+      while (ofs < maxBits) {
+        const byte = ofs >> 3 < n ? maskBytes[n - 1 - (ofs >> 3)]! : 0;
+        if ((ofs & 7) === 0 && byte === 0) ofs += 8;
+        else if ((byte >> (ofs & 7)) & 1) break;
+        else ofs++;
+      }
+    }
     if (ofs >= maxBits) break;
     let end = ofs;
-    while (end < maxBits && end - ofs < 64 && maskBit(end)) end++;
+    if (maskBytes === undefined) end = Math.min(maxBits, width, ofs + 64);
+    else {
+      while (end < maxBits && end - ofs < 64) {
+        const byte = end >> 3 < n ? maskBytes[n - 1 - (end >> 3)]! : 0;
+        if ((end & 7) === 0 && byte === 0xff && end + 8 <= maxBits && end + 8 - ofs <= 64) end += 8;
+        else if ((byte >> (end & 7)) & 1) end++;
+        else break;
+      }
+    }
     const nbits = end - ofs;
     out.push({ type: "reg_load", dst: subField(def.name, ofs, nbits), value: bitsOf(valueBytes, ofs, nbits) });
     ofs = end;
