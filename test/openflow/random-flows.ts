@@ -41,7 +41,14 @@ export function textRecord(lib: TextLib, flow: string, command: number): TextRec
   }
   const bytes = lib.encodeMessage({ type: "flow_mod", ...parsed, xid: 7 } as never);
   const hex = Buffer.from(bytes).toString("hex");
-  const text = lib.formatMessage(lib.decodeMessage(bytes) as never);
+  let text: string;
+  try {
+    text = lib.formatMessage(lib.decodeMessage(bytes) as never);
+  } catch (e) {
+    // the decoder's consistency checks refuse some flows the parser takes (ovs-ofctl's ofp-print does too)
+    const err = e as Error;
+    return { flow, command, hex, error: `decode ${err.constructor.name}: ${err.message}` };
+  }
   return parsed.of10Only ? { flow, command, hex, text, of10Only: true } : { flow, command, hex, text };
 }
 
