@@ -147,6 +147,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /** The server's schema as feature detection describes it (the bundled release it matches, `has(feature)`). */
   readonly ovnSchema: OvnSchemaInfo<OvnDatabase>;
   private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
+  /** The replica indexes on one `external_ids` key made by {@link ControlledDb.ownedByExternalId} (`TABLE\0KEY` → index name). */
+  private readonly extIndexes = new Map<string, string>();
   private readonly refColumnCache = new Map<string, readonly string[]>();
   private readonly requiredCache = new Map<string, readonly string[]>();
   private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
@@ -358,6 +360,26 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   ownedBy(table: string, owner: string): Row[] {
     this.reads?.scanned.add(table);
     return [...this.replica.lookup(table as keyof T & string, OWNER_INDEX, owner)].filter((r) => this.owns(r as Row)) as Row[];
+  }
+
+  /**
+   * The owned rows of `table` whose `external_ids[key]` is `value`, from a replica index on that
+   * key made on first use and kept up to date by the replica (no scan of the table per call).
+   * Read as a whole table (see {@link ControlledDb.trackReads}), as {@link ControlledDb.owned}.
+   */
+  ownedByExternalId(table: string, key: string, value: string): Row[] {
+    this.column(table, "external_ids");
+    this.reads?.scanned.add(table);
+    const at = `${table}\u0000${key}`;
+    let index = this.extIndexes.get(at);
+    if (index === undefined) {
+      index = `ctl:ext:${key}`;
+      this.replica.addIndex(table as keyof T & string, index, { mapKey: ["external_ids", key] });
+      this.extIndexes.set(at, index);
+    }
+    const out: Row[] = [];
+    for (const r of this.replica.lookup(table as keyof T & string, index, value)) if (this.owns(r as Row)) out.push(r as Row);
+    return out;
   }
 
   /**
