@@ -32,7 +32,13 @@ export interface OnlyKeys {
  * whole column (keys not listed are removed).
  */
 export function onlyKeys(entries: ReadonlyMap<Atom, Atom | undefined> | { readonly [key: string]: Atom | undefined }): OnlyKeys {
-  const m = entries instanceof Map ? new Map(entries) : new Map(Object.entries(entries));
+  let m: Map<Atom, Atom | undefined>;
+  if (entries instanceof Map) m = new Map(entries);
+  else {
+    // the object's own keys in Object.entries' order, without an entry array each
+    m = new Map();
+    for (const k of Object.keys(entries)) m.set(k, (entries as { readonly [key: string]: Atom | undefined })[k]);
+  }
   return { [ONLY_KEYS]: true, entries: m };
 }
 
