@@ -110,6 +110,14 @@ export interface ReadLog {
 }
 
 const NAME_INDEX = "ctl:name";
+
+/**
+ * Per replica that {@link ControlledDb.open} started: the tables it gave no name index because the
+ * schema's unique index on `name` (which the replica keeps, all columns being replicated) answers
+ * the lookups. A replica started elsewhere has none here: its name index is used.
+ */
+const NAMED_BY_UNIQUE = new WeakMap<object, ReadonlySet<string>>();
+const NAME_COLUMNS: readonly string[] = ["name"];
 const VENDOR_INDEX = "ctl:vendor";
 const OWNER_INDEX = "ctl:owner";
 
@@ -153,6 +161,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private readonly requiredCache = new Map<string, readonly string[]>();
   private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
   private reads: ReadLog | undefined;
+  /** The tables whose rows are found by name through the schema's unique index (see `NAMED_BY_UNIQUE`). */
+  private readonly namedByUnique: ReadonlySet<string> | undefined;
 
   private constructor(
     /** The client. */
@@ -169,6 +179,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     this.guards = options.guards ?? true;
     this.identity = resolveIdentity(options.identity);
     if (options.onTransaction) this.hooks.push(options.onTransaction);
+    this.namedByUnique = NAMED_BY_UNIQUE.get(replica);
   }
 
   /** Reads the server's schema, starts an indexed replica of the chosen tables and resolves when it is loaded. */
@@ -177,6 +188,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     const schema = parseSchema(json);
     const identity = resolveIdentity(options.identity);
     const wanted = (options.tables ?? [...schema.tables.keys()]).filter((t) => schema.tables.has(t));
+    const uniqueNamed = new Set<string>();
     const tables: Record<string, { indexes: Record<string, { mapKey: readonly [string, string] } | { columns: readonly string[] }> }> = {};
     for (const t of wanted) {
       const ts = schema.tables.get(t)!;
@@ -186,10 +198,16 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
         indexes[VENDOR_INDEX] = { mapKey: ["external_ids", identity.vendorKey] };
         indexes[OWNER_INDEX] = { mapKey: ["external_ids", identity.ownerKey] };
       }
-      if (ts.columns.has("name")) indexes[NAME_INDEX] = { columns: ["name"] };
+      // A table whose schema has a unique index on `name` is looked up through the replica's copy
+      // of that index: a second index of every row by name would only cost memory and time.
+      if (ts.columns.has("name")) {
+        if (hasUniqueIndex(schema, t, ["name"])) uniqueNamed.add(t);
+        else indexes[NAME_INDEX] = { columns: ["name"] };
+      }
       tables[t] = { indexes };
     }
     const replica = await Replica.start<T>(client, schema, { tables });
+    NAMED_BY_UNIQUE.set(replica, uniqueNamed);
     return new ControlledDb<T>(client, replica, schema, json, options);
   }
 
@@ -334,17 +352,23 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /** The row of `table` named `name` (from the schema's name index or the controller's), or undefined. */
   byName(table: string, name: string): Row | undefined {
     let found: Row | undefined;
-    for (const r of this.replica.lookup(table as keyof T & string, NAME_INDEX, name)) {
-      found = r as Row;
-      break;
-    }
+    if (this.namedByUnique?.has(table)) found = this.replica.byIndex(table as keyof T & string, NAME_COLUMNS, [name]) as Row | undefined;
+    else
+      for (const r of this.replica.lookup(table as keyof T & string, NAME_INDEX, name)) {
+        found = r as Row;
+        break;
+      }
     if (this.reads) this.noteName(table, name, found ? [found] : []);
     return found;
   }
 
   /** Every row of `table` named `name` (tables without a unique name index may hold several). */
   allByName(table: string, name: string): Row[] {
-    const rows = [...this.replica.lookup(table as keyof T & string, NAME_INDEX, name)] as Row[];
+    let rows: Row[];
+    if (this.namedByUnique?.has(table)) {
+      const row = this.replica.byIndex(table as keyof T & string, NAME_COLUMNS, [name]) as Row | undefined;
+      rows = row ? [row] : [];
+    } else rows = [...this.replica.lookup(table as keyof T & string, NAME_INDEX, name)] as Row[];
     if (this.reads) this.noteName(table, name, rows);
     return rows;
   }
