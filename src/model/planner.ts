@@ -146,7 +146,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
 }
 
 function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>): Unit {
-  const entry = x.ips.length === 1 ? `${x.mac} ${x.ips[0]!}` : [x.mac, ...x.ips].join(" ");
+  const entry = [x.mac, ...x.ips].join(" ");
   const qos = podQosRules(x);
   return {
     ref: objectRef(x.object),

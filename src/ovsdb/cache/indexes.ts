@@ -20,14 +20,12 @@ export type IndexSpec =
       readonly key: (row: Row) => Atom | readonly Atom[] | undefined;
     };
 
-/**
- * Canonical text of a value, used as an index key (equal values give equal keys, different
- * values different keys). A string (or a set of one string), the usual key of a name, UUID or
- * `external_ids` value, is its own key: a lookup then builds no string and hashes none anew (the
- * string's hash is kept in it). Every other value's key starts with `\u0001`, as does the key of
- * a string that itself starts with `\u0001`, so none can be taken for another.
- */
+/** Canonical text of a value, used as an index key (equal values give equal keys). */
 export function datumKey(v: Datum): string {
+  // Different values give different keys too. A string (or a set of one string), the usual key
+  // of a name, UUID or `external_ids` value, is its own key: a lookup then builds no string and
+  // hashes none anew (the string keeps its hash). Every other value's key starts with `\u0001`,
+  // as does the key of a string that itself starts with `\u0001`, so none is taken for another.
   if (typeof v === "string") return v.charCodeAt(0) === 1 ? `\u0001${typedKey(v)}` : v;
   if (Array.isArray(v) && v.length === 1 && typeof v[0] === "string") return datumKey(v[0]);
   return `\u0001${typedKey(v)}`;
