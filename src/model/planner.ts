@@ -87,7 +87,7 @@ export function existingAddresses(ctl: NbController): ExistingAddresses {
     if (subnet === undefined || !(ext.has(EXTERNAL_IDS.pod) || name.startsWith("node-"))) continue;
     const a = row["addresses"];
     const first = (Array.isArray(a) ? a[0] : a) as string | undefined;
-    const parts = first?.trim().split(/\s+/) ?? [];
+    const parts = first === undefined ? [] : addressWords(first);
     if (parts.length < 2) continue;
     out.set(name, { subnet, mac: parts[0]!, ips: parts.slice(1) });
   }
@@ -97,6 +97,14 @@ export function existingAddresses(ctl: NbController): ExistingAddresses {
   for (const [owner, a] of existingNatAddresses(ctl.db)) if (!out.has(owner)) out.set(owner, { subnet: owner.endsWith(`-${EXTERNAL_SUBNET}`) ? EXTERNAL_SUBNET : "", mac: a.mac ?? "", ips: a.ips });
   return out;
 }
+
+/** The words of an address entry (`MAC IP...`): split at single spaces when that is all it holds (the usual entry), else at any run of white space. */
+export function addressWords(entry: string): string[] {
+  return SINGLE_SPACED.test(entry) ? entry.split(" ") : entry.trim().split(/\s+/);
+}
+
+/** Words of non-white-space characters separated by single spaces (nothing before the first or after the last). */
+const SINGLE_SPACED = /^\S+(?: \S+)*$/;
 
 function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedModel, loadBalancers: readonly string[]): Unit {
   const ls = s.object.name;

@@ -86,28 +86,9 @@ export function routerChildren(p: NbPlan, router: string, column: string, table:
   return out;
 }
 
-/** Per plan: owned rows of a table indexed by the value of one `external_ids` key, built once from the replica. */
-const indexes = new WeakMap<NbPlan, Map<string, Map<string, Row[]>>>();
-
-/** The owned rows of `table` whose `external_ids[key]` is `value` (an index of that key built once per plan: no scan per object). */
+/** The owned rows of `table` whose `external_ids[key]` is `value` and that the plan does not delete (from a replica index on that key: no scan per object). */
 export function ownedByExternalId(p: NbPlan, table: string, key: string, value: string): readonly Row[] {
-  let perPlan = indexes.get(p);
-  if (!perPlan) indexes.set(p, (perPlan = new Map()));
-  const at = `${table}\u0000${key}`;
-  let idx = perPlan.get(at);
-  if (!idx) {
-    idx = new Map();
-    for (const row of p.db.owned(table)) {
-      const v = extOf(row).get(key);
-      if (v === undefined) continue;
-      const list = idx.get(v);
-      if (list) list.push(row);
-      else idx.set(v, [row]);
-    }
-    perPlan.set(at, idx);
-  }
-  const rows = idx.get(value);
-  if (!rows) return [];
+  const rows = p.db.ownedByExternalId(table, key, value);
   return rows.some((r) => p.isDeleted(r["_uuid"] as string)) ? rows.filter((r) => !p.isDeleted(r["_uuid"] as string)) : rows;
 }
 

@@ -484,7 +484,7 @@ export function networkPolicyUnit(np: ResolvedNetworkPolicy, netpolTier: number)
     build: (p) => {
       for (const [name, as] of np.addressSets) p.setAddressSet(name, as.addresses, { external_ids: { [NETWORK_POLICY_KEY]: `${key}/${as.direction}` } });
       for (const dir of ["ingress", "egress"])
-        for (const row of p.db.listByExternalIds("Address_Set", { [NETWORK_POLICY_KEY]: `${key}/${dir}` })) if (!asNames.has(row["name"] as string) && !p.isDeleted(row["_uuid"] as string)) p.remove("Address_Set", row);
+        for (const row of p.db.ownedByExternalId("Address_Set", NETWORK_POLICY_KEY, `${key}/${dir}`)) if (!asNames.has(row["name"] as string) && !p.isDeleted(row["_uuid"] as string)) p.remove("Address_Set", row);
       p.setPortGroupPorts(np.portGroup, np.ports, { external_ids: { [NETWORK_POLICY_KEY]: key } });
       const withTier = p.db.has("ACL", "tier");
       // Severity managed too (cleared when not logged), as Kube-OVN recreates the ACLs on every update.

@@ -222,14 +222,17 @@ export function nodeUnits(model: ResolvedModel): ModelUnit[] {
         p.ensureSwitchPort(NODE_SWITCH, n.port, { addresses: [[n.mac, ...n.joinIps].join(" ")], external_ids: { [EXTERNAL_IDS.logicalSwitch]: NODE_SWITCH } });
         p.setPortGroupPorts(nodePortGroupName(name), pods.map((x) => x.port), { external_ids: { node: name, np: `node/${name}` } });
         const groups = new Set<string>([nodePortGroupName(name)]);
+        // The node's pod ports by subnet, in pod order (one pass, not one filter per subnet).
+        const portsIn = new Map<string, string[]>();
+        for (const x of pods) {
+          const list = portsIn.get(x.subnet);
+          if (list) list.push(x.port);
+          else portsIn.set(x.subnet, [x.port]);
+        }
         for (const s of dist) {
           const pg = subnetNodePortGroupName(s.object.name, name);
           groups.add(pg);
-          p.setPortGroupPorts(
-            pg,
-            pods.filter((x) => x.subnet === s.object.name).map((x) => x.port),
-            { external_ids: { subnet: s.object.name, node: name, np: `${s.object.name}/${name}` } },
-          );
+          p.setPortGroupPorts(pg, portsIn.get(s.object.name) ?? [], { external_ids: { subnet: s.object.name, node: name, np: `${s.object.name}/${name}` } });
         }
         // Port groups of this node that the model no longer has (e.g. a subnet turned centralized).
         for (const row of ownedByExternalId(p, "Port_Group", "node", name)) if (!groups.has(row["name"] as string)) p.remove("Port_Group", row);

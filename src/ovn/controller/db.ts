@@ -110,6 +110,14 @@ export interface ReadLog {
 }
 
 const NAME_INDEX = "ctl:name";
+
+/**
+ * Per replica that {@link ControlledDb.open} started: the tables it gave no name index because the
+ * schema's unique index on `name` (which the replica keeps, all columns being replicated) answers
+ * the lookups. A replica started elsewhere has none here: its name index is used.
+ */
+const NAMED_BY_UNIQUE = new WeakMap<object, ReadonlySet<string>>();
+const NAME_COLUMNS: readonly string[] = ["name"];
 const VENDOR_INDEX = "ctl:vendor";
 const OWNER_INDEX = "ctl:owner";
 
@@ -147,10 +155,14 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /** The server's schema as feature detection describes it (the bundled release it matches, `has(feature)`). */
   readonly ovnSchema: OvnSchemaInfo<OvnDatabase>;
   private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
+  /** The replica indexes on one `external_ids` key made by {@link ControlledDb.ownedByExternalId} (`TABLE\0KEY` → index name). */
+  private readonly extIndexes = new Map<string, string>();
   private readonly refColumnCache = new Map<string, readonly string[]>();
   private readonly requiredCache = new Map<string, readonly string[]>();
   private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
   private reads: ReadLog | undefined;
+  /** The tables whose rows are found by name through the schema's unique index (see `NAMED_BY_UNIQUE`). */
+  private readonly namedByUnique: ReadonlySet<string> | undefined;
 
   private constructor(
     /** The client. */
@@ -167,6 +179,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     this.guards = options.guards ?? true;
     this.identity = resolveIdentity(options.identity);
     if (options.onTransaction) this.hooks.push(options.onTransaction);
+    this.namedByUnique = NAMED_BY_UNIQUE.get(replica);
   }
 
   /** Reads the server's schema, starts an indexed replica of the chosen tables and resolves when it is loaded. */
@@ -175,6 +188,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     const schema = parseSchema(json);
     const identity = resolveIdentity(options.identity);
     const wanted = (options.tables ?? [...schema.tables.keys()]).filter((t) => schema.tables.has(t));
+    const uniqueNamed = new Set<string>();
     const tables: Record<string, { indexes: Record<string, { mapKey: readonly [string, string] } | { columns: readonly string[] }> }> = {};
     for (const t of wanted) {
       const ts = schema.tables.get(t)!;
@@ -184,10 +198,16 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
         indexes[VENDOR_INDEX] = { mapKey: ["external_ids", identity.vendorKey] };
         indexes[OWNER_INDEX] = { mapKey: ["external_ids", identity.ownerKey] };
       }
-      if (ts.columns.has("name")) indexes[NAME_INDEX] = { columns: ["name"] };
+      // A table whose schema has a unique index on `name` is looked up through the replica's copy
+      // of that index: a second index of every row by name would only cost memory and time.
+      if (ts.columns.has("name")) {
+        if (hasUniqueIndex(schema, t, ["name"])) uniqueNamed.add(t);
+        else indexes[NAME_INDEX] = { columns: ["name"] };
+      }
       tables[t] = { indexes };
     }
     const replica = await Replica.start<T>(client, schema, { tables });
+    NAMED_BY_UNIQUE.set(replica, uniqueNamed);
     return new ControlledDb<T>(client, replica, schema, json, options);
   }
 
@@ -332,17 +352,23 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /** The row of `table` named `name` (from the schema's name index or the controller's), or undefined. */
   byName(table: string, name: string): Row | undefined {
     let found: Row | undefined;
-    for (const r of this.replica.lookup(table as keyof T & string, NAME_INDEX, name)) {
-      found = r as Row;
-      break;
-    }
+    if (this.namedByUnique?.has(table)) found = this.replica.byIndex(table as keyof T & string, NAME_COLUMNS, [name]) as Row | undefined;
+    else
+      for (const r of this.replica.lookup(table as keyof T & string, NAME_INDEX, name)) {
+        found = r as Row;
+        break;
+      }
     if (this.reads) this.noteName(table, name, found ? [found] : []);
     return found;
   }
 
   /** Every row of `table` named `name` (tables without a unique name index may hold several). */
   allByName(table: string, name: string): Row[] {
-    const rows = [...this.replica.lookup(table as keyof T & string, NAME_INDEX, name)] as Row[];
+    let rows: Row[];
+    if (this.namedByUnique?.has(table)) {
+      const row = this.replica.byIndex(table as keyof T & string, NAME_COLUMNS, [name]) as Row | undefined;
+      rows = row ? [row] : [];
+    } else rows = [...this.replica.lookup(table as keyof T & string, NAME_INDEX, name)] as Row[];
     if (this.reads) this.noteName(table, name, rows);
     return rows;
   }
@@ -358,6 +384,26 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   ownedBy(table: string, owner: string): Row[] {
     this.reads?.scanned.add(table);
     return [...this.replica.lookup(table as keyof T & string, OWNER_INDEX, owner)].filter((r) => this.owns(r as Row)) as Row[];
+  }
+
+  /**
+   * The owned rows of `table` whose `external_ids[key]` is `value`, from a replica index on that
+   * key made on first use and kept up to date by the replica (no scan of the table per call).
+   * Read as a whole table (see {@link ControlledDb.trackReads}), as {@link ControlledDb.owned}.
+   */
+  ownedByExternalId(table: string, key: string, value: string): Row[] {
+    this.column(table, "external_ids");
+    this.reads?.scanned.add(table);
+    const at = `${table}\u0000${key}`;
+    let index = this.extIndexes.get(at);
+    if (index === undefined) {
+      index = `ctl:ext:${key}`;
+      this.replica.addIndex(table as keyof T & string, index, { mapKey: ["external_ids", key] });
+      this.extIndexes.set(at, index);
+    }
+    const out: Row[] = [];
+    for (const r of this.replica.lookup(table as keyof T & string, index, value)) if (this.owns(r as Row)) out.push(r as Row);
+    return out;
   }
 
   /**

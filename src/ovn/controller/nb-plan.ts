@@ -209,24 +209,30 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
   private setOwnedChildren(parentTable: string, parent: Row | PlanRef, column: string, table: string, owner: string, specs: readonly Spec[], keyColumns: readonly string[]): void {
     for (const s of specs) for (const c of Object.keys(s)) this.db.column(table, c);
     const keyOf = (get: (c: string) => unknown, cols: readonly string[]) => cols.map((c) => `${c}=${JSON.stringify(normalizeKey(get(c)))}`).join(",");
-    const wanted = new Map<string, Spec>();
+    // Each spec with its key columns (those it gives), and its key with the values normalized as
+    // the rows hold them (worked out on its first comparison, then kept: it does not depend on the row).
+    const wanted = new Map<string, { readonly spec: Spec; readonly cols: readonly string[]; readonly sig: string; normal?: string }>();
     for (const s of specs) {
       const cols = keyColumns.filter((c) => s[c] !== undefined);
       const missing = keyColumns.find((c) => s[c] === undefined && c !== "tier" && c !== "route_table" && c !== "policy");
       if (missing) throw new DesiredStateError(table, { kind: "missing-column", column: missing });
       const k = keyOf((c) => s[c], cols);
       if (wanted.has(k)) throw new DesiredStateError(table, { kind: "duplicate-key", key: k });
-      wanted.set(k, s);
+      wanted.set(k, { spec: s, cols, sig: cols.join(",") });
     }
     const matched = new Set<string>();
     for (const row of this.children(parent, column, table)) {
       const ext = row["external_ids"];
       if (!this.db.owns(row) || !(ext instanceof Map) || ext.get(this.db.identity.ownerKey) !== owner) continue;
       let hit: string | undefined;
-      for (const [k, s] of wanted) {
+      // The row's key over each set of key columns, made once per row (not once per spec).
+      const rowKeys = new Map<string, string>();
+      for (const [k, w] of wanted) {
         if (matched.has(k)) continue;
-        const cols = keyColumns.filter((c) => s[c] !== undefined);
-        if (keyOf((c) => row[c], cols) === keyOf((c) => normalizeFor(this.db, table, c, s[c]), cols)) {
+        let rk = rowKeys.get(w.sig);
+        if (rk === undefined) rowKeys.set(w.sig, (rk = keyOf((c) => row[c], w.cols)));
+        w.normal ??= keyOf((c) => normalizeFor(this.db, table, c, w.spec[c]), w.cols);
+        if (rk === w.normal) {
           hit = k;
           break;
         }
@@ -236,9 +242,9 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
         continue;
       }
       matched.add(hit);
-      this.change(table, row, wanted.get(hit)!);
+      this.change(table, row, wanted.get(hit)!.spec);
     }
-    for (const [k, s] of wanted) {
+    for (const [k, { spec: s }] of wanted) {
       if (matched.has(k)) continue;
       const ref = this.create(table, `${this.refOf(parent)}:${owner}:${k}`, s, { owner, display: `${this.nameOf(parentTable, parent)} ${owner} ${k}` });
       this.link(parentTable, parent, column, ref);
@@ -436,7 +442,8 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
 
   /** Sets exactly the ports (by name; existing or created in this plan) of port group `name`, creating it if absent. */
   setPortGroupPorts(name: string, ports: readonly string[], desired: Desired<T["Port_Group"]> = {}): PlanRef {
-    const uuids = ports.map((p) => this.portRef(p, `Port_Group ${name}`));
+    const by = `Port_Group ${name}`;
+    const uuids = ports.map((p) => this.portRef(p, by));
     return this.ensureNamed("Port_Group", name, { ...specOf(desired), ports: uuids });
   }
 

@@ -229,9 +229,11 @@ export class PlanBuilder {
     this.db.table(table);
     if (!options.foreign && this.db.column(table, "external_ids") && !this.db.owns(row)) throw new ForeignRowError(table, this.keyOf(table, row), uuid);
     let changed = false;
-    for (const [c, v] of Object.entries(desired)) {
+    for (const c of Object.keys(desired)) {
+      const v = desired[c];
       const col = this.db.column(table, c);
-      this.db.requireValues(table, c, v);
+      // (only enumerated columns have values a server's schema may lack)
+      if (col.type.key.enum || col.type.value?.enum) this.db.requireValues(table, c, v);
       // The common case of a no-op apply: every given key already has its value.
       if (c === "external_ids" && hasKeys(row[c], v)) continue;
       const want = c === "external_ids" && !isOnlyKeys(v) && v !== undefined ? onlyKeys(toEntries(v)) : v;

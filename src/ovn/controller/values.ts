@@ -32,7 +32,13 @@ export interface OnlyKeys {
  * whole column (keys not listed are removed).
  */
 export function onlyKeys(entries: ReadonlyMap<Atom, Atom | undefined> | { readonly [key: string]: Atom | undefined }): OnlyKeys {
-  const m = entries instanceof Map ? new Map(entries) : new Map(Object.entries(entries));
+  let m: Map<Atom, Atom | undefined>;
+  if (entries instanceof Map) m = new Map(entries);
+  else {
+    // the object's own keys in Object.entries' order, without an entry array each
+    m = new Map();
+    for (const k of Object.keys(entries)) m.set(k, (entries as { readonly [key: string]: Atom | undefined })[k]);
+  }
   return { [ONLY_KEYS]: true, entries: m };
 }
 
@@ -160,25 +166,26 @@ function toNative(type: ColumnType, value: unknown): Datum {
 export function diffColumn(type: ColumnType, current: Datum, desired: unknown, table: string, column: string): ColumnChange | undefined {
   const shape = columnShape(type);
   if (shape === "map") {
-    const cur = (current instanceof Map ? current : new Map()) as ReadonlyMap<Atom, Atom>;
+    const cur = (current instanceof Map ? current : EMPTY_MAP) as ReadonlyMap<Atom, Atom>;
     const only = isOnlyKeys(desired);
     const want = only ? desired.entries : (toNative(type, desired) as ReadonlyMap<Atom, Atom>);
-    const remove: Atom[] = [];
-    const add = new Map<Atom, Atom>();
+    // Made on the first difference: a map that already matches (a no-op apply's usual case) allocates nothing.
+    let remove: Atom[] | undefined;
+    let add: Map<Atom, Atom> | undefined;
     for (const [k, v] of want) {
       const has = cur.has(k);
       if (v === undefined) {
-        if (has) remove.push(k);
-      } else if (!has) add.set(k, v);
+        if (has) (remove ??= []).push(k);
+      } else if (!has) (add ??= new Map()).set(k, v);
       else if (cur.get(k) !== v) {
-        remove.push(k);
-        add.set(k, v);
+        (remove ??= []).push(k);
+        (add ??= new Map()).set(k, v);
       }
     }
-    if (!only) for (const k of cur.keys()) if (!want.has(k)) remove.push(k);
-    if (remove.length === 0 && add.size === 0) return undefined;
+    if (!only) for (const k of cur.keys()) if (!want.has(k)) (remove ??= []).push(k);
+    if (remove === undefined && add === undefined) return undefined;
     normalize(type, desired, table, column);
-    return { kind: "mutate", remove, add };
+    return { kind: "mutate", remove: remove ?? [], add: add ?? new Map<Atom, Atom>() };
   }
   // A small set given as an array that holds exactly the current atoms (both ways, so duplicates
   // in it cannot hide a difference): no change, without the deduplicated copy.
@@ -203,6 +210,9 @@ export function diffColumn(type: ColumnType, current: Datum, desired: unknown, t
   normalize(type, desired, table, column);
   return { kind: "set", value: want };
 }
+
+/** The current value of a map column that has none (read only). */
+const EMPTY_MAP: ReadonlyMap<Atom, Atom> = new Map();
 
 /** True when `cur` (duplicate-free) and `want` (a small list, maybe with duplicates) hold the same atoms. */
 function sameSmallSet(cur: readonly Atom[], want: readonly Atom[]): boolean {

@@ -40,6 +40,17 @@ function same(old: Row, row: Row, columns: readonly string[]): boolean {
 
 /** Canonical text of a value, used as an index key (equal values give equal keys). */
 export function datumKey(v: Datum): string {
+  // Different values give different keys too. A string (or a set of one string), the usual key
+  // of a name, UUID or `external_ids` value, is its own key: a lookup then builds no string and
+  // hashes none anew (the string keeps its hash). Every other value's key starts with `\u0001`,
+  // as does the key of a string that itself starts with `\u0001`, so none is taken for another.
+  if (typeof v === "string") return v.charCodeAt(0) === 1 ? `\u0001${typedKey(v)}` : v;
+  if (Array.isArray(v) && v.length === 1 && typeof v[0] === "string") return datumKey(v[0]);
+  return `\u0001${typedKey(v)}`;
+}
+
+/** The typed text of a value (`string:x`, `number:1`, sorted sets and maps): unambiguous, also inside a list of columns' keys. */
+function typedKey(v: Datum): string {
   if (v === undefined) return "∅";
   if (v instanceof Map) {
     const pairs = [...v.entries()].map(([k, x]) => `${typeof k}:${String(k)}=${typeof x}:${String(x)}`).sort();
@@ -55,13 +66,14 @@ export function datumKey(v: Datum): string {
 /** Key of a row for a list of columns. */
 export function columnsKey(row: Row, columns: readonly string[]): string {
   if (columns.length === 1) return datumKey(row[columns[0]!]);
-  return columns.map((c) => datumKey(row[c])).join("\u0000");
+  // several columns: their typed keys joined (a string's own text could hold the separator)
+  return columns.map((c) => typedKey(row[c])).join("\u0000");
 }
 
 /** Key of a lookup value list for a list of columns (the same encoding as {@link columnsKey}). */
 export function valuesKey(values: readonly Datum[]): string {
   if (values.length === 1) return datumKey(values[0]);
-  return values.map((v) => datumKey(v)).join("\u0000");
+  return values.map((v) => typedKey(v)).join("\u0000");
 }
 
 /** A non-unique index: key → set of rows. */

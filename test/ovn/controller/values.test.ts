@@ -74,3 +74,39 @@ describe("normalized over columns of plain strings (the fast path) gives the gen
     it(`refuses ${name} with the generic path's typed error`, () => expect(() => normalized(type, given, "T", "c")).toThrow(OvsdbTypeError));
   }
 });
+
+describe("diffColumn over maps, random current and desired values", () => {
+  /** The minimal key-by-key change written out independently: undefined when nothing differs. */
+  function reference(cur: ReadonlyMap<string, string> | undefined, desired: Record<string, string | undefined>, only: boolean): unknown {
+    const c = cur ?? new Map<string, string>();
+    const remove: string[] = [];
+    const add = new Map<string, string>();
+    for (const [k, v] of Object.entries(desired)) {
+      if (v === undefined) {
+        if (c.has(k)) remove.push(k);
+      } else if (!c.has(k)) add.set(k, v);
+      else if (c.get(k) !== v) {
+        remove.push(k);
+        add.set(k, v);
+      }
+    }
+    if (!only) for (const k of c.keys()) if (!(k in desired)) remove.push(k);
+    return remove.length || add.size ? { kind: "mutate", remove, add } : undefined;
+  }
+  it("equals the reference (whole maps and onlyKeys; equal maps most often, as on a no-op apply)", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const keys = ["a", "b", "c", "d"];
+    const vals = ["1", "2"];
+    for (let n = 0; n < 3000; n++) {
+      const cur = rnd() < 0.1 ? undefined : new Map(keys.filter(() => rnd() < 0.5).map((k) => [k, vals[Math.floor(rnd() * 2)]!] as [string, string]));
+      const only = rnd() < 0.5;
+      const desired: Record<string, string | undefined> = {};
+      if (rnd() < 0.5 && cur) for (const [k, v] of cur) desired[k] = v; // often equal
+      else for (const k of keys) if (rnd() < 0.5) desired[k] = only && rnd() < 0.3 ? undefined : vals[Math.floor(rnd() * 2)]!;
+      const given = only ? onlyKeys(desired) : Object.fromEntries(Object.entries(desired).filter(([, v]) => v !== undefined));
+      const want = reference(cur, only ? desired : (given as Record<string, string>), only);
+      expect(diffColumn(map, cur as never, given, "T", "c")).toEqual(want);
+    }
+  });
+});
