@@ -35,11 +35,11 @@ export function typeCodeOtherVersion(type: string, version: number): number | un
 }
 
 /**
- * Writes OpenFlow 1.5 `ofp_bucket`s with their properties; `actions` writes a bucket's actions (OpenFlow 1.3+
- * codes by default; Open vSwitch's NXT_GROUP_MOD carries the same layout with OpenFlow 1.0 actions).
+ * Writes OpenFlow 1.5 `ofp_bucket`s with their properties; `actions` writes a bucket's actions (in
+ * OpenFlow 1.5 codes by default: a Nicira load is a set_field; Open vSwitch's NXT_GROUP_MOD carries the same layout with OpenFlow 1.0 actions).
  * @throws EncodeError when a value does not fit its field
  */
-export function writeBuckets15(w: Writer, buckets: readonly Bucket[], groupType: number, actions: (w: Writer, b: Bucket) => void = (x, b) => encodeActions(x, b.actions)): void {
+export function writeBuckets15(w: Writer, buckets: readonly Bucket[], groupType: number, actions: (w: Writer, b: Bucket) => void = (x, b) => encodeActions(x, b.actions, OfpVersion.OF15)): void {
   for (const b of buckets) {
     const start = w.pos;
     const lenAt = w.reserve16();
@@ -113,7 +113,7 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
       w.zeros(2);
       encodeMatch(w, m.match ?? [{ field: "in_port", header: 0x80000004, value: new Uint8Array([m.inPort >>> 24, (m.inPort >>> 16) & 0xff, (m.inPort >>> 8) & 0xff, m.inPort & 0xff]) }]);
       const as = w.pos;
-      encodeActions(w, m.actions);
+      encodeActions(w, m.actions, OfpVersion.OF15);
       w.patch16(alAt, w.pos - as);
       w.bytes(m.data);
       return true;
