@@ -27,6 +27,7 @@ const COMMANDS = [
   ["add-group", "group_id=2,type=ff,bucket=watch_port:1,output:1,bucket=watch_port:p2,output:p2"],
   ["add-group", "group_id=2,type=indirect,bucket=actions=resubmit(,3)"],
   ["add-group", "group_id=2,type=all,bucket=actions=output:1,output:2,bucket=resubmit(,1),output:1"],
+  ["add-group", "group_id=2,type=all,bucket=actions=load:5->NXM_NX_REG0[],load:1->NXM_NX_REG1[3],output:1"],
   ["add-group", "group_id=2,type=select,bucket=bucket_id=5,output:1,bucket=output:2,bucket=bucket_id:0,output:3"],
   ["add-group", "group_id=1,type=all,bucket=output:1"],
   ["add-group", "group_id=2,type=foo"],
