@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Instruction } from "./action-types.js";
+import type { Action, Instruction } from "./action-types.js";
 import { MatchInconsistentError, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
 import { type ActionParseContext, checkAction } from "./text/context.js";
@@ -21,6 +21,8 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
   try {
     for (const inst of instructions) {
       if (inst.type !== "apply_actions" && inst.type !== "write_actions") continue;
+      // actions that neither read nor change what the packet is known to be need no facts (the usual output list)
+      if (inst.actions.every(isNeutral)) continue;
       ctx ??= { flow: factsOfMatch(match), of10Only: false, inCt: true };
       // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
       const c: ActionParseContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false, inCt: true };
@@ -32,4 +34,12 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
     throw e;
   }
   return undefined;
+}
+
+/** Action types whose check (checkAction()) accepts any packet and changes nothing it knows. */
+const NEUTRAL = new Set(["output", "group", "controller", "note", "set_queue", "pop_queue", "exit", "conjunction", "enqueue"]);
+
+/** True for an action that {@link flowModConsistencyError} need not check: see NEUTRAL; a resubmit unless it is `ct`'s. */
+function isNeutral(a: Action): boolean {
+  return NEUTRAL.has(a.type) || (a.type === "resubmit" && !a.ct);
 }

@@ -142,36 +142,34 @@ function prereqOk(p: Prereq, f: Flow): boolean {
 
 /** Records what an entry sets (mf_set() on the parts {@link Flow} keeps). */
 function apply(e: MatchField, f: Flow): void {
-  const v = () => masked(e.value, e.mask);
   switch (e.field) {
     case "packet_type":
-      f.packetType = v() >>> 0;
+      f.packetType = masked(e.value, e.mask) >>> 0;
       break;
     case "dl_type":
-      f.dlType = v();
+      f.dlType = masked(e.value, e.mask);
       break;
     case "vlan_tci":
-      f.tci = v();
+      f.tci = masked(e.value, e.mask);
       break;
     case "vlan_vid":
-      // OXM: the VID with OFPVID_PRESENT as the CFI bit
-      f.tci = (f.tci & ~0x1fff) | (v() & 0x1fff);
+      f.tci = (f.tci & ~0x1fff) | (masked(e.value, e.mask) & 0x1fff);
       break;
     case "vlan_pcp":
       f.tci |= 0x1000;
       break;
     case "nw_proto":
     case "arp_op":
-      f.nwProto = v() & 0xff;
+      f.nwProto = masked(e.value, e.mask) & 0xff;
       break;
     case "nw_frag":
-      f.nwFrag = v();
+      f.nwFrag = masked(e.value, e.mask);
       break;
     case "icmpv6_type":
-      f.tpSrc = v();
+      f.tpSrc = masked(e.value, e.mask);
       break;
     case "icmpv6_code":
-      f.tpDst = v();
+      f.tpDst = masked(e.value, e.mask);
       break;
     case "ct_state":
       f.ctState = masked(e.value, undefined);
@@ -180,25 +178,51 @@ function apply(e: MatchField, f: Flow): void {
   }
 }
 
+/** Fields whose entry changes what {@link apply} keeps. */
+const APPLIED = new Set(["packet_type", "dl_type", "vlan_tci", "vlan_vid", "vlan_pcp", "nw_proto", "arp_op", "nw_frag", "icmpv6_type", "icmpv6_code", "ct_state"]);
+
+/**
+ * Per field name, in one number: its prerequisite (low 5 bits, 0 for none), whether {@link apply} reads it
+ * (bit 5), and its storage slot (the rest: fields kept in one place share one), so an entry costs one lookup.
+ */
+const INFO = new Map<string, number>();
+function infoOf(field: string): number {
+  let info = INFO.get(field);
+  if (info === undefined) {
+    const storage = STORAGE.get(field) ?? field;
+    let slot = SLOTS.get(storage);
+    if (slot === undefined) SLOTS.set(storage, (slot = SLOTS.size + 1));
+    info = (PREREQ.get(field) ?? 0) | (APPLIED.has(field) ? 32 : 0) | (slot << 6);
+    INFO.set(field, info);
+  }
+  return info;
+}
+const SLOTS = new Map<string, number>();
+
 /**
  * The error Open vSwitch's strict match decoder gives a match whose entries (in wire order, as decoded from
  * NXM or OXM) break a prerequisite (`OFPBMC_BAD_PREREQ`) or name a field twice (`OFPBMC_DUP_FIELD`), or
  * undefined when it accepts them. Unknown entries are not judged.
  */
 export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
-  const f: Flow = { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
-  const seen = new Set<string>();
+  const n = entries.length;
+  if (n === 0) return undefined;
+  let f: Flow | undefined;
+  // the storage slots seen so far (a match has a few entries: a scan beats a Set)
+  const seen: number[] = [];
   let ptSet = false;
-  for (const e of entries) {
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
     if (e.field === "unknown") continue;
-    const p = PREREQ.get(e.field);
-    if (p !== undefined && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
-    const slot = STORAGE.get(e.field) ?? e.field;
-    // a field with a prerequisite sets the default (Ethernet) packet type: a later packet_type is a duplicate
-    if (seen.has(slot) || (e.field === "packet_type" && ptSet)) return "OFPBMC_DUP_FIELD";
-    seen.add(slot);
-    apply(e, f);
-    if (p !== undefined) ptSet = true;
+    const info = infoOf(e.field);
+    const p = (info & 31) as Prereq | 0;
+    f ??= { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
+    if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
+    const slot = info >>> 6;
+    if (seen.includes(slot) || (e.field === "packet_type" && ptSet)) return "OFPBMC_DUP_FIELD";
+    seen.push(slot);
+    if (info & 32) apply(e, f);
+    if (p !== 0) ptSet = true;
   }
   return undefined;
 }
