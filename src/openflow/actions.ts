@@ -1,23 +1,22 @@
 /**
  * OpenFlow 1.3 actions (OpenFlow 1.3.5 §7.2.5 "Action Structures") and the Nicira extension actions
- * (`NXAST_*`, experimenter 0x00002320) Open vSwitch and OVN emit: the action list walker, the standard
- * actions' decoder, and the encoder of every action. The types are in `action-types.ts`, Nicira bodies
- * are decoded in `actions-nx.ts`, instructions in `instructions.ts` (all re-exported here).
+ * (`NXAST_*`, experimenter 0x00002320) Open vSwitch and OVN emit: the encoder of every action. The types are in `action-types.ts`, Nicira bodies
+ * are decoded in `actions-nx.ts`, instructions in `instructions.ts` (all re-exported here); the action list walker and the standard
+ * actions' decoder are in `actions-decode.ts`.
  *
  * Unknown action types and unknown Nicira subtypes are kept as raw bytes, never dropped.
  *
  * @module
  */
-import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { ExperimenterId, OxmClass, type MatchField, decodeOxm, encodeOxm, fieldByHeader, fieldByName, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { ExperimenterId, type MatchField, encodeOxm, fieldByName } from "./oxm.js";
 import { bigToBytes } from "../bytes/hex.js";
 import { legacyToOf13, setFieldLoads } from "./v10/actions.js";
 import { OfpVersion } from "./constants.js";
-import { Of11ActionType, encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
-import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, NatRange, LearnFlags, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
-import { sfFromHeader, readNxHeader, writeNxHeader, ofsNbits, decodeNx, nxStart } from "./actions-nx.js";
+import { encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
+import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, NatRange, LearnFlags, type Action } from "./action-types.js";
+import { writeNxHeader, ofsNbits, nxStart } from "./actions-nx.js";
 import { encodeNshActionBody, nshActionSubtype } from "./actions-nsh.js";
 
 export { ActionType, CtFlags, InstructionType, LearnFlags, MAX_ACTION_DEPTH, NatFlags, NatRange, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, OfpPort } from "./action-types.js";
@@ -25,162 +24,8 @@ export type { Action, EncapProperty, Instruction, LearnSpec, SubField } from "./
 export { subField } from "./actions-nx.js";
 export { actionListError } from "./action-checks.js";
 export { decodeInstructionList, decodeInstructions, encodeInstructionList, encodeInstructions } from "./instructions.js";
-
-/**
- * Decodes a list of actions filling the whole reader.
- * @param depth - current nesting depth (for ct/clone)
- * @throws DecodeError on malformed input
- */
-export function decodeActions(r: Reader, depth = 0): Action[] {
-  if (depth > MAX_ACTION_DEPTH) r.fail("actions nested too deeply");
-  const out: Action[] = [];
-  while (r.remaining > 0) out.push(decodeAction(r, depth));
-  return out;
-}
-
-/** Fails with the OpenFlow error Open vSwitch gives an action (`at`: the action's start in `r.bytes`). */
-function bad(r: Reader, at: number, reason: string): never {
-  throw new DecodeError("openflow", r.base + at, reason);
-}
-
-/** Decodes the action at the reader's position and moves past it (read in place: no reader per action). */
-function decodeAction(r: Reader, depth: number): Action {
-  const at = r.pos;
-  const saved = r.enter("action", 8, 8);
-  const a = decodeActionBody(r, at, depth);
-  r.leave(saved);
-  return a;
-}
-
-/** The action at `at`, the reader narrowed to it and positioned at its start. */
-function decodeActionBody(r: Reader, at: number, depth: number): Action {
-  const type = r.u16();
-  r.skip(2);
-  switch (type) {
-    case ActionType.OUTPUT: {
-      const port = r.u32();
-      const maxLen = r.u16();
-      return { type: "output", port, maxLen };
-    }
-    case Of11ActionType.SET_VLAN_VID: {
-      // OpenFlow 1.1 (deprecated from 1.2 on, still accepted by Open vSwitch)
-      const vid = r.u16();
-      if (vid & ~0xfff) bad(r, at, "OFPBAC_BAD_ARGUMENT");
-      return { type: "set_vlan_vid", vid, of11: true };
-    }
-    case Of11ActionType.SET_VLAN_PCP: {
-      const pcp = r.u8();
-      if (pcp & ~7) bad(r, at, "OFPBAC_BAD_ARGUMENT");
-      return { type: "set_vlan_pcp", pcp, of11: true };
-    }
-    case Of11ActionType.SET_DL_SRC:
-    case Of11ActionType.SET_DL_DST:
-      if (r.remaining !== 12) bad(r, at, "OFPBAC_BAD_LEN");
-      return { type: type === Of11ActionType.SET_DL_SRC ? "set_dl_src" : "set_dl_dst", mac: r.take(6).slice() };
-    case Of11ActionType.SET_NW_SRC:
-      return { type: "set_nw_src", addr: r.u32() };
-    case Of11ActionType.SET_NW_DST:
-      return { type: "set_nw_dst", addr: r.u32() };
-    case Of11ActionType.SET_NW_TOS: {
-      const tos = r.u8();
-      if (tos & 3) bad(r, at, "OFPBAC_BAD_ARGUMENT");
-      return { type: "set_nw_tos", tos };
-    }
-    case Of11ActionType.SET_NW_ECN: {
-      const ecn = r.u8();
-      if (ecn & ~3) bad(r, at, "OFPBAC_BAD_ARGUMENT");
-      return { type: "set_nw_ecn", ecn };
-    }
-    case Of11ActionType.SET_TP_SRC:
-      return { type: "set_tp_src", port: r.u16() };
-    case Of11ActionType.SET_TP_DST:
-      return { type: "set_tp_dst", port: r.u16() };
-    case Of11ActionType.SET_MPLS_LABEL:
-      return { type: "set_mpls_label", label: r.u32() };
-    case Of11ActionType.SET_MPLS_TC:
-      return { type: "set_mpls_tc", tc: r.u8() };
-    case ActionType.COPY_TTL_OUT:
-      return { type: "copy_ttl_out" };
-    case ActionType.COPY_TTL_IN:
-      return { type: "copy_ttl_in" };
-    case ActionType.SET_MPLS_TTL:
-      return { type: "set_mpls_ttl", ttl: r.u8() };
-    case ActionType.DEC_MPLS_TTL:
-      return { type: "dec_mpls_ttl" };
-    case ActionType.PUSH_VLAN:
-      return { type: "push_vlan", ethertype: r.u16() };
-    case ActionType.POP_VLAN:
-      return { type: "pop_vlan" };
-    case ActionType.PUSH_MPLS:
-      return { type: "push_mpls", ethertype: r.u16() };
-    case ActionType.POP_MPLS:
-      return { type: "pop_mpls", ethertype: r.u16() };
-    case ActionType.SET_QUEUE:
-      return { type: "set_queue", queueId: r.u32() };
-    case ActionType.GROUP:
-      return { type: "group", groupId: r.u32() };
-    case ActionType.SET_NW_TTL:
-      return { type: "set_nw_ttl", ttl: r.u8() };
-    case ActionType.DEC_NW_TTL:
-      return { type: "dec_nw_ttl" };
-    case ActionType.SET_FIELD: {
-      // A mask is only valid from OpenFlow 1.5 on; it is kept (not rejected) so nothing is lost.
-      if (r.remaining >= 4) {
-        // the OXM header, read by index (a DataView per message is what the decoder avoids)
-        const b = r.bytes;
-        const p = r.pos;
-        if (setFieldLengthWrong(((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0)) bad(r, at, "OFPBAC_BAD_SET_LEN");
-      }
-      const field = decodeOxm(r);
-      // as Open vSwitch: a masked value may not have bits outside its mask
-      if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
-      return { type: "set_field", field };
-    }
-    case ActionType.PUSH_PBB:
-      return { type: "push_pbb", ethertype: r.u16() };
-    case ActionType.POP_PBB:
-      return { type: "pop_pbb" };
-    case ActionType.EXPERIMENTER: {
-      const exp = r.u32();
-      if (exp === ExperimenterId.NICIRA) return decodeNx(r, depth, at);
-      if (exp === ExperimenterId.ONF && r.remaining >= 2) {
-        const expType = r.u16();
-        if (expType === ONF_COPY_FIELD) {
-          // ONF extension 3200 (OpenFlow 1.5 copy_field for 1.3): pad2, n_bits, src_ofs, dst_ofs, pad2, src, dst
-          r.skip(2);
-          const nbits = r.u16();
-          const srcOfs = r.u16();
-          const dstOfs = r.u16();
-          r.skip(2);
-          const s = readNxHeader(r);
-          const d = readNxHeader(r);
-          return {
-            type: "reg_move",
-            src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits),
-            dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits),
-            encoding: "onf",
-          };
-        }
-      }
-      r.pos = at + 4;
-      return { type: "experimenter", experimenter: exp, data: r.take(r.remaining) };
-    }
-    case OFPAT15_METER:
-      return { type: "meter", meterId: r.u32() };
-    case OFPAT15_COPY_FIELD: {
-      // OpenFlow 1.5 §7.2.5 copy_field: n_bits, src_offset, dst_offset, pad2, src and dst OXM headers
-      const nbits = r.u16();
-      const srcOfs = r.u16();
-      const dstOfs = r.u16();
-      r.skip(2);
-      const s = readNxHeader(r);
-      const d = readNxHeader(r);
-      return { type: "reg_move", src: sfFromHeader(s.header, s.experimenter, srcOfs, nbits), dst: sfFromHeader(d.header, d.experimenter, dstOfs, nbits), encoding: "of15" };
-    }
-    default:
-      return { type: "unknown", actionType: type, data: r.take(r.remaining) };
-  }
-}
+export { decodeActions } from "./actions-decode.js";
+import { decodeActions } from "./actions-decode.js";
 
 /** The (masked) set_field of a Nicira load (OpenFlow 1.5 writes loads this way). */
 function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
@@ -189,17 +34,6 @@ function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
   const mask = ((1n << BigInt(a.dst.nbits)) - 1n) << BigInt(a.dst.ofs);
   const full = mask === (1n << bits) - 1n;
   return { field: def.name, header: def.header, experimenter: def.experimenter, value: bigToBytes(a.value << BigInt(a.dst.ofs), def.len), mask: full ? undefined : bigToBytes(mask, def.len) };
-}
-
-/** A known fixed-length field whose OXM or NXM header (not an experimenter one) gives another length than the field's own header: Open vSwitch's OFPBAC_BAD_SET_LEN. */
-function setFieldLengthWrong(h: number): boolean {
-  if (oxmClassOf(h) === OxmClass.EXPERIMENTER) return false;
-  const f = fieldByHeader(h);
-  if (f === undefined || f.name.startsWith("tun_metadata")) return false;
-  const len = oxmHasMask(h) ? oxmLength(h) / 2 : oxmLength(h);
-  // the field's OXM header, or its NXM one (NXM_OF_IN_PORT is 2 bytes where OXM_OF_IN_PORT is 4)
-  const own = h >>> 9 === f.nxHeader >>> 9 && f.nxExperimenter === undefined ? f.nxHeader : f.header;
-  return len !== oxmLength(own);
 }
 
 /**
