@@ -7,10 +7,10 @@
  *
  * @module
  */
-import type { Action, Instruction } from "./action-types.js";
+import type { Instruction } from "./action-types.js";
 import { MatchInconsistentError, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
-import { type ActionParseContext, checkAction } from "./text/context.js";
+import { type ActionParseContext, checkAction, isNeutralAction } from "./text/context.js";
 
 /**
  * `OFPBAC_MATCH_INCONSISTENT` when Open vSwitch's decoder finds the actions inconsistent with the match, else undefined.
@@ -22,7 +22,7 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
     for (const inst of instructions) {
       if (inst.type !== "apply_actions" && inst.type !== "write_actions") continue;
       // actions that neither read nor change what the packet is known to be need no facts (the usual output list)
-      if (inst.actions.every(isNeutral)) continue;
+      if (inst.actions.every(isNeutralAction)) continue;
       ctx ??= { flow: factsOfMatch(match), of10Only: false, inCt: true };
       // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
       const c: ActionParseContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false, inCt: true };
@@ -36,10 +36,3 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
   return undefined;
 }
 
-/** Action types whose check (checkAction()) accepts any packet and changes nothing it knows. */
-const NEUTRAL = new Set(["output", "group", "controller", "note", "set_queue", "pop_queue", "exit", "conjunction", "enqueue"]);
-
-/** True for an action that {@link flowModConsistencyError} need not check: see NEUTRAL; a resubmit unless it is `ct`'s. */
-function isNeutral(a: Action): boolean {
-  return NEUTRAL.has(a.type) || (a.type === "resubmit" && !a.ct);
-}

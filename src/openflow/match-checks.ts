@@ -178,12 +178,9 @@ function apply(e: MatchField, f: Flow): void {
   }
 }
 
-/** Fields whose entry changes what {@link apply} keeps. */
-const APPLIED = new Set(["packet_type", "dl_type", "vlan_tci", "vlan_vid", "vlan_pcp", "nw_proto", "arp_op", "nw_frag", "icmpv6_type", "icmpv6_code", "ct_state"]);
-
 /**
- * Per field name, in one number: its prerequisite (low 5 bits, 0 for none), whether {@link apply} reads it
- * (bit 5), and its storage slot (the rest: fields kept in one place share one), so an entry costs one lookup.
+ * Per field name, in one number: its prerequisite (low 5 bits, 0 for none) and its storage slot (the rest:
+ * fields kept in one place share one), so an entry costs one lookup.
  */
 const INFO = new Map<string, number>();
 function infoOf(field: string): number {
@@ -192,7 +189,7 @@ function infoOf(field: string): number {
     const storage = STORAGE.get(field) ?? field;
     let slot = SLOTS.get(storage);
     if (slot === undefined) SLOTS.set(storage, (slot = SLOTS.size + 1));
-    info = (PREREQ.get(field) ?? 0) | (APPLIED.has(field) ? 32 : 0) | (slot << 6);
+    info = (PREREQ.get(field) ?? 0) | (slot << 5);
     INFO.set(field, info);
   }
   return info;
@@ -218,10 +215,10 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_P
     const p = (info & 31) as Prereq | 0;
     f ??= { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
-    const slot = info >>> 6;
+    const slot = info >>> 5;
     if (seen.includes(slot) || (e.field === "packet_type" && ptSet)) return "OFPBMC_DUP_FIELD";
     seen.push(slot);
-    if (info & 32) apply(e, f);
+    apply(e, f);
     if (p !== 0) ptSet = true;
   }
   return undefined;

@@ -67,9 +67,22 @@ export function checkWritable(field: string, ctx: ActionParseContext): void {
   if ((field === "ct_mark" || field === "ct_label") && !ctx.inCt) throw new FlowSyntaxError("cannot set CT fields outside of ct action");
 }
 
-/** A context for an action list parsed with the given match (none: a catch-all match) and the switch's port names. */
-export function actionParseContext(match: readonly MatchField[] = [], portNames?: ReadonlyMap<string, number>): ActionParseContext {
-  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames };
+/**
+ * A context for an action list parsed with the given match (none: a catch-all match) and the switch's port
+ * names; `deferred` keeps the first inconsistency with the match until the list is parsed (see
+ * {@link ActionParseContext.deferred}). Always one object shape: a copy spread from it with a property
+ * added costs every later read.
+ */
+export function actionParseContext(match: readonly MatchField[] = [], portNames?: ReadonlyMap<string, number>, deferred?: { error: MatchInconsistentError | undefined }): ActionParseContext {
+  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames, deferred };
+}
+
+/** Action types {@link checkAction} accepts with any packet and that change nothing it knows. */
+const NEUTRAL = new Set(["output", "group", "controller", "note", "set_queue", "pop_queue", "exit", "conjunction", "enqueue"]);
+
+/** True for an action {@link checkAction} need not see: one of the neutral types, or a resubmit that is not `ct`'s. */
+export function isNeutralAction(a: Action): boolean {
+  return NEUTRAL.has(a.type) || (a.type === "resubmit" && !a.ct);
 }
 
 const L4_PROTOS = new Set([6, 17, 132]);

@@ -7,8 +7,7 @@
 import { FlowModCommand, FlowModFlags } from "../constants.js";
 import type { FlowMod } from "../messages.js";
 import { FIELD_DEFS } from "../oxm.js";
-import type { ActionParseContext } from "./context.js";
-import { factsOfMatch } from "../consistency.js";
+import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructions } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
@@ -171,7 +170,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   }
   fm.match = buildMatch(b);
   // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
-  const ctx: ActionParseContext = { flow: factsOfMatch(fm.match), of10Only: false, inCt: false, portNames: names, deferred: { error: undefined } };
+  const ctx: ActionParseContext = actionParseContext(fm.match, names, { error: undefined });
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
   if (ctx.deferred?.error) throw ctx.deferred.error;
   if (ctx.of10Only) fm.of10Only = true;
