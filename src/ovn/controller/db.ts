@@ -157,6 +157,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private readonly refIndexes = new Map<string, { table: string; column: string; index: string }[]>();
   /** The replica indexes on one `external_ids` key made by {@link ControlledDb.ownedByExternalId} (`TABLE\0KEY` → index name). */
   private readonly extIndexes = new Map<string, string>();
+  /** The tables given the index by owner ({@link ControlledDb.ownedBy}, made on first use). */
+  private readonly ownerIndexed = new Set<string>();
   private readonly refColumnCache = new Map<string, readonly string[]>();
   private readonly requiredCache = new Map<string, readonly string[]>();
   private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
@@ -195,8 +197,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
       const indexes: Record<string, { mapKey: readonly [string, string] } | { columns: readonly string[] }> = {};
       const ext = ts.columns.get("external_ids");
       if (ext && columnShape(ext.type) === "map") {
+        // (the index by owner, which few callers read, is made on first use: see ownedBy)
         indexes[VENDOR_INDEX] = { mapKey: ["external_ids", identity.vendorKey] };
-        indexes[OWNER_INDEX] = { mapKey: ["external_ids", identity.ownerKey] };
       }
       // A table whose schema has a unique index on `name` is looked up through the replica's copy
       // of that index: a second index of every row by name would only cost memory and time.
@@ -383,6 +385,12 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /** The owned rows of `table` whose owner key (`external_ids[ownerKey]`) is `owner`. */
   ownedBy(table: string, owner: string): Row[] {
     this.reads?.scanned.add(table);
+    const ext = this.ownerIndexed.has(table) ? undefined : this.schema.tables.get(table)?.columns.get("external_ids");
+    if (ext && columnShape(ext.type) === "map") {
+      // made on first use (built from the rows held, then kept up to date by the replica)
+      this.replica.addIndex(table as keyof T & string, OWNER_INDEX, { mapKey: ["external_ids", this.identity.ownerKey] });
+      this.ownerIndexed.add(table);
+    }
     return [...this.replica.lookup(table as keyof T & string, OWNER_INDEX, owner)].filter((r) => this.owns(r as Row)) as Row[];
   }
 

@@ -98,6 +98,50 @@ export function readSnapshot(tables: Tables, start: MonitorStart, filter: (table
   return snap;
 }
 
+/**
+ * Loads a monitor reply's full contents (its first load, or a reload after a reconnect that could
+ * not resume): a table that holds no row yet takes the rows as they are decoded, straight into
+ * its store (no snapshot in between, no comparison: each is an insert); any other table is
+ * replaced through {@link readSnapshot} and {@link replaceContents} (only the differences). As
+ * {@link readSnapshot}, it empties the parsed reply as it goes. When a row is malformed it throws
+ * with the tables and `changes` as they were.
+ */
+export function loadContents(tables: Tables, start: MonitorStart, filter: (table: string) => CompiledWhere | undefined, changes: RowChange[]): void {
+  const v1 = start.method === "monitor";
+  const updates = start.updates as Record<string, Record<string, Record<string, unknown>>>;
+  const mark = changes.length;
+  const filled: TableStore[] = [];
+  let others: Map<string, TableStore> | undefined;
+  try {
+    for (const [table, t] of tables) {
+      if (t.rows.size !== 0) {
+        (others ??= new Map()).set(table, t);
+        continue;
+      }
+      filled.push(t);
+      const tu = updates[table];
+      if (tu === undefined) continue;
+      const f = v1 ? filter(table) : undefined;
+      for (const uuid in tu) {
+        const u = tu[uuid]!;
+        const json = v1 ? u["new"] : (u["initial"] ?? u["insert"]);
+        if (json === undefined) continue;
+        const row = t.decode(uuid, json);
+        if (f && !f.test(row)) continue;
+        t.put(uuid, row, undefined);
+        changes.push({ kind: "insert", table, uuid, new: row });
+      }
+      // the table's parsed rows can be collected now
+      delete updates[table];
+    }
+    if (others) replaceContents(others, readSnapshot(others, start, filter), changes);
+  } catch (e) {
+    for (const t of filled) for (const uuid of [...t.rows.keys()]) t.drop(uuid);
+    changes.length = mark;
+    throw e;
+  }
+}
+
 /** Makes the tables hold exactly `snap`, appending only the differences (no change for an equal row). */
 export function replaceContents(tables: Tables, snap: ReadonlyMap<string, ReadonlyMap<string, Row>>, changes: RowChange[]): void {
   for (const [table, rows] of snap) {

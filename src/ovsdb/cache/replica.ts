@@ -35,7 +35,7 @@ import { BatchQueue } from "./batch-queue.js";
 import { type IndexSpec, valuesKey } from "./indexes.js";
 import type { RowChange } from "./row-change.js";
 import { TableStore } from "./table-store.js";
-import { applyUpdates1, applyUpdates2, readSnapshot, replaceContents } from "./apply.js";
+import { applyUpdates1, applyUpdates2, loadContents, readSnapshot, replaceContents } from "./apply.js";
 import { type ChangeBatch, ReplicaError, type ReplicaEvents, type ReplicaHealth, type ReplicaModel, type ReplicaOptions, type ReplicaTableOptions, type ReplicaTables } from "./replica-types.js";
 
 export { type ChangeBatch, ReplicaError, type ReplicaEvents, type ReplicaHealth, type ReplicaModel, type ReplicaOptions, type ReplicaTableOptions, type ReplicaTables } from "./replica-types.js";
@@ -244,7 +244,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   private loadSnapshot(start: MonitorStart, cause: "initial"): void {
     if (start.lastTxnId) this._lastTxnId = start.lastTxnId;
     const changes: RowChange[] = [];
-    replaceContents(this.tables, readSnapshot(this.tables, start, (t) => this.clientFilter(t)), changes);
+    loadContents(this.tables, start, (t) => this.clientFilter(t), changes);
     this.deliver({ cause, txnId: start.lastTxnId, changes });
   }
 

@@ -499,9 +499,25 @@ function compileAtomDecoder(base: BaseType, ctx: DatumContext): (json: unknown) 
       return (j) => (typeof j === "number" && Number.isSafeInteger(j) ? j : atomFromJson(base, j, ctx));
     case "boolean":
       return (j) => (typeof j === "boolean" ? j : atomFromJson(base, j, ctx));
+    case "uuid":
+      // The server's form (`["uuid", "<lowercase uuid>"]`, every row's `_version` and every
+      // reference) taken as it is; anything else (upper case, a named-uuid, an error) as atomFromJson.
+      return (j) => (Array.isArray(j) && j.length === 2 && j[0] === "uuid" && isLowerCaseUuid(j[1]) ? j[1] : atomFromJson(base, j, ctx));
     default:
       return (j) => atomFromJson(base, j, ctx);
   }
+}
+
+/** A UUID string in lower case (what {@link atomFromJson} returns unchanged for `["uuid", s]`). */
+function isLowerCaseUuid(s: unknown): s is string {
+  if (typeof s !== "string" || s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 /**
