@@ -14,13 +14,13 @@ const [remote, manifest, capture] = process.argv.slice(2);
 const reading = manifestsWorthAWorker([manifest]) ? loadManifestsInWorker([manifest]) : undefined;
 reading?.catch(() => undefined);
 const { OvsdbClient } = await import("../dist/ovsdb/index.js");
-const { NB_CONTROLLER_TABLES, NbController } = await import("../dist/ovn/controller/index.js");
+const { NB_CONTROLLER_STAGES, NB_CONTROLLER_TABLES, NbController } = await import("../dist/ovn/controller/index.js");
 const { KUBE_OVN_IDENTITY, applyModel, existingAddresses, loadManifests, resolveModel } = await import("../dist/model/index.js");
 // The phases are timed from here (the modules loaded); processMs below counts from the process's start.
 const t0 = performance.now();
 const client = await OvsdbClient.connect(remote, { probeIntervalMs: 0 });
 const schema = await client.getSchema("OVN_Northbound");
-const opening = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, schema });
+const opening = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, stages: NB_CONTROLLER_STAGES, schema });
 // as `ovn-ts apply`: the addresses the ports have are read as soon as the replica is loaded
 const existing = opening.then(existingAddresses);
 existing.catch(() => undefined);

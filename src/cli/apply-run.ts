@@ -5,7 +5,7 @@
  * @module
  */
 import { OvsdbClient } from "../ovsdb/client/client.js";
-import { NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
+import { NB_CONTROLLER_STAGES, NB_CONTROLLER_TABLES, NbController, formatPlan } from "../ovn/controller/index.js";
 import { InvalidManifestError, KUBE_OVN_IDENTITY, type Manifest, applyChassis, applyModel, existingAddresses, formatIssue, formatWarning, loadManifests, manifestWarnings, resolveModel } from "../model/index.js";
 import { ControlledDb } from "../ovn/controller/index.js";
 import type { Args } from "./apply.js";
@@ -180,7 +180,8 @@ async function openController(db: string): Promise<Opening> {
     client.close();
     return { error };
   }
-  const loading = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, schema });
+  // The biggest tables in stages: the server prepares each while this process decodes the rows before it.
+  const loading = NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, stages: NB_CONTROLLER_STAGES, schema });
   loading.catch(() => undefined); // awaited by the caller once the files are read
   // With the schema given, the monitor request goes out without other I/O first: let it, before the caller's synchronous work.
   await new Promise((resolve) => setImmediate(resolve));

@@ -75,6 +75,13 @@ export interface ControlledDbOptions {
    * @default fetched with `get_schema`
    */
   readonly schema?: unknown;
+  /**
+   * Tables whose initial rows the replica asks for after the others', in stages (the replica's
+   * `stages` option: the server prepares each stage's rows while the client decodes the rows
+   * before them), e.g. `NB_CONTROLLER_STAGES` for OVN_Northbound.
+   * @default no stage
+   */
+  readonly stages?: readonly (readonly string[])[];
 }
 
 /** Where a row is referenced from: the holder's table, column and row. */
@@ -208,7 +215,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
       }
       tables[t] = { indexes };
     }
-    const replica = await Replica.start<T>(client, schema, { tables });
+    const replica = await Replica.start<T>(client, schema, { tables, ...(options.stages ? { stages: options.stages } : {}) });
     NAMED_BY_UNIQUE.set(replica, uniqueNamed);
     return new ControlledDb<T>(client, replica, schema, json, options);
   }

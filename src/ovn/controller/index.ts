@@ -39,7 +39,7 @@ export {
   type NbTables,
   type PlanRef,
 } from "./nb-plan.js";
-export { NB_CONTROLLER_TABLES, NbController, type NbControllerOptions } from "./nb-controller.js";
+export { NB_CONTROLLER_STAGES, NB_CONTROLLER_TABLES, NbController, type NbControllerOptions } from "./nb-controller.js";
 export { type ReconcileOptions, type ReconcileResult, guardedRowOf, reconcileWith } from "./reconcile.js";
 export { type ChassisSweepOptions, Sweeper, type SweepResult, type SweepSpec, sweepChassis } from "./gc.js";
 export { WorkQueue, type WorkQueueEvents, type WorkQueueOptions } from "./queue.js";

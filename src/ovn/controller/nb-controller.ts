@@ -44,6 +44,14 @@ export const NB_CONTROLLER_TABLES: readonly string[] = [
   "NB_Global",
 ];
 
+/**
+ * Stages of a big Northbound database's initial load (the `stages` option of
+ * {@link NbController.open}): the pods' ports, then the port groups, then the router policies,
+ * each asked for after the rows before them, so ovsdb-server prepares them while the client
+ * decodes those (a Kube-OVN database of 10,000 pods: 7.7 MB in one reply without stages).
+ */
+export const NB_CONTROLLER_STAGES: readonly (readonly string[])[] = [["Logical_Switch_Port"], ["Port_Group"], ["Logical_Router_Policy"]];
+
 /** Options of {@link NbController.open}. */
 export interface NbControllerOptions<T extends NbTables> extends Omit<ControlledDbOptions, "database"> {
   /**

@@ -56,6 +56,19 @@ export interface ReplicaOptions {
   readonly highWaterBatches?: number;
   /** Client to send transactions on (e.g. the leader), when reads come from another server (a relay or follower). */
   readonly writer?: OvsdbClient;
+  /**
+   * Replicated tables whose initial rows are asked for after the others', in stages (each a list
+   * of tables): the monitor starts with these tables' condition `false`, and one
+   * `monitor_cond_change` per stage, sent right after the monitor request, asks for their rows.
+   * ovsdb-server answers one request at a time, so it prepares a stage's rows while the client
+   * decodes the rows before them, instead of preparing one reply with every row before the client
+   * can decode any: for a big database (the biggest tables in stages of their own) the replica is
+   * loaded sooner. The replica is `ready` once every stage is in; each stage's rows come in a
+   * batch of their own (cause `update`). Ignored with the `monitor` method, which has no
+   * conditions.
+   * @default no stage: every row in the monitor's reply
+   */
+  readonly stages?: readonly (readonly string[])[];
 }
 
 /** A model with a schema and a name (any generated model fits). */

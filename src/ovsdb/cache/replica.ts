@@ -43,6 +43,13 @@ export { type ChangeBatch, ReplicaError, type ReplicaEvents, type ReplicaHealth,
 
 const DEFAULT_HIGH_WATER = 1024;
 
+/** The condition no row matches, and the one every row matches (RFC 7047 §5.1 `<condition>` booleans, ovsdb-server(1) `monitor_cond`). */
+const NO_ROW: readonly MonitorCondition[] = [false];
+const ALL_ROWS: readonly MonitorCondition[] = [true];
+
+/** Staged monitors started so far (their ids, unique in the process). */
+let stagedMonitors = 0;
+
 /** A live, typed replica of one database; create it with {@link Replica.start}. */
 export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitter<ReplicaEvents> {
   /** The database replicated. */
@@ -56,6 +63,8 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   private _health: ReplicaHealth = "syncing";
   private monitorId: string | undefined;
   private _method: MonitorMethod | undefined;
+  /** While a staged monitor's request is built: the tables it leaves out (see {@link ReplicaOptions.stages}). */
+  private readonly staged = new Set<string>();
   private _lastTxnId: string | undefined;
   private readonly iterators: BatchQueue<ChangeBatch>;
   private closed = false;
@@ -163,11 +172,59 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     for (const [name, t] of this.tables) {
       const req: Record<string, unknown> = {};
       if (t.columns) req["columns"] = t.columns;
-      const o = this.options.tables?.[name];
-      if (o && o !== true && o.where) req["where"] = o.where;
+      const where = this.staged.has(name) ? NO_ROW : this.whereOf(name);
+      if (where) req["where"] = where;
       out[name] = req;
     }
     return out as MonitorRequests;
+  }
+
+  /** The condition the caller gave `table`, if any. */
+  private whereOf(table: string): readonly MonitorCondition[] | undefined {
+    const o = this.options.tables?.[table];
+    return o && o !== true && o.where ? o.where : undefined;
+  }
+
+  /** {@link ReplicaOptions.stages}: the stages of replicated tables, each table once, empty ones left out. */
+  private stagesOf(): string[][] {
+    const seen = new Set<string>();
+    const out: string[][] = [];
+    for (const stage of this.options.stages ?? []) {
+      const tables = stage.filter((t) => this.tables.has(t) && !seen.has(t));
+      for (const t of tables) seen.add(t);
+      if (tables.length) out.push(tables);
+    }
+    return out;
+  }
+
+  /**
+   * Starts the monitor (`method`, not `monitor`) with the tables of `stages` left out (condition
+   * `false`), and sends one `monitor_cond_change` per stage right after it; resolves once every
+   * stage's rows are in (ovsdb-server sends a condition change's rows before its reply).
+   */
+  private async startStaged(method: MonitorMethod, stages: readonly (readonly string[])[], handlers: Parameters<OvsdbClient["monitor"]>[2], options: Parameters<OvsdbClient["monitor"]>[3]): Promise<MonitorStart> {
+    for (const stage of stages) for (const t of stage) this.staged.add(t);
+    const id = `replica-staged-${++stagedMonitors}`;
+    let starting: Promise<MonitorStart>;
+    try {
+      starting = this.client.monitor(this.database, this.requests(), handlers, { ...options, method, id });
+    } finally {
+      this.staged.clear(); // a monitor re-issued later asks for every row
+    }
+    // Sent now, without waiting for the reply: the server takes them in order, after the monitor.
+    const changes = stages.map((stage) => this.client.monitorCondChange(id, Object.fromEntries(stage.map((t) => [t, { where: this.whereOf(t) ?? ALL_ROWS }]))));
+    for (const c of changes) c.catch(() => undefined);
+    const start = await starting.catch(async (e: unknown) => {
+      await Promise.allSettled(changes);
+      throw e;
+    });
+    try {
+      await Promise.all(changes);
+    } catch (e) {
+      await this.client.monitorCancel(id).catch(() => undefined);
+      throw e;
+    }
+    return start;
   }
 
   private async begin(): Promise<void> {
@@ -178,15 +235,15 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
         // onLost may fire before the monitor's start resolves (the client closed meanwhile): the
         // start then rejects too, and there is no monitor id yet to lose.
         let id: string | undefined;
-        const start = await this.client.monitor(
-          this.database,
-          method === "monitor" ? this.plainRequests() : this.requests(),
-          {
-            onUpdate: (u) => this.onUpdate1(u),
-            onUpdate2: (u, txn) => this.onUpdate2(u, txn),
-          },
-          { method, onStart: (s) => this.loadSnapshot(s, "initial"), onResync: (s) => this.onResync(s), onLost: (e) => id !== undefined && this.onMonitorLost(id, e) },
-        );
+        const handlers = {
+          onUpdate: (u: TableUpdates) => this.onUpdate1(u),
+          onUpdate2: (u: TableUpdates2, txn: string | undefined) => this.onUpdate2(u, txn),
+        };
+        const options = { method, onStart: (s: MonitorStart) => this.loadSnapshot(s, "initial"), onResync: (s: MonitorStart) => this.onResync(s), onLost: (e: Error) => id !== undefined && this.onMonitorLost(id, e) };
+        const stages = method === "monitor" ? [] : this.stagesOf();
+        const start = stages.length
+          ? await this.startStaged(method, stages, handlers, options)
+          : await this.client.monitor(this.database, method === "monitor" ? this.plainRequests() : this.requests(), handlers, options);
         id = start.id;
         this.monitorId = start.id;
         this._method = method;
