@@ -166,6 +166,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private readonly extIndexes = new Map<string, string>();
   /** The tables given the index by owner ({@link ControlledDb.ownedBy}, made on first use). */
   private readonly ownerIndexed = new Set<string>();
+  /** The tables given the index by vendor ({@link ControlledDb.owned}, made on first use). */
+  private readonly vendorIndexed = new Set<string>();
   private readonly refColumnCache = new Map<string, readonly string[]>();
   private readonly requiredCache = new Map<string, readonly string[]>();
   private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
@@ -195,18 +197,15 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   static async open<T extends TablesDef = TablesDef>(client: OvsdbClient, options: ControlledDbOptions): Promise<ControlledDb<T>> {
     const json = (options.schema ?? (await client.getSchema(options.database))) as Json;
     const schema = parseSchema(json);
-    const identity = resolveIdentity(options.identity);
+    resolveIdentity(options.identity); // an invalid identity is refused before the replica starts
     const wanted = (options.tables ?? [...schema.tables.keys()]).filter((t) => schema.tables.has(t));
     const uniqueNamed = new Set<string>();
     const tables: Record<string, { indexes: Record<string, { mapKey: readonly [string, string] } | { columns: readonly string[] }> }> = {};
     for (const t of wanted) {
       const ts = schema.tables.get(t)!;
       const indexes: Record<string, { mapKey: readonly [string, string] } | { columns: readonly string[] }> = {};
-      const ext = ts.columns.get("external_ids");
-      if (ext && columnShape(ext.type) === "map") {
-        // (the index by owner, which few callers read, is made on first use: see ownedBy)
-        indexes[VENDOR_INDEX] = { mapKey: ["external_ids", identity.vendorKey] };
-      }
+      // (the indexes by vendor and by owner are made on the first read that needs them: see
+      // owned and ownedBy; a table whose owned rows are never listed is not indexed by vendor)
       // A table whose schema has a unique index on `name` is looked up through the replica's copy
       // of that index: a second index of every row by name would only cost memory and time.
       if (ts.columns.has("name")) {
@@ -386,16 +385,28 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   owned(table: string): Row[] {
     this.table(table);
     this.reads?.scanned.add(table);
+    if (!this.vendorIndexed.has(table)) {
+      this.indexByExternalId(table, VENDOR_INDEX, this.identity.vendorKey);
+      this.vendorIndexed.add(table);
+    }
     return [...this.replica.lookup(table as keyof T & string, VENDOR_INDEX, this.identity.vendor)] as Row[];
+  }
+
+  /**
+   * Gives the replica's `table` the index `name` on `external_ids[key]` (built from the rows held,
+   * then kept up to date by the replica), when the table has that map column; otherwise the
+   * lookup that follows reports the missing index, as before indexes were made on first use.
+   */
+  private indexByExternalId(table: string, name: string, key: string): void {
+    const ext = this.schema.tables.get(table)?.columns.get("external_ids");
+    if (ext && columnShape(ext.type) === "map") this.replica.addIndex(table as keyof T & string, name, { mapKey: ["external_ids", key] });
   }
 
   /** The owned rows of `table` whose owner key (`external_ids[ownerKey]`) is `owner`. */
   ownedBy(table: string, owner: string): Row[] {
     this.reads?.scanned.add(table);
-    const ext = this.ownerIndexed.has(table) ? undefined : this.schema.tables.get(table)?.columns.get("external_ids");
-    if (ext && columnShape(ext.type) === "map") {
-      // made on first use (built from the rows held, then kept up to date by the replica)
-      this.replica.addIndex(table as keyof T & string, OWNER_INDEX, { mapKey: ["external_ids", this.identity.ownerKey] });
+    if (!this.ownerIndexed.has(table)) {
+      this.indexByExternalId(table, OWNER_INDEX, this.identity.ownerKey);
       this.ownerIndexed.add(table);
     }
     return [...this.replica.lookup(table as keyof T & string, OWNER_INDEX, owner)].filter((r) => this.owns(r as Row)) as Row[];
