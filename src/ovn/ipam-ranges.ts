@@ -72,6 +72,10 @@ export class RangeSet {
   }
 
   remove(lo: bigint, hi: bigint): void {
+    if (lo === hi) {
+      this.removeOne(lo);
+      return;
+    }
     const out: [bigint, bigint][] = [];
     for (const [a, b] of this.ranges) {
       if (b < lo || a > hi) out.push([a, b]);
@@ -81,6 +85,21 @@ export class RangeSet {
       }
     }
     this.ranges = out;
+  }
+
+  /** {@link RangeSet.remove} of one value (an address handed out): the range holding it is cut in place, the others are kept. */
+  private removeOne(n: bigint): void {
+    const rs = this.ranges;
+    for (let i = 0; i < rs.length; i++) {
+      const [a, b] = rs[i]!;
+      if (b < n) continue;
+      if (a > n) return;
+      if (a === b) rs.splice(i, 1);
+      else if (a === n) rs[i] = [n + 1n, b];
+      else if (b === n) rs[i] = [a, n - 1n];
+      else rs.splice(i, 1, [a, n - 1n], [n + 1n, b]);
+      return;
+    }
   }
 
   has(n: bigint): boolean {

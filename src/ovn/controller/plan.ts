@@ -132,6 +132,8 @@ export class PlanBuilder {
   private readonly indexedKeys = new Map<string, IndexedKey>();
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
+  /** The reference lists {@link PlanBuilder.link} grew on rows this plan creates (`ref\0column`): this plan's own arrays, and their members. */
+  private readonly pendingLinks = new Map<string, { readonly list: Atom[]; readonly members: Set<Atom> }>();
 
   constructor(
     /** The database the plan is for. */
@@ -322,9 +324,20 @@ export class PlanBuilder {
     if (typeof parent === "string") {
       const p = this.inserts.get(parent);
       if (!p) throw new TypeError(`${parent} is not a row of this plan`);
-      const cur = (p.row[column] as readonly Atom[] | undefined) ?? [];
-      if (!cur.includes(child)) {
-        p.row[column] = [...cur, child];
+      // The references linked so far, as a set beside this plan's own copy of the list: hundreds of
+      // ports joining a switch created in the same plan (a dry run) are each looked up and appended
+      // in constant time, not copied and scanned.
+      const k = `${parent}\u0000${column}`;
+      let linked = this.pendingLinks.get(k);
+      if (linked === undefined || p.row[column] !== linked.list) {
+        const list = [...((p.row[column] as readonly Atom[] | undefined) ?? [])];
+        linked = { list, members: new Set(list) };
+        this.pendingLinks.set(k, linked);
+      }
+      if (!linked.members.has(child)) {
+        linked.members.add(child);
+        linked.list.push(child);
+        p.row[column] = linked.list;
         delete p.json[column];
       }
       return;
