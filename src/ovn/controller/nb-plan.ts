@@ -163,7 +163,7 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
     const row = rows.find((r) => this.db.owns(r));
     if (!row) {
       if (rows[0]) throw new ForeignRowError(table, name, rows[0]["_uuid"] as string);
-      return this.create(table, name, { ...desired, name }, { absent: { column: "name", value: name } });
+      return this.createNamed(table, name, desired, { absent: { column: "name", value: name } });
     }
     this.change(table, row, desired);
     return row["_uuid"] as string;
@@ -179,7 +179,7 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
     }
     const row = this.db.byName(table, name);
     if (!row) {
-      const ref = this.create(table, name, { ...desired, name }, { absent: { column: "name", value: name } });
+      const ref = this.createNamed(table, name, desired, { absent: { column: "name", value: name } });
       this.link(parentTable, parent, column, ref);
       return ref;
     }
