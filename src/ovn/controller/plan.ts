@@ -98,7 +98,7 @@ function refSuffix(table: string): string {
 }
 
 /** Options of {@link PlanBuilder.create}. */
-export interface CreateOptions {
+export interface PlanCreateOptions {
   /** A guard that no row has `column == value` (see {@link PlanBuilder.create}). */
   readonly absent?: { readonly column: string; readonly value: Atom };
   /** The owner stamped in `external_ids` (the identity's owner key). */
@@ -190,7 +190,7 @@ export class PlanBuilder {
    * scans the whole table to evaluate one) and the index refuses the duplicate instead (the key is
    * listed in {@link Plan.indexed}).
    */
-  create(table: string, key: string, row: { readonly [column: string]: unknown }, options: CreateOptions = {}): string {
+  create(table: string, key: string, row: { readonly [column: string]: unknown }, options: PlanCreateOptions = {}): string {
     return this.createRow(table, key, row, undefined, options);
   }
 
@@ -198,11 +198,11 @@ export class PlanBuilder {
    * {@link PlanBuilder.create} of the row `{ ...row, name }` under key `name`, without building that
    * copy of `row` (thousands of ports are created by name).
    */
-  protected createNamed(table: string, name: string, row: { readonly [column: string]: unknown }, options: CreateOptions = {}): string {
+  protected createNamed(table: string, name: string, row: { readonly [column: string]: unknown }, options: PlanCreateOptions = {}): string {
     return this.createRow(table, name, row, name, options);
   }
 
-  private createRow(table: string, key: string, row: { readonly [column: string]: unknown }, name: string | undefined, options: CreateOptions): string {
+  private createRow(table: string, key: string, row: { readonly [column: string]: unknown }, name: string | undefined, options: PlanCreateOptions): string {
     const ts = this.db.table(table);
     const out: Record<string, Datum> = {};
     const json: Record<string, JsonValue> = {};
