@@ -30,6 +30,14 @@ export function toBig(ip: string): { family: IpFamily; n: bigint } {
   return { family: fam, n: fam === 4 ? new Address4(ip).bigInt() : new Address6(ip).bigInt() };
 }
 
+/** {@link toBig}, with the address's canonical text ({@link canonicalIp}): `ip` itself when it is a canonical dotted quad already. */
+export function toBigText(ip: string): { family: IpFamily; n: bigint; text: string } {
+  const m = CANONICAL_V4.exec(ip);
+  if (m) return { family: 4, n: BigInt(((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!), text: ip };
+  const { family, n } = toBig(ip);
+  return { family, n, text: fromBig(family, n) };
+}
+
 /** The text of integer `n` as an address of `family`. */
 export function fromBig(family: IpFamily, n: bigint): string {
   if (family === 4 && n >= 0n && n <= 0xffffffffn) {

@@ -9,7 +9,7 @@ import { Address4, Address6 } from "ip-address";
 import { OvnInvalidArgumentError } from "./errors.js";
 import { type IpFamily, checkMac, ipFamily } from "./net.js";
 import { IpamConflictError, IpamError, IpamExcludedError, IpamExhaustedError, IpamOutOfRangeError } from "./ipam-errors.js";
-import { RangeSet, canonicalIp, fromBig, parseIpRange, toBig } from "./ipam-ranges.js";
+import { RangeSet, canonicalIp, fromBig, parseIpRange, toBig, toBigText } from "./ipam-ranges.js";
 
 /** One family's CIDR of a subnet. */
 interface FamilyRange {
@@ -39,9 +39,9 @@ const NO_FIXED: ReadonlyMap<IpFamily, string> = new Map();
 function fixedByFamily(ips: readonly string[]): Map<IpFamily, string> {
   const fixed = new Map<IpFamily, string>();
   for (const ip of ips) {
-    const { family, n } = toBig(ip);
+    const { family, text } = toBigText(ip);
     if (fixed.has(family)) throw new OvnInvalidArgumentError("fixed IPs", ips.join(","), `two IPv${family} addresses`);
-    fixed.set(family, fromBig(family, n));
+    fixed.set(family, text);
   }
   return fixed;
 }
@@ -204,9 +204,8 @@ export class SubnetIpam {
 
   /** Checks a requested address: in range, not excluded, free (or already `owner`'s). */
   private checkRequested(ip: string, owner: string): Chosen {
-    const { family, n } = toBig(ip);
+    const { family, n, text } = toBigText(ip);
     const r = this.range(family);
-    const text = fromBig(family, n);
     if (!r || n < r.lo || n > r.hi) throw new IpamOutOfRangeError(ip, this.name, this.cidrs);
     const holder = this.byIp.get(text);
     if (holder !== undefined && holder !== owner) throw new IpamConflictError(text, holder, owner, this.name);

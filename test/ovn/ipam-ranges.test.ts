@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RangeSet } from "../../src/ovn/ipam-ranges.js";
+import { RangeSet, canonicalIp, toBig, toBigText } from "../../src/ovn/ipam-ranges.js";
 
 /** A small deterministic generator (xorshift32), so a failure is reproducible. */
 function rng(seed: number): () => number {
@@ -54,5 +54,23 @@ describe("RangeSet", () => {
     }
     expect(out).toEqual([10n, 11n, 12n, 13n]);
     expect(set.size()).toBe(0n);
+  });
+});
+
+describe("toBigText", () => {
+  it("gives toBig's value and canonicalIp's text, for random IPv4 and IPv6 addresses in several spellings", () => {
+    const r = rng(5);
+    const octet = () => Math.floor(r() * 256);
+    const samples: string[] = ["0.0.0.0", "255.255.255.255", "::", "::1", "FD00::1", "fd00:0:0:0:0:0:0:1", "::ffff:10.0.0.1"];
+    for (let k = 0; k < 2000; k++) {
+      const v4 = [octet(), octet(), octet(), octet()];
+      samples.push(v4.join("."));
+      const groups = Array.from({ length: 8 }, () => (r() < 0.4 ? 0 : Math.floor(r() * 65536)).toString(16));
+      samples.push(groups.join(":"), groups.join(":").toUpperCase());
+    }
+    for (const ip of samples) {
+      const { family, n } = toBig(ip);
+      expect(toBigText(ip), ip).toEqual({ family, n, text: canonicalIp(ip) });
+    }
   });
 });
