@@ -159,7 +159,7 @@ function subnetUnit(s: ResolvedSubnet, nodeSwitchCidr: string, model: ResolvedMo
 }
 
 function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: ReadonlyMap<string, ResolvedSubnet>, u2o: ResolvedModel["u2o"]): Unit {
-  const entry = [x.mac, ...x.ips].join(" ");
+  const entry = x.ips.length === 1 ? `${x.mac} ${x.ips[0]!}` : [x.mac, ...x.ips].join(" ");
   const qos = podQosRules(x);
   return {
     ref: objectRef(x.object),
@@ -167,13 +167,17 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
       const vips = podVipColumns(p, x.port, x.object.portVips);
-      p.ensureSwitchPort(x.subnet, x.port, {
+      const externalIds: Record<string, string | undefined> = { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet };
+      for (const k in vips.external_ids) externalIds[k] = vips.external_ids[k]; // (usually none: no object spread per pod)
+      const dhcp = podDhcpColumns(p, x, subnets.get(x.subnet), u2o?.get(x.subnet)?.ips); // an empty set clears the optional reference
+      const desired: Record<string, unknown> = {
         addresses: [entry],
         port_security: [vips.security.length ? [entry, ...vips.security].join(" ") : entry],
         options: onlyKeys({ "requested-chassis": x.object.nodeName }),
-        ...(podDhcpColumns(p, x, subnets.get(x.subnet), u2o?.get(x.subnet)?.ips) as object), // an empty set clears the optional reference
-        external_ids: { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet, ...vips.external_ids },
-      });
+      };
+      for (const k in dhcp) desired[k] = dhcp[k as keyof typeof dhcp];
+      desired["external_ids"] = externalIds;
+      p.ensureSwitchPort(x.subnet, x.port, desired);
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
       if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos);
     },

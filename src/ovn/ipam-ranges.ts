@@ -30,6 +30,14 @@ export function toBig(ip: string): { family: IpFamily; n: bigint } {
   return { family: fam, n: fam === 4 ? new Address4(ip).bigInt() : new Address6(ip).bigInt() };
 }
 
+/** {@link toBig}, with the address's canonical text ({@link canonicalIp}): `ip` itself when it is a canonical dotted quad already. */
+export function toBigText(ip: string): { family: IpFamily; n: bigint; text: string } {
+  const m = CANONICAL_V4.exec(ip);
+  if (m) return { family: 4, n: BigInt(((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!), text: ip };
+  const { family, n } = toBig(ip);
+  return { family, n, text: fromBig(family, n) };
+}
+
 /** The text of integer `n` as an address of `family`. */
 export function fromBig(family: IpFamily, n: bigint): string {
   if (family === 4 && n >= 0n && n <= 0xffffffffn) {
@@ -72,6 +80,10 @@ export class RangeSet {
   }
 
   remove(lo: bigint, hi: bigint): void {
+    if (lo === hi) {
+      this.removeOne(lo);
+      return;
+    }
     const out: [bigint, bigint][] = [];
     for (const [a, b] of this.ranges) {
       if (b < lo || a > hi) out.push([a, b]);
@@ -81,6 +93,21 @@ export class RangeSet {
       }
     }
     this.ranges = out;
+  }
+
+  /** {@link RangeSet.remove} of one value (an address handed out): the range holding it is cut in place, the others are kept. */
+  private removeOne(n: bigint): void {
+    const rs = this.ranges;
+    for (let i = 0; i < rs.length; i++) {
+      const [a, b] = rs[i]!;
+      if (b < n) continue;
+      if (a > n) return;
+      if (a === b) rs.splice(i, 1);
+      else if (a === n) rs[i] = [n + 1n, b];
+      else if (b === n) rs[i] = [a, n - 1n];
+      else rs.splice(i, 1, [a, n - 1n], [n + 1n, b]);
+      return;
+    }
   }
 
   has(n: bigint): boolean {

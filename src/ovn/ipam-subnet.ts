@@ -9,7 +9,7 @@ import { Address4, Address6 } from "ip-address";
 import { OvnInvalidArgumentError } from "./errors.js";
 import { type IpFamily, checkMac, ipFamily } from "./net.js";
 import { IpamConflictError, IpamError, IpamExcludedError, IpamExhaustedError, IpamOutOfRangeError } from "./ipam-errors.js";
-import { RangeSet, canonicalIp, fromBig, parseIpRange, toBig } from "./ipam-ranges.js";
+import { RangeSet, canonicalIp, fromBig, parseIpRange, toBig, toBigText } from "./ipam-ranges.js";
 
 /** One family's CIDR of a subnet. */
 interface FamilyRange {
@@ -23,6 +23,27 @@ interface FamilyRange {
   readonly fresh: RangeSet;
   /** Released addresses, in release order: handed out when `fresh` is empty (Kube-OVN delays reuse). */
   readonly released: bigint[];
+}
+
+/** An address chosen for an owner: its family's range, its value and its text. */
+interface Chosen {
+  readonly r: FamilyRange;
+  readonly n: bigint;
+  readonly text: string;
+}
+
+/** No fixed address (shared: never written). */
+const NO_FIXED: ReadonlyMap<IpFamily, string> = new Map();
+
+/** Fixed IPs by family, canonical; two of one family is an error. */
+function fixedByFamily(ips: readonly string[]): Map<IpFamily, string> {
+  const fixed = new Map<IpFamily, string>();
+  for (const ip of ips) {
+    const { family, text } = toBigText(ip);
+    if (fixed.has(family)) throw new OvnInvalidArgumentError("fixed IPs", ips.join(","), `two IPv${family} addresses`);
+    fixed.set(family, text);
+  }
+  return fixed;
 }
 
 /** An owner's addresses in a subnet. */
@@ -182,10 +203,9 @@ export class SubnetIpam {
   }
 
   /** Checks a requested address: in range, not excluded, free (or already `owner`'s). */
-  private checkRequested(ip: string, owner: string): { r: FamilyRange; n: bigint; text: string } {
-    const { family, n } = toBig(ip);
+  private checkRequested(ip: string, owner: string): Chosen {
+    const { family, n, text } = toBigText(ip);
     const r = this.range(family);
-    const text = fromBig(family, n);
     if (!r || n < r.lo || n > r.hi) throw new IpamOutOfRangeError(ip, this.name, this.cidrs);
     const holder = this.byIp.get(text);
     if (holder !== undefined && holder !== owner) throw new IpamConflictError(text, holder, owner, this.name);
@@ -215,59 +235,50 @@ export class SubnetIpam {
    */
   allocate(owner: string, options: AllocateOptions = {}): Allocation {
     const existing = this.byOwner.get(owner);
-    const fixed = new Map<IpFamily, string>();
-    for (const ip of options.ips ?? []) {
-      const { family, n } = toBig(ip);
-      if (fixed.has(family)) throw new OvnInvalidArgumentError("fixed IPs", (options.ips ?? []).join(","), `two IPv${family} addresses`);
-      fixed.set(family, fromBig(family, n));
-    }
+    const fixed = options.ips !== undefined && options.ips.length > 0 ? fixedByFamily(options.ips) : NO_FIXED;
     if (existing) {
-      const same =
-        [...fixed].every(([f, ip]) => (f === 4 ? existing.ipv4 : existing.ipv6) === ip) &&
-        (options.mac === undefined || options.mac.toLowerCase() === existing.mac);
+      let same = options.mac === undefined || options.mac.toLowerCase() === existing.mac;
+      for (const [f, ip] of fixed) if ((f === 4 ? existing.ipv4 : existing.ipv6) !== ip) same = false;
       if (same) return existing;
       return this.reassign(existing, fixed, options.mac);
     }
-    const chosen = new Map<IpFamily, { r: FamilyRange; n: bigint; text: string }>();
+    // One choice per family (the subnet has one or two), in the subnet's family order.
+    let c4: Chosen | undefined;
+    let c6: Chosen | undefined;
     const remembered = this.remembered.get(owner);
     for (const r of this.ranges) {
-      const want = fixed.get(r.family);
-      if (want !== undefined) {
-        chosen.set(r.family, this.checkRequested(want, owner));
-        continue;
-      }
-      if (options.pool && options.pool.length > 0) {
-        const c = this.fromPool(r, options.pool, owner);
-        if (c) chosen.set(r.family, c);
-        continue;
-      }
-      const prev = remembered && (r.family === 4 ? remembered.ipv4 : remembered.ipv6);
-      if (prev !== undefined) {
-        const n = toBig(prev).n;
-        if (this.isFree(r, n)) {
-          chosen.set(r.family, { r, n, text: prev });
-          continue;
-        }
-      }
-      const n = r.fresh.first() ?? r.released[0];
-      if (n === undefined) throw new IpamExhaustedError(this.name, r.family);
-      chosen.set(r.family, { r, n, text: fromBig(r.family, n) });
+      const c = this.choose(r, owner, fixed.get(r.family), options.pool, remembered);
+      if (c === undefined) continue;
+      if (r.family === 4) c4 = c;
+      else c6 = c;
     }
-    const mac = this.pickMac(owner, options.mac ?? (existing === undefined && remembered && !this.macOwners.has(remembered.mac) ? remembered.mac : undefined));
-    for (const c of chosen.values()) {
+    const mac = this.pickMac(owner, options.mac ?? (remembered && !this.macOwners.has(remembered.mac) ? remembered.mac : undefined));
+    for (const r of this.ranges) {
+      const c = r.family === 4 ? c4 : c6;
+      if (c === undefined) continue;
       this.take(c.r, c.n);
       this.byIp.set(c.text, owner);
     }
-    const a: Allocation = {
-      owner,
-      ...(chosen.has(4) ? { ipv4: chosen.get(4)!.text } : {}),
-      ...(chosen.has(6) ? { ipv6: chosen.get(6)!.text } : {}),
-      mac,
-    };
+    // (the properties in one order: owner, ipv4, ipv6, mac)
+    const a: Allocation = c4 && c6 ? { owner, ipv4: c4.text, ipv6: c6.text, mac } : c4 ? { owner, ipv4: c4.text, mac } : c6 ? { owner, ipv6: c6.text, mac } : { owner, mac };
     this.byOwner.set(owner, a);
     this.macOwners.set(mac, owner);
-    this.remembered.delete(owner);
+    if (remembered) this.remembered.delete(owner);
     return a;
+  }
+
+  /** The address of family `r` a new owner gets: the fixed one, one of the pool, its remembered one when free, else the first free one. */
+  private choose(r: FamilyRange, owner: string, want: string | undefined, pool: readonly string[] | undefined, remembered: Allocation | undefined): Chosen | undefined {
+    if (want !== undefined) return this.checkRequested(want, owner);
+    if (pool && pool.length > 0) return this.fromPool(r, pool, owner);
+    const prev = remembered && (r.family === 4 ? remembered.ipv4 : remembered.ipv6);
+    if (prev !== undefined) {
+      const n = toBig(prev).n;
+      if (this.isFree(r, n)) return { r, n, text: prev };
+    }
+    const n = r.fresh.first() ?? r.released[0];
+    if (n === undefined) throw new IpamExhaustedError(this.name, r.family);
+    return { r, n, text: fromBig(r.family, n) };
   }
 
   /**
@@ -302,7 +313,7 @@ export class SubnetIpam {
     return a;
   }
 
-  private fromPool(r: FamilyRange, pool: readonly string[], owner: string): { r: FamilyRange; n: bigint; text: string } | undefined {
+  private fromPool(r: FamilyRange, pool: readonly string[], owner: string): Chosen | undefined {
     const mine = pool.map((p) => toBig(p)).filter((p) => p.family === r.family);
     if (mine.length === 0) return undefined;
     for (const p of mine) {

@@ -258,7 +258,7 @@ export function buildSubnetExtraPorts(p: NbPlan, s: ResolvedSubnet, querier: { r
   const ports = Array.isArray(sw?.["ports"]) ? (sw["ports"] as string[]) : [];
   for (const id of ports) {
     const row = p.db.get("Logical_Switch_Port", id);
-    if (!row || !p.db.owns(row) || row["type"] !== "virtual" || extOf(row).get(EXTERNAL_IDS.logicalSwitch) !== ls) continue;
+    if (!row || row["type"] !== "virtual" || !p.db.owns(row) || extOf(row).get(EXTERNAL_IDS.logicalSwitch) !== ls) continue;
     const vip = (row["options"] as ReadonlyMap<string, string> | undefined)?.get("virtual-ip");
     if (vip !== undefined && !want.has(vip) && row["name"] === vipPortName(ls, vip)) p.remove("Logical_Switch_Port", row);
   }

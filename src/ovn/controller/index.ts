@@ -16,7 +16,7 @@ export {
 export { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
 export { type ColumnChange, type Desired, type DesiredValue, type OnlyKeys, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
 export type { IndexedKey } from "../index-race.js";
-export { type ChangeOptions, type GuardedRow, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
+export { type ChangeOptions, type PlanCreateOptions, type GuardedRow, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
 export {
   type ApplyResult,
   ControlledDb,

@@ -98,13 +98,13 @@ function specOf(d: object): Spec {
  */
 export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuilder {
   /**
-   * Owned parents found in the replica by {@link NbPlan.owned} (`TABLE\0NAME`): thousands of
+   * Owned parents found in the replica by {@link NbPlan.owned}, by table then name: thousands of
    * ports of one switch look the switch up by name once per plan. A replica row is never changed
    * in place (an update replaces it), so a kept row still being the replica's row by UUID means
    * the name lookup would find it again; a plan never creates a row under a name the replica
    * already owns.
    */
-  private readonly ownedRows = new Map<string, Row>();
+  private readonly ownedRows = new Map<string, Map<string, Row>>();
 
   constructor(db: ControlledDb, label?: string) {
     super(db, label);
@@ -116,13 +116,14 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
   private owned(table: string, name: string, referencedBy: string): Row | PlanRef {
     const p = this.pending(table, name);
     if (p) return p;
-    const key = `${table}\u0000${name}`;
-    const known = this.ownedRows.get(key);
+    let byName = this.ownedRows.get(table);
+    if (byName === undefined) this.ownedRows.set(table, (byName = new Map()));
+    const known = byName.get(name);
     if (known && this.db.get(table, known["_uuid"] as string) === known) return known;
     const rows = this.db.allByName(table, name);
     const row = rows.find((r) => this.db.owns(r));
     if (row) {
-      this.ownedRows.set(key, row);
+      byName.set(name, row);
       return row;
     }
     if (rows[0]) throw new ForeignRowError(table, name, rows[0]["_uuid"] as string);
@@ -163,7 +164,7 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
     const row = rows.find((r) => this.db.owns(r));
     if (!row) {
       if (rows[0]) throw new ForeignRowError(table, name, rows[0]["_uuid"] as string);
-      return this.create(table, name, { ...desired, name }, { absent: { column: "name", value: name } });
+      return this.createNamed(table, name, desired, { absent: { column: "name", value: name } });
     }
     this.change(table, row, desired);
     return row["_uuid"] as string;
@@ -179,7 +180,7 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
     }
     const row = this.db.byName(table, name);
     if (!row) {
-      const ref = this.create(table, name, { ...desired, name }, { absent: { column: "name", value: name } });
+      const ref = this.createNamed(table, name, desired, { absent: { column: "name", value: name } });
       this.link(parentTable, parent, column, ref);
       return ref;
     }

@@ -97,6 +97,16 @@ function refSuffix(table: string): string {
   return s;
 }
 
+/** Options of {@link PlanBuilder.create}. */
+export interface PlanCreateOptions {
+  /** A guard that no row has `column == value` (see {@link PlanBuilder.create}). */
+  readonly absent?: { readonly column: string; readonly value: Atom };
+  /** The owner stamped in `external_ids` (the identity's owner key). */
+  readonly owner?: string;
+  /** The row's name in the plan's steps, instead of its key. */
+  readonly display?: string;
+}
+
 /** What to do with a row that exists but lacks the controller's identity. */
 export interface ChangeOptions {
   /**
@@ -121,7 +131,8 @@ export interface ChangeOptions {
 export class PlanBuilder {
   private n = 0;
   private readonly inserts = new Map<string, PendingInsert>();
-  private readonly insertKeys = new Map<string, string>();
+  /** The uuid-names of the rows this plan creates, by table and key (no `TABLE\0KEY` string built per lookup). */
+  private readonly insertKeys = new Map<string, Map<string, string>>();
   private readonly changes = new Map<string, PendingChange>();
   /** Rows deleted; `op` is false for non-root rows the server collects once unreferenced. */
   private readonly deletes = new Map<string, { table: string; op: boolean }>();
@@ -132,6 +143,8 @@ export class PlanBuilder {
   private readonly indexedKeys = new Map<string, IndexedKey>();
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
+  /** The reference lists {@link PlanBuilder.link} grew on rows this plan creates (`ref\0column`): this plan's own arrays, and their members. */
+  private readonly pendingLinks = new Map<string, { readonly list: Atom[]; readonly members: Set<Atom> }>();
 
   constructor(
     /** The database the plan is for. */
@@ -144,7 +157,7 @@ export class PlanBuilder {
   pending(table: string, key: string): string | undefined {
     // A plan that creates nothing (a no-op apply) builds no key.
     if (this.insertKeys.size === 0) return undefined;
-    return this.insertKeys.get(`${table}\u0000${key}`);
+    return this.insertKeys.get(table)?.get(key);
   }
 
   /** The key a row this plan creates was given, by its uuid-name. */
@@ -177,21 +190,44 @@ export class PlanBuilder {
    * scans the whole table to evaluate one) and the index refuses the duplicate instead (the key is
    * listed in {@link Plan.indexed}).
    */
-  create(table: string, key: string, row: { readonly [column: string]: unknown }, options: { readonly absent?: { column: string; value: Atom }; readonly owner?: string; readonly display?: string } = {}): string {
+  create(table: string, key: string, row: { readonly [column: string]: unknown }, options: PlanCreateOptions = {}): string {
+    return this.createRow(table, key, row, undefined, options);
+  }
+
+  /**
+   * {@link PlanBuilder.create} of the row `{ ...row, name }` under key `name`, without building that
+   * copy of `row` (thousands of ports are created by name).
+   */
+  protected createNamed(table: string, name: string, row: { readonly [column: string]: unknown }, options: PlanCreateOptions = {}): string {
+    return this.createRow(table, name, row, name, options);
+  }
+
+  private createRow(table: string, key: string, row: { readonly [column: string]: unknown }, name: string | undefined, options: PlanCreateOptions): string {
     const ts = this.db.table(table);
     const out: Record<string, Datum> = {};
     const json: Record<string, JsonValue> = {};
     const columns: string[] = [];
-    for (const c of Object.keys(row)) {
-      const v = row[c];
-      if (v === undefined) continue;
+    const take = (c: string, v: unknown): void => {
       const col = this.db.column(table, c);
       this.db.requireValues(table, c, v);
       const n = normalized(col.type, v, table, c);
       out[c] = n.value;
       columns.push(c);
       if (c !== "external_ids") json[c] = n.json;
+    };
+    // (`name`, when given, takes the place `row`'s own `name` has, else comes last: as `{ ...row, name }`)
+    let named = name === undefined;
+    for (const c of Object.keys(row)) {
+      if (!named && c === "name") {
+        named = true;
+        take(c, name);
+        continue;
+      }
+      const v = row[c];
+      if (v === undefined) continue;
+      take(c, v);
     }
+    if (!named) take("name", name);
     const extCol = ts.columns.get("external_ids");
     if (extCol) {
       // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
@@ -207,11 +243,15 @@ export class PlanBuilder {
     }
     const ref = `${REF_PREFIX}${++this.n}_${refSuffix(table)}`;
     this.inserts.set(ref, { table, key, row: out, json });
-    this.insertKeys.set(`${table}\u0000${key}`, ref);
-    if (options.absent && this.db.guards) {
-      const k = `${table}\u0000${options.absent.column}\u0000${String(options.absent.value)}`;
-      if (this.db.hasUniqueIndex(table, [options.absent.column])) this.indexedKeys.set(k, { table, ...options.absent });
-      else this.absentGuards.set(k, { table, ...options.absent });
+    let keys = this.insertKeys.get(table);
+    if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
+    keys.set(key, ref);
+    const absent = options.absent;
+    if (absent && this.db.guards) {
+      const k = `${table}\u0000${absent.column}\u0000${String(absent.value)}`;
+      const guard = { table, column: absent.column, value: absent.value };
+      if (this.db.hasUniqueIndex(table, [absent.column])) this.indexedKeys.set(k, guard);
+      else this.absentGuards.set(k, guard);
     }
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
@@ -322,9 +362,20 @@ export class PlanBuilder {
     if (typeof parent === "string") {
       const p = this.inserts.get(parent);
       if (!p) throw new TypeError(`${parent} is not a row of this plan`);
-      const cur = (p.row[column] as readonly Atom[] | undefined) ?? [];
-      if (!cur.includes(child)) {
-        p.row[column] = [...cur, child];
+      // The references linked so far, as a set beside this plan's own copy of the list: hundreds of
+      // ports joining a switch created in the same plan (a dry run) are each looked up and appended
+      // in constant time, not copied and scanned.
+      const k = `${parent}\u0000${column}`;
+      let linked = this.pendingLinks.get(k);
+      if (linked === undefined || p.row[column] !== linked.list) {
+        const list = [...((p.row[column] as readonly Atom[] | undefined) ?? [])];
+        linked = { list, members: new Set(list) };
+        this.pendingLinks.set(k, linked);
+      }
+      if (!linked.members.has(child)) {
+        linked.members.add(child);
+        linked.list.push(child);
+        p.row[column] = linked.list;
         delete p.json[column];
       }
       return;
