@@ -98,10 +98,27 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   b[p + 5] = xid >>> 16;
   b[p + 6] = xid >>> 8;
   b[p + 7] = xid;
-  if (cookieZero) for (let i = p + 8; i < p + 16; i++) b[i] = 0;
-  else w.put64(p + 8, cookie, "flow_mod.cookie");
-  if (maskZero) for (let i = p + 16; i < p + 24; i++) b[i] = 0;
-  else w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
+  // the zero cookie and mask stored byte by byte, unrolled (a loop of 8 costs more than the 8 stores)
+  if (cookieZero) {
+    b[p + 8] = 0;
+    b[p + 9] = 0;
+    b[p + 10] = 0;
+    b[p + 11] = 0;
+    b[p + 12] = 0;
+    b[p + 13] = 0;
+    b[p + 14] = 0;
+    b[p + 15] = 0;
+  } else w.put64(p + 8, cookie, "flow_mod.cookie");
+  if (maskZero) {
+    b[p + 16] = 0;
+    b[p + 17] = 0;
+    b[p + 18] = 0;
+    b[p + 19] = 0;
+    b[p + 20] = 0;
+    b[p + 21] = 0;
+    b[p + 22] = 0;
+    b[p + 23] = 0;
+  } else w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
   b[p + 24] = tableId;
   b[p + 25] = command;
   b[p + 26] = idleTimeout >>> 8;
