@@ -109,6 +109,23 @@ const ETH_RARP = 0x8035;
 
 const REG_NAMES = Array.from({ length: 32 }, (_, i) => `reg${i}`);
 
+/** IPv6 addresses printed so far, by value (a flow table has few distinct ones); cleared when full. */
+const IPV6_TEXT = new Map<bigint, string>();
+/** The most addresses {@link IPV6_TEXT} keeps. */
+const IPV6_TEXT_MAX = 1024;
+
+/** A 128-bit address in RFC 5952 form, as formatIpv6() prints its bytes, remembered by value. */
+function ipv6Text(v: bigint): string {
+  let t = IPV6_TEXT.get(v);
+  if (t === undefined) {
+    // (through bigIntToBytes: 32 bits per BigInt step)
+    t = formatIpv6(bigIntToBytes(v, 16));
+    if (IPV6_TEXT.size >= IPV6_TEXT_MAX) IPV6_TEXT.clear();
+    IPV6_TEXT.set(v, t);
+  }
+  return t;
+}
+
 /** The match being printed: its fields by name, the ones printed so far, and the output items. */
 class MatchPrinter {
   readonly out: string[] = [];
@@ -147,11 +164,10 @@ class MatchPrinter {
   ip6(n: string, label = n): void {
     const e = this.get(n);
     if (!e || !e.m) return;
-    // (through bigIntToBytes: 32 bits per BigInt step)
-    let s = `${label}=${formatIpv6(bigIntToBytes(e.v, 16))}`;
+    let s = `${label}=${ipv6Text(e.v)}`;
     if (e.m !== ones(128)) {
       const p = prefixLen(e.m, 128);
-      s += p !== undefined ? `/${p}` : `/${formatIpv6(bigIntToBytes(e.m, 16))}`;
+      s += p !== undefined ? `/${p}` : `/${ipv6Text(e.m)}`;
     }
     this.out.push(s);
   }

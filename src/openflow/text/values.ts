@@ -174,16 +174,17 @@ export function prefixLen(mask: bigint, bits: number): number | undefined {
     if (2 ** lowOnes !== inv + 1) return undefined;
     return bits - lowOnes;
   }
-  // returns n when mask is n leading ones
+  // returns n when mask is n leading ones: `bits` less the bit length of the zeros below them (inv, all
+  // ones), found 32 bits per BigInt step instead of one
   const inv = ones(bits) ^ mask;
   if ((inv & (inv + 1n)) !== 0n) return undefined;
-  let n = bits;
+  let len = 0;
   let x = inv;
-  while (x) {
-    n--;
-    x >>= 1n;
+  while (x >= TWO32N) {
+    x >>= 32n;
+    len += 32;
   }
-  return n;
+  return bits - (len + 32 - Math.clz32(Number(x)));
 }
 
 export const CT_STATE_BITS: ReadonlyArray<readonly [string, number]> = [
