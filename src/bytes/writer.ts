@@ -272,9 +272,31 @@ export class Writer {
     const p = this.pos;
     if (p + n > this.buf.length) this.ensure(n);
     const b = this.buf;
-    // a short run by index: `fill` is a call into the runtime
-    if (n <= 8) for (let i = 0; i < n; i++) b[p + i] = 0;
-    else b.fill(0, p, p + n);
+    // a short run by index (`fill` is a call into the runtime), unrolled: a loop costs more than its stores
+    if (n <= 8) {
+      if (n > 0) {
+        b[p] = 0;
+        if (n > 1) {
+          b[p + 1] = 0;
+          if (n > 2) {
+            b[p + 2] = 0;
+            if (n > 3) {
+              b[p + 3] = 0;
+              if (n > 4) {
+                b[p + 4] = 0;
+                if (n > 5) {
+                  b[p + 5] = 0;
+                  if (n > 6) {
+                    b[p + 6] = 0;
+                    if (n > 7) b[p + 7] = 0;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else b.fill(0, p, p + n);
     this.pos = p + n;
     return this;
   }

@@ -10,9 +10,9 @@
  */
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { ExperimenterId, type MatchField, encodeOxm, fieldByName } from "./oxm.js";
+import { ExperimenterId, type MatchField, encodeOxm, fieldByName, nxWidth } from "./oxm.js";
 import { bigToBytes } from "../bytes/hex.js";
-import { legacyToOf13, setFieldLoads } from "./v10/actions.js";
+import { legacyToOf13, loadRunEnd, loadRunStart, setFieldLoads } from "./v10/actions.js";
 import { OfpVersion } from "./constants.js";
 import { encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
 import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, NatRange, LearnFlags, type Action } from "./action-types.js";
@@ -43,7 +43,13 @@ function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
  */
 export function encodeActions(w: Writer, actions: readonly Action[], version: number = OfpVersion.OF13): void {
   if (version === OfpVersion.OF11) for (const a of toOf11Actions(actions)) encodeAction(w, a, version);
-  else for (const a of actions) encodeAction(w, a, version);
+  else {
+    // encodeAction() without its OpenFlow 1.1 step: the common actions one call deep, the rest two
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i]!;
+      if (!encodeCommonAction(w, a, version)) encodeOtherAction(w, a, version);
+    }
+  }
 }
 
 /** Ends an action begun at `start`: pads it to 8 bytes and patches its length (2 bytes in). */
@@ -74,6 +80,51 @@ function std(w: Writer, type: number): number {
   return start;
 }
 
+/**
+ * Writes the loads of {@link setFieldLoads} for the masked set_field of `f`, without building them: one
+ * NXAST_REG_LOAD per run of mask bits (found as setFieldLoads finds them), its bits taken from the value's
+ * bytes, no bigint. Only for a field with a plain NXM/OXM header whose value covers its width; false
+ * (nothing written) for any other, which goes through setFieldLoads.
+ */
+export function encodeMaskedSetFieldAsLoads(w: Writer, f: MatchField): boolean {
+  const def = fieldByName(f.field);
+  if (def === undefined || def.nxExperimenter !== undefined || def.nxHeader >>> 16 === 0xffff || def.name.startsWith("tun_metadata")) return false;
+  const value = f.value;
+  const mask = f.mask;
+  const n = value.length;
+  const width = def.bits;
+  const maxBits = Math.min(width, nxWidth(def));
+  if (n * 8 < maxBits) return false;
+  for (let ofs = loadRunStart(mask, n, 0, maxBits); ofs < maxBits; ) {
+    const end = loadRunEnd(mask, n, ofs, maxBits, width);
+    const nbits = end - ofs;
+    const s = nxStart(w, NxActionSubtype.REG_LOAD);
+    // ofs_nbits (a run is 1 to 64 bits, inside a field of at most 128), the field's header, then the
+    // value's bits ofs..end-1 as a 64-bit number, a byte at a time from its lowest
+    w.u16((ofs << 6) | (nbits - 1));
+    w.u32(def.nxHeader);
+    const p = w.pos;
+    const b = w.room(8);
+    for (let k = 0; k < 8; k++) {
+      const left = nbits - 8 * k;
+      let x = 0;
+      if (left > 0) {
+        const q = ofs + 8 * k;
+        const i = q >> 3;
+        const sh = q & 7;
+        x = (i < n ? value[n - 1 - i]! : 0) >> sh;
+        if (sh !== 0 && i + 1 < n) x |= value[n - 2 - i]! << (8 - sh);
+        x &= left < 8 ? (1 << left) - 1 : 0xff;
+      }
+      b[p + 7 - k] = x;
+    }
+    w.pos = p + 8;
+    finish(w, s);
+    ofs = loadRunStart(mask, n, end, maxBits);
+  }
+  return true;
+}
+
 /** The actions OVN's flows carry most (see {@link encodeCommonAction}). */
 type CommonAction = Extract<Action, { type: "set_field" | "reg_load" | "output" | "resubmit" | "ct" | "reg_move" }>;
 
@@ -88,6 +139,8 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
     case "set_field":
       if (a.field.mask && version < OfpVersion.OF15 && version > OfpVersion.OF11) {
         // as Open vSwitch: set_field takes no mask before OpenFlow 1.5, a partial one is written as loads
+        // (straight from the value's bytes when the field has a plain NXM header)
+        if (encodeMaskedSetFieldAsLoads(w, a.field)) return true;
         for (const x of setFieldLoads(a)) encodeAction(w, x, version);
         return true;
       }
@@ -158,6 +211,11 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
 export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.OF13): void {
   if (version === OfpVersion.OF11 && encodeOf11Legacy(w, a)) return;
   if (encodeCommonAction(w, a, version)) return;
+  encodeOtherAction(w, a, version);
+}
+
+/** Encodes an action other than the OpenFlow 1.1 legacy ones and the common ones (see {@link encodeAction}). */
+function encodeOtherAction(w: Writer, a: Exclude<Action, CommonAction>, version: number): void {
   let s: number;
   switch (a.type) {
     case "set_vlan_vid":

@@ -12,11 +12,11 @@ import { decodeInstructions, encodeInstructions } from "./actions.js";
 import { hasOf13OnlyAction } from "./actions-nsh.js";
 import { matchEntriesError } from "./match-checks.js";
 import { flowModConsistencyError } from "./flow-mod-checks.js";
-import { inOvsOrder } from "./match-order.js";
+import { encodeMatchInOvsOrder } from "./match-order.js";
 import { encodeMatch11, fitsMatch11 } from "./versions/match11-encode.js";
 import { OfpType, OfpVersion } from "./constants.js";
 import { type FlowMod, type OfMessage, type OfMessageInput, OFP_MAX_MESSAGE_LEN } from "./message-types.js";
-import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
+import { type MatchField, decodeMatch } from "./oxm.js";
 /**
  * Decodes a flow_mod body (`r` after the header; OpenFlow 1.3.5 §7.3.4.1): the same fixed part in
  * OpenFlow 1.1 to 1.5 (importance from 1.4 on, padding before), then the match (`readMatch`: OXM, or the
@@ -98,10 +98,27 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   b[p + 5] = xid >>> 16;
   b[p + 6] = xid >>> 8;
   b[p + 7] = xid;
-  if (cookieZero) for (let i = p + 8; i < p + 16; i++) b[i] = 0;
-  else w.put64(p + 8, cookie, "flow_mod.cookie");
-  if (maskZero) for (let i = p + 16; i < p + 24; i++) b[i] = 0;
-  else w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
+  // the zero cookie and mask stored byte by byte, unrolled (a loop of 8 costs more than the 8 stores)
+  if (cookieZero) {
+    b[p + 8] = 0;
+    b[p + 9] = 0;
+    b[p + 10] = 0;
+    b[p + 11] = 0;
+    b[p + 12] = 0;
+    b[p + 13] = 0;
+    b[p + 14] = 0;
+    b[p + 15] = 0;
+  } else w.put64(p + 8, cookie, "flow_mod.cookie");
+  if (maskZero) {
+    b[p + 16] = 0;
+    b[p + 17] = 0;
+    b[p + 18] = 0;
+    b[p + 19] = 0;
+    b[p + 20] = 0;
+    b[p + 21] = 0;
+    b[p + 22] = 0;
+    b[p + 23] = 0;
+  } else w.put64(p + 16, cookieMask, "flow_mod.cookie_mask");
   b[p + 24] = tableId;
   b[p + 25] = command;
   b[p + 26] = idleTimeout >>> 8;
@@ -130,7 +147,7 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   // OpenFlow 1.1: the standard match when it can carry the fields (as ovs-ofctl); OXM otherwise, in Open
   // vSwitch's order, where the strict decoder finds each entry's prerequisites before it
   if (version === OfpVersion.OF11 && fitsMatch11(m.match)) encodeMatch11(w, m.match);
-  else encodeMatch(w, inOvsOrder(m.match));
+  else encodeMatchInOvsOrder(w, m.match);
   encodeInstructions(w, m.instructions, version);
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
@@ -149,7 +166,7 @@ export function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
   // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
   w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
   w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
-  encodeMatch(w, inOvsOrder(m.match));
+  encodeMatchInOvsOrder(w, m.match);
   encodeInstructions(w, m.instructions, version);
 }
 

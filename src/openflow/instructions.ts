@@ -69,7 +69,12 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[], ver
         const b = w.room(8);
         b[start] = 0;
         b[start + 1] = i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS;
-        for (let k = start + 2; k < start + 8; k++) b[k] = 0;
+        b[start + 2] = 0;
+        b[start + 3] = 0;
+        b[start + 4] = 0;
+        b[start + 5] = 0;
+        b[start + 6] = 0;
+        b[start + 7] = 0;
         w.pos = start + 8;
         encodeActions(w, i.actions, version);
         break;

@@ -4,10 +4,16 @@
  * ARP, tunnel, NSH, registers and connection tracking. Its strict decoder judges each entry's
  * prerequisites against the entries before it, so a match written in this order is read as it was meant.
  *
+ * The flow_mod encoder writes a match in this order with {@link encodeMatchInOvsOrder}: each entry's
+ * place looked up by its header (no hashing of names), and a match out of order permuted through a
+ * fixed scratch array of indices (no per-flow arrays, objects or sorting callbacks).
+ *
  * @module
  */
-import type { MatchField } from "./oxm.js";
+import type { Writer } from "../bytes/writer.js";
+import { FIELD_DEFS, type MatchField, encodeMatch } from "./oxm.js";
 
+/** The order, by field name: a field added to the tables gets its place by adding its name here. */
 const ORDER = [
   "packet_type", "dp_hash", "recirc_id", "conj_id", "in_port", "actset_output", "dl_src", "dl_dst", "dl_type",
   "vlan_vid", "vlan_pcp", "vlan_tci", "mpls_tc", "mpls_bos", "mpls_ttl", "mpls_label",
@@ -31,6 +37,40 @@ function rank(f: MatchField): number {
 }
 
 /**
+ * The index of a header's class and field for the classes matches carry most (NXM_0, NXM_1,
+ * OPENFLOW_BASIC, PACKET_REGS), or -1 for another class (experimenter fields go by name).
+ */
+function slotOf(header: number): number {
+  const cls = header >>> 16;
+  const c = cls === 0x0000 ? 0 : cls === 0x0001 ? 1 : cls === 0x8000 ? 2 : cls === 0x8001 ? 3 : -1;
+  return c < 0 ? -1 : (c << 7) | ((header >>> 9) & 0x7f);
+}
+
+/** The name of the field at each header slot (its OXM and its NXM header), from the field tables. */
+const SLOT_NAME: (string | undefined)[] = new Array<string | undefined>(4 * 128).fill(undefined);
+/** The place in the order of the field named in {@link SLOT_NAME}. */
+const SLOT_RANK = new Int32Array(4 * 128);
+for (const def of FIELD_DEFS) {
+  for (const h of [def.header, def.nxHeader]) {
+    const s = slotOf(h);
+    if (s < 0) continue;
+    SLOT_NAME[s] = def.name;
+    SLOT_RANK[s] = RANK.get(def.name) ?? ORDER.length;
+  }
+}
+
+/**
+ * {@link rank} through the entry's header: the field the header's slot names is the entry's own (its
+ * name, which is what the order goes by, compared), so its place is read from an array; other entries
+ * (experimenter classes, a name that does not go with the header) look theirs up by name.
+ */
+function rankOf(f: MatchField): number {
+  const s = slotOf(f.header);
+  if (s >= 0 && SLOT_NAME[s] === f.field) return SLOT_RANK[s]!;
+  return rank(f);
+}
+
+/**
  * The entries in Open vSwitch's order (a stable sort: entries of one rank keep theirs); the same array
  * when it is in that order already.
  */
@@ -47,4 +87,47 @@ export function inOvsOrder(match: readonly MatchField[]): readonly MatchField[] 
     last = r;
   }
   return match;
+}
+
+/** The longest match {@link encodeMatchInOvsOrder} orders in its scratch arrays (longer ones: {@link inOvsOrder}). */
+const SCRATCH = 64;
+/** Each entry's place in the order, by the entry's index. */
+const RANKS = new Int32Array(SCRATCH);
+/** The entries' indexes in the order they are written. */
+const ORDERED = new Int32Array(SCRATCH);
+
+/**
+ * Writes `match` as an `ofp_match` (see {@link encodeMatch}) with its entries in Open vSwitch's order:
+ * the same bytes as `encodeMatch(w, inOvsOrder(match))`, without allocating. A match in order already is
+ * written as it is; one out of order through a stable insertion sort of the entries' indexes.
+ */
+export function encodeMatchInOvsOrder(w: Writer, match: readonly MatchField[]): void {
+  const n = match.length;
+  if (n > SCRATCH) {
+    encodeMatch(w, inOvsOrder(match));
+    return;
+  }
+  let last = -1;
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const r = rankOf(match[i]!);
+    RANKS[i] = r;
+    if (r < last) sorted = false;
+    else last = r;
+  }
+  if (sorted) {
+    encodeMatch(w, match);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const r = RANKS[i]!;
+    let j = i;
+    // strictly greater moves: entries of one rank keep their order
+    while (j > 0 && RANKS[ORDERED[j - 1]!]! > r) {
+      ORDERED[j] = ORDERED[j - 1]!;
+      j--;
+    }
+    ORDERED[j] = i;
+  }
+  encodeMatch(w, match, ORDERED);
 }

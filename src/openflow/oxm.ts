@@ -415,8 +415,11 @@ export function decodeMatch(r: Reader): MatchField[] {
   return out;
 }
 
-/** Encodes an `ofp_match` with OXM TLVs, length reserved and filled afterwards, padded to 8. */
-export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
+/**
+ * Encodes an `ofp_match` with OXM TLVs, length reserved and filled afterwards, padded to 8; the entries in
+ * the order of the indexes in `order` when given (its first `fields.length`), else as listed.
+ */
+export function encodeMatch(w: Writer, fields: readonly MatchField[], order?: Int32Array): void {
   const start = w.pos;
   // type and length (patched below) stored by index (room asked for in the steps the field writes took:
   // a Writer out of room names the same size)
@@ -425,7 +428,8 @@ export function encodeMatch(w: Writer, fields: readonly MatchField[]): void {
   b[start] = OFPMT_OXM >>> 8;
   b[start + 1] = OFPMT_OXM;
   w.pos = start + 4;
-  for (let i = 0; i < fields.length; i++) encodeOxm(w, fields[i]!);
+  if (order === undefined) for (let i = 0; i < fields.length; i++) encodeOxm(w, fields[i]!);
+  else for (let i = 0; i < fields.length; i++) encodeOxm(w, fields[order[i]!]!);
   const end = w.pos;
   const len = end - start;
   if (len > 0xffff) w.outOfRange("length", len, 16);

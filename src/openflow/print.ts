@@ -8,6 +8,7 @@ import { type OfMessage, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeM
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "../bytes/decode-error.js";
 import { formatActions, formatFlowMod, formatMatch } from "./flowtext.js";
+import { hex32 } from "./text/values.js";
 import { formatOf10Message } from "./v10/print.js";
 import { formatOf10RawMatch } from "./v10/raw-match.js";
 import { NXET_VENDOR, nx10ErrorName } from "./v10/nicira-errors.js";
@@ -206,11 +207,11 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
   if (m.type === "flow_mod") {
     // OpenFlow 1.0's ofp10_match at verbosity 3: after the 8-byte header
     const raw = m.version === 1 && (opts.verbosity ?? 2) >= 3 && opts.raw && opts.raw.length >= 48 ? formatOf10RawMatch(opts.raw, 8) : undefined;
-    return `OFPT_FLOW_MOD${ver} (xid=0x${m.xid.toString(16)}): ${formatFlowMod(m, raw)}`;
+    return `OFPT_FLOW_MOD${ver} (xid=0x${hex32(m.xid)}): ${formatFlowMod(m, raw)}`;
   }
   const verbosity = opts.verbosity ?? 2;
-  let head = `${typeName(m)}${ver} (xid=0x${m.xid.toString(16)}):`;
-  let tail = `${ver} (xid=0x${m.xid.toString(16)}):`;
+  let head = `${typeName(m)}${ver} (xid=0x${hex32(m.xid)}):`;
+  let tail = `${ver} (xid=0x${hex32(m.xid)}):`;
   if ((m.type === "multipart_request" || m.type === "multipart_reply") && m.flags) {
     const flags = " flags=" + (m.flags & 1 ? "[more]" : "") + (m.flags & ~1 ? `[***unknown flags 0x${(m.flags & ~1).toString(16).padStart(4, "0")}***]` : "");
     head += flags;

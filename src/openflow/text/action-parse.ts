@@ -516,7 +516,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
       case "exec": {
-        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: ctx.deferred };
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: ctx.deferred, unchecked: false };
         actions.push(...parseActionList(paren ?? "", inner));
         if (inner.of10Only) ctx.of10Only = true;
         break;

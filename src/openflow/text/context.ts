@@ -70,11 +70,18 @@ export function checkWritable(field: string, ctx: ActionParseContext): void {
 /**
  * A context for an action list parsed with the given match (none: a catch-all match) and the switch's port
  * names; `deferred` keeps the first inconsistency with the match until the list is parsed (see
- * {@link ActionParseContext.deferred}). Always one object shape: a copy spread from it with a property
- * added costs every later read.
+ * {@link ActionParseContext.deferred}); `unchecked` parses the actions with no match to check them against
+ * (see {@link ActionParseContext.unchecked}). Always one object shape: a copy spread from it with a
+ * property added costs every later read.
+ * @defaultValue unchecked = false
  */
-export function actionParseContext(match: readonly MatchField[] = [], portNames?: ReadonlyMap<string, number>, deferred?: { error: MatchInconsistentError | undefined }): ActionParseContext {
-  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames, deferred };
+export function actionParseContext(
+  match: readonly MatchField[] = [],
+  portNames?: ReadonlyMap<string, number>,
+  deferred?: { error: MatchInconsistentError | undefined },
+  unchecked = false,
+): ActionParseContext {
+  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames, deferred, unchecked };
 }
 
 /** Action types {@link checkAction} accepts with any packet and that change nothing it knows. */

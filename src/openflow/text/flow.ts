@@ -6,6 +6,7 @@
  */
 import { FlowModCommand, FlowModFlags } from "../constants.js";
 import type { FlowMod } from "../messages.js";
+import type { Action, Instruction } from "../actions.js";
 import { FIELD_DEFS } from "../oxm.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
@@ -184,17 +185,30 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
  * an output or enqueue to ANY, or to a port at or above 0xff00 that is not a reserved one, is refused.
  * Nested action lists (clone, write_actions, ...) are checked too.
  */
-function checkOutputPorts(items: readonly unknown[]): void {
-  for (const item of items) {
-    const a = item as { type?: string; port?: unknown; actions?: unknown };
-    if ((a.type === "output" || a.type === "output_trunc" || a.type === "enqueue") && typeof a.port === "number") {
-      const p = a.port >>> 0;
-      // IN_PORT, TABLE, NORMAL, FLOOD, ALL, CONTROLLER and LOCAL are fine; ANY and 0xff00 up are not
-      // (output_trunc keeps the 16-bit port number)
-      const reserved = (p >= 0xfffffff8 && p <= 0xfffffffe) || (p >= 0xfff8 && p <= 0xfffe);
-      if (!reserved && (p >= 0xffffff00 || (p >= 0xff00 && p <= 0xffff))) throw new FlowSyntaxError("actions are invalid with specified match (OFPBAC_BAD_OUT_PORT)");
+function checkOutputPorts(items: readonly (Instruction | Action)[]): void {
+  for (let i = 0; i < items.length; i++) {
+    const a = items[i]!;
+    // by type: a property read only of the kinds that have it (one read of every kind's `actions`, most
+    // of them absent, costs a lookup each)
+    switch (a.type) {
+      case "output":
+      case "output_trunc":
+      case "enqueue": {
+        const p = a.port >>> 0;
+        // IN_PORT, TABLE, NORMAL, FLOOD, ALL, CONTROLLER and LOCAL are fine; ANY and 0xff00 up are not
+        // (output_trunc keeps the 16-bit port number)
+        const reserved = (p >= 0xfffffff8 && p <= 0xfffffffe) || (p >= 0xfff8 && p <= 0xfffe);
+        if (!reserved && (p >= 0xffffff00 || (p >= 0xff00 && p <= 0xffff))) throw new FlowSyntaxError("actions are invalid with specified match (OFPBAC_BAD_OUT_PORT)");
+        break;
+      }
+      // the kinds with a nested list
+      case "apply_actions":
+      case "write_actions":
+      case "clone":
+      case "ct":
+        checkOutputPorts(a.actions);
+        break;
     }
-    if (Array.isArray(a.actions)) checkOutputPorts(a.actions);
   }
 }
 

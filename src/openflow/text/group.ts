@@ -158,7 +158,7 @@ function parseBucket(text: string, groupType: number, portNames: ReadonlyMap<str
   }
   if (!actions.length) throw new FlowSyntaxError("bucket must specify actions");
   if (groupType === GroupType.FF && watchPortNo === 0xffffffff && watchGroup === 0xffffffff) throw new FlowSyntaxError("fast failover bucket requires watch_port or watch_group");
-  return { weight, watchPort: watchPortNo, watchGroup, bucketId, actions: parseActionList(actions.join(","), { ...actionParseContext([], portNames), unchecked: true }) };
+  return { weight, watchPort: watchPortNo, watchGroup, bucketId, actions: parseActionList(actions.join(","), actionParseContext([], portNames, undefined, true)) };
 }
 
 /** The hash fields of `fields(...)`: each a field name, optionally `=MASK`. */

@@ -84,7 +84,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
       case "write_actions":
         {
           // an action set is checked against the match, but its OpenFlow 1.0-only inconsistencies do not count
-          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, portNames: ctx.portNames, deferred: ctx.deferred });
+          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, inCt: false, portNames: ctx.portNames, deferred: ctx.deferred, unchecked: false });
           // ovs-ofctl sends no instruction for an empty action set (`write_actions(drop)`)
           write = actions.length ? { type: "write_actions", actions } : undefined;
         }

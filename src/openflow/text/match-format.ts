@@ -109,9 +109,33 @@ const ETH_RARP = 0x8035;
 
 const REG_NAMES = Array.from({ length: 32 }, (_, i) => `reg${i}`);
 
+/** IPv6 addresses printed so far, by value (a flow table has few distinct ones); cleared when full. */
+const IPV6_TEXT = new Map<bigint, string>();
+/** The most addresses {@link IPV6_TEXT} keeps. */
+const IPV6_TEXT_MAX = 1024;
+
+/** A 128-bit address in RFC 5952 form, as formatIpv6() prints its bytes, remembered by value. */
+function ipv6Text(v: bigint): string {
+  let t = IPV6_TEXT.get(v);
+  if (t === undefined) {
+    // (through bigIntToBytes: 32 bits per BigInt step)
+    t = formatIpv6(bigIntToBytes(v, 16));
+    if (IPV6_TEXT.size >= IPV6_TEXT_MAX) IPV6_TEXT.clear();
+    IPV6_TEXT.set(v, t);
+  }
+  return t;
+}
+
 /** The match being printed: its fields by name, the ones printed so far, and the output items. */
 class MatchPrinter {
-  readonly out: string[] = [];
+  /** The items printed so far, joined by commas as they come (one concatenation each, no array to join). */
+  text = "";
+  /** How many items {@link MatchPrinter.text} holds. */
+  items = 0;
+  /** Appends one printed item. */
+  push(item: string): void {
+    this.text = this.items++ === 0 ? item : this.text + "," + item;
+  }
   /** How many of the map's fields have been printed. */
   nPrinted = 0;
   constructor(readonly map: MatchMap) {}
@@ -128,11 +152,11 @@ class MatchPrinter {
   }
   u32(n: string, label = n): void {
     const e = this.get(n);
-    if (e && e.m) this.out.push(`${label}=${hexNum(e.v)}${this.full(e) ? "" : "/" + hexNum(e.m)}`);
+    if (e && e.m) this.push(`${label}=${hexNum(e.v)}${this.full(e) ? "" : "/" + hexNum(e.m)}`);
   }
   be16(n: string, label = n): void {
     const e = this.get(n);
-    if (e && e.m) this.out.push(this.full(e) ? `${label}=${bdec(e.v)}` : `${label}=0x${bhex(e.v)}/0x${bhex(e.m)}`);
+    if (e && e.m) this.push(this.full(e) ? `${label}=${bdec(e.v)}` : `${label}=0x${bhex(e.v)}/0x${bhex(e.m)}`);
   }
   ip(n: string, label = n): void {
     const e = this.get(n);
@@ -142,28 +166,27 @@ class MatchPrinter {
       const p = prefixLen(e.m, 32);
       s += p !== undefined ? `/${p}` : `/${formatIpv4BigInt(e.m)}`;
     }
-    this.out.push(s);
+    this.push(s);
   }
   ip6(n: string, label = n): void {
     const e = this.get(n);
     if (!e || !e.m) return;
-    // (through bigIntToBytes: 32 bits per BigInt step)
-    let s = `${label}=${formatIpv6(bigIntToBytes(e.v, 16))}`;
+    let s = `${label}=${ipv6Text(e.v)}`;
     if (e.m !== ones(128)) {
       const p = prefixLen(e.m, 128);
-      s += p !== undefined ? `/${p}` : `/${formatIpv6(bigIntToBytes(e.m, 16))}`;
+      s += p !== undefined ? `/${p}` : `/${ipv6Text(e.m)}`;
     }
-    this.out.push(s);
+    this.push(s);
   }
   mac(n: string, label = n): void {
     const e = this.get(n);
     if (!e || !e.m) return;
-    this.out.push(`${label}=${formatMacBigInt(e.v)}${e.m === ones(48) ? "" : "/" + formatMacBigInt(e.m)}`);
+    this.push(`${label}=${formatMacBigInt(e.v)}${e.m === ones(48) ? "" : "/" + formatMacBigInt(e.m)}`);
   }
   hexBig(n: string, label = n): void {
     const e = this.get(n);
     if (!e || !e.m) return;
-    this.out.push(`${label}=${hexBytes(bigIntToBytes(e.v, e.len))}${this.full(e) ? "" : "/" + hexBytes(bigIntToBytes(e.m, e.len))}`);
+    this.push(`${label}=${hexBytes(bigIntToBytes(e.v, e.len))}${this.full(e) ? "" : "/" + hexBytes(bigIntToBytes(e.m, e.len))}`);
   }
 }
 
@@ -193,26 +216,26 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
   const megaflow = map.get("recirc_id")?.m === 0xffffffffn;
   // an exact Ethernet packet type is the default: printed (as `eth`) in a datapath-style match only
   const defaultPt = pt !== undefined && pt.v === 0n && pt.m === 0xffffffffn;
-  if (pt && !defaultPt) w.out.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
-  else if (megaflow && (defaultPt || needsEthernet(map, groups))) w.out.push("eth");
+  if (pt && !defaultPt) w.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
+  else if (megaflow && (defaultPt || needsEthernet(map, groups))) w.push("eth");
   if (dl >= 0) {
     skipType = true;
     if (dl === ETH_IP) {
       const n = proto >= 0 ? IP_SHORTHANDS.get(proto) : undefined;
-      w.out.push(n ?? "ip");
+      w.push(n ?? "ip");
       skipProto = n !== undefined;
     } else if (dl === ETH_IPV6) {
       const n = proto >= 0 ? IPV6_SHORTHANDS.get(proto) : undefined;
-      w.out.push(n ?? "ipv6");
+      w.push(n ?? "ipv6");
       skipProto = n !== undefined;
-    } else if (dl === ETH_ARP) w.out.push("arp");
-    else if (dl === ETH_RARP) w.out.push("rarp");
-    else if (dl === 0x8847) w.out.push("mpls");
-    else if (dl === 0x8848) w.out.push("mplsm");
+    } else if (dl === ETH_ARP) w.push("arp");
+    else if (dl === ETH_RARP) w.push("rarp");
+    else if (dl === 0x8847) w.push("mpls");
+    else if (dl === 0x8848) w.push("mplsm");
     else skipType = false;
   }
   printL2(w, groups);
-  if (!skipType && dlType && dlType.m) w.out.push(`dl_type=0x${bhex(dlType.v).padStart(4, "0")}`);
+  if (!skipType && dlType && dlType.m) w.push(`dl_type=0x${bhex(dlType.v).padStart(4, "0")}`);
   printL3(w, dl, skipProto, nwProto, groups);
   printL4(w, dl, proto, groups);
   // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
@@ -223,10 +246,10 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     if (!f || !e.m) continue;
     const full = e.m === ones(e.len * 8);
     const val = f.format === "port" ? formatPort(Number(e.v)) : formatValue(f, e.v, e.len);
-    w.out.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
+    w.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
   }
-  for (const u of unknown) w.out.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
-  return w.out.join(",");
+  for (const u of unknown) w.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
+  return w.text;
 }
 
 /** The TCP flag bits as match_format() names them (the three reserved ones as `[200]`, `[400]`, `[800]`). */
@@ -247,7 +270,7 @@ function needsEthernet(map: MatchMap, groups: number): boolean {
 
 /** Priority, packet type, marks, conjunction, action-set output and conntrack fields. */
 function printMeta(w: MatchPrinter, priority: number | undefined, groups: number): void {
-  if (priority !== undefined && priority !== 0x8000) w.out.push(`priority=${priority}`);
+  if (priority !== undefined && priority !== 0x8000) w.push(`priority=${priority}`);
   if (groups & G_META) printMarks(w);
   if (groups & G_CT) printCt(w);
 }
@@ -258,23 +281,23 @@ function printMarks(w: MatchPrinter): void {
   w.u32("recirc_id");
   w.u32("dp_hash");
   const conj = w.get("conj_id");
-  if (conj) w.out.push(`conj_id=${bdec(conj.v)}`);
+  if (conj) w.push(`conj_id=${bdec(conj.v)}`);
   const aso = w.get("actset_output");
-  if (aso) w.out.push(`actset_output=${formatPort(Number(aso.v))}`);
+  if (aso) w.push(`actset_output=${formatPort(Number(aso.v))}`);
 }
 
 /** Conntrack fields. */
 function printCt(w: MatchPrinter): void {
   const cts = w.get("ct_state");
   if (cts && cts.m) {
-    w.out.push(
+    w.push(
       (cts.m & 0xffn) === 0xffn
         ? `ct_state=${fmtFlagsExact(cts.v, CT_STATE_BITS, "|")}`
         : `ct_state=${fmtFlagsMasked(cts.v, cts.m, CT_STATE_BITS)}`,
     );
   }
   const ctz = w.get("ct_zone");
-  if (ctz && ctz.m) w.out.push(w.full(ctz) ? `ct_zone=${bdec(ctz.v)}` : `ct_zone=0x${bhex(ctz.v)}/0x${bhex(ctz.m)}`);
+  if (ctz && ctz.m) w.push(w.full(ctz) ? `ct_zone=${bdec(ctz.v)}` : `ct_zone=0x${bhex(ctz.v)}/0x${bhex(ctz.m)}`);
   w.u32("ct_mark");
   w.hexBig("ct_label");
   w.ip("ct_nw_src");
@@ -282,7 +305,7 @@ function printCt(w: MatchPrinter): void {
   w.ip6("ct_ipv6_src");
   w.ip6("ct_ipv6_dst");
   const ctp = w.get("ct_nw_proto");
-  if (ctp) w.out.push(`ct_nw_proto=${bdec(ctp.v)}`);
+  if (ctp) w.push(`ct_nw_proto=${bdec(ctp.v)}`);
   w.be16("ct_tp_src");
   w.be16("ct_tp_dst");
 }
@@ -298,7 +321,7 @@ function printL2(w: MatchPrinter, groups: number): void {
       // an all-zero mask is a match on the option's presence, printed as the bare name
       if (e.m === 0n) {
         w.get(n);
-        w.out.push(n);
+        w.push(n);
       } else w.hexBig(n);
     }
   }
@@ -308,24 +331,24 @@ function printL2(w: MatchPrinter, groups: number): void {
 /** Tunnel fields other than tun_metadata. */
 function printTunnel(w: MatchPrinter): void {
   const tid = w.get("tun_id");
-  if (tid && tid.m) w.out.push(`tun_id=${hexNum(tid.v)}${w.full(tid) ? "" : "/" + hexNum(tid.m)}`);
+  if (tid && tid.m) w.push(`tun_id=${hexNum(tid.v)}${w.full(tid) ? "" : "/" + hexNum(tid.m)}`);
   w.ip("tun_src");
   w.ip("tun_dst");
   w.ip6("tun_ipv6_src");
   w.ip6("tun_ipv6_dst");
   w.be16("tun_gbp_id");
   const gf = w.get("tun_gbp_flags");
-  if (gf && gf.m) w.out.push(`tun_gbp_flags=${hexNum(gf.v)}`);
+  if (gf && gf.m) w.push(`tun_gbp_flags=${hexNum(gf.v)}`);
   const tf = w.get("tun_flags");
-  if (tf && tf.m) w.out.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
+  if (tf && tf.m) w.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
 }
 
 /** Metadata, in_port, VLAN and Ethernet addresses. */
 function printEth(w: MatchPrinter): void {
   const md = w.get("metadata");
-  if (md && md.m) w.out.push(`metadata=${hexNum(md.v)}${w.full(md) ? "" : "/" + hexNum(md.m)}`);
+  if (md && md.m) w.push(`metadata=${hexNum(md.v)}${w.full(md) ? "" : "/" + hexNum(md.m)}`);
   const inp = w.get("in_port");
-  if (inp) w.out.push(`in_port=${formatPort(Number(inp.v))}`);
+  if (inp) w.push(`in_port=${formatPort(Number(inp.v))}`);
   // vlan: rebuild the 802.1Q TCI from vlan_vid / vlan_pcp
   const vid = w.get("vlan_vid");
   const pcp = w.get("vlan_pcp");
@@ -346,10 +369,10 @@ function printEth(w: MatchPrinter): void {
     const pcpMask = tm & 0xe000n;
     const cfi = tm & 0x1000n;
     if (cfi && tci & 0x1000n && (!vidMask || vidMask === 0x0fffn) && (!pcpMask || pcpMask === 0xe000n) && (vidMask || pcpMask)) {
-      if (vidMask) w.out.push(`dl_vlan=${tci & 0xfffn}`);
-      if (pcpMask) w.out.push(`dl_vlan_pcp=${tci >> 13n}`);
-    } else if (tm === 0xffffn) w.out.push(`vlan_tci=0x${bhex(tci).padStart(4, "0")}`);
-    else if (tm) w.out.push(`vlan_tci=0x${bhex(tci).padStart(4, "0")}/0x${bhex(tm).padStart(4, "0")}`);
+      if (vidMask) w.push(`dl_vlan=${tci & 0xfffn}`);
+      if (pcpMask) w.push(`dl_vlan_pcp=${tci >> 13n}`);
+    } else if (tm === 0xffffn) w.push(`vlan_tci=0x${bhex(tci).padStart(4, "0")}`);
+    else if (tm) w.push(`vlan_tci=0x${bhex(tci).padStart(4, "0")}/0x${bhex(tm).padStart(4, "0")}`);
   }
   w.mac("dl_src");
   w.mac("dl_dst");
@@ -368,29 +391,29 @@ function printL3(w: MatchPrinter, dl: number, skipProto: boolean, nwProto: VM | 
     w.ip("nw_src");
     w.ip("nw_dst");
   }
-  if (!skipProto && nwProto && nwProto.m) w.out.push(`nw_proto=${bdec(nwProto.v)}`);
+  if (!skipProto && nwProto && nwProto.m) w.push(`nw_proto=${bdec(nwProto.v)}`);
   if ((dl === ETH_ARP || dl === ETH_RARP) && groups & G_ARP) {
     const op = w.get("arp_op");
-    if (op) w.out.push(`arp_op=${bdec(op.v)}`);
+    if (op) w.push(`arp_op=${bdec(op.v)}`);
     w.mac("arp_sha");
     w.mac("arp_tha");
   }
   if (groups & G_L3) {
     const tos = w.get("nw_tos");
-    if (tos && tos.m & 0xfcn) w.out.push(`nw_tos=${tos.v & 0xfcn}`);
+    if (tos && tos.m & 0xfcn) w.push(`nw_tos=${tos.v & 0xfcn}`);
     const ecn = w.get("nw_ecn");
-    if (ecn && ecn.m) w.out.push(`nw_ecn=${ecn.v & 3n}`);
+    if (ecn && ecn.m) w.push(`nw_ecn=${ecn.v & 3n}`);
     const ttl = w.get("nw_ttl");
-    if (ttl && ttl.m) w.out.push(`nw_ttl=${bdec(ttl.v)}`);
+    if (ttl && ttl.m) w.push(`nw_ttl=${bdec(ttl.v)}`);
   }
   if (groups & G_MPLS) printMpls(w);
   const frag = groups & G_L3 ? w.get("nw_frag") : undefined;
   if (frag && frag.m) {
     const fm = frag.m & 3n;
     const fv = frag.v & 3n;
-    if (fm === 3n) w.out.push(`nw_frag=${fv & 1n ? (fv & 2n ? "later" : "first") : fv & 2n ? "<error>" : "no"}`);
-    else if (fm === 1n) w.out.push(`nw_frag=${fv & 1n ? "yes" : "no"}`);
-    else if (fm === 2n) w.out.push(`nw_frag=${fv & 2n ? "later" : "not_later"}`);
+    if (fm === 3n) w.push(`nw_frag=${fv & 1n ? (fv & 2n ? "later" : "first") : fv & 2n ? "<error>" : "no"}`);
+    else if (fm === 1n) w.push(`nw_frag=${fv & 1n ? "yes" : "no"}`);
+    else if (fm === 2n) w.push(`nw_frag=${fv & 2n ? "later" : "not_later"}`);
   }
 }
 
@@ -401,20 +424,20 @@ function printIp6(w: MatchPrinter): void {
   const lab = w.get("ipv6_label");
   if (lab && lab.m) {
     const fm = (x: bigint) => "0x" + bhex(x).padStart(5, "0");
-    w.out.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
+    w.push(lab.m === ones(32) || lab.m === 0xfffffn ? `ipv6_label=${fm(lab.v)}` : `ipv6_label=${fm(lab.v)}/${fm(lab.m)}`);
   }
 }
 
 /** MPLS fields. */
 function printMpls(w: MatchPrinter): void {
   const ml = w.get("mpls_label");
-  if (ml) w.out.push(`mpls_label=${bdec(ml.v)}`);
+  if (ml) w.push(`mpls_label=${bdec(ml.v)}`);
   const mtc = w.get("mpls_tc");
-  if (mtc) w.out.push(`mpls_tc=${bdec(mtc.v)}`);
+  if (mtc) w.push(`mpls_tc=${bdec(mtc.v)}`);
   const mttl = w.get("mpls_ttl");
-  if (mttl) w.out.push(`mpls_ttl=${bdec(mttl.v)}`);
+  if (mttl) w.push(`mpls_ttl=${bdec(mttl.v)}`);
   const mbos = w.get("mpls_bos");
-  if (mbos) w.out.push(`mpls_bos=${bdec(mbos.v)}`);
+  if (mbos) w.push(`mpls_bos=${bdec(mbos.v)}`);
 }
 
 /** Transport ports, ICMP type and code, ND fields and TCP flags, by IP protocol. */
@@ -445,5 +468,5 @@ function printL4(w: MatchPrinter, dl: number, proto: number, groups: number): vo
   }
   if (!l4) return;
   const tcpf = w.get("tcp_flags");
-  if (tcpf && tcpf.m && proto === 6) w.out.push(`tcp_flags=${tcpFlagsText(tcpf.v, tcpf.m & 0xfffn)}`);
+  if (tcpf && tcpf.m && proto === 6) w.push(`tcp_flags=${tcpFlagsText(tcpf.v, tcpf.m & 0xfffn)}`);
 }

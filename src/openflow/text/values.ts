@@ -70,9 +70,28 @@ export function smallNumber(t: string): number {
 /** 2^53 - 1: a bigint up to this converts to a Number exactly. */
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** Two lower-case hex digits of each byte value. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Hex digits of each byte value without a leading zero. */
+const HEX1 = Array.from({ length: 256 }, (_, i) => i.toString(16));
+
 /** `v` (not negative) in hex digits, no prefix: through a Number when exact (half the cost of BigInt's toString). */
 export function bhex(v: bigint): string {
+  if (v >= 0n && v <= 0xffffffffn) return hex32(Number(v));
   return v <= MAX_EXACT ? Number(v).toString(16) : v.toString(16);
+}
+
+/**
+ * `x.toString(16)`, for a 32-bit unsigned integer (the usual xid, port, register) from a table of byte
+ * digits: Number's toString with a radix is a runtime call that costs several times as much. Any other
+ * number goes through toString.
+ */
+export function hex32(x: number): string {
+  if (x >>> 0 !== x) return x.toString(16);
+  if (x < 0x100) return HEX1[x]!;
+  if (x < 0x10000) return HEX1[x >>> 8]! + HEX2[x & 0xff]!;
+  if (x < 0x1000000) return HEX1[x >>> 16]! + HEX2[(x >>> 8) & 0xff]! + HEX2[x & 0xff]!;
+  return HEX1[x >>> 24]! + HEX2[(x >>> 16) & 0xff]! + HEX2[(x >>> 8) & 0xff]! + HEX2[x & 0xff]!;
 }
 
 /** `v` in decimal: through a Number when exact (half the cost of BigInt's toString). */
@@ -85,10 +104,6 @@ export function hexNum(v: bigint): string {
   return v === 0n ? "0" : "0x" + bhex(v);
 }
 
-/** Two lower-case hex digits of each byte value. */
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-/** Hex digits of each byte value without a leading zero. */
-const HEX1 = Array.from({ length: 256 }, (_, i) => i.toString(16));
 
 /** Bytes as one hex number, as OVS's `ds_put_hex` prints them (`0x1f00`, `0` when all zero). */
 export function hexBytes(b: Uint8Array): string {
@@ -174,16 +189,17 @@ export function prefixLen(mask: bigint, bits: number): number | undefined {
     if (2 ** lowOnes !== inv + 1) return undefined;
     return bits - lowOnes;
   }
-  // returns n when mask is n leading ones
+  // returns n when mask is n leading ones: `bits` less the bit length of the zeros below them (inv, all
+  // ones), found 32 bits per BigInt step instead of one
   const inv = ones(bits) ^ mask;
   if ((inv & (inv + 1n)) !== 0n) return undefined;
-  let n = bits;
+  let len = 0;
   let x = inv;
-  while (x) {
-    n--;
-    x >>= 1n;
+  while (x >= TWO32N) {
+    x >>= 32n;
+    len += 32;
   }
-  return n;
+  return bits - (len + 32 - Math.clz32(Number(x)));
 }
 
 export const CT_STATE_BITS: ReadonlyArray<readonly [string, number]> = [

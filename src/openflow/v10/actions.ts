@@ -274,35 +274,48 @@ export function setFieldLoads(a: Extract<Action, { type: "set_field" }>): Action
   // the mask's runs of ones, read from the bytes (bit `i` counts from the last byte's lowest bit; no mask:
   // every bit of the field), a whole zero or all-ones byte at a time where the run allows; each run of at
   // most 64 bits is one load of the value's bits there
-  const n = valueBytes.length;
   const out: Action[] = [];
-  let ofs = 0;
   const maxBits = Math.min(width, nxWidth(def));
-  while (ofs < maxBits) {
-    if (maskBytes !== undefined) {
-      while (ofs < maxBits) {
-        const byte = ofs >> 3 < n ? maskBytes[n - 1 - (ofs >> 3)]! : 0;
-        if ((ofs & 7) === 0 && byte === 0) ofs += 8;
-        else if ((byte >> (ofs & 7)) & 1) break;
-        else ofs++;
-      }
-    }
-    if (ofs >= maxBits) break;
-    let end = ofs;
-    if (maskBytes === undefined) end = Math.min(maxBits, width, ofs + 64);
-    else {
-      while (end < maxBits && end - ofs < 64) {
-        const byte = end >> 3 < n ? maskBytes[n - 1 - (end >> 3)]! : 0;
-        if ((end & 7) === 0 && byte === 0xff && end + 8 <= maxBits && end + 8 - ofs <= 64) end += 8;
-        else if ((byte >> (end & 7)) & 1) end++;
-        else break;
-      }
-    }
+  for (let ofs = loadRunStart(maskBytes, valueBytes.length, 0, maxBits); ofs < maxBits; ) {
+    const end = loadRunEnd(maskBytes, valueBytes.length, ofs, maxBits, width);
     const nbits = end - ofs;
     out.push({ type: "reg_load", dst: subField(def.name, ofs, nbits), value: bitsOf(valueBytes, ofs, nbits) });
-    ofs = end;
+    ofs = loadRunStart(maskBytes, valueBytes.length, end, maxBits);
   }
   return out;
+}
+
+/**
+ * Where the next load of a set_field's value begins (see {@link setFieldLoads}): the first bit of the
+ * mask set at or after `ofs` (bit `i` counts from the last of the `n` bytes' lowest bit; no mask: every
+ * bit), a whole zero byte at a time where it can; `maxBits` when there is none.
+ */
+export function loadRunStart(maskBytes: Uint8Array | undefined, n: number, ofs: number, maxBits: number): number {
+  if (maskBytes !== undefined) {
+    while (ofs < maxBits) {
+      const byte = ofs >> 3 < n ? maskBytes[n - 1 - (ofs >> 3)]! : 0;
+      if ((ofs & 7) === 0 && byte === 0) ofs += 8;
+      else if ((byte >> (ofs & 7)) & 1) break;
+      else ofs++;
+    }
+  }
+  return ofs < maxBits ? ofs : maxBits;
+}
+
+/**
+ * Where the load beginning at `ofs` ends (see {@link setFieldLoads}): the end of the mask's run of ones
+ * there, a whole all-ones byte at a time where it can, at most 64 bits on (no mask: 64 bits, or the field's end).
+ */
+export function loadRunEnd(maskBytes: Uint8Array | undefined, n: number, ofs: number, maxBits: number, width: number): number {
+  if (maskBytes === undefined) return Math.min(maxBits, width, ofs + 64);
+  let end = ofs;
+  while (end < maxBits && end - ofs < 64) {
+    const byte = end >> 3 < n ? maskBytes[n - 1 - (end >> 3)]! : 0;
+    if ((end & 7) === 0 && byte === 0xff && end + 8 <= maxBits && end + 8 - ofs <= 64) end += 8;
+    else if ((byte >> (end & 7)) & 1) end++;
+    else break;
+  }
+  return end;
 }
 
 /** The `nbits` (at most 64) bits of big-endian `bytes` from bit `ofs` (counted from the lowest bit) up, as a bigint. */
