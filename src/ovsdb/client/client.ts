@@ -14,7 +14,7 @@ import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
 import type { MonitorCondition, MonitorRequests, Operation, OperationResult } from "../wire/operations.js";
 import { connectRemote, formatRemote, parseRemoteList } from "../wire/remote.js";
-import { type CallOptions, JsonRpcSession } from "../wire/session.js";
+import { type CallObserver, type CallOptions, JsonRpcSession } from "../wire/session.js";
 import { type RetryStrategy, backoffDelay, defaultRetry } from "../../rpc/retry.js";
 import { ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "../model/compat.js";
 import { type MonitorEntry, deliverUpdate, startMonitor, withConditions } from "./monitors.js";
@@ -74,6 +74,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private _remote = "";
   private _closeReason: Error | undefined;
   private readonly lostMonitors: MonitorStatus[] = [];
+  /** Attached with {@link OvsdbClient.observeCalls}: given to every session the client opens. */
+  private readonly callObservers = new Map<CallObserver, () => void>();
 
   private constructor(remotes: readonly Endpoint[], options: ClientOptions) {
     super();
@@ -164,6 +166,23 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return this.session;
   }
 
+  /**
+   * Attaches `observer` to the requests of this client (metrics, tracing): those of the current
+   * connection from now on, and every request of each later connection, the handshake's included.
+   * Returns a function that detaches it.
+   */
+  observeCalls(observer: CallObserver): () => void {
+    if (this.callObservers.has(observer)) return () => this.unobserveCalls(observer);
+    const session = this.session;
+    this.callObservers.set(observer, session && session.state === "open" ? session.observeCalls(observer) : () => undefined);
+    return () => this.unobserveCalls(observer);
+  }
+
+  private unobserveCalls(observer: CallObserver): void {
+    this.callObservers.get(observer)?.();
+    this.callObservers.delete(observer);
+  }
+
   /** Resolves when the client is `ready` (at once if it is); rejects if it closes first. */
   whenReady(): Promise<void> {
     if (this._state === "ready") return Promise.resolve();
@@ -214,6 +233,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
             timeoutMs: this.options.connectTimeoutMs ?? 10_000,
           });
     const session = new JsonRpcSession(stream, { ...this.options, name });
+    for (const o of this.callObservers.keys()) this.callObservers.set(o, session.observeCalls(o));
     session.on("notification", (n) => this.onNotification(n.method, n.params));
     try {
       if (this.options.leaderOnly) await this.checkLeader(session, this.options.leaderOnly);
