@@ -5,9 +5,9 @@
  * application's work queue. Register once with {@link ClientMetrics}, then attach clients,
  * replicas and queues; serve `registry` (or the exporter's, passed in) to Prometheus.
  *
- * Requests are measured by wrapping the `call` of each JSON-RPC session the client opens (every
- * request — transact, monitor, get_schema, echo... — goes through it; the wrapper is installed on
- * the `connected` event); state, reconnects and replica numbers come from the client's and
+ * Requests are measured by a call observer the client gives each JSON-RPC session it opens
+ * (`OvsdbClient.observeCalls`: every request — transact, monitor, get_schema, echo... — is
+ * reported with how it ended); state, reconnects and replica numbers come from the client's and
  * replica's events.
  *
  * @module
@@ -19,7 +19,6 @@ import type { TransactionHook } from "../ovn/controller/db.js";
 const DEFAULT_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 import type { Replica } from "../ovsdb/cache/replica.js";
 import type { OvsdbClient } from "../ovsdb/client/client.js";
-import type { CallOptions, JsonRpcSession } from "../ovsdb/wire/session.js";
 
 /** Methods whose first parameter names the database (RFC 7047 §4.1). */
 const DB_METHODS: ReadonlySet<string> = new Set(["get_schema", "transact", "monitor", "monitor_cond", "monitor_cond_since", "monitor_cond_change", "convert"]);
@@ -122,65 +121,26 @@ export class ClientMetrics {
    */
   instrumentClient(client: OvsdbClient, name: string): () => void {
     const hist = this.requestDuration;
-    const wrapped = new Map<JsonRpcSession, { call: JsonRpcSession["call"]; callThen: JsonRpcSession["callThen"] }>();
-    // Every request goes through the session's call (monitor, get_schema, echo...) or callThen
-    // (transact); the client opens a new session on each (re)connect, so each is wrapped when it appears.
-    const wrap = () => {
-      let session: JsonRpcSession;
-      try {
-        session = client.rpc;
-      } catch {
-        return; // not connected
-      }
-      if (wrapped.has(session)) return;
-      const original = { call: session.call, callThen: session.callThen };
-      wrapped.set(session, original);
-      const timer = (method: string, params: readonly unknown[]) => hist.startTimer({ client: name, database: DB_METHODS.has(method) && typeof params[0] === "string" ? params[0] : "", method });
-      const outcome = (e: unknown) => ({ outcome: e instanceof Error ? e.name : "error" });
-      session.call = async function (this: JsonRpcSession, method, params, options) {
-        const end = timer(method, params);
-        try {
-          const r = await original.call.call(this, method, params, options);
-          end({ outcome: "ok" });
-          return r;
-        } catch (e) {
-          end(outcome(e));
-          throw e;
-        }
-      };
-      session.callThen = function <T>(this: JsonRpcSession, method: string, params: readonly unknown[], map: (result: unknown) => T, options?: CallOptions): Promise<T> {
-        const end = timer(method, params);
-        // The reply arrived: the request is "ok" at the RPC level even when `map` rejects its content
-        // (a transaction whose operation failed), as for `call`.
-        let replied = false;
-        const mapped = (r: unknown) => {
-          replied = true;
-          end({ outcome: "ok" });
-          return map(r);
-        };
-        return original.callThen.call(this, method, params, mapped, options).catch((e: unknown) => {
-          if (!replied) end(outcome(e));
-          throw e;
-        }) as Promise<T>;
-      };
-    };
-    wrap();
+    // The client hands the observer every request of its sessions (transact, monitor,
+    // get_schema, echo...), those of later reconnects included. A call that got a result is "ok"
+    // at the RPC level even when its content is an error (a transaction whose operation failed).
+    const stopCalls = client.observeCalls({
+      callStarted(method, params) {
+        const end = hist.startTimer({ client: name, database: DB_METHODS.has(method) && typeof params[0] === "string" ? params[0] : "", method });
+        return (e) => end({ outcome: e === undefined ? "ok" : e.name });
+      },
+    });
     let connects = client.state === "ready" ? 1 : 0;
     this.connected.set({ client: name }, client.state === "ready" ? 1 : 0);
     const onState = (s: string) => this.connected.set({ client: name }, s === "ready" ? 1 : 0);
     const onConnected = () => {
-      wrap();
       if (connects++ > 0) this.reconnects.inc({ client: name });
     };
     this.reconnects.inc({ client: name }, 0);
     client.on("state", onState);
     client.on("connected", onConnected);
     return () => {
-      for (const [session, original] of wrapped) {
-        session.call = original.call;
-        session.callThen = original.callThen;
-      }
-      wrapped.clear();
+      stopCalls();
       client.off("state", onState);
       client.off("connected", onConnected);
     };

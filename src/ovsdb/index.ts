@@ -17,7 +17,7 @@ export * from "./wire/errors.js";
 export * from "./wire/operations.js";
 export { FramingError } from "./wire/framer.js";
 // (`OvsdbClient.rpc` is a session: its type is here, the class to construct one is in ovn-ts/ovsdb/wire)
-export type { CallOptions, JsonRpcSession, SessionOptions, SessionState } from "./wire/session.js";
+export type { CallEnded, CallObserver, CallOptions, JsonRpcSession, SessionOptions, SessionState } from "./wire/session.js";
 export {
   type ActiveRemote,
   ConnectError,

@@ -8,14 +8,13 @@
  *
  * @module
  */
-import { compareAtoms, compareUtf8, datumFromJson } from "../../ovsdb/schema/datum.js";
+import { compareUtf8, datumFromJson } from "../../ovsdb/schema/datum.js";
 import { type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
-import type { Atom, BaseType, ColumnType } from "../../ovsdb/schema/types.js";
-import { isUuid } from "../../ovsdb/wire/notation.js";
 import { ovsJson } from "../../ovsdb/text/json.js";
 import type { Table } from "../../ovsdb/text/table.js";
 import { withProgress } from "../io.js";
 import { type Context, Fatal, tableHint, unconstrained } from "./context.js";
+import { BAD, PLAIN, cellCheck, rowOrder } from "./dump-rows.js";
 import { columnOrder, fetchSchema } from "./schema.js";
 
 /** `dump [TABLE [COLUMN...]]`: every table's rows, in ovsdb-client's orders. */
@@ -68,40 +67,49 @@ const PIECE = 1 << 20;
 /**
  * Prints one table of `dump`: checks every cell (a missing column or a value that is not of its
  * column's type fails the command, as ovsdb-client fails), sorts the rows as ovsdb-client does and
- * prints them in the context's style.
+ * prints them in the context's style. The rows stay the objects the server sent; each row's cells
+ * are gathered in column order only as it is printed.
  */
 function writeTable(ts: TableSchema, cols: string[], rows: Record<string, unknown>[], ctx: Context): void {
   const columns = [...cols].sort(compareUtf8).map((c) => columnOf(ts, c)!);
   const names = columns.map((c) => c.name);
-  // Every row as its cells' JSON, in column order; `plain` stays true while every number seen is a
-  // safe integer (then JSON.stringify writes the cells exactly as ovsJson does).
+  const checks = columns.map((c) => cellCheck(c.type));
+  // `plain` stays true while every number seen is a safe integer (then JSON.stringify writes the
+  // cells exactly as ovsJson does).
   let plain = true;
-  const data: unknown[][] = new Array(rows.length);
   for (let y = 0; y < rows.length; y++) {
     const row = rows[y]!;
-    const cells: unknown[] = new Array(columns.length);
-    for (let x = 0; x < columns.length; x++) {
-      const c = columns[x]!;
+    for (let x = 0; x < checks.length; x++) {
       const j = row[names[x]!];
-      if (j === undefined) throw new Fatal(`row ${y} in table ${ts.name} response lacks ${c.name} column`);
-      const k = checkDatumJson(c.type, j);
-      if (k === BAD) datumFromJson(unconstrained(c.type), j); // throws the exact error (if it does not, the value is taken as is)
-      if (k !== PLAIN) plain = false;
-      cells[x] = j;
+      const k = checks[x]!(j);
+      if (k === PLAIN) continue;
+      if (j === undefined) throw new Fatal(`row ${y} in table ${ts.name} response lacks ${names[x]} column`);
+      if (k === BAD) datumFromJson(unconstrained(columns[x]!.type), j); // throws the exact error (if it does not, the value is taken as is)
+      plain = false;
     }
-    data[y] = cells;
   }
-  const order = sortRows(columns.map((c) => c.type), data);
+  const order = rowOrder(
+    columns.map((c) => c.type),
+    rows,
+    (row, x) => row[names[x]!],
+  );
   const caption = `${ts.name} table`;
+  // Filled by push, not preallocated: JSON.stringify walks a packed array much faster than a
+  // holey one (`new Array(n)`), which it reads element by element through the generic path.
+  const cellsOf = (row: Record<string, unknown>): unknown[] => {
+    const cells: unknown[] = [];
+    for (let x = 0; x < names.length; x++) cells.push(row[names[x]!]);
+    return cells;
+  };
   if (ctx.style.format === "json" && !ctx.style.pretty) {
     // The json format has no separator between tables, so the printer's count does not matter.
-    writeJsonTable(ctx, caption, names, data, order, plain);
+    writeJsonTable(ctx, caption, names, rows, cellsOf, order, plain);
     return;
   }
   const table: Table = {
     caption,
     headings: names,
-    rows: order.map((y) => data[y]!.map((json, x) => ({ json, type: columns[x]!.type }))),
+    rows: order.map((y) => cellsOf(rows[y]!).map((json, x) => ({ json, type: columns[x]!.type }))),
   };
   ctx.io.out(ctx.printer.format(table));
 }
@@ -113,7 +121,15 @@ function writeTable(ts: TableSchema, cols: string[], rows: Record<string, unknow
  * per row is kept alive and the output is handed to the writer about a megabyte at a time, never
  * as one giant string. A batch holding a `bigint` is written row by row by `ovsJson`.
  */
-function writeJsonTable(ctx: Context, caption: string, headings: string[], data: unknown[][], order: number[], plain: boolean): void {
+function writeJsonTable(
+  ctx: Context,
+  caption: string,
+  headings: string[],
+  rows: readonly Record<string, unknown>[],
+  cellsOf: (row: Record<string, unknown>) => unknown[],
+  order: number[],
+  plain: boolean,
+): void {
   let piece = `{"caption":${JSON.stringify(caption)},"data":[`;
   const batch: unknown[][] = [];
   let chars = 0;
@@ -121,7 +137,7 @@ function writeJsonTable(ctx: Context, caption: string, headings: string[], data:
   for (let i = 0; i < order.length; ) {
     const end = Math.min(order.length, i + size);
     batch.length = 0;
-    for (let k = i; k < end; k++) batch.push(data[order[k]!]!);
+    for (let k = i; k < end; k++) batch.push(cellsOf(rows[order[k]!]!));
     let text: string | undefined;
     if (plain) {
       try {
@@ -141,113 +157,4 @@ function writeJsonTable(ctx: Context, caption: string, headings: string[], data:
     size = Math.max(1, Math.min(65536, Math.round((PIECE * i) / Math.max(chars, 1))));
   }
   ctx.io.out(`${piece}],"headings":${ovsJson(headings)}}\n`);
-}
-
-/** {@link checkDatumJson}: not a value of the type. */
-const BAD = 0;
-/** {@link checkDatumJson}: a value of the type whose numbers are all safe integers. */
-const PLAIN = 1;
-/** {@link checkDatumJson}: a value of the type holding a real or a bigint. */
-const NUMERIC = 2;
-
-/**
- * Checks, without building anything, that `j` is the JSON of a value of column type `t` (any
- * number of elements, RFC 7047 §5.1 `<value>`): {@link BAD}, {@link PLAIN} or {@link NUMERIC}.
- */
-function checkDatumJson(t: ColumnType, j: unknown): number {
-  let k = PLAIN;
-  if (t.value) {
-    if (!Array.isArray(j) || j.length !== 2 || j[0] !== "map" || !Array.isArray(j[1])) return BAD;
-    for (const pair of j[1] as unknown[]) {
-      if (!Array.isArray(pair) || pair.length !== 2) return BAD;
-      const a = checkAtom(t.key, pair[0]);
-      const b = checkAtom(t.value, pair[1]);
-      if (a === BAD || b === BAD) return BAD;
-      if (a === NUMERIC || b === NUMERIC) k = NUMERIC;
-    }
-    return k;
-  }
-  if (Array.isArray(j) && j[0] === "set") {
-    if (j.length !== 2 || !Array.isArray(j[1])) return BAD;
-    for (const e of j[1] as unknown[]) {
-      const a = checkAtom(t.key, e);
-      if (a === BAD) return BAD;
-      if (a === NUMERIC) k = NUMERIC;
-    }
-    return k;
-  }
-  return checkAtom(t.key, j);
-}
-
-function checkAtom(b: BaseType, j: unknown): number {
-  switch (b.type) {
-    case "string":
-      return typeof j === "string" ? PLAIN : BAD;
-    case "uuid":
-      return Array.isArray(j) && j.length === 2 && j[0] === "uuid" && isUuid(j[1]) ? PLAIN : BAD;
-    case "boolean":
-      return typeof j === "boolean" ? PLAIN : BAD;
-    case "integer":
-      if (typeof j === "bigint") return NUMERIC;
-      return typeof j === "number" && Number.isInteger(j) ? (Number.isSafeInteger(j) ? PLAIN : NUMERIC) : BAD;
-    case "real":
-      if (typeof j === "bigint") return NUMERIC;
-      return typeof j === "number" ? (Number.isSafeInteger(j) ? PLAIN : NUMERIC) : BAD;
-  }
-}
-
-/**
- * The rows' print order, as ovsdb-client sorts them: by every non-uuid column in column order,
- * then by every uuid column, each compared as `ovsdb_datum_compare_3way` does.
- */
-function sortRows(types: ColumnType[], data: unknown[][]): number[] {
-  const order = new Array<number>(data.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  const passes = [...types.keys()].filter((x) => types[x]!.key.type !== "uuid").concat([...types.keys()].filter((x) => types[x]!.key.type === "uuid"));
-  const maps = types.map((t) => t.value !== undefined);
-  order.sort((a, b) => {
-    const ra = data[a]!;
-    const rb = data[b]!;
-    for (const x of passes) {
-      const c = compareDatumJson(ra[x], rb[x], maps[x]!);
-      if (c) return c;
-    }
-    return 0;
-  });
-  return order;
-}
-
-/**
- * `ovsdb_datum_compare_3way` on two checked datum JSON values of one column: fewer elements
- * first, then the keys pairwise, then (maps) the values pairwise.
- */
-export function compareDatumJson(a: unknown, b: unknown, map: boolean): number {
-  const ea = elements(a, map);
-  const eb = elements(b, map);
-  const na = ea === undefined ? 1 : ea.length;
-  const nb = eb === undefined ? 1 : eb.length;
-  if (na !== nb) return na < nb ? -1 : 1;
-  for (let i = 0; i < na; i++) {
-    const x = ea === undefined ? a : map ? (ea[i] as unknown[])[0] : ea[i];
-    const y = eb === undefined ? b : map ? (eb[i] as unknown[])[0] : eb[i];
-    const c = compareAtoms(atomOf(x), atomOf(y));
-    if (c) return c;
-  }
-  if (!map || ea === undefined || eb === undefined) return 0;
-  for (let i = 0; i < na; i++) {
-    const c = compareAtoms(atomOf((ea[i] as unknown[])[1]), atomOf((eb[i] as unknown[])[1]));
-    if (c) return c;
-  }
-  return 0;
-}
-
-/** The elements of a `["set", [...]]` or `["map", [...]]` value; undefined for a single atom. */
-function elements(j: unknown, map: boolean): unknown[] | undefined {
-  if (Array.isArray(j) && (map ? j[0] === "map" : j[0] === "set") && Array.isArray(j[1])) return j[1] as unknown[];
-  return undefined;
-}
-
-/** The native atom of an atom's JSON (a uuid's string for `["uuid", "..."]`). */
-function atomOf(j: unknown): Atom {
-  return (Array.isArray(j) ? j[1] : j) as Atom;
 }

@@ -14,10 +14,10 @@ import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
 import type { MonitorCondition, MonitorRequests, Operation, OperationResult } from "../wire/operations.js";
 import { connectRemote, formatRemote, parseRemoteList } from "../wire/remote.js";
-import { type CallOptions, JsonRpcSession } from "../wire/session.js";
+import { type CallObserver, type CallOptions, JsonRpcSession } from "../wire/session.js";
 import { type RetryStrategy, backoffDelay, defaultRetry } from "../../rpc/retry.js";
 import { ModelCompatibilityError, type ModelSchemaSource, fetchAndCheck } from "../model/compat.js";
-import { type MonitorEntry, deliverUpdate, startMonitor, withConditions } from "./monitors.js";
+import { MonitorSet, type MonitorStartOptions } from "./monitor-set.js";
 import { checkTransactReply, throwTransactError } from "./transact-reply.js";
 import {
   type ClientEvents,
@@ -25,7 +25,6 @@ import {
   type ClientState,
   type Endpoint,
   type MonitorHandlers,
-  type MonitorMethod,
   type MonitorStart,
   type MonitorStatus,
   NoRemoteError,
@@ -33,6 +32,7 @@ import {
   type TransactReply,
 } from "./types.js";
 
+export { type MonitorStartOptions } from "./monitor-set.js";
 export {
   type ClientEvents,
   type ClientOptions,
@@ -65,15 +65,22 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private session: JsonRpcSession | undefined;
   private _state: ClientState = "connecting";
   private nextRemote = 0;
-  private readonly monitors = new Map<string, MonitorEntry>();
   private readonly locks = new Set<string>();
-  private monitorSeq = 0;
   private changeAware = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private _remote = "";
   private _closeReason: Error | undefined;
-  private readonly lostMonitors: MonitorStatus[] = [];
+  private readonly monitorSet = new MonitorSet({
+    events: this,
+    session: () => this.session,
+    rpc: () => this.rpc,
+    call: (method, params, options) => this.call(method, params, options),
+    transient: (session, e) => this.transient(session, e),
+    checkModels: (session, database) => checkModels(session, (this.options.models ?? []).filter((x) => x.name === database)),
+  });
+  /** Attached with {@link OvsdbClient.observeCalls}: given to every session the client opens. */
+  private readonly callObservers = new Map<CallObserver, () => void>();
 
   private constructor(remotes: readonly Endpoint[], options: ClientOptions) {
     super();
@@ -133,24 +140,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
 
   /** Every monitor started on this client and not canceled by the user: live, being re-issued, or lost (with why). */
   monitorStatus(): readonly MonitorStatus[] {
-    const active = [...this.monitors.values()].map((m) => ({ id: m.id, database: m.database, state: m.state, error: m.error }));
-    return [...active, ...this.lostMonitors];
+    return this.monitorSet.status();
   }
 
   /** True when the client is `ready` and every monitor is `live`. */
   get healthy(): boolean {
-    return this._state === "ready" && [...this.monitors.values()].every((m) => m.state === "live") && this.lostMonitors.length === 0;
-  }
-
-  /** Marks a monitor lost for good: it leaves the re-issue list, shows in {@link monitorStatus}, and its owner is told. */
-  private loseMonitor(m: MonitorEntry, error: Error): void {
-    if (this.monitors.get(m.id) !== m) return;
-    this.monitors.delete(m.id);
-    m.state = "lost";
-    m.error = error;
-    this.lostMonitors.push({ id: m.id, database: m.database, state: "lost", error });
-    this.emit("monitor-lost", m.id, m.database, error);
-    m.onLost?.(error);
+    return this._state === "ready" && this.monitorSet.allLive;
   }
 
   /** The remote currently (or last) connected to, in OVS syntax. */
@@ -162,6 +157,23 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   get rpc(): JsonRpcSession {
     if (!this.session || this.session.state === "closed") throw new ConnectionClosedError("not connected");
     return this.session;
+  }
+
+  /**
+   * Attaches `observer` to the requests of this client (metrics, tracing): those of the current
+   * connection from now on, and every request of each later connection, the handshake's included.
+   * Returns a function that detaches it.
+   */
+  observeCalls(observer: CallObserver): () => void {
+    if (this.callObservers.has(observer)) return () => this.unobserveCalls(observer);
+    const session = this.session;
+    this.callObservers.set(observer, session && session.state === "open" ? session.observeCalls(observer) : () => undefined);
+    return () => this.unobserveCalls(observer);
+  }
+
+  private unobserveCalls(observer: CallObserver): void {
+    this.callObservers.get(observer)?.();
+    this.callObservers.delete(observer);
   }
 
   /** Resolves when the client is `ready` (at once if it is); rejects if it closes first. */
@@ -176,7 +188,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     this._state = s;
     if (s === "closed") {
       const why = this._closeReason ?? new ConnectionClosedError("client closed");
-      for (const m of [...this.monitors.values()]) this.loseMonitor(m, why);
+      this.monitorSet.closed(why);
     }
     this.emit("state", s);
     if (s === "ready") for (const w of this.readyWaiters.splice(0)) w.resolve();
@@ -214,6 +226,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
             timeoutMs: this.options.connectTimeoutMs ?? 10_000,
           });
     const session = new JsonRpcSession(stream, { ...this.options, name });
+    for (const o of this.callObservers.keys()) this.callObservers.set(o, session.observeCalls(o));
     session.on("notification", (n) => this.onNotification(n.method, n.params));
     try {
       if (this.options.leaderOnly) await this.checkLeader(session, this.options.leaderOnly);
@@ -247,7 +260,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private onSessionClose(session: JsonRpcSession, err: Error | undefined): void {
     if (this.session !== session) return;
     this.session = undefined;
-    for (const m of this.monitors.values()) m.state = "resyncing";
+    this.monitorSet.disconnected();
     this.emit("disconnected", err);
     if (this._state === "closed") return;
     if (!this.retry) {
@@ -304,83 +317,17 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         },
       );
     }
-    for (const m of [...this.monitors.values()]) {
-      if (this.session !== session) return; // dropped again: the next reconnect carries on
-      const held: MonitorEntry["held"] = [];
-      m.held = held;
-      try {
-        const start = await startMonitor(session, m, m.lastTxnId);
-        if (this.monitors.get(m.id) !== m) continue; // canceled meanwhile
-        m.state = "live";
-        m.onResync?.(start);
-        this.release(m, held);
-      } catch (e) {
-        if (m.held === held) m.held = undefined;
-        if (this.transient(session, e)) continue;
-        const lost = new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database}: ${(e as Error).message}`);
-        this.loseMonitor(m, lost);
-        emitErrorSafely(this, lost, "OvsdbClient");
-      }
-    }
-  }
-
-  /**
-   * Re-issues a monitor the server canceled (after converting its database): the models are
-   * checked against the new schema first, then the monitor starts again under the same id and its
-   * `onResync` gets the new contents (the server forgot its history, so this is a full snapshot).
-   */
-  private async restartMonitor(m: MonitorEntry): Promise<void> {
-    const session = this.session;
-    m.state = "resyncing";
-    if (!session) return; // the reconnect re-issues it
-    let held: MonitorEntry["held"];
-    try {
-      await checkModels(session, (this.options.models ?? []).filter((x) => x.name === m.database));
-      held = [];
-      m.held = held;
-      const start = await startMonitor(session, m, m.lastTxnId);
-      if (this.monitors.get(m.id) !== m) return; // canceled by the user meanwhile
-      m.state = "live";
-      m.onResync?.(start);
-      this.release(m, held);
-    } catch (e) {
-      if (m.held === held) m.held = undefined;
-      if (this.monitors.get(m.id) !== m || this.transient(session, e)) return;
-      const why = e instanceof ModelCompatibilityError ? e : new OvsdbError("monitor lost", `cannot re-issue monitor ${m.id} on ${m.database} after the server canceled it: ${(e as Error).message}`);
-      this.loseMonitor(m, why);
-      emitErrorSafely(this, why, "OvsdbClient");
-    }
+    await this.monitorSet.reissue(session);
   }
 
   private onNotification(method: string, params: readonly unknown[]): void {
     switch (method) {
       case "update":
       case "update2":
-      case "update3": {
-        const id = params[0];
-        const m = typeof id === "string" ? this.monitors.get(id) : undefined;
-        if (!m) {
-          this.emit("notification", method, params);
-          return;
-        }
-        if (m.held) {
-          m.held.push({ method, params });
-          return;
-        }
-        deliverUpdate(m, method, params);
+      case "update3":
+      case "monitor_canceled":
+        if (!this.monitorSet.notify(method, params)) this.emit("notification", method, params);
         return;
-      }
-      case "monitor_canceled": {
-        const id = params[0];
-        const m = typeof id === "string" ? this.monitors.get(id) : undefined;
-        if (!m) {
-          this.emit("notification", method, params);
-          return;
-        }
-        this.emit("monitor-canceled", m.id, m.database);
-        void this.restartMonitor(m);
-        return;
-      }
       case "locked":
         this.emit("locked", params[0] as string);
         return;
@@ -496,62 +443,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * monitor (with `monitor_cond_since` from the last transaction id seen) and calls `onResync`
    * with its new initial contents.
    */
-  async monitor(
-    database: string,
-    requests: MonitorRequests,
-    handlers: MonitorHandlers,
-    options: {
-      method?: MonitorMethod;
-      lastTxnId?: string;
-      id?: string;
-      onResync?: (start: MonitorStart) => void;
-      /**
-       * Called with the initial contents as soon as the reply is read, before any notification
-       * that follows it reaches the handlers. Without it, a notification sent right after the
-       * reply may reach the handlers before the caller has the returned contents.
-       */
-      onStart?: (start: MonitorStart) => void;
-      /** Called once if the monitor is lost for good (see {@link MonitorState}). */
-      onLost?: (error: Error) => void;
-    } = {},
-  ): Promise<MonitorStart> {
-    const id = options.id ?? `m${this.monitorSeq++}`;
-    if (this.monitors.has(id)) throw new OvsdbError("syntax error", `duplicate monitor ID ${id}`);
-    const entry: MonitorEntry = {
-      id,
-      database,
-      method: options.method ?? "monitor_cond",
-      requests,
-      handlers,
-      lastTxnId: options.lastTxnId,
-      onResync: options.onResync,
-      onLost: options.onLost,
-      state: "live",
-      error: undefined,
-      held: [],
-    };
-    this.monitors.set(id, entry);
-    try {
-      const held = entry.held;
-      const start = await startMonitor(this.rpc, entry, options.lastTxnId);
-      // The initial contents first (when the caller takes them here), then the notifications that
-      // came with or after the reply, in order.
-      options.onStart?.(start);
-      this.release(entry, held);
-      return start;
-    } catch (e) {
-      entry.held = undefined;
-      this.monitors.delete(id);
-      throw e;
-    }
-  }
-
-  /** Delivers, in order, the notifications held while `m`'s (re)start reply was being loaded. */
-  private release(m: MonitorEntry, held: MonitorEntry["held"]): void {
-    if (!held || m.held !== held) return; // a later (re)start holds its own list
-    m.held = undefined;
-    if (this.monitors.get(m.id) !== m) return;
-    for (const n of held) this.onNotification(n.method, n.params);
+  async monitor(database: string, requests: MonitorRequests, handlers: MonitorHandlers, options: MonitorStartOptions = {}): Promise<MonitorStart> {
+    return this.monitorSet.start(database, requests, handlers, options);
   }
 
   /**
@@ -563,20 +456,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     changes: { readonly [table: string]: { readonly where: readonly MonitorCondition[] } | readonly { readonly where: readonly MonitorCondition[] }[] },
     options?: CallOptions,
   ): Promise<void> {
-    const m = this.monitors.get(id);
-    if (!m) throw new OvsdbError("unknown monitor", `no monitor with id ${id}`);
-    const normalized: Record<string, readonly { readonly where: readonly MonitorCondition[] }[]> = {};
-    for (const [table, change] of Object.entries(changes)) normalized[table] = Array.isArray(change) ? change : [change];
-    await this.call("monitor_cond_change", [id, id, normalized], options);
-    // Keep the new conditions so a re-issued monitor uses them.
-    m.requests = withConditions(m.requests, changes);
+    return this.monitorSet.condChange(id, changes, options);
   }
 
   /** `monitor_cancel` (RFC 7047 §4.1.7). */
   async monitorCancel(id: string, options?: CallOptions): Promise<void> {
-    this.monitors.delete(id);
-    const i = this.lostMonitors.findIndex((m) => m.id === id);
-    if (i >= 0) this.lostMonitors.splice(i, 1);
+    this.monitorSet.forget(id);
     if (this._state === "ready") await this.call("monitor_cancel", [id], options);
   }
 

@@ -23,6 +23,8 @@ export {
   parseMessage,
 } from "./jsonrpc.js";
 export {
+  type CallEnded,
+  type CallObserver,
   type CallOptions,
   JsonRpcSession,
   type RequestHandler,

@@ -69,6 +69,26 @@ export interface CallOptions {
 /** Answers an incoming request: return the result, or throw an `OvsdbError` (sent as the error response). */
 export type RequestHandler = (request: JsonRpcRequest, session: JsonRpcSession) => unknown | Promise<unknown>;
 
+/**
+ * Told once when a call ends: with `undefined` when a response with a result arrived, else with
+ * the error the call rejects with (the server's error response as an `OvsdbError` subclass,
+ * {@link RequestTimeoutError}, {@link Canceled}, {@link ConnectionClosedError}).
+ */
+export type CallEnded = (error: Error | undefined) => void;
+
+/**
+ * Watches the requests a {@link JsonRpcSession} sends (metrics, tracing): attach with
+ * {@link JsonRpcSession.observeCalls}. The session calls it as each request is sent; it costs
+ * nothing while none is attached.
+ */
+export interface CallObserver {
+  /**
+   * A request `method` with `params` is being sent; returns what the session calls once when the
+   * call ends. Neither may throw (they run inside the session's dispatch).
+   */
+  callStarted(method: string, params: readonly unknown[]): CallEnded;
+}
+
 /** State of a session: it is `open` from construction until it becomes `closed`, once. */
 export type SessionState = "open" | "closed";
 
@@ -84,6 +104,8 @@ interface Pending {
   timeoutMs: number;
   onAbort: (() => void) | undefined;
   signal: AbortSignal | undefined;
+  /** What the observers are told when the call ends (undefined while none is attached). */
+  ended: CallEnded | undefined;
 }
 
 /**
@@ -126,6 +148,8 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   private lastReceive = Date.now();
   private probeSent = false;
   private requestHandler: RequestHandler | undefined;
+  /** Attached {@link CallObserver}s (usually none). */
+  private observers: readonly CallObserver[] = [];
 
   constructor(stream: Duplex, options: SessionOptions = {}) {
     super();
@@ -223,6 +247,17 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   }
 
   /**
+   * Attaches `observer`: it is told of every request sent from now on, and of how each ends.
+   * Returns a function that detaches it (calls in flight are still reported).
+   */
+  observeCalls(observer: CallObserver): () => void {
+    this.observers = [...this.observers, observer];
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
+  }
+
+  /**
    * Sends a request and resolves with its `result`; rejects with the server's error as an
    * `OvsdbError` subclass, a {@link RequestTimeoutError}, {@link Canceled}, or a
    * {@link ConnectionClosedError} if the session closes first.
@@ -242,20 +277,21 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
 
   private send(method: string, params: readonly unknown[], options: CallOptions, map: ((result: unknown) => unknown) | undefined): Promise<unknown> {
     if (this._state === "closed") {
-      return Promise.reject(new ConnectionClosedError(`${this.name}: cannot call ${method}: connection closed`, this.closeError));
+      return this.refuse(method, params, new ConnectionClosedError(`${this.name}: cannot call ${method}: connection closed`, this.closeError));
     }
-    if (options.signal?.aborted) return Promise.reject(new Canceled(`${method} canceled before it was sent`));
+    if (options.signal?.aborted) return this.refuse(method, params, new Canceled(`${method} canceled before it was sent`));
     const id = this.nextId++;
     const key = id;
     return new Promise((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
       const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : 0;
-      const p: Pending = { method, map, resolve, reject, deadline, timeoutMs, onAbort: undefined, signal: options.signal };
+      const ended = this.observers.length === 0 ? undefined : startObservers(this.observers, method, params);
+      const p: Pending = { method, map, resolve, reject, deadline, timeoutMs, onAbort: undefined, signal: options.signal, ended };
       if (deadline > 0 && deadline < this.deadlineAt) this.armDeadline(deadline);
       if (options.signal) {
         p.onAbort = () => {
           if (!this.pending.has(key)) return;
-          this.settle(key)?.reject(new Canceled(`${method} canceled`));
+          failCall(this.settle(key), new Canceled(`${method} canceled`));
           if (this._state === "open") this.write(encodeNotification("cancel", [id]));
         };
         options.signal.addEventListener("abort", p.onAbort, { once: true });
@@ -263,6 +299,12 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
       this.pending.set(key, p);
       this.write(encodeRequest(method, params, id));
     });
+  }
+
+  /** A call refused before it is sent (the observers still see it start and fail). */
+  private refuse(method: string, params: readonly unknown[], error: Error): Promise<never> {
+    if (this.observers.length > 0) startObservers(this.observers, method, params)(error);
+    return Promise.reject(error);
   }
 
   /** Sends a notification (a request with `"id": null`); nothing comes back. */
@@ -290,7 +332,7 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     this.deadlineAt = Infinity;
     const reason =
       error instanceof ConnectionClosedError ? error : new ConnectionClosedError(`${this.name}: ${error ? error.message : "connection closed"}`, error);
-    for (const key of [...this.pending.keys()]) this.settle(key)?.reject(reason);
+    for (const key of [...this.pending.keys()]) failCall(this.settle(key), reason);
     this.stream.destroy();
     this.emit("close", error);
   }
@@ -336,7 +378,7 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     }
     for (const key of due) {
       const p = this.settle(key);
-      p?.reject(new RequestTimeoutError(p.method, p.timeoutMs));
+      if (p) failCall(p, new RequestTimeoutError(p.method, p.timeoutMs));
     }
     if (next < Infinity && this._state === "open") this.armDeadline(next);
   }
@@ -371,8 +413,13 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
       case "response": {
         const p = this.settle(typeof msg.id === "number" ? msg.id : typeof msg.id === "string" && /^(0|[1-9]\d*)$/.test(msg.id) ? Number(msg.id) : -1);
         if (!p) return; // a late reply to a timed-out or canceled call
-        if (msg.error !== null) p.reject(errorFromJson(msg.error));
-        else if (p.map === undefined) p.resolve(msg.result);
+        if (msg.error !== null) {
+          failCall(p, errorFromJson(msg.error));
+          return;
+        }
+        // A result arrived: the call succeeded at the RPC level even when `map` rejects its content.
+        if (p.ended !== undefined) p.ended(undefined);
+        if (p.map === undefined) p.resolve(msg.result);
         else {
           let v: unknown;
           try {
@@ -450,3 +497,18 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   }
 }
 
+
+/** Tells every observer that a call starts; returns the one function that tells them all it ended. */
+function startObservers(observers: readonly CallObserver[], method: string, params: readonly unknown[]): CallEnded {
+  const ends = observers.map((o) => o.callStarted(method, params));
+  return ends.length === 1 ? ends[0]! : (e) => {
+    for (const end of ends) end(e);
+  };
+}
+
+/** Rejects a settled call with `error`, telling its observers first. */
+function failCall(p: Pending | undefined, error: Error): void {
+  if (p === undefined) return;
+  if (p.ended !== undefined) p.ended(error);
+  p.reject(error);
+}

@@ -290,6 +290,50 @@ describe("JsonFramer", () => {
     }
   });
 
+  it("decodes messages of several hundred KiB (decoded in pieces as they arrive) the same, with UTF-8 and invalid bytes split anywhere", () => {
+    // As above, with messages long enough that their text is decoded in pieces while they arrive:
+    // piece boundaries fall at random chunk boundaries, inside multi-byte sequences and after
+    // invalid bytes, and on ASCII-only stretches; expected: the whole message decoded losslessly.
+    let seed = 4242;
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    const special: number[][] = [[0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xef, 0xbb, 0xbf], [0x5c, 0x22]];
+    const invalid: number[][] = [[0xe2], [0xe2, 0x82], [0xff], [0xc3]];
+    for (let round = 0; round < 6; round++) {
+      const parts: Uint8Array[] = [];
+      const want: unknown[] = [];
+      for (let m = 0; m < 2; m++) {
+        const msg: number[] = [...enc(`{"id":${m},"s":["`)];
+        // Long ASCII stretches in some messages, dense special bytes in others.
+        const dense = (round + m) % 2 === 0;
+        while (msg.length < 300_000 + rnd(300_000)) {
+          if (rnd(dense ? 2 : 400) === 0) msg.push(...(round >= 3 && rnd(20) === 0 ? invalid : special)[rnd(4)]!);
+          else if (rnd(50) === 0) msg.push(...enc('","'));
+          else msg.push(...enc("x".repeat(rnd(dense ? 4 : 200))));
+        }
+        msg.push(...enc('"]}'));
+        want.push(JSON.parse(decodeUtf8Lossless(Uint8Array.from(msg))));
+        parts.push(Uint8Array.from(msg));
+      }
+      const bytes = Buffer.concat(parts);
+      for (let trial = 0; trial < 3; trial++) {
+        const f = new JsonFramer();
+        const got: unknown[] = [];
+        for (let o = 0; o < bytes.length; ) {
+          const size = 1 + rnd(trial === 0 ? 70_000 : trial === 1 ? 3_000 : 300_000);
+          got.push(...f.push(Uint8Array.from(bytes.subarray(o, o + size))));
+          o += size;
+        }
+        expect(f.end()).toBeUndefined();
+        expect(got.length, `round ${round}, trial ${trial}`).toBe(2);
+        expect(got[0], `round ${round}, trial ${trial}`).toEqual(want[0]);
+        expect(got[1], `round ${round}, trial ${trial}`).toEqual(want[1]);
+      }
+    }
+  });
+
   it("keeps a U+FEFF that starts a non-ASCII part after ASCII parts", () => {
     const f = new JsonFramer();
     expect(f.push(enc('{"s":"abc'))).toEqual([]);
