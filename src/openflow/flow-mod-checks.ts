@@ -7,25 +7,25 @@
  *
  * @module
  */
+import { type ActionCheckContext, checkAction, isNeutralAction } from "./action-consistency.js";
 import type { Instruction } from "./action-types.js";
 import { MatchInconsistentError, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
-import { type ActionParseContext, checkAction, isNeutralAction } from "./text/context.js";
 
 /**
  * `OFPBAC_MATCH_INCONSISTENT` when Open vSwitch's decoder finds the actions inconsistent with the match, else undefined.
  * @param of10 - the message is OpenFlow 1.0 (or NXM), which tolerates the OpenFlow 1.0-only inconsistencies
  */
 export function flowModConsistencyError(match: readonly MatchField[], instructions: readonly Instruction[], of10 = false): "OFPBAC_MATCH_INCONSISTENT" | undefined {
-  let ctx: ActionParseContext | undefined;
+  let ctx: ActionCheckContext | undefined;
   try {
     for (const inst of instructions) {
       if (inst.type !== "apply_actions" && inst.type !== "write_actions") continue;
       // actions that neither read nor change what the packet is known to be need no facts (the usual output list)
       if (inst.actions.every(isNeutralAction)) continue;
-      ctx ??= { flow: factsOfMatch(match), of10Only: false, inCt: true };
+      ctx ??= { flow: factsOfMatch(match), of10Only: false };
       // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
-      const c: ActionParseContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false, inCt: true };
+      const c: ActionCheckContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false };
       for (const a of inst.actions) checkAction(a.type, [a], c);
       if (c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
     }

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { Action } from "../action-types.js";
-import { type FlowFacts, factsOfMatch, requireField } from "../consistency.js";
-import { type MatchField, fieldByName, matchField } from "../oxm.js";
+import type { Action } from "./action-types.js";
+import { type FlowFacts, factsOfMatch, requireField } from "./consistency.js";
+import { type MatchField, fieldByName, matchField } from "./oxm.js";
 
 /** A learn spec's immediate value written into its destination's bits, as a match entry (no mask when it covers the field). */
 function immediateEntry(field: string, ofs: number, nbits: number, value: Uint8Array): MatchField | undefined {
