@@ -31,17 +31,18 @@ export function isNeutralAction(a: Action): boolean {
   return NEUTRAL.has(a.type) || (a.type === "resubmit" && !a.ct);
 }
 
-const L4_PROTOS = new Set([6, 17, 132]);
-
 /** Actions that are a set_field here but OVS actions of their own, which check_*() accepts with any match. */
 const UNCHECKED_SETS = new Set(["mod_vlan_vid", "mod_vlan_pcp", "mod_dl_src", "mod_dl_dst"]);
 
-/** What `encap`, `decap` and `dec_nsh_ttl` check and change (check_ENCAP(), check_DECAP(), check_DEC_NSH_TTL()). */
-function checkNshAction(a: Action, f: FlowFacts, soft: (bad: boolean) => void): void {
+/**
+ * What `encap`, `decap` and `dec_nsh_ttl` check and change (check_ENCAP(), check_DECAP(),
+ * check_DEC_NSH_TTL()); true when only OpenFlow 1.0 accepts the action with these facts.
+ */
+function nshAction(a: Action, f: FlowFacts): boolean {
   switch (a.type) {
     case "dec_nsh_ttl":
       // the packet is NSH by its packet type or Ethertype (flow->dl_type: the match's, not the packet type's)
-      return soft(f.packetType !== PT_NSH && (f.packetType !== PT_ETH || f.dlType !== 0x894f));
+      return f.packetType !== PT_NSH && (f.packetType !== PT_ETH || f.dlType !== 0x894f);
     case "decap":
       // an Ethernet packet becomes its Ethertype's packet type; anything else an unknown one
       if (f.packetType === PT_ETH) f.packetType = 0x10000 | (f.dlType ?? 0);
@@ -49,120 +50,153 @@ function checkNshAction(a: Action, f: FlowFacts, soft: (bad: boolean) => void): 
         f.packetType = PT_UNKNOWN;
         f.dlType = 0xffff;
       }
-      return;
+      return false;
     case "encap":
       f.packetType = a.packetType;
       if (a.packetType >>> 16 === 1) f.dlType = a.packetType & 0xffff;
       if (!isIpFlow(f)) f.nwProto = 0;
-      return;
+      return false;
+  }
+  return false;
+}
+
+/**
+ * The checks and effects that go by the action's name (the text's: `mod_nw_src` is a set_field on the wire
+ * but checked as OVS's own action); `first` is the first action of the name. False when the name has none
+ * and each action is checked by its type ({@link checkEach}).
+ */
+function checkByName(name: string, first: Action | undefined, ctx: ActionCheckContext): boolean {
+  const f = ctx.flow;
+  let bad: boolean;
+  switch (name) {
+    case "mod_nw_src":
+    case "mod_nw_dst":
+      bad = f.dlType !== 0x0800;
+      break;
+    case "mod_nw_tos":
+    case "mod_nw_ecn":
+    case "mod_nw_ttl":
+    case "dec_ttl":
+      bad = !isIpFlow(f);
+      break;
+    case "mod_tp_src":
+    case "mod_tp_dst":
+      bad = !isIpFlow(f) || (f.nwProto !== 6 && f.nwProto !== 17 && f.nwProto !== 132);
+      break;
+    case "strip_vlan":
+    case "pop_vlan":
+      bad = !f.vlan;
+      f.vlan = false;
+      break;
+    case "set_vlan_vid":
+    case "set_vlan_pcp":
+      // unlike mod_vlan_*, no VLAN header is pushed: without one, only OpenFlow 1.0 accepts it
+      bad = !f.vlan;
+      f.vlan = true;
+      break;
+    case "set_mpls_label":
+    case "set_mpls_tc":
+    case "set_mpls_ttl":
+    case "dec_mpls_ttl":
+      bad = !isMplsFlow(f);
+      break;
+    case "fin_timeout":
+      bad = f.nwProto !== 6;
+      break;
+    case "dec_nsh_ttl":
+    case "decap":
+      bad = nshAction(first!, f);
+      break;
+    default:
+      return false;
+  }
+  if (bad) ctx.of10Only = true;
+  return true;
+}
+
+/** The check and effect of one action by its type (the part of ofpacts_check() that reads the action's fields). */
+function checkEach(a: Action, name: string, ctx: ActionCheckContext): void {
+  const f = ctx.flow;
+  switch (a.type) {
+    case "push_vlan":
+      f.vlan = true;
+      break;
+    case "push_mpls":
+      if (f.packetType !== PT_ETH) ctx.of10Only = true;
+      f.dlType = a.ethertype;
+      f.nwProto = 0;
+      break;
+    case "pop_mpls":
+      if (f.packetType !== PT_ETH || !isMplsFlow(f)) ctx.of10Only = true;
+      f.dlType = a.ethertype;
+      break;
+    case "encap":
+      if (nshAction(a, f)) ctx.of10Only = true;
+      break;
+    case "set_field":
+      // mod_vlan_* and mod_dl_* are actions of their own in Open vSwitch, checked against nothing
+      if (!UNCHECKED_SETS.has(name)) requireField(a.field.field, f, true);
+      break;
+    case "reg_load":
+      requireField(a.dst.field, f, true);
+      break;
+    case "reg_load2":
+      requireField(a.field.field, f, true);
+      break;
+    case "reg_move":
+      requireField(a.src.field, f);
+      requireField(a.dst.field, f, true);
+      break;
+    case "output_reg":
+      requireField(a.src.field, f);
+      break;
+    case "stack_push":
+      requireField(a.sf.field, f);
+      break;
+    case "stack_pop":
+      requireField(a.sf.field, f, true);
+      break;
+    case "multipath":
+      requireField(a.dst.field, f, true);
+      break;
+    case "bundle":
+      if (a.dst) requireField(a.dst.field, f, true);
+      break;
+    case "resubmit":
+      if (a.ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
+      break;
+    case "learn":
+      checkLearn(a, f);
+      break;
+    case "ct":
+      if (!isIpFlow(f) || (a.alg === 21 && f.nwProto !== 6) || (a.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");
+      if (a.zoneSrc) requireField(a.zoneSrc.field, f);
+      for (const n of a.actions) {
+        if (n.type !== "nat") continue;
+        if ((n.ipv4Min && f.dlType !== 0x0800) || (n.ipv6Min && f.dlType !== 0x86dd)) throw new MatchInconsistentError("nat");
+      }
+      break;
   }
 }
 
 /**
  * Checks one parsed action against what the packet is known to be, and applies its effect on that
- * knowledge, as Open vSwitch's ofpacts_check() does.
+ * knowledge, as Open vSwitch's ofpacts_check() does. `name` is the action's name in the flow text and
+ * `actions` what it parsed into (one text action may be several: `mod_dl_src` a set_field, ...).
  * @throws MatchInconsistentError for a hard inconsistency
  */
 export function checkAction(name: string, actions: readonly Action[], ctx: ActionCheckContext): void {
   if (ctx.unchecked) return;
-  const f = ctx.flow;
-  const soft = (bad: boolean) => {
-    if (bad) ctx.of10Only = true;
-  };
-  switch (name) {
-    case "mod_nw_src":
-    case "mod_nw_dst":
-      return soft(f.dlType !== 0x0800);
-    case "mod_nw_tos":
-    case "mod_nw_ecn":
-    case "mod_nw_ttl":
-    case "dec_ttl":
-      return soft(!isIpFlow(f));
-    case "mod_tp_src":
-    case "mod_tp_dst":
-      return soft(!isIpFlow(f) || !L4_PROTOS.has(f.nwProto ?? -1));
-    case "strip_vlan":
-    case "pop_vlan":
-      soft(!f.vlan);
-      f.vlan = false;
-      return;
-    case "set_vlan_vid":
-    case "set_vlan_pcp":
-      // unlike mod_vlan_*, no VLAN header is pushed: without one, only OpenFlow 1.0 accepts it
-      soft(!f.vlan);
-      f.vlan = true;
-      return;
-    case "set_mpls_label":
-    case "set_mpls_tc":
-    case "set_mpls_ttl":
-    case "dec_mpls_ttl":
-      return soft(!isMplsFlow(f));
-    case "fin_timeout":
-      return soft(f.nwProto !== 6);
-    case "dec_nsh_ttl":
-    case "decap":
-      return checkNshAction(actions[0]!, f, soft);
-  }
-  for (const a of actions) {
-    switch (a.type) {
-      case "push_vlan":
-        f.vlan = true;
-        break;
-      case "push_mpls":
-        soft(f.packetType !== PT_ETH);
-        f.dlType = a.ethertype;
-        f.nwProto = 0;
-        break;
-      case "pop_mpls":
-        soft(f.packetType !== PT_ETH || !isMplsFlow(f));
-        f.dlType = a.ethertype;
-        break;
-      case "encap":
-        checkNshAction(a, f, soft);
-        break;
-      case "set_field":
-        // mod_vlan_* and mod_dl_* are actions of their own in Open vSwitch, checked against nothing
-        if (!UNCHECKED_SETS.has(name)) requireField(a.field.field, f, true);
-        break;
-      case "reg_load":
-        requireField(a.dst.field, f, true);
-        break;
-      case "reg_load2":
-        requireField(a.field.field, f, true);
-        break;
-      case "reg_move":
-        requireField(a.src.field, f);
-        requireField(a.dst.field, f, true);
-        break;
-      case "output_reg":
-        requireField(a.src.field, f);
-        break;
-      case "stack_push":
-        requireField(a.sf.field, f);
-        break;
-      case "stack_pop":
-        requireField(a.sf.field, f, true);
-        break;
-      case "multipath":
-        requireField(a.dst.field, f, true);
-        break;
-      case "bundle":
-        if (a.dst) requireField(a.dst.field, f, true);
-        break;
-      case "resubmit":
-        if (a.ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
-        break;
-      case "learn":
-        checkLearn(a, f);
-        break;
-      case "ct":
-        if (!isIpFlow(f) || (a.alg === 21 && f.nwProto !== 6) || (a.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");
-        if (a.zoneSrc) requireField(a.zoneSrc.field, f);
-        for (const n of a.actions) {
-          if (n.type !== "nat") continue;
-          if ((n.ipv4Min && f.dlType !== 0x0800) || (n.ipv6Min && f.dlType !== 0x86dd)) throw new MatchInconsistentError("nat");
-        }
-        break;
-    }
-  }
+  if (checkByName(name, actions[0], ctx)) return;
+  for (let i = 0; i < actions.length; i++) checkEach(actions[i]!, name, ctx);
+}
+
+/**
+ * {@link checkAction} of one decoded action under its own type's name (`checkAction(a.type, [a], ctx)`),
+ * for the binary decoder: no list to build per action.
+ * @throws MatchInconsistentError for a hard inconsistency
+ */
+export function checkDecodedAction(a: Action, ctx: ActionCheckContext): void {
+  if (ctx.unchecked) return;
+  if (!checkByName(a.type, a, ctx)) checkEach(a, a.type, ctx);
 }

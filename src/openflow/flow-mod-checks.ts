@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { type ActionCheckContext, checkAction, isNeutralAction } from "./action-consistency.js";
+import { type ActionCheckContext, checkDecodedAction, isNeutralAction } from "./action-consistency.js";
 import type { Instruction } from "./action-types.js";
-import { MatchInconsistentError, factsOfMatch } from "./consistency.js";
+import { type FlowFacts, MatchInconsistentError, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
 
 /**
@@ -17,16 +17,21 @@ import type { MatchField } from "./oxm.js";
  * @param of10 - the message is OpenFlow 1.0 (or NXM), which tolerates the OpenFlow 1.0-only inconsistencies
  */
 export function flowModConsistencyError(match: readonly MatchField[], instructions: readonly Instruction[], of10 = false): "OFPBAC_MATCH_INCONSISTENT" | undefined {
-  let ctx: ActionCheckContext | undefined;
+  let facts: FlowFacts | undefined;
   try {
-    for (const inst of instructions) {
+    for (let k = 0; k < instructions.length; k++) {
+      const inst = instructions[k]!;
       if (inst.type !== "apply_actions" && inst.type !== "write_actions") continue;
+      const actions = inst.actions;
       // actions that neither read nor change what the packet is known to be need no facts (the usual output list)
-      if (inst.actions.every(isNeutralAction)) continue;
-      ctx ??= { flow: factsOfMatch(match), of10Only: false };
+      let i = 0;
+      while (i < actions.length && isNeutralAction(actions[i]!)) i++;
+      if (i === actions.length) continue;
+      facts ??= factsOfMatch(match);
       // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
-      const c: ActionCheckContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false };
-      for (const a of inst.actions) checkAction(a.type, [a], c);
+      const c: ActionCheckContext = { flow: inst.type === "apply_actions" ? facts : { ...facts }, of10Only: false };
+      // (the neutral actions before the first other one change nothing)
+      for (; i < actions.length; i++) checkDecodedAction(actions[i]!, c);
       if (c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
     }
   } catch (e) {
@@ -35,4 +40,3 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
   }
   return undefined;
 }
-

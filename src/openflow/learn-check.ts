@@ -6,7 +6,7 @@
  * @module
  */
 import type { Action } from "./action-types.js";
-import { type FlowFacts, factsOfMatch, requireField } from "./consistency.js";
+import { FACT_FIELDS, type FlowFacts, factsOfMatch, requireField } from "./consistency.js";
 import { type MatchField, fieldByName, matchField } from "./oxm.js";
 
 /** A learn spec's immediate value written into its destination's bits, as a match entry (no mask when it covers the field). */
@@ -22,22 +22,26 @@ function immediateEntry(field: string, ofs: number, nbits: number, value: Uint8A
   return matchField(field, toBytes((v << BigInt(ofs)) & mask), (mask & all) === all ? undefined : toBytes(mask & all));
 }
 
+/** What an empty match says (read only). */
+const NO_MATCH_FACTS: FlowFacts = factsOfMatch([]);
+
 /**
  * Checks a `learn` action against the flow (learn_check()).
  * @throws MatchInconsistentError when a field lacks its prerequisites
  */
 export function checkLearn(a: Extract<Action, { type: "learn" }>, flow: FlowFacts): void {
-  const learned: MatchField[] = [];
-  let facts = factsOfMatch(learned);
+  // the learned flow's match so far: only entries of fields that make facts are kept (the others change none)
+  let learned: MatchField[] | undefined;
+  let facts = NO_MATCH_FACTS;
   for (const spec of a.specs) {
     if (spec.src.kind === "field") requireField(spec.src.sf.field, flow);
     const dst = spec.dstField;
     if (dst === undefined) continue;
     requireField(dst.field, facts);
-    if (spec.dst === "match" && spec.src.kind === "imm") {
+    if (spec.dst === "match" && spec.src.kind === "imm" && FACT_FIELDS.has(dst.field)) {
       const e = immediateEntry(dst.field, dst.ofs, dst.nbits, spec.src.value);
       if (e !== undefined) {
-        learned.push(e);
+        (learned ??= []).push(e);
         facts = factsOfMatch(learned);
       }
     }
