@@ -23,12 +23,76 @@ export interface ActionCheckContext {
   readonly unchecked?: boolean | undefined;
 }
 
-/** Action types {@link checkAction} accepts with any packet and that change nothing it knows. */
-const NEUTRAL = new Set(["output", "group", "controller", "note", "set_queue", "pop_queue", "exit", "conjunction", "enqueue"]);
+/** What {@link checkAction} does for an action name or type (0, absent from {@link KIND}: nothing). */
+const enum Kind {
+  // by the name (the text's, or the decoded type's): checkByName()
+  ModNwAddr = 1,
+  IpOnly,
+  ModTp,
+  PopVlan,
+  SetVlan,
+  MplsOnly,
+  FinTimeout,
+  Nsh,
+  // by each action's type: checkEach()
+  PushVlan,
+  PushMpls,
+  PopMpls,
+  Encap,
+  SetField,
+  RegLoad,
+  RegLoad2,
+  RegMove,
+  OutputReg,
+  StackPush,
+  StackPop,
+  Multipath,
+  Bundle,
+  Resubmit,
+  Learn,
+  Ct,
+}
+/** The last {@link Kind} that goes by the name. */
+const LAST_BY_NAME = Kind.Nsh;
 
-/** True for an action {@link checkAction} need not see: one of the neutral types, or a resubmit that is not `ct`'s. */
+/**
+ * Every action name and type {@link checkAction} reads or changes the facts for, with what it does: one
+ * lookup per action. An action missing here is neutral (neither reads nor changes what the packet is known
+ * to be); a new check is a name here and a case of {@link checkByName} or {@link checkEach}.
+ */
+const KIND = new Map<string, Kind>([
+  ...(["mod_nw_src", "mod_nw_dst"] as const).map((n) => [n, Kind.ModNwAddr] as const),
+  ...(["mod_nw_tos", "mod_nw_ecn", "mod_nw_ttl", "dec_ttl"] as const).map((n) => [n, Kind.IpOnly] as const),
+  ...(["mod_tp_src", "mod_tp_dst"] as const).map((n) => [n, Kind.ModTp] as const),
+  ...(["strip_vlan", "pop_vlan"] as const).map((n) => [n, Kind.PopVlan] as const),
+  ...(["set_vlan_vid", "set_vlan_pcp"] as const).map((n) => [n, Kind.SetVlan] as const),
+  ...(["set_mpls_label", "set_mpls_tc", "set_mpls_ttl", "dec_mpls_ttl"] as const).map((n) => [n, Kind.MplsOnly] as const),
+  ["fin_timeout", Kind.FinTimeout],
+  ...(["dec_nsh_ttl", "decap"] as const).map((n) => [n, Kind.Nsh] as const),
+  ["push_vlan", Kind.PushVlan],
+  ["push_mpls", Kind.PushMpls],
+  ["pop_mpls", Kind.PopMpls],
+  ["encap", Kind.Encap],
+  ["set_field", Kind.SetField],
+  ["reg_load", Kind.RegLoad],
+  ["reg_load2", Kind.RegLoad2],
+  ["reg_move", Kind.RegMove],
+  ["output_reg", Kind.OutputReg],
+  ["stack_push", Kind.StackPush],
+  ["stack_pop", Kind.StackPop],
+  ["multipath", Kind.Multipath],
+  ["bundle", Kind.Bundle],
+  ["resubmit", Kind.Resubmit],
+  ["learn", Kind.Learn],
+  ["ct", Kind.Ct],
+]);
+
+/**
+ * True for a decoded action {@link checkAction} need not see under its type's name: it neither reads nor
+ * changes what the packet is known to be (`output`, `group`, `note`, `clone`, a resubmit that is not `ct`'s, ...).
+ */
 export function isNeutralAction(a: Action): boolean {
-  return NEUTRAL.has(a.type) || (a.type === "resubmit" && !a.ct);
+  return decodedActionCheck(a) === 0;
 }
 
 /** Actions that are a set_field here but OVS actions of their own, which check_*() accepts with any match. */
@@ -62,122 +126,118 @@ function nshAction(a: Action, f: FlowFacts): boolean {
 
 /**
  * The checks and effects that go by the action's name (the text's: `mod_nw_src` is a set_field on the wire
- * but checked as OVS's own action); `first` is the first action of the name. False when the name has none
- * and each action is checked by its type ({@link checkEach}).
+ * but checked as OVS's own action; `k` a {@link Kind} up to {@link LAST_BY_NAME}); `first` is the first
+ * action of the name.
  */
-function checkByName(name: string, first: Action | undefined, ctx: ActionCheckContext): boolean {
+function checkByName(k: Kind, first: Action | undefined, ctx: ActionCheckContext): void {
   const f = ctx.flow;
-  let bad: boolean;
-  switch (name) {
-    case "mod_nw_src":
-    case "mod_nw_dst":
+  let bad = false;
+  switch (k) {
+    case Kind.ModNwAddr:
       bad = f.dlType !== 0x0800;
       break;
-    case "mod_nw_tos":
-    case "mod_nw_ecn":
-    case "mod_nw_ttl":
-    case "dec_ttl":
+    case Kind.IpOnly:
       bad = !isIpFlow(f);
       break;
-    case "mod_tp_src":
-    case "mod_tp_dst":
+    case Kind.ModTp:
       bad = !isIpFlow(f) || (f.nwProto !== 6 && f.nwProto !== 17 && f.nwProto !== 132);
       break;
-    case "strip_vlan":
-    case "pop_vlan":
+    case Kind.PopVlan:
       bad = !f.vlan;
       f.vlan = false;
       break;
-    case "set_vlan_vid":
-    case "set_vlan_pcp":
+    case Kind.SetVlan:
       // unlike mod_vlan_*, no VLAN header is pushed: without one, only OpenFlow 1.0 accepts it
       bad = !f.vlan;
       f.vlan = true;
       break;
-    case "set_mpls_label":
-    case "set_mpls_tc":
-    case "set_mpls_ttl":
-    case "dec_mpls_ttl":
+    case Kind.MplsOnly:
       bad = !isMplsFlow(f);
       break;
-    case "fin_timeout":
+    case Kind.FinTimeout:
       bad = f.nwProto !== 6;
       break;
-    case "dec_nsh_ttl":
-    case "decap":
+    case Kind.Nsh:
       bad = nshAction(first!, f);
       break;
-    default:
-      return false;
   }
   if (bad) ctx.of10Only = true;
-  return true;
 }
 
-/** The check and effect of one action by its type (the part of ofpacts_check() that reads the action's fields). */
-function checkEach(a: Action, name: string, ctx: ActionCheckContext): void {
+/**
+ * The check and effect of one action by its type (the part of ofpacts_check() that reads the action's
+ * fields; `k` the {@link Kind} of `a.type`, after {@link LAST_BY_NAME}); `name` is the action's name in the text.
+ */
+function checkEach(k: Kind, a: Action, name: string, ctx: ActionCheckContext): void {
   const f = ctx.flow;
-  switch (a.type) {
-    case "push_vlan":
+  switch (k) {
+    case Kind.PushVlan:
       f.vlan = true;
       break;
-    case "push_mpls":
+    case Kind.PushMpls:
       if (f.packetType !== PT_ETH) ctx.of10Only = true;
-      f.dlType = a.ethertype;
+      f.dlType = (a as Of<"push_mpls">).ethertype;
       f.nwProto = 0;
       break;
-    case "pop_mpls":
+    case Kind.PopMpls:
       if (f.packetType !== PT_ETH || !isMplsFlow(f)) ctx.of10Only = true;
-      f.dlType = a.ethertype;
+      f.dlType = (a as Of<"pop_mpls">).ethertype;
       break;
-    case "encap":
+    case Kind.Encap:
       if (nshAction(a, f)) ctx.of10Only = true;
       break;
-    case "set_field":
+    case Kind.SetField:
       // mod_vlan_* and mod_dl_* are actions of their own in Open vSwitch, checked against nothing
-      if (!UNCHECKED_SETS.has(name)) requireField(a.field.field, f, true);
+      if (name === "set_field" || !UNCHECKED_SETS.has(name)) requireField((a as Of<"set_field">).field.field, f, true);
       break;
-    case "reg_load":
-      requireField(a.dst.field, f, true);
+    case Kind.RegLoad:
+      requireField((a as Of<"reg_load">).dst.field, f, true);
       break;
-    case "reg_load2":
-      requireField(a.field.field, f, true);
+    case Kind.RegLoad2:
+      requireField((a as Of<"reg_load2">).field.field, f, true);
       break;
-    case "reg_move":
-      requireField(a.src.field, f);
-      requireField(a.dst.field, f, true);
+    case Kind.RegMove:
+      requireField((a as Of<"reg_move">).src.field, f);
+      requireField((a as Of<"reg_move">).dst.field, f, true);
       break;
-    case "output_reg":
-      requireField(a.src.field, f);
+    case Kind.OutputReg:
+      requireField((a as Of<"output_reg">).src.field, f);
       break;
-    case "stack_push":
-      requireField(a.sf.field, f);
+    case Kind.StackPush:
+      requireField((a as Of<"stack_push">).sf.field, f);
       break;
-    case "stack_pop":
-      requireField(a.sf.field, f, true);
+    case Kind.StackPop:
+      requireField((a as Of<"stack_pop">).sf.field, f, true);
       break;
-    case "multipath":
-      requireField(a.dst.field, f, true);
+    case Kind.Multipath:
+      requireField((a as Of<"multipath">).dst.field, f, true);
       break;
-    case "bundle":
-      if (a.dst) requireField(a.dst.field, f, true);
+    case Kind.Bundle: {
+      const dst = (a as Of<"bundle">).dst;
+      if (dst) requireField(dst.field, f, true);
       break;
-    case "resubmit":
-      if (a.ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
+    }
+    case Kind.Resubmit:
+      if ((a as Of<"resubmit">).ct && !ctValid(f)) throw new MatchInconsistentError("resubmit");
       break;
-    case "learn":
-      checkLearn(a, f);
+    case Kind.Learn:
+      checkLearn(a as Of<"learn">, f);
       break;
-    case "ct":
-      if (!isIpFlow(f) || (a.alg === 21 && f.nwProto !== 6) || (a.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");
-      if (a.zoneSrc) requireField(a.zoneSrc.field, f);
-      for (const n of a.actions) {
+    case Kind.Ct: {
+      const ct = a as Of<"ct">;
+      if (!isIpFlow(f) || (ct.alg === 21 && f.nwProto !== 6) || (ct.alg === 69 && f.nwProto !== 17)) throw new MatchInconsistentError("ct");
+      if (ct.zoneSrc) requireField(ct.zoneSrc.field, f);
+      for (const n of ct.actions) {
         if (n.type !== "nat") continue;
         if ((n.ipv4Min && f.dlType !== 0x0800) || (n.ipv6Min && f.dlType !== 0x86dd)) throw new MatchInconsistentError("nat");
       }
       break;
+    }
   }
 }
+
+/** The action of one type. */
+type Of<T extends Action["type"]> = Extract<Action, { type: T }>;
 
 /**
  * Checks one parsed action against what the packet is known to be, and applies its effect on that
@@ -187,16 +247,33 @@ function checkEach(a: Action, name: string, ctx: ActionCheckContext): void {
  */
 export function checkAction(name: string, actions: readonly Action[], ctx: ActionCheckContext): void {
   if (ctx.unchecked) return;
-  if (checkByName(name, actions[0], ctx)) return;
-  for (let i = 0; i < actions.length; i++) checkEach(actions[i]!, name, ctx);
+  const k = KIND.get(name);
+  if (k !== undefined && k <= LAST_BY_NAME) return checkByName(k, actions[0], ctx);
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i]!;
+    const ka = a.type === name ? k : KIND.get(a.type);
+    if (ka !== undefined && ka > LAST_BY_NAME) checkEach(ka, a, name, ctx);
+  }
+}
+
+/**
+ * What {@link checkAction} does for a decoded action under its own type's name, as a number for
+ * {@link checkDecodedAction}: 0 when nothing (the action is neutral, see {@link isNeutralAction}).
+ */
+export function decodedActionCheck(a: Action): number {
+  const t = a.type;
+  if (t === "output") return 0;
+  const k = KIND.get(t);
+  return k === undefined || (k === Kind.Resubmit && !(a as Of<"resubmit">).ct) ? 0 : k;
 }
 
 /**
  * {@link checkAction} of one decoded action under its own type's name (`checkAction(a.type, [a], ctx)`),
- * for the binary decoder: no list to build per action.
+ * for the binary decoder: no list to build per action; `check` is {@link decodedActionCheck}'s answer for it.
  * @throws MatchInconsistentError for a hard inconsistency
  */
-export function checkDecodedAction(a: Action, ctx: ActionCheckContext): void {
-  if (ctx.unchecked) return;
-  if (!checkByName(a.type, a, ctx)) checkEach(a, a.type, ctx);
+export function checkDecodedAction(a: Action, ctx: ActionCheckContext, check: number = decodedActionCheck(a)): void {
+  if (ctx.unchecked || check === 0) return;
+  if (check <= LAST_BY_NAME) checkByName(check as Kind, a, ctx);
+  else checkEach(check as Kind, a, a.type, ctx);
 }

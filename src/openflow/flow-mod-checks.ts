@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type ActionCheckContext, checkDecodedAction, isNeutralAction } from "./action-consistency.js";
+import { type ActionCheckContext, checkDecodedAction, decodedActionCheck } from "./action-consistency.js";
 import type { Instruction } from "./action-types.js";
 import { type FlowFacts, MatchInconsistentError, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
@@ -23,16 +23,21 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
       const inst = instructions[k]!;
       if (inst.type !== "apply_actions" && inst.type !== "write_actions") continue;
       const actions = inst.actions;
-      // actions that neither read nor change what the packet is known to be need no facts (the usual output list)
-      let i = 0;
-      while (i < actions.length && isNeutralAction(actions[i]!)) i++;
-      if (i === actions.length) continue;
-      facts ??= factsOfMatch(match);
-      // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
-      const c: ActionCheckContext = { flow: inst.type === "apply_actions" ? facts : { ...facts }, of10Only: false };
-      // (the neutral actions before the first other one change nothing)
-      for (; i < actions.length; i++) checkDecodedAction(actions[i]!, c);
-      if (c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
+      // actions that neither read nor change what the packet is known to be need no facts (the usual output
+      // list): the facts are made at the first other one
+      let c: ActionCheckContext | undefined;
+      for (let i = 0; i < actions.length; i++) {
+        const a = actions[i]!;
+        const check = decodedActionCheck(a);
+        if (check === 0) continue;
+        if (c === undefined) {
+          facts ??= factsOfMatch(match);
+          // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
+          c = { flow: inst.type === "apply_actions" ? facts : { ...facts }, of10Only: false };
+        }
+        checkDecodedAction(a, c, check);
+      }
+      if (c !== undefined && c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
     }
   } catch (e) {
     if (e instanceof MatchInconsistentError) return "OFPBAC_MATCH_INCONSISTENT";

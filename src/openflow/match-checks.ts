@@ -213,7 +213,14 @@ function infoOf(field: string): number {
   if (info === undefined) {
     const storage = STORAGE.get(field) ?? field;
     let slot = SLOTS.get(storage);
-    if (slot === undefined) SLOTS.set(storage, (slot = SLOTS.size + 1));
+    if (slot === undefined) {
+      SLOTS.set(storage, (slot = SLOTS.size + 1));
+      if (slot >= SEEN.length) {
+        const grown = new Int32Array(SEEN.length * 2);
+        grown.set(SEEN);
+        SEEN = grown;
+      }
+    }
     info = (PREREQ.get(field) ?? 0) | ((SETS.get(field) ?? 0) << INFO_SETS_SHIFT) | (slot << INFO_SLOT_SHIFT);
     INFO.set(field, info);
   }
@@ -248,7 +255,8 @@ function entryInfo(e: MatchField): number {
 
 /**
  * Storage slots seen by the current call: `SEEN[slot] === generation` (no set to build or clear per call).
- * Grows with the slots; the generation restarts (and the marks are cleared) before it would overflow.
+ * Grows with the slots ({@link infoOf} numbers them); the generation restarts (and the marks are cleared)
+ * before it would overflow.
  */
 let SEEN = new Int32Array(256);
 let generation = 0;
@@ -277,11 +285,6 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_P
     const p = (info & 31) as Prereq | 0;
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
     const slot = info >>> INFO_SLOT_SHIFT;
-    if (slot >= SEEN.length) {
-      const grown = new Int32Array(Math.max(slot + 1, SEEN.length * 2));
-      grown.set(SEEN);
-      SEEN = grown;
-    }
     const sets = ((info >>> INFO_SETS_SHIFT) & 15) as Sets | 0;
     if (SEEN[slot] === gen || (sets === Sets.PacketType && ptSet)) return "OFPBMC_DUP_FIELD";
     SEEN[slot] = gen;
