@@ -63,6 +63,12 @@ function exact(f: MatchField | undefined): number | undefined {
   return f && !f.mask ? num(f) : undefined;
 }
 
+/**
+ * The fields {@link factsOfMatch} reads: an entry of any other field changes no fact (the learn check skips
+ * building those). Kept beside factsOfMatch(): a field it comes to read goes here too.
+ */
+export const FACT_FIELDS: ReadonlySet<string> = new Set(["packet_type", "dl_type", "nw_proto", "vlan_vid", "vlan_tci", "icmpv6_type", "ct_state", "ct_nw_proto"]);
+
 /** The facts a match establishes. */
 export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
   // one pass over the match, no map: the later of two entries of a field wins, as a map by name would have it
@@ -129,31 +135,89 @@ const IP = 0x0800;
 const IPV6 = 0x86dd;
 const isIp = (f: FlowFacts) => f.dlType === IP || f.dlType === IPV6;
 const isMpls = (f: FlowFacts) => f.dlType === 0x8847 || f.dlType === 0x8848;
-const isArp = (f: FlowFacts) => f.dlType === 0x0806 || f.dlType === 0x8035;
 
-/** Prerequisites by field (Open vSwitch's MFP_* of each field in meta-flow.h). */
-const PREREQS: Record<string, (f: FlowFacts) => boolean> = {};
-const prereq = (names: string[], ok: (f: FlowFacts) => boolean) => names.forEach((n) => (PREREQS[n] = ok));
-prereq(["nw_src", "nw_dst"], (f) => f.dlType === IP);
-prereq(["ipv6_src", "ipv6_dst", "ipv6_label"], (f) => f.dlType === IPV6);
-prereq(["nw_proto", "ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"], isIp);
-prereq(["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"], isArp);
-prereq(["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"], isMpls);
-prereq(["tcp_src", "tcp_dst", "tcp_flags"], (f) => isIp(f) && f.nwProto === 6);
-prereq(["udp_src", "udp_dst"], (f) => isIp(f) && f.nwProto === 17);
-prereq(["sctp_src", "sctp_dst"], (f) => isIp(f) && f.nwProto === 132);
-prereq(["icmp_type", "icmp_code"], (f) => f.dlType === IP && f.nwProto === 1);
-prereq(["icmpv6_type", "icmpv6_code"], (f) => f.dlType === IPV6 && f.nwProto === 58);
-prereq(["nd_target"], (f) => f.dlType === IPV6 && f.nwProto === 58 && (f.icmpv6Type === 135 || f.icmpv6Type === 136));
-prereq(["nd_sll"], (f) => f.dlType === IPV6 && f.nwProto === 58 && f.icmpv6Type === 135);
-prereq(["nd_tll"], (f) => f.dlType === IPV6 && f.nwProto === 58 && f.icmpv6Type === 136);
-prereq(["vlan_pcp"], (f) => f.vlan && f.packetType === PT_ETH);
-prereq(["dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid"], (f) => f.packetType === PT_ETH);
-prereq(["ct_tp_src", "ct_tp_dst"], (f) => f.ctNwProto);
+/** A field's prerequisite as judged on {@link FlowFacts} (Open vSwitch's MFP_* in meta-flow.h). */
+const enum Need {
+  Ipv4 = 1,
+  Ipv6,
+  Ip,
+  Arp,
+  Mpls,
+  Tcp,
+  Udp,
+  Sctp,
+  Icmpv4,
+  Icmpv6,
+  Nd,
+  NdSolicit,
+  NdAdvert,
+  Vlan,
+  Ethernet,
+  CtNwProto,
+}
+
+/** Prerequisites by field (meta-flow.h); fields not listed have none. A new field with one goes here. */
+const PREREQS = new Map<string, Need>();
+const prereq = (names: string[], need: Need) => names.forEach((n) => PREREQS.set(n, need));
+prereq(["nw_src", "nw_dst"], Need.Ipv4);
+prereq(["ipv6_src", "ipv6_dst", "ipv6_label"], Need.Ipv6);
+prereq(["nw_proto", "ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"], Need.Ip);
+prereq(["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"], Need.Arp);
+prereq(["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"], Need.Mpls);
+prereq(["tcp_src", "tcp_dst", "tcp_flags"], Need.Tcp);
+prereq(["udp_src", "udp_dst"], Need.Udp);
+prereq(["sctp_src", "sctp_dst"], Need.Sctp);
+prereq(["icmp_type", "icmp_code"], Need.Icmpv4);
+prereq(["icmpv6_type", "icmpv6_code"], Need.Icmpv6);
+prereq(["nd_target"], Need.Nd);
+prereq(["nd_sll"], Need.NdSolicit);
+prereq(["nd_tll"], Need.NdAdvert);
+prereq(["vlan_pcp"], Need.Vlan);
+prereq(["dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid"], Need.Ethernet);
+prereq(["ct_tp_src", "ct_tp_dst"], Need.CtNwProto);
+
+function holds(need: Need, f: FlowFacts): boolean {
+  const dl = f.dlType;
+  switch (need) {
+    case Need.Ipv4:
+      return dl === IP;
+    case Need.Ipv6:
+      return dl === IPV6;
+    case Need.Ip:
+      return dl === IP || dl === IPV6;
+    case Need.Arp:
+      return dl === 0x0806 || dl === 0x8035;
+    case Need.Mpls:
+      return dl === 0x8847 || dl === 0x8848;
+    case Need.Tcp:
+      return (dl === IP || dl === IPV6) && f.nwProto === 6;
+    case Need.Udp:
+      return (dl === IP || dl === IPV6) && f.nwProto === 17;
+    case Need.Sctp:
+      return (dl === IP || dl === IPV6) && f.nwProto === 132;
+    case Need.Icmpv4:
+      return dl === IP && f.nwProto === 1;
+    case Need.Icmpv6:
+      return dl === IPV6 && f.nwProto === 58;
+    case Need.Nd:
+      return dl === IPV6 && f.nwProto === 58 && (f.icmpv6Type === 135 || f.icmpv6Type === 136);
+    case Need.NdSolicit:
+      return dl === IPV6 && f.nwProto === 58 && f.icmpv6Type === 135;
+    case Need.NdAdvert:
+      return dl === IPV6 && f.nwProto === 58 && f.icmpv6Type === 136;
+    case Need.Vlan:
+      return f.vlan && f.packetType === PT_ETH;
+    case Need.Ethernet:
+      return f.packetType === PT_ETH;
+    case Need.CtNwProto:
+      return f.ctNwProto;
+  }
+}
 
 /** True when the facts establish the prerequisites of `field` (fields without any always pass). */
 export function prerequisitesMet(field: string, facts: FlowFacts): boolean {
-  return PREREQS[field]?.(facts) ?? true;
+  const need = PREREQS.get(field);
+  return need === undefined || holds(need, facts);
 }
 
 /** Throws {@link MatchInconsistentError} unless `field`'s prerequisites hold (`set_field` of `vlan_vid` also needs a VLAN). */

@@ -7,27 +7,37 @@
  *
  * @module
  */
+import { type ActionCheckContext, checkDecodedAction, decodedActionCheck } from "./action-consistency.js";
 import type { Instruction } from "./action-types.js";
-import { MatchInconsistentError, factsOfMatch } from "./consistency.js";
+import { type FlowFacts, MatchInconsistentError, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
-import { type ActionParseContext, checkAction, isNeutralAction } from "./text/context.js";
 
 /**
  * `OFPBAC_MATCH_INCONSISTENT` when Open vSwitch's decoder finds the actions inconsistent with the match, else undefined.
  * @param of10 - the message is OpenFlow 1.0 (or NXM), which tolerates the OpenFlow 1.0-only inconsistencies
  */
 export function flowModConsistencyError(match: readonly MatchField[], instructions: readonly Instruction[], of10 = false): "OFPBAC_MATCH_INCONSISTENT" | undefined {
-  let ctx: ActionParseContext | undefined;
+  let facts: FlowFacts | undefined;
   try {
-    for (const inst of instructions) {
+    for (let k = 0; k < instructions.length; k++) {
+      const inst = instructions[k]!;
       if (inst.type !== "apply_actions" && inst.type !== "write_actions") continue;
-      // actions that neither read nor change what the packet is known to be need no facts (the usual output list)
-      if (inst.actions.every(isNeutralAction)) continue;
-      ctx ??= { flow: factsOfMatch(match), of10Only: false, inCt: true };
-      // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
-      const c: ActionParseContext = inst.type === "apply_actions" ? ctx : { flow: { ...ctx.flow }, of10Only: false, inCt: true };
-      for (const a of inst.actions) checkAction(a.type, [a], c);
-      if (c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
+      const actions = inst.actions;
+      // actions that neither read nor change what the packet is known to be need no facts (the usual output
+      // list): the facts are made at the first other one
+      let c: ActionCheckContext | undefined;
+      for (let i = 0; i < actions.length; i++) {
+        const a = actions[i]!;
+        const check = decodedActionCheck(a);
+        if (check === 0) continue;
+        if (c === undefined) {
+          facts ??= factsOfMatch(match);
+          // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())
+          c = { flow: inst.type === "apply_actions" ? facts : { ...facts }, of10Only: false };
+        }
+        checkDecodedAction(a, c, check);
+      }
+      if (c !== undefined && c.of10Only && !of10) return "OFPBAC_MATCH_INCONSISTENT";
     }
   } catch (e) {
     if (e instanceof MatchInconsistentError) return "OFPBAC_MATCH_INCONSISTENT";
@@ -35,4 +45,3 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
   }
   return undefined;
 }
-

@@ -77,29 +77,16 @@ function masked(value: Uint8Array, mask: Uint8Array | undefined): number {
   return v;
 }
 
-/** What the entries decoded so far say about the packet (the parts of struct flow the prerequisites read). */
-interface Flow {
-  packetType: number;
-  dlType: number;
-  tci: number;
-  nwProto: number;
-  nwFrag: number;
-  tpSrc: number;
-  tpDst: number;
-  ctState: number;
-  ctStateMask: number;
-}
-
-function dlTypeOf(f: Flow): number {
-  // get_dl_type(): the packet type's Ethertype for namespace 1, FLOW_DL_TYPE_NONE for other non-Ethernet packets
-  return f.packetType === PT_ETH ? f.dlType : f.packetType >>> 16 === 1 ? f.packetType & 0xffff : 0x5ff;
-}
+/**
+ * What the entries decoded so far say about the packet (the parts of struct flow the prerequisites read):
+ * one object, reset at each call (the checks run synchronously, never nested).
+ */
+const flow = { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
+type Flow = typeof flow;
 
 function prereqOk(p: Prereq, f: Flow): boolean {
-  const dl = dlTypeOf(f);
-  const ip = dl === 0x0800 || dl === 0x86dd;
-  const notLater = (f.nwFrag & FRAG_LATER) === 0;
-  const nd = dl === 0x86dd && f.nwProto === 58 && f.tpDst === 0 && (f.tpSrc === 135 || f.tpSrc === 136);
+  // get_dl_type(): the packet type's Ethertype for namespace 1, FLOW_DL_TYPE_NONE for other non-Ethernet packets
+  const dl = f.packetType === PT_ETH ? f.dlType : f.packetType >>> 16 === 1 ? f.packetType & 0xffff : 0x5ff;
   switch (p) {
     case Prereq.Ethernet:
       return f.packetType === PT_ETH;
@@ -114,7 +101,7 @@ function prereqOk(p: Prereq, f: Flow): boolean {
     case Prereq.Mpls:
       return dl === 0x8847 || dl === 0x8848;
     case Prereq.IpAny:
-      return ip;
+      return dl === 0x0800 || dl === 0x86dd;
     case Prereq.Nsh:
       return dl === 0x894f;
     case Prereq.CtValid: {
@@ -122,65 +109,103 @@ function prereqOk(p: Prereq, f: Flow): boolean {
       return (s & CS_VALID) !== 0 || ((s & 0x20) !== 0 && (f.ctStateMask & 0x10) !== 0 && (s & 0x10) === 0);
     }
     case Prereq.Tcp:
-      return ip && f.nwProto === 6 && notLater;
+      return (dl === 0x0800 || dl === 0x86dd) && f.nwProto === 6 && (f.nwFrag & FRAG_LATER) === 0;
     case Prereq.Udp:
-      return ip && f.nwProto === 17 && notLater;
+      return (dl === 0x0800 || dl === 0x86dd) && f.nwProto === 17 && (f.nwFrag & FRAG_LATER) === 0;
     case Prereq.Sctp:
-      return ip && f.nwProto === 132 && notLater;
+      return (dl === 0x0800 || dl === 0x86dd) && f.nwProto === 132 && (f.nwFrag & FRAG_LATER) === 0;
     case Prereq.Icmpv4:
       return dl === 0x0800 && f.nwProto === 1;
     case Prereq.Icmpv6:
       return dl === 0x86dd && f.nwProto === 58;
     case Prereq.Nd:
-      return nd;
     case Prereq.NdSolicit:
-      return nd && f.tpSrc === 135;
-    case Prereq.NdAdvert:
-      return nd && f.tpSrc === 136;
+    case Prereq.NdAdvert: {
+      const nd = dl === 0x86dd && f.nwProto === 58 && f.tpDst === 0 && (f.tpSrc === 135 || f.tpSrc === 136);
+      return nd && (p === Prereq.Nd || f.tpSrc === (p === Prereq.NdSolicit ? 135 : 136));
+    }
   }
 }
 
+/** What an entry records in {@link Flow} (mf_set() on the parts it keeps); 0: nothing. */
+const enum Sets {
+  PacketType = 1,
+  DlType,
+  VlanTci,
+  VlanVid,
+  VlanPcp,
+  NwProto,
+  NwFrag,
+  Icmpv6Type,
+  Icmpv6Code,
+  CtState,
+}
+
+/**
+ * The fields whose value the prerequisites of later entries read, with what each records. A new field that
+ * changes what a prerequisite reads goes here; a new field with a prerequisite goes in {@link PREREQ}; one
+ * sharing storage with another in {@link STORAGE}. Nothing else is per field.
+ */
+const SETS = new Map<string, Sets>([
+  ["packet_type", Sets.PacketType],
+  ["dl_type", Sets.DlType],
+  ["vlan_tci", Sets.VlanTci],
+  ["vlan_vid", Sets.VlanVid],
+  ["vlan_pcp", Sets.VlanPcp],
+  ["nw_proto", Sets.NwProto],
+  ["arp_op", Sets.NwProto],
+  ["nw_frag", Sets.NwFrag],
+  ["icmpv6_type", Sets.Icmpv6Type],
+  ["icmpv6_code", Sets.Icmpv6Code],
+  ["ct_state", Sets.CtState],
+]);
+
 /** Records what an entry sets (mf_set() on the parts {@link Flow} keeps). */
-function apply(e: MatchField, f: Flow): void {
-  switch (e.field) {
-    case "packet_type":
+function apply(s: Sets, e: MatchField, f: Flow): void {
+  switch (s) {
+    case Sets.PacketType:
       f.packetType = masked(e.value, e.mask) >>> 0;
       break;
-    case "dl_type":
+    case Sets.DlType:
       f.dlType = masked(e.value, e.mask);
       break;
-    case "vlan_tci":
+    case Sets.VlanTci:
       f.tci = masked(e.value, e.mask);
       break;
-    case "vlan_vid":
+    case Sets.VlanVid:
       f.tci = (f.tci & ~0x1fff) | (masked(e.value, e.mask) & 0x1fff);
       break;
-    case "vlan_pcp":
+    case Sets.VlanPcp:
       f.tci |= 0x1000;
       break;
-    case "nw_proto":
-    case "arp_op":
+    case Sets.NwProto:
       f.nwProto = masked(e.value, e.mask) & 0xff;
       break;
-    case "nw_frag":
+    case Sets.NwFrag:
       f.nwFrag = masked(e.value, e.mask);
       break;
-    case "icmpv6_type":
+    case Sets.Icmpv6Type:
       f.tpSrc = masked(e.value, e.mask);
       break;
-    case "icmpv6_code":
+    case Sets.Icmpv6Code:
       f.tpDst = masked(e.value, e.mask);
       break;
-    case "ct_state":
+    case Sets.CtState:
       f.ctState = masked(e.value, undefined);
       f.ctStateMask = e.mask ? masked(e.mask, undefined) : 0xffffffff;
       break;
   }
 }
 
+/** Bits of a field's info (see {@link infoOf}): its prerequisite in the low 5, what it sets in the next 4, then its storage slot. */
+const INFO_SETS_SHIFT = 5;
+const INFO_SLOT_SHIFT = 9;
+
 /**
- * Per field name, in one number: its prerequisite (low 5 bits, 0 for none) and its storage slot (the rest:
- * fields kept in one place share one), so an entry costs one lookup.
+ * Per field name, in one number: its prerequisite (low 5 bits, 0 for none), what it records ({@link Sets},
+ * 4 bits) and its storage slot (the rest: fields kept in one place share one), so an entry costs one lookup.
+ * Built from {@link PREREQ}, {@link STORAGE} and {@link SETS} the first time a name is seen: a new field
+ * needs no entry here.
  */
 const INFO = new Map<string, number>();
 function infoOf(field: string): number {
@@ -188,13 +213,53 @@ function infoOf(field: string): number {
   if (info === undefined) {
     const storage = STORAGE.get(field) ?? field;
     let slot = SLOTS.get(storage);
-    if (slot === undefined) SLOTS.set(storage, (slot = SLOTS.size + 1));
-    info = (PREREQ.get(field) ?? 0) | (slot << 5);
+    if (slot === undefined) {
+      SLOTS.set(storage, (slot = SLOTS.size + 1));
+      if (slot >= SEEN.length) {
+        const grown = new Int32Array(SEEN.length * 2);
+        grown.set(SEEN);
+        SEEN = grown;
+      }
+    }
+    info = (PREREQ.get(field) ?? 0) | ((SETS.get(field) ?? 0) << INFO_SETS_SHIFT) | (slot << INFO_SLOT_SHIFT);
     INFO.set(field, info);
   }
   return info;
 }
 const SLOTS = new Map<string, number>();
+
+/**
+ * The info of the field a header names, cached by the header's class and field number (NXM_0, NXM_1,
+ * OPENFLOW_BASIC, PACKET_REGS: 4 x 128 places) with the name it was cached for: a decoded entry's name is
+ * the catalogue's string, so the check is one comparison of the same string; an entry whose header and name
+ * disagree (built by hand) is looked up by name. Experimenter-class headers go by name.
+ */
+const INFO_BY_HEADER = new Int32Array(4 * 128);
+const NAME_BY_HEADER: (string | undefined)[] = new Array<string | undefined>(4 * 128).fill(undefined);
+
+function entryInfo(e: MatchField): number {
+  const h = e.header;
+  const cls = h >>> 16;
+  const c = cls === 0x0000 ? 0 : cls === 0x0001 ? 1 : cls === 0x8000 ? 2 : cls === 0x8001 ? 3 : -1;
+  if (c < 0) return infoOf(e.field);
+  const k = (c << 7) | ((h >>> 9) & 0x7f);
+  const name = NAME_BY_HEADER[k];
+  if (name === e.field) return INFO_BY_HEADER[k]!;
+  const info = infoOf(e.field);
+  if (name === undefined) {
+    NAME_BY_HEADER[k] = e.field;
+    INFO_BY_HEADER[k] = info;
+  }
+  return info;
+}
+
+/**
+ * Storage slots seen by the current call: `SEEN[slot] === generation` (no set to build or clear per call).
+ * Grows with the slots ({@link infoOf} numbers them); the generation restarts (and the marks are cleared)
+ * before it would overflow.
+ */
+let SEEN = new Int32Array(256);
+let generation = 0;
 
 /**
  * The error Open vSwitch's strict match decoder gives a match whose entries (in wire order, as decoded from
@@ -204,21 +269,26 @@ const SLOTS = new Map<string, number>();
 export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
   const n = entries.length;
   if (n === 0) return undefined;
-  let f: Flow | undefined;
-  // the storage slots seen so far (a match has a few entries: a scan beats a Set)
-  const seen: number[] = [];
+  if (generation === 0x7fffffff) {
+    SEEN.fill(0);
+    generation = 0;
+  }
+  const gen = ++generation;
+  const f = flow;
+  f.packetType = PT_ETH;
+  f.dlType = f.tci = f.nwProto = f.nwFrag = f.tpSrc = f.tpDst = f.ctState = f.ctStateMask = 0;
   let ptSet = false;
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     if (e.field === "unknown") continue;
-    const info = infoOf(e.field);
+    const info = entryInfo(e);
     const p = (info & 31) as Prereq | 0;
-    f ??= { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
-    const slot = info >>> 5;
-    if (seen.includes(slot) || (e.field === "packet_type" && ptSet)) return "OFPBMC_DUP_FIELD";
-    seen.push(slot);
-    apply(e, f);
+    const slot = info >>> INFO_SLOT_SHIFT;
+    const sets = ((info >>> INFO_SETS_SHIFT) & 15) as Sets | 0;
+    if (SEEN[slot] === gen || (sets === Sets.PacketType && ptSet)) return "OFPBMC_DUP_FIELD";
+    SEEN[slot] = gen;
+    if (sets !== 0) apply(sets, e, f);
     if (p !== 0) ptSet = true;
   }
   return undefined;

@@ -1,3 +1,5 @@
+// The straightforward version of a decode-side check as it was before it was made table-driven (src/openflow/),
+// kept as the reference of test/openflow/check-equivalence.test.ts: do not optimise it.
 /**
  * The match/action consistency check of a `learn` action (Open vSwitch's learn_check()): each source field
  * must have its prerequisites in the flow's match (as the actions before leave it), and each field of the
@@ -5,9 +7,9 @@
  *
  * @module
  */
-import type { Action } from "../action-types.js";
-import { type FlowFacts, factsOfMatch, requireField } from "../consistency.js";
-import { type MatchField, fieldByName, matchField } from "../oxm.js";
+import type { Action } from "../../../src/openflow/action-types.js";
+import { type FlowFacts, factsOfMatch, requireField } from "./consistency.js";
+import { type MatchField, fieldByName, matchField } from "../../../src/openflow/oxm.js";
 
 /** A learn spec's immediate value written into its destination's bits, as a match entry (no mask when it covers the field). */
 function immediateEntry(field: string, ofs: number, nbits: number, value: Uint8Array): MatchField | undefined {
