@@ -7,7 +7,7 @@
 import { OfpVersion } from "./constants.js";
 import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type TableFeatures, type TableStats, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
-import { formatActions, formatInstructions, formatMatch, formatPort } from "./flowtext.js";
+import { type NameMaps, formatActions, formatInstructions, formatMatch, formatPort } from "./flowtext.js";
 import { formatGroup } from "./versions/print.js";
 import { experimenterMultipartName, rawMultipartText } from "./versions/bodies.js";
 import { duration, flagNames, formatDuration, hexDump } from "./print-common.js";
@@ -73,13 +73,13 @@ export function multipartName(m: Extract<OfMessage, { type: "multipart_request" 
 }
 
 /** Formats one flow-stats entry as `ovs-ofctl dump-flows` prints it (without the leading space). */
-export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}): string {
+export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean; names?: NameMaps | undefined } = {}): string {
   // as Open vSwitch's ofputil_flow_stats_format(): "key=value, " items, flags followed by a space each
   const stats = !opts.noStats;
   let s = "";
   if (stats || f.cookie !== 0n) s += `cookie=0x${f.cookie.toString(16)}, `;
   if (stats) s += `duration=${duration(f.durationSec, f.durationNsec)}, `;
-  if (stats || f.tableId !== 0) s += `table=${f.tableId}, `;
+  if (stats || f.tableId !== 0) s += `table=${opts.names ? opts.names.table(f.tableId) : f.tableId}, `;
   if (stats) s += `n_packets=${f.packetCount}, n_bytes=${f.byteCount}, `;
   if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
   if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
@@ -87,9 +87,9 @@ export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}):
   if (f.importance) s += `importance=${f.importance}, `;
   if (stats && f.idleAge !== undefined && f.idleAge !== 0xffffffff) s += `idle_age=${f.idleAge}, `;
   if (stats && f.hardAge !== undefined && f.hardAge !== f.durationSec) s += `hard_age=${f.hardAge}, `;
-  s += formatMatch(f.match, f.priority);
+  s += formatMatch(f.match, f.priority, opts.names?.port);
   if (s && !s.endsWith(" ")) s += " ";
-  return `${s}actions=${formatInstructions(f.instructions)}`;
+  return `${s}actions=${formatInstructions(f.instructions, opts.names)}`;
 }
 
 /** Flow-mod flags in the order ovs-ofctl prints them. */
@@ -214,7 +214,7 @@ export function multipartRequestText(head: string, m: Extract<OfMessage, { type:
 }
 
 /** A multipart reply after its header line. */
-export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "multipart_reply" }>): string {
+export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "multipart_reply" }>, names?: NameMaps): string {
   const b = m.body;
   switch (b.kind) {
     case "table_features":
@@ -222,13 +222,13 @@ export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "
     case "desc":
       return `${head}\nManufacturer: ${b.desc.mfrDesc}\nHardware: ${b.desc.hwDesc}\nSoftware: ${b.desc.swDesc}\nSerial Num: ${b.desc.serialNum}\nDP Description: ${b.desc.dpDesc}`;
     case "flow":
-      return [head, ...b.flows.map((f) => " " + formatFlowStats(f))].join("\n");
+      return [head, ...b.flows.map((f) => " " + formatFlowStats(f, { names }))].join("\n");
     case "aggregate":
       return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}`;
     case "table":
       return head + tableStatsText(b.tables, m.version >= OfpVersion.OF13);
     case "port_stats":
-      return portStatsText(head, b.ports);
+      return portStatsText(head, b.ports, names?.port);
     case "port_desc":
       return portDescText(head, b.ports);
     case "group_desc":

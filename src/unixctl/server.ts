@@ -43,6 +43,10 @@ export interface UnixctlServerOptions {
    * @default 1 MiB
    */
   maxRequestBytes?: number;
+  /** Told of each request received (before it runs), as OVS counts `unixctl_received`. */
+  onRequest?: (() => void) | undefined;
+  /** Told of each reply written (success or error), as OVS counts `unixctl_replied`. */
+  onReply?: (() => void) | undefined;
 }
 
 /** OVS's reply body: empty stays empty, anything else ends with exactly one added newline if it has none. */
@@ -64,10 +68,14 @@ export class UnixctlServer {
   private readonly sockets = new Map<net.Socket, Promise<void>>();
   private readonly maxRequestBytes: number;
   private closed = false;
+  private readonly onRequest: (() => void) | undefined;
+  private readonly onReply: (() => void) | undefined;
 
   private constructor(path: string, server: net.Server, options: UnixctlServerOptions) {
     this.path = path;
     this.server = server;
+    this.onRequest = options.onRequest;
+    this.onReply = options.onReply;
     this.maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
     const version = options.version ?? "ovn-ts";
     this.register("list-commands", { usage: "", minArgs: 0, maxArgs: 0, run: () => this.listCommands() });
@@ -155,8 +163,11 @@ export class UnixctlServer {
       socket.destroy();
       return;
     }
+    this.onRequest?.();
     const reply = await this.run(msg.method, msg.params);
-    if (!socket.destroyed) socket.write(reply.ok ? encodeResult(msg.id, replyText(reply.text)) : encodeError(msg.id, replyText(reply.text)));
+    if (socket.destroyed) return;
+    socket.write(reply.ok ? encodeResult(msg.id, replyText(reply.text)) : encodeError(msg.id, replyText(reply.text)));
+    this.onReply?.();
   }
 
   private async run(method: string, params: readonly unknown[]): Promise<{ ok: boolean; text: string }> {
