@@ -244,15 +244,16 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "show": {
         need(rest, 1, cmd);
         // ovs-ofctl's sequence and xids: features (2), port descriptions (3) unless the features reply has
-        // the ports (OpenFlow 1.0), switch config on a new connection (its hello takes the next xid)
-        await withSwitch(rest[0]!, opts, async (c) => {
+        // the ports (OpenFlow 1.0), switch config on a new connection (its hello takes the next xid; printing
+        // the port descriptions with names shown reads the port and table names first, 4 xids)
+        const hasPorts = await withSwitch(rest[0]!, opts, async (c) => {
           const features = await c.request({ type: "features_request", xid: 2 });
           io.out(`${formatMessage(features)}\n`);
-          const hasPorts = features.type === "features_reply" && features.ports !== undefined;
-          if (!hasPorts) io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
-          // printing the port descriptions reads the port and table names (with names shown), 4 xids more
-          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: hasPorts ? 4 : showNames(opts, io.interactive) ? 9 : 5 }))}\n`);
+          const ports = features.type === "features_reply" && features.ports !== undefined;
+          if (!ports) io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
+          return ports;
         });
+        await withSwitch(rest[0]!, opts, async (c) => io.out(`${formatMessage(await c.request({ type: "get_config_request" }))}\n`), hasPorts ? 3 : showNames(opts, io.interactive) ? 8 : 4);
         return 0;
       }
       case "dump-table-features": {
