@@ -90,6 +90,14 @@ export class Coverage {
   inc(event: CoverageEvent): void {
     const c = this.byName.get(event);
     if (c) c.pending++;
+    this.wakeup();
+  }
+
+  /**
+   * The process woke up for an event (a connection accepted, a message read): once the work in hand is
+   * done, {@link Coverage.poll} runs, as Open vSwitch's loop polls again before it blocks.
+   */
+  wakeup(): void {
     if (this.pollScheduled) return;
     this.pollScheduled = true;
     setImmediate(() => {

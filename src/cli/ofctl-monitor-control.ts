@@ -101,7 +101,7 @@ export async function openMonitorControl(path: string, c: OpenFlowConnection, ou
   try {
     const coverage = extras.coverage;
     coverage?.inc("pstream_open");
-    server = await UnixctlServer.listen(path, { version: "ovn-ts ofctl (mirrors ovs-ofctl)", onRequest: coverage && (() => coverage.inc("unixctl_received")), onReply: coverage && (() => coverage.inc("unixctl_replied")) });
+    server = await UnixctlServer.listen(path, { version: "ovn-ts ofctl (mirrors ovs-ofctl)", onConnection: coverage && (() => coverage.wakeup()), onRequest: coverage && (() => coverage.inc("unixctl_received")), onReply: coverage && (() => coverage.inc("unixctl_replied")) });
   } catch (e) {
     logError(`${path}: could not initialize control socket (${strerror(e)})`);
     throw new Error(`failed to create unixctl server (${strerror(e)})`);

@@ -43,6 +43,8 @@ export interface UnixctlServerOptions {
    * @default 1 MiB
    */
   maxRequestBytes?: number;
+  /** Told of each connection accepted. */
+  onConnection?: (() => void) | undefined;
   /** Told of each request received (before it runs), as OVS counts `unixctl_received`. */
   onRequest?: (() => void) | undefined;
   /** Told of each reply written (success or error), as OVS counts `unixctl_replied`. */
@@ -80,7 +82,11 @@ export class UnixctlServer {
     const version = options.version ?? "ovn-ts";
     this.register("list-commands", { usage: "", minArgs: 0, maxArgs: 0, run: () => this.listCommands() });
     this.register("version", { usage: "", minArgs: 0, maxArgs: 0, run: () => version });
-    server.on("connection", (socket) => this.serve(socket));
+    const onConnection = options.onConnection;
+    server.on("connection", (socket) => {
+      onConnection?.();
+      this.serve(socket);
+    });
   }
 
   /**
