@@ -278,7 +278,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "dump-ipfix-bridge":
       case "dump-ipfix-flow": {
         const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
-        return await runGroupMeterCommand(cmd, rest, allowed, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
+        const names = showNames(opts, io.interactive) ? () => fetchNameMaps(rest[0]!, opts) : undefined;
+        return await runGroupMeterCommand(cmd, rest, allowed, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid), names);
       }
       case "add-group":
       case "add-groups":

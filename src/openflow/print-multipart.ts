@@ -132,16 +132,16 @@ function tableStatsText(tables: readonly TableStats[], ditto: boolean): string {
 const GROUP_TYPES = ["all", "select", "indirect", "ff"];
 
 /** A group as ovs-ofctl prints it in a group mod or group-desc reply (OpenFlow 1.1-1.3). */
-export function groupText(groupId: number, groupType: number, buckets: readonly Bucket[]): string {
+export function groupText(groupId: number, groupType: number, buckets: readonly Bucket[], names?: NameMaps): string {
   let s = `group_id=${groupId},type=${GROUP_TYPES[groupType] ?? groupType}`;
   for (const b of buckets) {
     s += ",bucket=";
     const parts: string[] = [];
     // ofputil_bucket_format(): the weight when it is not the type's default (1 for select, else 0)
     if (b.weight !== (groupType === 1 ? 1 : 0)) parts.push(`weight:${b.weight}`);
-    if (b.watchPort !== 0xffffffff) parts.push(`watch_port:${formatPort(b.watchPort)}`);
+    if (b.watchPort !== 0xffffffff) parts.push(`watch_port:${(names?.port ?? formatPort)(b.watchPort)}`);
     if (b.watchGroup !== 0xffffffff) parts.push(`watch_group:${b.watchGroup}`);
-    parts.push(`actions=${b.actions.length ? formatActions(b.actions) : "drop"}`);
+    parts.push(`actions=${b.actions.length ? formatActions(b.actions, names) : "drop"}`);
     s += parts.join(",");
   }
   return s;
@@ -232,8 +232,8 @@ export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "
     case "port_desc":
       return portDescText(head, b.ports);
     case "group_desc":
-      if (m.version >= 5) return [head, ...b.groups.map((g) => " " + formatGroup(m.version, g.groupId, g.groupType, g.buckets, g))].join("\n");
-      return [head, ...b.groups.map((g) => " " + groupText(g.groupId, g.groupType, g.buckets))].join("\n");
+      if (m.version >= 5) return [head, ...b.groups.map((g) => " " + formatGroup(m.version, g.groupId, g.groupType, g.buckets, g, false, names))].join("\n");
+      return [head, ...b.groups.map((g) => " " + groupText(g.groupId, g.groupType, g.buckets, names))].join("\n");
     case "meter_config":
       return [head, b.meters.map((mc) => meterText(mc.meterId, mc.flags, mc.bands)).join("\n\n")].filter((x) => x).join("\n");
     case "group":
@@ -255,7 +255,7 @@ export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "
         ).join("\n\n"),
       ].filter((x) => x).join("\n");
     case "raw":
-      return head + (nxStatsText(m.version, false, b) ?? rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
+      return head + (nxStatsText(m.version, false, b, names) ?? rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
     default:
       return head;
   }

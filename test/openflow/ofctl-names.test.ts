@@ -3,7 +3,7 @@
  * have plain and odd names (`p1`, `p 3`, `my,port`, `LOCALx`, `123`) and whose table 1 is named `mytable`:
  * names accepted in flows (bare or quoted, numbers and reserved names first), printed with `--names` (and by
  * default when standard output is a terminal, quoted as JSON strings when not a letter and letters and digits),
- * never with `--no-names` or into a pipe; `dump-ports PORT` by name. Stdout, stderr and exit status compared.
+ * never with `--no-names` or into a pipe (flows, port stats, group buckets); `dump-ports PORT` by name. Stdout, stderr and exit status compared.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -55,6 +55,8 @@ const READS = [
   ["dump-ports", "nope"],
   ["--no-names", "dump-ports", "p1"],
   ["--names", "show"],
+  ["--names", "dump-groups"],
+  ["dump-groups"],
 ];
 
 describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofctl port and table names beside ovs-ofctl", () => {
@@ -68,6 +70,8 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       v.vsctl("add-port", "br0", name, "--", "set", "interface", name, "type=dummy", `ofport_request=${no}`);
     }
     v.vsctl("--", "--id=@ft", "create", "Flow_Table", "name=mytable", "--", "set", "bridge", "br0", "flow_tables:1=@ft");
+    v.ofctl("add-group", v.mgmt, "group_id=1,type=select,bucket=output:p1,bucket=watch_port:p2,output:2");
+    v.ofctl("add-group", v.mgmt, 'group_id=2,type=ff,bucket=watch_port:"123",actions=output:"123"');
     dir = mkdtempSync(join(tmpdir(), "ofctl-names-"));
     cli = bundleCli(dir);
   }, 120_000);
