@@ -20,6 +20,8 @@ export interface CliIo {
   signal?: AbortSignal;
   /** True when standard error is a terminal: long commands then show progress there. */
   progress?: boolean;
+  /** True when standard output is a terminal (ovs-ofctl then prints port names without `--names`). */
+  interactive?: boolean;
   /**
    * True once a write to standard output failed because its reader went away (`EPIPE`, e.g.
    * `ovn-ts ovsdb dump | head -1`). Later writes are dropped and {@link CliIo.signal} is aborted, so
@@ -153,6 +155,7 @@ export function processIo(): CliIo {
     out: writeStdout,
     err: (t) => void process.stderr.write(t),
     progress: process.stderr.isTTY === true,
+    interactive: process.stdout.isTTY === true,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);

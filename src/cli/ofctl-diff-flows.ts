@@ -23,7 +23,7 @@ import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolOfVersion }
 import { sendBundle } from "./ofctl-bundle.js";
 import { type Fte, FteTables, type FteVersion, fteVersionEquals, fteVersionText } from "./ofctl-fte.js";
 import { type Opts, allowedProtocols } from "./ofctl-options.js";
-import { withSwitch } from "./ofctl-switch.js";
+import { portNamesOf, withSwitch } from "./ofctl-switch.js";
 
 /** strerror() texts for a file that cannot be read. */
 const STRERROR: Record<string, string> = {
@@ -149,7 +149,7 @@ export async function replaceFlows(name: string, file: string, opts: Opts, io: C
         // a port named in the file: ovs-ofctl accepts the switch's port names here
         if (!((e as Error).cause instanceof UnknownPortError) || !opts.acceptNames) throw e;
         const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
-        const portNames = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
+        const portNames = portNamesOf(r);
         const again = new FteTables();
         usable = await readFlowsFromFile(file, again, 0, io, portNames);
         return finish(c, target, again, usable);

@@ -16,6 +16,7 @@ import { ANY_PROTOCOL, Protocol, formatProtocols } from "../openflow/protocols.j
 import { OfpVersion } from "../openflow/constants.js";
 import type { OfMessageInput } from "../openflow/messages.js";
 import { sendBundle } from "./ofctl-bundle.js";
+import { portNamesOf } from "./ofctl-switch.js";
 
 /** The Open vSwitch protocol bit of OpenFlow 1.3, 1.4 or 1.5 (OXM), 0 otherwise. */
 function protocolBitOf(version: number): number {
@@ -99,7 +100,7 @@ export async function runGroupModCommand(cmd: string, rest: readonly string[], m
     await withSwitch(rest[0]!, async (c: OpenFlowConnection, target: string) => {
       if (!gms) {
         const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
-        gms = parse(new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []));
+        gms = parse(portNamesOf(r));
       }
       if (c.version < OfpVersion.OF13 || !(usable & protocolBitOf(c.version))) throw new Error(`switch does not support any of the usable flow formats (${formatProtocols(usable)})`);
       const msgs = gms.map((gm) => ({ ...groupModMessage(c.version, gm), xid: allocate() }) as OfMessageInput);
@@ -111,7 +112,7 @@ export async function runGroupModCommand(cmd: string, rest: readonly string[], m
   await withSwitch(rest[0]!, async (c: OpenFlowConnection) => {
     if (!gms) {
       const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
-      gms = parse(new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []));
+      gms = parse(portNamesOf(r));
     }
     // one at a time, each with its barrier: ovs-ofctl stops at the first group the switch refuses
     for (const gm of gms) await c.sendChecked([groupModMessage(c.version, gm)]);

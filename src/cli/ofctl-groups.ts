@@ -8,7 +8,8 @@
 import { type CliIo, UsageError } from "./io.js";
 import { OfpVersion } from "../openflow/constants.js";
 import { type OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
-import type { MultipartRequestBody } from "../openflow/messages.js";
+import type { MultipartRequestBody, OfMessage } from "../openflow/messages.js";
+import type { NameMaps } from "../openflow/flowtext.js";
 import { formatMessage } from "../openflow/print.js";
 import { Protocol, formatProtocols } from "../openflow/protocols.js";
 import { NxStats, nxGroupRequestBody, nxStatsRequest } from "../openflow/v10/nicira-stats.js";
@@ -29,7 +30,8 @@ function need(args: readonly string[], n: number, cmd: string): void {
  * Runs one of the group / meter / ct / IPFIX commands; `allowed` is the protocol set -O allows (Open vSwitch
  * protocol bits). Returns the exit status; errors are thrown for ofctl.ts to print.
  */
-export async function runGroupMeterCommand(cmd: string, rest: readonly string[], allowed: number, io: CliIo, withSwitch: WithSwitch): Promise<number> {
+export async function runGroupMeterCommand(cmd: string, rest: readonly string[], allowed: number, io: CliIo, withSwitch: WithSwitch, names?: () => Promise<NameMaps>): Promise<number> {
+  const dumpTransaction = (c: OpenFlowConnection, body: MultipartRequestBody, out: CliIo) => dumpTransactionNamed(c, body, out, names);
   switch (cmd) {
     case "dump-groups":
     case "dump-group-stats": {
@@ -142,15 +144,19 @@ function groupArg(text: string | undefined, lenient: boolean): number {
 
 /**
  * Sends a multipart request and prints each reply part as ovs-ofctl's dump_transaction() does: an error
- * reply is printed on stdout too, and the command still succeeds.
+ * reply is printed on stdout too, and the command still succeeds. With `names` (ports shown by name), the
+ * names are read before the first reply is printed.
  */
-async function dumpTransaction(c: OpenFlowConnection, body: MultipartRequestBody, io: CliIo): Promise<void> {
+async function dumpTransactionNamed(c: OpenFlowConnection, body: MultipartRequestBody, io: CliIo, names?: () => Promise<NameMaps>): Promise<void> {
+  const replies: OfMessage[] = [];
   try {
-    await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
+    await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => void (names ? replies.push(part) : io.out(`${formatMessage(part)}\n`)) });
   } catch (e) {
     if (!(e instanceof OpenFlowError)) throw e;
-    io.out(`${formatMessage(e.reply)}\n`);
+    replies.push(e.reply);
   }
+  const maps = replies.length && names ? await names() : undefined;
+  for (const r of replies) io.out(`${formatMessage(r, { names: maps })}\n`);
 }
 
 /** The meter of dump-meters / meter-stats: `meter=N`, `meter=all` or nothing for all meters. */

@@ -13,7 +13,8 @@ import { type Daemon, type DaemonProgram, daemonizeStart } from "./daemon.js";
 import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
 import { MonitorOutput, defaultControlPath, openMonitorControl } from "./ofctl-monitor-control.js";
 import type { Opts } from "./ofctl-options.js";
-import { withSwitch } from "./ofctl-switch.js";
+import { portNamesOf, withSwitch } from "./ofctl-switch.js";
+import { Coverage } from "./coverage.js";
 import { Vlog } from "./vlog.js";
 
 /** ovs-ofctl as a daemon: `RUNDIR/ovs-ofctl.pid`, `ovn-ts ofctl:` messages. */
@@ -25,11 +26,16 @@ function wantsDaemon(opts: Opts): boolean {
 }
 
 /**
- * The logging of one run: `--log-file` opens its file (logging `opened log file PATH`, as ovs-ofctl does
- * when it reads the option); console lines go to `console`.
+ * The logging of one run: the `-v`/`--verbose` specs applied in order, then `--log-file` opens its file
+ * (logging `opened log file PATH`, as ovs-ofctl does when it reads the option); console lines go to `console`.
+ * @throws Error `processing "SPEC": ...` (ovs-ofctl's fatal error) for a spec vlog cannot apply
  */
 export function openVlog(opts: Opts, console: (line: string) => void): Vlog {
   const vlog = new Vlog({ console });
+  for (const spec of opts.verbose) {
+    const error = vlog.set(spec ?? "");
+    if (error) throw new Error(`processing "${spec}": ${error}`);
+  }
   if (opts.logFile !== undefined) vlog.setLogFile(opts.logFile === "" ? `${process.env["OVS_LOGDIR"] ?? "/var/log/openvswitch"}/ovs-ofctl.log` : opts.logFile);
   return vlog;
 }
@@ -59,14 +65,18 @@ export async function monitorCommand(rest: readonly string[], opts: Opts, argv: 
   const xids = new MonitorXids(opts.acceptNames);
   const output = new MonitorOutput((text) => io.err(text));
   const vlog = openVlog(opts, (line) => output.write(line));
+  // the switch connections (the monitor's and those reading port names) log and count through these
+  const coverage = new Coverage();
+  opts.vlog = vlog;
+  opts.coverage = coverage;
   const path = opts.unixctl ?? defaultControlPath();
   const openControl = async (stop: () => void) => {
     const portNames = () =>
       withSwitch(rest[0]!, opts, async (c) => {
         const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } });
-        return new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
+        return portNamesOf(r);
       });
-    const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`), { xids, portNames: opts.acceptNames ? portNames : undefined, vlog });
+    const control = await openMonitorControl(path, current!, output, stop, (line) => io.err(`ovn-ts ofctl: ${line}\n`), { xids, portNames: opts.acceptNames ? portNames : undefined, vlog, coverage });
     // daemonize_complete(): the parent learns of the start; a detached daemon's stdout goes to /dev/null and
     // it logs nothing more on the console (close_standard_fds())
     daemon?.complete();

@@ -20,6 +20,7 @@ import { ofpPrintText } from "./ofctl-print.js";
 import type { MonitorXids } from "./ofctl-monitor.js";
 import { packetOutFromText } from "./ofctl-packet-out.js";
 import { Vlog, VlogLevel } from "./vlog.js";
+import type { Coverage } from "./coverage.js";
 
 /** strerror() texts for the errors opening a file or socket gives. */
 const STRERROR: Record<string, string> = {
@@ -86,6 +87,8 @@ export interface MonitorControlExtras {
   readonly vlog?: Vlog | undefined;
   /** Reads the switch's port names (over a connection of its own), for `in_port=p1` or `output:p1`. */
   readonly portNames?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** The monitor's coverage counters: `coverage/*` commands, the socket and its requests counted. */
+  readonly coverage?: Coverage | undefined;
 }
 
 /**
@@ -96,7 +99,9 @@ export interface MonitorControlExtras {
 export async function openMonitorControl(path: string, c: OpenFlowConnection, out: MonitorOutput, exit: () => void, logError: (line: string) => void, extras: MonitorControlExtras = {}): Promise<MonitorControl> {
   let server: UnixctlServer;
   try {
-    server = await UnixctlServer.listen(path, { version: "ovn-ts ofctl (mirrors ovs-ofctl)" });
+    const coverage = extras.coverage;
+    coverage?.inc("pstream_open");
+    server = await UnixctlServer.listen(path, { version: "ovn-ts ofctl (mirrors ovs-ofctl)", onConnection: coverage && (() => coverage.wakeup()), onRequest: coverage && (() => coverage.inc("unixctl_received")), onReply: coverage && (() => coverage.inc("unixctl_replied")) });
   } catch (e) {
     logError(`${path}: could not initialize control socket (${strerror(e)})`);
     throw new Error(`failed to create unixctl server (${strerror(e)})`);
@@ -135,6 +140,7 @@ export async function openMonitorControl(path: string, c: OpenFlowConnection, ou
   const warned = new Set<string>();
   const vlog = extras.vlog ?? new Vlog({ console: (line) => out.write(line) });
   vlog.register(server);
+  extras.coverage?.register(server);
   server.register("ofctl/packet-out", {
     usage: '"in_port=<port> packet=<hex data> actions=..."',
     minArgs: 1,

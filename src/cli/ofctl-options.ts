@@ -4,7 +4,9 @@
  * @module
  */
 import { UsageError } from "./io.js";
+import type { Coverage } from "./coverage.js";
 import type { DaemonOptions } from "./daemon.js";
+import type { Vlog } from "./vlog.js";
 import { type SortCriterion, sortCriterion } from "./ofctl-sort.js";
 import { OfpVersion } from "../openflow/constants.js";
 import { ANY_PROTOCOL, DEFAULT_ALLOWED, Protocol, formatProtocols, protocolBits } from "../openflow/protocols.js";
@@ -14,10 +16,24 @@ export interface Opts {
   daemon: DaemonOptions;
   /** False with `--no-names`: port names are not accepted in flows (only numbers and reserved names). */
   acceptNames: boolean;
+  /**
+   * `--names` (true) or `--no-names` (false): whether ports print by name; undefined without either, when
+   * ovs-ofctl prints names if its standard output is a terminal (see {@link showNames}).
+   */
+  names?: boolean | undefined;
   /** `--sort[=FIELD]` / `--rsort[=FIELD]` criteria, in order (dump-flows). */
   sort: SortCriterion[];
   /** `--log-file[=FILE]`: FILE, `""` for the default (`$OVS_LOGDIR/ovs-ofctl.log`), undefined without it. */
   logFile?: string;
+  /**
+   * `-v[SPEC]` / `--verbose[=SPEC]`, in order: each a `vlog/set` spec (`vconn`, `console:dbg`,
+   * `vconn:file:dbg`, `PATTERN:console:FORMAT`), undefined for a bare `-v` (every module at DBG everywhere).
+   */
+  verbose: (string | undefined)[];
+  /** The run's logging, once it is set up (not an option: the command's switch connections log through it). */
+  vlog?: Vlog | undefined;
+  /** The run's coverage counters, when something answers `coverage/*` (the monitor's control socket). */
+  coverage?: Coverage | undefined;
   strict: boolean;
   /** `--readd`: replace-flows adds every flow of the file, even those the switch has already. */
   readd: boolean;
@@ -49,7 +65,7 @@ export interface OfctlProtocol {
 }
 
 export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[] } {
-  const opts: Opts = { acceptNames: true, sort: [], daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined }, strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
+  const opts: Opts = { acceptNames: true, verbose: [], sort: [], daemon: { detach: false, pidfile: undefined, overwritePidfile: false, chdir: true, monitor: false, user: undefined }, strict: false, readd: false, mayCreate: false, bundle: false, noStats: false, hex: false, timeoutMs: 10_000, timestamp: false };
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -61,7 +77,13 @@ export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[]
     else if (a.startsWith("-F")) opts.flowFormats = parseFlowFormats(a.slice(2));
     else if (a === "--strict") opts.strict = true;
     else if (a === "--readd") opts.readd = true;
-    else if (a === "--no-names") opts.acceptNames = false;
+    else if (a === "--no-names") {
+      opts.acceptNames = false;
+      opts.names = false;
+    } else if (a === "--names") {
+      opts.acceptNames = true;
+      opts.names = true;
+    }
     else if (a === "--sort" || a === "--rsort") opts.sort.push(sortCriterion(undefined, a === "--rsort"));
     else if (a.startsWith("--sort=") || a.startsWith("--rsort=")) opts.sort.push(sortCriterion(a.slice(a.indexOf("=") + 1), a.startsWith("--rsort")));
     else if (a === "--detach") opts.daemon.detach = true;
@@ -71,6 +93,9 @@ export function parseArgs(argv: readonly string[]): { opts: Opts; args: string[]
     else if (a === "--overwrite-pidfile") opts.daemon.overwritePidfile = true;
     else if (a === "--monitor") opts.daemon.monitor = true;
     else if (a === "--no-self-confinement") continue;
+    else if (a === "-v" || a === "--verbose") opts.verbose.push(undefined);
+    else if (a.startsWith("--verbose=")) opts.verbose.push(a.slice(10));
+    else if (a.startsWith("-v") && !a.startsWith("--")) opts.verbose.push(a.slice(2));
     else if (a === "--log-file") opts.logFile = "";
     else if (a.startsWith("--log-file=")) opts.logFile = a.slice(11);
     else if (a === "--may-create") opts.mayCreate = true;
@@ -132,6 +157,11 @@ export function allowedProtocols(opts: Opts): number {
     throw new Error(`None of the enabled OpenFlow versions (${names}) supports any of the enabled flow formats (${formatProtocols(formats)}).  (Use -O to enable additional OpenFlow versions or -F to enable additional flow formats.)`);
   }
   return versions & formats;
+}
+
+/** ovs-ofctl's should_show_names(): `--names`, or standard output a terminal and neither `--names` nor `--no-names`. */
+export function showNames(opts: Opts, interactive: boolean | undefined): boolean {
+  return opts.names ?? interactive === true;
 }
 
 /** ovs-ofctl's argument count check. */

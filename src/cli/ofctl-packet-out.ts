@@ -16,7 +16,7 @@ import type { OfMessageInput } from "../openflow/messages.js";
 import { Protocol, formatProtocols, usableProtocols } from "../openflow/protocols.js";
 import { protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { type Opts, allowedProtocols } from "./ofctl-options.js";
-import { withSwitch } from "./ofctl-switch.js";
+import { portNamesOf, withSwitch } from "./ofctl-switch.js";
 import { type Vlog, VlogLevel } from "./vlog.js";
 
 /** The pipeline fields (Open vSwitch's mf_is_pipeline_field()) a packet-out may set. */
@@ -143,7 +143,7 @@ export async function packetOutCommand(rest: readonly string[], opts: Opts, log:
         // --no-names: only numbers and reserved names are ports
         if (!opts.acceptNames) return (names = new Map());
         const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
-        names = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
+        names = portNamesOf(r);
         return names;
       };
       const messages: OfMessageInput[] = [];

@@ -5,9 +5,14 @@
  * @module
  */
 import { readFileSync, statSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { OpenFlowConnection } from "../openflow/connection.js";
 import { VersionNegotiationError } from "../openflow/errors.js";
-import { type ParsedFlow, UnknownPortError, parseFlow } from "../openflow/flowtext.js";
+import { type NameMaps, type ParsedFlow, PortNames, TableNames, UnknownPortError, parseFlow } from "../openflow/flowtext.js";
+import { OfpVersion } from "../openflow/constants.js";
+import { type OfMessage, decodeMessage } from "../openflow/messages.js";
+import { ofpPrintText } from "./ofctl-print.js";
+import { VlogLevel } from "./vlog.js";
 import { type Opts, switchVersions } from "./ofctl-options.js";
 
 /**
@@ -38,15 +43,34 @@ export function switchTarget(name: string, env: NodeJS.ProcessEnv = process.env,
 export async function withSwitch<T>(name: string, opts: Opts & { emitEchoRequests?: boolean; snoop?: boolean }, fn: (c: OpenFlowConnection, target: string) => Promise<T>, firstXid: number | (() => number) = 1): Promise<T> {
   const versions = switchVersions(opts);
   // snoop: the bridge's snoop socket, whose echo requests are another connection's (not answered)
-  const target = switchTarget(name, process.env, opts.snoop ? "snoop" : "mgmt");
+  const suffix = opts.snoop ? "snoop" : "mgmt";
+  let target: string;
+  try {
+    target = switchTarget(name, process.env, suffix);
+  } finally {
+    // ovs-ofctl's open_vconn__() tries NAME as a socket file, then the bridge's socket (twice: as the bridge
+    // and as its datapath), each a vconn and a stream opened
+    const tries = name.includes(":") ? [] : [name, `${name}.${suffix}`, `${name}.${suffix}`];
+    for (const file of tries) {
+      if (isSocket(isAbsolute(file) ? file : join(rundir(), file))) break;
+      opts.coverage?.inc("vconn_open");
+      opts.coverage?.inc("stream_open");
+      opts.vlog?.log("stream_unix", VlogLevel.DBG, `${isAbsolute(file) ? file : join(rundir(), file)}: connection failed (No such file or directory)`);
+    }
+  }
+  opts.coverage?.inc("vconn_open");
+  opts.coverage?.inc("stream_open");
+  opts.vlog?.log("ofctl", VlogLevel.DBG, `connecting to ${target}`);
   let c: OpenFlowConnection;
   try {
     const xids = typeof firstXid === "number" ? { firstXid } : { allocateXid: firstXid };
-    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, emitEchoRequests: opts.emitEchoRequests, answerEchoRequests: !opts.snoop, ...xids });
+    c = await OpenFlowConnection.connect(target, { versions, echoIntervalMs: 0, requestTimeoutMs: opts.timeoutMs, emitEchoRequests: opts.emitEchoRequests, answerEchoRequests: !opts.snoop, onTraffic: vconnTraffic(target, versions, opts), ...xids });
   } catch (e) {
     if (e instanceof VersionNegotiationError) {
       // ovs-ofctl: vconn's warning on stderr, then the connection fails with EPIPE
-      throw new SwitchConnectError(`${name}: failed to connect to socket (Broken pipe)`, `${vlogTime()}|00001|vconn|WARN|${target}: version negotiation failed (we support ${versionBitmapText(versions)}, peer supports ${versionBitmapText(e.peer)})`);
+      const warning = `${target}: version negotiation failed (we support ${versionBitmapText(versions)}, peer supports ${versionBitmapText(e.peer)})`;
+      if (opts.vlog) opts.vlog.log("vconn", VlogLevel.WARN, warning);
+      throw new SwitchConnectError(`${name}: failed to connect to socket (Broken pipe)`, opts.vlog ? undefined : `${vlogTime()}|00001|vconn|WARN|${warning}`);
     }
     const code = /\b(E[A-Z]+)\b/.exec((e as Error).message)?.[1];
     const why = (code && STRERROR[code]) ?? (e as Error).message;
@@ -60,12 +84,12 @@ export async function withSwitch<T>(name: string, opts: Opts & { emitEchoRequest
   }
 }
 
-/** A switch connection that failed, with the log line ovs-ofctl's vconn layer prints before its error. */
+/** A switch connection that failed, with the log line ovs-ofctl's vconn layer prints before its error (unless logged already). */
 export class SwitchConnectError extends Error {
   override readonly name = "SwitchConnectError";
   constructor(
     message: string,
-    readonly log: string,
+    readonly log: string | undefined,
   ) {
     super(message);
   }
@@ -80,6 +104,49 @@ function versionBitmapText(versions: readonly number[]): string {
   if (vs.length === 1) return `version ${hex(max)}`;
   if (vs.length === max) return `version ${hex(max)} and earlier`;
   return `versions ${vs.map(hex).join(", ")}`;
+}
+
+/** `$OVS_RUNDIR`, default /var/run/openvswitch. */
+function rundir(): string {
+  return process.env["OVS_RUNDIR"] ?? "/var/run/openvswitch";
+}
+
+/** Whether `path` is a socket. */
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What Open vSwitch's vconn layer does with each message of a connection to `target`: count it
+ * (`vconn_sent`, `vconn_received`) and log it at DBG (`sent (Success): ...`, `received: ...`, as ofp-print
+ * prints it at verbosity 1), the HELLO exchange followed by the `negotiated OpenFlow version` line.
+ */
+function vconnTraffic(target: string, versions: readonly number[], opts: Opts): ((direction: "sent" | "received", bytes: Uint8Array) => void) | undefined {
+  const { vlog, coverage } = opts;
+  if (!vlog && !coverage) return undefined;
+  let negotiated = false;
+  return (direction, bytes) => {
+    coverage?.inc(direction === "sent" ? "vconn_sent" : "vconn_received");
+    if (!vlog?.enabled("vconn", VlogLevel.DBG)) return;
+    const text = ofpPrintText(bytes, 1).replace(/\n$/, "");
+    vlog.log("vconn", VlogLevel.DBG, direction === "sent" ? `${target}: sent (Success): ${text}` : `${target}: received: ${text}`);
+    if (direction !== "received" || negotiated || bytes[1] !== 0) return;
+    negotiated = true;
+    let peer: readonly number[];
+    try {
+      const m = decodeMessage(bytes);
+      // a HELLO without a version bitmap offers every version up to its own
+      peer = m.type === "hello" && m.versions.length ? m.versions : Array.from({ length: bytes[0]! }, (_, i) => i + 1);
+    } catch {
+      return;
+    }
+    const common = versions.filter((v) => peer.includes(v));
+    if (common.length) vlog.log("vconn", VlogLevel.DBG, `${target}: negotiated OpenFlow version 0x${Math.max(...common).toString(16).padStart(2, "0")} (we support ${versionBitmapText(versions)}, peer supports ${versionBitmapText(peer)})`);
+  };
 }
 
 /** The time stamp of an Open vSwitch log line (UTC, to the second). */
@@ -99,9 +166,21 @@ export async function parseWithPorts(c: OpenFlowConnection, texts: readonly stri
     if (!(e instanceof UnknownPortError) || !acceptNames) throw e;
   }
   // xid 2, outside our sequence: ovs-ofctl asks over a helper connection its printed xids already count
-  const r = await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 });
-  const portNames = new Map(r.type === "multipart_reply" && r.body.kind === "port_desc" ? r.body.ports.map((p) => [p.name, p.portNo] as const) : []);
+  const portNames = portNamesOf(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 }));
   return texts.map((t) => parseFlow(t, command, { portNames }));
+}
+
+/** The port names of a port-desc reply (none for any other message). */
+export function portNamesOf(reply: OfMessage): PortNames {
+  return new PortNames(reply.type === "multipart_reply" && reply.body.kind === "port_desc" ? reply.body.ports : []);
+}
+
+/**
+ * ovs-ofctl's get_port_map(): the switch's port names read over a connection of its own (its HELLO and
+ * request take xids `firstXid` on, as ovs-ofctl's count them), for printing ports by name.
+ */
+export function fetchPortNames(name: string, opts: Opts, firstXid: number | (() => number) = 1): Promise<PortNames> {
+  return withSwitch(name, opts, async (c) => portNamesOf(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" } })), firstXid);
 }
 
 /** strerror() texts ovs-ofctl prints for the usual connection failures. */
@@ -122,4 +201,34 @@ export function fileLines(path: string): string[] {
     .split("\n")
     .map((l) => l.replace(/#.*$/, "").trim())
     .filter((l) => l);
+}
+
+/**
+ * ovs-ofctl's get_table_map(): the names of the switch's tables read over a connection of its own, from its
+ * table features (OpenFlow 1.3 and later) or its table stats.
+ */
+export function fetchTableNames(name: string, opts: Opts, firstXid: number | (() => number) = 1): Promise<TableNames> {
+  return withSwitch(
+    name,
+    opts,
+    async (c) => {
+      const r = await c.request({ type: "multipart_request", flags: 0, body: c.version >= OfpVersion.OF13 ? { kind: "table_features", tables: [] } : { kind: "table" } });
+      if (r.type !== "multipart_reply") return new TableNames();
+      const b = r.body;
+      if (b.kind === "table_features") return new TableNames(b.tables);
+      if (b.kind === "table") return new TableNames(b.tables.map((t) => ({ tableId: t.tableId, name: t.name ?? "" })));
+      return new TableNames();
+    },
+    firstXid,
+  );
+}
+
+/**
+ * The port and table maps ovs-ofctl prints names from (`--names`): the port names (`ports` when they were
+ * read already), then the table names, each over a connection of its own.
+ */
+export async function fetchNameMaps(name: string, opts: Opts, allocateXid?: () => number, ports?: PortNames): Promise<NameMaps> {
+  const p = ports ?? (await fetchPortNames(name, opts, allocateXid));
+  const t = await fetchTableNames(name, opts, allocateXid);
+  return { port: p.format, table: t.format };
 }

@@ -52,7 +52,7 @@ export const USAGE = `usage: ovn-ts ofctl [OPTIONS] COMMAND [ARG...]
   packet-out TARGET "in_port=PORT packet=HEX actions=..."   send a packet (or: packet-out TARGET IN_PORT ACTIONS PACKET...)
   replace-flows TARGET FILE   make TARGET's flows FILE's, sending the differences (--readd: every flow)
   diff-flows SOURCE1 SOURCE2  print the flows that differ (a SOURCE is a switch or a file); exit status 2 if any
-Options: --may-create, --readd, --no-names (no port names in flows), --bundle (flow and group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
-         with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex, --log-file[=FILE]
+Options: --may-create, --readd, --names (print port and table names), --no-names (no port names in flows or output), --bundle (flow and group writes in one atomic bundle), -O OpenFlow10|OpenFlow11|OpenFlow12|OpenFlow13|OpenFlow14|OpenFlow15[,...] (default OpenFlow10: OpenFlow 1.0
+         with NXM as flows need it), -F/--flow-format PROTOCOLS, --strict, --no-stats, --hex, --log-file[=FILE], -v[SPEC]/--verbose[=SPEC] (vlog levels: -vvconn, -vconsole:dbg, -vPATTERN:console:FORMAT)
 TARGET: tcp:IP[:PORT] or unix:PATH
 `;

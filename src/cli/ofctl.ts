@@ -11,7 +11,7 @@ import { fromHex, toHex } from "../bytes/hex.js";
 import { FlowModCommand, OfpVersion } from "../openflow/constants.js";
 import { OpenFlowError } from "../openflow/connection.js";
 import { MatchInconsistentError } from "../openflow/consistency.js";
-import { FlowSyntaxError, parseFlow, parsePort } from "../openflow/flowtext.js";
+import { FlowSyntaxError, type NameMaps, type PortNames, UnknownPortError, parseFlow, parsePort } from "../openflow/flowtext.js";
 import { type FlowStats, type MultipartRequestBody, type OfMessage, type TlvMapping, TlvTableModCommand, decodeMessage, encodeMessage } from "../openflow/messages.js";
 import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolForFlowMod, protocolOfVersion } from "../openflow/v10/session.js";
 import { formatFlowStats, formatMessage, hexDump } from "../openflow/print.js";
@@ -28,8 +28,8 @@ import { sortFlows } from "./ofctl-sort.js";
 import { packetOutCommand } from "./ofctl-packet-out.js";
 import { Vlog } from "./vlog.js";
 import { diffFlows, replaceFlows } from "./ofctl-diff-flows.js";
-import { type Opts, allowedProtocols, need, parseArgs } from "./ofctl-options.js";
-import { SwitchConnectError, fileLines, parseWithPorts, withSwitch } from "./ofctl-switch.js";
+import { type Opts, allowedProtocols, need, parseArgs, showNames } from "./ofctl-options.js";
+import { SwitchConnectError, fetchNameMaps, fetchPortNames, fileLines, parseWithPorts, withSwitch } from "./ofctl-switch.js";
 
 export { switchTarget } from "./ofctl-switch.js";
 
@@ -108,8 +108,16 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
   }
   const { opts, args } = parsed;
   const [cmd, ...rest] = args;
-  // --log-file opens its file as the options are read (the monitor, which may run as a daemon, does it itself)
-  const logging = cmd !== "monitor" && cmd !== "snoop" && opts.logFile !== undefined ? openVlog(opts, (line) => io.err(line)) : undefined;
+  // -v and --log-file are applied as the options are read (the monitor, which may run as a daemon, opens its
+  // own log once started); the switch connections log through opts.vlog
+  let logging: Vlog | undefined;
+  try {
+    if (cmd === "monitor" || cmd === "snoop") openVlog({ ...opts, logFile: undefined }, () => undefined);
+    else logging = opts.vlog = openVlog(opts, (line) => io.err(line));
+  } catch (e) {
+    io.err(`ovn-ts ofctl: ${(e as Error).message}\n`);
+    return 1;
+  }
   try {
     switch (cmd) {
       case "parse-flow":
@@ -154,13 +162,14 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           const usable = u | ((u & (Protocol.OF10_STD_TID | Protocol.OF10_NXM_TID)) >> 1);
           const cur = protocolOfVersion(c.version);
           const protocol = c.version === OfpVersion.OF10 ? await protocolForFlowDump(c, cur, usable, allowedProtocols(opts), formatProtocols) : cur;
-          // ovs-ofctl prints every reply message of a multipart sequence with its own header line; sorted, the
-          // flows alone once all are in
+          // ovs-ofctl prints every reply message of a multipart sequence with its own header line; sorted, or
+          // with port names shown, the flows alone once all are in
+          const names = !aggregate && showNames(opts, io.interactive);
           const sorted: FlowStats[] = [];
           const onPart = (part: Extract<OfMessage, { type: "multipart_reply" }>) => {
             const b = part.body;
             if (b.kind !== "flow" && b.kind !== "nx_flow") return;
-            if (opts.sort.length) {
+            if (opts.sort.length || names) {
               // decoded without the Nicira flow age extension (vconn_dump_flows()): no idle_age/hard_age
               for (const f of b.flows) sorted.push(b.kind === "nx_flow" ? { ...f, idleAge: undefined, hardAge: undefined } : f);
               return;
@@ -179,7 +188,11 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
           const r = await c.request({ type: "multipart_request", flags: 0, body: flowStatsBody(protocol, request, aggregate) }, aggregate ? {} : { onPart });
           if (r.type !== "multipart_reply") throw new Error(`unexpected reply ${r.type}`);
           if (aggregate) io.out(`${formatMessage(r)}\n`);
-          else for (const f of sortFlows(sorted, opts.sort)) io.out(` ${formatFlowStats(f, { noStats: opts.noStats })}\n`);
+          else {
+            // the names are read (over connections of their own) when the first flow is printed
+            const nameMaps = names && sorted.length ? await fetchNameMaps(rest[0]!, opts) : undefined;
+            for (const f of sortFlows(sorted, opts.sort)) io.out(` ${formatFlowStats(f, { noStats: opts.noStats, names: nameMaps })}\n`);
+          }
         }, rest[1] ? 5 : 1);
         return 0;
       }
@@ -188,6 +201,24 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "dump-ports":
       case "dump-ports-desc": {
         need(rest, 1, cmd);
+        // ovs-ofctl's str_to_port_no(): a port that is no number nor reserved name is looked up by name over a
+        // connection of its own (xids 2 and 3), the names kept for printing
+        let portNames: PortNames | undefined;
+        let nextXid = 1;
+        const allocate = () => nextXid++;
+        const portNo = async (text: string): Promise<number> => {
+          try {
+            return parsePort(text);
+          } catch (e) {
+            if (!(e instanceof UnknownPortError)) throw e;
+          }
+          const fail = () => new Error(`${rest[0]}: unknown port \`${text}'`);
+          if (!opts.acceptNames) throw fail();
+          portNames = await fetchPortNames(rest[0]!, opts, allocate);
+          const p = portNames.get(text);
+          if (p === undefined) throw fail();
+          return p;
+        };
         await withSwitch(rest[0]!, opts, async (c) => {
           const body: MultipartRequestBody =
             cmd === "dump-tables"
@@ -196,23 +227,33 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
                 ? { kind: "desc" }
                 : cmd === "dump-ports-desc"
                   ? { kind: "port_desc" }
-                  : { kind: "port_stats", portNo: rest[1] === undefined ? 0xffffffff : parsePort(rest[1]) };
-          // each reply message printed as it comes, as ovs-ofctl's dump_transaction()
-          await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
-        });
+                  : { kind: "port_stats", portNo: rest[1] === undefined ? 0xffffffff : await portNo(rest[1]) };
+          // each reply message printed as it comes, as ovs-ofctl's dump_transaction(); port names, when shown,
+          // read before the first is printed
+          let nameMaps: NameMaps | undefined;
+          const names = showNames(opts, io.interactive);
+          const parts: OfMessage[] = [];
+          await c.request({ type: "multipart_request", flags: 0, body }, { onPart: (part) => void parts.push(part) });
+          for (const part of parts) {
+            if (names && !nameMaps) nameMaps = await fetchNameMaps(rest[0]!, opts, allocate, portNames);
+            io.out(`${formatMessage(part, { names: nameMaps })}\n`);
+          }
+        }, allocate);
         return 0;
       }
       case "show": {
         need(rest, 1, cmd);
         // ovs-ofctl's sequence and xids: features (2), port descriptions (3) unless the features reply has
-        // the ports (OpenFlow 1.0), switch config on a new connection (its hello takes the next xid)
-        await withSwitch(rest[0]!, opts, async (c) => {
+        // the ports (OpenFlow 1.0), switch config on a new connection (its hello takes the next xid; printing
+        // the port descriptions with names shown reads the port and table names first, 4 xids)
+        const hasPorts = await withSwitch(rest[0]!, opts, async (c) => {
           const features = await c.request({ type: "features_request", xid: 2 });
           io.out(`${formatMessage(features)}\n`);
-          const hasPorts = features.type === "features_reply" && features.ports !== undefined;
-          if (!hasPorts) io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
-          io.out(`${formatMessage(await c.request({ type: "get_config_request", xid: hasPorts ? 4 : 5 }))}\n`);
+          const ports = features.type === "features_reply" && features.ports !== undefined;
+          if (!ports) io.out(`${formatMessage(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 3 }))}\n`);
+          return ports;
         });
+        await withSwitch(rest[0]!, opts, async (c) => io.out(`${formatMessage(await c.request({ type: "get_config_request" }))}\n`), hasPorts ? 3 : showNames(opts, io.interactive) ? 8 : 4);
         return 0;
       }
       case "dump-table-features": {
@@ -237,7 +278,8 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       case "dump-ipfix-bridge":
       case "dump-ipfix-flow": {
         const allowed = opts.protocols ? opts.protocols.reduce((a, p) => a | p.bit, 0) : DEFAULT_ALLOWED;
-        return await runGroupMeterCommand(cmd, rest, allowed, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid));
+        const names = showNames(opts, io.interactive) ? () => fetchNameMaps(rest[0]!, opts) : undefined;
+        return await runGroupMeterCommand(cmd, rest, allowed, io, (name, fn, firstXid) => withSwitch(name, opts, fn, firstXid), names);
       }
       case "add-group":
       case "add-groups":
@@ -318,7 +360,7 @@ export const ofctlCommand: CliCommand = async (argv, io) => {
       io.err(`${formatMessage(e.reply)}\n`);
       return 1;
     }
-    if (e instanceof SwitchConnectError) io.err(`${e.log}\n`);
+    if (e instanceof SwitchConnectError && e.log !== undefined) io.err(`${e.log}\n`);
     if (e instanceof FlowSyntaxError) {
       io.err(`ovn-ts ofctl: ${e.message}\n`);
       return 1;

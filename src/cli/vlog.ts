@@ -82,6 +82,12 @@ export class Vlog {
     this.program = opts.program ?? "ovn-ts";
   }
 
+  /** Whether a message from `module` at `level` goes anywhere (Open vSwitch's vlog_is_enabled()): check before building a costly one. */
+  enabled(module: string, level: VlogLevel): boolean {
+    const lv = this.levels.get(module) ?? [VlogLevel.INFO, VlogLevel.INFO, VlogLevel.INFO];
+    return level <= lv[0]! || (this.fd !== undefined && level <= lv[2]!);
+  }
+
   /** Logs `message` from `module` at `level` to the console and the log file as their levels allow. */
   log(module: string, level: VlogLevel, message: string): void {
     const lv = this.levels.get(module) ?? [VlogLevel.INFO, VlogLevel.INFO, VlogLevel.INFO];

@@ -92,6 +92,13 @@ export interface ConnectionOptions {
    * @default true
    */
   readonly answerEchoRequests?: boolean | undefined;
+  /**
+   * Told about every message written to the socket and every whole message read from it, before it is
+   * decoded (a tool that logs or counts its traffic, as Open vSwitch's vconn layer does). The bytes are only
+   * valid during the call.
+   * @default undefined
+   */
+  readonly onTraffic?: ((direction: "sent" | "received", bytes: Uint8Array) => void) | undefined;
 }
 
 interface Pending {
@@ -128,7 +135,8 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
   private echoOutstanding = false;
   private readonly writer = new Writer("openflow", 1024);
   private drainWaiters: (() => void)[] = [];
-  private readonly opts: Required<Omit<ConnectionOptions, "reconnect" | "allocateXid" | "emitEchoRequests" | "answerEchoRequests">> & { readonly emitEchoRequests: boolean; readonly answerEchoRequests: boolean };
+  private readonly opts: Required<Omit<ConnectionOptions, "reconnect" | "allocateXid" | "emitEchoRequests" | "answerEchoRequests" | "onTraffic">> & { readonly emitEchoRequests: boolean; readonly answerEchoRequests: boolean };
+  private readonly onTraffic: ConnectionOptions["onTraffic"];
   private readonly xidSource: (() => number) | undefined;
   private readonly retry: RetryStrategy | undefined;
   private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
@@ -153,6 +161,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     this.retry = opts.reconnect ? retryStrategy(opts.reconnect) : undefined;
     if (opts.firstXid !== undefined) this.nextXid = opts.firstXid >>> 0 || 1;
     this.xidSource = opts.allocateXid;
+    this.onTraffic = opts.onTraffic;
   }
 
   /** Dials a switch's passive listener and resolves once the HELLO exchange has completed. */
@@ -265,6 +274,7 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
       return;
     }
     for (const f of frames) {
+      this.onTraffic?.("received", f);
       let m: OfMessage;
       try {
         m = decodeMessage(f);
@@ -370,7 +380,9 @@ export class OpenFlowConnection extends EventEmitter<ConnectionEvents> {
     if (!s || s.destroyed) throw new ConnectionClosedError("connection closed");
     this.writer.pos = 0;
     const bytes = encodeMessage({ version: this.version || m.version || OfpVersion.OF13, ...m } as OfMessageInput, this.writer);
-    return s.write(Buffer.from(bytes));
+    const ok = s.write(Buffer.from(bytes));
+    this.onTraffic?.("sent", bytes);
+    return ok;
   }
 
   /**

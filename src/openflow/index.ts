@@ -113,8 +113,10 @@ export {
   splitTop,
   fieldNames,
   formatIp6Big,
+  PortNames,
+  TableNames,
 } from "./flowtext.js";
-export type { ActionParseContext, ParseFlowOptions, ParsedFlow } from "./flowtext.js";
+export type { ActionParseContext, ParseFlowOptions, ParsedFlow, PortFormatter, NamedPort, NamedTable, NameMaps } from "./flowtext.js";
 export { actionParseContext } from "./flowtext.js";
 export { GroupIds, GroupModCommand, GroupType, assignBucketIds, parseGroupMod } from "./text/group.js";
 export type { ParseGroupOptions, ParsedGroupMod } from "./text/group.js";

@@ -7,7 +7,7 @@
 import { OfpVersion } from "./constants.js";
 import { type Bucket, type FlowStats, type MeterBand, type OfMessage, type TableFeatures, type TableStats, encodeMessage } from "./messages.js";
 import { formatTableFeatures } from "./tablefeatures.js";
-import { formatActions, formatInstructions, formatMatch, formatPort } from "./flowtext.js";
+import { type NameMaps, formatActions, formatInstructions, formatMatch, formatPort } from "./flowtext.js";
 import { formatGroup } from "./versions/print.js";
 import { experimenterMultipartName, rawMultipartText } from "./versions/bodies.js";
 import { duration, flagNames, formatDuration, hexDump } from "./print-common.js";
@@ -73,13 +73,13 @@ export function multipartName(m: Extract<OfMessage, { type: "multipart_request" 
 }
 
 /** Formats one flow-stats entry as `ovs-ofctl dump-flows` prints it (without the leading space). */
-export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}): string {
+export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean; names?: NameMaps | undefined } = {}): string {
   // as Open vSwitch's ofputil_flow_stats_format(): "key=value, " items, flags followed by a space each
   const stats = !opts.noStats;
   let s = "";
   if (stats || f.cookie !== 0n) s += `cookie=0x${f.cookie.toString(16)}, `;
   if (stats) s += `duration=${duration(f.durationSec, f.durationNsec)}, `;
-  if (stats || f.tableId !== 0) s += `table=${f.tableId}, `;
+  if (stats || f.tableId !== 0) s += `table=${opts.names ? opts.names.table(f.tableId) : f.tableId}, `;
   if (stats) s += `n_packets=${f.packetCount}, n_bytes=${f.byteCount}, `;
   if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
   if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
@@ -87,9 +87,9 @@ export function formatFlowStats(f: FlowStats, opts: { noStats?: boolean } = {}):
   if (f.importance) s += `importance=${f.importance}, `;
   if (stats && f.idleAge !== undefined && f.idleAge !== 0xffffffff) s += `idle_age=${f.idleAge}, `;
   if (stats && f.hardAge !== undefined && f.hardAge !== f.durationSec) s += `hard_age=${f.hardAge}, `;
-  s += formatMatch(f.match, f.priority);
+  s += formatMatch(f.match, f.priority, opts.names?.port);
   if (s && !s.endsWith(" ")) s += " ";
-  return `${s}actions=${formatInstructions(f.instructions)}`;
+  return `${s}actions=${formatInstructions(f.instructions, opts.names)}`;
 }
 
 /** Flow-mod flags in the order ovs-ofctl prints them. */
@@ -132,16 +132,16 @@ function tableStatsText(tables: readonly TableStats[], ditto: boolean): string {
 const GROUP_TYPES = ["all", "select", "indirect", "ff"];
 
 /** A group as ovs-ofctl prints it in a group mod or group-desc reply (OpenFlow 1.1-1.3). */
-export function groupText(groupId: number, groupType: number, buckets: readonly Bucket[]): string {
+export function groupText(groupId: number, groupType: number, buckets: readonly Bucket[], names?: NameMaps): string {
   let s = `group_id=${groupId},type=${GROUP_TYPES[groupType] ?? groupType}`;
   for (const b of buckets) {
     s += ",bucket=";
     const parts: string[] = [];
     // ofputil_bucket_format(): the weight when it is not the type's default (1 for select, else 0)
     if (b.weight !== (groupType === 1 ? 1 : 0)) parts.push(`weight:${b.weight}`);
-    if (b.watchPort !== 0xffffffff) parts.push(`watch_port:${formatPort(b.watchPort)}`);
+    if (b.watchPort !== 0xffffffff) parts.push(`watch_port:${(names?.port ?? formatPort)(b.watchPort)}`);
     if (b.watchGroup !== 0xffffffff) parts.push(`watch_group:${b.watchGroup}`);
-    parts.push(`actions=${b.actions.length ? formatActions(b.actions) : "drop"}`);
+    parts.push(`actions=${b.actions.length ? formatActions(b.actions, names) : "drop"}`);
     s += parts.join(",");
   }
   return s;
@@ -214,7 +214,7 @@ export function multipartRequestText(head: string, m: Extract<OfMessage, { type:
 }
 
 /** A multipart reply after its header line. */
-export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "multipart_reply" }>): string {
+export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "multipart_reply" }>, names?: NameMaps): string {
   const b = m.body;
   switch (b.kind) {
     case "table_features":
@@ -222,18 +222,18 @@ export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "
     case "desc":
       return `${head}\nManufacturer: ${b.desc.mfrDesc}\nHardware: ${b.desc.hwDesc}\nSoftware: ${b.desc.swDesc}\nSerial Num: ${b.desc.serialNum}\nDP Description: ${b.desc.dpDesc}`;
     case "flow":
-      return [head, ...b.flows.map((f) => " " + formatFlowStats(f))].join("\n");
+      return [head, ...b.flows.map((f) => " " + formatFlowStats(f, { names }))].join("\n");
     case "aggregate":
       return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}`;
     case "table":
       return head + tableStatsText(b.tables, m.version >= OfpVersion.OF13);
     case "port_stats":
-      return portStatsText(head, b.ports);
+      return portStatsText(head, b.ports, names?.port);
     case "port_desc":
       return portDescText(head, b.ports);
     case "group_desc":
-      if (m.version >= 5) return [head, ...b.groups.map((g) => " " + formatGroup(m.version, g.groupId, g.groupType, g.buckets, g))].join("\n");
-      return [head, ...b.groups.map((g) => " " + groupText(g.groupId, g.groupType, g.buckets))].join("\n");
+      if (m.version >= 5) return [head, ...b.groups.map((g) => " " + formatGroup(m.version, g.groupId, g.groupType, g.buckets, g, false, names))].join("\n");
+      return [head, ...b.groups.map((g) => " " + groupText(g.groupId, g.groupType, g.buckets, names))].join("\n");
     case "meter_config":
       return [head, b.meters.map((mc) => meterText(mc.meterId, mc.flags, mc.bands)).join("\n\n")].filter((x) => x).join("\n");
     case "group":
@@ -255,7 +255,7 @@ export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "
         ).join("\n\n"),
       ].filter((x) => x).join("\n");
     case "raw":
-      return head + (nxStatsText(m.version, false, b) ?? rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
+      return head + (nxStatsText(m.version, false, b, names) ?? rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
     default:
       return head;
   }

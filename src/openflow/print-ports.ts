@@ -6,7 +6,7 @@
  */
 import { capabilityNames, portStatsExtra } from "./versions/print.js";
 import { formatMac } from "../net/index.js";
-import { formatPort } from "./flowtext.js";
+import { type PortFormatter, formatPort, port32to16 } from "./flowtext.js";
 import type { OfMessage, PortDesc } from "./messages.js";
 import { flagNames, formatDuration } from "./print-common.js";
 
@@ -96,13 +96,15 @@ export function portModText(head: string, m: Extract<OfMessage, { type: "port_mo
 type PortStatsEntry = Extract<Extract<OfMessage, { type: "multipart_reply" }>["body"], { kind: "port_stats" }>["ports"][number];
 
 /** A port-stats reply after its header line: a count, then two or three lines per port. */
-export function portStatsText(head: string, ports: readonly PortStatsEntry[]): string {
+export function portStatsText(head: string, ports: readonly PortStatsEntry[], port?: PortFormatter): string {
   return [
     `${head} ${ports.length} ports`,
     ...ports.map((p) => {
       // an all-ones counter is one the switch does not report: "?"
       const c = p.counters.map((x) => (x === 0xffffffffffffffffn ? "?" : String(x)));
-      return `  port ${formatPort(p.portNo).padStart(2)}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${formatDuration(p.durationSec, p.durationNsec)}`}${portStatsExtra(p)}`;
+      // a space before ports 0-9 (ofputil_format_port_stats()), by number or by name
+      const name = port === undefined ? formatPort(p.portNo).padStart(2) : `${port32to16(p.portNo) < 10 ? " " : ""}${port(p.portNo)}`;
+      return `  port ${name}: rx pkts=${c[0]}, bytes=${c[2]}, drop=${c[4]}, errs=${c[6]}, frame=${c[8]}, over=${c[9]}, crc=${c[10]}\n           tx pkts=${c[1]}, bytes=${c[3]}, drop=${c[5]}, errs=${c[7]}, coll=${c[11]}${p.durationSec === 0xffffffff ? "" : `\n           duration=${formatDuration(p.durationSec, p.durationNsec)}`}${portStatsExtra(p)}`;
     }),
   ].join("\n");
 }

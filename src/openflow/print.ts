@@ -7,7 +7,7 @@ import { errorCodeName, errorTypeName, nxErrorName } from "./constants.js";
 import { type OfMessage, type TlvMapping, OFP_HEADER_LEN, decodeMessage, encodeMessage } from "./messages.js";
 import { decodeContinuation, formatContinuation } from "./continuation.js";
 import { DecodeError } from "../bytes/decode-error.js";
-import { formatActions, formatFlowMod, formatMatch } from "./flowtext.js";
+import { type NameMaps, formatActions, formatFlowMod, formatMatch } from "./flowtext.js";
 import { hex32 } from "./text/values.js";
 import { formatOf10Message } from "./v10/print.js";
 import { formatOf10RawMatch } from "./v10/raw-match.js";
@@ -198,6 +198,11 @@ export interface FormatOptions {
    * match as sent (the ofp10_match or the raw NXM entries) from them, as ovs-ofctl does.
    */
   readonly raw?: Uint8Array | undefined;
+  /**
+   * Prints the ports and tables of flow stats (table, match and actions) and port stats replies: ovs-ofctl's
+   * port and table maps, for `--names`. Default: numbers and reserved names.
+   */
+  readonly names?: NameMaps | undefined;
 }
 
 /** Renders a decoded message like `ovs-ofctl ofp-print` does. */
@@ -319,7 +324,7 @@ export function formatMessage(m: OfMessage, opts: FormatOptions = {}): string {
     case "multipart_request":
       return multipartRequestText(head, m);
     case "multipart_reply":
-      return multipartReplyText(head, m);
+      return multipartReplyText(head, m, opts.names);
     case "nx_ct_flush":
       return head + ctFlushText(m);
     case "nx_set_packet_in_format":

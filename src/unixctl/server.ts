@@ -43,6 +43,12 @@ export interface UnixctlServerOptions {
    * @default 1 MiB
    */
   maxRequestBytes?: number;
+  /** Told of each connection accepted. */
+  onConnection?: (() => void) | undefined;
+  /** Told of each request received (before it runs), as OVS counts `unixctl_received`. */
+  onRequest?: (() => void) | undefined;
+  /** Told of each reply written (success or error), as OVS counts `unixctl_replied`. */
+  onReply?: (() => void) | undefined;
 }
 
 /** OVS's reply body: empty stays empty, anything else ends with exactly one added newline if it has none. */
@@ -64,15 +70,23 @@ export class UnixctlServer {
   private readonly sockets = new Map<net.Socket, Promise<void>>();
   private readonly maxRequestBytes: number;
   private closed = false;
+  private readonly onRequest: (() => void) | undefined;
+  private readonly onReply: (() => void) | undefined;
 
   private constructor(path: string, server: net.Server, options: UnixctlServerOptions) {
     this.path = path;
     this.server = server;
+    this.onRequest = options.onRequest;
+    this.onReply = options.onReply;
     this.maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
     const version = options.version ?? "ovn-ts";
     this.register("list-commands", { usage: "", minArgs: 0, maxArgs: 0, run: () => this.listCommands() });
     this.register("version", { usage: "", minArgs: 0, maxArgs: 0, run: () => version });
-    server.on("connection", (socket) => this.serve(socket));
+    const onConnection = options.onConnection;
+    server.on("connection", (socket) => {
+      onConnection?.();
+      this.serve(socket);
+    });
   }
 
   /**
@@ -155,8 +169,11 @@ export class UnixctlServer {
       socket.destroy();
       return;
     }
+    this.onRequest?.();
     const reply = await this.run(msg.method, msg.params);
-    if (!socket.destroyed) socket.write(reply.ok ? encodeResult(msg.id, replyText(reply.text)) : encodeError(msg.id, replyText(reply.text)));
+    if (socket.destroyed) return;
+    socket.write(reply.ok ? encodeResult(msg.id, replyText(reply.text)) : encodeError(msg.id, replyText(reply.text)));
+    this.onReply?.();
   }
 
   private async run(method: string, params: readonly unknown[]): Promise<{ ok: boolean; text: string }> {

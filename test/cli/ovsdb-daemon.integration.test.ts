@@ -7,16 +7,15 @@
  * program: the CLI bundled from src/ by esbuild and run by plain node.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OvsdbClient } from "../../src/ovsdb/client/client.js";
 import { type OvsdbServerSandbox, startOvsdbServer } from "../../src/testing/ovsdb-server.js";
+import { DaemonPids, alive, bundleCli, until } from "../support/daemons.js";
 import { peers } from "../support/peers.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TOOLS = ["ovsdb-client", "ovn-ts"] as const;
 type Tool = (typeof TOOLS)[number];
 
@@ -24,7 +23,7 @@ let dir: string;
 let cli: string;
 let server: OvsdbServerSandbox;
 let client: OvsdbClient;
-const started: number[] = [];
+const pids = new DaemonPids();
 
 /** Runs `tool ARGS` in the foreground with stdout to `out` (a file) and waits for it to end. */
 function runTool(tool: Tool, args: readonly string[], rundir: string, out: string, cwd = dir): Promise<{ code: number | null; stderr: string }> {
@@ -49,28 +48,7 @@ function runTool(tool: Tool, args: readonly string[], rundir: string, out: strin
   });
 }
 
-/** Polls `check` every 50 ms until it holds (at most 400 times). */
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
-  } catch {
-    return false;
-  }
-};
-const readPid = (file: string) => {
-  const pid = Number(/^(\d+)\n$/.exec(readFileSync(file, "utf8"))?.[1]);
-  started.push(pid);
-  return pid;
-};
+const readPid = (file: string): number => pids.read(file);
 const parentOf = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
@@ -80,14 +58,13 @@ const normalize = (text: string) => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-
 describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ovsdb daemon options beside ovsdb-client", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ovsdb-daemon-"));
-    cli = join(dir, "ovn-ts.mjs");
-    execFileSync(join(ROOT, "node_modules", ".bin", "esbuild"), [join(ROOT, "src", "cli", "main.ts"), "--bundle", "--platform=node", "--format=esm", `--outfile=${cli}`, "--log-level=error"]);
+    cli = bundleCli(dir);
     server = await startOvsdbServer({ schemas: ["OVN_Northbound"] });
     client = await OvsdbClient.connect(server.unix, { probeIntervalMs: 0 });
   }, 120_000);
 
   afterAll(async () => {
-    for (const pid of started) if (pid > 0 && alive(pid)) process.kill(pid, "SIGKILL");
+    pids.killAll();
     client?.close();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -104,9 +81,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
     );
     for (const { tool, r, pidfile } of runs) {
       expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
-      const pid = readPid(pidfile);
-      expect(alive(pid), tool).toBe(true);
-      expect(readlinkSync(`/proc/${pid}/cwd`), tool).toBe("/");
+      pids.expectRunningIn(pidfile, "/", tool);
     }
     await client.transact("OVN_Northbound", [{ op: "insert", table: "Logical_Switch", row: { name: "ls-detached" } }]);
     for (const { out } of runs) await until(`${out} to show the insert`, () => readFileSync(out, "utf8").includes("ls-detached"));
@@ -131,8 +106,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
       const pidfile = join(rundir, "ovsdb-client.pid");
       const r = await runTool(tool, ["--detach", "--no-chdir", "--pidfile", "monitor", server.unix, "OVN_Northbound", "Logical_Switch", "name"], rundir, join(dir, `nochdir-${tool}.txt`));
       expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
-      const pid = readPid(pidfile);
-      expect(readlinkSync(`/proc/${pid}/cwd`), tool).toBe(dir);
+      const pid = pids.expectRunningIn(pidfile, dir, tool);
       process.kill(pid, "SIGTERM");
       await until(`${tool} daemon to exit`, () => !alive(pid));
       const bad = await runTool(tool, ["--detach", "--pidfile", "monitor", `unix:${join(dir, "no-such.sock")}`, "OVN_Northbound", "Logical_Switch"], rundir, join(dir, "bad.txt"));
@@ -158,7 +132,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
       expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
       const first = readPid(pidfile);
       const supervisor = parentOf(first);
-      started.push(supervisor);
+      pids.add(supervisor);
       expect(alive(supervisor), tool).toBe(true);
       const printed = readFileSync(out, "utf8").split("\n").length;
       process.kill(first, "SIGABRT");
@@ -215,7 +189,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
 
   it("--pidfile naming a PID reused by a later process: stale, the command runs (as ovsdb-client's, which finds no lock)", async () => {
     const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
-    started.push(sleeper.pid!);
+    pids.add(sleeper.pid!);
     try {
       for (const tool of TOOLS) {
         const rundir = join(dir, `reused-${tool}`);

@@ -7,22 +7,21 @@
  * CLI run again as a process, so ovn-ts runs here as a real program: the CLI bundled from src/ by esbuild.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DaemonPids, alive, bundleCli, until } from "../support/daemons.js";
 import { peers } from "../support/peers.js";
 import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TOOLS = ["ovs-ofctl", "ovn-ts"] as const;
 type Tool = (typeof TOOLS)[number];
 
 let dir: string;
 let cli: string;
 let v: Vswitchd;
-const started: number[] = [];
+const pids = new DaemonPids();
 
 /** Runs `tool ARGS` with stdout and stderr to files and waits for the foreground to end. */
 function runTool(tool: Tool, args: readonly string[], rundir: string, out: string, err: string, cwd = dir): Promise<number | null> {
@@ -43,28 +42,6 @@ function runTool(tool: Tool, args: readonly string[], rundir: string, out: strin
   });
 }
 
-/** Polls `check` every 50 ms until it holds (at most 400 times). */
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
-  } catch {
-    return false;
-  }
-};
-const readPid = (file: string) => {
-  const pid = Number(/^(\d+)\n$/.exec(readFileSync(file, "utf8"))?.[1]);
-  started.push(pid);
-  return pid;
-};
 /** Masks log and message time stamps, the run's directory and the program's name. */
 const norm = (text: string, rundir: string) =>
   text
@@ -78,13 +55,12 @@ const appctl = (rundir: string, pid: number, ...args: string[]) => execFileSync(
 describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofctl monitor daemon and log options beside ovs-ofctl", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ofctl-daemon-"));
-    cli = join(dir, "ovn-ts.mjs");
-    execFileSync(join(ROOT, "node_modules", ".bin", "esbuild"), [join(ROOT, "src", "cli", "main.ts"), "--bundle", "--platform=node", "--format=esm", `--outfile=${cli}`, "--log-level=error"]);
+    cli = bundleCli(dir);
     v = await startVswitchd();
   }, 120_000);
 
   afterAll(() => {
-    for (const pid of started) if (pid > 0 && alive(pid)) process.kill(pid, "SIGKILL");
+    pids.killAll();
     v?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -98,9 +74,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"
       const code = await runTool(tool, ["--detach", "--pidfile", "--log-file", "monitor", v.mgmt], rundir, out, err);
       const pidfile = join(rundir, "ovs-ofctl.pid");
       expect(code, `${tool}: ${readFileSync(err, "utf8")}`).toBe(0);
-      const pid = readPid(pidfile);
-      expect(alive(pid), tool).toBe(true);
-      expect(readlinkSync(`/proc/${pid}/cwd`), tool).toBe("/");
+      const pid = pids.expectRunningIn(pidfile, "/", tool);
       // what the daemon receives is printed on the standard error it kept
       appctl(rundir, pid, "ofctl/send", "0102000800000063");
       appctl(rundir, pid, "ofctl/barrier");
@@ -130,8 +104,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"
       const err = join(rundir, "err.txt");
       const code = await runTool(tool, ["--detach", "--no-chdir", "--pidfile", "monitor", v.mgmt], rundir, join(rundir, "out.txt"), err);
       expect(code, tool).toBe(0);
-      const pid = readPid(join(rundir, "ovs-ofctl.pid"));
-      expect(readlinkSync(`/proc/${pid}/cwd`), tool).toBe(dir);
+      const pid = pids.expectRunningIn(join(rundir, "ovs-ofctl.pid"), dir, tool);
       appctl(rundir, pid, "exit");
       await until(`${tool} daemon to exit`, () => !alive(pid));
       const failed = await runTool(tool, ["--detach", "--pidfile", "monitor", `unix:${join(rundir, "nothere.mgmt")}`], rundir, join(rundir, "out2.txt"), join(rundir, "err2.txt"));

@@ -72,7 +72,7 @@ export interface ControlRun {
 
 /**
  * Starts `who`'s monitor with `args` (before `monitor SWITCH`) on `v`'s br0, waits for its control socket, runs
- * each `ovs-appctl -t SOCKET` command of `sequence` (`FILE` is an output file of its own), then waits for the
+ * each `ovs-appctl -t SOCKET` command of `sequence` (`FILE` is an output file of its own; `["@sleep", MS]` pauses), then waits for the
  * monitor to exit; outputs normalised with {@link norm}.
  */
 export async function controlSequence(v: Vswitchd, who: "ovs" | "ours", args: readonly string[], sequence: readonly string[][]): Promise<ControlRun> {
@@ -91,6 +91,11 @@ export async function controlSequence(v: Vswitchd, who: "ovs" | "ours", args: re
   });
   const appctl: string[] = [];
   for (const cmd of sequence) {
+    // ["@sleep", MS]: a pause, not a command
+    if (cmd[0] === "@sleep") {
+      await new Promise((r) => setTimeout(r, Number(cmd[1])));
+      continue;
+    }
     const r = await run("ovs-appctl", ["-t", ctl, ...cmd.map((a) => (a === "FILE" ? file : a))], v.env);
     appctl.push(`${cmd.join(" ")} -> ${r.code}\n${r.out}${r.err}`);
   }

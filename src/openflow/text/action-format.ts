@@ -7,7 +7,7 @@ import { type Action, CtFlags, LearnFlags, type LearnSpec, NatFlags, OfpPort, ty
 import { type FieldDef, type MatchField, fieldByHeader, nxWidth } from "../oxm.js";
 import { formatLegacyAction } from "../v10/actions.js";
 import { formatNshAction } from "../actions-nsh.js";
-import { formatPort, formatPort16 } from "./ports.js";
+import { type NameMaps, formatPort, formatPort16, port16to32 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
 import { bdec, bytesToBigInt, fieldNamed, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
@@ -43,13 +43,13 @@ function fmtNatAddr6(b: Uint8Array): string {
   return formatIpv6BigInt(bytesToBigInt(b));
 }
 
-function formatSetField(mf: MatchField): string {
+function formatSetField(mf: MatchField, names?: NameMaps): string {
   const f = fieldNamed(mf.field);
   if (!f) return `set_field:${hexBytes(mf.value)}->0x${mf.header.toString(16)}`;
   const v = bytesToBigInt(mf.value);
   if (f.name === "vlan_vid") return `set_field:${bdec(v)}->vlan_vid`;
   if (f.name === "ip_dscp") return `set_field:${bdec(v)}->ip_dscp`;
-  let s = `set_field:${formatValue(f, v, mf.value.length)}`;
+  let s = `set_field:${names !== undefined && f.format === "port" && !mf.mask ? names.port(Number(v)) : formatValue(f, v, mf.value.length)}`;
   // a decimal field's mask prints in hex (`8/0xc`)
   if (mf.mask) {
     const m = bytesToBigInt(mf.mask);
@@ -64,30 +64,44 @@ function formatLoadValue(v: bigint): string {
   return hexNum(v);
 }
 
-/** Formats an action list the way ovs-ofctl does (`ct(commit,...),resubmit(,1)`). */
-export function formatActions(actions: readonly Action[]): string {
+/**
+ * Formats an action list the way ovs-ofctl does (`ct(commit,...),resubmit(,1)`).
+ * @param names - prints the ports and tables of `output`, `enqueue`, `resubmit`, `goto_table`, ... (ovs-ofctl's
+ * port and table maps, for `--names`); default: numbers and reserved names
+ */
+export function formatActions(actions: readonly Action[], names?: NameMaps): string {
   // concatenated in a loop: no array of the printed actions first
   let s = "";
-  for (let i = 0; i < actions.length; i++) s = i === 0 ? formatAction(actions[i]!) : s + "," + formatAction(actions[i]!);
+  for (let i = 0; i < actions.length; i++) s = i === 0 ? formatAction(actions[i]!, names) : s + "," + formatAction(actions[i]!, names);
   return s;
 }
 
-function formatAction(a: Action): string {
+function formatAction(a: Action, names: NameMaps | undefined): string {
   const format = FORMATTERS.get(a.type);
-  return format !== undefined ? format(a) : formatLegacyAction(a as Parameters<typeof formatLegacyAction>[0], formatPort);
+  return format !== undefined ? format(a, names) : formatLegacyAction(a as Parameters<typeof formatLegacyAction>[0], names?.port ?? formatPort);
 }
 
-/** Action printers by action type, built once. */
-const FORMATTERS = new Map<string, (a: Action) => string>();
+/** Action printers by action type, built once (the port printer given when ports print by name). */
+const FORMATTERS = new Map<string, (a: Action, names: NameMaps | undefined) => string>();
 
-function fmt<T extends Action["type"]>(types: readonly T[], format: (a: Extract<Action, { type: T }>) => string): void {
-  for (const t of types) FORMATTERS.set(t, format as (a: Action) => string);
+function fmt<T extends Action["type"]>(types: readonly T[], format: (a: Extract<Action, { type: T }>, names: NameMaps | undefined) => string): void {
+  for (const t of types) FORMATTERS.set(t, format as (a: Action, names: NameMaps | undefined) => string);
 }
 
-fmt(["output"], (a) => {
+/** A 16-bit port as `names` prints it (by default as formatPort16()). */
+function port16(p: number, names: NameMaps | undefined): string {
+  return names === undefined ? formatPort16(p) : names.port(port16to32(p));
+}
+
+/** A table as `names` prints it (by default its number). */
+function table(t: number, names: NameMaps | undefined): string {
+  return names === undefined ? String(t) : names.table(t);
+}
+
+fmt(["output"], (a, names) => {
   if (a.port === OfpPort.CONTROLLER) return `CONTROLLER:${a.maxLen}`;
   if (a.port >= 0xffffff00) return formatPort(a.port);
-  return `output:${a.port}`;
+  return names === undefined ? `output:${a.port}` : `output:${names.port(a.port)}`;
 });
 
 fmt(["copy_ttl_out"], () => "copy_ttl_out");
@@ -114,16 +128,16 @@ fmt(["set_nw_ttl"], (a) => `mod_nw_ttl:${a.ttl}`);
 
 fmt(["dec_nw_ttl"], () => "dec_ttl");
 
-fmt(["set_field"], (a) => formatSetField(a.field));
+fmt(["set_field"], (a, names) => formatSetField(a.field, names));
 
 fmt(["push_pbb"], (a) => `push_pbb:0x${a.ethertype.toString(16)}`);
 
 fmt(["pop_pbb"], () => "pop_pbb");
 
-fmt(["resubmit"], (a) => {
-  if (a.table === 255 && !a.ct) return `resubmit:${formatPort16(a.inPort)}`;
-  const p = a.inPort === 0xfff8 ? "" : formatPort16(a.inPort);
-  const t = a.table === 255 ? "" : String(a.table);
+fmt(["resubmit"], (a, names) => {
+  if (a.table === 255 && !a.ct) return `resubmit:${port16(a.inPort, names)}`;
+  const p = a.inPort === 0xfff8 ? "" : port16(a.inPort, names);
+  const t = a.table === 255 ? "" : table(a.table, names);
   return `resubmit(${p},${t}${a.ct ? ",ct" : ""})`;
 });
 
@@ -135,7 +149,7 @@ fmt(["reg_move"], (a) => `move:${formatSubField(a.src)}->${formatSubField(a.dst)
 
 fmt(["reg_load"], (a) => `load:${formatLoadValue(a.value)}->${formatSubField(a.dst)}`);
 
-fmt(["reg_load2"], (a) => formatSetField(a.field));
+fmt(["reg_load2"], (a, names) => formatSetField(a.field, names));
 
 fmt(["note"], (a) => `note:${Array.from(a.data, (x) => x.toString(16).padStart(2, "0")).join(".")}`);
 
@@ -147,7 +161,7 @@ fmt(["output_reg"], (a) => {
 
 fmt(["meter"], (a) => `meter:${a.meterId}`);
 
-fmt(["output_trunc"], (a) => `output(port=${formatPort16(a.port)},max_len=${a.maxLen})`);
+fmt(["output_trunc"], (a, names) => `output(port=${port16(a.port, names)},max_len=${a.maxLen})`);
 
 fmt(["exit"], () => "exit");
 
@@ -182,9 +196,9 @@ fmt(["stack_push"], (a) => `push:${formatSubField(a.sf)}`);
 
 fmt(["stack_pop"], (a) => `pop:${formatSubField(a.sf)}`);
 
-fmt(["sample"], (a) => {
+fmt(["sample"], (a, names) => {
   let s = `sample(probability=${a.probability},collector_set_id=${a.collectorSetId},obs_domain_id=${a.obsDomainId},obs_point_id=${a.obsPointId}`;
-  if (a.samplingPort !== 0xffff) s += `,sampling_port=${formatPort16(a.samplingPort)}`;
+  if (a.samplingPort !== 0xffff) s += `,sampling_port=${port16(a.samplingPort, names)}`;
   if (a.direction === 1) s += ",ingress";
   else if (a.direction === 2) s += ",egress";
   return s + ")";
@@ -192,17 +206,17 @@ fmt(["sample"], (a) => {
 
 fmt(["conjunction"], (a) => `conjunction(${a.id},${a.clause + 1}/${a.nClauses})`);
 
-fmt(["ct"], (a) => {
+fmt(["ct"], (a, names) => {
   const parts: string[] = [];
   if (a.flags & CtFlags.COMMIT) parts.push("commit");
   if (a.flags & CtFlags.FORCE) parts.push("force");
-  if (a.recircTable !== 255) parts.push(`table=${a.recircTable}`);
+  if (a.recircTable !== 255) parts.push(`table=${table(a.recircTable, names)}`);
   if (a.zoneSrc) parts.push(`zone=${formatSubField(a.zoneSrc)}`);
   else if (a.zone) parts.push(`zone=${a.zone}`);
   const nat = a.actions.filter((x) => x.type === "nat");
   const others = a.actions.filter((x) => x.type !== "nat");
-  for (const n of nat) parts.push(formatAction(n));
-  if (others.length) parts.push(`exec(${formatActions(others)})`);
+  for (const n of nat) parts.push(formatAction(n, names));
+  if (others.length) parts.push(`exec(${formatActions(others, names)})`);
   if (a.alg) parts.push(`alg=${a.alg === 21 ? "ftp" : a.alg === 69 ? "tftp" : a.alg}`);
   return `ct(${parts.join(",")})`;
 });
@@ -236,7 +250,7 @@ fmt(["nat"], (a) => {
 
 fmt(["ct_clear"], () => "ct_clear");
 
-fmt(["clone"], (a) => `clone(${formatActions(a.actions)})`);
+fmt(["clone"], (a, names) => `clone(${formatActions(a.actions, names)})`);
 
 fmt(["delete_field"], (a) => `delete_field:${a.field === "unknown" ? `0x${a.header.toString(16)}` : a.field}`);
 
@@ -257,10 +271,10 @@ fmt(["check_pkt_larger"], (a) => `check_pkt_larger(${a.pktLen})->${formatSubFiel
 
 fmt(["multipath"], (a) => `multipath(${NX_HASH_FIELDS[a.fields] ?? a.fields},${a.basis},${MP_ALGS[a.algorithm] ?? a.algorithm},${a.maxLink + 1},${a.arg},${formatSubField(a.dst)})`);
 
-fmt(["bundle"], (a) => {
+fmt(["bundle"], (a, names) => {
   const f = fieldByHeader(a.memberType);
   const head = `${NX_HASH_FIELDS[a.fields] ?? a.fields},${a.basis},${BD_ALGS[a.algorithm] ?? a.algorithm},${f?.name === "in_port" ? "ofport" : "0x" + a.memberType.toString(16)}`;
-  const members = `members:${a.members.join(",")}`;
+  const members = `members:${names === undefined ? a.members.join(",") : a.members.map((m) => port16(m, names)).join(",")}`;
   return a.load && a.dst ? `bundle_load(${head},${formatSubField(a.dst)},${members})` : `bundle(${head},${members})`;
 });
 

@@ -7,7 +7,7 @@ import { type Action, LearnFlags, type LearnSpec, NatFlags, type SubField } from
 import { fieldByName, nxWidth } from "../oxm.js";
 import { BD_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { READ_ONLY } from "./context.js";
-import { FlowSyntaxError } from "./errors.js";
+import { FlowSyntaxError, UnknownPortError } from "./errors.js";
 import { parsePort, port32to16 } from "./ports.js";
 import { parseNxmSubField, parseSubField } from "./subfield.js";
 import { num, splitTop } from "./tokens.js";
@@ -20,7 +20,7 @@ const BUNDLE_MAX_MEMBERS = 2048;
  * `bundle(FIELDS,BASIS,ALGORITHM,ofport,members:PORT...)` and `bundle_load(...,DST,members:...)`, tokenized
  * as Open vSwitch's bundle_parse does: members are separated by commas, blanks or brackets (`members:[2,3]`).
  */
-export function parseBundle(s: string, load: boolean): Action {
+export function parseBundle(s: string, load: boolean, portNames?: ReadonlyMap<string, number>): Action {
   const tokens: string[] = [];
   let at = 0;
   // C strtok_r: skip delimiters, take the token, consume the one delimiter that ends it
@@ -47,9 +47,12 @@ export function parseBundle(s: string, load: boolean): Action {
   for (let m = next(", []"); m !== undefined && members.length < BUNDLE_MAX_MEMBERS; m = next(", []")) {
     let port: number;
     try {
-      port = port32to16(parsePort(m));
-    } catch {
-      throw new FlowSyntaxError(`${m}: bad port number`);
+      port = port32to16(portNames?.get(m) ?? parsePort(m));
+    } catch (e) {
+      // a name: a caller that knows the switch's port names may parse again with them
+      const error = e instanceof UnknownPortError && !portNames ? new UnknownPortError(m) : new FlowSyntaxError("");
+      error.message = `${m}: bad port number`;
+      throw error;
     }
     members.push(port);
   }

@@ -232,10 +232,15 @@ on(["dec_ttl"], (_it, { paren }, _ctx) => {
   return [{ type: "dec_nw_ttl" }];
 });
 
+/** The fields whose values are ports (Open vSwitch's MFS_OFP_PORT and MFS_OFP_PORT_OXM). */
+const PORT_VALUED = new Set(["in_port", "in_port_oxm", "actset_output", "nxm_of_in_port", "oxm_of_in_port"]);
+
 on(["set_field"], (it, { arg, paren }, ctx) => {
   const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? paren ?? "");
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-  const out = setFieldAction(m[2]!, m[1]!.trim());
+  // a port field's value may be a port's name (mf_parse() with the port map)
+  const named = PORT_VALUED.has(m[2]!.toLowerCase()) ? ctx.portNames?.get(m[1]!.trim()) : undefined;
+  const out = setFieldAction(m[2]!, named !== undefined ? String(named) : m[1]!.trim());
   for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
   return out;
 });
@@ -317,13 +322,13 @@ on(["conjunction"], (it, { paren }, _ctx) => {
 
 on(["clone"], (_it, { paren }, ctx) => [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }]);
 
-on(["sample"], (_it, { paren }, _ctx) => {
+on(["sample"], (_it, { paren }, ctx) => {
   const kv = kvs(paren ?? "");
   onlyKeys(kv, ["probability", "collector_set_id", "obs_domain_id", "obs_point_id", "sampling_port", "ingress", "egress"], (k) => `invalid key "${k}" in "sample" argument`);
   const probability = kv.get("probability");
   if (probability !== undefined && !(Number(probability) >= 1 && Number(probability) <= 0xffff)) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
   if (probability === undefined) throw new FlowSyntaxError(`non-zero "probability" must be specified on sample`);
-  const samplingPort = kv.has("sampling_port") ? port32to16(parsePort(kv.get("sampling_port")!)) : 0xffff;
+  const samplingPort = kv.has("sampling_port") ? port32to16(portOf(kv.get("sampling_port")!, ctx, "unknown port")) : 0xffff;
   const direction = kv.has("ingress") ? 1 : kv.has("egress") ? 2 : 0;
   return [
     {
@@ -411,7 +416,7 @@ on(["multipath"], (_it, { paren }, _ctx) => {
   ];
 });
 
-on(["bundle", "bundle_load"], (_it, { name, arg, paren }, _ctx) => [parseBundle(paren ?? arg ?? "", name === "bundle_load")]);
+on(["bundle", "bundle_load"], (_it, { name, arg, paren }, ctx) => [parseBundle(paren ?? arg ?? "", name === "bundle_load", ctx.portNames)]);
 
 on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
 

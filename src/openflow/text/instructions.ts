@@ -9,6 +9,7 @@ import { formatActions } from "./action-format.js";
 import { parseAction, parseActionList } from "./action-parse.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
+import type { NameMaps } from "./ports.js";
 import { ACTION_SEPARATORS, num, splitAction, splitTop } from "./tokens.js";
 import { hexNum } from "./values.js";
 
@@ -115,8 +116,11 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   return insts;
 }
 
-/** Formats instructions as the `actions=` text (apply-actions inline, others as ovs-ofctl spells them). */
-export function formatInstructions(insts: readonly Instruction[]): string {
+/**
+ * Formats instructions as the `actions=` text (apply-actions inline, others as ovs-ofctl spells them).
+ * @param names - prints the ports and tables (see formatActions())
+ */
+export function formatInstructions(insts: readonly Instruction[], names?: NameMaps): string {
   // the parts joined as they come (no array of them first)
   let s = "";
   let n = 0;
@@ -128,20 +132,20 @@ export function formatInstructions(insts: readonly Instruction[]): string {
         break;
       case "apply_actions":
         if (!i.actions.length) continue;
-        part = formatActions(i.actions);
+        part = formatActions(i.actions, names);
         break;
       case "clear_actions":
         part = "clear_actions";
         break;
       case "write_actions":
         // an empty action set prints as ovs-ofctl prints an empty list
-        part = `write_actions(${i.actions.length ? formatActions(i.actions) : "drop"})`;
+        part = `write_actions(${i.actions.length ? formatActions(i.actions, names) : "drop"})`;
         break;
       case "write_metadata":
         part = `write_metadata:${hexNum(i.metadata)}${i.mask === 0xffffffffffffffffn ? "" : "/" + hexNum(i.mask)}`;
         break;
       case "goto_table":
-        part = `goto_table:${i.tableId}`;
+        part = `goto_table:${names === undefined ? i.tableId : names.table(i.tableId)}`;
         break;
       case "unknown":
         part = `unknown_instruction(${i.instructionType})`;

@@ -5,7 +5,7 @@
  * @module
  */
 import { type MatchField, fieldByName } from "../oxm.js";
-import { formatPort } from "./ports.js";
+import { type PortFormatter, formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6, formatMacBigInt } from "../../net/address.js";
 import { bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
@@ -138,7 +138,11 @@ class MatchPrinter {
   }
   /** How many of the map's fields have been printed. */
   nPrinted = 0;
-  constructor(readonly map: MatchMap) {}
+  constructor(
+    readonly map: MatchMap,
+    /** Prints in_port and actset_output (ovs-ofctl's port map). */
+    readonly port: PortFormatter = formatPort,
+  ) {}
   get(n: string): VM | undefined {
     const e = this.map.get(n);
     if (e !== undefined && !e.printed) {
@@ -198,10 +202,12 @@ const IPV6_SHORTHANDS = new Map<number, string>([[58, "icmp6"], [6, "tcp6"], [17
 /**
  * Formats a match in ovs-ofctl order (`priority=100,ip,nw_dst=10.0.0.0/24`).
  * @param priority - printed first when given and not the default 32768
+ * @param port - prints `in_port` and `actset_output` (e.g. `PortNames.format` for ovs-ofctl's `--names`);
+ * default: numbers and reserved names
  */
-export function formatMatch(match: readonly MatchField[], priority?: number): string {
+export function formatMatch(match: readonly MatchField[], priority?: number, port?: PortFormatter): string {
   const { map, unknown, groups } = toMap(match);
-  const w = new MatchPrinter(map);
+  const w = new MatchPrinter(map, port);
   printMeta(w, priority, groups);
   const dlType = w.get("dl_type");
   const nwProto = w.get("nw_proto");
@@ -245,7 +251,7 @@ export function formatMatch(match: readonly MatchField[], priority?: number): st
     const f = fieldByName(name);
     if (!f || !e.m) continue;
     const full = e.m === ones(e.len * 8);
-    const val = f.format === "port" ? formatPort(Number(e.v)) : formatValue(f, e.v, e.len);
+    const val = f.format === "port" ? w.port(Number(e.v)) : formatValue(f, e.v, e.len);
     w.push(`${name}=${val}${full ? "" : "/" + formatValue(f, e.m, e.len)}`);
   }
   for (const u of unknown) w.push(`oxm(0x${u.header.toString(16)}${u.experimenter !== undefined ? `,0x${u.experimenter.toString(16)}` : ""})=${hexBytes(u.value)}${u.mask ? "/" + hexBytes(u.mask) : ""}`);
@@ -283,7 +289,7 @@ function printMarks(w: MatchPrinter): void {
   const conj = w.get("conj_id");
   if (conj) w.push(`conj_id=${bdec(conj.v)}`);
   const aso = w.get("actset_output");
-  if (aso) w.push(`actset_output=${formatPort(Number(aso.v))}`);
+  if (aso) w.push(`actset_output=${w.port(Number(aso.v))}`);
 }
 
 /** Conntrack fields. */
@@ -348,7 +354,7 @@ function printEth(w: MatchPrinter): void {
   const md = w.get("metadata");
   if (md && md.m) w.push(`metadata=${hexNum(md.v)}${w.full(md) ? "" : "/" + hexNum(md.m)}`);
   const inp = w.get("in_port");
-  if (inp) w.push(`in_port=${formatPort(Number(inp.v))}`);
+  if (inp) w.push(`in_port=${w.port(Number(inp.v))}`);
   // vlan: rebuild the 802.1Q TCI from vlan_vid / vlan_pcp
   const vid = w.get("vlan_vid");
   const pcp = w.get("vlan_pcp");

@@ -21,6 +21,7 @@ import { groupFeaturesText } from "../versions/bodies.js";
 import { formatGroup } from "../versions/print.js";
 import { formatDuration } from "../print-common.js";
 import { readGroupStats } from "../stats-readers.js";
+import type { NameMaps } from "../text/ports.js";
 
 /** The Nicira vendor ID. */
 const NX_VENDOR = 0x00002320;
@@ -133,9 +134,9 @@ function ipfixText(r: Reader, indent: number): string {
 /**
  * The text after the header line of a Nicira statistics request or reply, as ovs-ofctl prints it; undefined
  * when `b` is not one this file knows (the caller prints the header alone). A body of the wrong length
- * throws the codec's `DecodeError`.
+ * throws the codec's `DecodeError`. `names` prints a group's ports by name (`--names`).
  */
-export function nxStatsText(version: number, request: boolean, b: MultipartRequestBody | MultipartReplyBody): string | undefined {
+export function nxStatsText(version: number, request: boolean, b: MultipartRequestBody | MultipartReplyBody, names?: NameMaps): string | undefined {
   const s = split(version, b);
   if (!s || NAMES[s.subtype] === undefined) return undefined;
   const r = new Reader(s.body, "openflow");
@@ -194,7 +195,7 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
         r.skip(6);
         const buckets = version === OfpVersion.OF10 ? readBuckets10(r.sub(bucketsLen, "buckets"), groupType) : readBuckets15(r.sub(bucketsLen, "buckets"));
         const props = readGroupProps(r.sub(start + len - r.pos, "group properties"));
-        t += `\n ${formatGroup(OfpVersion.OF15, groupId, groupType, buckets, props)}`;
+        t += `\n ${formatGroup(OfpVersion.OF15, groupId, groupType, buckets, props, false, names)}`;
       }
       return t;
     }

@@ -8,7 +8,7 @@
  */
 import { OfpVersion } from "../constants.js";
 import { fieldByHeader } from "../oxm.js";
-import { formatActions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
+import { type NameMaps, formatActions, formatMatch, formatPort, formatValue, setFieldName } from "../flowtext.js";
 import { formatQueueConfigs, tableDescs } from "./bodies.js";
 import { type Bucket, type GroupProps, type MeterBand, type OfMessage, type PortStats, decodeMessage, encodeMessage } from "../messages.js";
 import type { VersionedMessage } from "./types.js";
@@ -61,8 +61,8 @@ function bucketId(prefix: string, id: number, version: number): string {
   return `${prefix}${name},`;
 }
 
-/** One group as Open vSwitch's ofp_print_group() prints it (bucket ids and selection method from OpenFlow 1.5). */
-export function formatGroup(version: number, groupId: number, groupType: number, buckets: readonly Bucket[], props: GroupProps, suppressType = false): string {
+/** One group as Open vSwitch's ofp_print_group() prints it (bucket ids and selection method from OpenFlow 1.5; `names` for `--names`). */
+export function formatGroup(version: number, groupId: number, groupType: number, buckets: readonly Bucket[], props: GroupProps, suppressType = false, names?: NameMaps): string {
   let s = `group_id=${groupId}`;
   if (!suppressType) s += `,type=${GROUP_TYPE_NAMES[Math.min(groupType, 4)]}`;
   if (props.selectionMethod) {
@@ -87,9 +87,9 @@ export function formatGroup(version: number, groupId: number, groupType: number,
   for (const b of buckets) {
     s += "bucket=" + bucketId("bucket_id:", b.bucketId ?? 0, version);
     if (b.weight !== (groupType === 1 ? 1 : 0)) s += `weight:${b.weight},`;
-    if (b.watchPort !== 0xffffffff) s += `watch_port:${formatPort(b.watchPort)},`;
+    if (b.watchPort !== 0xffffffff) s += `watch_port:${(names?.port ?? formatPort)(b.watchPort)},`;
     if (b.watchGroup !== 0xffffffff) s += `watch_group:${b.watchGroup},`;
-    s += `actions=${b.actions.length ? formatActions(b.actions) : "drop"},`;
+    s += `actions=${b.actions.length ? formatActions(b.actions, names) : "drop"},`;
   }
   return s.replace(/,$/, "");
 }
