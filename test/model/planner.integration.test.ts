@@ -98,7 +98,7 @@ describe.each(BACKENDS)("applyModel on %s", (kind) => {
     // Without the web subnet and its pods: switch, router port, peer port and pod ports go; the routers stay.
     const noWeb: Manifest = { objects: pruned.objects.filter((o) => !(o.kind === "Subnet" && o.name === "web") && !(o.kind === "Pod" && o.namespace === "web")) };
     const q = await applyOnce(backend.unix, noWeb, { prune: true });
-    expect(q.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`).sort()).toEqual(["pod/web/web-0 deleted", "pod/web/web-1 deleted", "subnet/web deleted"]);
+    expect(q.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`).sort()).toEqual(["pod/web/web-0 deleted", "pod/web/web-1 deleted", "subnet/web deleted", "vpc/vpc1 configured"]);
     expect(await nbctl(backend.unix, "--bare", "--columns=name", "list", "Logical_Switch")).toBe("ovn-default\n");
     expect(await nbctl(backend.unix, "--bare", "--columns=name", "list", "Logical_Router_Port")).toBe("ovn-cluster-ovn-default\n");
     expect((await nbctl(backend.unix, "--bare", "--columns=name", "list", "Logical_Router")).split(/\s+/).filter(Boolean).sort()).toEqual(["ovn-cluster", "vpc1"]);

@@ -156,7 +156,7 @@ describe.each(BACKENDS)("Subnet DHCP on %s", (kind) => {
     const otherV4 = (await nbctl(db, "--bare", "--columns=_uuid", "find", "DHCP_Options", "external_ids:ls=other")).trim();
     expect((await nbctl(db, "--bare", "--columns=dhcpv4_options,dhcpv6_options", "list", "Logical_Switch_Port", "b.default")).trim()).toBe(otherV4);
     const pruned = await applyOnce(db, manifestOf(M(", enableDHCP: true")), { prune: true });
-    expect(pruned.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["subnet/other deleted", "pod/default/b deleted"]);
+    expect(pruned.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/ovn-cluster configured", "subnet/other deleted", "pod/default/b deleted"]);
     expect((await dhcpRows(db)).map((l) => l.split(" ")[0])).toEqual(["ovn-default", "ovn-default"]);
   });
 

@@ -49,7 +49,7 @@ describe("Subnet extra fields input", () => {
     [", externalEgressGateway: 'fd00::1'", /spec\.externalEgressGateway: invalid value "fd00::1": its address family is not the subnet's \(10\.16\.0\.0\/16\)$/],
     [", policyRoutingPriority: 0", /spec\.policyRoutingPriority: invalid value "0": expected an integer from 1 to 32765$/],
     [", mtu: 20", /spec\.mtu: invalid value "20": expected an integer from 68 to 65535$/],
-    [", u2oFeatures: { overlayOnlyRouting: true }", /spec\.u2oFeatures: field not supported by this model$/],
+    [", u2oFeatures: { overlayOnlyRouting: true }", /spec\.u2oFeatures\.overlayOnlyRouting: invalid value "true": it has an effect only with spec\.u2oInterconnection: true$/],
   ])("%s is refused, naming file, object and field", (extra, re) => {
     const issues = issuesOf(extra);
     expect(issues).toEqual([expect.stringMatching(re)]);

@@ -66,8 +66,7 @@ describe("Subnet u2oInterconnection input", () => {
     expect(issuesOf(", logicalGateway: true, u2oInterconnection: true")).toEqual([expect.stringMatching(/subnet\/under: spec\.u2oInterconnection: .*logicalGateway and u2oInterconnection cannot both be on/)]);
     expect(issuesOf(", u2oInterconnectionIP: 172.20.0.5")).toEqual([expect.stringMatching(/subnet\/under: spec\.u2oInterconnectionIP: .*only with spec\.u2oInterconnection: true$/)]);
     expect(issuesOf(", u2oInterconnection: true, u2oInterconnectionIP: 172.20.0.0/24")).toEqual([expect.stringMatching(/spec\.u2oInterconnectionIP: invalid value "172\.20\.0\.0\/24": one IP, or an IPv4 and an IPv6/)]);
-    expect(issuesOf(", u2oInterconnection: true, enableLb: false")).toEqual([expect.stringMatching(/subnet\/under: spec\.enableLb: value "false" not supported: with u2oInterconnection/)]);
-    expect(issuesOf(", u2oInterconnection: true, u2oFeatures: { overlayOnlyRouting: true }")).toEqual([expect.stringMatching(/spec\.u2oFeatures: field not supported by this model$/)]);
+    // enableLb: false and u2oFeatures are test/model/u2o-routing.integration.test.ts's.
   });
 });
 
