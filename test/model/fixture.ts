@@ -85,16 +85,17 @@ export interface BackendFixture {
 
 /**
  * The per-test backend of `kind`, stopped after each test (registers the `afterEach`): call in
- * the body of a `describe`, then `await fx.start()` in each test.
+ * the body of a `describe`, then `await fx.start()` in each test. A real `ovsdb-server` backend
+ * skips unless `needs` (the programs its tests run) are installed.
  */
-export function useBackend(kind: BackendKind): BackendFixture {
+export function useBackend(kind: BackendKind, needs: readonly string[] = ["ovsdb-server", "ovn-nbctl"]): BackendFixture {
   let backend: Backend | undefined;
   afterEach(async () => {
     await backend?.stop();
     backend = undefined;
   });
   return {
-    skip: kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl"),
+    skip: kind === "ovsdb-server" && !peers(...needs),
     async start(schemas) {
       backend = await startBackend(kind, schemas);
       return backend.unix;

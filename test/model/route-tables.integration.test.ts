@@ -8,14 +8,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { formatIssue, parseManifestText } from "../../src/model/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
+import { applyOnce, issuesOf, lines, manifestOf, useBackend } from "./fixture.js";
 
 /** vpc1: a main-table default route via 10.1.0.254 and a table-t1 one via 10.1.0.253; s2 in `table` (none: main). */
 const VPC = (table?: string) => `apiVersion: v1
@@ -72,23 +71,17 @@ const options = async (db: string, lrp: string) => (await nbctl(db, "get", "Logi
 describe("Subnet routeTable input", () => {
   it("is refused on an underlay subnet (Kube-OVN sets no route table on its router port)", () => {
     const text = `apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: u }\nspec: { cidrBlock: 172.18.0.0/24, vlan: v0, logicalGateway: true, routeTable: t1 }\n`;
-    expect(parseManifestText(text, "m.yaml").issues.map(formatIssue)).toEqual([
+    expect(issuesOf(text)).toEqual([
       'm.yaml:4 (document 1): subnet/u: spec.routeTable: value "t1" not supported: Kube-OVN sets no route table on an underlay subnet\'s router port (only with u2oInterconnection)',
     ]);
   });
 });
 
 describe.each(BACKENDS)("Subnet routeTable on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("the router port's options:route_table; a re-apply sends nothing; a new table changes only that option; removal deletes it", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("the router port's options:route_table; a re-apply sends nothing; a new table changes only that option; removal deletes it", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(VPC("t1")));
     expect(await options(db, "vpc1-s2")).toBe("{route_table=t1}");
     expect(await options(db, "vpc1-s1")).toBe("{}");
@@ -106,9 +99,8 @@ describe.each(BACKENDS)("Subnet routeTable on %s", (kind) => {
     expect((await applyOnce(db, manifestOf(VPC()))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("the join subnet's default route in every route table of the default VPC's static routes", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("the join subnet's default route in every route table of the default VPC's static routes", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(DEFAULT_VPC("{ cidr: 192.168.0.0/16, nextHopIP: 100.64.0.10, routeTable: t1 }")));
     expect(await lines(db, "lr-route-list", "ovn-cluster")).toEqual([
       "IPv4 Routes",
