@@ -10,22 +10,11 @@ import { parseManifestText } from "../../src/model/index.js";
 import { startOvnSandbox, SANDBOX_PROGRAMS } from "../../src/testing/index.js";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, issuesOf as textIssues, lines, manifestOf, useBackend } from "./fixture.js";
+import { applyOnce, issuesOf as textIssues, lines, manifestOf, namespaceDoc, podDoc, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
 /** A namespace, a dual-stack subnet (spec `extra`) and two pods: `a` with both families, `b` with its IPv4 address only. */
-const M = (extra: string, cidr = "10.16.0.0/16,fd00:10:16::/64") => `apiVersion: v1
-kind: Namespace
-metadata: { name: default }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: ovn-default }
-spec: { cidrBlock: "${cidr}", default: true${extra} }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: a, annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10,fd00:10:16::10", ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a" } }
-`;
+const M = (extra: string, cidr = "10.16.0.0/16,fd00:10:16::/64") =>
+  yamlOf(namespaceDoc("default"), subnetDoc("ovn-default", `cidrBlock: "${cidr}", default: true${extra}`), podDoc("a", { "ovn.kubernetes.io/ip_address": '"10.16.0.10,fd00:10:16::10"', "ovn.kubernetes.io/mac_address": '"00:00:00:aa:00:0a"' }));
 
 const issuesOf = (extra: string, cidr?: string) => textIssues(M(extra, cidr));
 

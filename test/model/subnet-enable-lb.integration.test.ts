@@ -7,10 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { BASE, SERVICE } from "./kinds/manifests.js";
-import { applyOnce, issuesOf, manifestOf, useBackend } from "./fixture.js";
+import { applyOnce, issuesOf, manifestOf, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
 /** BASE and its service, plus a second subnet `quiet` of the default VPC (`spec` extra). */
-const WITH_QUIET = (extra: string) => `${BASE}---\n${SERVICE}---\napiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: quiet }\nspec: { cidrBlock: 10.17.0.0/16${extra} }\n`;
+const WITH_QUIET = (extra: string) => yamlOf(BASE, SERVICE, subnetDoc("quiet", `cidrBlock: 10.17.0.0/16${extra}`));
 
 const lbCount = async (db: string, ls: string) => (await nbctl(db, "--bare", "--columns=load_balancer", "list", "Logical_Switch", ls)).split(/\s+/).filter(Boolean).length;
 

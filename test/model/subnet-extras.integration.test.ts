@@ -15,22 +15,10 @@ import { formatWarning, manifestWarnings, parseManifestText } from "../../src/mo
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, changed, issuesOf as textIssues, lines, manifestOf, useBackend } from "./fixture.js";
+import { applyOnce, changed, issuesOf as textIssues, lines, manifestOf, namespaceDoc, podDoc, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
 /** A namespace, an IPv4 subnet (spec `extra`) and a pod with a fixed address. */
-const M = (extra: string, cidr = "10.16.0.0/16") => `apiVersion: v1
-kind: Namespace
-metadata: { name: default }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: ovn-default }
-spec: { cidrBlock: "${cidr}", default: true${extra} }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: a, annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10" } }
-`;
+const M = (extra: string, cidr = "10.16.0.0/16") => yamlOf(namespaceDoc("default"), subnetDoc("ovn-default", `cidrBlock: "${cidr}", default: true${extra}`), podDoc("a", { "ovn.kubernetes.io/ip_address": '"10.16.0.10"' }));
 
 const issuesOf = (extra: string, cidr?: string) => textIssues(M(extra, cidr));
 

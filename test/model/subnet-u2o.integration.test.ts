@@ -11,48 +11,20 @@ import { describe, expect, it } from "vitest";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, changed, issuesOf as textIssues, lines, manifestOf, useBackend } from "./fixture.js";
+import { applyOnce, changed, issuesOf as textIssues, JOIN_SUBNET, lines, manifestOf, namespaceDoc, nodeDoc, podDoc, subnetDoc, underlayDocs, useBackend, vpcDoc, yamlOf } from "./fixture.js";
 
 /** The default VPC with join, ovn-default (a pod), a node, and the underlay subnet `under` (spec `extra`). */
-const M = (extra: string, vpc = "") => `apiVersion: v1
-kind: Namespace
-metadata: { name: default }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: join }
-spec: { cidrBlock: 100.64.0.0/16 }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: ovn-default }
-spec: { cidrBlock: 10.16.0.0/16, default: true${vpc ? `, vpc: ${vpc}` : ""} }
----
-apiVersion: v1
-kind: Node
-metadata: { name: node1, annotations: { ovn.kubernetes.io/ip_address: 100.64.0.2 } }
-status: { addresses: [{ type: InternalIP, address: 192.168.0.11 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: a, annotations: { ovn.kubernetes.io/ip_address: 10.16.0.10 } }
-spec: { nodeName: node1 }
----
-apiVersion: kubeovn.io/v1
-kind: ProviderNetwork
-metadata: { name: net1 }
-spec: { defaultInterface: eth1 }
----
-apiVersion: kubeovn.io/v1
-kind: Vlan
-metadata: { name: vlan10 }
-spec: { id: 10, provider: net1 }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: under }
-spec: { cidrBlock: 172.20.0.0/24, vlan: vlan10${vpc ? `, vpc: ${vpc}` : ""}${extra} }
-${vpc ? `---\napiVersion: kubeovn.io/v1\nkind: Vpc\nmetadata: { name: ${vpc} }\n` : ""}`;
+const M = (extra: string, vpc = "") =>
+  yamlOf(
+    namespaceDoc("default"),
+    JOIN_SUBNET,
+    subnetDoc("ovn-default", `cidrBlock: 10.16.0.0/16, default: true${vpc ? `, vpc: ${vpc}` : ""}`),
+    nodeDoc("node1", "100.64.0.2", "192.168.0.11"),
+    podDoc("a", { "ovn.kubernetes.io/ip_address": "10.16.0.10" }, { nodeName: "node1" }),
+    ...underlayDocs("net1", "vlan10", 10),
+    subnetDoc("under", `cidrBlock: 172.20.0.0/24, vlan: vlan10${vpc ? `, vpc: ${vpc}` : ""}${extra}`),
+    ...(vpc ? [vpcDoc(vpc)] : []),
+  );
 
 const issuesOf = (extra: string) => textIssues(M(extra));
 

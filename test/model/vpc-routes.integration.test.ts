@@ -6,18 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
-import { applyOnce, issuesOf, lines, manifestOf, useBackend } from "./fixture.js";
+import { applyOnce, issuesOf, lines, manifestOf, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
-const SUBNETS = `apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: s1 }
-spec: { vpc: vpc1, cidrBlock: 10.1.0.0/24 }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: s2 }
-spec: { vpc: vpc1, cidrBlock: 10.2.0.0/24 }
-`;
+const SUBNETS = yamlOf(subnetDoc("s1", "vpc: vpc1, cidrBlock: 10.1.0.0/24"), subnetDoc("s2", "vpc: vpc1, cidrBlock: 10.2.0.0/24"));
 
 /** vpc1 with an ECMP default route (two next hops), a source route in table t1, an IPv6 host route, an allow, a drop and an ECMP reroute. */
 const VPC = `apiVersion: kubeovn.io/v1
