@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { InvalidManifestError, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { DEFAULT_SERVICE_CLUSTER_IP_RANGE, InvalidManifestError, loadManifests, parseManifestText, resolveModel, serviceCidrs } from "../../src/model/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
@@ -63,6 +63,20 @@ describe("U2O routing input", () => {
     const r = parseManifestText(M("", [notReady]), "m.yaml");
     expect(r.issues).toEqual([]);
     expect(r.objects.find((o) => o.kind === "ServiceCIDR")).toMatchObject({ cidrs: ["10.100.0.0/16"], ready: false });
+  });
+
+  it("the files' ServiceCIDR objects, read as ovn-ts apply reads files, are the model's Service CIDRs; a not-ready one counts for nothing; none: no serviceCidrs (Kube-OVN's default range)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-u2o-"));
+    try {
+      const notReady = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: { name: old }\nspec: { cidrs: [10.200.0.0/16] }\nstatus: { conditions: [{ type: Ready, status: 'False' }] }\n";
+      writeFileSync(join(dir, "m.yaml"), M(NO_LB, [serviceCidr("kubernetes", "10.100.0.0/16, 'fd00:10:100::/108'"), serviceCidr("extra", "10.101.0.0/16"), notReady]));
+      expect(resolveModel(loadManifests([dir])).serviceCidrs).toEqual(["10.100.0.0/16", "10.101.0.0/16", "fd00:10:100::/108"]);
+      writeFileSync(join(dir, "m.yaml"), M(NO_LB));
+      expect(resolveModel(loadManifests([dir])).serviceCidrs).toBeUndefined();
+      expect(serviceCidrs([])).toEqual([DEFAULT_SERVICE_CLUSTER_IP_RANGE]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("two subnets of one VPC and vlan with externalEgressGateway may not share a policyRoutingTableID: a typed issue naming file, object and field", () => {
