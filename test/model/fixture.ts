@@ -3,7 +3,12 @@
  * of, a backend per test (started by the test, stopped after it), and the helpers that read input
  * issues and what an apply changed.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach } from "vitest";
+import { memoryIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
 import { formatIssue, parseManifestText } from "../../src/model/index.js";
 import { type BACKENDS, type Backend, startBackend } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
@@ -104,4 +109,36 @@ export function useBackend(kind: BackendKind, needs: readonly string[] = ["ovsdb
       return backend;
     },
   };
+}
+
+/** A temporary directory of manifest files for `ovn-ts apply -f DIR`, removed on dispose (`using`). */
+export interface ManifestDir extends Disposable {
+  /** The directory. */
+  readonly path: string;
+  /** Writes (or replaces) file `name` in it; returns its path. */
+  write(name: string, text: string): string;
+}
+
+/** A new {@link ManifestDir} (`ovn-ts-PREFIX-XXXXXX` under the system's temporary directory) holding `files`. */
+export function manifestDir(prefix: string, files: Readonly<Record<string, string>> = {}): ManifestDir {
+  const path = mkdtempSync(join(tmpdir(), `ovn-ts-${prefix}-`));
+  const dir: ManifestDir = {
+    path,
+    write(name, text) {
+      writeFileSync(join(path, name), text);
+      return join(path, name);
+    },
+    [Symbol.dispose]() {
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
+  for (const [name, text] of Object.entries(files)) dir.write(name, text);
+  return dir;
+}
+
+/** `ovn-ts apply --db=DB -f DIR ARGS...` run in-process: its exit status and output. */
+export async function cliApply(db: string, dir: string, ...args: readonly string[]): Promise<{ readonly status: number; readonly stdout: string; readonly stderr: string }> {
+  const io = memoryIo();
+  const status = await main(["apply", `--db=${db}`, "-f", dir, ...args], io);
+  return { status, stdout: io.stdout, stderr: io.stderr };
 }

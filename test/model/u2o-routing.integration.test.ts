@@ -6,17 +6,13 @@
  * conflict check. Input checks; on each backend create, no-op, a change with its exact
  * operations, removal and `--prune`; with ovn-northd, `ovn-trace` through the new policies.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { DEFAULT_SERVICE_CLUSTER_IP_RANGE, InvalidManifestError, loadManifests, parseManifestText, resolveModel, serviceCidrs } from "../../src/model/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { JOIN_SUBNET, applyOnce, changed, issuesOf, lines, manifestOf, names, namespaceDoc, nodeDoc, podDoc, subnetDoc, underlayDocs, useBackend, vpcDoc, yamlOf } from "./fixture.js";
+import { applyOnce, changed, cliApply, issuesOf, JOIN_SUBNET, lines, manifestDir, manifestOf, names, namespaceDoc, nodeDoc, podDoc, subnetDoc, underlayDocs, useBackend, vpcDoc, yamlOf } from "./fixture.js";
 
 /** A `ServiceCIDR` with `cidrs`. */
 const serviceCidr = (name: string, cidrs: string) => `apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: { name: ${name} }\nspec: { cidrs: [${cidrs}] }\n`;
@@ -66,17 +62,13 @@ describe("U2O routing input", () => {
   });
 
   it("the files' ServiceCIDR objects, read as ovn-ts apply reads files, are the model's Service CIDRs; a not-ready one counts for nothing; none: no serviceCidrs (Kube-OVN's default range)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-u2o-"));
-    try {
-      const notReady = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: { name: old }\nspec: { cidrs: [10.200.0.0/16] }\nstatus: { conditions: [{ type: Ready, status: 'False' }] }\n";
-      writeFileSync(join(dir, "m.yaml"), M(NO_LB, [serviceCidr("kubernetes", "10.100.0.0/16, 'fd00:10:100::/108'"), serviceCidr("extra", "10.101.0.0/16"), notReady]));
-      expect(resolveModel(loadManifests([dir])).serviceCidrs).toEqual(["10.100.0.0/16", "10.101.0.0/16", "fd00:10:100::/108"]);
-      writeFileSync(join(dir, "m.yaml"), M(NO_LB));
-      expect(resolveModel(loadManifests([dir])).serviceCidrs).toBeUndefined();
-      expect(serviceCidrs([])).toEqual([DEFAULT_SERVICE_CLUSTER_IP_RANGE]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    using dir = manifestDir("u2o");
+    const notReady = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: { name: old }\nspec: { cidrs: [10.200.0.0/16] }\nstatus: { conditions: [{ type: Ready, status: 'False' }] }\n";
+    dir.write("m.yaml", M(NO_LB, [serviceCidr("kubernetes", "10.100.0.0/16, 'fd00:10:100::/108'"), serviceCidr("extra", "10.101.0.0/16"), notReady]));
+    expect(resolveModel(loadManifests([dir.path])).serviceCidrs).toEqual(["10.100.0.0/16", "10.101.0.0/16", "fd00:10:100::/108"]);
+    dir.write("m.yaml", M(NO_LB));
+    expect(resolveModel(loadManifests([dir.path])).serviceCidrs).toBeUndefined();
+    expect(serviceCidrs([])).toEqual([DEFAULT_SERVICE_CLUSTER_IP_RANGE]);
   });
 
   it("two subnets of one VPC and vlan with externalEgressGateway may not share a policyRoutingTableID: a typed issue naming file, object and field", () => {
@@ -102,17 +94,12 @@ describe("U2O routing input", () => {
 
   it.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("ovn-ts apply with a policyRoutingTableID conflict exits 1 naming it and writes nothing", { timeout: 60_000 }, async () => {
     await using ovn = await startOvnSandbox({ northd: false });
-    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-u2o-"));
-    try {
-      writeFileSync(join(dir, "m.yaml"), yamlOf(namespaceDoc("default"), subnetDoc("s1", "cidrBlock: 10.1.0.0/24, externalEgressGateway: 192.168.0.1, policyRoutingTableID: 7"), subnetDoc("s2", "cidrBlock: 10.2.0.0/24, externalEgressGateway: 192.168.0.2, policyRoutingTableID: 7")));
-      const io = memoryIo();
-      expect(await main(["apply", `--db=${ovn.nb}`, "-f", dir], io)).toBe(1);
-      expect(io.stderr).toContain(`${join(dir, "m.yaml")}:10 (document 3): subnet/s2: spec.policyRoutingTableID: policy routing table ID 7 is also that of subnet s1`);
-      expect(await names(ovn.nb, "Logical_Switch")).toEqual([]);
-      expect(await names(ovn.nb, "Logical_Router")).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    using dir = manifestDir("u2o", { "m.yaml": yamlOf(namespaceDoc("default"), subnetDoc("s1", "cidrBlock: 10.1.0.0/24, externalEgressGateway: 192.168.0.1, policyRoutingTableID: 7"), subnetDoc("s2", "cidrBlock: 10.2.0.0/24, externalEgressGateway: 192.168.0.2, policyRoutingTableID: 7")) });
+    const r = await cliApply(ovn.nb, dir.path);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${join(dir.path, "m.yaml")}:10 (document 3): subnet/s2: spec.policyRoutingTableID: policy routing table ID 7 is also that of subnet s1`);
+    expect(await names(ovn.nb, "Logical_Switch")).toEqual([]);
+    expect(await names(ovn.nb, "Logical_Router")).toEqual([]);
   });
 });
 
