@@ -5,17 +5,12 @@
  * no-op, a change with its exact operations, removal, `--prune` keeping them; with ovn-northd,
  * the Southbound `IP_Multicast` row, the virtual port's binding and its parent's `bind_vport` flow.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { formatWarning, manifestWarnings, parseManifestText } from "../../src/model/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, changed, issuesOf as textIssues, lines, manifestOf, namespaceDoc, podDoc, subnetDoc, useBackend, yamlOf } from "./fixture.js";
+import { applyOnce, changed, cliApply, issuesOf as textIssues, lines, manifestDir, manifestOf, namespaceDoc, podDoc, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
 /** A namespace, an IPv4 subnet (spec `extra`) and a pod with a fixed address. */
 const M = (extra: string, cidr = "10.16.0.0/16") => yamlOf(namespaceDoc("default"), subnetDoc("ovn-default", `cidrBlock: "${cidr}", default: true${extra}`), podDoc("a", { "ovn.kubernetes.io/ip_address": '"10.16.0.10"' }));
@@ -126,14 +121,14 @@ describe.each(BACKENDS)("Subnet enableMulticastSnoop and vips on %s", (kind) => 
 
   it.skipIf(fx.skip)("ovn-ts apply prints a Warning: line per field without OVN effect on standard error, and applies", { timeout: 90_000 }, async () => {
     const db = await fx.start();
-    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-subnet-extras-"));
-    writeFileSync(join(dir, "net.yaml"), M(", disableGatewayCheck: true, nodeNetwork: net1"));
-    const io = memoryIo();
-    expect(await main(["apply", `--db=${db}`, "-f", dir], io), io.stderr).toBe(0);
+    using dir = manifestDir("subnet-extras");
+    const file = dir.write("net.yaml", M(", disableGatewayCheck: true, nodeNetwork: net1"));
+    const io = await cliApply(db, dir.path);
+    expect(io.status, io.stderr).toBe(0);
     // The line is the object's (a well-formed file is read without field positions).
     expect(io.stderr.split("\n").filter(Boolean)).toEqual([
-      `Warning: ${join(dir, "net.yaml")}:5 (document 2): subnet/ovn-default: spec.disableGatewayCheck has no OVN effect, accepted and not applied: the CNI's gateway check when a pod starts`,
-      `Warning: ${join(dir, "net.yaml")}:5 (document 2): subnet/ovn-default: spec.nodeNetwork has no OVN effect, accepted and not applied: the node network the underlay traffic uses (kube-ovn-cni)`,
+      `Warning: ${file}:5 (document 2): subnet/ovn-default: spec.disableGatewayCheck has no OVN effect, accepted and not applied: the CNI's gateway check when a pod starts`,
+      `Warning: ${file}:5 (document 2): subnet/ovn-default: spec.nodeNetwork has no OVN effect, accepted and not applied: the node network the underlay traffic uses (kube-ovn-cni)`,
     ]);
     expect(io.stdout).toContain("subnet/ovn-default created\n");
   });
