@@ -106,6 +106,12 @@ export type ExistingAddresses = ReadonlyMap<string, { readonly subnet: string; r
 export interface ResolveOptions {
   /** Addresses the ports already have: kept when still valid, so a re-apply changes nothing. */
   readonly existing?: ExistingAddresses;
+  /**
+   * The cluster's Service CIDRs when the files have no ready `ServiceCIDR` (Kube-OVN's
+   * `--service-cluster-ip-range`: one CIDR, or an IPv4 and an IPv6 one separated by a comma;
+   * src/model/kinds/service-cidr.ts). @default "10.96.0.0/12" (Kube-OVN's default)
+   */
+  readonly serviceClusterIpRange?: string;
 }
 
 interface Cidr {
@@ -383,6 +389,6 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     ...(services.length ? { services: services as ResolvedService[] } : {}),
     ...(mcastQueriers.size ? { mcastQueriers } : {}),
     ...(u2o.size ? { u2o } : {}),
-    ...(serviceCidrObjects.length ? { serviceCidrs: serviceCidrs(serviceCidrObjects) } : {}),
+    ...(serviceCidrObjects.length || options.serviceClusterIpRange !== undefined ? { serviceCidrs: serviceCidrs(serviceCidrObjects, options.serviceClusterIpRange) } : {}),
   };
 }

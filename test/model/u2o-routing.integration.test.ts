@@ -68,7 +68,10 @@ describe("U2O routing input", () => {
     expect(resolveModel(loadManifests([dir.path])).serviceCidrs).toEqual(["10.100.0.0/16", "10.101.0.0/16", "fd00:10:100::/108"]);
     dir.write("m.yaml", M(NO_LB));
     expect(resolveModel(loadManifests([dir.path])).serviceCidrs).toBeUndefined();
+    // The API's counterpart of Kube-OVN's --service-cluster-ip-range: the range when the files give none.
+    expect(resolveModel(loadManifests([dir.path]), { serviceClusterIpRange: "10.100.0.0/16,fd00:10:100::/108" }).serviceCidrs).toEqual(["10.100.0.0/16", "fd00:10:100::/108"]);
     expect(serviceCidrs([])).toEqual([DEFAULT_SERVICE_CLUSTER_IP_RANGE]);
+    expect(serviceCidrs([], "10.100.0.0/16,nonsense")).toEqual(["10.100.0.0/16"]);
   });
 
   it("two subnets of one VPC and vlan with externalEgressGateway may not share a policyRoutingTableID: a typed issue naming file, object and field", () => {

@@ -82,11 +82,13 @@ export const SERVICE_CIDR_READER: KindReader = { apiVersion: "networking.k8s.io/
 /**
  * The cluster's Service CIDRs as Kube-OVN's `ServiceCIDRStore` merges them: the CIDRs of the ready
  * `ServiceCIDR` objects (each once), sorted as text; when none gives any, `fallback` (Kube-OVN's
- * `--service-cluster-ip-range`: one CIDR, or an IPv4 and an IPv6 one separated by a comma).
+ * `--service-cluster-ip-range`: one CIDR, or an IPv4 and an IPv6 one separated by a comma; an entry
+ * that is no CIDR is skipped).
  */
 export function serviceCidrs(objects: readonly ServiceCidrObject[], fallback: string = DEFAULT_SERVICE_CLUSTER_IP_RANGE): string[] {
   const out = new Set<string>();
   for (const o of objects) if (o.ready) for (const c of o.cidrs) out.add(c.trim());
-  if (out.size === 0) for (const c of fallback.split(",")) if (c.trim() !== "") out.add(c.trim());
+  // The fallback's entries that are no CIDR are skipped, as the store's merge skips them (CheckProtocol).
+  if (out.size === 0) for (const c of fallback.split(",")) if (isNetworkCidr(c.trim())) out.add(c.trim());
   return [...out].sort();
 }
