@@ -19,6 +19,7 @@ export type ManifestProblem =
   | { readonly kind: "bad-value"; readonly value: string; readonly reason: string }
   | { readonly kind: "duplicate-object"; readonly other: Source }
   | { readonly kind: "cidr-overlap"; readonly cidr: string; readonly other: string; readonly otherCidr: string }
+  | { readonly kind: "policy-routing-table-conflict"; readonly tableId: number; readonly other: string }
   | { readonly kind: "gateway-outside-cidr"; readonly gateway: string; readonly cidr: string }
   | { readonly kind: "ip-outside-subnet"; readonly ip: string; readonly subnet: string; readonly cidr: string }
   | { readonly kind: "ip-excluded"; readonly ip: string; readonly subnet: string }
@@ -49,7 +50,7 @@ function describe(p: ManifestProblem): string {
     case "not-an-object":
       return "not an object (a mapping with apiVersion, kind and metadata)";
     case "unknown-kind":
-      return `unknown kind ${p.apiVersion}/${p.objectKind} (supported: kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool, OvnEip, OvnFip, OvnSnatRule and OvnDnatRule; v1 Namespace, Pod, Node and Service; networking.k8s.io/v1 NetworkPolicy)`;
+      return `unknown kind ${p.apiVersion}/${p.objectKind} (supported: kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool, OvnEip, OvnFip, OvnSnatRule and OvnDnatRule; v1 Namespace, Pod, Node and Service; networking.k8s.io/v1 NetworkPolicy and ServiceCIDR)`;
     case "unsupported-field":
       return "field not supported by this model";
     case "unsupported-value":
@@ -62,6 +63,8 @@ function describe(p: ManifestProblem): string {
       return `defined twice (first at ${p.other.file}:${p.other.line})`;
     case "cidr-overlap":
       return `${p.cidr} overlaps ${p.otherCidr} of subnet ${p.other} in the same VPC`;
+    case "policy-routing-table-conflict":
+      return `policy routing table ID ${p.tableId}${p.tableId === 0 ? " (absent)" : ""} is also that of subnet ${p.other}, in the same VPC and vlan, both with externalEgressGateway (Kube-OVN's webhook refuses it)`;
     case "gateway-outside-cidr":
       return `gateway ${p.gateway} is not inside ${p.cidr}`;
     case "ip-outside-subnet":

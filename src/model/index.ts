@@ -30,7 +30,7 @@ export { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, DEFAULT_SUBNET, DEFAULT_VPC, EX
 export { type ExistingAddresses, type ResolveOptions, type ResolvedModel, type ResolvedPod, type ResolvedSubnet, resolveModel } from "./resolve.js";
 export { type ApplyModelOptions, type ApplyModelResult, type ObjectAction, type ObjectOutcome, applyModel, existingAddresses } from "./planner.js";
 export { type SubnetAcl, privateSubnetAcls } from "./kinds/subnet-private.js";
-export { type ModelUnit, type NatSpec, type PolicySpec, type PruneTarget } from "./kinds/common.js";
+export { type ModelUnit, type NatSpec, type PolicySpec, type PruneTarget, U2O_NO_LB_KEY } from "./kinds/common.js";
 export { type FieldReader, type KindReader } from "./load.js";
 export { type ChassisResult, EXTERNAL_GW_LABEL, NODE_ANNOTATIONS, type NodeObject, POLICY_PRIORITY, type ResolvedNode, applyChassis, nodePortGroupName, nodePortName, subnetNodePortGroupName } from "./kinds/node.js";
 export { type ProviderNetworkObject, type ResolvedUnderlay, type VlanObject, localnetPortName } from "./kinds/underlay.js";
@@ -95,7 +95,9 @@ export {
   PORT_VIPS_ANNOTATION,
   SUBNET_EXTRA_FIELDS,
   type SubnetExtraFields,
+  type SubnetPolicyRouting,
   buildSubnetExtraPorts,
+  checkPolicyRoutingTables,
   formatWarning,
   manifestWarnings,
   mcastOtherConfig,
@@ -110,13 +112,17 @@ export {
 export {
   SUBNET_U2O_FIELDS,
   type SubnetU2oFields,
+  U2O_OVERLAY_ONLY_KEY,
+  U2O_PHYSICAL_GATEWAY_POLICY_PRIORITY,
   U2O_POLICY_KEY,
+  U2O_SAME_SUBNET_POLICY_PRIORITY,
   U2O_SUBNET_POLICY_PRIORITY,
   buildSubnetU2o,
   existingU2oAddresses,
   readSubnetU2o,
   u2oExcludeAddressSet,
   u2oNetworks,
+  u2oOverlayCidrsAddressSet,
   u2oOwnerName,
   u2oPolicies,
   u2oPruneTargets,
@@ -124,5 +130,7 @@ export {
   u2oSwitchPorts,
   u2oVpcs,
 } from "./kinds/subnet-u2o.js";
+export { U2O_OVERLAY_CIDRS_KEY, U2O_PORT_GROUP_KEY, buildU2oOverlayCidrs, u2oNoLbPolicies, u2oNoLbUnits, u2oNodePortGroupName, u2oRoutingPruneTargets, vpcOverlayCidrs } from "./kinds/u2o-routing.js";
+export { DEFAULT_SERVICE_CLUSTER_IP_RANGE, SERVICE_CIDR_READER, type ServiceCidrObject, serviceCidrs } from "./kinds/service-cidr.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
 export { NAMESPACE_SYSTEM, type NamespaceVpc, type VpcNamespaceFields, namespaceSubnet, readVpcNamespaces, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";

@@ -21,6 +21,7 @@ import { privateSubnetAcls } from "./kinds/subnet-private.js";
 import { buildSubnetDhcp, podDhcpColumns, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
 import { buildSubnetExtraPorts, mcastOtherConfig, podVipColumns, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
 import { buildSubnetU2o, existingU2oAddresses, u2oNetworks, u2oPruneTargets, u2oRouterPorts, u2oSwitchPorts } from "./kinds/subnet-u2o.js";
+import { buildU2oOverlayCidrs, u2oNoLbUnits, u2oRoutingPruneTargets } from "./kinds/u2o-routing.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
@@ -214,6 +215,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
           dropExternal(p, name, model.nat);
           buildVpcRoutes(p, name, model.vpcObjects.get(name)?.routes);
           buildVpcExtras(p, name, model.vpcExtras?.get(name));
+          buildU2oOverlayCidrs(p, name, model);
         },
         requires: (ctl) => requireVpcExtras(ctl, model.vpcExtras?.get(name)),
       }),
@@ -222,6 +224,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
     ...externalUnits(model.nat),
     ...model.pods.map((x) => podUnit(x, qosParents, subnetsByName, model.u2o)),
     ...nodeUnits(model),
+    ...u2oNoLbUnits(model),
     ...natUnits(model.nat),
     ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),
     ...(model.services ?? []).map(serviceUnit),
@@ -247,7 +250,7 @@ function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlyS
     ...subnetExtraPortNames(model),
     ...u2oSwitchPorts(model),
   ]);
-  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs), ...subnetDhcpPruneTargets(ctl.db, model), ...u2oPruneTargets(ctl.db, model)];
+  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs), ...subnetDhcpPruneTargets(ctl.db, model), ...u2oPruneTargets(ctl.db, model), ...u2oRoutingPruneTargets(ctl.db, model)];
   const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
   for (const row of ctl.db.owned("Logical_Switch_Port")) {
     if (lsps.has(row["name"] as string)) continue;

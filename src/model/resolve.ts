@@ -21,7 +21,8 @@ import { resolveGatewayNodes } from "./kinds/gateway.js";
 import { type ResolvedVpcExtras, resolveVpcExtras } from "./kinds/vpc-extras.js";
 import { namespaceSubnet, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";
 import { selectorMatches, selectorText } from "./kinds/selector.js";
-import { mcastQuerierName } from "./kinds/subnet-extras.js";
+import { checkPolicyRoutingTables, mcastQuerierName } from "./kinds/subnet-extras.js";
+import { serviceCidrs } from "./kinds/service-cidr.js";
 import { u2oOwnerName } from "./kinds/subnet-u2o.js";
 import { DEFAULT_SUBNET, DEFAULT_VPC, NODE_SWITCH, podPortName } from "./naming.js";
 import { type Manifest, type ModelObject, NAMESPACED_KINDS, type NamespaceObject, type PodObject, type SubnetObject, type VpcObject } from "./types.js";
@@ -90,6 +91,8 @@ export interface ResolvedModel {
   readonly mcastQueriers?: ReadonlyMap<string, { readonly mac: string; readonly ips: readonly string[] }>;
   /** The interconnection address of each underlay subnet with `u2oInterconnection` (src/model/kinds/subnet-u2o.ts), by subnet. */
   readonly u2o?: ReadonlyMap<string, { readonly mac: string; readonly ips: readonly string[] }>;
+  /** The cluster's Service CIDRs from the files' `ServiceCIDR` objects (src/model/kinds/service-cidr.ts); absent when there are none (Kube-OVN's default range then). */
+  readonly serviceCidrs?: readonly string[];
 }
 
 /**
@@ -103,6 +106,12 @@ export type ExistingAddresses = ReadonlyMap<string, { readonly subnet: string; r
 export interface ResolveOptions {
   /** Addresses the ports already have: kept when still valid, so a re-apply changes nothing. */
   readonly existing?: ExistingAddresses;
+  /**
+   * The cluster's Service CIDRs when the files have no ready `ServiceCIDR` (Kube-OVN's
+   * `--service-cluster-ip-range`: one CIDR, or an IPv4 and an IPv6 one separated by a comma;
+   * src/model/kinds/service-cidr.ts). @default "10.96.0.0/12" (Kube-OVN's default)
+   */
+  readonly serviceClusterIpRange?: string;
 }
 
 interface Cidr {
@@ -287,6 +296,8 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     for (const g of gateways) if (!excl.includes(g)) excl.push(g);
     subnets.push({ object: s, vpc, cidrs: cidrs.map((c) => c.text), gateways, networks: gateways.map((g, i) => `${g}/${cidrs[i]!.len}`), excludeIps: excl, routed, ...(underlay ? { underlay } : {}), ...(gatewayNodes ? { gatewayNodes } : {}) });
   }
+  // Two subnets' node policy routing tables (src/model/kinds/subnet-extras.ts).
+  checkPolicyRoutingTables(subnetObjects, (o, field, problem) => issue(o, field, problem));
   // CIDR overlap within a VPC.
   for (let i = 0; i < subnets.length; i++)
     for (let j = 0; j < i; j++) {
@@ -363,6 +374,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   if (issues.length) throw new InvalidManifestError(issues);
   const mcastQueriers = new Map(subnets.filter((s) => assigned.has(mcastQuerierName(s.object.name))).map((s) => [s.object.name, assigned.get(mcastQuerierName(s.object.name))!]));
   const u2o = new Map(subnets.filter((s) => assigned.has(u2oOwnerName(s.vpc, s.object.name))).map((s) => [s.object.name, assigned.get(u2oOwnerName(s.vpc, s.object.name))!]));
+  const serviceCidrObjects = byKind("ServiceCIDR");
   return {
     vpcs,
     vpcObjects,
@@ -377,5 +389,6 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     ...(services.length ? { services: services as ResolvedService[] } : {}),
     ...(mcastQueriers.size ? { mcastQueriers } : {}),
     ...(u2o.size ? { u2o } : {}),
+    ...(serviceCidrObjects.length || options.serviceClusterIpRange !== undefined ? { serviceCidrs: serviceCidrs(serviceCidrObjects, options.serviceClusterIpRange) } : {}),
   };
 }

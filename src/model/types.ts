@@ -10,6 +10,7 @@ import type { BfdPort } from "./kinds/bfd.js";
 import type { LabelSelector } from "./kinds/selector.js";
 import type { SubnetAclEntry } from "./kinds/subnet-acls.js";
 import type { SubnetDhcp } from "./kinds/subnet-dhcp.js";
+import type { SubnetPolicyRouting } from "./kinds/subnet-extras.js";
 import type { SubnetU2oFields } from "./kinds/subnet-u2o.js";
 import type { ExtraKindObject } from "./kinds/types.js";
 import type { VpcPeering } from "./kinds/vpc-peering.js";
@@ -125,6 +126,8 @@ export interface SubnetObject extends SubnetU2oFields {
   readonly vips?: readonly string[];
   /** The fields set that have no OVN effect (accepted with a warning; src/model/kinds/subnet-extras.ts). */
   readonly noEffect?: readonly { readonly field: string; readonly source: Source }[];
+  /** `externalEgressGateway` with its `policyRoutingTableID`, checked against the other subnets' (src/model/kinds/subnet-extras.ts). */
+  readonly policyRouting?: SubnetPolicyRouting;
   /** Where it was read. */
   readonly source: Source;
 }

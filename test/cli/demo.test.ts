@@ -39,7 +39,8 @@ describe("ovn-ts demo (npm start)", () => {
       ...chassis.map((c) => `${c} created`),
       `${objects.length} created, 0 configured, 0 unchanged, 0 deleted`,
     ]);
-    expect(io.stdout).toMatch(/^Northbound now holds 2 routers, 5 router ports, 5 switches, 14 switch ports, \d+ router policies, 2 static routes, 2 NAT rules, \d+ port groups, \d+ ACLs, 2 address sets, 6 load balancers, 1 QoS rule \(1 transaction, \d+ operations\);$/m);
+    // 2 of the NetworkPolicy, 4 of the two VPCs' overlay CIDRs (u2o_overlay_cidrs).
+    expect(io.stdout).toMatch(/^Northbound now holds 2 routers, 5 router ports, 5 switches, 14 switch ports, \d+ router policies, 2 static routes, 2 NAT rules, \d+ port groups, \d+ ACLs, 6 address sets, 6 load balancers, 1 QoS rule \(1 transaction, \d+ operations\);$/m);
     expect(io.stdout).toContain(`Southbound: ${chassis.length} chassis of the nodes.\n`);
     expect(io.stdout).toContain(`Applied again: 0 created, 0 configured, ${objects.length} unchanged, 0 deleted (0 transactions sent).\n`);
   });

@@ -4,16 +4,12 @@
  * Kube-OVN's natOutgoing masquerades), a centralized subnet's to its gateway node, traffic for a
  * node's internal IP to that node, and traffic between subnets straight through (31000 allow).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { OvsdbClient } from "../../src/ovsdb/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox, waitForNorthd } from "../../src/testing/index.js";
 import { nbctl } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
+import { cliApply, manifestDir } from "./fixture.js";
 
 const node = (n: string, ip: string) => `---
 apiVersion: v1
@@ -58,10 +54,8 @@ spec: { nodeName: n1 }
 describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn, "ovn-trace"))("the nodes' and subnets' policies with ovn-northd", () => {
   it("ovn-trace: distributed egress to the pod's node, centralized egress to the gateway node, a node's IP to the node, subnet to subnet direct", { timeout: 120_000 }, async () => {
     await using ovn = await startOvnSandbox();
-    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-model-gw-"));
-    writeFileSync(join(dir, "net.yaml"), MANIFEST);
-    const io = memoryIo();
-    expect(await main(["apply", `--db=${ovn.nb}`, "-f", dir], io)).toBe(0);
+    using dir = manifestDir("model-gw", { "net.yaml": MANIFEST });
+    expect((await cliApply(ovn.nb, dir.path)).status).toBe(0);
     const client = await OvsdbClient.connect(ovn.nb);
     try {
       await waitForNorthd(client);

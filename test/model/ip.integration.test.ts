@@ -4,11 +4,10 @@
  * naming them in `ovn.kubernetes.io/ip_pool`) and to no one else. Re-apply sends nothing. Conflicts
  * are errors naming file, object and field.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidManifestError, formatIssue, resolveModel } from "../../src/model/index.js";
-import { BACKENDS, type Backend, nbctl, startBackend } from "../ovn/controller/support.js";
-import { peers } from "../support/peers.js";
-import { applyOnce, manifestOf } from "./support.js";
+import { BACKENDS, nbctl } from "../ovn/controller/support.js";
+import { applyOnce, manifestOf, useBackend } from "./fixture.js";
 
 const BASE = `apiVersion: v1
 kind: Namespace
@@ -84,16 +83,10 @@ function problems(text: string): string[] {
 }
 
 describe.each(BACKENDS)("IP and IPPool on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("gives pods their IP's address, keeps reservations and pools, and re-applies with zero transactions", { timeout: 60_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("gives pods their IP's address, keeps reservations and pools, and re-applies with zero transactions", { timeout: 60_000 }, async () => {
+    const db = await fx.start();
     const first = await applyOnce(db, manifestOf(BASE));
     expect(first.r.counts.created).toBe(9);
     const ip = async (port: string) => (await nbctl(db, "lsp-get-addresses", port)).trim();

@@ -68,17 +68,17 @@ describe("loading manifests", () => {
     const [issue] = issuesOf("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: s }\n");
     const message = formatIssue(issue!);
     const kinds = [...KIND_READERS.map((k) => [k.apiVersion, k.kind] as const).filter(([, k]) => k !== "QoSPolicy"), ["kubeovn.io/v1", "Vpc"], ["kubeovn.io/v1", "Subnet"], ["v1", "Namespace"], ["v1", "Pod"]] as const;
-    expect(kinds.length).toBe(15);
+    expect(kinds.length).toBe(16);
     // "(supported: GROUP KINDS; GROUP KINDS; ...)": each kind under its API version.
     const groups = new Map(/\(supported: (.*)\)$/.exec(message)![1]!.split("; ").map((g) => [g.slice(0, g.indexOf(" ")), g.slice(g.indexOf(" ") + 1)] as const));
     for (const [apiVersion, kind] of kinds) expect(groups.get(apiVersion)).toMatch(new RegExp(`\\b${kind}\\b`));
   });
 
   it("reports every unsupported field, naming object, field and line", () => {
-    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  u2oFeatures: {}\n  dhcpOptions: x\n")}${pod("p", "    ovn.kubernetes.io/routes: x\n")}`);
+    const issues = issuesOf(`${subnet("s1", "10.0.0.0/24", "  u2oFeatures: { overlayOnly: true }\n  dhcpOptions: x\n")}${pod("p", "    ovn.kubernetes.io/routes: x\n")}`);
     expect(issues.map((i) => [i.object?.name, i.field, i.source.document, i.source.line, i.problem.kind])).toEqual([
-      ["s1", "spec.u2oFeatures", 0, 7, "unsupported-field"],
       ["s1", "spec.dhcpOptions", 0, 8, "unsupported-field"],
+      ["s1", "spec.u2oFeatures.overlayOnly", 0, 7, "unsupported-field"],
       ["default/p", "metadata.annotations.ovn.kubernetes.io/routes", 1, 15, "unsupported-field"],
     ]);
   });
@@ -118,7 +118,7 @@ describe("loading manifests", () => {
   it("formats an issue as FILE:LINE (document N): kind/name: field: what", () => {
     const dir = mkdtempSync(join(tmpdir(), "ovn-ts-model-"));
     writeFileSync(join(dir, "a.yaml"), subnet("s1", "10.0.0.0/24", "  u2oFeatures: { overlayOnlyRouting: true }\n"));
-    expect(() => loadManifests([dir])).toThrow(`${join(dir, "a.yaml")}:7 (document 1): subnet/s1: spec.u2oFeatures: field not supported by this model`);
+    expect(() => loadManifests([dir])).toThrow(`${join(dir, "a.yaml")}:7 (document 1): subnet/s1: spec.u2oFeatures.overlayOnlyRouting: invalid value "true": it has an effect only with spec.u2oInterconnection: true`);
   });
 });
 

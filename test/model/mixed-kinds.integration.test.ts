@@ -104,7 +104,8 @@ describe.each(BACKENDS)("Kube-OVN kinds of both increments together on %s", (kin
     expect(await names(db, "Load_Balancer")).toEqual([...vpcLoadBalancerNames("vpc1")].sort());
     expect((await nbctl(db, "--bare", "--columns=vips", "list", "Load_Balancer")).trim()).toBe("");
     expect(await nbctl(db, "lr-nat-list", "vpc1")).toBe("");
-    expect(await names(db, "Address_Set")).toEqual([]);
+    // Only the VPCs' overlay CIDR sets are left (src/model/kinds/u2o-routing.ts).
+    expect(await names(db, "Address_Set")).toEqual(["ovn.cluster.u2o_overlay_cidrs.ip4", "ovn.cluster.u2o_overlay_cidrs.ip6", "vpc1.u2o_overlay_cidrs.ip4", "vpc1.u2o_overlay_cidrs.ip6"]);
     expect(await nbctl(db, "--bare", "--columns=name", "find", "Logical_Switch_Port", "name=node-gw2")).toBe("");
     expect(await lines(db, "--bare", "--columns=match", "list", "QoS")).toEqual(['inport == "app.ns1"']);
 

@@ -4,25 +4,19 @@
  * to an EIP DNATed by its OvnFip to the pod (and the pod's own traffic leaving as the EIP), and a
  * DNAT rule's EIP port forwarded to the pod's port.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { OvsdbClient } from "../../src/ovsdb/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox, waitForNorthd } from "../../src/testing/index.js";
 import { nbctl } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
 import { DNAT, FIP, NAT_BASE, SNAT } from "./nat-manifest.js";
+import { cliApply, manifestDir } from "./fixture.js";
 
 describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn, "ovn-trace"))("the NAT kinds with ovn-northd", () => {
   it("ovn-trace: SNAT to the rule's EIP, an EIP DNATed to its FIP's pod and back, a DNAT rule's port", { timeout: 120_000 }, async () => {
     await using ovn = await startOvnSandbox();
-    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-model-nat-"));
-    writeFileSync(join(dir, "net.yaml"), NAT_BASE + FIP + SNAT + DNAT);
-    const io = memoryIo();
-    expect(await main(["apply", `--db=${ovn.nb}`, "-f", dir], io)).toBe(0);
+    using dir = manifestDir("model-nat", { "net.yaml": NAT_BASE + FIP + SNAT + DNAT });
+    expect((await cliApply(ovn.nb, dir.path)).status).toBe(0);
     const client = await OvsdbClient.connect(ovn.nb);
     try {
       await waitForNorthd(client);

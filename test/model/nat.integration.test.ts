@@ -3,24 +3,17 @@
  * gateway chassis, OvnFip → dnat_and_snat, OvnSnatRule → snat, OvnDnatRule → a load balancer on
  * the router. Re-apply sends nothing; --prune deletes exactly a removed rule's rows.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidManifestError, orderGatewayChassis, resolveModel } from "../../src/model/index.js";
-import { BACKENDS, type Backend, nbctl, startBackend } from "../ovn/controller/support.js";
-import { peers } from "../support/peers.js";
+import { BACKENDS, nbctl } from "../ovn/controller/support.js";
 import { DNAT, FIP, NAT_BASE, SNAT } from "./nat-manifest.js";
-import { applyOnce, lines, manifestOf, names } from "./support.js";
+import { applyOnce, lines, manifestOf, names, useBackend } from "./fixture.js";
 
 describe.each(BACKENDS)("OVN NAT kinds on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("makes the external port, FIP, SNAT and DNAT rows as Kube-OVN; re-applies with zero transactions; --prune removes exactly a rule", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("makes the external port, FIP, SNAT and DNAT rows as Kube-OVN; re-applies with zero transactions; --prune removes exactly a rule", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const all = manifestOf(NAT_BASE + FIP + SNAT + DNAT);
     // A dry run plans everything in one plan (routers, ports and rules still pending) and sends nothing.
     const dry = await applyOnce(db, all, { dryRun: true });
@@ -81,15 +74,10 @@ describe.each(BACKENDS)("OVN NAT kinds on %s", (kind) => {
 });
 
 describe("EIP addresses across re-applies (embedded)", () => {
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend("embedded");
 
   it("an EIP without a fixed address keeps the one its NAT rule or DNAT load balancer has when another EIP sorts before it", { timeout: 60_000 }, async () => {
-    backend = await startBackend("embedded");
-    const db = backend.unix;
+    const db = await fx.start();
     const base = NAT_BASE.replace("spec: { v4Ip: 172.18.0.12, type: nat }", "spec: { type: nat }").replace("spec: { externalSubnet: external, v4Ip: 172.18.0.10 }", "spec: { externalSubnet: external }");
     const eipA = "---\napiVersion: kubeovn.io/v1\nkind: OvnEip\nmetadata: { name: eip-a }\nspec: {}\n";
     await applyOnce(db, manifestOf(base + FIP + DNAT));

@@ -4,14 +4,13 @@
  * centralized, 31000 per subnet), the default route via the join gateway, and the SB chassis.
  * A re-apply sends nothing; removing a node with --prune deletes exactly its rows.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ControlledDb } from "../../src/ovn/controller/index.js";
-import { InvalidManifestError, KUBE_OVN_IDENTITY, applyChassis, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, applyChassis, formatIssue, resolveModel } from "../../src/model/index.js";
 import { OvsdbClient } from "../../src/ovsdb/index.js";
 import { run } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, startBackend } from "../ovn/controller/support.js";
-import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf, names } from "./support.js";
+import { BACKENDS, nbctl } from "../ovn/controller/support.js";
+import { applyOnce, issuesOf, lines, manifestOf, names, useBackend } from "./fixture.js";
 
 const NODE2 = `---
 apiVersion: v1
@@ -77,16 +76,10 @@ spec: { cidrBlock: 10.17.0.0/24, namespaces: [gw], gatewayType: centralized, gat
 `;
 
 describe.each(BACKENDS)("nodes on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl", "ovn-sbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind, ["ovsdb-server", "ovn-nbctl", "ovn-sbctl"]);
 
-  it.skipIf(skip)("makes Kube-OVN's join ports, port groups, policies, default route and chassis; re-applies with zero transactions; --prune removes exactly a node", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind, ["OVN_Northbound", "OVN_Southbound"]);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("makes Kube-OVN's join ports, port groups, policies, default route and chassis; re-applies with zero transactions; --prune removes exactly a node", { timeout: 90_000 }, async () => {
+    const db = await fx.start(["OVN_Northbound", "OVN_Southbound"]);
     const first = await applyOnce(db, manifestOf(WITH_NODE2));
     expect(first.r.objects.map((o) => `${o.ref} ${o.action}`)).toEqual([
       "vpc/ovn-cluster created",
@@ -173,15 +166,10 @@ describe.each(BACKENDS)("nodes on %s", (kind) => {
 });
 
 describe("nodes, dual stack (embedded)", () => {
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend("embedded");
 
   it("a dual-stack join subnet gives each node an IPv4 and an IPv6 join IP, policies per family, and both default routes", { timeout: 60_000 }, async () => {
-    backend = await startBackend("embedded");
-    const db = backend.unix;
+    const db = await fx.start();
     const text = `apiVersion: kubeovn.io/v1
 kind: Subnet
 metadata: { name: join }
@@ -217,7 +205,6 @@ status: { addresses: [{ type: InternalIP, address: 192.168.0.11 }, { type: Inter
 });
 
 describe("node validation", () => {
-  const load = (text: string) => parseManifestText(text, "m.yaml").issues.map(formatIssue);
   const resolveIssues = (text: string) => {
     try {
       resolveModel(manifestOf(text));
@@ -229,7 +216,7 @@ describe("node validation", () => {
   };
   it("refuses unsupported node fields and annotations and bad addresses, naming object and field", () => {
     expect(
-      load(`apiVersion: v1
+      issuesOf(`apiVersion: v1
 kind: Node
 metadata:
   name: n1

@@ -5,17 +5,11 @@
  * planner on each backend (create, no-op, change with its exact operations, removal); with
  * ovn-northd, ovn-trace routes each subnet's traffic by its own table.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { formatIssue, parseManifestText } from "../../src/model/index.js";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
+import { applyOnce, cliApply, issuesOf, lines, manifestDir, manifestOf, useBackend } from "./fixture.js";
 
 /** vpc1: a main-table default route via 10.1.0.254 and a table-t1 one via 10.1.0.253; s2 in `table` (none: main). */
 const VPC = (table?: string) => `apiVersion: v1
@@ -72,23 +66,17 @@ const options = async (db: string, lrp: string) => (await nbctl(db, "get", "Logi
 describe("Subnet routeTable input", () => {
   it("is refused on an underlay subnet (Kube-OVN sets no route table on its router port)", () => {
     const text = `apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: u }\nspec: { cidrBlock: 172.18.0.0/24, vlan: v0, logicalGateway: true, routeTable: t1 }\n`;
-    expect(parseManifestText(text, "m.yaml").issues.map(formatIssue)).toEqual([
+    expect(issuesOf(text)).toEqual([
       'm.yaml:4 (document 1): subnet/u: spec.routeTable: value "t1" not supported: Kube-OVN sets no route table on an underlay subnet\'s router port (only with u2oInterconnection)',
     ]);
   });
 });
 
 describe.each(BACKENDS)("Subnet routeTable on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("the router port's options:route_table; a re-apply sends nothing; a new table changes only that option; removal deletes it", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("the router port's options:route_table; a re-apply sends nothing; a new table changes only that option; removal deletes it", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(VPC("t1")));
     expect(await options(db, "vpc1-s2")).toBe("{route_table=t1}");
     expect(await options(db, "vpc1-s1")).toBe("{}");
@@ -106,9 +94,8 @@ describe.each(BACKENDS)("Subnet routeTable on %s", (kind) => {
     expect((await applyOnce(db, manifestOf(VPC()))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("the join subnet's default route in every route table of the default VPC's static routes", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("the join subnet's default route in every route table of the default VPC's static routes", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(DEFAULT_VPC("{ cidr: 192.168.0.0/16, nextHopIP: 100.64.0.10, routeTable: t1 }")));
     expect(await lines(db, "lr-route-list", "ovn-cluster")).toEqual([
       "IPv4 Routes",
@@ -130,25 +117,20 @@ describe.each(BACKENDS)("Subnet routeTable on %s", (kind) => {
 describe.skipIf(!peers(...SANDBOX_PROGRAMS.ovn, "ovn-trace"))("Subnet routeTable with ovn-northd", () => {
   it("ovn-trace: each subnet's traffic leaving the VPC takes the default route of its own table", { timeout: 120_000 }, async () => {
     await using ovn = await startOvnSandbox();
-    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-route-tables-"));
-    try {
-      writeFileSync(join(dir, "net.yaml"), VPC("t1"));
-      const io = memoryIo();
-      expect(await main(["apply", `--db=${ovn.nb}`, "-f", dir], io), io.stderr).toBe(0);
-      await ovn.sync({ wait: "sb" });
-      const mac = async (port: string) => (await nbctl(ovn.nb, "lsp-get-addresses", port)).trim().split(" ")[0]!;
-      const lrp = async (name: string) => (await nbctl(ovn.nb, "get", "Logical_Router_Port", name, "mac")).trim().replace(/"/g, "");
-      const leave = async (sw: string, port: string, ip: string) =>
-        ovn.trace(sw, `inport == "${port}" && eth.src == ${await mac(port)} && eth.dst == ${await lrp(`vpc1-${sw}`)} && ip4.src == ${ip} && ip4.dst == 8.8.8.8 && ip.ttl == 64 && udp && udp.src == 1234 && udp.dst == 53`, { ct: ["new"] });
-      const fromS1 = await leave("s1", "a.default", "10.1.0.10");
-      const fromS2 = await leave("s2", "b.default", "10.2.0.20");
-      // s2's port sets the table id (lr_in_ip_routing_pre), and the t1 route matches on it.
-      expect(fromS2.raw).toMatch(/lr_in_ip_routing_pre [^\n]*inport == "vpc1-s2"[^\n]*\n\s+reg7 = 1;/);
-      expect(fromS2.raw).toMatch(/lr_in_ip_routing [^\n]*reg7 == 1 && ip4\.dst == 0\.0\.0\.0\/0[^\n]*\n(\s+[^\n]*\n)*?\s+reg0 = 10\.1\.0\.253;/);
-      expect(fromS1.raw).toMatch(/lr_in_ip_routing_pre [^\n]*: 1, priority 0[^\n]*\n\s+reg7 = 0;/);
-      expect(fromS1.raw).toMatch(/lr_in_ip_routing [^\n]*reg7 == 0 && ip4\.dst == 0\.0\.0\.0\/0[^\n]*\n(\s+[^\n]*\n)*?\s+reg0 = 10\.1\.0\.254;/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    using dir = manifestDir("route-tables", { "net.yaml": VPC("t1") });
+    const r = await cliApply(ovn.nb, dir.path);
+    expect(r.status, r.stderr).toBe(0);
+    await ovn.sync({ wait: "sb" });
+    const mac = async (port: string) => (await nbctl(ovn.nb, "lsp-get-addresses", port)).trim().split(" ")[0]!;
+    const lrp = async (name: string) => (await nbctl(ovn.nb, "get", "Logical_Router_Port", name, "mac")).trim().replace(/"/g, "");
+    const leave = async (sw: string, port: string, ip: string) =>
+      ovn.trace(sw, `inport == "${port}" && eth.src == ${await mac(port)} && eth.dst == ${await lrp(`vpc1-${sw}`)} && ip4.src == ${ip} && ip4.dst == 8.8.8.8 && ip.ttl == 64 && udp && udp.src == 1234 && udp.dst == 53`, { ct: ["new"] });
+    const fromS1 = await leave("s1", "a.default", "10.1.0.10");
+    const fromS2 = await leave("s2", "b.default", "10.2.0.20");
+    // s2's port sets the table id (lr_in_ip_routing_pre), and the t1 route matches on it.
+    expect(fromS2.raw).toMatch(/lr_in_ip_routing_pre [^\n]*inport == "vpc1-s2"[^\n]*\n\s+reg7 = 1;/);
+    expect(fromS2.raw).toMatch(/lr_in_ip_routing [^\n]*reg7 == 1 && ip4\.dst == 0\.0\.0\.0\/0[^\n]*\n(\s+[^\n]*\n)*?\s+reg0 = 10\.1\.0\.253;/);
+    expect(fromS1.raw).toMatch(/lr_in_ip_routing_pre [^\n]*: 1, priority 0[^\n]*\n\s+reg7 = 0;/);
+    expect(fromS1.raw).toMatch(/lr_in_ip_routing [^\n]*reg7 == 0 && ip4\.dst == 0\.0\.0\.0\/0[^\n]*\n(\s+[^\n]*\n)*?\s+reg0 = 10\.1\.0\.254;/);
   });
 });

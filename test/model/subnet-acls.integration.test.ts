@@ -7,14 +7,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { formatIssue, parseManifestText } from "../../src/model/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
+import { applyOnce, issuesOf, lines, manifestOf, useBackend } from "./fixture.js";
 
 /** Subnet s1 with `spec` extra, pods a (10.1.0.10), b (10.1.0.11), c (10.1.0.12). */
 const MANIFEST = (extra: string) => `apiVersion: v1
@@ -43,7 +42,7 @@ describe("Subnet acls input", () => {
     - { priority: 1, action: drop, log: true }
     - { direction: to-lport, priority: 5, match: ip4, action: drop }
     - { direction: to-lport, priority: 5, match: ip4, action: allow }`);
-    expect(parseManifestText(bad, "m.yaml").issues.map(formatIssue)).toEqual([
+    expect(issuesOf(bad)).toEqual([
       'm.yaml:11 (document 2): subnet/s1: spec.acls.0.direction: invalid value "both": expected one of from-lport, to-lport',
       'm.yaml:11 (document 2): subnet/s1: spec.acls.0.priority: invalid value "40000": expected an integer from 0 to 32767',
       'm.yaml:11 (document 2): subnet/s1: spec.acls.0.action: invalid value "accept": expected one of allow, allow-related, allow-stateless, drop, reject, pass',
@@ -52,23 +51,17 @@ describe("Subnet acls input", () => {
       "m.yaml:12 (document 2): subnet/s1: spec.acls.1.match: required field missing",
       'm.yaml:14 (document 2): subnet/s1: spec.acls.3: invalid value "to-lport 5 ip4": the same direction, priority and match as spec.acls.2',
     ]);
-    expect(parseManifestText(MANIFEST("  allowEWTraffic: true"), "m.yaml").issues.map(formatIssue)).toEqual([
+    expect(issuesOf(MANIFEST("  allowEWTraffic: true"))).toEqual([
       'm.yaml:10 (document 2): subnet/s1: spec.allowEWTraffic: invalid value "true": it has an effect only with spec.acls (Kube-OVN writes its ACLs with the subnet\'s ACLs, none without)',
     ]);
   });
 });
 
 describe.each(BACKENDS)("Subnet acls on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("the ACLs on the switch; a re-apply sends nothing; a changed action changes only it; removal deletes them; --prune of the subnet", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("the ACLs on the switch; a re-apply sends nothing; a changed action changes only it; removal deletes them; --prune of the subnet", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(MANIFEST(ACLS)));
     expect((await lines(db, "acl-list", "s1")).map((l) => l.replace(/^\s*/, ""))).toEqual([
       "from-lport 1900 (ip4.src == 10.1.0.0/24 && ip4.dst == 10.1.0.0/24) allow",

@@ -5,29 +5,18 @@
  * columns. On each backend: create, no-op, a change with its exact operations, removal; then with
  * ovn-northd, the options in the Southbound logical flows and an `ovn-trace` of a DHCP request.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { formatIssue, parseManifestText } from "../../src/model/index.js";
+import { describe, expect, it } from "vitest";
+import { parseManifestText } from "../../src/model/index.js";
 import { startOvnSandbox, SANDBOX_PROGRAMS } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
+import { applyOnce, issuesOf as textIssues, lines, manifestOf, namespaceDoc, podDoc, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
 /** A namespace, a dual-stack subnet (spec `extra`) and two pods: `a` with both families, `b` with its IPv4 address only. */
-const M = (extra: string, cidr = "10.16.0.0/16,fd00:10:16::/64") => `apiVersion: v1
-kind: Namespace
-metadata: { name: default }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: ovn-default }
-spec: { cidrBlock: "${cidr}", default: true${extra} }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: a, annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10,fd00:10:16::10", ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a" } }
-`;
+const M = (extra: string, cidr = "10.16.0.0/16,fd00:10:16::/64") =>
+  yamlOf(namespaceDoc("default"), subnetDoc("ovn-default", `cidrBlock: "${cidr}", default: true${extra}`), podDoc("a", { "ovn.kubernetes.io/ip_address": '"10.16.0.10,fd00:10:16::10"', "ovn.kubernetes.io/mac_address": '"00:00:00:aa:00:0a"' }));
 
-const issuesOf = (extra: string, cidr?: string) => parseManifestText(M(extra, cidr), "m.yaml").issues.map(formatIssue);
+const issuesOf = (extra: string, cidr?: string) => textIssues(M(extra, cidr));
 
 describe("Subnet DHCP input", () => {
   it.each([
@@ -48,7 +37,7 @@ describe("Subnet DHCP input", () => {
 
   it("refuses a pod's DHCP option annotation with a bad pair, naming the annotation", () => {
     const text = M(", enableDHCP: true").replace('ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a" }', 'ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a", ovn.kubernetes.io/dhcp-v6-options: "dns_server" }');
-    expect(parseManifestText(text, "m.yaml").issues.map(formatIssue)).toEqual([expect.stringMatching(/pod\/default\/a: metadata\.annotations\.ovn\.kubernetes\.io\/dhcp-v6-options: invalid value "dns_server": expected KEY=VALUE pairs separated by commas$/)]);
+    expect(textIssues(text)).toEqual([expect.stringMatching(/pod\/default\/a: metadata\.annotations\.ovn\.kubernetes\.io\/dhcp-v6-options: invalid value "dns_server": expected KEY=VALUE pairs separated by commas$/)]);
   });
 
   it("refuses dhcpV6Options and enableIPv6RA on a subnet without IPv6", () => {
@@ -104,16 +93,10 @@ async function portDhcp(db: string, port: string): Promise<string> {
 }
 
 describe.each(BACKENDS)("Subnet DHCP on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("enableDHCP: a DHCP_Options row per family with Kube-OVN's defaults, pods pointing at them; no-op; a changed option is one mutate; off deletes them", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("enableDHCP: a DHCP_Options row per family with Kube-OVN's defaults, pods pointing at them; no-op; a changed option is one mutate; off deletes them", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const on = await applyOnce(db, manifestOf(M(", enableDHCP: true")));
     expect(on.r.objects.map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/ovn-cluster created", "subnet/ovn-default created", "pod/default/a created"]);
     expect(await dhcpRows(db)).toEqual([
@@ -142,9 +125,8 @@ describe.each(BACKENDS)("Subnet DHCP on %s", (kind) => {
     expect((await applyOnce(db, manifestOf(M("")))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("a pod of an IPv4 subnet points at its IPv4 row only; a removed subnet's rows go with --prune", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("a pod of an IPv4 subnet points at its IPv4 row only; a removed subnet's rows go with --prune", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const v4pod = `---\napiVersion: v1\nkind: Pod\nmetadata: { name: b, annotations: { ovn.kubernetes.io/logical_switch: other } }\n`;
     const other = `---\napiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: other }\nspec: { cidrBlock: 10.17.0.0/16, enableDHCP: true }\n`;
     await applyOnce(db, manifestOf(`${M(", enableDHCP: true")}${v4pod}${other}`));
@@ -156,13 +138,12 @@ describe.each(BACKENDS)("Subnet DHCP on %s", (kind) => {
     const otherV4 = (await nbctl(db, "--bare", "--columns=_uuid", "find", "DHCP_Options", "external_ids:ls=other")).trim();
     expect((await nbctl(db, "--bare", "--columns=dhcpv4_options,dhcpv6_options", "list", "Logical_Switch_Port", "b.default")).trim()).toBe(otherV4);
     const pruned = await applyOnce(db, manifestOf(M(", enableDHCP: true")), { prune: true });
-    expect(pruned.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["subnet/other deleted", "pod/default/b deleted"]);
+    expect(pruned.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/ovn-cluster configured", "subnet/other deleted", "pod/default/b deleted"]);
     expect((await dhcpRows(db)).map((l) => l.split(" ")[0])).toEqual(["ovn-default", "ovn-default"]);
   });
 
-  it.skipIf(skip)("a pod's dhcp-v4-options: its own DHCP_Options row (external_ids port) for IPv4, the subnet's for IPv6; changed in place; dropped, back to the subnet's; --prune of the pod deletes it", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("a pod's dhcp-v4-options: its own DHCP_Options row (external_ids port) for IPv4, the subnet's for IPv6; changed in place; dropped, back to the subnet's; --prune of the pod deletes it", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const withAnn = (v: string) => M(", enableDHCP: true").replace('ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a" }', `ovn.kubernetes.io/mac_address: "00:00:00:aa:00:0a"${v} }`);
     const first = await applyOnce(db, manifestOf(withAnn(', ovn.kubernetes.io/dhcp-v4-options: "lease_time=120,dns_server=1.1.1.1"')));
     expect(first.r.objects.map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/ovn-cluster created", "subnet/ovn-default created", "pod/default/a created"]);
@@ -187,9 +168,8 @@ describe.each(BACKENDS)("Subnet DHCP on %s", (kind) => {
     expect(await nbctl(db, "--bare", "--columns=_uuid", "find", "DHCP_Options", "external_ids:port=a.default")).toBe("");
   });
 
-  it.skipIf(skip)("enableIPv6RA: the router port's ipv6_prefix and ipv6_ra_configs (Kube-OVN's defaults, or ipv6RAConfigs); off clears them", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("enableIPv6RA: the router port's ipv6_prefix and ipv6_ra_configs (Kube-OVN's defaults, or ipv6RAConfigs); off clears them", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(M(", enableIPv6RA: true")));
     const ra = async () => (await lines(db, "--bare", "--columns=ipv6_prefix,ipv6_ra_configs", "list", "Logical_Router_Port", "ovn-cluster-ovn-default")).join(" | ");
     expect(await ra()).toBe("64 | address_mode=dhcpv6_stateful max_interval=30 min_interval=5 send_periodic=true");

@@ -4,35 +4,27 @@
  * the VPC's other switches keep them; on each backend: create, no-op, change with its exact
  * operations.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { formatIssue, parseManifestText } from "../../src/model/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
-import { peers } from "../support/peers.js";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { BASE, SERVICE } from "./kinds/manifests.js";
-import { applyOnce, manifestOf } from "./support.js";
+import { applyOnce, issuesOf, manifestOf, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
 /** BASE and its service, plus a second subnet `quiet` of the default VPC (`spec` extra). */
-const WITH_QUIET = (extra: string) => `${BASE}---\n${SERVICE}---\napiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: quiet }\nspec: { cidrBlock: 10.17.0.0/16${extra} }\n`;
+const WITH_QUIET = (extra: string) => yamlOf(BASE, SERVICE, subnetDoc("quiet", `cidrBlock: 10.17.0.0/16${extra}`));
 
 const lbCount = async (db: string, ls: string) => (await nbctl(db, "--bare", "--columns=load_balancer", "list", "Logical_Switch", ls)).split(/\s+/).filter(Boolean).length;
 
 describe("Subnet enableLb input", () => {
   it("is a boolean", () => {
-    expect(parseManifestText(WITH_QUIET(", enableLb: no"), "m.yaml").issues.map(formatIssue)).toEqual([expect.stringMatching(/subnet\/quiet: spec\.enableLb: invalid value "\\"no\\"": expected true or false$/)]);
+    expect(issuesOf(WITH_QUIET(", enableLb: no"))).toEqual([expect.stringMatching(/subnet\/quiet: spec\.enableLb: invalid value "\\"no\\"": expected true or false$/)]);
   });
 });
 
 describe.each(BACKENDS)("Subnet enableLb on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("enableLb: false keeps the VPC's load balancers off the switch; turned on, exactly they are linked; off again, unlinked", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("enableLb: false keeps the VPC's load balancers off the switch; turned on, exactly they are linked; off again, unlinked", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(WITH_QUIET(", enableLb: false")));
     expect(await lbCount(db, "ovn-default")).toBe(6);
     expect(await lbCount(db, "quiet")).toBe(0);

@@ -5,35 +5,17 @@
  * no-op, a change with its exact operations, removal, `--prune` keeping them; with ovn-northd,
  * the Southbound `IP_Multicast` row, the virtual port's binding and its parent's `bind_vport` flow.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { formatIssue, formatWarning, manifestWarnings, parseManifestText } from "../../src/model/index.js";
+import { describe, expect, it } from "vitest";
+import { formatWarning, manifestWarnings, parseManifestText } from "../../src/model/index.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
+import { applyOnce, changed, cliApply, issuesOf as textIssues, lines, manifestDir, manifestOf, namespaceDoc, podDoc, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
 /** A namespace, an IPv4 subnet (spec `extra`) and a pod with a fixed address. */
-const M = (extra: string, cidr = "10.16.0.0/16") => `apiVersion: v1
-kind: Namespace
-metadata: { name: default }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: ovn-default }
-spec: { cidrBlock: "${cidr}", default: true${extra} }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: a, annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10" } }
-`;
+const M = (extra: string, cidr = "10.16.0.0/16") => yamlOf(namespaceDoc("default"), subnetDoc("ovn-default", `cidrBlock: "${cidr}", default: true${extra}`), podDoc("a", { "ovn.kubernetes.io/ip_address": '"10.16.0.10"' }));
 
-const issuesOf = (extra: string, cidr?: string) => parseManifestText(M(extra, cidr), "m.yaml").issues.map(formatIssue);
-const changed = (r: Awaited<ReturnType<typeof applyOnce>>) => r.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`);
+const issuesOf = (extra: string, cidr?: string) => textIssues(M(extra, cidr));
 
 describe("Subnet extra fields input", () => {
   it.each([
@@ -49,7 +31,7 @@ describe("Subnet extra fields input", () => {
     [", externalEgressGateway: 'fd00::1'", /spec\.externalEgressGateway: invalid value "fd00::1": its address family is not the subnet's \(10\.16\.0\.0\/16\)$/],
     [", policyRoutingPriority: 0", /spec\.policyRoutingPriority: invalid value "0": expected an integer from 1 to 32765$/],
     [", mtu: 20", /spec\.mtu: invalid value "20": expected an integer from 68 to 65535$/],
-    [", u2oFeatures: { overlayOnlyRouting: true }", /spec\.u2oFeatures: field not supported by this model$/],
+    [", u2oFeatures: { overlayOnlyRouting: true }", /spec\.u2oFeatures\.overlayOnlyRouting: invalid value "true": it has an effect only with spec\.u2oInterconnection: true$/],
   ])("%s is refused, naming file, object and field", (extra, re) => {
     const issues = issuesOf(extra);
     expect(issues).toEqual([expect.stringMatching(re)]);
@@ -58,7 +40,7 @@ describe("Subnet extra fields input", () => {
 
   it("refuses a pod's port_vips that is not a list of IPs", () => {
     const text = M(", vips: [10.16.0.100]").replace('annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10" }', 'annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10", ovn.kubernetes.io/port_vips: "10.16.0.100,vip1" }');
-    expect(parseManifestText(text, "m.yaml").issues.map(formatIssue)).toEqual([expect.stringMatching(/pod\/default\/a: metadata\.annotations\.ovn\.kubernetes\.io\/port_vips: invalid value "vip1": not an IP address$/)]);
+    expect(textIssues(text)).toEqual([expect.stringMatching(/pod\/default\/a: metadata\.annotations\.ovn\.kubernetes\.io\/port_vips: invalid value "vip1": not an IP address$/)]);
   });
 
   it("accepts the fields without OVN effect and reports each as a warning naming file, object and field", () => {
@@ -85,16 +67,10 @@ describe("Subnet extra fields input", () => {
 });
 
 describe.each(BACKENDS)("Subnet enableMulticastSnoop and vips on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("enableMulticastSnoop: a querier port with an address of the subnet and the switch's mcast_* options; no-op; off removes both", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("enableMulticastSnoop: a querier port with an address of the subnet and the switch's mcast_* options; no-op; off removes both", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(M(", enableMulticastSnoop: true")));
     const [mac, ip] = (await nbctl(db, "lsp-get-addresses", "mcast-querier.ovn-default")).trim().split(" ");
     expect(ip).toBe("10.16.0.2"); // the first free address (the gateway is .1)
@@ -109,9 +85,8 @@ describe.each(BACKENDS)("Subnet enableMulticastSnoop and vips on %s", (kind) => 
     expect((await applyOnce(db, manifestOf(M("")))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("vips: a virtual port per address; one dropped from the list is deleted alone; --prune keeps them", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("vips: a virtual port per address; one dropped from the list is deleted alone; --prune keeps them", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const two = await applyOnce(db, manifestOf(M(", vips: [10.16.0.100, 10.16.0.101]")));
     expect(changed(two)).toEqual(["vpc/ovn-cluster created", "subnet/ovn-default created", "pod/default/a created"]);
     for (const ip of ["10.16.0.100", "10.16.0.101"])
@@ -127,9 +102,8 @@ describe.each(BACKENDS)("Subnet enableMulticastSnoop and vips on %s", (kind) => 
     expect(await nbctl(db, "--bare", "--columns=name", "find", "Logical_Switch_Port", "type=virtual")).toBe("");
   });
 
-  it.skipIf(skip)("a pod's port_vips makes it a virtual parent of the VIP's port and adds the VIP to its port security; dropped, both go", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("a pod's port_vips makes it a virtual parent of the VIP's port and adds the VIP to its port security; dropped, both go", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const withVips = (ann: string) => M(", vips: [10.16.0.100]").replace('annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10" }', `annotations: { ovn.kubernetes.io/ip_address: "10.16.0.10"${ann} }`);
     await applyOnce(db, manifestOf(withVips(', ovn.kubernetes.io/port_vips: "10.16.0.100"')));
     expect((await nbctl(db, "get", "Logical_Switch_Port", "ovn-default-vip-10.16.0.100", "options")).trim()).toBe('{virtual-ip="10.16.0.100", virtual-parents=a.default}');
@@ -145,16 +119,16 @@ describe.each(BACKENDS)("Subnet enableMulticastSnoop and vips on %s", (kind) => 
     expect((await applyOnce(db, manifestOf(withVips("")))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("ovn-ts apply prints a Warning: line per field without OVN effect on standard error, and applies", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-subnet-extras-"));
-    writeFileSync(join(dir, "net.yaml"), M(", disableGatewayCheck: true, nodeNetwork: net1"));
-    const io = memoryIo();
-    expect(await main(["apply", `--db=${backend.unix}`, "-f", dir], io), io.stderr).toBe(0);
+  it.skipIf(fx.skip)("ovn-ts apply prints a Warning: line per field without OVN effect on standard error, and applies", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
+    using dir = manifestDir("subnet-extras");
+    const file = dir.write("net.yaml", M(", disableGatewayCheck: true, nodeNetwork: net1"));
+    const io = await cliApply(db, dir.path);
+    expect(io.status, io.stderr).toBe(0);
     // The line is the object's (a well-formed file is read without field positions).
     expect(io.stderr.split("\n").filter(Boolean)).toEqual([
-      `Warning: ${join(dir, "net.yaml")}:5 (document 2): subnet/ovn-default: spec.disableGatewayCheck has no OVN effect, accepted and not applied: the CNI's gateway check when a pod starts`,
-      `Warning: ${join(dir, "net.yaml")}:5 (document 2): subnet/ovn-default: spec.nodeNetwork has no OVN effect, accepted and not applied: the node network the underlay traffic uses (kube-ovn-cni)`,
+      `Warning: ${file}:5 (document 2): subnet/ovn-default: spec.disableGatewayCheck has no OVN effect, accepted and not applied: the CNI's gateway check when a pod starts`,
+      `Warning: ${file}:5 (document 2): subnet/ovn-default: spec.nodeNetwork has no OVN effect, accepted and not applied: the node network the underlay traffic uses (kube-ovn-cni)`,
     ]);
     expect(io.stdout).toContain("subnet/ovn-default created\n");
   });

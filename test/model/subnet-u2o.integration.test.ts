@@ -7,81 +7,44 @@
  * a fixed address changed (exact operations), off; with ovn-northd, `ovn-trace` of an overlay
  * pod's packet to the underlay subnet going out through the interconnection port.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { formatIssue, parseManifestText } from "../../src/model/index.js";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
+import { applyOnce, changed, issuesOf as textIssues, JOIN_SUBNET, lines, manifestOf, namespaceDoc, nodeDoc, podDoc, subnetDoc, underlayDocs, useBackend, vpcDoc, yamlOf } from "./fixture.js";
 
 /** The default VPC with join, ovn-default (a pod), a node, and the underlay subnet `under` (spec `extra`). */
-const M = (extra: string, vpc = "") => `apiVersion: v1
-kind: Namespace
-metadata: { name: default }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: join }
-spec: { cidrBlock: 100.64.0.0/16 }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: ovn-default }
-spec: { cidrBlock: 10.16.0.0/16, default: true${vpc ? `, vpc: ${vpc}` : ""} }
----
-apiVersion: v1
-kind: Node
-metadata: { name: node1, annotations: { ovn.kubernetes.io/ip_address: 100.64.0.2 } }
-status: { addresses: [{ type: InternalIP, address: 192.168.0.11 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: a, annotations: { ovn.kubernetes.io/ip_address: 10.16.0.10 } }
-spec: { nodeName: node1 }
----
-apiVersion: kubeovn.io/v1
-kind: ProviderNetwork
-metadata: { name: net1 }
-spec: { defaultInterface: eth1 }
----
-apiVersion: kubeovn.io/v1
-kind: Vlan
-metadata: { name: vlan10 }
-spec: { id: 10, provider: net1 }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: under }
-spec: { cidrBlock: 172.20.0.0/24, vlan: vlan10${vpc ? `, vpc: ${vpc}` : ""}${extra} }
-${vpc ? `---\napiVersion: kubeovn.io/v1\nkind: Vpc\nmetadata: { name: ${vpc} }\n` : ""}`;
+const M = (extra: string, vpc = "") =>
+  yamlOf(
+    namespaceDoc("default"),
+    JOIN_SUBNET,
+    subnetDoc("ovn-default", `cidrBlock: 10.16.0.0/16, default: true${vpc ? `, vpc: ${vpc}` : ""}`),
+    nodeDoc("node1", "100.64.0.2", "192.168.0.11"),
+    podDoc("a", { "ovn.kubernetes.io/ip_address": "10.16.0.10" }, { nodeName: "node1" }),
+    ...underlayDocs("net1", "vlan10", 10),
+    subnetDoc("under", `cidrBlock: 172.20.0.0/24, vlan: vlan10${vpc ? `, vpc: ${vpc}` : ""}${extra}`),
+    ...(vpc ? [vpcDoc(vpc)] : []),
+  );
 
-const issuesOf = (extra: string) => parseManifestText(M(extra), "m.yaml").issues.map(formatIssue);
-const changed = (r: Awaited<ReturnType<typeof applyOnce>>) => r.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`);
+const issuesOf = (extra: string) => textIssues(M(extra));
 
 describe("Subnet u2oInterconnection input", () => {
   it("refuses it on an overlay subnet, with logicalGateway, an IP without it, a bad IP, an IP outside the subnet", () => {
-    expect(parseManifestText(M("").replace("spec: { cidrBlock: 10.16.0.0/16, default: true }", "spec: { cidrBlock: 10.16.0.0/16, default: true, u2oInterconnection: true }"), "m.yaml").issues.map(formatIssue)).toEqual([
+    expect(textIssues(M("").replace("spec: { cidrBlock: 10.16.0.0/16, default: true }", "spec: { cidrBlock: 10.16.0.0/16, default: true, u2oInterconnection: true }"))).toEqual([
       expect.stringMatching(/subnet\/ovn-default: spec\.u2oInterconnection: invalid value "true": applies to an underlay subnet \(spec\.vlan\)$/),
     ]);
     expect(issuesOf(", logicalGateway: true, u2oInterconnection: true")).toEqual([expect.stringMatching(/subnet\/under: spec\.u2oInterconnection: .*logicalGateway and u2oInterconnection cannot both be on/)]);
     expect(issuesOf(", u2oInterconnectionIP: 172.20.0.5")).toEqual([expect.stringMatching(/subnet\/under: spec\.u2oInterconnectionIP: .*only with spec\.u2oInterconnection: true$/)]);
     expect(issuesOf(", u2oInterconnection: true, u2oInterconnectionIP: 172.20.0.0/24")).toEqual([expect.stringMatching(/spec\.u2oInterconnectionIP: invalid value "172\.20\.0\.0\/24": one IP, or an IPv4 and an IPv6/)]);
-    expect(issuesOf(", u2oInterconnection: true, enableLb: false")).toEqual([expect.stringMatching(/subnet\/under: spec\.enableLb: value "false" not supported: with u2oInterconnection/)]);
-    expect(issuesOf(", u2oInterconnection: true, u2oFeatures: { overlayOnlyRouting: true }")).toEqual([expect.stringMatching(/spec\.u2oFeatures: field not supported by this model$/)]);
+    // enableLb: false and u2oFeatures are test/model/u2o-routing.integration.test.ts's.
   });
 });
 
 describe.each(BACKENDS)("Subnet u2oInterconnection on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("default VPC: the interconnection port pair, address sets and policies; no-op; a fixed IP changes the port in place; off removes it all", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("default VPC: the interconnection port pair, address sets and policies; no-op; a fixed IP changes the port in place; off removes it all", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(M(", u2oInterconnection: true, enableDHCP: true")));
     // The first free address of the subnet (the gateway is .1).
     expect(await lines(db, "--bare", "--columns=networks,external_ids", "list", "Logical_Router_Port", "ovn-cluster-under")).toEqual(["172.20.0.2/24", "lr=ovn-cluster vendor=kube-ovn"]);
@@ -118,9 +81,8 @@ describe.each(BACKENDS)("Subnet u2oInterconnection on %s", (kind) => {
     expect((await applyOnce(db, manifestOf(M("")))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("custom VPC: the 29000 policy and the subnet's source route only; removed with the subnet by --prune", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("custom VPC: the 29000 policy and the subnet's source route only; removed with the subnet by --prune", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(M(", u2oInterconnection: true", "vpc1")));
     expect(await lines(db, "lr-policy-list", "vpc1")).toEqual(["Routing Policies", "29000 ip4.src == 172.20.0.0/24 reroute 172.20.0.1"]);
     expect(await lines(db, "--bare", "--columns=ip_prefix,nexthop,policy,external_ids", "find", "Logical_Router_Static_Route", "external_ids:subnet=under")).toEqual(["172.20.0.0/24", "172.20.0.1", "src-ip", "isU2ORoutePolicy=true subnet=under vendor=kube-ovn"]);

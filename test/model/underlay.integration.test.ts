@@ -4,11 +4,10 @@
  * `logicalGateway` the subnet is not joined to its VPC's router. Re-apply sends nothing; a changed
  * VLAN id changes exactly the tag; --prune deletes exactly the removed subnet's rows.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidManifestError, parseManifestText, resolveModel } from "../../src/model/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
-import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf, names } from "./support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
+import { applyOnce, lines, manifestOf, names, useBackend } from "./fixture.js";
 
 const net = (vlanId: number, withUnder = true) => `apiVersion: kubeovn.io/v1
 kind: ProviderNetwork
@@ -37,16 +36,10 @@ spec: { cidrBlock: 172.20.0.0/24, vlan: vlan10 }
 ` : ""}`;
 
 describe.each(BACKENDS)("underlay subnets on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("a VLAN subnet gets Kube-OVN's localnet port and no router port; a logical-gateway one keeps its router port", { timeout: 60_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("a VLAN subnet gets Kube-OVN's localnet port and no router port; a logical-gateway one keeps its router port", { timeout: 60_000 }, async () => {
+    const db = await fx.start();
     const first = await applyOnce(db, manifestOf(net(10)));
     expect(first.r.objects.map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/ovn-cluster created", "subnet/under-lg created", "subnet/under created"]);
     expect(await nbctl(db, "lsp-get-type", "localnet.under")).toBe("localnet\n");

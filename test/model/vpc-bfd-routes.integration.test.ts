@@ -7,19 +7,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { InvalidManifestError, KUBE_OVN_IDENTITY, applyModel, existingAddresses, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { describe, expect, it } from "vitest";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, applyModel, existingAddresses, formatIssue, resolveModel } from "../../src/model/index.js";
 import { NB_CONTROLLER_TABLES, NbController } from "../../src/ovn/controller/index.js";
 import { OvnFeatureUnavailableError } from "../../src/ovn/index.js";
 import { startOvsdbServer } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText, recordingClient } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
 import { BFD_ROUTES, BFD_ROUTE_LIST, BFD_VPC, DUAL_BFD_VPC, EXTERNAL_BASE, KUBE_OVN_BFD_ID } from "./vpc-features-manifests.js";
-
-function parseIssues(text: string): string[] {
-  return parseManifestText(text, "m.yaml").issues.map(formatIssue);
-}
+import { applyOnce, changed as changedRefs, issuesOf, lines, manifestOf, useBackend } from "./fixture.js";
 
 function resolveIssues(text: string): string[] {
   try {
@@ -31,7 +27,6 @@ function resolveIssues(text: string): string[] {
   }
 }
 
-const changedRefs = (r: Awaited<ReturnType<typeof applyOnce>>) => r.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`);
 
 /** `BFD` rows as `dst_ip logical_port`, sorted. */
 async function sessions(db: string): Promise<string[]> {
@@ -57,7 +52,7 @@ async function routeLinks(db: string): Promise<string[]> {
 describe("Vpc static routes with BFD: input", () => {
   it("reads the examples without issues", () => {
     for (const t of [BFD_ROUTES(), DUAL_BFD_VPC(", enableBfd: true"), DUAL_BFD_VPC(', enableBfd: true, staticRoutes: [{ cidr: "::/0", nextHopIP: "fd18::1", ecmpMode: ecmp_symmetric_reply }]')]) {
-      expect(parseIssues(t)).toEqual([]);
+      expect(issuesOf(t)).toEqual([]);
       expect(resolveIssues(t)).toEqual([]);
     }
   });
@@ -74,7 +69,7 @@ spec:
     - { cidr: 10.7.0.0/16, nextHopIP: 10.1.0.1, bfdId: ${KUBE_OVN_BFD_ID}, ecmpMode: ecmp }
     - { cidr: 10.8.0.0/16, nextHopIP: 10.1.0.1, ecmpMode: "" }
 `;
-    expect(parseIssues(text)).toEqual([
+    expect(issuesOf(text)).toEqual([
       'm.yaml:6 (document 1): vpc/vpc1: spec.staticRoutes.0.ecmpMode: invalid value "ecmp-symmetric": expected one of ecmp, ecmp_symmetric_reply',
       'm.yaml:7 (document 1): vpc/vpc1: spec.staticRoutes.1.bfdId: invalid value "not-a-uuid": not a UUID (the BFD row Kube-OVN links the route to)',
       `m.yaml:8 (document 1): vpc/vpc1: spec.staticRoutes.2.bfdId: invalid value "${KUBE_OVN_BFD_ID}": a BFD session is linked only from a route with ecmpMode ecmp_symmetric_reply`,
@@ -101,16 +96,10 @@ spec:
 });
 
 describe.each(BACKENDS)("Vpc static routes with BFD on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("BFD routes linked to their sessions; a re-apply sends nothing; a change sends exactly its operations; removal and --prune delete routes and sessions", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("BFD routes linked to their sessions; a re-apply sends nothing; a change sends exactly its operations; removal and --prune delete routes and sessions", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const first = await applyOnce(db, manifestOf(BFD_ROUTES()));
     expect(changedRefs(first)).toContain("vpc/vpc1 created");
     expect(await lines(db, "lr-route-list", "vpc1")).toEqual([
@@ -180,9 +169,8 @@ describe.each(BACKENDS)("Vpc static routes with BFD on %s", (kind) => {
     expect((await nbctl(db, "--bare", "--columns=nexthop", "list", "Logical_Router_Static_Route")).split(/\s+/).filter(Boolean)).toEqual(["100.64.0.1"]);
   });
 
-  it.skipIf(skip)("dual-stack enableBfd: one session per IP family of the external gateway; an IPv6 BFD route", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("dual-stack enableBfd: one session per IP family of the external gateway; an IPv6 BFD route", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     await applyOnce(db, manifestOf(DUAL_BFD_VPC(", enableBfd: true")));
     expect(await sessions(db)).toEqual(['172.18.0.1 vpc1-external', 'fd18::1 vpc1-external']);
     expect((await nbctl(db, "get", "Logical_Router_Port", "vpc1-external", "networks")).trim()).toMatch(/^\["172\.18\.0\.\d+\/24", "fd18::[0-9a-f]+\/64"\]$/);

@@ -6,21 +6,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { InvalidManifestError, KUBE_OVN_IDENTITY, applyModel, existingAddresses, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { InvalidManifestError, KUBE_OVN_IDENTITY, applyModel, existingAddresses, formatIssue, resolveModel } from "../../src/model/index.js";
 import { NB_CONTROLLER_TABLES, NbController } from "../../src/ovn/controller/index.js";
 import { OvnFeatureUnavailableError } from "../../src/ovn/index.js";
 import { startOvsdbServer } from "../../src/testing/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, recordingClient, startBackend } from "../ovn/controller/support.js";
+import { BACKENDS, nbctl, opsText, recordingClient } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
 import { BFD_VPC, CENTRAL, EXTERNAL_BASE, PEERED, UNPEERED } from "./vpc-features-manifests.js";
-
-function parseIssues(text: string): string[] {
-  return parseManifestText(text, "m.yaml").issues.map(formatIssue);
-}
+import { applyOnce, changed as changedRefs, issuesOf, lines, manifestOf, useBackend } from "./fixture.js";
 
 /** The issues resolving a manifest that parses cleanly reports. */
 function resolveIssues(text: string): string[] {
@@ -39,12 +35,11 @@ const haGroups = async (db: string) => [
   ...(await nbctl(db, "--bare", "--columns=name", "list", "HA_Chassis_Group")).split(/\s+/).filter(Boolean),
   ...(await lines(db, "--bare", "--columns=chassis_name,priority", "list", "HA_Chassis")).reduce<string[]>((acc, l, i, all) => (i % 2 ? acc : [...acc, `${l} ${all[i + 1]}`]), []).sort(),
 ];
-const changedRefs = (r: Awaited<ReturnType<typeof applyOnce>>) => r.r.objects.filter((o) => o.action !== "unchanged").map((o) => `${o.ref} ${o.action}`);
 
 describe("VPC peering, BFD, external subnets and gateway failover input", () => {
   it("reads the examples without issues", () => {
     for (const t of [PEERED(), UNPEERED, BFD_VPC(", enableBfd: true, bfdPort: { enabled: true, ip: 10.255.255.1/24, nodeSelector: { matchLabels: { bfd: \"yes\" } } }"), BFD_VPC(", extraExternalSubnets: [ext2]"), CENTRAL({ ready: ["True", "False"], ecmp: true }), CENTRAL({ selectors: true })]) {
-      expect(parseIssues(t)).toEqual([]);
+      expect(issuesOf(t)).toEqual([]);
       expect(resolveIssues(t)).toEqual([]);
     }
   });
@@ -85,7 +80,7 @@ kind: Node
 metadata: { name: n1 }
 status: { conditions: [{ type: Ready, status: "Maybe" }, { type: Ready, status: "True" }, { kind: x }] }
 `;
-    expect(parseIssues(text)).toEqual([
+    expect(issuesOf(text)).toEqual([
       'm.yaml:6 (document 1): vpc/vpc1: spec.vpcPeerings.0.localConnectIP: invalid value "169.254.0.1": 169.254.0.1 is not an address with its prefix length (IP/LEN)',
       'm.yaml:7 (document 1): vpc/vpc1: spec.vpcPeerings.1.localConnectIP: invalid value "169.254.0.1/30,169.254.1.1/30": two addresses of one IP family',
       "m.yaml:8 (document 1): vpc/vpc1: spec.vpcPeerings.2.remote: field not supported by this model",
@@ -152,16 +147,10 @@ status: { conditions: [{ type: Ready, status: "Maybe" }, { type: Ready, status: 
 });
 
 describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("peering: a router port on each side; a re-apply sends nothing; a new connect IP changes only the ports' networks and the routes; removal deletes the ports; --prune of a VPC deletes its port", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("peering: a router port on each side; a re-apply sends nothing; a new connect IP changes only the ports' networks and the routes; removal deletes the ports; --prune of a VPC deletes its port", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const first = await applyOnce(db, manifestOf(PEERED()));
     expect(first.r.objects.filter((o) => o.ref.startsWith("vpc/")).map((o) => `${o.ref} ${o.action}`)).toEqual(["vpc/vpc1 created", "vpc/vpc2 created"]);
     expect(await get(db, "Logical_Router_Port", "vpc1-vpc2", "peer")).toBe("vpc2-vpc1");
@@ -200,9 +189,8 @@ describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover
     expect((await nbctl(db, "--bare", "--columns=name", "list", "Logical_Router_Port")).split(/\s+/).filter(Boolean)).toEqual(["vpc1-s1"]);
   });
 
-  it.skipIf(skip)("BFD: a session to the external gateway and a BFD port with its HA chassis group; a re-apply sends nothing; turning each off deletes exactly its rows", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("BFD: a session to the external gateway and a BFD port with its HA chassis group; a re-apply sends nothing; turning each off deletes exactly its rows", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const full = BFD_VPC(', enableBfd: true, bfdPort: { enabled: true, ip: "10.255.255.1/24", nodeSelector: { matchLabels: { bfd: "yes" } } }');
     const first = await applyOnce(db, manifestOf(full));
     expect(changedRefs(first)).toContain("vpc/vpc1 created");
@@ -246,9 +234,8 @@ describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover
     expect((await nbctl(db, "--bare", "--columns=_uuid", "list", "HA_Chassis_Group")).trim()).toBe("");
   });
 
-  it.skipIf(skip)("extraExternalSubnets: a router port on each instead of the default external subnet; switching back deletes it", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("extraExternalSubnets: a router port on each instead of the default external subnet; switching back deletes it", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const extra = BFD_VPC(", extraExternalSubnets: [ext2]");
     await applyOnce(db, manifestOf(extra));
     expect(await get(db, "Logical_Router_Port", "vpc1-ext2", "networks")).toMatch(/^\["172\.19\.0\.\d+\/24"\]$/);
@@ -267,9 +254,8 @@ describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover
     expect((await applyOnce(db, manifestOf(BFD_VPC("")))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("router options as Kube-OVN's createVpcRouter sets them: always_learn_from_arp_request=false unless the VPC has enableExternal or peerings", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("router options as Kube-OVN's createVpcRouter sets them: always_learn_from_arp_request=false unless the VPC has enableExternal or peerings", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const options = async (lr: string) => (await get(db, "Logical_Router", lr, "options")).replace(/"/g, "");
     await applyOnce(db, manifestOf(BFD_VPC("")));
     expect(await options("vpc1")).toBe("{dynamic_neigh_routers=true, mac_binding_age_threshold=300}");
@@ -286,9 +272,8 @@ describe.each(BACKENDS)("VPC peering, BFD, external subnets and gateway failover
     expect(await options("vpc2")).toBe("{always_learn_from_arp_request=false, dynamic_neigh_routers=true, mac_binding_age_threshold=300}");
   });
 
-  it.skipIf(skip)("gateway failover: active-standby stays on its ready gateway, fails over when it is not ready and does not fail back; ECMP over the ready ones; selectors", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("gateway failover: active-standby stays on its ready gateway, fails over when it is not ready and does not fail back; ECMP over the ready ones; selectors", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const policy = async () => (await lines(db, "lr-policy-list", "ovn-cluster")).filter((l) => l.startsWith("29000 "));
     const ext = async () => (await nbctl(db, "--bare", "--columns=external_ids", "find", "Logical_Router_Policy", "priority=29000")).trim();
     await applyOnce(db, manifestOf(CENTRAL({ ready: ["True", "True"] })));

@@ -5,11 +5,10 @@
  * subnet when the VPC has none); the planner on each backend (create, no-op, a new default subnet
  * moves exactly the pods' ports, removal, `--prune`).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidManifestError, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
-import { peers } from "../support/peers.js";
-import { applyOnce, manifestOf } from "./support.js";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
+import { applyOnce, manifestOf, useBackend } from "./fixture.js";
 
 /** vpc1 listing namespaces `team` and `kube-system` (`spec` given), its subnets s1 and s2, the cluster's ovn-default, pods in team, kube-system and default. */
 const MANIFEST = (spec: string, extra = "") => `apiVersion: v1
@@ -107,16 +106,10 @@ describe("Vpc namespaces and defaultSubnet: input and placement", () => {
 });
 
 describe.each(BACKENDS)("Vpc namespaces and defaultSubnet on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
 
-  it.skipIf(skip)("the pods' ports on the VPC's default subnet; a re-apply sends nothing; a new default subnet moves exactly their ports; without the VPC's namespaces they go to the cluster's default", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("the pods' ports on the VPC's default subnet; a re-apply sends nothing; a new default subnet moves exactly their ports; without the VPC's namespaces they go to the cluster's default", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const portsOf = async (ls: string) => (await nbctl(db, "lsp-list", ls)).split("\n").map((l) => /\((.*)\)/.exec(l)?.[1]).filter((x): x is string => !!x && x.includes(".")).sort();
     await applyOnce(db, manifestOf(MANIFEST(BOUND)));
     expect(await portsOf("s1")).toEqual(["dns.kube-system", "web.team"]);

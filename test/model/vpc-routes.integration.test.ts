@@ -4,22 +4,11 @@
  * input checks; the planner (create, no-op, change, removal) on each backend; the rows as
  * `ovn-nbctl lr-route-list` / `lr-policy-list` show them on a real `ovsdb-server`.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { formatIssue, parseManifestText } from "../../src/model/index.js";
-import { BACKENDS, type Backend, nbctl, opsText, startBackend } from "../ovn/controller/support.js";
-import { peers } from "../support/peers.js";
-import { applyOnce, lines, manifestOf } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
+import { applyOnce, issuesOf, lines, manifestOf, subnetDoc, useBackend, yamlOf } from "./fixture.js";
 
-const SUBNETS = `apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: s1 }
-spec: { vpc: vpc1, cidrBlock: 10.1.0.0/24 }
----
-apiVersion: kubeovn.io/v1
-kind: Subnet
-metadata: { name: s2 }
-spec: { vpc: vpc1, cidrBlock: 10.2.0.0/24 }
-`;
+const SUBNETS = yamlOf(subnetDoc("s1", "vpc: vpc1, cidrBlock: 10.1.0.0/24"), subnetDoc("s2", "vpc: vpc1, cidrBlock: 10.2.0.0/24"));
 
 /** vpc1 with an ECMP default route (two next hops), a source route in table t1, an IPv6 host route, an allow, a drop and an ECMP reroute. */
 const VPC = `apiVersion: kubeovn.io/v1
@@ -77,15 +66,11 @@ kind: Node
 metadata: { name: gw2, annotations: { ovn.kubernetes.io/ip_address: 100.64.0.3 } }
 `;
 
-function parseIssues(text: string): string[] {
-  return parseManifestText(text, "m.yaml").issues.map(formatIssue);
-}
-
 describe("Vpc staticRoutes and policyRoutes input", () => {
   it("reads the examples without issues", () => {
-    expect(parseIssues(`${VPC}---\n${SUBNETS}`)).toEqual([]);
-    expect(parseIssues(VPC_CHANGED)).toEqual([]);
-    expect(parseIssues(ECMP_SUBNET(true))).toEqual([]);
+    expect(issuesOf(`${VPC}---\n${SUBNETS}`)).toEqual([]);
+    expect(issuesOf(VPC_CHANGED)).toEqual([]);
+    expect(issuesOf(ECMP_SUBNET(true))).toEqual([]);
   });
 
   it("names every bad route field", () => {
@@ -112,7 +97,7 @@ spec:
     - { priority: 16, match: ip4, action: allow }
     - { priority: 16, match: ip4, action: drop }
 `;
-    expect(parseIssues(text)).toEqual([
+    expect(issuesOf(text)).toEqual([
       'm.yaml:6 (document 1): vpc/vpc1: spec.staticRoutes.0.cidr: invalid value "10.1.0.1/24": host bits set (the network is 10.1.0.0/24)',
       'm.yaml:7 (document 1): vpc/vpc1: spec.staticRoutes.1.nextHopIP: invalid value "fd00::1": not of the IP family of cidr 10.3.0.0/16',
       'm.yaml:8 (document 1): vpc/vpc1: spec.staticRoutes.2.cidr: invalid value "nowhere": not an IPv4 or IPv6 address or CIDR',
@@ -133,24 +118,18 @@ spec:
   });
 
   it("enableEcmp is for a centralized subnet", () => {
-    expect(parseIssues(`apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: s }\nspec: { cidrBlock: 10.9.0.0/16, enableEcmp: true }\n`)).toEqual([
+    expect(issuesOf(`apiVersion: kubeovn.io/v1\nkind: Subnet\nmetadata: { name: s }\nspec: { cidrBlock: 10.9.0.0/16, enableEcmp: true }\n`)).toEqual([
       'm.yaml:4 (document 1): subnet/s: spec.enableEcmp: invalid value "true": ECMP applies to a centralized subnet\'s gateway nodes (gatewayType: centralized)',
     ]);
   });
 });
 
 describe.each(BACKENDS)("Vpc routes on %s", (kind) => {
-  const skip = kind === "ovsdb-server" && !peers("ovsdb-server", "ovn-nbctl");
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-  });
+  const fx = useBackend(kind);
   const vpcLine = (r: Awaited<ReturnType<typeof applyOnce>>) => r.r.objects.filter((o) => o.ref.startsWith("vpc/")).map((o) => `${o.ref} ${o.action}`);
 
-  it.skipIf(skip)("static routes (ECMP) and policy routes: created, a re-apply sends nothing, a change sends only it, removal deletes them", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("static routes (ECMP) and policy routes: created, a re-apply sends nothing, a change sends only it, removal deletes them", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const first = await applyOnce(db, manifestOf(`${VPC}---\n${SUBNETS}`));
     expect(vpcLine(first)).toEqual(["vpc/vpc1 created"]);
     // As ovn-nbctl shows them: the two default routes are one ECMP route; the source route in its table.
@@ -222,9 +201,8 @@ describe.each(BACKENDS)("Vpc routes on %s", (kind) => {
     expect((await applyOnce(db, manifestOf(`${VPC_BARE}---\n${SUBNETS}`))).sent).toEqual([]);
   });
 
-  it.skipIf(skip)("a centralized subnet with enableEcmp reroutes to every gateway node; without it, to the first", { timeout: 90_000 }, async () => {
-    backend = await startBackend(kind);
-    const db = backend.unix;
+  it.skipIf(fx.skip)("a centralized subnet with enableEcmp reroutes to every gateway node; without it, to the first", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
     const policy = async () => (await lines(db, "lr-policy-list", "ovn-cluster")).filter((l) => l.startsWith("29000 "));
     await applyOnce(db, manifestOf(ECMP_SUBNET(true)));
     expect(await policy()).toEqual(["29000 ip4.src == 10.30.0.0/16 reroute 100.64.0.2, 100.64.0.3"]);

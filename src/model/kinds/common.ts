@@ -53,6 +53,13 @@ export function stepCount(p: NbPlan): number {
   return (p as unknown as { readonly steps: readonly PlanStep[] }).steps.length;
 }
 
+/**
+ * The `external_ids` key of the policies of a U2O subnet with `enableLb: false`
+ * (src/model/kinds/u2o-routing.ts syncs them; the subnet's other U2O policies and the nodes'
+ * policies, which share the `subnet` and `node` keys with them, leave them alone).
+ */
+export const U2O_NO_LB_KEY = "isU2ONoLBRoutePolicy";
+
 /** `external_ids` of a row as a map. */
 export function extOf(row: Row): ReadonlyMap<string, string> {
   return (row["external_ids"] as ReadonlyMap<string, string> | undefined) ?? new Map();

@@ -20,7 +20,7 @@ import type { FieldReader, KindReader } from "../load.js";
 import { DEFAULT_VPC, EXTERNAL_IDS, KUBE_OVN_VENDOR, NODE_SWITCH } from "../naming.js";
 import type { ResolvedModel, ResolvedPod, ResolvedSubnet } from "../resolve.js";
 import type { Source } from "../types.js";
-import { type ModelUnit, type PolicySpec, type PruneTarget, extOf, ownedByExternalId, syncPolicies } from "./common.js";
+import { type ModelUnit, type PolicySpec, type PruneTarget, U2O_NO_LB_KEY, extOf, ownedByExternalId, syncPolicies } from "./common.js";
 
 /** A core `Node` (`v1`): the join switch port, policies and port groups Kube-OVN makes for it. */
 export interface NodeObject {
@@ -236,7 +236,8 @@ export function nodeUnits(model: ResolvedModel): ModelUnit[] {
         }
         // Port groups of this node that the model no longer has (e.g. a subnet turned centralized).
         for (const row of ownedByExternalId(p, "Port_Group", "node", name)) if (!groups.has(row["name"] as string)) p.remove("Port_Group", row);
-        if (defaultVpc) syncPolicies(p, DEFAULT_VPC, ["node", name], () => true, nodePolicies(model, n));
+        // The no-load-balancer U2O policies name the node too; their subnet syncs them (src/model/kinds/u2o-routing.ts).
+        if (defaultVpc) syncPolicies(p, DEFAULT_VPC, ["node", name], (e) => !e.has(U2O_NO_LB_KEY), nodePolicies(model, n));
       },
     };
   });

@@ -11,6 +11,7 @@ import { NETWORK_POLICY_READER } from "./network-policy.js";
 import { NODE_READER } from "./node.js";
 import { QOS_POLICY_READER } from "./qos.js";
 import { SERVICE_READER } from "./service.js";
+import { SERVICE_CIDR_READER } from "./service-cidr.js";
 import { PROVIDER_NETWORK_READER, VLAN_READER } from "./underlay.js";
 
 /** Every kind read by src/model/kinds. */
@@ -26,5 +27,6 @@ export const KIND_READERS: readonly KindReader[] = [
   OVN_DNAT_READER,
   NETWORK_POLICY_READER,
   SERVICE_READER,
+  SERVICE_CIDR_READER,
   QOS_POLICY_READER,
 ];

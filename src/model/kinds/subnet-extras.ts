@@ -21,7 +21,8 @@
 import { ipFamily } from "../../ovn/net.js";
 import type { NbPlan } from "../../ovn/controller/index.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
-import { EXTERNAL_IDS } from "../naming.js";
+import type { ManifestProblem } from "../errors.js";
+import { DEFAULT_VPC, EXTERNAL_IDS } from "../naming.js";
 import type { ResolvedModel, ResolvedPod, ResolvedSubnet } from "../resolve.js";
 import type { Manifest, Source, SubnetObject } from "../types.js";
 import { type PruneTarget, extOf } from "./common.js";
@@ -114,6 +115,16 @@ export interface SubnetExtraFields {
   readonly vips?: readonly string[];
   /** The accepted fields without OVN effect that are set. */
   readonly noEffect?: readonly { readonly field: string; readonly source: Source }[];
+  /** `externalEgressGateway` with `policyRoutingTableID` (0 when absent), for {@link checkPolicyRoutingTables}; absent without a gateway. */
+  readonly policyRouting?: SubnetPolicyRouting;
+}
+
+/** A subnet's node policy routing: `externalEgressGateway` and the table its rules use. */
+export interface SubnetPolicyRouting {
+  /** `spec.externalEgressGateway`. */
+  readonly externalEgressGateway: string;
+  /** `spec.policyRoutingTableID` (0 when absent, as Kube-OVN's unset `uint32`). */
+  readonly tableId: number;
 }
 
 /** The families of a comma-separated list of IPs and CIDRs (Kube-OVN's `validateNatOutgoingPolicyRuleIPs`); each other item reported. */
@@ -196,9 +207,28 @@ export function readSubnetExtras(f: Fields, cidrBlock: string | undefined, natOu
   note("externalEgressGateway");
   f.int([...s, "policyRoutingPriority"], 1, 32765);
   note("policyRoutingPriority");
-  f.int([...s, "policyRoutingTableID"], 1, 2147483647);
+  const tableId = f.int([...s, "policyRoutingTableID"], 1, 2147483647);
   note("policyRoutingTableID");
-  return { ...(mcast ? { enableMulticastSnoop: true as const } : {}), ...(vips.length ? { vips } : {}), ...(noEffect.length ? { noEffect } : {}) };
+  const policyRouting = egw !== undefined && egw !== "" ? { externalEgressGateway: egw, tableId: tableId ?? 0 } : undefined;
+  return { ...(mcast ? { enableMulticastSnoop: true as const } : {}), ...(vips.length ? { vips } : {}), ...(noEffect.length ? { noEffect } : {}), ...(policyRouting ? { policyRouting } : {}) };
+}
+
+/**
+ * Kube-OVN's check that two subnets' node policy routing tables differ (`ValidateCidrConflict` in
+ * pkg/util/validator.go, the webhook; `validateSubnetConflict` in the subnet controller): two
+ * subnets of one VPC and one `vlan` (none counts as one), both with `externalEgressGateway`, may
+ * not have the same `policyRoutingTableID` (absent: 0). Each such subnet after the first is
+ * reported, naming the first.
+ */
+export function checkPolicyRoutingTables(subnets: readonly SubnetObject[], issue: (o: SubnetObject, field: string, problem: ManifestProblem) => void): void {
+  const first = new Map<string, SubnetObject>();
+  for (const s of subnets) {
+    if (!s.policyRouting) continue;
+    const k = `${s.vpc ?? DEFAULT_VPC}\u0000${s.vlan ?? ""}\u0000${s.policyRouting.tableId}`;
+    const other = first.get(k);
+    if (other === undefined) first.set(k, s);
+    else issue(s, "spec.policyRoutingTableID", { kind: "policy-routing-table-conflict", tableId: s.policyRouting.tableId, other: other.name });
+  }
 }
 
 /** The warnings of a manifest: each accepted field without OVN effect, in file order. */

@@ -19,8 +19,9 @@
  * - the VPC's router learns from ARP requests (`always_learn_from_arp_request` not set false);
  * - the subnet's DHCPv4 `router` option is the interconnection address.
  *
- * Off, all of it goes. `u2oFeatures` (overlay-only routing) and `enableLb: false` with it (the
- * no-load-balancer policies per Service CIDR) are not modelled (errors).
+ * Off, all of it goes. `u2oFeatures.overlayOnlyRouting` changes the policies ({@link u2oPolicies});
+ * the VPCs' overlay CIDR address sets and `enableLb: false`'s per-node policies are in
+ * src/model/kinds/u2o-routing.ts.
  *
  * @module
  */
@@ -29,18 +30,27 @@ import { ipFamily } from "../../ovn/net.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
 import { DEFAULT_VPC, EXTERNAL_IDS } from "../naming.js";
 import type { ResolvedModel, ResolvedSubnet } from "../resolve.js";
-import { type PolicySpec, type PruneTarget, extOf, routerChildren, syncPolicies } from "./common.js";
+import { type PolicySpec, type PruneTarget, U2O_NO_LB_KEY, extOf, routerChildren, syncPolicies } from "./common.js";
 import type { Fields } from "./fields.js";
 import { POLICY_PRIORITY } from "./node.js";
 
 /** The `Subnet.spec` fields read here. */
-export const SUBNET_U2O_FIELDS = ["u2oInterconnection", "u2oInterconnectionIP"] as const;
+export const SUBNET_U2O_FIELDS = ["u2oInterconnection", "u2oInterconnectionIP", "u2oFeatures"] as const;
 
 /** Kube-OVN's `U2OSubnetPolicyPriority`. */
 export const U2O_SUBNET_POLICY_PRIORITY = 29400;
 
+/** Kube-OVN's `U2OPhysicalGatewayPolicyPriority`: an overlay-only U2O subnet's traffic to its physical gateway. */
+export const U2O_PHYSICAL_GATEWAY_POLICY_PRIORITY = 30050;
+
+/** Kube-OVN's `U2OSameSubnetPolicyPriority`: an overlay-only U2O subnet's traffic to itself. */
+export const U2O_SAME_SUBNET_POLICY_PRIORITY = 30060;
+
 /** The `external_ids` key Kube-OVN marks U2O policies and address sets with. */
 export const U2O_POLICY_KEY = "isU2ORoutePolicy";
+
+/** The `external_ids` key of the policies only `u2oFeatures.overlayOnlyRouting` adds. */
+export const U2O_OVERLAY_ONLY_KEY = "isU2OOverlayOnlyRoutePolicy";
 
 /** The interconnection address's IPAM owner (Kube-OVN's IP `u2o-interconnection.VPC.SUBNET`, `util.U2OInterconnName`). */
 export function u2oOwnerName(vpc: string, subnet: string): string {
@@ -52,12 +62,19 @@ export function u2oExcludeAddressSet(subnet: string, family: 4 | 6): string {
   return `${subnet}.u2o_exclude_ip.ip${family}`.replaceAll("-", ".");
 }
 
+/** A VPC's address set of its overlay subnets' CIDRs of a family (Kube-OVN's `U2OOverlayCIDRs` with dashes as dots). */
+export function u2oOverlayCidrsAddressSet(vpc: string, family: 4 | 6): string {
+  return `${vpc}.u2o_overlay_cidrs.ip${family}`.replaceAll("-", ".");
+}
+
 /** The fields read here of one subnet. */
 export interface SubnetU2oFields {
   /** `u2oInterconnection`. */
   readonly u2oInterconnection?: true;
   /** `u2oInterconnectionIP` (one per family, comma-separated in the spec). */
   readonly u2oInterconnectionIP?: readonly string[];
+  /** `u2oFeatures.overlayOnlyRouting`: only the VPC's overlay CIDRs use the interconnection (src/model/kinds/u2o-routing.ts). */
+  readonly u2oOverlayOnly?: true;
 }
 
 /**
@@ -71,8 +88,11 @@ export function readSubnetU2o(f: Fields, vlan: string | undefined, logicalGatewa
   const ipText = f.str([...s, "u2oInterconnectionIP"]);
   if (on && vlan === undefined) f.issue([...s, "u2oInterconnection"], { kind: "bad-value", value: "true", reason: "applies to an underlay subnet (spec.vlan)" });
   if (on && logicalGateway) f.issue([...s, "u2oInterconnection"], { kind: "bad-value", value: "true", reason: "logicalGateway and u2oInterconnection cannot both be on (Kube-OVN's webhook)" });
-  // With enableLb false Kube-OVN adds per-node port groups and policies per Service CIDR of the cluster (addPolicyRouteForU2ONoLoadBalancer), which the files do not give.
-  if (on && f.doc.get([...s, "enableLb"]) === false) f.issue([...s, "enableLb"], { kind: "unsupported-value", value: "false", reason: "with u2oInterconnection Kube-OVN then routes the Service CIDRs through per-node port groups (addPolicyRouteForU2ONoLoadBalancer), which the model does not have" });
+  // u2oFeatures (Kube-OVN's U2OFeatures): overlayOnlyRouting only; read by addPolicyRouteForU2OInterconn alone.
+  f.only([...s, "u2oFeatures"], ["overlayOnlyRouting"]);
+  f.map([...s, "u2oFeatures"]);
+  const overlayOnly = f.bool([...s, "u2oFeatures", "overlayOnlyRouting"]);
+  if (overlayOnly && !on) f.issue([...s, "u2oFeatures", "overlayOnlyRouting"], { kind: "bad-value", value: "true", reason: "it has an effect only with spec.u2oInterconnection: true" });
   let ips: string[] | undefined;
   if (ipText !== undefined) {
     if (!on) f.issue([...s, "u2oInterconnectionIP"], { kind: "bad-value", value: ipText, reason: "it has an effect only with spec.u2oInterconnection: true" });
@@ -83,7 +103,7 @@ export function readSubnetU2o(f: Fields, vlan: string | undefined, logicalGatewa
       ips = undefined;
     }
   }
-  return { ...(on ? { u2oInterconnection: true as const } : {}), ...(on && ips ? { u2oInterconnectionIP: ips } : {}) };
+  return { ...(on ? { u2oInterconnection: true as const } : {}), ...(on && ips ? { u2oInterconnectionIP: ips } : {}), ...(on && overlayOnly ? { u2oOverlayOnly: true as const } : {}) };
 }
 
 /** The router port's networks of a U2O subnet: each interconnection address with its CIDR's prefix length. */
@@ -94,20 +114,31 @@ export function u2oNetworks(s: ResolvedSubnet, u2o: { readonly ips: readonly str
   });
 }
 
-/** The U2O policies of a subnet (none when `u2o` is off), as `addPolicyRouteForU2OInterconn` adds them. */
+/**
+ * The U2O policies of a subnet (none when `u2o` is off), as `addPolicyRouteForU2OInterconn` adds
+ * them. By default: in the default VPC `dst == CIDR` allow (29400) and the nodes' traffic from the
+ * subnet rerouted to its gateway (31000); in every VPC `src == CIDR` rerouted to the gateway
+ * (29000). With `u2oFeatures.overlayOnlyRouting`, in any VPC: the VPC's overlay CIDRs to the subnet
+ * allowed (29400, `$VPC.u2o_overlay_cidrs.ipN`), the nodes' traffic rerouted (31000), the subnet to
+ * itself allowed (30060) and the rest of its traffic rerouted to the gateway (30050); all but the
+ * last marked `isU2OOverlayOnlyRoutePolicy`.
+ */
 export function u2oPolicies(s: ResolvedSubnet, on: boolean): PolicySpec[] {
   if (!on) return [];
   const name = s.object.name;
+  const overlayOnly = s.object.u2oOverlayOnly === true;
   const ext = { subnet: name, [U2O_POLICY_KEY]: "true" };
+  const onlyExt = { ...ext, [U2O_OVERLAY_ONLY_KEY]: "true" };
   const out: PolicySpec[] = [];
   for (const cidr of s.cidrs) {
     const fam = cidr.includes(":") ? 6 : 4;
+    const ip = `ip${fam}`;
     const gw = s.gateways.find((g) => ipFamily(g) === fam)!;
-    if (s.vpc === DEFAULT_VPC) {
-      out.push({ priority: U2O_SUBNET_POLICY_PRIORITY, match: `ip${fam}.dst == ${cidr}`, action: "allow", external_ids: ext });
-      out.push({ priority: POLICY_PRIORITY.subnetRouter, match: `ip${fam}.dst == $${u2oExcludeAddressSet(name, fam)} && ip${fam}.src == ${cidr}`, action: "reroute", nexthops: [gw], external_ids: ext });
-    }
-    out.push({ priority: POLICY_PRIORITY.gatewayRouter, match: `ip${fam}.src == ${cidr}`, action: "reroute", nexthops: [gw], external_ids: ext });
+    if (overlayOnly) out.push({ priority: U2O_SUBNET_POLICY_PRIORITY, match: `${ip}.src == $${u2oOverlayCidrsAddressSet(s.vpc, fam)} && ${ip}.dst == ${cidr}`, action: "allow", external_ids: onlyExt });
+    else if (s.vpc === DEFAULT_VPC) out.push({ priority: U2O_SUBNET_POLICY_PRIORITY, match: `${ip}.dst == ${cidr}`, action: "allow", external_ids: ext });
+    if (overlayOnly || s.vpc === DEFAULT_VPC) out.push({ priority: POLICY_PRIORITY.subnetRouter, match: `${ip}.dst == $${u2oExcludeAddressSet(name, fam)} && ${ip}.src == ${cidr}`, action: "reroute", nexthops: [gw], external_ids: overlayOnly ? onlyExt : ext });
+    if (overlayOnly) out.push({ priority: U2O_SAME_SUBNET_POLICY_PRIORITY, match: `${ip}.src == ${cidr} && ${ip}.dst == ${cidr}`, action: "allow", external_ids: onlyExt });
+    out.push({ priority: overlayOnly ? U2O_PHYSICAL_GATEWAY_POLICY_PRIORITY : POLICY_PRIORITY.gatewayRouter, match: `${ip}.src == ${cidr}`, action: "reroute", nexthops: [gw], external_ids: ext });
   }
   return out;
 }
@@ -133,7 +164,7 @@ export function buildSubnetU2o(p: NbPlan, model: ResolvedModel, s: ResolvedSubne
       if (row && p.db.owns(row)) p.deleteNamed("Address_Set", as);
     }
   }
-  if (on || p.db.byName("Logical_Router", s.vpc)) syncPolicies(p, s.vpc, ["subnet", name], (e) => e.get(U2O_POLICY_KEY) === "true", u2oPolicies(s, on));
+  if (on || p.db.byName("Logical_Router", s.vpc)) syncPolicies(p, s.vpc, ["subnet", name], (e) => e.get(U2O_POLICY_KEY) === "true" && !e.has(U2O_NO_LB_KEY), u2oPolicies(s, on));
   // A custom VPC's source route per family via the subnet's gateway (addCustomVPCStaticRouteForSubnet).
   const want = on && s.vpc !== DEFAULT_VPC ? s.cidrs.map((cidr) => ({ ip_prefix: cidr, nexthop: s.gateways.find((g) => ipFamily(g) === (cidr.includes(":") ? 6 : 4))! })) : [];
   const keys = new Set(want.map((w) => `${w.ip_prefix}\u0000${w.nexthop}`));

@@ -8,6 +8,7 @@ import type { OvnDnatRuleObject, OvnEipObject, OvnFipObject, OvnSnatRuleObject }
 import type { NetworkPolicyObject } from "./network-policy.js";
 import type { NodeObject } from "./node.js";
 import type { ServiceObject } from "./service.js";
+import type { ServiceCidrObject } from "./service-cidr.js";
 import type { ProviderNetworkObject, VlanObject } from "./underlay.js";
 
 /** An object of a kind read by src/model/kinds. */
@@ -22,4 +23,5 @@ export type ExtraKindObject =
   | OvnSnatRuleObject
   | OvnDnatRuleObject
   | NetworkPolicyObject
-  | ServiceObject;
+  | ServiceObject
+  | ServiceCidrObject;

@@ -64,6 +64,9 @@ describe.each(BACKENDS)("NetworkPolicy and Service on %s", (kind) => {
       "allow.client.web.egress.except.IPv4.0||np=web/allow-client/egress vendor=kube-ovn",
       "allow.client.web.ingress.allow.IPv4.0|10.16.0.20|np=web/allow-client/ingress vendor=kube-ovn",
       "allow.client.web.ingress.except.IPv4.0||np=web/allow-client/ingress vendor=kube-ovn",
+      // The VPC's overlay CIDRs (src/model/kinds/u2o-routing.ts).
+      "ovn.cluster.u2o_overlay_cidrs.ip4|10.16.0.0/16|isU2OOverlayCIDRs=true vendor=kube-ovn vpc=ovn-cluster",
+      "ovn.cluster.u2o_overlay_cidrs.ip6||isU2OOverlayCIDRs=true vendor=kube-ovn vpc=ovn-cluster",
     ]);
     const pg = "@allow.client.web";
     const ing = `outport == ${pg} && ip`;
@@ -101,7 +104,8 @@ describe.each(BACKENDS)("NetworkPolicy and Service on %s", (kind) => {
     const pruned = await applyOnce(db, manifest(BASE), { prune: true });
     expect(pruned.lines).toEqual(["networkpolicy/web/allow-client deleted"]);
     expect(await rows(db, "Port_Group", "name")).toEqual([]);
-    expect(await rows(db, "Address_Set", "name")).toEqual([]);
+    // Only the VPC's overlay CIDR sets stay (src/model/kinds/u2o-routing.ts).
+    expect(await rows(db, "Address_Set", "name")).toEqual(["ovn.cluster.u2o_overlay_cidrs.ip4", "ovn.cluster.u2o_overlay_cidrs.ip6"]);
     expect(await rows(db, "ACL", "match")).toEqual([]);
     expect((await rows(db, "Logical_Switch_Port", "name")).length).toBe(5);
   });
