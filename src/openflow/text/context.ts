@@ -187,6 +187,8 @@ export function checkAction(name: string, actions: readonly Action[], ctx: Actio
       case "reg_move":
         requireField(a.src.field, f);
         requireField(a.dst.field, f, true);
+        // mf_check_dst(): a destination that is read-only (tun_gtpu_flags, nsh_mdtype, ...) after its prerequisites
+        if (READ_ONLY.has(a.dst.field)) throw new MatchInconsistentError(a.dst.field, "OFPBAC_BAD_SET_ARGUMENT");
         break;
       case "output_reg":
         requireField(a.src.field, f);
