@@ -273,6 +273,31 @@ def({ name: "nsh_ttl", oxm: NSH(10), oxmName: "NXOXM_NSH_TTL", len: 1, format: "
 def({ name: "vlan_tci", nxm: [N0, 4], nxmName: "NXM_OF_VLAN_TCI", len: 2, format: "hex" });
 def({ name: "nw_tos", nxm: [N0, 5], nxmName: "NXM_OF_IP_TOS", len: 1, format: "dec" });
 
+// OpenFlow 1.5's standard headers of two fields OpenFlow 1.3 carries as ONF experimenter OXM
+// (OXM_OF_TCP_FLAGS(42), OXM_OF_ACTSET_OUTPUT(43) "since OF1.5" in meta-flow.h): known when decoding
+const OF15_STANDARD = new Map<string, number>([
+  ["tcp_flags", oxmHeader(OxmClass.OPENFLOW_BASIC, 42, 2)],
+  ["actset_output", oxmHeader(OxmClass.OPENFLOW_BASIC, 43, 4)],
+]);
+for (const [name, header] of OF15_STANDARD) setByHeader(header, undefined, BY_NAME.get(name)!);
+
+/**
+ * A match as OpenFlow 1.5 writes it: `tcp_flags` and `actset_output` under their standard OpenFlow 1.5
+ * headers instead of the ONF experimenter ones of OpenFlow 1.3 (as Open vSwitch picks the newest header
+ * a version has); the same array when neither is there.
+ */
+export function withOf15Headers(match: readonly MatchField[]): readonly MatchField[] {
+  let out: MatchField[] | undefined;
+  for (let i = 0; i < match.length; i++) {
+    const f = match[i]!;
+    const header = f.experimenter === ExperimenterId.ONF ? OF15_STANDARD.get(f.field) : undefined;
+    if (header === undefined) continue;
+    out ??= match.slice();
+    out[i] = { field: f.field, header: ((header & ~0xff) | f.value.length) >>> 0, experimenter: undefined, value: f.value, mask: f.mask };
+  }
+  return out ?? match;
+}
+
 /** Every known field. */
 export const FIELD_DEFS: readonly FieldDef[] = FIELDS;
 

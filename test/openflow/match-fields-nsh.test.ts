@@ -13,7 +13,7 @@ import { peers } from "../support/peers.js";
 import { fromHex, toHex } from "../../src/bytes/hex.js";
 import { Reader } from "../../src/bytes/reader.js";
 import { Writer } from "../../src/bytes/writer.js";
-import { decodeOxm, encodeOxm, fieldByName, matchField, nxWidth } from "../../src/openflow/oxm.js";
+import { decodeOxm, encodeOxm, fieldByName, matchField, nxWidth, withOf15Headers } from "../../src/openflow/oxm.js";
 import { matchEntriesError } from "../../src/openflow/match-checks.js";
 import { scanIpv4Masked } from "../../src/openflow/text/ipv4-scan.js";
 import { oursOf, theirsOf, withoutLog } from "./gen-compare.js";
@@ -59,6 +59,17 @@ describe("NSH, ERSPAN and GTP-U fields: bytes", () => {
     expect(nxWidth(fieldByName("nsh_spi")!)).toBe(24);
     expect(nxWidth(fieldByName("tun_erspan_ver")!)).toBe(4);
     expect(nxWidth(fieldByName("tun_erspan_idx")!)).toBe(20);
+  });
+
+  it("OpenFlow 1.5 writes tcp_flags and actset_output under their standard headers, and reads them back", () => {
+    const m = [matchField("dl_type", fromHex("0800")), matchField("tcp_flags", fromHex("0002"), fromHex("0002")), matchField("actset_output", fromHex("00000001"))];
+    const of15 = withOf15Headers(m);
+    const w = new Writer("openflow", 64);
+    for (const f of of15) encodeOxm(w, f);
+    expect(toHex(w.finish())).toBe(hex("80000a02 0800  80005504 0002 0002  80005604 00000001"));
+    const r = new Reader(fromHex(hex("80005504 0002 0002  80005604 00000001")), "openflow");
+    expect([decodeOxm(r).field, decodeOxm(r).field]).toEqual(["tcp_flags", "actset_output"]);
+    expect(withOf15Headers([m[0]!])).toEqual([m[0]]);
   });
 
   it("the strict decoder: NSH values checked before prerequisites (OFPBMC_BAD_VALUE), then the NSH Ethertype (OFPBMC_BAD_PREREQ)", () => {
@@ -160,6 +171,9 @@ const FLOWS = [
   "ip,actions=mod_nw_src:1.2.3.400",
   "ip,actions=mod_nw_dst:01.2.3.4",
   "ip,actions=mod_nw_src:255.255.255.255",
+  // OpenFlow 1.5's standard headers of tcp_flags and actset_output
+  "tcp,tcp_flags=+syn,actset_output=1,actions=drop",
+  "tcp,tcp_flags=+syn-ack,actions=drop",
 ];
 
 describe.skipIf(!peers("ovs-ofctl"))("NSH, ERSPAN and GTP-U fields against ovs-ofctl", () => {
@@ -178,6 +192,7 @@ describe.skipIf(!peers("ovs-ofctl"))("NSH, ERSPAN and GTP-U fields against ovs-o
 
   it("ovs-ofctl's own flow_mod bytes of every version print under our ofp-print as under its", async () => {
     const flows = [
+      "tcp,tcp_flags=+syn,actset_output=1,actions=drop",
       "packet_type=(1,0x894f),nsh_spi=5,nsh_si=3,nsh_c1=0x10/0xff,nsh_flags=1,nsh_ttl=3,nsh_mdtype=1,nsh_np=3,nsh_c2=1,nsh_c3=2,nsh_c4=3,actions=drop",
       "dl_type=0x894f,nsh_flags=0x1/0x3,nsh_spi=0xffffff,nsh_mdtype=2,nsh_c3=7,actions=drop",
       "tun_erspan_ver=1,tun_erspan_idx=0x12/0xff,tun_gtpu_flags=0x31/0xf0,tun_gtpu_msgtype=3,actions=drop",

@@ -198,7 +198,8 @@ export function buildMatch(b: MatchBuilder): MatchField[] {
     let m = e.m;
     // the builder's names are fields' own names (nw_frag is the one field of the "frag" format)
     if (name === "nw_frag" && m === 3n) m = undefined;
-    if (m !== undefined && (m & full) === full) m = undefined;
+    // (a tun_metadata mask given as wide as its value stays a mask, as ovs-ofctl writes it)
+    if (m !== undefined && (m & full) === full && !name.startsWith("tun_metadata")) m = undefined;
     if (m === 0n) {
       // a tun_metadata presence match keeps its all-zero entry; any other zero mask is no match at all
       if (name.startsWith("tun_metadata")) out.push(matchField(name, new Uint8Array(e.len), new Uint8Array(e.len)));
