@@ -281,21 +281,49 @@ const OF15_STANDARD = new Map<string, number>([
 ]);
 for (const [name, header] of OF15_STANDARD) setByHeader(header, undefined, BY_NAME.get(name)!);
 
+/** The 32-bit registers by name, with their index (reg0 .. reg15). */
+const REG_INDEX = new Map<string, number>(Array.from({ length: 16 }, (_, i) => [`reg${i}`, i] as const));
+
 /**
- * A match as OpenFlow 1.5 writes it: `tcp_flags` and `actset_output` under their standard OpenFlow 1.5
- * headers instead of the ONF experimenter ones of OpenFlow 1.3 (as Open vSwitch picks the newest header
- * a version has); the same array when neither is there.
+ * A match as OpenFlow 1.5 writes it (nx_put_raw() for OpenFlow 1.5): `tcp_flags` and `actset_output` under
+ * their standard OpenFlow 1.5 headers instead of the ONF experimenter ones of OpenFlow 1.3 (as Open vSwitch
+ * picks the newest header a version has), and the 32-bit registers as the 64-bit packet registers
+ * (`OXM_OF_PKT_REGn`: `reg2n` the high half of `xregn`, `reg2n+1` the low one); the same array when none
+ * of these is there.
  */
 export function withOf15Headers(match: readonly MatchField[]): readonly MatchField[] {
   let out: MatchField[] | undefined;
+  let regs: (MatchField | undefined)[] | undefined;
   for (let i = 0; i < match.length; i++) {
     const f = match[i]!;
+    const reg = REG_INDEX.get(f.field);
+    if (reg !== undefined && f.value.length === 4 && (!f.mask || f.mask.length === 4)) {
+      (regs ??= [])[reg] = f;
+      continue;
+    }
     const header = f.experimenter === ExperimenterId.ONF ? OF15_STANDARD.get(f.field) : undefined;
     if (header === undefined) continue;
     out ??= match.slice();
     out[i] = { field: f.field, header: ((header & ~0xff) | f.value.length) >>> 0, experimenter: undefined, value: f.value, mask: f.mask };
   }
-  return out ?? match;
+  if (regs === undefined) return out ?? match;
+  const kept = (out ?? match).filter((f) => !(REG_INDEX.has(f.field) && regs[REG_INDEX.get(f.field)!] === f));
+  for (let x = 0; x < 8; x++) {
+    const hi = regs[2 * x];
+    const lo = regs[2 * x + 1];
+    if (!hi && !lo) continue;
+    const value = new Uint8Array(8);
+    const mask = new Uint8Array(8);
+    for (const [r, at] of [[hi, 0], [lo, 4]] as const) {
+      if (!r) continue;
+      for (let k = 0; k < 4; k++) {
+        value[at + k] = r.value[k]!;
+        mask[at + k] = r.mask ? r.mask[k]! : 0xff;
+      }
+    }
+    kept.push(matchField(`xreg${x}`, value, mask.every((b) => b === 0xff) ? undefined : mask));
+  }
+  return kept;
 }
 
 /** Every known field. */

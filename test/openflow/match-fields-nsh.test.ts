@@ -72,6 +72,13 @@ describe("NSH, ERSPAN and GTP-U fields: bytes", () => {
     expect(withOf15Headers([m[0]!])).toEqual([m[0]]);
   });
 
+  it("OpenFlow 1.5 writes reg2n and reg2n+1 as one packet register xregn (reg2n the high half)", () => {
+    const m = [matchField("reg1", fromHex("00000002")), matchField("reg0", fromHex("00000010"), fromHex("000000ff")), matchField("reg15", fromHex("ffffffff"))];
+    const w = new Writer("openflow", 64);
+    for (const f of withOf15Headers(m)) encodeOxm(w, f);
+    expect(toHex(w.finish())).toBe(hex("80010110 00000010 00000002 000000ff ffffffff  80010f10 00000000 ffffffff 00000000 ffffffff"));
+  });
+
   it("the strict decoder: NSH values checked before prerequisites (OFPBMC_BAD_VALUE), then the NSH Ethertype (OFPBMC_BAD_PREREQ)", () => {
     const dl = matchField("dl_type", fromHex("894f"));
     expect(matchEntriesError([dl, matchField("nsh_ttl", fromHex("3f"))])).toBeUndefined();
@@ -174,6 +181,9 @@ const FLOWS = [
   // OpenFlow 1.5's standard headers of tcp_flags and actset_output
   "tcp,tcp_flags=+syn,actset_output=1,actions=drop",
   "tcp,tcp_flags=+syn-ack,actions=drop",
+  // OpenFlow 1.5 writes the registers as packet registers
+  "reg1=2,reg0=0x10/0xff,reg15=0xffffffff,actions=drop",
+  "xreg1=0x1234,actions=drop",
 ];
 
 describe.skipIf(!peers("ovs-ofctl"))("NSH, ERSPAN and GTP-U fields against ovs-ofctl", () => {
@@ -193,6 +203,7 @@ describe.skipIf(!peers("ovs-ofctl"))("NSH, ERSPAN and GTP-U fields against ovs-o
   it("ovs-ofctl's own flow_mod bytes of every version print under our ofp-print as under its", async () => {
     const flows = [
       "tcp,tcp_flags=+syn,actset_output=1,actions=drop",
+      "reg1=2,reg0=0x10/0xff,reg15=0xffffffff,actions=drop",
       "packet_type=(1,0x894f),nsh_spi=5,nsh_si=3,nsh_c1=0x10/0xff,nsh_flags=1,nsh_ttl=3,nsh_mdtype=1,nsh_np=3,nsh_c2=1,nsh_c3=2,nsh_c4=3,actions=drop",
       "dl_type=0x894f,nsh_flags=0x1/0x3,nsh_spi=0xffffff,nsh_mdtype=2,nsh_c3=7,actions=drop",
       "tun_erspan_ver=1,tun_erspan_idx=0x12/0xff,tun_gtpu_flags=0x31/0xf0,tun_gtpu_msgtype=3,actions=drop",
