@@ -40,11 +40,16 @@ export interface FlowFacts {
  */
 export class MatchInconsistentError extends Error {
   override readonly name = "MatchInconsistentError";
-  /** The OpenFlow error name. */
-  readonly error = "OFPBAC_MATCH_INCONSISTENT";
-  /** @param action - the offending action or field, for diagnostics */
-  constructor(readonly action: string) {
-    super("actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+  /**
+   * @param action - the offending action or field, for diagnostics
+   * @param error - the OpenFlow error name: `OFPBAC_BAD_SET_ARGUMENT` for a move into a read-only field
+   *   (mf_check_dst()), which ovs-ofctl reports in the same words
+   */
+  constructor(
+    readonly action: string,
+    readonly error: "OFPBAC_MATCH_INCONSISTENT" | "OFPBAC_BAD_SET_ARGUMENT" = "OFPBAC_MATCH_INCONSISTENT",
+  ) {
+    super(`actions are invalid with specified match (${error})`);
   }
 }
 
@@ -154,6 +159,7 @@ const enum Need {
   Vlan,
   Ethernet,
   CtNwProto,
+  Nsh,
 }
 
 /** Prerequisites by field (meta-flow.h); fields not listed have none. A new field with one goes here. */
@@ -175,6 +181,7 @@ prereq(["nd_tll"], Need.NdAdvert);
 prereq(["vlan_pcp"], Need.Vlan);
 prereq(["dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid"], Need.Ethernet);
 prereq(["ct_tp_src", "ct_tp_dst"], Need.CtNwProto);
+prereq(["nsh_flags", "nsh_ttl", "nsh_mdtype", "nsh_np", "nsh_spi", "nsh_si", "nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4"], Need.Nsh);
 
 function holds(need: Need, f: FlowFacts): boolean {
   const dl = f.dlType;
@@ -211,6 +218,8 @@ function holds(need: Need, f: FlowFacts): boolean {
       return f.packetType === PT_ETH;
     case Need.CtNwProto:
       return f.ctNwProto;
+    case Need.Nsh:
+      return dl === 0x894f;
   }
 }
 

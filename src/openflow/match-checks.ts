@@ -266,7 +266,7 @@ let generation = 0;
  * NXM or OXM) break a prerequisite (`OFPBMC_BAD_PREREQ`) or name a field twice (`OFPBMC_DUP_FIELD`), or
  * undefined when it accepts them. Unknown entries are not judged.
  */
-export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
+export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_VALUE" | "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
   const n = entries.length;
   if (n === 0) return undefined;
   if (generation === 0x7fffffff) {
@@ -283,6 +283,7 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_P
     if (e.field === "unknown") continue;
     const info = entryInfo(e);
     const p = (info & 31) as Prereq | 0;
+    if (p === Prereq.Nsh && !nshValueValid(e)) return "OFPBMC_BAD_VALUE";
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
     const slot = info >>> INFO_SLOT_SHIFT;
     const sets = ((info >>> INFO_SETS_SHIFT) & 15) as Sets | 0;
@@ -292,6 +293,24 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_P
     if (p !== 0) ptSet = true;
   }
   return undefined;
+}
+
+/**
+ * mf_is_value_valid() of the NSH fields, which the decoder checks before the prerequisites: a TTL of at most
+ * 63, MD type 1 or 2, a 24-bit service path identifier.
+ */
+function nshValueValid(e: MatchField): boolean {
+  const v = e.value;
+  switch (e.field) {
+    case "nsh_ttl":
+      return v[0]! <= 63;
+    case "nsh_mdtype":
+      return v[0] === 1 || v[0] === 2;
+    case "nsh_spi":
+      return v.length !== 4 || v[0] === 0;
+    default:
+      return true;
+  }
 }
 
 /** True when `field` has a prerequisite (meta-flow.h's MFP_* other than none): matching it implies an Ethernet packet type. */

@@ -32,6 +32,8 @@ export const ExperimenterId = {
   NICIRA: 0x00002320,
   /** Open Networking Foundation (ONF_VENDOR_ID). */
   ONF: 0x4f4e4600,
+  /** Network Service Header fields (Open vSwitch's NXOXM_NSH_* class, experimenter 0x005ad650). */
+  NXOXM_NSH: 0x005ad650,
 } as const;
 
 /** How a field value is rendered and parsed in ovs-ofctl flow syntax. */
@@ -250,15 +252,89 @@ def({ name: "ct_ipv6_dst", nxm: [N1, 123], nxmName: "NXM_NX_CT_IPV6_DST", len: 1
 def({ name: "ct_tp_src", nxm: [N1, 124], nxmName: "NXM_NX_CT_TP_SRC", len: 2, format: "dec" });
 def({ name: "ct_tp_dst", nxm: [N1, 125], nxmName: "NXM_NX_CT_TP_DST", len: 2, format: "dec" });
 def({ name: "actset_output", oxm: [OxmClass.EXPERIMENTER, 43, ExperimenterId.ONF], oxmName: "ONFOXM_ET_ACTSET_OUTPUT", len: 4, format: "port" });
+// ERSPAN and GTP-U tunnel metadata: Nicira experimenter OXM fields only (NXOXM_ET_*, meta-flow.h; no NXM header)
+const NX_ET = (field: number): [number, number, number] => [OxmClass.EXPERIMENTER, field, ExperimenterId.NICIRA];
+def({ name: "tun_erspan_idx", oxm: NX_ET(11), oxmName: "NXOXM_ET_ERSPAN_IDX", len: 4, bits: 20, format: "hex" });
+def({ name: "tun_erspan_ver", oxm: NX_ET(12), oxmName: "NXOXM_ET_ERSPAN_VER", len: 1, bits: 4, format: "dec" });
+def({ name: "tun_erspan_dir", oxm: NX_ET(13), oxmName: "NXOXM_ET_ERSPAN_DIR", len: 1, bits: 1, format: "dec" });
+def({ name: "tun_erspan_hwid", oxm: NX_ET(14), oxmName: "NXOXM_ET_ERSPAN_HWID", len: 1, bits: 6, format: "hex" });
+def({ name: "tun_gtpu_flags", oxm: NX_ET(15), oxmName: "NXOXM_ET_GTPU_FLAGS", len: 1, format: "hex" });
+def({ name: "tun_gtpu_msgtype", oxm: NX_ET(16), oxmName: "NXOXM_ET_GTPU_MSGTYPE", len: 1, format: "dec" });
+// Network Service Header (NXOXM_NSH_*, meta-flow.h): experimenter OXM fields of the NSH class
+const NSH = (field: number): [number, number, number] => [OxmClass.EXPERIMENTER, field, ExperimenterId.NXOXM_NSH];
+def({ name: "nsh_flags", oxm: NSH(1), oxmName: "NXOXM_NSH_FLAGS", len: 1, format: "dec" });
+def({ name: "nsh_mdtype", oxm: NSH(2), oxmName: "NXOXM_NSH_MDTYPE", len: 1, format: "dec" });
+def({ name: "nsh_np", oxm: NSH(3), oxmName: "NXOXM_NSH_NP", len: 1, format: "dec" });
+def({ name: "nsh_spi", aliases: ["nsp"], oxm: NSH(4), oxmName: "NXOXM_NSH_SPI", len: 4, bits: 24, format: "hex" });
+def({ name: "nsh_si", aliases: ["nsi"], oxm: NSH(5), oxmName: "NXOXM_NSH_SI", len: 1, format: "dec" });
+for (let i = 1; i <= 4; i++) def({ name: `nsh_c${i}`, aliases: [`nshc${i}`], oxm: NSH(5 + i), oxmName: `NXOXM_NSH_C${i}`, len: 4, format: "hex" });
+def({ name: "nsh_ttl", oxm: NSH(10), oxmName: "NXOXM_NSH_TTL", len: 1, format: "dec" });
 // NXM-only legacy fields that OVS still accepts in actions (vlan_tci, nw_tos)
 def({ name: "vlan_tci", nxm: [N0, 4], nxmName: "NXM_OF_VLAN_TCI", len: 2, format: "hex" });
 def({ name: "nw_tos", nxm: [N0, 5], nxmName: "NXM_OF_IP_TOS", len: 1, format: "dec" });
 
+// OpenFlow 1.5's standard headers of two fields OpenFlow 1.3 carries as ONF experimenter OXM
+// (OXM_OF_TCP_FLAGS(42), OXM_OF_ACTSET_OUTPUT(43) "since OF1.5" in meta-flow.h): known when decoding
+const OF15_STANDARD = new Map<string, number>([
+  ["tcp_flags", oxmHeader(OxmClass.OPENFLOW_BASIC, 42, 2)],
+  ["actset_output", oxmHeader(OxmClass.OPENFLOW_BASIC, 43, 4)],
+]);
+for (const [name, header] of OF15_STANDARD) setByHeader(header, undefined, BY_NAME.get(name)!);
+
+/** The 32-bit registers by name, with their index (reg0 .. reg15). */
+const REG_INDEX = new Map<string, number>(Array.from({ length: 16 }, (_, i) => [`reg${i}`, i] as const));
+
+/**
+ * A match as OpenFlow 1.5 writes it (nx_put_raw() for OpenFlow 1.5): `tcp_flags` and `actset_output` under
+ * their standard OpenFlow 1.5 headers instead of the ONF experimenter ones of OpenFlow 1.3 (as Open vSwitch
+ * picks the newest header a version has), and the 32-bit registers as the 64-bit packet registers
+ * (`OXM_OF_PKT_REGn`: `reg2n` the high half of `xregn`, `reg2n+1` the low one); the same array when none
+ * of these is there.
+ */
+export function withOf15Headers(match: readonly MatchField[]): readonly MatchField[] {
+  let out: MatchField[] | undefined;
+  let regs: (MatchField | undefined)[] | undefined;
+  for (let i = 0; i < match.length; i++) {
+    const f = match[i]!;
+    const reg = REG_INDEX.get(f.field);
+    if (reg !== undefined && f.value.length === 4 && (!f.mask || f.mask.length === 4)) {
+      (regs ??= [])[reg] = f;
+      continue;
+    }
+    const header = f.experimenter === ExperimenterId.ONF ? OF15_STANDARD.get(f.field) : undefined;
+    if (header === undefined) continue;
+    out ??= match.slice();
+    out[i] = { field: f.field, header: ((header & ~0xff) | f.value.length) >>> 0, experimenter: undefined, value: f.value, mask: f.mask };
+  }
+  if (regs === undefined) return out ?? match;
+  const kept = (out ?? match).filter((f) => !(REG_INDEX.has(f.field) && regs[REG_INDEX.get(f.field)!] === f));
+  for (let x = 0; x < 8; x++) {
+    const hi = regs[2 * x];
+    const lo = regs[2 * x + 1];
+    if (!hi && !lo) continue;
+    const value = new Uint8Array(8);
+    const mask = new Uint8Array(8);
+    for (const [r, at] of [[hi, 0], [lo, 4]] as const) {
+      if (!r) continue;
+      for (let k = 0; k < 4; k++) {
+        value[at + k] = r.value[k]!;
+        mask[at + k] = r.mask ? r.mask[k]! : 0xff;
+      }
+    }
+    kept.push(matchField(`xreg${x}`, value, mask.every((b) => b === 0xff) ? undefined : mask));
+  }
+  return kept;
+}
+
 /** Every known field. */
 export const FIELD_DEFS: readonly FieldDef[] = FIELDS;
 
-/** Width in bits of a field as named inside Nicira actions (NXM_OF_IN_PORT is 16 bits, tun_metadata 992). */
+/**
+ * Width in bits of a field as named inside Nicira actions (NXM_OF_IN_PORT is 16 bits, tun_metadata 992; a field
+ * with only an experimenter OXM header, such as `nsh_spi` or `tun_erspan_ver`, its meaningful width: 24, 4).
+ */
 export function nxWidth(f: FieldDef): number {
+  if (f.nxExperimenter !== undefined) return f.bits;
   return (oxmLength(f.nxHeader) - (f.nxExperimenter !== undefined ? 4 : 0)) * 8;
 }
 

@@ -78,6 +78,8 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
   const keys = new Set<string>();
   const ai = /(^|[,\s])(actions|apply_actions)\s*=/.exec(text);
   const matchText = ai ? text.slice(0, ai.index) : text;
+  // a transport port or ICMP type/code matched (with a mask that is not all zeros), as written
+  let transport = false;
   // match fields as written (OVS restricts the protocols by the field named, before normalization)
   for (const item of splitTop(matchText, ", \t")) {
     const eq = item.indexOf("=");
@@ -95,19 +97,24 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
     const mask = /\/\s*(\S+)$/.exec(item)?.[1];
     // so is an all-zero mask (`ipv6_src=::/0`, `nw_proto=1/0`)
     if (parsed === undefined && mask !== undefined && /^(0x)?[0:.]*$/i.test(mask) && /0/.test(mask)) continue;
+    if (eq >= 0 && (TRANSPORT.has(name) || (def !== undefined && TRANSPORT.has(def.name)))) transport = true;
     const kind = parsed ? maskKind(parsed.mask) : mask === undefined || /^0x[fF]+$/.test(mask) ? "exact" : "masked";
     keys.add(name === "dl_type" || name === "eth_type" ? `m:dl_type=${item.slice(eq + 1).trim().toLowerCase()}` : `m:${name}:${kind}`);
   }
-  // IP-level fields matched on IPv6 need NXM/OXM whatever they are called
+  // IP-level fields matched on IPv6 need NXM/OXM whatever they are called; so do transport ports and ICMP
+  // type and code, even when normalization drops them (parse_ofp_str__() judges the match as parsed)
   const dl = fm.match.find((m) => m.field === "dl_type");
   const ipLevel = ["nw_proto", "ip_dscp", "nw_ecn", "nw_ttl", "nw_frag"];
-  if (dl && dl.value[0] === 0x86 && dl.value[1] === 0xdd && fm.match.some((m) => ipLevel.includes(m.field))) keys.add("m:nw_proto@ipv6");
+  if (dl && dl.value[0] === 0x86 && dl.value[1] === 0xdd && (transport || fm.match.some((m) => ipLevel.includes(m.field)))) keys.add("m:nw_proto@ipv6");
   if (ai) actionKeys(text.slice(text.indexOf("=", ai.index + ai[1]!.length) + 1), "", keys);
   for (let b = 0; b < 5; b++) if (fm.flags & (1 << b)) keys.add(`flag:${b}`);
   if (/(^|[,\s])table\s*=/.test(matchText)) keys.add("table");
   if (fm.cookieMask) keys.add("cookie_mask");
   return [...keys];
 }
+
+/** The fields kept in struct flow's tp_src and tp_dst: transport ports, ICMP type and code, by every name. */
+const TRANSPORT = new Set(["tp_src", "tp_dst", "tcp_src", "tcp_dst", "udp_src", "udp_dst", "sctp_src", "sctp_dst", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code"]);
 
 function maskKind(m: Uint8Array | undefined): string {
   if (!m) return "exact";
@@ -122,6 +129,10 @@ function actionKeys(text: string, ctx: string, keys: Set<string>): void {
     if (!it) continue;
     const kw = /^[A-Za-z0-9_]+/.exec(it)?.[0]?.toLowerCase() ?? it;
     const paren = it.startsWith(`${kw}(`) && it.endsWith(")") ? it.slice(kw.length + 1, -1) : undefined;
+    // ovs-ofctl parses clone's actions with ofpacts_parse_copy(), which first resets the actions' usable
+    // protocols to any: what the actions before it restricted is forgotten (`encap(nsh),clone(output:2)` is
+    // usable with any protocol; `clone(output:2),encap(nsh)` is not)
+    if (kw === "clone" && paren !== undefined) for (const k of [...keys]) if (k.startsWith("a:")) keys.delete(k);
     if (kw === "set_field" || kw === "load" || kw === "move") {
       const dst = /->\s*([A-Za-z0-9_]+)/.exec(it)?.[1] ?? "";
       const field = fieldByName(dst)?.name ?? dst;
@@ -300,12 +311,23 @@ function canonicalKey(k: string): string {
 /** NXM and OXM (Open vSwitch's OFPUTIL_P_NXM_OXM_ANY). */
 const NXM_OXM = 0x1ec;
 /** set_field of a register or a tun_metadata field, exact or masked: NXM and OXM only, as ovs-ofctl says. */
-const NXM_ONLY_SET_FIELD = /^a:set_field:(?:x{0,2}reg\d+|tun_metadata\d+)\/?$/;
+const NXM_ONLY_SET_FIELD = /^a:set_field:(?:x{0,2}reg\d+|tun_metadata\d+|nsh_\w+|tun_erspan_\w+)\/?$/;
+/**
+ * A match on an NSH, ERSPAN or GTP-U field, however masked: NXM and OXM only (the fields have experimenter
+ * OXM headers only, which both carry), as ovs-ofctl says.
+ */
+const NXM_OXM_MATCH = /^m:(?:nsh_|tun_erspan_|tun_gtpu_)\w+:\w+$/;
+
+/** The protocols of a feature key no table entry names: by the rules above, else any. */
+function ruleClass(k: string): number {
+  if (NXM_ONLY_SET_FIELD.test(k)) return NXM_OXM;
+  return NXM_OXM_MATCH.test(canonicalKey(k)) ? NXM_OXM : ANY_PROTOCOL;
+}
 
 /** The protocols that can carry the flow `text` (parsed as `fm`), as `ovs-ofctl parse-flow` reports. */
 export function usableProtocols(text: string, fm: ParsedFlow): number {
   let u = ANY_PROTOCOL;
-  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? (NXM_ONLY_SET_FIELD.test(k) ? NXM_OXM : ANY_PROTOCOL);
+  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? ruleClass(k);
   if (fm.of10Only) u &= Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID;
   return u;
 }

@@ -315,7 +315,7 @@ describe("decode-side checks agree with the straightforward reference on random 
         run();
         return "ok";
       } catch (e) {
-        if (e instanceof errorClass) return `inconsistent`;
+        if (e instanceof errorClass) return `inconsistent ${(e as Error & { error: string }).error}`;
         throw e;
       }
     };

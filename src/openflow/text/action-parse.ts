@@ -62,6 +62,9 @@ const OF13_SET = new Map<string, string>([
   ["mod_nw_ecn", "nw_ecn"],
 ]);
 
+/** An IPv4 address as inet_pton(AF_INET) accepts it: four decimal parts of 0 to 255, no leading zeros. */
+const INET_PTON4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext): Action[] {
   const cpl = parts.name === "check_pkt_larger" || it.startsWith("check_pkt_larger") ? /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim()) : null;
   if (cpl) {
@@ -78,6 +81,10 @@ function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext)
     if (actions !== undefined) return actions;
   } else {
     const field = OF13_SET.get(name);
+    // mod_nw_src/mod_nw_dst take an address as inet_pton() reads it (str_to_ip()), not a field value's scan
+    if (field === "nw_src" || field === "nw_dst") {
+      if (!INET_PTON4.test(arg ?? "")) throw new FlowSyntaxError(`${arg ?? ""}: could not convert to IP address`);
+    }
     if (field !== undefined) return setFieldAction(field, arg ?? "");
   }
   throw new FlowSyntaxError(`unknown action ${name}`);
@@ -258,7 +265,8 @@ on(["move"], (it, { arg, paren }, _ctx) => {
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
   const src = parseSubField(m[0]);
   const dst = parseSubField(m[1]);
-  if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`source field is ${src.nbits} bits wide but destination is ${dst.nbits} bits wide`);
+  // (named by the argument, as nxm_parse_reg_move() does)
+  if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`${arg ?? paren}: source field is ${src.nbits} bits wide but destination is ${dst.nbits} bits wide`);
   return [{ type: "reg_move", src, dst }];
 });
 
@@ -437,7 +445,11 @@ const SET_FIELD_UNMASKABLE = new Set([
   ...["recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "in_port", "actset_output", "skb_priority", "ct_zone", "ct_nw_proto"],
   ...["dl_type", "vlan_pcp", "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "nw_proto", "nw_tos", "ip_dscp", "nw_ecn", "nw_ttl"],
   ...["arp_op", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "nd_reserved", "nd_options_type", "nsh_mdtype", "nsh_np", "nsp", "nsi", "nsh_ttl"],
+  ...["nsh_spi", "nsh_si"],
 ]);
+
+/** mf_is_value_valid() of the writable fields whose values are narrower than their bytes (NSH TTL, path identifier). */
+const SET_FIELD_LIMITS = new Map<string, bigint>([["nsh_ttl", 63n], ["nsh_spi", 0xffffffn]]);
 
 function setFieldAction(fieldName: string, valueText: string): Action[] {
   const f = fieldNamed(fieldName);
@@ -450,6 +462,8 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
   if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) throw new FlowSyntaxError(`${valueText}: invalid mask for field ${f.name}`);
   const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
   const { v, m } = parsed;
+  const limit = SET_FIELD_LIMITS.get(f.name);
+  if (limit !== undefined && v > limit) throw new FlowSyntaxError(`${valueText} is not a valid value for field ${f.name}`);
   const len = isMd ? minLen(m !== undefined && m > v ? m : v) : f.len;
   if (m === undefined || (!isMd && (m & ones(len * 8)) === ones(len * 8))) {
     return [{ type: "set_field", field: sfield(f.name, v, len) }];
@@ -467,6 +481,15 @@ function loadAction(valueText: string, dst: SubField): Action[] {
   const v = parseBits(valueText);
   if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${valueText}->${formatSubField(dst)}: value does not fit into ${dst.nbits} bits`);
   const isMd = dst.field.startsWith("tun_metadata");
+  if (dst.experimenter !== undefined && !isMd) {
+    // a field with only an experimenter OXM header (nsh_*, tun_erspan_*): NXAST_REG_LOAD cannot name it, so
+    // ovs-ofctl makes the load a set_field, masked unless it covers every byte
+    const f = fieldByName(dst.field)!;
+    const m = ones(dst.nbits) << BigInt(dst.ofs);
+    const value = bigIntToBytes((v << BigInt(dst.ofs)) & m, f.len);
+    if (m === ones(f.len * 8)) return [{ type: "set_field", field: matchField(f.name, value) }];
+    return [{ type: "set_field", field: matchField(f.name, value, bigIntToBytes(m, f.len)) }];
+  }
   if (dst.nbits <= 64 && !isMd) return [{ type: "reg_load", dst, value: v }];
   if (!isMd) {
     // wider than 64 bits: one NXAST_REG_LOAD per 64-bit piece, lowest first (as ovs-ofctl encodes it)

@@ -6,7 +6,9 @@
  * @module
  */
 import { type FlowFacts, type MatchInconsistentError, factsOfMatch } from "../consistency.js";
-import { type MatchField, fieldByName } from "../oxm.js";
+import type { MatchField } from "../oxm.js";
+import { READ_ONLY } from "../action-consistency.js";
+export { READ_ONLY };
 import { FlowSyntaxError } from "./errors.js";
 import { parsePort } from "./ports.js";
 
@@ -50,17 +52,6 @@ export function portOf(s: string, ctx: ActionParseContext, what?: string): numbe
     throw e;
   }
 }
-
-/** Fields no action may write (Open vSwitch's read-only fields), by our name, with the name ovs-ofctl reports. */
-export const READ_ONLY = new Map<string, string>(
-  ["dp_hash", "recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "tun_gtpu_flags", "tun_gtpu_msgtype", "actset_output", "skb_priority"]
-    .concat(["ct_state", "ct_zone", "ct_nw_proto", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_tp_src", "ct_tp_dst"])
-    .concat(["eth_type", "mpls_bos", "nw_proto", "ip_frag", "tcp_flags", "nsh_mdtype", "nsh_np"])
-    .flatMap((n) => {
-      const f = fieldByName(n);
-      return f ? [[f.name, n] as [string, string]] : [];
-    }),
-);
 
 /** Refuses an action writing `field` where ovs-ofctl does: read-only fields, and CT fields outside `ct`. */
 export function checkWritable(field: string, ctx: ActionParseContext): void {

@@ -32,11 +32,18 @@ const G_IP6 = 256;
 const G_ETH = 512;
 const G_L3 = 1024;
 const G_L4 = 2048;
+const G_NSH = 4096;
+/** The NSH fields, printed (in this order) for an NSH packet only (format_nsh_masked()). */
+const NSH_FIELDS = ["nsh_flags", "nsh_ttl", "nsh_mdtype", "nsh_np", "nsh_spi", "nsh_si", "nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4"];
+/** The ERSPAN and GTP-U tunnel fields (format_flow_tunnel()). */
+const TUN_EXT_FIELDS = ["tun_erspan_ver", "tun_erspan_idx", "tun_erspan_dir", "tun_erspan_hwid", "tun_gtpu_flags", "tun_gtpu_msgtype"];
 const GROUPS = new Map<string, number>([
   ...["packet_type", "pkt_mark", "recirc_id", "dp_hash", "conj_id", "actset_output"].map((n) => [n, G_META] as const),
   ...["ct_state", "ct_zone", "ct_mark", "ct_label", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_nw_proto", "ct_tp_src", "ct_tp_dst"].map((n) => [n, G_CT] as const),
   ...Array.from({ length: 16 }, (_, i) => [`reg${i}`, G_REG] as const),
   ...["tun_id", "tun_src", "tun_dst", "tun_ipv6_src", "tun_ipv6_dst", "tun_gbp_id", "tun_gbp_flags", "tun_flags"].map((n) => [n, G_TUN] as const),
+  ...TUN_EXT_FIELDS.map((n) => [n, G_TUN] as const),
+  ...NSH_FIELDS.map((n) => [n, G_NSH] as const),
   ...Array.from({ length: 64 }, (_, i) => [`tun_metadata${i}`, G_MD] as const),
   ...["mpls_label", "mpls_tc", "mpls_ttl", "mpls_bos"].map((n) => [n, G_MPLS] as const),
   ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, G_ND] as const),
@@ -106,6 +113,8 @@ const ETH_IPV6 = 0x86dd;
 const ETH_ARP = 0x0806;
 
 const ETH_RARP = 0x8035;
+
+const ETH_NSH = 0x894f;
 
 const REG_NAMES = Array.from({ length: 32 }, (_, i) => `reg${i}`);
 
@@ -212,7 +221,7 @@ export function formatMatch(match: readonly MatchField[], priority?: number, por
   const dlType = w.get("dl_type");
   const nwProto = w.get("nw_proto");
   // the Ethernet type matched (-1: none) and the IP protocol (-1: none), as Numbers
-  const dl = dlType && dlType.m ? Number(dlType.v) : -1;
+  let dl = dlType && dlType.m ? Number(dlType.v) : -1;
   const proto = nwProto === undefined ? -1 : Number(nwProto.v);
   let skipType = false;
   let skipProto = false;
@@ -224,7 +233,9 @@ export function formatMatch(match: readonly MatchField[], priority?: number, por
   const defaultPt = pt !== undefined && pt.v === 0n && pt.m === 0xffffffffn;
   if (pt && !defaultPt) w.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
   else if (megaflow && (defaultPt || needsEthernet(map, groups))) w.push("eth");
-  if (dl >= 0) {
+  // a packet type of namespace 1 that is printed gives the Ethernet type the rest is printed by (match_format())
+  if (pt && !defaultPt && pt.v >> 16n === 1n) dl = Number(pt.v & 0xffffn);
+  if (dlType && dlType.m) {
     skipType = true;
     if (dl === ETH_IP) {
       const n = proto >= 0 ? IP_SHORTHANDS.get(proto) : undefined;
@@ -247,7 +258,8 @@ export function formatMatch(match: readonly MatchField[], priority?: number, por
   // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
   // sense with another field's prerequisite: printed generically rather than dropped
   if (w.nPrinted !== map.size) for (const [name, e] of map) {
-    if (e.printed || (name === "ip_dscp")) continue;
+    // NSH fields of a packet that is not NSH are not printed at all (match_format())
+    if (e.printed || name === "ip_dscp" || GROUPS.get(name) === G_NSH) continue;
     const f = fieldByName(name);
     if (!f || !e.m) continue;
     const full = e.m === ones(e.len * 8);
@@ -345,8 +357,60 @@ function printTunnel(w: MatchPrinter): void {
   w.be16("tun_gbp_id");
   const gf = w.get("tun_gbp_flags");
   if (gf && gf.m) w.push(`tun_gbp_flags=${hexNum(gf.v)}`);
+  printTunnelExt(w);
   const tf = w.get("tun_flags");
   if (tf && tf.m) w.push(`tun_flags=${fmtFlagsMasked(tf.v, tf.m, TUN_FLAG_BITS)}`);
+}
+
+/**
+ * ERSPAN and GTP-U fields as format_flow_tunnel() prints them: values only (their masks are the values,
+ * see VALUE_AS_MASK in match.ts), `tun_erspan_idx` for version 1 only, direction and hardware id for version 2 only.
+ */
+function printTunnelExt(w: MatchPrinter): void {
+  const ver = w.get("tun_erspan_ver");
+  const idx = w.get("tun_erspan_idx");
+  const dir = w.get("tun_erspan_dir");
+  const hwid = w.get("tun_erspan_hwid");
+  const flags = w.get("tun_gtpu_flags");
+  const type = w.get("tun_gtpu_msgtype");
+  const v = ver ? ver.v : 0n;
+  if (ver && ver.v) w.push(`tun_erspan_ver=${bdec(ver.v)}`);
+  if (idx && idx.m && v === 1n) w.push(`tun_erspan_idx=${hexNum(idx.v)}`);
+  if (dir && dir.v && v === 2n) w.push(`tun_erspan_dir=${bdec(dir.v)}`);
+  if (hwid && hwid.v && v === 2n) w.push(`tun_erspan_hwid=${hexNum(hwid.v)}`);
+  if (flags && flags.v) w.push(`gtpu_flags=${hexNum(flags.v)}`);
+  if (type && type.v) w.push(`gtpu_msgtype=${bdec(type.v)}`);
+}
+
+/** An 8-bit field as format_uint8_masked() prints it: decimal when exact, else `0x%02x/0x%02x`. */
+function uint8Masked(w: MatchPrinter, name: string): void {
+  const e = w.get(name);
+  if (!e || !e.m) return;
+  w.push(e.m === 0xffn ? `${name}=${bdec(e.v)}` : `${name}=0x${bhex(e.v).padStart(2, "0")}/0x${bhex(e.m).padStart(2, "0")}`);
+}
+
+/** A 32-bit field as format_be32_masked_hex() prints it: `0x%x`, and `/0x%x` unless exact. */
+function be32MaskedHex(w: MatchPrinter, name: string, full = 0xffffffffn): void {
+  const e = w.get(name);
+  if (!e || !e.m) return;
+  w.push(`${name}=0x${bhex(e.v)}${e.m === full || e.m === 0xffffffffn ? "" : "/0x" + bhex(e.m)}`);
+}
+
+/** NSH fields (format_nsh_masked()): the context fields only for MD type 1 matched exactly. */
+function printNsh(w: MatchPrinter): void {
+  uint8Masked(w, "nsh_flags");
+  uint8Masked(w, "nsh_ttl");
+  const md = w.map.get("nsh_mdtype");
+  uint8Masked(w, "nsh_mdtype");
+  uint8Masked(w, "nsh_np");
+  // the 24-bit path identifier: all its bits masked is an exact match
+  be32MaskedHex(w, "nsh_spi", 0xffffffn);
+  uint8Masked(w, "nsh_si");
+  const type1 = md !== undefined && md.m === 0xffn && md.v === 1n;
+  for (const n of ["nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4"]) {
+    if (type1) be32MaskedHex(w, n);
+    else w.get(n);
+  }
 }
 
 /** Metadata, in_port, VLAN and Ethernet addresses. */
@@ -393,6 +457,8 @@ function printL3(w: MatchPrinter, dl: number, skipProto: boolean, nwProto: VM | 
       w.ip("arp_spa");
       w.ip("arp_tpa");
     }
+  } else if (dl === ETH_NSH) {
+    if (groups & G_NSH) printNsh(w);
   } else if (groups & G_L3) {
     w.ip("nw_src");
     w.ip("nw_dst");

@@ -55,7 +55,18 @@ const UNMASKABLE = new Map<string, string>([
   ["dl_type", "eth_type"],
   ["ip_proto", "nw_proto"],
   ["ip_ecn", "nw_ecn"],
+  ...["nsh_spi", "nsh_si"].map((n) => [n, n] as const),
+  ["nsp", "nsh_spi"],
+  ["nsi", "nsh_si"],
 ]);
+
+/**
+ * Tunnel fields whose match setters in Open vSwitch 3.1 (match_set_tun_erspan_ver_masked() and its kin in
+ * lib/match.c) store the value as the mask and value & mask as the value: `tun_erspan_ver=1` matches
+ * 1/1, `tun_gtpu_flags=0x30/0xf0` 0x30/0x30, and a zero value matches nothing. Parsing and decoding both go
+ * through them, so ovs-ofctl writes and prints these masks.
+ */
+export const VALUE_AS_MASK: ReadonlySet<string> = new Set(["tun_erspan_ver", "tun_erspan_dir", "tun_erspan_hwid", "tun_gtpu_flags", "tun_gtpu_msgtype"]);
 
 /** The fields without masks that take a port (ovs-ofctl parses a port name, never a mask). */
 const PORT_FIELDS = new Set(["in_port", "in_port_oxm", "actset_output"]);
@@ -172,7 +183,10 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
   }
   const { v, m } = parseValue(f, value, len);
   // tunnel flags: only the public flags (oam) can be matched (Open vSwitch's FLOW_TNL_PUB_F_MASK)
-  if (f.name === "tun_flags") setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
+  if (VALUE_AS_MASK.has(f.name)) setMatch(b, f.name, m === undefined ? v : v & m, v, len);
+  // the service path identifier is kept in 24 bits of the NSH path header (nsh_path_hdr_set_spi())
+  else if (f.name === "nsh_spi") setMatch(b, f.name, v & 0xffffffn, m, len);
+  else if (f.name === "tun_flags") setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
   else setMatch(b, f.name, v, m, len);
 }
 
@@ -184,7 +198,8 @@ export function buildMatch(b: MatchBuilder): MatchField[] {
     let m = e.m;
     // the builder's names are fields' own names (nw_frag is the one field of the "frag" format)
     if (name === "nw_frag" && m === 3n) m = undefined;
-    if (m !== undefined && (m & full) === full) m = undefined;
+    // (a tun_metadata mask given as wide as its value stays a mask, as ovs-ofctl writes it)
+    if (m !== undefined && (m & full) === full && !name.startsWith("tun_metadata")) m = undefined;
     if (m === 0n) {
       // a tun_metadata presence match keeps its all-zero entry; any other zero mask is no match at all
       if (name.startsWith("tun_metadata")) out.push(matchField(name, new Uint8Array(e.len), new Uint8Array(e.len)));
@@ -298,7 +313,9 @@ export function normalizePrereqs(b: MatchBuilder): void {
   const dl = b.fields.get("dl_type");
   if (ptDlType !== undefined && dl !== undefined) dl.v = ptDlType;
   if (kinds === 0) return;
-  const dlType = exactValue(b, "dl_type") ?? ptDlType;
+  // a packet type other than Ethernet and not of namespace 1 has no Ethernet type: nothing above it may be
+  // matched (ofputil_normalize_match__())
+  const dlType = pt !== undefined && pt !== 0n ? ptDlType : (exactValue(b, "dl_type") ?? ptDlType);
   const ip4 = dlType === 0x0800n;
   const ip6 = dlType === 0x86ddn;
   const arp = dlType === 0x0806n || dlType === 0x8035n;

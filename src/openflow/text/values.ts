@@ -8,6 +8,7 @@ import { FIELD_DEFS, type FieldDef, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
 import { parseIntField } from "./int-field.js";
+import { scanIpv4Masked } from "./ipv4-scan.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
 
 /**
@@ -155,19 +156,6 @@ const IPV4_PREFIX_MASKS = Array.from({ length: 33 }, (_, n) => (n === 0 ? 0n : (
 /** The IPv4 netmask of prefix length `n` (0..32), from a table. */
 export function ipv4PrefixMask(n: number): bigint {
   return IPV4_PREFIX_MASKS[n]!;
-}
-
-/** The value of `s` when it is 1 to 15 ASCII decimal digits and nothing else, else -1. */
-function digitsOnly(s: string): number {
-  const n = s.length;
-  if (n === 0 || n > 15) return -1;
-  let x = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    x = x * 10 + c;
-  }
-  return x;
 }
 
 /**
@@ -342,23 +330,9 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "mac":
       return { v: parseMac(vs), m: ms === undefined ? undefined : parseMac(ms) };
     case "ipv4": {
-      // ip_parse_masked(): every error names the whole text
-      const v = ipv4ToBigInt(vs);
-      if (v === undefined) throw new FlowSyntaxError(`${text}: invalid IP address`);
-      if (ms === undefined) return { v, m: undefined };
-      // a prefix length (`/24`, the usual form) straight from the table; digits alone are never an
-      // address, so this decides as the checks below would, without their failed address parse
-      const plen = digitsOnly(ms);
-      if (plen >= 0) {
-        if (plen > 32) throw new FlowSyntaxError(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
-        return { v, m: IPV4_PREFIX_MASKS[plen]! };
-      }
-      const mask = ipv4ToBigInt(ms);
-      if (mask !== undefined) return { v, m: mask };
-      if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(ms)) throw new FlowSyntaxError(`${text}: invalid IP address`);
-      const n = Number(ms);
-      if (n < 0 || n > 32) throw new FlowSyntaxError(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
-      return { v, m: IPV4_PREFIX_MASKS[n]! };
+      // ip_parse_masked(), with its scanf-style parts (`1.2.3.400` is 1.2.3.144): every error names the whole text
+      const a = scanIpv4Masked(text);
+      return { v: BigInt(a.v), m: ms === undefined ? undefined : BigInt(a.m) };
     }
     case "ipv6": {
       // ipv6_parse_masked(): every error names the whole text

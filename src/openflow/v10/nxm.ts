@@ -85,6 +85,8 @@ const ORDER = [
   "arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha",
   "tun_id", "tun_flags", "tun_src", "tun_dst", "tun_ipv6_src", "tun_ipv6_dst", "tun_gbp_id", "tun_gbp_flags",
   ...Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`),
+  "tun_erspan_idx", "tun_erspan_ver", "tun_erspan_dir", "tun_erspan_hwid", "tun_gtpu_flags", "tun_gtpu_msgtype",
+  "nsh_flags", "nsh_ttl", "nsh_mdtype", "nsh_np", "nsh_spi", "nsh_si", "nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4",
   ...Array.from({ length: 16 }, (_, i) => `reg${i}`),
   "pkt_mark", "ct_state", "ct_zone", "ct_mark", "ct_label", "ct_nw_src", "ct_ipv6_src", "ct_nw_dst", "ct_ipv6_dst", "ct_nw_proto", "ct_tp_src", "ct_tp_dst",
   "metadata",

@@ -10,6 +10,7 @@
 import type { Action } from "../../../src/openflow/action-types.js";
 import { type FlowFacts, MatchInconsistentError, PT_ETH, PT_NSH, PT_UNKNOWN, ctValid, isIpFlow, isMplsFlow, requireField } from "./consistency.js";
 import { checkLearn } from "./learn-check.js";
+import { READ_ONLY } from "../../../src/openflow/action-consistency.js";
 
 /**
  * What {@link checkAction} reads and updates: the facts the match and the actions so far establish, and
@@ -135,6 +136,7 @@ export function checkAction(name: string, actions: readonly Action[], ctx: Actio
       case "reg_move":
         requireField(a.src.field, f);
         requireField(a.dst.field, f, true);
+        if (READ_ONLY.has(a.dst.field)) throw new MatchInconsistentError(a.dst.field, "OFPBAC_BAD_SET_ARGUMENT");
         break;
       case "output_reg":
         requireField(a.src.field, f);

@@ -42,11 +42,15 @@ export interface FlowFacts {
  */
 export class MatchInconsistentError extends Error {
   override readonly name = "MatchInconsistentError";
-  /** The OpenFlow error name. */
-  readonly error = "OFPBAC_MATCH_INCONSISTENT";
-  /** @param action - the offending action or field, for diagnostics */
-  constructor(readonly action: string) {
-    super("actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT)");
+  /**
+   * @param action - the offending action or field, for diagnostics
+   * @param error - the OpenFlow error name (`OFPBAC_BAD_SET_ARGUMENT` for a move into a read-only field)
+   */
+  constructor(
+    readonly action: string,
+    readonly error: "OFPBAC_MATCH_INCONSISTENT" | "OFPBAC_BAD_SET_ARGUMENT" = "OFPBAC_MATCH_INCONSISTENT",
+  ) {
+    super(`actions are invalid with specified match (${error})`);
   }
 }
 
@@ -152,6 +156,7 @@ prereq(["nd_tll"], (f) => f.dlType === IPV6 && f.nwProto === 58 && f.icmpv6Type 
 prereq(["vlan_pcp"], (f) => f.vlan && f.packetType === PT_ETH);
 prereq(["dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid"], (f) => f.packetType === PT_ETH);
 prereq(["ct_tp_src", "ct_tp_dst"], (f) => f.ctNwProto);
+prereq(["nsh_flags", "nsh_ttl", "nsh_mdtype", "nsh_np", "nsh_spi", "nsh_si", "nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4"], (f) => f.dlType === 0x894f);
 
 /** True when the facts establish the prerequisites of `field` (fields without any always pass). */
 export function prerequisitesMet(field: string, facts: FlowFacts): boolean {

@@ -203,7 +203,7 @@ const SLOTS = new Map<string, number>();
  * NXM or OXM) break a prerequisite (`OFPBMC_BAD_PREREQ`) or name a field twice (`OFPBMC_DUP_FIELD`), or
  * undefined when it accepts them. Unknown entries are not judged.
  */
-export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
+export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_VALUE" | "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
   const n = entries.length;
   if (n === 0) return undefined;
   let f: Flow | undefined;
@@ -215,6 +215,7 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_P
     if (e.field === "unknown") continue;
     const info = infoOf(e.field);
     const p = (info & 31) as Prereq | 0;
+    if (p === Prereq.Nsh && !nshValueValid(e)) return "OFPBMC_BAD_VALUE";
     f ??= { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
     const slot = info >>> 5;
@@ -229,4 +230,19 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_P
 /** True when `field` has a prerequisite (meta-flow.h's MFP_* other than none): matching it implies an Ethernet packet type. */
 export function hasPrerequisite(field: string): boolean {
   return PREREQ.has(field);
+}
+
+/** mf_is_value_valid() of the NSH fields: a TTL of at most 63, MD type 1 or 2, a 24-bit service path identifier. */
+function nshValueValid(e: MatchField): boolean {
+  const v = e.value;
+  switch (e.field) {
+    case "nsh_ttl":
+      return v[0]! <= 63;
+    case "nsh_mdtype":
+      return v[0] === 1 || v[0] === 2;
+    case "nsh_spi":
+      return v.length !== 4 || v[0] === 0;
+    default:
+      return true;
+  }
 }
