@@ -117,7 +117,15 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
         const p = r.pos;
         if (setFieldLengthWrong(((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0)) bad(r, at, "OFPBAC_BAD_SET_LEN");
       }
-      const field = decodeOxm(r);
+      let field = decodeOxm(r);
+      // as Open vSwitch: in_port is set under its 16-bit NXM header (read here as the 32-bit port a match
+      // carries), and OXM_OF_IN_PORT is not settable
+      if (field.header === 0x80000004) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
+      if (field.header === 0x00000002 && field.value.length === 2 && !field.mask) {
+        const p16 = (field.value[0]! << 8) | field.value[1]!;
+        const port = p16 < 0xff00 ? p16 : (p16 + 0xffff0000) >>> 0;
+        field = { field: "in_port", header: 0x80000004, value: Uint8Array.of(port >>> 24, (port >>> 16) & 0xff, (port >>> 8) & 0xff, port & 0xff) };
+      }
       // as Open vSwitch: a masked value may not have bits outside its mask
       if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
       return { type: "set_field", field };

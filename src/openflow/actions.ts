@@ -30,6 +30,11 @@ import { decodeActions } from "./actions-decode.js";
 /** The (masked) set_field of a Nicira load (OpenFlow 1.5 writes loads this way). */
 function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
   const def = fieldByName(a.dst.field)!;
+  if (def.name === "in_port" && a.dst.ofs === 0 && a.dst.nbits === 16) {
+    // the whole 16-bit NXM_OF_IN_PORT: a set_field of the port (written back under that header, see writeSetFieldInPort())
+    const p16 = Number(a.value & 0xffffn);
+    return { field: def.name, header: def.header, experimenter: def.experimenter, value: bigToBytes(BigInt(p16 < 0xff00 ? p16 : p16 + 0xffff0000), 4), mask: undefined };
+  }
   const bits = BigInt(def.len * 8);
   const mask = ((1n << BigInt(a.dst.nbits)) - 1n) << BigInt(a.dst.ofs);
   const full = mask === (1n << bits) - 1n;
@@ -66,6 +71,27 @@ function finish(w: Writer, start: number): void {
 }
 
 /** Begins a standard action: type and reserved length; returns its start (for {@link finish}). */
+/** OXM_OF_IN_PORT (32-bit port), as a match carries in_port from OpenFlow 1.1 on. */
+const OXM_OF_IN_PORT = 0x80000004;
+/** NXM_OF_IN_PORT (16-bit port): the header Open vSwitch writes in a set_field of in_port in every version. */
+const NXM_OF_IN_PORT = 0x00000002;
+
+/**
+ * Writes a set_field of `in_port` as Open vSwitch does: under NXM_OF_IN_PORT with the 16-bit port
+ * (its decoder refuses OXM_OF_IN_PORT there, OFPBAC_BAD_SET_ARGUMENT). False, writing nothing, for
+ * another field, a mask, or a port with no 16-bit number.
+ */
+function writeSetFieldInPort(w: Writer, f: MatchField): boolean {
+  if (f.header !== OXM_OF_IN_PORT || f.mask !== undefined || f.value.length !== 4) return false;
+  const v = f.value;
+  const port = ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0;
+  // ofputil_port_to_ofp11()'s inverse: the reserved ports 0xffffff00.. are 0xff00.. in 16 bits
+  const p16 = port < 0xff00 ? port : port >= 0xffffff00 ? port - 0xffff0000 : -1;
+  if (p16 < 0) return false;
+  w.u32(NXM_OF_IN_PORT).u16(p16);
+  return true;
+}
+
 function std(w: Writer, type: number): number {
   if ((type & 0xffff) !== type) w.outOfRange(undefined, type, 16);
   const start = w.pos;
@@ -145,7 +171,7 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
         return true;
       }
       s = std(w, ActionType.SET_FIELD);
-      encodeOxm(w, a.field);
+      if (!writeSetFieldInPort(w, a.field)) encodeOxm(w, a.field);
       break;
     case "reg_load":
       if (version >= OfpVersion.OF15 && a.dst.field !== "unknown") {
