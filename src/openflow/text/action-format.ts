@@ -213,9 +213,11 @@ fmt(["ct"], (a, names) => {
   if (a.recircTable !== 255) parts.push(`table=${table(a.recircTable, names)}`);
   if (a.zoneSrc) parts.push(`zone=${formatSubField(a.zoneSrc)}`);
   else if (a.zone) parts.push(`zone=${a.zone}`);
-  const nat = a.actions.filter((x) => x.type === "nat");
-  const others = a.actions.filter((x) => x.type !== "nat");
-  for (const n of nat) parts.push(formatAction(n, names));
+  // as format_CT(): a first nested nat outside exec(...), everything after it (another nat too) inside
+  const first = a.actions[0];
+  const natFirst = first !== undefined && first.type === "nat";
+  if (natFirst) parts.push(formatAction(first, names));
+  const others = natFirst ? a.actions.slice(1) : a.actions;
   if (others.length) parts.push(`exec(${formatActions(others, names)})`);
   if (a.alg) parts.push(`alg=${a.alg === 21 ? "ftp" : a.alg === 69 ? "tftp" : a.alg}`);
   return `ct(${parts.join(",")})`;

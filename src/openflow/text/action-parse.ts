@@ -305,7 +305,9 @@ on(["ct_clear"], (_it, _parts, _ctx) => [{ type: "ct_clear" }]);
 
 on(["ct"], (_it, { paren }, ctx) => [parseCt(paren ?? "", ctx)]);
 
-on(["nat"], (_it, _parts, _ctx) => {
+on(["nat"], (_it, { paren }, ctx) => {
+  // inside ct(exec(...)) a nat is one of the nested actions (ofpacts_verify_nested() accepts it there)
+  if (ctx.inCt) return [parseNat(paren)];
   throw new FlowSyntaxError(`Cannot have NAT action outside of "ct" action`);
 });
 
@@ -516,6 +518,29 @@ function outputTo(port: number): Action {
 
 const ALGS: Record<string, number> = { ftp: 21, tftp: 69 };
 
+/** Open vSwitch's names (ofpact_name()) of the actions whose text name differs. */
+const OFPACT_NAMES: Readonly<Record<string, string>> = { mod_vlan_vid: "set_vlan_vid", mod_vlan_pcp: "set_vlan_pcp", pop_vlan: "strip_vlan", set_tunnel64: "set_tunnel" };
+
+/**
+ * What `ct(exec(...))` may nest (ofpacts_verify_nested()): only writes of `ct_mark` and `ct_label`
+ * (set_field, load, move) and `nat`.
+ * @throws FlowSyntaxError `ct action doesn't support nested modification of F` for a write of another
+ *   field, `ct action doesn't support nested action A` for any other action
+ */
+function verifyCtNested(name: string, got: readonly Action[]): void {
+  if (name === "nat") return;
+  if (name === "set_field" || name === "load" || name === "move") {
+    for (const a of got) {
+      const dst = a.type === "set_field" || a.type === "reg_load2" ? a.field.field : a.type === "reg_load" || a.type === "reg_move" ? a.dst.field : undefined;
+      if (dst !== undefined && dst !== "ct_mark" && dst !== "ct_label") throw new FlowSyntaxError(`ct action doesn't support nested modification of ${dst}`);
+    }
+    return;
+  }
+  const a = got[0];
+  const ovsName = a?.type === "output_reg" ? "output_reg" : a?.type === "output_trunc" ? "output_trunc" : (OFPACT_NAMES[name] ?? name);
+  throw new FlowSyntaxError(`ct action doesn't support nested action ${ovsName}`);
+}
+
 function parseCt(s: string, ctx: ActionParseContext): Action {
   let flags = 0;
   let zone = 0;
@@ -544,20 +569,33 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         alg = ALGS[arg ?? ""] ?? Number(arg);
         break;
       case "exec": {
-        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: ctx.deferred, unchecked: false };
-        actions.push(...parseActionList(paren ?? "", inner));
+        // the nested list's inconsistencies wait until ofpacts_verify() has judged what it nests, as in Open vSwitch
+        const held: { error: MatchInconsistentError | undefined } = { error: undefined };
+        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: held, unchecked: false };
+        const items = splitTop(paren ?? "", ACTION_SEPARATORS);
+        const nested: [string, Action[]][] = [];
+        if (!(items.length === 1 && items[0]!.toLowerCase() === "drop")) {
+          for (const it of items) {
+            const parts = splitAction(it);
+            nested.push([parts.name, parseAction(it, inner, parts)]);
+          }
+        }
+        for (const [n, got] of nested) verifyCtNested(n, got);
+        if (held.error !== undefined) {
+          if (ctx.deferred === undefined) throw held.error;
+          ctx.deferred.error ??= held.error;
+        }
+        for (const [, got] of nested) actions.push(...got);
         if (inner.of10Only) ctx.of10Only = true;
         break;
       }
       case "nat":
-        actions.unshift(parseNat(paren));
+        // in the order given, as ovs-ofctl keeps it (a nat after exec(...) prints inside it)
+        actions.push(parseNat(paren));
         break;
       default:
         throw new FlowSyntaxError(`invalid argument to "ct" action: \`${p}'`);
     }
   }
-  // ovs-ofctl puts nat first among the nested actions
-  const nat = actions.filter((a) => a.type === "nat");
-  const rest = actions.filter((a) => a.type !== "nat");
-  return { type: "ct", flags, zone, zoneSrc, recircTable, alg, actions: [...nat, ...rest] };
+  return { type: "ct", flags, zone, zoneSrc, recircTable, alg, actions };
 }
