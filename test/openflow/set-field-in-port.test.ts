@@ -3,7 +3,8 @@
  * vSwitch writes it, under the 16-bit NXM_OF_IN_PORT header (its decoder refuses OXM_OF_IN_PORT there with
  * OFPBAC_BAD_SET_ARGUMENT, so a switch refused our flow); bytes built by hand from nx-match.h's header, read
  * back to the 32-bit port a match carries, and our flow_mods printed by the installed `ovs-ofctl ofp-print`
- * exactly as `ovs-ofctl -O V parse-flow` prints the message it encodes itself.
+ * exactly as `ovs-ofctl -O V parse-flow` prints the message it encodes itself; the refusals of a masked port
+ * and of read-only fields worded as ovs-ofctl words them.
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
@@ -17,6 +18,7 @@ import { Writer } from "../../src/bytes/writer.js";
 import { DecodeError } from "../../src/bytes/decode-error.js";
 import { fromHex, toHex } from "../../src/bytes/hex.js";
 import type { Action } from "../../src/openflow/action-types.js";
+import { oursOf, theirsOf, withoutLog } from "./gen-compare.js";
 
 function actionsOf(text: string): readonly Action[] {
   const i = parseFlow(text).instructions.find((x) => x.type === "apply_actions");
@@ -66,6 +68,19 @@ describe("set_field of in_port", () => {
   });
 
   describe.skipIf(!peers("ovs-ofctl"))("against ovs-ofctl", () => {
+    it("refusals word the error as ovs-ofctl: a port read whole (`1/0xff` is no port), read-only fields before their value", async () => {
+      const BAD = ["actions=set_field:1/0xff->in_port", "actions=set_field:p1/1->in_port", "actions=set_field:/->in_port", "actions=set_field:1/1->actset_output", "actions=set_field:1->actset_output", "actions=set_field:1->nw_proto", "actions=set_field:1/3->ct_zone", "ip,actions=set_field:1/1->nw_ttl"];
+      const diffs: string[] = [];
+      for (const version of [undefined, "OpenFlow13", "OpenFlow15"]) {
+        for (const flow of BAD) {
+          const args = [...(version ? ["-O", version] : []), "parse-flow", flow];
+          const [a, b] = [theirsOf(args), await oursOf(args)];
+          if (a.out !== b.out || withoutLog(a.err) !== withoutLog(b.err) || a.code !== b.code) diffs.push(`${version ?? "-"} ${flow}\n ovs(${a.code}): ${a.out}${withoutLog(a.err)}\n ours(${b.code}): ${b.out}${b.err}`);
+        }
+      }
+      expect(diffs).toEqual([]);
+    }, 60_000);
+
     const FLOWS = ["actions=set_field:1->in_port", "actions=set_field:LOCAL->in_port", "actions=set_field:65280->in_port,output:2", "in_port=3,actions=set_field:4->in_port,output:IN_PORT", "actions=load:5->NXM_OF_IN_PORT[]"];
     const VERSIONS: [string, number][] = [["OpenFlow12", OfpVersion.OF12], ["OpenFlow13", OfpVersion.OF13], ["OpenFlow14", OfpVersion.OF14], ["OpenFlow15", OfpVersion.OF15]];
     it("our flow_mods print through ovs-ofctl ofp-print as ovs-ofctl parse-flow prints its own", () => {

@@ -11,6 +11,7 @@ import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
 import { parseDecap } from "./action-parse-nsh.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
 import { MatchInconsistentError } from "../consistency.js";
+import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
@@ -461,7 +462,13 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
     return [{ type: "set_field", field: sfield("vlan_vid", v, 2) }];
   }
   const isMd = f.name.startsWith("tun_metadata");
-  if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) throw new FlowSyntaxError(`${valueText}: invalid mask for field ${f.name}`);
+  // as set_field_parse__(): a read-only field is refused before its value is read
+  const ro = READ_ONLY.get(f.name);
+  if (ro !== undefined) throw new FlowSyntaxError(`${ro} is read-only`);
+  if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) {
+    // a port is read whole by ofputil_port_from_string(), so `1/0xff` is no port at all
+    throw new FlowSyntaxError(f.format === "port" ? `${valueText}: invalid or unknown port for ${f.name}` : `${valueText}: invalid mask for field ${f.name}`);
+  }
   const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
   const { v, m } = parsed;
   const limit = SET_FIELD_LIMITS.get(f.name);
