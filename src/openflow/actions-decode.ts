@@ -7,10 +7,14 @@
  */
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
-import { ExperimenterId, OxmClass, decodeOxm, fieldByHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { ExperimenterId, OxmClass, decodeOxm, fieldByHeader, fieldByName, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { port16to32 } from "./v10/match.js";
 import { Of11ActionType } from "./versions/actions11.js";
 import { ActionType, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, decodeNx } from "./actions-nx.js";
+
+/** in_port: set under its 16-bit NXM header, refused under its OXM one (see writeSetFieldInPort() in actions.ts). */
+const IN_PORT = fieldByName("in_port")!;
 
 /**
  * Decodes a list of actions filling the whole reader.
@@ -120,11 +124,10 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       let field = decodeOxm(r);
       // as Open vSwitch: in_port is set under its 16-bit NXM header (read here as the 32-bit port a match
       // carries), and OXM_OF_IN_PORT is not settable
-      if (field.header === 0x80000004) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
-      if (field.header === 0x00000002 && field.value.length === 2 && !field.mask) {
-        const p16 = (field.value[0]! << 8) | field.value[1]!;
-        const port = p16 < 0xff00 ? p16 : (p16 + 0xffff0000) >>> 0;
-        field = { field: "in_port", header: 0x80000004, value: Uint8Array.of(port >>> 24, (port >>> 16) & 0xff, (port >>> 8) & 0xff, port & 0xff) };
+      if (field.header === IN_PORT.header) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
+      if (field.header === IN_PORT.nxHeader && field.value.length === 2 && !field.mask) {
+        const port = port16to32((field.value[0]! << 8) | field.value[1]!);
+        field = { field: IN_PORT.name, header: IN_PORT.header, value: Uint8Array.of(port >>> 24, (port >>> 16) & 0xff, (port >>> 8) & 0xff, port & 0xff) };
       }
       // as Open vSwitch: a masked value may not have bits outside its mask
       if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");

@@ -13,6 +13,7 @@ import { Writer } from "../bytes/writer.js";
 import { ExperimenterId, type MatchField, encodeOxm, fieldByName, nxWidth } from "./oxm.js";
 import { bigToBytes } from "../bytes/hex.js";
 import { legacyToOf13, loadRunEnd, loadRunStart, setFieldLoads } from "./v10/actions.js";
+import { port16to32, port32to16 } from "./v10/match.js";
 import { OfpVersion } from "./constants.js";
 import { encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
 import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, NatRange, LearnFlags, type Action } from "./action-types.js";
@@ -32,8 +33,7 @@ function loadAsSetField(a: Extract<Action, { type: "reg_load" }>): MatchField {
   const def = fieldByName(a.dst.field)!;
   if (def.name === "in_port" && a.dst.ofs === 0 && a.dst.nbits === 16) {
     // the whole 16-bit NXM_OF_IN_PORT: a set_field of the port (written back under that header, see writeSetFieldInPort())
-    const p16 = Number(a.value & 0xffffn);
-    return { field: def.name, header: def.header, experimenter: def.experimenter, value: bigToBytes(BigInt(p16 < 0xff00 ? p16 : p16 + 0xffff0000), 4), mask: undefined };
+    return { field: def.name, header: def.header, experimenter: def.experimenter, value: bigToBytes(BigInt(port16to32(Number(a.value & 0xffffn))), 4), mask: undefined };
   }
   const bits = BigInt(def.len * 8);
   const mask = ((1n << BigInt(a.dst.nbits)) - 1n) << BigInt(a.dst.ofs);
@@ -71,10 +71,8 @@ function finish(w: Writer, start: number): void {
 }
 
 /** Begins a standard action: type and reserved length; returns its start (for {@link finish}). */
-/** OXM_OF_IN_PORT (32-bit port), as a match carries in_port from OpenFlow 1.1 on. */
-const OXM_OF_IN_PORT = 0x80000004;
-/** NXM_OF_IN_PORT (16-bit port): the header Open vSwitch writes in a set_field of in_port in every version. */
-const NXM_OF_IN_PORT = 0x00000002;
+/** in_port: OXM_OF_IN_PORT (the 32-bit port a match carries from OpenFlow 1.1 on) and NXM_OF_IN_PORT (16-bit), the header Open vSwitch writes in a set_field of it in every version. */
+const IN_PORT = fieldByName("in_port")!;
 
 /**
  * Writes a set_field of `in_port` as Open vSwitch does: under NXM_OF_IN_PORT with the 16-bit port
@@ -82,13 +80,12 @@ const NXM_OF_IN_PORT = 0x00000002;
  * another field, a mask, or a port with no 16-bit number.
  */
 function writeSetFieldInPort(w: Writer, f: MatchField): boolean {
-  if (f.header !== OXM_OF_IN_PORT || f.mask !== undefined || f.value.length !== 4) return false;
+  if (f.header !== IN_PORT.header || f.mask !== undefined || f.value.length !== 4) return false;
   const v = f.value;
   const port = ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0;
-  // ofputil_port_to_ofp11()'s inverse: the reserved ports 0xffffff00.. are 0xff00.. in 16 bits
-  const p16 = port < 0xff00 ? port : port >= 0xffffff00 ? port - 0xffff0000 : -1;
-  if (p16 < 0) return false;
-  w.u32(NXM_OF_IN_PORT).u16(p16);
+  // only a port with a 16-bit number (the reserved ports 0xffffff00.. are 0xff00..)
+  if (port >= 0xff00 && port < 0xffffff00) return false;
+  w.u32(IN_PORT.nxHeader).u16(port32to16(port));
   return true;
 }
 
