@@ -56,10 +56,13 @@ function decodeInstruction(b: Reader): Instruction {
  * unless given).
  */
 export function encodeInstructions(w: Writer, insts: readonly Instruction[], version?: number): void {
-  for (const i of insts) {
+  for (let x = 0; x < insts.length; x++) {
+    const i = insts[x]!;
     const start = w.pos;
     const lenAt = start + 2;
-    switch (i.type) {
+    // the type read once (instructions come in several shapes, so each read of it is a hash lookup)
+    const type = i.type;
+    switch (type) {
       case "write_actions":
       case "apply_actions": {
         // type, length (patched below) and padding stored by index (room asked for in the steps the field
@@ -68,7 +71,7 @@ export function encodeInstructions(w: Writer, insts: readonly Instruction[], ver
         w.room(4);
         const b = w.room(8);
         b[start] = 0;
-        b[start + 1] = i.type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS;
+        b[start + 1] = type === "apply_actions" ? InstructionType.APPLY_ACTIONS : InstructionType.WRITE_ACTIONS;
         b[start + 2] = 0;
         b[start + 3] = 0;
         b[start + 4] = 0;
