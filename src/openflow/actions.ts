@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { ExperimenterId, type MatchField, encodeOxm, fieldByName, nxWidth } from "./oxm.js";
@@ -16,9 +17,9 @@ import { legacyToOf13, loadRunEnd, loadRunStart, setFieldLoads } from "./v10/act
 import { port16to32, port32to16 } from "./v10/match.js";
 import { OfpVersion } from "./constants.js";
 import { encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
-import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, NatRange, LearnFlags, type Action } from "./action-types.js";
+import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action } from "./action-types.js";
 import { writeNxHeader, ofsNbits, nxStart } from "./actions-nx.js";
-import { encodeNshActionBody, nshActionSubtype } from "./actions-nsh.js";
+import { encodeController2, encodeEncap, encodeLearn, encodeMultipathOrBundle, encodeNat, encodeNxAction, encodeSetTunnel } from "./actions-encode.js";
 
 export { ActionType, CtFlags, InstructionType, LearnFlags, MAX_ACTION_DEPTH, NatFlags, NatRange, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, OfpPort } from "./action-types.js";
 export type { Action, EncapProperty, Instruction, LearnSpec, SubField } from "./action-types.js";
@@ -237,9 +238,25 @@ export function encodeAction(w: Writer, a: Action, version: number = OfpVersion.
   encodeOtherAction(w, a, version);
 }
 
-/** Encodes an action other than the OpenFlow 1.1 legacy ones and the common ones (see {@link encodeAction}). */
+/** The actions {@link encodeOtherAction} hands to {@link encodeStdAction}: standard ones of a fixed layout. */
+type StdAction = Extract<
+  Action,
+  {
+    type:
+      | "copy_ttl_out" | "copy_ttl_in" | "dec_mpls_ttl" | "pop_vlan" | "dec_nw_ttl" | "pop_pbb" | "set_mpls_ttl" | "set_nw_ttl"
+      | "push_vlan" | "push_mpls" | "pop_mpls" | "push_pbb" | "set_queue" | "group" | "meter" | "experimenter" | "unknown";
+  }
+>;
+
+/**
+ * Encodes an action other than the OpenFlow 1.1 legacy ones and the common ones (see {@link encodeAction}):
+ * a switch handing each family to an encoder of its own (each returns where its action starts, for
+ * {@link finish}). V8 optimizes a function only after a number of calls that grows with its size, then
+ * compiles every case it has seen: one function of forty cases ran unoptimized for the first few hundred
+ * thousand flows of a run and took longer to compile than the rest of the flow_mod encoder, where these
+ * small ones are optimized each as it gets hot.
+ */
 function encodeOtherAction(w: Writer, a: Exclude<Action, CommonAction>, version: number): void {
-  let s: number;
   switch (a.type) {
     case "set_vlan_vid":
     case "set_vlan_pcp":
@@ -258,255 +275,154 @@ function encodeOtherAction(w: Writer, a: Exclude<Action, CommonAction>, version:
       // OpenFlow 1.0 actions: their OpenFlow 1.3 equivalents
       for (const x of legacyToOf13(a)) encodeAction(w, x);
       return;
+    case "set_tunnel":
+      if (version >= OfpVersion.OF12) {
+        // as Open vSwitch: OpenFlow 1.2+ writes set_tunnel as a set_field of tun_id
+        encodeAction(w, { type: "set_field", field: { field: "tun_id", header: TUN_ID_HEADER, value: bigToBytes(a.tunId, 8) } }, version);
+        return;
+      }
+      finish(w, encodeSetTunnel(w, a));
+      return;
     case "copy_ttl_out":
     case "copy_ttl_in":
     case "dec_mpls_ttl":
     case "pop_vlan":
     case "dec_nw_ttl":
-    case "pop_pbb": {
-      const t = {
-        copy_ttl_out: ActionType.COPY_TTL_OUT,
-        copy_ttl_in: ActionType.COPY_TTL_IN,
-        dec_mpls_ttl: ActionType.DEC_MPLS_TTL,
-        pop_vlan: ActionType.POP_VLAN,
-        dec_nw_ttl: ActionType.DEC_NW_TTL,
-        pop_pbb: ActionType.POP_PBB,
-      }[a.type];
-      s = std(w, t);
-      w.zeros(4);
-      break;
-    }
+    case "pop_pbb":
     case "set_mpls_ttl":
     case "set_nw_ttl":
-      s = std(w, a.type === "set_mpls_ttl" ? ActionType.SET_MPLS_TTL : ActionType.SET_NW_TTL);
-      w.u8(a.ttl).zeros(3);
-      break;
     case "push_vlan":
     case "push_mpls":
     case "pop_mpls":
-    case "push_pbb": {
-      const t = { push_vlan: ActionType.PUSH_VLAN, push_mpls: ActionType.PUSH_MPLS, pop_mpls: ActionType.POP_MPLS, push_pbb: ActionType.PUSH_PBB }[
-        a.type
-      ];
-      s = std(w, t);
-      w.u16(a.ethertype).zeros(2);
-      break;
-    }
+    case "push_pbb":
     case "set_queue":
-      s = std(w, ActionType.SET_QUEUE);
-      w.u32(a.queueId);
-      break;
     case "group":
-      s = std(w, ActionType.GROUP);
-      w.u32(a.groupId);
-      break;
-    case "set_tunnel":
-      if (version >= OfpVersion.OF12) {
-        // as Open vSwitch: OpenFlow 1.2+ writes set_tunnel as a set_field of tun_id
-        encodeAction(w, { type: "set_field", field: { field: "tun_id", header: fieldByName("tun_id")!.header, value: bigToBytes(a.tunId, 8) } }, version);
-        return;
-      }
-      if (a.wide) {
-        s = nxStart(w, NxActionSubtype.SET_TUNNEL64);
-        w.zeros(6).u64(a.tunId);
-      } else {
-        s = nxStart(w, NxActionSubtype.SET_TUNNEL);
-        w.zeros(2).u32(Number(a.tunId));
-      }
-      break;
-    case "nx_set_queue":
-      s = nxStart(w, NxActionSubtype.SET_QUEUE);
-      w.zeros(2).u32(a.queueId);
-      break;
-    case "pop_queue":
-      s = nxStart(w, NxActionSubtype.POP_QUEUE);
-      break;
-    case "reg_load2":
-      s = nxStart(w, NxActionSubtype.REG_LOAD2);
-      encodeOxm(w, a.field);
-      break;
-    case "note":
-      s = nxStart(w, NxActionSubtype.NOTE);
-      w.bytes(a.data);
-      if (w.pos - s < 16) w.zeros(16 - (w.pos - s));
-      break;
-    case "output_reg":
-      if (a.v2) {
-        s = nxStart(w, NxActionSubtype.OUTPUT_REG2);
-        w.u16(ofsNbits(a.src)).u16(a.maxLen);
-        writeNxHeader(w, a.src);
-      } else {
-        s = nxStart(w, NxActionSubtype.OUTPUT_REG);
-        w.u16(ofsNbits(a.src));
-        writeNxHeader(w, a.src);
-        w.u16(a.maxLen).zeros(6);
-      }
-      break;
     case "meter":
-      s = std(w, OFPAT15_METER);
-      w.u32(a.meterId, "meter.meter_id");
-      break;
+    case "experimenter":
+    case "unknown":
+      finish(w, encodeStdAction(w, a));
+      return;
+    case "nx_set_queue":
+    case "pop_queue":
+    case "reg_load2":
+    case "note":
+    case "output_reg":
     case "output_trunc":
-      s = nxStart(w, NxActionSubtype.OUTPUT_TRUNC);
-      w.u16(a.port).u32(a.maxLen);
-      break;
     case "exit":
-      s = nxStart(w, NxActionSubtype.EXIT);
-      break;
     case "dec_ttl":
-      if (a.controllerIds === undefined) {
-        s = nxStart(w, NxActionSubtype.DEC_TTL);
-      } else {
-        s = nxStart(w, NxActionSubtype.DEC_TTL_CNT_IDS);
-        w.u16(a.controllerIds.length).zeros(4);
-        for (const id of a.controllerIds) w.u16(id);
-      }
-      break;
     case "fin_timeout":
-      s = nxStart(w, NxActionSubtype.FIN_TIMEOUT);
-      w.u16(a.idle).u16(a.hard);
-      break;
     case "controller":
-      s = nxStart(w, NxActionSubtype.CONTROLLER);
-      w.u16(a.maxLen).u16(a.controllerId).u8(a.reason).u8(0);
-      break;
-    case "controller2": {
-      s = nxStart(w, NxActionSubtype.CONTROLLER2);
-      w.zeros(6);
-      const prop = (t: number, body: () => void) => {
-        const ps = w.pos;
-        w.u16(t);
-        const pl = w.reserve16();
-        body();
-        w.patch16(pl, w.pos - ps);
-        w.pad(ps, 8);
-      };
-      // Open vSwitch encodes its 16-bit properties with two zero bytes inside the property length
-      if (a.maxLen !== undefined) prop(0, () => w.u16(a.maxLen!).zeros(2));
-      if (a.controllerId !== undefined) prop(1, () => w.u16(a.controllerId!).zeros(2));
-      if (a.reason !== undefined) prop(2, () => w.u8(a.reason!));
-      if (a.userdata !== undefined) prop(3, () => w.bytes(a.userdata!));
-      if (a.pause) prop(4, () => undefined);
-      if (a.meterId !== undefined) prop(5, () => w.u32(a.meterId!));
-      break;
-    }
     case "stack_push":
     case "stack_pop":
-      s = nxStart(w, a.type === "stack_push" ? NxActionSubtype.STACK_PUSH : NxActionSubtype.STACK_POP);
-      w.u16(a.sf.ofs);
-      writeNxHeader(w, a.sf);
-      w.u16(a.sf.nbits);
-      break;
     case "sample":
-      s = nxStart(w, a.version === 1 ? NxActionSubtype.SAMPLE : a.version === 2 ? NxActionSubtype.SAMPLE2 : NxActionSubtype.SAMPLE3);
-      w.u16(a.probability).u32(a.collectorSetId).u32(a.obsDomainId).u32(a.obsPointId);
-      if (a.version !== 1) w.u16(a.samplingPort);
-      if (a.version === 3) w.u8(a.direction);
-      break;
     case "conjunction":
-      s = nxStart(w, NxActionSubtype.CONJUNCTION);
-      w.u8(a.clause).u8(a.nClauses).u32(a.id);
-      break;
-    case "nat": {
-      s = nxStart(w, NxActionSubtype.NAT);
-      let range = 0;
-      if (a.ipv4Min) range |= NatRange.IPV4_MIN;
-      if (a.ipv4Max) range |= NatRange.IPV4_MAX;
-      if (a.ipv6Min) range |= NatRange.IPV6_MIN;
-      if (a.ipv6Max) range |= NatRange.IPV6_MAX;
-      if (a.protoMin !== undefined) range |= NatRange.PROTO_MIN;
-      if (a.protoMax !== undefined) range |= NatRange.PROTO_MAX;
-      w.zeros(2).u16(a.flags).u16(range);
-      if (a.ipv4Min) w.bytes(a.ipv4Min);
-      if (a.ipv4Max) w.bytes(a.ipv4Max);
-      if (a.ipv6Min) w.bytes(a.ipv6Min);
-      if (a.ipv6Max) w.bytes(a.ipv6Max);
-      if (a.protoMin !== undefined) w.u16(a.protoMin);
-      if (a.protoMax !== undefined) w.u16(a.protoMax);
-      break;
-    }
     case "ct_clear":
-      s = nxStart(w, NxActionSubtype.CT_CLEAR);
-      break;
-    case "clone":
-      s = nxStart(w, NxActionSubtype.CLONE);
-      w.zeros(6);
-      encodeActions(w, a.actions, version);
-      break;
     case "delete_field":
-      s = nxStart(w, NxActionSubtype.DELETE_FIELD);
-      w.u32(a.header).zeros(6);
-      break;
-    case "encap":
-      s = nxStart(w, NxActionSubtype.ENCAP);
-      w.u16(a.hdrSize).u32(a.packetType);
-      for (const p of a.props) {
-        const ps = w.pos;
-        if (p.kind === "md_type") w.u16(4).u8(1).u8(5).u8(p.mdType).zeros(3);
-        else {
-          w.u16(4).u8(2).u8(8 + Math.ceil(p.value.length / 8) * 8).u16(p.tlvClass).u8(p.tlvType).u8(p.value.length).bytes(p.value);
-          w.pad(ps, 8);
-        }
-      }
-      break;
+    case "check_pkt_larger":
     case "decap":
     case "dec_nsh_ttl":
     case "debug_recirc":
     case "debug_slow":
-      s = nxStart(w, nshActionSubtype(a));
-      encodeNshActionBody(w, a);
-      break;
-    case "check_pkt_larger":
-      s = nxStart(w, NxActionSubtype.CHECK_PKT_LARGER);
-      w.u16(a.pktLen).u16(a.dst.ofs);
-      writeNxHeader(w, a.dst);
-      break;
-    case "multipath":
-      s = nxStart(w, NxActionSubtype.MULTIPATH);
-      w.u16(a.fields).u16(a.basis).zeros(2).u16(a.algorithm).u16(a.maxLink).u32(a.arg).zeros(2).u16(ofsNbits(a.dst));
-      writeNxHeader(w, a.dst);
-      break;
-    case "bundle":
-      s = nxStart(w, a.load ? NxActionSubtype.BUNDLE_LOAD : NxActionSubtype.BUNDLE);
-      w.u16(a.algorithm).u16(a.fields).u16(a.basis).u32(a.memberType).u16(a.members.length);
-      w.u16(a.dst ? ofsNbits(a.dst) : 0).u32(a.dst ? a.dst.header : 0).zeros(4);
-      for (const m of a.members) w.u16(m);
-      break;
-    case "learn": {
-      const v2 = a.learn2 === true || a.limit !== 0 || a.resultDst !== undefined;
-      s = nxStart(w, v2 ? NxActionSubtype.LEARN2 : NxActionSubtype.LEARN);
-      const flags = a.resultDst ? a.flags | LearnFlags.WRITE_RESULT : a.flags;
-      w.u16(a.idleTimeout).u16(a.hardTimeout).u16(a.priority).u64(a.cookie).u16(flags).u8(a.tableId).u8(0);
-      w.u16(a.finIdleTimeout).u16(a.finHardTimeout);
-      if (v2) {
-        w.u32(a.limit).u16(a.resultDst ? a.resultDst.ofs : 0).zeros(2);
-        if (a.resultDst) writeNxHeader(w, a.resultDst);
-      }
-      for (const sp of a.specs) {
-        const dstCode = sp.dst === "match" ? 0 : sp.dst === "load" ? 1 : 2;
-        w.u16((sp.src.kind === "imm" ? 0x2000 : 0) | (dstCode << 11) | sp.nbits);
-        if (sp.src.kind === "imm") w.bytes(sp.src.value);
-        else {
-          writeNxHeader(w, sp.src.sf);
-          w.u16(sp.src.sf.ofs);
-        }
-        if (sp.dstField) {
-          writeNxHeader(w, sp.dstField);
-          w.u16(sp.dstField.ofs);
-        }
-      }
-      break;
+      finish(w, encodeNxAction(w, a));
+      return;
+    case "clone": {
+      const s = nxStart(w, NxActionSubtype.CLONE);
+      w.zeros(6);
+      encodeActions(w, a.actions, version);
+      finish(w, s);
+      return;
     }
+    case "nat":
+      finish(w, encodeNat(w, a));
+      return;
+    case "controller2":
+      finish(w, encodeController2(w, a));
+      return;
+    case "encap":
+      finish(w, encodeEncap(w, a));
+      return;
+    case "multipath":
+    case "bundle":
+      finish(w, encodeMultipathOrBundle(w, a));
+      return;
+    case "learn":
+      finish(w, encodeLearn(w, a));
+      return;
+    default:
+      throw new EncodeError("openflow", "action.type", `unknown action type ${String((a as { type: unknown }).type)}`);
+  }
+}
+
+/** tun_id's OXM header (set_tunnel is a set_field of it from OpenFlow 1.2 on). */
+const TUN_ID_HEADER = fieldByName("tun_id")!.header;
+
+/** Writes a standard action of a fixed layout (OpenFlow 1.3.5 §7.2.5), but for its padding and length; returns where it starts. */
+function encodeStdAction(w: Writer, a: StdAction): number {
+  let s: number;
+  switch (a.type) {
+    case "copy_ttl_out":
+      s = std(w, ActionType.COPY_TTL_OUT);
+      break;
+    case "copy_ttl_in":
+      s = std(w, ActionType.COPY_TTL_IN);
+      break;
+    case "dec_mpls_ttl":
+      s = std(w, ActionType.DEC_MPLS_TTL);
+      break;
+    case "pop_vlan":
+      s = std(w, ActionType.POP_VLAN);
+      break;
+    case "dec_nw_ttl":
+      s = std(w, ActionType.DEC_NW_TTL);
+      break;
+    case "pop_pbb":
+      s = std(w, ActionType.POP_PBB);
+      break;
+    case "set_mpls_ttl":
+    case "set_nw_ttl":
+      s = std(w, a.type === "set_mpls_ttl" ? ActionType.SET_MPLS_TTL : ActionType.SET_NW_TTL);
+      w.u8(a.ttl).zeros(3);
+      return s;
+    case "push_vlan":
+      s = std(w, ActionType.PUSH_VLAN);
+      w.u16(a.ethertype).zeros(2);
+      return s;
+    case "push_mpls":
+      s = std(w, ActionType.PUSH_MPLS);
+      w.u16(a.ethertype).zeros(2);
+      return s;
+    case "pop_mpls":
+      s = std(w, ActionType.POP_MPLS);
+      w.u16(a.ethertype).zeros(2);
+      return s;
+    case "push_pbb":
+      s = std(w, ActionType.PUSH_PBB);
+      w.u16(a.ethertype).zeros(2);
+      return s;
+    case "set_queue":
+      s = std(w, ActionType.SET_QUEUE);
+      w.u32(a.queueId);
+      return s;
+    case "group":
+      s = std(w, ActionType.GROUP);
+      w.u32(a.groupId);
+      return s;
+    case "meter":
+      s = std(w, OFPAT15_METER);
+      w.u32(a.meterId, "meter.meter_id");
+      return s;
     case "experimenter":
       s = std(w, ActionType.EXPERIMENTER);
       w.u32(a.experimenter).bytes(a.data);
-      break;
+      return s;
     case "unknown":
       s = std(w, a.actionType);
       w.bytes(a.data);
-      break;
+      return s;
   }
-  finish(w, s);
+  // the actions with no argument: 4 bytes of padding
+  w.zeros(4);
+  return s;
 }
 
 /**
