@@ -10,6 +10,7 @@
 import { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
 import { Canceled, ConnectionClosedError, ProtocolError, RequestTimeoutError, errorFromJson, safeJson } from "./errors.js";
+import { attachDirectReader } from "./direct-read.js";
 import { FramingError, JsonFramer } from "./framer.js";
 import {
   type JsonRpcMessage,
@@ -167,7 +168,9 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
       }
       this.emit("drain");
     });
-    stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    // A socket opened for direct reads hands its chunks over without the stream's `data` events.
+    const direct = attachDirectReader(stream, { chunk: (c) => this.onData(c), keeps: () => this.framer.pendingBytes > 0 });
+    if (!direct) stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("end", () => {
       const truncated = this.framer.end();
       this.close(truncated ?? new ConnectionClosedError(`${this.name}: connection closed by peer`));
