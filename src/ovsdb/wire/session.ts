@@ -285,6 +285,14 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     if (options.signal?.aborted) return this.refuse(method, params, new Canceled(`${method} canceled before it was sent`));
     const id = this.nextId++;
     const key = id;
+    // Encoded before the call is booked: a value that cannot be encoded fails the call without
+    // leaving it pending. Written after: an in-process peer may answer within the write.
+    let text: string;
+    try {
+      text = encodeRequest(method, params, id);
+    } catch (e) {
+      return this.refuse(method, params, e as Error);
+    }
     return new Promise((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
       const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : 0;
@@ -300,7 +308,7 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
         options.signal.addEventListener("abort", p.onAbort, { once: true });
       }
       this.pending.set(key, p);
-      this.write(encodeRequest(method, params, id));
+      this.write(text);
     });
   }
 
