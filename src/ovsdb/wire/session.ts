@@ -149,6 +149,8 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   private lastReceive = Date.now();
   private probeSent = false;
   private requestHandler: RequestHandler | undefined;
+  /** The stream is a direct-read socket (see `direct-read.ts`): it delivers nothing within a write. */
+  private readonly directRead: boolean;
   /** Attached {@link CallObserver}s (usually none). */
   private observers: readonly CallObserver[] = [];
 
@@ -169,8 +171,8 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
       this.emit("drain");
     });
     // A socket opened for direct reads hands its chunks over without the stream's `data` events.
-    const direct = attachDirectReader(stream, { chunk: (c) => this.onData(c), keeps: () => this.framer.pendingBytes > 0 });
-    if (!direct) stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.directRead = attachDirectReader(stream, { chunk: (c) => this.onData(c), keeps: () => this.framer.pendingBytes > 0 });
+    if (!this.directRead) stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("end", () => {
       const truncated = this.framer.end();
       this.close(truncated ?? new ConnectionClosedError(`${this.name}: connection closed by peer`));
@@ -286,12 +288,22 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     const id = this.nextId++;
     const key = id;
     // Encoded before the call is booked: a value that cannot be encoded fails the call without
-    // leaving it pending. Written after: an in-process peer may answer within the write.
+    // leaving it pending.
     let text: string;
     try {
       text = encodeRequest(method, params, id);
     } catch (e) {
       return this.refuse(method, params, e as Error);
+    }
+    // A direct-read socket hands over replies only from the event loop, never within write(): the
+    // request goes out first and the call is booked while the peer works on it. Any other stream
+    // (an in-process peer may answer within the write) is written once the call is booked.
+    const writeFirst = this.directRead;
+    if (writeFirst) {
+      this.write(text);
+      if (this.state === "closed") {
+        return this.refuse(method, params, new ConnectionClosedError(`${this.name}: cannot call ${method}: connection closed`, this.closeError));
+      }
     }
     return new Promise((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
@@ -308,7 +320,7 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
         options.signal.addEventListener("abort", p.onAbort, { once: true });
       }
       this.pending.set(key, p);
-      this.write(text);
+      if (!writeFirst) this.write(text);
     });
   }
 

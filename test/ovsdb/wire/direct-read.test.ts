@@ -25,11 +25,16 @@ afterEach(async () => {
 async function server(onClient: (c: net.Socket) => void): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "ovn-ts-direct-read-"));
   const path = join(dir, "s.sock");
-  const srv = net.createServer(onClient);
+  const accepted: net.Socket[] = [];
+  const srv = net.createServer((c) => {
+    accepted.push(c);
+    onClient(c);
+  });
   await new Promise<void>((r) => srv.listen(path, r));
   cleanups.push(
     () =>
       new Promise<void>((r) => {
+        for (const c of accepted) c.destroy();
         srv.close(() => r());
         rmSync(dir, { recursive: true, force: true });
       }),
@@ -147,6 +152,20 @@ describe("direct-read sockets", () => {
     expect(await s.call("echo", ["hi"])).toEqual(["hi"]);
     expect(await closed).toBeInstanceOf(ConnectionClosedError);
     expect(socket.listenerCount("data")).toBe(0);
+  });
+
+  it("a call whose write finds the peer not reading fails with ConnectionClosedError, not left pending", async () => {
+    // Over a direct-read socket the request is written before the call is booked; a write that
+    // overflows maxQueuedBytes closes the session within it.
+    const path = await server(() => undefined);
+    const socket = connectDirect({ path });
+    await new Promise((r) => socket.once("connect", r));
+    const s = new JsonRpcSession(socket, { probeIntervalMs: 0, maxQueuedBytes: 1 });
+    const big = "x".repeat(4 << 20); // more than the kernel takes at once, so some stays queued
+    const e = await s.call("big", [big]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConnectionClosedError);
+    expect(s.pendingCalls).toBe(0);
+    expect(s.state).toBe("closed");
   });
 
   it("take one reader, and none for other streams", async () => {
