@@ -224,6 +224,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         : await connectRemote(r, {
             ...(this.options.tls ? { tls: this.options.tls } : {}),
             timeoutMs: this.options.connectTimeoutMs ?? 10_000,
+            directRead: true,
           });
     const session = new JsonRpcSession(stream, { ...this.options, name });
     for (const o of this.callObservers.keys()) this.callObservers.set(o, session.observeCalls(o));

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import { createRequire } from "node:module";
 import type { Duplex } from "node:stream";
+import { connectDirect } from "./direct-read.js";
 
 /** An active remote: where a client connects. */
 export type ActiveRemote =
@@ -154,6 +155,13 @@ export interface ConnectOptions {
    * @default 10000
    */
   timeoutMs?: number;
+  /**
+   * Open `unix:` and `tcp:` remotes for direct reads (see `wire/direct-read.ts`): the socket emits
+   * no `data` events and its reads go to the `JsonRpcSession` it is given to, which saves the
+   * readable-stream machinery on every reply. Leave it off to read the stream yourself.
+   * @default false
+   */
+  directRead?: boolean;
 }
 
 /** Raised when a connection cannot be established; names the remote and the cause. */
@@ -178,9 +186,10 @@ export function connectRemote(remote: ActiveRemote, options: ConnectOptions = {}
     let ready = "connect";
     try {
       if (remote.kind === "unix") {
-        socket = net.connect({ path: remote.path });
+        socket = options.directRead === true ? connectDirect({ path: remote.path }) : net.connect({ path: remote.path });
       } else if (remote.kind === "tcp") {
-        socket = net.connect({ host: remote.host, port: remote.port });
+        const to = { host: remote.host, port: remote.port };
+        socket = options.directRead === true ? connectDirect(to) : net.connect(to);
       } else {
         const t = options.tls ?? {};
         if (!t.caCert && t.verify !== false) {

@@ -10,6 +10,7 @@
 import { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
 import { Canceled, ConnectionClosedError, ProtocolError, RequestTimeoutError, errorFromJson, safeJson } from "./errors.js";
+import { attachDirectReader } from "./direct-read.js";
 import { FramingError, JsonFramer } from "./framer.js";
 import {
   type JsonRpcMessage,
@@ -148,6 +149,8 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
   private lastReceive = Date.now();
   private probeSent = false;
   private requestHandler: RequestHandler | undefined;
+  /** The stream is a direct-read socket (see `direct-read.ts`): it delivers nothing within a write. */
+  private readonly directRead: boolean;
   /** Attached {@link CallObserver}s (usually none). */
   private observers: readonly CallObserver[] = [];
 
@@ -167,7 +170,9 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
       }
       this.emit("drain");
     });
-    stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    // A socket opened for direct reads hands its chunks over without the stream's `data` events.
+    this.directRead = attachDirectReader(stream, { chunk: (c) => this.onData(c), keeps: () => this.framer.pendingBytes > 0 });
+    if (!this.directRead) stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("end", () => {
       const truncated = this.framer.end();
       this.close(truncated ?? new ConnectionClosedError(`${this.name}: connection closed by peer`));
@@ -282,6 +287,24 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
     if (options.signal?.aborted) return this.refuse(method, params, new Canceled(`${method} canceled before it was sent`));
     const id = this.nextId++;
     const key = id;
+    // Encoded before the call is booked: a value that cannot be encoded fails the call without
+    // leaving it pending.
+    let text: string;
+    try {
+      text = encodeRequest(method, params, id);
+    } catch (e) {
+      return this.refuse(method, params, e as Error);
+    }
+    // A direct-read socket hands over replies only from the event loop, never within write(): the
+    // request goes out first and the call is booked while the peer works on it. Any other stream
+    // (an in-process peer may answer within the write) is written once the call is booked.
+    const writeFirst = this.directRead;
+    if (writeFirst) {
+      this.write(text);
+      if (this.state === "closed") {
+        return this.refuse(method, params, new ConnectionClosedError(`${this.name}: cannot call ${method}: connection closed`, this.closeError));
+      }
+    }
     return new Promise((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
       const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : 0;
@@ -297,7 +320,7 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
         options.signal.addEventListener("abort", p.onAbort, { once: true });
       }
       this.pending.set(key, p);
-      this.write(encodeRequest(method, params, id));
+      if (!writeFirst) this.write(text);
     });
   }
 

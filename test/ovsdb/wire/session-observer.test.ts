@@ -2,7 +2,7 @@
  * Call observers of a JSON-RPC session (what ClientMetrics uses): told of every request as it is
  * sent and once of how it ended — a result (even one a `callThen` map rejects), the server's error,
  * a timeout, a cancel, the connection closing, a call refused before it is sent — and never again
- * after they detach.
+ * after they detach; a call that cannot be encoded is refused without being left pending.
  */
 import { Duplex } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -100,6 +100,20 @@ describe("JsonRpcSession call observers", () => {
     // A detached observer still hears how the calls it saw start end.
     expect(a.log).toEqual(["start first []", "end first ok"]);
     expect(b.log).toEqual(["start first []", "start second []", "end first ok", "end second ok"]);
+    s.close();
+  });
+
+  it("a call whose params cannot be encoded fails at once, is not left pending, and ends once for the observers", async () => {
+    const p = peer();
+    const s = new JsonRpcSession(p.stream, { probeIntervalMs: 0 });
+    const log: string[] = [];
+    s.observeCalls({ callStarted: (method) => (e) => void log.push(`end ${method} ${e === undefined ? "ok" : e.name}`) });
+    const loop: Record<string, unknown> = {};
+    loop["self"] = loop;
+    await expect(s.call("bad", [loop])).rejects.toBeInstanceOf(TypeError);
+    expect(s.pendingCalls).toBe(0);
+    expect(p.sent).toEqual([]);
+    expect(log).toEqual(["end bad TypeError"]);
     s.close();
   });
 });
