@@ -235,6 +235,7 @@ export class SubnetIpam {
    */
   allocate(owner: string, options: AllocateOptions = {}): Allocation {
     const existing = this.byOwner.get(owner);
+    if (existing === undefined && options.ips === undefined && options.mac === undefined && options.pool === undefined && this.remembered.size === 0) return this.allocateNext(owner);
     const fixed = options.ips !== undefined && options.ips.length > 0 ? fixedByFamily(options.ips) : NO_FIXED;
     if (existing) {
       let same = options.mac === undefined || options.mac.toLowerCase() === existing.mac;
@@ -264,6 +265,40 @@ export class SubnetIpam {
     this.byOwner.set(owner, a);
     this.macOwners.set(mac, owner);
     if (remembered) this.remembered.delete(owner);
+    return a;
+  }
+
+  /**
+   * {@link SubnetIpam.allocate} of a new owner that asks for nothing, when nobody is remembered:
+   * the first free address of each family (never released first, as {@link SubnetIpam.choose}
+   * picks), then a MAC; checked before anything changes, as there.
+   */
+  private allocateNext(owner: string): Allocation {
+    const rs = this.ranges;
+    const r0 = rs[0]!;
+    const r1 = rs[1];
+    const f0 = r0.fresh.first();
+    const n0 = f0 ?? r0.released[0];
+    if (n0 === undefined) throw new IpamExhaustedError(this.name, r0.family);
+    const f1 = r1?.fresh.first();
+    const n1 = r1 === undefined ? undefined : (f1 ?? r1.released[0]);
+    if (r1 !== undefined && n1 === undefined) throw new IpamExhaustedError(this.name, r1.family);
+    const mac = this.pickMac(owner, undefined);
+    const t0 = fromBig(r0.family, n0);
+    if (f0 !== undefined) r0.fresh.remove(n0, n0);
+    else r0.released.shift();
+    this.byIp.set(t0, owner);
+    let t1: string | undefined;
+    if (r1 !== undefined) {
+      t1 = fromBig(r1.family, n1!);
+      if (f1 !== undefined) r1.fresh.remove(n1!, n1!);
+      else r1.released.shift();
+      this.byIp.set(t1, owner);
+    }
+    // (the properties in one order: owner, ipv4, ipv6, mac)
+    const a: Allocation = t1 === undefined ? (r0.family === 4 ? { owner, ipv4: t0, mac } : { owner, ipv6: t0, mac }) : r0.family === 4 ? { owner, ipv4: t0, ipv6: t1, mac } : { owner, ipv4: t1, ipv6: t0, mac };
+    this.byOwner.set(owner, a);
+    this.macOwners.set(mac, owner);
     return a;
   }
 

@@ -93,6 +93,36 @@ describe("SubnetIpam", () => {
     expect(s.allocate("y").ipv4).toBe("10.16.0.4"); // only the released one is left: reused
   });
 
+  it("an owner asking for nothing gets what the general path gives (random allocations, releases, exhaustion; IPv4, IPv6 first, dual stack)", () => {
+    let x = 12345;
+    const rnd = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    for (const cidrs of ["10.16.0.0/27", "fd00::/123", "fd00::/124,10.16.0.0/28", "10.16.0.0/28,fd00::/123"]) {
+      // `ips: []` asks for nothing too, but takes the general path
+      const fast = new SubnetIpam("a", cidrs, { excludeIps: ["10.16.0.1", "fd00::1", "10.16.0.9..10.16.0.10"], macs: counterMacs() });
+      const general = new SubnetIpam("a", cidrs, { excludeIps: ["10.16.0.1", "fd00::1", "10.16.0.9..10.16.0.10"], macs: counterMacs() });
+      const outcome = (f: () => unknown) => {
+        try {
+          return f();
+        } catch (e) {
+          return e instanceof Error ? `${e.constructor.name}: ${e.message}` : e;
+        }
+      };
+      for (let step = 0; step < 400; step++) {
+        const owner = `p${rnd(40)}`;
+        if (rnd(3) === 0) expect(fast.release(owner, { forget: true }), owner).toEqual(general.release(owner, { forget: true }));
+        else expect(outcome(() => fast.allocate(owner)), owner).toEqual(outcome(() => general.allocate(owner, { ips: [] })));
+        expect(fast.memory()).toEqual(general.memory());
+      }
+      expect(fast.allocations()).toEqual(general.allocations());
+      expect(Object.keys(fast.allocations()[0]!)).toEqual(Object.keys(general.allocations()[0]!));
+    }
+  });
+
   it("random MACs carry the prefix", () => {
     const g = randomMacGenerator("0a:58:00");
     for (let i = 0; i < 20; i++) expect(g.next()).toMatch(/^0a:58:00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$/);

@@ -203,12 +203,15 @@ export function resolveService(
   // (in the model's order, as the namespace's list would give them).
   const first = sel[0];
   const candidates = byLabel && first ? (byLabel.get(`${first[0]}=${first[1]}`) ?? []) : undefined;
-  const inNs = candidates
-    ? candidates.filter((p) => p.object.namespace === svc.namespace)
-    : byNamespace
-      ? (byNamespace.get(svc.namespace) ?? [])
-      : pods.filter((p) => p.object.namespace === svc.namespace);
-  const backends = inNs.filter((p) => sel.every(([k, v]) => p.object.labels[k] === v));
+  const inNs = candidates ?? (byNamespace ? (byNamespace.get(svc.namespace) ?? []) : pods);
+  const backends: ResolvedPod[] = [];
+  for (const p of inNs) {
+    if (p.object.namespace !== svc.namespace) continue;
+    const labels = p.object.labels;
+    let all = true;
+    for (const [k, v] of sel) if (labels[k] !== v) all = false;
+    if (all) backends.push(p);
+  }
   if (backends.length === 0) issue("spec.selector", { kind: "selector-matches-nothing", selector: sel.length ? sel.map(([k, v]) => `${k}=${v}`).join(",") : "{}", what: "pods" });
   const vpcs = [...new Set(backends.map((p) => vpcOfSubnet(p.subnet)))];
   if (vpcs.length > 1) issue("spec.selector", { kind: "bad-value", value: sel.map(([k, v]) => `${k}=${v}`).join(","), reason: `the selected pods are in several VPCs (${vpcs.join(", ")})` });
@@ -219,18 +222,29 @@ export function resolveService(
   const vpc = vpcs[0]!;
   const lbs = vpcLoadBalancers(vpc);
   const vips: { lb: string; vip: string; backends: string }[] = [];
+  // Each port's target on each backend (a named port is looked up once per backend, not once per cluster IP).
+  const targets = svc.ports.map((port) => (typeof port.targetPort === "number" ? port.targetPort : backends.map((b) => b.object.containerPorts?.find((c) => c.name === port.targetPort && c.protocol === port.protocol)?.containerPort)));
+  const lbOf = svc.sessionAffinity ? lbs.session : lbs.plain;
   for (const ip of svc.clusterIPs) {
     const v6 = ip.includes(":");
-    for (const port of svc.ports) {
+    // The backends' addresses of the VIP's family, with the separator from the port (`IP:`, `[IP]:`).
+    const hosts: (string | undefined)[] = backends.map((b) => {
+      for (const a of b.ips) if (a.includes(":") === v6) return v6 ? `[${a}]:` : `${a}:`;
+      return undefined;
+    });
+    // A pod has one address per family, so one entry per backend at most.
+    svc.ports.forEach((port, i) => {
+      const target = targets[i]!;
       const list: string[] = [];
-      for (const b of backends) {
-        const target = typeof port.targetPort === "number" ? port.targetPort : b.object.containerPorts?.find((c) => c.name === port.targetPort && c.protocol === port.protocol)?.containerPort;
-        if (target === undefined) continue; // as the endpoint controller: a pod without the named port is no endpoint of it
-        for (const a of b.ips) if (a.includes(":") === v6) list.push(joinHostPort(a, target));
+      for (let k = 0; k < hosts.length; k++) {
+        const h = hosts[k];
+        // as the endpoint controller: a pod without the named port is no endpoint of it
+        const t = typeof target === "number" ? target : target[k];
+        if (h !== undefined && t !== undefined) list.push(h + t);
       }
       // Kube-OVN adds no VIP without backends.
-      if (list.length) vips.push({ lb: (svc.sessionAffinity ? lbs.session : lbs.plain)[port.protocol], vip: joinHostPort(ip, port.port), backends: list.sort().join(",") });
-    }
+      if (list.length) vips.push({ lb: lbOf[port.protocol], vip: joinHostPort(ip, port.port), backends: list.sort().join(",") });
+    });
   }
   return { object: svc, vpc, vips };
 }
