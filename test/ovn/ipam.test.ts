@@ -93,7 +93,7 @@ describe("SubnetIpam", () => {
     expect(s.allocate("y").ipv4).toBe("10.16.0.4"); // only the released one is left: reused
   });
 
-  it("an owner asking for nothing gets what the general path gives (random allocations, releases, exhaustion; IPv4, IPv6 first, dual stack)", () => {
+  it("a new owner asking for nothing, or for one address or a MAC, gets what the general path gives (random allocations, fixed addresses and MACs, conflicts, releases, exhaustion; IPv4, IPv6 first, dual stack)", () => {
     let x = 12345;
     const rnd = (n: number) => {
       x ^= x << 13;
@@ -112,10 +112,20 @@ describe("SubnetIpam", () => {
           return e instanceof Error ? `${e.constructor.name}: ${e.message}` : e;
         }
       };
-      for (let step = 0; step < 400; step++) {
+      // fixed addresses: in range or not, excluded, taken, of either family, written uncanonically; fixed MACs, some taken
+      const v4 = () => `10.16.0.${rnd(40)}`;
+      const v6 = () => (rnd(2) ? `fd00::${rnd(40).toString(16)}` : `fd00:0:0:0:0:0:0:${rnd(40).toString(16)}`);
+      const macOf = () => `0A:00:00:00:00:${rnd(8).toString(16).padStart(2, "0")}`;
+      for (let step = 0; step < 600; step++) {
         const owner = `p${rnd(40)}`;
-        if (rnd(3) === 0) expect(fast.release(owner, { forget: true }), owner).toEqual(general.release(owner, { forget: true }));
-        else expect(outcome(() => fast.allocate(owner)), owner).toEqual(outcome(() => general.allocate(owner, { ips: [] })));
+        const kind = rnd(5);
+        if (kind === 0) expect(fast.release(owner, { forget: true }), owner).toEqual(general.release(owner, { forget: true }));
+        else if (kind === 1) expect(outcome(() => fast.allocate(owner)), owner).toEqual(outcome(() => general.allocate(owner, { ips: [] })));
+        else {
+          // `pool: []` asks for no pool, but takes the general path
+          const options = { ...(kind !== 2 ? { ips: [rnd(2) ? v4() : v6()] } : {}), ...(kind !== 3 ? { mac: macOf() } : {}) };
+          expect(outcome(() => fast.allocate(owner, options)), `${owner} ${JSON.stringify(options)}`).toEqual(outcome(() => general.allocate(owner, { ...options, pool: [] })));
+        }
         expect(fast.memory()).toEqual(general.memory());
       }
       expect(fast.allocations()).toEqual(general.allocations());

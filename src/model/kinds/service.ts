@@ -232,18 +232,29 @@ export function resolveService(
       for (const a of b.ips) if (a.includes(":") === v6) return v6 ? `[${a}]:` : `${a}:`;
       return undefined;
     });
+    // Sorted once: with one target port for every backend, `HOST:PORT` sorts as `HOST:` does
+    // (a host text has its `:` only at its end, so none is a prefix of another).
+    let sorted: string[] | undefined;
     // A pod has one address per family, so one entry per backend at most.
     svc.ports.forEach((port, i) => {
       const target = targets[i]!;
-      const list: string[] = [];
-      for (let k = 0; k < hosts.length; k++) {
-        const h = hosts[k];
-        // as the endpoint controller: a pod without the named port is no endpoint of it
-        const t = typeof target === "number" ? target : target[k];
-        if (h !== undefined && t !== undefined) list.push(h + t);
+      const same = typeof target === "number" ? target : target.every((t) => t !== undefined && t === target[0]) ? target[0] : undefined;
+      let backends: string;
+      if (same !== undefined) {
+        sorted ??= hosts.filter((h): h is string => h !== undefined).sort();
+        backends = sorted.length ? `${sorted.join(`${same},`)}${same}` : "";
+      } else {
+        const list: string[] = [];
+        for (let k = 0; k < hosts.length; k++) {
+          const h = hosts[k];
+          // as the endpoint controller: a pod without the named port is no endpoint of it
+          const t = typeof target === "number" ? target : target[k];
+          if (h !== undefined && t !== undefined) list.push(h + t);
+        }
+        backends = list.sort().join(",");
       }
       // Kube-OVN adds no VIP without backends.
-      if (list.length) vips.push({ lb: lbOf[port.protocol], vip: joinHostPort(ip, port.port), backends: list.sort().join(",") });
+      if (backends !== "") vips.push({ lb: lbOf[port.protocol], vip: joinHostPort(ip, port.port), backends });
     });
   }
   return { object: svc, vpc, vips };
