@@ -213,25 +213,40 @@ export function resolveService(
     if (all) backends.push(p);
   }
   if (backends.length === 0) issue("spec.selector", { kind: "selector-matches-nothing", selector: sel.length ? sel.map(([k, v]) => `${k}=${v}`).join(",") : "{}", what: "pods" });
-  const vpcs = [...new Set(backends.map((p) => vpcOfSubnet(p.subnet)))];
+  // The backends' VPCs, in the order first seen (one subnet after another is the common case).
+  const vpcs: string[] = [];
+  let lastSubnet: string | undefined;
+  for (const p of backends) {
+    if (p.subnet === lastSubnet) continue;
+    lastSubnet = p.subnet;
+    const v = vpcOfSubnet(p.subnet);
+    if (!vpcs.includes(v)) vpcs.push(v);
+  }
   if (vpcs.length > 1) issue("spec.selector", { kind: "bad-value", value: sel.map(([k, v]) => `${k}=${v}`).join(","), reason: `the selected pods are in several VPCs (${vpcs.join(", ")})` });
-  for (const p of svc.ports)
-    if (typeof p.targetPort === "string" && backends.length > 0 && !backends.some((b) => b.object.containerPorts?.some((c) => c.name === p.targetPort && c.protocol === p.protocol)))
-      issue(`${p.field}.targetPort`, { kind: "bad-value", value: p.targetPort, reason: `no selected pod has a ${p.protocol} container port named ${p.targetPort}` });
+  // Each port's target on each backend (a named port is looked up once per backend, not once per cluster IP).
+  const targets = svc.ports.map((port) => (typeof port.targetPort === "number" ? port.targetPort : namedTargets(backends, port.targetPort, port.protocol)));
+  svc.ports.forEach((p, i) => {
+    const t = targets[i]!;
+    if (typeof t !== "number" && backends.length > 0 && t.every((x) => x === undefined)) issue(`${p.field}.targetPort`, { kind: "bad-value", value: String(p.targetPort), reason: `no selected pod has a ${p.protocol} container port named ${p.targetPort}` });
+  });
   if (issues.length > before) return undefined;
   const vpc = vpcs[0]!;
   const lbs = vpcLoadBalancers(vpc);
   const vips: { lb: string; vip: string; backends: string }[] = [];
-  // Each port's target on each backend (a named port is looked up once per backend, not once per cluster IP).
-  const targets = svc.ports.map((port) => (typeof port.targetPort === "number" ? port.targetPort : backends.map((b) => b.object.containerPorts?.find((c) => c.name === port.targetPort && c.protocol === port.protocol)?.containerPort)));
   const lbOf = svc.sessionAffinity ? lbs.session : lbs.plain;
   for (const ip of svc.clusterIPs) {
     const v6 = ip.includes(":");
     // The backends' addresses of the VIP's family, with the separator from the port (`IP:`, `[IP]:`).
-    const hosts: (string | undefined)[] = backends.map((b) => {
-      for (const a of b.ips) if (a.includes(":") === v6) return v6 ? `[${a}]:` : `${a}:`;
-      return undefined;
-    });
+    const hosts: (string | undefined)[] = new Array<string | undefined>(backends.length);
+    for (let k = 0; k < backends.length; k++) {
+      let h: string | undefined;
+      for (const a of backends[k]!.ips)
+        if (a.includes(":") === v6) {
+          h = v6 ? `[${a}]:` : `${a}:`;
+          break;
+        }
+      hosts[k] = h;
+    }
     // Sorted once: with one target port for every backend, `HOST:PORT` sorts as `HOST:` does
     // (a host text has its `:` only at its end, so none is a prefix of another).
     let sorted: string[] | undefined;
@@ -258,6 +273,21 @@ export function resolveService(
     });
   }
   return { object: svc, vpc, vips };
+}
+
+/** The container port named `name` (of `protocol`) of each backend, undefined where it has none (the first of that name, as `find` gives it). */
+function namedTargets(backends: readonly ResolvedPod[], name: string, protocol: ServiceProtocol): (number | undefined)[] {
+  const out = new Array<number | undefined>(backends.length);
+  for (let k = 0; k < backends.length; k++) {
+    let t: number | undefined;
+    for (const c of backends[k]!.object.containerPorts ?? [])
+      if (c.name === name && c.protocol === protocol) {
+        t = c.containerPort;
+        break;
+      }
+    out[k] = t;
+  }
+  return out;
 }
 
 // ---- planning ------------------------------------------------------------------------------
