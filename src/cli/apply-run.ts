@@ -28,17 +28,18 @@ function warn(io: CliIo, manifest: Manifest): void {
 export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Promise<Manifest> | undefined): Promise<number> {
   const cmd = diff ? "diff" : "apply";
   const errorStatus = diff ? 2 : 1;
+  const rangeOption = args.serviceClusterIpRange !== undefined ? { serviceClusterIpRange: args.serviceClusterIpRange } : {};
   if (args.watch) {
     try {
       const manifest = loadManifests(args.files);
-      resolveModel(manifest); // every static check before connecting: invalid input never reaches the database
+      resolveModel(manifest, rangeOption); // every static check before connecting: invalid input never reaches the database
       warn(io, manifest);
     } catch (e) {
       if (!(e instanceof InvalidManifestError)) throw e;
       reportInvalid(io, cmd, e);
       return errorStatus;
     }
-    return watchApply({ db: args.db, files: args.files, prune: args.prune, maxOps: args.maxOps }, io);
+    return watchApply({ db: args.db, files: args.files, prune: args.prune, maxOps: args.maxOps, ...rangeOption }, io);
   }
   // The replica starts loading before the files are read: the server prepares its monitor reply
   // (every row the model may own) while the files are parsed. Nothing is written before the
@@ -70,7 +71,7 @@ export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Pr
   /** A database that cannot be used: invalid input is still named first. */
   const unusable = (error: unknown, where?: string): number => {
     try {
-      resolveModel(manifest);
+      resolveModel(manifest, rangeOption);
     } catch (e) {
       if (!(e instanceof InvalidManifestError)) throw e;
       reportInvalid(io, cmd, e);
@@ -93,7 +94,7 @@ export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Pr
     try {
       let model;
       try {
-        model = resolveModel(manifest, { existing: (await existing) ?? existingAddresses(ctl) });
+        model = resolveModel(manifest, { ...rangeOption, existing: (await existing) ?? existingAddresses(ctl) });
       } catch (e) {
         if (!(e instanceof InvalidManifestError)) throw e;
         reportInvalid(io, cmd, e);

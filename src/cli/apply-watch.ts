@@ -28,6 +28,8 @@ export interface WatchApplyOptions {
   readonly prune: boolean;
   /** `--max-ops`. */
   readonly maxOps: number | undefined;
+  /** `--service-cluster-ip-range`: the Service CIDRs when the files have no ready `ServiceCIDR`. @default "10.96.0.0/12" */
+  readonly serviceClusterIpRange?: string;
   /** Quiet time after a file change before the pass, in milliseconds. @default 200 */
   readonly debounceMs?: number;
 }
@@ -78,7 +80,7 @@ export async function watchApply(options: WatchApplyOptions, io: CliIo): Promise
     const pass = async (key: string): Promise<void> => {
       let model;
       try {
-        model = resolveModel(loadManifests(options.files), { existing: existingAddresses(c) });
+        model = resolveModel(loadManifests(options.files), { existing: existingAddresses(c), ...(options.serviceClusterIpRange !== undefined ? { serviceClusterIpRange: options.serviceClusterIpRange } : {}) });
       } catch (e) {
         if (!(e instanceof InvalidManifestError)) throw e;
         for (const i of e.issues) io.err(`ovn-ts apply: error: ${formatIssue(i)}\n`);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { serviceClusterIpRangeProblem } from "../model/kinds/service-cidr.js";
 import { loadManifestsInWorker, manifestsWorthAWorker } from "../model/load-parallel.js";
 import { type CliCommand, type CliIo, UsageError } from "./io.js";
 import { optionHint } from "./suggest.js";
@@ -12,6 +13,7 @@ import { optionHint } from "./suggest.js";
 /** Usage of `ovn-ts apply`. */
 export function applyUsage(): string {
   return `usage: ovn-ts apply [--db=REMOTE] [--sb=REMOTE] -f FILE_OR_DIR [-f ...] [--dry-run | --watch] [--prune] [--max-ops=N]
+                    [--service-cluster-ip-range=CIDR[,CIDR]]
 
 Applies Kube-OVN manifests (kubeovn.io/v1 Vpc, Subnet, Vlan, ProviderNetwork, IP, IPPool,
 OvnEip, OvnFip, OvnSnatRule, OvnDnatRule; v1 Namespace, Pod, Node, Service; networking.k8s.io/v1
@@ -26,6 +28,10 @@ line per object and a summary.
   --dry-run       print what would change, send nothing
   --prune         delete owned routers, switches and ports the files no longer have
   --max-ops=N     most operations per transaction (default 2000)
+  --service-cluster-ip-range=CIDR[,CIDR]
+                  the Service CIDRs when the files have no ready ServiceCIDR (Kube-OVN's flag:
+                  one CIDR, or an IPv4 and an IPv6 one; default 10.96.0.0/12); U2O subnets
+                  with enableLb: false route them through their nodes
   --watch         keep reconciling until interrupted: apply again when the files change or
                   when the database drifts from them (same lines per pass); SIGINT/SIGTERM: exit 0
 
@@ -35,7 +41,7 @@ Exit status: 0 applied, 1 invalid input (nothing written) or a database error, 2
 
 /** Usage of `ovn-ts diff`. */
 export function diffUsage(): string {
-  return `usage: ovn-ts diff [--db=REMOTE] -f FILE_OR_DIR [-f ...] [--prune] [-v]
+  return `usage: ovn-ts diff [--db=REMOTE] -f FILE_OR_DIR [-f ...] [--prune] [-v] [--service-cluster-ip-range=CIDR[,CIDR]]
 
 Prints what 'ovn-ts apply' would change, object by object (with -v, also the OVN rows:
 '+' create, '~' update, '-' delete). Sends nothing.
@@ -54,6 +60,8 @@ export interface Args {
   readonly verbose: boolean;
   readonly maxOps: number | undefined;
   readonly watch: boolean;
+  /** `--service-cluster-ip-range` (checked), when given. */
+  readonly serviceClusterIpRange: string | undefined;
   readonly help: boolean;
 }
 
@@ -66,7 +74,13 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
   let verbose = false;
   let maxOps: number | undefined;
   let watch = false;
-  const known = diff ? ["--help", "--db", "--filename", "--prune", "--verbose"] : ["--help", "--db", "--sb", "--filename", "--dry-run", "--prune", "--max-ops", "--watch"];
+  let serviceClusterIpRange: string | undefined;
+  const known = [...(diff ? ["--help", "--db", "--filename", "--prune", "--verbose"] : ["--help", "--db", "--sb", "--filename", "--dry-run", "--prune", "--max-ops", "--watch"]), "--service-cluster-ip-range"];
+  const range = (v: string): string => {
+    const problem = serviceClusterIpRangeProblem(v);
+    if (problem !== undefined) throw new UsageError(`--service-cluster-ip-range: ${v}: ${problem}`);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (name: string): string => {
@@ -74,7 +88,7 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
       if (v === undefined) throw new UsageError(`option '${name}' requires an argument`);
       return v;
     };
-    if (a === "--help" || a === "-h") return { db, sb, files, dryRun, prune, verbose, maxOps, watch, help: true };
+    if (a === "--help" || a === "-h") return { db, sb, files, dryRun, prune, verbose, maxOps, watch, serviceClusterIpRange, help: true };
     if (a.startsWith("--db=")) db = a.slice(5);
     else if (a === "--db") db = value(a);
     else if (!diff && a.startsWith("--sb=")) sb = a.slice(5);
@@ -83,6 +97,8 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
     else if (a.startsWith("--filename=")) files.push(a.slice(11));
     else if (a.startsWith("-f") && a.length > 2) files.push(a.slice(a[2] === "=" ? 3 : 2));
     else if (a === "--prune") prune = true;
+    else if (a.startsWith("--service-cluster-ip-range=")) serviceClusterIpRange = range(a.slice(27));
+    else if (a === "--service-cluster-ip-range") serviceClusterIpRange = range(value(a));
     else if (!diff && (a === "--dry-run" || a === "--dry-run=client")) dryRun = true;
     else if (diff && (a === "-v" || a === "--verbose")) verbose = true;
     else if (!diff && (a === "--watch" || a === "-w")) watch = true;
@@ -96,7 +112,7 @@ function parseArgs(argv: readonly string[], diff: boolean): Args {
   if (files.length === 0) throw new UsageError("must specify -f FILE_OR_DIR");
   if (watch && dryRun) throw new UsageError("--watch and --dry-run cannot be combined");
   if (watch && sb !== undefined) throw new UsageError("--watch and --sb cannot be combined (a watch keeps the Northbound database only)");
-  return { db, sb, files, dryRun, prune, verbose, maxOps, watch, help: false };
+  return { db, sb, files, dryRun, prune, verbose, maxOps, watch, serviceClusterIpRange, help: false };
 }
 
 async function run(argv: readonly string[], io: CliIo, diff: boolean): Promise<number> {

@@ -19,7 +19,7 @@ import { mcastQuerierName } from "./kinds/subnet-extras.js";
 import { u2oOwnerName } from "./kinds/subnet-u2o.js";
 import { NODE_SWITCH, deterministicMac } from "./naming.js";
 import type { ExistingAddresses, ResolvedSubnet } from "./resolve.js";
-import type { Manifest, ModelObject, NamespaceObject, PodObject, VpcObject } from "./types.js";
+import { type Manifest, type ModelObject, type NamespaceObject, type PodObject, type VpcObject, objectRef } from "./types.js";
 
 /** An IP address as a family and a number (undefined when not an address). */
 export function bigOf(ip: string): { family: 4 | 6; n: bigint } | undefined {
@@ -65,8 +65,8 @@ export interface ClaimContext {
 export interface AssignedAddresses {
   /** MAC and IPs by owner (port name, or the `IP`/`OvnEip` name). */
   readonly assigned: ReadonlyMap<string, { readonly mac: string; readonly ips: string[] }>;
-  /** The claim of each owner. */
-  readonly claimOf: ReadonlyMap<string, Claim>;
+  /** The claim of an owner. */
+  readonly claimOf: (owner: string) => Claim | undefined;
   /** The `IP` objects. */
   readonly ipObjects: readonly IpObject[];
   /** The nodes. */
@@ -140,7 +140,7 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     }
     // One shape for every pod's claim (absent fields undefined): 10,000 of them are made.
     const fromIp = ipObj?.podName !== undefined && !p.ipAddress;
-    claims.push({ object: p, ref: `pod/${p.namespace}/${p.name}`, subnet: x.subnet, owner: x.port, ips, mac, pool, ipField: fromIp ? "spec.v4IpAddress" : ipField, macField, fieldObject: fromIp ? ipObj : p });
+    claims.push({ object: p, subnet: x.subnet, owner: x.port, ips, mac, pool, ipField: fromIp ? "spec.v4IpAddress" : ipField, macField, fieldObject: fromIp ? ipObj : p });
   }
   for (const o of ipObjects) {
     if (!declared.has(o.subnet)) {
@@ -152,7 +152,7 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
       continue; // the pod's claim carries it
     }
     if (!byName.has(o.subnet)) continue;
-    claims.push({ object: o, ref: `ip/${o.name}`, subnet: o.subnet, owner: o.name, ...(o.ips.length ? { ips: o.ips } : {}), ...(o.macAddress ? { mac: o.macAddress } : {}), ipField: "spec.v4IpAddress", macField: "spec.macAddress", fieldObject: o });
+    claims.push({ object: o, subnet: o.subnet, owner: o.name, ...(o.ips.length ? { ips: o.ips } : {}), ...(o.macAddress ? { mac: o.macAddress } : {}), ipField: "spec.v4IpAddress", macField: "spec.macAddress", fieldObject: o });
   }
   const nodeObjs: NodeObject[] = byKind("Node");
   if (nodeObjs.length && !byName.has(NODE_SWITCH)) for (const n of nodeObjs) issue(n, "metadata.name", { kind: "unknown-reference", refKind: "Subnet", name: NODE_SWITCH });
@@ -164,7 +164,7 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     if (n.joinMac !== undefined && !isMac(n.joinMac)) issue(n, macField, { kind: "bad-value", value: n.joinMac, reason: "not a MAC address" });
     for (const ip of n.joinIps ?? []) if (!bigOf(ip)) issue(n, ipField, { kind: "bad-value", value: ip, reason: "not an IP address" });
     if (!byName.has(NODE_SWITCH)) continue;
-    claims.push({ object: n, ref: `node/${n.name}`, subnet: NODE_SWITCH, owner: nodePortName(n.name), ...(n.joinIps ? { ips: n.joinIps } : {}), ...(n.joinMac ? { mac: n.joinMac.toLowerCase() } : {}), ipField, macField, fieldObject: n });
+    claims.push({ object: n, subnet: NODE_SWITCH, owner: nodePortName(n.name), ...(n.joinIps ? { ips: n.joinIps } : {}), ...(n.joinMac ? { mac: n.joinMac.toLowerCase() } : {}), ipField, macField, fieldObject: n });
   }
   const eipObjects: OvnEipObject[] = byKind("OvnEip");
   for (const e of eipObjects) {
@@ -174,21 +174,21 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     }
     if (e.macAddress !== undefined && !isMac(e.macAddress)) issue(e, "spec.macAddress", { kind: "bad-value", value: e.macAddress, reason: "not a MAC address" });
     if (!byName.has(e.externalSubnet)) continue;
-    claims.push({ object: e, ref: `ovneip/${e.name}`, subnet: e.externalSubnet, owner: e.name, ...(e.ips.length ? { ips: e.ips } : {}), ...(e.macAddress ? { mac: e.macAddress } : {}), ipField: "spec.v4Ip", macField: "spec.macAddress", fieldObject: e });
+    claims.push({ object: e, subnet: e.externalSubnet, owner: e.name, ...(e.ips.length ? { ips: e.ips } : {}), ...(e.macAddress ? { mac: e.macAddress } : {}), ipField: "spec.v4Ip", macField: "spec.macAddress", fieldObject: e });
   }
   // A subnet with enableMulticastSnoop: its querier's address (Kube-OVN's IP mcast-querier.SUBNET; src/model/kinds/subnet-extras.ts).
   for (const sub of byName.values())
-    if (sub.object.enableMulticastSnoop) claims.push({ object: sub.object, ref: `subnet/${sub.object.name}`, subnet: sub.object.name, owner: mcastQuerierName(sub.object.name), ipField: "spec.enableMulticastSnoop", macField: "spec.enableMulticastSnoop", fieldObject: sub.object });
+    if (sub.object.enableMulticastSnoop) claims.push({ object: sub.object, subnet: sub.object.name, owner: mcastQuerierName(sub.object.name), ipField: "spec.enableMulticastSnoop", macField: "spec.enableMulticastSnoop", fieldObject: sub.object });
   // A U2O underlay subnet: its interconnection address (Kube-OVN's IP u2o-interconnection.VPC.SUBNET; src/model/kinds/subnet-u2o.ts).
   for (const sub of byName.values()) {
     const o = sub.object;
-    if (o.u2oInterconnection) claims.push({ object: o, ref: `subnet/${o.name}`, subnet: o.name, owner: u2oOwnerName(sub.vpc, o.name), ...(o.u2oInterconnectionIP ? { ips: o.u2oInterconnectionIP } : {}), ipField: "spec.u2oInterconnectionIP", macField: "spec.u2oInterconnection", fieldObject: o });
+    if (o.u2oInterconnection) claims.push({ object: o, subnet: o.name, owner: u2oOwnerName(sub.vpc, o.name), ...(o.u2oInterconnectionIP ? { ips: o.u2oInterconnectionIP } : {}), ipField: "spec.u2oInterconnectionIP", macField: "spec.u2oInterconnection", fieldObject: o });
   }
   // A VPC with enableExternal: a router port on each of its external subnets (src/model/kinds/vpc-extras.ts).
   const externalConnections = externalConnectionsOf(vpcObjects, declared, byName, issue);
   for (const x of externalConnections) {
     const v = x.vpc;
-    claims.push({ object: v, ref: `vpc/${v.name}`, subnet: x.subnet, owner: externalRouterPortName(v.name, x.subnet), ipField: x.field, macField: x.field, fieldObject: v });
+    claims.push({ object: v, subnet: x.subnet, owner: externalRouterPortName(v.name, x.subnet), ipField: x.field, macField: x.field, fieldObject: v });
   }
   if (issues.length) throw new InvalidManifestError(issues);
 
@@ -202,8 +202,13 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
     if (a.ipv6 !== undefined) ips.push(a.ipv6);
     assigned.set(x.owner, { mac: a.mac, ips });
   };
-  const claimOf = new Map(claims.map((c) => [c.owner, c]));
-  const holderName = (owner: string) => claimOf.get(owner)?.ref ?? owner;
+  // The claims by owner, for messages and lookups of a few owners: indexed on first use.
+  let byOwner: Map<string, Claim> | undefined;
+  const claimOf = (owner: string): Claim | undefined => (byOwner ??= new Map(claims.map((c) => [c.owner, c]))).get(owner);
+  const holderName = (owner: string) => {
+    const c = claimOf(owner);
+    return c ? objectRef(c.object) : owner;
+  };
   const allocationIssue = (x: Claim, e: unknown, ips: readonly string[]): void => {
     const o = x.fieldObject;
     if (e instanceof IpamOutOfRangeError) issue(o, x.ipField, { kind: "ip-outside-subnet", ip: e.address, subnet: x.subnet, cidr: byName.get(x.subnet)!.cidrs.join(",") });
@@ -220,7 +225,10 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
   // 1. Fixed addresses, in file order.
   const fixed = claims.filter((x) => x.ips !== undefined || x.mac !== undefined);
   if (fixed.length > 1) {
-    const position = new Map(manifest.objects.map((o, i) => [o, i]));
+    // the file positions of the fixed claims' objects only (not of every object)
+    const position = new Map<ModelObject, number>(fixed.map((x) => [x.object, 0]));
+    const objects = manifest.objects;
+    for (let i = 0; i < objects.length; i++) if (position.has(objects[i]!)) position.set(objects[i]!, i);
     fixed.sort((a, b) => position.get(a.object)! - position.get(b.object)!);
   }
   for (const x of fixed) {
@@ -256,7 +264,7 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
       }
       const holder = sub.ownerOf(ip);
       if (holder !== undefined) {
-        if (!poolUsers.get(pool.name)?.has(holder)) issue(claimOf.get(holder)?.fieldObject ?? pool, claimOf.get(holder)?.ipField ?? "spec.ips", { kind: "bad-value", value: ip, reason: `the address is in IPPool ${pool.name} (a pool's addresses are only for its pods)` });
+        if (!poolUsers.get(pool.name)?.has(holder)) issue(claimOf(holder)?.fieldObject ?? pool, claimOf(holder)?.ipField ?? "spec.ips", { kind: "bad-value", value: ip, reason: `the address is in IPPool ${pool.name} (a pool's addresses are only for its pods)` });
         continue;
       }
       try {
@@ -326,8 +334,6 @@ const POOL_OWNER = "ippool\u0000";
 export interface Claim {
   /** The object claiming. */
   readonly object: ModelObject;
-  /** The object as the CLI prints it (`pod/default/web-0`). */
-  readonly ref: string;
   /** The subnet. */
   readonly subnet: string;
   /** The IPAM owner (port name, or the object's name). */

@@ -130,7 +130,7 @@ export {
   u2oSwitchPorts,
   u2oVpcs,
 } from "./kinds/subnet-u2o.js";
-export { U2O_OVERLAY_CIDRS_KEY, U2O_PORT_GROUP_KEY, buildU2oOverlayCidrs, u2oNoLbPolicies, u2oNoLbUnits, u2oNodePortGroupName, u2oRoutingPruneTargets, vpcOverlayCidrs } from "./kinds/u2o-routing.js";
-export { DEFAULT_SERVICE_CLUSTER_IP_RANGE, SERVICE_CIDR_READER, type ServiceCidrObject, serviceCidrs } from "./kinds/service-cidr.js";
+export { U2O_OVERLAY_CIDRS_KEY, U2O_OVERLAY_CIDRS_WEIGHT, U2O_PORT_GROUP_KEY, buildU2oOverlayCidrs, u2oNoLbPolicies, u2oNoLbUnits, u2oNodePortGroupName, u2oRoutingPruneTargets, vpcOverlayCidrs } from "./kinds/u2o-routing.js";
+export { DEFAULT_SERVICE_CLUSTER_IP_RANGE, SERVICE_CIDR_READER, type ServiceCidrObject, serviceCidrs, serviceClusterIpRangeProblem } from "./kinds/service-cidr.js";
 export { VPC_SPEC_FIELDS, type VpcSpecFields, readVpcSpec } from "./kinds/vpc-spec.js";
 export { NAMESPACE_SYSTEM, type NamespaceVpc, type VpcNamespaceFields, namespaceSubnet, readVpcNamespaces, resolveVpcNamespaces } from "./kinds/vpc-namespaces.js";

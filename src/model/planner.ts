@@ -21,7 +21,7 @@ import { privateSubnetAcls } from "./kinds/subnet-private.js";
 import { buildSubnetDhcp, podDhcpColumns, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
 import { buildSubnetExtraPorts, mcastOtherConfig, podVipColumns, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
 import { buildSubnetU2o, existingU2oAddresses, u2oNetworks, u2oPruneTargets, u2oRouterPorts, u2oSwitchPorts } from "./kinds/subnet-u2o.js";
-import { buildU2oOverlayCidrs, u2oNoLbUnits, u2oRoutingPruneTargets } from "./kinds/u2o-routing.js";
+import { U2O_OVERLAY_CIDRS_WEIGHT, buildU2oOverlayCidrs, u2oNoLbUnits, u2oRoutingPruneTargets } from "./kinds/u2o-routing.js";
 import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
 import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
 import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
@@ -207,7 +207,7 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
     ...model.vpcs.map(
       (name): Unit => ({
         ref: `vpc/${name}`,
-        weight: (withLb.has(name) ? 15 : 3) + 2 * vpcRouteCount(model.vpcObjects.get(name)?.routes) + vpcExtrasWeight(model.vpcExtras?.get(name)),
+        weight: (withLb.has(name) ? 15 : 3) + 2 * vpcRouteCount(model.vpcObjects.get(name)?.routes) + vpcExtrasWeight(model.vpcExtras?.get(name)) + U2O_OVERLAY_CIDRS_WEIGHT,
         primary: ["Logical_Router", name],
         build: (p) => {
           p.ensureRouter(name);

@@ -349,7 +349,7 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
     .map((x) => ({ vpc: x.vpc.name, subnet: byName.get(x.subnet)!, ...assigned.get(externalRouterPortName(x.vpc.name, x.subnet))!, chassis: orderGatewayChassis(x.vpc.name, gwChassis) }));
   const addressOf = (ipName: string): { subnet: string; ips: readonly string[]; mac: string } | undefined => {
     const a = assigned.get(ipName);
-    const c = claimOf.get(ipName);
+    const c = claimOf(ipName);
     return a && c && (c.object.kind === "Pod" || c.object.kind === "IP") ? { subnet: c.subnet, ips: a.ips, mac: a.mac } : undefined;
   };
   const nat = resolveNatRules({

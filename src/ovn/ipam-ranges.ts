@@ -103,8 +103,8 @@ export class RangeSet {
       if (b < n) continue;
       if (a > n) return;
       if (a === b) rs.splice(i, 1);
-      else if (a === n) rs[i] = [n + 1n, b];
-      else if (b === n) rs[i] = [a, n - 1n];
+      else if (a === n) rs[i]![0] = n + 1n; // (the ranges are this set's own: cut in place)
+      else if (b === n) rs[i]![1] = n - 1n;
       else rs.splice(i, 1, [a, n - 1n], [n + 1n, b]);
       return;
     }

@@ -205,6 +205,11 @@ export class SubnetIpam {
   /** Checks a requested address: in range, not excluded, free (or already `owner`'s). */
   private checkRequested(ip: string, owner: string): Chosen {
     const { family, n, text } = toBigText(ip);
+    return this.checkParsed(ip, family, n, text, owner);
+  }
+
+  /** {@link SubnetIpam.checkRequested} of an address already parsed (`ip` as asked, its family, value and canonical text). */
+  private checkParsed(ip: string, family: IpFamily, n: bigint, text: string, owner: string): Chosen {
     const r = this.range(family);
     if (!r || n < r.lo || n > r.hi) throw new IpamOutOfRangeError(ip, this.name, this.cidrs);
     const holder = this.byIp.get(text);
@@ -235,6 +240,10 @@ export class SubnetIpam {
    */
   allocate(owner: string, options: AllocateOptions = {}): Allocation {
     const existing = this.byOwner.get(owner);
+    if (existing === undefined && options.pool === undefined && this.remembered.size === 0) {
+      if (options.ips === undefined && options.mac === undefined) return this.allocateNext(owner);
+      if (options.ips?.length === 1 && this.ranges.length === 1) return this.allocateOne(owner, options.ips[0]!, options.mac);
+    }
     const fixed = options.ips !== undefined && options.ips.length > 0 ? fixedByFamily(options.ips) : NO_FIXED;
     if (existing) {
       let same = options.mac === undefined || options.mac.toLowerCase() === existing.mac;
@@ -264,6 +273,60 @@ export class SubnetIpam {
     this.byOwner.set(owner, a);
     this.macOwners.set(mac, owner);
     if (remembered) this.remembered.delete(owner);
+    return a;
+  }
+
+  /**
+   * {@link SubnetIpam.allocate} of a new owner that asks for no address, when nobody is
+   * remembered: the first free address of each family (never released first, as
+   * {@link SubnetIpam.choose} picks), then a MAC (`fixedMac` when given); checked before anything
+   * changes, as there.
+   */
+  private allocateNext(owner: string, fixedMac?: string): Allocation {
+    const rs = this.ranges;
+    const r0 = rs[0]!;
+    const r1 = rs[1];
+    const f0 = r0.fresh.first();
+    const n0 = f0 ?? r0.released[0];
+    if (n0 === undefined) throw new IpamExhaustedError(this.name, r0.family);
+    const f1 = r1?.fresh.first();
+    const n1 = r1 === undefined ? undefined : (f1 ?? r1.released[0]);
+    if (r1 !== undefined && n1 === undefined) throw new IpamExhaustedError(this.name, r1.family);
+    const mac = this.pickMac(owner, fixedMac);
+    const t0 = fromBig(r0.family, n0);
+    if (f0 !== undefined) r0.fresh.remove(n0, n0);
+    else r0.released.shift();
+    this.byIp.set(t0, owner);
+    let t1: string | undefined;
+    if (r1 !== undefined) {
+      t1 = fromBig(r1.family, n1!);
+      if (f1 !== undefined) r1.fresh.remove(n1!, n1!);
+      else r1.released.shift();
+      this.byIp.set(t1, owner);
+    }
+    // (the properties in one order: owner, ipv4, ipv6, mac)
+    const a: Allocation = t1 === undefined ? (r0.family === 4 ? { owner, ipv4: t0, mac } : { owner, ipv6: t0, mac }) : r0.family === 4 ? { owner, ipv4: t0, ipv6: t1, mac } : { owner, ipv4: t1, ipv6: t0, mac };
+    this.byOwner.set(owner, a);
+    this.macOwners.set(mac, owner);
+    return a;
+  }
+
+  /**
+   * {@link SubnetIpam.allocate} of a new owner asking for one address (and maybe a MAC) in a
+   * single-family subnet, when nobody is remembered: the address parsed once and checked as there,
+   * then the MAC; nothing changes on a refusal. An address of the other family asks for nothing
+   * of the subnet's (as there: the first free address).
+   */
+  private allocateOne(owner: string, ip: string, fixedMac: string | undefined): Allocation {
+    const { family, n, text } = toBigText(ip);
+    if (family !== this.ranges[0]!.family) return this.allocateNext(owner, fixedMac);
+    const c = this.checkParsed(text, family, n, text, owner);
+    const mac = this.pickMac(owner, fixedMac);
+    this.take(c.r, c.n);
+    this.byIp.set(c.text, owner);
+    const a: Allocation = family === 4 ? { owner, ipv4: c.text, mac } : { owner, ipv6: c.text, mac };
+    this.byOwner.set(owner, a);
+    this.macOwners.set(mac, owner);
     return a;
   }
 

@@ -9,6 +9,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SERVICE_CLUSTER_IP_RANGE, InvalidManifestError, loadManifests, parseManifestText, resolveModel, serviceCidrs } from "../../src/model/index.js";
+import { memoryIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
 import { SANDBOX_PROGRAMS, startOvnSandbox } from "../../src/testing/index.js";
 import { BACKENDS, nbctl, opsText } from "../ovn/controller/support.js";
 import { peers } from "../support/peers.js";
@@ -245,6 +247,70 @@ describe.each(BACKENDS)("U2O routing on %s", (kind) => {
     expect(changed(pruned)).toContain("subnet/under deleted");
     expect(await lines(db, "--bare", "--columns=name", "find", "Port_Group", "external_ids:u2o=true")).toEqual([]);
     expect(await noLb()).toEqual([]);
+  });
+});
+
+describe.each(BACKENDS)("U2O routing: nodes known from pods on %s", (kind) => {
+  const fx = useBackend(kind);
+
+  it.skipIf(fx.skip)("enableLb: false: a node the files know only from a pod's spec.nodeName gets its port group (no join IP, so no policy); the pod moved away, the group goes", { timeout: 90_000 }, async () => {
+    const db = await fx.start();
+    const u3 = podDoc("u3", { "ovn.kubernetes.io/logical_switch": "under", "ovn.kubernetes.io/ip_address": "172.20.0.12" }, { nodeName: "node9" });
+    const first = await applyOnce(db, manifestOf(M(NO_LB, [u3])));
+    expect(changed(first)).toContain("subnet/under created");
+    expect((await lines(db, "--bare", "--columns=name", "find", "Port_Group", "external_ids:u2o=true")).sort()).toEqual(["under.node1", "under.node2", "under.node9"]);
+    const uuids = (await nbctl(db, "--bare", "--columns=ports", "list", "Port_Group", "under.node9")).trim().split(/\s+/).filter(Boolean);
+    expect(await Promise.all(uuids.map(async (u) => (await nbctl(db, "get", "Logical_Switch_Port", u, "name")).trim()))).toEqual(["u3.default"]);
+    expect(await lines(db, "--bare", "--columns=external_ids", "list", "Port_Group", "under.node9")).toEqual(["lr=ovn-cluster ls=under u2o=true vendor=kube-ovn"]);
+    // node9 has no join port, so no reroute (as Kube-OVN skips a node without its node-NAME IP)
+    expect((await lines(db, "lr-policy-list", "ovn-cluster")).filter((l) => l.includes("$under.node"))).toEqual([
+      "29400 ip4.src == $under.node1_ip4 && ip4.dst == 10.96.0.0/12 reroute 100.64.0.2",
+      "29400 ip4.src == $under.node2_ip4 && ip4.dst == 10.96.0.0/12 reroute 100.64.0.3",
+    ]);
+    expect((await applyOnce(db, manifestOf(M(NO_LB, [u3])))).sent).toEqual([]);
+    // u3 moves to node1: node9's group goes with the last pod that named it
+    const moved = await applyOnce(db, manifestOf(M(NO_LB, [u3.replace("nodeName: node9", "nodeName: node1")])));
+    expect(changed(moved)).toContain("subnet/under configured");
+    expect((await lines(db, "--bare", "--columns=name", "find", "Port_Group", "external_ids:u2o=true")).sort()).toEqual(["under.node1", "under.node2"]);
+  });
+});
+
+describe("--service-cluster-ip-range", () => {
+  it("a value that is not one CIDR, or an IPv4 and an IPv6 one, is a usage error (exit 2) naming it", async () => {
+    using dir = manifestDir("u2o", { "m.yaml": M(NO_LB) });
+    for (const [value, reason] of [
+      ["10.96.0.1/12", "10.96.0.1/12 is not a CIDR in its network form (e.g. 10.96.0.0/12)"],
+      ["10.96.0.0/12,10.100.0.0/16", "two CIDRs of one IP family (expected an IPv4 and an IPv6 one)"],
+      ["10.96.0.0/12,fd00::/108,10.1.0.0/16", "expected one CIDR, or an IPv4 and an IPv6 CIDR separated by a comma"],
+      ["", '"" is not a CIDR in its network form (e.g. 10.96.0.0/12)'],
+    ]) {
+      const r = await cliApply("unix:/nonexistent/db.sock", dir.path, `--service-cluster-ip-range=${value}`);
+      expect(r).toEqual({ status: 2, stdout: "", stderr: `ovn-ts apply: --service-cluster-ip-range: ${value}: ${reason}\n` });
+    }
+    expect((await cliApply("unix:/nonexistent/db.sock", dir.path, "--service-cluster-ip-range")).status).toBe(2);
+  });
+
+  it.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("ovn-ts apply and diff: the range the enableLb: false reroutes go to when the files have no ready ServiceCIDR; a ServiceCIDR document wins over it", { timeout: 90_000 }, async () => {
+    await using ovn = await startOvnSandbox({ northd: false });
+    using dir = manifestDir("u2o", { "m.yaml": M(NO_LB) });
+    const noLb = async () => (await lines(ovn.nb, "lr-policy-list", "ovn-cluster")).filter((l) => l.includes("$under.node"));
+    const flag = "--service-cluster-ip-range=10.100.0.0/16,fd00:10:100::/108";
+    const a = await cliApply(ovn.nb, dir.path, flag);
+    expect(a.status).toBe(0);
+    // the subnet is IPv4 only: the IPv6 range has no policy
+    expect(await noLb()).toEqual(["29400 ip4.src == $under.node1_ip4 && ip4.dst == 10.100.0.0/16 reroute 100.64.0.2", "29400 ip4.src == $under.node2_ip4 && ip4.dst == 10.100.0.0/16 reroute 100.64.0.3"]);
+    expect((await cliApply(ovn.nb, dir.path, flag)).stdout).toMatch(/\n0 created, 0 configured, \d+ unchanged, 0 deleted\n$/);
+    const io = memoryIo();
+    expect(await main(["diff", `--db=${ovn.nb}`, "-f", dir.path, "--service-cluster-ip-range", "10.100.0.0/16"], io)).toBe(0);
+    expect(await main(["diff", `--db=${ovn.nb}`, "-f", dir.path], io)).toBe(1);
+    // without the flag: Kube-OVN's default range again
+    const back = await cliApply(ovn.nb, dir.path);
+    expect(back.stdout).toContain("subnet/under configured\n");
+    expect(await noLb()).toEqual(["29400 ip4.src == $under.node1_ip4 && ip4.dst == 10.96.0.0/12 reroute 100.64.0.2", "29400 ip4.src == $under.node2_ip4 && ip4.dst == 10.96.0.0/12 reroute 100.64.0.3"]);
+    // a ready ServiceCIDR in the files is the cluster's range, flag or not (Kube-OVN's ServiceCIDRStore)
+    dir.write("m.yaml", M(NO_LB, [serviceCidr("kubernetes", "10.101.0.0/16")]));
+    expect((await cliApply(ovn.nb, dir.path, flag)).status).toBe(0);
+    expect(await noLb()).toEqual(["29400 ip4.src == $under.node1_ip4 && ip4.dst == 10.101.0.0/16 reroute 100.64.0.2", "29400 ip4.src == $under.node2_ip4 && ip4.dst == 10.101.0.0/16 reroute 100.64.0.3"]);
   });
 });
 

@@ -93,6 +93,46 @@ describe("SubnetIpam", () => {
     expect(s.allocate("y").ipv4).toBe("10.16.0.4"); // only the released one is left: reused
   });
 
+  it("a new owner asking for nothing, or for one address or a MAC, gets what the general path gives (random allocations, fixed addresses and MACs, conflicts, releases, exhaustion; IPv4, IPv6 first, dual stack)", () => {
+    let x = 12345;
+    const rnd = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    for (const cidrs of ["10.16.0.0/27", "fd00::/123", "fd00::/124,10.16.0.0/28", "10.16.0.0/28,fd00::/123"]) {
+      // `ips: []` asks for nothing too, but takes the general path
+      const fast = new SubnetIpam("a", cidrs, { excludeIps: ["10.16.0.1", "fd00::1", "10.16.0.9..10.16.0.10"], macs: counterMacs() });
+      const general = new SubnetIpam("a", cidrs, { excludeIps: ["10.16.0.1", "fd00::1", "10.16.0.9..10.16.0.10"], macs: counterMacs() });
+      const outcome = (f: () => unknown) => {
+        try {
+          return f();
+        } catch (e) {
+          return e instanceof Error ? `${e.constructor.name}: ${e.message}` : e;
+        }
+      };
+      // fixed addresses: in range or not, excluded, taken, of either family, written uncanonically; fixed MACs, some taken
+      const v4 = () => `10.16.0.${rnd(40)}`;
+      const v6 = () => (rnd(2) ? `fd00::${rnd(40).toString(16)}` : `fd00:0:0:0:0:0:0:${rnd(40).toString(16)}`);
+      const macOf = () => `0A:00:00:00:00:${rnd(8).toString(16).padStart(2, "0")}`;
+      for (let step = 0; step < 600; step++) {
+        const owner = `p${rnd(40)}`;
+        const kind = rnd(5);
+        if (kind === 0) expect(fast.release(owner, { forget: true }), owner).toEqual(general.release(owner, { forget: true }));
+        else if (kind === 1) expect(outcome(() => fast.allocate(owner)), owner).toEqual(outcome(() => general.allocate(owner, { ips: [] })));
+        else {
+          // `pool: []` asks for no pool, but takes the general path
+          const options = { ...(kind !== 2 ? { ips: [rnd(2) ? v4() : v6()] } : {}), ...(kind !== 3 ? { mac: macOf() } : {}) };
+          expect(outcome(() => fast.allocate(owner, options)), `${owner} ${JSON.stringify(options)}`).toEqual(outcome(() => general.allocate(owner, { ...options, pool: [] })));
+        }
+        expect(fast.memory()).toEqual(general.memory());
+      }
+      expect(fast.allocations()).toEqual(general.allocations());
+      expect(Object.keys(fast.allocations()[0]!)).toEqual(Object.keys(general.allocations()[0]!));
+    }
+  });
+
   it("random MACs carry the prefix", () => {
     const g = randomMacGenerator("0a:58:00");
     for (let i = 0; i < 20; i++) expect(g.next()).toMatch(/^0a:58:00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$/);

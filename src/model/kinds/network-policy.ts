@@ -323,6 +323,19 @@ export function podsByNamespace(pods: readonly ResolvedPod[]): Map<string, Resol
   return out;
 }
 
+/** {@link namedPorts} of each list of pods already seen (the policies of one namespace share its list). */
+const namedPortsOf = new WeakMap<readonly ResolvedPod[], ReadonlyMap<string, number>>();
+
+/** The container ports of `pods` by name (first declaration wins, as Kube-OVN's NamedPort map). */
+function namedPorts(pods: readonly ResolvedPod[]): ReadonlyMap<string, number> {
+  const known = namedPortsOf.get(pods);
+  if (known) return known;
+  const named = new Map<string, number>();
+  for (const p of pods) for (const c of p.object.containerPorts ?? []) if (c.name !== undefined && !named.has(c.name)) named.set(c.name, c.containerPort);
+  namedPortsOf.set(pods, named);
+  return named;
+}
+
 /**
  * Resolves `np` against the model's pods and namespaces, as Kube-OVN's `handleUpdateNp` does;
  * a selector that matches nothing, or a named port no pod of the namespace declares, is an issue.
@@ -334,15 +347,22 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
   const byNs = ctx.byNamespace ?? podsByNamespace(ctx.pods);
   let byLabel = ctx.byLabel;
   const inNs = byNs.get(np.namespace) ?? [];
-  const selected = inNs.filter((p) => selectorMatches(np.podSelector, p.object.labels));
+  // With a label to match, only the pods carrying it are looked at (in the model's order, as the namespace's list gives them).
+  const firstLabel = Object.entries(np.podSelector.matchLabels)[0];
+  const among = firstLabel && ctx.byLabel ? (ctx.byLabel.get(`${firstLabel[0]}=${firstLabel[1]}`) ?? []).filter((p) => p.object.namespace === np.namespace) : inNs;
+  const selected = among.filter((p) => selectorMatches(np.podSelector, p.object.labels));
   if (selected.length === 0) issue("spec.podSelector", { kind: "selector-matches-nothing", selector: selectorText(np.podSelector), what: "pods" });
-  // Named ports: the namespace's container ports by name (first declaration wins, as Kube-OVN's NamedPort map).
-  const named = new Map<string, number>();
-  for (const p of inNs) for (const c of p.object.containerPorts ?? []) if (c.name !== undefined && !named.has(c.name)) named.set(c.name, c.containerPort);
+  const named = namedPorts(inNs);
   const memo = new Map<PolicyPeer, ResolvedPod[] | undefined>();
-  const addrsOf = (peer: PolicyPeer, family: Family): string[] | undefined => {
+  const podsOf = (peer: PolicyPeer): ResolvedPod[] | undefined => {
     if (!memo.has(peer)) memo.set(peer, peerPods(peer));
-    return memo.get(peer)?.flatMap((p) => p.ips.filter((ip) => familyOf(ip) === family));
+    return memo.get(peer);
+  };
+  const addrsOf = (peer: PolicyPeer, family: Family): string[] => {
+    const out: string[] = [];
+    const v6 = family === "IPv6";
+    for (const p of podsOf(peer) ?? []) for (const ip of p.ips) if (ip.includes(":") === v6) out.push(ip);
+    return out;
   };
   const peerPods = (peer: PolicyPeer): ResolvedPod[] | undefined => {
     let nss: string[];
@@ -375,7 +395,7 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
   checkPorts(np.ingress);
   checkPorts(np.egress);
   // Peers are checked once (for every family), so that a selector matching nothing is always reported.
-  for (const r of [...np.ingress, ...np.egress]) for (const peer of r.peers) if (peer.podSelector || peer.namespaceSelector) addrsOf(peer, "IPv4");
+  for (const r of [...np.ingress, ...np.egress]) for (const peer of r.peers) if (peer.podSelector || peer.namespaceSelector) podsOf(peer);
   if (issues.length > before) return undefined;
 
   const families = new Set<Family>();
@@ -434,7 +454,7 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
       };
       rules.forEach((r, idx) => {
         const n = `np/${name}.${np.namespace}/${dir}/${family}/${idx}`;
-        const selectorAllows = r.peers.length === 0 ? [family === "IPv4" ? "0.0.0.0/0" : "::/0"] : r.peers.filter((p) => p.podSelector || p.namespaceSelector).flatMap((p) => addrsOf(p, family)!);
+        const selectorAllows = r.peers.length === 0 ? [family === "IPv4" ? "0.0.0.0/0" : "::/0"] : r.peers.filter((p) => p.podSelector || p.namespaceSelector).flatMap((p) => addrsOf(p, family));
         asRule(String(idx), selectorAllows, r.ports, n, selectorAllows.length > 0);
         const blocks = r.peers.flatMap((p) => (p.ipBlock && familyOf(p.ipBlock.cidr) === family ? [p.ipBlock] : []));
         if (blocks.length) {

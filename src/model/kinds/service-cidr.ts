@@ -80,6 +80,20 @@ function readServiceCidr(r: FieldReader, name: string, _labels: Readonly<Record<
 export const SERVICE_CIDR_READER: KindReader = { apiVersion: "networking.k8s.io/v1", kind: "ServiceCIDR", metadata: ["labels"], read: readServiceCidr };
 
 /**
+ * What is wrong with a value of Kube-OVN's `--service-cluster-ip-range` flag (`ovn-ts apply`'s,
+ * and `resolveModel`'s `serviceClusterIpRange` option's): one CIDR in its network form, or
+ * an IPv4 and an IPv6 one separated by a comma (as Kube-OVN's `SplitStringIP` reads it); undefined
+ * when nothing is.
+ */
+export function serviceClusterIpRangeProblem(value: string): string | undefined {
+  const parts = value.split(",").map((c) => c.trim());
+  if (parts.length > 2) return "expected one CIDR, or an IPv4 and an IPv6 CIDR separated by a comma";
+  for (const c of parts) if (!isNetworkCidr(c)) return `${c === "" ? '""' : c} is not a CIDR in its network form (e.g. 10.96.0.0/12)`;
+  if (parts.length === 2 && parts[0]!.includes(":") === parts[1]!.includes(":")) return "two CIDRs of one IP family (expected an IPv4 and an IPv6 one)";
+  return undefined;
+}
+
+/**
  * The cluster's Service CIDRs as Kube-OVN's `ServiceCIDRStore` merges them: the CIDRs of the ready
  * `ServiceCIDR` objects (each once), sorted as text; when none gives any, `fallback` (Kube-OVN's
  * `--service-cluster-ip-range`: one CIDR, or an IPv4 and an IPv6 one separated by a comma; an entry

@@ -203,36 +203,91 @@ export function resolveService(
   // (in the model's order, as the namespace's list would give them).
   const first = sel[0];
   const candidates = byLabel && first ? (byLabel.get(`${first[0]}=${first[1]}`) ?? []) : undefined;
-  const inNs = candidates
-    ? candidates.filter((p) => p.object.namespace === svc.namespace)
-    : byNamespace
-      ? (byNamespace.get(svc.namespace) ?? [])
-      : pods.filter((p) => p.object.namespace === svc.namespace);
-  const backends = inNs.filter((p) => sel.every(([k, v]) => p.object.labels[k] === v));
+  const inNs = candidates ?? (byNamespace ? (byNamespace.get(svc.namespace) ?? []) : pods);
+  const backends: ResolvedPod[] = [];
+  for (const p of inNs) {
+    if (p.object.namespace !== svc.namespace) continue;
+    const labels = p.object.labels;
+    let all = true;
+    for (const [k, v] of sel) if (labels[k] !== v) all = false;
+    if (all) backends.push(p);
+  }
   if (backends.length === 0) issue("spec.selector", { kind: "selector-matches-nothing", selector: sel.length ? sel.map(([k, v]) => `${k}=${v}`).join(",") : "{}", what: "pods" });
-  const vpcs = [...new Set(backends.map((p) => vpcOfSubnet(p.subnet)))];
+  // The backends' VPCs, in the order first seen (one subnet after another is the common case).
+  const vpcs: string[] = [];
+  let lastSubnet: string | undefined;
+  for (const p of backends) {
+    if (p.subnet === lastSubnet) continue;
+    lastSubnet = p.subnet;
+    const v = vpcOfSubnet(p.subnet);
+    if (!vpcs.includes(v)) vpcs.push(v);
+  }
   if (vpcs.length > 1) issue("spec.selector", { kind: "bad-value", value: sel.map(([k, v]) => `${k}=${v}`).join(","), reason: `the selected pods are in several VPCs (${vpcs.join(", ")})` });
-  for (const p of svc.ports)
-    if (typeof p.targetPort === "string" && backends.length > 0 && !backends.some((b) => b.object.containerPorts?.some((c) => c.name === p.targetPort && c.protocol === p.protocol)))
-      issue(`${p.field}.targetPort`, { kind: "bad-value", value: p.targetPort, reason: `no selected pod has a ${p.protocol} container port named ${p.targetPort}` });
+  // Each port's target on each backend (a named port is looked up once per backend, not once per cluster IP).
+  const targets = svc.ports.map((port) => (typeof port.targetPort === "number" ? port.targetPort : namedTargets(backends, port.targetPort, port.protocol)));
+  svc.ports.forEach((p, i) => {
+    const t = targets[i]!;
+    if (typeof t !== "number" && backends.length > 0 && t.every((x) => x === undefined)) issue(`${p.field}.targetPort`, { kind: "bad-value", value: String(p.targetPort), reason: `no selected pod has a ${p.protocol} container port named ${p.targetPort}` });
+  });
   if (issues.length > before) return undefined;
   const vpc = vpcs[0]!;
   const lbs = vpcLoadBalancers(vpc);
   const vips: { lb: string; vip: string; backends: string }[] = [];
+  const lbOf = svc.sessionAffinity ? lbs.session : lbs.plain;
   for (const ip of svc.clusterIPs) {
     const v6 = ip.includes(":");
-    for (const port of svc.ports) {
-      const list: string[] = [];
-      for (const b of backends) {
-        const target = typeof port.targetPort === "number" ? port.targetPort : b.object.containerPorts?.find((c) => c.name === port.targetPort && c.protocol === port.protocol)?.containerPort;
-        if (target === undefined) continue; // as the endpoint controller: a pod without the named port is no endpoint of it
-        for (const a of b.ips) if (a.includes(":") === v6) list.push(joinHostPort(a, target));
+    // The backends' addresses of the VIP's family, with the separator from the port (`IP:`, `[IP]:`).
+    const hosts: (string | undefined)[] = new Array<string | undefined>(backends.length);
+    for (let k = 0; k < backends.length; k++) {
+      let h: string | undefined;
+      for (const a of backends[k]!.ips)
+        if (a.includes(":") === v6) {
+          h = v6 ? `[${a}]:` : `${a}:`;
+          break;
+        }
+      hosts[k] = h;
+    }
+    // Sorted once: with one target port for every backend, `HOST:PORT` sorts as `HOST:` does
+    // (a host text has its `:` only at its end, so none is a prefix of another).
+    let sorted: string[] | undefined;
+    // A pod has one address per family, so one entry per backend at most.
+    svc.ports.forEach((port, i) => {
+      const target = targets[i]!;
+      const same = typeof target === "number" ? target : target.every((t) => t !== undefined && t === target[0]) ? target[0] : undefined;
+      let backends: string;
+      if (same !== undefined) {
+        sorted ??= hosts.filter((h): h is string => h !== undefined).sort();
+        backends = sorted.length ? `${sorted.join(`${same},`)}${same}` : "";
+      } else {
+        const list: string[] = [];
+        for (let k = 0; k < hosts.length; k++) {
+          const h = hosts[k];
+          // as the endpoint controller: a pod without the named port is no endpoint of it
+          const t = typeof target === "number" ? target : target[k];
+          if (h !== undefined && t !== undefined) list.push(h + t);
+        }
+        backends = list.sort().join(",");
       }
       // Kube-OVN adds no VIP without backends.
-      if (list.length) vips.push({ lb: (svc.sessionAffinity ? lbs.session : lbs.plain)[port.protocol], vip: joinHostPort(ip, port.port), backends: list.sort().join(",") });
-    }
+      if (backends !== "") vips.push({ lb: lbOf[port.protocol], vip: joinHostPort(ip, port.port), backends });
+    });
   }
   return { object: svc, vpc, vips };
+}
+
+/** The container port named `name` (of `protocol`) of each backend, undefined where it has none (the first of that name, as `find` gives it). */
+function namedTargets(backends: readonly ResolvedPod[], name: string, protocol: ServiceProtocol): (number | undefined)[] {
+  const out = new Array<number | undefined>(backends.length);
+  for (let k = 0; k < backends.length; k++) {
+    let t: number | undefined;
+    for (const c of backends[k]!.object.containerPorts ?? [])
+      if (c.name === name && c.protocol === protocol) {
+        t = c.containerPort;
+        break;
+      }
+    out[k] = t;
+  }
+  return out;
 }
 
 // ---- planning ------------------------------------------------------------------------------

@@ -11,7 +11,9 @@
  *   and `--prune` deletes them with the VPC.
  * - a U2O subnet with `enableLb: false` (`addPolicyRouteForU2ONoLoadBalancer`): per node, the port
  *   group `SUBNET.NODE` (dashes as dots; `external_ids` `lr` = the VPC, `ls` = the subnet,
- *   `u2o=true`) of the subnet's pods on that node, and on the default VPC's router, per node with a
+ *   `u2o=true`) of the subnet's pods on that node (every node the files know: the `Node` objects
+ *   and the nodes pods are on, as Kube-OVN makes one for each node of the cluster, join port or
+ *   not), and on the default VPC's router, per node with a
  *   join IP, family of the subnet and Service CIDR of that family (src/model/kinds/service-cidr.ts),
  *   the policy `ipN.src == $SUBNET.NODE_ipN && ipN.dst == SERVICE-CIDR` `reroute` to the node's
  *   join IP at 29400 (`external_ids` `subnet`, `isU2ORoutePolicy`, `isU2ONoLBRoutePolicy`, `node`,
@@ -51,6 +53,13 @@ export function vpcOverlayCidrs(model: Pick<ResolvedModel, "subnets">, vpc: stri
   out[6].sort();
   return out;
 }
+
+/**
+ * The most operations {@link buildU2oOverlayCidrs} adds for a VPC (its two sets created or
+ * updated), for the VPC unit's estimate: counted for every VPC, as sets kept from an earlier apply
+ * are updated even when the VPC no longer has an overlay subnet.
+ */
+export const U2O_OVERLAY_CIDRS_WEIGHT = 2;
 
 /**
  * Adds a VPC's overlay CIDR address sets to a plan: when it has an overlay subnet or an
@@ -104,38 +113,50 @@ export function u2oNoLbPolicies(model: ResolvedModel, s: ResolvedSubnet): Policy
 }
 
 /**
+ * The cluster's nodes as far as the files tell (Kube-OVN makes a no-load-balancer port group for
+ * every node of the cluster, join port or not): the `Node` objects, in order, then the nodes the
+ * pods name in `spec.nodeName` that are not among them, in the pods' order.
+ */
+function clusterNodes(model: ResolvedModel): string[] {
+  const names = new Set((model.nodes ?? []).map((n) => n.object.name));
+  for (const x of model.pods) if (x.object.nodeName !== undefined) names.add(x.object.nodeName);
+  return [...names];
+}
+
+/**
  * The units of the underlay subnets' no-load-balancer rows (reported as their subnet): after the
  * pods, whose ports the port groups hold. Every underlay subnet has one, so turning the feature off
  * deletes the rows.
  */
 export function u2oNoLbUnits(model: ResolvedModel): ModelUnit[] {
-  const nodes = model.nodes ?? [];
   const out: ModelUnit[] = [];
+  let nodes: readonly string[] | undefined;
   for (const s of model.subnets) {
     if (!s.underlay) continue;
     const name = s.object.name;
     const on = noLb(model, s);
     const policies = u2oNoLbPolicies(model, s);
+    if (on) nodes ??= clusterNodes(model);
+    const count = on ? nodes!.length : 0;
     out.push({
       ref: `subnet/${name}`,
-      weight: 2 + (on ? 2 * nodes.length + 2 * policies.length : 0),
+      weight: 2 + 2 * count + 2 * policies.length,
       primary: ["", ""],
       build: (p) => {
         const groups = new Set<string>();
         if (on) {
-          const known = new Set(nodes.map((n) => n.object.name));
           const portsOn = new Map<string, string[]>();
           for (const x of model.pods) {
             const node = x.object.nodeName;
-            if (x.subnet !== name || node === undefined || !known.has(node)) continue;
+            if (x.subnet !== name || node === undefined) continue;
             const list = portsOn.get(node);
             if (list) list.push(x.port);
             else portsOn.set(node, [x.port]);
           }
-          for (const n of nodes) {
-            const pg = u2oNodePortGroupName(name, n.object.name);
+          for (const n of nodes!) {
+            const pg = u2oNodePortGroupName(name, n);
             groups.add(pg);
-            p.setPortGroupPorts(pg, portsOn.get(n.object.name) ?? [], { external_ids: { [EXTERNAL_IDS.logicalRouter]: s.vpc, [EXTERNAL_IDS.logicalSwitch]: name, [U2O_PORT_GROUP_KEY]: "true" } });
+            p.setPortGroupPorts(pg, portsOn.get(n) ?? [], { external_ids: { [EXTERNAL_IDS.logicalRouter]: s.vpc, [EXTERNAL_IDS.logicalSwitch]: name, [U2O_PORT_GROUP_KEY]: "true" } });
           }
         }
         for (const row of ownedByExternalId(p, "Port_Group", EXTERNAL_IDS.logicalSwitch, name)) if (extOf(row).get(U2O_PORT_GROUP_KEY) === "true" && !groups.has(row["name"] as string)) p.remove("Port_Group", row);
