@@ -74,8 +74,11 @@ function exact(f: MatchField | undefined): number | undefined {
  */
 export const FACT_FIELDS: ReadonlySet<string> = new Set(["packet_type", "dl_type", "nw_proto", "vlan_vid", "vlan_tci", "icmpv6_type", "ct_state", "ct_nw_proto"]);
 
-/** The facts a match establishes. */
-export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
+/**
+ * The facts a match establishes.
+ * @param into - an object to write them into (and return) instead of a new one
+ */
+export function factsOfMatch(match: readonly MatchField[], into?: FlowFacts): FlowFacts {
   // one pass over the match, no map: the later of two entries of a field wins, as a map by name would have it
   let dl: MatchField | undefined;
   let proto: MatchField | undefined;
@@ -114,17 +117,35 @@ export function factsOfMatch(match: readonly MatchField[]): FlowFacts {
   let ctMask = 0;
   if (ct) ctMask = ct.mask ? bytesNum(ct.mask) : 0xffffffff;
   const packetType = exact(pt) ?? PT_ETH;
-  return {
-    packetType,
-    // get_dl_type(): the packet type's Ethertype for namespace 1, none for another non-Ethernet packet
-    dlType: packetType === PT_ETH ? exact(dl) : packetType >>> 16 === 1 ? packetType & 0xffff : NO_DL_TYPE,
-    nwProto: exact(proto),
-    vlan: vid !== undefined && (num(vid) & 0x1000) !== 0 && (!vid.mask || ((vid.mask[0]! << 8) & 0x1000) !== 0),
-    icmpv6Type: exact(icmp6),
-    ctState: ct ? num(ct) : 0,
-    ctStateMask: ctMask,
-    ctNwProto,
-  };
+  // get_dl_type(): the packet type's Ethertype for namespace 1, none for another non-Ethernet packet
+  const dlType = packetType === PT_ETH ? exact(dl) : packetType >>> 16 === 1 ? packetType & 0xffff : NO_DL_TYPE;
+  const nwProto = exact(proto);
+  const vlan = vid !== undefined && (num(vid) & 0x1000) !== 0 && (!vid.mask || ((vid.mask[0]! << 8) & 0x1000) !== 0);
+  const icmpv6Type = exact(icmp6);
+  const ctState = ct ? num(ct) : 0;
+  if (into === undefined) return { packetType, dlType, nwProto, vlan, icmpv6Type, ctState, ctStateMask: ctMask, ctNwProto };
+  into.packetType = packetType;
+  into.dlType = dlType;
+  into.nwProto = nwProto;
+  into.vlan = vlan;
+  into.icmpv6Type = icmpv6Type;
+  into.ctState = ctState;
+  into.ctStateMask = ctMask;
+  into.ctNwProto = ctNwProto;
+  return into;
+}
+
+/** Copies facts into another object (the action set's copy of what the match says), which it returns. */
+export function copyFacts(from: FlowFacts, into: FlowFacts): FlowFacts {
+  into.packetType = from.packetType;
+  into.dlType = from.dlType;
+  into.nwProto = from.nwProto;
+  into.vlan = from.vlan;
+  into.icmpv6Type = from.icmpv6Type;
+  into.ctState = from.ctState;
+  into.ctStateMask = from.ctStateMask;
+  into.ctNwProto = from.ctNwProto;
+  return into;
 }
 
 /** The Ethernet packet type (namespace 0, type 0), a flow's default. */
