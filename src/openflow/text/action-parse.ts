@@ -15,7 +15,7 @@ import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
-import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
+import { ACTION_SEPARATORS, indexOf, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
 
 /**
@@ -132,7 +132,7 @@ on(["output"], (_it, { arg, paren }, ctx) => {
     return [{ type: "output_trunc", port: p, maxLen }];
   }
   const a = arg ?? "";
-  if (a.includes("[") || (!ctx.portNames?.has(a) && !/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
+  if (a.includes("[") || (!ctx.portNames?.has(a) && !isNumberText(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
     const src = parseSubField(a);
     const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
     return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];

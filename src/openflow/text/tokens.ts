@@ -81,6 +81,70 @@ export function splitTop(s: string, seps = ","): string[] {
   return out;
 }
 
+/**
+ * A character `String.prototype.trim` strips: ECMAScript's WhiteSpace and LineTerminator (ASCII tab to carriage
+ * return and space, no-break space, ogham space mark, the Unicode space separators, line and paragraph
+ * separators, byte order mark).
+ */
+export function isJsSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * {@link splitTop} as index ranges, no strings: the parts of `s` from `from` to `to`, trimmed as `trim` trims
+ * them, empty ones left out, as `[start0, end0, start1, end1, ...]`; one array of numbers instead of one
+ * string per part. `seps` is one of the separator sets of this module ({@link MATCH_SEPARATORS},
+ * {@link ACTION_SEPARATORS} or `","`).
+ * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
+ */
+export function topRanges(s: string, from: number, to: number, seps: string): number[] {
+  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
+  const out: number[] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? table[c]! : 0;
+    if (k === 0) continue;
+    if (k === OPEN) depth++;
+    else if (k === CLOSE) depth--;
+    else if (depth === 0) {
+      if (i > start) pushTrimmed(out, s, start, i);
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) throw new FlowSyntaxError(`${s.slice(from, to)}: unbalanced parentheses`);
+  if (to > start) pushTrimmed(out, s, start, to);
+  return out;
+}
+
+/** Appends the range `a` to `b` of `s` trimmed (as `trim` trims), unless nothing is left of it. */
+function pushTrimmed(out: number[], s: string, a: number, b: number): void {
+  while (a < b && isJsSpace(s.charCodeAt(a))) a++;
+  while (b > a && isJsSpace(s.charCodeAt(b - 1))) b--;
+  if (a < b) out.push(a, b);
+}
+
+/** Whether `s` is a decimal or `0x` hex number, as `/^(0x[0-9a-f]+|\d+)$/i` tells (without a regular expression). */
+export function isNumberText(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  if (n > 2 && s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 0x20) === 120) {
+    for (let i = 2; i < n; i++) {
+      const c = s.charCodeAt(i);
+      const l = c | 0x20;
+      if (!((c >= 48 && c <= 57) || (l >= 97 && l <= 102))) return false;
+    }
+    return true;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */
 export function num(v: string | undefined, key: string, max: number): number {
   const small = v !== undefined ? smallNumber(v.trim()) : -1;
