@@ -15,7 +15,7 @@ import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
-import { ACTION_SEPARATORS, indexOf, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
+import { ACTION_SEPARATORS, NameTable, indexOf, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
 
 /**
@@ -35,7 +35,7 @@ export function parseActionList(text: string, ctx: ActionParseContext = actionPa
  * Parses one action and checks it against (and applies its effect to) what the packet is known to be.
  * @param parts - the action already split by {@link splitAction}, when the caller has it
  */
-export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it)): Action[] {
+export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it, ACTION_NAMES)): Action[] {
   const actions = parseOneAction(it, parts, ctx);
   const deferred = ctx.deferred;
   if (deferred === undefined) checkAction(parts.name, actions, ctx);
@@ -434,6 +434,19 @@ on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
 on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? ""));
 
 
+/**
+ * Every action and instruction name the parsers know (and `drop`): an action's name found in its text as
+ * the table's own string (see {@link NameTable}), so that each lookup by it hashes no fresh string.
+ */
+export const ACTION_NAMES = new NameTable([
+  ...ACTION_PARSERS.keys(),
+  ...OF13_SET.keys(),
+  ...["drop", "meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"],
+]);
+
+/** The arguments of `ct(...)`. */
+const CT_ARGUMENTS = new NameTable(["commit", "force", "zone", "table", "alg", "exec", "nat"]);
+
 function sfield(name: string, v: bigint, len: number): MatchField {
   return matchField(name, bigIntToBytes(v, len));
 }
@@ -557,7 +570,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
   const actions: Action[] = [];
   for (const p of splitTop(s)) {
     // `zone=`, `table=`, `alg=` split as `zone:` ... do (splitAction takes either)
-    const { name, arg, paren } = splitAction(p);
+    const { name, arg, paren } = splitAction(p, CT_ARGUMENTS);
     switch (name) {
       case "commit":
         flags |= CtFlags.COMMIT;
@@ -583,7 +596,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         const nested: [string, Action[]][] = [];
         if (!(items.length === 1 && items[0]!.toLowerCase() === "drop")) {
           for (const it of items) {
-            const parts = splitAction(it);
+            const parts = splitAction(it, ACTION_NAMES);
             nested.push([parts.name, parseAction(it, inner, parts)]);
           }
         }

@@ -191,8 +191,61 @@ export interface ActionParts {
   readonly paren: string | undefined;
 }
 
-/** Splits `name:arg`, `name=arg`, `name(paren)` or a bare `name`. */
-export function splitAction(it: string): ActionParts {
+/**
+ * A set of lower-case ASCII names (action names, `ct` arguments) found by their characters in a text, ASCII
+ * letters in either case: no string made of the name, no lower-cased copy, no hash of a fresh string; the
+ * name returned is the table's own string (its hash kept, compared by identity).
+ */
+export class NameTable {
+  /** The names by length. */
+  readonly #byLen: string[][] = [];
+
+  /** @param names - lower-case ASCII names */
+  constructor(names: Iterable<string>) {
+    for (const n of names) {
+      const list = (this.#byLen[n.length] ??= []);
+      if (!list.includes(n)) list.push(n);
+    }
+  }
+
+  /** The table's name that `s` from `a` to `b` spells (ASCII letters in either case), or undefined. */
+  find(s: string, a: number, b: number): string | undefined {
+    const list = this.#byLen[b - a];
+    if (list === undefined) return undefined;
+    next: for (let k = 0; k < list.length; k++) {
+      const w = list[k]!;
+      for (let i = 0; i < w.length; i++) {
+        let c = s.charCodeAt(a + i);
+        if (c >= 65 && c <= 90) c += 32;
+        if (c !== w.charCodeAt(i)) continue next;
+      }
+      return w;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * `it.slice(a, b).trim().toLowerCase()`: the table's own string when the name is one of `names` (written in
+ * ASCII, either case), else a lower-cased copy (so any other text, non-ASCII too, reads as it always did).
+ */
+function actionName(it: string, a: number, b: number, names: NameTable | undefined): string {
+  if (names !== undefined) {
+    let x = a;
+    let y = b;
+    while (x < y && isAsciiSpace(it.charCodeAt(x))) x++;
+    while (y > x && isAsciiSpace(it.charCodeAt(y - 1))) y--;
+    const n = names.find(it, x, y);
+    if (n !== undefined) return n;
+  }
+  return it.slice(a, b).trim().toLowerCase();
+}
+
+/**
+ * Splits `name:arg`, `name=arg`, `name(paren)` or a bare `name`.
+ * @param names - names to return as the table's own strings (see {@link NameTable})
+ */
+export function splitAction(it: string, names?: NameTable): ActionParts {
   let p = -1;
   let c = -1;
   for (let i = 0; i < it.length; i++) {
@@ -205,10 +258,10 @@ export function splitAction(it: string): ActionParts {
     }
   }
   if (p >= 0 && (c < 0 || p < c) && it.charCodeAt(it.length - 1) === 41) {
-    return { name: it.slice(0, p).trim().toLowerCase(), arg: undefined, paren: it.slice(p + 1, -1) };
+    return { name: actionName(it, 0, p, names), arg: undefined, paren: it.slice(p + 1, -1) };
   }
-  if (c >= 0) return { name: it.slice(0, c).trim().toLowerCase(), arg: it.slice(c + 1).trim(), paren: undefined };
-  return { name: it.trim().toLowerCase(), arg: undefined, paren: undefined };
+  if (c >= 0) return { name: actionName(it, 0, c, names), arg: it.slice(c + 1).trim(), paren: undefined };
+  return { name: actionName(it, 0, it.length, names), arg: undefined, paren: undefined };
 }
 
 export function parseHexBytes(s: string): Uint8Array {
