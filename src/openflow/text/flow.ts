@@ -331,7 +331,8 @@ export function formatFlowMod(fm: FlowMod, rawMatch?: string): string {
   if (fm.idleTimeout) s += `idle:${fm.idleTimeout} `;
   if (fm.hardTimeout) s += `hard:${fm.hardTimeout} `;
   if (fm.importance) s += `importance:${fm.importance} `;
-  if (fm.priority !== 0x8000 && !m.includes("priority")) s += `pri:${fm.priority} `;
+  // (a match formatted here prints a priority other than the default itself: only a raw one is searched)
+  if (fm.priority !== 0x8000 && rawMatch !== undefined && !m.includes("priority")) s += `pri:${fm.priority} `;
   if (fm.bufferId !== 0xffffffff) s += `buf:0x${fm.bufferId.toString(16)} `;
   if (fm.outPort !== 0xffffffff) s += `out_port:${formatPort(fm.outPort)} `;
   if (fm.outGroup !== 0xffffffff) s += `out_group:${fm.outGroup} `;

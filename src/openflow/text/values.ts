@@ -106,6 +106,13 @@ export function hexNum(v: bigint): string {
 }
 
 
+/** Bytes as two hex digits each joined by dots (`00.01.de`), as ovs-ofctl prints a note or controller userdata. */
+export function dottedHex(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s = i === 0 ? HEX2[b[i]!]! : s + "." + HEX2[b[i]!]!;
+  return s;
+}
+
 /** Bytes as one hex number, as OVS's `ds_put_hex` prints them (`0x1f00`, `0` when all zero). */
 export function hexBytes(b: Uint8Array): string {
   // ovs ds_put_hex: leading zero bytes skipped, first byte without leading zero, "0x0" for all-zero
