@@ -248,10 +248,15 @@ function actionName(it: string, a: number, b: number, names: NameTable | undefin
 export function splitAction(it: string, names?: NameTable): ActionParts {
   let p = -1;
   let c = -1;
+  // (a `(` before any `:` or `=` in an item that ends with `)` settles the form: the rest is not scanned)
+  const closes = it.charCodeAt(it.length - 1) === 41;
   for (let i = 0; i < it.length; i++) {
     const ch = it.charCodeAt(i);
     if (ch === 40) {
-      if (p < 0) p = i;
+      if (p < 0) {
+        p = i;
+        if (closes) break;
+      }
     } else if (ch === 58 || ch === 61) {
       c = i;
       break;
