@@ -10,7 +10,7 @@ import { formatNshAction } from "../actions-nsh.js";
 import { type NameMaps, formatPort, formatPort16, port16to32 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
-import { bdec, bytesToBigInt, fieldNamed, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
+import { bdec, bytesToBigInt, dottedHex, fieldNamed, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
 
 const SET_FIELD_NAMES: Record<string, string> = {
   dl_src: "eth_src",
@@ -151,7 +151,7 @@ fmt(["reg_load"], (a) => `load:${formatLoadValue(a.value)}->${formatSubField(a.d
 
 fmt(["reg_load2"], (a, names) => formatSetField(a.field, names));
 
-fmt(["note"], (a) => `note:${Array.from(a.data, (x) => x.toString(16).padStart(2, "0")).join(".")}`);
+fmt(["note"], (a) => `note:${dottedHex(a.data)}`);
 
 fmt(["output_reg"], (a) => {
   return a.maxLen !== 0 && a.maxLen !== 0xffff
@@ -168,10 +168,10 @@ fmt(["exit"], () => "exit");
 fmt(["dec_ttl"], (a) => a.controllerIds === undefined ? "dec_ttl" : `dec_ttl(${a.controllerIds.join(",")})`);
 
 fmt(["fin_timeout"], (a) => {
-  const parts: string[] = [];
-  if (a.idle) parts.push(`idle_timeout=${a.idle}`);
-  if (a.hard) parts.push(`hard_timeout=${a.hard}`);
-  return `fin_timeout(${parts.join(",")})`;
+  let s = "";
+  if (a.idle) s = `idle_timeout=${a.idle}`;
+  if (a.hard) s = item(s, `hard_timeout=${a.hard}`);
+  return `fin_timeout(${s})`;
 });
 
 fmt(["controller", "controller2"], (a) => {
@@ -182,14 +182,14 @@ fmt(["controller", "controller2"], (a) => {
   const pause = a.type === "controller2" && a.pause;
   const meterId = a.type === "controller2" ? a.meterId : undefined;
   if (reason === 1 && id === 0 && !userdata && !pause && meterId === undefined) return `CONTROLLER:${maxLen}`;
-  const parts: string[] = [];
-  if (reason !== 1) parts.push(`reason=${CONTROLLER_REASONS[reason] ?? reason}`);
-  if (maxLen !== 0xffff) parts.push(`max_len=${maxLen}`);
-  if (id !== 0) parts.push(`id=${id}`);
-  if (userdata) parts.push(`userdata=${Array.from(userdata, (x) => x.toString(16).padStart(2, "0")).join(".")}`);
-  if (pause) parts.push("pause");
-  if (meterId !== undefined) parts.push(`meter_id=${meterId}`);
-  return `controller(${parts.join(",")})`;
+  let s = "";
+  if (reason !== 1) s = `reason=${CONTROLLER_REASONS[reason] ?? reason}`;
+  if (maxLen !== 0xffff) s = item(s, `max_len=${maxLen}`);
+  if (id !== 0) s = item(s, `id=${id}`);
+  if (userdata) s = item(s, `userdata=${dottedHex(userdata)}`);
+  if (pause) s = item(s, "pause");
+  if (meterId !== undefined) s = item(s, `meter_id=${meterId}`);
+  return `controller(${s})`;
 });
 
 fmt(["stack_push"], (a) => `push:${formatSubField(a.sf)}`);
@@ -207,25 +207,31 @@ fmt(["sample"], (a, names) => {
 fmt(["conjunction"], (a) => `conjunction(${a.id},${a.clause + 1}/${a.nClauses})`);
 
 fmt(["ct"], (a, names) => {
-  const parts: string[] = [];
-  if (a.flags & CtFlags.COMMIT) parts.push("commit");
-  if (a.flags & CtFlags.FORCE) parts.push("force");
-  if (a.recircTable !== 255) parts.push(`table=${table(a.recircTable, names)}`);
-  if (a.zoneSrc) parts.push(`zone=${formatSubField(a.zoneSrc)}`);
-  else if (a.zone) parts.push(`zone=${a.zone}`);
+  // the arguments joined as they come (no array of them first)
+  let s = "";
+  if (a.flags & CtFlags.COMMIT) s = "commit";
+  if (a.flags & CtFlags.FORCE) s = item(s, "force");
+  if (a.recircTable !== 255) s = item(s, `table=${table(a.recircTable, names)}`);
+  if (a.zoneSrc) s = item(s, `zone=${formatSubField(a.zoneSrc)}`);
+  else if (a.zone) s = item(s, `zone=${a.zone}`);
   // as format_CT(): a first nested nat outside exec(...), everything after it (another nat too) inside
   const first = a.actions[0];
   const natFirst = first !== undefined && first.type === "nat";
-  if (natFirst) parts.push(formatAction(first, names));
+  if (natFirst) s = item(s, formatAction(first, names));
   const others = natFirst ? a.actions.slice(1) : a.actions;
-  if (others.length) parts.push(`exec(${formatActions(others, names)})`);
-  if (a.alg) parts.push(`alg=${a.alg === 21 ? "ftp" : a.alg === 69 ? "tftp" : a.alg}`);
-  return `ct(${parts.join(",")})`;
+  if (others.length) s = item(s, `exec(${formatActions(others, names)})`);
+  if (a.alg) s = item(s, `alg=${a.alg === 21 ? "ftp" : a.alg === 69 ? "tftp" : a.alg}`);
+  return `ct(${s})`;
 });
+
+/** `s` with `part` appended after a comma, or `part` alone when `s` is empty (an argument list built as it comes). */
+function item(s: string, part: string): string {
+  return s === "" ? part : s + "," + part;
+}
 
 fmt(["nat"], (a) => {
   let s = "nat";
-  const parts: string[] = [];
+  let args = "";
   if (a.flags & (NatFlags.SRC | NatFlags.DST)) {
     let r = a.flags & NatFlags.SRC ? "src" : "dst";
     if (a.ipv4Min) {
@@ -241,12 +247,12 @@ fmt(["nat"], (a) => {
       r += `:${a.protoMin}`;
       if (a.protoMax !== undefined && a.protoMax !== a.protoMin) r += `-${a.protoMax}`;
     }
-    parts.push(r);
-    if (a.flags & NatFlags.PERSISTENT) parts.push("persistent");
-    if (a.flags & NatFlags.PROTO_HASH) parts.push("hash");
-    if (a.flags & NatFlags.PROTO_RANDOM) parts.push("random");
+    args = r;
+    if (a.flags & NatFlags.PERSISTENT) args += ",persistent";
+    if (a.flags & NatFlags.PROTO_HASH) args += ",hash";
+    if (a.flags & NatFlags.PROTO_RANDOM) args += ",random";
   }
-  if (parts.length) s += `(${parts.join(",")})`;
+  if (args !== "") s += `(${args})`;
   return s;
 });
 
@@ -288,19 +294,19 @@ fmt(["unknown"], (a) => `unknown_action(${a.actionType})`);
 
 
 function formatLearn(a: Extract<Action, { type: "learn" }>): string {
-  const p: string[] = [`table=${a.tableId}`];
-  if (a.idleTimeout) p.push(`idle_timeout=${a.idleTimeout}`);
-  if (a.hardTimeout) p.push(`hard_timeout=${a.hardTimeout}`);
-  if (a.finIdleTimeout) p.push(`fin_idle_timeout=${a.finIdleTimeout}`);
-  if (a.finHardTimeout) p.push(`fin_hard_timeout=${a.finHardTimeout}`);
-  if (a.priority !== 0x8000) p.push(`priority=${a.priority}`);
-  if (a.flags & LearnFlags.SEND_FLOW_REM) p.push("send_flow_rem");
-  if (a.flags & LearnFlags.DELETE_LEARNED) p.push("delete_learned");
-  if (a.cookie) p.push(`cookie=${hexNum(a.cookie)}`);
-  if (a.limit) p.push(`limit=${a.limit}`);
-  if (a.resultDst) p.push(`result_dst=${formatSubField(a.resultDst)}`);
-  for (const s of a.specs) p.push(formatLearnSpec(s));
-  return `learn(${p.join(",")})`;
+  let p = `table=${a.tableId}`;
+  if (a.idleTimeout) p += `,idle_timeout=${a.idleTimeout}`;
+  if (a.hardTimeout) p += `,hard_timeout=${a.hardTimeout}`;
+  if (a.finIdleTimeout) p += `,fin_idle_timeout=${a.finIdleTimeout}`;
+  if (a.finHardTimeout) p += `,fin_hard_timeout=${a.finHardTimeout}`;
+  if (a.priority !== 0x8000) p += `,priority=${a.priority}`;
+  if (a.flags & LearnFlags.SEND_FLOW_REM) p += ",send_flow_rem";
+  if (a.flags & LearnFlags.DELETE_LEARNED) p += ",delete_learned";
+  if (a.cookie) p += `,cookie=${hexNum(a.cookie)}`;
+  if (a.limit) p += `,limit=${a.limit}`;
+  if (a.resultDst) p += `,result_dst=${formatSubField(a.resultDst)}`;
+  for (const s of a.specs) p += "," + formatLearnSpec(s);
+  return `learn(${p})`;
 }
 
 function sameSf(a: SubField, b: SubField): boolean {

@@ -15,7 +15,7 @@ import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
-import { ACTION_SEPARATORS, indexOf, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
+import { ACTION_SEPARATORS, NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
 
 /**
@@ -35,7 +35,7 @@ export function parseActionList(text: string, ctx: ActionParseContext = actionPa
  * Parses one action and checks it against (and applies its effect to) what the packet is known to be.
  * @param parts - the action already split by {@link splitAction}, when the caller has it
  */
-export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it)): Action[] {
+export function parseAction(it: string, ctx: ActionParseContext, parts: ActionParts = splitAction(it, ACTION_NAMES)): Action[] {
   const actions = parseOneAction(it, parts, ctx);
   const deferred = ctx.deferred;
   if (deferred === undefined) checkAction(parts.name, actions, ctx);
@@ -104,6 +104,28 @@ function splitArrow(s: string): [string, string] | undefined {
   return k < 0 ? undefined : [s.slice(0, k), s.slice(k + 2)];
 }
 
+/**
+ * `VALUE->FIELD` split as `/^(.*)->\s*([A-Za-z0-9_]+)$/` splits it (no regular expression): at the last `->`,
+ * the field a name of letters, digits and `_` after optional white space; undefined when the text has no such
+ * form or a line terminator before the arrow (which `.` does not match).
+ */
+function splitSetField(s: string): [string, string] | undefined {
+  const k = s.lastIndexOf("->");
+  if (k < 0) return undefined;
+  for (let i = 0; i < k; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return undefined;
+  }
+  let j = k + 2;
+  while (j < s.length && isJsSpace(s.charCodeAt(j))) j++;
+  if (j === s.length) return undefined;
+  for (let i = j; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return undefined;
+  }
+  return [s.slice(0, k), s.slice(j)];
+}
+
 /** Parses one action given its split text; `undefined` when the name is known but this form is not (an unknown action). */
 type ActionParser = (it: string, parts: ActionParts, ctx: ActionParseContext) => Action[] | undefined;
 
@@ -132,7 +154,7 @@ on(["output"], (_it, { arg, paren }, ctx) => {
     return [{ type: "output_trunc", port: p, maxLen }];
   }
   const a = arg ?? "";
-  if (a.includes("[") || (!ctx.portNames?.has(a) && !/^(0x[0-9a-f]+|\d+)$/i.test(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
+  if (a.includes("[") || (!ctx.portNames?.has(a) && !isNumberText(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
     const src = parseSubField(a);
     const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
     return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
@@ -244,11 +266,11 @@ on(["dec_ttl"], (_it, { paren }, _ctx) => {
 const PORT_VALUED = new Set(["in_port", "in_port_oxm", "actset_output", "nxm_of_in_port", "oxm_of_in_port"]);
 
 on(["set_field"], (it, { arg, paren }, ctx) => {
-  const m = /^(.*)->\s*([A-Za-z0-9_]+)$/.exec(arg ?? paren ?? "");
+  const m = splitSetField(arg ?? paren ?? "");
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
   // a port field's value may be a port's name (mf_parse() with the port map)
-  const named = PORT_VALUED.has(m[2]!.toLowerCase()) ? ctx.portNames?.get(m[1]!.trim()) : undefined;
-  const out = setFieldAction(m[2]!, named !== undefined ? String(named) : m[1]!.trim());
+  const named = ctx.portNames !== undefined && PORT_VALUED.has(m[1].toLowerCase()) ? ctx.portNames.get(m[0].trim()) : undefined;
+  const out = setFieldAction(m[1], named !== undefined ? String(named) : m[0].trim());
   for (const a of out) checkWritable(a.type === "set_field" ? a.field.field : a.type === "reg_load" ? a.dst.field : a.type === "reg_load2" ? a.field.field : "", ctx);
   return out;
 });
@@ -283,7 +305,13 @@ on(["group"], (_it, { arg }, _ctx) => [{ type: "group", groupId: Number(arg) }])
 
 on(["resubmit"], (it, { arg, paren }, ctx) => {
   if (paren !== undefined) {
-    const [p, t, ct] = paren.split(",").map((x) => x.trim());
+    // the first three of its comma-separated parts, trimmed (any more are ignored)
+    const c1 = paren.indexOf(",");
+    const c2 = c1 < 0 ? -1 : paren.indexOf(",", c1 + 1);
+    const c3 = c2 < 0 ? -1 : paren.indexOf(",", c2 + 1);
+    const p = (c1 < 0 ? paren : paren.slice(0, c1)).trim();
+    const t = c1 < 0 ? undefined : paren.slice(c1 + 1, c2 < 0 ? paren.length : c2).trim();
+    const ct = c2 < 0 ? undefined : paren.slice(c2 + 1, c3 < 0 ? paren.length : c3).trim();
     const inPort = p ? port32to16(portOf(p, ctx, "resubmit to unknown port")) : 0xfff8;
     const table = t ? num(t, "resubmit table", 254) : 255;
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
@@ -434,6 +462,19 @@ on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
 on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? ""));
 
 
+/**
+ * Every action and instruction name the parsers know (and `drop`): an action's name found in its text as
+ * the table's own string (see {@link NameTable}), so that each lookup by it hashes no fresh string.
+ */
+export const ACTION_NAMES = new NameTable([
+  ...ACTION_PARSERS.keys(),
+  ...OF13_SET.keys(),
+  ...["drop", "meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"],
+]);
+
+/** The arguments of `ct(...)`. */
+const CT_ARGUMENTS = new NameTable(["commit", "force", "zone", "table", "alg", "exec", "nat"]);
+
 function sfield(name: string, v: bigint, len: number): MatchField {
   return matchField(name, bigIntToBytes(v, len));
 }
@@ -557,7 +598,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
   const actions: Action[] = [];
   for (const p of splitTop(s)) {
     // `zone=`, `table=`, `alg=` split as `zone:` ... do (splitAction takes either)
-    const { name, arg, paren } = splitAction(p);
+    const { name, arg, paren } = splitAction(p, CT_ARGUMENTS);
     switch (name) {
       case "commit":
         flags |= CtFlags.COMMIT;
@@ -583,7 +624,7 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         const nested: [string, Action[]][] = [];
         if (!(items.length === 1 && items[0]!.toLowerCase() === "drop")) {
           for (const it of items) {
-            const parts = splitAction(it);
+            const parts = splitAction(it, ACTION_NAMES);
             nested.push([parts.name, parseAction(it, inner, parts)]);
           }
         }

@@ -14,7 +14,7 @@ import { formatInstructions, parseInstructions } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
 import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { MATCH_SEPARATORS, num, sliceTrim, splitTop } from "./tokens.js";
+import { MATCH_SEPARATORS, isJsSpace, num, topRanges } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -45,14 +45,13 @@ export interface ParseFlowOptions {
  */
 export function parseFlow(text: string, command: number = FlowModCommand.ADD, options: ParseFlowOptions = {}): ParsedFlow {
   const names = options.portNames;
-  const t = text.trim();
-  let matchPart = t;
+  // (a line without white space at either end, the usual one, is taken as it is)
+  const t = text.length > 0 && !isJsSpace(text.charCodeAt(0)) && !isJsSpace(text.charCodeAt(text.length - 1)) ? text : text.trim();
   let actionsPart: string | undefined;
   const ai = findActions(t);
-  if (ai >= 0) {
-    matchPart = t.slice(0, ai);
-    actionsPart = t.slice(t.indexOf("=", ai) + 1).trim();
-  }
+  // the match is the text before the actions keyword, scanned in place
+  const matchEnd = ai >= 0 ? ai : t.length;
+  if (ai >= 0) actionsPart = t.slice(t.indexOf("=", ai) + 1).trim();
   const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
   if (actionsPart === undefined && !isDelete) throw new FlowSyntaxError("must specify an action");
   const b: MatchBuilder = { fields: new Map(), order: [] };
@@ -72,13 +71,26 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     match: [],
     instructions: [],
   };
-  for (const item of splitTop(matchPart, MATCH_SEPARATORS)) {
-    const eq = item.indexOf("=");
-    // (the items come trimmed)
-    const key = eq >= 0 ? sliceTrim(item, 0, eq) : item;
-    const val = eq >= 0 ? sliceTrim(item, eq + 1, item.length) : undefined;
-    // one lookup tells a flow keyword, a protocol shorthand and a match field apart
-    const kind = FLOW_KEYS.get(key);
+  // the items as index ranges of `t` (trimmed): no string per item, and a key is made a string only when
+  // it is no flow keyword or protocol shorthand
+  const items = topRanges(t, 0, matchEnd, MATCH_SEPARATORS);
+  for (let r = 0; r < items.length; r += 2) {
+    const a = items[r]!;
+    const z = items[r + 1]!;
+    let eq = a;
+    while (eq < z && t.charCodeAt(eq) !== 61) eq++;
+    let ke = eq;
+    while (ke > a && isJsSpace(t.charCodeAt(ke - 1))) ke--;
+    let val: string | undefined;
+    if (eq < z) {
+      let va = eq + 1;
+      while (va < z && isJsSpace(t.charCodeAt(va))) va++;
+      val = t.slice(va, z);
+    }
+    // one lookup tells a flow keyword, a protocol shorthand and a match field apart, by the key's characters
+    const kind = flowKey(t, a, ke);
+    // (a flow keyword is its own key; a shorthand without a value needs none)
+    const key = typeof kind === "string" ? kind : kind !== undefined && val === undefined ? "" : t.slice(a, ke);
     if (kind === undefined) {
       const sh = val === undefined ? SHORTHANDS.get(key.toLowerCase()) : undefined;
       if (sh) {
@@ -246,11 +258,31 @@ const FLOW_KEYS = new Map<string, string | readonly [number, number?]>([
   ...SHORTHANDS,
 ]);
 
+/**
+ * {@link FLOW_KEYS} by key length: `[key, kind, key, kind, ...]`, so that a key is found by its characters in
+ * the flow text (no string made of it, no hash of one).
+ */
+const FLOW_KEYS_BY_LEN: (string | readonly [number, number?])[][] = [];
+for (const [k, kind] of FLOW_KEYS) (FLOW_KEYS_BY_LEN[k.length] ??= []).push(k, kind);
+
+/** {@link FLOW_KEYS}'s entry of the key `s` from `a` to `b` (case as written), or undefined. */
+function flowKey(s: string, a: number, b: number): string | readonly [number, number?] | undefined {
+  const list = FLOW_KEYS_BY_LEN[b - a];
+  if (list === undefined) return undefined;
+  const c = s.charCodeAt(a);
+  for (let i = 0; i < list.length; i += 2) {
+    const k = list[i] as string;
+    if (k.charCodeAt(0) === c && s.startsWith(k, a)) return list[i + 1];
+  }
+  return undefined;
+}
+
 /** Matches a protocol shorthand's Ethernet type and IP protocol. */
 function setShorthand(b: MatchBuilder, sh: readonly [number, number?]): void {
   if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
   if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
 }
+
 
 /**
  * Where the actions keyword (`actions` or `apply_actions`, at the start or after a comma or white space,
@@ -299,7 +331,8 @@ export function formatFlowMod(fm: FlowMod, rawMatch?: string): string {
   if (fm.idleTimeout) s += `idle:${fm.idleTimeout} `;
   if (fm.hardTimeout) s += `hard:${fm.hardTimeout} `;
   if (fm.importance) s += `importance:${fm.importance} `;
-  if (fm.priority !== 0x8000 && !m.includes("priority")) s += `pri:${fm.priority} `;
+  // (a match formatted here prints a priority other than the default itself: only a raw one is searched)
+  if (fm.priority !== 0x8000 && rawMatch !== undefined && !m.includes("priority")) s += `pri:${fm.priority} `;
   if (fm.bufferId !== 0xffffffff) s += `buf:0x${fm.bufferId.toString(16)} `;
   if (fm.outPort !== 0xffffffff) s += `out_port:${formatPort(fm.outPort)} `;
   if (fm.outGroup !== 0xffffffff) s += `out_group:${fm.outGroup} `;

@@ -6,7 +6,7 @@
  */
 import type { Action, Instruction } from "../actions.js";
 import { formatActions } from "./action-format.js";
-import { parseAction, parseActionList } from "./action-parse.js";
+import { ACTION_NAMES, parseAction, parseActionList } from "./action-parse.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import type { NameMaps } from "./ports.js";
@@ -55,7 +55,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   let orderError: string | undefined;
   let conjunctionAt: number | undefined;
   for (const it of items) {
-    const parts = splitAction(it);
+    const parts = splitAction(it, ACTION_NAMES);
     const { name, arg, paren } = parts;
     // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
     const rank = instructionRank(name);

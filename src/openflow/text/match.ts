@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
+import { type FieldDef, type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
 import { bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
@@ -92,7 +92,8 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     applyField(b, name, `0x${(v << BigInt(lo)).toString(16)}/0x${mask.toString(16)}`);
     return;
   }
-  const unmaskable = UNMASKABLE.get(lower);
+  const spec = fieldSpec(lower);
+  const unmaskable = spec.unmaskable;
   if (unmaskable !== undefined && value.includes("/")) {
     // mf_is_mask_valid(): a field without masks takes all-zero (no match) or all-ones (exact) ones
     if (PORT_FIELDS.has(unmaskable)) throw new FlowSyntaxError(`${value}: invalid or unknown port for ${unmaskable}`);
@@ -104,19 +105,20 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     value = String(v);
   }
   // OpenFlow 1.0 style names handled specially
-  if (lower === "dl_vlan") {
+  const route = spec.route;
+  if (route === Route.DlVlan) {
     const v = Number(value);
     if (v === 0xffff) setMatch(b, "vlan_vid", 0n, undefined, 2);
     else setMatch(b, "vlan_vid", BigInt(0x1000 | (v & 0xfff)), undefined, 2);
     return;
   }
-  if (lower === "dl_vlan_pcp" || lower === "vlan_pcp") {
+  if (route === Route.VlanPcp) {
     const cur = b.fields.get("vlan_vid");
     if (!cur) setMatch(b, "vlan_vid", 0x1000n, 0x1000n, 2);
     setMatch(b, "vlan_pcp", BigInt(Number(value) & 7), undefined, 1);
     return;
   }
-  if (lower === "vlan_tci") {
+  if (route === Route.VlanTci) {
     // the whole TCI and its mask are replaced (match_set_dl_tci_masked()): an earlier VID or PCP is gone
     for (const n of ["vlan_vid", "vlan_pcp", "vlan_tci"]) dropField(b, n);
     const [vs, ms] = value.split("/");
@@ -134,21 +136,21 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     if (pcpMask && v & 0x1000) setMatch(b, "vlan_pcp", BigInt((v >> 13) & 7), undefined, 1);
     return;
   }
-  if (lower === "nw_tos") {
+  if (route === Route.NwTos) {
     setMatch(b, "ip_dscp", BigInt((Number(value) >> 2) & 0x3f), undefined, 1);
     return;
   }
-  if (lower === "tp_src" || lower === "tp_dst") {
+  if (route === Route.TpPort) {
     const proto = b.fields.get("nw_proto")?.v;
     const p = proto === 17n ? "udp" : proto === 132n ? "sctp" : "tcp";
     applyField(b, `${p}_${lower.slice(3)}`, value);
     return;
   }
-  if ((lower === "icmp_type" || lower === "icmp_code") && b.fields.get("dl_type")?.v === 0x86ddn) {
+  if (route === Route.Icmp && b.fields.get("dl_type")?.v === 0x86ddn) {
     applyField(b, lower.replace("icmp_", "icmpv6_"), value);
     return;
   }
-  const xr = lower.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(lower) : null;
+  const xr = route === Route.XReg ? /^(x{1,2})reg(\d+)$/.exec(lower) : null;
   if (xr) {
     const f = fieldByName(lower);
     if (!f) throw new FlowSyntaxError(`${key}: unknown field`);
@@ -163,11 +165,10 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     }
     return;
   }
-  const f = fieldNamed(lower);
-  if (!f) throw new FlowSyntaxError(`unknown keyword ${key}`);
-  if ((f.name === "ip_dscp" && lower !== "ip_dscp") || NO_FLOW_SYNTAX.has(f.name)) throw new FlowSyntaxError(`unknown keyword ${key}`);
+  const f = spec.def;
+  if (!f || spec.refused) throw new FlowSyntaxError(`unknown keyword ${key}`);
   let len = f.len;
-  if (f.name.startsWith("tun_metadata")) {
+  if (spec.store === Store.TunMetadata) {
     // without a TLV map, size the value to the bytes it needs (as ovs-ofctl does)
     const [vs, ms] = value.split("/");
     const v = BigInt(vs!);
@@ -182,12 +183,99 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     len = Math.max(1, Math.ceil(bits / 8));
   }
   const { v, m } = parseValue(f, value, len);
-  // tunnel flags: only the public flags (oam) can be matched (Open vSwitch's FLOW_TNL_PUB_F_MASK)
-  if (VALUE_AS_MASK.has(f.name)) setMatch(b, f.name, m === undefined ? v : v & m, v, len);
-  // the service path identifier is kept in 24 bits of the NSH path header (nsh_path_hdr_set_spi())
-  else if (f.name === "nsh_spi") setMatch(b, f.name, v & 0xffffffn, m, len);
-  else if (f.name === "tun_flags") setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
-  else setMatch(b, f.name, v, m, len);
+  switch (spec.store) {
+    case Store.ValueAsMask:
+      setMatch(b, f.name, m === undefined ? v : v & m, v, len);
+      break;
+    // the service path identifier is kept in 24 bits of the NSH path header (nsh_path_hdr_set_spi())
+    case Store.NshSpi:
+      setMatch(b, f.name, v & 0xffffffn, m, len);
+      break;
+    // tunnel flags: only the public flags (oam) can be matched (Open vSwitch's FLOW_TNL_PUB_F_MASK)
+    case Store.TunFlags:
+      setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
+      break;
+    default:
+      setMatch(b, f.name, v, m, len);
+  }
+}
+
+/** Which of applyField()'s ways a field name takes (the OpenFlow 1.0 names and the overlays have their own). */
+const enum Route {
+  Generic,
+  DlVlan,
+  VlanPcp,
+  VlanTci,
+  NwTos,
+  TpPort,
+  Icmp,
+  XReg,
+}
+
+/** How a field's value is stored in the builder. */
+const enum Store {
+  Plain,
+  /** {@link VALUE_AS_MASK}'s fields. */
+  ValueAsMask,
+  NshSpi,
+  TunFlags,
+  /** tun_metadata0..63: sized to the value without a TLV map. */
+  TunMetadata,
+}
+
+/** What applyField() needs to know of one (lower-case) field name, worked out once per name. */
+interface FieldSpec {
+  readonly route: Route;
+  /** {@link UNMASKABLE}'s entry: the name a mask error uses, for a field without masks. */
+  readonly unmaskable: string | undefined;
+  /** The field of the generic route (undefined: no such field). */
+  readonly def: FieldDef | undefined;
+  /** Refused as an unknown keyword though a field has the name (ip_dscp by another name, no flow syntax). */
+  readonly refused: boolean;
+  readonly store: Store;
+}
+
+/** Specs of the names seen, by lower-case name; at most {@link MAX_SPECS} kept. */
+const SPECS = new Map<string, FieldSpec>();
+const MAX_SPECS = 2048;
+
+/** The {@link FieldSpec} of lower-case field name `lower`: one lookup of a name seen before. */
+function fieldSpec(lower: string): FieldSpec {
+  let spec = SPECS.get(lower);
+  if (spec !== undefined) return spec;
+  const def = fieldNamed(lower);
+  const route =
+    lower === "dl_vlan"
+      ? Route.DlVlan
+      : lower === "dl_vlan_pcp" || lower === "vlan_pcp"
+        ? Route.VlanPcp
+        : lower === "vlan_tci"
+          ? Route.VlanTci
+          : lower === "nw_tos"
+            ? Route.NwTos
+            : lower === "tp_src" || lower === "tp_dst"
+              ? Route.TpPort
+              : lower === "icmp_type" || lower === "icmp_code"
+                ? Route.Icmp
+                : /^(x{1,2})reg(\d+)$/.test(lower)
+                  ? Route.XReg
+                  : Route.Generic;
+  const store =
+    def === undefined
+      ? Store.Plain
+      : def.name.startsWith("tun_metadata")
+        ? Store.TunMetadata
+        : VALUE_AS_MASK.has(def.name)
+          ? Store.ValueAsMask
+          : def.name === "nsh_spi"
+            ? Store.NshSpi
+            : def.name === "tun_flags"
+              ? Store.TunFlags
+              : Store.Plain;
+  const refused = def !== undefined && ((def.name === "ip_dscp" && lower !== "ip_dscp") || NO_FLOW_SYNTAX.has(def.name));
+  spec = { route, unmaskable: UNMASKABLE.get(lower), def, refused, store };
+  if (SPECS.size < MAX_SPECS) SPECS.set(lower, spec);
+  return spec;
 }
 
 export function buildMatch(b: MatchBuilder): MatchField[] {

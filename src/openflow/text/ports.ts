@@ -43,17 +43,32 @@ export function formatPort(p: number): string {
 
 /** Parses a port name or number into the OpenFlow 1.3 32-bit space. */
 export function parsePort(s: string): number {
-  const up = s.toUpperCase();
-  const named = PORT_NAMES.find(([n]) => n === up);
-  if (named) return port16to32(named[1]);
-  // decimal only, as ofputil_port_from_string() (`0x5` is no port number there)
-  if (!/^\d+$/.test(s)) throw new UnknownPortError(s);
+  // a number (the usual port) is no reserved name: its digits are read first, without an upper-cased copy
+  const digits = allDigits(s);
+  if (!digits) {
+    const up = s.toUpperCase();
+    const named = PORT_NAMES.find(([n]) => n === up);
+    if (named) return port16to32(named[1]);
+    // decimal only, as ofputil_port_from_string() (`0x5` is no port number there)
+    throw new UnknownPortError(s);
+  }
   const n = Number(s);
   if (n > 0xffffffff) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   if (n >= 0xff00 && n <= 0xffff) return port16to32(n);
   // Open vSwitch's ports are 0 through 0xffff or 0xffffff00 through 0xffffffff
   if (n > 0xffff && n < 0xffffff00) throw new FlowSyntaxError(`${s}: invalid or unknown port`);
   return n;
+}
+
+/** Whether `s` is one or more ASCII decimal digits (`/^\d+$/`). */
+function allDigits(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Prints a 32-bit port number: a reserved name, a port's name, or the number (see {@link PortNames.format}). */

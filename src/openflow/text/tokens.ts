@@ -81,6 +81,70 @@ export function splitTop(s: string, seps = ","): string[] {
   return out;
 }
 
+/**
+ * A character `String.prototype.trim` strips: ECMAScript's WhiteSpace and LineTerminator (ASCII tab to carriage
+ * return and space, no-break space, ogham space mark, the Unicode space separators, line and paragraph
+ * separators, byte order mark).
+ */
+export function isJsSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * {@link splitTop} as index ranges, no strings: the parts of `s` from `from` to `to`, trimmed as `trim` trims
+ * them, empty ones left out, as `[start0, end0, start1, end1, ...]`; one array of numbers instead of one
+ * string per part. `seps` is one of the separator sets of this module ({@link MATCH_SEPARATORS},
+ * {@link ACTION_SEPARATORS} or `","`).
+ * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
+ */
+export function topRanges(s: string, from: number, to: number, seps: string): number[] {
+  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
+  const out: number[] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? table[c]! : 0;
+    if (k === 0) continue;
+    if (k === OPEN) depth++;
+    else if (k === CLOSE) depth--;
+    else if (depth === 0) {
+      if (i > start) pushTrimmed(out, s, start, i);
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) throw new FlowSyntaxError(`${s.slice(from, to)}: unbalanced parentheses`);
+  if (to > start) pushTrimmed(out, s, start, to);
+  return out;
+}
+
+/** Appends the range `a` to `b` of `s` trimmed (as `trim` trims), unless nothing is left of it. */
+function pushTrimmed(out: number[], s: string, a: number, b: number): void {
+  while (a < b && isJsSpace(s.charCodeAt(a))) a++;
+  while (b > a && isJsSpace(s.charCodeAt(b - 1))) b--;
+  if (a < b) out.push(a, b);
+}
+
+/** Whether `s` is a decimal or `0x` hex number, as `/^(0x[0-9a-f]+|\d+)$/i` tells (without a regular expression). */
+export function isNumberText(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  if (n > 2 && s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 0x20) === 120) {
+    for (let i = 2; i < n; i++) {
+      const c = s.charCodeAt(i);
+      const l = c | 0x20;
+      if (!((c >= 48 && c <= 57) || (l >= 97 && l <= 102))) return false;
+    }
+    return true;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */
 export function num(v: string | undefined, key: string, max: number): number {
   const small = v !== undefined ? smallNumber(v.trim()) : -1;
@@ -127,24 +191,82 @@ export interface ActionParts {
   readonly paren: string | undefined;
 }
 
-/** Splits `name:arg`, `name=arg`, `name(paren)` or a bare `name`. */
-export function splitAction(it: string): ActionParts {
+/**
+ * A set of lower-case ASCII names (action names, `ct` arguments) found by their characters in a text, ASCII
+ * letters in either case: no string made of the name, no lower-cased copy, no hash of a fresh string; the
+ * name returned is the table's own string (its hash kept, compared by identity).
+ */
+export class NameTable {
+  /** The names by length. */
+  readonly #byLen: string[][] = [];
+
+  /** @param names - lower-case ASCII names */
+  constructor(names: Iterable<string>) {
+    for (const n of names) {
+      const list = (this.#byLen[n.length] ??= []);
+      if (!list.includes(n)) list.push(n);
+    }
+  }
+
+  /** The table's name that `s` from `a` to `b` spells (ASCII letters in either case), or undefined. */
+  find(s: string, a: number, b: number): string | undefined {
+    const list = this.#byLen[b - a];
+    if (list === undefined) return undefined;
+    next: for (let k = 0; k < list.length; k++) {
+      const w = list[k]!;
+      for (let i = 0; i < w.length; i++) {
+        let c = s.charCodeAt(a + i);
+        if (c >= 65 && c <= 90) c += 32;
+        if (c !== w.charCodeAt(i)) continue next;
+      }
+      return w;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * `it.slice(a, b).trim().toLowerCase()`: the table's own string when the name is one of `names` (written in
+ * ASCII, either case), else a lower-cased copy (so any other text, non-ASCII too, reads as it always did).
+ */
+function actionName(it: string, a: number, b: number, names: NameTable | undefined): string {
+  if (names !== undefined) {
+    let x = a;
+    let y = b;
+    while (x < y && isAsciiSpace(it.charCodeAt(x))) x++;
+    while (y > x && isAsciiSpace(it.charCodeAt(y - 1))) y--;
+    const n = names.find(it, x, y);
+    if (n !== undefined) return n;
+  }
+  return it.slice(a, b).trim().toLowerCase();
+}
+
+/**
+ * Splits `name:arg`, `name=arg`, `name(paren)` or a bare `name`.
+ * @param names - names to return as the table's own strings (see {@link NameTable})
+ */
+export function splitAction(it: string, names?: NameTable): ActionParts {
   let p = -1;
   let c = -1;
+  // (a `(` before any `:` or `=` in an item that ends with `)` settles the form: the rest is not scanned)
+  const closes = it.charCodeAt(it.length - 1) === 41;
   for (let i = 0; i < it.length; i++) {
     const ch = it.charCodeAt(i);
     if (ch === 40) {
-      if (p < 0) p = i;
+      if (p < 0) {
+        p = i;
+        if (closes) break;
+      }
     } else if (ch === 58 || ch === 61) {
       c = i;
       break;
     }
   }
   if (p >= 0 && (c < 0 || p < c) && it.charCodeAt(it.length - 1) === 41) {
-    return { name: it.slice(0, p).trim().toLowerCase(), arg: undefined, paren: it.slice(p + 1, -1) };
+    return { name: actionName(it, 0, p, names), arg: undefined, paren: it.slice(p + 1, -1) };
   }
-  if (c >= 0) return { name: it.slice(0, c).trim().toLowerCase(), arg: it.slice(c + 1).trim(), paren: undefined };
-  return { name: it.trim().toLowerCase(), arg: undefined, paren: undefined };
+  if (c >= 0) return { name: actionName(it, 0, c, names), arg: it.slice(c + 1).trim(), paren: undefined };
+  return { name: actionName(it, 0, it.length, names), arg: undefined, paren: undefined };
 }
 
 export function parseHexBytes(s: string): Uint8Array {

@@ -106,6 +106,13 @@ export function hexNum(v: bigint): string {
 }
 
 
+/** Bytes as two hex digits each joined by dots (`00.01.de`), as ovs-ofctl prints a note or controller userdata. */
+export function dottedHex(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s = i === 0 ? HEX2[b[i]!]! : s + "." + HEX2[b[i]!]!;
+  return s;
+}
+
 /** Bytes as one hex number, as OVS's `ds_put_hex` prints them (`0x1f00`, `0` when all zero). */
 export function hexBytes(b: Uint8Array): string {
   // ovs ds_put_hex: leading zero bytes skipped, first byte without leading zero, "0x0" for all-zero
@@ -378,7 +385,8 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
       if (ms === undefined) {
         const n = smallNumber(vs);
         // a plain decimal or hex number (no octal: a leading 0 goes the long way)
-        if (n >= 0 && (n < 10 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && BigInt(n) <= ones(len * 8)) return { v: BigInt(n), m: undefined };
+        // (fits the field: compared as Numbers, exact below 2^53, and wider fields take any such number)
+        if (n >= 0 && (n < 10 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && (len > 6 || n < FITS[len]!)) return { v: BigInt(n), m: undefined };
       }
       return parseIntField(f.name === "dl_type" ? vs + (ms === undefined ? "" : `/${ms}`) : text, len, f.name);
     }
@@ -454,6 +462,23 @@ export function bigIntToBytes(v: bigint, n: number): Uint8Array {
       lo >>>= 8;
     }
     for (; i >= 0; i--) {
+      out[i] = hi & 255;
+      hi >>>= 8;
+    }
+    return out;
+  }
+  if (v >= 0n && v <= MAX_EXACT) {
+    // a wide field's value that a Number holds exactly (the usual metadata, tunnel id, register pair): the
+    // low 32 bits and the 21 above them by integer steps, the leading bytes zero (no BigInt steps)
+    const x = Number(v);
+    let hi = Math.floor(x / 0x100000000);
+    let lo = x - hi * 0x100000000;
+    let i = n - 1;
+    for (const low = n - 4; i >= low; i--) {
+      out[i] = lo & 255;
+      lo >>>= 8;
+    }
+    for (; hi !== 0; i--) {
       out[i] = hi & 255;
       hi >>>= 8;
     }
