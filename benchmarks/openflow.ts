@@ -4,7 +4,9 @@
  * fork); plus the `buffer-layout` question: a flow_mod header encoded with buffer-layout vs our Writer.
  *
  * The ovn-ts rows time the built package (`dist/`) under plain `node`, the way users run it, in a child
- * process (`benchmarks/openflow-child.mjs`); `npm run bench` builds first.
+ * process (`benchmarks/openflow-child.mjs`); `npm run bench` builds first. Each ovn-ts row is the
+ * steady-state rate: 400 ms of calls timed after 300 ms of calls not counted (V8's compile time is not
+ * throughput; ovs-ofctl's figure likewise subtracts its process start-up).
  *
  * Run alone: `npm run build && npx vite-node benchmarks/openflow.ts`. Writes `benchmarks/results/openflow.json`.
  *
