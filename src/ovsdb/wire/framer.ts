@@ -7,14 +7,17 @@
  * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
  * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes; the scan also
  * notes digit runs of 16 or more outside strings, and only a message holding one goes through the
- * exact reader that keeps 64-bit integers ({@link parseJsonExact}).
+ * exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that spans chunks is
+ * parsed in pieces (its rows) while it arrives, when it is ASCII (see pieces.ts); any other is
+ * decoded and parsed whole when its last byte comes.
  *
  * @module
  */
 
 import { isAscii } from "node:buffer";
-import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
+import { decodeUtf8Lossless } from "./utf8.js";
 import { LONG_DIGITS, LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
+import { PieceAssembler, WHOLE, pieceScan, scanPieces } from "./pieces.js";
 
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
 export class FramingError extends Error {
@@ -174,23 +177,13 @@ export class JsonFramer {
   private readonly raw: boolean;
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
-  /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
-  /** Raw mode: the bytes of the message being assembled. */
+  /**
+   * Bytes of the message being assembled, in arrival order: views of the chunks, not copies
+   * (chunks handed to push() must not be modified afterwards; socket chunks never are).
+   */
   private parts: Uint8Array[] = [];
-  /**
-   * Text mode: the message being assembled, already decoded chunk by chunk (a streaming UTF-8
-   * decoder carries sequences split across chunks), so received chunks are released at once and
-   * no second copy of a large message is ever made.
-   */
-  private textParts: string[] = [];
-  private textDecoder = streamingDecoder();
-  /**
-   * The last bytes given to the streaming decoder (it may hold back an unfinished sequence of
-   * them); empty after an ASCII chunk, which is copied as it is (see {@link JsonFramer.decodePart}).
-   */
-  private tailEnd: Uint8Array = NOTHING;
-  /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
-  private notUtf8: Uint8Array[] | undefined;
+  /** Text mode: the pieces of the message being assembled, while it is parsed as it arrives (see pieces.ts). */
+  private pieces: PieceAssembler | undefined;
   private partBytes = 0;
   private depth = 0;
   private inString = false;
@@ -236,6 +229,7 @@ export class JsonFramer {
     let inString = this.inString;
     let escaped = this.escaped;
     let i = 0;
+    let scannedPieces = false; // the chunk went through scanPiecesOf (else it all lies inside one string)
     try {
       const maxDepth = this.maxDepth;
       while (i < n) {
@@ -274,17 +268,19 @@ export class JsonFramer {
           this.digitRun = 0;
         }
         // Inside a message: one tight loop until the message ends or the chunk does.
-        scanState.depth = depth;
-        scanState.escaped = escaped;
-        scanState.digitRun = this.digitRun;
-        scanState.longDigits = this.longDigits;
-        const end = scanMessage(chunk, i, scanState, maxDepth);
-        this.digitRun = end >= 0 ? 0 : scanState.digitRun;
-        this.longDigits = scanState.longDigits;
-        depth = scanState.depth;
-        inString = scanState.inString;
-        escaped = scanState.escaped;
-        if (end === -2) throw new FramingError(`nesting deeper than ${maxDepth}`, this.streamOffset + scanState.pos - 1);
+        const st: ScanState = this.pieces ? pieceScan : scanState;
+        st.depth = depth;
+        st.escaped = escaped;
+        st.digitRun = this.digitRun;
+        st.longDigits = this.longDigits;
+        scannedPieces = st === pieceScan;
+        const end = scannedPieces ? this.scanPiecesOf(chunk, i, maxDepth) : scanMessage(chunk, i, scanState, maxDepth);
+        this.digitRun = end >= 0 ? 0 : st.digitRun;
+        this.longDigits = st.longDigits;
+        depth = st.depth;
+        inString = st.inString;
+        escaped = st.escaped;
+        if (end === -2) throw new FramingError(`nesting deeper than ${maxDepth}`, this.streamOffset + st.pos - 1);
         if (end === -1) {
           i = n;
           break;
@@ -307,22 +303,12 @@ export class JsonFramer {
           );
         }
         if (tail.length > 0) {
-          if (this.raw) {
-            // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
-            // (socket chunks never are).
-            this.parts.push(tail);
-          } else if (this.notUtf8) {
-            this.notUtf8.push(tail);
-          } else {
-            try {
-              this.textParts.push(this.decodePart(tail));
-            } catch {
-              // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
-              this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
-              this.textDecoder = streamingDecoder();
-              this.tailEnd = NOTHING;
-            }
+          if (this.pieces) {
+            if (!scannedPieces) this.takeString(chunk);
+          } else if (this.parts.length === 0 && !this.raw && !this.longDigits && isAscii(tail)) {
+            this.startPieces(chunk, start);
           }
+          this.parts.push(tail);
           this.partBytes += tail.length;
         }
       }
@@ -330,7 +316,7 @@ export class JsonFramer {
       if (e instanceof FramingError) {
         this.failed = e;
         this.parts = [];
-        this.textParts = [];
+        this.pieces = undefined;
         this.partBytes = 0;
       }
       throw e;
@@ -383,35 +369,78 @@ export class JsonFramer {
   }
 
   /**
-   * Decodes the next part of a message that spans chunks. An ASCII part (the usual one: OVSDB
-   * data is mostly ASCII) that does not continue a sequence the streaming decoder holds back is
-   * copied into a one-byte string at once (a `latin1` slice: no UTF-8 decoder, which costs about
-   * twice as much per byte); any other goes through the streaming decoder, which carries a
-   * sequence split across chunks. Throws when the bytes are not UTF-8.
+   * Starts parsing the message that begins at `chunk[start]` and goes on in the next chunk in
+   * pieces (see pieces.ts): its bytes in this chunk, all ASCII, are scanned again for the pieces.
    */
-  private decodePart(bytes: Uint8Array): string {
-    if (this.tailEnd.length === 0 && isAscii(bytes)) return latin1(bytes);
-    const text = this.textDecoder.decode(bytes, { stream: true });
-    // What the decoder holds back now: in the last 3 bytes of the stream, which may begin in the bytes it held before.
-    const held = unfinishedUtf8Suffix(bytes.length >= 3 ? bytes.subarray(bytes.length - 3) : Uint8Array.from([...this.tailEnd, ...bytes]));
-    this.tailEnd = held.length === 0 ? NOTHING : held.slice();
-    return text;
+  private startPieces(chunk: Uint8Array, start: number): void {
+    this.pieces = new PieceAssembler();
+    const st = pieceScan;
+    st.depth = 1;
+    st.inString = false;
+    st.escaped = false;
+    st.digitRun = 0;
+    st.longDigits = false;
+    this.scanPiecesOf(chunk, start + 1, this.maxDepth, start);
   }
 
-  /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
-  private losslessText(last: Uint8Array): string {
-    const head = this.textParts.join("");
-    const rest = this.notUtf8 ?? [unfinishedUtf8Suffix(this.tailEnd)];
-    this.textParts = [];
-    this.notUtf8 = undefined;
+  /**
+   * {@link scanPieces} over `chunk` from `i` (a message that began at `chunk[from]`, or in an
+   * earlier chunk when `from` is 0), then hands the part of the message it covered to the
+   * assembler; the message is parsed whole instead (the assembler dropped) when that part is not
+   * ASCII, may hold an integer beyond 2^53, or a piece of it does not parse.
+   */
+  private scanPiecesOf(chunk: Uint8Array, i: number, maxDepth: number, from = 0): number {
+    const pieces = this.pieces!;
+    const st = pieceScan;
+    st.pieceDepth = pieces.pieceDepth;
+    st.numberAmongPieces = false;
+    const end = scanPieces(chunk, i, st, maxDepth);
+    if (end === -2) return end;
+    pieces.pieceDepth = st.pieceDepth;
+    const to = end >= 0 ? end : chunk.length;
+    const part = chunk.subarray(from, to);
+    if (st.longDigits || st.numberAmongPieces || !isAscii(part)) this.pieces = undefined;
+    else {
+      pieces.take(latin1(part), from, st.events, st.count);
+      if (pieces.failed) this.pieces = undefined;
+    }
+    return end;
+  }
+
+  /** Hands the assembler a chunk that lies wholly inside one string of the message. */
+  private takeString(chunk: Uint8Array): void {
+    if (isAscii(chunk)) this.pieces!.take(latin1(chunk), 0, pieceScan.events, 0);
+    else this.pieces = undefined;
+  }
+
+  /** The message from its bytes, decoded and parsed whole; resets the assembly state. */
+  private whole(last: Uint8Array, messageOffset: number): unknown {
+    this.parts.push(last);
+    const bytes = Buffer.concat(this.parts, this.partBytes + last.length);
+    this.parts = [];
     this.partBytes = 0;
-    this.tailEnd = NOTHING;
-    this.textDecoder = streamingDecoder();
-    return head + decodeUtf8Lossless(Buffer.concat([...rest, last]));
+    this.pieces = undefined;
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
+      // ovsdb-server's reader takes them and only a column value refuses them.
+      text = decodeUtf8Lossless(bytes);
+    }
+    return this.parse(text, messageOffset);
+  }
+
+  private parse(text: string, messageOffset: number): unknown {
+    try {
+      return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
+    }
   }
 
   private finish(last: Uint8Array, messageOffset: number): unknown {
-    let text: string;
     if (this.raw) {
       if (this.parts.length === 0) return last;
       this.parts.push(last);
@@ -420,48 +449,26 @@ export class JsonFramer {
       this.partBytes = 0;
       return bytes;
     }
-    // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
-    // ovsdb-server's reader takes them and only a column value refuses them.
-    if (this.notUtf8) {
-      text = this.losslessText(last);
-    } else if (this.textParts.length === 0) {
-      try {
-        text = decoder.decode(last);
-      } catch {
-        text = this.losslessText(last);
-      }
-    } else {
-      try {
-        if (this.tailEnd.length === 0 && isAscii(last)) this.textParts.push(latin1(last));
-        else {
-          this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
-          this.tailEnd = NOTHING;
+    if (this.parts.length > 0) {
+      if (this.pieces) {
+        const value = this.pieces.finish();
+        if (value !== WHOLE) {
+          this.parts = [];
+          this.partBytes = 0;
+          this.pieces = undefined;
+          return value;
         }
-        text = this.textParts.join("");
-        this.textParts = [];
-        this.partBytes = 0;
-      } catch {
-        text = this.losslessText(last);
       }
+      return this.whole(last, messageOffset);
     }
+    let text: string;
     try {
-      return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
-    } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
+      text = decoder.decode(last);
+    } catch {
+      text = decodeUtf8Lossless(last);
     }
+    return this.parse(text, messageOffset);
   }
-}
-
-/** An empty byte array (the streaming decoder holds nothing back). */
-const NOTHING = new Uint8Array(0);
-
-/**
- * A fatal streaming UTF-8 decoder. `ignoreBOM`: the decoder may see its first bytes in the middle
- * of a message (after ASCII parts that bypassed it), where U+FEFF is a character to keep.
- */
-function streamingDecoder(): InstanceType<typeof TextDecoder> {
-  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 }
 
 /** ASCII bytes as a one-byte string (a plain copy). */
