@@ -8,14 +8,13 @@
  * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes; the scan also
  * notes digit runs of 16 or more outside strings, and only a message holding one goes through the
  * exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that spans chunks is
- * parsed in pieces (its rows) while it arrives, when it is ASCII (see pieces.ts); any other is
- * decoded and parsed whole when its last byte comes.
+ * also parsed in pieces (its rows) while it arrives, when it is ASCII (see pieces.ts).
  *
  * @module
  */
 
 import { isAscii } from "node:buffer";
-import { decodeUtf8Lossless } from "./utf8.js";
+import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
 import { LONG_DIGITS, LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
 import { PieceAssembler, WHOLE, pieceScan, scanPieces } from "./pieces.js";
 
@@ -177,14 +176,28 @@ export class JsonFramer {
   private readonly raw: boolean;
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
-  /**
-   * Bytes of the message being assembled, in arrival order: views of the chunks, not copies
-   * (chunks handed to push() must not be modified afterwards; socket chunks never are).
-   */
+  /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
+  /** Raw mode: the bytes of the message being assembled. */
   private parts: Uint8Array[] = [];
+  /**
+   * Text mode: the message being assembled, already decoded chunk by chunk (a streaming UTF-8
+   * decoder carries sequences split across chunks), so received chunks are released at once and
+   * no second copy of a large message is ever made.
+   */
+  private textParts: string[] = [];
+  private textDecoder = streamingDecoder();
+  /**
+   * The last bytes given to the streaming decoder (it may hold back an unfinished sequence of
+   * them); empty after an ASCII chunk, which is copied as it is (see {@link JsonFramer.decodePart}).
+   */
+  private tailEnd: Uint8Array = NOTHING;
+  /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
+  private notUtf8: Uint8Array[] | undefined;
+  private partBytes = 0;
   /** Text mode: the pieces of the message being assembled, while it is parsed as it arrives (see pieces.ts). */
   private pieces: PieceAssembler | undefined;
-  private partBytes = 0;
+  /** The text of the part {@link JsonFramer.scanPiecesOf} last handed to the assembler (so it is decoded once). */
+  private pieceText: string | undefined;
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -303,12 +316,29 @@ export class JsonFramer {
           );
         }
         if (tail.length > 0) {
-          if (this.pieces) {
-            if (!scannedPieces) this.takeString(chunk);
-          } else if (this.parts.length === 0 && !this.raw && !this.longDigits && isAscii(tail)) {
-            this.startPieces(chunk, start);
+          if (this.raw) {
+            // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
+            // (socket chunks never are).
+            this.parts.push(tail);
+          } else if (this.notUtf8) {
+            this.notUtf8.push(tail);
+          } else {
+            if (this.pieces) {
+              if (!scannedPieces) this.takeString(chunk);
+            } else if (this.textParts.length === 0 && !this.longDigits && isAscii(tail)) {
+              this.startPieces(chunk, start);
+            }
+            const text = this.pieceText;
+            this.pieceText = undefined;
+            try {
+              this.textParts.push(text ?? this.decodePart(tail));
+            } catch {
+              // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
+              this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
+              this.textDecoder = streamingDecoder();
+              this.tailEnd = NOTHING;
+            }
           }
-          this.parts.push(tail);
           this.partBytes += tail.length;
         }
       }
@@ -316,7 +346,9 @@ export class JsonFramer {
       if (e instanceof FramingError) {
         this.failed = e;
         this.parts = [];
+        this.textParts = [];
         this.pieces = undefined;
+        this.pieceText = undefined;
         this.partBytes = 0;
       }
       throw e;
@@ -387,7 +419,8 @@ export class JsonFramer {
    * {@link scanPieces} over `chunk` from `i` (a message that began at `chunk[from]`, or in an
    * earlier chunk when `from` is 0), then hands the part of the message it covered to the
    * assembler; the message is parsed whole instead (the assembler dropped) when that part is not
-   * ASCII, may hold an integer beyond 2^53, or a piece of it does not parse.
+   * ASCII, may hold an integer beyond 2^53, has a number beside the pieces, or a piece of it does
+   * not parse.
    */
   private scanPiecesOf(chunk: Uint8Array, i: number, maxDepth: number, from = 0): number {
     const pieces = this.pieces!;
@@ -397,11 +430,11 @@ export class JsonFramer {
     const end = scanPieces(chunk, i, st, maxDepth);
     if (end === -2) return end;
     pieces.pieceDepth = st.pieceDepth;
-    const to = end >= 0 ? end : chunk.length;
-    const part = chunk.subarray(from, to);
+    const part = chunk.subarray(from, end >= 0 ? end : chunk.length);
     if (st.longDigits || st.numberAmongPieces || !isAscii(part)) this.pieces = undefined;
     else {
-      pieces.take(latin1(part), from, st.events, st.count);
+      this.pieceText = latin1(part);
+      pieces.take(this.pieceText, from, st.events, st.count);
       if (pieces.failed) this.pieces = undefined;
     }
     return end;
@@ -409,38 +442,42 @@ export class JsonFramer {
 
   /** Hands the assembler a chunk that lies wholly inside one string of the message. */
   private takeString(chunk: Uint8Array): void {
-    if (isAscii(chunk)) this.pieces!.take(latin1(chunk), 0, pieceScan.events, 0);
-    else this.pieces = undefined;
+    if (isAscii(chunk)) {
+      this.pieceText = latin1(chunk);
+      this.pieces!.take(this.pieceText, 0, pieceScan.events, 0);
+    } else this.pieces = undefined;
   }
 
-  /** The message from its bytes, decoded and parsed whole; resets the assembly state. */
-  private whole(last: Uint8Array, messageOffset: number): unknown {
-    this.parts.push(last);
-    const bytes = Buffer.concat(this.parts, this.partBytes + last.length);
-    this.parts = [];
+  /**
+   * Decodes the next part of a message that spans chunks. An ASCII part (the usual one: OVSDB
+   * data is mostly ASCII) that does not continue a sequence the streaming decoder holds back is
+   * copied into a one-byte string at once (a `latin1` slice: no UTF-8 decoder, which costs about
+   * twice as much per byte); any other goes through the streaming decoder, which carries a
+   * sequence split across chunks. Throws when the bytes are not UTF-8.
+   */
+  private decodePart(bytes: Uint8Array): string {
+    if (this.tailEnd.length === 0 && isAscii(bytes)) return latin1(bytes);
+    const text = this.textDecoder.decode(bytes, { stream: true });
+    // What the decoder holds back now: in the last 3 bytes of the stream, which may begin in the bytes it held before.
+    const held = unfinishedUtf8Suffix(bytes.length >= 3 ? bytes.subarray(bytes.length - 3) : Uint8Array.from([...this.tailEnd, ...bytes]));
+    this.tailEnd = held.length === 0 ? NOTHING : held.slice();
+    return text;
+  }
+
+  /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
+  private losslessText(last: Uint8Array): string {
+    const head = this.textParts.join("");
+    const rest = this.notUtf8 ?? [unfinishedUtf8Suffix(this.tailEnd)];
+    this.textParts = [];
+    this.notUtf8 = undefined;
     this.partBytes = 0;
-    this.pieces = undefined;
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
-      // ovsdb-server's reader takes them and only a column value refuses them.
-      text = decodeUtf8Lossless(bytes);
-    }
-    return this.parse(text, messageOffset);
-  }
-
-  private parse(text: string, messageOffset: number): unknown {
-    try {
-      return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
-    } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
-    }
+    this.tailEnd = NOTHING;
+    this.textDecoder = streamingDecoder();
+    return head + decodeUtf8Lossless(Buffer.concat([...rest, last]));
   }
 
   private finish(last: Uint8Array, messageOffset: number): unknown {
+    let text: string;
     if (this.raw) {
       if (this.parts.length === 0) return last;
       this.parts.push(last);
@@ -449,26 +486,61 @@ export class JsonFramer {
       this.partBytes = 0;
       return bytes;
     }
-    if (this.parts.length > 0) {
-      if (this.pieces) {
-        const value = this.pieces.finish();
+    // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
+    // ovsdb-server's reader takes them and only a column value refuses them.
+    if (this.notUtf8) {
+      text = this.losslessText(last);
+    } else if (this.textParts.length === 0) {
+      try {
+        text = decoder.decode(last);
+      } catch {
+        text = this.losslessText(last);
+      }
+    } else {
+      const pieces = this.pieces;
+      const lastText = this.pieceText;
+      this.pieces = undefined;
+      this.pieceText = undefined;
+      if (pieces) {
+        const value = pieces.finish();
         if (value !== WHOLE) {
-          this.parts = [];
+          this.textParts = [];
           this.partBytes = 0;
-          this.pieces = undefined;
           return value;
         }
       }
-      return this.whole(last, messageOffset);
+      try {
+        if (lastText !== undefined) this.textParts.push(lastText);
+        else if (this.tailEnd.length === 0 && isAscii(last)) this.textParts.push(latin1(last));
+        else {
+          this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
+          this.tailEnd = NOTHING;
+        }
+        text = this.textParts.join("");
+        this.textParts = [];
+        this.partBytes = 0;
+      } catch {
+        text = this.losslessText(last);
+      }
     }
-    let text: string;
     try {
-      text = decoder.decode(last);
-    } catch {
-      text = decodeUtf8Lossless(last);
+      return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new FramingError(`message is not valid JSON (${detail})`, messageOffset);
     }
-    return this.parse(text, messageOffset);
   }
+}
+
+/** An empty byte array (the streaming decoder holds nothing back). */
+const NOTHING = new Uint8Array(0);
+
+/**
+ * A fatal streaming UTF-8 decoder. `ignoreBOM`: the decoder may see its first bytes in the middle
+ * of a message (after ASCII parts that bypassed it), where U+FEFF is a character to keep.
+ */
+function streamingDecoder(): InstanceType<typeof TextDecoder> {
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 }
 
 /** ASCII bytes as a one-byte string (a plain copy). */
