@@ -7,7 +7,8 @@
  * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
  * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes; the scan also
  * notes digit runs of 16 or more outside strings, and only a message holding one goes through the
- * exact reader that keeps 64-bit integers ({@link parseJsonExact}).
+ * exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that spans chunks is
+ * also parsed in pieces (its rows) while it arrives, when it is ASCII (see pieces.ts).
  *
  * @module
  */
@@ -15,6 +16,7 @@
 import { isAscii } from "node:buffer";
 import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
 import { LONG_DIGITS, LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
+import { PieceAssembler, WHOLE, pieceScan, scanPieces } from "./pieces.js";
 
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
 export class FramingError extends Error {
@@ -192,6 +194,10 @@ export class JsonFramer {
   /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
   private notUtf8: Uint8Array[] | undefined;
   private partBytes = 0;
+  /** Text mode: the pieces of the message being assembled, while it is parsed as it arrives (see pieces.ts). */
+  private pieces: PieceAssembler | undefined;
+  /** The text of the part {@link JsonFramer.scanPiecesOf} last handed to the assembler (so it is decoded once). */
+  private pieceText: string | undefined;
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -236,6 +242,7 @@ export class JsonFramer {
     let inString = this.inString;
     let escaped = this.escaped;
     let i = 0;
+    let scannedPieces = false; // the chunk went through scanPiecesOf (else it all lies inside one string)
     try {
       const maxDepth = this.maxDepth;
       while (i < n) {
@@ -274,17 +281,19 @@ export class JsonFramer {
           this.digitRun = 0;
         }
         // Inside a message: one tight loop until the message ends or the chunk does.
-        scanState.depth = depth;
-        scanState.escaped = escaped;
-        scanState.digitRun = this.digitRun;
-        scanState.longDigits = this.longDigits;
-        const end = scanMessage(chunk, i, scanState, maxDepth);
-        this.digitRun = end >= 0 ? 0 : scanState.digitRun;
-        this.longDigits = scanState.longDigits;
-        depth = scanState.depth;
-        inString = scanState.inString;
-        escaped = scanState.escaped;
-        if (end === -2) throw new FramingError(`nesting deeper than ${maxDepth}`, this.streamOffset + scanState.pos - 1);
+        const st: ScanState = this.pieces ? pieceScan : scanState;
+        st.depth = depth;
+        st.escaped = escaped;
+        st.digitRun = this.digitRun;
+        st.longDigits = this.longDigits;
+        scannedPieces = st === pieceScan;
+        const end = scannedPieces ? this.scanPiecesOf(chunk, i, maxDepth) : scanMessage(chunk, i, scanState, maxDepth);
+        this.digitRun = end >= 0 ? 0 : st.digitRun;
+        this.longDigits = st.longDigits;
+        depth = st.depth;
+        inString = st.inString;
+        escaped = st.escaped;
+        if (end === -2) throw new FramingError(`nesting deeper than ${maxDepth}`, this.streamOffset + st.pos - 1);
         if (end === -1) {
           i = n;
           break;
@@ -314,8 +323,15 @@ export class JsonFramer {
           } else if (this.notUtf8) {
             this.notUtf8.push(tail);
           } else {
+            if (this.pieces) {
+              if (!scannedPieces) this.takeString(chunk);
+            } else if (this.textParts.length === 0 && !this.longDigits && isAscii(tail)) {
+              this.startPieces(chunk, start);
+            }
+            const text = this.pieceText;
+            this.pieceText = undefined;
             try {
-              this.textParts.push(this.decodePart(tail));
+              this.textParts.push(text ?? this.decodePart(tail));
             } catch {
               // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
               this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
@@ -331,6 +347,8 @@ export class JsonFramer {
         this.failed = e;
         this.parts = [];
         this.textParts = [];
+        this.pieces = undefined;
+        this.pieceText = undefined;
         this.partBytes = 0;
       }
       throw e;
@@ -383,6 +401,54 @@ export class JsonFramer {
   }
 
   /**
+   * Starts parsing the message that begins at `chunk[start]` and goes on in the next chunk in
+   * pieces (see pieces.ts): its bytes in this chunk, all ASCII, are scanned again for the pieces.
+   */
+  private startPieces(chunk: Uint8Array, start: number): void {
+    this.pieces = new PieceAssembler();
+    const st = pieceScan;
+    st.depth = 1;
+    st.inString = false;
+    st.escaped = false;
+    st.digitRun = 0;
+    st.longDigits = false;
+    this.scanPiecesOf(chunk, start + 1, this.maxDepth, start);
+  }
+
+  /**
+   * {@link scanPieces} over `chunk` from `i` (a message that began at `chunk[from]`, or in an
+   * earlier chunk when `from` is 0), then hands the part of the message it covered to the
+   * assembler; the message is parsed whole instead (the assembler dropped) when that part is not
+   * ASCII, may hold an integer beyond 2^53, has a number beside the pieces, or a piece of it does
+   * not parse.
+   */
+  private scanPiecesOf(chunk: Uint8Array, i: number, maxDepth: number, from = 0): number {
+    const pieces = this.pieces!;
+    const st = pieceScan;
+    st.pieceDepth = pieces.pieceDepth;
+    st.numberAmongPieces = false;
+    const end = scanPieces(chunk, i, st, maxDepth);
+    if (end === -2) return end;
+    pieces.pieceDepth = st.pieceDepth;
+    const part = chunk.subarray(from, end >= 0 ? end : chunk.length);
+    if (st.longDigits || st.numberAmongPieces || !isAscii(part)) this.pieces = undefined;
+    else {
+      this.pieceText = latin1(part);
+      pieces.take(this.pieceText, from, st.events, st.count);
+      if (pieces.failed) this.pieces = undefined;
+    }
+    return end;
+  }
+
+  /** Hands the assembler a chunk that lies wholly inside one string of the message. */
+  private takeString(chunk: Uint8Array): void {
+    if (isAscii(chunk)) {
+      this.pieceText = latin1(chunk);
+      this.pieces!.take(this.pieceText, 0, pieceScan.events, 0);
+    } else this.pieces = undefined;
+  }
+
+  /**
    * Decodes the next part of a message that spans chunks. An ASCII part (the usual one: OVSDB
    * data is mostly ASCII) that does not continue a sequence the streaming decoder holds back is
    * copied into a one-byte string at once (a `latin1` slice: no UTF-8 decoder, which costs about
@@ -431,8 +497,21 @@ export class JsonFramer {
         text = this.losslessText(last);
       }
     } else {
+      const pieces = this.pieces;
+      const lastText = this.pieceText;
+      this.pieces = undefined;
+      this.pieceText = undefined;
+      if (pieces) {
+        const value = pieces.finish();
+        if (value !== WHOLE) {
+          this.textParts = [];
+          this.partBytes = 0;
+          return value;
+        }
+      }
       try {
-        if (this.tailEnd.length === 0 && isAscii(last)) this.textParts.push(latin1(last));
+        if (lastText !== undefined) this.textParts.push(lastText);
+        else if (this.tailEnd.length === 0 && isAscii(last)) this.textParts.push(latin1(last));
         else {
           this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
           this.tailEnd = NOTHING;
