@@ -19,7 +19,7 @@ import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type Action, type Instruction, decodeActions, encodeAction, subField } from "../actions.js";
 import { fieldByName, nxWidth } from "../oxm.js";
 import { OfpVersion } from "../constants.js";
-import { port16to32, port32to16 } from "./match.js";
+import { port16to32, port32to16 } from "../ports.js";
 
 /** OpenFlow 1.0 action bits in Open vSwitch's ofpact order (enqueue right after output). */
 export const ACTION_BITS10: ReadonlyArray<readonly [number, string]> = [
@@ -592,7 +592,8 @@ export function legacyToOf13(a: LegacyAction): Action[] {
     case "set_tp_dst":
       return [sf("tcp_dst", bigToBytes(BigInt(a.port), 2))];
     case "enqueue":
-      return [{ type: "set_queue", queueId: a.queueId }, { type: "output", port: a.port, maxLen: 0 }, { type: "pop_queue" }];
+      // as Open vSwitch's encode_ENQUEUE(): the output's max_len is 0xffff
+      return [{ type: "set_queue", queueId: a.queueId }, { type: "output", port: a.port, maxLen: 0xffff }, { type: "pop_queue" }];
     case "set_mpls_label":
       return [sf("mpls_label", bigToBytes(BigInt(a.label >>> 0), 4))];
     case "set_mpls_tc":
