@@ -5,7 +5,8 @@
  * 0xffff (encode_ENQUEUE()); `tun_id` and `tcp_flags` under their NXM headers in OpenFlow 1.2 matches and
  * set_field (their OXM headers came with 1.3, mf_oxm_header()); OpenFlow 1.5's `move` as OFPAT_COPY_FIELD
  * with the 1.5 headers (encode_REG_MOVE()); and the subfield errors of mf_parse_subfield() (bit widths as
- * Open vSwitch's n_bits: NXM_NX_IP_ECN 2, NXM_NX_TCP_FLAGS 12, OXM_OF_VLAN_VID 12).
+ * Open vSwitch's n_bits: NXM_NX_IP_ECN 2, NXM_NX_TCP_FLAGS 12, OXM_OF_VLAN_VID 12); `mod_tp_src`/`mod_tp_dst`
+ * of an SCTP flow as OpenFlow 1.0/1.1's set_tp actions (encode_SET_L4_SRC_PORT()).
  */
 import { describe, expect, it } from "vitest";
 import { peers } from "../support/peers.js";
@@ -58,6 +59,15 @@ const SUBFIELDS = [
   "tcp,tcp_flags[3]=1,actions=drop",
 ];
 
+/** `mod_tp_src`/`mod_tp_dst` of SCTP flows: OpenFlow 1.0/1.1's set_tp actions (a set_field of an SCTP port: a load). */
+const SCTP_PORTS = [
+  "sctp,hard_timeout=30,actions=mod_tp_src:1000",
+  "sctp,actions=mod_tp_dst:1000,mod_tp_src:5",
+  "sctp,actions=clone(mod_tp_dst:7)",
+  "sctp,actions=set_field:1000->sctp_src",
+  "udp,actions=mod_tp_dst:7",
+];
+
 const VERSIONS = [undefined, "OpenFlow11", "OpenFlow12", "OpenFlow13", "OpenFlow14", "OpenFlow15"];
 
 describe.skipIf(!peers("ovs-ofctl"))("flow_mod bytes and subfield errors against ovs-ofctl parse-flow", () => {
@@ -69,6 +79,11 @@ describe.skipIf(!peers("ovs-ofctl"))("flow_mod bytes and subfield errors against
 
   it("writes the same flow_mod bytes (enqueue, OpenFlow 1.2 headers, OpenFlow 1.5 copy_field)", async () => {
     const diffs = await compare(WIRE, VERSIONS);
+    expect(diffs, diffs.join("\n")).toEqual([]);
+  }, 120_000);
+
+  it("writes mod_tp_src/mod_tp_dst of SCTP as OpenFlow 1.0/1.1 set_tp actions", async () => {
+    const diffs = await compare(SCTP_PORTS, [undefined, "OpenFlow10", "OpenFlow11", "OpenFlow13", "OpenFlow15"]);
     expect(diffs, diffs.join("\n")).toEqual([]);
   }, 120_000);
 

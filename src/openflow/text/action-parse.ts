@@ -445,7 +445,11 @@ on(["bundle", "bundle_load"], (_it, { name, arg, paren }, ctx) => [parseBundle(p
 
 on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
 
-on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? ""));
+on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => {
+  const out = setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
+  // an SCTP port keeps its OpenFlow 1.0/1.1 set_tp form (see the set_field action's l4Port)
+  return out.map((a) => (a.type === "set_field" && a.field.field.startsWith("sctp_") ? { ...a, l4Port: true } : a));
+});
 
 
 function sfield(name: string, v: bigint, len: number): MatchField {

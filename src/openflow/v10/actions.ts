@@ -387,9 +387,9 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
                         ? { type: "set_nw_dst", addr: n }
                         : f.field === "ip_dscp"
                           ? { type: "set_nw_tos", tos: (n << 2) & 0xfc }
-                          : /^(tcp|udp)_src$/.test(f.field)
+                          : /^(tcp|udp)_src$/.test(f.field) || (a.l4Port === true && f.field === "sctp_src")
                             ? { type: "set_tp_src", port: n }
-                            : /^(tcp|udp)_dst$/.test(f.field)
+                            : /^(tcp|udp)_dst$/.test(f.field) || (a.l4Port === true && f.field === "sctp_dst")
                               ? { type: "set_tp_dst", port: n }
                               : undefined;
           if (legacy) {
