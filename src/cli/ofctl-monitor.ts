@@ -14,7 +14,8 @@ import { OfpVersion } from "../openflow/constants.js";
 import { type OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import type { OfMessage } from "../openflow/messages.js";
 import { formatMessage } from "../openflow/print.js";
-import { flowMonitorRequestBody, parseFlowMonitorRequest } from "../openflow/flow-monitor.js";
+import { flowMonitorRequestBody } from "../openflow/flow-monitor.js";
+import { parseFlowMonitorRequest } from "../openflow/text/flow-monitor.js";
 
 /** OFPC_INVALID_TTL_TO_CONTROLLER in the switch configuration flags. */
 const INVALID_TTL_TO_CONTROLLER = 4;
@@ -112,7 +113,8 @@ export function monitorTimestamp(at = new Date()): string {
 export async function runMonitor(c: OpenFlowConnection, args: readonly string[], io: CliIo, opts: MonitorOptions = {}): Promise<void> {
   const { signal } = opts;
   checkMonitorArgs(args);
-  let nextId = 1;
+  // monitor ids from 0, as parse_flow_monitor_request() numbers them (atomic_count_inc() returns the old count)
+  let nextId = 0;
   for (const arg of args) {
     if (/^\d/.test(arg)) {
       const config = await fetchConfig(c);
@@ -127,7 +129,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
       }
     } else {
       // ovs-ofctl reads port and table names over two connections of its own (4 xids) for its first watch:
-      if (nextId === 1) opts.xids?.skipNames();
+      if (nextId === 0) opts.xids?.skipNames();
       const rq = parseFlowMonitorRequest(arg.slice("watch:".length), nextId++);
       try {
         await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });

@@ -161,7 +161,16 @@ export type Action =
   | { readonly type: "group"; readonly groupId: number }
   | { readonly type: "set_nw_ttl"; readonly ttl: number }
   | { readonly type: "dec_nw_ttl" }
-  | { readonly type: "set_field"; readonly field: MatchField }
+  | {
+      readonly type: "set_field";
+      readonly field: MatchField;
+      /**
+       * Written as `mod_tp_src`/`mod_tp_dst` of an SCTP flow (Open vSwitch's SET_L4_SRC_PORT/DST_PORT): OpenFlow
+       * 1.0 and 1.1 carry it as their own set_tp action, as for TCP and UDP, where a set_field of an SCTP port
+       * is a Nicira load.
+       */
+      readonly l4Port?: true | undefined;
+    }
   | { readonly type: "push_pbb"; readonly ethertype: number }
   | { readonly type: "pop_pbb" }
   | { readonly type: "resubmit"; readonly inPort: number; readonly table: number; readonly ct: boolean; readonly withTable: boolean }

@@ -8,7 +8,7 @@
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { ExperimenterId, OxmClass, decodeOxm, fieldByHeader, fieldByName, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
-import { port16to32 } from "./v10/match.js";
+import { port16to32 } from "./ports.js";
 import { Of11ActionType } from "./versions/actions11.js";
 import { ActionType, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, decodeNx } from "./actions-nx.js";

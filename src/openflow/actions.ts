@@ -11,13 +11,13 @@
 import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { ExperimenterId, type MatchField, encodeOxm, fieldByName, nxWidth } from "./oxm.js";
+import { ExperimenterId, type MatchField, encodeOxm, fieldByName, nxWidth, of12Header, of15FieldHeader } from "./oxm.js";
 import { bigToBytes } from "../bytes/hex.js";
 import { legacyToOf13, loadRunEnd, loadRunStart, setFieldLoads } from "./v10/actions.js";
-import { port16to32, port32to16 } from "./v10/match.js";
+import { port16to32, port32to16 } from "./ports.js";
 import { OfpVersion } from "./constants.js";
 import { encodeOf11Legacy, toOf11Actions } from "./versions/actions11.js";
-import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action } from "./action-types.js";
+import { ActionType, NxActionSubtype, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action, type SubField } from "./action-types.js";
 import { writeNxHeader, ofsNbits, nxStart } from "./actions-nx.js";
 import { encodeController2, encodeEncap, encodeLearn, encodeMultipathOrBundle, encodeNat, encodeNxAction, encodeSetTunnel } from "./actions-encode.js";
 
@@ -88,6 +88,17 @@ function writeSetFieldInPort(w: Writer, f: MatchField): boolean {
   if (port >= 0xff00 && port < 0xffffff00) return false;
   w.u32(IN_PORT.nxHeader).u16(port32to16(port));
   return true;
+}
+
+/**
+ * Writes the header naming a sub-field's field in OpenFlow 1.5 ({@link of15FieldHeader}); an unknown field,
+ * and `in_port` (16-bit NXM_OF_IN_PORT or 32-bit OXM_OF_IN_PORT, one field here), under the header it has.
+ */
+function writeOf15Header(w: Writer, sf: SubField): void {
+  const h = sf.field === "in_port" ? undefined : of15FieldHeader(sf.field);
+  if (h === undefined) return writeNxHeader(w, sf);
+  w.u32(h.header);
+  if (h.experimenter !== undefined) w.u32(h.experimenter);
 }
 
 function std(w: Writer, type: number): number {
@@ -169,7 +180,7 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
         return true;
       }
       s = std(w, ActionType.SET_FIELD);
-      if (!writeSetFieldInPort(w, a.field)) encodeOxm(w, a.field);
+      if (!writeSetFieldInPort(w, a.field)) encodeOxm(w, version < OfpVersion.OF13 ? of12Header(a.field) : a.field);
       break;
     case "reg_load":
       if (version >= OfpVersion.OF15 && a.dst.field !== "unknown") {
@@ -201,6 +212,15 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
       encodeActions(w, a.actions, version);
       break;
     case "reg_move":
+      if (version >= OfpVersion.OF15) {
+        // as Open vSwitch's encode_REG_MOVE(): OpenFlow 1.5 writes every move as OFPAT_COPY_FIELD, naming
+        // the fields with the headers of OpenFlow 1.5
+        s = std(w, OFPAT15_COPY_FIELD);
+        w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
+        writeOf15Header(w, a.src);
+        writeOf15Header(w, a.dst);
+        break;
+      }
       if (a.encoding === "of15") {
         s = std(w, OFPAT15_COPY_FIELD);
         w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);

@@ -16,7 +16,7 @@ import { encodeMatchInOvsOrder } from "./match-order.js";
 import { encodeMatch11, fitsMatch11 } from "./versions/match11-encode.js";
 import { OfpType, OfpVersion } from "./constants.js";
 import { type FlowMod, type OfMessage, type OfMessageInput, OFP_MAX_MESSAGE_LEN } from "./message-types.js";
-import { type MatchField, decodeMatch, withOf15Headers } from "./oxm.js";
+import { type MatchField, decodeMatch, withOf12Headers, withOf15Headers } from "./oxm.js";
 /**
  * Decodes a flow_mod body (`r` after the header; OpenFlow 1.3.5 §7.3.4.1): the same fixed part in
  * OpenFlow 1.1 to 1.5 (importance from 1.4 on, padding before), then the match (`readMatch`: OXM, or the
@@ -113,7 +113,7 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   // OpenFlow 1.1: the standard match when it can carry the fields (as ovs-ofctl); OXM otherwise, in Open
   // vSwitch's order, where the strict decoder finds each entry's prerequisites before it
   if (version === OfpVersion.OF11 && fitsMatch11(m.match)) encodeMatch11(w, m.match);
-  else encodeMatchInOvsOrder(w, version >= OfpVersion.OF15 ? withOf15Headers(m.match) : m.match);
+  else encodeMatchInOvsOrder(w, version >= OfpVersion.OF15 ? withOf15Headers(m.match) : version < OfpVersion.OF13 ? withOf12Headers(m.match) : m.match);
   encodeInstructions(w, m.instructions, version);
   const len = w.pos - start;
   if (len > OFP_MAX_MESSAGE_LEN) throw new EncodeError("openflow", "length", `message of ${len} bytes exceeds 65535`);
@@ -132,7 +132,7 @@ export function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
   // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
   w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
   w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
-  encodeMatchInOvsOrder(w, version >= OfpVersion.OF15 ? withOf15Headers(m.match) : m.match);
+  encodeMatchInOvsOrder(w, version >= OfpVersion.OF15 ? withOf15Headers(m.match) : version < OfpVersion.OF13 ? withOf12Headers(m.match) : m.match);
   encodeInstructions(w, m.instructions, version);
 }
 

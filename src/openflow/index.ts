@@ -176,7 +176,8 @@ export { OfpType14, NTR_VENDOR_ID, NTR_COMPAT_VENDOR_ID } from "./versions/decod
 export { OxsField, type OxsStats } from "./versions/oxs.js";
 export { NxStats, nxStatsRequest, nxGroupRequestBody, nxStatsName, nxStatsText } from "./v10/nicira-stats.js";
 export { NXET_VENDOR, nx10ErrorName } from "./v10/nicira-errors.js";
-export { FlowMonitorFlags, type FlowMonitorRequest, parseFlowMonitorRequest, flowMonitorRequestBody, nxFlowMonitorText } from "./flow-monitor.js";
+export { FlowMonitorFlags, type FlowMonitorRequest, flowMonitorRequestBody } from "./flow-monitor.js";
+export { parseFlowMonitorRequest, nxFlowMonitorText } from "./text/flow-monitor.js";
 export {
   type CtTuple,
   type CtFlushMatch,

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Writer } from "../bytes/writer.js";
-import { FIELD_DEFS, type MatchField, encodeMatch } from "./oxm.js";
+import { FIELD_DEFS, type MatchField, encodeMatch, withOf12Headers, withOf15Headers } from "./oxm.js";
 
 /** The order, by field name: a field added to the tables gets its place by adding its name here. */
 const ORDER = [
@@ -130,4 +130,14 @@ export function encodeMatchInOvsOrder(w: Writer, match: readonly MatchField[]): 
     ORDERED[j] = i;
   }
   encodeMatch(w, match, ORDERED);
+}
+
+/**
+ * Writes `match` as an `ofp_match` of OpenFlow `version` as Open vSwitch's oxm_put_match() writes it: in its
+ * order ({@link encodeMatchInOvsOrder}), each field under the header the version has (mf_oxm_header():
+ * OpenFlow 1.5's `tcp_flags`, `actset_output` and packet registers, 1.1/1.2's NXM `tun_id` and `tcp_flags`).
+ */
+export function encodeMatchFor(w: Writer, match: readonly MatchField[], version: number): void {
+  // (OpenFlow 1.5 is wire version 6, 1.3 is 4)
+  encodeMatchInOvsOrder(w, version >= 6 ? withOf15Headers(match) : version < 4 ? withOf12Headers(match) : match);
 }

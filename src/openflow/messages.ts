@@ -479,7 +479,7 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
       w.u8(m.tableId).zeros(3).u32(m.config);
       break;
     case "multipart_request":
-      writeMultipartRequest(w, m.flags, m.body);
+      writeMultipartRequest(w, m.flags, m.body, version);
       break;
     case "multipart_reply":
       writeMultipartReply(w, m.flags, m.body);

@@ -10,6 +10,7 @@ import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
 import { decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
 import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
+import { encodeMatchFor } from "./match-order.js";
 import { MultipartType, OfpVersion } from "./constants.js";
 import { type FlowStatsLayout, readFlowStats, readGroupStats, readPortStats } from "./stats-readers.js";
 import type { PortDesc, MeterStats, FlowStatsRequest, MultipartRequestBody, MeterBand, TableStats, Bucket, TableFeatures, MultipartReplyBody } from "./message-types.js";
@@ -55,10 +56,13 @@ export function readFlowStatsRequest(r: Reader, readMatch: (r: Reader) => MatchF
   return { tableId, outPort, outGroup, cookie, cookieMask, match };
 }
 
-/** Writes an OpenFlow 1.2–1.5 flow/aggregate stats request body (OXM match). */
-export function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest): void {
+/**
+ * Writes an OpenFlow 1.2–1.5 flow/aggregate stats request body (OXM match, as Open vSwitch writes it for
+ * `version`: see {@link encodeMatchFor}; OpenFlow 1.3 unless given).
+ */
+export function writeFlowStatsRequest(w: Writer, q: FlowStatsRequest, version: number = OfpVersion.OF13): void {
   w.u8(q.tableId).zeros(3).u32(q.outPort).u32(q.outGroup).zeros(4).u64(q.cookie).u64(q.cookieMask);
-  encodeMatch(w, q.match);
+  encodeMatchFor(w, q.match, version);
 }
 
 /** Reads OpenFlow 1.1–1.4 group buckets to the end of the reader. */
@@ -325,13 +329,16 @@ export function mergeMultipartReplies(parts: readonly MultipartReplyBody[]): Mul
   return { kind: first.kind, [field]: items } as unknown as MultipartReplyBody;
 }
 
-/** Writes an OpenFlow 1.3 multipart request (type, flags, padding and body; OpenFlow 1.3.5 §7.3.5). */
-export function writeMultipartRequest(w: Writer, flags: number, body: MultipartRequestBody): void {
+/**
+ * Writes an OpenFlow 1.3 multipart request (type, flags, padding and body; OpenFlow 1.3.5 §7.3.5); a match in
+ * it as `version` writes it (OpenFlow 1.3 unless given).
+ */
+export function writeMultipartRequest(w: Writer, flags: number, body: MultipartRequestBody, version: number = OfpVersion.OF13): void {
   w.u16(body.kind === "raw" ? body.mpType : (MP_KIND_TYPE[body.kind] ?? 0)).u16(flags).zeros(4);
   switch (body.kind) {
     case "flow":
     case "aggregate":
-      writeFlowStatsRequest(w, body.request);
+      writeFlowStatsRequest(w, body.request, version);
       break;
     case "port_stats":
       w.u32(body.portNo).zeros(4);

@@ -281,6 +281,48 @@ const OF15_STANDARD = new Map<string, number>([
 ]);
 for (const [name, header] of OF15_STANDARD) setByHeader(header, undefined, BY_NAME.get(name)!);
 
+// The fields whose OXM header is "since OF1.3" in meta-flow.h but that have an NXM header too (OXM_OF_TUNNEL_ID,
+// ONFOXM_ET_TCP_FLAGS): Open vSwitch's mf_oxm_header() gives OpenFlow 1.1 and 1.2 the NXM one
+const OF13_OXM = new Set<string>(["tun_id", "tcp_flags"]);
+
+/**
+ * A match (or set_field entry) as OpenFlow 1.1 and 1.2 write it: `tun_id` and `tcp_flags`, whose OXM
+ * headers came with OpenFlow 1.3, under their NXM headers (Open vSwitch's mf_oxm_header() for those
+ * versions); the same array when neither is there.
+ */
+export function withOf12Headers(match: readonly MatchField[]): readonly MatchField[] {
+  let out: MatchField[] | undefined;
+  for (let i = 0; i < match.length; i++) {
+    const f = match[i]!;
+    if (!OF13_OXM.has(f.field)) continue;
+    out ??= match.slice();
+    out[i] = of12Header(f);
+  }
+  return out ?? match;
+}
+
+/** One entry of {@link withOf12Headers}: `tun_id` or `tcp_flags` under its NXM header (others as they are). */
+export function of12Header(f: MatchField): MatchField {
+  if (!OF13_OXM.has(f.field)) return f;
+  const def = BY_NAME.get(f.field)!;
+  return { field: f.field, header: ((def.nxHeader & ~0xff) | f.value.length) >>> 0, experimenter: undefined, value: f.value, mask: f.mask };
+}
+
+/**
+ * The header (and experimenter) naming a field in an OpenFlow 1.5 action (`copy_field`), as Open vSwitch's
+ * mf_oxm_header() picks it for OpenFlow 1.5: the newest the version has (`OXM_OF_ETH_SRC`, not
+ * `NXM_OF_ETH_SRC`; `OXM_OF_TCP_FLAGS`), the NXM one for a field with no OXM (`NXM_NX_REG0`), and
+ * `NXM_OF_IN_PORT` for the 16-bit `in_port` of Nicira actions; undefined for an unknown field.
+ */
+export function of15FieldHeader(name: string): { readonly header: number; readonly experimenter: number | undefined } | undefined {
+  const def = BY_NAME.get(name);
+  if (def === undefined) return undefined;
+  if (def.name === "in_port") return { header: def.nxHeader, experimenter: undefined };
+  const std = OF15_STANDARD.get(def.name);
+  if (std !== undefined) return { header: std, experimenter: undefined };
+  return { header: def.header, experimenter: def.experimenter };
+}
+
 /** The 32-bit registers by name, with their index (reg0 .. reg15). */
 const REG_INDEX = new Map<string, number>(Array.from({ length: 16 }, (_, i) => [`reg${i}`, i] as const));
 
@@ -330,12 +372,15 @@ export function withOf15Headers(match: readonly MatchField[]): readonly MatchFie
 export const FIELD_DEFS: readonly FieldDef[] = FIELDS;
 
 /**
- * Width in bits of a field as named inside Nicira actions (NXM_OF_IN_PORT is 16 bits, tun_metadata 992; a field
- * with only an experimenter OXM header, such as `nsh_spi` or `tun_erspan_ver`, its meaningful width: 24, 4).
+ * Width in bits of a field as named inside Nicira actions and subfields, Open vSwitch's `n_bits` of the field
+ * (NXM_OF_IN_PORT is 16 bits, tun_metadata 992; a field narrower than its header, its meaningful width:
+ * NXM_NX_IP_ECN 2, NXM_NX_TCP_FLAGS 12, `nsh_spi` 24; OXM_OF_VLAN_VID the 12 bits of the VID).
  */
 export function nxWidth(f: FieldDef): number {
   if (f.nxExperimenter !== undefined) return f.bits;
-  return (oxmLength(f.nxHeader) - (f.nxExperimenter !== undefined ? 4 : 0)) * 8;
+  if (f.name === "vlan_vid") return 12;
+  const header = oxmLength(f.nxHeader) * 8;
+  return f.bits < header ? f.bits : header;
 }
 
 /** Looks a field up by name, alias, NXM name or OXM name (case-insensitive). */

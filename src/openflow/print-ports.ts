@@ -6,7 +6,8 @@
  */
 import { capabilityNames, portStatsExtra } from "./versions/print.js";
 import { formatMac } from "../net/index.js";
-import { type PortFormatter, formatPort, port32to16 } from "./flowtext.js";
+import { type PortFormatter, formatPort } from "./flowtext.js";
+import { port32to16 } from "./ports.js";
 import type { OfMessage, PortDesc } from "./messages.js";
 import { flagNames, formatDuration } from "./print-common.js";
 
@@ -75,7 +76,7 @@ export function formatPortDesc(p: PortDesc): string {
 
 /** Port numbers in ovs-ofctl's print order: the 16-bit OpenFlow 1.0 space (reserved ports last). */
 function portOrder(p: number): number {
-  return p >= 0xffffff00 ? p - 0xffff0000 : p;
+  return port32to16(p);
 }
 
 /** A features reply after its header line; OpenFlow 1.0-1.2 replies list their ports sorted by number. */

@@ -13,7 +13,7 @@ import type { Instruction } from "./action-types.js";
 import { OfpVersion } from "./constants.js";
 import type { FlowStats, GroupStats, PortStats } from "./message-types.js";
 import type { MatchField } from "./oxm.js";
-import { port16to32 } from "./v10/match.js";
+import { port16to32 } from "./ports.js";
 import { readOxsStats } from "./versions/oxs.js";
 import { readPortStats14 } from "./versions/port14.js";
 

@@ -14,7 +14,8 @@ import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { MonitorXids, runMonitor } from "../../src/cli/ofctl-monitor.js";
 import { OpenFlowConnection } from "../../src/openflow/connection.js";
 import { OfpVersion } from "../../src/openflow/constants.js";
-import { flowMonitorRequestBody, parseFlowMonitorRequest } from "../../src/openflow/flow-monitor.js";
+import { flowMonitorRequestBody } from "../../src/openflow/flow-monitor.js";
+import { parseFlowMonitorRequest } from "../../src/openflow/text/flow-monitor.js";
 import { encodeMessage } from "../../src/openflow/messages.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");

@@ -14,7 +14,7 @@ import { MatchInconsistentError } from "../consistency.js";
 import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
-import { formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
+import { UNEXPECTED_INPUT, formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
 import { ACTION_SEPARATORS, NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
 
@@ -155,7 +155,14 @@ on(["output"], (_it, { arg, paren }, ctx) => {
   }
   const a = arg ?? "";
   if (a.includes("[") || (!ctx.portNames?.has(a) && !isNumberText(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
-    const src = parseSubField(a);
+    let src: SubField;
+    try {
+      src = parseSubField(a);
+    } catch (e) {
+      // as parse_OUTPUT(): text that is neither a port nor a subfield
+      if (e instanceof FlowSyntaxError) throw new FlowSyntaxError(`${a}: output to unknown port`);
+      throw e;
+    }
     const v2 = src.experimenter !== undefined || (src.header >>> 16 !== 0 && src.header >>> 16 !== 1);
     return [{ type: "output_reg", src, maxLen: v2 ? 0xffff : 0xffff, v2 }];
   }
@@ -286,7 +293,14 @@ on(["load"], (it, { arg, paren }, ctx) => {
 on(["move"], (it, { arg, paren }, _ctx) => {
   const m = splitArrow(arg ?? paren ?? "");
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
-  const src = parseSubField(m[0]);
+  // (the source's errors name the whole argument, as nxm_parse_reg_move() does)
+  let src: SubField;
+  try {
+    src = parseSubField(m[0], arg ?? paren);
+  } catch (e) {
+    if (e instanceof FlowSyntaxError && e.message === UNEXPECTED_INPUT) throw new FlowSyntaxError(`${arg ?? paren}: missing \`->' following source`);
+    throw e;
+  }
   const dst = parseSubField(m[1]);
   // (named by the argument, as nxm_parse_reg_move() does)
   if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`${arg ?? paren}: source field is ${src.nbits} bits wide but destination is ${dst.nbits} bits wide`);
@@ -459,7 +473,11 @@ on(["bundle", "bundle_load"], (_it, { name, arg, paren }, ctx) => [parseBundle(p
 
 on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
 
-on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? ""));
+on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => {
+  const out = setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
+  // an SCTP port keeps its OpenFlow 1.0/1.1 set_tp form (see the set_field action's l4Port)
+  return out.map((a) => (a.type === "set_field" && a.field.field.startsWith("sctp_") ? { ...a, l4Port: true } : a));
+});
 
 
 /**

@@ -6,36 +6,15 @@
  * @module
  */
 import type { Bucket, GroupProps } from "../message-types.js";
+import { GroupIds, GroupModCommand, GroupType, type ParsedGroupMod } from "../group-mod.js";
+
+export { GroupIds, GroupModCommand, GroupType, assignBucketIds, type ParsedGroupMod } from "../group-mod.js";
 import { type MatchField, fieldByName } from "../oxm.js";
 import { actionParseContext, portOf } from "./context.js";
 import { FlowSyntaxError, UnknownPortError } from "./errors.js";
+import { port32to16 } from "../ports.js";
 import { parseActionList } from "./action-parse.js";
 import { bigIntToBytes, ones, parseValue } from "./values.js";
-
-/** Group mod commands (OpenFlow 1.5 `ofp15_group_mod_command`, with Open vSwitch's ADD_OR_MOD). */
-export const GroupModCommand = { ADD: 0, MODIFY: 1, DELETE: 2, INSERT_BUCKET: 3, REMOVE_BUCKET: 5, ADD_OR_MOD: 0x8000 } as const;
-
-/** Group types (`ofp_group_type`). */
-export const GroupType = { ALL: 0, SELECT: 1, INDIRECT: 2, FF: 3 } as const;
-
-/** Reserved group and bucket ids (OpenFlow 1.5 `ofp_group`, `ofp_group_bucket`). */
-export const GroupIds = { MAX: 0xffffff00, ALL: 0xfffffffc, ANY: 0xffffffff, BUCKET_MAX: 0xffffff00, BUCKET_FIRST: 0xfffffffd, BUCKET_LAST: 0xfffffffe, BUCKET_ALL: 0xffffffff } as const;
-
-/** A group_mod parsed from text, before it is encoded for a version. */
-export interface ParsedGroupMod extends GroupProps {
-  readonly command: number;
-  readonly groupId: number;
-  readonly groupType: number;
-  /** The buckets; `bucketId` is {@link GroupIds.BUCKET_ALL} where the text gave none. */
-  readonly buckets: readonly Bucket[];
-  readonly commandBucketId: number;
-  /**
-   * Only NXT_GROUP_MOD (OpenFlow 1.0) and OpenFlow 1.5 can carry it (insert/remove bucket, selection method),
-   * as ovs-ofctl's usable protocols say: parsing a bucket's actions resets them, so a group with buckets is
-   * never restricted.
-   */
-  readonly of15Only: boolean;
-}
 
 /** Options of {@link parseGroupMod}. */
 export interface ParseGroupOptions {
@@ -132,7 +111,7 @@ function watchPort(value: string, portNames: ReadonlyMap<string, number> | undef
     if (e instanceof UnknownPortError && !portNames) throw e;
     throw new FlowSyntaxError(`${value}: invalid watch_port`);
   }
-  const p16 = p >= 0xffffff00 ? p - 0xffff0000 : p;
+  const p16 = port32to16(p);
   if (p16 >= 0xff00 && p16 !== 0xffff && p16 !== 0xfffd) throw new FlowSyntaxError(`${value}: invalid watch_port`);
   return p;
 }
@@ -303,22 +282,3 @@ export function parseGroupMod(text: string, command: number | undefined, options
   return { command, groupId, groupType, buckets, commandBucketId, of15Only, ...props };
 }
 
-/**
- * The buckets with ids as Open vSwitch's OpenFlow 1.5 encoder gives them: a bucket without one gets the
- * lowest id not taken by an earlier assigned bucket or by a bucket that names its id later in the list.
- */
-export function assignBucketIds(buckets: readonly Bucket[]): Bucket[] {
-  const used = new Set<number>();
-  let pool: Set<number> | undefined;
-  return buckets.map((b, i) => {
-    if (b.bucketId !== undefined && b.bucketId <= GroupIds.BUCKET_MAX) return b;
-    if (!pool) {
-      pool = used;
-      for (const later of buckets.slice(i + 1)) if (later.bucketId !== undefined && later.bucketId <= GroupIds.BUCKET_MAX) pool.add(later.bucketId);
-    }
-    let id = 0;
-    while (pool.has(id)) id++;
-    pool.add(id);
-    return { ...b, bucketId: id };
-  });
-}

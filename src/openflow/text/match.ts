@@ -8,6 +8,7 @@ import { type FieldDef, type MatchField, fieldByName, matchField, nxWidth } from
 import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
 import { bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
+import { bitRangeError } from "./subfield.js";
 
 export { formatMatch } from "./match-format.js";
 
@@ -84,7 +85,8 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     if (!width) throw new FlowSyntaxError(`unknown keyword ${key}`);
     const lo = range[2] === "" || range[2] === undefined ? 0 : Number(range[2]);
     const hi = range[2] === "" || range[2] === undefined ? width - 1 : range[3] === undefined ? lo : Number(range[3]);
-    if (hi < lo || hi >= width) throw new FlowSyntaxError(`${key}: bit range out of bounds for field ${name}`);
+    const bad = hi < lo || hi >= width ? bitRangeError(key, lo, hi, width) : undefined;
+    if (bad !== undefined) throw new FlowSyntaxError(bad);
     const v = parseInt128(value, key);
     const nbits = BigInt(hi - lo + 1);
     if (v >> nbits) throw new FlowSyntaxError(`${value}: value does not fit into ${nbits} bits`);

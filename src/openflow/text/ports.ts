@@ -4,6 +4,7 @@
  * @module
  */
 import { FlowSyntaxError, UnknownPortError } from "./errors.js";
+import { port16to32, port32to16 } from "../ports.js";
 
 export const PORT_NAMES: ReadonlyArray<readonly [string, number]> = [
   ["IN_PORT", 0xfff8],
@@ -17,15 +18,7 @@ export const PORT_NAMES: ReadonlyArray<readonly [string, number]> = [
   ["NONE", 0xffff],
 ];
 
-/** Converts an OpenFlow 1.0-style 16-bit port to the OpenFlow 1.3 32-bit space. */
-export function port16to32(p: number): number {
-  return p >= 0xff00 ? (p + 0xffff0000) >>> 0 : p;
-}
-
-/** Converts an OpenFlow 1.3 32-bit port to the 16-bit space OVS prints. */
-export function port32to16(p: number): number {
-  return p >= 0xffffff00 ? p - 0xffff0000 : p;
-}
+export { port16to32, port32to16 } from "../ports.js";
 
 /** Formats a 16-bit port number the way ovs-ofctl does (`LOCAL`, `CONTROLLER`, or decimal). */
 export function formatPort16(p: number): string {

@@ -19,8 +19,13 @@ export function formatSubField(sf: SubField): string {
   return `${name}[${sf.ofs}..${sf.ofs + sf.nbits - 1}]`;
 }
 
-/** Parses `reg0[0..15]`, `NXM_NX_REG0[]`, `reg0[3]` or a bare field name (whole field). */
-export function parseSubField(s: string): SubField {
+/**
+ * Parses `reg0[0..15]`, `NXM_NX_REG0[]`, `reg0[3]` or a bare field name (whole field).
+ * @param whole - the text from the subfield to the end of the action's argument, that ovs-ofctl's errors
+ *   name (`NXM_NX_REG0[0..40]->NXM_NX_REG1[]` for a move's source); `s` by default
+ * @throws FlowSyntaxError worded as Open vSwitch's mf_parse_subfield() words it
+ */
+export function parseSubField(s: string, whole: string = s): SubField {
   const t = s.trim();
   // NAME, NAME[], NAME[A] or NAME[A..B] (NAME: a letter or `_`, then letters, digits, `_`), scanned by
   // character code: the name's end, then the bit range's bounds (-1: absent, -2: malformed)
@@ -53,19 +58,53 @@ export function parseSubField(s: string): SubField {
       ok = ok && t.charCodeAt(j) === 93 && j === n - 1;
     }
   }
-  if (!ok) throw new FlowSyntaxError(`${s}: invalid subfield syntax`);
-  const name = t.slice(0, i);
-  const f = fieldNamed(name);
-  if (!f) throw new FlowSyntaxError(`${name}: unknown field`);
+  const f = ok ? fieldNamed(t.slice(0, i)) : undefined;
+  if (f === undefined || (a < 0 && b >= 0)) throw new FlowSyntaxError(subFieldError(t, whole.trim()));
   const width = nxWidth(f);
-  if (a < 0) {
-    if (b >= 0) throw new FlowSyntaxError(`${s}: invalid subfield syntax`);
-    return sub(f, 0, width);
-  }
+  if (a < 0) return sub(f, 0, width);
   if (b < 0) b = a;
-  if (b < a || b >= width) throw new FlowSyntaxError(`${s}: bit range out of bounds for field ${f.name}`);
+  const bad = bitRangeError(whole.trim(), a, b, width);
+  if (bad !== undefined) throw new FlowSyntaxError(bad);
   return sub(f, a, b - a + 1);
 }
+
+/**
+ * The error of a bit range `[start..end]` of a field `width` bits wide, as Open vSwitch's
+ * mf_parse_subfield__() words it (`starting bit 5 is after ending bit 2`, `ending bit 40 is not valid
+ * because field is only 32 bits wide`), prefixed with `text`; undefined for a valid range.
+ */
+export function bitRangeError(text: string, start: number, end: number, width: number): string | undefined {
+  // (a negative start is compared as C's unsigned n_bits compares it: not valid)
+  if (start > end) return `${text}: starting bit ${start} is after ending bit ${end}`;
+  if (start < 0 || start >= width) return `${text}: starting bit ${start} is not valid because field is only ${width} bits wide`;
+  if (end >= width) return `${text}: ending bit ${end} is not valid because field is only ${width} bits wide`;
+  return undefined;
+}
+
+/** The error of subfield text the fast scan of {@link parseSubField} refused, worded as mf_parse_subfield() words it. */
+function subFieldError(t: string, whole: string): string {
+  // the name runs to the first `[` or `-`
+  let end = 0;
+  while (end < t.length && t[end] !== "[" && t[end] !== "-") end++;
+  const name = t.slice(0, end);
+  const f = fieldNamed(name);
+  if (f === undefined) return `${whole}: unknown field \`${name}'`;
+  const rest = t.slice(end);
+  if (rest === "") return `${whole}: syntax error expecting [] or [<bit>] or [<start>..<end>]`;
+  if (rest[0] === "[") {
+    const m = /^\[(?:\]|\s*([-+]?\d+)\.\.\s*([-+]?\d+)\]|\s*([-+]?\d+)\])/.exec(rest);
+    if (m === null) return `${whole}: syntax error expecting [] or [<bit>] or [<start>..<end>]`;
+    const start = m[1] ?? m[3];
+    if (start !== undefined) {
+      const bad = bitRangeError(whole, Number(start), Number(m[2] ?? start), nxWidth(f));
+      if (bad !== undefined) return bad;
+    }
+  }
+  return UNEXPECTED_INPUT;
+}
+
+/** mf_parse_subfield()'s error for text after a subfield (a move's source reports it as a missing `->`). */
+export const UNEXPECTED_INPUT = "unexpected input following field syntax";
 
 /** The sub-field of `f` (as {@link subField} makes it, with the field already looked up). */
 function sub(f: FieldDef, ofs: number, nbits: number): SubField {

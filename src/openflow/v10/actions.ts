@@ -19,7 +19,7 @@ import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type Action, type Instruction, decodeActions, encodeAction, subField } from "../actions.js";
 import { fieldByName, nxWidth } from "../oxm.js";
 import { OfpVersion } from "../constants.js";
-import { port16to32, port32to16 } from "./match.js";
+import { port16to32, port32to16 } from "../ports.js";
 
 /** OpenFlow 1.0 action bits in Open vSwitch's ofpact order (enqueue right after output). */
 export const ACTION_BITS10: ReadonlyArray<readonly [number, string]> = [
@@ -387,9 +387,9 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
                         ? { type: "set_nw_dst", addr: n }
                         : f.field === "ip_dscp"
                           ? { type: "set_nw_tos", tos: (n << 2) & 0xfc }
-                          : /^(tcp|udp)_src$/.test(f.field)
+                          : /^(tcp|udp)_src$/.test(f.field) || (a.l4Port === true && f.field === "sctp_src")
                             ? { type: "set_tp_src", port: n }
-                            : /^(tcp|udp)_dst$/.test(f.field)
+                            : /^(tcp|udp)_dst$/.test(f.field) || (a.l4Port === true && f.field === "sctp_dst")
                               ? { type: "set_tp_dst", port: n }
                               : undefined;
           if (legacy) {
@@ -592,7 +592,8 @@ export function legacyToOf13(a: LegacyAction): Action[] {
     case "set_tp_dst":
       return [sf("tcp_dst", bigToBytes(BigInt(a.port), 2))];
     case "enqueue":
-      return [{ type: "set_queue", queueId: a.queueId }, { type: "output", port: a.port, maxLen: 0 }, { type: "pop_queue" }];
+      // as Open vSwitch's encode_ENQUEUE(): the output's max_len is 0xffff
+      return [{ type: "set_queue", queueId: a.queueId }, { type: "output", port: a.port, maxLen: 0xffff }, { type: "pop_queue" }];
     case "set_mpls_label":
       return [sf("mpls_label", bigToBytes(BigInt(a.label >>> 0), 4))];
     case "set_mpls_tc":

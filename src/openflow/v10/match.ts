@@ -10,6 +10,7 @@ import { Reader } from "../../bytes/reader.js";
 import { Writer } from "../../bytes/writer.js";
 import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type MatchField, matchField } from "../oxm.js";
+import { port16to32, port32to16 } from "../ports.js";
 
 /** Size of `ofp_match` in OpenFlow 1.0. */
 export const OFP10_MATCH_LEN = 40;
@@ -48,10 +49,6 @@ function maskToWcbits(mask: number): number | undefined {
   return undefined;
 }
 
-/** 16-bit OpenFlow 1.0 port to the 32-bit space (reserved ports 0xff00+ to 0xffffff00+). */
-export const port16to32 = (p: number): number => (p >= 0xff00 ? (p + 0xffff0000) >>> 0 : p);
-/** 32-bit port to the 16-bit OpenFlow 1.0 space. */
-export const port32to16 = (p: number): number => (p >= 0xffffff00 ? p - 0xffff0000 : p & 0xffff);
 
 const u8 = (v: number) => Uint8Array.of(v & 0xff);
 const u16 = (v: number) => Uint8Array.of((v >> 8) & 0xff, v & 0xff);

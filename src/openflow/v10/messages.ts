@@ -14,7 +14,8 @@ import type { FlowMod, FlowRemoved, MessageHeader, OfMessage, PortDesc } from ".
 import type { QueueDesc, QueueProperty } from "../versions/types.js";
 import type { Instruction } from "../actions.js";
 import type { MatchField } from "../oxm.js";
-import { decodeOf10Match, normalizeOf10Match, port16to32 } from "./match.js";
+import { decodeOf10Match, normalizeOf10Match } from "./match.js";
+import { port16to32 } from "../ports.js";
 import { decodeOf10Actions, decodeOf10ActionsAsInstructions } from "./actions.js";
 import { decodeNxMatch } from "./nxm.js";
 import { flowModConsistencyError } from "../flow-mod-checks.js";

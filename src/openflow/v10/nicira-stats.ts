@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { nxFlowMonitorText } from "../flow-monitor.js";
+import { nxFlowMonitorText } from "../text/flow-monitor.js";
 import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
 import type { Bucket, MultipartReplyBody, MultipartRequestBody } from "../messages.js";

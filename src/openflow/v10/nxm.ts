@@ -12,7 +12,8 @@ import { Reader } from "../../bytes/reader.js";
 import { Writer } from "../../bytes/writer.js";
 import { bigToBytes, bytesToBig } from "../../bytes/hex.js";
 import { type MatchField, OxmClass, decodeOxm, encodeOxm, fieldByName, matchField, oxmHeader } from "../oxm.js";
-import { port16to32, port32to16, tciFields, tciOf } from "./match.js";
+import { tciFields, tciOf } from "./match.js";
+import { port16to32, port32to16 } from "../ports.js";
 import { matchEntriesError } from "../match-checks.js";
 
 /** NXM_NX_COOKIE header (class 1, field 30, 8 bytes): the cookie in NXST_FLOW / NXT_FLOW_MOD matches. */

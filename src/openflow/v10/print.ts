@@ -12,6 +12,7 @@ import { abbreviate } from "../tablefeatures.js";
 import { formatGroupMod } from "../versions/print.js";
 import { formatNxmRaw } from "./raw-match.js";
 import { ACTION_BITS10 } from "./actions.js";
+import { port16to32 } from "../ports.js";
 import { type FormatOptions, formatDuration, formatFlowStats, formatMessage, formatPortDesc } from "../print.js";
 
 const CAPABILITIES10: ReadonlyArray<readonly [number, string]> = [
@@ -100,7 +101,7 @@ function matchBits(wc: number): string {
 /** OpenFlow 1.0 queue statistics request/reply bodies (`ofp_queue_stats_request`, `ofp_queue_stats`). */
 function queueText(request: boolean, d: Uint8Array): string | undefined {
   const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  const port = (p: number) => (p === 0xfffc ? "ANY" : formatPort(p >= 0xff00 ? (p + 0xffff0000) >>> 0 : p));
+  const port = (p: number) => (p === 0xfffc ? "ANY" : formatPort(port16to32(p)));
   if (request) {
     if (d.length !== 8) return undefined;
     const q = v.getUint32(4);

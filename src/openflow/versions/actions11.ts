@@ -77,7 +77,8 @@ export function toOf11Actions(actions: readonly Action[]): Action[] {
   for (const a of actions) {
     switch (a.type) {
       case "set_field": {
-        const legacy = legacyOf(a.field);
+        // (an SCTP port of mod_tp_src/mod_tp_dst: the set_tp action, as for TCP and UDP)
+        const legacy = a.l4Port === true ? legacyOf({ ...a.field, field: a.field.field === "sctp_src" ? "tcp_src" : "tcp_dst" }) : legacyOf(a.field);
         if (legacy) out.push(legacy);
         else out.push(...setFieldLoads(a));
         break;

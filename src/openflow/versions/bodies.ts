@@ -9,6 +9,7 @@ import { tableStats11Text } from "./table-stats11.js";
 import { DecodeError } from "../../bytes/decode-error.js";
 import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
+import { port32to16 } from "../ports.js";
 import { ACTION_BITS10 } from "../v10/actions.js";
 import { type Instruction, decodeInstructions } from "../actions.js";
 import { type MatchField, decodeMatch } from "../oxm.js";
@@ -25,8 +26,7 @@ function rate(name: string, r: number | undefined): string {
 
 /** Queue configurations grouped by port, as Open vSwitch's ofputil_queue_get_config_reply_format() prints them. */
 export function formatQueueConfigs(queues: readonly { portNo: number; queueId: number; minRate?: number | undefined; maxRate?: number | undefined }[]): string {
-  const port16 = (p: number) => (p >= 0xffffff00 ? p - 0xffff0000 : p);
-  const sorted = [...queues].sort((a, b) => port16(a.portNo) - port16(b.portNo) || a.queueId - b.queueId);
+  const sorted = [...queues].sort((a, b) => port32to16(a.portNo) - port32to16(b.portNo) || a.queueId - b.queueId);
   let s = " ";
   let port = 0;
   for (const q of sorted) {

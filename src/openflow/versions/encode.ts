@@ -7,7 +7,8 @@
 import type { Writer } from "../../bytes/writer.js";
 import { MultipartType, OfpType, OfpVersion } from "../constants.js";
 import { encodeActions, encodeInstructions } from "../actions.js";
-import { encodeMatch, encodeOxm } from "../oxm.js";
+import { encodeOxm } from "../oxm.js";
+import { encodeMatchFor } from "../match-order.js";
 import { type Bucket, type GroupProps, type OfMessageInput, writePort } from "../messages.js";
 import { writeOxsStats } from "./oxs.js";
 import { writePort14, writePortStats14 } from "./port14.js";
@@ -91,14 +92,14 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
         return true;
       }
       w.u32(m.bufferId, "packet_in.buffer_id").u16(m.totalLen, "packet_in.total_len").u8(m.reason).u8(m.tableId);
-      encodeMatch(w, m.match);
+      encodeMatchFor(w, m.match, version);
       w.zeros(2).bytes(m.data);
       return true;
     }
     case "flow_removed":
       if (!of15) return false;
       w.u8(m.tableId).u8(m.reason).u16(m.priority, "flow_removed.priority").u16(m.idleTimeout).u16(m.hardTimeout).u64(m.cookie, "flow_removed.cookie");
-      encodeMatch(w, m.match);
+      encodeMatchFor(w, m.match, version);
       writeOxsStats(w, { durationSec: m.durationSec, durationNsec: m.durationNsec, packetCount: m.packetCount, byteCount: m.byteCount });
       return true;
     case "port_status":
@@ -111,7 +112,7 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
       w.u32(m.bufferId, "packet_out.buffer_id");
       const alAt = w.reserve16();
       w.zeros(2);
-      encodeMatch(w, m.match ?? [{ field: "in_port", header: 0x80000004, value: new Uint8Array([m.inPort >>> 24, (m.inPort >>> 16) & 0xff, (m.inPort >>> 8) & 0xff, m.inPort & 0xff]) }]);
+      encodeMatchFor(w, m.match ?? [{ field: "in_port", header: 0x80000004, value: new Uint8Array([m.inPort >>> 24, (m.inPort >>> 16) & 0xff, (m.inPort >>> 8) & 0xff, m.inPort & 0xff]) }], version);
       const as = w.pos;
       encodeActions(w, m.actions, OfpVersion.OF15);
       w.patch16(alAt, w.pos - as);
@@ -216,12 +217,12 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
             const fl = w.reserve16();
             if (of15) {
               w.zeros(2).u8(f.tableId).u8(0).u16(f.priority).u16(f.idleTimeout).u16(f.hardTimeout).u16(f.flags).u16(f.importance ?? 0).u64(f.cookie);
-              encodeMatch(w, f.match);
+              encodeMatchFor(w, f.match, version);
               writeOxsStats(w, { durationSec: f.durationSec, durationNsec: f.durationNsec, idleSec: f.idleAge, idleNsec: f.idleAge === undefined ? undefined : 0, packetCount: f.packetCount, byteCount: f.byteCount });
             } else {
               w.u8(f.tableId).u8(0).u32(f.durationSec).u32(f.durationNsec).u16(f.priority).u16(f.idleTimeout).u16(f.hardTimeout);
               w.u16(f.flags).u16(f.importance ?? 0).zeros(2).u64(f.cookie).u64(f.packetCount).u64(f.byteCount);
-              encodeMatch(w, f.match);
+              encodeMatchFor(w, f.match, version);
             }
             encodeInstructions(w, f.instructions);
             w.patch16(fl, w.pos - fs);
