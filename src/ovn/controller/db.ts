@@ -22,6 +22,7 @@ import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js"
 import type { OvnDatabase } from "../../ovsdb/models/ovn-releases.js";
 import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, describeOvnSchema, ovnFeatureReleases } from "../schema-features.js";
 import { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
+import { ownUpdates } from "./own-echo.js";
 import type { Plan } from "./plan.js";
 
 /** What one sent transaction looked like, for a metrics exporter or a log. */
@@ -172,6 +173,9 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private readonly requiredCache = new Map<string, readonly string[]>();
   private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
   private reads: ReadLog | undefined;
+  /** {@link ControlledDb.followOwnWrites} was asked for and has not fallen back to the monitor. */
+  private followOwn = false;
+  private readonly replicatedCache = new Map<string, boolean>();
   /** The tables whose rows are found by name through the schema's unique index (see `NAMED_BY_UNIQUE`). */
   private readonly namedByUnique: ReadonlySet<string> | undefined;
 
@@ -505,6 +509,42 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   }
 
   /**
+   * For a one-shot writer (e.g. `ovn-ts apply` without `--watch`): from the next transaction
+   * sent on, the replica's monitor is cancelled ({@link Replica.detach}), so the server does no
+   * monitor work for this controller's transactions and sends none of them back, and the replica
+   * follows each committed transaction itself (worked out from the operations and their results). Its contents stay what they
+   * were read as, plus this controller's own writes: other clients' changes are no longer seen
+   * (the plans' guards still make a transaction that would overwrite one fail). A transaction
+   * whose effect cannot be worked out exactly (a delete, ...), a failed one, or a rebuilt plan's
+   * guard on a row changed here (whose new `_version` only the server knows) attaches the monitor
+   * again for good: a full read, and the replica follows the server as before.
+   */
+  followOwnWrites(): void {
+    this.followOwn = true;
+  }
+
+  /** True when the replica holds `table`. */
+  private replicated(table: string): boolean {
+    let r = this.replicatedCache.get(table);
+    if (r === undefined) {
+      try {
+        this.replica.count(table as keyof T & string);
+        r = true;
+      } catch {
+        r = false;
+      }
+      this.replicatedCache.set(table, r);
+    }
+    return r;
+  }
+
+  /** Attaches the replica's monitor again, for good (see {@link ControlledDb.followOwnWrites}). */
+  private async fallBack(): Promise<void> {
+    this.followOwn = false;
+    if (this.replica.detached) await this.replica.attach();
+  }
+
+  /**
    * Sends a plan as one transaction through the replica (read-your-writes: when this resolves the
    * replica holds the changes). An empty plan sends nothing. Reports to every transaction hook.
    */
@@ -513,13 +553,25 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     if (plan.database !== this.database) throw new TypeError(`plan for ${plan.database} applied to ${this.database}`);
     const label = options.label ?? plan.label ?? "apply";
     const t0 = performance.now();
+    if (this.followOwn && !this.replica.detached && this.replica.health === "ready") this.replica.detach();
     try {
-      const results = await this.replica.transact(plan.operations);
+      let results: OperationResult[];
+      if (this.replica.detached) {
+        results = (await this.client.transact(this.database, plan.operations)).results as OperationResult[];
+        // (attached again meanwhile: the new monitor's contents, read after this commit, hold it)
+        if (this.replica.detached) {
+          const own = ownUpdates(this, plan.operations, results, (t) => this.replicated(t));
+          if (own) this.replica.applyOwn(own);
+          else await this.fallBack();
+        }
+      } else results = await this.replica.transact(plan.operations);
       this.report(label, plan.operations, t0, "committed");
       return { sent: true, results };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       this.report(label, plan.operations, t0, isGuardFailure(e, plan.operations) || indexRaceOf(e, plan) ? "guard-failed" : "error", err);
+      // Detached, the replica would never see what made the transaction fail: read the server's state.
+      if (this.replica.detached) await this.fallBack().catch(() => undefined);
       throw e;
     }
   }

@@ -16,6 +16,7 @@ import type { InsertOperation, MutateOperation, Mutation, Operation } from "../.
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
+import { UNKNOWN_VERSION } from "./own-echo.js";
 import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, onlyKeys, plainStrings } from "./values.js";
 
 /** One change a plan makes, for display (`ovn-ts diff`) and tests. */
@@ -502,6 +503,18 @@ export class PlanBuilder {
     }
     for (const g of guarded) {
       if (g.column !== undefined) continue;
+      if (g.version === UNKNOWN_VERSION) {
+        // A row this controller changed itself, detached (its new `_version` is the server's
+        // secret): pinned by its whole contents instead, which the replica knows exactly.
+        const row = this.db.replica.get(g.table, g.uuid) as Row | undefined;
+        if (row) {
+          const columns = [...this.db.table(g.table).columns.keys()].filter((c) => c !== "_uuid" && c !== "_version");
+          const pinned: Record<string, Datum> = {};
+          for (const c of columns) pinned[c] = row[c];
+          ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: columns as never, until: "==", rows: [pinned] as never, timeout: 0 }));
+          continue;
+        }
+      }
       ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: ["_version"] as never, until: "==", rows: [{ _version: g.version }] as never, timeout: 0 }));
     }
     ops.push(...body);
