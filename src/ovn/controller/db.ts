@@ -175,6 +175,8 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private reads: ReadLog | undefined;
   /** {@link ControlledDb.followOwnWrites} was asked for and has not fallen back to the monitor. */
   private followOwn = false;
+  /** The replica's monitor being attached again after following its own writes (see {@link ControlledDb.fallBack}). */
+  private attaching: Promise<void> | undefined;
   private readonly replicatedCache = new Map<string, boolean>();
   /** The tables whose rows are found by name through the schema's unique index (see `NAMED_BY_UNIQUE`). */
   private readonly namedByUnique: ReadonlySet<string> | undefined;
@@ -538,10 +540,14 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     return r;
   }
 
-  /** Attaches the replica's monitor again, for good (see {@link ControlledDb.followOwnWrites}). */
-  private async fallBack(): Promise<void> {
+  /**
+   * Attaches the replica's monitor again, for good (see {@link ControlledDb.followOwnWrites});
+   * resolves once the replica holds the server's contents.
+   */
+  private fallBack(): Promise<void> {
     this.followOwn = false;
-    if (this.replica.detached) await this.replica.attach();
+    if (this.attaching === undefined && this.replica.detached) this.attaching = this.replica.attach();
+    return this.attaching ?? Promise.resolve();
   }
 
   /**
@@ -563,7 +569,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
           const own = ownUpdates(this, plan.operations, results, (t) => this.replicated(t));
           if (own) this.replica.applyOwn(own);
           else await this.fallBack();
-        }
+        } else await this.attaching; // read-your-writes: the new monitor's contents, read after this commit, are in
       } else results = await this.replica.transact(plan.operations);
       this.report(label, plan.operations, t0, "committed");
       return { sent: true, results };
@@ -571,7 +577,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
       const err = e instanceof Error ? e : new Error(String(e));
       this.report(label, plan.operations, t0, isGuardFailure(e, plan.operations) || indexRaceOf(e, plan) ? "guard-failed" : "error", err);
       // Detached, the replica would never see what made the transaction fail: read the server's state.
-      if (this.replica.detached) await this.fallBack().catch(() => undefined);
+      if (this.replica.detached || this.attaching) await this.fallBack().catch(() => undefined);
       throw e;
     }
   }

@@ -101,6 +101,35 @@ describe.skipIf(!peers("ovsdb-server", "ovn-nbctl"))("a controller following its
       await ctl.close();
     });
 
+    it("rebuilds a chunk whose row another client changed mid-apply, from the server's state, the chunks after it in order", { timeout: 240_000 }, async () => {
+      backend = await startBackend(kind);
+      const events: TransactionEvent[] = [];
+      const client = await OvsdbClient.connect(backend.unix, { probeIntervalMs: 0 });
+      clients.push(client);
+      // Just before the first transaction that guards a load balancer by its contents (a service's
+      // VIPs on a load balancer this apply created), another client changes that load balancer.
+      let changed: string | undefined;
+      const orig = client.transact.bind(client);
+      client.transact = async (database, ops, options) => {
+        const guard = ops.find((op) => op.op === "wait" && op.table === "Load_Balancer" && op.where[0]?.[0] === "_uuid" && !op.columns.includes("_version"));
+        if (guard && guard.op === "wait" && changed === undefined) {
+          changed = (JSON.parse(JSON.stringify(guard)) as { where: [string, string, [string, string]][] }).where[0]![2][1];
+          await nbctl(backend!.unix, "set", "Load_Balancer", changed, "external_ids:other=x");
+        }
+        return orig(database, ops, options);
+      };
+      const ctl = await NbController.open(client, { identity: KUBE_OVN_IDENTITY, tables: NB_CONTROLLER_TABLES, onTransaction: (e) => events.push(e) });
+      const r = await apply(ctl, parseManifestText(proofManifest(100), "proof.yaml"));
+      expect(changed).toBeDefined();
+      expect(events.filter((e) => e.outcome !== "committed").map((e) => e.outcome)).toEqual(["guard-failed"]);
+      expect(r.counts.created).toBe(r.objects.length);
+      expect(ctl.db.replica.detached).toBe(false);
+      // The other client's key kept (external_ids is managed key by key), the service's VIPs there.
+      expect(await nbctl(backend.unix, "get", "Load_Balancer", changed!, "external_ids:other")).toBe("x\n");
+      expect(contents(ctl)).toEqual(await serverContents(backend.unix));
+      await ctl.close();
+    });
+
     it("does not overwrite another client's change to a row it changed itself", { timeout: 60_000 }, async () => {
       backend = await startBackend(kind);
       const events: TransactionEvent[] = [];
