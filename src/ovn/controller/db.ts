@@ -109,8 +109,8 @@ export interface ApplyResult {
  * ({@link stalePlan}).
  */
 export interface ReadLog {
-  /** `table\u0000name` of every name lookup that found no row. */
-  readonly missed: Set<string>;
+  /** The names of every name lookup that found no row, by table (no `table + name` string built per lookup). */
+  readonly missed: Map<string, Set<string>>;
   /** UUIDs of the rows lookups by name or UUID found. */
   readonly found: Set<string>;
   /** Tables read as a whole (owned rows, rows by `external_ids`, holders of a row). */
@@ -345,7 +345,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
    * lookups, for a plan built ahead while another transaction is in flight (see {@link stalePlan}).
    */
   trackReads(build: () => void): ReadLog {
-    const log: ReadLog = { missed: new Set(), found: new Set(), scanned: new Set() };
+    const log: ReadLog = { missed: new Map(), found: new Set(), scanned: new Set() };
     const outer = this.reads;
     this.reads = log;
     try {
@@ -359,8 +359,12 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private noteName(table: string, name: string, rows: readonly Row[]): void {
     const log = this.reads;
     if (!log) return;
-    if (rows.length === 0) log.missed.add(`${table}\u0000${name}`);
-    for (const r of rows) log.found.add(r["_uuid"] as string);
+    if (rows.length === 0) {
+      let names = log.missed.get(table);
+      if (names === undefined) log.missed.set(table, (names = new Set()));
+      names.add(name);
+    }
+    for (let i = 0; i < rows.length; i++) log.found.add(rows[i]!["_uuid"] as string);
   }
 
   /** The row of `table` named `name` (from the schema's name index or the controller's), or undefined. */
@@ -636,7 +640,7 @@ export function stalePlan(db: ControlledDb, committed: Plan, ahead: Plan, reads:
     if (reads.scanned.has(op.table)) return true;
     if (op.op === "insert") {
       const name = (op.row as { name?: unknown }).name;
-      if (typeof name === "string" && reads.missed.has(`${op.table}\u0000${name}`)) return true;
+      if (typeof name === "string" && reads.missed.get(op.table)?.has(name)) return true;
       continue;
     }
     const uuid = targetOf(op);

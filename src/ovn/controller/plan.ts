@@ -9,7 +9,7 @@
  * @module
  */
 import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
-import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
+import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
 import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
 import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
 import type { InsertOperation, MutateOperation, Mutation, Operation } from "../../ovsdb/wire/operations.js";
@@ -70,7 +70,12 @@ interface PendingInsert {
   readonly key: string;
   readonly row: Record<string, Datum>;
   /** The wire form of columns as the create took them (a column changed afterwards has none). */
-  readonly json: Record<string, JsonValue>;
+  readonly json: Record<string, JsonValue | null>;
+  /**
+   * True while `json` is the whole row in its final wire form, in `row`'s column order (the
+   * insert's `row` as is): no reference column, and nothing changed since the create.
+   */
+  whole: boolean;
 }
 
 interface MutationAcc {
@@ -206,15 +211,20 @@ export class PlanBuilder {
   private createRow(table: string, key: string, row: { readonly [column: string]: unknown }, name: string | undefined, options: PlanCreateOptions): string {
     const ts = this.db.table(table);
     const out: Record<string, Datum> = {};
-    const json: Record<string, JsonValue> = {};
+    const json: Record<string, JsonValue | null> = {};
     const columns: string[] = [];
+    const refs = this.db.refColumns(table);
+    // The row's wire form is built here once, in its final shape, when nothing needs it built again.
+    let whole = true;
     const take = (c: string, v: unknown): void => {
       const col = this.db.column(table, c);
       this.db.requireValues(table, c, v);
       const n = normalized(col.type, v, table, c);
       out[c] = n.value;
       columns.push(c);
-      if (c !== "external_ids") json[c] = n.json;
+      // (`external_ids` keeps its place, its value is set below)
+      json[c] = c === "external_ids" ? null : wireValue(col.type, n.json);
+      if (refs.length > 0 && refs.includes(c)) whole = false;
     };
     // (`name`, when given, takes the place `row`'s own `name` has, else comes last: as `{ ...row, name }`)
     let named = name === undefined;
@@ -241,9 +251,13 @@ export class PlanBuilder {
       // Its wire form now, when it is plain strings (else insertOf encodes it).
       const j = plainStrings(extCol.type) ? normalizedStrings(extCol.type, ext) : undefined;
       if (j) json["external_ids"] = j.json;
-    }
+      else {
+        delete json["external_ids"];
+        whole = false;
+      }
+    } else if ("external_ids" in json) whole = false;
     const ref = `${REF_PREFIX}${++this.n}_${refSuffix(table)}`;
-    this.inserts.set(ref, { table, key, row: out, json });
+    this.inserts.set(ref, { table, key, row: out, json, whole });
     let keys = this.insertKeys.get(table);
     if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
     keys.set(key, ref);
@@ -294,6 +308,7 @@ export class PlanBuilder {
       const col = this.db.column(p.table, c);
       this.db.requireValues(p.table, c, v);
       delete p.json[c];
+      p.whole = false;
       if (isOnlyKeys(v) || c === "external_ids") {
         const m = new Map((p.row[c] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
         for (const [k, x] of isOnlyKeys(v) ? v.entries : toEntries(v)) x === undefined ? m.delete(k) : m.set(k, x);
@@ -378,6 +393,7 @@ export class PlanBuilder {
         linked.list.push(child);
         p.row[column] = linked.list;
         delete p.json[column];
+        p.whole = false;
       }
       return;
     }
@@ -468,7 +484,7 @@ export class PlanBuilder {
         if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
       }
       done.add(ref);
-      body.push(insertOf(this.db, p.table, p.row, ref, p.json));
+      body.push(insertOf(this.db, p.table, p.row, ref, p.json, p.whole));
     };
     for (const ref of this.inserts.keys()) visit(ref, 0);
     for (const [uuid, p] of this.changes) {
@@ -529,21 +545,31 @@ export class PlanBuilder {
  * took them ({@link normalize}), so only reference columns, which {@link PlanBuilder.link} grows
  * afterwards, are checked again; required columns are checked as the builder does.
  */
-function insertOf(db: ControlledDb, table: string, row: { readonly [column: string]: Datum }, ref: string, taken: { readonly [column: string]: JsonValue }): InsertOperation {
+function insertOf(
+  db: ControlledDb,
+  table: string,
+  row: { readonly [column: string]: Datum },
+  ref: string,
+  taken: { readonly [column: string]: JsonValue | null },
+  whole: boolean,
+): InsertOperation {
   const ts = db.table(table);
   const refs = db.refColumns(table);
-  const json: Record<string, JsonValue> = {};
-  for (const c in row) {
-    const v = row[c];
-    if (v === undefined) continue;
-    const type = db.column(table, c).type;
-    const isRef = refs.includes(c);
-    if (isRef) {
-      const problem = checkDatum(type, v);
-      if (problem) throw new OvsdbTypeError(problem, table, c);
+  let json: Record<string, JsonValue> = taken as Record<string, JsonValue>;
+  if (!whole) {
+    json = {};
+    for (const c in row) {
+      const v = row[c];
+      if (v === undefined) continue;
+      const type = db.column(table, c).type;
+      const isRef = refs.includes(c);
+      if (isRef) {
+        const problem = checkDatum(type, v);
+        if (problem) throw new OvsdbTypeError(problem, table, c);
+      }
+      const t = isRef ? undefined : taken[c];
+      json[c] = t !== undefined && t !== null ? t : wireValue(type, datumToJson(type, v, { table, column: c, allowNamedUuid: true }));
     }
-    const j = (isRef ? undefined : taken[c]) ?? datumToJson(type, v, { table, column: c, allowNamedUuid: true });
-    json[c] = type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
   }
   const required = db.requiredColumns(table);
   for (const c of required) {
@@ -579,6 +605,11 @@ function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: 
     if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
   }
   return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
+}
+
+/** A value's wire form as an insert sends it: an optional value (at most one, no map) that is present, as its atom. */
+function wireValue(type: ColumnType, j: JsonValue): JsonValue {
+  return type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
 }
 
 function atomsOf(v: Datum): readonly Atom[] {
