@@ -25,6 +25,9 @@ import type { ControlledDb } from "./db.js";
 /** The `_version` given to rows a detached replica changed itself (the all-zero UUID, which the server never makes). */
 export const UNKNOWN_VERSION = "00000000-0000-0000-0000-000000000000";
 
+/** {@link UNKNOWN_VERSION}'s wire form, one for every row (the replica only reads it). */
+const UNKNOWN_VERSION_JSON: JsonValue = Object.freeze(["uuid", UNKNOWN_VERSION]) as unknown as JsonValue;
+
 type JsonRow = { readonly [column: string]: unknown };
 
 /** A row the transaction changed: its replica contents and the columns' values after the transaction. */
@@ -53,15 +56,18 @@ class Fresh {
  */
 export function ownUpdates(db: ControlledDb, ops: readonly Operation[], results: readonly OperationResult[], replicated: (table: string) => boolean): TableUpdates2 | undefined {
   const names = new Map<string, string>();
+  const inserted = new Set<string>();
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.op !== "insert") continue;
     const r = results[i] as { uuid?: readonly [string, string] } | undefined;
     const uuid = r?.uuid?.[1];
     if (uuid === undefined) return undefined;
-    if (op["uuid-name"] !== undefined) names.set(op["uuid-name"], uuid);
+    if (op["uuid-name"] !== undefined) {
+      names.set(op["uuid-name"], uuid);
+      inserted.add(uuid);
+    }
   }
-  const inserted = new Set(names.values());
   const out: Record<string, Record<string, unknown>> = {};
   const put = (table: string, uuid: string, u: unknown): void => {
     (out[table] ??= {})[uuid] = u;
@@ -98,7 +104,7 @@ export function ownUpdates(db: ControlledDb, ops: readonly Operation[], results:
           if (strongToNonRoot(db, db.column(op.table, c).type)) collectUuids(v, referenced);
         }
         if (!replicated(op.table)) continue;
-        row["_version"] = ["uuid", UNKNOWN_VERSION];
+        row["_version"] = UNKNOWN_VERSION_JSON;
         put(op.table, uuid, { insert: row });
         continue;
       }
@@ -164,7 +170,7 @@ export function ownUpdates(db: ControlledDb, ops: readonly Operation[], results:
       any = true;
     }
     if (!any) continue;
-    diff["_version"] = ["uuid", UNKNOWN_VERSION];
+    diff["_version"] = UNKNOWN_VERSION_JSON;
     put(t.table, uuid, { modify: diff });
   }
   for (const uuid of orphans) if (!referenced.has(uuid)) return undefined; // collected by the server at commit

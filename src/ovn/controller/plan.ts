@@ -146,7 +146,9 @@ export class PlanBuilder {
   private readonly absentWhere: { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[] }[] = [];
   private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
-  private readonly indexedKeys = new Map<string, IndexedKey>();
+  /** The keys inserted under the protection of a unique index, in order, each once (by table, column and value as text: no key string built per insert). */
+  private readonly indexedKeys: IndexedKey[] = [];
+  private readonly indexedAt = new Map<string, Map<string, Map<string, number>>>();
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
   /** The reference lists {@link PlanBuilder.link} grew on rows this plan creates (`ref\0column`): this plan's own arrays, and their members. */
@@ -218,7 +220,8 @@ export class PlanBuilder {
     let whole = true;
     const take = (c: string, v: unknown): void => {
       const col = this.db.column(table, c);
-      this.db.requireValues(table, c, v);
+      // (only enumerated columns have values a server's schema may lack)
+      if (col.type.key.enum || col.type.value?.enum) this.db.requireValues(table, c, v);
       const n = normalized(col.type, v, table, c);
       out[c] = n.value;
       columns.push(c);
@@ -263,13 +266,26 @@ export class PlanBuilder {
     keys.set(key, ref);
     const absent = options.absent;
     if (absent && this.db.guards) {
-      const k = `${table}\u0000${absent.column}\u0000${String(absent.value)}`;
       const guard = { table, column: absent.column, value: absent.value };
-      if (this.db.hasUniqueIndex(table, [absent.column])) this.indexedKeys.set(k, guard);
-      else this.absentGuards.set(k, guard);
+      if (this.db.hasUniqueIndex(table, [absent.column])) this.addIndexed(guard);
+      else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
     }
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
+  }
+
+  /** Lists a key inserted under a unique index's protection (a later one of the same table, column and value replaces it in its place). */
+  private addIndexed(key: IndexedKey): void {
+    let byColumn = this.indexedAt.get(key.table);
+    if (byColumn === undefined) this.indexedAt.set(key.table, (byColumn = new Map()));
+    let byValue = byColumn.get(key.column);
+    if (byValue === undefined) byColumn.set(key.column, (byValue = new Map()));
+    const text = String(key.value);
+    const at = byValue.get(text);
+    if (at === undefined) {
+      byValue.set(text, this.indexedKeys.length);
+      this.indexedKeys.push(key);
+    } else this.indexedKeys[at] = key;
   }
 
   /**
@@ -535,7 +551,7 @@ export class PlanBuilder {
     }
     ops.push(...body);
     const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
-    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : [...this.indexedKeys.values()] };
+    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : this.indexedKeys.slice() };
   }
 }
 
