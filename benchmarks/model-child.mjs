@@ -51,7 +51,8 @@ const ctl = await opening;
 const t3 = performance.now();
 const model = resolveModel({ objects }, { existing: await existing });
 const t4 = performance.now();
-const r = await applyModel(ctl, model);
+// as `ovn-ts apply` (one-shot): the replica follows the apply's own writes, without a monitor
+const r = await applyModel(ctl, model, { followOwnWrites: true });
 const t5 = performance.now();
 await ctl.close();
 client.close();

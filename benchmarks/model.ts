@@ -3,9 +3,12 @@
  * namespace each, pods spread over 200 nodes) to a real `ovsdb-server`, side by side in one run with:
  * - **the floor**: exactly the transactions the apply sent (captured, each insert given the UUID the
  *   server chose so later batches' references hold, without the `_version` guards, which name
- *   versions of that run only), pre-serialised and sent raw over a bare socket, one at a time, to a
- *   fresh server (the median of three such replays, after one not counted; the first apply it is
- *   compared with is the median of three runs too);
+ *   versions of that run only; guards that pin a row's contents, which a detached apply sends for
+ *   rows it wrote itself, are kept), pre-serialised and sent raw over a bare socket, one at a time,
+ *   to a fresh server with no monitor attached (the median of three such replays, after one not
+ *   counted; the first apply it is compared with is the median of three runs too). The apply, as
+ *   `ovn-ts apply` without `--watch`, cancels its replica's monitor before its first transaction
+ *   (`followOwnWrites`), so the server has no monitor during the apply either;
  * - **ovsdbapp**: the same rows (read back from the database the apply built) created through
  *   ovsdbapp's OVN Northbound helpers, in the same number of pods per transaction;
  * - **ovn-nbctl in daemon mode**: the same rows created by `ovn-nbctl` commands sent to an

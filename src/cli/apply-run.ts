@@ -108,7 +108,8 @@ export async function runApply(args: Args, io: CliIo, diff: boolean, reading: Pr
         shown = true;
         io.err(`\rapplying: ${done}/${total} objects`);
       };
-      const r = await applyModel(ctl, model, { dryRun: diff || args.dryRun, prune: args.prune, onProgress, ...(args.maxOps ? { maxOperations: args.maxOps } : {}) });
+      // One-shot (--watch is apply-watch.ts): the replica follows the apply's own writes, no monitor.
+      const r = await applyModel(ctl, model, { dryRun: diff || args.dryRun, prune: args.prune, onProgress, followOwnWrites: true, ...(args.maxOps ? { maxOperations: args.maxOps } : {}) });
       if (shown) io.err("\r\x1b[K");
       if (diff) {
         let changed = 0;

@@ -59,6 +59,16 @@ export interface ApplyModelOptions {
   readonly maxOperations?: number;
   /** Called after each chunk with the objects done so far and the total (for a progress bar). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * A one-shot apply, whose caller does not use the controller's replica afterwards (`ovn-ts
+   * apply` without `--watch`): the replica's monitor is cancelled before the first transaction
+   * and the replica follows the apply's own transactions itself (`ControlledDb.followOwnWrites`),
+   * so the server does no monitor work and sends nothing back. Other clients' changes during the
+   * apply still make a guarded transaction fail (and the plan be rebuilt, the monitor attached
+   * again); the replica no longer follows them after it.
+   * @default false
+   */
+  readonly followOwnWrites?: boolean;
 }
 
 /** What {@link applyModel} did. */
@@ -466,6 +476,7 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
 
   const total = units.length;
   let done = 0;
+  if (options.followOwnWrites && !options.dryRun) ctl.db.followOwnWrites();
   if (options.dryRun) {
     // Nothing is sent, so later chunks could not see earlier ones: one plan holds everything.
     const p = ctl.plan("apply --dry-run");

@@ -74,8 +74,8 @@ describe.each(BACKENDS)("pipelined apply on %s", (kind) => {
 describe("stalePlan", () => {
   const db = { refColumns: (t: string) => (t === "Logical_Switch" ? ["ports", "acls"] : []) } as unknown as Parameters<typeof stalePlan>[0];
   const plan = (operations: unknown[], guarded: { uuid: string }[] = []): Plan => ({ database: "OVN_Northbound", label: undefined, operations, steps: [], guarded, indexed: [] }) as unknown as Plan;
-  const reads = (r: Partial<{ missed: string[]; found: string[]; scanned: string[] }>): ReadLog => ({
-    missed: new Set(r.missed ?? []),
+  const reads = (r: Partial<{ missed: [string, string][]; found: string[]; scanned: string[] }>): ReadLog => ({
+    missed: new Map((r.missed ?? []).map(([t, n]) => [t, new Set([n])])),
     found: new Set(r.found ?? []),
     scanned: new Set(r.scanned ?? []),
   });
@@ -83,8 +83,8 @@ describe("stalePlan", () => {
   const where = (u: string) => [["_uuid", "==", ["uuid", u]]];
 
   it.each([
-    ["an insert of another name", [{ op: "insert", table: "Logical_Switch_Port", row: { name: "a" } }], reads({ missed: ["Logical_Switch_Port\u0000b"] }), false],
-    ["an insert of a name the build missed", [{ op: "insert", table: "Logical_Switch_Port", row: { name: "b" } }], reads({ missed: ["Logical_Switch_Port\u0000b"] }), true],
+    ["an insert of another name", [{ op: "insert", table: "Logical_Switch_Port", row: { name: "a" } }], reads({ missed: [["Logical_Switch_Port", "b"]] }), false],
+    ["an insert of a name the build missed", [{ op: "insert", table: "Logical_Switch_Port", row: { name: "b" } }], reads({ missed: [["Logical_Switch_Port", "b"]] }), true],
     ["an insert into a table the build scanned", [{ op: "insert", table: "ACL", row: {} }], reads({ scanned: ["ACL"] }), true],
     ["references added to a row the build found", [{ op: "mutate", table: "Logical_Switch", where: where("s1"), mutations: [["ports", "insert", ["set", []]]] }], reads({ found: ["s1"] }), false],
     ["another column mutated on a row the build found", [{ op: "mutate", table: "Logical_Switch", where: where("s1"), mutations: [["other_config", "insert", ["map", []]]] }], reads({ found: ["s1"] }), true],

@@ -22,6 +22,7 @@ import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js"
 import type { OvnDatabase } from "../../ovsdb/models/ovn-releases.js";
 import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, describeOvnSchema, ovnFeatureReleases } from "../schema-features.js";
 import { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
+import { ownUpdates } from "./own-echo.js";
 import type { Plan } from "./plan.js";
 
 /** What one sent transaction looked like, for a metrics exporter or a log. */
@@ -108,8 +109,8 @@ export interface ApplyResult {
  * ({@link stalePlan}).
  */
 export interface ReadLog {
-  /** `table\u0000name` of every name lookup that found no row. */
-  readonly missed: Set<string>;
+  /** The names of every name lookup that found no row, by table (no `table + name` string built per lookup). */
+  readonly missed: Map<string, Set<string>>;
   /** UUIDs of the rows lookups by name or UUID found. */
   readonly found: Set<string>;
   /** Tables read as a whole (owned rows, rows by `external_ids`, holders of a row). */
@@ -172,6 +173,11 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private readonly requiredCache = new Map<string, readonly string[]>();
   private readonly uniqueColumnCache = new Map<string, Map<string, boolean>>();
   private reads: ReadLog | undefined;
+  /** {@link ControlledDb.followOwnWrites} was asked for and has not fallen back to the monitor. */
+  private followOwn = false;
+  /** The replica's monitor being attached again after following its own writes (see {@link ControlledDb.fallBack}). */
+  private attaching: Promise<void> | undefined;
+  private readonly replicatedCache = new Map<string, boolean>();
   /** The tables whose rows are found by name through the schema's unique index (see `NAMED_BY_UNIQUE`). */
   private readonly namedByUnique: ReadonlySet<string> | undefined;
 
@@ -339,7 +345,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
    * lookups, for a plan built ahead while another transaction is in flight (see {@link stalePlan}).
    */
   trackReads(build: () => void): ReadLog {
-    const log: ReadLog = { missed: new Set(), found: new Set(), scanned: new Set() };
+    const log: ReadLog = { missed: new Map(), found: new Set(), scanned: new Set() };
     const outer = this.reads;
     this.reads = log;
     try {
@@ -353,8 +359,12 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   private noteName(table: string, name: string, rows: readonly Row[]): void {
     const log = this.reads;
     if (!log) return;
-    if (rows.length === 0) log.missed.add(`${table}\u0000${name}`);
-    for (const r of rows) log.found.add(r["_uuid"] as string);
+    if (rows.length === 0) {
+      let names = log.missed.get(table);
+      if (names === undefined) log.missed.set(table, (names = new Set()));
+      names.add(name);
+    }
+    for (let i = 0; i < rows.length; i++) log.found.add(rows[i]!["_uuid"] as string);
   }
 
   /** The row of `table` named `name` (from the schema's name index or the controller's), or undefined. */
@@ -505,6 +515,46 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   }
 
   /**
+   * For a one-shot writer (e.g. `ovn-ts apply` without `--watch`): from the next transaction
+   * sent on, the replica's monitor is cancelled ({@link Replica.detach}), so the server does no
+   * monitor work for this controller's transactions and sends none of them back, and the replica
+   * follows each committed transaction itself (worked out from the operations and their results). Its contents stay what they
+   * were read as, plus this controller's own writes: other clients' changes are no longer seen
+   * (the plans' guards still make a transaction that would overwrite one fail). A transaction
+   * whose effect cannot be worked out exactly (a delete, ...), a failed one, or a rebuilt plan's
+   * guard on a row changed here (whose new `_version` only the server knows) attaches the monitor
+   * again for good: a full read, and the replica follows the server as before.
+   */
+  followOwnWrites(): void {
+    this.followOwn = true;
+  }
+
+  /** True when the replica holds `table`. */
+  private replicated(table: string): boolean {
+    let r = this.replicatedCache.get(table);
+    if (r === undefined) {
+      try {
+        this.replica.count(table as keyof T & string);
+        r = true;
+      } catch {
+        r = false;
+      }
+      this.replicatedCache.set(table, r);
+    }
+    return r;
+  }
+
+  /**
+   * Attaches the replica's monitor again, for good (see {@link ControlledDb.followOwnWrites});
+   * resolves once the replica holds the server's contents.
+   */
+  private fallBack(): Promise<void> {
+    this.followOwn = false;
+    if (this.attaching === undefined && this.replica.detached) this.attaching = this.replica.attach();
+    return this.attaching ?? Promise.resolve();
+  }
+
+  /**
    * Sends a plan as one transaction through the replica (read-your-writes: when this resolves the
    * replica holds the changes). An empty plan sends nothing. Reports to every transaction hook.
    */
@@ -513,13 +563,25 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     if (plan.database !== this.database) throw new TypeError(`plan for ${plan.database} applied to ${this.database}`);
     const label = options.label ?? plan.label ?? "apply";
     const t0 = performance.now();
+    if (this.followOwn && !this.replica.detached && this.replica.health === "ready") this.replica.detach();
     try {
-      const results = await this.replica.transact(plan.operations);
+      let results: OperationResult[];
+      if (this.replica.detached) {
+        results = (await this.client.transact(this.database, plan.operations)).results as OperationResult[];
+        // (attached again meanwhile: the new monitor's contents, read after this commit, hold it)
+        if (this.replica.detached) {
+          const own = ownUpdates(this, plan.operations, results, (t) => this.replicated(t));
+          if (own) this.replica.applyOwn(own);
+          else await this.fallBack();
+        } else await this.attaching; // read-your-writes: the new monitor's contents, read after this commit, are in
+      } else results = await this.replica.transact(plan.operations);
       this.report(label, plan.operations, t0, "committed");
       return { sent: true, results };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       this.report(label, plan.operations, t0, isGuardFailure(e, plan.operations) || indexRaceOf(e, plan) ? "guard-failed" : "error", err);
+      // Detached, the replica would never see what made the transaction fail: read the server's state.
+      if (this.replica.detached || this.attaching) await this.fallBack().catch(() => undefined);
       throw e;
     }
   }
@@ -578,7 +640,7 @@ export function stalePlan(db: ControlledDb, committed: Plan, ahead: Plan, reads:
     if (reads.scanned.has(op.table)) return true;
     if (op.op === "insert") {
       const name = (op.row as { name?: unknown }).name;
-      if (typeof name === "string" && reads.missed.has(`${op.table}\u0000${name}`)) return true;
+      if (typeof name === "string" && reads.missed.get(op.table)?.has(name)) return true;
       continue;
     }
     const uuid = targetOf(op);

@@ -9,13 +9,14 @@
  * @module
  */
 import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
-import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
+import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
 import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
 import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
 import type { InsertOperation, MutateOperation, Mutation, Operation } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
+import { UNKNOWN_VERSION } from "./own-echo.js";
 import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, onlyKeys, plainStrings } from "./values.js";
 
 /** One change a plan makes, for display (`ovn-ts diff`) and tests. */
@@ -69,7 +70,12 @@ interface PendingInsert {
   readonly key: string;
   readonly row: Record<string, Datum>;
   /** The wire form of columns as the create took them (a column changed afterwards has none). */
-  readonly json: Record<string, JsonValue>;
+  readonly json: Record<string, JsonValue | null>;
+  /**
+   * True while `json` is the whole row in its final wire form, in `row`'s column order (the
+   * insert's `row` as is): no reference column, and nothing changed since the create.
+   */
+  whole: boolean;
 }
 
 interface MutationAcc {
@@ -140,7 +146,9 @@ export class PlanBuilder {
   private readonly absentWhere: { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[] }[] = [];
   private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
-  private readonly indexedKeys = new Map<string, IndexedKey>();
+  /** The keys inserted under the protection of a unique index, in order, each once (by table, column and value as text: no key string built per insert). */
+  private readonly indexedKeys: IndexedKey[] = [];
+  private readonly indexedAt = new Map<string, Map<string, Map<string, number>>>();
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
   /** The reference lists {@link PlanBuilder.link} grew on rows this plan creates (`ref\0column`): this plan's own arrays, and their members. */
@@ -205,15 +213,21 @@ export class PlanBuilder {
   private createRow(table: string, key: string, row: { readonly [column: string]: unknown }, name: string | undefined, options: PlanCreateOptions): string {
     const ts = this.db.table(table);
     const out: Record<string, Datum> = {};
-    const json: Record<string, JsonValue> = {};
+    const json: Record<string, JsonValue | null> = {};
     const columns: string[] = [];
+    const refs = this.db.refColumns(table);
+    // The row's wire form is built here once, in its final shape, when nothing needs it built again.
+    let whole = true;
     const take = (c: string, v: unknown): void => {
       const col = this.db.column(table, c);
-      this.db.requireValues(table, c, v);
+      // (only enumerated columns have values a server's schema may lack)
+      if (col.type.key.enum || col.type.value?.enum) this.db.requireValues(table, c, v);
       const n = normalized(col.type, v, table, c);
       out[c] = n.value;
       columns.push(c);
-      if (c !== "external_ids") json[c] = n.json;
+      // (`external_ids` keeps its place, its value is set below)
+      json[c] = c === "external_ids" ? null : wireValue(col.type, n.json);
+      if (refs.length > 0 && refs.includes(c)) whole = false;
     };
     // (`name`, when given, takes the place `row`'s own `name` has, else comes last: as `{ ...row, name }`)
     let named = name === undefined;
@@ -240,21 +254,38 @@ export class PlanBuilder {
       // Its wire form now, when it is plain strings (else insertOf encodes it).
       const j = plainStrings(extCol.type) ? normalizedStrings(extCol.type, ext) : undefined;
       if (j) json["external_ids"] = j.json;
-    }
+      else {
+        delete json["external_ids"];
+        whole = false;
+      }
+    } else if ("external_ids" in json) whole = false;
     const ref = `${REF_PREFIX}${++this.n}_${refSuffix(table)}`;
-    this.inserts.set(ref, { table, key, row: out, json });
+    this.inserts.set(ref, { table, key, row: out, json, whole });
     let keys = this.insertKeys.get(table);
     if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
     keys.set(key, ref);
     const absent = options.absent;
     if (absent && this.db.guards) {
-      const k = `${table}\u0000${absent.column}\u0000${String(absent.value)}`;
       const guard = { table, column: absent.column, value: absent.value };
-      if (this.db.hasUniqueIndex(table, [absent.column])) this.indexedKeys.set(k, guard);
-      else this.absentGuards.set(k, guard);
+      if (this.db.hasUniqueIndex(table, [absent.column])) this.addIndexed(guard);
+      else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
     }
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
+  }
+
+  /** Lists a key inserted under a unique index's protection (a later one of the same table, column and value replaces it in its place). */
+  private addIndexed(key: IndexedKey): void {
+    let byColumn = this.indexedAt.get(key.table);
+    if (byColumn === undefined) this.indexedAt.set(key.table, (byColumn = new Map()));
+    let byValue = byColumn.get(key.column);
+    if (byValue === undefined) byColumn.set(key.column, (byValue = new Map()));
+    const text = String(key.value);
+    const at = byValue.get(text);
+    if (at === undefined) {
+      byValue.set(text, this.indexedKeys.length);
+      this.indexedKeys.push(key);
+    } else this.indexedKeys[at] = key;
   }
 
   /**
@@ -293,6 +324,7 @@ export class PlanBuilder {
       const col = this.db.column(p.table, c);
       this.db.requireValues(p.table, c, v);
       delete p.json[c];
+      p.whole = false;
       if (isOnlyKeys(v) || c === "external_ids") {
         const m = new Map((p.row[c] as ReadonlyMap<Atom, Atom> | undefined) ?? []);
         for (const [k, x] of isOnlyKeys(v) ? v.entries : toEntries(v)) x === undefined ? m.delete(k) : m.set(k, x);
@@ -377,6 +409,7 @@ export class PlanBuilder {
         linked.list.push(child);
         p.row[column] = linked.list;
         delete p.json[column];
+        p.whole = false;
       }
       return;
     }
@@ -467,7 +500,7 @@ export class PlanBuilder {
         if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
       }
       done.add(ref);
-      body.push(insertOf(this.db, p.table, p.row, ref, p.json));
+      body.push(insertOf(this.db, p.table, p.row, ref, p.json, p.whole));
     };
     for (const ref of this.inserts.keys()) visit(ref, 0);
     for (const [uuid, p] of this.changes) {
@@ -502,11 +535,23 @@ export class PlanBuilder {
     }
     for (const g of guarded) {
       if (g.column !== undefined) continue;
+      if (g.version === UNKNOWN_VERSION) {
+        // A row this controller changed itself, detached (its new `_version` is the server's
+        // secret): pinned by its whole contents instead, which the replica knows exactly.
+        const row = this.db.replica.get(g.table, g.uuid) as Row | undefined;
+        if (row) {
+          const columns = [...this.db.table(g.table).columns.keys()].filter((c) => c !== "_uuid" && c !== "_version");
+          const pinned: Record<string, Datum> = {};
+          for (const c of columns) pinned[c] = row[c];
+          ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: columns as never, until: "==", rows: [pinned] as never, timeout: 0 }));
+          continue;
+        }
+      }
       ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: ["_version"] as never, until: "==", rows: [{ _version: g.version }] as never, timeout: 0 }));
     }
     ops.push(...body);
     const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
-    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : [...this.indexedKeys.values()] };
+    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : this.indexedKeys.slice() };
   }
 }
 
@@ -516,21 +561,31 @@ export class PlanBuilder {
  * took them ({@link normalize}), so only reference columns, which {@link PlanBuilder.link} grows
  * afterwards, are checked again; required columns are checked as the builder does.
  */
-function insertOf(db: ControlledDb, table: string, row: { readonly [column: string]: Datum }, ref: string, taken: { readonly [column: string]: JsonValue }): InsertOperation {
+function insertOf(
+  db: ControlledDb,
+  table: string,
+  row: { readonly [column: string]: Datum },
+  ref: string,
+  taken: { readonly [column: string]: JsonValue | null },
+  whole: boolean,
+): InsertOperation {
   const ts = db.table(table);
   const refs = db.refColumns(table);
-  const json: Record<string, JsonValue> = {};
-  for (const c in row) {
-    const v = row[c];
-    if (v === undefined) continue;
-    const type = db.column(table, c).type;
-    const isRef = refs.includes(c);
-    if (isRef) {
-      const problem = checkDatum(type, v);
-      if (problem) throw new OvsdbTypeError(problem, table, c);
+  let json: Record<string, JsonValue> = taken as Record<string, JsonValue>;
+  if (!whole) {
+    json = {};
+    for (const c in row) {
+      const v = row[c];
+      if (v === undefined) continue;
+      const type = db.column(table, c).type;
+      const isRef = refs.includes(c);
+      if (isRef) {
+        const problem = checkDatum(type, v);
+        if (problem) throw new OvsdbTypeError(problem, table, c);
+      }
+      const t = isRef ? undefined : taken[c];
+      json[c] = t !== undefined && t !== null ? t : wireValue(type, datumToJson(type, v, { table, column: c, allowNamedUuid: true }));
     }
-    const j = (isRef ? undefined : taken[c]) ?? datumToJson(type, v, { table, column: c, allowNamedUuid: true });
-    json[c] = type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
   }
   const required = db.requiredColumns(table);
   for (const c of required) {
@@ -566,6 +621,11 @@ function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: 
     if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
   }
   return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
+}
+
+/** A value's wire form as an insert sends it: an optional value (at most one, no map) that is present, as its atom. */
+function wireValue(type: ColumnType, j: JsonValue): JsonValue {
+  return type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
 }
 
 function atomsOf(v: Datum): readonly Atom[] {

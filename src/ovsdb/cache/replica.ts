@@ -69,13 +69,18 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   private readonly iterators: BatchQueue<ChangeBatch>;
   private closed = false;
   private _lastError: Error | undefined;
+  private _detached = false;
   private readonly onClientState = (s: ClientState) => {
     if (s === "closed") {
       this.lose(this.client.closeReason ?? new ConnectionClosedError("client closed"));
       this.iterators.finish(false);
     } else if (this._health === "lost") return;
     else if (s === "reconnecting") this.setHealth("reconnecting");
-    else if (s === "ready" && this._health === "reconnecting") this.setHealth("syncing");
+    else if (s === "ready" && this._health === "reconnecting") {
+      this.setHealth("syncing");
+      // Detached, nothing is re-issued: whether a transaction in flight committed is unknown; read it all again.
+      if (this._detached) void this.attach();
+    }
   };
 
   private constructor(client: OvsdbClient, schema: DatabaseSchema, options: ReplicaOptions) {
@@ -340,7 +345,12 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     this.setHealth("stale");
     this.report(e);
     const id = this.monitorId;
-    if (!id || this.closed) return;
+    if (this.closed) return;
+    if (!id) {
+      // detached: what the writer applied itself went wrong; follow the server again
+      if (this._detached) void this.attach();
+      return;
+    }
     void this.restartMonitor(id);
   }
 
@@ -349,8 +359,8 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    * meanwhile it waits for the client to be back and tries again; any other failure loses the
    * monitor (health `lost`).
    */
-  private async restartMonitor(id: string): Promise<void> {
-    await this.client.monitorCancel(id).catch(() => undefined);
+  private async restartMonitor(id: string | undefined): Promise<void> {
+    if (id !== undefined) await this.client.monitorCancel(id).catch(() => undefined);
     this._lastTxnId = undefined;
     const method = this._method ?? "monitor_cond";
     for (;;) {
@@ -461,6 +471,55 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     const t = this.table(table);
     if (t.indexes.has(name)) throw new ReplicaError(`table ${table} already has an index "${name}"`);
     t.addIndex(name, spec);
+  }
+
+  // ---- following its own writes without a monitor ------------------------------------------
+
+  /**
+   * True after {@link Replica.detach}: the monitor is cancelled and the replica changes only by
+   * {@link Replica.applyOwn} (until {@link Replica.attach}).
+   */
+  get detached(): boolean {
+    return this._detached;
+  }
+
+  /**
+   * Cancels the monitor, for a writer that needs the contents once (e.g. a one-shot apply): the
+   * server then does no monitor work for the transactions that follow and sends nothing back,
+   * and the replica changes only by what the writer applies itself ({@link Replica.applyOwn}).
+   * Other clients' changes are no longer seen (guards in the writer's transactions still catch
+   * them). The cancel is sent at once, so a transaction sent after this call is not reported
+   * back; its reply is not waited for. Health stays as it is; {@link Replica.attach} follows the
+   * server again.
+   */
+  detach(): void {
+    if (this._detached || this.closed) return;
+    const id = this.monitorId;
+    if (!id) throw new ReplicaError("replica not started");
+    this._detached = true;
+    this.monitorId = undefined;
+    this.client.monitorCancel(id).catch(() => undefined);
+  }
+
+  /**
+   * Applies updates the writer worked out itself from its own committed transaction (the
+   * `update2` form a monitor would have sent: `insert` rows, `modify` diffs, `delete`), and emits
+   * them as one batch (cause `update`), as if the monitor had sent them.
+   */
+  applyOwn(updates: TableUpdates2): void {
+    this.onUpdate2(updates, undefined);
+  }
+
+  /**
+   * Ends {@link Replica.detach}: starts a fresh monitor and makes the contents exactly the
+   * server's (the difference emitted as one `resync` batch). Resolves once they are.
+   */
+  async attach(): Promise<void> {
+    if (!this._detached || this.closed) return;
+    this._detached = false;
+    this.setHealth("syncing");
+    await this.restartMonitor(undefined);
+    if (this._health === "syncing") this.setHealth("ready");
   }
 
   // ---- writes ----------------------------------------------------------------------------
