@@ -21,6 +21,7 @@ import { type Datum, atomToJson, datumFromJson, datumToJson } from "../../ovsdb/
 import type { JsonValue } from "../../ovsdb/wire/notation.js";
 import type { Operation, OperationResult, TableUpdates2 } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
+import type { TablesDef } from "../../ovsdb/model/types.js";
 
 /** The `_version` given to rows a detached replica changed itself (the all-zero UUID, which the server never makes). */
 export const UNKNOWN_VERSION = "00000000-0000-0000-0000-000000000000";
@@ -54,7 +55,7 @@ class Fresh {
  * answered), for the tables `replicated` says the replica holds; `undefined` when they cannot be
  * known exactly (see the module documentation).
  */
-export function ownUpdates(db: ControlledDb, ops: readonly Operation[], results: readonly OperationResult[], replicated: (table: string) => boolean): TableUpdates2 | undefined {
+export function ownUpdates<T extends TablesDef>(db: ControlledDb<T>, ops: readonly Operation[], results: readonly OperationResult[], replicated: (table: string) => boolean): TableUpdates2 | undefined {
   const names = new Map<string, string>();
   const inserted = new Set<string>();
   for (let i = 0; i < ops.length; i++) {
@@ -180,7 +181,7 @@ export function ownUpdates(db: ControlledDb, ops: readonly Operation[], results:
 const NOT_KNOWN = Symbol("not known");
 
 /** True when the column holds strong references to a non-root table (rows the server collects once nothing references them). */
-function strongToNonRoot(db: ControlledDb, type: ColumnType): boolean {
+function strongToNonRoot<T extends TablesDef>(db: ControlledDb<T>, type: ColumnType): boolean {
   for (const b of [type.key, type.value]) {
     if (!b || b.type !== "uuid" || !b.refTable || b.refType === "weak") continue;
     const t = db.schema.tables.get(b.refTable);
