@@ -17,8 +17,10 @@
  *   for the embedded server also the V8 heap growth after GC (what the rows really take, without
  *   the allocator's slack).
  *
- * The embedded server runs in its own process (benchmarks/server-child.ts) for the throughput and
- * RSS numbers, as ovsdb-server does, so that client and server do not share one event loop.
+ * The embedded server runs in its own process for the throughput and RSS numbers, as ovsdb-server
+ * does, so that client and server do not share one event loop: the built package (`dist/`, which
+ * `npm run bench` builds first) under plain node, as users run it (benchmarks/server-child.mjs),
+ * or benchmarks/server-child.ts under vite-node when there is no build.
  *
  * Run alone: `npx vite-node benchmarks/server.ts` (prints a table, writes
  * `benchmarks/results/server.json`); or import {@link runServerBenchmarks}.
@@ -184,13 +186,16 @@ async function loadPorts(remote: string, rows: number): Promise<void> {
   }
 }
 
-/** Starts benchmarks/server-child.ts (the embedded server in its own process). */
+/**
+ * Starts the embedded server in its own process: benchmarks/server-child.mjs on the built `dist/`
+ * under plain node when the build is there (`npm run bench` builds first), else
+ * benchmarks/server-child.ts from source under vite-node.
+ */
 async function startChild(sock: string, extraSchema?: string): Promise<{ pid: number; remote: string; stop: () => Promise<void> }> {
   const here = dirname(fileURLToPath(import.meta.url));
-  // Compiled (server-child.js beside this file): plain node; from source: vite-node.
-  const compiled = join(here, "server-child.js");
-  const [cmd, args] = existsSync(compiled)
-    ? [process.execPath, [compiled, sock]]
+  const built = existsSync(join(here, "../dist/ovsdb/server/index.js"));
+  const [cmd, args] = built
+    ? [process.execPath, [join(here, "server-child.mjs"), sock]]
     : [join(here, "../node_modules/.bin/vite-node"), [join(here, "server-child.ts"), sock]];
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...(extraSchema ? { BENCH_EXTRA_SCHEMA: extraSchema } : {}) } });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
