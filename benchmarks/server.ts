@@ -19,16 +19,15 @@
  *
  * The embedded server runs in its own process for the throughput and RSS numbers, as ovsdb-server
  * does, so that client and server do not share one event loop: the built package (`dist/`, which
- * `npm run bench` builds first) under plain node, as users run it (benchmarks/server-child.mjs),
- * or benchmarks/server-child.ts under vite-node when there is no build.
+ * `npm run bench` builds first) under plain node, as users run it (benchmarks/server-child.mjs).
  *
- * Run alone: `npx vite-node benchmarks/server.ts` (prints a table, writes
+ * Run alone: `npm run build && npx vite-node benchmarks/server.ts` (prints a table, writes
  * `benchmarks/results/server.json`); or import {@link runServerBenchmarks}.
  *
  * @module
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
@@ -38,6 +37,7 @@ import { bundledSchema } from "../src/ovsdb/schema/bundled.js";
 import { OvsdbServer } from "../src/ovsdb/server/index.js";
 import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
 import { makeTempDir, removeDir } from "../src/testing/process.js";
+import { currentDist } from "./build-rev.js";
 import { isMain } from "./main.js";
 
 /** One workload's numbers for both servers. */
@@ -186,18 +186,10 @@ async function loadPorts(remote: string, rows: number): Promise<void> {
   }
 }
 
-/**
- * Starts the embedded server in its own process: benchmarks/server-child.mjs on the built `dist/`
- * under plain node when the build is there (`npm run bench` builds first), else
- * benchmarks/server-child.ts from source under vite-node.
- */
+/** Starts the embedded server of the built `dist/` in its own process (benchmarks/server-child.mjs under plain node). */
 async function startChild(sock: string, extraSchema?: string): Promise<{ pid: number; remote: string; stop: () => Promise<void> }> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const built = existsSync(join(here, "../dist/ovsdb/server/index.js"));
-  const [cmd, args] = built
-    ? [process.execPath, [join(here, "server-child.mjs"), sock]]
-    : [join(here, "../node_modules/.bin/vite-node"), [join(here, "server-child.ts"), sock]];
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...(extraSchema ? { BENCH_EXTRA_SCHEMA: extraSchema } : {}) } });
+  currentDist(); // throws, naming `npm run build`, when there is no build
+  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "server-child.mjs"), sock], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...(extraSchema ? { BENCH_EXTRA_SCHEMA: extraSchema } : {}) } });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   await new Promise<void>((resolveReady, reject) => {
     let out = "";

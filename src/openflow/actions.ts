@@ -101,6 +101,14 @@ function writeOf15Header(w: Writer, sf: SubField): void {
   if (h.experimenter !== undefined) w.u32(h.experimenter);
 }
 
+/** The standard action type of each action whose body is an ethertype and 2 bytes of padding. */
+const ETHERTYPE_ACTIONS = {
+  push_vlan: ActionType.PUSH_VLAN,
+  push_mpls: ActionType.PUSH_MPLS,
+  pop_mpls: ActionType.POP_MPLS,
+  push_pbb: ActionType.PUSH_PBB,
+} as const;
+
 function std(w: Writer, type: number): number {
   if ((type & 0xffff) !== type) w.outOfRange(undefined, type, 16);
   const start = w.pos;
@@ -404,19 +412,10 @@ function encodeStdAction(w: Writer, a: StdAction): number {
       w.u8(a.ttl).zeros(3);
       return s;
     case "push_vlan":
-      s = std(w, ActionType.PUSH_VLAN);
-      w.u16(a.ethertype).zeros(2);
-      return s;
     case "push_mpls":
-      s = std(w, ActionType.PUSH_MPLS);
-      w.u16(a.ethertype).zeros(2);
-      return s;
     case "pop_mpls":
-      s = std(w, ActionType.POP_MPLS);
-      w.u16(a.ethertype).zeros(2);
-      return s;
     case "push_pbb":
-      s = std(w, ActionType.PUSH_PBB);
+      s = std(w, ETHERTYPE_ACTIONS[a.type]);
       w.u16(a.ethertype).zeros(2);
       return s;
     case "set_queue":

@@ -9,18 +9,7 @@ import { describe, expect, it } from "vitest";
 import { BAD, NUMERIC, PLAIN, cellCheck, compareDatumJson, rowOrder } from "../../src/cli/ovsdb/dump-rows.js";
 import type { AtomicType, BaseType, ColumnType } from "../../src/ovsdb/schema/types.js";
 import { isUuid } from "../../src/ovsdb/wire/notation.js";
-
-/** A small seeded generator (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from "../support/prng.js";
 
 const TYPES: AtomicType[] = ["integer", "real", "boolean", "string", "uuid"];
 

@@ -2,17 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ONE_BLOCK_MAX, sha256FirstWord } from "../../src/model/mac-hash.js";
 import { deterministicMac } from "../../src/model/naming.js";
-
-/** A small deterministic generator (xorshift32), so a failure is reproducible. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { xorshift as rng } from "../support/prng.js";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789.-_/\u0000 ~\u007f";
 

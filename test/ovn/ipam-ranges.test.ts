@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RangeSet, canonicalIp, toBig, toBigText } from "../../src/ovn/ipam-ranges.js";
-
-/** A small deterministic generator (xorshift32), so a failure is reproducible. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { xorshift as rng } from "../support/prng.js";
 
 describe("RangeSet", () => {
   it("holds exactly the values a plain set would, through random adds and removes of ranges and single values", () => {

@@ -5,17 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type NetworkPolicyObject, type ResolvedPod, parseManifestText, podsByLabel, podsByNamespace, resolveModel, resolveNetworkPolicy } from "../../../src/model/index.js";
-
-/** A small deterministic generator (xorshift32), so a failure is reproducible. */
-function rng(seed: number): (n: number) => number {
-  let x = seed | 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
+import { xorshiftBelow as rng } from "../../support/prng.js";
 
 describe("NetworkPolicy pods by label", () => {
   it("the label index gives what the namespace scan gives (selected pods, peers, named ports, issues)", () => {

@@ -9,17 +9,7 @@ import type { ResolvedPod } from "../../../src/model/index.js";
 import { type ServiceObject, type ServicePort, joinHostPort, resolveService, vpcLoadBalancers } from "../../../src/model/kinds/service.js";
 import type { ManifestIssue } from "../../../src/model/errors.js";
 import type { ContainerPort, NamespaceObject, PodObject } from "../../../src/model/types.js";
-
-/** A small deterministic generator (xorshift32), so a failure is reproducible. */
-function rng(seed: number): (n: number) => number {
-  let x = seed | 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
+import { xorshiftBelow as rng } from "../../support/prng.js";
 
 const SOURCE = { file: "m.yaml", document: 0, line: 1 };
 

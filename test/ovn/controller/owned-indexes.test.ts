@@ -3,18 +3,7 @@ import { NbController } from "../../../src/ovn/controller/index.js";
 import { OvsdbClient } from "../../../src/ovsdb/index.js";
 import type { Row } from "../../../src/ovsdb/schema/datum.js";
 import { startEmbeddedServer } from "../../../src/testing/index.js";
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../support/prng.js";
 
 const IDENTITY = { vendor: "kube-ovn", ownerKey: "parent" } as const;
 const uuids = (rows: readonly Row[]) => rows.map((r) => r["_uuid"] as string).sort();

@@ -9,17 +9,7 @@ import type { OvsdbClient } from "../../../src/ovsdb/index.js";
 import type { InsertOperation } from "../../../src/ovsdb/wire/operations.js";
 import { NbController } from "../../../src/ovn/index.js";
 import { type Backend, recordingClient, startBackend } from "./support.js";
-
-/** A small deterministic generator (xorshift32), so a failure is reproducible. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { xorshift as rng } from "../../support/prng.js";
 
 describe("links to rows a plan creates", () => {
   let backend: Backend;

@@ -7,18 +7,7 @@ import type { MonitorStart } from "../../../src/ovsdb/client/client.js";
 import { model } from "../../../src/ovsdb/models/ovn-nb.js";
 import { compileDatumDecoder, datumFromJson } from "../../../src/ovsdb/schema/datum.js";
 import type { ColumnType } from "../../../src/ovsdb/schema/types.js";
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../support/prng.js";
 
 const TABLES = ["Logical_Switch", "Logical_Switch_Port", "Port_Group", "ACL"] as const;
 

@@ -2,23 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type ChangeBatch, OVN_Northbound, OvsdbClient, OvsdbServer, Replica, bundledSchema } from "../../../src/ovsdb/index.js";
 import type { ReplicaOptions } from "../../../src/ovsdb/cache/replica-types.js";
 import type { Row } from "../../../src/ovsdb/schema/datum.js";
+import { prng } from "../../support/prng.js";
 
 type NB = OVN_Northbound.Tables;
 const nb = OVN_Northbound.model;
 const TABLES = ["Logical_Switch", "Logical_Switch_Port", "Port_Group", "ACL", "Logical_Router", "Logical_Router_Policy"] as const;
 const STAGES = [["Logical_Switch_Port"], ["Port_Group", "ACL"], ["Logical_Router_Policy"]];
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Raw operations that create random switches with ports, port groups with ACLs and routers with policies. */
 function randomOps(rand: () => number, tag: string): unknown[] {
