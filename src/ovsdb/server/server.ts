@@ -19,6 +19,7 @@ import { randomUuid } from "../wire/notation.js";
 import { type PassiveRemote, type TlsOptions, formatRemote, parsePassiveRemote, readPem } from "../wire/remote.js";
 import { JsonRpcSession } from "../wire/session.js";
 import { ovsJsonText, wireSchema } from "./codec.js";
+import { adoptDirectReads } from "./direct-accept.js";
 import { duplexPair } from "./duplex.js";
 import { ClientSession, type PendingTxn } from "./session.js";
 import { type CommittedTxn, Database, type ExecuteOutcome } from "./database.js";
@@ -151,8 +152,10 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       h.history.add(txn);
       for (const c of this.clients) c.onCommit(txn);
       this.emit("commit", txn);
-      // Waiting transactions may now proceed (after this commit's own reply is on its way).
-      queueMicrotask(() => this.retryPending(db.name));
+      // Waiting transactions may now proceed (after this commit's own reply is on its way). Most
+      // commits have none waiting: no microtask then (Node wraps each in an async resource).
+      const waiting = this.pending.get(db.name);
+      if (waiting !== undefined && waiting.size > 0) queueMicrotask(() => this.retryPending(db.name));
     });
     this.publishDatabase(h);
   }
@@ -238,10 +241,13 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
   async listen(remote: string): Promise<Listener> {
     if (this.closed) throw new Error("server is closed");
     const r: PassiveRemote = parsePassiveRemote(remote);
-    const onSocket = (socket: net.Socket) => {
+    const onSocket = (accepted: net.Socket) => {
+      // Plain sockets are accepted paused and re-opened to read without the readable stream (direct-accept.ts).
+      let session: JsonRpcSession | undefined;
+      const socket = r.kind === "pssl" ? accepted : (adoptDirectReads(accepted, () => session !== undefined && session.pendingInputBytes > 0) ?? accepted.resume());
       socket.setNoDelay?.(true);
       const name = r.kind === "punix" ? `unix:${r.path}#${this.nextClient}` : `${r.kind === "pssl" ? "ssl" : "tcp"}:${socket.remoteAddress}:${socket.remotePort}`;
-      this.accept(socket, name, r.kind === "punix" ? 0 : this.options.tcpProbeIntervalMs);
+      session = this.accept(socket, name, r.kind === "punix" ? 0 : this.options.tcpProbeIntervalMs);
     };
     let server: net.Server;
     if (r.kind === "pssl") {
@@ -269,7 +275,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       // A failed handshake (wrong CA, no certificate) only drops that connection.
       server.on("tlsClientError", () => undefined);
     } else {
-      server = net.createServer(onSocket);
+      server = net.createServer({ pauseOnConnect: true }, onSocket);
     }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -314,7 +320,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     return client;
   }
 
-  private accept(stream: Duplex, name: string, probeIntervalMs: number): void {
+  private accept(stream: Duplex, name: string, probeIntervalMs: number): JsonRpcSession {
     this.nextClient++;
     const session = new JsonRpcSession(stream, {
       name,
@@ -335,6 +341,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
       this.emit("disconnection", name, err);
     });
     this.emit("connection", name);
+    return session;
   }
 
   /**

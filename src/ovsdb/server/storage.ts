@@ -114,33 +114,38 @@ export function datumText(type: ColumnType, v: Datum): string {
 
 /**
  * The references one column gains and loses between two values (with repetition for maps, whose
- * values may repeat). Unchanged values cost nothing.
+ * values may repeat); with `self`, a row's references to itself are left out. Unchanged values
+ * cost nothing, and a big set that gains or loses a few elements costs one pass of identity
+ * comparisons (mutations keep the old elements' order and the very same strings).
  */
 /** @internal */
 export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): { added: string[]; removed: string[] } {
   if (oldV === newV) return { added: [], removed: [] };
-  const a = oldV === undefined ? [] : refAtoms(r, oldV, self);
-  const b = newV === undefined ? [] : refAtoms(r, newV, self);
-  if (a.length === 0) return { added: b, removed: [] };
-  if (b.length === 0) return { added: [], removed: a };
+  // The multiset difference is taken on the raw references and `self` dropped from its result:
+  // the same as the difference of the references without `self`, element by element.
+  const a = oldV === undefined ? NO_REFS : rawRefs(r, oldV);
+  const b = newV === undefined ? NO_REFS : rawRefs(r, newV);
+  if (a.length === 0) return { added: withoutSelf(b, 0, self), removed: [] };
+  if (b.length === 0) return { added: [], removed: withoutSelf(a, 0, self) };
   // Fast paths: mutations keep the old elements' order, so an insert appends and a delete leaves a subsequence.
   if (b.length >= a.length) {
     let i = 0;
     while (i < a.length && a[i] === b[i]) i++;
-    if (i === a.length) return { added: b.slice(a.length), removed: [] };
+    if (i === a.length) return { added: withoutSelf(b, a.length, self), removed: [] };
   } else {
     const removed: string[] = [];
     let j = 0;
     for (let i = 0; i < a.length; i++) {
       if (j < b.length && a[i] === b[j]) j++;
-      else removed.push(a[i]!);
+      else if (a[i] !== self) removed.push(a[i]!);
     }
     if (j === b.length) return { added: [], removed };
   }
   const count = new Map<string, number>();
-  for (const x of a) count.set(x, (count.get(x) ?? 0) + 1);
+  for (const x of a) if (x !== self) count.set(x, (count.get(x) ?? 0) + 1);
   const added: string[] = [];
   for (const x of b) {
+    if (x === self) continue;
     const n = count.get(x);
     if (n) count.set(x, n - 1);
     else added.push(x);
@@ -148,6 +153,20 @@ export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): 
   const removed: string[] = [];
   for (const [x, n] of count) for (let i = 0; i < n; i++) removed.push(x);
   return { added, removed };
+}
+
+const NO_REFS: readonly string[] = Object.freeze([]);
+
+/** The UUIDs a column's value holds (a set's own array, not a copy), self-references included. */
+function rawRefs(r: RefColumn, v: Datum): readonly string[] {
+  return (v instanceof Map ? [...(r.part === "key" ? v.keys() : v.values())] : datumAtoms(v)) as readonly string[];
+}
+
+/** `refs` from index `from` on, without `self` (a fresh array). */
+function withoutSelf(refs: readonly string[], from: number, self: string | undefined): string[] {
+  const out: string[] = [];
+  for (let i = from; i < refs.length; i++) if (refs[i] !== self) out.push(refs[i]!);
+  return out;
 }
 
 /** The UUIDs a column refers to; with `self`, a row's references to itself are left out (they do not count, as in ovsdb-server). */
