@@ -182,12 +182,13 @@ function isDefaultAtom(base: BaseType, a: Atom): boolean {
  * {@link decodeDatum} (its checks and errors), named-uuids resolved by `decode`.
  */
 export function serverConditionReporter(decode: DecodeContext = {}): ConditionReporter {
+  const datums = decode.resolve ? serverDatumReporter(decode) : SERVER_DATUM_REPORTER;
   return {
     malformed: (cond) => syntaxError(cond, "Parse error in condition."),
     unknownColumn: (cond, t, column) => syntaxError(cond, `No column ${column} in table ${t.name}.`, "unknown column"),
     unknownFunction: (_cond, _t, _column, fn) => new OvsdbError("unknown function", `No function named ${fn}.`),
     typeMismatch: (cond, _t, column, fn, typeText) => syntaxError(cond, `Type mismatch: "${fn}" operator may not be applied to column ${column} of type ${typeText}.`),
-    decode: (type, json) => decodeDatum(type, json, decode),
+    decode: (type, json) => decodeDatumWith(type, json, datums),
   };
 }
 

@@ -15,6 +15,8 @@ import { rowChange } from "../cache/row-change.js";
 import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, datumKey, refDiff } from "./storage.js";
 import { Transaction, WaitBlocked, toOvsdbError } from "./transaction.js";
 
+const NO_REF_COLUMNS: readonly RefColumn[] = Object.freeze([]);
+
 export type { CommittedTxn, DbRow, ExecuteOutcome, TxnContext } from "./storage.js";
 
 
@@ -193,7 +195,7 @@ export class Database {
 
   /** @internal */
   refColumnsOf(table: string): readonly RefColumn[] {
-    return this.refColumns.get(table) ?? [];
+    return this.refColumns.get(table) ?? NO_REF_COLUMNS;
   }
 
   /** @internal Sources weakly referencing `target` in committed state. */

@@ -11,7 +11,7 @@ import { type Datum, type Row, compareDatums, datumAtoms, datumEquals } from "..
 import { type Atom, columnShape } from "../schema/types.js";
 import { ConstraintViolation, ReferentialIntegrityViolation } from "../wire/errors.js";
 import type { Database } from "./database.js";
-import { type Change, type TableData, datumKey, datumText, refAtoms, refDiff } from "./storage.js";
+import { type Change, type RefColumn, type TableData, datumKey, datumText, refAtoms, refDiff } from "./storage.js";
 
 /** @internal What the checks read and change of a transaction in progress. */
 export interface TxnView {
@@ -40,6 +40,15 @@ export function checkCommit(view: TxnView): void {
   c.removeWeakRefs();
   c.checkMaxRows();
   c.checkIndexes();
+}
+
+const WEAK = new WeakMap<readonly RefColumn[], readonly RefColumn[]>();
+
+/** The weak ones of a table's reference columns (worked out once per table). */
+function weakRefColumns(refs: readonly RefColumn[]): readonly RefColumn[] {
+  let w = WEAK.get(refs);
+  if (w === undefined) WEAK.set(refs, (w = refs.filter((r) => !r.strong)));
+  return w;
 }
 
 class IntegrityCheck {
@@ -156,7 +165,7 @@ class IntegrityCheck {
       }
     }
     for (const [uuid, table] of examine) {
-      const refs = this.db.refColumnsOf(table).filter((r) => !r.strong);
+      const refs = weakRefColumns(this.db.refColumnsOf(table));
       if (refs.length === 0) continue;
       const row = this.current(table, uuid);
       if (!row) continue;

@@ -22,7 +22,7 @@ import { ovsJsonText, wireSchema } from "./codec.js";
 import { adoptDirectReads } from "./direct-accept.js";
 import { duplexPair } from "./duplex.js";
 import { ClientSession, type PendingTxn } from "./session.js";
-import { type CommittedTxn, Database, type ExecuteOutcome } from "./database.js";
+import { type CommittedTxn, Database, type ExecuteOutcome, type TxnContext } from "./database.js";
 import { TxnHistory } from "./monitor.js";
 import { reclaimMemorySoon } from "./reclaim.js";
 
@@ -383,10 +383,11 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
     return typeof name === "string" ? this.hosted.get(name) : undefined;
   }
 
-  /** @internal Runs a transaction; `wait`s that block are retried after each commit until their timeout. */
-  transact(client: ClientSession, h: Hosted, ops: readonly unknown[], id: string): unknown {
+  /** @internal Runs a transaction; `wait`s that block are retried after each commit until their timeout (`requestId` names them for `cancel`). */
+  transact(client: ClientSession, h: Hosted, ops: readonly unknown[], requestId: unknown): unknown {
     const out = this.tryTransact(client, h, ops, false);
     if (out.kind === "done") return out.results;
+    const id = ovsJsonText(requestId);
     return new Promise((resolve) => {
       const p: PendingTxn = { client, ops, id, resolve, timer: undefined };
       let set = this.pending.get(h.db.name);
@@ -406,12 +407,22 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
   }
 
   private tryTransact(client: ClientSession, h: Hosted, ops: readonly unknown[], timedOut: boolean, elapsedMs?: number): ExecuteOutcome {
-    return h.db.execute(ops, {
-      ownsLock: (name) => this.locks.get(name)?.[0]?.client === client,
-      waitTimedOut: timedOut,
-      ...(elapsedMs !== undefined ? { waitElapsedMs: elapsedMs } : {}),
-    });
+    if (!timedOut) {
+      // The usual case: one context per client, made once.
+      let ctx = this.txnContexts.get(client);
+      if (ctx === undefined) this.txnContexts.set(client, (ctx = { ownsLock: this.lockTest(client), waitTimedOut: false }));
+      return h.db.execute(ops, ctx);
+    }
+    return h.db.execute(ops, { ownsLock: this.lockTest(client), waitTimedOut: true, ...(elapsedMs !== undefined ? { waitElapsedMs: elapsedMs } : {}) });
   }
+
+  /** True when `client` owns lock `name` (RFC 7047 `assert`). */
+  private lockTest(client: ClientSession): (name: string) => boolean {
+    return (name) => this.locks.get(name)?.[0]?.client === client;
+  }
+
+  /** The {@link TxnContext} of each client's transactions that have not timed out. */
+  private readonly txnContexts = new WeakMap<ClientSession, TxnContext>();
 
   private retryPending(dbName: string): void {
     const set = this.pending.get(dbName);

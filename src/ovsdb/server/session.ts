@@ -73,7 +73,7 @@ export class ClientSession {
         if (typeof p[0] !== "string") throw rpcError("syntax error", "transact request params must begin with <db-name>");
         const h = this.server.hostedDb(p[0]);
         if (!h) throw rpcError("unknown database", `transact request specifies unknown database ${typeof p[0] === "string" ? p[0] : ovsJsonText(p[0])}`);
-        const result = this.server.transact(this, h, p.slice(1), ovsJsonText(req.id));
+        const result = this.server.transact(this, h, p.slice(1), req.id);
         // The client's own changes go out before the reply (read-your-writes), owed or not.
         if (result instanceof Promise) {
           return result.then((r) => {

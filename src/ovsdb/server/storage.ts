@@ -119,8 +119,31 @@ export function datumText(type: ColumnType, v: Datum): string {
  * comparisons (mutations keep the old elements' order and the very same strings).
  */
 /** @internal */
-export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): { added: string[]; removed: string[] } {
-  if (oldV === newV) return { added: [], removed: [] };
+export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): RefChange {
+  if (oldV === newV) return NO_CHANGE;
+  // A big set's difference is asked twice (commit checks, then storage): worked out once.
+  if (Array.isArray(newV) && newV.length >= BIG_SET) {
+    const m = BIG_DIFFS.get(newV);
+    if (m !== undefined && m.r === r && m.oldV === oldV && m.self === self) return m.change;
+    const change = diffRefs(r, oldV, newV, self);
+    BIG_DIFFS.set(newV, { r, oldV, self, change });
+    return change;
+  }
+  return diffRefs(r, oldV, newV, self);
+}
+
+/** What {@link refDiff} gives: the references gained and lost (not to be modified: results may be shared). */
+export interface RefChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+const NO_CHANGE: RefChange = Object.freeze({ added: Object.freeze([]), removed: Object.freeze([]) });
+/** Sets at least this big have their last {@link refDiff} remembered. */
+const BIG_SET = 64;
+const BIG_DIFFS = new WeakMap<object, { r: RefColumn; oldV: Datum; self: string | undefined; change: RefChange }>();
+
+function diffRefs(r: RefColumn, oldV: Datum, newV: Datum, self: string | undefined): RefChange {
   // The multiset difference is taken on the raw references and `self` dropped from its result:
   // the same as the difference of the references without `self`, element by element.
   const a = oldV === undefined ? NO_REFS : rawRefs(r, oldV);

@@ -7,14 +7,14 @@
  * @module
  */
 import { type CompiledCondition, type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
-import { type Datum, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, defaultDatum } from "../schema/datum.js";
+import { type Datum, type DatumReporter, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, decodeDatumWith, defaultDatum } from "../schema/datum.js";
 import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
 import { type ColumnSchema, columnOf } from "../schema/schema.js";
 import type { ColumnType } from "../schema/types.js";
 import { Aborted, ConstraintViolation, DuplicateUuidName, NotOwner, OvsdbError, OvsdbSyntaxError, TimedOut } from "../wire/errors.js";
 import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
 import type { Mutator, OperationResult } from "../wire/operations.js";
-import { type DecodeContext, decodeDatum, encodeDatum, ovsJsonText, serverConditionReporter, syntaxError } from "./codec.js";
+import { type DecodeContext, encodeDatum, ovsJsonText, serverConditionReporter, serverDatumReporter, syntaxError } from "./codec.js";
 import type { Database } from "./database.js";
 import { type TxnView, checkCommit } from "./integrity.js";
 import { type Change, type CommittedTxn, type DbRow, type TableData, type TxnContext, datumKey, rowEquals, sharedDefault } from "./storage.js";
@@ -72,23 +72,35 @@ export class Transaction implements TxnView {
   private readonly symbols = new Map<string, Symbol>();
   private readonly comments: string[] = [];
   private durable = false;
-  private readonly decode: DecodeContext;
-  private readonly reporter: ConditionReporter;
+  /** Decoding context, datum reporter and condition reporter with this transaction's named-uuids, made on first use. */
+  private decodeCtx: DecodeContext | undefined;
+  private datumReporter: DatumReporter | undefined;
+  private conditionReporter: ConditionReporter | undefined;
   /** `_version` of each row inserted by this transaction (ovsdb-server gives each its own). */
   private readonly insertedVersions = new Map<string, string>();
 
   constructor(
     readonly db: Database,
     private readonly ctx: TxnContext,
-  ) {
-    this.decode = {
+  ) {}
+
+  private get decode(): DecodeContext {
+    return (this.decodeCtx ??= {
       resolve: (name) => {
         let s = this.symbols.get(name);
         if (!s) this.symbols.set(name, (s = { uuid: randomUuid(), created: false }));
         return s.uuid;
       },
-    };
-    this.reporter = serverConditionReporter(this.decode);
+    });
+  }
+
+  /** Decodes a value with ovsdb-server's checks and errors (see {@link decodeDatum}), named-uuids resolved in this transaction. */
+  private decodeValue(type: ColumnType, json: unknown): Datum {
+    return decodeDatumWith(type, json, (this.datumReporter ??= serverDatumReporter(this.decode)));
+  }
+
+  private get reporter(): ConditionReporter {
+    return (this.conditionReporter ??= serverConditionReporter(this.decode));
   }
 
   // ---- reading the transaction's view ----
@@ -249,7 +261,7 @@ export class Transaction implements TxnView {
     for (const [name, v] of Object.entries(json)) {
       const col = columnOf(t.schema, name);
       if (!col) throw syntaxError(json, `No column ${name} in table ${t.schema.name}.`, "unknown column");
-      out.set(col, decodeDatum(col.type, v, this.decode));
+      out.set(col, this.decodeValue(col.type, v));
     }
     return out;
   }
@@ -340,20 +352,14 @@ export class Transaction implements TxnView {
       }
     }
     const values = this.row(t, rowJson ?? {});
-    const data: Record<string, Datum> = {};
-    for (const c of t.schema.columns.values()) data[c.name] = sharedDefault(c.type);
+    const defaults = tableDefaults(t);
+    const data: Record<string, Datum> = { ...defaults.row };
     for (const [col, v] of values) {
       if (col.name === "_uuid" || col.name === "_version") continue;
       data[col.name] = v;
     }
     // Default values must meet the columns' constraints too (ovsdb-server checks every column of a new row).
-    for (const c of t.schema.columns.values()) {
-      if (values.has(c)) continue;
-      for (const a of datumAtoms(data[c.name])) {
-        const e = checkAtom(c.type.key, a);
-        if (e) throw new ConstraintViolation(e);
-      }
-    }
+    for (const [c, e] of defaults.violations) if (!values.has(c)) throw new ConstraintViolation(e);
     this.insertedVersions.set(uuid, randomUuid());
     this.write(t.schema.name, uuid, data);
     return { uuid: ["uuid", uuid] };
@@ -417,7 +423,7 @@ export class Transaction implements TxnView {
         if (e instanceof OvsdbError) throw syntaxError(m, e.details ?? "");
         throw e;
       }
-      const arg = decodeMutationArgument(types, value, (ty, j) => decodeDatum(ty, j, this.decode));
+      const arg = decodeMutationArgument(types, value, (ty, j) => this.decodeValue(ty, j));
       mutations.push({ col, mutator, arg });
     }
     const matched = this.matching(t, where);
@@ -480,6 +486,35 @@ export class Transaction implements TxnView {
     if (changes.length === 0) return undefined;
     return db.applyCommit(changes, this.comments, this.durable);
   }
+}
+
+/** A table's new row of default values, and the columns whose default breaks their constraints, with the error (in column order). */
+interface TableDefaults {
+  readonly row: Readonly<Record<string, Datum>>;
+  readonly violations: readonly (readonly [ColumnSchema, string])[];
+}
+
+const DEFAULTS = new WeakMap<TableData, TableDefaults>();
+
+/** The {@link TableDefaults} of `t`, worked out once per table (a converted database has new `TableData`). */
+function tableDefaults(t: TableData): TableDefaults {
+  let d = DEFAULTS.get(t);
+  if (d === undefined) {
+    const row: Record<string, Datum> = {};
+    const violations: [ColumnSchema, string][] = [];
+    for (const c of t.schema.columns.values()) {
+      row[c.name] = sharedDefault(c.type);
+      for (const a of datumAtoms(row[c.name])) {
+        const e = checkAtom(c.type.key, a);
+        if (e) {
+          violations.push([c, e]);
+          break;
+        }
+      }
+    }
+    DEFAULTS.set(t, (d = { row, violations }));
+  }
+  return d;
 }
 
 /**
