@@ -6,13 +6,14 @@
  *
  * @module
  */
+import { randomUUID } from "node:crypto";
 import { type CompiledCondition, type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
 import { type Datum, type DatumReporter, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, decodeDatumWith, defaultDatum } from "../schema/datum.js";
 import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
 import { type ColumnSchema, columnOf } from "../schema/schema.js";
 import type { ColumnType } from "../schema/types.js";
 import { Aborted, ConstraintViolation, DuplicateUuidName, NotOwner, OvsdbError, OvsdbSyntaxError, TimedOut } from "../wire/errors.js";
-import { type JsonRow, isId, isUuid, randomUuid } from "../wire/notation.js";
+import { type JsonRow, isId, isUuid } from "../wire/notation.js";
 import type { Mutator, OperationResult } from "../wire/operations.js";
 import { type DecodeContext, encodeDatum, ovsJsonText, serverConditionReporter, serverDatumReporter, syntaxError } from "./codec.js";
 import type { Database } from "./database.js";
@@ -76,8 +77,8 @@ export class Transaction implements TxnView {
   private decodeCtx: DecodeContext | undefined;
   private datumReporter: DatumReporter | undefined;
   private conditionReporter: ConditionReporter | undefined;
-  /** `_version` of each row inserted by this transaction (ovsdb-server gives each its own). */
-  private readonly insertedVersions = new Map<string, string>();
+  /** `_version` of each row inserted by this transaction (ovsdb-server gives each its own), made when first read. */
+  private readonly insertedVersions = new Map<string, string | undefined>();
 
   constructor(
     readonly db: Database,
@@ -88,7 +89,7 @@ export class Transaction implements TxnView {
     return (this.decodeCtx ??= {
       resolve: (name) => {
         let s = this.symbols.get(name);
-        if (!s) this.symbols.set(name, (s = { uuid: randomUuid(), created: false }));
+        if (!s) this.symbols.set(name, (s = { uuid: randomUUID(), created: false }));
         return s.uuid;
       },
     });
@@ -191,7 +192,13 @@ export class Transaction implements TxnView {
 
   /** @internal */
   versionOf(t: TableData, uuid: string): string {
-    return t.rows.get(uuid)?.version ?? this.insertedVersions.get(uuid) ?? "00000000-0000-0000-0000-000000000000";
+    const committed = t.rows.get(uuid)?.version;
+    if (committed !== undefined) return committed;
+    if (!this.insertedVersions.has(uuid)) return "00000000-0000-0000-0000-000000000000";
+    // A row inserted by this transaction gets its own `_version` when first asked for.
+    let v = this.insertedVersions.get(uuid);
+    if (v === undefined) this.insertedVersions.set(uuid, (v = randomUUID()));
+    return v;
   }
 
   /** @internal */
@@ -338,7 +345,7 @@ export class Transaction implements TxnView {
         throw syntaxError(uuidText, "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.", "duplicate uuid");
       }
     } else {
-      uuid = randomUuid();
+      uuid = randomUUID();
     }
     if (uuidName !== undefined) {
       const s = this.symbols.get(uuidName);
@@ -360,7 +367,7 @@ export class Transaction implements TxnView {
     }
     // Default values must meet the columns' constraints too (ovsdb-server checks every column of a new row).
     for (const [c, e] of defaults.violations) if (!values.has(c)) throw new ConstraintViolation(e);
-    this.insertedVersions.set(uuid, randomUuid());
+    this.insertedVersions.set(uuid, undefined);
     this.write(t.schema.name, uuid, data);
     return { uuid: ["uuid", uuid] };
   }
@@ -473,6 +480,8 @@ export class Transaction implements TxnView {
   // ---- commit ----
 
   commit(): CommittedTxn | undefined {
+    // Nothing written (a read-only transaction): nothing to check or commit.
+    if (this.order.length === 0) return undefined;
     const db = this.db;
     // Drop rows that did not really change (ovsdb-server does not report or version them).
     for (const c of this.order) {
