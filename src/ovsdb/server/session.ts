@@ -220,6 +220,7 @@ export class ClientSession {
   }
 
   onCommit(txn: CommittedTxn): void {
+    if (this.monitors.size === 0) return;
     let txnId: string | undefined;
     for (const m of this.monitors.values()) {
       if (m.db.name !== txn.database) continue;
@@ -257,6 +258,7 @@ export class ClientSession {
 
   /** Sends what each monitor owes, one update per monitor; unless `force`, stops while the client is behind. */
   flushOwed(force: boolean): void {
+    if (this.monitors.size === 0) return;
     for (const m of this.monitors.values()) {
       if (!m.owes) continue;
       if (!force && this.backlogged()) {

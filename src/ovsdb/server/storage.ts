@@ -132,7 +132,7 @@ export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): 
   return diffRefs(r, oldV, newV, self);
 }
 
-/** What {@link refDiff} gives: the references gained and lost (not to be modified: results may be shared). */
+/** @internal What {@link refDiff} gives: the references gained and lost (not to be modified: results may be shared). */
 export interface RefChange {
   readonly added: readonly string[];
   readonly removed: readonly string[];
