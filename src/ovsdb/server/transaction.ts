@@ -360,7 +360,10 @@ export class Transaction implements TxnView {
     }
     const values = this.row(t, rowJson ?? {});
     const defaults = tableDefaults(t);
-    const data: Record<string, Datum> = { ...defaults.row };
+    // Built column by column (as compact as before): a spread copy of the default row takes ~500 bytes more per row.
+    const data: Record<string, Datum> = {};
+    const { names, values: initial } = defaults;
+    for (let i = 0; i < names.length; i++) data[names[i]!] = initial[i];
     for (const [col, v] of values) {
       if (col.name === "_uuid" || col.name === "_version") continue;
       data[col.name] = v;
@@ -497,9 +500,11 @@ export class Transaction implements TxnView {
   }
 }
 
-/** A table's new row of default values, and the columns whose default breaks their constraints, with the error (in column order). */
+/** A table's columns with their default values, and the columns whose default breaks their constraints, with the error (in column order). */
 interface TableDefaults {
-  readonly row: Readonly<Record<string, Datum>>;
+  /** The columns' names and default values, in column order. */
+  readonly names: readonly string[];
+  readonly values: readonly Datum[];
   readonly violations: readonly (readonly [ColumnSchema, string])[];
 }
 
@@ -509,11 +514,14 @@ const DEFAULTS = new WeakMap<TableData, TableDefaults>();
 function tableDefaults(t: TableData): TableDefaults {
   let d = DEFAULTS.get(t);
   if (d === undefined) {
-    const row: Record<string, Datum> = {};
+    const names: string[] = [];
+    const values: Datum[] = [];
     const violations: [ColumnSchema, string][] = [];
     for (const c of t.schema.columns.values()) {
-      row[c.name] = sharedDefault(c.type);
-      for (const a of datumAtoms(row[c.name])) {
+      const v = sharedDefault(c.type);
+      names.push(c.name);
+      values.push(v);
+      for (const a of datumAtoms(v)) {
         const e = checkAtom(c.type.key, a);
         if (e) {
           violations.push([c, e]);
@@ -521,7 +529,7 @@ function tableDefaults(t: TableData): TableDefaults {
         }
       }
     }
-    DEFAULTS.set(t, (d = { row, violations }));
+    DEFAULTS.set(t, (d = { names, values, violations }));
   }
   return d;
 }
