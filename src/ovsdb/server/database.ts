@@ -13,7 +13,7 @@ import { randomUuid } from "../wire/notation.js";
 import type { OperationResult } from "../wire/operations.js";
 import { decodeDatum, encodeDatum } from "./codec.js";
 import { rowChange } from "../cache/row-change.js";
-import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, datumKey, refDiff } from "./storage.js";
+import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, datumKey, forgetRefDiffs, refDiff } from "./storage.js";
 import { Transaction, WaitBlocked, toOvsdbError } from "./transaction.js";
 
 const NO_REF_COLUMNS: readonly RefColumn[] = Object.freeze([]);
@@ -226,6 +226,7 @@ export class Database {
       const old = t.rows.get(c.uuid);
       this.applyRow(t, c.uuid, old, c.data ? { uuid: c.uuid, version: c.version, data: c.data } : undefined);
     }
+    forgetRefDiffs();
     if (txnId) this._lastTxnId = txnId;
   }
 
@@ -243,6 +244,7 @@ export class Database {
       }
     }
     for (const c of out) this.applyRow(this.tables.get(c.table)!, c.uuid, c.old, c.new);
+    forgetRefDiffs();
     this._lastTxnId = txn.id;
     for (const l of [...this.listeners]) l(txn);
     return txn;

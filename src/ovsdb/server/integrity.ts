@@ -11,7 +11,7 @@ import { type Datum, type Row, compareDatums, datumAtoms, datumEquals } from "..
 import { type Atom, columnShape } from "../schema/types.js";
 import { ConstraintViolation, ReferentialIntegrityViolation } from "../wire/errors.js";
 import type { Database } from "./database.js";
-import { type Change, type RefColumn, type TableData, datumKey, datumText, refAtoms, refDiff } from "./storage.js";
+import { type Change, type RefColumn, type TableData, datumKey, datumText, forgetRefDiffs, refAtoms, refDiff } from "./storage.js";
 
 /** @internal What the checks read and change of a transaction in progress. */
 export interface TxnView {
@@ -34,6 +34,7 @@ export interface TxnView {
  * @internal
  */
 export function checkCommit(view: TxnView): void {
+  forgetRefDiffs();
   const c = new IntegrityCheck(view);
   c.checkStrongRefs();
   c.collectGarbage();

@@ -121,7 +121,7 @@ export function datumText(type: ColumnType, v: Datum): string {
 /** @internal */
 export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): RefChange {
   if (oldV === newV) return NO_CHANGE;
-  // A big set's difference is asked twice (commit checks, then storage): worked out once.
+  // A big set's difference is asked twice in a commit (its checks, then storage): worked out once.
   if (Array.isArray(newV) && newV.length >= BIG_SET) {
     const m = BIG_DIFFS.get(newV);
     if (m !== undefined && m.r === r && m.oldV === oldV && m.self === self) return m.change;
@@ -130,6 +130,14 @@ export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): 
     return change;
   }
   return diffRefs(r, oldV, newV, self);
+}
+
+/**
+ * @internal Forgets the big sets' differences remembered by {@link refDiff} (at the start and end
+ * of each commit: nothing is held between commits).
+ */
+export function forgetRefDiffs(): void {
+  if (BIG_DIFFS.size > 0) BIG_DIFFS.clear();
 }
 
 /** @internal What {@link refDiff} gives: the references gained and lost (not to be modified: results may be shared). */
@@ -141,7 +149,7 @@ export interface RefChange {
 const NO_CHANGE: RefChange = Object.freeze({ added: Object.freeze([]), removed: Object.freeze([]) });
 /** Sets at least this big have their last {@link refDiff} remembered. */
 const BIG_SET = 64;
-const BIG_DIFFS = new WeakMap<object, { r: RefColumn; oldV: Datum; self: string | undefined; change: RefChange }>();
+const BIG_DIFFS = new Map<object, { r: RefColumn; oldV: Datum; self: string | undefined; change: RefChange }>();
 
 function diffRefs(r: RefColumn, oldV: Datum, newV: Datum, self: string | undefined): RefChange {
   // The multiset difference is taken on the raw references and `self` dropped from its result:
