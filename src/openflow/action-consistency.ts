@@ -75,9 +75,12 @@ const LAST_BY_NAME = Kind.Nsh;
  * and one of {@link checkByName} or {@link checkEach}.
  */
 function kindOf(name: string): Kind | 0 {
+  // (the cases compared in turn: the actions flows carry most first, output the most common neutral one)
   switch (name) {
     case "set_field":
       return Kind.SetField;
+    case "output":
+      return 0;
     case "reg_load":
       return Kind.RegLoad;
     case "ct":
