@@ -250,6 +250,41 @@ export function prerequisitesMet(field: string, facts: FlowFacts): boolean {
   return need === undefined || holds(need, facts);
 }
 
+/**
+ * The prerequisite of a field named with its header (a match entry's or a subfield's), as {@link PREREQS}
+ * has it by name (0: none), cached by the header's class and field number for the classes actions name
+ * most (NXM_0, NXM_1, OPENFLOW_BASIC, PACKET_REGS) with the name it was cached for: a decoded field's name
+ * is the catalogue's string, so the check is one comparison, where the map by name hashes the string.
+ * Another class, or a header and name that disagree (built by hand), goes by name.
+ */
+function needOf(field: string, header: number): Need | 0 {
+  const cls = header >>> 16;
+  const c = cls === 0x0000 ? 0 : cls === 0x0001 ? 1 : cls === 0x8000 ? 2 : cls === 0x8001 ? 3 : -1;
+  if (c < 0) return PREREQS.get(field) ?? 0;
+  const k = (c << 7) | ((header >>> 9) & 0x7f);
+  const name = NEED_NAME_BY_HEADER[k];
+  if (name === field) return NEED_BY_HEADER[k]! as Need | 0;
+  const need = PREREQS.get(field) ?? 0;
+  if (name === undefined) {
+    NEED_NAME_BY_HEADER[k] = field;
+    NEED_BY_HEADER[k] = need;
+  }
+  return need;
+}
+const NEED_BY_HEADER = new Uint8Array(4 * 128);
+const NEED_NAME_BY_HEADER: (string | undefined)[] = new Array<string | undefined>(4 * 128).fill(undefined);
+
+/**
+ * {@link requireField} of a field named with its header (a decoded action's subfield or set_field entry):
+ * the same check, its prerequisite found without hashing the name.
+ * @throws MatchInconsistentError unless the field's prerequisites hold
+ */
+export function requireSubField(sf: { readonly field: string; readonly header: number }, facts: FlowFacts, write = false): void {
+  const field = sf.field;
+  const need = needOf(field, sf.header);
+  if ((need !== 0 && !holds(need, facts)) || (write && field === "vlan_vid" && !facts.vlan)) throw new MatchInconsistentError(field);
+}
+
 /** Throws {@link MatchInconsistentError} unless `field`'s prerequisites hold (`set_field` of `vlan_vid` also needs a VLAN). */
 export function requireField(field: string, facts: FlowFacts, write = false): void {
   if (!prerequisitesMet(field, facts) || (write && field === "vlan_vid" && !facts.vlan)) throw new MatchInconsistentError(field);

@@ -51,8 +51,8 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   if (version < OfpVersion.OF13 && instructions.some((i) => (i.type === "apply_actions" || i.type === "write_actions") && hasOf13OnlyAction(i.actions))) {
     r.fail("OFPBAC_BAD_VENDOR_TYPE");
   }
-  // then the actions against the match, as Open vSwitch's decoder checks them
-  const inconsistent = flowModConsistencyError(match, instructions);
+  // then the actions against the match, as Open vSwitch's decoder checks them (none without instructions)
+  const inconsistent = instructions.length === 0 ? undefined : flowModConsistencyError(match, instructions);
   if (inconsistent) r.fail(inconsistent);
   // the flags the version has (Open vSwitch's ofputil_decode_flow_mod_flags()): 1.1 two, 1.2 reset_counts, 1.3+ the counts
   if (flags & ~(version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f)) r.fail("OFPFMFC_BAD_FLAGS");

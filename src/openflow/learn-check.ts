@@ -6,7 +6,7 @@
  * @module
  */
 import type { Action } from "./action-types.js";
-import { FACT_FIELDS, type FlowFacts, factsOfMatch, requireField } from "./consistency.js";
+import { FACT_FIELDS, type FlowFacts, factsOfMatch, requireSubField } from "./consistency.js";
 import { type MatchField, fieldByName, matchField } from "./oxm.js";
 
 /** A learn spec's immediate value written into its destination's bits, as a match entry (no mask when it covers the field). */
@@ -34,10 +34,10 @@ export function checkLearn(a: Extract<Action, { type: "learn" }>, flow: FlowFact
   let learned: MatchField[] | undefined;
   let facts = NO_MATCH_FACTS;
   for (const spec of a.specs) {
-    if (spec.src.kind === "field") requireField(spec.src.sf.field, flow);
+    if (spec.src.kind === "field") requireSubField(spec.src.sf, flow);
     const dst = spec.dstField;
     if (dst === undefined) continue;
-    requireField(dst.field, facts);
+    requireSubField(dst, facts);
     if (spec.dst === "match" && spec.src.kind === "imm" && FACT_FIELDS.has(dst.field)) {
       const e = immediateEntry(dst.field, dst.ofs, dst.nbits, spec.src.value);
       if (e !== undefined) {

@@ -113,6 +113,42 @@ describe("flow_mod", () => {
   });
 });
 
+describe("flow_mod header checks read by index", () => {
+  // the match, instruction and action headers are read by index after one bounds check, the Reader's
+  // checked reads only when it fails: the errors must name the same thing at the same offset as those reads
+  // (the reasons and offsets below are the ones the Reader-only decoder gave)
+  it("names what is wrong where the Reader's reads name it", () => {
+    const bytes = fromHex(FLOW_MOD_HEX);
+    const cases: [number, number, string, number][] = [
+      [49, 2, "unsupported match type 2", 48],
+      [51, 3, "match length 3 < 4", 50],
+      [50, 0x30, "truncated match: need 12306 byte(s), have 92", 52],
+      [75, 0x47, "instruction length 71 not a multiple of 8", 74],
+      [75, 0x04, "instruction length 4 < 8", 74],
+      [75, 0xf0, "truncated instruction: need 240 byte(s), have 72", 72],
+      [83, 0x31, "action length 49 not a multiple of 8", 82],
+      [83, 0x04, "action length 4 < 8", 82],
+      [82, 0xf0, "truncated action: need 61488 byte(s), have 64", 80],
+    ];
+    for (const [at, v, reason, offset] of cases) {
+      const b = bytes.slice();
+      b[at] = v;
+      expect(() => decodeMessage(b), `byte ${at} = ${v}`).toThrow(expect.objectContaining({ reason, offset }));
+    }
+    const truncated: [number, string, number][] = [
+      [50, "truncated u16: need 2 byte(s), have 0", 50],
+      [74, "truncated instruction header: need 4 byte(s), have 2", 72],
+      [78, "truncated instruction: need 72 byte(s), have 6", 72],
+    ];
+    for (const [n, reason, offset] of truncated) {
+      const b = bytes.slice(0, n);
+      b[2] = n >> 8;
+      b[3] = n & 0xff;
+      expect(() => decodeMessage(b), `truncated to ${n}`).toThrow(expect.objectContaining({ reason, offset }));
+    }
+  });
+});
+
 describe("limits and leftovers", () => {
   it("rejects actions nested deeper than MAX_ACTION_DEPTH", async () => {
     const { MAX_ACTION_DEPTH } = await import("../../src/openflow/actions.js");
