@@ -31,9 +31,69 @@ export const SHORTHANDS = new Map<string, readonly [number, number?]>([
   ["eth", [-1]],
 ]);
 
+/** One field of a {@link MatchBuilder}: its value, its mask (undefined: exact) and its byte width. */
+export interface BuiltField {
+  v: bigint;
+  m: bigint | undefined;
+  len: number;
+}
+
+/**
+ * A match's fields by name, as a `Map` would keep them (`has`, `get`, `set`, `delete`), on two short arrays
+ * searched in order: a flow has a handful of fields, and a `Map` per flow (its hash table, grown as fields
+ * come) costs more than comparing a few names, most of them the same interned strings.
+ */
+export class FieldMap {
+  readonly #names: string[] = [];
+  readonly #entries: BuiltField[] = [];
+
+  /** The position of `name`, or -1. */
+  #find(name: string): number {
+    const names = this.#names;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return i;
+    return -1;
+  }
+
+  /** Whether the field is there. */
+  has(name: string): boolean {
+    return this.#find(name) >= 0;
+  }
+
+  /** The field's entry. */
+  get(name: string): BuiltField | undefined {
+    const i = this.#find(name);
+    return i >= 0 ? this.#entries[i] : undefined;
+  }
+
+  /** Sets the field's entry. */
+  set(name: string, e: BuiltField): void {
+    const i = this.#find(name);
+    if (i >= 0) this.#entries[i] = e;
+    else {
+      this.#names.push(name);
+      this.#entries.push(e);
+    }
+  }
+
+  /** Removes the field. */
+  delete(name: string): void {
+    const i = this.#find(name);
+    if (i >= 0) {
+      this.#names.splice(i, 1);
+      this.#entries.splice(i, 1);
+    }
+  }
+}
+
+/** The fields of a match being parsed, and the order they came in. */
 export interface MatchBuilder {
-  fields: Map<string, { v: bigint; m: bigint | undefined; len: number }>;
+  fields: FieldMap;
   order: string[];
+}
+
+/** An empty {@link MatchBuilder}. */
+export function matchBuilder(): MatchBuilder {
+  return { fields: new FieldMap(), order: [] };
 }
 
 /** OXM fields Open vSwitch 3.1 has no flow syntax for (decoded and printed generically, refused in flow text). */
