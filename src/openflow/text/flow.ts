@@ -14,7 +14,7 @@ import { formatInstructions, parseInstructionsIn } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
 import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { MATCH_SEPARATORS, isJsSpace, num, topRanges } from "./tokens.js";
+import { MATCH_SEPARATORS, isJsSpace, num, topRangesInto } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -78,8 +78,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   };
   // the items as index ranges of `t` (trimmed): no string per item, and a key is made a string only when
   // it is no flow keyword or protocol shorthand
-  const items = topRanges(t, 0, matchEnd, MATCH_SEPARATORS);
-  for (let r = 0; r < items.length; r += 2) {
+  const items = RANGES;
+  const nItems = topRangesInto(t, 0, matchEnd, MATCH_SEPARATORS, items);
+  for (let r = 0; r < nItems; r += 2) {
     const a = items[r]!;
     const z = items[r + 1]!;
     let eq = a;
@@ -182,9 +183,8 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   // normalization leaves no such field, Open vSwitch writes that packet type itself
   const implied = b.order.some(hasPrerequisite);
   normalizePrereqs(b);
-  if (implied && !b.fields.has("packet_type") && !b.order.some(hasPrerequisite)) {
-    b.fields.set("packet_type", { v: 0n, m: undefined, len: 4 });
-    b.order.unshift("packet_type");
+  if (implied && !b.has("packet_type") && !b.order.some(hasPrerequisite)) {
+    b.unshift("packet_type", { v: 0n, m: undefined, len: 4 });
   }
   fm.match = buildMatch(b);
   // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
@@ -251,6 +251,12 @@ function keywordAllowed(kind: string, command: number): boolean {
   }
   return true;
 }
+
+/**
+ * The match items' index ranges of the flow being parsed (see topRangesInto()), one array kept for every
+ * flow: parseFlow() reads them before anything else can parse a flow.
+ */
+const RANGES: number[] = [];
 
 /** The OpenFlow 1.0 VLAN field names, which ovs-ofctl also takes bare ("0/0", no match). */
 const BARE_OF10_FIELDS = new Set(["dl_vlan", "dl_vlan_pcp"]);

@@ -99,31 +99,43 @@ export function isJsSpace(c: number): boolean {
  * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
  */
 export function topRanges(s: string, from: number, to: number, seps: string): number[] {
-  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
   const out: number[] = [];
+  out.length = topRangesInto(s, from, to, seps, out);
+  return out;
+}
+
+/**
+ * {@link topRanges} written into `out` from its start (its other entries left as they are): how many
+ * numbers it wrote. A caller that keeps one `out` makes no array per call.
+ * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
+ */
+export function topRangesInto(s: string, from: number, to: number, seps: string, out: number[]): number {
+  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
+  let n = 0;
   let depth = 0;
   let start = from;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    const k = c < 128 ? table[c]! : 0;
+  for (let i = from; i <= to; i++) {
+    // (the end of the text ends the last part as a separator would)
+    const c = i === to ? 44 : s.charCodeAt(i);
+    const k = i === to ? SEP : c < 128 ? table[c]! : 0;
     if (k === 0) continue;
     if (k === OPEN) depth++;
     else if (k === CLOSE) depth--;
-    else if (depth === 0) {
-      if (i > start) pushTrimmed(out, s, start, i);
+    else if (depth === 0 || i === to) {
+      // the part trimmed as `trim` trims it, unless nothing is left of it
+      let a = start;
+      let b = i;
+      while (a < b && isJsSpace(s.charCodeAt(a))) a++;
+      while (b > a && isJsSpace(s.charCodeAt(b - 1))) b--;
+      if (a < b) {
+        out[n++] = a;
+        out[n++] = b;
+      }
       start = i + 1;
     }
   }
   if (depth !== 0) throw new FlowSyntaxError(`${s.slice(from, to)}: unbalanced parentheses`);
-  if (to > start) pushTrimmed(out, s, start, to);
-  return out;
-}
-
-/** Appends the range `a` to `b` of `s` trimmed (as `trim` trims), unless nothing is left of it. */
-function pushTrimmed(out: number[], s: string, a: number, b: number): void {
-  while (a < b && isJsSpace(s.charCodeAt(a))) a++;
-  while (b > a && isJsSpace(s.charCodeAt(b - 1))) b--;
-  if (a < b) out.push(a, b);
+  return n;
 }
 
 /** Whether `s` is a decimal or `0x` hex number, as `/^(0x[0-9a-f]+|\d+)$/i` tells (without a regular expression). */
