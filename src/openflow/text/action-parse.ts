@@ -15,7 +15,7 @@ import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { UNEXPECTED_INPUT, formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
-import { ACTION_SEPARATORS, NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, type ActionParts } from "./tokens.js";
+import { NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitActions, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
 
 /**
@@ -23,11 +23,15 @@ import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values
  * @param ctx - what the flow matches, where an action's encoding depends on it (default: nothing)
  */
 export function parseActionList(text: string, ctx: ActionParseContext = actionParseContext()): Action[] {
-  const items = splitTop(text, ACTION_SEPARATORS);
+  const items = splitActions(text, 0, text.length, true, ACTION_NAMES);
   // `write_actions(drop)`, `clone(drop)`: an empty list
-  if (items.length === 1 && items[0]!.toLowerCase() === "drop") return [];
+  if (items.length === 1 && items[0]!.it.toLowerCase() === "drop") return [];
   const out: Action[] = [];
-  for (const it of items) for (const a of parseAction(it, ctx)) out.push(a);
+  for (let k = 0; k < items.length; k++) {
+    const parts = items[k]!;
+    const got = parseAction(parts.it, ctx, parts);
+    for (let j = 0; j < got.length; j++) out.push(got[j]!);
+  }
   return out;
 }
 
@@ -614,9 +618,10 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
   let recircTable = 255;
   let alg = 0;
   const actions: Action[] = [];
-  for (const p of splitTop(s)) {
+  const args = splitActions(s, 0, s.length, false, CT_ARGUMENTS);
+  for (let k = 0; k < args.length; k++) {
     // `zone=`, `table=`, `alg=` split as `zone:` ... do (splitAction takes either)
-    const { name, arg, paren } = splitAction(p, CT_ARGUMENTS);
+    const { it: p, name, arg, paren } = args[k]!;
     switch (name) {
       case "commit":
         flags |= CtFlags.COMMIT;
@@ -638,13 +643,11 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         // the nested list's inconsistencies wait until ofpacts_verify() has judged what it nests, as in Open vSwitch
         const held: { error: MatchInconsistentError | undefined } = { error: undefined };
         const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: held, unchecked: false };
-        const items = splitTop(paren ?? "", ACTION_SEPARATORS);
+        const body = paren ?? "";
+        const items = splitActions(body, 0, body.length, true, ACTION_NAMES);
         const nested: [string, Action[]][] = [];
-        if (!(items.length === 1 && items[0]!.toLowerCase() === "drop")) {
-          for (const it of items) {
-            const parts = splitAction(it, ACTION_NAMES);
-            nested.push([parts.name, parseAction(it, inner, parts)]);
-          }
+        if (!(items.length === 1 && items[0]!.it.toLowerCase() === "drop")) {
+          for (const parts of items) nested.push([parts.name, parseAction(parts.it, inner, parts)]);
         }
         for (const [n, got] of nested) verifyCtNested(n, got);
         if (held.error !== undefined) {

@@ -10,11 +10,11 @@ import type { Action, Instruction } from "../actions.js";
 import { FIELD_DEFS } from "../oxm.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
-import { formatInstructions, parseInstructions } from "./instructions.js";
+import { formatInstructions, parseInstructionsIn } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
-import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
+import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { MATCH_SEPARATORS, isJsSpace, num, topRanges } from "./tokens.js";
+import { MATCH_SEPARATORS, isJsSpace, num, topRangesInto } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -47,14 +47,19 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   const names = options.portNames;
   // (a line without white space at either end, the usual one, is taken as it is)
   const t = text.length > 0 && !isJsSpace(text.charCodeAt(0)) && !isJsSpace(text.charCodeAt(text.length - 1)) ? text : text.trim();
-  let actionsPart: string | undefined;
   const ai = findActions(t);
-  // the match is the text before the actions keyword, scanned in place
+  // the match is the text before the actions keyword, the actions the text after its `=` (trimmed), both
+  // scanned in place
   const matchEnd = ai >= 0 ? ai : t.length;
-  if (ai >= 0) actionsPart = t.slice(t.indexOf("=", ai) + 1).trim();
+  let actionsFrom = ai >= 0 ? t.indexOf("=", ai) + 1 : -1;
+  let actionsTo = t.length;
+  if (ai >= 0) {
+    while (actionsFrom < actionsTo && isJsSpace(t.charCodeAt(actionsFrom))) actionsFrom++;
+    while (actionsTo > actionsFrom && isJsSpace(t.charCodeAt(actionsTo - 1))) actionsTo--;
+  }
   const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
-  if (actionsPart === undefined && !isDelete) throw new FlowSyntaxError("must specify an action");
-  const b: MatchBuilder = { fields: new Map(), order: [] };
+  if (ai < 0 && !isDelete) throw new FlowSyntaxError("must specify an action");
+  const b = matchBuilder();
   // flowMod()'s defaults, written out: no object spread per flow
   const fm: { -readonly [K in keyof ParsedFlow]: ParsedFlow[K] } = {
     cookie: 0n,
@@ -73,8 +78,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   };
   // the items as index ranges of `t` (trimmed): no string per item, and a key is made a string only when
   // it is no flow keyword or protocol shorthand
-  const items = topRanges(t, 0, matchEnd, MATCH_SEPARATORS);
-  for (let r = 0; r < items.length; r += 2) {
+  const items = RANGES;
+  const nItems = topRangesInto(t, 0, matchEnd, MATCH_SEPARATORS, items);
+  for (let r = 0; r < nItems; r += 2) {
     const a = items[r]!;
     const z = items[r + 1]!;
     let eq = a;
@@ -177,14 +183,13 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   // normalization leaves no such field, Open vSwitch writes that packet type itself
   const implied = b.order.some(hasPrerequisite);
   normalizePrereqs(b);
-  if (implied && !b.fields.has("packet_type") && !b.order.some(hasPrerequisite)) {
-    b.fields.set("packet_type", { v: 0n, m: undefined, len: 4 });
-    b.order.unshift("packet_type");
+  if (implied && !b.has("packet_type") && !b.order.some(hasPrerequisite)) {
+    b.unshift("packet_type", { v: 0n, m: undefined, len: 4 });
   }
   fm.match = buildMatch(b);
   // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
   const ctx: ActionParseContext = actionParseContext(fm.match, names, { error: undefined });
-  if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
+  if (ai >= 0) fm.instructions = parseInstructionsIn(t, actionsFrom, actionsTo, ctx);
   if (ctx.deferred?.error) throw ctx.deferred.error;
   if (ctx.of10Only) fm.of10Only = true;
   checkOutputPorts(fm.instructions);
@@ -246,6 +251,12 @@ function keywordAllowed(kind: string, command: number): boolean {
   }
   return true;
 }
+
+/**
+ * The match items' index ranges of the flow being parsed (see topRangesInto()), one array kept for every
+ * flow: parseFlow() reads them before anything else can parse a flow.
+ */
+const RANGES: number[] = [];
 
 /** The OpenFlow 1.0 VLAN field names, which ovs-ofctl also takes bare ("0/0", no match). */
 const BARE_OF10_FIELDS = new Set(["dl_vlan", "dl_vlan_pcp"]);

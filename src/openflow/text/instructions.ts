@@ -10,7 +10,7 @@ import { ACTION_NAMES, parseAction, parseActionList } from "./action-parse.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import type { NameMaps } from "./ports.js";
-import { ACTION_SEPARATORS, num, splitAction, splitTop } from "./tokens.js";
+import { num, splitActions } from "./tokens.js";
 import { hexNum } from "./values.js";
 
 /** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
@@ -39,7 +39,12 @@ function instructionRank(name: string): number {
  * write_metadata, write_actions, clear_actions).
  */
 export function parseInstructions(text: string, ctx: ActionParseContext = actionParseContext()): Instruction[] {
-  const items = splitTop(text, ACTION_SEPARATORS);
+  return parseInstructionsIn(text, 0, text.length, ctx);
+}
+
+/** {@link parseInstructions} of the text of `s` from `from` to `to` (no string made of it). */
+export function parseInstructionsIn(s: string, from: number, to: number, ctx: ActionParseContext): Instruction[] {
+  const items = splitActions(s, from, to, true, ACTION_NAMES);
   const insts: Instruction[] = [];
   const apply: Action[] = [];
   let meter: Instruction | undefined;
@@ -54,9 +59,9 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
   let index = 0;
   let orderError: string | undefined;
   let conjunctionAt: number | undefined;
-  for (const it of items) {
-    const parts = splitAction(it, ACTION_NAMES);
-    const { name, arg, paren } = parts;
+  for (let k = 0; k < items.length; k++) {
+    const parts = items[k]!;
+    const { it, name, arg, paren } = parts;
     // OpenFlow 1.1+ instruction order: meter, apply_actions, clear_actions, write_actions, write_metadata, goto_table
     const rank = instructionRank(name);
     // ovs-ofctl verifies the order once the list is parsed (ofpacts_verify()): the first violation is kept

@@ -14,7 +14,49 @@ interface PrintedVM extends VM {
   printed: boolean;
 }
 
-type MatchMap = Map<string, PrintedVM>;
+/**
+ * A match's fields by printed name, as a `Map` would keep them (a later entry of a name replaces an earlier
+ * one in its place), on one short array of names and entries searched in order: a match has a handful of
+ * fields, and a `Map` per message costs more than comparing a few interned names.
+ */
+class MatchMap {
+  /** Name, entry, name, entry, ... for the first {@link MatchMap.size} names, in order. */
+  readonly items: (string | PrintedVM)[];
+  /** How many names. */
+  size = 0;
+
+  /** @param capacity - how many names to make room for (more still fit) */
+  constructor(capacity: number) {
+    this.items = new Array<string | PrintedVM>(capacity * 2);
+  }
+
+  /** The name's entry. */
+  get(name: string): PrintedVM | undefined {
+    const items = this.items;
+    for (let i = 0, n = this.size * 2; i < n; i += 2) if (items[i] === name) return items[i + 1] as PrintedVM;
+    return undefined;
+  }
+
+  /** Whether the name is there. */
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Sets the name's entry, keeping its position (a new name goes last). */
+  set(name: string, e: PrintedVM): void {
+    const items = this.items;
+    const n = this.size * 2;
+    for (let i = 0; i < n; i += 2) {
+      if (items[i] === name) {
+        items[i + 1] = e;
+        return;
+      }
+    }
+    items[n] = name;
+    items[n + 1] = e;
+    this.size++;
+  }
+}
 
 /**
  * Printer sections a match field belongs to, by name: a section none of whose fields the match has is
@@ -62,7 +104,7 @@ interface FieldsByName {
 }
 
 function toMap(match: readonly MatchField[]): FieldsByName {
-  const map: MatchMap = new Map();
+  const map = new MatchMap(match.length);
   const unknown: MatchField[] = [];
   let groups = 0;
   for (const f of match) {
@@ -257,7 +299,9 @@ export function formatMatch(match: readonly MatchField[], priority?: number, por
   printL4(w, dl, proto, groups);
   // fields ovs-ofctl has no flow syntax for (in_phy_port, pbb_isid, ipv6_exthdr, ...) or that only make
   // sense with another field's prerequisite: printed generically rather than dropped
-  if (w.nPrinted !== map.size) for (const [name, e] of map) {
+  if (w.nPrinted !== map.size) for (let i = 0; i < map.size; i++) {
+    const name = map.items[2 * i] as string;
+    const e = map.items[2 * i + 1] as PrintedVM;
     // NSH fields of a packet that is not NSH are not printed at all (match_format())
     if (e.printed || name === "ip_dscp" || GROUPS.get(name) === G_NSH) continue;
     const f = fieldByName(name);

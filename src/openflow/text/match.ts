@@ -31,9 +31,74 @@ export const SHORTHANDS = new Map<string, readonly [number, number?]>([
   ["eth", [-1]],
 ]);
 
-export interface MatchBuilder {
-  fields: Map<string, { v: bigint; m: bigint | undefined; len: number }>;
-  order: string[];
+/** One field of a {@link MatchBuilder}: its value, its mask (undefined: exact) and its byte width. */
+export interface BuiltField {
+  v: bigint;
+  m: bigint | undefined;
+  len: number;
+}
+
+/**
+ * The fields of a match being parsed, by name and in the order they came: two short arrays searched in
+ * order (a flow has a handful of fields, and a `Map` per flow, its hash table grown as fields come, costs
+ * more than comparing a few names, most of them the same interned strings).
+ */
+export class MatchBuilder {
+  /** The fields' names, in order. */
+  readonly order: string[] = [];
+  /** Each field's entry, at its name's position in {@link MatchBuilder.order}. */
+  readonly entries: BuiltField[] = [];
+
+  /** The position of `name`, or -1. */
+  indexOf(name: string): number {
+    const names = this.order;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return i;
+    return -1;
+  }
+
+  /** Whether the field is there. */
+  has(name: string): boolean {
+    return this.indexOf(name) >= 0;
+  }
+
+  /** The field's entry. */
+  get(name: string): BuiltField | undefined {
+    const i = this.indexOf(name);
+    return i >= 0 ? this.entries[i] : undefined;
+  }
+
+  /** Sets the field's entry, keeping its position (a new field goes last). */
+  set(name: string, e: BuiltField): void {
+    const i = this.indexOf(name);
+    if (i >= 0) this.entries[i] = e;
+    else {
+      this.order.push(name);
+      this.entries.push(e);
+    }
+  }
+
+  /** Puts a new field first. */
+  unshift(name: string, e: BuiltField): void {
+    this.order.unshift(name);
+    this.entries.unshift(e);
+  }
+
+  /** Removes the field at position `i`. */
+  removeAt(i: number): void {
+    this.order.splice(i, 1);
+    this.entries.splice(i, 1);
+  }
+
+  /** Removes the field, if there. */
+  delete(name: string): void {
+    const i = this.indexOf(name);
+    if (i >= 0) this.removeAt(i);
+  }
+}
+
+/** An empty {@link MatchBuilder}. */
+export function matchBuilder(): MatchBuilder {
+  return new MatchBuilder();
 }
 
 /** OXM fields Open vSwitch 3.1 has no flow syntax for (decoded and printed generically, refused in flow text). */
@@ -41,8 +106,7 @@ export const NO_FLOW_SYNTAX: ReadonlySet<string> = new Set(["in_phy_port", "pbb_
 
 /** Sets a field's value and mask (keeping the field's first position). */
 export function setMatch(b: MatchBuilder, name: string, v: bigint, m: bigint | undefined, len: number): void {
-  if (!b.fields.has(name)) b.order.push(name);
-  b.fields.set(name, { v, m, len });
+  b.set(name, { v, m, len });
 }
 
 /**
@@ -115,7 +179,7 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     return;
   }
   if (route === Route.VlanPcp) {
-    const cur = b.fields.get("vlan_vid");
+    const cur = b.get("vlan_vid");
     if (!cur) setMatch(b, "vlan_vid", 0x1000n, 0x1000n, 2);
     setMatch(b, "vlan_pcp", BigInt(Number(value) & 7), undefined, 1);
     return;
@@ -143,12 +207,12 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     return;
   }
   if (route === Route.TpPort) {
-    const proto = b.fields.get("nw_proto")?.v;
+    const proto = b.get("nw_proto")?.v;
     const p = proto === 17n ? "udp" : proto === 132n ? "sctp" : "tcp";
     applyField(b, `${p}_${lower.slice(3)}`, value);
     return;
   }
-  if (route === Route.Icmp && b.fields.get("dl_type")?.v === 0x86ddn) {
+  if (route === Route.Icmp && b.get("dl_type")?.v === 0x86ddn) {
     applyField(b, lower.replace("icmp_", "icmpv6_"), value);
     return;
   }
@@ -283,7 +347,7 @@ function fieldSpec(lower: string): FieldSpec {
 export function buildMatch(b: MatchBuilder): MatchField[] {
   const out: MatchField[] = [];
   for (const name of b.order) {
-    const e = b.fields.get(name)!;
+    const e = b.get(name)!;
     const full = ones(e.len * 8);
     let m = e.m;
     // the builder's names are fields' own names (nw_frag is the one field of the "frag" format)
@@ -338,25 +402,23 @@ const PREREQS = new Map<string, Need>([
 
 /** Removes a field from the builder. */
 function dropField(b: MatchBuilder, name: string): void {
-  b.fields.delete(name);
-  const i = b.order.indexOf(name);
-  if (i >= 0) b.order.splice(i, 1);
+  b.delete(name);
 }
 
 /** A field's value when it is matched exactly (no mask). */
 function exactValue(b: MatchBuilder, name: string): bigint | undefined {
-  const e = b.fields.get(name);
+  const e = b.get(name);
   return e && e.m === undefined ? e.v : undefined;
 }
 
 /** Renames a field in place (keeping its position), truncated to the new field's width; replaces `to` if present. */
 function renameField(b: MatchBuilder, from: string, to: string): void {
-  const e = b.fields.get(from)!;
+  const e = b.get(from)!;
   const len = fieldByName(to)!.len;
-  if (b.fields.has(to)) dropField(b, to);
-  b.fields.delete(from);
-  b.order = b.order.map((x) => (x === from ? to : x));
-  b.fields.set(to, { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len });
+  if (b.has(to)) dropField(b, to);
+  const i = b.indexOf(from);
+  b.order[i] = to;
+  b.entries[i] = { v: e.v & ones(len * 8), m: e.m === undefined ? undefined : e.m & ones(len * 8), len };
 }
 
 /** Fields kept in one place of Open vSwitch's struct flow: [IP or ND name, ARP name]. */
@@ -373,13 +435,13 @@ const SHARED: readonly (readonly [string, string])[] = [
  */
 function shareStorage(b: MatchBuilder, arp: boolean, ip4: boolean, ndType: bigint | undefined): void {
   for (const [other, arpName] of SHARED) {
-    const hasOther = b.fields.has(other);
-    const hasArp = b.fields.has(arpName);
+    const hasOther = b.has(other);
+    const hasArp = b.has(arpName);
     if (!hasOther && !hasArp) continue;
-    if (hasOther && hasArp) dropField(b, b.order.indexOf(other) < b.order.indexOf(arpName) ? other : arpName);
+    if (hasOther && hasArp) dropField(b, b.indexOf(other) < b.indexOf(arpName) ? other : arpName);
     const fitsOther = other === "nd_sll" ? ndType === 135n : other === "nd_tll" ? ndType === 136n : ip4;
-    if (arp && b.fields.has(other)) renameField(b, other, arpName);
-    else if (fitsOther && b.fields.has(arpName)) renameField(b, arpName, other);
+    if (arp && b.has(other)) renameField(b, other, arpName);
+    else if (fitsOther && b.has(arpName)) renameField(b, arpName, other);
   }
 }
 
@@ -400,7 +462,7 @@ export function normalizePrereqs(b: MatchBuilder): void {
   // dl_type matched, if any, takes it, and the prerequisites are judged on it
   const pt = exactValue(b, "packet_type");
   const ptDlType = pt !== undefined && pt >> 16n === 1n ? pt & 0xffffn : undefined;
-  const dl = b.fields.get("dl_type");
+  const dl = b.get("dl_type");
   if (ptDlType !== undefined && dl !== undefined) dl.v = ptDlType;
   if (kinds === 0) return;
   // a packet type other than Ethernet and not of namespace 1 has no Ethernet type: nothing above it may be
@@ -412,12 +474,12 @@ export function normalizePrereqs(b: MatchBuilder): void {
   const mpls = dlType === 0x8847n || dlType === 0x8848n;
   // OVS keeps the ARP opcode where it keeps the IP protocol: the later of the two names wins and
   // takes the name that fits the Ethernet type
-  if (b.fields.has("arp_op") && b.fields.has("nw_proto")) dropField(b, b.order.indexOf("arp_op") < b.order.indexOf("nw_proto") ? "arp_op" : "nw_proto");
-  if ((ip4 || ip6) && b.fields.has("arp_op")) renameField(b, "arp_op", "nw_proto");
-  if (arp && b.fields.has("nw_proto")) renameField(b, "nw_proto", "arp_op");
+  if (b.has("arp_op") && b.has("nw_proto")) dropField(b, b.indexOf("arp_op") < b.indexOf("nw_proto") ? "arp_op" : "nw_proto");
+  if ((ip4 || ip6) && b.has("arp_op")) renameField(b, "arp_op", "nw_proto");
+  if (arp && b.has("nw_proto")) renameField(b, "nw_proto", "arp_op");
   const proto = exactValue(b, "nw_proto");
   shareStorage(b, arp, ip4, ip6 && proto === 58n ? exactValue(b, "icmpv6_type") : undefined);
-  const ctNwProto = b.fields.has("ct_nw_proto");
+  const ctNwProto = b.has("ct_nw_proto");
   // fields whose prerequisite the match does not meet are dropped
   for (let i = 0; i < b.order.length; ) {
     const n = b.order[i]!;
@@ -442,8 +504,7 @@ export function normalizePrereqs(b: MatchBuilder): void {
                       : ctNwProto;
     if (ok) i++;
     else {
-      b.fields.delete(n);
-      b.order.splice(i, 1);
+      b.removeAt(i);
     }
   }
   if (kinds & (1 << Need.Transport)) {
@@ -452,7 +513,7 @@ export function normalizePrereqs(b: MatchBuilder): void {
       !(ip4 || ip6) ? -1 : proto === 6n ? 0 : proto === 17n ? 1 : proto === 132n ? 2 : ip4 && proto === 1n ? 3 : ip6 && proto === 58n ? 4 : -1;
     for (const group of TP_GROUPS) {
       for (const n of group) {
-        if (!b.fields.has(n)) continue;
+        if (!b.has(n)) continue;
         const target = slot < 0 ? undefined : group[slot]!;
         if (target === undefined) dropField(b, n);
         else if (target !== n) renameField(b, n, target);

@@ -26,9 +26,10 @@ export function formatSubField(sf: SubField): string {
  * @throws FlowSyntaxError worded as Open vSwitch's mf_parse_subfield() words it
  */
 export function parseSubField(s: string, whole: string = s): SubField {
-  const t = s.trim();
+  // (white space at either end is rare: the text is trimmed only when it has some)
+  const t = s.length > 0 && s.charCodeAt(0) > 32 && s.charCodeAt(s.length - 1) > 32 && s.charCodeAt(0) < 128 && s.charCodeAt(s.length - 1) < 128 ? s : s.trim();
   // NAME, NAME[], NAME[A] or NAME[A..B] (NAME: a letter or `_`, then letters, digits, `_`), scanned by
-  // character code: the name's end, then the bit range's bounds (-1: absent, -2: malformed)
+  // character code in one pass: the name's end, then the bit range's bounds (-1: absent)
   const n = t.length;
   let i = 0;
   for (; i < n; i++) {
@@ -40,31 +41,34 @@ export function parseSubField(s: string, whole: string = s): SubField {
   let b = -1;
   let ok = i > 0;
   if (ok && i < n) {
-    // `[`, digits, optionally `..` and digits, `]`, end
+    // `[`, digits, optionally `..` and digits, `]`, end (each number read as it is scanned: no slice)
     let j = i + 1;
-    const digits = (): number => {
-      const from = j;
-      while (j < n && t.charCodeAt(j) >= 48 && t.charCodeAt(j) <= 57) j++;
-      return j > from ? Number(t.slice(from, j)) : -1;
-    };
     ok = t.charCodeAt(i) === 91;
     if (ok) {
-      a = digits();
+      let x = 0;
+      let from = j;
+      for (let c = t.charCodeAt(j); c >= 48 && c <= 57; c = t.charCodeAt(++j)) x = x * 10 + (c - 48);
+      if (j > from) a = x;
       if (t.charCodeAt(j) === 46 && t.charCodeAt(j + 1) === 46) {
         j += 2;
-        b = digits();
+        x = 0;
+        from = j;
+        for (let c = t.charCodeAt(j); c >= 48 && c <= 57; c = t.charCodeAt(++j)) x = x * 10 + (c - 48);
+        if (j > from) b = x;
         ok = b >= 0;
       }
       ok = ok && t.charCodeAt(j) === 93 && j === n - 1;
     }
   }
-  const f = ok ? fieldNamed(t.slice(0, i)) : undefined;
+  const f = ok ? fieldNamed(i === n ? t : t.slice(0, i)) : undefined;
   if (f === undefined || (a < 0 && b >= 0)) throw new FlowSyntaxError(subFieldError(t, whole.trim()));
   const width = nxWidth(f);
   if (a < 0) return sub(f, 0, width);
   if (b < 0) b = a;
-  const bad = bitRangeError(whole.trim(), a, b, width);
-  if (bad !== undefined) throw new FlowSyntaxError(bad);
+  if (b < a || b >= width) {
+    const bad = bitRangeError(whole.trim(), a, b, width);
+    if (bad !== undefined) throw new FlowSyntaxError(bad);
+  }
   return sub(f, a, b - a + 1);
 }
 

@@ -99,31 +99,43 @@ export function isJsSpace(c: number): boolean {
  * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
  */
 export function topRanges(s: string, from: number, to: number, seps: string): number[] {
-  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
   const out: number[] = [];
+  out.length = topRangesInto(s, from, to, seps, out);
+  return out;
+}
+
+/**
+ * {@link topRanges} written into `out` from its start (its other entries left as they are): how many
+ * numbers it wrote. A caller that keeps one `out` makes no array per call.
+ * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
+ */
+export function topRangesInto(s: string, from: number, to: number, seps: string, out: number[]): number {
+  const table = seps === "," ? COMMA : seps === ACTION_SEPARATORS ? ACTION_SEPS : seps === MATCH_SEPARATORS ? MATCH_SEPS : sepTable(seps);
+  let n = 0;
   let depth = 0;
   let start = from;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    const k = c < 128 ? table[c]! : 0;
+  for (let i = from; i <= to; i++) {
+    // (the end of the text ends the last part as a separator would)
+    const c = i === to ? 44 : s.charCodeAt(i);
+    const k = i === to ? SEP : c < 128 ? table[c]! : 0;
     if (k === 0) continue;
     if (k === OPEN) depth++;
     else if (k === CLOSE) depth--;
-    else if (depth === 0) {
-      if (i > start) pushTrimmed(out, s, start, i);
+    else if (depth === 0 || i === to) {
+      // the part trimmed as `trim` trims it, unless nothing is left of it
+      let a = start;
+      let b = i;
+      while (a < b && isJsSpace(s.charCodeAt(a))) a++;
+      while (b > a && isJsSpace(s.charCodeAt(b - 1))) b--;
+      if (a < b) {
+        out[n++] = a;
+        out[n++] = b;
+      }
       start = i + 1;
     }
   }
   if (depth !== 0) throw new FlowSyntaxError(`${s.slice(from, to)}: unbalanced parentheses`);
-  if (to > start) pushTrimmed(out, s, start, to);
-  return out;
-}
-
-/** Appends the range `a` to `b` of `s` trimmed (as `trim` trims), unless nothing is left of it. */
-function pushTrimmed(out: number[], s: string, a: number, b: number): void {
-  while (a < b && isJsSpace(s.charCodeAt(a))) a++;
-  while (b > a && isJsSpace(s.charCodeAt(b - 1))) b--;
-  if (a < b) out.push(a, b);
+  return n;
 }
 
 /** Whether `s` is a decimal or `0x` hex number, as `/^(0x[0-9a-f]+|\d+)$/i` tells (without a regular expression). */
@@ -183,6 +195,8 @@ export function kvs(s: string): Map<string, string> {
 
 /** One action's text split into its lower-cased name and either its `:`/`=` argument or its parenthesized body. */
 export interface ActionParts {
+  /** The whole item (`output:2`, `ct(commit)`), trimmed. */
+  readonly it: string;
   /** The action's name, lower case (`output`, `ct`, ...). */
   readonly name: string;
   /** The text after the first `:` or `=` (`output:2`). */
@@ -263,10 +277,79 @@ export function splitAction(it: string, names?: NameTable): ActionParts {
     }
   }
   if (p >= 0 && (c < 0 || p < c) && it.charCodeAt(it.length - 1) === 41) {
-    return { name: actionName(it, 0, p, names), arg: undefined, paren: it.slice(p + 1, -1) };
+    return { it, name: actionName(it, 0, p, names), arg: undefined, paren: it.slice(p + 1, -1) };
   }
-  if (c >= 0) return { name: actionName(it, 0, c, names), arg: it.slice(c + 1).trim(), paren: undefined };
-  return { name: actionName(it, 0, it.length, names), arg: undefined, paren: undefined };
+  if (c >= 0) return { it, name: actionName(it, 0, c, names), arg: it.slice(c + 1).trim(), paren: undefined };
+  return { it, name: actionName(it, 0, it.length, names), arg: undefined, paren: undefined };
+}
+
+/** A character class of {@link splitActions}' tables beyond {@link splitTop}'s: `:` or `=`. */
+const COLON_EQ = 4;
+
+/** {@link sepTable} of `seps` with `:` and `=` marked {@link COLON_EQ} (never separators of an action list). */
+function actionTable(seps: string): Uint8Array {
+  const t = Uint8Array.from(sepTable(seps));
+  t[58] = COLON_EQ;
+  t[61] = COLON_EQ;
+  return t;
+}
+
+/** Action list tables: {@link ACTION_SEPARATORS}' and a comma's. */
+const ACTION_LIST_SEPS = actionTable(", \t\r\n");
+const COMMA_LIST_SEPS = actionTable(",");
+
+/**
+ * {@link splitTop} and {@link splitAction} of each part in one scan: the items of `s` from `from` to `to`
+ * separated by top-level commas (and, when `spaces`, white space), each split into its name and its
+ * argument or parenthesized body as {@link splitAction} splits it, with no second scan of the item.
+ * @param names - names to return as the table's own strings (see {@link NameTable})
+ * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
+ */
+export function splitActions(s: string, from: number, to: number, spaces: boolean, names: NameTable): ActionParts[] {
+  const table = spaces ? ACTION_LIST_SEPS : COMMA_LIST_SEPS;
+  const out: ActionParts[] = [];
+  let depth = 0;
+  let start = from;
+  // the item's first `(` and first `:` or `=` (at any depth)
+  let p = -1;
+  let c = -1;
+  for (let i = from; i < to; i++) {
+    const ch = s.charCodeAt(i);
+    const k = ch < 128 ? table[ch]! : 0;
+    if (k === 0) continue;
+    if (k === OPEN) {
+      if (p < 0 && ch === 40) p = i;
+      depth++;
+    } else if (k === CLOSE) depth--;
+    else if (k === COLON_EQ) {
+      if (c < 0) c = i;
+    } else if (depth === 0) {
+      if (i > start) pushAction(out, s, start, i, p, c, names);
+      start = i + 1;
+      p = -1;
+      c = -1;
+    }
+  }
+  if (depth !== 0) throw new FlowSyntaxError(`${s.slice(from, to)}: unbalanced parentheses`);
+  if (to > start) pushAction(out, s, start, to, p, c, names);
+  return out;
+}
+
+/** Appends the action from `a` to `b` of `s` (its first `(` at `p`, its first `:` or `=` at `c`, -1 for none), trimmed; nothing when it is empty. */
+function pushAction(out: ActionParts[], s: string, a: number, b: number, p: number, c: number, names: NameTable): void {
+  while (a < b && isAsciiSpace(s.charCodeAt(a))) a++;
+  while (b > a && isAsciiSpace(s.charCodeAt(b - 1))) b--;
+  if (a === b) return;
+  if (s.charCodeAt(a) >= 128 || s.charCodeAt(b - 1) >= 128) {
+    // non-ASCII at either end (white space `trim` strips, maybe): the item as splitTop makes it, split apart
+    const it = s.slice(a, b).trim();
+    if (it) out.push(splitAction(it, names));
+    return;
+  }
+  const it = a === 0 && b === s.length ? s : s.slice(a, b);
+  if (p >= 0 && (c < 0 || p < c) && s.charCodeAt(b - 1) === 41) out.push({ it, name: actionName(s, a, p, names), arg: undefined, paren: s.slice(p + 1, b - 1) });
+  else if (c >= 0) out.push({ it, name: actionName(s, a, c, names), arg: sliceTrim(s, c + 1, b), paren: undefined });
+  else out.push({ it, name: actionName(s, a, b, names), arg: undefined, paren: undefined });
 }
 
 export function parseHexBytes(s: string): Uint8Array {

@@ -387,10 +387,26 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
         // a plain decimal or hex number (no octal: a leading 0 goes the long way)
         // (fits the field: compared as Numbers, exact below 2^53, and wider fields take any such number)
         if (n >= 0 && (n < 10 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && (len > 6 || n < FITS[len]!)) return { v: BigInt(n), m: undefined };
+      } else {
+        // a value and a mask that are both plain numbers that fit, read as parse_int_string() reads them
+        const n = plainFit(vs, len);
+        const k = n >= 0 ? plainFit(ms, len) : -1;
+        if (k >= 0) return { v: BigInt(n), m: BigInt(k) };
       }
       return parseIntField(f.name === "dl_type" ? vs + (ms === undefined ? "" : `/${ms}`) : text, len, f.name);
     }
   }
+}
+
+/**
+ * `t` as a number when it is a plain decimal (no leading zero: C reads that as octal) or `0x` hex number
+ * that {@link smallNumber} reads and a `len`-byte field holds; -1 for anything else (the long way).
+ */
+function plainFit(t: string, len: number): number {
+  const n = smallNumber(t);
+  if (n < 0) return -1;
+  if (t.length > 1 && t.charCodeAt(0) === 48 && (t.charCodeAt(1) | 0x20) !== 120) return -1;
+  return len > 6 || n < FITS[len]! ? n : -1;
 }
 
 /** Formats a field value (no mask) the way ovs-ofctl's set_field/learn print it. */
