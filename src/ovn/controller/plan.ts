@@ -9,6 +9,7 @@
  * @module
  */
 import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
+import type { ColumnSchema, TableSchema } from "../../ovsdb/schema/schema.js";
 import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
 import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
 import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
@@ -17,7 +18,7 @@ import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
 import { UNKNOWN_VERSION } from "./own-echo.js";
-import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, onlyKeys, plainStrings } from "./values.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, normalizedValue, onlyKeys, plainStrings } from "./values.js";
 
 /** One change a plan makes, for display (`ovn-ts diff`) and tests. */
 export type PlanStep =
@@ -211,38 +212,24 @@ export class PlanBuilder {
   }
 
   private createRow(table: string, key: string, row: { readonly [column: string]: unknown }, name: string | undefined, options: PlanCreateOptions): string {
-    const ts = this.db.table(table);
+    const f = factsOf(this.db, table);
     const out: Record<string, Datum> = {};
     const json: Record<string, JsonValue | null> = {};
     const columns: string[] = [];
-    const refs = this.db.refColumns(table);
     // The row's wire form is built here once, in its final shape, when nothing needs it built again.
     let whole = true;
-    const take = (c: string, v: unknown): void => {
-      const col = this.db.column(table, c);
-      // (only enumerated columns have values a server's schema may lack)
-      if (col.type.key.enum || col.type.value?.enum) this.db.requireValues(table, c, v);
-      const n = normalized(col.type, v, table, c);
-      out[c] = n.value;
-      columns.push(c);
-      // (`external_ids` keeps its place, its value is set below)
-      json[c] = c === "external_ids" ? null : wireValue(col.type, n.json);
-      if (refs.length > 0 && refs.includes(c)) whole = false;
-    };
     // (`name`, when given, takes the place `row`'s own `name` has, else comes last: as `{ ...row, name }`)
     let named = name === undefined;
     for (const c of Object.keys(row)) {
+      let v = row[c];
       if (!named && c === "name") {
         named = true;
-        take(c, name);
-        continue;
-      }
-      const v = row[c];
-      if (v === undefined) continue;
-      take(c, v);
+        v = name;
+      } else if (v === undefined) continue;
+      if (!this.take(f, table, c, v, out, json, columns)) whole = false;
     }
-    if (!named) take("name", name);
-    const extCol = ts.columns.get("external_ids");
+    if (!named && !this.take(f, table, "name", name, out, json, columns)) whole = false;
+    const extCol = f.external;
     if (extCol) {
       // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
       const given = out["external_ids"] as Map<Atom, Atom> | undefined;
@@ -252,14 +239,14 @@ export class PlanBuilder {
       if (given === undefined) columns.push("external_ids");
       out["external_ids"] = ext;
       // Its wire form now, when it is plain strings (else insertOf encodes it).
-      const j = plainStrings(extCol.type) ? normalizedStrings(extCol.type, ext) : undefined;
+      const j = f.externalPlain ? normalizedStrings(extCol.type, ext) : undefined;
       if (j) json["external_ids"] = j.json;
       else {
         delete json["external_ids"];
         whole = false;
       }
     } else if ("external_ids" in json) whole = false;
-    const ref = `${REF_PREFIX}${++this.n}_${refSuffix(table)}`;
+    const ref = `${REF_PREFIX}${++this.n}_${f.refSuffix}`;
     this.inserts.set(ref, { table, key, row: out, json, whole });
     let keys = this.insertKeys.get(table);
     if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
@@ -267,11 +254,36 @@ export class PlanBuilder {
     const absent = options.absent;
     if (absent && this.db.guards) {
       const guard = { table, column: absent.column, value: absent.value };
-      if (this.db.hasUniqueIndex(table, [absent.column])) this.addIndexed(guard);
+      let unique = f.unique.get(absent.column);
+      if (unique === undefined) f.unique.set(absent.column, (unique = this.db.hasUniqueIndex(table, [absent.column])));
+      if (unique) this.addIndexed(guard);
       else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
     }
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
+  }
+
+  /**
+   * Takes column `c` of a row created: its value (checked) into `out`, its wire form into `json`
+   * (`external_ids` only keeps its place there: its value is completed and encoded by the caller).
+   * False when the column references rows (the insert's wire form is then made when the plan is built).
+   */
+  private take(f: TableFacts, table: string, c: string, v: unknown, out: Record<string, Datum>, json: Record<string, JsonValue | null>, columns: string[]): boolean {
+    let cf = f.columns.get(c);
+    if (cf === undefined) f.columns.set(c, (cf = columnFacts(this.db, table, c)));
+    const type = cf.col.type;
+    // (only enumerated columns have values a server's schema may lack)
+    if (cf.enumerated) this.db.requireValues(table, c, v);
+    columns.push(c);
+    if (c === "external_ids") {
+      out[c] = normalizedValue(type, v, table, c);
+      json[c] = null;
+    } else {
+      const n = normalized(type, v, table, c);
+      out[c] = n.value;
+      json[c] = cf.optionalAtom ? wireValue(type, n.json) : n.json;
+    }
+    return !cf.isRef;
   }
 
   /** Lists a key inserted under a unique index's protection (a later one of the same table, column and value replaces it in its place). */
@@ -413,11 +425,22 @@ export class PlanBuilder {
       }
       return;
     }
-    // A row this plan creates is in no replica row (which hold UUIDs): no scan of the parent's set.
-    const cur = this.inserts.has(child) ? undefined : (parent[column] as readonly Atom[] | Atom | undefined);
-    const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
     const p = this.changes.get(parent["_uuid"] as string);
     const acc = p?.mutations.get(column);
+    // A row this plan creates is in no replica row (which hold UUIDs): no scan of the parent's set.
+    if (this.inserts.has(child)) {
+      // Thousands of new ports joining one switch: after the first, each is added to the mutation
+      // the first made (its step already names the column), without a change built per port.
+      if (acc !== undefined) {
+        acc.remove.delete(child);
+        if (!acc.add.has(child)) acc.add.set(child, child);
+        return;
+      }
+      this.record(table, parent, column, { kind: "mutate", remove: [], add: [child] }, false);
+      return;
+    }
+    const cur = parent[column] as readonly Atom[] | Atom | undefined;
+    const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
     if (acc?.remove.has(child)) {
       acc.remove.delete(child);
       if (has) return;
@@ -494,11 +517,12 @@ export class PlanBuilder {
     const visit = (ref: string, depth: number): void => {
       if (done.has(ref) || depth > this.inserts.size) return;
       const p = this.inserts.get(ref)!;
-      // Only uuid-typed columns can name another insert of this plan.
-      for (const c of this.db.refColumns(p.table)) {
-        const v = p.row[c];
-        if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
-      }
+      // Only uuid-typed columns can name another insert of this plan (a row still whole has none).
+      if (!p.whole)
+        for (const c of this.db.refColumns(p.table)) {
+          const v = p.row[c];
+          if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
+        }
       done.add(ref);
       body.push(insertOf(this.db, p.table, p.row, ref, p.json, p.whole));
     };
@@ -621,6 +645,56 @@ function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: 
     if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
   }
   return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
+}
+
+/** What {@link PlanBuilder} looks up about a column of a row it creates, once per table schema and column. */
+interface ColumnFacts {
+  readonly col: ColumnSchema;
+  /** Its keys or values are enumerated (checked against the server's schema). */
+  readonly enumerated: boolean;
+  /** It references rows (a key or value of type uuid). */
+  readonly isRef: boolean;
+  /** An optional value (at most one, no map): sent as its atom when present ({@link wireValue}). */
+  readonly optionalAtom: boolean;
+}
+
+/** What {@link PlanBuilder} looks up about a table it creates rows in, once per table schema. */
+interface TableFacts {
+  readonly columns: Map<string, ColumnFacts>;
+  /** The `external_ids` column, if the table has one. */
+  readonly external: ColumnSchema | undefined;
+  /** `external_ids` is a map of plain strings ({@link plainStrings}). */
+  readonly externalPlain: boolean;
+  /** The table part of its rows' uuid-names. */
+  readonly refSuffix: string;
+  /** Whether the server's schema has a unique index on exactly this column. */
+  readonly unique: Map<string, boolean>;
+}
+
+/** Per server table schema (immutable): its {@link TableFacts}. */
+const tableFacts = new WeakMap<TableSchema, TableFacts>();
+
+function factsOf(db: ControlledDb, table: string): TableFacts {
+  const ts = db.table(table);
+  let f = tableFacts.get(ts);
+  if (f === undefined) {
+    const external = ts.columns.get("external_ids");
+    f = { columns: new Map(), external, externalPlain: external !== undefined && plainStrings(external.type), refSuffix: refSuffix(table), unique: new Map() };
+    tableFacts.set(ts, f);
+  }
+  return f;
+}
+
+/** The facts of a column (`OvnFeatureUnavailableError` when the server's table lacks it, as `db.column`). */
+function columnFacts(db: ControlledDb, table: string, c: string): ColumnFacts {
+  const col = db.column(table, c);
+  const t = col.type;
+  return {
+    col,
+    enumerated: !!(t.key.enum || t.value?.enum),
+    isRef: db.refColumns(table).includes(c),
+    optionalAtom: t.max === 1 && t.min === 0 && !t.value,
+  };
 }
 
 /** A value's wire form as an insert sends it: an optional value (at most one, no map) that is present, as its atom. */
