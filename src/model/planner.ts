@@ -595,9 +595,10 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     counts[action]++;
     objects.push({ ref: u.ref, action, steps });
   }
-  const indexOf = new Map(objects.map((o, i) => [o.ref, i]));
+  // (made only when something was deleted: a first apply has 10,000 objects and nothing deleted)
+  const indexOf = deleted.size === 0 ? undefined : new Map(objects.map((o, i) => [o.ref, i]));
   for (const [ref, steps] of deleted) {
-    const i = indexOf.get(ref);
+    const i = indexOf!.get(ref);
     if (i !== undefined) {
       // A row of an object still in the model (e.g. the router port of a subnet that moved VPC): the object was configured.
       const o = objects[i]!;

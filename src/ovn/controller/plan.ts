@@ -77,6 +77,8 @@ interface PendingInsert {
    * insert's `row` as is): no reference column, and nothing changed since the create.
    */
   whole: boolean;
+  /** The number of the last {@link PlanBuilder.build} that put its insert in a plan (0: none yet). */
+  built: number;
 }
 
 interface MutationAcc {
@@ -137,6 +139,8 @@ export interface ChangeOptions {
  */
 export class PlanBuilder {
   private n = 0;
+  /** Plans built so far (see {@link PendingInsert.built}). */
+  private builds = 0;
   private readonly inserts = new Map<string, PendingInsert>();
   /** The uuid-names of the rows this plan creates, by table and key (no `TABLE\0KEY` string built per lookup). */
   private readonly insertKeys = new Map<string, Map<string, string>>();
@@ -150,6 +154,7 @@ export class PlanBuilder {
   /** The keys inserted under the protection of a unique index, in order, each once (by table, column and value as text: no key string built per insert). */
   private readonly indexedKeys: IndexedKey[] = [];
   private readonly indexedAt = new Map<string, Map<string, Map<string, number>>>();
+  private lastIndexed: { readonly table: string; readonly column: string; readonly byValue: Map<string, number> } | undefined;
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
   /** The reference lists {@link PlanBuilder.link} grew on rows this plan creates (`ref\0column`): this plan's own arrays, and their members. */
@@ -247,7 +252,7 @@ export class PlanBuilder {
       }
     } else if ("external_ids" in json) whole = false;
     const ref = `${REF_PREFIX}${++this.n}_${f.refSuffix}`;
-    this.inserts.set(ref, { table, key, row: out, json, whole });
+    this.inserts.set(ref, { table, key, row: out, json, whole, built: 0 });
     let keys = this.insertKeys.get(table);
     if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
     keys.set(key, ref);
@@ -288,10 +293,15 @@ export class PlanBuilder {
 
   /** Lists a key inserted under a unique index's protection (a later one of the same table, column and value replaces it in its place). */
   private addIndexed(key: IndexedKey): void {
-    let byColumn = this.indexedAt.get(key.table);
-    if (byColumn === undefined) this.indexedAt.set(key.table, (byColumn = new Map()));
-    let byValue = byColumn.get(key.column);
-    if (byValue === undefined) byColumn.set(key.column, (byValue = new Map()));
+    // (thousands of ports in a row: the last table and column's values kept at hand)
+    let byValue = this.lastIndexed !== undefined && this.lastIndexed.table === key.table && this.lastIndexed.column === key.column ? this.lastIndexed.byValue : undefined;
+    if (byValue === undefined) {
+      let byColumn = this.indexedAt.get(key.table);
+      if (byColumn === undefined) this.indexedAt.set(key.table, (byColumn = new Map()));
+      byValue = byColumn.get(key.column);
+      if (byValue === undefined) byColumn.set(key.column, (byValue = new Map()));
+      this.lastIndexed = { table: key.table, column: key.column, byValue };
+    }
     const text = String(key.value);
     const at = byValue.get(text);
     if (at === undefined) {
@@ -513,20 +523,24 @@ export class PlanBuilder {
     const m = this.db.model;
     const body: Operation[] = [];
     // Inserts, referenced rows first.
-    const done = new Set<string>();
-    const visit = (ref: string, depth: number): void => {
-      if (done.has(ref) || depth > this.inserts.size) return;
-      const p = this.inserts.get(ref)!;
+    // (each insert marked with this build's number once in the plan: no set of the done ones)
+    const stamp = ++this.builds;
+    const visit = (ref: string, p: PendingInsert, depth: number): void => {
+      if (p.built === stamp || depth > this.inserts.size) return;
       // Only uuid-typed columns can name another insert of this plan (a row still whole has none).
       if (!p.whole)
         for (const c of this.db.refColumns(p.table)) {
           const v = p.row[c];
-          if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
+          if (v !== undefined)
+            for (const a of atomsOf(v)) {
+              const q = typeof a === "string" && a !== ref ? this.inserts.get(a) : undefined;
+              if (q !== undefined) visit(a as string, q, depth + 1);
+            }
         }
-      done.add(ref);
+      p.built = stamp;
       body.push(insertOf(this.db, p.table, p.row, ref, p.json, p.whole));
     };
-    for (const ref of this.inserts.keys()) visit(ref, 0);
+    for (const [ref, p] of this.inserts) visit(ref, p, 0);
     for (const [uuid, p] of this.changes) {
       // A row deleted by an operation needs no change; one only unreferenced (a non-root row the
       // server collects at commit) still drops its references first: the server checks references
@@ -540,7 +554,7 @@ export class PlanBuilder {
         if (acc.remove.size > 0) muts.push([c, "delete", [...acc.remove]]);
         if (acc.add.size > 0) muts.push([c, "insert", acc.map ? new Map(acc.add) : [...acc.add.keys()]]);
       }
-      if (muts.length > 0) body.push(refSetMutate(this.db, p.table, uuid, p.mutations) ?? m.table(p.table).mutate(where, muts as never));
+      if (muts.length > 0) body.push(refSetMutate(this.db, p.table, uuid, p.mutations, this.inserts) ?? m.table(p.table).mutate(where, muts as never));
       else if (Object.keys(p.update).length === 0) continue;
       const g = this.versionGuards.get(uuid);
       if (g) guarded.push(g);
@@ -627,7 +641,7 @@ function insertOf(
  * instead of encoded, decoded and checked again per element. Undefined when any mutation is on
  * another kind of column (the builder does those).
  */
-function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>): MutateOperation | undefined {
+function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>, inserts: ReadonlyMap<string, PendingInsert>): MutateOperation | undefined {
   for (const [c, acc] of mutations) {
     const col = db.column(table, c);
     if (acc.map || !col.mutable || col.type.value || col.type.key.type !== "uuid" || col.type.key.enum) return undefined;
@@ -638,7 +652,8 @@ function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: 
     const ctx = { table, column: c, allowNamedUuid: true };
     const enc = (atoms: Iterable<Atom>): JsonValue => {
       const list: JsonAtom[] = [];
-      for (const a of atoms) list.push(atomToJson(key, a, ctx));
+      // (this plan's own uuid-names, made valid, as the builder gives them; anything else checked)
+      for (const a of atoms) list.push(typeof a === "string" && inserts.has(a) ? ["named-uuid", a] : atomToJson(key, a, ctx));
       return ["set", list];
     };
     if (acc.remove.size > 0) out.push([c, "delete", enc(acc.remove)]);

@@ -107,11 +107,15 @@ export function plainStrings(type: ColumnType): boolean {
 export function normalizedStrings(type: ColumnType, value: unknown): { readonly value: Datum; readonly json: JsonValue } | undefined {
   const max = type.max === "unlimited" ? Infinity : type.max;
   if (type.value) {
-    const m = plainStringMap(type, value);
-    if (m === undefined) return undefined;
+    // (a map given is checked while its pairs are taken: one pass)
+    const m = value instanceof Map ? (value as Map<unknown, unknown>) : plainStringMap(type, value);
+    if (m === undefined || m.size < type.min || m.size > max) return undefined;
     const pairs: [string, string][] = [];
-    for (const e of m) pairs.push(e);
-    return { value: m, json: ["map", pairs] };
+    for (const e of m) {
+      if (typeof e[0] !== "string" || typeof e[1] !== "string") return undefined;
+      pairs.push(e as [string, string]);
+    }
+    return { value: m as Map<string, string>, json: ["map", pairs] };
   }
   if (type.max === 1) {
     const a = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
