@@ -442,8 +442,8 @@ export class PlanBuilder {
       // Thousands of new ports joining one switch: after the first, each is added to the mutation
       // the first made (its step already names the column), without a change built per port.
       if (acc !== undefined) {
-        acc.remove.delete(child);
-        if (!acc.add.has(child)) acc.add.set(child, child);
+        if (acc.remove.size > 0) acc.remove.delete(child);
+        acc.add.set(child, child); // (a child linked again keeps its place)
         return;
       }
       this.record(table, parent, column, { kind: "mutate", remove: [], add: [child] }, false);
