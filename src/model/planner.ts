@@ -376,8 +376,10 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     operations += plan.operations.length;
     const refAt: (string | undefined)[] = [];
     for (const r of ranges) for (let i = r.from; i < r.to; i++) refAt[i] = r.ref;
-    plan.steps.forEach((s, i) => {
-      if (isLinkOnly(s)) return;
+    const steps = plan.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
+      if (isLinkOnly(s)) continue;
       const unitRef = refAt[i];
       // Outside any unit (the prune chunks): deletions, and a load balancer's stale VIPs removed (reported on its VPC).
       const vipsOnly = s.table === "Load_Balancer" && s.kind === "update" && s.columns.every((c) => c === "vips" || c === "external_ids");
@@ -387,14 +389,18 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
           list.push(s);
           deleted.set(ref, list);
         }
-        return;
+        continue;
       }
-      if (unitRef === undefined) return;
+      if (unitRef === undefined) continue;
       add(unitRef, s);
       // A step made by one unit may be another's too (a load balancer a VPC creates with a service's VIPs).
-      for (const [r, owns] of attributed.get(s.table) ?? []) if (r !== unitRef && owns(s)) add(r, s);
-      for (const [r, owns] of anyTable) if (r !== unitRef && owns(s)) add(r, s);
-    });
+      const claims = attributed.get(s.table);
+      if (claims !== undefined) for (const [r, owns] of claims) if (r !== unitRef && owns(s)) add(r, s);
+      for (let k = 0; k < anyTable.length; k++) {
+        const [r, owns] = anyTable[k]!;
+        if (r !== unitRef && owns(s)) add(r, s);
+      }
+    }
   };
 
   // Chunks: objects until the estimated operations reach the budget; then the prune deletions.
@@ -589,9 +595,10 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
     counts[action]++;
     objects.push({ ref: u.ref, action, steps });
   }
-  const indexOf = new Map(objects.map((o, i) => [o.ref, i]));
+  // (made only when something was deleted: a first apply has 10,000 objects and nothing deleted)
+  const indexOf = deleted.size === 0 ? undefined : new Map(objects.map((o, i) => [o.ref, i]));
   for (const [ref, steps] of deleted) {
-    const i = indexOf.get(ref);
+    const i = indexOf!.get(ref);
     if (i !== undefined) {
       // A row of an object still in the model (e.g. the router port of a subnet that moved VPC): the object was configured.
       const o = objects[i]!;

@@ -217,6 +217,9 @@ function portDhcpKey(port: string, protocol: "IPv4" | "IPv6"): string {
   return `dhcp-port:${port}:${protocol}`;
 }
 
+/** {@link podDhcpColumns} when no DHCP is involved: no column (read only: one for every pod). */
+const NO_DHCP_COLUMNS: { dhcpv4_options?: string[]; dhcpv6_options?: string[] } = Object.freeze({});
+
 /**
  * The `dhcpv4_options` / `dhcpv6_options` of a pod's port, as Kube-OVN's `buildLogicalSwitchPort`
  * and `ReconcilePortDHCPOptions` set them (for the families the pod has an address of): a
@@ -232,7 +235,7 @@ export function podDhcpColumns(p: NbPlan, x: ResolvedPod, subnet: ResolvedSubnet
   if (!enabled && !annotated) {
     let any = anyDhcp.get(p);
     if (any === undefined) anyDhcp.set(p, (any = p.db.owned("DHCP_Options").length > 0));
-    if (!any) return {};
+    if (!any) return NO_DHCP_COLUMNS;
     for (const r of ownedByExternalId(p, "DHCP_Options", "port", x.port)) p.remove("DHCP_Options", r);
     const row = p.db.byName("Logical_Switch_Port", x.port);
     return {

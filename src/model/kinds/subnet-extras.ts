@@ -94,8 +94,14 @@ export function readPortVips(value: string | undefined, issue: (value: string) =
 export function podVipColumns(p: NbPlan, port: string, vips: readonly string[] | undefined): { readonly security: readonly string[]; readonly external_ids: Readonly<Record<string, string | undefined>> } {
   if (vips?.length) return { security: vips, external_ids: { vips: vips.join(","), "attach-vips": "true" } };
   const ext = p.db.byName("Logical_Switch_Port", port)?.["external_ids"] as ReadonlyMap<string, string> | undefined;
-  return { security: [], external_ids: ext?.has("attach-vips") ? { vips: undefined, "attach-vips": undefined } : {} };
+  return ext?.has("attach-vips") ? DROP_VIPS : NO_VIPS;
 }
+
+/** {@link podVipColumns} of a pod without VIPs whose port has none (read only: one for every pod). */
+const NO_VIPS = Object.freeze({ security: Object.freeze([]) as readonly string[], external_ids: Object.freeze({}) as Readonly<Record<string, string | undefined>> });
+
+/** {@link podVipColumns} of a pod without VIPs whose port still has them: they are removed. */
+const DROP_VIPS = Object.freeze({ security: Object.freeze([]) as readonly string[], external_ids: Object.freeze({ vips: undefined, "attach-vips": undefined }) as Readonly<Record<string, string | undefined>> });
 
 /** The querier port of a subnet with `enableMulticastSnoop` (Kube-OVN's `McastQuerierName`). */
 export function mcastQuerierName(subnet: string): string {

@@ -9,6 +9,7 @@
  * @module
  */
 import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
+import type { ColumnSchema, TableSchema } from "../../ovsdb/schema/schema.js";
 import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
 import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
 import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
@@ -17,7 +18,7 @@ import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
 import { UNKNOWN_VERSION } from "./own-echo.js";
-import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, onlyKeys, plainStrings } from "./values.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, normalizedValue, onlyKeys, plainStrings } from "./values.js";
 
 /** One change a plan makes, for display (`ovn-ts diff`) and tests. */
 export type PlanStep =
@@ -76,6 +77,8 @@ interface PendingInsert {
    * insert's `row` as is): no reference column, and nothing changed since the create.
    */
   whole: boolean;
+  /** The number of the last {@link PlanBuilder.build} that put its insert in a plan (0: none yet). */
+  built: number;
 }
 
 interface MutationAcc {
@@ -136,6 +139,8 @@ export interface ChangeOptions {
  */
 export class PlanBuilder {
   private n = 0;
+  /** Plans built so far (see {@link PendingInsert.built}). */
+  private builds = 0;
   private readonly inserts = new Map<string, PendingInsert>();
   /** The uuid-names of the rows this plan creates, by table and key (no `TABLE\0KEY` string built per lookup). */
   private readonly insertKeys = new Map<string, Map<string, string>>();
@@ -149,6 +154,7 @@ export class PlanBuilder {
   /** The keys inserted under the protection of a unique index, in order, each once (by table, column and value as text: no key string built per insert). */
   private readonly indexedKeys: IndexedKey[] = [];
   private readonly indexedAt = new Map<string, Map<string, Map<string, number>>>();
+  private lastIndexed: { readonly table: string; readonly column: string; readonly byValue: Map<string, number> } | undefined;
   private readonly steps: PlanStep[] = [];
   private readonly stepOf = new Map<string, { columns: Set<string> }>();
   /** The reference lists {@link PlanBuilder.link} grew on rows this plan creates (`ref\0column`): this plan's own arrays, and their members. */
@@ -211,38 +217,24 @@ export class PlanBuilder {
   }
 
   private createRow(table: string, key: string, row: { readonly [column: string]: unknown }, name: string | undefined, options: PlanCreateOptions): string {
-    const ts = this.db.table(table);
+    const f = factsOf(this.db, table);
     const out: Record<string, Datum> = {};
     const json: Record<string, JsonValue | null> = {};
     const columns: string[] = [];
-    const refs = this.db.refColumns(table);
     // The row's wire form is built here once, in its final shape, when nothing needs it built again.
     let whole = true;
-    const take = (c: string, v: unknown): void => {
-      const col = this.db.column(table, c);
-      // (only enumerated columns have values a server's schema may lack)
-      if (col.type.key.enum || col.type.value?.enum) this.db.requireValues(table, c, v);
-      const n = normalized(col.type, v, table, c);
-      out[c] = n.value;
-      columns.push(c);
-      // (`external_ids` keeps its place, its value is set below)
-      json[c] = c === "external_ids" ? null : wireValue(col.type, n.json);
-      if (refs.length > 0 && refs.includes(c)) whole = false;
-    };
     // (`name`, when given, takes the place `row`'s own `name` has, else comes last: as `{ ...row, name }`)
     let named = name === undefined;
     for (const c of Object.keys(row)) {
+      let v = row[c];
       if (!named && c === "name") {
         named = true;
-        take(c, name);
-        continue;
-      }
-      const v = row[c];
-      if (v === undefined) continue;
-      take(c, v);
+        v = name;
+      } else if (v === undefined) continue;
+      if (!this.take(f, table, c, v, out, json, columns)) whole = false;
     }
-    if (!named) take("name", name);
-    const extCol = ts.columns.get("external_ids");
+    if (!named && !this.take(f, table, "name", name, out, json, columns)) whole = false;
+    const extCol = f.external;
     if (extCol) {
       // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
       const given = out["external_ids"] as Map<Atom, Atom> | undefined;
@@ -252,34 +244,64 @@ export class PlanBuilder {
       if (given === undefined) columns.push("external_ids");
       out["external_ids"] = ext;
       // Its wire form now, when it is plain strings (else insertOf encodes it).
-      const j = plainStrings(extCol.type) ? normalizedStrings(extCol.type, ext) : undefined;
+      const j = f.externalPlain ? normalizedStrings(extCol.type, ext) : undefined;
       if (j) json["external_ids"] = j.json;
       else {
         delete json["external_ids"];
         whole = false;
       }
     } else if ("external_ids" in json) whole = false;
-    const ref = `${REF_PREFIX}${++this.n}_${refSuffix(table)}`;
-    this.inserts.set(ref, { table, key, row: out, json, whole });
+    const ref = `${REF_PREFIX}${++this.n}_${f.refSuffix}`;
+    this.inserts.set(ref, { table, key, row: out, json, whole, built: 0 });
     let keys = this.insertKeys.get(table);
     if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
     keys.set(key, ref);
     const absent = options.absent;
     if (absent && this.db.guards) {
       const guard = { table, column: absent.column, value: absent.value };
-      if (this.db.hasUniqueIndex(table, [absent.column])) this.addIndexed(guard);
+      let unique = f.unique.get(absent.column);
+      if (unique === undefined) f.unique.set(absent.column, (unique = this.db.hasUniqueIndex(table, [absent.column])));
+      if (unique) this.addIndexed(guard);
       else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
     }
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
   }
 
+  /**
+   * Takes column `c` of a row created: its value (checked) into `out`, its wire form into `json`
+   * (`external_ids` only keeps its place there: its value is completed and encoded by the caller).
+   * False when the column references rows (the insert's wire form is then made when the plan is built).
+   */
+  private take(f: TableFacts, table: string, c: string, v: unknown, out: Record<string, Datum>, json: Record<string, JsonValue | null>, columns: string[]): boolean {
+    let cf = f.columns.get(c);
+    if (cf === undefined) f.columns.set(c, (cf = columnFacts(this.db, table, c)));
+    const type = cf.col.type;
+    // (only enumerated columns have values a server's schema may lack)
+    if (cf.enumerated) this.db.requireValues(table, c, v);
+    columns.push(c);
+    if (c === "external_ids") {
+      out[c] = normalizedValue(type, v, table, c);
+      json[c] = null;
+    } else {
+      const n = normalized(type, v, table, c);
+      out[c] = n.value;
+      json[c] = cf.optionalAtom ? wireValue(type, n.json) : n.json;
+    }
+    return !cf.isRef;
+  }
+
   /** Lists a key inserted under a unique index's protection (a later one of the same table, column and value replaces it in its place). */
   private addIndexed(key: IndexedKey): void {
-    let byColumn = this.indexedAt.get(key.table);
-    if (byColumn === undefined) this.indexedAt.set(key.table, (byColumn = new Map()));
-    let byValue = byColumn.get(key.column);
-    if (byValue === undefined) byColumn.set(key.column, (byValue = new Map()));
+    // (thousands of ports in a row: the last table and column's values kept at hand)
+    let byValue = this.lastIndexed !== undefined && this.lastIndexed.table === key.table && this.lastIndexed.column === key.column ? this.lastIndexed.byValue : undefined;
+    if (byValue === undefined) {
+      let byColumn = this.indexedAt.get(key.table);
+      if (byColumn === undefined) this.indexedAt.set(key.table, (byColumn = new Map()));
+      byValue = byColumn.get(key.column);
+      if (byValue === undefined) byColumn.set(key.column, (byValue = new Map()));
+      this.lastIndexed = { table: key.table, column: key.column, byValue };
+    }
     const text = String(key.value);
     const at = byValue.get(text);
     if (at === undefined) {
@@ -413,11 +435,22 @@ export class PlanBuilder {
       }
       return;
     }
-    // A row this plan creates is in no replica row (which hold UUIDs): no scan of the parent's set.
-    const cur = this.inserts.has(child) ? undefined : (parent[column] as readonly Atom[] | Atom | undefined);
-    const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
     const p = this.changes.get(parent["_uuid"] as string);
     const acc = p?.mutations.get(column);
+    // A row this plan creates is in no replica row (which hold UUIDs): no scan of the parent's set.
+    if (this.inserts.has(child)) {
+      // Thousands of new ports joining one switch: after the first, each is added to the mutation
+      // the first made (its step already names the column), without a change built per port.
+      if (acc !== undefined) {
+        if (acc.remove.size > 0) acc.remove.delete(child);
+        acc.add.set(child, child); // (a child linked again keeps its place)
+        return;
+      }
+      this.record(table, parent, column, { kind: "mutate", remove: [], add: [child] }, false);
+      return;
+    }
+    const cur = parent[column] as readonly Atom[] | Atom | undefined;
+    const has = Array.isArray(cur) ? cur.includes(child) : cur === child;
     if (acc?.remove.has(child)) {
       acc.remove.delete(child);
       if (has) return;
@@ -490,19 +523,24 @@ export class PlanBuilder {
     const m = this.db.model;
     const body: Operation[] = [];
     // Inserts, referenced rows first.
-    const done = new Set<string>();
-    const visit = (ref: string, depth: number): void => {
-      if (done.has(ref) || depth > this.inserts.size) return;
-      const p = this.inserts.get(ref)!;
-      // Only uuid-typed columns can name another insert of this plan.
-      for (const c of this.db.refColumns(p.table)) {
-        const v = p.row[c];
-        if (v !== undefined) for (const a of atomsOf(v)) if (typeof a === "string" && a !== ref && this.inserts.has(a)) visit(a, depth + 1);
-      }
-      done.add(ref);
+    // (each insert marked with this build's number once in the plan: no set of the done ones)
+    const stamp = ++this.builds;
+    const visit = (ref: string, p: PendingInsert, depth: number): void => {
+      if (p.built === stamp || depth > this.inserts.size) return;
+      // Only uuid-typed columns can name another insert of this plan (a row still whole has none).
+      if (!p.whole)
+        for (const c of this.db.refColumns(p.table)) {
+          const v = p.row[c];
+          if (v !== undefined)
+            for (const a of atomsOf(v)) {
+              const q = typeof a === "string" && a !== ref ? this.inserts.get(a) : undefined;
+              if (q !== undefined) visit(a as string, q, depth + 1);
+            }
+        }
+      p.built = stamp;
       body.push(insertOf(this.db, p.table, p.row, ref, p.json, p.whole));
     };
-    for (const ref of this.inserts.keys()) visit(ref, 0);
+    for (const [ref, p] of this.inserts) visit(ref, p, 0);
     for (const [uuid, p] of this.changes) {
       // A row deleted by an operation needs no change; one only unreferenced (a non-root row the
       // server collects at commit) still drops its references first: the server checks references
@@ -516,7 +554,7 @@ export class PlanBuilder {
         if (acc.remove.size > 0) muts.push([c, "delete", [...acc.remove]]);
         if (acc.add.size > 0) muts.push([c, "insert", acc.map ? new Map(acc.add) : [...acc.add.keys()]]);
       }
-      if (muts.length > 0) body.push(refSetMutate(this.db, p.table, uuid, p.mutations) ?? m.table(p.table).mutate(where, muts as never));
+      if (muts.length > 0) body.push(refSetMutate(this.db, p.table, uuid, p.mutations, this.inserts) ?? m.table(p.table).mutate(where, muts as never));
       else if (Object.keys(p.update).length === 0) continue;
       const g = this.versionGuards.get(uuid);
       if (g) guarded.push(g);
@@ -603,7 +641,7 @@ function insertOf(
  * instead of encoded, decoded and checked again per element. Undefined when any mutation is on
  * another kind of column (the builder does those).
  */
-function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>): MutateOperation | undefined {
+function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>, inserts: ReadonlyMap<string, PendingInsert>): MutateOperation | undefined {
   for (const [c, acc] of mutations) {
     const col = db.column(table, c);
     if (acc.map || !col.mutable || col.type.value || col.type.key.type !== "uuid" || col.type.key.enum) return undefined;
@@ -614,13 +652,64 @@ function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: 
     const ctx = { table, column: c, allowNamedUuid: true };
     const enc = (atoms: Iterable<Atom>): JsonValue => {
       const list: JsonAtom[] = [];
-      for (const a of atoms) list.push(atomToJson(key, a, ctx));
+      // (this plan's own uuid-names, made valid, as the builder gives them; anything else checked)
+      for (const a of atoms) list.push(typeof a === "string" && inserts.has(a) ? ["named-uuid", a] : atomToJson(key, a, ctx));
       return ["set", list];
     };
     if (acc.remove.size > 0) out.push([c, "delete", enc(acc.remove)]);
     if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
   }
   return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
+}
+
+/** What {@link PlanBuilder} looks up about a column of a row it creates, once per table schema and column. */
+interface ColumnFacts {
+  readonly col: ColumnSchema;
+  /** Its keys or values are enumerated (checked against the server's schema). */
+  readonly enumerated: boolean;
+  /** It references rows (a key or value of type uuid). */
+  readonly isRef: boolean;
+  /** An optional value (at most one, no map): sent as its atom when present ({@link wireValue}). */
+  readonly optionalAtom: boolean;
+}
+
+/** What {@link PlanBuilder} looks up about a table it creates rows in, once per table schema. */
+interface TableFacts {
+  readonly columns: Map<string, ColumnFacts>;
+  /** The `external_ids` column, if the table has one. */
+  readonly external: ColumnSchema | undefined;
+  /** `external_ids` is a map of plain strings ({@link plainStrings}). */
+  readonly externalPlain: boolean;
+  /** The table part of its rows' uuid-names. */
+  readonly refSuffix: string;
+  /** Whether the server's schema has a unique index on exactly this column. */
+  readonly unique: Map<string, boolean>;
+}
+
+/** Per server table schema (immutable): its {@link TableFacts}. */
+const tableFacts = new WeakMap<TableSchema, TableFacts>();
+
+function factsOf(db: ControlledDb, table: string): TableFacts {
+  const ts = db.table(table);
+  let f = tableFacts.get(ts);
+  if (f === undefined) {
+    const external = ts.columns.get("external_ids");
+    f = { columns: new Map(), external, externalPlain: external !== undefined && plainStrings(external.type), refSuffix: refSuffix(table), unique: new Map() };
+    tableFacts.set(ts, f);
+  }
+  return f;
+}
+
+/** The facts of a column (`OvnFeatureUnavailableError` when the server's table lacks it, as `db.column`). */
+function columnFacts(db: ControlledDb, table: string, c: string): ColumnFacts {
+  const col = db.column(table, c);
+  const t = col.type;
+  return {
+    col,
+    enumerated: !!(t.key.enum || t.value?.enum),
+    isRef: db.refColumns(table).includes(c),
+    optionalAtom: t.max === 1 && t.min === 0 && !t.value,
+  };
 }
 
 /** A value's wire form as an insert sends it: an optional value (at most one, no map) that is present, as its atom. */

@@ -107,29 +107,15 @@ export function plainStrings(type: ColumnType): boolean {
 export function normalizedStrings(type: ColumnType, value: unknown): { readonly value: Datum; readonly json: JsonValue } | undefined {
   const max = type.max === "unlimited" ? Infinity : type.max;
   if (type.value) {
-    let m: Map<string, string>;
-    if (value instanceof Map) {
-      for (const [k, v] of value) if (typeof k !== "string" || typeof v !== "string") return undefined;
-      m = value as Map<string, string>;
-    } else if (isOnlyKeys(value)) {
-      m = new Map();
-      for (const [k, v] of value.entries) {
-        if (v === undefined) continue;
-        if (typeof k !== "string" || typeof v !== "string") return undefined;
-        m.set(k, v);
-      }
-    } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-      m = new Map();
-      for (const k of Object.keys(value)) {
-        const v = (value as Record<string, unknown>)[k];
-        if (typeof v !== "string") return undefined;
-        m.set(k, v);
-      }
-    } else return undefined;
-    if (m.size < type.min || m.size > max) return undefined;
+    // (a map given is checked while its pairs are taken: one pass)
+    const m = value instanceof Map ? (value as Map<unknown, unknown>) : plainStringMap(type, value);
+    if (m === undefined || m.size < type.min || m.size > max) return undefined;
     const pairs: [string, string][] = [];
-    for (const e of m) pairs.push(e);
-    return { value: m, json: ["map", pairs] };
+    for (const e of m) {
+      if (typeof e[0] !== "string" || typeof e[1] !== "string") return undefined;
+      pairs.push(e as [string, string]);
+    }
+    return { value: m as Map<string, string>, json: ["map", pairs] };
   }
   if (type.max === 1) {
     const a = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
@@ -142,6 +128,48 @@ export function normalizedStrings(type: ColumnType, value: unknown): { readonly 
   const v = value.length < 2 ? [...(value as string[])] : [...new Set(value as string[])];
   if (v.length < type.min || v.length > max) return undefined;
   return { value: v, json: ["set", v.slice()] };
+}
+
+/**
+ * The map of a desired value for a map column of plain strings ({@link plainStrings}): a map as
+ * given, an {@link OnlyKeys} or a plain object copied (keys given as `undefined` left out of an
+ * `OnlyKeys`); undefined for anything else, a non-string atom, or a size the type refuses.
+ */
+function plainStringMap(type: ColumnType, value: unknown): Map<string, string> | undefined {
+  let m: Map<string, string>;
+  if (value instanceof Map) {
+    for (const [k, v] of value) if (typeof k !== "string" || typeof v !== "string") return undefined;
+    m = value as Map<string, string>;
+  } else if (isOnlyKeys(value)) {
+    m = new Map();
+    for (const [k, v] of value.entries) {
+      if (v === undefined) continue;
+      if (typeof k !== "string" || typeof v !== "string") return undefined;
+      m.set(k, v);
+    }
+  } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    m = new Map();
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (typeof v !== "string") return undefined;
+      m.set(k, v);
+    }
+  } else return undefined;
+  const max = type.max === "unlimited" ? Infinity : type.max;
+  return m.size < type.min || m.size > max ? undefined : m;
+}
+
+/**
+ * {@link normalize} (the same value, the same errors), without building the wire form when the
+ * column is a map of plain strings given in a common shape (a row's `external_ids`, whose wire
+ * form is made once its identity keys are in).
+ */
+export function normalizedValue(type: ColumnType, value: unknown, table: string, column: string): Datum {
+  if (type.value && plainStrings(type)) {
+    const m = plainStringMap(type, value);
+    if (m !== undefined) return m;
+  }
+  return normalized(type, value, table, column).value;
 }
 
 /** The native form of a desired value (plain objects become maps, sets lose duplicates), unchecked. */
