@@ -306,7 +306,7 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
       continue;
     }
     try {
-      allocate(x, { ips: old.ips, ...(old.mac ? { mac: old.mac } : {}) });
+      allocate(x, old.mac ? { ips: old.ips, mac: old.mac } : { ips: old.ips });
     } catch (e) {
       if (!(e instanceof IpamError)) throw e;
       later.push(x);

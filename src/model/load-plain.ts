@@ -11,9 +11,9 @@
 import { readFileSync } from "node:fs";
 import { manifestFiles } from "./files.js";
 import type { JsonValue } from "./kinds/fields.js";
-import { type PodParts, podParts, readPlainPod } from "./load-pod.js";
+import { type PodParts, plainPod, podParts, readPlainPod } from "./load-pod.js";
 import { readPlainYaml } from "./load-yaml.js";
-import type { PodObject } from "./types.js";
+import type { ContainerPort, PodObject } from "./types.js";
 
 /**
  * One document (or file) of a manifest, as far as `plainEntries` read it: a pod, ready; a
@@ -46,4 +46,113 @@ export function readPlainManifests(paths: readonly string[]): PlainEntry[] {
   const parts = podParts();
   for (const p of paths) for (const f of manifestFiles(p)) for (const e of plainEntries(readFileSync(f, "utf8"), f, parts)) out.push(e);
   return out;
+}
+
+/**
+ * {@link PlainEntry}s packed to cross to another thread cheaply: the pods as columns (each
+ * repeated string, label set and port list sent once, by index; numbers in typed arrays), the
+ * other entries as they are, each pod's place among them marked by a `0`. A structured clone
+ * of ten thousand pod objects (every one with its own `source` and the same file name, namespace
+ * and kind strings again) is several times bigger and slower to copy, on both threads.
+ */
+export interface PackedEntries {
+  /** The entries in order, a pod's place as `0` (its fields in the columns below, in the same order). */
+  readonly entries: readonly (Exclude<PlainEntry, PodObject> | 0)[];
+  /** The strings the pods' columns index: names, namespaces, node names, files. */
+  readonly strings: readonly string[];
+  /** Each pod's name, namespace, node name (-1: none) and file, as indexes of `strings`, four per pod. */
+  readonly text: Int32Array;
+  /** Each pod's document index and line, two per pod. */
+  readonly place: Int32Array;
+  /** The label sets the pods have. */
+  readonly labels: readonly Readonly<Record<string, string>>[];
+  /** The container port lists the pods have. */
+  readonly ports: readonly (readonly ContainerPort[])[];
+  /** Each pod's label set (index of `labels`) and port list (index of `ports`, -1: none), two per pod. */
+  readonly parts: Int32Array;
+}
+
+/** Packs `entries` ({@link PackedEntries}); {@link unpackEntries} gives them back, equal. */
+export function packEntries(entries: readonly PlainEntry[]): PackedEntries {
+  let pods = 0;
+  for (const e of entries) if (e.kind === "Pod") pods++;
+  const out: (Exclude<PlainEntry, PodObject> | 0)[] = new Array<Exclude<PlainEntry, PodObject> | 0>(entries.length);
+  const strings: string[] = [];
+  const stringIndex = new Map<string, number>();
+  const str = (s: string): number => {
+    let i = stringIndex.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      stringIndex.set(s, i);
+    }
+    return i;
+  };
+  const labels: Readonly<Record<string, string>>[] = [];
+  const labelIndex = new Map<Readonly<Record<string, string>>, number>();
+  const ports: (readonly ContainerPort[])[] = [];
+  const portIndex = new Map<readonly ContainerPort[], number>();
+  let emptyLabels: number | undefined;
+  const text = new Int32Array(pods * 4);
+  const place = new Int32Array(pods * 2);
+  const parts = new Int32Array(pods * 2);
+  let k = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.kind !== "Pod") {
+      out[i] = e;
+      continue;
+    }
+    out[i] = 0;
+    // (a name is unique: not worth a lookup)
+    text[4 * k] = strings.push(e.name) - 1;
+    text[4 * k + 1] = str(e.namespace);
+    text[4 * k + 2] = e.nodeName === undefined ? -1 : str(e.nodeName);
+    text[4 * k + 3] = str(e.source.file);
+    place[2 * k] = e.source.document;
+    place[2 * k + 1] = e.source.line;
+    // (pods without labels have an empty object each: one is sent for them all)
+    let l = labelIndex.get(e.labels) ?? (noKeys(e.labels) ? emptyLabels : undefined);
+    if (l === undefined) {
+      l = labels.push(e.labels) - 1;
+      labelIndex.set(e.labels, l);
+      if (emptyLabels === undefined && noKeys(e.labels)) emptyLabels = l;
+    }
+    parts[2 * k] = l;
+    let p = -1;
+    if (e.containerPorts !== undefined) {
+      p = portIndex.get(e.containerPorts) ?? -1;
+      if (p < 0) {
+        p = ports.push(e.containerPorts) - 1;
+        portIndex.set(e.containerPorts, p);
+      }
+    }
+    parts[2 * k + 1] = p;
+    k++;
+  }
+  return { entries: out, strings, text, place, labels, ports, parts };
+}
+
+/** The entries {@link packEntries} packed, in order (pods with the same label sets and port lists share them, as packed). */
+export function unpackEntries(packed: PackedEntries): PlainEntry[] {
+  const { entries, strings, text, place, labels, ports, parts } = packed;
+  const out: PlainEntry[] = new Array<PlainEntry>(entries.length);
+  let k = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e !== 0) {
+      out[i] = e;
+      continue;
+    }
+    const node = text[4 * k + 2]!;
+    const p = parts[2 * k + 1]!;
+    out[i] = plainPod(strings[text[4 * k]!]!, strings[text[4 * k + 1]!]!, labels[parts[2 * k]!]!, node < 0 ? undefined : strings[node], p < 0 ? undefined : ports[p], strings[text[4 * k + 3]!]!, place[2 * k]!, place[2 * k + 1]!);
+    k++;
+  }
+  return out;
+}
+
+function noKeys(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
