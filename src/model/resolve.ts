@@ -168,7 +168,9 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const serviceObjects: ServiceObject[] = [];
   let lastKind = "";
   let lastList: ModelObject[] = [];
-  for (const o of manifest.objects) {
+  const objects = manifest.objects;
+  for (let oi = 0; oi < objects.length; oi++) {
+    const o = objects[oi]!;
     const kind = o.kind;
     let first: ModelObject | undefined;
     // `KIND/NAMESPACE/NAME` as refName gives it, looked up by its parts when neither holds a `/` (as valid names never do)
@@ -326,7 +328,8 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const byName = new Map(subnets.map((s) => [s.object.name, s]));
   const declared = new Set(subnetObjects.map((s) => s.name));
   const placed: { pod: PodObject; subnet: string; port: string }[] = [];
-  for (const p of podObjects) {
+  for (let pi = 0; pi < podObjects.length; pi++) {
+    const p = podObjects[pi]!;
     if (!namespaces.has(p.namespace)) issue(p, "metadata.namespace", { kind: "unknown-reference", refKind: "Namespace", name: p.namespace });
     const sub = p.logicalSwitch ?? namespaceSubnet(p.namespace, vpcOfNamespace, nsSubnet, defaultSubnet);
     const field = p.logicalSwitch ? "metadata.annotations.ovn.kubernetes.io/logical_switch" : "metadata.namespace";
