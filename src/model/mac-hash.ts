@@ -38,36 +38,6 @@ export function sha256FirstWord(text: string): number | undefined {
     if (c > 0x7f) return undefined;
     W[i >> 2]! |= c << (24 - 8 * (i & 3));
   }
-  return firstWordOfBlock(len);
-}
-
-/**
- * {@link sha256FirstWord} of the text `HEAD NUL N` (`N` a non-negative integer in decimal), without
- * making that text: a port name and an attempt number are hashed so for every deterministic MAC.
- */
-export function sha256FirstWordOf(head: string, n: number): number | undefined {
-  if (!Number.isSafeInteger(n) || n < 0) return undefined;
-  const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).length;
-  const len = head.length + 1 + digits;
-  if (len > ONE_BLOCK_MAX) return undefined;
-  W.fill(0, 0, 16);
-  const h = head.length;
-  for (let i = 0; i < h; i++) {
-    const c = head.charCodeAt(i);
-    if (c > 0x7f) return undefined;
-    W[i >> 2]! |= c << (24 - 8 * (i & 3));
-  }
-  // the NUL is a zero byte (W is zeroed), then the digits, last one first
-  let v = n;
-  for (let i = len - 1; i > h; i--) {
-    W[i >> 2]! |= (48 + (v % 10)) << (24 - 8 * (i & 3));
-    v = Math.floor(v / 10);
-  }
-  return firstWordOfBlock(len);
-}
-
-/** The first word of the SHA-256 of the `len` bytes already in `W[0..15]` (the rest of the block zero): padding, schedule, compression. */
-function firstWordOfBlock(len: number): number {
   W[len >> 2]! |= 0x80 << (24 - 8 * (len & 3));
   W[15] = len * 8;
   for (let t = 16; t < 64; t++) {

@@ -7,7 +7,7 @@
  * @module
  */
 import * as crypto from "node:crypto";
-import { sha256FirstWordOf } from "./mac-hash.js";
+import { sha256FirstWord } from "./mac-hash.js";
 
 /** Kube-OVN's controller identity (`util.CniTypeName`), in `external_ids:vendor`. */
 export const KUBE_OVN_VENDOR = "kube-ovn";
@@ -75,10 +75,11 @@ const sha256 = (text: string): Buffer => (oneShot ? oneShot("sha256", text, "buf
  * SHA-256 of the seed and attempt number), so that the same files always give the same MACs.
  */
 export function deterministicMac(seed: string, attempt = 0): string {
+  const text = `${seed}\u0000${attempt}`;
   // A short ASCII seed (a port name) is hashed here (src/model/mac-hash.ts), any other by the runtime.
-  const w = sha256FirstWordOf(seed, attempt);
+  const w = sha256FirstWord(text);
   if (w !== undefined) return `00:00:00:${HEX[w >>> 24]}:${HEX[(w >>> 16) & 255]}:${HEX[(w >>> 8) & 255]}`;
-  const h = sha256(`${seed}\u0000${attempt}`);
+  const h = sha256(text);
   return `00:00:00:${HEX[h[0]!]}:${HEX[h[1]!]}:${HEX[h[2]!]}`;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ONE_BLOCK_MAX, sha256FirstWord, sha256FirstWordOf } from "../../src/model/mac-hash.js";
+import { ONE_BLOCK_MAX, sha256FirstWord } from "../../src/model/mac-hash.js";
 import { deterministicMac } from "../../src/model/naming.js";
 import { xorshift as rng } from "../support/prng.js";
 
@@ -34,25 +34,6 @@ describe("sha256FirstWord", () => {
     expect(sha256FirstWord("x".repeat(ONE_BLOCK_MAX + 1))).toBeUndefined();
     expect(sha256FirstWord("pod-é")).toBeUndefined();
     expect(sha256FirstWord("\u0080")).toBeUndefined();
-  });
-});
-
-describe("sha256FirstWordOf", () => {
-  it("equals the hash of HEAD NUL N for heads and numbers up to the block's end, and declines past it", () => {
-    const r = rng(13);
-    const numbers = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 65535, 123456789, Number.MAX_SAFE_INTEGER];
-    for (const n of numbers)
-      for (let len = 0; len <= ONE_BLOCK_MAX; len++) {
-        const head = randomText(r, len, false);
-        const text = `${head}\u0000${n}`;
-        expect(sha256FirstWordOf(head, n), JSON.stringify(text)).toBe(text.length <= ONE_BLOCK_MAX ? reference(text) : undefined);
-      }
-  });
-
-  it("declines non-ASCII heads and numbers that are not non-negative integers", () => {
-    expect(sha256FirstWordOf("pod-é", 0)).toBeUndefined();
-    expect(sha256FirstWordOf("p", -1)).toBeUndefined();
-    expect(sha256FirstWordOf("p", 1.5)).toBeUndefined();
   });
 });
 
