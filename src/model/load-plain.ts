@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { manifestFiles } from "./files.js";
 import type { JsonValue } from "./kinds/fields.js";
 import { type PodParts, plainPod, podParts, readPlainPod } from "./load-pod.js";
-import { readPlainYaml } from "./load-yaml.js";
+import { plainYamlPieces, readPlainYamlPiece } from "./load-yaml.js";
 import type { ContainerPort, PodObject } from "./types.js";
 
 /**
@@ -28,24 +28,51 @@ export type PlainEntry =
 
 /** The entries of one file's text (in document order); pods share the labels and ports of `parts`. */
 export function plainEntries(text: string, file: string, parts: PodParts = podParts()): PlainEntry[] {
-  const docs = readPlainYaml(text);
-  if (docs === undefined) return [{ kind: "file", text, file }];
   const out: PlainEntry[] = [];
-  for (let document = 0; document < docs.length; document++) {
-    const d = docs[document]!;
-    if (d.kind === "other") out.push({ kind: "text", text: text.slice(d.start, d.end), file, document, firstLine: d.firstLine });
-    else if (d.value !== null) out.push(readPlainPod(d.value, file, document, d.line, parts) ?? { kind: "value", value: d.value, file, document, line: d.line });
+  eachPlainEntry(text, file, parts, (e) => out.push(e));
+  return out;
+}
+
+/**
+ * {@link plainEntries}, each entry handed to `emit` as soon as its document is read (so the
+ * document's value is dropped before the next one is read, and dies young).
+ */
+export function eachPlainEntry(text: string, file: string, parts: PodParts, emit: (e: PlainEntry) => void): void {
+  const pieces = plainYamlPieces(text);
+  if (pieces === undefined) {
+    emit({ kind: "file", text, file });
+    return;
+  }
+  let any = false;
+  for (let document = 0; document < pieces.length; document++) {
+    const d = readPlainYamlPiece(text, pieces[document]!);
+    if (d.kind === "other") {
+      emit({ kind: "text", text: text.slice(d.start, d.end), file, document, firstLine: d.firstLine });
+      any = true;
+    } else if (d.value !== null) {
+      emit(readPlainPod(d.value, file, document, d.line, parts) ?? { kind: "value", value: d.value, file, document, line: d.line });
+      any = true;
+    }
   }
   // Nothing but empty documents: the general parser says whether that is an empty stream.
-  return out.length ? out : [{ kind: "file", text, file }];
+  if (!any) emit({ kind: "file", text, file });
 }
 
 /** The entries of the manifests at `paths` (files or directories); throws when a path or file cannot be read. */
 export function readPlainManifests(paths: readonly string[]): PlainEntry[] {
   const out: PlainEntry[] = [];
   const parts = podParts();
-  for (const p of paths) for (const f of manifestFiles(p)) for (const e of plainEntries(readFileSync(f, "utf8"), f, parts)) out.push(e);
+  for (const p of paths) for (const f of manifestFiles(p)) eachPlainEntry(readFileSync(f, "utf8"), f, parts, (e) => out.push(e));
   return out;
+}
+
+/** {@link readPlainManifests}, packed ({@link packEntries}) as they are read: no pod object outlives its packing. */
+export function readPlainManifestsPacked(paths: readonly string[]): PackedEntries {
+  const packer = new EntryPacker();
+  const parts = podParts();
+  const add = (e: PlainEntry): void => packer.add(e);
+  for (const p of paths) for (const f of manifestFiles(p)) eachPlainEntry(readFileSync(f, "utf8"), f, parts, add);
+  return packer.packed();
 }
 
 /**
@@ -74,63 +101,65 @@ export interface PackedEntries {
 
 /** Packs `entries` ({@link PackedEntries}); {@link unpackEntries} gives them back, equal. */
 export function packEntries(entries: readonly PlainEntry[]): PackedEntries {
-  let pods = 0;
-  for (const e of entries) if (e.kind === "Pod") pods++;
-  const out: (Exclude<PlainEntry, PodObject> | 0)[] = new Array<Exclude<PlainEntry, PodObject> | 0>(entries.length);
-  const strings: string[] = [];
-  const stringIndex = new Map<string, number>();
-  const str = (s: string): number => {
-    let i = stringIndex.get(s);
+  const packer = new EntryPacker();
+  for (let i = 0; i < entries.length; i++) packer.add(entries[i]!);
+  return packer.packed();
+}
+
+/** Packs entries one at a time, in order ({@link packEntries}). */
+class EntryPacker {
+  private readonly entries: (Exclude<PlainEntry, PodObject> | 0)[] = [];
+  private readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  private readonly labels: Readonly<Record<string, string>>[] = [];
+  private readonly labelIndex = new Map<Readonly<Record<string, string>>, number>();
+  private emptyLabels: number | undefined;
+  private readonly ports: (readonly ContainerPort[])[] = [];
+  private readonly portIndex = new Map<readonly ContainerPort[], number>();
+  // (plain arrays of small integers while packing; typed arrays, which copy as one block, at the end)
+  private readonly text: number[] = [];
+  private readonly place: number[] = [];
+  private readonly parts: number[] = [];
+
+  private str(s: string): number {
+    let i = this.stringIndex.get(s);
     if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      stringIndex.set(s, i);
+      i = this.strings.push(s) - 1;
+      this.stringIndex.set(s, i);
     }
     return i;
-  };
-  const labels: Readonly<Record<string, string>>[] = [];
-  const labelIndex = new Map<Readonly<Record<string, string>>, number>();
-  const ports: (readonly ContainerPort[])[] = [];
-  const portIndex = new Map<readonly ContainerPort[], number>();
-  let emptyLabels: number | undefined;
-  const text = new Int32Array(pods * 4);
-  const place = new Int32Array(pods * 2);
-  const parts = new Int32Array(pods * 2);
-  let k = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
+  }
+
+  add(e: PlainEntry): void {
     if (e.kind !== "Pod") {
-      out[i] = e;
-      continue;
+      this.entries.push(e);
+      return;
     }
-    out[i] = 0;
+    this.entries.push(0);
     // (a name is unique: not worth a lookup)
-    text[4 * k] = strings.push(e.name) - 1;
-    text[4 * k + 1] = str(e.namespace);
-    text[4 * k + 2] = e.nodeName === undefined ? -1 : str(e.nodeName);
-    text[4 * k + 3] = str(e.source.file);
-    place[2 * k] = e.source.document;
-    place[2 * k + 1] = e.source.line;
+    this.text.push(this.strings.push(e.name) - 1, this.str(e.namespace), e.nodeName === undefined ? -1 : this.str(e.nodeName), this.str(e.source.file));
+    this.place.push(e.source.document, e.source.line);
     // (pods without labels have an empty object each: one is sent for them all)
-    let l = labelIndex.get(e.labels) ?? (noKeys(e.labels) ? emptyLabels : undefined);
+    let l = this.labelIndex.get(e.labels) ?? (noKeys(e.labels) ? this.emptyLabels : undefined);
     if (l === undefined) {
-      l = labels.push(e.labels) - 1;
-      labelIndex.set(e.labels, l);
-      if (emptyLabels === undefined && noKeys(e.labels)) emptyLabels = l;
+      l = this.labels.push(e.labels) - 1;
+      this.labelIndex.set(e.labels, l);
+      if (this.emptyLabels === undefined && noKeys(e.labels)) this.emptyLabels = l;
     }
-    parts[2 * k] = l;
     let p = -1;
     if (e.containerPorts !== undefined) {
-      p = portIndex.get(e.containerPorts) ?? -1;
+      p = this.portIndex.get(e.containerPorts) ?? -1;
       if (p < 0) {
-        p = ports.push(e.containerPorts) - 1;
-        portIndex.set(e.containerPorts, p);
+        p = this.ports.push(e.containerPorts) - 1;
+        this.portIndex.set(e.containerPorts, p);
       }
     }
-    parts[2 * k + 1] = p;
-    k++;
+    this.parts.push(l, p);
   }
-  return { entries: out, strings, text, place, labels, ports, parts };
+
+  packed(): PackedEntries {
+    return { entries: this.entries, strings: this.strings, text: Int32Array.from(this.text), place: Int32Array.from(this.place), labels: this.labels, ports: this.ports, parts: Int32Array.from(this.parts) };
+  }
 }
 
 /** The entries {@link packEntries} packed, in order (pods with the same label sets and port lists share them, as packed). */

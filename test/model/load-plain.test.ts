@@ -3,9 +3,11 @@
  * thread (a structured clone) and unpacked, the entries are the ones read, pods and the rest, in
  * their order.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type PlainEntry, packEntries, plainEntries, readPlainManifests, unpackEntries } from "../../src/model/load-plain.js";
+import { type PlainEntry, packEntries, plainEntries, readPlainManifests, readPlainManifestsPacked, unpackEntries } from "../../src/model/load-plain.js";
 import { xorshift as rng } from "../support/prng.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -59,5 +61,21 @@ describe("packEntries / unpackEntries", () => {
 
   it("give back nothing for no entries", () => {
     expect(roundTrip([])).toEqual([]);
+  });
+
+  it("read as they are packed (readPlainManifestsPacked), files and directories give the entries readPlainManifests gives", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ovn-ts-load-plain-"));
+    try {
+      writeFileSync(join(dir, "a.yaml"), manifest(5));
+      writeFileSync(join(dir, "b.yaml"), manifest(6));
+      const single = join(dir, "c.yml");
+      writeFileSync(single, manifest(7));
+      for (const paths of [[dir], [single], [FIXTURES, single]]) {
+        const entries = readPlainManifests(paths);
+        expect(unpackEntries(structuredClone(readPlainManifestsPacked(paths)))).toEqual(entries);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
