@@ -109,7 +109,8 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
       if (nsPool.has(ns)) issue(pool, "spec.namespaces", { kind: "bad-value", value: ns, reason: `namespace already uses IPPool ${nsPool.get(ns)}` });
       else nsPool.set(ns, pool.name);
     }
-  for (const x of placed) {
+  for (let xi = 0; xi < placed.length; xi++) {
+    const x = placed[xi]!;
     const p = x.pod;
     const ipObj = ipByName.get(x.port);
     let ips = p.ipAddress;
@@ -245,7 +246,10 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
   // 1b. Pools: their free addresses are set aside (other claims never get them); a fixed address
   // inside a pool must be of a pod of that pool.
   const poolUsers = new Map<string, Set<string>>(); // pool name -> owners allowed
-  for (const x of claims) if (x.pool?.name !== undefined) (poolUsers.get(x.pool.name) ?? poolUsers.set(x.pool.name, new Set()).get(x.pool.name)!).add(x.owner);
+  for (let xi = 0; xi < claims.length; xi++) {
+    const x = claims[xi]!;
+    if (x.pool?.name !== undefined) (poolUsers.get(x.pool.name) ?? poolUsers.set(x.pool.name, new Set()).get(x.pool.name)!).add(x.owner);
+  }
   const poolHolder = new Map<string, string>(); // subnet\0ip -> pool name
   for (const { pool, addresses } of poolOf.values()) {
     if (!byName.has(pool.subnet)) continue;
@@ -295,7 +299,8 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
   // 2. Addresses the ports already have; 3. new ones, in owner order.
   const rest = claims.filter((x) => !assigned.has(x.owner)).sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
   const later: typeof rest = [];
-  for (const x of rest) {
+  for (let xi = 0; xi < rest.length; xi++) {
+    const x = rest[xi]!;
     const old = options.existing?.get(x.owner);
     if (!old || (old.subnet !== "" && old.subnet !== x.subnet) || old.ips.length === 0) {
       later.push(x);
@@ -306,13 +311,14 @@ export function assignAddresses(ctx: ClaimContext): AssignedAddresses {
       continue;
     }
     try {
-      allocate(x, { ips: old.ips, ...(old.mac ? { mac: old.mac } : {}) });
+      allocate(x, old.mac ? { ips: old.ips, mac: old.mac } : { ips: old.ips });
     } catch (e) {
       if (!(e instanceof IpamError)) throw e;
       later.push(x);
     }
   }
-  for (const x of later) {
+  for (let xi = 0; xi < later.length; xi++) {
+    const x = later[xi]!;
     if (x.pool) {
       if (!takeFromPool(x, x.pool.addresses)) issue(x.fieldObject, "metadata.annotations.ovn.kubernetes.io/ip_pool", { kind: "ipam-exhausted", subnet: x.pool.name === undefined ? x.subnet : `${x.subnet} (IPPool ${x.pool.name})` });
       continue;

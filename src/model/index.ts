@@ -25,7 +25,7 @@ export {
 } from "./types.js";
 export { OVN_ANNOTATION_PREFIX, POD_ANNOTATIONS, loadManifests, manifestFiles, parseManifestText } from "./load.js";
 export { type LoadWorkerReply, WORKER_LOAD_MIN_BYTES, loadManifestsInWorker, manifestsWorthAWorker } from "./load-parallel.js";
-export { type PlainEntry } from "./load-plain.js";
+export { type PackedEntries, type PlainEntry } from "./load-plain.js";
 export { ACL_PRIORITY, DEFAULT_NODE_SWITCH_CIDR, DEFAULT_SUBNET, DEFAULT_VPC, EXTERNAL_IDS, KUBE_OVN_IDENTITY, KUBE_OVN_VENDOR, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, podPortName, routerPortName, switchRouterPortName } from "./naming.js";
 export { type ExistingAddresses, type ResolveOptions, type ResolvedModel, type ResolvedPod, type ResolvedSubnet, resolveModel } from "./resolve.js";
 export { type ApplyModelOptions, type ApplyModelResult, type ObjectAction, type ObjectOutcome, applyModel, existingAddresses } from "./planner.js";

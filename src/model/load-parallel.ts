@@ -13,7 +13,7 @@ import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { manifestFiles } from "./files.js";
-import type { PlainEntry } from "./load-plain.js";
+import type { PackedEntries } from "./load-plain.js";
 import type { Manifest } from "./types.js";
 
 /**
@@ -23,8 +23,8 @@ import type { Manifest } from "./types.js";
  */
 export const WORKER_LOAD_MIN_BYTES = 512 * 1024;
 
-/** What the worker thread posts back: the manifests read as far as src/model/load-plain.ts goes, or why it could not read them. */
-export type LoadWorkerReply = { readonly kind: "entries"; readonly entries: readonly PlainEntry[] } | { readonly kind: "failed"; readonly message: string };
+/** What the worker thread posts back: the manifests read as far as src/model/load-plain.ts goes (packed to cross threads cheaply), or why it could not read them. */
+export type LoadWorkerReply = { readonly kind: "entries"; readonly packed: PackedEntries } | { readonly kind: "failed"; readonly message: string };
 
 /** The worker's script next to this module (absent when the sources run untranspiled, e.g. under a test runner). */
 const WORKER_URL = new URL("./load-worker.js", import.meta.url);
@@ -73,7 +73,8 @@ export function loadManifestsInWorker(paths: readonly string[]): Promise<Manifes
     worker.once("exit", () => resolve(reply));
   }).then(async (r) => {
     if (r?.kind === "entries") {
-      const objects = (await import("./load.js")).objectsOfPlainEntries(r.entries);
+      const [load, plain] = await Promise.all([import("./load.js"), import("./load-plain.js")]);
+      const objects = load.objectsOfPlainEntries(plain.unpackEntries(r.packed));
       if (objects) return { objects };
     }
     // An issue, or a path the worker could not read: the reading here names it (file, line, object, field).

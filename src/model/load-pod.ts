@@ -129,10 +129,27 @@ export function readPlainPod(js: Json, file: string, document: number, line: num
       else parts.ports.set(portsKey, found);
     }
   }
+  return plainPod(name, ns ?? "default", labels, nodeName, containerPorts, file, document, line);
+}
+
+/**
+ * The {@link PodObject} of a plain pod (no annotation, nothing but these fields), in the one
+ * shape every pod has (absent fields undefined).
+ */
+export function plainPod(
+  name: string,
+  namespace: string,
+  labels: Readonly<Record<string, string>>,
+  nodeName: string | undefined,
+  containerPorts: readonly ContainerPort[] | undefined,
+  file: string,
+  document: number,
+  line: number,
+): PodObject {
   return {
     kind: "Pod",
     name,
-    namespace: ns ?? "default",
+    namespace,
     labels,
     ipAddress: undefined,
     macAddress: undefined,

@@ -28,6 +28,25 @@ export type PlainYamlDocument =
  * the whole file is for the general parser.
  */
 export function readPlainYaml(text: string): PlainYamlDocument[] | undefined {
+  const pieces = plainYamlPieces(text);
+  return pieces?.map((p) => readPlainYamlPiece(text, p));
+}
+
+/** A document of a file cut by {@link plainYamlPieces}: `text.slice(start, end)`, whose first line is the file's line `firstLine` (1-based). */
+export interface PlainYamlPiece {
+  /** Where it starts in the file's text. */
+  readonly start: number;
+  /** Where it ends (exclusive). */
+  readonly end: number;
+  /** The file's line (1-based) of its first line. */
+  readonly firstLine: number;
+}
+
+/**
+ * The documents of `text` as {@link readPlainYaml} cuts it, not yet read (so that a caller can
+ * read one, use its value and drop it before reading the next); undefined when the file cannot be cut.
+ */
+export function plainYamlPieces(text: string): PlainYamlPiece[] | undefined {
   if (text.includes("\r") || text.charCodeAt(0) === 0xfeff) return undefined;
   // The documents' boundaries: `---` lines. Directives (`%`) and `...` end markers are not handled.
   const cuts: number[] = []; // start, end of each marker line
@@ -36,12 +55,12 @@ export function readPlainYaml(text: string): PlainYamlDocument[] | undefined {
     if (!/^---[ ]*$/.test(m[0])) return undefined;
     cuts.push(m.index, m.index + m[0].length);
   }
-  const docs: PlainYamlDocument[] = [];
+  const pieces: PlainYamlPiece[] = [];
   let start = 0;
   let line = 1;
   const add = (end: number, first: boolean): void => {
     // Before the first marker, only content makes a document (comments there belong to the next one).
-    if (!(first && cuts.length > 0 && !hasContent(text, start, end))) docs.push(readDocument(text, start, end, line));
+    if (!(first && cuts.length > 0 && !hasContent(text, start, end))) pieces.push({ start, end, firstLine: line });
   };
   for (let i = 0; i < cuts.length; i += 2) {
     add(cuts[i]!, i === 0);
@@ -49,7 +68,12 @@ export function readPlainYaml(text: string): PlainYamlDocument[] | undefined {
     start = Math.min(cuts[i + 1]! + 1, text.length);
   }
   add(text.length, cuts.length === 0);
-  return docs;
+  return pieces;
+}
+
+/** Reads one document {@link plainYamlPieces} cut from `text`. */
+export function readPlainYamlPiece(text: string, piece: PlainYamlPiece): PlainYamlDocument {
+  return readDocument(text, piece.start, piece.end, piece.firstLine);
 }
 
 /** The lines that may cut a stream: document markers, end markers, directives. */

@@ -154,41 +154,54 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const issues: ManifestIssue[] = [];
   const issue = (o: ModelObject, field: string | undefined, problem: ManifestProblem) => issues.push({ source: o.source, object: refOf(o), ...(field ? { field } : {}), problem });
 
-  // Duplicates.
+  // Duplicates: the first object of each kind and name is kept (a namespaced one by namespace, then name, without building a key).
   const seen = new Map<string, ModelObject>();
+  const seenNamespaced = new Map<string, Map<string, Map<string, ModelObject>>>();
   const vpcObjects = new Map<string, VpcObject>();
   const namespaces = new Map<string, NamespaceObject>();
   const subnetObjects: SubnetObject[] = [];
   const podObjects: PodObject[] = [];
-  // The objects of each kind, grouped once (after the duplicates are dropped) on the first call; each call gets its own list.
-  let kinds: Map<string, ModelObject[]> | undefined;
-  const byKind = <K extends ModelObject["kind"]>(k: K): Extract<ModelObject, { kind: K }>[] => {
-    if (!kinds) {
-      kinds = new Map();
-      for (const o of seen.values()) {
-        const list = kinds.get(o.kind);
-        if (list) list.push(o);
-        else kinds.set(o.kind, [o]);
-      }
-    }
-    return (kinds.get(k)?.slice() ?? []) as Extract<ModelObject, { kind: K }>[];
-  };
+  // The objects of each kind (duplicates dropped), in file order; each byKind call gets its own list.
+  const kinds = new Map<string, ModelObject[]>();
+  const byKind = <K extends ModelObject["kind"]>(k: K): Extract<ModelObject, { kind: K }>[] => (kinds.get(k)?.slice() ?? []) as Extract<ModelObject, { kind: K }>[];
   const policyObjects: NetworkPolicyObject[] = [];
   const serviceObjects: ServiceObject[] = [];
-  for (const o of manifest.objects) {
-    const key = `${o.kind}/${refName(o)}`;
-    const first = seen.get(key);
+  let lastKind = "";
+  let lastList: ModelObject[] = [];
+  const objects = manifest.objects;
+  for (let oi = 0; oi < objects.length; oi++) {
+    const o = objects[oi]!;
+    const kind = o.kind;
+    let first: ModelObject | undefined;
+    // `KIND/NAMESPACE/NAME` as refName gives it, looked up by its parts when neither holds a `/` (as valid names never do)
+    const ns = NAMESPACED_KINDS.has(kind) && "namespace" in o ? o.namespace : undefined;
+    let names: Map<string, ModelObject> | undefined;
+    if (ns !== undefined && !ns.includes("/") && !o.name.includes("/")) {
+      let byNs = seenNamespaced.get(kind);
+      if (!byNs) seenNamespaced.set(kind, (byNs = new Map()));
+      names = byNs.get(ns);
+      if (!names) byNs.set(ns, (names = new Map()));
+      first = names.get(o.name);
+    } else first = seen.get(`${kind}/${refName(o)}`);
     if (first) {
       issue(o, "metadata.name", { kind: "duplicate-object", other: first.source });
       continue;
     }
-    seen.set(key, o);
-    if (o.kind === "Vpc") vpcObjects.set(o.name, o);
-    else if (o.kind === "Namespace") namespaces.set(o.name, o);
-    else if (o.kind === "Subnet") subnetObjects.push(o);
-    else if (o.kind === "Pod") podObjects.push(o);
-    else if (o.kind === "NetworkPolicy") policyObjects.push(o);
-    else if (o.kind === "Service") serviceObjects.push(o);
+    if (names) names.set(o.name, o);
+    else seen.set(`${kind}/${refName(o)}`, o);
+    if (kind !== lastKind) {
+      lastKind = kind;
+      let list = kinds.get(kind);
+      if (!list) kinds.set(kind, (list = []));
+      lastList = list;
+    }
+    lastList.push(o);
+    if (kind === "Vpc") vpcObjects.set(o.name, o);
+    else if (kind === "Namespace") namespaces.set(o.name, o);
+    else if (kind === "Subnet") subnetObjects.push(o);
+    else if (kind === "Pod") podObjects.push(o);
+    else if (kind === "NetworkPolicy") policyObjects.push(o);
+    else if (kind === "Service") serviceObjects.push(o);
   }
   const nodeObjects = byKind("Node");
   const vlans = new Map(byKind("Vlan").map((v) => [v.name, v]));
@@ -315,7 +328,8 @@ export function resolveModel(manifest: Manifest, options: ResolveOptions = {}): 
   const byName = new Map(subnets.map((s) => [s.object.name, s]));
   const declared = new Set(subnetObjects.map((s) => s.name));
   const placed: { pod: PodObject; subnet: string; port: string }[] = [];
-  for (const p of podObjects) {
+  for (let pi = 0; pi < podObjects.length; pi++) {
+    const p = podObjects[pi]!;
     if (!namespaces.has(p.namespace)) issue(p, "metadata.namespace", { kind: "unknown-reference", refKind: "Namespace", name: p.namespace });
     const sub = p.logicalSwitch ?? namespaceSubnet(p.namespace, vpcOfNamespace, nsSubnet, defaultSubnet);
     const field = p.logicalSwitch ? "metadata.annotations.ovn.kubernetes.io/logical_switch" : "metadata.namespace";

@@ -18,13 +18,40 @@ export function parseIpRange(spec: string, what: string): { family: IpFamily; lo
   return { family: lo.family, lo: lo.n, hi: hi.n };
 }
 
-/** Dotted-quad IPv4 in canonical form (decimal octets 0-255, no leading zeros): the common case, parsed without the address library. */
-const CANONICAL_V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/**
+ * The value of a dotted-quad IPv4 address in canonical form (decimal octets 0-255, no leading
+ * zeros), read character by character (the common case: no regular expression, no match array);
+ * -1 for any other text (the general parser reads it).
+ */
+function canonicalV4(ip: string): number {
+  const len = ip.length;
+  if (len < 7 || len > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < len; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return -1; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else return -1;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return value * 256 + octet;
+}
 
 /** An IP as its family and integer value; throws `OvnInvalidArgumentError`. */
 export function toBig(ip: string): { family: IpFamily; n: bigint } {
-  const m = CANONICAL_V4.exec(ip);
-  if (m) return { family: 4, n: BigInt(((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!) };
+  const v = canonicalV4(ip);
+  if (v >= 0) return { family: 4, n: BigInt(v) };
   const fam = ipFamily(ip);
   if (fam === undefined || ip.includes("/")) throw new OvnInvalidArgumentError("IP address", ip, "not an IPv4 or IPv6 address");
   return { family: fam, n: fam === 4 ? new Address4(ip).bigInt() : new Address6(ip).bigInt() };
@@ -32,8 +59,8 @@ export function toBig(ip: string): { family: IpFamily; n: bigint } {
 
 /** {@link toBig}, with the address's canonical text ({@link canonicalIp}): `ip` itself when it is a canonical dotted quad already. */
 export function toBigText(ip: string): { family: IpFamily; n: bigint; text: string } {
-  const m = CANONICAL_V4.exec(ip);
-  if (m) return { family: 4, n: BigInt(((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!), text: ip };
+  const v = canonicalV4(ip);
+  if (v >= 0) return { family: 4, n: BigInt(v), text: ip };
   const { family, n } = toBig(ip);
   return { family, n, text: fromBig(family, n) };
 }
@@ -99,19 +126,26 @@ export class RangeSet {
   private removeOne(n: bigint): void {
     const rs = this.ranges;
     for (let i = 0; i < rs.length; i++) {
-      const [a, b] = rs[i]!;
+      const r = rs[i]!;
+      const a = r[0];
+      const b = r[1];
       if (b < n) continue;
       if (a > n) return;
       if (a === b) rs.splice(i, 1);
-      else if (a === n) rs[i]![0] = n + 1n; // (the ranges are this set's own: cut in place)
-      else if (b === n) rs[i]![1] = n - 1n;
+      else if (a === n) r[0] = n + 1n; // (the ranges are this set's own: cut in place)
+      else if (b === n) r[1] = n - 1n;
       else rs.splice(i, 1, [a, n - 1n], [n + 1n, b]);
       return;
     }
   }
 
   has(n: bigint): boolean {
-    return this.ranges.some(([a, b]) => a <= n && n <= b);
+    const rs = this.ranges;
+    for (let i = 0; i < rs.length; i++) {
+      const r = rs[i]!;
+      if (r[0] <= n && n <= r[1]) return true;
+    }
+    return false;
   }
 
   first(): bigint | undefined {

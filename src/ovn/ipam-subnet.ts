@@ -153,7 +153,9 @@ export class SubnetIpam {
   }
 
   private range(family: IpFamily): FamilyRange | undefined {
-    return this.ranges.find((r) => r.family === family);
+    const rs = this.ranges;
+    for (let i = 0; i < rs.length; i++) if (rs[i]!.family === family) return rs[i];
+    return undefined;
   }
 
   /** Excludes an address or a range `a..b` (parts outside the subnet are ignored). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Address4 } from "ip-address";
 import { RangeSet, canonicalIp, toBig, toBigText } from "../../src/ovn/ipam-ranges.js";
 import { xorshift as rng } from "../support/prng.js";
 
@@ -61,6 +62,34 @@ describe("toBigText", () => {
     for (const ip of samples) {
       const { family, n } = toBig(ip);
       expect(toBigText(ip), ip).toEqual({ family, n, text: canonicalIp(ip) });
+    }
+  });
+
+  it("reads a dotted quad as the address library does, and refuses what it refuses (leading zeros, octets past 255, missing or extra parts)", () => {
+    const r = rng(11);
+    const samples = ["0.0.0.0", "255.255.255.255", "1.2.3.4", "10.0.0.1", "100.64.0.10", "01.2.3.4", "1.2.3.04", "00.0.0.0", "256.1.1.1", "1.2.3.256", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4/24", "", "1.2.3.a", " 1.2.3.4", "1.2.3.4 ", "1000.1.1.1", "1.2.3.1000"];
+    for (let k = 0; k < 2000; k++) {
+      const parts = Array.from({ length: 4 }, () => String(r() < 0.1 ? Math.floor(r() * 1000) : Math.floor(r() * 256)));
+      if (r() < 0.05) parts[Math.floor(r() * 4)] = `0${parts[0]}`;
+      samples.push(parts.join("."));
+    }
+    for (const ip of samples) {
+      // the library's reading of a plain IPv4 address (no prefix), or undefined when it refuses it
+      let want: bigint | undefined;
+      try {
+        want = !ip.includes("/") && Address4.isValid(ip) ? new Address4(ip).bigInt() : undefined;
+      } catch {
+        want = undefined;
+      }
+      let got: bigint | undefined;
+      try {
+        const b = toBig(ip);
+        got = b.family === 4 ? b.n : undefined;
+      } catch {
+        got = undefined;
+      }
+      expect(String(got), ip).toBe(String(want));
+      if (want !== undefined) expect(toBigText(ip).text, ip).toBe(canonicalIp(ip));
     }
   });
 });

@@ -14,14 +14,27 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 /** The value at `path` in `root`, through mappings and lists (list indexes as decimal strings). */
 export function valueAt(root: JsonValue | undefined, path: readonly string[]): JsonValue | undefined {
   let v = root;
-  for (const k of path) {
+  // (an indexed loop: a reader asks for thousands of paths, mostly before this is optimized)
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i]!;
     if (v === null || v === undefined || typeof v !== "object") return undefined;
     if (Array.isArray(v)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(k)) return undefined;
+      if (!isIndex(k)) return undefined;
       v = v[Number(k)];
     } else v = Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined;
   }
   return v;
+}
+
+/** A list index as a path writes it: `0`, or decimal digits not starting with `0`. */
+function isIndex(k: string): boolean {
+  const n = k.length;
+  if (n === 0 || (n > 1 && k.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** What the loader gives a kind's reader: the document's values, and where to report problems. */

@@ -302,20 +302,32 @@ export interface PolicyContext {
 /** The pods carrying each label, keyed `KEY=VALUE`. */
 export function podsByLabel(pods: readonly ResolvedPod[]): Map<string, ResolvedPod[]> {
   const out = new Map<string, ResolvedPod[]>();
-  for (const p of pods)
-    for (const [k, v] of Object.entries(p.object.labels)) {
-      const key = `${k}=${v}`;
+  // Pods mostly share their label objects (src/model/load-pod.ts): each object's keys are made once.
+  let lastLabels: Readonly<Record<string, string>> | undefined;
+  let lastKeys: string[] = [];
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i]!;
+    const labels = p.object.labels;
+    if (labels !== lastLabels) {
+      lastLabels = labels;
+      lastKeys = [];
+      for (const k in labels) if (Object.prototype.hasOwnProperty.call(labels, k)) lastKeys.push(`${k}=${labels[k]!}`);
+    }
+    for (let j = 0; j < lastKeys.length; j++) {
+      const key = lastKeys[j]!;
       const list = out.get(key);
       if (list) list.push(p);
       else out.set(key, [p]);
     }
+  }
   return out;
 }
 
 /** The pods of each namespace. */
 export function podsByNamespace(pods: readonly ResolvedPod[]): Map<string, ResolvedPod[]> {
   const out = new Map<string, ResolvedPod[]>();
-  for (const p of pods) {
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i]!;
     const list = out.get(p.object.namespace);
     if (list) list.push(p);
     else out.set(p.object.namespace, [p]);
@@ -331,7 +343,14 @@ function namedPorts(pods: readonly ResolvedPod[]): ReadonlyMap<string, number> {
   const known = namedPortsOf.get(pods);
   if (known) return known;
   const named = new Map<string, number>();
-  for (const p of pods) for (const c of p.object.containerPorts ?? []) if (c.name !== undefined && !named.has(c.name)) named.set(c.name, c.containerPort);
+  for (let i = 0; i < pods.length; i++) {
+    const ports = pods[i]!.object.containerPorts;
+    if (ports === undefined) continue;
+    for (let j = 0; j < ports.length; j++) {
+      const c = ports[j]!;
+      if (c.name !== undefined && !named.has(c.name)) named.set(c.name, c.containerPort);
+    }
+  }
   namedPortsOf.set(pods, named);
   return named;
 }
@@ -361,7 +380,11 @@ export function resolveNetworkPolicy(np: NetworkPolicyObject, ctx: PolicyContext
   const addrsOf = (peer: PolicyPeer, family: Family): string[] => {
     const out: string[] = [];
     const v6 = family === "IPv6";
-    for (const p of podsOf(peer) ?? []) for (const ip of p.ips) if (ip.includes(":") === v6) out.push(ip);
+    const pods = podsOf(peer) ?? [];
+    for (let i = 0; i < pods.length; i++) {
+      const ips = pods[i]!.ips;
+      for (let j = 0; j < ips.length; j++) if (ips[j]!.includes(":") === v6) out.push(ips[j]!);
+    }
     return out;
   };
   const peerPods = (peer: PolicyPeer): ResolvedPod[] | undefined => {

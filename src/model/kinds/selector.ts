@@ -50,7 +50,9 @@ export function readSelector(f: Fields, path: readonly string[]): LabelSelector 
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
   const m = selector.matchLabels;
   for (const k in m) if (labels[k] !== m[k]) return false;
-  for (const r of selector.matchExpressions) {
+  const exprs = selector.matchExpressions;
+  for (let i = 0; i < exprs.length; i++) {
+    const r = exprs[i]!;
     const has = Object.prototype.hasOwnProperty.call(labels, r.key);
     switch (r.operator) {
       case "In":
