@@ -286,7 +286,9 @@ on(["load"], (it, { arg, paren }, ctx) => {
   const m = splitArrow(arg ?? paren ?? "");
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
   const dst = parseSubField(m[1]);
-  checkWritable(dst.field, ctx);
+  // as parse_reg_load(): a read-only destination is not refused here; the match's prerequisites are checked
+  // first (OFPBAC_MATCH_INCONSISTENT), then the decoder of the encoded action refuses it (OFPBAC_BAD_SET_ARGUMENT)
+  checkWritable(dst.field, ctx, false);
   return loadAction(m[0].trim(), dst);
 });
 

@@ -53,9 +53,13 @@ export function portOf(s: string, ctx: ActionParseContext, what?: string): numbe
   }
 }
 
-/** Refuses an action writing `field` where ovs-ofctl does: read-only fields, and CT fields outside `ct`. */
-export function checkWritable(field: string, ctx: ActionParseContext): void {
-  const ro = READ_ONLY.get(field);
+/**
+ * Refuses an action writing `field` where ovs-ofctl does: read-only fields (`set_field`; not `load`, whose
+ * destination ovs-ofctl's parser does not check: `readOnly` false), and CT fields outside `ct`.
+ * @defaultValue readOnly = true
+ */
+export function checkWritable(field: string, ctx: ActionParseContext, readOnly = true): void {
+  const ro = readOnly ? READ_ONLY.get(field) : undefined;
   if (ro !== undefined) throw new FlowSyntaxError(`${ro} is read-only`);
   if ((field === "ct_mark" || field === "ct_label") && !ctx.inCt) throw new FlowSyntaxError("cannot set CT fields outside of ct action");
 }
