@@ -96,6 +96,9 @@ const FLOWS = [
   // in_port_oxm (OXM_OF_IN_PORT): a 32-bit port NXM, OXM and OpenFlow 1.1 carry, any value it cannot read named in one message
   ...["in_port_oxm=5", "in_port_oxm=LOCAL", "in_port_oxm=ANY", "in_port_oxm=65535", "in_port_oxm=4294967040", "in_port=4294967040"],
   ...["in_port_oxm=0xfffffff0", "in_port_oxm=70000", "in_port_oxm=5/0xff", "in_port_oxm=5/0", "in_port_oxm=foo", "in_port_oxm=5,in_port=6", "in_port=6,ip,in_port_oxm=5"],
+  // tables as ofputil_table_from_string() reads them: decimal only, up to 255, each action's own wording
+  ...["table=0x5", "actions=goto_table:foo", "actions=goto_table:0x5", "actions=goto_table:300", "actions=goto_table: 3", "actions=resubmit(,foo)"],
+  ...["actions=resubmit(,300)", "actions=resubmit(,0x5)", "actions=resubmit(1,foo)", "actions=resubmit(,255)", "actions=resubmit(1,255)", "actions=resubmit(, 3 )"],
 ].map((f) => (f.includes("actions=") ? f : `${f},actions=drop`));
 
 describe.skipIf(!peers("ovs-ofctl"))("ovn-ts ofctl parse-flow against ovs-ofctl outside the suite's corpus", () => {

@@ -14,7 +14,7 @@ import { formatInstructions, parseInstructions } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
 import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { MATCH_SEPARATORS, isJsSpace, num, topRanges } from "./tokens.js";
+import { MATCH_SEPARATORS, isJsSpace, num, tableOrFail, topRanges } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -107,7 +107,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       throw new FlowSyntaxError(val === undefined ? `field ${key} missing value` : `unknown keyword ${key}`);
     } else switch (kind) {
       case "table":
-        fm.tableId = val === "all" ? 255 : num(val, key, 0xff);
+        fm.tableId = val === "all" ? 255 : tableOrFail(val);
         continue;
       case "priority":
         fm.priority = num(val, key, 0xffff);

@@ -10,7 +10,7 @@ import { ACTION_NAMES, parseAction, parseActionList } from "./action-parse.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import type { NameMaps } from "./ports.js";
-import { ACTION_SEPARATORS, num, splitAction, splitTop } from "./tokens.js";
+import { ACTION_SEPARATORS, num, splitAction, tableOrFail, splitTop } from "./tokens.js";
 import { hexNum } from "./values.js";
 
 /** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
@@ -96,7 +96,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
         continue;
       }
       case "goto_table":
-        gt = { type: "goto_table", tableId: num(arg, "goto_table", 0xff) };
+        gt = { type: "goto_table", tableId: tableOrFail(arg) };
         continue;
     }
     for (const a of parseAction(it, ctx, parts)) apply.push(a);

@@ -145,6 +145,23 @@ export function isNumberText(s: string): boolean {
   return true;
 }
 
+/**
+ * A table as ovs-ofctl's ofputil_table_from_string() reads one: decimal digits only (no `0x`, no blanks), at
+ * most 255; undefined for anything else.
+ */
+export function tableNumber(v: string | undefined): number | undefined {
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return n <= 255 ? n : undefined;
+}
+
+/** {@link tableNumber}, or ovs-ofctl's `unknown table "V"` error (`table=`, `goto_table:`). */
+export function tableOrFail(v: string | undefined): number {
+  const n = tableNumber(v);
+  if (n === undefined) throw new FlowSyntaxError(`unknown table "${v ?? ""}"`);
+  return n;
+}
+
 /** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */
 export function num(v: string | undefined, key: string, max: number): number {
   const small = v !== undefined ? smallNumber(v.trim()) : -1;
