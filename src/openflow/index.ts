@@ -96,6 +96,7 @@ export type {
 export {
   FlowSyntaxError,
   UnknownPortError,
+  UnknownTableError,
   parseFlow,
   parseInstructions,
   parseActionList,

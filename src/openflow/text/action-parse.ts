@@ -12,7 +12,7 @@ import { parseDecap } from "./action-parse-nsh.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
 import { MatchInconsistentError } from "../consistency.js";
 import { READ_ONLY } from "../action-consistency.js";
-import { FlowSyntaxError } from "./errors.js";
+import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { UNEXPECTED_INPUT, formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
 import { ACTION_SEPARATORS, NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitTop, tableNumber, type ActionParts } from "./tokens.js";
@@ -331,8 +331,8 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
     const ct = c2 < 0 ? undefined : paren.slice(c2 + 1, c3 < 0 ? paren.length : c3).trim();
     const inPort = p ? port32to16(portOf(p, ctx, "resubmit to unknown port")) : 0xfff8;
     // ofputil_table_from_string(): decimal, up to 255 (255 itself is "no table")
-    const table = t ? tableNumber(rawTable) : 255;
-    if (table === undefined) throw new FlowSyntaxError(`${rawTable}: resubmit to unknown table`);
+    const table = t ? (ctx.tableNames?.get(t) ?? tableNumber(rawTable)) : 255;
+    if (table === undefined) throw new UnknownTableError(rawTable!, `${rawTable}: resubmit to unknown table`);
     if (inPort === 0xfff8 && table === 255) throw new FlowSyntaxError('at least one "in_port" or "table" must be specified on resubmit');
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
     return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];

@@ -31,6 +31,8 @@ export interface ActionParseContext {
   readonly portNames?: ReadonlyMap<string, number> | undefined;
   /** No match to check the actions against (group buckets: ovs-ofctl does not check them). */
   readonly unchecked?: boolean | undefined;
+  /** Table names the switch reported, by name (`goto_table:mytable`, `resubmit(,mytable)`). */
+  readonly tableNames?: ReadonlyMap<string, number> | undefined;
   /**
    * Where the first inconsistency with the match is kept until the whole list is parsed (ovs-ofctl checks
    * consistency after its own checks of the list: `drop`, `conjunction`, instruction order); absent: thrown at once.
@@ -77,6 +79,7 @@ export function actionParseContext(
   portNames?: ReadonlyMap<string, number>,
   deferred?: { error: MatchInconsistentError | undefined },
   unchecked = false,
+  tableNames?: ReadonlyMap<string, number>,
 ): ActionParseContext {
-  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames, deferred, unchecked };
+  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames, deferred, unchecked, tableNames };
 }

@@ -35,6 +35,11 @@ export interface ParseFlowOptions {
    * numbers and reserved names (`LOCAL`, `CONTROLLER`, ...) are ports.
    */
   readonly portNames?: ReadonlyMap<string, number> | undefined;
+  /**
+   * Table names and their numbers, as the switch reports them (`table=mytable`, `goto_table:mytable`,
+   * `resubmit(,mytable)`); without it only numbers are tables.
+   */
+  readonly tableNames?: ReadonlyMap<string, number> | undefined;
 }
 
 /**
@@ -107,7 +112,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       throw new FlowSyntaxError(val === undefined ? `field ${key} missing value` : `unknown keyword ${key}`);
     } else switch (kind) {
       case "table":
-        fm.tableId = val === "all" ? 255 : tableOrFail(val);
+        fm.tableId = val === "all" ? 255 : tableOrFail(val, options.tableNames);
         continue;
       case "priority":
         fm.priority = num(val, key, 0xffff);
@@ -183,7 +188,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   }
   fm.match = buildMatch(b);
   // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
-  const ctx: ActionParseContext = actionParseContext(fm.match, names, { error: undefined });
+  const ctx: ActionParseContext = actionParseContext(fm.match, names, { error: undefined }, false, options.tableNames);
   if (actionsPart !== undefined) fm.instructions = parseInstructions(actionsPart, ctx);
   if (ctx.deferred?.error) throw ctx.deferred.error;
   if (ctx.of10Only) fm.of10Only = true;

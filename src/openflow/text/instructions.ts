@@ -85,7 +85,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
       case "write_actions":
         {
           // an action set is checked against the match, but its OpenFlow 1.0-only inconsistencies do not count
-          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, inCt: false, portNames: ctx.portNames, deferred: ctx.deferred, unchecked: false });
+          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, inCt: false, portNames: ctx.portNames, deferred: ctx.deferred, unchecked: false, tableNames: ctx.tableNames });
           // ovs-ofctl sends no instruction for an empty action set (`write_actions(drop)`)
           write = actions.length ? { type: "write_actions", actions } : undefined;
         }
@@ -96,7 +96,7 @@ export function parseInstructions(text: string, ctx: ActionParseContext = action
         continue;
       }
       case "goto_table":
-        gt = { type: "goto_table", tableId: tableOrFail(arg) };
+        gt = { type: "goto_table", tableId: tableOrFail(arg, ctx.tableNames) };
         continue;
     }
     for (const a of parseAction(it, ctx, parts)) apply.push(a);

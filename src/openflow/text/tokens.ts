@@ -4,7 +4,7 @@
  * @module
  */
 import { fromHex } from "../../bytes/hex.js";
-import { FlowSyntaxError } from "./errors.js";
+import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { smallNumber } from "./values.js";
 
 /** Separator lookup tables by separator string, built once per distinct string. */
@@ -155,10 +155,16 @@ export function tableNumber(v: string | undefined): number | undefined {
   return n <= 255 ? n : undefined;
 }
 
-/** {@link tableNumber}, or ovs-ofctl's `unknown table "V"` error (`table=`, `goto_table:`). */
-export function tableOrFail(v: string | undefined): number {
+/**
+ * A table by its name in `tableNames` (the switch's), else {@link tableNumber}, else ovs-ofctl's
+ * `unknown table "V"` error (`table=`, `goto_table:`).
+ * @throws UnknownTableError for anything else
+ */
+export function tableOrFail(v: string | undefined, tableNames?: ReadonlyMap<string, number>): number {
+  const named = v !== undefined ? tableNames?.get(v) : undefined;
+  if (named !== undefined) return named;
   const n = tableNumber(v);
-  if (n === undefined) throw new FlowSyntaxError(`unknown table "${v ?? ""}"`);
+  if (n === undefined) throw new UnknownTableError(v ?? "");
   return n;
 }
 
