@@ -332,7 +332,11 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
     const inPort = p ? port32to16(portOf(p, ctx, "resubmit to unknown port")) : 0xfff8;
     // ofputil_table_from_string(): decimal, up to 255 (255 itself is "no table")
     const table = t ? (ctx.tableNames?.get(t) ?? tableNumber(rawTable)) : 255;
-    if (table === undefined) throw new UnknownTableError(rawTable!, `${rawTable}: resubmit to unknown table`);
+    if (table === undefined) {
+      const message = `${rawTable}: resubmit to unknown table`;
+      // (a number out of range is no name the switch could have)
+      throw /^\d+$/.test(rawTable!) ? new FlowSyntaxError(message) : new UnknownTableError(rawTable!, message);
+    }
     if (inPort === 0xfff8 && table === 255) throw new FlowSyntaxError('at least one "in_port" or "table" must be specified on resubmit');
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
     return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];

@@ -164,8 +164,10 @@ export function tableOrFail(v: string | undefined, tableNames?: ReadonlyMap<stri
   const named = v !== undefined ? tableNames?.get(v) : undefined;
   if (named !== undefined) return named;
   const n = tableNumber(v);
-  if (n === undefined) throw new UnknownTableError(v ?? "");
-  return n;
+  if (n !== undefined) return n;
+  // a number out of range is no name the switch could have: a plain syntax error
+  if (v !== undefined && /^\d+$/.test(v)) throw new FlowSyntaxError(`unknown table "${v}"`);
+  throw new UnknownTableError(v ?? "");
 }
 
 /** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */
