@@ -37,7 +37,7 @@ const RULES = [
   // OpenFlow (ovn-ts/openflow)
   [/^openflow\/connection\./, "Connect"],
   [/^openflow\/(messages|message-types|flow-mod|flow-mod-checks|multipart|experimenter|group-mod|continuation|tablefeatures|protocols|ct-flush|stats-readers)\./, "Messages"],
-  [/^openflow\/(actions|actions-decode|action-types|action-checks|actions-nx|actions-nsh|instructions|instruction-checks|oxm|consistency|action-consistency|learn-check|match-checks|match-order)\./, "Flows, matches and actions"],
+  [/^openflow\/(actions|actions-decode|action-types|action-checks|actions-nx|actions-nsh|instructions|instruction-checks|action-versions|read-only|oxm|consistency|action-consistency|learn-check|match-checks|match-order)\./, "Flows, matches and actions"],
   [/^openflow\/(flowtext|print|print-[a-z]+)\./, "Text notations"],
   [/^openflow\/text\//, "Text notations"],
   [/^openflow\/constants\./, "Constants"],

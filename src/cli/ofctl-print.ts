@@ -32,8 +32,9 @@ export function ofpPrintText(bytes: Uint8Array, verbosity: number): string {
 }
 
 /**
- * `OFPT_FLOW_MOD (xid=0x1):` (or `NXT_FLOW_MOD`, or with its `(OF1.x)`) for the bytes of a flow_mod, the
- * header ovs-ofctl prints before an error its body's decode raised; undefined for any other message.
+ * `OFPT_FLOW_MOD (xid=0x1):` (or `NXT_FLOW_MOD`, or with its `(OF1.x)`) for the bytes of a flow_mod, and
+ * `OFPST_FLOW reply (OF1.x) (xid=0x1):` for a flow stats reply's: the header ovs-ofctl prints before an error
+ * its body's decode raised; undefined for any other message.
  */
 export function flowModHead(bytes: Uint8Array): string | undefined {
   if (bytes.length < 16) return undefined;
@@ -43,6 +44,8 @@ export function flowModHead(bytes: Uint8Array): string | undefined {
   if (ver === 1 && bytes[1] === 14) return `OFPT_FLOW_MOD ${xid}`;
   if (ver === 1 && bytes[1] === 4 && v.getUint32(8) === 0x2320 && v.getUint32(12) === 13) return `NXT_FLOW_MOD ${xid}`;
   if (ver > 1 && bytes[1] === 14) return `OFPT_FLOW_MOD (OF1.${ver - 1}) ${xid}`;
+  // a flow stats reply, whose entries carry actions (OFPST_FLOW: stats type 1)
+  if (v.getUint16(8) === 1 && ((ver === 1 && bytes[1] === 17) || (ver > 1 && bytes[1] === 19))) return `OFPST_FLOW reply${ver > 1 ? ` (OF1.${ver - 1})` : ""} ${xid}`;
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { OpenFlowConnection } from "../openflow/connection.js";
 import { VersionNegotiationError } from "../openflow/errors.js";
-import { type NameMaps, type ParsedFlow, PortNames, TableNames, UnknownPortError, parseFlow } from "../openflow/flowtext.js";
+import { type NameMaps, type ParsedFlow, PortNames, TableNames, UnknownPortError, UnknownTableError, parseFlow } from "../openflow/flowtext.js";
 import { OfpVersion } from "../openflow/constants.js";
 import { type OfMessage, decodeMessage } from "../openflow/messages.js";
 import { ofpPrintText } from "./ofctl-print.js";
@@ -162,12 +162,22 @@ export async function parseWithPorts(c: OpenFlowConnection, texts: readonly stri
   try {
     return texts.map((t) => parseFlow(t, command));
   } catch (e) {
-    // --no-names: a name is an unknown port
-    if (!(e instanceof UnknownPortError) || !acceptNames) throw e;
+    // --no-names: a name is an unknown port or table
+    if (!(e instanceof UnknownPortError || e instanceof UnknownTableError) || !acceptNames) throw e;
   }
-  // xid 2, outside our sequence: ovs-ofctl asks over a helper connection its printed xids already count
+  // xids 2 and 3, outside our sequence: ovs-ofctl asks over helper connections its printed xids already count
   const portNames = portNamesOf(await c.request({ type: "multipart_request", flags: 0, body: { kind: "port_desc" }, xid: 2 }));
-  return texts.map((t) => parseFlow(t, command, { portNames }));
+  const tableNames = tableNamesOf(await c.request({ type: "multipart_request", flags: 0, body: c.version >= OfpVersion.OF13 ? { kind: "table_features", tables: [] } : { kind: "table" }, xid: 3 }));
+  return texts.map((t) => parseFlow(t, command, { portNames, tableNames: tableNames.numbers }));
+}
+
+/** The table names of a table-features (OpenFlow 1.3+) or table-stats reply (none for any other message). */
+function tableNamesOf(r: OfMessage): TableNames {
+  if (r.type !== "multipart_reply") return new TableNames();
+  const b = r.body;
+  if (b.kind === "table_features") return new TableNames(b.tables);
+  if (b.kind === "table") return new TableNames(b.tables.map((t) => ({ tableId: t.tableId, name: t.name ?? "" })));
+  return new TableNames();
 }
 
 /** The port names of a port-desc reply (none for any other message). */
@@ -212,12 +222,7 @@ export function fetchTableNames(name: string, opts: Opts, firstXid: number | (()
     name,
     opts,
     async (c) => {
-      const r = await c.request({ type: "multipart_request", flags: 0, body: c.version >= OfpVersion.OF13 ? { kind: "table_features", tables: [] } : { kind: "table" } });
-      if (r.type !== "multipart_reply") return new TableNames();
-      const b = r.body;
-      if (b.kind === "table_features") return new TableNames(b.tables);
-      if (b.kind === "table") return new TableNames(b.tables.map((t) => ({ tableId: t.tableId, name: t.name ?? "" })));
-      return new TableNames();
+      return tableNamesOf(await c.request({ type: "multipart_request", flags: 0, body: c.version >= OfpVersion.OF13 ? { kind: "table_features", tables: [] } : { kind: "table" } }));
     },
     firstXid,
   );

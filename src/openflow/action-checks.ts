@@ -5,12 +5,13 @@
  * @module
  */
 import { CtFlags, type Action } from "./action-types.js";
+import { READ_ONLY } from "./read-only.js";
 
 /**
  * The OpenFlow error Open vSwitch's action decoder gives a decoded action list, if any (checked through
  * `ct` and `clone`): a `set_field` of a field it does not know is `OFPBAC_BAD_SET_TYPE`; of `in_port`, or of
  * `vlan_vid` without the present bit, `OFPBAC_BAD_SET_ARGUMENT`; a write of a conntrack field outside
- * `ct(exec(...))` or of a read-only one `OFPBAC_BAD_SET_ARGUMENT`; anything else inside `exec`, a nested `ct`,
+ * `ct(exec(...))` or of a read-only field (`tcp_flags`, `eth_type`, `ct_state`, ...) `OFPBAC_BAD_SET_ARGUMENT`; anything else inside `exec`, a nested `ct`,
  * `force` without `commit` or a descending `nat` range `OFPBAC_BAD_ARGUMENT`; a ct zone field not 16 bits wide
  * `OFPBAC_BAD_SET_LEN`.
  * @param inCt - the list is a ct action's `exec` list
@@ -19,7 +20,8 @@ export function actionListError(actions: readonly Action[], inCt = false): strin
   // as Open vSwitch's decoder: ct_mark and ct_label are written only inside ct(exec(...)), where nothing
   // else may be written; a forced ct must commit; a ct zone from a field takes 16 bits; ranges ascend
   const ctField = (f: string) => f === "ct_mark" || f === "ct_label";
-  const readOnly = (f: string) => /^ct_(state|zone|nw_proto|nw_src|nw_dst|ipv6_src|ipv6_dst|tp_src|tp_dst)$/.test(f);
+  // (mf_check_dst() and the set_field decoders: Open vSwitch's read-only fields, tcp_flags, eth_type, ct_state, ...)
+  const readOnly = (f: string) => READ_ONLY.has(f);
   for (const a of actions) {
     const written = a.type === "set_field" || a.type === "reg_load2" ? a.field.field : a.type === "reg_load" ? a.dst.field : undefined;
     if (written !== undefined && readOnly(written)) return "OFPBAC_BAD_SET_ARGUMENT";

@@ -8,18 +8,9 @@
 import type { Action } from "./action-types.js";
 import { type FlowFacts, MatchInconsistentError, PT_ETH, PT_NSH, PT_UNKNOWN, ctValid, isIpFlow, isMplsFlow, requireSubField } from "./consistency.js";
 import { checkLearn } from "./learn-check.js";
-import { fieldByName } from "./oxm.js";
 
-/** Fields no action may write (Open vSwitch's read-only fields), by our name, with the name ovs-ofctl reports. */
-export const READ_ONLY = new Map<string, string>(
-  ["dp_hash", "recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "tun_gtpu_flags", "tun_gtpu_msgtype", "actset_output", "skb_priority"]
-    .concat(["ct_state", "ct_zone", "ct_nw_proto", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_tp_src", "ct_tp_dst"])
-    .concat(["eth_type", "mpls_bos", "nw_proto", "ip_frag", "tcp_flags", "nsh_mdtype", "nsh_np"])
-    .flatMap((n) => {
-      const f = fieldByName(n);
-      return f ? [[f.name, n] as [string, string]] : [];
-    }),
-);
+import { READ_ONLY } from "./read-only.js";
+export { READ_ONLY };
 
 /**
  * What {@link checkAction} reads and updates: the facts the match and the actions so far establish, and

@@ -7,11 +7,12 @@
  */
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
-import { ExperimenterId, OxmClass, decodeOxm, fieldByHeader, fieldByName, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { ExperimenterId, OxmClass, decodeOxm, fieldByHeader, fieldByName, of15StandardHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
 import { port16to32 } from "./ports.js";
 import { Of11ActionType } from "./versions/actions11.js";
 import { ActionType, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, decodeNx } from "./actions-nx.js";
+import { READ_ONLY } from "./read-only.js";
 
 /** in_port: set under its 16-bit NXM header, refused under its OXM one (see writeSetFieldInPort() in actions.ts). */
 const IN_PORT = fieldByName("in_port")!;
@@ -131,13 +132,15 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       let field = decodeOxm(r);
       // as Open vSwitch: in_port is set under its 16-bit NXM header (read here as the 32-bit port a match
       // carries), and OXM_OF_IN_PORT is not settable
+      // as Open vSwitch: a masked value may not have bits outside its mask (checked as the entry is read)
+      if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
       if (field.header === IN_PORT.header) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
       if (field.header === IN_PORT.nxHeader && field.value.length === 2 && !field.mask) {
         const port = port16to32((field.value[0]! << 8) | field.value[1]!);
         field = { field: IN_PORT.name, header: IN_PORT.header, value: Uint8Array.of(port >>> 24, (port >>> 16) & 0xff, (port >>> 8) & 0xff, port & 0xff) };
       }
-      // as Open vSwitch: a masked value may not have bits outside its mask
-      if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
+      // then a read-only field (tcp_flags, eth_type, ...)
+      if (READ_ONLY.has(field.field)) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
       return { type: "set_field", field };
     }
     case ActionType.PUSH_PBB:
@@ -193,7 +196,7 @@ function setFieldLengthWrong(h: number): boolean {
   if (f === undefined || f.name.startsWith("tun_metadata")) return false;
   const len = oxmHasMask(h) ? oxmLength(h) / 2 : oxmLength(h);
   // the field's OXM header, or its NXM one (NXM_OF_IN_PORT is 2 bytes where OXM_OF_IN_PORT is 4)
-  const own = h >>> 9 === f.nxHeader >>> 9 && f.nxExperimenter === undefined ? f.nxHeader : f.header;
+  const own = h >>> 9 === f.nxHeader >>> 9 && f.nxExperimenter === undefined ? f.nxHeader : f.experimenter !== undefined ? of15StandardHeader(f.name) ?? f.header : f.header;
   return len !== oxmLength(own);
 }
 

@@ -11,6 +11,8 @@ import { ExperimenterId, decodeOxm, fieldByHeader, oxmClassOf, OxmClass, fieldBy
 import { ActionType, NxActionSubtype, type SubField, NatRange, LearnFlags, type LearnSpec, type Action, type EncapProperty } from "./action-types.js";
 import { decodeActions } from "./actions.js";
 import { decodeNshAction } from "./actions-nsh.js";
+import { DecodeError } from "../bytes/decode-error.js";
+import { READ_ONLY } from "./read-only.js";
 
 /** A {@link SubField} from a wire header (NXM or OXM), offset and width. */
 export function sfFromHeader(header: number, experimenter: number | undefined, ofs: number, nbits: number): SubField {
@@ -105,10 +107,14 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
       const on = r.u16();
       const dst = readSubField(r, on >> 6, (on & 0x3f) + 1);
       const value = r.u64();
+      // mf_check_dst(): a read-only destination (tcp_flags, eth_type, ct_state, ...)
+      if (READ_ONLY.has(dst.field)) throw new DecodeError("openflow", r.base + at, "OFPBAC_BAD_SET_ARGUMENT");
       return { type: "reg_load", dst, value };
     }
     case NxActionSubtype.REG_LOAD2: {
       const field = decodeOxm(r);
+      // as Open vSwitch's decoder: a read-only field is not written
+      if (READ_ONLY.has(field.field)) throw new DecodeError("openflow", r.base + at, "OFPBAC_BAD_SET_ARGUMENT");
       return { type: "reg_load2", field };
     }
     case NxActionSubtype.NOTE:

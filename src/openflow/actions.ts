@@ -11,7 +11,7 @@
 import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { ExperimenterId, type MatchField, encodeOxm, fieldByName, nxWidth, of12Header, of15FieldHeader } from "./oxm.js";
+import { ExperimenterId, type MatchField, encodeOxm, fieldByName, nxWidth, of12Header, of15FieldHeader, of15Header } from "./oxm.js";
 import { bigToBytes } from "../bytes/hex.js";
 import { legacyToOf13, loadRunEnd, loadRunStart, setFieldLoads } from "./v10/actions.js";
 import { port16to32, port32to16 } from "./ports.js";
@@ -188,7 +188,7 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
         return true;
       }
       s = std(w, ActionType.SET_FIELD);
-      if (!writeSetFieldInPort(w, a.field)) encodeOxm(w, version < OfpVersion.OF13 ? of12Header(a.field) : a.field);
+      if (!writeSetFieldInPort(w, a.field)) encodeOxm(w, version < OfpVersion.OF13 ? of12Header(a.field) : version >= OfpVersion.OF15 ? of15Header(a.field) : a.field);
       break;
     case "reg_load":
       if (version >= OfpVersion.OF15 && a.dst.field !== "unknown") {
@@ -229,14 +229,9 @@ function encodeCommonAction(w: Writer, a: Action, version: number): a is CommonA
         writeOf15Header(w, a.dst);
         break;
       }
-      if (a.encoding === "of15") {
-        s = std(w, OFPAT15_COPY_FIELD);
-        w.u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
-        writeNxHeader(w, a.src);
-        writeNxHeader(w, a.dst);
-        break;
-      }
-      if (a.encoding === "onf") {
+      // OpenFlow 1.3 keeps the ONF copy_field a move was read as; any other version before 1.5 writes the
+      // Nicira move (an OpenFlow 1.5 copy_field or ONF one does not exist there)
+      if (a.encoding === "onf" && version === OfpVersion.OF13) {
         s = std(w, ActionType.EXPERIMENTER);
         w.u32(ExperimenterId.ONF).u16(ONF_COPY_FIELD).zeros(2).u16(a.src.nbits).u16(a.src.ofs).u16(a.dst.ofs).zeros(2);
         writeNxHeader(w, a.src);

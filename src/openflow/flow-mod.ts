@@ -9,7 +9,7 @@ import { EncodeError } from "../bytes/encode-error.js";
 import type { Reader } from "../bytes/reader.js";
 import type { Writer } from "../bytes/writer.js";
 import { decodeInstructions, encodeInstructions } from "./actions.js";
-import { hasOf13OnlyAction } from "./actions-nsh.js";
+import { instructionsVersionError } from "./action-versions.js";
 import { matchEntriesError } from "./match-checks.js";
 import { flowModConsistencyError } from "./flow-mod-checks.js";
 import { encodeMatchInOvsOrder } from "./match-order.js";
@@ -47,10 +47,9 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   if (matchError) r.fail(matchError);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);
-  // Nicira actions of OpenFlow 1.3 and later are unknown to the OpenFlow 1.1 and 1.2 decoders
-  if (version < OfpVersion.OF13 && instructions.some((i) => (i.type === "apply_actions" || i.type === "write_actions") && hasOf13OnlyAction(i.actions))) {
-    r.fail("OFPBAC_BAD_VENDOR_TYPE");
-  }
+  // actions whose encoding the version does not have (Nicira encap before 1.3, load and move from 1.5 on, ...)
+  const versionError = instructionsVersionError(instructions, version);
+  if (versionError !== undefined) r.fail(versionError);
   // then the actions against the match, as Open vSwitch's decoder checks them (none without instructions)
   const inconsistent = instructions.length === 0 ? undefined : flowModConsistencyError(match, instructions);
   if (inconsistent) r.fail(inconsistent);

@@ -96,6 +96,7 @@ export type {
 export {
   FlowSyntaxError,
   UnknownPortError,
+  UnknownTableError,
   parseFlow,
   parseInstructions,
   parseActionList,
@@ -155,6 +156,7 @@ export {
 export type { LegacyAction } from "./v10/actions.js";
 export { Of11ActionType, toOf11Actions, encodeOf11Legacy, of11ActionError } from "./versions/actions11.js";
 export { decodeCheckedInstructions, encodeCheckedInstructions, checkActionList, versionActionError } from "./instruction-checks.js";
+export { actionVersionError, instructionsVersionError } from "./action-versions.js";
 export { Of10Type, Of10StatsType, Nxt10Subtype, NxStatsSubtype, NxFlowFormat } from "./v10/messages.js";
 export type { Of10Message } from "./v10/messages.js";
 export { formatOf10Message } from "./v10/print.js";

@@ -14,6 +14,7 @@ import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { type Action, type Instruction, InstructionType } from "./action-types.js";
 import { actionListError, decodeActions, encodeInstructionList } from "./actions.js";
+import { oneActionVersionError } from "./action-versions.js";
 import { OfpVersion } from "./constants.js";
 import { of11ActionError } from "./versions/actions11.js";
 
@@ -43,19 +44,21 @@ function isNxWriteMetadata(a: Action): a is Extract<Action, { type: "experimente
 /**
  * The OpenFlow error Open vSwitch gives a decoded OpenFlow 1.1+ action list of `version` for what its
  * generic decoder does not check: an output port outside the switch's range or `ANY` (`OFPBAC_BAD_OUT_PORT`),
- * a masked `set_field` before OpenFlow 1.5 (`OFPBAC_BAD_SET_MASK`), an action OpenFlow 1.1 lacks
+ * an action whose encoding the version lacks ({@link actionVersionError}), a masked `set_field` before
+ * OpenFlow 1.5 (`OFPBAC_BAD_SET_MASK`), an action OpenFlow 1.1 lacks
  * (`OFPBAC_BAD_TYPE`), a malformed Nicira `write_metadata` (`OFPBAC_BAD_LEN`), then the checks of
  * {@link actionListError}. Undefined when Open vSwitch accepts the list.
  */
 export function versionActionError(actions: readonly Action[], version: number): string | undefined {
   const walk = (list: readonly Action[]): string | undefined => {
     for (const a of list) {
+      // an encoding the version does not have (set_field in 1.1, Nicira load in 1.5, ...)
+      const versionError = oneActionVersionError(a, version);
+      if (versionError !== undefined) return versionError;
       // ports: below OFPP_MAX (0xff00), or a reserved port from IN_PORT to LOCAL
       if (a.type === "output" && !(a.port < 0xff00 || (a.port >= 0xfffffff8 && a.port <= 0xfffffffe))) return "OFPBAC_BAD_OUT_PORT";
       if (a.type === "set_field" && a.field.mask && version < OfpVersion.OF15) return "OFPBAC_BAD_SET_MASK";
       if (isNxWriteMetadata(a) && a.data.length !== 28) return "OFPBAC_BAD_LEN";
-      // encap, decap and dec_nsh_ttl are Nicira actions of OpenFlow 1.3 and later only
-      if ((a.type === "encap" || a.type === "decap" || a.type === "dec_nsh_ttl") && version < OfpVersion.OF13) return "OFPBAC_BAD_VENDOR_TYPE";
       if (a.type === "ct" || a.type === "clone") {
         const inner = walk(a.actions);
         if (inner) return inner;

@@ -247,7 +247,7 @@ function decodeBody13(h: OfHeader, r: Reader): OfMessage {
       r.skip(4);
       const body = r.sub(r.remaining, "multipart body");
       if (h.msgType === OfpType.MULTIPART_REQUEST) return { version: v, xid, type: "multipart_request", flags, body: readMultipartRequest(mpType, body) };
-      return { version: v, xid, type: "multipart_reply", flags, body: readMultipartReply(mpType, body) };
+      return { version: v, xid, type: "multipart_reply", flags, body: readMultipartReply(mpType, body, v) };
     }
     case OfpType.BARRIER_REQUEST:
       return { version: v, xid, type: "barrier_request" };
@@ -482,7 +482,7 @@ function encodeInto(m: OfMessageInput, w: Writer): Uint8Array {
       writeMultipartRequest(w, m.flags, m.body, version);
       break;
     case "multipart_reply":
-      writeMultipartReply(w, m.flags, m.body);
+      writeMultipartReply(w, m.flags, m.body, version);
       break;
     case "role_request":
     case "role_reply":

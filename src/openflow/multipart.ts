@@ -8,8 +8,9 @@
 import { EncodeError } from "../bytes/encode-error.js";
 import { Reader } from "../bytes/reader.js";
 import { Writer } from "../bytes/writer.js";
-import { decodeActions, decodeInstructions, encodeActions, encodeInstructions } from "./actions.js";
-import { type MatchField, decodeMatch, encodeMatch } from "./oxm.js";
+import { decodeActions, encodeActions, encodeInstructions } from "./actions.js";
+import { type MatchField, decodeMatch, encodeMatch, withOf12Headers } from "./oxm.js";
+import { readVersionedInstructions } from "./action-versions.js";
 import { encodeMatchFor } from "./match-order.js";
 import { MultipartType, OfpVersion } from "./constants.js";
 import { type FlowStatsLayout, readFlowStats, readGroupStats, readPortStats } from "./stats-readers.js";
@@ -191,11 +192,16 @@ export function readMultipartRequest(mpType: number, r: Reader): MultipartReques
   }
 }
 
-/** OpenFlow 1.3 flow statistics entries (OXM match, instructions); OpenFlow 1.2 replies are read with it too. */
-const FLOW_STATS_13: FlowStatsLayout = { version: OfpVersion.OF13, readMatch: (e) => decodeMatch(e), readInstructions: (e) => decodeInstructions(e.sub(e.remaining)) };
+/** OpenFlow 1.3 flow statistics entries (OXM match, instructions). */
+const FLOW_STATS_13: FlowStatsLayout = { version: OfpVersion.OF13, readMatch: (e) => decodeMatch(e), readInstructions: (e) => readVersionedInstructions(e, OfpVersion.OF13) };
+/** OpenFlow 1.2 flow statistics entries: laid out as 1.3's, their actions those of 1.2. */
+const FLOW_STATS_12: FlowStatsLayout = { version: OfpVersion.OF13, readMatch: (e) => decodeMatch(e), readInstructions: (e) => readVersionedInstructions(e, OfpVersion.OF12) };
 
-/** Reads an OpenFlow 1.3 multipart reply body of type `mpType`; unknown types are kept raw. */
-export function readMultipartReply(mpType: number, r: Reader): MultipartReplyBody {
+/**
+ * Reads an OpenFlow 1.3 multipart reply body of type `mpType` (an OpenFlow 1.2 one with `version` 1.2: its
+ * flow entries' actions checked against 1.2); unknown types are kept raw.
+ */
+export function readMultipartReply(mpType: number, r: Reader, version: number = OfpVersion.OF13): MultipartReplyBody {
   switch (mpType) {
     case MultipartType.DESC:
       return {
@@ -203,7 +209,7 @@ export function readMultipartReply(mpType: number, r: Reader): MultipartReplyBod
         desc: { mfrDesc: r.str(256), hwDesc: r.str(256), swDesc: r.str(256), serialNum: r.str(32), dpDesc: r.str(256) },
       };
     case MultipartType.FLOW:
-      return { kind: "flow", flows: readFlowStats(r, FLOW_STATS_13) };
+      return { kind: "flow", flows: readFlowStats(r, version === OfpVersion.OF12 ? FLOW_STATS_12 : FLOW_STATS_13) };
     case MultipartType.AGGREGATE: {
       const packetCount = r.u64();
       const byteCount = r.u64();
@@ -361,8 +367,12 @@ export function writeMultipartRequest(w: Writer, flags: number, body: MultipartR
   }
 }
 
-/** Writes an OpenFlow 1.3 multipart reply (type, flags, padding and body; OpenFlow 1.3.5 §7.3.5). */
-export function writeMultipartReply(w: Writer, flags: number, body: MultipartReplyBody): void {
+/**
+ * Writes an OpenFlow 1.3 multipart reply (type, flags, padding and body; OpenFlow 1.3.5 §7.3.5); the flow
+ * entries' matches and actions as `version` writes them (OXM with 1.1 and 1.2's NXM `tun_id` and `tcp_flags`
+ * headers, as Open vSwitch's oxm_put_match(); 1.1's actions; OpenFlow 1.3 unless given).
+ */
+export function writeMultipartReply(w: Writer, flags: number, body: MultipartReplyBody, version: number = OfpVersion.OF13): void {
   w.u16(body.kind === "raw" ? body.mpType : (MP_KIND_TYPE[body.kind] ?? 0)).u16(flags).zeros(4);
   switch (body.kind) {
     case "desc":
@@ -374,8 +384,9 @@ export function writeMultipartReply(w: Writer, flags: number, body: MultipartRep
         const fl = w.reserve16();
         w.u8(f.tableId).u8(0).u32(f.durationSec).u32(f.durationNsec).u16(f.priority).u16(f.idleTimeout).u16(f.hardTimeout);
         w.u16(f.flags).zeros(4).u64(f.cookie).u64(f.packetCount).u64(f.byteCount);
-        encodeMatch(w, f.match);
-        encodeInstructions(w, f.instructions);
+        // OXM in every version from 1.1 on (oxm_put_match()), 1.1 and 1.2 with their headers
+        encodeMatch(w, version < OfpVersion.OF13 ? withOf12Headers(f.match) : f.match);
+        encodeInstructions(w, f.instructions, version);
         w.patch16(fl, w.pos - fs);
       }
       break;
@@ -400,7 +411,7 @@ export function writeMultipartReply(w: Writer, flags: number, body: MultipartRep
         const gs = w.pos;
         const gl = w.reserve16();
         w.u8(g.groupType).u8(0).u32(g.groupId);
-        writeBuckets(w, g.buckets);
+        writeBuckets(w, g.buckets, version);
         w.patch16(gl, w.pos - gs);
       }
       break;

@@ -281,6 +281,21 @@ const OF15_STANDARD = new Map<string, number>([
 ]);
 for (const [name, header] of OF15_STANDARD) setByHeader(header, undefined, BY_NAME.get(name)!);
 
+/**
+ * One set_field entry as OpenFlow 1.5 writes it: `tcp_flags` and `actset_output` under their standard OpenFlow 1.5
+ * headers instead of the ONF experimenter ones (others as they are).
+ */
+export function of15Header(f: MatchField): MatchField {
+  const header = f.experimenter === ExperimenterId.ONF ? OF15_STANDARD.get(f.field) : undefined;
+  if (header === undefined) return f;
+  return { field: f.field, header: ((header & ~0xff) | f.value.length) >>> 0, experimenter: undefined, value: f.value, mask: f.mask };
+}
+
+/** The OpenFlow 1.5 standard header (`OXM_OF_TCP_FLAGS`, `OXM_OF_ACTSET_OUTPUT`) of a field OpenFlow 1.3 carries as ONF experimenter OXM; undefined for the others. */
+export function of15StandardHeader(name: string): number | undefined {
+  return OF15_STANDARD.get(name);
+}
+
 // The fields whose OXM header is "since OF1.3" in meta-flow.h but that have an NXM header too (OXM_OF_TUNNEL_ID,
 // ONFOXM_ET_TCP_FLAGS): Open vSwitch's mf_oxm_header() gives OpenFlow 1.1 and 1.2 the NXM one
 const OF13_OXM = new Set<string>(["tun_id", "tcp_flags"]);

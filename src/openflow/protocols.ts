@@ -318,6 +318,13 @@ const NXM_ONLY_SET_FIELD = /^a:set_field:(?:x{0,2}reg\d+|tun_metadata\d+|nsh_\w+
  */
 const NXM_OXM_MATCH = /^m:(?:nsh_|tun_erspan_|tun_gtpu_)\w+:\w+$/;
 
+/**
+ * A match on `in_port_oxm` (OXM_OF_IN_PORT, Open vSwitch's MFF_IN_PORT_OXM, not `in_port`'s NXM_OF_IN_PORT),
+ * and a set_field of it: the protocols that have a 32-bit port, NXM, OXM and OpenFlow 1.1 (as ovs-ofctl says).
+ */
+const IN_PORT_OXM_KEY = /^(?:m|a:set_field):(?:in_port_oxm|oxm_of_in_port)\b/;
+const IN_PORT_OXM_CLASS = NXM_OXM | Protocol.OF11_STD;
+
 /** The protocols of a feature key no table entry names: by the rules above, else any. */
 function ruleClass(k: string): number {
   if (NXM_ONLY_SET_FIELD.test(k)) return NXM_OXM;
@@ -327,7 +334,7 @@ function ruleClass(k: string): number {
 /** The protocols that can carry the flow `text` (parsed as `fm`), as `ovs-ofctl parse-flow` reports. */
 export function usableProtocols(text: string, fm: ParsedFlow): number {
   let u = ANY_PROTOCOL;
-  for (const k of flowKeys(text, fm)) u &= CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? ruleClass(k);
+  for (const k of flowKeys(text, fm)) u &= IN_PORT_OXM_KEY.test(k) ? IN_PORT_OXM_CLASS : (CLASSES.get(k) ?? CLASSES.get(canonicalKey(k)) ?? ruleClass(k));
   if (fm.of10Only) u &= Protocol.OF10_STD | Protocol.OF10_STD_TID | Protocol.OF10_NXM | Protocol.OF10_NXM_TID;
   return u;
 }

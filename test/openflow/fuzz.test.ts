@@ -3,6 +3,7 @@
  * random valid messages round-trip byte-exactly; random and mutated bytes never crash the decoder
  * (only DecodeError is thrown) and whatever decodes also prints.
  */
+import { READ_ONLY } from "../../src/openflow/read-only.js";
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { DecodeError } from "../../src/bytes/decode-error.js";
@@ -73,9 +74,12 @@ function randomActions(rnd: () => number, depth = 0): Action[] {
       case 0:
         out.push({ type: "output", port: u32(), maxLen: u16() });
         break;
-      case 1:
-        out.push({ type: "set_field", field: randomMatch(rnd)[0] ?? matchField("reg1", bytes(rnd, 4)) });
+      case 1: {
+        // (a read-only field is refused by the decoder, OFPBAC_BAD_SET_ARGUMENT: reg1 instead)
+        const f = randomMatch(rnd)[0];
+        out.push({ type: "set_field", field: f && !READ_ONLY.has(f.field) ? f : matchField("reg1", bytes(rnd, 4)) });
         break;
+      }
       case 2:
         out.push({ type: "resubmit", inPort: u16(), table: Math.floor(rnd() * 256), ct: rnd() < 0.3, withTable: true });
         break;

@@ -31,13 +31,20 @@ const FLOWS = [
   "priority=9,in_port=nope,actions=drop",
   "priority=10,in_port=p1,actions=write_actions(output:p2)",
   "priority=11,actions=bundle(eth_src,0,hrw,ofport,members:p1,nope)",
+  // tables by the switch's names (table 1 is "mytable"), and a name it does not have
+  "table=mytable,priority=13,ip,actions=drop",
+  "priority=14,ip,actions=resubmit(,mytable),goto_table:mytable",
+  "priority=15,in_port=p1,actions=resubmit(p2,mytable)",
+  "table=nosuch,actions=drop",
+  "priority=16,actions=goto_table:nosuch",
+  "priority=17,actions=resubmit(,nosuch)",
 ];
 
 /**
  * Flows added without -O (OpenFlow 1.0 and NXM). A set_field of in_port is here: ovn-ts's OpenFlow 1.3
  * encoding of it is refused by the switch (OFPBAC_BAD_SET_ARGUMENT), whatever the port is called.
  */
-const OF10_FLOWS = ["in_port=p2,actions=set_field:p1->in_port,output:LOCALx", "actions=set_field:nope->in_port"];
+const OF10_FLOWS = ["in_port=p2,actions=set_field:p1->in_port,output:LOCALx", "actions=set_field:nope->in_port", "table=mytable,priority=3,actions=resubmit(,mytable)"];
 
 /** Reads, with FLOWS' accepted flows installed, per version (`-O`; none: OpenFlow 1.0). */
 const READS = [
@@ -46,6 +53,8 @@ const READS = [
   ["--names", "--no-stats", "dump-flows"],
   ["--names", "--rsort=in_port", "dump-flows"],
   ["--names", "dump-flows", "in_port=p1"],
+  ["--names", "dump-flows", "table=mytable"],
+  ["dump-flows", "table=nosuch"],
   ["--names", "--no-names", "dump-flows"],
   ["--names", "dump-aggregate"],
   ["--names", "dump-ports"],

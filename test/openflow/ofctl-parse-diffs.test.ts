@@ -87,6 +87,18 @@ const FLOWS = [
   // consistency is checked after the list's own checks; after push_mpls an IP field is inconsistent on decode
   ...["actions=set_field:1->mpls_label,conjunction(1,1/2)", "actions=ct(exec(set_field:1->ct_mark)),drop", "actions=mod_tp_src:1,goto_table:1,output:1", "actions=set_field:1->mpls_label,meter:1"],
   ...["in_port=LOCAL,actions=push_mpls:0x8847,mod_nw_ttl:9", "actions=output_trunc(port=1,max_len=100)", "pbb_isid=1", "icmpv4_type=3", "ipv6_exthdr=1"],
+  // a load into a read-only field: the prerequisites first (OFPBAC_MATCH_INCONSISTENT), then the decoder of
+  // the encoded action refuses it (OFPBAC_BAD_SET_ARGUMENT); set_field is refused as the text is read
+  ...["tcp,actions=load:1->NXM_NX_TCP_FLAGS[]", "actions=load:1->NXM_NX_TCP_FLAGS[]", "ip,actions=load:1->NXM_NX_TCP_FLAGS[0..3]", "actions=load:1->NXM_OF_ETH_TYPE[0..3]"],
+  ...["mpls,actions=load:1->OXM_OF_MPLS_BOS[]", "actions=load:1->OXM_OF_MPLS_BOS[]", "ip,actions=load:1->NXM_OF_IP_PROTO[]", "actions=load:1->NXM_NX_CT_STATE[]", "actions=load:5->NXM_NX_CT_ZONE[]"],
+  ...["tcp,actions=set_field:1->tcp_flags", "actions=set_field:1->tcp_flags", "tcp,actions=move:NXM_NX_REG0[0..11]->NXM_NX_TCP_FLAGS[]", "actions=move:NXM_NX_REG0[0..11]->NXM_NX_TCP_FLAGS[]"],
+  ...["ip,actions=ct(commit,exec(load:1->NXM_NX_CT_STATE[]))", "tcp,actions=load:1->NXM_NX_TCP_FLAGS[],output:1", "ip,actions=output:1,load:1->NXM_NX_IP_FRAG[]"],
+  // in_port_oxm (OXM_OF_IN_PORT): a 32-bit port NXM, OXM and OpenFlow 1.1 carry, any value it cannot read named in one message
+  ...["in_port_oxm=5", "in_port_oxm=LOCAL", "in_port_oxm=ANY", "in_port_oxm=65535", "in_port_oxm=4294967040", "in_port=4294967040"],
+  ...["in_port_oxm=0xfffffff0", "in_port_oxm=70000", "in_port_oxm=5/0xff", "in_port_oxm=5/0", "in_port_oxm=foo", "in_port_oxm=5,in_port=6", "in_port=6,ip,in_port_oxm=5"],
+  // tables as ofputil_table_from_string() reads them: decimal only, up to 255, each action's own wording
+  ...["table=0x5", "actions=goto_table:foo", "actions=goto_table:0x5", "actions=goto_table:300", "actions=goto_table: 3", "actions=resubmit(,foo)"],
+  ...["actions=resubmit(,300)", "actions=resubmit(,0x5)", "actions=resubmit(1,foo)", "actions=resubmit(,255)", "actions=resubmit(1,255)", "actions=resubmit(, 3 )"],
 ].map((f) => (f.includes("actions=") ? f : `${f},actions=drop`));
 
 describe.skipIf(!peers("ovs-ofctl"))("ovn-ts ofctl parse-flow against ovs-ofctl outside the suite's corpus", () => {

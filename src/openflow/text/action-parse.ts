@@ -12,10 +12,10 @@ import { parseDecap } from "./action-parse-nsh.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
 import { MatchInconsistentError } from "../consistency.js";
 import { READ_ONLY } from "../action-consistency.js";
-import { FlowSyntaxError } from "./errors.js";
+import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { UNEXPECTED_INPUT, formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
-import { NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitActions, splitTop, type ActionParts } from "./tokens.js";
+import { NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitActions, splitTop, tableNumber, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
 
 /**
@@ -290,7 +290,9 @@ on(["load"], (it, { arg, paren }, ctx) => {
   const m = splitArrow(arg ?? paren ?? "");
   if (!m) throw new FlowSyntaxError(`${it}: missing '->'`);
   const dst = parseSubField(m[1]);
-  checkWritable(dst.field, ctx);
+  // as parse_reg_load(): a read-only destination is not refused here; the match's prerequisites are checked
+  // first (OFPBAC_MATCH_INCONSISTENT), then the decoder of the encoded action refuses it (OFPBAC_BAD_SET_ARGUMENT)
+  checkWritable(dst.field, ctx, false);
   return loadAction(m[0].trim(), dst);
 });
 
@@ -328,10 +330,18 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
     const c2 = c1 < 0 ? -1 : paren.indexOf(",", c1 + 1);
     const c3 = c2 < 0 ? -1 : paren.indexOf(",", c2 + 1);
     const p = (c1 < 0 ? paren : paren.slice(0, c1)).trim();
-    const t = c1 < 0 ? undefined : paren.slice(c1 + 1, c2 < 0 ? paren.length : c2).trim();
+    const rawTable = c1 < 0 ? undefined : paren.slice(c1 + 1, c2 < 0 ? paren.length : c2);
+    const t = rawTable?.trim();
     const ct = c2 < 0 ? undefined : paren.slice(c2 + 1, c3 < 0 ? paren.length : c3).trim();
     const inPort = p ? port32to16(portOf(p, ctx, "resubmit to unknown port")) : 0xfff8;
-    const table = t ? num(t, "resubmit table", 254) : 255;
+    // ofputil_table_from_string(): decimal, up to 255 (255 itself is "no table")
+    const table = t ? (ctx.tableNames?.get(t) ?? tableNumber(rawTable)) : 255;
+    if (table === undefined) {
+      const message = `${rawTable}: resubmit to unknown table`;
+      // (a number out of range is no name the switch could have)
+      throw /^\d+$/.test(rawTable!) ? new FlowSyntaxError(message) : new UnknownTableError(rawTable!, message);
+    }
+    if (inPort === 0xfff8 && table === 255) throw new FlowSyntaxError('at least one "in_port" or "table" must be specified on resubmit');
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
     return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
   }

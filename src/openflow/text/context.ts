@@ -31,6 +31,8 @@ export interface ActionParseContext {
   readonly portNames?: ReadonlyMap<string, number> | undefined;
   /** No match to check the actions against (group buckets: ovs-ofctl does not check them). */
   readonly unchecked?: boolean | undefined;
+  /** Table names the switch reported, by name (`goto_table:mytable`, `resubmit(,mytable)`). */
+  readonly tableNames?: ReadonlyMap<string, number> | undefined;
   /**
    * Where the first inconsistency with the match is kept until the whole list is parsed (ovs-ofctl checks
    * consistency after its own checks of the list: `drop`, `conjunction`, instruction order); absent: thrown at once.
@@ -53,9 +55,13 @@ export function portOf(s: string, ctx: ActionParseContext, what?: string): numbe
   }
 }
 
-/** Refuses an action writing `field` where ovs-ofctl does: read-only fields, and CT fields outside `ct`. */
-export function checkWritable(field: string, ctx: ActionParseContext): void {
-  const ro = READ_ONLY.get(field);
+/**
+ * Refuses an action writing `field` where ovs-ofctl does: read-only fields (`set_field`; not `load`, whose
+ * destination ovs-ofctl's parser does not check: `readOnly` false), and CT fields outside `ct`.
+ * @defaultValue readOnly = true
+ */
+export function checkWritable(field: string, ctx: ActionParseContext, readOnly = true): void {
+  const ro = readOnly ? READ_ONLY.get(field) : undefined;
   if (ro !== undefined) throw new FlowSyntaxError(`${ro} is read-only`);
   if ((field === "ct_mark" || field === "ct_label") && !ctx.inCt) throw new FlowSyntaxError("cannot set CT fields outside of ct action");
 }
@@ -73,6 +79,7 @@ export function actionParseContext(
   portNames?: ReadonlyMap<string, number>,
   deferred?: { error: MatchInconsistentError | undefined },
   unchecked = false,
+  tableNames?: ReadonlyMap<string, number>,
 ): ActionParseContext {
-  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames, deferred, unchecked };
+  return { flow: factsOfMatch(match), of10Only: false, inCt: false, portNames, deferred, unchecked, tableNames };
 }

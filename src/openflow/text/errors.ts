@@ -11,8 +11,27 @@ export class FlowSyntaxError extends Error {
 }
 
 /**
- * A port that is neither a number nor a reserved name (nor a name in {@link ParseFlowOptions.portNames}):
- * a caller connected to the switch can look the name up and parse again.
+ * A table given by a text that is no table number and not a name this parser was told (ovs-ofctl's
+ * `unknown table "NAME"`, `table=` and `goto_table:`): a caller connected to the switch can look the name
+ * up in its table names and parse again.
+ */
+export class UnknownTableError extends FlowSyntaxError {
+  override readonly name = "UnknownTableError";
+  /**
+   * @param table - the text given as a table
+   * @param message - ovs-ofctl's wording where it is not `unknown table "TABLE"` (`resubmit`'s)
+   */
+  constructor(
+    readonly table: string,
+    message = `unknown table "${table}"`,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A port given by a name this parser was not told (ovs-ofctl's `invalid or unknown port`): a caller
+ * connected to the switch can look the name up and parse again.
  */
 export class UnknownPortError extends FlowSyntaxError {
   override readonly name = "UnknownPortError";

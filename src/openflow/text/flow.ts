@@ -14,7 +14,7 @@ import { formatInstructions, parseInstructionsIn } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
 import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
-import { MATCH_SEPARATORS, isJsSpace, num, topRangesInto } from "./tokens.js";
+import { MATCH_SEPARATORS, isJsSpace, num, tableOrFail, topRangesInto } from "./tokens.js";
 import { fieldNamed } from "./values.js";
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
@@ -35,6 +35,11 @@ export interface ParseFlowOptions {
    * numbers and reserved names (`LOCAL`, `CONTROLLER`, ...) are ports.
    */
   readonly portNames?: ReadonlyMap<string, number> | undefined;
+  /**
+   * Table names and their numbers, as the switch reports them (`table=mytable`, `goto_table:mytable`,
+   * `resubmit(,mytable)`); without it only numbers are tables.
+   */
+  readonly tableNames?: ReadonlyMap<string, number> | undefined;
 }
 
 /**
@@ -113,7 +118,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       throw new FlowSyntaxError(val === undefined ? `field ${key} missing value` : `unknown keyword ${key}`);
     } else switch (kind) {
       case "table":
-        fm.tableId = val === "all" ? 255 : num(val, key, 0xff);
+        fm.tableId = val === "all" ? 255 : tableOrFail(val, options.tableNames);
         continue;
       case "priority":
         fm.priority = num(val, key, 0xffff);
@@ -188,7 +193,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   }
   fm.match = buildMatch(b);
   // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
-  const ctx: ActionParseContext = actionParseContext(fm.match, names, { error: undefined });
+  const ctx: ActionParseContext = actionParseContext(fm.match, names, { error: undefined }, false, options.tableNames);
   if (ai >= 0) fm.instructions = parseInstructionsIn(t, actionsFrom, actionsTo, ctx);
   if (ctx.deferred?.error) throw ctx.deferred.error;
   if (ctx.of10Only) fm.of10Only = true;

@@ -8,7 +8,7 @@
  *
  * @module
  */
-export { FlowSyntaxError, UnknownPortError } from "./errors.js";
+export { FlowSyntaxError, UnknownPortError, UnknownTableError } from "./errors.js";
 export { port16to32, port32to16, formatPort16, formatPort, parsePort, PortNames, TableNames, type PortFormatter, type NamedPort, type NamedTable, type NameMaps } from "./ports.js";
 export { hexNum, hexBytes, formatIp6Big, formatValue } from "./values.js";
 export { formatMatch } from "./match.js";

@@ -10,7 +10,7 @@ import { ACTION_NAMES, parseAction, parseActionList } from "./action-parse.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import type { NameMaps } from "./ports.js";
-import { num, splitActions } from "./tokens.js";
+import { num, splitActions, tableOrFail } from "./tokens.js";
 import { hexNum } from "./values.js";
 
 /** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
@@ -90,7 +90,7 @@ export function parseInstructionsIn(s: string, from: number, to: number, ctx: Ac
       case "write_actions":
         {
           // an action set is checked against the match, but its OpenFlow 1.0-only inconsistencies do not count
-          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, inCt: false, portNames: ctx.portNames, deferred: ctx.deferred, unchecked: false });
+          const actions = parseActionList(paren ?? "", { flow: { ...ctx.flow }, of10Only: false, inCt: false, portNames: ctx.portNames, deferred: ctx.deferred, unchecked: false, tableNames: ctx.tableNames });
           // ovs-ofctl sends no instruction for an empty action set (`write_actions(drop)`)
           write = actions.length ? { type: "write_actions", actions } : undefined;
         }
@@ -101,7 +101,7 @@ export function parseInstructionsIn(s: string, from: number, to: number, ctx: Ac
         continue;
       }
       case "goto_table":
-        gt = { type: "goto_table", tableId: num(arg, "goto_table", 0xff) };
+        gt = { type: "goto_table", tableId: tableOrFail(arg, ctx.tableNames) };
         continue;
     }
     for (const a of parseAction(it, ctx, parts)) apply.push(a);

@@ -9,6 +9,18 @@ import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
 import { bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
 import { bitRangeError } from "./subfield.js";
+import { parsePort } from "./ports.js";
+
+/** Whether `s` reads as a port number or reserved name (parsePort() without its error). */
+function portOrUndefined(s: string): boolean {
+  try {
+    parsePort(s.trim());
+    return true;
+  } catch (e) {
+    if (e instanceof FlowSyntaxError) return false;
+    throw e;
+  }
+}
 
 export { formatMatch } from "./match-format.js";
 
@@ -159,6 +171,9 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     return;
   }
   const spec = fieldSpec(lower);
+  // in_port_oxm (OXM_OF_IN_PORT, 32 bits): mf_from_ofp_port_string32() names whatever it cannot read as a
+  // port, a mask included, in one message
+  if ((lower === "in_port_oxm" || lower === "oxm_of_in_port") && !portOrUndefined(value)) throw new FlowSyntaxError(`${value}: port value out of range for in_port_oxm`);
   const unmaskable = spec.unmaskable;
   if (unmaskable !== undefined && value.includes("/")) {
     // mf_is_mask_valid(): a field without masks takes all-zero (no match) or all-ones (exact) ones

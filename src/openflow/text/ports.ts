@@ -176,6 +176,8 @@ export interface NamedTable {
  */
 export class TableNames {
   private readonly byNumber = new Map<number, string>();
+  /** The named tables by name (each name one table only), for reading flows (`ParseFlowOptions.tableNames`). */
+  readonly numbers = new Map<string, number>();
 
   /** @param tables - the switch's tables, in the order it reports them */
   constructor(tables: Iterable<NamedTable> = []) {
@@ -197,7 +199,11 @@ export class TableNames {
       names.set(t.name, node);
       numbers.set(t.tableId, node);
     }
-    for (const [name, n] of names) if (!n.duplicate) this.byNumber.set(n.number, name);
+    for (const [name, n] of names) {
+      if (n.duplicate) continue;
+      this.byNumber.set(n.number, name);
+      this.numbers.set(name, n.number);
+    }
   }
 
   /** Prints table `tableId`: its name (quoted as ports' names are), else its number. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { fromHex } from "../../bytes/hex.js";
-import { FlowSyntaxError } from "./errors.js";
+import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { smallNumber } from "./values.js";
 
 /** Separator lookup tables by separator string, built once per distinct string. */
@@ -155,6 +155,31 @@ export function isNumberText(s: string): boolean {
     if (c < 48 || c > 57) return false;
   }
   return true;
+}
+
+/**
+ * A table as ovs-ofctl's ofputil_table_from_string() reads one: decimal digits only (no `0x`, no blanks), at
+ * most 255; undefined for anything else.
+ */
+export function tableNumber(v: string | undefined): number | undefined {
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return n <= 255 ? n : undefined;
+}
+
+/**
+ * A table by its name in `tableNames` (the switch's), else {@link tableNumber}, else ovs-ofctl's
+ * `unknown table "V"` error (`table=`, `goto_table:`).
+ * @throws UnknownTableError for anything else
+ */
+export function tableOrFail(v: string | undefined, tableNames?: ReadonlyMap<string, number>): number {
+  const named = v !== undefined ? tableNames?.get(v) : undefined;
+  if (named !== undefined) return named;
+  const n = tableNumber(v);
+  if (n !== undefined) return n;
+  // a number out of range is no name the switch could have: a plain syntax error
+  if (v !== undefined && /^\d+$/.test(v)) throw new FlowSyntaxError(`unknown table "${v}"`);
+  throw new UnknownTableError(v ?? "");
 }
 
 /** A decimal or 0x-hex number at most `max`; anything else is refused with ovs-ofctl's message. */

@@ -11,7 +11,8 @@ import { Reader } from "../../bytes/reader.js";
 import { OfpVersion } from "../constants.js";
 import { port32to16 } from "../ports.js";
 import { ACTION_BITS10 } from "../v10/actions.js";
-import { type Instruction, decodeInstructions } from "../actions.js";
+import type { Instruction } from "../actions.js";
+import { readVersionedInstructions } from "../action-versions.js";
 import { type MatchField, decodeMatch } from "../oxm.js";
 import { formatInstructions, formatMatch, formatPort } from "../flowtext.js";
 
@@ -117,7 +118,7 @@ export function groupFeaturesText(version: number, data: Uint8Array): string | u
 export function rawMultipartText(version: number, request: boolean, mpType: number, data: Uint8Array): string | undefined {
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (mpType === 0xffff && version === OfpVersion.OF13 && experimenterMultipartName(data)) {
-    return request ? flowMonitorRequests(data.subarray(8), true) : flowUpdates(data.subarray(8), true);
+    return request ? flowMonitorRequests(data.subarray(8), true) : flowUpdates(data.subarray(8), version, true);
   }
   if (request) {
     if ((mpType === 5 || mpType === 15) && data.length === 8) return ` port=${formatPort(v.getUint32(0))} queue=${queueName(v.getUint32(4))}`;
@@ -125,7 +126,7 @@ export function rawMultipartText(version: number, request: boolean, mpType: numb
     return undefined;
   }
   if (mpType === 3 && (version === OfpVersion.OF11 || version === OfpVersion.OF12)) return tableStats11Text(version, data);
-  if (mpType === 16 && version >= OfpVersion.OF14) return flowUpdates(data);
+  if (mpType === 16 && version >= OfpVersion.OF14) return flowUpdates(data, version);
   if (mpType === 14 && version >= OfpVersion.OF14) return tableDescs(data);
   switch (mpType) {
     case 5: {
@@ -298,8 +299,11 @@ export function experimenterMultipartName(data: Uint8Array): string | undefined 
   return v.getUint32(0) === ONF_EXPERIMENTER && v.getUint32(4) === ONFMP_FLOW_MONITOR ? "ONFST_FLOW_MONITOR" : undefined;
 }
 
-/** OpenFlow 1.4 flow updates (`ofp_flow_update_*`) as ofputil_flow_update_format() prints them. */
-function flowUpdates(data: Uint8Array, onf = false): string | undefined {
+/**
+ * OpenFlow 1.4 flow updates (`ofp_flow_update_*`) as ofputil_flow_update_format() prints them, their actions
+ * those of `version` (an action the version does not have: undefined, as any other undecodable update).
+ */
+function flowUpdates(data: Uint8Array, version: number, onf = false): string | undefined {
   try {
     const r = new Reader(data, "openflow");
     let s = "";
@@ -323,7 +327,7 @@ function flowUpdates(data: Uint8Array, onf = false): string | undefined {
         e.skip(1);
         const cookie = e.u64();
         const match = decodeMatch(e);
-        const insts = decodeInstructions(e.sub(e.remaining));
+        const insts = readVersionedInstructions(e, version);
         s += fullUpdate(event, tableId, reason, idle, hard, cookie, match, insts);
         continue;
       }
@@ -343,7 +347,7 @@ function flowUpdates(data: Uint8Array, onf = false): string | undefined {
       e.skip(6);
       const cookie = e.u64();
       const match = decodeMatch(e);
-      const insts = decodeInstructions(e.sub(e.remaining));
+      const insts = readVersionedInstructions(e, version);
       s += fullUpdate(event, tableId, reason, idle, hard, cookie, match, insts);
     }
     return s;

@@ -9,7 +9,7 @@
  */
 import type { Reader } from "../../bytes/reader.js";
 import { MultipartType, OfpType, OfpVersion } from "../constants.js";
-import { type Action, decodeActions, decodeInstructions } from "../actions.js";
+import { type Action, decodeActions } from "../actions.js";
 import { type MatchField, decodeMatch, decodeOxm, fieldByHeader } from "../oxm.js";
 import {
   type Bucket,
@@ -25,6 +25,7 @@ import { decodeFlowMod } from "../flow-mod.js";
 import { readOxsStats } from "./oxs.js";
 import { readPort14 } from "./port14.js";
 import { readFlowStats, readGroupStats, readPortStats } from "../stats-readers.js";
+import { readVersionedInstructions } from "../action-versions.js";
 import { readMatch11 } from "./match11.js";
 
 /** OFPT_* codes that exist from OpenFlow 1.4 on. */
@@ -372,7 +373,7 @@ function decodeMultipart(v: number, msgType: number, xid: number, r: Reader, sha
     case MultipartType.FLOW: {
       if (!of15 && v !== OfpVersion.OF11 && v !== OfpVersion.OF14) break;
       const readMatch = v === OfpVersion.OF11 ? (e: Reader) => readMatch11(e) : (e: Reader) => decodeMatch(e);
-      return rep({ kind: "flow", flows: readFlowStats(r, { version: v, readMatch, readInstructions: (e) => decodeInstructions(e.sub(e.remaining)) }) });
+      return rep({ kind: "flow", flows: readFlowStats(r, { version: v, readMatch, readInstructions: (e) => readVersionedInstructions(e, v) }) });
     }
     case MultipartType.AGGREGATE: {
       if (!of15) break;

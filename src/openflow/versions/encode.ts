@@ -224,7 +224,7 @@ export function encodeOtherVersion(w: Writer, m: OfMessageInput, version: number
               w.u16(f.flags).u16(f.importance ?? 0).zeros(2).u64(f.cookie).u64(f.packetCount).u64(f.byteCount);
               encodeMatchFor(w, f.match, version);
             }
-            encodeInstructions(w, f.instructions);
+            encodeInstructions(w, f.instructions, version);
             w.patch16(fl, w.pos - fs);
           }
           return true;
