@@ -11,21 +11,23 @@
  * `{"method":"update","params":[id,{"T":{"uuid":{..}}}]}` and `{"result":[found,id,{"T":{..}}]}`
  * (updates and `monitor_cond_since` replies: the row updates). Each piece is parsed by its own
  * `JSON.parse` as soon as it is complete; the rest of the message (its skeleton, with each piece
- * replaced by its index) is parsed at the end and the pieces are put in place. A number beside
- * the pieces would be taken for a placeholder, so a message with one is parsed whole.
+ * replaced by `[index]`) is parsed at the end and the pieces are put in place. Every container at
+ * the pieces' depth is a piece, so a one-element array there is always a placeholder, never data.
  *
  * The result is the value one `JSON.parse` of the whole text gives: a piece is a complete JSON
  * value in the place of a value, so the text is valid JSON exactly when the skeleton and every
- * piece are, and members keep their order because the skeleton holds every key. Only messages all
- * of whose bytes are ASCII are assembled so (then byte offsets are character offsets); the framer
- * falls back to decoding and parsing the whole text for any other, for a digit run that may be an
- * integer beyond 2^53, and whenever a piece or the skeleton fails to parse (so a malformed message
- * gives exactly the error of the whole-text parse).
+ * piece are, and members keep their order because the skeleton holds every key. The framer hands
+ * over each part's text with the boundaries as character offsets: an ASCII part (the usual one)
+ * as one copy, any other decoded segment by segment (see the framer). Pieces of a part that holds
+ * a digit run long enough to be an integer beyond 2^53, pieces that span parts and the skeleton go
+ * through {@link parseJson}, which keeps such integers exact; every other piece through
+ * `JSON.parse`. When a piece or the skeleton fails to parse, the framer parses the whole message
+ * from the bytes it kept, so a malformed message gives exactly the error of the whole-text parse.
  *
  * @module
  */
 
-import { LONG_DIGIT_RUN } from "./json.js";
+import { LONG_DIGIT_RUN, parseJson } from "./json.js";
 
 const OPEN_BRACKET = 0x5b;
 const QUOTE = 0x22;
@@ -57,8 +59,6 @@ export interface PieceScanState {
   longDigits: boolean;
   /** Depth of the pieces (4 or 5), or 0 until the message's first inner container is seen. */
   pieceDepth: number;
-  /** A number is a member or element beside the pieces (where the skeleton's placeholders are). */
-  numberAmongPieces: boolean;
   /** Piece boundaries found by the last call, in order: a start as its index, an end as `~index` (just past the closing byte). */
   events: Int32Array;
   /** Number of entries of `events` the last call filled. */
@@ -74,7 +74,6 @@ export const pieceScan: PieceScanState = {
   digitRun: 0,
   longDigits: false,
   pieceDepth: 0,
-  numberAmongPieces: false,
   events: new Int32Array(4096),
   count: 0,
 };
@@ -120,8 +119,6 @@ export function scanPieces(chunk: Uint8Array, i: number, state: PieceScanState, 
       }
       if (i - from >= LONG_DIGIT_RUN) state.longDigits = true;
       else if (i >= n) state.digitRun = i - from;
-      // A number among the pieces would read as a placeholder: such a message is parsed whole.
-      if (depth === pieceDepth - 1) state.numberAmongPieces = true;
       continue;
     }
     if (k === CLASS_QUOTE) {
@@ -197,10 +194,10 @@ export class PieceAssembler {
   failed = false;
 
   /**
-   * Takes the text of one part of the message, `text` being the bytes from chunk index `from`
-   * (events are chunk indices) to the part's end, with the `count` boundaries in `events`.
+   * Takes the text of one part of the message, the boundaries being the `count` entries of `events`
+   * less `from` (character offsets into `text`). `exact`: the part may hold an integer beyond 2^53.
    */
-  take(text: string, from: number, events: Int32Array, count: number): void {
+  take(text: string, from: number, events: Int32Array, count: number, exact: boolean): void {
     const frags: string[] = [];
     let at = 0; // text index where the skeleton (or the open piece) resumes
     let inPiece = this.head !== undefined;
@@ -215,20 +212,21 @@ export class PieceAssembler {
       inPiece = false;
       const end = ~x - from;
       let piece = text.substring(at, end);
-      if (this.head !== undefined) {
-        this.head.push(piece);
-        piece = this.head.join("");
-        this.head = undefined;
-      }
-      at = end;
       let value: unknown;
       try {
-        value = JSON.parse(piece);
+        if (this.head !== undefined) {
+          // Begun in an earlier part, whose long digit runs were not looked for in this piece.
+          this.head.push(piece);
+          piece = this.head.join("");
+          this.head = undefined;
+          value = parseJson(piece);
+        } else value = exact ? parseJson(piece) : JSON.parse(piece);
       } catch {
         this.failed = true;
         return;
       }
-      frags.push(String(this.values.length));
+      at = end;
+      frags.push(`[${this.values.length}]`);
       this.values.push(value);
     }
     const rest = text.substring(at);
@@ -241,23 +239,33 @@ export class PieceAssembler {
   finish(): unknown {
     let root: unknown;
     try {
-      root = JSON.parse(this.skeleton.join(""));
+      root = parseJson(this.skeleton.join(""));
     } catch {
       return WHOLE;
     }
-    return fill(root, 1, this.pieceDepth, this.values);
+    return this.pieceDepth === 0 ? root : fill(root, 1, this.pieceDepth, this.values);
   }
 }
 
-/** Puts the pieces in the skeleton's placeholders (the containers at depth `pieceDepth`). */
+/** Puts the pieces in the skeleton's placeholders (`[index]` at depth `pieceDepth`), from the container at `depth`. */
 function fill(v: unknown, depth: number, pieceDepth: number, values: unknown[]): unknown {
-  if (depth === pieceDepth) return typeof v === "number" ? values[v] : v;
   if (typeof v !== "object" || v === null) return v;
+  const inner = depth + 1;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = fill(v[i], depth + 1, pieceDepth, values);
+    if (inner === pieceDepth) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (Array.isArray(x)) v[i] = values[x[0] as number];
+      }
+    } else for (let i = 0; i < v.length; i++) fill(v[i], inner, pieceDepth, values);
   } else {
     const o = v as Record<string, unknown>;
-    for (const k in o) o[k] = fill(o[k], depth + 1, pieceDepth, values);
+    if (inner === pieceDepth) {
+      for (const k in o) {
+        const x = o[k];
+        if (Array.isArray(x)) o[k] = values[x[0] as number];
+      }
+    } else for (const k in o) fill(o[k], inner, pieceDepth, values);
   }
   return v;
 }
