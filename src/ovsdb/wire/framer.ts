@@ -8,8 +8,7 @@
  * it stopped. A message within one chunk is decoded with one `JSON.parse` over its own bytes; the
  * scan also notes digit runs of 16 or more outside strings, and only a message holding one goes
  * through the exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that
- * spans chunks is parsed in pieces (its rows) while it arrives (see pieces.ts): no copy of its
- * whole text is ever made, only views of its bytes are held until it ends.
+ * spans chunks is parsed in pieces (its rows) while it arrives (see pieces.ts), whatever it holds.
  *
  * @module
  */
@@ -179,16 +178,14 @@ export class JsonFramer {
   private readonly raw: boolean;
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
-  /**
-   * The bytes of the message being assembled, as views of the chunks (never copied): in raw mode
-   * its bytes; in text mode kept only for the error of a malformed message (see pieces.ts).
-   */
+  /** Raw mode: the bytes of the message being assembled, as views of the chunks (never copied). */
   private parts: Uint8Array[] = [];
   /**
-   * Text mode: the bytes of the message being assembled from the point where it is parsed whole
-   * (a piece or its skeleton did not parse), decoded losslessly at its end (see utf8.ts).
+   * Text mode: the text of each part of the message being assembled (the strings its pieces are
+   * cut from, so holding them costs no copy), kept only to parse a malformed message whole for the
+   * exact error (see pieces.ts).
    */
-  private kept: Uint8Array[] | undefined;
+  private texts: string[] = [];
   private partBytes = 0;
   /** Text mode: the pieces of the message being assembled, parsed as it arrives (see pieces.ts). */
   private pieces: PieceAssembler | undefined;
@@ -320,10 +317,7 @@ export class JsonFramer {
             // A message that spans chunks is parsed in pieces from its first part on (see pieces.ts).
             if (this.pieces) {
               if (!scannedPieces) this.takeString(chunk);
-            } else if (this.kept === undefined) this.startPieces(chunk, start);
-            // Only views are kept (for the error of a malformed message): the text is in the pieces.
-            if (this.kept) this.kept.push(tail);
-            else this.parts.push(tail);
+            } else this.startPieces(chunk, start);
           }
           this.partBytes += tail.length;
         }
@@ -332,7 +326,7 @@ export class JsonFramer {
       if (e instanceof FramingError) {
         this.failed = e;
         this.parts = [];
-        this.kept = undefined;
+        this.texts = [];
         this.pieces = undefined;
         this.carry = NOTHING;
         this.partBytes = 0;
@@ -404,12 +398,14 @@ export class JsonFramer {
   /**
    * {@link scanPieces} over `chunk` from `i` (a message that began at `chunk[from]`, or in an
    * earlier chunk when `from` is 0), then hands the part of the message it covered to the
-   * assembler; the message is parsed whole at its end instead when a piece of it does not parse.
+   * assembler; once a piece of it does not parse or a number is found beside the pieces, the
+   * message is parsed whole at its end instead (from the parts' texts).
    */
   private scanPiecesOf(chunk: Uint8Array, i: number, maxDepth: number, from = 0): number {
     const pieces = this.pieces!;
     const st = pieceScan;
     st.pieceDepth = pieces.pieceDepth;
+    st.numberAmongPieces = false;
     const longBefore = st.longDigits;
     st.longDigits = false;
     const end = scanPieces(chunk, i, st, maxDepth);
@@ -417,6 +413,7 @@ export class JsonFramer {
     st.longDigits ||= longBefore;
     if (end === -2) return end;
     pieces.pieceDepth = st.pieceDepth;
+    if (st.numberAmongPieces) pieces.failed = true;
     this.takePart(chunk, from, end >= 0 ? end : chunk.length, st.events, st.count, exact, end >= 0);
     return end;
   }
@@ -437,8 +434,11 @@ export class JsonFramer {
   private takePart(chunk: Uint8Array, from: number, to: number, events: Int32Array, count: number, exact: boolean, last: boolean): void {
     const pieces = this.pieces!;
     let bytes = chunk.subarray(from, to);
-    if (this.carry.length === 0 && isAscii(bytes)) pieces.take(latin1(bytes), from, events, count, exact);
-    else {
+    let text: string;
+    if (this.carry.length === 0 && isAscii(bytes)) {
+      text = latin1(bytes);
+      if (!pieces.failed) pieces.take(text, from, events, count, exact);
+    } else {
       let base = from; // chunk index of bytes[0]
       if (this.carry.length > 0) {
         bytes = Buffer.concat([this.carry, bytes]);
@@ -459,28 +459,16 @@ export class JsonFramer {
       const held = last ? NOTHING : unfinishedUtf8Suffix(bytes);
       texts.push(decodeSegment(bytes.subarray(at, bytes.length - held.length)));
       this.carry = held.length > 0 ? held.slice() : NOTHING;
-      pieces.take(texts.join(""), 0, events, count, exact);
+      text = texts.join("");
+      if (!pieces.failed) pieces.take(text, 0, events, count, exact);
     }
-    if (pieces.failed) this.unpiece();
-  }
-
-  /**
-   * Stops parsing the message in pieces (one did not parse): its bytes so far are kept, with those
-   * of its later parts, to parse the whole message at its end for the exact error.
-   */
-  private unpiece(): void {
-    this.pieces = undefined;
-    this.carry = NOTHING;
-    this.kept = this.parts;
-    this.parts = [];
+    this.texts.push(text);
   }
 
   /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
   private losslessText(last: Uint8Array): string {
-    const bytes = this.kept === undefined ? last : Buffer.concat([...this.kept, last]);
-    this.kept = undefined;
     this.partBytes = 0;
-    return decodeUtf8Lossless(bytes);
+    return decodeUtf8Lossless(last);
   }
 
   private finish(last: Uint8Array, messageOffset: number): unknown {
@@ -498,19 +486,15 @@ export class JsonFramer {
     const pieces = this.pieces;
     if (pieces !== undefined) {
       this.pieces = undefined;
-      const value = pieces.finish();
-      if (value !== WHOLE) {
-        this.parts = [];
-        this.partBytes = 0;
-        return value;
-      }
-      // The skeleton did not parse: the whole text is parsed for its exact error.
-      this.kept = this.parts;
-      this.parts = [];
+      const value = pieces.failed ? WHOLE : pieces.finish(this.longDigits);
+      this.partBytes = 0;
       this.carry = NOTHING;
-    }
-    if (this.kept) text = this.losslessText(last);
-    else {
+      const texts = this.texts;
+      this.texts = [];
+      if (value !== WHOLE) return value;
+      // A piece or the skeleton did not parse: the whole text is parsed for its exact error.
+      text = texts.join("");
+    } else {
       try {
         text = decoder.decode(last);
       } catch {

@@ -11,18 +11,20 @@
  * `{"method":"update","params":[id,{"T":{"uuid":{..}}}]}` and `{"result":[found,id,{"T":{..}}]}`
  * (updates and `monitor_cond_since` replies: the row updates). Each piece is parsed by its own
  * `JSON.parse` as soon as it is complete; the rest of the message (its skeleton, with each piece
- * replaced by `[index]`) is parsed at the end and the pieces are put in place. Every container at
- * the pieces' depth is a piece, so a one-element array there is always a placeholder, never data.
+ * replaced by its index) is parsed at the end and the pieces are put in place. A number beside the
+ * pieces would be taken for a placeholder, so a message with one is parsed whole.
  *
  * The result is the value one `JSON.parse` of the whole text gives: a piece is a complete JSON
  * value in the place of a value, so the text is valid JSON exactly when the skeleton and every
  * piece are, and members keep their order because the skeleton holds every key. The framer hands
  * over each part's text with the boundaries as character offsets: an ASCII part (the usual one)
  * as one copy, any other decoded segment by segment (see the framer). Pieces of a part that holds
- * a digit run long enough to be an integer beyond 2^53, pieces that span parts and the skeleton go
- * through {@link parseJson}, which keeps such integers exact; every other piece through
- * `JSON.parse`. When a piece or the skeleton fails to parse, the framer parses the whole message
- * from the bytes it kept, so a malformed message gives exactly the error of the whole-text parse.
+ * a digit run long enough to be an integer beyond 2^53, pieces that span parts, and the skeleton
+ * of a message with such a run go through {@link parseJson}, which keeps such integers exact;
+ * everything else through `JSON.parse`. When a piece or the
+ * skeleton fails to parse, the framer parses the whole message from the parts' texts it kept (the
+ * strings the pieces are cut from: no copy), so a malformed message gives exactly the error of the
+ * whole-text parse.
  *
  * @module
  */
@@ -59,6 +61,8 @@ export interface PieceScanState {
   longDigits: boolean;
   /** Depth of the pieces (4 or 5), or 0 until the message's first inner container is seen. */
   pieceDepth: number;
+  /** A number is a member or element beside the pieces (where the skeleton's placeholders are). */
+  numberAmongPieces: boolean;
   /** Piece boundaries found by the last call, in order: a start as its index, an end as `~index` (just past the closing byte). */
   events: Int32Array;
   /** Number of entries of `events` the last call filled. */
@@ -74,6 +78,7 @@ export const pieceScan: PieceScanState = {
   digitRun: 0,
   longDigits: false,
   pieceDepth: 0,
+  numberAmongPieces: false,
   events: new Int32Array(4096),
   count: 0,
 };
@@ -119,6 +124,8 @@ export function scanPieces(chunk: Uint8Array, i: number, state: PieceScanState, 
       }
       if (i - from >= LONG_DIGIT_RUN) state.longDigits = true;
       else if (i >= n) state.digitRun = i - from;
+      // A number among the pieces would read as a placeholder: such a message is parsed whole.
+      if (depth === pieceDepth - 1) state.numberAmongPieces = true;
       continue;
     }
     if (k === CLASS_QUOTE) {
@@ -190,7 +197,7 @@ export class PieceAssembler {
   private readonly skeleton: string[] = [];
   /** The text of a piece that began in an earlier part and has not ended yet. */
   private head: string[] | undefined;
-  /** A piece did not parse: the message must be parsed whole (for its exact error). */
+  /** A piece did not parse, or a number lies beside the pieces: the message must be parsed whole. */
   failed = false;
 
   /**
@@ -226,7 +233,7 @@ export class PieceAssembler {
         return;
       }
       at = end;
-      frags.push(`[${this.values.length}]`);
+      frags.push(String(this.values.length));
       this.values.push(value);
     }
     const rest = text.substring(at);
@@ -235,11 +242,15 @@ export class PieceAssembler {
     this.skeleton.push(frags.length === 1 ? frags[0]! : frags.join(""));
   }
 
-  /** The message's value, or {@link WHOLE} when the skeleton does not parse (the framer then parses the whole text for its error). */
-  finish(): unknown {
+  /**
+   * The message's value, or {@link WHOLE} when the skeleton does not parse (the framer then parses
+   * the whole text for its error). `exact`: the message may hold an integer beyond 2^53.
+   */
+  finish(exact: boolean): unknown {
     let root: unknown;
     try {
-      root = parseJson(this.skeleton.join(""));
+      const text = this.skeleton.join("");
+      root = exact ? parseJson(text) : JSON.parse(text);
     } catch {
       return WHOLE;
     }
@@ -247,25 +258,15 @@ export class PieceAssembler {
   }
 }
 
-/** Puts the pieces in the skeleton's placeholders (`[index]` at depth `pieceDepth`), from the container at `depth`. */
+/** Puts the pieces in the skeleton's placeholders (the numbers at depth `pieceDepth`), from the container at `depth`. */
 function fill(v: unknown, depth: number, pieceDepth: number, values: unknown[]): unknown {
+  if (depth === pieceDepth) return typeof v === "number" ? values[v] : v;
   if (typeof v !== "object" || v === null) return v;
-  const inner = depth + 1;
   if (Array.isArray(v)) {
-    if (inner === pieceDepth) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (Array.isArray(x)) v[i] = values[x[0] as number];
-      }
-    } else for (let i = 0; i < v.length; i++) fill(v[i], inner, pieceDepth, values);
+    for (let i = 0; i < v.length; i++) v[i] = fill(v[i], depth + 1, pieceDepth, values);
   } else {
     const o = v as Record<string, unknown>;
-    if (inner === pieceDepth) {
-      for (const k in o) {
-        const x = o[k];
-        if (Array.isArray(x)) o[k] = values[x[0] as number];
-      }
-    } else for (const k in o) fill(o[k], inner, pieceDepth, values);
+    for (const k in o) o[k] = fill(o[k], depth + 1, pieceDepth, values);
   }
   return v;
 }
