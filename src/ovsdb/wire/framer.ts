@@ -163,7 +163,7 @@ function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: n
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
-/** For the segments of a part: `ignoreBOM`, as a segment may begin inside a string with U+FEFF. */
+/** For the parts of a message: `ignoreBOM`, as a part may begin inside a string with U+FEFF. */
 const segmentDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
@@ -426,10 +426,10 @@ export class JsonFramer {
   /**
    * Hands the assembler the text of `chunk[from..to)`, a part of the message (the last one when
    * `last`), with the `count` piece boundaries of `events` (chunk indices). An ASCII part is
-   * copied as it is; any other is decoded segment by segment between the boundaries (which are
-   * ASCII bytes, so no UTF-8 sequence straddles one), the boundaries rewritten as character
-   * offsets, an unfinished sequence at its end carried to the next part, and bytes that are not
-   * UTF-8 escaped as the whole-message path escapes them (see utf8.ts).
+   * copied as it is; any other is decoded (an unfinished sequence at its end carried to the next
+   * part) and the boundaries rewritten as character offsets. A part that is not UTF-8 is decoded
+   * segment by segment between the boundaries (ASCII bytes, so no sequence straddles one), its bad
+   * bytes escaped as the whole-message path escapes them (see utf8.ts).
    */
   private takePart(chunk: Uint8Array, from: number, to: number, events: Int32Array, count: number, exact: boolean, last: boolean): void {
     const pieces = this.pieces!;
@@ -444,22 +444,41 @@ export class JsonFramer {
         bytes = Buffer.concat([this.carry, bytes]);
         base -= this.carry.length;
       }
-      const texts: string[] = [];
+      const held = last ? NOTHING : unfinishedUtf8Suffix(bytes);
+      const body = bytes.subarray(0, bytes.length - held.length);
+      this.carry = held.length > 0 ? held.slice() : NOTHING;
+      const whole = decodeValid(body);
       let chars = 0;
       let at = 0;
-      for (let e = 0; e < count; e++) {
-        const x = events[e]!;
-        const pos = (x >= 0 ? x : ~x) - base;
-        const t = decodeSegment(bytes.subarray(at, pos));
-        texts.push(t);
-        chars += t.length;
-        events[e] = x >= 0 ? chars : ~chars;
-        at = pos;
+      if (whole !== undefined) {
+        // Valid UTF-8: one decode, the boundaries moved to character offsets by counting the
+        // UTF-16 units before them (one per ASCII or lead byte, two for a four-byte sequence).
+        text = whole;
+        for (let e = 0; e < count; e++) {
+          const x = events[e]!;
+          const pos = (x >= 0 ? x : ~x) - base;
+          for (; at < pos; at++) {
+            const c = body[at]!;
+            if (c < 0x80) chars++;
+            else if (c >= 0xc0) chars += c >= 0xf0 ? 2 : 1;
+          }
+          events[e] = x >= 0 ? chars : ~chars;
+        }
+      } else {
+        // Not UTF-8: each segment escaped on its own, as the whole-message decode escapes it.
+        const texts: string[] = [];
+        for (let e = 0; e < count; e++) {
+          const x = events[e]!;
+          const pos = (x >= 0 ? x : ~x) - base;
+          const t = decodeUtf8Lossless(body.subarray(at, pos));
+          texts.push(t);
+          chars += t.length;
+          events[e] = x >= 0 ? chars : ~chars;
+          at = pos;
+        }
+        texts.push(decodeUtf8Lossless(body.subarray(at)));
+        text = texts.join("");
       }
-      const held = last ? NOTHING : unfinishedUtf8Suffix(bytes);
-      texts.push(decodeSegment(bytes.subarray(at, bytes.length - held.length)));
-      this.carry = held.length > 0 ? held.slice() : NOTHING;
-      text = texts.join("");
       if (!pieces.failed) pieces.take(text, 0, events, count, exact);
     }
     this.texts.push(text);
@@ -513,12 +532,12 @@ export class JsonFramer {
 /** An empty byte array (nothing carried). */
 const NOTHING = new Uint8Array(0);
 
-/** The text of bytes between piece boundaries (see {@link JsonFramer.takePart}). */
-function decodeSegment(bytes: Uint8Array): string {
+/** The text of valid UTF-8 bytes, or undefined when they are not valid UTF-8. */
+function decodeValid(bytes: Uint8Array): string | undefined {
   try {
     return segmentDecoder.decode(bytes);
   } catch {
-    return decodeUtf8Lossless(bytes);
+    return undefined;
   }
 }
 
