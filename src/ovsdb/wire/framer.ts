@@ -5,10 +5,10 @@
  * The framer scans every byte exactly once, tracking only the nesting depth and whether it is inside
  * a string (and after a backslash). Multi-byte UTF-8 sequences never contain ASCII bytes, so a chunk
  * may end anywhere — inside a UTF-8 sequence, a string escape or a number — and the scan resumes where
- * it stopped. Complete messages are decoded with one `JSON.parse` over their own bytes; the scan also
- * notes digit runs of 16 or more outside strings, and only a message holding one goes through the
- * exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that spans chunks is
- * also parsed in pieces (its rows) while it arrives, when it is ASCII (see pieces.ts).
+ * it stopped. A message within one chunk is decoded with one `JSON.parse` over its own bytes; the
+ * scan also notes digit runs of 16 or more outside strings, and only a message holding one goes
+ * through the exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that
+ * spans chunks is parsed in pieces (its rows) while it arrives (see pieces.ts), whatever it holds.
  *
  * @module
  */
@@ -163,6 +163,8 @@ function scanMessage(chunk: Uint8Array, i: number, state: ScanState, maxDepth: n
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
+/** For the parts of a message: `ignoreBOM`, as a part may begin inside a string with U+FEFF. */
+const segmentDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Splits a stream of bytes into complete top-level JSON texts and parses each.
@@ -176,28 +178,19 @@ export class JsonFramer {
   private readonly raw: boolean;
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
-  /** Bytes of the message being assembled, in arrival order (chunks or sub-views of them). */
-  /** Raw mode: the bytes of the message being assembled. */
+  /** Raw mode: the bytes of the message being assembled, as views of the chunks (never copied). */
   private parts: Uint8Array[] = [];
   /**
-   * Text mode: the message being assembled, already decoded chunk by chunk (a streaming UTF-8
-   * decoder carries sequences split across chunks), so received chunks are released at once and
-   * no second copy of a large message is ever made.
+   * Text mode: the text of each part of the message being assembled (the strings its pieces are
+   * cut from, so holding them costs no copy), kept only to parse a malformed message whole for the
+   * exact error (see pieces.ts).
    */
-  private textParts: string[] = [];
-  private textDecoder = streamingDecoder();
-  /**
-   * The last bytes given to the streaming decoder (it may hold back an unfinished sequence of
-   * them); empty after an ASCII chunk, which is copied as it is (see {@link JsonFramer.decodePart}).
-   */
-  private tailEnd: Uint8Array = NOTHING;
-  /** The bytes of the message being assembled from the first chunk that was not valid UTF-8 on. */
-  private notUtf8: Uint8Array[] | undefined;
+  private texts: string[] = [];
   private partBytes = 0;
-  /** Text mode: the pieces of the message being assembled, while it is parsed as it arrives (see pieces.ts). */
+  /** Text mode: the pieces of the message being assembled, parsed as it arrives (see pieces.ts). */
   private pieces: PieceAssembler | undefined;
-  /** The text of the part {@link JsonFramer.scanPiecesOf} last handed to the assembler (so it is decoded once). */
-  private pieceText: string | undefined;
+  /** The bytes at the end of the last part that start a UTF-8 sequence the next part finishes. */
+  private carry: Uint8Array = NOTHING;
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -320,24 +313,11 @@ export class JsonFramer {
             // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
             // (socket chunks never are).
             this.parts.push(tail);
-          } else if (this.notUtf8) {
-            this.notUtf8.push(tail);
           } else {
+            // A message that spans chunks is parsed in pieces from its first part on (see pieces.ts).
             if (this.pieces) {
               if (!scannedPieces) this.takeString(chunk);
-            } else if (this.textParts.length === 0 && !this.longDigits && isAscii(tail)) {
-              this.startPieces(chunk, start);
-            }
-            const text = this.pieceText;
-            this.pieceText = undefined;
-            try {
-              this.textParts.push(text ?? this.decodePart(tail));
-            } catch {
-              // Not UTF-8: keep the rest as bytes, decoded losslessly at the end (see utf8.ts).
-              this.notUtf8 = [unfinishedUtf8Suffix(this.tailEnd), tail];
-              this.textDecoder = streamingDecoder();
-              this.tailEnd = NOTHING;
-            }
+            } else this.startPieces(chunk, start);
           }
           this.partBytes += tail.length;
         }
@@ -346,9 +326,9 @@ export class JsonFramer {
       if (e instanceof FramingError) {
         this.failed = e;
         this.parts = [];
-        this.textParts = [];
+        this.texts = [];
         this.pieces = undefined;
-        this.pieceText = undefined;
+        this.carry = NOTHING;
         this.partBytes = 0;
       }
       throw e;
@@ -418,62 +398,96 @@ export class JsonFramer {
   /**
    * {@link scanPieces} over `chunk` from `i` (a message that began at `chunk[from]`, or in an
    * earlier chunk when `from` is 0), then hands the part of the message it covered to the
-   * assembler; the message is parsed whole instead (the assembler dropped) when that part is not
-   * ASCII, may hold an integer beyond 2^53, has a number beside the pieces, or a piece of it does
-   * not parse.
+   * assembler; once a piece of it does not parse or a number is found beside the pieces, the
+   * message is parsed whole at its end instead (from the parts' texts).
    */
   private scanPiecesOf(chunk: Uint8Array, i: number, maxDepth: number, from = 0): number {
     const pieces = this.pieces!;
     const st = pieceScan;
     st.pieceDepth = pieces.pieceDepth;
     st.numberAmongPieces = false;
+    const longBefore = st.longDigits;
+    st.longDigits = false;
     const end = scanPieces(chunk, i, st, maxDepth);
+    const exact = st.longDigits;
+    st.longDigits ||= longBefore;
     if (end === -2) return end;
     pieces.pieceDepth = st.pieceDepth;
-    const part = chunk.subarray(from, end >= 0 ? end : chunk.length);
-    if (st.longDigits || st.numberAmongPieces || !isAscii(part)) this.pieces = undefined;
-    else {
-      this.pieceText = latin1(part);
-      pieces.take(this.pieceText, from, st.events, st.count);
-      if (pieces.failed) this.pieces = undefined;
-    }
+    if (st.numberAmongPieces) pieces.failed = true;
+    this.takePart(chunk, from, end >= 0 ? end : chunk.length, st.events, st.count, exact, end >= 0);
     return end;
   }
 
   /** Hands the assembler a chunk that lies wholly inside one string of the message. */
   private takeString(chunk: Uint8Array): void {
-    if (isAscii(chunk)) {
-      this.pieceText = latin1(chunk);
-      this.pieces!.take(this.pieceText, 0, pieceScan.events, 0);
-    } else this.pieces = undefined;
+    this.takePart(chunk, 0, chunk.length, pieceScan.events, 0, false, false);
   }
 
   /**
-   * Decodes the next part of a message that spans chunks. An ASCII part (the usual one: OVSDB
-   * data is mostly ASCII) that does not continue a sequence the streaming decoder holds back is
-   * copied into a one-byte string at once (a `latin1` slice: no UTF-8 decoder, which costs about
-   * twice as much per byte); any other goes through the streaming decoder, which carries a
-   * sequence split across chunks. Throws when the bytes are not UTF-8.
+   * Hands the assembler the text of `chunk[from..to)`, a part of the message (the last one when
+   * `last`), with the `count` piece boundaries of `events` (chunk indices). An ASCII part is
+   * copied as it is; any other is decoded (an unfinished sequence at its end carried to the next
+   * part) and the boundaries rewritten as character offsets. A part that is not UTF-8 is decoded
+   * segment by segment between the boundaries (ASCII bytes, so no sequence straddles one), its bad
+   * bytes escaped as the whole-message path escapes them (see utf8.ts).
    */
-  private decodePart(bytes: Uint8Array): string {
-    if (this.tailEnd.length === 0 && isAscii(bytes)) return latin1(bytes);
-    const text = this.textDecoder.decode(bytes, { stream: true });
-    // What the decoder holds back now: in the last 3 bytes of the stream, which may begin in the bytes it held before.
-    const held = unfinishedUtf8Suffix(bytes.length >= 3 ? bytes.subarray(bytes.length - 3) : Uint8Array.from([...this.tailEnd, ...bytes]));
-    this.tailEnd = held.length === 0 ? NOTHING : held.slice();
-    return text;
+  private takePart(chunk: Uint8Array, from: number, to: number, events: Int32Array, count: number, exact: boolean, last: boolean): void {
+    const pieces = this.pieces!;
+    let bytes = chunk.subarray(from, to);
+    let text: string;
+    if (this.carry.length === 0 && isAscii(bytes)) {
+      text = latin1(bytes);
+      if (!pieces.failed) pieces.take(text, from, events, count, exact);
+    } else {
+      let base = from; // chunk index of bytes[0]
+      if (this.carry.length > 0) {
+        bytes = Buffer.concat([this.carry, bytes]);
+        base -= this.carry.length;
+      }
+      const held = last ? NOTHING : unfinishedUtf8Suffix(bytes);
+      const body = bytes.subarray(0, bytes.length - held.length);
+      this.carry = held.length > 0 ? held.slice() : NOTHING;
+      const whole = decodeValid(body);
+      let chars = 0;
+      let at = 0;
+      if (whole !== undefined) {
+        // Valid UTF-8: one decode, the boundaries moved to character offsets by counting the
+        // UTF-16 units before them (one per ASCII or lead byte, two for a four-byte sequence).
+        text = whole;
+        for (let e = 0; e < count; e++) {
+          const x = events[e]!;
+          const pos = (x >= 0 ? x : ~x) - base;
+          for (; at < pos; at++) {
+            const c = body[at]!;
+            if (c < 0x80) chars++;
+            else if (c >= 0xc0) chars += c >= 0xf0 ? 2 : 1;
+          }
+          events[e] = x >= 0 ? chars : ~chars;
+        }
+      } else {
+        // Not UTF-8: each segment escaped on its own, as the whole-message decode escapes it.
+        const texts: string[] = [];
+        for (let e = 0; e < count; e++) {
+          const x = events[e]!;
+          const pos = (x >= 0 ? x : ~x) - base;
+          const t = decodeUtf8Lossless(body.subarray(at, pos));
+          texts.push(t);
+          chars += t.length;
+          events[e] = x >= 0 ? chars : ~chars;
+          at = pos;
+        }
+        texts.push(decodeUtf8Lossless(body.subarray(at)));
+        text = texts.join("");
+      }
+      if (!pieces.failed) pieces.take(text, 0, events, count, exact);
+    }
+    this.texts.push(text);
   }
 
   /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
   private losslessText(last: Uint8Array): string {
-    const head = this.textParts.join("");
-    const rest = this.notUtf8 ?? [unfinishedUtf8Suffix(this.tailEnd)];
-    this.textParts = [];
-    this.notUtf8 = undefined;
     this.partBytes = 0;
-    this.tailEnd = NOTHING;
-    this.textDecoder = streamingDecoder();
-    return head + decodeUtf8Lossless(Buffer.concat([...rest, last]));
+    return decodeUtf8Lossless(last);
   }
 
   private finish(last: Uint8Array, messageOffset: number): unknown {
@@ -488,37 +502,20 @@ export class JsonFramer {
     }
     // Bytes that are not UTF-8 do not fail the message: they are escaped (see utf8.ts), as
     // ovsdb-server's reader takes them and only a column value refuses them.
-    if (this.notUtf8) {
-      text = this.losslessText(last);
-    } else if (this.textParts.length === 0) {
+    const pieces = this.pieces;
+    if (pieces !== undefined) {
+      this.pieces = undefined;
+      const value = pieces.failed ? WHOLE : pieces.finish(this.longDigits);
+      this.partBytes = 0;
+      this.carry = NOTHING;
+      const texts = this.texts;
+      this.texts = [];
+      if (value !== WHOLE) return value;
+      // A piece or the skeleton did not parse: the whole text is parsed for its exact error.
+      text = texts.join("");
+    } else {
       try {
         text = decoder.decode(last);
-      } catch {
-        text = this.losslessText(last);
-      }
-    } else {
-      const pieces = this.pieces;
-      const lastText = this.pieceText;
-      this.pieces = undefined;
-      this.pieceText = undefined;
-      if (pieces) {
-        const value = pieces.finish();
-        if (value !== WHOLE) {
-          this.textParts = [];
-          this.partBytes = 0;
-          return value;
-        }
-      }
-      try {
-        if (lastText !== undefined) this.textParts.push(lastText);
-        else if (this.tailEnd.length === 0 && isAscii(last)) this.textParts.push(latin1(last));
-        else {
-          this.textParts.push(this.textDecoder.decode(last)); // final call: flushes and resets the decoder
-          this.tailEnd = NOTHING;
-        }
-        text = this.textParts.join("");
-        this.textParts = [];
-        this.partBytes = 0;
       } catch {
         text = this.losslessText(last);
       }
@@ -532,15 +529,16 @@ export class JsonFramer {
   }
 }
 
-/** An empty byte array (the streaming decoder holds nothing back). */
+/** An empty byte array (nothing carried). */
 const NOTHING = new Uint8Array(0);
 
-/**
- * A fatal streaming UTF-8 decoder. `ignoreBOM`: the decoder may see its first bytes in the middle
- * of a message (after ASCII parts that bypassed it), where U+FEFF is a character to keep.
- */
-function streamingDecoder(): InstanceType<typeof TextDecoder> {
-  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** The text of valid UTF-8 bytes, or undefined when they are not valid UTF-8. */
+function decodeValid(bytes: Uint8Array): string | undefined {
+  try {
+    return segmentDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** ASCII bytes as a one-byte string (a plain copy). */

@@ -11,21 +11,25 @@
  * `{"method":"update","params":[id,{"T":{"uuid":{..}}}]}` and `{"result":[found,id,{"T":{..}}]}`
  * (updates and `monitor_cond_since` replies: the row updates). Each piece is parsed by its own
  * `JSON.parse` as soon as it is complete; the rest of the message (its skeleton, with each piece
- * replaced by its index) is parsed at the end and the pieces are put in place. A number beside
- * the pieces would be taken for a placeholder, so a message with one is parsed whole.
+ * replaced by its index) is parsed at the end and the pieces are put in place. A number beside the
+ * pieces would be taken for a placeholder, so a message with one is parsed whole.
  *
  * The result is the value one `JSON.parse` of the whole text gives: a piece is a complete JSON
  * value in the place of a value, so the text is valid JSON exactly when the skeleton and every
- * piece are, and members keep their order because the skeleton holds every key. Only messages all
- * of whose bytes are ASCII are assembled so (then byte offsets are character offsets); the framer
- * falls back to decoding and parsing the whole text for any other, for a digit run that may be an
- * integer beyond 2^53, and whenever a piece or the skeleton fails to parse (so a malformed message
- * gives exactly the error of the whole-text parse).
+ * piece are, and members keep their order because the skeleton holds every key. The framer hands
+ * over each part's text with the boundaries as character offsets: an ASCII part (the usual one)
+ * as one copy, any other decoded segment by segment (see the framer). Pieces of a part that holds
+ * a digit run long enough to be an integer beyond 2^53, pieces that span parts, and the skeleton
+ * of a message with such a run go through {@link parseJson}, which keeps such integers exact;
+ * everything else through `JSON.parse`. When a piece or the
+ * skeleton fails to parse, the framer parses the whole message from the parts' texts it kept (the
+ * strings the pieces are cut from: no copy), so a malformed message gives exactly the error of the
+ * whole-text parse.
  *
  * @module
  */
 
-import { LONG_DIGIT_RUN } from "./json.js";
+import { LONG_DIGIT_RUN, parseJson } from "./json.js";
 
 const OPEN_BRACKET = 0x5b;
 const QUOTE = 0x22;
@@ -193,14 +197,14 @@ export class PieceAssembler {
   private readonly skeleton: string[] = [];
   /** The text of a piece that began in an earlier part and has not ended yet. */
   private head: string[] | undefined;
-  /** A piece did not parse: the message must be parsed whole (for its exact error). */
+  /** A piece did not parse, or a number lies beside the pieces: the message must be parsed whole. */
   failed = false;
 
   /**
-   * Takes the text of one part of the message, `text` being the bytes from chunk index `from`
-   * (events are chunk indices) to the part's end, with the `count` boundaries in `events`.
+   * Takes the text of one part of the message, the boundaries being the `count` entries of `events`
+   * less `from` (character offsets into `text`). `exact`: the part may hold an integer beyond 2^53.
    */
-  take(text: string, from: number, events: Int32Array, count: number): void {
+  take(text: string, from: number, events: Int32Array, count: number, exact: boolean): void {
     const frags: string[] = [];
     let at = 0; // text index where the skeleton (or the open piece) resumes
     let inPiece = this.head !== undefined;
@@ -215,19 +219,20 @@ export class PieceAssembler {
       inPiece = false;
       const end = ~x - from;
       let piece = text.substring(at, end);
-      if (this.head !== undefined) {
-        this.head.push(piece);
-        piece = this.head.join("");
-        this.head = undefined;
-      }
-      at = end;
       let value: unknown;
       try {
-        value = JSON.parse(piece);
+        if (this.head !== undefined) {
+          // Begun in an earlier part, whose long digit runs were not looked for in this piece.
+          this.head.push(piece);
+          piece = this.head.join("");
+          this.head = undefined;
+          value = parseJson(piece);
+        } else value = exact ? parseJson(piece) : JSON.parse(piece);
       } catch {
         this.failed = true;
         return;
       }
+      at = end;
       frags.push(String(this.values.length));
       this.values.push(value);
     }
@@ -237,19 +242,23 @@ export class PieceAssembler {
     this.skeleton.push(frags.length === 1 ? frags[0]! : frags.join(""));
   }
 
-  /** The message's value, or {@link WHOLE} when the skeleton does not parse (the framer then parses the whole text for its error). */
-  finish(): unknown {
+  /**
+   * The message's value, or {@link WHOLE} when the skeleton does not parse (the framer then parses
+   * the whole text for its error). `exact`: the message may hold an integer beyond 2^53.
+   */
+  finish(exact: boolean): unknown {
     let root: unknown;
     try {
-      root = JSON.parse(this.skeleton.join(""));
+      const text = this.skeleton.join("");
+      root = exact ? parseJson(text) : JSON.parse(text);
     } catch {
       return WHOLE;
     }
-    return fill(root, 1, this.pieceDepth, this.values);
+    return this.pieceDepth === 0 ? root : fill(root, 1, this.pieceDepth, this.values);
   }
 }
 
-/** Puts the pieces in the skeleton's placeholders (the containers at depth `pieceDepth`). */
+/** Puts the pieces in the skeleton's placeholders (the numbers at depth `pieceDepth`), from the container at `depth`. */
 function fill(v: unknown, depth: number, pieceDepth: number, values: unknown[]): unknown {
   if (depth === pieceDepth) return typeof v === "number" ? values[v] : v;
   if (typeof v !== "object" || v === null) return v;

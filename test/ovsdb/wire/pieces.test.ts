@@ -75,6 +75,9 @@ const MESSAGES: { name: string; text: string }[] = [
   { name: "a number beside the pieces", text: '{"id":1,"result":{"T":{"a":{"x":1},"b":-5,"c":{"y":2.5e3}}},"error":null}' },
   { name: "integers beyond 2^53 inside a piece", text: '{"id":1,"result":[{"rows":[{"i":1},{"i":9223372036854775807},{"i":-9223372036854775808}]}],"error":null}' },
   { name: "a top-level array", text: '[1,[2,[3,[4,{"a":[5,6]},[7]]]],{"b":{"c":{"d":{"e":1}}}}]' },
+  { name: "one-element arrays and numbers beside the pieces", text: '{"id":1,"result":{"T":{"a":[7],"b":7,"c":[[1]],"d":[1,2],"e":0}},"error":null}' },
+  { name: "integers beyond 2^53 beside the pieces and in a string", text: '{"id":1,"result":{"T":{"a":{"s":"12345678901234567890"},"b":-9007199254740993}},"error":null}' },
+  { name: "U+FEFF inside strings of pieces and skeleton", text: JSON.stringify({ id: 2, result: [{ rows: [{ s: "\ufeffa" }, { s: "b\ufeff" }], x: "\ufeff" }], error: null }) },
   { name: "UTF-8 inside pieces", text: JSON.stringify({ id: 2, result: [{ rows: [{ s: "é€😀" }, { s: "日本語" }, { s: "x" }] }], error: null }) },
 ];
 
