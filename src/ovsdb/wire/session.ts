@@ -463,30 +463,50 @@ export class JsonRpcSession extends EventEmitter<SessionEvents> {
           this.write(encodeResult(msg.id, msg.params));
           return;
         }
-        void this.answer(msg);
+        this.answer(msg);
         return;
     }
   }
 
-  private async answer(req: JsonRpcRequest): Promise<void> {
+  /**
+   * Answers a request: a handler's plain result is written at once (no promise, no microtask per
+   * request: a server answering one transaction at a time pays for neither); a promise's when it settles.
+   */
+  private answer(req: JsonRpcRequest): void {
     if (!this.requestHandler) {
       this.write(encodeError(req.id, { error: "unknown method", details: `${req.method} is not handled by this peer` }));
       return;
     }
+    let result: unknown;
     try {
-      const result = await this.requestHandler(req, this);
-      if (this.state === "open") this.write(encodeResult(req.id, result ?? null));
+      result = this.requestHandler(req, this);
     } catch (e) {
-      if (this.state !== "open") return;
-      const err = e as { error?: unknown; details?: unknown; message?: string };
-      if (typeof err.error === "string") {
-        const out: Record<string, unknown> = { error: err.error };
-        if (typeof err.details === "string") out["details"] = err.details;
-        if (typeof (err as { syntax?: unknown }).syntax === "string") out["syntax"] = (err as { syntax: string }).syntax;
-        this.write(encodeError(req.id, out));
-      } else {
-        this.write(encodeError(req.id, { error: "internal error", details: err.message ?? safeJson(e) }));
-      }
+      this.answerError(req.id, e);
+      return;
+    }
+    if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
+      (result as PromiseLike<unknown>).then(
+        (r) => {
+          if (this.state === "open") this.write(encodeResult(req.id, r ?? null));
+        },
+        (e: unknown) => this.answerError(req.id, e),
+      );
+      return;
+    }
+    if (this.state === "open") this.write(encodeResult(req.id, result ?? null));
+  }
+
+  /** Writes the error reply for a handler that threw (or whose promise rejected): the RFC 7047 error object it carries, or "internal error". */
+  private answerError(id: JsonRpcRequest["id"], e: unknown): void {
+    if (this.state !== "open") return;
+    const err = e as { error?: unknown; details?: unknown; message?: string };
+    if (typeof err.error === "string") {
+      const out: Record<string, unknown> = { error: err.error };
+      if (typeof err.details === "string") out["details"] = err.details;
+      if (typeof (err as { syntax?: unknown }).syntax === "string") out["syntax"] = (err as { syntax: string }).syntax;
+      this.write(encodeError(id, out));
+    } else {
+      this.write(encodeError(id, { error: "internal error", details: err.message ?? safeJson(e) }));
     }
   }
 
