@@ -15,9 +15,9 @@ import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { UNEXPECTED_INPUT, parseNxmSubField, parseSubField } from "./subfield.js";
-import { NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, splitAction, splitActions, splitTop, type ActionParts } from "./tokens.js";
+import { NameTable, indexOf, isJsSpace, isNumberText, kvs, onlyKeys, parseHexBytes, splitAction, splitActions, splitTop, type ActionParts } from "./tokens.js";
 import { bigIntToBytes, fieldNamed, hexNum, ones, parseValue } from "./values.js";
-import { cU32, cU64, cUnsignedField, tableFromString } from "./c-int.js";
+import { cAtoi, cScanI32, cStrToInt, cU32, cU64, cUnsignedField, tableFromString } from "./c-int.js";
 import { scanInt } from "./int-field.js";
 
 /** `str_to_u8()`: a C base-0 number 0 to 255, else `invalid WHAT "S"`. */
@@ -143,6 +143,12 @@ function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext)
     // mod_nw_src/mod_nw_dst take an address as inet_pton() reads it (str_to_ip()), not a field value's scan
     if (field === "nw_src" || field === "nw_dst") {
       if (!INET_PTON4.test(arg ?? "")) throw new FlowSyntaxError(`${arg ?? ""}: could not convert to IP address`);
+    }
+    // mod_nw_ecn takes str_to_u8() (C base 0) of a 2-bit value (parse_SET_IP_ECN())
+    if (field === "nw_ecn") {
+      const ecn = u8(arg, "ECN");
+      if (ecn > 3) throw new FlowSyntaxError(`${arg ?? ""}: not a valid ECN`);
+      return setFieldAction(field, String(ecn));
     }
     if (field !== undefined) return setFieldAction(field, arg ?? "");
   }
@@ -320,7 +326,8 @@ on(["mod_nw_ttl", "set_nw_ttl"], (_it, { arg, paren }, _ctx) => [{ type: "set_nw
 
 on(["dec_ttl"], (_it, { paren }, _ctx) => {
   if (paren !== undefined) {
-    const ids = paren.split(",").filter((x) => x.trim()).map(Number);
+    // (each id as C's atoi() reads it, kept to 16 bits, as parse_DEC_TTL())
+    const ids = paren.split(",").filter((x) => x.trim()).map((x) => cAtoi(x) & 0xffff);
     // `dec_ttl()` is how ovs-ofctl prints an empty id list, and it reads it back; `dec_ttl(,)` is refused
     if (!ids.length && paren.trim() !== "") throw new FlowSyntaxError("dec_ttl_cnt_ids: expected at least one controller id.");
     return [{ type: "dec_ttl", controllerIds: ids }];
@@ -422,15 +429,17 @@ on(["fin_timeout"], (_it, { paren }, _ctx) => {
   return [{ type: "fin_timeout", idle: kv.has("idle_timeout") ? u16(kv.get("idle_timeout"), "idle_timeout") : 0, hard: kv.has("hard_timeout") ? u16(kv.get("hard_timeout"), "hard_timeout") : 0 }];
 });
 
-on(["conjunction"], (it, { paren }, _ctx) => {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
-  if (!m) throw new FlowSyntaxError(`${it}: invalid conjunction`);
+on(["conjunction"], (_it, { paren }, _ctx) => {
+  // (ovs_scan() of "%i , %u / %u": the id in C base-0 syntax, kept to 32 bits)
+  const m = /^\s*([^\s,]+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
+  const id = m ? cScanI32(m[1]!) : undefined;
+  if (!m || id === undefined) throw new FlowSyntaxError(`"conjunction" syntax is "conjunction(id,i/n)"`);
   const [clause, n] = [Number(m[2]), Number(m[3])];
   if (n < 2) throw new FlowSyntaxError("conjunction must have at least 2 clauses");
   if (n > 64) throw new FlowSyntaxError("conjunction must have at most 64 clauses");
   if (clause < 1) throw new FlowSyntaxError("clause index must be positive");
   if (clause > n) throw new FlowSyntaxError("clause index must be less than or equal to number of clauses");
-  return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
+  return [{ type: "conjunction", id, clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
 });
 
 on(["clone"], (_it, { paren }, ctx) => [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }]);
@@ -692,14 +701,21 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         flags |= CtFlags.FORCE;
         break;
       case "zone":
-        if (/^\d+$|^0x/i.test(arg ?? "")) zone = Number(arg);
-        else zoneSrc = parseSubField(arg ?? "");
+        {
+          // str_to_u16() (C base 0), else a subfield
+          const n = cStrToInt(arg ?? "", 0);
+          if (n !== undefined && n >= 0 && n <= 0xffff) zone = n;
+          else zoneSrc = parseSubField(arg ?? "");
+        }
         break;
       case "table":
-        recircTable = num(arg, "ct table", 254);
+        recircTable = tableFromString(arg ?? "") ?? -1;
+        if (recircTable < 0) throw new FlowSyntaxError(`unknown table ${arg ?? ""}`);
+        if (recircTable === 255) throw new FlowSyntaxError("invalid table 0xff");
         break;
       case "alg":
-        alg = ALGS[arg ?? ""] ?? Number(arg);
+        alg = ALGS[arg ?? ""] ?? -1;
+        if (alg < 0) throw new FlowSyntaxError(`invalid conntrack helper "${arg ?? ""}"`);
         break;
       case "exec": {
         // the nested list's inconsistencies wait until ofpacts_verify() has judged what it nests, as in Open vSwitch

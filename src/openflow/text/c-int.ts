@@ -126,3 +126,38 @@ export function tableFromString(s: string): number | undefined {
   const n = s.startsWith("-") ? undefined : cStrToUint(s, 10);
   return n === undefined || n > 255 ? undefined : n;
 }
+
+/**
+ * C's `atoi(s)` as glibc has it, `(int) strtol(s, NULL, 10)`: the decimal number at the start of `s`
+ * (leading white space and a sign allowed, anything after ignored, 0 when there is none), clamped to 64
+ * bits and then cut to 32 as the cast does. Open vSwitch reads learn's timeouts and priority this way.
+ */
+export function cAtoi(s: string): number {
+  const r = scan(s, 10);
+  let v = r.negative ? -r.magnitude : r.magnitude;
+  if (v > I64_MAX) v = I64_MAX;
+  if (v < -I64_MAX - 1n) v = -I64_MAX - 1n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * C's `strtoull(s, NULL, 0)` with no error check: the number at the start of `s` (0 when there is none,
+ * 2^64-1 when it overflows, a minus sign negating modulo 2^64). Open vSwitch reads learn's cookie this way.
+ */
+export function cStrtoullLoose(s: string): bigint {
+  const r = scan(s, 0);
+  if (r.end === 0) return 0n;
+  if (r.magnitude > U64) return U64;
+  return r.negative ? (U64 + 1n - r.magnitude) & U64 : r.magnitude;
+}
+
+/**
+ * The whole of `s` as Open vSwitch's `ovs_scan()` reads a `%i` into a 32-bit integer: C base-0 syntax, the
+ * value kept to its low 32 bits with no overflow check (`-1` is 4294967295); undefined when `s` is not
+ * one number.
+ */
+export function cScanI32(s: string): number | undefined {
+  const r = scan(s, 0);
+  if (r.end === 0 || r.end !== s.length) return undefined;
+  return Number(BigInt.asUintN(32, r.negative ? -r.magnitude : r.magnitude));
+}
