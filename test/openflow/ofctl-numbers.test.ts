@@ -147,6 +147,12 @@ const TEMPLATES = [
   "actions=conjunction(%,1/2)",
   "actions=dec_ttl(%)",
   "actions=dec_ttl(1,%)",
+  "actions=multipath(eth_src,%,modulo_n,1,0,reg0[])",
+  "actions=multipath(eth_src,50,modulo_n,%,0,reg0[])",
+  "actions=multipath(eth_src,50,iter_hash,2,%,reg0[])",
+  "actions=bundle(eth_src,%,active_backup,ofport,members:1)",
+  "actions=bundle_load(eth_src,%,hrw,ofport,reg0[],members:1)",
+  "actions=mod_dl_src:%",
 ];
 
 describe.skipIf(!peers("ovs-ofctl"))("numbers in flow text (octal, hex, signs, overflow) against ovs-ofctl parse-flow", () => {

@@ -67,7 +67,7 @@ export function parseBundle(s: string, load: boolean, portNames?: ReadonlyMap<st
     load,
     algorithm: alg,
     fields: f,
-    basis: Number.parseInt(basis, 10) || 0,
+    basis: cAtoi(basis) & 0xffff,
     memberType: 0x00000002,
     members,
     dst: load ? parseNxmSubField(dst ?? "", s) : undefined,

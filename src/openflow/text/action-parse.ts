@@ -150,6 +150,15 @@ function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext)
       if (ecn > 3) throw new FlowSyntaxError(`${arg ?? ""}: not a valid ECN`);
       return setFieldAction(field, String(ecn));
     }
+    // mod_dl_src/mod_dl_dst read a MAC with str_to_mac(), which names its own error
+    if (field === "dl_src" || field === "dl_dst") {
+      try {
+        return setFieldAction(field, arg ?? "");
+      } catch (e) {
+        if (e instanceof FlowSyntaxError) throw new FlowSyntaxError(`invalid mac address ${arg ?? ""}`);
+        throw e;
+      }
+    }
     if (field !== undefined) return setFieldAction(field, arg ?? "");
   }
   throw new FlowSyntaxError(`unknown action ${name}`);
@@ -520,8 +529,9 @@ on(["encap"], (it, { paren }, _ctx) => {
 
 on(["multipath"], (_it, { paren }, _ctx) => {
   const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
-  const links = Number(n);
-  if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
+  // (basis, n_links and arg as C's atoi() reads them, as multipath_parse__())
+  const links = cAtoi(n ?? "");
+  if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${links} is not in valid range 1 to 65536`);
   const dst = parseNxmSubField(dstText ?? "", paren ?? "");
   if (dst.nbits < 32 && 2 ** dst.nbits < links) {
     throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
@@ -530,10 +540,10 @@ on(["multipath"], (_it, { paren }, _ctx) => {
     {
       type: "multipath",
       fields: hashFields(fields),
-      basis: Number(basis),
+      basis: cAtoi(basis ?? "") & 0xffff,
       algorithm: indexOf(MP_ALGS, alg, "multipath algorithm"),
-      maxLink: Number(n) - 1,
-      arg: Number(arg2),
+      maxLink: links - 1,
+      arg: cAtoi(arg2 ?? "") >>> 0,
       dst,
     },
   ];
