@@ -153,6 +153,11 @@ const TEMPLATES = [
   "actions=bundle(eth_src,%,active_backup,ofport,members:1)",
   "actions=bundle_load(eth_src,%,hrw,ofport,reg0[],members:1)",
   "actions=mod_dl_src:%",
+  "actions=output:+%",
+  "in_port=+%,actions=drop",
+  "actions=resubmit(+%)",
+  "priority=+%,actions=drop",
+  "table=+%,actions=drop",
 ];
 
 describe.skipIf(!peers("ovs-ofctl"))("numbers in flow text (octal, hex, signs, overflow) against ovs-ofctl parse-flow", () => {
