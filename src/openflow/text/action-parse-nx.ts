@@ -8,9 +8,10 @@ import { fieldByName, nxWidth } from "../oxm.js";
 import { BD_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { READ_ONLY } from "./context.js";
 import { FlowSyntaxError, UnknownPortError } from "./errors.js";
+import { cAtoi, cStrtoullLoose, tableFromString } from "./c-int.js";
 import { parsePort, port32to16 } from "./ports.js";
 import { parseNxmSubField, parseSubField } from "./subfield.js";
-import { num, splitTop } from "./tokens.js";
+import { splitTop } from "./tokens.js";
 import { bigIntToBytes, bytesToBigInt, parseBits, parseIp4, parseIp6, parseValue } from "./values.js";
 
 /** Most members a bundle action carries (Open vSwitch's BUNDLE_MAX_MEMBERS). */
@@ -66,7 +67,7 @@ export function parseBundle(s: string, load: boolean, portNames?: ReadonlyMap<st
     load,
     algorithm: alg,
     fields: f,
-    basis: Number.parseInt(basis, 10) || 0,
+    basis: cAtoi(basis) & 0xffff,
     memberType: 0x00000002,
     members,
     dst: load ? parseNxmSubField(dst ?? "", s) : undefined,
@@ -161,26 +162,27 @@ export function parseLearn(s: string): Action {
     const val = eq >= 0 ? p.slice(eq + 1) : "";
     switch (key) {
       case "table":
-        a.tableId = num(val, "table", 0xff);
+        a.tableId = tableFromString(val) ?? -1;
+        if (a.tableId < 0) throw new FlowSyntaxError(`unknown table "${val}"`);
         if (a.tableId === 255) throw new FlowSyntaxError(`${p}: table id 255 not valid for \`learn' action`);
         continue;
       case "idle_timeout":
-        a.idleTimeout = Number(val);
+        a.idleTimeout = cAtoi(val) & 0xffff;
         continue;
       case "hard_timeout":
-        a.hardTimeout = Number(val);
+        a.hardTimeout = cAtoi(val) & 0xffff;
         continue;
       case "fin_idle_timeout":
-        a.finIdleTimeout = Number(val);
+        a.finIdleTimeout = cAtoi(val) & 0xffff;
         continue;
       case "fin_hard_timeout":
-        a.finHardTimeout = Number(val);
+        a.finHardTimeout = cAtoi(val) & 0xffff;
         continue;
       case "priority":
-        a.priority = Number(val);
+        a.priority = cAtoi(val) & 0xffff;
         continue;
       case "cookie":
-        a.cookie = BigInt(val);
+        a.cookie = cStrtoullLoose(val);
         continue;
       case "send_flow_rem":
         a.flags |= LearnFlags.SEND_FLOW_REM;
@@ -189,7 +191,7 @@ export function parseLearn(s: string): Action {
         a.flags |= LearnFlags.DELETE_LEARNED;
         continue;
       case "limit":
-        a.limit = Number(val);
+        a.limit = cAtoi(val) >>> 0;
         continue;
       case "result_dst":
         a.resultDst = parseSubField(val);

@@ -14,9 +14,56 @@ import { MatchInconsistentError } from "../consistency.js";
 import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
-import { UNEXPECTED_INPUT, formatSubField, parseNxmSubField, parseSubField } from "./subfield.js";
-import { NameTable, indexOf, isJsSpace, isNumberText, kvs, num, onlyKeys, parseHexBytes, ranged, splitAction, splitActions, splitTop, tableNumber, type ActionParts } from "./tokens.js";
-import { bigIntToBytes, fieldNamed, ones, parseBits, parseValue } from "./values.js";
+import { UNEXPECTED_INPUT, parseNxmSubField, parseSubField } from "./subfield.js";
+import { NameTable, indexOf, isJsSpace, isNumberText, kvs, onlyKeys, parseHexBytes, splitAction, splitActions, splitTop, tableNumber, type ActionParts } from "./tokens.js";
+import { bigIntToBytes, fieldNamed, hexNum, ones, parseValue } from "./values.js";
+import { cAtoi, cScanI32, cStrToInt, cU32, cU64, cUnsignedField, tableFromString } from "./c-int.js";
+import { scanInt } from "./int-field.js";
+
+/** `str_to_u8()`: a C base-0 number 0 to 255, else `invalid WHAT "S"`. */
+function u8(s: string | undefined, what: string): number {
+  return cUnsignedField(s ?? "", what, 0xff);
+}
+
+/** `str_to_u16()`: a C base-0 number 0 to 65535, else `invalid WHAT "S"`. */
+function u16(s: string | undefined, what: string): number {
+  return cUnsignedField(s ?? "", what, 0xffff);
+}
+
+/** parse_SET_VLAN_VID(): a 16-bit number that fits 12 bits. */
+function vlanVid(s: string | undefined): number {
+  const v = u16(s, "VLAN VID");
+  if (v > 0xfff) throw new FlowSyntaxError(`${s ?? ""}: not a valid VLAN VID`);
+  return v;
+}
+
+/** parse_SET_VLAN_PCP(): an 8-bit number that fits 3 bits. */
+function vlanPcp(s: string | undefined): number {
+  const v = u8(s, "VLAN PCP");
+  if (v > 7) throw new FlowSyntaxError(`${s ?? ""}: not a valid VLAN PCP`);
+  return v;
+}
+
+/** parse_SET_MPLS_LABEL(): a 32-bit number (`str_to_u32()`) that fits 20 bits. */
+function mplsLabel(s: string): number {
+  if (s === "") throw new FlowSyntaxError("set_mpls_label: expected label.");
+  const v = cU32(s);
+  if (v > 0xfffff) throw new FlowSyntaxError(`${s}: not a valid MPLS label`);
+  return v;
+}
+
+/** parse_SET_MPLS_TC(): an 8-bit number that fits 3 bits. */
+function mplsTc(s: string): number {
+  if (s === "") throw new FlowSyntaxError("set_mpls_tc: expected tc.");
+  const v = u8(s, "MPLS TC");
+  if (v > 7) throw new FlowSyntaxError(`${s}: not a valid MPLS TC`);
+  return v;
+}
+
+/** parse_CHECK_PKT_LARGER()'s length: `str_to_u16()` with no name (ovs-ofctl prints `(null)`). */
+function pktLen(s: string): number {
+  return u16(s, "(null)");
+}
 
 /**
  * Parses a comma-separated action list (no instructions).
@@ -71,11 +118,11 @@ const OF13_SET = new Map<string, string>([
 const INET_PTON4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext): Action[] {
-  const cpl = parts.name === "check_pkt_larger" || it.startsWith("check_pkt_larger") ? /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim()) : null;
+  const cpl = parts.name === "check_pkt_larger" || it.startsWith("check_pkt_larger") ? /^check_pkt_larger\(([^()]*)\)->(.*)$/.exec(it.trim()) : null;
   if (cpl) {
     const dst = parseSubField(cpl[2]!);
     if (dst.nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
-    return [{ type: "check_pkt_larger", pktLen: Number(cpl[1]), dst }];
+    return [{ type: "check_pkt_larger", pktLen: pktLen(cpl[1]!), dst }];
   }
   const { name, arg } = parts;
   const c0 = it.charCodeAt(0);
@@ -89,6 +136,21 @@ function parseOneAction(it: string, parts: ActionParts, ctx: ActionParseContext)
     // mod_nw_src/mod_nw_dst take an address as inet_pton() reads it (str_to_ip()), not a field value's scan
     if (field === "nw_src" || field === "nw_dst") {
       if (!INET_PTON4.test(arg ?? "")) throw new FlowSyntaxError(`${arg ?? ""}: could not convert to IP address`);
+    }
+    // mod_nw_ecn takes str_to_u8() (C base 0) of a 2-bit value (parse_SET_IP_ECN())
+    if (field === "nw_ecn") {
+      const ecn = u8(arg, "ECN");
+      if (ecn > 3) throw new FlowSyntaxError(`${arg ?? ""}: not a valid ECN`);
+      return setFieldAction(field, String(ecn));
+    }
+    // mod_dl_src/mod_dl_dst read a MAC with str_to_mac(), which names its own error
+    if (field === "dl_src" || field === "dl_dst") {
+      try {
+        return setFieldAction(field, arg ?? "");
+      } catch (e) {
+        if (e instanceof FlowSyntaxError) throw new FlowSyntaxError(`invalid mac address ${arg ?? ""}`);
+        throw e;
+      }
     }
     if (field !== undefined) return setFieldAction(field, arg ?? "");
   }
@@ -145,7 +207,7 @@ on(["output"], (_it, { arg, paren }, ctx) => {
     const kv = kvs(paren);
     onlyKeys(kv, ["port", "max_len"], (k) => `invalid key '${k}' in output_trunc argument`);
     const port = kv.get("port") ?? "";
-    const maxLen = Number(kv.get("max_len") ?? "0");
+    const maxLen = kv.has("max_len") ? cU32(kv.get("max_len")!) : 0;
     if (port.includes("[")) return [{ type: "output_reg", src: parseSubField(port), maxLen, v2: false }];
     let p: number;
     try {
@@ -178,73 +240,74 @@ on(["in_port", "normal", "flood", "all", "local", "table", "in_port_"], (_it, { 
   return undefined;
 });
 
-on(["controller"], (_it, { arg, paren }, _ctx) => {
+on(["controller"], (_it, { arg, paren: p }, _ctx) => {
+  // (parse_CONTROLLER(): an argument of digits alone is the max_len, anything else a list of key=value)
+  const paren = p ?? (arg !== undefined && !/^\d*$/.test(arg) ? arg : undefined);
   if (paren !== undefined) {
     const kv = kvs(paren);
     onlyKeys(kv, ["reason", "max_len", "id", "userdata", "pause", "meter_id"], (k) => `unknown key "${k}" parsing controller action`);
     const reasonText = kv.get("reason");
     const reason = reasonText === undefined ? undefined : CONTROLLER_REASONS.indexOf(reasonText);
     if (reason === -1) throw new FlowSyntaxError(`unknown reason ${reasonText}`);
-    const maxLen = kv.has("max_len") ? Number(kv.get("max_len")) : undefined;
-    const id = kv.has("id") ? Number(kv.get("id")) : undefined;
+    const maxLen = kv.has("max_len") ? u16(kv.get("max_len"), "max_len") : undefined;
+    const id = kv.has("id") ? u16(kv.get("id"), "id") : undefined;
     const userdata = kv.has("userdata") ? parseHexBytes(kv.get("userdata")!) : undefined;
     const pause = kv.has("pause");
-    const meterId = kv.has("meter_id") ? Number(kv.get("meter_id")) : undefined;
+    const meterId = kv.has("meter_id") ? cU32(kv.get("meter_id")!) : undefined;
     if (!userdata && !pause && meterId === undefined) {
       if ((reason ?? 1) === 1 && (id ?? 0) === 0) return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: maxLen ?? 0xffff }];
       return [{ type: "controller", maxLen: maxLen ?? 0xffff, controllerId: id ?? 0, reason: reason ?? 1 }];
     }
     return [{ type: "controller2", maxLen, controllerId: id, reason, userdata, pause, meterId }];
   }
-  return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: arg === undefined ? 0xffff : Number(arg) }];
+  return [{ type: "output", port: OfpPort.CONTROLLER, maxLen: arg === undefined ? 0xffff : u16(arg, "max_len") }];
 });
 
 on(["enqueue"], (_it, { arg, paren }, ctx) => {
   const [p, q, extra] = (arg ?? paren ?? "").split(/[:,]/);
   if (q === undefined || extra !== undefined) throw new FlowSyntaxError(`"enqueue" syntax is "enqueue:PORT:QUEUE" or "enqueue(PORT,QUEUE)"`);
-  return [{ type: "enqueue", port: portOf(p ?? "", ctx, "enqueue to unknown port"), queueId: Number(q) }];
+  return [{ type: "enqueue", port: portOf(p ?? "", ctx, "enqueue to unknown port"), queueId: cU32(q) }];
 });
 
 on(["mod_vlan_vid"], (_it, { arg }, ctx) => {
   return [
     ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-    { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) },
+    { type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | vlanVid(arg)), 2) },
   ];
 });
 
 on(["mod_vlan_pcp"], (_it, { arg }, ctx) => {
   return [
     ...(ctx.flow.vlan ? [] : [{ type: "push_vlan", ethertype: 0x8100 } as const]),
-    { type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) },
+    { type: "set_field", field: sfield("vlan_pcp", BigInt(vlanPcp(arg)), 1) },
   ];
 });
 
-on(["set_vlan_vid"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | ranged(arg, 0, 4095, "VLAN VID")), 2) }]);
+on(["set_vlan_vid"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_vid", BigInt(0x1000 | vlanVid(arg)), 2) }]);
 
-on(["set_vlan_pcp"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_pcp", BigInt(ranged(arg, 0, 7, "VLAN PCP")), 1) }]);
+on(["set_vlan_pcp"], (_it, { arg }, _ctx) => [{ type: "set_field", field: sfield("vlan_pcp", BigInt(vlanPcp(arg)), 1) }]);
 
 on(["strip_vlan", "pop_vlan"], (_it, _parts, _ctx) => [{ type: "pop_vlan" }]);
 
 on(["push_vlan"], (_it, { arg, paren }, _ctx) => {
   // an 802.1Q or 802.1ad tag only
-  const ethertype = ranged(arg ?? paren, 0, 0xffff, "ethertype");
+  const ethertype = u16(arg ?? paren, "ethertype");
   if (ethertype !== 0x8100 && ethertype !== 0x88a8) throw new FlowSyntaxError(`${arg ?? paren}: not a valid VLAN ethertype`);
   return [{ type: "push_vlan", ethertype }];
 });
 
-on(["push_mpls"], (_it, { arg }, _ctx) => [{ type: "push_mpls", ethertype: Number(arg) }]);
+on(["push_mpls"], (_it, { arg }, _ctx) => [{ type: "push_mpls", ethertype: u16(arg, "push_mpls") }]);
 
-on(["pop_mpls"], (_it, { arg }, _ctx) => [{ type: "pop_mpls", ethertype: Number(arg) }]);
+on(["pop_mpls"], (_it, { arg }, _ctx) => [{ type: "pop_mpls", ethertype: u16(arg, "pop_mpls") }]);
 
 // their own actions (as Open vSwitch's OFPACT_SET_MPLS_*): OpenFlow 1.0/1.1 keep them, 1.2+ write a set_field
-on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_label", label: ranged(paren ?? arg, 0, 0xfffff, "MPLS label") }]);
+on(["set_mpls_label"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_label", label: mplsLabel(paren ?? arg ?? "") }]);
 
-on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_tc", tc: ranged(paren ?? arg, 0, 7, "MPLS TC") }]);
+on(["set_mpls_tc"], (_it, { arg, paren }, _ctx) => [{ type: "set_mpls_tc", tc: mplsTc(paren ?? arg ?? "") }]);
 
 on(["set_mpls_ttl"], (_it, { arg, paren }, _ctx) => {
   if ((paren ?? arg ?? "") === "") throw new FlowSyntaxError("set_mpls_ttl: expected ttl.");
-  if (!/^\d+$/.test(paren ?? arg ?? "") || Number(paren ?? arg) > 255) throw new FlowSyntaxError(`invalid MPLS TTL "${paren ?? arg}"`);
-  return [{ type: "set_mpls_ttl", ttl: Number(paren ?? arg) }];
+  return [{ type: "set_mpls_ttl", ttl: u8(paren ?? arg, "MPLS TTL") }];
 });
 
 on(["dec_mpls_ttl"], (_it, _parts, _ctx) => [{ type: "dec_mpls_ttl" }]);
@@ -255,17 +318,18 @@ on(["copy_ttl_out"], (_it, _parts, _ctx) => [{ type: "copy_ttl_out" }]);
 
 on(["mod_nw_tos"], (_it, { arg }, _ctx) => {
   {
-    const tos = ranged(arg, 0, 255, "TOS");
+    const tos = u8(arg, "TOS");
     if (tos & 3) throw new FlowSyntaxError(`${arg}: not a valid TOS`);
     return [{ type: "set_field", field: sfield("ip_dscp", BigInt(tos >> 2), 1) }];
   }
 });
 
-on(["mod_nw_ttl", "set_nw_ttl"], (_it, { arg, paren }, _ctx) => [{ type: "set_nw_ttl", ttl: Number(paren ?? arg) }]);
+on(["mod_nw_ttl", "set_nw_ttl"], (_it, { arg, paren }, _ctx) => [{ type: "set_nw_ttl", ttl: u8(paren ?? arg, "TTL") }]);
 
 on(["dec_ttl"], (_it, { paren }, _ctx) => {
   if (paren !== undefined) {
-    const ids = paren.split(",").filter((x) => x.trim()).map(Number);
+    // (each id as C's atoi() reads it, kept to 16 bits, as parse_DEC_TTL())
+    const ids = paren.split(",").filter((x) => x.trim()).map((x) => cAtoi(x) & 0xffff);
     // `dec_ttl()` is how ovs-ofctl prints an empty id list, and it reads it back; `dec_ttl(,)` is refused
     if (!ids.length && paren.trim() !== "") throw new FlowSyntaxError("dec_ttl_cnt_ids: expected at least one controller id.");
     return [{ type: "dec_ttl", controllerIds: ids }];
@@ -293,7 +357,7 @@ on(["load"], (it, { arg, paren }, ctx) => {
   // as parse_reg_load(): a read-only destination is not refused here; the match's prerequisites are checked
   // first (OFPBAC_MATCH_INCONSISTENT), then the decoder of the encoded action refuses it (OFPBAC_BAD_SET_ARGUMENT)
   checkWritable(dst.field, ctx, false);
-  return loadAction(m[0].trim(), dst);
+  return loadAction(m[0].trim(), dst, arg ?? paren ?? "");
 });
 
 on(["move"], (it, { arg, paren }, _ctx) => {
@@ -317,11 +381,11 @@ on(["push"], (_it, { arg }, _ctx) => [{ type: "stack_push", sf: parseSubField(ar
 
 on(["pop"], (_it, { arg }, _ctx) => [{ type: "stack_pop", sf: parseSubField(arg ?? "") }]);
 
-on(["set_queue"], (_it, { arg }, _ctx) => [{ type: "set_queue", queueId: Number(arg) }]);
+on(["set_queue"], (_it, { arg }, _ctx) => [{ type: "set_queue", queueId: cU32(arg ?? "") }]);
 
 on(["pop_queue"], (_it, _parts, _ctx) => [{ type: "pop_queue" }]);
 
-on(["group"], (_it, { arg }, _ctx) => [{ type: "group", groupId: Number(arg) }]);
+on(["group"], (_it, { arg }, _ctx) => [{ type: "group", groupId: cU32(arg ?? "") }]);
 
 on(["resubmit"], (it, { arg, paren }, ctx) => {
   if (paren !== undefined) {
@@ -343,6 +407,7 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
     }
     if (inPort === 0xfff8 && table === 255) throw new FlowSyntaxError('at least one "in_port" or "table" must be specified on resubmit');
     if (ct !== undefined && ct !== "" && ct !== "ct") throw new FlowSyntaxError(`${it}: bad resubmit option ${ct}`);
+    if (inPort === 0xfff8 && table === 255) throw new FlowSyntaxError(`at least one "in_port" or "table" must be specified on resubmit`);
     return [{ type: "resubmit", inPort, table, ct: ct === "ct", withTable: true }];
   }
   // ovs-ofctl writes a parsed resubmit as NXAST_RESUBMIT_TABLE (table 255), never the older NXAST_RESUBMIT
@@ -352,7 +417,7 @@ on(["resubmit"], (it, { arg, paren }, ctx) => {
 on(["set_tunnel", "set_tunnel64"], (_it, { name, arg }, _ctx) => {
   // its own action (Nicira set_tunnel/set_tunnel64 in OpenFlow 1.0/1.1, a set_field of tun_id from 1.2 on);
   // a value past 32 bits needs set_tunnel64
-  const tunId = BigInt.asUintN(64, BigInt(arg ?? "0"));
+  const tunId = cU64(arg ?? "");
   return [{ type: "set_tunnel", tunId, wide: name === "set_tunnel64" || tunId > 0xffffffffn }];
 });
 
@@ -373,18 +438,20 @@ on(["exit"], (_it, _parts, _ctx) => [{ type: "exit" }]);
 on(["fin_timeout"], (_it, { paren }, _ctx) => {
   const kv = kvs(paren ?? "");
   onlyKeys(kv, ["idle_timeout", "hard_timeout"], (k) => `invalid key '${k}' in 'fin_timeout' argument`);
-  return [{ type: "fin_timeout", idle: Number(kv.get("idle_timeout") ?? 0), hard: Number(kv.get("hard_timeout") ?? 0) }];
+  return [{ type: "fin_timeout", idle: kv.has("idle_timeout") ? u16(kv.get("idle_timeout"), "idle_timeout") : 0, hard: kv.has("hard_timeout") ? u16(kv.get("hard_timeout"), "hard_timeout") : 0 }];
 });
 
-on(["conjunction"], (it, { paren }, _ctx) => {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
-  if (!m) throw new FlowSyntaxError(`${it}: invalid conjunction`);
+on(["conjunction"], (_it, { paren }, _ctx) => {
+  // (ovs_scan() of "%i , %u / %u": the id in C base-0 syntax, kept to 32 bits)
+  const m = /^\s*([^\s,]+)\s*,\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(paren ?? "");
+  const id = m ? cScanI32(m[1]!) : undefined;
+  if (!m || id === undefined) throw new FlowSyntaxError(`"conjunction" syntax is "conjunction(id,i/n)"`);
   const [clause, n] = [Number(m[2]), Number(m[3])];
   if (n < 2) throw new FlowSyntaxError("conjunction must have at least 2 clauses");
   if (n > 64) throw new FlowSyntaxError("conjunction must have at most 64 clauses");
   if (clause < 1) throw new FlowSyntaxError("clause index must be positive");
   if (clause > n) throw new FlowSyntaxError("clause index must be less than or equal to number of clauses");
-  return [{ type: "conjunction", id: Number(m[1]), clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
+  return [{ type: "conjunction", id, clause: Number(m[2]) - 1, nClauses: Number(m[3]) }];
 });
 
 on(["clone"], (_it, { paren }, ctx) => [{ type: "clone", actions: parseActionList(paren ?? "", ctx) }]);
@@ -393,7 +460,8 @@ on(["sample"], (_it, { paren }, ctx) => {
   const kv = kvs(paren ?? "");
   onlyKeys(kv, ["probability", "collector_set_id", "obs_domain_id", "obs_point_id", "sampling_port", "ingress", "egress"], (k) => `invalid key "${k}" in "sample" argument`);
   const probability = kv.get("probability");
-  if (probability !== undefined && !(Number(probability) >= 1 && Number(probability) <= 0xffff)) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
+  // (str_to_u16() then a zero check, as parse_SAMPLE(); the ids str_to_u32())
+  if (probability !== undefined && u16(probability, "probability") === 0) throw new FlowSyntaxError(`invalid probability value "${probability}"`);
   if (probability === undefined) throw new FlowSyntaxError(`non-zero "probability" must be specified on sample`);
   const samplingPort = kv.has("sampling_port") ? port32to16(portOf(kv.get("sampling_port")!, ctx, "unknown port")) : 0xffff;
   const direction = kv.has("ingress") ? 1 : kv.has("egress") ? 2 : 0;
@@ -401,10 +469,10 @@ on(["sample"], (_it, { paren }, ctx) => {
     {
       type: "sample",
       version: direction ? 3 : samplingPort !== 0xffff ? 2 : 1,
-      probability: Number(kv.get("probability") ?? 0),
-      collectorSetId: Number(kv.get("collector_set_id") ?? 0),
-      obsDomainId: Number(kv.get("obs_domain_id") ?? 0),
-      obsPointId: Number(kv.get("obs_point_id") ?? 0),
+      probability: u16(probability, "probability"),
+      collectorSetId: cU32(kv.get("collector_set_id") ?? "0"),
+      obsDomainId: cU32(kv.get("obs_domain_id") ?? "0"),
+      obsPointId: cU32(kv.get("obs_point_id") ?? "0"),
       samplingPort,
       direction,
     },
@@ -412,10 +480,10 @@ on(["sample"], (_it, { paren }, ctx) => {
 });
 
 on(["check_pkt_larger"], (it, _parts, _ctx) => {
-  const m = /^check_pkt_larger\((\d+)\)->(.*)$/.exec(it.trim());
+  const m = /^check_pkt_larger\(([^()]*)\)->(.*)$/.exec(it.trim());
   if (!m) throw new FlowSyntaxError(`${it}: invalid check_pkt_larger`);
   if (parseSubField(m[2]!).nbits !== 1) throw new FlowSyntaxError("Only 1-bit destination field is allowed");
-  return [{ type: "check_pkt_larger", pktLen: Number(m[1]), dst: parseSubField(m[2]!) }];
+  return [{ type: "check_pkt_larger", pktLen: pktLen(m[1]!), dst: parseSubField(m[2]!) }];
 });
 
 // ovs-ofctl names output_trunc but parses only output(port=...,max_len=...): its argument is the unknown action
@@ -464,8 +532,9 @@ on(["encap"], (it, { paren }, _ctx) => {
 
 on(["multipath"], (_it, { paren }, _ctx) => {
   const [fields, basis, alg, n, arg2, dstText] = splitTop(paren ?? "");
-  const links = Number(n);
-  if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${n} is not in valid range 1 to 65536`);
+  // (basis, n_links and arg as C's atoi() reads them, as multipath_parse__())
+  const links = cAtoi(n ?? "");
+  if (!(links >= 1 && links <= 65536)) throw new FlowSyntaxError(`${paren}: n_links ${links} is not in valid range 1 to 65536`);
   const dst = parseNxmSubField(dstText ?? "", paren ?? "");
   if (dst.nbits < 32 && 2 ** dst.nbits < links) {
     throw new FlowSyntaxError(`${paren}: ${dst.nbits}-bit destination field has ${2 ** dst.nbits} possible values, less than specified n_links ${links}`);
@@ -474,10 +543,10 @@ on(["multipath"], (_it, { paren }, _ctx) => {
     {
       type: "multipath",
       fields: hashFields(fields),
-      basis: Number(basis),
+      basis: cAtoi(basis ?? "") & 0xffff,
       algorithm: indexOf(MP_ALGS, alg, "multipath algorithm"),
-      maxLink: Number(n) - 1,
-      arg: Number(arg2),
+      maxLink: links - 1,
+      arg: cAtoi(arg2 ?? "") >>> 0,
       dst,
     },
   ];
@@ -488,7 +557,8 @@ on(["bundle", "bundle_load"], (_it, { name, arg, paren }, ctx) => [parseBundle(p
 on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
 
 on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => {
-  const out = setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, arg ?? "");
+  const port = u16(arg, name === "mod_tp_src" ? "source port" : "destination port");
+  const out = setFieldAction(`${L4_PORT_PREFIX[ctx.flow.nwProto ?? 6] ?? "tcp"}_${name.slice(7)}`, String(port));
   // an SCTP port keeps its OpenFlow 1.0/1.1 set_tp form (see the set_field action's l4Port)
   return out.map((a) => (a.type === "set_field" && a.field.field.startsWith("sctp_") ? { ...a, l4Port: true } : a));
 });
@@ -530,8 +600,8 @@ const SET_FIELD_LIMITS = new Map<string, bigint>([["nsh_ttl", 63n], ["nsh_spi", 
 function setFieldAction(fieldName: string, valueText: string): Action[] {
   const f = fieldNamed(fieldName);
   if (!f) throw new FlowSyntaxError(`${fieldName} is not a valid OXM field name`);
-  if (f.name === "vlan_vid") {
-    const v = BigInt(Number(valueText));
+  if (f.name === "vlan_vid" && !valueText.includes("/")) {
+    const v = parseValue(f, valueText).v;
     return [{ type: "set_field", field: sfield("vlan_vid", v, 2) }];
   }
   const isMd = f.name.startsWith("tun_metadata");
@@ -559,10 +629,14 @@ function setFieldAction(fieldName: string, valueText: string): Action[] {
   return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes(v & m, len), bigIntToBytes(m, len)) }];
 }
 
-function loadAction(valueText: string, dst: SubField): Action[] {
-  const v = parseBits(valueText);
-  if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${valueText}->${formatSubField(dst)}: value does not fit into ${dst.nbits} bits`);
+function loadAction(valueText: string, dst: SubField, arg: string): Action[] {
   const isMd = dst.field.startsWith("tun_metadata");
+  // as parse_reg_load(): parse_int_string() over the field's bytes (`0x` hex, else C's strtoull() base 0),
+  // whatever follows the number ignored
+  const scanned = scanInt(valueText, isMd ? 124 : (fieldByName(dst.field)?.len ?? 16));
+  if (typeof scanned === "string") throw new FlowSyntaxError(`${arg}: cannot parse integer value`);
+  const v = scanned.v;
+  if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${arg}: value ${hexNum(v)} does not fit into ${dst.nbits} bits`);
   if (dst.experimenter !== undefined && !isMd) {
     // a field with only an experimenter OXM header (nsh_*, tun_erspan_*): NXAST_REG_LOAD cannot name it, so
     // ovs-ofctl makes the load a set_field, masked unless it covers every byte
@@ -640,14 +714,21 @@ function parseCt(s: string, ctx: ActionParseContext): Action {
         flags |= CtFlags.FORCE;
         break;
       case "zone":
-        if (/^\d+$|^0x/i.test(arg ?? "")) zone = Number(arg);
-        else zoneSrc = parseSubField(arg ?? "");
+        {
+          // str_to_u16() (C base 0), else a subfield
+          const n = cStrToInt(arg ?? "", 0);
+          if (n !== undefined && n >= 0 && n <= 0xffff) zone = n;
+          else zoneSrc = parseSubField(arg ?? "");
+        }
         break;
       case "table":
-        recircTable = num(arg, "ct table", 254);
+        recircTable = tableFromString(arg ?? "") ?? -1;
+        if (recircTable < 0) throw new FlowSyntaxError(`unknown table ${arg ?? ""}`);
+        if (recircTable === 255) throw new FlowSyntaxError("invalid table 0xff");
         break;
       case "alg":
-        alg = ALGS[arg ?? ""] ?? Number(arg);
+        alg = ALGS[arg ?? ""] ?? -1;
+        if (alg < 0) throw new FlowSyntaxError(`invalid conntrack helper "${arg ?? ""}"`);
         break;
       case "exec": {
         // the nested list's inconsistencies wait until ofpacts_verify() has judged what it nests, as in Open vSwitch

@@ -16,6 +16,15 @@ import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, 
 import { formatPort, parsePort } from "./ports.js";
 import { MATCH_SEPARATORS, isJsSpace, num, tableOrFail, topRangesInto } from "./tokens.js";
 import { fieldNamed } from "./values.js";
+import { cStrToUint, cU64, cUnsignedField } from "./c-int.js";
+
+/** `ofputil_group_from_string()`: `any`, `all` or a decimal 32-bit group number (`010` is 10). */
+function groupNumber(s: string): number {
+  const l = s.toLowerCase();
+  const n = l === "any" ? 0xffffffff : l === "all" ? 0xfffffffc : cStrToUint(s, 10);
+  if (n === undefined) throw new FlowSyntaxError(`${s} is not a valid OpenFlow group`);
+  return n;
+}
 
 /** The result of parsing a flow: a flow_mod plus the text-only options. */
 export interface ParsedFlow extends FlowMod {
@@ -121,32 +130,32 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
         fm.tableId = val === "all" ? 255 : tableOrFail(val, options.tableNames);
         continue;
       case "priority":
-        fm.priority = num(val, key, 0xffff);
+        fm.priority = cUnsignedField(val ?? "", key, 0xffff);
         continue;
       case "cookie": {
         const [c, m] = (val ?? "").split("/");
-        fm.cookie = BigInt.asUintN(64, BigInt(c!));
+        fm.cookie = cU64(c!);
         if (m === undefined && isDelete) throw new FlowSyntaxError(`cannot set cookie (to match on a cookie, specify a mask, e.g. cookie=${val ?? ""}/-1)`);
         if (m !== undefined) {
           if (command === FlowModCommand.ADD) throw new FlowSyntaxError("flow additions cannot use a cookie mask");
-          fm.cookieMask = m === "-1" ? 0xffffffffffffffffn : BigInt.asUintN(64, BigInt(m));
+          fm.cookieMask = cU64(m);
         }
         continue;
       }
       case "idle_timeout":
-        fm.idleTimeout = num(val, key, 0xffff);
+        fm.idleTimeout = cUnsignedField(val ?? "", key, 0xffff);
         continue;
       case "hard_timeout":
-        fm.hardTimeout = num(val, key, 0xffff);
+        fm.hardTimeout = cUnsignedField(val ?? "", key, 0xffff);
         continue;
       case "importance":
-        fm.importance = num(val, key, 0xffff);
+        fm.importance = cUnsignedField(val ?? "", key, 0xffff);
         continue;
       case "out_port":
         fm.outPort = names?.get(val ?? "") ?? parsePort(val ?? "");
         continue;
       case "out_group":
-        fm.outGroup = num(val, key, 0xffffffff);
+        fm.outGroup = groupNumber(val ?? "");
         continue;
       case "buffer_id":
         fm.bufferId = num(val, key, 0xffffffff);

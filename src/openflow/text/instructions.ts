@@ -10,8 +10,9 @@ import { ACTION_NAMES, parseAction, parseActionList } from "./action-parse.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import type { NameMaps } from "./ports.js";
-import { num, splitActions, tableOrFail } from "./tokens.js";
+import { splitActions, tableOrFail } from "./tokens.js";
 import { hexNum } from "./values.js";
+import { cU32, cU64 } from "./c-int.js";
 
 /** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
 const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
@@ -82,7 +83,7 @@ export function parseInstructionsIn(s: string, from: number, to: number, ctx: Ac
         drop = true;
         continue;
       case "meter":
-        meter = { type: "meter", meterId: num(arg, "meter", 0xffffffff) };
+        meter = { type: "meter", meterId: cU32(arg ?? "") };
         continue;
       case "clear_actions":
         clear = true;
@@ -97,7 +98,9 @@ export function parseInstructionsIn(s: string, from: number, to: number, ctx: Ac
         continue;
       case "write_metadata": {
         const [v, m] = (arg ?? "").split("/");
-        wm = { type: "write_metadata", metadata: BigInt(v!), mask: m === undefined ? 0xffffffffffffffffn : BigInt(m) };
+        // (str_to_be64() of the mask first, then of the value, as parse_WRITE_METADATA())
+        const mask = m === undefined ? 0xffffffffffffffffn : cU64(m);
+        wm = { type: "write_metadata", metadata: cU64(v!), mask };
         continue;
       }
       case "goto_table":

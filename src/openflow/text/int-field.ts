@@ -12,7 +12,7 @@ const MAX64 = (1n << 64n) - 1n;
 const HEXIT = /^[0-9a-f]$/i;
 
 /** `parse_int_string()`: the number at the start of `s` in a field of `bytes` bytes, and what follows it. */
-function scanInt(s: string, bytes: number): { v: bigint; tail: string } | "EINVAL" | "ERANGE" {
+export function scanInt(s: string, bytes: number): { v: bigint; tail: string } | "EINVAL" | "ERANGE" {
   if (s.startsWith("0x") || s.startsWith("0X")) {
     // hex digits (white space between them skipped), leading zeros not counted against the width
     let i = 2;

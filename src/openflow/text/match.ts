@@ -188,7 +188,7 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
   // OpenFlow 1.0 style names handled specially
   const route = spec.route;
   if (route === Route.DlVlan) {
-    const v = Number(value);
+    const v = Number(parseIntField(value, 2, lower).v);
     if (v === 0xffff) setMatch(b, "vlan_vid", 0n, undefined, 2);
     else setMatch(b, "vlan_vid", BigInt(0x1000 | (v & 0xfff)), undefined, 2);
     return;
@@ -196,15 +196,15 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
   if (route === Route.VlanPcp) {
     const cur = b.get("vlan_vid");
     if (!cur) setMatch(b, "vlan_vid", 0x1000n, 0x1000n, 2);
-    setMatch(b, "vlan_pcp", BigInt(Number(value) & 7), undefined, 1);
+    setMatch(b, "vlan_pcp", parseIntField(value, 1, lower).v & 7n, undefined, 1);
     return;
   }
   if (route === Route.VlanTci) {
     // the whole TCI and its mask are replaced (match_set_dl_tci_masked()): an earlier VID or PCP is gone
     for (const n of ["vlan_vid", "vlan_pcp", "vlan_tci"]) dropField(b, n);
-    const [vs, ms] = value.split("/");
-    const v = Number(vs);
-    const m = ms === undefined ? 0xffff : Number(ms);
+    const tci = parseIntField(value, 2, lower);
+    const v = Number(tci.v);
+    const m = tci.m === undefined ? 0xffff : Number(tci.m);
     const pcpMask = m & 0xe000;
     // a PCP without the CFI bit set (but for "no VLAN", vlan_tci=0), or under a partial mask, has no
     // vlan_vid/vlan_pcp form: the raw TCI (NXM carries it as it is, OXM as Open vSwitch reduces it)
@@ -218,7 +218,7 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     return;
   }
   if (route === Route.NwTos) {
-    setMatch(b, "ip_dscp", BigInt((Number(value) >> 2) & 0x3f), undefined, 1);
+    setMatch(b, "ip_dscp", (parseIntField(value, 1, lower).v >> 2n) & 0x3fn, undefined, 1);
     return;
   }
   if (route === Route.TpPort) {
@@ -276,10 +276,16 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     case Store.TunFlags:
       setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
       break;
-    default:
-      setMatch(b, f.name, v, m, len);
+    default: {
+      // MPLS fields narrower than their bytes keep only their own bits (Open vSwitch's flow_set_mpls_*())
+      const bits = MPLS_BITS[f.name];
+      setMatch(b, f.name, bits === undefined ? v : v & bits, m, len);
+    }
   }
 }
+
+/** The bits of the MPLS label stack entry fields that are narrower than their bytes. */
+const MPLS_BITS: Readonly<Record<string, bigint>> = { mpls_label: 0xfffffn, mpls_tc: 7n, mpls_bos: 1n };
 
 /** Which of applyField()'s ways a field name takes (the OpenFlow 1.0 names and the overlays have their own). */
 const enum Route {

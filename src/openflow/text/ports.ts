@@ -5,6 +5,7 @@
  */
 import { FlowSyntaxError, UnknownPortError } from "./errors.js";
 import { port16to32, port32to16 } from "../ports.js";
+import { cStrToUint } from "./c-int.js";
 
 export const PORT_NAMES: ReadonlyArray<readonly [string, number]> = [
   ["IN_PORT", 0xfff8],
@@ -39,6 +40,9 @@ export function parsePort(s: string): number {
   // a number (the usual port) is no reserved name: its digits are read first, without an upper-cased copy
   const digits = allDigits(s);
   if (!digits) {
+    // str_to_uint(s, 10) also takes a plus sign and leading white space (a minus sign is refused first)
+    const c = s.startsWith("-") ? undefined : cStrToUint(s, 10);
+    if (c !== undefined) return parsePort(String(c));
     const up = s.toUpperCase();
     const named = PORT_NAMES.find(([n]) => n === up);
     if (named) return port16to32(named[1]);

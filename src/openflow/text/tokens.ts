@@ -6,6 +6,7 @@
 import { fromHex } from "../../bytes/hex.js";
 import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { smallNumber } from "./values.js";
+import { tableFromString } from "./c-int.js";
 
 /** Separator lookup tables by separator string, built once per distinct string. */
 const SEP_TABLES = new Map<string, Uint8Array>();
@@ -158,13 +159,11 @@ export function isNumberText(s: string): boolean {
 }
 
 /**
- * A table as ovs-ofctl's ofputil_table_from_string() reads one: decimal digits only (no `0x`, no blanks), at
+ * A table as ovs-ofctl's ofputil_table_from_string() reads one ({@link tableFromString}: decimal, `+5` too, no `0x`), at
  * most 255; undefined for anything else.
  */
 export function tableNumber(v: string | undefined): number | undefined {
-  if (v === undefined || !/^\d+$/.test(v)) return undefined;
-  const n = Number(v);
-  return n <= 255 ? n : undefined;
+  return v === undefined ? undefined : tableFromString(v);
 }
 
 /**

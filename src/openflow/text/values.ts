@@ -386,14 +386,15 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
         const n = smallNumber(vs);
         // a plain decimal or hex number (no octal: a leading 0 goes the long way)
         // (fits the field: compared as Numbers, exact below 2^53, and wider fields take any such number)
-        if (n >= 0 && (n < 10 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && (len > 6 || n < FITS[len]!)) return { v: BigInt(n), m: undefined };
+        if (n >= 0 && (vs.length === 1 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && (len > 6 || n < FITS[len]!)) return { v: BigInt(n), m: undefined };
       } else {
         // a value and a mask that are both plain numbers that fit, read as parse_int_string() reads them
         const n = plainFit(vs, len);
         const k = n >= 0 ? plainFit(ms, len) : -1;
         if (k >= 0) return { v: BigInt(n), m: BigInt(k) };
       }
-      return parseIntField(f.name === "dl_type" ? vs + (ms === undefined ? "" : `/${ms}`) : text, len, f.name);
+      // (ovs-ofctl names dl_type by its meta-flow name, eth_type)
+      return parseIntField(f.name === "dl_type" ? vs + (ms === undefined ? "" : `/${ms}`) : text, len, f.name === "dl_type" ? "eth_type" : f.name);
     }
   }
 }
