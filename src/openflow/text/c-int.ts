@@ -22,8 +22,26 @@ interface CScan {
 const C_SPACE = " \t\n\v\f\r";
 
 function digitOf(c: string, base: number): number {
-  const d = c >= "0" && c <= "9" ? c.charCodeAt(0) - 48 : /[a-z]/i.test(c) ? (c.toLowerCase().charCodeAt(0) - 87) : 99;
+  const k = c.charCodeAt(0) | 0x20; // ASCII letters to lower case; digits keep their code
+  const d = k >= 48 && k <= 57 && c.charCodeAt(0) <= 57 ? k - 48 : k >= 97 && k <= 122 ? k - 87 : 99;
   return d < base ? d : -1;
+}
+
+/**
+ * The value of `s` when it is a plain decimal number of 1 to 9 digits without a leading zero (or `0`
+ * itself), which base 0 and base 10 read alike and no range check refuses; else -1. The common case,
+ * read without the general scan.
+ */
+function plainDecimal(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 9 || (s.charCodeAt(0) === 48 && n > 1)) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 /** The number C's `strtoull(s, &end, base)` reads at the start of `s`, before its range checks. */
@@ -76,12 +94,20 @@ export function cStrToUllong(s: string, base: CBase): bigint | undefined {
 
 /** OVS's `str_to_int()`: a C `int` (32-bit signed) in `base`, or undefined. */
 export function cStrToInt(s: string, base: CBase): number | undefined {
+  if (base !== 16) {
+    const p = plainDecimal(s);
+    if (p >= 0) return p;
+  }
   const v = cStrToLlong(s, base);
   return v === undefined || v < -0x80000000n || v > 0x7fffffffn ? undefined : Number(v);
 }
 
 /** OVS's `str_to_uint()`: a C `unsigned int` (0 to 2^32-1, no sign games) in `base`, or undefined. */
 export function cStrToUint(s: string, base: CBase): number | undefined {
+  if (base !== 16) {
+    const p = plainDecimal(s);
+    if (p >= 0) return p;
+  }
   const v = cStrToLlong(s, base);
   return v === undefined || v < 0n || v > 0xffffffffn ? undefined : Number(v);
 }
