@@ -1,18 +1,8 @@
 /** resolveModel's duplicate check (src/model/resolve.ts): an object of the same kind and name (and namespace, for a namespaced kind) is an error naming where the first one is; the same name in another namespace, or of another kind, is not. */
 import { describe, expect, it } from "vitest";
-import { InvalidManifestError, type ManifestIssue, formatIssue, parseManifestText, resolveModel } from "../../src/model/index.js";
+import { resolveIssues } from "../support/manifest-issues.js";
 
-function issuesOf(text: string): string[] {
-  const r = parseManifestText(text, "m.yaml");
-  expect(r.issues.map(formatIssue)).toEqual([]);
-  try {
-    resolveModel({ objects: r.objects });
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidManifestError);
-    return (e as InvalidManifestError).issues.map((i: ManifestIssue) => formatIssue(i));
-  }
-  return [];
-}
+const issuesOf = resolveIssues;
 
 const BASE = [
   "apiVersion: v1\nkind: Namespace\nmetadata: { name: a }",

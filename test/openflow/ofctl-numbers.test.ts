@@ -7,27 +7,11 @@
  * keyword has its own error wording.
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { peers } from "../support/peers.js";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
+import { ofctlOurs, ofctlTheirs } from "../support/ofctl-compare.js";
 
-async function ours(args: readonly string[]) {
-  const io = memoryIo("");
-  const code = await main(["ofctl", ...args], io);
-  return { code, out: io.stdout, err: io.stderr.replace(/^ovn-ts ofctl: /gm, "") };
-}
-
-function theirs(args: readonly string[]) {
-  const r = spawnSync("ovs-ofctl", args, { encoding: "utf8" });
-  // (log lines and hex dumps on stderr are not part of the comparison)
-  const err = r.stderr
-    .split("\n")
-    .filter((l) => !/^\d{4}-\d\d-\d\dT[\d:.]+Z\|/.test(l) && !/^[0-9a-f]{8}  /.test(l))
-    .join("\n")
-    .replace(/^ovs-ofctl: /gm, "");
-  return { code: r.status, out: r.stdout, err };
-}
+const ours = ofctlOurs;
+const theirs = ofctlTheirs;
 
 /** The numbers each template is tried with. */
 const NUMBERS = ["010", "08", "0x10", "0X10", "-1", "99999999999999999999", "0x", "4294967296", "65536", "256", "0", "7"];

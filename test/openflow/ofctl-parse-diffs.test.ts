@@ -11,24 +11,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { peers } from "../support/peers.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { ofctlOurs, ofctlTheirs } from "../support/ofctl-compare.js";
 
-async function ours(args: readonly string[]) {
-  const io = memoryIo("");
-  const code = await main(["ofctl", ...args], io);
-  return { code, out: io.stdout, err: io.stderr.replace(/^ovn-ts ofctl: /gm, "") };
-}
-
-function theirs(args: readonly string[]) {
-  const r = spawnSync("ovs-ofctl", args, { encoding: "utf8" });
-  // ovs-ofctl's log lines on stderr (match normalization, a bad action and its hex dump, a field lacking
-  // its prerequisites) are not part of the comparison
-  const err = r.stderr
-    .split("\n")
-    .filter((l) => !/^\d{4}-\d\d-\d\dT[\d:.]+Z\|/.test(l) && !/^[0-9a-f]{8}  /.test(l))
-    .join("\n")
-    .replace(/^ovs-ofctl: /gm, "");
-  return { code: r.status, out: r.stdout, err };
-}
+const ours = ofctlOurs;
+const theirs = ofctlTheirs;
 
 /** ovs-ofctl's own flow_mod bytes for `flow` (its -mmmmm hex dump). */
 function ovsHex(flow: string, ...opts: string[]): string {

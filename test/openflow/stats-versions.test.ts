@@ -6,24 +6,14 @@
  * and a flow stats reply whose version byte names a version without the action).
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { peers } from "../support/peers.js";
-import { memoryIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
+import { ofctlOurs, ofctlTheirs } from "../support/ofctl-compare.js";
 import { encodeMessage, decodeMessage, type OfMessageInput } from "../../src/openflow/messages.js";
 import { parseFlow } from "../../src/openflow/flowtext.js";
 import { toHex } from "../../src/bytes/hex.js";
 
-async function ours(args: readonly string[], stdin = "") {
-  const io = memoryIo(stdin);
-  const code = await main(["ofctl", ...args], io);
-  return { code, out: io.stdout };
-}
-
-function theirs(args: readonly string[], stdin = "") {
-  const r = spawnSync("ovs-ofctl", args, { encoding: "utf8", input: stdin });
-  return { code: r.status, out: r.stdout };
-}
+const ours = ofctlOurs;
+const theirs = ofctlTheirs;
 
 const FLOWS = [
   "ip,actions=mod_nw_src:1.2.3.4,output:1",

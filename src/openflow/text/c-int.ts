@@ -22,8 +22,9 @@ interface CScan {
 const C_SPACE = " \t\n\v\f\r";
 
 function digitOf(c: string, base: number): number {
-  const k = c.charCodeAt(0) | 0x20; // ASCII letters to lower case; digits keep their code
-  const d = k >= 48 && k <= 57 && c.charCodeAt(0) <= 57 ? k - 48 : k >= 97 && k <= 122 ? k - 87 : 99;
+  const code = c.charCodeAt(0);
+  const k = code | 0x20; // ASCII letters to lower case
+  const d = code >= 48 && code <= 57 ? code - 48 : k >= 97 && k <= 122 ? k - 87 : 99;
   return d < base ? d : -1;
 }
 

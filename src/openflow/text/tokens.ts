@@ -94,20 +94,10 @@ export function isJsSpace(c: number): boolean {
 
 /**
  * {@link splitTop} as index ranges, no strings: the parts of `s` from `from` to `to`, trimmed as `trim` trims
- * them, empty ones left out, as `[start0, end0, start1, end1, ...]`; one array of numbers instead of one
- * string per part. `seps` is one of the separator sets of this module ({@link MATCH_SEPARATORS},
+ * them, empty ones left out, written into `out` from its start as `[start0, end0, start1, end1, ...]` (its
+ * other entries left as they are); returns how many numbers it wrote. A caller that keeps one `out` makes no
+ * array per call. `seps` is one of the separator sets of this module ({@link MATCH_SEPARATORS},
  * {@link ACTION_SEPARATORS} or `","`).
- * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
- */
-export function topRanges(s: string, from: number, to: number, seps: string): number[] {
-  const out: number[] = [];
-  out.length = topRangesInto(s, from, to, seps, out);
-  return out;
-}
-
-/**
- * {@link topRanges} written into `out` from its start (its other entries left as they are): how many
- * numbers it wrote. A caller that keeps one `out` makes no array per call.
  * @throws FlowSyntaxError `TEXT: unbalanced parentheses`, naming the text from `from` to `to`
  */
 export function topRangesInto(s: string, from: number, to: number, seps: string, out: number[]): number {

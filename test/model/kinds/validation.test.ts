@@ -1,23 +1,13 @@
 /** NetworkPolicy and Service input checks: every unsupported field, bad value and selector matching nothing named by file, line, object and field. */
 import { describe, expect, it } from "vitest";
-import { InvalidManifestError, type ManifestIssue, formatIssue, parseManifestText, resolveModel } from "../../../src/model/index.js";
+import { formatIssue, parseManifestText, resolveModel } from "../../../src/model/index.js";
+import { resolveIssues } from "../../support/manifest-issues.js";
 import { BASE, POLICY, SERVICE } from "./manifests.js";
 
 function parseIssues(text: string): string[] {
   return parseManifestText(text, "m.yaml").issues.map(formatIssue);
 }
 
-function resolveIssues(text: string): string[] {
-  const r = parseManifestText(text, "m.yaml");
-  expect(r.issues.map(formatIssue)).toEqual([]);
-  try {
-    resolveModel({ objects: r.objects });
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidManifestError);
-    return (e as InvalidManifestError).issues.map((i: ManifestIssue) => formatIssue(i));
-  }
-  return [];
-}
 
 describe("NetworkPolicy input", () => {
   it("reads the example without issues", () => {
