@@ -4,21 +4,20 @@
  *
  * @module
  */
-import { type Action, type EncapProperty, CtFlags, OfpPort, type SubField, subField } from "../actions.js";
-import { type MatchField, fieldByName, matchField } from "../oxm.js";
+import { type Action, type EncapProperty, OfpPort, type SubField } from "../actions.js";
+import { fieldByName } from "../oxm.js";
 import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
 import { parseDecap } from "./action-parse-nsh.js";
 import { type ActionParseContext, actionParseContext, checkAction, checkWritable, portOf } from "./context.js";
 import { MatchInconsistentError } from "../consistency.js";
-import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { PORT_NAMES, parsePort, port32to16 } from "./ports.js";
 import { UNEXPECTED_INPUT, parseNxmSubField, parseSubField } from "./subfield.js";
 import { NameTable, indexOf, isJsSpace, isNumberText, kvs, onlyKeys, parseHexBytes, splitAction, splitActions, splitTop, tableNumber, type ActionParts } from "./tokens.js";
-import { bigIntToBytes, fieldNamed, hexNum, ones, parseValue } from "./values.js";
-import { cAtoi, cScanI32, cStrToInt, cU32, cU64, cUnsignedField, tableFromString } from "./c-int.js";
-import { scanInt } from "./int-field.js";
+import { cAtoi, cScanI32, cU32, cU64, cUnsignedField } from "./c-int.js";
+import { loadAction, setFieldAction, sfield } from "./action-parse-set.js";
+import { parseCt } from "./action-parse-ct.js";
 
 /** `str_to_u8()`: a C base-0 number 0 to 255, else `invalid WHAT "S"`. */
 function u8(s: string | undefined, what: string): number {
@@ -574,188 +573,10 @@ export const ACTION_NAMES = new NameTable([
   ...["drop", "meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"],
 ]);
 
-/** The arguments of `ct(...)`. */
-const CT_ARGUMENTS = new NameTable(["commit", "force", "zone", "table", "alg", "exec", "nat"]);
-
-function sfield(name: string, v: bigint, len: number): MatchField {
-  return matchField(name, bigIntToBytes(v, len));
-}
-
-/** Smallest byte length holding `v` (at least 1): tun_metadata values are variable-length without a TLV map. */
-function minLen(v: bigint): number {
-  return Math.max(1, Math.ceil(v.toString(2).length / 8));
-}
-
-/** Fields Open vSwitch does not let a set_field mask ("Maskable: no" in meta-flow.h). */
-const SET_FIELD_UNMASKABLE = new Set([
-  ...["recirc_id", "packet_type", "conj_id", "tun_ttl", "tun_tos", "in_port", "actset_output", "skb_priority", "ct_zone", "ct_nw_proto"],
-  ...["dl_type", "vlan_pcp", "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl", "nw_proto", "nw_tos", "ip_dscp", "nw_ecn", "nw_ttl"],
-  ...["arp_op", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code", "nd_reserved", "nd_options_type", "nsh_mdtype", "nsh_np", "nsp", "nsi", "nsh_ttl"],
-  ...["nsh_spi", "nsh_si"],
-]);
-
-/** mf_is_value_valid() of the writable fields whose values are narrower than their bytes (NSH TTL, path identifier). */
-const SET_FIELD_LIMITS = new Map<string, bigint>([["nsh_ttl", 63n], ["nsh_spi", 0xffffffn]]);
-
-function setFieldAction(fieldName: string, valueText: string): Action[] {
-  const f = fieldNamed(fieldName);
-  if (!f) throw new FlowSyntaxError(`${fieldName} is not a valid OXM field name`);
-  if (f.name === "vlan_vid" && !valueText.includes("/")) {
-    const v = parseValue(f, valueText).v;
-    return [{ type: "set_field", field: sfield("vlan_vid", v, 2) }];
-  }
-  const isMd = f.name.startsWith("tun_metadata");
-  // as set_field_parse__(): a read-only field is refused before its value is read
-  const ro = READ_ONLY.get(f.name);
-  if (ro !== undefined) throw new FlowSyntaxError(`${ro} is read-only`);
-  if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) {
-    // a port is read whole by ofputil_port_from_string(), so `1/0xff` is no port at all
-    throw new FlowSyntaxError(f.format === "port" ? `${valueText}: invalid or unknown port for ${f.name}` : `${valueText}: invalid mask for field ${f.name}`);
-  }
-  const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
-  const { v, m } = parsed;
-  const limit = SET_FIELD_LIMITS.get(f.name);
-  if (limit !== undefined && v > limit) throw new FlowSyntaxError(`${valueText} is not a valid value for field ${f.name}`);
-  const len = isMd ? minLen(m !== undefined && m > v ? m : v) : f.len;
-  if (m === undefined || (!isMd && (m & ones(len * 8)) === ones(len * 8))) {
-    return [{ type: "set_field", field: sfield(f.name, v, len) }];
-  }
-  if (!isMd) {
-    // kept masked: each version writes it as Open vSwitch does (OpenFlow 1.0/1.1 the field's own action if it
-    // has one, 1.2 to 1.4 Nicira loads, 1.5 a masked set_field)
-    // (the value as written: Open vSwitch keeps bits outside the mask too)
-    return [{ type: "set_field", field: matchField(f.name, bigIntToBytes(v, len), bigIntToBytes(m, len)) }];
-  }
-  return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes(v & m, len), bigIntToBytes(m, len)) }];
-}
-
-function loadAction(valueText: string, dst: SubField, arg: string): Action[] {
-  const isMd = dst.field.startsWith("tun_metadata");
-  // as parse_reg_load(): parse_int_string() over the field's bytes (`0x` hex, else C's strtoull() base 0),
-  // whatever follows the number ignored
-  const scanned = scanInt(valueText, isMd ? 124 : (fieldByName(dst.field)?.len ?? 16));
-  if (typeof scanned === "string") throw new FlowSyntaxError(`${arg}: cannot parse integer value`);
-  const v = scanned.v;
-  if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${arg}: value ${hexNum(v)} does not fit into ${dst.nbits} bits`);
-  if (dst.experimenter !== undefined && !isMd) {
-    // a field with only an experimenter OXM header (nsh_*, tun_erspan_*): NXAST_REG_LOAD cannot name it, so
-    // ovs-ofctl makes the load a set_field, masked unless it covers every byte
-    const f = fieldByName(dst.field)!;
-    const m = ones(dst.nbits) << BigInt(dst.ofs);
-    const value = bigIntToBytes((v << BigInt(dst.ofs)) & m, f.len);
-    if (m === ones(f.len * 8)) return [{ type: "set_field", field: matchField(f.name, value) }];
-    return [{ type: "set_field", field: matchField(f.name, value, bigIntToBytes(m, f.len)) }];
-  }
-  if (dst.nbits <= 64 && !isMd) return [{ type: "reg_load", dst, value: v }];
-  if (!isMd) {
-    // wider than 64 bits: one NXAST_REG_LOAD per 64-bit piece, lowest first (as ovs-ofctl encodes it)
-    const out: Action[] = [];
-    for (let k = 0; k < dst.nbits; k += 64) {
-      const n = Math.min(64, dst.nbits - k);
-      out.push({ type: "reg_load", dst: subField(dst.field, dst.ofs + k, n), value: (v >> BigInt(k)) & ones(n) });
-    }
-    return out;
-  }
-  const f = fieldByName(dst.field)!;
-  const m = ones(dst.nbits) << BigInt(dst.ofs);
-  const len = isMd ? minLen(m) : f.len;
-  return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes((v << BigInt(dst.ofs)) & m, len), bigIntToBytes(m, len)) }];
-}
-
 function hashFields(s: string | undefined): number {
   return indexOf(NX_HASH_FIELDS, s, "hash fields");
 }
 
 function outputTo(port: number): Action {
   return { type: "output", port, maxLen: port === OfpPort.CONTROLLER ? 0xffff : 0 };
-}
-
-const ALGS: Record<string, number> = { ftp: 21, tftp: 69 };
-
-/** Open vSwitch's names (ofpact_name()) of the actions whose text name differs. */
-const OFPACT_NAMES: Readonly<Record<string, string>> = { mod_vlan_vid: "set_vlan_vid", mod_vlan_pcp: "set_vlan_pcp", pop_vlan: "strip_vlan", set_tunnel64: "set_tunnel" };
-
-/**
- * What `ct(exec(...))` may nest (ofpacts_verify_nested()): only writes of `ct_mark` and `ct_label`
- * (set_field, load, move) and `nat`.
- * @throws FlowSyntaxError `ct action doesn't support nested modification of F` for a write of another
- *   field, `ct action doesn't support nested action A` for any other action
- */
-function verifyCtNested(name: string, got: readonly Action[]): void {
-  if (name === "nat") return;
-  if (name === "set_field" || name === "load" || name === "move") {
-    for (const a of got) {
-      const dst = a.type === "set_field" || a.type === "reg_load2" ? a.field.field : a.type === "reg_load" || a.type === "reg_move" ? a.dst.field : undefined;
-      if (dst !== undefined && dst !== "ct_mark" && dst !== "ct_label") throw new FlowSyntaxError(`ct action doesn't support nested modification of ${dst}`);
-    }
-    return;
-  }
-  const a = got[0];
-  const ovsName = a?.type === "output_reg" ? "output_reg" : a?.type === "output_trunc" ? "output_trunc" : (OFPACT_NAMES[name] ?? name);
-  throw new FlowSyntaxError(`ct action doesn't support nested action ${ovsName}`);
-}
-
-function parseCt(s: string, ctx: ActionParseContext): Action {
-  let flags = 0;
-  let zone = 0;
-  let zoneSrc: SubField | undefined;
-  let recircTable = 255;
-  let alg = 0;
-  const actions: Action[] = [];
-  const args = splitActions(s, 0, s.length, false, CT_ARGUMENTS);
-  for (let k = 0; k < args.length; k++) {
-    // `zone=`, `table=`, `alg=` split as `zone:` ... do (splitAction takes either)
-    const { it: p, name, arg, paren } = args[k]!;
-    switch (name) {
-      case "commit":
-        flags |= CtFlags.COMMIT;
-        break;
-      case "force":
-        flags |= CtFlags.FORCE;
-        break;
-      case "zone":
-        {
-          // str_to_u16() (C base 0), else a subfield
-          const n = cStrToInt(arg ?? "", 0);
-          if (n !== undefined && n >= 0 && n <= 0xffff) zone = n;
-          else zoneSrc = parseSubField(arg ?? "");
-        }
-        break;
-      case "table":
-        recircTable = tableFromString(arg ?? "") ?? -1;
-        if (recircTable < 0) throw new FlowSyntaxError(`unknown table ${arg ?? ""}`);
-        if (recircTable === 255) throw new FlowSyntaxError("invalid table 0xff");
-        break;
-      case "alg":
-        alg = ALGS[arg ?? ""] ?? -1;
-        if (alg < 0) throw new FlowSyntaxError(`invalid conntrack helper "${arg ?? ""}"`);
-        break;
-      case "exec": {
-        // the nested list's inconsistencies wait until ofpacts_verify() has judged what it nests, as in Open vSwitch
-        const held: { error: MatchInconsistentError | undefined } = { error: undefined };
-        const inner: ActionParseContext = { flow: ctx.flow, of10Only: false, inCt: true, portNames: ctx.portNames, deferred: held, unchecked: false };
-        const body = paren ?? "";
-        const items = splitActions(body, 0, body.length, true, ACTION_NAMES);
-        const nested: [string, Action[]][] = [];
-        if (!(items.length === 1 && items[0]!.it.toLowerCase() === "drop")) {
-          for (const parts of items) nested.push([parts.name, parseAction(parts.it, inner, parts)]);
-        }
-        for (const [n, got] of nested) verifyCtNested(n, got);
-        if (held.error !== undefined) {
-          if (ctx.deferred === undefined) throw held.error;
-          ctx.deferred.error ??= held.error;
-        }
-        for (const [, got] of nested) actions.push(...got);
-        if (inner.of10Only) ctx.of10Only = true;
-        break;
-      }
-      case "nat":
-        // in the order given, as ovs-ofctl keeps it (a nat after exec(...) prints inside it)
-        actions.push(parseNat(paren));
-        break;
-      default:
-        throw new FlowSyntaxError(`invalid argument to "ct" action: \`${p}'`);
-    }
-  }
-  return { type: "ct", flags, zone, zoneSrc, recircTable, alg, actions };
 }
