@@ -151,6 +151,86 @@ function realOp(mutator: Mutator, x: number, y: number): number {
   return r;
 }
 
+/** Sets with at least this many elements are mutated through a membership set ({@link membersOf}). */
+const BIG_SET = 32;
+/** A mutation with at most this many elements is "a few": looked up one by one in a small set, cached for a big one. */
+const FEW = 8;
+/**
+ * The membership set of a big set value (a native set's array, never modified once made), so that
+ * inserting or deleting a few elements costs O(1) lookups instead of comparing each with every
+ * element (string comparison of distinct UUID strings costs tens of nanoseconds each). The set
+ * moves on to the array a mutation makes (see {@link mutateBigSet}): at most one array of a
+ * lineage holds one, and it goes with that array.
+ */
+const MEMBERS = new WeakMap<readonly Atom[], Set<Atom>>();
+
+/**
+ * The membership set of `cur`, taken out of the cache (the caller builds a new array from it and
+ * files it under that array): the cached one, or a new one when `make` (few elements change) or
+ * undefined (many change: the caller's one-off pass is as cheap, and no memory is kept).
+ */
+function membersOf(cur: readonly Atom[], make: boolean): Set<Atom> | undefined {
+  const m = MEMBERS.get(cur);
+  if (m !== undefined) {
+    MEMBERS.delete(cur);
+    return m;
+  }
+  return make ? new Set(cur) : undefined;
+}
+
+/**
+ * Inserts `args` into, or deletes them from, big set `cur` whose elements are `members`: a new
+ * array (the old elements in their order, inserted ones appended), which `members`, updated, is
+ * filed under.
+ */
+function mutateBigSet(cur: readonly Atom[], members: Set<Atom>, args: readonly Atom[], insert: boolean): Atom[] {
+  let atoms: Atom[];
+  const added: Atom[] = [];
+  let removed: Atom[] = [];
+  if (insert) {
+    atoms = cur.slice();
+    for (const a of args) {
+      if (members.has(a)) continue;
+      members.add(a);
+      atoms.push(a);
+      added.push(a);
+    }
+  } else {
+    let gone: Set<Atom> | undefined;
+    for (const a of args) if (members.delete(a)) (gone ??= new Set()).add(a);
+    atoms = gone === undefined ? cur.slice() : cur.filter((a) => !gone.has(a));
+    if (gone !== undefined) removed = [...gone];
+  }
+  MEMBERS.set(atoms, members);
+  DELTAS.set(atoms, { from: arrayId(cur), added, removed });
+  return atoms;
+}
+
+/** Identities of arrays that big sets were made from (numbers, so that a delta does not hold the old array). */
+const ARRAY_IDS = new WeakMap<readonly Atom[], number>();
+let nextArrayId = 0;
+
+function arrayId(a: readonly Atom[]): number {
+  let id = ARRAY_IDS.get(a);
+  if (id === undefined) ARRAY_IDS.set(a, (id = ++nextArrayId));
+  return id;
+}
+
+/** How a big set was made: the identity of the array it came from, the elements appended and deleted. */
+const DELTAS = new WeakMap<readonly Atom[], { readonly from: number; readonly added: readonly Atom[]; readonly removed: readonly Atom[] }>();
+
+/**
+ * The elements `next` gained and lost against `prev` when {@link applyMutation} made set `next`
+ * from set `prev` (a big set mutated by `insert` or `delete`); undefined when it did not (then the
+ * caller compares the two). Lets reference bookkeeping cost the few elements that changed instead
+ * of a pass over a big set. The arrays returned are not to be modified.
+ */
+export function setMutationDelta(prev: Datum, next: Datum): { readonly added: readonly Atom[]; readonly removed: readonly Atom[] } | undefined {
+  if (!Array.isArray(next) || !Array.isArray(prev)) return undefined;
+  const d = DELTAS.get(next);
+  return d !== undefined && ARRAY_IDS.get(prev) === d.from ? d : undefined;
+}
+
 /**
  * Applies one mutation to a column's current native value and returns the new value (the input
  * is not modified). Throws `DomainError` (division by zero), `OvsdbRangeError` (a result outside
@@ -197,11 +277,14 @@ export function applyMutation(
     result = m;
   } else {
     // Native sets are unordered (encoders sort); keeping the old elements' order makes this O(n),
-    // and a few elements are looked up without hashing the whole set.
+    // a few elements are looked up in a small set's array, and in a big set's cached membership set.
     const cur = datumAtoms(current);
     const args = datumAtoms(arg);
     let atoms: Atom[];
-    if (args.length <= 8) {
+    const members = cur.length >= BIG_SET ? membersOf(cur, args.length <= FEW) : undefined;
+    if (members !== undefined) {
+      atoms = mutateBigSet(cur, members, args, mutator === "insert");
+    } else if (args.length <= FEW) {
       if (mutator === "insert") {
         atoms = [...cur];
         for (const a of args) if (!atoms.includes(a)) atoms.push(a);

@@ -10,6 +10,7 @@ import { type Datum, type Row, datumAtoms, datumEquals, defaultDatum } from "../
 import { atomToErrorText } from "../schema/datum.js";
 import type { TableSchema } from "../schema/schema.js";
 import { type Atom, type ColumnType, columnShape } from "../schema/types.js";
+import { setMutationDelta } from "../schema/mutation.js";
 import { shashOrder } from "../text/hash-order.js";
 import { stringifyJson } from "../wire/json.js";
 import type { OperationResult } from "../wire/operations.js";
@@ -154,6 +155,11 @@ const BIG_DIFFS = new Map<object, { r: RefColumn; oldV: Datum; self: string | un
 function diffRefs(r: RefColumn, oldV: Datum, newV: Datum, self: string | undefined): RefChange {
   // The multiset difference is taken on the raw references and `self` dropped from its result:
   // the same as the difference of the references without `self`, element by element.
+  // A big set mutated by a few elements says which (no pass over the set).
+  const delta = setMutationDelta(oldV, newV);
+  if (delta !== undefined) {
+    return { added: withoutSelf(delta.added as readonly string[], 0, self), removed: withoutSelf(delta.removed as readonly string[], 0, self) };
+  }
   const a = oldV === undefined ? NO_REFS : rawRefs(r, oldV);
   const b = newV === undefined ? NO_REFS : rawRefs(r, newV);
   if (a.length === 0) return { added: withoutSelf(b, 0, self), removed: [] };

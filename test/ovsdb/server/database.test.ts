@@ -54,6 +54,30 @@ describe("Database transactions", () => {
     expect(db.rows("Grand").size).toBe(0);
   });
 
+  it("keeps reference counts right when a big set gains and loses children one at a time", () => {
+    const db = new Database(SCHEMA);
+    run(db, { op: "insert", table: "Root", row: { name: "big" } });
+    const kids: string[] = [];
+    for (let i = 0; i < 80; i++) {
+      const r = run(db, { op: "insert", table: "Child", "uuid-name": "k", row: { n: i } }, { op: "mutate", table: "Root", where: [["name", "==", "big"]], mutations: [["kids", "insert", ["named-uuid", "k"]]] });
+      kids.push((r[0] as { uuid: [string, string] }).uuid[1]);
+    }
+    expect(db.rows("Child").size).toBe(80);
+    // Each child is referenced once: deleting one still referenced fails, dropping it from the set collects it.
+    expect(run(db, { op: "delete", table: "Child", where: [["_uuid", "==", ["uuid", kids[3]!]]] })[1]).toMatchObject({ error: "referential integrity violation" });
+    run(db, { op: "mutate", table: "Root", where: [["name", "==", "big"]], mutations: [["kids", "delete", ["set", [["uuid", kids[3]!], ["uuid", kids[70]!]]]]] });
+    expect(db.rows("Child").size).toBe(78);
+    expect(db.rows("Child").has(kids[3]!)).toBe(false);
+    // A failed transaction leaves the set and the counts as they were; the set keeps working afterwards.
+    const bad = run(db, { op: "mutate", table: "Root", where: [["name", "==", "big"]], mutations: [["kids", "delete", ["uuid", kids[4]!]]] }, { op: "abort" });
+    expect(bad[1]).toMatchObject({ error: "aborted" });
+    run(db, { op: "mutate", table: "Root", where: [["name", "==", "big"]], mutations: [["kids", "delete", ["uuid", kids[5]!]]] });
+    expect(db.rows("Child").size).toBe(77);
+    expect(db.rows("Child").has(kids[4]!)).toBe(true);
+    run(db, { op: "update", table: "Root", where: [], row: { kids: ["set", []] } });
+    expect(db.rows("Child").size).toBe(0);
+  });
+
   it("refuses to delete a strongly referenced row", () => {
     const db = new Database(SCHEMA);
     run(db, { op: "insert", table: "Root", row: { name: "a", kids: ["named-uuid", "k"] } }, { op: "insert", table: "Child", "uuid-name": "k", row: { n: 1 } });

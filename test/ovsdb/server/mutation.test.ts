@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkAtom } from "../../../src/ovsdb/schema/datum.js";
-import { applyMutation, mutationArgumentTypes, typeToEnglish } from "../../../src/ovsdb/schema/mutation.js";
+import { applyMutation, mutationArgumentTypes, setMutationDelta, typeToEnglish } from "../../../src/ovsdb/schema/mutation.js";
 import type { ColumnSchema } from "../../../src/ovsdb/schema/schema.js";
 import type { ColumnType } from "../../../src/ovsdb/schema/types.js";
 
@@ -35,6 +35,31 @@ describe("mutations", () => {
     expect([...(applyMutation(smap, m, "insert", new Map([["a", "2"], ["b", "2"]]), checkAtom) as Map<string, string>)]).toEqual([["a", "1"], ["b", "2"]]);
     expect((applyMutation(smap, m, "delete", new Map([["a", "2"]]), checkAtom) as Map<string, string>).size).toBe(1);
     expect((applyMutation(smap, m, "delete", ["a"], checkAtom) as Map<string, string>).size).toBe(0);
+  });
+  it("mutates big sets through their membership set, each result its own, and says what changed", () => {
+    const sset: ColumnType = { key: { type: "string" }, min: 0, max: "unlimited" };
+    const base = Array.from({ length: 100 }, (_, i) => `e${i}`);
+    // A chain of few-element mutations, as adding ports one at a time does; every value stays as it was made.
+    const v1 = applyMutation(sset, base, "insert", ["e5", "x1", "x1"], checkAtom) as string[];
+    const v2 = applyMutation(sset, v1, "insert", ["x2", "e7"], checkAtom) as string[];
+    const v3 = applyMutation(sset, v2, "delete", ["e0", "x1", "nope"], checkAtom) as string[];
+    const v4 = applyMutation(sset, v3, "insert", ["e0", "x1"], checkAtom) as string[];
+    expect(v1).toEqual([...base, "x1"]);
+    expect(v2).toEqual([...base, "x1", "x2"]);
+    expect(v3).toEqual([...base.slice(1), "x2"]);
+    expect(v4).toEqual([...base.slice(1), "x2", "e0", "x1"]);
+    expect(base).toHaveLength(100);
+    // An older value mutated again (its membership set moved on) gives the right answer too.
+    expect(applyMutation(sset, v1, "insert", ["x2", "e0"], checkAtom)).toEqual([...base, "x1", "x2"]);
+    expect(applyMutation(sset, v2, "delete", ["x1"], checkAtom)).toEqual([...base, "x2"]);
+    // The delta against the value it was made from, and none against any other value.
+    expect(setMutationDelta(v1, v2)).toEqual({ from: expect.any(Number), added: ["x2"], removed: [] });
+    expect(setMutationDelta(v2, v3)).toMatchObject({ added: [], removed: ["e0", "x1"] });
+    expect(setMutationDelta(base, v2)).toBeUndefined();
+    expect(setMutationDelta(v3, v2)).toBeUndefined();
+    // Size limits still apply.
+    const capped: ColumnType = { key: { type: "string" }, min: 0, max: 100 };
+    expect(() => applyMutation(capped, base, "insert", ["y"], checkAtom)).toThrow(/Attempted to store 101 elements/);
   });
   it("checks set sizes with ovsdb-server's words", () => {
     const small: ColumnType = { key: { type: "string" }, min: 0, max: 2 };
