@@ -155,33 +155,50 @@ function realOp(mutator: Mutator, x: number, y: number): number {
 const BIG_SET = 32;
 /** A mutation with at most this many elements is "a few": looked up one by one in a small set, cached for a big one. */
 const FEW = 8;
-/**
- * The membership set of a big set value (a native set's array, never modified once made), so that
- * inserting or deleting a few elements costs O(1) lookups instead of comparing each with every
- * element (string comparison of distinct UUID strings costs tens of nanoseconds each). The set
- * moves on to the array a mutation makes (see {@link mutateBigSet}): at most one array of a
- * lineage holds one, and it goes with that array.
- */
-const MEMBERS = new WeakMap<readonly Atom[], Set<Atom>>();
 
 /**
- * The membership set of `cur`, taken out of the cache (the caller builds a new array from it and
- * files it under that array): the cached one, or a new one when `make` (few elements change) or
- * undefined (many change: the caller's one-off pass is as cheap, and no memory is kept).
+ * A big set value made by a mutation (an array, never modified once made), with its membership
+ * set, the array it was made from, and the elements the mutation appended or deleted.
+ */
+interface BigSetSlot {
+  readonly atoms: readonly Atom[];
+  readonly members: Set<Atom>;
+  readonly from: readonly Atom[];
+  readonly added: readonly Atom[];
+  readonly removed: readonly Atom[];
+}
+
+/**
+ * The big sets mutated last, newest first (at most {@link SLOTS}): mutating one of them again by a
+ * few elements costs O(1) lookups in its membership set instead of comparing each element with
+ * every element (string comparison of distinct UUID strings costs tens of nanoseconds each), and
+ * reference bookkeeping asks {@link setMutationDelta} what changed instead of comparing the two
+ * arrays. A slot moves on to the array each mutation makes; a few recent slots (not a weak map
+ * entry per array, which the garbage collector pays for) cover the usual pattern of a few big
+ * sets growing one element at a time.
+ */
+const slots: BigSetSlot[] = [];
+const SLOTS = 8;
+
+/**
+ * The membership set of `cur`, taken out of its slot (the caller builds a new array from it and
+ * files the set under that array): the cached one, or a new one when `make` (few elements change)
+ * or undefined (many change: the caller's one-off pass is as cheap, and no memory is kept).
  */
 function membersOf(cur: readonly Atom[], make: boolean): Set<Atom> | undefined {
-  const m = MEMBERS.get(cur);
-  if (m !== undefined) {
-    MEMBERS.delete(cur);
-    return m;
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i]!;
+    if (s.atoms !== cur) continue;
+    slots.splice(i, 1);
+    return s.members;
   }
   return make ? new Set(cur) : undefined;
 }
 
 /**
  * Inserts `args` into, or deletes them from, big set `cur` whose elements are `members`: a new
- * array (the old elements in their order, inserted ones appended), which `members`, updated, is
- * filed under.
+ * array (the old elements in their order, inserted ones appended), filed with `members`, updated,
+ * in the newest slot.
  */
 function mutateBigSet(cur: readonly Atom[], members: Set<Atom>, args: readonly Atom[], insert: boolean): Atom[] {
   let atoms: Atom[];
@@ -201,34 +218,21 @@ function mutateBigSet(cur: readonly Atom[], members: Set<Atom>, args: readonly A
     atoms = gone === undefined ? cur.slice() : cur.filter((a) => !gone.has(a));
     if (gone !== undefined) removed = [...gone];
   }
-  MEMBERS.set(atoms, members);
-  DELTAS.set(atoms, { from: arrayId(cur), added, removed });
+  slots.unshift({ atoms, members, from: cur, added, removed });
+  if (slots.length > SLOTS) slots.length = SLOTS;
   return atoms;
 }
 
-/** Identities of arrays that big sets were made from (numbers, so that a delta does not hold the old array). */
-const ARRAY_IDS = new WeakMap<readonly Atom[], number>();
-let nextArrayId = 0;
-
-function arrayId(a: readonly Atom[]): number {
-  let id = ARRAY_IDS.get(a);
-  if (id === undefined) ARRAY_IDS.set(a, (id = ++nextArrayId));
-  return id;
-}
-
-/** How a big set was made: the identity of the array it came from, the elements appended and deleted. */
-const DELTAS = new WeakMap<readonly Atom[], { readonly from: number; readonly added: readonly Atom[]; readonly removed: readonly Atom[] }>();
-
 /**
  * The elements `next` gained and lost against `prev` when {@link applyMutation} made set `next`
- * from set `prev` (a big set mutated by `insert` or `delete`); undefined when it did not (then the
- * caller compares the two). Lets reference bookkeeping cost the few elements that changed instead
- * of a pass over a big set. The arrays returned are not to be modified.
+ * from set `prev` (a big set mutated by `insert` or `delete`, among the last few so made);
+ * undefined otherwise (then the caller compares the two). Lets reference bookkeeping cost the few
+ * elements that changed instead of a pass over a big set. The arrays returned are not to be modified.
  */
 export function setMutationDelta(prev: Datum, next: Datum): { readonly added: readonly Atom[]; readonly removed: readonly Atom[] } | undefined {
-  if (!Array.isArray(next) || !Array.isArray(prev)) return undefined;
-  const d = DELTAS.get(next);
-  return d !== undefined && ARRAY_IDS.get(prev) === d.from ? d : undefined;
+  if (!Array.isArray(next)) return undefined;
+  for (const s of slots) if (s.atoms === next) return s.from === prev ? s : undefined;
+  return undefined;
 }
 
 /**
