@@ -11,7 +11,7 @@ import { type Datum, type Row, compareDatums, datumAtoms, datumEquals } from "..
 import { type Atom, columnShape } from "../schema/types.js";
 import { ConstraintViolation, ReferentialIntegrityViolation } from "../wire/errors.js";
 import type { Database } from "./database.js";
-import { type Change, type RefColumn, type TableData, datumKey, datumText, forgetRefDiffs, refAtoms, refDiff } from "./storage.js";
+import { type Change, type RefColumn, type TableData, datumKey, datumText, forgetRefDiffs, holdsNothing, refAtoms, refDiff } from "./storage.js";
 
 /** @internal What the checks read and change of a transaction in progress. */
 export interface TxnView {
@@ -173,8 +173,9 @@ class IntegrityCheck {
       const inserted = !this.db.tableData(table)!.rows.has(uuid);
       let data: Record<string, Datum> | undefined;
       for (const r of refs) {
-        const col = this.db.tableData(table)!.schema.columns.get(r.column)!;
         const v = (data ?? row)[r.column];
+        if (holdsNothing(v)) continue;
+        const col = this.db.tableData(table)!.schema.columns.get(r.column)!;
         const dead = (a: Atom) => !this.current(r.refTable, a as string);
         let removed = 0;
         let next: Datum;

@@ -121,7 +121,7 @@ export function datumText(type: ColumnType, v: Datum): string {
  */
 /** @internal */
 export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): RefChange {
-  if (oldV === newV) return NO_CHANGE;
+  if (oldV === newV || (holdsNothing(oldV) && holdsNothing(newV))) return NO_CHANGE;
   // A big set's difference is asked twice in a commit (its checks, then storage): worked out once.
   if (Array.isArray(newV) && newV.length >= BIG_SET) {
     const m = BIG_DIFFS.get(newV);
@@ -139,6 +139,11 @@ export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): 
  */
 export function forgetRefDiffs(): void {
   if (BIG_DIFFS.size > 0) BIG_DIFFS.clear();
+}
+
+/** @internal True for a value that holds no reference: absent, or an empty set or map (most reference columns of most rows). */
+export function holdsNothing(v: Datum): boolean {
+  return v === undefined || (Array.isArray(v) ? v.length === 0 : v instanceof Map && v.size === 0);
 }
 
 /** @internal What {@link refDiff} gives: the references gained and lost (not to be modified: results may be shared). */
