@@ -225,20 +225,25 @@ export interface ActionParts {
  * name returned is the table's own string (its hash kept, compared by identity).
  */
 export class NameTable {
-  /** The names by length. */
-  readonly #byLen: string[][] = [];
+  /**
+   * The names by length and first character: at `length * 32 + (first & 31)` (a name's first character
+   * upper or lower case gives the same low 5 bits), so a lookup compares few names, most of one.
+   */
+  readonly #byKey: string[][] = [];
 
   /** @param names - lower-case ASCII names */
   constructor(names: Iterable<string>) {
     for (const n of names) {
-      const list = (this.#byLen[n.length] ??= []);
+      if (n.length === 0) continue;
+      const list = (this.#byKey[n.length * 32 + (n.charCodeAt(0) & 31)] ??= []);
       if (!list.includes(n)) list.push(n);
     }
   }
 
   /** The table's name that `s` from `a` to `b` spells (ASCII letters in either case), or undefined. */
   find(s: string, a: number, b: number): string | undefined {
-    const list = this.#byLen[b - a];
+    if (b <= a) return undefined;
+    const list = this.#byKey[(b - a) * 32 + (s.charCodeAt(a) & 31)];
     if (list === undefined) return undefined;
     next: for (let k = 0; k < list.length; k++) {
       const w = list[k]!;
