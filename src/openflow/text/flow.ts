@@ -201,6 +201,11 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     b.unshift("packet_type", { v: 0n, m: undefined, len: 4 });
   }
   fm.match = buildMatch(b);
+  // `actions=drop` as written, the commonest list: no instructions, and nothing to check against the match
+  if (ai >= 0 && actionsTo - actionsFrom === 4 && t.startsWith("drop", actionsFrom)) {
+    if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
+    return fm;
+  }
   // inconsistencies with the match are reported after the list's own checks, as ovs-ofctl's ofpacts_check() runs last
   const ctx: ActionParseContext = actionParseContext(fm.match, names, { error: undefined }, false, options.tableNames);
   if (ai >= 0) fm.instructions = parseInstructionsIn(t, actionsFrom, actionsTo, ctx);

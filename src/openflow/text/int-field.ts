@@ -13,6 +13,8 @@ const HEXIT = /^[0-9a-f]$/i;
 
 /** `parse_int_string()`: the number at the start of `s` in a field of `bytes` bytes, and what follows it. */
 export function scanInt(s: string, bytes: number): { v: bigint; tail: string } | "EINVAL" | "ERANGE" {
+  const fast = scanSmall(s, bytes);
+  if (fast !== undefined) return fast;
   if (s.startsWith("0x") || s.startsWith("0X")) {
     // hex digits (white space between them skipped), leading zeros not counted against the width
     let i = 2;
@@ -38,6 +40,61 @@ export function scanInt(s: string, bytes: number): { v: bigint; tail: string } |
   if (m[1] === "-") v = (MAX64 + 1n - v) & MAX64;
   if (v >> BigInt(bytes * 8)) return "ERANGE";
   return { v, tail: s.slice(m[0].length) };
+}
+
+/** A hex digit's value, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/** A character {@link scanInt}'s hex scan skips between digits. */
+function isScanSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+/**
+ * {@link scanInt} of the usual numbers, read by character code into one Number (no regular expression, no
+ * string of the digits): `0x` hex of at most 13 significant digits and a plain decimal number of at most
+ * 15 digits with no leading zero, or `0` alone; undefined for anything else (white space, a sign, octal,
+ * longer numbers), which takes the general scan.
+ */
+function scanSmall(s: string, bytes: number): { v: bigint; tail: string } | "ERANGE" | undefined {
+  const n = s.length;
+  if (n === 0) return undefined;
+  const c0 = s.charCodeAt(0);
+  let i: number;
+  let x = 0;
+  if (c0 === 48 && (s.charCodeAt(1) | 0x20) === 120) {
+    // significant digits, leading zeros not counted
+    let sig = 0;
+    for (i = 2; i < n; i++) {
+      const d = hexDigit(s.charCodeAt(i));
+      if (d < 0) break;
+      if (sig > 0 || d !== 0) {
+        if (++sig > 13) return undefined;
+        x = x * 16 + d;
+      }
+    }
+    // the general scan skips white space between digits
+    if (i < n && isScanSpace(s.charCodeAt(i))) return undefined;
+    if (sig > bytes * 2) return "ERANGE";
+  } else if (c0 >= 49 && c0 <= 57) {
+    for (i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      x = x * 10 + (c - 48);
+    }
+    if (i > 15) return undefined;
+    if (bytes < 7 && x >= 2 ** (bytes * 8)) return "ERANGE";
+  } else if (c0 === 48) {
+    // `0` then no octal digit
+    const c1 = s.charCodeAt(1);
+    if (c1 >= 48 && c1 <= 55) return undefined;
+    i = 1;
+  } else return undefined;
+  return { v: BigInt(x), tail: i === n ? "" : s.slice(i) };
 }
 
 /**

@@ -225,20 +225,30 @@ export interface ActionParts {
  * name returned is the table's own string (its hash kept, compared by identity).
  */
 export class NameTable {
-  /** The names by length. */
-  readonly #byLen: string[][] = [];
+  /**
+   * The names by length and first character: at `length * 32 + (first & 31)` (a name's first character
+   * upper or lower case gives the same low 5 bits), so a lookup compares few names, most of one.
+   */
+  readonly #byKey: (string[] | undefined)[];
+  /** The longest name's length. */
+  readonly #maxLen: number;
 
   /** @param names - lower-case ASCII names */
   constructor(names: Iterable<string>) {
-    for (const n of names) {
-      const list = (this.#byLen[n.length] ??= []);
+    const all = [...names].filter((n) => n.length > 0);
+    this.#maxLen = all.reduce((m, n) => Math.max(m, n.length), 0);
+    // every slot there from the start (a packed array, never a sparse one)
+    this.#byKey = Array.from({ length: (this.#maxLen + 1) * 32 }, () => undefined);
+    for (const n of all) {
+      const list = (this.#byKey[n.length * 32 + (n.charCodeAt(0) & 31)] ??= []);
       if (!list.includes(n)) list.push(n);
     }
   }
 
   /** The table's name that `s` from `a` to `b` spells (ASCII letters in either case), or undefined. */
   find(s: string, a: number, b: number): string | undefined {
-    const list = this.#byLen[b - a];
+    if (b <= a || b - a > this.#maxLen) return undefined;
+    const list = this.#byKey[(b - a) * 32 + (s.charCodeAt(a) & 31)];
     if (list === undefined) return undefined;
     next: for (let k = 0; k < list.length; k++) {
       const w = list[k]!;
