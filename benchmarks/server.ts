@@ -79,9 +79,15 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>, inFlight = 
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** Runs the workloads twice and reports the second pass: the first warms up V8's JIT (ovsdb-server needs no warm-up; the same is done to both). */
+/**
+ * Runs the workloads three times and reports the third pass: the first two warm up V8's JIT (ovsdb-server needs no
+ * warm-up; the same is done to both). Two, because the first pass's port adds deoptimize the commit path its
+ * inserts had optimized, and a single warm-up left the measured inserts paying for that recompilation, which a
+ * long-running server pays once (see docs/server.md).
+ */
 async function throughput(remote: string, scale: number): Promise<{ name: string; count: number; tps: number }[]> {
   await throughputPass(remote, scale, "w");
+  await throughputPass(remote, scale, "v");
   return throughputPass(remote, scale, "m");
 }
 
