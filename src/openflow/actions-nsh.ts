@@ -76,6 +76,9 @@ export function formatNshAction(a: NshAction): string {
  * True when `actions` (nested `clone`/`ct` lists included) hold a Nicira action that exists from OpenFlow
  * 1.3 on only (`encap`, `decap`, `dec_nsh_ttl`): Open vSwitch's OpenFlow 1.1 and 1.2 decoders refuse such a
  * list with `OFPBAC_BAD_VENDOR_TYPE`.
+ * @deprecated Use `actionVersionError(actions, version)` (action-versions.ts, exported by this package's
+ *   `openflow` entry), which knows the versions of every action, not only these three, and gives the
+ *   OpenFlow error Open vSwitch's decoder of that version gives. Kept for callers of earlier releases.
  */
 export function hasOf13OnlyAction(actions: readonly Action[]): boolean {
   for (const a of actions) {

@@ -23,11 +23,15 @@ import { type MatchField, decodeMatch, withOf12Headers, withOf15Headers } from "
  * OpenFlow 1.1 standard match) and the instructions.
  */
 export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch: (r: Reader) => MatchField[] = decodeMatch): OfMessage {
-  const cookie = r.u64();
-  const cookieMask = r.u64();
+  // the usual zero cookie and mask with no call (a reader's u64() is too big for V8 to inline here)
+  const b = r.bytes;
+  const c = r.pos;
+  const zero = c + 16 <= r.end && (b[c]! | b[c + 1]! | b[c + 2]! | b[c + 3]! | b[c + 4]! | b[c + 5]! | b[c + 6]! | b[c + 7]!) === 0 && (b[c + 8]! | b[c + 9]! | b[c + 10]! | b[c + 11]! | b[c + 12]! | b[c + 13]! | b[c + 14]! | b[c + 15]!) === 0;
+  if (zero) r.pos = c + 16;
+  const cookie = zero ? 0n : r.u64();
+  const cookieMask = zero ? 0n : r.u64();
   // the rest of the fixed part is one known 24-byte layout: read by index after one bounds check (a short
   // message goes through the reader field by field, which names the field it lacks)
-  const b = r.bytes;
   const p = r.pos;
   const whole = r.end - p >= 24;
   const tableId = whole ? b[p]! : r.u8();
@@ -43,12 +47,12 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   if (whole) r.pos = p + 24;
   const match = readMatch(r);
   // OpenFlow 1.2+: the OXM entries as Open vSwitch's strict decoder checks them (prerequisites, duplicates)
-  const matchError = version >= OfpVersion.OF12 ? matchEntriesError(match) : undefined;
+  const matchError = version >= OfpVersion.OF12 && match.length !== 0 ? matchEntriesError(match) : undefined;
   if (matchError) r.fail(matchError);
   // the instructions fill the rest of the message: read in place, with no reader of their own
   const instructions = decodeInstructions(r);
   // actions whose encoding the version does not have (Nicira encap before 1.3, load and move from 1.5 on, ...)
-  const versionError = instructionsVersionError(instructions, version);
+  const versionError = instructions.length === 0 ? undefined : instructionsVersionError(instructions, version);
   if (versionError !== undefined) r.fail(versionError);
   // then the actions against the match, as Open vSwitch's decoder checks them (none without instructions)
   const inconsistent = instructions.length === 0 ? undefined : flowModConsistencyError(match, instructions);

@@ -9,17 +9,29 @@ import type { Action } from "./action-types.js";
 import { FACT_FIELDS, type FlowFacts, factsOfMatch, requireSubField } from "./consistency.js";
 import { type MatchField, fieldByName, matchField } from "./oxm.js";
 
-/** A learn spec's immediate value written into its destination's bits, as a match entry (no mask when it covers the field). */
+/**
+ * A learn spec's immediate value written into its destination's bits, as a match entry (no mask when it
+ * covers the field): bit `i` of the value (counted from its last byte's lowest bit) goes to bit `ofs + i` of
+ * the field, for `i` below `nbits`, byte by byte with no bigint.
+ */
 function immediateEntry(field: string, ofs: number, nbits: number, value: Uint8Array): MatchField | undefined {
   const def = fieldByName(field);
   if (def === undefined || def.len > 16) return undefined;
-  let v = 0n;
-  for (const b of value) v = (v << 8n) | BigInt(b);
-  const bits = BigInt(def.len * 8);
-  const mask = ((1n << BigInt(nbits)) - 1n) << BigInt(ofs);
-  const all = (1n << bits) - 1n;
-  const toBytes = (n: bigint) => Uint8Array.from({ length: def.len }, (_, i) => Number((n >> BigInt((def.len - 1 - i) * 8)) & 0xffn));
-  return matchField(field, toBytes((v << BigInt(ofs)) & mask), (mask & all) === all ? undefined : toBytes(mask & all));
+  const len = def.len;
+  const out = new Uint8Array(len);
+  const mask = new Uint8Array(len);
+  const last = value.length - 1;
+  for (let i = 0; i < nbits && ofs + i < len * 8; i++) {
+    const d = ofs + i;
+    const at = len - 1 - (d >>> 3);
+    const bit = 1 << (d & 7);
+    mask[at]! |= bit;
+    const from = last - (i >>> 3);
+    if (from >= 0 && (value[from]! >>> (i & 7)) & 1) out[at]! |= bit;
+  }
+  let whole = true;
+  for (let i = 0; i < len; i++) if (mask[i] !== 0xff) whole = false;
+  return matchField(field, out, whole ? undefined : mask);
 }
 
 /** What an empty match says (read only). */
