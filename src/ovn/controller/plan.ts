@@ -4,88 +4,22 @@
  * creates, per-column changes, links, unlinks and deletes from any number of calls, sees its own
  * pending inserts (a port created in the same plan can join a port group), merges every change
  * of one row into one `update` and one `mutate`, orders inserts so referenced rows come first,
- * and puts the `wait` guards in front (RFC 7047 §5.2).
+ * and puts the `wait` guards in front (RFC 7047 §5.2). The plan's types are in `plan-types.ts`,
+ * the wire form of its inserts and mutations in `plan-wire.ts`.
  *
  * @module
  */
-import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
-import type { ColumnSchema, TableSchema } from "../../ovsdb/schema/schema.js";
-import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
-import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
-import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
-import type { InsertOperation, MutateOperation, Mutation, Operation } from "../../ovsdb/wire/operations.js";
+import type { Datum, Row } from "../../ovsdb/schema/datum.js";
+import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
+import type { JsonValue } from "../../ovsdb/wire/notation.js";
+import type { Operation } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
 import { UNKNOWN_VERSION } from "./own-echo.js";
-import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, normalizedValue, onlyKeys, plainStrings } from "./values.js";
-
-/** One change a plan makes, for display (`ovn-ts diff`) and tests. */
-export type PlanStep =
-  | { readonly kind: "create"; readonly table: string; readonly key: string; readonly columns: readonly string[] }
-  | { readonly kind: "update"; readonly table: string; readonly key: string; readonly uuid: string; readonly columns: readonly string[] }
-  | { readonly kind: "delete"; readonly table: string; readonly key: string; readonly uuid: string };
-
-/** A row a plan's guards pin to the version the plan was built from. */
-export interface GuardedRow {
-  /** The table. */
-  readonly table: string;
-  /** The row's UUID. */
-  readonly uuid: string;
-  /** Its `_version` in the replica when the plan was built. */
-  readonly version: string;
-  /**
-   * When set, the guard pins only this column to its value when the plan was built (e.g. a
-   * router's `nat` while a NAT rule is added: a concurrent insert of the same rule fails the
-   * transaction, an unrelated change to the router does not).
-   */
-  readonly column?: string;
-}
-
-/** Operations built by declarative calls, not yet sent. */
-export interface Plan {
-  /** The database the operations belong to. */
-  readonly database: string;
-  /** A label for logs and the transaction hook. */
-  readonly label: string | undefined;
-  /** The operations, ready for one `transact`; empty when the state already matches. */
-  readonly operations: readonly Operation[];
-  /** What the operations do, row by row. */
-  readonly steps: readonly PlanStep[];
-  /** The rows the guards pin. */
-  readonly guarded: readonly GuardedRow[];
-  /** The keys inserted under the protection of the server's unique index instead of a `wait` guard (none when absent). */
-  readonly indexed?: readonly IndexedKey[];
-}
-
-/** A plan as text, one line per step: `+ table key (columns)`, `~ table key: columns`, `- table key`. */
-export function formatPlan(plan: Plan): string {
-  const lines = plan.steps.map((s) =>
-    s.kind === "create" ? `+ ${s.table} ${s.key} (${s.columns.join(", ")})` : s.kind === "update" ? `~ ${s.table} ${s.key}: ${s.columns.join(", ")}` : `- ${s.table} ${s.key}`,
-  );
-  return lines.length ? `${lines.join("\n")}\n` : "";
-}
-
-interface PendingInsert {
-  readonly table: string;
-  readonly key: string;
-  readonly row: Record<string, Datum>;
-  /** The wire form of columns as the create took them (a column changed afterwards has none). */
-  readonly json: Record<string, JsonValue | null>;
-  /**
-   * True while `json` is the whole row in its final wire form, in `row`'s column order (the
-   * insert's `row` as is): no reference column, and nothing changed since the create.
-   */
-  whole: boolean;
-  /** The number of the last {@link PlanBuilder.build} that put its insert in a plan (0: none yet). */
-  built: number;
-}
-
-interface MutationAcc {
-  readonly map: boolean;
-  readonly remove: Set<Atom>;
-  readonly add: Map<Atom, Atom>;
-}
+import type { GuardedRow, Plan, PlanStep } from "./plan-types.js";
+import { type MutationAcc, type PendingInsert, type TableFacts, atomsOf, columnFacts, factsOf, insertOf, refSetMutate, wireValue } from "./plan-wire.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, normalizedValue, onlyKeys } from "./values.js";
 
 interface PendingChange {
   readonly table: string;
@@ -96,15 +30,6 @@ interface PendingChange {
 
 /** The uuid-name prefix of rows a plan creates. */
 const REF_PREFIX = "ctl";
-
-/** The table part of the uuid-names of rows a plan creates, by table (a uuid-name is `[A-Za-z_][A-Za-z0-9_]*`). */
-const refSuffixes = new Map<string, string>();
-
-function refSuffix(table: string): string {
-  let s = refSuffixes.get(table);
-  if (s === undefined) refSuffixes.set(table, (s = table.replace(/[^A-Za-z0-9_]/g, "_")));
-  return s;
-}
 
 /** Options of {@link PlanBuilder.create}. */
 export interface PlanCreateOptions {
@@ -592,138 +517,6 @@ export class PlanBuilder {
     return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : this.indexedKeys.slice() };
   }
 }
-
-/**
- * The `insert` of a row this plan creates (RFC 7047 §5.2.1), in the form the typed model's
- * builder gives it. Its values were checked against the server's column types when the plan
- * took them ({@link normalize}), so only reference columns, which {@link PlanBuilder.link} grows
- * afterwards, are checked again; required columns are checked as the builder does.
- */
-function insertOf(
-  db: ControlledDb,
-  table: string,
-  row: { readonly [column: string]: Datum },
-  ref: string,
-  taken: { readonly [column: string]: JsonValue | null },
-  whole: boolean,
-): InsertOperation {
-  const ts = db.table(table);
-  const refs = db.refColumns(table);
-  let json: Record<string, JsonValue> = taken as Record<string, JsonValue>;
-  if (!whole) {
-    json = {};
-    for (const c in row) {
-      const v = row[c];
-      if (v === undefined) continue;
-      const type = db.column(table, c).type;
-      const isRef = refs.includes(c);
-      if (isRef) {
-        const problem = checkDatum(type, v);
-        if (problem) throw new OvsdbTypeError(problem, table, c);
-      }
-      const t = isRef ? undefined : taken[c];
-      json[c] = t !== undefined && t !== null ? t : wireValue(type, datumToJson(type, v, { table, column: c, allowNamedUuid: true }));
-    }
-  }
-  const required = db.requiredColumns(table);
-  for (const c of required) {
-    if (c in json) continue;
-    const missing = required.filter((x) => !(x in json));
-    throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
-  }
-  return { op: "insert", table, row: json, "uuid-name": ref };
-}
-
-/**
- * The `mutate` of a row whose mutations are all on mutable sets of references (a switch's or a
- * router's `ports`, a port group's `ports`): the operation the typed model's builder gives, its
- * elements encoded once (UUIDs and this plan's uuid-names, each checked as the builder checks it)
- * instead of encoded, decoded and checked again per element. Undefined when any mutation is on
- * another kind of column (the builder does those).
- */
-function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>, inserts: ReadonlyMap<string, PendingInsert>): MutateOperation | undefined {
-  for (const [c, acc] of mutations) {
-    const col = db.column(table, c);
-    if (acc.map || !col.mutable || col.type.value || col.type.key.type !== "uuid" || col.type.key.enum) return undefined;
-  }
-  const out: Mutation[] = [];
-  for (const [c, acc] of mutations) {
-    const key = db.column(table, c).type.key;
-    const ctx = { table, column: c, allowNamedUuid: true };
-    const enc = (atoms: Iterable<Atom>): JsonValue => {
-      const list: JsonAtom[] = [];
-      // (this plan's own uuid-names, made valid, as the builder gives them; anything else checked)
-      for (const a of atoms) list.push(typeof a === "string" && inserts.has(a) ? ["named-uuid", a] : atomToJson(key, a, ctx));
-      return ["set", list];
-    };
-    if (acc.remove.size > 0) out.push([c, "delete", enc(acc.remove)]);
-    if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
-  }
-  return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
-}
-
-/** What {@link PlanBuilder} looks up about a column of a row it creates, once per table schema and column. */
-interface ColumnFacts {
-  readonly col: ColumnSchema;
-  /** Its keys or values are enumerated (checked against the server's schema). */
-  readonly enumerated: boolean;
-  /** It references rows (a key or value of type uuid). */
-  readonly isRef: boolean;
-  /** An optional value (at most one, no map): sent as its atom when present ({@link wireValue}). */
-  readonly optionalAtom: boolean;
-}
-
-/** What {@link PlanBuilder} looks up about a table it creates rows in, once per table schema. */
-interface TableFacts {
-  readonly columns: Map<string, ColumnFacts>;
-  /** The `external_ids` column, if the table has one. */
-  readonly external: ColumnSchema | undefined;
-  /** `external_ids` is a map of plain strings ({@link plainStrings}). */
-  readonly externalPlain: boolean;
-  /** The table part of its rows' uuid-names. */
-  readonly refSuffix: string;
-  /** Whether the server's schema has a unique index on exactly this column. */
-  readonly unique: Map<string, boolean>;
-}
-
-/** Per server table schema (immutable): its {@link TableFacts}. */
-const tableFacts = new WeakMap<TableSchema, TableFacts>();
-
-function factsOf(db: ControlledDb, table: string): TableFacts {
-  const ts = db.table(table);
-  let f = tableFacts.get(ts);
-  if (f === undefined) {
-    const external = ts.columns.get("external_ids");
-    f = { columns: new Map(), external, externalPlain: external !== undefined && plainStrings(external.type), refSuffix: refSuffix(table), unique: new Map() };
-    tableFacts.set(ts, f);
-  }
-  return f;
-}
-
-/** The facts of a column (`OvnFeatureUnavailableError` when the server's table lacks it, as `db.column`). */
-function columnFacts(db: ControlledDb, table: string, c: string): ColumnFacts {
-  const col = db.column(table, c);
-  const t = col.type;
-  return {
-    col,
-    enumerated: !!(t.key.enum || t.value?.enum),
-    isRef: db.refColumns(table).includes(c),
-    optionalAtom: t.max === 1 && t.min === 0 && !t.value,
-  };
-}
-
-/** A value's wire form as an insert sends it: an optional value (at most one, no map) that is present, as its atom. */
-function wireValue(type: ColumnType, j: JsonValue): JsonValue {
-  return type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
-}
-
-function atomsOf(v: Datum): readonly Atom[] {
-  if (v === undefined) return [];
-  if (Array.isArray(v)) return v as readonly Atom[];
-  if (v instanceof Map) return [...v.keys(), ...v.values()] as Atom[];
-  return [v as Atom];
-}
-
 /**
  * True when map `current` already holds every key of plain object `desired` with its value (and
  * none of its keys given as `undefined`): managed key by key, such a column needs no change.
