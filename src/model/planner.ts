@@ -69,6 +69,13 @@ export interface ApplyModelOptions {
    * @default false
    */
   readonly followOwnWrites?: boolean;
+  /**
+   * Keep every chunk's plan in the result's `plans`. Otherwise each chunk's plan (its operations)
+   * is dropped once its transaction has committed and its steps are attributed: a 10,000-pod apply
+   * does not hold every operation it sent until the end.
+   * @default true on a dry run (its one plan), false otherwise
+   */
+  readonly keepPlans?: boolean;
 }
 
 /** What {@link applyModel} did. */
@@ -81,7 +88,7 @@ export interface ApplyModelResult {
   readonly transactions: number;
   /** Operations sent, or (dry run) that would be sent. */
   readonly operations: number;
-  /** The plans built (one per chunk; the steps of each in `objects`). */
+  /** The plans built (one per chunk; the steps of each in `objects`), when kept ({@link ApplyModelOptions.keepPlans}); else empty. */
   readonly plans: readonly Plan[];
 }
 
@@ -177,7 +184,9 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
     weight: 4 + 3 * qos.length + (x.object.dhcpV4Options || x.object.dhcpV6Options ? 4 : 0),
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
-      const vips = podVipColumns(p, x.port, x.object.portVips);
+      // The port looked up by name once, for its VIP keys and for ensureSwitchPort (one pending in this plan is left to it).
+      const row = p.pending("Logical_Switch_Port", x.port) === undefined ? (p.db.byName("Logical_Switch_Port", x.port) ?? null) : undefined;
+      const vips = podVipColumns(p, x.port, x.object.portVips, row);
       const externalIds: Record<string, string | undefined> = { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet };
       for (const k in vips.external_ids) externalIds[k] = vips.external_ids[k]; // (usually none: no object spread per pod)
       const dhcp = podDhcpColumns(p, x, subnets.get(x.subnet), u2o?.get(x.subnet)?.ips); // an empty set clears the optional reference
@@ -188,7 +197,7 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
       };
       for (const k in dhcp) desired[k] = dhcp[k as keyof typeof dhcp];
       desired["external_ids"] = externalIds;
-      p.ensureSwitchPort(x.subnet, x.port, desired);
+      p.ensureSwitchPort(x.subnet, x.port, desired, row);
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
       if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos);
     },
@@ -371,8 +380,9 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
 
   /** The steps each unit made: the plan's steps from..to, recorded while building (a retried build starts over). */
   type Range = { readonly ref: string; readonly from: number; readonly to: number };
+  const keepPlans = options.keepPlans ?? options.dryRun ?? false;
   const record = (plan: Plan, ranges: readonly Range[]): void => {
-    plans.push(plan);
+    if (keepPlans) plans.push(plan);
     operations += plan.operations.length;
     const refAt: (string | undefined)[] = [];
     for (const r of ranges) for (let i = r.from; i < r.to; i++) refAt[i] = r.ref;
