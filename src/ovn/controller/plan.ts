@@ -76,6 +76,7 @@ export class PlanBuilder {
   private readonly absentWhere: { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[] }[] = [];
   private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
+  private readonly matchingGuards = new Map<string, { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[]; readonly columns: readonly string[]; readonly rows: readonly { readonly [column: string]: Datum }[] }>();
   /** The keys inserted under the protection of a unique index, in order, each once (by table, column and value as text: no key string built per insert). */
   private readonly indexedKeys: IndexedKey[] = [];
   private readonly indexedAt = new Map<string, Map<string, Map<string, number>>>();
@@ -159,38 +160,49 @@ export class PlanBuilder {
       if (!this.take(f, table, c, v, out, json, columns)) whole = false;
     }
     if (!named && !this.take(f, table, "name", name, out, json, columns)) whole = false;
-    const extCol = f.external;
-    if (extCol) {
-      // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
-      const given = out["external_ids"] as Map<Atom, Atom> | undefined;
-      const ext = given === undefined || row["external_ids"] === given ? new Map(given ?? []) : given;
-      ext.set(this.db.identity.vendorKey, this.db.identity.vendor);
-      if (options.owner !== undefined) ext.set(this.db.identity.ownerKey, options.owner);
-      if (given === undefined) columns.push("external_ids");
-      out["external_ids"] = ext;
-      // Its wire form now, when it is plain strings (else insertOf encodes it).
-      const j = f.externalPlain ? normalizedStrings(extCol.type, ext) : undefined;
-      if (j) json["external_ids"] = j.json;
-      else {
-        delete json["external_ids"];
-        whole = false;
-      }
-    } else if ("external_ids" in json) whole = false;
+    if (!this.stamp(f, row, out, json, columns, options.owner)) whole = false;
     const ref = `${REF_PREFIX}${++this.n}_${f.refSuffix}`;
     this.inserts.set(ref, { table, key, row: out, json, whole, built: 0 });
     let keys = this.insertKeys.get(table);
     if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
     keys.set(key, ref);
-    const absent = options.absent;
-    if (absent && this.db.guards) {
-      const guard = { table, column: absent.column, value: absent.value };
-      let unique = f.unique.get(absent.column);
-      if (unique === undefined) f.unique.set(absent.column, (unique = this.db.hasUniqueIndex(table, [absent.column])));
-      if (unique) this.addIndexed(guard);
-      else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
-    }
+    if (options.absent && this.db.guards) this.guardCreate(f, table, options.absent);
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
+  }
+
+  /**
+   * Stamps a row created with the controller's identity (and `owner`) in `external_ids`, when its
+   * table has that column, and puts the column's wire form in `json` when it is plain strings.
+   * False when the insert's wire form must be made when the plan is built (see {@link insertOf}).
+   */
+  private stamp(f: TableFacts, row: { readonly [column: string]: unknown }, out: Record<string, Datum>, json: Record<string, JsonValue | null>, columns: string[], owner: string | undefined): boolean {
+    const extCol = f.external;
+    if (!extCol) return !("external_ids" in json);
+    // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
+    const given = out["external_ids"] as Map<Atom, Atom> | undefined;
+    const ext = given === undefined || row["external_ids"] === given ? new Map(given ?? []) : given;
+    ext.set(this.db.identity.vendorKey, this.db.identity.vendor);
+    if (owner !== undefined) ext.set(this.db.identity.ownerKey, owner);
+    if (given === undefined) columns.push("external_ids");
+    out["external_ids"] = ext;
+    // Its wire form now, when it is plain strings (else insertOf encodes it).
+    const j = f.externalPlain ? normalizedStrings(extCol.type, ext) : undefined;
+    if (j) {
+      json["external_ids"] = j.json;
+      return true;
+    }
+    delete json["external_ids"];
+    return false;
+  }
+
+  /** The guard that no row of `table` has `column == value` for a row created: the server's unique index on the column when it has one, else a `wait`. */
+  private guardCreate(f: TableFacts, table: string, absent: { readonly column: string; readonly value: Atom }): void {
+    const guard = { table, column: absent.column, value: absent.value };
+    let unique = f.unique.get(absent.column);
+    if (unique === undefined) f.unique.set(absent.column, (unique = this.db.hasUniqueIndex(table, [absent.column])));
+    if (unique) this.addIndexed(guard);
+    else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
   }
 
   /**
@@ -436,6 +448,21 @@ export class PlanBuilder {
     this.absentWhere.push({ table, where });
   }
 
+  /**
+   * Pins the rows of `table` that match `where` (RFC 7047 conditions over the server's columns),
+   * projected on `columns`, to `rows` (values as the replica holds them): the transaction fails (and
+   * a reconcile rebuilds) if another writer created, deleted or changed such a row meanwhile. `key`
+   * names the guard: asked again in the same plan, it is sent once (the first one's rows). For
+   * keyed children of a parent with thousands of them (a router's policies): one owner's children
+   * are pinned, not the parent's whole set, so the guard does not grow with the parent.
+   */
+  guardMatching(key: string, table: string, where: readonly (readonly [string, string, unknown])[], columns: readonly string[], rows: readonly { readonly [column: string]: Datum }[]): void {
+    if (!this.db.guards || this.matchingGuards.has(key)) return;
+    for (const [c] of where) this.db.column(table, c);
+    for (const c of columns) this.db.column(table, c);
+    this.matchingGuards.set(key, { table, where, columns, rows });
+  }
+
   /** True when nothing has been planned. */
   get empty(): boolean {
     return this.inserts.size === 0 && this.changes.size === 0 && this.deletes.size === 0;
@@ -485,11 +512,23 @@ export class PlanBuilder {
       if (g) guarded.push(g);
     }
     for (const [uuid, d] of this.deletes) if (d.op) body.push(m.table(d.table).delete([["_uuid", "==", uuid]] as never));
+    this.guardOperations(ops, guarded);
+    ops.push(...body);
+    const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
+    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : this.indexedKeys.slice() };
+  }
+
+  /** The plan's `wait` guards, in `ops` (absence, rows matching, columns, then versions); the rows they pin added to `guarded`. */
+  private guardOperations(ops: Operation[], guarded: GuardedRow[]): void {
+    const m = this.db.model;
     for (const g of this.absentGuards.values()) {
       ops.push(m.table(g.table).wait([[g.column, "==", g.value]] as never, { columns: [g.column] as never, until: "==", rows: [], timeout: 0 }));
     }
     for (const g of this.absentWhere) {
       ops.push(m.table(g.table).wait(g.where as never, { columns: [g.where[0]![0]] as never, until: "==", rows: [], timeout: 0 }));
+    }
+    for (const g of this.matchingGuards.values()) {
+      ops.push(m.table(g.table).wait(g.where as never, { columns: g.columns as never, until: "==", rows: g.rows as never, timeout: 0 }));
     }
     for (const g of this.columnGuards.values()) {
       if (this.deletes.has(g.uuid)) continue;
@@ -512,11 +551,9 @@ export class PlanBuilder {
       }
       ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: ["_version"] as never, until: "==", rows: [{ _version: g.version }] as never, timeout: 0 }));
     }
-    ops.push(...body);
-    const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
-    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : this.indexedKeys.slice() };
   }
 }
+
 /**
  * True when map `current` already holds every key of plain object `desired` with its value (and
  * none of its keys given as `undefined`): managed key by key, such a column needs no change.
