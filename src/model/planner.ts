@@ -12,24 +12,23 @@
  * @module
  */
 import { type NbController, type NbPlan, type Plan, type PlanStep, type ReadLog, type ReconcileResult, onlyKeys, stalePlan } from "../ovn/controller/index.js";
-import type { Row } from "../ovsdb/schema/datum.js";
 import { DEFAULT_NODE_SWITCH_CIDR, EXTERNAL_IDS, KUBE_OVN_IDENTITY, NETPOL_ACL_TIER, NODE_SWITCH, deterministicMac, routerPortName, switchRouterPortName } from "./naming.js";
-import { type ModelUnit, type PruneTarget, stepCount } from "./kinds/common.js";
-import { buildSubnetRouting, gatewayPruneTargets } from "./kinds/gateway.js";
+import { type ModelUnit, stepCount } from "./kinds/common.js";
+import { buildSubnetRouting } from "./kinds/gateway.js";
 import { subnetSpecAcls } from "./kinds/subnet-acls.js";
 import { privateSubnetAcls } from "./kinds/subnet-private.js";
 import { buildSubnetDhcp, podDhcpColumns, routerPortRaColumns } from "./kinds/subnet-dhcp.js";
-import { buildSubnetExtraPorts, mcastOtherConfig, podVipColumns, subnetDhcpPruneTargets, subnetExtraPortNames } from "./kinds/subnet-extras.js";
-import { buildSubnetU2o, existingU2oAddresses, u2oNetworks, u2oPruneTargets, u2oRouterPorts, u2oSwitchPorts } from "./kinds/subnet-u2o.js";
-import { U2O_OVERLAY_CIDRS_WEIGHT, buildU2oOverlayCidrs, u2oNoLbUnits, u2oRoutingPruneTargets } from "./kinds/u2o-routing.js";
-import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalRouterPortName, externalUnits, natPruneTargets, natUnits } from "./kinds/nat.js";
-import { networkPolicyRefOf, networkPolicyUnit } from "./kinds/network-policy.js";
-import { nodePruneTargets, nodeUnits } from "./kinds/node.js";
+import { buildSubnetExtraPorts, mcastOtherConfig, podVipColumns } from "./kinds/subnet-extras.js";
+import { buildSubnetU2o, existingU2oAddresses, u2oNetworks } from "./kinds/subnet-u2o.js";
+import { U2O_OVERLAY_CIDRS_WEIGHT, buildU2oOverlayCidrs, u2oNoLbUnits } from "./kinds/u2o-routing.js";
+import { EXTERNAL_SUBNET, dropExternal, existingNatAddresses, externalUnits, natUnits } from "./kinds/nat.js";
+import { networkPolicyUnit } from "./kinds/network-policy.js";
+import { nodeUnits } from "./kinds/node.js";
 import { podQosRules } from "./kinds/qos.js";
 import { ensureVpcLoadBalancers, loadBalancerRef, serviceRecordKey, serviceRecords, serviceUnit, vpcLoadBalancerNames } from "./kinds/service.js";
 import { buildVpcRoutes, vpcRouteCount } from "./kinds/vpc-routes.js";
-import { buildVpcExtras, requireVpcExtras, vpcExtraPortRef, vpcExtraRouterPorts, vpcExtrasPruneTargets, vpcExtrasWeight } from "./kinds/vpc-extras.js";
-import { localnetPortName } from "./kinds/underlay.js";
+import { buildVpcExtras, requireVpcExtras, vpcExtrasWeight } from "./kinds/vpc-extras.js";
+import { PRUNE_TABLES, pruneTargets } from "./prune-targets.js";
 import type { ExistingAddresses, ResolvedModel, ResolvedPod, ResolvedSubnet } from "./resolve.js";
 import { objectRef } from "./types.js";
 
@@ -69,6 +68,13 @@ export interface ApplyModelOptions {
    * @default false
    */
   readonly followOwnWrites?: boolean;
+  /**
+   * Keep every chunk's plan in the result's `plans`. Otherwise each chunk's plan (its operations)
+   * is dropped once its transaction has committed and its steps are attributed: a 10,000-pod apply
+   * does not hold every operation it sent until the end.
+   * @default true on a dry run (its one plan), false otherwise
+   */
+  readonly keepPlans?: boolean;
 }
 
 /** What {@link applyModel} did. */
@@ -81,7 +87,7 @@ export interface ApplyModelResult {
   readonly transactions: number;
   /** Operations sent, or (dry run) that would be sent. */
   readonly operations: number;
-  /** The plans built (one per chunk; the steps of each in `objects`). */
+  /** The plans built (one per chunk; the steps of each in `objects`), when kept ({@link ApplyModelOptions.keepPlans}); else empty. */
   readonly plans: readonly Plan[];
 }
 
@@ -177,7 +183,9 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
     weight: 4 + 3 * qos.length + (x.object.dhcpV4Options || x.object.dhcpV6Options ? 4 : 0),
     primary: ["Logical_Switch_Port", x.port],
     build: (p) => {
-      const vips = podVipColumns(p, x.port, x.object.portVips);
+      // The port looked up by name once, for its VIP keys and for ensureSwitchPort (one pending in this plan is left to it).
+      const row = p.pending("Logical_Switch_Port", x.port) === undefined ? (p.db.byName("Logical_Switch_Port", x.port) ?? null) : undefined;
+      const vips = podVipColumns(p, x.port, x.object.portVips, row);
       const externalIds: Record<string, string | undefined> = { [EXTERNAL_IDS.pod]: `${x.object.namespace}/${x.object.name}`, [EXTERNAL_IDS.logicalSwitch]: x.subnet };
       for (const k in vips.external_ids) externalIds[k] = vips.external_ids[k]; // (usually none: no object spread per pod)
       const dhcp = podDhcpColumns(p, x, subnets.get(x.subnet), u2o?.get(x.subnet)?.ips); // an empty set clears the optional reference
@@ -188,7 +196,7 @@ function podUnit(x: ResolvedPod, qosParents: ReadonlySet<string>, subnets: Reado
       };
       for (const k in dhcp) desired[k] = dhcp[k as keyof typeof dhcp];
       desired["external_ids"] = externalIds;
-      p.ensureSwitchPort(x.subnet, x.port, desired);
+      p.ensureSwitchPort(x.subnet, x.port, desired, row);
       // Rate annotations: QoS rows owned by the port (only looked at for pods that have or had some).
       if (qos.length || qosParents.has(x.port)) p.setQosRules(x.subnet, x.port, qos);
     },
@@ -239,72 +247,6 @@ function unitsOf(model: ResolvedModel, qosParents: ReadonlySet<string>, withLb: 
     ...(model.networkPolicies ?? []).map((np) => networkPolicyUnit(np, NETPOL_ACL_TIER)),
     ...(model.services ?? []).map(serviceUnit),
   ];
-}
-
-/** The tables `--prune` deletes from, children before parents. */
-const PRUNE_TABLES = ["DHCP_Options", "QoS", "NAT", "Load_Balancer", "Logical_Router_Policy", "Logical_Router_Static_Route", "Port_Group", "Address_Set", "Logical_Switch_Port", "HA_Chassis_Group", "Logical_Router_Port", "BFD", "Logical_Switch", "Logical_Router"];
-
-/** The rows `--prune` deletes: owned routers, switches and ports (and router ports) the model does not name, and the rows of the kinds of src/model/kinds whose objects are gone. */
-function pruneTargets(ctl: NbController, model: ResolvedModel, withLb: ReadonlySet<string>): PruneTarget[] {
-  const lrs = new Set(model.vpcs);
-  const lss = new Set(model.subnets.map((s) => s.object.name));
-  const routed = model.subnets.filter((s) => s.routed);
-  const externals = model.nat?.externals ?? [];
-  const lrps = new Set([...routed.map((s) => routerPortName(s.vpc, s.object.name)), ...externals.map((x) => externalRouterPortName(x.vpc, x.subnet.object.name)), ...vpcExtraRouterPorts(model.vpcExtras), ...u2oRouterPorts(model)]);
-  const lsps = new Set([
-    ...routed.map((s) => switchRouterPortName(s.object.name, s.vpc)),
-    ...model.pods.map((x) => x.port),
-    ...(model.nodes ?? []).map((n) => n.port),
-    ...model.subnets.filter((s) => s.underlay).map((s) => localnetPortName(s.object.name)),
-    ...externals.map((x) => switchRouterPortName(x.subnet.object.name, x.vpc)),
-    ...subnetExtraPortNames(model),
-    ...u2oSwitchPorts(model),
-  ]);
-  const out: PruneTarget[] = [...nodePruneTargets(ctl.db, model), ...natPruneTargets(ctl.db, model.nat), ...gatewayPruneTargets(ctl.db, model), ...vpcExtrasPruneTargets(ctl.db, model.vpcs), ...subnetDhcpPruneTargets(ctl.db, model), ...u2oPruneTargets(ctl.db, model), ...u2oRoutingPruneTargets(ctl.db, model)];
-  const ext = (r: Row) => r["external_ids"] as ReadonlyMap<string, string>;
-  for (const row of ctl.db.owned("Logical_Switch_Port")) {
-    if (lsps.has(row["name"] as string)) continue;
-    const pod = ext(row).get(EXTERNAL_IDS.pod);
-    const ls = ext(row).get(EXTERNAL_IDS.logicalSwitch);
-    out.push({ table: "Logical_Switch_Port", row, ref: pod ? `pod/${pod}` : `subnet/${ls ?? "?"}` });
-  }
-  for (const row of ctl.db.owned("Logical_Router_Port")) {
-    if (lrps.has(row["name"] as string)) continue;
-    const lr = ext(row).get(EXTERNAL_IDS.logicalRouter);
-    const name = row["name"] as string;
-    out.push({ table: "Logical_Router_Port", row, ref: vpcExtraPortRef(row) ?? `subnet/${lr && name.startsWith(`${lr}-`) ? name.slice(lr.length + 1) : name}` });
-  }
-  for (const row of ctl.db.owned("Logical_Switch")) if (!lss.has(row["name"] as string)) out.push({ table: "Logical_Switch", row, ref: `subnet/${row["name"] as string}` });
-  // QoS rows of pods no longer in the files (a port is NAME.NAMESPACE; a namespace has no dot).
-  for (const row of ctl.db.owned("QoS")) {
-    const port = ext(row).get(KUBE_OVN_IDENTITY.ownerKey);
-    if (port === undefined || lsps.has(port)) continue;
-    const dot = port.lastIndexOf(".");
-    out.push({ table: "QoS", row, ref: dot > 0 ? `pod/${port.slice(dot + 1)}/${port.slice(0, dot)}` : `pod/${port}` });
-  }
-  // NetworkPolicies' port groups (their ACLs go with them) and address sets; the load balancers of VPCs without services.
-  const pgs = new Set((model.networkPolicies ?? []).map((np) => np.portGroup));
-  const ass = new Set((model.networkPolicies ?? []).flatMap((np) => [...np.addressSets.keys()]));
-  for (const row of ctl.db.owned("Port_Group")) {
-    // A node's port groups carry `np` too (np=node/NAME, np=SUBNET/NODE) and a `node` key: nodePruneTargets' rows.
-    const np = ext(row).get("np");
-    if (np !== undefined && !ext(row).has("node") && !pgs.has(row["name"] as string)) out.push({ table: "Port_Group", row, ref: networkPolicyRefOf(np) });
-  }
-  for (const row of ctl.db.owned("Address_Set")) {
-    const np = ext(row).get("np");
-    if (np !== undefined && !ext(row).has("node") && !ass.has(row["name"] as string)) out.push({ table: "Address_Set", row, ref: networkPolicyRefOf(np) });
-  }
-  const lbs = new Set([...withLb].flatMap(vpcLoadBalancerNames));
-  const known = new Set([...model.vpcs, ...ctl.db.owned("Logical_Router").map((r) => r["name"] as string)].flatMap(vpcLoadBalancerNames));
-  for (const row of ctl.db.owned("Load_Balancer")) {
-    const name = row["name"] as string;
-    if (lbs.has(name) || !known.has(name)) continue;
-    const vpc = [...model.vpcs, ...ctl.db.owned("Logical_Router").map((r) => r["name"] as string)].find((v) => vpcLoadBalancerNames(v).includes(name))!;
-    out.push({ table: "Load_Balancer", row, ref: `vpc/${vpc}` });
-  }
-  for (const row of ctl.db.owned("Logical_Router")) if (!lrs.has(row["name"] as string)) out.push({ table: "Logical_Router", row, ref: `vpc/${row["name"] as string}` });
-  const seen = new Set<string>();
-  return out.filter((t) => !seen.has(t.row["_uuid"] as string) && seen.add(t.row["_uuid"] as string));
 }
 
 /** Steps that only add or remove a child reference on its parent (a switch's or router's `ports`): consequences of the child's own step. */
@@ -371,8 +313,9 @@ export async function applyModel(ctl: NbController, model: ResolvedModel, option
 
   /** The steps each unit made: the plan's steps from..to, recorded while building (a retried build starts over). */
   type Range = { readonly ref: string; readonly from: number; readonly to: number };
+  const keepPlans = options.keepPlans ?? options.dryRun ?? false;
   const record = (plan: Plan, ranges: readonly Range[]): void => {
-    plans.push(plan);
+    if (keepPlans) plans.push(plan);
     operations += plan.operations.length;
     const refAt: (string | undefined)[] = [];
     for (const r of ranges) for (let i = r.from; i < r.to; i++) refAt[i] = r.ref;

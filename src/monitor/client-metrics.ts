@@ -13,7 +13,7 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { TransactionHook } from "../ovn/controller/db.js";
+import type { TransactionHook } from "../ovn/controller/transaction-event.js";
 
 /** Latency histogram buckets in seconds, from 0.5 ms to 10 s. */
 const DEFAULT_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -163,9 +163,10 @@ describe.each(BACKENDS)("Vpc routes on %s", (kind) => {
     expect(changed.sent.length).toBe(1);
     // Only the rows that changed: the new route and policy, the reroute's next hops (the removed ones are dropped from the router's sets).
     // (the ECMP route and the changed source route leave the router's set with one mutation and are garbage-collected; the drop too).
+    // (the new policy's guard pins the VPC's marked policies by priority and match, not the router's whole set)
     expect(opsText(changed.sent[0]!)).toEqual([
+      "wait Logical_Router_Policy priority,match",
       "wait Logical_Router static_routes",
-      "wait Logical_Router policies",
       "wait Logical_Router_Policy _version",
       "insert Logical_Router_Static_Route",
       "insert Logical_Router_Policy",

@@ -117,7 +117,8 @@ function routerRef(p: NbPlan, name: string): Row | string {
 export function syncPolicies(p: NbPlan, router: string, marker: readonly [key: string, value: string], mine: (ext: ReadonlyMap<string, string>) => boolean, want: readonly PolicySpec[]): void {
   const key = (priority: number, match: string) => `${priority}\u0000${match}`;
   const have = new Map<string, Row>();
-  for (const row of ownedByExternalId(p, "Logical_Router_Policy", marker[0], marker[1])) {
+  const marked = ownedByExternalId(p, "Logical_Router_Policy", marker[0], marker[1]);
+  for (const row of marked) {
     if (!mine(extOf(row))) continue;
     const k = key(row["priority"] as number, row["match"] as string);
     if (have.has(k)) p.remove("Logical_Router_Policy", row);
@@ -138,10 +139,27 @@ export function syncPolicies(p: NbPlan, router: string, marker: readonly [key: s
     }
     lr ??= routerRef(p, router);
     const ref = p.create("Logical_Router_Policy", `${router}:${key(w.priority, w.match)}`, spec, { display: `${router} priority=${w.priority},match=${JSON.stringify(w.match)}` });
-    // Another writer adding the same policy meanwhile changes the router's set: fail and rebuild.
-    if (typeof lr !== "string") p.guardColumn("Logical_Router", lr, "policies");
+    // Another writer adding the same policy meanwhile adds a row with this marker: fail and rebuild.
+    // (The marker's rows are pinned, not the router's whole set, which grows with every node.)
+    if (typeof lr !== "string") guardMarkedPolicies(p, marker, marked);
     p.link("Logical_Router", lr, "policies", ref);
   }
+}
+
+/**
+ * Pins the owned policies marked `external_ids[marker[0]] = marker[1]` (on any router) to `rows`,
+ * the ones the replica holds, by priority and match: a policy with the marker created, deleted or
+ * re-keyed by another writer meanwhile fails the transaction.
+ */
+function guardMarkedPolicies(p: NbPlan, marker: readonly [key: string, value: string], rows: readonly Row[]): void {
+  const { vendorKey, vendor } = p.db.identity;
+  p.guardMatching(
+    `policies\u0000${marker[0]}\u0000${marker[1]}`,
+    "Logical_Router_Policy",
+    [["external_ids", "includes", new Map([[vendorKey, vendor], [marker[0], marker[1]]])]],
+    ["priority", "match"],
+    rows.map((r) => ({ priority: r["priority"] as number, match: r["match"] as string })),
+  );
 }
 
 /** One NAT rule of a router (ovn-nb(5) `NAT`). */

@@ -89,11 +89,12 @@ export function readPortVips(value: string | undefined, issue: (value: string) =
  * The VIPs of a pod's `port_security` entry and the `external_ids` keys of its port (Kube-OVN's
  * `buildLogicalSwitchPort` / `SetLogicalSwitchPortSecurity`: the VIPs after the pod's IPs, and
  * `vips`, `attach-vips=true`). Without `port_vips`: none, and the keys are removed (undefined)
- * from a port that has them (one lookup of the port by name).
+ * from a port that has them (one lookup of the port by name, unless the caller gives `row`: the
+ * port's row as it looked it up, `null` when there is none).
  */
-export function podVipColumns(p: NbPlan, port: string, vips: readonly string[] | undefined): { readonly security: readonly string[]; readonly external_ids: Readonly<Record<string, string | undefined>> } {
+export function podVipColumns(p: NbPlan, port: string, vips: readonly string[] | undefined, row?: Row | null): { readonly security: readonly string[]; readonly external_ids: Readonly<Record<string, string | undefined>> } {
   if (vips?.length) return { security: vips, external_ids: { vips: vips.join(","), "attach-vips": "true" } };
-  const ext = p.db.byName("Logical_Switch_Port", port)?.["external_ids"] as ReadonlyMap<string, string> | undefined;
+  const ext = (row === undefined ? p.db.byName("Logical_Switch_Port", port) : row)?.["external_ids"] as ReadonlyMap<string, string> | undefined;
   return ext?.has("attach-vips") ? DROP_VIPS : NO_VIPS;
 }
 

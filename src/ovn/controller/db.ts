@@ -2,7 +2,8 @@
  * The controller's view of one database: the connected server's schema, a live indexed
  * {@link Replica} (every read of the controller layer is a local lookup, never a round trip), the
  * controller's identity, and the one place operations are sent ({@link ControlledDb.apply}),
- * with a per-transaction hook for metrics.
+ * with a per-transaction hook for metrics (its event in `transaction-event.ts`; plans built ahead
+ * are checked in `stale-plan.ts`).
  *
  * @module
  */
@@ -15,39 +16,16 @@ import type { TablesDef } from "../../ovsdb/model/types.js";
 import type { Datum, Row } from "../../ovsdb/schema/datum.js";
 import { type ColumnSchema, type DatabaseSchema, type TableSchema, columnOf, parseSchema } from "../../ovsdb/schema/schema.js";
 import { columnShape } from "../../ovsdb/schema/types.js";
-import { TimedOut } from "../../ovsdb/wire/errors.js";
-import { type IndexedKey, hasUniqueIndex, lostIndexRace } from "../index-race.js";
+import { hasUniqueIndex } from "../index-race.js";
 import type { Json } from "../../ovsdb/wire/notation.js";
 import type { Operation, OperationResult } from "../../ovsdb/wire/operations.js";
 import type { OvnDatabase } from "../../ovsdb/models/ovn-releases.js";
 import { type OvnFeature, OvnFeatureUnavailableError, type OvnSchemaInfo, describeOvnSchema, ovnFeatureReleases } from "../schema-features.js";
 import { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
 import { ownUpdates } from "./own-echo.js";
-import type { Plan } from "./plan.js";
-
-/** What one sent transaction looked like, for a metrics exporter or a log. */
-export interface TransactionEvent {
-  /** The database. */
-  readonly database: string;
-  /** The caller's label (e.g. the reconcile's method and key: `pod/default/web-0`). */
-  readonly label: string;
-  /** The operations sent. */
-  readonly operations: readonly Operation[];
-  /** Operations per kind (`insert`, `update`, `mutate`, `delete`, `wait`). */
-  readonly counts: Readonly<Record<Operation["op"], number>>;
-  /** Milliseconds from send to reply. */
-  readonly latencyMs: number;
-  /**
-   * `committed`; `guard-failed` when a `wait` guard lost a race, or when a row the plan inserts
-   * lost a race on the server's unique index ({@link indexRaceOf}); `error` otherwise.
-   */
-  readonly outcome: "committed" | "guard-failed" | "error";
-  /** The error, when not committed. */
-  readonly error?: Error;
-}
-
-/** Receives one {@link TransactionEvent} per transaction sent (synchronously, after the reply). */
-export type TransactionHook = (event: TransactionEvent) => void;
+import type { Plan } from "./plan-types.js";
+import type { ReadLog } from "./stale-plan.js";
+import { type TransactionEvent, type TransactionHook, emptyCounts, indexRaceOf, isGuardFailure } from "./transaction-event.js";
 
 /** Options of {@link ControlledDb.open}. */
 export interface ControlledDbOptions {
@@ -103,20 +81,6 @@ export interface ApplyResult {
   readonly results: readonly OperationResult[];
 }
 
-/**
- * What a plan's build read from the replica ({@link ControlledDb.trackReads}): enough to tell
- * whether a plan built before another transaction committed would come out differently after it
- * ({@link stalePlan}).
- */
-export interface ReadLog {
-  /** The names of every name lookup that found no row, by table (no `table + name` string built per lookup). */
-  readonly missed: Map<string, Set<string>>;
-  /** UUIDs of the rows lookups by name or UUID found. */
-  readonly found: Set<string>;
-  /** Tables read as a whole (owned rows, rows by `external_ids`, holders of a row). */
-  readonly scanned: Set<string>;
-}
-
 const NAME_INDEX = "ctl:name";
 
 /**
@@ -128,25 +92,6 @@ const NAMED_BY_UNIQUE = new WeakMap<object, ReadonlySet<string>>();
 const NAME_COLUMNS: readonly string[] = ["name"];
 const VENDOR_INDEX = "ctl:vendor";
 const OWNER_INDEX = "ctl:owner";
-
-function emptyCounts(): Record<Operation["op"], number> {
-  return { insert: 0, select: 0, update: 0, mutate: 0, delete: 0, wait: 0, commit: 0, abort: 0, comment: 0, assert: 0 };
-}
-
-/** True when `e` is a failed `wait` (a lost guard) of `ops`. */
-export function isGuardFailure(e: unknown, ops: readonly Operation[]): e is TimedOut {
-  return e instanceof TimedOut && typeof e.operationIndex === "number" && ops[e.operationIndex]?.op === "wait";
-}
-
-/**
- * The key of `plan` that `e` reports lost a race on the server's unique index: a
- * `constraint violation` for two rows with one value of a single-column index, where the plan
- * inserted one of them with that key without an absence guard ({@link Plan.indexed}), and the
- * other row was already in the database. Undefined for any other error.
- */
-export function indexRaceOf(e: unknown, plan: Plan): IndexedKey | undefined {
-  return lostIndexRace(e, plan.indexed ?? []);
-}
 
 /**
  * One database as a controller sees it. Create with {@link ControlledDb.open}; read through
@@ -611,47 +556,4 @@ function refAtoms(v: Datum): string[] | undefined {
   if (Array.isArray(v)) return v as string[];
   if (v instanceof Map) return [...v.values()].filter((x): x is string => typeof x === "string");
   return undefined;
-}
-
-/** The UUID an `update`/`mutate`/`delete` of a plan names in its `_uuid ==` condition. */
-function targetOf(op: Operation): string | undefined {
-  if (op.op !== "update" && op.op !== "mutate" && op.op !== "delete") return undefined;
-  const c = op.where[0];
-  if (!c || c[0] !== "_uuid") return undefined;
-  const v = c[2] as unknown;
-  return Array.isArray(v) ? String(v[1]) : typeof v === "string" ? v : undefined;
-}
-
-/**
- * True when `ahead`, a plan built (with `reads` its {@link ControlledDb.trackReads} log) before
- * `committed` was committed, may differ from the same build done now: `committed` inserted a row
- * under a name `ahead` looked up and did not find, or into a table `ahead` read as a whole;
- * deleted anything; updated a row `ahead` found by name or guards, or mutated one of them other
- * than by adding or removing references (adding a port to a switch commutes with every other
- * plan's additions); or wrote any row of a table `ahead` read as a whole. Such a plan is built
- * again; any other is the plan the build would make now.
- */
-export function stalePlan(db: ControlledDb, committed: Plan, ahead: Plan, reads: ReadLog): boolean {
-  const pinned = new Set(ahead.guarded.map((g) => g.uuid));
-  for (const op of committed.operations) {
-    if (op.op === "wait") continue;
-    if (op.op === "delete") return true;
-    if (!("table" in op)) return true;
-    if (reads.scanned.has(op.table)) return true;
-    if (op.op === "insert") {
-      const name = (op.row as { name?: unknown }).name;
-      if (typeof name === "string" && reads.missed.get(op.table)?.has(name)) return true;
-      continue;
-    }
-    const uuid = targetOf(op);
-    if (uuid === undefined) return true;
-    if (pinned.has(uuid)) return true;
-    if (!reads.found.has(uuid)) continue;
-    if (op.op === "update") return true;
-    if (op.op === "mutate") {
-      const refs = db.refColumns(op.table);
-      if (op.mutations.some(([column]) => !refs.includes(column))) return true;
-    }
-  }
-  return false;
 }

@@ -16,19 +16,11 @@ export {
 export { type ControllerIdentity, type ResolvedIdentity, resolveIdentity } from "./identity.js";
 export { type ColumnChange, type Desired, type DesiredValue, type OnlyKeys, diffColumn, isOnlyKeys, normalize, onlyKeys } from "./values.js";
 export type { IndexedKey } from "../index-race.js";
-export { type ChangeOptions, type PlanCreateOptions, type GuardedRow, type Plan, PlanBuilder, type PlanStep, formatPlan } from "./plan.js";
-export {
-  type ApplyResult,
-  ControlledDb,
-  type ControlledDbOptions,
-  type Holder,
-  type ReadLog,
-  type TransactionEvent,
-  type TransactionHook,
-  indexRaceOf,
-  isGuardFailure,
-  stalePlan,
-} from "./db.js";
+export { type ChangeOptions, type PlanCreateOptions, PlanBuilder } from "./plan.js";
+export { type GuardedRow, type Plan, type PlanStep, formatPlan } from "./plan-types.js";
+export { type ApplyResult, ControlledDb, type ControlledDbOptions, type Holder } from "./db.js";
+export { type ReadLog, stalePlan } from "./stale-plan.js";
+export { type TransactionEvent, type TransactionHook, indexRaceOf, isGuardFailure } from "./transaction-event.js";
 export {
   type AclOwnerTarget,
   type ChassisOrderOptions,

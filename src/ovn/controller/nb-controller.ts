@@ -11,10 +11,11 @@ import type { TableDef } from "../../ovsdb/model/types.js";
 import type { OVN_Northbound } from "../../ovsdb/models/index.js";
 import type { Row } from "../../ovsdb/schema/datum.js";
 import type { OvnFeature, OvnSchemaInfo } from "../schema-features.js";
-import { type ApplyResult, ControlledDb, type ControlledDbOptions, type TransactionHook } from "./db.js";
+import { type ApplyResult, ControlledDb, type ControlledDbOptions } from "./db.js";
+import type { TransactionHook } from "./transaction-event.js";
 import { Sweeper } from "./gc.js";
 import { NbPlan, type NbControllerTable, type NbTables } from "./nb-plan.js";
-import type { Plan } from "./plan.js";
+import type { Plan } from "./plan-types.js";
 import { type ReconcileOptions, type ReconcileResult, reconcileWith } from "./reconcile.js";
 
 /** The NB tables the declarative calls use (pass them as `tables` to replicate only those; by default every table is replicated). */

@@ -171,14 +171,14 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
   }
 
   /** Creates the named child row in `parent.column`, or brings it to `desired` and moves it to `parent` if another owned parent holds it. */
-  private ensureNamedChild(parentTable: string, parent: Row | PlanRef, column: string, table: string, name: string, desired: Spec): PlanRef {
+  private ensureNamedChild(parentTable: string, parent: Row | PlanRef, column: string, table: string, name: string, desired: Spec, known?: Row | null): PlanRef {
     const pendingChild = this.pending(table, name);
     if (pendingChild) {
       this.change(table, { _uuid: pendingChild }, desired);
       this.link(parentTable, parent, column, pendingChild);
       return pendingChild;
     }
-    const row = this.db.byName(table, name);
+    const row = known === undefined ? this.db.byName(table, name) : (known ?? undefined);
     if (!row) {
       const ref = this.createNamed(table, name, desired, { absent: { column: "name", value: name } });
       this.link(parentTable, parent, column, ref);
@@ -264,10 +264,14 @@ export class NbPlan<T extends NbTables = OVN_Northbound.Tables> extends PlanBuil
     return this.ensureNamed("Logical_Router", name, specOf(desired));
   }
 
-  /** Ensures port `name` exists on switch `switchName` (moving it from another owned switch) with `desired`. */
-  ensureSwitchPort(switchName: string, name: string, desired: Desired<T["Logical_Switch_Port"]> = {}): PlanRef {
+  /**
+   * Ensures port `name` exists on switch `switchName` (moving it from another owned switch) with
+   * `desired`. `known`: the port's row as the caller already looked it up by name in the replica
+   * (`db.byName`; `null` when there is none), so it is not looked up twice.
+   */
+  ensureSwitchPort(switchName: string, name: string, desired: Desired<T["Logical_Switch_Port"]> = {}, known?: Row | null): PlanRef {
     const sw = this.owned("Logical_Switch", switchName, `Logical_Switch_Port ${name}`);
-    return this.ensureNamedChild("Logical_Switch", sw, "ports", "Logical_Switch_Port", name, specOf(desired));
+    return this.ensureNamedChild("Logical_Switch", sw, "ports", "Logical_Switch_Port", name, specOf(desired), known);
   }
 
   /** Ensures router port `name` exists on router `routerName` with `desired` (`mac` and `networks` are required to create it). */

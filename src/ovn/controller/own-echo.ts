@@ -50,33 +50,33 @@ class Fresh {
   ) {}
 }
 
+/** What {@link ownUpdates} gathers while it walks one transaction's operations. */
+interface Echo<T extends TablesDef> {
+  readonly db: ControlledDb<T>;
+  readonly replicated: (table: string) => boolean;
+  /** The UUID each `uuid-name` of the transaction's inserts got. */
+  readonly names: Map<string, string>;
+  /** The UUIDs of the rows the transaction inserted. */
+  readonly inserted: Set<string>;
+  /** The table updates, by table then UUID. */
+  readonly out: Record<string, Record<string, unknown>>;
+  /** Non-root rows inserted, and the UUIDs the transaction's strong references name. */
+  readonly orphans: Set<string>;
+  readonly referenced: Set<string>;
+  /** The rows updated or mutated, by UUID. */
+  readonly touched: Map<string, Touched>;
+  /** The last table an insert was into, and what {@link echoInsert} looks up about it (thousands of ports in a row). */
+  last: { readonly table: string; readonly isRoot: boolean; readonly refs: readonly string[]; readonly held: boolean } | undefined;
+}
+
 /**
  * The `update2` table updates of a committed transaction (`ops` as sent, `results` as the server
  * answered), for the tables `replicated` says the replica holds; `undefined` when they cannot be
  * known exactly (see the module documentation).
  */
 export function ownUpdates<T extends TablesDef>(db: ControlledDb<T>, ops: readonly Operation[], results: readonly OperationResult[], replicated: (table: string) => boolean): TableUpdates2 | undefined {
-  const names = new Map<string, string>();
-  const inserted = new Set<string>();
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    if (op.op !== "insert") continue;
-    const r = results[i] as { uuid?: readonly [string, string] } | undefined;
-    const uuid = r?.uuid?.[1];
-    if (uuid === undefined) return undefined;
-    if (op["uuid-name"] !== undefined) {
-      names.set(op["uuid-name"], uuid);
-      inserted.add(uuid);
-    }
-  }
-  const out: Record<string, Record<string, unknown>> = {};
-  const put = (table: string, uuid: string, u: unknown): void => {
-    (out[table] ??= {})[uuid] = u;
-  };
-  /** Non-root rows inserted, and the UUIDs the transaction's strong references name. */
-  const orphans = new Set<string>();
-  const referenced = new Set<string>();
-  const touched = new Map<string, Touched>();
+  const e: Echo<T> = { db, replicated, names: new Map(), inserted: new Set(), out: {}, orphans: new Set(), referenced: new Set(), touched: new Map(), last: undefined };
+  if (!nameInserts(e, ops, results)) return undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     switch (op.op) {
@@ -87,95 +87,135 @@ export function ownUpdates<T extends TablesDef>(db: ControlledDb<T>, ops: readon
       case "commit":
       case "abort":
         continue;
-      case "insert": {
-        const uuid = (results[i] as { uuid: readonly [string, string] }).uuid[1];
-        const ts = db.table(op.table);
-        if (!ts.isRoot) orphans.add(uuid);
-        const row: Record<string, unknown> = {};
-        const src = (op.row ?? {}) as JsonRow;
-        const refs = db.refColumns(op.table);
-        for (const c in src) {
-          if (!refs.includes(c)) {
-            row[c] = src[c];
-            continue;
-          }
-          const v = named(src[c], names);
-          if (v === undefined) return undefined;
-          row[c] = v;
-          if (strongToNonRoot(db, db.column(op.table, c).type)) collectUuids(v, referenced);
-        }
-        if (!replicated(op.table)) continue;
-        row["_version"] = UNKNOWN_VERSION_JSON;
-        put(op.table, uuid, { insert: row });
+      case "insert":
+        if (!echoInsert(e, op, (results[i] as { uuid: readonly [string, string] }).uuid[1])) return undefined;
         continue;
-      }
       case "update":
-      case "mutate": {
-        const uuid = targetUuid(op.where, names);
-        if (uuid === undefined) return undefined;
-        if (!replicated(op.table)) {
-          // Not held here; its references still keep rows inserted here.
-          if (op.op === "update") {
-            for (const c of db.refColumns(op.table)) if (c in op.row) collectUuids(named(op.row[c], names), referenced);
-          } else for (const [c, , v] of op.mutations) if (db.refColumns(op.table).includes(c)) collectUuids(named(v, names), referenced);
-          continue;
-        }
-        let t = touched.get(uuid);
-        if (!t) {
-          const old = db.replica.get(op.table, uuid) as Touched["old"] | undefined;
-          if (!old) return undefined;
-          touched.set(uuid, (t = { table: op.table, old, now: new Map() }));
-        }
-        if (op.op === "update") {
-          for (const c in op.row) {
-            const type = db.column(op.table, c).type;
-            const j = named(op.row[c], names);
-            if (j === undefined) return undefined;
-            t.now.set(c, datumFromJson(type, j, { table: op.table, column: c })); // (replaces a Fresh too)
-          }
-        } else {
-          for (const [c, mutator, v] of op.mutations) {
-            const type = db.column(op.table, c).type;
-            const j = named(v, names);
-            if (j === undefined) return undefined;
-            if (mutator === "insert" && !t.now.has(c) && columnShape(type) === "set") {
-              const fresh = freshAtoms(j, inserted);
-              if (fresh) {
-                t.now.set(c, new Fresh(j, fresh));
-                continue;
-              }
-            }
-            let cur = t.now.has(c) ? t.now.get(c) : t.old[c];
-            if (cur instanceof Fresh) cur = [...((t.old[c] ?? []) as readonly Atom[]), ...cur.atoms];
-            const next = mutated(type, cur, mutator, j);
-            if (next === NOT_KNOWN) return undefined;
-            t.now.set(c, next);
-          }
-        }
+      case "mutate":
+        if (!echoChange(e, op)) return undefined;
         continue;
-      }
       default:
         return undefined; // delete: weak references and orphans the server drops too
     }
   }
-  for (const [uuid, t] of touched) {
+  if (!echoModified(e)) return undefined;
+  for (const uuid of e.orphans) if (!e.referenced.has(uuid)) return undefined; // collected by the server at commit
+  return e.out as TableUpdates2;
+}
+
+/** Records the UUID the server gave each insert; false when a result lacks one. */
+function nameInserts<T extends TablesDef>(e: Echo<T>, ops: readonly Operation[], results: readonly OperationResult[]): boolean {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.op !== "insert") continue;
+    const r = results[i] as { uuid?: readonly [string, string] } | undefined;
+    const uuid = r?.uuid?.[1];
+    if (uuid === undefined) return false;
+    if (op["uuid-name"] !== undefined) {
+      e.names.set(op["uuid-name"], uuid);
+      e.inserted.add(uuid);
+    }
+  }
+  return true;
+}
+
+function put<T extends TablesDef>(e: Echo<T>, table: string, uuid: string, u: unknown): void {
+  (e.out[table] ??= {})[uuid] = u;
+}
+
+/** The `insert` update of an inserted row (its references' uuid-names replaced); false when one names no row of the transaction. */
+function echoInsert<T extends TablesDef>(e: Echo<T>, op: Extract<Operation, { op: "insert" }>, uuid: string): boolean {
+  const db = e.db;
+  let t = e.last;
+  if (t === undefined || t.table !== op.table) e.last = t = { table: op.table, isRoot: db.table(op.table).isRoot, refs: db.refColumns(op.table), held: e.replicated(op.table) };
+  if (!t.isRoot) e.orphans.add(uuid);
+  const row: Record<string, unknown> = {};
+  const src = (op.row ?? {}) as JsonRow;
+  const refs = t.refs;
+  for (const c in src) {
+    if (!refs.includes(c)) {
+      row[c] = src[c];
+      continue;
+    }
+    const v = named(src[c], e.names);
+    if (v === undefined) return false;
+    row[c] = v;
+    if (strongToNonRoot(db, db.column(op.table, c).type)) collectUuids(v, e.referenced);
+  }
+  if (!t.held) return true;
+  row["_version"] = UNKNOWN_VERSION_JSON;
+  put(e, op.table, uuid, { insert: row });
+  return true;
+}
+
+/** Works an `update` or `mutate` of a row found by `_uuid` into its row's new values; false when that cannot be known exactly. */
+function echoChange<T extends TablesDef>(e: Echo<T>, op: Extract<Operation, { op: "update" | "mutate" }>): boolean {
+  const db = e.db;
+  const names = e.names;
+  const uuid = targetUuid(op.where, names);
+  if (uuid === undefined) return false;
+  if (!e.replicated(op.table)) {
+    // Not held here; its references still keep rows inserted here.
+    if (op.op === "update") {
+      for (const c of db.refColumns(op.table)) if (c in op.row) collectUuids(named(op.row[c], names), e.referenced);
+    } else for (const [c, , v] of op.mutations) if (db.refColumns(op.table).includes(c)) collectUuids(named(v, names), e.referenced);
+    return true;
+  }
+  let t = e.touched.get(uuid);
+  if (!t) {
+    const old = db.replica.get(op.table, uuid) as Touched["old"] | undefined;
+    if (!old) return false;
+    e.touched.set(uuid, (t = { table: op.table, old, now: new Map() }));
+  }
+  if (op.op === "update") {
+    for (const c in op.row) {
+      const type = db.column(op.table, c).type;
+      const j = named(op.row[c], names);
+      if (j === undefined) return false;
+      t.now.set(c, datumFromJson(type, j, { table: op.table, column: c })); // (replaces a Fresh too)
+    }
+    return true;
+  }
+  for (const [c, mutator, v] of op.mutations) {
+    const type = db.column(op.table, c).type;
+    const j = named(v, names);
+    if (j === undefined) return false;
+    if (mutator === "insert" && !t.now.has(c) && columnShape(type) === "set") {
+      const fresh = freshAtoms(j, e.inserted);
+      if (fresh) {
+        t.now.set(c, new Fresh(j, fresh));
+        continue;
+      }
+    }
+    let cur = t.now.has(c) ? t.now.get(c) : t.old[c];
+    if (cur instanceof Fresh) cur = [...((t.old[c] ?? []) as readonly Atom[]), ...cur.atoms];
+    const next = mutated(type, cur, mutator, j);
+    if (next === NOT_KNOWN) return false;
+    t.now.set(c, next);
+  }
+  return true;
+}
+
+/** The `modify` updates of the rows updated or mutated; false when a strong reference to a non-root row was removed (the server may collect that row). */
+function echoModified<T extends TablesDef>(e: Echo<T>): boolean {
+  const db = e.db;
+  for (const [uuid, t] of e.touched) {
     const diff: Record<string, unknown> = {};
     let any = false;
     for (const [c, now] of t.now) {
       const type = db.column(t.table, c).type;
       const d = now instanceof Fresh ? { json: now.json as JsonValue, added: now.atoms as Atom[], removedUuids: false } : diffOf(type, t.old[c], now);
       if (d === undefined) continue;
-      if (d.removedUuids && strongToNonRoot(db, type)) return undefined; // the server may collect the row no longer referenced
-      if (strongToNonRoot(db, type)) collectUuids(d.added, referenced, true);
+      if (d.removedUuids && strongToNonRoot(db, type)) return false;
+      if (strongToNonRoot(db, type)) collectUuids(d.added, e.referenced, true);
       diff[c] = d.json;
       any = true;
     }
     if (!any) continue;
     diff["_version"] = UNKNOWN_VERSION_JSON;
-    put(t.table, uuid, { modify: diff });
+    put(e, t.table, uuid, { modify: diff });
   }
-  for (const uuid of orphans) if (!referenced.has(uuid)) return undefined; // collected by the server at commit
-  return out as TableUpdates2;
+  return true;
 }
 
 const NOT_KNOWN = Symbol("not known");

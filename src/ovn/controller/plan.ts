@@ -4,88 +4,22 @@
  * creates, per-column changes, links, unlinks and deletes from any number of calls, sees its own
  * pending inserts (a port created in the same plan can join a port group), merges every change
  * of one row into one `update` and one `mutate`, orders inserts so referenced rows come first,
- * and puts the `wait` guards in front (RFC 7047 §5.2).
+ * and puts the `wait` guards in front (RFC 7047 §5.2). The plan's types are in `plan-types.ts`,
+ * the wire form of its inserts and mutations in `plan-wire.ts`.
  *
  * @module
  */
-import { type Datum, type Row, atomToJson, checkDatum, datumToJson } from "../../ovsdb/schema/datum.js";
-import type { ColumnSchema, TableSchema } from "../../ovsdb/schema/schema.js";
-import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/types.js";
-import { OvsdbTypeError } from "../../ovsdb/wire/errors.js";
-import { type JsonAtom, type JsonValue, isJsonSet } from "../../ovsdb/wire/notation.js";
-import type { InsertOperation, MutateOperation, Mutation, Operation } from "../../ovsdb/wire/operations.js";
+import type { Datum, Row } from "../../ovsdb/schema/datum.js";
+import { type Atom, columnShape } from "../../ovsdb/schema/types.js";
+import type { JsonValue } from "../../ovsdb/wire/notation.js";
+import type { Operation } from "../../ovsdb/wire/operations.js";
 import type { ControlledDb } from "./db.js";
 import type { IndexedKey } from "../index-race.js";
 import { ForeignRowError } from "./errors.js";
 import { UNKNOWN_VERSION } from "./own-echo.js";
-import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, normalizedValue, onlyKeys, plainStrings } from "./values.js";
-
-/** One change a plan makes, for display (`ovn-ts diff`) and tests. */
-export type PlanStep =
-  | { readonly kind: "create"; readonly table: string; readonly key: string; readonly columns: readonly string[] }
-  | { readonly kind: "update"; readonly table: string; readonly key: string; readonly uuid: string; readonly columns: readonly string[] }
-  | { readonly kind: "delete"; readonly table: string; readonly key: string; readonly uuid: string };
-
-/** A row a plan's guards pin to the version the plan was built from. */
-export interface GuardedRow {
-  /** The table. */
-  readonly table: string;
-  /** The row's UUID. */
-  readonly uuid: string;
-  /** Its `_version` in the replica when the plan was built. */
-  readonly version: string;
-  /**
-   * When set, the guard pins only this column to its value when the plan was built (e.g. a
-   * router's `nat` while a NAT rule is added: a concurrent insert of the same rule fails the
-   * transaction, an unrelated change to the router does not).
-   */
-  readonly column?: string;
-}
-
-/** Operations built by declarative calls, not yet sent. */
-export interface Plan {
-  /** The database the operations belong to. */
-  readonly database: string;
-  /** A label for logs and the transaction hook. */
-  readonly label: string | undefined;
-  /** The operations, ready for one `transact`; empty when the state already matches. */
-  readonly operations: readonly Operation[];
-  /** What the operations do, row by row. */
-  readonly steps: readonly PlanStep[];
-  /** The rows the guards pin. */
-  readonly guarded: readonly GuardedRow[];
-  /** The keys inserted under the protection of the server's unique index instead of a `wait` guard (none when absent). */
-  readonly indexed?: readonly IndexedKey[];
-}
-
-/** A plan as text, one line per step: `+ table key (columns)`, `~ table key: columns`, `- table key`. */
-export function formatPlan(plan: Plan): string {
-  const lines = plan.steps.map((s) =>
-    s.kind === "create" ? `+ ${s.table} ${s.key} (${s.columns.join(", ")})` : s.kind === "update" ? `~ ${s.table} ${s.key}: ${s.columns.join(", ")}` : `- ${s.table} ${s.key}`,
-  );
-  return lines.length ? `${lines.join("\n")}\n` : "";
-}
-
-interface PendingInsert {
-  readonly table: string;
-  readonly key: string;
-  readonly row: Record<string, Datum>;
-  /** The wire form of columns as the create took them (a column changed afterwards has none). */
-  readonly json: Record<string, JsonValue | null>;
-  /**
-   * True while `json` is the whole row in its final wire form, in `row`'s column order (the
-   * insert's `row` as is): no reference column, and nothing changed since the create.
-   */
-  whole: boolean;
-  /** The number of the last {@link PlanBuilder.build} that put its insert in a plan (0: none yet). */
-  built: number;
-}
-
-interface MutationAcc {
-  readonly map: boolean;
-  readonly remove: Set<Atom>;
-  readonly add: Map<Atom, Atom>;
-}
+import type { GuardedRow, Plan, PlanStep } from "./plan-types.js";
+import { type MutationAcc, type PendingInsert, type TableFacts, atomsOf, columnFacts, factsOf, insertOf, refSetMutate, wireValue } from "./plan-wire.js";
+import { type ColumnChange, diffColumn, isOnlyKeys, normalize, normalized, normalizedStrings, normalizedValue, onlyKeys } from "./values.js";
 
 interface PendingChange {
   readonly table: string;
@@ -96,15 +30,6 @@ interface PendingChange {
 
 /** The uuid-name prefix of rows a plan creates. */
 const REF_PREFIX = "ctl";
-
-/** The table part of the uuid-names of rows a plan creates, by table (a uuid-name is `[A-Za-z_][A-Za-z0-9_]*`). */
-const refSuffixes = new Map<string, string>();
-
-function refSuffix(table: string): string {
-  let s = refSuffixes.get(table);
-  if (s === undefined) refSuffixes.set(table, (s = table.replace(/[^A-Za-z0-9_]/g, "_")));
-  return s;
-}
 
 /** Options of {@link PlanBuilder.create}. */
 export interface PlanCreateOptions {
@@ -151,6 +76,7 @@ export class PlanBuilder {
   private readonly absentWhere: { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[] }[] = [];
   private readonly columnGuards = new Map<string, GuardedRow & { readonly column: string; readonly value: Datum }>();
   private readonly absentGuards = new Map<string, { table: string; column: string; value: Atom }>();
+  private readonly matchingGuards = new Map<string, { readonly table: string; readonly where: readonly (readonly [string, string, unknown])[]; readonly columns: readonly string[]; readonly rows: readonly { readonly [column: string]: Datum }[] }>();
   /** The keys inserted under the protection of a unique index, in order, each once (by table, column and value as text: no key string built per insert). */
   private readonly indexedKeys: IndexedKey[] = [];
   private readonly indexedAt = new Map<string, Map<string, Map<string, number>>>();
@@ -234,38 +160,49 @@ export class PlanBuilder {
       if (!this.take(f, table, c, v, out, json, columns)) whole = false;
     }
     if (!named && !this.take(f, table, "name", name, out, json, columns)) whole = false;
-    const extCol = f.external;
-    if (extCol) {
-      // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
-      const given = out["external_ids"] as Map<Atom, Atom> | undefined;
-      const ext = given === undefined || row["external_ids"] === given ? new Map(given ?? []) : given;
-      ext.set(this.db.identity.vendorKey, this.db.identity.vendor);
-      if (options.owner !== undefined) ext.set(this.db.identity.ownerKey, options.owner);
-      if (given === undefined) columns.push("external_ids");
-      out["external_ids"] = ext;
-      // Its wire form now, when it is plain strings (else insertOf encodes it).
-      const j = f.externalPlain ? normalizedStrings(extCol.type, ext) : undefined;
-      if (j) json["external_ids"] = j.json;
-      else {
-        delete json["external_ids"];
-        whole = false;
-      }
-    } else if ("external_ids" in json) whole = false;
+    if (!this.stamp(f, row, out, json, columns, options.owner)) whole = false;
     const ref = `${REF_PREFIX}${++this.n}_${f.refSuffix}`;
     this.inserts.set(ref, { table, key, row: out, json, whole, built: 0 });
     let keys = this.insertKeys.get(table);
     if (keys === undefined) this.insertKeys.set(table, (keys = new Map()));
     keys.set(key, ref);
-    const absent = options.absent;
-    if (absent && this.db.guards) {
-      const guard = { table, column: absent.column, value: absent.value };
-      let unique = f.unique.get(absent.column);
-      if (unique === undefined) f.unique.set(absent.column, (unique = this.db.hasUniqueIndex(table, [absent.column])));
-      if (unique) this.addIndexed(guard);
-      else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
-    }
+    if (options.absent && this.db.guards) this.guardCreate(f, table, options.absent);
     this.steps.push({ kind: "create", table, key: options.display ?? key, columns });
     return ref;
+  }
+
+  /**
+   * Stamps a row created with the controller's identity (and `owner`) in `external_ids`, when its
+   * table has that column, and puts the column's wire form in `json` when it is plain strings.
+   * False when the insert's wire form must be made when the plan is built (see {@link insertOf}).
+   */
+  private stamp(f: TableFacts, row: { readonly [column: string]: unknown }, out: Record<string, Datum>, json: Record<string, JsonValue | null>, columns: string[], owner: string | undefined): boolean {
+    const extCol = f.external;
+    if (!extCol) return !("external_ids" in json);
+    // A map the caller gave is copied; one the normalisation built (from an object) is this plan's own.
+    const given = out["external_ids"] as Map<Atom, Atom> | undefined;
+    const ext = given === undefined || row["external_ids"] === given ? new Map(given ?? []) : given;
+    ext.set(this.db.identity.vendorKey, this.db.identity.vendor);
+    if (owner !== undefined) ext.set(this.db.identity.ownerKey, owner);
+    if (given === undefined) columns.push("external_ids");
+    out["external_ids"] = ext;
+    // Its wire form now, when it is plain strings (else insertOf encodes it).
+    const j = f.externalPlain ? normalizedStrings(extCol.type, ext) : undefined;
+    if (j) {
+      json["external_ids"] = j.json;
+      return true;
+    }
+    delete json["external_ids"];
+    return false;
+  }
+
+  /** The guard that no row of `table` has `column == value` for a row created: the server's unique index on the column when it has one, else a `wait`. */
+  private guardCreate(f: TableFacts, table: string, absent: { readonly column: string; readonly value: Atom }): void {
+    const guard = { table, column: absent.column, value: absent.value };
+    let unique = f.unique.get(absent.column);
+    if (unique === undefined) f.unique.set(absent.column, (unique = this.db.hasUniqueIndex(table, [absent.column])));
+    if (unique) this.addIndexed(guard);
+    else this.absentGuards.set(`${table}\u0000${absent.column}\u0000${String(absent.value)}`, guard);
   }
 
   /**
@@ -511,6 +448,21 @@ export class PlanBuilder {
     this.absentWhere.push({ table, where });
   }
 
+  /**
+   * Pins the rows of `table` that match `where` (RFC 7047 conditions over the server's columns),
+   * projected on `columns`, to `rows` (values as the replica holds them): the transaction fails (and
+   * a reconcile rebuilds) if another writer created, deleted or changed such a row meanwhile. `key`
+   * names the guard: asked again in the same plan, it is sent once (the first one's rows). For
+   * keyed children of a parent with thousands of them (a router's policies): one owner's children
+   * are pinned, not the parent's whole set, so the guard does not grow with the parent.
+   */
+  guardMatching(key: string, table: string, where: readonly (readonly [string, string, unknown])[], columns: readonly string[], rows: readonly { readonly [column: string]: Datum }[]): void {
+    if (!this.db.guards || this.matchingGuards.has(key)) return;
+    for (const [c] of where) this.db.column(table, c);
+    for (const c of columns) this.db.column(table, c);
+    this.matchingGuards.set(key, { table, where, columns, rows });
+  }
+
   /** True when nothing has been planned. */
   get empty(): boolean {
     return this.inserts.size === 0 && this.changes.size === 0 && this.deletes.size === 0;
@@ -560,11 +512,23 @@ export class PlanBuilder {
       if (g) guarded.push(g);
     }
     for (const [uuid, d] of this.deletes) if (d.op) body.push(m.table(d.table).delete([["_uuid", "==", uuid]] as never));
+    this.guardOperations(ops, guarded);
+    ops.push(...body);
+    const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
+    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : this.indexedKeys.slice() };
+  }
+
+  /** The plan's `wait` guards, in `ops` (absence, rows matching, columns, then versions); the rows they pin added to `guarded`. */
+  private guardOperations(ops: Operation[], guarded: GuardedRow[]): void {
+    const m = this.db.model;
     for (const g of this.absentGuards.values()) {
       ops.push(m.table(g.table).wait([[g.column, "==", g.value]] as never, { columns: [g.column] as never, until: "==", rows: [], timeout: 0 }));
     }
     for (const g of this.absentWhere) {
       ops.push(m.table(g.table).wait(g.where as never, { columns: [g.where[0]![0]] as never, until: "==", rows: [], timeout: 0 }));
+    }
+    for (const g of this.matchingGuards.values()) {
+      ops.push(m.table(g.table).wait(g.where as never, { columns: g.columns as never, until: "==", rows: g.rows as never, timeout: 0 }));
     }
     for (const g of this.columnGuards.values()) {
       if (this.deletes.has(g.uuid)) continue;
@@ -587,141 +551,7 @@ export class PlanBuilder {
       }
       ops.push(m.table(g.table).wait([["_uuid", "==", g.uuid]] as never, { columns: ["_version"] as never, until: "==", rows: [{ _version: g.version }] as never, timeout: 0 }));
     }
-    ops.push(...body);
-    const steps = body.length === 0 ? [] : this.steps.filter((s) => s.kind !== "update" || s.columns.length > 0).map((s) => (s.kind === "update" ? { ...s, columns: [...s.columns] } : s));
-    return { database: this.db.database, label: this.label, operations: body.length === 0 ? [] : ops, steps, guarded: body.length === 0 ? [] : guarded, indexed: body.length === 0 ? [] : this.indexedKeys.slice() };
   }
-}
-
-/**
- * The `insert` of a row this plan creates (RFC 7047 §5.2.1), in the form the typed model's
- * builder gives it. Its values were checked against the server's column types when the plan
- * took them ({@link normalize}), so only reference columns, which {@link PlanBuilder.link} grows
- * afterwards, are checked again; required columns are checked as the builder does.
- */
-function insertOf(
-  db: ControlledDb,
-  table: string,
-  row: { readonly [column: string]: Datum },
-  ref: string,
-  taken: { readonly [column: string]: JsonValue | null },
-  whole: boolean,
-): InsertOperation {
-  const ts = db.table(table);
-  const refs = db.refColumns(table);
-  let json: Record<string, JsonValue> = taken as Record<string, JsonValue>;
-  if (!whole) {
-    json = {};
-    for (const c in row) {
-      const v = row[c];
-      if (v === undefined) continue;
-      const type = db.column(table, c).type;
-      const isRef = refs.includes(c);
-      if (isRef) {
-        const problem = checkDatum(type, v);
-        if (problem) throw new OvsdbTypeError(problem, table, c);
-      }
-      const t = isRef ? undefined : taken[c];
-      json[c] = t !== undefined && t !== null ? t : wireValue(type, datumToJson(type, v, { table, column: c, allowNamedUuid: true }));
-    }
-  }
-  const required = db.requiredColumns(table);
-  for (const c of required) {
-    if (c in json) continue;
-    const missing = required.filter((x) => !(x in json));
-    throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
-  }
-  return { op: "insert", table, row: json, "uuid-name": ref };
-}
-
-/**
- * The `mutate` of a row whose mutations are all on mutable sets of references (a switch's or a
- * router's `ports`, a port group's `ports`): the operation the typed model's builder gives, its
- * elements encoded once (UUIDs and this plan's uuid-names, each checked as the builder checks it)
- * instead of encoded, decoded and checked again per element. Undefined when any mutation is on
- * another kind of column (the builder does those).
- */
-function refSetMutate(db: ControlledDb, table: string, uuid: string, mutations: ReadonlyMap<string, MutationAcc>, inserts: ReadonlyMap<string, PendingInsert>): MutateOperation | undefined {
-  for (const [c, acc] of mutations) {
-    const col = db.column(table, c);
-    if (acc.map || !col.mutable || col.type.value || col.type.key.type !== "uuid" || col.type.key.enum) return undefined;
-  }
-  const out: Mutation[] = [];
-  for (const [c, acc] of mutations) {
-    const key = db.column(table, c).type.key;
-    const ctx = { table, column: c, allowNamedUuid: true };
-    const enc = (atoms: Iterable<Atom>): JsonValue => {
-      const list: JsonAtom[] = [];
-      // (this plan's own uuid-names, made valid, as the builder gives them; anything else checked)
-      for (const a of atoms) list.push(typeof a === "string" && inserts.has(a) ? ["named-uuid", a] : atomToJson(key, a, ctx));
-      return ["set", list];
-    };
-    if (acc.remove.size > 0) out.push([c, "delete", enc(acc.remove)]);
-    if (acc.add.size > 0) out.push([c, "insert", enc(acc.add.keys())]);
-  }
-  return { op: "mutate", table, where: [["_uuid", "==", atomToJson({ type: "uuid" }, uuid, { table, column: "_uuid" })]], mutations: out };
-}
-
-/** What {@link PlanBuilder} looks up about a column of a row it creates, once per table schema and column. */
-interface ColumnFacts {
-  readonly col: ColumnSchema;
-  /** Its keys or values are enumerated (checked against the server's schema). */
-  readonly enumerated: boolean;
-  /** It references rows (a key or value of type uuid). */
-  readonly isRef: boolean;
-  /** An optional value (at most one, no map): sent as its atom when present ({@link wireValue}). */
-  readonly optionalAtom: boolean;
-}
-
-/** What {@link PlanBuilder} looks up about a table it creates rows in, once per table schema. */
-interface TableFacts {
-  readonly columns: Map<string, ColumnFacts>;
-  /** The `external_ids` column, if the table has one. */
-  readonly external: ColumnSchema | undefined;
-  /** `external_ids` is a map of plain strings ({@link plainStrings}). */
-  readonly externalPlain: boolean;
-  /** The table part of its rows' uuid-names. */
-  readonly refSuffix: string;
-  /** Whether the server's schema has a unique index on exactly this column. */
-  readonly unique: Map<string, boolean>;
-}
-
-/** Per server table schema (immutable): its {@link TableFacts}. */
-const tableFacts = new WeakMap<TableSchema, TableFacts>();
-
-function factsOf(db: ControlledDb, table: string): TableFacts {
-  const ts = db.table(table);
-  let f = tableFacts.get(ts);
-  if (f === undefined) {
-    const external = ts.columns.get("external_ids");
-    f = { columns: new Map(), external, externalPlain: external !== undefined && plainStrings(external.type), refSuffix: refSuffix(table), unique: new Map() };
-    tableFacts.set(ts, f);
-  }
-  return f;
-}
-
-/** The facts of a column (`OvnFeatureUnavailableError` when the server's table lacks it, as `db.column`). */
-function columnFacts(db: ControlledDb, table: string, c: string): ColumnFacts {
-  const col = db.column(table, c);
-  const t = col.type;
-  return {
-    col,
-    enumerated: !!(t.key.enum || t.value?.enum),
-    isRef: db.refColumns(table).includes(c),
-    optionalAtom: t.max === 1 && t.min === 0 && !t.value,
-  };
-}
-
-/** A value's wire form as an insert sends it: an optional value (at most one, no map) that is present, as its atom. */
-function wireValue(type: ColumnType, j: JsonValue): JsonValue {
-  return type.max === 1 && type.min === 0 && !type.value && isJsonSet(j) && j[1].length === 1 ? j[1][0]! : j;
-}
-
-function atomsOf(v: Datum): readonly Atom[] {
-  if (v === undefined) return [];
-  if (Array.isArray(v)) return v as readonly Atom[];
-  if (v instanceof Map) return [...v.keys(), ...v.values()] as Atom[];
-  return [v as Atom];
 }
 
 /**

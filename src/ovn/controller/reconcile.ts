@@ -11,9 +11,11 @@
 import type { Datum } from "../../ovsdb/schema/datum.js";
 import type { Operation } from "../../ovsdb/wire/operations.js";
 import { ConnectionClosedError } from "../../ovsdb/wire/errors.js";
-import { type ControlledDb, indexRaceOf, isGuardFailure } from "./db.js";
+import type { ControlledDb } from "./db.js";
+import { indexRaceOf, isGuardFailure } from "./transaction-event.js";
 import { ConcurrentChangeError } from "./errors.js";
-import type { Plan, PlanBuilder } from "./plan.js";
+import type { PlanBuilder } from "./plan.js";
+import type { Plan } from "./plan-types.js";
 
 /** Options of {@link reconcileWith}. */
 export interface ReconcileOptions {
