@@ -8,7 +8,9 @@
  * it stopped. A message within one chunk is decoded with one `JSON.parse` over its own bytes; the
  * scan also notes digit runs of 16 or more outside strings, and only a message holding one goes
  * through the exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that
- * spans chunks is parsed in pieces (its rows) while it arrives (see pieces.ts), whatever it holds.
+ * spans chunks is parsed in pieces (its rows) while it arrives (see pieces.ts), whatever it holds:
+ * from its first chunk on, each chunk is decoded once and scanned as text instead of as bytes (its
+ * end mapped back to a byte offset in the chunk where the message ends).
  *
  * @module
  */

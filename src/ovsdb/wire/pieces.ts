@@ -17,8 +17,9 @@
  * The result is the value one `JSON.parse` of the whole text gives: a piece is a complete JSON
  * value in the place of a value, so the text is valid JSON exactly when the skeleton and every
  * piece are, and members keep their order because the skeleton holds every key. The framer hands
- * over each part's text with the boundaries as character offsets: an ASCII part (the usual one)
- * as one copy, any other decoded segment by segment (see the framer). Pieces of a part that holds
+ * over each part's text (an ASCII part, the usual one, as one copy; any other decoded once, see
+ * the framer), which {@link scanText} scans for the boundaries (strings skipped with `indexOf`,
+ * brackets counted), as character offsets. Pieces of a part that holds
  * a digit run long enough to be an integer beyond 2^53, pieces that span parts, and the skeleton
  * of a message with such a run go through {@link parseJson}, which keeps such integers exact;
  * everything else through `JSON.parse`. When a piece or the
