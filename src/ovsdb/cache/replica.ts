@@ -22,7 +22,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { ClientState, MonitorMethod, MonitorStart, OvsdbClient } from "../client/client.js";
-import { type CompiledWhere, compileWhere } from "../schema/condition.js";
+import type { CompiledWhere } from "../schema/condition.js";
 import type { Datum, Row } from "../schema/datum.js";
 import { type DatabaseSchema, columnOf, tableOf } from "../schema/schema.js";
 import { encodeWhere } from "../model/model.js";
@@ -30,9 +30,11 @@ import type { RowOf, TypedCondition, Where } from "../model/types.js";
 import { ConnectionClosedError, OvsdbError, RequestTimeoutError, TimedOut, UnknownMethod } from "../wire/errors.js";
 import { emitErrorSafely } from "../../rpc/emit.js";
 import type { Json } from "../wire/notation.js";
-import type { MonitorCondition, MonitorRequests, Operation, OperationResult, TableUpdates, TableUpdates2 } from "../wire/operations.js";
+import type { MonitorCondition, Operation, OperationResult, TableUpdates, TableUpdates2 } from "../wire/operations.js";
 import { BatchQueue } from "./batch-queue.js";
-import { type IndexSpec, valuesKey } from "./indexes.js";
+import type { IndexSpec } from "./indexes.js";
+import { findRows, guardAbsentOf, guardOf, rowByIndex, rowsByKey, storeOf } from "./replica-reads.js";
+import { clientFilter, requestsFor, stagesOf, startStaged } from "./replica-requests.js";
 import type { RowChange } from "./row-change.js";
 import { TableStore } from "./table-store.js";
 import { applyUpdates1, applyUpdates2, loadContents, readSnapshot, replaceContents } from "./apply.js";
@@ -42,13 +44,6 @@ export { type ChangeBatch, ReplicaError, type ReplicaEvents, type ReplicaHealth,
 
 
 const DEFAULT_HIGH_WATER = 1024;
-
-/** The condition no row matches, and the one every row matches (RFC 7047 §5.1 `<condition>` booleans, ovsdb-server(1) `monitor_cond`). */
-const NO_ROW: readonly MonitorCondition[] = [false];
-const ALL_ROWS: readonly MonitorCondition[] = [true];
-
-/** Staged monitors started so far (their ids, unique in the process). */
-let stagedMonitors = 0;
 
 /** A live, typed replica of one database; create it with {@link Replica.start}. */
 export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitter<ReplicaEvents> {
@@ -63,8 +58,6 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   private _health: ReplicaHealth = "syncing";
   private monitorId: string | undefined;
   private _method: MonitorMethod | undefined;
-  /** While a staged monitor's request is built: the tables it leaves out (see {@link ReplicaOptions.stages}). */
-  private readonly staged = new Set<string>();
   private _lastTxnId: string | undefined;
   private readonly iterators: BatchQueue<ChangeBatch>;
   private closed = false;
@@ -172,66 +165,6 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     this.emit("health", h);
   }
 
-  private requests(): MonitorRequests {
-    const out: Record<string, unknown> = {};
-    for (const [name, t] of this.tables) {
-      const req: Record<string, unknown> = {};
-      if (t.columns) req["columns"] = t.columns;
-      const where = this.staged.has(name) ? NO_ROW : this.whereOf(name);
-      if (where) req["where"] = where;
-      out[name] = req;
-    }
-    return out as MonitorRequests;
-  }
-
-  /** The condition the caller gave `table`, if any. */
-  private whereOf(table: string): readonly MonitorCondition[] | undefined {
-    const o = this.options.tables?.[table];
-    return o && o !== true && o.where ? o.where : undefined;
-  }
-
-  /** {@link ReplicaOptions.stages}: the stages of replicated tables, each table once, empty ones left out. */
-  private stagesOf(): string[][] {
-    const seen = new Set<string>();
-    const out: string[][] = [];
-    for (const stage of this.options.stages ?? []) {
-      const tables = stage.filter((t) => this.tables.has(t) && !seen.has(t));
-      for (const t of tables) seen.add(t);
-      if (tables.length) out.push(tables);
-    }
-    return out;
-  }
-
-  /**
-   * Starts the monitor (`method`, not `monitor`) with the tables of `stages` left out (condition
-   * `false`), and sends one `monitor_cond_change` per stage right after it; resolves once every
-   * stage's rows are in (ovsdb-server sends a condition change's rows before its reply).
-   */
-  private async startStaged(method: MonitorMethod, stages: readonly (readonly string[])[], handlers: Parameters<OvsdbClient["monitor"]>[2], options: Parameters<OvsdbClient["monitor"]>[3]): Promise<MonitorStart> {
-    for (const stage of stages) for (const t of stage) this.staged.add(t);
-    const id = `replica-staged-${++stagedMonitors}`;
-    let starting: Promise<MonitorStart>;
-    try {
-      starting = this.client.monitor(this.database, this.requests(), handlers, { ...options, method, id });
-    } finally {
-      this.staged.clear(); // a monitor re-issued later asks for every row
-    }
-    // Sent now, without waiting for the reply: the server takes them in order, after the monitor.
-    const changes = stages.map((stage) => this.client.monitorCondChange(id, Object.fromEntries(stage.map((t) => [t, { where: this.whereOf(t) ?? ALL_ROWS }]))));
-    for (const c of changes) c.catch(() => undefined);
-    const start = await starting.catch(async (e: unknown) => {
-      await Promise.allSettled(changes);
-      throw e;
-    });
-    try {
-      await Promise.all(changes);
-    } catch (e) {
-      await this.client.monitorCancel(id).catch(() => undefined);
-      throw e;
-    }
-    return start;
-  }
-
   private async begin(): Promise<void> {
     const methods: MonitorMethod[] = this.options.method ? [this.options.method] : ["monitor_cond_since", "monitor_cond", "monitor"];
     let lastError: unknown;
@@ -245,10 +178,10 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
           onUpdate2: (u: TableUpdates2, txn: string | undefined) => this.onUpdate2(u, txn),
         };
         const options = { method, onStart: (s: MonitorStart) => this.loadSnapshot(s, "initial"), onResync: (s: MonitorStart) => this.onResync(s), onLost: (e: Error) => id !== undefined && this.onMonitorLost(id, e) };
-        const stages = method === "monitor" ? [] : this.stagesOf();
+        const stages = method === "monitor" ? [] : stagesOf(this.tables, this.options);
         const start = stages.length
-          ? await this.startStaged(method, stages, handlers, options)
-          : await this.client.monitor(this.database, method === "monitor" ? this.plainRequests() : this.requests(), handlers, options);
+          ? await startStaged(this.client, this.database, this.tables, this.options, method, stages, handlers, options)
+          : await this.client.monitor(this.database, requestsFor(method, this.tables, this.options), handlers, options);
         id = start.id;
         this.monitorId = start.id;
         this._method = method;
@@ -262,18 +195,9 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     throw lastError;
   }
 
-  /** `monitor` has no `where`: conditions are then applied on the client side. */
-  private plainRequests(): MonitorRequests {
-    const out: Record<string, unknown> = {};
-    for (const [name, t] of this.tables) out[name] = t.columns ? { columns: t.columns } : {};
-    return out as MonitorRequests;
-  }
-
+  /** Under plain `monitor`: the caller's condition on `table`, applied on the client side. */
   private clientFilter(table: string): CompiledWhere | undefined {
-    if (this._method !== "monitor") return undefined;
-    const o = this.options.tables?.[table];
-    if (!o || o === true || !o.where) return undefined;
-    return compileWhere(this.tables.get(table)!.schema, o.where, { disjunction: true });
+    return clientFilter(this._method, this.tables, this.options, table);
   }
 
   // ---- applying updates ----------------------------------------------------------------
@@ -369,7 +293,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
         let newId: string | undefined;
         const start = await this.client.monitor(
           this.database,
-          method === "monitor" ? this.plainRequests() : this.requests(),
+          requestsFor(method, this.tables, this.options),
           { onUpdate: (u) => this.onUpdate1(u), onUpdate2: (u, txn) => this.onUpdate2(u, txn) },
           { method, onStart: (s) => this.onResync({ ...s, found: false }), onResync: (s) => this.onResync(s), onLost: (err) => newId !== undefined && this.onMonitorLost(newId, err) },
         );
@@ -408,9 +332,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   // ---- reads -----------------------------------------------------------------------------
 
   private table(name: string): TableStore {
-    const t = this.tables.get(name);
-    if (!t) throw new ReplicaError(`table ${name} is not replicated (replicated: ${[...this.tables.keys()].join(", ")})`);
-    return t;
+    return storeOf(this.tables, name);
   }
 
   /** The row with this UUID, or undefined. */
@@ -434,11 +356,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    * server would evaluate the same `select`.
    */
   find<N extends keyof T & string>(table: N, where: Where<T[N]>): T[N]["row"][] {
-    const t = this.table(table);
-    const w = compileWhere(t.schema, encodeWhere(t.schema, where));
-    const out: T[N]["row"][] = [];
-    for (const r of t.rows.values()) if (w.test(r)) out.push(r as T[N]["row"]);
-    return out;
+    return findRows(this.table(table), where) as T[N]["row"][];
   }
 
   /**
@@ -446,24 +364,12 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    * `byIndex("Logical_Switch", ["name"], ["sw0"])`.
    */
   byIndex<N extends keyof T & string>(table: N, columns: readonly string[], values: readonly Datum[]): T[N]["row"] | undefined {
-    const t = this.table(table);
-    let u: TableStore["uniques"][number] | undefined;
-    for (const x of t.uniques) {
-      if (x.columns.length === columns.length && (columns.length === 1 ? x.columns[0] === columns[0] : x.columns.every((c, i) => c === columns[i]))) {
-        u = x;
-        break;
-      }
-    }
-    if (!u) throw new ReplicaError(`table ${table} has no schema index on (${columns.join(", ")})`);
-    return u.map.get(valuesKey(values)) as T[N]["row"] | undefined;
+    return rowByIndex(this.table(table), table, columns, values) as T[N]["row"] | undefined;
   }
 
   /** Rows under `key` in the client-defined index `name` (a live view: do not modify). */
   lookup<N extends keyof T & string>(table: N, name: string, ...key: Datum[]): ReadonlySet<T[N]["row"]> {
-    const t = this.table(table);
-    const ix = t.indexes.get(name);
-    if (!ix) throw new ReplicaError(`table ${table} has no index "${name}"`);
-    return (ix.get(valuesKey(key)) ?? EMPTY) as ReadonlySet<T[N]["row"]>;
+    return rowsByKey(this.table(table), table, name, key) as ReadonlySet<T[N]["row"]>;
   }
 
   /** Adds a client-defined index at run time (built from the current rows). */
@@ -582,11 +488,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    * restricted without it). Put it first in a read-modify-write transaction.
    */
   guard(table: keyof T & string, uuid: string): Operation {
-    const row = this.table(table).rows.get(uuid);
-    if (!row) throw new ReplicaError(`${table} ${uuid} is not in the replica`);
-    const v = row["_version"];
-    if (typeof v !== "string") throw new ReplicaError(`${table} is replicated without _version: cannot guard`);
-    return { op: "wait", table, where: [["_uuid", "==", ["uuid", uuid]]], columns: ["_version"], until: "==", rows: [{ _version: ["uuid", v] }], timeout: 0 };
+    return guardOf(this.table(table), table, uuid);
   }
 
   /**
@@ -594,7 +496,7 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
    * "create only if absent", so a retried insert never duplicates a row).
    */
   guardAbsent(table: keyof T & string, column: string, value: Json): Operation {
-    return { op: "wait", table, where: [[column, "==", value as never]], columns: [column], until: "==", rows: [], timeout: 0 };
+    return guardAbsentOf(table, column, value);
   }
 
   /**
@@ -668,5 +570,3 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
     if (id && this.client.state === "ready") await this.client.monitorCancel(id).catch(() => undefined);
   }
 }
-
-const EMPTY: ReadonlySet<never> = new Set();

@@ -8,7 +8,9 @@
  * it stopped. A message within one chunk is decoded with one `JSON.parse` over its own bytes; the
  * scan also notes digit runs of 16 or more outside strings, and only a message holding one goes
  * through the exact reader that keeps 64-bit integers ({@link parseJsonExact}). A message that
- * spans chunks is parsed in pieces (its rows) while it arrives (see pieces.ts), whatever it holds.
+ * spans chunks is parsed in pieces (its rows) while it arrives (see pieces.ts), whatever it holds:
+ * from its first chunk on, each chunk is decoded once and scanned as text instead of as bytes (its
+ * end mapped back to a byte offset in the chunk where the message ends).
  *
  * @module
  */
@@ -16,7 +18,7 @@
 import { isAscii } from "node:buffer";
 import { decodeUtf8Lossless, unfinishedUtf8Suffix } from "./utf8.js";
 import { LONG_DIGITS, LONG_DIGIT_RUN, parseJsonExact } from "./json.js";
-import { PieceAssembler, WHOLE, pieceScan, scanPieces } from "./pieces.js";
+import { PieceAssembler, WHOLE } from "./pieces.js";
 
 /** Raised when the byte stream cannot be framed; the connection must be closed (there is no resync point). */
 export class FramingError extends Error {
@@ -235,9 +237,26 @@ export class JsonFramer {
     let inString = this.inString;
     let escaped = this.escaped;
     let i = 0;
-    let scannedPieces = false; // the chunk went through scanPiecesOf (else it all lies inside one string)
     try {
       const maxDepth = this.maxDepth;
+      if (this.pieces !== undefined) {
+        // The message being parsed in pieces goes on in this chunk.
+        const end = this.continuePieces(chunk);
+        if (end < 0) {
+          this.grow(n);
+          return out;
+        }
+        const size = this.partBytes + end;
+        if (size > this.maxBytes) {
+          throw new FramingError(`message of ${size} bytes exceeds the limit of ${this.maxBytes}`, this.streamOffset + end - 1);
+        }
+        out.push(this.finish(chunk.subarray(0, end), this.streamOffset + end - size));
+        i = end;
+        depth = 0;
+        inString = false;
+        escaped = false;
+        start = -1;
+      }
       while (i < n) {
         if (inString) {
           // Inside a string only '"' and '\\' matter; multi-byte UTF-8 never contains ASCII bytes.
@@ -274,13 +293,12 @@ export class JsonFramer {
           this.digitRun = 0;
         }
         // Inside a message: one tight loop until the message ends or the chunk does.
-        const st: ScanState = this.pieces ? pieceScan : scanState;
+        const st = scanState;
         st.depth = depth;
         st.escaped = escaped;
         st.digitRun = this.digitRun;
         st.longDigits = this.longDigits;
-        scannedPieces = st === pieceScan;
-        const end = scannedPieces ? this.scanPiecesOf(chunk, i, maxDepth) : scanMessage(chunk, i, scanState, maxDepth);
+        const end = scanMessage(chunk, i, st, maxDepth);
         this.digitRun = end >= 0 ? 0 : st.digitRun;
         this.longDigits = st.longDigits;
         depth = st.depth;
@@ -302,24 +320,17 @@ export class JsonFramer {
       if (depth > 0) {
         const from = start === -1 ? 0 : start;
         const tail = chunk.subarray(from);
-        if (this.partBytes + tail.length > this.maxBytes) {
-          throw new FramingError(
-            `message of more than ${this.maxBytes} bytes exceeds the limit`,
-            this.streamOffset + n,
-          );
-        }
         if (tail.length > 0) {
           if (this.raw) {
+            this.grow(tail.length);
             // Kept as a view, not copied: chunks handed to push() must not be modified afterwards
             // (socket chunks never are).
             this.parts.push(tail);
           } else {
             // A message that spans chunks is parsed in pieces from its first part on (see pieces.ts).
-            if (this.pieces) {
-              if (!scannedPieces) this.takeString(chunk);
-            } else this.startPieces(chunk, start);
+            this.startPieces(chunk, from);
+            this.grow(tail.length);
           }
-          this.partBytes += tail.length;
         }
       }
     } catch (e) {
@@ -380,108 +391,70 @@ export class JsonFramer {
     return undefined;
   }
 
+  /** Counts `bytes` more of the message being assembled, refusing it when it grows past the limit. */
+  private grow(bytes: number): void {
+    if (this.partBytes + bytes > this.maxBytes) {
+      throw new FramingError(`message of more than ${this.maxBytes} bytes exceeds the limit`, this.streamOffset + this.partBytes + bytes);
+    }
+    this.partBytes += bytes;
+  }
+
   /**
    * Starts parsing the message that begins at `chunk[start]` and goes on in the next chunk in
-   * pieces (see pieces.ts): its bytes in this chunk, all ASCII, are scanned again for the pieces.
+   * pieces (see pieces.ts): its text in this chunk is scanned again, for the pieces.
    */
   private startPieces(chunk: Uint8Array, start: number): void {
-    this.pieces = new PieceAssembler();
-    const st = pieceScan;
-    st.depth = 1;
-    st.inString = false;
-    st.escaped = false;
-    st.digitRun = 0;
-    st.longDigits = false;
-    this.scanPiecesOf(chunk, start + 1, this.maxDepth, start);
-  }
-
-  /**
-   * {@link scanPieces} over `chunk` from `i` (a message that began at `chunk[from]`, or in an
-   * earlier chunk when `from` is 0), then hands the part of the message it covered to the
-   * assembler; once a piece of it does not parse or a number is found beside the pieces, the
-   * message is parsed whole at its end instead (from the parts' texts).
-   */
-  private scanPiecesOf(chunk: Uint8Array, i: number, maxDepth: number, from = 0): number {
-    const pieces = this.pieces!;
-    const st = pieceScan;
-    st.pieceDepth = pieces.pieceDepth;
-    st.numberAmongPieces = false;
-    const longBefore = st.longDigits;
-    st.longDigits = false;
-    const end = scanPieces(chunk, i, st, maxDepth);
-    const exact = st.longDigits;
-    st.longDigits ||= longBefore;
-    if (end === -2) return end;
-    pieces.pieceDepth = st.pieceDepth;
-    if (st.numberAmongPieces) pieces.failed = true;
-    this.takePart(chunk, from, end >= 0 ? end : chunk.length, st.events, st.count, exact, end >= 0);
-    return end;
-  }
-
-  /** Hands the assembler a chunk that lies wholly inside one string of the message. */
-  private takeString(chunk: Uint8Array): void {
-    this.takePart(chunk, 0, chunk.length, pieceScan.events, 0, false, false);
-  }
-
-  /**
-   * Hands the assembler the text of `chunk[from..to)`, a part of the message (the last one when
-   * `last`), with the `count` piece boundaries of `events` (chunk indices). An ASCII part is
-   * copied as it is; any other is decoded (an unfinished sequence at its end carried to the next
-   * part) and the boundaries rewritten as character offsets. A part that is not UTF-8 is decoded
-   * segment by segment between the boundaries (ASCII bytes, so no sequence straddles one), its bad
-   * bytes escaped as the whole-message path escapes them (see utf8.ts).
-   */
-  private takePart(chunk: Uint8Array, from: number, to: number, events: Int32Array, count: number, exact: boolean, last: boolean): void {
-    const pieces = this.pieces!;
-    let bytes = chunk.subarray(from, to);
-    let text: string;
-    if (this.carry.length === 0 && isAscii(bytes)) {
-      text = latin1(bytes);
-      if (!pieces.failed) pieces.take(text, from, events, count, exact);
-    } else {
-      let base = from; // chunk index of bytes[0]
-      if (this.carry.length > 0) {
-        bytes = Buffer.concat([this.carry, bytes]);
-        base -= this.carry.length;
-      }
-      const held = last ? NOTHING : unfinishedUtf8Suffix(bytes);
-      const body = bytes.subarray(0, bytes.length - held.length);
-      this.carry = held.length > 0 ? held.slice() : NOTHING;
-      const whole = decodeValid(body);
-      let chars = 0;
-      let at = 0;
-      if (whole !== undefined) {
-        // Valid UTF-8: one decode, the boundaries moved to character offsets by counting the
-        // UTF-16 units before them (one per ASCII or lead byte, two for a four-byte sequence).
-        text = whole;
-        for (let e = 0; e < count; e++) {
-          const x = events[e]!;
-          const pos = (x >= 0 ? x : ~x) - base;
-          for (; at < pos; at++) {
-            const c = body[at]!;
-            if (c < 0x80) chars++;
-            else if (c >= 0xc0) chars += c >= 0xf0 ? 2 : 1;
-          }
-          events[e] = x >= 0 ? chars : ~chars;
-        }
-      } else {
-        // Not UTF-8: each segment escaped on its own, as the whole-message decode escapes it.
-        const texts: string[] = [];
-        for (let e = 0; e < count; e++) {
-          const x = events[e]!;
-          const pos = (x >= 0 ? x : ~x) - base;
-          const t = decodeUtf8Lossless(body.subarray(at, pos));
-          texts.push(t);
-          chars += t.length;
-          events[e] = x >= 0 ? chars : ~chars;
-          at = pos;
-        }
-        texts.push(decodeUtf8Lossless(body.subarray(at)));
-        text = texts.join("");
-      }
-      if (!pieces.failed) pieces.take(text, 0, events, count, exact);
-    }
+    const pieces = (this.pieces = new PieceAssembler());
+    const bytes = chunk.subarray(start);
+    const text = this.partText(bytes);
+    const end = pieces.part(text, 1, this.maxDepth);
+    if (end === -2) this.tooDeep(bytes.length, 0, text, pieces.scan.pos, start);
     this.texts.push(text);
+  }
+
+  /**
+   * Goes on with the message being parsed in pieces in `chunk`: decodes the chunk (see
+   * {@link partText}), scans it and hands it to the assembler. Returns the index in `chunk` just
+   * past the end of the message, or -1 when it goes on in the next chunk.
+   */
+  private continuePieces(chunk: Uint8Array): number {
+    const pieces = this.pieces!;
+    const carried = this.carry.length;
+    const text = this.partText(chunk);
+    const end = pieces.part(text, 0, this.maxDepth);
+    if (end === -2) this.tooDeep(chunk.length, carried, text, pieces.scan.pos, 0);
+    if (end < 0) {
+      this.texts.push(text);
+      return -1;
+    }
+    this.texts.push(end < text.length ? text.slice(0, end) : text);
+    return byteOffset(text, end, chunk.length + carried) - carried;
+  }
+
+  /**
+   * Throws the nesting error for the character before `text[pos]`, `text` being the text of the
+   * `carried` bytes of the last part and the `bytes` bytes from chunk index `at`.
+   */
+  private tooDeep(bytes: number, carried: number, text: string, pos: number, at: number): never {
+    const offset = byteOffset(text, pos, bytes + carried) - carried;
+    throw new FramingError(`nesting deeper than ${this.maxDepth}`, this.streamOffset + at + offset - 1);
+  }
+
+  /**
+   * The text of `bytes`, a part of the message being assembled (with the bytes carried from the
+   * last part before them). An ASCII part (the usual one) is copied as it is; any other is decoded
+   * once, an unfinished UTF-8 sequence at its end carried to the next part (when the message ends
+   * in this part, such a sequence lies after its last byte, which is ASCII). A part that is not
+   * UTF-8 has its bad bytes escaped as the whole-message path escapes them (see utf8.ts): each
+   * escape is local to its bytes, so part by part gives the whole message's text.
+   */
+  private partText(bytes: Uint8Array): string {
+    if (this.carry.length === 0 && isAscii(bytes)) return latin1(bytes);
+    if (this.carry.length > 0) bytes = Buffer.concat([this.carry, bytes]);
+    const held = unfinishedUtf8Suffix(bytes);
+    const body = held.length > 0 ? bytes.subarray(0, bytes.length - held.length) : bytes;
+    this.carry = held.length > 0 ? held.slice() : NOTHING;
+    return decodeValid(body) ?? decodeUtf8Lossless(body);
   }
 
   /** The message decoded losslessly (invalid bytes escaped, see utf8.ts); resets the assembly state. */
@@ -505,7 +478,8 @@ export class JsonFramer {
     const pieces = this.pieces;
     if (pieces !== undefined) {
       this.pieces = undefined;
-      const value = pieces.failed ? WHOLE : pieces.finish(this.longDigits);
+      const value = pieces.failed ? WHOLE : pieces.finish();
+      if (pieces.longDigits) this.longDigits = true;
       this.partBytes = 0;
       this.carry = NOTHING;
       const texts = this.texts;
@@ -539,6 +513,27 @@ function decodeValid(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The byte offset of `text[pos]` in the `bytes` bytes `text` was decoded from (see
+ * `partText`): `pos` itself when every byte became one character, else the UTF-8 length of the
+ * characters before it (an escaped invalid byte, U+DC80–U+DCFF alone, counting one).
+ */
+function byteOffset(text: string, pos: number, bytes: number): number {
+  if (text.length === bytes) return pos;
+  let n = 0;
+  for (let i = 0; i < pos; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n++;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else if (c >= 0xdc80 && c <= 0xdcff) n++;
+    else n += 3;
+  }
+  return n;
 }
 
 /** ASCII bytes as a one-byte string (a plain copy). */

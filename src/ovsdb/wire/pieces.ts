@@ -17,8 +17,9 @@
  * The result is the value one `JSON.parse` of the whole text gives: a piece is a complete JSON
  * value in the place of a value, so the text is valid JSON exactly when the skeleton and every
  * piece are, and members keep their order because the skeleton holds every key. The framer hands
- * over each part's text with the boundaries as character offsets: an ASCII part (the usual one)
- * as one copy, any other decoded segment by segment (see the framer). Pieces of a part that holds
+ * over each part's text (an ASCII part, the usual one, as one copy; any other decoded once, see
+ * the framer), which {@link scanText} scans for the boundaries (strings skipped with `indexOf`,
+ * brackets counted), as character offsets. Pieces of a part that holds
  * a digit run long enough to be an integer beyond 2^53, pieces that span parts, and the skeleton
  * of a message with such a run go through {@link parseJson}, which keeps such integers exact;
  * everything else through `JSON.parse`. When a piece or the
@@ -35,53 +36,32 @@ const OPEN_BRACKET = 0x5b;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** Byte classes the scanner acts on outside strings; 0 = any other byte. */
-const CLASS_QUOTE = 1;
-const CLASS_OPEN = 2;
-const CLASS_CLOSE = 3;
-const CLASS_DIGIT = 4;
-const CLASS = new Uint8Array(256);
-for (let d = 0x30; d <= 0x39; d++) CLASS[d] = CLASS_DIGIT;
-CLASS[QUOTE] = CLASS_QUOTE;
-CLASS[0x7b] = CLASS_OPEN;
-CLASS[OPEN_BRACKET] = CLASS_OPEN;
-CLASS[0x7d] = CLASS_CLOSE;
-CLASS[0x5d] = CLASS_CLOSE;
-
-/** Scanner state carried between {@link scanPieces} calls, with the piece boundaries of the last call. */
+/** Scanner state carried between {@link scanText} calls (one per message), with the piece boundaries of the last call. */
 export interface PieceScanState {
   depth: number;
   inString: boolean;
+  /** Inside a string, the next character is escaped (the last part ended in an odd run of backslashes). */
   escaped: boolean;
-  /** Where the scan stopped (for error offsets). */
+  /** Where the scan stopped (a character offset, for error offsets). */
   pos: number;
-  /** Length of the digit run the previous chunk ended in (outside strings). */
+  /** Length of the digit run the previous part ended in (outside strings). */
   digitRun: number;
-  /** The message holds a digit run of {@link LONG_DIGIT_RUN} or more outside strings. */
+  /** The last call saw a digit run of {@link LONG_DIGIT_RUN} or more outside strings. */
   longDigits: boolean;
   /** Depth of the pieces (4 or 5), or 0 until the message's first inner container is seen. */
   pieceDepth: number;
   /** A number is a member or element beside the pieces (where the skeleton's placeholders are). */
   numberAmongPieces: boolean;
-  /** Piece boundaries found by the last call, in order: a start as its index, an end as `~index` (just past the closing byte). */
+  /** Piece boundaries found by the last call, in order: a start as its index, an end as `~index` (just past the closing character). */
   events: Int32Array;
   /** Number of entries of `events` the last call filled. */
   count: number;
 }
 
-/** The one scan state (calls never interleave: each copies a framer's state in and out). */
-export const pieceScan: PieceScanState = {
-  depth: 0,
-  inString: false,
-  escaped: false,
-  pos: 0,
-  digitRun: 0,
-  longDigits: false,
-  pieceDepth: 0,
-  numberAmongPieces: false,
-  events: new Int32Array(4096),
-  count: 0,
-};
+/** A fresh scan state for a message whose first byte (`{` or `[`) has been read. */
+export function newPieceScan(): PieceScanState {
+  return { depth: 1, inString: false, escaped: false, pos: 0, digitRun: 0, longDigits: false, pieceDepth: 0, numberAmongPieces: false, events: new Int32Array(1024), count: 0 };
+}
 
 function record(state: PieceScanState, count: number, value: number): number {
   if (count === state.events.length) {
@@ -94,18 +74,58 @@ function record(state: PieceScanState, count: number, value: number): number {
 }
 
 /**
- * Scans `chunk` from `i` inside a message (not inside a string), as the framer's scanner does,
- * noting where pieces start and end. Returns the index just past the byte that closes the message,
- * -1 when the chunk ends first, or -2 when nesting exceeds `maxDepth` (`state.pos` past the byte).
+ * Index just past the quote that closes the string `text[i..]` is inside (`i` is not an escaped
+ * character), or -1 when the text ends first. Strings are skipped with `indexOf`, a quote being
+ * escaped when an odd run of backslashes comes before it. On -1, `state.escaped` tells whether the
+ * text ended in an odd run of backslashes (the next part's first character is then escaped).
  */
-export function scanPieces(chunk: Uint8Array, i: number, state: PieceScanState, maxDepth: number): number {
-  const n = chunk.length;
+function skipString(text: string, i: number, state: PieceScanState): number {
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0) {
+      let k = text.length;
+      while (k > i && text.charCodeAt(k - 1) === BACKSLASH) k--;
+      state.escaped = ((text.length - k) & 1) === 1;
+      return -1;
+    }
+    if (text.charCodeAt(q - 1) !== BACKSLASH || q === i) return q + 1;
+    let k = q - 1;
+    while (k > i && text.charCodeAt(k - 1) === BACKSLASH) k--;
+    if (((q - k) & 1) === 0) return q + 1;
+    i = q + 1;
+  }
+}
+
+/**
+ * Scans the text of one part of a message from `i` (JSON's structure: strings skipped, nesting
+ * counted), noting where pieces start and end (character offsets). Returns the index just past
+ * the character that closes the message, -1 when the text ends first, or -2 when nesting exceeds
+ * `maxDepth` (`state.pos` past the character).
+ */
+export function scanText(text: string, i: number, state: PieceScanState, maxDepth: number): number {
+  const n = text.length;
   let depth = state.depth;
   let pieceDepth = state.pieceDepth;
   let count = 0;
-  if (state.digitRun > 0) {
+  state.longDigits = false;
+  if (state.inString) {
+    if (state.escaped) {
+      state.escaped = false;
+      i++;
+    }
+    const end = i <= n ? skipString(text, i, state) : -1;
+    if (end < 0) {
+      state.count = 0;
+      return -1;
+    }
+    i = end;
+    state.inString = false;
+  } else if (state.digitRun > 0) {
+    // A number split across parts: count its remaining digits.
     let run = state.digitRun;
-    while (i < n && chunk[i]! >= 0x30 && chunk[i]! <= 0x39) {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
       i++;
       run++;
     }
@@ -113,46 +133,18 @@ export function scanPieces(chunk: Uint8Array, i: number, state: PieceScanState, 
     state.digitRun = i >= n ? run : 0;
   }
   while (i < n) {
-    const k = CLASS[chunk[i++]!]!;
-    if (k === 0) continue;
-    if (k === CLASS_DIGIT) {
-      const from = i - 1;
-      while (i < n) {
-        const b = chunk[i]!;
-        if (b < 0x30 || b > 0x39) break;
-        i++;
+    const c = text.charCodeAt(i++);
+    if (c === QUOTE) {
+      const end = skipString(text, i, state);
+      if (end < 0) {
+        state.inString = true;
+        state.depth = depth;
+        state.pieceDepth = pieceDepth;
+        state.count = count;
+        return -1;
       }
-      if (i - from >= LONG_DIGIT_RUN) state.longDigits = true;
-      else if (i >= n) state.digitRun = i - from;
-      // A number among the pieces would read as a placeholder: such a message is parsed whole.
-      if (depth === pieceDepth - 1) state.numberAmongPieces = true;
-      continue;
-    }
-    if (k === CLASS_QUOTE) {
-      for (;;) {
-        if (i >= n) {
-          state.depth = depth;
-          state.inString = true;
-          state.escaped = false;
-          state.pieceDepth = pieceDepth;
-          state.count = count;
-          return -1;
-        }
-        const b = chunk[i++]!;
-        if (b === QUOTE) break;
-        if (b === BACKSLASH) {
-          if (i < n) i++;
-          else {
-            state.depth = depth;
-            state.inString = true;
-            state.escaped = true;
-            state.pieceDepth = pieceDepth;
-            state.count = count;
-            return -1;
-          }
-        }
-      }
-    } else if (k === CLASS_OPEN) {
+      i = end;
+    } else if (c === 0x7b || c === OPEN_BRACKET) {
       if (++depth > maxDepth) {
         state.pos = i;
         state.depth = depth;
@@ -160,22 +152,29 @@ export function scanPieces(chunk: Uint8Array, i: number, state: PieceScanState, 
         return -2;
       }
       if (depth === pieceDepth) count = record(state, count, i - 1);
-      else if (depth === 2 && pieceDepth === 0) pieceDepth = chunk[i - 1] === OPEN_BRACKET ? 5 : 4;
-    } else {
+      else if (depth === 2 && pieceDepth === 0) pieceDepth = c === OPEN_BRACKET ? 5 : 4;
+    } else if (c === 0x7d || c === 0x5d) {
       if (depth === pieceDepth) count = record(state, count, ~i);
       if (--depth === 0) {
         state.depth = 0;
-        state.inString = false;
-        state.escaped = false;
         state.pieceDepth = pieceDepth;
         state.count = count;
         return i;
       }
+    } else if (c >= 0x30 && c <= 0x39) {
+      const from = i - 1;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d < 0x30 || d > 0x39) break;
+        i++;
+      }
+      if (i - from >= LONG_DIGIT_RUN) state.longDigits = true;
+      else if (i >= n) state.digitRun = i - from;
+      // A number among the pieces would read as a placeholder: such a message is parsed whole.
+      if (depth === pieceDepth - 1) state.numberAmongPieces = true;
     }
   }
   state.depth = depth;
-  state.inString = false;
-  state.escaped = false;
   state.pieceDepth = pieceDepth;
   state.count = count;
   return -1;
@@ -190,8 +189,10 @@ export const WHOLE: unique symbol = Symbol("whole");
  * boundaries {@link scanPieces} found there.
  */
 export class PieceAssembler {
-  /** Depth of the pieces (see {@link PieceScanState.pieceDepth}), carried between scans. */
-  pieceDepth = 0;
+  /** The scan of the message so far (see {@link scanText}). */
+  readonly scan: PieceScanState = newPieceScan();
+  /** The message holds a digit run of {@link LONG_DIGIT_RUN} or more outside strings (maybe an integer beyond 2^53). */
+  longDigits = false;
   private readonly values: unknown[] = [];
   /** The skeleton so far, one string per part (joined per part, so no part's text is kept alive by a slice of it). */
   private readonly skeleton: string[] = [];
@@ -199,6 +200,22 @@ export class PieceAssembler {
   private head: string[] | undefined;
   /** A piece did not parse, or a number lies beside the pieces: the message must be parsed whole. */
   failed = false;
+
+  /**
+   * Scans the text of the next part of the message from `i` and takes the pieces it completes.
+   * Returns the index in `text` just past the end of the message, -1 when the message goes on
+   * in the next part, or -2 when it nests deeper than `maxDepth` (see {@link scanText}).
+   */
+  part(text: string, i: number, maxDepth: number): number {
+    const st = this.scan;
+    st.numberAmongPieces = false;
+    const end = scanText(text, i, st, maxDepth);
+    if (end === -2) return end;
+    if (st.longDigits) this.longDigits = true;
+    if (st.numberAmongPieces) this.failed = true;
+    if (!this.failed) this.take(end >= 0 && end < text.length ? text.slice(0, end) : text, 0, st.events, st.count, st.longDigits);
+    return end;
+  }
 
   /**
    * Takes the text of one part of the message, the boundaries being the `count` entries of `events`
@@ -246,7 +263,7 @@ export class PieceAssembler {
    * The message's value, or {@link WHOLE} when the skeleton does not parse (the framer then parses
    * the whole text for its error). `exact`: the message may hold an integer beyond 2^53.
    */
-  finish(exact: boolean): unknown {
+  finish(exact = this.longDigits): unknown {
     let root: unknown;
     try {
       const text = this.skeleton.join("");
@@ -254,7 +271,8 @@ export class PieceAssembler {
     } catch {
       return WHOLE;
     }
-    return this.pieceDepth === 0 ? root : fill(root, 1, this.pieceDepth, this.values);
+    const pieceDepth = this.scan.pieceDepth;
+    return pieceDepth === 0 ? root : fill(root, 1, pieceDepth, this.values);
   }
 }
 

@@ -78,6 +78,11 @@ const MESSAGES: { name: string; text: string }[] = [
   { name: "one-element arrays and numbers beside the pieces", text: '{"id":1,"result":{"T":{"a":[7],"b":7,"c":[[1]],"d":[1,2],"e":0}},"error":null}' },
   { name: "integers beyond 2^53 beside the pieces and in a string", text: '{"id":1,"result":{"T":{"a":{"s":"12345678901234567890"},"b":-9007199254740993}},"error":null}' },
   { name: "U+FEFF inside strings of pieces and skeleton", text: JSON.stringify({ id: 2, result: [{ rows: [{ s: "\ufeffa" }, { s: "b\ufeff" }], x: "\ufeff" }], error: null }) },
+  {
+    name: "whitespace everywhere, escaped keys and strings, scalars of every kind beside the pieces",
+    text: ' { "id" : 1 , "result" : { "T\\u00e9\\"" : { "a\\nb" : { "x" : [ 1 , 2 ] } , "s" : "q\\"{[" , "n" : null , "t" : true , "f" : false , "r" : -1.5e-3 , "e" : [ ] , "o" : { } } } , "error" : null } ',
+  },
+  { name: "UTF-8 in the skeleton's keys and strings", text: JSON.stringify({ id: "é", result: { "日本": { [uuid(1)]: { insert: { s: "😀" } } }, "€": "x" }, error: null }) },
   { name: "UTF-8 inside pieces", text: JSON.stringify({ id: 2, result: [{ rows: [{ s: "é€😀" }, { s: "日本語" }, { s: "x" }] }], error: null }) },
 ];
 
@@ -148,6 +153,12 @@ describe("JsonFramer: messages spanning chunks, parsed in pieces", () => {
       '{"id":1,"result":[{"rows":[{"a":1},{"a":2}], "x":}],"error":null}', // in the skeleton
       '{"id":1 "result":[{"rows":[{"a":1},{"a":2}]}],"error":null}', // in the skeleton, before any piece
       '{"id":1,"result":[{"rows":[{"a":1},{"a":2}]}],"error":nul}', // in the skeleton, after every piece
+      '{"id":1,,"result":[{"rows":[{"a":1},{"a":2}]}],"error":null}', // two commas in the skeleton
+      '{"id":1,"result":[{"rows":[{"a":1},{"a":2},]}],"error":null}', // a trailing comma beside the pieces
+      '{"id":1,"result":{"T":{"u" {"a":1},"v":{"a":2}}},"error":null}', // a missing colon beside the pieces
+      '{"id":1,"result":{"T":{"u":{"a":1},"v\x01":{"a":2}}},"error":null}', // a raw control character in a key
+      '{"id":1,"result":{"T":{"u":{"a":1},"v":{"a":2}]},"error":null}', // the skeleton closed by the wrong bracket
+      '{"id":1,"result":{"T":{"u":{"a":1},"v":-}},"error":null}', // a bad number beside the pieces
     ];
     for (const text of bad) {
       const bytes = enc(`{"id":0}${text}`);
