@@ -43,11 +43,12 @@ export class MatchInconsistentError extends Error {
   /**
    * @param action - the offending action or field, for diagnostics
    * @param error - the OpenFlow error name: `OFPBAC_BAD_SET_ARGUMENT` for a move into a read-only field
-   *   (mf_check_dst()), which ovs-ofctl reports in the same words
+   *   (mf_check_dst()), `OFPMMFC_INVALID_METER` for a meter id 0 or past OFPM13_MAX (check_METER()), which
+   *   ovs-ofctl reports in the same words
    */
   constructor(
     readonly action: string,
-    readonly error: "OFPBAC_MATCH_INCONSISTENT" | "OFPBAC_BAD_SET_ARGUMENT" = "OFPBAC_MATCH_INCONSISTENT",
+    readonly error: "OFPBAC_MATCH_INCONSISTENT" | "OFPBAC_BAD_SET_ARGUMENT" | "OFPMMFC_INVALID_METER" = "OFPBAC_MATCH_INCONSISTENT",
   ) {
     super(`actions are invalid with specified match (${error})`);
   }

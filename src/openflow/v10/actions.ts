@@ -371,6 +371,12 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
         // dropped); every other field (MPLS, SCTP ports, ...) is a Nicira load
         const f = a.field;
         const n = Number(bytesToBig(f.value));
+        if (f.field === "vlan_tci") {
+          // set_field_to_legacy_openflow(): with the CFI bit a VID and a PCP, without it strip_vlan
+          if (n & 0x1000) out.push({ type: "set_vlan_vid", vid: n & 0xfff }, { type: "set_vlan_pcp", pcp: n >> 13 });
+          else out.push({ type: "strip_vlan" });
+          break;
+        }
         {
           const legacy: Action | undefined =
             f.field === "vlan_vid"
@@ -385,8 +391,8 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
                       ? { type: "set_nw_src", addr: n }
                       : f.field === "nw_dst"
                         ? { type: "set_nw_dst", addr: n }
-                        : f.field === "ip_dscp"
-                          ? { type: "set_nw_tos", tos: (n << 2) & 0xfc }
+                        : f.field === "ip_dscp" || f.field === "nw_tos"
+                          ? { type: "set_nw_tos", tos: f.field === "nw_tos" ? n & 0xfc : (n << 2) & 0xfc }
                           : /^(tcp|udp)_src$/.test(f.field) || (a.l4Port === true && f.field === "sctp_src")
                             ? { type: "set_tp_src", port: n }
                             : /^(tcp|udp)_dst$/.test(f.field) || (a.l4Port === true && f.field === "sctp_dst")
