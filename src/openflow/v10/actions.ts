@@ -208,7 +208,12 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
           // the Nicira MPLS actions (OpenFlow 1.0 has none of its own)
           if (len !== 16) bad(r, "OFPBAC_BAD_LEN", start);
           a.skip(2);
-          if (subtype === NXAST_PUSH_MPLS || subtype === NXAST_POP_MPLS) actions.push({ type: subtype === NXAST_PUSH_MPLS ? "push_mpls" : "pop_mpls", ethertype: a.u16() });
+          if (subtype === NXAST_PUSH_MPLS || subtype === NXAST_POP_MPLS) {
+            const ethertype = a.u16();
+            // decode_NXAST_RAW_PUSH_MPLS(): an MPLS Ethertype only
+            if (subtype === NXAST_PUSH_MPLS && ethertype !== 0x8847 && ethertype !== 0x8848) bad(r, "OFPBAC_BAD_ARGUMENT", start);
+            actions.push({ type: subtype === NXAST_PUSH_MPLS ? "push_mpls" : "pop_mpls", ethertype });
+          }
           else if (subtype === NXAST_SET_MPLS_TTL) actions.push({ type: "set_mpls_ttl", ttl: a.u8() });
           else if (subtype === NXAST_DEC_MPLS_TTL) actions.push({ type: "dec_mpls_ttl" });
           else if (subtype === NXAST_SET_MPLS_TC) actions.push({ type: "set_mpls_tc", tc: a.u8() });
