@@ -64,6 +64,8 @@ function sweepFlows(): string[] {
     const nx = d.nxmName ?? d.oxmName;
     flows.push(`${pre}actions=load:1->${nx}[]`, `${pre}actions=move:${nx}[0..0]->NXM_NX_REG0[0..0]`);
   }
+  // in_port_oxm: Open vSwitch's 32-bit OXM_OF_IN_PORT field beside in_port (one field here, with an alias)
+  for (const v of ["1", "LOCAL", "65536", "0xfffffff0", "1/1", "nope"]) flows.push(`in_port_oxm=${v},actions=drop`, `actions=set_field:${v}->in_port_oxm`);
   for (const n of ["tun_ttl", "tun_tos", "skb_priority"]) {
     for (const v of ["0", "1", "0x10", "255", "256", "-1", "0xff/0xf"]) flows.push(`${n}=${v},actions=drop`, `actions=set_field:${v}->${n}`);
   }

@@ -57,9 +57,21 @@ export function setFieldAction(fieldName: string, valueText: string): Action[] {
   if (READ_ONLY.has(f.name)) throw new FlowSyntaxError(`${fieldName} is read-only`);
   if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) {
     // a port is read whole by ofputil_port_from_string(), so `1/0xff` is no port at all
-    throw new FlowSyntaxError(f.format === "port" ? `${valueText}: invalid or unknown port for ${f.name}` : `${valueText}: invalid mask for field ${f.name}`);
+    const oxmPort = fieldName.toLowerCase() === "in_port_oxm";
+    throw new FlowSyntaxError(
+      f.format !== "port" ? `${valueText}: invalid mask for field ${f.name}` : oxmPort ? `${valueText}: port value out of range for in_port_oxm` : `${valueText}: invalid or unknown port for ${f.name}`,
+    );
   }
-  const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
+  let parsed: ReturnType<typeof parseValue>;
+  try {
+    parsed = parseValue(f, valueText, isMd ? 124 : f.len);
+  } catch (e) {
+    // in_port_oxm (MFS_OFP_PORT_OXM) words a value that is no port as mf_from_ofp_port_string32() does
+    if (e instanceof FlowSyntaxError && f.format === "port" && fieldName.toLowerCase() === "in_port_oxm") {
+      throw new FlowSyntaxError(`${valueText}: port value out of range for in_port_oxm`);
+    }
+    throw e;
+  }
   const { v, m } = parsed;
   const bits = SET_FIELD_BITS.get(f.name);
   if (bits !== undefined && (v & ~bits) !== 0n) throw new FlowSyntaxError(`${valueText} is not a valid value for field ${fieldName}`);
