@@ -15,15 +15,15 @@ import { readFileSync, statSync } from "node:fs";
 import type { CliIo } from "./io.js";
 import type { OpenFlowConnection } from "../openflow/connection.js";
 import { FlowModCommand } from "../openflow/constants.js";
-import { UnknownPortError, formatInstructions, parseFlow } from "../openflow/flowtext.js";
+import { type NameMaps, UnknownPortError, formatInstructions, parseFlow } from "../openflow/flowtext.js";
 import { fileActionsText } from "./ofctl-flow-text.js";
 import type { FlowMod, OfMessageInput } from "../openflow/messages.js";
 import { ANY_PROTOCOL, Protocol, formatProtocols, usableProtocols } from "../openflow/protocols.js";
 import { flowModMessage, flowStatsBody, protocolForFlowDump, protocolOfVersion } from "../openflow/v10/session.js";
 import { sendBundle } from "./ofctl-bundle.js";
 import { type Fte, FteTables, type FteVersion, fteVersionEquals, fteVersionText } from "./ofctl-fte.js";
-import { type Opts, allowedProtocols } from "./ofctl-options.js";
-import { portNamesOf, withSwitch } from "./ofctl-switch.js";
+import { type Opts, allowedProtocols, showNames } from "./ofctl-options.js";
+import { fetchPortNames, portNamesOf, withSwitch } from "./ofctl-switch.js";
 
 /** strerror() texts for a file that cannot be read. */
 const STRERROR: Record<string, string> = {
@@ -204,6 +204,9 @@ function isFileSource(source: string): boolean {
  */
 export async function diffFlows(sources: readonly [string, string], opts: Opts, io: CliIo): Promise<number> {
   const tables = new FteTables();
+  // the first switch's port names print the ports, with --names or onto a terminal (ports_to_show()); tables
+  // print as numbers
+  let names: NameMaps | undefined;
   for (const index of [0, 1] as const) {
     const source = sources[index];
     if (isFileSource(source)) await readFlowsFromFile(source, tables, index, io);
@@ -212,6 +215,7 @@ export async function diffFlows(sources: readonly [string, string], opts: Opts, 
         const protocol = await protocolForFlowDump(c, protocolOfVersion(c.version), ANY_PROTOCOL, allowedProtocols(opts), formatProtocols);
         await readFlowsFromSwitch(c, protocol, tables, index);
       });
+      if (names === undefined && showNames(opts, io.interactive)) names = { port: (await fetchPortNames(source, opts)).format, table: String };
     }
   }
   let differences = false;
@@ -219,8 +223,8 @@ export async function diffFlows(sources: readonly [string, string], opts: Opts, 
   for (const { fte } of tables.entries()) {
     const [a, b] = fte.versions;
     if (a && b && fteVersionEquals(a, b)) continue;
-    if (a) out += `-${fteVersionText(fte, a)}`;
-    if (b) out += `+${fteVersionText(fte, b)}`;
+    if (a) out += `-${fteVersionText(fte, a, names)}`;
+    if (b) out += `+${fteVersionText(fte, b, names)}`;
     differences = true;
   }
   io.out(out);

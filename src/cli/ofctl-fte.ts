@@ -10,7 +10,7 @@
  */
 import type { Instruction } from "../openflow/action-types.js";
 import type { MatchField } from "../openflow/oxm.js";
-import { formatMatch } from "../openflow/flowtext.js";
+import { type NameMaps, formatInstructions, formatMatch } from "../openflow/flowtext.js";
 
 /** One version of a flow (ovs-ofctl's `struct fte_version`). */
 export interface FteVersion {
@@ -53,14 +53,14 @@ export function fteVersionEquals(a: FteVersion, b: FteVersion): boolean {
 }
 
 /** The line diff-flows prints for one version of `fte` (without its `-`/`+`), as fte_version_format(). */
-export function fteVersionText(fte: Fte, v: FteVersion): string {
+export function fteVersionText(fte: Fte, v: FteVersion, names?: NameMaps): string {
   let s = v.tableId ? `table=${v.tableId} ` : "";
-  s += formatMatch(fte.match, fte.priority);
+  s += formatMatch(fte.match, fte.priority, names?.port);
   if (v.cookie !== 0n) s += ` cookie=0x${v.cookie.toString(16)}`;
   if (v.idleTimeout) s += ` idle_timeout=${v.idleTimeout}`;
   if (v.hardTimeout) s += ` hard_timeout=${v.hardTimeout}`;
   if (v.importance) s += ` importance=${v.importance}`;
-  return `${s} actions=${v.actionsText}\n`;
+  return `${s} actions=${names === undefined ? v.actionsText : formatInstructions(v.instructions, names)}\n`;
 }
 
 /** A subtable: the flows with one match mask, in insertion order. */

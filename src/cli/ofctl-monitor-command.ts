@@ -12,8 +12,8 @@ import type { OpenFlowConnection } from "../openflow/connection.js";
 import { type Daemon, type DaemonProgram, daemonizeStart } from "./daemon.js";
 import { MonitorXids, checkMonitorArgs, monitorUsage, runMonitor } from "./ofctl-monitor.js";
 import { MonitorOutput, defaultControlPath, openMonitorControl } from "./ofctl-monitor-control.js";
-import type { Opts } from "./ofctl-options.js";
-import { portNamesOf, withSwitch } from "./ofctl-switch.js";
+import { type Opts, showNames } from "./ofctl-options.js";
+import { fetchNameMaps, portNamesOf, withSwitch } from "./ofctl-switch.js";
 import { Coverage } from "./coverage.js";
 import { Vlog } from "./vlog.js";
 
@@ -88,12 +88,14 @@ export async function monitorCommand(rest: readonly string[], opts: Opts, argv: 
   };
   let current: OpenFlowConnection | undefined;
   try {
+    // ports_to_show()/tables_to_show(): the switch's names print the messages with --names or onto a terminal
+    const names = !snoop && showNames(opts, io.interactive) ? await fetchNameMaps(rest[0]!, opts) : undefined;
     await withSwitch(
       rest[0]!,
       { ...opts, emitEchoRequests: true, snoop },
       (c) => {
         current = c;
-        return runMonitor(c, rest.slice(1), dio, { xids, output, timestamp: opts.timestamp, openControl, snoop });
+        return runMonitor(c, rest.slice(1), dio, { xids, output, timestamp: opts.timestamp, openControl, snoop, names });
       },
       xids.allocate,
     );

@@ -14,6 +14,7 @@ import { OfpVersion } from "../openflow/constants.js";
 import { type OpenFlowConnection, OpenFlowError } from "../openflow/connection.js";
 import type { OfMessage } from "../openflow/messages.js";
 import { formatMessage } from "../openflow/print.js";
+import type { NameMaps } from "../openflow/flowtext.js";
 import { flowMonitorRequestBody } from "../openflow/flow-monitor.js";
 import { parseFlowMonitorRequest } from "../openflow/text/flow-monitor.js";
 
@@ -86,6 +87,8 @@ export interface MonitorOptions {
   readonly output?: { write(text: string): void } | undefined;
   /** `--timestamp`: each received message is preceded by the wall-clock time (UTC, to the millisecond). */
   readonly timestamp?: boolean | undefined;
+  /** The switch's port and table names the messages print with (`--names`, or a terminal); default numbers. */
+  readonly names?: NameMaps | undefined;
   /**
    * Opens the monitor's control socket once the requests are done (ovs-ofctl's monitor_vconn()); `stop`
    * ends the monitor as `exit` does. The control is told of each message after it is printed and closed
@@ -132,10 +135,10 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
       if (nextId === 0) opts.xids?.skipNames();
       const rq = parseFlowMonitorRequest(arg.slice("watch:".length), nextId++);
       try {
-        await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part)}\n`) });
+        await c.request({ type: "multipart_request", flags: 0, body: flowMonitorRequestBody(c.version, [rq]) }, { onPart: (part) => io.out(`${formatMessage(part, { names: opts.names })}\n`) });
       } catch (e) {
         if (!(e instanceof OpenFlowError)) throw e;
-        io.out(`${formatMessage(e.reply)}\n`);
+        io.out(`${formatMessage(e.reply, { names: opts.names })}\n`);
       }
     }
   }
@@ -144,7 +147,7 @@ export async function runMonitor(c: OpenFlowConnection, args: readonly string[],
   let stop: (() => void) | undefined;
   const closed = new Promise<boolean>((resolve) => {
     const onMessage = (m: OfMessage) => {
-      out.write(`${opts.timestamp ? monitorTimestamp() : ""}${formatMessage(m)}\n`);
+      out.write(`${opts.timestamp ? monitorTimestamp() : ""}${formatMessage(m, { names: opts.names })}\n`);
       control?.received(m);
     };
     const finish = (byClose: boolean) => {

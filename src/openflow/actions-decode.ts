@@ -109,8 +109,12 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       return { type: "push_vlan", ethertype: r.u16() };
     case ActionType.POP_VLAN:
       return { type: "pop_vlan" };
-    case ActionType.PUSH_MPLS:
-      return { type: "push_mpls", ethertype: r.u16() };
+    case ActionType.PUSH_MPLS: {
+      const ethertype = r.u16();
+      // decode_OFPAT_RAW11_PUSH_MPLS(): an MPLS Ethertype only
+      if (ethertype !== 0x8847 && ethertype !== 0x8848) bad(r, at, "OFPBAC_BAD_ARGUMENT");
+      return { type: "push_mpls", ethertype };
+    }
     case ActionType.POP_MPLS:
       return { type: "pop_mpls", ethertype: r.u16() };
     case ActionType.SET_QUEUE:

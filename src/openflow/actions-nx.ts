@@ -210,6 +210,8 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
     }
     case NxActionSubtype.CT: {
       const flags = r.u16();
+      // decode_NXAST_RAW_CT(): force only with commit
+      if ((flags & 3) === 2) throw new DecodeError("openflow", r.base + at, "OFPBAC_BAD_ARGUMENT");
       const zs = r.u32();
       const zone = r.u16();
       const recircTable = r.u8();
@@ -217,6 +219,10 @@ export function decodeNx(r: Reader, depth: number, at = r.start): Action {
       const alg = r.u16();
       const zoneSrc = zs ? sfFromHeader(zs, undefined, zone >> 6, (zone & 0x3f) + 1) : undefined;
       const actions = decodeActions(r, depth + 1);
+      // without commit, nothing but a nat with neither flags nor a range may be inside
+      if (!(flags & 1) && actions.some((n) => n.type !== "nat" || n.flags !== 0 || n.ipv4Min !== undefined || n.ipv6Min !== undefined)) {
+        throw new DecodeError("openflow", r.base + at, "OFPBAC_BAD_ARGUMENT");
+      }
       return { type: "ct", flags, zoneSrc, zone: zoneSrc ? 0 : zone, recircTable, alg, actions };
     }
     case NxActionSubtype.NAT: {

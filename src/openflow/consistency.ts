@@ -10,6 +10,7 @@
  * @module
  */
 import { type MatchField } from "./oxm.js";
+import { type PrereqName, fieldPrerequisites } from "./match-checks.js";
 
 /** What a flow's match (and the actions before the one being checked) say about the packet. */
 export interface FlowFacts {
@@ -43,11 +44,12 @@ export class MatchInconsistentError extends Error {
   /**
    * @param action - the offending action or field, for diagnostics
    * @param error - the OpenFlow error name: `OFPBAC_BAD_SET_ARGUMENT` for a move into a read-only field
-   *   (mf_check_dst()), which ovs-ofctl reports in the same words
+   *   (mf_check_dst()), `OFPMMFC_INVALID_METER` for a meter id 0 or past OFPM13_MAX (check_METER()), which
+   *   ovs-ofctl reports in the same words
    */
   constructor(
     readonly action: string,
-    readonly error: "OFPBAC_MATCH_INCONSISTENT" | "OFPBAC_BAD_SET_ARGUMENT" = "OFPBAC_MATCH_INCONSISTENT",
+    readonly error: "OFPBAC_MATCH_INCONSISTENT" | "OFPBAC_BAD_SET_ARGUMENT" | "OFPMMFC_INVALID_METER" = "OFPBAC_MATCH_INCONSISTENT",
   ) {
     super(`actions are invalid with specified match (${error})`);
   }
@@ -179,30 +181,18 @@ const enum Need {
   NdAdvert,
   Vlan,
   Ethernet,
-  CtNwProto,
+  CtValid,
   Nsh,
 }
 
-/** Prerequisites by field (meta-flow.h); fields not listed have none. A new field with one goes here. */
+/** Prerequisites by field, from match-checks.ts's table of meta-flow.h's (fields not listed have none). */
 const PREREQS = new Map<string, Need>();
-const prereq = (names: string[], need: Need) => names.forEach((n) => PREREQS.set(n, need));
-prereq(["nw_src", "nw_dst"], Need.Ipv4);
-prereq(["ipv6_src", "ipv6_dst", "ipv6_label"], Need.Ipv6);
-prereq(["nw_proto", "ip_dscp", "nw_tos", "nw_ecn", "nw_ttl", "nw_frag"], Need.Ip);
-prereq(["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"], Need.Arp);
-prereq(["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"], Need.Mpls);
-prereq(["tcp_src", "tcp_dst", "tcp_flags"], Need.Tcp);
-prereq(["udp_src", "udp_dst"], Need.Udp);
-prereq(["sctp_src", "sctp_dst"], Need.Sctp);
-prereq(["icmp_type", "icmp_code"], Need.Icmpv4);
-prereq(["icmpv6_type", "icmpv6_code"], Need.Icmpv6);
-prereq(["nd_target"], Need.Nd);
-prereq(["nd_sll"], Need.NdSolicit);
-prereq(["nd_tll"], Need.NdAdvert);
-prereq(["vlan_pcp"], Need.Vlan);
-prereq(["dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid"], Need.Ethernet);
-prereq(["ct_tp_src", "ct_tp_dst"], Need.CtNwProto);
-prereq(["nsh_flags", "nsh_ttl", "nsh_mdtype", "nsh_np", "nsh_spi", "nsh_si", "nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4"], Need.Nsh);
+const NEED_OF: Record<PrereqName, Need> = {
+  ethernet: Need.Ethernet, arp: Need.Arp, ipv4: Need.Ipv4, ipv6: Need.Ipv6, vlan_vid: Need.Vlan, mpls: Need.Mpls, ip_any: Need.Ip,
+  nsh: Need.Nsh, ct_valid: Need.CtValid, tcp: Need.Tcp, udp: Need.Udp, sctp: Need.Sctp, icmpv4: Need.Icmpv4, icmpv6: Need.Icmpv6,
+  nd: Need.Nd, nd_solicit: Need.NdSolicit, nd_advert: Need.NdAdvert,
+};
+for (const [name, p] of fieldPrerequisites()) PREREQS.set(name, NEED_OF[p]);
 
 function holds(need: Need, f: FlowFacts): boolean {
   const dl = f.dlType;
@@ -237,8 +227,9 @@ function holds(need: Need, f: FlowFacts): boolean {
       return f.vlan && f.packetType === PT_ETH;
     case Need.Ethernet:
       return f.packetType === PT_ETH;
-    case Need.CtNwProto:
-      return f.ctNwProto;
+    case Need.CtValid:
+      // is_ct_valid() of a match (mf_are_match_prereqs_ok())
+      return ctValid(f);
     case Need.Nsh:
       return dl === 0x894f;
   }

@@ -52,6 +52,25 @@ const PREREQ = new Map<string, Prereq>([
   ...["ct_nw_proto", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_tp_src", "ct_tp_dst"].map((n) => [n, Prereq.CtValid] as const),
 ]);
 
+/** A prerequisite's name: meta-flow.h's MFP_* in lower case, without the prefix. */
+export type PrereqName =
+  | "ethernet" | "arp" | "ipv4" | "ipv6" | "vlan_vid" | "mpls" | "ip_any" | "nsh" | "ct_valid"
+  | "tcp" | "udp" | "sctp" | "icmpv4" | "icmpv6" | "nd" | "nd_solicit" | "nd_advert";
+
+/** {@link PrereqName} by {@link Prereq} value. */
+const PREREQ_NAMES: readonly PrereqName[] = [
+  "ethernet", "ethernet", "arp", "ipv4", "ipv6", "vlan_vid", "mpls", "ip_any", "nsh", "ct_valid",
+  "tcp", "udp", "sctp", "icmpv4", "icmpv6", "nd", "nd_solicit", "nd_advert",
+];
+
+/**
+ * Every field that has a prerequisite, with it: the one table of meta-flow.h's prerequisites, which the
+ * match/action consistency checks (consistency.ts) judge on what a flow's match says.
+ */
+export function fieldPrerequisites(): [string, PrereqName][] {
+  return [...PREREQ].map(([name, p]) => [name, PREREQ_NAMES[p]!]);
+}
+
 /** Fields kept in one place of Open vSwitch's struct flow under several names: matching two of them is a duplicate. */
 const STORAGE = new Map<string, string>([
   ...["tcp_src", "udp_src", "sctp_src", "icmp_type", "icmpv6_type"].map((n) => [n, "tp_src"] as const),
@@ -284,6 +303,7 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_V
     const info = entryInfo(e);
     const p = (info & 31) as Prereq | 0;
     if (p === Prereq.Nsh && !nshValueValid(e)) return "OFPBMC_BAD_VALUE";
+    if ((p === Prereq.Ipv6 || p === Prereq.Mpls) && !narrowValueValid(e)) return "OFPBMC_BAD_VALUE";
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
     const slot = info >>> INFO_SLOT_SHIFT;
     const sets = ((info >>> INFO_SETS_SHIFT) & 15) as Sets | 0;
@@ -293,6 +313,16 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_V
     if (p !== 0) ptSet = true;
   }
   return undefined;
+}
+
+/**
+ * mf_is_value_valid() of the 20-bit labels (IPv6 flow label, MPLS label), which the decoder checks before the
+ * prerequisites. (The other narrow fields' checks are not made here: ovs-ofctl masks their values when it
+ * parses them, and our encoder does not yet.)
+ */
+function narrowValueValid(e: MatchField): boolean {
+  const v = e.value;
+  return (e.field !== "ipv6_label" && e.field !== "mpls_label") || v.length !== 4 || (v[0] === 0 && (v[1]! & 0xf0) === 0);
 }
 
 /**

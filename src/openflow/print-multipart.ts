@@ -255,7 +255,7 @@ export function multipartReplyText(head: string, m: Extract<OfMessage, { type: "
         ).join("\n\n"),
       ].filter((x) => x).join("\n");
     case "raw":
-      return head + (nxStatsText(m.version, false, b, names) ?? rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data) ?? "");
+      return head + (nxStatsText(m.version, false, b, names) ?? rawReplyText(b.mpType, b.data) ?? rawMultipartText(m.version, false, b.mpType, b.data, names) ?? "");
     default:
       return head;
   }

@@ -209,7 +209,7 @@ const CLASS_TABLE =
   "m:tcp_src:masked=1ec|m:tp_dst:bitwise=1ec|m:tp_dst:cidr=1ec|m:tp_dst:masked=1ec|" +
   "m:tp_src:bitwise=1ec|m:tp_src:cidr=1ec|m:tp_src:masked=1ec|m:tun_dst:bitwise=1ec|m:tun_dst:cidr=1ec|" +
   "m:tun_dst:exact=1ec|m:tun_flags:bitwise=1ec|m:tun_flags:exact=1ec|m:tun_gbp_flags:bitwise=1ec|" +
-  "m:tun_gbp_flags:exact=1ec|m:tun_gbp_id:bitwise=1ec|m:tun_gbp_id:cidr=1ec|m:tun_gbp_id:exact=1ec|" +
+  "m:tun_gbp_flags:cidr=1ec|m:tun_gbp_flags:exact=1ec|m:tun_gbp_id:bitwise=1ec|m:tun_gbp_id:cidr=1ec|m:tun_gbp_id:exact=1ec|" +
   "m:tun_id:bitwise=1ec|m:tun_id:cidr=1ec|m:tun_id:exact=1ec|m:tun_ipv6_dst:bitwise=1ec|" +
   "m:tun_ipv6_dst:cidr=1ec|m:tun_ipv6_dst:exact=1ec|m:tun_ipv6_src:bitwise=1ec|m:tun_ipv6_src:cidr=1ec|" +
   "m:tun_ipv6_src:exact=1ec|m:tun_metadata0:bitwise=1ec|m:tun_metadata0:cidr=1ec|" +

@@ -104,6 +104,20 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
     }
   }, 300_000);
 
+  it("diff-flows --names / --no-names: the switch's port names in what it prints, as ovs-ofctl's", async () => {
+    const named = file("named.txt", ["in_port=1,actions=output:2", "priority=7,in_port=2,actions=resubmit(1,1),output:LOCAL"]);
+    load(["in_port=2,actions=output:1,output:LOCAL", "priority=9,ip,actions=enqueue:p1:3"]);
+    for (const pre of [["--names"], ["--no-names"], ["--names", "-O", "OpenFlow13"], []]) {
+      for (const cmd of [["diff-flows", v.mgmt, named], ["diff-flows", named, v.mgmt], ["diff-flows", named, named]]) {
+        const args = [...pre, ...cmd];
+        const t = theirs(args);
+        // (the switch's names do show: the comparison is not of numbers only)
+        if (pre[0] === "--names" && cmd.includes(v.mgmt)) expect(t.out).toContain("output:p1");
+        expect(await ours(args), args.join(" ")).toEqual(t);
+      }
+    }
+  }, 120_000);
+
   it("diff-flows: actions compared and printed as written in a file, as decoded from a switch in each protocol", async () => {
     const of10 = ["priority=1,ip,actions=mod_nw_tos:4", "priority=3,actions=load:5->NXM_NX_REG1[]", "priority=4,actions=mod_vlan_vid:5", "priority=5,actions=set_field:5->reg0", "priority=8,actions=strip_vlan,output:1"];
     const of15 = [

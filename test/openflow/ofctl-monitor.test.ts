@@ -12,6 +12,8 @@ import { startVswitchd, type Vswitchd } from "./vswitchd.js";
 import { memoryIo } from "../../src/cli/io.js";
 import { ofctlCommand } from "../../src/cli/ofctl.js";
 import { MonitorXids, runMonitor } from "../../src/cli/ofctl-monitor.js";
+import { fetchNameMaps } from "../../src/cli/ofctl-switch.js";
+import { parseArgs } from "../../src/cli/ofctl-options.js";
 import { OpenFlowConnection } from "../../src/openflow/connection.js";
 import { OfpVersion } from "../../src/openflow/constants.js";
 import { flowMonitorRequestBody } from "../../src/openflow/flow-monitor.js";
@@ -41,13 +43,17 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
     [undefined, OfpVersion.OF10, ["watch:!initial", "watch:table=1,!initial"]],
     ["OpenFlow13", OfpVersion.OF13, ["watch:"]],
     ["OpenFlow14", OfpVersion.OF14, ["watch:"]],
+    // --names: ports (output:p1) and tables by the switch's names
+    ["--names", OfpVersion.OF10, ["watch:"]],
+    ["--names -O OpenFlow13", OfpVersion.OF13, ["watch:"]],
   ];
   for (const [proto, version, args] of CASES) {
     const watch = args.join(" ");
     it(`${proto ?? "no -O"} ${watch}: what both print is identical`, async () => {
       v.ofctl("del-flows", v.mgmt);
       v.ofctl("add-flow", v.mgmt, "table=1,priority=7,ip,nw_dst=10.0.0.0/8,actions=output:1");
-      const pre = proto ? ["-O", proto] : [];
+      const pre = proto === undefined ? [] : proto.startsWith("--") ? proto.split(" ") : ["-O", proto];
+      const names = proto?.startsWith("--names") ? await fetchNameMaps(v.mgmt, parseArgs([]).opts) : undefined;
       const child = spawn("ovs-ofctl", [...pre, "monitor", v.mgmt, ...args], { env: v.env });
       const theirs = { out: "", err: "" };
       child.stdout.on("data", (d: Buffer) => (theirs.out += d.toString()));
@@ -56,7 +62,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       const stop = new AbortController();
       const xids = new MonitorXids();
       const c = await OpenFlowConnection.connect(v.mgmt, { versions: [version], echoIntervalMs: 0, allocateXid: xids.allocate });
-      const ours = runMonitor(c, args, io, { signal: stop.signal, xids });
+      const ours = runMonitor(c, args, io, { signal: stop.signal, xids, names });
       try {
         await until(() => theirs.out.includes("reply") && io.stdout.includes("reply"));
         // both monitors are listening: change the table with ovs-ofctl
@@ -77,6 +83,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-vswitchd", "ovsdb-server"))("ovn-ts ofc
       }
       expect(theirs.out).toMatch(/FLOW_MONITOR reply/);
       expect(theirs.err).toMatch(/event=DELETED/);
+      if (names) expect(theirs.err).toMatch(/output:p2/);
       expect({ out: io.stdout, err: io.stderr }).toEqual(theirs);
     }, 60_000);
   }

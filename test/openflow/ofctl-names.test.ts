@@ -38,6 +38,11 @@ const FLOWS = [
   "table=nosuch,actions=drop",
   "priority=16,actions=goto_table:nosuch",
   "priority=17,actions=resubmit(,nosuch)",
+  // ct's recirculation table and learn's table by name too
+  "priority=18,ip,actions=ct(commit,table=mytable)",
+  "priority=19,actions=learn(table=mytable,NXM_OF_IN_PORT[])",
+  "priority=20,ip,actions=ct(table=nosuch)",
+  "priority=21,actions=learn(table=nosuch)",
 ];
 
 /**

@@ -286,15 +286,15 @@ fmt(["bundle"], (a, names) => {
   return a.load && a.dst ? `bundle_load(${head},${formatSubField(a.dst)},${members})` : `bundle(${head},${members})`;
 });
 
-fmt(["learn"], (a) => formatLearn(a));
+fmt(["learn"], (a, names) => formatLearn(a, names));
 
 fmt(["experimenter"], (a) => `experimenter(0x${a.experimenter.toString(16)},${hexBytes(a.data)})`);
 
 fmt(["unknown"], (a) => `unknown_action(${a.actionType})`);
 
 
-function formatLearn(a: Extract<Action, { type: "learn" }>): string {
-  let p = `table=${a.tableId}`;
+function formatLearn(a: Extract<Action, { type: "learn" }>, names: NameMaps | undefined): string {
+  let p = `table=${table(a.tableId, names)}`;
   if (a.idleTimeout) p += `,idle_timeout=${a.idleTimeout}`;
   if (a.hardTimeout) p += `,hard_timeout=${a.hardTimeout}`;
   if (a.finIdleTimeout) p += `,fin_idle_timeout=${a.finIdleTimeout}`;

@@ -9,7 +9,7 @@ import { MatchInconsistentError } from "../consistency.js";
 import { parseNat } from "./action-parse-nx.js";
 import { ACTION_NAMES, parseAction } from "./action-parse.js";
 import { type ActionParseContext } from "./context.js";
-import { FlowSyntaxError } from "./errors.js";
+import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { parseSubField } from "./subfield.js";
 import { NameTable, splitActions } from "./tokens.js";
 import { cStrToInt, tableFromString } from "./c-int.js";
@@ -73,8 +73,12 @@ export function parseCt(s: string, ctx: ActionParseContext): Action {
         }
         break;
       case "table":
-        recircTable = tableFromString(arg ?? "") ?? -1;
-        if (recircTable < 0) throw new FlowSyntaxError(`unknown table ${arg ?? ""}`);
+        // a name the switch reported, else a number (ofputil_table_from_string() with the table map)
+        recircTable = ctx.tableNames?.get(arg ?? "") ?? tableFromString(arg ?? "") ?? -1;
+        if (recircTable < 0) {
+          const message = `unknown table ${arg ?? ""}`;
+          throw /^\d+$/.test(arg ?? "") ? new FlowSyntaxError(message) : new UnknownTableError(arg ?? "", message);
+        }
         if (recircTable === 255) throw new FlowSyntaxError("invalid table 0xff");
         break;
       case "alg":
@@ -108,5 +112,6 @@ export function parseCt(s: string, ctx: ActionParseContext): Action {
         throw new FlowSyntaxError(`invalid argument to "ct" action: \`${p}'`);
     }
   }
+  if ((flags & (CtFlags.FORCE | CtFlags.COMMIT)) === CtFlags.FORCE) throw new FlowSyntaxError(`"force" flag requires "commit" flag.`);
   return { type: "ct", flags, zone, zoneSrc, recircTable, alg, actions };
 }

@@ -7,7 +7,7 @@ import { type Action, LearnFlags, type LearnSpec, NatFlags, type SubField } from
 import { fieldByName, nxWidth } from "../oxm.js";
 import { BD_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { READ_ONLY } from "./context.js";
-import { FlowSyntaxError, UnknownPortError } from "./errors.js";
+import { FlowSyntaxError, UnknownPortError, UnknownTableError } from "./errors.js";
 import { cAtoi, cStrtoullLoose, tableFromString } from "./c-int.js";
 import { parsePort, port32to16 } from "./ports.js";
 import { parseNxmSubField, parseSubField } from "./subfield.js";
@@ -85,7 +85,8 @@ export function parseNat(s: string | undefined): Action {
       a.flags |= p.startsWith("src") ? NatFlags.SRC : NatFlags.DST;
       if (p.length === 3) continue;
       if (p[3] !== "=") throw new FlowSyntaxError(`invalid nat argument ${p}`);
-      let rest = p.slice(4);
+      const range = p.slice(4);
+      let rest = range;
       let ports: string | undefined;
       if (rest.startsWith("[")) {
         // [v6]-[v6]:ports
@@ -108,10 +109,10 @@ export function parseNat(s: string | undefined): Action {
         a.ipv6Min = bigIntToBytes(parseIp6(lo!), 16);
         if (hi) a.ipv6Max = bigIntToBytes(parseIp6(hi), 16);
       }
-      if (ports) {
-        const [lo, hi] = ports.split("-");
-        a.protoMin = Number(lo);
-        if (hi) a.protoMax = Number(hi);
+      if (ports !== undefined) {
+        const got = scanNatPorts(range, range.length - ports.length);
+        a.protoMin = got.min;
+        if (got.max !== undefined) a.protoMax = got.max;
       }
     } else throw new FlowSyntaxError(`invalid nat argument ${p}`);
   }
@@ -123,6 +124,39 @@ export function parseNat(s: string | undefined): Action {
   if (lo && hi && bytesToBigInt(lo) > bytesToBigInt(hi)) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
   if (a.protoMin !== undefined && a.protoMax !== undefined && a.protoMin > a.protoMax) throw new FlowSyntaxError(`invalid nat range "${s.replace(/^(src|dst)=/, "")}"`);
   return a;
+}
+
+/** One `%SCNu16` of ovs_scan() at `at`: a sign, decimal digits (at least one) kept modulo 2^16; -1 when there are none. */
+function scanU16(s: string, at: number): { v: number; end: number } | undefined {
+  let i = at;
+  const negative = s[i] === "-";
+  if (s[i] === "-" || s[i] === "+") i++;
+  let v = 0;
+  const from = i;
+  for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) v = (v * 10 + (c - 48)) & 0xffff;
+  if (i === from) return undefined;
+  return { v: negative ? -v & 0xffff : v, end: i };
+}
+
+/**
+ * The ports of a nat range as str_to_nat_range() reads them from `range` (the text after `src=`/`dst=`) at
+ * `at`, just past the `:`: `%SCNu16`, then optionally `-` and another, no smaller; nothing may follow.
+ * @throws FlowSyntaxError worded as ovs-ofctl's (`invalid nat range`, `garbage (...) after nat range`)
+ */
+function scanNatPorts(range: string, at: number): { min: number; max: number | undefined } {
+  const invalid = () => new FlowSyntaxError(`invalid nat range "${range}"`);
+  const lo = scanU16(range, at);
+  if (lo === undefined) throw invalid();
+  let end = lo.end;
+  let max: number | undefined;
+  if (range[end] === "-") {
+    const hi = scanU16(range, end + 1);
+    if (hi === undefined || hi.v < lo.v) throw invalid();
+    max = hi.v;
+    end = hi.end;
+  }
+  if (end !== range.length) throw new FlowSyntaxError(`garbage (${range.slice(end)}) after nat range "${range}" (pos: ${end})`);
+  return { min: lo.v, max };
 }
 
 function immBytes(v: bigint, nbits: number): Uint8Array {
@@ -139,8 +173,12 @@ function learnDst(args: string, name: string, spec: string): SubField {
   }
 }
 
-/** Parses the argument of `learn(...)` (ovs-ofctl's learn_parse()). */
-export function parseLearn(s: string): Action {
+/**
+ * Parses the argument of `learn(...)` (ovs-ofctl's learn_parse()).
+ * @param tableNames - the switch's table names, for `table=NAME`
+ * @throws UnknownTableError for a table that is neither a number nor one of `tableNames`
+ */
+export function parseLearn(s: string, tableNames?: ReadonlyMap<string, number>): Action {
   const a: { -readonly [K in keyof Extract<Action, { type: "learn" }>]: Extract<Action, { type: "learn" }>[K] } = {
     type: "learn",
     idleTimeout: 0,
@@ -162,8 +200,8 @@ export function parseLearn(s: string): Action {
     const val = eq >= 0 ? p.slice(eq + 1) : "";
     switch (key) {
       case "table":
-        a.tableId = tableFromString(val) ?? -1;
-        if (a.tableId < 0) throw new FlowSyntaxError(`unknown table "${val}"`);
+        a.tableId = tableNames?.get(val) ?? tableFromString(val) ?? -1;
+        if (a.tableId < 0) throw /^\d+$/.test(val) ? new FlowSyntaxError(`unknown table "${val}"`) : new UnknownTableError(val);
         if (a.tableId === 255) throw new FlowSyntaxError(`${p}: table id 255 not valid for \`learn' action`);
         continue;
       case "idle_timeout":

@@ -8,7 +8,7 @@ import { type Action, type SubField, subField } from "../actions.js";
 import { type MatchField, fieldByName, matchField } from "../oxm.js";
 import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
-import { bigIntToBytes, fieldNamed, hexNum, ones, parseValue } from "./values.js";
+import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, hexNum, ones, parseValue } from "./values.js";
 import { scanInt } from "./int-field.js";
 
 /** A whole-field `MatchField` of `name` holding `v` in `len` bytes. */
@@ -29,8 +29,14 @@ const SET_FIELD_UNMASKABLE = new Set([
   ...["nsh_spi", "nsh_si"],
 ]);
 
-/** mf_is_value_valid() of the writable fields whose values are narrower than their bytes (NSH TTL, path identifier). */
-const SET_FIELD_LIMITS = new Map<string, bigint>([["nsh_ttl", 63n], ["nsh_spi", 0xffffffn]]);
+/**
+ * mf_is_value_valid() of the writable fields whose values are narrower than their bytes: the bits a value may
+ * have (nw_tos, Open vSwitch's MFF_IP_DSCP, keeps its two low bits clear).
+ */
+const SET_FIELD_BITS = new Map<string, bigint>([
+  ["nsh_ttl", 63n], ["nsh_spi", 0xffffffn], ["nw_tos", 0xfcn], ["ip_dscp", 0x3fn], ["nw_ecn", 3n], ["arp_op", 0xffn],
+  ["vlan_vid", 0x1fffn], ["vlan_pcp", 7n], ["ipv6_label", 0xfffffn], ["mpls_label", 0xfffffn], ["mpls_tc", 7n],
+]);
 
 /**
  * `set_field:VALUE[/MASK]->FIELD` (and the named setters that become it).
@@ -38,23 +44,37 @@ const SET_FIELD_LIMITS = new Map<string, bigint>([["nsh_ttl", 63n], ["nsh_spi", 
  */
 export function setFieldAction(fieldName: string, valueText: string): Action[] {
   const f = fieldNamed(fieldName);
-  if (!f) throw new FlowSyntaxError(`${fieldName} is not a valid OXM field name`);
+  // (tun_ttl, tun_tos and skb_priority have no header but are fields, read-only ones)
+  if (!f && (fieldName === "tun_ttl" || fieldName === "tun_tos" || fieldName === "skb_priority")) throw new FlowSyntaxError(`${fieldName} is read-only`);
+  if (!f || NO_FLOW_SYNTAX.has(f.name)) throw new FlowSyntaxError(`${fieldName} is not a valid OXM field name`);
   if (f.name === "vlan_vid" && !valueText.includes("/")) {
     const v = parseValue(f, valueText).v;
+    if (v & ~0x1fffn) throw new FlowSyntaxError(`${valueText} is not a valid value for field ${fieldName}`);
     return [{ type: "set_field", field: sfield("vlan_vid", v, 2) }];
   }
   const isMd = f.name.startsWith("tun_metadata");
-  // as set_field_parse__(): a read-only field is refused before its value is read
-  const ro = READ_ONLY.get(f.name);
-  if (ro !== undefined) throw new FlowSyntaxError(`${ro} is read-only`);
+  // as set_field_parse__(): a read-only field is refused before its value is read, named as it was written
+  if (READ_ONLY.has(f.name)) throw new FlowSyntaxError(`${fieldName} is read-only`);
   if (valueText.includes("/") && SET_FIELD_UNMASKABLE.has(f.name)) {
     // a port is read whole by ofputil_port_from_string(), so `1/0xff` is no port at all
-    throw new FlowSyntaxError(f.format === "port" ? `${valueText}: invalid or unknown port for ${f.name}` : `${valueText}: invalid mask for field ${f.name}`);
+    const oxmPort = fieldName.toLowerCase() === "in_port_oxm";
+    throw new FlowSyntaxError(
+      f.format !== "port" ? `${valueText}: invalid mask for field ${f.name}` : oxmPort ? `${valueText}: port value out of range for in_port_oxm` : `${valueText}: invalid or unknown port for ${f.name}`,
+    );
   }
-  const parsed = parseValue(f, valueText, isMd ? 124 : f.len);
+  let parsed: ReturnType<typeof parseValue>;
+  try {
+    parsed = parseValue(f, valueText, isMd ? 124 : f.len);
+  } catch (e) {
+    // in_port_oxm (MFS_OFP_PORT_OXM) words a value that is no port as mf_from_ofp_port_string32() does
+    if (e instanceof FlowSyntaxError && f.format === "port" && fieldName.toLowerCase() === "in_port_oxm") {
+      throw new FlowSyntaxError(`${valueText}: port value out of range for in_port_oxm`);
+    }
+    throw e;
+  }
   const { v, m } = parsed;
-  const limit = SET_FIELD_LIMITS.get(f.name);
-  if (limit !== undefined && v > limit) throw new FlowSyntaxError(`${valueText} is not a valid value for field ${f.name}`);
+  const bits = SET_FIELD_BITS.get(f.name);
+  if (bits !== undefined && (v & ~bits) !== 0n) throw new FlowSyntaxError(`${valueText} is not a valid value for field ${fieldName}`);
   const len = isMd ? minLen(m !== undefined && m > v ? m : v) : f.len;
   if (m === undefined || (!isMd && (m & ones(len * 8)) === ones(len * 8))) {
     return [{ type: "set_field", field: sfield(f.name, v, len) }];

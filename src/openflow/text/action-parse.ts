@@ -553,7 +553,7 @@ on(["multipath"], (_it, { paren }, _ctx) => {
 
 on(["bundle", "bundle_load"], (_it, { name, arg, paren }, ctx) => [parseBundle(paren ?? arg ?? "", name === "bundle_load", ctx.portNames)]);
 
-on(["learn"], (_it, { paren }, _ctx) => [parseLearn(paren ?? "")]);
+on(["learn"], (_it, { paren }, ctx) => [parseLearn(paren ?? "", ctx.tableNames)]);
 
 on(["mod_tp_src", "mod_tp_dst"], (_it, { name, arg }, ctx) => {
   const port = u16(arg, name === "mod_tp_src" ? "source port" : "destination port");

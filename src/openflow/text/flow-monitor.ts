@@ -16,7 +16,7 @@ import { FlowSyntaxError } from "./errors.js";
 import { parseFlow } from "./flow.js";
 import { formatInstructions } from "./instructions.js";
 import { formatMatch } from "./match-format.js";
-import { formatPort } from "./ports.js";
+import { type NameMaps, formatPort } from "./ports.js";
 
 const NOT_FLAGS: Readonly<Record<string, number>> = {
   "!initial": FlowMonitorFlags.INITIAL,
@@ -83,7 +83,7 @@ const REASONS = ["idle", "hard", "delete", "group_delete", "meter_delete", "evic
  * ofputil_flow_monitor_request_format() / ofputil_flow_update_format() print them.
  * @throws DecodeError for a malformed body
  */
-export function nxFlowMonitorText(request: boolean, body: Uint8Array): string {
+export function nxFlowMonitorText(request: boolean, body: Uint8Array, names?: NameMaps): string {
   const r = new Reader(body, "openflow");
   let s = "";
   while (r.remaining > 0) {
@@ -128,11 +128,11 @@ export function nxFlowMonitorText(request: boolean, body: Uint8Array): string {
     e.pos = at + ((matchLen + 7) & ~7);
     const actionBytes = e.remaining;
     const insts = decodeOf10ActionsAsInstructions(e.sub(e.remaining, "actions"));
-    s += `\n event=${["ADDED", `DELETED reason=${REASONS[reason] ?? reason}`, "MODIFIED"][event]} table=${tableId}`;
+    s += `\n event=${["ADDED", `DELETED reason=${REASONS[reason] ?? reason}`, "MODIFIED"][event]} table=${names ? names.table(tableId) : tableId}`;
     if (idle) s += ` idle_timeout=${idle}`;
     if (hard) s += ` hard_timeout=${hard}`;
-    s += ` cookie=${cookie ? `0x${cookie.toString(16)}` : "0"} ${formatMatch(match, 0x8000)}`;
-    if (actionBytes) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts)}`;
+    s += ` cookie=${cookie ? `0x${cookie.toString(16)}` : "0"} ${formatMatch(match, 0x8000, names?.port)}`;
+    if (actionBytes) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts, names)}`;
   }
   return s;
 }

@@ -8,11 +8,12 @@ import { FlowModCommand, FlowModFlags } from "../constants.js";
 import type { FlowMod } from "../messages.js";
 import type { Action, Instruction } from "../actions.js";
 import { FIELD_DEFS } from "../oxm.js";
+import { MatchInconsistentError } from "../consistency.js";
 import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructionsIn } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
-import { type MatchBuilder, NO_FLOW_SYNTAX, SHORTHANDS, applyField, buildMatch, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
+import { type MatchBuilder, NO_FLOW_SYNTAX, NO_PROTOCOL_FIELDS, matchesNoProtocolField, SHORTHANDS, applyField, buildMatch, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { MATCH_SEPARATORS, isJsSpace, num, tableOrFail, topRangesInto } from "./tokens.js";
 import { fieldNamed } from "./values.js";
@@ -94,6 +95,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   // it is no flow keyword or protocol shorthand
   const items = RANGES;
   const nItems = topRangesInto(t, 0, matchEnd, MATCH_SEPARATORS, items);
+  let unencodable = false;
   for (let r = 0; r < nItems; r += 2) {
     const a = items[r]!;
     const z = items[r + 1]!;
@@ -184,9 +186,16 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     }
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
+      if (NO_PROTOCOL_FIELDS.has(key)) continue;
       const named = fieldNamed(key.toLowerCase());
       if ((named === undefined || NO_FLOW_SYNTAX.has(named.name)) && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
       applyField(b, key, "0/0");
+      continue;
+    }
+    const noProtocol = NO_PROTOCOL_FIELDS.get(key);
+    if (noProtocol !== undefined) {
+      // parsed, then refused once the actions are checked: no protocol can carry the field
+      if (matchesNoProtocolField(key, noProtocol, val)) unencodable = true;
       continue;
     }
     // a port name the switch reported (`in_port=p1`)
@@ -212,6 +221,8 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   if (ctx.deferred?.error) throw ctx.deferred.error;
   if (ctx.of10Only) fm.of10Only = true;
   checkOutputPorts(fm.instructions);
+  // parse_ofp_str__(): a match no protocol can carry is reported as an inconsistency
+  if (unencodable) throw new MatchInconsistentError("match");
   if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
   return fm;
 }

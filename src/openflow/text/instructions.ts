@@ -13,6 +13,7 @@ import type { NameMaps } from "./ports.js";
 import { splitActions, tableOrFail } from "./tokens.js";
 import { hexNum } from "./values.js";
 import { cU32, cU64 } from "./c-int.js";
+import { MatchInconsistentError } from "../consistency.js";
 
 /** Instruction names in the order OpenFlow 1.1+ requires (plain actions rank as apply_actions). */
 const INSTRUCTION_ORDER = ["meter", "apply_actions", "clear_actions", "write_actions", "write_metadata", "goto_table"];
@@ -82,9 +83,17 @@ export function parseInstructionsIn(s: string, from: number, to: number, ctx: Ac
         // checked once every item parsed, as ovs-ofctl: an unknown action after it is the error
         drop = true;
         continue;
-      case "meter":
-        meter = { type: "meter", meterId: cU32(arg ?? "") };
+      case "meter": {
+        const meterId = cU32(arg ?? "");
+        meter = { type: "meter", meterId };
+        // check_METER() in ofpacts_check(): id 0 and ids past OFPM13_MAX (0xffff0000) are refused in order
+        if ((meterId === 0 || meterId > 0xffff0000) && !ctx.unchecked) {
+          const e = new MatchInconsistentError("meter", "OFPMMFC_INVALID_METER");
+          if (ctx.deferred === undefined) throw e;
+          ctx.deferred.error ??= e;
+        }
         continue;
+      }
       case "clear_actions":
         clear = true;
         continue;

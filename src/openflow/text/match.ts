@@ -7,8 +7,8 @@
 import { type FieldDef, type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
-import { bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
-import { bitRangeError } from "./subfield.js";
+import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
+import { bitRangeError, cIntDigits } from "./subfield.js";
 import { parsePort } from "./ports.js";
 
 /** Whether `s` reads as a port number or reserved name (parsePort() without its error). */
@@ -113,8 +113,25 @@ export function matchBuilder(): MatchBuilder {
   return new MatchBuilder();
 }
 
-/** OXM fields Open vSwitch 3.1 has no flow syntax for (decoded and printed generically, refused in flow text). */
-export const NO_FLOW_SYNTAX: ReadonlySet<string> = new Set(["in_phy_port", "pbb_isid", "ipv6_exthdr"]);
+export { NO_FLOW_SYNTAX };
+
+/**
+ * Fields ovs-ofctl 3.1 reads in a match but no NXM or OXM header carries (meta-flow.h "NXM: none", "OXM: none"),
+ * with their width in bytes: a flow that matches one has no usable protocol.
+ */
+export const NO_PROTOCOL_FIELDS: ReadonlyMap<string, number> = new Map([["tun_ttl", 1], ["tun_tos", 1], ["skb_priority", 4]]);
+
+/**
+ * Reads the value of a {@link NO_PROTOCOL_FIELDS} field as ovs-ofctl does (no mask but all-zero or all-ones).
+ * @returns whether the field is matched (false for an all-zero mask)
+ * @throws FlowSyntaxError for a value that does not fit or a partial mask
+ */
+export function matchesNoProtocolField(name: string, bytes: number, value: string): boolean {
+  const { m } = parseIntField(value, bytes, name);
+  if (m === undefined || m === ones(bytes * 8)) return true;
+  if (m === 0n) return false;
+  throw new FlowSyntaxError(`${value}: invalid mask for field ${name}`);
+}
 
 /** Sets a field's value and mask (keeping the field's first position). */
 export function setMatch(b: MatchBuilder, name: string, v: bigint, m: bigint | undefined, len: number): void {
@@ -159,9 +176,9 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     const f = fieldByName(name);
     const width = name === "tp_src" || name === "tp_dst" ? 16 : f ? nxWidth(f) : 0;
     if (!width) throw new FlowSyntaxError(`unknown keyword ${key}`);
-    const lo = range[2] === "" || range[2] === undefined ? 0 : Number(range[2]);
-    const hi = range[2] === "" || range[2] === undefined ? width - 1 : range[3] === undefined ? lo : Number(range[3]);
-    const bad = hi < lo || hi >= width ? bitRangeError(key, lo, hi, width) : undefined;
+    const lo = range[2] === "" || range[2] === undefined ? 0 : cIntDigits(range[2]);
+    const hi = range[2] === "" || range[2] === undefined ? width - 1 : range[3] === undefined ? lo : cIntDigits(range[3]);
+    const bad = lo < 0 || hi < lo || hi >= width ? bitRangeError(key, lo, hi, width) : undefined;
     if (bad !== undefined) throw new FlowSyntaxError(bad);
     const v = parseInt128(value, key);
     const nbits = BigInt(hi - lo + 1);
@@ -173,7 +190,10 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
   const spec = fieldSpec(lower);
   // in_port_oxm (OXM_OF_IN_PORT, 32 bits): mf_from_ofp_port_string32() names whatever it cannot read as a
   // port, a mask included, in one message
-  if ((lower === "in_port_oxm" || lower === "oxm_of_in_port") && !portOrUndefined(value)) throw new FlowSyntaxError(`${value}: port value out of range for in_port_oxm`);
+  // (actset_output is read the same way)
+  if ((lower === "in_port_oxm" || lower === "oxm_of_in_port" || lower === "actset_output") && !portOrUndefined(value)) {
+    throw new FlowSyntaxError(`${value}: port value out of range for ${lower === "actset_output" ? lower : "in_port_oxm"}`);
+  }
   const unmaskable = spec.unmaskable;
   if (unmaskable !== undefined && value.includes("/")) {
     // mf_is_mask_valid(): a field without masks takes all-zero (no match) or all-ones (exact) ones

@@ -6,7 +6,7 @@
 import { type SubField, subField } from "../actions.js";
 import { type FieldDef, fieldByHeader, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
-import { fieldNamed } from "./values.js";
+import { NO_FLOW_SYNTAX, fieldNamed } from "./values.js";
 
 /** Formats `NXM_NX_REG0[0..15]`. */
 export function formatSubField(sf: SubField): string {
@@ -37,8 +37,11 @@ export function parseSubField(s: string, whole: string = s): SubField {
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
     if (!(letter || (i > 0 && c >= 48 && c <= 57))) break;
   }
-  let a = -1;
-  let b = -1;
+  let a = 0;
+  let b = 0;
+  // whether each bound was given
+  let hasA = false;
+  let hasB = false;
   let ok = i > 0;
   if (ok && i < n) {
     // `[`, digits, optionally `..` and digits, `]`, end (each number read as it is scanned: no slice)
@@ -47,25 +50,33 @@ export function parseSubField(s: string, whole: string = s): SubField {
     if (ok) {
       let x = 0;
       let from = j;
-      for (let c = t.charCodeAt(j); c >= 48 && c <= 57; c = t.charCodeAt(++j)) x = x * 10 + (c - 48);
-      if (j > from) a = x;
+      // (as ovs_scan()'s %d: the digits read modulo 2^64, kept as a C int, so 4294967296 is bit 0)
+      for (let c = t.charCodeAt(j); c >= 48 && c <= 57; c = t.charCodeAt(++j)) x = (Math.imul(x, 10) + (c - 48)) | 0;
+      if (j > from) {
+        a = x;
+        hasA = true;
+      }
       if (t.charCodeAt(j) === 46 && t.charCodeAt(j + 1) === 46) {
         j += 2;
         x = 0;
         from = j;
-        for (let c = t.charCodeAt(j); c >= 48 && c <= 57; c = t.charCodeAt(++j)) x = x * 10 + (c - 48);
-        if (j > from) b = x;
-        ok = b >= 0;
+        for (let c = t.charCodeAt(j); c >= 48 && c <= 57; c = t.charCodeAt(++j)) x = (Math.imul(x, 10) + (c - 48)) | 0;
+        if (j > from) {
+          b = x;
+          hasB = true;
+        }
+        ok = hasB;
       }
       ok = ok && t.charCodeAt(j) === 93 && j === n - 1;
     }
   }
-  const f = ok ? fieldNamed(i === n ? t : t.slice(0, i)) : undefined;
-  if (f === undefined || (a < 0 && b >= 0)) throw new FlowSyntaxError(subFieldError(t, whole.trim()));
+  let f = ok ? fieldNamed(i === n ? t : t.slice(0, i)) : undefined;
+  if (f !== undefined && NO_FLOW_SYNTAX.has(f.name)) f = undefined;
+  if (f === undefined || (!hasA && hasB)) throw new FlowSyntaxError(subFieldError(t, whole.trim()));
   const width = nxWidth(f);
-  if (a < 0) return sub(f, 0, width);
-  if (b < 0) b = a;
-  if (b < a || b >= width) {
+  if (!hasA) return sub(f, 0, width);
+  if (!hasB) b = a;
+  if (a < 0 || b < a || b >= width) {
     const bad = bitRangeError(whole.trim(), a, b, width);
     if (bad !== undefined) throw new FlowSyntaxError(bad);
   }
@@ -77,6 +88,13 @@ export function parseSubField(s: string, whole: string = s): SubField {
  * mf_parse_subfield__() words it (`starting bit 5 is after ending bit 2`, `ending bit 40 is not valid
  * because field is only 32 bits wide`), prefixed with `text`; undefined for a valid range.
  */
+/** Decimal digits as ovs_scan()'s `%d` keeps them: modulo 2^64, then a C int (the low 32 bits, signed). */
+export function cIntDigits(digits: string): number {
+  let x = 0;
+  for (let k = 0; k < digits.length; k++) x = (Math.imul(x, 10) + (digits.charCodeAt(k) - 48)) | 0;
+  return x;
+}
+
 export function bitRangeError(text: string, start: number, end: number, width: number): string | undefined {
   // (a negative start is compared as C's unsigned n_bits compares it: not valid)
   if (start > end) return `${text}: starting bit ${start} is after ending bit ${end}`;
@@ -92,7 +110,7 @@ function subFieldError(t: string, whole: string): string {
   while (end < t.length && t[end] !== "[" && t[end] !== "-") end++;
   const name = t.slice(0, end);
   const f = fieldNamed(name);
-  if (f === undefined) return `${whole}: unknown field \`${name}'`;
+  if (f === undefined || NO_FLOW_SYNTAX.has(f.name)) return `${whole}: unknown field \`${name}'`;
   const rest = t.slice(end);
   if (rest === "") return `${whole}: syntax error expecting [] or [<bit>] or [<start>..<end>]`;
   if (rest[0] === "[") {

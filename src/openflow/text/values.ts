@@ -24,6 +24,9 @@ const BY_OWN_NAME = new Map(FIELD_DEFS.filter((f) => fieldByName(f.name) === f).
 const SPELLINGS = new Map<string, FieldDef>();
 const MAX_SPELLINGS = 2048;
 
+/** OXM fields Open vSwitch 3.1 has no flow syntax for (decoded and printed generically, refused in flow text and actions). */
+export const NO_FLOW_SYNTAX: ReadonlySet<string> = new Set(["in_phy_port", "pbb_isid", "ipv6_exthdr"]);
+
 /** {@link fieldByName}, with a field's own (lower-case) name, and spellings seen before, looked up directly. */
 export function fieldNamed(name: string): FieldDef | undefined {
   const f = BY_OWN_NAME.get(name) ?? SPELLINGS.get(name);

@@ -208,7 +208,12 @@ export function decodeOf10ActionsAsInstructions(r: Reader, depth = 0): Instructi
           // the Nicira MPLS actions (OpenFlow 1.0 has none of its own)
           if (len !== 16) bad(r, "OFPBAC_BAD_LEN", start);
           a.skip(2);
-          if (subtype === NXAST_PUSH_MPLS || subtype === NXAST_POP_MPLS) actions.push({ type: subtype === NXAST_PUSH_MPLS ? "push_mpls" : "pop_mpls", ethertype: a.u16() });
+          if (subtype === NXAST_PUSH_MPLS || subtype === NXAST_POP_MPLS) {
+            const ethertype = a.u16();
+            // decode_NXAST_RAW_PUSH_MPLS(): an MPLS Ethertype only
+            if (subtype === NXAST_PUSH_MPLS && ethertype !== 0x8847 && ethertype !== 0x8848) bad(r, "OFPBAC_BAD_ARGUMENT", start);
+            actions.push({ type: subtype === NXAST_PUSH_MPLS ? "push_mpls" : "pop_mpls", ethertype });
+          }
           else if (subtype === NXAST_SET_MPLS_TTL) actions.push({ type: "set_mpls_ttl", ttl: a.u8() });
           else if (subtype === NXAST_DEC_MPLS_TTL) actions.push({ type: "dec_mpls_ttl" });
           else if (subtype === NXAST_SET_MPLS_TC) actions.push({ type: "set_mpls_tc", tc: a.u8() });
@@ -371,6 +376,12 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
         // dropped); every other field (MPLS, SCTP ports, ...) is a Nicira load
         const f = a.field;
         const n = Number(bytesToBig(f.value));
+        if (f.field === "vlan_tci") {
+          // set_field_to_legacy_openflow(): with the CFI bit a VID and a PCP, without it strip_vlan
+          if (n & 0x1000) out.push({ type: "set_vlan_vid", vid: n & 0xfff }, { type: "set_vlan_pcp", pcp: n >> 13 });
+          else out.push({ type: "strip_vlan" });
+          break;
+        }
         {
           const legacy: Action | undefined =
             f.field === "vlan_vid"
@@ -385,8 +396,8 @@ export function toOf10Actions(actions: readonly Action[]): Action[] {
                       ? { type: "set_nw_src", addr: n }
                       : f.field === "nw_dst"
                         ? { type: "set_nw_dst", addr: n }
-                        : f.field === "ip_dscp"
-                          ? { type: "set_nw_tos", tos: (n << 2) & 0xfc }
+                        : f.field === "ip_dscp" || f.field === "nw_tos"
+                          ? { type: "set_nw_tos", tos: f.field === "nw_tos" ? n & 0xfc : (n << 2) & 0xfc }
                           : /^(tcp|udp)_src$/.test(f.field) || (a.l4Port === true && f.field === "sctp_src")
                             ? { type: "set_tp_src", port: n }
                             : /^(tcp|udp)_dst$/.test(f.field) || (a.l4Port === true && f.field === "sctp_dst")

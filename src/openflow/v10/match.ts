@@ -101,7 +101,6 @@ export function decodeOf10Match(r: Reader): MatchField[] {
   }
   out.push(...tciFields(tci, tciMask));
   if (!(wc & W.DL_TYPE)) {
-    if (dlType < 0x600) dlType = 0x05ff;
     out.push(matchField("dl_type", u16(dlType)));
   }
   const dl = wc & W.DL_TYPE ? undefined : dlType;

@@ -148,7 +148,7 @@ export function nxStatsText(version: number, request: boolean, b: MultipartReque
   }
   switch (s.subtype) {
     case NxStats.FLOW_MONITOR:
-      return nxFlowMonitorText(false, s.body);
+      return nxFlowMonitorText(false, s.body, names);
     case NxStats.IPFIX_BRIDGE: {
       // exactly one nx_ipfix_stats_reply (Open vSwitch checks the message length against it)
       if (s.body.length !== 88) r.fail("OFPBRC_BAD_LEN", 0);

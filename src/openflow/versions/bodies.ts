@@ -14,7 +14,7 @@ import { ACTION_BITS10 } from "../v10/actions.js";
 import type { Instruction } from "../actions.js";
 import { readVersionedInstructions } from "../action-versions.js";
 import { type MatchField, decodeMatch } from "../oxm.js";
-import { formatInstructions, formatMatch, formatPort } from "../flowtext.js";
+import { type NameMaps, formatInstructions, formatMatch, formatPort } from "../flowtext.js";
 
 function queueName(q: number): string {
   return q === 0xffffffff ? "ALL" : String(q);
@@ -115,10 +115,10 @@ export function groupFeaturesText(version: number, data: Uint8Array): string | u
  * A multipart body the codec keeps raw (queue statistics and descriptions, group features), printed as
  * Open vSwitch prints it for `version`; undefined when it has no such printer.
  */
-export function rawMultipartText(version: number, request: boolean, mpType: number, data: Uint8Array): string | undefined {
+export function rawMultipartText(version: number, request: boolean, mpType: number, data: Uint8Array, names?: NameMaps): string | undefined {
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (mpType === 0xffff && version === OfpVersion.OF13 && experimenterMultipartName(data)) {
-    return request ? flowMonitorRequests(data.subarray(8), true) : flowUpdates(data.subarray(8), version, true);
+    return request ? flowMonitorRequests(data.subarray(8), true) : flowUpdates(data.subarray(8), version, true, names);
   }
   if (request) {
     if ((mpType === 5 || mpType === 15) && data.length === 8) return ` port=${formatPort(v.getUint32(0))} queue=${queueName(v.getUint32(4))}`;
@@ -126,7 +126,7 @@ export function rawMultipartText(version: number, request: boolean, mpType: numb
     return undefined;
   }
   if (mpType === 3 && (version === OfpVersion.OF11 || version === OfpVersion.OF12)) return tableStats11Text(version, data);
-  if (mpType === 16 && version >= OfpVersion.OF14) return flowUpdates(data, version);
+  if (mpType === 16 && version >= OfpVersion.OF14) return flowUpdates(data, version, false, names);
   if (mpType === 14 && version >= OfpVersion.OF14) return tableDescs(data);
   switch (mpType) {
     case 5: {
@@ -278,13 +278,13 @@ export function tableDescs(data: Uint8Array): string | undefined {
 const REMOVED_REASONS = ["idle", "hard", "delete", "group_delete", "meter_delete", "eviction"];
 
 /** One full flow update (OFPFME_INITIAL/ADDED/REMOVED/MODIFIED) as ofputil_flow_update_format() prints it. */
-function fullUpdate(event: number, tableId: number, reason: number, idle: number, hard: number, cookie: bigint, match: readonly MatchField[], insts: readonly Instruction[]): string {
+function fullUpdate(event: number, tableId: number, reason: number, idle: number, hard: number, cookie: bigint, match: readonly MatchField[], insts: readonly Instruction[], names?: NameMaps): string {
   let s = `\n event=${["INITIAL", "ADDED", `DELETED reason=${REMOVED_REASONS[reason] ?? reason}`, "MODIFIED"][event]}`;
-  s += ` table=${tableId}`;
+  s += ` table=${names ? names.table(tableId) : tableId}`;
   if (idle) s += ` idle_timeout=${idle}`;
   if (hard) s += ` hard_timeout=${hard}`;
-  s += ` cookie=${cookie ? `0x${cookie.toString(16)}` : "0"} ${formatMatch(match, 0x8000)}`;
-  if (insts.length) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts)}`;
+  s += ` cookie=${cookie ? `0x${cookie.toString(16)}` : "0"} ${formatMatch(match, 0x8000, names?.port)}`;
+  if (insts.length) s += `${s.endsWith(" ") ? "" : " "}actions=${formatInstructions(insts, names)}`;
   return s;
 }
 
@@ -303,7 +303,7 @@ export function experimenterMultipartName(data: Uint8Array): string | undefined 
  * OpenFlow 1.4 flow updates (`ofp_flow_update_*`) as ofputil_flow_update_format() prints them, their actions
  * those of `version` (an action the version does not have: undefined, as any other undecodable update).
  */
-function flowUpdates(data: Uint8Array, version: number, onf = false): string | undefined {
+function flowUpdates(data: Uint8Array, version: number, onf = false, names?: NameMaps): string | undefined {
   try {
     const r = new Reader(data, "openflow");
     let s = "";
@@ -328,7 +328,7 @@ function flowUpdates(data: Uint8Array, version: number, onf = false): string | u
         const cookie = e.u64();
         const match = decodeMatch(e);
         const insts = readVersionedInstructions(e, version);
-        s += fullUpdate(event, tableId, reason, idle, hard, cookie, match, insts);
+        s += fullUpdate(event, tableId, reason, idle, hard, cookie, match, insts, names);
         continue;
       }
       if (event === 4) {

@@ -99,7 +99,7 @@ export function readMatch11(r: Reader): MatchField[] {
       put("vlan_tci", be(2, tci), be(2, mask));
     }
   }
-  if (!(wc & Wildcards11.DL_TYPE)) put("dl_type", be(2, dlType < 0x600 ? 0x05ff : dlType));
+  if (!(wc & Wildcards11.DL_TYPE)) put("dl_type", be(2, dlType));
   const ipv4 = !(wc & Wildcards11.DL_TYPE) && dlType === 0x0800;
   const arp = !(wc & Wildcards11.DL_TYPE) && (dlType === 0x0806 || dlType === 0x8035);
   if (ipv4 && !(wc & Wildcards11.NW_TOS)) {

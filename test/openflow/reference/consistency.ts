@@ -155,7 +155,8 @@ prereq(["nd_sll"], (f) => f.dlType === IPV6 && f.nwProto === 58 && f.icmpv6Type 
 prereq(["nd_tll"], (f) => f.dlType === IPV6 && f.nwProto === 58 && f.icmpv6Type === 136);
 prereq(["vlan_pcp"], (f) => f.vlan && f.packetType === PT_ETH);
 prereq(["dl_src", "dl_dst", "dl_type", "vlan_tci", "vlan_vid"], (f) => f.packetType === PT_ETH);
-prereq(["ct_tp_src", "ct_tp_dst"], (f) => f.ctNwProto);
+// MFP_CT_VALID, judged on the match (is_ct_valid() with the match's mask, as mf_check_src()/mf_check_dst() judge it)
+prereq(["ct_nw_proto", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_tp_src", "ct_tp_dst"], (f) => ctValid(f));
 prereq(["nsh_flags", "nsh_ttl", "nsh_mdtype", "nsh_np", "nsh_spi", "nsh_si", "nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4"], (f) => f.dlType === 0x894f);
 
 /** True when the facts establish the prerequisites of `field` (fields without any always pass). */

@@ -216,6 +216,7 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_V
     const info = infoOf(e.field);
     const p = (info & 31) as Prereq | 0;
     if (p === Prereq.Nsh && !nshValueValid(e)) return "OFPBMC_BAD_VALUE";
+    if (!narrowValueValid(e)) return "OFPBMC_BAD_VALUE";
     f ??= { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
     const slot = info >>> 5;
@@ -233,6 +234,16 @@ export function hasPrerequisite(field: string): boolean {
 }
 
 /** mf_is_value_valid() of the NSH fields: a TTL of at most 63, MD type 1 or 2, a 24-bit service path identifier. */
+/** mf_is_value_valid() of the 20-bit labels (IPv6 flow label, MPLS label). */
+function narrowValueValid(e: MatchField): boolean {
+  const max: Record<string, number> = { ipv6_label: 0xfffff, mpls_label: 0xfffff };
+  const m = max[e.field];
+  if (m === undefined || (e.field.endsWith("label") && e.value.length !== 4)) return true;
+  let v = 0;
+  for (const b of e.value) v = v * 256 + b;
+  return v <= m;
+}
+
 function nshValueValid(e: MatchField): boolean {
   const v = e.value;
   switch (e.field) {
