@@ -211,7 +211,8 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   }
   fm.match = buildMatch(b);
   // `actions=drop` as written, the commonest list: no instructions, and nothing to check against the match
-  if (ai >= 0 && actionsTo - actionsFrom === 4 && t.startsWith("drop", actionsFrom)) {
+  // (a match no protocol can carry is still refused, below)
+  if (!unencodable && ai >= 0 && actionsTo - actionsFrom === 4 && t.startsWith("drop", actionsFrom)) {
     if (command === FlowModCommand.ADD && fm.tableId === 255) fm.tableId = 0;
     return fm;
   }
