@@ -27,12 +27,16 @@ export function setFieldName(f: FieldDef): string {
   return SET_FIELD_NAMES[f.name] ?? f.name;
 }
 
+/** The packet-in reasons of `controller(reason=...)`, indexed by their OpenFlow number. */
 export const CONTROLLER_REASONS = ["no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"];
 
+/** The hash field sets of `multipath`/`bundle`, indexed by their Nicira number (NX_HASH_FIELDS_*). */
 export const NX_HASH_FIELDS = ["eth_src", "symmetric_l4", "symmetric_l3l4", "symmetric_l3l4+udp", "nw_src", "nw_dst", "symmetric_l3"];
 
+/** The `multipath` algorithms, indexed by their Nicira number (NX_MP_ALG_*). */
 export const MP_ALGS = ["modulo_n", "hash_threshold", "hrw", "iter_hash"];
 
+/** The `bundle` member selection algorithms, indexed by their Nicira number (NX_BD_ALG_*). */
 export const BD_ALGS = ["active_backup", "hrw"];
 
 function fmtNatAddr4(b: Uint8Array): string {

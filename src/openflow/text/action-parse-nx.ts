@@ -74,6 +74,11 @@ export function parseBundle(s: string, load: boolean, portNames?: ReadonlyMap<st
   };
 }
 
+/**
+ * The inside of `nat(...)`: `src`/`dst` with an address range and an optional port range, and the flags
+ * (`persistent`, `hash`, `random`), read as ovs-ofctl's parse_NAT() reads them.
+ * @throws FlowSyntaxError for an unknown argument or a range ovs-ofctl refuses
+ */
 export function parseNat(s: string | undefined): Action {
   const a: { -readonly [K in keyof Extract<Action, { type: "nat" }>]: Extract<Action, { type: "nat" }>[K] } = { type: "nat", flags: 0 };
   if (!s) return a;

@@ -250,7 +250,9 @@ on(["controller"], (_it, { arg, paren: p }, _ctx) => {
     if (reason === -1) throw new FlowSyntaxError(`unknown reason ${reasonText}`);
     const maxLen = kv.has("max_len") ? u16(kv.get("max_len"), "max_len") : undefined;
     const id = kv.has("id") ? u16(kv.get("id"), "id") : undefined;
-    const userdata = kv.has("userdata") ? parseHexBytes(kv.get("userdata")!) : undefined;
+    // an empty userdata is none (ovs-ofctl prints the plain output to the controller)
+    const userdataBytes = kv.has("userdata") ? parseHexBytes(kv.get("userdata")!, "bad hex digit in `controller' action `userdata'") : undefined;
+    const userdata = userdataBytes !== undefined && userdataBytes.length > 0 ? userdataBytes : undefined;
     const pause = kv.has("pause");
     const meterId = kv.has("meter_id") ? cU32(kv.get("meter_id")!) : undefined;
     if (!userdata && !pause && meterId === undefined) {
@@ -420,7 +422,7 @@ on(["set_tunnel", "set_tunnel64"], (_it, { name, arg }, _ctx) => {
   return [{ type: "set_tunnel", tunId, wide: name === "set_tunnel64" || tunId > 0xffffffffn }];
 });
 
-on(["note"], (_it, { arg }, _ctx) => [{ type: "note", data: parseHexBytes(arg ?? "") }]);
+on(["note"], (_it, { arg }, _ctx) => [{ type: "note", data: parseHexBytes(arg ?? "", "bad hex digit in `note' argument") }]);
 
 on(["ct_clear"], (_it, _parts, _ctx) => [{ type: "ct_clear" }]);
 

@@ -24,6 +24,7 @@ function portOrUndefined(s: string): boolean {
 
 export { formatMatch } from "./match-format.js";
 
+/** The protocol shorthands of a match (`ip`, `tcp6`, `arp`, ...): the Ethertype and, for some, the IP protocol they imply. */
 export const SHORTHANDS = new Map<string, readonly [number, number?]>([
   ["ip", [0x0800]],
   ["ipv4", [0x0800]],
@@ -167,6 +168,11 @@ const PORT_FIELDS = new Set(["in_port", "in_port_oxm", "actset_output"]);
 /** Open vSwitch's byte width of the mask-less fields whose width here differs (or that have no entry). */
 const UNMASKABLE_BYTES: Record<string, number> = { dl_vlan: 2, dl_vlan_pcp: 1, vlan_pcp: 1, nw_tos: 1, ip_dscp: 1, nw_ecn: 1, mpls_tc: 1, mpls_bos: 1, mpls_ttl: 1, mpls_label: 4 };
 
+/**
+ * Adds one `KEY=VALUE` of a flow's match to `b` (a field, a shorthand, or a bit range such as `reg0[4..7]=3`), with
+ * ovs-ofctl's value, mask and duplicate rules.
+ * @throws FlowSyntaxError for an unknown field, a bad value or mask, or a field given twice
+ */
 export function applyField(b: MatchBuilder, key: string, value: string): void {
   const lower = key.toLowerCase();
   const range = lower.charCodeAt(lower.length - 1) === 93 ? /^([a-z_][a-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(lower) : null;
@@ -385,6 +391,7 @@ function fieldSpec(lower: string): FieldSpec {
   return spec;
 }
 
+/** The match fields `b` gathered, in the order they were given, with their values and masks as bytes. */
 export function buildMatch(b: MatchBuilder): MatchField[] {
   const out: MatchField[] = [];
   for (const name of b.order) {

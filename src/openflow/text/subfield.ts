@@ -95,6 +95,7 @@ export function cIntDigits(digits: string): number {
   return x;
 }
 
+/** ovs-ofctl's error for bits `start..end` of a `width`-bit field, or `undefined` when the range is valid. */
 export function bitRangeError(text: string, start: number, end: number, width: number): string | undefined {
   // (a negative start is compared as C's unsigned n_bits compares it: not valid)
   if (start > end) return `${text}: starting bit ${start} is after ending bit ${end}`;

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { fromHex } from "../../bytes/hex.js";
 import { FlowSyntaxError, UnknownTableError } from "./errors.js";
 import { smallNumber } from "./values.js";
 import { tableFromString } from "./c-int.js";
@@ -179,6 +178,10 @@ export function num(v: string | undefined, key: string, max: number): number {
   return n;
 }
 
+/**
+ * The position of `v` in `list` (a table of names indexed by their number).
+ * @throws FlowSyntaxError `V: unknown WHAT` when it is not there
+ */
 export function indexOf(list: readonly string[], v: string | undefined, what: string): number {
   const i = list.indexOf(v ?? "");
   if (i < 0) throw new FlowSyntaxError(`${v}: unknown ${what}`);
@@ -197,6 +200,7 @@ export function ranged(v: string | undefined, min: number, max: number, what: st
   return n;
 }
 
+/** The `key=value` items of a comma-separated argument list (split outside parentheses), by key; a bare key maps to "". */
 export function kvs(s: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const p of splitTop(s)) {
@@ -376,9 +380,30 @@ function pushAction(out: ActionParts[], s: string, a: number, b: number, p: numb
   else out.push({ it, name: actionName(s, a, b, names), arg: undefined, paren: undefined });
 }
 
-export function parseHexBytes(s: string): Uint8Array {
-  if (!s) return new Uint8Array(0);
-  return fromHex(s.replace(/\./g, ""));
+/**
+ * Bytes from hex text as ovs-ofctl reads a `note` or a `controller(userdata=...)`: pairs of hex digits, with `.`
+ * and white space between them ignored (no `0x`, no `:`).
+ * @throws FlowSyntaxError `message` for any other character or an odd number of digits
+ */
+export function parseHexBytes(s: string, message: string): Uint8Array {
+  const out: number[] = [];
+  let hi = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) {
+      // a separator only between whole bytes
+      if (hi < 0 && (c === 46 || isJsSpace(c))) continue;
+      throw new FlowSyntaxError(message);
+    }
+    if (hi < 0) hi = d;
+    else {
+      out.push((hi << 4) | d);
+      hi = -1;
+    }
+  }
+  if (hi >= 0) throw new FlowSyntaxError(message);
+  return Uint8Array.from(out);
 }
 
 /** What separates actions: commas or white space outside parentheses (ovs-ofctl's key-value syntax). */

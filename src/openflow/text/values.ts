@@ -36,6 +36,10 @@ export function fieldNamed(name: string): FieldDef | undefined {
   return g;
 }
 
+/**
+ * An unsigned number of up to 128 bits, decimal or `0x` hex (white space around it ignored).
+ * @throws FlowSyntaxError `S: invalid numeric value for WHAT` when the text is not such a number
+ */
 export function parseInt128(s: string, what: string): bigint {
   const t = s.trim();
   const n = smallNumber(t);
@@ -200,6 +204,7 @@ export function prefixLen(mask: bigint, bits: number): number | undefined {
   return bits - (len + 32 - Math.clz32(Number(x)));
 }
 
+/** The `ct_state` flag names and their bits, in the order ovs-ofctl prints them. */
 export const CT_STATE_BITS: ReadonlyArray<readonly [string, number]> = [
   ["new", 0x01],
   ["est", 0x02],
@@ -211,6 +216,7 @@ export const CT_STATE_BITS: ReadonlyArray<readonly [string, number]> = [
   ["dnat", 0x80],
 ];
 
+/** The `tcp_flags` names and their bits, in the order ovs-ofctl prints them. */
 export const TCP_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [
   ["fin", 0x001],
   ["syn", 0x002],
@@ -223,6 +229,7 @@ export const TCP_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [
   ["ns", 0x100],
 ];
 
+/** The `tun_flags` names and their bits. */
 export const TUN_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [["oam", 0x1]];
 
 function flagTable(f: FieldDef): ReadonlyArray<readonly [string, number]> {
@@ -280,6 +287,7 @@ function parseFlags(s: string, table: ReadonlyArray<readonly [string, number]>, 
 /** 2^32 as a bigint: flag values and masks below it are printed on Numbers. */
 const TWO32N = 0x100000000n;
 
+/** A masked flags value as ovs-ofctl prints it: `+name` for set bits, `-name` for cleared ones under the mask, hex for unnamed bits. */
 export function fmtFlagsMasked(v: bigint, m: bigint, table: ReadonlyArray<readonly [string, number]>): string {
   if (v >= 0n && v < TWO32N && m >= 0n && m < TWO32N) return flagsMasked32(Number(v), Number(m), table);
   let s = "";
@@ -310,6 +318,7 @@ function flagsMasked32(v: number, m: number, table: ReadonlyArray<readonly [stri
   return s;
 }
 
+/** An exact flags value as ovs-ofctl prints it: the set bits' names joined by `sep`, unnamed bits in hex. */
 export function fmtFlagsExact(v: bigint, table: ReadonlyArray<readonly [string, number]>, sep: string): string {
   if (v >= 0n && v < TWO32N) {
     const x = Number(v);
@@ -332,6 +341,11 @@ export interface VM {
   len: number;
 }
 
+/**
+ * A field's `VALUE[/MASK]` in the field's own format (number, MAC, IPv4/IPv6 with prefix, flags, port, ...) as
+ * `len` bytes' worth of value and optional mask.
+ * @throws FlowSyntaxError for a value or mask the field does not take
+ */
 export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint; m: bigint | undefined } {
   const slash = f.format === "ipv6" ? text.lastIndexOf("/") : text.indexOf("/");
   let vs = slash >= 0 ? text.slice(0, slash) : text;
@@ -441,6 +455,7 @@ export function formatValue(f: FieldDef, v: bigint, len: number): string {
   }
 }
 
+/** A plain unsigned number of up to 128 bits (see {@link parseInt128}). */
 export function parseBits(s: string): bigint {
   return parseInt128(s, "value");
 }
