@@ -8,10 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { peers } from "../support/peers.js";
-import { ofctlOurs, ofctlTheirs } from "../support/ofctl-compare.js";
-
-const ours = ofctlOurs;
-const theirs = ofctlTheirs;
+import { ofctlDifference } from "../support/ofctl-compare.js";
 
 /** The numbers each template is tried with. */
 const NUMBERS = ["010", "08", "0x10", "0X10", "-1", "99999999999999999999", "0x", "4294967296", "65536", "256", "0", "7"];
@@ -149,9 +146,8 @@ describe.skipIf(!peers("ovs-ofctl"))("numbers in flow text (octal, hex, signs, o
     const diffs: string[] = [];
     for (const t of TEMPLATES) {
       for (const n of NUMBERS) {
-        const args = ["parse-flow", t.replaceAll("%", n)];
-        const [o, r] = [await ours(args), theirs(args)];
-        if (o.code !== r.code || o.out !== r.out || o.err !== r.err) diffs.push(`${args[1]}\n  ours ${o.code}: ${o.out}${o.err}\n  ovs  ${r.code}: ${r.out}${r.err}`);
+        const d = await ofctlDifference(["parse-flow", t.replaceAll("%", n)]);
+        if (d !== undefined) diffs.push(d);
       }
     }
     expect(diffs).toEqual([]);

@@ -31,3 +31,13 @@ export function ofctlTheirs(args: readonly string[], stdin = ""): OfctlRun {
     .replace(/^ovs-ofctl: /gm, "");
   return { code: r.status, out: r.stdout, err };
 }
+
+/**
+ * Runs `ARGS` through both tools and returns `undefined` when exit status, stdout and stderr agree, else
+ * the difference described for a test's failure message (`LABEL`, then each tool's status and output).
+ */
+export async function ofctlDifference(args: readonly string[], label = args[args.length - 1] ?? ""): Promise<string | undefined> {
+  const [o, r] = [await ofctlOurs(args), ofctlTheirs(args)];
+  if (o.code === r.code && o.out === r.out && o.err === r.err) return undefined;
+  return `${label}\n  ours ${o.code}: ${o.out}${o.err}\n  ovs  ${r.code}: ${r.out}${r.err}`;
+}
