@@ -29,13 +29,25 @@ interface Ended {
 }
 
 /**
- * Runs `program ARGS` with its stdout pipe closed on our side at once (the reader is gone before the
- * program writes: `| head -0`, deterministic), in a fresh TMPDIR. `during` runs while it is alive.
+ * A `sh` that waits for a line on fd 3 before it becomes `PROGRAM ARGS`: the caller closes its read end
+ * of the stdout pipe first, then releases it, so the program's first write always meets a pipe with no
+ * reader. (Closing the read end right after spawning raced with a fast program such as `ovs-appctl`,
+ * whose small output could land in the pipe before the close and end with status 0.)
+ */
+const GATE = 'read _ <&3; exec 3<&-; exec "$@"';
+
+/**
+ * Runs `program ARGS` with its stdout pipe closed on our side before it starts (the reader is gone
+ * before the program writes: `| head -0`, deterministic), in a fresh TMPDIR. `during` runs while it
+ * is alive.
  */
 function runClosed(program: string, args: readonly string[], during?: (child: ReturnType<typeof spawn>) => Promise<void>): Promise<Ended> {
   const tmp = mkdtempSync(join(tmpdir(), "closed-stdout-"));
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" } });
+    const child = spawn("sh", ["-c", GATE, "sh", program, ...args], { stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" } });
+    const gate = child.stdio[3] as NodeJS.WritableStream & { on(e: "error", f: () => void): void };
+    gate.on("error", () => {});
+    child.stdout!.once("close", () => gate.end("\n"));
     child.stdout!.destroy();
     let stderr = "";
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
