@@ -516,7 +516,7 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
         // (attached again meanwhile: the new monitor's contents, read after this commit, hold it)
         if (this.replica.detached) {
           const own = ownUpdates(this, plan.operations, results, (t) => this.replicated(t));
-          if (own) this.replica.applyOwn(own);
+          if (own) this.replica.applyOwn(own.updates, own.inserts);
           else await this.fallBack();
         } else await this.attaching; // read-your-writes: the new monitor's contents, read after this commit, are in
       } else results = await this.replica.transact(plan.operations);

@@ -20,7 +20,9 @@ import { type Atom, type ColumnType, columnShape } from "../../ovsdb/schema/type
 import { type Datum, atomToJson, datumFromJson, datumToJson } from "../../ovsdb/schema/datum.js";
 import type { JsonValue } from "../../ovsdb/wire/notation.js";
 import type { Operation, OperationResult, TableUpdates2 } from "../../ovsdb/wire/operations.js";
+import type { NativeInsert } from "../../ovsdb/cache/apply.js";
 import type { ControlledDb } from "./db.js";
+import { NATIVE_ROW, type NativeInsertOperation } from "./plan-wire.js";
 import type { TablesDef } from "../../ovsdb/model/types.js";
 
 /** The `_version` given to rows a detached replica changed itself (the all-zero UUID, which the server never makes). */
@@ -60,6 +62,8 @@ interface Echo<T extends TablesDef> {
   readonly inserted: Set<string>;
   /** The table updates, by table then UUID. */
   readonly out: Record<string, Record<string, unknown>>;
+  /** The rows inserted whose native values the plan kept (stored as they are, not as `out`'s wire form). */
+  readonly natives: NativeInsert[];
   /** Non-root rows inserted, and the UUIDs the transaction's strong references name. */
   readonly orphans: Set<string>;
   readonly referenced: Set<string>;
@@ -72,10 +76,11 @@ interface Echo<T extends TablesDef> {
 /**
  * The `update2` table updates of a committed transaction (`ops` as sent, `results` as the server
  * answered), for the tables `replicated` says the replica holds; `undefined` when they cannot be
- * known exactly (see the module documentation).
+ * known exactly (see the module documentation). Inserts that carry their row's native values
+ * (`NATIVE_ROW`, a plan's rows without references) are given as such, not in wire form.
  */
-export function ownUpdates<T extends TablesDef>(db: ControlledDb<T>, ops: readonly Operation[], results: readonly OperationResult[], replicated: (table: string) => boolean): TableUpdates2 | undefined {
-  const e: Echo<T> = { db, replicated, names: new Map(), inserted: new Set(), out: {}, orphans: new Set(), referenced: new Set(), touched: new Map(), last: undefined };
+export function ownUpdates<T extends TablesDef>(db: ControlledDb<T>, ops: readonly Operation[], results: readonly OperationResult[], replicated: (table: string) => boolean): OwnUpdates | undefined {
+  const e: Echo<T> = { db, replicated, names: new Map(), inserted: new Set(), out: {}, natives: [], orphans: new Set(), referenced: new Set(), touched: new Map(), last: undefined };
   if (!nameInserts(e, ops, results)) return undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -100,7 +105,13 @@ export function ownUpdates<T extends TablesDef>(db: ControlledDb<T>, ops: readon
   }
   if (!echoModified(e)) return undefined;
   for (const uuid of e.orphans) if (!e.referenced.has(uuid)) return undefined; // collected by the server at commit
-  return e.out as TableUpdates2;
+  return { updates: e.out as TableUpdates2, inserts: e.natives };
+}
+
+/** What {@link ownUpdates} works out: `update2` table updates, and rows inserted given in native values (the plan's own, stored first). */
+export interface OwnUpdates {
+  readonly updates: TableUpdates2;
+  readonly inserts: readonly NativeInsert[];
 }
 
 /** Records the UUID the server gave each insert; false when a result lacks one. */
@@ -129,6 +140,12 @@ function echoInsert<T extends TablesDef>(e: Echo<T>, op: Extract<Operation, { op
   let t = e.last;
   if (t === undefined || t.table !== op.table) e.last = t = { table: op.table, isRoot: db.table(op.table).isRoot, refs: db.refColumns(op.table), held: e.replicated(op.table) };
   if (!t.isRoot) e.orphans.add(uuid);
+  // A row without references whose native values the plan kept: stored as they are.
+  const native = (op as NativeInsertOperation)[NATIVE_ROW];
+  if (native !== undefined) {
+    if (t.held) e.natives.push({ table: op.table, uuid, values: native, version: UNKNOWN_VERSION });
+    return true;
+  }
   const row: Record<string, unknown> = {};
   const src = (op.row ?? {}) as JsonRow;
   const refs = t.refs;

@@ -38,6 +38,17 @@ export interface MutationAcc {
   readonly add: Map<Atom, Atom>;
 }
 
+/**
+ * Where an `insert` a plan built keeps its row's native values, when its wire form is that row
+ * exactly (a row without references, unchanged since its create): the writer's own echo stores
+ * them as they are instead of decoding the wire form again (`own-echo.ts`). A symbol key, so
+ * `JSON.stringify` leaves it out of what is sent.
+ */
+export const NATIVE_ROW: unique symbol = Symbol("ovn-ts.controller.nativeRow");
+
+/** An `insert` that may carry its row's native values (see {@link NATIVE_ROW}). */
+export type NativeInsertOperation = InsertOperation & { readonly [NATIVE_ROW]?: { readonly [column: string]: Datum } };
+
 /** The table part of the uuid-names of rows a plan creates, by table (a uuid-name is `[A-Za-z_][A-Za-z0-9_]*`). */
 const refSuffixes = new Map<string, string>();
 
@@ -86,6 +97,8 @@ export function insertOf(
     const missing = required.filter((x) => !(x in json));
     throw new OvsdbTypeError(`insert lacks required column(s) ${missing.join(", ")}`, ts.name);
   }
+  // (a whole row: its wire form as taken, and its native values kept for the own echo)
+  if (whole) return { op: "insert", table, row: json, "uuid-name": ref, [NATIVE_ROW]: row } as NativeInsertOperation;
   return { op: "insert", table, row: json, "uuid-name": ref };
 }
 

@@ -10,7 +10,7 @@
  */
 import type { MonitorStart } from "../client/client.js";
 import type { CompiledWhere } from "../schema/condition.js";
-import type { Row } from "../schema/datum.js";
+import type { Datum, Row } from "../schema/datum.js";
 import { ProtocolError } from "../wire/errors.js";
 import type { TableUpdates, TableUpdates2 } from "../wire/operations.js";
 import type { RowChange } from "./row-change.js";
@@ -44,6 +44,29 @@ export function applyUpdates2(tables: Tables, updates: TableUpdates2, changes: R
         changes.push(old ? { kind: "update", table, uuid, old, new: row } : { kind: "insert", table, uuid, new: row });
       }
     }
+  }
+}
+
+/** A row its writer inserted, in native values (see {@link TableStore.fromNative}). */
+export interface NativeInsert {
+  readonly table: string;
+  readonly uuid: string;
+  readonly values: { readonly [column: string]: Datum };
+  readonly version: string | undefined;
+}
+
+/** Stores rows a writer inserted itself, from their native values (tables not replicated are skipped). */
+export function applyNativeInserts(tables: Tables, inserts: readonly NativeInsert[], changes: RowChange[]): void {
+  let t: TableStore | undefined;
+  let last: string | undefined;
+  for (let i = 0; i < inserts.length; i++) {
+    const x = inserts[i]!;
+    if (x.table !== last) ((last = x.table), (t = tables.get(x.table)));
+    if (!t) continue;
+    const old = t.rows.get(x.uuid);
+    const row = t.fromNative(x.uuid, x.values, x.version);
+    t.put(x.uuid, row, old);
+    changes.push(old ? { kind: "update", table: x.table, uuid: x.uuid, old, new: row } : { kind: "insert", table: x.table, uuid: x.uuid, new: row });
   }
 }
 

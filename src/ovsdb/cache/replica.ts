@@ -37,7 +37,7 @@ import { findRows, guardAbsentOf, guardOf, rowByIndex, rowsByKey, storeOf } from
 import { clientFilter, requestsFor, stagesOf, startStaged } from "./replica-requests.js";
 import type { RowChange } from "./row-change.js";
 import { TableStore } from "./table-store.js";
-import { applyUpdates1, applyUpdates2, loadContents, readSnapshot, replaceContents } from "./apply.js";
+import { type NativeInsert, applyNativeInserts, applyUpdates1, applyUpdates2, loadContents, readSnapshot, replaceContents } from "./apply.js";
 import { type ChangeBatch, ReplicaError, type ReplicaEvents, type ReplicaHealth, type ReplicaModel, type ReplicaOptions, type ReplicaTableOptions, type ReplicaTables } from "./replica-types.js";
 
 export { type ChangeBatch, ReplicaError, type ReplicaEvents, type ReplicaHealth, type ReplicaModel, type ReplicaOptions, type ReplicaTableOptions, type ReplicaTables } from "./replica-types.js";
@@ -410,10 +410,21 @@ export class Replica<T extends ReplicaTables = ReplicaTables> extends EventEmitt
   /**
    * Applies updates the writer worked out itself from its own committed transaction (the
    * `update2` form a monitor would have sent: `insert` rows, `modify` diffs, `delete`), and emits
-   * them as one batch (cause `update`), as if the monitor had sent them.
+   * them as one batch (cause `update`), as if the monitor had sent them. `inserts`: rows it
+   * inserted given in native values instead (stored first, without a wire form to decode).
    */
-  applyOwn(updates: TableUpdates2): void {
-    this.onUpdate2(updates, undefined);
+  applyOwn(updates: TableUpdates2, inserts?: readonly NativeInsert[]): void {
+    if (inserts === undefined || inserts.length === 0) return this.onUpdate2(updates, undefined);
+    const changes: RowChange[] = [];
+    try {
+      applyNativeInserts(this.tables, inserts, changes);
+      applyUpdates2(this.tables, updates, changes);
+    } catch (e) {
+      this.deliver({ cause: "update", txnId: undefined, changes });
+      this.fail(e as Error);
+      return;
+    }
+    this.deliver({ cause: "update", txnId: undefined, changes });
   }
 
   /**

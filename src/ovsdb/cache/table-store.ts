@@ -28,12 +28,13 @@ type RowBuilder = (decoders: readonly ColumnDecoder[], src: Record<string, unkno
  * Compiles the row builder of a table: an object literal with the table's columns in a fixed
  * order, each decoded by its compiled decoder or, when ovsdb-server left it out (it omits default
  * values), set to the column's default. Column names are schema identifiers (`[A-Za-z_][A-Za-z0-9_]*`),
- * so embedding them as string literals is safe.
+ * so embedding them as string literals is safe. With `native`, the values are taken as they are
+ * (already native: {@link TableStore.fromNative}).
  */
-function compileRowBuilder(decoders: readonly ColumnDecoder[]): RowBuilder {
+function compileRowBuilder(decoders: readonly ColumnDecoder[], native = false): RowBuilder {
   const fields = decoders.map((d, i) => {
     const k = JSON.stringify(d.name);
-    return `${k}: (v = src[${k}]) === undefined ? d[${i}].empty() : d[${i}].decode(v)`;
+    return `${k}: (v = src[${k}]) === undefined ? d[${i}].empty() : ${native ? "v" : `d[${i}].decode(v)`}`;
   });
   const body = `let v; return { _uuid: uuid, _version: version${fields.length ? ", " : ""}${fields.join(", ")} };`;
   return new Function("d", "src", "uuid", "version", body) as RowBuilder;
@@ -109,6 +110,9 @@ export class TableStore {
     }
   >();
   private readonly build: RowBuilder;
+  /** {@link TableStore.fromNative}'s row builder (values taken as they are) and what it checks per column. */
+  private readonly buildNative: RowBuilder;
+  private readonly nativeShapes: readonly { readonly name: string; readonly one: boolean }[];
   /** The decoder of `_version`. */
   private readonly decodeVersion: DatumDecoder;
   /** {@link TableStore.largeRow}'s constructors, by the names of the large columns. */
@@ -124,6 +128,11 @@ export class TableStore {
       return { name: c, type, decode: compileDatumDecoder(type, { table: schema.name, column: c }), empty: def instanceof Map ? () => new Map() : () => def };
     });
     this.build = compileRowBuilder(this.decoders);
+    this.buildNative = compileRowBuilder(this.decoders, true);
+    this.nativeShapes = this.decoders.map((d) => {
+      const shape = columnShape(d.type);
+      return { name: d.name, one: shape === "scalar" || shape === "optional" };
+    });
     this.decodeVersion = compileDatumDecoder(VERSION_TYPE, { table: schema.name, column: "_version" });
     for (const c of [...schema.columns.keys(), "_uuid", "_version"]) {
       const type = columnOf(schema, c)!.type;
@@ -142,6 +151,23 @@ export class TableStore {
     const v0 = src["_version"];
     const version = v0 === undefined ? undefined : this.decodeVersion(v0);
     return Object.freeze(this.build(this.decoders, src, uuid, version));
+  }
+
+  /**
+   * A full row from native values the writer already holds (its own insert, e.g. a plan's row:
+   * values of the column types, as {@link TableStore.decode} would give them), with `version`:
+   * the same row as decoding its wire form, without encoding and decoding it. Columns not
+   * replicated are left out, missing ones take their defaults; a scalar or optional column given
+   * as a one-element array takes its element (as the wire form `["set", [x]]` decodes).
+   */
+  fromNative(uuid: string, values: { readonly [column: string]: Datum }, version: string | undefined): Row {
+    const src: Record<string, Datum> = {};
+    for (const d of this.nativeShapes) {
+      const v = values[d.name];
+      if (v === undefined) continue;
+      src[d.name] = d.one && Array.isArray(v) ? (v as readonly Datum[])[0] : v;
+    }
+    return Object.freeze(this.buildNative(this.decoders, src, uuid, version));
   }
 
   /**
