@@ -74,11 +74,13 @@ describe.each(BACKENDS)("pipelined apply on %s", (kind) => {
 describe("stalePlan", () => {
   const db = { refColumns: (t: string) => (t === "Logical_Switch" ? ["ports", "acls"] : []) } as unknown as Parameters<typeof stalePlan>[0];
   const plan = (operations: unknown[], guarded: { uuid: string }[] = []): Plan => ({ database: "OVN_Northbound", label: undefined, operations, steps: [], guarded, indexed: [] }) as unknown as Plan;
-  const reads = (r: Partial<{ missed: [string, string][]; found: string[]; scanned: string[] }>): ReadLog => ({
+  const reads = (r: Partial<{ missed: [string, string][]; found: string[]; scanned: string[]; keyed: [string, string, string][] }>): ReadLog => ({
     missed: new Map((r.missed ?? []).map(([t, n]) => [t, new Set([n])])),
     found: new Set(r.found ?? []),
     scanned: new Set(r.scanned ?? []),
+    keyed: new Map((r.keyed ?? []).map(([t, k, v]) => [t, new Map([[k, new Set([v])]])])),
   });
+  const policy = (ext: [string, string][]) => ({ op: "insert", table: "Logical_Router_Policy", row: { priority: 1, match: "m", action: "allow", external_ids: ["map", ext] } });
   const ahead = plan([{ op: "insert", table: "Logical_Switch_Port", row: { name: "b" } }]);
   const where = (u: string) => [["_uuid", "==", ["uuid", u]]];
 
@@ -91,6 +93,13 @@ describe("stalePlan", () => {
     ["an update of a row the build found", [{ op: "update", table: "Logical_Switch", where: where("s1"), row: {} }], reads({ found: ["s1"] }), true],
     ["an update of a row the build did not read", [{ op: "update", table: "Logical_Switch", where: where("s2"), row: {} }], reads({ found: ["s1"] }), false],
     ["a delete", [{ op: "delete", table: "Logical_Switch", where: where("s2") }], reads({}), true],
+    ["an insert with another value of a key the build looked rows up by", [policy([["node", "n1"], ["vendor", "x"]])], reads({ keyed: [["Logical_Router_Policy", "node", "n2"]] }), false],
+    ["an insert with the value of a key the build looked rows up by", [policy([["vendor", "x"], ["node", "n2"]])], reads({ keyed: [["Logical_Router_Policy", "node", "n2"]] }), true],
+    ["an insert without external_ids into such a table", [{ op: "insert", table: "Logical_Router_Policy", row: { priority: 1, match: "m", action: "allow" } }], reads({ keyed: [["Logical_Router_Policy", "node", "n2"]] }), false],
+    ["an update of external_ids in such a table", [{ op: "update", table: "Logical_Router_Policy", where: where("p9"), row: { external_ids: ["map", []] } }], reads({ keyed: [["Logical_Router_Policy", "node", "n2"]] }), true],
+    ["an external_ids mutation in such a table", [{ op: "mutate", table: "Logical_Router_Policy", where: where("p9"), mutations: [["external_ids", "insert", ["map", [["node", "n2"]]]]] }], reads({ keyed: [["Logical_Router_Policy", "node", "n2"]] }), true],
+    ["an update of another column of a row such a lookup did not find", [{ op: "update", table: "Logical_Router_Policy", where: where("p9"), row: { match: "x" } }], reads({ keyed: [["Logical_Router_Policy", "node", "n2"]] }), false],
+    ["an update of a row such a lookup found", [{ op: "update", table: "Logical_Router_Policy", where: where("p1"), row: { match: "x" } }], reads({ keyed: [["Logical_Router_Policy", "node", "n2"]], found: ["p1"] }), true],
   ])("%s: stale %s", (_name, ops, log, stale) => {
     expect(stalePlan(db, plan(ops), ahead, log)).toBe(stale);
   });

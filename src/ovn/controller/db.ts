@@ -370,11 +370,11 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
   /**
    * The owned rows of `table` whose `external_ids[key]` is `value`, from a replica index on that
    * key made on first use and kept up to date by the replica (no scan of the table per call).
-   * Read as a whole table (see {@link ControlledDb.trackReads}), as {@link ControlledDb.owned}.
+   * Logged for {@link ControlledDb.trackReads} as a lookup by that pair (`ReadLog.keyed`) and the
+   * rows found, not as a read of the whole table.
    */
   ownedByExternalId(table: string, key: string, value: string): Row[] {
     this.column(table, "external_ids");
-    this.reads?.scanned.add(table);
     const at = `${table}\u0000${key}`;
     let index = this.extIndexes.get(at);
     if (index === undefined) {
@@ -384,7 +384,20 @@ export class ControlledDb<T extends TablesDef = TablesDef> {
     }
     const out: Row[] = [];
     for (const r of this.replica.lookup(table as keyof T & string, index, value)) if (this.owns(r as Row)) out.push(r as Row);
+    if (this.reads) this.noteKeyed(table, key, value, out);
     return out;
+  }
+
+  /** Records a lookup of `table` by `external_ids[key] = value` that found `rows` (see {@link ReadLog.keyed}). */
+  private noteKeyed(table: string, key: string, value: string, rows: readonly Row[]): void {
+    const log = this.reads!;
+    const keyed = ((log as { keyed?: Map<string, Map<string, Set<string>>> }).keyed ??= new Map());
+    let byKey = keyed.get(table);
+    if (byKey === undefined) keyed.set(table, (byKey = new Map()));
+    let values = byKey.get(key);
+    if (values === undefined) byKey.set(key, (values = new Set()));
+    values.add(value);
+    for (let i = 0; i < rows.length; i++) log.found.add(rows[i]!["_uuid"] as string);
   }
 
   /**
