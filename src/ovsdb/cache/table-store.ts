@@ -29,12 +29,14 @@ type RowBuilder = (decoders: readonly ColumnDecoder[], src: Record<string, unkno
  * order, each decoded by its compiled decoder or, when ovsdb-server left it out (it omits default
  * values), set to the column's default. Column names are schema identifiers (`[A-Za-z_][A-Za-z0-9_]*`),
  * so embedding them as string literals is safe. With `native`, the values are taken as they are
- * (already native: {@link TableStore.fromNative}).
+ * (already native: {@link TableStore.fromNative}), a scalar or optional column's one-element array unwrapped.
  */
 function compileRowBuilder(decoders: readonly ColumnDecoder[], native = false): RowBuilder {
   const fields = decoders.map((d, i) => {
     const k = JSON.stringify(d.name);
-    return `${k}: (v = src[${k}]) === undefined ? d[${i}].empty() : ${native ? "v" : `d[${i}].decode(v)`}`;
+    const shape = columnShape(d.type);
+    const value = !native ? `d[${i}].decode(v)` : shape === "scalar" || shape === "optional" ? "(Array.isArray(v) ? v[0] : v)" : "v";
+    return `${k}: (v = src[${k}]) === undefined ? d[${i}].empty() : ${value}`;
   });
   const body = `let v; return { _uuid: uuid, _version: version${fields.length ? ", " : ""}${fields.join(", ")} };`;
   return new Function("d", "src", "uuid", "version", body) as RowBuilder;
@@ -110,9 +112,8 @@ export class TableStore {
     }
   >();
   private readonly build: RowBuilder;
-  /** {@link TableStore.fromNative}'s row builder (values taken as they are) and what it checks per column. */
+  /** {@link TableStore.fromNative}'s row builder (values taken as they are, a scalar's one-element array unwrapped). */
   private readonly buildNative: RowBuilder;
-  private readonly nativeShapes: readonly { readonly name: string; readonly one: boolean }[];
   /** The decoder of `_version`. */
   private readonly decodeVersion: DatumDecoder;
   /** {@link TableStore.largeRow}'s constructors, by the names of the large columns. */
@@ -129,10 +130,6 @@ export class TableStore {
     });
     this.build = compileRowBuilder(this.decoders);
     this.buildNative = compileRowBuilder(this.decoders, true);
-    this.nativeShapes = this.decoders.map((d) => {
-      const shape = columnShape(d.type);
-      return { name: d.name, one: shape === "scalar" || shape === "optional" };
-    });
     this.decodeVersion = compileDatumDecoder(VERSION_TYPE, { table: schema.name, column: "_version" });
     for (const c of [...schema.columns.keys(), "_uuid", "_version"]) {
       const type = columnOf(schema, c)!.type;
@@ -161,13 +158,7 @@ export class TableStore {
    * as a one-element array takes its element (as the wire form `["set", [x]]` decodes).
    */
   fromNative(uuid: string, values: { readonly [column: string]: Datum }, version: string | undefined): Row {
-    const src: Record<string, Datum> = {};
-    for (const d of this.nativeShapes) {
-      const v = values[d.name];
-      if (v === undefined) continue;
-      src[d.name] = d.one && Array.isArray(v) ? (v as readonly Datum[])[0] : v;
-    }
-    return Object.freeze(this.buildNative(this.decoders, src, uuid, version));
+    return Object.freeze(this.buildNative(this.decoders, values, uuid, version));
   }
 
   /**
