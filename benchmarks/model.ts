@@ -132,12 +132,17 @@ interface ChildResult {
   readonly cpuMs: number;
   /** The main thread's CPU time alone (Linux), without the worker thread's YAML parse and V8's helper threads: the critical path on an idle machine. */
   readonly mainThreadCpuMs: number | undefined;
+  /** The process's CPU time (every thread: V8's compiler and GC helpers too) over `totalMs`: what competes with the server for the cores. */
+  readonly windowCpuMs?: number;
+  /** The main thread's CPU time in validate+IPAM and in plan+send (Linux). */
+  readonly resolveCpuMs?: number;
+  readonly applyCpuMs?: number;
   /** Transactions the server refused (a guard saw another state) and the controller planned again. */
   readonly failed: readonly { op: unknown; result: unknown }[];
 }
 
 const phases = (r: ChildResult) =>
-  `${r.failed.length ? `${r.failed.length} transactions refused and planned again (first: ${JSON.stringify(r.failed[0]!.result)}); ` : ""}YAML load ${r.loadMs.toFixed(0)} ms (from 512 KB on a worker thread: the wait for it, the replica loading meanwhile), replica (not overlapped with the YAML load) ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms; process CPU ${r.cpuMs.toFixed(0)} ms${r.mainThreadCpuMs === undefined ? "" : `, main thread ${r.mainThreadCpuMs.toFixed(0)} ms`}`;
+  `${r.failed.length ? `${r.failed.length} transactions refused and planned again (first: ${JSON.stringify(r.failed[0]!.result)}); ` : ""}YAML load ${r.loadMs.toFixed(0)} ms (from 512 KB on a worker thread: the wait for it, the replica loading meanwhile), replica (not overlapped with the YAML load) ${r.openMs.toFixed(0)} ms, validate+IPAM ${r.resolveMs.toFixed(0)} ms, plan+send ${r.applyMs.toFixed(0)} ms; process CPU ${r.cpuMs.toFixed(0)} ms${r.windowCpuMs === undefined ? "" : ` (${r.windowCpuMs.toFixed(0)} ms of it while timed)`}${r.mainThreadCpuMs === undefined ? "" : `, main thread ${r.mainThreadCpuMs.toFixed(0)} ms`}${r.applyCpuMs === undefined ? "" : ` (validate+IPAM ${r.resolveCpuMs!.toFixed(0)} ms, plan+send ${r.applyCpuMs.toFixed(0)} ms)`}`;
 
 function applyInChild(remote: string, manifest: string, capture?: string): ChildResult {
   const out = execFileSync("node", [join(HERE, "model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
