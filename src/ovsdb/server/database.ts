@@ -13,7 +13,7 @@ import { randomUuid } from "../wire/notation.js";
 import type { OperationResult } from "../wire/operations.js";
 import { decodeDatum, encodeDatum } from "./codec.js";
 import { rowChange } from "../cache/row-change.js";
-import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, datumKey, forgetRefDiffs, refDiff } from "./storage.js";
+import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, forgetRefDiffs, indexKey, refDiff } from "./storage.js";
 import { Transaction, WaitBlocked, toOvsdbError } from "./transaction.js";
 
 const NO_REF_COLUMNS: readonly RefColumn[] = Object.freeze([]);
@@ -266,11 +266,12 @@ export class Database {
 
   private applyRow(t: TableData, uuid: string, old: DbRow | undefined, row: DbRow | undefined): void {
     const refs = this.refColumns.get(t.schema.name)!;
+    const indexes = t.schema.indexes;
     if (old) {
-      t.schema.indexes.forEach((ix, i) => {
-        const key = ix.map((c) => datumKey(old.data[c])).join("\u0000");
+      for (let i = 0; i < indexes.length; i++) {
+        const key = indexKey(indexes[i]!, old.data);
         if (t.indexes[i]!.get(key) === uuid) t.indexes[i]!.delete(key);
-      });
+      }
     }
     // Reference bookkeeping from the per-column difference (cheap for a big set that gains one element).
     for (const r of refs) {
@@ -301,9 +302,7 @@ export class Database {
     if (row) {
       t.rows.set(uuid, row);
       this.tableOfRow.set(uuid, t.schema.name);
-      t.schema.indexes.forEach((ix, i) => {
-        t.indexes[i]!.set(ix.map((c) => datumKey(row.data[c])).join("\u0000"), uuid);
-      });
+      for (let i = 0; i < indexes.length; i++) t.indexes[i]!.set(indexKey(indexes[i]!, row.data), uuid);
     } else {
       t.rows.delete(uuid);
       this.tableOfRow.delete(uuid);

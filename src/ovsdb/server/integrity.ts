@@ -11,7 +11,7 @@ import { type Datum, type Row, compareDatums, datumAtoms, datumEquals } from "..
 import { type Atom, columnShape } from "../schema/types.js";
 import { ConstraintViolation, ReferentialIntegrityViolation } from "../wire/errors.js";
 import type { Database } from "./database.js";
-import { type Change, type RefColumn, type TableData, datumKey, datumText, forgetRefDiffs, holdsNothing, refAtoms, refDiff } from "./storage.js";
+import { type Change, type RefColumn, type TableData, datumText, indexKey, forgetRefDiffs, holdsNothing, refAtoms, refDiff } from "./storage.js";
 
 /** @internal What the checks read and change of a transaction in progress. */
 export interface TxnView {
@@ -98,7 +98,8 @@ class IntegrityCheck {
 
   checkStrongRefs(): void {
     this.strongDelta = new Map();
-    for (const c of [...this.order]) {
+    // Nothing is written while this loop runs: no copy of the order needed.
+    for (const c of this.order) {
       if (!this.live(c)) continue;
       for (const r of this.db.refColumnsOf(c.table)) {
         if (!r.strong) continue;
@@ -262,7 +263,7 @@ class IntegrityCheck {
       t.schema.indexes.forEach((ix, i) => {
         const seen = new Map<string, Change>();
         for (const c of changed) {
-          const key = ix.map((col) => datumKey(c.new![col])).join("\u0000");
+          const key = indexKey(ix, c.new!);
           const other = seen.get(key);
           const existing = t.indexes[i]!.get(key);
           const cols = ix.map((col) => t.schema.columns.get(col)!);
