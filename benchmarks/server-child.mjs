@@ -56,5 +56,8 @@ if (process.env["BENCH_HEAP"]) {
   });
 }
 process.stdout.write("ready\n");
+// Started detached (its own session, as ovsdb-server): it leaves when its parent is gone too.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && process.kill(process.pid, "SIGINT"), 1000).unref();
 await new Promise((r) => process.once("SIGINT", () => r()));
 await server.close();
