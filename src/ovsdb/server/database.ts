@@ -274,15 +274,23 @@ export class Database {
       }
     }
     // Reference bookkeeping from the per-column difference (cheap for a big set that gains one element).
-    for (const r of refs) {
+    // Indexed loops: the differences are often frozen arrays, whose for-of V8 does not lower to
+    // a plain loop (an iterator and a result object per element otherwise).
+    for (let k = 0; k < refs.length; k++) {
+      const r = refs[k]!;
       const { added, removed } = refDiff(r, old?.data[r.column], row?.data[r.column], r.strong ? uuid : undefined);
+      if (added.length === 0 && removed.length === 0) continue;
       if (r.strong) {
-        for (const target of removed) {
+        for (let i = 0; i < removed.length; i++) {
+          const target = removed[i]!;
           const n = (this.strongIn.get(target) ?? 0) - 1;
           if (n > 0) this.strongIn.set(target, n);
           else this.strongIn.delete(target);
         }
-        for (const target of added) this.strongIn.set(target, (this.strongIn.get(target) ?? 0) + 1);
+        for (let i = 0; i < added.length; i++) {
+          const target = added[i]!;
+          this.strongIn.set(target, (this.strongIn.get(target) ?? 0) + 1);
+        }
       } else {
         for (const target of removed) {
           const m = this.incoming.get(target);

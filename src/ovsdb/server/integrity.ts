@@ -88,7 +88,11 @@ class IntegrityCheck {
   private strongDelta = new Map<string, number>();
 
   private addDelta(targets: readonly string[], by: number): void {
-    for (const t of targets) this.strongDelta.set(t, (this.strongDelta.get(t) ?? 0) + by);
+    // Indexed: `targets` is often a frozen array, whose for-of allocates (see Database.applyRow).
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      this.strongDelta.set(t, (this.strongDelta.get(t) ?? 0) + by);
+    }
   }
 
   /** Strong references of the post-transaction state to `target`. */
@@ -99,11 +103,16 @@ class IntegrityCheck {
   checkStrongRefs(): void {
     this.strongDelta = new Map();
     // Nothing is written while this loop runs: no copy of the order needed.
-    for (const c of this.order) {
+    const order = this.order;
+    for (let k = 0; k < order.length; k++) {
+      const c = order[k]!;
       if (!this.live(c)) continue;
-      for (const r of this.db.refColumnsOf(c.table)) {
+      const refs = this.db.refColumnsOf(c.table);
+      for (let j = 0; j < refs.length; j++) {
+        const r = refs[j]!;
         if (!r.strong) continue;
         const { added, removed } = refDiff(r, c.old?.data[r.column], c.new?.[r.column], c.uuid);
+        if (added.length === 0 && removed.length === 0) continue;
         this.addDelta(removed, -1);
         this.addDelta(added, 1);
         for (const target of added) {
