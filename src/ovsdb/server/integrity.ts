@@ -161,11 +161,25 @@ class IntegrityCheck {
   }
 
   removeWeakRefs(): void {
-    const deleted = new Set<string>();
-    for (const c of this.order) if (this.live(c) && !c.new) deleted.add(c.uuid);
+    const order = this.order;
+    const n = order.length;
+    let deleted: Set<string> | undefined;
+    for (let k = 0; k < n; k++) {
+      const c = order[k]!;
+      if (this.live(c) && !c.new) (deleted ??= new Set()).add(c.uuid);
+    }
     // Rows to examine: changed rows with new values, and committed rows that weakly reference a deleted row.
+    if (deleted === undefined) {
+      // Nothing deleted (most transactions): the changed rows, in order (each appears once live;
+      // what this writes changes only rows already changed, so the order does not grow).
+      for (let k = 0; k < n; k++) {
+        const c = order[k]!;
+        if (this.live(c) && c.new) this.dropDeadWeakRefs(c.uuid, c.table);
+      }
+      return;
+    }
     const examine = new Map<string, string>();
-    for (const c of this.order) if (this.live(c) && c.new) examine.set(c.uuid, c.table);
+    for (const c of order) if (this.live(c) && c.new) examine.set(c.uuid, c.table);
     for (const d of deleted) {
       const inc = this.db.incomingOf(d);
       if (!inc) continue;
@@ -175,56 +189,59 @@ class IntegrityCheck {
         if (table) examine.set(src, table);
       }
     }
-    for (const [uuid, table] of examine) {
-      const refs = weakRefColumns(this.db.refColumnsOf(table));
-      if (refs.length === 0) continue;
-      const row = this.current(table, uuid);
-      if (!row) continue;
-      const inserted = !this.db.tableData(table)!.rows.has(uuid);
-      let data: Record<string, Datum> | undefined;
-      for (const r of refs) {
-        const v = (data ?? row)[r.column];
-        if (holdsNothing(v)) continue;
-        const col = this.db.tableData(table)!.schema.columns.get(r.column)!;
-        const dead = (a: Atom) => !this.current(r.refTable, a as string);
-        let removed = 0;
-        let next: Datum;
-        let zero = false;
-        if (v instanceof Map) {
-          const m = new Map<Atom, Atom>();
-          for (const [k, x] of v) {
-            if (dead(r.part === "key" ? k : x)) {
-              removed++;
-              if ((r.part === "key" ? k : x) === "00000000-0000-0000-0000-000000000000") zero = true;
-            } else m.set(k, x);
-          }
-          next = m;
-        } else {
-          const atoms = datumAtoms(v);
-          const keep = atoms.filter((a) => !dead(a));
-          removed = atoms.length - keep.length;
-          zero = atoms.some((a) => a === "00000000-0000-0000-0000-000000000000");
-          const shape = columnShape(col.type);
-          next = shape === "scalar" ? keep[0] : shape === "optional" ? keep[0] : keep;
+    for (const [uuid, table] of examine) this.dropDeadWeakRefs(uuid, table);
+  }
+
+  /** Removes from row `uuid` of `table` its weak references to rows that do not exist (ovsdb-server's errors when a column becomes too small). */
+  private dropDeadWeakRefs(uuid: string, table: string): void {
+    const refs = weakRefColumns(this.db.refColumnsOf(table));
+    if (refs.length === 0) return;
+    const row = this.current(table, uuid);
+    if (!row) return;
+    const inserted = !this.db.tableData(table)!.rows.has(uuid);
+    let data: Record<string, Datum> | undefined;
+    for (const r of refs) {
+      const v = (data ?? row)[r.column];
+      if (holdsNothing(v)) continue;
+      const col = this.db.tableData(table)!.schema.columns.get(r.column)!;
+      const dead = (a: Atom) => !this.current(r.refTable, a as string);
+      let removed = 0;
+      let next: Datum;
+      let zero = false;
+      if (v instanceof Map) {
+        const m = new Map<Atom, Atom>();
+        for (const [k, x] of v) {
+          if (dead(r.part === "key" ? k : x)) {
+            removed++;
+            if ((r.part === "key" ? k : x) === "00000000-0000-0000-0000-000000000000") zero = true;
+          } else m.set(k, x);
         }
-        if (removed === 0) continue;
-        const n = next instanceof Map ? next.size : datumAtoms(next).length;
-        if (n < col.type.min) {
-          const where = `"${r.column}" in "${table}" row ${uuid}${inserted ? " (inserted within this transaction)" : ""}`;
-          if (zero) {
-            throw new ConstraintViolation(
-              `Weak reference column ${where} contained all-zeros UUID (probably as the default value for this column) but deleting this value caused a constraint volation because this column is not allowed to be empty.`,
-            );
-          }
+        next = m;
+      } else {
+        const atoms = datumAtoms(v);
+        const keep = atoms.filter((a) => !dead(a));
+        removed = atoms.length - keep.length;
+        zero = atoms.some((a) => a === "00000000-0000-0000-0000-000000000000");
+        const shape = columnShape(col.type);
+        next = shape === "scalar" ? keep[0] : shape === "optional" ? keep[0] : keep;
+      }
+      if (removed === 0) continue;
+      const n = next instanceof Map ? next.size : datumAtoms(next).length;
+      if (n < col.type.min) {
+        const where = `"${r.column}" in "${table}" row ${uuid}${inserted ? " (inserted within this transaction)" : ""}`;
+        if (zero) {
           throw new ConstraintViolation(
-            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column ${where} caused this column to become empty, but constraints on this column disallow an empty column.`,
+            `Weak reference column ${where} contained all-zeros UUID (probably as the default value for this column) but deleting this value caused a constraint volation because this column is not allowed to be empty.`,
           );
         }
-        data ??= { ...row };
-        data[r.column] = next;
+        throw new ConstraintViolation(
+          `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column ${where} caused this column to become empty, but constraints on this column disallow an empty column.`,
+        );
       }
-      if (data) this.write(table, uuid, data);
+      data ??= { ...row };
+      data[r.column] = next;
     }
+    if (data) this.write(table, uuid, data);
   }
 
   checkMaxRows(): void {
