@@ -195,7 +195,14 @@ async function loadPorts(remote: string, rows: number): Promise<void> {
 /** Starts the embedded server of the built `dist/` in its own process (benchmarks/server-child.mjs under plain node). */
 async function startChild(sock: string, extraSchema?: string): Promise<{ pid: number; remote: string; stop: () => Promise<void> }> {
   currentDist(); // throws, naming `npm run build`, when there is no build
-  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "server-child.mjs"), sock], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...(extraSchema ? { BENCH_EXTRA_SCHEMA: extraSchema } : {}) } });
+  // In its own session (`detached`: setsid), as ovsdb-server is (startOvsdbServer runs it with --detach): with
+  // the kernel's autogroup scheduling a process shares the CPU share of its session, and a server in the
+  // client's session was scheduled with the client, unlike ovsdb-server (see docs/server.md).
+  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "server-child.mjs"), sock], {
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+    env: { ...process.env, ...(extraSchema ? { BENCH_EXTRA_SCHEMA: extraSchema } : {}) },
+  });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   await new Promise<void>((resolveReady, reject) => {
     let out = "";

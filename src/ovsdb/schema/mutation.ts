@@ -205,13 +205,14 @@ function mutateBigSet(cur: readonly Atom[], members: Set<Atom>, args: readonly A
   const added: Atom[] = [];
   let removed: Atom[] = [];
   if (insert) {
-    atoms = cur.slice();
     for (const a of args) {
       if (members.has(a)) continue;
       members.add(a);
-      atoms.push(a);
       added.push(a);
     }
+    // One copy of exactly the new size (a slice then pushes would copy the set twice, the second
+    // time into a backing store with room to grow that the stored value would keep).
+    atoms = added.length === 0 ? cur.slice() : cur.concat(added);
   } else {
     let gone: Set<Atom> | undefined;
     for (const a of args) if (members.delete(a)) (gone ??= new Set()).add(a);

@@ -13,7 +13,7 @@ import { randomUuid } from "../wire/notation.js";
 import type { OperationResult } from "../wire/operations.js";
 import { decodeDatum, encodeDatum } from "./codec.js";
 import { rowChange } from "../cache/row-change.js";
-import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, datumKey, forgetRefDiffs, refDiff } from "./storage.js";
+import { type Change, type CommittedTxn, type DbRow, type ExecuteOutcome, type RefColumn, TableData, type TxnContext, forgetRefDiffs, indexKey, refDiff } from "./storage.js";
 import { Transaction, WaitBlocked, toOvsdbError } from "./transaction.js";
 
 const NO_REF_COLUMNS: readonly RefColumn[] = Object.freeze([]);
@@ -266,22 +266,31 @@ export class Database {
 
   private applyRow(t: TableData, uuid: string, old: DbRow | undefined, row: DbRow | undefined): void {
     const refs = this.refColumns.get(t.schema.name)!;
+    const indexes = t.schema.indexes;
     if (old) {
-      t.schema.indexes.forEach((ix, i) => {
-        const key = ix.map((c) => datumKey(old.data[c])).join("\u0000");
+      for (let i = 0; i < indexes.length; i++) {
+        const key = indexKey(indexes[i]!, old.data);
         if (t.indexes[i]!.get(key) === uuid) t.indexes[i]!.delete(key);
-      });
+      }
     }
     // Reference bookkeeping from the per-column difference (cheap for a big set that gains one element).
-    for (const r of refs) {
+    // Indexed loops: the differences are often frozen arrays, whose for-of V8 does not lower to
+    // a plain loop (an iterator and a result object per element otherwise).
+    for (let k = 0; k < refs.length; k++) {
+      const r = refs[k]!;
       const { added, removed } = refDiff(r, old?.data[r.column], row?.data[r.column], r.strong ? uuid : undefined);
+      if (added.length === 0 && removed.length === 0) continue;
       if (r.strong) {
-        for (const target of removed) {
+        for (let i = 0; i < removed.length; i++) {
+          const target = removed[i]!;
           const n = (this.strongIn.get(target) ?? 0) - 1;
           if (n > 0) this.strongIn.set(target, n);
           else this.strongIn.delete(target);
         }
-        for (const target of added) this.strongIn.set(target, (this.strongIn.get(target) ?? 0) + 1);
+        for (let i = 0; i < added.length; i++) {
+          const target = added[i]!;
+          this.strongIn.set(target, (this.strongIn.get(target) ?? 0) + 1);
+        }
       } else {
         for (const target of removed) {
           const m = this.incoming.get(target);
@@ -301,9 +310,7 @@ export class Database {
     if (row) {
       t.rows.set(uuid, row);
       this.tableOfRow.set(uuid, t.schema.name);
-      t.schema.indexes.forEach((ix, i) => {
-        t.indexes[i]!.set(ix.map((c) => datumKey(row.data[c])).join("\u0000"), uuid);
-      });
+      for (let i = 0; i < indexes.length; i++) t.indexes[i]!.set(indexKey(indexes[i]!, row.data), uuid);
     } else {
       t.rows.delete(uuid);
       this.tableOfRow.delete(uuid);

@@ -11,7 +11,7 @@ import { type Datum, type Row, compareDatums, datumAtoms, datumEquals } from "..
 import { type Atom, columnShape } from "../schema/types.js";
 import { ConstraintViolation, ReferentialIntegrityViolation } from "../wire/errors.js";
 import type { Database } from "./database.js";
-import { type Change, type RefColumn, type TableData, datumKey, datumText, forgetRefDiffs, holdsNothing, refAtoms, refDiff } from "./storage.js";
+import { type Change, type RefColumn, type TableData, datumText, indexKey, forgetRefDiffs, holdsNothing, refAtoms, refDiff } from "./storage.js";
 
 /** @internal What the checks read and change of a transaction in progress. */
 export interface TxnView {
@@ -88,7 +88,11 @@ class IntegrityCheck {
   private strongDelta = new Map<string, number>();
 
   private addDelta(targets: readonly string[], by: number): void {
-    for (const t of targets) this.strongDelta.set(t, (this.strongDelta.get(t) ?? 0) + by);
+    // Indexed: `targets` is often a frozen array, whose for-of allocates (see Database.applyRow).
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      this.strongDelta.set(t, (this.strongDelta.get(t) ?? 0) + by);
+    }
   }
 
   /** Strong references of the post-transaction state to `target`. */
@@ -98,11 +102,17 @@ class IntegrityCheck {
 
   checkStrongRefs(): void {
     this.strongDelta = new Map();
-    for (const c of [...this.order]) {
+    // Nothing is written while this loop runs: no copy of the order needed.
+    const order = this.order;
+    for (let k = 0; k < order.length; k++) {
+      const c = order[k]!;
       if (!this.live(c)) continue;
-      for (const r of this.db.refColumnsOf(c.table)) {
+      const refs = this.db.refColumnsOf(c.table);
+      for (let j = 0; j < refs.length; j++) {
+        const r = refs[j]!;
         if (!r.strong) continue;
         const { added, removed } = refDiff(r, c.old?.data[r.column], c.new?.[r.column], c.uuid);
+        if (added.length === 0 && removed.length === 0) continue;
         this.addDelta(removed, -1);
         this.addDelta(added, 1);
         for (const target of added) {
@@ -151,11 +161,25 @@ class IntegrityCheck {
   }
 
   removeWeakRefs(): void {
-    const deleted = new Set<string>();
-    for (const c of this.order) if (this.live(c) && !c.new) deleted.add(c.uuid);
+    const order = this.order;
+    const n = order.length;
+    let deleted: Set<string> | undefined;
+    for (let k = 0; k < n; k++) {
+      const c = order[k]!;
+      if (this.live(c) && !c.new) (deleted ??= new Set()).add(c.uuid);
+    }
     // Rows to examine: changed rows with new values, and committed rows that weakly reference a deleted row.
+    if (deleted === undefined) {
+      // Nothing deleted (most transactions): the changed rows, in order (each appears once live;
+      // what this writes changes only rows already changed, so the order does not grow).
+      for (let k = 0; k < n; k++) {
+        const c = order[k]!;
+        if (this.live(c) && c.new) this.dropDeadWeakRefs(c.uuid, c.table);
+      }
+      return;
+    }
     const examine = new Map<string, string>();
-    for (const c of this.order) if (this.live(c) && c.new) examine.set(c.uuid, c.table);
+    for (const c of order) if (this.live(c) && c.new) examine.set(c.uuid, c.table);
     for (const d of deleted) {
       const inc = this.db.incomingOf(d);
       if (!inc) continue;
@@ -165,56 +189,59 @@ class IntegrityCheck {
         if (table) examine.set(src, table);
       }
     }
-    for (const [uuid, table] of examine) {
-      const refs = weakRefColumns(this.db.refColumnsOf(table));
-      if (refs.length === 0) continue;
-      const row = this.current(table, uuid);
-      if (!row) continue;
-      const inserted = !this.db.tableData(table)!.rows.has(uuid);
-      let data: Record<string, Datum> | undefined;
-      for (const r of refs) {
-        const v = (data ?? row)[r.column];
-        if (holdsNothing(v)) continue;
-        const col = this.db.tableData(table)!.schema.columns.get(r.column)!;
-        const dead = (a: Atom) => !this.current(r.refTable, a as string);
-        let removed = 0;
-        let next: Datum;
-        let zero = false;
-        if (v instanceof Map) {
-          const m = new Map<Atom, Atom>();
-          for (const [k, x] of v) {
-            if (dead(r.part === "key" ? k : x)) {
-              removed++;
-              if ((r.part === "key" ? k : x) === "00000000-0000-0000-0000-000000000000") zero = true;
-            } else m.set(k, x);
-          }
-          next = m;
-        } else {
-          const atoms = datumAtoms(v);
-          const keep = atoms.filter((a) => !dead(a));
-          removed = atoms.length - keep.length;
-          zero = atoms.some((a) => a === "00000000-0000-0000-0000-000000000000");
-          const shape = columnShape(col.type);
-          next = shape === "scalar" ? keep[0] : shape === "optional" ? keep[0] : keep;
+    for (const [uuid, table] of examine) this.dropDeadWeakRefs(uuid, table);
+  }
+
+  /** Removes from row `uuid` of `table` its weak references to rows that do not exist (ovsdb-server's errors when a column becomes too small). */
+  private dropDeadWeakRefs(uuid: string, table: string): void {
+    const refs = weakRefColumns(this.db.refColumnsOf(table));
+    if (refs.length === 0) return;
+    const row = this.current(table, uuid);
+    if (!row) return;
+    const inserted = !this.db.tableData(table)!.rows.has(uuid);
+    let data: Record<string, Datum> | undefined;
+    for (const r of refs) {
+      const v = (data ?? row)[r.column];
+      if (holdsNothing(v)) continue;
+      const col = this.db.tableData(table)!.schema.columns.get(r.column)!;
+      const dead = (a: Atom) => !this.current(r.refTable, a as string);
+      let removed = 0;
+      let next: Datum;
+      let zero = false;
+      if (v instanceof Map) {
+        const m = new Map<Atom, Atom>();
+        for (const [k, x] of v) {
+          if (dead(r.part === "key" ? k : x)) {
+            removed++;
+            if ((r.part === "key" ? k : x) === "00000000-0000-0000-0000-000000000000") zero = true;
+          } else m.set(k, x);
         }
-        if (removed === 0) continue;
-        const n = next instanceof Map ? next.size : datumAtoms(next).length;
-        if (n < col.type.min) {
-          const where = `"${r.column}" in "${table}" row ${uuid}${inserted ? " (inserted within this transaction)" : ""}`;
-          if (zero) {
-            throw new ConstraintViolation(
-              `Weak reference column ${where} contained all-zeros UUID (probably as the default value for this column) but deleting this value caused a constraint volation because this column is not allowed to be empty.`,
-            );
-          }
+        next = m;
+      } else {
+        const atoms = datumAtoms(v);
+        const keep = atoms.filter((a) => !dead(a));
+        removed = atoms.length - keep.length;
+        zero = atoms.some((a) => a === "00000000-0000-0000-0000-000000000000");
+        const shape = columnShape(col.type);
+        next = shape === "scalar" ? keep[0] : shape === "optional" ? keep[0] : keep;
+      }
+      if (removed === 0) continue;
+      const n = next instanceof Map ? next.size : datumAtoms(next).length;
+      if (n < col.type.min) {
+        const where = `"${r.column}" in "${table}" row ${uuid}${inserted ? " (inserted within this transaction)" : ""}`;
+        if (zero) {
           throw new ConstraintViolation(
-            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column ${where} caused this column to become empty, but constraints on this column disallow an empty column.`,
+            `Weak reference column ${where} contained all-zeros UUID (probably as the default value for this column) but deleting this value caused a constraint volation because this column is not allowed to be empty.`,
           );
         }
-        data ??= { ...row };
-        data[r.column] = next;
+        throw new ConstraintViolation(
+          `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column ${where} caused this column to become empty, but constraints on this column disallow an empty column.`,
+        );
       }
-      if (data) this.write(table, uuid, data);
+      data ??= { ...row };
+      data[r.column] = next;
     }
+    if (data) this.write(table, uuid, data);
   }
 
   checkMaxRows(): void {
@@ -262,7 +289,7 @@ class IntegrityCheck {
       t.schema.indexes.forEach((ix, i) => {
         const seen = new Map<string, Change>();
         for (const c of changed) {
-          const key = ix.map((col) => datumKey(c.new![col])).join("\u0000");
+          const key = indexKey(ix, c.new!);
           const other = seen.get(key);
           const existing = t.indexes[i]!.get(key);
           const cols = ix.map((col) => t.schema.columns.get(col)!);

@@ -101,6 +101,17 @@ export function datumKey(v: Datum): string {
   return stringifyJson(a);
 }
 
+/**
+ * @internal The key of `data` in the unique index on columns `ix`: the {@link datumKey} of each
+ * column, joined by NUL (without an array for a one-column index, the usual kind).
+ */
+export function indexKey(ix: readonly string[], data: Readonly<Record<string, Datum>>): string {
+  if (ix.length === 1) return datumKey(data[ix[0]!]);
+  let key = datumKey(data[ix[0]!]);
+  for (let i = 1; i < ix.length; i++) key += "\u0000" + datumKey(data[ix[i]!]);
+  return key;
+}
+
 /** ovsdb-server's text of a value inside error details (`ovsdb_datum_to_string`). */
 /** @internal */
 export function datumText(type: ColumnType, v: Datum): string {

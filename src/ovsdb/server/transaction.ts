@@ -68,17 +68,18 @@ export class Transaction implements TxnView {
   readonly changes = new Map<string, Change>();
   /** @internal */
   readonly order: Change[] = [];
+  // Made on first use (a read-only transaction needs none of these).
   /** The changes of {@link order}, table by table. */
-  private readonly changesByTable = new Map<string, Change[]>();
-  private readonly symbols = new Map<string, Symbol>();
-  private readonly comments: string[] = [];
+  private changesByTable: Map<string, Change[]> | undefined;
+  private symbols: Map<string, Symbol> | undefined;
+  private comments: string[] | undefined;
   private durable = false;
   /** Decoding context, datum reporter and condition reporter with this transaction's named-uuids, made on first use. */
   private decodeCtx: DecodeContext | undefined;
   private datumReporter: DatumReporter | undefined;
   private conditionReporter: ConditionReporter | undefined;
-  /** `_version` of each row inserted by this transaction (ovsdb-server gives each its own), made when first read. */
-  private readonly insertedVersions = new Map<string, string | undefined>();
+  /** `_version` of the rows inserted by this transaction that were asked for (ovsdb-server gives each its own), made when first read. */
+  private insertedVersions: Map<string, string> | undefined;
 
   constructor(
     readonly db: Database,
@@ -88,8 +89,9 @@ export class Transaction implements TxnView {
   private get decode(): DecodeContext {
     return (this.decodeCtx ??= {
       resolve: (name) => {
-        let s = this.symbols.get(name);
-        if (!s) this.symbols.set(name, (s = { uuid: randomUUID(), created: false }));
+        const symbols = (this.symbols ??= new Map());
+        let s = symbols.get(name);
+        if (!s) symbols.set(name, (s = { uuid: randomUUID(), created: false }));
         return s.uuid;
       },
     });
@@ -115,7 +117,7 @@ export class Transaction implements TxnView {
 
   /** The rows of `t` this transaction inserted or updated (not those it deleted), in the order of their first change. */
   private *changedRows(t: TableData): Iterable<[string, Row]> {
-    const changed = this.changesByTable.get(t.schema.name);
+    const changed = this.changesByTable?.get(t.schema.name);
     if (!changed) return;
     for (const c of changed) if (c.new && this.changes.get(c.uuid) === c) yield [c.uuid, c.new];
   }
@@ -152,7 +154,7 @@ export class Transaction implements TxnView {
       if (parts.length !== ix.length) continue;
       const hit = t.indexes[i]!.get(parts.join("\u0000"));
       const committed = hit !== undefined && !this.changes.has(hit) ? t.rows.get(hit) : undefined;
-      if (!this.changesByTable.has(t.schema.name)) return committed ? [[committed.uuid, committed.data]] : [];
+      if (this.changesByTable?.has(t.schema.name) !== true) return committed ? [[committed.uuid, committed.data]] : [];
       return this.withChanged(committed, t);
     }
     return undefined;
@@ -194,10 +196,13 @@ export class Transaction implements TxnView {
   versionOf(t: TableData, uuid: string): string {
     const committed = t.rows.get(uuid)?.version;
     if (committed !== undefined) return committed;
-    if (!this.insertedVersions.has(uuid)) return "00000000-0000-0000-0000-000000000000";
-    // A row inserted by this transaction gets its own `_version` when first asked for.
-    let v = this.insertedVersions.get(uuid);
-    if (v === undefined) this.insertedVersions.set(uuid, (v = randomUUID()));
+    // Not committed: a row this transaction inserted (its change has no old row) gets its own
+    // `_version` when first asked for.
+    const c = this.changes.get(uuid);
+    if (c === undefined || c.old !== undefined) return "00000000-0000-0000-0000-000000000000";
+    const versions = (this.insertedVersions ??= new Map());
+    let v = versions.get(uuid);
+    if (v === undefined) versions.set(uuid, (v = randomUUID()));
     return v;
   }
 
@@ -212,9 +217,10 @@ export class Transaction implements TxnView {
     const n: Change = { table, uuid, old, new: data };
     this.changes.set(uuid, n);
     this.order.push(n);
-    const list = this.changesByTable.get(table);
+    const byTable = (this.changesByTable ??= new Map());
+    const list = byTable.get(table);
     if (list) list.push(n);
-    else this.changesByTable.set(table, [n]);
+    else byTable.set(table, [n]);
   }
 
   // ---- parsing helpers ----
@@ -319,7 +325,7 @@ export class Transaction implements TxnView {
       case "abort":
         throw new Aborted("aborted by request");
       case "comment":
-        this.comments.push(this.member(op, "comment", "string") as string);
+        (this.comments ??= []).push(this.member(op, "comment", "string") as string);
         return {};
       case "assert": {
         const lock = this.member(op, "lock", "id") as string;
@@ -348,14 +354,14 @@ export class Transaction implements TxnView {
       uuid = randomUUID();
     }
     if (uuidName !== undefined) {
-      const s = this.symbols.get(uuidName);
+      const s = this.symbols?.get(uuidName);
       if (s?.created) throw new DuplicateUuidName(`This "uuid-name" appeared on an earlier "insert" operation.`, {}, ovsJsonText(uuidName));
       if (s) {
         if (uuidText === undefined) uuid = s.uuid;
         else s.uuid = uuid;
         s.created = true;
       } else {
-        this.symbols.set(uuidName, { uuid, created: true });
+        (this.symbols ??= new Map()).set(uuidName, { uuid, created: true });
       }
     }
     const values = this.row(t, rowJson ?? {});
@@ -370,7 +376,6 @@ export class Transaction implements TxnView {
     }
     // Default values must meet the columns' constraints too (ovsdb-server checks every column of a new row).
     for (const [c, e] of defaults.violations) if (!values.has(c)) throw new ConstraintViolation(e);
-    this.insertedVersions.set(uuid, undefined);
     this.write(t.schema.name, uuid, data);
     return { uuid: ["uuid", uuid] };
   }
@@ -494,9 +499,8 @@ export class Transaction implements TxnView {
     }
     checkCommit(this);
     const changes = this.order.filter((c) => this.changes.get(c.uuid) === c && !(c.old === undefined && c.new === undefined));
-    if (changes.length === 0 && this.comments.length === 0) return undefined;
     if (changes.length === 0) return undefined;
-    return db.applyCommit(changes, this.comments, this.durable);
+    return db.applyCommit(changes, this.comments ?? [], this.durable);
   }
 }
 
