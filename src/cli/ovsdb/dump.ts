@@ -10,6 +10,7 @@
  */
 import { compareUtf8, datumFromJson } from "../../ovsdb/schema/datum.js";
 import { type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
+import { cellFormatter } from "../../ovsdb/text/cell-text.js";
 import { ovsJson } from "../../ovsdb/text/json.js";
 import type { Table } from "../../ovsdb/text/table.js";
 import { withProgress } from "../io.js";
@@ -104,6 +105,18 @@ function writeTable(ts: TableSchema, cols: string[], rows: Record<string, unknow
   if (ctx.style.format === "json" && !ctx.style.pretty) {
     // The json format has no separator between tables, so the printer's count does not matter.
     writeJsonTable(ctx, caption, names, rows, cellsOf, order, plain);
+    return;
+  }
+  if (ctx.style.format !== "json") {
+    // Each column's texts straight from the JSON, in print order; written in pieces.
+    const columnsText = columns.map((c, x) => {
+      const text = cellFormatter(c.type, ctx.style);
+      const name = names[x]!;
+      const out = new Array<string>(order.length);
+      for (let k = 0; k < order.length; k++) out[k] = text(rows[order[k]!]![name]);
+      return out;
+    });
+    ctx.printer.writeTexts({ caption, headings: names, columns: columnsText }, ctx.io.out);
     return;
   }
   const table: Table = {
