@@ -108,15 +108,9 @@ function writeTable(ts: TableSchema, cols: string[], rows: Record<string, unknow
     return;
   }
   if (ctx.style.format !== "json") {
-    // Each column's texts straight from the JSON, in print order; written in pieces.
-    const columnsText = columns.map((c, x) => {
-      const text = cellFormatter(c.type, ctx.style);
-      const name = names[x]!;
-      const out = new Array<string>(order.length);
-      for (let k = 0; k < order.length; k++) out[k] = text(rows[order[k]!]![name]);
-      return out;
-    });
-    ctx.printer.writeTexts({ caption, headings: names, columns: columnsText }, ctx.io.out);
+    // Each cell's text straight from the JSON as it is printed; written in pieces.
+    const texts = columns.map((c) => cellFormatter(c.type, ctx.style));
+    ctx.printer.writeTexts({ caption, headings: names, rows: order.length, text: (x, y) => texts[x]!(rows[order[y]!]![names[x]!]) }, ctx.io.out);
     return;
   }
   const table: Table = {

@@ -72,13 +72,12 @@ export class TablePrinter {
    * gives for the table with `{ text }` cells. For the `table`, `list`, `csv` and `html` formats;
    * the `json` format prints cells' JSON, not their text, and is refused.
    */
-  writeTexts(t: TextColumns, out: (text: string) => void): void {
+  writeTexts(t: TextRows, out: (text: string) => void): void {
     const s = this.style;
     if (s.format === "json") throw new TypeError("TablePrinter.writeTexts: the json format prints JSON values, not texts");
     if (s.format === "html") {
       const rows: Cell[][] = [];
-      const n = t.columns[0]?.length ?? 0;
-      for (let y = 0; y < n; y++) rows.push(t.columns.map((col) => ({ text: col[y]! })));
+      for (let y = 0; y < t.rows; y++) rows.push(t.headings.map((_, x) => ({ text: t.text(x, y) })));
       out(this.format({ ...(t.caption !== undefined ? { caption: t.caption } : {}), headings: [...t.headings], rows }));
       return;
     }
@@ -110,13 +109,15 @@ export class TablePrinter {
 }
 
 /**
- * A table whose cells are already text, by column ({@link TablePrinter.writeTexts}): `columns[x][y]`
- * is the text of row `y` in column `x`; every column has the same number of rows.
+ * A table whose cells are made as text when printed ({@link TablePrinter.writeTexts}): `rows` rows,
+ * `text(x, y)` the text of row `y` in column `x` (called again for the same cell by the `table`
+ * format, which measures every column before it prints a row; so nothing is kept per cell).
  */
-export interface TextColumns {
+export interface TextRows {
   caption?: string;
   headings: readonly string[];
-  columns: readonly (readonly string[])[];
+  rows: number;
+  text(x: number, y: number): string;
 }
 
 /** {@link TablePrinter.writeTexts} hands its output over in pieces of about this many characters. */
@@ -152,53 +153,47 @@ function trimmedLine(line: string): string {
   return (end === line.length ? line : line.slice(0, end)) + "\n";
 }
 
-function writeTextTable(t: TextColumns, s: TableStyle, out: Pieces): void {
+function writeTextTable(t: TextRows, s: TableStyle, out: Pieces): void {
   if (t.caption !== undefined) out.add(`${t.caption}\n`);
-  const n = t.columns[0]?.length ?? 0;
-  const lengths = t.columns.map((col) => {
-    const l = new Uint32Array(col.length);
-    for (let y = 0; y < col.length; y++) l[y] = byteLength(col[y]!);
-    return l;
-  });
+  const last = t.headings.length - 1;
   const widths = t.headings.map((h, x) => {
     let w = 0;
-    const l = lengths[x];
-    if (l) for (let y = 0; y < l.length; y++) if (l[y]! > w) w = l[y]!;
+    for (let y = 0; y < t.rows; y++) {
+      const l = byteLength(t.text(x, y));
+      if (l > w) w = l;
+    }
     return s.headings ? Math.max(w, byteLength(h)) : w;
   });
   if (s.headings) {
     out.add(finishLine(t.headings.map((h, x) => h + spaces(Math.max(0, widths[x]! - byteLength(h)))).join(" ")));
     out.add(finishLine(widths.map((w) => "-".repeat(w)).join(" ")));
   }
-  const last = t.columns.length - 1;
-  for (let y = 0; y < n; y++) {
+  for (let y = 0; y < t.rows; y++) {
     let line = "";
     for (let x = 0; x <= last; x++) {
-      const c = t.columns[x]![y]!;
-      line += x === last ? c : c + spaces(widths[x]! - lengths[x]![y]!) + " ";
+      const c = t.text(x, y);
+      line += x === last ? c : c + spaces(widths[x]! - byteLength(c)) + " ";
     }
     out.add(trimmedLine(line));
   }
 }
 
-function writeTextList(t: TextColumns, s: TableStyle, out: Pieces): void {
+function writeTextList(t: TextRows, s: TableStyle, out: Pieces): void {
   if (t.caption !== undefined) out.add(`${t.caption}\n`);
-  const n = t.columns[0]?.length ?? 0;
   const labels = t.headings.map((h) => `${h.padEnd(20)}: `);
-  for (let y = 0; y < n; y++) {
+  for (let y = 0; y < t.rows; y++) {
     let rec = y > 0 ? "\n" : "";
-    for (let x = 0; x < t.columns.length; x++) rec += s.headings ? `${labels[x]}${t.columns[x]![y]}\n` : `${t.columns[x]![y]}\n`;
+    for (let x = 0; x < labels.length; x++) rec += s.headings ? `${labels[x]}${t.text(x, y)}\n` : `${t.text(x, y)}\n`;
     out.add(rec);
   }
 }
 
-function writeTextCsv(t: TextColumns, s: TableStyle, out: Pieces): void {
+function writeTextCsv(t: TextRows, s: TableStyle, out: Pieces): void {
   if (t.caption !== undefined) out.add(`${t.caption}\n`);
   if (s.headings) out.add(t.headings.map(csvCell).join(",") + "\n");
-  const n = t.columns[0]?.length ?? 0;
-  for (let y = 0; y < n; y++) {
+  for (let y = 0; y < t.rows; y++) {
     let line = "";
-    for (let x = 0; x < t.columns.length; x++) line += (x > 0 ? "," : "") + csvCell(t.columns[x]![y]!);
+    for (let x = 0; x < t.headings.length; x++) line += (x > 0 ? "," : "") + csvCell(t.text(x, y));
     out.add(line + "\n");
   }
 }
