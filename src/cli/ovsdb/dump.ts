@@ -14,7 +14,8 @@ import { cellFormatter } from "../../ovsdb/text/cell-text.js";
 import { ovsJson } from "../../ovsdb/text/json.js";
 import type { Table } from "../../ovsdb/text/table.js";
 import { withProgress } from "../io.js";
-import { type Context, Fatal, tableHint, unconstrained } from "./context.js";
+import { ConnectionClosedError } from "../../rpc/errors.js";
+import { type Context, Fatal, receiveFailure, tableHint, unconstrained } from "./context.js";
 import { BAD, PLAIN, cellCheck, rowOrder } from "./dump-rows.js";
 import { columnOrder, fetchSchema } from "./schema.js";
 
@@ -43,7 +44,14 @@ export async function dump(ctx: Context, args: string[]): Promise<number> {
   }
   const columnsOf = (t: string) => (custom ?? columnOrder(json, t)).filter((c) => c !== "_version");
   const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columnsOf(t) }));
-  const reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
+  let reply: unknown[];
+  try {
+    reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
+  } catch (e) {
+    // As ovsdb-client's check_txn: the connection lost before the whole reply is "transaction failed".
+    if (e instanceof ConnectionClosedError) throw new Fatal(`transaction failed (${receiveFailure(e)})`);
+    throw e;
+  }
   if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
   for (let i = 0; i < tables.length; i++) {
     const t = tables[i]!;
