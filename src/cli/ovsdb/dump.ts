@@ -5,6 +5,11 @@
  * A dump of a large database is the one command whose speed matters, so rows are kept as the JSON
  * the server sent: they are checked and sorted on that JSON (no native datum per cell), and the
  * `json` format is written row by row in pieces of about a megabyte, never as one giant string.
+ * The `table`, `list`, `csv` and `html` formats make each cell's text from that JSON as its row is
+ * printed (`cellFormatter`) and are written in pieces too (`TablePrinter.writeTexts`).
+ *
+ * A table is printed only once the whole reply is in: a connection lost before its last byte
+ * prints nothing of the dump, only ovsdb-client's `transaction failed (End of file)`.
  *
  * @module
  */
