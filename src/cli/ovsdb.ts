@@ -44,6 +44,18 @@ const COMMANDS: Record<string, CommandSpec> = {
   restore: { need: "database", min: 0, max: 0, run: async (c) => (await backupCmds()).restore(c) },
 };
 
+/** Each command's module loader, to start loading it before the command runs. */
+const PRELOAD: Record<string, () => Promise<unknown>> = {
+  dump: dumpCmds,
+  transact: transactCmds,
+  query: transactCmds,
+  monitor: monitorCmds,
+  "monitor-cond": monitorCmds,
+  "monitor-cond-since": monitorCmds,
+  backup: backupCmds,
+  restore: backupCmds,
+};
+
 /** The commands ovsdb-client daemonizes in (`--detach`, `--pidfile`, `--monitor` act on these only). */
 const DAEMONIZING: ReadonlySet<string> = new Set(["transact", "query", "monitor", "monitor-cond", "monitor-cond-since", "lock", "steal", "unlock"]);
 
@@ -96,6 +108,9 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
       if (start.kind === "exit") return start.status;
       ctx.daemon = start.daemon;
     }
+    // The command's module loads while the connection is made (and, for a dump, while the
+    // server answers list_dbs): a load failure is left to the command's own import.
+    PRELOAD[name]?.().catch(() => undefined);
     const work = (async () => {
       let rem = args;
       if (spec.need !== "none") rem = await openRpc(ctx!, spec.min, spec.need, args);

@@ -186,14 +186,16 @@ export async function openRpc(ctx: Context, minArgs: number, need: Need, args: s
 
 /**
  * Why the connection ended, in ovsdb-client's words (`strerror` of its receive error): a peer
- * that closes or exits is "End of file" (whatever our last write then met, such as EPIPE), a reset
+ * that closes or exits is "End of file" (whatever our last write then met, such as EPIPE; also in
+ * the middle of a message), a reset
  * "Connection reset by peer", a stream that is not JSON "Protocol error".
  */
 export function receiveFailure(err: Error | undefined): string {
   const cause = (err as { cause?: unknown } | undefined)?.cause;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ECONNRESET") return "Connection reset by peer";
-  if (cause instanceof FramingError || err instanceof FramingError) return "Protocol error";
+  const framing = cause instanceof FramingError ? cause : err instanceof FramingError ? err : undefined;
+  if (framing) return framing.truncated ? "End of file" : "Protocol error";
   return "End of file";
 }
 

@@ -5,15 +5,22 @@
  * A dump of a large database is the one command whose speed matters, so rows are kept as the JSON
  * the server sent: they are checked and sorted on that JSON (no native datum per cell), and the
  * `json` format is written row by row in pieces of about a megabyte, never as one giant string.
+ * The `table`, `list`, `csv` and `html` formats make each cell's text from that JSON as its row is
+ * printed (`cellFormatter`) and are written in pieces too (`TablePrinter.writeTexts`).
+ *
+ * A table is printed only once the whole reply is in: a connection lost before its last byte
+ * prints nothing of the dump, only ovsdb-client's `transaction failed (End of file)`.
  *
  * @module
  */
 import { compareUtf8, datumFromJson } from "../../ovsdb/schema/datum.js";
 import { type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
+import { cellFormatter } from "../../ovsdb/text/cell-text.js";
 import { ovsJson } from "../../ovsdb/text/json.js";
 import type { Table } from "../../ovsdb/text/table.js";
 import { withProgress } from "../io.js";
-import { type Context, Fatal, tableHint, unconstrained } from "./context.js";
+import { ConnectionClosedError } from "../../rpc/errors.js";
+import { type Context, Fatal, receiveFailure, tableHint, unconstrained } from "./context.js";
 import { BAD, PLAIN, cellCheck, rowOrder } from "./dump-rows.js";
 import { columnOrder, fetchSchema } from "./schema.js";
 
@@ -42,7 +49,14 @@ export async function dump(ctx: Context, args: string[]): Promise<number> {
   }
   const columnsOf = (t: string) => (custom ?? columnOrder(json, t)).filter((c) => c !== "_version");
   const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columnsOf(t) }));
-  const reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
+  let reply: unknown[];
+  try {
+    reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
+  } catch (e) {
+    // As ovsdb-client's check_txn: the connection lost before the whole reply is "transaction failed".
+    if (e instanceof ConnectionClosedError) throw new Fatal(`transaction failed (${receiveFailure(e)})`);
+    throw e;
+  }
   if (!Array.isArray(reply) || reply.length !== tables.length) throw new Fatal(`reply is not array of ${tables.length} elements: ${ovsJson(reply)}`);
   for (let i = 0; i < tables.length; i++) {
     const t = tables[i]!;
@@ -104,6 +118,12 @@ function writeTable(ts: TableSchema, cols: string[], rows: Record<string, unknow
   if (ctx.style.format === "json" && !ctx.style.pretty) {
     // The json format has no separator between tables, so the printer's count does not matter.
     writeJsonTable(ctx, caption, names, rows, cellsOf, order, plain);
+    return;
+  }
+  if (ctx.style.format !== "json") {
+    // Each cell's text straight from the JSON as it is printed; written in pieces.
+    const texts = columns.map((c) => cellFormatter(c.type, ctx.style));
+    ctx.printer.writeTexts({ caption, headings: names, rows: order.length, text: (x, y) => texts[x]!(rows[order[y]!]![names[x]!]) }, ctx.io.out);
     return;
   }
   const table: Table = {

@@ -66,6 +66,29 @@ export class TablePrinter {
   private count = 0;
   constructor(private readonly style: TableStyle) {}
 
+  /**
+   * Writes one table whose cells are already text (see `cellFormatter` in `cell-text.ts`) to `out`
+   * in pieces of about a megabyte, never as one string: the same text {@link TablePrinter.format}
+   * gives for the table with `{ text }` cells. For the `table`, `list`, `csv` and `html` formats;
+   * the `json` format prints cells' JSON, not their text, and is refused.
+   */
+  writeTexts(t: TextRows, out: (text: string) => void): void {
+    const s = this.style;
+    if (s.format === "json") throw new TypeError("TablePrinter.writeTexts: the json format prints JSON values, not texts");
+    if (s.format === "html") {
+      const rows: Cell[][] = [];
+      for (let y = 0; y < t.rows; y++) rows.push(t.headings.map((_, x) => ({ text: t.text(x, y) })));
+      out(this.format({ ...(t.caption !== undefined ? { caption: t.caption } : {}), headings: [...t.headings], rows }));
+      return;
+    }
+    const pieces = new Pieces(out);
+    if (this.count++ > 0) pieces.add("\n");
+    if (s.format === "table") writeTextTable(t, s, pieces);
+    else if (s.format === "list") writeTextList(t, s, pieces);
+    else writeTextCsv(t, s, pieces);
+    pieces.end();
+  }
+
   /** Formats one table (and counts it). */
   format(t: Table): string {
     const s = this.style;
@@ -82,6 +105,96 @@ export class TablePrinter {
       case "json":
         return formatJson(t, s);
     }
+  }
+}
+
+/**
+ * A table whose cells are made as text when printed ({@link TablePrinter.writeTexts}): `rows` rows,
+ * `text(x, y)` the text of row `y` in column `x` (called again for the same cell by the `table`
+ * format, which measures every column before it prints a row; so nothing is kept per cell).
+ */
+export interface TextRows {
+  caption?: string;
+  headings: readonly string[];
+  rows: number;
+  text(x: number, y: number): string;
+}
+
+/** {@link TablePrinter.writeTexts} hands its output over in pieces of about this many characters. */
+const PIECE = 1 << 20;
+
+/** Collects output and hands it to `out` whenever about {@link PIECE} characters are held. */
+class Pieces {
+  text = "";
+  constructor(private readonly out: (text: string) => void) {}
+  add(t: string): void {
+    this.text += t;
+    if (this.text.length >= PIECE) {
+      this.out(this.text);
+      this.text = "";
+    }
+  }
+  end(): void {
+    if (this.text !== "") this.out(this.text);
+    this.text = "";
+  }
+}
+
+const SPACES = " ".repeat(256);
+
+function spaces(n: number): string {
+  return n <= SPACES.length ? SPACES.slice(0, n) : " ".repeat(n);
+}
+
+/** `line` without its trailing spaces (as {@link finishLine}), then a newline. */
+function trimmedLine(line: string): string {
+  let end = line.length;
+  while (end > 0 && line.charCodeAt(end - 1) === 0x20) end--;
+  return (end === line.length ? line : line.slice(0, end)) + "\n";
+}
+
+function writeTextTable(t: TextRows, s: TableStyle, out: Pieces): void {
+  if (t.caption !== undefined) out.add(`${t.caption}\n`);
+  const last = t.headings.length - 1;
+  const widths = t.headings.map((h, x) => {
+    let w = 0;
+    for (let y = 0; y < t.rows; y++) {
+      const l = byteLength(t.text(x, y));
+      if (l > w) w = l;
+    }
+    return s.headings ? Math.max(w, byteLength(h)) : w;
+  });
+  if (s.headings) {
+    out.add(finishLine(t.headings.map((h, x) => h + spaces(Math.max(0, widths[x]! - byteLength(h)))).join(" ")));
+    out.add(finishLine(widths.map((w) => "-".repeat(w)).join(" ")));
+  }
+  for (let y = 0; y < t.rows; y++) {
+    let line = "";
+    for (let x = 0; x <= last; x++) {
+      const c = t.text(x, y);
+      line += x === last ? c : c + spaces(widths[x]! - byteLength(c)) + " ";
+    }
+    out.add(trimmedLine(line));
+  }
+}
+
+function writeTextList(t: TextRows, s: TableStyle, out: Pieces): void {
+  if (t.caption !== undefined) out.add(`${t.caption}\n`);
+  const labels = t.headings.map((h) => `${h.padEnd(20)}: `);
+  for (let y = 0; y < t.rows; y++) {
+    let rec = y > 0 ? "\n" : "";
+    for (let x = 0; x < labels.length; x++) rec += s.headings ? `${labels[x]}${t.text(x, y)}\n` : `${t.text(x, y)}\n`;
+    out.add(rec);
+  }
+}
+
+function writeTextCsv(t: TextRows, s: TableStyle, out: Pieces): void {
+  if (t.caption !== undefined) out.add(`${t.caption}\n`);
+  if (s.headings) out.add(t.headings.map(csvCell).join(",") + "\n");
+  for (let y = 0; y < t.rows; y++) {
+    let line = "";
+    for (let x = 0; x < t.headings.length; x++) line += (x > 0 ? "," : "") + csvCell(t.text(x, y));
+    out.add(line + "\n");
   }
 }
 

@@ -27,10 +27,16 @@ export class FramingError extends Error {
   readonly offset: number;
   /** Why the stream was rejected. */
   readonly reason: string;
-  constructor(reason: string, offset: number) {
+  /**
+   * The stream ended (the peer closed it) inside a message, as {@link JsonFramer.end} reports it:
+   * what OVS's tools call "End of file"; false for bytes that are not a JSON-RPC stream.
+   */
+  readonly truncated: boolean;
+  constructor(reason: string, offset: number, truncated = false) {
     super(`JSON-RPC stream: ${reason} at byte ${offset}`);
     this.reason = reason;
     this.offset = offset;
+    this.truncated = truncated;
   }
 }
 
@@ -386,7 +392,7 @@ export class JsonFramer {
   end(): FramingError | undefined {
     if (this.failed) return this.failed;
     if (this.depth > 0 || this.partBytes > 0) {
-      return new FramingError(`connection closed inside a message (${this.partBytes} bytes buffered)`, this.streamOffset);
+      return new FramingError(`connection closed inside a message (${this.partBytes} bytes buffered)`, this.streamOffset, true);
     }
     return undefined;
   }
