@@ -482,18 +482,20 @@ function writeNum(b: Uint8Array, at: number, len: number, v: number): void {
  * properties, the bytes (of the message it was decoded from, or made from the numbers) only when asked for.
  */
 class OxmEntry implements MatchField {
-  readonly field: string;
-  readonly header: number;
-  readonly experimenter: number | undefined;
-  readonly num: number | undefined;
-  readonly maskNum: number | undefined;
+  // (declared, and set by the constructor only: no initializer defining them first)
+  declare readonly field: string;
+  declare readonly header: number;
+  declare readonly experimenter: number | undefined;
+  declare readonly num: number | undefined;
+  declare readonly maskNum: number | undefined;
   /** The bytes holding the value (then the mask), or undefined when the entry was built from its numbers. */
   #bytes: Uint8Array | undefined;
   #at: number;
   #len: number;
   #masked: boolean;
-  #value: Uint8Array | undefined = undefined;
-  #mask: Uint8Array | undefined = undefined;
+  /** The views made of the value and the mask, once read. */
+  #value: Uint8Array | undefined;
+  #mask: Uint8Array | undefined;
 
   constructor(field: string, header: number, experimenter: number | undefined, bytes: Uint8Array | undefined, at: number, len: number, masked: boolean, num: number | undefined, maskNum: number | undefined) {
     this.field = field;
@@ -505,6 +507,8 @@ class OxmEntry implements MatchField {
     this.#at = at;
     this.#len = len;
     this.#masked = masked;
+    this.#value = undefined;
+    this.#mask = undefined;
   }
 
   /** Value, network byte order (a view of the decoded message, made on first read). */
