@@ -416,11 +416,11 @@ export function fieldByHeader(header: number, experimenter?: number): FieldDef |
 /**
  * One OXM TLV of a match (or of a set_field action).
  *
- * Entries built by hand (object literals) carry {@link MatchField.value} and {@link MatchField.mask} as bytes.
- * Entries the decoder returns and those {@link matchField} / {@link matchFieldNum} build also carry the value
- * and mask of a field of at most 6 bytes (48 bits: every field up to a MAC address, exact in a double) as
- * numbers, {@link MatchField.num} and {@link MatchField.maskNum}, and make the byte views only when
- * `value` or `mask` is first read. Copy an entry with its `value` and `mask` named, not with a spread
+ * Entries built by hand (object literals) and by {@link matchField} carry {@link MatchField.value} and
+ * {@link MatchField.mask} as bytes. Entries the decoder returns and those {@link matchFieldNum} builds also
+ * carry the value and mask of a field of at most 6 bytes (48 bits: every field up to a MAC address, exact
+ * in a double) as numbers, {@link MatchField.num} and {@link MatchField.maskNum}, and make the byte views
+ * only when `value` or `mask` is first read ({@link fieldNum} and {@link fieldMaskNum} read either kind). Copy an entry with its `value` and `mask` named, not with a spread
  * (`{ ...f }` copies the numbers but not the bytes).
  */
 export interface MatchField {
@@ -436,7 +436,7 @@ export interface MatchField {
   readonly mask?: Uint8Array | undefined;
   /**
    * The value as an unsigned number (big-endian), when it is at most {@link NUM_MAX_BYTES} bytes and the
-   * entry carries it (decoded entries and {@link matchField}'s do); undefined otherwise: read
+   * entry carries it (decoded entries and {@link matchFieldNum}'s do); undefined otherwise: read
    * {@link MatchField.value}, or use {@link fieldNum}.
    */
   readonly num?: number | undefined;
