@@ -187,7 +187,8 @@ export class FteTables {
     const mask = f.mask ?? (masked ? new Uint8Array(f.value.length).fill(0xff) : undefined);
     const len = fromFile ? Math.max(significant(f.value), masked ? significant(mask!) : 0) : f.value.length;
     this.tunSizes.set(f.field, Math.max(this.tunSizes.get(f.field) ?? -1, len));
-    return { ...f, mask, len, masked };
+    // (named, not spread: a decoded entry keeps its bytes behind getters, which a spread does not copy)
+    return { field: f.field, header: f.header, experimenter: f.experimenter, value: f.value, mask, len, masked };
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
-import { ExperimenterId, OxmClass, decodeOxm, fieldByHeader, fieldByName, of15StandardHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { ExperimenterId, type MatchField, OxmClass, decodeOxm, fieldByHeader, fieldByName, fieldHasMask, fieldMaskNum, fieldNum, fieldValueLength, of15StandardHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
 import { port16to32 } from "./ports.js";
 import { Of11ActionType } from "./versions/actions11.js";
 import { ActionType, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
@@ -137,10 +137,10 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       // as Open vSwitch: in_port is set under its 16-bit NXM header (read here as the 32-bit port a match
       // carries), and OXM_OF_IN_PORT is not settable
       // as Open vSwitch: a masked value may not have bits outside its mask (checked as the entry is read)
-      if (field.mask && field.value.some((b, i) => (b & ~field.mask![i]!) !== 0)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
+      if (fieldHasMask(field) && outsideMask(field)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
       if (field.header === IN_PORT.header) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
-      if (field.header === IN_PORT.nxHeader && field.value.length === 2 && !field.mask) {
-        const port = port16to32((field.value[0]! << 8) | field.value[1]!);
+      if (field.header === IN_PORT.nxHeader && fieldValueLength(field) === 2 && !fieldHasMask(field)) {
+        const port = port16to32(fieldNum(field));
         field = { field: IN_PORT.name, header: IN_PORT.header, value: Uint8Array.of(port >>> 24, (port >>> 16) & 0xff, (port >>> 8) & 0xff, port & 0xff) };
       }
       // then a read-only field (tcp_flags, eth_type, ...)
@@ -204,3 +204,11 @@ function setFieldLengthWrong(h: number): boolean {
   return len !== oxmLength(own);
 }
 
+/** Whether a masked entry's value has a bit set outside its mask (Open vSwitch refuses it: OFPBMC_BAD_WILDCARDS). */
+function outsideMask(f: MatchField): boolean {
+  if (fieldValueLength(f) <= 4) return (fieldNum(f) & ~fieldMaskNum(f)!) !== 0;
+  const v = f.value;
+  const mask = f.mask!;
+  for (let i = 0; i < v.length; i++) if ((v[i]! & ~mask[i]!) !== 0) return true;
+  return false;
+}

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type MatchField } from "./oxm.js";
+import { type MatchField, fieldHasMask, fieldMaskNum, fieldNum } from "./oxm.js";
 import { type PrereqName, fieldPrerequisites } from "./match-checks.js";
 
 /** What a flow's match (and the actions before the one being checked) say about the packet. */
@@ -55,19 +55,11 @@ export class MatchInconsistentError extends Error {
   }
 }
 
-function num(f: MatchField): number {
-  return bytesNum(f.value);
-}
-
-/** Big-endian bytes (at most 6) as a number. */
-function bytesNum(b: Uint8Array): number {
-  let v = 0;
-  for (let i = 0; i < b.length; i++) v = v * 256 + b[i]!;
-  return v;
-}
+/** A field's value (at most 6 bytes) as a number. */
+const num = fieldNum;
 
 function exact(f: MatchField | undefined): number | undefined {
-  return f && !f.mask ? num(f) : undefined;
+  return f && !fieldHasMask(f) ? num(f) : undefined;
 }
 
 /**
@@ -117,12 +109,12 @@ export function factsOfMatch(match: readonly MatchField[], into?: FlowFacts): Fl
     }
   }
   let ctMask = 0;
-  if (ct) ctMask = ct.mask ? bytesNum(ct.mask) : 0xffffffff;
+  if (ct) ctMask = fieldMaskNum(ct) ?? 0xffffffff;
   const packetType = exact(pt) ?? PT_ETH;
   // get_dl_type(): the packet type's Ethertype for namespace 1, none for another non-Ethernet packet
   const dlType = packetType === PT_ETH ? exact(dl) : packetType >>> 16 === 1 ? packetType & 0xffff : NO_DL_TYPE;
   const nwProto = exact(proto);
-  const vlan = vid !== undefined && (num(vid) & 0x1000) !== 0 && (!vid.mask || ((vid.mask[0]! << 8) & 0x1000) !== 0);
+  const vlan = vid !== undefined && (num(vid) & 0x1000) !== 0 && ((fieldMaskNum(vid) ?? 0x1000) & 0x1000) !== 0;
   const icmpv6Type = exact(icmp6);
   const ctState = ct ? num(ct) : 0;
   if (into === undefined) return { packetType, dlType, nwProto, vlan, icmpv6Type, ctState, ctStateMask: ctMask, ctNwProto };

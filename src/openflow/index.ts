@@ -35,6 +35,12 @@ export {
   fieldByName,
   fieldByHeader,
   matchField,
+  matchFieldNum,
+  fieldNum,
+  fieldMaskNum,
+  fieldValueLength,
+  fieldHasMask,
+  NUM_MAX_BYTES,
 } from "./oxm.js";
 export type { FieldDef, FieldFormat, MatchField } from "./oxm.js";
 export {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { MatchField } from "./oxm.js";
+import { type MatchField, fieldMaskNum, fieldNum } from "./oxm.js";
 
 /** A field's prerequisite (Open vSwitch's `enum mf_prereqs`). */
 const enum Prereq {
@@ -89,6 +89,13 @@ const FRAG_LATER = 2;
 const CS_VALID = 0x01 | 0x02 | 0x04 | 0x08 | 0x40 | 0x80;
 
 /** Big-endian bytes (at most 6) under an optional mask, as a number. */
+/** An entry's value under its mask (the low 6 bytes of a wider one), as a number. */
+function maskedNum(e: MatchField): number {
+  const v = fieldNum(e);
+  const m = fieldMaskNum(e);
+  return m === undefined ? v : v <= 0xffffffff && m <= 0xffffffff ? (v & m) >>> 0 : masked(e.value, e.mask);
+}
+
 function masked(value: Uint8Array, mask: Uint8Array | undefined): number {
   let v = 0;
   const n = Math.min(value.length, 6);
@@ -183,35 +190,35 @@ const SETS = new Map<string, Sets>([
 function apply(s: Sets, e: MatchField, f: Flow): void {
   switch (s) {
     case Sets.PacketType:
-      f.packetType = masked(e.value, e.mask) >>> 0;
+      f.packetType = maskedNum(e) >>> 0;
       break;
     case Sets.DlType:
-      f.dlType = masked(e.value, e.mask);
+      f.dlType = maskedNum(e);
       break;
     case Sets.VlanTci:
-      f.tci = masked(e.value, e.mask);
+      f.tci = maskedNum(e);
       break;
     case Sets.VlanVid:
-      f.tci = (f.tci & ~0x1fff) | (masked(e.value, e.mask) & 0x1fff);
+      f.tci = (f.tci & ~0x1fff) | (maskedNum(e) & 0x1fff);
       break;
     case Sets.VlanPcp:
       f.tci |= 0x1000;
       break;
     case Sets.NwProto:
-      f.nwProto = masked(e.value, e.mask) & 0xff;
+      f.nwProto = maskedNum(e) & 0xff;
       break;
     case Sets.NwFrag:
-      f.nwFrag = masked(e.value, e.mask);
+      f.nwFrag = maskedNum(e);
       break;
     case Sets.Icmpv6Type:
-      f.tpSrc = masked(e.value, e.mask);
+      f.tpSrc = maskedNum(e);
       break;
     case Sets.Icmpv6Code:
-      f.tpDst = masked(e.value, e.mask);
+      f.tpDst = maskedNum(e);
       break;
     case Sets.CtState:
-      f.ctState = masked(e.value, undefined);
-      f.ctStateMask = e.mask ? masked(e.mask, undefined) : 0xffffffff;
+      f.ctState = fieldNum(e);
+      f.ctStateMask = fieldMaskNum(e) ?? 0xffffffff;
       break;
   }
 }
@@ -321,8 +328,9 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_V
  * parses them, and our encoder does not yet.)
  */
 function narrowValueValid(e: MatchField): boolean {
+  if (e.field !== "ipv6_label" && e.field !== "mpls_label") return true;
   const v = e.value;
-  return (e.field !== "ipv6_label" && e.field !== "mpls_label") || v.length !== 4 || (v[0] === 0 && (v[1]! & 0xf0) === 0);
+  return v.length !== 4 || (v[0] === 0 && (v[1]! & 0xf0) === 0);
 }
 
 /**

@@ -413,7 +413,16 @@ export function fieldByHeader(header: number, experimenter?: number): FieldDef |
   return BY_EXPERIMENTER_HEADER.get(experimenterKey(header, experimenter));
 }
 
-/** One OXM TLV of a match (or of a set_field action). */
+/**
+ * One OXM TLV of a match (or of a set_field action).
+ *
+ * Entries built by hand (object literals) and by {@link matchField} carry {@link MatchField.value} and
+ * {@link MatchField.mask} as bytes. Entries the decoder returns and those {@link matchFieldNum} builds also
+ * carry the value and mask of a field of at most 6 bytes (48 bits: every field up to a MAC address, exact
+ * in a double) as numbers, {@link MatchField.num} and {@link MatchField.maskNum}, and make the byte views
+ * only when `value` or `mask` is first read ({@link fieldNum} and {@link fieldMaskNum} read either kind). Copy an entry with its `value` and `mask` named, not with a spread
+ * (`{ ...f }` copies the numbers but not the bytes).
+ */
 export interface MatchField {
   /** Field name from {@link FIELD_DEFS}, or `"unknown"` for headers we do not know. */
   readonly field: string;
@@ -425,6 +434,174 @@ export interface MatchField {
   readonly value: Uint8Array;
   /** Mask, network byte order, same length as value; absent = exact match. */
   readonly mask?: Uint8Array | undefined;
+  /**
+   * The value as an unsigned number (big-endian), when it is at most {@link NUM_MAX_BYTES} bytes and the
+   * entry carries it (decoded entries and {@link matchFieldNum}'s do); undefined otherwise: read
+   * {@link MatchField.value}, or use {@link fieldNum}.
+   */
+  readonly num?: number | undefined;
+  /** The mask as a number, as {@link MatchField.num}; undefined for an exact match (no mask) or a wider field. */
+  readonly maskNum?: number | undefined;
+}
+
+/** The widest value (in bytes) a {@link MatchField} carries as a number: 6 (48 bits, exact in a double). */
+export const NUM_MAX_BYTES = 6;
+
+/** Big-endian bytes `b[at .. at+len)` (len at most {@link NUM_MAX_BYTES}) as an unsigned number. */
+function readNum(b: Uint8Array, at: number, len: number): number {
+  switch (len) {
+    case 1:
+      return b[at]!;
+    case 2:
+      return (b[at]! << 8) | b[at + 1]!;
+    case 4:
+      return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+    case 6:
+      return ((b[at]! << 8) | b[at + 1]!) * 0x1_0000_0000 + (((b[at + 2]! << 24) | (b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!) >>> 0);
+    default: {
+      let v = 0;
+      for (let i = 0; i < len; i++) v = v * 256 + b[at + i]!;
+      return v;
+    }
+  }
+}
+
+/** Writes `v` as `len` big-endian bytes at `b[at]`. */
+function writeNum(b: Uint8Array, at: number, len: number, v: number): void {
+  let lo = v % 0x1_0000_0000;
+  let hi = (v - lo) / 0x1_0000_0000;
+  for (let i = len - 1; i >= 0; i--) {
+    b[at + i] = lo & 0xff;
+    lo = lo >>> 8 | (hi & 0xff) << 24;
+    hi = hi >>> 8;
+  }
+}
+
+/**
+ * A {@link MatchField} as the decoder and the builders make it: the numbers of a narrow value and mask as
+ * properties, the bytes (of the message it was decoded from, or made from the numbers) only when asked for.
+ */
+class OxmEntry implements MatchField {
+  // (declared, and set by the constructor only: no initializer defining them first)
+  declare readonly field: string;
+  declare readonly header: number;
+  declare readonly experimenter: number | undefined;
+  declare readonly num: number | undefined;
+  declare readonly maskNum: number | undefined;
+  /** The bytes holding the value (then the mask), or undefined when the entry was built from its numbers. */
+  #bytes: Uint8Array | undefined;
+  #at: number;
+  #len: number;
+  #masked: boolean;
+  /** The views made of the value and the mask, once read. */
+  #value: Uint8Array | undefined;
+  #mask: Uint8Array | undefined;
+
+  constructor(field: string, header: number, experimenter: number | undefined, bytes: Uint8Array | undefined, at: number, len: number, masked: boolean, num: number | undefined, maskNum: number | undefined) {
+    this.field = field;
+    this.header = header;
+    this.experimenter = experimenter;
+    this.num = num;
+    this.maskNum = maskNum;
+    this.#bytes = bytes;
+    this.#at = at;
+    this.#len = len;
+    this.#masked = masked;
+    this.#value = undefined;
+    this.#mask = undefined;
+  }
+
+  /** Value, network byte order (a view of the decoded message, made on first read). */
+  get value(): Uint8Array {
+    let v = this.#value;
+    if (v === undefined) {
+      const b = this.#bytes;
+      if (b !== undefined) v = b.subarray(this.#at, this.#at + this.#len);
+      else writeNum((v = new Uint8Array(this.#len)), 0, this.#len, this.num!);
+      this.#value = v;
+    }
+    return v;
+  }
+
+  /** Mask, network byte order, or undefined for an exact match. */
+  get mask(): Uint8Array | undefined {
+    if (!this.#masked) return undefined;
+    let m = this.#mask;
+    if (m === undefined) {
+      const b = this.#bytes;
+      if (b !== undefined) m = b.subarray(this.#at + this.#len, this.#at + 2 * this.#len);
+      else writeNum((m = new Uint8Array(this.#len)), 0, this.#len, this.maskNum!);
+      this.#mask = m;
+    }
+    return m;
+  }
+
+  /** Writes the value (then the mask, when there is one) at `out[q]`, without making their views. */
+  putValueAndMask(out: Uint8Array, q: number): void {
+    const n = this.#len;
+    const b = this.#bytes;
+    const total = this.#masked ? 2 * n : n;
+    if (b !== undefined) {
+      const at = this.#at;
+      for (let i = 0; i < total; i++) out[q + i] = b[at + i]!;
+    } else {
+      writeNum(out, q, n, this.num!);
+      if (this.#masked) writeNum(out, q + n, n, this.maskNum!);
+    }
+  }
+
+  /** The value's length in bytes. */
+  get valueLength(): number {
+    return this.#len;
+  }
+
+  /** Whether the entry has a mask (without making its view). */
+  get masked(): boolean {
+    return this.#masked;
+  }
+}
+
+/** A decoded entry over `b[at ..]`: `len` value bytes, then as many mask bytes when `masked`. */
+function wireEntry(field: string, header: number, experimenter: number | undefined, b: Uint8Array, at: number, len: number, masked: boolean): MatchField {
+  const narrow = len <= NUM_MAX_BYTES;
+  return new OxmEntry(field, header, experimenter, b, at, len, masked, narrow ? readNum(b, at, len) : undefined, narrow && masked ? readNum(b, at + len, len) : undefined);
+}
+
+/**
+ * A field's value as a number: {@link MatchField.num} when the entry carries it, else its (low, at most 6)
+ * value bytes read big-endian.
+ */
+export function fieldNum(f: MatchField): number {
+  const n = f.num;
+  if (n !== undefined && f instanceof OxmEntry) return n;
+  const v = f.value;
+  const k = Math.min(v.length, NUM_MAX_BYTES);
+  return readNum(v, v.length - k, k);
+}
+
+/**
+ * A field's mask as a number ({@link MatchField.maskNum} when the entry carries it, else its low, at most 6,
+ * mask bytes), or undefined for an exact match.
+ */
+export function fieldMaskNum(f: MatchField): number | undefined {
+  if (f instanceof OxmEntry) {
+    if (!f.masked) return undefined;
+    if (f.maskNum !== undefined) return f.maskNum;
+  }
+  const m = f.mask;
+  if (m === undefined) return undefined;
+  const k = Math.min(m.length, NUM_MAX_BYTES);
+  return readNum(m, m.length - k, k);
+}
+
+/** The value length in bytes of an entry, without making its value's view. */
+export function fieldValueLength(f: MatchField): number {
+  return f instanceof OxmEntry ? f.valueLength : f.value.length;
+}
+
+/** Whether an entry has a mask, without making the mask's view. */
+export function fieldHasMask(f: MatchField): boolean {
+  return f instanceof OxmEntry ? f.masked : f.mask !== undefined;
 }
 
 /** Creates a {@link MatchField} for a known field name (value and mask must have the field's length). */
@@ -436,6 +613,24 @@ export function matchField(name: string, value: Uint8Array, mask?: Uint8Array): 
   const expLen = f.experimenter !== undefined ? 4 : 0;
   const header = ((f.header & ~0xff) | (len + expLen)) >>> 0;
   return { field: f.name, header, experimenter: f.experimenter, value, mask };
+}
+
+/**
+ * Creates a {@link MatchField} for a known field of at most {@link NUM_MAX_BYTES} bytes from its value (and
+ * mask) as numbers; the bytes are made only if read.
+ * @throws EncodeError for an unknown or wider field, or a value or mask that does not fit its bytes.
+ */
+export function matchFieldNum(name: string, value: number, mask?: number): MatchField {
+  const f = fieldByName(name);
+  if (!f) throw new EncodeError("openflow", name, "unknown field");
+  const len = f.len;
+  if (len > NUM_MAX_BYTES || f.name.startsWith("tun_metadata")) throw new EncodeError("openflow", name, `a ${len}-byte field has no number form`);
+  const max = 2 ** (8 * len);
+  if (!Number.isInteger(value) || value < 0 || value >= max) throw new EncodeError("openflow", name, `value ${value} does not fit ${len} bytes`);
+  if (mask !== undefined && (!Number.isInteger(mask) || mask < 0 || mask >= max)) throw new EncodeError("openflow", name, `mask ${mask} does not fit ${len} bytes`);
+  const expLen = f.experimenter !== undefined ? 4 : 0;
+  const header = ((f.header & ~0xff) | (len + expLen)) >>> 0;
+  return new OxmEntry(f.name, header, f.experimenter, undefined, 0, len, mask !== undefined, value, mask);
 }
 
 /**
@@ -453,12 +648,10 @@ export function decodeOxm(r: Reader): MatchField {
     if (p + 4 + len <= r.end && !(hasMask && len & 1)) {
       const vlen = hasMask ? len >>> 1 : len;
       const v = p + 4;
-      const value = b.subarray(v, v + vlen);
-      const mask = hasMask ? b.subarray(v + vlen, v + len) : undefined;
       r.pos = v + len;
       const slot = headerSlot(h);
       const f = slot >= 0 ? BY_HEADER_SLOT[slot] : BY_HEADER.get(h >>> 9);
-      return { field: f ? f.name : "unknown", header: ((h & 0xfffffe00) | vlen) >>> 0, experimenter: undefined, value, mask };
+      return wireEntry(f ? f.name : "unknown", ((h & 0xfffffe00) | vlen) >>> 0, undefined, b, v, vlen, hasMask);
     }
   }
   return decodeOxmChecked(r);
@@ -479,25 +672,29 @@ function decodeOxmChecked(r: Reader): MatchField {
   }
   if (hasMask && len % 2) r.fail(`masked OXM with odd length ${len}`, start);
   const vlen = hasMask ? len / 2 : len;
-  const value = r.take(vlen, "OXM value");
-  const mask = hasMask ? r.take(vlen, "OXM mask") : undefined;
+  const at = r.pos;
+  r.skip(vlen, "OXM value");
+  if (hasMask) r.skip(vlen, "OXM mask");
   const f = fieldByHeader(h, experimenter);
   const header = ((h & 0xfffffe00) | (vlen + (experimenter !== undefined ? 4 : 0))) >>> 0;
-  return { field: f ? f.name : "unknown", header, experimenter, value, mask };
+  return wireEntry(f ? f.name : "unknown", header, experimenter, r.bytes, at, vlen, hasMask);
 }
 
 /** Encodes one OXM TLV. */
 export function encodeOxm(w: Writer, m: MatchField): void {
-  const value = m.value;
-  const mask = m.mask;
+  // an entry of ours (decoded or built) writes its value and mask from where it keeps them (no views made)
+  const own = m instanceof OxmEntry;
+  const value = own ? undefined : m.value;
+  const mask = own ? undefined : m.mask;
+  const hasMask = own ? m.masked : mask !== undefined;
   const experimenter = m.experimenter;
-  const vlen = value.length;
+  const vlen = own ? m.valueLength : value!.length;
   if (mask && mask.length !== vlen) throw new EncodeError("openflow", m.field, "mask length differs from value length");
-  const len = (mask ? vlen * 2 : vlen) + (experimenter !== undefined ? 4 : 0);
+  const len = (hasMask ? vlen * 2 : vlen) + (experimenter !== undefined ? 4 : 0);
   if (len > 255) throw new EncodeError("openflow", m.field, "OXM payload too long");
   if (experimenter !== undefined && experimenter >>> 0 !== experimenter) w.outOfRange(undefined, experimenter, 32);
   // header, experimenter, value and mask: one bounds check, then stored by index
-  const h = ((m.header & 0xfffffe00) | (mask ? 0x100 : 0) | len) >>> 0;
+  const h = ((m.header & 0xfffffe00) | (hasMask ? 0x100 : 0) | len) >>> 0;
   const p = w.pos;
   const b = w.room(4 + len);
   b[p] = h >>> 24;
@@ -512,9 +709,12 @@ export function encodeOxm(w: Writer, m: MatchField): void {
     b[q + 3] = experimenter;
     q += 4;
   }
-  for (let i = 0; i < vlen; i++) b[q + i] = value[i]!;
-  q += vlen;
-  if (mask) for (let i = 0; i < vlen; i++) b[q + i] = mask[i]!;
+  if (own) m.putValueAndMask(b, q);
+  else {
+    for (let i = 0; i < vlen; i++) b[q + i] = value![i]!;
+    q += vlen;
+    if (mask) for (let i = 0; i < vlen; i++) b[q + i] = mask[i]!;
+  }
   w.pos = p + 4 + len;
 }
 

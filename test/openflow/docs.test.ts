@@ -17,6 +17,9 @@ import {
   encodeActionList,
   formatActions,
   EncodeError,
+  fieldNum,
+  matchField,
+  matchFieldNum,
 } from "../../src/openflow/index.js";
 import { FrameDecoder, fromHex, toHex } from "../../src/openflow/wire.js";
 import { peers } from "../support/peers.js";
@@ -59,6 +62,18 @@ describe("docs/openflow.md", () => {
     const frames = new FrameDecoder();
     for (const frame of frames.push(chunk)) handle(decodeMessage(frame));
     expect(seen).toEqual(["flow_mod", "flow_mod"]);
+  });
+
+  it("2. match entries: numbers of narrow fields, bytes on demand", () => {
+    const m = decodeMessage(encodeMessage({ type: "flow_mod", ...parseFlow("reg3=0x10/0xf0,dl_dst=0a:00:00:00:00:01,actions=drop") }));
+    if (m.type !== "flow_mod") throw new Error(m.type);
+    const reg3 = m.match.find((f) => f.field === "reg3")!;
+    expect(reg3.num).toBe(16);
+    expect(reg3.maskNum).toBe(240);
+    expect(fieldNum(m.match.find((f) => f.field === "dl_dst")!)).toBe(0x0a0000000001);
+    expect([...reg3.value]).toEqual([0, 0, 0, 16]);
+    expect(matchFieldNum("tcp_dst", 443)).toEqual(matchField("tcp_dst", Uint8Array.of(1, 187)));
+    expect(matchFieldNum("tcp_dst", 443)).not.toEqual(matchField("tcp_dst", Uint8Array.of(1, 188)));
   });
 });
 

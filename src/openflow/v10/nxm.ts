@@ -126,7 +126,7 @@ export function encodeNxMatch(w: Writer, match: readonly MatchField[], cookie = 
         }
         // the NXM header when the field has one (its length is the value's), the OXM header otherwise
         const nx = def.nxExperimenter === undefined && def.nxHeader >>> 16 <= 1;
-        items.push(nx ? { ...f, header: ((def.nxHeader & ~0xff) | f.value.length) >>> 0, experimenter: undefined } : f);
+        items.push(nx ? { field: f.field, header: ((def.nxHeader & ~0xff) | f.value.length) >>> 0, experimenter: undefined, value: f.value, mask: f.mask } : f);
       }
     }
   }

@@ -78,7 +78,7 @@ export function toOf11Actions(actions: readonly Action[]): Action[] {
     switch (a.type) {
       case "set_field": {
         // (an SCTP port of mod_tp_src/mod_tp_dst: the set_tp action, as for TCP and UDP)
-        const legacy = a.l4Port === true ? legacyOf({ ...a.field, field: a.field.field === "sctp_src" ? "tcp_src" : "tcp_dst" }) : legacyOf(a.field);
+        const legacy = a.l4Port === true ? legacyOf({ field: a.field.field === "sctp_src" ? "tcp_src" : "tcp_dst", header: a.field.header, experimenter: a.field.experimenter, value: a.field.value, mask: a.field.mask }) : legacyOf(a.field);
         if (legacy) out.push(legacy);
         else out.push(...setFieldLoads(a));
         break;
