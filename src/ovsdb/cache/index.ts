@@ -17,3 +17,4 @@ export {
 export { type RowChange, rowChange } from "./row-change.js";
 export { ChangeTracker, type ChangeTrackerOptions, type TrackedRow } from "./tracking.js";
 export type { IndexSpec } from "./indexes.js";
+export type { NativeInsert } from "./apply.js";

@@ -114,9 +114,13 @@ export class TablePrinter {
  * format, which measures every column before it prints a row; so nothing is kept per cell).
  */
 export interface TextRows {
+  /** The caption printed above the table (`-f table`/`list`), if any. */
   caption?: string;
+  /** Column headings, one per column. */
   headings: readonly string[];
+  /** How many rows. */
   rows: number;
+  /** The text of row `y` in column `x`. */
   text(x: number, y: number): string;
 }
 
