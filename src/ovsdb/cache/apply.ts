@@ -47,7 +47,7 @@ export function applyUpdates2(tables: Tables, updates: TableUpdates2, changes: R
   }
 }
 
-/** A row its writer inserted, in native values (see {@link TableStore.fromNative}). */
+/** A row its writer inserted, in native values (the values of each column as a {@link Datum}), for {@link Replica.applyOwn}. */
 export interface NativeInsert {
   readonly table: string;
   readonly uuid: string;
