@@ -443,7 +443,8 @@ const PREREQS = new Map<string, Need>([
   ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, Need.Arp] as const),
   ...["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"].map((n) => [n, Need.Mpls] as const),
   ["tcp_flags", Need.Tcp],
-  ...["ct_tp_src", "ct_tp_dst"].map((n) => [n, Need.CtNwProto] as const),
+  // ct_nw_proto itself is written only when it is not 0, and ct_tp_src/ct_tp_dst only with it (nx_put_raw())
+  ...["ct_nw_proto", "ct_tp_src", "ct_tp_dst"].map((n) => [n, Need.CtNwProto] as const),
   ...[...TP_SRC, ...TP_DST].map((n) => [n, Need.Transport] as const),
   ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, Need.Nd] as const),
 ]);
@@ -495,8 +496,8 @@ function shareStorage(b: MatchBuilder, arp: boolean, ip4: boolean, ndType: bigin
 
 /**
  * Applies ovs-ofctl's match normalization: a field whose prerequisites the flow does not meet is
- * dropped (`tp_dst=80` without `tcp`, `ct_tp_dst` without `ct_nw_proto`, `nd_target` without an ND
- * type), and transport ports/ICMP type and code, which OVS keeps in one place, take the name that
+ * dropped (`tp_dst=80` without `tcp`, `ct_tp_dst` without a nonzero `ct_nw_proto`, `nd_target` without an ND
+ * type; `ct_nw_proto=0` itself, which Open vSwitch's match encoder never writes), and transport ports/ICMP type and code, which OVS keeps in one place, take the name that
  * fits the protocol (`tcp,icmp_type=8` is `tcp,tp_src=8`).
  */
 export function normalizePrereqs(b: MatchBuilder): void {
@@ -527,7 +528,8 @@ export function normalizePrereqs(b: MatchBuilder): void {
   if (arp && b.has("nw_proto")) renameField(b, "nw_proto", "arp_op");
   const proto = exactValue(b, "nw_proto");
   shareStorage(b, arp, ip4, ip6 && proto === 58n ? exactValue(b, "icmpv6_type") : undefined);
-  const ctNwProto = b.has("ct_nw_proto");
+  // a ct_nw_proto of 0 (whatever its mask) is not written, nor the ct_tp_src/ct_tp_dst it carries
+  const ctNwProto = b.get("ct_nw_proto")?.v !== 0n && b.has("ct_nw_proto");
   // fields whose prerequisite the match does not meet are dropped
   for (let i = 0; i < b.order.length; ) {
     const n = b.order[i]!;
