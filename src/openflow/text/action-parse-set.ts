@@ -121,7 +121,9 @@ export function loadAction(valueText: string, dst: SubField, arg: string): Actio
     return out;
   }
   const f = fieldByName(dst.field)!;
+  // a load of the whole option is an unmasked set_field, as long as its value needs (mf_field_len())
+  if (dst.ofs === 0 && dst.nbits === f.len * 8) return [{ type: "set_field", field: sfield(f.name, v, minLen(v)) }];
   const m = ones(dst.nbits) << BigInt(dst.ofs);
-  const len = isMd ? minLen(m) : f.len;
+  const len = minLen(m);
   return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes((v << BigInt(dst.ofs)) & m, len), bigIntToBytes(m, len)) }];
 }

@@ -201,10 +201,10 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     throw new FlowSyntaxError(`${value}: port value out of range for ${lower === "actset_output" ? lower : "in_port_oxm"}`);
   }
   const unmaskable = spec.unmaskable;
-  if (unmaskable !== undefined && value.includes("/")) {
+  // (a packet type's parser stops at its closing parenthesis: what follows, a mask too, is ignored)
+  if (unmaskable !== undefined && unmaskable !== "packet_type" && value.includes("/")) {
     // mf_is_mask_valid(): a field without masks takes all-zero (no match) or all-ones (exact) ones
     if (PORT_FIELDS.has(unmaskable)) throw new FlowSyntaxError(`${value}: invalid or unknown port for ${unmaskable}`);
-    if (unmaskable === "packet_type") throw new FlowSyntaxError(`${value}: bad syntax for packet type missing '('`);
     const bytes = UNMASKABLE_BYTES[unmaskable] ?? fieldByName(unmaskable)?.len ?? 1;
     const { v, m } = parseIntField(value, bytes, unmaskable);
     if (m === 0n) return;
@@ -276,18 +276,24 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
   if (!f || spec.refused) throw new FlowSyntaxError(`unknown keyword ${key}`);
   let len = f.len;
   if (spec.store === Store.TunMetadata) {
-    // without a TLV map, size the value to the bytes it needs (as ovs-ofctl does)
-    const [vs, ms] = value.split("/");
-    const v = BigInt(vs!);
-    const m = ms === undefined ? undefined : BigInt(ms);
-    if (m === 0n) {
-      // a zero mask matches on the option's presence: an all-zero entry as long as the value and mask need (as ovs-ofctl)
-      const bytes = v ? Math.ceil(v.toString(2).length / 8) : 0;
-      setMatch(b, f.name, 0n, 0n, bytes);
-      return;
+    // without a TLV map, a 124-byte integer (mf_from_integer_string()) sized to the bytes its value, and a
+    // mask that is not all ones, need (mf_field_len()); a zero mask matches on the option's presence
+    const { v, m } = parseIntField(value, 124, f.name);
+    const bytes = (x: bigint): number => (x === 0n ? 0 : Math.ceil(x.toString(16).length / 2));
+    const masked = m !== undefined && m !== ones(124 * 8);
+    const need = masked ? Math.max(bytes(v), bytes(m!)) : bytes(v);
+    // the options are laid out one after another in 256 bytes, each once (metadata_loc_from_match())
+    let used = 0;
+    for (const n of b.order) {
+      const e = n.startsWith("tun_metadata") ? b.get(n)! : undefined;
+      // (an exact zero takes no bytes; it is stored in one)
+      if (e !== undefined && (e.m !== undefined || e.v !== 0n)) used += e.len;
     }
-    const bits = Math.max(v.toString(2).length, m !== undefined ? m.toString(2).length : 0);
-    len = Math.max(1, Math.ceil(bits / 8));
+    if (used + need > 256) throw new FlowSyntaxError(`field ${f.name} exceeds maximum size for tunnel metadata (used ${used + need}, max 256)`);
+    if (b.has(f.name)) throw new FlowSyntaxError(`field ${f.name} set multiple times`);
+    if (masked && m === 0n) setMatch(b, f.name, 0n, 0n, need);
+    else setMatch(b, f.name, masked ? v & m! : v, masked ? m : undefined, Math.max(1, need));
+    return;
   }
   const { v, m } = parseValue(f, value, len);
   switch (spec.store) {

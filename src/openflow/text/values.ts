@@ -7,7 +7,7 @@
 import { FIELD_DEFS, type FieldDef, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
-import { parseIntField } from "./int-field.js";
+import { parseIntField, scanInt } from "./int-field.js";
 import { scanIpv4Masked } from "./ipv4-scan.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
 
@@ -334,6 +334,29 @@ export function fmtFlagsExact(v: bigint, table: ReadonlyArray<readonly [string, 
   return names.length ? names.join(sep) : "0";
 }
 
+/**
+ * A packet type `(NS,NS_TYPE)` as Open vSwitch reads it (mf_from_packet_type_string()): two 16-bit
+ * integers read as parse_int_string() reads them, and nothing checked after the closing parenthesis (a
+ * `/MASK` there is ignored: the field has no mask). Each error names the text from where the scan stood.
+ * @throws FlowSyntaxError `S: bad syntax for packet type missing '('` (or `ns`, `missing ','`, `ns_type`,
+ *   `missing ')'`)
+ */
+export function parsePacketType(text: string): bigint {
+  const fail = (at: string, what: string): never => {
+    throw new FlowSyntaxError(`${at}: bad syntax for packet type ${what}`);
+  };
+  if (text.charCodeAt(0) !== 40) return fail(text, "missing '('");
+  const afterParen = text.slice(1);
+  const ns = scanInt(afterParen, 2);
+  if (typeof ns === "string") return fail(afterParen, "ns");
+  if (ns.tail.charCodeAt(0) !== 44) return fail(afterParen, "missing ','");
+  const afterComma = ns.tail.slice(1);
+  const type = scanInt(afterComma, 2);
+  if (typeof type === "string") return fail(afterComma, "ns_type");
+  if (type.tail.charCodeAt(0) !== 41) return fail(afterComma, "missing ')'");
+  return (ns.v << 16n) | type.v;
+}
+
 /** Field value/mask as bigints, `m` all ones when the field is matched exactly. */
 export interface VM {
   v: bigint;
@@ -392,11 +415,8 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
       if (!e) throw new FlowSyntaxError(`${text}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_later"`);
       return { v: BigInt(e[0]), m: BigInt(e[1]) };
     }
-    case "packet_type": {
-      const mm = /^\((\w+),(\w+)\)$/.exec(text);
-      if (!mm) throw new FlowSyntaxError(`${text}: invalid packet_type`);
-      return { v: (BigInt(mm[1]!) << 16n) | BigInt(mm[2]!), m: undefined };
-    }
+    case "packet_type":
+      return { v: parsePacketType(text), m: undefined };
     default: {
       if (f.name === "dl_type" && vs === "") vs = "0";
       if (ms === undefined) {
