@@ -219,7 +219,7 @@ function apply(s: Sets, e: MatchField, f: Flow): void {
 /** Bits of a field's info (see {@link infoOf}): its prerequisite in the low 5, what it sets in the next 4, then its storage slot. */
 const INFO_SETS_SHIFT = 5;
 const INFO_SLOT_SHIFT = 9;
-/** Set in a field's info when its value has bits it may not have ({@link fieldValueValid}); above any slot. */
+/** Set in a field's info when its value has bits it may not have ({@link fieldValueValid}); above any slot (masked off to read the slot). */
 const INFO_VALUE_CHECK = 1 << 30;
 
 /**
@@ -313,7 +313,7 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_W
     if ((p === Prereq.Ipv6 || p === Prereq.Mpls) && !narrowValueValid(e)) return "OFPBMC_BAD_VALUE";
     if (info & INFO_VALUE_CHECK && !fieldValueValid(e)) return "OFPBMC_BAD_VALUE";
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
-    const slot = info >>> INFO_SLOT_SHIFT;
+    const slot = (info & ~INFO_VALUE_CHECK) >>> INFO_SLOT_SHIFT;
     const sets = ((info >>> INFO_SETS_SHIFT) & 15) as Sets | 0;
     if (SEEN[slot] === gen || (sets === Sets.PacketType && ptSet)) return "OFPBMC_DUP_FIELD";
     SEEN[slot] = gen;

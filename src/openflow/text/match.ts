@@ -309,15 +309,20 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
       setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
       break;
     default: {
-      // MPLS fields narrower than their bytes keep only their own bits (Open vSwitch's flow_set_mpls_*())
+      // MPLS fields and nw_ecn keep only their own bits (Open vSwitch's flow_set_mpls_*(), match_set_nw_ecn())
       const bits = MPLS_BITS[f.name];
+      // (the mask stays as written: the protocols that can carry the match go by it)
       setMatch(b, f.name, bits === undefined ? v : v & bits, m, len);
     }
   }
 }
 
-/** The bits of the MPLS label stack entry fields that are narrower than their bytes. */
-const MPLS_BITS: Readonly<Record<string, bigint>> = { mpls_label: 0xfffffn, mpls_tc: 7n, mpls_bos: 1n };
+/**
+ * The bits of the fields narrower than their bytes whose match setters keep only those bits: the MPLS label
+ * stack entry fields (flow_set_mpls_*()), ECN and DSCP (match_set_nw_ecn(), match_set_nw_dscp()), the ARP
+ * opcode kept where the IP protocol is (8 bits), and the VLAN VID with its present bit (match_set_vlan_vid()).
+ */
+const MPLS_BITS: Readonly<Record<string, bigint>> = { mpls_label: 0xfffffn, mpls_tc: 7n, mpls_bos: 1n, nw_ecn: 3n, ip_dscp: 0x3fn, arp_op: 0xffn, vlan_vid: 0x1fffn };
 
 /** Which of applyField()'s ways a field name takes (the OpenFlow 1.0 names and the overlays have their own). */
 const enum Route {
