@@ -158,6 +158,26 @@ const CASES: Record<string, readonly string[]> = {
   ].map((m) => `${m},actions=drop`),
 };
 
+/**
+ * Still different, each with its reason (arguments to `ovn-ts ofctl` and `ovs-ofctl`): the test fails when one
+ * agrees, so a fix takes it off this list.
+ */
+const KNOWN: Record<string, readonly string[]> = {
+  // set_field_to_legacy_openflow() writes an OpenFlow 1.1 set_field of vlan_tci as push_vlan (unless the
+  // match has a VLAN, a fact ofpacts_check() records on the action), set_vlan_vid and set_vlan_pcp, or pop_vlan
+  // without the CFI bit; ours writes Nicira loads. Needs the match's VLAN fact carried on the set_field action.
+  "OF1.1 set_field of vlan_tci with CFI": ["-O", "OpenFlow11", "parse-flow", "actions=set_field:0x1001->vlan_tci"],
+  "OF1.1 set_field of vlan_tci without CFI": ["-O", "OpenFlow11", "parse-flow", "actions=set_field:0->vlan_tci"],
+};
+
+describe.skipIf(!peers("ovs-ofctl"))("known differences from ovs-ofctl", () => {
+  for (const [why, args] of Object.entries(KNOWN)) {
+    it(`${why}: still differs`, async () => {
+      expect(await ofctlDifference(args)).toBeDefined();
+    });
+  }
+});
+
 describe.skipIf(!peers("ovs-ofctl"))("fields that once differed, against ovs-ofctl parse-flow", () => {
   for (const [group, flows] of Object.entries(CASES)) {
     it(`${group}: ${flows.length} flows under two protocol choices`, async () => {
