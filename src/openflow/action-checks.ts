@@ -6,6 +6,7 @@
  */
 import { CtFlags, type Action } from "./action-types.js";
 import { READ_ONLY } from "./read-only.js";
+import { fieldValueValid } from "./match-checks.js";
 
 /**
  * The OpenFlow error Open vSwitch's action decoder gives a decoded action list, if any (checked through
@@ -41,6 +42,8 @@ export function actionListError(actions: readonly Action[], inCt = false): strin
       if (a.field.field === "unknown") return "OFPBAC_BAD_SET_TYPE";
       if (a.field.field === "in_port") return "OFPBAC_BAD_SET_ARGUMENT";
       if (a.field.field === "vlan_vid" && ((a.field.value[0] ?? 0) & 0x10) === 0) return "OFPBAC_BAD_SET_ARGUMENT";
+      // mf_is_value_valid(): a value with bits the field does not have (nw_ecn 4, ip_dscp 64, mpls_tc 8, ...)
+      if (!fieldValueValid(a.field)) return "OFPBAC_BAD_SET_ARGUMENT";
     }
     const nested = a.type === "clone" ? actionListError(a.actions) : undefined;
     if (nested) return nested;

@@ -13,6 +13,7 @@ import { Of11ActionType } from "./versions/actions11.js";
 import { ActionType, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, decodeNx } from "./actions-nx.js";
 import { READ_ONLY } from "./read-only.js";
+import { fieldValueValid } from "./match-checks.js";
 
 /** in_port: set under its 16-bit NXM header, refused under its OXM one (see writeSetFieldInPort() in actions.ts). */
 const IN_PORT = fieldByName("in_port")!;
@@ -145,6 +146,8 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       }
       // then a read-only field (tcp_flags, eth_type, ...)
       if (READ_ONLY.has(field.field)) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
+      // then a value with bits the field does not have (mf_is_value_valid(): nw_ecn 4, ip_dscp 64, ...)
+      if (!fieldValueValid(field)) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
       return { type: "set_field", field };
     }
     case ActionType.PUSH_PBB:

@@ -226,6 +226,8 @@ function apply(s: Sets, e: MatchField, f: Flow): void {
 /** Bits of a field's info (see {@link infoOf}): its prerequisite in the low 5, what it sets in the next 4, then its storage slot. */
 const INFO_SETS_SHIFT = 5;
 const INFO_SLOT_SHIFT = 9;
+/** Set in a field's info when its value has bits it may not have ({@link fieldValueValid}); above any slot (masked off to read the slot). */
+const INFO_VALUE_CHECK = 1 << 30;
 
 /**
  * Per field name, in one number: its prerequisite (low 5 bits, 0 for none), what it records ({@link Sets},
@@ -248,6 +250,7 @@ function infoOf(field: string): number {
       }
     }
     info = (PREREQ.get(field) ?? 0) | ((SETS.get(field) ?? 0) << INFO_SETS_SHIFT) | (slot << INFO_SLOT_SHIFT);
+    if (VALUE_BITS.has(field) || PORT_VALUE_FIELDS.has(field)) info |= INFO_VALUE_CHECK;
     INFO.set(field, info);
   }
   return info;
@@ -289,10 +292,11 @@ let generation = 0;
 
 /**
  * The error Open vSwitch's strict match decoder gives a match whose entries (in wire order, as decoded from
- * NXM or OXM) break a prerequisite (`OFPBMC_BAD_PREREQ`) or name a field twice (`OFPBMC_DUP_FIELD`), or
+ * NXM or OXM) have a value outside its mask (`OFPBMC_BAD_WILDCARDS`), a value the field cannot have
+ * (`OFPBMC_BAD_VALUE`), break a prerequisite (`OFPBMC_BAD_PREREQ`) or name a field twice (`OFPBMC_DUP_FIELD`), or
  * undefined when it accepts them. Unknown entries are not judged.
  */
-export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_VALUE" | "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
+export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_WILDCARDS" | "OFPBMC_BAD_VALUE" | "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
   const n = entries.length;
   if (n === 0) return undefined;
   if (generation === 0x7fffffff) {
@@ -307,12 +311,16 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_V
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     if (e.field === "unknown") continue;
+    // a value with bits outside its mask, as the entry is read (is_mask_consistent())
+    const m = e.mask;
+    if (m !== undefined) for (let k = 0; k < m.length; k++) if (e.value[k]! & ~m[k]!) return "OFPBMC_BAD_WILDCARDS";
     const info = entryInfo(e);
     const p = (info & 31) as Prereq | 0;
     if (p === Prereq.Nsh && !nshValueValid(e)) return "OFPBMC_BAD_VALUE";
     if ((p === Prereq.Ipv6 || p === Prereq.Mpls) && !narrowValueValid(e)) return "OFPBMC_BAD_VALUE";
+    if (info & INFO_VALUE_CHECK && !fieldValueValid(e)) return "OFPBMC_BAD_VALUE";
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
-    const slot = info >>> INFO_SLOT_SHIFT;
+    const slot = (info & ~INFO_VALUE_CHECK) >>> INFO_SLOT_SHIFT;
     const sets = ((info >>> INFO_SETS_SHIFT) & 15) as Sets | 0;
     if (SEEN[slot] === gen || (sets === Sets.PacketType && ptSet)) return "OFPBMC_DUP_FIELD";
     SEEN[slot] = gen;
@@ -320,6 +328,37 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_V
     if (p !== 0) ptSet = true;
   }
   return undefined;
+}
+
+/**
+ * The bits a value of these fields may have (mf_is_value_valid()), by the field's width on the wire:
+ * `nw_tos` (NXM_OF_IP_TOS) keeps its two ECN bits clear, `ip_dscp` (OXM_OF_IP_DSCP) is 6 bits, `vlan_vid`
+ * has no PCP bits, `arp_op` is 8 bits, `tun_flags` only the public flag.
+ */
+const VALUE_BITS = new Map<string, number>([
+  ["nw_tos", 0xfc], ["ip_dscp", 0x3f], ["nw_ecn", 3], ["nw_frag", 3], ["tcp_flags", 0x0fff], ["arp_op", 0xff],
+  ["vlan_vid", 0x1fff], ["vlan_pcp", 7], ["mpls_tc", 7], ["mpls_bos", 1], ["tun_flags", 1], ["ct_state", 0xff],
+]);
+
+/** The fields whose 32-bit value must be an OpenFlow 1.1 port (ofputil_port_from_ofp11()). */
+const PORT_VALUE_FIELDS = new Set(["in_port", "in_port_oxm", "actset_output"]);
+
+/**
+ * mf_is_value_valid() of a decoded entry or set_field value: the narrow fields of {@link VALUE_BITS} have
+ * no other bits set, and a 32-bit port (`in_port` as OXM_OF_IN_PORT, `actset_output`) is below 0xff00 or
+ * from 0xffffff00 (ofputil_port_from_ofp11()). (The labels and NSH fields have their own checks.) The value
+ * is judged as written, its mask aside.
+ */
+export function fieldValueValid(e: MatchField): boolean {
+  const v = e.value;
+  const n = v.length;
+  if (n > 4) return true;
+  let x = 0;
+  for (let i = 0; i < n; i++) x = x * 256 + v[i]!;
+  // (0xffffff00 up are the reserved ports, OFPP11_OFFSET away from their 16-bit numbers)
+  if (PORT_VALUE_FIELDS.has(e.field)) return n !== 4 || x < 0xff00 || x >= 0xffffff00;
+  const bits = VALUE_BITS.get(e.field);
+  return bits === undefined || (x & ~bits) === 0;
 }
 
 /**

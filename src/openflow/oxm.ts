@@ -237,7 +237,7 @@ def({ name: "conj_id", nxm: [N1, 37], nxmName: "NXM_NX_CONJ_ID", len: 4, format:
 def({ name: "tun_gbp_id", nxm: [N1, 38], nxmName: "NXM_NX_TUN_GBP_ID", len: 2, format: "dec" });
 def({ name: "tun_gbp_flags", nxm: [N1, 39], nxmName: "NXM_NX_TUN_GBP_FLAGS", len: 1, format: "hex" });
 for (let i = 0; i < 64; i++) def({ name: `tun_metadata${i}`, nxm: [N1, 40 + i, 124], nxmName: `NXM_NX_TUN_METADATA${i}`, len: 124, format: "hex" });
-def({ name: "tun_flags", nxm: [N1, 104], nxmName: "NXM_NX_TUN_FLAGS", len: 2, format: "tun_flags" });
+def({ name: "tun_flags", nxm: [N1, 104], nxmName: "NXM_NX_TUN_FLAGS", len: 2, bits: 1, format: "tun_flags" });
 def({ name: "ct_state", nxm: [N1, 105], nxmName: "NXM_NX_CT_STATE", len: 4, format: "ct_state" });
 def({ name: "ct_zone", nxm: [N1, 106], nxmName: "NXM_NX_CT_ZONE", len: 2, format: "dec" });
 def({ name: "ct_mark", nxm: [N1, 107], nxmName: "NXM_NX_CT_MARK", len: 4, format: "hex" });

@@ -14,7 +14,7 @@ import { formatMessage } from "../../src/openflow/print.js";
 import { FrameDecoder } from "../../src/openflow/framing.js";
 import type { Action, Instruction } from "../../src/openflow/actions.js";
 import { prng } from "../support/prng.js";
-import { matchEntriesError } from "../../src/openflow/match-checks.js";
+import { fieldValueValid, matchEntriesError } from "../../src/openflow/match-checks.js";
 import { inOvsOrder } from "../../src/openflow/match-order.js";
 import { flowModConsistencyError } from "../../src/openflow/flow-mod-checks.js";
 
@@ -75,9 +75,10 @@ function randomActions(rnd: () => number, depth = 0): Action[] {
         out.push({ type: "output", port: u32(), maxLen: u16() });
         break;
       case 1: {
-        // (a read-only field is refused by the decoder, OFPBAC_BAD_SET_ARGUMENT: reg1 instead)
+        // (a read-only field, or a value the field cannot have, is refused by the decoder,
+        // OFPBAC_BAD_SET_ARGUMENT: reg1 instead)
         const f = randomMatch(rnd)[0];
-        out.push({ type: "set_field", field: f && !READ_ONLY.has(f.field) ? f : matchField("reg1", bytes(rnd, 4)) });
+        out.push({ type: "set_field", field: f && !READ_ONLY.has(f.field) && fieldValueValid(f) ? f : matchField("reg1", bytes(rnd, 4)) });
         break;
       }
       case 2:

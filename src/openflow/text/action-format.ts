@@ -10,7 +10,8 @@ import { formatNshAction } from "../actions-nsh.js";
 import { type NameMaps, formatPort, formatPort16, port16to32 } from "./ports.js";
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
-import { bdec, bytesToBigInt, dottedHex, fieldNamed, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
+import { formatFlagSetField } from "./flags.js";
+import { bdec, bytesToBigInt, dottedHex, fieldNamed, flagField, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
 
 const SET_FIELD_NAMES: Record<string, string> = {
   dl_src: "eth_src",
@@ -53,6 +54,8 @@ function formatSetField(mf: MatchField, names?: NameMaps): string {
   const v = bytesToBigInt(mf.value);
   if (f.name === "vlan_vid") return `set_field:${bdec(v)}->vlan_vid`;
   if (f.name === "ip_dscp") return `set_field:${bdec(v)}->ip_dscp`;
+  const flags = flagField(f);
+  if (flags !== undefined) return `set_field:${formatFlagSetField(v, mf.mask && bytesToBigInt(mf.mask), mf.value.length, flags)}->${setFieldName(f)}`;
   let s = `set_field:${names !== undefined && f.format === "port" && !mf.mask ? names.port(Number(v)) : formatValue(f, v, mf.value.length)}`;
   // a decimal field's mask prints in hex (`8/0xc`)
   if (mf.mask) {

@@ -8,7 +8,8 @@ import { type Action, type SubField, subField } from "../actions.js";
 import { type MatchField, fieldByName, matchField } from "../oxm.js";
 import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
-import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, hexNum, ones, parseValue } from "./values.js";
+import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, flagField, formatValue, hexNum, ones, parseValue } from "./values.js";
+import { formatFlagSetField } from "./flags.js";
 import { scanInt } from "./int-field.js";
 
 /** A whole-field `MatchField` of `name` holding `v` in `len` bytes. */
@@ -100,7 +101,21 @@ export function loadAction(valueText: string, dst: SubField, arg: string): Actio
   const scanned = scanInt(valueText, isMd ? 124 : (fieldByName(dst.field)?.len ?? 16));
   if (typeof scanned === "string") throw new FlowSyntaxError(`${arg}: cannot parse integer value`);
   const v = scanned.v;
-  if (v >> BigInt(dst.nbits)) throw new FlowSyntaxError(`${arg}: value ${hexNum(v)} does not fit into ${dst.nbits} bits`);
+  if (v >> BigInt(dst.nbits)) {
+    // the value as the field prints it (mf_format())
+    const f = fieldByName(dst.field);
+    const ff = f && flagField(f);
+    // (a fragment value no name fits is "<error>" there; a flow label is plain hex)
+    const fits = f !== undefined && !isMd && v >> BigInt(f.len * 8) === 0n;
+    const shown = ff
+      ? formatFlagSetField(v, undefined, f!.len, ff)
+      : fits && f.format === "frag"
+        ? (["<error>", "first", "<error>", "later"][Number(v & 3n)] ?? "<error>")
+        : fits && f.format !== "label"
+          ? formatValue(f, v, f.len)
+          : hexNum(v);
+    throw new FlowSyntaxError(`${arg}: value ${shown} does not fit into ${dst.nbits} bits`);
+  }
   if (dst.experimenter !== undefined && !isMd) {
     // a field with only an experimenter OXM header (nsh_*, tun_erspan_*): NXAST_REG_LOAD cannot name it, so
     // ovs-ofctl makes the load a set_field, masked unless it covers every byte
@@ -121,7 +136,9 @@ export function loadAction(valueText: string, dst: SubField, arg: string): Actio
     return out;
   }
   const f = fieldByName(dst.field)!;
+  // a load of the whole option is an unmasked set_field, as long as its value needs (mf_field_len())
+  if (dst.ofs === 0 && dst.nbits === f.len * 8) return [{ type: "set_field", field: sfield(f.name, v, minLen(v)) }];
   const m = ones(dst.nbits) << BigInt(dst.ofs);
-  const len = isMd ? minLen(m) : f.len;
+  const len = minLen(m);
   return [{ type: "reg_load2", field: matchField(f.name, bigIntToBytes((v << BigInt(dst.ofs)) & m, len), bigIntToBytes(m, len)) }];
 }

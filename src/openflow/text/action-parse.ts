@@ -357,8 +357,10 @@ on(["load"], (it, { arg, paren }, ctx) => {
   const dst = parseSubField(m[1]);
   // as parse_reg_load(): a read-only destination is not refused here; the match's prerequisites are checked
   // first (OFPBAC_MATCH_INCONSISTENT), then the decoder of the encoded action refuses it (OFPBAC_BAD_SET_ARGUMENT)
+  // (the value is read, and must fit, before a CT field is refused outside ct())
+  const out = loadAction(m[0].trim(), dst, arg ?? paren ?? "");
   checkWritable(dst.field, ctx, false);
-  return loadAction(m[0].trim(), dst, arg ?? paren ?? "");
+  return out;
 });
 
 on(["move"], (it, { arg, paren }, _ctx) => {

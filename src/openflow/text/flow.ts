@@ -184,6 +184,8 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       case "hard_age":
         continue; // dump-flows output fields are accepted and ignored, as ovs-ofctl does
     }
+    // an empty value is read as none (ofp_parse_field()), for a field
+    if (val === "" && (fieldNamed(key.toLowerCase()) !== undefined || BARE_OF10_FIELDS.has(key.toLowerCase()))) val = undefined;
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
       if (NO_PROTOCOL_FIELDS.has(key)) continue;

@@ -9,6 +9,13 @@ import { type PortFormatter, formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6, formatMacBigInt } from "../../net/address.js";
 import { bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
+/** Half of a packet type as Open vSwitch prints it (put_u16_masked()): `*` unmatched, 0-9 in decimal, else hex. */
+function u16Masked(v: bigint, m: bigint): string {
+  if (m === 0n) return "*";
+  const t = v > 9n ? `0x${v.toString(16)}` : String(v);
+  return m === 0xffffn ? t : `${t}/0x${m.toString(16)}`;
+}
+
 /** A field being printed: its value and mask, and whether a printer section has printed it. */
 interface PrintedVM extends VM {
   printed: boolean;
@@ -273,7 +280,7 @@ export function formatMatch(match: readonly MatchField[], priority?: number, por
   const megaflow = map.get("recirc_id")?.m === 0xffffffffn;
   // an exact Ethernet packet type is the default: printed (as `eth`) in a datapath-style match only
   const defaultPt = pt !== undefined && pt.v === 0n && pt.m === 0xffffffffn;
-  if (pt && !defaultPt) w.push(`packet_type=(${pt.v >> 16n},0x${(pt.v & 0xffffn).toString(16)})`);
+  if (pt && !defaultPt) w.push(`packet_type=(${u16Masked(pt.v >> 16n, pt.m >> 16n)},${u16Masked(pt.v & 0xffffn, pt.m & 0xffffn)})`);
   else if (megaflow && (defaultPt || needsEthernet(map, groups))) w.push("eth");
   // a packet type of namespace 1 that is printed gives the Ethernet type the rest is printed by (match_format())
   if (pt && !defaultPt && pt.v >> 16n === 1n) dl = Number(pt.v & 0xffffn);

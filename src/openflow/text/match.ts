@@ -201,10 +201,10 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     throw new FlowSyntaxError(`${value}: port value out of range for ${lower === "actset_output" ? lower : "in_port_oxm"}`);
   }
   const unmaskable = spec.unmaskable;
-  if (unmaskable !== undefined && value.includes("/")) {
+  // (a packet type's parser stops at its closing parenthesis: what follows, a mask too, is ignored)
+  if (unmaskable !== undefined && unmaskable !== "packet_type" && value.includes("/")) {
     // mf_is_mask_valid(): a field without masks takes all-zero (no match) or all-ones (exact) ones
     if (PORT_FIELDS.has(unmaskable)) throw new FlowSyntaxError(`${value}: invalid or unknown port for ${unmaskable}`);
-    if (unmaskable === "packet_type") throw new FlowSyntaxError(`${value}: bad syntax for packet type missing '('`);
     const bytes = UNMASKABLE_BYTES[unmaskable] ?? fieldByName(unmaskable)?.len ?? 1;
     const { v, m } = parseIntField(value, bytes, unmaskable);
     if (m === 0n) return;
@@ -276,18 +276,24 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
   if (!f || spec.refused) throw new FlowSyntaxError(`unknown keyword ${key}`);
   let len = f.len;
   if (spec.store === Store.TunMetadata) {
-    // without a TLV map, size the value to the bytes it needs (as ovs-ofctl does)
-    const [vs, ms] = value.split("/");
-    const v = BigInt(vs!);
-    const m = ms === undefined ? undefined : BigInt(ms);
-    if (m === 0n) {
-      // a zero mask matches on the option's presence: an all-zero entry as long as the value and mask need (as ovs-ofctl)
-      const bytes = v ? Math.ceil(v.toString(2).length / 8) : 0;
-      setMatch(b, f.name, 0n, 0n, bytes);
-      return;
+    // without a TLV map, a 124-byte integer (mf_from_integer_string()) sized to the bytes its value, and a
+    // mask that is not all ones, need (mf_field_len()); a zero mask matches on the option's presence
+    const { v, m } = parseIntField(value, 124, f.name);
+    const bytes = (x: bigint): number => (x === 0n ? 0 : Math.ceil(x.toString(16).length / 2));
+    const masked = m !== undefined && m !== ones(124 * 8);
+    const need = masked ? Math.max(bytes(v), bytes(m!)) : bytes(v);
+    // the options are laid out one after another in 256 bytes, each once (metadata_loc_from_match())
+    let used = 0;
+    for (const n of b.order) {
+      const e = n.startsWith("tun_metadata") ? b.get(n)! : undefined;
+      // (an exact zero takes no bytes; it is stored in one)
+      if (e !== undefined && (e.m !== undefined || e.v !== 0n)) used += e.len;
     }
-    const bits = Math.max(v.toString(2).length, m !== undefined ? m.toString(2).length : 0);
-    len = Math.max(1, Math.ceil(bits / 8));
+    if (used + need > 256) throw new FlowSyntaxError(`field ${f.name} exceeds maximum size for tunnel metadata (used ${used + need}, max 256)`);
+    if (b.has(f.name)) throw new FlowSyntaxError(`field ${f.name} set multiple times`);
+    if (masked && m === 0n) setMatch(b, f.name, 0n, 0n, need);
+    else setMatch(b, f.name, masked ? v & m! : v, masked ? m : undefined, Math.max(1, need));
+    return;
   }
   const { v, m } = parseValue(f, value, len);
   switch (spec.store) {
@@ -303,15 +309,20 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
       setMatch(b, f.name, v & 1n, (m ?? 0xffffn) & 1n, len);
       break;
     default: {
-      // MPLS fields narrower than their bytes keep only their own bits (Open vSwitch's flow_set_mpls_*())
+      // MPLS fields and nw_ecn keep only their own bits (Open vSwitch's flow_set_mpls_*(), match_set_nw_ecn())
       const bits = MPLS_BITS[f.name];
+      // (the mask stays as written: the protocols that can carry the match go by it)
       setMatch(b, f.name, bits === undefined ? v : v & bits, m, len);
     }
   }
 }
 
-/** The bits of the MPLS label stack entry fields that are narrower than their bytes. */
-const MPLS_BITS: Readonly<Record<string, bigint>> = { mpls_label: 0xfffffn, mpls_tc: 7n, mpls_bos: 1n };
+/**
+ * The bits of the fields narrower than their bytes whose match setters keep only those bits: the MPLS label
+ * stack entry fields (flow_set_mpls_*()), ECN and DSCP (match_set_nw_ecn(), match_set_nw_dscp()), the ARP
+ * opcode kept where the IP protocol is (8 bits), and the VLAN VID with its present bit (match_set_vlan_vid()).
+ */
+const MPLS_BITS: Readonly<Record<string, bigint>> = { mpls_label: 0xfffffn, mpls_tc: 7n, mpls_bos: 1n, nw_ecn: 3n, ip_dscp: 0x3fn, arp_op: 0xffn, vlan_vid: 0x1fffn };
 
 /** Which of applyField()'s ways a field name takes (the OpenFlow 1.0 names and the overlays have their own). */
 const enum Route {
@@ -443,7 +454,8 @@ const PREREQS = new Map<string, Need>([
   ...["arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha"].map((n) => [n, Need.Arp] as const),
   ...["mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"].map((n) => [n, Need.Mpls] as const),
   ["tcp_flags", Need.Tcp],
-  ...["ct_tp_src", "ct_tp_dst"].map((n) => [n, Need.CtNwProto] as const),
+  // ct_nw_proto itself is written only when it is not 0, and ct_tp_src/ct_tp_dst only with it (nx_put_raw())
+  ...["ct_nw_proto", "ct_tp_src", "ct_tp_dst"].map((n) => [n, Need.CtNwProto] as const),
   ...[...TP_SRC, ...TP_DST].map((n) => [n, Need.Transport] as const),
   ...["nd_target", "nd_sll", "nd_tll"].map((n) => [n, Need.Nd] as const),
 ]);
@@ -495,8 +507,8 @@ function shareStorage(b: MatchBuilder, arp: boolean, ip4: boolean, ndType: bigin
 
 /**
  * Applies ovs-ofctl's match normalization: a field whose prerequisites the flow does not meet is
- * dropped (`tp_dst=80` without `tcp`, `ct_tp_dst` without `ct_nw_proto`, `nd_target` without an ND
- * type), and transport ports/ICMP type and code, which OVS keeps in one place, take the name that
+ * dropped (`tp_dst=80` without `tcp`, `ct_tp_dst` without a nonzero `ct_nw_proto`, `nd_target` without an ND
+ * type; `ct_nw_proto=0` itself, which Open vSwitch's match encoder never writes), and transport ports/ICMP type and code, which OVS keeps in one place, take the name that
  * fits the protocol (`tcp,icmp_type=8` is `tcp,tp_src=8`).
  */
 export function normalizePrereqs(b: MatchBuilder): void {
@@ -527,7 +539,8 @@ export function normalizePrereqs(b: MatchBuilder): void {
   if (arp && b.has("nw_proto")) renameField(b, "nw_proto", "arp_op");
   const proto = exactValue(b, "nw_proto");
   shareStorage(b, arp, ip4, ip6 && proto === 58n ? exactValue(b, "icmpv6_type") : undefined);
-  const ctNwProto = b.has("ct_nw_proto");
+  // a ct_nw_proto of 0 (whatever its mask) is not written, nor the ct_tp_src/ct_tp_dst it carries
+  const ctNwProto = b.get("ct_nw_proto")?.v !== 0n && b.has("ct_nw_proto");
   // fields whose prerequisite the match does not meet are dropped
   for (let i = 0; i < b.order.length; ) {
     const n = b.order[i]!;

@@ -8,6 +8,8 @@ import { port16to32, port32to16 } from "../ports.js";
 import { cStrToUint } from "./c-int.js";
 
 export const PORT_NAMES: ReadonlyArray<readonly [string, number]> = [
+  // (OFPP_UNSET: ofputil_port_to_string() names it, and ofputil_port_from_string() reads it)
+  ["UNSET", 0xfff7],
   ["IN_PORT", 0xfff8],
   ["TABLE", 0xfff9],
   ["NORMAL", 0xfffa],
@@ -23,7 +25,7 @@ export { port16to32, port32to16 } from "../ports.js";
 
 /** Formats a 16-bit port number the way ovs-ofctl does (`LOCAL`, `CONTROLLER`, or decimal). */
 export function formatPort16(p: number): string {
-  if (p >= 0xfff8) return PORT_NAMES.find(([, v]) => v === p)?.[0] ?? String(p);
+  if (p >= 0xfff7) return PORT_NAMES.find(([, v]) => v === p)?.[0] ?? String(p);
   return String(p);
 }
 
@@ -31,7 +33,7 @@ export function formatPort16(p: number): string {
 export function formatPort(p: number): string {
   if (p >= 0xffffff00) return formatPort16(port32to16(p));
   // 16-bit reserved numbers carried in a 32-bit field (e.g. set_field:ANY->in_port) print by name too
-  if (p >= 0xfff8 && p <= 0xffff) return formatPort16(p);
+  if (p >= 0xfff7 && p <= 0xffff) return formatPort16(p);
   return String(p);
 }
 
@@ -78,7 +80,7 @@ export interface NamedPort {
 }
 
 /** Reserved port names, upper case (with `NONE` and `UNSET`, which ofputil_port_from_string() also takes). */
-const RESERVED = new Set([...PORT_NAMES.map(([n]) => n), "UNSET"]);
+const RESERVED = new Set(PORT_NAMES.map(([n]) => n));
 
 /** True when ovs-ofctl prints `name` quoted: it does not start with a letter or has a character other than letters and digits. */
 function needsQuotes(name: string): boolean {

@@ -7,8 +7,9 @@
 import { FIELD_DEFS, type FieldDef, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
-import { parseIntField } from "./int-field.js";
+import { parseIntField, scanInt } from "./int-field.js";
 import { scanIpv4Masked } from "./ipv4-scan.js";
+import { type FlagField, parseFlagField } from "./flags.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
 
 /**
@@ -139,9 +140,9 @@ export function ones(bits: number): bigint {
 }
 
 /** Parses an Ethernet address field value; ovs-ofctl's message when it is not one. */
-export function parseMac(s: string): bigint {
+export function parseMac(s: string, whole = s): bigint {
   const v = macToBigInt(s);
-  if (v === undefined) throw new FlowSyntaxError(`${s}: invalid Ethernet address`);
+  if (v === undefined) throw new FlowSyntaxError(`${whole}: invalid Ethernet address`);
   return v;
 }
 
@@ -230,58 +231,30 @@ export const TCP_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [
 ];
 
 /** The `tun_flags` names and their bits. */
-export const TUN_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [["oam", 0x1]];
+export const TUN_FLAG_BITS: ReadonlyArray<readonly [string, number]> = [
+  ["oam", 0x1],
+  // (flags of the datapath's tunnel, never matched or set, but named when a value has them: flow_tun_flag_to_string())
+  ["df", 0x2],
+  ["csum", 0x4],
+  ["key", 0x8],
+];
 
 function flagTable(f: FieldDef): ReadonlyArray<readonly [string, number]> {
   return f.format === "ct_state" ? CT_STATE_BITS : f.format === "tcp_flags" ? TCP_FLAG_BITS : TUN_FLAG_BITS;
 }
 
-function parseFlags(s: string, table: ReadonlyArray<readonly [string, number]>, what: string): { v: bigint; m: bigint | undefined } {
-  const c0 = s.charCodeAt(0);
-  if (c0 >= 48 && c0 <= 57 && /^(0x[0-9a-f]+|\d+)(\/(0x[0-9a-f]+|\d+))?$/i.test(s)) {
-    const [a, b] = s.split("/");
-    return { v: BigInt(a!), m: b === undefined ? undefined : BigInt(b) };
-  }
-  // `+name-name...` or `name|name...`, scanned by character code: each item an optional sign and a name
-  // of lower-case letters and `_`, or a `|`
-  let v = 0;
-  let m = 0;
-  let bar = false;
-  let signed = false;
-  const n = s.length;
-  let i = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 124) {
-      bar = true;
-      i++;
-      continue;
-    }
-    const sign = c === 43 || c === 45;
-    const start = sign ? i + 1 : i;
-    let j = start;
-    for (; j < n; j++) {
-      const d = s.charCodeAt(j);
-      if (!((d >= 97 && d <= 122) || d === 95)) break;
-    }
-    if (j === start) break;
-    const name = s.slice(start, j);
-    let bit = -1;
-    for (let k = 0; k < table.length; k++) {
-      if (table[k]![0] === name) {
-        bit = table[k]![1];
-        break;
-      }
-    }
-    if (bit < 0) throw new FlowSyntaxError(`${s}: unknown ${what} flag ${name}`);
-    m |= bit;
-    if (c !== 45) v |= bit;
-    if (sign) signed = true;
-    i = j;
-  }
-  if (i !== n) throw new FlowSyntaxError(`${s}: invalid ${what}`);
-  if (bar || !signed) return { v: BigInt(v), m: undefined };
-  return { v: BigInt(v), m: BigInt(m) };
+/** The flag fields as parse_flags() reads them and mf_format() prints a set_field of them. */
+const FLAG_FIELDS: Readonly<Record<string, FlagField>> = {
+  ct_state: { table: CT_STATE_BITS, allowed: 0xff, what: "ct_state", maxMask: 0xffff },
+  // (the three reserved bits have names of their own, packet_tcp_flag_to_string())
+  tcp_flags: { table: [...TCP_FLAG_BITS, ["[200]", 0x200], ["[400]", 0x400], ["[800]", 0x800]], allowed: 0xfff, what: "TCP", maxMask: 0xfff },
+  // only the public flag, oam (FLOW_TNL_PUB_F_MASK)
+  tun_flags: { table: TUN_FLAG_BITS, allowed: 0x1, what: "tunnel", maxMask: 0x1 },
+};
+
+/** How a flag field (`ct_state`, `tcp_flags`, `tun_flags`) is read and printed; undefined for any other. */
+export function flagField(f: FieldDef): FlagField | undefined {
+  return FLAG_FIELDS[f.format];
 }
 
 /** 2^32 as a bigint: flag values and masks below it are printed on Numbers. */
@@ -334,6 +307,29 @@ export function fmtFlagsExact(v: bigint, table: ReadonlyArray<readonly [string, 
   return names.length ? names.join(sep) : "0";
 }
 
+/**
+ * A packet type `(NS,NS_TYPE)` as Open vSwitch reads it (mf_from_packet_type_string()): two 16-bit
+ * integers read as parse_int_string() reads them, and nothing checked after the closing parenthesis (a
+ * `/MASK` there is ignored: the field has no mask). Each error names the text from where the scan stood.
+ * @throws FlowSyntaxError `S: bad syntax for packet type missing '('` (or `ns`, `missing ','`, `ns_type`,
+ *   `missing ')'`)
+ */
+export function parsePacketType(text: string): bigint {
+  const fail = (at: string, what: string): never => {
+    throw new FlowSyntaxError(`${at}: bad syntax for packet type ${what}`);
+  };
+  if (text.charCodeAt(0) !== 40) return fail(text, "missing '('");
+  const afterParen = text.slice(1);
+  const ns = scanInt(afterParen, 2);
+  if (typeof ns === "string") return fail(afterParen, "ns");
+  if (ns.tail.charCodeAt(0) !== 44) return fail(afterParen, "missing ','");
+  const afterComma = ns.tail.slice(1);
+  const type = scanInt(afterComma, 2);
+  if (typeof type === "string") return fail(afterComma, "ns_type");
+  if (type.tail.charCodeAt(0) !== 41) return fail(afterComma, "missing ')'");
+  return (ns.v << 16n) | type.v;
+}
+
 /** Field value/mask as bigints, `m` all ones when the field is matched exactly. */
 export interface VM {
   v: bigint;
@@ -352,7 +348,8 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
   const ms = slash >= 0 ? text.slice(slash + 1) : undefined;
   switch (f.format) {
     case "mac":
-      return { v: parseMac(vs), m: ms === undefined ? undefined : parseMac(ms) };
+      // (mf_from_ethernet_string() names the whole text)
+      return { v: parseMac(vs, text), m: ms === undefined ? undefined : parseMac(ms, text) };
     case "ipv4": {
       // ip_parse_masked(), with its scanf-style parts (`1.2.3.400` is 1.2.3.144): every error names the whole text
       const a = scanIpv4Masked(text);
@@ -363,9 +360,12 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
       const v = ipv6ToBigInt(vs);
       if (v === undefined) throw new FlowSyntaxError(`${text}: invalid IPv6 address`);
       if (ms === undefined) return { v, m: undefined };
-      if (/^[+-]?\d+$/.test(ms)) {
-        const n = Number(ms);
+      // a mask that starts as a number is a prefix length ("/%d" is tried first: `/2001:db8::` is 2001 bits)
+      const pm = /^[+-]?\d+/.exec(ms);
+      if (pm) {
+        const n = Number(pm[0]);
         if (n < 0 || n > 128) throw new FlowSyntaxError(`${text}: IPv6 network prefix bits not between 0 and 128, inclusive`);
+        if (pm[0].length !== ms.length) throw new FlowSyntaxError(`${text}: invalid IPv6 address`);
         return { v, m: n === 0 ? 0n : (ones(n) << BigInt(128 - n)) & ones(128) };
       }
       if (!/^[0-9a-f:.]+$/i.test(ms)) throw new FlowSyntaxError(`${text}: invalid IPv6 address`);
@@ -385,18 +385,15 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "ct_state":
     case "tcp_flags":
     case "tun_flags":
-      return parseFlags(text, flagTable(f), f.name);
+      return parseFlagField(text, FLAG_FIELDS[f.format]!);
     case "frag": {
       const t: Record<string, [number, number]> = { no: [0, 1], yes: [1, 1], first: [1, 3], later: [3, 3], not_later: [0, 2] };
       const e = t[text];
       if (!e) throw new FlowSyntaxError(`${text}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_later"`);
       return { v: BigInt(e[0]), m: BigInt(e[1]) };
     }
-    case "packet_type": {
-      const mm = /^\((\w+),(\w+)\)$/.exec(text);
-      if (!mm) throw new FlowSyntaxError(`${text}: invalid packet_type`);
-      return { v: (BigInt(mm[1]!) << 16n) | BigInt(mm[2]!), m: undefined };
-    }
+    case "packet_type":
+      return { v: parsePacketType(text), m: undefined };
     default: {
       if (f.name === "dl_type" && vs === "") vs = "0";
       if (ms === undefined) {

@@ -203,7 +203,7 @@ const SLOTS = new Map<string, number>();
  * NXM or OXM) break a prerequisite (`OFPBMC_BAD_PREREQ`) or name a field twice (`OFPBMC_DUP_FIELD`), or
  * undefined when it accepts them. Unknown entries are not judged.
  */
-export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_VALUE" | "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
+export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_WILDCARDS" | "OFPBMC_BAD_VALUE" | "OFPBMC_BAD_PREREQ" | "OFPBMC_DUP_FIELD" | undefined {
   const n = entries.length;
   if (n === 0) return undefined;
   let f: Flow | undefined;
@@ -213,10 +213,12 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_V
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     if (e.field === "unknown") continue;
+    if (e.mask && e.value.some((b, k) => (b & ~e.mask![k]!) !== 0)) return "OFPBMC_BAD_WILDCARDS";
     const info = infoOf(e.field);
     const p = (info & 31) as Prereq | 0;
     if (p === Prereq.Nsh && !nshValueValid(e)) return "OFPBMC_BAD_VALUE";
     if (!narrowValueValid(e)) return "OFPBMC_BAD_VALUE";
+    if (!otherValueValid(e)) return "OFPBMC_BAD_VALUE";
     f ??= { packetType: PT_ETH, dlType: 0, tci: 0, nwProto: 0, nwFrag: 0, tpSrc: 0, tpDst: 0, ctState: 0, ctStateMask: 0 };
     if (p !== 0 && !prereqOk(p, f)) return "OFPBMC_BAD_PREREQ";
     const slot = info >>> 5;
@@ -234,6 +236,18 @@ export function hasPrerequisite(field: string): boolean {
 }
 
 /** mf_is_value_valid() of the NSH fields: a TTL of at most 63, MD type 1 or 2, a 24-bit service path identifier. */
+/** mf_is_value_valid() of the other narrow fields (the bits each may have) and of 32-bit ports. */
+function otherValueValid(e: MatchField): boolean {
+  const bits: Record<string, bigint> = {
+    nw_tos: 0xfcn, ip_dscp: 0x3fn, nw_ecn: 3n, nw_frag: 3n, tcp_flags: 0xfffn, arp_op: 0xffn,
+    vlan_vid: 0x1fffn, vlan_pcp: 7n, mpls_tc: 7n, mpls_bos: 1n, tun_flags: 1n, ct_state: 0xffn,
+  };
+  if (e.value.length > 4) return true;
+  const v = BigInt(`0x${Buffer.from(e.value).toString("hex") || "0"}`);
+  if (["in_port", "in_port_oxm", "actset_output"].includes(e.field)) return e.value.length !== 4 || v < 0xff00n || v >= 0xffffff00n;
+  return bits[e.field] === undefined || (v & ~bits[e.field]!) === 0n;
+}
+
 /** mf_is_value_valid() of the 20-bit labels (IPv6 flow label, MPLS label). */
 function narrowValueValid(e: MatchField): boolean {
   const max: Record<string, number> = { ipv6_label: 0xfffff, mpls_label: 0xfffff };
