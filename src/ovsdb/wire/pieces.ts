@@ -19,7 +19,12 @@
  * piece are, and members keep their order because the skeleton holds every key. The framer hands
  * over each part's text (an ASCII part, the usual one, as one copy; any other decoded once, see
  * the framer), which {@link scanText} scans for the boundaries (strings skipped with `indexOf`,
- * brackets counted), as character offsets. Pieces of a part that holds
+ * brackets counted), as character offsets. Inside a piece it does not scan at all once the end of
+ * an earlier piece was seen: it guesses that the piece ends with the same characters then ','
+ * (`}},` for monitor rows), found with one `indexOf`, and {@link PieceAssembler.part} keeps the
+ * guesses of a part only when every piece parses (a piece cut anywhere but at its real end
+ * cannot: its first character opens a container that closes only there); else the part is
+ * scanned again without guessing. Pieces of a part that holds
  * a digit run long enough to be an integer beyond 2^53, pieces that span parts, and the skeleton
  * of a message with such a run go through {@link parseJson}, which keeps such integers exact;
  * everything else through `JSON.parse`. When a piece or the
@@ -249,8 +254,10 @@ export class PieceAssembler {
   private head: string[] | undefined;
   /** A piece did not parse, or a number lies beside the pieces: the message must be parsed whole. */
   failed = false;
-  /** Pieces are guessed (see {@link scanText}); false once a guess failed. */
-  private guessing = true;
+  /** Parts taken so far. */
+  private parts = 0;
+  /** Parts whose guessed pieces did not all parse (see {@link part}). */
+  private misses = 0;
 
   /**
    * Scans the text of the next part of the message from `i` and takes the pieces it completes.
@@ -259,9 +266,10 @@ export class PieceAssembler {
    */
   part(text: string, i: number, maxDepth: number): number {
     const st = this.scan;
-    // Pieces are guessed (see scanText) unless a guess failed before in this message, or the part
+    // Pieces are guessed (see scanText) unless guesses failed too often in this message, or the part
     // may hold an integer beyond 2^53 (whose digits a guessed piece's skipped text is not looked at for).
-    const guess = this.guessing && st.sig !== "" && !hasLongDigitRun(text);
+    this.parts++;
+    const guess = st.sig !== "" && this.misses <= 4 + (this.parts >> 4) && !hasLongDigitRun(text);
     const depth = st.depth;
     const inString = st.inString;
     const escaped = st.escaped;
@@ -273,9 +281,11 @@ export class PieceAssembler {
     let end = scanText(text, i, st, maxDepth, guess);
     if (end === -2) return end;
     if (guess && !st.numberAmongPieces && !this.failed && !this.take(end >= 0 && end < text.length ? text.slice(0, end) : text, 0, st.events, st.count, st.longDigits)) {
-      // A piece did not parse: a wrong guess, or a malformed piece. The part is scanned again
-      // without guessing (and no later part guesses), from the state it began in.
-      this.guessing = false;
+      // A piece did not parse: a wrong guess (as at the last piece of a container, followed by
+      // its closing character instead of ','), or a malformed piece. The part is scanned again
+      // without guessing, from the state it began in; guessing stops once misses outnumber one
+      // part in 16 (beyond the first few), so a message that defeats it costs little more.
+      this.misses++;
       st.depth = depth;
       st.inString = inString;
       st.escaped = escaped;
