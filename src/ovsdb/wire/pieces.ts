@@ -19,7 +19,12 @@
  * piece are, and members keep their order because the skeleton holds every key. The framer hands
  * over each part's text (an ASCII part, the usual one, as one copy; any other decoded once, see
  * the framer), which {@link scanText} scans for the boundaries (strings skipped with `indexOf`,
- * brackets counted), as character offsets. Pieces of a part that holds
+ * brackets counted), as character offsets. Inside a piece it does not scan at all once the end of
+ * an earlier piece was seen: it guesses that the piece ends with the same characters then ','
+ * (`}},` for monitor rows), found with one `indexOf`, and {@link PieceAssembler.part} keeps the
+ * guesses of a part only when every piece parses (a piece cut anywhere but at its real end
+ * cannot: its first character opens a container that closes only there); else the part is
+ * scanned again without guessing. Pieces of a part that holds
  * a digit run long enough to be an integer beyond 2^53, pieces that span parts, and the skeleton
  * of a message with such a run go through {@link parseJson}, which keeps such integers exact;
  * everything else through `JSON.parse`. When a piece or the
@@ -56,11 +61,16 @@ export interface PieceScanState {
   events: Int32Array;
   /** Number of entries of `events` the last call filled. */
   count: number;
+  /**
+   * The characters that ended the last piece followed by a `,` (e.g. `}},` for monitor rows), or ""
+   * until a piece so followed has been seen: where the next piece probably ends (see {@link scanText}).
+   */
+  sig: string;
 }
 
 /** A fresh scan state for a message whose first byte (`{` or `[`) has been read. */
 export function newPieceScan(): PieceScanState {
-  return { depth: 1, inString: false, escaped: false, pos: 0, digitRun: 0, longDigits: false, pieceDepth: 0, numberAmongPieces: false, events: new Int32Array(1024), count: 0 };
+  return { depth: 1, inString: false, escaped: false, pos: 0, digitRun: 0, longDigits: false, pieceDepth: 0, numberAmongPieces: false, events: new Int32Array(1024), count: 0, sig: "" };
 }
 
 function record(state: PieceScanState, count: number, value: number): number {
@@ -102,7 +112,7 @@ function skipString(text: string, i: number, state: PieceScanState): number {
  * the character that closes the message, -1 when the text ends first, or -2 when nesting exceeds
  * `maxDepth` (`state.pos` past the character).
  */
-export function scanText(text: string, i: number, state: PieceScanState, maxDepth: number): number {
+export function scanText(text: string, i: number, state: PieceScanState, maxDepth: number, guess = false): number {
   const n = text.length;
   let depth = state.depth;
   let pieceDepth = state.pieceDepth;
@@ -151,10 +161,28 @@ export function scanText(text: string, i: number, state: PieceScanState, maxDept
         state.count = count;
         return -2;
       }
-      if (depth === pieceDepth) count = record(state, count, i - 1);
-      else if (depth === 2 && pieceDepth === 0) pieceDepth = c === OPEN_BRACKET ? 5 : 4;
+      if (depth === pieceDepth) {
+        count = record(state, count, i - 1);
+        if (guess && state.sig !== "") {
+          // Guess that the piece ends where the last one did (its closing characters, then ','):
+          // the guess is only kept when the piece parses (see PieceAssembler.part), which a piece
+          // cut anywhere but at its real end cannot (its first character opens a container that
+          // must close exactly there).
+          const at = text.indexOf(state.sig, i);
+          const end = at + state.sig.length - 1;
+          // At most this long, a piece cannot nest past maxDepth (its skipped text is not checked for it).
+          if (at >= 0 && end - i < 2 * (maxDepth - pieceDepth)) {
+            count = record(state, count, ~end);
+            depth--;
+            i = end;
+          }
+        }
+      } else if (depth === 2 && pieceDepth === 0) pieceDepth = c === OPEN_BRACKET ? 5 : 4;
     } else if (c === 0x7d || c === 0x5d) {
-      if (depth === pieceDepth) count = record(state, count, ~i);
+      if (depth === pieceDepth) {
+        count = record(state, count, ~i);
+        if (state.sig === "" && i < n && i >= 2 && text.charCodeAt(i) === 0x2c) state.sig = text.slice(i - 2, i + 1);
+      }
       if (--depth === 0) {
         state.depth = 0;
         state.pieceDepth = pieceDepth;
@@ -180,6 +208,32 @@ export function scanText(text: string, i: number, state: PieceScanState, maxDept
   return -1;
 }
 
+/**
+ * Whether `text` holds a run of {@link LONG_DIGIT_RUN} or more digits (inside strings or not).
+ * Only every LONG_DIGIT_RUN-th character is looked at first: such a run covers one of them.
+ */
+export function hasLongDigitRun(text: string): boolean {
+  const n = text.length;
+  for (let i = LONG_DIGIT_RUN - 1; i < n; i += LONG_DIGIT_RUN) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) continue;
+    let a = i;
+    while (a > 0) {
+      const d = text.charCodeAt(a - 1);
+      if (d < 0x30 || d > 0x39) break;
+      a--;
+    }
+    let b = i + 1;
+    while (b < n && b - a < LONG_DIGIT_RUN) {
+      const d = text.charCodeAt(b);
+      if (d < 0x30 || d > 0x39) break;
+      b++;
+    }
+    if (b - a >= LONG_DIGIT_RUN) return true;
+  }
+  return false;
+}
+
 /** {@link PieceAssembler.finish}'s answer when the message must be parsed whole. */
 export const WHOLE: unique symbol = Symbol("whole");
 
@@ -200,6 +254,10 @@ export class PieceAssembler {
   private head: string[] | undefined;
   /** A piece did not parse, or a number lies beside the pieces: the message must be parsed whole. */
   failed = false;
+  /** Parts taken so far. */
+  private parts = 0;
+  /** Parts whose guessed pieces did not all parse (see {@link part}). */
+  private misses = 0;
 
   /**
    * Scans the text of the next part of the message from `i` and takes the pieces it completes.
@@ -208,12 +266,44 @@ export class PieceAssembler {
    */
   part(text: string, i: number, maxDepth: number): number {
     const st = this.scan;
+    // Pieces are guessed (see scanText) unless guesses failed too often in this message, or the part
+    // may hold an integer beyond 2^53 (whose digits a guessed piece's skipped text is not looked at for).
+    this.parts++;
+    const guess = st.sig !== "" && this.misses <= 4 + (this.parts >> 4) && !hasLongDigitRun(text);
+    const depth = st.depth;
+    const inString = st.inString;
+    const escaped = st.escaped;
+    const digitRun = st.digitRun;
+    const pieceDepth = st.pieceDepth;
+    const values = this.values.length;
+    const head = this.head?.slice();
     st.numberAmongPieces = false;
-    const end = scanText(text, i, st, maxDepth);
+    let end = scanText(text, i, st, maxDepth, guess);
     if (end === -2) return end;
+    if (guess && !st.numberAmongPieces && !this.failed && !this.take(end >= 0 && end < text.length ? text.slice(0, end) : text, 0, st.events, st.count, st.longDigits)) {
+      // A piece did not parse: a wrong guess (as at the last piece of a container, followed by
+      // its closing character instead of ','), or a malformed piece. The part is scanned again
+      // without guessing, from the state it began in; guessing stops once misses outnumber one
+      // part in 16 (beyond the first few), so a message that defeats it costs little more.
+      this.misses++;
+      st.depth = depth;
+      st.inString = inString;
+      st.escaped = escaped;
+      st.digitRun = digitRun;
+      st.pieceDepth = pieceDepth;
+      this.values.length = values;
+      this.head = head;
+      st.numberAmongPieces = false;
+      end = scanText(text, i, st, maxDepth, false);
+      if (end === -2) return end;
+    } else if (guess) {
+      if (st.longDigits) this.longDigits = true;
+      if (st.numberAmongPieces) this.failed = true;
+      return end;
+    }
     if (st.longDigits) this.longDigits = true;
     if (st.numberAmongPieces) this.failed = true;
-    if (!this.failed) this.take(end >= 0 && end < text.length ? text.slice(0, end) : text, 0, st.events, st.count, st.longDigits);
+    if (!this.failed && !this.take(end >= 0 && end < text.length ? text.slice(0, end) : text, 0, st.events, st.count, st.longDigits)) this.failed = true;
     return end;
   }
 
@@ -221,7 +311,7 @@ export class PieceAssembler {
    * Takes the text of one part of the message, the boundaries being the `count` entries of `events`
    * less `from` (character offsets into `text`). `exact`: the part may hold an integer beyond 2^53.
    */
-  take(text: string, from: number, events: Int32Array, count: number, exact: boolean): void {
+  take(text: string, from: number, events: Int32Array, count: number, exact: boolean): boolean {
     const frags: string[] = [];
     let at = 0; // text index where the skeleton (or the open piece) resumes
     let inPiece = this.head !== undefined;
@@ -246,8 +336,7 @@ export class PieceAssembler {
           value = parseJson(piece);
         } else value = exact ? parseJson(piece) : JSON.parse(piece);
       } catch {
-        this.failed = true;
-        return;
+        return false;
       }
       at = end;
       frags.push(String(this.values.length));
@@ -257,6 +346,7 @@ export class PieceAssembler {
     if (inPiece) (this.head ??= []).push(rest);
     else frags.push(rest);
     this.skeleton.push(frags.length === 1 ? frags[0]! : frags.join(""));
+    return true;
   }
 
   /**

@@ -134,6 +134,43 @@ describe("JsonFramer: messages spanning chunks, parsed in pieces", () => {
     expect(JSON.stringify(got[0])).toBe(text);
   });
 
+  it("keeps a guessed piece end only when the piece parses: the signature inside strings, rows of other shapes, long digit runs, deep rows", () => {
+    // The pieces after the first part are found by guessing that each ends as the last one did
+    // (here '}},'); each case below makes some guess wrong or unsafe.
+    const rows: [string, unknown][] = [];
+    for (let i = 0; i < 40; i++) rows.push([uuid(i), { initial: { name: `p${i}`, n: i } }]);
+    rows.push([uuid(40), { initial: { name: 'a "}}," and }},{ inside', x: ["set", []] } }]); // the signature in a string
+    rows.push([uuid(41), { old: { a: 1 }, new: { a: 2 } }]); // '},' inside, '}},' at the end
+    rows.push([uuid(42), { initial: { big: 2 ** 60 } }]);
+    rows.push([uuid(43), { delete: null }]); // ends in 'l}'
+    for (let i = 44; i < 80; i++) rows.push([uuid(i), { initial: { name: `p${i}` } }]);
+    const text = JSON.stringify({ id: 1, result: { T: Object.fromEntries(rows) }, error: null }).replace('"big":1152921504606846976', '"big":1152921504606846977');
+    const want = shape(parseJsonExact(text));
+    const bytes = enc(text);
+    for (const size of [5, 13, 64, 100, 257, 600, 1024]) expect(shape(feed(bytes, chunked(bytes, size))[0]), `chunks of ${size}`).toEqual(want);
+    // A row nesting past the limit after the signature was learnt: the same error as the whole message gives.
+    const deep = '{"id":1,"result":{"T":{"a":{"x":{"n":1}},"b":{"x":{"n":2}},"c":{"x":{"y":[[[[1]]]]}},"d":{"x":{"n":3}},"e":{"x":{"n":4}},"f":{"x":{"n":5}},"g":{"x":{"n":6}}}},"error":null}';
+    const whole = (() => {
+      try {
+        new JsonFramer({ maxDepth: 8 }).push(enc(deep));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "no error";
+    })();
+    expect(whole).toMatch(/nesting deeper than 8/);
+    // Cut before "c" (so that the signature is learnt first) and after "e" (so that the part with "c" guesses right).
+    const after = deep.indexOf('"f"');
+    for (let cut = 1; cut < deep.indexOf('"c"'); cut++) {
+      const f = new JsonFramer({ maxDepth: 8 });
+      expect(() => {
+        f.push(enc(deep.slice(0, cut)));
+        f.push(enc(deep.slice(cut, after)));
+        f.push(enc(deep.slice(after)));
+      }, `cut at ${cut}`).toThrow(whole);
+    }
+  });
+
   /** The error the framer gives for `bytes` fed in the chunks `cuts` delimit. */
   function errorOf(bytes: Uint8Array, cuts: number[]): FramingError {
     try {
