@@ -269,7 +269,8 @@ export class PieceAssembler {
     // Pieces are guessed (see scanText) unless guesses failed too often in this message, or the part
     // may hold an integer beyond 2^53 (whose digits a guessed piece's skipped text is not looked at for).
     this.parts++;
-    const guess = st.sig !== "" && this.misses <= 4 + (this.parts >> 4) && !hasLongDigitRun(text);
+    // Never once the message is to be parsed whole: a guess is only trusted after its pieces parse.
+    const guess = !this.failed && st.sig !== "" && this.misses <= 4 + (this.parts >> 4) && !hasLongDigitRun(text);
     const depth = st.depth;
     const inString = st.inString;
     const escaped = st.escaped;
@@ -280,9 +281,11 @@ export class PieceAssembler {
     st.numberAmongPieces = false;
     let end = scanText(text, i, st, maxDepth, guess);
     if (end === -2) return end;
-    if (guess && !st.numberAmongPieces && !this.failed && !this.take(end >= 0 && end < text.length ? text.slice(0, end) : text, 0, st.events, st.count, st.longDigits)) {
+    if (guess && (st.numberAmongPieces || !this.take(end >= 0 && end < text.length ? text.slice(0, end) : text, 0, st.events, st.count, st.longDigits))) {
       // A piece did not parse: a wrong guess (as at the last piece of a container, followed by
-      // its closing character instead of ','), or a malformed piece. The part is scanned again
+      // its closing character instead of ','), or a malformed piece; or a number lies beside the
+      // pieces, so nothing checked the guesses (whose end of the message may then be wrong: a guess
+      // can skip past it into the next message). The part is scanned again
       // without guessing, from the state it began in; guessing stops once misses outnumber one
       // part in 16 (beyond the first few), so a message that defeats it costs little more.
       this.misses++;
@@ -298,7 +301,6 @@ export class PieceAssembler {
       if (end === -2) return end;
     } else if (guess) {
       if (st.longDigits) this.longDigits = true;
-      if (st.numberAmongPieces) this.failed = true;
       return end;
     }
     if (st.longDigits) this.longDigits = true;

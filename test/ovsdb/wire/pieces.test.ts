@@ -116,6 +116,17 @@ describe("JsonFramer: messages spanning chunks, parsed in pieces", () => {
     for (const size of [7, 50, 101, 333]) expect(feed(bytes, chunked(bytes, size)).map(shape), `chunks of ${size}`).toEqual(want);
   });
 
+  it("guesses no piece end once the message is to be parsed whole (a number beside the rows), so the next message's rows are not taken for its end", () => {
+    // After the number, nothing checks a guess any more: the last row's guess would find the next
+    // message's `}},` and the framer would lose both messages' boundaries (a hang on a live peer).
+    const rows = Array.from({ length: 40 }, (_, i) => `"u${i}":{"new":{"a":${i},"s":"${"x".repeat(i % 7)}"}}`);
+    const a = `{"id":1,"result":{"T":{${rows.slice(0, 3).join(",")},"n":7,${rows.slice(3).join(",")}}},"error":null}`;
+    const b = `{"id":2,"result":{"T":{"v":{"new":{"b":1}},"w":{"new":{"b":2}}}},"error":null}`;
+    const bytes = enc(a + b + a);
+    const want = [a, b, a].map((t) => shape(JSON.parse(t)));
+    for (const size of [64, 100, 200, 301, 700, 1000]) expect(feed(bytes, chunked(bytes, size)).map(shape), `chunks of ${size}`).toEqual(want);
+  });
+
   it("keeps __proto__ members as own properties, as JSON.parse does", () => {
     const text = MESSAGES[4]!.text;
     const got = feed(enc(text), [20, 40, 60])[0] as { result: { T: Record<string, unknown> } };
