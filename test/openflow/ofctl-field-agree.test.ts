@@ -142,6 +142,21 @@ const CASES: Record<string, readonly string[]> = {
   empty_value: ["reg0=", "tcp,tcp_flags=", "ct_state=", "dl_src=", "dl_src", "tun_flags=", "tun_metadata3=", "dl_vlan=", "dl_vlan_pcp=", "nw_tos=", "reg0=5,reg0="].map(
     (m) => `${m},actions=drop`,
   ),
+  // `*` matches anything (mf_parse()): no match, but tun_metadata's option allotted and a field with a
+  // prerequisite still implying an Ethernet packet type (the bytes after debug_slow show it); `*/0` is no such value
+  star_value: [
+    ...["nw_src", "in_port", "tun_metadata0", "reg0", "dl_dst", "tun_flags", "ct_state", "packet_type", "vlan_tci", "ipv6_src"],
+    ...["dl_vlan", "dl_vlan_pcp", "tun_ttl", "skb_priority", "in_port_oxm", "actset_output", "nw_proto", "tp_src", "ipv6_label", "pbb_isid"],
+  ]
+    .map((f) => `${f}=*,actions=drop`)
+    .concat(["ip,nw_src=*", "tcp,tp_src=*", "nw_src=*/24", "tun_metadata0=*/0"].map((m) => `${m},actions=drop`))
+    .concat(["nw_src=*", "reg0=*", "dl_dst=*", "tp_src=*", "metadata=*", "packet_type=*,nw_src=*", "nw_src=*,packet_type=(1,0x800)"].map((m) => `${m},actions=debug_slow`)),
+  // parse_ofp_str__() reads a protocol shorthand first, whatever follows it; a keyword or unknown name without a
+  // value is "missing value" (flags excepted); shorthands are spelled as written
+  keywords: [
+    ...["ip=5", "ip=", "tcp6=x", "table=", "table", "priority=", "priority", "idle_timeout=", "hard_timeout=", "importance=", "cookie="],
+    ...["out_port=", "out_group=", "buffer_id=", "n_packets=", "duration", "check_overlap=", "send_flow_rem=5", "foo=", "foo", "foo=1", "IP", "IP=5"],
+  ].map((m) => `${m},actions=drop`),
   // ipv6_parse_masked(): a mask that starts as a number is a prefix length ("/%d" tried first)
   ipv6_mask: ["2001:db8::", "64xyz", "0::1", "64", "+64", "-1", "129", "ff::", "1::", "99999999999999999999"].flatMap((m) => [
     `ipv6,ipv6_src=::1/${m},actions=drop`,
