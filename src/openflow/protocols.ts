@@ -92,9 +92,10 @@ export function flowKeys(text: string, fm: ParsedFlow): string[] {
       continue;
     }
     const parsed = def && fm.match.find((m) => m.field === def.name);
-    // a bare field name (or an empty value) is "0/0": no restriction unless it left an entry (a tun_metadata
-    // presence match)
+    // a bare field name (or an empty value) is "0/0", and `*` matches anything: no restriction unless it left
+    // an entry (a tun_metadata presence match)
     if ((eq < 0 || item.slice(eq + 1).trim() === "") && parsed === undefined) continue;
+    if (eq >= 0 && item.slice(eq + 1).trim() === "*" && !def?.name.startsWith("tun_metadata")) continue;
     const mask = /\/\s*(\S+)$/.exec(item)?.[1];
     // so is an all-zero mask (`ipv6_src=::/0`, `nw_proto=1/0`)
     if (parsed === undefined && mask !== undefined && /^(0x)?[0:.]*$/i.test(mask) && /0/.test(mask)) continue;

@@ -142,6 +142,35 @@ const CASES: Record<string, readonly string[]> = {
   empty_value: ["reg0=", "tcp,tcp_flags=", "ct_state=", "dl_src=", "dl_src", "tun_flags=", "tun_metadata3=", "dl_vlan=", "dl_vlan_pcp=", "nw_tos=", "reg0=5,reg0="].map(
     (m) => `${m},actions=drop`,
   ),
+  // `*` matches anything (mf_parse()): no match, but tun_metadata's option allotted and a field with a
+  // prerequisite still implying an Ethernet packet type (the bytes after debug_slow show it); `*/0` is no such value
+  star_value: [
+    ...["nw_src", "in_port", "tun_metadata0", "reg0", "dl_dst", "tun_flags", "ct_state", "packet_type", "vlan_tci", "ipv6_src"],
+    ...["dl_vlan", "dl_vlan_pcp", "tun_ttl", "skb_priority", "in_port_oxm", "actset_output", "nw_proto", "tp_src", "ipv6_label", "pbb_isid"],
+  ]
+    .map((f) => `${f}=*,actions=drop`)
+    .concat(["ip,nw_src=*", "tcp,tp_src=*", "nw_src=*/24", "tun_metadata0=*/0"].map((m) => `${m},actions=drop`))
+    .concat(["nw_src=*", "reg0=*", "dl_dst=*", "tp_src=*", "metadata=*", "packet_type=*,nw_src=*", "nw_src=*,packet_type=(1,0x800)"].map((m) => `${m},actions=debug_slow`)),
+  // parse_ofp_str__() reads a protocol shorthand first, whatever follows it; a keyword or unknown name without a
+  // value is "missing value" (flags excepted); shorthands are spelled as written
+  keywords: [
+    ...["ip=5", "ip=", "tcp6=x", "table=", "table", "priority=", "priority", "idle_timeout=", "hard_timeout=", "importance=", "cookie="],
+    ...["out_port=", "out_group=", "buffer_id=", "n_packets=", "duration", "check_overlap=", "send_flow_rem=5", "foo=", "foo", "foo=1", "IP", "IP=5"],
+  ].map((m) => `${m},actions=drop`),
+  // parse_subfield(): parse_int_string() over the field's bytes (0x hex of significant digits that fit, else
+  // strtoull() base 0 within the bytes), nothing after it; "NAME: value V does not fit" with V as mf_format() prints it
+  bit_range_value: [
+    ...["reg0[1]=", "reg0[1]=x", "reg0[1]=*", "reg0[0..3]=", "reg0[]=", "reg0[1]=1", "reg0[1]=0x", "reg0[1]=1x"],
+    ...["reg0[1]=-1", "reg0[0..3]=99999999999999999999999999999999999999999", "reg0[]=4294967295", "reg0[]=4294967296"],
+    ...["reg0[0..3]=4294967295", "metadata[]=18446744073709551615", "metadata[]=18446744073709551616", "metadata[0..3]=-1"],
+    ...["reg0[]=0x100000000", "reg0[]=0x0000000000ff", "reg0[]=08", "reg0[]=010", "reg0[]=00", "reg0[]=0X10"],
+    ...["reg0[]=+0x10", "reg0[]=-0x10", "reg0[]=1e", "reg0[]=-0", "xxreg0[]=18446744073709551616", "xxreg0[]=0xffffffffffffffffffffffffffffffff"],
+    ...["xxreg0[0..3]=0x1ffffffffffffffffffffffffffffffff", "ip,nw_src[0..7]=256", "ip,nw_src[24..31]=256"],
+    ...["dl_src[0..7]=256", "ipv6_src[0..7]=256", "tcp,tp_src[0..3]=16", "tcp,tcp_src[0..3]=16", "in_port[0..3]=16"],
+    ...["in_port[0..3]=0xfff8", "reg0[0..3]=0x10", "tun_flags[0]=2", "ct_state[0]=2", "tcp,tcp_flags[0]=2"],
+    ...["ip,nw_frag[0]=2", "ipv6_label[0..3]=16", "vlan_tci[0..3]=16", "reg0[1]=0x1/0x1", "dl_type[0..3]=16"],
+    ...["ip,nw_proto[0..3]=16", "vlan_vid[0..3]=16", "tun_id[0..3]=16", "ct_label[0..3]=16", "tun_metadata0[0..3]=16"],
+  ].map((m) => `${m},actions=drop`),
   // ipv6_parse_masked(): a mask that starts as a number is a prefix length ("/%d" tried first)
   ipv6_mask: ["2001:db8::", "64xyz", "0::1", "64", "+64", "-1", "129", "ff::", "1::", "99999999999999999999"].flatMap((m) => [
     `ipv6,ipv6_src=::1/${m},actions=drop`,

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Action, type SubField, subField } from "../actions.js";
-import { type MatchField, fieldByName, matchField } from "../oxm.js";
+import { type FieldDef, type MatchField, fieldByName, matchField } from "../oxm.js";
 import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
 import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, flagField, formatValue, hexNum, ones, parseValue } from "./values.js";
@@ -90,6 +90,31 @@ export function setFieldAction(fieldName: string, valueText: string): Action[] {
 }
 
 /**
+ * A field's whole value as Open vSwitch's mf_format() prints it in a "does not fit" error (flags by name, a
+ * fragment value no name fits as "<error>", a flow label as plain hex); plain hex without a field (tun_metadata).
+ */
+export function valueAsFieldPrints(f: FieldDef | undefined, v: bigint): string {
+  const ff = f && flagField(f);
+  if (ff !== undefined && f!.format === "ct_state" && v >> 32n === 0n) {
+    // every one of the 32 bits, set or not, unnamed ones as "[Unknown]" (format_flags_masked() with an all-ones mask)
+    let out = "";
+    for (let bit = 0; bit < 32; bit++) {
+      const name = ff.table.find(([, b]) => b === 2 ** bit)?.[0] ?? "[Unknown]";
+      out += ((v >> BigInt(bit)) & 1n ? "+" : "-") + name;
+    }
+    return out;
+  }
+  const fits = f !== undefined && v >> BigInt(f.len * 8) === 0n;
+  return ff
+    ? formatFlagSetField(v, undefined, f!.len, ff)
+    : fits && f.format === "frag"
+      ? (["<error>", "first", "<error>", "later"][Number(v & 3n)] ?? "<error>")
+      : fits && f.format !== "label"
+        ? formatValue(f, v, f.len)
+        : hexNum(v);
+}
+
+/**
  * `load:VALUE->DST`: a Nicira register load (one per 64-bit piece), a set_field for a field only an experimenter
  * OXM names, or a masked load2 for `tun_metadata`.
  * @throws FlowSyntaxError when the value cannot be read or does not fit the destination's bits
@@ -102,19 +127,7 @@ export function loadAction(valueText: string, dst: SubField, arg: string): Actio
   if (typeof scanned === "string") throw new FlowSyntaxError(`${arg}: cannot parse integer value`);
   const v = scanned.v;
   if (v >> BigInt(dst.nbits)) {
-    // the value as the field prints it (mf_format())
-    const f = fieldByName(dst.field);
-    const ff = f && flagField(f);
-    // (a fragment value no name fits is "<error>" there; a flow label is plain hex)
-    const fits = f !== undefined && !isMd && v >> BigInt(f.len * 8) === 0n;
-    const shown = ff
-      ? formatFlagSetField(v, undefined, f!.len, ff)
-      : fits && f.format === "frag"
-        ? (["<error>", "first", "<error>", "later"][Number(v & 3n)] ?? "<error>")
-        : fits && f.format !== "label"
-          ? formatValue(f, v, f.len)
-          : hexNum(v);
-    throw new FlowSyntaxError(`${arg}: value ${shown} does not fit into ${dst.nbits} bits`);
+    throw new FlowSyntaxError(`${arg}: value ${valueAsFieldPrints(isMd ? undefined : fieldByName(dst.field), v)} does not fit into ${dst.nbits} bits`);
   }
   if (dst.experimenter !== undefined && !isMd) {
     // a field with only an experimenter OXM header (nsh_*, tun_erspan_*): NXAST_REG_LOAD cannot name it, so

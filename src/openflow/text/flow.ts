@@ -96,6 +96,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   const items = RANGES;
   const nItems = topRangesInto(t, 0, matchEnd, MATCH_SEPARATORS, items);
   let unencodable = false;
+  let starImplied = false;
   for (let r = 0; r < nItems; r += 2) {
     const a = items[r]!;
     const z = items[r + 1]!;
@@ -112,21 +113,19 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     // one lookup tells a flow keyword, a protocol shorthand and a match field apart, by the key's characters
     const kind = flowKey(t, a, ke);
     // (a flow keyword is its own key; a shorthand without a value needs none)
-    const key = typeof kind === "string" ? kind : kind !== undefined && val === undefined ? "" : t.slice(a, ke);
+    const key = typeof kind === "string" ? kind : kind !== undefined ? "" : t.slice(a, ke);
     if (kind === undefined) {
-      const sh = val === undefined ? SHORTHANDS.get(key.toLowerCase()) : undefined;
-      if (sh) {
-        setShorthand(b, sh);
-        continue;
-      }
+      // (protocol shorthands are spelled as written: `IP` is no shorthand)
     } else if (typeof kind !== "string") {
-      if (val === undefined) {
-        setShorthand(b, kind);
-        continue;
-      }
+      // parse_ofp_str__() takes a protocol shorthand before anything else, and ignores any value after it
+      setShorthand(b, kind);
+      continue;
     } else if (!keywordAllowed(kind, command)) {
       // ovs-ofctl takes each keyword only for the commands that have it (parse_ofp_str__()'s F_* fields)
-      throw new FlowSyntaxError(val === undefined ? `field ${key} missing value` : `unknown keyword ${key}`);
+      throw new FlowSyntaxError(!val ? `field ${key} missing value` : `unknown keyword ${key}`);
+    } else if ((val === undefined || val === "") && !FLAG_KEYWORDS.has(kind)) {
+      // a keyword that takes a value, without one (parse_ofp_str__() checks this before reading any value)
+      throw new FlowSyntaxError(`field ${key} missing value`);
     } else switch (kind) {
       case "table":
         fm.tableId = val === "all" ? 255 : tableOrFail(val, options.tableNames);
@@ -184,8 +183,20 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       case "hard_age":
         continue; // dump-flows output fields are accepted and ignored, as ovs-ofctl does
     }
-    // an empty value is read as none (ofp_parse_field()), for a field
-    if (val === "" && (fieldNamed(key.toLowerCase()) !== undefined || BARE_OF10_FIELDS.has(key.toLowerCase()))) val = undefined;
+    // `*` matches anything (mf_parse()): nothing is matched, but tun_metadata's option is still allotted and a
+    // field with a prerequisite still implies an Ethernet packet type (match_add_ethernet_prereq())
+    if (val === "*") {
+      const lower = key.toLowerCase();
+      const named = fieldNamed(lower);
+      if (named !== undefined && !NO_FLOW_SYNTAX.has(named.name)) {
+        if (named.name.startsWith("tun_metadata")) applyField(b, key, "0/0");
+        else if (hasPrerequisite(named.name)) starImplied = true;
+        continue;
+      }
+      if (BARE_OF10_FIELDS.has(lower) || NO_PROTOCOL_FIELDS.has(key)) continue;
+    }
+    // an empty value is read as none (ofp_parse_field()) for a field, and is missing for anything else but a bit range
+    if (val === "" && key.charCodeAt(key.length - 1) !== 93) val = undefined;
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
       if (NO_PROTOCOL_FIELDS.has(key)) continue;
@@ -206,7 +217,7 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
   }
   // a field with a prerequisite makes the match one of Ethernet packets (match_add_ethernet_prereq()); when
   // normalization leaves no such field, Open vSwitch writes that packet type itself
-  const implied = b.order.some(hasPrerequisite);
+  const implied = starImplied || b.order.some(hasPrerequisite);
   normalizePrereqs(b);
   if (implied && !b.has("packet_type") && !b.order.some(hasPrerequisite)) {
     b.unshift("packet_type", { v: 0n, m: undefined, len: 4 });
@@ -290,6 +301,9 @@ function keywordAllowed(kind: string, command: number): boolean {
  * flow: parseFlow() reads them before anything else can parse a flow.
  */
 const RANGES: number[] = [];
+
+/** The flow keywords that are flags: any value after them is ignored. */
+const FLAG_KEYWORDS: ReadonlySet<string> = new Set(["send_flow_rem", "check_overlap", "reset_counts", "no_packet_counts", "no_byte_counts"]);
 
 /** The OpenFlow 1.0 VLAN field names, which ovs-ofctl also takes bare ("0/0", no match). */
 const BARE_OF10_FIELDS = new Set(["dl_vlan", "dl_vlan_pcp"]);

@@ -7,8 +7,10 @@
 import { type FieldDef, type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
-import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, ones, parseInt128, parseValue } from "./values.js";
+import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, ones, parseValue } from "./values.js";
 import { bitRangeError, cIntDigits } from "./subfield.js";
+import { scanInt } from "./int-field.js";
+import { valueAsFieldPrints } from "./action-parse-set.js";
 import { parsePort } from "./ports.js";
 
 /** Whether `s` reads as a port number or reserved name (parsePort() without its error). */
@@ -186,9 +188,12 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     const hi = range[2] === "" || range[2] === undefined ? width - 1 : range[3] === undefined ? lo : cIntDigits(range[3]);
     const bad = lo < 0 || hi < lo || hi >= width ? bitRangeError(key, lo, hi, width) : undefined;
     if (bad !== undefined) throw new FlowSyntaxError(bad);
-    const v = parseInt128(value, key);
+    // parse_subfield(): parse_int_string() over the field's bytes, nothing after the number
+    const scanned = scanInt(value, f ? f.len : 2);
+    if (typeof scanned === "string" || scanned.tail !== "") throw new FlowSyntaxError(`${key}: cannot parse integer value: ${value}`);
+    const v = scanned.v;
     const nbits = BigInt(hi - lo + 1);
-    if (v >> nbits) throw new FlowSyntaxError(`${value}: value does not fit into ${nbits} bits`);
+    if (v >> nbits) throw new FlowSyntaxError(`${key}: value ${f ? valueAsFieldPrints(f, v) : String(v)} does not fit into ${nbits} bits`);
     const mask = ones(Number(nbits)) << BigInt(lo);
     applyField(b, name, `0x${(v << BigInt(lo)).toString(16)}/0x${mask.toString(16)}`);
     return;
