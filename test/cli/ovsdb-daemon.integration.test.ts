@@ -81,7 +81,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
     );
     for (const { tool, r, pidfile } of runs) {
       expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
-      pids.expectRunningIn(pidfile, "/", tool);
+      await pids.expectRunningIn(pidfile, "/", tool);
     }
     await client.transact("OVN_Northbound", [{ op: "insert", table: "Logical_Switch", row: { name: "ls-detached" } }]);
     for (const { out } of runs) await until(`${out} to show the insert`, () => readFileSync(out, "utf8").includes("ls-detached"));
@@ -106,7 +106,7 @@ describe.skipIf(!peers("ovsdb-server", "ovsdb-client", "ovs-appctl"))("ovn-ts ov
       const pidfile = join(rundir, "ovsdb-client.pid");
       const r = await runTool(tool, ["--detach", "--no-chdir", "--pidfile", "monitor", server.unix, "OVN_Northbound", "Logical_Switch", "name"], rundir, join(dir, `nochdir-${tool}.txt`));
       expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
-      const pid = pids.expectRunningIn(pidfile, dir, tool);
+      const pid = await pids.expectRunningIn(pidfile, dir, tool);
       process.kill(pid, "SIGTERM");
       await until(`${tool} daemon to exit`, () => !alive(pid));
       const bad = await runTool(tool, ["--detach", "--pidfile", "monitor", `unix:${join(dir, "no-such.sock")}`, "OVN_Northbound", "Logical_Switch"], rundir, join(dir, "bad.txt"));

@@ -74,7 +74,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"
       const code = await runTool(tool, ["--detach", "--pidfile", "--log-file", "monitor", v.mgmt], rundir, out, err);
       const pidfile = join(rundir, "ovs-ofctl.pid");
       expect(code, `${tool}: ${readFileSync(err, "utf8")}`).toBe(0);
-      const pid = pids.expectRunningIn(pidfile, "/", tool);
+      const pid = await pids.expectRunningIn(pidfile, "/", tool);
       // what the daemon receives is printed on the standard error it kept
       appctl(rundir, pid, "ofctl/send", "0102000800000063");
       appctl(rundir, pid, "ofctl/barrier");
@@ -104,7 +104,7 @@ describe.skipIf(!peers("ovs-ofctl", "ovs-appctl", "ovs-vswitchd", "ovsdb-server"
       const err = join(rundir, "err.txt");
       const code = await runTool(tool, ["--detach", "--no-chdir", "--pidfile", "monitor", v.mgmt], rundir, join(rundir, "out.txt"), err);
       expect(code, tool).toBe(0);
-      const pid = pids.expectRunningIn(join(rundir, "ovs-ofctl.pid"), dir, tool);
+      const pid = await pids.expectRunningIn(join(rundir, "ovs-ofctl.pid"), dir, tool);
       appctl(rundir, pid, "exit");
       await until(`${tool} daemon to exit`, () => !alive(pid));
       const failed = await runTool(tool, ["--detach", "--pidfile", "monitor", `unix:${join(rundir, "nothere.mgmt")}`], rundir, join(rundir, "out2.txt"), join(rundir, "err2.txt"));

@@ -57,12 +57,19 @@ export class DaemonPids {
 
   /**
    * The daemon start check: `pidfile` names a live process whose working directory is `cwd`.
+   * Open vSwitch's daemons tell their parent they started before they change to `/`
+   * (daemonize_complete), so the parent may exit first: the directory is awaited (bounded: 5 s).
    * @returns the daemon's PID
    */
-  expectRunningIn(pidfile: string, cwd: string, label: string): number {
+  async expectRunningIn(pidfile: string, cwd: string, label: string): Promise<number> {
     const pid = this.read(pidfile);
     expect(alive(pid), `${label}: pid ${pid} from ${pidfile} runs`).toBe(true);
-    expect(readlinkSync(`/proc/${pid}/cwd`), `${label}: working directory`).toBe(cwd);
+    let dir = readlinkSync(`/proc/${pid}/cwd`);
+    for (let i = 0; i < 100 && dir !== cwd; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      dir = readlinkSync(`/proc/${pid}/cwd`);
+    }
+    expect(dir, `${label}: working directory`).toBe(cwd);
     return pid;
   }
 
