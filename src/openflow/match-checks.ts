@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type MatchField, fieldMaskNum, fieldNum } from "./oxm.js";
+import { type MatchField, NUM_MAX_BYTES, fieldHasMask, fieldMaskNum, fieldNum, fieldValueLength } from "./oxm.js";
 
 /** A field's prerequisite (Open vSwitch's `enum mf_prereqs`). */
 const enum Prereq {
@@ -88,7 +88,6 @@ const FRAG_LATER = 2;
 /** ct_state bits that imply a valid connection: new, est, rel, rpl, snat, dnat. */
 const CS_VALID = 0x01 | 0x02 | 0x04 | 0x08 | 0x40 | 0x80;
 
-/** Big-endian bytes (at most 6) under an optional mask, as a number. */
 /** An entry's value under its mask (the low 6 bytes of a wider one), as a number. */
 function maskedNum(e: MatchField): number {
   const v = fieldNum(e);
@@ -96,6 +95,7 @@ function maskedNum(e: MatchField): number {
   return m === undefined ? v : v <= 0xffffffff && m <= 0xffffffff ? (v & m) >>> 0 : masked(e.value, e.mask);
 }
 
+/** Big-endian bytes (at most 6) under an optional mask, as a number. */
 function masked(value: Uint8Array, mask: Uint8Array | undefined): number {
   let v = 0;
   const n = Math.min(value.length, 6);
@@ -312,8 +312,7 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_W
     const e = entries[i]!;
     if (e.field === "unknown") continue;
     // a value with bits outside its mask, as the entry is read (is_mask_consistent())
-    const m = e.mask;
-    if (m !== undefined) for (let k = 0; k < m.length; k++) if (e.value[k]! & ~m[k]!) return "OFPBMC_BAD_WILDCARDS";
+    if (fieldHasMask(e) && !maskConsistent(e)) return "OFPBMC_BAD_WILDCARDS";
     const info = entryInfo(e);
     const p = (info & 31) as Prereq | 0;
     if (p === Prereq.Nsh && !nshValueValid(e)) return "OFPBMC_BAD_VALUE";
@@ -328,6 +327,27 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_W
     if (p !== 0) ptSet = true;
   }
   return undefined;
+}
+
+/**
+ * Whether a masked entry's value has no bit outside its mask (is_mask_consistent()), read from the
+ * numbers the entry carries when it is at most {@link NUM_MAX_BYTES} bytes (no byte views made).
+ */
+function maskConsistent(e: MatchField): boolean {
+  const n = fieldValueLength(e);
+  if (n <= NUM_MAX_BYTES) {
+    const v = fieldNum(e);
+    const m = fieldMaskNum(e)!;
+    if (n <= 4) return (v & ~m) === 0;
+    // 5 or 6 bytes: the high and low 32 bits apart (bitwise operators take 32 bits)
+    const vh = Math.floor(v / 0x100000000);
+    const mh = Math.floor(m / 0x100000000);
+    return (vh & ~mh) === 0 && ((v >>> 0) & ~(m >>> 0)) === 0;
+  }
+  const v = e.value;
+  const m = e.mask!;
+  for (let k = 0; k < m.length; k++) if (v[k]! & ~m[k]!) return false;
+  return true;
 }
 
 /**
@@ -350,11 +370,9 @@ const PORT_VALUE_FIELDS = new Set(["in_port", "in_port_oxm", "actset_output"]);
  * is judged as written, its mask aside.
  */
 export function fieldValueValid(e: MatchField): boolean {
-  const v = e.value;
-  const n = v.length;
+  const n = fieldValueLength(e);
   if (n > 4) return true;
-  let x = 0;
-  for (let i = 0; i < n; i++) x = x * 256 + v[i]!;
+  const x = fieldNum(e);
   // (0xffffff00 up are the reserved ports, OFPP11_OFFSET away from their 16-bit numbers)
   if (PORT_VALUE_FIELDS.has(e.field)) return n !== 4 || x < 0xff00 || x >= 0xffffff00;
   const bits = VALUE_BITS.get(e.field);
