@@ -14,11 +14,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
-import { modelBenchManifest, proofManifest } from "./model.js";
+import { modelBenchManifest, proofManifest, replayRaw } from "./model.js";
 
 interface Child {
   totalMs: number;
@@ -44,39 +43,6 @@ function cpuOf(pid: number): number {
 function child(root: string, remote: string, manifest: string, capture?: string): Child {
   const out = execFileSync("node", [...(process.env["CHILD_ARGS"]?.split(" ").filter(Boolean) ?? []), join(root, "benchmarks/model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
   return JSON.parse(out) as Child;
-}
-
-async function replayRaw(socketPath: string, transactions: readonly unknown[][]): Promise<number> {
-  const texts = transactions.map((ops, id) => JSON.stringify({ method: "transact", params: ["OVN_Northbound", ...ops], id }));
-  const sock = net.createConnection(socketPath);
-  await new Promise<void>((resolve, reject) => sock.once("connect", resolve).once("error", reject));
-  let buf = "";
-  let waiting: ((reply: { result?: unknown[]; error?: unknown }) => void) | undefined;
-  sock.setEncoding("utf8");
-  sock.on("data", (d: string) => {
-    buf += d;
-    if (!buf.endsWith("}")) return;
-    let reply: { result?: unknown[]; error?: unknown };
-    try {
-      reply = JSON.parse(buf) as typeof reply;
-    } catch {
-      return;
-    }
-    buf = "";
-    waiting?.(reply);
-  });
-  const t0 = performance.now();
-  for (const [i, text] of texts.entries()) {
-    const reply = await new Promise<{ result?: unknown[]; error?: unknown }>((resolve) => {
-      waiting = resolve;
-      sock.write(text);
-    });
-    const at = reply.result?.findIndex((r) => r !== null && typeof r === "object" && "error" in r) ?? -1;
-    if (reply.error || at >= 0) throw new Error(`floor replay failed at transaction ${i}: ${JSON.stringify(reply.error ?? reply.result![at])}`);
-  }
-  const ms = performance.now() - t0;
-  sock.destroy();
-  return ms;
 }
 
 const fmt = (xs: number[]) => (xs.length ? `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}` : "-");

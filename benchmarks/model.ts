@@ -162,7 +162,7 @@ function noOps(remote: string, manifest: string, what: string): { ms: number; no
 }
 
 /** Sends each transaction raw over one bare socket, one at a time; every reply must be free of errors. */
-async function replayRaw(socketPath: string, transactions: readonly unknown[][]): Promise<number> {
+export async function replayRaw(socketPath: string, transactions: readonly unknown[][]): Promise<number> {
   const texts = transactions.map((ops, id) => JSON.stringify({ method: "transact", params: ["OVN_Northbound", ...ops], id }));
   const sock = net.createConnection(socketPath);
   await new Promise<void>((resolve, reject) => sock.once("connect", resolve).once("error", reject));
