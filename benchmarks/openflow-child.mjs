@@ -14,22 +14,29 @@ const load = (dist, file) => import(pathToFileURL(join(resolve(dist), file)).hre
 let sink;
 
 /**
- * Calls of `fn` per second over at least `minMs`, after `warmMs` of calls not counted: the steady-state
- * rate, once V8 has compiled the code path (a 50-call warm-up left the first row timing part of the JIT's
- * own work: the encoder reaches its full speed only after ~200 ms of calls).
+ * Calls of `fn` per second in steady state, once V8 has compiled the code path. The warm-up is counted in
+ * CPU time of this process, not wall time (the encoder reaches full speed only after ~200 ms of its own CPU;
+ * with a wall-clock warm-up, any other process on the machine pushed part of the JIT's work into the timed
+ * window, and idle runs ranged 2-4 M/s). After it, `windows` windows of at least `minMs` each are timed and
+ * the median rate is returned, so one garbage collection or one preemption does not decide the row.
  */
-function measure(fn, minMs = 400, warmMs = 300) {
-  const w0 = performance.now();
-  while (performance.now() - w0 < warmMs) for (let i = 0; i < 20; i++) fn();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < minMs) {
-    for (let i = 0; i < 20; i++) fn();
-    n += 20;
-    t = performance.now();
+function measure(fn, minMs = 150, warmCpuMs = 600, windows = 5) {
+  const c0 = cpuNs();
+  while (cpuNs() - c0 < warmCpuMs * 1e6) for (let i = 0; i < 200; i++) fn();
+  const rates = [];
+  for (let k = 0; k < windows; k++) {
+    let n = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < minMs) {
+      for (let i = 0; i < 20; i++) fn();
+      n += 20;
+      t = performance.now();
+    }
+    rates.push((n * 1000) / (t - t0));
   }
-  return (n * 1000) / (t - t0);
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)];
 }
 
 function readCorpus(file) {
