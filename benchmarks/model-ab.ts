@@ -8,7 +8,9 @@
  *   npx vite-node benchmarks/model-ab.ts ROOT_A ROOT_B [ROUNDS]
  *
  * ROOT is a directory holding `dist/` and `benchmarks/model-child.mjs` (e.g. this worktree, and a
- * copy of an older build). `MODEL_AB=pods,proof` picks the parts.
+ * copy of an older build). `MODEL_AB=pods,proof` picks the parts. `CHILD_ARGS` are Node.js options
+ * for every child; `CHILD_ARGS_A` / `CHILD_ARGS_B` for ROOT_A's / ROOT_B's only (the same ROOT given
+ * twice, once with a trailing `/`, compares V8 options on one build).
  *
  * @module
  */
@@ -41,7 +43,9 @@ function cpuOf(pid: number): number {
 }
 
 function child(root: string, remote: string, manifest: string, capture?: string): Child {
-  const out = execFileSync("node", [...(process.env["CHILD_ARGS"]?.split(" ").filter(Boolean) ?? []), join(root, "benchmarks/model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
+  // CHILD_ARGS: node options for every child; CHILD_ARGS_A / CHILD_ARGS_B: for ROOT_A's / ROOT_B's only
+  const own = process.env[root === process.argv[2] ? "CHILD_ARGS_A" : "CHILD_ARGS_B"] ?? "";
+  const out = execFileSync("node", [...`${process.env["CHILD_ARGS"] ?? ""} ${own}`.split(" ").filter(Boolean), join(root, "benchmarks/model-child.mjs"), remote, manifest, ...(capture ? [capture] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
   return JSON.parse(out) as Child;
 }
 
