@@ -7,7 +7,7 @@
  * @module
  */
 import { newUuid } from "./uuid.js";
-import { type CompiledCondition, type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
+import { type CompiledCondition, type CompiledWhere, type ConditionReporter, evalCondition } from "../schema/condition.js";
 import { type Datum, type DatumReporter, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, decodeDatumWith, defaultDatum } from "../schema/datum.js";
 import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
 import { type ColumnSchema, columnOf } from "../schema/schema.js";
@@ -15,7 +15,7 @@ import type { ColumnType } from "../schema/types.js";
 import { Aborted, ConstraintViolation, DuplicateUuidName, NotOwner, OvsdbError, OvsdbSyntaxError, TimedOut } from "../wire/errors.js";
 import { type JsonRow, isId, isUuid } from "../wire/notation.js";
 import type { Mutator, OperationResult } from "../wire/operations.js";
-import { type DecodeContext, encodeDatum, ovsJsonText, serverConditionReporter, serverDatumReporter, syntaxError } from "./codec.js";
+import { type DecodeContext, compileTxnWhere, encodeDatum, ovsJsonText, serverConditionReporter, serverDatumReporter, syntaxError } from "./codec.js";
 import type { Database } from "./database.js";
 import { type TxnView, checkCommit } from "./integrity.js";
 import { type Change, type CommittedTxn, type DbRow, type TableData, type TxnContext, datumKey, rowEquals, sharedDefault } from "./storage.js";
@@ -255,7 +255,7 @@ export class Transaction implements TxnView {
   /** Parses a `where` (a conjunction; bare `true`/`false` clauses allowed, as ovsdb-server allows them) with the shared condition compiler. */
   private where(t: TableData, op: Record<string, unknown>): CompiledWhere {
     const where = this.member(op, "where", "array") as unknown[];
-    return compileWhere(t.schema, where, { reporter: this.reporter });
+    return compileTxnWhere(t.schema, where, () => this.reporter);
   }
 
   private columns(t: TableData, op: Record<string, unknown>, required: boolean, member = "columns"): string[] | undefined {
