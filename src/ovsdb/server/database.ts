@@ -8,7 +8,7 @@
 import type { Row } from "../schema/datum.js";
 import type { DatabaseSchema } from "../schema/schema.js";
 import { IoError, OvsdbError, errorFromJson, errorToJson } from "../wire/errors.js";
-import { newUuid } from "./uuid.js";
+import { randomUUID } from "node:crypto";
 import { randomUuid } from "../wire/notation.js";
 import type { OperationResult } from "../wire/operations.js";
 import { decodeDatum, encodeDatum } from "./codec.js";
@@ -232,8 +232,8 @@ export class Database {
 
   /** @internal Applies a committed change set and notifies listeners. */
   applyCommit(changes: Change[], comments: string[], durable = false): CommittedTxn {
-    const out = changes.map((c) => rowChange(c.table, c.uuid, c.old, c.new ? { uuid: c.uuid, version: newUuid(), data: Object.freeze(c.new) } : undefined)!);
-    let txn: CommittedTxn = { id: newUuid(), database: this.name, changes: out, comments, date: Date.now(), durable };
+    const out = changes.map((c) => rowChange(c.table, c.uuid, c.old, c.new ? { uuid: c.uuid, version: randomUUID(), data: Object.freeze(c.new) } : undefined)!);
+    let txn: CommittedTxn = { id: randomUUID(), database: this.name, changes: out, comments, date: Date.now(), durable };
     if (this.writeAhead) {
       // Durable first: if the log cannot take the transaction, nothing changes (ovsdb-server's "I/O error").
       try {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { newUuid } from "./uuid.js";
+import { randomUUID } from "node:crypto";
 import { type CompiledCondition, type CompiledWhere, type ConditionReporter, evalCondition } from "../schema/condition.js";
 import { type Datum, type DatumReporter, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, decodeDatumWith, defaultDatum } from "../schema/datum.js";
 import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
@@ -91,7 +91,7 @@ export class Transaction implements TxnView {
       resolve: (name) => {
         const symbols = (this.symbols ??= new Map());
         let s = symbols.get(name);
-        if (!s) symbols.set(name, (s = { uuid: newUuid(), created: false }));
+        if (!s) symbols.set(name, (s = { uuid: randomUUID(), created: false }));
         return s.uuid;
       },
     });
@@ -202,7 +202,7 @@ export class Transaction implements TxnView {
     if (c === undefined || c.old !== undefined) return "00000000-0000-0000-0000-000000000000";
     const versions = (this.insertedVersions ??= new Map());
     let v = versions.get(uuid);
-    if (v === undefined) versions.set(uuid, (v = newUuid()));
+    if (v === undefined) versions.set(uuid, (v = randomUUID()));
     return v;
   }
 
@@ -351,7 +351,7 @@ export class Transaction implements TxnView {
         throw syntaxError(uuidText, "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.", "duplicate uuid");
       }
     } else {
-      uuid = newUuid();
+      uuid = randomUUID();
     }
     if (uuidName !== undefined) {
       const s = this.symbols?.get(uuidName);
