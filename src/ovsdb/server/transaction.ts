@@ -261,7 +261,7 @@ export class Transaction implements TxnView {
   private columns(t: TableData, op: Record<string, unknown>, required: boolean, member = "columns"): string[] | undefined {
     const cols = this.member(op, member, "array", !required) as unknown[] | undefined;
     if (!cols) return undefined;
-    if (!cols.every((c) => typeof c === "string") || new Set(cols).size !== cols.length) throw syntaxError(cols, "array of distinct column names expected");
+    if (!cols.every((c) => typeof c === "string") || !distinct(cols)) throw syntaxError(cols, "array of distinct column names expected");
     for (const c of cols as string[]) {
       if (!columnOf(t.schema, c)) throw syntaxError(cols, `${c} is not a valid column name`);
     }
@@ -502,6 +502,13 @@ export class Transaction implements TxnView {
     if (changes.length === 0) return undefined;
     return db.applyCommit(changes, this.comments ?? [], this.durable);
   }
+}
+
+/** True when no two elements of `xs` are equal (`columns` lists are short: pairwise, no set made). */
+function distinct(xs: readonly unknown[]): boolean {
+  if (xs.length > 16) return new Set(xs).size === xs.length;
+  for (let i = 1; i < xs.length; i++) for (let j = 0; j < i; j++) if (xs[i] === xs[j]) return false;
+  return true;
 }
 
 /** A table's columns with their default values, and the columns whose default breaks their constraints, with the error (in column order). */
