@@ -14,8 +14,8 @@ import { isId, isUuid } from "../wire/notation.js";
 import { stringifyJson, toInt64 } from "../wire/json.js";
 import { formatG } from "../text/json.js";
 import { compareAtoms } from "../schema/datum.js";
-import { type CompiledCondition, type ConditionReporter, compileCondition } from "../schema/condition.js";
-import { type DatabaseSchema, type TableSchema, schemaToJson } from "../schema/schema.js";
+import { type CompiledCondition, type CompiledWhere, type ConditionReporter, compileCondition, compileWhere, evalCondition } from "../schema/condition.js";
+import { type DatabaseSchema, type TableSchema, columnOf, schemaToJson } from "../schema/schema.js";
 
 /**
  * JSON text with object members sorted by name, as ovsdb-server prints the `"syntax"` member of
@@ -217,4 +217,26 @@ export function wireSchema(schema: DatabaseSchema): Record<string, unknown> {
     return v;
   };
   return sortEnums(json) as Record<string, unknown>;
+}
+
+/** A lowercase UUID in its 36-character text (what {@link atomFromJson} gives back unchanged for `["uuid", u]`). */
+const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * @internal Compiles a transaction's `where` as {@link compileWhere} does with the reporter
+ * `reporter()` gives, which is made only when needed: the usual `[["_uuid", "==", ["uuid", U]]]`
+ * (U lowercase) is compiled directly, to the same result, without one.
+ */
+export function compileTxnWhere(table: TableSchema, where: readonly unknown[], reporter: () => ConditionReporter): CompiledWhere {
+  if (where.length === 1) {
+    const c = where[0];
+    if (Array.isArray(c) && c.length === 3 && c[0] === "_uuid" && c[1] === "==") {
+      const v = c[2];
+      if (Array.isArray(v) && v.length === 2 && v[0] === "uuid" && typeof v[1] === "string" && LOWER_UUID.test(v[1])) {
+        const clause: CompiledCondition = { column: "_uuid", fn: "==", value: v[1], type: columnOf(table, "_uuid")!.type };
+        return { clauses: [clause], alwaysFalse: false, test: (row) => evalCondition(clause, row["_uuid"]) };
+      }
+    }
+  }
+  return compileWhere(table, where, { reporter: reporter() });
 }

@@ -251,10 +251,21 @@ export class Monitor {
   }
 }
 
-/** A bounded history of committed transactions of one database, for `monitor_cond_since`. */
+/**
+ * A bounded history of committed transactions of one database, for `monitor_cond_since`.
+ *
+ * It keeps transactions only from the first {@link TxnHistory.record} on (the first
+ * `monitor_cond_since` on the database, or a history given at start): before that no client can
+ * know a transaction id to resume from but the last one, which stays resumable. Until then a
+ * committed transaction is not held, so its rows' old values (a big set's previous copy, for
+ * one) die young instead of outliving ~100 transactions in the heap.
+ */
 export class TxnHistory {
   private readonly txns: CommittedTxn[] = [];
   private changeCount = 0;
+  private recording = false;
+  /** Id of the transaction just before the first one kept, when every one after it is kept. */
+  private base: string | undefined;
 
   /**
    * @param maxTxns most transactions kept (ovsdb-server keeps about 100).
@@ -265,13 +276,24 @@ export class TxnHistory {
     readonly maxChanges = 100_000,
   ) {}
 
-  /** Records a committed transaction, dropping the oldest beyond the bounds. */
+  /** Keeps the transactions committed from now on (up to the bounds); idempotent. */
+  record(): void {
+    this.recording = true;
+  }
+
+  /** Records a committed transaction (once {@link TxnHistory.record} was called), dropping the oldest beyond the bounds. */
   add(txn: CommittedTxn): void {
     if (this.maxTxns === 0) return;
+    if (!this.recording) {
+      this.base = txn.id;
+      return;
+    }
     this.txns.push(txn);
     this.changeCount += txn.changes.length;
     while (this.txns.length > this.maxTxns || (this.changeCount > this.maxChanges && this.txns.length > 1)) {
       this.changeCount -= this.txns.shift()!.changes.length;
+      // As ovsdb-server: a resume from before the oldest transaction kept starts over.
+      this.base = undefined;
     }
   }
 
@@ -279,6 +301,7 @@ export class TxnHistory {
   clear(): void {
     this.txns.length = 0;
     this.changeCount = 0;
+    this.base = undefined;
   }
 
   /** Number of transactions kept. */
@@ -294,7 +317,7 @@ export class TxnHistory {
     if (txnId === "00000000-0000-0000-0000-000000000000") return undefined;
     if (txnId === current) return [];
     const i = this.txns.findIndex((t) => t.id === txnId);
-    if (i < 0) return undefined;
+    if (i < 0 && (this.base === undefined || txnId !== this.base)) return undefined;
     const net = new Map<string, { table: string; uuid: string; old: DbRow | undefined; new: DbRow | undefined }>();
     for (const t of this.txns.slice(i + 1)) {
       for (const c of t.changes) {

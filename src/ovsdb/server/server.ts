@@ -29,7 +29,9 @@ import { reclaimMemorySoon } from "./reclaim.js";
 /** Options of an {@link OvsdbServer}. */
 export interface OvsdbServerOptions {
   /**
-   * Transactions kept per database for `monitor_cond_since` (as a clustered ovsdb-server does).
+   * Transactions kept per database for `monitor_cond_since` (as a clustered ovsdb-server does),
+   * from the first `monitor_cond_since` on that database on (or from the history given to
+   * {@link OvsdbServer.addDatabase}); before that only the last transaction is resumable.
    * 0 behaves like a standalone ovsdb-server 3.1: no history, `monitor_cond_since` always answers
    * `[false, "00000000-…", <initial>]` and `update3` carries the all-zeros transaction id.
    * @default 100
@@ -146,6 +148,7 @@ export class OvsdbServer extends EventEmitter<ServerEvents> {
 
   private host(db: Database, past: readonly CommittedTxn[] = []): void {
     const h: Hosted = { db, history: new TxnHistory(this.options.historyTxns), serverRow: undefined };
+    if (past.length > 0) h.history.record();
     for (const txn of past) h.history.add(txn);
     this.hosted.set(db.name, h);
     db.onCommit((txn) => {

@@ -172,6 +172,7 @@ export class ClientSession {
     if (version === 3) {
       const since = typeof p[3] === "string" ? p[3] : undefined;
       const history = this.server.history(h);
+      history.record();
       if (history.maxTxns === 0) {
         result = [false, ZERO_UUID, m.initial()];
       } else {

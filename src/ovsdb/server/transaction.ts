@@ -7,7 +7,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { type CompiledCondition, type CompiledWhere, type ConditionReporter, compileWhere, evalCondition } from "../schema/condition.js";
+import { type CompiledCondition, type CompiledWhere, type ConditionReporter, evalCondition } from "../schema/condition.js";
 import { type Datum, type DatumReporter, type Row, checkAtom, compareDatums, datumAtoms, datumEquals, decodeDatumWith, defaultDatum } from "../schema/datum.js";
 import { applyMutation, decodeMutationArgument, isMutator, mutationArgumentTypes } from "../schema/mutation.js";
 import { type ColumnSchema, columnOf } from "../schema/schema.js";
@@ -15,7 +15,7 @@ import type { ColumnType } from "../schema/types.js";
 import { Aborted, ConstraintViolation, DuplicateUuidName, NotOwner, OvsdbError, OvsdbSyntaxError, TimedOut } from "../wire/errors.js";
 import { type JsonRow, isId, isUuid } from "../wire/notation.js";
 import type { Mutator, OperationResult } from "../wire/operations.js";
-import { type DecodeContext, encodeDatum, ovsJsonText, serverConditionReporter, serverDatumReporter, syntaxError } from "./codec.js";
+import { type DecodeContext, compileTxnWhere, encodeDatum, ovsJsonText, serverConditionReporter, serverDatumReporter, syntaxError } from "./codec.js";
 import type { Database } from "./database.js";
 import { type TxnView, checkCommit } from "./integrity.js";
 import { type Change, type CommittedTxn, type DbRow, type TableData, type TxnContext, datumKey, rowEquals, sharedDefault } from "./storage.js";
@@ -255,13 +255,13 @@ export class Transaction implements TxnView {
   /** Parses a `where` (a conjunction; bare `true`/`false` clauses allowed, as ovsdb-server allows them) with the shared condition compiler. */
   private where(t: TableData, op: Record<string, unknown>): CompiledWhere {
     const where = this.member(op, "where", "array") as unknown[];
-    return compileWhere(t.schema, where, { reporter: this.reporter });
+    return compileTxnWhere(t.schema, where, () => this.reporter);
   }
 
   private columns(t: TableData, op: Record<string, unknown>, required: boolean, member = "columns"): string[] | undefined {
     const cols = this.member(op, member, "array", !required) as unknown[] | undefined;
     if (!cols) return undefined;
-    if (!cols.every((c) => typeof c === "string") || new Set(cols).size !== cols.length) throw syntaxError(cols, "array of distinct column names expected");
+    if (!cols.every((c) => typeof c === "string") || !distinct(cols)) throw syntaxError(cols, "array of distinct column names expected");
     for (const c of cols as string[]) {
       if (!columnOf(t.schema, c)) throw syntaxError(cols, `${c} is not a valid column name`);
     }
@@ -502,6 +502,13 @@ export class Transaction implements TxnView {
     if (changes.length === 0) return undefined;
     return db.applyCommit(changes, this.comments ?? [], this.durable);
   }
+}
+
+/** True when no two elements of `xs` are equal (`columns` lists are short: pairwise, no set made). */
+function distinct(xs: readonly unknown[]): boolean {
+  if (xs.length > 16) return new Set(xs).size === xs.length;
+  for (let i = 1; i < xs.length; i++) for (let j = 0; j < i; j++) if (xs[i] === xs[j]) return false;
+  return true;
 }
 
 /** A table's columns with their default values, and the columns whose default breaks their constraints, with the error (in column order). */
