@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type MatchField, NUM_MAX_BYTES, fieldByName, fieldHasMask, fieldMaskNum, fieldNum, fieldValueLength } from "../oxm.js";
+import { type MatchField, NUM_MAX_BYTES, fieldByName, fieldMaskNum, fieldNum, fieldValueLength } from "../oxm.js";
 import { type PortFormatter, formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6, formatMacBigInt } from "../../net/address.js";
 import { bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
@@ -122,10 +122,11 @@ function toMap(match: readonly MatchField[]): FieldsByName {
     }
     // a narrow field's value and mask read as the numbers a decoded entry carries (no view of its bytes made)
     const len = fieldValueLength(f);
-    const masked = fieldHasMask(f);
     const narrow = len <= NUM_MAX_BYTES;
+    const mn = narrow ? fieldMaskNum(f) : undefined;
+    const masked = narrow ? mn !== undefined : f.mask !== undefined;
     let v = narrow ? BigInt(fieldNum(f)) : bytesToBigInt(f.value);
-    let m = !masked ? ones(len * 8) : narrow ? BigInt(fieldMaskNum(f)!) : bytesToBigInt(f.mask!);
+    let m = !masked ? ones(len * 8) : narrow ? BigInt(mn!) : bytesToBigInt(f.mask!);
     // xreg/xxreg are printed as the 32-bit registers they overlay
     const x = def.name.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(def.name) : null;
     if (x) {
