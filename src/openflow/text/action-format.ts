@@ -4,7 +4,7 @@
  * @module
  */
 import { type Action, CtFlags, LearnFlags, type LearnSpec, NatFlags, OfpPort, type SubField } from "../actions.js";
-import { type FieldDef, type MatchField, fieldByHeader, nxWidth } from "../oxm.js";
+import { type FieldDef, type MatchField, NUM_MAX_BYTES, fieldByHeader, fieldMaskNum, fieldNum, fieldValueLength, nxWidth } from "../oxm.js";
 import { formatLegacyAction } from "../v10/actions.js";
 import { formatNshAction } from "../actions-nsh.js";
 import { type NameMaps, formatPort, formatPort16, port16to32 } from "./ports.js";
@@ -51,18 +51,22 @@ function fmtNatAddr6(b: Uint8Array): string {
 function formatSetField(mf: MatchField, names?: NameMaps): string {
   const f = fieldNamed(mf.field);
   if (!f) return `set_field:${hexBytes(mf.value)}->0x${mf.header.toString(16)}`;
-  const v = bytesToBigInt(mf.value);
+  // a narrow value and mask read as the numbers a decoded entry carries (no view of its bytes made)
+  const len = fieldValueLength(mf);
+  const narrow = len <= NUM_MAX_BYTES;
+  const v = narrow ? BigInt(fieldNum(mf)) : bytesToBigInt(mf.value);
+  const mn = narrow ? fieldMaskNum(mf) : undefined;
+  const m = narrow ? (mn === undefined ? undefined : BigInt(mn)) : mf.mask && bytesToBigInt(mf.mask);
   if (f.name === "vlan_vid") return `set_field:${bdec(v)}->vlan_vid`;
   if (f.name === "ip_dscp") return `set_field:${bdec(v)}->ip_dscp`;
   const flags = flagField(f);
-  if (flags !== undefined) return `set_field:${formatFlagSetField(v, mf.mask && bytesToBigInt(mf.mask), mf.value.length, flags)}->${setFieldName(f)}`;
-  let s = `set_field:${names !== undefined && f.format === "port" && !mf.mask ? names.port(Number(v)) : formatValue(f, v, mf.value.length)}`;
+  if (flags !== undefined) return `set_field:${formatFlagSetField(v, m, len, flags)}->${setFieldName(f)}`;
+  let s = `set_field:${names !== undefined && f.format === "port" && m === undefined ? names.port(Number(v)) : formatValue(f, v, len)}`;
   // a decimal field's mask prints in hex (`8/0xc`)
-  if (mf.mask) {
-    const m = bytesToBigInt(mf.mask);
+  if (m !== undefined) {
     // an IP address mask that is a prefix prints as its length (`10.0.0.0/8`), as ovs-ofctl prints it
-    const plen = f.format === "ipv4" || f.format === "ipv6" ? prefixLen(m, mf.mask.length * 8) : undefined;
-    s += `/${plen !== undefined ? plen : f.format === "dec" ? hexNum(m) : formatValue(f, m, mf.value.length)}`;
+    const plen = f.format === "ipv4" || f.format === "ipv6" ? prefixLen(m, len * 8) : undefined;
+    s += `/${plen !== undefined ? plen : f.format === "dec" ? hexNum(m) : formatValue(f, m, len)}`;
   }
   return `${s}->${setFieldName(f)}`;
 }

@@ -13,7 +13,7 @@ import { type ActionParseContext, actionParseContext } from "./context.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatInstructions, parseInstructionsIn } from "./instructions.js";
 import { hasPrerequisite } from "../match-checks.js";
-import { type MatchBuilder, NO_FLOW_SYNTAX, NO_PROTOCOL_FIELDS, matchesNoProtocolField, SHORTHANDS, applyField, buildMatch, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
+import { type FieldSpec, type MatchBuilder, NO_FLOW_SYNTAX, NO_PROTOCOL_FIELDS, matchesNoProtocolField, SHORTHANDS, applyField, applyFieldSpec, buildMatch, fieldSpec, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { MATCH_SEPARATORS, isJsSpace, num, tableOrFail, topRangesInto } from "./tokens.js";
 import { fieldNamed } from "./values.js";
@@ -111,9 +111,9 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       val = t.slice(va, z);
     }
     // one lookup tells a flow keyword, a protocol shorthand and a match field apart, by the key's characters
-    const kind = flowKey(t, a, ke);
-    // (a flow keyword is its own key; a shorthand without a value needs none)
-    const key = typeof kind === "string" ? kind : kind !== undefined ? "" : t.slice(a, ke);
+    const entry = keyEntry(t, a, ke);
+    const kind = entry.kind;
+    const key = entry.text;
     if (kind === undefined) {
       // (protocol shorthands are spelled as written: `IP` is no shorthand)
     } else if (typeof kind !== "string") {
@@ -205,15 +205,16 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       applyField(b, key, "0/0");
       continue;
     }
-    const noProtocol = NO_PROTOCOL_FIELDS.get(key);
+    const noProtocol = entry.noProtocol;
     if (noProtocol !== undefined) {
       // parsed, then refused once the actions are checked: no protocol can carry the field
       if (matchesNoProtocolField(key, noProtocol, val)) unencodable = true;
       continue;
     }
     // a port name the switch reported (`in_port=p1`)
-    const port = names !== undefined && key.toLowerCase() === "in_port" ? names.get(val) : undefined;
-    applyField(b, key, port === undefined ? val : String(port));
+    const port = names !== undefined && entry.lower === "in_port" ? names.get(val) : undefined;
+    if (entry.spec !== undefined) applyFieldSpec(b, key, entry.lower, entry.spec, port === undefined ? val : String(port));
+    else applyField(b, key, port === undefined ? val : String(port));
   }
   // a field with a prerequisite makes the match one of Ethernet packets (match_add_ethernet_prereq()); when
   // normalization leaves no such field, Open vSwitch writes that packet type itself
@@ -316,23 +317,56 @@ const FLOW_KEYS = new Map<string, string | readonly [number, number?]>([
   ...SHORTHANDS,
 ]);
 
-/**
- * {@link FLOW_KEYS} by key length: `[key, kind, key, kind, ...]`, so that a key is found by its characters in
- * the flow text (no string made of it, no hash of one).
- */
-const FLOW_KEYS_BY_LEN: (string | readonly [number, number?])[][] = [];
-for (const [k, kind] of FLOW_KEYS) (FLOW_KEYS_BY_LEN[k.length] ??= []).push(k, kind);
+/** What the flow parser knows of one key as written (exact case): worked out once per spelling seen. */
+interface KeyEntry {
+  /** The key. */
+  readonly text: string;
+  /** {@link FLOW_KEYS}' entry: a flow keyword, a protocol shorthand, or undefined for a match field. */
+  readonly kind: string | readonly [number, number?] | undefined;
+  /** The key in lower case. */
+  readonly lower: string;
+  /** {@link NO_PROTOCOL_FIELDS}' entry of the key. */
+  readonly noProtocol: number | undefined;
+  /** The field spec of a match field's key that is no bit range (applyFieldSpec()), else undefined. */
+  readonly spec: FieldSpec | undefined;
+}
 
-/** {@link FLOW_KEYS}'s entry of the key `s` from `a` to `b` (case as written), or undefined. */
-function flowKey(s: string, a: number, b: number): string | readonly [number, number?] | undefined {
-  const list = FLOW_KEYS_BY_LEN[b - a];
-  if (list === undefined) return undefined;
-  const c = s.charCodeAt(a);
-  for (let i = 0; i < list.length; i += 2) {
-    const k = list[i] as string;
-    if (k.charCodeAt(0) === c && s.startsWith(k, a)) return list[i + 1];
+/**
+ * The keys seen, by their characters: at `min(length, 63) * 128 + (first char & 127)`, a short list of
+ * entries, so that a key is found in the flow text with no string made of it and no hash of one.
+ */
+const KEYS: (KeyEntry[] | undefined)[] = Array.from({ length: 64 * 128 }, () => undefined);
+/** How many entries {@link KEYS} holds, and the most it keeps. */
+let nKeys = 0;
+const MAX_KEYS = 4096;
+
+/** The {@link KeyEntry} of the key `s` from `a` to `b`. */
+function keyEntry(s: string, a: number, b: number): KeyEntry {
+  const len = b - a;
+  const slot = (len < 63 ? len : 63) * 128 + (s.charCodeAt(a) & 127);
+  const list = KEYS[slot];
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (e.text.length === len && s.startsWith(e.text, a)) return e;
+    }
   }
-  return undefined;
+  const text = s.slice(a, b);
+  const kind = FLOW_KEYS.get(text);
+  const lower = text.toLowerCase();
+  const e: KeyEntry = {
+    text,
+    kind,
+    lower,
+    noProtocol: NO_PROTOCOL_FIELDS.get(text),
+    spec: kind === undefined && lower.charCodeAt(lower.length - 1) !== 93 ? fieldSpec(lower) : undefined,
+  };
+  if (nKeys < MAX_KEYS) {
+    nKeys++;
+    if (list === undefined) KEYS[slot] = [e];
+    else list.push(e);
+  }
+  return e;
 }
 
 /** Matches a protocol shorthand's Ethernet type and IP protocol. */

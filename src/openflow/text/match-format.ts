@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type MatchField, fieldByName } from "../oxm.js";
+import { type MatchField, NUM_MAX_BYTES, fieldByName, fieldMaskNum, fieldNum, fieldValueLength } from "../oxm.js";
 import { type PortFormatter, formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6, formatMacBigInt } from "../../net/address.js";
 import { bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
@@ -120,9 +120,13 @@ function toMap(match: readonly MatchField[]): FieldsByName {
       unknown.push(f);
       continue;
     }
-    const len = f.value.length;
-    let v = bytesToBigInt(f.value);
-    let m = f.mask ? bytesToBigInt(f.mask) : ones(len * 8);
+    // a narrow field's value and mask read as the numbers a decoded entry carries (no view of its bytes made)
+    const len = fieldValueLength(f);
+    const narrow = len <= NUM_MAX_BYTES;
+    const mn = narrow ? fieldMaskNum(f) : undefined;
+    const masked = narrow ? mn !== undefined : f.mask !== undefined;
+    let v = narrow ? BigInt(fieldNum(f)) : bytesToBigInt(f.value);
+    let m = !masked ? ones(len * 8) : narrow ? BigInt(mn!) : bytesToBigInt(f.mask!);
     // xreg/xxreg are printed as the 32-bit registers they overlay
     const x = def.name.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(def.name) : null;
     if (x) {
@@ -144,7 +148,7 @@ function toMap(match: readonly MatchField[]): FieldsByName {
     }
     groups |= GROUPS.get(def.name) ?? 0;
     // an exact match's value already fits its all-ones mask
-    if (f.mask) v &= m;
+    if (masked) v &= m;
     map.set(def.name, { v, m, len, printed: false });
   }
   return { map, unknown, groups };

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type FieldDef, type MatchField, fieldByName, matchField, nxWidth } from "../oxm.js";
+import { type FieldDef, type MatchField, NUM_MAX_BYTES, fieldByName, matchField, matchFieldNum, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
 import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, ones, parseValue } from "./values.js";
@@ -198,7 +198,14 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     applyField(b, name, `0x${(v << BigInt(lo)).toString(16)}/0x${mask.toString(16)}`);
     return;
   }
-  const spec = fieldSpec(lower);
+  applyFieldSpec(b, key, lower, fieldSpec(lower), value);
+}
+
+/**
+ * {@link applyField} of a key that is no bit range, with its lower-case form and {@link fieldSpec} already
+ * known (the flow parser keeps them per key it has seen).
+ */
+export function applyFieldSpec(b: MatchBuilder, key: string, lower: string, spec: FieldSpec, value: string): void {
   // in_port_oxm (OXM_OF_IN_PORT, 32 bits): mf_from_ofp_port_string32() names whatever it cannot read as a
   // port, a mask included, in one message
   // (actset_output is read the same way)
@@ -353,7 +360,7 @@ const enum Store {
 }
 
 /** What applyField() needs to know of one (lower-case) field name, worked out once per name. */
-interface FieldSpec {
+export interface FieldSpec {
   readonly route: Route;
   /** {@link UNMASKABLE}'s entry: the name a mask error uses, for a field without masks. */
   readonly unmaskable: string | undefined;
@@ -369,7 +376,7 @@ const SPECS = new Map<string, FieldSpec>();
 const MAX_SPECS = 2048;
 
 /** The {@link FieldSpec} of lower-case field name `lower`: one lookup of a name seen before. */
-function fieldSpec(lower: string): FieldSpec {
+export function fieldSpec(lower: string): FieldSpec {
   let spec = SPECS.get(lower);
   if (spec !== undefined) return spec;
   const def = fieldNamed(lower);
@@ -424,7 +431,10 @@ export function buildMatch(b: MatchBuilder): MatchField[] {
       continue;
     }
     const v = m === undefined ? e.v : e.v & m;
-    out.push(matchField(name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
+    // a narrow field as numbers (its bytes made only if read: the encoder writes the numbers); a wide one,
+    // and tun_metadata (sized to its value), as bytes
+    if (e.len <= NUM_MAX_BYTES && !name.startsWith("tun_metadata")) out.push(matchFieldNum(name, Number(v & full), m === undefined ? undefined : Number(m & full)));
+    else out.push(matchField(name, bigIntToBytes(v, e.len), m === undefined ? undefined : bigIntToBytes(m, e.len)));
   }
   return out;
 }

@@ -106,9 +106,13 @@ export function topRangesInto(s: string, from: number, to: number, seps: string,
   let start = from;
   for (let i = from; i <= to; i++) {
     // (the end of the text ends the last part as a separator would)
-    const c = i === to ? 44 : s.charCodeAt(i);
-    const k = i === to ? SEP : c < 128 ? table[c]! : 0;
-    if (k === 0) continue;
+    let k = SEP;
+    if (i < to) {
+      const c = s.charCodeAt(i);
+      if (c >= 128) continue;
+      k = table[c]!;
+      if (k === 0) continue;
+    }
     if (k === OPEN) depth++;
     else if (k === CLOSE) depth--;
     else if (depth === 0 || i === to) {
