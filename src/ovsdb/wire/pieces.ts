@@ -252,19 +252,6 @@ export class PieceAssembler {
   private readonly skeleton: string[] = [];
   /** The text of a piece that began in an earlier part and has not ended yet. */
   private head: string[] | undefined;
-  /** The skeleton's text since the last piece ended (not yet in {@link skeleton}: it may be a run member's key). */
-  private gap = "";
-  /** The container being built of the last pieces (see {@link take}), or undefined. */
-  private run: Record<string, unknown> | unknown[] | undefined;
-  /** The runs, by their anchor's placeholder. */
-  private readonly runs = new Map<number, Record<string, unknown> | unknown[]>();
-  private readonly setRuns: (Record<string, unknown> | unknown[])[] = [];
-  private readonly setKeys: (string | undefined)[] = [];
-  private readonly setValues: unknown[] = [];
-  /** Where the open piece goes: {@link OPEN_SKELETON}, {@link OPEN_ANCHOR} or {@link OPEN_MEMBER}. */
-  private open = OPEN_SKELETON;
-  /** The open piece's key when it goes into a run ({@link ARRAY_ANCHOR} in an array). */
-  private openKey = "";
   /** A piece did not parse, or a number lies beside the pieces: the message must be parsed whole. */
   failed = false;
   /** Parts taken so far. */
@@ -325,55 +312,17 @@ export class PieceAssembler {
   /**
    * Takes the text of one part of the message, the boundaries being the `count` entries of `events`
    * less `from` (character offsets into `text`). `exact`: the part may hold an integer beyond 2^53.
-   * Nothing is kept when a piece does not parse (returns false).
-   *
-   * A piece that is the first member of its container (the text before it ends in `{"key":` or
-   * `[`) is an anchor: it keeps its placeholder in the skeleton and starts a run, the container's
-   * value built here. Each next piece whose text before it is exactly `,"key":` (or `,` in an
-   * array) is set straight into the run and leaves nothing in the skeleton: removing such members
-   * keeps the skeleton valid exactly when the whole text is (the anchor, still in the skeleton,
-   * shows the container is an object, or an array), and the run holds them in order with
-   * `JSON.parse`'s rule for a repeated key (first place, last value). {@link finish} puts the run in
-   * the place of its container when the skeleton's container holds only the anchor.
    */
   take(text: string, from: number, events: Int32Array, count: number, exact: boolean): boolean {
     const frags: string[] = [];
     let at = 0; // text index where the skeleton (or the open piece) resumes
     let inPiece = this.head !== undefined;
-    let gap = this.gap;
-    let run = this.run;
-    let open = this.open;
-    let openKey = this.openKey;
-    let head = this.head;
-    const values = this.values.length;
-    // Members set into runs by this part, committed when every piece parsed.
-    const setRuns: (Record<string, unknown> | unknown[])[] = [];
-    const setKeys: (string | undefined)[] = [];
-    const setValues: unknown[] = [];
     for (let e = 0; e < count; e++) {
       const x = events[e]!;
       if (x >= 0) {
-        gap += text.substring(at, x - from);
+        frags.push(text.substring(at, x - from));
         at = x - from;
         inPiece = true;
-        // Where the piece goes: into the open run, a new run (as its anchor), or the skeleton.
-        const member = run === undefined ? undefined : runMember(gap, Array.isArray(run));
-        if (member !== undefined) {
-          open = OPEN_MEMBER;
-          openKey = member;
-        } else {
-          frags.push(gap);
-          const key = anchorKey(gap);
-          if (key !== undefined) {
-            run = key === ARRAY_ANCHOR ? [] : {};
-            open = OPEN_ANCHOR;
-            openKey = key;
-          } else {
-            run = undefined;
-            open = OPEN_SKELETON;
-          }
-        }
-        gap = "";
         continue;
       }
       inPiece = false;
@@ -381,48 +330,24 @@ export class PieceAssembler {
       let piece = text.substring(at, end);
       let value: unknown;
       try {
-        if (head !== undefined) {
+        if (this.head !== undefined) {
           // Begun in an earlier part, whose long digit runs were not looked for in this piece.
-          head.push(piece);
-          piece = head.join("");
-          head = undefined;
+          this.head.push(piece);
+          piece = this.head.join("");
+          this.head = undefined;
           value = parseJson(piece);
         } else value = exact ? parseJson(piece) : JSON.parse(piece);
       } catch {
-        this.values.length = values;
-        for (const k of this.runs.keys()) if (k >= values) this.runs.delete(k);
         return false;
       }
       at = end;
-      if (open === OPEN_MEMBER) {
-        setRuns.push(run!);
-        setKeys.push(openKey === ARRAY_ANCHOR ? undefined : openKey);
-        setValues.push(value);
-        continue;
-      }
-      if (open === OPEN_ANCHOR) {
-        this.runs.set(this.values.length, run!);
-        setRuns.push(run!);
-        setKeys.push(openKey === ARRAY_ANCHOR ? undefined : openKey);
-        setValues.push(value);
-      }
       frags.push(String(this.values.length));
       this.values.push(value);
     }
     const rest = text.substring(at);
-    if (inPiece) (head ??= []).push(rest);
-    else gap += rest;
-    for (let k = 0; k < setRuns.length; k++) {
-      this.setRuns.push(setRuns[k]!);
-      this.setKeys.push(setKeys[k]);
-      this.setValues.push(setValues[k]);
-    }
-    this.gap = gap;
-    this.run = run;
-    this.open = open;
-    this.openKey = openKey;
-    this.head = head;
-    if (frags.length > 0) this.skeleton.push(frags.length === 1 ? frags[0]! : frags.join(""));
+    if (inPiece) (this.head ??= []).push(rest);
+    else frags.push(rest);
+    this.skeleton.push(frags.length === 1 ? frags[0]! : frags.join(""));
     return true;
   }
 
@@ -433,126 +358,25 @@ export class PieceAssembler {
   finish(exact = this.longDigits): unknown {
     let root: unknown;
     try {
-      const text = this.skeleton.join("") + this.gap;
+      const text = this.skeleton.join("");
       root = exact ? parseJson(text) : JSON.parse(text);
     } catch {
       return WHOLE;
     }
     const pieceDepth = this.scan.pieceDepth;
-    if (pieceDepth === 0) return root;
-    const runs = this.runs;
-    const sr = this.setRuns, sk = this.setKeys, sv = this.setValues;
-    for (let k = 0; k < sr.length; k++) {
-      const r = sr[k]!;
-      const key = sk[k];
-      if (key === undefined) (r as unknown[]).push(sv[k]);
-      else (r as Record<string, unknown>)[key] = sv[k];
-    }
-    const filler = { values: this.values, runs, used: 0, whole: false };
-    const value = fill(root, 1, pieceDepth, filler);
-    // A run not put in place (its container holds other members, or a repeated key hid its anchor): parsed whole.
-    return filler.whole || filler.used !== runs.size ? WHOLE : value;
+    return pieceDepth === 0 ? root : fill(root, 1, pieceDepth, this.values);
   }
 }
 
-/** Where the open piece goes: into the skeleton (a placeholder), */
-const OPEN_SKELETON = 0;
-/** the skeleton and a new run (its first member), */
-const OPEN_ANCHOR = 1;
-/** or the open run only. */
-const OPEN_MEMBER = 2;
-/** The "key" of a run member in an array. */
-const ARRAY_ANCHOR = "\u0000[";
-
-/**
- * The key of a piece that goes into the open run, given the skeleton text since the last piece:
- * `,"key":` in an object (a key without escapes or control characters, not `__proto__`, which
- * `JSON.parse` makes an own member but an assignment does not), `,` in an array; else undefined.
- */
-function runMember(gap: string, array: boolean): string | undefined {
-  if (array) return gap === "," ? ARRAY_ANCHOR : undefined;
-  const n = gap.length;
-  if (n < 4 || gap.charCodeAt(0) !== 0x2c || gap.charCodeAt(1) !== QUOTE || gap.charCodeAt(n - 1) !== 0x3a || gap.charCodeAt(n - 2) !== QUOTE) return undefined;
-  return plainKey(gap, 2, n - 2);
-}
-
-/**
- * The key of a piece that is the first member of its container, given the skeleton text before it
- * (ending in `{"key":`, or `[` for an array: {@link ARRAY_ANCHOR}), or undefined.
- */
-function anchorKey(gap: string): string | undefined {
-  const n = gap.length;
-  if (n === 0) return undefined;
-  if (gap.charCodeAt(n - 1) === OPEN_BRACKET) return ARRAY_ANCHOR;
-  if (n < 4 || gap.charCodeAt(n - 1) !== 0x3a || gap.charCodeAt(n - 2) !== QUOTE) return undefined;
-  const q = gap.lastIndexOf('"', n - 3);
-  if (q < 1 || gap.charCodeAt(q - 1) !== 0x7b) return undefined;
-  return plainKey(gap, q + 1, n - 2);
-}
-
-/** `gap[from..to)` as a key when it holds no quote, backslash or control character and is not `__proto__`. */
-function plainKey(gap: string, from: number, to: number): string | undefined {
-  for (let i = from; i < to; i++) {
-    const c = gap.charCodeAt(i);
-    if (c < 0x20 || c === QUOTE || c === BACKSLASH) return undefined;
-  }
-  const key = gap.slice(from, to);
-  return key === "__proto__" ? undefined : key;
-}
-
-/** What {@link fill} puts in place, and what it found. */
-interface Filler {
-  values: unknown[];
-  runs: Map<number, Record<string, unknown> | unknown[]>;
-  /** Runs put in place. */
-  used: number;
-  /** A run's anchor was found where its run cannot go: the message must be parsed whole. */
-  whole: boolean;
-}
-
-/**
- * Puts the pieces in the skeleton's placeholders (the numbers at depth `pieceDepth`), from the
- * container at `depth`; a container that holds only a run's anchor becomes the run.
- */
-function fill(v: unknown, depth: number, pieceDepth: number, f: Filler): unknown {
-  if (depth === pieceDepth) {
-    if (typeof v !== "number") return v;
-    if (f.runs.size > 0 && f.runs.has(v)) f.whole = true;
-    return f.values[v];
-  }
+/** Puts the pieces in the skeleton's placeholders (the numbers at depth `pieceDepth`), from the container at `depth`. */
+function fill(v: unknown, depth: number, pieceDepth: number, values: unknown[]): unknown {
+  if (depth === pieceDepth) return typeof v === "number" ? values[v] : v;
   if (typeof v !== "object" || v === null) return v;
-  if (depth === pieceDepth - 1 && f.runs.size > 0) {
-    const run = onlyRun(v, f.runs);
-    if (run !== undefined) {
-      f.used++;
-      return run;
-    }
-  }
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = fill(v[i], depth + 1, pieceDepth, f);
+    for (let i = 0; i < v.length; i++) v[i] = fill(v[i], depth + 1, pieceDepth, values);
   } else {
     const o = v as Record<string, unknown>;
-    for (const k in o) o[k] = fill(o[k], depth + 1, pieceDepth, f);
+    for (const k in o) o[k] = fill(o[k], depth + 1, pieceDepth, values);
   }
   return v;
-}
-
-/** The run whose anchor is the one member of container `v`, or undefined. */
-function onlyRun(v: object, runs: Map<number, Record<string, unknown> | unknown[]>): Record<string, unknown> | unknown[] | undefined {
-  let only: unknown;
-  if (Array.isArray(v)) {
-    if (v.length !== 1) return undefined;
-    only = v[0];
-  } else {
-    let n = 0;
-    for (const k in v) {
-      if (++n > 1) return undefined;
-      only = (v as Record<string, unknown>)[k];
-    }
-    if (n !== 1) return undefined;
-  }
-  if (typeof only !== "number") return undefined;
-  const run = runs.get(only);
-  if (run === undefined || Array.isArray(run) !== Array.isArray(v)) return undefined;
-  return run;
 }
