@@ -260,13 +260,36 @@ export function parseLearn(s: string, tableNames?: ReadonlyMap<string, number>):
     }
     if (eq >= 0) {
       const dst = learnDst(s, key, p);
-      if (/[[\]]/.test(val) || (fieldByName(val) && !/^[\d]/.test(val))) {
-        const src = parseSubField(val);
-        if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`${p}: bit widths of ${key} (${dst.nbits}) and ${val} (${src.nbits}) differ`);
+      // as learn_parse_spec(): the value is a subfield if it reads as one, else an immediate value of the field
+      // (the whole field's syntax) or of its bits (an integer); when neither reads, both errors are named
+      let src: SubField | undefined;
+      let subfieldError = "";
+      try {
+        src = parseSubField(val);
+      } catch (e) {
+        if (!(e instanceof FlowSyntaxError)) throw e;
+        subfieldError = e.message;
+      }
+      if (src !== undefined) {
+        // (Open vSwitch names the widths the other way round: the source's after the destination's name)
+        if (src.nbits !== dst.nbits) throw new FlowSyntaxError(`${s}: bit widths of ${key} (${src.nbits}) and ${val} (${dst.nbits}) differ`);
         specs.push({ dst: "match", nbits: dst.nbits, src: { kind: "field", sf: src }, dstField: dst });
       } else {
         const f = fieldByName(dst.field)!;
-        const v = dst.ofs === 0 && dst.nbits === nxWidth(f) ? parseValue(f, val).v : parseBits(val);
+        const whole = dst.ofs === 0 && dst.nbits === nxWidth(f);
+        let v: bigint;
+        let immediateError: string | undefined;
+        try {
+          v = whole ? parseValue(f, val).v : parseBits(val);
+          if (!whole && v >> BigInt(dst.nbits)) immediateError = `${p}: value 0x${v.toString(16)} does not fit into ${dst.nbits} bits`;
+        } catch (e) {
+          if (!(e instanceof FlowSyntaxError)) throw e;
+          v = 0n;
+          immediateError = whole ? e.message : `${p}: cannot parse integer value`;
+        }
+        if (immediateError !== undefined) {
+          throw new FlowSyntaxError(`${s}: ${key} value ${val} cannot be parsed as a subfield (${subfieldError}) or an immediate value (${immediateError})`);
+        }
         specs.push({ dst: "match", nbits: dst.nbits, src: { kind: "imm", value: immBytes(v, dst.nbits) }, dstField: dst });
       }
       continue;

@@ -8,7 +8,7 @@ import { type Action, type SubField, subField } from "../actions.js";
 import { type FieldDef, type MatchField, fieldByName, matchField } from "../oxm.js";
 import { READ_ONLY } from "../action-consistency.js";
 import { FlowSyntaxError } from "./errors.js";
-import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, flagField, formatValue, hexNum, ones, parseValue } from "./values.js";
+import { NO_FLOW_SYNTAX, bigIntToBytes, fieldAsWritten, flagField, formatValue, hexNum, ones, parseValue } from "./values.js";
 import { formatFlagSetField } from "./flags.js";
 import { scanInt } from "./int-field.js";
 
@@ -44,7 +44,7 @@ const SET_FIELD_BITS = new Map<string, bigint>([
  * @throws FlowSyntaxError for an unknown or read-only field, a mask the field does not take, or a value out of range
  */
 export function setFieldAction(fieldName: string, valueText: string): Action[] {
-  const f = fieldNamed(fieldName);
+  const f = fieldAsWritten(fieldName);
   // (tun_ttl, tun_tos and skb_priority have no header but are fields, read-only ones)
   if (!f && (fieldName === "tun_ttl" || fieldName === "tun_tos" || fieldName === "skb_priority")) throw new FlowSyntaxError(`${fieldName} is read-only`);
   if (!f || NO_FLOW_SYNTAX.has(f.name)) throw new FlowSyntaxError(`${fieldName} is not a valid OXM field name`);

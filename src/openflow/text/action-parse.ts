@@ -5,7 +5,7 @@
  * @module
  */
 import { type Action, type EncapProperty, OfpPort, type SubField } from "../actions.js";
-import { fieldByName } from "../oxm.js";
+import { subfieldAsWritten } from "./values.js";
 import { CONTROLLER_REASONS, MP_ALGS, NX_HASH_FIELDS } from "./action-format.js";
 import { parseBundle, parseLearn, parseNat } from "./action-parse-nx.js";
 import { parseDecap } from "./action-parse-nsh.js";
@@ -219,7 +219,7 @@ on(["output"], (_it, { arg, paren }, ctx) => {
     return [{ type: "output_trunc", port: p, maxLen }];
   }
   const a = arg ?? "";
-  if (a.includes("[") || (!ctx.portNames?.has(a) && !isNumberText(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && fieldByName(a))) {
+  if (a.includes("[") || (!ctx.portNames?.has(a) && !isNumberText(a) && !PORT_NAMES.some(([n]) => n === a.toUpperCase()) && subfieldAsWritten(a))) {
     let src: SubField;
     try {
       src = parseSubField(a);
@@ -501,8 +501,9 @@ on(["dec_nsh_ttl", "debug_recirc", "debug_slow"], (_it, { name }, _ctx) => [{ ty
 
 on(["delete_field"], (it, { arg }, _ctx) => {
   // only tunnel metadata fields can be deleted
-  const f = fieldByName((arg ?? "").trim());
-  if (!f) throw new FlowSyntaxError(`${arg ?? ""} is not a valid OXM field name`);
+  // mf_parse_field(): an NXM/OXM name or a field's name, exactly as written
+  const f = subfieldAsWritten((arg ?? "").trim());
+  if (!f) throw new FlowSyntaxError(`unknown field \`${(arg ?? "").trim()}'`);
   if (!f.name.startsWith("tun_metadata")) throw new FlowSyntaxError(`${it}: ${f.name} is not a tunnel metadata field`);
   return [{ type: "delete_field", field: f.name, header: f.nxHeader }];
 });

@@ -16,7 +16,7 @@ import { hasPrerequisite } from "../match-checks.js";
 import { type FieldSpec, type MatchBuilder, NO_FLOW_SYNTAX, NO_PROTOCOL_FIELDS, matchesNoProtocolField, SHORTHANDS, applyField, applyFieldSpec, buildMatch, fieldSpec, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { MATCH_SEPARATORS, isJsSpace, num, tableOrFail, topRangesInto } from "./tokens.js";
-import { fieldNamed } from "./values.js";
+import { fieldAsWritten, fieldNamed } from "./values.js";
 import { cStrToUint, cU64, cUnsignedField } from "./c-int.js";
 
 /** `ofputil_group_from_string()`: `any`, `all` or a decimal 32-bit group number (`010` is 10). */
@@ -186,22 +186,21 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
     // `*` matches anything (mf_parse()): nothing is matched, but tun_metadata's option is still allotted and a
     // field with a prerequisite still implies an Ethernet packet type (match_add_ethernet_prereq())
     if (val === "*") {
-      const lower = key.toLowerCase();
-      const named = fieldNamed(lower);
+      const named = fieldAsWritten(key);
       if (named !== undefined && !NO_FLOW_SYNTAX.has(named.name)) {
         if (named.name.startsWith("tun_metadata")) applyField(b, key, "0/0");
         else if (hasPrerequisite(named.name)) starImplied = true;
         continue;
       }
-      if (BARE_OF10_FIELDS.has(lower) || NO_PROTOCOL_FIELDS.has(key)) continue;
+      if (BARE_OF10_FIELDS.has(key) || NO_PROTOCOL_FIELDS.has(key)) continue;
     }
     // an empty value is read as none (ofp_parse_field()) for a field, and is missing for anything else but a bit range
     if (val === "" && key.charCodeAt(key.length - 1) !== 93) val = undefined;
     if (val === undefined) {
       // a bare field name matches on its presence only: ovs-ofctl reads it as "0/0" (a no-op but for tun_metadata)
       if (NO_PROTOCOL_FIELDS.has(key)) continue;
-      const named = fieldNamed(key.toLowerCase());
-      if ((named === undefined || NO_FLOW_SYNTAX.has(named.name)) && !BARE_OF10_FIELDS.has(key.toLowerCase())) throw new FlowSyntaxError(`field ${key} missing value`);
+      const named = fieldAsWritten(key);
+      if ((named === undefined || NO_FLOW_SYNTAX.has(named.name)) && !BARE_OF10_FIELDS.has(key)) throw new FlowSyntaxError(`field ${key} missing value`);
       applyField(b, key, "0/0");
       continue;
     }
@@ -212,6 +211,8 @@ export function parseFlow(text: string, command: number = FlowModCommand.ADD, op
       continue;
     }
     // a port name the switch reported (`in_port=p1`)
+    // Open vSwitch's field names are lower case and case-sensitive, and NXM/OXM names are no match keys
+    if (entry.refused) throw new FlowSyntaxError(`unknown keyword ${key}`);
     const port = names !== undefined && entry.lower === "in_port" ? names.get(val) : undefined;
     if (entry.spec !== undefined) applyFieldSpec(b, key, entry.lower, entry.spec, port === undefined ? val : String(port));
     else applyField(b, key, port === undefined ? val : String(port));
@@ -329,6 +330,11 @@ interface KeyEntry {
   readonly noProtocol: number | undefined;
   /** The field spec of a match field's key that is no bit range (applyFieldSpec()), else undefined. */
   readonly spec: FieldSpec | undefined;
+  /**
+   * True for a match key that is no bit range and that Open vSwitch does not take as written: one not in lower
+   * case (`NW_SRC`), or a field's NXM/OXM name (`nxm_nx_reg0`), which `mf_from_name()` does not know.
+   */
+  readonly refused: boolean;
 }
 
 /**
@@ -354,12 +360,15 @@ function keyEntry(s: string, a: number, b: number): KeyEntry {
   const text = s.slice(a, b);
   const kind = FLOW_KEYS.get(text);
   const lower = text.toLowerCase();
+  const plain = kind === undefined && lower.charCodeAt(lower.length - 1) !== 93;
+  const named = plain ? fieldNamed(lower) : undefined;
   const e: KeyEntry = {
     text,
     kind,
     lower,
     noProtocol: NO_PROTOCOL_FIELDS.get(text),
-    spec: kind === undefined && lower.charCodeAt(lower.length - 1) !== 93 ? fieldSpec(lower) : undefined,
+    spec: plain ? fieldSpec(lower) : undefined,
+    refused: plain && (text !== lower || (named !== undefined && named.name !== lower && !named.aliases.includes(lower))),
   };
   if (nKeys < MAX_KEYS) {
     nKeys++;

@@ -9,12 +9,12 @@ import type { Bucket, GroupProps } from "../message-types.js";
 import { GroupIds, GroupModCommand, GroupType, type ParsedGroupMod } from "../group-mod.js";
 
 export { GroupIds, GroupModCommand, GroupType, assignBucketIds, type ParsedGroupMod } from "../group-mod.js";
-import { type MatchField, fieldByName } from "../oxm.js";
+import type { MatchField } from "../oxm.js";
 import { actionParseContext, portOf } from "./context.js";
 import { FlowSyntaxError, UnknownPortError } from "./errors.js";
 import { port32to16 } from "../ports.js";
 import { parseActionList } from "./action-parse.js";
-import { bigIntToBytes, ones, parseValue } from "./values.js";
+import { bigIntToBytes, fieldAsWritten, ones, parseValue } from "./values.js";
 
 /** Options of {@link parseGroupMod}. */
 export interface ParseGroupOptions {
@@ -144,7 +144,7 @@ function parseBucket(text: string, groupType: number, portNames: ReadonlyMap<str
 function parseFields(text: string): MatchField[] {
   const out: MatchField[] = [];
   for (const kv of keyValues(text)) {
-    const f = fieldByName(kv.key);
+    const f = fieldAsWritten(kv.key);
     if (!f) throw new FlowSyntaxError(`${text}: unknown field ${kv.key}`);
     if (out.some((o) => o.field === f.name)) throw new FlowSyntaxError(`${kv.key}: duplicate field`);
     let mask = ones(f.len * 8);

@@ -7,7 +7,7 @@
 import { type FieldDef, type MatchField, NUM_MAX_BYTES, fieldByName, matchField, matchFieldNum, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
-import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, ones, parseValue } from "./values.js";
+import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, ones, parseValue, subfieldAsWritten } from "./values.js";
 import { bitRangeError, cIntDigits } from "./subfield.js";
 import { scanInt } from "./int-field.js";
 import { valueAsFieldPrints } from "./action-parse-set.js";
@@ -176,14 +176,14 @@ const UNMASKABLE_BYTES: Record<string, number> = { dl_vlan: 2, dl_vlan_pcp: 1, v
  * @throws FlowSyntaxError for an unknown field, a bad value or mask, or a field given twice
  */
 export function applyField(b: MatchBuilder, key: string, value: string): void {
-  const lower = key.toLowerCase();
-  const range = lower.charCodeAt(lower.length - 1) === 93 ? /^([a-z_][a-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(lower) : null;
+  const range = key.charCodeAt(key.length - 1) === 93 ? /^([A-Za-z_][A-Za-z0-9_]*)\[(\d*)(?:\.\.(\d+))?\]$/.exec(key) : null;
   if (range) {
-    // a bit range of a field (`reg3[0..7]=5`, `tp_src[5]=1`, `reg3[]=3`): the value shifted into place, masked
+    // a bit range of a field (`reg3[0..7]=5`, `tp_src[5]=1`, `reg3[]=3`): the value shifted into place, masked;
+    // the field named as a subfield names it, case and all (`NXM_NX_REG0[0..3]`, not `REG0[0..3]`)
     const name = range[1]!;
-    const f = fieldByName(name);
+    const f = subfieldAsWritten(name);
     const width = name === "tp_src" || name === "tp_dst" ? 16 : f ? nxWidth(f) : 0;
-    if (!width) throw new FlowSyntaxError(`unknown keyword ${key}`);
+    if (!width) throw new FlowSyntaxError(`${key}: unknown field \`${name}'`);
     const lo = range[2] === "" || range[2] === undefined ? 0 : cIntDigits(range[2]);
     const hi = range[2] === "" || range[2] === undefined ? width - 1 : range[3] === undefined ? lo : cIntDigits(range[3]);
     const bad = lo < 0 || hi < lo || hi >= width ? bitRangeError(key, lo, hi, width) : undefined;
@@ -198,6 +198,7 @@ export function applyField(b: MatchBuilder, key: string, value: string): void {
     applyField(b, name, `0x${(v << BigInt(lo)).toString(16)}/0x${mask.toString(16)}`);
     return;
   }
+  const lower = key.toLowerCase();
   applyFieldSpec(b, key, lower, fieldSpec(lower), value);
 }
 

@@ -6,7 +6,7 @@
 import { type SubField, subField } from "../actions.js";
 import { type FieldDef, fieldByHeader, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
-import { NO_FLOW_SYNTAX, fieldNamed } from "./values.js";
+import { NO_FLOW_SYNTAX, fieldNamed, subfieldAsWritten } from "./values.js";
 
 /** Formats `NXM_NX_REG0[0..15]`. */
 export function formatSubField(sf: SubField): string {
@@ -70,7 +70,7 @@ export function parseSubField(s: string, whole: string = s): SubField {
       ok = ok && t.charCodeAt(j) === 93 && j === n - 1;
     }
   }
-  let f = ok ? fieldNamed(i === n ? t : t.slice(0, i)) : undefined;
+  let f = ok ? subfieldAsWritten(i === n ? t : t.slice(0, i)) : undefined;
   if (f !== undefined && NO_FLOW_SYNTAX.has(f.name)) f = undefined;
   if (f === undefined || (!hasA && hasB)) throw new FlowSyntaxError(subFieldError(t, whole.trim()));
   const width = nxWidth(f);
@@ -110,7 +110,7 @@ function subFieldError(t: string, whole: string): string {
   let end = 0;
   while (end < t.length && t[end] !== "[" && t[end] !== "-") end++;
   const name = t.slice(0, end);
-  const f = fieldNamed(name);
+  const f = subfieldAsWritten(name);
   if (f === undefined || NO_FLOW_SYNTAX.has(f.name)) return `${whole}: unknown field \`${name}'`;
   const rest = t.slice(end);
   if (rest === "") return `${whole}: syntax error expecting [] or [<bit>] or [<start>..<end>]`;

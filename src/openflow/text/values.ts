@@ -38,6 +38,25 @@ export function fieldNamed(name: string): FieldDef | undefined {
 }
 
 /**
+ * A field by its own name or alias exactly as written, as Open vSwitch's `mf_from_name()` finds it: names are
+ * case-sensitive and NXM/OXM names are not field names (`nw_src`, `eth_src`; not `NW_SRC` or `NXM_NX_REG0`).
+ * This is what a match key, `set_field` and `fields(...)` take.
+ */
+export function fieldAsWritten(name: string): FieldDef | undefined {
+  const f = fieldNamed(name);
+  return f !== undefined && (f.name === name || f.aliases.includes(name)) ? f : undefined;
+}
+
+/**
+ * A field as a subfield names it (`mf_parse_subfield()`: an NXM/OXM name or a field's own name or alias),
+ * exactly as written: `NXM_NX_REG0[]` and `reg0[]`, not `REG0[]` or `nxm_nx_reg0[]`.
+ */
+export function subfieldAsWritten(name: string): FieldDef | undefined {
+  const f = fieldNamed(name);
+  return f !== undefined && (f.name === name || f.nxmName === name || f.oxmName === name || f.aliases.includes(name)) ? f : undefined;
+}
+
+/**
  * An unsigned number of up to 128 bits, decimal or `0x` hex (white space around it ignored).
  * @throws FlowSyntaxError `S: invalid numeric value for WHAT` when the text is not such a number
  */
