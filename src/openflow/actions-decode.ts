@@ -7,13 +7,13 @@
  */
 import { DecodeError } from "../bytes/decode-error.js";
 import { Reader } from "../bytes/reader.js";
-import { ExperimenterId, type MatchField, OxmClass, decodeOxm, fieldByHeader, fieldByName, fieldHasMask, fieldMaskNum, fieldNum, fieldValueLength, of15StandardHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
+import { ExperimenterId, OxmClass, decodeOxm, fieldByHeader, fieldByName, fieldHasMask, fieldNum, fieldValueLength, of15StandardHeader, oxmClassOf, oxmHasMask, oxmLength } from "./oxm.js";
 import { port16to32 } from "./ports.js";
 import { Of11ActionType } from "./versions/actions11.js";
 import { ActionType, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Action, MAX_ACTION_DEPTH } from "./action-types.js";
 import { sfFromHeader, readNxHeader, decodeNx } from "./actions-nx.js";
 import { READ_ONLY } from "./read-only.js";
-import { fieldValueValid } from "./match-checks.js";
+import { fieldValueValid, maskConsistent } from "./match-checks.js";
 
 /** in_port: set under its 16-bit NXM header, refused under its OXM one (see writeSetFieldInPort() in actions.ts). */
 const IN_PORT = fieldByName("in_port")!;
@@ -138,7 +138,7 @@ function decodeActionBody(r: Reader, at: number, depth: number): Action {
       // as Open vSwitch: in_port is set under its 16-bit NXM header (read here as the 32-bit port a match
       // carries), and OXM_OF_IN_PORT is not settable
       // as Open vSwitch: a masked value may not have bits outside its mask (checked as the entry is read)
-      if (fieldHasMask(field) && outsideMask(field)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
+      if (fieldHasMask(field) && !maskConsistent(field)) bad(r, at, "OFPBMC_BAD_WILDCARDS");
       if (field.header === IN_PORT.header) bad(r, at, "OFPBAC_BAD_SET_ARGUMENT");
       if (field.header === IN_PORT.nxHeader && fieldValueLength(field) === 2 && !fieldHasMask(field)) {
         const port = port16to32(fieldNum(field));
@@ -205,13 +205,4 @@ function setFieldLengthWrong(h: number): boolean {
   // the field's OXM header, or its NXM one (NXM_OF_IN_PORT is 2 bytes where OXM_OF_IN_PORT is 4)
   const own = h >>> 9 === f.nxHeader >>> 9 && f.nxExperimenter === undefined ? f.nxHeader : f.experimenter !== undefined ? of15StandardHeader(f.name) ?? f.header : f.header;
   return len !== oxmLength(own);
-}
-
-/** Whether a masked entry's value has a bit set outside its mask (Open vSwitch refuses it: OFPBMC_BAD_WILDCARDS). */
-function outsideMask(f: MatchField): boolean {
-  if (fieldValueLength(f) <= 4) return (fieldNum(f) & ~fieldMaskNum(f)!) !== 0;
-  const v = f.value;
-  const mask = f.mask!;
-  for (let i = 0; i < v.length; i++) if ((v[i]! & ~mask[i]!) !== 0) return true;
-  return false;
 }

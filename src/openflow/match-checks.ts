@@ -330,10 +330,12 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_W
 }
 
 /**
- * Whether a masked entry's value has no bit outside its mask (is_mask_consistent()), read from the
- * numbers the entry carries when it is at most {@link NUM_MAX_BYTES} bytes (no byte views made).
+ * Whether a masked entry's value has no bit outside its mask (Open vSwitch's is_mask_consistent(): a match
+ * entry or a masked set_field value that fails it is `OFPBMC_BAD_WILDCARDS`), read from the numbers the
+ * entry carries when it is at most {@link NUM_MAX_BYTES} bytes (no byte views made). Call it only for an
+ * entry with a mask (`fieldHasMask()`).
  */
-function maskConsistent(e: MatchField): boolean {
+export function maskConsistent(e: MatchField): boolean {
   const n = fieldValueLength(e);
   if (n <= NUM_MAX_BYTES) {
     const v = fieldNum(e);
