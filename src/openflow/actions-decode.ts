@@ -14,6 +14,7 @@ import { ActionType, OFPAT15_COPY_FIELD, OFPAT15_METER, ONF_COPY_FIELD, type Act
 import { sfFromHeader, readNxHeader, decodeNx } from "./actions-nx.js";
 import { READ_ONLY } from "./read-only.js";
 import { fieldValueValid, maskConsistent } from "./match-checks.js";
+import { ONF_COPY_FIELD_CODE, addToActionSummary } from "./action-summary.js";
 
 /** in_port: set under its 16-bit NXM header, refused under its OXM one (see writeSetFieldInPort() in actions.ts). */
 const IN_PORT = fieldByName("in_port")!;
@@ -25,7 +26,12 @@ const IN_PORT = fieldByName("in_port")!;
  */
 export function decodeActions(r: Reader, depth = 0): Action[] {
   if (depth > MAX_ACTION_DEPTH) r.fail("actions nested too deeply");
-  const out: Action[] = [];
+  // arrays of their exact length for the usual one or two actions (a `[]` pushed to grows a backing store
+  // of 17 slots: the collector's work per flow measured ~8% of a flow_mod's decode)
+  if (r.pos >= r.end) return [];
+  const first = decodeAction(r, depth);
+  if (r.pos >= r.end) return [first];
+  const out = [first, decodeAction(r, depth)];
   while (r.pos < r.end) out.push(decodeAction(r, depth));
   return out;
 }
@@ -45,9 +51,21 @@ function decodeAction(r: Reader, depth: number): Action {
   if (len >= 8 && (len & 7) === 0 && len <= end - at) r.end = at + len;
   else r.enter("action", 8, 8);
   const a = decodeActionBody(r, at, depth);
+  addToActionSummary(a, actionCode(r.bytes, at, r.end - at));
   r.pos = r.end;
   r.end = end;
   return a;
+}
+
+/** The wire code of the action at `at` (`len` bytes, at least 8) for action-summary.ts, -1 for one it does not cache. */
+function actionCode(b: Uint8Array, at: number, len: number): number {
+  const type = (b[at]! << 8) | b[at + 1]!;
+  if (type !== ActionType.EXPERIMENTER) return type < 64 ? type : -1;
+  if (len < 10) return -1;
+  const exp = ((b[at + 4]! << 24) | (b[at + 5]! << 16) | (b[at + 6]! << 8) | b[at + 7]!) >>> 0;
+  const sub = (b[at + 8]! << 8) | b[at + 9]!;
+  if (exp === ExperimenterId.NICIRA) return sub < 191 ? 64 + sub : -1;
+  return exp === ExperimenterId.ONF && sub === ONF_COPY_FIELD ? ONF_COPY_FIELD_CODE : -1;
 }
 
 /** The action at `at`, the reader narrowed to it and positioned at its start. */

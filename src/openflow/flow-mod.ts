@@ -12,6 +12,7 @@ import { decodeInstructions, encodeInstructions } from "./actions.js";
 import { instructionsVersionError } from "./action-versions.js";
 import { matchEntriesError } from "./match-checks.js";
 import { flowModConsistencyError } from "./flow-mod-checks.js";
+import { SUMMARY_CHECK, SUMMARY_UNSURE, actionSummary, resetActionSummary } from "./action-summary.js";
 import { encodeMatchInOvsOrder } from "./match-order.js";
 import { encodeMatch11, fitsMatch11 } from "./versions/match11-encode.js";
 import { OfpType, OfpVersion } from "./constants.js";
@@ -49,13 +50,17 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   // OpenFlow 1.2+: the OXM entries as Open vSwitch's strict decoder checks them (prerequisites, duplicates)
   const matchError = version >= OfpVersion.OF12 && match.length !== 0 ? matchEntriesError(match) : undefined;
   if (matchError) r.fail(matchError);
-  // the instructions fill the rest of the message: read in place, with no reader of their own
+  // the instructions fill the rest of the message: read in place, with no reader of their own; what their
+  // actions need checked summed as they are read (action-summary.ts)
+  resetActionSummary();
   const instructions = decodeInstructions(r);
+  const summary = actionSummary();
   // actions whose encoding the version does not have (Nicira encap before 1.3, load and move from 1.5 on, ...)
-  const versionError = instructions.length === 0 ? undefined : instructionsVersionError(instructions, version);
+  const versionBit = version >= OfpVersion.OF11 && version <= OfpVersion.OF15 ? 1 << version : SUMMARY_UNSURE;
+  const versionError = (summary & (SUMMARY_UNSURE | versionBit)) === 0 ? undefined : instructionsVersionError(instructions, version);
   if (versionError !== undefined) r.fail(versionError);
-  // then the actions against the match, as Open vSwitch's decoder checks them (none without instructions)
-  const inconsistent = instructions.length === 0 ? undefined : flowModConsistencyError(match, instructions);
+  // then the actions against the match, as Open vSwitch's decoder checks them (none when every action is neutral)
+  const inconsistent = (summary & (SUMMARY_UNSURE | SUMMARY_CHECK)) === 0 ? undefined : flowModConsistencyError(match, instructions);
   if (inconsistent) r.fail(inconsistent);
   // the flags the version has (Open vSwitch's ofputil_decode_flow_mod_flags()): 1.1 two, 1.2 reset_counts, 1.3+ the counts
   if (flags & ~(version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f)) r.fail("OFPFMFC_BAD_FLAGS");

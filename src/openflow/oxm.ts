@@ -776,10 +776,16 @@ export function decodeMatch(r: Reader): MatchField[] {
       const bodyEnd = start + length;
       r.pos = start + 4;
       r.end = bodyEnd;
-      const out: MatchField[] = [];
-      while (r.pos < bodyEnd) {
+      // an array of its exact length for none or one entry (see decodeActions() in actions-decode.ts)
+      let out: MatchField[];
+      if (r.pos >= bodyEnd) out = [];
+      else {
         if (bodyEnd - r.pos < 4) r.fail("trailing bytes in match");
-        out.push(decodeOxm(r));
+        out = [decodeOxm(r)];
+        while (r.pos < bodyEnd) {
+          if (bodyEnd - r.pos < 4) r.fail("trailing bytes in match");
+          out.push(decodeOxm(r));
+        }
       }
       r.end = end;
       r.pos = start + ((length + 7) & ~7);
