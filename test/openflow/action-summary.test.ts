@@ -40,14 +40,8 @@ describe("the action summary of a decoded flow_mod", () => {
           continue; // not encodable in this version
         }
         for (let pass = 0; pass < 2; pass++) {
-          let m;
-          try {
-            m = decodeMessage(bytes);
-          } catch {
-            // a few flows our encoder writes in a version the decoder refuses (flags OpenFlow 1.2 does not
-            // have, a tun_metadata load in 1.5), before and after the summary alike
-            break;
-          }
+          // every flow_mod the encoder writes decodes (encode-decode-agree.test.ts)
+          const m = decodeMessage(bytes);
           if (m.type !== "flow_mod") throw new Error(text);
           const summary = actionSummary();
           let want = 0;
