@@ -108,24 +108,6 @@ export function factsOfMatch(match: readonly MatchField[], into?: FlowFacts): Fl
         break;
     }
   }
-  return factsOfEntries(pt, dl, proto, vid, icmp6, ct, ctNwProto, into);
-}
-
-/**
- * The facts of a match from its entries of the fields {@link FACT_FIELDS} names (each the last of its field,
- * undefined when absent): the second half of {@link factsOfMatch}, for a caller that found them itself.
- * @param into - an object to write them into (and return) instead of a new one
- */
-export function factsOfEntries(
-  pt: MatchField | undefined,
-  dl: MatchField | undefined,
-  proto: MatchField | undefined,
-  vid: MatchField | undefined,
-  icmp6: MatchField | undefined,
-  ct: MatchField | undefined,
-  ctNwProto: boolean,
-  into?: FlowFacts,
-): FlowFacts {
   let ctMask = 0;
   if (ct) ctMask = fieldMaskNum(ct) ?? 0xffffffff;
   const packetType = exact(pt) ?? PT_ETH;

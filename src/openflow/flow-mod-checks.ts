@@ -9,8 +9,7 @@
  */
 import { type ActionCheckContext, checkDecodedAction, decodedActionCheck } from "./action-consistency.js";
 import type { Instruction } from "./action-types.js";
-import { type FlowFacts, MatchInconsistentError, copyFacts, factsOfEntries, factsOfMatch } from "./consistency.js";
-import { CHECKED_FACTS } from "./match-checks.js";
+import { type FlowFacts, MatchInconsistentError, copyFacts, factsOfMatch } from "./consistency.js";
 import type { MatchField } from "./oxm.js";
 
 /**
@@ -35,10 +34,7 @@ export function flowModConsistencyError(match: readonly MatchField[], instructio
         if (check === 0) continue;
         if (c === undefined) {
           if (!made) {
-            // the match check just passed over this match found its fact entries (match-checks.ts)
-            const c = CHECKED_FACTS;
-            if (c.entries === match && c.length === match.length) factsOfEntries(c.pt, c.dl, c.proto, c.vid, c.icmp6, c.ct, c.ctNwProto, FACTS);
-            else factsOfMatch(match, FACTS);
+            factsOfMatch(match, FACTS);
             made = true;
           }
           // the action set is checked on a copy of what the match says (check_WRITE_ACTIONS())

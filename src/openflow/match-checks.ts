@@ -165,8 +165,6 @@ const enum Sets {
   Icmpv6Type,
   Icmpv6Code,
   CtState,
-  /** Nothing in {@link Flow}: recorded for {@link CHECKED_FACTS} only (ct_nw_proto). */
-  CtNwProto,
 }
 
 /**
@@ -186,7 +184,6 @@ const SETS = new Map<string, Sets>([
   ["icmpv6_type", Sets.Icmpv6Type],
   ["icmpv6_code", Sets.Icmpv6Code],
   ["ct_state", Sets.CtState],
-  ["ct_nw_proto", Sets.CtNwProto],
 ]);
 
 /** Records what an entry sets (mf_set() on the parts {@link Flow} keeps). */
@@ -307,15 +304,6 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_W
     generation = 0;
   }
   const gen = ++generation;
-  const c = CHECKED_FACTS;
-  c.entries = undefined;
-  let pt: MatchField | undefined;
-  let dl: MatchField | undefined;
-  let proto: MatchField | undefined;
-  let vid: MatchField | undefined;
-  let icmp6: MatchField | undefined;
-  let ct: MatchField | undefined;
-  let ctNwProto = false;
   const f = flow;
   f.packetType = PT_ETH;
   f.dlType = f.tci = f.nwProto = f.nwFrag = f.tpSrc = f.tpDst = f.ctState = f.ctStateMask = 0;
@@ -335,51 +323,11 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_W
     const sets = ((info >>> INFO_SETS_SHIFT) & 15) as Sets | 0;
     if (SEEN[slot] === gen || (sets === Sets.PacketType && ptSet)) return "OFPBMC_DUP_FIELD";
     SEEN[slot] = gen;
-    if (sets !== 0) {
-      apply(sets, e, f);
-      // the entries factsOfMatch() reads, found by what they set (arp_op sets nw_proto's storage too: its
-      // prerequisite tells it apart)
-      if (sets === Sets.PacketType) pt = e;
-      else if (sets === Sets.DlType) dl = e;
-      else if (sets === Sets.NwProto) {
-        if (p !== Prereq.Arp) proto = e;
-      } else if (sets === Sets.VlanTci || sets === Sets.VlanVid) vid = e;
-      else if (sets === Sets.Icmpv6Type) icmp6 = e;
-      else if (sets === Sets.CtState) ct = e;
-      else if (sets === Sets.CtNwProto) ctNwProto = true;
-    }
+    if (sets !== 0) apply(sets, e, f);
     if (p !== 0) ptSet = true;
   }
-  c.pt = pt;
-  c.dl = dl;
-  c.proto = proto;
-  c.vid = vid;
-  c.icmp6 = icmp6;
-  c.ct = ct;
-  c.ctNwProto = ctNwProto;
-  c.length = n;
-  c.entries = entries;
   return undefined;
 }
-
-/**
- * The entries of the last match {@link matchEntriesError} accepted that factsOfMatch() (consistency.ts)
- * reads, found in the check's own pass by what each entry sets (not by name): `entries` is that match
- * (undefined once a check fails or starts), `length` its length then. The flow_mod decoder's consistency
- * check (flow-mod-checks.ts) takes the facts from here for the same, unchanged array, sparing a second
- * pass over the match; it runs synchronously right after the check.
- */
-export const CHECKED_FACTS: {
-  entries: readonly MatchField[] | undefined;
-  length: number;
-  pt: MatchField | undefined;
-  dl: MatchField | undefined;
-  proto: MatchField | undefined;
-  vid: MatchField | undefined;
-  icmp6: MatchField | undefined;
-  ct: MatchField | undefined;
-  ctNwProto: boolean;
-} = { entries: undefined, length: 0, pt: undefined, dl: undefined, proto: undefined, vid: undefined, icmp6: undefined, ct: undefined, ctNwProto: false };
 
 /**
  * Whether a masked entry's value has no bit outside its mask (Open vSwitch's is_mask_consistent(): a match
