@@ -325,9 +325,17 @@ function encodeOtherAction(w: Writer, a: Exclude<Action, CommonAction>, version:
     case "unknown":
       finish(w, encodeStdAction(w, a));
       return;
+    case "reg_load2":
+      if (version >= OfpVersion.OF15) {
+        // as Open vSwitch's encode_SET_FIELD(): OpenFlow 1.5 has only set_field (a Nicira load there is
+        // OFPBAC_BAD_VENDOR_TYPE), and its set_field takes the load's mask
+        encodeAction(w, { type: "set_field", field: a.field }, version);
+        return;
+      }
+      finish(w, encodeNxAction(w, a));
+      return;
     case "nx_set_queue":
     case "pop_queue":
-    case "reg_load2":
     case "note":
     case "output_reg":
     case "output_trunc":

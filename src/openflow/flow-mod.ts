@@ -12,6 +12,7 @@ import { decodeInstructions, encodeInstructions } from "./actions.js";
 import { instructionsVersionError } from "./action-versions.js";
 import { matchEntriesError } from "./match-checks.js";
 import { flowModConsistencyError } from "./flow-mod-checks.js";
+import { SUMMARY_CHECK, SUMMARY_UNSURE, actionSummary, resetActionSummary } from "./action-summary.js";
 import { encodeMatchInOvsOrder } from "./match-order.js";
 import { encodeMatch11, fitsMatch11 } from "./versions/match11-encode.js";
 import { OfpType, OfpVersion } from "./constants.js";
@@ -49,16 +50,20 @@ export function decodeFlowMod(r: Reader, version: number, xid: number, readMatch
   // OpenFlow 1.2+: the OXM entries as Open vSwitch's strict decoder checks them (prerequisites, duplicates)
   const matchError = version >= OfpVersion.OF12 && match.length !== 0 ? matchEntriesError(match) : undefined;
   if (matchError) r.fail(matchError);
-  // the instructions fill the rest of the message: read in place, with no reader of their own
+  // the instructions fill the rest of the message: read in place, with no reader of their own; what their
+  // actions need checked summed as they are read (action-summary.ts)
+  resetActionSummary();
   const instructions = decodeInstructions(r);
+  const summary = actionSummary();
   // actions whose encoding the version does not have (Nicira encap before 1.3, load and move from 1.5 on, ...)
-  const versionError = instructions.length === 0 ? undefined : instructionsVersionError(instructions, version);
+  const versionBit = version >= OfpVersion.OF11 && version <= OfpVersion.OF15 ? 1 << version : SUMMARY_UNSURE;
+  const versionError = (summary & (SUMMARY_UNSURE | versionBit)) === 0 ? undefined : instructionsVersionError(instructions, version);
   if (versionError !== undefined) r.fail(versionError);
-  // then the actions against the match, as Open vSwitch's decoder checks them (none without instructions)
-  const inconsistent = instructions.length === 0 ? undefined : flowModConsistencyError(match, instructions);
+  // then the actions against the match, as Open vSwitch's decoder checks them (none when every action is neutral)
+  const inconsistent = (summary & (SUMMARY_UNSURE | SUMMARY_CHECK)) === 0 ? undefined : flowModConsistencyError(match, instructions);
   if (inconsistent) r.fail(inconsistent);
   // the flags the version has (Open vSwitch's ofputil_decode_flow_mod_flags()): 1.1 two, 1.2 reset_counts, 1.3+ the counts
-  if (flags & ~(version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f)) r.fail("OFPFMFC_BAD_FLAGS");
+  if (flags & ~flowModFlagsOf(version)) r.fail("OFPFMFC_BAD_FLAGS");
   // one object literal per shape (no spread): OpenFlow 1.4+ carries importance, earlier versions padding
   return version >= OfpVersion.OF14
     ? { version, xid, type: "flow_mod", cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId, outPort, outGroup, flags, importance, match, instructions }
@@ -90,6 +95,7 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   if (outPort >>> 0 !== outPort) w.outOfRange("flow_mod.out_port", outPort, 32);
   if (outGroup >>> 0 !== outGroup) w.outOfRange("flow_mod.out_group", outGroup, 32);
   if ((flags & 0xffff) !== flags) w.outOfRange("flow_mod.flags", flags, 16);
+  if (flags & ~flowModFlagsOf(version)) throw new EncodeError("openflow", "flow_mod.flags", `flags 0x${flags.toString(16)} not in OpenFlow version ${version} (ovs-ofctl: no usable protocol)`);
   if ((importance & 0xffff) !== importance) w.outOfRange("flow_mod.importance", importance, 16);
   // stored a 32-bit word at a time (12 stores, not 48), the values already checked
   const p = start;
@@ -123,6 +129,15 @@ export function encodeFlowMod(w: Writer, m: Extract<OfMessageInput, { type: "flo
   w.patch16(start + 2, len);
 }
 
+/**
+ * The flow_mod flags `version` has (Open vSwitch's ofputil_decode_flow_mod_flags()): OpenFlow 1.1 send_flow_rem
+ * and check_overlap, 1.2 also reset_counts, 1.3+ also no_packet_counts and no_byte_counts. The decoder refuses
+ * any other bit (`OFPFMFC_BAD_FLAGS`) and the encoder will not write one (ovs-ofctl: "no usable protocol").
+ */
+function flowModFlagsOf(version: number): number {
+  return version === OfpVersion.OF11 ? 3 : version === OfpVersion.OF12 ? 7 : 0x1f;
+}
+
 /** The header and fixed part of a flow_mod of OpenFlow 1.1 to 1.5, before its match (OpenFlow 1.3.5 §7.3.4.1). */
 const FLOW_MOD_FIXED_LEN = 48;
 /** The largest 64-bit unsigned value. */
@@ -134,6 +149,7 @@ export function writeFlowModBody(w: Writer, m: FlowMod, version: number): void {
   w.u16(m.idleTimeout, "flow_mod.idle_timeout").u16(m.hardTimeout, "flow_mod.hard_timeout").u16(m.priority, "flow_mod.priority");
   // OpenFlow 1.4+ carries importance where 1.3 has padding (1.3 drops it, as ovs-ofctl does)
   w.u32(m.bufferId, "flow_mod.buffer_id").u32(m.outPort, "flow_mod.out_port").u32(m.outGroup, "flow_mod.out_group").u16(m.flags, "flow_mod.flags");
+  if (m.flags & ~flowModFlagsOf(version)) throw new EncodeError("openflow", "flow_mod.flags", `flags 0x${m.flags.toString(16)} not in OpenFlow version ${version} (ovs-ofctl: no usable protocol)`);
   w.u16(version >= OfpVersion.OF14 ? (m.importance ?? 0) : 0, "flow_mod.importance");
   encodeMatchInOvsOrder(w, version >= OfpVersion.OF15 ? withOf15Headers(m.match) : version < OfpVersion.OF13 ? withOf12Headers(m.match) : m.match);
   encodeInstructions(w, m.instructions, version);

@@ -16,21 +16,29 @@ import { decodeActions, encodeActions } from "./actions.js";
  * @throws DecodeError on malformed input
  */
 export function decodeInstructions(r: Reader): Instruction[] {
-  const out: Instruction[] = [];
+  // an array of its exact length for the usual one instruction (see decodeActions())
   const end = r.end;
-  while (r.pos < end) {
-    // read in place (no reader per instruction): narrowed to the instruction, then past it; its length
-    // checked by index (the reader's enter() names what is wrong, and costs V8's inlining budget of the
-    // flow_mod decoder, so it is called only when the check fails)
-    const at = r.pos;
-    const len = at + 4 <= end ? (r.bytes[at + 2]! << 8) | r.bytes[at + 3]! : 0;
-    if (len >= 8 && (len & 7) === 0 && len <= end - at) r.end = at + len;
-    else r.enter("instruction", 8, 8);
-    out.push(decodeInstruction(r));
-    r.pos = r.end;
-    r.end = end;
-  }
+  if (r.pos >= end) return [];
+  const first = decodeInstructionAt(r, end);
+  if (r.pos >= end) return [first];
+  const out = [first];
+  while (r.pos < end) out.push(decodeInstructionAt(r, end));
   return out;
+}
+
+/** The instruction at the reader's position, which it moves past (`end`: the end of the list). */
+function decodeInstructionAt(r: Reader, end: number): Instruction {
+  // read in place (no reader per instruction): narrowed to the instruction, then past it; its length
+  // checked by index (the reader's enter() names what is wrong, and costs V8's inlining budget of the
+  // flow_mod decoder, so it is called only when the check fails)
+  const at = r.pos;
+  const len = at + 4 <= end ? (r.bytes[at + 2]! << 8) | r.bytes[at + 3]! : 0;
+  if (len >= 8 && (len & 7) === 0 && len <= end - at) r.end = at + len;
+  else r.enter("instruction", 8, 8);
+  const inst = decodeInstruction(r);
+  r.pos = r.end;
+  r.end = end;
+  return inst;
 }
 
 /** The instruction at the reader's position, the reader narrowed to it (at least 8 bytes). */

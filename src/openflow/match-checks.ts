@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type MatchField, NUM_MAX_BYTES, fieldHasMask, fieldMaskNum, fieldNum, fieldValueLength } from "./oxm.js";
+import { type MatchField, NUM_MAX_BYTES, fieldHasMask, fieldMaskNum, fieldNum, fieldValueLength, fieldValueOutsideMask } from "./oxm.js";
 
 /** A field's prerequisite (Open vSwitch's `enum mf_prereqs`). */
 const enum Prereq {
@@ -330,24 +330,13 @@ export function matchEntriesError(entries: readonly MatchField[]): "OFPBMC_BAD_W
 }
 
 /**
- * Whether a masked entry's value has no bit outside its mask (is_mask_consistent()), read from the
- * numbers the entry carries when it is at most {@link NUM_MAX_BYTES} bytes (no byte views made).
+ * Whether a masked entry's value has no bit outside its mask (Open vSwitch's is_mask_consistent(): a match
+ * entry or a masked set_field value that fails it is `OFPBMC_BAD_WILDCARDS`), read from the numbers the
+ * entry carries when it is at most {@link NUM_MAX_BYTES} bytes (no byte views made). Call it only for an
+ * entry with a mask (`fieldHasMask()`).
  */
-function maskConsistent(e: MatchField): boolean {
-  const n = fieldValueLength(e);
-  if (n <= NUM_MAX_BYTES) {
-    const v = fieldNum(e);
-    const m = fieldMaskNum(e)!;
-    if (n <= 4) return (v & ~m) === 0;
-    // 5 or 6 bytes: the high and low 32 bits apart (bitwise operators take 32 bits)
-    const vh = Math.floor(v / 0x100000000);
-    const mh = Math.floor(m / 0x100000000);
-    return (vh & ~mh) === 0 && ((v >>> 0) & ~(m >>> 0)) === 0;
-  }
-  const v = e.value;
-  const m = e.mask!;
-  for (let k = 0; k < m.length; k++) if (v[k]! & ~m[k]!) return false;
-  return true;
+export function maskConsistent(e: MatchField): boolean {
+  return !fieldValueOutsideMask(e);
 }
 
 /**
@@ -372,12 +361,45 @@ const PORT_VALUE_FIELDS = new Set(["in_port", "in_port_oxm", "actset_output"]);
 export function fieldValueValid(e: MatchField): boolean {
   const n = fieldValueLength(e);
   if (n > 4) return true;
+  const check = valueCheckOf(e);
+  if (check === NO_VALUE_CHECK) return true;
   const x = fieldNum(e);
   // (0xffffff00 up are the reserved ports, OFPP11_OFFSET away from their 16-bit numbers)
-  if (PORT_VALUE_FIELDS.has(e.field)) return n !== 4 || x < 0xff00 || x >= 0xffffff00;
-  const bits = VALUE_BITS.get(e.field);
-  return bits === undefined || (x & ~bits) === 0;
+  if (check === PORT_VALUE_CHECK) return n !== 4 || x < 0xff00 || x >= 0xffffff00;
+  return (x & ~check) === 0;
 }
+
+/** {@link valueCheckOf}: a field with no value check. */
+const NO_VALUE_CHECK = -1;
+/** {@link valueCheckOf}: a field whose value is a 32-bit port ({@link PORT_VALUE_FIELDS}). */
+const PORT_VALUE_CHECK = -2;
+
+/** A field's value check by name: its bits ({@link VALUE_BITS}), {@link PORT_VALUE_CHECK} or {@link NO_VALUE_CHECK}. */
+function valueCheckByName(field: string): number {
+  return PORT_VALUE_FIELDS.has(field) ? PORT_VALUE_CHECK : (VALUE_BITS.get(field) ?? NO_VALUE_CHECK);
+}
+
+/**
+ * {@link valueCheckByName} of an entry, cached by its header's class and field number with the name it was
+ * cached for, as {@link entryInfo} caches (no hashing of the name for a decoded entry).
+ */
+function valueCheckOf(e: MatchField): number {
+  const h = e.header;
+  const cls = h >>> 16;
+  const c = cls === 0x0000 ? 0 : cls === 0x0001 ? 1 : cls === 0x8000 ? 2 : cls === 0x8001 ? 3 : -1;
+  if (c < 0) return valueCheckByName(e.field);
+  const k = (c << 7) | ((h >>> 9) & 0x7f);
+  const name = VALUE_CHECK_NAME_BY_HEADER[k];
+  if (name === e.field) return VALUE_CHECK_BY_HEADER[k]!;
+  const check = valueCheckByName(e.field);
+  if (name === undefined) {
+    VALUE_CHECK_NAME_BY_HEADER[k] = e.field;
+    VALUE_CHECK_BY_HEADER[k] = check;
+  }
+  return check;
+}
+const VALUE_CHECK_BY_HEADER = new Int32Array(4 * 128);
+const VALUE_CHECK_NAME_BY_HEADER: (string | undefined)[] = new Array<string | undefined>(4 * 128).fill(undefined);
 
 /**
  * mf_is_value_valid() of the 20-bit labels (IPv6 flow label, MPLS label), which the decoder checks before the
@@ -386,8 +408,8 @@ export function fieldValueValid(e: MatchField): boolean {
  */
 function narrowValueValid(e: MatchField): boolean {
   if (e.field !== "ipv6_label" && e.field !== "mpls_label") return true;
-  const v = e.value;
-  return v.length !== 4 || (v[0] === 0 && (v[1]! & 0xf0) === 0);
+  // (a 4-byte value: its number, no byte view made)
+  return fieldValueLength(e) !== 4 || fieldNum(e) < 0x100000;
 }
 
 /**
@@ -395,17 +417,26 @@ function narrowValueValid(e: MatchField): boolean {
  * 63, MD type 1 or 2, a 24-bit service path identifier.
  */
 function nshValueValid(e: MatchField): boolean {
-  const v = e.value;
   switch (e.field) {
     case "nsh_ttl":
-      return v[0]! <= 63;
-    case "nsh_mdtype":
-      return v[0] === 1 || v[0] === 2;
+      return firstByte(e) <= 63;
+    case "nsh_mdtype": {
+      const b = firstByte(e);
+      return b === 1 || b === 2;
+    }
     case "nsh_spi":
-      return v.length !== 4 || v[0] === 0;
+      return fieldValueLength(e) !== 4 || firstByte(e) === 0;
     default:
       return true;
   }
+}
+
+/** The first byte of an entry's value (NaN for an empty one), from its number when it carries one. */
+function firstByte(e: MatchField): number {
+  const n = fieldValueLength(e);
+  if (n === 0) return NaN;
+  if (n > NUM_MAX_BYTES) return e.value[0]!;
+  return Math.floor(fieldNum(e) / 2 ** (8 * (n - 1)));
 }
 
 /** True when `field` has a prerequisite (meta-flow.h's MFP_* other than none): matching it implies an Ethernet packet type. */

@@ -550,6 +550,17 @@ class OxmEntry implements MatchField {
     }
   }
 
+  /** Whether the value has a bit set outside the mask (false without a mask), read where the bytes are (no views made). */
+  valueOutsideMask(): boolean {
+    if (!this.#masked) return false;
+    const n = this.#len;
+    const b = this.#bytes;
+    if (b === undefined) return outsideNum(this.num!, this.maskNum!);
+    const at = this.#at;
+    for (let i = 0; i < n; i++) if (b[at + i]! & ~b[at + n + i]!) return true;
+    return false;
+  }
+
   /** The value's length in bytes. */
   get valueLength(): number {
     return this.#len;
@@ -597,6 +608,33 @@ export function fieldMaskNum(f: MatchField): number | undefined {
 /** The value length in bytes of an entry, without making its value's view. */
 export function fieldValueLength(f: MatchField): number {
   return f instanceof OxmEntry ? f.valueLength : f.value.length;
+}
+
+/** Whether the value `v` has a bit outside the mask `m` (numbers of at most 48 bits; the high 16 apart, as bitwise operators take 32). */
+function outsideNum(v: number, m: number): boolean {
+  if (v <= 0xffffffff && m <= 0xffffffff) return (v & ~m) !== 0;
+  const vh = Math.floor(v / 0x1_0000_0000);
+  const mh = Math.floor(m / 0x1_0000_0000);
+  return (vh & ~mh) !== 0 || ((v >>> 0) & ~(m >>> 0)) !== 0;
+}
+
+/**
+ * Whether a masked entry's value has a bit set outside its mask (false for an exact match): from the
+ * numbers an entry of at most {@link NUM_MAX_BYTES} bytes carries, from the bytes of the message a wider
+ * decoded entry was read from (no views made), else from its `value` and `mask`.
+ */
+export function fieldValueOutsideMask(f: MatchField): boolean {
+  if (f instanceof OxmEntry) {
+    if (!f.masked) return false;
+    if (f.num !== undefined) return outsideNum(f.num, f.maskNum!);
+    return f.valueOutsideMask();
+  }
+  const m = f.mask;
+  if (m === undefined) return false;
+  const v = f.value;
+  if (v.length <= NUM_MAX_BYTES) return outsideNum(fieldNum(f), fieldMaskNum(f)!);
+  for (let k = 0; k < m.length; k++) if (v[k]! & ~m[k]!) return true;
+  return false;
 }
 
 /** Whether an entry has a mask, without making the mask's view. */
@@ -738,10 +776,16 @@ export function decodeMatch(r: Reader): MatchField[] {
       const bodyEnd = start + length;
       r.pos = start + 4;
       r.end = bodyEnd;
-      const out: MatchField[] = [];
-      while (r.pos < bodyEnd) {
+      // an array of its exact length for none or one entry (see decodeActions() in actions-decode.ts)
+      let out: MatchField[];
+      if (r.pos >= bodyEnd) out = [];
+      else {
         if (bodyEnd - r.pos < 4) r.fail("trailing bytes in match");
-        out.push(decodeOxm(r));
+        out = [decodeOxm(r)];
+        while (r.pos < bodyEnd) {
+          if (bodyEnd - r.pos < 4) r.fail("trailing bytes in match");
+          out.push(decodeOxm(r));
+        }
       }
       r.end = end;
       r.pos = start + ((length + 7) & ~7);
