@@ -1,0 +1,233 @@
+/**
+ * Taking one reply of an `OvsdbClient`'s connection as bytes, for `dump`: a large dump's reply is
+ * nearly its `-f json` output, so parsing it into objects only to write it out again is most of
+ * the work (see `dump-raw.ts`).
+ *
+ * The client connects through a {@link ReplyTap}'s transport (the same stream the client would
+ * open itself, read through `data` events). {@link ReplyTap.capture} then takes the chunks the
+ * socket reads, instead of the client's session, until one whole JSON message is in: its bytes are
+ * handed to the caller, who either keeps them or gives them back ({@link ReplyTap.release}) for the
+ * session to take as it would have. Whatever the tap cannot take as a message (bytes that are not
+ * JSON, a message past the session's size or depth limits) and whatever is read after the message
+ * goes to the session, as does the end of the stream; so a connection lost in the middle of the
+ * reply fails the call exactly as it would without the tap.
+ *
+ * @module
+ */
+import type { Duplex } from "node:stream";
+import type { StreamTransport } from "../../ovsdb/client/types.js";
+import { type ActiveRemote, type TlsOptions, connectRemote, formatRemote } from "../../ovsdb/wire/remote.js";
+
+type DataListener = (chunk: Buffer) => void;
+
+/** Nesting allowed in a captured message (the session's framer's default). */
+const MAX_DEPTH = 1000;
+
+/** Opens one remote for an `OvsdbClient` and can take the next message read on it as bytes; see the module description. */
+export class ReplyTap {
+  /** Give this to `OvsdbClient.connect` (with `reconnect: false`: the tap knows one stream). */
+  readonly transport: StreamTransport;
+  private stream: Duplex | undefined;
+  /** The session's `data` listeners while the tap holds the reads. */
+  private saved: DataListener[] | undefined;
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Where the message begins in `chunks[0]`, or -1 before its first byte. */
+  private start = -1;
+  private resolve: ((message: Buffer | undefined) => void) | undefined;
+  /** Bytes read after the message, for the session. */
+  private rest: Buffer[] = [];
+  private message: Buffer | undefined;
+  private readonly onData: DataListener = (chunk) => this.take(chunk);
+  private readonly onEnd = () => this.giveUp();
+
+  /**
+   * @param remote - where to connect (one remote; as `OvsdbClient.connect` opens it).
+   * @param options - TLS material for `ssl:`, and the connect timeout (the client's default, 10 s).
+   */
+  constructor(
+    remote: ActiveRemote,
+    private readonly options: { tls?: TlsOptions; timeoutMs?: number; maxMessageBytes?: number } = {},
+  ) {
+    this.transport = {
+      name: formatRemote(remote),
+      open: async () => {
+        const s = await connectRemote(remote, { ...(options.tls ? { tls: options.tls } : {}), timeoutMs: options.timeoutMs ?? 10_000 });
+        this.stream = s;
+        return s;
+      },
+    };
+  }
+
+  /**
+   * Takes the socket's reads from now until one whole JSON message is in (call it before the
+   * request whose reply this is goes out). Resolves with the message's bytes, after which reading
+   * stays held until {@link release}; or with undefined when the stream ended, failed or carried
+   * something the tap does not take (everything read then went to the session, reading is the
+   * session's again, and the call fails or succeeds there as it would have without the tap).
+   */
+  capture(): Promise<Buffer | undefined> {
+    const s = this.stream;
+    if (s === undefined || this.saved !== undefined || s.destroyed) return Promise.resolve(undefined);
+    this.saved = s.listeners("data") as DataListener[];
+    s.removeAllListeners("data");
+    s.on("data", this.onData);
+    // Before the session's own listeners: the bytes held go to the session before it sees the end.
+    s.prependListener("end", this.onEnd);
+    s.prependListener("error", this.onEnd);
+    s.prependListener("close", this.onEnd);
+    this.chunks = [];
+    this.bytes = 0;
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.start = -1;
+    this.rest = [];
+    this.message = undefined;
+    return new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  /**
+   * Gives reading back to the session, with the message {@link capture} resolved with when
+   * `giveBack` is true (the session then takes it as it would have), and whatever was read after it.
+   */
+  release(giveBack: boolean): void {
+    const pending = [...(giveBack && this.message !== undefined ? [this.message] : []), ...this.rest];
+    this.message = undefined;
+    this.rest = [];
+    this.restore(pending);
+  }
+
+  /** Puts the session's listeners back and hands it `pending`. */
+  private restore(pending: Buffer[]): void {
+    const s = this.stream!;
+    const saved = this.saved;
+    if (saved === undefined) return;
+    this.saved = undefined;
+    s.removeListener("data", this.onData);
+    s.removeListener("end", this.onEnd);
+    s.removeListener("error", this.onEnd);
+    s.removeListener("close", this.onEnd);
+    for (const l of saved) s.on("data", l);
+    for (const chunk of pending) for (const l of saved) l.call(s, chunk);
+  }
+
+  /** The stream ended or failed, or the bytes are not a message the tap takes: all of it goes to the session. */
+  private giveUp(): void {
+    if (this.resolve === undefined) return;
+    const chunks = this.chunks;
+    this.chunks = [];
+    const resolve = this.resolve;
+    this.resolve = undefined;
+    this.restore(chunks);
+    resolve(undefined);
+  }
+
+  private take(chunk: Buffer): void {
+    if (this.resolve === undefined) {
+      // The message is in: what follows waits for release().
+      this.rest.push(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    const end = this.scan(chunk);
+    if (end === -2 || this.bytes > (this.options.maxMessageBytes ?? 256 * 1024 * 1024)) {
+      this.giveUp();
+      return;
+    }
+    if (end < 0) return;
+    // The message ends at `end` of this chunk.
+    const last = this.chunks.length - 1;
+    const parts = this.chunks.map((c, k) => (k === last ? c.subarray(k === 0 ? this.start : 0, end) : k === 0 ? c.subarray(this.start) : c));
+    this.message = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    if (end < chunk.length) this.rest.push(chunk.subarray(end));
+    this.chunks = [];
+    const resolve = this.resolve;
+    this.resolve = undefined;
+    resolve(this.message);
+  }
+
+  /**
+   * Scans a chunk for the end of the message: returns the index just past its last byte, -1 when
+   * it goes on, -2 for bytes that do not begin a JSON message or that nest too deep.
+   */
+  private scan(b: Buffer): number {
+    const n = b.length;
+    let i = 0;
+    let depth = this.depth;
+    if (this.start < 0) {
+      // Between messages: whitespace, then the message's first byte.
+      while (i < n && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+      if (i === n) {
+        // Only whitespace so far: nothing of the message is held.
+        this.chunks.pop();
+        this.bytes -= n;
+        return -1;
+      }
+      if (b[i] !== 0x7b && b[i] !== 0x5b) return -2;
+      if (this.chunks.length > 1) {
+        // Chunks of whitespace before it were dropped; this chunk is the message's first.
+        this.chunks = [b];
+      }
+      this.start = i;
+      depth = 1;
+      i++;
+    }
+    if (this.inString) {
+      if (this.escaped) {
+        this.escaped = false;
+        i++;
+      }
+      i = skipString(b, i);
+      if (i < 0) {
+        this.escaped = i === -2;
+        this.depth = depth;
+        return -1;
+      }
+      this.inString = false;
+    }
+    while (i < n) {
+      const c = b[i++]!;
+      if (c === 0x22) {
+        const e = skipString(b, i);
+        if (e < 0) {
+          this.inString = true;
+          this.escaped = e === -2;
+          this.depth = depth;
+          return -1;
+        }
+        i = e;
+      } else if (c === 0x7b || c === 0x5b) {
+        if (++depth > MAX_DEPTH) return -2;
+      } else if (c === 0x7d || c === 0x5d) {
+        if (--depth === 0) {
+          this.depth = 0;
+          return i;
+        }
+      }
+    }
+    this.depth = depth;
+    return -1;
+  }
+}
+
+/**
+ * Index just past the quote that closes the string `b[i..]` is inside, or -1 when the chunk ends
+ * first (-2 when it ends right after a backslash: the next chunk's first byte is escaped).
+ */
+function skipString(b: Buffer, i: number): number {
+  const n = b.length;
+  while (i < n) {
+    const c = b[i++]!;
+    if (c === 0x22) return i;
+    if (c === 0x5c) {
+      if (i === n) return -2;
+      i++;
+    }
+  }
+  return -1;
+}
