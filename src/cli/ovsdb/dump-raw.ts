@@ -29,6 +29,8 @@ export interface RawRows {
   readonly at: Int32Array;
   /** Per cell (same index as `at` / 2), 1 when its bytes are not the text to print (escapes, reals); undefined when none is. */
   readonly fix: Uint8Array | undefined;
+  /** The columns' types, as the scanner read them. */
+  readonly shapes: readonly Shape[];
 }
 
 /** The columns asked of one table, in the order its cells are wanted. */
@@ -55,7 +57,7 @@ const BOOLEAN = 4;
 const KIND: Record<AtomicType, number> = { string: STRING, uuid: UUID, integer: INTEGER, real: REAL, boolean: BOOLEAN };
 
 /** A column's type as the scanner uses it. */
-interface Shape {
+export interface Shape {
   key: number;
   value: number;
   map: boolean;
@@ -314,7 +316,7 @@ function table(b: Buffer, i: number, spec: RawTableSpec, out: RawRows[]): number
     grown.set(fix.subarray(0, grown.length));
     fix = grown;
   }
-  out.push({ bytes: b, count, columns: cols, at: cells, fix });
+  out.push({ bytes: b, count, columns: cols, at: cells, fix, shapes });
   return i + 2;
 }
 
@@ -361,13 +363,67 @@ export function scanDumpReply(b: Buffer, tables: readonly RawTableSpec[]): RawRo
   return i + 1 === b.length && id && error && result ? result : undefined;
 }
 
-/** The value of a cell (`JSON.parse` of its bytes, with shortcuts for the common atoms). */
+/** Where {@link decodeAtom} stopped. */
+let next = 0;
+
+const EMPTY_SET: unknown = Object.freeze(["set", Object.freeze([])]);
+const EMPTY_MAP: unknown = Object.freeze(["map", Object.freeze([])]);
+
+/** The value of the atom at `i` (of a cell the scanner accepted and did not mark); sets {@link next}. */
+function decodeAtom(b: Buffer, i: number, kind: number): unknown {
+  switch (kind) {
+    case STRING: {
+      const e = b.indexOf(QUOTE, i + 1);
+      next = e + 1;
+      return b.toString("utf8", i + 1, e);
+    }
+    case UUID:
+      next = i + UUID_OPEN.length + 38;
+      return ["uuid", b.toString("latin1", i + UUID_OPEN.length, i + UUID_OPEN.length + 36)];
+    case INTEGER: {
+      let e = i + 1;
+      while (isDigit(b[e])) e++;
+      next = e;
+      return Number(b.toString("latin1", i, e));
+    }
+    default:
+      next = b[i] === 0x74 ? i + 4 : i + 5;
+      return b[i] === 0x74;
+  }
+}
+
+/**
+ * The value of a cell: what `JSON.parse` of its bytes gives (empty sets and maps are shared frozen
+ * values), made from the bytes by the column's type.
+ */
 export function cellValue(r: RawRows, y: number, x: number): unknown {
-  const k = 2 * (y * r.columns + x);
-  const s = r.at[k]!;
-  const e = r.at[k + 1]!;
+  const k = y * r.columns + x;
+  const s = r.at[2 * k]!;
+  const e = r.at[2 * k + 1]!;
   const b = r.bytes;
-  const c = b[s];
-  if (c === QUOTE && (r.fix === undefined || r.fix[k >> 1] === 0)) return b.toString("utf8", s + 1, e - 1);
-  return JSON.parse(b.toString("utf8", s, e));
+  if (r.fix !== undefined && r.fix[k] === 1) return JSON.parse(b.toString("utf8", s, e));
+  const shape = r.shapes[x]!;
+  if (shape.map) {
+    if (e - s === MAP_OPEN.length + 2) return EMPTY_MAP;
+    const pairs: unknown[] = [];
+    let i = s + MAP_OPEN.length;
+    while (i < e - 2) {
+      const key = decodeAtom(b, i + 1, shape.key);
+      const value = decodeAtom(b, next + 1, shape.value);
+      pairs.push([key, value]);
+      i = next + 2; // past "]," or "]]"
+    }
+    return ["map", pairs];
+  }
+  if (shape.set && b[s] === OPEN_BRACKET && b[s + 2] === 0x73) {
+    if (e - s === SET_OPEN.length + 2) return EMPTY_SET;
+    const elements: unknown[] = [];
+    let i = s + SET_OPEN.length;
+    while (i < e - 2) {
+      elements.push(decodeAtom(b, i, shape.key));
+      i = next + 1; // past "," or "]"
+    }
+    return ["set", elements];
+  }
+  return decodeAtom(b, s, shape.key);
 }
