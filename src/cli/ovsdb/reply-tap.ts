@@ -32,15 +32,13 @@ export class ReplyTap {
   private saved: DataListener[] | undefined;
   private chunks: Buffer[] = [];
   private bytes = 0;
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  /** Where the message begins in `chunks[0]`, or -1 before its first byte. */
-  private start = -1;
+  private scanner = new MessageEnd();
   private resolve: ((message: Buffer | undefined) => void) | undefined;
   /** Bytes read after the message, for the session. */
   private rest: Buffer[] = [];
   private message: Buffer | undefined;
+  /** Where the message begins in `chunks[0]`. */
+  private firstStart = 0;
   private readonly onData: DataListener = (chunk) => this.take(chunk);
   private readonly onEnd = () => this.giveUp();
 
@@ -81,10 +79,7 @@ export class ReplyTap {
     s.prependListener("close", this.onEnd);
     this.chunks = [];
     this.bytes = 0;
-    this.depth = 0;
-    this.inString = false;
-    this.escaped = false;
-    this.start = -1;
+    this.scanner = new MessageEnd();
     this.rest = [];
     this.message = undefined;
     return new Promise((resolve) => (this.resolve = resolve));
@@ -132,17 +127,29 @@ export class ReplyTap {
       this.rest.push(chunk);
       return;
     }
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
-    const end = this.scan(chunk);
-    if (end === -2 || this.bytes > (this.options.maxMessageBytes ?? 256 * 1024 * 1024)) {
+    const sc = this.scanner;
+    const started = sc.start >= 0;
+    const end = sc.push(chunk);
+    if (end === -2) {
+      this.chunks.push(chunk);
       this.giveUp();
       return;
     }
-    if (end < 0) return;
-    // The message ends at `end` of this chunk.
+    if (!started) {
+      // Chunks of white space before the message are dropped (the session would skip them too).
+      if (sc.start < 0) return;
+      this.firstStart = sc.start;
+    }
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes > (this.options.maxMessageBytes ?? 256 * 1024 * 1024)) {
+      this.giveUp();
+      return;
+    }
+    if (end === -1) return;
+    const first = this.firstStart;
     const last = this.chunks.length - 1;
-    const parts = this.chunks.map((c, k) => (k === last ? c.subarray(k === 0 ? this.start : 0, end) : k === 0 ? c.subarray(this.start) : c));
+    const parts = this.chunks.map((c, k) => c.subarray(k === 0 ? first : 0, k === last ? end : c.length));
     this.message = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     if (end < chunk.length) this.rest.push(chunk.subarray(end));
     this.chunks = [];
@@ -150,29 +157,38 @@ export class ReplyTap {
     this.resolve = undefined;
     resolve(this.message);
   }
+}
+
+/**
+ * Finds where one JSON message (an object or array, after any white space) ends in a stream of
+ * chunks: strings skipped (escapes included), brackets counted.
+ */
+export class MessageEnd {
+  /** Where the message begins in the chunk that holds its first byte; -1 until then. */
+  start = -1;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
 
   /**
-   * Scans a chunk for the end of the message: returns the index just past its last byte, -1 when
-   * it goes on, -2 for bytes that do not begin a JSON message or that nest too deep.
+   * @param maxDepth - deepest nesting taken (the session's framer's default).
    */
-  private scan(b: Buffer): number {
+  constructor(private readonly maxDepth = MAX_DEPTH) {}
+
+  /**
+   * Scans the next chunk: returns the index in it just past the message's last byte, -1 when the
+   * message goes on (or has not begun: the chunk was white space), -2 for bytes that do not begin
+   * a JSON object or array, or nesting deeper than the limit. Once it returned an end, it takes no
+   * more chunks.
+   */
+  push(b: Uint8Array): number {
     const n = b.length;
     let i = 0;
     let depth = this.depth;
     if (this.start < 0) {
-      // Between messages: whitespace, then the message's first byte.
       while (i < n && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-      if (i === n) {
-        // Only whitespace so far: nothing of the message is held.
-        this.chunks.pop();
-        this.bytes -= n;
-        return -1;
-      }
+      if (i === n) return -1;
       if (b[i] !== 0x7b && b[i] !== 0x5b) return -2;
-      if (this.chunks.length > 1) {
-        // Chunks of whitespace before it were dropped; this chunk is the message's first.
-        this.chunks = [b];
-      }
       this.start = i;
       depth = 1;
       i++;
@@ -202,7 +218,7 @@ export class ReplyTap {
         }
         i = e;
       } else if (c === 0x7b || c === 0x5b) {
-        if (++depth > MAX_DEPTH) return -2;
+        if (++depth > this.maxDepth) return -2;
       } else if (c === 0x7d || c === 0x5d) {
         if (--depth === 0) {
           this.depth = 0;
@@ -219,7 +235,7 @@ export class ReplyTap {
  * Index just past the quote that closes the string `b[i..]` is inside, or -1 when the chunk ends
  * first (-2 when it ends right after a backslash: the next chunk's first byte is escaped).
  */
-function skipString(b: Buffer, i: number): number {
+function skipString(b: Uint8Array, i: number): number {
   const n = b.length;
   while (i < n) {
     const c = b[i++]!;
