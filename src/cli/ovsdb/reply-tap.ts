@@ -23,6 +23,17 @@ type DataListener = (chunk: Buffer) => void;
 /** Nesting allowed in a captured message (the session's framer's default). */
 const MAX_DEPTH = 1000;
 
+/** {@link MessageEnd}'s byte classes outside strings (0: any other byte). */
+const QUOTE_CLASS = 1;
+const OPEN_CLASS = 2;
+const CLOSE_CLASS = 3;
+const CLASS = new Uint8Array(256);
+CLASS[0x22] = QUOTE_CLASS;
+CLASS[0x7b] = OPEN_CLASS;
+CLASS[0x5b] = OPEN_CLASS;
+CLASS[0x7d] = CLOSE_CLASS;
+CLASS[0x5d] = CLOSE_CLASS;
+
 /** Opens one remote for an `OvsdbClient` and can take the next message read on it as bytes; see the module description. */
 export class ReplyTap {
   /** Give this to `OvsdbClient.connect` (with `reconnect: false`: the tap knows one stream). */
@@ -198,52 +209,63 @@ export class MessageEnd {
         this.escaped = false;
         i++;
       }
-      i = skipString(b, i);
+      i = this.skipString(b, i);
       if (i < 0) {
-        this.escaped = i === -2;
         this.depth = depth;
         return -1;
       }
-      this.inString = false;
     }
+    // One table lookup per byte outside strings; a string's bytes are skipped in the inner loop.
     while (i < n) {
-      const c = b[i++]!;
-      if (c === 0x22) {
-        const e = skipString(b, i);
-        if (e < 0) {
-          this.inString = true;
-          this.escaped = e === -2;
-          this.depth = depth;
-          return -1;
+      const k = CLASS[b[i++]!]!;
+      if (k === 0) continue;
+      if (k === QUOTE_CLASS) {
+        for (;;) {
+          if (i >= n) {
+            this.inString = true;
+            this.depth = depth;
+            return -1;
+          }
+          const c = b[i++]!;
+          if (c === 0x22) break;
+          if (c === 0x5c) {
+            if (i === n) {
+              this.inString = true;
+              this.escaped = true;
+              this.depth = depth;
+              return -1;
+            }
+            i++;
+          }
         }
-        i = e;
-      } else if (c === 0x7b || c === 0x5b) {
+      } else if (k === OPEN_CLASS) {
         if (++depth > this.maxDepth) return -2;
-      } else if (c === 0x7d || c === 0x5d) {
-        if (--depth === 0) {
-          this.depth = 0;
-          return i;
-        }
+      } else if (--depth === 0) {
+        this.depth = 0;
+        return i;
       }
     }
     this.depth = depth;
     return -1;
   }
-}
 
-/**
- * Index just past the quote that closes the string `b[i..]` is inside, or -1 when the chunk ends
- * first (-2 when it ends right after a backslash: the next chunk's first byte is escaped).
- */
-function skipString(b: Uint8Array, i: number): number {
-  const n = b.length;
-  while (i < n) {
-    const c = b[i++]!;
-    if (c === 0x22) return i;
-    if (c === 0x5c) {
-      if (i === n) return -2;
-      i++;
+  /** Skips the rest of a string begun in an earlier chunk: the index past its closing quote, or -1 (state kept) when the chunk ends first. */
+  private skipString(b: Uint8Array, i: number): number {
+    const n = b.length;
+    while (i < n) {
+      const c = b[i++]!;
+      if (c === 0x22) {
+        this.inString = false;
+        return i;
+      }
+      if (c === 0x5c) {
+        if (i === n) {
+          this.escaped = true;
+          return -1;
+        }
+        i++;
+      }
     }
+    return -1;
   }
-  return -1;
 }
