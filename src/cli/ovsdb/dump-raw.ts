@@ -303,7 +303,7 @@ function table(b: Buffer, i: number, spec: RawTableSpec, out: RawRows[]): number
         m++;
       }
       if (b[i] !== CLOSE_BRACE || m !== cols) return -1;
-      seen.length = Math.min(seen.length, m);
+      if (m < seen.length) seen.length = m;
       count++;
       i++;
       if (b[i] !== COMMA) break;
