@@ -9,6 +9,11 @@
 export interface CliIo {
   /** Writes to standard output. */
   out(text: string): void;
+  /**
+   * Writes bytes (UTF-8 text, possibly cut inside a character) to standard output, in order with
+   * {@link CliIo.out}; when absent, {@link writeBytes} decodes them for `out`.
+   */
+  outBytes?(bytes: Uint8Array): void;
   /** Writes to standard error. */
   err(text: string): void;
   /** Reads all of standard input (for `-` arguments and transactions from stdin). */
@@ -51,6 +56,16 @@ export async function withProgress<T>(io: CliIo, label: string, work: Promise<T>
     clearInterval(timer);
     if (shown) io.err("\r\x1b[K");
   }
+}
+
+/**
+ * A writer of bytes to `io`'s standard output: {@link CliIo.outBytes} when it has it, else `out`
+ * with the bytes decoded as UTF-8 (a character cut between two writes is decoded whole).
+ */
+export function bytesWriter(io: CliIo): (bytes: Uint8Array) => void {
+  if (io.outBytes) return (b) => io.outBytes!(b);
+  const decoder = new TextDecoder("utf-8");
+  return (b) => io.out(decoder.decode(b, { stream: true }));
 }
 
 /** A CLI command: receives its arguments (after the subcommand name) and returns the exit status. */
@@ -112,7 +127,7 @@ function watchStdio(): void {
   });
 }
 
-function writeStdout(text: string): void {
+function writeStdout(text: string | Uint8Array): void {
   if (stdoutState.failed) return;
   stdoutState.pending++;
   try {
@@ -153,6 +168,7 @@ export function processIo(): CliIo {
         else stdoutState.waiters.push(resolve);
       }),
     out: writeStdout,
+    outBytes: writeStdout,
     err: (t) => void process.stderr.write(t),
     progress: process.stderr.isTTY === true,
     interactive: process.stdout.isTTY === true,

@@ -34,7 +34,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   "monitor-cond": { need: "database", min: 2, max: 3, run: async (c, a) => (await monitorCmds()).monitor(c, a, "monitor_cond") },
   "monitor-cond-since": { need: "database", min: 2, max: Infinity, run: async (c, a) => (await monitorCmds()).monitor(c, a, "monitor_cond_since") },
   wait: { need: "rpc", min: 2, max: 3, run: async (c, a) => (await transactCmds()).waitCommand(c, a) },
-  dump: { need: "database", min: 0, max: Infinity, run: async (c, a) => (await dumpCmds()).dump(c, a) },
+  dump: { need: "database", min: 0, max: Infinity, run: async (c, a) => (await dumpCmds()).dump(c, a), tap: true },
   lock: { need: "rpc", min: 1, max: 1, run: async (c, a) => (await transactCmds()).lockCommand(c, a, "lock") },
   steal: { need: "rpc", min: 1, max: 1, run: async (c, a) => (await transactCmds()).lockCommand(c, a, "steal") },
   unlock: { need: "rpc", min: 1, max: 1, run: async (c, a) => (await transactCmds()).lockCommand(c, a, "unlock") },
@@ -101,7 +101,7 @@ export const ovsdbCommand: CliCommand = async (argv, io) => {
       const near = closest(name, Object.keys(COMMANDS));
       throw new Fatal(`unknown command '${name}'; use --help for help`, near ? `did you mean '${near}'?` : undefined);
     }
-    ctx = { io, style: options.style, printer: new TablePrinter(options.style), client: undefined, database: undefined, server: "", options, hints: [] };
+    ctx = { io, style: options.style, printer: new TablePrinter(options.style), client: undefined, database: undefined, server: "", options, hints: [], ...(spec.tap ? { wantsTap: true } : {}) };
     if (DAEMONIZING.has(name) && wantsDaemon(options.daemon)) {
       const { daemonizeStart } = await import("./daemon.js");
       const start = await daemonizeStart(options.daemon, argv, io, OVSDB_DAEMON);

@@ -9,7 +9,7 @@ import { compareUtf8 } from "../../ovsdb/schema/datum.js";
 import type { DatabaseSchema } from "../../ovsdb/schema/schema.js";
 import type { ColumnType } from "../../ovsdb/schema/types.js";
 import { FramingError } from "../../ovsdb/wire/framer.js";
-import { ConnectError } from "../../ovsdb/wire/remote.js";
+import { ConnectError, parseRemoteList } from "../../ovsdb/wire/remote.js";
 import { OvsdbError, errorToJson } from "../../ovsdb/wire/errors.js";
 import { ovsJson } from "../../ovsdb/text/json.js";
 import { TablePrinter, type TableStyle } from "../../ovsdb/text/table.js";
@@ -17,6 +17,7 @@ import { type CliIo, UsageError } from "../io.js";
 import { closest } from "../suggest.js";
 import { rundir } from "./options.js";
 import type { Daemon, DaemonOptions } from "../daemon.js";
+import { ReplyTap } from "./reply-tap.js";
 
 /** What a command needs before it runs (as ovsdb-client's `args_needed`). */
 export type Need = "none" | "rpc" | "database";
@@ -27,6 +28,8 @@ export interface CommandSpec {
   min: number;
   max: number;
   run: (ctx: Context, args: string[]) => Promise<number>;
+  /** Connect through a {@link ReplyTap} (`ctx.tap`), so that the command can take a reply as bytes. */
+  tap?: boolean;
 }
 
 /** One run: the global options, the output, and the connection once made. */
@@ -43,6 +46,10 @@ export interface Context {
   hints: string[];
   /** The daemon this run is, for a command that daemonizes with a daemon option (see daemon.ts). */
   daemon?: Daemon;
+  /** Set before connecting: connect through a {@link ReplyTap} when the remote allows it. */
+  wantsTap?: boolean;
+  /** The tap the client connected through, if any. */
+  tap?: ReplyTap;
 }
 
 /** The global options of a run (`--format`, `--timeout`, `--timestamp`, ...). */
@@ -145,6 +152,15 @@ export async function connect(ctx: Context, remote: string, leaderCheckDb?: stri
   const opts: ClientOptions = { reconnect: false, probeIntervalMs: 0 };
   if (o.tls.caCert || o.tls.certificate || o.tls.privateKey) opts.tls = o.tls;
   if (leaderCheckDb && o.leaderOnly) opts.leaderOnly = leaderCheckDb;
+  if (ctx.wantsTap && opts.leaderOnly === undefined) {
+    const remotes = parseRemoteList(remote);
+    if (remotes.length === 1) {
+      const tap = new ReplyTap(remotes[0]!, opts.tls ? { tls: opts.tls } : {});
+      const client = await OvsdbClient.connect(tap.transport, opts);
+      ctx.tap = tap;
+      return client;
+    }
+  }
   return OvsdbClient.connect(remote, opts);
 }
 

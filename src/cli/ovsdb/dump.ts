@@ -14,7 +14,7 @@
  * @module
  */
 import { compareUtf8, datumFromJson } from "../../ovsdb/schema/datum.js";
-import { type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
+import { type ColumnSchema, type TableSchema, columnOf } from "../../ovsdb/schema/schema.js";
 import { cellFormatter } from "../../ovsdb/text/cell-text.js";
 import { ovsJson } from "../../ovsdb/text/json.js";
 import type { Table } from "../../ovsdb/text/table.js";
@@ -22,6 +22,8 @@ import { withProgress } from "../io.js";
 import { ConnectionClosedError } from "../../rpc/errors.js";
 import { type Context, Fatal, receiveFailure, tableHint, unconstrained } from "./context.js";
 import { BAD, PLAIN, cellCheck, rowOrder } from "./dump-rows.js";
+import { type RawRows, cellValue, scanDumpReply } from "./dump-raw.js";
+import { writeRawJson } from "./dump-raw-json.js";
 import { columnOrder, fetchSchema } from "./schema.js";
 
 /** `dump [TABLE [COLUMN...]]`: every table's rows, in ovsdb-client's orders. */
@@ -49,9 +51,31 @@ export async function dump(ctx: Context, args: string[]): Promise<number> {
   }
   const columnsOf = (t: string) => (custom ?? columnOrder(json, t)).filter((c) => c !== "_version");
   const ops = tables.map((t) => ({ op: "select", table: t, where: [], columns: columnsOf(t) }));
+  // Each table's columns in print order (byte order of their names).
+  const printed = tables.map((t) => {
+    const ts = schema.tables.get(t)!;
+    return [...columnsOf(t)].sort(compareUtf8).map((c) => columnOf(ts, c)!);
+  });
   let reply: unknown[];
   try {
-    reply = await withProgress(ctx.io, `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`, ctx.client!.transactRaw(ctx.database!, ops as never));
+    const label = `ovn-ts ovsdb: dumping ${tables.length} table(s) of ${ctx.database}`;
+    const tap = ctx.tap;
+    // The reply as bytes when the client connected through a tap; else (or when the tap gives
+    // nothing, or bytes not in the form dump-raw reads) the call's parsed result.
+    const captured = tap?.capture();
+    const call = ctx.client!.transactRaw(ctx.database!, ops as never);
+    let raw: RawRows[] | undefined;
+    if (tap && captured) {
+      call.catch(() => undefined); // unanswered once the tap keeps the reply: rejected on close
+      const bytes = await withProgress(ctx.io, label, captured);
+      raw = bytes && scanDumpReply(bytes, printed.map((cs) => ({ names: cs.map((c) => c.name), types: cs.map((c) => c.type) })));
+      tap.release(raw === undefined);
+    }
+    if (raw) {
+      for (let i = 0; i < tables.length; i++) writeRawTable(schema.tables.get(tables[i]!)!, printed[i]!, raw[i]!, ctx);
+      return 0;
+    }
+    reply = await withProgress(ctx.io, label, call);
   } catch (e) {
     // As ovsdb-client's check_txn: the connection lost before the whole reply is "transaction failed".
     if (e instanceof ConnectionClosedError) throw new Fatal(`transaction failed (${receiveFailure(e)})`);
@@ -66,6 +90,38 @@ export async function dump(ctx: Context, args: string[]): Promise<number> {
     reply[i] = null; // let the table's rows go as soon as they are printed
   }
   return 0;
+}
+
+/**
+ * Prints one table of `dump` from the reply's bytes (see `dump-raw.ts`, which checked every cell):
+ * sorted as ovsdb-client sorts, decoding only the cells the order needs; the `json` format copies
+ * each cell's bytes, the others make each cell's text from its value as it is printed.
+ */
+function writeRawTable(ts: TableSchema, columns: ColumnSchema[], raw: RawRows, ctx: Context): void {
+  const names = columns.map((c) => c.name);
+  const rows = new Array<number>(raw.count);
+  for (let y = 0; y < rows.length; y++) rows[y] = y;
+  const order = rowOrder(
+    columns.map((c) => c.type),
+    rows,
+    (y, x) => cellValue(raw, y, x),
+  );
+  const caption = `${ts.name} table`;
+  if (ctx.style.format === "json" && !ctx.style.pretty) {
+    writeRawJson(ctx.io, caption, names, raw, order);
+    return;
+  }
+  if (ctx.style.format !== "json") {
+    const texts = columns.map((c) => cellFormatter(c.type, ctx.style));
+    ctx.printer.writeTexts({ caption, headings: names, rows: order.length, text: (x, y) => texts[x]!(cellValue(raw, order[y]!, x)) }, ctx.io.out);
+    return;
+  }
+  const table: Table = {
+    caption,
+    headings: names,
+    rows: order.map((y) => columns.map((c, x) => ({ json: cellValue(raw, y, x), type: c.type }))),
+  };
+  ctx.io.out(ctx.printer.format(table));
 }
 
 /** One table of `dump` (its caption and rows) as text; see {@link writeTable} for what it checks. */
