@@ -135,10 +135,12 @@ export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): 
   if (oldV === newV || (holdsNothing(oldV) && holdsNothing(newV))) return NO_CHANGE;
   // A big set's difference is asked twice in a commit (its checks, then storage): worked out once.
   if (Array.isArray(newV) && newV.length >= BIG_SET) {
-    const m = BIG_DIFFS.get(newV);
-    if (m !== undefined && m.r === r && m.oldV === oldV && m.self === self) return m.change;
+    for (let i = 0; i < BIG_DIFFS.length; i++) {
+      const m = BIG_DIFFS[i]!;
+      if (m.newV === newV && m.r === r && m.oldV === oldV && m.self === self) return m.change;
+    }
     const change = diffRefs(r, oldV, newV, self);
-    BIG_DIFFS.set(newV, { r, oldV, self, change });
+    if (BIG_DIFFS.length < BIG_DIFFS_MAX) BIG_DIFFS.push({ newV, r, oldV, self, change });
     return change;
   }
   return diffRefs(r, oldV, newV, self);
@@ -149,7 +151,13 @@ export function refDiff(r: RefColumn, oldV: Datum, newV: Datum, self?: string): 
  * of each commit: nothing is held between commits).
  */
 export function forgetRefDiffs(): void {
-  if (BIG_DIFFS.size > 0) BIG_DIFFS.clear();
+  // Each entry's values are overwritten before the list is emptied: the list (long-lived, in the
+  // old generation) must not keep pointing at this commit's sets, which the young-generation
+  // collector would then keep alive (and promote) until the next full collection. (A Map's
+  // clear() left exactly such pointers: every big set made since the last scavenge survived it,
+  // about 75% of the young generation at a few thousand ports per switch.)
+  for (let i = 0; i < BIG_DIFFS.length; i++) BIG_DIFFS[i] = CLEARED;
+  BIG_DIFFS.length = 0;
 }
 
 /** @internal True for a value that holds no reference: absent, or an empty set or map (most reference columns of most rows). */
@@ -166,7 +174,17 @@ export interface RefChange {
 const NO_CHANGE: RefChange = Object.freeze({ added: Object.freeze([]), removed: Object.freeze([]) });
 /** Sets at least this big have their last {@link refDiff} remembered. */
 const BIG_SET = 64;
-const BIG_DIFFS = new Map<object, { r: RefColumn; oldV: Datum; self: string | undefined; change: RefChange }>();
+/** At most this many big sets' differences are remembered per commit (the usual commit has one or two). */
+const BIG_DIFFS_MAX = 16;
+interface BigDiff {
+  readonly newV: Datum;
+  readonly r: RefColumn | undefined;
+  readonly oldV: Datum;
+  readonly self: string | undefined;
+  readonly change: RefChange;
+}
+const CLEARED: BigDiff = Object.freeze({ newV: undefined, r: undefined, oldV: undefined, self: undefined, change: NO_CHANGE });
+const BIG_DIFFS: BigDiff[] = [];
 
 function diffRefs(r: RefColumn, oldV: Datum, newV: Datum, self: string | undefined): RefChange {
   // The multiset difference is taken on the raw references and `self` dropped from its result:
