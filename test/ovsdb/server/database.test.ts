@@ -78,6 +78,36 @@ describe("Database transactions", () => {
     expect(db.rows("Child").size).toBe(0);
   });
 
+  it("keeps reference counts right when one commit changes more big sets than the commit's difference cache holds", () => {
+    const db = new Database(SCHEMA);
+    const roots = 20;
+    const kids: string[][] = [];
+    for (let r = 0; r < roots; r++) {
+      run(db, { op: "insert", table: "Root", row: { name: `r${r}` } });
+      kids.push([]);
+      for (let i = 0; i < 70; i++) {
+        const out = run(db, { op: "insert", table: "Child", "uuid-name": "k", row: { n: i } }, { op: "mutate", table: "Root", where: [["name", "==", `r${r}`]], mutations: [["kids", "insert", ["named-uuid", "k"]]] });
+        kids[r]!.push((out[0] as { uuid: [string, string] }).uuid[1]);
+      }
+    }
+    expect(db.rows("Child").size).toBe(roots * 70);
+    // One transaction: every root gains a new child and loses its first one.
+    const ops: unknown[] = [];
+    for (let r = 0; r < roots; r++) {
+      ops.push({ op: "insert", table: "Child", "uuid-name": `n${r}`, row: { n: 1000 + r } });
+      ops.push({ op: "mutate", table: "Root", where: [["name", "==", `r${r}`]], mutations: [["kids", "insert", ["named-uuid", `n${r}`]], ["kids", "delete", ["uuid", kids[r]![0]!]]] });
+    }
+    const res = run(db, ...ops);
+    expect(res.filter((x) => x !== null && typeof x === "object" && "error" in x)).toEqual([]);
+    expect(db.rows("Child").size).toBe(roots * 70);
+    for (let r = 0; r < roots; r++) expect(db.rows("Child").has(kids[r]![0]!)).toBe(false);
+    // The new children are counted as referenced: deleting one fails; dropping every set collects them all.
+    const newKid = [...db.rows("Child").entries()].find(([, row]) => row.data["n"] === 1000 + roots - 1)![0];
+    expect(run(db, { op: "delete", table: "Child", where: [["_uuid", "==", ["uuid", newKid]]] })[1]).toMatchObject({ error: "referential integrity violation" });
+    run(db, { op: "update", table: "Root", where: [], row: { kids: ["set", []] } });
+    expect(db.rows("Child").size).toBe(0);
+  });
+
   it("refuses to delete a strongly referenced row", () => {
     const db = new Database(SCHEMA);
     run(db, { op: "insert", table: "Root", row: { name: "a", kids: ["named-uuid", "k"] } }, { op: "insert", table: "Child", "uuid-name": "k", row: { n: 1 } });
