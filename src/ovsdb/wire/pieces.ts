@@ -258,10 +258,6 @@ export class PieceAssembler {
   private parts = 0;
   /** Parts whose guessed pieces did not all parse (see {@link part}). */
   private misses = 0;
-  /** Runs of pieces parsed together (see {@link batch}). */
-  private batches = 0;
-  /** A part held the text `\u0000`, so no more runs are batched (a member could be named like a placeholder). */
-  private nul = false;
 
   /**
    * Scans the text of the next part of the message from `i` and takes the pieces it completes.
@@ -281,7 +277,6 @@ export class PieceAssembler {
     const digitRun = st.digitRun;
     const pieceDepth = st.pieceDepth;
     const values = this.values.length;
-    const batches = this.batches;
     const head = this.head?.slice();
     st.numberAmongPieces = false;
     let end = scanText(text, i, st, maxDepth, guess);
@@ -300,7 +295,6 @@ export class PieceAssembler {
       st.digitRun = digitRun;
       st.pieceDepth = pieceDepth;
       this.values.length = values;
-      this.batches = batches;
       this.head = head;
       st.numberAmongPieces = false;
       end = scanText(text, i, st, maxDepth, false);
@@ -323,19 +317,9 @@ export class PieceAssembler {
     const frags: string[] = [];
     let at = 0; // text index where the skeleton (or the open piece) resumes
     let inPiece = this.head !== undefined;
-    // A batch's member names could be mistaken for a placeholder's only if the text holds "\u0000".
-    if (!this.nul && text.indexOf("\\u0000") >= 0) this.nul = true;
     for (let e = 0; e < count; e++) {
       const x = events[e]!;
       if (x >= 0) {
-        if (!exact && !this.nul && this.head === undefined) {
-          const past = this.batch(text, from, events, count, e, at, frags);
-          if (past > e) {
-            at = ~events[past - 1]! - from;
-            e = past - 1;
-            continue;
-          }
-        }
         frags.push(text.substring(at, x - from));
         at = x - from;
         inPiece = true;
@@ -368,57 +352,6 @@ export class PieceAssembler {
   }
 
   /**
-   * Parses the run of complete pieces of one container that starts at event `e` (a start) with one
-   * `JSON.parse` of the text they span (its member names or commas included) wrapped in `{}` or
-   * `[]`, and puts the skeleton's text up to the run and a placeholder for it in `frags`. The
-   * wrapped text is a stretch of the message from a member's (or element's) start, so it parses
-   * exactly when that stretch is a list of whole members of the container, whatever the guessed
-   * boundaries inside it (see {@link scanText}): its value is then those members. Returns the index
-   * of the event past the run, or `e` when there is no run of two or more pieces or it does not
-   * parse (its pieces are then taken one by one).
-   */
-  private batch(text: string, from: number, events: Int32Array, count: number, e: number, at: number, frags: string[]): number {
-    let k = e;
-    // A run goes on while only a name and separators lie between pieces (no bracket: a container boundary).
-    while (k + 3 < count && events[k + 1]! < 0 && events[k + 2]! >= 0 && events[k + 3]! < 0 && plainBetween(text, ~events[k + 1]! - from, events[k + 2]! - from)) k += 2;
-    if (k === e || events[k + 1]! >= 0) return e;
-    const s = events[e]! - from;
-    const end = ~events[k + 1]! - from;
-    let b = s - 1;
-    while (b >= at && isSpace(text.charCodeAt(b))) b--;
-    if (b < at) return e;
-    const c = text.charCodeAt(b);
-    let value: unknown;
-    let placeholder: string;
-    let cut: number;
-    const idx = this.values.length;
-    try {
-      if (c === 0x3a) {
-        // A member: wrap from its name's opening quote.
-        let q = b - 1;
-        while (q >= at && isSpace(text.charCodeAt(q))) q--;
-        if (q <= at || text.charCodeAt(q) !== QUOTE) return e;
-        const open = text.lastIndexOf('"', q - 1);
-        if (open < at || (open > 0 && text.charCodeAt(open - 1) === BACKSLASH)) return e;
-        value = JSON.parse("{" + text.substring(open, end) + "}");
-        cut = open;
-        placeholder = `"\\u0000${idx}":${-(idx + 1)}`;
-      } else if (c === OPEN_BRACKET || c === 0x2c) {
-        value = JSON.parse("[" + text.substring(s, end) + "]");
-        cut = s;
-        placeholder = String(-(idx + 1));
-      } else return e;
-    } catch {
-      return e;
-    }
-    frags.push(text.substring(at, cut));
-    frags.push(placeholder);
-    this.values.push(value);
-    this.batches++;
-    return k + 2;
-  }
-
-  /**
    * The message's value, or {@link WHOLE} when the skeleton does not parse (the framer then parses
    * the whole text for its error). `exact`: the message may hold an integer beyond 2^53.
    */
@@ -431,27 +364,8 @@ export class PieceAssembler {
       return WHOLE;
     }
     const pieceDepth = this.scan.pieceDepth;
-    if (pieceDepth === 0) return root;
-    if (this.batches === 0) return fill(root, 1, pieceDepth, this.values);
-    if (this.nul) return WHOLE;
-    const seen = { batches: 0 };
-    const value = fillRuns(root, 1, pieceDepth, this.values, seen);
-    // A placeholder lost to a duplicate name, or names shared between runs: parsed whole instead.
-    return value === WHOLE || seen.batches !== this.batches ? WHOLE : value;
+    return pieceDepth === 0 ? root : fill(root, 1, pieceDepth, this.values);
   }
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** Whether `text[from..to)` holds no bracket (only a member's name and separators lie between two pieces of one container). */
-function plainBetween(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x7b || c === 0x7d || c === 0x5b || c === 0x5d) return false;
-  }
-  return true;
 }
 
 /** Puts the pieces in the skeleton's placeholders (the numbers at depth `pieceDepth`), from the container at `depth`. */
@@ -463,80 +377,6 @@ function fill(v: unknown, depth: number, pieceDepth: number, values: unknown[]):
   } else {
     const o = v as Record<string, unknown>;
     for (const k in o) o[k] = fill(o[k], depth + 1, pieceDepth, values);
-  }
-  return v;
-}
-
-function setMember(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-  else o[k] = v;
-}
-
-/**
- * {@link fill} for a message with runs of pieces parsed together: a negative number `-(i + 1)` at
- * depth `pieceDepth` stands for the run `values[i]` (its members or elements are put in its
- * place). Returns {@link WHOLE} when a name occurs in two of the container's sources (the skeleton
- * and its runs), whose order a duplicate name would make differ from one parse of the text.
- */
-function fillRuns(v: unknown, depth: number, pieceDepth: number, values: unknown[], seen: { batches: number }): unknown {
-  if (typeof v !== "object" || v === null) return v;
-  if (depth === pieceDepth - 1) {
-    if (Array.isArray(v)) {
-      let runs = false;
-      for (let i = 0; i < v.length; i++) if (typeof v[i] === "number" && v[i] < 0) runs = true;
-      if (!runs) return fill(v, depth, pieceDepth, values);
-      const out: unknown[] = [];
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (typeof x === "number" && x < 0) {
-          seen.batches++;
-          const run = values[-x - 1] as unknown[];
-          for (let j = 0; j < run.length; j++) out.push(run[j]);
-        } else out.push(fill(x, depth + 1, pieceDepth, values));
-      }
-      return out;
-    }
-    const o = v as Record<string, unknown>;
-    let runs = false;
-    for (const k in o) {
-      const x = o[k];
-      if (typeof x === "number" && x < 0) {
-        runs = true;
-        break;
-      }
-    }
-    if (!runs) return fill(v, depth, pieceDepth, values);
-    const out: Record<string, unknown> = {};
-    for (const k in o) {
-      const x = o[k];
-      if (typeof x === "number" && x < 0) {
-        if (k !== `\u0000${-x - 1}`) return WHOLE;
-        seen.batches++;
-        const run = values[-x - 1] as Record<string, unknown>;
-        for (const rk in run) {
-          if (Object.hasOwn(out, rk)) return WHOLE;
-          setMember(out, rk, run[rk]);
-        }
-      } else {
-        if (Object.hasOwn(out, k)) return WHOLE;
-        setMember(out, k, fill(x, depth + 1, pieceDepth, values));
-      }
-    }
-    return out;
-  }
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const x = fillRuns(v[i], depth + 1, pieceDepth, values, seen);
-      if (x === WHOLE) return WHOLE;
-      v[i] = x;
-    }
-  } else {
-    const o = v as Record<string, unknown>;
-    for (const k in o) {
-      const x = fillRuns(o[k], depth + 1, pieceDepth, values, seen);
-      if (x === WHOLE) return WHOLE;
-      o[k] = x;
-    }
   }
   return v;
 }
