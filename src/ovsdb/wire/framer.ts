@@ -223,8 +223,6 @@ export class JsonFramer {
   /**
    * Feeds one chunk; returns the messages completed by it (already `JSON.parse`d), in order.
    * Throws {@link FramingError} on a framing or JSON error; after that, the framer stays failed.
-   * A chunk must not be modified afterwards while {@link pendingBytes} is above 0: the framer may
-   * keep views of it until the message it holds part of ends (socket chunks are never modified).
    */
   push(input: Uint8Array): unknown[] {
     if (this.failed) throw this.failed;
