@@ -186,13 +186,14 @@ export class JsonFramer {
   private readonly raw: boolean;
   /** Largest chunk given to the one-message fast path (0 in raw mode); see `wholeChunk`. */
   private readonly wholeLimit: number;
-  /**
-   * The bytes of the message being assembled before its last chunk, as views of the chunks (never
-   * copied). Raw mode: the message. Text mode: kept only to decode and parse a malformed message
-   * whole for the exact error (see pieces.ts); bytes rather than the parts' texts, which then die
-   * young instead of being copied out of the young generation with the rows.
-   */
+  /** Raw mode: the bytes of the message being assembled, as views of the chunks (never copied). */
   private parts: Uint8Array[] = [];
+  /**
+   * Text mode: the text of each part of the message being assembled (the strings its pieces are
+   * cut from, so holding them costs no copy), kept only to parse a malformed message whole for the
+   * exact error (see pieces.ts).
+   */
+  private texts: string[] = [];
   private partBytes = 0;
   /** Text mode: the pieces of the message being assembled, parsed as it arrives (see pieces.ts). */
   private pieces: PieceAssembler | undefined;
@@ -342,6 +343,7 @@ export class JsonFramer {
       if (e instanceof FramingError) {
         this.failed = e;
         this.parts = [];
+        this.texts = [];
         this.pieces = undefined;
         this.carry = NOTHING;
         this.partBytes = 0;
@@ -413,8 +415,7 @@ export class JsonFramer {
     const text = this.partText(bytes);
     const end = pieces.part(text, 1, this.maxDepth);
     if (end === -2) this.tooDeep(bytes.length, 0, text, pieces.scan.pos, start);
-    // Kept as a view, not copied: chunks handed to push() must not be modified afterwards.
-    this.parts.push(bytes);
+    this.texts.push(text);
   }
 
   /**
@@ -429,9 +430,10 @@ export class JsonFramer {
     const end = pieces.part(text, 0, this.maxDepth);
     if (end === -2) this.tooDeep(chunk.length, carried, text, pieces.scan.pos, 0);
     if (end < 0) {
-      this.parts.push(chunk);
+      this.texts.push(text);
       return -1;
     }
+    this.texts.push(end < text.length ? text.slice(0, end) : text);
     return byteOffset(text, end, chunk.length + carried) - carried;
   }
 
@@ -486,18 +488,17 @@ export class JsonFramer {
       if (pieces.longDigits) this.longDigits = true;
       this.partBytes = 0;
       this.carry = NOTHING;
-      const parts = this.parts;
-      this.parts = [];
+      const texts = this.texts;
+      this.texts = [];
       if (value !== WHOLE) return value;
-      // A piece or the skeleton did not parse: the whole message is decoded (as its parts were,
-      // bad bytes escaped the same way: see partText) and parsed for its exact error.
-      parts.push(last);
-      last = Buffer.concat(parts);
-    }
-    try {
-      text = decoder.decode(last);
-    } catch {
-      text = this.losslessText(last);
+      // A piece or the skeleton did not parse: the whole text is parsed for its exact error.
+      text = texts.join("");
+    } else {
+      try {
+        text = decoder.decode(last);
+      } catch {
+        text = this.losslessText(last);
+      }
     }
     try {
       return this.longDigits ? parseJsonExact(text) : JSON.parse(text);
