@@ -478,15 +478,18 @@ export function parseBits(s: string): bigint {
   return parseInt128(s, "value");
 }
 
-/** Big-endian bytes as an integer: up to 6 bytes in one Number, then 32 bits per BigInt step. */
+/** Big-endian bytes as an integer: up to 6 significant bytes in one Number, then 32 bits per BigInt step. */
 export function bytesToBigInt(b: Uint8Array): bigint {
   const n = b.length;
   let i = 0;
   let x = 0;
-  if (n <= 6) {
+  // (a wide field's leading zero bytes skipped: a metadata, tunnel id or register pair value is mostly small)
+  while (i < n - 6 && b[i] === 0) i++;
+  if (n - i <= 6) {
     for (; i < n; i++) x = x * 256 + b[i]!;
     return big(x);
   }
+  i = 0;
   const head = n & 3;
   for (; i < head; i++) x = x * 256 + b[i]!;
   let v = BigInt(x);
