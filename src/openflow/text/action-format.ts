@@ -11,7 +11,7 @@ import { type NameMaps, formatPort, formatPort16, port16to32 } from "./ports.js"
 import { formatSubField } from "./subfield.js";
 import { formatIpv4BigInt, formatIpv6BigInt } from "../../net/address.js";
 import { formatFlagSetField } from "./flags.js";
-import { bdec, bytesToBigInt, dottedHex, fieldNamed, flagField, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
+import { bdec, big, bytesToBigInt, dottedHex, fieldNamed, flagField, formatValue, hexBytes, hexNum, prefixLen } from "./values.js";
 
 const SET_FIELD_NAMES: Record<string, string> = {
   dl_src: "eth_src",
@@ -54,9 +54,9 @@ function formatSetField(mf: MatchField, names?: NameMaps): string {
   // a narrow value and mask read as the numbers a decoded entry carries (no view of its bytes made)
   const len = fieldValueLength(mf);
   const narrow = len <= NUM_MAX_BYTES;
-  const v = narrow ? BigInt(fieldNum(mf)) : bytesToBigInt(mf.value);
+  const v = narrow ? big(fieldNum(mf)) : bytesToBigInt(mf.value);
   const mn = narrow ? fieldMaskNum(mf) : undefined;
-  const m = narrow ? (mn === undefined ? undefined : BigInt(mn)) : mf.mask && bytesToBigInt(mf.mask);
+  const m = narrow ? (mn === undefined ? undefined : big(mn)) : mf.mask && bytesToBigInt(mf.mask);
   if (f.name === "vlan_vid") return `set_field:${bdec(v)}->vlan_vid`;
   if (f.name === "ip_dscp") return `set_field:${bdec(v)}->ip_dscp`;
   const flags = flagField(f);

@@ -8,6 +8,7 @@
  * @module
  */
 import { FlowSyntaxError } from "./errors.js";
+import { big } from "./int-field.js";
 
 /** The base C's `strtol()` family is given: 0 picks hex, octal or decimal by the prefix. */
 export type CBase = 0 | 10 | 16;
@@ -58,13 +59,24 @@ function scan(s: string, base: CBase): CScan {
     b = 16;
   } else if (b === 0) b = s[i] === "0" ? 8 : 10;
   const start = i;
-  let v = 0n;
-  const bb = BigInt(b);
-  while (i < s.length) {
+  // digits gathered in a Number while it stays exact (below 2^45, times 16 plus a digit is below 2^53),
+  // then, for a longer number, in a BigInt from there on
+  let x = 0;
+  while (i < s.length && x < 0x200000000000) {
     const d = digitOf(s[i]!, b);
     if (d < 0) break;
-    v = v * bb + BigInt(d);
+    x = x * b + d;
     i++;
+  }
+  let v = big(x);
+  if (x >= 0x200000000000) {
+    const bb = BigInt(b);
+    while (i < s.length) {
+      const d = digitOf(s[i]!, b);
+      if (d < 0) break;
+      v = v * bb + BigInt(d);
+      i++;
+    }
   }
   return i === start ? { negative: false, magnitude: 0n, end: 0 } : { negative, magnitude: v, end: i };
 }

@@ -16,7 +16,7 @@ import { hasPrerequisite } from "../match-checks.js";
 import { type FieldSpec, type MatchBuilder, NO_FLOW_SYNTAX, NO_PROTOCOL_FIELDS, matchesNoProtocolField, SHORTHANDS, applyField, applyFieldSpec, buildMatch, fieldSpec, formatMatch, matchBuilder, normalizePrereqs, setMatch } from "./match.js";
 import { formatPort, parsePort } from "./ports.js";
 import { MATCH_SEPARATORS, isJsSpace, num, tableOrFail, topRangesInto } from "./tokens.js";
-import { fieldAsWritten, fieldNamed } from "./values.js";
+import { big, fieldAsWritten, fieldNamed } from "./values.js";
 import { cStrToUint, cU64, cUnsignedField } from "./c-int.js";
 
 /** `ofputil_group_from_string()`: `any`, `all` or a decimal 32-bit group number (`010` is 10). */
@@ -380,8 +380,8 @@ function keyEntry(s: string, a: number, b: number): KeyEntry {
 
 /** Matches a protocol shorthand's Ethernet type and IP protocol. */
 function setShorthand(b: MatchBuilder, sh: readonly [number, number?]): void {
-  if (sh[0] >= 0) setMatch(b, "dl_type", BigInt(sh[0]), undefined, 2);
-  if (sh[1] !== undefined) setMatch(b, "nw_proto", BigInt(sh[1]), undefined, 1);
+  if (sh[0] >= 0) setMatch(b, "dl_type", big(sh[0]), undefined, 2);
+  if (sh[1] !== undefined) setMatch(b, "nw_proto", big(sh[1]), undefined, 1);
 }
 
 

@@ -8,6 +8,19 @@
  */
 import { FlowSyntaxError } from "./errors.js";
 
+/** {@link big}'s BigInts of 0 .. 65535, made the first time each is asked for. */
+const SMALL_BIG: bigint[] = new Array<bigint>(0x10000);
+
+/**
+ * `BigInt(n)` for a non-negative integer `n` (a safe integer), the same BigInt every time for one below
+ * 65536: converting a Number to a BigInt is a runtime call (~40 ns), a table read is not, and the ports,
+ * Ethernet types, protocols and small register values of flow text are mostly such numbers (BigInts are
+ * immutable, so sharing one is safe).
+ */
+export function big(n: number): bigint {
+  return n >= 0 && n < 0x10000 ? (SMALL_BIG[n] ??= BigInt(n)) : BigInt(n);
+}
+
 const MAX64 = (1n << 64n) - 1n;
 const HEXIT = /^[0-9a-f]$/i;
 
@@ -94,7 +107,7 @@ function scanSmall(s: string, bytes: number): { v: bigint; tail: string } | "ERA
     if (c1 >= 48 && c1 <= 55) return undefined;
     i = 1;
   } else return undefined;
-  return { v: BigInt(x), tail: i === n ? "" : s.slice(i) };
+  return { v: big(x), tail: i === n ? "" : s.slice(i) };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { type MatchField, NUM_MAX_BYTES, fieldByName, fieldMaskNum, fieldNum, fieldValueLength } from "../oxm.js";
 import { type PortFormatter, formatPort } from "./ports.js";
 import { formatIpv4BigInt, formatIpv6, formatMacBigInt } from "../../net/address.js";
-import { bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
+import { big, bdec, bhex, bigIntToBytes, bytesToBigInt, fieldNamed, CT_STATE_BITS, fmtFlagsExact, fmtFlagsMasked, formatValue, hexBytes, hexNum, ones, prefixLen, TCP_FLAG_BITS, TUN_FLAG_BITS, type VM } from "./values.js";
 
 /** Half of a packet type as Open vSwitch prints it (put_u16_masked()): `*` unmatched, 0-9 in decimal, else hex. */
 function u16Masked(v: bigint, m: bigint): string {
@@ -125,8 +125,8 @@ function toMap(match: readonly MatchField[]): FieldsByName {
     const narrow = len <= NUM_MAX_BYTES;
     const mn = narrow ? fieldMaskNum(f) : undefined;
     const masked = narrow ? mn !== undefined : f.mask !== undefined;
-    let v = narrow ? BigInt(fieldNum(f)) : bytesToBigInt(f.value);
-    let m = !masked ? ones(len * 8) : narrow ? BigInt(mn!) : bytesToBigInt(f.mask!);
+    let v = narrow ? big(fieldNum(f)) : bytesToBigInt(f.value);
+    let m = !masked ? ones(len * 8) : narrow ? big(mn!) : bytesToBigInt(f.mask!);
     // xreg/xxreg are printed as the 32-bit registers they overlay
     const x = def.name.charCodeAt(0) === 120 ? /^(x{1,2})reg(\d+)$/.exec(def.name) : null;
     if (x) {

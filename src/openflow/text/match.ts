@@ -7,7 +7,7 @@
 import { type FieldDef, type MatchField, NUM_MAX_BYTES, fieldByName, matchField, matchFieldNum, nxWidth } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { parseIntField } from "./int-field.js";
-import { NO_FLOW_SYNTAX, bigIntToBytes, fieldNamed, ones, parseValue, subfieldAsWritten } from "./values.js";
+import { NO_FLOW_SYNTAX, big, bigIntToBytes, fieldNamed, ones, parseValue, subfieldAsWritten } from "./values.js";
 import { bitRangeError, cIntDigits } from "./subfield.js";
 import { scanInt } from "./int-field.js";
 import { valueAsFieldPrints } from "./action-parse-set.js";
@@ -229,7 +229,7 @@ export function applyFieldSpec(b: MatchBuilder, key: string, lower: string, spec
   if (route === Route.DlVlan) {
     const v = Number(parseIntField(value, 2, lower).v);
     if (v === 0xffff) setMatch(b, "vlan_vid", 0n, undefined, 2);
-    else setMatch(b, "vlan_vid", BigInt(0x1000 | (v & 0xfff)), undefined, 2);
+    else setMatch(b, "vlan_vid", big(0x1000 | (v & 0xfff)), undefined, 2);
     return;
   }
   if (route === Route.VlanPcp) {
@@ -249,11 +249,11 @@ export function applyFieldSpec(b: MatchBuilder, key: string, lower: string, spec
     // vlan_vid/vlan_pcp form: the raw TCI (NXM carries it as it is, OXM as Open vSwitch reduces it)
     const noVlan = (v & m & 0xffff) === 0 && (m & 0x1fff) === 0x1fff;
     if (pcpMask !== 0 && (pcpMask !== 0xe000 || !(v & m & 0x1000)) && !noVlan) {
-      setMatch(b, "vlan_tci", BigInt(v & m), m === 0xffff ? undefined : BigInt(m), 2);
+      setMatch(b, "vlan_tci", big(v & m), m === 0xffff ? undefined : big(m), 2);
       return;
     }
-    if ((m & 0x1fff) !== 0) setMatch(b, "vlan_vid", BigInt(v & 0x1fff & m), (m & 0x1fff) === 0x1fff ? undefined : BigInt(m & 0x1fff), 2);
-    if (pcpMask && v & 0x1000) setMatch(b, "vlan_pcp", BigInt((v >> 13) & 7), undefined, 1);
+    if ((m & 0x1fff) !== 0) setMatch(b, "vlan_vid", big(v & 0x1fff & m), (m & 0x1fff) === 0x1fff ? undefined : big(m & 0x1fff), 2);
+    if (pcpMask && v & 0x1000) setMatch(b, "vlan_pcp", big((v >> 13) & 7), undefined, 1);
     return;
   }
   if (route === Route.NwTos) {

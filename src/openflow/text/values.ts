@@ -7,7 +7,9 @@
 import { FIELD_DEFS, type FieldDef, fieldByName } from "../oxm.js";
 import { FlowSyntaxError } from "./errors.js";
 import { formatPort, parsePort } from "./ports.js";
-import { parseIntField, scanInt } from "./int-field.js";
+import { big, parseIntField, scanInt } from "./int-field.js";
+
+export { big };
 import { scanIpv4Masked } from "./ipv4-scan.js";
 import { type FlagField, parseFlagField } from "./flags.js";
 import { formatIpv4BigInt, formatIpv6BigInt, formatMacBigInt, ipv4ToBigInt, ipv6ToBigInt, macToBigInt } from "../../net/address.js";
@@ -63,7 +65,7 @@ export function subfieldAsWritten(name: string): FieldDef | undefined {
 export function parseInt128(s: string, what: string): bigint {
   const t = s.trim();
   const n = smallNumber(t);
-  if (n >= 0) return BigInt(n);
+  if (n >= 0) return big(n);
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(t)) throw new FlowSyntaxError(`${s}: invalid numeric value for ${what}`);
   return BigInt(t);
 }
@@ -372,7 +374,7 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "ipv4": {
       // ip_parse_masked(), with its scanf-style parts (`1.2.3.400` is 1.2.3.144): every error names the whole text
       const a = scanIpv4Masked(text);
-      return { v: BigInt(a.v), m: ms === undefined ? undefined : BigInt(a.m) };
+      return { v: big(a.v), m: ms === undefined ? undefined : big(a.m) };
     }
     case "ipv6": {
       // ipv6_parse_masked(): every error names the whole text
@@ -395,7 +397,7 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
     case "port":
       if (ms !== undefined) throw new FlowSyntaxError(`${f.name}: masks not supported`);
       try {
-        return { v: BigInt(parsePort(vs)), m: undefined };
+        return { v: big(parsePort(vs)), m: undefined };
       } catch (e) {
         // ovs-ofctl names the field
         if (e instanceof FlowSyntaxError) e.message = `${vs}: invalid or unknown port for ${f.name}`;
@@ -409,7 +411,7 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
       const t: Record<string, [number, number]> = { no: [0, 1], yes: [1, 1], first: [1, 3], later: [3, 3], not_later: [0, 2] };
       const e = t[text];
       if (!e) throw new FlowSyntaxError(`${text}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_later"`);
-      return { v: BigInt(e[0]), m: BigInt(e[1]) };
+      return { v: big(e[0]), m: big(e[1]) };
     }
     case "packet_type":
       return { v: parsePacketType(text), m: undefined };
@@ -419,12 +421,12 @@ export function parseValue(f: FieldDef, text: string, len = f.len): { v: bigint;
         const n = smallNumber(vs);
         // a plain decimal or hex number (no octal: a leading 0 goes the long way)
         // (fits the field: compared as Numbers, exact below 2^53, and wider fields take any such number)
-        if (n >= 0 && (vs.length === 1 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && (len > 6 || n < FITS[len]!)) return { v: BigInt(n), m: undefined };
+        if (n >= 0 && (vs.length === 1 || vs.charCodeAt(0) !== 48 || (vs.charCodeAt(1) | 0x20) === 120) && (len > 6 || n < FITS[len]!)) return { v: big(n), m: undefined };
       } else {
         // a value and a mask that are both plain numbers that fit, read as parse_int_string() reads them
         const n = plainFit(vs, len);
         const k = n >= 0 ? plainFit(ms, len) : -1;
-        if (k >= 0) return { v: BigInt(n), m: BigInt(k) };
+        if (k >= 0) return { v: big(n), m: big(k) };
       }
       // (ovs-ofctl names dl_type by its meta-flow name, eth_type)
       return parseIntField(f.name === "dl_type" ? vs + (ms === undefined ? "" : `/${ms}`) : text, len, f.name === "dl_type" ? "eth_type" : f.name);
@@ -476,15 +478,18 @@ export function parseBits(s: string): bigint {
   return parseInt128(s, "value");
 }
 
-/** Big-endian bytes as an integer: up to 6 bytes in one Number, then 32 bits per BigInt step. */
+/** Big-endian bytes as an integer: up to 6 significant bytes in one Number, then 32 bits per BigInt step. */
 export function bytesToBigInt(b: Uint8Array): bigint {
   const n = b.length;
   let i = 0;
   let x = 0;
-  if (n <= 6) {
+  // (a wide field's leading zero bytes skipped: a metadata, tunnel id or register pair value is mostly small)
+  while (i < n - 6 && b[i] === 0) i++;
+  if (n - i <= 6) {
     for (; i < n; i++) x = x * 256 + b[i]!;
-    return BigInt(x);
+    return big(x);
   }
+  i = 0;
   const head = n & 3;
   for (; i < head; i++) x = x * 256 + b[i]!;
   let v = BigInt(x);
