@@ -10,7 +10,7 @@ import { READ_ONLY } from "./context.js";
 import { FlowSyntaxError, UnknownPortError, UnknownTableError } from "./errors.js";
 import { cAtoi, cStrtoullLoose, tableFromString } from "./c-int.js";
 import { parsePort, port32to16 } from "./ports.js";
-import { parseNxmSubField, parseSubField } from "./subfield.js";
+import { parseNxmSubField, parseSubField, unknownSubFieldName } from "./subfield.js";
 import { splitTop } from "./tokens.js";
 import { bigIntToBytes, bytesToBigInt, parseBits, parseIp4, parseIp6, parseValue } from "./values.js";
 
@@ -263,12 +263,14 @@ export function parseLearn(s: string, tableNames?: ReadonlyMap<string, number>):
       // as learn_parse_spec(): the value is a subfield if it reads as one, else an immediate value of the field
       // (the whole field's syntax) or of its bits (an integer); when neither reads, both errors are named
       let src: SubField | undefined;
-      let subfieldError = "";
-      try {
-        src = parseSubField(val);
-      } catch (e) {
-        if (!(e instanceof FlowSyntaxError)) throw e;
-        subfieldError = e.message;
+      let subfieldError = unknownSubFieldName(val) ?? "";
+      if (subfieldError === "") {
+        try {
+          src = parseSubField(val);
+        } catch (e) {
+          if (!(e instanceof FlowSyntaxError)) throw e;
+          subfieldError = e.message;
+        }
       }
       if (src !== undefined) {
         // (Open vSwitch names the widths the other way round: the source's after the destination's name)

@@ -104,6 +104,20 @@ export function bitRangeError(text: string, start: number, end: number, width: n
   return undefined;
 }
 
+/**
+ * The error {@link parseSubField} would throw for text whose name (up to the first `[` or `-`) is no field, or
+ * undefined when the name is a field: lets a caller that tries a subfield first (learn's values, most of them
+ * immediate) skip making an exception.
+ */
+export function unknownSubFieldName(s: string): string | undefined {
+  const t = s.trim();
+  let end = 0;
+  while (end < t.length && t[end] !== "[" && t[end] !== "-") end++;
+  const name = t.slice(0, end);
+  const f = subfieldAsWritten(name);
+  return f === undefined || NO_FLOW_SYNTAX.has(f.name) ? `${t}: unknown field \`${name}'` : undefined;
+}
+
 /** The error of subfield text the fast scan of {@link parseSubField} refused, worded as mf_parse_subfield() words it. */
 function subFieldError(t: string, whole: string): string {
   // the name runs to the first `[` or `-`
