@@ -168,9 +168,11 @@ export const serverCommand: CliCommand = async (argv, io) => {
     io.out(SERVER_USAGE);
     return 0;
   }
-  const running = await startServerFromArgs(args, io);
-  await new Promise<void>((resolve) => {
-    const done = () => {
+  // the handlers are in place before the first socket exists: a client can connect as soon as the socket
+  // is bound, before the server's own code has run again, and a signal sent then must still stop it cleanly
+  let done = () => {};
+  const signalled = new Promise<void>((resolve) => {
+    done = () => {
       process.off("SIGINT", done);
       process.off("SIGTERM", done);
       resolve();
@@ -178,6 +180,14 @@ export const serverCommand: CliCommand = async (argv, io) => {
     process.on("SIGINT", done);
     process.on("SIGTERM", done);
   });
+  let running: RunningServer;
+  try {
+    running = await startServerFromArgs(args, io);
+  } catch (e) {
+    done();
+    throw e;
+  }
+  await signalled;
   await running.stop();
   io.out("ovn-ts server: stopped\n");
   return 0;
