@@ -6,7 +6,7 @@
  * `ovn-ts-*` directory in its TMPDIR. Where the real tool is installed it runs the same way beside.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -218,6 +218,18 @@ describe("a closed stdout on every ovn-ts CLI", () => {
     });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
+    expect(r.left).toEqual([]);
+  }, 90_000);
+
+  it("server: a SIGINT sent the moment its socket exists stops it with status 0 (handlers in place before the bind)", async () => {
+    // a client can connect as soon as the socket is bound, before the server's code runs again: a signal
+    // sent then was fatal (killed by SIGINT, no status) until the handlers were installed before listening
+    const own = join(dir, "early.sock");
+    const r = await ovnTs(["server", "--schema", "OVN_Northbound", "--remote", `punix:${own}`], async (child) => {
+      for (let i = 0; i < 30_000 && !existsSync(own); i++) await new Promise((res) => setTimeout(res, 1));
+      child.kill("SIGINT");
+    });
+    expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({ code: 0, signal: null, stderr: "" });
     expect(r.left).toEqual([]);
   }, 90_000);
 });
