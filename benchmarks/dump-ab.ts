@@ -14,16 +14,15 @@
  *
  * @module
  */
-import net from "node:net";
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OvsdbClient } from "../src/ovsdb/client/client.js";
-import { JsonFramer } from "../src/ovsdb/wire/framer.js";
 import { startOvsdbServer } from "../src/testing/ovsdb-server.js";
 import { columnOrder } from "../src/cli/ovsdb/schema.js";
 import { compareUtf8 } from "../src/ovsdb/schema/datum.js";
+import { dumpFloor } from "./ovsdb.js";
 import { populate } from "./replica.js";
 
 interface Run {
@@ -49,29 +48,6 @@ function timed(program: string, args: readonly string[]): Promise<Run> {
   });
 }
 
-function floor(path: string, request: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(path);
-    const framer = new JsonFramer({ raw: true, maxMessageBytes: 2 ** 31 - 1 });
-    let t0 = 0;
-    let c0 = process.cpuUsage();
-    s.on("connect", () => {
-      t0 = performance.now();
-      c0 = process.cpuUsage();
-      s.write(request);
-    });
-    s.on("data", (d: Buffer) => {
-      const msgs = framer.push(d) as Uint8Array[];
-      if (msgs.length === 0) return;
-      s.destroy();
-      const m = msgs[0]!;
-      JSON.parse(Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString("utf8"));
-      const c = process.cpuUsage(c0);
-      resolve({ wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 });
-    });
-    s.on("error", reject);
-  });
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
@@ -100,7 +76,7 @@ async function main(): Promise<void> {
     const args = ["-f", format, "dump", server.unix, "OVN_Northbound"];
     const results: Record<string, Run[]> = { floor: [], A: [], B: [], "ovsdb-client": [] };
     for (let r = 0; r < rounds; r++) {
-      results["floor"]!.push(await floor(server.unix.slice("unix:".length), request));
+      results["floor"]!.push(await dumpFloor(server.unix.slice("unix:".length), request));
       const pair: [string, string][] = r % 2 === 0 ? [["A", a], ["B", b]] : [["B", b], ["A", a]];
       for (const [k, root] of pair) results[k]!.push(await timed(process.execPath, [join(root, "cli/main.js"), "ovsdb", ...args]));
       results["ovsdb-client"]!.push(await timed("ovsdb-client", args));
